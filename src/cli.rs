@@ -1,0 +1,64 @@
+//! The command line: global flags and the subcommand list. Each subcommand's flags live with
+//! its glue in `commands/`, and the doc comment of its `Args` is its help text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands;
+use crate::output::{ColorChoice, OutputFormat};
+
+/// Mechanical quality gates: git hooks, sacred tests, deploy checks, data safety and agent
+/// sessions.
+#[derive(Debug, Parser)]
+#[command(name = "gatekeeper", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Run as if gatekeeper was started in DIR.
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Output format for reports: human text, or one JSON document on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// When to use colour (NO_COLOR is honoured with `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print less: only failures and the summary.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Print more (repeat for even more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(commands::init::Args),
+    Install(commands::install::Args),
+    Uninstall(commands::uninstall::Args),
+    Hook(commands::hook::Args),
+    Run(commands::run::Args),
+    Ci(commands::ci::Args),
+    Trust(commands::trust::Args),
+    Doctor(commands::doctor::Args),
+    Schema(commands::schema::Args),
+    Completions(commands::completions::Args),
+    Sacred(commands::sacred::Args),
+    DeployCheck(commands::deploy_check::Args),
+    Snapshot(commands::snapshot::Args),
+    Verify(commands::verify::Args),
+    Migrate(commands::migrate::Args),
+    Session(commands::session::Args),
+    Lesson(commands::lesson::Args),
+    Lessons(commands::lessons::Args),
+    Memory(commands::memory::Args),
+    AgentHook(commands::agent_hook::Args),
+    Baseline(commands::baseline::Args),
+    Cache(commands::cache::Args),
+}

@@ -1,0 +1,35 @@
+//! `gatekeeper ci`: everything CI must enforce for base..HEAD.
+
+use anyhow::Result;
+
+use super::Context;
+use crate::config::Stage;
+use crate::exit::ExitStatus;
+use crate::gates::FileScope;
+use crate::report;
+
+/// Run what CI must enforce for the range BASE..HEAD: the `ci` gates on the changed files
+/// (every tracked file without --base).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The revision the change is compared with (e.g. origin/main).
+    #[arg(long)]
+    pub base: Option<String>,
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
+    let repo = ctx.repo()?;
+    let config = ctx.config(&repo)?;
+    let head = repo.resolve_commit("HEAD")?;
+    let scope = match &args.base {
+        Some(base) => {
+            let base = repo.resolve_commit(base)?;
+            let merge_base = repo.raw().merge_base(base, head).unwrap_or(base);
+            FileScope::Changed(super::run::existing(&repo, repo.changes_between(Some(merge_base), head)?))
+        }
+        None => FileScope::All(repo.tracked_files()?),
+    };
+    let report = super::run::run_stage(ctx, &repo, &config, Stage::Ci, &[], scope)?;
+    report::print(&ctx.printer, &report)?;
+    Ok(report.status)
+}

@@ -1,0 +1,109 @@
+//! `gatekeeper run`: run gates by hand.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Result;
+
+use super::Context;
+use crate::config::{LoadedConfig, Stage};
+use crate::exit::{ExitStatus, Failure};
+use crate::gates::{self, FileScope, RunRequest};
+use crate::git::{ChangeKind, Repo};
+use crate::hooks::HookContext;
+use crate::report::{self, OrderedPrinter, RunReport};
+
+/// Run gates by hand, in the work tree as it is.
+///
+/// Without GATE names, runs every gate of --stage (default pre-commit). Files default to the
+/// staged ones; --all-files gives every tracked file, --from/--to the files changed between
+/// two revisions.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Gates to run (default: every gate of the stage).
+    pub gates: Vec<String>,
+    /// The stage whose gates run.
+    #[arg(long, default_value = "pre-commit")]
+    pub stage: Stage,
+    /// Hand the gates every tracked file instead of the changed ones.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub all_files: bool,
+    /// Files changed since this revision…
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// …up to this revision.
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
+}
+
+impl clap::ValueEnum for Stage {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Stage::ALL
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
+    let repo = ctx.repo()?;
+    let config = ctx.config(&repo)?;
+    let scope = if args.all_files {
+        FileScope::All(repo.tracked_files()?)
+    } else if let (Some(from), Some(to)) = (&args.from, &args.to) {
+        let from = repo.resolve_commit(from)?;
+        let to = repo.resolve_commit(to)?;
+        FileScope::Changed(existing(&repo, repo.changes_between(Some(from), to)?))
+    } else {
+        FileScope::Changed(existing(&repo, repo.staged_changes()?))
+    };
+    let report = run_stage(ctx, &repo, &config, args.stage, &args.gates, scope)?;
+    report::print(&ctx.printer, &report)?;
+    Ok(report.status)
+}
+
+/// Files of `changes` that still exist.
+pub(crate) fn existing(repo: &Repo, changes: Vec<crate::git::Change>) -> Vec<PathBuf> {
+    changes
+        .into_iter()
+        .filter(|c| c.kind != ChangeKind::Deleted)
+        .map(|c| c.path)
+        .filter(|p| repo.root().join(p).exists())
+        .collect()
+}
+
+/// Plans and runs the gates of `stage` (or the named ones) on `scope`, printing each gate as
+/// it finishes.
+pub(crate) fn run_stage(
+    ctx: &Context,
+    repo: &Repo,
+    config: &LoadedConfig,
+    stage: Stage,
+    names: &[String],
+    scope: FileScope,
+) -> Result<RunReport> {
+    let cancel = crate::signals::interrupt_flag();
+    let started = std::time::Instant::now();
+    let skip = ctx.env.skip_list();
+    let sink = OrderedPrinter::new(&ctx.printer, config.gates.len());
+    let never = AtomicBool::new(false);
+    let h = HookContext { repo, config, env: &ctx.env, cancel: &never, sink: &sink };
+    let req = RunRequest {
+        config,
+        root: repo.root(),
+        stage,
+        names,
+        files: scope,
+        skip: &skip,
+        env: h.gate_env(stage.as_str()),
+        env_bytes: h.env_bytes(),
+    };
+    let planned = gates::plan(&req)?;
+    if planned.is_empty() && !names.is_empty() {
+        return Err(Failure::usage("no gate to run").into());
+    }
+    let mut report = RunReport::new(stage.as_str());
+    report.gates = gates::execute(&planned, &req.env, &cancel, &sink);
+    report.finish(started, cancel.load(Ordering::SeqCst));
+    Ok(report)
+}

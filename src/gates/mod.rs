@@ -1,0 +1,412 @@
+//! Gates: which ones run for a stage and a set of changed files ([`plan`]), and running them
+//! in parallel with timeouts and cancellation ([`execute`]).
+//!
+//! **Invariant:** a gate's verdict comes only from what gatekeeper ran: a gate that could not
+//! start, timed out or was interrupted never counts as passed.
+
+pub mod files;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::config::{Config, Gate, Stage};
+use crate::exit::ExitStatus;
+use crate::process::{self, Ending, ShellCommand};
+use files::PatternSet;
+
+/// A gate's result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Passed,
+    Failed,
+    /// Killed when its timeout ran out.
+    TimedOut,
+    /// The command was not found (exit 126/127 from `sh`).
+    MissingTool,
+    /// Not run: skipped by `GATEKEEPER_SKIP`, no matching files, or a needed gate failed.
+    Skipped,
+    /// Killed because gatekeeper was interrupted.
+    Interrupted,
+}
+
+impl Verdict {
+    /// The exit status this verdict contributes (SPEC section 2).
+    pub fn status(self) -> ExitStatus {
+        match self {
+            Verdict::Passed | Verdict::Skipped => ExitStatus::Success,
+            Verdict::Failed => ExitStatus::Refused,
+            Verdict::TimedOut | Verdict::MissingTool => ExitStatus::Undecided,
+            Verdict::Interrupted => ExitStatus::Interrupted,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Passed => "passed",
+            Verdict::Failed => "failed",
+            Verdict::TimedOut => "timed out",
+            Verdict::MissingTool => "tool missing",
+            Verdict::Skipped => "skipped",
+            Verdict::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// One gate's outcome, as printed and as serialised in `--format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateOutcome {
+    pub name: String,
+    pub verdict: Verdict,
+    /// The exit code of the last command run, when it exited.
+    pub exit_code: Option<i32>,
+    pub duration_ms: u64,
+    /// Why it was skipped or what went wrong beyond the output.
+    pub reason: Option<String>,
+    /// stdout and stderr, interleaved, whole.
+    pub output: String,
+    /// How many files it was given through `{files}` (or matched by its glob).
+    pub files: usize,
+    /// How many times the command ran (`{files}` lists over the argument limit are split).
+    pub runs: usize,
+    pub required: bool,
+}
+
+/// What set of files a run is about.
+#[derive(Debug, Clone)]
+pub enum FileScope {
+    /// Changed files (staged, pushed, or in a range); deleted files excluded.
+    Changed(Vec<PathBuf>),
+    /// Every tracked file (`--all-files`).
+    All(Vec<PathBuf>),
+}
+
+impl FileScope {
+    pub fn files(&self) -> &[PathBuf] {
+        match self {
+            FileScope::Changed(f) | FileScope::All(f) => f,
+        }
+    }
+}
+
+/// What to run.
+pub struct RunRequest<'a> {
+    pub config: &'a Config,
+    /// The work-tree root; gates run there or in their `dir`.
+    pub root: &'a Path,
+    /// Run the gates of this stage (ignored for gates named explicitly).
+    pub stage: Stage,
+    /// Explicitly named gates; empty means "every gate of the stage".
+    pub names: &'a [String],
+    pub files: FileScope,
+    /// `GATEKEEPER_SKIP`.
+    pub skip: &'a [String],
+    /// Extra environment for every gate.
+    pub env: Vec<(String, String)>,
+    /// Bytes of the environment the children inherit (for the argument-length limit).
+    pub env_bytes: usize,
+}
+
+/// A gate ready to run, or already decided.
+#[derive(Debug, Clone)]
+pub struct PlannedGate {
+    pub name: String,
+    pub gate: Gate,
+    pub dir: PathBuf,
+    pub scripts: Vec<std::ffi::OsString>,
+    pub files: usize,
+    /// Set when the gate will not run, with the reason.
+    pub skip: Option<String>,
+}
+
+/// Decides which gates run, on which files, with which command lines.
+pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
+    for n in req.names {
+        if !req.config.gates.contains_key(n) {
+            return Err(crate::exit::Failure::usage(format!("there is no gate named `{n}`"))
+                .with_hint(format!(
+                    "gates in gatekeeper.yml: {}",
+                    req.config.gates.keys().cloned().collect::<Vec<_>>().join(", ")
+                ))
+                .into());
+        }
+    }
+    let max_len = process::max_script_len(req.env_bytes);
+    let mut out = Vec::new();
+    for (name, gate) in &req.config.gates {
+        let selected = if req.names.is_empty() {
+            gate.runs_in(req.stage)
+        } else {
+            req.names.contains(name)
+        };
+        if !selected {
+            continue;
+        }
+        let rel_dir = gate.dir.as_deref().map(Path::new);
+        let dir = rel_dir.map_or_else(|| req.root.to_path_buf(), |d| req.root.join(d));
+        let glob = PatternSet::new(gate.glob.iter())?;
+        let exclude = PatternSet::new(gate.exclude.iter())?;
+        let files = files::select(req.files.files(), rel_dir, &glob, &exclude);
+        let uses_files = gate.run.contains(files::FILES_PLACEHOLDER);
+        let mut skip = None;
+        if req.skip.iter().any(|s| s == name) && !gate.required {
+            skip = Some("skipped by GATEKEEPER_SKIP".to_owned());
+        } else if !glob.is_empty() && files.is_empty() {
+            skip = Some("no changed file matches its glob".to_owned());
+        } else if uses_files && files.is_empty() {
+            skip = Some("no files to pass to {files}".to_owned());
+        }
+        let scripts = if skip.is_some() { Vec::new() } else { files::expand(&gate.run, &files, max_len)? };
+        out.push(PlannedGate {
+            name: name.clone(),
+            gate: gate.clone(),
+            dir,
+            scripts,
+            files: files.len(),
+            skip,
+        });
+    }
+    Ok(out)
+}
+
+/// Receives each gate's outcome as soon as it is known (from worker threads).
+pub trait GateSink: Sync {
+    fn finished(&self, index: usize, outcome: &GateOutcome);
+}
+
+/// A sink that ignores everything.
+pub struct NoSink;
+impl GateSink for NoSink {
+    fn finished(&self, _: usize, _: &GateOutcome) {}
+}
+
+struct Shared {
+    results: Vec<Option<GateOutcome>>,
+    started: Vec<bool>,
+}
+
+/// Runs the planned gates, in parallel up to the number of cores, honouring `needs`.
+pub fn execute(
+    planned: &[PlannedGate],
+    extra_env: &[(String, String)],
+    cancel: &AtomicBool,
+    sink: &dyn GateSink,
+) -> Vec<GateOutcome> {
+    let n = planned.len();
+    let index_of: BTreeMap<&str, usize> =
+        planned.iter().enumerate().map(|(i, p)| (p.name.as_str(), i)).collect();
+    let shared = Mutex::new(Shared { results: vec![None; n], started: vec![false; n] });
+    let wake = Condvar::new();
+    let runnable = planned.iter().filter(|p| p.skip.is_none()).count();
+    let workers = std::thread::available_parallelism()
+        .map_or(2, std::num::NonZero::get)
+        .min(runnable.max(1));
+
+    // Decided-in-advance gates are reported at once.
+    {
+        let mut s = shared.lock().expect("gate scheduler lock poisoned");
+        for (i, p) in planned.iter().enumerate() {
+            if let Some(reason) = &p.skip {
+                let o = skipped(p, reason.clone());
+                sink.finished(i, &o);
+                s.results[i] = Some(o);
+                s.started[i] = true;
+            }
+        }
+    }
+
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    // Pick the first gate whose needs are settled.
+                    let pick = {
+                        let mut s = shared.lock().expect("gate scheduler lock poisoned");
+                        loop {
+                            if s.started.iter().all(|b| *b) {
+                                break None;
+                            }
+                            let mut chosen = None;
+                            for (i, p) in planned.iter().enumerate() {
+                                if s.started[i] {
+                                    continue;
+                                }
+                                let mut ready = true;
+                                let mut failed_need = None;
+                                for need in p.gate.needs() {
+                                    // A need that is not part of this run is settled.
+                                    let Some(&j) = index_of.get(need) else { continue };
+                                    match &s.results[j] {
+                                        None => ready = false,
+                                        Some(o) if !matches!(o.verdict, Verdict::Passed | Verdict::Skipped) => {
+                                            failed_need = Some(need.to_owned());
+                                        }
+                                        Some(_) => {}
+                                    }
+                                }
+                                if let Some(need) = failed_need {
+                                    chosen = Some((i, Some(need)));
+                                    break;
+                                }
+                                if ready {
+                                    chosen = Some((i, None));
+                                    break;
+                                }
+                            }
+                            match chosen {
+                                Some((i, failed)) => {
+                                    s.started[i] = true;
+                                    break Some((i, failed));
+                                }
+                                None => {
+                                    s = wake.wait(s).expect("gate scheduler lock poisoned");
+                                }
+                            }
+                        }
+                    };
+                    let Some((i, failed_need)) = pick else { break };
+                    let p = &planned[i];
+                    let outcome = match failed_need {
+                        Some(need) => skipped(p, format!("needs `{need}`, which did not pass")),
+                        None => run_one(p, extra_env, cancel),
+                    };
+                    sink.finished(i, &outcome);
+                    let mut s = shared.lock().expect("gate scheduler lock poisoned");
+                    s.results[i] = Some(outcome);
+                    wake.notify_all();
+                }
+            });
+        }
+    });
+    shared
+        .into_inner()
+        .expect("gate scheduler lock poisoned")
+        .results
+        .into_iter()
+        .map(|o| o.expect("every planned gate has an outcome"))
+        .collect()
+}
+
+fn skipped(p: &PlannedGate, reason: String) -> GateOutcome {
+    GateOutcome {
+        name: p.name.clone(),
+        verdict: Verdict::Skipped,
+        exit_code: None,
+        duration_ms: 0,
+        reason: Some(reason),
+        output: String::new(),
+        files: p.files,
+        runs: 0,
+        required: p.gate.required,
+    }
+}
+
+fn run_one(p: &PlannedGate, extra_env: &[(String, String)], cancel: &AtomicBool) -> GateOutcome {
+    let started = Instant::now();
+    let mut output = Vec::new();
+    let mut verdict = Verdict::Passed;
+    let mut exit_code = None;
+    let mut reason = None;
+    let mut runs = 0;
+    let mut env: Vec<(String, String)> = extra_env.to_vec();
+    env.push(("GATEKEEPER_GATE".into(), p.name.clone()));
+    env.extend(p.gate.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+    for script in &p.scripts {
+        let remaining = p.gate.timeout().saturating_sub(started.elapsed());
+        let cmd = ShellCommand {
+            script: script.clone(),
+            dir: p.dir.clone(),
+            env: env.clone(),
+            timeout: remaining.max(Duration::from_millis(1)),
+            stdin: None,
+            capture: true,
+        };
+        runs += 1;
+        match process::run_shell(&cmd, cancel) {
+            Ok(f) => {
+                output.extend_from_slice(&f.output);
+                match f.ending {
+                    Ending::Exited(0) => {}
+                    Ending::Exited(c @ (126 | 127)) => {
+                        exit_code = Some(c);
+                        verdict = Verdict::MissingTool;
+                        reason = Some(format!("the command was not found or not executable (exit {c})"));
+                    }
+                    Ending::Exited(c) => {
+                        exit_code = Some(c);
+                        verdict = Verdict::Failed;
+                    }
+                    Ending::Signalled(s) => {
+                        verdict = Verdict::Failed;
+                        reason = Some(format!("killed by signal {s}"));
+                    }
+                    Ending::TimedOut => {
+                        verdict = Verdict::TimedOut;
+                        reason = Some(format!(
+                            "timed out after {}; its process group was killed",
+                            humantime::format_duration(p.gate.timeout())
+                        ));
+                    }
+                    Ending::Interrupted => {
+                        verdict = Verdict::Interrupted;
+                        reason = Some("interrupted".into());
+                    }
+                }
+                if verdict == Verdict::Passed {
+                    exit_code = Some(0);
+                }
+            }
+            Err(e) => {
+                verdict = Verdict::MissingTool;
+                reason = Some(format!("{e:#}"));
+            }
+        }
+        if verdict != Verdict::Passed {
+            break;
+        }
+    }
+    GateOutcome {
+        name: p.name.clone(),
+        verdict,
+        exit_code,
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        reason,
+        output: String::from_utf8_lossy(&output).into_owned(),
+        files: p.files,
+        runs,
+        required: p.gate.required,
+    }
+}
+
+/// Counts of verdicts for the summary line.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+impl Summary {
+    pub fn of(outcomes: &[GateOutcome]) -> Summary {
+        let mut s = Summary::default();
+        for o in outcomes {
+            match o.verdict {
+                Verdict::Passed => s.passed += 1,
+                Verdict::Skipped => s.skipped += 1,
+                _ => s.failed += 1,
+            }
+        }
+        s
+    }
+}
+
+/// The combined exit status of a set of outcomes.
+pub fn status_of(outcomes: &[GateOutcome]) -> ExitStatus {
+    outcomes.iter().fold(ExitStatus::Success, |acc, o| acc.worst(o.verdict.status()))
+}

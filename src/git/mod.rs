@@ -1,0 +1,388 @@
+//! The only module that touches git (through libgit2): discovery, the index the hook must
+//! check, changed files, commit ranges and the hooks directory.
+//!
+//! **Invariant:** nothing on the hook's hot path starts a `git` process.
+
+pub mod stash;
+
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use git2::{Delta, DiffOptions, Oid, Repository, Tree};
+
+use crate::env::Environment;
+use crate::exit::Failure;
+
+/// An opened repository with a work tree.
+pub struct Repo {
+    repo: Repository,
+    root: PathBuf,
+    /// `GIT_INDEX_FILE`, made absolute: during `git commit -a` or `git commit PATHS` git hands
+    /// hooks a temporary index, and that is what is being committed.
+    index_file: Option<PathBuf>,
+}
+
+/// How a file changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// A changed path, relative to the work-tree root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub path: PathBuf,
+    pub kind: ChangeKind,
+}
+
+impl Repo {
+    /// Opens the repository for `cwd`. Without `-C`, `GIT_DIR`/`GIT_WORK_TREE` from the
+    /// environment win (git sets them for hooks in some setups).
+    pub fn open(cwd: &Path, env: &Environment, explicit_dir: bool) -> Result<Repo> {
+        let repo = if !explicit_dir && env.non_empty("GIT_DIR").is_some() {
+            let git_dir = cwd.join(env.get("GIT_DIR").unwrap_or_default());
+            let repo = Repository::open(&git_dir)
+                .with_context(|| format!("failed to open the repository at `{}`", git_dir.display()))?;
+            if let Some(wt) = env.non_empty("GIT_WORK_TREE") {
+                repo.set_workdir(&cwd.join(wt), false)?;
+            }
+            repo
+        } else {
+            Repository::discover(cwd).map_err(|e| {
+                anyhow::Error::new(e).context(
+                    Failure::usage(format!("`{}` is not inside a git repository", cwd.display()))
+                        .with_hint("run gatekeeper inside a git work tree, or pass -C DIR"),
+                )
+            })?
+        };
+        let Some(workdir) = repo.workdir() else {
+            return Err(Failure::usage("this is a bare repository: gatekeeper needs a work tree").into());
+        };
+        let root = workdir.canonicalize().unwrap_or_else(|_| workdir.to_path_buf());
+        let index_file = env
+            .non_empty("GIT_INDEX_FILE")
+            .map(|p| cwd.join(p));
+        Ok(Repo { repo, root, index_file })
+    }
+
+    /// The top of the work tree.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// This work tree's git directory (`.git`, or `.git/worktrees/NAME` for a linked one).
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
+    /// The directory shared by all work trees of the repository.
+    pub fn common_dir(&self) -> &Path {
+        self.repo.commondir()
+    }
+
+    /// gatekeeper's local state: `<git common dir>/gatekeeper` (SPEC section 3).
+    pub fn state_dir(&self) -> PathBuf {
+        self.common_dir().join("gatekeeper")
+    }
+
+    /// A stable identity for the repository, shared by its work trees (used for trust).
+    pub fn identity(&self) -> PathBuf {
+        let c = self.common_dir();
+        c.canonicalize().unwrap_or_else(|_| c.to_path_buf())
+    }
+
+    pub fn raw(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// The index being committed: `GIT_INDEX_FILE` when git set it, else the repository's.
+    pub fn index(&self) -> Result<git2::Index> {
+        match &self.index_file {
+            Some(p) => git2::Index::open(p)
+                .with_context(|| format!("failed to read the index `{}`", p.display())),
+            None => self.repo.index().context("failed to read the index"),
+        }
+    }
+
+    /// `core.hooksPath` as configured, if set.
+    pub fn hooks_path_setting(&self) -> Option<String> {
+        let cfg = self.repo.config().ok()?;
+        cfg.get_path("core.hooksPath")
+            .ok()
+            .map(|p| p.to_string_lossy().into_owned())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Where git looks for hooks: `core.hooksPath` (relative to the work-tree root), else
+    /// `<git common dir>/hooks`.
+    pub fn hooks_dir(&self) -> PathBuf {
+        match self.hooks_path_setting() {
+            Some(p) => {
+                let p = PathBuf::from(p);
+                if p.is_absolute() { p } else { self.root.join(p) }
+            }
+            None => self.common_dir().join("hooks"),
+        }
+    }
+
+    /// Resolves a revision to a commit id.
+    pub fn resolve_commit(&self, rev: &str) -> Result<Oid> {
+        let obj = self
+            .repo
+            .revparse_single(rev)
+            .map_err(|e| anyhow::Error::new(e).context(Failure::usage(format!("unknown revision `{rev}`"))))?;
+        let commit = obj
+            .peel_to_commit()
+            .with_context(|| format!("`{rev}` does not name a commit"))?;
+        Ok(commit.id())
+    }
+
+    /// The tree of HEAD, or `None` before the first commit.
+    pub fn head_tree(&self) -> Result<Option<Tree<'_>>> {
+        match self.repo.head() {
+            Ok(head) => Ok(Some(head.peel_to_tree().context("failed to read HEAD's tree")?)),
+            Err(e)
+                if e.code() == git2::ErrorCode::UnbornBranch
+                    || e.code() == git2::ErrorCode::NotFound =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e).context("failed to read HEAD"),
+        }
+    }
+
+    /// What the index holds that HEAD does not: the staged changes.
+    pub fn staged_changes(&self) -> Result<Vec<Change>> {
+        let index = self.index()?;
+        let head = self.head_tree()?;
+        let mut opts = quiet_diff_options();
+        let diff = self
+            .repo
+            .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))
+            .context("failed to compare the index with HEAD")?;
+        Ok(changes_of(&diff))
+    }
+
+    /// Files that differ between two commits (`from = None`: the empty tree).
+    pub fn changes_between(&self, from: Option<Oid>, to: Oid) -> Result<Vec<Change>> {
+        let old = match from {
+            Some(o) => Some(self.repo.find_commit(o)?.tree()?),
+            None => None,
+        };
+        let new = self.repo.find_commit(to)?.tree()?;
+        let mut opts = quiet_diff_options();
+        let diff = self
+            .repo
+            .diff_tree_to_tree(old.as_ref(), Some(&new), Some(&mut opts))
+            .context("failed to compare commits")?;
+        Ok(changes_of(&diff))
+    }
+
+    /// Commits reachable from `tip` but not from any of `hide` (oldest first).
+    pub fn commits_between(&self, tip: Oid, hide: &[Oid]) -> Result<Vec<Oid>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(tip)?;
+        for h in hide {
+            if self.repo.find_commit(*h).is_ok() {
+                walk.hide(*h)?;
+            }
+        }
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        walk.collect::<Result<Vec<_>, _>>().context("failed to walk the commit range")
+    }
+
+    /// The union of the files each commit changed relative to its first parent.
+    pub fn changes_of_commits(&self, commits: &[Oid]) -> Result<Vec<Change>> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for id in commits {
+            let commit = self.repo.find_commit(*id)?;
+            let parent = commit.parent_ids().next();
+            for ch in self.changes_between(parent, *id)? {
+                if seen.insert(ch.path.clone()) {
+                    out.push(ch);
+                }
+            }
+        }
+        // A file changed by one commit and deleted by a later one is reported as deleted.
+        let tip_tree = match commits.last() {
+            Some(t) => Some(self.repo.find_commit(*t)?.tree()?),
+            None => None,
+        };
+        if let Some(tree) = tip_tree {
+            for ch in &mut out {
+                let exists = tree.get_path(&ch.path).is_ok();
+                ch.kind = match (exists, ch.kind) {
+                    (false, _) => ChangeKind::Deleted,
+                    (true, ChangeKind::Deleted) => ChangeKind::Modified,
+                    (true, k) => k,
+                };
+            }
+        }
+        Ok(out)
+    }
+
+    /// Tips of the remote-tracking branches of `remote` (`refs/remotes/REMOTE/*`).
+    pub fn remote_tips(&self, remote: &str) -> Vec<Oid> {
+        let glob = format!("refs/remotes/{remote}/*");
+        let Ok(refs) = self.repo.references_glob(&glob) else {
+            return Vec::new();
+        };
+        refs.filter_map(|r| r.ok()?.peel_to_commit().ok().map(|c| c.id()))
+            .collect()
+    }
+
+    /// Every path in the index (stage 0), in index order.
+    pub fn tracked_files(&self) -> Result<Vec<PathBuf>> {
+        let index = self.index()?;
+        let mut out = Vec::with_capacity(index.len());
+        let mut last: Option<Vec<u8>> = None;
+        for e in index.iter() {
+            // Conflicted paths appear once per stage; list each path once.
+            if last.as_deref() == Some(&e.path[..]) {
+                continue;
+            }
+            out.push(PathBuf::from(OsStr::from_bytes(&e.path)));
+            last = Some(e.path);
+        }
+        Ok(out)
+    }
+
+    /// Paths that differ between the work tree and the index (modified, deleted, type
+    /// changed) and, when asked, untracked paths that are not ignored (a wholly untracked
+    /// directory is one entry ending in `/`).
+    pub fn worktree_changes(&self, include_untracked: bool) -> Result<WorktreeChanges> {
+        let index = self.index()?;
+        let mut opts = DiffOptions::new();
+        opts.include_untracked(include_untracked)
+            .recurse_untracked_dirs(false)
+            .include_typechange(true)
+            .ignore_submodules(true)
+            .show_untracked_content(false);
+        let diff = self
+            .repo
+            .diff_index_to_workdir(Some(&index), Some(&mut opts))
+            .context("failed to compare the work tree with the index")?;
+        let mut out = WorktreeChanges::default();
+        for delta in diff.deltas() {
+            let path = delta
+                .new_file()
+                .path()
+                .or_else(|| delta.old_file().path())
+                .map(Path::to_path_buf);
+            let Some(path) = path else { continue };
+            match delta.status() {
+                Delta::Untracked => out.untracked.push(path),
+                Delta::Deleted => out.deleted.push(path),
+                Delta::Modified | Delta::Typechange | Delta::Conflicted => out.modified.push(path),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes the index's version of `paths` into the work tree (respecting filters such as
+    /// line-ending conversion), without touching the index itself.
+    pub fn checkout_from_index(&self, paths: &[PathBuf]) -> Result<()> {
+        if paths.is_empty() {
+            return Ok(());
+        }
+        let mut index = self.index()?;
+        let mut cb = git2::build::CheckoutBuilder::new();
+        cb.force()
+            .update_index(false)
+            .disable_pathspec_match(true)
+            .recreate_missing(true);
+        for p in paths {
+            cb.path(p);
+        }
+        self.repo
+            .checkout_index(Some(&mut index), Some(&mut cb))
+            .context("failed to write the staged content into the work tree")
+    }
+
+    /// A patch of the work tree against the index for `paths` (git's unified format).
+    pub fn worktree_patch(&self, paths: &[PathBuf]) -> Result<Vec<u8>> {
+        let index = self.index()?;
+        let mut opts = DiffOptions::new();
+        opts.show_binary(true).disable_pathspec_match(true);
+        for p in paths {
+            opts.pathspec(p);
+        }
+        let diff = self.repo.diff_index_to_workdir(Some(&index), Some(&mut opts))?;
+        let mut buf = Vec::new();
+        diff.print(git2::DiffFormat::Patch, |_, _, line| {
+            if matches!(line.origin(), '+' | '-' | ' ') {
+                buf.push(line.origin() as u8);
+            }
+            buf.extend_from_slice(line.content());
+            true
+        })?;
+        Ok(buf)
+    }
+
+    /// The URL of a remote, if it exists.
+    pub fn remote_url(&self, name: &str) -> Option<String> {
+        self.repo.find_remote(name).ok()?.url().ok().map(str::to_owned)
+    }
+
+    /// Whether a path (relative to the root) is ignored by git.
+    pub fn is_ignored(&self, path: &Path) -> bool {
+        self.repo.is_path_ignored(path).unwrap_or(false)
+    }
+
+    /// Errors unless `oid` is a commit in this repository.
+    pub fn ensure_commit(&self, oid: Oid) -> Result<()> {
+        if self.repo.find_commit(oid).is_err() {
+            bail!("commit {oid} is not in this repository");
+        }
+        Ok(())
+    }
+}
+
+/// The work tree's differences from the index.
+#[derive(Debug, Default, Clone)]
+pub struct WorktreeChanges {
+    pub modified: Vec<PathBuf>,
+    pub deleted: Vec<PathBuf>,
+    pub untracked: Vec<PathBuf>,
+}
+
+impl WorktreeChanges {
+    pub fn is_empty(&self) -> bool {
+        self.modified.is_empty() && self.deleted.is_empty() && self.untracked.is_empty()
+    }
+}
+
+fn quiet_diff_options() -> DiffOptions {
+    let mut opts = DiffOptions::new();
+    opts.ignore_submodules(true).include_typechange(true);
+    opts
+}
+
+fn changes_of(diff: &git2::Diff<'_>) -> Vec<Change> {
+    diff.deltas()
+        .filter_map(|d| {
+            let (path, kind) = match d.status() {
+                Delta::Added | Delta::Copied => (d.new_file().path()?, ChangeKind::Added),
+                Delta::Deleted => (d.old_file().path()?, ChangeKind::Deleted),
+                Delta::Modified | Delta::Typechange | Delta::Renamed | Delta::Conflicted => {
+                    (d.new_file().path()?, ChangeKind::Modified)
+                }
+                _ => return None,
+            };
+            Some(Change { path: path.to_path_buf(), kind })
+        })
+        .collect()
+}
+
+/// Formats bytes of a path for messages.
+pub fn display_path(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}

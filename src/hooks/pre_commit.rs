@@ -1,0 +1,151 @@
+//! pre-commit: run the gates on exactly what is staged, with the user's unstaged work set
+//! aside and put back byte for byte whatever happens.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+use sha2::{Digest, Sha256};
+
+use super::HookContext;
+use crate::config::Stage;
+use crate::gates::{self, FileScope, RunRequest};
+use crate::git::stash::WorktreeStash;
+use crate::git::{ChangeKind, Repo, display_path};
+use crate::report::RunReport;
+
+/// Runs the pre-commit gates against the staged content.
+pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
+    let started = Instant::now();
+    let staged = h.repo.staged_changes()?;
+    let files: Vec<PathBuf> = staged
+        .iter()
+        .filter(|c| c.kind != ChangeKind::Deleted)
+        .map(|c| c.path.clone())
+        .collect();
+    let skip = h.env.skip_list();
+    let req = RunRequest {
+        config: h.config,
+        root: h.repo.root(),
+        stage: Stage::PreCommit,
+        names: &[],
+        files: FileScope::Changed(files),
+        skip: &skip,
+        env: h.gate_env("pre-commit"),
+        env_bytes: h.env_bytes(),
+    };
+    let planned = gates::plan(&req)?;
+    note_skips(h, &planned, &skip, report);
+    if planned.iter().all(|p| p.skip.is_some()) {
+        report.gates = gates::execute(&planned, &req.env, h.cancel, h.sink);
+        report.finish(started, false);
+        return Ok(());
+    }
+
+    let index_before = IndexSnapshot::take(h.repo)?;
+    let mut stash = WorktreeStash::set_aside(h.repo)?;
+    let outcome = (|| -> Result<()> {
+        report.gates = gates::execute(&planned, &req.env, h.cancel, h.sink);
+        undo_gate_changes(h.repo, report)?;
+        if index_before.restore_if_changed(h.repo)? {
+            report
+                .problems
+                .push("a gate changed the index (what is staged); the index was put back as it was".into());
+        }
+        Ok(())
+    })();
+    // The user's work comes back whatever happened above.
+    let restored = match stash.as_mut() {
+        Some(s) => s.restore(h.repo),
+        None => Ok(()),
+    };
+    outcome?;
+    restored.context("failed to put your unstaged changes back")?;
+    report.finish(started, h.cancel.load(std::sync::atomic::Ordering::SeqCst));
+    Ok(())
+}
+
+fn note_skips(
+    h: &HookContext<'_>,
+    planned: &[gates::PlannedGate],
+    skip: &[String],
+    report: &mut RunReport,
+) {
+    for name in skip {
+        match h.config.gates.get(name) {
+            Some(g) if g.required => report
+                .notes
+                .push(format!("`{name}` is required and cannot be skipped with GATEKEEPER_SKIP; it ran")),
+            Some(_) => {}
+            None if !planned.iter().any(|p| &p.name == name) => {
+                report.notes.push(format!("GATEKEEPER_SKIP names `{name}`, which is not a gate"));
+            }
+            None => {}
+        }
+    }
+}
+
+/// Tracked files the gates changed are reverted to the staged content; their changes are
+/// kept in a patch so that a formatter's fixes are not lost.
+fn undo_gate_changes(repo: &Repo, report: &mut RunReport) -> Result<()> {
+    let changes = repo.worktree_changes(false)?;
+    let mut touched: Vec<PathBuf> = changes.modified;
+    touched.extend(changes.deleted);
+    if touched.is_empty() {
+        return Ok(());
+    }
+    touched.sort();
+    let patch = repo.worktree_patch(&touched)?;
+    if !patch.is_empty() {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or_default();
+        let path = repo.state_dir().join("fixes").join(format!("pre-commit-{stamp}.patch"));
+        crate::fsutil::write_atomic(&path, &patch)?;
+        report.fixes_patch = Some(path.to_string_lossy().into_owned());
+    }
+    repo.checkout_from_index(&touched)?;
+    report.modified_files = touched.iter().map(|p| display_path(p)).collect();
+    Ok(())
+}
+
+/// The index's bytes and a fingerprint of its entries, to detect and undo a gate's `git add`.
+struct IndexSnapshot {
+    path: Option<PathBuf>,
+    bytes: Option<Vec<u8>>,
+    fingerprint: [u8; 32],
+}
+
+impl IndexSnapshot {
+    fn take(repo: &Repo) -> Result<IndexSnapshot> {
+        let index = repo.index()?;
+        let path = index.path().map(std::path::Path::to_path_buf);
+        let bytes = path.as_ref().and_then(|p| std::fs::read(p).ok());
+        Ok(IndexSnapshot { path, bytes, fingerprint: fingerprint(&index) })
+    }
+
+    /// Puts the index back when its entries (not just cached stat data) changed.
+    fn restore_if_changed(&self, repo: &Repo) -> Result<bool> {
+        let now = repo.index()?;
+        if fingerprint(&now) == self.fingerprint {
+            return Ok(false);
+        }
+        if let (Some(p), Some(b)) = (&self.path, &self.bytes) {
+            crate::fsutil::write_atomic(p, b)?;
+        }
+        Ok(true)
+    }
+}
+
+fn fingerprint(index: &git2::Index) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for e in index.iter() {
+        h.update(&e.path);
+        h.update([0]);
+        h.update(e.id.as_bytes());
+        h.update(e.mode.to_le_bytes());
+        h.update(e.flags.to_le_bytes());
+    }
+    h.finalize().into()
+}

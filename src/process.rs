@@ -1,0 +1,148 @@
+//! The only module that spawns processes (through duct): shell commands in their own process
+//! group, with output captured, a timeout that kills the whole group, and cancellation.
+//!
+//! **Invariant:** a child that outlives its deadline or an interrupt is killed together with
+//! everything it started (the whole process group), so no gate keeps running after the hook
+//! has returned.
+
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt as _;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+
+/// How long a child gets between SIGTERM and SIGKILL.
+const KILL_GRACE: Duration = Duration::from_secs(2);
+/// How often a waiting thread looks at the cancellation flag.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
+
+/// A shell command to run.
+#[derive(Debug, Clone)]
+pub struct ShellCommand {
+    /// The script handed to `sh -c` (bytes: file names need not be UTF-8).
+    pub script: OsString,
+    pub dir: PathBuf,
+    pub env: Vec<(String, String)>,
+    pub timeout: Duration,
+    /// Bytes for standard input; `None` connects it to /dev/null.
+    pub stdin: Option<Vec<u8>>,
+    /// Capture stdout and stderr together (true) or let them through to ours (false).
+    pub capture: bool,
+}
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ending {
+    /// Exited with this code.
+    Exited(i32),
+    /// Killed by this signal (not by us).
+    Signalled(i32),
+    /// Killed by us when its timeout ran out.
+    TimedOut,
+    /// Killed by us because gatekeeper was interrupted.
+    Interrupted,
+}
+
+impl Ending {
+    pub fn success(self) -> bool {
+        self == Ending::Exited(0)
+    }
+}
+
+/// A finished command.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub ending: Ending,
+    /// stdout and stderr interleaved, when captured.
+    pub output: Vec<u8>,
+    pub duration: Duration,
+}
+
+/// Runs `sh -c SCRIPT` in its own process group and waits for it, its deadline, or `cancel`.
+pub fn run_shell(cmd: &ShellCommand, cancel: &AtomicBool) -> Result<Finished> {
+    let started = Instant::now();
+    let mut expr = duct::cmd("sh", [OsString::from("-c"), cmd.script.clone()])
+        .dir(&cmd.dir)
+        .unchecked()
+        .before_spawn(|c| {
+            // Its own process group, so that a timeout or an interrupt can kill everything
+            // the command started, and so that a terminal's Ctrl-C reaches it only through us.
+            c.process_group(0);
+            Ok(())
+        });
+    for (k, v) in &cmd.env {
+        expr = expr.env(k, v);
+    }
+    expr = match &cmd.stdin {
+        Some(bytes) => expr.stdin_bytes(bytes.clone()),
+        None => expr.stdin_null(),
+    };
+    if cmd.capture {
+        expr = expr.stderr_to_stdout().stdout_capture();
+    }
+    let handle = expr
+        .start()
+        .with_context(|| format!("failed to start `sh -c {}`", cmd.script.to_string_lossy()))?;
+    let pgid = handle.pids().first().copied().and_then(|p| i32::try_from(p).ok());
+    let deadline = started + cmd.timeout;
+    let mut forced: Option<Ending> = None;
+    let mut term_sent_at: Option<Instant> = None;
+    loop {
+        let wake = (Instant::now() + CANCEL_POLL).min(deadline.max(Instant::now()));
+        if let Some(out) = handle.wait_deadline(wake).context("failed to wait for a command")? {
+            let ending = forced.unwrap_or_else(|| ending_of(out.status));
+            return Ok(Finished { ending, output: out.stdout.clone(), duration: started.elapsed() });
+        }
+        let now = Instant::now();
+        if forced.is_none() {
+            if cancel.load(Ordering::SeqCst) {
+                forced = Some(Ending::Interrupted);
+            } else if now >= deadline {
+                forced = Some(Ending::TimedOut);
+            }
+            if forced.is_some() {
+                signal_group(pgid, Signal::SIGTERM);
+                term_sent_at = Some(now);
+            }
+        } else if term_sent_at.is_some_and(|t| now.duration_since(t) >= KILL_GRACE) {
+            signal_group(pgid, Signal::SIGKILL);
+            term_sent_at = None;
+        }
+    }
+}
+
+fn signal_group(pgid: Option<i32>, signal: Signal) {
+    if let Some(pgid) = pgid {
+        // ESRCH (already gone) is fine.
+        let _ = killpg(Pid::from_raw(pgid), signal);
+    }
+}
+
+fn ending_of(status: std::process::ExitStatus) -> Ending {
+    use std::os::unix::process::ExitStatusExt as _;
+    match (status.code(), status.signal()) {
+        (Some(c), _) => Ending::Exited(c),
+        (None, Some(s)) => Ending::Signalled(s),
+        (None, None) => Ending::Exited(-1),
+    }
+}
+
+/// The largest script that can be handed to `sh -c` as one argument. Linux limits a single
+/// argument to 32 pages (MAX_ARG_STRLEN, 128 KiB) whatever ARG_MAX says; the total of all
+/// arguments and the environment must also stay under ARG_MAX.
+pub fn max_script_len(env_bytes: usize) -> usize {
+    const MAX_ARG_STRLEN: usize = 128 * 1024;
+    let arg_max = nix::unistd::sysconf(nix::unistd::SysconfVar::ARG_MAX)
+        .ok()
+        .flatten()
+        .and_then(|v| usize::try_from(v).ok())
+        .unwrap_or(128 * 1024);
+    // Keep a margin for `sh`, `-c`, pointers and alignment.
+    let total_room = arg_max.saturating_sub(env_bytes).saturating_sub(4096);
+    MAX_ARG_STRLEN.min(total_room).saturating_sub(1024).max(4096)
+}
