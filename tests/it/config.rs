@@ -1,0 +1,4 @@
+//! Integration tests: config.
+
+#[allow(unused_imports)]
+use crate::common;

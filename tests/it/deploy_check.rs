@@ -1,0 +1,4 @@
+//! Integration tests: deploy_check.
+
+#[allow(unused_imports)]
+use crate::common;

@@ -1,0 +1,4 @@
+//! Integration tests: hooks.
+
+#[allow(unused_imports)]
+use crate::common;

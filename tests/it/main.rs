@@ -1,0 +1,12 @@
+//! The one integration-test binary: every module drives the built `gatekeeper` binary against
+//! real temporary repositories (see `common`).
+
+mod common;
+
+mod config;
+mod data;
+mod deploy_check;
+mod hooks;
+mod install;
+mod run;
+mod sacred;

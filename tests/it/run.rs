@@ -1,0 +1,4 @@
+//! Integration tests: run.
+
+#[allow(unused_imports)]
+use crate::common;

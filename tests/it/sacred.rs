@@ -1,0 +1,4 @@
+//! Integration tests: sacred.
+
+#[allow(unused_imports)]
+use crate::common;
