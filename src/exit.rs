@@ -110,6 +110,13 @@ impl std::error::Error for Failure {}
 /// The exit status an error should produce: the first [`Failure`] or config error in its
 /// chain decides; anything else is "could not decide".
 pub fn status_of(err: &anyhow::Error) -> ExitStatus {
+    // `downcast_ref` on the error itself also sees context layers, which `chain` does not.
+    if let Some(f) = err.downcast_ref::<Failure>() {
+        return f.status;
+    }
+    if err.downcast_ref::<crate::config::ConfigError>().is_some() {
+        return ExitStatus::Usage;
+    }
     for cause in err.chain() {
         if let Some(f) = cause.downcast_ref::<Failure>() {
             return f.status;
@@ -123,6 +130,9 @@ pub fn status_of(err: &anyhow::Error) -> ExitStatus {
 
 /// The hint of the first [`Failure`] in the chain that has one.
 pub fn hint_of(err: &anyhow::Error) -> Option<String> {
+    if let Some(h) = err.downcast_ref::<Failure>().and_then(|f| f.hint.clone()) {
+        return Some(h);
+    }
     err.chain()
         .filter_map(|c| c.downcast_ref::<Failure>())
         .find_map(|f| f.hint.clone())

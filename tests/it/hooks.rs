@@ -1,4 +1,534 @@
-//! Integration tests: hooks.
+//! Integration tests: the pre-commit, pre-push and post-checkout hooks through real `git`.
 
-#[allow(unused_imports)]
-use crate::common;
+use std::os::unix::fs::PermissionsExt as _;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::common::{Sandbox, TestRepo, assert_code, assert_success, text};
+
+/// A gate that fails unless `f.txt` (as the gate sees it) contains "good".
+const CHECK_F: &str = "gates:\n  check:\n    run: grep -q good f.txt\n";
+
+fn repo_with(sb: &Sandbox, config: &str) -> TestRepo {
+    let r = sb.repo("r");
+    r.write("README", "readme\n");
+    r.setup(config);
+    r
+}
+
+#[test]
+fn pre_commit_checks_staged_content_not_the_work_tree() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, CHECK_F);
+    r.write("f.txt", "good\n");
+    r.git(&["add", "f.txt"]);
+    r.write("f.txt", "bad unstaged edit\n");
+    let out = r.commit("add f");
+    assert_success(&out, "commit of good staged content");
+    assert_eq!(r.read("f.txt"), b"bad unstaged edit\n", "unstaged edit must survive");
+    assert_eq!(r.staged("f.txt"), b"good\n");
+}
+
+#[test]
+fn pre_commit_refuses_bad_staged_content_even_when_work_tree_is_good() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, CHECK_F);
+    r.write("f.txt", "bad\n");
+    r.git(&["add", "f.txt"]);
+    r.write("f.txt", "good\n");
+    let before = r.head();
+    let out = r.commit("add f");
+    assert_code(&out, 1, "commit of bad staged content");
+    assert_eq!(r.head(), before, "no commit may be created");
+    assert_eq!(r.read("f.txt"), b"good\n");
+    assert_eq!(r.staged("f.txt"), b"bad\n", "the index is unchanged");
+}
+
+#[test]
+fn pre_commit_restores_unstaged_changes_after_failing_gate() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  fail:\n    run: exit 1\n");
+    r.write("a.txt", "one\n");
+    r.write("bin.dat", [0u8, 159, 146, 150, 255, 0, 1]);
+    r.git(&["add", "-A"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "base"]);
+    r.write("a.txt", "one\nstaged\n");
+    r.git(&["add", "a.txt"]);
+    r.write("a.txt", "one\nstaged\nunstaged\n");
+    r.write("bin.dat", [9u8, 0, 0, 255, 254]);
+    std::fs::remove_file(r.path("README")).unwrap();
+    r.write("untracked dir/new file ü.txt", "untracked\n");
+    r.write("loose.txt", "loose\n");
+    std::fs::set_permissions(r.path("loose.txt"), std::fs::Permissions::from_mode(0o741)).unwrap();
+    let status_before = r.git(&["status", "--porcelain=v2", "-uall"]);
+    let out = r.commit("x");
+    assert_code(&out, 1, "failing gate");
+    assert_eq!(r.read("a.txt"), b"one\nstaged\nunstaged\n");
+    assert_eq!(r.read("bin.dat"), [9u8, 0, 0, 255, 254]);
+    assert!(!r.exists("README"), "a file deleted in the work tree stays deleted");
+    assert_eq!(r.read("untracked dir/new file ü.txt"), b"untracked\n");
+    assert_eq!(r.read("loose.txt"), b"loose\n");
+    let mode = std::fs::metadata(r.path("loose.txt")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o741, "file mode is restored");
+    assert_eq!(r.git(&["status", "--porcelain=v2", "-uall"]), status_before);
+}
+
+#[test]
+fn pre_commit_sets_untracked_files_aside_while_gates_run() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  clean:\n    run: test ! -e scratch.txt && test ! -e notes\n");
+    r.write("scratch.txt", "wip\n");
+    r.write("notes/todo.md", "todo\n");
+    r.write("f.txt", "x\n");
+    r.git(&["add", "f.txt"]);
+    let out = r.commit("f");
+    assert_success(&out, "untracked files must be invisible to gates");
+    assert_eq!(r.read("scratch.txt"), b"wip\n");
+    assert_eq!(r.read("notes/todo.md"), b"todo\n");
+}
+
+#[test]
+fn partially_staged_file_keeps_both_hunks() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  ok:\n    run: 'true'\n");
+    let base: String = (1..=30).map(|i| format!("line {i}\n")).collect();
+    r.write("p.txt", &base);
+    r.git(&["add", "p.txt"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "base"]);
+    let staged = base.replace("line 2\n", "line 2 staged\n");
+    r.write("p.txt", &staged);
+    r.git(&["add", "p.txt"]);
+    let both = staged.replace("line 29\n", "line 29 unstaged\n");
+    r.write("p.txt", &both);
+    let out = r.commit("partial");
+    assert_success(&out, "commit");
+    assert_eq!(String::from_utf8(r.git_cmd(&["show", "HEAD:p.txt"]).output().unwrap().stdout).unwrap(), staged);
+    assert_eq!(String::from_utf8(r.read("p.txt")).unwrap(), both);
+}
+
+#[test]
+fn gate_that_modifies_files_fails_and_names_them() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  fmt:\n    run: sed -i 's/messy/tidy/' {files}\n    glob: ['*.txt']\n");
+    r.write("m.txt", "messy\n");
+    r.git(&["add", "m.txt"]);
+    let before = r.head();
+    let out = r.commit("m");
+    assert_code(&out, 1, "a modifying gate refuses the commit");
+    assert_eq!(r.head(), before);
+    let all = text(&out);
+    assert!(all.contains("m.txt"), "the modified file is named:\n{all}");
+    assert_eq!(r.read("m.txt"), b"messy\n", "the work tree is left as it was");
+    assert!(all.contains("git apply"), "the fixes are offered as a patch:\n{all}");
+    // git hands a hook's stdout to its own stderr.
+    let patch_line = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .find(|l| l.contains("git apply"))
+        .map(str::to_owned)
+        .unwrap();
+    let patch = patch_line.split('\'').nth(1).unwrap().to_owned();
+    r.git(&["apply", &patch]);
+    assert_eq!(r.read("m.txt"), b"tidy\n", "the saved patch holds the gate's fix");
+}
+
+#[test]
+fn pre_commit_restores_work_tree_after_timeout() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  slow:\n    run: sleep 30 & sleep 30; wait\n    timeout: 1s\n");
+    r.write("f.txt", "staged\n");
+    r.git(&["add", "f.txt"]);
+    r.write("f.txt", "unstaged\n");
+    r.write("u.txt", "untracked\n");
+    let started = Instant::now();
+    let out = r.commit("t");
+    assert_code(&out, 1, "a timed-out gate blocks the commit");
+    assert!(text(&out).contains("timed out"), "{}", text(&out));
+    assert!(started.elapsed() < Duration::from_secs(25), "the process group was killed");
+    assert_eq!(r.read("f.txt"), b"unstaged\n");
+    assert_eq!(r.read("u.txt"), b"untracked\n");
+}
+
+#[test]
+fn pre_commit_restores_work_tree_on_sigint() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  slow:\n    run: touch \"$GATEKEEPER_ROOT/../started\"; sleep 30\n");
+    r.write("f.txt", "staged\n");
+    r.git(&["add", "f.txt"]);
+    r.write("f.txt", "unstaged\n");
+    r.write("u.txt", "untracked\n");
+    let marker = sb.path().join("started");
+    let child = r.gk_cmd(&["hook", "pre-commit"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !marker.exists() {
+        assert!(Instant::now() < deadline, "the gate never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // While the gate runs, the work tree holds the staged content only.
+    assert_eq!(r.read("f.txt"), b"staged\n");
+    assert!(!r.exists("u.txt"));
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGINT).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_code(&out, 130, "interrupted hook");
+    assert_eq!(r.read("f.txt"), b"unstaged\n");
+    assert_eq!(r.read("u.txt"), b"untracked\n");
+}
+
+#[test]
+fn abandoned_stash_of_a_killed_run_is_restored_by_the_next_hook() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  slow:\n    run: touch \"$GATEKEEPER_ROOT/../started\"; sleep 30\n");
+    r.write("f.txt", "staged\n");
+    r.git(&["add", "f.txt"]);
+    r.write("f.txt", "unstaged\n");
+    let marker = sb.path().join("started");
+    let mut child = r.gk_cmd(&["hook", "pre-commit"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    while !marker.exists() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    assert_eq!(r.read("f.txt"), b"staged\n", "killed mid-run: the stash is still aside");
+    let doctor = r.gk(&["doctor"]);
+    assert!(text(&doctor).contains("killed run"), "doctor reports it:\n{}", text(&doctor));
+    // Recovery happens before anything else, even before the trust check refuses this
+    // edited (so untrusted) configuration, so no gate runs again here.
+    std::fs::write(r.path("gatekeeper.yml"), "gates: {}\n").unwrap();
+    let out = r.gk(&["hook", "pre-commit"]);
+    assert!(text(&out).contains("restored"), "{}", text(&out));
+    assert_eq!(r.read("f.txt"), b"unstaged\n");
+}
+
+#[test]
+fn glob_limits_gates_to_matching_staged_files() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  rust:\n    run: exit 1\n    glob: ['*.rs']\n");
+    r.write("doc.md", "x\n");
+    r.git(&["add", "doc.md"]);
+    assert_success(&r.commit("docs only"), "a gate whose glob matches nothing does not run");
+    r.write("src/lib.rs", "fn x() {}\n");
+    r.git(&["add", "src/lib.rs"]);
+    assert_code(&r.commit("rust"), 1, "a gate whose glob matches runs");
+}
+
+#[test]
+fn files_placeholder_lists_staged_files_quoted() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  list:\n    run: printf '%s\\n' {files} > \"$GATEKEEPER_ROOT/../files.txt\"\n");
+    r.write("with space.txt", "a\n");
+    r.write("naïve-ü.txt", "b\n");
+    r.write("-dash.txt", "c\n");
+    r.write("old.txt", "d\n");
+    r.git(&["add", "-A"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "base"]);
+    r.write("with space.txt", "a2\n");
+    r.write("naïve-ü.txt", "b2\n");
+    r.write("-dash.txt", "c2\n");
+    r.git(&["mv", "old.txt", "renamed.txt"]);
+    r.git(&["rm", "-q", "README"]);
+    r.git(&["add", "-A"]);
+    assert_success(&r.commit("edits"), "commit");
+    let listed = std::fs::read_to_string(sb.path().join("files.txt")).unwrap();
+    let mut lines: Vec<&str> = listed.lines().collect();
+    lines.sort_unstable();
+    assert_eq!(lines, vec!["./-dash.txt", "naïve-ü.txt", "renamed.txt", "with space.txt"]);
+}
+
+#[test]
+fn files_over_the_argument_limit_are_split_into_several_runs() {
+    let sb = Sandbox::new();
+    let r = repo_with(
+        &sb,
+        "gates:\n  count:\n    run: echo run >> \"$GATEKEEPER_ROOT/../runs\"; printf '%s\\n' {files} >> \"$GATEKEEPER_ROOT/../files\"\n",
+    );
+    let long = "d".repeat(200);
+    for i in 0..1200 {
+        r.write(&format!("{long}/file-{i:04}.txt"), "x");
+    }
+    r.git(&["add", "-A"]);
+    assert_success(&r.commit("many"), "commit");
+    let runs = std::fs::read_to_string(sb.path().join("runs")).unwrap().lines().count();
+    let files = std::fs::read_to_string(sb.path().join("files")).unwrap().lines().count();
+    assert!(runs >= 2, "1200 paths of ~215 bytes exceed one argument: got {runs} run(s)");
+    assert_eq!(files, 1200, "every file is passed exactly once");
+}
+
+#[test]
+fn binary_files_and_first_commit_work() {
+    let sb = Sandbox::new();
+    let r = sb.repo("first");
+    r.write("gatekeeper.yml", "gates:\n  ok:\n    run: test -f img.bin\n");
+    assert_success(&r.gk(&["install"]), "install before any commit");
+    r.write("img.bin", [0u8, 1, 2, 255, 0, 10, 13]);
+    r.git(&["add", "-A"]);
+    r.write("img.bin", [7u8; 16]);
+    assert_success(&r.commit("first"), "the very first commit");
+    assert_eq!(r.read("img.bin"), [7u8; 16]);
+    assert_eq!(r.git_cmd(&["show", "HEAD:img.bin"]).output().unwrap().stdout, vec![0u8, 1, 2, 255, 0, 10, 13]);
+}
+
+#[test]
+fn merge_commit_runs_gates_and_keeps_work() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  ok:\n    run: 'true'\n");
+    r.git(&["checkout", "-q", "-b", "side"]);
+    r.write("side.txt", "side\n");
+    r.git(&["add", "side.txt"]);
+    r.git(&["commit", "-q", "-m", "side"]);
+    r.git(&["checkout", "-q", "main"]);
+    r.write("main.txt", "main\n");
+    r.git(&["add", "main.txt"]);
+    r.git(&["commit", "-q", "-m", "main"]);
+    r.write("scratch.txt", "keep me\n");
+    let out = r.git_output(&["merge", "--no-ff", "-m", "merge side", "side"]);
+    assert_success(&out, "merge");
+    assert_eq!(r.git(&["rev-list", "--parents", "-1", "HEAD"]).split_whitespace().count(), 3);
+    assert_eq!(r.read("scratch.txt"), b"keep me\n");
+}
+
+#[test]
+fn commit_all_checks_the_temporary_index() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, CHECK_F);
+    r.write("f.txt", "good\n");
+    r.git(&["add", "f.txt"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "base"]);
+    r.write("f.txt", "bad\n");
+    let out = r.git_output(&["commit", "-a", "-m", "all"]);
+    assert_code(&out, 1, "git commit -a with bad content");
+    assert_eq!(r.read("f.txt"), b"bad\n");
+}
+
+#[test]
+fn gates_run_in_parallel() {
+    let sb = Sandbox::new();
+    // `a` only passes if `b` runs while it waits: impossible when gates run one by one.
+    let r = repo_with(
+        &sb,
+        "gates:\n  a:\n    run: for i in $(seq 100); do [ -e \"$GATEKEEPER_ROOT/../b\" ] && exit 0; sleep 0.1; done; exit 1\n  b:\n    run: touch \"$GATEKEEPER_ROOT/../b\"\n",
+    );
+    r.write("f.txt", "x\n");
+    r.git(&["add", "f.txt"]);
+    assert_success(&r.commit("p"), "parallel gates");
+}
+
+#[test]
+fn output_is_printed_whole_in_config_order() {
+    let sb = Sandbox::new();
+    let r = repo_with(
+        &sb,
+        "gates:\n  first:\n    run: sleep 0.5; echo first-out; exit 1\n  second:\n    run: echo second-out; exit 2\n",
+    );
+    r.write("f.txt", "x\n");
+    r.git(&["add", "f.txt"]);
+    let out = r.commit("o");
+    assert_code(&out, 1, "failing gates");
+    // git hands a hook's stdout to its own stderr.
+    let stdout = String::from_utf8_lossy(&out.stderr);
+    let a = stdout.find("first-out").expect("first gate output");
+    let b = stdout.find("second-out").expect("second gate output");
+    assert!(a < b, "config order, not completion order:\n{stdout}");
+    assert!(stdout.contains("0 passed, 2 failed"), "summary line:\n{stdout}");
+}
+
+#[test]
+fn required_gates_cannot_be_skipped() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  lint:\n    run: exit 1\n  test:\n    run: exit 1\n    required: true\n");
+    r.write("f.txt", "x\n");
+    r.git(&["add", "f.txt"]);
+    let mut c = r.git_cmd(&["commit", "-m", "s"]);
+    c.env("GATEKEEPER_SKIP", "lint,test");
+    let out = c.output().unwrap();
+    assert_code(&out, 1, "the required gate still runs and fails");
+    let all = text(&out);
+    assert!(all.contains("required and cannot be skipped"), "{all}");
+    let mut c = r.git_cmd(&["commit", "-m", "s"]);
+    c.env("GATEKEEPER_SKIP", "lint");
+    r.write("gatekeeper.yml", "gates:\n  lint:\n    run: exit 1\n  test:\n    run: 'true'\n    required: true\n");
+    assert_success(&r.gk(&["trust"]), "trust");
+    let out = c.output().unwrap();
+    assert_success(&out, "a non-required gate is skipped");
+    assert!(text(&out).contains("skipped by GATEKEEPER_SKIP"), "{}", text(&out));
+}
+
+#[test]
+fn missing_tool_is_undecided_and_blocks() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  lint:\n    run: no-such-linter-xyz {files}\n");
+    r.write("f.txt", "x\n");
+    r.git(&["add", "f.txt"]);
+    let out = r.gk(&["hook", "pre-commit"]);
+    assert_code(&out, 3, "a missing tool cannot decide");
+    assert!(text(&out).contains("tool missing"), "{}", text(&out));
+}
+
+#[test]
+fn untrusted_config_refuses_with_the_command_to_run() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  ok:\n    run: 'true'\n");
+    r.write("gatekeeper.yml", "gates:\n  evil:\n    run: touch \"$GATEKEEPER_ROOT/../pwned\"\n");
+    r.write("f.txt", "x\n");
+    r.git(&["add", "-A"]);
+    let out = r.commit("c");
+    assert_code(&out, 1, "git reports the hook's refusal");
+    let direct = r.gk(&["hook", "pre-commit"]);
+    assert_code(&direct, 2, "the hook refuses an untrusted config");
+    assert!(text(&direct).contains("gatekeeper trust"), "{}", text(&direct));
+    assert!(!sb.path().join("pwned").exists(), "no command of an untrusted config ran");
+    let mut ci = r.gk_cmd(&["hook", "pre-commit"]);
+    ci.env("CI", "true");
+    assert_success(&ci.output().unwrap(), "CI=true trusts the config");
+    assert!(sb.path().join("pwned").exists());
+}
+
+#[test]
+fn checking_out_a_branch_with_new_commands_does_not_run_them() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  ok:\n    run: 'true'\n");
+    r.git(&["checkout", "-q", "-b", "evil"]);
+    r.write(
+        "gatekeeper.yml",
+        "gates:\n  ok:\n    run: 'true'\ncheckout:\n  - { run: touch \"$GATEKEEPER_ROOT/../pwned\", when_changed: ['*'] }\n",
+    );
+    r.git(&["commit", "-q", "--no-verify", "-am", "evil"]);
+    r.git(&["checkout", "-q", "main"]);
+    let out = r.git_output(&["checkout", "evil"]);
+    assert!(text(&out).contains("not trusted"), "{}", text(&out));
+    assert!(!sb.path().join("pwned").exists());
+}
+
+fn with_remote(sb: &Sandbox, config: &str) -> TestRepo {
+    let bare = sb.path().join("remote.git");
+    let out = std::process::Command::new("git")
+        .args(["init", "-q", "--bare", "-b", "main"])
+        .arg(&bare)
+        .env_clear()
+        .envs(sb.env())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let r = repo_with(sb, config);
+    r.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
+    r
+}
+
+#[test]
+fn pre_push_runs_gates_on_the_pushed_files() {
+    let sb = Sandbox::new();
+    let r = with_remote(
+        &sb,
+        "gates:\n  pushed:\n    run: printf '%s\\n' {files} >> \"$GATEKEEPER_ROOT/../pushed\"\n    stages: [pre-push]\n",
+    );
+    let out = r.git_output(&["push", "-q", "origin", "main"]);
+    assert_success(&out, "first push of a new branch");
+    let first = std::fs::read_to_string(sb.path().join("pushed")).unwrap();
+    assert!(first.contains("README") && first.contains("gatekeeper.yml"), "{first}");
+    std::fs::remove_file(sb.path().join("pushed")).unwrap();
+    r.write("only.txt", "x\n");
+    r.git(&["add", "only.txt"]);
+    r.git(&["commit", "-q", "-m", "one more"]);
+    assert_success(&r.git_output(&["push", "-q", "origin", "main"]), "second push");
+    let second = std::fs::read_to_string(sb.path().join("pushed")).unwrap();
+    assert_eq!(second.trim(), "only.txt", "only the pushed range's files");
+}
+
+#[test]
+fn pre_push_new_branch_is_compared_with_what_the_remote_has() {
+    let sb = Sandbox::new();
+    let r = with_remote(
+        &sb,
+        "gates:\n  pushed:\n    run: printf '%s\\n' {files} >> \"$GATEKEEPER_ROOT/../pushed\"\n    stages: [pre-push]\n",
+    );
+    assert_success(&r.git_output(&["push", "-q", "origin", "main"]), "push main");
+    std::fs::remove_file(sb.path().join("pushed")).unwrap();
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    r.write("feature.txt", "f\n");
+    r.git(&["add", "feature.txt"]);
+    r.git(&["commit", "-q", "-m", "feature"]);
+    assert_success(&r.git_output(&["push", "-q", "origin", "feature"]), "push new branch");
+    let pushed = std::fs::read_to_string(sb.path().join("pushed")).unwrap();
+    assert_eq!(pushed.trim(), "feature.txt");
+}
+
+#[test]
+fn pre_push_failing_gate_blocks_and_deleting_a_branch_runs_nothing() {
+    let sb = Sandbox::new();
+    let r = with_remote(&sb, "gates:\n  ok:\n    run: 'true'\n    stages: [pre-push]\n");
+    assert_success(&r.git_output(&["push", "-q", "origin", "main"]), "push main");
+    r.git(&["push", "-q", "origin", "main:doomed"]);
+    r.write("gatekeeper.yml", "gates:\n  no:\n    run: touch \"$GATEKEEPER_ROOT/../ran\"; exit 1\n    stages: [pre-push]\n");
+    r.git(&["commit", "-q", "--no-verify", "-am", "strict"]);
+    assert_success(&r.gk(&["trust"]), "trust");
+    let out = r.git_output(&["push", "-q", "origin", "main"]);
+    assert!(!out.status.success(), "a failing pre-push gate blocks the push:\n{}", text(&out));
+    std::fs::remove_file(sb.path().join("ran")).unwrap();
+    let out = r.git_output(&["push", "-q", "origin", "--delete", "doomed"]);
+    assert_success(&out, "deleting a remote branch");
+    assert!(!sb.path().join("ran").exists(), "no gate ran for a deletion");
+}
+
+#[test]
+fn post_checkout_runs_jobs_only_when_their_files_changed() {
+    let sb = Sandbox::new();
+    let r = repo_with(
+        &sb,
+        "checkout:\n  - { run: echo run >> \"$GATEKEEPER_ROOT/../deps\", when_changed: [package-lock.json] }\n",
+    );
+    r.git(&["checkout", "-q", "-b", "other"]);
+    r.write("unrelated.txt", "u\n");
+    r.git(&["add", "unrelated.txt"]);
+    r.git(&["commit", "-q", "-m", "unrelated"]);
+    r.git(&["checkout", "-q", "main"]);
+    assert!(!sb.path().join("deps").exists(), "no when_changed file differs");
+    r.git(&["checkout", "-q", "other"]);
+    r.write("package-lock.json", "{}\n");
+    r.git(&["add", "package-lock.json"]);
+    r.git(&["commit", "-q", "-m", "lock"]);
+    r.git(&["checkout", "-q", "main"]);
+    let runs = std::fs::read_to_string(sb.path().join("deps")).unwrap();
+    assert_eq!(runs.lines().count(), 1, "ran once when the lock file differed");
+    r.git(&["checkout", "-q", "other", "--", "package-lock.json"]);
+    let runs = std::fs::read_to_string(sb.path().join("deps")).unwrap();
+    assert_eq!(runs.lines().count(), 1, "a file checkout runs nothing");
+}
+
+#[test]
+fn post_checkout_skips_worktree_add_unless_asked() {
+    let sb = Sandbox::new();
+    let r = repo_with(
+        &sb,
+        "checkout:\n  - { run: echo plain >> \"$GATEKEEPER_ROOT/../log\", when_changed: ['*'] }\n  - { run: echo asked >> \"$GATEKEEPER_ROOT/../log\", when_changed: ['*'], on_worktree_add: true }\n",
+    );
+    let wt = sb.path().join("wt");
+    let out = r.git_output(&["worktree", "add", "-q", wt.to_str().unwrap()]);
+    assert_success(&out, "worktree add");
+    let log = std::fs::read_to_string(sb.path().join("wt/../log")).unwrap_or_default();
+    assert_eq!(log.trim(), "asked", "only the job that asked runs on worktree add:\n{log}");
+}
+
+#[test]
+fn post_checkout_jobs_never_run_twice_at_once() {
+    let sb = Sandbox::new();
+    let job = "x=\\\"$GATEKEEPER_ROOT/../active\\\"; if [ -e \\\"$x\\\" ]; then echo overlap >> \\\"$GATEKEEPER_ROOT/../overlap\\\"; fi; touch \\\"$x\\\"; sleep 1; rm -f \\\"$x\\\"";
+    let r = repo_with(&sb, &format!("checkout:\n  - {{ run: \"{job}\", when_changed: [dep.txt] }}\n"));
+    r.git(&["checkout", "-q", "-b", "other"]);
+    r.write("dep.txt", "1\n");
+    r.git(&["add", "dep.txt"]);
+    r.git(&["commit", "-q", "-m", "dep"]);
+    r.git(&["checkout", "-q", "main"]);
+    let wt2 = sb.path().join("wt2");
+    r.git(&["worktree", "add", "-q", wt2.to_str().unwrap(), "-b", "w2"]);
+    let head_other = r.git(&["rev-parse", "other"]).trim().to_owned();
+    let head_main = r.git(&["rev-parse", "main"]).trim().to_owned();
+    // Two work trees run the same job concurrently through the hook.
+    let mut a = r.gk_cmd(&["hook", "post-checkout", &head_main, &head_other, "1"]);
+    let mut b = r.gk_cmd(&["hook", "post-checkout", &head_main, &head_other, "1"]);
+    b.current_dir(&wt2);
+    let a = a.stdout(Stdio::null()).spawn().unwrap();
+    let b = b.stdout(Stdio::null()).spawn().unwrap();
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert_success(&a, "first checkout job");
+    assert_success(&b, "second checkout job");
+    assert!(!sb.path().join("overlap").exists(), "the job ran twice at once");
+    let _ = std::fs::remove_file(sb.path().join("active"));
+}
