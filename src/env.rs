@@ -29,7 +29,10 @@ impl Environment {
     /// An environment made of exactly these pairs.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         Environment {
-            vars: pairs.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
         }
     }
 
@@ -114,10 +117,13 @@ impl Environment {
     /// Looks a program up on `PATH` the way `sh` would.
     pub fn which(&self, program: &str) -> Option<PathBuf> {
         use std::os::unix::fs::PermissionsExt;
-        self.path_dirs().into_iter().map(|d| d.join(program)).find(|p| {
-            p.metadata()
-                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
+        self.path_dirs()
+            .into_iter()
+            .map(|d| d.join(program))
+            .find(|p| {
+                p.metadata()
+                    .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            })
     }
 
     /// All variables, for handing a child process an explicit environment.

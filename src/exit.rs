@@ -53,7 +53,11 @@ impl ExitStatus {
                 ExitStatus::Interrupted => 5,
             }
         }
-        if rank(other) > rank(self) { other } else { self }
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
     }
 }
 
@@ -70,17 +74,29 @@ pub struct Failure {
 impl Failure {
     /// A usage or configuration error (exit 2).
     pub fn usage(message: impl Into<String>) -> Self {
-        Failure { status: ExitStatus::Usage, message: message.into(), hint: None }
+        Failure {
+            status: ExitStatus::Usage,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     /// A refusal (exit 1).
     pub fn refused(message: impl Into<String>) -> Self {
-        Failure { status: ExitStatus::Refused, message: message.into(), hint: None }
+        Failure {
+            status: ExitStatus::Refused,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     /// Could not decide (exit 3).
     pub fn undecided(message: impl Into<String>) -> Self {
-        Failure { status: ExitStatus::Undecided, message: message.into(), hint: None }
+        Failure {
+            status: ExitStatus::Undecided,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     /// Interrupted by a signal (exit 130).

@@ -23,7 +23,9 @@ pub fn shim_text(hook: &str, binary: &Path) -> Result<String> {
     let quoted = shlex::try_quote(&binary.to_string_lossy())
         .context("the gatekeeper binary's path cannot be quoted for sh")?
         .into_owned();
-    Ok(SHIM_TEMPLATE.replace("{{HOOK}}", hook).replace("{{BIN}}", &quoted))
+    Ok(SHIM_TEMPLATE
+        .replace("{{HOOK}}", hook)
+        .replace("{{BIN}}", &quoted))
 }
 
 /// Whether a file's content is a gatekeeper shim.
@@ -93,7 +95,9 @@ pub fn install(hooks_dir: &Path, binary: &Path) -> Result<Vec<HookChange>> {
                 std::fs::rename(&path, &displaced)
                     .with_context(|| format!("failed to move `{}` aside", path.display()))?;
                 crate::fsutil::write_atomic_mode(&path, text.as_bytes(), 0o755)?;
-                HookAction::InstalledDisplacing { displaced: displaced.to_string_lossy().into_owned() }
+                HookAction::InstalledDisplacing {
+                    displaced: displaced.to_string_lossy().into_owned(),
+                }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 // A dangling symlink reads as NotFound; keep it aside like any foreign hook.
@@ -109,9 +113,15 @@ pub fn install(hooks_dir: &Path, binary: &Path) -> Result<Vec<HookChange>> {
                     HookAction::Installed
                 }
             }
-            Err(e) => return Err(e).with_context(|| format!("failed to read `{}`", path.display())),
+            Err(e) => {
+                return Err(e).with_context(|| format!("failed to read `{}`", path.display()));
+            }
         };
-        out.push(HookChange { hook: hook.to_owned(), path: path.to_string_lossy().into_owned(), action });
+        out.push(HookChange {
+            hook: hook.to_owned(),
+            path: path.to_string_lossy().into_owned(),
+            action,
+        });
     }
     Ok(out)
 }
@@ -129,7 +139,9 @@ pub fn uninstall(hooks_dir: &Path) -> Result<Vec<HookChange>> {
                 if displaced.symlink_metadata().is_ok() {
                     std::fs::rename(&displaced, &path)
                         .with_context(|| format!("failed to restore `{}`", displaced.display()))?;
-                    HookAction::Restored { restored: path.to_string_lossy().into_owned() }
+                    HookAction::Restored {
+                        restored: path.to_string_lossy().into_owned(),
+                    }
                 } else {
                     HookAction::Removed
                 }
@@ -137,7 +149,11 @@ pub fn uninstall(hooks_dir: &Path) -> Result<Vec<HookChange>> {
             Ok(_) => HookAction::LeftForeign,
             Err(_) => HookAction::Absent,
         };
-        out.push(HookChange { hook: hook.to_owned(), path: path.to_string_lossy().into_owned(), action });
+        out.push(HookChange {
+            hook: hook.to_owned(),
+            path: path.to_string_lossy().into_owned(),
+            action,
+        });
     }
     Ok(out)
 }
@@ -149,7 +165,8 @@ pub fn displaced_path(hooks_dir: &Path, hook: &str) -> PathBuf {
 }
 
 fn is_executable(path: &Path) -> bool {
-    path.metadata().is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+    path.metadata()
+        .is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
 }
 
 /// The problems of one installed hook, for `doctor`.
@@ -159,7 +176,10 @@ pub fn check_shim(hooks_dir: &Path, hook: &str, binary: &Path) -> Option<String>
         return Some(format!("{hook}: no hook at `{}`", path.display()));
     };
     if !is_shim(&content) {
-        return Some(format!("{hook}: `{}` is not gatekeeper's shim", path.display()));
+        return Some(format!(
+            "{hook}: `{}` is not gatekeeper's shim",
+            path.display()
+        ));
     }
     if !is_executable(&path) {
         return Some(format!("{hook}: `{}` is not executable", path.display()));

@@ -141,7 +141,10 @@ impl Printer {
 
     /// A warning on stderr (shown even with `--quiet`).
     pub fn warn(&self, text: &str) {
-        err_line(&format!("{} {text}", self.paint_err(Style::Yellow, "warning:")));
+        err_line(&format!(
+            "{} {text}",
+            self.paint_err(Style::Yellow, "warning:")
+        ));
     }
 
     /// Prints an error chain as `error: …`, `caused by: …`, `hint: …`.
@@ -151,7 +154,10 @@ impl Printer {
             err_line(&format!("{} {top}", self.paint_err(Style::Red, "error:")));
         }
         for cause in chain {
-            err_line(&format!("{} {cause}", self.paint_err(Style::Dim, "caused by:")));
+            err_line(&format!(
+                "{} {cause}",
+                self.paint_err(Style::Dim, "caused by:")
+            ));
         }
         if let Some(h) = hint {
             err_line(&format!("{} {h}", self.paint_err(Style::Cyan, "hint:")));

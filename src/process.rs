@@ -88,15 +88,26 @@ pub fn run_shell(cmd: &ShellCommand, cancel: &AtomicBool) -> Result<Finished> {
     let handle = expr
         .start()
         .with_context(|| format!("failed to start `sh -c {}`", cmd.script.to_string_lossy()))?;
-    let pgid = handle.pids().first().copied().and_then(|p| i32::try_from(p).ok());
+    let pgid = handle
+        .pids()
+        .first()
+        .copied()
+        .and_then(|p| i32::try_from(p).ok());
     let deadline = started + cmd.timeout;
     let mut forced: Option<Ending> = None;
     let mut term_sent_at: Option<Instant> = None;
     loop {
         let wake = (Instant::now() + CANCEL_POLL).min(deadline.max(Instant::now()));
-        if let Some(out) = handle.wait_deadline(wake).context("failed to wait for a command")? {
+        if let Some(out) = handle
+            .wait_deadline(wake)
+            .context("failed to wait for a command")?
+        {
             let ending = forced.unwrap_or_else(|| ending_of(out.status));
-            return Ok(Finished { ending, output: out.stdout.clone(), duration: started.elapsed() });
+            return Ok(Finished {
+                ending,
+                output: out.stdout.clone(),
+                duration: started.elapsed(),
+            });
         }
         let now = Instant::now();
         if forced.is_none() {
@@ -144,5 +155,99 @@ pub fn max_script_len(env_bytes: usize) -> usize {
         .unwrap_or(128 * 1024);
     // Keep a margin for `sh`, `-c`, pointers and alignment.
     let total_room = arg_max.saturating_sub(env_bytes).saturating_sub(4096);
-    MAX_ARG_STRLEN.min(total_room).saturating_sub(1024).max(4096)
+    MAX_ARG_STRLEN
+        .min(total_room)
+        .saturating_sub(1024)
+        .max(4096)
+}
+
+/// Where a child's output goes in [`run_shell_routed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputRoute {
+    /// Both streams go to ours, as the child writes them.
+    Inherit,
+    /// The child's stdout goes to our stderr (our stdout stays free for one JSON document).
+    StdoutToStderr,
+    /// The child's stdout is captured; its stderr goes to ours.
+    CaptureStdout,
+}
+
+/// Like [`run_shell`] (own process group, deadline, cancellation; `cmd.capture` is ignored),
+/// with a choice of output routing and of the signal sent first on cancellation: SIGINT
+/// forwards a Ctrl-C the way a terminal would. When the child is still alive `grace` later it
+/// gets SIGTERM, and SIGKILL after another `grace`.
+pub fn run_shell_routed(
+    cmd: &ShellCommand,
+    route: OutputRoute,
+    first_signal: Signal,
+    grace: Duration,
+    cancel: &AtomicBool,
+) -> Result<Finished> {
+    let started = Instant::now();
+    let mut expr = duct::cmd("sh", [OsString::from("-c"), cmd.script.clone()])
+        .dir(&cmd.dir)
+        .unchecked()
+        .before_spawn(|c| {
+            c.process_group(0);
+            Ok(())
+        });
+    for (k, v) in &cmd.env {
+        expr = expr.env(k, v);
+    }
+    expr = match &cmd.stdin {
+        Some(bytes) => expr.stdin_bytes(bytes.clone()),
+        None => expr.stdin_null(),
+    };
+    expr = match route {
+        OutputRoute::Inherit => expr,
+        OutputRoute::StdoutToStderr => expr.stdout_to_stderr(),
+        OutputRoute::CaptureStdout => expr.stdout_capture(),
+    };
+    let handle = expr
+        .start()
+        .with_context(|| format!("failed to start `sh -c {}`", cmd.script.to_string_lossy()))?;
+    let pgid = handle
+        .pids()
+        .first()
+        .copied()
+        .and_then(|p| i32::try_from(p).ok());
+    let deadline = started + cmd.timeout;
+    let mut forced: Option<Ending> = None;
+    // The signals still to send, and when the last one was sent.
+    let mut escalation = [Signal::SIGTERM, Signal::SIGKILL].into_iter();
+    let mut last_sent: Option<Instant> = None;
+    loop {
+        let wake = (Instant::now() + CANCEL_POLL).min(deadline.max(Instant::now()));
+        if let Some(out) = handle
+            .wait_deadline(wake)
+            .context("failed to wait for a command")?
+        {
+            let ending = forced.unwrap_or_else(|| ending_of(out.status));
+            return Ok(Finished {
+                ending,
+                output: out.stdout.clone(),
+                duration: started.elapsed(),
+            });
+        }
+        let now = Instant::now();
+        if forced.is_none() {
+            if cancel.load(Ordering::SeqCst) {
+                forced = Some(Ending::Interrupted);
+                signal_group(pgid, first_signal);
+                last_sent = Some(now);
+            } else if now >= deadline {
+                forced = Some(Ending::TimedOut);
+                signal_group(pgid, Signal::SIGTERM);
+                escalation.next();
+                last_sent = Some(now);
+            }
+        } else if last_sent.is_some_and(|t| now.duration_since(t) >= grace) {
+            if let Some(sig) = escalation.next() {
+                signal_group(pgid, sig);
+                last_sent = Some(now);
+            } else {
+                last_sent = None;
+            }
+        }
+    }
 }

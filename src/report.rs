@@ -85,7 +85,9 @@ impl GateSink for OrderedPrinter<'_> {
         if self.printer.is_json() {
             return;
         }
-        let Ok(mut st) = self.state.lock() else { return };
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
         if index < st.1.len() {
             st.1[index] = Some(outcome.clone());
         }
@@ -112,11 +114,13 @@ pub fn render_gate(p: &Printer, o: &GateOutcome, verbose: bool) -> String {
         Verdict::TimedOut | Verdict::MissingTool => ("FAIL", Style::Yellow),
     };
     let mut line = format!("{} {}", p.paint(style, mark), p.paint(Style::Bold, &o.name));
-    match o.verdict {
-        Verdict::Skipped => {
-            line.push_str(&format!(" — skipped: {}", o.reason.as_deref().unwrap_or("")));
-        }
-        _ => {
+    if o.verdict == Verdict::Skipped {
+        line.push_str(&format!(
+            " — skipped: {}",
+            o.reason.as_deref().unwrap_or("")
+        ));
+    } else {
+        {
             line.push_str(&format!(
                 " — {} in {}",
                 o.verdict.label(),
@@ -125,10 +129,10 @@ pub fn render_gate(p: &Printer, o: &GateOutcome, verbose: bool) -> String {
             if let Some(c) = o.exit_code.filter(|c| *c != 0) {
                 line.push_str(&format!(" (exit {c})"));
             }
-            if o.verdict != Verdict::Passed {
-                if let Some(r) = &o.reason {
-                    line.push_str(&format!(": {r}"));
-                }
+            if o.verdict != Verdict::Passed
+                && let Some(r) = &o.reason
+            {
+                line.push_str(&format!(": {r}"));
             }
         }
     }

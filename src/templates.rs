@@ -21,7 +21,11 @@ impl Ecosystem {
             Ecosystem::Cargo
         } else if has("package.json") {
             Ecosystem::Npm
-        } else if has("pyproject.toml") || has("setup.py") || has("setup.cfg") || has("requirements.txt") {
+        } else if has("pyproject.toml")
+            || has("setup.py")
+            || has("setup.cfg")
+            || has("requirements.txt")
+        {
             Ecosystem::Python
         } else if has("go.mod") {
             Ecosystem::Go
@@ -48,7 +52,13 @@ mod tests {
 
     #[test]
     fn every_template_is_a_valid_config() {
-        for e in [Ecosystem::Cargo, Ecosystem::Npm, Ecosystem::Python, Ecosystem::Go, Ecosystem::Generic] {
+        for e in [
+            Ecosystem::Cargo,
+            Ecosystem::Npm,
+            Ecosystem::Python,
+            Ecosystem::Go,
+            Ecosystem::Generic,
+        ] {
             crate::config::Config::from_bytes(e.config_template().as_bytes(), Path::new("t.yml"))
                 .unwrap_or_else(|err| panic!("{e:?}: {err:#}"));
         }

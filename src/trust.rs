@@ -34,9 +34,13 @@ pub struct TrustStore {
 impl TrustStore {
     pub fn for_user(env: &Environment) -> Result<TrustStore> {
         let dir = env.user_state_dir().ok_or_else(|| {
-            anyhow::anyhow!("cannot find the per-user state directory: neither XDG_STATE_HOME nor HOME is set")
+            anyhow::anyhow!(
+                "cannot find the per-user state directory: neither XDG_STATE_HOME nor HOME is set"
+            )
         })?;
-        Ok(TrustStore { path: dir.join("trust.json") })
+        Ok(TrustStore {
+            path: dir.join("trust.json"),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -65,7 +69,11 @@ impl TrustStore {
     /// branch with a reviewed configuration needs no new review.
     pub fn trust(&self, repository: &Path, sha256: &str) -> Result<bool> {
         let mut file = self.read()?;
-        if file.trusted.iter().any(|r| r.repository == repository && r.sha256 == sha256) {
+        if file
+            .trusted
+            .iter()
+            .any(|r| r.repository == repository && r.sha256 == sha256)
+        {
             return Ok(false);
         }
         let now = std::time::SystemTime::now()

@@ -25,7 +25,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
         Some(base) => {
             let base = repo.resolve_commit(base)?;
             let merge_base = repo.raw().merge_base(base, head).unwrap_or(base);
-            FileScope::Changed(super::run::existing(&repo, repo.changes_between(Some(merge_base), head)?))
+            FileScope::Changed(super::run::existing(
+                &repo,
+                repo.changes_between(Some(merge_base), head)?,
+            ))
         }
         None => FileScope::All(repo.tracked_files()?),
     };

@@ -27,7 +27,12 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
     let repo = ctx.repo()?;
     let mut findings = Vec::new();
     let mut add = |ok: bool, check: &str, detail: String, hint: Option<&str>| {
-        findings.push(Finding { ok, check: check.into(), detail, hint: hint.map(str::to_owned) });
+        findings.push(Finding {
+            ok,
+            check: check.into(),
+            detail,
+            hint: hint.map(str::to_owned),
+        });
     };
 
     let binary = std::env::current_exe().context("failed to find the gatekeeper binary")?;
@@ -36,9 +41,9 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
     let default_dir = repo.common_dir().join("hooks");
     if let Some(setting) = repo.hooks_path_setting() {
         let ours_elsewhere = hooks_dir != default_dir
-            && HOOK_NAMES.iter().any(|h| {
-                std::fs::read(default_dir.join(h)).is_ok_and(|c| install::is_shim(&c))
-            });
+            && HOOK_NAMES
+                .iter()
+                .any(|h| std::fs::read(default_dir.join(h)).is_ok_and(|c| install::is_shim(&c)));
         if ours_elsewhere {
             add(
                 false,
@@ -50,24 +55,39 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
                 Some("run `gatekeeper install` again to put the hooks where git looks"),
             );
         } else {
-            add(true, "core.hooksPath", format!("hooks are read from `{}`", hooks_dir.display()), None);
+            add(
+                true,
+                "core.hooksPath",
+                format!("hooks are read from `{}`", hooks_dir.display()),
+                None,
+            );
         }
     }
     for hook in HOOK_NAMES {
         let path = hooks_dir.join(hook);
         match install::check_shim(&hooks_dir, hook, &binary) {
-            None => add(true, hook, format!("shim installed at `{}`", path.display()), None),
+            None => add(
+                true,
+                hook,
+                format!("shim installed at `{}`", path.display()),
+                None,
+            ),
             Some(problem) => add(false, hook, problem, Some("run `gatekeeper install`")),
         }
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            if install::is_shim(text.as_bytes()) {
+        if let Ok(text) = std::fs::read_to_string(&path)
+            && install::is_shim(text.as_bytes())
+        {
+            {
                 let recorded = install::shim_binary(&text).unwrap_or_default();
-                let reachable = std::path::Path::new(&recorded).is_file() || ctx.env.which("gatekeeper").is_some();
+                let reachable = std::path::Path::new(&recorded).is_file()
+                    || ctx.env.which("gatekeeper").is_some();
                 if !reachable {
                     add(
                         false,
                         hook,
-                        format!("the shim calls `{recorded}`, which does not exist, and gatekeeper is not on PATH: every {hook} will be blocked"),
+                        format!(
+                            "the shim calls `{recorded}`, which does not exist, and gatekeeper is not on PATH: every {hook} will be blocked"
+                        ),
                         Some("reinstall gatekeeper, then run `gatekeeper install`"),
                     );
                 }
@@ -76,36 +96,58 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
     }
     match ctx.config(&repo) {
         Ok(cfg) => {
-            add(true, "config", format!("`{}` is valid", cfg.path.display()), None);
+            add(
+                true,
+                "config",
+                format!("`{}` is valid", cfg.path.display()),
+                None,
+            );
             if !ctx.env.is_ci() {
-                let trusted = TrustStore::for_user(&ctx.env)?.is_trusted(&repo.identity(), &cfg.sha256)?;
+                let trusted =
+                    TrustStore::for_user(&ctx.env)?.is_trusted(&repo.identity(), &cfg.sha256)?;
                 if trusted {
                     add(true, "trust", "the configuration is trusted".into(), None);
                 } else {
                     add(
                         false,
                         "trust",
-                        format!("`{}` (sha256 {}) is not trusted: hooks will refuse to run it", cfg.path.display(), &cfg.sha256[..12]),
+                        format!(
+                            "`{}` (sha256 {}) is not trusted: hooks will refuse to run it",
+                            cfg.path.display(),
+                            &cfg.sha256[..12]
+                        ),
                         Some("review it, then run `gatekeeper trust`"),
                     );
                 }
             }
         }
-        Err(e) => add(false, "config", format!("{e:#}"), crate::exit::hint_of(&e).as_deref()),
+        Err(e) => add(
+            false,
+            "config",
+            format!("{e:#}"),
+            crate::exit::hint_of(&e).as_deref(),
+        ),
     }
     let left = crate::git::stash::abandoned(&repo);
     if !left.is_empty() {
         add(
             false,
             "stash",
-            format!("{} set-aside of your files from a killed run is waiting in `{}`", left.len(), left[0].display()),
-            Some("any gatekeeper hook restores it automatically; or run `gatekeeper hook pre-commit`"),
+            format!(
+                "{} set-aside of your files from a killed run is waiting in `{}`",
+                left.len(),
+                left[0].display()
+            ),
+            Some(
+                "any gatekeeper hook restores it automatically; or run `gatekeeper hook pre-commit`",
+            ),
         );
     }
 
     let ok = findings.iter().all(|f| f.ok);
     if ctx.printer.is_json() {
-        ctx.printer.json(&serde_json::json!({"ok": ok, "findings": findings}))?;
+        ctx.printer
+            .json(&serde_json::json!({"ok": ok, "findings": findings}))?;
     } else {
         let mut s = String::new();
         for f in &findings {
@@ -117,5 +159,9 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
         }
         ctx.printer.out(&s);
     }
-    Ok(if ok { ExitStatus::Success } else { ExitStatus::Refused })
+    Ok(if ok {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Refused
+    })
 }

@@ -27,7 +27,10 @@ pub struct Args {
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     if !hooks::HOOK_NAMES.contains(&args.name.as_str()) {
         return Err(Failure::usage(format!("unknown hook `{}`", args.name))
-            .with_hint(format!("gatekeeper handles {}", hooks::HOOK_NAMES.join(", ")))
+            .with_hint(format!(
+                "gatekeeper handles {}",
+                hooks::HOOK_NAMES.join(", ")
+            ))
             .into());
     }
     let cancel = crate::signals::interrupt_flag();
@@ -42,7 +45,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     }
     let mut stdin = Vec::new();
     if args.name == "pre-push" {
-        std::io::stdin().read_to_end(&mut stdin).context("failed to read the pushed refs")?;
+        std::io::stdin()
+            .read_to_end(&mut stdin)
+            .context("failed to read the pushed refs")?;
     }
     let config = ctx.config(&repo)?;
     hooks::ensure_trusted(&repo, &config, &ctx.env)?;
@@ -57,7 +62,13 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     }
     let planned_total = config.gates.len() + config.checkout.len();
     let sink = OrderedPrinter::new(&ctx.printer, planned_total);
-    let h = HookContext { repo: &repo, config: &config, env: &ctx.env, cancel: &cancel, sink: &sink };
+    let h = HookContext {
+        repo: &repo,
+        config: &config,
+        env: &ctx.env,
+        cancel: &cancel,
+        sink: &sink,
+    };
     match args.name.as_str() {
         "pre-commit" => hooks::pre_commit::run(&h, &mut report)?,
         "pre-push" => {
@@ -67,7 +78,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
         }
         "post-checkout" => {
             let [old, new, flag] = &args.args[..] else {
-                return Err(Failure::usage("post-checkout takes three arguments: OLD NEW FLAG").into());
+                return Err(
+                    Failure::usage("post-checkout takes three arguments: OLD NEW FLAG").into(),
+                );
             };
             hooks::post_checkout::run(&h, old, new, flag, &mut report)?;
         }

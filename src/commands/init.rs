@@ -20,14 +20,17 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     let repo = ctx.repo()?;
     let path = repo.root().join(CONFIG_FILE);
     if path.exists() && !args.force {
-        return Err(Failure::usage(format!("`{}` already exists", path.display()))
-            .with_hint("pass --force to replace it")
-            .into());
+        return Err(
+            Failure::usage(format!("`{}` already exists", path.display()))
+                .with_hint("pass --force to replace it")
+                .into(),
+        );
     }
     let eco = Ecosystem::detect(repo.root());
     crate::fsutil::write_atomic(&path, eco.config_template().as_bytes())?;
     if ctx.printer.is_json() {
-        ctx.printer.json(&serde_json::json!({"path": path, "ecosystem": eco}))?;
+        ctx.printer
+            .json(&serde_json::json!({"path": path, "ecosystem": eco}))?;
     } else {
         ctx.printer.out(&format!(
             "wrote {} for a {eco:?} project\nnext: review it, then `gatekeeper install`\n",

@@ -42,8 +42,12 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
             TrustStore::for_user(&ctx.env)?.trust(&repo.identity(), &cfg.sha256)?;
             Some(cfg.sha256.clone())
         }
-        Err(e) if e.downcast_ref::<crate::config::ConfigError>().is_some_and(|c| c.line == 0) => {
-            ctx.printer.warn("there is no gatekeeper.yml yet: create one with `gatekeeper init`");
+        Err(e)
+            if e.downcast_ref::<crate::config::ConfigError>()
+                .is_some_and(|c| c.line == 0) =>
+        {
+            ctx.printer
+                .warn("there is no gatekeeper.yml yet: create one with `gatekeeper init`");
             None
         }
         Err(e) => return Err(e),

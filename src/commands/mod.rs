@@ -59,9 +59,19 @@ impl Context {
 }
 
 /// Runs the parsed command line and prints any error; returns the exit status.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "main hands the parsed command line over for good"
+)]
 pub fn main(cli: Cli) -> ExitStatus {
     let env = Environment::capture();
-    let printer = Printer::new(cli.format, cli.color, env.no_color(), cli.quiet, cli.verbose);
+    let printer = Printer::new(
+        cli.format,
+        cli.color,
+        env.no_color(),
+        cli.quiet,
+        cli.verbose,
+    );
     let ctx = match build_context(&cli, env, printer.clone()) {
         Ok(ctx) => ctx,
         Err(e) => {
@@ -89,7 +99,12 @@ fn build_context(cli: &Cli, env: Environment, printer: Printer) -> Result<Contex
     if explicit_dir && !cwd.is_dir() {
         return Err(exit::Failure::usage(format!("-C {}: not a directory", cwd.display())).into());
     }
-    Ok(Context { env, printer, cwd, explicit_dir })
+    Ok(Context {
+        env,
+        printer,
+        cwd,
+        explicit_dir,
+    })
 }
 
 fn dispatch(ctx: &Context, command: &Command) -> Result<ExitStatus> {
@@ -122,6 +137,8 @@ fn dispatch(ctx: &Context, command: &Command) -> Result<ExitStatus> {
 /// The answer of a command whose issue has not landed yet. It fails closed (exit 3) so that
 /// nothing treats an unbuilt check as a pass.
 pub(crate) fn not_built_yet(what: &str) -> Result<ExitStatus> {
-    Err(exit::Failure::undecided(format!("`gatekeeper {what}` is not available in this build yet"))
-        .into())
+    Err(exit::Failure::undecided(format!(
+        "`gatekeeper {what}` is not available in this build yet"
+    ))
+    .into())
 }

@@ -87,7 +87,13 @@ pub(crate) fn run_stage(
     let skip = ctx.env.skip_list();
     let sink = OrderedPrinter::new(&ctx.printer, config.gates.len());
     let never = AtomicBool::new(false);
-    let h = HookContext { repo, config, env: &ctx.env, cancel: &never, sink: &sink };
+    let h = HookContext {
+        repo,
+        config,
+        env: &ctx.env,
+        cancel: &never,
+        sink: &sink,
+    };
     let req = RunRequest {
         config,
         root: repo.root(),

@@ -28,7 +28,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
         for c in &changes {
             let what = match &c.action {
                 HookAction::Removed => "removed".to_owned(),
-                HookAction::Restored { .. } => "removed; the hook it had displaced is back".to_owned(),
+                HookAction::Restored { .. } => {
+                    "removed; the hook it had displaced is back".to_owned()
+                }
                 HookAction::LeftForeign => "not gatekeeper's; left alone".to_owned(),
                 HookAction::Absent => "not installed".to_owned(),
                 other => format!("{other:?}"),

@@ -35,7 +35,10 @@ pub struct MemoryConfig {
 
 impl Default for MemoryConfig {
     fn default() -> Self {
-        MemoryConfig { index: default_index(), max_lines: default_max_lines() }
+        MemoryConfig {
+            index: default_index(),
+            max_lines: default_max_lines(),
+        }
     }
 }
 

@@ -66,7 +66,12 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, the default of a gate without `stages`.
-    pub const ALL: [Stage; 4] = [Stage::PreCommit, Stage::PrePush, Stage::Ci, Stage::AgentStop];
+    pub const ALL: [Stage; 4] = [
+        Stage::PreCommit,
+        Stage::PrePush,
+        Stage::Ci,
+        Stage::AgentStop,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -90,7 +95,9 @@ impl std::str::FromStr for Stage {
         Stage::ALL
             .into_iter()
             .find(|st| st.as_str() == s)
-            .ok_or_else(|| format!("unknown stage `{s}` (expected pre-commit, pre-push, ci or agent-stop)"))
+            .ok_or_else(|| {
+                format!("unknown stage `{s}` (expected pre-commit, pre-push, ci or agent-stop)")
+            })
     }
 }
 
@@ -225,6 +232,14 @@ impl StringList {
     }
 }
 
+impl<'a> IntoIterator for &'a StringList {
+    type Item = &'a String;
+    type IntoIter = std::slice::Iter<'a, String>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 impl<'de> Deserialize<'de> for StringList {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -236,7 +251,10 @@ impl<'de> Deserialize<'de> for StringList {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<StringList, E> {
                 Ok(StringList(vec![v.to_owned()]))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<StringList, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<StringList, A::Error> {
                 let mut out = Vec::new();
                 while let Some(s) = a.next_element::<String>()? {
                     out.push(s);
@@ -299,7 +317,14 @@ pub struct ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 0 {
-            write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.column, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path.display(),
+                self.line,
+                self.column,
+                self.message
+            )
         } else {
             write!(f, "{}: {}", self.path.display(), self.message)
         }
@@ -358,7 +383,11 @@ impl Config {
             hint: None,
         })?;
         let config = Self::parse(text, path)?;
-        Ok(LoadedConfig { config, path: path.to_owned(), sha256 })
+        Ok(LoadedConfig {
+            config,
+            path: path.to_owned(),
+            sha256,
+        })
     }
 
     fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
@@ -370,9 +399,7 @@ impl Config {
             return Ok(Config::default());
         }
         let config: Config = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map_or((0, 0), |l| (l.line(), l.column()));
+            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
             ConfigError {
                 path: path.to_owned(),
                 line,
@@ -402,7 +429,10 @@ impl Config {
                 if !self.gates.contains_key(&need.value) {
                     return Err(err(
                         Some(&need.referenced),
-                        format!("gates.{name}.needs: there is no gate named `{}`", need.value),
+                        format!(
+                            "gates.{name}.needs: there is no gate named `{}`",
+                            need.value
+                        ),
                     ));
                 }
                 if need.value == *name {
@@ -414,7 +444,10 @@ impl Config {
             }
         }
         if let Some(cycle) = self.needs_cycle() {
-            return Err(err(None, format!("gates: `needs` form a cycle: {}", cycle.join(" -> "))));
+            return Err(err(
+                None,
+                format!("gates: `needs` form a cycle: {}", cycle.join(" -> ")),
+            ));
         }
         Ok(())
     }
@@ -472,7 +505,10 @@ impl Config {
 fn strip_location_suffix(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message).trim();
     // Advice meant for the library's callers, not for someone editing the file.
-    let first = first.split(", set DuplicateKeyPolicy").next().unwrap_or(first);
+    let first = first
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(first);
     match first.rfind(" at line ") {
         Some(i) if first[i..].contains("column") => first[..i].to_owned(),
         _ => first.to_owned(),
@@ -493,7 +529,10 @@ mod tests {
         let cfg = parse(text).expect("the SPEC example must load");
         assert_eq!(cfg.gates.len(), 7);
         assert!(cfg.gates["test"].required);
-        assert_eq!(cfg.gates["clippy"].timeout(), std::time::Duration::from_secs(300));
+        assert_eq!(
+            cfg.gates["clippy"].timeout(),
+            std::time::Duration::from_secs(300)
+        );
         assert!(!cfg.gates["test"].runs_in(Stage::PreCommit));
         assert_eq!(cfg.checkout.len(), 1);
     }
@@ -527,7 +566,8 @@ mod tests {
 
     #[test]
     fn needs_cycle_is_refused() {
-        let e = parse("gates:\n  a: {run: x, needs: [b]}\n  b: {run: y, needs: [a]}\n").unwrap_err();
+        let e =
+            parse("gates:\n  a: {run: x, needs: [b]}\n  b: {run: y, needs: [a]}\n").unwrap_err();
         assert!(e.message.contains("cycle"), "{e}");
     }
 

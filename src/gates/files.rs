@@ -39,7 +39,10 @@ impl PatternSet {
                 .with_context(|| format!("invalid glob `{p}`"))?;
             b.add(glob);
         }
-        Ok(PatternSet { set: b.build().context("invalid glob set")?, empty })
+        Ok(PatternSet {
+            set: b.build().context("invalid glob set")?,
+            empty,
+        })
     }
 
     /// True when no pattern was given.
@@ -90,7 +93,10 @@ pub fn expand(script: &str, files: &[PathBuf], max_len: usize) -> Result<Vec<OsS
         let quoted = quote(f)?;
         let cost = (quoted.len() + 1) * occurrences;
         if base_len + cost > max_len {
-            anyhow::bail!("the file name `{}` alone is too long for one command", f.display());
+            anyhow::bail!(
+                "the file name `{}` alone is too long for one command",
+                f.display()
+            );
         }
         let current = batches.last_mut().expect("batches starts non-empty");
         if !current.is_empty() && batch_len + cost > max_len {
@@ -157,19 +163,37 @@ mod tests {
 
     #[test]
     fn select_applies_dir_glob_and_exclude() {
-        let files = vec![PathBuf::from("web/a.ts"), PathBuf::from("web/gen/b.ts"), PathBuf::from("c.ts")];
-        let got = select(&files, Some(Path::new("web")), &set(&["*.ts"]), &set(&["gen/**"]));
+        let files = vec![
+            PathBuf::from("web/a.ts"),
+            PathBuf::from("web/gen/b.ts"),
+            PathBuf::from("c.ts"),
+        ];
+        let got = select(
+            &files,
+            Some(Path::new("web")),
+            &set(&["*.ts"]),
+            &set(&["gen/**"]),
+        );
         assert_eq!(got, vec![PathBuf::from("a.ts")]);
     }
 
     #[test]
     fn expand_quotes_and_splits() {
-        let files: Vec<PathBuf> = (0..100).map(|i| PathBuf::from(format!("dir with space/f{i}.txt"))).collect();
+        let files: Vec<PathBuf> = (0..100)
+            .map(|i| PathBuf::from(format!("dir with space/f{i}.txt")))
+            .collect();
         let scripts = expand("wc -l {files}", &files, 400).unwrap();
         assert!(scripts.len() > 1);
-        let all: String = scripts.iter().map(|s| s.to_string_lossy().into_owned()).collect::<Vec<_>>().join("\n");
+        let all: String = scripts
+            .iter()
+            .map(|s| s.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("\n");
         for i in 0..100 {
-            assert!(all.contains(&format!("'dir with space/f{i}.txt'")), "f{i} missing");
+            assert!(
+                all.contains(&format!("'dir with space/f{i}.txt'")),
+                "f{i} missing"
+            );
         }
         assert!(scripts.iter().all(|s| s.len() <= 400));
     }

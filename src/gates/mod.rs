@@ -129,12 +129,19 @@ pub struct PlannedGate {
 pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
     for n in req.names {
         if !req.config.gates.contains_key(n) {
-            return Err(crate::exit::Failure::usage(format!("there is no gate named `{n}`"))
-                .with_hint(format!(
-                    "gates in gatekeeper.yml: {}",
-                    req.config.gates.keys().cloned().collect::<Vec<_>>().join(", ")
-                ))
-                .into());
+            return Err(
+                crate::exit::Failure::usage(format!("there is no gate named `{n}`"))
+                    .with_hint(format!(
+                        "gates in gatekeeper.yml: {}",
+                        req.config
+                            .gates
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                    .into(),
+            );
         }
     }
     let max_len = process::max_script_len(req.env_bytes);
@@ -162,7 +169,11 @@ pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
         } else if uses_files && files.is_empty() {
             skip = Some("no files to pass to {files}".to_owned());
         }
-        let scripts = if skip.is_some() { Vec::new() } else { files::expand(&gate.run, &files, max_len)? };
+        let scripts = if skip.is_some() {
+            Vec::new()
+        } else {
+            files::expand(&gate.run, &files, max_len)?
+        };
         out.push(PlannedGate {
             name: name.clone(),
             gate: gate.clone(),
@@ -199,9 +210,15 @@ pub fn execute(
     sink: &dyn GateSink,
 ) -> Vec<GateOutcome> {
     let n = planned.len();
-    let index_of: BTreeMap<&str, usize> =
-        planned.iter().enumerate().map(|(i, p)| (p.name.as_str(), i)).collect();
-    let shared = Mutex::new(Shared { results: vec![None; n], started: vec![false; n] });
+    let index_of: BTreeMap<&str, usize> = planned
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name.as_str(), i))
+        .collect();
+    let shared = Mutex::new(Shared {
+        results: vec![None; n],
+        started: vec![false; n],
+    });
     let wake = Condvar::new();
     let runnable = planned.iter().filter(|p| p.skip.is_none()).count();
     let workers = std::thread::available_parallelism()
@@ -241,10 +258,17 @@ pub fn execute(
                                 let mut failed_need = None;
                                 for need in p.gate.needs() {
                                     // A need that is not part of this run is settled.
-                                    let Some(&j) = index_of.get(need) else { continue };
+                                    let Some(&j) = index_of.get(need) else {
+                                        continue;
+                                    };
                                     match &s.results[j] {
                                         None => ready = false,
-                                        Some(o) if !matches!(o.verdict, Verdict::Passed | Verdict::Skipped) => {
+                                        Some(o)
+                                            if !matches!(
+                                                o.verdict,
+                                                Verdict::Passed | Verdict::Skipped
+                                            ) =>
+                                        {
                                             failed_need = Some(need.to_owned());
                                         }
                                         Some(_) => {}
@@ -336,7 +360,9 @@ fn run_one(p: &PlannedGate, extra_env: &[(String, String)], cancel: &AtomicBool)
                     Ending::Exited(c @ (126 | 127)) => {
                         exit_code = Some(c);
                         verdict = Verdict::MissingTool;
-                        reason = Some(format!("the command was not found or not executable (exit {c})"));
+                        reason = Some(format!(
+                            "the command was not found or not executable (exit {c})"
+                        ));
                     }
                     Ending::Exited(c) => {
                         exit_code = Some(c);
@@ -408,5 +434,7 @@ impl Summary {
 
 /// The combined exit status of a set of outcomes.
 pub fn status_of(outcomes: &[GateOutcome]) -> ExitStatus {
-    outcomes.iter().fold(ExitStatus::Success, |acc, o| acc.worst(o.verdict.status()))
+    outcomes
+        .iter()
+        .fold(ExitStatus::Success, |acc, o| acc.worst(o.verdict.status()))
 }

@@ -18,7 +18,7 @@ use crate::exit::Failure;
 
 /// An opened repository with a work tree.
 pub struct Repo {
-    repo: Repository,
+    inner: Repository,
     root: PathBuf,
     /// `GIT_INDEX_FILE`, made absolute: during `git commit -a` or `git commit PATHS` git hands
     /// hooks a temporary index, and that is what is being committed.
@@ -47,8 +47,9 @@ impl Repo {
     pub fn open(cwd: &Path, env: &Environment, explicit_dir: bool) -> Result<Repo> {
         let repo = if !explicit_dir && env.non_empty("GIT_DIR").is_some() {
             let git_dir = cwd.join(env.get("GIT_DIR").unwrap_or_default());
-            let repo = Repository::open(&git_dir)
-                .with_context(|| format!("failed to open the repository at `{}`", git_dir.display()))?;
+            let repo = Repository::open(&git_dir).with_context(|| {
+                format!("failed to open the repository at `{}`", git_dir.display())
+            })?;
             if let Some(wt) = env.non_empty("GIT_WORK_TREE") {
                 repo.set_workdir(&cwd.join(wt), false)?;
             }
@@ -56,19 +57,28 @@ impl Repo {
         } else {
             Repository::discover(cwd).map_err(|e| {
                 anyhow::Error::new(e).context(
-                    Failure::usage(format!("`{}` is not inside a git repository", cwd.display()))
-                        .with_hint("run gatekeeper inside a git work tree, or pass -C DIR"),
+                    Failure::usage(format!(
+                        "`{}` is not inside a git repository",
+                        cwd.display()
+                    ))
+                    .with_hint("run gatekeeper inside a git work tree, or pass -C DIR"),
                 )
             })?
         };
         let Some(workdir) = repo.workdir() else {
-            return Err(Failure::usage("this is a bare repository: gatekeeper needs a work tree").into());
+            return Err(
+                Failure::usage("this is a bare repository: gatekeeper needs a work tree").into(),
+            );
         };
-        let root = workdir.canonicalize().unwrap_or_else(|_| workdir.to_path_buf());
-        let index_file = env
-            .non_empty("GIT_INDEX_FILE")
-            .map(|p| cwd.join(p));
-        Ok(Repo { repo, root, index_file })
+        let root = workdir
+            .canonicalize()
+            .unwrap_or_else(|_| workdir.to_path_buf());
+        let index_file = env.non_empty("GIT_INDEX_FILE").map(|p| cwd.join(p));
+        Ok(Repo {
+            inner: repo,
+            root,
+            index_file,
+        })
     }
 
     /// The top of the work tree.
@@ -78,12 +88,12 @@ impl Repo {
 
     /// This work tree's git directory (`.git`, or `.git/worktrees/NAME` for a linked one).
     pub fn git_dir(&self) -> &Path {
-        self.repo.path()
+        self.inner.path()
     }
 
     /// The directory shared by all work trees of the repository.
     pub fn common_dir(&self) -> &Path {
-        self.repo.commondir()
+        self.inner.commondir()
     }
 
     /// gatekeeper's local state: `<git common dir>/gatekeeper` (SPEC section 3).
@@ -98,7 +108,7 @@ impl Repo {
     }
 
     pub fn raw(&self) -> &Repository {
-        &self.repo
+        &self.inner
     }
 
     /// The index being committed: `GIT_INDEX_FILE` when git set it, else the repository's.
@@ -106,13 +116,13 @@ impl Repo {
         match &self.index_file {
             Some(p) => git2::Index::open(p)
                 .with_context(|| format!("failed to read the index `{}`", p.display())),
-            None => self.repo.index().context("failed to read the index"),
+            None => self.inner.index().context("failed to read the index"),
         }
     }
 
     /// `core.hooksPath` as configured, if set.
     pub fn hooks_path_setting(&self) -> Option<String> {
-        let cfg = self.repo.config().ok()?;
+        let cfg = self.inner.config().ok()?;
         cfg.get_path("core.hooksPath")
             .ok()
             .map(|p| p.to_string_lossy().into_owned())
@@ -125,7 +135,11 @@ impl Repo {
         match self.hooks_path_setting() {
             Some(p) => {
                 let p = PathBuf::from(p);
-                if p.is_absolute() { p } else { self.root.join(p) }
+                if p.is_absolute() {
+                    p
+                } else {
+                    self.root.join(p)
+                }
             }
             None => self.common_dir().join("hooks"),
         }
@@ -133,10 +147,9 @@ impl Repo {
 
     /// Resolves a revision to a commit id.
     pub fn resolve_commit(&self, rev: &str) -> Result<Oid> {
-        let obj = self
-            .repo
-            .revparse_single(rev)
-            .map_err(|e| anyhow::Error::new(e).context(Failure::usage(format!("unknown revision `{rev}`"))))?;
+        let obj = self.inner.revparse_single(rev).map_err(|e| {
+            anyhow::Error::new(e).context(Failure::usage(format!("unknown revision `{rev}`")))
+        })?;
         let commit = obj
             .peel_to_commit()
             .with_context(|| format!("`{rev}` does not name a commit"))?;
@@ -145,8 +158,10 @@ impl Repo {
 
     /// The tree of HEAD, or `None` before the first commit.
     pub fn head_tree(&self) -> Result<Option<Tree<'_>>> {
-        match self.repo.head() {
-            Ok(head) => Ok(Some(head.peel_to_tree().context("failed to read HEAD's tree")?)),
+        match self.inner.head() {
+            Ok(head) => Ok(Some(
+                head.peel_to_tree().context("failed to read HEAD's tree")?,
+            )),
             Err(e)
                 if e.code() == git2::ErrorCode::UnbornBranch
                     || e.code() == git2::ErrorCode::NotFound =>
@@ -163,7 +178,7 @@ impl Repo {
         let head = self.head_tree()?;
         let mut opts = quiet_diff_options();
         let diff = self
-            .repo
+            .inner
             .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))
             .context("failed to compare the index with HEAD")?;
         Ok(changes_of(&diff))
@@ -172,13 +187,13 @@ impl Repo {
     /// Files that differ between two commits (`from = None`: the empty tree).
     pub fn changes_between(&self, from: Option<Oid>, to: Oid) -> Result<Vec<Change>> {
         let old = match from {
-            Some(o) => Some(self.repo.find_commit(o)?.tree()?),
+            Some(o) => Some(self.inner.find_commit(o)?.tree()?),
             None => None,
         };
-        let new = self.repo.find_commit(to)?.tree()?;
+        let new = self.inner.find_commit(to)?.tree()?;
         let mut opts = quiet_diff_options();
         let diff = self
-            .repo
+            .inner
             .diff_tree_to_tree(old.as_ref(), Some(&new), Some(&mut opts))
             .context("failed to compare commits")?;
         Ok(changes_of(&diff))
@@ -186,15 +201,16 @@ impl Repo {
 
     /// Commits reachable from `tip` but not from any of `hide` (oldest first).
     pub fn commits_between(&self, tip: Oid, hide: &[Oid]) -> Result<Vec<Oid>> {
-        let mut walk = self.repo.revwalk()?;
+        let mut walk = self.inner.revwalk()?;
         walk.push(tip)?;
         for h in hide {
-            if self.repo.find_commit(*h).is_ok() {
+            if self.inner.find_commit(*h).is_ok() {
                 walk.hide(*h)?;
             }
         }
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
-        walk.collect::<Result<Vec<_>, _>>().context("failed to walk the commit range")
+        walk.collect::<Result<Vec<_>, _>>()
+            .context("failed to walk the commit range")
     }
 
     /// The union of the files each commit changed relative to its first parent.
@@ -202,7 +218,7 @@ impl Repo {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         for id in commits {
-            let commit = self.repo.find_commit(*id)?;
+            let commit = self.inner.find_commit(*id)?;
             let parent = commit.parent_ids().next();
             for ch in self.changes_between(parent, *id)? {
                 if seen.insert(ch.path.clone()) {
@@ -212,7 +228,7 @@ impl Repo {
         }
         // A file changed by one commit and deleted by a later one is reported as deleted.
         let tip_tree = match commits.last() {
-            Some(t) => Some(self.repo.find_commit(*t)?.tree()?),
+            Some(t) => Some(self.inner.find_commit(*t)?.tree()?),
             None => None,
         };
         if let Some(tree) = tip_tree {
@@ -231,7 +247,7 @@ impl Repo {
     /// Tips of the remote-tracking branches of `remote` (`refs/remotes/REMOTE/*`).
     pub fn remote_tips(&self, remote: &str) -> Vec<Oid> {
         let glob = format!("refs/remotes/{remote}/*");
-        let Ok(refs) = self.repo.references_glob(&glob) else {
+        let Ok(refs) = self.inner.references_glob(&glob) else {
             return Vec::new();
         };
         refs.filter_map(|r| r.ok()?.peel_to_commit().ok().map(|c| c.id()))
@@ -266,7 +282,7 @@ impl Repo {
             .ignore_submodules(true)
             .show_untracked_content(false);
         let diff = self
-            .repo
+            .inner
             .diff_index_to_workdir(Some(&index), Some(&mut opts))
             .context("failed to compare the work tree with the index")?;
         let mut out = WorktreeChanges::default();
@@ -302,7 +318,7 @@ impl Repo {
         for p in paths {
             cb.path(p);
         }
-        self.repo
+        self.inner
             .checkout_index(Some(&mut index), Some(&mut cb))
             .context("failed to write the staged content into the work tree")
     }
@@ -315,7 +331,9 @@ impl Repo {
         for p in paths {
             opts.pathspec(p);
         }
-        let diff = self.repo.diff_index_to_workdir(Some(&index), Some(&mut opts))?;
+        let diff = self
+            .inner
+            .diff_index_to_workdir(Some(&index), Some(&mut opts))?;
         let mut buf = Vec::new();
         diff.print(git2::DiffFormat::Patch, |_, _, line| {
             if matches!(line.origin(), '+' | '-' | ' ') {
@@ -329,17 +347,22 @@ impl Repo {
 
     /// The URL of a remote, if it exists.
     pub fn remote_url(&self, name: &str) -> Option<String> {
-        self.repo.find_remote(name).ok()?.url().ok().map(str::to_owned)
+        self.inner
+            .find_remote(name)
+            .ok()?
+            .url()
+            .ok()
+            .map(str::to_owned)
     }
 
     /// Whether a path (relative to the root) is ignored by git.
     pub fn is_ignored(&self, path: &Path) -> bool {
-        self.repo.is_path_ignored(path).unwrap_or(false)
+        self.inner.is_path_ignored(path).unwrap_or(false)
     }
 
     /// Errors unless `oid` is a commit in this repository.
     pub fn ensure_commit(&self, oid: Oid) -> Result<()> {
-        if self.repo.find_commit(oid).is_err() {
+        if self.inner.find_commit(oid).is_err() {
             bail!("commit {oid} is not in this repository");
         }
         Ok(())
@@ -377,7 +400,10 @@ fn changes_of(diff: &git2::Diff<'_>) -> Vec<Change> {
                 }
                 _ => return None,
             };
-            Some(Change { path: path.to_path_buf(), kind })
+            Some(Change {
+                path: path.to_path_buf(),
+                kind,
+            })
         })
         .collect()
 }

@@ -99,7 +99,11 @@ impl WorktreeStash {
                 n += 1;
                 n.to_string()
             };
-            entries.push(Entry { path_hex: hex::encode(path.as_os_str().as_bytes()), kind, saved });
+            entries.push(Entry {
+                path_hex: hex::encode(path.as_os_str().as_bytes()),
+                kind,
+                saved,
+            });
         };
         for p in &changes.modified {
             push(p, EntryKind::Modified);
@@ -110,9 +114,17 @@ impl WorktreeStash {
         for p in &changes.untracked {
             push(p, EntryKind::Untracked);
         }
-        let manifest = Manifest { root: repo.root().to_path_buf(), pid: std::process::id(), entries };
+        let manifest = Manifest {
+            root: repo.root().to_path_buf(),
+            pid: std::process::id(),
+            entries,
+        };
         write_manifest(&dir, &manifest)?;
-        let stash = WorktreeStash { dir, manifest, restored: false };
+        let stash = WorktreeStash {
+            dir,
+            manifest,
+            restored: false,
+        };
 
         // Move the user's files aside. Each rename is atomic: a file is either still in the
         // work tree or already in the stash, never lost in between.
@@ -239,7 +251,8 @@ pub fn recover_abandoned(repo: &Repo) -> Result<Vec<PathBuf>> {
         }
         restore_entries(&manifest.root, &dir, &manifest)?;
         restored.extend(manifest.entries.iter().map(Entry::path));
-        fs::remove_dir_all(&dir).with_context(|| format!("failed to remove `{}`", dir.display()))?;
+        fs::remove_dir_all(&dir)
+            .with_context(|| format!("failed to remove `{}`", dir.display()))?;
     }
     Ok(restored)
 }
@@ -264,7 +277,9 @@ fn process_alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }
-    let Ok(pid) = i32::try_from(pid) else { return false };
+    let Ok(pid) = i32::try_from(pid) else {
+        return false;
+    };
     // Signal 0 checks for existence without sending anything.
     matches!(
         nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None),

@@ -40,13 +40,19 @@ impl HookContext<'_> {
     pub fn gate_env(&self, stage: &str) -> Vec<(String, String)> {
         vec![
             ("GATEKEEPER_STAGE".into(), stage.into()),
-            ("GATEKEEPER_ROOT".into(), self.repo.root().to_string_lossy().into_owned()),
+            (
+                "GATEKEEPER_ROOT".into(),
+                self.repo.root().to_string_lossy().into_owned(),
+            ),
         ]
     }
 
     /// Bytes of the inherited environment (counts against the argument limit).
     pub fn env_bytes(&self) -> usize {
-        self.env.iter().map(|(k, v)| k.len() + v.len() + 2 + 8).sum()
+        self.env
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 2 + 8)
+            .sum()
     }
 }
 

@@ -15,10 +15,18 @@ use crate::process::{self, Ending, ShellCommand};
 use crate::report::RunReport;
 
 /// Runs the checkout jobs for `git checkout OLD NEW FLAG`.
-pub fn run(h: &HookContext<'_>, old: &str, new: &str, flag: &str, report: &mut RunReport) -> Result<()> {
+pub fn run(
+    h: &HookContext<'_>,
+    old: &str,
+    new: &str,
+    flag: &str,
+    report: &mut RunReport,
+) -> Result<()> {
     let started = Instant::now();
     if flag != "1" {
-        report.notes.push("file checkout: no checkout jobs run".into());
+        report
+            .notes
+            .push("file checkout: no checkout jobs run".into());
         report.finish(started, false);
         return Ok(());
     }
@@ -27,7 +35,13 @@ pub fn run(h: &HookContext<'_>, old: &str, new: &str, flag: &str, report: &mut R
     let changed: Option<Vec<PathBuf>> = if old.is_zero() {
         None
     } else {
-        Some(h.repo.changes_between(Some(old), new)?.into_iter().map(|c| c.path).collect())
+        Some(
+            h.repo
+                .changes_between(Some(old), new)?
+                .into_iter()
+                .map(|c| c.path)
+                .collect(),
+        )
     };
     for (i, job) in h.config.checkout.iter().enumerate() {
         let name = format!("checkout[{i}]: {}", job.run);
@@ -57,14 +71,20 @@ pub fn run(h: &HookContext<'_>, old: &str, new: &str, flag: &str, report: &mut R
             .open(&lock_path)
             .with_context(|| format!("failed to open the lock `{}`", lock_path.display()))?;
         // Another work tree running the same job makes us wait, never run it twice at once.
-        lock.lock().with_context(|| format!("failed to lock `{}`", lock_path.display()))?;
-        let dir = job.dir.as_deref().map_or_else(|| h.repo.root().to_path_buf(), |d| h.repo.root().join(d));
+        lock.lock()
+            .with_context(|| format!("failed to lock `{}`", lock_path.display()))?;
+        let dir = job
+            .dir
+            .as_deref()
+            .map_or_else(|| h.repo.root().to_path_buf(), |d| h.repo.root().join(d));
         let finished = process::run_shell(
             &ShellCommand {
                 script: job.run.clone().into(),
                 dir,
                 env: h.gate_env("post-checkout"),
-                timeout: job.timeout.map_or(std::time::Duration::from_secs(600), |d| d.0),
+                timeout: job
+                    .timeout
+                    .map_or(std::time::Duration::from_secs(600), |d| d.0),
                 stdin: None,
                 capture: true,
             },

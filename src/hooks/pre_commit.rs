@@ -48,9 +48,10 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
         report.gates = gates::execute(&planned, &req.env, h.cancel, h.sink);
         undo_gate_changes(h.repo, report)?;
         if index_before.restore_if_changed(h.repo)? {
-            report
-                .problems
-                .push("a gate changed the index (what is staged); the index was put back as it was".into());
+            report.problems.push(
+                "a gate changed the index (what is staged); the index was put back as it was"
+                    .into(),
+            );
         }
         Ok(())
     })();
@@ -73,14 +74,15 @@ fn note_skips(
 ) {
     for name in skip {
         match h.config.gates.get(name) {
-            Some(g) if g.required => report
-                .notes
-                .push(format!("`{name}` is required and cannot be skipped with GATEKEEPER_SKIP; it ran")),
-            Some(_) => {}
+            Some(g) if g.required => report.notes.push(format!(
+                "`{name}` is required and cannot be skipped with GATEKEEPER_SKIP; it ran"
+            )),
             None if !planned.iter().any(|p| &p.name == name) => {
-                report.notes.push(format!("GATEKEEPER_SKIP names `{name}`, which is not a gate"));
+                report.notes.push(format!(
+                    "GATEKEEPER_SKIP names `{name}`, which is not a gate"
+                ));
             }
-            None => {}
+            _ => {}
         }
     }
 }
@@ -101,7 +103,10 @@ fn undo_gate_changes(repo: &Repo, report: &mut RunReport) -> Result<()> {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis())
             .unwrap_or_default();
-        let path = repo.state_dir().join("fixes").join(format!("pre-commit-{stamp}.patch"));
+        let path = repo
+            .state_dir()
+            .join("fixes")
+            .join(format!("pre-commit-{stamp}.patch"));
         crate::fsutil::write_atomic(&path, &patch)?;
         report.fixes_patch = Some(path.to_string_lossy().into_owned());
     }
@@ -122,7 +127,11 @@ impl IndexSnapshot {
         let index = repo.index()?;
         let path = index.path().map(std::path::Path::to_path_buf);
         let bytes = path.as_ref().and_then(|p| std::fs::read(p).ok());
-        Ok(IndexSnapshot { path, bytes, fingerprint: fingerprint(&index) })
+        Ok(IndexSnapshot {
+            path,
+            bytes,
+            fingerprint: fingerprint(&index),
+        })
     }
 
     /// Puts the index back when its entries (not just cached stat data) changed.

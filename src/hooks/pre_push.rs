@@ -70,10 +70,17 @@ pub fn pushed_commits(repo: &Repo, remote: &str, refs: &[PushedRef]) -> Result<V
 }
 
 /// Runs the pre-push gates.
-pub fn run(h: &HookContext<'_>, remote: &str, refs: &[PushedRef], report: &mut RunReport) -> Result<()> {
+pub fn run(
+    h: &HookContext<'_>,
+    remote: &str,
+    refs: &[PushedRef],
+    report: &mut RunReport,
+) -> Result<()> {
     let started = Instant::now();
     if refs.iter().all(PushedRef::is_deletion) {
-        report.notes.push("only deletions are pushed: nothing to check".into());
+        report
+            .notes
+            .push("only deletions are pushed: nothing to check".into());
         report.finish(started, false);
         return Ok(());
     }

@@ -6,7 +6,10 @@ use crate::common::{Sandbox, assert_code, assert_success, text};
 fn malformed_config_names_file_line_and_column() {
     let sb = Sandbox::new();
     let r = sb.repo("r");
-    r.write("gatekeeper.yml", "gates:\n  lint:\n    run: x\n    timout: 5m\n");
+    r.write(
+        "gatekeeper.yml",
+        "gates:\n  lint:\n    run: x\n    timout: 5m\n",
+    );
     let out = r.gk(&["run"]);
     assert_code(&out, 2, "unknown key");
     let err = String::from_utf8_lossy(&out.stderr);
@@ -18,14 +21,28 @@ fn malformed_config_names_file_line_and_column() {
 fn duplicate_keys_and_wrong_types_are_errors() {
     let sb = Sandbox::new();
     let r = sb.repo("r");
-    r.write("gatekeeper.yml", "gates:\n  a:\n    run: x\n  a:\n    run: y\n");
+    r.write(
+        "gatekeeper.yml",
+        "gates:\n  a:\n    run: x\n  a:\n    run: y\n",
+    );
     let out = r.gk(&["run"]);
     assert_code(&out, 2, "duplicate key");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("gatekeeper.yml:4:"), "{}", text(&out));
-    r.write("gatekeeper.yml", "gates:\n  a:\n    run: x\n    stages: [pre-comit]\n");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("gatekeeper.yml:4:"),
+        "{}",
+        text(&out)
+    );
+    r.write(
+        "gatekeeper.yml",
+        "gates:\n  a:\n    run: x\n    stages: [pre-comit]\n",
+    );
     let out = r.gk(&["run"]);
     assert_code(&out, 2, "unknown stage");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("gatekeeper.yml:4:"), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("gatekeeper.yml:4:"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]

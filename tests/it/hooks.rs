@@ -25,7 +25,11 @@ fn pre_commit_checks_staged_content_not_the_work_tree() {
     r.write("f.txt", "bad unstaged edit\n");
     let out = r.commit("add f");
     assert_success(&out, "commit of good staged content");
-    assert_eq!(r.read("f.txt"), b"bad unstaged edit\n", "unstaged edit must survive");
+    assert_eq!(
+        r.read("f.txt"),
+        b"bad unstaged edit\n",
+        "unstaged edit must survive"
+    );
     assert_eq!(r.staged("f.txt"), b"good\n");
 }
 
@@ -65,10 +69,17 @@ fn pre_commit_restores_unstaged_changes_after_failing_gate() {
     assert_code(&out, 1, "failing gate");
     assert_eq!(r.read("a.txt"), b"one\nstaged\nunstaged\n");
     assert_eq!(r.read("bin.dat"), [9u8, 0, 0, 255, 254]);
-    assert!(!r.exists("README"), "a file deleted in the work tree stays deleted");
+    assert!(
+        !r.exists("README"),
+        "a file deleted in the work tree stays deleted"
+    );
     assert_eq!(r.read("untracked dir/new file ü.txt"), b"untracked\n");
     assert_eq!(r.read("loose.txt"), b"loose\n");
-    let mode = std::fs::metadata(r.path("loose.txt")).unwrap().permissions().mode() & 0o777;
+    let mode = std::fs::metadata(r.path("loose.txt"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o741, "file mode is restored");
     assert_eq!(r.git(&["status", "--porcelain=v2", "-uall"]), status_before);
 }
@@ -76,7 +87,10 @@ fn pre_commit_restores_unstaged_changes_after_failing_gate() {
 #[test]
 fn pre_commit_sets_untracked_files_aside_while_gates_run() {
     let sb = Sandbox::new();
-    let r = repo_with(&sb, "gates:\n  clean:\n    run: test ! -e scratch.txt && test ! -e notes\n");
+    let r = repo_with(
+        &sb,
+        "gates:\n  clean:\n    run: test ! -e scratch.txt && test ! -e notes\n",
+    );
     r.write("scratch.txt", "wip\n");
     r.write("notes/todo.md", "todo\n");
     r.write("f.txt", "x\n");
@@ -102,14 +116,20 @@ fn partially_staged_file_keeps_both_hunks() {
     r.write("p.txt", &both);
     let out = r.commit("partial");
     assert_success(&out, "commit");
-    assert_eq!(String::from_utf8(r.git_cmd(&["show", "HEAD:p.txt"]).output().unwrap().stdout).unwrap(), staged);
+    assert_eq!(
+        String::from_utf8(r.git_cmd(&["show", "HEAD:p.txt"]).output().unwrap().stdout).unwrap(),
+        staged
+    );
     assert_eq!(String::from_utf8(r.read("p.txt")).unwrap(), both);
 }
 
 #[test]
 fn gate_that_modifies_files_fails_and_names_them() {
     let sb = Sandbox::new();
-    let r = repo_with(&sb, "gates:\n  fmt:\n    run: sed -i 's/messy/tidy/' {files}\n    glob: ['*.txt']\n");
+    let r = repo_with(
+        &sb,
+        "gates:\n  fmt:\n    run: sed -i 's/messy/tidy/' {files}\n    glob: ['*.txt']\n",
+    );
     r.write("m.txt", "messy\n");
     r.git(&["add", "m.txt"]);
     let before = r.head();
@@ -118,8 +138,15 @@ fn gate_that_modifies_files_fails_and_names_them() {
     assert_eq!(r.head(), before);
     let all = text(&out);
     assert!(all.contains("m.txt"), "the modified file is named:\n{all}");
-    assert_eq!(r.read("m.txt"), b"messy\n", "the work tree is left as it was");
-    assert!(all.contains("git apply"), "the fixes are offered as a patch:\n{all}");
+    assert_eq!(
+        r.read("m.txt"),
+        b"messy\n",
+        "the work tree is left as it was"
+    );
+    assert!(
+        all.contains("git apply"),
+        "the fixes are offered as a patch:\n{all}"
+    );
     // git hands a hook's stdout to its own stderr.
     let patch_line = String::from_utf8_lossy(&out.stderr)
         .lines()
@@ -128,13 +155,20 @@ fn gate_that_modifies_files_fails_and_names_them() {
         .unwrap();
     let patch = patch_line.split('\'').nth(1).unwrap().to_owned();
     r.git(&["apply", &patch]);
-    assert_eq!(r.read("m.txt"), b"tidy\n", "the saved patch holds the gate's fix");
+    assert_eq!(
+        r.read("m.txt"),
+        b"tidy\n",
+        "the saved patch holds the gate's fix"
+    );
 }
 
 #[test]
 fn pre_commit_restores_work_tree_after_timeout() {
     let sb = Sandbox::new();
-    let r = repo_with(&sb, "gates:\n  slow:\n    run: sleep 30 & sleep 30; wait\n    timeout: 1s\n");
+    let r = repo_with(
+        &sb,
+        "gates:\n  slow:\n    run: sleep 30 & sleep 30; wait\n    timeout: 1s\n",
+    );
     r.write("f.txt", "staged\n");
     r.git(&["add", "f.txt"]);
     r.write("f.txt", "unstaged\n");
@@ -143,7 +177,10 @@ fn pre_commit_restores_work_tree_after_timeout() {
     let out = r.commit("t");
     assert_code(&out, 1, "a timed-out gate blocks the commit");
     assert!(text(&out).contains("timed out"), "{}", text(&out));
-    assert!(started.elapsed() < Duration::from_secs(25), "the process group was killed");
+    assert!(
+        started.elapsed() < Duration::from_secs(25),
+        "the process group was killed"
+    );
     assert_eq!(r.read("f.txt"), b"unstaged\n");
     assert_eq!(r.read("u.txt"), b"untracked\n");
 }
@@ -151,13 +188,21 @@ fn pre_commit_restores_work_tree_after_timeout() {
 #[test]
 fn pre_commit_restores_work_tree_on_sigint() {
     let sb = Sandbox::new();
-    let r = repo_with(&sb, "gates:\n  slow:\n    run: touch \"$GATEKEEPER_ROOT/../started\"; sleep 30\n");
+    let r = repo_with(
+        &sb,
+        "gates:\n  slow:\n    run: touch \"$GATEKEEPER_ROOT/../started\"; sleep 30\n",
+    );
     r.write("f.txt", "staged\n");
     r.git(&["add", "f.txt"]);
     r.write("f.txt", "unstaged\n");
     r.write("u.txt", "untracked\n");
     let marker = sb.path().join("started");
-    let child = r.gk_cmd(&["hook", "pre-commit"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let child = r
+        .gk_cmd(&["hook", "pre-commit"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     while !marker.exists() {
         assert!(Instant::now() < deadline, "the gate never started");
@@ -166,7 +211,11 @@ fn pre_commit_restores_work_tree_on_sigint() {
     // While the gate runs, the work tree holds the staged content only.
     assert_eq!(r.read("f.txt"), b"staged\n");
     assert!(!r.exists("u.txt"));
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGINT).unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_code(&out, 130, "interrupted hook");
     assert_eq!(r.read("f.txt"), b"unstaged\n");
@@ -176,20 +225,36 @@ fn pre_commit_restores_work_tree_on_sigint() {
 #[test]
 fn abandoned_stash_of_a_killed_run_is_restored_by_the_next_hook() {
     let sb = Sandbox::new();
-    let r = repo_with(&sb, "gates:\n  slow:\n    run: touch \"$GATEKEEPER_ROOT/../started\"; sleep 30\n");
+    let r = repo_with(
+        &sb,
+        "gates:\n  slow:\n    run: touch \"$GATEKEEPER_ROOT/../started\"; sleep 30\n",
+    );
     r.write("f.txt", "staged\n");
     r.git(&["add", "f.txt"]);
     r.write("f.txt", "unstaged\n");
     let marker = sb.path().join("started");
-    let mut child = r.gk_cmd(&["hook", "pre-commit"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = r
+        .gk_cmd(&["hook", "pre-commit"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     while !marker.exists() {
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     child.wait().unwrap();
-    assert_eq!(r.read("f.txt"), b"staged\n", "killed mid-run: the stash is still aside");
+    assert_eq!(
+        r.read("f.txt"),
+        b"staged\n",
+        "killed mid-run: the stash is still aside"
+    );
     let doctor = r.gk(&["doctor"]);
-    assert!(text(&doctor).contains("killed run"), "doctor reports it:\n{}", text(&doctor));
+    assert!(
+        text(&doctor).contains("killed run"),
+        "doctor reports it:\n{}",
+        text(&doctor)
+    );
     // Recovery happens before anything else, even before the trust check refuses this
     // edited (so untrusted) configuration, so no gate runs again here.
     std::fs::write(r.path("gatekeeper.yml"), "gates: {}\n").unwrap();
@@ -201,10 +266,16 @@ fn abandoned_stash_of_a_killed_run_is_restored_by_the_next_hook() {
 #[test]
 fn glob_limits_gates_to_matching_staged_files() {
     let sb = Sandbox::new();
-    let r = repo_with(&sb, "gates:\n  rust:\n    run: exit 1\n    glob: ['*.rs']\n");
+    let r = repo_with(
+        &sb,
+        "gates:\n  rust:\n    run: exit 1\n    glob: ['*.rs']\n",
+    );
     r.write("doc.md", "x\n");
     r.git(&["add", "doc.md"]);
-    assert_success(&r.commit("docs only"), "a gate whose glob matches nothing does not run");
+    assert_success(
+        &r.commit("docs only"),
+        "a gate whose glob matches nothing does not run",
+    );
     r.write("src/lib.rs", "fn x() {}\n");
     r.git(&["add", "src/lib.rs"]);
     assert_code(&r.commit("rust"), 1, "a gate whose glob matches runs");
@@ -213,7 +284,10 @@ fn glob_limits_gates_to_matching_staged_files() {
 #[test]
 fn files_placeholder_lists_staged_files_quoted() {
     let sb = Sandbox::new();
-    let r = repo_with(&sb, "gates:\n  list:\n    run: printf '%s\\n' {files} > \"$GATEKEEPER_ROOT/../files.txt\"\n");
+    let r = repo_with(
+        &sb,
+        "gates:\n  list:\n    run: printf '%s\\n' {files} > \"$GATEKEEPER_ROOT/../files.txt\"\n",
+    );
     r.write("with space.txt", "a\n");
     r.write("naïve-ü.txt", "b\n");
     r.write("-dash.txt", "c\n");
@@ -230,7 +304,15 @@ fn files_placeholder_lists_staged_files_quoted() {
     let listed = std::fs::read_to_string(sb.path().join("files.txt")).unwrap();
     let mut lines: Vec<&str> = listed.lines().collect();
     lines.sort_unstable();
-    assert_eq!(lines, vec!["./-dash.txt", "naïve-ü.txt", "renamed.txt", "with space.txt"]);
+    assert_eq!(
+        lines,
+        vec![
+            "./-dash.txt",
+            "naïve-ü.txt",
+            "renamed.txt",
+            "with space.txt"
+        ]
+    );
 }
 
 #[test]
@@ -246,9 +328,18 @@ fn files_over_the_argument_limit_are_split_into_several_runs() {
     }
     r.git(&["add", "-A"]);
     assert_success(&r.commit("many"), "commit");
-    let runs = std::fs::read_to_string(sb.path().join("runs")).unwrap().lines().count();
-    let files = std::fs::read_to_string(sb.path().join("files")).unwrap().lines().count();
-    assert!(runs >= 2, "1200 paths of ~215 bytes exceed one argument: got {runs} run(s)");
+    let runs = std::fs::read_to_string(sb.path().join("runs"))
+        .unwrap()
+        .lines()
+        .count();
+    let files = std::fs::read_to_string(sb.path().join("files"))
+        .unwrap()
+        .lines()
+        .count();
+    assert!(
+        runs >= 2,
+        "1200 paths of ~215 bytes exceed one argument: got {runs} run(s)"
+    );
     assert_eq!(files, 1200, "every file is passed exactly once");
 }
 
@@ -256,14 +347,23 @@ fn files_over_the_argument_limit_are_split_into_several_runs() {
 fn binary_files_and_first_commit_work() {
     let sb = Sandbox::new();
     let r = sb.repo("first");
-    r.write("gatekeeper.yml", "gates:\n  ok:\n    run: test -f img.bin\n");
+    r.write(
+        "gatekeeper.yml",
+        "gates:\n  ok:\n    run: test -f img.bin\n",
+    );
     assert_success(&r.gk(&["install"]), "install before any commit");
     r.write("img.bin", [0u8, 1, 2, 255, 0, 10, 13]);
     r.git(&["add", "-A"]);
     r.write("img.bin", [7u8; 16]);
     assert_success(&r.commit("first"), "the very first commit");
     assert_eq!(r.read("img.bin"), [7u8; 16]);
-    assert_eq!(r.git_cmd(&["show", "HEAD:img.bin"]).output().unwrap().stdout, vec![0u8, 1, 2, 255, 0, 10, 13]);
+    assert_eq!(
+        r.git_cmd(&["show", "HEAD:img.bin"])
+            .output()
+            .unwrap()
+            .stdout,
+        vec![0u8, 1, 2, 255, 0, 10, 13]
+    );
 }
 
 #[test]
@@ -281,7 +381,12 @@ fn merge_commit_runs_gates_and_keeps_work() {
     r.write("scratch.txt", "keep me\n");
     let out = r.git_output(&["merge", "--no-ff", "-m", "merge side", "side"]);
     assert_success(&out, "merge");
-    assert_eq!(r.git(&["rev-list", "--parents", "-1", "HEAD"]).split_whitespace().count(), 3);
+    assert_eq!(
+        r.git(&["rev-list", "--parents", "-1", "HEAD"])
+            .split_whitespace()
+            .count(),
+        3
+    );
     assert_eq!(r.read("scratch.txt"), b"keep me\n");
 }
 
@@ -327,13 +432,19 @@ fn output_is_printed_whole_in_config_order() {
     let a = stdout.find("first-out").expect("first gate output");
     let b = stdout.find("second-out").expect("second gate output");
     assert!(a < b, "config order, not completion order:\n{stdout}");
-    assert!(stdout.contains("0 passed, 2 failed"), "summary line:\n{stdout}");
+    assert!(
+        stdout.contains("0 passed, 2 failed"),
+        "summary line:\n{stdout}"
+    );
 }
 
 #[test]
 fn required_gates_cannot_be_skipped() {
     let sb = Sandbox::new();
-    let r = repo_with(&sb, "gates:\n  lint:\n    run: exit 1\n  test:\n    run: exit 1\n    required: true\n");
+    let r = repo_with(
+        &sb,
+        "gates:\n  lint:\n    run: exit 1\n  test:\n    run: exit 1\n    required: true\n",
+    );
     r.write("f.txt", "x\n");
     r.git(&["add", "f.txt"]);
     let mut c = r.git_cmd(&["commit", "-m", "s"]);
@@ -344,17 +455,27 @@ fn required_gates_cannot_be_skipped() {
     assert!(all.contains("required and cannot be skipped"), "{all}");
     let mut c = r.git_cmd(&["commit", "-m", "s"]);
     c.env("GATEKEEPER_SKIP", "lint");
-    r.write("gatekeeper.yml", "gates:\n  lint:\n    run: exit 1\n  test:\n    run: 'true'\n    required: true\n");
+    r.write(
+        "gatekeeper.yml",
+        "gates:\n  lint:\n    run: exit 1\n  test:\n    run: 'true'\n    required: true\n",
+    );
     assert_success(&r.gk(&["trust"]), "trust");
     let out = c.output().unwrap();
     assert_success(&out, "a non-required gate is skipped");
-    assert!(text(&out).contains("skipped by GATEKEEPER_SKIP"), "{}", text(&out));
+    assert!(
+        text(&out).contains("skipped by GATEKEEPER_SKIP"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
 fn missing_tool_is_undecided_and_blocks() {
     let sb = Sandbox::new();
-    let r = repo_with(&sb, "gates:\n  lint:\n    run: no-such-linter-xyz {files}\n");
+    let r = repo_with(
+        &sb,
+        "gates:\n  lint:\n    run: no-such-linter-xyz {files}\n",
+    );
     r.write("f.txt", "x\n");
     r.git(&["add", "f.txt"]);
     let out = r.gk(&["hook", "pre-commit"]);
@@ -366,15 +487,25 @@ fn missing_tool_is_undecided_and_blocks() {
 fn untrusted_config_refuses_with_the_command_to_run() {
     let sb = Sandbox::new();
     let r = repo_with(&sb, "gates:\n  ok:\n    run: 'true'\n");
-    r.write("gatekeeper.yml", "gates:\n  evil:\n    run: touch \"$GATEKEEPER_ROOT/../pwned\"\n");
+    r.write(
+        "gatekeeper.yml",
+        "gates:\n  evil:\n    run: touch \"$GATEKEEPER_ROOT/../pwned\"\n",
+    );
     r.write("f.txt", "x\n");
     r.git(&["add", "-A"]);
     let out = r.commit("c");
     assert_code(&out, 1, "git reports the hook's refusal");
     let direct = r.gk(&["hook", "pre-commit"]);
     assert_code(&direct, 2, "the hook refuses an untrusted config");
-    assert!(text(&direct).contains("gatekeeper trust"), "{}", text(&direct));
-    assert!(!sb.path().join("pwned").exists(), "no command of an untrusted config ran");
+    assert!(
+        text(&direct).contains("gatekeeper trust"),
+        "{}",
+        text(&direct)
+    );
+    assert!(
+        !sb.path().join("pwned").exists(),
+        "no command of an untrusted config ran"
+    );
     let mut ci = r.gk_cmd(&["hook", "pre-commit"]);
     ci.env("CI", "true");
     assert_success(&ci.output().unwrap(), "CI=true trusts the config");
@@ -422,12 +553,18 @@ fn pre_push_runs_gates_on_the_pushed_files() {
     let out = r.git_output(&["push", "-q", "origin", "main"]);
     assert_success(&out, "first push of a new branch");
     let first = std::fs::read_to_string(sb.path().join("pushed")).unwrap();
-    assert!(first.contains("README") && first.contains("gatekeeper.yml"), "{first}");
+    assert!(
+        first.contains("README") && first.contains("gatekeeper.yml"),
+        "{first}"
+    );
     std::fs::remove_file(sb.path().join("pushed")).unwrap();
     r.write("only.txt", "x\n");
     r.git(&["add", "only.txt"]);
     r.git(&["commit", "-q", "-m", "one more"]);
-    assert_success(&r.git_output(&["push", "-q", "origin", "main"]), "second push");
+    assert_success(
+        &r.git_output(&["push", "-q", "origin", "main"]),
+        "second push",
+    );
     let second = std::fs::read_to_string(sb.path().join("pushed")).unwrap();
     assert_eq!(second.trim(), "only.txt", "only the pushed range's files");
 }
@@ -439,13 +576,19 @@ fn pre_push_new_branch_is_compared_with_what_the_remote_has() {
         &sb,
         "gates:\n  pushed:\n    run: printf '%s\\n' {files} >> \"$GATEKEEPER_ROOT/../pushed\"\n    stages: [pre-push]\n",
     );
-    assert_success(&r.git_output(&["push", "-q", "origin", "main"]), "push main");
+    assert_success(
+        &r.git_output(&["push", "-q", "origin", "main"]),
+        "push main",
+    );
     std::fs::remove_file(sb.path().join("pushed")).unwrap();
     r.git(&["checkout", "-q", "-b", "feature"]);
     r.write("feature.txt", "f\n");
     r.git(&["add", "feature.txt"]);
     r.git(&["commit", "-q", "-m", "feature"]);
-    assert_success(&r.git_output(&["push", "-q", "origin", "feature"]), "push new branch");
+    assert_success(
+        &r.git_output(&["push", "-q", "origin", "feature"]),
+        "push new branch",
+    );
     let pushed = std::fs::read_to_string(sb.path().join("pushed")).unwrap();
     assert_eq!(pushed.trim(), "feature.txt");
 }
@@ -453,18 +596,31 @@ fn pre_push_new_branch_is_compared_with_what_the_remote_has() {
 #[test]
 fn pre_push_failing_gate_blocks_and_deleting_a_branch_runs_nothing() {
     let sb = Sandbox::new();
-    let r = with_remote(&sb, "gates:\n  ok:\n    run: 'true'\n    stages: [pre-push]\n");
-    assert_success(&r.git_output(&["push", "-q", "origin", "main"]), "push main");
+    let r = with_remote(
+        &sb,
+        "gates:\n  ok:\n    run: 'true'\n    stages: [pre-push]\n",
+    );
+    assert_success(
+        &r.git_output(&["push", "-q", "origin", "main"]),
+        "push main",
+    );
     r.git(&["push", "-q", "origin", "main:doomed"]);
     r.write("gatekeeper.yml", "gates:\n  no:\n    run: touch \"$GATEKEEPER_ROOT/../ran\"; exit 1\n    stages: [pre-push]\n");
     r.git(&["commit", "-q", "--no-verify", "-am", "strict"]);
     assert_success(&r.gk(&["trust"]), "trust");
     let out = r.git_output(&["push", "-q", "origin", "main"]);
-    assert!(!out.status.success(), "a failing pre-push gate blocks the push:\n{}", text(&out));
+    assert!(
+        !out.status.success(),
+        "a failing pre-push gate blocks the push:\n{}",
+        text(&out)
+    );
     std::fs::remove_file(sb.path().join("ran")).unwrap();
     let out = r.git_output(&["push", "-q", "origin", "--delete", "doomed"]);
     assert_success(&out, "deleting a remote branch");
-    assert!(!sb.path().join("ran").exists(), "no gate ran for a deletion");
+    assert!(
+        !sb.path().join("ran").exists(),
+        "no gate ran for a deletion"
+    );
 }
 
 #[test]
@@ -479,14 +635,21 @@ fn post_checkout_runs_jobs_only_when_their_files_changed() {
     r.git(&["add", "unrelated.txt"]);
     r.git(&["commit", "-q", "-m", "unrelated"]);
     r.git(&["checkout", "-q", "main"]);
-    assert!(!sb.path().join("deps").exists(), "no when_changed file differs");
+    assert!(
+        !sb.path().join("deps").exists(),
+        "no when_changed file differs"
+    );
     r.git(&["checkout", "-q", "other"]);
     r.write("package-lock.json", "{}\n");
     r.git(&["add", "package-lock.json"]);
     r.git(&["commit", "-q", "-m", "lock"]);
     r.git(&["checkout", "-q", "main"]);
     let runs = std::fs::read_to_string(sb.path().join("deps")).unwrap();
-    assert_eq!(runs.lines().count(), 1, "ran once when the lock file differed");
+    assert_eq!(
+        runs.lines().count(),
+        1,
+        "ran once when the lock file differed"
+    );
     r.git(&["checkout", "-q", "other", "--", "package-lock.json"]);
     let runs = std::fs::read_to_string(sb.path().join("deps")).unwrap();
     assert_eq!(runs.lines().count(), 1, "a file checkout runs nothing");
@@ -503,14 +666,21 @@ fn post_checkout_skips_worktree_add_unless_asked() {
     let out = r.git_output(&["worktree", "add", "-q", wt.to_str().unwrap()]);
     assert_success(&out, "worktree add");
     let log = std::fs::read_to_string(sb.path().join("wt/../log")).unwrap_or_default();
-    assert_eq!(log.trim(), "asked", "only the job that asked runs on worktree add:\n{log}");
+    assert_eq!(
+        log.trim(),
+        "asked",
+        "only the job that asked runs on worktree add:\n{log}"
+    );
 }
 
 #[test]
 fn post_checkout_jobs_never_run_twice_at_once() {
     let sb = Sandbox::new();
     let job = "x=\\\"$GATEKEEPER_ROOT/../active\\\"; if [ -e \\\"$x\\\" ]; then echo overlap >> \\\"$GATEKEEPER_ROOT/../overlap\\\"; fi; touch \\\"$x\\\"; sleep 1; rm -f \\\"$x\\\"";
-    let r = repo_with(&sb, &format!("checkout:\n  - {{ run: \"{job}\", when_changed: [dep.txt] }}\n"));
+    let r = repo_with(
+        &sb,
+        &format!("checkout:\n  - {{ run: \"{job}\", when_changed: [dep.txt] }}\n"),
+    );
     r.git(&["checkout", "-q", "-b", "other"]);
     r.write("dep.txt", "1\n");
     r.git(&["add", "dep.txt"]);
@@ -529,6 +699,9 @@ fn post_checkout_jobs_never_run_twice_at_once() {
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
     assert_success(&a, "first checkout job");
     assert_success(&b, "second checkout job");
-    assert!(!sb.path().join("overlap").exists(), "the job ran twice at once");
+    assert!(
+        !sb.path().join("overlap").exists(),
+        "the job ran twice at once"
+    );
     let _ = std::fs::remove_file(sb.path().join("active"));
 }

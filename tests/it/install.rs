@@ -12,7 +12,11 @@ fn install_keeps_a_foreign_hook_and_runs_it_first() {
     let r = sb.repo("r");
     let foreign = "#!/bin/sh\necho foreign-ran >> \"$(git rev-parse --show-toplevel)/../foreign.log\"\nexit 0\n";
     r.write(".git/hooks/pre-commit", foreign);
-    std::fs::set_permissions(r.path(".git/hooks/pre-commit"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        r.path(".git/hooks/pre-commit"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
     r.setup(OK);
     r.write("f.txt", "x\n");
     r.git(&["add", "f.txt"]);
@@ -25,14 +29,25 @@ fn install_keeps_a_foreign_hook_and_runs_it_first() {
 fn failing_foreign_hook_blocks_the_commit() {
     let sb = Sandbox::new();
     let r = sb.repo("r");
-    r.write(".git/hooks/pre-commit", "#!/bin/sh\necho nope >&2\nexit 1\n");
-    std::fs::set_permissions(r.path(".git/hooks/pre-commit"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    r.write(
+        ".git/hooks/pre-commit",
+        "#!/bin/sh\necho nope >&2\nexit 1\n",
+    );
+    std::fs::set_permissions(
+        r.path(".git/hooks/pre-commit"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
     r.setup(OK);
     r.write("f.txt", "x\n");
     r.git(&["add", "f.txt"]);
     let out = r.commit("c");
     assert_code(&out, 1, "the displaced hook's failure blocks");
-    assert!(text(&out).contains("pre-existing pre-commit hook"), "{}", text(&out));
+    assert!(
+        text(&out).contains("pre-existing pre-commit hook"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -41,18 +56,45 @@ fn install_is_idempotent_and_uninstall_restores_byte_for_byte() {
     let r = sb.repo("r");
     let foreign = b"#!/bin/sh\n# my own hook \xc3\xbc\nexit 0\n";
     r.write(".git/hooks/pre-push", foreign);
-    std::fs::set_permissions(r.path(".git/hooks/pre-push"), std::fs::Permissions::from_mode(0o750)).unwrap();
+    std::fs::set_permissions(
+        r.path(".git/hooks/pre-push"),
+        std::fs::Permissions::from_mode(0o750),
+    )
+    .unwrap();
     r.setup(OK);
     let snapshot = |name: &str| std::fs::read(r.path(&format!(".git/hooks/{name}"))).unwrap();
-    let first = (snapshot("pre-commit"), snapshot("pre-push"), snapshot("post-checkout"));
+    let first = (
+        snapshot("pre-commit"),
+        snapshot("pre-push"),
+        snapshot("post-checkout"),
+    );
     let again = r.gk(&["install"]);
     assert_success(&again, "second install");
-    assert!(text(&again).contains("already installed"), "{}", text(&again));
-    assert_eq!(first, (snapshot("pre-commit"), snapshot("pre-push"), snapshot("post-checkout")));
+    assert!(
+        text(&again).contains("already installed"),
+        "{}",
+        text(&again)
+    );
+    assert_eq!(
+        first,
+        (
+            snapshot("pre-commit"),
+            snapshot("pre-push"),
+            snapshot("post-checkout")
+        )
+    );
     assert!(!r.exists(".git/hooks/pre-push.gatekeeper-displaced.gatekeeper-displaced"));
     assert_success(&r.gk(&["uninstall"]), "uninstall");
-    assert_eq!(snapshot("pre-push"), foreign, "the displaced hook is back, byte for byte");
-    let mode = std::fs::metadata(r.path(".git/hooks/pre-push")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        snapshot("pre-push"),
+        foreign,
+        "the displaced hook is back, byte for byte"
+    );
+    let mode = std::fs::metadata(r.path(".git/hooks/pre-push"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o750, "with its mode");
     assert!(!r.exists(".git/hooks/pre-commit"), "our hooks are gone");
     assert!(!r.exists(".git/hooks/post-checkout"));
@@ -75,7 +117,10 @@ fn install_honours_core_hooks_path() {
     let r = sb.repo("r");
     r.git(&["config", "core.hooksPath", ".githooks"]);
     r.setup(OK);
-    assert!(r.exists(".githooks/pre-commit"), "hooks go where git reads them");
+    assert!(
+        r.exists(".githooks/pre-commit"),
+        "hooks go where git reads them"
+    );
     assert!(!r.exists(".git/hooks/pre-commit"));
     r.write("f.txt", "x\n");
     r.git(&["add", "f.txt"]);
@@ -109,7 +154,11 @@ fn hooks_work_from_a_linked_worktree() {
         .output()
         .unwrap();
     assert_success(&install, "install from a linked work tree");
-    assert!(text(&install).contains("already installed"), "the same common hooks dir:\n{}", text(&install));
+    assert!(
+        text(&install).contains("already installed"),
+        "the same common hooks dir:\n{}",
+        text(&install)
+    );
 }
 
 #[test]
@@ -154,8 +203,17 @@ fn doctor_explains_problems_and_passes_when_healthy() {
 #[test]
 fn init_writes_a_template_for_the_detected_project() {
     let sb = Sandbox::new();
-    for (marker, expect) in [("Cargo.toml", "cargo clippy"), ("package.json", "npm test"), ("pyproject.toml", "pytest"), ("go.mod", "go test"), ("", "whitespace")] {
-        let r = sb.repo(&format!("init-{}", if marker.is_empty() { "generic" } else { marker }));
+    for (marker, expect) in [
+        ("Cargo.toml", "cargo clippy"),
+        ("package.json", "npm test"),
+        ("pyproject.toml", "pytest"),
+        ("go.mod", "go test"),
+        ("", "whitespace"),
+    ] {
+        let r = sb.repo(&format!(
+            "init-{}",
+            if marker.is_empty() { "generic" } else { marker }
+        ));
         if !marker.is_empty() {
             r.write(marker, "");
         }

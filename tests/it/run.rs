@@ -11,9 +11,21 @@ fn run_all_files_and_named_gates() {
     r.setup("gates:\n  rs:\n    run: echo {files}\n    glob: ['*.rs']\n  never:\n    run: exit 1\n    stages: [ci]\n");
     let out = r.gk(&["run", "--all-files", "-v"]);
     assert_success(&out, "run --all-files");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("a.rs"), "{}", text(&out));
-    assert_code(&r.gk(&["run", "never"]), 1, "a named gate runs whatever its stage");
-    assert_code(&r.gk(&["run", "nope"]), 2, "an unknown gate is a usage error");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("a.rs"),
+        "{}",
+        text(&out)
+    );
+    assert_code(
+        &r.gk(&["run", "never"]),
+        1,
+        "a named gate runs whatever its stage",
+    );
+    assert_code(
+        &r.gk(&["run", "nope"]),
+        2,
+        "an unknown gate is a usage error",
+    );
 }
 
 #[test]
@@ -29,7 +41,10 @@ fn run_from_to_uses_the_range() {
     let out = r.gk(&["run", "--from", &from, "--to", "HEAD", "-v"]);
     assert_success(&out, "run --from --to");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("b.txt") && !stdout.contains("a.txt"), "{stdout}");
+    assert!(
+        stdout.contains("b.txt") && !stdout.contains("a.txt"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -39,7 +54,8 @@ fn json_report_has_every_gate() {
     r.setup("gates:\n  good:\n    run: echo fine\n  bad:\n    run: echo broken; exit 3\n  rs:\n    run: 'true'\n    glob: ['*.rs']\n");
     let out = r.gk(&["run", "--all-files", "--format", "json"]);
     assert_code(&out, 1, "a failing gate");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document on stdout");
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("one JSON document on stdout");
     assert_eq!(v["exit_code"], 1);
     assert_eq!(v["stage"], "pre-commit");
     let gates = v["gates"].as_array().unwrap();
@@ -66,7 +82,10 @@ fn ci_runs_ci_gates_on_the_changed_range() {
     let out = r.gk(&["ci", "--base", &base, "-v"]);
     assert_success(&out, "ci");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("new.txt") && !stdout.contains("old.txt"), "{stdout}");
+    assert!(
+        stdout.contains("new.txt") && !stdout.contains("old.txt"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -85,7 +104,10 @@ fn no_color_and_no_ansi_when_not_a_terminal() {
     let r = sb.repo("r");
     r.setup("gates:\n  bad:\n    run: exit 1\n");
     let out = r.gk(&["run", "--all-files"]);
-    assert!(!out.stdout.contains(&0x1b) && !out.stderr.contains(&0x1b), "no ANSI codes off a terminal");
+    assert!(
+        !out.stdout.contains(&0x1b) && !out.stderr.contains(&0x1b),
+        "no ANSI codes off a terminal"
+    );
     let out = r.gk(&["run", "--all-files", "--color", "always"]);
     assert!(out.stdout.contains(&0x1b), "--color always colours");
 }

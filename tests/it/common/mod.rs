@@ -25,7 +25,10 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Sandbox {
-        let dir = tempfile::Builder::new().prefix("gk-it-").tempdir().expect("tempdir");
+        let dir = tempfile::Builder::new()
+            .prefix("gk-it-")
+            .tempdir()
+            .expect("tempdir");
         let home = dir.path().join("home");
         std::fs::create_dir_all(home.join(".config")).unwrap();
         std::fs::write(home.join(".gitconfig"), "").unwrap();
@@ -64,7 +67,10 @@ impl Sandbox {
     pub fn repo(&self, name: &str) -> TestRepo {
         let root = self.path().join(name);
         std::fs::create_dir_all(&root).unwrap();
-        let r = TestRepo { root, env: self.env() };
+        let r = TestRepo {
+            root,
+            env: self.env(),
+        };
         r.git(&["init", "-q", "-b", "main"]);
         r
     }
@@ -165,7 +171,10 @@ impl TestRepo {
 
     /// The index's content of a path (`git show :path`).
     pub fn staged(&self, rel: &str) -> Vec<u8> {
-        self.git_cmd(&["show", &format!(":{rel}")]).output().unwrap().stdout
+        self.git_cmd(&["show", &format!(":{rel}")])
+            .output()
+            .unwrap()
+            .stdout
     }
 
     pub fn head(&self) -> String {
@@ -188,5 +197,10 @@ pub fn assert_success(out: &Output, what: &str) {
 }
 
 pub fn assert_code(out: &Output, code: i32, what: &str) {
-    assert_eq!(out.status.code(), Some(code), "{what}: unexpected exit status\n{}", text(out));
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{what}: unexpected exit status\n{}",
+        text(out)
+    );
 }

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Side-by-side hook overhead: gatekeeper vs a plain sh hook, pre-commit, prek, lefthook (and hk
+# when installed), each with ONE no-op gate, in identical scratch repositories, in one run.
+#   benches/hooks.sh [--runs N]
+# Needs hyperfine (Debian package `hyperfine`) and the peers from
+# ../shared/tools/install-peers.sh (PEERS=~/.cache/gatekeeper-peers/bin by default).
+# Prints hyperfine's markdown tables; docs/BENCHMARKS.md records a run.
+set -euo pipefail
+runs=${2:-50}
+[ "${1:-}" = "--runs" ] || runs=50
+here=$(cd "$(dirname "$0")/.." && pwd)
+peers=${PEERS:-$HOME/.cache/gatekeeper-peers/bin}
+command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 3; }
+cargo build --release --locked --manifest-path "$here/Cargo.toml" >&2
+gk="$here/target/release/gatekeeper"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export HOME="$scratch/home" XDG_STATE_HOME="$scratch/home/state" GIT_CONFIG_NOSYSTEM=1
+mkdir -p "$HOME"; : > "$HOME/.gitconfig"
+export GIT_AUTHOR_NAME=b GIT_AUTHOR_EMAIL=b@example.com GIT_COMMITTER_NAME=b GIT_COMMITTER_EMAIL=b@example.com
+export PRE_COMMIT_HOME="$scratch/pre-commit-cache" PREK_HOME="$scratch/prek-cache"
+
+new_repo() { # name
+  local d="$scratch/$1"; mkdir -p "$d"; git -C "$d" init -q -b main
+  echo base > "$d/file.txt"; git -C "$d" add file.txt; git -C "$d" commit -q --no-verify -m base
+  echo "$d"
+}
+precommit_config='repos:
+- repo: local
+  hooks:
+  - id: noop
+    name: noop
+    entry: "true"
+    language: system
+    pass_filenames: false
+    always_run: true
+'
+tools=()
+d=$(new_repo sh); printf '#!/bin/sh\ntrue\n' > "$d/.git/hooks/pre-commit"; chmod +x "$d/.git/hooks/pre-commit"; tools+=(sh)
+d=$(new_repo gatekeeper); printf 'gates:\n  noop:\n    run: "true"\n' > "$d/gatekeeper.yml"
+git -C "$d" add gatekeeper.yml; git -C "$d" commit -q --no-verify -m cfg; "$gk" -C "$d" install >/dev/null; tools+=(gatekeeper)
+for t in pre-commit prek; do
+  if [ -x "$peers/$t" ]; then
+    d=$(new_repo "$t"); printf '%s' "$precommit_config" > "$d/.pre-commit-config.yaml"
+    git -C "$d" add .pre-commit-config.yaml; git -C "$d" commit -q --no-verify -m cfg
+    (cd "$d" && "$peers/$t" install >/dev/null && "$peers/$t" run --all-files >/dev/null 2>&1 || true); tools+=("$t")
+  fi
+done
+if [ -x "$peers/lefthook" ]; then
+  d=$(new_repo lefthook); printf 'pre-commit:\n  commands:\n    noop:\n      run: "true"\n' > "$d/lefthook.yml"
+  git -C "$d" add lefthook.yml; git -C "$d" commit -q --no-verify -m cfg
+  (cd "$d" && PATH="$peers:$PATH" "$peers/lefthook" install >/dev/null); tools+=(lefthook)
+fi
+export PATH="$peers:$PATH"
+
+bare=(); commit=()
+for t in "${tools[@]}"; do
+  d="$scratch/$t"
+  bare+=(-n "$t" "cd $d && .git/hooks/pre-commit")
+  commit+=(-n "$t" --prepare "cd $d && date +%s%N >> file.txt && git add file.txt" "cd $d && git commit -q -m bench")
+done
+echo "## bare hook invocation (one no-op gate)"
+hyperfine --warmup 5 --runs "$runs" --export-markdown "$scratch/bare.md" "${bare[@]}" >&2 || true
+cat "$scratch/bare.md"
+echo
+echo "## one-file git commit"
+hyperfine --warmup 3 --runs "$runs" --export-markdown "$scratch/commit.md" "${commit[@]}" >&2 || true
+cat "$scratch/commit.md"
