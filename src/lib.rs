@@ -7,11 +7,13 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod deploy;
 pub mod env;
 pub mod exit;
 pub mod fsutil;
 pub mod gates;
 pub mod git;
+pub mod github;
 pub mod hooks;
 pub mod install;
 pub mod output;
