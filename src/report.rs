@@ -81,6 +81,12 @@ impl<'a> OrderedPrinter<'a> {
 }
 
 impl GateSink for OrderedPrinter<'_> {
+    fn planned(&self, total: usize) {
+        if let Ok(mut st) = self.state.lock() {
+            *st = (0, vec![None; total]);
+        }
+    }
+
     fn finished(&self, index: usize, outcome: &GateOutcome) {
         if self.printer.is_json() {
             return;
@@ -101,6 +107,14 @@ impl GateSink for OrderedPrinter<'_> {
         if !text.is_empty() {
             self.printer.clear_progress();
             self.printer.out(&text);
+        }
+        let finished_total = *next + slots[*next..].iter().filter(|o| o.is_some()).count();
+        if *next < slots.len() {
+            // Drawn on stderr, and only when it is a terminal.
+            self.printer.progress(&format!(
+                "gatekeeper: {finished_total}/{} gates finished…",
+                slots.len()
+            ));
         }
     }
 }

@@ -188,6 +188,8 @@ pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
 
 /// Receives each gate's outcome as soon as it is known (from worker threads).
 pub trait GateSink: Sync {
+    /// Called once before any gate starts, with the number of planned gates.
+    fn planned(&self, _total: usize) {}
     fn finished(&self, index: usize, outcome: &GateOutcome);
 }
 
@@ -210,6 +212,7 @@ pub fn execute(
     sink: &dyn GateSink,
 ) -> Vec<GateOutcome> {
     let n = planned.len();
+    sink.planned(n);
     let index_of: BTreeMap<&str, usize> = planned
         .iter()
         .enumerate()

@@ -1,4 +1,0 @@
-//! Integration tests: deploy_check.
-
-#[allow(unused_imports)]
-use crate::common;
