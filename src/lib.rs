@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod data;
 pub mod deploy;
 pub mod env;
 pub mod exit;
