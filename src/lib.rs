@@ -20,6 +20,7 @@ pub mod install;
 pub mod output;
 pub mod process;
 pub mod report;
+pub mod sacred;
 pub mod signals;
 pub mod templates;
 pub mod trust;

@@ -1,17 +1,155 @@
-//! `gatekeeper sacred`: not built yet (see the issue that owns it).
+//! `gatekeeper sacred`: list, lock and check the sacred tests (glue over [`crate::sacred`]).
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
+use serde::Serialize;
 
 use super::Context;
-use crate::exit::ExitStatus;
+use crate::exit::{ExitStatus, Failure};
+use crate::sacred::{self, LOCK_PATH, SacredLock, TestItem};
 
-/// Not available in this build yet.
+/// List, lock and check the sacred tests: the tests no change may weaken.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
+    #[command(subcommand)]
+    pub command: SacredCommand,
 }
 
-pub fn run(_ctx: &Context, _args: &Args) -> Result<ExitStatus> {
-    super::not_built_yet("sacred")
+#[derive(Debug, clap::Subcommand)]
+pub enum SacredCommand {
+    /// Every sacred test in the tracked files (work tree), with its id, file, line and
+    /// assertion count.
+    List,
+    /// Write `.gatekeeper/sacred.lock` from the sacred tests in the work tree (refused in an
+    /// agent session).
+    Lock,
+    /// Refuse (exit 1) any change that weakens a locked test.
+    Check(CheckArgs),
+}
+
+/// Compare the new content with the lock as it stands in the base. Without a flag, like
+/// `--staged`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Check the index against the lock at HEAD (what pre-commit does).
+    #[arg(long, conflicts_with = "base")]
+    pub staged: bool,
+    /// Check HEAD against the lock at REV (what `gatekeeper ci --base REV` does).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ListedTest<'a> {
+    id: &'a str,
+    file: &'a str,
+    line: usize,
+    assertions: usize,
+}
+
+#[derive(Serialize)]
+struct Listing<'a> {
+    tests: Vec<ListedTest<'a>>,
+    parse_errors: &'a [String],
+    unsupported: &'a [String],
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
+    let repo = ctx.repo()?;
+    let config = ctx.config(&repo)?;
+    match &args.command {
+        SacredCommand::List => {
+            let found = sacred::discover(&repo, &config)?;
+            let tests: Vec<&TestItem> = found.tests.iter().filter(|t| t.sacred).collect();
+            if ctx.printer.is_json() {
+                ctx.printer.json(&Listing {
+                    tests: tests
+                        .iter()
+                        .map(|t| ListedTest {
+                            id: &t.id,
+                            file: &t.path,
+                            line: t.line,
+                            assertions: t.assertions.len(),
+                        })
+                        .collect(),
+                    parse_errors: &found.parse_errors,
+                    unsupported: &found.unsupported,
+                })?;
+            } else {
+                let mut out = String::new();
+                for t in &tests {
+                    out.push_str(&format!(
+                        "{}\t{}:{}\t{} assertions\n",
+                        t.id,
+                        t.path,
+                        t.line,
+                        t.assertions.len()
+                    ));
+                }
+                ctx.printer.out(&out);
+                for f in &found.parse_errors {
+                    ctx.printer.warn(&format!(
+                        "`{f}` has syntax errors; its tests may be incomplete"
+                    ));
+                }
+                ctx.printer.note(&format!("{} sacred tests", tests.len()));
+            }
+            Ok(ExitStatus::Success)
+        }
+        SacredCommand::Lock => {
+            if let Some(session) = ctx.env.session() {
+                return Err(Failure::refused(format!(
+                    "`gatekeeper sacred lock` is refused inside an agent session ({session})"
+                ))
+                .with_hint("only a human re-locks sacred tests, outside any agent session")
+                .into());
+            }
+            let found = sacred::discover(&repo, &config)?;
+            let broken: Vec<&TestItem> = found
+                .tests
+                .iter()
+                .filter(|t| t.sacred && t.has_error)
+                .collect();
+            if let Some(t) = broken.first() {
+                return Err(Failure::refused(format!(
+                    "the sacred test `{}` ({}:{}) does not parse; fix it before locking",
+                    t.id, t.path, t.line
+                ))
+                .into());
+            }
+            let lock = SacredLock::from_items(found.tests.iter().filter(|t| t.sacred));
+            let path = repo.root().join(LOCK_PATH);
+            crate::fsutil::write_atomic(&path, lock.render().as_bytes())
+                .with_context(|| format!("failed to write `{LOCK_PATH}`"))?;
+            ctx.printer.note(&format!(
+                "locked {} sacred tests in {LOCK_PATH}; commit it in a commit signed by an allowed signer",
+                lock.tests.len()
+            ));
+            Ok(ExitStatus::Success)
+        }
+        SacredCommand::Check(check) => {
+            let report = match &check.base {
+                Some(base) => {
+                    let base = repo.resolve_commit(base)?;
+                    let head = repo.resolve_commit("HEAD")?;
+                    sacred::check_range(&repo, &config, base, head)?
+                }
+                None => sacred::check_staged(&repo, &config)?,
+            };
+            if ctx.printer.is_json() {
+                ctx.printer.json(&report)?;
+            } else {
+                let text = sacred::render_human(&report);
+                if report.is_clean() {
+                    ctx.printer.note(text.trim_end());
+                } else {
+                    crate::output::err_line(text.trim_end());
+                }
+            }
+            Ok(if report.is_clean() {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Refused
+            })
+        }
+    }
 }

@@ -1,0 +1,174 @@
+//! Go: `func TestXxx(t *testing.T)` in `_test.go` files, tagged by comment; the envelope
+//! holds the build constraints, the package name and the file's `TestMain`.
+
+use tree_sitter::Node;
+
+use super::super::analysis::{
+    Candidate, FileScan, Rules, TestSpec, build_item, fingerprint, named_children, normalized,
+    tagged_above, text,
+};
+
+struct GoRules;
+
+/// `t.Errorf`, `assert.Equal`: the receiver and the method of a call.
+fn selector<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)> {
+    if node.kind() != "call_expression" {
+        return None;
+    }
+    let f = node.child_by_field_name("function")?;
+    if f.kind() != "selector_expression" {
+        return None;
+    }
+    let operand = text(f.child_by_field_name("operand")?, src);
+    let field = text(f.child_by_field_name("field")?, src);
+    Some((operand, field))
+}
+
+const FAILURES: &[&str] = &["Error", "Errorf", "Fatal", "Fatalf", "Fail", "FailNow"];
+
+impl Rules for GoRules {
+    fn assertion(&self, node: Node<'_>, src: &str) -> Option<String> {
+        let (operand, field) = selector(node, src)?;
+        if matches!(operand, "assert" | "require") {
+            return Some(field.to_owned());
+        }
+        FAILURES.contains(&field).then(|| field.to_owned())
+    }
+
+    /// A failure call guarded by an `if` asserts the negation of its condition: the
+    /// condition is part of the assertion.
+    fn assertion_context<'t>(&self, node: Node<'t>, src: &str) -> Option<(Node<'t>, String)> {
+        let (operand, _) = selector(node, src)?;
+        if matches!(operand, "assert" | "require") {
+            return None;
+        }
+        let stmt = node
+            .parent()
+            .filter(|p| p.kind() == "expression_statement")?;
+        let mut block = stmt.parent()?;
+        if block.kind() == "statement_list" {
+            block = block.parent()?;
+        }
+        if block.kind() != "block" {
+            return None;
+        }
+        let stmt_if = block.parent().filter(|p| p.kind() == "if_statement")?;
+        let cond = stmt_if.child_by_field_name("condition")?;
+        Some((stmt_if, format!("if {}", normalized(cond, src))))
+    }
+
+    fn is_return(&self, node: Node<'_>) -> bool {
+        node.kind() == "return_statement"
+    }
+
+    fn is_skip_call(&self, node: Node<'_>, src: &str) -> bool {
+        selector(node, src).is_some_and(|(_, f)| matches!(f, "Skip" | "Skipf" | "SkipNow"))
+    }
+
+    fn is_swallow(&self, node: Node<'_>, src: &str) -> bool {
+        node.kind() == "call_expression"
+            && node
+                .child_by_field_name("function")
+                .is_some_and(|f| text(f, src) == "recover")
+    }
+
+    fn is_control(&self, kind: &str) -> bool {
+        matches!(
+            kind,
+            "if_statement"
+                | "for_statement"
+                | "expression_switch_statement"
+                | "type_switch_statement"
+                | "select_statement"
+                | "func_literal"
+                | "defer_statement"
+                | "go_statement"
+        )
+    }
+}
+
+/// Whether the runner collects a function of this name: `Test` then nothing or a
+/// non-lowercase letter.
+fn is_test_name(name: &str) -> bool {
+    name.strip_prefix("Test")
+        .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_lowercase()))
+        && name != "TestMain"
+}
+
+pub(crate) fn scan(path: &str, src: &str, root: Node<'_>, sacred_path: bool) -> FileScan {
+    let mut scan = FileScan {
+        has_error: root.has_error(),
+        ..FileScan::default()
+    };
+    let mut envelope = Vec::new();
+    // Build constraints and the package decide whether the file is compiled at all.
+    for line in src.lines() {
+        let t = line.trim();
+        if t.starts_with("//go:build") || t.starts_with("// +build") {
+            envelope.push(t.to_owned());
+        }
+        if t.starts_with("package ") {
+            break;
+        }
+    }
+    if !path.ends_with("_test.go") {
+        envelope.push("not a _test.go file".to_owned());
+    }
+    let items = named_children(root);
+    for item in &items {
+        if item.kind() == "package_clause" {
+            envelope.push(normalized(*item, src));
+        }
+        if item.kind() == "function_declaration"
+            && item
+                .child_by_field_name("name")
+                .is_some_and(|n| text(n, src) == "TestMain")
+        {
+            let mut fp = fingerprint(*item, src, &|_| false);
+            fp.truncate(16);
+            envelope.push(format!("TestMain {fp}"));
+        }
+    }
+    for item in items {
+        if item.kind() != "function_declaration" {
+            continue;
+        }
+        let Some(name) = item.child_by_field_name("name") else {
+            continue;
+        };
+        let Some(body) = item.child_by_field_name("body") else {
+            continue;
+        };
+        let name = text(name, src).to_owned();
+        let params = item
+            .child_by_field_name("parameters")
+            .map(|p| normalized(p, src))
+            .unwrap_or_default();
+        let collected =
+            is_test_name(&name) && params.contains("*testing.T") && path.ends_with("_test.go");
+        scan.candidates.push(Candidate {
+            id: format!("go:{path}::{name}"),
+            body: fingerprint(body, src, &|_| false),
+            collected,
+            line: item.start_position().row + 1,
+        });
+        if !collected {
+            continue;
+        }
+        let tagged = tagged_above(root, src, item.start_position().row, &[]);
+        let spec = TestSpec {
+            node: item,
+            body,
+            extent: item,
+            elide: None,
+            name,
+            scope: Vec::new(),
+            sacred: sacred_path || tagged,
+            collected,
+            envelope_lines: envelope.clone(),
+        };
+        scan.tests
+            .push(build_item("go", path, &spec, &GoRules, src));
+    }
+    scan
+}

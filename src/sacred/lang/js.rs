@@ -1,0 +1,326 @@
+//! JavaScript and TypeScript: `it`/`test`/`specify` calls inside `describe`/`context`/`suite`
+//! blocks (Jest, Vitest, Mocha, node:test), tagged by comment, by `[sacred]` in the title, or
+//! through an enclosing suite; `.only`/`fit`/`fdescribe` are recorded as focus.
+
+use tree_sitter::Node;
+
+use super::super::analysis::{
+    Candidate, FileScan, Focus, Rules, TestSpec, build_item, fingerprint, named_children,
+    normalized, source_excerpt, tagged_above, text, unquote,
+};
+
+struct JsRules;
+
+/// The leftmost name of a callee chain: `it` for `it.skip.each(t)`, `expect` for
+/// `expect(x).not.toBe`.
+fn chain_root<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let mut n = node;
+    loop {
+        match n.kind() {
+            "identifier" | "this" => return Some(text(n, src)),
+            "member_expression" => n = n.child_by_field_name("object")?,
+            "call_expression" => n = n.child_by_field_name("function")?,
+            "await_expression" | "parenthesized_expression" | "non_null_expression" => {
+                n = n.named_child(0)?;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The last property of a member chain (`toBe` in `expect(x).not.toBe`), with `not.` kept.
+fn last_property(member: Node<'_>, src: &str) -> String {
+    let prop = member
+        .child_by_field_name("property")
+        .map_or("", |p| text(p, src));
+    let negated = member
+        .child_by_field_name("object")
+        .filter(|o| o.kind() == "member_expression")
+        .and_then(|o| o.child_by_field_name("property"))
+        .is_some_and(|p| text(p, src) == "not");
+    if negated {
+        format!("not.{prop}")
+    } else {
+        prop.to_owned()
+    }
+}
+
+impl Rules for JsRules {
+    fn assertion(&self, node: Node<'_>, src: &str) -> Option<String> {
+        match node.kind() {
+            "call_expression" => {
+                let f = node.child_by_field_name("function")?;
+                let root = chain_root(f, src)?;
+                match (root, f.kind()) {
+                    ("expect" | "assert", "member_expression") => Some(last_property(f, src)),
+                    ("assert", "identifier") => Some("assert".to_owned()),
+                    ("t", "member_expression") => {
+                        let p = last_property(f, src);
+                        matches!(
+                            p.as_str(),
+                            "assert"
+                                | "is"
+                                | "not"
+                                | "deepEqual"
+                                | "equal"
+                                | "strictEqual"
+                                | "deepStrictEqual"
+                                | "throws"
+                                | "rejects"
+                                | "ok"
+                                | "true"
+                                | "false"
+                                | "truthy"
+                                | "falsy"
+                                | "notEqual"
+                        )
+                        .then_some(p)
+                    }
+                    _ => None,
+                }
+            }
+            // Chai's property assertions: `expect(x).to.be.true;`.
+            "expression_statement" => {
+                let e = node.named_child(0)?;
+                (e.kind() == "member_expression" && chain_root(e, src) == Some("expect"))
+                    .then(|| last_property(e, src))
+            }
+            _ => None,
+        }
+    }
+
+    fn is_return(&self, node: Node<'_>) -> bool {
+        node.kind() == "return_statement"
+    }
+
+    fn is_skip_call(&self, node: Node<'_>, src: &str) -> bool {
+        node.kind() == "call_expression"
+            && node.child_by_field_name("function").is_some_and(|f| {
+                let t = text(f, src);
+                matches!(
+                    t,
+                    "this.skip" | "t.skip" | "ctx.skip" | "context.skip" | "t.todo"
+                )
+            })
+    }
+
+    fn is_swallow(&self, node: Node<'_>, src: &str) -> bool {
+        match node.kind() {
+            "catch_clause" => true,
+            "call_expression" => node
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "member_expression")
+                .and_then(|f| f.child_by_field_name("property"))
+                .is_some_and(|p| text(p, src) == "catch"),
+            _ => false,
+        }
+    }
+
+    fn is_control(&self, kind: &str) -> bool {
+        matches!(
+            kind,
+            "if_statement"
+                | "else_clause"
+                | "for_statement"
+                | "for_in_statement"
+                | "while_statement"
+                | "do_statement"
+                | "switch_statement"
+                | "switch_case"
+                | "try_statement"
+                | "catch_clause"
+                | "arrow_function"
+                | "function_expression"
+                | "function_declaration"
+                | "ternary_expression"
+        )
+    }
+}
+
+const TEST_ROOTS: &[&str] = &["it", "test", "specify", "xit", "xtest", "fit", "xspecify"];
+const SUITE_ROOTS: &[&str] = &[
+    "describe",
+    "context",
+    "suite",
+    "xdescribe",
+    "fdescribe",
+    "xcontext",
+];
+
+fn is_function(n: Node<'_>) -> bool {
+    matches!(
+        n.kind(),
+        "arrow_function" | "function_expression" | "function"
+    )
+}
+
+fn is_title(n: Node<'_>) -> bool {
+    matches!(n.kind(), "string" | "template_string")
+}
+
+fn is_focus(callee: &str, root: &str) -> bool {
+    root == "fit" || root == "fdescribe" || callee.split('.').any(|p| p == "only")
+}
+
+pub(crate) fn scan(
+    lang: &'static str,
+    path: &str,
+    src: &str,
+    root: Node<'_>,
+    sacred_path: bool,
+) -> FileScan {
+    let mut scan = FileScan {
+        has_error: root.has_error(),
+        ..FileScan::default()
+    };
+    walk(
+        lang,
+        path,
+        src,
+        root,
+        root,
+        &mut Vec::new(),
+        sacred_path,
+        &[],
+        &mut scan,
+    );
+    scan
+}
+
+/// The start row of the statement a call stands in (where a tag comment would sit above).
+fn statement_row(call: Node<'_>) -> usize {
+    let mut n = call;
+    while let Some(p) = n.parent() {
+        if p.kind() == "expression_statement" {
+            return p.start_position().row;
+        }
+        if !matches!(
+            p.kind(),
+            "await_expression" | "call_expression" | "member_expression"
+        ) {
+            break;
+        }
+        n = p;
+    }
+    call.start_position().row
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a recursive walk that carries its whole context"
+)]
+fn walk(
+    lang: &'static str,
+    path: &str,
+    src: &str,
+    root: Node<'_>,
+    node: Node<'_>,
+    scope: &mut Vec<String>,
+    sacred: bool,
+    envelope: &[String],
+    scan: &mut FileScan,
+) {
+    for child in named_children(node) {
+        if child.kind() != "call_expression" {
+            walk(lang, path, src, root, child, scope, sacred, envelope, scan);
+            continue;
+        }
+        let Some(function) = child.child_by_field_name("function") else {
+            continue;
+        };
+        let Some(args) = child.child_by_field_name("arguments") else {
+            walk(lang, path, src, root, child, scope, sacred, envelope, scan);
+            continue;
+        };
+        let callee = normalized(function, src);
+        let call_root = chain_root(function, src).unwrap_or("");
+        let arg_nodes = named_children(args);
+        let title = arg_nodes.first().filter(|a| is_title(**a));
+        let func = arg_nodes.iter().rev().find(|a| is_function(**a)).copied();
+        let (Some(title), Some(func)) = (title, func) else {
+            walk(lang, path, src, root, child, scope, sacred, envelope, scan);
+            continue;
+        };
+        let title_text = unquote(text(*title, src));
+        if is_focus(&callee, call_root) {
+            scan.focused.push(Focus {
+                start_byte: child.start_byte(),
+                end_byte: child.end_byte(),
+                line: child.start_position().row + 1,
+                source: source_excerpt(child, src)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_owned(),
+            });
+        }
+        let tagged =
+            tagged_above(root, src, statement_row(child), &[]) || title_text.contains("[sacred]");
+        // Options and timeouts between the title and the function can skip a test.
+        let options: Vec<String> = arg_nodes
+            .iter()
+            .skip(1)
+            .filter(|a| a.id() != func.id())
+            .map(|a| normalized(*a, src))
+            .collect();
+        let mut modifiers = callee.clone();
+        for o in &options {
+            modifiers.push(' ');
+            modifiers.push_str(o);
+        }
+        let Some(body) = func.child_by_field_name("body") else {
+            continue;
+        };
+        if SUITE_ROOTS.contains(&call_root) {
+            let mut env = envelope.to_vec();
+            env.push(format!("suite {title_text}: {modifiers}"));
+            scope.push(title_text);
+            walk(
+                lang,
+                path,
+                src,
+                root,
+                body,
+                scope,
+                sacred || tagged,
+                &env,
+                scan,
+            );
+            scope.pop();
+            continue;
+        }
+        let collected = TEST_ROOTS.contains(&call_root);
+        let mut id = format!("{lang}:{path}");
+        for s in scope.iter() {
+            id.push_str("::");
+            id.push_str(s);
+        }
+        id.push_str("::");
+        id.push_str(&title_text);
+        scan.candidates.push(Candidate {
+            id,
+            body: fingerprint(body, src, &|_| false),
+            collected,
+            line: child.start_position().row + 1,
+        });
+        if !collected {
+            walk(lang, path, src, root, child, scope, sacred, envelope, scan);
+            continue;
+        }
+        let mut env = envelope.to_vec();
+        env.push(modifiers);
+        let spec = TestSpec {
+            node: func,
+            body,
+            extent: child,
+            elide: None,
+            name: title_text,
+            scope: scope.clone(),
+            sacred: sacred || tagged,
+            collected,
+            envelope_lines: env,
+        };
+        scan.tests
+            .push(build_item(lang, path, &spec, &JsRules, src));
+    }
+}

@@ -1,0 +1,120 @@
+//! Which grammar reads which file, and the per-language test discovery behind one entry
+//! point. Each grammar is behind its own cargo feature (`lang-rust`, `lang-python`,
+//! `lang-javascript`, `lang-typescript`, `lang-go`).
+
+#[cfg(feature = "lang-go")]
+mod go;
+#[cfg(any(feature = "lang-javascript", feature = "lang-typescript"))]
+mod js;
+#[cfg(feature = "lang-python")]
+mod python;
+#[cfg(feature = "lang-rust")]
+mod rust;
+
+use anyhow::{Result, anyhow};
+
+use super::analysis::FileScan;
+
+/// A language gatekeeper knows how to analyse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Rust,
+    Python,
+    JavaScript,
+    TypeScript,
+    Tsx,
+    Go,
+}
+
+impl Lang {
+    /// The language of a path, by extension; `None` for files that hold no tests we read.
+    pub fn of_path(path: &str) -> Option<Lang> {
+        let ext = path.rsplit_once('.').map(|(_, e)| e)?;
+        Some(match ext {
+            "rs" => Lang::Rust,
+            "py" => Lang::Python,
+            "js" | "jsx" | "mjs" | "cjs" => Lang::JavaScript,
+            "ts" | "mts" | "cts" => Lang::TypeScript,
+            "tsx" => Lang::Tsx,
+            "go" => Lang::Go,
+            _ => return None,
+        })
+    }
+
+    /// The feature that compiles this language's grammar in.
+    pub fn feature(self) -> &'static str {
+        match self {
+            Lang::Rust => "lang-rust",
+            Lang::Python => "lang-python",
+            Lang::JavaScript => "lang-javascript",
+            Lang::TypeScript | Lang::Tsx => "lang-typescript",
+            Lang::Go => "lang-go",
+        }
+    }
+
+    fn grammar(self) -> Option<tree_sitter::Language> {
+        match self {
+            #[cfg(feature = "lang-rust")]
+            Lang::Rust => Some(tree_sitter_rust::LANGUAGE.into()),
+            #[cfg(feature = "lang-python")]
+            Lang::Python => Some(tree_sitter_python::LANGUAGE.into()),
+            #[cfg(feature = "lang-javascript")]
+            Lang::JavaScript => Some(tree_sitter_javascript::LANGUAGE.into()),
+            #[cfg(feature = "lang-typescript")]
+            Lang::TypeScript => Some(tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()),
+            #[cfg(feature = "lang-typescript")]
+            Lang::Tsx => Some(tree_sitter_typescript::LANGUAGE_TSX.into()),
+            #[cfg(feature = "lang-go")]
+            Lang::Go => Some(tree_sitter_go::LANGUAGE.into()),
+            #[allow(
+                unreachable_patterns,
+                reason = "reachable when a grammar feature is off"
+            )]
+            _ => None,
+        }
+    }
+
+    /// Whether this build can read the language.
+    pub fn supported(self) -> bool {
+        self.grammar().is_some()
+    }
+}
+
+/// Finds the tests of one file. `sacred_path`: the file matches `sacred.paths`.
+pub fn scan(path: &str, src: &str, sacred_path: bool) -> Result<Option<FileScan>> {
+    let Some(lang) = Lang::of_path(path) else {
+        return Ok(None);
+    };
+    let Some(grammar) = lang.grammar() else {
+        return Err(anyhow!(
+            "`{path}` needs the `{}` feature, which this build of gatekeeper lacks",
+            lang.feature()
+        ));
+    };
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&grammar)
+        .map_err(|e| anyhow!("failed to load the grammar for `{path}`: {e}"))?;
+    let tree = parser
+        .parse(src, None)
+        .ok_or_else(|| anyhow!("the parser gave up on `{path}`"))?;
+    let root = tree.root_node();
+    let scan = match lang {
+        #[cfg(feature = "lang-rust")]
+        Lang::Rust => rust::scan(path, src, root, sacred_path),
+        #[cfg(feature = "lang-python")]
+        Lang::Python => python::scan(path, src, root, sacred_path),
+        #[cfg(feature = "lang-javascript")]
+        Lang::JavaScript => js::scan("js", path, src, root, sacred_path),
+        #[cfg(feature = "lang-typescript")]
+        Lang::TypeScript | Lang::Tsx => js::scan("ts", path, src, root, sacred_path),
+        #[cfg(feature = "lang-go")]
+        Lang::Go => go::scan(path, src, root, sacred_path),
+        #[allow(
+            unreachable_patterns,
+            reason = "reachable when a grammar feature is off"
+        )]
+        _ => return Ok(None),
+    };
+    Ok(Some(scan))
+}

@@ -1,0 +1,239 @@
+//! Python: pytest and unittest test functions and methods (`test*` at module level or in a
+//! collected class), tagged by comment, by `@pytest.mark.sacred`, by `pytestmark`, or through
+//! an enclosing class.
+
+use tree_sitter::Node;
+
+use super::super::analysis::{
+    Candidate, FileScan, Rules, TestSpec, build_item, fingerprint, named_children, normalized,
+    tagged_above, text,
+};
+
+struct PythonRules;
+
+/// The dotted name a call calls (`self.assertEqual`, `pytest.raises`).
+fn callee<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+    (node.kind() == "call").then(|| node.child_by_field_name("function").map(|f| text(f, src)))?
+}
+
+impl Rules for PythonRules {
+    fn assertion(&self, node: Node<'_>, src: &str) -> Option<String> {
+        if node.kind() == "assert_statement" {
+            return Some("assert".to_owned());
+        }
+        let f = callee(node, src)?;
+        let last = f.rsplit('.').next().unwrap_or(f);
+        (last.starts_with("assert")
+            || matches!(
+                f,
+                "pytest.raises" | "pytest.warns" | "pytest.fail" | "self.fail"
+            ))
+        .then(|| last.to_owned())
+    }
+
+    fn is_return(&self, node: Node<'_>) -> bool {
+        node.kind() == "return_statement"
+    }
+
+    fn is_skip_call(&self, node: Node<'_>, src: &str) -> bool {
+        callee(node, src).is_some_and(|f| {
+            matches!(
+                f,
+                "pytest.skip" | "pytest.xfail" | "self.skipTest" | "pytest.importorskip"
+            )
+        })
+    }
+
+    fn is_swallow(&self, node: Node<'_>, src: &str) -> bool {
+        if node.kind() == "except_clause" {
+            return true;
+        }
+        callee(node, src).is_some_and(|f| f.ends_with("suppress"))
+    }
+
+    fn is_control(&self, kind: &str) -> bool {
+        matches!(
+            kind,
+            "if_statement"
+                | "elif_clause"
+                | "else_clause"
+                | "for_statement"
+                | "while_statement"
+                | "try_statement"
+                | "except_clause"
+                | "with_statement"
+                | "lambda"
+                | "conditional_expression"
+                | "match_statement"
+                | "case_clause"
+                | "function_definition"
+        )
+    }
+}
+
+/// Module- or class-level assignments that change collection: `pytestmark`, `__test__`.
+fn collection_markers(block: Node<'_>, src: &str) -> Vec<String> {
+    named_children(block)
+        .into_iter()
+        .filter(|c| c.kind() == "expression_statement")
+        .filter_map(|c| c.named_child(0))
+        .filter(|a| a.kind() == "assignment")
+        .filter(|a| {
+            a.child_by_field_name("left")
+                .is_some_and(|l| matches!(text(l, src), "pytestmark" | "__test__"))
+        })
+        .map(|a| normalized(a, src))
+        .collect()
+}
+
+pub(crate) fn scan(path: &str, src: &str, root: Node<'_>, sacred_path: bool) -> FileScan {
+    let mut scan = FileScan {
+        has_error: root.has_error(),
+        ..FileScan::default()
+    };
+    let markers = collection_markers(root, src);
+    let sacred = sacred_path || markers.iter().any(|m| m.contains("mark.sacred"));
+    walk(
+        path,
+        src,
+        root,
+        root,
+        &mut Vec::new(),
+        sacred,
+        true,
+        &markers,
+        &mut scan,
+    );
+    scan
+}
+
+/// The leading docstring of a function body, left out of fingerprints.
+fn docstring(body: Node<'_>) -> Option<Node<'_>> {
+    let first = body.named_child(0)?;
+    (first.kind() == "expression_statement"
+        && first.named_child_count() == 1
+        && first.named_child(0).is_some_and(|s| s.kind() == "string"))
+    .then_some(first)
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a recursive walk that carries its whole context"
+)]
+fn walk(
+    path: &str,
+    src: &str,
+    root: Node<'_>,
+    block: Node<'_>,
+    scope: &mut Vec<String>,
+    sacred: bool,
+    collected_scope: bool,
+    envelope: &[String],
+    scan: &mut FileScan,
+) {
+    for child in named_children(block) {
+        let (outer, def, decorators) = if child.kind() == "decorated_definition" {
+            let Some(def) = child.child_by_field_name("definition") else {
+                continue;
+            };
+            let decos: Vec<String> = named_children(child)
+                .into_iter()
+                .filter(|d| d.kind() == "decorator")
+                .map(|d| normalized(d, src))
+                .collect();
+            (child, def, decos)
+        } else {
+            (child, child, Vec::new())
+        };
+        let tagged = tagged_above(root, src, outer.start_position().row, &["@"])
+            || decorators.iter().any(|d| d.contains("mark.sacred"));
+        match def.kind() {
+            "class_definition" => {
+                let Some(name) = def.child_by_field_name("name") else {
+                    continue;
+                };
+                let Some(body) = def.child_by_field_name("body") else {
+                    continue;
+                };
+                let name = text(name, src).to_owned();
+                let bases = def
+                    .child_by_field_name("superclasses")
+                    .map(|b| normalized(b, src));
+                // pytest collects `Test*` classes; unittest collects TestCase subclasses,
+                // which any class with bases may be.
+                let collected = collected_scope && (name.starts_with("Test") || bases.is_some());
+                let markers = collection_markers(body, src);
+                let mut env = envelope.to_vec();
+                let mut line = format!("class {name}{}:", bases.unwrap_or_default());
+                for d in &decorators {
+                    line.push(' ');
+                    line.push_str(d);
+                }
+                for m in &markers {
+                    line.push(' ');
+                    line.push_str(m);
+                }
+                env.push(line);
+                let class_sacred =
+                    sacred || tagged || markers.iter().any(|m| m.contains("mark.sacred"));
+                scope.push(name);
+                walk(
+                    path,
+                    src,
+                    root,
+                    body,
+                    scope,
+                    class_sacred,
+                    collected,
+                    &env,
+                    scan,
+                );
+                scope.pop();
+            }
+            "function_definition" => {
+                let Some(name) = def.child_by_field_name("name") else {
+                    continue;
+                };
+                let Some(body) = def.child_by_field_name("body") else {
+                    continue;
+                };
+                let name = text(name, src).to_owned();
+                let collected = collected_scope && name.starts_with("test");
+                let doc = docstring(body);
+                let doc_id = doc.map(|d| d.id());
+                let mut id = format!("python:{path}");
+                for s in scope.iter() {
+                    id.push_str("::");
+                    id.push_str(s);
+                }
+                id.push_str("::");
+                id.push_str(&name);
+                scan.candidates.push(Candidate {
+                    id,
+                    body: fingerprint(body, src, &|n| Some(n.id()) == doc_id),
+                    collected,
+                    line: def.start_position().row + 1,
+                });
+                if !collected {
+                    continue;
+                }
+                let mut env = envelope.to_vec();
+                env.extend(decorators.iter().cloned());
+                let spec = TestSpec {
+                    node: def,
+                    body,
+                    extent: outer,
+                    elide: doc,
+                    name,
+                    scope: scope.clone(),
+                    sacred: sacred || tagged,
+                    collected,
+                    envelope_lines: env,
+                };
+                scan.tests
+                    .push(build_item("python", path, &spec, &PythonRules, src));
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! Rust: `#[test]` functions (any attribute whose last path segment is `test`, such as
+//! `#[tokio::test]`), tagged directly or through an enclosing `mod`.
+
+use tree_sitter::Node;
+
+use super::super::analysis::{
+    Candidate, FileScan, Rules, TestSpec, build_item, fingerprint, named_children, normalized,
+    tagged_above, text,
+};
+
+struct RustRules;
+
+impl Rules for RustRules {
+    fn assertion(&self, node: Node<'_>, src: &str) -> Option<String> {
+        if node.kind() != "macro_invocation" {
+            return None;
+        }
+        let name = text(node.child_by_field_name("macro")?, src);
+        let last = name.rsplit("::").next().unwrap_or(name);
+        (last.starts_with("assert")
+            || last.starts_with("debug_assert")
+            || last.starts_with("prop_assert"))
+        .then(|| last.to_owned())
+    }
+
+    fn is_return(&self, node: Node<'_>) -> bool {
+        node.kind() == "return_expression"
+    }
+
+    fn is_skip_call(&self, _node: Node<'_>, _src: &str) -> bool {
+        false
+    }
+
+    fn is_swallow(&self, node: Node<'_>, src: &str) -> bool {
+        node.kind() == "call_expression"
+            && node
+                .child_by_field_name("function")
+                .is_some_and(|f| text(f, src).ends_with("catch_unwind"))
+    }
+
+    fn is_control(&self, kind: &str) -> bool {
+        matches!(
+            kind,
+            "if_expression"
+                | "match_expression"
+                | "for_expression"
+                | "while_expression"
+                | "loop_expression"
+                | "closure_expression"
+                | "async_block"
+        )
+    }
+}
+
+/// Attributes (and the comments between them) directly before `node`, nearest last.
+fn outer_attributes(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut prev = node.prev_sibling();
+    while let Some(p) = prev {
+        match p.kind() {
+            "attribute_item" => out.push(p),
+            "line_comment" | "block_comment" => {}
+            _ => break,
+        }
+        prev = p.prev_sibling();
+    }
+    out.reverse();
+    out
+}
+
+fn is_test_attribute(attr: &str) -> bool {
+    let inner = attr.trim_start_matches("#[").trim_end_matches(']');
+    let path = inner.split(['(', '=', ' ']).next().unwrap_or("");
+    let last = path.rsplit("::").next().unwrap_or(path);
+    matches!(last, "test" | "rstest" | "test_case" | "quickcheck")
+}
+
+/// Inner attributes (`#![…]`) of a file or module body.
+fn inner_attributes(container: Node<'_>, src: &str) -> Vec<String> {
+    named_children(container)
+        .into_iter()
+        .filter(|c| c.kind() == "inner_attribute_item")
+        .map(|c| normalized(c, src))
+        .collect()
+}
+
+pub(crate) fn scan(path: &str, src: &str, root: Node<'_>, sacred_path: bool) -> FileScan {
+    let mut scan = FileScan {
+        has_error: root.has_error(),
+        ..FileScan::default()
+    };
+    let envelope: Vec<String> = inner_attributes(root, src);
+    walk(
+        path,
+        src,
+        root,
+        root,
+        &mut Vec::new(),
+        sacred_path,
+        &envelope,
+        &mut scan,
+    );
+    scan
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a recursive walk that carries its whole context"
+)]
+fn walk(
+    path: &str,
+    src: &str,
+    root: Node<'_>,
+    container: Node<'_>,
+    scope: &mut Vec<String>,
+    sacred: bool,
+    envelope: &[String],
+    scan: &mut FileScan,
+) {
+    for item in named_children(container) {
+        match item.kind() {
+            "mod_item" => {
+                let Some(body) = item.child_by_field_name("body") else {
+                    continue;
+                };
+                let Some(name) = item.child_by_field_name("name") else {
+                    continue;
+                };
+                let attrs = outer_attributes(item);
+                let tagged = tagged_above(root, src, item.start_position().row, &["#["]);
+                let mut env = envelope.to_vec();
+                let name = text(name, src).to_owned();
+                let mut line = format!("mod {name}:");
+                for a in &attrs {
+                    line.push(' ');
+                    line.push_str(&normalized(*a, src));
+                }
+                for a in inner_attributes(body, src) {
+                    line.push(' ');
+                    line.push_str(&a);
+                }
+                env.push(line);
+                scope.push(name);
+                walk(path, src, root, body, scope, sacred || tagged, &env, scan);
+                scope.pop();
+            }
+            "function_item" => {
+                let Some(body) = item.child_by_field_name("body") else {
+                    continue;
+                };
+                let Some(name) = item.child_by_field_name("name") else {
+                    continue;
+                };
+                let name = text(name, src).to_owned();
+                let attrs = outer_attributes(item);
+                let attr_texts: Vec<String> = attrs.iter().map(|a| normalized(*a, src)).collect();
+                let collected = attr_texts.iter().any(|a| is_test_attribute(a));
+                let mut id = format!("rust:{path}");
+                for s in scope.iter() {
+                    id.push_str("::");
+                    id.push_str(s);
+                }
+                id.push_str("::");
+                id.push_str(&name);
+                scan.candidates.push(Candidate {
+                    id,
+                    body: fingerprint(body, src, &|_| false),
+                    collected,
+                    line: item.start_position().row + 1,
+                });
+                if !collected {
+                    continue;
+                }
+                let tagged = tagged_above(root, src, item.start_position().row, &["#["]);
+                let mut env = envelope.to_vec();
+                env.extend(attr_texts.iter().cloned());
+                let extent = item;
+                let spec = TestSpec {
+                    node: item,
+                    body,
+                    extent,
+                    elide: None,
+                    name,
+                    scope: scope.clone(),
+                    sacred: sacred || tagged,
+                    collected,
+                    envelope_lines: env,
+                };
+                scan.tests
+                    .push(build_item("rust", path, &spec, &RustRules, src));
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! `.gatekeeper/sacred.lock`: a deterministic, line-oriented text file with one record per
+//! sacred test, sorted by id, so that a re-lock shows up in review as a readable diff.
+//!
+//! ```text
+//! # gatekeeper sacred lock v1 ...
+//!
+//! test rust:tests/billing.rs::refund_is_never_negative
+//!   file tests/billing.rs
+//!   structure <sha256>
+//!   body <sha256>
+//!   envelope <sha256>
+//!   assertions 2
+//!   returns 0
+//!   skips 0
+//!   swallows 0
+//!   modifier #[test]
+//!   assert [] assert_eq!(refund(10),0)
+//!   assert [if_expression] assert!(x>0)
+//!   statements 1a2b3c4d5e6f 0a1b2c3d4e5f
+//! ```
+//!
+//! Texts are normalised (no comments, no layout); `\` and newlines in them are escaped.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use anyhow::{Context as _, Result, bail};
+
+use super::analysis::TestItem;
+
+/// Where the lock lives, relative to the repository root.
+pub const LOCK_PATH: &str = ".gatekeeper/sacred.lock";
+
+const HEADER: &str = "# gatekeeper sacred lock v1\n\
+# Written by `gatekeeper sacred lock`; do not edit by hand. In CI, a change to this file is\n\
+# accepted only in a commit signed by a key in .gatekeeper/allowed_signers.\n";
+
+/// One locked assertion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedAssertion {
+    pub path: String,
+    pub text: String,
+}
+
+/// One locked test.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LockedTest {
+    pub id: String,
+    pub file: String,
+    pub structure: String,
+    pub body: String,
+    pub envelope: String,
+    pub assertion_count: usize,
+    pub returns: usize,
+    pub skips: usize,
+    pub swallows: usize,
+    pub modifiers: Vec<String>,
+    pub assertions: Vec<LockedAssertion>,
+    pub statements: Vec<String>,
+}
+
+/// The whole lock, by test id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SacredLock {
+    pub tests: BTreeMap<String, LockedTest>,
+}
+
+impl LockedTest {
+    pub fn from_item(t: &TestItem) -> LockedTest {
+        LockedTest {
+            id: t.id.clone(),
+            file: t.path.clone(),
+            structure: t.structure.clone(),
+            body: t.body.clone(),
+            envelope: t.envelope.clone(),
+            assertion_count: t.assertions.len(),
+            returns: t.returns,
+            skips: t.skips,
+            swallows: t.swallows,
+            modifiers: t.envelope_lines.clone(),
+            assertions: t
+                .assertions
+                .iter()
+                .map(|a| LockedAssertion {
+                    path: a.path.clone(),
+                    text: a.text.clone(),
+                })
+                .collect(),
+            statements: t.statements.iter().map(|s| s.hash.clone()).collect(),
+        }
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl SacredLock {
+    /// The lock for these (sacred) tests.
+    pub fn from_items<'a>(items: impl IntoIterator<Item = &'a TestItem>) -> SacredLock {
+        SacredLock {
+            tests: items
+                .into_iter()
+                .map(|t| (t.id.clone(), LockedTest::from_item(t)))
+                .collect(),
+        }
+    }
+
+    /// The file's text: the header, then one record per test sorted by id.
+    pub fn render(&self) -> String {
+        let mut out = String::from(HEADER);
+        for t in self.tests.values() {
+            let _ = write!(
+                out,
+                "\ntest {}\n  file {}\n  structure {}\n  body {}\n  envelope {}\n  assertions {}\n  returns {}\n  skips {}\n  swallows {}\n",
+                escape(&t.id),
+                escape(&t.file),
+                t.structure,
+                t.body,
+                t.envelope,
+                t.assertion_count,
+                t.returns,
+                t.skips,
+                t.swallows
+            );
+            for m in &t.modifiers {
+                let _ = writeln!(out, "  modifier {}", escape(m));
+            }
+            for a in &t.assertions {
+                let _ = writeln!(out, "  assert [{}] {}", a.path, escape(&a.text));
+            }
+            let _ = writeln!(out, "  statements {}", t.statements.join(" "));
+        }
+        out
+    }
+
+    /// Reads a lock file's text. Anything unexpected is an error: a lock that cannot be
+    /// read must never pass for an empty one.
+    pub fn parse(text: &str) -> Result<SacredLock> {
+        let mut tests = BTreeMap::new();
+        let mut current: Option<LockedTest> = None;
+        for (n, line) in text.lines().enumerate() {
+            let lineno = n + 1;
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(id) = line.strip_prefix("test ") {
+                if let Some(t) = current.take() {
+                    tests.insert(t.id.clone(), t);
+                }
+                current = Some(LockedTest {
+                    id: unescape(id),
+                    ..LockedTest::default()
+                });
+                continue;
+            }
+            let Some(rest) = line.strip_prefix("  ") else {
+                bail!("line {lineno}: expected `test ID` or an indented field");
+            };
+            let Some(t) = current.as_mut() else {
+                bail!("line {lineno}: a field before the first `test` record");
+            };
+            let (key, value) = rest.split_once(' ').unwrap_or((rest, ""));
+            let number = || -> Result<usize> {
+                value
+                    .parse()
+                    .with_context(|| format!("line {lineno}: `{key}` is not a number"))
+            };
+            match key {
+                "file" => t.file = unescape(value),
+                "structure" => value.clone_into(&mut t.structure),
+                "body" => value.clone_into(&mut t.body),
+                "envelope" => value.clone_into(&mut t.envelope),
+                "assertions" => t.assertion_count = number()?,
+                "returns" => t.returns = number()?,
+                "skips" => t.skips = number()?,
+                "swallows" => t.swallows = number()?,
+                "modifier" => t.modifiers.push(unescape(value)),
+                "assert" => {
+                    let Some((path, text)) =
+                        value.strip_prefix('[').and_then(|v| v.split_once("] "))
+                    else {
+                        bail!("line {lineno}: expected `assert [PATH] TEXT`");
+                    };
+                    t.assertions.push(LockedAssertion {
+                        path: path.to_owned(),
+                        text: unescape(text),
+                    });
+                }
+                "statements" => {
+                    t.statements = value.split_whitespace().map(str::to_owned).collect();
+                }
+                other => bail!("line {lineno}: unknown field `{other}`"),
+            }
+        }
+        if let Some(t) = current.take() {
+            tests.insert(t.id.clone(), t);
+        }
+        for t in tests.values() {
+            if t.file.is_empty() || t.structure.is_empty() || t.envelope.is_empty() {
+                bail!("the record of `{}` is incomplete", t.id);
+            }
+        }
+        Ok(SacredLock { tests })
+    }
+
+    /// The files the lock names, sorted.
+    pub fn files(&self) -> Vec<String> {
+        let mut f: Vec<String> = self.tests.values().map(|t| t.file.clone()).collect();
+        f.sort();
+        f.dedup();
+        f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_round_trips_through_its_text() {
+        let mut lock = SacredLock::default();
+        lock.tests.insert(
+            "rust:a.rs::t".into(),
+            LockedTest {
+                id: "rust:a.rs::t".into(),
+                file: "a.rs".into(),
+                structure: "aa".into(),
+                body: "bb".into(),
+                envelope: "cc".into(),
+                assertion_count: 1,
+                modifiers: vec!["#[test]".into()],
+                assertions: vec![LockedAssertion {
+                    path: "if_expression".into(),
+                    text: "assert!(\"a\\nb\\\\\")".into(),
+                }],
+                statements: vec!["0123".into(), "4567".into()],
+                ..LockedTest::default()
+            },
+        );
+        let text = lock.render();
+        assert_eq!(SacredLock::parse(&text).unwrap(), lock);
+        assert_eq!(SacredLock::parse(&text).unwrap().render(), text);
+    }
+
+    #[test]
+    fn unknown_lock_field_is_an_error() {
+        let err = SacredLock::parse("test x\n  file a.rs\n  bogus 1\n").unwrap_err();
+        assert!(err.to_string().contains("unknown field `bogus`"), "{err}");
+    }
+}

@@ -1,0 +1,470 @@
+//! Sacred tests: discovery per language (tree-sitter), fingerprints, the lock, and the check
+//! that refuses any change weakening a locked test.
+//!
+//! Content is read from git, never from the work tree, for checks: the index for a staged
+//! check, commit trees for revisions. Only the files the lock names are parsed.
+//!
+//! **Architecture Invariant:** the lock a check compares with comes from the *base* (HEAD
+//! for a staged check, the first parent for a commit, the base revision for a range). A lock
+//! changed by the change under review is accepted only in the local staged check (where no
+//! signature can exist yet, and the report says `relocked`) and, for commits and ranges,
+//! only when the commit changing it carries a valid signature by a key in the base's
+//! `.gatekeeper/allowed_signers`.
+
+pub mod analysis;
+pub mod compare;
+pub mod lang;
+pub mod lock;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use git2::Oid;
+use serde::Serialize;
+
+pub use analysis::{FileScan, TestItem};
+pub use compare::{Finding, Rule};
+pub use lock::{LOCK_PATH, SacredLock};
+
+use crate::config::Config;
+use crate::gates::files::PatternSet;
+use crate::git::Repo;
+
+/// Who may re-lock: SSH public keys in git's allowed-signers format, read from the base.
+pub const ALLOWED_SIGNERS_PATH: &str = ".gatekeeper/allowed_signers";
+
+/// The message of a lock change without a valid signature (SPEC: sacred tests).
+pub const RELOCK_UNSIGNED: &str = "re-lock needs a signed commit by an allowed signer";
+
+/// The outcome of a sacred check.
+#[derive(Debug, Clone, Serialize)]
+pub struct SacredReport {
+    /// What was compared: `staged`, `commit <oid>` or `<base>..<head>`.
+    pub compared: String,
+    /// Whether the base had a lock at all (without one nothing is locked and the check is
+    /// clean).
+    pub lock_found: bool,
+    /// The change under review changes the lock itself (and the new lock was used; see the
+    /// module docs for when that is allowed).
+    pub relocked: bool,
+    /// How many locked tests were compared.
+    pub checked: usize,
+    pub findings: Vec<Finding>,
+    /// Informational lines for humans.
+    pub notes: Vec<String>,
+}
+
+impl SacredReport {
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+/// Where file contents come from.
+enum Content<'r> {
+    Index(git2::Index),
+    Tree(git2::Tree<'r>),
+    WorkTree,
+}
+
+impl Content<'_> {
+    fn read(&self, repo: &Repo, path: &str) -> Result<Option<String>> {
+        let bytes = match self {
+            Content::Index(index) => {
+                let Some(entry) = index.get_path(Path::new(path), 0) else {
+                    return Ok(None);
+                };
+                let blob = repo
+                    .raw()
+                    .find_blob(entry.id)
+                    .with_context(|| format!("failed to read the staged `{path}`"))?;
+                blob.content().to_vec()
+            }
+            Content::Tree(tree) => {
+                let Ok(entry) = tree.get_path(Path::new(path)) else {
+                    return Ok(None);
+                };
+                let Ok(blob) = repo.raw().find_blob(entry.id()) else {
+                    return Ok(None);
+                };
+                blob.content().to_vec()
+            }
+            Content::WorkTree => match std::fs::read(repo.root().join(path)) {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(e).with_context(|| format!("failed to read `{path}`")),
+            },
+        };
+        Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
+    fn lock(&self, repo: &Repo) -> Result<Option<(String, SacredLock)>> {
+        let Some(text) = self.read(repo, LOCK_PATH)? else {
+            return Ok(None);
+        };
+        let lock =
+            SacredLock::parse(&text).with_context(|| format!("failed to read `{LOCK_PATH}`"))?;
+        Ok(Some((text, lock)))
+    }
+}
+
+fn sacred_patterns(config: &Config) -> Result<PatternSet> {
+    PatternSet::new(config.sacred.paths.iter()).context("invalid `sacred.paths`")
+}
+
+/// Parses one file of `content`. `Ok(None)`: the file is absent or holds no language we read.
+fn scan_in(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    patterns: &PatternSet,
+) -> Result<Option<FileScan>> {
+    let Some(lang) = lang::Lang::of_path(path) else {
+        return Ok(None);
+    };
+    if !lang.supported() {
+        return Ok(None);
+    }
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(None);
+    };
+    let sacred_path = !patterns.is_empty() && patterns.matches(Path::new(path));
+    lang::scan(path, &src, sacred_path)
+}
+
+/// Every test of the tracked files as they are in the work tree, with any files that have
+/// parse errors.
+pub struct Discovery {
+    pub tests: Vec<TestItem>,
+    /// Files whose syntax tree has errors (their tests may be incomplete).
+    pub parse_errors: Vec<String>,
+    /// Files skipped because this build lacks their grammar.
+    pub unsupported: Vec<String>,
+}
+
+/// Finds every test of every tracked file (content from the work tree).
+pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
+    let patterns = sacred_patterns(config)?;
+    let mut out = Discovery {
+        tests: Vec::new(),
+        parse_errors: Vec::new(),
+        unsupported: Vec::new(),
+    };
+    for path in repo.tracked_files()? {
+        let path = crate::git::display_path(&path);
+        let Some(lang) = lang::Lang::of_path(&path) else {
+            continue;
+        };
+        if !lang.supported() {
+            out.unsupported.push(path);
+            continue;
+        }
+        if let Some(scan) = scan_in(repo, &Content::WorkTree, &path, &patterns)? {
+            if scan.has_error {
+                out.parse_errors.push(path.clone());
+            }
+            out.tests.extend(scan.tests);
+        }
+    }
+    out.tests.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// Compares the sacred tests of `new` with `lock`. `base` supplies old lines for messages.
+fn compare_all(
+    repo: &Repo,
+    config: &Config,
+    lock: &SacredLock,
+    new: &Content<'_>,
+    base: Option<&Content<'_>>,
+) -> Result<(usize, Vec<Finding>)> {
+    let patterns = sacred_patterns(config)?;
+    let mut findings = Vec::new();
+    let mut new_scans: BTreeMap<String, Option<FileScan>> = BTreeMap::new();
+    let mut base_items: BTreeMap<String, TestItem> = BTreeMap::new();
+    for file in lock.files() {
+        new_scans.insert(file.clone(), scan_in(repo, new, &file, &patterns)?);
+        if let Some(base) = base {
+            // The base only supplies line numbers for messages; a failure there is not fatal.
+            if let Ok(Some(scan)) = scan_in(repo, base, &file, &patterns) {
+                base_items.extend(scan.tests.into_iter().map(|t| (t.id.clone(), t)));
+            }
+        }
+    }
+    for locked in lock.tests.values() {
+        let unsupported = lang::Lang::of_path(&locked.file).is_none_or(|l| !l.supported());
+        let new_file = compare::NewFile {
+            scan: new_scans.get(&locked.file).and_then(Option::as_ref),
+            unsupported,
+        };
+        findings.extend(compare::compare(
+            locked,
+            &new_file,
+            base_items.get(&locked.id),
+        ));
+    }
+    Ok((lock.tests.len(), findings))
+}
+
+fn empty_report(compared: String) -> SacredReport {
+    SacredReport {
+        compared,
+        lock_found: false,
+        relocked: false,
+        checked: 0,
+        findings: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
+/// The index against the lock at HEAD (for pre-commit).
+///
+/// A lock changed in the index is used instead of HEAD's, and the report says `relocked`:
+/// no signature can exist before the commit does, so pre-push and `ci` verify it later.
+pub fn check_staged(repo: &Repo, config: &Config) -> Result<SacredReport> {
+    let mut report = empty_report("staged".to_owned());
+    let head = repo.head_tree()?;
+    let base = head.map(Content::Tree);
+    let new = Content::Index(repo.index()?);
+    let base_lock = match &base {
+        Some(b) => b.lock(repo)?,
+        None => None,
+    };
+    let new_lock = new.lock(repo)?;
+    let Some((base_text, base_lock)) = base_lock else {
+        report
+            .notes
+            .push(format!("no `{LOCK_PATH}` at HEAD: nothing is locked yet"));
+        return Ok(report);
+    };
+    report.lock_found = true;
+    let lock = match new_lock {
+        Some((text, lock)) if text != base_text => {
+            report.relocked = true;
+            report.notes.push(format!(
+                "`{LOCK_PATH}` is changed in this commit: the commit must be signed by an allowed signer, or pre-push and ci refuse it"
+            ));
+            lock
+        }
+        Some(_) => base_lock,
+        None => {
+            report.relocked = true;
+            report
+                .notes
+                .push(format!("`{LOCK_PATH}` is deleted in this commit"));
+            SacredLock::default()
+        }
+    };
+    let (checked, findings) = compare_all(repo, config, &lock, &new, base.as_ref())?;
+    report.checked = checked;
+    report.findings = findings;
+    Ok(report)
+}
+
+/// One commit against the lock at its first parent (for every pushed commit).
+pub fn check_commit(repo: &Repo, config: &Config, commit: Oid) -> Result<SacredReport> {
+    let c = repo
+        .raw()
+        .find_commit(commit)
+        .with_context(|| format!("failed to read commit {commit}"))?;
+    let parent = c.parent_ids().next();
+    check_between(
+        repo,
+        config,
+        parent,
+        commit,
+        format!("commit {commit}"),
+        &[commit],
+    )
+}
+
+/// HEAD of a range against the lock at its base, plus the signed re-lock rule (for `ci`).
+pub fn check_range(repo: &Repo, config: &Config, base: Oid, head: Oid) -> Result<SacredReport> {
+    let commits = repo.commits_between(head, &[base])?;
+    check_between(
+        repo,
+        config,
+        Some(base),
+        head,
+        format!("{base}..{head}"),
+        &commits,
+    )
+}
+
+fn commit_tree(repo: &Repo, id: Oid) -> Result<git2::Tree<'_>> {
+    repo.raw()
+        .find_commit(id)
+        .and_then(|c| c.tree())
+        .with_context(|| format!("failed to read the tree of {id}"))
+}
+
+fn check_between(
+    repo: &Repo,
+    config: &Config,
+    base: Option<Oid>,
+    head: Oid,
+    compared: String,
+    commits: &[Oid],
+) -> Result<SacredReport> {
+    let mut report = empty_report(compared);
+    let base_content = match base {
+        Some(b) => Some(Content::Tree(commit_tree(repo, b)?)),
+        None => None,
+    };
+    let new = Content::Tree(commit_tree(repo, head)?);
+    let base_lock = match &base_content {
+        Some(b) => b.lock(repo)?,
+        None => None,
+    };
+    let Some((base_text, base_lock)) = base_lock else {
+        report.notes.push(format!(
+            "no `{LOCK_PATH}` at the base: nothing is locked yet"
+        ));
+        return Ok(report);
+    };
+    report.lock_found = true;
+    let new_lock = new.lock(repo)?;
+    let new_text = new_lock.as_ref().map(|(t, _)| t.as_str());
+    let mut lock = base_lock;
+    if new_text != Some(base_text.as_str()) {
+        let signers = match &base_content {
+            Some(b) => b.read(repo, ALLOWED_SIGNERS_PATH)?,
+            None => None,
+        };
+        let mut bad = Vec::new();
+        for id in commits {
+            if !changes_lock(repo, *id)? {
+                continue;
+            }
+            match &signers {
+                Some(s) => {
+                    if let Err(why) = verify_signature(repo, *id, s)? {
+                        bad.push(format!("{id}: {why}"));
+                    }
+                }
+                None => bad.push(format!("{id}: the base has no `{ALLOWED_SIGNERS_PATH}`")),
+            }
+        }
+        if bad.is_empty() {
+            report.relocked = true;
+            report.notes.push(format!(
+                "`{LOCK_PATH}` was re-locked in a commit signed by an allowed signer"
+            ));
+            lock = new_lock.map(|(_, l)| l).unwrap_or_default();
+        } else {
+            report.findings.push(Finding {
+                test_id: LOCK_PATH.to_owned(),
+                rule: Rule::RelockUnsigned,
+                message: RELOCK_UNSIGNED.to_owned(),
+                old_lines: Vec::new(),
+                new_lines: bad,
+            });
+        }
+    }
+    let (checked, findings) = compare_all(repo, config, &lock, &new, base_content.as_ref())?;
+    report.checked = checked;
+    report.findings.extend(findings);
+    Ok(report)
+}
+
+/// Whether a commit changes the lock relative to its first parent.
+fn changes_lock(repo: &Repo, id: Oid) -> Result<bool> {
+    let c = repo.raw().find_commit(id)?;
+    let new = c
+        .tree()?
+        .get_path(Path::new(LOCK_PATH))
+        .ok()
+        .map(|e| e.id());
+    let old = match c.parent_ids().next() {
+        Some(p) => commit_tree(repo, p)?
+            .get_path(Path::new(LOCK_PATH))
+            .ok()
+            .map(|e| e.id()),
+        None => None,
+    };
+    Ok(new != old)
+}
+
+/// git's own SSH signature verification against `signers` (the base's allowed-signers file).
+/// `Ok(Err(why))`: not validly signed; `Err`: could not run the verification.
+fn verify_signature(
+    repo: &Repo,
+    id: Oid,
+    signers: &str,
+) -> Result<std::result::Result<(), String>> {
+    if repo.raw().extract_signature(&id, None).is_err() {
+        return Ok(Err("the commit is not signed".to_owned()));
+    }
+    let mut file = tempfile::NamedTempFile::new().context("failed to create a temporary file")?;
+    std::io::Write::write_all(&mut file, signers.as_bytes())
+        .context("failed to write the allowed signers")?;
+    let path = file.path().to_string_lossy().into_owned();
+    let quoted = shlex::try_quote(&path).context("the temporary path cannot be quoted")?;
+    let script =
+        format!("git -c gpg.format=ssh -c gpg.ssh.allowedSignersFile={quoted} verify-commit {id}");
+    let cmd = crate::process::ShellCommand {
+        script: script.into(),
+        dir: repo.root().to_path_buf(),
+        env: Vec::new(),
+        timeout: Duration::from_secs(60),
+        stdin: None,
+        capture: true,
+    };
+    let done = crate::process::run_shell(&cmd, &AtomicBool::new(false))?;
+    if done.ending.success() {
+        Ok(Ok(()))
+    } else {
+        let out = String::from_utf8_lossy(&done.output);
+        let why = out
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("verification failed");
+        Ok(Err(format!(
+            "the signature is not by an allowed signer ({})",
+            why.trim()
+        )))
+    }
+}
+
+/// The human rendering of a report.
+pub fn render_human(report: &SacredReport) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        let _ = writeln!(out, "refused: {} [{}]", f.test_id, f.rule.as_str());
+        let _ = writeln!(out, "  {}", f.message);
+        for l in &f.old_lines {
+            let _ = writeln!(out, "  - {l}");
+        }
+        for l in &f.new_lines {
+            let _ = writeln!(out, "  + {l}");
+        }
+    }
+    for n in &report.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    if report.is_clean() {
+        let _ = writeln!(
+            out,
+            "sacred: {} locked test{} intact ({})",
+            report.checked,
+            if report.checked == 1 { "" } else { "s" },
+            report.compared
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "sacred: {} finding{} in {} locked test{} ({}); a human who must change a sacred test re-locks with `gatekeeper sacred lock` in a signed commit",
+            report.findings.len(),
+            if report.findings.len() == 1 { "" } else { "s" },
+            report.checked,
+            if report.checked == 1 { "" } else { "s" },
+            report.compared
+        );
+    }
+    out
+}
