@@ -1,4 +1,0 @@
-//! Integration tests: data.
-
-#[allow(unused_imports)]
-use crate::common;
