@@ -15,8 +15,9 @@ command -v git >/dev/null 2>&1 || { echo "install.sh: git is needed" >&2; exit 3
 
 echo "building gatekeeper (release)…" >&2
 cargo build --release --locked --manifest-path "$src/Cargo.toml" >&2
+target_dir=${CARGO_TARGET_DIR:-$src/target}
 mkdir -p "$bin_dir"
-install -m 0755 "$src/target/release/gatekeeper" "$bin_dir/gatekeeper.tmp"
+install -m 0755 "$target_dir/release/gatekeeper" "$bin_dir/gatekeeper.tmp"
 mv -f "$bin_dir/gatekeeper.tmp" "$bin_dir/gatekeeper"
 echo "installed $bin_dir/gatekeeper" >&2
 case ":$PATH:" in

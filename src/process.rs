@@ -58,13 +58,26 @@ impl Ending {
 #[derive(Debug, Clone)]
 pub struct Finished {
     pub ending: Ending,
-    /// stdout and stderr interleaved, when captured.
+    /// stdout and stderr interleaved, when captured (after [`run_shell_split`]: stdout, then
+    /// stderr).
     pub output: Vec<u8>,
+    /// stdout alone, after [`run_shell_split`]; empty otherwise.
+    pub stdout: Vec<u8>,
     pub duration: Duration,
 }
 
 /// Runs `sh -c SCRIPT` in its own process group and waits for it, its deadline, or `cancel`.
 pub fn run_shell(cmd: &ShellCommand, cancel: &AtomicBool) -> Result<Finished> {
+    run(cmd, cancel, false)
+}
+
+/// Like [`run_shell`] with capture, but keeps stdout apart from stderr (for a gate whose
+/// budget is a number it prints on stdout).
+pub fn run_shell_split(cmd: &ShellCommand, cancel: &AtomicBool) -> Result<Finished> {
+    run(cmd, cancel, true)
+}
+
+fn run(cmd: &ShellCommand, cancel: &AtomicBool, split: bool) -> Result<Finished> {
     let started = Instant::now();
     let mut expr = duct::cmd("sh", [OsString::from("-c"), cmd.script.clone()])
         .dir(&cmd.dir)
@@ -82,7 +95,9 @@ pub fn run_shell(cmd: &ShellCommand, cancel: &AtomicBool) -> Result<Finished> {
         Some(bytes) => expr.stdin_bytes(bytes.clone()),
         None => expr.stdin_null(),
     };
-    if cmd.capture {
+    if cmd.capture && split {
+        expr = expr.stdout_capture().stderr_capture();
+    } else if cmd.capture {
         expr = expr.stderr_to_stdout().stdout_capture();
     }
     let handle = expr
@@ -103,9 +118,17 @@ pub fn run_shell(cmd: &ShellCommand, cancel: &AtomicBool) -> Result<Finished> {
             .context("failed to wait for a command")?
         {
             let ending = forced.unwrap_or_else(|| ending_of(out.status));
+            let (output, stdout) = if split {
+                let mut all = out.stdout.clone();
+                all.extend_from_slice(&out.stderr);
+                (all, out.stdout.clone())
+            } else {
+                (out.stdout.clone(), Vec::new())
+            };
             return Ok(Finished {
                 ending,
-                output: out.stdout.clone(),
+                output,
+                stdout,
                 duration: started.elapsed(),
             });
         }
@@ -226,6 +249,7 @@ pub fn run_shell_routed(
             return Ok(Finished {
                 ending,
                 output: out.stdout.clone(),
+                stdout: Vec::new(),
                 duration: started.elapsed(),
             });
         }

@@ -133,6 +133,15 @@ pub fn render_gate(p: &Printer, o: &GateOutcome, verbose: bool) -> String {
             " — skipped: {}",
             o.reason.as_deref().unwrap_or("")
         ));
+    } else if o.cached {
+        line.push_str(&format!(
+            " — {} from the result cache (same inputs; saved {})",
+            o.verdict.label(),
+            human_duration(std::time::Duration::from_millis(o.saved_ms.unwrap_or(0)))
+        ));
+        if let (Verdict::Failed, Some(r)) = (o.verdict, &o.reason) {
+            line.push_str(&format!(": {r}"));
+        }
     } else {
         {
             line.push_str(&format!(

@@ -15,6 +15,9 @@ pub struct Args {
     /// The revision the change is compared with (e.g. origin/main).
     #[arg(long)]
     pub base: Option<String>,
+    /// Run every gate even when a pass for the same inputs is cached.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
@@ -32,7 +35,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
         }
         None => FileScope::All(repo.tracked_files()?),
     };
-    let report = super::run::run_stage(ctx, &repo, &config, Stage::Ci, &[], scope)?;
+    let report = super::run::run_stage(ctx, &repo, &config, Stage::Ci, &[], scope, args.no_cache)?;
     report::print(&ctx.printer, &report)?;
     Ok(report.status)
 }

@@ -34,6 +34,9 @@ pub struct Args {
     /// …up to this revision.
     #[arg(long, requires = "from")]
     pub to: Option<String>,
+    /// Run every gate even when a pass for the same inputs is cached.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl clap::ValueEnum for Stage {
@@ -57,7 +60,15 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     } else {
         FileScope::Changed(existing(&repo, repo.staged_changes()?))
     };
-    let report = run_stage(ctx, &repo, &config, args.stage, &args.gates, scope)?;
+    let report = run_stage(
+        ctx,
+        &repo,
+        &config,
+        args.stage,
+        &args.gates,
+        scope,
+        args.no_cache,
+    )?;
     report::print(&ctx.printer, &report)?;
     Ok(report.status)
 }
@@ -81,6 +92,7 @@ pub(crate) fn run_stage(
     stage: Stage,
     names: &[String],
     scope: FileScope,
+    no_cache: bool,
 ) -> Result<RunReport> {
     let cancel = crate::signals::interrupt_flag();
     let started = std::time::Instant::now();
@@ -104,12 +116,16 @@ pub(crate) fn run_stage(
         env: h.gate_env(stage.as_str()),
         env_bytes: h.env_bytes(),
     };
-    let planned = gates::plan(&req)?;
+    let mut planned = gates::plan(&req)?;
     if planned.is_empty() && !names.is_empty() {
         return Err(Failure::usage("no gate to run").into());
     }
+    let store = gates::cache::ResultCache::for_repo(repo);
+    let no_cache = no_cache || ctx.env.flag("GATEKEEPER_NO_CACHE");
+    let extras = gates::prepare_worktree_run(repo, &mut planned, no_cache, &store)?;
     let mut report = RunReport::new(stage.as_str());
-    report.gates = gates::execute(&planned, &req.env, &cancel, &sink);
+    report.gates = gates::execute(&planned, &req.env, &extras, &cancel, &sink);
+    gates::remember(&planned, &report.gates, &store);
     report.finish(started, cancel.load(Ordering::SeqCst));
     Ok(report)
 }

@@ -4,7 +4,9 @@
 //! **Invariant:** a gate's verdict comes only from what gatekeeper ran: a gate that could not
 //! start, timed out or was interrupted never counts as passed.
 
+pub mod cache;
 pub mod files;
+pub mod ratchet;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::baseline::Baselines;
 use crate::config::{Config, Gate, Stage};
 use crate::exit::ExitStatus;
 use crate::process::{self, Ending, ShellCommand};
@@ -76,6 +79,12 @@ pub struct GateOutcome {
     /// How many times the command ran (`{files}` lists over the argument limit are split).
     pub runs: usize,
     pub required: bool,
+    /// Served from the result cache: the same inputs passed before.
+    pub cached: bool,
+    /// With `cached`: how long the original run took, i.e. the time saved.
+    pub saved_ms: Option<u64>,
+    /// Coverage and budget figures, for gates with a ratchet.
+    pub figures: Option<ratchet::Figures>,
 }
 
 /// What set of files a run is about.
@@ -123,6 +132,14 @@ pub struct PlannedGate {
     pub files: usize,
     /// Set when the gate will not run, with the reason.
     pub skip: Option<String>,
+    /// The files it is given (relative to its directory).
+    pub file_list: Vec<PathBuf>,
+    /// Whether the command uses `{files}`.
+    pub uses_files: bool,
+    /// Its result-cache key, when it may be cached.
+    pub cache_key: Option<String>,
+    /// A stored pass for exactly these inputs.
+    pub hit: Option<cache::CachedPass>,
 }
 
 /// Decides which gates run, on which files, with which command lines.
@@ -181,9 +198,76 @@ pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
             scripts,
             files: files.len(),
             skip,
+            file_list: files,
+            uses_files,
+            cache_key: None,
+            hit: None,
         });
     }
     Ok(out)
+}
+
+/// Looks every runnable gate up in the result cache (gates with `cache: false` excepted).
+pub fn apply_cache(
+    planned: &mut [PlannedGate],
+    repo: &crate::git::Repo,
+    mode: cache::ContentMode,
+    store: &cache::ResultCache,
+) -> Result<()> {
+    let mut snapshot = None;
+    for p in planned
+        .iter_mut()
+        .filter(|p| p.skip.is_none() && p.gate.cache != Some(false))
+    {
+        if snapshot.is_none() {
+            snapshot = Some(cache::ContentSnapshot::take(repo, mode)?);
+        }
+        let content = snapshot.as_ref().expect("taken just above");
+        let files = p.uses_files.then_some(p.file_list.as_slice());
+        let key = cache::key(&p.name, &p.gate, files, content)?;
+        p.hit = store.get(&key);
+        p.cache_key = Some(key);
+    }
+    Ok(())
+}
+
+/// For runs on the work tree as it is (`run`, `ci`, pre-push): baselines from the work tree,
+/// and cache lookups keyed on the index plus whatever differs from it.
+pub fn prepare_worktree_run<'a>(
+    repo: &crate::git::Repo,
+    planned: &mut [PlannedGate],
+    no_cache: bool,
+    store: &'a cache::ResultCache,
+) -> Result<Extras<'a>> {
+    if !no_cache {
+        apply_cache(planned, repo, cache::ContentMode::WorkTree, store)?;
+    }
+    Ok(Extras {
+        baselines: Baselines::load(repo.root())?,
+        cache: (!no_cache).then_some(store),
+    })
+}
+
+/// Stores the passes of gates that really ran. Call it only once the run is known to be
+/// sound (pre-commit: no gate modified files), so that no pass is cached that was not one.
+pub fn remember(planned: &[PlannedGate], outcomes: &[GateOutcome], store: &cache::ResultCache) {
+    for (p, o) in planned.iter().zip(outcomes) {
+        if o.verdict == Verdict::Passed
+            && !o.cached
+            && let Some(key) = &p.cache_key
+        {
+            let figures = o.figures.clone().unwrap_or_default();
+            // A cache that cannot be written only costs a rerun next time.
+            let _ = store.put(key, &p.name, o.duration_ms, &o.output, &figures);
+        }
+    }
+}
+
+/// What gates consult besides their command: recorded baselines and the result cache.
+#[derive(Default)]
+pub struct Extras<'a> {
+    pub baselines: Baselines,
+    pub cache: Option<&'a cache::ResultCache>,
 }
 
 /// Receives each gate's outcome as soon as it is known (from worker threads).
@@ -208,6 +292,7 @@ struct Shared {
 pub fn execute(
     planned: &[PlannedGate],
     extra_env: &[(String, String)],
+    extras: &Extras<'_>,
     cancel: &AtomicBool,
     sink: &dyn GateSink,
 ) -> Vec<GateOutcome> {
@@ -299,9 +384,12 @@ pub fn execute(
                     };
                     let Some((i, failed_need)) = pick else { break };
                     let p = &planned[i];
-                    let outcome = match failed_need {
-                        Some(need) => skipped(p, format!("needs `{need}`, which did not pass")),
-                        None => run_one(p, extra_env, cancel),
+                    let outcome = match (failed_need, &p.hit) {
+                        (Some(need), _) => {
+                            skipped(p, format!("needs `{need}`, which did not pass"))
+                        }
+                        (None, Some(hit)) => from_cache(p, hit, extras),
+                        (None, None) => run_one(p, extra_env, extras, cancel),
                     };
                     sink.finished(i, &outcome);
                     let mut s = shared.lock().expect("gate scheduler lock poisoned");
@@ -331,16 +419,50 @@ fn skipped(p: &PlannedGate, reason: String) -> GateOutcome {
         files: p.files,
         runs: 0,
         required: p.gate.required,
+        cached: false,
+        saved_ms: None,
+        figures: None,
     }
 }
 
-fn run_one(p: &PlannedGate, extra_env: &[(String, String)], cancel: &AtomicBool) -> GateOutcome {
+/// A pass served from the cache. Ratchets are judged again: the baseline may have moved.
+fn from_cache(p: &PlannedGate, hit: &cache::CachedPass, extras: &Extras<'_>) -> GateOutcome {
+    let failures = ratchet::judge(&p.gate, &hit.figures, extras.baselines.gates.get(&p.name));
+    let has = ratchet::has_ratchet(&p.gate);
+    GateOutcome {
+        name: p.name.clone(),
+        verdict: if failures.is_empty() {
+            Verdict::Passed
+        } else {
+            Verdict::Failed
+        },
+        exit_code: Some(0),
+        duration_ms: 0,
+        reason: (!failures.is_empty()).then(|| failures.join("; ")),
+        output: hit.output.clone(),
+        files: p.files,
+        runs: 0,
+        required: p.gate.required,
+        cached: true,
+        saved_ms: Some(hit.duration_ms),
+        figures: has.then(|| hit.figures.clone()),
+    }
+}
+
+fn run_one(
+    p: &PlannedGate,
+    extra_env: &[(String, String)],
+    extras: &Extras<'_>,
+    cancel: &AtomicBool,
+) -> GateOutcome {
     let started = Instant::now();
     let mut output = Vec::new();
     let mut verdict = Verdict::Passed;
     let mut exit_code = None;
     let mut reason = None;
     let mut runs = 0;
+    let mut stdout = Vec::new();
+    let split = ratchet::budget_reads_stdout(&p.gate);
     let mut env: Vec<(String, String)> = extra_env.to_vec();
     env.push(("GATEKEEPER_GATE".into(), p.name.clone()));
     env.extend(p.gate.env.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -355,9 +477,15 @@ fn run_one(p: &PlannedGate, extra_env: &[(String, String)], cancel: &AtomicBool)
             capture: true,
         };
         runs += 1;
-        match process::run_shell(&cmd, cancel) {
+        let result = if split {
+            process::run_shell_split(&cmd, cancel)
+        } else {
+            process::run_shell(&cmd, cancel)
+        };
+        match result {
             Ok(f) => {
                 output.extend_from_slice(&f.output);
+                stdout.extend_from_slice(&f.stdout);
                 match f.ending {
                     Ending::Exited(0) => {}
                     Ending::Exited(c @ (126 | 127)) => {
@@ -400,16 +528,38 @@ fn run_one(p: &PlannedGate, extra_env: &[(String, String)], cancel: &AtomicBool)
             break;
         }
     }
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let output = String::from_utf8_lossy(&output).into_owned();
+    let mut figures = None;
+    if verdict == Verdict::Passed && ratchet::has_ratchet(&p.gate) {
+        match ratchet::measure(&p.gate, &p.dir, &stdout) {
+            Ok(f) => {
+                let failures = ratchet::judge(&p.gate, &f, extras.baselines.gates.get(&p.name));
+                if !failures.is_empty() {
+                    verdict = Verdict::Failed;
+                    reason = Some(failures.join("; "));
+                }
+                figures = Some(f);
+            }
+            Err(e) => {
+                verdict = Verdict::Failed;
+                reason = Some(format!("{e:#}"));
+            }
+        }
+    }
     GateOutcome {
         name: p.name.clone(),
         verdict,
         exit_code,
-        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        duration_ms,
         reason,
-        output: String::from_utf8_lossy(&output).into_owned(),
+        output,
         files: p.files,
         runs,
         required: p.gate.required,
+        cached: false,
+        saved_ms: None,
+        figures,
     }
 }
 

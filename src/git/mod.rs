@@ -369,6 +369,54 @@ impl Repo {
     }
 }
 
+impl Repo {
+    /// Every index entry (stage 0) as path, blob id and mode: what is staged, without reading
+    /// any file content.
+    pub fn index_entries(&self) -> Result<Vec<(PathBuf, Oid, u32)>> {
+        let index = self.index()?;
+        Ok(index
+            .iter()
+            .filter(|e| (e.flags >> 12) & 0x3 == 0)
+            .map(|e| (PathBuf::from(OsStr::from_bytes(&e.path)), e.id, e.mode))
+            .collect())
+    }
+
+    /// Files whose work-tree content is not what the index says: modified, deleted and
+    /// untracked (not ignored), each untracked directory listed file by file.
+    pub fn dirty_files(&self) -> Result<Vec<PathBuf>> {
+        let index = self.index()?;
+        let mut opts = DiffOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_typechange(true)
+            .ignore_submodules(true);
+        let diff = self
+            .inner
+            .diff_index_to_workdir(Some(&index), Some(&mut opts))
+            .context("failed to compare the work tree with the index")?;
+        Ok(diff
+            .deltas()
+            .filter_map(|d| {
+                d.new_file()
+                    .path()
+                    .or_else(|| d.old_file().path())
+                    .map(Path::to_path_buf)
+            })
+            .collect())
+    }
+}
+
+impl Repo {
+    /// The staged content of a file, if the index has it.
+    pub fn index_blob(&self, path: &Path) -> Result<Option<Vec<u8>>> {
+        let index = self.index()?;
+        let Some(entry) = index.get_path(path, 0) else {
+            return Ok(None);
+        };
+        Ok(Some(self.inner.find_blob(entry.id)?.content().to_vec()))
+    }
+}
+
 /// The work tree's differences from the index.
 #[derive(Debug, Default, Clone)]
 pub struct WorktreeChanges {

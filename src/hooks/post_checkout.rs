@@ -112,6 +112,9 @@ pub fn run(
             files: 0,
             runs: 1,
             required: false,
+            cached: false,
+            saved_ms: None,
+            figures: None,
         };
         h.sink.finished(report.gates.len(), &o);
         report.gates.push(o);
@@ -134,6 +137,9 @@ fn skipped(name: &str, reason: String) -> GateOutcome {
         files: 0,
         runs: 0,
         required: false,
+        cached: false,
+        saved_ms: None,
+        figures: None,
     }
 }
 

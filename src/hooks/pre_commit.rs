@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::HookContext;
 use crate::config::Stage;
+use crate::gates::cache::{ContentMode, ResultCache};
 use crate::gates::{self, FileScope, RunRequest};
 use crate::git::stash::WorktreeStash;
 use crate::git::{ChangeKind, Repo, display_path};
@@ -34,10 +35,33 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
         env: h.gate_env("pre-commit"),
         env_bytes: h.env_bytes(),
     };
-    let planned = gates::plan(&req)?;
+    let mut planned = gates::plan(&req)?;
     note_skips(h, &planned, &skip, report);
-    if planned.iter().all(|p| p.skip.is_some()) {
-        report.gates = gates::execute(&planned, &req.env, h.cancel, h.sink);
+    // Ratchets compare with the baselines being committed, not an unstaged edit of them.
+    let baselines = match h
+        .repo
+        .index_blob(std::path::Path::new(crate::baseline::BASELINES_FILE))?
+    {
+        Some(bytes) => crate::baseline::Baselines::parse(&bytes).with_context(|| {
+            format!(
+                "the staged `{}` is not valid",
+                crate::baseline::BASELINES_FILE
+            )
+        })?,
+        None => crate::baseline::Baselines::default(),
+    };
+    let store = ResultCache::for_repo(h.repo);
+    let use_cache = !h.env.flag("GATEKEEPER_NO_CACHE");
+    if use_cache {
+        gates::apply_cache(&mut planned, h.repo, ContentMode::Staged, &store)?;
+    }
+    let extras = gates::Extras {
+        baselines,
+        cache: use_cache.then_some(&store),
+    };
+    if planned.iter().all(|p| p.skip.is_some() || p.hit.is_some()) {
+        // Nothing will run a command: no need to touch the work tree at all.
+        report.gates = gates::execute(&planned, &req.env, &extras, h.cancel, h.sink);
         report.finish(started, false);
         return Ok(());
     }
@@ -45,13 +69,16 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
     let index_before = IndexSnapshot::take(h.repo)?;
     let mut stash = WorktreeStash::set_aside(h.repo)?;
     let outcome = (|| -> Result<()> {
-        report.gates = gates::execute(&planned, &req.env, h.cancel, h.sink);
+        report.gates = gates::execute(&planned, &req.env, &extras, h.cancel, h.sink);
         undo_gate_changes(h.repo, report)?;
         if index_before.restore_if_changed(h.repo)? {
             report.problems.push(
                 "a gate changed the index (what is staged); the index was put back as it was"
                     .into(),
             );
+        }
+        if use_cache && report.modified_files.is_empty() && report.problems.is_empty() {
+            gates::remember(&planned, &report.gates, &store);
         }
         Ok(())
     })();

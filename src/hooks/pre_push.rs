@@ -103,8 +103,16 @@ pub fn run(
         env: h.gate_env("pre-push"),
         env_bytes: h.env_bytes(),
     };
-    let planned = gates::plan(&req)?;
-    report.gates = gates::execute(&planned, &req.env, h.cancel, h.sink);
+    let mut planned = gates::plan(&req)?;
+    let store = gates::cache::ResultCache::for_repo(h.repo);
+    let extras = gates::prepare_worktree_run(
+        h.repo,
+        &mut planned,
+        h.env.flag("GATEKEEPER_NO_CACHE"),
+        &store,
+    )?;
+    report.gates = gates::execute(&planned, &req.env, &extras, h.cancel, h.sink);
+    gates::remember(&planned, &report.gates, &store);
     report.finish(started, h.cancel.load(std::sync::atomic::Ordering::SeqCst));
     Ok(())
 }

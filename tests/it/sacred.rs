@@ -1,4 +1,0 @@
-//! Integration tests: sacred.
-
-#[allow(unused_imports)]
-use crate::common;
