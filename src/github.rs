@@ -213,6 +213,17 @@ pub struct GithubClient {
 
 impl GithubClient {
     pub fn new(options: &ClientOptions) -> Result<GithubClient> {
+        if let Some(t) = &options.token {
+            // octocrab parses the header value with `unwrap`; refuse here with a message
+            // instead of panicking there (and never echo the value).
+            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(Failure::usage(
+                    "the GitHub token contains characters that cannot be sent in an HTTP header",
+                )
+                .with_hint("check GITHUB_TOKEN / GH_TOKEN for stray spaces, quotes or line breaks")
+                .into());
+            }
+        }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -332,9 +343,10 @@ impl GithubClient {
             q.push(("page", &page_text));
             let (mut body, link) = self.get_json(path, &q, deadline).await?;
             let total = body.get("total_count").and_then(serde_json::Value::as_u64);
-            let list = match body.get_mut(key).map(serde_json::Value::take) {
-                Some(v @ serde_json::Value::Array(_)) => v,
-                _ => return Err(self.malformed(path, &format!("the body has no `{key}` list"))),
+            let Some(list @ serde_json::Value::Array(_)) =
+                body.get_mut(key).map(serde_json::Value::take)
+            else {
+                return Err(self.malformed(path, &format!("the body has no `{key}` list")));
             };
             let batch: Vec<T> = serde_json::from_value(list)
                 .map_err(|e| self.malformed(path, &format!("`{key}`: {e}")))?;
@@ -607,17 +619,18 @@ fn rate_limit_wait(h: &RateHeaders, exhausted: bool, now: SystemTime) -> (Durati
         let wait = Duration::from_secs(secs);
         return (wait, now + wait);
     }
-    if let Some(reset) = h
-        .reset
-        .as_deref()
-        .and_then(|s| s.trim().parse::<u64>().ok())
+    // `x-ratelimit-reset` comes with every reply; it says when to retry only when the primary
+    // limit is the one exhausted (a secondary limit resets on its own, much sooner).
+    if exhausted
+        && let Some(reset) = h
+            .reset
+            .as_deref()
+            .and_then(|s| s.trim().parse::<u64>().ok())
     {
-        if exhausted || h.retry_after.is_none() {
-            let until = SystemTime::UNIX_EPOCH + Duration::from_secs(reset);
-            // One extra second: the reset moment is rounded down to whole seconds.
-            let wait = until.duration_since(now).unwrap_or(Duration::ZERO) + Duration::from_secs(1);
-            return (wait, now + wait);
-        }
+        let until = SystemTime::UNIX_EPOCH + Duration::from_secs(reset);
+        // One extra second: the reset moment is rounded down to whole seconds.
+        let wait = until.duration_since(now).unwrap_or(Duration::ZERO) + Duration::from_secs(1);
+        return (wait, now + wait);
     }
     (SECONDARY_LIMIT_WAIT, now + SECONDARY_LIMIT_WAIT)
 }
