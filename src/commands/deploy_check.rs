@@ -40,7 +40,7 @@ pub struct Args {
 
     /// A check-run name or status context that must be green (repeatable; replaces
     /// `deploy.github.required`).
-    #[arg(long = "require", value_name = "NAME")]
+    #[arg(long = "require", value_name = "NAME", num_args = 1..)]
     pub require: Vec<String>,
 
     /// The GitHub REST API root (GitHub Enterprise: https://HOST/api/v3).

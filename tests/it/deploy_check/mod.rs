@@ -782,3 +782,90 @@ fn token_is_never_printed_on_success_with_verbose_output() {
         assert_code(&out, 0, "green");
     }
 }
+
+// ---- where the token comes from ----
+
+/// Puts a fake `gh` first on PATH: `gh auth token` prints `token`, or fails when it is `None`.
+fn fake_gh(s: &mut Setup, token: Option<&str>) {
+    let bin = s.repo.root.parent().unwrap().join("fake-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let body = match token {
+        Some(t) => format!("[ \"$1 $2\" = \"auth token\" ] && {{ echo {t}; exit 0; }}\nexit 1\n"),
+        None => "echo 'You are not logged into any GitHub hosts.' >&2\nexit 1\n".to_owned(),
+    };
+    let gh = bin.join("gh");
+    std::fs::write(&gh, format!("#!/bin/sh\n{body}")).unwrap();
+    std::fs::set_permissions(&gh, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = s
+        .repo
+        .env
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    s.repo.set_env("PATH", &format!("{}:{path}", bin.display()));
+    s.repo
+        .env
+        .retain(|(k, _)| k != "GITHUB_TOKEN" && k != "GH_TOKEN");
+}
+
+#[test]
+fn gh_token_is_used_when_no_variable_is_set() {
+    const GH_TOKEN: &str = "gho_fromTheGhCli0123456789abcdefXYZ";
+    let mut s = Setup::new(vec![Frame::runs(vec![green(1, "test")])]);
+    fake_gh(&mut s, Some(GH_TOKEN));
+    let out = s.repo.gk(&["deploy-check", "-v"]);
+    assert_code(&out, 0, "token from `gh auth token`");
+    assert!(
+        !format!("{}{}", stdout(&out), stderr(&out)).contains(GH_TOKEN),
+        "{}",
+        text(&out)
+    );
+    let bearer = format!("Bearer {GH_TOKEN}");
+    assert!(
+        s.gh.seen()
+            .iter()
+            .all(|r| r.authorization.as_deref() == Some(bearer.as_str())),
+        "{:?}",
+        s.gh.seen()
+    );
+}
+
+#[test]
+fn gh_token_variable_is_used() {
+    let mut s = Setup::new(vec![Frame::runs(vec![green(1, "test")])]);
+    fake_gh(&mut s, None);
+    s.repo.set_env("GH_TOKEN", TOKEN);
+    assert_code(&s.check(&[]), 0, "GH_TOKEN");
+    let bearer = format!("Bearer {TOKEN}");
+    assert!(
+        s.gh.seen()
+            .iter()
+            .all(|r| r.authorization.as_deref() == Some(bearer.as_str()))
+    );
+}
+
+#[test]
+fn without_any_token_it_warns_and_a_401_says_none_was_found() {
+    let mut s = Setup::new(vec![Frame::runs(vec![green(1, "test")])]);
+    fake_gh(&mut s, None);
+    s.gh.always("/repos/", Canned::error(401, "Requires authentication"));
+    let out = s.check(&[]);
+    assert_code(&out, 3, "no token at all");
+    assert_says(&out, "no GitHub token found");
+    assert_says(&out, "no token was found");
+    assert!(
+        s.gh.seen().iter().all(|r| r.authorization.is_none()),
+        "{:?}",
+        s.gh.seen()
+    );
+}
+
+#[test]
+fn require_takes_several_names() {
+    let s = Setup::new(vec![Frame::runs(vec![green(1, "test"), green(2, "lint")])]);
+    assert_code(&s.check(&["--require", "test", "lint"]), 0, "both present");
+    let out = s.check(&["--require", "test", "e2e", "--wait", "0"]);
+    assert_code(&out, 1, "one of two missing");
+    assert_says(&out, "never reported: e2e");
+}
