@@ -129,11 +129,9 @@ pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) 
                 old_header,
                 Vec::new(),
             ));
-        } else if let Some(c) = scan
-            .candidates
-            .iter()
-            .find(|c| c.body == locked.body && c.id != locked.id)
-        {
+        } else if let Some(c) = scan.candidates.iter().find(|c| {
+            (c.id == locked.id && !c.collected) || (c.body == locked.body && c.id != locked.id)
+        }) {
             let new_lines = vec![format!("{}:{}: {}", locked.file, c.line, c.id)];
             if c.collected {
                 out.push(mk(

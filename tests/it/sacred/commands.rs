@@ -1,0 +1,228 @@
+//! `sacred list`, `sacred lock`, the re-lock rules and the library API used by the hooks.
+
+use std::path::Path;
+
+use gatekeeper::env::Environment;
+use gatekeeper::git::Repo;
+use gatekeeper::sacred;
+
+use crate::common::{Sandbox, assert_code, assert_success, text};
+
+const FILE: &str = "tests/test_pay.py";
+const BASE: &str = "# gatekeeper:sacred\ndef test_charge():\n    assert charge(100) == 100\n";
+const WEAK: &str = "# gatekeeper:sacred\ndef test_charge():\n    assert charge(100) >= 0\n";
+
+#[test]
+fn list_json_names_each_sacred_test_with_file_line_and_assertions() {
+    let l = super::locked(&[
+        (FILE, BASE),
+        ("tests/test_other.py", "def test_plain():\n    assert 1\n"),
+    ]);
+    let out = l.repo.gk(&["--format", "json", "sacred", "list"]);
+    assert_success(&out, "sacred list");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let tests = v["tests"].as_array().expect("tests");
+    assert_eq!(tests.len(), 1, "{v}");
+    assert_eq!(tests[0]["id"], "python:tests/test_pay.py::test_charge");
+    assert_eq!(tests[0]["file"], FILE);
+    assert_eq!(tests[0]["line"], 2);
+    assert_eq!(tests[0]["assertions"], 1);
+}
+
+#[test]
+fn lock_is_refused_inside_an_agent_session() {
+    let l = super::locked(&[(FILE, BASE)]);
+    let before = l.repo.read(".gatekeeper/sacred.lock");
+    l.repo.write(FILE, WEAK);
+    let mut cmd = l.repo.gk_cmd(&["sacred", "lock"]);
+    cmd.env("GATEKEEPER_SESSION", "s-1");
+    let out = cmd.output().unwrap();
+    assert_code(&out, 1, "sacred lock in a session");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("agent session"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        l.repo.read(".gatekeeper/sacred.lock"),
+        before,
+        "the lock must not change"
+    );
+}
+
+#[test]
+fn lock_is_deterministic_and_sorted() {
+    let l = super::locked(&[
+        (FILE, BASE),
+        (
+            "tests/test_a.py",
+            "# gatekeeper:sacred\ndef test_a():\n    assert 1 == 1\n",
+        ),
+    ]);
+    let first = l.repo.read(".gatekeeper/sacred.lock");
+    assert_success(&l.repo.gk(&["sacred", "lock"]), "second lock");
+    assert_eq!(l.repo.read(".gatekeeper/sacred.lock"), first);
+    let text = String::from_utf8(first).unwrap();
+    let ids: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("test "))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "python:tests/test_a.py::test_a",
+            "python:tests/test_pay.py::test_charge"
+        ]
+    );
+}
+
+#[test]
+fn without_a_lock_nothing_is_locked_and_the_check_passes() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    repo.write("gatekeeper.yml", super::CONFIG);
+    repo.write(FILE, BASE);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "init"]);
+    repo.write(FILE, WEAK);
+    repo.git(&["add", "-A"]);
+    assert_code(
+        &repo.gk(&["sacred", "check", "--staged"]),
+        0,
+        "check without lock",
+    );
+}
+
+#[test]
+fn a_staged_relock_is_accepted_locally_and_reported() {
+    let l = super::locked(&[(FILE, BASE)]);
+    l.repo.write(FILE, WEAK);
+    assert_success(&l.repo.gk(&["sacred", "lock"]), "relock");
+    l.repo.git(&["add", "-A"]);
+    let out = l
+        .repo
+        .gk(&["--format", "json", "sacred", "check", "--staged"]);
+    assert_code(&out, 0, "staged relock");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["relocked"], true, "{v}");
+}
+
+#[test]
+fn an_unsigned_relock_is_refused_by_the_range_check() {
+    let l = super::locked(&[(FILE, BASE)]);
+    l.repo.write(FILE, WEAK);
+    assert_success(&l.repo.gk(&["sacred", "lock"]), "relock");
+    l.repo.git(&["add", "-A"]);
+    l.repo.git(&["commit", "-q", "--no-verify", "-m", "relock"]);
+    let out = l.repo.gk(&["sacred", "check", "--base", "HEAD~1"]);
+    assert_code(&out, 1, "unsigned relock");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("re-lock needs a signed commit by an allowed signer"),
+        "{}",
+        text(&out)
+    );
+    // The weakened test is still compared with the base's lock.
+    assert!(err.contains("[assertion-loosened]"), "{}", text(&out));
+}
+
+/// Generates an SSH key in the sandbox and configures the repository to sign with it;
+/// returns the allowed-signers line for it.
+fn signing_key(l: &super::Locked, dir: &Path) -> String {
+    let key = dir.join("key");
+    let out = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f"])
+        .arg(&key)
+        .output()
+        .expect("ssh-keygen");
+    assert!(out.status.success(), "ssh-keygen failed");
+    l.repo.git(&["config", "gpg.format", "ssh"]);
+    l.repo
+        .git(&["config", "user.signingkey", &key.to_string_lossy()]);
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    format!("committer@example.com {}", public.trim())
+}
+
+#[test]
+fn a_relock_signed_by_an_allowed_signer_passes_the_range_check() {
+    let l = super::locked(&[(FILE, BASE)]);
+    let keys = tempfile::tempdir().unwrap();
+    let signer = signing_key(&l, keys.path());
+    l.repo
+        .write(".gatekeeper/allowed_signers", format!("{signer}\n"));
+    l.repo.git(&["add", "-A"]);
+    l.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "signers"]);
+    l.repo.write(FILE, WEAK);
+    assert_success(&l.repo.gk(&["sacred", "lock"]), "relock");
+    l.repo.git(&["add", "-A"]);
+    l.repo
+        .git(&["commit", "-q", "--no-verify", "-S", "-m", "signed relock"]);
+    let out = l.repo.gk(&["sacred", "check", "--base", "HEAD~1"]);
+    assert_code(&out, 0, "signed relock");
+}
+
+#[test]
+fn a_relock_signed_by_a_key_not_allowed_at_the_base_is_refused() {
+    let l = super::locked(&[(FILE, BASE)]);
+    let keys = tempfile::tempdir().unwrap();
+    let _signer = signing_key(&l, keys.path());
+    let other = tempfile::tempdir().unwrap();
+    let stranger = {
+        let key = other.path().join("k");
+        let out = std::process::Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(&key)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        std::fs::read_to_string(key.with_extension("pub")).unwrap()
+    };
+    l.repo.write(
+        ".gatekeeper/allowed_signers",
+        format!("committer@example.com {}\n", stranger.trim()),
+    );
+    l.repo.git(&["add", "-A"]);
+    l.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "signers"]);
+    l.repo.write(FILE, WEAK);
+    assert_success(&l.repo.gk(&["sacred", "lock"]), "relock");
+    l.repo.git(&["add", "-A"]);
+    l.repo.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-S",
+        "-m",
+        "signed by a stranger",
+    ]);
+    let out = l.repo.gk(&["sacred", "check", "--base", "HEAD~1"]);
+    assert_code(&out, 1, "relock by a key not allowed");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("[relock-unsigned]"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn check_commit_refuses_a_commit_that_weakens_a_locked_test() {
+    let l = super::locked(&[(FILE, BASE)]);
+    l.repo.write(FILE, WEAK);
+    l.repo.git(&["add", "-A"]);
+    l.repo.git(&["commit", "-q", "--no-verify", "-m", "weaken"]);
+    let env = Environment::from_pairs(l.repo.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let repo = Repo::open(&l.repo.root, &env, true).unwrap();
+    let config = gatekeeper::config::Config::load_from_root(repo.root()).unwrap();
+    let head = repo.resolve_commit("HEAD").unwrap();
+    let report = sacred::check_commit(&repo, &config, head).unwrap();
+    assert!(!report.is_clean(), "{report:?}");
+    assert_eq!(report.findings[0].rule, sacred::Rule::AssertionLoosened);
+    let parent = repo.resolve_commit("HEAD~1").unwrap();
+    assert!(
+        sacred::check_commit(&repo, &config, parent)
+            .unwrap()
+            .is_clean()
+    );
+    assert!(sacred::render_human(&report).contains("[assertion-loosened]"));
+}

@@ -1,0 +1,122 @@
+//! Integration tests: sacred tests. Each test locks a real temporary repository, edits a
+//! sacred test, and runs `sacred check --staged` and then (after committing) `sacred check
+//! --base HEAD~1`: a weakening must be refused by both with the expected rule, a harmless
+//! edit must pass both.
+
+use std::process::Output;
+
+use crate::common::{Sandbox, TestRepo, assert_code, assert_success, text};
+
+/// A repository whose sacred tests are locked and committed.
+pub struct Locked {
+    _sandbox: Sandbox,
+    pub repo: TestRepo,
+}
+
+pub const CONFIG: &str = "sacred:\n  paths: [\"tests/billing/**\"]\n";
+
+/// Commits `files` and `gatekeeper.yml`, locks, and commits the lock.
+pub fn locked(files: &[(&str, &str)]) -> Locked {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("r");
+    repo.write("gatekeeper.yml", CONFIG);
+    for (path, content) in files {
+        repo.write(path, content);
+    }
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "tests"]);
+    let out = repo.gk(&["sacred", "lock"]);
+    assert_success(&out, "sacred lock");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "lock"]);
+    Locked {
+        _sandbox: sandbox,
+        repo,
+    }
+}
+
+impl Locked {
+    /// Rewrites `path` from `base` with each `(from, to)` replacement; every `from` must occur.
+    pub fn edit(&self, path: &str, base: &str, edits: &[(&str, &str)]) {
+        let mut content = base.to_owned();
+        for (from, to) in edits {
+            assert!(
+                content.contains(from),
+                "edit target not found in {path}: {from:?}"
+            );
+            content = content.replacen(from, to, 1);
+        }
+        assert_ne!(content, base, "the edit must change the file");
+        self.repo.write(path, content);
+    }
+
+    pub fn check_staged(&self) -> Output {
+        self.repo.git(&["add", "-A"]);
+        self.repo.gk(&["sacred", "check", "--staged"])
+    }
+
+    /// Commits what is staged (without hooks) and checks HEAD against the lock at HEAD~1.
+    pub fn check_base(&self) -> Output {
+        self.repo.git(&["add", "-A"]);
+        self.repo
+            .git(&["commit", "-q", "--no-verify", "-m", "change"]);
+        self.repo.gk(&["sacred", "check", "--base", "HEAD~1"])
+    }
+
+    /// Both checks refuse with `rule`, naming `test` in the finding.
+    pub fn assert_refused(&self, rule: &str, test: &str) {
+        for (what, out) in [
+            ("check --staged", self.check_staged()),
+            ("check --base", self.check_base()),
+        ] {
+            assert_code(&out, 1, what);
+            let err = String::from_utf8_lossy(&out.stderr);
+            let wanted = format!("refused: {test} [{rule}]");
+            assert!(
+                err.lines().any(|l| l == wanted),
+                "{what}: no `{wanted}`\n{}",
+                text(&out)
+            );
+        }
+    }
+
+    /// Both checks pass.
+    pub fn assert_passes(&self) {
+        for (what, out) in [
+            ("check --staged", self.check_staged()),
+            ("check --base", self.check_base()),
+        ] {
+            assert_code(&out, 0, what);
+        }
+    }
+}
+
+/// `refuses!(name, FILE, BASE, [(from, to), …], "rule", "test id part")`: the edit is refused.
+macro_rules! refuses {
+    ($name:ident, $file:expr, $base:expr, [$(($from:expr, $to:expr)),* $(,)?], $rule:expr, $test:expr) => {
+        #[test]
+        fn $name() {
+            let l = super::locked(&[($file, $base)]);
+            l.edit($file, $base, &[$(($from, $to)),*]);
+            l.assert_refused($rule, $test);
+        }
+    };
+}
+
+/// `passes!(name, FILE, BASE, [(from, to), …])`: the edit is accepted.
+macro_rules! passes {
+    ($name:ident, $file:expr, $base:expr, [$(($from:expr, $to:expr)),* $(,)?]) => {
+        #[test]
+        fn $name() {
+            let l = super::locked(&[($file, $base)]);
+            l.edit($file, $base, &[$(($from, $to)),*]);
+            l.assert_passes();
+        }
+    };
+}
+
+mod commands;
+mod go;
+mod js;
+mod python;
+mod rust;

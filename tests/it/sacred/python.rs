@@ -1,0 +1,307 @@
+//! Python (pytest and unittest): every weakening rule, and harmless edits that must pass.
+
+const FILE: &str = "tests/test_refunds.py";
+const ID: &str = "python:tests/test_refunds.py::test_refund_is_exact";
+const METHOD: &str = "python:tests/test_refunds.py::TestLedger::test_balance";
+
+const BASE: &str = r#"import unittest
+
+import pytest
+
+
+# gatekeeper:sacred
+def test_refund_is_exact():
+    """Refunds are exact to the cent."""
+    total = refund(100)
+    assert total == 100
+    assert total != 0, "never zero"
+    assert ratio() == pytest.approx(0.3, abs=1e-9)
+    with pytest.raises(InsufficientFunds):
+        refund(-1)
+
+
+def test_helper():
+    assert refund(1) == 1
+
+
+@pytest.mark.sacred
+class TestLedger(unittest.TestCase):
+    def test_balance(self):
+        self.assertEqual(balance(), 10)
+        self.assertIn("EUR", currencies())
+"#;
+
+refuses!(
+    removing_the_test_is_refused,
+    FILE,
+    BASE,
+    [(
+        "# gatekeeper:sacred\ndef test_refund_is_exact():\n    \"\"\"Refunds are exact to the cent.\"\"\"\n    total = refund(100)",
+        "def helper():\n    total = 1"
+    )],
+    "removed",
+    ID
+);
+refuses!(
+    removing_the_tag_is_refused,
+    FILE,
+    BASE,
+    [("# gatekeeper:sacred\ndef test_refund", "def test_refund")],
+    "untagged",
+    ID
+);
+refuses!(
+    removing_the_class_marker_is_refused,
+    FILE,
+    BASE,
+    [("@pytest.mark.sacred\nclass TestLedger", "class TestLedger")],
+    "untagged",
+    METHOD
+);
+refuses!(
+    renaming_out_of_collection_is_refused,
+    FILE,
+    BASE,
+    [(
+        "def test_refund_is_exact():",
+        "def check_refund_is_exact():"
+    )],
+    "renamed-out-of-collection",
+    ID
+);
+refuses!(
+    skip_marker_is_refused,
+    FILE,
+    BASE,
+    [(
+        "# gatekeeper:sacred\ndef test_refund",
+        "# gatekeeper:sacred\n@pytest.mark.skip(reason=\"flaky\")\ndef test_refund"
+    )],
+    "skipped",
+    ID
+);
+refuses!(
+    module_pytestmark_skip_is_refused,
+    FILE,
+    BASE,
+    [(
+        "import pytest\n",
+        "import pytest\n\npytestmark = pytest.mark.skip\n"
+    )],
+    "skipped",
+    ID
+);
+refuses!(
+    unittest_skip_on_the_class_is_refused,
+    FILE,
+    BASE,
+    [(
+        "@pytest.mark.sacred\nclass TestLedger",
+        "@pytest.mark.sacred\n@unittest.skip(\"later\")\nclass TestLedger"
+    )],
+    "skipped",
+    METHOD
+);
+refuses!(
+    emptying_the_test_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    self.assertEqual(balance(), 10)\n        self.assertIn(\"EUR\", currencies())\n",
+        "    pass\n"
+    )],
+    "emptied",
+    METHOD
+);
+refuses!(
+    removing_an_assertion_is_refused,
+    FILE,
+    BASE,
+    [("    assert total != 0, \"never zero\"\n", "")],
+    "assertion-removed",
+    ID
+);
+refuses!(
+    commenting_out_an_assertion_is_refused,
+    FILE,
+    BASE,
+    [("    assert total == 100\n", "    # assert total == 100\n")],
+    "assertion-commented-out",
+    ID
+);
+refuses!(
+    assert_equal_to_assert_true_is_loosened,
+    FILE,
+    BASE,
+    [(
+        "self.assertEqual(balance(), 10)",
+        "self.assertTrue(balance())"
+    )],
+    "assertion-loosened",
+    METHOD
+);
+refuses!(
+    equality_to_ordering_is_loosened,
+    FILE,
+    BASE,
+    [("assert total == 100", "assert total >= 100")],
+    "assertion-loosened",
+    ID
+);
+refuses!(
+    raising_a_tolerance_is_loosened,
+    FILE,
+    BASE,
+    [("abs=1e-9", "abs=0.1")],
+    "assertion-loosened",
+    ID
+);
+refuses!(
+    widening_the_expected_exception_is_loosened,
+    FILE,
+    BASE,
+    [(
+        "pytest.raises(InsufficientFunds)",
+        "pytest.raises(Exception)"
+    )],
+    "assertion-loosened",
+    ID
+);
+refuses!(
+    changing_the_expected_literal_is_refused,
+    FILE,
+    BASE,
+    [(
+        "self.assertEqual(balance(), 10)",
+        "self.assertEqual(balance(), 9)"
+    )],
+    "expected-changed",
+    METHOD
+);
+refuses!(
+    an_early_return_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    total = refund(100)\n",
+        "    total = refund(100)\n    if total:\n        return\n"
+    )],
+    "early-return",
+    ID
+);
+refuses!(
+    pytest_skip_in_the_body_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    total = refund(100)\n",
+        "    pytest.skip(\"later\")\n    total = refund(100)\n"
+    )],
+    "skipped",
+    ID
+);
+refuses!(
+    try_except_pass_is_a_swallowed_failure,
+    FILE,
+    BASE,
+    [(
+        "    assert total == 100\n",
+        "    try:\n        assert total == 100\n    except AssertionError:\n        pass\n"
+    )],
+    "swallowed-failure",
+    ID
+);
+refuses!(
+    moving_an_assertion_under_an_if_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    assert total == 100\n",
+        "    if total:\n        assert total == 100\n"
+    )],
+    "assertion-moved",
+    ID
+);
+refuses!(
+    changing_a_statement_is_refused,
+    FILE,
+    BASE,
+    [("total = refund(100)", "total = 100")],
+    "body-changed",
+    ID
+);
+refuses!(
+    a_parse_error_inside_the_test_is_refused,
+    FILE,
+    BASE,
+    [("    total = refund(100)\n", "    total = refund(100\n")],
+    "parse-error",
+    ID
+);
+
+passes!(
+    reformatting_passes,
+    FILE,
+    BASE,
+    [
+        (
+            "    total = refund(100)\n",
+            "    total = refund(\n        100,\n    )  # cents\n"
+        ),
+        (
+            "self.assertEqual(balance(), 10)",
+            "self.assertEqual( balance( ), 10 )"
+        ),
+    ]
+);
+passes!(
+    changing_the_docstring_passes,
+    FILE,
+    BASE,
+    [(
+        "Refunds are exact to the cent.",
+        "Refunds match the charge exactly."
+    )]
+);
+passes!(
+    adding_an_assertion_passes,
+    FILE,
+    BASE,
+    [(
+        "    assert total == 100\n",
+        "    assert total == 100\n    assert isinstance(total, int)\n"
+    )]
+);
+passes!(
+    adding_a_test_method_passes,
+    FILE,
+    BASE,
+    [(
+        "        self.assertIn(\"EUR\", currencies())\n",
+        "        self.assertIn(\"EUR\", currencies())\n\n    def test_more(self):\n        self.assertEqual(1, 1)\n"
+    )]
+);
+passes!(
+    weakening_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    [("assert refund(1) == 1", "assert refund(1)")]
+);
+passes!(
+    a_comment_that_looks_like_a_tag_in_a_string_does_not_matter,
+    FILE,
+    BASE,
+    [(
+        "def test_helper():\n",
+        "def test_helper():\n    s = \"# gatekeeper:sacred\"\n"
+    )]
+);
+
+#[test]
+fn a_tag_inside_a_string_does_not_make_a_test_sacred() {
+    let src = "X = '''\n# gatekeeper:sacred\n'''\ndef test_x():\n    assert 1 == 1\n";
+    let l = super::locked(&[("tests/test_s.py", src)]);
+    let out = l.repo.gk(&["--format", "json", "sacred", "list"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["tests"].as_array().map(Vec::len), Some(0), "{v}");
+}

@@ -1,0 +1,350 @@
+//! Rust: every weakening rule, and harmless edits that must pass.
+
+const FILE: &str = "tests/refunds.rs";
+const ID: &str = "rust:tests/refunds.rs::refund_is_exact";
+
+const BASE: &str = r#"//! Refund tests.
+
+fn refund(x: i64) -> i64 {
+    x
+}
+
+// gatekeeper:sacred
+#[test]
+fn refund_is_exact() {
+    let total = refund(100);
+    assert_eq!(total, 100);
+    assert!(refund(5) == 5);
+    assert!(total >= 0, "never negative");
+    assert!((0.1_f64 + 0.2 - 0.3).abs() < 1e-9);
+    let r: Result<i64, Error> = charge(-1);
+    assert!(matches!(r, Err(Error::Insufficient)));
+}
+
+#[test]
+fn helper_is_plain() {
+    assert_eq!(refund(1), 1);
+}
+
+#[cfg(test)]
+// gatekeeper:sacred
+mod ledger {
+    #[test]
+    fn balance_never_drops() {
+        assert_eq!(2 + 2, 4);
+    }
+}
+"#;
+
+const SACRED_FN_HEAD: &str = "// gatekeeper:sacred\n#[test]\nfn refund_is_exact() {";
+
+refuses!(
+    removing_the_test_is_refused,
+    FILE,
+    BASE,
+    [(
+        SACRED_FN_HEAD,
+        "fn unrelated() {}\n#[test]\nfn other() {\n    let total = 1;"
+    )],
+    "removed",
+    ID
+);
+refuses!(
+    removing_the_tag_is_refused,
+    FILE,
+    BASE,
+    [("// gatekeeper:sacred\n#[test]", "#[test]")],
+    "untagged",
+    ID
+);
+refuses!(
+    removing_the_test_attribute_is_renamed_out_of_collection,
+    FILE,
+    BASE,
+    [("#[test]\nfn refund_is_exact", "fn refund_is_exact")],
+    "renamed-out-of-collection",
+    ID
+);
+refuses!(
+    renaming_the_test_is_refused,
+    FILE,
+    BASE,
+    [("fn refund_is_exact()", "fn refund_is_fine()")],
+    "renamed",
+    ID
+);
+refuses!(
+    ignore_attribute_is_skipped,
+    FILE,
+    BASE,
+    [(
+        "#[test]\nfn refund_is_exact",
+        "#[test]\n#[ignore]\nfn refund_is_exact"
+    )],
+    "skipped",
+    ID
+);
+refuses!(
+    cfg_on_the_parent_module_is_skipped,
+    FILE,
+    BASE,
+    [(
+        "#[cfg(test)]\n// gatekeeper:sacred\nmod ledger",
+        "#[cfg(any())]\n// gatekeeper:sacred\nmod ledger"
+    )],
+    "skipped",
+    "rust:tests/refunds.rs::ledger::balance_never_drops"
+);
+refuses!(
+    should_panic_changes_the_envelope,
+    FILE,
+    BASE,
+    [(
+        "#[test]\nfn refund_is_exact",
+        "#[test]\n#[should_panic]\nfn refund_is_exact"
+    )],
+    "envelope-changed",
+    ID
+);
+refuses!(
+    emptying_the_test_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    let total = refund(100);\n    assert_eq!(total, 100);\n    assert!(refund(5) == 5);\n    assert!(total >= 0, \"never negative\");\n    assert!((0.1_f64 + 0.2 - 0.3).abs() < 1e-9);\n    let r: Result<i64, Error> = charge(-1);\n    assert!(matches!(r, Err(Error::Insufficient)));\n",
+        ""
+    )],
+    "emptied",
+    ID
+);
+refuses!(
+    removing_an_assertion_is_refused,
+    FILE,
+    BASE,
+    [("    assert!(total >= 0, \"never negative\");\n", "")],
+    "assertion-removed",
+    ID
+);
+refuses!(
+    commenting_out_an_assertion_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    assert_eq!(total, 100);",
+        "    // assert_eq!(total, 100);"
+    )],
+    "assertion-commented-out",
+    ID
+);
+refuses!(
+    assert_eq_to_assert_is_loosened,
+    FILE,
+    BASE,
+    [("assert_eq!(total, 100);", "assert!(total > 0);")],
+    "assertion-loosened",
+    ID
+);
+refuses!(
+    assert_eq_to_debug_assert_eq_is_loosened,
+    FILE,
+    BASE,
+    [("assert_eq!(total, 100);", "debug_assert_eq!(total, 100);")],
+    "assertion-loosened",
+    ID
+);
+refuses!(
+    equality_to_ordering_is_loosened,
+    FILE,
+    BASE,
+    [("assert!(refund(5) == 5);", "assert!(refund(5) >= 5);")],
+    "assertion-loosened",
+    ID
+);
+refuses!(
+    raising_a_tolerance_is_loosened,
+    FILE,
+    BASE,
+    [("abs() < 1e-9", "abs() < 1e-3")],
+    "assertion-loosened",
+    ID
+);
+refuses!(
+    widening_the_error_is_loosened,
+    FILE,
+    BASE,
+    [(
+        "assert!(matches!(r, Err(Error::Insufficient)));",
+        "assert!(r.is_err());"
+    )],
+    "assertion-loosened",
+    ID
+);
+refuses!(
+    changing_the_expected_literal_is_refused,
+    FILE,
+    BASE,
+    [("assert_eq!(total, 100);", "assert_eq!(total, 90);")],
+    "expected-changed",
+    ID
+);
+refuses!(
+    an_early_return_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    let total = refund(100);\n",
+        "    let total = refund(100);\n    if total > 0 {\n        return;\n    }\n"
+    )],
+    "early-return",
+    ID
+);
+refuses!(
+    catch_unwind_is_a_swallowed_failure,
+    FILE,
+    BASE,
+    [(
+        "    assert!(matches!(r, Err(Error::Insufficient)));\n",
+        "    let _ = std::panic::catch_unwind(|| {\n        assert!(matches!(r, Err(Error::Insufficient)));\n    });\n"
+    )],
+    "swallowed-failure",
+    ID
+);
+refuses!(
+    moving_an_assertion_under_an_if_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    assert_eq!(total, 100);\n",
+        "    if total != 0 {\n        assert_eq!(total, 100);\n    }\n"
+    )],
+    "assertion-moved",
+    ID
+);
+refuses!(
+    changing_a_statement_is_refused,
+    FILE,
+    BASE,
+    [("let total = refund(100);", "let total = refund(0) + 100;")],
+    "body-changed",
+    ID
+);
+refuses!(
+    a_parse_error_inside_the_test_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    let total = refund(100);\n",
+        "    let total = refund(100;\n"
+    )],
+    "parse-error",
+    ID
+);
+
+passes!(
+    reformatting_passes,
+    FILE,
+    BASE,
+    [
+        (
+            "    assert_eq!(total, 100);",
+            "    assert_eq!(\n        total, // the whole refund\n        100,\n    );"
+        ),
+        ("let total = refund(100);", "let total   =   refund( 100 );"),
+    ]
+);
+passes!(
+    adding_an_assertion_passes,
+    FILE,
+    BASE,
+    [(
+        "    assert_eq!(total, 100);\n",
+        "    assert_eq!(total, 100);\n    assert_ne!(total, 0);\n"
+    )]
+);
+passes!(
+    adding_a_statement_and_an_assertion_passes,
+    FILE,
+    BASE,
+    [(
+        "    let r: Result",
+        "    let again = refund(100);\n    assert_eq!(again, total);\n    let r: Result"
+    )]
+);
+passes!(
+    adding_a_comment_passes,
+    FILE,
+    BASE,
+    [(
+        "    let total = refund(100);\n",
+        "    // Refunds are exact to the cent.\n    let total = refund(100);\n"
+    )]
+);
+passes!(
+    weakening_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    [("assert_eq!(refund(1), 1);", "assert!(true);")]
+);
+passes!(
+    adding_a_test_passes,
+    FILE,
+    BASE,
+    [(
+        "#[test]\nfn helper_is_plain",
+        "// gatekeeper:sacred\n#[test]\nfn new_rule() {\n    assert_eq!(refund(2), 2);\n}\n\n#[test]\nfn helper_is_plain"
+    )]
+);
+passes!(
+    moving_the_test_down_the_file_passes,
+    FILE,
+    BASE,
+    [(
+        "fn refund(x: i64) -> i64 {\n    x\n}\n",
+        "fn refund(x: i64) -> i64 {\n    x\n}\n\nfn unrelated() -> i64 {\n    1\n}\n"
+    )]
+);
+passes!(
+    strengthening_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    [(
+        "fn helper_is_plain() {\n    assert_eq!(refund(1), 1);\n}",
+        "fn helper_is_plain() {\n    assert_eq!(refund(1), 1);\n    assert_eq!(refund(3), 3);\n}"
+    )]
+);
+
+#[test]
+fn finding_shows_the_old_and_the_new_line() {
+    let l = super::locked(&[(FILE, BASE)]);
+    l.edit(
+        FILE,
+        BASE,
+        &[("assert_eq!(total, 100);", "assert!(total > 0);")],
+    );
+    let out = l.check_staged();
+    crate::common::assert_code(&out, 1, "check");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("  - tests/refunds.rs:11: assert_eq!(total, 100)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("  + tests/refunds.rs:11: assert!(total > 0)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_test_under_sacred_paths_is_sacred_without_a_tag() {
+    let plain = "#[test]\nfn charge_is_exact() {\n    assert_eq!(charge(1), 1);\n}\n";
+    let l = super::locked(&[("tests/billing/charge.rs", plain)]);
+    l.edit(
+        "tests/billing/charge.rs",
+        plain,
+        &[("assert_eq!(charge(1), 1);", "assert!(charge(1) > 0);")],
+    );
+    l.assert_refused(
+        "assertion-loosened",
+        "rust:tests/billing/charge.rs::charge_is_exact",
+    );
+}
