@@ -869,3 +869,86 @@ fn require_takes_several_names() {
     assert_code(&out, 1, "one of two missing");
     assert_says(&out, "never reported: e2e");
 }
+
+// ---- the workflow template ----
+
+const WORKFLOW: &str = include_str!("../../../templates/github-actions.yml");
+
+fn steps_of(workflow: &Value, job: &str) -> Vec<Value> {
+    workflow["jobs"][job]["steps"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[test]
+fn workflow_template_runs_ci_on_pull_requests_and_checks_before_deploying() {
+    let wf: Value = serde_saphyr::from_str(WORKFLOW).expect("the template is valid YAML");
+    assert!(
+        wf["on"]
+            .as_object()
+            .is_some_and(|o| o.contains_key("pull_request")),
+        "{}",
+        wf["on"]
+    );
+    let ci_runs: Vec<String> = steps_of(&wf, "ci")
+        .iter()
+        .filter_map(|s| s["run"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        ci_runs.iter().any(|r| r.contains("gatekeeper ci")),
+        "{ci_runs:?}"
+    );
+
+    let deploy = steps_of(&wf, "deploy");
+    let check_at = deploy
+        .iter()
+        .position(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.trim_start().starts_with("gatekeeper deploy-check"))
+        })
+        .expect("the deploy job runs deploy-check");
+    let deploy_at = deploy
+        .iter()
+        .position(|s| s["name"] == "Deploy")
+        .expect("a Deploy step");
+    assert!(
+        check_at < deploy_at,
+        "deploy-check must come before the deploy"
+    );
+    let perms = &wf["jobs"]["deploy"]["permissions"];
+    for p in ["checks", "statuses", "actions"] {
+        assert_eq!(perms[p], "read", "the deploy job needs {p}: read");
+    }
+}
+
+#[test]
+fn workflow_template_deploy_check_command_line_works() {
+    let wf: Value = serde_saphyr::from_str(WORKFLOW).unwrap();
+    let run = steps_of(&wf, "deploy")
+        .iter()
+        .find_map(|s| {
+            s["run"]
+                .as_str()
+                .filter(|r| r.contains("deploy-check"))
+                .map(str::to_owned)
+        })
+        .unwrap();
+    let s = Setup::new(vec![Frame::runs(vec![green(1, "test")])]);
+    let sha = s.sha();
+    let words: Vec<String> = shlex::split(run.trim())
+        .unwrap()
+        .into_iter()
+        .map(|w| w.replace("$GITHUB_SHA", &sha))
+        .collect();
+    assert_eq!(words[0], "gatekeeper");
+    let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+    let out = s.repo.gk(&args);
+    assert_no_token(&out);
+    assert_code(
+        &out,
+        0,
+        "the template's command line against a green commit",
+    );
+}
