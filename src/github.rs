@@ -242,6 +242,10 @@ impl GithubClient {
         if let Some(token) = &options.token {
             builder = builder.personal_token(token.clone());
         }
+        // Conditional requests: while polling, an unchanged list comes back as a 304, which
+        // does not count against the primary rate limit; octocrab serves the stored body.
+        let builder =
+            builder.cache(octocrab::service::middleware::cache::mem::InMemoryCache::new());
         let crab = builder.build().map_err(|e| {
             anyhow::anyhow!("failed to set up the GitHub client: {}", error_chain(&e))
         })?;

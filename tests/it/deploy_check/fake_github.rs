@@ -74,6 +74,9 @@ pub struct Seen {
     /// Path and query, without the configured prefix.
     pub target: String,
     pub authorization: Option<String>,
+    pub if_none_match: Option<String>,
+    /// The status the server answered with (`None`: it did not answer).
+    pub status: Option<u16>,
 }
 
 #[derive(Default)]
@@ -205,13 +208,19 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>, prefix: &str, port: u16) {
     let mut lines = head.split("\r\n");
     let request_line = lines.next().unwrap_or("");
     let target = request_line.split(' ').nth(1).unwrap_or("/").to_owned();
-    let authorization = lines
+    let headers: Vec<(String, String)> = lines
         .take_while(|l| !l.is_empty())
-        .find_map(|l| {
-            l.split_once(':')
-                .filter(|(k, _)| k.eq_ignore_ascii_case("authorization"))
-        })
-        .map(|(_, v)| v.trim().to_owned());
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let authorization = header("authorization");
+    let if_none_match = header("if-none-match");
     let target = target.strip_prefix(prefix).unwrap_or(&target).to_owned();
 
     let reply = {
@@ -219,6 +228,8 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>, prefix: &str, port: u16) {
         st.seen.push(Seen {
             target: target.clone(),
             authorization: authorization.clone(),
+            if_none_match: if_none_match.clone(),
+            status: None,
         });
         if st.hang {
             None
@@ -227,12 +238,18 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>, prefix: &str, port: u16) {
                 Some(c) => c,
                 None => match st.sticky.iter().find(|(k, _)| target.contains(k.as_str())) {
                     Some((_, c)) => c.clone(),
-                    None => route(&mut st, &target, prefix, port),
+                    None => with_etag(
+                        route(&mut st, &target, prefix, port),
+                        if_none_match.as_deref(),
+                    ),
                 },
             };
             if st.echo_auth && reply.status >= 400 {
                 reply.body = json!({"message": format!("Bad credentials: you sent `{}`", authorization.clone().unwrap_or_default())}).to_string();
                 reply.headers = vec![("Content-Type".into(), "application/json".into())];
+            }
+            if let Some(last) = st.seen.last_mut() {
+                last.status = Some(reply.status);
             }
             Some(reply)
         }
@@ -255,9 +272,30 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>, prefix: &str, port: u16) {
     let _ = conn.flush();
 }
 
+/// GitHub's conditional requests: a 200 carries an ETag of its body, and a request whose
+/// `If-None-Match` equals the current ETag gets an empty 304.
+fn with_etag(reply: Canned, if_none_match: Option<&str>) -> Canned {
+    use std::hash::{Hash, Hasher};
+    if reply.status != 200 {
+        return reply;
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    reply.body.hash(&mut h);
+    let etag = format!("W/\"{:016x}\"", h.finish());
+    if if_none_match == Some(etag.as_str()) {
+        return Canned {
+            status: 304,
+            headers: vec![("ETag".into(), etag)],
+            body: String::new(),
+        };
+    }
+    reply.header("ETag", &etag)
+}
+
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        304 => "Not Modified",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",

@@ -399,6 +399,38 @@ fn pending_then_green_while_waiting_passes() {
 }
 
 #[test]
+fn polling_uses_conditional_requests_and_still_sees_changes() {
+    let pending = Frame::runs(vec![
+        green(1, "lint"),
+        check_run(2, "test", "in_progress", None),
+    ]);
+    let s = Setup::new(vec![
+        pending.clone(),
+        pending,
+        Frame::runs(vec![green(1, "lint"), concluded(2, "test", "failure")]),
+    ]);
+    let out = s.check(&["--wait", "60s", "--poll", "100ms"]);
+    assert_code(&out, 1, "pending, unchanged (304), then red");
+    assert_eq!(s.gh.rounds(), 3);
+    let runs: Vec<_> =
+        s.gh.seen()
+            .into_iter()
+            .filter(|r| r.target.contains("/check-runs"))
+            .collect();
+    assert_eq!(
+        runs[1].status,
+        Some(304),
+        "the unchanged second look was a 304: {runs:?}"
+    );
+    assert!(runs[1].if_none_match.is_some());
+    assert_eq!(
+        runs[2].status,
+        Some(200),
+        "the changed third look was a 200: {runs:?}"
+    );
+}
+
+#[test]
 fn pending_when_the_wait_runs_out_exits_4() {
     let s = Setup::new(vec![Frame::runs(vec![
         green(1, "lint"),
