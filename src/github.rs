@@ -207,7 +207,6 @@ pub struct GithubClient {
     crab: octocrab::Octocrab,
     api_url: String,
     token: Option<String>,
-    has_token: bool,
     request_timeout: Duration,
 }
 
@@ -254,8 +253,7 @@ impl GithubClient {
             runtime,
             crab,
             api_url,
-            token: options.token.clone().filter(|t| !t.is_empty()),
-            has_token: options.token.is_some(),
+            token: options.token.clone(),
             request_timeout: options.request_timeout,
         })
     }
@@ -273,6 +271,11 @@ impl GithubClient {
         sha: &str,
         deadline: Instant,
     ) -> Result<CommitEvidence> {
+        // A branch or tag name can move between this check and the deploy; only a full
+        // commit id (SHA-1, or SHA-256 in a sha256 repository) names what is deployed.
+        if !matches!(sha.len(), 40 | 64) || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Failure::usage(format!("`{sha}` is not a full commit id")).into());
+        }
         let base = format!("/repos/{}/{}", repo.owner, repo.name);
         self.runtime.block_on(async {
             let check_runs = self
@@ -505,7 +508,7 @@ impl GithubClient {
             self.url_of(path)
         );
         let hint = match status {
-            401 if self.has_token => Some(
+            401 if self.token.is_some() => Some(
                 "GitHub rejected the token: check GITHUB_TOKEN / GH_TOKEN (expired, revoked or mistyped)"
                     .to_owned(),
             ),
@@ -514,7 +517,7 @@ impl GithubClient {
                 "the token cannot read this repository's CI: it needs read access to the repository and the \
                  permissions {NEEDED_PERMISSIONS} (in a workflow: `permissions: {{checks: read, statuses: read, \
                  actions: read}}`); a 404 also means the repository name is wrong or private to this token{}",
-                if self.has_token { "" } else { ", and no token was found (GITHUB_TOKEN, GH_TOKEN)" }
+                if self.token.is_some() { "" } else { ", and no token was found (GITHUB_TOKEN, GH_TOKEN)" }
             )),
             500..=599 => Some("GitHub or a proxy in front of it failed; try again later".to_owned()),
             _ => None,
