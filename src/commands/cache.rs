@@ -1,17 +1,44 @@
-//! `gatekeeper cache`: not built yet (see the issue that owns it).
+//! `gatekeeper cache`: the result cache.
 
 use anyhow::Result;
 
 use super::Context;
 use crate::exit::ExitStatus;
+use crate::gates::cache::ResultCache;
 
-/// Not available in this build yet.
+/// Manage the result cache (passes of gates on exactly the same inputs, kept in the common
+/// git directory and shared by every work tree).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
+    #[command(subcommand)]
+    pub action: Action,
 }
 
-pub fn run(_ctx: &Context, _args: &Args) -> Result<ExitStatus> {
-    super::not_built_yet("cache")
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// Remove every cached pass.
+    Clear,
+    /// Print where the cache lives.
+    Dir,
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
+    let repo = ctx.repo()?;
+    let cache = ResultCache::for_repo(&repo);
+    match args.action {
+        Action::Clear => {
+            let n = cache.clear()?;
+            if ctx.printer.is_json() {
+                ctx.printer
+                    .json(&serde_json::json!({ "removed": n, "dir": cache.dir() }))?;
+            } else {
+                ctx.printer.out(&format!(
+                    "removed {n} cached pass(es) from {}\n",
+                    cache.dir().display()
+                ));
+            }
+        }
+        Action::Dir => ctx.printer.out(&format!("{}\n", cache.dir().display())),
+    }
+    Ok(ExitStatus::Success)
 }

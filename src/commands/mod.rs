@@ -133,12 +133,3 @@ fn dispatch(ctx: &Context, command: &Command) -> Result<ExitStatus> {
         Command::Cache(a) => cache::run(ctx, a),
     }
 }
-
-/// The answer of a command whose issue has not landed yet. It fails closed (exit 3) so that
-/// nothing treats an unbuilt check as a pass.
-pub(crate) fn not_built_yet(what: &str) -> Result<ExitStatus> {
-    Err(exit::Failure::undecided(format!(
-        "`gatekeeper {what}` is not available in this build yet"
-    ))
-    .into())
-}

@@ -9,7 +9,6 @@
 //! is deleted, never trusted; entries are written atomically; the cache lives in the common git
 //! directory, shared by all work trees, and is pruned to a bounded number of entries.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -153,51 +152,59 @@ impl ResultCache {
     }
 }
 
-/// What the gates of one run can see, read once and shared by every key.
+/// What the gates of one run can see, read once and shared by every key: path → (blob id,
+/// mode). Work-tree files that differ from the index are hashed the way git would hash them,
+/// so the same content has the same id whether it is staged or not.
 pub struct ContentSnapshot {
-    entries: Vec<(PathBuf, git2::Oid, u32)>,
-    /// Work-tree files that differ from the index, with their content hash (`None`: deleted).
-    dirty: Vec<(PathBuf, Option<[u8; 32]>)>,
+    files: std::collections::BTreeMap<PathBuf, (git2::Oid, u32)>,
 }
 
 impl ContentSnapshot {
     pub fn take(repo: &Repo, mode: ContentMode) -> Result<ContentSnapshot> {
-        let entries = repo.index_entries()?;
-        let mut dirty = Vec::new();
+        let mut files: std::collections::BTreeMap<PathBuf, (git2::Oid, u32)> = repo
+            .index_entries()?
+            .into_iter()
+            .map(|(p, oid, mode)| (p, (oid, mode)))
+            .collect();
         if mode == ContentMode::WorkTree {
             for p in repo.dirty_files()? {
-                let hash = hash_file(&repo.root().join(&p));
-                dirty.push((p, hash));
+                match blob_id(&repo.root().join(&p)) {
+                    Some(id) => {
+                        files.insert(p, id);
+                    }
+                    None => {
+                        files.remove(&p);
+                    }
+                }
             }
-            dirty.sort();
         }
-        Ok(ContentSnapshot { entries, dirty })
+        Ok(ContentSnapshot { files })
     }
 }
 
-fn hash_file(path: &Path) -> Option<[u8; 32]> {
+/// The git blob id and mode of a work-tree file (`None`: it does not exist).
+fn blob_id(path: &Path) -> Option<(git2::Oid, u32)> {
+    use std::os::unix::fs::PermissionsExt as _;
     let meta = path.symlink_metadata().ok()?;
-    let mut h = Sha256::new();
     if meta.file_type().is_symlink() {
-        h.update(b"link:");
-        h.update(
-            std::fs::read_link(path)
-                .ok()?
-                .as_os_str()
-                .as_encoded_bytes(),
-        );
-    } else {
-        let mut f = std::fs::File::open(path).ok()?;
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            let n = f.read(&mut buf).ok()?;
-            if n == 0 {
-                break;
-            }
-            h.update(&buf[..n]);
-        }
+        let target = std::fs::read_link(path).ok()?;
+        let id = git2::Oid::hash_object(
+            git2::ObjectType::Blob,
+            target.as_os_str().as_encoded_bytes(),
+        )
+        .ok()?;
+        return Some((id, 0o120_000));
     }
-    Some(h.finalize().into())
+    if !meta.is_file() {
+        return None;
+    }
+    let id = git2::Oid::hash_file(git2::ObjectType::Blob, path).ok()?;
+    let mode = if meta.permissions().mode() & 0o111 != 0 {
+        0o100_755
+    } else {
+        0o100_644
+    };
+    Some((id, mode))
 }
 
 /// The cache key of a gate for this content and `{files}` list.
@@ -250,24 +257,13 @@ pub fn key(
             h.update(b"\0");
         }
     }
-    h.update(b"\0index\0");
-    for (p, oid, mode) in &content.entries {
+    h.update(b"\0content\0");
+    for (p, (oid, mode)) in &content.files {
         if visible(p) {
             h.update(p.as_os_str().as_encoded_bytes());
             h.update(b"\0");
             h.update(oid.as_bytes());
             h.update(mode.to_le_bytes());
-        }
-    }
-    h.update(b"\0dirty\0");
-    for (p, hash) in &content.dirty {
-        if visible(p) {
-            h.update(p.as_os_str().as_encoded_bytes());
-            h.update(b"\0");
-            match hash {
-                Some(x) => h.update(x),
-                None => h.update(b"deleted"),
-            }
         }
     }
     Ok(hex::encode(h.finalize()))

@@ -263,6 +263,94 @@ pub fn remember(planned: &[PlannedGate], outcomes: &[GateOutcome], store: &cache
     }
 }
 
+/// Figures measured for `baseline update`.
+#[derive(Debug, Default)]
+pub struct MeasuredBaselines {
+    pub figures: BTreeMap<String, ratchet::Figures>,
+    /// Reasons for gates that did not pass (their figures are not recorded).
+    pub failed: Vec<String>,
+    pub failed_names: Vec<String>,
+}
+
+/// Runs the named gates with a ratchet (all of them when `names` is empty) on every tracked
+/// file, without the cache and without judging, and returns what they measured.
+pub fn measure_baselines(
+    repo: &crate::git::Repo,
+    config: &Config,
+    names: &[String],
+    env: &[(String, String)],
+    cancel: &AtomicBool,
+) -> Result<MeasuredBaselines> {
+    let selected: Vec<String> = if names.is_empty() {
+        config
+            .gates
+            .iter()
+            .filter(|(_, g)| ratchet::has_ratchet(g))
+            .map(|(n, _)| n.clone())
+            .collect()
+    } else {
+        names.to_vec()
+    };
+    for n in &selected {
+        match config.gates.get(n) {
+            Some(g) if ratchet::has_ratchet(g) => {}
+            Some(_) => {
+                return Err(crate::exit::Failure::usage(format!(
+                    "gate `{n}` has no coverage or budget to record"
+                ))
+                .into());
+            }
+            None => {
+                return Err(
+                    crate::exit::Failure::usage(format!("there is no gate named `{n}`")).into(),
+                );
+            }
+        }
+    }
+    if selected.is_empty() {
+        return Err(crate::exit::Failure::usage("no gate has a coverage or budget rule").into());
+    }
+    let req = RunRequest {
+        config,
+        root: repo.root(),
+        stage: Stage::Ci,
+        names: &selected,
+        files: FileScope::All(repo.tracked_files()?),
+        skip: &[],
+        env: env.to_vec(),
+        env_bytes: 0,
+    };
+    // Judge against nothing (no baselines, no min or max): figures are recorded, not compared.
+    let bare = Extras::default();
+    let mut planned = plan(&req)?;
+    for p in &mut planned {
+        if let Some(c) = &mut p.gate.coverage {
+            c.min = None;
+        }
+        if let Some(b) = &mut p.gate.budget {
+            b.max = None;
+        }
+    }
+    let outcomes = execute(&planned, env, &bare, cancel, &NoSink);
+    let mut out = MeasuredBaselines::default();
+    for o in outcomes {
+        match (o.verdict, o.figures) {
+            (Verdict::Passed, Some(f)) => {
+                out.figures.insert(o.name, f);
+            }
+            (_, _) => {
+                out.failed.push(
+                    o.reason.unwrap_or_else(|| {
+                        format!("{} (exit {:?})", o.verdict.label(), o.exit_code)
+                    }),
+                );
+                out.failed_names.push(o.name);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// What gates consult besides their command: recorded baselines and the result cache.
 #[derive(Default)]
 pub struct Extras<'a> {

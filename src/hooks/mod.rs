@@ -56,6 +56,17 @@ impl HookContext<'_> {
     }
 }
 
+/// The environment every gate gets, for callers without a [`HookContext`].
+pub fn gate_env_for(repo: &Repo, stage: &str) -> Vec<(String, String)> {
+    vec![
+        ("GATEKEEPER_STAGE".into(), stage.into()),
+        (
+            "GATEKEEPER_ROOT".into(),
+            repo.root().to_string_lossy().into_owned(),
+        ),
+    ]
+}
+
 /// Refuses (exit 2) unless this user trusts the configuration, or `CI=true`.
 pub fn ensure_trusted(repo: &Repo, config: &LoadedConfig, env: &Environment) -> Result<()> {
     if env.is_ci() {

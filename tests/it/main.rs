@@ -3,10 +3,12 @@
 
 mod common;
 
+mod cache;
 mod config;
 mod data;
 mod deploy_check;
 mod hooks;
 mod install;
+mod ratchet;
 mod run;
 mod sacred;
