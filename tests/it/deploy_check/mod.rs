@@ -725,6 +725,33 @@ fn rate_limit_within_the_wait_is_waited_out() {
 }
 
 #[test]
+fn primary_rate_limit_403_within_the_wait_is_waited_out() {
+    let s = Setup::new(vec![Frame::runs(vec![green(1, "test")])]);
+    let reset = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 1;
+    s.gh.then(
+        Canned::error(403, "API rate limit exceeded for user ID 1.")
+            .header("x-ratelimit-remaining", "0")
+            .header("x-ratelimit-reset", &reset.to_string()),
+    );
+    let out = s.check(&["--wait", "30s"]);
+    assert_code(
+        &out,
+        0,
+        "an exhausted primary limit that resets inside the wait",
+    );
+    let check_runs =
+        s.gh.seen()
+            .iter()
+            .filter(|r| r.target.contains("/check-runs"))
+            .count();
+    assert_eq!(check_runs, 2, "the limited request was retried once");
+}
+
+#[test]
 fn server_error_with_an_html_body_exits_3() {
     let html = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center></body>\r\n</html>";
     let reply = Canned {
