@@ -4,6 +4,7 @@
 //! [`commands`], and the work is done by the domain modules beside it. See
 //! `docs/ARCHITECTURE.md` for the map and the invariants.
 
+pub mod agent;
 pub mod baseline;
 pub mod cli;
 pub mod commands;

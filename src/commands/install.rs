@@ -29,8 +29,16 @@ struct InstallReport {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
-    if args.agent.is_some() {
-        return super::not_built_yet("install --agent");
+    if let Some(name) = &args.agent {
+        // The agent's hook settings first; the git hooks below are installed as always.
+        let agent = crate::agent::settings::agent_named(name)?;
+        let change = crate::agent::settings::install(ctx.repo()?.root(), agent)?;
+        let text = crate::agent::settings::render(&change);
+        if ctx.printer.is_json() {
+            ctx.printer.note(text.trim_end());
+        } else {
+            ctx.printer.out(&text);
+        }
     }
     let repo = ctx.repo()?;
     let binary = std::env::current_exe().context("failed to find the gatekeeper binary")?;

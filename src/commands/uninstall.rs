@@ -16,8 +16,16 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
-    if args.agent.is_some() {
-        return super::not_built_yet("uninstall --agent");
+    if let Some(name) = &args.agent {
+        // Only gatekeeper's entries in the agent's settings; the git hooks stay.
+        let agent = crate::agent::settings::agent_named(name)?;
+        let change = crate::agent::settings::uninstall(ctx.repo()?.root(), agent)?;
+        if ctx.printer.is_json() {
+            ctx.printer.json(&change)?;
+        } else {
+            ctx.printer.out(&crate::agent::settings::render(&change));
+        }
+        return Ok(ExitStatus::Success);
     }
     let repo = ctx.repo()?;
     let changes = install::uninstall(&repo.hooks_dir())?;

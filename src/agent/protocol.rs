@@ -1,0 +1,623 @@
+//! Coding agents' hook protocols (Claude Code, Codex CLI): one event in (JSON on stdin), one
+//! answer out.
+//!
+//! - `SessionStart`: the brief as `hookSpecificOutput.additionalContext`;
+//! - `PreToolUse`: deny edits that touch a protected path, leave the role or weaken a sacred
+//!   test (judged on the file as it would be after the edit), and shell commands that skip
+//!   or disable git's hooks;
+//! - `Stop` / `SubagentStop`: run the agent-stop gates and block while they are red, unless
+//!   the agent is already continuing because of this hook and the gates fail the same way
+//!   again (then the stop is allowed and the user is told, so a session is never trapped).
+//!
+//! **Invariant:** an internal error never passes silently: it answers deny (PreToolUse) or
+//! block (Stop) with the error, exits 2 (which both agents treat as blocking) and writes the
+//! error on stderr.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::edits::{self, FileEdit};
+use super::roles::PathRules;
+use super::session;
+use super::shell;
+use crate::config::LoadedConfig;
+use crate::env::Environment;
+use crate::fsutil::write_atomic;
+use crate::gates::Verdict;
+use crate::git::Repo;
+use crate::report::RunReport;
+
+/// Which agent's protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agent {
+    Claude,
+    Codex,
+}
+
+impl Agent {
+    pub fn parse(name: &str) -> Option<Agent> {
+        match name {
+            "claude" => Some(Agent::Claude),
+            "codex" => Some(Agent::Codex),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Agent::Claude => "claude",
+            Agent::Codex => "codex",
+        }
+    }
+}
+
+/// Injected context and `systemMessage` are capped at 10,000 characters by Claude Code;
+/// stay below with room for the JSON around them.
+pub const MAX_CONTEXT_CHARS: usize = 9_500;
+/// Consecutive blocks after which a stop is allowed whatever the gates say.
+pub const MAX_STOP_BLOCKS: u32 = 5;
+
+/// The answer to one event: what to print on stdout and stderr, and the exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookAnswer {
+    /// A JSON document, or empty for "no objection".
+    pub stdout: String,
+    pub stderr: String,
+    /// 0, or 2 for an internal error (blocking in both protocols).
+    pub exit_code: u8,
+}
+
+impl HookAnswer {
+    fn allow() -> HookAnswer {
+        HookAnswer {
+            stdout: String::new(),
+            stderr: String::new(),
+            exit_code: 0,
+        }
+    }
+
+    fn json(value: &Value) -> HookAnswer {
+        HookAnswer {
+            stdout: format!("{value}\n"),
+            stderr: String::new(),
+            exit_code: 0,
+        }
+    }
+}
+
+/// Runs the agent-stop gates of `config` in `repo` on these changed files.
+pub type GateRunner<'a> = dyn FnMut(&Repo, &LoadedConfig, Vec<PathBuf>) -> Result<RunReport> + 'a;
+
+/// What answering needs from the command layer.
+pub struct HookEnv<'a> {
+    pub env: &'a Environment,
+    /// Where gatekeeper was started (used when the event has no `cwd`).
+    pub cwd: &'a Path,
+    /// Runs the agent-stop gates of `config` in `repo` on these changed files.
+    pub run_gates: &'a mut GateRunner<'a>,
+}
+
+/// The event fields gatekeeper reads (both agents use these names).
+#[derive(Debug, Deserialize)]
+struct Event {
+    hook_event_name: String,
+    #[serde(default)]
+    session_id: Option<String>,
+    #[serde(default)]
+    cwd: Option<String>,
+    #[serde(default)]
+    tool_name: Option<String>,
+    #[serde(default)]
+    tool_input: Option<Value>,
+    #[serde(default)]
+    stop_hook_active: Option<bool>,
+    #[serde(default)]
+    agent_id: Option<String>,
+}
+
+/// Answers one hook event.
+pub fn answer(agent: Agent, input: &[u8], hk: &mut HookEnv<'_>) -> HookAnswer {
+    let event: Event = match serde_json::from_slice(input) {
+        Ok(e) => e,
+        Err(e) => {
+            return HookAnswer {
+                stdout: String::new(),
+                stderr: format!(
+                    "gatekeeper agent-hook {}: could not read the hook event: {e}\n",
+                    agent.name()
+                ),
+                exit_code: 2,
+            };
+        }
+    };
+    let name = event.hook_event_name.clone();
+    match name.as_str() {
+        "SessionStart" => session_start(&event, hk),
+        "PreToolUse" => match pre_tool_use(agent, &event, hk) {
+            Ok(None) => HookAnswer::allow(),
+            Ok(Some(reason)) => HookAnswer::json(&deny(&reason)),
+            Err(e) => {
+                let reason =
+                    format!("gatekeeper could not check this tool call, so it is refused: {e:#}");
+                HookAnswer {
+                    stderr: format!("{reason}\n"),
+                    exit_code: 2,
+                    ..HookAnswer::json(&deny(&reason))
+                }
+            }
+        },
+        "Stop" | "SubagentStop" => stop(&event, hk),
+        _ => HookAnswer::allow(),
+    }
+}
+
+fn deny(reason: &str) -> Value {
+    json!({
+        "hookSpecificOutput": {
+            "hookEventName": "PreToolUse",
+            "permissionDecision": "deny",
+            "permissionDecisionReason": reason,
+        }
+    })
+}
+
+fn event_dir(event: &Event, hk: &HookEnv<'_>) -> PathBuf {
+    match &event.cwd {
+        Some(c) if !c.is_empty() => PathBuf::from(c),
+        _ => hk.cwd.to_path_buf(),
+    }
+}
+
+fn open(event: &Event, hk: &HookEnv<'_>) -> Result<(Repo, LoadedConfig)> {
+    let dir = event_dir(event, hk);
+    let repo = Repo::open(&dir, hk.env, true)?;
+    let config = crate::config::Config::load_from_root(repo.root())?;
+    Ok((repo, config))
+}
+
+fn session_start(event: &Event, hk: &HookEnv<'_>) -> HookAnswer {
+    let built = (|| -> Result<String> {
+        let (repo, config) = open(event, hk)?;
+        let role = session::active_role(&repo, hk.env)?;
+        let overdue = super::maintenance::overdue(
+            &config.agents,
+            &repo.state_dir(),
+            std::time::SystemTime::now(),
+        )?;
+        let mut brief = super::brief::build(&repo, &config, role.as_deref(), overdue)?;
+        brief.session = hk.env.session().map(str::to_owned);
+        Ok(brief.render(MAX_CONTEXT_CHARS))
+    })();
+    match built {
+        Ok(text) => HookAnswer::json(&json!({
+            "hookSpecificOutput": {
+                "hookEventName": "SessionStart",
+                "additionalContext": text,
+            }
+        })),
+        Err(e) => {
+            let msg = format!("gatekeeper could not build the session brief: {e:#}");
+            HookAnswer {
+                stderr: format!("{msg}\n"),
+                exit_code: 2,
+                ..HookAnswer::json(&json!({
+                    "systemMessage": msg,
+                    "hookSpecificOutput": {
+                        "hookEventName": "SessionStart",
+                        "additionalContext": msg,
+                    }
+                }))
+            }
+        }
+    }
+}
+
+/// `Some(reason)` to deny.
+fn pre_tool_use(agent: Agent, event: &Event, hk: &HookEnv<'_>) -> Result<Option<String>> {
+    let tool = event.tool_name.as_deref().unwrap_or("");
+    let empty = Value::Null;
+    let input = event.tool_input.as_ref().unwrap_or(&empty);
+    match (agent, tool) {
+        (_, "Bash") | (Agent::Codex, "shell" | "exec_command" | "local_shell") => {
+            let command = shell_command(input)?;
+            let dir = event_dir(event, hk);
+            let hooks_dirs = match Repo::open(&dir, hk.env, true) {
+                Ok(repo) => {
+                    let mut d = vec![repo.hooks_dir().to_string_lossy().into_owned()];
+                    if let Some(p) = repo.hooks_path_setting() {
+                        d.push(p);
+                    }
+                    d
+                }
+                Err(_) => Vec::new(),
+            };
+            Ok(shell::find_bypass(&command, &hooks_dirs)
+                .map(|b| format!("gatekeeper refuses this command: {}", b.reason)))
+        }
+        (_, "Edit" | "MultiEdit" | "Write" | "NotebookEdit") | (Agent::Codex, "apply_patch") => {
+            let (repo, config) = open(event, hk)?;
+            let dir = event_dir(event, hk);
+            let read = |p: &str| -> Result<Option<String>> {
+                let abs = dir.join(p);
+                match std::fs::read(&abs) {
+                    Ok(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(e).with_context(|| format!("failed to read `{}`", abs.display())),
+                }
+            };
+            let file_edits = if tool == "apply_patch" {
+                let patch = match input {
+                    Value::String(s) => s.clone(),
+                    other => other
+                        .get("command")
+                        .or_else(|| other.get("patch"))
+                        .or_else(|| other.get("input"))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                        .context("apply_patch input has no patch text")?,
+                };
+                edits::codex_patch_edits(&patch, &read)?
+            } else {
+                edits::claude_edits(tool, input, &read)?
+            };
+            check_file_edits(&repo, &config, hk.env, &dir, &file_edits)
+        }
+        _ => Ok(None),
+    }
+}
+
+fn shell_command(input: &Value) -> Result<String> {
+    match input.get("command") {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(Value::Array(parts)) => {
+            let words: Vec<&str> = parts.iter().filter_map(Value::as_str).collect();
+            if words.len() != parts.len() {
+                bail!("the command list holds something other than strings");
+            }
+            Ok(shlex::try_join(words).context("the command cannot be quoted")?)
+        }
+        _ => bail!("tool_input has no `command`"),
+    }
+}
+
+/// Lexically normalises `a/./b/../c` (the file may not exist yet, so no canonicalize).
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The path relative to the work-tree root, or `None` when it lies outside.
+fn relative_to_root(repo: &Repo, dir: &Path, path: &str) -> Option<PathBuf> {
+    let path = path.replace('\\', "/");
+    let abs = normalize(&dir.join(&path));
+    // The work tree may be reached through a symbolic link (e.g. /tmp on macOS).
+    let root = repo.root();
+    if let Ok(rel) = abs.strip_prefix(root) {
+        return Some(rel.to_path_buf());
+    }
+    let parent_real = abs.parent().and_then(|p| {
+        let mut existing = p.to_path_buf();
+        let mut tail = Vec::new();
+        while !existing.exists() {
+            tail.push(existing.file_name()?.to_owned());
+            existing = existing.parent()?.to_path_buf();
+        }
+        let mut real = existing.canonicalize().ok()?;
+        for t in tail.iter().rev() {
+            real.push(t);
+        }
+        Some(real)
+    })?;
+    let real = parent_real.join(abs.file_name()?);
+    real.strip_prefix(root).ok().map(Path::to_path_buf)
+}
+
+fn check_file_edits(
+    repo: &Repo,
+    config: &LoadedConfig,
+    env: &Environment,
+    dir: &Path,
+    file_edits: &[FileEdit],
+) -> Result<Option<String>> {
+    let role = session::active_role(repo, env)?;
+    let rules = PathRules::new(&config.agents, role.as_deref())?;
+    let git_dirs = [
+        repo.git_dir().to_path_buf(),
+        repo.common_dir().to_path_buf(),
+        repo.hooks_dir(),
+    ];
+    let mut reasons = Vec::new();
+    for fe in file_edits {
+        let abs = normalize(&dir.join(fe.path.replace('\\', "/")));
+        if git_dirs.iter().any(|g| {
+            let g = g.canonicalize().unwrap_or_else(|_| g.clone());
+            abs.starts_with(&g) || abs.canonicalize().is_ok_and(|a| a.starts_with(&g))
+        }) || abs.components().any(|c| c.as_os_str() == ".git")
+        {
+            reasons.push(format!(
+                "`{}` is inside git's own directory (hooks and configuration); agents may not write there",
+                fe.path
+            ));
+            continue;
+        }
+        let Some(rel) = relative_to_root(repo, dir, &fe.path) else {
+            // Outside this work tree: not governed by this repository's rules.
+            continue;
+        };
+        if let Some(v) = rules.check(&rel) {
+            reasons.push(v.message);
+            continue;
+        }
+        let rel_str = rel.to_string_lossy().into_owned();
+        let findings = if let Some(after) = &fe.after {
+            edits::sacred_findings(repo, config, &rel_str, after.as_deref())?
+        } else {
+            // The content after the edit cannot be computed: refuse only when the file
+            // holds locked tests.
+            let locked = edits::sacred_findings(repo, config, &rel_str, None)?;
+            if locked.is_empty() {
+                Vec::new()
+            } else {
+                reasons.push(format!(
+                        "`{rel_str}` holds sacred tests and gatekeeper cannot judge this edit tool's result"
+                    ));
+                continue;
+            }
+        };
+        for f in findings {
+            let mut line = format!(
+                "this edit would weaken the sacred test {} [{}]: {}",
+                f.test_id,
+                f.rule.as_str(),
+                f.message
+            );
+            for l in f.new_lines.iter().take(3) {
+                line.push_str(&format!("\n  + {l}"));
+            }
+            reasons.push(line);
+        }
+    }
+    if reasons.is_empty() {
+        Ok(None)
+    } else {
+        Ok(Some(format!(
+            "gatekeeper refuses this edit:\n{}",
+            reasons.join("\n")
+        )))
+    }
+}
+
+/// What the stop hook remembers between two stops of one agent session.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct StopMemory {
+    fingerprint: String,
+    blocks: u32,
+}
+
+fn stop_memory_path(state_dir: &Path, event: &Event) -> PathBuf {
+    let key = format!(
+        "{}:{}",
+        event.session_id.as_deref().unwrap_or("none"),
+        event.agent_id.as_deref().unwrap_or("")
+    );
+    let hash = hex::encode(Sha256::digest(key.as_bytes()));
+    state_dir
+        .join("agent-hook")
+        .join(format!("stop-{}.json", &hash[..16]))
+}
+
+/// The failure with digits folded, so that timings do not make the same failure look new.
+fn fingerprint(text: &str) -> String {
+    let folded: String = text
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect();
+    hex::encode(Sha256::digest(folded.as_bytes()))
+}
+
+/// The last `max_lines` lines and `max_chars` characters of a gate's output.
+fn trim_output(output: &str, max_lines: usize, max_chars: usize) -> String {
+    let lines: Vec<&str> = output.trim_end().lines().collect();
+    let start = lines.len().saturating_sub(max_lines);
+    let mut text = lines[start..].join("\n");
+    if start > 0 {
+        text = format!("… ({start} earlier lines left out)\n{text}");
+    }
+    let count = text.chars().count();
+    if count > max_chars {
+        let cut: String = text.chars().skip(count - max_chars).collect();
+        text = format!("… (cut)\n{cut}");
+    }
+    text
+}
+
+fn failure_text(report: &RunReport) -> Option<String> {
+    let failing: Vec<_> = report
+        .gates
+        .iter()
+        .filter(|g| g.verdict.status() != crate::exit::ExitStatus::Success)
+        .collect();
+    if failing.is_empty() && report.problems.is_empty() {
+        return None;
+    }
+    let mut text = String::from(
+        "gatekeeper ran the agent-stop gates and they are not green; fix them before finishing:\n",
+    );
+    let per_gate = (7_000 / failing.len().max(1)).max(400);
+    for g in failing {
+        let code = g
+            .exit_code
+            .map(|c| format!(", exit {c}"))
+            .unwrap_or_default();
+        text.push_str(&format!(
+            "\n== {} ({}{code}) ==\n",
+            g.name,
+            g.verdict.label()
+        ));
+        if let Some(r) = &g.reason {
+            text.push_str(r);
+            text.push('\n');
+        }
+        if g.verdict != Verdict::Skipped {
+            text.push_str(&trim_output(&g.output, 40, per_gate));
+            text.push('\n');
+        }
+    }
+    for p in &report.problems {
+        text.push_str(&format!("\n{p}\n"));
+    }
+    let count = text.chars().count();
+    if count > MAX_CONTEXT_CHARS {
+        text = text.chars().take(MAX_CONTEXT_CHARS).collect();
+    }
+    Some(text)
+}
+
+fn stop(event: &Event, hk: &mut HookEnv<'_>) -> HookAnswer {
+    let active = event.stop_hook_active.unwrap_or(false);
+    // Where to remember the failure; without a repository there is nowhere (and no gates).
+    let opened = open(event, hk);
+    let outcome: Result<Option<String>> = match &opened {
+        Ok((repo, config)) => (|| {
+            crate::hooks::ensure_trusted(repo, config, hk.env)?;
+            let files = stop_files(repo, hk.env)?;
+            let report = (hk.run_gates)(repo, config, files)?;
+            Ok(failure_text(&report))
+        })(),
+        Err(e) => Err(anyhow::anyhow!("{e:#}")),
+    };
+    let (reason, internal) = match outcome {
+        Ok(None) => {
+            if let Ok((repo, _)) = &opened {
+                let _ = std::fs::remove_file(stop_memory_path(&repo.state_dir(), event));
+            }
+            return HookAnswer::allow();
+        }
+        Ok(Some(text)) => (text, false),
+        Err(e) => (
+            format!("gatekeeper could not run the agent-stop gates, so the stop is refused: {e:#}"),
+            true,
+        ),
+    };
+    let fp = fingerprint(&reason);
+    // Without a repository, the per-user state directory remembers the failure, so that even
+    // a broken setup cannot trap a session.
+    let state_dir = match &opened {
+        Ok((repo, _)) => Some(repo.state_dir()),
+        Err(_) => hk.env.user_state_dir(),
+    };
+    let memory_path = state_dir.map(|d| stop_memory_path(&d, event));
+    let previous: StopMemory = memory_path
+        .as_ref()
+        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let blocks = if active { previous.blocks + 1 } else { 1 };
+    let same_again = active && previous.fingerprint == fp;
+    if same_again || (active && previous.blocks >= MAX_STOP_BLOCKS) {
+        let why = if same_again {
+            "the gates still fail exactly as before"
+        } else {
+            "the stop was blocked too many times in a row"
+        };
+        let first = reason.lines().take(12).collect::<Vec<_>>().join("\n");
+        let msg = format!(
+            "gatekeeper: the stop is allowed because {why}, so the session is not trapped; the agent-stop gates are still red. Run `gatekeeper run --stage agent-stop` to see them.\n{first}"
+        );
+        return HookAnswer::json(&json!({ "systemMessage": msg }));
+    }
+    if let Some(p) = &memory_path {
+        let mem = StopMemory {
+            fingerprint: fp,
+            blocks,
+        };
+        if let Ok(text) = serde_json::to_vec(&mem) {
+            // Failing to remember only means the next identical failure blocks once more.
+            let _ = write_atomic(p, &text);
+        }
+    }
+    let body = json!({ "decision": "block", "reason": reason });
+    if internal {
+        HookAnswer {
+            stderr: format!("{reason}\n"),
+            exit_code: 2,
+            ..HookAnswer::json(&body)
+        }
+    } else {
+        HookAnswer::json(&body)
+    }
+}
+
+/// The files the stop gates look at: changed since the session's base (when a gatekeeper
+/// session is active), else since HEAD; committed or not.
+fn stop_files(repo: &Repo, env: &Environment) -> Result<Vec<PathBuf>> {
+    let base = match env.session() {
+        Some(id) => {
+            let log = session::load(&repo.state_dir(), id)?;
+            Some(git2::Oid::from_str(&log.base).context("the session log names an invalid base")?)
+        }
+        None => repo.raw().head().ok().and_then(|h| h.target()),
+    };
+    let Some(base) = base else {
+        return Ok(Vec::new());
+    };
+    let (_, changes) = super::worktree::session_changes(repo, base)?;
+    Ok(changes
+        .into_iter()
+        .filter(|c| c.kind != crate::git::ChangeKind::Deleted)
+        .map(|c| c.path)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_ignores_timings() {
+        assert_eq!(
+            fingerprint("failed in 1.23s"),
+            fingerprint("failed in 4.56s")
+        );
+        assert_ne!(fingerprint("test a failed"), fingerprint("test b failed"));
+    }
+
+    #[test]
+    fn trim_keeps_the_end() {
+        let out: String = (0..100).fold(String::new(), |mut s, i| {
+            s.push_str(&format!("line {i}\n"));
+            s
+        });
+        let t = trim_output(&out, 5, 10_000);
+        assert!(t.contains("line 99") && !t.contains("line 94\n"), "{t}");
+        assert!(t.starts_with("… (95 earlier lines left out)"));
+    }
+
+    #[test]
+    fn unreadable_event_is_an_error_exit() {
+        let env = Environment::default();
+        let mut run =
+            |_: &Repo, _: &LoadedConfig, _: Vec<PathBuf>| -> Result<RunReport> { unreachable!() };
+        let mut hk = HookEnv {
+            env: &env,
+            cwd: Path::new("/"),
+            run_gates: &mut run,
+        };
+        let a = answer(Agent::Claude, b"not json", &mut hk);
+        assert_eq!(a.exit_code, 2);
+        assert!(a.stderr.contains("could not read the hook event"));
+    }
+}
