@@ -43,7 +43,7 @@ struct MigrateReport<'a> {
     verify: Option<&'a VerifyReport>,
     /// Why verification could not decide (exit 3), when it could not.
     verify_error: Option<String>,
-    /// The snapshot's folder, which holds the backup.
+    /// The snapshot's folder, which holds the backup (or a sentence saying none is configured).
     backup: String,
 }
 
@@ -62,7 +62,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
         keep: args.keep,
         cancel: interrupt.clone(),
     })?;
-    let backup = snap.dir.display().to_string();
+    let backup = if snap.manifest.backup.is_some() {
+        snap.dir.display().to_string()
+    } else {
+        format!(
+            "none configured (data.backup); snapshot in {}",
+            snap.dir.display()
+        )
+    };
     if !json {
         ctx.printer.out(&data::render::snapshot(&snap));
     }
@@ -74,14 +81,18 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
         }
         return Ok(status);
     }
-    ctx.printer
-        .note(&format!("running `{}`", args.command.join(" ")));
+    let shown = shlex::try_join(args.command.iter().map(String::as_str))
+        .unwrap_or_else(|_| args.command.join(" "));
+    ctx.printer.note(&format!("running `{shown}`"));
     let env = vec![
         (
             "GATEKEEPER_SNAPSHOT_ID".to_owned(),
             snap.manifest.id.clone(),
         ),
-        ("GATEKEEPER_SNAPSHOT_DIR".to_owned(), backup.clone()),
+        (
+            "GATEKEEPER_SNAPSHOT_DIR".to_owned(),
+            snap.dir.display().to_string(),
+        ),
     ];
     let migration = data::migrate::run_migration(&args.command, &ctx.cwd, env, json, &interrupt)?;
     let mut status = if migration.ok {

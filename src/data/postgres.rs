@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::str::FromStr as _;
 use std::sync::Arc;
@@ -31,6 +31,8 @@ pub struct Target {
     pub config: Config,
     /// Whether the connection must be encrypted (and the server certificate verified).
     pub tls: bool,
+    /// PEM file of the certificates to trust instead of the system's (`sslrootcert`).
+    pub root_cert: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Target {
@@ -42,22 +44,27 @@ impl std::fmt::Debug for Target {
             .field("user", &self.config.get_user())
             .field("dbname", &self.config.get_dbname())
             .field("tls", &self.tls)
+            .field("root_cert", &self.root_cert)
             .finish()
     }
 }
 
 /// Builds connection settings the way libpq would: the URL (or `key=value` string) first,
 /// then `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`, `PGSSLMODE`,
-/// `PGCONNECT_TIMEOUT` and `PGAPPNAME` for what it leaves out.
+/// `PGCONNECT_TIMEOUT`, `PGAPPNAME` and `PGSSLROOTCERT` for what it leaves out.
 ///
 /// tokio-postgres knows only `disable`, `prefer` and `require`; `verify-ca` and `verify-full`
 /// are accepted here and, like `require`, mean TLS with the server certificate verified
 /// against the system's roots. `prefer` (libpq's default) connects without TLS.
 pub fn target(url: Option<&str>, env: &Environment) -> Result<Target> {
     let mut wants_tls = false;
+    let mut root_cert = None;
     let mut config = match url {
         Some(u) => {
-            let (cleaned, verify) = strip_verify_modes(u);
+            // tokio-postgres rejects `sslrootcert`: take it out and handle it here.
+            let (u, cert) = take_param(u, "sslrootcert");
+            root_cert = cert.map(PathBuf::from);
+            let (cleaned, verify) = strip_verify_modes(&u);
             wants_tls |= verify;
             Config::from_str(&cleaned).map_err(|e| anyhow!("invalid PostgreSQL URL: {e}"))?
         }
@@ -123,6 +130,9 @@ pub fn target(url: Option<&str>, env: &Environment) -> Result<Target> {
             other => return Err(anyhow!("PGSSLMODE `{other}` is not a libpq ssl mode")),
         }
     }
+    if root_cert.is_none() {
+        root_cert = env.non_empty("PGSSLROOTCERT").map(PathBuf::from);
+    }
     if config.get_ssl_mode() == SslMode::Require {
         wants_tls = true;
     }
@@ -134,7 +144,39 @@ pub fn target(url: Option<&str>, env: &Environment) -> Result<Target> {
     Ok(Target {
         config,
         tls: wants_tls,
+        root_cert,
     })
+}
+
+/// Removes `key=value` from a URL's query string or a `key=value` connection string;
+/// returns what is left and the value.
+fn take_param(url: &str, key: &str) -> (String, Option<String>) {
+    let needle = format!("{key}=");
+    let Some(start) = url
+        .find(&needle)
+        .filter(|&i| i == 0 || matches!(url.as_bytes()[i - 1], b'?' | b'&' | b' '))
+    else {
+        return (url.to_owned(), None);
+    };
+    let value_start = start + needle.len();
+    let value_end = url[value_start..]
+        .find(['&', ' '])
+        .map_or(url.len(), |n| value_start + n);
+    let value = url[value_start..value_end]
+        .replace("%2F", "/")
+        .replace("%2f", "/");
+    let before = &url[..start];
+    let after = &url[value_end..];
+    let rest = match (before.chars().last(), after.chars().next()) {
+        // `?key=v&more` -> `?more`; `a&key=v&b` -> `a&b`; `key=v other=w` -> `other=w`.
+        (Some('?' | '&' | ' '), Some('&' | ' ')) | (None, Some(' ')) => {
+            format!("{before}{}", &after[1..])
+        }
+        // `...?key=v` or `...&key=v` at the end: drop the separator too.
+        (Some('?' | '&'), None) => before[..before.len() - 1].to_owned(),
+        _ => format!("{before}{after}"),
+    };
+    (rest, Some(value))
 }
 
 /// Rewrites `sslmode=verify-ca|verify-full` (which tokio-postgres rejects) to `require`.
@@ -335,7 +377,7 @@ async fn checksum(client: &Client, qualified: &str, wanted: Option<&[String]>) -
 async fn connect(target: &Target) -> Result<(Client, JoinHandle<()>)> {
     let describe = describe(&target.config);
     if target.tls {
-        let tls = RustlsConnect::new()?;
+        let tls = RustlsConnect::new(target.root_cert.as_deref())?;
         let (client, conn) = target
             .config
             .connect(tls)
@@ -381,14 +423,27 @@ fn describe(config: &Config) -> String {
 struct RustlsConnect(Arc<rustls::ClientConfig>);
 
 impl RustlsConnect {
-    fn new() -> Result<Self> {
+    /// Trusts the certificates in `root_cert` (PEM), else the system's roots.
+    fn new(root_cert: Option<&Path>) -> Result<Self> {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject as _;
         let mut roots = rustls::RootCertStore::empty();
-        let found = rustls_native_certs::load_native_certs();
-        for cert in found.certs {
-            let _ = roots.add(cert);
+        if let Some(path) = root_cert {
+            let certs = CertificateDer::pem_file_iter(path)
+                .with_context(|| format!("failed to read `{}`", path.display()))?;
+            for cert in certs {
+                let cert = cert.with_context(|| format!("failed to parse `{}`", path.display()))?;
+                roots
+                    .add(cert)
+                    .with_context(|| format!("unusable certificate in `{}`", path.display()))?;
+            }
+        } else {
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
         }
         if roots.is_empty() {
-            return Err(anyhow!("no system root certificates were found for TLS"));
+            return Err(anyhow!("no root certificates were found for TLS"));
         }
         let config = rustls::ClientConfig::builder_with_provider(Arc::new(
             rustls::crypto::ring::default_provider(),
@@ -522,6 +577,30 @@ mod tests {
         );
         let env = Environment::from_pairs([("PGSSLMODE", "require")]);
         assert!(target(Some("postgresql://u@h/d"), &env).unwrap().tls);
+    }
+
+    #[test]
+    fn sslrootcert_is_taken_out_of_the_url() {
+        let env = Environment::default();
+        let t = target(
+            Some("postgresql://u@h/d?sslrootcert=/etc/ca.pem&sslmode=verify-full"),
+            &env,
+        )
+        .unwrap();
+        assert!(t.tls);
+        assert_eq!(t.root_cert.as_deref(), Some(Path::new("/etc/ca.pem")));
+        assert_eq!(
+            take_param("x?a=1&sslrootcert=c", "sslrootcert"),
+            ("x?a=1".into(), Some("c".into()))
+        );
+        assert_eq!(
+            take_param("x?sslrootcert=c", "sslrootcert"),
+            ("x".into(), Some("c".into()))
+        );
+        assert_eq!(
+            take_param("host=h sslrootcert=/c dbname=d", "sslrootcert"),
+            ("host=h dbname=d".into(), Some("/c".into()))
+        );
     }
 
     #[test]

@@ -278,6 +278,54 @@ fn postgres_backup_that_does_not_verify_refuses_the_snapshot() {
 }
 
 #[test]
+fn postgres_connects_with_tls_when_the_url_asks_for_it() {
+    let sandbox = Sandbox::new();
+    let db = seeded_pg();
+    let mut repo = pg_repo(&sandbox, &db, PG_SOURCES);
+    let cert = db.server.ca.display().to_string();
+    repo.set_env(
+        "DATABASE_URL",
+        &format!("{}?sslmode=verify-full&sslrootcert={cert}", db.url()),
+    );
+    snapshot(&repo);
+    assert_code(&repo.gk(&["verify"]), 0, "verify over TLS");
+    // The same server, its CA not trusted: the handshake must fail.
+    repo.set_env("DATABASE_URL", &format!("{}?sslmode=require", db.url()));
+    let out = repo.gk(&["verify"]);
+    assert_code(&out, 3, "verify over TLS with an untrusted certificate");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("TLS"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn postgres_pg_variables_are_honoured_without_a_url() {
+    let sandbox = Sandbox::new();
+    let db = seeded_pg();
+    let mut repo = pg_repo(
+        &sandbox,
+        &db,
+        "  sources:\n    app: { postgres: { tables: [sessions] } }\n",
+    );
+    repo.set_env("PGHOST", "127.0.0.1");
+    repo.set_env("PGPORT", &db.server.port.to_string());
+    repo.set_env("PGUSER", "postgres");
+    repo.set_env("PGDATABASE", &db.name);
+    let (_, dir) = snapshot(&repo);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let items = manifest["sources"]["app"]["items"].as_object().unwrap();
+    assert_eq!(
+        items.keys().collect::<Vec<_>>(),
+        ["sessions"],
+        "only the listed table"
+    );
+    assert_eq!(items["sessions"]["count"], 20);
+}
+
+#[test]
 fn postgres_unreachable_database_is_exit_3() {
     let sandbox = Sandbox::new();
     let db = seeded_pg();

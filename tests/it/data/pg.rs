@@ -21,6 +21,8 @@ pub struct PgServer {
     pub port: u16,
     /// The directory holding `initdb`, `pg_dump`, `pg_restore`, `psql`.
     pub bin: PathBuf,
+    /// The CA that signed the server's certificate (for `sslrootcert`); TLS is on.
+    pub ca: PathBuf,
 }
 
 static SERVER: OnceLock<Result<PgServer, String>> = OnceLock::new();
@@ -172,14 +174,75 @@ fn start() -> Result<PgServer, String> {
             "looking up the `postgres` user",
         )?;
     }
-    let root = tempfile::Builder::new()
-        .prefix("gk-pg-")
-        .tempdir()
-        .map_err(|e| e.to_string())?
-        .keep();
+    // Under /tmp when root: the server user must be able to reach the directory, which a
+    // private TMPDIR (e.g. under /root) would not allow.
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("gk-pg-");
+    let root = if is_root() {
+        builder.tempdir_in("/tmp")
+    } else {
+        builder.tempdir()
+    }
+    .map_err(|e| e.to_string())?
+    .keep();
     let data = root.join("data");
     let sockets = root.join("sockets");
     std::fs::create_dir_all(&sockets).map_err(|e| e.to_string())?;
+    // A CA and a server certificate it signed (webpki refuses a CA as the end entity).
+    let ca = root.join("ca.crt");
+    let ca_key = root.join("ca.key");
+    let cert = root.join("server.crt");
+    let key = root.join("server.key");
+    let csr = root.join("server.csr");
+    let ext = root.join("server.ext");
+    std::fs::write(
+        &ext,
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .map_err(|e| e.to_string())?;
+    check(
+        Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args(["-subj", "/CN=gatekeeper test CA", "-keyout"])
+            .arg(&ca_key)
+            .arg("-out")
+            .arg(&ca),
+        "openssl req (test CA)",
+    )?;
+    check(
+        Command::new("openssl")
+            .args([
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+            ])
+            .arg(&key)
+            .arg("-out")
+            .arg(&csr),
+        "openssl req (server key)",
+    )?;
+    check(
+        Command::new("openssl")
+            .args(["x509", "-req", "-days", "2", "-in"])
+            .arg(&csr)
+            .arg("-CA")
+            .arg(&ca)
+            .arg("-CAkey")
+            .arg(&ca_key)
+            .args(["-CAcreateserial", "-extfile"])
+            .arg(&ext)
+            .arg("-out")
+            .arg(&cert),
+        "openssl x509 (server certificate)",
+    )?;
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .map_err(|e| e.to_string())?;
     if is_root() {
         check(
             Command::new("chown").args(["-R", "postgres:"]).arg(&root),
@@ -206,8 +269,11 @@ fn start() -> Result<PgServer, String> {
         let port = free_port()?;
         let opts = format!(
             "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=60 -c shared_buffers=16MB",
-            sockets.display()
+             -c full_page_writes=off -c max_connections=60 -c shared_buffers=16MB \
+             -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+            sockets.display(),
+            cert.display(),
+            key.display()
         );
         let started = check(
             as_server_user(&bin.join("pg_ctl"))
@@ -222,7 +288,7 @@ fn start() -> Result<PgServer, String> {
         match started {
             Ok(()) => {
                 spawn_watchdog(&bin, &data, &root)?;
-                return Ok(PgServer { port, bin });
+                return Ok(PgServer { port, bin, ca });
             }
             Err(e) => {
                 let log = std::fs::read_to_string(root.join("server.log")).unwrap_or_default();
