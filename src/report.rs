@@ -27,6 +27,8 @@ pub struct RunReport {
     pub problems: Vec<String>,
     /// Informational lines (skips requested, stash recovered, …).
     pub notes: Vec<String>,
+    /// The sacred-test check(s) of this run, when one ran.
+    pub sacred: Vec<crate::sacred::SacredReport>,
     pub duration_ms: u64,
 }
 
@@ -42,15 +44,27 @@ impl RunReport {
             fixes_patch: None,
             problems: Vec::new(),
             notes: Vec::new(),
+            sacred: Vec::new(),
             duration_ms: 0,
         }
+    }
+
+    /// Recomputes the status after more checks were added to a finished report.
+    pub fn finish_again(&mut self) {
+        let duration = self.duration_ms;
+        self.finish(
+            std::time::Instant::now(),
+            self.status == ExitStatus::Interrupted,
+        );
+        self.duration_ms = duration;
     }
 
     /// Computes summary and status from the gates and problems.
     pub fn finish(&mut self, started: std::time::Instant, interrupted: bool) {
         self.summary = Summary::of(&self.gates);
         let mut status = crate::gates::status_of(&self.gates);
-        if !self.problems.is_empty() || !self.modified_files.is_empty() {
+        let sacred_refused = self.sacred.iter().any(|s| !s.is_clean());
+        if !self.problems.is_empty() || !self.modified_files.is_empty() || sacred_refused {
             status = status.worst(ExitStatus::Refused);
         }
         if interrupted {
@@ -187,13 +201,21 @@ pub fn render_footer(p: &Printer, r: &RunReport) -> String {
             ));
         }
     }
+    for report in r.sacred.iter().filter(|s| !s.is_clean()) {
+        s.push_str(&p.paint(Style::Red, "FAIL"));
+        s.push_str(" a sacred test was weakened\n");
+        s.push_str(&crate::sacred::render_human(report));
+    }
     for prob in &r.problems {
         s.push_str(&format!("{} {prob}\n", p.paint(Style::Red, "FAIL")));
     }
     for n in &r.notes {
         s.push_str(&format!("note: {n}\n"));
     }
-    let failed = r.summary.failed + r.problems.len() + usize::from(!r.modified_files.is_empty());
+    let failed = r.summary.failed
+        + r.problems.len()
+        + usize::from(!r.modified_files.is_empty())
+        + r.sacred.iter().filter(|x| !x.is_clean()).count();
     let verdict = if r.status == ExitStatus::Success {
         p.paint(Style::Green, "passed")
     } else {

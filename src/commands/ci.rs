@@ -24,18 +24,28 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     let repo = ctx.repo()?;
     let config = ctx.config(&repo)?;
     let head = repo.resolve_commit("HEAD")?;
+    let mut merge_base = None;
     let scope = match &args.base {
         Some(base) => {
             let base = repo.resolve_commit(base)?;
-            let merge_base = repo.raw().merge_base(base, head).unwrap_or(base);
+            let mb = repo.raw().merge_base(base, head).unwrap_or(base);
+            merge_base = Some(mb);
             FileScope::Changed(super::run::existing(
                 &repo,
-                repo.changes_between(Some(merge_base), head)?,
+                repo.changes_between(Some(mb), head)?,
             ))
         }
         None => FileScope::All(repo.tracked_files()?),
     };
-    let report = super::run::run_stage(ctx, &repo, &config, Stage::Ci, &[], scope, args.no_cache)?;
+    let mut report =
+        super::run::run_stage(ctx, &repo, &config, Stage::Ci, &[], scope, args.no_cache)?;
+    // The lock is read from the base revision, never from the change under review.
+    if let Some(mb) = merge_base {
+        report
+            .sacred
+            .push(crate::sacred::check_range(&repo, &config, mb, head)?);
+        report.finish_again();
+    }
     report::print(&ctx.printer, &report)?;
     Ok(report.status)
 }

@@ -35,6 +35,10 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
         env: h.gate_env("pre-commit"),
         env_bytes: h.env_bytes(),
     };
+    // The staged content against the lock at HEAD: reads the index only, never the work tree.
+    report
+        .sacred
+        .push(crate::sacred::check_staged(h.repo, h.config)?);
     let mut planned = gates::plan(&req)?;
     note_skips(h, &planned, &skip, report);
     // Ratchets compare with the baselines being committed, not an unstaged edit of them.

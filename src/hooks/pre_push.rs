@@ -85,6 +85,14 @@ pub fn run(
         return Ok(());
     }
     let commits = pushed_commits(h.repo, remote, refs)?;
+    // Every pushed commit against the lock of its parent, so that a `commit --no-verify`
+    // that weakened a sacred test is caught here.
+    for c in &commits {
+        let s = crate::sacred::check_commit(h.repo, h.config, *c)?;
+        if !s.is_clean() {
+            report.sacred.push(s);
+        }
+    }
     let changes = h.repo.changes_of_commits(&commits)?;
     let files: Vec<PathBuf> = changes
         .into_iter()

@@ -739,3 +739,102 @@ fn post_checkout_jobs_never_run_twice_at_once() {
     );
     let _ = std::fs::remove_file(sb.path().join("active"));
 }
+
+const SACRED_RS: &str = "// gatekeeper:sacred\n#[test]\nfn refunds_are_idempotent() {\n    assert_eq!(refund(2), 2);\n}\n";
+const WEAKENED_RS: &str = "// gatekeeper:sacred\n#[test]\nfn refunds_are_idempotent() {\n    assert!(refund(2) > 0);\n}\n";
+
+/// A repository with one locked sacred Rust test, hooks installed.
+fn sacred_repo(sb: &Sandbox, config: &str) -> TestRepo {
+    let r = sb.repo("r");
+    r.write("tests/billing.rs", SACRED_RS);
+    r.write("gatekeeper.yml", config);
+    r.git(&["add", "-A"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "tests"]);
+    assert_success(&r.gk(&["sacred", "lock"]), "sacred lock");
+    r.git(&["add", "-A"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "lock"]);
+    assert_success(&r.gk(&["install"]), "install");
+    r
+}
+
+#[test]
+fn pre_commit_refuses_a_weakened_sacred_test() {
+    let sb = Sandbox::new();
+    let r = sacred_repo(&sb, "gates:\n  ok:\n    run: 'true'\n");
+    r.write("tests/billing.rs", WEAKENED_RS);
+    r.git(&["add", "tests/billing.rs"]);
+    let before = r.head();
+    let out = r.commit("relax");
+    assert_code(&out, 1, "weakened sacred test");
+    assert_eq!(r.head(), before);
+    let all = text(&out);
+    assert!(all.contains("refunds_are_idempotent"), "{all}");
+    assert!(all.contains("a sacred test was weakened"), "{all}");
+}
+
+#[test]
+fn pre_push_catches_a_no_verify_commit_that_weakened_a_sacred_test() {
+    let sb = Sandbox::new();
+    let bare = sb.path().join("remote.git");
+    let out = std::process::Command::new("git")
+        .args(["init", "-q", "--bare", "-b", "main"])
+        .arg(&bare)
+        .env_clear()
+        .envs(sb.env())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let r = sacred_repo(&sb, "gates:\n  ok:\n    run: 'true'\n");
+    r.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
+    assert_success(
+        &r.git_output(&["push", "-q", "origin", "main"]),
+        "clean push",
+    );
+    r.write("tests/billing.rs", WEAKENED_RS);
+    r.git(&["commit", "-q", "--no-verify", "-am", "sneak"]);
+    r.write("other.txt", "later commit\n");
+    r.git(&["add", "other.txt"]);
+    // The weakened test is still in the index, so every later checked commit is refused too.
+    assert_code(
+        &r.commit("later"),
+        1,
+        "a checked commit on top of the weakening",
+    );
+    r.git(&["commit", "-q", "--no-verify", "-m", "later"]);
+    let out = r.git_output(&["push", "-q", "origin", "main"]);
+    assert!(
+        !out.status.success(),
+        "the push is refused:\n{}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("refunds_are_idempotent"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn ci_reads_the_lock_from_the_base_not_the_change() {
+    let sb = Sandbox::new();
+    let r = sacred_repo(&sb, "gates:\n  ok:\n    run: 'true'\n    stages: [ci]\n");
+    let base = r.head();
+    r.write("tests/billing.rs", WEAKENED_RS);
+    assert_success(
+        &r.gk(&["sacred", "lock"]),
+        "re-lock the weakened test (unsigned)",
+    );
+    r.git(&["commit", "-q", "--no-verify", "-am", "weaken and relock"]);
+    let out = r.gk(&["ci", "--base", &base]);
+    assert_code(
+        &out,
+        1,
+        "an unsigned re-lock does not launder the weakening",
+    );
+    let mut clean = r.gk_cmd(&["ci"]);
+    clean.env("CI", "true");
+    assert_success(
+        &clean.output().unwrap(),
+        "without --base only the gates run",
+    );
+}
