@@ -252,7 +252,7 @@ pub async fn collect(target: &Target, req: &Request) -> Result<(SourceRecord, Op
     open.client
         .batch_execute(
             "SET extra_float_digits = 3; SET datestyle = 'ISO, YMD'; SET timezone = 'UTC'; \
-             SET intervalstyle = 'postgres'; SET bytea_output = 'hex'; \
+             SET intervalstyle = 'postgres'; SET bytea_output = 'hex'; SET lc_monetary = 'C'; \
              SET statement_timeout = 0; SET lock_timeout = '60s'; \
              SET idle_in_transaction_session_timeout = 0; \
              BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",

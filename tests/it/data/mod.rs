@@ -713,3 +713,39 @@ fn migrate_forwards_ctrl_c_to_the_command_and_still_verifies() {
     );
     assert!(rest.contains("backup: "), "{rest}");
 }
+
+#[test]
+fn migrate_does_not_run_the_command_when_the_backup_fails() {
+    let sandbox = Sandbox::new();
+    let repo = sqlite_repo(&sandbox);
+    repo.write(
+        "gatekeeper.yml",
+        "data:\n  sources:\n    local: { sqlite: { path: var/app.db } }\n  backup:\n    run: \"true\"\n    verify: \"false\"\n",
+    );
+    let out = repo.gk(&["migrate", "--", "touch", "migration-ran"]);
+    assert_code(&out, 1, "migrate with a backup that does not verify");
+    assert!(
+        !repo.exists("migration-ran"),
+        "the migration must not run:\n{}",
+        text(&out)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not run"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn snapshots_go_to_data_dir_when_configured() {
+    let sandbox = Sandbox::new();
+    let repo = sqlite_repo(&sandbox);
+    repo.write(
+        "gatekeeper.yml",
+        "data:\n  dir: backups/snapshots\n  sources:\n    local: { sqlite: { path: var/app.db } }\n",
+    );
+    let (id, dir) = snapshot(&repo);
+    assert_eq!(dir, repo.path(&format!("backups/snapshots/{id}")));
+    assert!(dir.join("manifest.json").is_file());
+    assert_code(&repo.gk(&["verify", &id]), 0, "verify by id");
+}
