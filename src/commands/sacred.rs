@@ -116,6 +116,23 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                 ))
                 .into());
             }
+            let mut ids: Vec<&str> = found
+                .tests
+                .iter()
+                .filter(|t| t.sacred)
+                .map(|t| t.id.as_str())
+                .collect();
+            ids.sort_unstable();
+            let duplicate = ids.windows(2).find_map(|w| match w {
+                [a, b] if a == b => Some(*a),
+                _ => None,
+            });
+            if let Some(dup) = duplicate {
+                return Err(Failure::refused(format!(
+                    "two sacred tests share the id `{dup}`; give them distinct names before locking"
+                ))
+                .into());
+            }
             let lock = SacredLock::from_items(found.tests.iter().filter(|t| t.sacred));
             let path = repo.root().join(LOCK_PATH);
             crate::fsutil::write_atomic(&path, lock.render().as_bytes())

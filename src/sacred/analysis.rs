@@ -55,6 +55,9 @@ pub struct Statement {
     pub hash: String,
     pub line: usize,
     pub source: String,
+    /// The statement only asserts (an assertion, or an `if` whose branch only asserts):
+    /// adding one anywhere cannot weaken the test.
+    pub assertion_only: bool,
 }
 
 /// A test found in a file, sacred or not, with everything the lock and the rules need.
@@ -453,6 +456,7 @@ fn statements_of(
             hash,
             line: n.start_position().row + 1,
             source: source_excerpt(n, src),
+            assertion_only: asserts_only(n, src, rules),
         });
     };
     let block_like = body.kind().contains("block") || body.kind() == "statement_block";
@@ -472,6 +476,51 @@ fn statements_of(
         push(body);
     }
     out
+}
+
+/// Whether a statement does nothing but assert: an assertion (possibly wrapped in an
+/// expression statement or `await`), or an `if` without `else` whose branch only asserts.
+fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
+    let mut n = node;
+    loop {
+        if rules.assertion(n, src).is_some() {
+            return true;
+        }
+        if matches!(n.kind(), "if_statement" | "if_expression") {
+            if n.child_by_field_name("alternative").is_some() {
+                return false;
+            }
+            let Some(mut branch) = n.child_by_field_name("consequence") else {
+                return false;
+            };
+            if let Some(list) = branch
+                .named_child(0)
+                .filter(|l| l.kind() == "statement_list")
+            {
+                branch = list;
+            }
+            let stmts: Vec<Node<'_>> = named_children(branch)
+                .into_iter()
+                .filter(|c| !is_comment(*c))
+                .collect();
+            return !stmts.is_empty() && stmts.iter().all(|s| asserts_only(*s, src, rules));
+        }
+        let named: Vec<Node<'_>> = named_children(n)
+            .into_iter()
+            .filter(|c| !is_comment(*c))
+            .collect();
+        match named.as_slice() {
+            [only]
+                if matches!(
+                    n.kind(),
+                    "expression_statement" | "await_expression" | "parenthesized_expression"
+                ) =>
+            {
+                n = *only;
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// The text of a string literal without its quotes (and prefixes such as Python's `f`).

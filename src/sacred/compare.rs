@@ -36,6 +36,7 @@ pub enum Rule {
     OnlySibling,
     ParseError,
     UnsupportedLanguage,
+    DuplicateId,
     RelockUnsigned,
 }
 
@@ -61,6 +62,7 @@ impl Rule {
             Rule::OnlySibling => "only-sibling",
             Rule::ParseError => "parse-error",
             Rule::UnsupportedLanguage => "unsupported-language",
+            Rule::DuplicateId => "duplicate-id",
             Rule::RelockUnsigned => "relock-unsigned",
         }
     }
@@ -117,7 +119,22 @@ pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) 
         ));
         return out;
     };
-    let Some(test) = scan.tests.iter().find(|t| t.id == locked.id) else {
+    let same_id: Vec<&TestItem> = scan.tests.iter().filter(|t| t.id == locked.id).collect();
+    if same_id.len() > 1 {
+        // Which one is "the" locked test would be a guess; a copy could hide a weakened one.
+        out.push(mk(
+            id,
+            Rule::DuplicateId,
+            format!("{} tests now share this id", same_id.len()),
+            old_header,
+            same_id
+                .iter()
+                .map(|t| format!("{}:{}: test `{}`", t.path, t.line, t.name))
+                .collect(),
+        ));
+        return out;
+    }
+    let Some(test) = same_id.first().copied() else {
         if scan.has_error {
             out.push(mk(
                 id,
@@ -391,6 +408,41 @@ pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) 
             old_lines,
             new_lines,
         ));
+    }
+    // Additions must not change what the locked statements see: a new statement that does
+    // more than assert is accepted only after the last locked statement (else `total = 100`
+    // inserted before `assert total == 100` would pass).
+    if out.len() == before {
+        let mut remaining: BTreeMap<&str, usize> = BTreeMap::new();
+        for h in &locked.statements {
+            *remaining.entry(h.as_str()).or_default() += 1;
+        }
+        let mut last_locked = None;
+        let mut added = Vec::new();
+        for (i, s) in test.statements.iter().enumerate() {
+            match remaining.get_mut(s.hash.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    last_locked = Some(i);
+                }
+                _ if !s.assertion_only => added.push((i, s)),
+                _ => {}
+            }
+        }
+        let inserted: Vec<String> = added
+            .iter()
+            .filter(|(i, _)| last_locked.is_some_and(|l| *i < l))
+            .map(|(_, s)| here(s.line, &s.source))
+            .collect();
+        if !inserted.is_empty() {
+            out.push(mk(
+                id,
+                Rule::BodyChanged,
+                "a statement was inserted before locked statements of the test; new code other than assertions may only be appended".to_owned(),
+                Vec::new(),
+                inserted,
+            ));
+        }
     }
     // Anything else left the locked content in place: only additions, which strengthen.
     out

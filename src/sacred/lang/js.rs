@@ -179,12 +179,36 @@ pub(crate) fn scan(
         src,
         root,
         root,
+        root.id(),
         &mut Vec::new(),
         sacred_path,
         &[],
         &mut scan,
     );
     scan
+}
+
+/// The syntax between a test (or suite) call and its suite's body or the file.
+fn guards(call: Node<'_>, container: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut n = call.parent();
+    while let Some(p) = n {
+        if p.id() == container {
+            break;
+        }
+        if !matches!(
+            p.kind(),
+            "expression_statement"
+                | "await_expression"
+                | "parenthesized_expression"
+                | "statement_block"
+        ) {
+            out.push(p.kind().to_owned());
+        }
+        n = p.parent();
+    }
+    out.reverse();
+    out
 }
 
 /// The start row of the statement a call stands in (where a tag comment would sit above).
@@ -215,6 +239,7 @@ fn walk(
     src: &str,
     root: Node<'_>,
     node: Node<'_>,
+    container: usize,
     scope: &mut Vec<String>,
     sacred: bool,
     envelope: &[String],
@@ -222,14 +247,18 @@ fn walk(
 ) {
     for child in named_children(node) {
         if child.kind() != "call_expression" {
-            walk(lang, path, src, root, child, scope, sacred, envelope, scan);
+            walk(
+                lang, path, src, root, child, container, scope, sacred, envelope, scan,
+            );
             continue;
         }
         let Some(function) = child.child_by_field_name("function") else {
             continue;
         };
         let Some(args) = child.child_by_field_name("arguments") else {
-            walk(lang, path, src, root, child, scope, sacred, envelope, scan);
+            walk(
+                lang, path, src, root, child, container, scope, sacred, envelope, scan,
+            );
             continue;
         };
         let callee = normalized(function, src);
@@ -238,7 +267,9 @@ fn walk(
         let title = arg_nodes.first().filter(|a| is_title(**a));
         let func = arg_nodes.iter().rev().find(|a| is_function(**a)).copied();
         let (Some(title), Some(func)) = (title, func) else {
-            walk(lang, path, src, root, child, scope, sacred, envelope, scan);
+            walk(
+                lang, path, src, root, child, container, scope, sacred, envelope, scan,
+            );
             continue;
         };
         let title_text = unquote(text(*title, src));
@@ -263,7 +294,13 @@ fn walk(
             .filter(|a| a.id() != func.id())
             .map(|a| normalized(*a, src))
             .collect();
-        let mut modifiers = callee.clone();
+        // A test registered inside an `if`, a loop or a helper runs only when that lets it.
+        let guarded = guards(child, container);
+        let mut modifiers = if guarded.is_empty() {
+            callee.clone()
+        } else {
+            format!("inside {} {callee}", guarded.join(">"))
+        };
         for o in &options {
             modifiers.push(' ');
             modifiers.push_str(o);
@@ -281,6 +318,7 @@ fn walk(
                 src,
                 root,
                 body,
+                body.id(),
                 scope,
                 sacred || tagged,
                 &env,
@@ -304,7 +342,9 @@ fn walk(
             line: child.start_position().row + 1,
         });
         if !collected {
-            walk(lang, path, src, root, child, scope, sacred, envelope, scan);
+            walk(
+                lang, path, src, root, child, container, scope, sacred, envelope, scan,
+            );
             continue;
         }
         let mut env = envelope.to_vec();

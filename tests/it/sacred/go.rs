@@ -138,3 +138,13 @@ passes!(
     BASE,
     [("if Helper() != 1 {", "if Helper() < 0 {")]
 );
+
+passes!(
+    adding_a_guarded_failure_in_the_middle_passes,
+    FILE,
+    BASE,
+    [(
+        "\tassert.Equal(t, 100, got)\n",
+        "\tif got%2 != 0 {\n\t\tt.Errorf(\"odd refund %d\", got)\n\t}\n\tassert.Equal(t, 100, got)\n"
+    )]
+);

@@ -204,3 +204,26 @@ passes!(
         "assert.strictEqual(\n    refund(100),\n    100\n  )"
     )]
 );
+
+refuses!(
+    registering_the_test_inside_an_if_is_refused,
+    FILE,
+    BASE,
+    [(
+        "  // gatekeeper:sacred\n  it(\"is exact\"",
+        "  // gatekeeper:sacred\n  if (process.env.NEVER) it(\"is exact\""
+    ),],
+    "envelope-changed",
+    ID
+);
+refuses!(
+    a_disabled_copy_cannot_hide_a_weakened_test,
+    FILE,
+    BASE,
+    [(
+        "  it(\"formats\"",
+        "  if (false) {\n    it(\"is exact\", () => {\n      const total = refund(100);\n      expect(total).toStrictEqual({ cents: 100 });\n      expect(total.cents).toBe(100);\n    });\n  }\n  it(\"formats\""
+    )],
+    "duplicate-id",
+    ID
+);

@@ -305,3 +305,15 @@ fn a_tag_inside_a_string_does_not_make_a_test_sacred() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["tests"].as_array().map(Vec::len), Some(0), "{v}");
 }
+
+refuses!(
+    overwriting_the_value_under_test_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    total = refund(100)\n",
+        "    total = refund(100)\n    total = 100\n"
+    )],
+    "body-changed",
+    ID
+);

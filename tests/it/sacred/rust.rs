@@ -266,9 +266,20 @@ passes!(
     FILE,
     BASE,
     [(
-        "    let r: Result",
-        "    let again = refund(100);\n    assert_eq!(again, total);\n    let r: Result"
+        "    assert!(matches!(r, Err(Error::Insufficient)));\n}",
+        "    assert!(matches!(r, Err(Error::Insufficient)));\n    let again = refund(100);\n    assert_eq!(again, total);\n}"
     )]
+);
+refuses!(
+    inserting_a_shadowing_statement_before_an_assertion_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    let total = refund(100);\n",
+        "    let total = refund(100);\n    let total = 100;\n"
+    )],
+    "body-changed",
+    ID
 );
 passes!(
     adding_a_comment_passes,
