@@ -334,18 +334,14 @@ pub fn measure_baselines(
     let outcomes = execute(&planned, env, &bare, cancel, &NoSink);
     let mut out = MeasuredBaselines::default();
     for o in outcomes {
-        match (o.verdict, o.figures) {
-            (Verdict::Passed, Some(f)) => {
-                out.figures.insert(o.name, f);
-            }
-            (_, _) => {
-                out.failed.push(
-                    o.reason.unwrap_or_else(|| {
-                        format!("{} (exit {:?})", o.verdict.label(), o.exit_code)
-                    }),
-                );
-                out.failed_names.push(o.name);
-            }
+        if let (Verdict::Passed, Some(f)) = (o.verdict, &o.figures) {
+            out.figures.insert(o.name, f.clone());
+        } else {
+            out.failed.push(
+                o.reason
+                    .unwrap_or_else(|| format!("{} (exit {:?})", o.verdict.label(), o.exit_code)),
+            );
+            out.failed_names.push(o.name);
         }
     }
     Ok(out)

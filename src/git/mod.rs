@@ -376,7 +376,8 @@ impl Repo {
         let index = self.index()?;
         Ok(index
             .iter()
-            .filter(|e| (e.flags >> 12) & 0x3 == 0)
+            // Stage bits (12 and 13) zero: a merged entry, not one side of a conflict.
+            .filter(|e| e.flags & 0x3000 == 0)
             .map(|e| (PathBuf::from(OsStr::from_bytes(&e.path)), e.id, e.mode))
             .collect())
     }

@@ -105,7 +105,11 @@ fn pre_commit_sets_untracked_files_aside_while_gates_run() {
 fn partially_staged_file_keeps_both_hunks() {
     let sb = Sandbox::new();
     let r = repo_with(&sb, "gates:\n  ok:\n    run: 'true'\n");
-    let base: String = (1..=30).map(|i| format!("line {i}\n")).collect();
+    let base: String = (1..=30).fold(String::new(), |mut acc, i| {
+        use std::fmt::Write as _;
+        let _ = writeln!(acc, "line {i}");
+        acc
+    });
     r.write("p.txt", &base);
     r.git(&["add", "p.txt"]);
     r.git(&["commit", "-q", "--no-verify", "-m", "base"]);
