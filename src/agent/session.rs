@@ -409,6 +409,19 @@ pub fn stop(
     })
 }
 
+/// The configuration a stop runs with: `gatekeeper.yml` as it was at the session's base
+/// commit, so that a session cannot change which gates judge it (its own edits to the file
+/// are reported as protected-path changes instead).
+pub fn base_config(repo: &Repo, log: &SessionLog) -> Result<crate::config::LoadedConfig> {
+    let base = Oid::from_str(&log.base)
+        .with_context(|| format!("the session log names an invalid base `{}`", log.base))?;
+    let path = repo.root().join(crate::config::CONFIG_FILE);
+    match worktree::read_bytes_at(repo, base, Path::new(crate::config::CONFIG_FILE))? {
+        Some(bytes) => Config::from_bytes(&bytes, &path),
+        None => Config::load_from_root(repo.root()),
+    }
+}
+
 /// Appends a free entry (e.g. how the wrapped command ended) to a session's log.
 pub fn note(state_dir: &Path, id: &str, entry: ProgressEntry) -> Result<()> {
     let mut log = load(state_dir, id)?;

@@ -82,6 +82,22 @@ pub fn read_at(repo: &Repo, commit: Oid, path: &Path) -> Result<Option<String>> 
     Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
 }
 
+/// A file's bytes at a commit, if it exists there.
+pub fn read_bytes_at(repo: &Repo, commit: Oid, path: &Path) -> Result<Option<Vec<u8>>> {
+    let tree = repo
+        .raw()
+        .find_commit(commit)
+        .and_then(|c| c.tree())
+        .with_context(|| format!("failed to read the tree of {commit}"))?;
+    let Ok(entry) = tree.get_path(path) else {
+        return Ok(None);
+    };
+    let Ok(blob) = repo.raw().find_blob(entry.id()) else {
+        return Ok(None);
+    };
+    Ok(Some(blob.content().to_vec()))
+}
+
 /// A file's content at HEAD, if there is a HEAD and the file is in it.
 pub fn read_at_head(repo: &Repo, path: &Path) -> Result<Option<String>> {
     match repo.raw().head().ok().and_then(|h| h.target()) {

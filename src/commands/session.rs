@@ -170,7 +170,7 @@ fn do_stop(ctx: &Context, id: Option<&str>, no_lesson: Option<&str>) -> Result<S
     let here = ctx.repo()?;
     let mut log = session::find(&here.state_dir(), id, &ctx.env, here.root())?;
     let repo = session_repo(ctx, &log)?;
-    let config = ctx.config(&repo)?;
+    let config = session::base_config(&repo, &log)?;
     crate::hooks::ensure_trusted(&repo, &config, &ctx.env)?;
     // Human mode prints each gate as it finishes; JSON mode prints only the final document.
     // Agents may not skip gates: GATEKEEPER_SKIP is ignored for the agent-stop gates.

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod agent;
 mod cache;
 mod config;
 mod data;
