@@ -111,6 +111,45 @@ fn postgres_no_change_passes_and_backup_is_taken_from_the_same_snapshot() {
 }
 
 #[test]
+fn postgres_backup_holds_exactly_what_was_counted_even_when_rows_arrive_meanwhile() {
+    let sandbox = Sandbox::new();
+    let db = seeded_pg();
+    let psql = db.server.bin.join("psql").display().to_string();
+    // A row is inserted after the counts and before pg_dump starts: the dump, taken from the
+    // exported snapshot, must not contain it.
+    let data = format!(
+        "{PG_SOURCES}  backup:\n    run: '{psql} -X -q \"$DATABASE_URL\" -c \"INSERT INTO sessions (token) VALUES (''late'')\" && pg_dump --snapshot=\"$GATEKEEPER_PG_SNAPSHOT\" -Fc -f \"{{dir}}/app.dump\" \"$DATABASE_URL\"'\n    verify: pg_restore --file /dev/null \"{{dir}}/app.dump\"\n"
+    );
+    let repo = pg_repo(&sandbox, &db, &data);
+    let (_, dir) = snapshot(&repo);
+    assert_eq!(
+        db.sql("SELECT count(*) FROM sessions").trim(),
+        "21",
+        "the late row is live"
+    );
+    let restored = pg::database();
+    let out = std::process::Command::new(db.server.bin.join("pg_restore"))
+        .arg("-d")
+        .arg(restored.url())
+        .arg(dir.join("app.dump"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "pg_restore: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        restored.sql("SELECT count(*) FROM sessions").trim(),
+        "20",
+        "dump = counted instant"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["sources"]["app"]["items"]["sessions"]["count"], 20);
+}
+
+#[test]
 fn postgres_deleted_row_fails_naming_the_table() {
     let sandbox = Sandbox::new();
     let db = seeded_pg();
