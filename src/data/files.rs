@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use anyhow::{Context as _, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -18,7 +18,13 @@ pub const CHECKSUM_METHOD: &str = "sha256";
 
 /// Walks `dir` and hashes every regular file whose relative path matches `globs` (all files
 /// when empty). A missing directory is an error unless `missing_ok`, when it holds no files.
-pub fn collect(dir: &Path, globs: &[String], missing_ok: bool) -> Result<SourceRecord> {
+/// Stops early (with an error) when `cancel` is set.
+pub fn collect(
+    dir: &Path,
+    globs: &[String],
+    missing_ok: bool,
+    cancel: &AtomicBool,
+) -> Result<SourceRecord> {
     let matcher = build_globs(globs)?;
     let mut paths: Vec<(String, PathBuf)> = Vec::new();
     match dir.symlink_metadata() {
@@ -47,7 +53,7 @@ pub fn collect(dir: &Path, globs: &[String], missing_ok: bool) -> Result<SourceR
             }
         }
     }
-    let hashed = hash_all(&paths)?;
+    let hashed = hash_all(&paths, cancel)?;
     let mut items = BTreeMap::new();
     let mut bytes = 0u64;
     for ((rel, _), (size, digest)) in paths.into_iter().zip(hashed) {
@@ -90,7 +96,7 @@ fn build_globs(globs: &[String]) -> Result<Option<GlobSet>> {
 type Hashed = (u64, String);
 
 /// Hashes the files on all cores; results come back in the order of `paths`.
-fn hash_all(paths: &[(String, PathBuf)]) -> Result<Vec<(u64, String)>> {
+fn hash_all(paths: &[(String, PathBuf)], cancel: &AtomicBool) -> Result<Vec<Hashed>> {
     let workers = std::thread::available_parallelism()
         .map_or(2, std::num::NonZero::get)
         .min(8);
@@ -101,6 +107,9 @@ fn hash_all(paths: &[(String, PathBuf)]) -> Result<Vec<(u64, String)>> {
         for _ in 0..workers.min(paths.len().max(1)) {
             s.spawn(|| {
                 loop {
+                    if cancel.load(Ordering::SeqCst) {
+                        break;
+                    }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some((_, path)) = paths.get(i) else { break };
                     let r = hash_file(path);

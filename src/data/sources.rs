@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -238,6 +238,9 @@ pub async fn collect(
                 for (_, tx) in collected.open {
                     tx.close().await;
                 }
+                if cancel.load(Ordering::SeqCst) {
+                    return Err(Failure::interrupted().into());
+                }
                 return Err(Failure::undecided(format!(
                     "data source `{}` could not be read: {e:#}",
                     source.name
@@ -267,13 +270,14 @@ async fn read_one(
                 checksums: request.clone(),
                 export_snapshot: matches!(phase, Phase::Snapshot { export: true }),
             };
-            let (record, tx) = postgres::collect(target, &req).await?;
+            let (record, tx) = postgres::collect(target, &req, cancel).await?;
             Ok((record, Some(tx)))
         }
-        SourceSpec::Sqlite { path } => Ok((sqlite::collect(path, request)?, None)),
-        SourceSpec::Files { dir, globs } => {
-            Ok((files::collect(dir, globs, phase == Phase::Verify)?, None))
-        }
+        SourceSpec::Sqlite { path } => Ok((sqlite::collect(path, request, cancel)?, None)),
+        SourceSpec::Files { dir, globs } => Ok((
+            files::collect(dir, globs, phase == Phase::Verify, cancel)?,
+            None,
+        )),
         SourceSpec::Command {
             script,
             dir,

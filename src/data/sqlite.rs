@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context as _, Result};
 use rusqlite::types::ValueRef;
@@ -15,7 +16,11 @@ use super::{Checksum, ChecksumRequest, ItemRecord, SourceKind, SourceRecord, quo
 pub const CHECKSUM_METHOD: &str = "sqlite-row-sha256-sum128";
 
 /// Counts every table of the database at `path` and checksums the requested ones.
-pub fn collect(path: &Path, checksums: &ChecksumRequest) -> Result<SourceRecord> {
+pub fn collect(
+    path: &Path,
+    checksums: &ChecksumRequest,
+    cancel: &AtomicBool,
+) -> Result<SourceRecord> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -36,6 +41,9 @@ pub fn collect(path: &Path, checksums: &ChecksumRequest) -> Result<SourceRecord>
     };
     let mut items = BTreeMap::new();
     for table in &tables {
+        if cancel.load(Ordering::SeqCst) {
+            anyhow::bail!("interrupted");
+        }
         let count: i64 = conn
             .query_row(
                 &format!("SELECT count(*) FROM {}", quote_ident(table)),

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow};
@@ -235,7 +236,11 @@ pub fn normalize_name(name: &str) -> String {
 
 /// Connects, opens one `REPEATABLE READ, READ ONLY` transaction, counts every selected table
 /// and checksums the requested ones. The transaction is returned still open.
-pub async fn collect(target: &Target, req: &Request) -> Result<(SourceRecord, OpenTransaction)> {
+pub async fn collect(
+    target: &Target,
+    req: &Request,
+    cancel: &AtomicBool,
+) -> Result<(SourceRecord, OpenTransaction)> {
     let (client, connection) = connect(target).await?;
     let mut open = OpenTransaction {
         client,
@@ -279,6 +284,9 @@ pub async fn collect(target: &Target, req: &Request) -> Result<(SourceRecord, Op
     let wanted_tables: Vec<String> = req.tables.iter().map(|t| normalize_name(t)).collect();
     let mut items = BTreeMap::new();
     for row in rows {
+        if cancel.load(Ordering::SeqCst) {
+            anyhow::bail!("interrupted");
+        }
         let schema: String = row.get(0);
         let table: String = row.get(1);
         let name = recorded_name(&schema, &table);
