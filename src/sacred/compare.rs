@@ -38,6 +38,7 @@ pub enum Rule {
     UnsupportedLanguage,
     DuplicateId,
     RelockUnsigned,
+    ConfigWeakened,
 }
 
 impl Rule {
@@ -64,6 +65,7 @@ impl Rule {
             Rule::UnsupportedLanguage => "unsupported-language",
             Rule::DuplicateId => "duplicate-id",
             Rule::RelockUnsigned => "relock-unsigned",
+            Rule::ConfigWeakened => "config-weakened",
         }
     }
 }

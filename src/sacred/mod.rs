@@ -30,7 +30,7 @@ pub use analysis::{FileScan, TestItem};
 pub use compare::{Finding, Rule};
 pub use lock::{LOCK_PATH, SacredLock};
 
-use crate::config::Config;
+use crate::config::{CONFIG_FILE, Config};
 use crate::gates::files::PatternSet;
 use crate::git::Repo;
 
@@ -102,6 +102,58 @@ impl Content<'_> {
         Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
     }
 
+    /// The files directly inside `dir` ("" for the root).
+    fn list_dir(&self, repo: &Repo, dir: &str) -> Result<Vec<String>> {
+        let inside = |p: &str| -> bool {
+            let rest = if dir.is_empty() {
+                Some(p)
+            } else {
+                p.strip_prefix(dir).and_then(|r| r.strip_prefix('/'))
+            };
+            rest.is_some_and(|r| !r.contains('/'))
+        };
+        Ok(match self {
+            Content::Index(index) => index
+                .iter()
+                .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+                .filter(|p| inside(p))
+                .collect(),
+            Content::Tree(tree) => {
+                let sub;
+                let tree = if dir.is_empty() {
+                    tree
+                } else {
+                    let Ok(entry) = tree.get_path(Path::new(dir)) else {
+                        return Ok(Vec::new());
+                    };
+                    let Ok(t) = repo.raw().find_tree(entry.id()) else {
+                        return Ok(Vec::new());
+                    };
+                    sub = t;
+                    &sub
+                };
+                tree.iter()
+                    .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+                    .filter_map(|e| {
+                        e.name().ok().map(|n| {
+                            if dir.is_empty() {
+                                n.to_owned()
+                            } else {
+                                format!("{dir}/{n}")
+                            }
+                        })
+                    })
+                    .collect()
+            }
+            Content::WorkTree => repo
+                .tracked_files()?
+                .iter()
+                .map(|p| crate::git::display_path(p))
+                .filter(|p| inside(p))
+                .collect(),
+        })
+    }
+
     fn lock(&self, repo: &Repo) -> Result<Option<(String, SacredLock)>> {
         let Some(text) = self.read(repo, LOCK_PATH)? else {
             return Ok(None);
@@ -133,7 +185,40 @@ fn scan_in(
         return Ok(None);
     };
     let sacred_path = !patterns.is_empty() && patterns.matches(Path::new(path));
-    lang::scan(path, &src, sacred_path)
+    let mut scan = lang::scan(path, &src, sacred_path)?;
+    if lang == lang::Lang::Go
+        && let Some(scan) = scan.as_mut()
+        && !scan.tests.is_empty()
+    {
+        let extra = go_package_envelope(repo, content, path)?;
+        for t in &mut scan.tests {
+            t.envelope_lines.extend(extra.iter().cloned());
+            t.envelope = analysis::sha256_hex(&t.envelope_lines.join("\n"));
+        }
+    }
+    Ok(scan)
+}
+
+/// `TestMain` in any test file of the package (the directory) runs instead of its tests.
+fn go_package_envelope(repo: &Repo, content: &Content<'_>, path: &str) -> Result<Vec<String>> {
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut out = Vec::new();
+    for file in content.list_dir(repo, dir)? {
+        if !file.ends_with("_test.go") {
+            continue;
+        }
+        let Some(src) = content.read(repo, &file)? else {
+            continue;
+        };
+        if !src.contains("TestMain") {
+            continue;
+        }
+        if let Some(fp) = lang::go_test_main(&file, &src)? {
+            out.push(format!("TestMain in {file} {fp}"));
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// Every test of the tracked files as they are in the work tree, with any files that have
@@ -320,6 +405,19 @@ fn check_between(
         Some(b) => b.lock(repo)?,
         None => None,
     };
+    let signers = match &base_content {
+        Some(b) => b.read(repo, ALLOWED_SIGNERS_PATH)?,
+        None => None,
+    };
+    if let Some(base_content) = &base_content {
+        report.findings.extend(config_weakening(
+            repo,
+            base_content,
+            &new,
+            commits,
+            signers.as_deref(),
+        )?);
+    }
     let Some((base_text, base_lock)) = base_lock else {
         report.notes.push(format!(
             "no `{LOCK_PATH}` at the base: nothing is locked yet"
@@ -331,24 +429,7 @@ fn check_between(
     let new_text = new_lock.as_ref().map(|(t, _)| t.as_str());
     let mut lock = base_lock;
     if new_text != Some(base_text.as_str()) {
-        let signers = match &base_content {
-            Some(b) => b.read(repo, ALLOWED_SIGNERS_PATH)?,
-            None => None,
-        };
-        let mut bad = Vec::new();
-        for id in commits {
-            if !changes_lock(repo, *id)? {
-                continue;
-            }
-            match &signers {
-                Some(s) => {
-                    if let Err(why) = verify_signature(repo, *id, s)? {
-                        bad.push(format!("{id}: {why}"));
-                    }
-                }
-                None => bad.push(format!("{id}: the base has no `{ALLOWED_SIGNERS_PATH}`")),
-            }
-        }
+        let bad = unsigned_changes(repo, commits, LOCK_PATH, signers.as_deref())?;
         if bad.is_empty() {
             report.relocked = true;
             report.notes.push(format!(
@@ -371,17 +452,85 @@ fn check_between(
     Ok(report)
 }
 
-/// Whether a commit changes the lock relative to its first parent.
-fn changes_lock(repo: &Repo, id: Oid) -> Result<bool> {
+/// The commits among `commits` that change `path` without a valid signature by one of
+/// `signers`, each with the reason.
+fn unsigned_changes(
+    repo: &Repo,
+    commits: &[Oid],
+    path: &str,
+    signers: Option<&str>,
+) -> Result<Vec<String>> {
+    let mut bad = Vec::new();
+    for id in commits {
+        if !changes_path(repo, *id, path)? {
+            continue;
+        }
+        match signers {
+            Some(s) => {
+                if let Err(why) = verify_signature(repo, *id, s)? {
+                    bad.push(format!("{id}: {why}"));
+                }
+            }
+            None => bad.push(format!("{id}: the base has no `{ALLOWED_SIGNERS_PATH}`")),
+        }
+    }
+    Ok(bad)
+}
+
+/// `sacred.paths` entries of the base's `gatekeeper.yml` that the new one dropped, unless
+/// every commit changing the config is signed by an allowed signer. A config that does not
+/// load on either side is left to the config checks.
+fn config_weakening(
+    repo: &Repo,
+    base: &Content<'_>,
+    new: &Content<'_>,
+    commits: &[Oid],
+    signers: Option<&str>,
+) -> Result<Vec<Finding>> {
+    let load = |c: &Content<'_>| -> Result<Option<Config>> {
+        let Some(text) = c.read(repo, CONFIG_FILE)? else {
+            return Ok(None);
+        };
+        Ok(Config::from_bytes(text.as_bytes(), Path::new(CONFIG_FILE))
+            .ok()
+            .map(|l| l.config))
+    };
+    let (Some(old), new_config) = (load(base)?, load(new)?) else {
+        return Ok(Vec::new());
+    };
+    let kept: Vec<String> = new_config.map(|c| c.sacred.paths.0).unwrap_or_default();
+    let dropped: Vec<String> = old
+        .sacred
+        .paths
+        .iter()
+        .filter(|p| !kept.contains(p))
+        .map(|p| format!("sacred.paths: {p}"))
+        .collect();
+    if dropped.is_empty() {
+        return Ok(Vec::new());
+    }
+    let bad = unsigned_changes(repo, commits, CONFIG_FILE, signers)?;
+    if bad.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Finding {
+        test_id: CONFIG_FILE.to_owned(),
+        rule: Rule::ConfigWeakened,
+        message: format!(
+            "`{CONFIG_FILE}` no longer makes these paths sacred: weakening it needs a signed commit by an allowed signer"
+        ),
+        old_lines: dropped,
+        new_lines: bad,
+    }])
+}
+
+/// Whether a commit changes `path` relative to its first parent.
+fn changes_path(repo: &Repo, id: Oid, path: &str) -> Result<bool> {
     let c = repo.raw().find_commit(id)?;
-    let new = c
-        .tree()?
-        .get_path(Path::new(LOCK_PATH))
-        .ok()
-        .map(|e| e.id());
+    let new = c.tree()?.get_path(Path::new(path)).ok().map(|e| e.id());
     let old = match c.parent_ids().next() {
         Some(p) => commit_tree(repo, p)?
-            .get_path(Path::new(LOCK_PATH))
+            .get_path(Path::new(path))
             .ok()
             .map(|e| e.id()),
         None => None,

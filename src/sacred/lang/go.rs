@@ -1,5 +1,6 @@
 //! Go: `func TestXxx(t *testing.T)` in `_test.go` files, tagged by comment; the envelope
-//! holds the build constraints, the package name and the file's `TestMain`.
+//! holds the build constraints and the package name (the package's `TestMain` is added by
+//! the caller, which can see the other files of the directory).
 
 use tree_sitter::Node;
 
@@ -87,6 +88,24 @@ impl Rules for GoRules {
     }
 }
 
+/// The fingerprint of the file's `TestMain`, if it has one (16 hex digits). `TestMain` runs
+/// instead of the tests and may skip all of them, so it belongs to every test's envelope in
+/// the package.
+pub(crate) fn test_main(src: &str, root: Node<'_>) -> Option<String> {
+    named_children(root)
+        .into_iter()
+        .filter(|i| i.kind() == "function_declaration")
+        .find(|i| {
+            i.child_by_field_name("name")
+                .is_some_and(|n| text(n, src) == "TestMain")
+        })
+        .map(|i| {
+            let mut fp = fingerprint(i, src, &|_| false);
+            fp.truncate(16);
+            fp
+        })
+}
+
 /// Whether the runner collects a function of this name: `Test` then nothing or a
 /// non-lowercase letter.
 fn is_test_name(name: &str) -> bool {
@@ -118,15 +137,6 @@ pub(crate) fn scan(path: &str, src: &str, root: Node<'_>, sacred_path: bool) -> 
     for item in &items {
         if item.kind() == "package_clause" {
             envelope.push(normalized(*item, src));
-        }
-        if item.kind() == "function_declaration"
-            && item
-                .child_by_field_name("name")
-                .is_some_and(|n| text(n, src) == "TestMain")
-        {
-            let mut fp = fingerprint(*item, src, &|_| false);
-            fp.truncate(16);
-            envelope.push(format!("TestMain {fp}"));
         }
     }
     for item in items {

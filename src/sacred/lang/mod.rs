@@ -80,6 +80,29 @@ impl Lang {
     }
 }
 
+/// The fingerprint of a Go file's `TestMain`, if it has one.
+pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
+    #[cfg(feature = "lang-go")]
+    {
+        let Some(grammar) = Lang::Go.grammar() else {
+            return Ok(None);
+        };
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&grammar)
+            .map_err(|e| anyhow!("failed to load the grammar for `{path}`: {e}"))?;
+        let tree = parser
+            .parse(src, None)
+            .ok_or_else(|| anyhow!("the parser gave up on `{path}`"))?;
+        Ok(go::test_main(src, tree.root_node()))
+    }
+    #[cfg(not(feature = "lang-go"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
 /// Finds the tests of one file. `sacred_path`: the file matches `sacred.paths`.
 pub fn scan(path: &str, src: &str, sacred_path: bool) -> Result<Option<FileScan>> {
     let Some(lang) = Lang::of_path(path) else {

@@ -226,3 +226,31 @@ fn check_commit_refuses_a_commit_that_weakens_a_locked_test() {
     );
     assert!(sacred::render_human(&report).contains("[assertion-loosened]"));
 }
+
+#[test]
+fn dropping_a_sacred_path_in_an_unsigned_commit_is_refused_by_the_range_check() {
+    let plain = "def test_charge():\n    assert charge(1) == 1\n";
+    let l = super::locked(&[("tests/billing/test_charge.py", plain)]);
+    l.repo.write("gatekeeper.yml", "sacred:\n  paths: []\n");
+    l.repo.git(&["add", "-A"]);
+    l.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "drop the sacred path"]);
+    let out = l.repo.gk(&["sacred", "check", "--base", "HEAD~1"]);
+    assert_code(&out, 1, "config weakened");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refused: gatekeeper.yml [config-weakened]"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        err.contains("sacred.paths: tests/billing/**"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        err.contains("refused: python:tests/billing/test_charge.py::test_charge [untagged]"),
+        "{}",
+        text(&out)
+    );
+}

@@ -148,3 +148,23 @@ passes!(
         "\tif got%2 != 0 {\n\t\tt.Errorf(\"odd refund %d\", got)\n\t}\n\tassert.Equal(t, 100, got)\n"
     )]
 );
+
+#[test]
+fn a_test_main_added_in_another_file_of_the_package_is_refused() {
+    let l = super::locked(&[(FILE, BASE)]);
+    l.repo.write(
+        "pay/main_test.go",
+        "package pay\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nfunc TestMain(m *testing.M) {\n\tos.Exit(0)\n}\n",
+    );
+    l.assert_refused("envelope-changed", ID);
+}
+
+#[test]
+fn a_test_main_in_another_package_does_not_matter() {
+    let l = super::locked(&[(FILE, BASE)]);
+    l.repo.write(
+        "other/main_test.go",
+        "package other\n\nimport \"testing\"\n\nfunc TestMain(m *testing.M) {}\n",
+    );
+    l.assert_passes();
+}
