@@ -47,6 +47,10 @@ pub struct SessionLog {
     pub worktree: Option<SessionWorktree>,
     pub started_at: String,
     pub state: SessionState,
+    /// The lessons already in the memory index when the session started (normalised), so
+    /// that stop counts only the lessons the session added.
+    #[serde(default)]
+    pub lessons_at_start: Vec<String>,
     /// Outcomes, oldest first.
     pub progress: Vec<ProgressEntry>,
 }
@@ -213,6 +217,11 @@ pub fn start(
     let root = wt
         .as_ref()
         .map_or_else(|| repo.root().to_path_buf(), |w| w.path.clone());
+    let index = memory::read_index(&MemoryPaths::new(&root, &config.agents))?;
+    let lessons_at_start = memory::entries(&index)
+        .into_iter()
+        .map(|(_, l)| memory::normalize(l))
+        .collect();
     let log = SessionLog {
         id: new_id(now, &root),
         role: req.role.map(str::to_owned),
@@ -221,6 +230,7 @@ pub fn start(
         worktree: wt,
         started_at: timestamp(now),
         state: SessionState::Active,
+        lessons_at_start,
         progress: vec![ProgressEntry {
             at: timestamp(now),
             event: "start".to_owned(),
@@ -337,15 +347,15 @@ pub fn stop(
         failures.push(v.message.clone());
     }
 
-    let before: std::collections::BTreeSet<String> = worktree::read_at(repo, base, &mem.index_rel)?
-        .as_deref()
-        .map(|t| {
-            memory::entries(t)
+    let mut before: std::collections::BTreeSet<String> =
+        log.lessons_at_start.iter().cloned().collect();
+    if let Some(t) = worktree::read_at(repo, base, &mem.index_rel)? {
+        before.extend(
+            memory::entries(&t)
                 .into_iter()
-                .map(|(_, l)| memory::normalize(l))
-                .collect()
-        })
-        .unwrap_or_default();
+                .map(|(_, l)| memory::normalize(l)),
+        );
+    }
     let now_text = memory::read_index(&mem)?;
     let lessons_added = memory::entries(&now_text)
         .into_iter()

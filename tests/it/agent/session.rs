@@ -446,3 +446,16 @@ fn pre_commit_paths_check_is_available_for_the_active_session() {
             .is_empty()
     );
 }
+
+#[test]
+fn session_stop_counts_only_lessons_added_during_the_session() {
+    let mut p = project();
+    // Added (uncommitted) before the session: not the session's lesson.
+    assert_success(&p.repo.gk(&["lesson", "add", "an older lesson"]), "lesson");
+    let started = start(&p.repo, &[]);
+    with_session(&mut p.repo, &started);
+    p.repo.write("src/lib.rs", "pub fn a() {}\npub fn d() {}\n");
+    let (out, report) = stop_json(&p.repo, &[]);
+    assert_code(&out, 1, "no lesson during the session");
+    assert_eq!(report["lessons_added"], 0, "{report}");
+}
