@@ -788,3 +788,52 @@ fn snapshots_go_to_data_dir_when_configured() {
     assert!(dir.join("manifest.json").is_file());
     assert_code(&repo.gk(&["verify", &id]), 0, "verify by id");
 }
+
+#[test]
+fn postgres_schemas_filter_selects_tables() {
+    let sandbox = Sandbox::new();
+    let db = seeded_pg();
+    let repo = pg_repo(
+        &sandbox,
+        &db,
+        "  sources:\n    app: { postgres: { url_env: DATABASE_URL, schemas: [audit] } }\n",
+    );
+    let (_, dir) = snapshot(&repo);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let items = manifest["sources"]["app"]["items"].as_object().unwrap();
+    assert_eq!(items.keys().collect::<Vec<_>>(), ["audit.log"]);
+    db.sql("DELETE FROM invoices");
+    assert_code(
+        &repo.gk(&["verify"]),
+        0,
+        "a table outside the selected schemas is not watched",
+    );
+    db.sql("DELETE FROM audit.log");
+    assert_code(&repo.gk(&["verify"]), 1, "a watched table lost rows");
+}
+
+#[test]
+fn allow_drop_and_any_permit_only_their_changes() {
+    let sandbox = Sandbox::new();
+    let repo = sqlite_repo(&sandbox);
+    repo.write(
+        "gatekeeper.yml",
+        "data:\n  sources:\n    local: { sqlite: { path: var/app.db }, checksum: [users] }\n  allow:\n    - { source: local, table: events, change: drop }\n    - { source: local, table: users, change: any }\n",
+    );
+    snapshot(&repo);
+    sqlite_exec(
+        &repo,
+        "UPDATE users SET name = 'renamed'; DELETE FROM events WHERE id = 1",
+    );
+    let out = repo.gk(&["verify"]);
+    assert_code(&out, 1, "`drop` does not permit a decrease");
+    assert_eq!(
+        rows(&out, "FAIL"),
+        [["FAIL", "local", "events", "3", "2", "-1", "no-decrease"]]
+    );
+    assert_eq!(rows(&out, "allowed")[0][2], "users", "{}", text(&out));
+    sqlite_exec(&repo, "DROP TABLE events");
+    let out = repo.gk(&["verify"]);
+    assert_code(&out, 0, "a permitted drop and a permitted content change");
+}
