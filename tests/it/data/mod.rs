@@ -837,3 +837,37 @@ fn allow_drop_and_any_permit_only_their_changes() {
     let out = repo.gk(&["verify"]);
     assert_code(&out, 0, "a permitted drop and a permitted content change");
 }
+
+#[test]
+fn ctrl_c_during_a_snapshot_exits_130_and_leaves_no_snapshot() {
+    use std::io::{BufRead as _, BufReader};
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("app");
+    repo.write(
+        "gatekeeper.yml",
+        "data:\n  sources:\n    slow: { command: \"echo counting >&2; sleep 60; echo things 1\" }\n",
+    );
+    let mut child = repo
+        .gk_cmd(&["snapshot"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    assert!(
+        err.read_line(&mut line).unwrap() > 0 && line.contains("counting"),
+        "{line}"
+    );
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let left: Vec<_> = std::fs::read_dir(repo.path(".git/gatekeeper/snapshots"))
+        .map(|d| d.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "no snapshot may be left: {left:?}");
+}
