@@ -25,6 +25,13 @@ fn find_in(command: &str, hooks_dirs: &[String], depth: usize) -> Option<Bypass>
             reason: "the command nests shells too deeply to be checked".to_owned(),
         });
     }
+    let (command, executed_bodies) = strip_heredocs(command);
+    for body in &executed_bodies {
+        if let Some(b) = find_in(body, hooks_dirs, depth + 1) {
+            return Some(b);
+        }
+    }
+    let command = command.as_str();
     let Some(parsed) = split_commands(command) else {
         // An unterminated quote: the shell would refuse it too, but do not let it hide a
         // bypass.
@@ -49,6 +56,88 @@ fn find_in(command: &str, hooks_dirs: &[String], depth: usize) -> Option<Bypass>
     None
 }
 
+/// Programs that run a here-document's body as commands.
+const BODY_RUNNERS: [&str; 9] = [
+    "sh", "bash", "zsh", "dash", "ksh", "eval", "source", ".", "xargs",
+];
+
+/// Removes here-document bodies (data, not commands) from a command line. Bodies fed to a
+/// shell (`bash <<EOF`) are returned to be checked as commands.
+fn strip_heredocs(src: &str) -> (String, Vec<String>) {
+    let mut out = String::new();
+    let mut executed = Vec::new();
+    let mut lines = src.split_inclusive('\n');
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        let delimiters = heredoc_delimiters(line);
+        if delimiters.is_empty() {
+            continue;
+        }
+        let runs_body = line
+            .split(|c: char| c.is_whitespace() || ";&|()".contains(c))
+            .any(|w| BODY_RUNNERS.contains(&basename(w)));
+        for delim in delimiters {
+            let mut body = String::new();
+            for l in lines.by_ref() {
+                if l.trim() == delim {
+                    break;
+                }
+                body.push_str(l);
+            }
+            if runs_body {
+                executed.push(body);
+            }
+        }
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    (out, executed)
+}
+
+/// The delimiters of the here-documents a line opens (`<<EOF`, `<<-'EOF'`, `<< "EOF"`), in
+/// order; `<<<` (a here-string) opens none.
+fn heredoc_delimiters(line: &str) -> Vec<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < chars.len() {
+        if chars[i] == '<' && chars[i + 1] == '<' {
+            if chars.get(i + 2) == Some(&'<') {
+                i += 3;
+                continue;
+            }
+            let mut j = i + 2;
+            if chars.get(j) == Some(&'-') {
+                j += 1;
+            }
+            while matches!(chars.get(j), Some(' ' | '\t')) {
+                j += 1;
+            }
+            let mut delim = String::new();
+            while let Some(&c) = chars.get(j) {
+                if c == '\'' || c == '"' || c == '\\' {
+                    j += 1;
+                    continue;
+                }
+                if c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' {
+                    delim.push(c);
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            if !delim.is_empty() {
+                out.push(delim);
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// A simple command: its words and the targets of its output redirections.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct Simple {
@@ -70,19 +159,20 @@ fn split_commands(src: &str) -> Option<Parsed> {
     let mut cur = Simple::default();
     let mut word = String::new();
     let mut in_word = false;
-    let mut redirect_next = false;
+    // Some(true): the next word is an output target; Some(false): an input, dropped.
+    let mut redirect_next: Option<bool> = None;
     let mut i = 0;
-    let push_word = |cur: &mut Simple, word: &mut String, in_word: &mut bool, redir: &mut bool| {
-        if *in_word {
-            if *redir {
-                cur.redirects.push(std::mem::take(word));
-                *redir = false;
-            } else {
-                cur.words.push(std::mem::take(word));
+    let push_word =
+        |cur: &mut Simple, word: &mut String, in_word: &mut bool, redir: &mut Option<bool>| {
+            if *in_word {
+                match redir.take() {
+                    Some(true) => cur.redirects.push(std::mem::take(word)),
+                    Some(false) => word.clear(),
+                    None => cur.words.push(std::mem::take(word)),
+                }
+                *in_word = false;
             }
-            *in_word = false;
-        }
-    };
+        };
     let end_command = |out: &mut Parsed, cur: &mut Simple| {
         if !cur.words.is_empty() || !cur.redirects.is_empty() {
             out.commands.push(std::mem::take(cur));
@@ -183,7 +273,7 @@ fn split_commands(src: &str) -> Option<Parsed> {
                 // `>&2` and `&>` are redirections, not separators.
                 if c == '&' && chars.get(i + 1) == Some(&'>') {
                     push_word(&mut cur, &mut word, &mut in_word, &mut redirect_next);
-                    redirect_next = true;
+                    redirect_next = Some(true);
                     i += 2;
                     if chars.get(i) == Some(&'>') {
                         i += 1;
@@ -206,6 +296,10 @@ fn split_commands(src: &str) -> Option<Parsed> {
                 while matches!(chars.get(i), Some('>' | '|')) {
                     i += 1;
                 }
+                // `<<` and `<<-` (a here-document; its body was removed beforehand).
+                while !is_output && matches!(chars.get(i), Some('<' | '-')) {
+                    i += 1;
+                }
                 if chars.get(i) == Some(&'&') {
                     // `>&2`: duplicates a descriptor, no file.
                     i += 1;
@@ -214,18 +308,8 @@ fn split_commands(src: &str) -> Option<Parsed> {
                     }
                     continue;
                 }
-                if is_output {
-                    redirect_next = true;
-                } else {
-                    // Input redirection: its word is read, not written; drop it.
-                    while matches!(chars.get(i), Some(' ' | '\t')) {
-                        i += 1;
-                    }
-                    while matches!(chars.get(i), Some(ch) if !ch.is_whitespace() && !";&|()".contains(*ch))
-                    {
-                        i += 1;
-                    }
-                }
+                // An input's word is read, not written: it is dropped.
+                redirect_next = Some(is_output);
                 continue;
             }
             _ => {
@@ -626,6 +710,20 @@ mod tests {
             )
             .is_some()
         );
+    }
+
+    #[test]
+    fn here_documents_are_data_unless_a_shell_runs_them() {
+        let claude_style = "git commit -m \"$(cat <<'EOF'\nDon't use --no-verify (ever)\ngit commit -n is refused\n\nCo-Authored-By: x\nEOF\n)\"";
+        assert!(
+            !refused(claude_style),
+            "a commit message in a here-document is data"
+        );
+        assert!(refused(
+            "git commit --no-verify -m \"$(cat <<'EOF'\nmsg\nEOF\n)\""
+        ));
+        assert!(refused("bash <<EOF\ngit commit -n -m x\nEOF\n"));
+        assert!(!refused("cat <<< 'git commit -n'"));
     }
 
     #[test]

@@ -259,6 +259,8 @@ fn pre_tool_use_bash_refuses_hook_bypasses() {
         "git commit -m 'fix -n handling'",
         "cargo test 2>&1 | tail -n 20",
         "npm test",
+        // How Claude Code writes commit messages: the here-document is data.
+        "git commit -m \"$(cat <<'EOF'\nDon't skip hooks (no --no-verify)\n\nCo-Authored-By: Claude <noreply@anthropic.com>\nEOF\n)\"",
     ] {
         let out = bash(&p.repo, cmd);
         assert_success(&out, cmd);
