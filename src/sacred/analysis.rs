@@ -190,6 +190,11 @@ pub(crate) fn serialize(
     if is_comment(node) || elide(node) {
         return;
     }
+    if let Some(inner) = redundant_parens(node) {
+        // Nesting in the tree already says what the parentheses said.
+        serialize(inner, src, elide, out);
+        return;
+    }
     let kind = node.kind();
     if node.child_count() == 0 || is_atomic(kind) {
         if is_layout_leaf(node, src) {
@@ -231,8 +236,97 @@ pub(crate) fn normalized(node: Node<'_>, src: &str) -> String {
     out
 }
 
+/// Operators, whose grouping written parentheses (or their absence) express.
+fn is_operator(kind: &str) -> bool {
+    matches!(
+        kind,
+        "binary_expression"
+            | "unary_expression"
+            | "binary_operator"
+            | "boolean_operator"
+            | "comparison_operator"
+            | "not_operator"
+            | "unary_operator"
+            | "conditional_expression"
+            | "ternary_expression"
+            | "range_expression"
+            | "type_cast_expression"
+            | "update_expression"
+            | "await"
+            | "await_expression"
+            | "lambda"
+            | "arrow_function"
+    )
+}
+
+/// Contexts in which an operator needs parentheses to keep its grouping in the text.
+fn binds_tighter(kind: &str) -> bool {
+    is_operator(kind)
+        || matches!(
+            kind,
+            "attribute"
+                | "member_expression"
+                | "field_expression"
+                | "selector_expression"
+                | "subscript"
+                | "subscript_expression"
+                | "index_expression"
+                | "call"
+                | "call_expression"
+                | "reference_expression"
+                | "try_expression"
+        )
+}
+
+/// The expression inside parentheses that only group (formatters add and drop them).
+fn redundant_parens(node: Node<'_>) -> Option<Node<'_>> {
+    if node.kind() != "parenthesized_expression" {
+        return None;
+    }
+    let mut cursor = node.walk();
+    let named: Vec<Node<'_>> = node
+        .named_children(&mut cursor)
+        .filter(|c| !is_comment(*c))
+        .collect();
+    match named.as_slice() {
+        // `f((a, b))` is not `f(a, b)`: a comma expression keeps its parentheses.
+        [only] if !matches!(only.kind(), "sequence_expression" | "expression_list") => Some(*only),
+        _ => None,
+    }
+}
+
+/// The nearest ancestor that is not a pair of grouping parentheses.
+fn effective_parent(node: Node<'_>) -> Option<Node<'_>> {
+    let mut p = node.parent();
+    while let Some(n) = p {
+        if redundant_parens(n).is_none() {
+            return Some(n);
+        }
+        p = n.parent();
+    }
+    None
+}
+
 fn push_tokens(node: Node<'_>, src: &str, out: &mut String) {
     if is_comment(node) {
+        return;
+    }
+    if let Some(inner) = redundant_parens(node) {
+        push_tokens(inner, src, out);
+        return;
+    }
+    // Canonical parentheses: an operator nested in a tighter context is always wrapped, so
+    // the text is unambiguous whatever parentheses were written.
+    if is_operator(node.kind())
+        && node.child_count() > 0
+        && effective_parent(node).is_some_and(|p| binds_tighter(p.kind()))
+    {
+        out.push('(');
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            push_tokens(child, src, out);
+        }
+        out.push(')');
         return;
     }
     if node.child_count() == 0 || is_atomic(node.kind()) {

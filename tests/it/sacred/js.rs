@@ -227,3 +227,16 @@ refuses!(
     "duplicate-id",
     ID
 );
+
+passes!(
+    parentheses_dropped_by_a_formatter_pass,
+    FILE,
+    BASE,
+    [
+        (
+            "expect(total.cents).toBe(100);",
+            "expect((total.cents)).toBe((100));"
+        ),
+        ("const total = refund(100);", "const total = (refund(100));"),
+    ]
+);

@@ -317,3 +317,33 @@ refuses!(
     "body-changed",
     ID
 );
+
+passes!(
+    parentheses_added_by_a_formatter_pass,
+    FILE,
+    BASE,
+    [
+        (
+            "    assert total == 100\n",
+            "    assert (\n        total == 100\n    )\n"
+        ),
+        ("total = refund(100)", "total = (refund(100))"),
+    ]
+);
+
+const GROUPING: &str = "# gatekeeper:sacred\ndef test_sum():\n    assert (a + b) * 2 == 10\n";
+
+refuses!(
+    regrouping_an_expression_is_refused,
+    "tests/test_sum.py",
+    GROUPING,
+    [("assert (a + b) * 2 == 10", "assert a + b * 2 == 10")],
+    "assertion-changed",
+    "python:tests/test_sum.py::test_sum"
+);
+passes!(
+    redundant_parentheses_around_a_group_pass,
+    "tests/test_sum.py",
+    GROUPING,
+    [("assert (a + b) * 2 == 10", "assert ((a + b)) * 2 == (10)")]
+);

@@ -359,3 +359,10 @@ fn a_test_under_sacred_paths_is_sacred_without_a_tag() {
         "rust:tests/billing/charge.rs::charge_is_exact",
     );
 }
+
+passes!(
+    redundant_parentheses_pass,
+    FILE,
+    BASE,
+    [("let total = refund(100);", "let total = (refund(100));")]
+);
