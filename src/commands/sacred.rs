@@ -33,7 +33,8 @@ pub struct CheckArgs {
     /// Check the index against the lock at HEAD (what pre-commit does).
     #[arg(long, conflicts_with = "base")]
     pub staged: bool,
-    /// Check HEAD against the lock at REV (what `gatekeeper ci --base REV` does).
+    /// Check HEAD against the lock at the merge base of REV and HEAD (what `gatekeeper ci
+    /// --base REV` does).
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
 }
@@ -148,6 +149,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                 Some(base) => {
                     let base = repo.resolve_commit(base)?;
                     let head = repo.resolve_commit("HEAD")?;
+                    // Like `gatekeeper ci`: what the branch started from, not where the base
+                    // branch has moved since.
+                    let base = repo.raw().merge_base(base, head).unwrap_or(base);
                     sacred::check_range(&repo, &config, base, head)?
                 }
                 None => sacred::check_staged(&repo, &config)?,

@@ -368,6 +368,8 @@ pub fn check_commit(repo: &Repo, config: &Config, commit: Oid) -> Result<SacredR
 }
 
 /// HEAD of a range against the lock at its base, plus the signed re-lock rule (for `ci`).
+/// Pass the merge base of the target branch and HEAD as `base`, so that changes made on the
+/// target branch since the branch point are not mistaken for changes of this range.
 pub fn check_range(repo: &Repo, config: &Config, base: Oid, head: Oid) -> Result<SacredReport> {
     let commits = repo.commits_between(head, &[base])?;
     check_between(

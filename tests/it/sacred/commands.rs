@@ -254,3 +254,27 @@ fn dropping_a_sacred_path_in_an_unsigned_commit_is_refused_by_the_range_check() 
         text(&out)
     );
 }
+
+#[test]
+fn check_base_compares_with_the_lock_where_the_branch_started() {
+    let l = super::locked(&[(FILE, BASE)]);
+    l.repo.git(&["checkout", "-q", "-b", "feature"]);
+    l.repo.write("notes.txt", "unrelated\n");
+    l.repo.git(&["add", "-A"]);
+    l.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "feature work"]);
+    // Meanwhile main legitimately re-locks a changed test (no signers: the feature branch
+    // never contains that commit, so it must not matter to it).
+    l.repo.git(&["checkout", "-q", "main"]);
+    l.repo.write(FILE, WEAK);
+    assert_success(&l.repo.gk(&["sacred", "lock"]), "relock on main");
+    l.repo.git(&["add", "-A"]);
+    l.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "main moves on"]);
+    l.repo.git(&["checkout", "-q", "feature"]);
+    assert_code(
+        &l.repo.gk(&["sacred", "check", "--base", "main"]),
+        0,
+        "feature against main",
+    );
+}
