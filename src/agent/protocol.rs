@@ -150,7 +150,7 @@ pub fn answer(agent: Agent, input: &[u8], hk: &mut HookEnv<'_>) -> HookAnswer {
                 }
             }
         },
-        "Stop" | "SubagentStop" => stop(&event, hk),
+        "Stop" | "SubagentStop" => stop(agent, &event, hk),
         _ => HookAnswer::allow(),
     }
 }
@@ -486,7 +486,12 @@ fn failure_text(report: &RunReport) -> Option<String> {
     Some(text)
 }
 
-fn stop(event: &Event, hk: &mut HookEnv<'_>) -> HookAnswer {
+fn stop(agent: Agent, event: &Event, hk: &mut HookEnv<'_>) -> HookAnswer {
+    // Codex reads a Stop hook's stdout as JSON: "no objection" is an empty object there.
+    let allow = || match agent {
+        Agent::Claude => HookAnswer::allow(),
+        Agent::Codex => HookAnswer::json(&json!({})),
+    };
     let active = event.stop_hook_active.unwrap_or(false);
     // Where to remember the failure; without a repository there is nowhere (and no gates).
     let opened = open(event, hk);
@@ -504,7 +509,7 @@ fn stop(event: &Event, hk: &mut HookEnv<'_>) -> HookAnswer {
             if let Ok((repo, _)) = &opened {
                 let _ = std::fs::remove_file(stop_memory_path(&repo.state_dir(), event));
             }
-            return HookAnswer::allow();
+            return allow();
         }
         Ok(Some(text)) => (text, false),
         Err(e) => (

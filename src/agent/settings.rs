@@ -55,8 +55,15 @@ fn events(agent: Agent) -> Vec<(&'static str, Option<&'static str>)> {
     }
 }
 
-fn our_group(agent: Agent, matcher: Option<&str>) -> Value {
-    let handler = json!({ "type": "command", "command": hook_command(agent) });
+/// Seconds a Stop hook may take: it runs the agent-stop gates, which can outlast the
+/// agents' default of 600 s (a hook that times out is ignored, i.e. fails open).
+pub const STOP_TIMEOUT_SECS: u64 = 3600;
+
+fn our_group(agent: Agent, event: &str, matcher: Option<&str>) -> Value {
+    let mut handler = json!({ "type": "command", "command": hook_command(agent) });
+    if matches!(event, "Stop" | "SubagentStop") {
+        handler["timeout"] = json!(STOP_TIMEOUT_SECS);
+    }
     let mut group = Map::new();
     if let Some(m) = matcher {
         group.insert("matcher".into(), Value::String(m.to_owned()));
@@ -171,7 +178,7 @@ pub fn install(root: &Path, agent: Agent) -> Result<SettingsChange> {
                 &format!("`hooks.{event}` is not a list"),
             ));
         };
-        let wanted = our_group(agent, matcher);
+        let wanted = our_group(agent, event, matcher);
         let ours: Vec<&Value> = groups
             .iter()
             .filter(|g| {

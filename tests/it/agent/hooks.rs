@@ -440,6 +440,10 @@ fn codex_hooks_speak_the_same_events() {
             .unwrap()
             .contains("protected")
     );
+    // Codex reads Stop's stdout as JSON: a green stop answers an empty object.
+    let out = hook(&p.repo, "codex", &payload("codex", "stop", &p.repo));
+    assert_success(&out, "codex Stop when green");
+    assert_eq!(answer(&out), json!({}));
     p.repo.write("FAIL", "");
     let out = hook(&p.repo, "codex", &payload("codex", "stop", &p.repo));
     assert_eq!(answer(&out)["decision"], "block");

@@ -52,6 +52,8 @@ fn install_agent_claude_merges_its_hooks_and_keeps_the_users() {
             .count();
         assert_eq!(ours, 1, "{event}: {s}");
     }
+    // Stop runs the gates: it gets more time than the agents' default of 600 s.
+    assert_eq!(s["hooks"]["Stop"][0]["hooks"][0]["timeout"], 3600, "{s}");
     // The git hooks were installed as always.
     assert!(p.repo.exists(".git/hooks/pre-commit"));
     // Twice changes nothing.
