@@ -459,3 +459,48 @@ fn session_stop_counts_only_lessons_added_during_the_session() {
     assert_code(&out, 1, "no lesson during the session");
     assert_eq!(report["lessons_added"], 0, "{report}");
 }
+
+#[test]
+fn session_stop_refuses_an_uncommitted_sacred_weakening() {
+    let mut p = sacred_project();
+    let started = start(&p.repo, &[]);
+    with_session(&mut p.repo, &started);
+    p.repo.write(
+        SACRED_FILE,
+        SACRED_SRC.replace("assert_eq!(total, 100);", "assert!(total > 0);"),
+    );
+    let (out, report) = stop_json(&p.repo, &["--no-lesson", "n/a"]);
+    assert_code(&out, 1, "uncommitted weakening");
+    let findings = report["sacred"]["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["test_id"] == SACRED_ID),
+        "{report}"
+    );
+    // Nothing was staged or committed by the check.
+    assert_eq!(
+        p.repo.git(&["status", "--porcelain"]).trim(),
+        format!("M {SACRED_FILE}")
+    );
+}
+
+#[test]
+fn session_stop_without_an_id_finds_the_only_active_session_here() {
+    let p = project();
+    start(&p.repo, &[]);
+    let out = p.repo.gk(&["session", "stop"]);
+    assert_success(&out, "stop of the only active session");
+    assert_code(
+        &p.repo.gk(&["session", "stop"]),
+        2,
+        "no active session left",
+    );
+    start(&p.repo, &[]);
+    start(&p.repo, &[]);
+    let out = p.repo.gk(&["session", "stop"]);
+    assert_code(&out, 2, "two active sessions");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2 sessions are active"),
+        "{}",
+        text(&out)
+    );
+}
