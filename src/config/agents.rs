@@ -17,7 +17,8 @@ pub struct AgentsConfig {
     /// Roles and the paths each may edit.
     #[serde(default)]
     pub roles: IndexMap<String, Role>,
-    /// Paths only humans may change.
+    /// Paths only humans may change (the memory index and its topic files excepted: agents
+    /// write lessons there).
     #[serde(default)]
     pub protected: StringList,
 }
@@ -62,7 +63,7 @@ pub struct MaintenanceTask {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
-    /// Globs of the paths this role may change (empty: none).
+    /// Globs of the paths this role may change (empty: none but the memory).
     #[serde(default)]
     pub edit: StringList,
 }
