@@ -296,7 +296,7 @@ pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) 
         })
         .map_or_else(
             || format!("(lock) {}", a.text),
-            |x| format!("{}:{}: {}", b_path(base), x.line, x.source),
+            |x| format!("{}:{}: {}", locked.file, x.line, x.source),
         )
     };
     let new_line = |a: &Assertion| here(a.line, &a.source);
@@ -464,10 +464,6 @@ fn mk(
         old_lines,
         new_lines,
     }
-}
-
-fn b_path(base: Option<&TestItem>) -> &str {
-    base.map_or("", |b| b.path.as_str())
 }
 
 fn is_skip_marker(line: &str) -> bool {

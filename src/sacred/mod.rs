@@ -336,12 +336,13 @@ pub fn check_staged(repo: &Repo, config: &Config) -> Result<SacredReport> {
             lock
         }
         Some(_) => base_lock,
+        // Deleting the lock is not a re-lock: HEAD's lock still applies (a human who means
+        // to unlock everything writes an empty lock with `gatekeeper sacred lock`).
         None => {
-            report.relocked = true;
-            report
-                .notes
-                .push(format!("`{LOCK_PATH}` is deleted in this commit"));
-            SacredLock::default()
+            report.notes.push(format!(
+                "`{LOCK_PATH}` is deleted in this commit; HEAD's lock still applies"
+            ));
+            base_lock
         }
     };
     let (checked, findings) = compare_all(repo, config, &lock, &new, base.as_ref())?;

@@ -278,3 +278,17 @@ fn check_base_compares_with_the_lock_where_the_branch_started() {
         "feature against main",
     );
 }
+
+#[test]
+fn deleting_the_lock_in_the_index_does_not_unlock_the_staged_check() {
+    let l = super::locked(&[(FILE, BASE)]);
+    l.repo.write(FILE, WEAK);
+    l.repo.git(&["rm", "-q", ".gatekeeper/sacred.lock"]);
+    let out = l.check_staged();
+    assert_code(&out, 1, "lock deleted and test weakened");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("[assertion-loosened]"),
+        "{}",
+        text(&out)
+    );
+}
