@@ -383,10 +383,10 @@ fn take_backquote(chars: &[char], mut i: usize) -> Option<(String, usize)> {
     None
 }
 
-/// Programs that only read the files they are given.
-const READERS: [&str; 16] = [
+/// Programs that only read the files they are given (`find` is not one: `-delete`, `-exec`).
+const READERS: [&str; 15] = [
     "ls", "cat", "head", "tail", "less", "more", "grep", "rg", "stat", "file", "test", "[", "wc",
-    "diff", "find", "echo",
+    "diff", "echo",
 ];
 
 /// Programs that run the rest of their arguments as a command.
@@ -703,6 +703,7 @@ mod tests {
         assert!(refused("chmod -x .git/hooks/pre-push"));
         assert!(refused("cp /tmp/x .git//hooks/pre-commit"));
         assert!(refused("echo x | tee .git/hooks/pre-commit"));
+        assert!(refused("find .git/hooks -name 'pre-*' -delete"));
         assert!(
             find_bypass(
                 "rm /repo/hooks-custom/pre-commit",
