@@ -104,6 +104,20 @@ pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
 }
 
 /// Finds the tests of one file. `sacred_path`: the file matches `sacred.paths`.
+#[cfg_attr(
+    not(any(
+        feature = "lang-rust",
+        feature = "lang-python",
+        feature = "lang-javascript",
+        feature = "lang-typescript",
+        feature = "lang-go"
+    )),
+    allow(
+        unreachable_code,
+        unused_variables,
+        reason = "no grammar is compiled in"
+    )
+)]
 pub fn scan(path: &str, src: &str, sacred_path: bool) -> Result<Option<FileScan>> {
     let Some(lang) = Lang::of_path(path) else {
         return Ok(None);
