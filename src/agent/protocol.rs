@@ -235,8 +235,13 @@ fn pre_tool_use(agent: Agent, event: &Event, hk: &HookEnv<'_>) -> Result<Option<
                 }
                 Err(_) => Vec::new(),
             };
-            Ok(shell::find_bypass(&command, &hooks_dirs)
-                .map(|b| format!("gatekeeper refuses this command: {}", b.reason)))
+            if let Some(b) = shell::find_bypass(&command, &hooks_dirs) {
+                return Ok(Some(format!(
+                    "gatekeeper refuses this command: {}",
+                    b.reason
+                )));
+            }
+            check_shell_writes(&command, event, hk)
         }
         (_, "Edit" | "MultiEdit" | "Write" | "NotebookEdit") | (Agent::Codex, "apply_patch") => {
             let (repo, config) = open(event, hk)?;
@@ -267,6 +272,43 @@ fn pre_tool_use(agent: Agent, event: &Event, hk: &HookEnv<'_>) -> Result<Option<
             check_file_edits(&repo, &config, hk.env, &dir, &file_edits)
         }
         _ => Ok(None),
+    }
+}
+
+/// Role and protected paths for the files a shell command visibly writes (redirections,
+/// `tee`). The configuration is needed only when one of them is inside the work tree.
+fn check_shell_writes(command: &str, event: &Event, hk: &HookEnv<'_>) -> Result<Option<String>> {
+    let targets = shell::write_targets(command);
+    if targets.is_empty() {
+        return Ok(None);
+    }
+    let dir = event_dir(event, hk);
+    let Ok(repo) = Repo::open(&dir, hk.env, true) else {
+        // Not in a repository: nothing of this repository's rules applies.
+        return Ok(None);
+    };
+    let inside: Vec<PathBuf> = targets
+        .iter()
+        .filter_map(|t| relative_to_root(&repo, &dir, t))
+        .collect();
+    if inside.is_empty() {
+        return Ok(None);
+    }
+    let config = crate::config::Config::load_from_root(repo.root())?;
+    let role = session::active_role(&repo, hk.env)?;
+    let rules = PathRules::new(&config.agents, role.as_deref())?;
+    let reasons: Vec<String> = inside
+        .iter()
+        .filter_map(|rel| rules.check(rel))
+        .map(|v| v.message)
+        .collect();
+    if reasons.is_empty() {
+        Ok(None)
+    } else {
+        Ok(Some(format!(
+            "gatekeeper refuses this command: it writes {}",
+            reasons.join("; ")
+        )))
     }
 }
 

@@ -19,6 +19,36 @@ pub fn find_bypass(command: &str, hooks_dirs: &[String]) -> Option<Bypass> {
     find_in(command, hooks_dirs, 0)
 }
 
+/// The files a command line visibly writes: output redirection targets and `tee`'s file
+/// arguments, in the command and its substitutions. (What other programs write cannot be
+/// read off the command line.) Empty when the command cannot be parsed.
+pub fn write_targets(command: &str) -> Vec<String> {
+    let (command, bodies) = strip_heredocs(command);
+    let mut out = Vec::new();
+    for body in &bodies {
+        out.extend(write_targets(body));
+    }
+    let Some(parsed) = split_commands(&command) else {
+        return out;
+    };
+    for inner in &parsed.substitutions {
+        out.extend(write_targets(inner));
+    }
+    for simple in &parsed.commands {
+        out.extend(simple.redirects.iter().cloned());
+        if simple.words.first().map(|w| basename(w)) == Some("tee") {
+            out.extend(
+                simple.words[1..]
+                    .iter()
+                    .filter(|w| !w.starts_with('-'))
+                    .cloned(),
+            );
+        }
+    }
+    out.retain(|t| !t.is_empty() && !t.starts_with("/dev/"));
+    out
+}
+
 fn find_in(command: &str, hooks_dirs: &[String], depth: usize) -> Option<Bypass> {
     if depth > 8 {
         return Some(Bypass {
@@ -711,6 +741,19 @@ mod tests {
             )
             .is_some()
         );
+    }
+
+    #[test]
+    fn write_targets_are_redirections_and_tee_files() {
+        assert_eq!(
+            write_targets("echo a > x.txt; cat y >> 'z z.md' 2>/dev/null | tee -a w.log"),
+            vec!["x.txt", "z z.md", "w.log"]
+        );
+        assert_eq!(
+            write_targets("cargo test 2>&1 | tail"),
+            Vec::<String>::new()
+        );
+        assert_eq!(write_targets("echo $(date > d.txt)"), vec!["d.txt"]);
     }
 
     #[test]

@@ -273,6 +273,47 @@ fn pre_tool_use_bash_refuses_hook_bypasses() {
 }
 
 #[test]
+fn pre_tool_use_bash_refuses_writes_to_protected_or_out_of_role_paths() {
+    let p = project();
+    let out = bash(&p.repo, "echo 'gates: {}' > gatekeeper.yml");
+    assert!(
+        denied(&out)
+            .unwrap()
+            .contains("`gatekeeper.yml` is protected"),
+        "{}",
+        text(&out)
+    );
+    let out = bash(
+        &p.repo,
+        "printf x | tee -a .gatekeeper/sacred.lock >/dev/null",
+    );
+    assert!(denied(&out).is_some(), "{}", text(&out));
+    let mut repo = TestRepo {
+        root: p.repo.root.clone(),
+        env: p.repo.env.clone(),
+    };
+    repo.set_env("GATEKEEPER_ROLE", "frontend");
+    let out = bash(&repo, "echo 'pub fn x() {}' >> src/lib.rs");
+    assert!(
+        denied(&out).unwrap().contains("role `frontend`"),
+        "{}",
+        text(&out)
+    );
+    for ok in [
+        "echo hi > apps/web/notes.txt",
+        "cargo test > /tmp/log.txt 2>&1",
+        "echo x > /dev/null",
+    ] {
+        let out = bash(&repo, ok);
+        assert!(
+            out.stdout.is_empty(),
+            "`{ok}` must be allowed\n{}",
+            text(&out)
+        );
+    }
+}
+
+#[test]
 fn stop_blocks_with_the_failing_gate_output_while_red() {
     let p = project();
     p.repo.write("FAIL", "");
