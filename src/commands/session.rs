@@ -74,8 +74,10 @@ pub struct StopArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
+    /// The role whose `edit` globs limit the session (`agents.roles`).
     #[arg(long)]
     pub role: Option<String>,
+    /// Run in a new git worktree NAME on branch `gatekeeper/NAME`, beside the main work tree.
     #[arg(long, value_name = "NAME")]
     pub worktree: Option<String>,
     /// Hand the brief to CMD on its standard input (otherwise stdin is empty; the brief is
