@@ -1,5 +1,7 @@
 //! `gatekeeper sacred`: list, lock and check the sacred tests (glue over [`crate::sacred`]).
 
+use std::fmt::Write as _;
+
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
@@ -78,13 +80,13 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
             } else {
                 let mut out = String::new();
                 for t in &tests {
-                    out.push_str(&format!(
-                        "{}\t{}:{}\t{} assertions\n",
-                        t.id,
-                        t.path,
-                        t.line,
-                        t.assertions.len()
-                    ));
+                    let n = t.assertions.len();
+                    let plural = if n == 1 { "" } else { "s" };
+                    let _ = writeln!(
+                        out,
+                        "{}\t{}:{}\t{n} assertion{plural}",
+                        t.id, t.path, t.line
+                    );
                 }
                 ctx.printer.out(&out);
                 for f in &found.parse_errors {
