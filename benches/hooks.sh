@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 peers=${PEERS:-$HOME/.cache/gatekeeper-peers/bin}
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 3; }
 cargo build --release --locked --manifest-path "$here/Cargo.toml" >&2
-gk="$here/target/release/gatekeeper"
+gk="${CARGO_TARGET_DIR:-$here/target}/release/gatekeeper"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 export HOME="$scratch/home" XDG_STATE_HOME="$scratch/home/state" GIT_CONFIG_NOSYSTEM=1

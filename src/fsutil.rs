@@ -20,6 +20,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Replaces `path` atomically (temp file + rename) without waiting for the disk: after a
+/// crash the file may be empty or missing, never half old and half new. Only for data whose
+/// readers reject a damaged file (the result cache), where an fsync per write would cost more
+/// than the occasional lost entry.
+pub fn write_replace_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("failed to create `{}`", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path)
+        .with_context(|| format!("failed to write `{}`", path.display()))?;
+    Ok(())
+}
+
 /// Like [`write_atomic`], and sets the Unix permission bits.
 pub fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     use std::os::unix::fs::PermissionsExt as _;

@@ -114,8 +114,14 @@ impl ResultCache {
                 .unwrap_or_default(),
             figures: figures.clone(),
         };
-        crate::fsutil::write_atomic(&self.path(key), &serde_json::to_vec(&entry)?)?;
-        self.prune(MAX_ENTRIES);
+        // Atomic but not fsynced: a damaged entry is rejected by `get`, so a crash costs at
+        // most one rerun, and the hot path saves an fsync per gate.
+        crate::fsutil::write_replace_unsynced(&self.path(key), &serde_json::to_vec(&entry)?)?;
+        // Listing the directory costs as much as the write; do it on about one write in 64
+        // (keys are uniform hex), which keeps the cache within MAX_ENTRIES + a few dozen.
+        if key.starts_with(['0', '1', '2', '3']) && key[1..].starts_with('0') {
+            self.prune(MAX_ENTRIES);
+        }
         Ok(())
     }
 

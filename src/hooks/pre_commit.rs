@@ -36,9 +36,18 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
         env_bytes: h.env_bytes(),
     };
     // The staged content against the lock at HEAD: reads the index only, never the work tree.
-    report
-        .sacred
-        .push(crate::sacred::check_staged(h.repo, h.config)?);
+    let sacred = crate::sacred::check_staged(h.repo, h.config)?;
+    if sacred.relocked && h.env.session().is_some() {
+        report.problems.push(format!(
+            "`{}` is staged with new fingerprints; re-locking sacred tests is refused inside an agent session",
+            crate::sacred::LOCK_PATH
+        ));
+    }
+    report.sacred.push(sacred);
+    // Inside an agent session: nothing outside the role's paths, nothing protected.
+    for v in crate::agent::staged_path_violations(h.repo, h.config, h.env)? {
+        report.problems.push(v.message);
+    }
     let mut planned = gates::plan(&req)?;
     note_skips(h, &planned, &skip, report);
     // Ratchets compare with the baselines being committed, not an unstaged edit of them.

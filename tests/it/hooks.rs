@@ -842,3 +842,52 @@ fn ci_reads_the_lock_from_the_base_not_the_change() {
         "without --base only the gates run",
     );
 }
+
+#[test]
+fn relocking_in_an_agent_session_is_refused_at_commit() {
+    let sb = Sandbox::new();
+    let mut r = sacred_repo(&sb, "gates:\n  ok:\n    run: 'true'\n");
+    r.write("tests/billing.rs", WEAKENED_RS);
+    // The lock command refuses inside a session, so the agent forges it with an outside run.
+    assert_success(&r.gk(&["sacred", "lock"]), "lock outside the session");
+    r.git(&["add", "-A"]);
+    r.set_env("GATEKEEPER_SESSION", "agent-1");
+    let out = r.commit("relock");
+    assert_code(&out, 1, "a re-lock staged inside a session");
+    assert!(
+        text(&out).contains("re-locking sacred tests is refused inside an agent session"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn pre_commit_in_a_session_refuses_paths_outside_the_role_and_protected_paths() {
+    let sb = Sandbox::new();
+    let mut r = sb.repo("r");
+    r.write("apps/web/index.ts", "x\n");
+    r.setup(
+        "gates:\n  ok:\n    run: 'true'\nagents:\n  roles:\n    frontend: { edit: ['apps/web/**'] }\n  protected: ['gatekeeper.yml', 'migrations/**']\n",
+    );
+    let started = r.gk(&["session", "start", "--role", "frontend", "--format", "json"]);
+    assert_success(&started, "session start");
+    let v: serde_json::Value = serde_json::from_slice(&started.stdout).unwrap();
+    let id = v["session"]["id"]
+        .as_str()
+        .or_else(|| v["id"].as_str())
+        .expect("session id in JSON")
+        .to_owned();
+    r.set_env("GATEKEEPER_SESSION", &id);
+    r.set_env("GATEKEEPER_ROLE", "frontend");
+    r.write("apps/web/index.ts", "y\n");
+    r.git(&["add", "-A"]);
+    assert_success(&r.commit("in role"), "a change inside the role");
+    r.write("api/server.ts", "z\n");
+    r.write("migrations/001.sql", "drop table users;\n");
+    r.git(&["add", "-A"]);
+    let out = r.commit("out of role");
+    assert_code(&out, 1, "changes outside the role");
+    let all = text(&out);
+    assert!(all.contains("api/server.ts"), "{all}");
+    assert!(all.contains("migrations/001.sql"), "{all}");
+}
