@@ -851,7 +851,7 @@ fn relocking_in_an_agent_session_is_refused_at_commit() {
     // The lock command refuses inside a session, so the agent forges it with an outside run.
     assert_success(&r.gk(&["sacred", "lock"]), "lock outside the session");
     r.git(&["add", "-A"]);
-    r.set_env("GATEKEEPER_SESSION", "agent-1");
+    start_session(&mut r, None);
     let out = r.commit("relock");
     assert_code(&out, 1, "a re-lock staged inside a session");
     assert!(
@@ -869,16 +869,7 @@ fn pre_commit_in_a_session_refuses_paths_outside_the_role_and_protected_paths() 
     r.setup(
         "gates:\n  ok:\n    run: 'true'\nagents:\n  roles:\n    frontend: { edit: ['apps/web/**'] }\n  protected: ['gatekeeper.yml', 'migrations/**']\n",
     );
-    let started = r.gk(&["session", "start", "--role", "frontend", "--format", "json"]);
-    assert_success(&started, "session start");
-    let v: serde_json::Value = serde_json::from_slice(&started.stdout).unwrap();
-    let id = v["session"]["id"]
-        .as_str()
-        .or_else(|| v["id"].as_str())
-        .expect("session id in JSON")
-        .to_owned();
-    r.set_env("GATEKEEPER_SESSION", &id);
-    r.set_env("GATEKEEPER_ROLE", "frontend");
+    start_session(&mut r, Some("frontend"));
     r.write("apps/web/index.ts", "y\n");
     r.git(&["add", "-A"]);
     assert_success(&r.commit("in role"), "a change inside the role");
@@ -890,4 +881,24 @@ fn pre_commit_in_a_session_refuses_paths_outside_the_role_and_protected_paths() 
     let all = text(&out);
     assert!(all.contains("api/server.ts"), "{all}");
     assert!(all.contains("migrations/001.sql"), "{all}");
+}
+
+/// Starts a real agent session and sets its environment for later commands.
+fn start_session(r: &mut TestRepo, role: Option<&str>) {
+    let mut args = vec!["session", "start", "--format", "json"];
+    if let Some(role) = role {
+        args.extend(["--role", role]);
+    }
+    let started = r.gk(&args);
+    assert_success(&started, "session start");
+    let v: serde_json::Value = serde_json::from_slice(&started.stdout).unwrap();
+    let id = v["session"]["id"]
+        .as_str()
+        .or_else(|| v["id"].as_str())
+        .expect("session id in JSON")
+        .to_owned();
+    r.set_env("GATEKEEPER_SESSION", &id);
+    if let Some(role) = role {
+        r.set_env("GATEKEEPER_ROLE", role);
+    }
 }
