@@ -37,6 +37,32 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The command line of a shim (`gatekeeper hook NAME ARGS…`, no global flags), parsed
+    /// without clap; `None` for anything else, which then goes through clap as usual.
+    pub fn from_hook_argv(argv: impl IntoIterator<Item = std::ffi::OsString>) -> Option<Cli> {
+        let mut it = argv.into_iter().skip(1);
+        if it.next()? != "hook" {
+            return None;
+        }
+        let name = it.next()?.into_string().ok()?;
+        if !crate::hooks::HOOK_NAMES.contains(&name.as_str()) {
+            return None;
+        }
+        let args = it
+            .map(|a| a.into_string().ok())
+            .collect::<Option<Vec<String>>>()?;
+        Some(Cli {
+            dir: None,
+            format: OutputFormat::Human,
+            color: ColorChoice::Auto,
+            quiet: false,
+            verbose: 0,
+            command: Command::Hook(commands::hook::Args { name, args }),
+        })
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Init(commands::init::Args),
@@ -61,4 +87,39 @@ pub enum Command {
     AgentHook(commands::agent_hook::Args),
     Baseline(commands::baseline::Args),
     Cache(commands::cache::Args),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(a: &[&str]) -> Vec<std::ffi::OsString> {
+        a.iter().map(Into::into).collect()
+    }
+
+    #[test]
+    fn hook_fast_path_matches_clap() {
+        for a in [
+            &["gatekeeper", "hook", "pre-commit"][..],
+            &[
+                "gatekeeper",
+                "hook",
+                "pre-push",
+                "origin",
+                "/tmp/remote.git",
+            ],
+            &["gatekeeper", "hook", "post-checkout", "abc", "def", "1"],
+        ] {
+            let fast = Cli::from_hook_argv(argv(a)).expect("a shim's command line");
+            let slow = Cli::parse_from(a);
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
+        }
+    }
+
+    #[test]
+    fn anything_else_goes_through_clap() {
+        assert!(Cli::from_hook_argv(argv(&["gatekeeper", "-v", "hook", "pre-commit"])).is_none());
+        assert!(Cli::from_hook_argv(argv(&["gatekeeper", "hook", "pre-rebase"])).is_none());
+        assert!(Cli::from_hook_argv(argv(&["gatekeeper", "run"])).is_none());
+    }
 }

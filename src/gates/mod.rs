@@ -393,6 +393,32 @@ pub fn execute(
     });
     let wake = Condvar::new();
     let runnable = planned.iter().filter(|p| p.skip.is_none()).count();
+    // Every gate skipped or served from the cache: no command runs, so no thread is needed
+    // (the common warm pre-commit). Config order settles `needs` among cache hits.
+    if planned.iter().all(|p| p.skip.is_some() || p.hit.is_some()) {
+        let mut results: Vec<GateOutcome> = Vec::with_capacity(n);
+        for (i, p) in planned.iter().enumerate() {
+            let outcome = match (&p.skip, &p.hit) {
+                (Some(reason), _) => skipped(p, reason.clone()),
+                (None, Some(hit)) => {
+                    let failed_need = p.gate.needs().find(|need| {
+                        index_of.get(need).is_some_and(|&j| {
+                            j < results.len()
+                                && !matches!(results[j].verdict, Verdict::Passed | Verdict::Skipped)
+                        })
+                    });
+                    match failed_need {
+                        Some(need) => skipped(p, format!("needs `{need}`, which did not pass")),
+                        None => from_cache(p, hit, extras),
+                    }
+                }
+                (None, None) => unreachable!("checked above: every gate is skipped or a hit"),
+            };
+            sink.finished(i, &outcome);
+            results.push(outcome);
+        }
+        return results;
+    }
     let workers = std::thread::available_parallelism()
         .map_or(2, std::num::NonZero::get)
         .min(runnable.max(1));
