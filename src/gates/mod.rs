@@ -419,9 +419,14 @@ pub fn execute(
         }
         return results;
     }
-    let workers = std::thread::available_parallelism()
-        .map_or(2, std::num::NonZero::get)
-        .min(runnable.max(1));
+    // One gate to run needs no worker thread and no look at the machine's cores.
+    let workers = if runnable <= 1 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(2, std::num::NonZero::get)
+            .min(runnable)
+    };
 
     // Decided-in-advance gates are reported at once.
     {
@@ -436,79 +441,79 @@ pub fn execute(
         }
     }
 
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
+    let work = || {
+        loop {
+            // Pick the first gate whose needs are settled.
+            let pick = {
+                let mut s = shared.lock().expect("gate scheduler lock poisoned");
                 loop {
-                    // Pick the first gate whose needs are settled.
-                    let pick = {
-                        let mut s = shared.lock().expect("gate scheduler lock poisoned");
-                        loop {
-                            if s.started.iter().all(|b| *b) {
-                                break None;
-                            }
-                            let mut chosen = None;
-                            for (i, p) in planned.iter().enumerate() {
-                                if s.started[i] {
-                                    continue;
+                    if s.started.iter().all(|b| *b) {
+                        break None;
+                    }
+                    let mut chosen = None;
+                    for (i, p) in planned.iter().enumerate() {
+                        if s.started[i] {
+                            continue;
+                        }
+                        let mut ready = true;
+                        let mut failed_need = None;
+                        for need in p.gate.needs() {
+                            // A need that is not part of this run is settled.
+                            let Some(&j) = index_of.get(need) else {
+                                continue;
+                            };
+                            match &s.results[j] {
+                                None => ready = false,
+                                Some(o)
+                                    if !matches!(o.verdict, Verdict::Passed | Verdict::Skipped) =>
+                                {
+                                    failed_need = Some(need.to_owned());
                                 }
-                                let mut ready = true;
-                                let mut failed_need = None;
-                                for need in p.gate.needs() {
-                                    // A need that is not part of this run is settled.
-                                    let Some(&j) = index_of.get(need) else {
-                                        continue;
-                                    };
-                                    match &s.results[j] {
-                                        None => ready = false,
-                                        Some(o)
-                                            if !matches!(
-                                                o.verdict,
-                                                Verdict::Passed | Verdict::Skipped
-                                            ) =>
-                                        {
-                                            failed_need = Some(need.to_owned());
-                                        }
-                                        Some(_) => {}
-                                    }
-                                }
-                                if let Some(need) = failed_need {
-                                    chosen = Some((i, Some(need)));
-                                    break;
-                                }
-                                if ready {
-                                    chosen = Some((i, None));
-                                    break;
-                                }
-                            }
-                            match chosen {
-                                Some((i, failed)) => {
-                                    s.started[i] = true;
-                                    break Some((i, failed));
-                                }
-                                None => {
-                                    s = wake.wait(s).expect("gate scheduler lock poisoned");
-                                }
+                                Some(_) => {}
                             }
                         }
-                    };
-                    let Some((i, failed_need)) = pick else { break };
-                    let p = &planned[i];
-                    let outcome = match (failed_need, &p.hit) {
-                        (Some(need), _) => {
-                            skipped(p, format!("needs `{need}`, which did not pass"))
+                        if let Some(need) = failed_need {
+                            chosen = Some((i, Some(need)));
+                            break;
                         }
-                        (None, Some(hit)) => from_cache(p, hit, extras),
-                        (None, None) => run_one(p, extra_env, extras, cancel),
-                    };
-                    sink.finished(i, &outcome);
-                    let mut s = shared.lock().expect("gate scheduler lock poisoned");
-                    s.results[i] = Some(outcome);
-                    wake.notify_all();
+                        if ready {
+                            chosen = Some((i, None));
+                            break;
+                        }
+                    }
+                    match chosen {
+                        Some((i, failed)) => {
+                            s.started[i] = true;
+                            break Some((i, failed));
+                        }
+                        None => {
+                            s = wake.wait(s).expect("gate scheduler lock poisoned");
+                        }
+                    }
                 }
-            });
+            };
+            let Some((i, failed_need)) = pick else { break };
+            let p = &planned[i];
+            let outcome = match (failed_need, &p.hit) {
+                (Some(need), _) => skipped(p, format!("needs `{need}`, which did not pass")),
+                (None, Some(hit)) => from_cache(p, hit, extras),
+                (None, None) => run_one(p, extra_env, extras, cancel),
+            };
+            sink.finished(i, &outcome);
+            let mut s = shared.lock().expect("gate scheduler lock poisoned");
+            s.results[i] = Some(outcome);
+            wake.notify_all();
         }
-    });
+    };
+    if workers == 1 {
+        work();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(work);
+            }
+        });
+    }
     shared
         .into_inner()
         .expect("gate scheduler lock poisoned")
