@@ -8,16 +8,7 @@ use anyhow::{Context as _, Result};
 
 /// Replaces `path` with `bytes` atomically, creating parent directories.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("failed to create `{}`", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .with_context(|| format!("failed to write `{}`", path.display()))?;
-    Ok(())
+    write(path, bytes, None, true)
 }
 
 /// Replaces `path` atomically (temp file + rename) without waiting for the disk: after a
@@ -25,19 +16,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// readers reject a damaged file (the result cache), where an fsync per write would cost more
 /// than the occasional lost entry.
 pub fn write_replace_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("failed to create `{}`", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
-    tmp.write_all(bytes)?;
-    tmp.persist(path)
-        .with_context(|| format!("failed to write `{}`", path.display()))?;
-    Ok(())
+    write(path, bytes, None, false)
 }
 
 /// Like [`write_atomic`], and sets the Unix permission bits.
 pub fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    write(path, bytes, Some(mode), true)
+}
+
+fn write(path: &Path, bytes: &[u8], mode: Option<u32>, sync: bool) -> Result<()> {
     use std::os::unix::fs::PermissionsExt as _;
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(dir)
@@ -45,9 +32,13 @@ pub fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
     tmp.write_all(bytes)?;
-    tmp.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(mode))?;
-    tmp.as_file().sync_all()?;
+    if let Some(mode) = mode {
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    if sync {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(path)
         .with_context(|| format!("failed to write `{}`", path.display()))?;
     Ok(())

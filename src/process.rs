@@ -79,22 +79,7 @@ pub fn run_shell_split(cmd: &ShellCommand, cancel: &AtomicBool) -> Result<Finish
 
 fn run(cmd: &ShellCommand, cancel: &AtomicBool, split: bool) -> Result<Finished> {
     let started = Instant::now();
-    let mut expr = duct::cmd("sh", [OsString::from("-c"), cmd.script.clone()])
-        .dir(&cmd.dir)
-        .unchecked()
-        .before_spawn(|c| {
-            // Its own process group, so that a timeout or an interrupt can kill everything
-            // the command started, and so that a terminal's Ctrl-C reaches it only through us.
-            c.process_group(0);
-            Ok(())
-        });
-    for (k, v) in &cmd.env {
-        expr = expr.env(k, v);
-    }
-    expr = match &cmd.stdin {
-        Some(bytes) => expr.stdin_bytes(bytes.clone()),
-        None => expr.stdin_null(),
-    };
+    let mut expr = shell_expression(cmd);
     if cmd.capture && split {
         expr = expr.stdout_capture().stderr_capture();
     } else if cmd.capture {
@@ -103,11 +88,7 @@ fn run(cmd: &ShellCommand, cancel: &AtomicBool, split: bool) -> Result<Finished>
     let handle = expr
         .start()
         .with_context(|| format!("failed to start `sh -c {}`", cmd.script.to_string_lossy()))?;
-    let pgid = handle
-        .pids()
-        .first()
-        .copied()
-        .and_then(|p| i32::try_from(p).ok());
+    let pgid = group_of(&handle);
     let deadline = started + cmd.timeout;
     let mut forced: Option<Ending> = None;
     let mut term_sent_at: Option<Instant> = None;
@@ -148,6 +129,35 @@ fn run(cmd: &ShellCommand, cancel: &AtomicBool, split: bool) -> Result<Finished>
             term_sent_at = None;
         }
     }
+}
+
+/// `sh -c SCRIPT` in `dir`, with `env` and `stdin`, in a process group of its own: a timeout or
+/// an interrupt can then kill everything it started, and a terminal's Ctrl-C reaches it only
+/// through us.
+fn shell_expression(cmd: &ShellCommand) -> duct::Expression {
+    let mut expr = duct::cmd("sh", [OsString::from("-c"), cmd.script.clone()])
+        .dir(&cmd.dir)
+        .unchecked()
+        .before_spawn(|c| {
+            c.process_group(0);
+            Ok(())
+        });
+    for (k, v) in &cmd.env {
+        expr = expr.env(k, v);
+    }
+    match &cmd.stdin {
+        Some(bytes) => expr.stdin_bytes(bytes.clone()),
+        None => expr.stdin_null(),
+    }
+}
+
+/// The process group of a started command (its leader's pid).
+fn group_of(handle: &duct::Handle) -> Option<i32> {
+    handle
+        .pids()
+        .first()
+        .copied()
+        .and_then(|p| i32::try_from(p).ok())
 }
 
 fn signal_group(pgid: Option<i32>, signal: Signal) {
@@ -207,20 +217,7 @@ pub fn run_shell_routed(
     cancel: &AtomicBool,
 ) -> Result<Finished> {
     let started = Instant::now();
-    let mut expr = duct::cmd("sh", [OsString::from("-c"), cmd.script.clone()])
-        .dir(&cmd.dir)
-        .unchecked()
-        .before_spawn(|c| {
-            c.process_group(0);
-            Ok(())
-        });
-    for (k, v) in &cmd.env {
-        expr = expr.env(k, v);
-    }
-    expr = match &cmd.stdin {
-        Some(bytes) => expr.stdin_bytes(bytes.clone()),
-        None => expr.stdin_null(),
-    };
+    let mut expr = shell_expression(cmd);
     expr = match route {
         OutputRoute::Inherit => expr,
         OutputRoute::StdoutToStderr => expr.stdout_to_stderr(),
@@ -229,11 +226,7 @@ pub fn run_shell_routed(
     let handle = expr
         .start()
         .with_context(|| format!("failed to start `sh -c {}`", cmd.script.to_string_lossy()))?;
-    let pgid = handle
-        .pids()
-        .first()
-        .copied()
-        .and_then(|p| i32::try_from(p).ok());
+    let pgid = group_of(&handle);
     let deadline = started + cmd.timeout;
     let mut forced: Option<Ending> = None;
     // The signals still to send, and when the last one was sent.

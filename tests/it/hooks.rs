@@ -566,7 +566,8 @@ fn checking_out_a_branch_with_new_commands_does_not_run_them() {
     assert!(!sb.path().join("pwned").exists());
 }
 
-fn with_remote(sb: &Sandbox, config: &str) -> TestRepo {
+/// An empty bare repository to push to.
+fn bare_remote(sb: &Sandbox) -> std::path::PathBuf {
     let bare = sb.path().join("remote.git");
     let out = std::process::Command::new("git")
         .args(["init", "-q", "--bare", "-b", "main"])
@@ -576,6 +577,11 @@ fn with_remote(sb: &Sandbox, config: &str) -> TestRepo {
         .output()
         .unwrap();
     assert!(out.status.success());
+    bare
+}
+
+fn with_remote(sb: &Sandbox, config: &str) -> TestRepo {
+    let bare = bare_remote(sb);
     let r = repo_with(sb, config);
     r.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
     r
@@ -779,15 +785,7 @@ fn pre_commit_refuses_a_weakened_sacred_test() {
 #[test]
 fn pre_push_catches_a_no_verify_commit_that_weakened_a_sacred_test() {
     let sb = Sandbox::new();
-    let bare = sb.path().join("remote.git");
-    let out = std::process::Command::new("git")
-        .args(["init", "-q", "--bare", "-b", "main"])
-        .arg(&bare)
-        .env_clear()
-        .envs(sb.env())
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let bare = bare_remote(&sb);
     let r = sacred_repo(&sb, "gates:\n  ok:\n    run: 'true'\n");
     r.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
     assert_success(
