@@ -39,6 +39,7 @@ pub enum Rule {
     DuplicateId,
     RelockUnsigned,
     ConfigWeakened,
+    BaselineLoosened,
 }
 
 impl Rule {
@@ -66,6 +67,7 @@ impl Rule {
             Rule::DuplicateId => "duplicate-id",
             Rule::RelockUnsigned => "relock-unsigned",
             Rule::ConfigWeakened => "config-weakened",
+            Rule::BaselineLoosened => "baseline-loosened",
         }
     }
 }

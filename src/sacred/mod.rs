@@ -420,6 +420,13 @@ fn check_between(
             commits,
             signers.as_deref(),
         )?);
+        report.findings.extend(baseline_loosening(
+            repo,
+            base_content,
+            &new,
+            commits,
+            signers.as_deref(),
+        )?);
     }
     let Some((base_text, base_lock)) = base_lock else {
         report.notes.push(format!(
@@ -480,9 +487,9 @@ fn unsigned_changes(
     Ok(bad)
 }
 
-/// `sacred.paths` entries of the base's `gatekeeper.yml` that the new one dropped, unless
-/// every commit changing the config is signed by an allowed signer. A config that does not
-/// load on either side is left to the config checks.
+/// How the new `gatekeeper.yml` is weaker than the base's ([`Config::weakenings`]), unless
+/// every commit changing it is signed by an allowed signer. A config that does not load on
+/// either side is left to the config checks (a hook refuses an invalid config anyway).
 fn config_weakening(
     repo: &Repo,
     base: &Content<'_>,
@@ -498,17 +505,18 @@ fn config_weakening(
             .ok()
             .map(|l| l.config))
     };
-    let (Some(old), new_config) = (load(base)?, load(new)?) else {
+    let Some(old) = load(base)? else {
         return Ok(Vec::new());
     };
-    let kept: Vec<String> = new_config.map(|c| c.sacred.paths.0).unwrap_or_default();
-    let dropped: Vec<String> = old
-        .sacred
-        .paths
-        .iter()
-        .filter(|p| !kept.contains(p))
-        .map(|p| format!("sacred.paths: {p}"))
-        .collect();
+    // A deleted configuration removes every gate; an invalid one is refused elsewhere.
+    let new_config = match new.read(repo, CONFIG_FILE)? {
+        None => Config::default(),
+        Some(_) => match load(new)? {
+            Some(c) => c,
+            None => return Ok(Vec::new()),
+        },
+    };
+    let dropped = old.weakenings(&new_config);
     if dropped.is_empty() {
         return Ok(Vec::new());
     }
@@ -520,9 +528,49 @@ fn config_weakening(
         test_id: CONFIG_FILE.to_owned(),
         rule: Rule::ConfigWeakened,
         message: format!(
-            "`{CONFIG_FILE}` no longer makes these paths sacred: weakening it needs a signed commit by an allowed signer"
+            "`{CONFIG_FILE}` was weakened: that needs a signed commit by an allowed signer"
         ),
         old_lines: dropped,
+        new_lines: bad,
+    }])
+}
+
+/// Baselines the change loosened (lower coverage, bigger budgets, figures removed), unless
+/// every commit changing `.gatekeeper/baselines.json` is signed by an allowed signer.
+fn baseline_loosening(
+    repo: &Repo,
+    base: &Content<'_>,
+    new: &Content<'_>,
+    commits: &[Oid],
+    signers: Option<&str>,
+) -> Result<Vec<Finding>> {
+    use crate::baseline::{BASELINES_FILE, Baselines};
+    let Some(old_text) = base.read(repo, BASELINES_FILE)? else {
+        return Ok(Vec::new());
+    };
+    let old = Baselines::parse(old_text.as_bytes()).unwrap_or_default();
+    let new_baselines = match new.read(repo, BASELINES_FILE)? {
+        Some(t) => Baselines::parse(t.as_bytes()).unwrap_or_default(),
+        None => Baselines::default(),
+    };
+    let loosened = old.loosenings(&new_baselines);
+    if loosened.is_empty() {
+        return Ok(Vec::new());
+    }
+    let bad = unsigned_changes(repo, commits, BASELINES_FILE, signers)?;
+    if bad.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Finding {
+        test_id: BASELINES_FILE.to_owned(),
+        rule: Rule::BaselineLoosened,
+        message: format!(
+            "`{BASELINES_FILE}` was loosened: that needs a signed commit by an allowed signer"
+        ),
+        old_lines: loosened
+            .iter()
+            .map(|l| format!("{} {}: {} → {}", l.gate, l.what, l.before, l.after))
+            .collect(),
         new_lines: bad,
     }])
 }

@@ -168,3 +168,120 @@ fn loosening_a_baseline_is_refused_in_an_agent_session() {
     assert_success(&out, "a human may loosen");
     assert!(text(&out).contains("loosened"), "{}", text(&out));
 }
+
+/// Makes `r` sign commits with a fresh SSH key listed in `.gatekeeper/allowed_signers`
+/// (committed), so that the base of the next change has the signer.
+fn allow_signer(r: &TestRepo, sb: &Sandbox) {
+    let key = sb.path().join("signing-key");
+    let out = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f"])
+        .arg(&key)
+        .output()
+        .expect("ssh-keygen");
+    assert!(out.status.success(), "ssh-keygen failed");
+    r.git(&["config", "gpg.format", "ssh"]);
+    r.git(&["config", "user.signingkey", &key.to_string_lossy()]);
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    r.write(
+        ".gatekeeper/allowed_signers",
+        format!("committer@example.com {}\n", public.trim()),
+    );
+    r.git(&["add", "-A"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "allowed signers"]);
+}
+
+#[test]
+fn ci_refuses_an_unsigned_baseline_loosening_and_accepts_a_signed_one() {
+    let sb = Sandbox::new();
+    let r = repo(&sb, "gates:\n  ok:\n    run: 'true'\n    stages: [ci]\n");
+    baseline(
+        &r,
+        r#"{"gates":{"cov":{"coverage":90.0},"bundle":{"budget":100.0}}}"#,
+    );
+    r.git(&["add", "-A"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "baselines"]);
+    allow_signer(&r, &sb);
+    let base = r.head();
+    baseline(
+        &r,
+        r#"{"gates":{"cov":{"coverage":85.0},"bundle":{"budget":100.0}}}"#,
+    );
+    r.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-am",
+        "lower the coverage baseline",
+    ]);
+    let out = r.gk(&["ci", "--base", &base]);
+    assert_code(&out, 1, "unsigned loosening");
+    assert!(text(&out).contains("baseline-loosened"), "{}", text(&out));
+    r.git(&["reset", "-q", "--hard", &base]);
+    baseline(
+        &r,
+        r#"{"gates":{"cov":{"coverage":85.0},"bundle":{"budget":100.0}}}"#,
+    );
+    r.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-S",
+        "-am",
+        "signed: lower the coverage baseline",
+    ]);
+    assert_success(&r.gk(&["ci", "--base", &base]), "a signed loosening");
+    r.git(&["reset", "-q", "--hard", &base]);
+    baseline(
+        &r,
+        r#"{"gates":{"cov":{"coverage":95.0},"bundle":{"budget":90.0}}}"#,
+    );
+    r.git(&["commit", "-q", "--no-verify", "-am", "tighten"]);
+    assert_success(
+        &r.gk(&["ci", "--base", &base]),
+        "tightening needs no signature",
+    );
+}
+
+#[test]
+fn ci_refuses_an_unsigned_weakening_of_the_config() {
+    let sb = Sandbox::new();
+    let r = repo(
+        &sb,
+        "gates:\n  test:\n    run: 'true'\n    required: true\n  lint:\n    run: 'true'\n    stages: [pre-commit, ci]\n",
+    );
+    let base = r.head();
+    for (weaker, what) in [
+        ("gates:\n  test:\n    run: 'true'\n", "gates.lint: removed"),
+        (
+            "gates:\n  test:\n    run: 'true'\n  lint:\n    run: 'true'\n    stages: [pre-commit, ci]\n",
+            "gates.test.required: dropped",
+        ),
+        (
+            "gates:\n  test:\n    run: 'true'\n    required: true\n  lint:\n    run: 'true'\n    stages: [pre-commit]\n",
+            "gates.lint.stages: ci removed",
+        ),
+    ] {
+        r.git(&["reset", "-q", "--hard", &base]);
+        r.write("gatekeeper.yml", weaker);
+        r.git(&["commit", "-q", "--no-verify", "-am", "weaken"]);
+        let mut c = r.gk_cmd(&["ci", "--base", &base]);
+        c.env("CI", "true");
+        let out = c.output().unwrap();
+        assert_code(&out, 1, what);
+        assert!(text(&out).contains(what), "{what}:\n{}", text(&out));
+    }
+    r.git(&["reset", "-q", "--hard", &base]);
+    r.write(
+        "gatekeeper.yml",
+        "gates:\n  test:\n    run: echo changed\n    required: true\n  lint:\n    run: 'true'\n  audit:\n    run: 'true'\n",
+    );
+    r.git(&["commit", "-q", "--no-verify", "-am", "stronger"]);
+    let mut c = r.gk_cmd(&["ci", "--base", &base]);
+    c.env("CI", "true");
+    let out = c.output().unwrap();
+    assert!(
+        !text(&out).contains("config-weakened"),
+        "a stronger config is no weakening:\n{}",
+        text(&out)
+    );
+}
