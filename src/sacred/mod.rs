@@ -260,27 +260,65 @@ pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
 }
 
 /// Compares the sacred tests of `new` with `lock`. `base` supplies old lines for messages.
+/// Which locked files a check must parse: with `changed` (the paths the change touches), the
+/// locked files it changes, plus the locked Go files of a package in which it changes a Go
+/// file (a `TestMain` lives beside the test, not in it); everything when the change touches
+/// `gatekeeper.yml`; without `changed`, all.
+///
+/// Why not always all: a locked file the change does not touch has the content that was
+/// already checked when it reached the base (pre-commit, every pushed commit, ci's range), and
+/// re-parsing every sacred file of a large repository on every commit costs seconds.
+fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> Vec<String> {
+    let all = lock.files();
+    let Some(changed) = changed else { return all };
+    // What is sacred may itself have changed (`sacred.paths`): compare everything.
+    if changed.iter().any(|p| p == Path::new(CONFIG_FILE)) {
+        return all;
+    }
+    let changed: Vec<String> = changed
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let dir = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+    // Go is the one language here whose tests another file can disable (`TestMain`, build
+    // tags of the package): a changed Go file brings the locked Go files of its package.
+    let go_dirs: std::collections::BTreeSet<String> = changed
+        .iter()
+        .filter(|p| p.ends_with(".go"))
+        .map(|p| dir(p))
+        .collect();
+    all.into_iter()
+        .filter(|f| {
+            changed.iter().any(|c| c == f) || (f.ends_with(".go") && go_dirs.contains(&dir(f)))
+        })
+        .collect()
+}
+
 fn compare_all(
     repo: &Repo,
     config: &Config,
     lock: &SacredLock,
     new: &Content<'_>,
     base: Option<&Content<'_>>,
+    changed: Option<&[std::path::PathBuf]>,
 ) -> Result<(usize, Vec<Finding>)> {
     let patterns = sacred_patterns(config)?;
     let mut findings = Vec::new();
     let mut new_scans: BTreeMap<String, Option<FileScan>> = BTreeMap::new();
     let mut base_items: BTreeMap<String, TestItem> = BTreeMap::new();
-    for file in lock.files() {
-        new_scans.insert(file.clone(), scan_in(repo, new, &file, &patterns)?);
+    let files = files_to_check(lock, changed);
+    for file in &files {
+        new_scans.insert(file.clone(), scan_in(repo, new, file, &patterns)?);
         if let Some(base) = base {
             // The base only supplies line numbers for messages; a failure there is not fatal.
-            if let Ok(Some(scan)) = scan_in(repo, base, &file, &patterns) {
+            if let Ok(Some(scan)) = scan_in(repo, base, file, &patterns) {
                 base_items.extend(scan.tests.into_iter().map(|t| (t.id.clone(), t)));
             }
         }
     }
-    for locked in lock.tests.values() {
+    let mut checked = 0;
+    for locked in lock.tests.values().filter(|t| files.contains(&t.file)) {
+        checked += 1;
         let unsupported = lang::Lang::of_path(&locked.file).is_none_or(|l| !l.supported());
         let new_file = compare::NewFile {
             scan: new_scans.get(&locked.file).and_then(Option::as_ref),
@@ -292,7 +330,17 @@ fn compare_all(
             base_items.get(&locked.id),
         ));
     }
-    Ok((lock.tests.len(), findings))
+    Ok((checked, findings))
+}
+
+/// Says how many locked tests sat in files the change does not touch (not re-parsed).
+fn note_unchanged(report: &mut SacredReport, locked: usize, checked: usize) {
+    if locked > checked {
+        report.notes.push(format!(
+            "{} locked test(s) in files this change does not touch were not re-parsed",
+            locked - checked
+        ));
+    }
 }
 
 fn empty_report(compared: String) -> SacredReport {
@@ -345,7 +393,12 @@ pub fn check_staged(repo: &Repo, config: &Config) -> Result<SacredReport> {
             base_lock
         }
     };
-    let (checked, findings) = compare_all(repo, config, &lock, &new, base.as_ref())?;
+    // A re-lock is compared in full; otherwise only what the commit touches.
+    let staged: Vec<std::path::PathBuf> =
+        repo.staged_changes()?.into_iter().map(|c| c.path).collect();
+    let changed = (!report.relocked).then_some(staged.as_slice());
+    let (checked, findings) = compare_all(repo, config, &lock, &new, base.as_ref(), changed)?;
+    note_unchanged(&mut report, lock.tests.len(), checked);
     report.checked = checked;
     report.findings = findings;
     Ok(report)
@@ -456,7 +509,24 @@ fn check_between(
             });
         }
     }
-    let (checked, findings) = compare_all(repo, config, &lock, &new, base_content.as_ref())?;
+    let range_changes: Option<Vec<std::path::PathBuf>> = match base {
+        Some(b) if !report.relocked => Some(
+            repo.changes_between(Some(b), head)?
+                .into_iter()
+                .map(|c| c.path)
+                .collect(),
+        ),
+        _ => None,
+    };
+    let (checked, findings) = compare_all(
+        repo,
+        config,
+        &lock,
+        &new,
+        base_content.as_ref(),
+        range_changes.as_deref(),
+    )?;
+    note_unchanged(&mut report, lock.tests.len(), checked);
     report.checked = checked;
     report.findings.extend(findings);
     Ok(report)

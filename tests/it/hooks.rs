@@ -796,13 +796,12 @@ fn pre_push_catches_a_no_verify_commit_that_weakened_a_sacred_test() {
     r.git(&["commit", "-q", "--no-verify", "-am", "sneak"]);
     r.write("other.txt", "later commit\n");
     r.git(&["add", "other.txt"]);
-    // The weakened test is still in the index, so every later checked commit is refused too.
-    assert_code(
+    // pre-commit compares only the sacred files a commit touches, so this later commit goes
+    // through; the push must still catch the earlier --no-verify commit.
+    assert_success(
         &r.commit("later"),
-        1,
-        "a checked commit on top of the weakening",
+        "a later commit that does not touch the test",
     );
-    r.git(&["commit", "-q", "--no-verify", "-m", "later"]);
     let out = r.git_output(&["push", "-q", "origin", "main"]);
     assert!(
         !out.status.success(),
