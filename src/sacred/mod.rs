@@ -284,14 +284,17 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
     // tags of the package): a changed Go file brings the locked Go files of its package.
     let go_dirs: std::collections::BTreeSet<String> = changed
         .iter()
-        .filter(|p| p.ends_with(".go"))
+        .filter(|p| is_go(p))
         .map(|p| dir(p))
         .collect();
     all.into_iter()
-        .filter(|f| {
-            changed.iter().any(|c| c == f) || (f.ends_with(".go") && go_dirs.contains(&dir(f)))
-        })
+        .filter(|f| changed.iter().any(|c| c == f) || (is_go(f) && go_dirs.contains(&dir(f))))
         .collect()
+}
+
+/// Go source files (the toolchain only compiles the lowercase `.go` extension).
+fn is_go(path: &str) -> bool {
+    Path::new(path).extension().is_some_and(|e| e == "go")
 }
 
 fn compare_all(
