@@ -52,8 +52,9 @@ echo "repository: $files files, $lines lines; lock: $(wc -l < "$d/.gatekeeper/sa
 (cd "$d" && "$gk" sacred check --staged >/dev/null) || { echo "the harmless change was refused" >&2; exit 1; }
 # SCRATCH=DIR SACRED_SETUP_ONLY=1 keeps the generated repository in DIR/repo for profiling.
 [ -n "${SACRED_SETUP_ONLY:-}" ] && exit 0
-hyperfine --warmup 2 --runs 10 --export-markdown "$scratch/sacred.md" \
-  -n "sacred check --staged (10 files changed)" "cd $d && $gk sacred check --staged" \
+hyperfine --warmup 2 --runs 10 --export-markdown "$scratch/check.md" \
+  -n "sacred check --staged (10 files changed)" "cd $d && $gk sacred check --staged" >&2
+hyperfine --warmup 1 --runs 3 --export-markdown "$scratch/list.md" \
   -n "sacred list (whole repository)" "cd $d && $gk sacred list" >&2
 echo "repository: $files files, $lines lines of Rust tests"
-cat "$scratch/sacred.md"
+cat "$scratch/check.md"; tail -n 1 "$scratch/list.md"
