@@ -589,21 +589,41 @@ fn config_weakening(
             None => return Ok(Vec::new()),
         },
     };
-    let dropped = old.weakenings(&new_config);
-    if dropped.is_empty() {
+    let weakened = old.weakenings(&new_config);
+    unless_signed(
+        repo,
+        commits,
+        signers,
+        CONFIG_FILE,
+        Rule::ConfigWeakened,
+        "weakened",
+        weakened,
+    )
+}
+
+/// A finding for `what` changes to `path`, unless there are none or every commit changing
+/// `path` is signed by an allowed signer.
+fn unless_signed(
+    repo: &Repo,
+    commits: &[Oid],
+    signers: Option<&str>,
+    path: &str,
+    rule: Rule,
+    what: &str,
+    changes: Vec<String>,
+) -> Result<Vec<Finding>> {
+    if changes.is_empty() {
         return Ok(Vec::new());
     }
-    let bad = unsigned_changes(repo, commits, CONFIG_FILE, signers)?;
+    let bad = unsigned_changes(repo, commits, path, signers)?;
     if bad.is_empty() {
         return Ok(Vec::new());
     }
     Ok(vec![Finding {
-        test_id: CONFIG_FILE.to_owned(),
-        rule: Rule::ConfigWeakened,
-        message: format!(
-            "`{CONFIG_FILE}` was weakened: that needs a signed commit by an allowed signer"
-        ),
-        old_lines: dropped,
+        test_id: path.to_owned(),
+        rule,
+        message: format!("`{path}` was {what}: that needs a signed commit by an allowed signer"),
+        old_lines: changes,
         new_lines: bad,
     }])
 }
@@ -626,26 +646,20 @@ fn baseline_loosening(
         Some(t) => Baselines::parse(t.as_bytes()).unwrap_or_default(),
         None => Baselines::default(),
     };
-    let loosened = old.loosenings(&new_baselines);
-    if loosened.is_empty() {
-        return Ok(Vec::new());
-    }
-    let bad = unsigned_changes(repo, commits, BASELINES_FILE, signers)?;
-    if bad.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(vec![Finding {
-        test_id: BASELINES_FILE.to_owned(),
-        rule: Rule::BaselineLoosened,
-        message: format!(
-            "`{BASELINES_FILE}` was loosened: that needs a signed commit by an allowed signer"
-        ),
-        old_lines: loosened
-            .iter()
-            .map(|l| format!("{} {}: {} → {}", l.gate, l.what, l.before, l.after))
-            .collect(),
-        new_lines: bad,
-    }])
+    let loosened = old
+        .loosenings(&new_baselines)
+        .iter()
+        .map(|l| format!("{} {}: {} → {}", l.gate, l.what, l.before, l.after))
+        .collect();
+    unless_signed(
+        repo,
+        commits,
+        signers,
+        BASELINES_FILE,
+        Rule::BaselineLoosened,
+        "loosened",
+        loosened,
+    )
 }
 
 /// Whether a commit changes `path` relative to its first parent.
