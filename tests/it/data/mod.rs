@@ -871,3 +871,51 @@ fn ctrl_c_during_a_snapshot_exits_130_and_leaves_no_snapshot() {
         .unwrap_or_default();
     assert!(left.is_empty(), "no snapshot may be left: {left:?}");
 }
+
+#[test]
+fn files_glob_limits_what_is_recorded_and_checked() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("app");
+    repo.write(
+        "gatekeeper.yml",
+        "data:\n  sources:\n    docs: { files: { path: var/docs, glob: ['**/*.pdf'] } }\n",
+    );
+    repo.write("var/docs/a.pdf", "pdf a");
+    repo.write("var/docs/deep/b.pdf", "pdf b");
+    repo.write("var/docs/scratch.tmp", "temporary");
+    let (_, dir) = snapshot(&repo);
+    let sums = std::fs::read_to_string(dir.join("docs.sha256")).unwrap();
+    assert_eq!(
+        sums.lines().count(),
+        2,
+        "only the PDFs are recorded:\n{sums}"
+    );
+    assert!(!sums.contains("scratch.tmp"), "{sums}");
+    std::fs::remove_file(repo.path("var/docs/scratch.tmp")).unwrap();
+    assert_code(&repo.gk(&["verify"]), 0, "a file outside the glob may go");
+    std::fs::remove_file(repo.path("var/docs/deep/b.pdf")).unwrap();
+    let out = repo.gk(&["verify"]);
+    assert_code(&out, 1, "a file inside the glob may not");
+    assert!(stdout(&out).contains("deep/b.pdf"), "{}", stdout(&out));
+}
+
+#[test]
+fn data_keep_in_the_config_prunes_old_snapshots() {
+    let sandbox = Sandbox::new();
+    let repo = sqlite_repo(&sandbox);
+    repo.write(
+        "gatekeeper.yml",
+        "data:\n  sources:\n    local: { sqlite: { path: var/app.db } }\n  keep: 2\n",
+    );
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        ids.push(snapshot(&repo).0);
+    }
+    let mut folders: Vec<String> = std::fs::read_dir(repo.path(".git/gatekeeper/snapshots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    assert_eq!(folders.len(), 2, "data.keep: 2 keeps two: {folders:?}");
+    assert!(folders.contains(&ids[3]), "the newest is kept: {folders:?}");
+}
