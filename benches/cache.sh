@@ -8,17 +8,7 @@
 # Needs hyperfine and the peers from ../shared/tools/install-peers.sh.
 set -euo pipefail
 runs=${1:-5}
-here=$(cd "$(dirname "$0")/.." && pwd)
-peers=${PEERS:-$HOME/.cache/gatekeeper-peers/bin}
-command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 3; }
-cargo build --release --locked --manifest-path "$here/Cargo.toml" >&2
-gk="${CARGO_TARGET_DIR:-$here/target}/release/gatekeeper"
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-export HOME="$scratch/home" XDG_STATE_HOME="$scratch/home/state" GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"; : > "$HOME/.gitconfig"
-export GIT_AUTHOR_NAME=b GIT_AUTHOR_EMAIL=b@example.com GIT_COMMITTER_NAME=b GIT_COMMITTER_EMAIL=b@example.com
-export PRE_COMMIT_HOME="$scratch/pre-commit-cache" PREK_HOME="$scratch/prek-cache"
+. "$(dirname "$0")/common.sh"
 new_repo() {
   local d="$scratch/$1"; mkdir -p "$d"; git -C "$d" init -q -b main
   echo base > "$d/file.txt"; git -C "$d" add file.txt; git -C "$d" commit -q --no-verify -m base
