@@ -316,7 +316,10 @@ pub fn sacred_findings(
     let patterns = crate::gates::files::PatternSet::new(config.sacred.paths.iter())?;
     let sacred_path = !patterns.is_empty() && patterns.matches(Path::new(rel));
     let scan = match after {
-        Some(content) if !unsupported => crate::sacred::lang::scan(rel, content, sacred_path)?,
+        Some(content) if !unsupported => {
+            let want = crate::sacred::Want::Ids(locked.iter().map(|t| t.id.clone()).collect());
+            crate::sacred::lang::scan(rel, content, sacred_path, &want)?
+        }
         _ => None,
     };
     let new_file = crate::sacred::compare::NewFile {

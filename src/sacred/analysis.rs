@@ -17,9 +17,13 @@
     allow(dead_code, reason = "no grammar is compiled in")
 )]
 
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use tree_sitter::Node;
+use tree_sitter::{Language, Node, TreeCursor};
 
 /// The tag that makes a test sacred when written in a comment directly above it.
 pub const TAG: &str = "gatekeeper:sacred";
@@ -157,8 +161,68 @@ pub(crate) fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
     src.get(node.byte_range()).unwrap_or("")
 }
 
+/// The node kinds of one grammar, looked up by id: `Node::kind` measures and validates the
+/// C string on every call, and the analysis asks for kinds millions of times.
+struct KindTable {
+    language: Language,
+    names: Vec<&'static str>,
+    comment: Vec<bool>,
+}
+
+fn kind_tables() -> &'static [KindTable] {
+    static TABLES: OnceLock<Vec<KindTable>> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        super::lang::grammars()
+            .into_iter()
+            .map(|language| {
+                let names: Vec<&'static str> = (0..language.node_kind_count())
+                    .map(|id| {
+                        let name = u16::try_from(id)
+                            .ok()
+                            .and_then(|id| language.node_kind_for_id(id))
+                            .unwrap_or("");
+                        // Once per kind per process: the grammars live as long as it does.
+                        &*Box::leak(name.to_owned().into_boxed_str())
+                    })
+                    .collect();
+                let comment = names.iter().map(|n| n.contains("comment")).collect();
+                KindTable {
+                    language,
+                    names,
+                    comment,
+                }
+            })
+            .collect()
+    })
+}
+
+fn kind_entry(node: Node<'_>) -> Option<(&'static KindTable, usize)> {
+    let language = node.language();
+    let id = usize::from(node.kind_id());
+    kind_tables()
+        .iter()
+        .find(|t| t.language == *language)
+        .filter(|t| id < t.names.len())
+        .map(|t| (t, id))
+}
+
+/// The kind of a node (what `Node::kind` returns), from the grammar's table. Takes a node or
+/// a reference to one.
+pub(crate) fn kind<'t>(node: impl std::borrow::Borrow<Node<'t>>) -> &'static str {
+    let node = *node.borrow();
+    match kind_entry(node) {
+        Some((table, id)) => table.names[id],
+        None if node.is_error() => "ERROR",
+        // Not one of the compiled-in grammars: never the case for trees gatekeeper parses.
+        None => Box::leak(node.kind().to_owned().into_boxed_str()),
+    }
+}
+
 pub(crate) fn is_comment(node: Node<'_>) -> bool {
-    node.kind().contains("comment")
+    match kind_entry(node) {
+        Some((table, id)) => table.comment[id],
+        None => node.kind().contains("comment"),
+    }
 }
 
 /// Literal-like nodes kept whole, whitespace included.
@@ -175,19 +239,34 @@ fn is_atomic(kind: &str) -> bool {
     )
 }
 
-/// A leaf that layout alone decides: optional separators and whitespace tokens.
+/// A leaf that layout alone decides: whitespace tokens and optional semicolons. (Commas are
+/// decided by their parent's loop: a trailing comma before a closing bracket is layout.)
 fn is_layout_leaf(node: Node<'_>, src: &str) -> bool {
     let t = text(node, src);
-    if t.trim().is_empty() || t == ";" {
-        return true;
+    t.trim().is_empty() || t == ";"
+}
+
+/// A comma token (layout when it is the last child or precedes a closing bracket).
+fn is_comma(node: Node<'_>, src: &str) -> bool {
+    node.child_count() == 0 && text(node, src) == ","
+}
+
+/// Whether a comma followed by `next` (a sibling, or nothing) carries meaning.
+fn comma_counts(next: Option<Node<'_>>) -> bool {
+    next.is_some_and(|n| !matches!(kind(n), ")" | "]" | "}" | ">"))
+}
+
+/// `"text"` as `{:?}` writes it, without the formatting machinery for plain ASCII.
+fn push_quoted(out: &mut String, t: &str) {
+    if t.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push('"');
+        out.push_str(t);
+        out.push('"');
+    } else {
+        let _ = write!(out, "{t:?}");
     }
-    if t == "," {
-        // A trailing comma before a closing bracket is layout.
-        return node
-            .next_sibling()
-            .is_none_or(|n| matches!(n.kind(), ")" | "]" | "}" | ">"));
-    }
-    false
 }
 
 /// Serialises a subtree as an S-expression of kinds and leaf texts, skipping comments, layout
@@ -198,33 +277,86 @@ pub(crate) fn serialize(
     elide: &dyn Fn(Node<'_>) -> bool,
     out: &mut String,
 ) {
-    if is_comment(node) || elide(node) {
-        return;
+    let mut ser = Serializer {
+        src,
+        elide,
+        out,
+        mark: None,
+        marked: None,
+    };
+    ser.node(&mut node.walk());
+}
+
+/// One serialisation pass, walking a single cursor (a cursor per node costs an allocation).
+struct Serializer<'a, 's> {
+    src: &'s str,
+    elide: &'a dyn Fn(Node<'_>) -> bool,
+    out: &'a mut String,
+    /// A node (by id) whose own serialisation's range in `out` is recorded in `marked`.
+    mark: Option<usize>,
+    marked: Option<(usize, usize)>,
+}
+
+impl Serializer<'_, '_> {
+    fn leaf(&mut self, node: Node<'_>) {
+        self.out.push('(');
+        self.out.push_str(kind(node));
+        self.out.push(' ');
+        push_quoted(self.out, text(node, self.src));
+        self.out.push(')');
     }
-    if let Some(inner) = redundant_parens(node) {
-        // Nesting in the tree already says what the parentheses said.
-        serialize(inner, src, elide, out);
-        return;
+
+    /// Serialises the cursor's node; the cursor ends where it started.
+    fn node(&mut self, cursor: &mut TreeCursor<'_>) {
+        let node = cursor.node();
+        let start = self.out.len();
+        self.inner(node, cursor);
+        if self.mark == Some(node.id()) {
+            self.marked = Some((start, self.out.len()));
+        }
     }
-    let kind = node.kind();
-    if node.child_count() == 0 || is_atomic(kind) {
-        if is_layout_leaf(node, src) {
+
+    fn inner(&mut self, node: Node<'_>, cursor: &mut TreeCursor<'_>) {
+        if is_comment(node) || (self.elide)(node) {
             return;
         }
-        out.push('(');
-        out.push_str(kind);
-        out.push(' ');
-        out.push_str(&format!("{:?}", text(node, src)));
-        out.push(')');
-        return;
+        if let Some(inner) = redundant_parens(node) {
+            // Nesting in the tree already says what the parentheses said.
+            self.node(&mut inner.walk());
+            return;
+        }
+        let k = kind(node);
+        if node.child_count() == 0 || is_atomic(k) {
+            if !is_layout_leaf(node, self.src) {
+                self.leaf(node);
+            }
+            return;
+        }
+        self.out.push('(');
+        self.out.push_str(k);
+        if cursor.goto_first_child() {
+            // A comma waits for its next sibling to say whether it is layout.
+            let mut comma: Option<Node<'_>> = None;
+            loop {
+                let child = cursor.node();
+                if let Some(c) = comma.take()
+                    && comma_counts(Some(child))
+                {
+                    self.leaf(c);
+                }
+                if is_comma(child, self.src) {
+                    comma = Some(child);
+                } else {
+                    self.node(cursor);
+                }
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+            cursor.goto_parent();
+        }
+        self.out.push(')');
     }
-    out.push('(');
-    out.push_str(kind);
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        serialize(child, src, elide, out);
-    }
-    out.push(')');
 }
 
 /// The hex sha256 of a string.
@@ -242,9 +374,13 @@ pub(crate) fn fingerprint(node: Node<'_>, src: &str, elide: &dyn Fn(Node<'_>) ->
 /// The subtree's tokens joined into one line: no comments, no layout, a space only between
 /// two word characters.
 pub(crate) fn normalized(node: Node<'_>, src: &str) -> String {
-    let mut out = String::new();
-    push_tokens(node, src, &mut out);
-    out
+    let mut tokens = Tokens {
+        src,
+        out: String::new(),
+    };
+    let parent = effective_parent(node).map(kind);
+    tokens.node(&mut node.walk(), parent);
+    tokens.out
 }
 
 /// Operators, whose grouping written parentheses (or their absence) express.
@@ -291,7 +427,7 @@ fn binds_tighter(kind: &str) -> bool {
 
 /// The expression inside parentheses that only group (formatters add and drop them).
 fn redundant_parens(node: Node<'_>) -> Option<Node<'_>> {
-    if node.kind() != "parenthesized_expression" {
+    if kind(node) != "parenthesized_expression" {
         return None;
     }
     let mut cursor = node.walk();
@@ -301,7 +437,7 @@ fn redundant_parens(node: Node<'_>) -> Option<Node<'_>> {
         .collect();
     match named.as_slice() {
         // `f((a, b))` is not `f(a, b)`: a comma expression keeps its parentheses.
-        [only] if !matches!(only.kind(), "sequence_expression" | "expression_list") => Some(*only),
+        [only] if !matches!(kind(only), "sequence_expression" | "expression_list") => Some(*only),
         _ => None,
     }
 }
@@ -318,43 +454,73 @@ fn effective_parent(node: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
-fn push_tokens(node: Node<'_>, src: &str, out: &mut String) {
-    if is_comment(node) {
-        return;
-    }
-    if let Some(inner) = redundant_parens(node) {
-        push_tokens(inner, src, out);
-        return;
-    }
-    // Canonical parentheses: an operator nested in a tighter context is always wrapped, so
-    // the text is unambiguous whatever parentheses were written.
-    if is_operator(node.kind())
-        && node.child_count() > 0
-        && effective_parent(node).is_some_and(|p| binds_tighter(p.kind()))
-    {
-        out.push('(');
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            push_tokens(child, src, out);
-        }
-        out.push(')');
-        return;
-    }
-    if node.child_count() == 0 || is_atomic(node.kind()) {
-        if is_layout_leaf(node, src) {
+/// One normalisation pass over a single cursor.
+struct Tokens<'s> {
+    src: &'s str,
+    out: String,
+}
+
+impl Tokens<'_> {
+    /// Pushes the tokens of the cursor's node; `parent`: the kind of its nearest ancestor that
+    /// is not a pair of grouping parentheses. The cursor ends where it started.
+    fn node(&mut self, cursor: &mut TreeCursor<'_>, parent: Option<&'static str>) {
+        let node = cursor.node();
+        if is_comment(node) {
             return;
         }
-        let t = text(node, src);
-        let word = |c: char| c.is_alphanumeric() || c == '_';
-        if out.chars().last().is_some_and(word) && t.chars().next().is_some_and(word) {
-            out.push(' ');
+        if let Some(inner) = redundant_parens(node) {
+            self.node(&mut inner.walk(), parent);
+            return;
         }
-        out.push_str(t);
-        return;
+        let k = kind(node);
+        // Canonical parentheses: an operator nested in a tighter context is always wrapped, so
+        // the text is unambiguous whatever parentheses were written.
+        if is_operator(k) && node.child_count() > 0 && parent.is_some_and(binds_tighter) {
+            self.out.push('(');
+            self.children(cursor, k);
+            self.out.push(')');
+            return;
+        }
+        if node.child_count() == 0 || is_atomic(k) {
+            if !is_layout_leaf(node, self.src) {
+                self.leaf(node);
+            }
+            return;
+        }
+        self.children(cursor, k);
     }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        push_tokens(child, src, out);
+
+    fn children(&mut self, cursor: &mut TreeCursor<'_>, kind: &'static str) {
+        if !cursor.goto_first_child() {
+            return;
+        }
+        let mut comma: Option<Node<'_>> = None;
+        loop {
+            let child = cursor.node();
+            if let Some(c) = comma.take()
+                && comma_counts(Some(child))
+            {
+                self.leaf(c);
+            }
+            if is_comma(child, self.src) {
+                comma = Some(child);
+            } else {
+                self.node(cursor, Some(kind));
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        cursor.goto_parent();
+    }
+
+    fn leaf(&mut self, node: Node<'_>) {
+        let t = text(node, self.src);
+        let word = |c: char| c.is_alphanumeric() || c == '_';
+        if self.out.chars().last().is_some_and(word) && t.chars().next().is_some_and(word) {
+            self.out.push(' ');
+        }
+        self.out.push_str(t);
     }
 }
 
@@ -369,15 +535,54 @@ pub(crate) fn source_excerpt(node: Node<'_>, src: &str) -> String {
     lines.join(" ⏎ ")
 }
 
+/// Where each line of a file starts (built once per file: tests look at the lines above them).
+pub(crate) struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub(crate) fn new(src: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Lines { starts }
+    }
+
+    /// Line `row` (0-based) as `str::lines` gives it: without `\n` or `\r\n`, and no empty
+    /// line after a final newline.
+    fn get<'s>(&self, src: &'s str, row: usize) -> Option<&'s str> {
+        let start = *self.starts.get(row)?;
+        if row > 0 && start == src.len() {
+            return None;
+        }
+        match self.starts.get(row + 1) {
+            Some(next) => {
+                let line = src.get(start..next - 1)?;
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            None => src.get(start..),
+        }
+    }
+}
+
 /// Whether a comment directly above `row` (through attribute or decorator lines the language
 /// allows in between) carries the sacred tag. The comment is confirmed in the syntax tree so
 /// that a string that looks like a comment cannot tag a test.
-pub(crate) fn tagged_above(root: Node<'_>, src: &str, row: usize, passthrough: &[&str]) -> bool {
-    let lines: Vec<&str> = src.lines().collect();
+pub(crate) fn tagged_above(
+    root: Node<'_>,
+    src: &str,
+    lines: &Lines,
+    row: usize,
+    passthrough: &[&str],
+) -> bool {
     let mut r = row;
     while r > 0 {
         r -= 1;
-        let Some(line) = lines.get(r) else {
+        let Some(line) = lines.get(src, r) else {
             return false;
         };
         let trimmed = line.trim_start();
@@ -420,7 +625,14 @@ struct Walk<'r, 's> {
 }
 
 impl Walk<'_, '_> {
-    fn visit(&mut self, node: Node<'_>, path: &mut Vec<String>, skip: Option<usize>) {
+    /// Visits the cursor's node and what is inside it; the cursor ends where it started.
+    fn visit(
+        &mut self,
+        cursor: &mut TreeCursor<'_>,
+        path: &mut Vec<&'static str>,
+        skip: Option<usize>,
+    ) {
+        let node = cursor.node();
         if Some(node.id()) == skip {
             return;
         }
@@ -462,14 +674,19 @@ impl Walk<'_, '_> {
         if self.rules.is_swallow(node, self.src) {
             self.swallows += 1;
         }
-        let kind = node.kind();
+        let kind = kind(node);
         let control = self.rules.is_control(kind);
         if control {
-            path.push(kind.to_owned());
+            path.push(kind);
         }
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            self.visit(child, path, skip);
+        if cursor.goto_first_child() {
+            loop {
+                self.visit(cursor, path, skip);
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+            cursor.goto_parent();
         }
         if control {
             path.pop();
@@ -484,6 +701,142 @@ fn source_excerpt_first(node: Node<'_>, src: &str) -> String {
         .unwrap_or("")
         .trim()
         .to_owned()
+}
+
+/// A test's id: `lang:path::scope::name`.
+pub(crate) fn test_id(lang: &str, path: &str, scope: &[String], name: &str) -> String {
+    let mut id = format!("{lang}:{path}");
+    for s in scope {
+        id.push_str("::");
+        id.push_str(s);
+    }
+    id.push_str("::");
+    id.push_str(name);
+    id
+}
+
+/// Which tests a scan builds in full (fingerprints, assertions, statements). Building costs
+/// several passes over a test, so a scan builds only what its caller reads.
+#[derive(Debug, Clone)]
+pub enum Want {
+    /// Every test, sacred or not.
+    All,
+    /// The sacred tests (`sacred list`, `sacred lock`).
+    Sacred,
+    /// The tests with these ids (a check: the locked tests of the file), plus the candidates
+    /// when one of them is missing (to tell a rename from a removal).
+    Ids(BTreeSet<String>),
+}
+
+impl Want {
+    fn wants(&self, id: &str, sacred: bool) -> bool {
+        match self {
+            Want::All => true,
+            Want::Sacred => sacred,
+            Want::Ids(ids) => ids.contains(id),
+        }
+    }
+}
+
+/// A function-like thing whose body fingerprint is computed only when needed.
+struct PendingCandidate<'t> {
+    id: String,
+    body: Node<'t>,
+    elide: Option<usize>,
+    collected: bool,
+    line: usize,
+}
+
+/// What a language's discovery hands its findings to: it builds the tests the caller wants
+/// and defers the candidates' fingerprints until the end of the file.
+pub(crate) struct Out<'t, 'w> {
+    pub scan: FileScan,
+    pub lines: Lines,
+    want: &'w Want,
+    pending: Vec<PendingCandidate<'t>>,
+}
+
+impl<'t, 'w> Out<'t, 'w> {
+    pub(crate) fn new(src: &str, root: Node<'t>, want: &'w Want) -> Self {
+        Out {
+            scan: FileScan {
+                has_error: root.has_error(),
+                ..FileScan::default()
+            },
+            lines: Lines::new(src),
+            want,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Whether a comment directly above `row` tags what starts there (see [`tagged_above`]).
+    pub(crate) fn tagged_above(
+        &self,
+        root: Node<'_>,
+        src: &str,
+        row: usize,
+        passthrough: &[&str],
+    ) -> bool {
+        tagged_above(root, src, &self.lines, row, passthrough)
+    }
+
+    /// A function-like thing that could be a test; `elide`: a node left out of its body.
+    pub(crate) fn candidate(
+        &mut self,
+        id: String,
+        body: Node<'t>,
+        elide: Option<usize>,
+        collected: bool,
+        line: usize,
+    ) {
+        self.pending.push(PendingCandidate {
+            id,
+            body,
+            elide,
+            collected,
+            line,
+        });
+    }
+
+    /// A test the runner collects: built in full when the caller wants it.
+    pub(crate) fn test(
+        &mut self,
+        lang: &'static str,
+        path: &str,
+        spec: &TestSpec<'_>,
+        rules: &dyn Rules,
+        src: &str,
+    ) {
+        let id = test_id(lang, path, &spec.scope, &spec.name);
+        if self.want.wants(&id, spec.sacred) {
+            self.scan
+                .tests
+                .push(build_item(lang, path, spec, rules, src));
+        }
+    }
+
+    /// The scan, with the candidates' fingerprints when the caller can need them.
+    pub(crate) fn finish(self, src: &str) -> FileScan {
+        let mut scan = self.scan;
+        let needed = match self.want {
+            Want::All => true,
+            Want::Sacred => false,
+            Want::Ids(ids) => ids.iter().any(|id| !scan.tests.iter().any(|t| &t.id == id)),
+        };
+        if needed {
+            scan.candidates = self
+                .pending
+                .into_iter()
+                .map(|c| Candidate {
+                    body: fingerprint(c.body, src, &|n| Some(n.id()) == c.elide),
+                    id: c.id,
+                    collected: c.collected,
+                    line: c.line,
+                })
+                .collect();
+        }
+        scan
+    }
 }
 
 /// Builds a [`TestItem`] from what discovery found.
@@ -505,18 +858,24 @@ pub(crate) fn build_item(
         swallows: 0,
         comments: Vec::new(),
     };
-    walk.visit(spec.body, &mut Vec::new(), elide_id);
-    // Comments between the name and the body still count as inside the test.
+    walk.visit(&mut spec.body.walk(), &mut Vec::new(), elide_id);
     let statements = statements_of(spec.body, src, rules, elide_id);
-    let mut id = format!("{lang}:{path}");
-    for s in &spec.scope {
-        id.push_str("::");
-        id.push_str(s);
-    }
-    id.push_str("::");
-    id.push_str(&spec.name);
+    // One pass for the structure that also records the body's part of it.
+    let mut structure = String::new();
+    let mut ser = Serializer {
+        src,
+        elide: &elide_doc,
+        out: &mut structure,
+        mark: Some(spec.body.id()),
+        marked: None,
+    };
+    ser.node(&mut spec.node.walk());
+    let body = match ser.marked {
+        Some((start, end)) => sha256_hex(&structure[start..end]),
+        None => fingerprint(spec.body, src, &elide_doc),
+    };
     TestItem {
-        id,
+        id: test_id(lang, path, &spec.scope, &spec.name),
         lang,
         path: path.to_owned(),
         name: spec.name.clone(),
@@ -524,8 +883,8 @@ pub(crate) fn build_item(
         end_line: spec.extent.end_position().row + 1,
         sacred: spec.sacred,
         collected: spec.collected,
-        structure: fingerprint(spec.node, src, &elide_doc),
-        body: fingerprint(spec.body, src, &elide_doc),
+        structure: sha256_hex(&structure),
+        body,
         envelope: sha256_hex(&spec.envelope_lines.join("\n")),
         envelope_lines: spec.envelope_lines.clone(),
         assertions: walk.assertions,
@@ -564,10 +923,10 @@ fn statements_of(
             assertion_only: asserts_only(n, src, rules),
         });
     };
-    let block_like = body.kind().contains("block") || body.kind() == "statement_block";
+    let block_like = kind(body).contains("block") || kind(body) == "statement_block";
     // Go wraps a block's statements in a `statement_list`.
     let body = match body.named_child(0) {
-        Some(list) if block_like && list.kind() == "statement_list" => list,
+        Some(list) if block_like && kind(list) == "statement_list" => list,
         _ => body,
     };
     if block_like {
@@ -591,7 +950,7 @@ fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
         if rules.assertion(n, src).is_some() {
             return true;
         }
-        if matches!(n.kind(), "if_statement" | "if_expression") {
+        if matches!(kind(n), "if_statement" | "if_expression") {
             if n.child_by_field_name("alternative").is_some() {
                 return false;
             }
@@ -600,7 +959,7 @@ fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
             };
             if let Some(list) = branch
                 .named_child(0)
-                .filter(|l| l.kind() == "statement_list")
+                .filter(|l| kind(l) == "statement_list")
             {
                 branch = list;
             }
@@ -617,7 +976,7 @@ fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
         match named.as_slice() {
             [only]
                 if matches!(
-                    n.kind(),
+                    kind(n),
                     "expression_statement" | "await_expression" | "parenthesized_expression"
                 ) =>
             {

@@ -26,7 +26,7 @@ use anyhow::{Context as _, Result};
 use git2::Oid;
 use serde::Serialize;
 
-pub use analysis::{FileScan, TestItem};
+pub use analysis::{FileScan, TestItem, Want};
 pub use compare::{Finding, Rule};
 pub use lock::{LOCK_PATH, SacredLock};
 
@@ -168,35 +168,116 @@ fn sacred_patterns(config: &Config) -> Result<PatternSet> {
     PatternSet::new(config.sacred.paths.iter()).context("invalid `sacred.paths`")
 }
 
-/// Parses one file of `content`. `Ok(None)`: the file is absent or holds no language we read.
-fn scan_in(
+/// A file read for analysis: its path, its text, and whether it matches `sacred.paths`.
+struct Source {
+    path: String,
+    text: String,
+    sacred_path: bool,
+}
+
+/// Reads one file of `content` for analysis. `Ok(None)`: the file is absent or holds no
+/// language this build reads.
+fn read_source(
     repo: &Repo,
     content: &Content<'_>,
     path: &str,
     patterns: &PatternSet,
-) -> Result<Option<FileScan>> {
+) -> Result<Option<Source>> {
     let Some(lang) = lang::Lang::of_path(path) else {
         return Ok(None);
     };
     if !lang.supported() {
         return Ok(None);
     }
-    let Some(src) = content.read(repo, path)? else {
+    let Some(text) = content.read(repo, path)? else {
         return Ok(None);
     };
-    let sacred_path = !patterns.is_empty() && patterns.matches(Path::new(path));
-    let mut scan = lang::scan(path, &src, sacred_path)?;
-    if lang == lang::Lang::Go
-        && let Some(scan) = scan.as_mut()
-        && !scan.tests.is_empty()
-    {
-        let extra = go_package_envelope(repo, content, path)?;
-        for t in &mut scan.tests {
-            t.envelope_lines.extend(extra.iter().cloned());
-            t.envelope = analysis::sha256_hex(&t.envelope_lines.join("\n"));
+    Ok(Some(Source {
+        path: path.to_owned(),
+        text,
+        sacred_path: !patterns.is_empty() && patterns.matches(Path::new(path)),
+    }))
+}
+
+/// Parses sources on every core (tree-sitter parsing dominates the cost of a check or a
+/// list), keeping their order. Reading stays on the caller's thread: a git repository handle
+/// is not shared between threads.
+fn scan_all(sources: &[Source], want: impl Fn(&Source) -> Want + Sync) -> Vec<Result<FileScan>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(sources.len());
+    let scan_one = |s: &Source| -> Result<FileScan> {
+        Ok(lang::scan(&s.path, &s.text, s.sacred_path, &want(s))?.unwrap_or_default())
+    };
+    if threads <= 1 {
+        return sources.iter().map(scan_one).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, Result<FileScan>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(source) = sources.get(i) else { break };
+                        done.push((i, scan_one(source)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(done) => done,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Adds to a Go file's tests the `TestMain` of their package (which another file may hold).
+fn add_go_envelope(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    if lang::Lang::of_path(path) != Some(lang::Lang::Go) || scan.tests.is_empty() {
+        return Ok(());
+    }
+    let extra = go_package_envelope(repo, content, path)?;
+    for t in &mut scan.tests {
+        t.envelope_lines.extend(extra.iter().cloned());
+        t.envelope = analysis::sha256_hex(&t.envelope_lines.join("\n"));
+    }
+    Ok(())
+}
+
+/// Reads and parses the files of `content` that exist, building the tests `want` selects.
+fn scan_files(
+    repo: &Repo,
+    content: &Content<'_>,
+    files: &[String],
+    patterns: &PatternSet,
+    want: impl Fn(&Source) -> Want + Sync,
+) -> Result<BTreeMap<String, FileScan>> {
+    let mut sources = Vec::new();
+    for file in files {
+        if let Some(source) = read_source(repo, content, file, patterns)? {
+            sources.push(source);
         }
     }
-    Ok(scan)
+    let mut out = BTreeMap::new();
+    for (source, scan) in sources.iter().zip(scan_all(&sources, want)) {
+        let mut scan = scan?;
+        add_go_envelope(repo, content, &source.path, &mut scan)?;
+        out.insert(source.path.clone(), scan);
+    }
+    Ok(out)
 }
 
 /// `TestMain` in any test file of the package (the directory) runs instead of its tests.
@@ -221,17 +302,24 @@ fn go_package_envelope(repo: &Repo, content: &Content<'_>, path: &str) -> Result
     Ok(out)
 }
 
-/// Every test of the tracked files as they are in the work tree, with any files that have
-/// parse errors.
+/// The sacred tests of the tracked files as they are in the work tree, with any files that
+/// have parse errors.
 pub struct Discovery {
     pub tests: Vec<TestItem>,
-    /// Files whose syntax tree has errors (their tests may be incomplete).
+    /// Files whose syntax tree has errors (their tests may be incomplete), among the files
+    /// that can hold sacred tests.
     pub parse_errors: Vec<String>,
     /// Files skipped because this build lacks their grammar.
     pub unsupported: Vec<String>,
 }
 
-/// Finds every test of every tracked file (content from the work tree).
+/// Finds every sacred test of the tracked files (content from the work tree).
+///
+/// A file is parsed only when it matches `sacred.paths` or contains the word `sacred`: every
+/// way to tag a test (the `gatekeeper:sacred` comment, `mark.sacred`, a `[sacred]` title)
+/// spells it, and what the analysis would find in any other file is not sacred. Parsing is
+/// what costs (a few milliseconds per thousand lines), so a large repository pays only for
+/// its sacred files.
 pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
     let patterns = sacred_patterns(config)?;
     let mut out = Discovery {
@@ -239,6 +327,7 @@ pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
         parse_errors: Vec::new(),
         unsupported: Vec::new(),
     };
+    let mut sources = Vec::new();
     for path in repo.tracked_files()? {
         let path = crate::git::display_path(&path);
         let Some(lang) = lang::Lang::of_path(&path) else {
@@ -248,12 +337,22 @@ pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
             out.unsupported.push(path);
             continue;
         }
-        if let Some(scan) = scan_in(repo, &Content::WorkTree, &path, &patterns)? {
-            if scan.has_error {
-                out.parse_errors.push(path.clone());
-            }
-            out.tests.extend(scan.tests);
+        if let Some(source) = read_source(repo, &Content::WorkTree, &path, &patterns)?
+            && (source.sacred_path || source.text.contains("sacred"))
+        {
+            sources.push(source);
         }
+    }
+    for (source, scan) in sources
+        .iter()
+        .zip(scan_all(&sources, |_| analysis::Want::Sacred))
+    {
+        let mut scan = scan?;
+        add_go_envelope(repo, &Content::WorkTree, &source.path, &mut scan)?;
+        if scan.has_error {
+            out.parse_errors.push(source.path.clone());
+        }
+        out.tests.extend(scan.tests);
     }
     out.tests.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
@@ -306,34 +405,61 @@ fn compare_all(
     changed: Option<&[std::path::PathBuf]>,
 ) -> Result<(usize, Vec<Finding>)> {
     let patterns = sacred_patterns(config)?;
-    let mut findings = Vec::new();
-    let mut new_scans: BTreeMap<String, Option<FileScan>> = BTreeMap::new();
-    let mut base_items: BTreeMap<String, TestItem> = BTreeMap::new();
     let files = files_to_check(lock, changed);
-    for file in &files {
-        new_scans.insert(file.clone(), scan_in(repo, new, file, &patterns)?);
-        if let Some(base) = base {
-            // The base only supplies line numbers for messages; a failure there is not fatal.
-            if let Ok(Some(scan)) = scan_in(repo, base, file, &patterns) {
-                base_items.extend(scan.tests.into_iter().map(|t| (t.id.clone(), t)));
+    let locked: Vec<&lock::LockedTest> = lock
+        .tests
+        .values()
+        .filter(|t| files.contains(&t.file))
+        .collect();
+    let ids_in = |tests: &[&lock::LockedTest], path: &str| {
+        analysis::Want::Ids(
+            tests
+                .iter()
+                .filter(|t| t.file == path)
+                .map(|t| t.id.clone())
+                .collect(),
+        )
+    };
+    let new_scans = scan_files(repo, new, &files, &patterns, |s| ids_in(&locked, &s.path))?;
+    let compare_one = |t: &lock::LockedTest, base_item: Option<&TestItem>| {
+        let unsupported = lang::Lang::of_path(&t.file).is_none_or(|l| !l.supported());
+        let new_file = compare::NewFile {
+            scan: new_scans.get(&t.file),
+            unsupported,
+        };
+        compare::compare(t, &new_file, base_item)
+    };
+    let mut results: Vec<Vec<Finding>> = locked.iter().map(|t| compare_one(t, None)).collect();
+    // The base only supplies old line numbers for messages: it is read only for the tests
+    // that have findings, and a failure there is not fatal.
+    if let Some(base) = base {
+        let failing: Vec<&lock::LockedTest> = locked
+            .iter()
+            .zip(&results)
+            .filter(|(_, f)| !f.is_empty())
+            .map(|(t, _)| *t)
+            .collect();
+        let mut failing_files: Vec<String> = failing.iter().map(|t| t.file.clone()).collect();
+        failing_files.sort();
+        failing_files.dedup();
+        if !failing.is_empty()
+            && let Ok(base_scans) = scan_files(repo, base, &failing_files, &patterns, |s| {
+                ids_in(&failing, &s.path)
+            })
+        {
+            let base_items: BTreeMap<&str, &TestItem> = base_scans
+                .values()
+                .flat_map(|s| &s.tests)
+                .map(|t| (t.id.as_str(), t))
+                .collect();
+            for (t, findings) in locked.iter().zip(results.iter_mut()) {
+                if !findings.is_empty() {
+                    *findings = compare_one(t, base_items.get(t.id.as_str()).copied());
+                }
             }
         }
     }
-    let mut checked = 0;
-    for locked in lock.tests.values().filter(|t| files.contains(&t.file)) {
-        checked += 1;
-        let unsupported = lang::Lang::of_path(&locked.file).is_none_or(|l| !l.supported());
-        let new_file = compare::NewFile {
-            scan: new_scans.get(&locked.file).and_then(Option::as_ref),
-            unsupported,
-        };
-        findings.extend(compare::compare(
-            locked,
-            &new_file,
-            base_items.get(&locked.id),
-        ));
-    }
-    Ok((checked, findings))
+    Ok((locked.len(), results.into_iter().flatten().collect()))
 }
 
 /// Says how many locked tests sat in files the change does not touch (not re-parsed).

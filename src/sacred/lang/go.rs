@@ -5,19 +5,18 @@
 use tree_sitter::Node;
 
 use super::super::analysis::{
-    Candidate, FileScan, Rules, TestSpec, build_item, fingerprint, named_children, normalized,
-    tagged_above, text,
+    FileScan, Out, Rules, TestSpec, Want, fingerprint, kind, named_children, normalized, text,
 };
 
 struct GoRules;
 
 /// `t.Errorf`, `assert.Equal`: the receiver and the method of a call.
 fn selector<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)> {
-    if node.kind() != "call_expression" {
+    if kind(node) != "call_expression" {
         return None;
     }
     let f = node.child_by_field_name("function")?;
-    if f.kind() != "selector_expression" {
+    if kind(f) != "selector_expression" {
         return None;
     }
     let operand = text(f.child_by_field_name("operand")?, src);
@@ -45,21 +44,21 @@ impl Rules for GoRules {
         }
         let stmt = node
             .parent()
-            .filter(|p| p.kind() == "expression_statement")?;
+            .filter(|p| kind(p) == "expression_statement")?;
         let mut block = stmt.parent()?;
-        if block.kind() == "statement_list" {
+        if kind(block) == "statement_list" {
             block = block.parent()?;
         }
-        if block.kind() != "block" {
+        if kind(block) != "block" {
             return None;
         }
-        let stmt_if = block.parent().filter(|p| p.kind() == "if_statement")?;
+        let stmt_if = block.parent().filter(|p| kind(p) == "if_statement")?;
         let cond = stmt_if.child_by_field_name("condition")?;
         Some((stmt_if, format!("if {}", normalized(cond, src))))
     }
 
     fn is_return(&self, node: Node<'_>) -> bool {
-        node.kind() == "return_statement"
+        kind(node) == "return_statement"
     }
 
     fn is_skip_call(&self, node: Node<'_>, src: &str) -> bool {
@@ -67,7 +66,7 @@ impl Rules for GoRules {
     }
 
     fn is_swallow(&self, node: Node<'_>, src: &str) -> bool {
-        node.kind() == "call_expression"
+        kind(node) == "call_expression"
             && node
                 .child_by_field_name("function")
                 .is_some_and(|f| text(f, src) == "recover")
@@ -94,7 +93,7 @@ impl Rules for GoRules {
 pub(crate) fn test_main(src: &str, root: Node<'_>) -> Option<String> {
     named_children(root)
         .into_iter()
-        .filter(|i| i.kind() == "function_declaration")
+        .filter(|i| kind(i) == "function_declaration")
         .find(|i| {
             i.child_by_field_name("name")
                 .is_some_and(|n| text(n, src) == "TestMain")
@@ -114,11 +113,14 @@ fn is_test_name(name: &str) -> bool {
         && name != "TestMain"
 }
 
-pub(crate) fn scan(path: &str, src: &str, root: Node<'_>, sacred_path: bool) -> FileScan {
-    let mut scan = FileScan {
-        has_error: root.has_error(),
-        ..FileScan::default()
-    };
+pub(crate) fn scan(
+    path: &str,
+    src: &str,
+    root: Node<'_>,
+    sacred_path: bool,
+    want: &Want,
+) -> FileScan {
+    let mut out = Out::new(src, root, want);
     let mut envelope = Vec::new();
     // Build constraints and the package decide whether the file is compiled at all.
     for line in src.lines() {
@@ -135,12 +137,12 @@ pub(crate) fn scan(path: &str, src: &str, root: Node<'_>, sacred_path: bool) -> 
     }
     let items = named_children(root);
     for item in &items {
-        if item.kind() == "package_clause" {
+        if kind(item) == "package_clause" {
             envelope.push(normalized(*item, src));
         }
     }
     for item in items {
-        if item.kind() != "function_declaration" {
+        if kind(item) != "function_declaration" {
             continue;
         }
         let Some(name) = item.child_by_field_name("name") else {
@@ -156,16 +158,17 @@ pub(crate) fn scan(path: &str, src: &str, root: Node<'_>, sacred_path: bool) -> 
             .unwrap_or_default();
         let collected =
             is_test_name(&name) && params.contains("*testing.T") && path.ends_with("_test.go");
-        scan.candidates.push(Candidate {
-            id: format!("go:{path}::{name}"),
-            body: fingerprint(body, src, &|_| false),
+        out.candidate(
+            format!("go:{path}::{name}"),
+            body,
+            None,
             collected,
-            line: item.start_position().row + 1,
-        });
+            item.start_position().row + 1,
+        );
         if !collected {
             continue;
         }
-        let tagged = tagged_above(root, src, item.start_position().row, &[]);
+        let tagged = out.tagged_above(root, src, item.start_position().row, &[]);
         let spec = TestSpec {
             node: item,
             body,
@@ -177,8 +180,7 @@ pub(crate) fn scan(path: &str, src: &str, root: Node<'_>, sacred_path: bool) -> 
             collected,
             envelope_lines: envelope.clone(),
         };
-        scan.tests
-            .push(build_item("go", path, &spec, &GoRules, src));
+        out.test("go", path, &spec, &GoRules, src);
     }
-    scan
+    out.finish(src)
 }

@@ -5,8 +5,8 @@
 use tree_sitter::Node;
 
 use super::super::analysis::{
-    Candidate, FileScan, Focus, Rules, TestSpec, build_item, fingerprint, named_children,
-    normalized, source_excerpt, tagged_above, text, unquote,
+    FileScan, Focus, Out, Rules, TestSpec, Want, kind, named_children, normalized, source_excerpt,
+    test_id, text, unquote,
 };
 
 struct JsRules;
@@ -16,7 +16,7 @@ struct JsRules;
 fn chain_root<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
     let mut n = node;
     loop {
-        match n.kind() {
+        match kind(n) {
             "identifier" | "this" => return Some(text(n, src)),
             "member_expression" => n = n.child_by_field_name("object")?,
             "call_expression" => n = n.child_by_field_name("function")?,
@@ -35,7 +35,7 @@ fn last_property(member: Node<'_>, src: &str) -> String {
         .map_or("", |p| text(p, src));
     let negated = member
         .child_by_field_name("object")
-        .filter(|o| o.kind() == "member_expression")
+        .filter(|o| kind(o) == "member_expression")
         .and_then(|o| o.child_by_field_name("property"))
         .is_some_and(|p| text(p, src) == "not");
     if negated {
@@ -47,11 +47,11 @@ fn last_property(member: Node<'_>, src: &str) -> String {
 
 impl Rules for JsRules {
     fn assertion(&self, node: Node<'_>, src: &str) -> Option<String> {
-        match node.kind() {
+        match kind(node) {
             "call_expression" => {
                 let f = node.child_by_field_name("function")?;
                 let root = chain_root(f, src)?;
-                match (root, f.kind()) {
+                match (root, kind(f)) {
                     ("expect" | "assert", "member_expression") => Some(last_property(f, src)),
                     ("assert", "identifier") => Some("assert".to_owned()),
                     ("t", "member_expression") => {
@@ -82,7 +82,7 @@ impl Rules for JsRules {
             // Chai's property assertions: `expect(x).to.be.true;`.
             "expression_statement" => {
                 let e = node.named_child(0)?;
-                (e.kind() == "member_expression" && chain_root(e, src) == Some("expect"))
+                (kind(e) == "member_expression" && chain_root(e, src) == Some("expect"))
                     .then(|| last_property(e, src))
             }
             _ => None,
@@ -90,11 +90,11 @@ impl Rules for JsRules {
     }
 
     fn is_return(&self, node: Node<'_>) -> bool {
-        node.kind() == "return_statement"
+        kind(node) == "return_statement"
     }
 
     fn is_skip_call(&self, node: Node<'_>, src: &str) -> bool {
-        node.kind() == "call_expression"
+        kind(node) == "call_expression"
             && node.child_by_field_name("function").is_some_and(|f| {
                 let t = text(f, src);
                 matches!(
@@ -105,11 +105,11 @@ impl Rules for JsRules {
     }
 
     fn is_swallow(&self, node: Node<'_>, src: &str) -> bool {
-        match node.kind() {
+        match kind(node) {
             "catch_clause" => true,
             "call_expression" => node
                 .child_by_field_name("function")
-                .filter(|f| f.kind() == "member_expression")
+                .filter(|f| kind(f) == "member_expression")
                 .and_then(|f| f.child_by_field_name("property"))
                 .is_some_and(|p| text(p, src) == "catch"),
             _ => false,
@@ -149,13 +149,13 @@ const SUITE_ROOTS: &[&str] = &[
 
 fn is_function(n: Node<'_>) -> bool {
     matches!(
-        n.kind(),
+        kind(n),
         "arrow_function" | "function_expression" | "function"
     )
 }
 
 fn is_title(n: Node<'_>) -> bool {
-    matches!(n.kind(), "string" | "template_string")
+    matches!(kind(n), "string" | "template_string")
 }
 
 fn is_focus(callee: &str, root: &str) -> bool {
@@ -168,11 +168,9 @@ pub(crate) fn scan(
     src: &str,
     root: Node<'_>,
     sacred_path: bool,
+    want: &Want,
 ) -> FileScan {
-    let mut scan = FileScan {
-        has_error: root.has_error(),
-        ..FileScan::default()
-    };
+    let mut out = Out::new(src, root, want);
     walk(
         lang,
         path,
@@ -183,9 +181,9 @@ pub(crate) fn scan(
         &mut Vec::new(),
         sacred_path,
         &[],
-        &mut scan,
+        &mut out,
     );
-    scan
+    out.finish(src)
 }
 
 /// The syntax between a test (or suite) call and its suite's body or the file.
@@ -197,13 +195,13 @@ fn guards(call: Node<'_>, container: usize) -> Vec<String> {
             break;
         }
         if !matches!(
-            p.kind(),
+            kind(p),
             "expression_statement"
                 | "await_expression"
                 | "parenthesized_expression"
                 | "statement_block"
         ) {
-            out.push(p.kind().to_owned());
+            out.push(kind(p).to_owned());
         }
         n = p.parent();
     }
@@ -215,11 +213,11 @@ fn guards(call: Node<'_>, container: usize) -> Vec<String> {
 fn statement_row(call: Node<'_>) -> usize {
     let mut n = call;
     while let Some(p) = n.parent() {
-        if p.kind() == "expression_statement" {
+        if kind(p) == "expression_statement" {
             return p.start_position().row;
         }
         if !matches!(
-            p.kind(),
+            kind(p),
             "await_expression" | "call_expression" | "member_expression"
         ) {
             break;
@@ -233,22 +231,22 @@ fn statement_row(call: Node<'_>) -> usize {
     clippy::too_many_arguments,
     reason = "a recursive walk that carries its whole context"
 )]
-fn walk(
+fn walk<'t>(
     lang: &'static str,
     path: &str,
     src: &str,
-    root: Node<'_>,
-    node: Node<'_>,
+    root: Node<'t>,
+    node: Node<'t>,
     container: usize,
     scope: &mut Vec<String>,
     sacred: bool,
     envelope: &[String],
-    scan: &mut FileScan,
+    out: &mut Out<'t, '_>,
 ) {
     for child in named_children(node) {
-        if child.kind() != "call_expression" {
+        if kind(child) != "call_expression" {
             walk(
-                lang, path, src, root, child, container, scope, sacred, envelope, scan,
+                lang, path, src, root, child, container, scope, sacred, envelope, out,
             );
             continue;
         }
@@ -257,24 +255,24 @@ fn walk(
         };
         let Some(args) = child.child_by_field_name("arguments") else {
             walk(
-                lang, path, src, root, child, container, scope, sacred, envelope, scan,
+                lang, path, src, root, child, container, scope, sacred, envelope, out,
             );
             continue;
         };
-        let callee = normalized(function, src);
-        let call_root = chain_root(function, src).unwrap_or("");
         let arg_nodes = named_children(args);
         let title = arg_nodes.first().filter(|a| is_title(**a));
         let func = arg_nodes.iter().rev().find(|a| is_function(**a)).copied();
         let (Some(title), Some(func)) = (title, func) else {
             walk(
-                lang, path, src, root, child, container, scope, sacred, envelope, scan,
+                lang, path, src, root, child, container, scope, sacred, envelope, out,
             );
             continue;
         };
+        let callee = normalized(function, src);
+        let call_root = chain_root(function, src).unwrap_or("");
         let title_text = unquote(text(*title, src));
         if is_focus(&callee, call_root) {
-            scan.focused.push(Focus {
+            out.scan.focused.push(Focus {
                 start_byte: child.start_byte(),
                 end_byte: child.end_byte(),
                 line: child.start_position().row + 1,
@@ -285,8 +283,8 @@ fn walk(
                     .to_owned(),
             });
         }
-        let tagged =
-            tagged_above(root, src, statement_row(child), &[]) || title_text.contains("[sacred]");
+        let tagged = out.tagged_above(root, src, statement_row(child), &[])
+            || title_text.contains("[sacred]");
         // Options and timeouts between the title and the function can skip a test.
         let options: Vec<String> = arg_nodes
             .iter()
@@ -322,28 +320,22 @@ fn walk(
                 scope,
                 sacred || tagged,
                 &env,
-                scan,
+                out,
             );
             scope.pop();
             continue;
         }
         let collected = TEST_ROOTS.contains(&call_root);
-        let mut id = format!("{lang}:{path}");
-        for s in scope.iter() {
-            id.push_str("::");
-            id.push_str(s);
-        }
-        id.push_str("::");
-        id.push_str(&title_text);
-        scan.candidates.push(Candidate {
-            id,
-            body: fingerprint(body, src, &|_| false),
+        out.candidate(
+            test_id(lang, path, scope, &title_text),
+            body,
+            None,
             collected,
-            line: child.start_position().row + 1,
-        });
+            child.start_position().row + 1,
+        );
         if !collected {
             walk(
-                lang, path, src, root, child, container, scope, sacred, envelope, scan,
+                lang, path, src, root, child, container, scope, sacred, envelope, out,
             );
             continue;
         }
@@ -360,7 +352,6 @@ fn walk(
             collected,
             envelope_lines: env,
         };
-        scan.tests
-            .push(build_item(lang, path, &spec, &JsRules, src));
+        out.test(lang, path, &spec, &JsRules, src);
     }
 }

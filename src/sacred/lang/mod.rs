@@ -13,7 +13,7 @@ mod rust;
 
 use anyhow::{Result, anyhow};
 
-use super::analysis::FileScan;
+use super::analysis::{FileScan, Want};
 
 /// A language gatekeeper knows how to analyse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +103,23 @@ pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
     }
 }
 
-/// Finds the tests of one file. `sacred_path`: the file matches `sacred.paths`.
+/// Every grammar compiled into this build.
+pub(crate) fn grammars() -> Vec<tree_sitter::Language> {
+    [
+        Lang::Rust,
+        Lang::Python,
+        Lang::JavaScript,
+        Lang::TypeScript,
+        Lang::Tsx,
+        Lang::Go,
+    ]
+    .into_iter()
+    .filter_map(Lang::grammar)
+    .collect()
+}
+
+/// Finds the tests of one file. `sacred_path`: the file matches `sacred.paths`; `want`:
+/// which tests to build in full.
 #[cfg_attr(
     not(any(
         feature = "lang-rust",
@@ -118,7 +134,7 @@ pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
         reason = "no grammar is compiled in"
     )
 )]
-pub fn scan(path: &str, src: &str, sacred_path: bool) -> Result<Option<FileScan>> {
+pub fn scan(path: &str, src: &str, sacred_path: bool, want: &Want) -> Result<Option<FileScan>> {
     let Some(lang) = Lang::of_path(path) else {
         return Ok(None);
     };
@@ -138,15 +154,15 @@ pub fn scan(path: &str, src: &str, sacred_path: bool) -> Result<Option<FileScan>
     let root = tree.root_node();
     let scan = match lang {
         #[cfg(feature = "lang-rust")]
-        Lang::Rust => rust::scan(path, src, root, sacred_path),
+        Lang::Rust => rust::scan(path, src, root, sacred_path, want),
         #[cfg(feature = "lang-python")]
-        Lang::Python => python::scan(path, src, root, sacred_path),
+        Lang::Python => python::scan(path, src, root, sacred_path, want),
         #[cfg(feature = "lang-javascript")]
-        Lang::JavaScript => js::scan("js", path, src, root, sacred_path),
+        Lang::JavaScript => js::scan("js", path, src, root, sacred_path, want),
         #[cfg(feature = "lang-typescript")]
-        Lang::TypeScript | Lang::Tsx => js::scan("ts", path, src, root, sacred_path),
+        Lang::TypeScript | Lang::Tsx => js::scan("ts", path, src, root, sacred_path, want),
         #[cfg(feature = "lang-go")]
-        Lang::Go => go::scan(path, src, root, sacred_path),
+        Lang::Go => go::scan(path, src, root, sacred_path, want),
         #[allow(
             unreachable_patterns,
             reason = "reachable when a grammar feature is off"

@@ -5,20 +5,19 @@
 use tree_sitter::Node;
 
 use super::super::analysis::{
-    Candidate, FileScan, Rules, TestSpec, build_item, fingerprint, named_children, normalized,
-    tagged_above, text,
+    FileScan, Out, Rules, TestSpec, Want, kind, named_children, normalized, test_id, text,
 };
 
 struct PythonRules;
 
 /// The dotted name a call calls (`self.assertEqual`, `pytest.raises`).
 fn callee<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
-    (node.kind() == "call").then(|| node.child_by_field_name("function").map(|f| text(f, src)))?
+    (kind(node) == "call").then(|| node.child_by_field_name("function").map(|f| text(f, src)))?
 }
 
 impl Rules for PythonRules {
     fn assertion(&self, node: Node<'_>, src: &str) -> Option<String> {
-        if node.kind() == "assert_statement" {
+        if kind(node) == "assert_statement" {
             return Some("assert".to_owned());
         }
         let f = callee(node, src)?;
@@ -32,7 +31,7 @@ impl Rules for PythonRules {
     }
 
     fn is_return(&self, node: Node<'_>) -> bool {
-        node.kind() == "return_statement"
+        kind(node) == "return_statement"
     }
 
     fn is_skip_call(&self, node: Node<'_>, src: &str) -> bool {
@@ -45,7 +44,7 @@ impl Rules for PythonRules {
     }
 
     fn is_swallow(&self, node: Node<'_>, src: &str) -> bool {
-        if node.kind() == "except_clause" {
+        if kind(node) == "except_clause" {
             return true;
         }
         callee(node, src).is_some_and(|f| f.ends_with("suppress"))
@@ -75,9 +74,9 @@ impl Rules for PythonRules {
 fn collection_markers(block: Node<'_>, src: &str) -> Vec<String> {
     named_children(block)
         .into_iter()
-        .filter(|c| c.kind() == "expression_statement")
+        .filter(|c| kind(c) == "expression_statement")
         .filter_map(|c| c.named_child(0))
-        .filter(|a| a.kind() == "assignment")
+        .filter(|a| kind(a) == "assignment")
         .filter(|a| {
             a.child_by_field_name("left")
                 .is_some_and(|l| matches!(text(l, src), "pytestmark" | "__test__"))
@@ -86,11 +85,14 @@ fn collection_markers(block: Node<'_>, src: &str) -> Vec<String> {
         .collect()
 }
 
-pub(crate) fn scan(path: &str, src: &str, root: Node<'_>, sacred_path: bool) -> FileScan {
-    let mut scan = FileScan {
-        has_error: root.has_error(),
-        ..FileScan::default()
-    };
+pub(crate) fn scan(
+    path: &str,
+    src: &str,
+    root: Node<'_>,
+    sacred_path: bool,
+    want: &Want,
+) -> FileScan {
+    let mut out = Out::new(src, root, want);
     let markers = collection_markers(root, src);
     let sacred = sacred_path || markers.iter().any(|m| m.contains("mark.sacred"));
     walk(
@@ -102,17 +104,17 @@ pub(crate) fn scan(path: &str, src: &str, root: Node<'_>, sacred_path: bool) -> 
         sacred,
         true,
         &markers,
-        &mut scan,
+        &mut out,
     );
-    scan
+    out.finish(src)
 }
 
 /// The leading docstring of a function body, left out of fingerprints.
 fn docstring(body: Node<'_>) -> Option<Node<'_>> {
     let first = body.named_child(0)?;
-    (first.kind() == "expression_statement"
+    (kind(first) == "expression_statement"
         && first.named_child_count() == 1
-        && first.named_child(0).is_some_and(|s| s.kind() == "string"))
+        && first.named_child(0).is_some_and(|s| kind(s) == "string"))
     .then_some(first)
 }
 
@@ -120,34 +122,34 @@ fn docstring(body: Node<'_>) -> Option<Node<'_>> {
     clippy::too_many_arguments,
     reason = "a recursive walk that carries its whole context"
 )]
-fn walk(
+fn walk<'t>(
     path: &str,
     src: &str,
-    root: Node<'_>,
-    block: Node<'_>,
+    root: Node<'t>,
+    block: Node<'t>,
     scope: &mut Vec<String>,
     sacred: bool,
     collected_scope: bool,
     envelope: &[String],
-    scan: &mut FileScan,
+    out: &mut Out<'t, '_>,
 ) {
     for child in named_children(block) {
-        let (outer, def, decorators) = if child.kind() == "decorated_definition" {
+        let (outer, def, decorators) = if kind(child) == "decorated_definition" {
             let Some(def) = child.child_by_field_name("definition") else {
                 continue;
             };
             let decos: Vec<String> = named_children(child)
                 .into_iter()
-                .filter(|d| d.kind() == "decorator")
+                .filter(|d| kind(d) == "decorator")
                 .map(|d| normalized(d, src))
                 .collect();
             (child, def, decos)
         } else {
             (child, child, Vec::new())
         };
-        let tagged = tagged_above(root, src, outer.start_position().row, &["@"])
+        let tagged = out.tagged_above(root, src, outer.start_position().row, &["@"])
             || decorators.iter().any(|d| d.contains("mark.sacred"));
-        match def.kind() {
+        match kind(def) {
             "class_definition" => {
                 let Some(name) = def.child_by_field_name("name") else {
                     continue;
@@ -186,7 +188,7 @@ fn walk(
                     class_sacred,
                     collected,
                     &env,
-                    scan,
+                    out,
                 );
                 scope.pop();
             }
@@ -201,19 +203,13 @@ fn walk(
                 let collected = collected_scope && name.starts_with("test");
                 let doc = docstring(body);
                 let doc_id = doc.map(|d| d.id());
-                let mut id = format!("python:{path}");
-                for s in scope.iter() {
-                    id.push_str("::");
-                    id.push_str(s);
-                }
-                id.push_str("::");
-                id.push_str(&name);
-                scan.candidates.push(Candidate {
-                    id,
-                    body: fingerprint(body, src, &|n| Some(n.id()) == doc_id),
+                out.candidate(
+                    test_id("python", path, scope, &name),
+                    body,
+                    doc_id,
                     collected,
-                    line: def.start_position().row + 1,
-                });
+                    def.start_position().row + 1,
+                );
                 if !collected {
                     continue;
                 }
@@ -230,8 +226,7 @@ fn walk(
                     collected,
                     envelope_lines: env,
                 };
-                scan.tests
-                    .push(build_item("python", path, &spec, &PythonRules, src));
+                out.test("python", path, &spec, &PythonRules, src);
             }
             _ => {}
         }

@@ -4,15 +4,14 @@
 use tree_sitter::Node;
 
 use super::super::analysis::{
-    Candidate, FileScan, Rules, TestSpec, build_item, fingerprint, named_children, normalized,
-    tagged_above, text,
+    FileScan, Out, Rules, TestSpec, Want, kind, named_children, normalized, test_id, text,
 };
 
 struct RustRules;
 
 impl Rules for RustRules {
     fn assertion(&self, node: Node<'_>, src: &str) -> Option<String> {
-        if node.kind() != "macro_invocation" {
+        if kind(node) != "macro_invocation" {
             return None;
         }
         let name = text(node.child_by_field_name("macro")?, src);
@@ -24,7 +23,7 @@ impl Rules for RustRules {
     }
 
     fn is_return(&self, node: Node<'_>) -> bool {
-        node.kind() == "return_expression"
+        kind(node) == "return_expression"
     }
 
     fn is_skip_call(&self, _node: Node<'_>, _src: &str) -> bool {
@@ -32,7 +31,7 @@ impl Rules for RustRules {
     }
 
     fn is_swallow(&self, node: Node<'_>, src: &str) -> bool {
-        node.kind() == "call_expression"
+        kind(node) == "call_expression"
             && node
                 .child_by_field_name("function")
                 .is_some_and(|f| text(f, src).ends_with("catch_unwind"))
@@ -57,7 +56,7 @@ fn outer_attributes(node: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     let mut prev = node.prev_sibling();
     while let Some(p) = prev {
-        match p.kind() {
+        match kind(p) {
             "attribute_item" => out.push(p),
             "line_comment" | "block_comment" => {}
             _ => break,
@@ -79,16 +78,19 @@ fn is_test_attribute(attr: &str) -> bool {
 fn inner_attributes(container: Node<'_>, src: &str) -> Vec<String> {
     named_children(container)
         .into_iter()
-        .filter(|c| c.kind() == "inner_attribute_item")
+        .filter(|c| kind(c) == "inner_attribute_item")
         .map(|c| normalized(c, src))
         .collect()
 }
 
-pub(crate) fn scan(path: &str, src: &str, root: Node<'_>, sacred_path: bool) -> FileScan {
-    let mut scan = FileScan {
-        has_error: root.has_error(),
-        ..FileScan::default()
-    };
+pub(crate) fn scan(
+    path: &str,
+    src: &str,
+    root: Node<'_>,
+    sacred_path: bool,
+    want: &Want,
+) -> FileScan {
+    let mut out = Out::new(src, root, want);
     let envelope: Vec<String> = inner_attributes(root, src);
     walk(
         path,
@@ -98,27 +100,27 @@ pub(crate) fn scan(path: &str, src: &str, root: Node<'_>, sacred_path: bool) -> 
         &mut Vec::new(),
         sacred_path,
         &envelope,
-        &mut scan,
+        &mut out,
     );
-    scan
+    out.finish(src)
 }
 
 #[expect(
     clippy::too_many_arguments,
     reason = "a recursive walk that carries its whole context"
 )]
-fn walk(
+fn walk<'t>(
     path: &str,
     src: &str,
-    root: Node<'_>,
-    container: Node<'_>,
+    root: Node<'t>,
+    container: Node<'t>,
     scope: &mut Vec<String>,
     sacred: bool,
     envelope: &[String],
-    scan: &mut FileScan,
+    out: &mut Out<'t, '_>,
 ) {
     for item in named_children(container) {
-        match item.kind() {
+        match kind(item) {
             "mod_item" => {
                 let Some(body) = item.child_by_field_name("body") else {
                     continue;
@@ -127,7 +129,7 @@ fn walk(
                     continue;
                 };
                 let attrs = outer_attributes(item);
-                let tagged = tagged_above(root, src, item.start_position().row, &["#["]);
+                let tagged = out.tagged_above(root, src, item.start_position().row, &["#["]);
                 let mut env = envelope.to_vec();
                 let name = text(name, src).to_owned();
                 let mut line = format!("mod {name}:");
@@ -141,7 +143,7 @@ fn walk(
                 }
                 env.push(line);
                 scope.push(name);
-                walk(path, src, root, body, scope, sacred || tagged, &env, scan);
+                walk(path, src, root, body, scope, sacred || tagged, &env, out);
                 scope.pop();
             }
             "function_item" => {
@@ -155,23 +157,17 @@ fn walk(
                 let attrs = outer_attributes(item);
                 let attr_texts: Vec<String> = attrs.iter().map(|a| normalized(*a, src)).collect();
                 let collected = attr_texts.iter().any(|a| is_test_attribute(a));
-                let mut id = format!("rust:{path}");
-                for s in scope.iter() {
-                    id.push_str("::");
-                    id.push_str(s);
-                }
-                id.push_str("::");
-                id.push_str(&name);
-                scan.candidates.push(Candidate {
-                    id,
-                    body: fingerprint(body, src, &|_| false),
+                out.candidate(
+                    test_id("rust", path, scope, &name),
+                    body,
+                    None,
                     collected,
-                    line: item.start_position().row + 1,
-                });
+                    item.start_position().row + 1,
+                );
                 if !collected {
                     continue;
                 }
-                let tagged = tagged_above(root, src, item.start_position().row, &["#["]);
+                let tagged = out.tagged_above(root, src, item.start_position().row, &["#["]);
                 let mut env = envelope.to_vec();
                 env.extend(attr_texts.iter().cloned());
                 let extent = item;
@@ -186,8 +182,7 @@ fn walk(
                     collected,
                     envelope_lines: env,
                 };
-                scan.tests
-                    .push(build_item("rust", path, &spec, &RustRules, src));
+                out.test("rust", path, &spec, &RustRules, src);
             }
             _ => {}
         }
