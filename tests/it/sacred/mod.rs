@@ -93,28 +93,19 @@ impl Locked {
     /// Both checks pass (exit 0, no finding) after comparing at least one locked test
     /// against a lock that was found: a harmless edit cannot pass because nothing was checked.
     pub fn assert_passes_checked(&self) {
-        for (what, out) in [
-            (
-                "check --staged",
-                self.json(|| {
-                    self.repo.git(&["add", "-A"]);
-                    self.repo
-                        .gk(&["--format", "json", "sacred", "check", "--staged"])
-                }),
-            ),
-            (
-                "check --base",
-                self.json(|| {
-                    self.repo.git(&["add", "-A"]);
-                    self.repo
-                        .git(&["commit", "-q", "--no-verify", "-m", "change"]);
-                    self.repo
-                        .gk(&["--format", "json", "sacred", "check", "--base", "HEAD~1"])
-                }),
-            ),
-        ] {
-            let (out, v) = out;
+        self.repo.git(&["add", "-A"]);
+        let staged = self
+            .repo
+            .gk(&["--format", "json", "sacred", "check", "--staged"]);
+        self.repo
+            .git(&["commit", "-q", "--no-verify", "-m", "change"]);
+        let base = self
+            .repo
+            .gk(&["--format", "json", "sacred", "check", "--base", "HEAD~1"]);
+        for (what, out) in [("check --staged", staged), ("check --base", base)] {
             assert_code(&out, 0, what);
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+                .unwrap_or_else(|e| panic!("{what}: not JSON ({e}):\n{}", text(&out)));
             assert_eq!(v["lock_found"], true, "{what}: {v}");
             assert!(
                 v["checked"].as_u64().is_some_and(|n| n >= 1),
@@ -126,13 +117,6 @@ impl Locked {
                 "{what}: {v}"
             );
         }
-    }
-
-    fn json(&self, run: impl FnOnce() -> Output) -> (Output, serde_json::Value) {
-        let out = run();
-        let v = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", text(&out)));
-        (out, v)
     }
 
     /// Both checks pass.
