@@ -292,3 +292,36 @@ fn deleting_the_lock_in_the_index_does_not_unlock_the_staged_check() {
         text(&out)
     );
 }
+
+/// Every grammar is compiled into the default build, so a lock record for a file whose
+/// language this build cannot read stands in for a lock written by a build that had the
+/// grammar: the check must refuse, never pass.
+#[test]
+fn a_locked_file_in_a_language_this_build_cannot_read_is_unsupported_language() {
+    const SPEC: &str = "spec/refund_spec.rb";
+    let l = super::locked(&[
+        (FILE, BASE),
+        (
+            SPEC,
+            "it 'is exact' do\n  expect(refund(100)).to eq(100)\nend\n",
+        ),
+    ]);
+    let mut lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    lock.push_str(&format!(
+        "test rb:{SPEC}::is exact\n  file {SPEC}\n  structure 00\n  body 00\n  envelope 00\n  assertions 1\n  returns 0\n  skips 0\n  swallows 0\n"
+    ));
+    l.repo.write(".gatekeeper/sacred.lock", lock);
+    l.repo.git(&["add", "-A"]);
+    l.repo.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        "lock from another build",
+    ]);
+    l.repo.write(
+        SPEC,
+        "it 'is exact' do\n  expect(refund(100)).to be_truthy\nend\n",
+    );
+    l.assert_refused("unsupported-language", &format!("rb:{SPEC}::is exact"));
+}

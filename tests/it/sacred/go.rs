@@ -168,3 +168,256 @@ fn a_test_main_in_another_package_does_not_matter() {
     );
     l.assert_passes();
 }
+
+// ---- Test matrix: the remaining Go cells ----
+
+const SACRED_FUNC: &str = "// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tgot := Refund(100)\n\tif got != 100 {\n\t\tt.Fatalf(\"refund = %d, want 100\", got)\n\t}\n\tassert.Equal(t, 100, got)\n\trequire.ErrorIs(t, Refund(-1), ErrInsufficient)\n}\n";
+const SIBLING: &str =
+    "func TestHelper(t *testing.T) {\n\tif Helper() != 1 {\n\t\tt.Error(\"helper\")\n\t}\n}\n";
+
+refuses!(
+    removing_the_test_is_refused,
+    FILE,
+    BASE,
+    [(SACRED_FUNC, "")],
+    "removed",
+    ID
+);
+refuses!(
+    renaming_the_test_is_refused,
+    FILE,
+    BASE,
+    [("func TestRefundIsExact(", "func TestRefundIsClose(")],
+    "renamed",
+    ID
+);
+refuses!(
+    removing_every_assertion_is_emptied,
+    FILE,
+    BASE,
+    [(
+        "\tif got != 100 {\n\t\tt.Fatalf(\"refund = %d, want 100\", got)\n\t}\n\tassert.Equal(t, 100, got)\n\trequire.ErrorIs(t, Refund(-1), ErrInsufficient)\n",
+        "\t_ = got\n"
+    )],
+    "emptied",
+    ID
+);
+refuses!(
+    commenting_out_an_assertion_is_refused,
+    FILE,
+    BASE,
+    [(
+        "\tassert.Equal(t, 100, got)",
+        "\t// assert.Equal(t, 100, got)"
+    )],
+    "assertion-commented-out",
+    ID
+);
+refuses!(
+    strengthening_an_assertion_in_place_is_assertion_changed,
+    FILE,
+    BASE,
+    [("assert.Equal(t, 100, got)", "assert.Exactly(t, 100, got)")],
+    "assertion-changed",
+    ID
+);
+refuses!(
+    moving_an_assertion_under_an_if_is_refused,
+    FILE,
+    BASE,
+    [(
+        "\tassert.Equal(t, 100, got)\n",
+        "\tif got != 0 {\n\t\tassert.Equal(t, 100, got)\n\t}\n"
+    )],
+    "assertion-moved",
+    ID
+);
+refuses!(
+    changing_a_statement_is_body_changed,
+    FILE,
+    BASE,
+    [("got := Refund(100)", "got := Refund(0) + 100")],
+    "body-changed",
+    ID
+);
+refuses!(
+    a_parse_error_inside_the_test_is_refused,
+    FILE,
+    BASE,
+    [("got := Refund(100)", "got := Refund(100")],
+    "parse-error",
+    ID
+);
+refuses!(
+    a_second_func_with_the_same_name_is_a_duplicate_id,
+    FILE,
+    BASE,
+    [(
+        SIBLING,
+        "func TestHelper(t *testing.T) {\n\tif Helper() != 1 {\n\t\tt.Error(\"helper\")\n\t}\n}\n\nfunc TestRefundIsExact(t *testing.T) {}\n"
+    )],
+    "duplicate-id",
+    ID
+);
+
+// ---- Harmless Go edits: each must pass both checks, which compare the locked test ----
+
+harmless!(
+    a_comment_inside_the_test_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "\tgot := Refund(100)\n",
+        "\t// Refunds are exact to the cent.\n\tgot := Refund(100)\n"
+    )]
+);
+harmless!(
+    a_comment_above_the_tag_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "// gatekeeper:sacred\nfunc TestRefundIsExact",
+        "// TestRefundIsExact guards the refund rule.\n// gatekeeper:sacred\nfunc TestRefundIsExact"
+    )]
+);
+harmless!(
+    blank_lines_inside_the_test_pass,
+    FILE,
+    BASE,
+    ID,
+    [("\tgot := Refund(100)\n", "\n\tgot := Refund(100)\n\n\n")]
+);
+harmless!(
+    adding_an_assertion_before_the_locked_statements_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "\tgot := Refund(100)\n",
+        "\trequire.NoError(t, Ready())\n\tgot := Refund(100)\n"
+    )]
+);
+harmless!(
+    repeating_a_locked_assertion_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "\tassert.Equal(t, 100, got)\n",
+        "\tassert.Equal(t, 100, got)\n\tassert.Equal(t, 100, got)\n"
+    )]
+);
+harmless!(
+    appending_a_statement_after_the_locked_ones_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "\trequire.ErrorIs(t, Refund(-1), ErrInsufficient)\n}",
+        "\trequire.ErrorIs(t, Refund(-1), ErrInsufficient)\n\tt.Log(\"refund\", got)\n}"
+    )]
+);
+harmless!(
+    adding_a_sacred_test_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        SIBLING,
+        "// gatekeeper:sacred\nfunc TestRefundOfZero(t *testing.T) {\n\tassert.Equal(t, 0, Refund(0))\n}\n\nfunc TestHelper(t *testing.T) {\n\tif Helper() != 1 {\n\t\tt.Error(\"helper\")\n\t}\n}\n"
+    )]
+);
+harmless!(
+    adding_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        SIBLING,
+        "func TestHelper(t *testing.T) {\n\tif Helper() != 1 {\n\t\tt.Error(\"helper\")\n\t}\n}\n\nfunc TestHelperTwice(t *testing.T) {\n\tassert.Equal(t, Helper(), Helper())\n}\n"
+    )]
+);
+harmless!(
+    deleting_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    ID,
+    [(SIBLING, "")]
+);
+harmless!(
+    skipping_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "func TestHelper(t *testing.T) {\n",
+        "func TestHelper(t *testing.T) {\n\tt.Skip(\"flaky\")\n"
+    )]
+);
+harmless!(
+    moving_the_test_below_its_sibling_passes,
+    FILE,
+    BASE,
+    ID,
+    [
+        (SACRED_FUNC, ""),
+        (
+            SIBLING,
+            "func TestHelper(t *testing.T) {\n\tif Helper() != 1 {\n\t\tt.Error(\"helper\")\n\t}\n}\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tgot := Refund(100)\n\tif got != 100 {\n\t\tt.Fatalf(\"refund = %d, want 100\", got)\n\t}\n\tassert.Equal(t, 100, got)\n\trequire.ErrorIs(t, Refund(-1), ErrInsufficient)\n}\n"
+        ),
+    ]
+);
+harmless!(
+    grouping_the_imports_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "import \"testing\"\n",
+        "import (\n\t\"testing\"\n\n\t\"github.com/stretchr/testify/assert\"\n\t\"github.com/stretchr/testify/require\"\n)\n"
+    )]
+);
+harmless!(
+    adding_a_helper_function_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        SIBLING,
+        "func TestHelper(t *testing.T) {\n\tif Helper() != 1 {\n\t\tt.Error(\"helper\")\n\t}\n}\n\nfunc cents(n int) int {\n\treturn n * 100\n}\n"
+    )]
+);
+harmless!(
+    a_doc_comment_on_the_package_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "package pay\n",
+        "// Package pay refunds payments.\npackage pay\n"
+    )]
+);
+harmless!(
+    a_trailing_comment_on_an_assertion_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "\tassert.Equal(t, 100, got)\n",
+        "\tassert.Equal(t, 100, got) // exact\n"
+    )]
+);
+
+#[test]
+fn a_new_test_file_without_test_main_in_the_package_passes() {
+    let l = super::locked(&[(FILE, BASE)]);
+    l.assert_locked(ID);
+    l.repo.write(
+        "pay/extra_test.go",
+        "package pay\n\nimport \"testing\"\n\nfunc TestExtra(t *testing.T) {\n\tif Refund(1) != 1 {\n\t\tt.Fatal(\"extra\")\n\t}\n}\n",
+    );
+    // The new file is in the package of the locked one, so the locked file is re-parsed.
+    l.assert_passes_checked();
+}

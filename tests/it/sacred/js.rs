@@ -240,3 +240,374 @@ passes!(
         ("const total = refund(100);", "const total = (refund(100));"),
     ]
 );
+
+// ---- Test matrix: JavaScript (a `.js` Mocha/Jest suite) ----
+
+const JS_SUITE_FILE: &str = "test/ledger.test.js";
+const JS_ID: &str = "js:test/ledger.test.js::ledger::balances";
+
+const JS_SUITE: &str = r#"const assert = require("node:assert");
+const { balance, format } = require("../src/ledger");
+
+describe("ledger", function () {
+  // gatekeeper:sacred
+  it("balances", function () {
+    const total = balance(100);
+    assert.strictEqual(total, 100);
+    expect(total).toBe(100);
+    expect(() => balance(-1)).toThrow(InsufficientFunds);
+  });
+
+  it("formats", function () {
+    expect(format(1)).toBe("1.00");
+  });
+});
+"#;
+
+const JS_SACRED_TEST: &str = "  // gatekeeper:sacred\n  it(\"balances\", function () {\n    const total = balance(100);\n    assert.strictEqual(total, 100);\n    expect(total).toBe(100);\n    expect(() => balance(-1)).toThrow(InsufficientFunds);\n  });\n";
+const JS_SIBLING: &str =
+    "\n  it(\"formats\", function () {\n    expect(format(1)).toBe(\"1.00\");\n  });\n";
+
+refuses!(
+    js_removing_the_test_is_refused,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [(JS_SACRED_TEST, "")],
+    "removed",
+    JS_ID
+);
+refuses!(
+    js_retitling_the_test_is_renamed,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [("it(\"balances\"", "it(\"roughly balances\"")],
+    "renamed",
+    JS_ID
+);
+refuses!(
+    js_unknown_callee_is_renamed_out_of_collection,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [("it(\"balances\"", "scenario(\"balances\"")],
+    "renamed-out-of-collection",
+    JS_ID
+);
+refuses!(
+    js_removing_the_tag_is_untagged,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [("  // gatekeeper:sacred\n", "")],
+    "untagged",
+    JS_ID
+);
+refuses!(
+    js_it_concurrent_is_envelope_changed,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [("it(\"balances\"", "it.concurrent(\"balances\"")],
+    "envelope-changed",
+    JS_ID
+);
+refuses!(
+    js_removing_every_assertion_is_emptied,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [(
+        "    assert.strictEqual(total, 100);\n    expect(total).toBe(100);\n    expect(() => balance(-1)).toThrow(InsufficientFunds);\n",
+        ""
+    )],
+    "emptied",
+    JS_ID
+);
+refuses!(
+    js_removing_an_assertion_is_refused,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [("    expect(total).toBe(100);\n", "")],
+    "assertion-removed",
+    JS_ID
+);
+refuses!(
+    js_commenting_out_an_assertion_is_refused,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [(
+        "    assert.strictEqual(total, 100);",
+        "    // assert.strictEqual(total, 100);"
+    )],
+    "assertion-commented-out",
+    JS_ID
+);
+refuses!(
+    js_changing_the_expected_literal_is_refused,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [(
+        "assert.strictEqual(total, 100)",
+        "assert.strictEqual(total, 90)"
+    )],
+    "expected-changed",
+    JS_ID
+);
+refuses!(
+    js_strict_equal_to_deep_strict_equal_in_place_is_assertion_changed,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [(
+        "assert.strictEqual(total, 100)",
+        "assert.deepStrictEqual(total, 100)"
+    )],
+    "assertion-changed",
+    JS_ID
+);
+refuses!(
+    js_moving_an_assertion_under_an_if_is_refused,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [(
+        "    expect(total).toBe(100);\n",
+        "    if (total) {\n      expect(total).toBe(100);\n    }\n"
+    )],
+    "assertion-moved",
+    JS_ID
+);
+refuses!(
+    js_an_early_return_is_refused,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [(
+        "    const total = balance(100);\n",
+        "    const total = balance(100);\n    if (!total) return;\n"
+    )],
+    "early-return",
+    JS_ID
+);
+refuses!(
+    js_a_promise_catch_is_a_swallowed_failure,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [(
+        "    expect(total).toBe(100);\n",
+        "    Promise.resolve().then(() => expect(total).toBe(100)).catch(() => {});\n"
+    )],
+    "swallowed-failure",
+    JS_ID
+);
+refuses!(
+    js_changing_a_statement_is_body_changed,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [(
+        "const total = balance(100);",
+        "const total = balance(0) + 100;"
+    )],
+    "body-changed",
+    JS_ID
+);
+refuses!(
+    js_fit_on_a_sibling_is_only_sibling,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [("it(\"formats\"", "fit(\"formats\"")],
+    "only-sibling",
+    JS_ID
+);
+refuses!(
+    js_a_parse_error_inside_the_test_is_refused,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [("const total = balance(100);", "const total = balance(100;")],
+    "parse-error",
+    JS_ID
+);
+refuses!(
+    js_a_second_test_with_the_same_title_is_a_duplicate_id,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    [(
+        JS_SIBLING,
+        "\n  it(\"balances\", function () {\n    assert.ok(true);\n  });\n"
+    )],
+    "duplicate-id",
+    JS_ID
+);
+
+// ---- Harmless JavaScript edits: each must pass both checks, which compare the test ----
+
+harmless!(
+    js_a_comment_inside_the_test_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        "    expect(total).toBe(100);\n",
+        "    // Refunds are exact.\n    expect(total).toBe(100);\n"
+    )]
+);
+harmless!(
+    js_a_block_comment_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        "assert.strictEqual(total, 100);",
+        "assert.strictEqual(total, /* cents */ 100);"
+    )]
+);
+harmless!(
+    js_a_comment_above_the_tag_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        "  // gatekeeper:sacred\n",
+        "  // Owned by the billing team.\n  // gatekeeper:sacred\n"
+    )]
+);
+harmless!(
+    js_blank_lines_and_indentation_pass,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        "    const total = balance(100);\n    assert.strictEqual(total, 100);\n",
+        "\n\tconst total = balance(100);\n\n        assert.strictEqual(total, 100);\n"
+    )]
+);
+harmless!(
+    js_dropping_semicolons_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [
+        ("const total = balance(100);", "const total = balance(100)"),
+        ("expect(total).toBe(100);", "expect(total).toBe(100)"),
+    ]
+);
+harmless!(
+    js_trailing_commas_pass,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        "assert.strictEqual(total, 100);",
+        "assert.strictEqual(\n      total,\n      100,\n    );"
+    )]
+);
+harmless!(
+    js_adding_an_assertion_at_the_end_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        "    expect(() => balance(-1)).toThrow(InsufficientFunds);\n",
+        "    expect(() => balance(-1)).toThrow(InsufficientFunds);\n    assert.ok(total > 0);\n"
+    )]
+);
+harmless!(
+    js_adding_an_assertion_before_the_locked_statements_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        "    const total = balance(100);\n",
+        "    assert.strictEqual(balance(0), 0);\n    const total = balance(100);\n"
+    )]
+);
+harmless!(
+    js_adding_a_guarded_assertion_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        "    expect(total).toBe(100);\n",
+        "    expect(total).toBe(100);\n    if (typeof total === \"object\") {\n      expect(total).toEqual(100);\n    }\n"
+    )]
+);
+harmless!(
+    js_appending_a_statement_after_the_locked_ones_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        "    expect(() => balance(-1)).toThrow(InsufficientFunds);\n",
+        "    expect(() => balance(-1)).toThrow(InsufficientFunds);\n    console.log(total);\n"
+    )]
+);
+harmless!(
+    js_adding_a_sacred_test_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        JS_SIBLING,
+        "\n  // gatekeeper:sacred\n  it(\"never goes negative\", function () {\n    assert.strictEqual(balance(0), 0);\n  });\n"
+    )]
+);
+harmless!(
+    js_adding_a_test_that_is_not_sacred_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        JS_SIBLING,
+        "\n  it(\"formats zero\", function () {\n    expect(format(0)).toBe(\"0.00\");\n  });\n"
+    )]
+);
+harmless!(
+    js_deleting_a_test_that_is_not_sacred_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(JS_SIBLING, "")]
+);
+harmless!(
+    js_skipping_a_test_that_is_not_sacred_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [("it(\"formats\"", "xit(\"formats\"")]
+);
+harmless!(
+    js_moving_the_test_below_its_sibling_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [
+        (JS_SACRED_TEST, ""),
+        (
+            "    expect(format(1)).toBe(\"1.00\");\n  });\n",
+            "    expect(format(1)).toBe(\"1.00\");\n  });\n\n  // gatekeeper:sacred\n  it(\"balances\", function () {\n    const total = balance(100);\n    assert.strictEqual(total, 100);\n    expect(total).toBe(100);\n    expect(() => balance(-1)).toThrow(InsufficientFunds);\n  });\n"
+        ),
+    ]
+);
+harmless!(
+    js_adding_a_require_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        "const assert = require(\"node:assert\");\n",
+        "const assert = require(\"node:assert\");\nconst path = require(\"node:path\");\n"
+    )]
+);
+harmless!(
+    js_adding_a_helper_function_passes,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        "describe(\"ledger\", function () {\n",
+        "function cents(n) {\n  return n * 100;\n}\n\ndescribe(\"ledger\", function () {\n"
+    )]
+);
+harmless!(
+    js_redundant_parentheses_pass,
+    JS_SUITE_FILE,
+    JS_SUITE,
+    JS_ID,
+    [(
+        "const total = balance(100);",
+        "const total = (balance(100));"
+    )]
+);

@@ -80,6 +80,45 @@ impl Locked {
         }
     }
 
+    /// The committed lock holds a record for `test` (so a passing check compared it).
+    pub fn assert_locked(&self, test: &str) {
+        let lock = String::from_utf8(self.repo.read(".gatekeeper/sacred.lock")).unwrap();
+        let wanted = format!("test {test}");
+        assert!(
+            lock.lines().any(|l| l == wanted),
+            "the lock has no `{wanted}`:\n{lock}"
+        );
+    }
+
+    /// Both checks pass (exit 0, no finding) after comparing at least one locked test
+    /// against a lock that was found: a harmless edit cannot pass because nothing was checked.
+    pub fn assert_passes_checked(&self) {
+        self.repo.git(&["add", "-A"]);
+        let staged = self
+            .repo
+            .gk(&["--format", "json", "sacred", "check", "--staged"]);
+        self.repo
+            .git(&["commit", "-q", "--no-verify", "-m", "change"]);
+        let base = self
+            .repo
+            .gk(&["--format", "json", "sacred", "check", "--base", "HEAD~1"]);
+        for (what, out) in [("check --staged", staged), ("check --base", base)] {
+            assert_code(&out, 0, what);
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+                .unwrap_or_else(|e| panic!("{what}: not JSON ({e}):\n{}", text(&out)));
+            assert_eq!(v["lock_found"], true, "{what}: {v}");
+            assert!(
+                v["checked"].as_u64().is_some_and(|n| n >= 1),
+                "{what}: nothing was checked: {v}"
+            );
+            assert_eq!(
+                v["findings"].as_array().map(Vec::len),
+                Some(0),
+                "{what}: {v}"
+            );
+        }
+    }
+
     /// Both checks pass.
     pub fn assert_passes(&self) {
         for (what, out) in [
@@ -115,8 +154,23 @@ macro_rules! passes {
     };
 }
 
+/// `harmless!(name, FILE, BASE, "locked test id", [(from, to), …])`: the locked test is in
+/// the lock, and the edit is accepted by both checks, which compared it.
+macro_rules! harmless {
+    ($name:ident, $file:expr, $base:expr, $test:expr, [$(($from:expr, $to:expr)),* $(,)?]) => {
+        #[test]
+        fn $name() {
+            let l = super::locked(&[($file, $base)]);
+            l.assert_locked($test);
+            l.edit($file, $base, &[$(($from, $to)),*]);
+            l.assert_passes_checked();
+        }
+    };
+}
+
 mod commands;
 mod go;
 mod js;
 mod python;
 mod rust;
+mod ts;

@@ -347,3 +347,234 @@ passes!(
     GROUPING,
     [("assert (a + b) * 2 == 10", "assert ((a + b)) * 2 == (10)")]
 );
+
+// ---- Test matrix: the remaining Python cells ----
+
+refuses!(
+    renaming_the_test_is_refused,
+    FILE,
+    BASE,
+    [("def test_refund_is_exact():", "def test_refund_is_close():")],
+    "renamed",
+    ID
+);
+refuses!(
+    changing_the_class_bases_is_envelope_changed,
+    FILE,
+    BASE,
+    [(
+        "class TestLedger(unittest.TestCase):",
+        "class TestLedger(LedgerBase):"
+    )],
+    "envelope-changed",
+    METHOD
+);
+refuses!(
+    a_later_def_with_the_same_name_is_a_duplicate_id,
+    FILE,
+    BASE,
+    [(
+        "def test_helper():\n",
+        "def test_refund_is_exact():\n    pass\n\n\ndef test_helper():\n"
+    )],
+    "duplicate-id",
+    ID
+);
+refuses!(
+    unittest_skip_test_in_the_body_is_refused,
+    FILE,
+    BASE,
+    [(
+        "        self.assertEqual(balance(), 10)\n",
+        "        self.skipTest(\"later\")\n        self.assertEqual(balance(), 10)\n"
+    )],
+    "skipped",
+    METHOD
+);
+
+// ---- Harmless Python edits: each must pass both checks, which compare the locked test ----
+
+harmless!(
+    a_trailing_comment_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    assert total == 100\n",
+        "    assert total == 100  # cents\n"
+    )]
+);
+harmless!(
+    a_comment_above_the_tag_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "# gatekeeper:sacred\ndef test_refund_is_exact",
+        "# Owned by the billing team.\n# gatekeeper:sacred\ndef test_refund_is_exact"
+    )]
+);
+harmless!(
+    blank_lines_inside_the_test_pass,
+    FILE,
+    BASE,
+    ID,
+    [("    total = refund(100)\n", "    total = refund(100)\n\n\n")]
+);
+harmless!(
+    splitting_a_context_manager_over_lines_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    with pytest.raises(InsufficientFunds):\n",
+        "    with pytest.raises(\n        InsufficientFunds,\n    ):\n"
+    )]
+);
+harmless!(
+    adding_an_assertion_before_the_locked_statements_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    total = refund(100)\n",
+        "    assert refund(0) == 0\n    total = refund(100)\n"
+    )]
+);
+harmless!(
+    repeating_a_locked_assertion_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    assert total == 100\n",
+        "    assert total == 100\n    assert total == 100\n"
+    )]
+);
+harmless!(
+    adding_a_guarded_assertion_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    assert total == 100\n",
+        "    assert total == 100\n    if isinstance(total, float):\n        assert total.is_integer()\n"
+    )]
+);
+harmless!(
+    appending_a_statement_after_the_locked_ones_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "        refund(-1)\n",
+        "        refund(-1)\n    print(total)\n"
+    )]
+);
+harmless!(
+    adding_a_return_annotation_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "def test_refund_is_exact():",
+        "def test_refund_is_exact() -> None:"
+    )]
+);
+harmless!(
+    adding_a_sacred_test_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "def test_helper():\n",
+        "# gatekeeper:sacred\ndef test_refund_of_zero():\n    assert refund(0) == 0\n\n\ndef test_helper():\n"
+    )]
+);
+harmless!(
+    adding_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "def test_helper():\n",
+        "def test_helper_twice():\n    assert refund(1) == refund(1)\n\n\ndef test_helper():\n"
+    )]
+);
+harmless!(
+    deleting_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    ID,
+    [("def test_helper():\n    assert refund(1) == 1\n\n\n", "")]
+);
+harmless!(
+    skipping_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "def test_helper():\n",
+        "@pytest.mark.skip(reason=\"slow\")\ndef test_helper():\n"
+    )]
+);
+harmless!(
+    moving_the_test_below_its_sibling_passes,
+    FILE,
+    BASE,
+    ID,
+    [
+        ("def test_helper():\n    assert refund(1) == 1\n\n\n", ""),
+        (
+            "import pytest\n",
+            "import pytest\n\n\ndef test_helper():\n    assert refund(1) == 1\n"
+        ),
+    ]
+);
+harmless!(
+    adding_an_import_passes,
+    FILE,
+    BASE,
+    ID,
+    [("import unittest\n", "import decimal\nimport unittest\n")]
+);
+harmless!(
+    adding_a_helper_function_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "def test_helper():\n",
+        "def cents(n):\n    return n * 100\n\n\ndef test_helper():\n"
+    )]
+);
+harmless!(
+    unittest_adding_an_assertion_to_the_method_passes,
+    FILE,
+    BASE,
+    METHOD,
+    [(
+        "        self.assertIn(\"EUR\", currencies())\n",
+        "        self.assertIn(\"EUR\", currencies())\n        self.assertGreater(balance(), 0)\n"
+    )]
+);
+harmless!(
+    unittest_a_docstring_on_the_method_passes,
+    FILE,
+    BASE,
+    METHOD,
+    [(
+        "    def test_balance(self):\n",
+        "    def test_balance(self):\n        \"\"\"The ledger balances.\"\"\"\n"
+    )]
+);
+harmless!(
+    unittest_a_comment_in_the_method_passes,
+    FILE,
+    BASE,
+    METHOD,
+    [(
+        "        self.assertEqual(balance(), 10)\n",
+        "        # ten euros\n        self.assertEqual(balance(), 10)\n"
+    )]
+);

@@ -366,3 +366,201 @@ passes!(
     BASE,
     [("let total = refund(100);", "let total = (refund(100));")]
 );
+
+// ---- Test matrix: the remaining Rust cells ----
+
+refuses!(
+    strengthening_an_assertion_in_place_is_assertion_changed,
+    FILE,
+    BASE,
+    [("assert!(refund(5) == 5);", "assert_eq!(refund(5), 5);")],
+    "assertion-changed",
+    ID
+);
+refuses!(
+    a_compiled_out_copy_of_the_test_is_a_duplicate_id,
+    FILE,
+    BASE,
+    [(
+        "#[test]\nfn helper_is_plain",
+        "#[cfg(any())]\n#[test]\nfn refund_is_exact() {\n    assert!(true);\n}\n\n#[test]\nfn helper_is_plain"
+    )],
+    "duplicate-id",
+    ID
+);
+
+// ---- Harmless edits: each must pass both checks, which compare the locked test ----
+
+harmless!(
+    a_trailing_comment_on_an_assertion_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "assert_eq!(total, 100);",
+        "assert_eq!(total, 100); // cents"
+    )]
+);
+harmless!(
+    a_block_comment_inside_the_test_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    assert!(refund(5) == 5);\n",
+        "    /* small amounts too */\n    assert!(refund(5) == 5);\n"
+    )]
+);
+harmless!(
+    blank_lines_inside_the_test_pass,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    let total = refund(100);\n",
+        "\n    let total = refund(100);\n\n\n"
+    )]
+);
+harmless!(
+    reindenting_the_test_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    let total = refund(100);\n    assert_eq!(total, 100);\n",
+        "        let total = refund(100);\n\tassert_eq!(total, 100);\n"
+    )]
+);
+harmless!(
+    adding_an_assertion_before_the_locked_statements_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "fn refund_is_exact() {\n",
+        "fn refund_is_exact() {\n    assert_eq!(refund(0), 0);\n"
+    )]
+);
+harmless!(
+    repeating_a_locked_assertion_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    assert!(refund(5) == 5);\n",
+        "    assert!(refund(5) == 5);\n    assert!(refund(5) == 5);\n"
+    )]
+);
+harmless!(
+    appending_a_statement_after_the_locked_ones_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    assert!(matches!(r, Err(Error::Insufficient)));\n}",
+        "    assert!(matches!(r, Err(Error::Insufficient)));\n    drop(r);\n}"
+    )]
+);
+harmless!(
+    a_doc_comment_between_the_tag_and_the_attribute_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "// gatekeeper:sacred\n#[test]\nfn refund_is_exact",
+        "// gatekeeper:sacred\n/// Refunds are exact to the cent.\n#[test]\nfn refund_is_exact"
+    )]
+);
+harmless!(
+    a_comment_above_the_tag_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "// gatekeeper:sacred\n#[test]\nfn refund_is_exact",
+        "// Owned by the billing team.\n// gatekeeper:sacred\n#[test]\nfn refund_is_exact"
+    )]
+);
+harmless!(
+    moving_the_test_below_its_sibling_passes,
+    FILE,
+    BASE,
+    ID,
+    [
+        (
+            "#[test]\nfn helper_is_plain() {\n    assert_eq!(refund(1), 1);\n}\n\n",
+            ""
+        ),
+        (
+            "fn refund(x: i64) -> i64 {\n    x\n}\n",
+            "fn refund(x: i64) -> i64 {\n    x\n}\n\n#[test]\nfn helper_is_plain() {\n    assert_eq!(refund(1), 1);\n}\n"
+        ),
+    ]
+);
+harmless!(
+    adding_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "#[test]\nfn helper_is_plain",
+        "#[test]\nfn refund_of_zero() {\n    assert_eq!(refund(0), 0);\n}\n\n#[test]\nfn helper_is_plain"
+    )]
+);
+harmless!(
+    deleting_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "#[test]\nfn helper_is_plain() {\n    assert_eq!(refund(1), 1);\n}\n",
+        ""
+    )]
+);
+harmless!(
+    ignoring_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "#[test]\nfn helper_is_plain",
+        "#[test]\n#[ignore]\nfn helper_is_plain"
+    )]
+);
+harmless!(
+    renaming_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    ID,
+    [("fn helper_is_plain()", "fn refund_of_one()")]
+);
+harmless!(
+    adding_a_helper_function_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "fn refund(x: i64) -> i64 {\n    x\n}\n",
+        "fn refund(x: i64) -> i64 {\n    x\n}\n\nfn cents(x: i64) -> i64 {\n    x * 100\n}\n"
+    )]
+);
+harmless!(
+    adding_a_use_declaration_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "//! Refund tests.\n",
+        "//! Refund tests.\n\nuse std::collections::BTreeMap;\n"
+    )]
+);
+harmless!(
+    adding_an_assertion_to_the_sacred_module_test_passes,
+    FILE,
+    BASE,
+    "rust:tests/refunds.rs::ledger::balance_never_drops",
+    [(
+        "        assert_eq!(2 + 2, 4);\n",
+        "        assert_eq!(2 + 2, 4);\n        assert_ne!(2 + 2, 5);\n"
+    )]
+);

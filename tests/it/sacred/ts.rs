@@ -1,0 +1,305 @@
+//! TypeScript (Vitest/Jest style, a `.ts` file with type annotations): the rules that
+//! `js.rs` does not already exercise on its `.ts` file, and harmless edits that must pass.
+
+const FILE: &str = "tests/ledger.test.ts";
+const ID: &str = "ts:tests/ledger.test.ts::ledger::balances";
+
+const BASE: &str = r#"import { describe, expect, it } from "vitest";
+import { balance, type Money } from "../src/ledger";
+
+describe("ledger", () => {
+  // gatekeeper:sacred
+  it("balances", () => {
+    const total: Money = balance(100);
+    expect(total.cents).toBe(100);
+    expect(total.currency).toEqual("EUR");
+    expect(() => balance(-1)).toThrow(InsufficientFunds);
+  });
+
+  it("formats", () => {
+    expect(format(1 as number)).toBe("1.00");
+  });
+});
+"#;
+
+refuses!(
+    ts_unknown_callee_is_renamed_out_of_collection,
+    FILE,
+    BASE,
+    [("it(\"balances\"", "check(\"balances\"")],
+    "renamed-out-of-collection",
+    ID
+);
+refuses!(
+    ts_removing_the_tag_is_untagged,
+    FILE,
+    BASE,
+    [("  // gatekeeper:sacred\n", "")],
+    "untagged",
+    ID
+);
+refuses!(
+    ts_removing_every_assertion_is_emptied,
+    FILE,
+    BASE,
+    [(
+        "    expect(total.cents).toBe(100);\n    expect(total.currency).toEqual(\"EUR\");\n    expect(() => balance(-1)).toThrow(InsufficientFunds);\n",
+        ""
+    )],
+    "emptied",
+    ID
+);
+refuses!(
+    ts_commenting_out_an_assertion_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    expect(total.cents).toBe(100);",
+        "    // expect(total.cents).toBe(100);"
+    )],
+    "assertion-commented-out",
+    ID
+);
+refuses!(
+    ts_to_equal_to_to_strict_equal_in_place_is_assertion_changed,
+    FILE,
+    BASE,
+    [("toEqual(\"EUR\")", "toStrictEqual(\"EUR\")")],
+    "assertion-changed",
+    ID
+);
+refuses!(
+    ts_moving_an_assertion_under_an_if_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    expect(total.cents).toBe(100);\n",
+        "    if (total.cents > 0) {\n      expect(total.cents).toBe(100);\n    }\n"
+    )],
+    "assertion-moved",
+    ID
+);
+refuses!(
+    ts_changing_a_statement_is_body_changed,
+    FILE,
+    BASE,
+    [(
+        "const total: Money = balance(100);",
+        "const total: Money = balance(0);"
+    )],
+    "body-changed",
+    ID
+);
+refuses!(
+    ts_a_parse_error_inside_the_test_is_refused,
+    FILE,
+    BASE,
+    [(
+        "const total: Money = balance(100);",
+        "const total: Money = balance(100;"
+    )],
+    "parse-error",
+    ID
+);
+
+// ---- Harmless edits: each must pass both checks, which compare the locked test ----
+
+harmless!(
+    ts_a_comment_inside_the_test_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    expect(total.cents).toBe(100);\n",
+        "    // Refunds are exact to the cent.\n    expect(total.cents).toBe(100);\n"
+    )]
+);
+harmless!(
+    ts_a_trailing_comment_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "expect(total.cents).toBe(100);",
+        "expect(total.cents).toBe(100); // cents"
+    )]
+);
+harmless!(
+    ts_a_comment_above_the_tag_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "  // gatekeeper:sacred\n",
+        "  // Owned by the billing team.\n  // gatekeeper:sacred\n"
+    )]
+);
+harmless!(
+    ts_blank_lines_inside_the_test_pass,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    const total: Money = balance(100);\n",
+        "\n    const total: Money = balance(100);\n\n\n"
+    )]
+);
+harmless!(
+    ts_dropping_semicolons_passes,
+    FILE,
+    BASE,
+    ID,
+    [
+        (
+            "const total: Money = balance(100);",
+            "const total: Money = balance(100)"
+        ),
+        (
+            "expect(total.currency).toEqual(\"EUR\");",
+            "expect(total.currency).toEqual(\"EUR\")"
+        ),
+    ]
+);
+harmless!(
+    ts_breaking_a_chain_over_lines_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "expect(() => balance(-1)).toThrow(InsufficientFunds);",
+        "expect(() =>\n      balance(-1),\n    ).toThrow(\n      InsufficientFunds,\n    );"
+    )]
+);
+harmless!(
+    ts_adding_an_assertion_at_the_end_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    expect(() => balance(-1)).toThrow(InsufficientFunds);\n",
+        "    expect(() => balance(-1)).toThrow(InsufficientFunds);\n    expect(total.cents).toBeGreaterThan(0);\n"
+    )]
+);
+harmless!(
+    ts_adding_an_assertion_before_the_locked_statements_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    const total: Money = balance(100);\n",
+        "    expect(balance(0).cents).toBe(0);\n    const total: Money = balance(100);\n"
+    )]
+);
+harmless!(
+    ts_adding_a_negated_assertion_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    expect(total.cents).toBe(100);\n",
+        "    expect(total.cents).toBe(100);\n    expect(total.cents).not.toBe(0);\n"
+    )]
+);
+harmless!(
+    ts_adding_a_guarded_assertion_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    expect(total.cents).toBe(100);\n",
+        "    expect(total.cents).toBe(100);\n    if (total.refunded) {\n      expect(total.cents).toBe(0);\n    }\n"
+    )]
+);
+harmless!(
+    ts_appending_a_statement_after_the_locked_ones_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "    expect(() => balance(-1)).toThrow(InsufficientFunds);\n",
+        "    expect(() => balance(-1)).toThrow(InsufficientFunds);\n    console.log(total);\n"
+    )]
+);
+harmless!(
+    ts_adding_a_sacred_test_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "  it(\"formats\"",
+        "  // gatekeeper:sacred\n  it(\"never goes negative\", () => {\n    expect(balance(0).cents).toBe(0);\n  });\n\n  it(\"formats\""
+    )]
+);
+harmless!(
+    ts_adding_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "  it(\"formats\"",
+        "  it(\"formats zero\", () => {\n    expect(format(0)).toBe(\"0.00\");\n  });\n\n  it(\"formats\""
+    )]
+);
+harmless!(
+    ts_adding_a_nested_suite_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "  it(\"formats\"",
+        "  describe(\"currencies\", () => {\n    it(\"knows EUR\", () => {\n      expect(currencies()).toContain(\"EUR\");\n    });\n  });\n\n  it(\"formats\""
+    )]
+);
+harmless!(
+    ts_deleting_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "\n  it(\"formats\", () => {\n    expect(format(1 as number)).toBe(\"1.00\");\n  });\n",
+        ""
+    )]
+);
+harmless!(
+    ts_skipping_a_test_that_is_not_sacred_passes,
+    FILE,
+    BASE,
+    ID,
+    [("it(\"formats\"", "it.skip(\"formats\"")]
+);
+harmless!(
+    ts_moving_the_test_below_its_sibling_passes,
+    FILE,
+    BASE,
+    ID,
+    [
+        (
+            "\n  it(\"formats\", () => {\n    expect(format(1 as number)).toBe(\"1.00\");\n  });\n",
+            ""
+        ),
+        (
+            "describe(\"ledger\", () => {\n",
+            "describe(\"ledger\", () => {\n  it(\"formats\", () => {\n    expect(format(1 as number)).toBe(\"1.00\");\n  });\n\n"
+        ),
+    ]
+);
+harmless!(
+    ts_adding_an_import_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "import { balance, type Money } from \"../src/ledger\";\n",
+        "import { balance, type Money } from \"../src/ledger\";\nimport { format } from \"../src/format\";\n"
+    )]
+);
+harmless!(
+    ts_adding_a_typed_helper_and_a_type_alias_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "describe(\"ledger\", () => {\n",
+        "type Cents = number;\n\nfunction cents(n: number): Cents {\n  return n * 100;\n}\n\ndescribe(\"ledger\", () => {\n"
+    )]
+);
