@@ -3,8 +3,9 @@
 //! [`Rules`].
 //!
 //! **Invariant:** fingerprints ignore comments and layout (whitespace, trailing commas,
-//! optional semicolons) but nothing else, so reformatting never changes them while moving a
-//! statement under an `if` always does.
+//! optional semicolons, grouping parentheses, the quote style of simple Python and JS/TS
+//! strings) but nothing else, so reformatting never changes them while moving a statement
+//! under an `if` always does.
 
 #![cfg_attr(
     not(any(
@@ -256,6 +257,26 @@ fn comma_counts(next: Option<Node<'_>>) -> bool {
     next.is_some_and(|n| !matches!(kind(n), ")" | "]" | "}" | ">"))
 }
 
+/// A string literal in the one quote style formatters converge on: Python's and JS/TS's
+/// `'paid'` (also with a prefix such as `f'…'`) is `"paid"`, as black and prettier write it,
+/// when the text inside holds no quote, backslash or line break. Anything else is kept as
+/// written.
+fn canonical_literal<'s>(kind: &str, text: &'s str) -> std::borrow::Cow<'s, str> {
+    if kind != "string" {
+        return text.into();
+    }
+    let body = text.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let prefix = &text[..text.len() - body.len()];
+    match body
+        .strip_prefix('\'')
+        .and_then(|b| b.strip_suffix('\''))
+        .filter(|inner| !inner.contains(['\'', '"', '\\', '\n', '\r']))
+    {
+        Some(inner) => format!("{prefix}\"{inner}\"").into(),
+        None => text.into(),
+    }
+}
+
 /// `"text"` as `{:?}` writes it, without the formatting machinery for plain ASCII.
 fn push_quoted(out: &mut String, t: &str) {
     if t.bytes()
@@ -299,10 +320,11 @@ struct Serializer<'a, 's> {
 
 impl Serializer<'_, '_> {
     fn leaf(&mut self, node: Node<'_>) {
+        let k = kind(node);
         self.out.push('(');
-        self.out.push_str(kind(node));
+        self.out.push_str(k);
         self.out.push(' ');
-        push_quoted(self.out, text(node, self.src));
+        push_quoted(self.out, &canonical_literal(k, text(node, self.src)));
         self.out.push(')');
     }
 
@@ -515,12 +537,12 @@ impl Tokens<'_> {
     }
 
     fn leaf(&mut self, node: Node<'_>) {
-        let t = text(node, self.src);
+        let t = canonical_literal(kind(node), text(node, self.src));
         let word = |c: char| c.is_alphanumeric() || c == '_';
         if self.out.chars().last().is_some_and(word) && t.chars().next().is_some_and(word) {
             self.out.push(' ');
         }
-        self.out.push_str(t);
+        self.out.push_str(&t);
     }
 }
 

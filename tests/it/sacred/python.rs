@@ -578,3 +578,23 @@ harmless!(
         "        # ten euros\n        self.assertEqual(balance(), 10)\n"
     )]
 );
+
+// ---- Quote style: black rewrites 'x' as "x"; that is layout, a new value is not ----
+
+const QUOTES: &str = "# gatekeeper:sacred\ndef test_status():\n    assert status() == 'paid'\n";
+
+harmless!(
+    black_normalising_string_quotes_passes,
+    "tests/test_status.py",
+    QUOTES,
+    "python:tests/test_status.py::test_status",
+    [("'paid'", "\"paid\"")]
+);
+refuses!(
+    a_new_value_in_the_other_quote_style_is_expected_changed,
+    "tests/test_status.py",
+    QUOTES,
+    [("'paid'", "\"pending\"")],
+    "expected-changed",
+    "python:tests/test_status.py::test_status"
+);

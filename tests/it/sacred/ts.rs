@@ -303,3 +303,24 @@ harmless!(
         "type Cents = number;\n\nfunction cents(n: number): Cents {\n  return n * 100;\n}\n\ndescribe(\"ledger\", () => {\n"
     )]
 );
+
+// ---- Quote style: prettier's `singleQuote` is layout, a new value is not ----
+
+harmless!(
+    ts_switching_the_quote_style_passes,
+    FILE,
+    BASE,
+    ID,
+    [
+        ("it(\"balances\"", "it('balances'"),
+        ("toEqual(\"EUR\")", "toEqual('EUR')")
+    ]
+);
+refuses!(
+    ts_a_new_value_in_the_other_quote_style_is_expected_changed,
+    FILE,
+    BASE,
+    [("toEqual(\"EUR\")", "toEqual('USD')")],
+    "expected-changed",
+    ID
+);
