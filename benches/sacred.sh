@@ -2,6 +2,7 @@
 # Sacred-test figures on a generated repository of about one million lines of Rust tests:
 # `sacred check --staged` for a 10-file change, and `sacred list` over the whole repository.
 #   benches/sacred.sh [FILES]   (default 2000 files x 500 lines; one file in ten has sacred tests)
+#   ALL_SACRED=1 benches/sacred.sh   also times `sacred list` with every test sacred
 # Needs hyperfine.
 set -euo pipefail
 files=${1:-2000}
@@ -58,3 +59,11 @@ hyperfine --warmup 1 --runs 3 --export-markdown "$scratch/list.md" \
   -n "sacred list (whole repository)" "cd $d && $gk sacred list" >&2
 echo "repository: $files files, $lines lines of Rust tests"
 cat "$scratch/check.md"; tail -n 1 "$scratch/list.md"
+# ALL_SACRED=1: also the worst case, every test of every file sacred (`sacred.paths`), where
+# every file must be parsed.
+if [ -n "${ALL_SACRED:-}" ]; then
+  printf 'gates: {}\nsacred:\n  paths: ["tests/**"]\n' > "$d/gatekeeper.yml"
+  hyperfine --runs 1 --export-markdown "$scratch/all.md" \
+    -n "sacred list (every test sacred)" "cd $d && $gk sacred list" >&2
+  tail -n 1 "$scratch/all.md"
+fi
