@@ -15,6 +15,13 @@ use anyhow::{Context as _, Result};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
+/// The POSIX shell, by its absolute path. A program given by name would be looked up in
+/// `PATH`, and because duct passes the child a complete environment (PATH included), the
+/// standard library then spawns with `fork` instead of `posix_spawn` (vfork): on a 20 MB
+/// process that costs about a millisecond per gate, plus one failed `execve` per `PATH`
+/// entry before the shell's.
+const SHELL: &str = "/bin/sh";
+
 /// How long a child gets between SIGTERM and SIGKILL.
 const KILL_GRACE: Duration = Duration::from_secs(2);
 /// How often a waiting thread looks at the cancellation flag.
@@ -79,15 +86,21 @@ pub fn run_shell_split(cmd: &ShellCommand, cancel: &AtomicBool) -> Result<Finish
 
 fn run(cmd: &ShellCommand, cancel: &AtomicBool, split: bool) -> Result<Finished> {
     let started = Instant::now();
-    let mut expr = shell_expression(cmd);
-    if cmd.capture && split {
-        expr = expr.stdout_capture().stderr_capture();
-    } else if cmd.capture {
-        expr = expr.stderr_to_stdout().stdout_capture();
-    }
-    let handle = expr
-        .start()
-        .with_context(|| format!("failed to start `sh -c {}`", cmd.script.to_string_lossy()))?;
+    let capture = |expr: duct::Expression| {
+        if cmd.capture && split {
+            expr.stdout_capture().stderr_capture()
+        } else if cmd.capture {
+            expr.stderr_to_stdout().stdout_capture()
+        } else {
+            expr
+        }
+    };
+    // A plain command runs without the shell; if it cannot start (not found, not
+    // executable), the shell runs it and reports that as it always does (exit 127/126).
+    let handle = match direct_expression(cmd).map(|e| capture(e).start()) {
+        Some(Ok(handle)) => handle,
+        Some(Err(_)) | None => start(&capture(shell_expression(cmd)), cmd)?,
+    };
     let pgid = group_of(&handle);
     let deadline = started + cmd.timeout;
     let mut forced: Option<Ending> = None;
@@ -135,7 +148,7 @@ fn run(cmd: &ShellCommand, cancel: &AtomicBool, split: bool) -> Result<Finished>
 /// an interrupt can then kill everything it started, and a terminal's Ctrl-C reaches it only
 /// through us.
 fn shell_expression(cmd: &ShellCommand) -> duct::Expression {
-    let mut expr = duct::cmd("sh", [OsString::from("-c"), cmd.script.clone()])
+    let mut expr = duct::cmd(SHELL, [OsString::from("-c"), cmd.script.clone()])
         .dir(&cmd.dir)
         .unchecked()
         .before_spawn(|c| {
@@ -149,6 +162,107 @@ fn shell_expression(cmd: &ShellCommand) -> duct::Expression {
         Some(bytes) => expr.stdin_bytes(bytes.clone()),
         None => expr.stdin_null(),
     }
+}
+
+fn start(expr: &duct::Expression, cmd: &ShellCommand) -> Result<duct::Handle> {
+    expr.start()
+        .with_context(|| format!("failed to start `sh -c {}`", cmd.script.to_string_lossy()))
+}
+
+/// Shell keywords and builtins: a command naming one of these needs the shell, even when an
+/// executable of that name exists (`echo` and `printf` differ from their builtins, `cd` and
+/// `exit` have no executable at all).
+const NEEDS_SHELL: &[&str] = &[
+    "alias", "bg", "break", "case", "cd", "command", "continue", "do", "done", "echo", "elif",
+    "else", "esac", "eval", "exec", "exit", "export", "fc", "fg", "fi", "for", "function",
+    "getopts", "hash", "if", "in", "jobs", "kill", "local", "printf", "pwd", "read", "readonly",
+    "return", "select", "set", "shift", "source", "test", "then", "time", "times", "trap", "type",
+    "ulimit", "umask", "unalias", "unset", "until", "wait", "while",
+];
+
+/// The words of a script the shell would run as one plain command, with nothing to expand,
+/// quote, redirect or chain: only letters, digits, `_-./,:+=@%` and blanks, a first word
+/// that is neither an assignment nor a keyword or builtin, and a program named either bare
+/// (looked up in `PATH`) or by an absolute path. Anything else goes to `sh -c`.
+pub fn plain_words(script: &std::ffi::OsStr) -> Option<Vec<&str>> {
+    let s = script.to_str()?;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_-./,:+=@% \t".contains(c);
+    if !s.chars().all(allowed) {
+        return None;
+    }
+    let words: Vec<&str> = s.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
+    let first = *words.first()?;
+    let relative_path = first.contains('/') && !first.starts_with('/');
+    if first.contains('=') || NEEDS_SHELL.contains(&first) || relative_path {
+        return None;
+    }
+    Some(words)
+}
+
+/// Where `execvp` would find `program`: in `path`, every entry absolute. `None` when a
+/// relative or empty entry comes first (its meaning depends on the directory), or nothing
+/// executable is found.
+fn resolve(program: &str, path: &std::ffi::OsStr) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt as _;
+    if program.starts_with('/') {
+        return Some(PathBuf::from(program));
+    }
+    for dir in std::env::split_paths(path) {
+        if !dir.is_absolute() {
+            return None;
+        }
+        let candidate = dir.join(program);
+        if std::fs::metadata(&candidate)
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        {
+            return Some(candidate);
+        }
+    }
+    None
+}
+
+/// The `PATH` the child inherits from this process.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the child inherits this process's PATH; the lookup must use that same value"
+)]
+fn inherited_path() -> Option<OsString> {
+    std::env::var_os("PATH")
+}
+
+/// The command run directly (no shell process), when its script is plain (see
+/// [`plain_words`]): what `sh -c` would run, minus the shell's own start-up. The program is
+/// resolved here so that the child is spawned with `posix_spawn` (see [`SHELL`]); `argv[0]`
+/// stays the name as written, and `PWD` names the directory, as the shell sets it.
+fn direct_expression(cmd: &ShellCommand) -> Option<duct::Expression> {
+    let words = plain_words(&cmd.script)?;
+    let (name, args) = words.split_first()?;
+    if !cmd.dir.is_absolute() {
+        return None;
+    }
+    let path = match cmd.env.iter().rev().find(|(k, _)| k == "PATH") {
+        Some((_, p)) => OsString::from(p),
+        None => inherited_path()?,
+    };
+    let program = resolve(name, &path)?;
+    let arg0 = OsString::from(name);
+    let mut expr = duct::cmd(program, args)
+        .dir(&cmd.dir)
+        .unchecked()
+        .before_spawn(move |c| {
+            c.process_group(0);
+            c.arg0(&arg0);
+            Ok(())
+        });
+    // `sh` always exports PWD as the directory it starts in.
+    expr = expr.env("PWD", &cmd.dir);
+    for (k, v) in &cmd.env {
+        expr = expr.env(k, v);
+    }
+    Some(match &cmd.stdin {
+        Some(bytes) => expr.stdin_bytes(bytes.clone()),
+        None => expr.stdin_null(),
+    })
 }
 
 /// The process group of a started command (its leader's pid).
@@ -223,9 +337,7 @@ pub fn run_shell_routed(
         OutputRoute::StdoutToStderr => expr.stdout_to_stderr(),
         OutputRoute::CaptureStdout => expr.stdout_capture(),
     };
-    let handle = expr
-        .start()
-        .with_context(|| format!("failed to start `sh -c {}`", cmd.script.to_string_lossy()))?;
+    let handle = start(&expr, cmd)?;
     let pgid = group_of(&handle);
     let deadline = started + cmd.timeout;
     let mut forced: Option<Ending> = None;
@@ -265,6 +377,54 @@ pub fn run_shell_routed(
             } else {
                 last_sent = None;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_words;
+    use std::ffi::OsStr;
+
+    fn words(s: &str) -> Option<Vec<&str>> {
+        plain_words(OsStr::new(s))
+    }
+
+    #[test]
+    fn plain_commands_are_split_into_words() {
+        assert_eq!(words("true"), Some(vec!["true"]));
+        assert_eq!(
+            words("  cargo fmt --all -- --check "),
+            Some(vec!["cargo", "fmt", "--all", "--", "--check"])
+        );
+        assert_eq!(
+            words("/usr/bin/env A=1 ruff check src/a.py"),
+            Some(vec!["/usr/bin/env", "A=1", "ruff", "check", "src/a.py"])
+        );
+    }
+
+    #[test]
+    fn anything_the_shell_would_interpret_needs_the_shell() {
+        for s in [
+            "echo hi",
+            "cd sub",
+            "exit 1",
+            "A=1 make",
+            "./scripts/check.sh",
+            "make && make test",
+            "cargo test; true",
+            "ls *.rs",
+            "echo $HOME",
+            "grep 'a b' f",
+            "ls ~",
+            "make > log",
+            "true # comment",
+            "make\ntest",
+            "ls a\\ b",
+            "",
+            "   ",
+        ] {
+            assert_eq!(words(s), None, "{s:?} must go to sh -c");
         }
     }
 }

@@ -111,3 +111,73 @@ fn no_color_and_no_ansi_when_not_a_terminal() {
     let out = r.gk(&["run", "--all-files", "--color", "always"]);
     assert!(out.stdout.contains(&0x1b), "--color always colours");
 }
+
+/// A plain command (no shell syntax) runs without `sh`: its arguments, output and exit
+/// status must be exactly what `sh -c` would give.
+#[test]
+fn plain_gate_commands_keep_their_arguments_output_and_status() {
+    let sb = Sandbox::new();
+    let r = sb.repo("r");
+    r.write("sub/x.txt", "x\n");
+    r.write("sub/y.txt", "y\n");
+    r.setup(
+        "gates:\n  listing:\n    run: ls -1 sub\n  fails:\n    run: 'false'\n  grep:\n    run: grep -c y sub/y.txt sub/x.txt\n",
+    );
+    let out = r.gk(&["run", "--all-files", "--format", "json"]);
+    assert_code(&out, 1, "`false` fails the run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    let gate = |name: &str| {
+        v["gates"]
+            .as_array()
+            .and_then(|g| g.iter().find(|g| g["name"] == name))
+            .cloned()
+            .unwrap_or_else(|| panic!("gate {name} in {v}"))
+    };
+    assert_eq!(gate("listing")["output"], "x.txt\ny.txt\n");
+    assert_eq!(gate("listing")["verdict"], "passed");
+    assert_eq!(gate("fails")["exit_code"], 1);
+    assert_eq!(gate("fails")["verdict"], "failed");
+    // grep exits 0 when one file matches; both counts are printed, in argument order.
+    assert_eq!(gate("grep")["output"], "sub/y.txt:1\nsub/x.txt:0\n");
+    assert_eq!(gate("grep")["exit_code"], 0);
+}
+
+/// A program that does not exist is reported the way the shell reports it (127, "not
+/// found"), which makes the gate `missing-tool` and the run undecided (exit 3).
+#[test]
+fn a_missing_program_is_the_shells_127() {
+    let sb = Sandbox::new();
+    let r = sb.repo("r");
+    r.setup("gates:\n  missing:\n    run: no-such-program-gatekeeper --check\n");
+    let out = r.gk(&["run", "--all-files", "--format", "json"]);
+    assert_code(&out, 3, "a missing tool leaves the run undecided");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(v["gates"][0]["exit_code"], 127, "{v}");
+    assert_eq!(v["gates"][0]["verdict"], "missing-tool", "{v}");
+    let output = v["gates"][0]["output"].as_str().unwrap_or_default();
+    assert!(output.contains("not found"), "{output}");
+}
+
+/// A plain command sees `PWD` set to the directory it runs in, as under `sh`, even when
+/// gatekeeper was started from a subdirectory.
+#[test]
+fn a_plain_command_sees_pwd_of_its_directory() {
+    let sb = Sandbox::new();
+    let r = sb.repo("r");
+    r.write("sub/keep.txt", "k\n");
+    r.setup("gates:\n  where:\n    run: env\n    dir: sub\n");
+    let mut cmd = r.gk_cmd(&["run", "--all-files", "--format", "json"]);
+    cmd.current_dir(r.path("sub")).env("PWD", "/somewhere/else");
+    let out = cmd.output().expect("run gatekeeper");
+    assert_success(&out, "env passes");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    let output = v["gates"][0]["output"].as_str().unwrap_or_default();
+    let sub = r.path("sub");
+    assert!(
+        output
+            .lines()
+            .any(|l| l == format!("PWD={}", sub.display())),
+        "PWD must be {}: {output}",
+        sub.display()
+    );
+}
