@@ -14,10 +14,9 @@ command -v cargo >/dev/null 2>&1 || { echo "install.sh: cargo is needed to build
 command -v git >/dev/null 2>&1 || { echo "install.sh: git is needed" >&2; exit 3; }
 
 echo "building gatekeeper (release)…" >&2
-cargo build --release --locked --manifest-path "$src/Cargo.toml" >&2
-target_dir=${CARGO_TARGET_DIR:-$src/target}
+built=$("$src/scripts/build-release.sh")
 mkdir -p "$bin_dir"
-install -m 0755 "$target_dir/release/gatekeeper" "$bin_dir/gatekeeper.tmp"
+install -m 0755 "$built" "$bin_dir/gatekeeper.tmp"
 mv -f "$bin_dir/gatekeeper.tmp" "$bin_dir/gatekeeper"
 echo "installed $bin_dir/gatekeeper" >&2
 case ":$PATH:" in

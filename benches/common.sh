@@ -4,8 +4,7 @@
 here=$(cd "$(dirname "${BASH_SOURCE[1]}")/.." && pwd)
 peers=${PEERS:-$HOME/.cache/gatekeeper-peers/bin}
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 3; }
-cargo build --release --locked --manifest-path "$here/Cargo.toml" >&2
-gk="${CARGO_TARGET_DIR:-$here/target}/release/gatekeeper"
+gk=$("$here/scripts/build-release.sh")   # the binary install.sh installs
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 export HOME="$scratch/home" XDG_STATE_HOME="$scratch/home/state" GIT_CONFIG_NOSYSTEM=1

@@ -9,8 +9,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 3; }
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-cargo build --release --locked --manifest-path "$here/Cargo.toml" >&2
-gk="${CARGO_TARGET_DIR:-$here/target}/release/gatekeeper"
+gk=$("$here/scripts/build-release.sh")   # the binary install.sh installs
 scratch=$(mktemp -d); chmod 755 "$scratch"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 mkdir -p "$scratch/pgdata" "$scratch/sock"

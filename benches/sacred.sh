@@ -8,8 +8,7 @@ set -euo pipefail
 files=${1:-2000}
 here=$(cd "$(dirname "$0")/.." && pwd)
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 3; }
-cargo build --release --locked --manifest-path "$here/Cargo.toml" >&2
-gk="${CARGO_TARGET_DIR:-$here/target}/release/gatekeeper"
+gk=$("$here/scripts/build-release.sh")   # the binary install.sh installs
 scratch=${SCRATCH:-$(mktemp -d)}
 [ -n "${SCRATCH:-}" ] || trap 'rm -rf "$scratch"' EXIT
 export HOME="$scratch/home" XDG_STATE_HOME="$scratch/home/state" GIT_CONFIG_NOSYSTEM=1
