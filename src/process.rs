@@ -148,19 +148,33 @@ fn run(cmd: &ShellCommand, cancel: &AtomicBool, split: bool) -> Result<Finished>
 /// an interrupt can then kill everything it started, and a terminal's Ctrl-C reaches it only
 /// through us.
 fn shell_expression(cmd: &ShellCommand) -> duct::Expression {
-    let mut expr = duct::cmd(SHELL, [OsString::from("-c"), cmd.script.clone()])
-        .dir(&cmd.dir)
-        .unchecked()
-        .before_spawn(|c| {
-            c.process_group(0);
-            Ok(())
-        });
+    let mut expr = in_dir(
+        duct::cmd(SHELL, [OsString::from("-c"), cmd.script.clone()]),
+        &cmd.dir,
+    )
+    .unchecked()
+    .before_spawn(|c| {
+        c.process_group(0);
+        Ok(())
+    });
     for (k, v) in &cmd.env {
         expr = expr.env(k, v);
     }
     match &cmd.stdin {
         Some(bytes) => expr.stdin_bytes(bytes.clone()),
         None => expr.stdin_null(),
+    }
+}
+
+/// `expr` run in `dir`. When `dir` is already this process's directory (a hook runs in the
+/// work-tree root, where most gates run) no directory is set: a child that changes directory
+/// cannot be started with `posix_spawn` in a statically linked build (the standard library
+/// finds glibc's `addchdir` through the dynamic loader), and `fork` costs about a millisecond.
+fn in_dir(expr: duct::Expression, dir: &std::path::Path) -> duct::Expression {
+    if std::env::current_dir().is_ok_and(|here| here == dir) {
+        expr
+    } else {
+        expr.dir(dir)
     }
 }
 
@@ -246,8 +260,7 @@ fn direct_expression(cmd: &ShellCommand) -> Option<duct::Expression> {
     };
     let program = resolve(name, &path)?;
     let arg0 = OsString::from(name);
-    let mut expr = duct::cmd(program, args)
-        .dir(&cmd.dir)
+    let mut expr = in_dir(duct::cmd(program, args), &cmd.dir)
         .unchecked()
         .before_spawn(move |c| {
             c.process_group(0);
