@@ -13,8 +13,11 @@ use std::process::{Command, Output, Stdio};
 use tempfile::TempDir;
 
 /// The gatekeeper binary under test.
+/// The binary under test: cargo's build of this package, or `GATEKEEPER_TEST_BIN` (to run
+/// the suite against a release build such as the static one `install.sh` installs).
 pub fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_gatekeeper"))
+    std::env::var_os("GATEKEEPER_TEST_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_gatekeeper")), PathBuf::from)
 }
 
 /// A sandbox: a temporary directory holding a home directory and any number of repositories.
