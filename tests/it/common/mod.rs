@@ -16,8 +16,10 @@ use tempfile::TempDir;
 /// The binary under test: cargo's build of this package, or `GATEKEEPER_TEST_BIN` (to run
 /// the suite against a release build such as the static one `install.sh` installs).
 pub fn bin() -> PathBuf {
-    std::env::var_os("GATEKEEPER_TEST_BIN")
-        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_gatekeeper")), PathBuf::from)
+    std::env::var_os("GATEKEEPER_TEST_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_gatekeeper")),
+        PathBuf::from,
+    )
 }
 
 /// A sandbox: a temporary directory holding a home directory and any number of repositories.
