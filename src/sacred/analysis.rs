@@ -277,6 +277,38 @@ fn canonical_literal<'s>(kind: &str, text: &'s str) -> std::borrow::Cow<'s, str>
     }
 }
 
+/// Walks the children of the cursor's node, the cursor on each in turn: `f(None, cursor)`
+/// for every child but a comma, `f(Some(comma), cursor)` before the sibling that follows a
+/// comma that carries meaning (a comma waits for that sibling: one before a closing bracket,
+/// or at the end, is layout). The cursor ends on the node it started on.
+fn each_child<'t>(
+    cursor: &mut TreeCursor<'t>,
+    src: &str,
+    mut f: impl FnMut(Option<Node<'t>>, &mut TreeCursor<'t>),
+) {
+    if !cursor.goto_first_child() {
+        return;
+    }
+    let mut comma: Option<Node<'t>> = None;
+    loop {
+        let child = cursor.node();
+        if let Some(c) = comma.take()
+            && comma_counts(Some(child))
+        {
+            f(Some(c), cursor);
+        }
+        if is_comma(child, src) {
+            comma = Some(child);
+        } else {
+            f(None, cursor);
+        }
+        if !cursor.goto_next_sibling() {
+            break;
+        }
+    }
+    cursor.goto_parent();
+}
+
 /// `"text"` as `{:?}` writes it, without the formatting machinery for plain ASCII.
 fn push_quoted(out: &mut String, t: &str) {
     if t.bytes()
@@ -356,27 +388,11 @@ impl Serializer<'_, '_> {
         }
         self.out.push('(');
         self.out.push_str(k);
-        if cursor.goto_first_child() {
-            // A comma waits for its next sibling to say whether it is layout.
-            let mut comma: Option<Node<'_>> = None;
-            loop {
-                let child = cursor.node();
-                if let Some(c) = comma.take()
-                    && comma_counts(Some(child))
-                {
-                    self.leaf(c);
-                }
-                if is_comma(child, self.src) {
-                    comma = Some(child);
-                } else {
-                    self.node(cursor);
-                }
-                if !cursor.goto_next_sibling() {
-                    break;
-                }
-            }
-            cursor.goto_parent();
-        }
+        let src = self.src;
+        each_child(cursor, src, |comma, c| match comma {
+            Some(comma) => self.leaf(comma),
+            None => self.node(c),
+        });
         self.out.push(')');
     }
 }
@@ -513,27 +529,11 @@ impl Tokens<'_> {
     }
 
     fn children(&mut self, cursor: &mut TreeCursor<'_>, kind: &'static str) {
-        if !cursor.goto_first_child() {
-            return;
-        }
-        let mut comma: Option<Node<'_>> = None;
-        loop {
-            let child = cursor.node();
-            if let Some(c) = comma.take()
-                && comma_counts(Some(child))
-            {
-                self.leaf(c);
-            }
-            if is_comma(child, self.src) {
-                comma = Some(child);
-            } else {
-                self.node(cursor, Some(kind));
-            }
-            if !cursor.goto_next_sibling() {
-                break;
-            }
-        }
-        cursor.goto_parent();
+        let src = self.src;
+        each_child(cursor, src, |comma, c| match comma {
+            Some(comma) => self.leaf(comma),
+            None => self.node(c, Some(kind)),
+        });
     }
 
     fn leaf(&mut self, node: Node<'_>) {
