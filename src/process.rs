@@ -106,10 +106,20 @@ fn run(cmd: &ShellCommand, cancel: &AtomicBool, split: bool) -> Result<Finished>
     let mut forced: Option<Ending> = None;
     let mut term_sent_at: Option<Instant> = None;
     loop {
-        let wake = (Instant::now() + CANCEL_POLL).min(deadline.max(Instant::now()));
+        // Past the deadline (or once the leader is gone and stragglers are being stopped),
+        // `wait_deadline` returns at once: pause between looks instead of spinning.
+        let wake = if forced.is_some() {
+            std::thread::sleep(CANCEL_POLL);
+            Instant::now()
+        } else {
+            (Instant::now() + CANCEL_POLL).min(deadline.max(Instant::now()))
+        };
         if let Some(out) = handle
             .wait_deadline(wake)
             .context("failed to wait for a command")?
+            // After a forced stop, a member of the group that ignores SIGTERM may outlive the
+            // leader: it still gets SIGKILL.
+            .filter(|_| forced.is_none() || term_sent_at.is_none() || !group_alive(pgid))
         {
             let ending = forced.unwrap_or_else(|| ending_of(out.status));
             let (output, stdout) = if split {
@@ -287,6 +297,11 @@ fn group_of(handle: &duct::Handle) -> Option<i32> {
         .and_then(|p| i32::try_from(p).ok())
 }
 
+/// Whether any process of the group is still there.
+fn group_alive(pgid: Option<i32>) -> bool {
+    pgid.is_some_and(|pgid| killpg(Pid::from_raw(pgid), None).is_ok())
+}
+
 fn signal_group(pgid: Option<i32>, signal: Signal) {
     if let Some(pgid) = pgid {
         // ESRCH (already gone) is fine.
@@ -358,10 +373,20 @@ pub fn run_shell_routed(
     let mut escalation = [Signal::SIGTERM, Signal::SIGKILL].into_iter();
     let mut last_sent: Option<Instant> = None;
     loop {
-        let wake = (Instant::now() + CANCEL_POLL).min(deadline.max(Instant::now()));
+        // Past the deadline (or once the leader is gone and stragglers are being stopped),
+        // `wait_deadline` returns at once: pause between looks instead of spinning.
+        let wake = if forced.is_some() {
+            std::thread::sleep(CANCEL_POLL);
+            Instant::now()
+        } else {
+            (Instant::now() + CANCEL_POLL).min(deadline.max(Instant::now()))
+        };
         if let Some(out) = handle
             .wait_deadline(wake)
             .context("failed to wait for a command")?
+            // After a forced stop, members of the group may outlive the leader (a child that
+            // ignores the signals): the escalation goes on until the group is empty.
+            .filter(|_| forced.is_none() || last_sent.is_none() || !group_alive(pgid))
         {
             let ending = forced.unwrap_or_else(|| ending_of(out.status));
             return Ok(Finished {

@@ -25,6 +25,10 @@ pub struct Args {
     /// Afterwards keep only the N newest snapshots (the newest usable one is always kept).
     #[arg(long, value_name = "N")]
     pub keep: Option<usize>,
+    /// How long CMD gets to stop after a forwarded Ctrl-C before it is sent SIGTERM, and
+    /// again before SIGKILL (time to roll back).
+    #[arg(long, value_name = "DUR", value_parser = crate::config::parse_duration, default_value = "30s")]
+    pub grace: std::time::Duration,
     /// The migration command and its arguments (after `--`).
     #[arg(
         required = true,
@@ -94,7 +98,8 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
             snap.dir.display().to_string(),
         ),
     ];
-    let migration = data::migrate::run_migration(&args.command, &ctx.cwd, env, json, &interrupt)?;
+    let migration =
+        data::migrate::run_migration(&args.command, &ctx.cwd, env, json, args.grace, &interrupt)?;
     let mut status = if migration.ok {
         ExitStatus::Success
     } else if migration.interrupted {

@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 use nix::sys::signal::Signal;
 
 use super::{ItemRecord, SourceKind, SourceRecord};
-use crate::process::{self, OutputRoute, ShellCommand};
+use crate::process::{self, Ending, OutputRoute, ShellCommand};
 
 /// Runs `script` with `sh -c` in `dir` and parses its standard output; its stderr passes
 /// through. A failing command or a line that is not `name count` is an error.
@@ -34,8 +34,17 @@ pub fn collect(
         Duration::from_secs(2),
         cancel,
     )?;
+    if done.ending == Ending::TimedOut {
+        bail!(
+            "`{script}` timed out after {}; its process group was killed",
+            humantime::format_duration(timeout)
+        );
+    }
     if !done.ending.success() {
-        bail!("`{script}` ended with {:?}", done.ending);
+        bail!(
+            "`{script}` ended with {}",
+            super::store::describe_ending(done.ending)
+        );
     }
     let text = String::from_utf8_lossy(&done.output);
     Ok(SourceRecord {

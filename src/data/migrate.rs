@@ -11,9 +11,6 @@ use serde::Serialize;
 
 use crate::process::{self, Ending, OutputRoute, ShellCommand};
 
-/// How long a migration gets to stop after a forwarded Ctrl-C before SIGTERM (and again
-/// before SIGKILL): long enough to roll a transaction back.
-const INTERRUPT_GRACE: Duration = Duration::from_secs(30);
 /// No time limit of our own: a migration takes as long as it takes (ten years).
 const NO_LIMIT: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 
@@ -29,12 +26,15 @@ pub struct MigrationRun {
 }
 
 /// Runs `argv` (no shell interpretation of its words) in `dir`. With `stdout_to_stderr`, its
-/// stdout goes to our stderr so that our stdout carries one JSON document.
+/// stdout goes to our stderr so that our stdout carries one JSON document. After a forwarded
+/// Ctrl-C the command gets `grace` to stop (time to roll a transaction back) before SIGTERM,
+/// and `grace` again before SIGKILL.
 pub fn run_migration(
     argv: &[String],
     dir: &Path,
     env: Vec<(String, String)>,
     stdout_to_stderr: bool,
+    grace: Duration,
     cancel: &AtomicBool,
 ) -> Result<MigrationRun> {
     let script = shlex::try_join(argv.iter().map(String::as_str))
@@ -52,7 +52,7 @@ pub fn run_migration(
     } else {
         OutputRoute::Inherit
     };
-    let done = process::run_shell_routed(&cmd, route, Signal::SIGINT, INTERRUPT_GRACE, cancel)?;
+    let done = process::run_shell_routed(&cmd, route, Signal::SIGINT, grace, cancel)?;
     Ok(MigrationRun {
         argv: argv.to_vec(),
         ending: super::store::describe_ending(done.ending),

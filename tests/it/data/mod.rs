@@ -1,6 +1,7 @@
 //! Integration tests: data snapshots, verify and migrate, against a real PostgreSQL server
 //! (see `pg`) and real SQLite files.
 
+mod escalation;
 mod pg;
 
 use std::path::PathBuf;
