@@ -276,21 +276,33 @@ fn pre_tool_use(agent: Agent, event: &Event, hk: &HookEnv<'_>) -> Result<Option<
 }
 
 /// Role and protected paths for the files a shell command visibly writes (redirections,
-/// `tee`). The configuration is needed only when one of them is inside the work tree.
+/// `tee`, `cp`/`mv`/`rm`/`sed -i`/… operands, see [`shell::write_targets`]). The
+/// configuration is needed only when one of them is inside the work tree.
+///
+/// A directory written into (named with a trailing `/`, or existing) is judged by an entry
+/// inside it, `DIR/*`: `rm -r apps/web` is within `apps/web/**`, `rm -r .gatekeeper` touches
+/// what `.gatekeeper/**` protects.
 fn check_shell_writes(command: &str, event: &Event, hk: &HookEnv<'_>) -> Result<Option<String>> {
-    let targets = shell::write_targets(command);
+    let dir = event_dir(event, hk);
+    let targets = shell::write_targets_with(command, &|p| dir.join(p).is_dir());
     if targets.is_empty() {
         return Ok(None);
     }
-    let dir = event_dir(event, hk);
     let Ok(repo) = Repo::open(&dir, hk.env, true) else {
         // Not in a repository: nothing of this repository's rules applies.
         return Ok(None);
     };
-    let inside: Vec<PathBuf> = targets
-        .iter()
-        .filter_map(|t| relative_to_root(&repo, &dir, t))
-        .collect();
+    let mut inside: Vec<PathBuf> = Vec::new();
+    for rel in targets.iter().filter_map(|t| {
+        let is_dir = t.ends_with('/') || dir.join(t).is_dir();
+        let path = t.trim_end_matches('/');
+        let rel = relative_to_root(&repo, &dir, if path.is_empty() { "/" } else { path })?;
+        Some(if is_dir { rel.join("*") } else { rel })
+    }) {
+        if !inside.contains(&rel) {
+            inside.push(rel);
+        }
+    }
     if inside.is_empty() {
         return Ok(None);
     }

@@ -314,6 +314,115 @@ fn pre_tool_use_bash_refuses_writes_to_protected_or_out_of_role_paths() {
 }
 
 #[test]
+fn pre_tool_use_bash_refuses_cp_mv_into_protected_paths() {
+    let p = project();
+    for cmd in [
+        "cp /tmp/evil.yml gatekeeper.yml",
+        "cp -f -- src/lib.rs gatekeeper.yml",
+        "cp -t .gatekeeper src/lib.rs",
+        "cp src/lib.rs .gatekeeper/",
+        "mv gatekeeper.yml /tmp/away.yml",
+        "sudo install -m 644 x.yml gatekeeper.yml",
+        "rm -f gatekeeper.yml",
+        "git checkout HEAD~1 -- gatekeeper.yml",
+        "env FOO=1 timeout 10 ln -sf /tmp/x gatekeeper.yml",
+    ] {
+        let out = bash(&p.repo, cmd);
+        assert_success(&out, cmd);
+        let reason =
+            denied(&out).unwrap_or_else(|| panic!("`{cmd}` must be denied\n{}", text(&out)));
+        assert!(
+            reason.starts_with("gatekeeper refuses this command: it writes")
+                && reason.contains("is protected"),
+            "{cmd}: {reason}"
+        );
+    }
+    let out = bash(&p.repo, "cp x.rs gatekeeper.yml");
+    assert!(
+        denied(&out)
+            .unwrap()
+            .contains("`gatekeeper.yml` is protected"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn pre_tool_use_bash_refuses_in_place_edits_of_protected_or_out_of_role_files() {
+    let p = sacred_project();
+    for cmd in [
+        "sed -i 's/gates/x/' gatekeeper.yml",
+        "sed -i.bak -e 's/a/b/' .gatekeeper/sacred.lock",
+        "sed --in-place=.orig -n p gatekeeper.yml",
+        "perl -pi -e 's/a/b/' gatekeeper.yml",
+        "perl -pie 's/a/b/' gatekeeper.yml",
+        "sudo sed -Ei 's/a/b/' gatekeeper.yml",
+    ] {
+        let out = bash(&p.repo, cmd);
+        assert_success(&out, cmd);
+        let reason =
+            denied(&out).unwrap_or_else(|| panic!("`{cmd}` must be denied\n{}", text(&out)));
+        assert!(reason.contains("is protected"), "{cmd}: {reason}");
+    }
+    let mut repo = TestRepo {
+        root: p.repo.root.clone(),
+        env: p.repo.env.clone(),
+    };
+    repo.set_env("GATEKEEPER_ROLE", "frontend");
+    let cmd = format!("sed -i 's/100/1/' {SACRED_FILE}");
+    let reason = denied(&bash(&repo, &cmd)).unwrap_or_else(|| panic!("`{cmd}` must be denied"));
+    assert!(
+        reason.contains(&format!(
+            "`{SACRED_FILE}` is outside the paths role `frontend`"
+        )),
+        "{reason}"
+    );
+    // Without -i, sed writes only to its standard output.
+    let out = bash(&repo, &format!("sed 's/100/1/' {SACRED_FILE}"));
+    assert!(out.stdout.is_empty(), "{}", text(&out));
+}
+
+#[test]
+fn pre_tool_use_bash_allows_copies_inside_the_role() {
+    let p = project();
+    let mut repo = TestRepo {
+        root: p.repo.root.clone(),
+        env: p.repo.env.clone(),
+    };
+    repo.set_env("GATEKEEPER_ROLE", "frontend");
+    for ok in [
+        "cp apps/web/index.ts apps/web/copy.ts",
+        "cp src/lib.rs apps/web/",
+        "mv apps/web/index.ts apps/web/main.ts",
+        "rm -rf apps/web",
+        "sed -i 's/export/import/' apps/web/index.ts",
+        "cp apps/web/index.ts /tmp/elsewhere.ts",
+        "find . -name '*.ts' | xargs sed -i s/a/b/",
+    ] {
+        let out = bash(&repo, ok);
+        assert_success(&out, ok);
+        assert!(
+            out.stdout.is_empty(),
+            "`{ok}` must be allowed\n{}",
+            text(&out)
+        );
+    }
+    for refused in [
+        "cp apps/web/index.ts src/index.ts",
+        // `src` exists: the copy lands in `src/index.ts`.
+        "cp apps/web/index.ts src",
+        "mv src/lib.rs apps/web/lib.rs",
+        "rm -rf apps",
+        "git restore --staged src/lib.rs",
+    ] {
+        let out = bash(&repo, refused);
+        let reason =
+            denied(&out).unwrap_or_else(|| panic!("`{refused}` must be denied\n{}", text(&out)));
+        assert!(reason.contains("role `frontend`"), "{refused}: {reason}");
+    }
+}
+
+#[test]
 fn stop_blocks_with_the_failing_gate_output_while_red() {
     let p = project();
     p.repo.write("FAIL", "");
