@@ -20,9 +20,6 @@ use crate::exit::Failure;
 pub struct Repo {
     inner: Repository,
     root: PathBuf,
-    /// `GIT_INDEX_FILE`, made absolute: during `git commit -a` or `git commit PATHS` git hands
-    /// hooks a temporary index, and that is what is being committed.
-    index_file: Option<PathBuf>,
 }
 
 /// How a file changed.
@@ -73,12 +70,15 @@ impl Repo {
         let root = workdir
             .canonicalize()
             .unwrap_or_else(|_| workdir.to_path_buf());
-        let index_file = env.non_empty("GIT_INDEX_FILE").map(|p| cwd.join(p));
-        Ok(Repo {
-            inner: repo,
-            root,
-            index_file,
-        })
+        // During `git commit -a` or `git commit PATHS` git hands hooks a temporary index, and
+        // that is what is being committed: the repository uses it for everything.
+        if let Some(p) = env.non_empty("GIT_INDEX_FILE").map(|p| cwd.join(p)) {
+            let mut index = git2::Index::open(&p)
+                .with_context(|| format!("failed to read the index `{}`", p.display()))?;
+            repo.set_index(&mut index)
+                .with_context(|| format!("failed to use the index `{}`", p.display()))?;
+        }
+        Ok(Repo { inner: repo, root })
     }
 
     /// The top of the work tree.
@@ -112,12 +112,15 @@ impl Repo {
     }
 
     /// The index being committed: `GIT_INDEX_FILE` when git set it, else the repository's.
+    ///
+    /// The repository keeps one index object; it is read again only when its file changed on
+    /// disk (a gate's `git add`), which otherwise costs a `stat`. Opening it afresh on every
+    /// call parsed the whole file each time: 17 times per pre-commit, about 0.4 s for an
+    /// 8 MB index of 100,000 files.
     pub fn index(&self) -> Result<git2::Index> {
-        match &self.index_file {
-            Some(p) => git2::Index::open(p)
-                .with_context(|| format!("failed to read the index `{}`", p.display())),
-            None => self.inner.index().context("failed to read the index"),
-        }
+        let mut index = self.inner.index().context("failed to read the index")?;
+        index.read(false).context("failed to read the index")?;
+        Ok(index)
     }
 
     /// `core.hooksPath` as configured, if set.

@@ -899,3 +899,55 @@ fn start_session(r: &mut TestRepo, role: Option<&str>) {
         r.set_env("GATEKEEPER_ROLE", role);
     }
 }
+
+/// The gate passes (exit 0) after staging a file it wrote; only the index check can fail it.
+/// (Untracked files are set aside while gates run, so the gate writes its own.)
+const GATE_ADDS: &str =
+    "gates:\n  sneaky:\n    run: echo slipped > extra.txt && git add extra.txt\n";
+
+/// A gate that stages a file (`git add`) fails the commit, and the index is put back: what
+/// the user staged is what gets committed, never what a gate slipped in.
+#[test]
+fn a_gate_that_changes_the_index_fails_and_the_index_is_put_back() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, GATE_ADDS);
+    r.write("f.txt", "mine\n");
+    r.git(&["add", "f.txt"]);
+    let out = r.commit("add f");
+    assert_code(&out, 1, "a gate that stages a file");
+    assert!(
+        text(&out).contains("a gate changed the index"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(r.git(&["diff", "--cached", "--name-only"]), "f.txt\n");
+}
+
+/// The same through `git commit -a`, where git hands the hook a temporary index
+/// (`GIT_INDEX_FILE`) and the gate's `git add` writes to that one.
+#[test]
+fn a_gate_that_changes_the_temporary_index_of_commit_all_fails() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, GATE_ADDS);
+    r.write("f.txt", "base\n");
+    r.git(&["add", "f.txt"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "base"]);
+    r.write("f.txt", "changed\n");
+    let out = r.git_output(&["commit", "-a", "-m", "all"]);
+    assert_code(&out, 1, "a gate that stages a file during commit -a");
+    assert!(
+        text(&out).contains("a gate changed the index"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        r.git(&["rev-list", "--count", "HEAD"]),
+        "2\n",
+        "no commit was made"
+    );
+    assert_eq!(
+        r.git(&["ls-files", "extra.txt"]),
+        "",
+        "extra.txt is not staged"
+    );
+}
