@@ -158,15 +158,17 @@ fn run(cmd: &ShellCommand, cancel: &AtomicBool, split: bool) -> Result<Finished>
 /// an interrupt can then kill everything it started, and a terminal's Ctrl-C reaches it only
 /// through us.
 fn shell_expression(cmd: &ShellCommand) -> duct::Expression {
-    let mut expr = in_dir(
-        duct::cmd(SHELL, [OsString::from("-c"), cmd.script.clone()]),
-        &cmd.dir,
-    )
-    .unchecked()
-    .before_spawn(|c| {
+    let expr = duct::cmd(SHELL, [OsString::from("-c"), cmd.script.clone()]).before_spawn(|c| {
         c.process_group(0);
         Ok(())
     });
+    configure(expr, cmd)
+}
+
+/// What every child gets: its directory, its own environment on top of ours, its stdin, and
+/// an exit status that is data rather than an error.
+fn configure(expr: duct::Expression, cmd: &ShellCommand) -> duct::Expression {
+    let mut expr = in_dir(expr, &cmd.dir).unchecked();
     for (k, v) in &cmd.env {
         expr = expr.env(k, v);
     }
@@ -270,22 +272,15 @@ fn direct_expression(cmd: &ShellCommand) -> Option<duct::Expression> {
     };
     let program = resolve(name, &path)?;
     let arg0 = OsString::from(name);
-    let mut expr = in_dir(duct::cmd(program, args), &cmd.dir)
-        .unchecked()
+    let expr = duct::cmd(program, args)
         .before_spawn(move |c| {
             c.process_group(0);
             c.arg0(&arg0);
             Ok(())
-        });
-    // `sh` always exports PWD as the directory it starts in.
-    expr = expr.env("PWD", &cmd.dir);
-    for (k, v) in &cmd.env {
-        expr = expr.env(k, v);
-    }
-    Some(match &cmd.stdin {
-        Some(bytes) => expr.stdin_bytes(bytes.clone()),
-        None => expr.stdin_null(),
-    })
+        })
+        // `sh` always exports PWD as the directory it starts in.
+        .env("PWD", &cmd.dir);
+    Some(configure(expr, cmd))
 }
 
 /// The process group of a started command (its leader's pid).

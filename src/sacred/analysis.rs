@@ -215,8 +215,22 @@ pub(crate) fn kind<'t>(node: impl std::borrow::Borrow<Node<'t>>) -> &'static str
         Some((table, id)) => table.names[id],
         None if node.is_error() => "ERROR",
         // Not one of the compiled-in grammars: never the case for trees gatekeeper parses.
-        None => Box::leak(node.kind().to_owned().into_boxed_str()),
+        None => intern(node.kind()),
     }
+}
+
+/// A `'static` copy of a kind name outside the tables, made once per distinct name.
+fn intern(name: &str) -> &'static str {
+    static SEEN: std::sync::Mutex<BTreeSet<&'static str>> = std::sync::Mutex::new(BTreeSet::new());
+    let mut seen = SEEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(s) = seen.get(name) {
+        return s;
+    }
+    let s: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    seen.insert(s);
+    s
 }
 
 pub(crate) fn is_comment(node: Node<'_>) -> bool {
