@@ -1,5 +1,7 @@
 //! The only module that spawns processes (through duct): shell commands in their own process
 //! group, with output captured, a timeout that kills the whole group, and cancellation.
+//! Captured output goes through pipes that the waiting thread drains itself, so running a
+//! gate starts no thread; a command is finished when it has exited and its output has ended.
 //!
 //! **Invariant:** a child that outlives its deadline or an interrupt is killed together with
 //! everything it started (the whole process group), so no gate keeps running after the hook
@@ -86,21 +88,33 @@ pub fn run_shell_split(cmd: &ShellCommand, cancel: &AtomicBool) -> Result<Finish
 
 fn run(cmd: &ShellCommand, cancel: &AtomicBool, split: bool) -> Result<Finished> {
     let started = Instant::now();
-    let capture = |expr: duct::Expression| {
-        if cmd.capture && split {
-            expr.stdout_capture().stderr_capture()
-        } else if cmd.capture {
-            expr.stderr_to_stdout().stdout_capture()
-        } else {
-            expr
-        }
+    let (mut output, writers) = if cmd.capture {
+        let (c, w) = Capture::new(split)?;
+        (Some(c), Some(w))
+    } else {
+        (None, None)
+    };
+    let capture = |expr: duct::Expression| -> Result<duct::Expression> {
+        Ok(match &writers {
+            Some((out, Some(err))) => expr
+                .stdout_file(out.try_clone()?)
+                .stderr_file(err.try_clone()?),
+            Some((out, None)) => expr.stderr_to_stdout().stdout_file(out.try_clone()?),
+            None => expr,
+        })
     };
     // A plain command runs without the shell; if it cannot start (not found, not
     // executable), the shell runs it and reports that as it always does (exit 127/126).
-    let handle = match direct_expression(cmd).map(|e| capture(e).start()) {
+    let handle = match direct_expression(cmd)
+        .map(&capture)
+        .transpose()?
+        .map(|e| e.start())
+    {
         Some(Ok(handle)) => handle,
-        Some(Err(_)) | None => start(&capture(shell_expression(cmd)), cmd)?,
+        Some(Err(_)) | None => start(&capture(shell_expression(cmd))?, cmd)?,
     };
+    // Only the child may hold the write ends now, or the output would never end.
+    drop(writers);
     let pgid = group_of(&handle);
     let deadline = started + cmd.timeout;
     let mut forced: Option<Ending> = None;
@@ -114,21 +128,26 @@ fn run(cmd: &ShellCommand, cancel: &AtomicBool, split: bool) -> Result<Finished>
         } else {
             (Instant::now() + CANCEL_POLL).min(deadline.max(Instant::now()))
         };
-        if let Some(out) = handle
-            .wait_deadline(wake)
-            .context("failed to wait for a command")?
-            // After a forced stop, a member of the group that ignores SIGTERM may outlive the
-            // leader: it still gets SIGKILL.
-            .filter(|_| forced.is_none() || term_sent_at.is_none() || !group_alive(pgid))
+        // The command is done when its output has ended (every process holding it is gone
+        // or closed it) and it has exited; after a forced stop, once its group is empty.
+        let ended = match output.as_mut() {
+            Some(o) => o.drain(wake)? || (forced.is_some() && !group_alive(pgid)),
+            None => true,
+        };
+        let exited = if ended {
+            handle
+                .wait_deadline(wake)
+                .context("failed to wait for a command")?
+        } else {
+            None
+        };
+        // After a forced stop, a member of the group that ignores SIGTERM may outlive the
+        // leader: it still gets SIGKILL.
+        if let Some(out) =
+            exited.filter(|_| forced.is_none() || term_sent_at.is_none() || !group_alive(pgid))
         {
             let ending = forced.unwrap_or_else(|| ending_of(out.status));
-            let (output, stdout) = if split {
-                let mut all = out.stdout.clone();
-                all.extend_from_slice(&out.stderr);
-                (all, out.stdout.clone())
-            } else {
-                (out.stdout.clone(), Vec::new())
-            };
+            let (output, stdout) = output.map(Capture::into_output).unwrap_or_default();
             return Ok(Finished {
                 ending,
                 output,
@@ -150,6 +169,109 @@ fn run(cmd: &ShellCommand, cancel: &AtomicBool, split: bool) -> Result<Finished>
         } else if term_sent_at.is_some_and(|t| now.duration_since(t) >= KILL_GRACE) {
             signal_group(pgid, Signal::SIGKILL);
             term_sent_at = None;
+        }
+    }
+}
+
+/// A captured command's output: pipes that the waiting thread drains itself (with `poll`), so
+/// no reader thread is started per command. stdout and stderr share one pipe, in the order
+/// they were written, unless they are kept apart.
+struct Capture {
+    streams: Vec<Stream>,
+}
+
+struct Stream {
+    pipe: Option<std::io::PipeReader>,
+    bytes: Vec<u8>,
+}
+
+/// The write ends handed to the child: stdout (and stderr with it), or stdout and stderr.
+type Writers = (std::io::PipeWriter, Option<std::io::PipeWriter>);
+
+impl Capture {
+    fn new(split: bool) -> Result<(Capture, Writers)> {
+        let pipe = || std::io::pipe().context("failed to create a pipe for a command's output");
+        let (out_r, out_w) = pipe()?;
+        let mut streams = vec![Stream {
+            pipe: Some(out_r),
+            bytes: Vec::new(),
+        }];
+        let err_w = if split {
+            let (err_r, err_w) = pipe()?;
+            streams.push(Stream {
+                pipe: Some(err_r),
+                bytes: Vec::new(),
+            });
+            Some(err_w)
+        } else {
+            None
+        };
+        Ok((Capture { streams }, (out_w, err_w)))
+    }
+
+    /// Reads whatever arrives until `until`; returns early, with true, once every stream has
+    /// ended.
+    fn drain(&mut self, until: Instant) -> Result<bool> {
+        use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+        use std::io::Read as _;
+        use std::os::fd::AsFd as _;
+        loop {
+            let open: Vec<usize> = (0..self.streams.len())
+                .filter(|&i| self.streams[i].pipe.is_some())
+                .collect();
+            if open.is_empty() {
+                return Ok(true);
+            }
+            let left = until.saturating_duration_since(Instant::now());
+            let ready: Vec<bool> = {
+                let mut fds: Vec<PollFd<'_>> = open
+                    .iter()
+                    .filter_map(|&i| self.streams[i].pipe.as_ref())
+                    .map(|p| PollFd::new(p.as_fd(), PollFlags::POLLIN))
+                    .collect();
+                match poll(
+                    &mut fds,
+                    PollTimeout::try_from(left).unwrap_or(PollTimeout::MAX),
+                ) {
+                    Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                    Err(e) => return Err(e).context("failed to read a command's output"),
+                }
+                fds.iter()
+                    .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
+                    .collect()
+            };
+            if !ready.contains(&true) {
+                return Ok(false);
+            }
+            for (&i, _) in open.iter().zip(&ready).filter(|(_, r)| **r) {
+                let stream = &mut self.streams[i];
+                let mut chunk = [0u8; 16 * 1024];
+                let n = match stream.pipe.as_mut().map(|p| p.read(&mut chunk)) {
+                    Some(Ok(n)) => n,
+                    Some(Err(e)) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Some(Err(e)) => return Err(e).context("failed to read a command's output"),
+                    None => 0,
+                };
+                if n == 0 {
+                    stream.pipe = None;
+                } else {
+                    stream.bytes.extend_from_slice(&chunk[..n]);
+                }
+            }
+        }
+    }
+
+    /// (all output, stdout alone when the streams were kept apart).
+    fn into_output(self) -> (Vec<u8>, Vec<u8>) {
+        let mut streams = self.streams.into_iter().map(|s| s.bytes);
+        let out = streams.next().unwrap_or_default();
+        match streams.next() {
+            Some(err) => {
+                let mut all = out.clone();
+                all.extend(err);
+                (all, out)
+            }
+            None => (out, Vec::new()),
         }
     }
 }

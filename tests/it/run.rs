@@ -181,3 +181,39 @@ fn a_plain_command_sees_pwd_of_its_directory() {
         sub.display()
     );
 }
+
+/// Output far beyond a pipe's capacity (64 KiB) is captured whole, stdout and stderr in the
+/// order they were written, and the gate is not blocked while it writes.
+#[test]
+fn gate_output_larger_than_a_pipe_is_captured_whole_and_in_order() {
+    let sb = Sandbox::new();
+    let r = sb.repo("r");
+    r.setup(
+        "gates:\n  loud:\n    run: echo first >&2; head -c 300000 /dev/zero | tr '\\0' a; echo; echo last >&2; exit 4\n",
+    );
+    let out = r.gk(&["run", "--all-files", "--format", "json"]);
+    assert_code(&out, 1, "the gate fails");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    let output = v["gates"][0]["output"].as_str().unwrap_or_default();
+    assert_eq!(output.len(), 6 + 300_000 + 1 + 5, "all bytes captured");
+    assert!(output.starts_with("first\naaa"), "{}", &output[..20]);
+    assert!(
+        output.ends_with("aaa\nlast\n"),
+        "the stderr line comes last"
+    );
+    assert_eq!(v["gates"][0]["exit_code"], 4);
+}
+
+/// A gate is finished when its output ends, not merely when its first process exits: a
+/// background process it started and that still writes to the gate's output is waited for
+/// (within the gate's timeout), so its lines are in the report.
+#[test]
+fn a_gates_background_writer_is_waited_for() {
+    let sb = Sandbox::new();
+    let r = sb.repo("r");
+    r.setup("gates:\n  bg:\n    run: (sleep 1; echo late) & echo early\n");
+    let out = r.gk(&["run", "--all-files", "--format", "json"]);
+    assert_success(&out, "the gate passes");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(v["gates"][0]["output"], "early\nlate\n", "{v}");
+}
