@@ -17,19 +17,6 @@ struct TrustFile {
     trusted: Vec<TrustRecord>,
 }
 
-/// The trust records as read at one moment.
-#[derive(Debug, Default)]
-pub struct Trusted(Vec<TrustRecord>);
-
-impl Trusted {
-    /// Whether configuration `sha256` in `repository` is among them.
-    pub fn contains(&self, repository: &Path, sha256: &str) -> bool {
-        self.0
-            .iter()
-            .any(|r| r.repository == repository && r.sha256 == sha256)
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TrustRecord {
     /// The repository's common git directory (shared by its work trees).
@@ -71,12 +58,11 @@ impl TrustStore {
 
     /// Whether this user trusts configuration `sha256` in `repository`.
     pub fn is_trusted(&self, repository: &Path, sha256: &str) -> Result<bool> {
-        Ok(self.load()?.contains(repository, sha256))
-    }
-
-    /// Everything this user trusts, read once (a hook reads it while the repository opens).
-    pub fn load(&self) -> Result<Trusted> {
-        Ok(Trusted(self.read()?.trusted))
+        Ok(self
+            .read()?
+            .trusted
+            .iter()
+            .any(|r| r.repository == repository && r.sha256 == sha256))
     }
 
     /// Records trust. Earlier hashes of the same repository stay trusted: switching back to a

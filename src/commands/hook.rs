@@ -6,11 +6,9 @@ use std::sync::atomic::Ordering;
 use anyhow::{Context as _, Result};
 
 use super::Context;
-use crate::config::Config;
 use crate::exit::{ExitStatus, Failure};
 use crate::hooks::{self, HookContext};
 use crate::report::{self, OrderedPrinter, RunReport};
-use crate::trust::TrustStore;
 
 /// Run a git hook (called by the shims that `gatekeeper install` writes).
 ///
@@ -36,41 +34,23 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
             .into());
     }
     let cancel = crate::signals::interrupt_flag();
-    let (repo, config, trusted) = std::thread::scope(|s| -> Result<_> {
-        // Git runs a hook in the root of the work tree, where the configuration lives: a
-        // second thread reads and validates it, and this user's trust records, while libgit2
-        // opens the repository. Anywhere else it is read from the root found below.
-        let early = s.spawn(|| {
-            let config = Config::load_from_root(&ctx.cwd);
-            let trusted = TrustStore::for_user(&ctx.env).and_then(|t| t.load());
-            (config, trusted)
-        });
-        let repo = ctx.repo()?;
-        // A previous run killed before it could restore the user's files finishes that now.
-        let recovered = crate::git::stash::recover_abandoned(&repo)?;
-        if !recovered.is_empty() {
-            ctx.printer.warn(&format!(
-                "restored {} file(s) set aside by an earlier gatekeeper run that was killed",
-                recovered.len()
-            ));
-        }
-        let (config, trusted) = early
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let config = if repo.root() == ctx.cwd {
-            config?
-        } else {
-            ctx.config(&repo)?
-        };
-        Ok((repo, config, trusted))
-    })?;
+    let repo = ctx.repo()?;
+    // A previous run killed before it could restore the user's files finishes that now.
+    let recovered = crate::git::stash::recover_abandoned(&repo)?;
+    if !recovered.is_empty() {
+        ctx.printer.warn(&format!(
+            "restored {} file(s) set aside by an earlier gatekeeper run that was killed",
+            recovered.len()
+        ));
+    }
     let mut stdin = Vec::new();
     if args.name == "pre-push" {
         std::io::stdin()
             .read_to_end(&mut stdin)
             .context("failed to read the pushed refs")?;
     }
-    hooks::ensure_trusted_by(trusted, &repo, &config, &ctx.env)?;
+    let config = ctx.config(&repo)?;
+    hooks::ensure_trusted(&repo, &config, &ctx.env)?;
 
     let mut report = RunReport::new(&args.name);
     let started = std::time::Instant::now();

@@ -18,7 +18,7 @@ use crate::exit::Failure;
 use crate::gates::GateSink;
 use crate::git::Repo;
 use crate::process::{self, ShellCommand};
-use crate::trust::{TrustStore, Trusted};
+use crate::trust::TrustStore;
 
 /// The hooks gatekeeper installs.
 pub const HOOK_NAMES: [&str; 3] = ["pre-commit", "pre-push", "post-checkout"];
@@ -72,17 +72,8 @@ pub fn ensure_trusted(repo: &Repo, config: &LoadedConfig, env: &Environment) -> 
     if env.is_ci() {
         return Ok(());
     }
-    ensure_trusted_by(TrustStore::for_user(env)?.load(), repo, config, env)
-}
-
-/// [`ensure_trusted`] with the user's trust records already read (or the error reading them).
-pub fn ensure_trusted_by(
-    trusted: Result<Trusted>,
-    repo: &Repo,
-    config: &LoadedConfig,
-    env: &Environment,
-) -> Result<()> {
-    if env.is_ci() || trusted?.contains(&repo.identity(), &config.sha256) {
+    let store = TrustStore::for_user(env)?;
+    if store.is_trusted(&repo.identity(), &config.sha256)? {
         return Ok(());
     }
     Err(Failure::usage(format!(
