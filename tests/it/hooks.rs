@@ -951,3 +951,25 @@ fn a_gate_that_changes_the_temporary_index_of_commit_all_fails() {
         "extra.txt is not staged"
     );
 }
+
+/// A hook started below the work tree's root, next to another `gatekeeper.yml`, runs the
+/// root's configuration.
+#[test]
+fn a_hook_started_in_a_subdirectory_uses_the_roots_config() {
+    let sb = Sandbox::new();
+    let r = sb.repo("r");
+    r.setup("gates:\n  root:\n    run: echo from-root\n");
+    r.write(
+        "sub/gatekeeper.yml",
+        "gates:\n  decoy:\n    run: echo decoy; exit 1\n",
+    );
+    r.write("sub/f.txt", "f\n");
+    r.git(&["add", "sub/f.txt"]);
+    let mut cmd = r.gk_cmd(&["--format", "json", "hook", "pre-commit"]);
+    cmd.current_dir(r.path("sub"));
+    let out = cmd.output().expect("run gatekeeper");
+    assert_success(&out, "the root's gate passes");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(v["gates"][0]["name"], "root", "{v}");
+    assert_eq!(v["gates"].as_array().map(Vec::len), Some(1), "{v}");
+}
