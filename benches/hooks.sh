@@ -2,7 +2,7 @@
 # Side-by-side hook overhead: gatekeeper vs a plain sh hook, pre-commit, prek, lefthook (and hk
 # when installed), each with ONE no-op gate, in identical scratch repositories, in one run.
 #   benches/hooks.sh [--runs N]
-# Needs hyperfine (Debian package `hyperfine`) and the peers from
+# Needs hyperfine (Debian package `hyperfine`), python3 (benches/alternate.py) and the peers from
 # ../shared/tools/install-peers.sh (PEERS=~/.cache/gatekeeper-peers/bin by default).
 # Prints hyperfine's markdown tables; docs/BENCHMARKS.md records a run.
 set -euo pipefail
@@ -56,3 +56,8 @@ echo
 echo "## one-file git commit"
 hyperfine --warmup 3 --runs "$runs" --export-markdown "$scratch/commit.md" "${commit[@]}" >&2 || true
 cat "$scratch/commit.md"
+echo
+echo "## one-file git commit, tools alternating ($runs rounds)"
+alternating=()
+for t in "${tools[@]}"; do alternating+=("$scratch/$t:$t"); done
+python3 "$here/benches/alternate.py" "$runs" "${alternating[@]}"
