@@ -35,6 +35,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     }
     let cancel = crate::signals::interrupt_flag();
     let repo = ctx.repo()?;
+    repo.freeze_config()?;
     // A previous run killed before it could restore the user's files finishes that now.
     let recovered = crate::git::stash::recover_abandoned(&repo)?;
     if !recovered.is_empty() {
