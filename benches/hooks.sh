@@ -49,13 +49,24 @@ for t in "${tools[@]}"; do
   bare+=(-n "$t" "cd $d && .git/hooks/pre-commit")
   commit+=(-n "$t" --prepare "cd $d && date +%s%N >> file.txt && git add file.txt" "cd $d && git commit -q -m bench")
 done
+# hyperfine's markdown has means; the medians come from its JSON export.
+medians() { # json
+  python3 - "$1" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+base = results[0]["median"]
+print("| median [ms] | " + " | ".join(f"`{r['command']}` {r['median'] * 1000:.1f} ({r['median'] / base:.2f}x)" for r in results) + " |")
+PY
+}
 echo "## bare hook invocation (one no-op gate)"
-hyperfine --warmup 5 --runs "$runs" --export-markdown "$scratch/bare.md" "${bare[@]}" >&2 || true
+hyperfine --warmup 5 --runs "$runs" --export-markdown "$scratch/bare.md" --export-json "$scratch/bare.json" "${bare[@]}" >&2 || true
 cat "$scratch/bare.md"
+medians "$scratch/bare.json"
 echo
 echo "## one-file git commit"
-hyperfine --warmup 3 --runs "$runs" --export-markdown "$scratch/commit.md" "${commit[@]}" >&2 || true
+hyperfine --warmup 3 --runs "$runs" --export-markdown "$scratch/commit.md" --export-json "$scratch/commit.json" "${commit[@]}" >&2 || true
 cat "$scratch/commit.md"
+medians "$scratch/commit.json"
 echo
 echo "## one-file git commit, tools alternating ($runs rounds)"
 alternating=()
