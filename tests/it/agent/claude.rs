@@ -7,6 +7,8 @@
 //! The client is kept offline: HOME is the sandbox's, the API is on 127.0.0.1, and telemetry,
 //! error reporting, auto-update and other nonessential traffic are switched off.
 
+#![allow(clippy::disallowed_methods)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -144,7 +146,12 @@ fn result(out: &Output) -> Value {
     let s = String::from_utf8_lossy(&out.stdout);
     let last = s.lines().rev().find(|l| l.trim_start().starts_with('{'));
     last.and_then(|l| serde_json::from_str(l).ok())
-        .unwrap_or_else(|| panic!("no JSON result from the client:\n{}", crate::common::text(out)))
+        .unwrap_or_else(|| {
+            panic!(
+                "no JSON result from the client:\n{}",
+                crate::common::text(out)
+            )
+        })
 }
 
 fn abs(repo: &TestRepo, rel: &str) -> String {
@@ -290,7 +297,12 @@ fn claude_stop_is_blocked_while_the_gates_are_red_and_released_when_green() {
         api.transcript()
     );
     assert!(!p.repo.exists("FAIL"));
-    assert_eq!(result(&out)["result"], "Fixed; done.", "{}", api.transcript());
+    assert_eq!(
+        result(&out)["result"],
+        "Fixed; done.",
+        "{}",
+        api.transcript()
+    );
 }
 
 #[test]
@@ -303,8 +315,8 @@ fn claude_stop_keeps_blocking_while_red_up_to_the_configured_bound() {
     let out = run_claude(&p.repo, &api);
     assert_success(&out, "claude -p");
     let reqs = api.requests();
-    // The first stop and `stop_blocks: 3` more are blocked: five turns in all, then the stop
-    // is allowed with the gates still red and the user told so.
+    // `stop_blocks: 3`: three stops in a row are blocked (four turns in all), the fourth is
+    // allowed with the gates still red and the user told so.
     assert_eq!(reqs.len(), 4, "{}", api.transcript());
     for r in &reqs[1..] {
         assert!(
@@ -314,4 +326,6 @@ fn claude_stop_keeps_blocking_while_red_up_to_the_configured_bound() {
         );
     }
     assert!(p.repo.exists("FAIL"));
+    let r = result(&out);
+    assert_eq!(r["result"], "done", "{r}");
 }

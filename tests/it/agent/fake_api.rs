@@ -80,11 +80,11 @@ impl FakeApi {
 
     /// Every request rendered as text (for searching and for assertion messages).
     pub fn transcript(&self) -> String {
-        self.requests()
-            .iter()
-            .enumerate()
-            .map(|(i, r)| format!("--- request {i} ---\n{}\n", last_messages(r, 3)))
-            .collect()
+        let mut out = String::new();
+        for (i, r) in self.requests().iter().enumerate() {
+            out.push_str(&format!("--- request {i} ---\n{}\n", last_messages(r, 3)));
+        }
+        out
     }
 }
 
@@ -139,8 +139,7 @@ fn serve(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         let mut parts = request_line.split_whitespace();
         let method = parts.next().unwrap_or("");
         let path = parts.next().unwrap_or("");
-        if method == "POST" && path.starts_with("/v1/messages") && !path.contains("count_tokens")
-        {
+        if method == "POST" && path.starts_with("/v1/messages") && !path.contains("count_tokens") {
             let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
             let turn = {
                 let mut st = state.lock().expect("state");
@@ -152,7 +151,10 @@ fn serve(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
                 turn.unwrap_or_else(|| vec![text("done")])
             };
             let stream = request["stream"].as_bool().unwrap_or(false);
-            let model = request["model"].as_str().unwrap_or("claude-test").to_owned();
+            let model = request["model"]
+                .as_str()
+                .unwrap_or("claude-test")
+                .to_owned();
             if stream {
                 let events = sse(&turn, &model);
                 respond(&mut out, "text/event-stream", events.as_bytes())?;
@@ -181,8 +183,8 @@ fn read_chunked(reader: &mut BufReader<TcpStream>) -> std::io::Result<Vec<u8>> {
     loop {
         let mut size = String::new();
         reader.read_line(&mut size)?;
-        let n = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16)
-            .unwrap_or(0);
+        let n =
+            usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16).unwrap_or(0);
         let mut chunk = vec![0; n + 2];
         reader.read_exact(&mut chunk)?;
         if n == 0 {
@@ -299,8 +301,9 @@ fn sse(turn: &[Block], model: &str) -> String {
                "usage": {"output_tokens": 1}}),
     ));
     events.push(("message_stop", json!({"type": "message_stop"})));
-    events
-        .iter()
-        .map(|(name, data)| format!("event: {name}\ndata: {data}\n\n"))
-        .collect()
+    let mut out = String::new();
+    for (name, data) in &events {
+        out.push_str(&format!("event: {name}\ndata: {data}\n\n"));
+    }
+    out
 }
