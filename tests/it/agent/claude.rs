@@ -67,16 +67,21 @@ fn client_env(c: &mut Command, repo: &TestRepo, api: &FakeApi) {
     for (k, v) in &repo.env {
         c.env(k, v);
     }
+    c.env("PATH", path_with_gatekeeper(repo));
+    for (k, v) in offline_env(api) {
+        c.env(k, v);
+    }
+}
+
+/// PATH with the built gatekeeper first: the installed hook command runs `gatekeeper`.
+fn path_with_gatekeeper(repo: &TestRepo) -> String {
     let bin_dir = bin().parent().expect("binary dir").to_path_buf();
     let path = repo
         .env
         .iter()
         .find(|(k, _)| k == "PATH")
         .map_or_else(String::new, |(_, v)| v.clone());
-    c.env("PATH", format!("{}:{path}", bin_dir.display()));
-    for (k, v) in offline_env(api) {
-        c.env(k, v);
-    }
+    format!("{}:{path}", bin_dir.display())
 }
 
 /// The variables that point the client at the fake and keep it off the network.
@@ -328,4 +333,53 @@ fn claude_stop_keeps_blocking_while_red_up_to_the_configured_bound() {
     assert!(p.repo.exists("FAIL"));
     let r = result(&out);
     assert_eq!(r["result"], "done", "{r}");
+}
+
+/// Writes `src/lib.rs` from a program the shell check cannot read: only a sandbox stops it.
+const HIDDEN_WRITE: &str =
+    "node -e \"require('fs').writeFileSync('src/lib.rs', '// rewritten by the agent\\n')\"";
+
+#[test]
+fn claude_in_a_sandboxed_session_run_cannot_write_outside_its_role() {
+    let p = super::project();
+    install_claude_hooks(&p.repo);
+    let api = FakeApi::start(vec![
+        vec![tool(
+            "Bash",
+            json!({"command": HIDDEN_WRITE, "description": "edit the library"}),
+        )],
+        vec![text("done")],
+    ]);
+    let mut cmd = p.repo.gk_cmd(&[
+        "session",
+        "run",
+        "--role",
+        "frontend",
+        "--no-lesson",
+        "the agent changed nothing",
+        "--",
+    ]);
+    cmd.arg(claude_cli()).args(print_args());
+    cmd.env("PATH", path_with_gatekeeper(&p.repo));
+    for (k, v) in offline_env(&api) {
+        cmd.env(k, v);
+    }
+    let out = run_bounded(cmd);
+    assert_eq!(
+        String::from_utf8_lossy(&p.repo.read("src/lib.rs")),
+        "pub fn a() {}\n",
+        "the agent's Bash wrote outside its role inside `session run`:\n{}\n{}",
+        crate::common::text(&out),
+        api.transcript()
+    );
+    assert_eq!(api.turns_served(), 2, "{}", api.transcript());
+    // The write failed in the agent's shell, and the session is green.
+    assert!(
+        first_request_with(&api, "EACCES").is_some()
+            || first_request_with(&api, "ermission denied").is_some()
+            || first_request_with(&api, "Read-only file system").is_some(),
+        "{}",
+        api.transcript()
+    );
+    assert_success(&out, "session run");
 }

@@ -88,11 +88,21 @@ impl FakeApi {
     }
 }
 
-/// The last `n` messages of a request, as JSON text.
+/// The last `n` messages of a request, as JSON text (each cut to 1,500 characters).
 pub fn last_messages(request: &Value, n: usize) -> String {
     let msgs = request["messages"].as_array().cloned().unwrap_or_default();
     let start = msgs.len().saturating_sub(n);
-    Value::Array(msgs[start..].to_vec()).to_string()
+    let mut out = String::new();
+    for m in &msgs[start..] {
+        let text = m.to_string();
+        let cut: String = text.chars().take(1_500).collect();
+        out.push_str(&cut);
+        if cut.len() < text.len() {
+            out.push_str(" …");
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The text of a request's system prompt and messages.
