@@ -672,3 +672,118 @@ fn codex_apply_patch_that_weakens_a_sacred_test_is_denied() {
     let reason = denied(&hook(&p.repo, "codex", &ev)).expect("denied");
     assert!(reason.contains("refund_is_exact"), "{reason}");
 }
+
+#[test]
+fn bash_forms_found_through_the_real_client_are_refused() {
+    let p = sacred_project();
+    // A link to the hook, then an in-place edit that follows it.
+    std::os::unix::fs::symlink(".git/hooks/pre-commit", p.repo.path("innocent")).unwrap();
+    std::os::unix::fs::symlink(SACRED_FILE, p.repo.path("notes.rs")).unwrap();
+    for cmd in [
+        "sed -i --follow-symlinks 's/gatekeeper/true/' innocent",
+        "sed -i --follow-symlinks 's/assert_eq/let _ = /' notes.rs",
+        "printf '[core]\\n\\thooksPath = /tmp\\n' >> .git/config",
+        "cd .git && rm hooks/pre-commit",
+        "echo '{\"disableAllHooks\": true}' > .claude/settings.local.json",
+        "git config alias.c 'commit -n' && git c -m x",
+        "env -C . git commit -n -m x",
+        "echo 'git commit -n -m x' | sh",
+    ] {
+        let out = bash(&p.repo, cmd);
+        assert!(denied(&out).is_some(), "{cmd}: {}", text(&out));
+    }
+    // Absolute paths from a working directory outside the repository.
+    let outside = p.sandbox.path().join("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    let root = p.repo.root.to_string_lossy().into_owned();
+    for cmd in [
+        format!("rm {root}/.git/hooks/pre-commit"),
+        format!("echo x > {root}/gatekeeper.yml"),
+        format!("sed -i s/100/1/ {root}/{SACRED_FILE}"),
+    ] {
+        let mut ev = payload("claude", "pre-tool-use-bash", &p.repo);
+        ev["tool_input"]["command"] = json!(cmd);
+        ev["cwd"] = json!(outside.to_string_lossy());
+        let out = hook(&p.repo, "claude", &ev);
+        assert!(denied(&out).is_some(), "{cmd}: {}", text(&out));
+    }
+    assert!(p.repo.exists(".git/hooks/pre-commit"));
+}
+
+#[test]
+fn agent_hook_settings_are_protected_by_default() {
+    let p = project();
+    for rel in [
+        ".claude/settings.json",
+        ".claude/settings.local.json",
+        ".codex/hooks.json",
+    ] {
+        let out = hook(
+            &p.repo,
+            "claude",
+            &write_event(&p.repo, rel, "{\"disableAllHooks\": true}"),
+        );
+        assert!(
+            denied(&out).is_some_and(|r| r.contains("hook settings")),
+            "{rel}: {}",
+            text(&out)
+        );
+    }
+}
+
+#[test]
+fn mcp_file_tools_are_judged_like_write_and_edit() {
+    let p = sacred_project();
+    let mut ev = payload("claude", "pre-tool-use-write", &p.repo);
+    ev["tool_name"] = json!("mcp__filesystem__write_file");
+    ev["tool_input"] = json!({"path": abs(&p.repo, ".gatekeeper/x"), "content": "y"});
+    assert!(denied(&hook(&p.repo, "claude", &ev)).is_some());
+    ev["tool_name"] = json!("mcp__filesystem__edit_file");
+    ev["tool_input"] = json!({
+        "path": abs(&p.repo, SACRED_FILE),
+        "edits": [{"oldText": "    assert_eq!(total, 100);\n", "newText": ""}],
+    });
+    let out = hook(&p.repo, "claude", &ev);
+    assert!(
+        denied(&out).is_some_and(|r| r.contains("weaken the sacred test")),
+        "{}",
+        text(&out)
+    );
+    // A read is not a write.
+    ev["tool_name"] = json!("mcp__filesystem__read_file");
+    ev["tool_input"] = json!({"path": abs(&p.repo, "gatekeeper.yml")});
+    assert_eq!(denied(&hook(&p.repo, "claude", &ev)), None);
+}
+
+#[test]
+fn an_edit_gatekeeper_cannot_place_is_refused_in_a_sacred_file() {
+    let p = sacred_project();
+    // CRLF in the file, LF in the edit: the client may still apply it.
+    p.repo.write(SACRED_FILE, SACRED_SRC.replace('\n', "\r\n"));
+    let out = hook(
+        &p.repo,
+        "claude",
+        &edit_event(
+            &p.repo,
+            SACRED_FILE,
+            "    let total = refund(100);\n    assert_eq!(total, 100);\n",
+            "    let total = refund(100);\n",
+        ),
+    );
+    assert!(
+        denied(&out).is_some_and(|r| r.contains("weaken the sacred test")),
+        "{}",
+        text(&out)
+    );
+    // Text that is nowhere in the file, even normalised: the result is unknown.
+    let out = hook(
+        &p.repo,
+        "claude",
+        &edit_event(&p.repo, SACRED_FILE, "assert_eq!(total, 99);", ""),
+    );
+    assert!(
+        denied(&out).is_some_and(|r| r.contains("cannot judge")),
+        "{}",
+        text(&out)
+    );
+}
