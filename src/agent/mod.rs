@@ -4,8 +4,13 @@
 //! Domain code only: nothing here prints or reads the process environment; the glue lives
 //! in `commands/{session,lesson,lessons,memory,agent_hook}.rs`.
 
+pub mod adapter;
 pub mod brief;
+pub mod copilot;
+pub mod cursor;
 pub mod edits;
+pub mod gemini;
+pub mod hook_files;
 pub mod maintenance;
 pub mod memory;
 pub mod protocol;

@@ -277,7 +277,7 @@ pub fn uninstall_claude_settings(root: &Path) -> Result<SettingsChange> {
 pub fn agent_named(name: &str) -> Result<Agent> {
     Agent::parse(name).ok_or_else(|| {
         Failure::usage(format!("unknown agent `{name}`"))
-            .with_hint("supported agents: claude, codex")
+            .with_hint("supported agents: claude, codex, gemini, copilot, cursor")
             .into()
     })
 }

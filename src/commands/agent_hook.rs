@@ -15,20 +15,26 @@ use crate::output::{OutputFormat, Printer};
 
 /// Answer one hook event of a coding agent (JSON on stdin) in that agent's protocol.
 ///
-/// AGENT is `claude` (Claude Code) or `codex` (Codex CLI). SessionStart gets the session
+/// AGENT is `claude` (Claude Code), `codex` (Codex CLI), `gemini` (Gemini CLI), `copilot`
+/// (GitHub Copilot CLI) or `cursor` (Cursor). SessionStart gets the session
 /// brief as context; PreToolUse denies edits that weaken a sacred test, touch a protected
 /// path or leave the role, and shell commands that skip git's hooks; Stop and SubagentStop
 /// block while the agent-stop gates are red. Install the hooks with
 /// `gatekeeper install --agent claude`. An internal error blocks (exit 2), never passes.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The agent whose protocol to speak: claude or codex.
+    /// The agent whose protocol to speak: claude, codex, gemini, copilot or cursor.
     #[arg(value_name = "AGENT")]
     pub agent: String,
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
-    let agent = crate::agent::settings::agent_named(&args.agent)?;
+    // Gemini CLI, Copilot CLI and Cursor: their own protocols (agent::adapter).
+    let other = crate::agent::adapter::Other::parse(&args.agent);
+    let agent = match other {
+        Some(_) => crate::agent::protocol::Agent::Claude,
+        None => crate::agent::settings::agent_named(&args.agent)?,
+    };
     let mut input = Vec::new();
     std::io::stdin()
         .read_to_end(&mut input)
@@ -57,7 +63,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
         cwd: &ctx.cwd,
         run_gates: &mut run_gates,
     };
-    let answer = protocol::answer(agent, &input, &mut hk);
+    let answer = match other {
+        Some(o) => o.answer(&input, &mut hk),
+        None => protocol::answer(agent, &input, &mut hk),
+    };
     let mut out = std::io::stdout().lock();
     out.write_all(answer.stdout.as_bytes())
         .and_then(|()| out.flush())

@@ -29,7 +29,24 @@ struct InstallReport {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
-    if let Some(name) = &args.agent {
+    if let Some(other) = args
+        .agent
+        .as_deref()
+        .and_then(crate::agent::adapter::Other::parse)
+    {
+        // Gemini CLI, Copilot CLI, Cursor: their own hook files, and the folder trust note.
+        let change = crate::agent::hook_files::install(ctx.repo()?.root(), other)?;
+        let text = format!(
+            "{}note: {}\n",
+            crate::agent::settings::render(&change),
+            crate::agent::hook_files::trust_note(other)
+        );
+        if ctx.printer.is_json() {
+            ctx.printer.note(text.trim_end());
+        } else {
+            ctx.printer.out(&text);
+        }
+    } else if let Some(name) = &args.agent {
         // The agent's hook settings first; the git hooks below are installed as always.
         let agent = crate::agent::settings::agent_named(name)?;
         let change = crate::agent::settings::install(ctx.repo()?.root(), agent)?;

@@ -5,6 +5,8 @@
 
 mod claude;
 mod fake_api;
+mod fake_gemini;
+mod gemini;
 mod hooks;
 mod install;
 mod memory;

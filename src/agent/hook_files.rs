@@ -1,0 +1,318 @@
+//! gatekeeper's entries in the hook files of Gemini CLI (`.gemini/settings.json`), GitHub
+//! Copilot CLI (`.github/hooks/gatekeeper.json`) and Cursor (`.cursor/hooks.json`). Install
+//! merges them in; uninstall removes only them; every other key and entry is kept, in its
+//! order. An entry is ours when its command contains `gatekeeper agent-hook AGENT`.
+//!
+//! Two shapes: Gemini CLI groups handlers under a matcher (`{matcher, hooks: [handler]}`,
+//! like Claude Code); Copilot CLI and Cursor list handlers directly under the event.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use serde_json::{Map, Value, json};
+
+use super::adapter::Other;
+use super::settings::{STOP_TIMEOUT_SECS, SettingsChange};
+use crate::exit::Failure;
+use crate::fsutil::write_atomic;
+
+/// The hook file of an agent, relative to the work-tree root.
+pub fn settings_file(agent: Other) -> &'static str {
+    match agent {
+        Other::Gemini => ".gemini/settings.json",
+        Other::Copilot => ".github/hooks/gatekeeper.json",
+        Other::Cursor => ".cursor/hooks.json",
+    }
+}
+
+fn marker(agent: Other) -> String {
+    format!("gatekeeper agent-hook {}", agent.name())
+}
+
+/// The hook command: exits 2 with a message when `gatekeeper` is not on `PATH` (a missing
+/// program would otherwise be read as a non-blocking error by some agents).
+pub fn hook_command(agent: Other) -> String {
+    format!(
+        "command -v gatekeeper >/dev/null 2>&1 || {{ echo 'gatekeeper is not on PATH: install it, or run `gatekeeper uninstall --agent {a}` to remove its hooks' >&2; exit 2; }}; {m}",
+        a = agent.name(),
+        m = marker(agent)
+    )
+}
+
+/// Seconds a tool hook may take.
+const TOOL_TIMEOUT_SECS: u64 = 60;
+
+/// The events gatekeeper answers and the entry it puts under each.
+fn entries(agent: Other) -> Vec<(&'static str, Value)> {
+    let cmd = hook_command(agent);
+    match agent {
+        Other::Gemini => {
+            // Gemini CLI's timeouts are in milliseconds.
+            let handler = |timeout_s: u64| {
+                json!({"type": "command", "name": "gatekeeper", "command": cmd,
+                       "timeout": timeout_s * 1000})
+            };
+            vec![
+                (
+                    "SessionStart",
+                    json!({"hooks": [handler(TOOL_TIMEOUT_SECS)]}),
+                ),
+                (
+                    "BeforeTool",
+                    json!({"matcher": super::gemini::TOOL_MATCHER,
+                           "hooks": [handler(TOOL_TIMEOUT_SECS)]}),
+                ),
+                ("AfterAgent", json!({"hooks": [handler(STOP_TIMEOUT_SECS)]})),
+            ]
+        }
+        Other::Copilot => super::copilot::entries(&cmd, TOOL_TIMEOUT_SECS, STOP_TIMEOUT_SECS),
+        Other::Cursor => super::cursor::entries(&cmd, TOOL_TIMEOUT_SECS, STOP_TIMEOUT_SECS),
+    }
+}
+
+/// Keys the file must hold at its top level (Copilot's and Cursor's `version`).
+fn required_top(agent: Other) -> Option<(&'static str, Value)> {
+    match agent {
+        Other::Gemini => None,
+        Other::Copilot | Other::Cursor => Some(("version", json!(1))),
+    }
+}
+
+fn grouped(agent: Other) -> bool {
+    agent == Other::Gemini
+}
+
+fn read(path: &Path) -> Result<Option<Map<String, Value>>> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("failed to read `{}`", path.display())),
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Some(Map::new()));
+    }
+    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        Failure::usage(format!("`{}` is not valid JSON: {e}", path.display())).with_hint(
+            "fix the file by hand; gatekeeper does not overwrite settings it cannot read",
+        )
+    })?;
+    match value {
+        Value::Object(m) => Ok(Some(m)),
+        _ => Err(shape_error(path, "not a JSON object")),
+    }
+}
+
+fn shape_error(path: &Path, what: &str) -> anyhow::Error {
+    Failure::usage(format!("`{}`: {what}", path.display()))
+        .with_hint("fix the file by hand; gatekeeper does not overwrite settings it cannot read")
+        .into()
+}
+
+fn write(path: &Path, map: &Map<String, Value>) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(&Value::Object(map.clone()))?;
+    text.push('\n');
+    write_atomic(path, text.as_bytes())
+}
+
+fn handler_is_ours(h: &Value, marker: &str) -> bool {
+    ["command", "bash"].iter().any(|k| {
+        h.get(*k)
+            .and_then(Value::as_str)
+            .is_some_and(|c| c.contains(marker))
+    })
+}
+
+/// Removes our entries from an event's list (our handlers inside groups, for the grouped
+/// shape; groups left empty go too). Returns whether anything was removed.
+fn remove_ours(list: &mut Vec<Value>, marker: &str, grouped: bool) -> bool {
+    let before = list.len();
+    if !grouped {
+        list.retain(|h| !handler_is_ours(h, marker));
+        return list.len() != before;
+    }
+    let mut removed = false;
+    list.retain_mut(|g| {
+        let Some(hooks) = g.get_mut("hooks").and_then(Value::as_array_mut) else {
+            return true;
+        };
+        let n = hooks.len();
+        hooks.retain(|h| !handler_is_ours(h, marker));
+        if hooks.len() == n {
+            return true;
+        }
+        removed = true;
+        !hooks.is_empty()
+    });
+    removed
+}
+
+fn is_ours_entry(entry: &Value, marker: &str, grouped: bool) -> bool {
+    if grouped {
+        entry
+            .get("hooks")
+            .and_then(Value::as_array)
+            .is_some_and(|hs| hs.iter().any(|h| handler_is_ours(h, marker)))
+    } else {
+        handler_is_ours(entry, marker)
+    }
+}
+
+fn new_change(agent: Other, path: &Path) -> SettingsChange {
+    SettingsChange {
+        agent: agent.name(),
+        file: path.to_string_lossy().into_owned(),
+        added: Vec::new(),
+        updated: Vec::new(),
+        removed: Vec::new(),
+        unchanged: Vec::new(),
+        created: false,
+        deleted: false,
+    }
+}
+
+/// Merges gatekeeper's entries into the agent's hook file under `root`.
+pub fn install(root: &Path, agent: Other) -> Result<SettingsChange> {
+    let path: PathBuf = root.join(settings_file(agent));
+    let existing = read(&path)?;
+    let mut change = new_change(agent, &path);
+    change.created = existing.is_none();
+    let mut map = existing.unwrap_or_default();
+    let mut top_changed = false;
+    if let Some((k, v)) = required_top(agent)
+        && !map.contains_key(k)
+    {
+        map.insert(k.to_owned(), v);
+        top_changed = true;
+    }
+    let hooks = map
+        .entry("hooks")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(hooks) = hooks.as_object_mut() else {
+        return Err(shape_error(&path, "`hooks` is not an object"));
+    };
+    let m = marker(agent);
+    let g = grouped(agent);
+    for (event, wanted) in entries(agent) {
+        let list = hooks
+            .entry(event)
+            .or_insert_with(|| Value::Array(Vec::new()));
+        let Some(list) = list.as_array_mut() else {
+            return Err(shape_error(
+                &path,
+                &format!("`hooks.{event}` is not a list"),
+            ));
+        };
+        let ours: Vec<&Value> = list.iter().filter(|e| is_ours_entry(e, &m, g)).collect();
+        if ours.len() == 1 && *ours[0] == wanted {
+            change.unchanged.push(event.to_owned());
+            continue;
+        }
+        let had = remove_ours(list, &m, g);
+        list.push(wanted);
+        if had {
+            change.updated.push(event.to_owned());
+        } else {
+            change.added.push(event.to_owned());
+        }
+    }
+    if change.created || top_changed || !change.added.is_empty() || !change.updated.is_empty() {
+        write(&path, &map)?;
+    }
+    Ok(change)
+}
+
+/// Removes gatekeeper's entries (and only them) from the agent's hook file.
+pub fn uninstall(root: &Path, agent: Other) -> Result<SettingsChange> {
+    let path: PathBuf = root.join(settings_file(agent));
+    let mut change = new_change(agent, &path);
+    let Some(mut map) = read(&path)? else {
+        return Ok(change);
+    };
+    let m = marker(agent);
+    let g = grouped(agent);
+    let Some(hooks) = map.get_mut("hooks").and_then(Value::as_object_mut) else {
+        return Ok(change);
+    };
+    let names: Vec<String> = hooks.keys().cloned().collect();
+    for event in names {
+        let Some(list) = hooks.get_mut(&event).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        if remove_ours(list, &m, g) {
+            if list.is_empty() {
+                hooks.shift_remove(&event);
+            }
+            change.removed.push(event);
+        }
+    }
+    if change.removed.is_empty() {
+        return Ok(change);
+    }
+    if hooks.is_empty() {
+        map.shift_remove("hooks");
+    }
+    // Only the `version` install added left: the file was ours alone.
+    let only_ours = map.is_empty()
+        || (map.len() == 1 && required_top(agent).is_some_and(|(k, v)| map.get(k) == Some(&v)));
+    if only_ours {
+        std::fs::remove_file(&path)
+            .with_context(|| format!("failed to remove `{}`", path.display()))?;
+        change.deleted = true;
+    } else {
+        write(&path, &map)?;
+    }
+    Ok(change)
+}
+
+/// What the user must know to make the agent run project hooks (its folder trust).
+pub fn trust_note(agent: Other) -> &'static str {
+    match agent {
+        Other::Gemini => {
+            "Gemini CLI runs project hooks only in a trusted folder: trust it when asked, or run `gemini --skip-trust` (or set GEMINI_CLI_TRUST_WORKSPACE=true) for headless runs."
+        }
+        Other::Copilot => {
+            "Copilot CLI runs the repository's hooks only in a trusted folder: trust it when asked, or pass `--trust-folder` (or `--allow-all`) to `copilot` for headless runs."
+        }
+        Other::Cursor => {
+            "Cursor runs the project's .cursor/hooks.json once the workspace is trusted; restart Cursor after installing."
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gemini_install_keeps_user_entries_and_uninstall_restores_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let user = r#"{"general":{"vimMode":true},"hooks":{"BeforeTool":[{"matcher":"write_file","hooks":[{"type":"command","command":"mine.sh"}]}]}}"#;
+        std::fs::create_dir_all(dir.path().join(".gemini")).unwrap();
+        std::fs::write(dir.path().join(".gemini/settings.json"), user).unwrap();
+        let c = install(dir.path(), Other::Gemini).unwrap();
+        assert_eq!(c.added, ["SessionStart", "BeforeTool", "AfterAgent"]);
+        let again = install(dir.path(), Other::Gemini).unwrap();
+        assert!(
+            again.added.is_empty() && again.updated.is_empty(),
+            "{again:?}"
+        );
+        let u = uninstall(dir.path(), Other::Gemini).unwrap();
+        assert_eq!(u.removed.len(), 3);
+        let v: Value = serde_json::from_slice(
+            &std::fs::read(dir.path().join(".gemini/settings.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(v, serde_json::from_str::<Value>(user).unwrap());
+    }
+
+    #[test]
+    fn a_file_that_held_only_ours_is_removed() {
+        for agent in [Other::Gemini, Other::Copilot, Other::Cursor] {
+            let dir = tempfile::tempdir().unwrap();
+            assert!(install(dir.path(), agent).unwrap().created);
+            let u = uninstall(dir.path(), agent).unwrap();
+            assert!(u.deleted, "{agent:?}");
+            assert!(!dir.path().join(settings_file(agent)).exists());
+        }
+    }
+}
