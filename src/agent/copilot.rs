@@ -136,8 +136,10 @@ pub fn answer(input: &[u8], hk: &mut HookEnv<'_>) -> HookAnswer {
     encode(c.event, pascal, &adapter::decide(&c, hk))
 }
 
-/// A judgement in Copilot's protocol. Refusals exit 2 with the reason on stderr (honoured by
-/// both configurations) and carry the JSON answer of the payload's style.
+/// A judgement in Copilot's protocol. To PascalCase hooks, refusals are Claude Code's JSON
+/// answers with exit 0 (Copilot reports an exit 2 as "hook exited with code 2" and drops the
+/// reason); to camelCase hooks, which ignore that JSON, they exit 2 with the reason on
+/// stderr.
 fn encode(event: &str, pascal: bool, d: &Decision) -> HookAnswer {
     match d {
         Decision::Allow => reply(None, "", 0),
@@ -153,24 +155,31 @@ fn encode(event: &str, pascal: bool, d: &Decision) -> HookAnswer {
             0,
         ),
         Decision::Deny { reason, .. } => {
-            let body = if pascal {
-                json!({
+            if pascal {
+                // Exit 2 would replace the reason with "hook exited with code 2": the
+                // Claude-style answer is honoured and carries the reason to the model.
+                let body = json!({
                     "hookSpecificOutput": {
                         "hookEventName": "PreToolUse",
                         "permissionDecision": "deny",
                         "permissionDecisionReason": reason,
                     }
-                })
+                });
+                reply(Some(&body), "", 0)
             } else {
-                json!({ "permissionDecision": "deny", "permissionDecisionReason": reason })
-            };
-            reply(Some(&body), reason, 2)
+                let body =
+                    json!({ "permissionDecision": "deny", "permissionDecisionReason": reason });
+                reply(Some(&body), reason, 2)
+            }
         }
-        Decision::Block { reason, .. } => reply(
-            Some(&json!({ "decision": "block", "reason": reason })),
-            reason,
-            2,
-        ),
+        Decision::Block { reason, .. } => {
+            let body = json!({ "decision": "block", "reason": reason });
+            if pascal {
+                reply(Some(&body), "", 0)
+            } else {
+                reply(Some(&body), reason, 2)
+            }
+        }
         Decision::Notice(msg) => reply(Some(&json!({ "systemMessage": msg })), "", 0),
         Decision::Error(msg) => match event {
             "PreToolUse" => encode(

@@ -56,11 +56,6 @@ impl FakeGemini {
         self.state.lock().expect("state").requests.clone()
     }
 
-    /// How many scripted turns were served.
-    pub fn turns_served(&self) -> usize {
-        self.state.lock().expect("state").next
-    }
-
     /// The last contents of every request, as text (for assertion messages).
     pub fn transcript(&self) -> String {
         let mut out = String::new();

@@ -4,6 +4,7 @@
 //! project directory replaced by the test repository.
 
 mod claude;
+mod copilot;
 mod fake_api;
 mod fake_gemini;
 mod gemini;
