@@ -1,39 +1,97 @@
 //! Cursor's hook protocol (`.cursor/hooks.json`, `"version": 1`), from its documentation
-//! and the local agent bundled in the `@cursor/sdk` package. Not exercised against a live
-//! Cursor client: its agent cannot be driven locally.
+//! and the local agent bundled in the `@cursor/sdk` package (its hook runner and payload
+//! builders). Not exercised against a live Cursor client: its agent cannot be driven
+//! locally.
 //!
-//! - input: `hook_event_name`, `conversation_id`, `generation_id`, `workspace_roots`;
-//!   `beforeShellExecution` adds `command` and `cwd`; `beforeMCPExecution` adds `tool_name`
-//!   and `tool_input` (a JSON string); `beforeReadFile` / `afterFileEdit` add `file_path`
-//!   (and `edits: [{old_string, new_string}]` after an edit); `stop` adds `status` and
-//!   `loop_count`; `sessionStart` starts a conversation;
-//! - output: `beforeShellExecution` / `beforeMCPExecution` answer
-//!   `{"permission": "allow"|"deny"|"ask", "user_message", "agent_message"}`; `stop` answers
-//!   `{"followup_message"}` to send the agent on (Cursor caps this with `loop_limit`);
-//!   `sessionStart` answers `{"additional_context"}`. Exit 2 also denies.
-//!
-//! Cursor has no hook before its own file edits: `afterFileEdit` only reports them, so an
-//! edit that weakens a sacred test is reported to the agent through the stop hook's gates,
-//! and shell and MCP writes are refused before they run.
+//! - every input: `hook_event_name`, `conversation_id`, `generation_id`, `model`,
+//!   `workspace_roots`, `cursor_version`;
+//! - `preToolUse` adds `tool_name`, `tool_input` (an object), `tool_use_id`, `cwd`; the
+//!   agent's tools are `Shell {command, cwd}`, `Write {file_path, content}` (the whole new
+//!   file), `Delete {file_path}`, `Read`, `Grep`, … and MCP tools;
+//!   `beforeShellExecution` adds `command`, `cwd`; `beforeMCPExecution` `tool_name`,
+//!   `tool_input`; `stop` adds `status` (`completed`, `error`, `aborted`) and `loop_count`;
+//! - output (exit 0, JSON): `preToolUse` / `before*Execution` answer
+//!   `{"permission": "deny", "user_message", "agent_message"}`; `stop` answers
+//!   `{"followup_message"}` (sent to the agent as the next prompt; Cursor caps the loop with
+//!   the hook's `loop_limit`); `sessionStart` answers `{"additional_context"}`.
+//!   Exit 2 blocks with stdout (or else stderr) as the message;
+//! - a hook entry with `"failClosed": true` blocks when the hook crashes, times out or
+//!   answers nonsense; gatekeeper's `preToolUse` entry sets it.
 
 use serde_json::{Value, json};
 
 use super::adapter::{self, Canonical, Decision, Other, reply};
 use super::protocol::{HookAnswer, HookEnv};
 
-/// gatekeeper's entries (Cursor lists handlers directly under the event).
+/// gatekeeper's entries (Cursor lists handlers directly under the event). The tool hook
+/// fails closed.
 pub fn entries(cmd: &str, tool_timeout: u64, stop_timeout: u64) -> Vec<(&'static str, Value)> {
-    let handler = |t: u64| json!({"command": cmd, "timeout": t});
     vec![
-        ("sessionStart", handler(tool_timeout)),
-        ("beforeShellExecution", handler(tool_timeout)),
-        ("beforeMCPExecution", handler(tool_timeout)),
-        ("stop", handler(stop_timeout)),
+        (
+            "sessionStart",
+            json!({"command": cmd, "timeout": tool_timeout}),
+        ),
+        (
+            "preToolUse",
+            json!({"command": cmd, "timeout": tool_timeout, "failClosed": true}),
+        ),
+        ("stop", json!({"command": cmd, "timeout": stop_timeout})),
     ]
 }
 
 fn str_of<'a>(v: &'a Value, names: &[&str]) -> Option<&'a str> {
     names.iter().find_map(|n| v.get(*n).and_then(Value::as_str))
+}
+
+/// An MCP tool's name as gatekeeper judges it (`mcp__SERVER__TOOL`).
+fn mcp_name(tool: &str) -> String {
+    let bare = tool.strip_prefix("MCP:").unwrap_or(tool);
+    if bare.starts_with("mcp__") {
+        bare.to_owned()
+    } else {
+        format!("mcp__cursor__{bare}")
+    }
+}
+
+type Translated = (String, Value, Option<String>);
+
+/// A `preToolUse` call in Claude Code's names (and the directory a shell command runs
+/// in); `None` for tools that write nothing.
+fn tool(name: &str, input: &Value) -> Result<Option<Translated>, String> {
+    let path = || {
+        str_of(input, &["file_path", "path"])
+            .map(str::to_owned)
+            .ok_or_else(|| format!("the `{name}` call names no file"))
+    };
+    Ok(match name {
+        "Shell" => {
+            let command = str_of(input, &["command"])
+                .ok_or_else(|| "the `Shell` call has no `command`".to_owned())?;
+            let dir = str_of(input, &["cwd"])
+                .filter(|d| !d.is_empty())
+                .map(str::to_owned);
+            Some(("Bash".into(), json!({ "command": command }), dir))
+        }
+        "Write" => {
+            let content = str_of(input, &["content", "contents"])
+                .ok_or_else(|| "the `Write` call has no `content`".to_owned())?;
+            Some((
+                "Write".into(),
+                json!({ "file_path": path()?, "content": content }),
+                None,
+            ))
+        }
+        // A deletion is judged as a patch that deletes the file.
+        "Delete" => Some((
+            "apply_patch".into(),
+            json!({ "patch": format!("*** Begin Patch\n*** Delete File: {}\n*** End Patch\n", path()?) }),
+            None,
+        )),
+        n if n.starts_with("MCP:") || n.starts_with("mcp__") => {
+            Some((mcp_name(n), input.clone(), None))
+        }
+        _ => None,
+    })
 }
 
 /// Answers one Cursor hook event.
@@ -52,7 +110,9 @@ pub fn answer(input: &[u8], hk: &mut HookEnv<'_>) -> HookAnswer {
         .map(str::to_owned);
     let mut c = match name {
         "sessionStart" => Canonical::new("SessionStart"),
-        "beforeShellExecution" | "beforeMCPExecution" => Canonical::new("PreToolUse"),
+        "preToolUse" | "beforeShellExecution" | "beforeMCPExecution" => {
+            Canonical::new("PreToolUse")
+        }
         "stop" => Canonical::new("Stop"),
         _ => return reply(Some(&json!({})), "", 0),
     };
@@ -68,14 +128,19 @@ pub fn answer(input: &[u8], hk: &mut HookEnv<'_>) -> HookAnswer {
         // An aborted or failed turn is not a finished task: nothing to hold back.
         return reply(Some(&json!({})), "", 0);
     }
-    match name {
-        "beforeShellExecution" => {
-            let Some(command) = str_of(&v, &["command"]) else {
-                return encode(name, &Decision::Error("the event has no `command`".into()));
-            };
-            c.tool_name = Some("Bash".into());
-            c.tool_input = Some(json!({ "command": command }));
+    let translated = match name {
+        "preToolUse" => {
+            let input = v.get("tool_input").cloned().unwrap_or(Value::Null);
+            match tool(str_of(&v, &["tool_name"]).unwrap_or(""), &input) {
+                Ok(Some((n, i, dir))) => Some((n, i, dir)),
+                Ok(None) => return reply(Some(&json!({})), "", 0),
+                Err(e) => return encode(name, &Decision::Error(e)),
+            }
         }
+        "beforeShellExecution" => match str_of(&v, &["command"]) {
+            Some(command) => Some(("Bash".to_owned(), json!({ "command": command }), None)),
+            None => return encode(name, &Decision::Error("the event has no `command`".into())),
+        },
         "beforeMCPExecution" => {
             let tool = str_of(&v, &["tool_name"]).unwrap_or("");
             let input = match v.get("tool_input") {
@@ -83,48 +148,50 @@ pub fn answer(input: &[u8], hk: &mut HookEnv<'_>) -> HookAnswer {
                 Some(other) => other.clone(),
                 None => Value::Null,
             };
-            let server = str_of(&v, &["server", "server_name"]).unwrap_or("mcp");
-            let name = if tool.starts_with("mcp__") {
-                tool.to_owned()
-            } else {
-                format!("mcp__{server}__{tool}")
-            };
-            c.tool_name = Some(name);
-            c.tool_input = Some(input);
+            Some((mcp_name(tool), input, None))
         }
-        _ => {}
+        _ => None,
+    };
+    if let Some((n, i, dir)) = translated {
+        c.tool_name = Some(n);
+        c.tool_input = Some(i);
+        if dir.is_some() {
+            c.cwd = dir;
+        }
     }
     encode(name, &adapter::decide(&c, hk))
 }
 
-/// A judgement in Cursor's protocol; refusals also exit 2 with the reason on stderr.
+/// A judgement in Cursor's protocol: JSON with exit 0; when gatekeeper could not decide,
+/// exit 2 with the reason on stderr and nothing on stdout (Cursor would show stdout as the
+/// message), which blocks a tool call.
 fn encode(event: &str, d: &Decision) -> HookAnswer {
     match d {
         Decision::Allow => reply(Some(&json!({})), "", 0),
         Decision::Context(text) => reply(Some(&json!({ "additional_context": text })), "", 0),
-        Decision::Deny { reason, .. } => reply(
-            Some(&json!({
-                "permission": "deny",
-                "user_message": reason,
-                "agent_message": reason,
-            })),
-            reason,
-            2,
-        ),
+        Decision::Deny { reason, internal } => {
+            if *internal {
+                reply(None, reason, 2)
+            } else {
+                reply(
+                    Some(&json!({
+                        "permission": "deny",
+                        "user_message": reason,
+                        "agent_message": reason,
+                    })),
+                    "",
+                    0,
+                )
+            }
+        }
         Decision::Block { reason, .. } => {
             reply(Some(&json!({ "followup_message": reason })), "", 0)
         }
         Decision::Notice(msg) => reply(Some(&json!({})), msg, 0),
         Decision::Error(msg) => match event {
-            "beforeShellExecution" | "beforeMCPExecution" => encode(
-                event,
-                &Decision::Deny {
-                    reason: msg.clone(),
-                    internal: true,
-                },
-            ),
             "stop" => reply(Some(&json!({ "followup_message": msg })), msg, 0),
-            _ => reply(Some(&json!({})), msg, 2),
+            "sessionStart" => reply(Some(&json!({ "additional_context": msg })), msg, 0),
+            _ => reply(None, msg, 2),
         },
     }
 }

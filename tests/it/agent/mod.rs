@@ -11,6 +11,7 @@ mod gemini;
 mod hooks;
 mod install;
 mod memory;
+mod more_hooks;
 mod session;
 
 use std::io::Write as _;
