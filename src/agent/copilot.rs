@@ -90,20 +90,17 @@ pub fn answer(input: &[u8], hk: &mut HookEnv<'_>) -> HookAnswer {
     };
     let pascal = v.get("hook_event_name").is_some();
     // camelCase payloads carry no event name: what they hold tells.
-    let name = str_of(&v, &["hook_event_name", "hookEventName"]).map_or_else(
-        || {
-            if v.get("toolName").is_some() {
-                "PreToolUse"
-            } else if v.get("source").is_some() || v.get("initialPrompt").is_some() {
-                "SessionStart"
-            } else if v.get("stopReason").is_some() || v.get("stop_hook_active").is_some() {
-                "Stop"
-            } else {
-                ""
-            }
-        },
-        |n| n,
-    );
+    let name = str_of(&v, &["hook_event_name", "hookEventName"]).unwrap_or_else(|| {
+        if v.get("toolName").is_some() {
+            "PreToolUse"
+        } else if v.get("source").is_some() || v.get("initialPrompt").is_some() {
+            "SessionStart"
+        } else if v.get("stopReason").is_some() || v.get("stop_hook_active").is_some() {
+            "Stop"
+        } else {
+            ""
+        }
+    });
     let mut c = match name {
         "SessionStart" | "sessionStart" => Canonical::new("SessionStart"),
         "PreToolUse" | "preToolUse" => Canonical::new("PreToolUse"),

@@ -18,12 +18,11 @@ pub struct Args {
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     if let Some(name) = &args.agent {
         // Only gatekeeper's entries in the agent's settings; the git hooks stay.
-        let change = match crate::agent::adapter::Other::parse(name) {
-            Some(other) => crate::agent::hook_files::uninstall(ctx.repo()?.root(), other)?,
-            None => {
-                let agent = crate::agent::settings::agent_named(name)?;
-                crate::agent::settings::uninstall(ctx.repo()?.root(), agent)?
-            }
+        let change = if let Some(other) = crate::agent::adapter::Other::parse(name) {
+            crate::agent::hook_files::uninstall(ctx.repo()?.root(), other)?
+        } else {
+            let agent = crate::agent::settings::agent_named(name)?;
+            crate::agent::settings::uninstall(ctx.repo()?.root(), agent)?
         };
         if ctx.printer.is_json() {
             ctx.printer.json(&change)?;
