@@ -104,6 +104,21 @@ fn normalised_replace(current: &str, old: &str, new: &str, all: bool) -> Option<
     Some(out)
 }
 
+/// The patch an edit tool's input carries instead of `file_path`/`old_string`: the input
+/// itself as a string, or a `patch`/`input`/`command` string, beginning `*** Begin Patch`.
+fn patch_text(input: &Value) -> Option<&str> {
+    let text = match input {
+        Value::String(s) => Some(s.as_str()),
+        Value::Object(m) if !m.contains_key("file_path") => ["patch", "input", "command"]
+            .iter()
+            .find_map(|k| m.get(*k).and_then(Value::as_str)),
+        _ => None,
+    }?;
+    text.trim_start()
+        .starts_with("*** Begin Patch")
+        .then_some(text)
+}
+
 /// The files a Claude Code edit tool call changes, with their content after it.
 /// `read` gives a file's current content (`None`: it does not exist).
 pub fn claude_edits(
@@ -119,6 +134,11 @@ pub fn claude_edits(
                 path: path.to_owned(),
                 after: Some(Some(content.to_owned())),
             }])
+        }
+        // Copilot CLI's Claude-compatible hooks send its `apply_patch` as an `Edit` whose
+        // input is the raw patch (or holds it): judge every file the patch touches.
+        "Edit" if patch_text(input).is_some() => {
+            codex_patch_edits(patch_text(input).unwrap_or_default(), read)
         }
         "Edit" => {
             let path = str_field(input, "file_path")?;
@@ -594,6 +614,22 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_patch_sent_as_edit_is_judged_as_a_patch() {
+        let patch =
+            "*** Begin Patch\n*** Add File: a.txt\n+x\n*** Delete File: b.txt\n*** End Patch\n";
+        let read = |_: &str| -> Result<Option<String>> { Ok(None) };
+        for input in [
+            Value::String(patch.into()),
+            serde_json::json!({ "input": patch }),
+        ] {
+            let e = claude_edits("Edit", &input, &read).unwrap();
+            let paths: Vec<&str> = e.iter().map(|f| f.path.as_str()).collect();
+            assert_eq!(paths, ["a.txt", "b.txt"], "{input}");
+            assert_eq!(e[1].after, Some(None));
+        }
     }
 
     #[test]

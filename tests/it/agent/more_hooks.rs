@@ -326,3 +326,28 @@ fn install_and_uninstall_each_agent_touch_only_gatekeepers_entries() {
         json!({"version":1,"hooks":{"afterFileEdit":[{"command":"./format.sh"}]}})
     );
 }
+
+#[test]
+fn claude_edit_carrying_a_raw_patch_is_judged_file_by_file() {
+    let p = sacred_project();
+    let patch = format!(
+        "*** Begin Patch\n*** Update File: {SACRED_FILE}\n@@\n     let total = refund(100);\n-    assert_eq!(total, 100);\n     assert!(total >= 0, \"never negative\");\n*** End Patch\n"
+    );
+    let mut ev = payload("claude", "pre-tool-use-edit", &p.repo);
+    ev["tool_input"] = json!(patch);
+    let out = hook(&p.repo, "claude", &ev);
+    let a = answer(&out);
+    assert_eq!(
+        a["hookSpecificOutput"]["permissionDecision"],
+        "deny",
+        "{}",
+        text(&out)
+    );
+    assert!(
+        a["hookSpecificOutput"]["permissionDecisionReason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("weaken the sacred test"),
+        "{a}"
+    );
+}
