@@ -279,6 +279,191 @@ pub fn trust_note(agent: Other) -> &'static str {
     }
 }
 
+/// One `doctor` finding about an agent's wiring.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub ok: bool,
+    pub check: String,
+    pub detail: String,
+    pub hint: Option<String>,
+}
+
+fn is_under(path: &Path, dir: &Path) -> bool {
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    canon(path).starts_with(canon(dir))
+}
+
+/// Whether Gemini CLI treats `root` as a trusted folder (its project hooks run only there):
+/// `GEMINI_CLI_TRUST_WORKSPACE`, folder trust switched off in the user settings, or the
+/// longest matching rule of `~/.gemini/trustedFolders.json`.
+fn gemini_trusted(root: &Path, env: &crate::env::Environment) -> Result<bool, String> {
+    match env.get("GEMINI_CLI_TRUST_WORKSPACE") {
+        Some("true") => return Ok(true),
+        Some("false") => return Ok(false),
+        _ => {}
+    }
+    let Some(home) = env.home() else {
+        return Err("HOME is not set".into());
+    };
+    let settings = std::fs::read(home.join(".gemini/settings.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
+    if settings
+        .as_ref()
+        .is_some_and(|s| s["security"]["folderTrust"]["enabled"] == false)
+    {
+        return Ok(true);
+    }
+    let path = home.join(".gemini/trustedFolders.json");
+    let rules: Map<String, Value> = match std::fs::read(&path) {
+        Ok(b) => serde_json::from_slice(&b)
+            .map_err(|e| format!("`{}` is not valid JSON: {e}", path.display()))?,
+        Err(_) => Map::new(),
+    };
+    let mut best: Option<(usize, bool)> = None;
+    for (rule, level) in &rules {
+        let level = level.as_str().unwrap_or("");
+        let rule_path = Path::new(rule);
+        let dir = if level == "TRUST_PARENT" {
+            rule_path.parent().unwrap_or(rule_path)
+        } else {
+            rule_path
+        };
+        if is_under(root, dir) && best.is_none_or(|(len, _)| rule.len() > len) {
+            best = Some((rule.len(), level != "DO_NOT_TRUST"));
+        }
+    }
+    Ok(best.is_some_and(|(_, trusted)| trusted))
+}
+
+/// Whether `root` (or a folder above it) is in Copilot CLI's permanently trusted folders
+/// (`trustedFolders`, formerly `trusted_folders`, in `$COPILOT_HOME/config.json`, by
+/// default `~/.copilot/config.json`).
+fn copilot_trusted(root: &Path, env: &crate::env::Environment) -> bool {
+    let dir = match env.non_empty("COPILOT_HOME") {
+        Some(d) => PathBuf::from(d),
+        None => match env.home() {
+            Some(h) => h.join(".copilot"),
+            None => return false,
+        },
+    };
+    let Some(config) = std::fs::read(dir.join("config.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+    else {
+        return false;
+    };
+    ["trustedFolders", "trusted_folders"].iter().any(|k| {
+        config[*k].as_array().is_some_and(|folders| {
+            folders
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|f| is_under(root, Path::new(f)))
+        })
+    })
+}
+
+/// `doctor`: for each of these agents whose hook file holds gatekeeper's entries, whether
+/// every entry is there and current, `gatekeeper` is on PATH, and the folder is trusted.
+pub fn doctor(root: &Path, env: &crate::env::Environment) -> Vec<Check> {
+    let mut out = Vec::new();
+    for agent in [Other::Gemini, Other::Copilot, Other::Cursor] {
+        let path = root.join(settings_file(agent));
+        let check = format!("agent {}", agent.name());
+        let map = match read(&path) {
+            Ok(Some(m)) => m,
+            Ok(None) => continue,
+            Err(e) => {
+                out.push(Check {
+                    ok: false,
+                    check,
+                    detail: format!("{e:#}"),
+                    hint: Some("fix the file by hand".into()),
+                });
+                continue;
+            }
+        };
+        let m = marker(agent);
+        let g = grouped(agent);
+        let hooks = map.get("hooks").and_then(Value::as_object);
+        let mut present = 0;
+        let mut stale = Vec::new();
+        for (event, wanted) in entries(agent) {
+            let list = hooks
+                .and_then(|h| h.get(event))
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let ours: Vec<&Value> = list.iter().filter(|e| is_ours_entry(e, &m, g)).collect();
+            if !ours.is_empty() {
+                present += 1;
+            }
+            if ours.len() != 1 || *ours[0] != wanted {
+                stale.push(event);
+            }
+        }
+        if present == 0 {
+            // The file is the user's, without gatekeeper's entries: not installed.
+            continue;
+        }
+        let reinstall = format!("run `gatekeeper install --agent {}`", agent.name());
+        if stale.is_empty() {
+            out.push(Check {
+                ok: true,
+                check: check.clone(),
+                detail: format!("hooks installed in `{}`", path.display()),
+                hint: None,
+            });
+        } else {
+            out.push(Check {
+                ok: false,
+                check: check.clone(),
+                detail: format!(
+                    "`{}`: gatekeeper's entries for {} are missing or out of date",
+                    path.display(),
+                    stale.join(", ")
+                ),
+                hint: Some(reinstall.clone()),
+            });
+        }
+        if env.which("gatekeeper").is_none() {
+            out.push(Check {
+                ok: false,
+                check: check.clone(),
+                detail: "`gatekeeper` is not on PATH: the hooks refuse every tool call".into(),
+                hint: Some("put gatekeeper on PATH for the agent".into()),
+            });
+        }
+        let trust = match agent {
+            Other::Gemini => Some(gemini_trusted(root, env)),
+            Other::Copilot => Some(Ok(copilot_trusted(root, env))),
+            Other::Cursor => None,
+        };
+        match trust {
+            Some(Ok(true)) => out.push(Check {
+                ok: true,
+                check: format!("{check} trust"),
+                detail: "the folder is trusted, so the agent runs the project's hooks".into(),
+                hint: None,
+            }),
+            Some(Ok(false)) => out.push(Check {
+                ok: false,
+                check: format!("{check} trust"),
+                detail: "the folder is not trusted by the agent: it will not run the project's hooks until it is".into(),
+                hint: Some(trust_note(agent).into()),
+            }),
+            Some(Err(e)) => out.push(Check {
+                ok: false,
+                check: format!("{check} trust"),
+                detail: e,
+                hint: Some(trust_note(agent).into()),
+            }),
+            None => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

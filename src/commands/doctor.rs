@@ -128,6 +128,10 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
             crate::exit::hint_of(&e).as_deref(),
         ),
     }
+    // Gemini CLI, Copilot CLI, Cursor: each installed agent's hook entries and folder trust.
+    for c in crate::agent::hook_files::doctor(repo.root(), &ctx.env) {
+        add(c.ok, &c.check, c.detail, c.hint.as_deref());
+    }
     let left = crate::git::stash::abandoned(&repo);
     if !left.is_empty() {
         add(

@@ -351,3 +351,103 @@ fn claude_edit_carrying_a_raw_patch_is_judged_file_by_file() {
         "{a}"
     );
 }
+
+/// The `doctor` findings whose check starts with `prefix`, as (ok, check, detail).
+fn doctor_findings(repo: &TestRepo, prefix: &str) -> Vec<(bool, String, String)> {
+    let out = repo.gk(&["doctor", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("doctor json ({e}): {}", text(&out)));
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["check"].as_str().unwrap_or("").starts_with(prefix))
+        .map(|f| {
+            (
+                f["ok"] == true,
+                f["check"].as_str().unwrap_or("").to_owned(),
+                f["detail"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn doctor_checks_each_installed_agents_entries_and_folder_trust() {
+    let mut p = project();
+    assert!(doctor_findings(&p.repo, "agent ").is_empty());
+    for agent in ["gemini", "copilot"] {
+        assert_success(&p.repo.gk(&["install", "--agent", agent]), agent);
+    }
+    // Neither agent trusts the folder yet.
+    let f = doctor_findings(&p.repo, "agent ");
+    assert!(
+        f.iter().any(|(ok, c, _)| !ok && c == "agent gemini trust"),
+        "{f:?}"
+    );
+    assert!(
+        f.iter().any(|(ok, c, _)| !ok && c == "agent copilot trust"),
+        "{f:?}"
+    );
+    assert!(
+        f.iter().any(|(ok, c, _)| *ok && c == "agent gemini"),
+        "{f:?}"
+    );
+    assert!(
+        f.iter().any(|(ok, _, d)| !ok && d.contains("not on PATH")),
+        "{f:?}"
+    );
+    let bin_dir = crate::common::bin()
+        .parent()
+        .expect("dir")
+        .to_string_lossy()
+        .into_owned();
+    let path = p
+        .repo
+        .env
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    p.repo.set_env("PATH", &format!("{bin_dir}:{path}"));
+    // Trusted the way each agent records it.
+    let home = p.sandbox.path().join("home");
+    let home = p
+        .repo
+        .env
+        .iter()
+        .find(|(k, _)| k == "HOME")
+        .map_or(home, |(_, v)| std::path::PathBuf::from(v));
+    let root = p.repo.root.to_string_lossy().into_owned();
+    std::fs::create_dir_all(home.join(".gemini")).expect("mkdir");
+    std::fs::write(
+        home.join(".gemini/trustedFolders.json"),
+        json!({ root.clone(): "TRUST_FOLDER" }).to_string(),
+    )
+    .expect("write");
+    std::fs::create_dir_all(home.join(".copilot")).expect("mkdir");
+    std::fs::write(
+        home.join(".copilot/config.json"),
+        json!({ "trustedFolders": [root] }).to_string(),
+    )
+    .expect("write");
+    let f = doctor_findings(&p.repo, "agent ");
+    assert!(f.iter().all(|(ok, _, _)| *ok), "{f:?}");
+    // An entry removed by hand is reported.
+    let mut gemini: Value =
+        serde_json::from_slice(&p.repo.read(".gemini/settings.json")).expect("json");
+    gemini["hooks"]
+        .as_object_mut()
+        .expect("hooks")
+        .remove("AfterAgent");
+    p.repo.write(".gemini/settings.json", gemini.to_string());
+    let f = doctor_findings(&p.repo, "agent gemini");
+    assert!(
+        f.iter().any(|(ok, _, d)| !ok && d.contains("AfterAgent")),
+        "{f:?}"
+    );
+    // The environment override counts as trust too.
+    p.repo.set_env("GEMINI_CLI_TRUST_WORKSPACE", "false");
+    let f = doctor_findings(&p.repo, "agent gemini trust");
+    assert!(f.iter().all(|(ok, _, _)| !ok) && !f.is_empty(), "{f:?}");
+}
