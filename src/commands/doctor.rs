@@ -11,7 +11,9 @@ use crate::trust::TrustStore;
 
 /// Check the installation and explain each problem: missing or stale shims, a binary the
 /// shims cannot find, an untrusted or invalid configuration, `core.hooksPath` pointing
-/// elsewhere, and user files left set aside by a killed run. Exit 1 when anything is wrong.
+/// elsewhere, user files left set aside by a killed run, and for Gemini CLI, Copilot CLI and
+/// Cursor hooks installed with `install --agent`, their entries and the agent's folder
+/// trust. Exit 1 when anything is wrong.
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 

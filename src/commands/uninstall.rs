@@ -10,7 +10,8 @@ use crate::install::{self, HookAction};
 /// Hooks that are not gatekeeper's are left alone.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Also remove gatekeeper's entries from a coding agent's settings.
+    /// Also remove gatekeeper's entries from a coding agent's settings (claude, codex, gemini,
+    /// copilot or cursor).
     #[arg(long, value_name = "AGENT")]
     pub agent: Option<String>,
 }
