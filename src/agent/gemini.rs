@@ -61,6 +61,16 @@ fn tool(name: &str, input: &Value, cwd: Option<&str>) -> Option<(String, Value, 
             Some(("Bash".into(), input, dir))
         }
         "write_file" => Some(("Write".into(), input, None)),
+        // An empty `old_string` creates the file (Gemini CLI refuses it on an existing one).
+        "replace" if input.get("old_string").and_then(Value::as_str) == Some("") => {
+            let content = input.get("new_string").cloned().unwrap_or(Value::Null);
+            let path = input.get("file_path").cloned().unwrap_or(Value::Null);
+            Some((
+                "Write".into(),
+                json!({ "file_path": path, "content": content }),
+                None,
+            ))
+        }
         "replace" => {
             if let Some(all) = input.get("allow_multiple").cloned() {
                 input["replace_all"] = all;
@@ -168,6 +178,13 @@ mod tests {
         .unwrap();
         assert_eq!((n.as_str(), d.as_deref()), ("Bash", Some("/p/sub")));
         assert!(tool("read_file", &json!({}), None).is_none());
+        let (n, i, _) = tool(
+            "replace",
+            &json!({"file_path": "new.rs", "old_string": "", "new_string": "x"}),
+            None,
+        )
+        .unwrap();
+        assert_eq!((n.as_str(), i["content"].as_str()), ("Write", Some("x")));
     }
 
     #[test]
