@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the coding-agent clients the integration tests drive, at the versions pinned by
 # each tests/<agent>/package-lock.json (npm ci). Idempotent: a folder whose node_modules
-# already matches its lock file is left alone.
+# already matches its lock file is left alone. tests/cursor is not installed: the tests use
+# payloads taken from that SDK, not the SDK itself (`npm install` there to read it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 command -v npm >/dev/null 2>&1 || { echo "install-agents: npm is required (Node.js 20 or later)" >&2; exit 1; }
 for dir in "$root"/tests/*/; do
   [ -f "$dir/package-lock.json" ] || continue
   name="$(basename "$dir")"
+  [ "$name" = cursor ] && continue
   stamp="$dir/node_modules/.gatekeeper-lock.sha256"
   want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
