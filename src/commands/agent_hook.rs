@@ -86,7 +86,7 @@ mod tests {
     #[test]
     fn agents_are_named() {
         assert!(crate::agent::settings::agent_named("claude").is_ok());
-        assert!(crate::agent::settings::agent_named("cursor").is_err());
+        assert!(crate::agent::settings::agent_named("opencode").is_err());
         let _ = crate::agent::protocol::Agent::Codex;
     }
 }

@@ -614,7 +614,7 @@ fn stop_runs_the_trusted_configuration_not_a_rewritten_one() {
 #[test]
 fn unknown_agent_is_a_usage_error() {
     let p = project();
-    assert_code(&hook_raw(&p.repo, "cursor", b"{}"), 2, "unknown agent");
+    assert_code(&hook_raw(&p.repo, "opencode", b"{}"), 2, "unknown agent");
 }
 
 #[test]
