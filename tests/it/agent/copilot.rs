@@ -149,7 +149,7 @@ fn copilot_edit_that_weakens_a_sacred_test_is_denied_and_the_file_is_unchanged()
 }
 
 #[test]
-fn copilot_create_outside_the_role_is_denied() {
+fn copilot_create_of_a_protected_path_is_denied() {
     let p = super::project();
     install(&p.repo);
     let api = FakeApi::start(vec![
@@ -318,6 +318,33 @@ fn copilot_patch_sent_as_edit_is_judged_file_by_file() {
     assert!(
         first_request_with(&api, "weaken the sacred test").is_some(),
         "the patch was not judged file by file:\n{}",
+        api.transcript()
+    );
+}
+
+#[test]
+fn copilot_edit_outside_the_role_is_denied() {
+    let mut p = super::project();
+    install(&p.repo);
+    p.repo.set_env("GATEKEEPER_ROLE", "frontend");
+    let api = FakeApi::start(vec![
+        vec![tool(
+            "edit",
+            json!({"path": abs(&p.repo, "src/lib.rs"), "old_str": "pub fn a() {}", "new_str": "pub fn b() {}"}),
+        )],
+        vec![text("done")],
+    ]);
+    let out = run_copilot(&p.repo, &api);
+    assert_success(&out, "copilot -p");
+    assert_eq!(
+        String::from_utf8_lossy(&p.repo.read("src/lib.rs")),
+        "pub fn a() {}\n",
+        "{}",
+        api.transcript()
+    );
+    assert!(
+        first_request_with(&api, "outside the paths role `frontend` may edit").is_some(),
+        "{}",
         api.transcript()
     );
 }

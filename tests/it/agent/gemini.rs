@@ -171,7 +171,7 @@ fn gemini_replace_that_weakens_a_sacred_test_is_denied_and_the_file_is_unchanged
 }
 
 #[test]
-fn gemini_write_file_outside_the_role_is_denied() {
+fn gemini_write_file_to_a_protected_path_is_denied() {
     let p = super::project();
     install(&p.repo);
     let api = FakeGemini::start(vec![
@@ -313,6 +313,34 @@ fn gemini_crashing_gatekeeper_does_not_let_the_tool_through() {
         String::from_utf8_lossy(&p.repo.read("src/lib.rs")),
         "pub fn a() {}\n",
         "the tool ran although the hook crashed:\n{}",
+        api.transcript()
+    );
+}
+
+#[test]
+fn gemini_write_outside_the_role_is_denied() {
+    let mut p = super::project();
+    install(&p.repo);
+    // The role reaches the hook through the client's environment.
+    p.repo.set_env("GATEKEEPER_ROLE", "frontend");
+    let api = FakeGemini::start(vec![
+        vec![tool(
+            "write_file",
+            json!({"file_path": "src/lib.rs", "content": "// rewritten\n"}),
+        )],
+        vec![text("done")],
+    ]);
+    let out = run_gemini(&p.repo, &api);
+    assert_success(&out, "gemini -p");
+    assert_eq!(
+        String::from_utf8_lossy(&p.repo.read("src/lib.rs")),
+        "pub fn a() {}\n",
+        "{}",
+        api.transcript()
+    );
+    assert!(
+        first_request_with(&api, "outside the paths role `frontend` may edit").is_some(),
+        "{}",
         api.transcript()
     );
 }
