@@ -1,9 +1,10 @@
 //! GitHub Copilot CLI's hook protocol (`.github/hooks/*.json`, `"version": 1`).
 //!
 //! Copilot CLI reads two configurations. With camelCase event names (`sessionStart`,
-//! `preToolUse`, `agentStop`) a hook gets `{timestamp, cwd, toolName, toolArgs}` (the
-//! arguments as a JSON string) and only exit 2 refuses a tool (the reason is not shown to
-//! the model). With PascalCase event names (`SessionStart`, `PreToolUse`, `Stop`) it gets
+//! `preToolUse`, `agentStop`) a hook gets `{sessionId, timestamp, cwd, toolName, toolArgs}`
+//! and a tool is refused by a top-level `{"permissionDecision": "deny",
+//! "permissionDecisionReason"}` (the reason reaches the model) or by exit 2 (it does not);
+//! Claude's `hookSpecificOutput` is ignored there. With PascalCase event names (`SessionStart`, `PreToolUse`, `Stop`) it gets
 //! Claude Code's snake_case payload (`hook_event_name`, `session_id`, `tool_name`,
 //! `tool_input`, `stop_hook_active`) and honours Claude Code's answers, reason included.
 //! gatekeeper installs the PascalCase form and reads both.
@@ -135,8 +136,8 @@ pub fn answer(input: &[u8], hk: &mut HookEnv<'_>) -> HookAnswer {
 
 /// A judgement in Copilot's protocol. To PascalCase hooks, refusals are Claude Code's JSON
 /// answers with exit 0 (Copilot reports an exit 2 as "hook exited with code 2" and drops the
-/// reason); to camelCase hooks, which ignore that JSON, they exit 2 with the reason on
-/// stderr.
+/// reason); to camelCase hooks, which ignore that JSON, they are the top-level decision and
+/// exit 2 with the reason on stderr.
 fn encode(event: &str, pascal: bool, d: &Decision) -> HookAnswer {
     match d {
         Decision::Allow => reply(None, "", 0),

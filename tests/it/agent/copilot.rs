@@ -348,3 +348,32 @@ fn copilot_edit_outside_the_role_is_denied() {
         api.transcript()
     );
 }
+
+#[test]
+fn copilot_camel_case_configuration_also_refuses_with_the_reason() {
+    let p = super::project();
+    // The other configuration Copilot reads: camelCase events, `toolName`/`toolArgs` payloads.
+    p.repo.write(
+        ".github/hooks/camel.json",
+        json!({"version": 1, "hooks": {"preToolUse": [
+            {"type": "command", "bash": "gatekeeper agent-hook copilot", "timeoutSec": 60}
+        ]}})
+        .to_string(),
+    );
+    let head = p.repo.head();
+    let api = FakeApi::start(vec![
+        vec![tool(
+            "bash",
+            json!({"command": "git commit -n --allow-empty -m sneaky", "description": "commit"}),
+        )],
+        vec![text("done")],
+    ]);
+    let out = run_copilot(&p.repo, &api);
+    assert_success(&out, "copilot -p");
+    assert_eq!(p.repo.head(), head, "the commit went through");
+    assert!(
+        first_request_with(&api, "gatekeeper refuses this command").is_some(),
+        "the model was not told why:\n{}",
+        api.transcript()
+    );
+}
