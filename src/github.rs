@@ -32,6 +32,8 @@ const MAX_PAGES: u32 = 100;
 const MAX_RATE_LIMIT_RETRIES: u32 = 3;
 /// Back-off before each retry of a transient failure (5xx, connection error, timeout).
 const TRANSIENT_BACKOFF: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(2)];
+/// GitHub's cap on workflow runs per `head_sha` and on the suites whose check runs it lists.
+const GITHUB_LIST_CAP: usize = 1000;
 /// Earlier attempts of one workflow run read at most: a run re-run more often than this is
 /// judged on the suites of the attempts read (an older attempt's leftovers then count as
 /// separate checks, which can only make the verdict stricter).
@@ -375,6 +377,17 @@ impl GithubClient {
                     deadline,
                 )
                 .await?;
+            // Both lists are capped by GitHub at 1,000 (runs for one head_sha; check runs of
+            // the 1,000 most recent suites): a list that reaches the cap may be incomplete.
+            if workflow_runs.len() >= GITHUB_LIST_CAP || suites.len() >= GITHUB_LIST_CAP {
+                return Err(Failure::undecided(format!(
+                    "GitHub lists at most {GITHUB_LIST_CAP} workflow runs and check suites for one commit, and this commit \
+                     has {} runs and {} suites: the evidence may be incomplete, so no verdict",
+                    workflow_runs.len(),
+                    suites.len()
+                ))
+                .into());
+            }
             let earlier_attempts = self
                 .earlier_attempts(&base, &workflow_runs, deadline)
                 .await?;

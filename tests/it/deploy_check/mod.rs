@@ -1625,3 +1625,26 @@ fn token_is_scrubbed_in_json_html_and_url_encoded_forms() {
         check_output(&out);
     }
 }
+
+#[test]
+fn a_list_at_githubs_1000_cap_is_undecided() {
+    let runs: Vec<Value> = (1..=1000)
+        .map(|i| {
+            workflow_run(
+                i,
+                ".github/workflows/ci.yml",
+                "completed",
+                Some("success"),
+                5000 + i,
+            )
+        })
+        .collect();
+    let s = Setup::new(vec![Frame {
+        check_runs: vec![green(1, "test")],
+        workflow_runs: runs,
+        ..Frame::default()
+    }]);
+    let out = s.check(&[]);
+    assert_code(&out, 3, "1,000 runs may be a truncated list");
+    assert_says(&out, "may be incomplete");
+}
