@@ -40,6 +40,8 @@ pub enum Rule {
     RelockUnsigned,
     ConfigWeakened,
     BaselineLoosened,
+    GateFileChanged,
+    ProtectedChanged,
 }
 
 impl Rule {
@@ -68,6 +70,8 @@ impl Rule {
             Rule::RelockUnsigned => "relock-unsigned",
             Rule::ConfigWeakened => "config-weakened",
             Rule::BaselineLoosened => "baseline-loosened",
+            Rule::GateFileChanged => "gate-file-changed",
+            Rule::ProtectedChanged => "protected-changed",
         }
     }
 }
