@@ -61,7 +61,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     )?;
     if base_config.is_some() {
         report.notes.push(format!(
-            "the gates ran as the base defines them: this change alters them without a signature (see `{}` below)",
+            "the gates ran as the base defines them: this change alters them in `{}` without a signature",
             crate::config::CONFIG_FILE
         ));
     }

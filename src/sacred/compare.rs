@@ -76,6 +76,20 @@ impl Rule {
     }
 }
 
+impl Rule {
+    /// Whether the rule is about the gates and the files that define them (the
+    /// configuration, baselines, what a gate runs, protected paths) rather than a locked test.
+    pub fn is_about_gates(self) -> bool {
+        matches!(
+            self,
+            Rule::ConfigWeakened
+                | Rule::BaselineLoosened
+                | Rule::GateFileChanged
+                | Rule::ProtectedChanged
+        )
+    }
+}
+
 /// One refusal: which test, which rule, and the lines involved.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {

@@ -631,7 +631,7 @@ fn protected_paths(
                 signatures,
                 path,
                 Rule::ProtectedChanged,
-                &format!("`{path}` is protected (`agents.protected` on the base): only a human may change it"),
+                &format!("`{path}` is protected (`agents.protected` on the base)"),
                 vec![format!("{path}: changed")],
             )?);
         }

@@ -846,6 +846,11 @@ pub fn render_human(report: &SacredReport) -> String {
     for n in &report.notes {
         let _ = writeln!(out, "note: {n}");
     }
+    let unsigned = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.is_about_gates())
+        .count();
     if report.is_clean() {
         let _ = writeln!(
             out,
@@ -853,6 +858,16 @@ pub fn render_human(report: &SacredReport) -> String {
             report.checked,
             if report.checked == 1 { "" } else { "s" },
             report.compared
+        );
+    } else if unsigned == report.findings.len() {
+        let _ = writeln!(
+            out,
+            "sacred: {} locked test{} intact ({}); {unsigned} change{} above need{} a commit signed by an allowed signer",
+            report.checked,
+            if report.checked == 1 { "" } else { "s" },
+            report.compared,
+            if unsigned == 1 { "" } else { "s" },
+            if unsigned == 1 { "s" } else { "" },
         );
     } else {
         let _ = writeln!(

@@ -147,7 +147,8 @@ fn ci_refuses_a_gate_command_made_to_pass_unless_signed_and_runs_the_base_gates(
         "{all}"
     );
     // The base's gate judged the change: `false` failed.
-    assert!(all.contains("0 passed, 1 failed"), "{all}");
+    assert!(all.contains("FAIL test — failed"), "{all}");
+    assert!(all.contains("0 passed"), "{all}");
     assert!(all.contains("the gates ran as the base defines them"), "{all}");
 
     r.git(&["reset", "-q", "--hard", &base]);
