@@ -602,7 +602,7 @@ fn check_between(
         Some(b) => b.read(repo, ALLOWED_SIGNERS_PATH)?,
         None => None,
     };
-    let signatures = Signatures::new(repo, commits, signers.as_deref());
+    let signatures = Signatures::new(repo, base, commits, signers.as_deref());
     if let (Some(base_id), Some(base_content)) = (base, &base_content) {
         report.findings.extend(gate_integrity::check(
             repo,
@@ -672,15 +672,23 @@ pub const SIGNING_HINT: &str = "sign the commit with an SSH key listed in the ba
 /// commit's signature is verified at most once per check, however many paths it changes.
 pub(crate) struct Signatures<'r> {
     repo: &'r Repo,
+    /// The base of the check: a merge's parent in its history does not excuse the merge.
+    base: Option<Oid>,
     commits: &'r [Oid],
     signers: Option<&'r str>,
     verified: std::cell::RefCell<BTreeMap<Oid, std::result::Result<(), String>>>,
 }
 
 impl<'r> Signatures<'r> {
-    fn new(repo: &'r Repo, commits: &'r [Oid], signers: Option<&'r str>) -> Signatures<'r> {
+    fn new(
+        repo: &'r Repo,
+        base: Option<Oid>,
+        commits: &'r [Oid],
+        signers: Option<&'r str>,
+    ) -> Signatures<'r> {
         Signatures {
             repo,
+            base,
             commits,
             signers,
             verified: std::cell::RefCell::new(BTreeMap::new()),
@@ -692,7 +700,7 @@ impl<'r> Signatures<'r> {
     fn unsigned_changes(&self, path: &str) -> Result<Vec<String>> {
         let mut bad = Vec::new();
         for id in self.commits {
-            if !changes_path(self.repo, *id, path)? {
+            if !changes_path(self.repo, *id, path, self.base)? {
                 continue;
             }
             let Some(signers) = self.signers else {
@@ -774,18 +782,32 @@ fn baseline_loosening(
     )
 }
 
-/// Whether a commit changes `path` relative to its first parent.
-fn changes_path(repo: &Repo, id: Oid, path: &str) -> Result<bool> {
+/// Whether a commit changes `path` relative to its parent. A merge changes it only when its
+/// version is none of the versions its parents outside the base's history hold: a merge that
+/// takes a side branch's version brings in a change made (and signed, or refused) in that
+/// side's own commits, which the check sees too, so a signed change reaches a branch through
+/// an unsigned merge commit (GitHub's test merge of a pull request included). A version taken
+/// from the base's own history (an old, weaker one, say) is the merge's own change.
+fn changes_path(repo: &Repo, id: Oid, path: &str, base: Option<Oid>) -> Result<bool> {
     let c = repo.raw().find_commit(id)?;
-    let new = c.tree()?.get_path(Path::new(path)).ok().map(|e| e.id());
-    let old = match c.parent_ids().next() {
-        Some(p) => commit_tree(repo, p)?
-            .get_path(Path::new(path))
-            .ok()
-            .map(|e| e.id()),
-        None => None,
-    };
-    Ok(new != old)
+    let version = |tree: &git2::Tree<'_>| tree.get_path(Path::new(path)).ok().map(|e| e.id());
+    let new = version(&c.tree()?);
+    let parents: Vec<Oid> = c.parent_ids().collect();
+    match parents.as_slice() {
+        [] => Ok(new.is_some()),
+        [parent] => Ok(version(&commit_tree(repo, *parent)?) != new),
+        _ => {
+            for p in parents {
+                let in_base = base.is_some_and(|b| {
+                    b == p || repo.raw().graph_descendant_of(b, p).unwrap_or(true)
+                });
+                if !in_base && version(&commit_tree(repo, p)?) == new {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+    }
 }
 
 /// git's own SSH signature verification against `signers` (the base's allowed-signers file).

@@ -339,3 +339,58 @@ fn pre_push_refuses_an_unsigned_change_to_a_gate_before_ci_does() {
         "the signed commit is pushed",
     );
 }
+
+#[test]
+fn a_signed_change_brought_in_by_an_unsigned_merge_commit_is_accepted() {
+    let sb = Sandbox::new();
+    let (r, base) = gates_repo(&sb, "");
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    config_change("timeout: 5m", "timeout: 1h")(&r);
+    commit_all(&r, true, "signed: a longer timeout");
+    // A pull request's test merge: the base as first parent, an unsigned merge commit.
+    r.git(&["checkout", "-q", "--detach", &base]);
+    r.git(&["merge", "-q", "--no-ff", "--no-verify", "--no-edit", "feature"]);
+    assert_success(&ci(&r, &base), "the merge takes the signed side's version");
+    // The same merge when the side's commit is not signed is refused.
+    r.git(&["checkout", "-q", "-B", "unsigned", &base]);
+    config_change("timeout: 5m", "timeout: 1h")(&r);
+    commit_all(&r, false, "unsigned: a longer timeout");
+    r.git(&["checkout", "-q", "--detach", &base]);
+    r.git(&["merge", "-q", "--no-ff", "--no-verify", "--no-edit", "unsigned"]);
+    let out = ci(&r, &base);
+    assert_code(&out, 1, "the side's unsigned commit");
+    assert!(
+        text(&out).contains("gates.test.timeout: 5m raised to 1h"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_merge_that_brings_back_an_old_gate_from_the_base_history_is_refused() {
+    let sb = Sandbox::new();
+    let (r, old) = gates_repo(&sb, "");
+    config_change("timeout: 5m", "timeout: 1m")(&r);
+    commit_all(&r, false, "a shorter timeout needs no signature");
+    let base = r.head();
+    // A merge of the base with its own ancestor that keeps the ancestor's (weaker) gate.
+    let tree = r.git(&["rev-parse", &format!("{old}^{{tree}}")]);
+    let merge = r.git(&[
+        "commit-tree",
+        tree.trim(),
+        "-p",
+        &base,
+        "-p",
+        &old,
+        "-m",
+        "merge",
+    ]);
+    r.git(&["reset", "-q", "--hard", merge.trim()]);
+    let out = ci(&r, &base);
+    assert_code(&out, 1, "the old version is the merge's own change");
+    assert!(
+        text(&out).contains("gates.test.timeout: 1m raised to 5m"),
+        "{}",
+        text(&out)
+    );
+}
