@@ -46,7 +46,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     // A change to the gates that is not signed is judged by the gates as the base defines
     // them: a weakened gate never judges its own weakening.
     let base_config = match &sacred {
-        Some((mb, s)) if gate_integrity::gates_weakened(s) => gate_integrity::config_at(&repo, *mb)?,
+        Some((mb, s)) if gate_integrity::gates_weakened(s) => {
+            gate_integrity::config_at(&repo, *mb)?
+        }
         _ => None,
     };
     let gates_config = base_config.as_ref().unwrap_or(&config);

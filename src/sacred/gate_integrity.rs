@@ -127,7 +127,12 @@ fn load(repo: &Repo, content: &Content<'_>) -> Result<Option<Config>> {
 /// lines (see the module docs for what counts).
 pub fn weakenings(old: &Config, new: &Config) -> Vec<String> {
     let mut out = Vec::new();
-    for p in old.sacred.paths.iter().filter(|p| !new.sacred.paths.0.contains(p)) {
+    for p in old
+        .sacred
+        .paths
+        .iter()
+        .filter(|p| !new.sacred.paths.0.contains(p))
+    {
         out.push(format!("sacred.paths: {p} removed"));
     }
     for (name, old_gate) in &old.gates {
@@ -259,7 +264,13 @@ enum Runs {
 type ScriptLookup<'a> = dyn Fn(&str, &str) -> std::result::Result<Option<String>, ()> + 'a;
 
 /// What `run`, executed in `dir` (relative to the root, "" for the root), runs.
-fn follow(run: &str, dir: &str, scripts: &ScriptLookup<'_>, depth: usize, out: &mut BTreeSet<Runs>) {
+fn follow(
+    run: &str,
+    dir: &str,
+    scripts: &ScriptLookup<'_>,
+    depth: usize,
+    out: &mut BTreeSet<Runs>,
+) {
     let Some(commands) = simple_commands(run) else {
         return;
     };
@@ -461,7 +472,10 @@ fn resolve(dir: &str, word: &str) -> Option<String> {
     {
         return None;
     }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let mut parts: Vec<&str> = dir
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     for part in word.split('/') {
         match part {
             "" | "." => {}
@@ -570,7 +584,9 @@ fn gate_files(
                     }
                     // A manifest that does not parse on one side: changed when its bytes did.
                     _ => {
-                        if base.read_bytes(repo, manifest)? == new_content.read_bytes(repo, manifest)? {
+                        if base.read_bytes(repo, manifest)?
+                            == new_content.read_bytes(repo, manifest)?
+                        {
                             continue;
                         }
                         format!("{manifest} scripts.{name}: cannot be read (not valid JSON)")
@@ -742,13 +758,20 @@ mod tests {
 
     #[test]
     fn files_a_command_executes_are_followed() {
-        assert_eq!(followed("./scripts/test.sh", "", &[]), set([file("scripts/test.sh")]));
+        assert_eq!(
+            followed("./scripts/test.sh", "", &[]),
+            set([file("scripts/test.sh")])
+        );
         assert_eq!(
             followed("CI=1 python3 -u tools/check.py {files}", "", &[]),
             set([file("tools/check.py")])
         );
         assert_eq!(
-            followed("cargo build && bash -e -o pipefail ../ci/run.sh", "app", &[]),
+            followed(
+                "cargo build && bash -e -o pipefail ../ci/run.sh",
+                "app",
+                &[]
+            ),
             set([file("ci/run.sh")])
         );
         assert_eq!(
@@ -790,7 +813,11 @@ mod tests {
         let mut expected = all("package.json", "test");
         expected.insert(file("scripts/t.sh"));
         assert_eq!(
-            followed("npm test", "", &[("package.json", "test", "./scripts/t.sh")]),
+            followed(
+                "npm test",
+                "",
+                &[("package.json", "test", "./scripts/t.sh")]
+            ),
             expected
         );
     }

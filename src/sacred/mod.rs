@@ -708,13 +708,12 @@ impl<'r> Signatures<'r> {
                 continue;
             };
             let known = self.verified.borrow().get(id).cloned();
-            let verdict = match known {
-                Some(v) => v,
-                None => {
-                    let v = verify_signature(self.repo, *id, signers)?;
-                    self.verified.borrow_mut().insert(*id, v.clone());
-                    v
-                }
+            let verdict = if let Some(v) = known {
+                v
+            } else {
+                let v = verify_signature(self.repo, *id, signers)?;
+                self.verified.borrow_mut().insert(*id, v.clone());
+                v
             };
             if let Err(why) = verdict {
                 bad.push(format!("{id}: {why}"));

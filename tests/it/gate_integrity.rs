@@ -17,10 +17,7 @@ fn ssh_key(dir: &Path, name: &str) -> (String, String) {
         .expect("ssh-keygen");
     assert!(out.status.success(), "ssh-keygen failed");
     let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-    (
-        key.to_string_lossy().into_owned(),
-        public.trim().to_owned(),
-    )
+    (key.to_string_lossy().into_owned(), public.trim().to_owned())
 }
 
 /// A repository with `config`, the files in `files`, an executable `scripts/test.sh` that
@@ -149,7 +146,10 @@ fn ci_refuses_a_gate_command_made_to_pass_unless_signed_and_runs_the_base_gates(
     // The base's gate judged the change: `false` failed.
     assert!(all.contains("FAIL test — failed"), "{all}");
     assert!(all.contains("0 passed"), "{all}");
-    assert!(all.contains("the gates ran as the base defines them"), "{all}");
+    assert!(
+        all.contains("the gates ran as the base defines them"),
+        "{all}"
+    );
 
     r.git(&["reset", "-q", "--hard", &base]);
     r.write(
@@ -349,14 +349,28 @@ fn a_signed_change_brought_in_by_an_unsigned_merge_commit_is_accepted() {
     commit_all(&r, true, "signed: a longer timeout");
     // A pull request's test merge: the base as first parent, an unsigned merge commit.
     r.git(&["checkout", "-q", "--detach", &base]);
-    r.git(&["merge", "-q", "--no-ff", "--no-verify", "--no-edit", "feature"]);
+    r.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "--no-verify",
+        "--no-edit",
+        "feature",
+    ]);
     assert_success(&ci(&r, &base), "the merge takes the signed side's version");
     // The same merge when the side's commit is not signed is refused.
     r.git(&["checkout", "-q", "-B", "unsigned", &base]);
     config_change("timeout: 5m", "timeout: 1h")(&r);
     commit_all(&r, false, "unsigned: a longer timeout");
     r.git(&["checkout", "-q", "--detach", &base]);
-    r.git(&["merge", "-q", "--no-ff", "--no-verify", "--no-edit", "unsigned"]);
+    r.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "--no-verify",
+        "--no-edit",
+        "unsigned",
+    ]);
     let out = ci(&r, &base);
     assert_code(&out, 1, "the side's unsigned commit");
     assert!(
