@@ -22,7 +22,8 @@
 //!   the `package.json` script a package manager runs (`npm test`, `npm run lint`,
 //!   `pnpm test`, `pnpm lint`, `yarn test`, `yarn lint`, with their `pre`/`post` scripts),
 //!   whose own command line is followed the same way. Not followed: what a file itself runs
-//!   (a script calling another), Makefile targets, a tool's configuration; list those in the
+//!   (a script calling another), Makefile targets, a tool's configuration, `sh -n FILE` (a
+//!   syntax check runs nothing); list those in the
 //!   gate's `protect` globs (or in `agents.protected`) to cover them.
 //! - **`protected-changed`**: a path under the base's `agents.protected` changed (the memory
 //!   index and its topic files excepted, as in agent sessions).
@@ -381,6 +382,10 @@ fn follow_command(
                 {
                     follow(script, dir, scripts, depth + 1, out);
                 }
+                return;
+            }
+            if shell && arg.starts_with('-') && !arg.starts_with("--") && arg.contains('n') {
+                // `sh -n FILE` only reads the file's syntax; it runs nothing.
                 return;
             }
             if shell && (arg == "-o" || arg == "+o") {
@@ -783,6 +788,7 @@ mod tests {
             set([file("inner.sh")])
         );
         assert!(followed("python -m pytest", "", &[]).is_empty());
+        assert!(followed("sh -n install.sh", "", &[]).is_empty());
         assert!(followed("cargo test --locked", "", &[]).is_empty());
         assert!(followed("make test", "", &[]).is_empty());
         assert!(followed("/usr/bin/env true", "", &[]).is_empty());
