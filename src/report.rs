@@ -202,8 +202,18 @@ pub fn render_footer(p: &Printer, r: &RunReport) -> String {
         }
     }
     for report in r.sacred.iter().filter(|s| !s.is_clean()) {
-        s.push_str(&p.paint(Style::Red, "FAIL"));
-        s.push_str(" a sacred test was weakened\n");
+        let about_gates = report.findings.iter().filter(|f| f.rule.is_about_gates());
+        let gates = about_gates.count();
+        if gates < report.findings.len() {
+            s.push_str(&p.paint(Style::Red, "FAIL"));
+            s.push_str(" a sacred test was weakened\n");
+        }
+        if gates > 0 {
+            s.push_str(&p.paint(Style::Red, "FAIL"));
+            s.push_str(
+                " the gates, their baselines or protected paths were changed without a signature by an allowed signer\n",
+            );
+        }
         s.push_str(&crate::sacred::render_human(report));
     }
     for prob in &r.problems {

@@ -334,12 +334,25 @@ pub fn stop(
 
     let sacred = crate::sacred::check_range(repo, config, base, snap)?;
     for f in &sacred.findings {
-        failures.push(format!(
-            "sacred test {} weakened [{}]: {}",
-            f.test_id,
-            f.rule.as_str(),
-            f.message
-        ));
+        if f.rule == crate::sacred::Rule::ProtectedChanged {
+            // The path rules below report it, for a session, without the signing advice.
+            continue;
+        }
+        if f.rule.is_about_gates() {
+            failures.push(format!(
+                "{} changes the gates [{}]: {}",
+                f.test_id,
+                f.rule.as_str(),
+                f.message
+            ));
+        } else {
+            failures.push(format!(
+                "sacred test {} weakened [{}]: {}",
+                f.test_id,
+                f.rule.as_str(),
+                f.message
+            ));
+        }
     }
 
     let violations = roles::check_paths(&config.agents, log.role.as_deref(), &changed)?;

@@ -40,6 +40,8 @@ pub enum Rule {
     RelockUnsigned,
     ConfigWeakened,
     BaselineLoosened,
+    GateFileChanged,
+    ProtectedChanged,
 }
 
 impl Rule {
@@ -68,7 +70,23 @@ impl Rule {
             Rule::RelockUnsigned => "relock-unsigned",
             Rule::ConfigWeakened => "config-weakened",
             Rule::BaselineLoosened => "baseline-loosened",
+            Rule::GateFileChanged => "gate-file-changed",
+            Rule::ProtectedChanged => "protected-changed",
         }
+    }
+}
+
+impl Rule {
+    /// Whether the rule is about the gates and the files that define them (the
+    /// configuration, baselines, what a gate runs, protected paths) rather than a locked test.
+    pub fn is_about_gates(self) -> bool {
+        matches!(
+            self,
+            Rule::ConfigWeakened
+                | Rule::BaselineLoosened
+                | Rule::GateFileChanged
+                | Rule::ProtectedChanged
+        )
     }
 }
 

@@ -69,6 +69,12 @@ fn schema_is_json_schema_of_the_config() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["properties"]["gates"].is_object(), "{v}");
     assert!(v.to_string().contains("pre-commit"));
+    assert!(
+        v["$defs"]["Gate"]["properties"]["protect"]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("signed")),
+        "gates.<name>.protect is in the schema: {v}"
+    );
 }
 
 #[test]

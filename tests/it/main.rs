@@ -8,6 +8,7 @@ mod cache;
 mod config;
 mod data;
 mod deploy_check;
+mod gate_integrity;
 mod hooks;
 mod install;
 mod ratchet;
