@@ -144,6 +144,16 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                 "locked {} sacred tests in {LOCK_PATH}; commit it in a commit signed by an allowed signer",
                 lock.tests.len()
             ));
+            let untracked = sacred::untracked_candidates(&repo, &config)?;
+            if let Some(first) = untracked.first() {
+                let which = match untracked.len() {
+                    1 => format!("`{first}` is"),
+                    n => format!("`{first}` and {} more files are", n - 1),
+                };
+                ctx.printer.warn(&format!(
+                    "{which} not tracked by git, and only tracked files are locked: `git add` them, then run `gatekeeper sacred lock` again"
+                ));
+            }
             Ok(ExitStatus::Success)
         }
         SacredCommand::Check(check) => {
