@@ -32,6 +32,8 @@ else
 fi
 mkdir -p "$bin_dir"
 install -m 0755 "$built" "$bin_dir/gatekeeper.tmp"
+# The symbol table is only for profiling; the build in target/ keeps it.
+if command -v strip >/dev/null 2>&1; then strip "$bin_dir/gatekeeper.tmp" 2>/dev/null || true; fi
 mv -f "$bin_dir/gatekeeper.tmp" "$bin_dir/gatekeeper"
 echo "installed $bin_dir/gatekeeper" >&2
 case ":$PATH:" in

@@ -5,9 +5,9 @@
 # First it installs what the tests need and the machine lacks, then runs `cargo test --locked`:
 # - a PostgreSQL server, from the operating system's packages (scripts/install-postgres.sh;
 #   needs root or sudo the first time): the data-safety tests start a throwaway server;
-# - pre-commit and check-jsonschema, at the versions pinned below, into a Python virtual
+# - pre-commit, check-jsonschema and pytest, at the versions pinned below, into a Python virtual
 #   environment under target/test-tools (GATEKEEPER_TEST_TOOLS moves it): the tests of the
-#   pre-commit hooks and of the GitHub Action run them from PATH.
+#   pre-commit hooks, of the GitHub Action and of the pytest marker run them from PATH.
 # Everything is skipped when already there, so a second run starts the tests at once.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +15,7 @@ cd "$root"
 
 PRE_COMMIT_VERSION=4.7.0
 CHECK_JSONSCHEMA_VERSION=0.39.0
+PYTEST_VERSION=9.2.0
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then
@@ -52,10 +53,10 @@ if [ ! -x "$venv/bin/pip" ]; then
     python3 -m venv "$venv"
   fi
 fi
-want="pre-commit==$PRE_COMMIT_VERSION check-jsonschema==$CHECK_JSONSCHEMA_VERSION"
+want="pre-commit==$PRE_COMMIT_VERSION check-jsonschema==$CHECK_JSONSCHEMA_VERSION pytest==$PYTEST_VERSION"
 if [ "$(cat "$venv/.pinned" 2>/dev/null)" != "$want" ]; then
   echo "test.sh: installing $want into $venv" >&2
-  # shellcheck disable=SC2086 # $want is two requirement words
+  # shellcheck disable=SC2086 # $want is several requirement words
   "$venv/bin/pip" install --quiet --disable-pip-version-check $want
   echo "$want" >"$venv/.pinned"
 fi
