@@ -10,6 +10,7 @@ mod data;
 mod deploy_check;
 mod github_action;
 mod hooks;
+mod import;
 mod install;
 mod newcomer;
 mod pre_commit_hooks;
