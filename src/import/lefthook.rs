@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde_json::Value;
 
-use super::{Import, ImportedCheckout, ImportedGate, parse_yaml, regex_glob};
+use super::{Import, ImportedCheckout, ImportedGate, parse_yaml, quote, regex_glob};
 
 /// lefthook's settings keys at the top level, which are not hooks.
 const SETTINGS: &[&str] = &[
@@ -94,7 +94,7 @@ pub fn convert(file: &str, text: &str, out: &mut Import) -> Result<()> {
                     });
                 }
                 Ok(Converted::Checkout(job)) => {
-                    out.checkout.push(ImportedCheckout { source, ..job })
+                    out.checkout.push(ImportedCheckout { source, ..job });
                 }
                 Err(reason) => out.skip(source, reason),
             }
@@ -106,7 +106,7 @@ pub fn convert(file: &str, text: &str, out: &mut Import) -> Result<()> {
 /// A script under lefthook's source directory, run by its `runner` (else executed).
 fn script_command(source_dir: &str, hook: &str, script: &str, runner: &Value) -> String {
     let path = format!("{}/{hook}/{script}", source_dir.trim_end_matches('/'));
-    let quoted = shlex::try_quote(&path).map_or(path.clone(), |q| q.into_owned());
+    let quoted = quote(&path);
     match runner.as_str() {
         Some(r) => format!("{r} {quoted}"),
         None => format!("./{}", quoted.trim_start_matches("./")),
@@ -187,10 +187,7 @@ fn convert_command(stage: &str, cmd: &Value) -> Result<Converted, String> {
         };
         let dir = cmd["root"].as_str().filter(|d| !d.is_empty());
         let run = match dir {
-            Some(d) => format!(
-                "cd {} && {run}",
-                shlex::try_quote(d).map_or_else(|_| d.to_owned(), |q| q.into_owned())
-            ),
+            Some(d) => format!("cd {} && {run}", quote(d)),
             None => run,
         };
         return Ok(Converted::Checkout(ImportedCheckout {

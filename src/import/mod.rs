@@ -162,11 +162,12 @@ fn sanitize_name(name: &str) -> String {
 
 /// Words joined into a command line, each shell-quoted when it needs it.
 fn shell_join<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
-    words
-        .into_iter()
-        .map(|w| shlex::try_quote(w).map_or_else(|_| w.to_owned(), |q| q.into_owned()))
-        .collect::<Vec<_>>()
-        .join(" ")
+    words.into_iter().map(quote).collect::<Vec<_>>().join(" ")
+}
+
+/// One word shell-quoted when it needs it (a word with a NUL byte stays as it is).
+fn quote(word: &str) -> String {
+    shlex::try_quote(word).map_or_else(|_| word.to_owned(), std::borrow::Cow::into_owned)
 }
 
 /// A YAML scalar: JSON's double-quoted string is valid YAML.

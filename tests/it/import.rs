@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::common::{Sandbox, TestRepo, assert_code, assert_success, text};
 
-const PRE_COMMIT_CONFIG: &str = r#"# See https://pre-commit.com for more information
+const PRE_COMMIT_CONFIG: &str = r"# See https://pre-commit.com for more information
 default_language_version:
   python: python3.11
 exclude: ^vendor/
@@ -59,7 +59,7 @@ repos:
         entry: frobnicate-js
         language: node
         additional_dependencies: [frobnicate-js@1.0.0]
-"#;
+";
 
 fn gk_json(r: &TestRepo, args: &[&str]) -> Value {
     let mut all = vec!["--format", "json"];
