@@ -5,9 +5,9 @@
 # First it installs what the tests need and the machine lacks, then runs `cargo test --locked`:
 # - a PostgreSQL server, from the operating system's packages (scripts/install-postgres.sh;
 #   needs root or sudo the first time): the data-safety tests start a throwaway server;
-# - pre-commit, check-jsonschema and pytest, at the versions pinned below, into a Python virtual
-#   environment under target/test-tools (GATEKEEPER_TEST_TOOLS moves it): the tests of the
-#   pre-commit hooks, of the GitHub Action and of the pytest marker run them from PATH.
+# - pre-commit, prek, lefthook, check-jsonschema and pytest, at the versions pinned below, into
+#   a Python virtual environment under target/test-tools (GATEKEEPER_TEST_TOOLS moves it): the
+#   tests of the hook managers, of the GitHub Action and of the pytest marker run them from PATH.
 # Everything is skipped when already there, so a second run starts the tests at once.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +16,8 @@ cd "$root"
 PRE_COMMIT_VERSION=4.7.0
 CHECK_JSONSCHEMA_VERSION=0.39.0
 PYTEST_VERSION=9.2.0
+PREK_VERSION=0.5.11
+LEFTHOOK_VERSION=2.2.2
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then
@@ -53,11 +55,12 @@ if [ ! -x "$venv/bin/pip" ]; then
     python3 -m venv "$venv"
   fi
 fi
-want="pre-commit==$PRE_COMMIT_VERSION check-jsonschema==$CHECK_JSONSCHEMA_VERSION pytest==$PYTEST_VERSION"
+want="pre-commit==$PRE_COMMIT_VERSION prek==$PREK_VERSION lefthook==$LEFTHOOK_VERSION check-jsonschema==$CHECK_JSONSCHEMA_VERSION pytest==$PYTEST_VERSION"
 if [ "$(cat "$venv/.pinned" 2>/dev/null)" != "$want" ]; then
   echo "test.sh: installing $want into $venv" >&2
+  # prek and lefthook ship their binaries in wheels; never build them from source.
   # shellcheck disable=SC2086 # $want is several requirement words
-  "$venv/bin/pip" install --quiet --disable-pip-version-check $want
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --only-binary=prek,lefthook $want
   echo "$want" >"$venv/.pinned"
 fi
 
