@@ -336,6 +336,27 @@ pub fn untracked_candidates(repo: &Repo, config: &Config) -> Result<Vec<String>>
     Ok(out)
 }
 
+/// Whether sacred Python tests carry pytest's `sacred` marker while no pytest configuration at
+/// the root registers it: pytest then warns about an unknown marker (an error with
+/// `--strict-markers`). The `# gatekeeper:sacred` comment needs no registration.
+pub fn pytest_marker_unregistered(repo: &Repo, tests: &[TestItem]) -> bool {
+    let read = |rel: &str| std::fs::read_to_string(repo.root().join(rel)).unwrap_or_default();
+    let uses_marker = tests
+        .iter()
+        .filter(|t| t.sacred && t.lang == "python")
+        .any(|t| read(&t.path).contains("mark.sacred"));
+    uses_marker
+        && ![
+            "pyproject.toml",
+            "pytest.ini",
+            "tox.ini",
+            "setup.cfg",
+            "conftest.py",
+        ]
+        .iter()
+        .any(|f| read(f).contains("sacred"))
+}
+
 /// Finds every sacred test of the tracked files (content from the work tree).
 ///
 /// A file is parsed only when it matches `sacred.paths` or contains the word `sacred`: every

@@ -297,3 +297,41 @@ fn the_python_templates_marker_registration_silences_pytests_unknown_marker_warn
     assert_success(&out, "pytest with the template's marker registration");
     assert!(text(&out).contains("1 passed"), "{}", text(&out));
 }
+
+#[test]
+fn sacred_list_says_when_pytest_does_not_know_the_marker() {
+    let sb = Sandbox::new();
+    let r = sb.repo("py");
+    r.write("gatekeeper.yml", "gates: {}\n");
+    r.write("pyproject.toml", "[project]\nname = \"shop\"\n");
+    r.write(
+        "tests/test_refunds.py",
+        "import pytest\n\n@pytest.mark.sacred\ndef test_refund_is_exact():\n    assert 1 + 1 == 2\n",
+    );
+    r.git(&["add", "-A"]);
+    let out = r.gk(&["sacred", "list"]);
+    assert_success(&out, "sacred list");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("pytest does not know the `sacred` marker"),
+        "{err}"
+    );
+
+    r.write(
+        "pyproject.toml",
+        format!(
+            "[project]\nname = \"shop\"\n\n{}",
+            template_marker_registration()
+        ),
+    );
+    let out = r.gk(&["sacred", "list"]);
+    assert_success(&out, "sacred list with the marker registered");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("does not know"), "{err}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("python:tests/test_refunds.py::test_refund_is_exact"),
+        "{}",
+        text(&out)
+    );
+}
