@@ -36,8 +36,8 @@ apt_install() {
     exit 1
   }
   echo "test.sh: installing $* from the system's packages" >&2
-  DEBIAN_FRONTEND=noninteractive as_root apt-get update -q
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "$@"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
 }
 
 bash "$root/scripts/install-postgres.sh"
