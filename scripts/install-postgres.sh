@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure a PostgreSQL server is installed for the data-safety tests; scripts/test.sh runs
 # it (tests/it/data/pg.rs starts its own throwaway cluster from /usr/lib/postgresql/*/bin).
-# Idempotent: does nothing when a server is already there. The tests run the server as the unprivileged `postgres`
-# user when they run as root, so that user must exist.
+# Idempotent: does nothing when a server is already there. The tests run the server as the
+# unprivileged `postgres` user when they run as root, so that user must exist.
 set -euo pipefail
 
 have_server() {
