@@ -251,3 +251,32 @@ fn action_cache_key_follows_the_sources_of_the_version() {
     std::fs::write(action_path.join("src/main.rs"), "fn main() { }\n").unwrap();
     assert_ne!(key(), first, "another version is built and cached anew");
 }
+
+#[test]
+fn action_puts_gatekeeper_on_path_and_reports_its_version() {
+    let sb = Sandbox::new();
+    let github_path = sb.path().join("github_path");
+    let output = sb.path().join("github_output");
+    std::fs::write(&github_path, "").unwrap();
+    std::fs::write(&output, "").unwrap();
+    let dir = gatekeeper_dir(&sb);
+    let out = Command::new("bash")
+        .args(["-e", "-c", &action_script("installed")])
+        .env_clear()
+        .envs(sb.env())
+        .env("GATEKEEPER_DIR", &dir)
+        .env("GITHUB_PATH", &github_path)
+        .env("GITHUB_OUTPUT", &output)
+        .output()
+        .unwrap();
+    assert_success(&out, "the action's PATH step");
+    assert_eq!(
+        std::fs::read_to_string(&github_path).unwrap().trim(),
+        dir.to_string_lossy()
+    );
+    let version = std::fs::read_to_string(&output).unwrap();
+    assert!(
+        version.starts_with(&format!("version=gatekeeper {}", env!("CARGO_PKG_VERSION"))),
+        "{version}"
+    );
+}
