@@ -66,6 +66,7 @@ impl Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Init(commands::init::Args),
+    Import(commands::import::Args),
     Install(commands::install::Args),
     Uninstall(commands::uninstall::Args),
     Hook(commands::hook::Args),

@@ -18,6 +18,7 @@ pub mod gates;
 pub mod git;
 pub mod github;
 pub mod hooks;
+pub mod import;
 pub mod install;
 pub mod output;
 pub mod process;

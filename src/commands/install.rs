@@ -15,7 +15,8 @@ use crate::trust::TrustStore;
 /// every work tree. Installing twice changes nothing. The current `gatekeeper.yml` is trusted.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Also merge gatekeeper's hooks into a coding agent's settings (issue: agent sessions).
+    /// Also merge gatekeeper's hooks into a coding agent's settings: `claude` (Claude Code) or
+    /// `codex` (Codex CLI).
     #[arg(long, value_name = "AGENT")]
     pub agent: Option<String>,
 }

@@ -9,6 +9,7 @@ pub mod completions;
 pub mod deploy_check;
 pub mod doctor;
 pub mod hook;
+pub mod import;
 pub mod init;
 pub mod install;
 pub mod lesson;
@@ -110,6 +111,7 @@ fn build_context(cli: &Cli, env: Environment, printer: Printer) -> Result<Contex
 fn dispatch(ctx: &Context, command: &Command) -> Result<ExitStatus> {
     match command {
         Command::Init(a) => init::run(ctx, a),
+        Command::Import(a) => import::run(ctx, a),
         Command::Install(a) => install::run(ctx, a),
         Command::Uninstall(a) => uninstall::run(ctx, a),
         Command::Hook(a) => hook::run(ctx, a),

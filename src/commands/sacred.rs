@@ -96,6 +96,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                 }
                 ctx.printer.note(&format!("{} sacred tests", tests.len()));
             }
+            warn_unregistered_marker(ctx, &repo, &found.tests);
             Ok(ExitStatus::Success)
         }
         SacredCommand::Lock => {
@@ -144,6 +145,17 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                 "locked {} sacred tests in {LOCK_PATH}; commit it in a commit signed by an allowed signer",
                 lock.tests.len()
             ));
+            warn_unregistered_marker(ctx, &repo, &found.tests);
+            let untracked = sacred::untracked_candidates(&repo, &config)?;
+            if let Some(first) = untracked.first() {
+                let which = match untracked.len() {
+                    1 => format!("`{first}` is"),
+                    n => format!("`{first}` and {} more files are", n - 1),
+                };
+                ctx.printer.warn(&format!(
+                    "{which} not tracked by git, and only tracked files are locked: `git add` them, then run `gatekeeper sacred lock` again"
+                ));
+            }
             Ok(ExitStatus::Success)
         }
         SacredCommand::Check(check) => {
@@ -174,5 +186,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                 ExitStatus::Refused
             })
         }
+    }
+}
+
+fn warn_unregistered_marker(ctx: &Context, repo: &crate::git::Repo, tests: &[TestItem]) {
+    if sacred::pytest_marker_unregistered(repo, tests) {
+        ctx.printer.warn(
+            "pytest does not know the `sacred` marker and warns about it: register it in \
+             pyproject.toml, `[tool.pytest.ini_options]` `markers = [\"sacred: a sacred test, locked by gatekeeper\"]`",
+        );
     }
 }

@@ -606,9 +606,8 @@ fn run_one(
                     Ending::Exited(c @ (126 | 127)) => {
                         exit_code = Some(c);
                         verdict = Verdict::MissingTool;
-                        reason = Some(format!(
-                            "the command was not found or not executable (exit {c})"
-                        ));
+                        // The exit code is shown beside the reason already.
+                        reason = Some("the command was not found or not executable".into());
                     }
                     Ending::Exited(c) => {
                         exit_code = Some(c);

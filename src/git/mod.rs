@@ -345,6 +345,27 @@ impl Repo {
         Ok(out)
     }
 
+    /// Every untracked file that is not ignored, one path per file (untracked directories are
+    /// walked).
+    pub fn untracked_files(&self) -> Result<Vec<PathBuf>> {
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false)
+            .exclude_submodules(true);
+        let statuses = self
+            .inner
+            .statuses(Some(&mut opts))
+            .context("failed to list the untracked files")?;
+        let mut out: Vec<PathBuf> = statuses
+            .iter()
+            .filter(|e| e.status().contains(git2::Status::WT_NEW))
+            .filter_map(|e| e.path().ok().map(PathBuf::from))
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
     /// Writes the index's version of `paths` into the work tree (respecting filters such as
     /// line-ending conversion), without touching the index itself.
     pub fn checkout_from_index(&self, paths: &[PathBuf]) -> Result<()> {

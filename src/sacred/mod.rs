@@ -321,6 +321,50 @@ pub struct Discovery {
     pub unsupported: Vec<String>,
 }
 
+/// Untracked files that `discover` does not read but that would be parsed if they were
+/// tracked: a language with sacred tests, matching `sacred.paths` or containing the word
+/// `sacred`. `sacred lock` names them, so that a lock of 0 tests says why.
+pub fn untracked_candidates(repo: &Repo, config: &Config) -> Result<Vec<String>> {
+    let patterns = sacred_patterns(config)?;
+    let mut out = Vec::new();
+    for path in repo.untracked_files()? {
+        let path = crate::git::display_path(&path);
+        if lang::Lang::of_path(&path).is_none() {
+            continue;
+        }
+        if !patterns.is_empty() && patterns.matches(Path::new(&path)) {
+            out.push(path);
+            continue;
+        }
+        // Unreadable or not UTF-8: not a source file worth mentioning.
+        if std::fs::read_to_string(repo.root().join(&path)).is_ok_and(|t| t.contains("sacred")) {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether sacred Python tests carry pytest's `sacred` marker while no pytest configuration at
+/// the root registers it: pytest then warns about an unknown marker (an error with
+/// `--strict-markers`). The `# gatekeeper:sacred` comment needs no registration.
+pub fn pytest_marker_unregistered(repo: &Repo, tests: &[TestItem]) -> bool {
+    let read = |rel: &str| std::fs::read_to_string(repo.root().join(rel)).unwrap_or_default();
+    let uses_marker = tests
+        .iter()
+        .filter(|t| t.sacred && t.lang == "python")
+        .any(|t| read(&t.path).contains("mark.sacred"));
+    uses_marker
+        && ![
+            "pyproject.toml",
+            "pytest.ini",
+            "tox.ini",
+            "setup.cfg",
+            "conftest.py",
+        ]
+        .iter()
+        .any(|f| read(f).contains("sacred"))
+}
+
 /// Finds every sacred test of the tracked files (content from the work tree).
 ///
 /// A file is parsed only when it matches `sacred.paths` or contains the word `sacred`: every

@@ -17,7 +17,7 @@ use fake_github::{
 const TOKEN: &str = "ghp_FAKEtokenNEVERprintME0123456789abcdef";
 
 struct Setup {
-    _sb: Sandbox,
+    sb: Sandbox,
     repo: TestRepo,
     gh: FakeGithub,
 }
@@ -36,7 +36,7 @@ impl Setup {
         repo.git(&["remote", "add", "origin", "git@github.com:acme/shop.git"]);
         repo.set_env("GITHUB_API_URL", &gh.url);
         repo.set_env("GITHUB_TOKEN", TOKEN);
-        Setup { _sb: sb, repo, gh }
+        Setup { sb, repo, gh }
     }
 
     fn check(&self, extra: &[&str]) -> Output {
@@ -982,18 +982,26 @@ fn require_takes_several_names() {
 
 // ---- the workflow template ----
 
-const WORKFLOW: &str = include_str!("../../../templates/github-actions.yml");
-
-fn steps_of(workflow: &Value, job: &str) -> Vec<Value> {
+/// The template's steps that use gatekeeper's action, with their `with:` inputs.
+fn action_with(workflow: &Value, job: &str) -> Vec<(usize, Value)> {
     workflow["jobs"][job]["steps"]
         .as_array()
         .cloned()
         .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.split('@').next().unwrap().ends_with("/gatekeeper"))
+        })
+        .map(|(i, s)| (i, s["with"].clone()))
+        .collect()
 }
 
 #[test]
 fn workflow_template_runs_ci_on_pull_requests_and_checks_before_deploying() {
-    let wf: Value = serde_saphyr::from_str(WORKFLOW).expect("the template is valid YAML");
+    let wf = crate::github_action::workflow_template();
     assert!(
         wf["on"]
             .as_object()
@@ -1001,25 +1009,20 @@ fn workflow_template_runs_ci_on_pull_requests_and_checks_before_deploying() {
         "{}",
         wf["on"]
     );
-    let ci_runs: Vec<String> = steps_of(&wf, "ci")
-        .iter()
-        .filter_map(|s| s["run"].as_str().map(str::to_owned))
-        .collect();
     assert!(
-        ci_runs.iter().any(|r| r.contains("gatekeeper ci")),
-        "{ci_runs:?}"
+        action_with(&wf, "ci")
+            .iter()
+            .any(|(_, with)| with["command"] == "ci"),
+        "the ci job runs `gatekeeper ci` through the action"
     );
 
-    let deploy = steps_of(&wf, "deploy");
-    let check_at = deploy
-        .iter()
-        .position(|s| {
-            s["run"]
-                .as_str()
-                .is_some_and(|r| r.trim_start().starts_with("gatekeeper deploy-check"))
-        })
+    let (check_at, _) = action_with(&wf, "deploy")
+        .into_iter()
+        .find(|(_, with)| with["command"] == "deploy-check")
         .expect("the deploy job runs deploy-check");
-    let deploy_at = deploy
+    let deploy_at = wf["jobs"]["deploy"]["steps"]
+        .as_array()
+        .unwrap()
         .iter()
         .position(|s| s["name"] == "Deploy")
         .expect("a Deploy step");
@@ -1035,31 +1038,30 @@ fn workflow_template_runs_ci_on_pull_requests_and_checks_before_deploying() {
 
 #[test]
 fn workflow_template_deploy_check_command_line_works() {
-    let wf: Value = serde_saphyr::from_str(WORKFLOW).unwrap();
-    let run = steps_of(&wf, "deploy")
-        .iter()
-        .find_map(|s| {
-            s["run"]
-                .as_str()
-                .filter(|r| r.contains("deploy-check"))
-                .map(str::to_owned)
-        })
+    let wf = crate::github_action::workflow_template();
+    let (_, with) = action_with(&wf, "deploy")
+        .into_iter()
+        .find(|(_, with)| with["command"] == "deploy-check")
         .unwrap();
     let s = Setup::new(vec![Frame::runs(vec![green(1, "test")])]);
     let sha = s.sha();
-    let words: Vec<String> = shlex::split(run.trim())
+    // What GitHub substitutes before the action's step sees its inputs.
+    let mut with = with;
+    let args = with["args"]
+        .as_str()
         .unwrap()
-        .into_iter()
-        .map(|w| w.replace("$GITHUB_SHA", &sha))
-        .collect();
-    assert_eq!(words[0], "gatekeeper");
-    let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
-    let out = s.repo.gk(&args);
+        .replace("${{ github.sha }}", &sha);
+    assert!(
+        args.contains(&sha),
+        "the template checks the workflow's commit: {args}"
+    );
+    with["args"] = Value::String(args);
+    let out = crate::github_action::run_action_command(&s.sb, &s.repo, &with, "");
     assert_no_token(&out);
     assert_code(
         &out,
         0,
-        "the template's command line against a green commit",
+        "the template's deploy-check, through the action, against a green commit",
     );
 }
 
