@@ -111,10 +111,10 @@ pub struct Gate {
     /// Run only when a changed file matches one of these globs; omitted = always run.
     /// A pattern without `/` matches a file's name at any depth.
     #[serde(default)]
-    pub glob: StringList,
+    pub glob: GlobList,
     /// Changed files matching these globs are never handed to the gate.
     #[serde(default)]
-    pub exclude: StringList,
+    pub exclude: GlobList,
     /// The stages the gate runs in (default: all four).
     pub stages: Option<Vec<Stage>>,
     /// A required gate cannot be skipped with `GATEKEEPER_SKIP`.
@@ -138,9 +138,10 @@ pub struct Gate {
     pub budget: Option<BudgetRule>,
     /// Whether a pass may be served from the result cache (default true).
     pub cache: Option<bool>,
-    /// Extra files whose content is part of the gate's cache key (e.g. lock files).
+    /// The files the gate reads, for its result-cache key. Omitted: every file in the
+    /// repository is part of the key. Given: only these and the files matching `glob`.
     #[serde(default)]
-    pub inputs: StringList,
+    pub inputs: GlobList,
 }
 
 impl Gate {
@@ -208,7 +209,7 @@ pub struct CheckoutJob {
     /// The command, run by `sh -c` in the repository root (or `dir`).
     pub run: String,
     /// Run only when one of these files differs between the old and the new HEAD.
-    pub when_changed: StringList,
+    pub when_changed: GlobList,
     /// Working directory relative to the repository root.
     pub dir: Option<String>,
     /// Kill the job's process group after this long (default 10m).
@@ -260,6 +261,67 @@ impl<'de> Deserialize<'de> for StringList {
                     out.push(s);
                 }
                 Ok(StringList(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A list of gitignore-like glob patterns (a string or a list of strings). Each pattern is
+/// compiled when the file loads, so a bad one is a configuration error at its line and column.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct GlobList(pub Vec<String>);
+
+impl GlobList {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn iter(&self) -> std::slice::Iter<'_, String> {
+        self.0.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a GlobList {
+    type Item = &'a String;
+    type IntoIter = std::slice::Iter<'a, String>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// One pattern of a [`GlobList`], checked as it is read (so that the error is located at it).
+struct GlobPattern(String);
+
+impl<'de> Deserialize<'de> for GlobPattern {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        crate::gates::files::check_pattern(&s).map_err(serde::de::Error::custom)?;
+        Ok(GlobPattern(s))
+    }
+}
+
+impl<'de> Deserialize<'de> for GlobList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GlobList;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a glob pattern or a list of glob patterns")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<GlobList, E> {
+                crate::gates::files::check_pattern(v).map_err(E::custom)?;
+                Ok(GlobList(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<GlobList, A::Error> {
+                let mut out = Vec::new();
+                while let Some(GlobPattern(s)) = a.next_element::<GlobPattern>()? {
+                    out.push(s);
+                }
+                Ok(GlobList(out))
             }
         }
         d.deserialize_any(V)
@@ -670,6 +732,20 @@ mod tests {
             "{:?}",
             old.weakenings(&stronger)
         );
+    }
+
+    #[test]
+    fn invalid_globs_are_located_at_the_pattern() {
+        let e = parse("gates:\n  a:\n    run: x\n    glob: ['*.rs', 'a[b']\n").unwrap_err();
+        assert_eq!((e.line, e.column), (4, 20), "{e}");
+        assert!(e.message.contains("invalid glob `a[b`"), "{e}");
+        assert!(!e.message.contains("**/"), "the pattern as written: {e}");
+        let e = parse("gates:\n  a:\n    run: x\n    exclude: 'a[b'\n").unwrap_err();
+        assert_eq!((e.line, e.column), (4, 14), "{e}");
+        let e = parse("checkout:\n  - run: x\n    when_changed:\n      - 'x{'\n").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        let e = parse("sacred:\n  paths: ['[z-a]']\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
     }
 
     #[test]
