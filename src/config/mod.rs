@@ -25,6 +25,9 @@ pub use data::DataConfig;
 pub use deploy::DeployConfig;
 pub use sacred::SacredConfig;
 
+/// Replaced by the commit message file (shell-quoted) in the commit-msg stage.
+pub const MSG_FILE_PLACEHOLDER: &str = "{msg_file}";
+
 /// The configuration file's name, at the root of the work tree.
 pub const CONFIG_FILE: &str = "gatekeeper.yml";
 
@@ -59,15 +62,26 @@ pub struct Config {
 #[serde(rename_all = "kebab-case")]
 pub enum Stage {
     PreCommit,
+    /// Checks the commit message (`{msg_file}`); only gates that name it run there.
+    CommitMsg,
     PrePush,
     Ci,
     AgentStop,
 }
 
 impl Stage {
-    /// Every stage, the default of a gate without `stages`.
-    pub const ALL: [Stage; 4] = [
+    /// The stages of a gate without `stages`.
+    pub const DEFAULT: [Stage; 4] = [
         Stage::PreCommit,
+        Stage::PrePush,
+        Stage::Ci,
+        Stage::AgentStop,
+    ];
+
+    /// Every stage.
+    pub const ALL: [Stage; 5] = [
+        Stage::PreCommit,
+        Stage::CommitMsg,
         Stage::PrePush,
         Stage::Ci,
         Stage::AgentStop,
@@ -76,6 +90,7 @@ impl Stage {
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::PreCommit => "pre-commit",
+            Stage::CommitMsg => "commit-msg",
             Stage::PrePush => "pre-push",
             Stage::Ci => "ci",
             Stage::AgentStop => "agent-stop",
@@ -96,7 +111,9 @@ impl std::str::FromStr for Stage {
             .into_iter()
             .find(|st| st.as_str() == s)
             .ok_or_else(|| {
-                format!("unknown stage `{s}` (expected pre-commit, pre-push, ci or agent-stop)")
+                format!(
+                    "unknown stage `{s}` (expected pre-commit, commit-msg, pre-push, ci or agent-stop)"
+                )
             })
     }
 }
@@ -115,7 +132,8 @@ pub struct Gate {
     /// Changed files matching these globs are never handed to the gate.
     #[serde(default)]
     pub exclude: GlobList,
-    /// The stages the gate runs in (default: all four).
+    /// The stages the gate runs in (default: pre-commit, pre-push, ci and agent-stop;
+    /// `commit-msg` only when listed).
     pub stages: Option<Vec<Stage>>,
     /// A required gate cannot be skipped with `GATEKEEPER_SKIP`.
     #[serde(default)]
@@ -147,11 +165,14 @@ pub struct Gate {
 impl Gate {
     /// The stages this gate runs in.
     pub fn stages(&self) -> Vec<Stage> {
-        self.stages.clone().unwrap_or_else(|| Stage::ALL.to_vec())
+        self.stages.clone().unwrap_or_else(|| Stage::DEFAULT.to_vec())
     }
 
     pub fn runs_in(&self, stage: Stage) -> bool {
-        self.stages.as_ref().is_none_or(|s| s.contains(&stage))
+        match &self.stages {
+            Some(s) => s.contains(&stage),
+            None => Stage::DEFAULT.contains(&stage),
+        }
     }
 
     /// The gate's timeout (default 10 minutes).
@@ -486,6 +507,19 @@ impl Config {
         for (name, gate) in &self.gates {
             if gate.run.trim().is_empty() {
                 return Err(err(None, format!("gates.{name}.run: the command is empty")));
+            }
+            if gate.run.contains(MSG_FILE_PLACEHOLDER)
+                && gate.stages.as_ref().is_none_or(|s| s.iter().any(|st| *st != Stage::CommitMsg))
+            {
+                return Err(ConfigError {
+                    hint: Some("add `stages: [commit-msg]` to the gate".into()),
+                    ..err(
+                        None,
+                        format!(
+                            "gates.{name}.run: `{MSG_FILE_PLACEHOLDER}` exists only in the commit-msg stage"
+                        ),
+                    )
+                });
             }
             for need in &gate.needs {
                 if !self.gates.contains_key(&need.value) {

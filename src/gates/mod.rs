@@ -774,7 +774,12 @@ fn run_one(
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
     pub passed: usize,
+    /// Gates that ran and failed (exit 1).
     pub failed: usize,
+    /// Gates that could not decide: a tool missing, a timeout (exit 3).
+    pub undecided: usize,
+    /// Gates killed by an interrupt (exit 130).
+    pub interrupted: usize,
     pub skipped: usize,
 }
 
@@ -785,7 +790,9 @@ impl Summary {
             match o.verdict {
                 Verdict::Passed => s.passed += 1,
                 Verdict::Skipped => s.skipped += 1,
-                _ => s.failed += 1,
+                Verdict::Failed => s.failed += 1,
+                Verdict::MissingTool | Verdict::TimedOut => s.undecided += 1,
+                Verdict::Interrupted => s.interrupted += 1,
             }
         }
         s
