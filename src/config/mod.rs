@@ -157,7 +157,7 @@ pub struct Gate {
     /// Whether a pass may be served from the result cache (default true).
     pub cache: Option<bool>,
     /// The files the gate reads, for its result-cache key. Omitted: every file in the
-    /// repository is part of the key. Given: only these and the files matching `glob`.
+    /// repository is part of the key. Given: these, and the files its `glob` selects.
     #[serde(default)]
     pub inputs: GlobList,
 }

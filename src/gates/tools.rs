@@ -240,7 +240,12 @@ pub struct Missing {
 impl Missing {
     /// One line for the report.
     pub fn reason(&self) -> String {
-        if self.name.contains('/') {
+        if self.name.contains("node_modules/.bin/") {
+            format!(
+                "`{}` was not found; install the project's dependencies (`npm ci`); nothing was run",
+                self.name
+            )
+        } else if self.name.contains('/') {
             format!(
                 "`{}` was not found (or is not executable); nothing was run",
                 self.name
