@@ -3,8 +3,10 @@
 //! lock).
 //!
 //! After a job passes, the content ids of its `when_changed` files are recorded for this work
-//! tree, so that a rebase (which runs post-checkout onto the new base, then post-rewrite) or a
-//! merge does not run a job again for files it already ran on.
+//! tree. post-merge and post-rewrite run a job with a record exactly when its files differ
+//! from the record: a rebase runs post-checkout onto the new base first, so a job runs again
+//! after it only when the replayed commits changed its files. Without a record they compare
+//! `ORIG_HEAD` with HEAD.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -134,15 +136,18 @@ fn run_jobs(
     for (i, job) in h.config.checkout.iter().enumerate() {
         let name = format!("checkout[{i}]: {}", job.run);
         let pats = PatternSet::new(job.when_changed.iter())?;
-        let run = match changed {
-            None => job.on_worktree_add,
-            Some(files) => files.iter().any(|f| pats.matches(f)),
-        };
         let record = record_path(h, &job.run, i);
         let fingerprint = files_fingerprint(&index, &pats);
-        let done = unless_done
-            && std::fs::read_to_string(&record).is_ok_and(|r| r.trim() == fingerprint);
-        if !run || done {
+        let recorded = std::fs::read_to_string(&record).ok();
+        let done = unless_done && recorded.as_deref().is_some_and(|r| r.trim() == fingerprint);
+        let run = match (changed, &recorded) {
+            // What the job last ran on says it all: a rebase's post-checkout ran it on the new
+            // base, and the replayed commits may or may not have changed its files since.
+            (Some(_), Some(_)) if unless_done => !done,
+            (Some(files), _) => files.iter().any(|f| pats.matches(f)),
+            (None, _) => job.on_worktree_add,
+        };
+        if !run {
             let reason = if done {
                 "already ran on these when_changed files".to_owned()
             } else if changed.is_none() {

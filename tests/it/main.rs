@@ -15,3 +15,4 @@ mod ratchet;
 mod run;
 mod sacred;
 mod templates;
+mod verdicts;
