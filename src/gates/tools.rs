@@ -19,7 +19,7 @@ use tree_sitter::{Node, Parser};
 
 /// Shell keywords, special and regular builtins (POSIX `sh` and bash): never looked up.
 const BUILTINS: &[&str] = &[
-    ".", ":", "[", "[[", "alias", "bg", "bind", "break", "builtin", "caller", "case", "cd",
+    "!", "{", "}", "]]", ".", ":", "[", "[[", "alias", "bg", "bind", "break", "builtin", "caller", "case", "cd",
     "command", "compgen", "complete", "continue", "declare", "dirs", "disown", "do", "done",
     "echo", "elif", "else", "enable", "esac", "eval", "exec", "exit", "export", "false", "fc",
     "fg", "fi", "for", "function", "getopts", "hash", "help", "history", "if", "in", "jobs",
@@ -297,7 +297,11 @@ mod tests {
 
     #[test]
     fn what_cannot_be_decided_is_left_to_the_shell() {
-        assert!(names("$TOOL check; \"$(which x)\" y; ~/bin/t; ./*.sh").is_empty());
+        assert_eq!(
+            names("$TOOL check; \"$(which x)\" y; ~/bin/t; ./*.sh; \"$HOME/t\""),
+            ["which"],
+            "only the command inside $(…) has a name of its own"
+        );
         assert!(names("lint() { ruff check; }; lint").contains(&"ruff".to_owned()));
         assert!(!names("lint() { true; }; lint").contains(&"lint".to_owned()));
         assert!(names("PATH=/opt/bin:$PATH; tool").is_empty());
@@ -306,5 +310,6 @@ mod tests {
         assert_eq!(names("cd web && ./run.sh && /bin/x"), ["/bin/x"]);
         assert!(names("if then fi (").is_empty(), "a script with errors is not checked");
         assert!(names("echo a; printf b; true; [ -f x ]; [[ -f y ]]; export A=1; local b").is_empty());
+        assert_eq!(names("! { grep -q T20 x && grep -n p y; }"), ["grep"]);
     }
 }
