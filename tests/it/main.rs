@@ -11,6 +11,7 @@ mod deploy_check;
 mod fakes;
 mod hooks;
 mod install;
+mod more_hooks;
 mod ratchet;
 mod run;
 mod sacred;
