@@ -199,7 +199,8 @@ pub fn render_footer(p: &Printer, r: &RunReport) -> String {
             s.push_str(&format!("  {f}\n"));
         }
         if let Some(patch) = &r.fixes_patch {
-            let quoted = shlex::try_quote(patch).map_or_else(|_| patch.clone(), Into::into);
+            // Always in single quotes, so that the path reads the same whatever it holds.
+            let quoted = format!("'{}'", patch.replace('\'', "'\\''"));
             s.push_str(&format!(
                 "  their changes were undone and saved; to take them:\n    git apply --cached {quoted}   # into what you commit (always applies: the fixes were made on it)\n    git apply {quoted}   # into your files too (refused for a file whose unstaged lines the fixes touch)\n"
             ));
