@@ -89,7 +89,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
         }
         "commit-msg" => {
             let Some(msg_file) = args.args.first() else {
-                return Err(Failure::usage("commit-msg takes one argument: the message file").into());
+                return Err(
+                    Failure::usage("commit-msg takes one argument: the message file").into(),
+                );
             };
             hooks::commit_msg::run(&h, msg_file, &mut report)?;
         }

@@ -165,7 +165,9 @@ pub struct Gate {
 impl Gate {
     /// The stages this gate runs in.
     pub fn stages(&self) -> Vec<Stage> {
-        self.stages.clone().unwrap_or_else(|| Stage::DEFAULT.to_vec())
+        self.stages
+            .clone()
+            .unwrap_or_else(|| Stage::DEFAULT.to_vec())
     }
 
     pub fn runs_in(&self, stage: Stage) -> bool {
@@ -509,7 +511,10 @@ impl Config {
                 return Err(err(None, format!("gates.{name}.run: the command is empty")));
             }
             if gate.run.contains(MSG_FILE_PLACEHOLDER)
-                && gate.stages.as_ref().is_none_or(|s| s.iter().any(|st| *st != Stage::CommitMsg))
+                && gate
+                    .stages
+                    .as_ref()
+                    .is_none_or(|s| s.iter().any(|st| *st != Stage::CommitMsg))
             {
                 return Err(ConfigError {
                     hint: Some("add `stages: [commit-msg]` to the gate".into()),

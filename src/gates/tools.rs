@@ -19,14 +19,87 @@ use tree_sitter::{Node, Parser};
 
 /// Shell keywords, special and regular builtins (POSIX `sh` and bash): never looked up.
 const BUILTINS: &[&str] = &[
-    "!", "{", "}", "]]", ".", ":", "[", "[[", "alias", "bg", "bind", "break", "builtin", "caller", "case", "cd",
-    "command", "compgen", "complete", "continue", "declare", "dirs", "disown", "do", "done",
-    "echo", "elif", "else", "enable", "esac", "eval", "exec", "exit", "export", "false", "fc",
-    "fg", "fi", "for", "function", "getopts", "hash", "help", "history", "if", "in", "jobs",
-    "kill", "let", "local", "logout", "mapfile", "popd", "printf", "pushd", "pwd", "read",
-    "readarray", "readonly", "return", "select", "set", "shift", "shopt", "source", "suspend",
-    "test", "then", "time", "times", "trap", "true", "type", "typeset", "ulimit", "umask",
-    "unalias", "unset", "until", "wait", "while",
+    "!",
+    "{",
+    "}",
+    "]]",
+    ".",
+    ":",
+    "[",
+    "[[",
+    "alias",
+    "bg",
+    "bind",
+    "break",
+    "builtin",
+    "caller",
+    "case",
+    "cd",
+    "command",
+    "compgen",
+    "complete",
+    "continue",
+    "declare",
+    "dirs",
+    "disown",
+    "do",
+    "done",
+    "echo",
+    "elif",
+    "else",
+    "enable",
+    "esac",
+    "eval",
+    "exec",
+    "exit",
+    "export",
+    "false",
+    "fc",
+    "fg",
+    "fi",
+    "for",
+    "function",
+    "getopts",
+    "hash",
+    "help",
+    "history",
+    "if",
+    "in",
+    "jobs",
+    "kill",
+    "let",
+    "local",
+    "logout",
+    "mapfile",
+    "popd",
+    "printf",
+    "pushd",
+    "pwd",
+    "read",
+    "readarray",
+    "readonly",
+    "return",
+    "select",
+    "set",
+    "shift",
+    "shopt",
+    "source",
+    "suspend",
+    "test",
+    "then",
+    "time",
+    "times",
+    "trap",
+    "true",
+    "type",
+    "typeset",
+    "ulimit",
+    "umask",
+    "unalias",
+    "unset",
+    "until",
+    "wait",
+    "while",
 ];
 
 /// What a script runs that can be checked before it runs.
@@ -209,7 +282,9 @@ impl Walk<'_> {
             "raw_string" => text.strip_prefix('\'')?.strip_suffix('\'')?.to_owned(),
             "string" => {
                 let mut c = n.walk();
-                if n.named_children(&mut c).any(|ch| ch.kind() != "string_content") {
+                if n.named_children(&mut c)
+                    .any(|ch| ch.kind() != "string_content")
+                {
                     return None;
                 }
                 text.strip_prefix('"')?.strip_suffix('"')?.to_owned()
@@ -221,7 +296,11 @@ impl Walk<'_> {
 }
 
 /// The first program of `programs` that cannot be found from `dir` with this `PATH`, and why.
-pub fn first_missing(programs: &ScriptPrograms, dir: &Path, path: &std::ffi::OsStr) -> Option<Missing> {
+pub fn first_missing(
+    programs: &ScriptPrograms,
+    dir: &Path,
+    path: &std::ffi::OsStr,
+) -> Option<Missing> {
     programs.programs.iter().find_map(|name| {
         if crate::process::find_program(name, dir, path) {
             None
@@ -251,10 +330,7 @@ impl Missing {
                 self.name
             )
         } else {
-            format!(
-                "`{}` was not found on PATH; nothing was run",
-                self.name
-            )
+            format!("`{}` was not found on PATH; nothing was run", self.name)
         }
     }
 }
@@ -278,18 +354,26 @@ mod tests {
             ["gofmt"]
         );
         assert_eq!(
-            names("if ruff check .; then mypy src; else exit 1; fi && for f in a; do black \"$f\"; done"),
+            names(
+                "if ruff check .; then mypy src; else exit 1; fi && for f in a; do black \"$f\"; done"
+            ),
             ["ruff", "mypy", "black"]
         );
         assert_eq!(names("cargo fmt --check"), ["cargo"]);
         assert_eq!(names("'my tool' x; \"other\" y"), ["my tool", "other"]);
-        assert_eq!(names("./node_modules/.bin/eslint {files}"), ["./node_modules/.bin/eslint"]);
+        assert_eq!(
+            names("./node_modules/.bin/eslint {files}"),
+            ["./node_modules/.bin/eslint"]
+        );
     }
 
     #[test]
     fn wrappers_name_the_program_they_run() {
         assert_eq!(names("exec gofmt -l ."), ["gofmt"]);
-        assert_eq!(names("command -v ruff >/dev/null || exit 127; ruff check"), ["ruff"]);
+        assert_eq!(
+            names("command -v ruff >/dev/null || exit 127; ruff check"),
+            ["ruff"]
+        );
         assert_eq!(names("command ruff check"), ["ruff"]);
         assert_eq!(names("env -i A=1 B=2 pytest -q"), ["env", "pytest"]);
         assert_eq!(names("nohup tool"), ["nohup", "tool"]);
@@ -308,8 +392,13 @@ mod tests {
         assert!(names("export PATH=/opt/bin; tool").is_empty());
         assert!(names(". ./env.sh; tool").is_empty());
         assert_eq!(names("cd web && ./run.sh && /bin/x"), ["/bin/x"]);
-        assert!(names("if then fi (").is_empty(), "a script with errors is not checked");
-        assert!(names("echo a; printf b; true; [ -f x ]; [[ -f y ]]; export A=1; local b").is_empty());
+        assert!(
+            names("if then fi (").is_empty(),
+            "a script with errors is not checked"
+        );
+        assert!(
+            names("echo a; printf b; true; [ -f x ]; [[ -f y ]]; export A=1; local b").is_empty()
+        );
         assert_eq!(names("! { grep -q T20 x && grep -n p y; }"), ["grep"]);
     }
 }

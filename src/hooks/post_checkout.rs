@@ -64,7 +64,11 @@ pub fn run_post_merge(h: &HookContext<'_>, squash: &str, report: &mut RunReport)
         return Ok(());
     }
     let changed: Vec<PathBuf> = if squash == "1" {
-        h.repo.staged_changes()?.into_iter().map(|c| c.path).collect()
+        h.repo
+            .staged_changes()?
+            .into_iter()
+            .map(|c| c.path)
+            .collect()
     } else {
         let Some(old) = orig_head(h) else {
             report

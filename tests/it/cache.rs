@@ -99,7 +99,11 @@ fn a_stricter_rule_in_a_config_file_is_not_served_a_cached_pass_at_commit() {
     r.git(&["add", "pyproject.toml"]);
     let out = r.commit("stricter");
     assert_code(&out, 1, "the stricter rule is applied");
-    assert!(!text(&out).contains("from the result cache"), "{}", text(&out));
+    assert!(
+        !text(&out).contains("from the result cache"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]

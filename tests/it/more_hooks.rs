@@ -73,7 +73,11 @@ fn commit_msg_with_no_gate_for_it_prints_nothing() {
     r.git(&["add", "a.txt"]);
     let out = r.commit("a");
     assert_success(&out, "commit");
-    assert!(!text(&out).contains("gatekeeper commit-msg"), "{}", text(&out));
+    assert!(
+        !text(&out).contains("gatekeeper commit-msg"),
+        "{}",
+        text(&out)
+    );
     let out = r.git_output(&["commit", "--amend", "-m", "a2"]);
     assert_success(&out, "amend");
     assert!(!text(&out).contains("post-rewrite"), "{}", text(&out));
@@ -135,7 +139,12 @@ fn post_merge_runs_a_checkout_job_after_a_pull_that_changed_its_files() {
     push_change(&b, "package-lock.json", "lock-2\n");
     let out = a.git_output(&["pull", "-q", "origin", "main"]);
     assert_success(&out, "pull");
-    assert_eq!(runs(&sb), ["lock-2"], "npm ci after the pull\n{}", text(&out));
+    assert_eq!(
+        runs(&sb),
+        ["lock-2"],
+        "npm ci after the pull\n{}",
+        text(&out)
+    );
     push_change(&b, "README.md", "readme 2\n");
     assert_success(&a.git_output(&["pull", "-q", "origin", "main"]), "pull");
     assert_eq!(runs(&sb), ["lock-2"], "the lock did not change");

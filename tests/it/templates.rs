@@ -46,7 +46,8 @@ fn assert_undecided_naming(r: &TestRepo, tool: &str) {
 
 // ---------------------------------------------------------------- Cargo
 
-const CARGO_TOML: &str = "[package]\nname = \"fresh\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n";
+const CARGO_TOML: &str =
+    "[package]\nname = \"fresh\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n";
 
 fn cargo_project(sb: &Sandbox) -> TestRepo {
     let mut r = fresh(
@@ -86,7 +87,14 @@ fn cargo_template_without_cargo_cannot_decide() {
     let path = path_without(
         &sb,
         "cargo",
-        &["cargo", "rustfmt", "cargo-fmt", "cargo-clippy", "rustc", "rustup"],
+        &[
+            "cargo",
+            "rustfmt",
+            "cargo-fmt",
+            "cargo-clippy",
+            "rustc",
+            "rustup",
+        ],
     );
     r.set_env("PATH", &path);
     r.write("src/main.rs", "fn main() {}\n// edit\n");
@@ -113,7 +121,10 @@ fn npm_project(sb: &Sandbox, with_eslint: bool) -> TestRepo {
                 "package.json",
                 "{\"name\":\"fresh\",\"version\":\"1.0.0\",\"scripts\":{\"test\":\"node test.js\"}}\n",
             ),
-            ("package-lock.json", "{\"name\":\"fresh\",\"lockfileVersion\":3}\n"),
+            (
+                "package-lock.json",
+                "{\"name\":\"fresh\",\"lockfileVersion\":3}\n",
+            ),
             ("index.js", "const a = 1;\nmodule.exports = a;\n"),
             (
                 "test.js",
@@ -142,10 +153,22 @@ fn npm_template_passes_good_code_and_refuses_bad() {
     assert!(text(&bad).contains("no-var"), "{}", text(&bad));
     r.git(&["reset", "-q", "--hard"]);
     // npm test with the real node and npm.
-    let out = r.gk(&["run", "--stage", "pre-push", "--all-files", "--format", "json"]);
+    let out = r.gk(&[
+        "run",
+        "--stage",
+        "pre-push",
+        "--all-files",
+        "--format",
+        "json",
+    ]);
     assert_success(&out, "npm test on the good code");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let test = v["gates"].as_array().unwrap().iter().find(|g| g["name"] == "test").unwrap();
+    let test = v["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "test")
+        .unwrap();
     assert_eq!(test["verdict"], "passed", "{v}");
 }
 
@@ -162,7 +185,11 @@ fn npm_template_without_eslint_cannot_decide_and_asks_no_registry() {
     r.git(&["add", "index.js"]);
     assert_undecided_naming(&r, "eslint");
     let out = r.gk(&["hook", "pre-commit"]);
-    assert!(text(&out).contains("npm ci"), "says how to install it:\n{}", text(&out));
+    assert!(
+        text(&out).contains("npm ci"),
+        "says how to install it:\n{}",
+        text(&out)
+    );
     assert!(!text(&out).contains("npx was called"), "{}", text(&out));
 }
 
@@ -201,9 +228,15 @@ fn python_project(sb: &Sandbox, with_tools: bool) -> TestRepo {
         sb,
         "py",
         &[
-            ("pyproject.toml", "[project]\nname = \"fresh\"\n\n[tool.ruff]\n"),
+            (
+                "pyproject.toml",
+                "[project]\nname = \"fresh\"\n\n[tool.ruff]\n",
+            ),
             ("app.py", "def add(a, b):\n    return a + b\n"),
-            ("tests/test_app.py", "from app import add\n\ndef test_add():\n    assert add(1, 2) == 3\n"),
+            (
+                "tests/test_app.py",
+                "from app import add\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+            ),
         ],
         "python",
     );
@@ -219,7 +252,11 @@ fn python_project(sb: &Sandbox, with_tools: bool) -> TestRepo {
     } else {
         // Whatever this machine has installed, `import pytest` fails here.
         std::fs::create_dir_all(&fakes).unwrap();
-        std::fs::write(fakes.join("pytest.py"), "raise ImportError('no pytest here')\n").unwrap();
+        std::fs::write(
+            fakes.join("pytest.py"),
+            "raise ImportError('no pytest here')\n",
+        )
+        .unwrap();
         let path = path_without(sb, "ruff", &["ruff", "pytest"]);
         r.set_env("PATH", &path);
     }
@@ -235,11 +272,18 @@ fn python_template_passes_good_code_and_refuses_bad() {
         &commit_file(&r, "app.py", "def add(a, b):\n    return b + a\n"),
         "good code",
     );
-    let bad = commit_file(&r, "app.py", "import os\n\ndef add(a, b):\n    return a + b\n");
+    let bad = commit_file(
+        &r,
+        "app.py",
+        "import os\n\ndef add(a, b):\n    return a + b\n",
+    );
     assert_code(&bad, 1, "bad code");
     assert!(text(&bad).contains("F401"), "{}", text(&bad));
     r.git(&["reset", "-q", "--hard"]);
-    assert_success(&r.gk(&["run", "--stage", "pre-push", "--all-files"]), "tests pass");
+    assert_success(
+        &r.gk(&["run", "--stage", "pre-push", "--all-files"]),
+        "tests pass",
+    );
     r.write("tests/test_app.py", "def test_add():\n    assert False\n");
     let out = r.gk(&["run", "--stage", "pre-push", "--all-files"]);
     assert_code(&out, 1, "a failing test is a refusal");
@@ -254,7 +298,11 @@ fn python_template_without_ruff_or_pytest_cannot_decide() {
     assert_undecided_naming(&r, "`ruff`");
     let out = r.gk(&["run", "test", "--all-files"]);
     assert_code(&out, 3, "pytest is missing: not a failure");
-    assert!(text(&out).contains("pytest is not installed"), "{}", text(&out));
+    assert!(
+        text(&out).contains("pytest is not installed"),
+        "{}",
+        text(&out)
+    );
 }
 
 /// The result cache follows the tool's configuration: a stricter rule enabled in
@@ -266,17 +314,31 @@ fn python_template_cache_misses_when_pyproject_changes() {
     r.write("app.py", "def add(a, b):\n    print(a)\n    return a + b\n");
     assert_success(&r.gk(&["run", "lint", "--all-files"]), "print is allowed");
     let again = r.gk(&["run", "lint", "--all-files"]);
-    assert!(text(&again).contains("from the result cache"), "{}", text(&again));
-    r.write("pyproject.toml", "[project]\nname = \"fresh\"\n\n[tool.ruff]\nlint.select = [\"T20\"]\n");
+    assert!(
+        text(&again).contains("from the result cache"),
+        "{}",
+        text(&again)
+    );
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"fresh\"\n\n[tool.ruff]\nlint.select = [\"T20\"]\n",
+    );
     let out = r.gk(&["run", "lint", "--all-files"]);
     assert_code(&out, 1, "the stricter rule applies");
     assert!(text(&out).contains("T201"), "{}", text(&out));
     // An unrelated file does not cost the template's gate its cache.
-    r.write("pyproject.toml", "[project]\nname = \"fresh\"\n\n[tool.ruff]\n");
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"fresh\"\n\n[tool.ruff]\n",
+    );
     assert_success(&r.gk(&["run", "lint", "--all-files"]), "relaxed again");
     r.write("README.md", "docs\n");
     let out = r.gk(&["run", "lint", "--all-files"]);
-    assert!(text(&out).contains("from the result cache"), "{}", text(&out));
+    assert!(
+        text(&out).contains("from the result cache"),
+        "{}",
+        text(&out)
+    );
 }
 
 // ---------------------------------------------------------------- Go
@@ -323,9 +385,16 @@ fn go_template_passes_good_code_and_refuses_bad() {
     );
     let bad = commit_file(&r, "main.go", "package main\nfunc main(){} // BADFMT\n");
     assert_code(&bad, 1, "unformatted code");
-    assert!(text(&bad).contains("gofmt would reformat"), "{}", text(&bad));
+    assert!(
+        text(&bad).contains("gofmt would reformat"),
+        "{}",
+        text(&bad)
+    );
     r.git(&["reset", "-q", "--hard"]);
-    assert_success(&r.gk(&["run", "--stage", "pre-push", "--all-files"]), "vet and test");
+    assert_success(
+        &r.gk(&["run", "--stage", "pre-push", "--all-files"]),
+        "vet and test",
+    );
 }
 
 #[test]

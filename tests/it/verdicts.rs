@@ -29,7 +29,8 @@ fn summary_line(out: &std::process::Output) -> String {
 
 // ------------------------------------------------------------ the command check (item 7)
 
-const PIPELINE_GATE: &str = "gates:\n  fmt:\n    run: gofmt -l {files} | tee /dev/stderr | (! read)\n    glob: ['*.go']\n";
+const PIPELINE_GATE: &str =
+    "gates:\n  fmt:\n    run: gofmt -l {files} | tee /dev/stderr | (! read)\n    glob: ['*.go']\n";
 
 #[test]
 fn a_missing_program_in_a_pipeline_is_exit_3_naming_it() {
@@ -45,7 +46,11 @@ fn a_missing_program_in_a_pipeline_is_exit_3_naming_it() {
         assert!(summary_line(&out).ends_with("— could not decide"), "{all}");
     }
     let out = r.commit("go");
-    assert!(!out.status.success(), "the commit is blocked:\n{}", text(&out));
+    assert!(
+        !out.status.success(),
+        "the commit is blocked:\n{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -57,7 +62,11 @@ fn a_present_program_in_a_pipeline_runs_and_decides() {
         "gates:\n  fmt:\n    run: gofmt -l {files} | tee /dev/stderr | (! read -r line)\n    glob: ['*.go']\n",
     );
     let bin = sb.path().join("bin");
-    fake_tool(&bin, "gofmt", "shift; for f in \"$@\"; do grep -q BAD \"$f\" && echo \"$f\"; done; exit 0");
+    fake_tool(
+        &bin,
+        "gofmt",
+        "shift; for f in \"$@\"; do grep -q BAD \"$f\" && echo \"$f\"; done; exit 0",
+    );
     let path = path_with(&bin, &test_path(&r));
     r.set_env("PATH", &path);
     r.write("main.go", "package main\n");
@@ -182,29 +191,52 @@ fn skip_notes_appear_in_every_stage() {
         let out = r.gk(args);
         assert_success(&out, &format!("{args:?}"));
         let all = text(&out);
-        assert!(all.contains("`must` is required and cannot be skipped with GATEKEEPER_SKIP; it ran"), "{args:?}\n{all}");
-        assert!(all.contains("GATEKEEPER_SKIP names `nosuch`, which is not a gate"), "{args:?}\n{all}");
-        assert!(all.contains("skipped by GATEKEEPER_SKIP"), "{args:?}\n{all}");
+        assert!(
+            all.contains("`must` is required and cannot be skipped with GATEKEEPER_SKIP; it ran"),
+            "{args:?}\n{all}"
+        );
+        assert!(
+            all.contains("GATEKEEPER_SKIP names `nosuch`, which is not a gate"),
+            "{args:?}\n{all}"
+        );
+        assert!(
+            all.contains("skipped by GATEKEEPER_SKIP"),
+            "{args:?}\n{all}"
+        );
     }
 }
 
 #[test]
 fn pre_push_hook_prints_skip_notes_too() {
     let sb = Sandbox::new();
-    let mut r = repo_with(&sb, "gates:\n  must:\n    run: 'true'\n    required: true\n");
+    let mut r = repo_with(
+        &sb,
+        "gates:\n  must:\n    run: 'true'\n    required: true\n",
+    );
     r.set_env("GATEKEEPER_SKIP", "must");
     let head = r.head();
     let mut c = r.gk_cmd(&["hook", "pre-push", "origin", "/nowhere"]);
-    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
     {
         use std::io::Write as _;
         let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "refs/heads/main {head} refs/heads/main {}", "0".repeat(40)).unwrap();
+        writeln!(
+            stdin,
+            "refs/heads/main {head} refs/heads/main {}",
+            "0".repeat(40)
+        )
+        .unwrap();
     }
     let out = child.wait_with_output().unwrap();
     assert_success(&out, "pre-push");
-    assert!(text(&out).contains("`must` is required and cannot be skipped"), "{}", text(&out));
+    assert!(
+        text(&out).contains("`must` is required and cannot be skipped"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -249,7 +281,11 @@ fn a_checkout_without_checkout_jobs_prints_nothing() {
     assert!(!text(&out).contains("gatekeeper"), "{}", text(&out));
     let out = r.gk(&["hook", "post-checkout", &r.head(), &r.head(), "1"]);
     assert_success(&out, "direct call");
-    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{}", text(&out));
+    assert!(
+        out.stdout.is_empty() && out.stderr.is_empty(),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -301,7 +337,11 @@ fn the_printed_fix_command_works_on_a_partially_staged_file() {
     let applied = sh.output().unwrap();
     assert_success(&applied, &format!("`{cmd}`"));
     assert_eq!(r.staged("f.txt"), b"a\nb\nc\nd\n", "the fix is staged");
-    assert_eq!(r.read("f.txt"), b"a   \nB unstaged\nc\nd\n", "the unstaged edit is kept");
+    assert_eq!(
+        r.read("f.txt"),
+        b"a   \nB unstaged\nc\nd\n",
+        "the unstaged edit is kept"
+    );
     assert_success(&r.commit("fmt"), "the commit now passes");
 }
 
@@ -314,15 +354,33 @@ fn run_skip_skips_a_gate_and_says_so_but_not_a_required_one() {
         &sb,
         "gates:\n  a:\n    run: exit 1\n  b:\n    run: 'true'\n  must:\n    run: 'true'\n    required: true\n",
     );
-    let out = r.gk(&["run", "--all-files", "--skip", "a", "--skip", "must,nosuch", "--format", "json"]);
+    let out = r.gk(&[
+        "run",
+        "--all-files",
+        "--skip",
+        "a",
+        "--skip",
+        "must,nosuch",
+        "--format",
+        "json",
+    ]);
     assert_success(&out, "a is skipped");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["gates"][0]["verdict"], "skipped", "{v}");
     assert_eq!(v["gates"][0]["reason"], "skipped by --skip", "{v}");
-    assert_eq!(v["gates"][2]["verdict"], "passed", "required gates still run: {v}");
+    assert_eq!(
+        v["gates"][2]["verdict"], "passed",
+        "required gates still run: {v}"
+    );
     let notes = v["notes"].to_string();
-    assert!(notes.contains("`must` is required and cannot be skipped with --skip"), "{notes}");
-    assert!(notes.contains("--skip names `nosuch`, which is not a gate"), "{notes}");
+    assert!(
+        notes.contains("`must` is required and cannot be skipped with --skip"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("--skip names `nosuch`, which is not a gate"),
+        "{notes}"
+    );
 }
 
 #[test]
@@ -335,10 +393,16 @@ fn fail_fast_starts_no_gate_after_a_failure() {
     let out = r.gk(&["run", "--all-files", "--fail-fast", "--format", "json"]);
     assert_code(&out, 1, "quick-fail fails");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["gates"][1]["verdict"], "passed", "a started gate finishes: {v}");
+    assert_eq!(
+        v["gates"][1]["verdict"], "passed",
+        "a started gate finishes: {v}"
+    );
     assert_eq!(v["gates"][2]["verdict"], "skipped", "{v}");
     assert!(
-        v["gates"][2]["reason"].as_str().unwrap().contains("--fail-fast"),
+        v["gates"][2]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("--fail-fast"),
         "{v}"
     );
     assert!(!sb.path().join("after-ran").exists());
