@@ -158,6 +158,18 @@ pub(crate) fn run_stage_with(
     if planned.is_empty() && !names.is_empty() {
         return Err(Failure::usage("no gate to run").into());
     }
+    if let Some(p) = planned
+        .iter()
+        .find(|p| p.skip.is_none() && p.gate.run.contains(crate::config::MSG_FILE_PLACEHOLDER))
+    {
+        return Err(Failure::usage(format!(
+            "gate `{}` reads the commit message ({}), which only the commit-msg hook has",
+            p.name,
+            crate::config::MSG_FILE_PLACEHOLDER
+        ))
+        .with_hint("try it with `gatekeeper hook commit-msg FILE`, FILE holding a message")
+        .into());
+    }
     let store = gates::cache::ResultCache::for_repo(repo);
     let no_cache = opts.no_cache || ctx.env.flag("GATEKEEPER_NO_CACHE");
     let mut extras = gates::prepare_worktree_run(repo, &mut planned, no_cache, &store)?;

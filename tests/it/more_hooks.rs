@@ -40,6 +40,14 @@ fn commit_msg_gates_see_the_message_file() {
     // Not a gate of the other stages.
     let out = r.gk(&["run", "--all-files", "--format", "json"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("conventional"));
+    // By hand, only through the hook, which has a message file.
+    let out = r.gk(&["run", "conventional"]);
+    assert_code(&out, 2, "no message file outside the hook");
+    r.write("msg.txt", "fix: by hand\n");
+    assert_success(
+        &r.gk(&["hook", "commit-msg", "msg.txt"]),
+        "the hook by hand",
+    );
 }
 
 #[test]
