@@ -369,6 +369,28 @@ fn resolve(program: &str, path: &std::ffi::OsStr) -> Option<PathBuf> {
     None
 }
 
+/// The `PATH` a child started with `env` sees: the last `PATH` in `env`, else ours.
+pub fn child_path(env: &[(String, String)]) -> OsString {
+    match env.iter().rev().find(|(k, _)| k == "PATH") {
+        Some((_, p)) => OsString::from(p),
+        None => inherited_path().unwrap_or_default(),
+    }
+}
+
+/// Whether the shell, started in `dir` with this `PATH`, would find `program`: a name with a
+/// `/` is a path (relative to `dir`); a bare name is looked up in each `PATH` entry (an empty
+/// or relative entry is relative to `dir`). Found means an executable regular file.
+pub fn find_program(program: &str, dir: &std::path::Path, path: &std::ffi::OsStr) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    let executable = |p: &std::path::Path| {
+        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if program.contains('/') {
+        return executable(&dir.join(program));
+    }
+    std::env::split_paths(path).any(|entry| executable(&dir.join(entry).join(program)))
+}
+
 /// The `PATH` the child inherits from this process.
 #[expect(
     clippy::disallowed_methods,

@@ -96,12 +96,12 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
     }
     match ctx.config(&repo) {
         Ok(cfg) => {
-            add(
-                true,
-                "config",
-                format!("`{}` is valid", cfg.path.display()),
-                None,
-            );
+            let detail = if cfg.gates.is_empty() {
+                format!("`{}` is valid, but it has no gates", cfg.path.display())
+            } else {
+                format!("`{}` is valid", cfg.path.display())
+            };
+            add(true, "config", detail, None);
             if !ctx.env.is_ci() {
                 let trusted =
                     TrustStore::for_user(&ctx.env)?.is_trusted(&repo.identity(), &cfg.sha256)?;

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{DurationValue, StringList};
+use super::{DurationValue, GlobList};
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -20,7 +20,7 @@ pub struct AgentsConfig {
     /// Paths only humans may change (the memory index and its topic files excepted: agents
     /// write lessons there).
     #[serde(default)]
-    pub protected: StringList,
+    pub protected: GlobList,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -65,5 +65,5 @@ pub struct MaintenanceTask {
 pub struct Role {
     /// Globs of the paths this role may change (empty: none but the memory).
     #[serde(default)]
-    pub edit: StringList,
+    pub edit: GlobList,
 }

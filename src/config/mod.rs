@@ -25,6 +25,9 @@ pub use data::DataConfig;
 pub use deploy::DeployConfig;
 pub use sacred::SacredConfig;
 
+/// Replaced by the commit message file (shell-quoted) in the commit-msg stage.
+pub const MSG_FILE_PLACEHOLDER: &str = "{msg_file}";
+
 /// The configuration file's name, at the root of the work tree.
 pub const CONFIG_FILE: &str = "gatekeeper.yml";
 
@@ -59,15 +62,26 @@ pub struct Config {
 #[serde(rename_all = "kebab-case")]
 pub enum Stage {
     PreCommit,
+    /// Checks the commit message (`{msg_file}`); only gates that name it run there.
+    CommitMsg,
     PrePush,
     Ci,
     AgentStop,
 }
 
 impl Stage {
-    /// Every stage, the default of a gate without `stages`.
-    pub const ALL: [Stage; 4] = [
+    /// The stages of a gate without `stages`.
+    pub const DEFAULT: [Stage; 4] = [
         Stage::PreCommit,
+        Stage::PrePush,
+        Stage::Ci,
+        Stage::AgentStop,
+    ];
+
+    /// Every stage.
+    pub const ALL: [Stage; 5] = [
+        Stage::PreCommit,
+        Stage::CommitMsg,
         Stage::PrePush,
         Stage::Ci,
         Stage::AgentStop,
@@ -76,6 +90,7 @@ impl Stage {
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::PreCommit => "pre-commit",
+            Stage::CommitMsg => "commit-msg",
             Stage::PrePush => "pre-push",
             Stage::Ci => "ci",
             Stage::AgentStop => "agent-stop",
@@ -96,7 +111,9 @@ impl std::str::FromStr for Stage {
             .into_iter()
             .find(|st| st.as_str() == s)
             .ok_or_else(|| {
-                format!("unknown stage `{s}` (expected pre-commit, pre-push, ci or agent-stop)")
+                format!(
+                    "unknown stage `{s}` (expected pre-commit, commit-msg, pre-push, ci or agent-stop)"
+                )
             })
     }
 }
@@ -111,11 +128,12 @@ pub struct Gate {
     /// Run only when a changed file matches one of these globs; omitted = always run.
     /// A pattern without `/` matches a file's name at any depth.
     #[serde(default)]
-    pub glob: StringList,
+    pub glob: GlobList,
     /// Changed files matching these globs are never handed to the gate.
     #[serde(default)]
-    pub exclude: StringList,
-    /// The stages the gate runs in (default: all four).
+    pub exclude: GlobList,
+    /// The stages the gate runs in (default: pre-commit, pre-push, ci and agent-stop;
+    /// `commit-msg` only when listed).
     pub stages: Option<Vec<Stage>>,
     /// A required gate cannot be skipped with `GATEKEEPER_SKIP`.
     #[serde(default)]
@@ -138,25 +156,31 @@ pub struct Gate {
     pub budget: Option<BudgetRule>,
     /// Whether a pass may be served from the result cache (default true).
     pub cache: Option<bool>,
-    /// Extra files whose content is part of the gate's cache key (e.g. lock files).
+    /// The files the gate reads, for its result-cache key. Omitted: every file in the
+    /// repository is part of the key. Given: these, and the files its `glob` selects.
     #[serde(default)]
-    pub inputs: StringList,
+    pub inputs: GlobList,
     /// Globs (relative to the repository root) of files that are part of what the gate runs
     /// beyond what gatekeeper follows from `run` (a Makefile, a helper a script calls, a test
     /// runner's configuration): `gatekeeper ci` and pre-push refuse a change to them that is
     /// not signed by an allowed signer.
     #[serde(default)]
-    pub protect: StringList,
+    pub protect: GlobList,
 }
 
 impl Gate {
     /// The stages this gate runs in.
     pub fn stages(&self) -> Vec<Stage> {
-        self.stages.clone().unwrap_or_else(|| Stage::ALL.to_vec())
+        self.stages
+            .clone()
+            .unwrap_or_else(|| Stage::DEFAULT.to_vec())
     }
 
     pub fn runs_in(&self, stage: Stage) -> bool {
-        self.stages.as_ref().is_none_or(|s| s.contains(&stage))
+        match &self.stages {
+            Some(s) => s.contains(&stage),
+            None => Stage::DEFAULT.contains(&stage),
+        }
     }
 
     /// The gate's timeout (default 10 minutes).
@@ -214,7 +238,7 @@ pub struct CheckoutJob {
     /// The command, run by `sh -c` in the repository root (or `dir`).
     pub run: String,
     /// Run only when one of these files differs between the old and the new HEAD.
-    pub when_changed: StringList,
+    pub when_changed: GlobList,
     /// Working directory relative to the repository root.
     pub dir: Option<String>,
     /// Kill the job's process group after this long (default 10m).
@@ -266,6 +290,67 @@ impl<'de> Deserialize<'de> for StringList {
                     out.push(s);
                 }
                 Ok(StringList(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A list of gitignore-like glob patterns (a string or a list of strings). Each pattern is
+/// compiled when the file loads, so a bad one is a configuration error at its line and column.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct GlobList(pub Vec<String>);
+
+impl GlobList {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn iter(&self) -> std::slice::Iter<'_, String> {
+        self.0.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a GlobList {
+    type Item = &'a String;
+    type IntoIter = std::slice::Iter<'a, String>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// One pattern of a [`GlobList`], checked as it is read (so that the error is located at it).
+struct GlobPattern(String);
+
+impl<'de> Deserialize<'de> for GlobPattern {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        crate::gates::files::check_pattern(&s).map_err(serde::de::Error::custom)?;
+        Ok(GlobPattern(s))
+    }
+}
+
+impl<'de> Deserialize<'de> for GlobList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GlobList;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a glob pattern or a list of glob patterns")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<GlobList, E> {
+                crate::gates::files::check_pattern(v).map_err(E::custom)?;
+                Ok(GlobList(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<GlobList, A::Error> {
+                let mut out = Vec::new();
+                while let Some(GlobPattern(s)) = a.next_element::<GlobPattern>()? {
+                    out.push(s);
+                }
+                Ok(GlobList(out))
             }
         }
         d.deserialize_any(V)
@@ -431,6 +516,22 @@ impl Config {
             if gate.run.trim().is_empty() {
                 return Err(err(None, format!("gates.{name}.run: the command is empty")));
             }
+            if gate.run.contains(MSG_FILE_PLACEHOLDER)
+                && gate
+                    .stages
+                    .as_ref()
+                    .is_none_or(|s| s.iter().any(|st| *st != Stage::CommitMsg))
+            {
+                return Err(ConfigError {
+                    hint: Some("add `stages: [commit-msg]` to the gate".into()),
+                    ..err(
+                        None,
+                        format!(
+                            "gates.{name}.run: `{MSG_FILE_PLACEHOLDER}` exists only in the commit-msg stage"
+                        ),
+                    )
+                });
+            }
             for need in &gate.needs {
                 if !self.gates.contains_key(&need.value) {
                     return Err(err(
@@ -575,6 +676,20 @@ mod tests {
         let e =
             parse("gates:\n  a: {run: x, needs: [b]}\n  b: {run: y, needs: [a]}\n").unwrap_err();
         assert!(e.message.contains("cycle"), "{e}");
+    }
+
+    #[test]
+    fn invalid_globs_are_located_at_the_pattern() {
+        let e = parse("gates:\n  a:\n    run: x\n    glob: ['*.rs', 'a[b']\n").unwrap_err();
+        assert_eq!((e.line, e.column), (4, 20), "{e}");
+        assert!(e.message.contains("invalid glob `a[b`"), "{e}");
+        assert!(!e.message.contains("**/"), "the pattern as written: {e}");
+        let e = parse("gates:\n  a:\n    run: x\n    exclude: 'a[b'\n").unwrap_err();
+        assert_eq!((e.line, e.column), (4, 14), "{e}");
+        let e = parse("checkout:\n  - run: x\n    when_changed:\n      - 'x{'\n").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        let e = parse("sacred:\n  paths: ['[z-a]']\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
     }
 
     #[test]

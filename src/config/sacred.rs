@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::StringList;
+use super::GlobList;
 
 /// Which tests are sacred beyond those tagged `gatekeeper:sacred` in the code.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -11,5 +11,5 @@ use super::StringList;
 pub struct SacredConfig {
     /// Every test in files matching these globs is sacred, tagged or not.
     #[serde(default)]
-    pub paths: StringList,
+    pub paths: GlobList,
 }

@@ -7,6 +7,7 @@
 pub mod cache;
 pub mod files;
 pub mod ratchet;
+pub mod tools;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -116,6 +117,8 @@ pub struct RunRequest<'a> {
     pub files: FileScope,
     /// `GATEKEEPER_SKIP`.
     pub skip: &'a [String],
+    /// `--skip` on the command line (same rule: required gates still run).
+    pub skip_flag: &'a [String],
     /// Extra environment for every gate.
     pub env: Vec<(String, String)>,
     /// Bytes of the environment the children inherit (for the argument-length limit).
@@ -140,6 +143,8 @@ pub struct PlannedGate {
     pub cache_key: Option<String>,
     /// A stored pass for exactly these inputs.
     pub hit: Option<cache::CachedPass>,
+    /// A program its script names that cannot be found: the gate is not run (exit 3).
+    pub missing: Option<tools::Missing>,
 }
 
 /// Decides which gates run, on which files, with which command lines.
@@ -179,7 +184,9 @@ pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
         let files = files::select(req.files.files(), rel_dir, &glob, &exclude);
         let uses_files = gate.run.contains(files::FILES_PLACEHOLDER);
         let mut skip = None;
-        if req.skip.iter().any(|s| s == name) && !gate.required {
+        if req.skip_flag.iter().any(|s| s == name) && !gate.required {
+            skip = Some("skipped by --skip".to_owned());
+        } else if req.skip.iter().any(|s| s == name) && !gate.required {
             skip = Some("skipped by GATEKEEPER_SKIP".to_owned());
         } else if !glob.is_empty() && files.is_empty() {
             skip = Some("no changed file matches its glob".to_owned());
@@ -190,6 +197,15 @@ pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
             Vec::new()
         } else {
             files::expand(&gate.run, &files, max_len)?
+        };
+        // Parsed once per gate per run; only gates that will run are looked at.
+        let missing = if skip.is_some() {
+            None
+        } else {
+            let mut env = req.env.clone();
+            env.extend(gate.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+            let path = process::child_path(&env);
+            tools::first_missing(&tools::programs_of(&gate.run), &dir, &path)
         };
         out.push(PlannedGate {
             name: name.clone(),
@@ -202,9 +218,36 @@ pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
             uses_files,
             cache_key: None,
             hit: None,
+            missing,
         });
     }
     Ok(out)
+}
+
+/// Notes about what the run was asked to skip and could not, and about an empty gate list:
+/// a required gate named by `GATEKEEPER_SKIP` or `--skip` (it ran), a name that is no gate.
+pub fn skip_notes(req: &RunRequest<'_>, planned: &[PlannedGate]) -> Vec<String> {
+    let mut notes = Vec::new();
+    if req.config.gates.is_empty() {
+        notes.push(format!(
+            "`{}` has no gates: nothing was checked",
+            crate::config::CONFIG_FILE
+        ));
+    }
+    for (names, source) in [(req.skip, "GATEKEEPER_SKIP"), (req.skip_flag, "--skip")] {
+        for name in names {
+            match req.config.gates.get(name) {
+                Some(g) if g.required => notes.push(format!(
+                    "`{name}` is required and cannot be skipped with {source}; it ran"
+                )),
+                None if !planned.iter().any(|p| &p.name == name) => {
+                    notes.push(format!("{source} names `{name}`, which is not a gate"));
+                }
+                _ => {}
+            }
+        }
+    }
+    notes
 }
 
 /// Looks every runnable gate up in the result cache (gates with `cache: false` excepted).
@@ -217,7 +260,7 @@ pub fn apply_cache(
     let mut snapshot = None;
     for p in planned
         .iter_mut()
-        .filter(|p| p.skip.is_none() && p.gate.cache != Some(false))
+        .filter(|p| p.skip.is_none() && p.missing.is_none() && p.gate.cache != Some(false))
     {
         if snapshot.is_none() {
             snapshot = Some(cache::ContentSnapshot::take(repo, mode)?);
@@ -245,6 +288,7 @@ pub fn prepare_worktree_run<'a>(
     Ok(Extras {
         baselines: Baselines::load(repo.root())?,
         cache: (!no_cache).then_some(store),
+        fail_fast: false,
     })
 }
 
@@ -317,6 +361,7 @@ pub fn measure_baselines(
         names: &selected,
         files: FileScope::All(repo.tracked_files()?),
         skip: &[],
+        skip_flag: &[],
         env: env.to_vec(),
         env_bytes: 0,
     };
@@ -352,6 +397,8 @@ pub fn measure_baselines(
 pub struct Extras<'a> {
     pub baselines: Baselines,
     pub cache: Option<&'a cache::ResultCache>,
+    /// Start no further gate once one did not pass (`--fail-fast`).
+    pub fail_fast: bool,
 }
 
 /// Receives each gate's outcome as soon as it is known (from worker threads).
@@ -407,9 +454,16 @@ pub fn execute(
                                 && !matches!(results[j].verdict, Verdict::Passed | Verdict::Skipped)
                         })
                     });
-                    match failed_need {
-                        Some(need) => skipped(p, format!("needs `{need}`, which did not pass")),
-                        None => from_cache(p, hit, extras),
+                    let stopped = extras
+                        .fail_fast
+                        .then(|| first_not_passed(results.iter()))
+                        .flatten();
+                    match (failed_need, stopped) {
+                        (Some(need), _) => {
+                            skipped(p, format!("needs `{need}`, which did not pass"))
+                        }
+                        (None, Some(first)) => skipped(p, fail_fast_reason(&first)),
+                        (None, None) => from_cache(p, hit, extras),
                     }
                 }
                 (None, None) => unreachable!("checked above: every gate is skipped or a hit"),
@@ -484,7 +538,11 @@ pub fn execute(
                     match chosen {
                         Some((i, failed)) => {
                             s.started[i] = true;
-                            break Some((i, failed));
+                            let stopped = extras
+                                .fail_fast
+                                .then(|| first_not_passed(s.results.iter().flatten()))
+                                .flatten();
+                            break Some((i, failed, stopped));
                         }
                         None => {
                             s = wake.wait(s).expect("gate scheduler lock poisoned");
@@ -492,12 +550,15 @@ pub fn execute(
                     }
                 }
             };
-            let Some((i, failed_need)) = pick else { break };
+            let Some((i, failed_need, stopped)) = pick else {
+                break;
+            };
             let p = &planned[i];
-            let outcome = match (failed_need, &p.hit) {
-                (Some(need), _) => skipped(p, format!("needs `{need}`, which did not pass")),
-                (None, Some(hit)) => from_cache(p, hit, extras),
-                (None, None) => run_one(p, extra_env, extras, cancel),
+            let outcome = match (failed_need, stopped, &p.hit) {
+                (Some(need), _, _) => skipped(p, format!("needs `{need}`, which did not pass")),
+                (None, Some(first), _) => skipped(p, fail_fast_reason(&first)),
+                (None, None, Some(hit)) => from_cache(p, hit, extras),
+                (None, None, None) => run_one(p, extra_env, extras, cancel),
             };
             sink.finished(i, &outcome);
             let mut s = shared.lock().expect("gate scheduler lock poisoned");
@@ -521,6 +582,17 @@ pub fn execute(
         .into_iter()
         .map(|o| o.expect("every planned gate has an outcome"))
         .collect()
+}
+
+/// The name of the first gate, among finished ones, that neither passed nor was skipped.
+fn first_not_passed<'o>(mut outcomes: impl Iterator<Item = &'o GateOutcome>) -> Option<String> {
+    outcomes
+        .find(|o| !matches!(o.verdict, Verdict::Passed | Verdict::Skipped))
+        .map(|o| o.name.clone())
+}
+
+fn fail_fast_reason(first: &str) -> String {
+    format!("not started: --fail-fast, and `{first}` did not pass")
 }
 
 fn skipped(p: &PlannedGate, reason: String) -> GateOutcome {
@@ -570,6 +642,26 @@ fn run_one(
     extras: &Extras<'_>,
     cancel: &AtomicBool,
 ) -> GateOutcome {
+    if let Some(m) = &p.missing {
+        return GateOutcome {
+            name: p.name.clone(),
+            verdict: Verdict::MissingTool,
+            // What `sh` reports for a command it cannot find.
+            exit_code: Some(127),
+            duration_ms: 0,
+            reason: Some(m.reason()),
+            output: format!(
+                "gatekeeper: {}: command not found; install it or put it on PATH\n",
+                m.name
+            ),
+            files: p.files,
+            runs: 0,
+            required: p.gate.required,
+            cached: false,
+            saved_ms: None,
+            figures: None,
+        };
+    }
     let started = Instant::now();
     let mut output = Vec::new();
     let mut verdict = Verdict::Passed;
@@ -681,7 +773,12 @@ fn run_one(
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
     pub passed: usize,
+    /// Gates that ran and failed (exit 1).
     pub failed: usize,
+    /// Gates that could not decide: a tool missing, a timeout (exit 3).
+    pub undecided: usize,
+    /// Gates killed by an interrupt (exit 130).
+    pub interrupted: usize,
     pub skipped: usize,
 }
 
@@ -692,7 +789,9 @@ impl Summary {
             match o.verdict {
                 Verdict::Passed => s.passed += 1,
                 Verdict::Skipped => s.skipped += 1,
-                _ => s.failed += 1,
+                Verdict::Failed => s.failed += 1,
+                Verdict::MissingTool | Verdict::TimedOut => s.undecided += 1,
+                Verdict::Interrupted => s.interrupted += 1,
             }
         }
         s

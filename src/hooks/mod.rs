@@ -3,6 +3,7 @@
 //! **Invariant:** a hook runs no configured command before the configuration's hash is trusted
 //! by this user (or `CI=true`).
 
+pub mod commit_msg;
 pub mod post_checkout;
 pub mod pre_commit;
 pub mod pre_push;
@@ -21,7 +22,14 @@ use crate::process::{self, ShellCommand};
 use crate::trust::TrustStore;
 
 /// The hooks gatekeeper installs.
-pub const HOOK_NAMES: [&str; 3] = ["pre-commit", "pre-push", "post-checkout"];
+pub const HOOK_NAMES: [&str; 6] = [
+    "pre-commit",
+    "commit-msg",
+    "pre-push",
+    "post-checkout",
+    "post-merge",
+    "post-rewrite",
+];
 
 /// Suffix of a pre-existing hook that `install` moved aside; the hook runs it first.
 pub const DISPLACED_SUFFIX: &str = ".gatekeeper-displaced";

@@ -32,6 +32,7 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
         names: &[],
         files: FileScope::Changed(files),
         skip: &skip,
+        skip_flag: &[],
         env: h.gate_env("pre-commit"),
         env_bytes: h.env_bytes(),
     };
@@ -49,7 +50,7 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
         report.problems.push(v.message);
     }
     let mut planned = gates::plan(&req)?;
-    note_skips(h, &planned, &skip, report);
+    report.notes.extend(gates::skip_notes(&req, &planned));
     // Ratchets compare with the baselines being committed, not an unstaged edit of them.
     let baselines = match h
         .repo
@@ -71,6 +72,7 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
     let extras = gates::Extras {
         baselines,
         cache: use_cache.then_some(&store),
+        fail_fast: false,
     };
     if planned.iter().all(|p| p.skip.is_some() || p.hit.is_some()) {
         // Nothing will run a command: no need to touch the work tree at all.
@@ -104,27 +106,6 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
     restored.context("failed to put your unstaged changes back")?;
     report.finish(started, h.cancel.load(std::sync::atomic::Ordering::SeqCst));
     Ok(())
-}
-
-fn note_skips(
-    h: &HookContext<'_>,
-    planned: &[gates::PlannedGate],
-    skip: &[String],
-    report: &mut RunReport,
-) {
-    for name in skip {
-        match h.config.gates.get(name) {
-            Some(g) if g.required => report.notes.push(format!(
-                "`{name}` is required and cannot be skipped with GATEKEEPER_SKIP; it ran"
-            )),
-            None if !planned.iter().any(|p| &p.name == name) => {
-                report.notes.push(format!(
-                    "GATEKEEPER_SKIP names `{name}`, which is not a gate"
-                ));
-            }
-            _ => {}
-        }
-    }
 }
 
 /// Tracked files the gates changed are reverted to the staged content; their changes are

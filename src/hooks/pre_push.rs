@@ -108,10 +108,12 @@ pub fn run(
         names: &[],
         files: FileScope::Changed(files),
         skip: &skip,
+        skip_flag: &[],
         env: h.gate_env("pre-push"),
         env_bytes: h.env_bytes(),
     };
     let mut planned = gates::plan(&req)?;
+    report.notes.extend(gates::skip_notes(&req, &planned));
     let store = gates::cache::ResultCache::for_repo(h.repo);
     let extras = gates::prepare_worktree_run(
         h.repo,
