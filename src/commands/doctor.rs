@@ -143,6 +143,17 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
             ),
         );
     }
+    for kept in crate::git::stash::kept_folders(&repo) {
+        add(
+            false,
+            "kept",
+            format!(
+                "`{}` holds copies of files that changed while gatekeeper had them set aside (each under its path in the work tree); nothing was overwritten: the other version is in your work tree",
+                kept.display()
+            ),
+            Some("compare them with your files, keep what you need, then delete the folder"),
+        );
+    }
 
     let ok = findings.iter().all(|f| f.ok);
     if ctx.printer.is_json() {

@@ -38,11 +38,8 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     repo.freeze_config()?;
     // A previous run killed before it could restore the user's files finishes that now.
     let recovered = crate::git::stash::recover_abandoned(&repo)?;
-    if !recovered.is_empty() {
-        ctx.printer.warn(&format!(
-            "restored {} file(s) set aside by an earlier gatekeeper run that was killed",
-            recovered.len()
-        ));
+    for line in crate::hooks::recovery_lines(&recovered) {
+        ctx.printer.warn(&line);
     }
     let mut stdin = Vec::new();
     if args.name == "pre-push" {

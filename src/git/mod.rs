@@ -376,15 +376,7 @@ impl Repo {
         let diff = self
             .inner
             .diff_index_to_workdir(Some(&index), Some(&mut opts))?;
-        let mut buf = Vec::new();
-        diff.print(git2::DiffFormat::Patch, |_, _, line| {
-            if matches!(line.origin(), '+' | '-' | ' ') {
-                buf.push(line.origin() as u8);
-            }
-            buf.extend_from_slice(line.content());
-            true
-        })?;
-        Ok(buf)
+        patch_bytes(&diff)
     }
 
     /// The URL of a remote, if it exists.
@@ -502,4 +494,200 @@ fn changes_of(diff: &git2::Diff<'_>) -> Vec<Change> {
 /// Formats bytes of a path for messages.
 pub fn display_path(p: &Path) -> String {
     p.to_string_lossy().into_owned()
+}
+
+/// Conversions between the stored and checked-out forms of files, and checkouts git itself
+/// must do.
+impl Repo {
+    /// Whether git may convert `path` between its stored and checked-out forms (line
+    /// endings, `ident`, a filter driver such as Git LFS, a working-tree encoding). For such
+    /// paths gatekeeper asks git itself: libgit2 runs no filter drivers, and its line-ending
+    /// rules differ from git's in corner cases.
+    pub fn converts(&self, path: &Path) -> bool {
+        let autocrlf = self
+            .inner
+            .config()
+            .ok()
+            .and_then(|c| c.get_string("core.autocrlf").ok())
+            .is_some_and(|v| {
+                matches!(
+                    v.to_ascii_lowercase().as_str(),
+                    "true" | "input" | "yes" | "on" | "1"
+                )
+            });
+        autocrlf
+            || [
+                "text",
+                "eol",
+                "crlf",
+                "ident",
+                "filter",
+                "working-tree-encoding",
+            ]
+            .iter()
+            .any(|name| {
+                let v = self
+                    .inner
+                    .get_attr(path, name, git2::AttrCheckFlags::FILE_THEN_INDEX)
+                    .ok()
+                    .flatten()
+                    .map(str::to_owned);
+                !matches!(
+                    git2::AttrValue::from_string(v.as_deref()),
+                    git2::AttrValue::Unspecified
+                )
+            })
+    }
+
+    /// Writes the staged version of `paths` under `target` (at `target/<path>`) exactly as
+    /// `git checkout` would write it into the work tree. Paths without any conversion go
+    /// through libgit2; the others through `git checkout-index`, which applies line-ending
+    /// rules, `ident` and filter drivers as git does.
+    pub fn write_checkout_forms(&self, paths: &[PathBuf], target: &Path) -> Result<()> {
+        if paths.is_empty() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(target)
+            .with_context(|| format!("failed to create `{}`", target.display()))?;
+        let (by_git, plain): (Vec<&PathBuf>, Vec<&PathBuf>) =
+            paths.iter().partition(|p| self.converts(p));
+        if !plain.is_empty() {
+            let mut index = self.index()?;
+            let mut cb = git2::build::CheckoutBuilder::new();
+            cb.force()
+                .update_index(false)
+                .disable_pathspec_match(true)
+                .recreate_missing(true)
+                .target_dir(target);
+            for p in &plain {
+                cb.path(p.as_path());
+            }
+            self.inner
+                .checkout_index(Some(&mut index), Some(&mut cb))
+                .context("failed to write the staged content")?;
+        }
+        if !by_git.is_empty() {
+            let mut prefix = target.as_os_str().to_owned();
+            prefix.push("/");
+            let mut arg = std::ffi::OsString::from("--prefix=");
+            arg.push(&prefix);
+            let mut stdin = Vec::new();
+            for p in &by_git {
+                stdin.extend_from_slice(p.as_os_str().as_bytes());
+                stdin.push(0);
+            }
+            let index = self.index()?;
+            let index_path = index.path().map(Path::to_path_buf);
+            let mut env = Vec::new();
+            if let Some(ip) = &index_path {
+                env.push(("GIT_INDEX_FILE", ip.as_os_str()));
+            }
+            let out = crate::process::run_git(
+                &self.root,
+                &[
+                    OsStr::new("checkout-index"),
+                    OsStr::new("--force"),
+                    &arg,
+                    OsStr::new("-z"),
+                    OsStr::new("--stdin"),
+                ],
+                &env,
+                &stdin,
+            )?;
+            if !out.success {
+                bail!(
+                    "`git checkout-index` failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The blob ids git would store for the work-tree files `paths` (`git hash-object` with
+    /// the paths' filters and line-ending rules): git's own answer to "is this content the
+    /// same as staged?". `None` for a path that is not a regular file.
+    pub fn git_blob_ids(&self, paths: &[PathBuf]) -> Result<Vec<Option<Oid>>> {
+        let files: Vec<&PathBuf> = paths
+            .iter()
+            .filter(|p| {
+                self.root
+                    .join(p)
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.is_file())
+            })
+            .collect();
+        let mut ids = std::collections::HashMap::new();
+        if !files.is_empty() {
+            let mut stdin = Vec::new();
+            for p in &files {
+                stdin.extend_from_slice(p.as_os_str().as_bytes());
+                stdin.push(b'\n');
+            }
+            let out = crate::process::run_git(
+                &self.root,
+                &[OsStr::new("hash-object"), OsStr::new("--stdin-paths")],
+                &[],
+                &stdin,
+            )?;
+            if !out.success {
+                bail!(
+                    "`git hash-object` failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
+            }
+            for (p, line) in files.iter().zip(out.stdout.split(|b| *b == b'\n')) {
+                if let Ok(id) = Oid::from_str(String::from_utf8_lossy(line).trim()) {
+                    ids.insert((*p).clone(), id);
+                }
+            }
+        }
+        Ok(paths.iter().map(|p| ids.get(p).copied()).collect())
+    }
+
+    /// The staged entry of `path`: blob id, mode, and the work-tree file size git recorded
+    /// when it last looked at the file.
+    pub fn index_entry(&self, path: &Path) -> Result<Option<(Oid, u32, u32)>> {
+        let index = self.index()?;
+        Ok(index.get_path(path, 0).map(|e| (e.id, e.mode, e.file_size)))
+    }
+
+    /// A blob's stored bytes.
+    pub fn blob_bytes(&self, id: Oid) -> Result<Vec<u8>> {
+        Ok(self
+            .inner
+            .find_blob(id)
+            .with_context(|| format!("failed to read blob {id}"))?
+            .content()
+            .to_vec())
+    }
+
+    /// A patch that turns the index saved at `old_index_file` into the current index, with
+    /// full object ids and binary content, for `git apply --cached`.
+    pub fn index_change_patch(&self, old_index_file: &Path) -> Result<Vec<u8>> {
+        let old = git2::Index::open(old_index_file)
+            .with_context(|| format!("failed to read `{}`", old_index_file.display()))?;
+        let new = self.index()?;
+        let mut opts = DiffOptions::new();
+        opts.show_binary(true)
+            .id_abbrev(40)
+            .include_typechange(true)
+            .ignore_submodules(true);
+        let diff = self
+            .inner
+            .diff_index_to_index(&old, &new, Some(&mut opts))?;
+        patch_bytes(&diff)
+    }
+}
+
+fn patch_bytes(diff: &git2::Diff<'_>) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    diff.print(git2::DiffFormat::Patch, |_, _, line| {
+        if matches!(line.origin(), '+' | '-' | ' ') {
+            buf.push(line.origin() as u8);
+        }
+        buf.extend_from_slice(line.content());
+        true
+    })?;
+    Ok(buf)
 }
