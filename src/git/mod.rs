@@ -314,7 +314,8 @@ impl Repo {
 
     /// Paths that differ between the work tree and the index (modified, deleted, type
     /// changed) and, when asked, untracked paths that are not ignored (a wholly untracked
-    /// directory is one entry ending in `/`).
+    /// directory is one entry ending in `/`). Paths outside a sparse checkout (skip-worktree)
+    /// are not changes: git leaves them out of the work tree on purpose.
     pub fn worktree_changes(&self, include_untracked: bool) -> Result<WorktreeChanges> {
         let index = self.index()?;
         let mut opts = DiffOptions::new();
@@ -327,6 +328,7 @@ impl Repo {
             .inner
             .diff_index_to_workdir(Some(&index), Some(&mut opts))
             .context("failed to compare the work tree with the index")?;
+        let outside = skip_worktree_paths(&index);
         let mut out = WorktreeChanges::default();
         for delta in diff.deltas() {
             let path = delta
@@ -335,6 +337,9 @@ impl Repo {
                 .or_else(|| delta.old_file().path())
                 .map(Path::to_path_buf);
             let Some(path) = path else { continue };
+            if outside.contains(&path) {
+                continue;
+            }
             match delta.status() {
                 Delta::Untracked => out.untracked.push(path),
                 Delta::Deleted => out.deleted.push(path),
@@ -429,6 +434,7 @@ impl Repo {
             .inner
             .diff_index_to_workdir(Some(&index), Some(&mut opts))
             .context("failed to compare the work tree with the index")?;
+        let outside = skip_worktree_paths(&index);
         Ok(diff
             .deltas()
             .filter_map(|d| {
@@ -437,6 +443,7 @@ impl Repo {
                     .or_else(|| d.old_file().path())
                     .map(Path::to_path_buf)
             })
+            .filter(|p| !outside.contains(p))
             .collect())
     }
 }
@@ -464,6 +471,22 @@ impl WorktreeChanges {
     pub fn is_empty(&self) -> bool {
         self.modified.is_empty() && self.deleted.is_empty() && self.untracked.is_empty()
     }
+}
+
+/// Index entry flag (extended flags): the path is outside the sparse checkout.
+const SKIP_WORKTREE: u16 = 1 << 14;
+
+/// Paths the index marks skip-worktree (outside a sparse checkout). Extended flags exist only
+/// in index format 3 and later, so a version-2 index is not walked at all.
+fn skip_worktree_paths(index: &git2::Index) -> std::collections::HashSet<PathBuf> {
+    if index.version() < 3 {
+        return std::collections::HashSet::new();
+    }
+    index
+        .iter()
+        .filter(|e| e.flags_extended & SKIP_WORKTREE != 0)
+        .map(|e| PathBuf::from(OsStr::from_bytes(&e.path)))
+        .collect()
 }
 
 fn quiet_diff_options() -> DiffOptions {

@@ -9,6 +9,7 @@ mod config;
 mod data;
 mod deploy_check;
 mod hooks;
+mod hooks_engine;
 mod install;
 mod ratchet;
 mod run;

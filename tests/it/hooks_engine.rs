@@ -1,0 +1,372 @@
+//! Integration tests: setting work aside and putting it back on real repositories — killed
+//! runs, line endings, filters, `ident`, sparse checkouts, and edits made while gates run.
+
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{Sandbox, TestRepo, assert_code, assert_success, text};
+
+fn repo_with(sb: &Sandbox, config: &str) -> TestRepo {
+    let r = sb.repo("r");
+    r.write("README", "readme\n");
+    r.setup(config);
+    r
+}
+
+/// A gate that records that it started, then waits (up to 30 s) for `go` beside the repo.
+const WAITING_GATE: &str = "gates:\n  wait:\n    run: touch \"$GATEKEEPER_ROOT/../started\"; i=0; while [ ! -e \"$GATEKEEPER_ROOT/../go\" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done\n";
+
+fn start_hook(sb: &Sandbox, r: &TestRepo) -> Child {
+    let child = r
+        .gk_cmd(&["hook", "pre-commit"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let marker = sb.path().join("started");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !marker.exists() {
+        assert!(Instant::now() < deadline, "the gate never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
+fn finish_hook(sb: &Sandbox, child: Child) -> std::process::Output {
+    std::fs::write(sb.path().join("go"), "").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Every file under `dir`, as (path relative to it, bytes).
+fn files_under(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in read.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            for (rel, bytes) in files_under(&p) {
+                out.push((format!("{}/{rel}", e.file_name().to_string_lossy()), bytes));
+            }
+        } else {
+            out.push((
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn work_done_after_a_killed_run_is_never_overwritten_and_the_set_aside_copy_is_kept() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, WAITING_GATE);
+    r.write("d.txt", "tracked, deleted by the user\n");
+    r.git(&["add", "d.txt"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "d"]);
+    r.write("f.txt", "staged\n");
+    r.git(&["add", "f.txt"]);
+    r.write("f.txt", "unstaged\n");
+    r.write("u.txt", "untracked\n");
+    r.write("v.txt", "left alone\n");
+    std::fs::remove_file(r.path("d.txt")).unwrap();
+    let mut child = start_hook(&sb, &r);
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    // The user sees an almost clean status and carries on working.
+    assert_eq!(r.read("f.txt"), b"staged\n");
+    assert!(!r.exists("u.txt"));
+    r.write("f.txt", "re-typed\n");
+    r.write("u.txt", "written again\n");
+    r.write("d.txt", "re-created\n");
+    let doctor = r.gk(&["doctor"]);
+    assert!(text(&doctor).contains("killed run"), "{}", text(&doctor));
+    // Recovery comes first, even before the trust check refuses this edited configuration.
+    std::fs::write(r.path("gatekeeper.yml"), "gates: {}\n").unwrap();
+    let out = r.gk(&["hook", "pre-commit"]);
+    let all = text(&out);
+    assert_eq!(r.read("f.txt"), b"re-typed\n", "{all}");
+    assert_eq!(r.read("u.txt"), b"written again\n", "{all}");
+    assert_eq!(r.read("d.txt"), b"re-created\n", "{all}");
+    assert_eq!(
+        r.read("v.txt"),
+        b"left alone\n",
+        "an untouched path comes back: {all}"
+    );
+    assert!(all.contains("`f.txt` changed after a killed"), "{all}");
+    assert!(all.contains("`u.txt` changed after a killed"), "{all}");
+    assert!(all.contains("`d.txt`"), "{all}");
+    let kept = r.path(".git/gatekeeper/kept");
+    let copies = files_under(&kept);
+    let names: Vec<String> = copies.iter().map(|(n, _)| n.clone()).collect();
+    assert!(
+        copies
+            .iter()
+            .any(|(n, b)| n.ends_with("/f.txt") && b == b"unstaged\n"),
+        "{names:?}"
+    );
+    assert!(
+        copies
+            .iter()
+            .any(|(n, b)| n.ends_with("/u.txt") && b == b"untracked\n"),
+        "{names:?}"
+    );
+    assert!(
+        all.contains(&kept.to_string_lossy().into_owned()),
+        "the message says where: {all}"
+    );
+    let doctor = r.gk(&["doctor"]);
+    assert!(
+        text(&doctor).contains("holds copies of files that changed"),
+        "{}",
+        text(&doctor)
+    );
+    // A second recovery finds nothing left to do and changes nothing.
+    let again = r.gk(&["hook", "pre-commit"]);
+    assert!(!text(&again).contains("restored"), "{}", text(&again));
+    assert_eq!(r.read("f.txt"), b"re-typed\n");
+}
+
+#[test]
+fn an_untracked_gitignore_stays_in_place_while_gates_run() {
+    let sb = Sandbox::new();
+    // The gate fails if git (as any tool would) sees the ignored build output.
+    let r = repo_with(
+        &sb,
+        "gates:\n  clean:\n    run: test -z \"$(git status --porcelain --untracked-files=all -- build)\"\n",
+    );
+    r.write(".gitignore", "build/\n");
+    r.write("build/out.o", "object\n");
+    r.write("f.txt", "x\n");
+    r.git(&["add", "f.txt"]);
+    let out = r.commit("f");
+    assert_success(&out, "the untracked .gitignore still hides build/");
+    assert_eq!(r.read(".gitignore"), b"build/\n");
+    assert_eq!(r.read("build/out.o"), b"object\n");
+}
+
+#[test]
+fn a_file_a_gate_stages_then_deletes_does_not_reappear() {
+    let sb = Sandbox::new();
+    let r = repo_with(
+        &sb,
+        "gates:\n  sneaky:\n    run: echo x > new.txt && git add new.txt && rm new.txt\n",
+    );
+    r.write("f.txt", "mine\n");
+    r.git(&["add", "f.txt"]);
+    let out = r.commit("f");
+    assert_code(&out, 1, "a gate that changed the index");
+    assert!(!r.exists("new.txt"), "{}", text(&out));
+    assert_eq!(
+        r.git(&["status", "--porcelain"]),
+        "A  f.txt\n",
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn an_edit_to_a_clean_file_while_gates_run_is_kept_and_reported() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, WAITING_GATE);
+    r.write("c.txt", "committed\n");
+    r.git(&["add", "c.txt"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "c"]);
+    r.write("f.txt", "f\n");
+    r.git(&["add", "f.txt"]);
+    let child = start_hook(&sb, &r);
+    r.write("c.txt", "edited while the gate ran\n");
+    let out = finish_hook(&sb, child);
+    let all = text(&out);
+    assert_code(&out, 1, "a change during the run refuses the commit");
+    assert!(all.contains("c.txt"), "{all}");
+    let copies = files_under(&r.path(".git/gatekeeper/kept"));
+    assert!(
+        copies
+            .iter()
+            .any(|(n, b)| n.ends_with("/c.txt") && b == b"edited while the gate ran\n"),
+        "the edit is kept whole: {copies:?}\n{all}"
+    );
+    assert!(all.contains(".git/gatekeeper/kept/"), "{all}");
+}
+
+#[test]
+fn an_edit_to_a_set_aside_file_while_gates_run_is_kept_and_the_unstaged_work_comes_back() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, WAITING_GATE);
+    r.write("f.txt", "staged\n");
+    r.git(&["add", "f.txt"]);
+    r.write("f.txt", "unstaged\n");
+    let child = start_hook(&sb, &r);
+    assert_eq!(r.read("f.txt"), b"staged\n");
+    r.write("f.txt", "saved by an editor meanwhile\n");
+    let out = finish_hook(&sb, child);
+    let all = text(&out);
+    assert_code(&out, 1, "a change during the run refuses the commit");
+    assert_eq!(r.read("f.txt"), b"unstaged\n", "{all}");
+    let copies = files_under(&r.path(".git/gatekeeper/kept"));
+    assert!(
+        copies
+            .iter()
+            .any(|(n, b)| n.ends_with("/f.txt") && b == b"saved by an editor meanwhile\n"),
+        "{copies:?}\n{all}"
+    );
+}
+
+#[test]
+fn git_add_while_gates_run_is_kept_as_a_patch_that_applies() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, WAITING_GATE);
+    r.write("f.txt", "f\n");
+    r.git(&["add", "f.txt"]);
+    let child = start_hook(&sb, &r);
+    r.write("later.txt", "added meanwhile\n");
+    r.git(&["add", "later.txt"]);
+    let out = finish_hook(&sb, child);
+    let all = text(&out);
+    assert_code(&out, 1, "the index changed during the run");
+    assert_eq!(
+        r.git(&["diff", "--cached", "--name-only"]),
+        "f.txt\n",
+        "{all}"
+    );
+    let line = all
+        .lines()
+        .find(|l| l.contains("git apply --cached"))
+        .unwrap_or_else(|| panic!("the message says how to re-apply: {all}"));
+    let patch = line.rsplit('\'').nth(1).unwrap().to_owned();
+    r.git(&["apply", "--cached", &patch]);
+    assert_eq!(
+        r.git(&["diff", "--cached", "--name-only"]),
+        "f.txt\nlater.txt\n"
+    );
+    assert_eq!(r.staged("later.txt"), b"added meanwhile\n");
+}
+
+// ---- sparse checkouts ----
+
+fn sparse_repo(sb: &Sandbox, cone: bool) -> TestRepo {
+    let r = sb.repo("r");
+    r.write("a/x.txt", "x\n");
+    r.write("b/deep/y.txt", "y\n");
+    r.write("top.txt", "top\n");
+    r.setup("gates:\n  git-using:\n    run: git status --porcelain > /dev/null && test ! -e b\n");
+    if cone {
+        r.git(&["sparse-checkout", "set", "--cone", "a"]);
+    } else {
+        r.git(&[
+            "sparse-checkout",
+            "set",
+            "--no-cone",
+            "/a/",
+            "/*.txt",
+            "/gatekeeper.yml",
+        ]);
+    }
+    assert!(!r.exists("b"), "b/ is outside the sparse checkout");
+    r
+}
+
+fn sparse_commit_keeps_the_sparse_set(cone: bool) {
+    let sb = Sandbox::new();
+    let r = sparse_repo(&sb, cone);
+    r.write("a/x.txt", "x staged\n");
+    r.git(&["add", "a/x.txt"]);
+    r.write("a/x.txt", "x staged\nunstaged\n");
+    r.write("a/new.txt", "untracked\n");
+    let out = r.commit("sparse");
+    assert_success(&out, "a commit in a sparse checkout");
+    assert!(
+        !r.exists("b"),
+        "nothing outside the sparse set is written, no empty directory is left: {}",
+        text(&out)
+    );
+    assert_eq!(r.read("a/x.txt"), b"x staged\nunstaged\n");
+    assert_eq!(r.read("a/new.txt"), b"untracked\n");
+    assert_eq!(
+        r.git(&["ls-files", "-t", "b"]),
+        "S b/deep/y.txt\n",
+        "b/ stays skip-worktree"
+    );
+}
+
+#[test]
+fn cone_sparse_checkout_is_honoured() {
+    sparse_commit_keeps_the_sparse_set(true);
+}
+
+#[test]
+fn non_cone_sparse_checkout_is_honoured() {
+    sparse_commit_keeps_the_sparse_set(false);
+}
+
+// ---- filters and ident ----
+
+#[test]
+fn a_clean_smudge_filter_file_with_unstaged_changes_commits_and_gates_see_the_smudged_form() {
+    let sb = Sandbox::new();
+    let r = sb.repo("r");
+    // rot13 both ways: the stored form differs from what a checkout writes.
+    r.git(&["config", "filter.rot.clean", "tr a-zA-Z n-za-mN-ZA-M"]);
+    r.git(&["config", "filter.rot.smudge", "tr a-zA-Z n-za-mN-ZA-M"]);
+    r.git(&["config", "filter.rot.required", "true"]);
+    r.write(".gitattributes", "*.sec filter=rot\n");
+    r.write("s.sec", "hello\n");
+    r.setup("gates:\n  look:\n    run: cp s.sec \"$GATEKEEPER_ROOT/../seen\"\n");
+    r.write("s.sec", "hello\nstaged\n");
+    r.git(&["add", "s.sec"]);
+    r.write("s.sec", "hello\nstaged\nunstaged\n");
+    let out = r.commit("filtered");
+    assert_success(&out, "no false 'modified' for a filtered file");
+    assert_eq!(
+        std::fs::read(sb.path().join("seen")).unwrap(),
+        b"hello\nstaged\n",
+        "the gate sees the smudged staged content"
+    );
+    assert_eq!(r.read("s.sec"), b"hello\nstaged\nunstaged\n");
+    assert_eq!(
+        r.git(&["cat-file", "-p", "HEAD:s.sec"]),
+        "uryyb\nfgntrq\n",
+        "what is stored is the clean form"
+    );
+}
+
+#[test]
+fn an_ident_file_with_unstaged_changes_commits_and_gates_see_the_expanded_id() {
+    let sb = Sandbox::new();
+    let r = sb.repo("r");
+    r.write(".gitattributes", "*.id ident\n");
+    r.write("v.id", "$Id$\nbase\n");
+    r.setup("gates:\n  look:\n    run: cp v.id \"$GATEKEEPER_ROOT/../seen\"\n");
+    r.write("v.id", "$Id$\nbase\nstaged\n");
+    r.git(&["add", "v.id"]);
+    r.write("v.id", "$Id$\nbase\nstaged\nunstaged\n");
+    let blob = r.git(&["rev-parse", ":v.id"]).trim().to_owned();
+    let out = r.commit("ident");
+    assert_success(&out, "no false 'modified' for an ident file");
+    assert_eq!(
+        String::from_utf8(std::fs::read(sb.path().join("seen")).unwrap()).unwrap(),
+        format!("$Id: {blob} $\nbase\nstaged\n"),
+        "the gate sees the id a checkout writes"
+    );
+    assert_eq!(r.read("v.id"), b"$Id$\nbase\nstaged\nunstaged\n");
+}
+
+#[test]
+fn a_gate_that_only_rewrites_a_filtered_file_to_the_same_content_is_not_a_modification() {
+    let sb = Sandbox::new();
+    let r = sb.repo("r");
+    r.write(".gitattributes", "*.id ident\n");
+    r.write("v.id", "$Id$\nbase\n");
+    // Collapsing the expanded id stores the same content: git sees no change.
+    r.setup("gates:\n  collapse:\n    run: sed -i 's/\\$Id:[^$]*\\$/$Id$/' v.id\n");
+    r.write("v.id", "$Id$\nbase\nstaged\n");
+    r.git(&["add", "v.id"]);
+    r.write("v.id", "$Id$\nbase\nstaged\nunstaged\n");
+    let out = r.commit("ident");
+    assert_success(&out, "the same stored content is no modification");
+    assert_eq!(r.read("v.id"), b"$Id$\nbase\nstaged\nunstaged\n");
+}
