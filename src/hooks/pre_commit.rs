@@ -244,6 +244,20 @@ fn undo_changes_during_run(
     Ok(())
 }
 
+/// `bytes` with every LF that has no CR before it turned into CRLF.
+fn with_crlf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 16);
+    let mut prev = 0u8;
+    for &b in bytes {
+        if b == b'\n' && prev != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+        prev = b;
+    }
+    out
+}
+
 fn file_is_executable(path: &std::path::Path) -> bool {
     use std::os::unix::fs::PermissionsExt as _;
     path.metadata()
@@ -276,15 +290,18 @@ fn put_back_clean_files(
         if let Ok(meta) = form.symlink_metadata()
             && meta.is_file()
         {
-            let raw = repo.blob_bytes(id)?;
-            let checkout_len = meta.len();
-            let raw_len = raw.len() as u64;
             let recorded = u64::from(recorded_size);
-            if recorded == raw_len && recorded != checkout_len {
-                std::fs::write(&form, &raw)
-                    .with_context(|| format!("failed to write `{}`", form.display()))?;
-            } else if recorded != checkout_len {
-                unsure.push(p.clone());
+            if meta.len() != recorded {
+                // Not the checkout's bytes: the stored bytes, or the stored text with CRLF
+                // line endings, whichever has the size git recorded.
+                let raw = repo.blob_bytes(id)?;
+                let crlf = with_crlf(&raw);
+                if let Some(bytes) = [raw, crlf].into_iter().find(|b| b.len() as u64 == recorded) {
+                    std::fs::write(&form, &bytes)
+                        .with_context(|| format!("failed to write `{}`", form.display()))?;
+                } else {
+                    unsure.push(p.clone());
+                }
             }
         }
         let dst = repo.root().join(p);

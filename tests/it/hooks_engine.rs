@@ -370,3 +370,118 @@ fn a_gate_that_only_rewrites_a_filtered_file_to_the_same_content_is_not_a_modifi
     assert_success(&out, "the same stored content is no modification");
     assert_eq!(r.read("v.id"), b"$Id$\nbase\nstaged\nunstaged\n");
 }
+
+// ---- line endings: core.autocrlf × the file's line endings × .gitattributes ----
+
+const EOL_ATTRS: [&str; 5] = [
+    "",
+    "* text=auto\n",
+    "*.txt text eol=lf\n",
+    "*.txt text eol=crlf\n",
+    "*.txt -text\n",
+];
+
+/// Two gates: `look` copies what it sees of `f.txt` beside the repository; `fmt` appends to
+/// the clean `g.txt` once a marker exists beside the repository.
+const EOL_GATES: &str = "gates:\n  look:\n    run: cp f.txt \"$GATEKEEPER_ROOT.seen\"\n  fmt:\n    run: if [ -e \"$GATEKEEPER_ROOT.touch\" ]; then printf 'three\\n' >> g.txt; fi\n";
+
+fn lines(eol: &str, words: &[&str]) -> Vec<u8> {
+    words
+        .iter()
+        .flat_map(|w| format!("{w}{eol}").into_bytes())
+        .collect()
+}
+
+/// One combination: a commit with unstaged changes passes, the gate sees what a checkout
+/// writes, the user's bytes come back exactly; a gate's edit of a clean file is refused and
+/// undone to the exact bytes the file had.
+fn eol_case(sb: &Sandbox, name: &str, autocrlf: &str, eol: &str, attrs: &str) {
+    let case = format!("autocrlf={autocrlf} file eol={eol:?} attributes={attrs:?}");
+    let r = sb.repo(name);
+    r.git(&["config", "core.autocrlf", autocrlf]);
+    if !attrs.is_empty() {
+        r.write(".gitattributes", attrs);
+    }
+    r.write("f.txt", lines(eol, &["one", "two"]));
+    r.write("g.txt", lines(eol, &["one", "two"]));
+    r.setup(EOL_GATES);
+    r.write("f.txt", lines(eol, &["one", "two", "staged"]));
+    r.git(&["add", "f.txt"]);
+    r.write("f.txt", lines(eol, &["one", "two", "staged", "unstaged"]));
+    let f_before = r.read("f.txt");
+    let g_before = r.read("g.txt");
+    let staged_blob = r.git(&["rev-parse", ":f.txt"]);
+    let expect_dir = sb.path().join(format!("{name}-expect"));
+    r.git(&[
+        "checkout-index",
+        &format!("--prefix={}/", expect_dir.display()),
+        "f.txt",
+    ]);
+    let expected = std::fs::read(expect_dir.join("f.txt")).unwrap();
+
+    let out = r.commit("staged");
+    assert_success(
+        &out,
+        &format!("{case}: a passing commit with unstaged changes"),
+    );
+    assert_eq!(r.git(&["rev-parse", "HEAD:f.txt"]), staged_blob, "{case}");
+    let seen = std::fs::read(sb.path().join(format!("{name}.seen"))).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&seen),
+        String::from_utf8_lossy(&expected),
+        "{case}: the gate sees what a checkout writes"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&r.read("f.txt")),
+        String::from_utf8_lossy(&f_before),
+        "{case}: the unstaged bytes come back exactly"
+    );
+    assert_eq!(r.read("g.txt"), g_before, "{case}");
+
+    std::fs::write(sb.path().join(format!("{name}.touch")), "").unwrap();
+    r.write("f.txt", lines(eol, &["one", "two", "staged", "again"]));
+    r.git(&["add", "f.txt"]);
+    r.write(
+        "f.txt",
+        lines(eol, &["one", "two", "staged", "again", "unstaged"]),
+    );
+    let f_before = r.read("f.txt");
+    let head = r.head();
+    let out = r.commit("modified by a gate");
+    assert_code(&out, 1, &format!("{case}: a gate that edits a clean file"));
+    assert!(text(&out).contains("g.txt"), "{case}: {}", text(&out));
+    assert_eq!(r.head(), head, "{case}");
+    assert_eq!(
+        String::from_utf8_lossy(&r.read("g.txt")),
+        String::from_utf8_lossy(&g_before),
+        "{case}: the gate's edit is undone to the exact bytes\n{}",
+        text(&out)
+    );
+    assert_eq!(r.read("f.txt"), f_before, "{case}");
+}
+
+fn eol_matrix(autocrlf: &str) {
+    let sb = Sandbox::new();
+    let mut n = 0;
+    for eol in ["\n", "\r\n"] {
+        for attrs in EOL_ATTRS {
+            n += 1;
+            eol_case(&sb, &format!("r{n}"), autocrlf, eol, attrs);
+        }
+    }
+}
+
+#[test]
+fn line_endings_with_autocrlf_false() {
+    eol_matrix("false");
+}
+
+#[test]
+fn line_endings_with_autocrlf_true() {
+    eol_matrix("true");
+}
+
+#[test]
+fn line_endings_with_autocrlf_input() {
+    eol_matrix("input");
+}
