@@ -3,6 +3,7 @@
 //!
 //! **Invariant:** nothing on the hook's hot path starts a `git` process.
 
+pub mod checkout;
 pub mod stash;
 
 use std::collections::BTreeSet;
@@ -212,6 +213,16 @@ impl Repo {
             }
             Err(e) => Err(e).context("failed to read HEAD"),
         }
+    }
+
+    /// The commit HEAD points at, if any.
+    pub fn head_commit(&self) -> Option<Oid> {
+        self.inner
+            .head()
+            .ok()?
+            .peel_to_commit()
+            .ok()
+            .map(|c| c.id())
     }
 
     /// What the index holds that HEAD does not: the staged changes.

@@ -80,13 +80,38 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
         return Ok(());
     }
 
+    report.gates = run_with_work_set_aside(
+        h,
+        &planned,
+        &req.env,
+        &extras,
+        use_cache.then_some(&store),
+        report,
+    )?;
+    report.finish(started, h.cancel.load(std::sync::atomic::Ordering::SeqCst));
+    Ok(())
+}
+
+/// Runs `planned` in the work tree with everything that is not staged set aside, so that
+/// the gates see exactly the index as a checkout writes it; then undoes (and keeps) whatever
+/// changed during the run, puts the user's work back, and stores passes in `cache` when the
+/// run proved sound. Problems and modified files go into `report`; returns the outcomes.
+pub(super) fn run_with_work_set_aside(
+    h: &HookContext<'_>,
+    planned: &[gates::PlannedGate],
+    env: &[(String, String)],
+    extras: &gates::Extras<'_>,
+    cache: Option<&ResultCache>,
+    report: &mut RunReport,
+) -> Result<Vec<gates::GateOutcome>> {
     let index_before = IndexSnapshot::take(h.repo)?;
     let mut stash = WorktreeStash::set_aside(h.repo)?;
     let kept_dir = stash
         .as_ref()
         .map_or_else(|| stash::new_kept_dir(h.repo), |s| s.kept_dir(h.repo));
+    let mut outcomes = Vec::new();
     let outcome = (|| -> Result<()> {
-        report.gates = gates::execute(&planned, &req.env, &extras, h.cancel, h.sink);
+        outcomes = gates::execute(planned, env, extras, h.cancel, h.sink);
         // The index first: a file a gate staged and deleted again must not come back from it.
         if let Some(kept) = index_before.restore_if_changed(h.repo, &kept_dir)? {
             report.problems.push(format!(
@@ -96,8 +121,11 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
             ));
         }
         undo_changes_during_run(h.repo, stash.as_mut(), &kept_dir, report)?;
-        if use_cache && report.modified_files.is_empty() && report.problems.is_empty() {
-            gates::remember(&planned, &report.gates, &store);
+        if let Some(store) = cache
+            && report.modified_files.is_empty()
+            && report.problems.is_empty()
+        {
+            gates::remember(planned, &outcomes, store);
         }
         Ok(())
     })();
@@ -115,8 +143,7 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
             k.copy.display()
         ));
     }
-    report.finish(started, h.cancel.load(std::sync::atomic::Ordering::SeqCst));
-    Ok(())
+    Ok(outcomes)
 }
 
 fn note_skips(
@@ -240,7 +267,9 @@ fn undo_changes_during_run(
         "the files listed changed while the gates ran (by a gate, or by you if you edited them meanwhile); each changed version is kept in `{}`",
         kept_dir.display()
     ));
-    report.modified_files = touched.iter().map(|p| display_path(p)).collect();
+    report
+        .modified_files
+        .extend(touched.iter().map(|p| display_path(p)));
     Ok(())
 }
 

@@ -485,3 +485,137 @@ fn line_endings_with_autocrlf_true() {
 fn line_endings_with_autocrlf_input() {
     eol_matrix("input");
 }
+
+// ---- pre-push judges what is pushed ----
+
+fn pushing_repo(sb: &Sandbox, config: &str) -> TestRepo {
+    let bare = sb.path().join("remote.git");
+    let out = std::process::Command::new("git")
+        .args(["init", "-q", "--bare", "-b", "main"])
+        .arg(&bare)
+        .env_clear()
+        .envs(sb.env())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let r = repo_with(sb, config);
+    r.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
+    assert_success(
+        &r.git_output(&["push", "-q", "origin", "main"]),
+        "first push",
+    );
+    r
+}
+
+const NO_TODO: &str =
+    "gates:\n  no-todo:\n    run: \"! grep -q TODO f.txt\"\n    stages: [pre-push]\n";
+
+#[test]
+fn pre_push_is_not_blocked_by_an_unstaged_edit() {
+    let sb = Sandbox::new();
+    let r = pushing_repo(&sb, NO_TODO);
+    r.write("f.txt", "clean\n");
+    r.git(&["add", "f.txt"]);
+    r.git(&["commit", "-q", "-m", "clean f"]);
+    r.write("f.txt", "clean\nTODO unstaged\n");
+    r.write("scratch.txt", "untracked TODO\n");
+    let out = r.git_output(&["push", "-q", "origin", "main"]);
+    assert_success(&out, "the pushed commit is clean");
+    assert_eq!(r.read("f.txt"), b"clean\nTODO unstaged\n");
+    assert_eq!(r.read("scratch.txt"), b"untracked TODO\n");
+}
+
+#[test]
+fn pre_push_is_not_fooled_by_an_unstaged_fix() {
+    let sb = Sandbox::new();
+    let r = pushing_repo(&sb, NO_TODO);
+    r.write("f.txt", "TODO committed with --no-verify\n");
+    r.git(&["add", "f.txt"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "todo"]);
+    r.write("f.txt", "fixed, but not committed\n");
+    let out = r.git_output(&["push", "-q", "origin", "main"]);
+    assert!(
+        !out.status.success(),
+        "the pushed commit fails:\n{}",
+        text(&out)
+    );
+    assert_eq!(r.read("f.txt"), b"fixed, but not committed\n");
+    assert_eq!(
+        r.git(&["ls-remote", "origin", "main"]).split('\t').next(),
+        r.git(&["rev-parse", "HEAD~1"]).lines().next(),
+        "the remote did not get the failing commit"
+    );
+}
+
+#[test]
+fn pre_push_judges_the_commit_not_what_is_staged() {
+    let sb = Sandbox::new();
+    let r = pushing_repo(&sb, NO_TODO);
+    r.write("f.txt", "TODO committed with --no-verify\n");
+    r.git(&["add", "f.txt"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "todo"]);
+    r.write("f.txt", "fixed and staged, not committed\n");
+    r.git(&["add", "f.txt"]);
+    let out = r.git_output(&["push", "-q", "origin", "main"]);
+    assert!(
+        !out.status.success(),
+        "the pushed commit fails:\n{}",
+        text(&out)
+    );
+    assert_eq!(r.staged("f.txt"), b"fixed and staged, not committed\n");
+}
+
+#[test]
+fn pre_push_of_a_branch_that_is_not_checked_out_judges_that_branch() {
+    let sb = Sandbox::new();
+    let r = pushing_repo(
+        &sb,
+        "gates:\n  no-todo:\n    run: \"! grep -q TODO f.txt\"\n    stages: [pre-push]\n  where:\n    run: git rev-parse HEAD > \"$GATEKEEPER_ROOT/../../../../../judged\"; git status --porcelain >> \"$GATEKEEPER_ROOT/../../../../../judged\"\n    stages: [pre-push]\n",
+    );
+    r.git(&["checkout", "-q", "-b", "bad"]);
+    r.write("f.txt", "TODO\n");
+    r.git(&["add", "f.txt"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "todo"]);
+    let bad = r.head();
+    r.git(&["checkout", "-q", "-b", "good", "main"]);
+    r.write("f.txt", "fine\n");
+    r.git(&["add", "f.txt"]);
+    r.git(&["commit", "-q", "-m", "fine"]);
+    let good = r.head();
+    // The work tree holds the bad branch's content; the good branch is what is pushed.
+    r.git(&["checkout", "-q", "bad"]);
+    let out = r.git_output(&["push", "-q", "origin", "good"]);
+    assert_success(&out, "the good branch passes whatever is checked out");
+    // The checkout is `<repo>/.git/gatekeeper/checkouts/<id>`: five levels up is the sandbox.
+    let judged = std::fs::read_to_string(sb.path().join("judged")).unwrap_or_default();
+    assert!(
+        judged.starts_with(&good),
+        "git inside the gate sees the pushed commit, with a clean status: {judged}\n{}",
+        text(&out)
+    );
+    assert_eq!(judged.lines().count(), 1, "{judged}");
+    r.git(&["checkout", "-q", "good"]);
+    let out = r.git_output(&["push", "-q", "origin", "bad"]);
+    assert!(
+        !out.status.success(),
+        "the bad branch fails:\n{}",
+        text(&out)
+    );
+    assert!(
+        !r.git(&["ls-remote", "origin"]).contains(&bad),
+        "the remote did not get the bad branch"
+    );
+    assert_eq!(
+        r.git(&["worktree", "list", "--porcelain"])
+            .matches("worktree ")
+            .count(),
+        1,
+        "the temporary checkouts are gone"
+    );
+    assert!(
+        std::fs::read_dir(r.path(".git/gatekeeper/checkouts"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+            == 0
+    );
+}
