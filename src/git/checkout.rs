@@ -69,8 +69,7 @@ impl TempCheckout {
         let git_dir = link
             .trim()
             .strip_prefix("gitdir: ")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| dir.join(".git"));
+            .map_or_else(|| dir.join(".git"), PathBuf::from);
         Ok(TempCheckout {
             repo_root: repo.root().to_path_buf(),
             dir,

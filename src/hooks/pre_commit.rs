@@ -174,7 +174,7 @@ fn note_skips(
 /// (a file rewritten with other line endings that stores the same) are undone quietly.
 fn undo_changes_during_run(
     repo: &Repo,
-    mut stash: Option<&mut WorktreeStash>,
+    stash: Option<&mut WorktreeStash>,
     kept_dir: &std::path::Path,
     report: &mut RunReport,
 ) -> Result<()> {
@@ -215,7 +215,7 @@ fn undo_changes_during_run(
             }
         }
     }
-    if let Some(s) = stash.as_deref_mut() {
+    if let Some(s) = stash {
         for p in same.iter().filter(|p| set_aside.contains(*p)) {
             s.accept_current(p)?;
         }

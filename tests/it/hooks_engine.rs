@@ -612,10 +612,9 @@ fn pre_push_of_a_branch_that_is_not_checked_out_judges_that_branch() {
         1,
         "the temporary checkouts are gone"
     );
-    assert!(
-        std::fs::read_dir(r.path(".git/gatekeeper/checkouts"))
-            .map(|d| d.count())
-            .unwrap_or(0)
-            == 0
+    assert_eq!(
+        std::fs::read_dir(r.path(".git/gatekeeper/checkouts")).map_or(0, Iterator::count),
+        0,
+        "no checkout folder is left"
     );
 }
