@@ -143,15 +143,28 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
             ),
         );
     }
-    for kept in crate::git::stash::kept_folders(&repo) {
+    let kept = crate::git::stash::kept_folders(&repo);
+    for (folder, _) in kept.iter().filter(|(_, killed)| *killed) {
         add(
             false,
             "kept",
             format!(
-                "`{}` holds copies of files that changed while gatekeeper had them set aside (each under its path in the work tree); nothing was overwritten: the other version is in your work tree",
-                kept.display()
+                "`{}` holds your versions of files that a killed gatekeeper run had set aside and that changed before they could be put back (each under its path in the work tree); nothing was overwritten: your newer version is in the work tree",
+                folder.display()
             ),
             Some("compare them with your files, keep what you need, then delete the folder"),
+        );
+    }
+    let during_runs = kept.iter().filter(|(_, killed)| !*killed).count();
+    if during_runs > 0 {
+        add(
+            true,
+            "kept",
+            format!(
+                "{during_runs} folder(s) under `{}` hold files that changed while gates ran (a gate's edit, or yours); the work tree was put back as it was",
+                repo.state_dir().join("kept").display()
+            ),
+            None,
         );
     }
 

@@ -557,6 +557,10 @@ pub fn recover_abandoned(repo: &Repo) -> Result<Restored> {
         }
         let kept = kept_root(repo).join(entry.file_name());
         let out = restore_entries(&dir, &manifest, &kept, Conflict::LeaveInPlace)?;
+        if !out.kept.is_empty() {
+            // Marks the folder for `doctor`: these copies are the user's own set-aside work.
+            let _ = fs::write(kept.join(KILLED_RUN_MARKER), b"");
+        }
         all.restored.extend(out.restored);
         all.kept.extend(out.kept);
         all.left.extend(out.left);
@@ -582,16 +586,24 @@ pub fn abandoned(repo: &Repo) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Folders of kept copies (for `doctor`): each holds versions of files that changed while
-/// they were set aside, under their work-tree paths.
-pub fn kept_folders(repo: &Repo) -> Vec<PathBuf> {
+/// The file that marks a kept folder made by recovering a killed run.
+const KILLED_RUN_MARKER: &str = ".after-a-killed-run";
+
+/// Folders of kept copies (for `doctor`), each with whether it holds set-aside work
+/// recovered after a killed run (true) or versions that appeared while gates ran (false).
+/// Each holds its files under their work-tree paths.
+pub fn kept_folders(repo: &Repo) -> Vec<(PathBuf, bool)> {
     let Ok(read) = fs::read_dir(kept_root(repo)) else {
         return Vec::new();
     };
-    let mut out: Vec<PathBuf> = read
+    let mut out: Vec<(PathBuf, bool)> = read
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.is_dir())
+        .map(|p| {
+            let killed = p.join(KILLED_RUN_MARKER).exists();
+            (p, killed)
+        })
         .collect();
     out.sort();
     out

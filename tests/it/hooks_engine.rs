@@ -120,7 +120,7 @@ fn work_done_after_a_killed_run_is_never_overwritten_and_the_set_aside_copy_is_k
     );
     let doctor = r.gk(&["doctor"]);
     assert!(
-        text(&doctor).contains("holds copies of files that changed"),
+        text(&doctor).contains("a killed gatekeeper run had set aside"),
         "{}",
         text(&doctor)
     );
