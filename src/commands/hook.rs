@@ -41,6 +41,8 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     for line in crate::hooks::recovery_lines(&recovered) {
         ctx.printer.warn(&line);
     }
+    // Temporary checkouts of pushed commits left by a killed pre-push.
+    crate::git::checkout::remove_abandoned(&repo);
     let mut stdin = Vec::new();
     if args.name == "pre-push" {
         std::io::stdin()

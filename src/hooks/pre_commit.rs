@@ -309,7 +309,12 @@ fn put_back_clean_files(
     if converted.is_empty() {
         return Ok(unsure);
     }
-    let scratch = scratch_parent.with_extension("checkout");
+    // Beside the stash, outside the kept folders `doctor` lists.
+    let scratch = repo
+        .state_dir()
+        .join("tmp")
+        .join(scratch_parent.file_name().unwrap_or_default());
+    let _ = std::fs::remove_dir_all(&scratch);
     repo.write_checkout_forms(&converted, &scratch)?;
     for p in &converted {
         let form = scratch.join(p);

@@ -618,3 +618,78 @@ fn pre_push_of_a_branch_that_is_not_checked_out_judges_that_branch() {
         "no checkout folder is left"
     );
 }
+
+#[test]
+fn a_deleted_directory_is_deleted_again_after_the_gates() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates:\n  sees:\n    run: test -f docs/deep/a.md\n");
+    r.write("docs/deep/a.md", "a\n");
+    r.git(&["add", "docs"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "docs"]);
+    std::fs::remove_dir_all(r.path("docs")).unwrap();
+    r.write("f.txt", "f\n");
+    r.git(&["add", "f.txt"]);
+    let out = r.commit("f");
+    assert_success(&out, "the gates see the staged docs/deep/a.md");
+    assert!(
+        !r.exists("docs"),
+        "no empty directory is left behind: {}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_temporary_checkout_left_by_a_killed_pre_push_is_removed() {
+    let sb = Sandbox::new();
+    let r = pushing_repo(
+        &sb,
+        "gates:\n  wait:\n    run: touch \"$GATEKEEPER_ROOT/../../../../../started\"; sleep 5\n    stages: [pre-push]\n",
+    );
+    r.git(&["branch", "other"]);
+    r.write("f.txt", "f\n");
+    r.git(&["add", "f.txt"]);
+    r.git(&["commit", "-q", "-m", "f"]);
+    let other = r.git(&["rev-parse", "other"]).trim().to_owned();
+    let mut child = r
+        .gk_cmd(&["hook", "pre-push", "origin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().unwrap();
+        // `other` is not checked out: it is judged in a temporary checkout.
+        writeln!(
+            stdin,
+            "refs/heads/other {other} refs/heads/other {}",
+            "0".repeat(40)
+        )
+        .unwrap();
+    }
+    let marker = sb.path().join("started");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !marker.exists() {
+        assert!(Instant::now() < deadline, "the gate never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        r.git(&["worktree", "list", "--porcelain"])
+            .matches("worktree ")
+            .count(),
+        2,
+        "the killed run left its checkout"
+    );
+    std::fs::write(r.path("gatekeeper.yml"), "gates: {}\n").unwrap();
+    let _ = r.gk(&["hook", "pre-commit"]);
+    assert_eq!(
+        r.git(&["worktree", "list", "--porcelain"])
+            .matches("worktree ")
+            .count(),
+        1,
+        "the next hook removed it"
+    );
+}
