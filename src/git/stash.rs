@@ -97,6 +97,10 @@ struct Entry {
     /// counts as untouched.
     #[serde(default)]
     written: Option<Fingerprint>,
+    /// Inode and modification time (ns) of what was written; a rename keeps both. After a
+    /// killed run, a file re-written with the very same bytes is the user's, not ours.
+    #[serde(default)]
+    stamp: Option<[i64; 2]>,
 }
 
 impl Entry {
@@ -105,9 +109,16 @@ impl Entry {
         PathBuf::from(std::ffi::OsString::from_vec(bytes))
     }
 
-    /// Whether `now` is what this run left at the path (so it may be replaced or removed).
-    fn is_ours(&self, now: &Fingerprint) -> bool {
-        *now == Fingerprint::Absent || self.written.as_ref() == Some(now)
+    /// Whether `now` is what this run left at `target` (so it may be replaced or removed).
+    /// `strict` also requires the same inode and modification time.
+    fn is_ours(&self, now: &Fingerprint, target: &Path, strict: bool) -> bool {
+        if *now == Fingerprint::Absent {
+            return true;
+        }
+        if self.written.as_ref() != Some(now) {
+            return false;
+        }
+        !strict || self.stamp.is_none() || stamp_of(target) == self.stamp
     }
 }
 
@@ -121,6 +132,16 @@ struct Manifest {
     /// path), removed again when they are empty.
     #[serde(default)]
     created_dirs: Vec<String>,
+}
+
+/// The inode and modification time (ns) of a path, not following symlinks.
+fn stamp_of(path: &Path) -> Option<[i64; 2]> {
+    use std::os::unix::fs::MetadataExt as _;
+    let m = path.symlink_metadata().ok()?;
+    Some([
+        i64::try_from(m.ino()).unwrap_or(i64::MAX),
+        m.mtime() * 1_000_000_000 + m.mtime_nsec(),
+    ])
 }
 
 /// What a path that changed since it was set aside was resolved to.
@@ -254,11 +275,17 @@ impl WorktreeStash {
                         }
                     }
                 }
+                let stamp = if kind == EntryKind::Untracked {
+                    None
+                } else {
+                    stamp_of(&staged.join(p))
+                };
                 entries.push(Entry {
                     path_hex: hex::encode(p.as_os_str().as_bytes()),
                     kind,
                     saved,
                     written: Some(written),
+                    stamp,
                 });
             }
         }
@@ -347,6 +374,7 @@ impl WorktreeStash {
         for e in &mut self.manifest.entries {
             if e.path_hex == hex_path {
                 e.written = Some(now.clone());
+                e.stamp = stamp_of(&self.manifest.root.join(path));
             }
         }
         write_manifest(&self.dir, &self.manifest)
@@ -399,6 +427,7 @@ fn restore_entries(
 ) -> Result<Restored> {
     let root = &manifest.root;
     let files = dir.join("files");
+    let strict = conflict == Conflict::LeaveInPlace;
     let mut out = Restored::default();
     let mut first_error = None;
     for e in &manifest.entries {
@@ -410,7 +439,7 @@ fn restore_entries(
             match e.kind {
                 EntryKind::Deleted => {
                     if now == Fingerprint::Absent {
-                    } else if e.is_ours(&now) {
+                    } else if e.is_ours(&now, &target, strict) {
                         remove_any(&target)?;
                     } else if conflict == Conflict::MoveAside {
                         let copy = keep(&target, kept, &rel)?;
@@ -428,7 +457,7 @@ fn restore_entries(
                         // Never moved (interrupted before), or already back.
                         return Ok(());
                     }
-                    if e.is_ours(&now) {
+                    if e.is_ours(&now, &target, strict) {
                         remove_any(&target)?;
                     } else if conflict == Conflict::LeaveInPlace {
                         let copy = keep(&saved, kept, &rel)?;

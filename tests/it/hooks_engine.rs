@@ -68,8 +68,10 @@ fn work_done_after_a_killed_run_is_never_overwritten_and_the_set_aside_copy_is_k
     r.git(&["add", "d.txt"]);
     r.git(&["commit", "-q", "--no-verify", "-m", "d"]);
     r.write("f.txt", "staged\n");
-    r.git(&["add", "f.txt"]);
+    r.write("g.txt", "g staged\n");
+    r.git(&["add", "f.txt", "g.txt"]);
     r.write("f.txt", "unstaged\n");
+    r.write("g.txt", "g unstaged\n");
     r.write("u.txt", "untracked\n");
     r.write("v.txt", "left alone\n");
     std::fs::remove_file(r.path("d.txt")).unwrap();
@@ -82,6 +84,9 @@ fn work_done_after_a_killed_run_is_never_overwritten_and_the_set_aside_copy_is_k
     r.write("f.txt", "re-typed\n");
     r.write("u.txt", "written again\n");
     r.write("d.txt", "re-created\n");
+    // Re-typed to the very bytes gatekeeper had written: still the user's, not overwritten.
+    std::thread::sleep(Duration::from_millis(20));
+    r.write("g.txt", "g staged\n");
     let doctor = r.gk(&["doctor"]);
     assert!(text(&doctor).contains("killed run"), "{}", text(&doctor));
     // Recovery comes first, even before the trust check refuses this edited configuration.
@@ -96,7 +101,9 @@ fn work_done_after_a_killed_run_is_never_overwritten_and_the_set_aside_copy_is_k
         b"left alone\n",
         "an untouched path comes back: {all}"
     );
+    assert_eq!(r.read("g.txt"), b"g staged\n", "{all}");
     assert!(all.contains("`f.txt` changed after a killed"), "{all}");
+    assert!(all.contains("`g.txt` changed after a killed"), "{all}");
     assert!(all.contains("`u.txt` changed after a killed"), "{all}");
     assert!(all.contains("`d.txt`"), "{all}");
     let kept = r.path(".git/gatekeeper/kept");
@@ -112,6 +119,12 @@ fn work_done_after_a_killed_run_is_never_overwritten_and_the_set_aside_copy_is_k
         copies
             .iter()
             .any(|(n, b)| n.ends_with("/u.txt") && b == b"untracked\n"),
+        "{names:?}"
+    );
+    assert!(
+        copies
+            .iter()
+            .any(|(n, b)| n.ends_with("/g.txt") && b == b"g unstaged\n"),
         "{names:?}"
     );
     assert!(
