@@ -110,6 +110,8 @@ pub(super) fn run_with_work_set_aside(
         .as_ref()
         .map_or_else(|| stash::new_kept_dir(h.repo), |s| s.kept_dir(h.repo));
     let mut outcomes = Vec::new();
+    // A second early, so that a file written in the same second as the run started counts.
+    let run_started = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
     let outcome = (|| -> Result<()> {
         outcomes = gates::execute(planned, env, extras, h.cancel, h.sink);
         // The index first: a file a gate staged and deleted again must not come back from it.
@@ -120,7 +122,7 @@ pub(super) fn run_with_work_set_aside(
                 kept.display()
             ));
         }
-        undo_changes_during_run(h.repo, stash.as_mut(), &kept_dir, report)?;
+        undo_changes_during_run(h.repo, stash.as_mut(), &kept_dir, run_started, report)?;
         if let Some(store) = cache
             && report.modified_files.is_empty()
             && report.problems.is_empty()
@@ -176,6 +178,7 @@ fn undo_changes_during_run(
     repo: &Repo,
     stash: Option<&mut WorktreeStash>,
     kept_dir: &std::path::Path,
+    run_started: std::time::SystemTime,
     report: &mut RunReport,
 ) -> Result<()> {
     let set_aside: BTreeSet<PathBuf> = stash
@@ -226,10 +229,12 @@ fn undo_changes_during_run(
         .collect();
     touched.sort();
     touched.dedup();
-    // Clean files only re-written with the same content go back to their exact bytes too.
+    // Clean files re-written during the run with content git stores the same go back to
+    // their exact bytes too; one not written since the run started is left alone (libgit2
+    // and git may disagree about a file nobody touched).
     let quiet: Vec<PathBuf> = clean_changed
         .iter()
-        .filter(|p| same.contains(*p))
+        .filter(|p| same.contains(*p) && changed_since(&repo.root().join(p), run_started))
         .cloned()
         .collect();
     clean_changed.retain(|p| !same.contains(p));
@@ -285,6 +290,19 @@ fn with_crlf(bytes: &[u8]) -> Vec<u8> {
         prev = b;
     }
     out
+}
+
+/// Whether the file's status changed (ctime: a write, a rename, a mode change) at or after
+/// `since`; a missing file counts as changed.
+fn changed_since(path: &std::path::Path, since: std::time::SystemTime) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let Ok(m) = path.symlink_metadata() else {
+        return true;
+    };
+    let since_ns = since
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX));
+    i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()) >= since_ns
 }
 
 fn file_is_executable(path: &std::path::Path) -> bool {
