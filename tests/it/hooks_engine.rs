@@ -706,3 +706,34 @@ fn a_temporary_checkout_left_by_a_killed_pre_push_is_removed() {
         "the next hook removed it"
     );
 }
+
+#[test]
+fn pre_push_judges_every_pushed_tip_on_its_own() {
+    let sb = Sandbox::new();
+    let r = pushing_repo(
+        &sb,
+        "gates:\n  no-todo:\n    run: \"! grep -q TODO f.txt\"\n    stages: [pre-push]\n  where:\n    run: git rev-parse HEAD >> \"$GATEKEEPER_ROOT.judged\"\n    stages: [pre-push]\n",
+    );
+    r.git(&["checkout", "-q", "-b", "one"]);
+    r.write("f.txt", "fine\n");
+    r.git(&["add", "f.txt"]);
+    r.git(&["commit", "-q", "-m", "one"]);
+    let one = r.head();
+    r.git(&["checkout", "-q", "-b", "two", "main"]);
+    r.write("f.txt", "TODO\n");
+    r.git(&["add", "f.txt"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "two"]);
+    let two = r.head();
+    r.git(&["checkout", "-q", "main"]);
+    let out = r.git_output(&["push", "-q", "origin", "one", "two"]);
+    assert!(!out.status.success(), "`two` fails:\n{}", text(&out));
+    assert!(text(&out).contains("refs/heads/two"), "{}", text(&out));
+    // Each tip ran in its own checkout, whose root is a sibling path of `<id>.judged`.
+    let judged: Vec<String> = std::fs::read_dir(r.path(".git/gatekeeper/checkouts"))
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .collect();
+    let all = judged.concat();
+    assert!(all.contains(&one) && all.contains(&two), "{all}");
+}
