@@ -578,12 +578,13 @@ pub fn recover_abandoned(repo: &Repo) -> Result<Restored> {
             let _ = fs::remove_dir_all(&dir);
             continue;
         };
-        let Ok(manifest) = serde_json::from_slice::<Manifest>(&text) else {
+        let Ok(mut manifest) = serde_json::from_slice::<Manifest>(&text) else {
             continue;
         };
         if manifest.root != repo.root() || process_alive(manifest.pid) {
             continue;
         }
+        fill_in_older_manifest(repo, &mut manifest);
         let kept = kept_root(repo).join(entry.file_name());
         let out = restore_entries(&dir, &manifest, &kept, Conflict::LeaveInPlace)?;
         if !out.kept.is_empty() {
@@ -597,6 +598,31 @@ pub fn recover_abandoned(repo: &Repo) -> Result<Restored> {
             .with_context(|| format!("failed to remove `{}`", dir.display()))?;
     }
     Ok(all)
+}
+
+/// Manifests of older versions did not record what was written. For them a tracked path
+/// counts as gatekeeper's when its bytes are exactly the staged blob (what those versions
+/// wrote where git converts nothing); anything else is kept as the user's.
+fn fill_in_older_manifest(repo: &Repo, manifest: &mut Manifest) {
+    for e in manifest
+        .entries
+        .iter_mut()
+        .filter(|e| e.written.is_none() && e.kind != EntryKind::Untracked)
+    {
+        let path = e.path();
+        let target = manifest.root.join(&path);
+        let staged = repo.index_entry(&path).ok().flatten();
+        let raw = target
+            .symlink_metadata()
+            .is_ok_and(|m| m.is_file())
+            .then(|| git2::Oid::hash_file(git2::ObjectType::Blob, &target).ok())
+            .flatten();
+        if let (Some((id, _, _)), Some(raw)) = (staged, raw)
+            && id == raw
+        {
+            e.written = Fingerprint::of(&target).ok();
+        }
+    }
 }
 
 /// Stashes of this work tree that are waiting to be restored (for `doctor`).

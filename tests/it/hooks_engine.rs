@@ -737,3 +737,28 @@ fn pre_push_judges_every_pushed_tip_on_its_own() {
     let all = judged.concat();
     assert!(all.contains(&one) && all.contains(&two), "{all}");
 }
+
+#[test]
+fn a_set_aside_left_by_an_older_version_is_still_restored() {
+    let sb = Sandbox::new();
+    let r = repo_with(&sb, "gates: {}\n");
+    r.write("f.txt", "staged\n");
+    r.git(&["add", "f.txt"]);
+    // What an older gatekeeper left when killed: the staged version in place, the user's
+    // file in `files/1`, and a manifest that does not record what was written.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let dir = r.path(&format!(".git/gatekeeper/stash/{pid}-1"));
+    std::fs::create_dir_all(dir.join("files")).unwrap();
+    std::fs::write(dir.join("files/1"), "unstaged\n").unwrap();
+    let manifest = serde_json::json!({
+        "root": r.root.canonicalize().unwrap(),
+        "pid": pid,
+        "entries": [{"path_hex": "662e747874", "kind": "modified", "saved": "1"}],
+    });
+    std::fs::write(dir.join("manifest.json"), manifest.to_string()).unwrap();
+    let out = r.gk(&["hook", "pre-commit"]);
+    assert!(text(&out).contains("restored 1 file"), "{}", text(&out));
+    assert_eq!(r.read("f.txt"), b"unstaged\n");
+}
