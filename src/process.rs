@@ -558,6 +558,40 @@ pub fn run_shell_routed(
     }
 }
 
+/// The output of a `git` command run by [`run_git`].
+#[derive(Debug, Clone)]
+pub struct GitOutput {
+    pub success: bool,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+/// Runs the `git` command-line tool in `dir` with `args`, extra environment and standard
+/// input, and waits for it. For what libgit2 cannot do as git does (filter drivers, work
+/// trees); never on a hook's common path.
+pub fn run_git(
+    dir: &std::path::Path,
+    args: &[&std::ffi::OsStr],
+    env: &[(&str, &std::ffi::OsStr)],
+    stdin: &[u8],
+) -> Result<GitOutput> {
+    let mut expr = duct::cmd("git", args)
+        .dir(dir)
+        .stdin_bytes(stdin.to_vec())
+        .stdout_capture()
+        .stderr_capture()
+        .unchecked();
+    for (k, v) in env {
+        expr = expr.env(k, v);
+    }
+    let out = expr.run().context("failed to run `git`")?;
+    Ok(GitOutput {
+        success: out.status.success(),
+        stdout: out.stdout,
+        stderr: out.stderr,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::plain_words;

@@ -143,6 +143,30 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
             ),
         );
     }
+    let kept = crate::git::stash::kept_folders(&repo);
+    for (folder, _) in kept.iter().filter(|(_, killed)| *killed) {
+        add(
+            false,
+            "kept",
+            format!(
+                "`{}` holds your versions of files that a killed gatekeeper run had set aside and that changed before they could be put back (each under its path in the work tree); nothing was overwritten: your newer version is in the work tree",
+                folder.display()
+            ),
+            Some("compare them with your files, keep what you need, then delete the folder"),
+        );
+    }
+    let during_runs = kept.iter().filter(|(_, killed)| !*killed).count();
+    if during_runs > 0 {
+        add(
+            true,
+            "kept",
+            format!(
+                "{during_runs} folder(s) under `{}` hold files that changed while gates ran (a gate's edit, or yours); the work tree was put back as it was",
+                repo.state_dir().join("kept").display()
+            ),
+            None,
+        );
+    }
 
     let ok = findings.iter().all(|f| f.ok);
     if ctx.printer.is_json() {

@@ -39,12 +39,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     repo.freeze_config()?;
     // A previous run killed before it could restore the user's files finishes that now.
     let recovered = crate::git::stash::recover_abandoned(&repo)?;
-    if !recovered.is_empty() {
-        ctx.printer.warn(&format!(
-            "restored {} file(s) set aside by an earlier gatekeeper run that was killed",
-            recovered.len()
-        ));
+    for line in crate::hooks::recovery_lines(&recovered) {
+        ctx.printer.warn(&line);
     }
+    // Temporary checkouts of pushed commits left by a killed pre-push.
+    crate::git::checkout::remove_abandoned(&repo);
     let mut stdin = Vec::new();
     // The displaced hook gets the same standard input.
     if matches!(args.name.as_str(), "pre-push" | "post-rewrite") {

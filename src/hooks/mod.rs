@@ -93,6 +93,32 @@ pub fn ensure_trusted(repo: &Repo, config: &LoadedConfig, env: &Environment) -> 
     .into())
 }
 
+/// What the recovery of a killed run's set-aside files did, one line each.
+pub fn recovery_lines(r: &crate::git::stash::Restored) -> Vec<String> {
+    use crate::git::display_path;
+    let mut out = Vec::new();
+    if !r.restored.is_empty() {
+        out.push(format!(
+            "restored {} file(s) set aside by an earlier gatekeeper run that was killed",
+            r.restored.len()
+        ));
+    }
+    for k in &r.kept {
+        out.push(format!(
+            "`{}` changed after a killed gatekeeper run had set it aside: your current version stays, and the set-aside version is kept in `{}`",
+            display_path(&k.path),
+            k.copy.display()
+        ));
+    }
+    for p in &r.left {
+        out.push(format!(
+            "`{}` (deleted before a killed gatekeeper run) was written again since: it was left as it is",
+            display_path(p)
+        ));
+    }
+    out
+}
+
 /// Path of the hook that `install` displaced for `hook`, if there is one.
 pub fn displaced_hook(hooks_dir: &Path, hook: &str) -> Option<PathBuf> {
     let p = hooks_dir.join(format!("{hook}{DISPLACED_SUFFIX}"));

@@ -12,6 +12,7 @@ mod fakes;
 mod gate_integrity;
 mod github_action;
 mod hooks;
+mod hooks_engine;
 mod import;
 mod install;
 mod more_hooks;
