@@ -242,6 +242,9 @@ fn print_stop(printer: &Printer, report: &StopReport) -> Result<()> {
     for d in &report.decisions {
         s.push_str(&format!("  decision: {d}\n"));
     }
+    if let Some(c) = &report.commit {
+        s.push_str(&format!("committed: {c}\n"));
+    }
     s.push_str(&format!("log: {}\n", report.log));
     printer.out(&s);
     Ok(())

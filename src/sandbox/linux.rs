@@ -45,16 +45,18 @@ pub fn apply(policy: &SandboxPolicy) -> Result<SandboxReport> {
 
     let mut report = SandboxReport::default();
     let plan = plan_mounts(policy);
-    match enter_mount_namespace() {
+    match enter_mount_namespace().and_then(|()| {
+        // Inside another sandbox, mounts are refused even in a new namespace.
+        mount(
+            None::<&str>,
+            "/",
+            None::<&str>,
+            MsFlags::MS_REC | MsFlags::MS_PRIVATE,
+            None::<&str>,
+        )
+        .map_err(|e| format!("mounts are not permitted here ({e})"))
+    }) {
         Ok(()) => {
-            mount(
-                None::<&str>,
-                "/",
-                None::<&str>,
-                MsFlags::MS_REC | MsFlags::MS_PRIVATE,
-                None::<&str>,
-            )
-            .context("failed to make the mounts private")?;
             // Writable paths mounted back inside read-only ones are bound from handles
             // opened before any bind mount, on their original (writable) mounts, and after
             // the namespace was entered: a mount of another namespace cannot be bound.
@@ -77,8 +79,9 @@ pub fn apply(policy: &SandboxPolicy) -> Result<SandboxReport> {
             // The working directory still points into the mounts as they were: look it up
             // again so that relative paths go through the new ones.
             if let Ok(here) = std::env::current_dir() {
-                std::env::set_current_dir(&here)
-                    .with_context(|| format!("failed to enter `{}` again", here.display()))?;
+                std::env::set_current_dir(&here).with_context(|| {
+                    format!("failed to enter `{}` again", here.display())
+                })?;
             }
             report.mounts = true;
         }

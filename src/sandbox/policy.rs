@@ -144,8 +144,18 @@ pub fn build_policy(inputs: &PolicyInputs<'_>) -> Result<SandboxPolicy> {
         read_only.push(git_dir.clone());
     }
     read_only.push(common.join("gatekeeper"));
+    // A session worktree's main work tree.
+    if common.file_name().is_some_and(|n| n == ".git")
+        && let Some(main) = common.parent()
+        && main != root
+        && !is_inside_any(main, &writable)
+    {
+        read_only.push(main.to_path_buf());
+    }
     read_only.push(canonical(&repo.hooks_dir()));
-    read_only.push(root.join(".git"));
+    if !git_writes {
+        read_only.push(root.join(".git"));
+    }
     read_only.push(root.join(crate::config::CONFIG_FILE));
     read_only.push(root.join(".gatekeeper"));
     for s in AGENT_SETTINGS {
@@ -251,7 +261,9 @@ fn build_dirs(repo: &Repo, root: &Path, agents: &AgentsConfig) -> Result<Vec<Pat
     for name in &names {
         let rel = Path::new(name);
         let path = root.join(rel);
-        if !path.exists() && repo.is_ignored(rel) {
+        // A trailing `/` asks git about a folder (`target/` patterns match only folders).
+        let as_dir = PathBuf::from(format!("{name}/"));
+        if !path.exists() && (repo.is_ignored(&as_dir) || repo.is_ignored(rel)) {
             create_dir(&path)?;
             out.push(canonical(&path));
         }

@@ -1,0 +1,461 @@
+//! The write sandbox: inside `gatekeeper session run` and `gatekeeper sandbox`, the kernel
+//! refuses writes outside the role, whatever program makes them, while the same writes
+//! inside the role, builds and the memory still work.
+
+use std::os::unix::fs::MetadataExt as _;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{Project, project_with};
+use crate::common::{TestRepo, assert_success, text};
+
+/// The shared configuration plus a protected folder inside the frontend role and a role that
+/// may write `.git`.
+const CONFIG: &str = r#"gates:
+  check:
+    run: 'if [ -e FAIL ]; then echo "check failed"; exit 1; fi'
+    stages: [agent-stop]
+agents:
+  roles:
+    frontend: { edit: ["apps/web/**"] }
+    committer: { edit: ["apps/web/**"], git_writes: true }
+  protected: ["gatekeeper.yml", ".gatekeeper/**", "apps/web/secret/**"]
+"#;
+
+const ORIGINAL: &str = "original\n";
+
+/// One way of writing a file: a shell fragment that writes the file `$T` (a path relative to
+/// the work tree) with `$N` a unique number.
+struct Way {
+    name: &'static str,
+    script: &'static str,
+}
+
+const WAYS: &[Way] = &[
+    Way { name: "shell redirection", script: r#"echo pwned > "$T""# },
+    Way { name: "shell append", script: r#"echo pwned >> "$T""# },
+    Way { name: "tee", script: r#"echo pwned | tee "$T""# },
+    Way { name: "python3 -c", script: r#"python3 -c 'import sys; open(sys.argv[1], "w").write("pwned")' "$T""# },
+    Way { name: "node -e", script: r#"node -e 'require("fs").writeFileSync(process.argv[1], "pwned")' "$T""# },
+    Way { name: "perl -i", script: r#"perl -pi -e 's/original/pwned/' "$T""# },
+    Way { name: "compiled C program", script: r#""$TMPDIR/cwrite" "$T""# },
+    Way { name: "cp over the target", script: r#"printf pwned > "$TMPDIR/e$N"; cp "$TMPDIR/e$N" "$T""# },
+    Way { name: "mv over the target", script: r#"printf pwned > "$TMPDIR/m$N"; mv -f "$TMPDIR/m$N" "$T""# },
+    Way { name: "rename within its folder", script: r#"mv -f "$T" "$T.moved""# },
+    Way { name: "ln -sf over the target", script: r#"ln -sf /etc/hostname "$T""# },
+    Way { name: "truncate", script: r#"truncate -s 0 "$T""# },
+    Way { name: "dd", script: r#"printf pwned | dd of="$T" conv=notrunc"# },
+    Way { name: "sed -i", script: r#"sed -i s/original/pwned/ "$T""# },
+    Way { name: "rm", script: r#"rm -f "$T""# },
+    Way { name: "chmod", script: r#"chmod 777 "$T""# },
+    Way { name: "touch -d (timestamps)", script: r#"touch -d 2001-01-01 "$T""# },
+    Way { name: "a symlink planted in the role", script: r#"ln -s "$PWD/$T" "apps/web/link$N"; echo pwned > "apps/web/link$N""# },
+    Way { name: "a hard link into the role", script: r#"ln "$T" "apps/web/hard$N" && echo pwned >> "apps/web/hard$N""# },
+    Way { name: "python os.replace", script: r#"printf pwned > "$TMPDIR/r$N"; python3 -c 'import os, sys, shutil; shutil.move(sys.argv[1], sys.argv[2])' "$TMPDIR/r$N" "$T""# },
+];
+
+/// What a file looks like: whether it is there, a symlink, its bytes, mode and mtime.
+fn fingerprint(p: &Path) -> (bool, bool, Vec<u8>, u32, i64) {
+    let Ok(meta) = std::fs::symlink_metadata(p) else {
+        return (false, false, Vec::new(), 0, 0);
+    };
+    (
+        true,
+        meta.file_type().is_symlink(),
+        std::fs::read(p).unwrap_or_default(),
+        meta.mode(),
+        meta.mtime(),
+    )
+}
+
+fn project() -> Project {
+    let p = project_with(CONFIG);
+    for i in 0..WAYS.len() {
+        p.repo.write(&format!("src/t{i:02}.rs"), ORIGINAL);
+        p.repo.write(&format!("apps/web/t{i:02}.ts"), ORIGINAL);
+    }
+    p.repo.write("apps/web/secret/key.ts", ORIGINAL);
+    p.repo.git(&["add", "-A"]);
+    p.repo.git(&["commit", "-q", "--no-verify", "-m", "targets"]);
+    p
+}
+
+/// A C program that writes "pwned" into its argument.
+const C_WRITER: &str = r#"#include <stdio.h>
+int main(int argc, char **argv) {
+    FILE *f = fopen(argv[1], "w");
+    if (!f) { perror(argv[1]); return 1; }
+    fputs("pwned", f);
+    return fclose(f) != 0;
+}
+"#;
+
+/// The script that tries every way on `targets` (`src/tNN.rs` or `apps/web/tNN.ts`).
+fn script_for(inside: bool) -> String {
+    let mut s = format!(
+        "set +e\ncat > \"$TMPDIR/cwrite.c\" <<'EOF'\n{C_WRITER}EOF\ngcc -o \"$TMPDIR/cwrite\" \"$TMPDIR/cwrite.c\" || echo 'gcc failed'\n"
+    );
+    for (i, w) in WAYS.iter().enumerate() {
+        let target = if inside {
+            format!("apps/web/t{i:02}.ts")
+        } else {
+            format!("src/t{i:02}.rs")
+        };
+        s.push_str(&format!(
+            "T={target}; N={i}; ( {} ) >/dev/null 2>&1; echo \"{}: $?\"\n",
+            w.script, w.name
+        ));
+    }
+    s
+}
+
+fn with_bin_on_path(repo: &TestRepo) -> TestRepo {
+    let mut r = TestRepo {
+        root: repo.root.clone(),
+        env: repo.env.clone(),
+    };
+    let bin_dir = crate::common::bin()
+        .parent()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let path = r
+        .env
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    r.set_env("PATH", &format!("{bin_dir}:{path}"));
+    r
+}
+
+#[test]
+fn twenty_ways_of_writing_outside_the_role_leave_the_target_untouched() {
+    let p = project();
+    let before: Vec<_> = (0..WAYS.len())
+        .map(|i| fingerprint(&p.repo.path(&format!("src/t{i:02}.rs"))))
+        .collect();
+    let out = p.repo.gk(&[
+        "session",
+        "run",
+        "--role",
+        "frontend",
+        "--no-lesson",
+        "test",
+        "--",
+        "sh",
+        "-c",
+        &script_for(false),
+    ]);
+    let log = text(&out);
+    assert!(!log.contains("gcc failed"), "{log}");
+    for (i, w) in WAYS.iter().enumerate() {
+        let rel = format!("src/t{i:02}.rs");
+        assert_eq!(
+            fingerprint(&p.repo.path(&rel)),
+            before[i],
+            "{} changed `{rel}` outside the role:\n{log}",
+            w.name
+        );
+        assert!(!p.repo.exists(&format!("{rel}.moved")), "{}: {log}", w.name);
+    }
+    // Nothing the attempts left inside the role points at or shares the targets' content.
+    assert!(!log.contains("sandbox cannot be set up"), "{log}");
+}
+
+#[test]
+fn the_same_writes_inside_the_role_succeed() {
+    let p = project();
+    let before: Vec<_> = (0..WAYS.len())
+        .map(|i| fingerprint(&p.repo.path(&format!("apps/web/t{i:02}.ts"))))
+        .collect();
+    let out = p.repo.gk(&[
+        "sandbox",
+        "--role",
+        "frontend",
+        "--",
+        "sh",
+        "-c",
+        &script_for(true),
+    ]);
+    let log = text(&out);
+    assert_success(&out, "the sandboxed script");
+    for (i, w) in WAYS.iter().enumerate() {
+        let rel = format!("apps/web/t{i:02}.ts");
+        assert_ne!(
+            fingerprint(&p.repo.path(&rel)),
+            before[i],
+            "{} could not change `{rel}` inside the role:\n{log}",
+            w.name
+        );
+    }
+}
+
+#[test]
+fn git_cannot_be_written_from_the_sandbox() {
+    let p = project();
+    let head = p.repo.head();
+    let config = std::fs::read(p.repo.path(".git/config")).unwrap();
+    p.repo.write("apps/web/new.ts", "export const x = 1;\n");
+    let out = p.repo.gk(&[
+        "sandbox",
+        "--role",
+        "frontend",
+        "--",
+        "sh",
+        "-c",
+        "git add -A; git commit -q --no-verify -m sneaky; \
+         git config core.hooksPath /tmp/elsewhere; \
+         echo 'exit 0' > .git/hooks/pre-commit; \
+         git update-ref refs/heads/main HEAD~1; \
+         echo ok > .git/gatekeeper-was-here; true",
+    ]);
+    assert_success(&out, "the sandboxed script");
+    assert_eq!(p.repo.head(), head, "{}", text(&out));
+    assert_eq!(std::fs::read(p.repo.path(".git/config")).unwrap(), config);
+    assert!(!p.repo.exists(".git/hooks/pre-commit") || {
+        let hook = String::from_utf8(p.repo.read(".git/hooks/pre-commit")).unwrap();
+        !hook.contains("exit 0")
+    });
+    assert!(!p.repo.exists(".git/gatekeeper-was-here"));
+    // The index was not written either: the new file is still untracked.
+    let status = p.repo.git(&["status", "--porcelain"]);
+    assert!(status.contains("?? apps/web/new.ts"), "{status}");
+}
+
+#[test]
+fn protected_paths_inside_the_role_config_and_agent_settings_stay_read_only() {
+    let p = project();
+    p.repo.write(".claude/settings.json", "{}\n");
+    p.repo.git(&["add", "-A"]);
+    p.repo.git(&["commit", "-q", "--no-verify", "-m", "settings"]);
+    // Without a role the whole work tree is writable, except what is protected.
+    let out = p.repo.gk(&[
+        "sandbox",
+        "--",
+        "sh",
+        "-c",
+        "echo pwned > apps/web/secret/key.ts; echo pwned >> gatekeeper.yml; \
+         echo '{\"hooks\":{}}' > .claude/settings.json; mkdir -p .gatekeeper; \
+         echo pwned > .gatekeeper/sacred.lock; echo fine > README.md; true",
+    ]);
+    assert_success(&out, "the sandboxed script");
+    assert_eq!(p.repo.read("apps/web/secret/key.ts"), ORIGINAL.as_bytes());
+    assert!(!String::from_utf8(p.repo.read("gatekeeper.yml")).unwrap().contains("pwned"));
+    assert_eq!(p.repo.read(".claude/settings.json"), b"{}\n");
+    assert!(!p.repo.exists(".gatekeeper/sacred.lock"));
+    assert_eq!(p.repo.read("README.md"), b"fine\n", "{}", text(&out));
+}
+
+#[test]
+fn the_memory_and_a_private_tmpdir_are_writable() {
+    let p = project();
+    let repo = with_bin_on_path(&p.repo);
+    let out = repo.gk(&[
+        "session",
+        "run",
+        "--role",
+        "auditor-less",
+        "--",
+        "true",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "unknown role: {}", text(&out));
+    let out = repo.gk(&[
+        "session",
+        "run",
+        "--role",
+        "frontend",
+        "--",
+        "sh",
+        "-c",
+        "echo 'export const y = 2;' > apps/web/index.ts && \
+         gatekeeper lesson add 'index exports y' && \
+         touch \"$TMPDIR/scratch\" && test \"$TMPDIR\" != /tmp && \
+         ! touch /tmp/gatekeeper-sandbox-escape",
+    ]);
+    assert_success(&out, "session run");
+    assert!(!Path::new("/tmp/gatekeeper-sandbox-escape").exists());
+    let memory = String::from_utf8(repo.read(".gatekeeper/memory/MEMORY.md")).unwrap();
+    assert!(memory.contains("index exports y"), "{memory}");
+}
+
+#[test]
+fn the_brief_and_the_log_say_the_session_is_sandboxed() {
+    let p = project();
+    let out = p.repo.gk(&[
+        "session",
+        "run",
+        "--role",
+        "frontend",
+        "--brief-stdin",
+        "--no-lesson",
+        "test",
+        "--",
+        "sh",
+        "-c",
+        "cat > \"$TMPDIR/brief\"; cp \"$TMPDIR/brief\" apps/web/brief.md; echo \"$GATEKEEPER_SESSION\" > apps/web/id",
+    ]);
+    assert_success(&out, "session run");
+    let brief = String::from_utf8(p.repo.read("apps/web/brief.md")).unwrap();
+    assert!(brief.contains("## Sandbox"), "{brief}");
+    assert!(brief.contains("refused by the kernel"), "{brief}");
+    assert!(brief.contains("you cannot commit"), "{brief}");
+    let id = String::from_utf8(p.repo.read("apps/web/id")).unwrap();
+    let show = p
+        .repo
+        .gk(&["--format", "json", "session", "show", id.trim()]);
+    let log: Value = serde_json::from_slice(&show.stdout).unwrap();
+    let command = log["progress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == "command")
+        .unwrap();
+    assert!(
+        command["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d == "sandbox: landlock"),
+        "{log}"
+    );
+
+    let out = p.repo.gk(&[
+        "session",
+        "run",
+        "--no-sandbox",
+        "--no-lesson",
+        "test",
+        "--",
+        "sh",
+        "-c",
+        "echo outside > src/t00.rs; echo \"$GATEKEEPER_SESSION\" > id2",
+    ]);
+    assert_success(&out, "session run --no-sandbox");
+    assert_eq!(p.repo.read("src/t00.rs"), b"outside\n");
+    let id = String::from_utf8(p.repo.read("id2")).unwrap();
+    let show = p
+        .repo
+        .gk(&["--format", "json", "session", "show", id.trim()]);
+    let last: Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert!(
+        last["progress"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|e| e["decisions"].as_array().unwrap())
+            .any(|d| d.as_str().unwrap().starts_with("sandbox: none")),
+        "{last}"
+    );
+}
+
+#[test]
+fn a_role_with_git_writes_may_commit_but_not_change_hooks() {
+    let p = project();
+    let head = p.repo.head();
+    let out = p.repo.gk(&[
+        "sandbox",
+        "--role",
+        "committer",
+        "--",
+        "sh",
+        "-c",
+        "echo 'export const z = 3;' > apps/web/z.ts && git add apps/web/z.ts && \
+         git commit -q --no-verify -m 'agent commit' && \
+         ! git config core.hooksPath /tmp/elsewhere && \
+         ! sh -c 'echo x > .git/hooks/pre-commit'",
+    ]);
+    assert_success(&out, "the sandboxed script");
+    assert_ne!(p.repo.head(), head, "the role may commit");
+    let hooks_path = p.repo.git_output(&["config", "--get-all", "core.hooksPath"]);
+    assert!(hooks_path.stdout.is_empty(), "{}", text(&hooks_path));
+}
+
+#[test]
+fn a_real_build_runs_inside_a_sandboxed_session() {
+    let p = project();
+    // cargo and rustc straight from the toolchain (no rustup proxy), with a cargo home in
+    // the test's own home directory.
+    let sysroot = std::process::Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .expect("rustc is installed where the tests are built");
+    let sysroot = String::from_utf8(sysroot.stdout).unwrap();
+    let bin = Path::new(sysroot.trim()).join("bin");
+    let mut repo = TestRepo {
+        root: p.repo.root.clone(),
+        env: p.repo.env.clone(),
+    };
+    let path = repo
+        .env
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    repo.set_env("PATH", &format!("{}:{path}", bin.display()));
+    repo.set_env(
+        "CARGO_HOME",
+        &p.sandbox.home.join(".cargo").to_string_lossy(),
+    );
+    std::fs::create_dir_all(p.sandbox.home.join(".cargo")).unwrap();
+    repo.write(".gitignore", "target/\n");
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"tiny\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\npath = \"apps/web/lib.rs\"\n",
+    );
+    repo.write(
+        "apps/web/lib.rs",
+        "pub fn add(a: i32, b: i32) -> i32 { a + b }\n\n#[test]\nfn adds() { assert_eq!(add(2, 2), 4); }\n",
+    );
+    let lock = std::process::Command::new(bin.join("cargo"))
+        .args(["generate-lockfile", "--offline"])
+        .current_dir(&repo.root)
+        .env("CARGO_HOME", p.sandbox.home.join(".cargo"))
+        .output()
+        .unwrap();
+    assert!(lock.status.success(), "{}", text(&lock));
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "a crate"]);
+    assert!(!repo.exists("target"));
+    let out = repo.gk(&[
+        "session",
+        "run",
+        "--role",
+        "frontend",
+        "--no-lesson",
+        "only a build",
+        "--",
+        "cargo",
+        "test",
+        "--offline",
+    ]);
+    assert_success(&out, "cargo test in a sandboxed session");
+    assert!(text(&out).contains("test adds ... ok"), "{}", text(&out));
+    assert!(repo.path("target/debug").is_dir());
+}
+
+#[test]
+fn a_nested_sandbox_says_which_protections_it_could_not_apply() {
+    let p = project();
+    let repo = with_bin_on_path(&p.repo);
+    let out = repo.gk(&[
+        "sandbox",
+        "--role",
+        "frontend",
+        "--",
+        "gatekeeper",
+        "sandbox",
+        "--",
+        "sh",
+        "-c",
+        "echo pwned > apps/web/secret/key.ts; echo pwned > src/t00.rs; true",
+    ]);
+    let log = text(&out);
+    assert_success(&out, "nested sandbox");
+    assert!(log.contains("Read-only mounts could not be made"), "{log}");
+    assert!(log.contains("Not protected by the sandbox"), "{log}");
+    // The outer sandbox still holds.
+    assert_eq!(p.repo.read("apps/web/secret/key.ts"), ORIGINAL.as_bytes());
+    assert_eq!(p.repo.read("src/t00.rs"), ORIGINAL.as_bytes());
+}
