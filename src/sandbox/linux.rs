@@ -79,9 +79,8 @@ pub fn apply(policy: &SandboxPolicy) -> Result<SandboxReport> {
             // The working directory still points into the mounts as they were: look it up
             // again so that relative paths go through the new ones.
             if let Ok(here) = std::env::current_dir() {
-                std::env::set_current_dir(&here).with_context(|| {
-                    format!("failed to enter `{}` again", here.display())
-                })?;
+                std::env::set_current_dir(&here)
+                    .with_context(|| format!("failed to enter `{}` again", here.display()))?;
             }
             report.mounts = true;
         }

@@ -33,26 +33,86 @@ struct Way {
 }
 
 const WAYS: &[Way] = &[
-    Way { name: "shell redirection", script: r#"echo pwned > "$T""# },
-    Way { name: "shell append", script: r#"echo pwned >> "$T""# },
-    Way { name: "tee", script: r#"echo pwned | tee "$T""# },
-    Way { name: "python3 -c", script: r#"python3 -c 'import sys; open(sys.argv[1], "w").write("pwned")' "$T""# },
-    Way { name: "node -e", script: r#"node -e 'require("fs").writeFileSync(process.argv[1], "pwned")' "$T""# },
-    Way { name: "perl -i", script: r#"perl -pi -e 's/original/pwned/' "$T""# },
-    Way { name: "compiled C program", script: r#""$TMPDIR/cwrite" "$T""# },
-    Way { name: "cp over the target", script: r#"printf pwned > "$TMPDIR/e$N"; cp "$TMPDIR/e$N" "$T""# },
-    Way { name: "mv over the target", script: r#"printf pwned > "$TMPDIR/m$N"; mv -f "$TMPDIR/m$N" "$T""# },
-    Way { name: "rename within its folder", script: r#"mv -f "$T" "$T.moved""# },
-    Way { name: "ln -sf over the target", script: r#"ln -sf /etc/hostname "$T""# },
-    Way { name: "truncate", script: r#"truncate -s 0 "$T""# },
-    Way { name: "dd", script: r#"printf pwned | dd of="$T" conv=notrunc"# },
-    Way { name: "sed -i", script: r#"sed -i s/original/pwned/ "$T""# },
-    Way { name: "rm", script: r#"rm -f "$T""# },
-    Way { name: "chmod", script: r#"chmod 777 "$T""# },
-    Way { name: "touch -d (timestamps)", script: r#"touch -d 2001-01-01 "$T""# },
-    Way { name: "a symlink planted in the role", script: r#"ln -s "$PWD/$T" "apps/web/link$N"; echo pwned > "apps/web/link$N""# },
-    Way { name: "a hard link into the role", script: r#"ln "$T" "apps/web/hard$N" && echo pwned >> "apps/web/hard$N""# },
-    Way { name: "python os.replace", script: r#"printf pwned > "$TMPDIR/r$N"; python3 -c 'import os, sys, shutil; shutil.move(sys.argv[1], sys.argv[2])' "$TMPDIR/r$N" "$T""# },
+    Way {
+        name: "shell redirection",
+        script: r#"echo pwned > "$T""#,
+    },
+    Way {
+        name: "shell append",
+        script: r#"echo pwned >> "$T""#,
+    },
+    Way {
+        name: "tee",
+        script: r#"echo pwned | tee "$T""#,
+    },
+    Way {
+        name: "python3 -c",
+        script: r#"python3 -c 'import sys; open(sys.argv[1], "w").write("pwned")' "$T""#,
+    },
+    Way {
+        name: "node -e",
+        script: r#"node -e 'require("fs").writeFileSync(process.argv[1], "pwned")' "$T""#,
+    },
+    Way {
+        name: "perl -i",
+        script: r#"perl -pi -e 's/original/pwned/' "$T""#,
+    },
+    Way {
+        name: "compiled C program",
+        script: r#""$TMPDIR/cwrite" "$T""#,
+    },
+    Way {
+        name: "cp over the target",
+        script: r#"printf pwned > "$TMPDIR/e$N"; cp "$TMPDIR/e$N" "$T""#,
+    },
+    Way {
+        name: "mv over the target",
+        script: r#"printf pwned > "$TMPDIR/m$N"; mv -f "$TMPDIR/m$N" "$T""#,
+    },
+    Way {
+        name: "rename within its folder",
+        script: r#"mv -f "$T" "$T.moved""#,
+    },
+    Way {
+        name: "ln -sf over the target",
+        script: r#"ln -sf /etc/hostname "$T""#,
+    },
+    Way {
+        name: "truncate",
+        script: r#"truncate -s 0 "$T""#,
+    },
+    Way {
+        name: "dd",
+        script: r#"printf pwned | dd of="$T" conv=notrunc"#,
+    },
+    Way {
+        name: "sed -i",
+        script: r#"sed -i s/original/pwned/ "$T""#,
+    },
+    Way {
+        name: "rm",
+        script: r#"rm -f "$T""#,
+    },
+    Way {
+        name: "chmod",
+        script: r#"chmod 777 "$T""#,
+    },
+    Way {
+        name: "touch -d (timestamps)",
+        script: r#"touch -d 2001-01-01 "$T""#,
+    },
+    Way {
+        name: "a symlink planted in the role",
+        script: r#"ln -s "$PWD/$T" "apps/web/link$N"; echo pwned > "apps/web/link$N""#,
+    },
+    Way {
+        name: "a hard link into the role",
+        script: r#"ln "$T" "apps/web/hard$N" && echo pwned >> "apps/web/hard$N""#,
+    },
+    Way {
+        name: "python os.replace",
+        script: r#"printf pwned > "$TMPDIR/r$N"; python3 -c 'import os, sys, shutil; shutil.move(sys.argv[1], sys.argv[2])' "$TMPDIR/r$N" "$T""#,
+    },
 ];
 
 /// What a file looks like: whether it is there, a symlink, its bytes, mode and mtime.
@@ -77,7 +137,8 @@ fn project() -> Project {
     }
     p.repo.write("apps/web/secret/key.ts", ORIGINAL);
     p.repo.git(&["add", "-A"]);
-    p.repo.git(&["commit", "-q", "--no-verify", "-m", "targets"]);
+    p.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "targets"]);
     p
 }
 
@@ -214,10 +275,12 @@ fn git_cannot_be_written_from_the_sandbox() {
     assert_success(&out, "the sandboxed script");
     assert_eq!(p.repo.head(), head, "{}", text(&out));
     assert_eq!(std::fs::read(p.repo.path(".git/config")).unwrap(), config);
-    assert!(!p.repo.exists(".git/hooks/pre-commit") || {
-        let hook = String::from_utf8(p.repo.read(".git/hooks/pre-commit")).unwrap();
-        !hook.contains("exit 0")
-    });
+    assert!(
+        !p.repo.exists(".git/hooks/pre-commit") || {
+            let hook = String::from_utf8(p.repo.read(".git/hooks/pre-commit")).unwrap();
+            !hook.contains("exit 0")
+        }
+    );
     assert!(!p.repo.exists(".git/gatekeeper-was-here"));
     // The index was not written either: the new file is still untracked.
     let status = p.repo.git(&["status", "--porcelain"]);
@@ -229,7 +292,8 @@ fn protected_paths_inside_the_role_config_and_agent_settings_stay_read_only() {
     let p = project();
     p.repo.write(".claude/settings.json", "{}\n");
     p.repo.git(&["add", "-A"]);
-    p.repo.git(&["commit", "-q", "--no-verify", "-m", "settings"]);
+    p.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "settings"]);
     // Without a role the whole work tree is writable, except what is protected.
     let out = p.repo.gk(&[
         "sandbox",
@@ -242,7 +306,11 @@ fn protected_paths_inside_the_role_config_and_agent_settings_stay_read_only() {
     ]);
     assert_success(&out, "the sandboxed script");
     assert_eq!(p.repo.read("apps/web/secret/key.ts"), ORIGINAL.as_bytes());
-    assert!(!String::from_utf8(p.repo.read("gatekeeper.yml")).unwrap().contains("pwned"));
+    assert!(
+        !String::from_utf8(p.repo.read("gatekeeper.yml"))
+            .unwrap()
+            .contains("pwned")
+    );
     assert_eq!(p.repo.read(".claude/settings.json"), b"{}\n");
     assert!(!p.repo.exists(".gatekeeper/sacred.lock"));
     assert_eq!(p.repo.read("README.md"), b"fine\n", "{}", text(&out));
@@ -252,14 +320,7 @@ fn protected_paths_inside_the_role_config_and_agent_settings_stay_read_only() {
 fn the_memory_and_a_private_tmpdir_are_writable() {
     let p = project();
     let repo = with_bin_on_path(&p.repo);
-    let out = repo.gk(&[
-        "session",
-        "run",
-        "--role",
-        "auditor-less",
-        "--",
-        "true",
-    ]);
+    let out = repo.gk(&["session", "run", "--role", "auditor-less", "--", "true"]);
     assert_eq!(out.status.code(), Some(2), "unknown role: {}", text(&out));
     let out = repo.gk(&[
         "session",
@@ -368,7 +429,9 @@ fn a_role_with_git_writes_may_commit_but_not_change_hooks() {
     ]);
     assert_success(&out, "the sandboxed script");
     assert_ne!(p.repo.head(), head, "the role may commit");
-    let hooks_path = p.repo.git_output(&["config", "--get-all", "core.hooksPath"]);
+    let hooks_path = p
+        .repo
+        .git_output(&["config", "--get-all", "core.hooksPath"]);
     assert!(hooks_path.stdout.is_empty(), "{}", text(&hooks_path));
 }
 
@@ -458,4 +521,100 @@ fn a_nested_sandbox_says_which_protections_it_could_not_apply() {
     // The outer sandbox still holds.
     assert_eq!(p.repo.read("apps/web/secret/key.ts"), ORIGINAL.as_bytes());
     assert_eq!(p.repo.read("src/t00.rs"), ORIGINAL.as_bytes());
+}
+
+fn start_json(repo: &TestRepo, extra: &[&str]) -> Value {
+    let mut args = vec!["--format", "json", "session", "start"];
+    args.extend_from_slice(extra);
+    let out = repo.gk(&args);
+    assert_success(&out, "session start");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_session_record_edited_by_a_script_is_refused() {
+    let p = project();
+    let started = start_json(&p.repo, &["--role", "frontend"]);
+    let id = started["session"]["id"].as_str().unwrap().to_owned();
+    let record = p.repo.path(&format!(".git/gatekeeper/sessions/{id}.json"));
+    let text_before = std::fs::read_to_string(&record).unwrap();
+    assert!(
+        text_before.contains("\"role\": \"frontend\""),
+        "{text_before}"
+    );
+    // The one-line rewrite of the role an agent without a sandbox could try.
+    std::fs::write(
+        &record,
+        text_before.replace("\"role\": \"frontend\"", "\"role\": null"),
+    )
+    .unwrap();
+    for args in [
+        vec!["session", "show", id.as_str()],
+        vec!["session", "stop", "--id", id.as_str(), "--no-lesson", "x"],
+    ] {
+        let out = p.repo.gk(&args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", text(&out));
+        assert!(
+            text(&out).contains("was changed outside gatekeeper"),
+            "{}",
+            text(&out)
+        );
+    }
+    // Put back byte for byte, the record is accepted again.
+    std::fs::write(&record, &text_before).unwrap();
+    assert_success(&p.repo.gk(&["session", "show", &id]), "the original record");
+}
+
+#[test]
+fn a_green_stop_commits_the_worktree_sessions_work_and_a_red_stop_commits_nothing() {
+    let p = project();
+    let started = start_json(&p.repo, &["--worktree", "green", "--role", "frontend"]);
+    let id = started["session"]["id"].as_str().unwrap().to_owned();
+    let wt = TestRepo {
+        root: std::path::PathBuf::from(started["session"]["worktree"]["path"].as_str().unwrap()),
+        env: p.repo.env.clone(),
+    };
+    let before = wt.head();
+    wt.write("apps/web/feature.ts", "export const f = 1;\n");
+    assert_success(&wt.gk(&["lesson", "add", "feature.ts exports f"]), "lesson");
+    let out = wt.gk(&["--format", "json", "session", "stop", "--id", &id]);
+    assert_success(&out, "green stop");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let commit = report["commit"].as_str().expect("a commit").to_owned();
+    assert_eq!(wt.head(), commit);
+    assert_eq!(wt.git(&["rev-parse", "HEAD~1"]).trim(), before);
+    let message = wt.git(&["log", "-1", "--format=%B"]);
+    assert!(
+        message.contains(&format!("Gatekeeper-Session: {id}")),
+        "{message}"
+    );
+    let files = wt.git(&["show", "--name-only", "--format=", "HEAD"]);
+    assert!(files.contains("apps/web/feature.ts"), "{files}");
+    assert!(files.contains(".gatekeeper/memory/MEMORY.md"), "{files}");
+    assert_eq!(wt.git(&["status", "--porcelain"]), "", "the index matches");
+    // The main work tree's branch did not move.
+    assert_ne!(p.repo.head(), commit);
+
+    let started = start_json(&p.repo, &["--worktree", "red", "--role", "frontend"]);
+    let id = started["session"]["id"].as_str().unwrap().to_owned();
+    let wt = TestRepo {
+        root: std::path::PathBuf::from(started["session"]["worktree"]["path"].as_str().unwrap()),
+        env: p.repo.env.clone(),
+    };
+    let before = wt.head();
+    wt.write("FAIL", "the gate fails\n");
+    let out = wt.gk(&[
+        "--format",
+        "json",
+        "session",
+        "stop",
+        "--id",
+        &id,
+        "--no-lesson",
+        "x",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["commit"].is_null(), "{report}");
+    assert_eq!(wt.head(), before, "a red stop commits nothing");
 }
