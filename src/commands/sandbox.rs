@@ -63,7 +63,7 @@ pub(crate) fn prepare(
     let prepared = PreparedSandbox::prepare(repo, agents, role, &ctx.env, Some(exe.clone()))?;
     let report = prepared.probe(&exe, repo.root()).map_err(|e| {
         Failure::undecided(format!("{e:#}"))
-            .with_hint("run without the sandbox with `gatekeeper session run --no-sandbox` (the role is then checked at stop only)")
+            .with_hint("`gatekeeper session run --no-sandbox` runs an agent without it (its role is then checked at stop and pre-commit only)")
     })?;
     Ok((prepared, report))
 }

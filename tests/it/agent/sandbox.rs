@@ -618,3 +618,40 @@ fn a_green_stop_commits_the_worktree_sessions_work_and_a_red_stop_commits_nothin
     assert!(report["commit"].is_null(), "{report}");
     assert_eq!(wt.head(), before, "a red stop commits nothing");
 }
+
+#[test]
+fn a_sandboxed_worktree_session_is_committed_by_its_green_stop() {
+    let p = project();
+    let repo = with_bin_on_path(&p.repo);
+    let main_head = repo.head();
+    let out = repo.gk(&[
+        "--format",
+        "json",
+        "session",
+        "run",
+        "--worktree",
+        "feature",
+        "--role",
+        "frontend",
+        "--",
+        "sh",
+        "-c",
+        "echo 'export const f = 1;' > apps/web/feature.ts && \
+         gatekeeper lesson add 'feature.ts exports f' >/dev/null && \
+         ! git commit -qam 'the agent tries' && \
+         ! sh -c 'echo pwned > ../../r/README.md'",
+    ]);
+    assert_success(&out, "sandboxed worktree session");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let commit = report["commit"].as_str().expect("a commit");
+    let branch = repo.git(&["rev-parse", "gatekeeper/feature"]);
+    assert_eq!(branch.trim(), commit);
+    let files = repo.git(&["show", "--name-only", "--format=", commit]);
+    assert!(files.contains("apps/web/feature.ts"), "{files}");
+    assert_eq!(repo.head(), main_head, "the main branch did not move");
+    assert_eq!(
+        repo.read("README.md"),
+        b"hello\n",
+        "the main work tree is read-only"
+    );
+}
