@@ -144,6 +144,12 @@ pub fn build_policy(inputs: &PolicyInputs<'_>) -> Result<SandboxPolicy> {
         read_only.push(git_dir.clone());
     }
     read_only.push(common.join("gatekeeper"));
+    // The agent-hook's Stop loop protection remembers earlier blocks here; the hook runs
+    // inside the sandbox. What it records only decides when the agent may stop asking, never
+    // a verdict: `session stop` judges outside the sandbox.
+    let hook_memory = common.join("gatekeeper").join("agent-hook");
+    create_dir(&hook_memory)?;
+    writable.push(hook_memory);
     // A session worktree's main work tree.
     if common.file_name().is_some_and(|n| n == ".git")
         && let Some(main) = common.parent()
