@@ -655,3 +655,21 @@ fn a_sandboxed_worktree_session_is_committed_by_its_green_stop() {
         "the main work tree is read-only"
     );
 }
+
+#[test]
+fn where_the_sandbox_cannot_be_set_up_it_refuses_with_exit_3() {
+    // The kernel stacks at most 16 Landlock layers: the 17th nested sandbox cannot be made.
+    let p = project();
+    let repo = with_bin_on_path(&p.repo);
+    let mut args: Vec<&str> = vec!["sandbox", "--"];
+    for _ in 0..16 {
+        args.extend(["gatekeeper", "-q", "sandbox", "--"]);
+    }
+    args.extend(["sh", "-c", "echo pwned > apps/web/deep.ts"]);
+    let out = repo.gk(&args);
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{log}");
+    assert!(log.contains("the sandbox cannot be set up"), "{log}");
+    assert!(log.contains("--no-sandbox"), "{log}");
+    assert!(!repo.exists("apps/web/deep.ts"), "the command never ran");
+}
