@@ -137,6 +137,29 @@ impl PreparedSandbox {
         Ok(PreparedSandbox { policy, dir })
     }
 
+    /// A policy that writes nothing but its own temporary directory and keeps `read_only`
+    /// read-only: enough to learn whether this machine can enforce a sandbox, without
+    /// creating anything in the work tree.
+    pub fn minimal(read_only: &Path) -> Result<PreparedSandbox> {
+        let dir = tempfile::Builder::new()
+            .prefix("gatekeeper-sandbox-")
+            .tempdir()
+            .context("failed to create the sandbox's private directory")?;
+        let tmp = dir.path().join("tmp");
+        std::fs::create_dir_all(&tmp)
+            .with_context(|| format!("failed to create `{}`", tmp.display()))?;
+        let policy = SandboxPolicy {
+            writable: vec![tmp],
+            read_only: vec![read_only.to_path_buf()],
+            notes: Vec::new(),
+        };
+        write_atomic(
+            &dir.path().join("policy.json"),
+            &serde_json::to_vec(&policy)?,
+        )?;
+        Ok(PreparedSandbox { policy, dir })
+    }
+
     /// Leaves the private directory in place (for a command that replaces this process).
     pub fn keep(self) {
         let _ = self.dir.keep();

@@ -673,3 +673,39 @@ fn where_the_sandbox_cannot_be_set_up_it_refuses_with_exit_3() {
     assert!(log.contains("--no-sandbox"), "{log}");
     assert!(!repo.exists("apps/web/deep.ts"), "the command never ran");
 }
+
+fn doctor_sandbox_finding(out: &std::process::Output) -> Value {
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "sandbox")
+        .cloned()
+        .unwrap_or_else(|| panic!("no sandbox finding: {report}"))
+}
+
+#[test]
+fn doctor_says_whether_agents_can_be_sandboxed_here() {
+    let p = project();
+    let repo = with_bin_on_path(&p.repo);
+    let finding = doctor_sandbox_finding(&repo.gk(&["--format", "json", "doctor"]));
+    assert_eq!(finding["ok"], true, "{finding}");
+    assert!(
+        finding["detail"]
+            .as_str()
+            .unwrap()
+            .contains("read-only mounts"),
+        "{finding}"
+    );
+    // Inside a sandbox, no further mounts can be made: doctor says what that leaves.
+    let out = repo.gk(&["sandbox", "--", "gatekeeper", "--format", "json", "doctor"]);
+    let finding = doctor_sandbox_finding(&out);
+    assert!(
+        finding["detail"]
+            .as_str()
+            .unwrap()
+            .contains("read-only mounts are not permitted"),
+        "{finding}"
+    );
+}
