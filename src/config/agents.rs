@@ -43,8 +43,9 @@ pub struct SandboxConfig {
     /// (default `target`, `node_modules`, `.venv`, `__pycache__`, …).
     #[serde(default = "default_build_dirs")]
     pub build_dirs: StringList,
-    /// Paths that stay read-only even inside a writable folder (default: the build tools'
-    /// programs and settings inside their caches, such as `~/.cargo/bin`).
+    /// Paths that stay read-only even inside a writable folder (default: the agents' own hook
+    /// settings, such as `~/.claude/settings.json`, and the build tools' programs and settings
+    /// inside their caches, such as `~/.cargo/bin`).
     #[serde(default = "default_read_only")]
     pub read_only: StringList,
 }
@@ -116,6 +117,9 @@ fn default_build_dirs() -> StringList {
 
 fn default_read_only() -> StringList {
     list(&[
+        "~/.claude/settings.json",
+        "~/.codex/config.toml",
+        "~/.codex/hooks.json",
         "~/.cargo/bin",
         "~/.cargo/config",
         "~/.cargo/config.toml",

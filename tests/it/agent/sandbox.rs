@@ -294,6 +294,9 @@ fn protected_paths_inside_the_role_config_and_agent_settings_stay_read_only() {
     p.repo.git(&["add", "-A"]);
     p.repo
         .git(&["commit", "-q", "--no-verify", "-m", "settings"]);
+    let user_claude = p.sandbox.home.join(".claude");
+    std::fs::create_dir_all(&user_claude).unwrap();
+    std::fs::write(user_claude.join("settings.json"), "{}\n").unwrap();
     // Without a role the whole work tree is writable, except what is protected.
     let out = p.repo.gk(&[
         "sandbox",
@@ -302,9 +305,21 @@ fn protected_paths_inside_the_role_config_and_agent_settings_stay_read_only() {
         "-c",
         "echo pwned > apps/web/secret/key.ts; echo pwned >> gatekeeper.yml; \
          echo '{\"hooks\":{}}' > .claude/settings.json; mkdir -p .gatekeeper; \
-         echo pwned > .gatekeeper/sacred.lock; echo fine > README.md; true",
+         echo pwned > .gatekeeper/sacred.lock; echo fine > README.md; \
+         echo '{\"disableAllHooks\":true}' > \"$HOME/.claude/settings.json\"; \
+         echo state > \"$HOME/.claude/state.json\"; true",
     ]);
     assert_success(&out, "the sandboxed script");
+    assert_eq!(
+        std::fs::read(user_claude.join("settings.json")).unwrap(),
+        b"{}\n",
+        "the agent's own hook settings"
+    );
+    assert_eq!(
+        std::fs::read(user_claude.join("state.json")).unwrap(),
+        b"state\n",
+        "the agent's own state"
+    );
     assert_eq!(p.repo.read("apps/web/secret/key.ts"), ORIGINAL.as_bytes());
     assert!(
         !String::from_utf8(p.repo.read("gatekeeper.yml"))
