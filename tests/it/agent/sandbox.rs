@@ -724,3 +724,35 @@ fn doctor_says_whether_agents_can_be_sandboxed_here() {
         "{finding}"
     );
 }
+
+#[test]
+fn a_sandboxed_agent_cannot_rewrite_its_session_record() {
+    let p = project();
+    let out = p.repo.gk(&[
+        "session",
+        "run",
+        "--role",
+        "frontend",
+        "--no-lesson",
+        "test",
+        "--",
+        "sh",
+        "-c",
+        "rec=.git/gatekeeper/sessions/$GATEKEEPER_SESSION.json; \
+         sed -i 's/\"role\": \"frontend\"/\"role\": null/' \"$rec\"; \
+         python3 -c 'import sys; open(sys.argv[1], \"a\").write(\" \")' \"$rec\"; \
+         cp \"$rec\" \"$TMPDIR/r\" && mv -f \"$TMPDIR/r\" \"$rec\"; \
+         rm -f .git/gatekeeper/session.key; \
+         echo \"$GATEKEEPER_SESSION\" > apps/web/id; echo changed > src/t00.rs; true",
+    ]);
+    // The out-of-role write was refused by the kernel, so the stop is green.
+    assert_success(&out, "session run");
+    let id = String::from_utf8(p.repo.read("apps/web/id")).unwrap();
+    let show = p
+        .repo
+        .gk(&["--format", "json", "session", "show", id.trim()]);
+    assert_success(&show, "the record is intact");
+    let log: Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(log["role"], "frontend", "{log}");
+    assert_eq!(p.repo.read("src/t00.rs"), ORIGINAL.as_bytes());
+}
