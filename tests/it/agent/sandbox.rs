@@ -756,3 +756,34 @@ fn a_sandboxed_agent_cannot_rewrite_its_session_record() {
     assert_eq!(log["role"], "frontend", "{log}");
     assert_eq!(p.repo.read("src/t00.rs"), ORIGINAL.as_bytes());
 }
+
+#[test]
+fn a_role_glob_that_is_not_a_folder_is_widened_and_the_brief_says_so() {
+    let p = project_with(
+        "agents:\n  roles:\n    tests: { edit: [\"apps/web/**/*.test.ts\"] }\n  protected: [\"*.lock\"]\n",
+    );
+    p.repo.write("apps/web/yarn.lock", "locked\n");
+    p.repo.git(&["add", "-A"]);
+    p.repo.git(&["commit", "-q", "--no-verify", "-m", "lock"]);
+    let out = p.repo.gk(&[
+        "sandbox",
+        "--role",
+        "tests",
+        "--",
+        "sh",
+        "-c",
+        "echo t > apps/web/a.test.ts; echo x > apps/web/other.ts; echo pwned > apps/web/yarn.lock; echo y > src/lib.rs; true",
+    ]);
+    let log = text(&out);
+    assert_success(&out, "sandbox");
+    assert!(
+        log.contains("lets the role write all of `apps/web` for `apps/web/**/*.test.ts`"),
+        "{log}"
+    );
+    // The kernel allows the whole folder; the exact glob is for the stop and pre-commit.
+    assert_eq!(p.repo.read("apps/web/a.test.ts"), b"t\n");
+    assert_eq!(p.repo.read("apps/web/other.ts"), b"x\n");
+    // A protected file glob protects the tracked files it matches inside the folder.
+    assert_eq!(p.repo.read("apps/web/yarn.lock"), b"locked\n");
+    assert_eq!(p.repo.read("src/lib.rs"), b"pub fn a() {}\n");
+}
