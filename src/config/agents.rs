@@ -80,7 +80,7 @@ fn default_writable() -> StringList {
 fn default_caches() -> StringList {
     list(&[
         "~/.cargo",
-        "~/.npm",
+        "~/.npm/",
         "~/.cache/",
         "~/.yarn",
         "~/.pnpm-store",

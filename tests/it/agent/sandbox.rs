@@ -787,3 +787,32 @@ fn a_role_glob_that_is_not_a_folder_is_widened_and_the_brief_says_so() {
     assert_eq!(p.repo.read("apps/web/yarn.lock"), b"locked\n");
     assert_eq!(p.repo.read("src/lib.rs"), b"pub fn a() {}\n");
 }
+
+#[test]
+fn npm_test_runs_inside_a_sandboxed_session() {
+    let p = project();
+    p.repo.write(
+        "package.json",
+        "{ \"name\": \"t\", \"version\": \"1.0.0\", \"scripts\": { \"test\": \"node --test apps/web/\" } }\n",
+    );
+    p.repo.write(
+        "apps/web/sum.test.js",
+        "const test = require('node:test');\nconst assert = require('node:assert');\ntest('sums', () => assert.strictEqual(1 + 1, 2));\n",
+    );
+    p.repo.git(&["add", "-A"]);
+    p.repo.git(&["commit", "-q", "--no-verify", "-m", "node"]);
+    let out = p.repo.gk(&[
+        "session",
+        "run",
+        "--role",
+        "frontend",
+        "--no-lesson",
+        "only tests",
+        "--",
+        "npm",
+        "test",
+    ]);
+    assert_success(&out, "npm test in a sandboxed session");
+    assert!(text(&out).contains("# pass 1"), "{}", text(&out));
+    assert!(p.sandbox.home.join(".npm").is_dir(), "npm's cache folder");
+}
