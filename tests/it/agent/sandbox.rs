@@ -129,8 +129,18 @@ fn fingerprint(p: &Path) -> (bool, bool, Vec<u8>, u32, i64) {
     )
 }
 
+/// A project whose commands use a temporary directory inside the test's own directory, so
+/// that the private directories `gatekeeper sandbox` leaves behind go away with the test.
+fn project_in_own_tmp(config: &str) -> Project {
+    let mut p = project_with(config);
+    let tmp = p.sandbox.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    p.repo.set_env("TMPDIR", &tmp.to_string_lossy());
+    p
+}
+
 fn project() -> Project {
-    let p = project_with(CONFIG);
+    let p = project_in_own_tmp(CONFIG);
     for i in 0..WAYS.len() {
         p.repo.write(&format!("src/t{i:02}.rs"), ORIGINAL);
         p.repo.write(&format!("apps/web/t{i:02}.ts"), ORIGINAL);
@@ -759,7 +769,7 @@ fn a_sandboxed_agent_cannot_rewrite_its_session_record() {
 
 #[test]
 fn a_role_glob_that_is_not_a_folder_is_widened_and_the_brief_says_so() {
-    let p = project_with(
+    let p = project_in_own_tmp(
         "agents:\n  roles:\n    tests: { edit: [\"apps/web/**/*.test.ts\"] }\n  protected: [\"*.lock\"]\n",
     );
     p.repo.write("apps/web/yarn.lock", "locked\n");
