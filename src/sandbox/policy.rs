@@ -183,7 +183,8 @@ pub fn build_policy(inputs: &PolicyInputs<'_>) -> Result<SandboxPolicy> {
     let mut kept = Vec::new();
     let mut missing = Vec::new();
     for p in read_only {
-        if p.exists() || p.is_symlink() {
+        // `exists` follows symlinks: a dangling one cannot be mounted over and counts as missing.
+        if p.exists() {
             if !kept.contains(&p) {
                 kept.push(p);
             }
