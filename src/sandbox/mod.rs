@@ -84,6 +84,9 @@ impl SandboxReport {
                 self.mounts_unavailable.as_deref().unwrap_or("unknown reason")
             ));
         }
+        if !self.capabilities_dropped {
+            out.push("Some capabilities could not be dropped: a command running as root may keep privileges outside the file system rules.".to_owned());
+        }
         for p in &self.unprotected {
             out.push(format!(
                 "Not protected by the sandbox (checked at stop only): `{}`.",
