@@ -826,3 +826,28 @@ fn npm_test_runs_inside_a_sandboxed_session() {
     assert!(text(&out).contains("# pass 1"), "{}", text(&out));
     assert!(p.sandbox.home.join(".npm").is_dir(), "npm's cache folder");
 }
+
+#[test]
+fn the_sandboxed_command_keeps_its_user_and_has_no_capabilities() {
+    let p = project();
+    let out = p.repo.gk(&[
+        "sandbox",
+        "--",
+        "sh",
+        "-c",
+        "id -u; grep -E '^Cap(Eff|Prm|Bnd|Amb):' /proc/self/status",
+    ]);
+    assert_success(&out, "sandbox");
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    let uid = std::process::Command::new("id").arg("-u").output().unwrap();
+    assert_eq!(
+        stdout.lines().next().unwrap(),
+        String::from_utf8(uid.stdout).unwrap().trim(),
+        "{stdout}"
+    );
+    let caps: Vec<&str> = stdout.lines().skip(1).collect();
+    assert_eq!(caps.len(), 4, "{stdout}");
+    for line in caps {
+        assert!(line.ends_with("0000000000000000"), "{stdout}");
+    }
+}
