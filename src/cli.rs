@@ -88,6 +88,9 @@ pub enum Command {
     AgentHook(commands::agent_hook::Args),
     Baseline(commands::baseline::Args),
     Cache(commands::cache::Args),
+    Sandbox(commands::sandbox::Args),
+    #[command(name = "__sandbox-exec", hide = true)]
+    SandboxExec(commands::sandbox::ExecArgs),
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub mod output;
 pub mod process;
 pub mod report;
 pub mod sacred;
+pub mod sandbox;
 pub mod signals;
 pub mod templates;
 pub mod trust;

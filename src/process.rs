@@ -427,6 +427,32 @@ fn direct_expression(cmd: &ShellCommand) -> Option<duct::Expression> {
     Some(configure(expr, cmd))
 }
 
+/// Words quoted for `sh -c`, joined by blanks.
+pub fn quote_words(words: &[String]) -> Result<String> {
+    let mut script = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            script.push(' ');
+        }
+        script.push_str(&shlex::try_quote(w).context("the command cannot be quoted for sh")?);
+    }
+    Ok(script)
+}
+
+/// Replaces this process with `program args…` (found in `PATH` like the shell does), with
+/// `env` added to its environment. Returns only when that fails.
+pub fn exec_replacing(
+    program: &std::ffi::OsStr,
+    args: &[OsString],
+    env: &[(String, String)],
+) -> anyhow::Error {
+    let err = std::process::Command::new(program)
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .exec();
+    anyhow::Error::new(err).context(format!("failed to run `{}`", program.to_string_lossy()))
+}
+
 /// The process group of a started command (its leader's pid).
 fn group_of(handle: &duct::Handle) -> Option<i32> {
     handle

@@ -124,6 +124,7 @@ mod tests {
             "frontend".into(),
             Role {
                 edit: GlobList(vec!["apps/web/**".into()]),
+                git_writes: false,
             },
         );
         c.roles.insert("auditor".into(), Role::default());

@@ -11,7 +11,8 @@ use crate::trust::TrustStore;
 
 /// Check the installation and explain each problem: missing or stale shims, a binary the
 /// shims cannot find, an untrusted or invalid configuration, `core.hooksPath` pointing
-/// elsewhere, and user files left set aside by a killed run. Exit 1 when anything is wrong.
+/// elsewhere, user files left set aside by a killed run, and whether agents can be sandboxed
+/// here (a problem only when roles are configured). Exit 1 when anything is wrong.
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
@@ -126,6 +127,34 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
             "config",
             format!("{e:#}"),
             crate::exit::hint_of(&e).as_deref(),
+        ),
+    }
+    // Whether `session run` can sandbox an agent here (a throw-away probe that creates
+    // nothing in the work tree). A problem only where roles are configured.
+    let uses_agents = ctx.config(&repo).is_ok_and(|c| !c.agents.roles.is_empty());
+    let probe = super::sandbox::own_exe().and_then(|exe| {
+        crate::sandbox::PreparedSandbox::minimal(repo.root())?.probe(&exe, repo.root())
+    });
+    match probe {
+        Ok(report) => add(
+            true,
+            "sandbox",
+            format!(
+                "agents can be sandboxed here (Landlock ABI {}{})",
+                report.landlock_abi,
+                if report.mounts {
+                    ", read-only mounts"
+                } else {
+                    "; read-only mounts are not permitted, so paths inside writable folders stay writable"
+                }
+            ),
+            None,
+        ),
+        Err(e) => add(
+            !uses_agents,
+            "sandbox",
+            format!("{e:#}"),
+            Some("`gatekeeper session run` refuses to run agents here unless given --no-sandbox"),
         ),
     }
     let left = crate::git::stash::abandoned(&repo);

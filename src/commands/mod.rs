@@ -18,6 +18,7 @@ pub mod memory;
 pub mod migrate;
 pub mod run;
 pub mod sacred;
+pub mod sandbox;
 pub mod schema;
 pub mod session;
 pub mod snapshot;
@@ -133,5 +134,7 @@ fn dispatch(ctx: &Context, command: &Command) -> Result<ExitStatus> {
         Command::AgentHook(a) => agent_hook::run(ctx, a),
         Command::Baseline(a) => baseline::run(ctx, a),
         Command::Cache(a) => cache::run(ctx, a),
+        Command::Sandbox(a) => sandbox::run(ctx, a),
+        Command::SandboxExec(a) => sandbox::exec(ctx, a),
     }
 }

@@ -631,6 +631,27 @@ mod tests {
     }
 
     #[test]
+    fn agents_sandbox_lists_replace_their_defaults_and_reject_unknown_keys() {
+        let cfg = parse("agents:\n  sandbox:\n    writable: [\"~/.tool/\"]\n").unwrap();
+        assert_eq!(cfg.agents.sandbox.writable.0, ["~/.tool/"]);
+        assert!(cfg.agents.sandbox.caches.iter().any(|c| c == "~/.cargo"));
+        assert!(cfg.agents.sandbox.build_dirs.iter().any(|c| c == "target"));
+        let defaults = parse("gates: {}\n").unwrap();
+        assert!(
+            defaults
+                .agents
+                .sandbox
+                .writable
+                .iter()
+                .any(|c| c == "~/.claude/")
+        );
+        let e = parse("agents:\n  sandbox:\n    writeable: []\n").unwrap_err();
+        assert!(e.to_string().contains("gatekeeper.yml:3:"), "{e}");
+        let role = parse("agents:\n  roles:\n    r: { edit: [a/**], git_writes: true }\n").unwrap();
+        assert!(role.agents.roles["r"].git_writes);
+    }
+
+    #[test]
     fn spec_example_parses() {
         let text = include_str!("../../tests/it/fixtures/spec-example.yml");
         let cfg = parse(text).expect("the SPEC example must load");

@@ -382,6 +382,38 @@ impl Repo {
         Ok(out)
     }
 
+    /// Ignored directories of the work tree, each once at its top (git does not look inside
+    /// an ignored directory), relative to the root.
+    pub fn ignored_dirs(&self) -> Result<Vec<PathBuf>> {
+        let index = self.index()?;
+        let mut opts = DiffOptions::new();
+        opts.include_ignored(true)
+            .recurse_ignored_dirs(false)
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .ignore_submodules(true)
+            .show_untracked_content(false);
+        let diff = self
+            .inner
+            .diff_index_to_workdir(Some(&index), Some(&mut opts))
+            .context("failed to list the ignored files of the work tree")?;
+        let mut out = Vec::new();
+        for delta in diff.deltas() {
+            if delta.status() != Delta::Ignored {
+                continue;
+            }
+            if let Some(p) = delta.new_file().path() {
+                let text = p.to_string_lossy();
+                if let Some(dir) = text.strip_suffix('/') {
+                    out.push(PathBuf::from(dir));
+                } else if self.root().join(p).is_dir() {
+                    out.push(p.to_path_buf());
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Writes the index's version of `paths` into the work tree (respecting filters such as
     /// line-ending conversion), without touching the index itself.
     pub fn checkout_from_index(&self, paths: &[PathBuf]) -> Result<()> {

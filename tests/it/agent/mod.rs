@@ -6,6 +6,7 @@
 mod hooks;
 mod install;
 mod memory;
+mod sandbox;
 mod session;
 
 use std::io::Write as _;
