@@ -74,7 +74,7 @@ fn client_env(c: &mut Command, repo: &TestRepo, api: &FakeApi) {
 }
 
 /// PATH with the built gatekeeper first: the installed hook command runs `gatekeeper`.
-fn path_with_gatekeeper(repo: &TestRepo) -> String {
+pub fn path_with_gatekeeper(repo: &TestRepo) -> String {
     let bin_dir = bin().parent().expect("binary dir").to_path_buf();
     let path = repo
         .env

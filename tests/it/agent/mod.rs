@@ -4,6 +4,7 @@
 //! project directory replaced by the test repository.
 
 mod claude;
+mod codex;
 mod fake_api;
 mod hooks;
 mod install;

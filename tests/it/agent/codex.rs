@@ -1,0 +1,120 @@
+//! The real Codex CLI (`codex exec`, from the npm package `@openai/codex` installed under
+//! `tests/codex/`) against the fake Responses API of [`super::fake_api`], with the hooks
+//! `gatekeeper install --agent codex` writes.
+//!
+//! Codex runs hooks only once they are trusted; headless, `--dangerously-bypass-hook-trust`
+//! stands in for that review, and the installed entries are copied to the user level
+//! (`$HOME/.codex/hooks.json`), where `codex exec` loads them.
+
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::json;
+
+use super::claude::{path_with_gatekeeper, run_bounded};
+use super::fake_api::{FakeApi, request_text, text, tool};
+use crate::common::{TestRepo, assert_success};
+
+/// The Codex CLI under test: `GATEKEEPER_TEST_CODEX`, else the native binary installed in
+/// `tests/codex/node_modules`. A missing CLI fails the test.
+fn codex_cli() -> PathBuf {
+    if let Some(p) = std::env::var_os("GATEKEEPER_TEST_CODEX") {
+        return PathBuf::from(p);
+    }
+    let scope = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/codex/node_modules/@openai");
+    let found = std::fs::read_dir(&scope).ok().and_then(|rd| {
+        rd.filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with("codex-"))
+            .filter_map(|e| std::fs::read_dir(e.path().join("vendor")).ok())
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|e| e.path().join("bin/codex"))
+            .find(|p| p.is_file())
+    });
+    found.unwrap_or_else(|| {
+        panic!(
+            "the Codex CLI is not installed in {}: run `bash .ci/install-claude.sh` \
+             (npm ci in tests/codex), or set GATEKEEPER_TEST_CODEX to a `codex` binary",
+            scope.display()
+        )
+    })
+}
+
+/// `codex exec` in `repo` against `api`, with the hooks installed for Codex.
+fn run_codex(repo: &TestRepo, api: &FakeApi) -> std::process::Output {
+    assert_success(
+        &repo.gk(&["install", "--agent", "codex"]),
+        "install --agent codex",
+    );
+    let home = repo
+        .env
+        .iter()
+        .find(|(k, _)| k == "HOME")
+        .map(|(_, v)| PathBuf::from(v))
+        .expect("HOME");
+    std::fs::create_dir_all(home.join(".codex")).unwrap();
+    std::fs::copy(
+        repo.path(".codex/hooks.json"),
+        home.join(".codex/hooks.json"),
+    )
+    .unwrap();
+    let mut c = Command::new(codex_cli());
+    c.current_dir(&repo.root).env_clear().stdin(Stdio::null());
+    for (k, v) in &repo.env {
+        c.env(k, v);
+    }
+    c.env("PATH", path_with_gatekeeper(repo))
+        .env("FAKE_API_KEY", "not-a-real-key")
+        .env("NO_PROXY", "127.0.0.1,localhost");
+    c.args([
+        "exec",
+        "--dangerously-bypass-hook-trust",
+        "-c",
+        "check_for_update_on_startup=false",
+        "-c",
+        "model_provider=fake",
+        "-c",
+        &format!(
+            "model_providers.fake={{name=\"fake\",base_url=\"{}/v1\",wire_api=\"responses\",env_key=\"FAKE_API_KEY\"}}",
+            api.url
+        ),
+        "-m",
+        "gpt-test",
+        "Do the task.",
+    ]);
+    run_bounded(c)
+}
+
+#[test]
+fn codex_hooks_inject_the_brief_and_refuse_a_hook_skipping_commit() {
+    let p = super::project();
+    assert_success(
+        &p.repo
+            .gk(&["lesson", "add", "The exporter needs UTC timestamps"]),
+        "lesson",
+    );
+    let head = p.repo.head();
+    let api = FakeApi::start(vec![
+        vec![tool(
+            "exec_command",
+            json!({"cmd": "git commit -q --allow-empty --no-verify -m sneaky"}),
+        )],
+        vec![text("done")],
+    ]);
+    let out = run_codex(&p.repo, &api);
+    assert_success(&out, "codex exec");
+    let reqs = api.requests();
+    assert!(reqs.len() >= 2, "{}", crate::common::text(&out));
+    assert!(
+        request_text(&reqs[0]).contains("The exporter needs UTC timestamps"),
+        "the brief is not in the first request"
+    );
+    assert_eq!(p.repo.head(), head, "the hook-skipping commit ran");
+    let last = reqs.last().unwrap()["input"].to_string();
+    assert!(
+        last.contains("gatekeeper refuses this command") && last.contains("--no-verify"),
+        "{last}"
+    );
+}
