@@ -335,6 +335,45 @@ fn claude_stop_keeps_blocking_while_red_up_to_the_configured_bound() {
     assert_eq!(r["result"], "done", "{r}");
 }
 
+#[test]
+fn claude_blocks_the_tool_call_when_gatekeeper_crashes() {
+    let p = super::project();
+    install_claude_hooks(&p.repo);
+    // A `gatekeeper` that fails the way a crash does (exit 1, not the blocking 2).
+    let crashing = p.sandbox.path().join("crashing-bin");
+    std::fs::create_dir_all(&crashing).unwrap();
+    let script = crashing.join("gatekeeper");
+    std::fs::write(&script, "#!/bin/sh\necho 'simulated crash' >&2\nexit 1\n").unwrap();
+    let mut perms = std::fs::metadata(&script).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&script, perms).unwrap();
+    let api = FakeApi::start(vec![
+        vec![tool(
+            "Write",
+            json!({"file_path": abs(&p.repo, "src/new.rs"), "content": "pub fn n() {}\n"}),
+        )],
+        vec![text("done")],
+    ]);
+    let mut cmd = client_command(&p.repo, &api, &print_args());
+    cmd.env(
+        "PATH",
+        format!("{}:{}", crashing.display(), path_with_gatekeeper(&p.repo)),
+    );
+    let out = run_bounded(cmd);
+    assert!(
+        !p.repo.exists("src/new.rs"),
+        "a crashing hook let the Write through (onFailure not honoured):\n{}",
+        api.transcript()
+    );
+    assert!(
+        first_request_with(&api, "onFailure").is_some()
+            || first_request_with(&api, "simulated crash").is_some(),
+        "{}\n{}",
+        crate::common::text(&out),
+        api.transcript()
+    );
+}
+
 /// Writes `src/lib.rs` from a program the shell check cannot read: only a sandbox stops it.
 const HIDDEN_WRITE: &str =
     "node -e \"require('fs').writeFileSync('src/lib.rs', '// rewritten by the agent\\n')\"";
