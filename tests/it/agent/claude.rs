@@ -374,6 +374,33 @@ fn claude_blocks_the_tool_call_when_gatekeeper_crashes() {
     );
 }
 
+#[test]
+fn claude_bash_that_skips_the_hooks_through_an_alias_is_refused() {
+    let p = super::project();
+    install_claude_hooks(&p.repo);
+    let head = p.repo.head();
+    let api = FakeApi::start(vec![
+        vec![tool(
+            "Bash",
+            json!({"command": "git config alias.c 'commit -n' && git c --allow-empty -qm sneaky",
+                   "description": "commit"}),
+        )],
+        vec![text("done")],
+    ]);
+    let out = run_claude(&p.repo, &api);
+    assert_success(&out, "claude -p");
+    assert_eq!(p.repo.head(), head, "the hook-skipping commit ran");
+    assert!(
+        p.repo.git_output(&["config", "alias.c"]).stdout.is_empty(),
+        "the alias was set"
+    );
+    assert!(
+        first_request_with(&api, "gatekeeper refuses this command").is_some(),
+        "{}",
+        api.transcript()
+    );
+}
+
 /// Writes `src/lib.rs` from a program the shell check cannot read: only a sandbox stops it.
 const HIDDEN_WRITE: &str =
     "node -e \"require('fs').writeFileSync('src/lib.rs', '// rewritten by the agent\\n')\"";
