@@ -2,9 +2,9 @@
 //! `tests/codex/`) against the fake Responses API of [`super::fake_api`], with the hooks
 //! `gatekeeper install --agent codex` writes.
 //!
-//! Codex runs hooks only once they are trusted; headless, `--dangerously-bypass-hook-trust`
-//! stands in for that review, and the installed entries are copied to the user level
-//! (`$HOME/.codex/hooks.json`), where `codex exec` loads them.
+//! Codex reads a project's `.codex/` only once the project is trusted (`codex exec --trust`)
+//! and runs hooks only once they are reviewed; headless, `--dangerously-bypass-hook-trust`
+//! stands in for that review.
 
 #![allow(clippy::disallowed_methods)]
 
@@ -48,18 +48,6 @@ fn run_codex(repo: &TestRepo, api: &FakeApi) -> std::process::Output {
         &repo.gk(&["install", "--agent", "codex"]),
         "install --agent codex",
     );
-    let home = repo
-        .env
-        .iter()
-        .find(|(k, _)| k == "HOME")
-        .map(|(_, v)| PathBuf::from(v))
-        .expect("HOME");
-    std::fs::create_dir_all(home.join(".codex")).unwrap();
-    std::fs::copy(
-        repo.path(".codex/hooks.json"),
-        home.join(".codex/hooks.json"),
-    )
-    .unwrap();
     let mut c = Command::new(codex_cli());
     c.current_dir(&repo.root).env_clear().stdin(Stdio::null());
     for (k, v) in &repo.env {
@@ -70,6 +58,9 @@ fn run_codex(repo: &TestRepo, api: &FakeApi) -> std::process::Output {
         .env("NO_PROXY", "127.0.0.1,localhost");
     c.args([
         "exec",
+        // Project configuration (the installed `.codex/hooks.json`) is read only in a trusted
+        // project, and hooks run only once reviewed: both stand in for a person here.
+        "--trust",
         "--dangerously-bypass-hook-trust",
         "-c",
         "check_for_update_on_startup=false",
@@ -117,4 +108,25 @@ fn codex_hooks_inject_the_brief_and_refuse_a_hook_skipping_commit() {
         last.contains("gatekeeper refuses this command") && last.contains("--no-verify"),
         "{last}"
     );
+}
+
+#[test]
+fn codex_stop_is_blocked_while_the_gates_are_red_and_released_when_green() {
+    let p = super::project();
+    p.repo.write("FAIL", "x\n");
+    let api = FakeApi::start(vec![
+        vec![text("All done.")],
+        vec![tool("exec_command", json!({"cmd": "rm FAIL"}))],
+        vec![text("Fixed; done.")],
+    ]);
+    let out = run_codex(&p.repo, &api);
+    assert_success(&out, "codex exec");
+    let reqs = api.requests();
+    assert_eq!(reqs.len(), 3, "{}", crate::common::text(&out));
+    assert!(
+        request_text(&reqs[1]).contains("check failed: 3 of 10 tests failed"),
+        "the stop was not blocked with the gate's output: {}",
+        request_text(&reqs[1])
+    );
+    assert!(!p.repo.exists("FAIL"));
 }
