@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use serde_json::json;
 
 use super::claude::{path_with_gatekeeper, run_bounded};
-use super::fake_api::{FakeApi, request_text, text, tool};
+use super::fake_api::{FakeApi, custom, request_text, text, tool};
 use crate::common::{TestRepo, assert_success};
 
 /// The Codex CLI under test: `GATEKEEPER_TEST_CODEX`, else the native binary installed in
@@ -71,8 +71,9 @@ fn run_codex(repo: &TestRepo, api: &FakeApi) -> std::process::Output {
             "model_providers.fake={{name=\"fake\",base_url=\"{}/v1\",wire_api=\"responses\",env_key=\"FAKE_API_KEY\"}}",
             api.url
         ),
+        // A model in the client's own catalogue, so that it offers `apply_patch` (free-form).
         "-m",
-        "gpt-test",
+        "gpt-5.5",
         "Do the task.",
     ]);
     run_bounded(c)
@@ -129,4 +130,35 @@ fn codex_stop_is_blocked_while_the_gates_are_red_and_released_when_green() {
         request_text(&reqs[1])
     );
     assert!(!p.repo.exists("FAIL"));
+}
+
+#[test]
+fn codex_apply_patch_that_weakens_a_sacred_test_is_refused() {
+    let p = super::sacred_project();
+    let patch = format!(
+        "*** Begin Patch\n*** Update File: {}\n@@\n     let total = refund(100);\n-    assert_eq!(total, 100);\n     assert!(total >= 0, \"never negative\");\n*** End Patch\n",
+        super::SACRED_FILE
+    );
+    let api = FakeApi::start(vec![
+        vec![custom("apply_patch", &patch)],
+        vec![text("done")],
+    ]);
+    let out = run_codex(&p.repo, &api);
+    assert_success(&out, "codex exec");
+    assert_eq!(
+        String::from_utf8_lossy(&p.repo.read(super::SACRED_FILE)),
+        super::SACRED_SRC,
+        "the sacred test was weakened through apply_patch: {}",
+        crate::common::text(&out)
+    );
+    let input = api.requests().last().unwrap()["input"].clone();
+    let answer = input
+        .as_array()
+        .and_then(|a| a.last())
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        answer.to_string().contains("weaken the sacred test"),
+        "{answer}"
+    );
 }

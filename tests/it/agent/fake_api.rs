@@ -21,6 +21,9 @@ pub enum Block {
     Text(String),
     /// A tool call: the tool's name and its input.
     Tool(String, Value),
+    /// A free-form tool call (Responses API `custom_tool_call`, e.g. Codex's `apply_patch`):
+    /// the tool's name and its raw input.
+    Custom(String, String),
 }
 
 /// A text block.
@@ -31,6 +34,11 @@ pub fn text(s: &str) -> Block {
 /// A tool call.
 pub fn tool(name: &str, input: Value) -> Block {
     Block::Tool(name.to_owned(), input)
+}
+
+/// A free-form tool call (Responses API only).
+pub fn custom(name: &str, input: &str) -> Block {
+    Block::Custom(name.to_owned(), input.to_owned())
 }
 
 #[derive(Default)]
@@ -245,7 +253,10 @@ fn respond(out: &mut TcpStream, content_type: &str, body: &[u8]) -> std::io::Res
 }
 
 fn stop_reason(turn: &[Block]) -> &'static str {
-    if turn.iter().any(|b| matches!(b, Block::Tool(..))) {
+    if turn
+        .iter()
+        .any(|b| matches!(b, Block::Tool(..) | Block::Custom(..)))
+    {
         "tool_use"
     } else {
         "end_turn"
@@ -282,6 +293,7 @@ fn message(turn: &[Block], model: &str) -> Value {
             Block::Tool(name, input) => {
                 json!({"type": "tool_use", "id": tool_id(i), "name": name, "input": input})
             }
+            Block::Custom(..) => panic!("a free-form tool call cannot be sent to Claude Code"),
         })
         .collect();
     json!({
@@ -328,6 +340,8 @@ fn sse(turn: &[Block], model: &str) -> String {
                                      "partial_json": input.to_string()}}),
                 ));
             }
+            // The Messages API has no free-form tools.
+            Block::Custom(..) => panic!("a free-form tool call cannot be sent to Claude Code"),
         }
         events.push((
             "content_block_stop",
@@ -362,6 +376,10 @@ fn responses_sse(turn: &[Block]) -> String {
             Block::Tool(name, input) => json!({
                 "type": "function_call", "name": name,
                 "arguments": input.to_string(), "call_id": tool_id(i),
+            }),
+            Block::Custom(name, input) => json!({
+                "type": "custom_tool_call", "name": name,
+                "input": input, "call_id": tool_id(i),
             }),
         };
         events.push(json!({"type": "response.output_item.done", "item": item}));
