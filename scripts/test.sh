@@ -8,6 +8,8 @@
 # - pre-commit, prek, lefthook, check-jsonschema and pytest, at the versions pinned below, into
 #   a Python virtual environment under target/test-tools (GATEKEEPER_TEST_TOOLS moves it): the
 #   tests of the hook managers, of the GitHub Action and of the pytest marker run them from PATH.
+# - the Claude Code and Codex CLIs, pinned by the lockfiles under tests/claude and tests/codex
+#   (`npm ci`, through .ci/install-claude.sh): the agent-hook tests drive the real clients;
 # Everything is skipped when already there, so a second run starts the tests at once.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +43,9 @@ apt_install() {
 }
 
 bash "$root/scripts/install-postgres.sh"
+# The real-client tests drive the Claude Code and Codex CLIs pinned under tests/claude and
+# tests/codex (npm ci; skipped when the lockfile is already installed).
+bash "$root/.ci/install-claude.sh"
 
 tools=${GATEKEEPER_TEST_TOOLS:-$root/target/test-tools}
 venv="$tools/venv"

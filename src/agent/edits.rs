@@ -30,20 +30,78 @@ fn str_field<'a>(v: &'a Value, name: &str) -> Result<&'a str> {
     }
 }
 
-/// Replaces `old` by `new` the way Claude Code's Edit does; `None` when `old` is absent (the
-/// tool itself will then fail and change nothing).
+/// Replaces `old` by `new` the way Claude Code's Edit does; `None` when `old` is not in the
+/// file, even after the client's normalisation (see [`normalised_replace`]).
 fn replace(current: &str, old: &str, new: &str, all: bool) -> Option<String> {
     if old.is_empty() {
         return Some(current.to_owned() + new);
     }
     if !current.contains(old) {
-        return None;
+        return normalised_replace(current, old, new, all);
     }
     Some(if all {
         current.replace(old, new)
     } else {
         current.replacen(old, new, 1)
     })
+}
+
+/// One character of normalised text and the byte range it came from.
+fn normalise(text: &str) -> (Vec<char>, Vec<(usize, usize)>) {
+    let mut chars = Vec::with_capacity(text.len());
+    let mut spans = Vec::with_capacity(text.len());
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let (n, end) = match c {
+            '\u{2018}' | '\u{2019}' => ('\'', i + c.len_utf8()),
+            '\u{201C}' | '\u{201D}' => ('"', i + c.len_utf8()),
+            '\r' if it.peek().is_some_and(|(_, n)| *n == '\n') => {
+                let (j, _) = it.next().unwrap_or((i + 1, '\n'));
+                ('\n', j + 1)
+            }
+            _ => (c, i + c.len_utf8()),
+        };
+        chars.push(n);
+        spans.push((i, end));
+    }
+    (chars, spans)
+}
+
+/// Claude Code's Edit matches `old_string` after normalising curly quotes to straight ones
+/// (and, in some versions, CRLF to LF), and then replaces the file's own text. This finds
+/// `old` in `current` the same way and replaces the original bytes it covers; `None` when it
+/// is not found that way either.
+fn normalised_replace(current: &str, old: &str, new: &str, all: bool) -> Option<String> {
+    let (hay, spans) = normalise(current);
+    let (needle, _) = normalise(old);
+    if needle.is_empty() || needle.len() > hay.len() {
+        return None;
+    }
+    let mut out = String::with_capacity(current.len());
+    let mut copied = 0;
+    let mut i = 0;
+    let mut found = false;
+    while i + needle.len() <= hay.len() {
+        if hay[i..i + needle.len()] == needle[..] {
+            let start = spans[i].0;
+            let end = spans[i + needle.len() - 1].1;
+            out.push_str(&current[copied..start]);
+            out.push_str(new);
+            copied = end;
+            found = true;
+            i += needle.len();
+            if !all {
+                break;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    if !found {
+        return None;
+    }
+    out.push_str(&current[copied..]);
+    Some(out)
 }
 
 /// The files a Claude Code edit tool call changes, with their content after it.
@@ -71,10 +129,11 @@ pub fn claude_edits(
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
             let current = read(path)?.unwrap_or_default();
-            let after = replace(&current, old, new, all).unwrap_or(current);
+            // The client calls the hook only once it found `old_string`; when gatekeeper
+            // cannot find it, the result is unknown (never "unchanged").
             Ok(vec![FileEdit {
                 path: path.to_owned(),
-                after: Some(Some(after)),
+                after: replace(&current, old, new, all).map(Some),
             }])
         }
         "MultiEdit" => {
@@ -82,8 +141,7 @@ pub fn claude_edits(
             let Some(edits) = input.get("edits").and_then(Value::as_array) else {
                 bail!("tool_input has no `edits` list");
             };
-            let original = read(path)?.unwrap_or_default();
-            let mut text = original.clone();
+            let mut text = read(path)?.unwrap_or_default();
             for e in edits {
                 let old = str_field(e, "old_string")?;
                 let new = str_field(e, "new_string")?;
@@ -91,10 +149,12 @@ pub fn claude_edits(
                     .get("replace_all")
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
-                // MultiEdit is all or nothing: one failing edit changes nothing.
+                // An edit gatekeeper cannot place makes the result unknown.
                 let Some(t) = replace(&text, old, new, all) else {
-                    text = original;
-                    break;
+                    return Ok(vec![FileEdit {
+                        path: path.to_owned(),
+                        after: None,
+                    }]);
                 };
                 text = t;
             }
@@ -118,6 +178,118 @@ pub fn claude_edits(
         }
         other => bail!("`{other}` is not an edit tool"),
     }
+}
+
+/// Words in an MCP tool's name that say it changes files.
+const WRITING_WORDS: [&str; 14] = [
+    "write", "edit", "create", "delete", "move", "rename", "patch", "replace", "insert", "append",
+    "update", "remove", "save", "put",
+];
+
+fn first_str<'a>(v: &'a Value, names: &[&str]) -> Option<&'a str> {
+    names.iter().find_map(|n| v.get(*n).and_then(Value::as_str))
+}
+
+const OLD_FIELDS: [&str; 3] = ["old_string", "oldText", "old_str"];
+const NEW_FIELDS: [&str; 3] = ["new_string", "newText", "new_str"];
+
+/// The files an MCP tool call (`mcp__SERVER__TOOL`) writes, judged like Claude Code's own
+/// tools: a file named by `file_path`/`path`/`filePath`/`filename`/`notebook_path` with
+/// `content` (or `text`) is a Write; with `old_string`/`new_string` (or `oldText`/`newText`)
+/// an Edit; with `edits` a list of them; `source` and `destination` a move. A tool whose
+/// name says it writes (`write_file`, `delete`, `patch`…) and names a file, in a shape
+/// gatekeeper cannot compute, is a write of unknown result. Other MCP tools (reads,
+/// searches) write nothing.
+pub fn mcp_edits(
+    tool: &str,
+    input: &Value,
+    read: &dyn Fn(&str) -> Result<Option<String>>,
+) -> Result<Vec<FileEdit>> {
+    let name = tool
+        .rsplit("__")
+        .next()
+        .unwrap_or(tool)
+        .to_ascii_lowercase();
+    let writes_by_name = WRITING_WORDS.iter().any(|w| name.contains(w));
+    if let (Some(src), Some(dest)) = (
+        first_str(input, &["source", "from", "old_path"]),
+        first_str(input, &["destination", "to", "new_path"]),
+    ) {
+        let content = read(src)?;
+        return Ok(vec![
+            FileEdit {
+                path: src.to_owned(),
+                after: Some(None),
+            },
+            FileEdit {
+                path: dest.to_owned(),
+                after: content.map(Some),
+            },
+        ]);
+    }
+    let Some(path) = first_str(
+        input,
+        &["file_path", "path", "filePath", "filename", "notebook_path"],
+    ) else {
+        // Several files (`paths: [...]`) written by a writing tool: results unknown.
+        let paths: Vec<&str> = input
+            .get("paths")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if writes_by_name {
+            return Ok(paths
+                .into_iter()
+                .map(|p| FileEdit {
+                    path: p.to_owned(),
+                    after: None,
+                })
+                .collect());
+        }
+        return Ok(Vec::new());
+    };
+    let edit = |path: &str| FileEdit {
+        path: path.to_owned(),
+        after: None,
+    };
+    if let Some(content) = first_str(input, &["content", "text"]) {
+        return Ok(vec![FileEdit {
+            path: path.to_owned(),
+            after: Some(Some(content.to_owned())),
+        }]);
+    }
+    if let (Some(old), Some(new)) = (first_str(input, &OLD_FIELDS), first_str(input, &NEW_FIELDS)) {
+        let all = input
+            .get("replace_all")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let current = read(path)?.unwrap_or_default();
+        return Ok(vec![FileEdit {
+            path: path.to_owned(),
+            after: replace(&current, old, new, all).map(Some),
+        }]);
+    }
+    if let Some(list) = input.get("edits").and_then(Value::as_array) {
+        let mut text = read(path)?.unwrap_or_default();
+        for e in list {
+            let (Some(old), Some(new)) = (first_str(e, &OLD_FIELDS), first_str(e, &NEW_FIELDS))
+            else {
+                return Ok(vec![edit(path)]);
+            };
+            let Some(t) = replace(&text, old, new, false) else {
+                return Ok(vec![edit(path)]);
+            };
+            text = t;
+        }
+        return Ok(vec![FileEdit {
+            path: path.to_owned(),
+            after: Some(Some(text)),
+        }]);
+    }
+    if writes_by_name {
+        return Ok(vec![edit(path)]);
+    }
+    Ok(Vec::new())
 }
 
 /// One hunk of a Codex patch: the lines it expects and the lines it writes.
@@ -366,6 +538,62 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e[0].after, Some(Some("y\nb\n".into())));
+    }
+
+    #[test]
+    fn edit_matches_like_the_client_with_curly_quotes_and_crlf() {
+        let r = reader("a \u{2018}x\u{2019} b\r\nassert!(y);\r\nend\r\n");
+        let e = claude_edits(
+            "Edit",
+            &json!({"file_path":"/x","old_string":"'x' b\nassert!(y);\n","new_string":"z\n"}),
+            &r,
+        )
+        .unwrap();
+        assert_eq!(e[0].after, Some(Some("a z\nend\r\n".into())));
+        let e = claude_edits(
+            "Edit",
+            &json!({"file_path":"/x","old_string":"not there","new_string":""}),
+            &r,
+        )
+        .unwrap();
+        assert_eq!(
+            e[0].after, None,
+            "an edit that cannot be placed has an unknown result"
+        );
+    }
+
+    #[test]
+    fn mcp_tools_are_read_as_writes_edits_and_moves() {
+        let read = reader("a\nb\n");
+        let written = mcp_edits(
+            "mcp__fs__write_file",
+            &json!({"path":"x","content":"c"}),
+            &read,
+        )
+        .unwrap();
+        assert_eq!(written[0].after, Some(Some("c".into())));
+        let edited = mcp_edits(
+            "mcp__fs__edit_file",
+            &json!({"path":"x","edits":[{"oldText":"b","newText":"z"}]}),
+            &read,
+        )
+        .unwrap();
+        assert_eq!(edited[0].after, Some(Some("a\nz\n".into())));
+        let moved = mcp_edits(
+            "mcp__fs__move_file",
+            &json!({"source":"x","destination":"y"}),
+            &read,
+        )
+        .unwrap();
+        assert_eq!(moved[0].after, Some(None));
+        assert_eq!(moved[1].path, "y");
+        let deleted = mcp_edits("mcp__fs__delete_file", &json!({"path":"x"}), &read).unwrap();
+        assert_eq!(deleted[0].after, None);
+        assert!(
+            mcp_edits("mcp__fs__read_file", &json!({"path":"x"}), &read)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

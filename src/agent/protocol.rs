@@ -5,9 +5,13 @@
 //! - `PreToolUse`: deny edits that touch a protected path, leave the role or weaken a sacred
 //!   test (judged on the file as it would be after the edit), and shell commands that skip
 //!   or disable git's hooks;
-//! - `Stop` / `SubagentStop`: run the agent-stop gates and block while they are red, unless
-//!   the agent is already continuing because of this hook and the gates fail the same way
-//!   again (then the stop is allowed and the user is told, so a session is never trapped).
+//! - `Stop` / `SubagentStop`: run the agent-stop gates and block while they are red, up to
+//!   `agents.stop_blocks` stops in a row; the next one is allowed with a `systemMessage`
+//!   telling the user the gates are red, so a session is never trapped and never released
+//!   after a single nudge.
+//!
+//! Edits are judged with the trusted configuration ([`trusted_config`]), never with a
+//! `gatekeeper.yml` the agent may have rewritten.
 //!
 //! **Invariant:** an internal error never passes silently: it answers deny (PreToolUse) or
 //! block (Stop) with the error, exits 2 (which both agents treat as blocking) and writes the
@@ -25,6 +29,7 @@ use super::roles::PathRules;
 use super::session;
 use super::shell;
 use crate::config::LoadedConfig;
+use crate::config::agents::DEFAULT_STOP_BLOCKS;
 use crate::env::Environment;
 use crate::fsutil::write_atomic;
 use crate::gates::Verdict;
@@ -58,8 +63,6 @@ impl Agent {
 /// Injected context and `systemMessage` are capped at 10,000 characters by Claude Code;
 /// stay below with room for the JSON around them.
 pub const MAX_CONTEXT_CHARS: usize = 9_500;
-/// Consecutive blocks after which a stop is allowed whatever the gates say.
-pub const MAX_STOP_BLOCKS: u32 = 5;
 
 /// The answer to one event: what to print on stdout and stderr, and the exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,8 +178,58 @@ fn event_dir(event: &Event, hk: &HookEnv<'_>) -> PathBuf {
 fn open(event: &Event, hk: &HookEnv<'_>) -> Result<(Repo, LoadedConfig)> {
     let dir = event_dir(event, hk);
     let repo = Repo::open(&dir, hk.env, true)?;
-    let config = crate::config::Config::load_from_root(repo.root())?;
+    let config = trusted_config(&repo, hk.env)?.with_context(|| {
+        format!(
+            "there is no `{}` in `{}` (neither in the work tree nor at HEAD)",
+            crate::config::CONFIG_FILE,
+            repo.root().display()
+        )
+    })?;
     Ok((repo, config))
+}
+
+fn is_trusted(repo: &Repo, config: &LoadedConfig, env: &Environment) -> bool {
+    crate::hooks::ensure_trusted(repo, config, env).is_ok()
+}
+
+/// The configuration the hooks judge with, never one the agent could have rewritten unseen:
+/// while a gatekeeper session is active, `gatekeeper.yml` at the session's base (as
+/// `session stop` does); else the work tree's when it is trusted, else the one committed at
+/// HEAD when that one is trusted. `None`: the repository has no `gatekeeper.yml` at all.
+/// A configuration that exists but is not trusted is an error (fail closed).
+pub fn trusted_config(repo: &Repo, env: &Environment) -> Result<Option<LoadedConfig>> {
+    if let Some(id) = env.session()
+        && let Ok(log) = session::load(&repo.state_dir(), id)
+    {
+        let config = session::base_config(repo, &log)?;
+        crate::hooks::ensure_trusted(repo, &config, env)?;
+        return Ok(Some(config));
+    }
+    let path = repo.root().join(crate::config::CONFIG_FILE);
+    let work = path
+        .exists()
+        .then(|| crate::config::Config::load_from_root(repo.root()));
+    if let Some(Ok(config)) = &work
+        && is_trusted(repo, config, env)
+    {
+        return Ok(work.and_then(Result::ok));
+    }
+    let committed =
+        super::worktree::read_bytes_at_head(repo, Path::new(crate::config::CONFIG_FILE))?
+            .map(|bytes| crate::config::Config::from_bytes(&bytes, &path));
+    if let Some(Ok(config)) = &committed
+        && is_trusted(repo, config, env)
+    {
+        return Ok(committed.and_then(Result::ok));
+    }
+    match (work, committed) {
+        (None, None) => Ok(None),
+        (Some(Ok(config)), _) | (None, Some(Ok(config))) => {
+            crate::hooks::ensure_trusted(repo, &config, env)?;
+            Ok(Some(config))
+        }
+        (Some(Err(e)), _) | (None, Some(Err(e))) => Err(e),
+    }
 }
 
 fn session_start(event: &Event, hk: &HookEnv<'_>) -> HookAnswer {
@@ -221,10 +274,10 @@ fn pre_tool_use(agent: Agent, event: &Event, hk: &HookEnv<'_>) -> Result<Option<
     let tool = event.tool_name.as_deref().unwrap_or("");
     let empty = Value::Null;
     let input = event.tool_input.as_ref().unwrap_or(&empty);
+    let dir = event_dir(event, hk);
     match (agent, tool) {
         (_, "Bash") | (Agent::Codex, "shell" | "exec_command" | "local_shell") => {
             let command = shell_command(input)?;
-            let dir = event_dir(event, hk);
             let hooks_dirs = match Repo::open(&dir, hk.env, true) {
                 Ok(repo) => {
                     let mut d = vec![repo.hooks_dir().to_string_lossy().into_owned()];
@@ -241,19 +294,10 @@ fn pre_tool_use(agent: Agent, event: &Event, hk: &HookEnv<'_>) -> Result<Option<
                     b.reason
                 )));
             }
-            check_shell_writes(&command, event, hk)
+            check_shell_writes(&command, &dir, hk.env)
         }
         (_, "Edit" | "MultiEdit" | "Write" | "NotebookEdit") | (Agent::Codex, "apply_patch") => {
-            let (repo, config) = open(event, hk)?;
-            let dir = event_dir(event, hk);
-            let read = |p: &str| -> Result<Option<String>> {
-                let abs = dir.join(p);
-                match std::fs::read(&abs) {
-                    Ok(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                    Err(e) => Err(e).with_context(|| format!("failed to read `{}`", abs.display())),
-                }
-            };
+            let read = reader(&dir);
             let file_edits = if tool == "apply_patch" {
                 let patch = match input {
                     Value::String(s) => s.clone(),
@@ -269,51 +313,59 @@ fn pre_tool_use(agent: Agent, event: &Event, hk: &HookEnv<'_>) -> Result<Option<
             } else {
                 edits::claude_edits(tool, input, &read)?
             };
-            check_file_edits(&repo, &config, hk.env, &dir, &file_edits)
+            check_file_edits(hk.env, &dir, &file_edits)
+        }
+        (_, t) if t.starts_with("mcp__") => {
+            let file_edits = edits::mcp_edits(t, input, &reader(&dir))?;
+            check_file_edits(hk.env, &dir, &file_edits)
         }
         _ => Ok(None),
     }
 }
 
-/// Role and protected paths for the files a shell command visibly writes (redirections,
-/// `tee`, `cp`/`mv`/`rm`/`sed -i`/… operands, see [`shell::write_targets`]). The
-/// configuration is needed only when one of them is inside the work tree.
+/// Reads a file (relative to `dir`, or absolute): `None` when it does not exist.
+fn reader(dir: &Path) -> impl Fn(&str) -> Result<Option<String>> + '_ {
+    move |p: &str| -> Result<Option<String>> {
+        let abs = dir.join(p);
+        match std::fs::read(&abs) {
+            Ok(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("failed to read `{}`", abs.display())),
+        }
+    }
+}
+
+/// Role, protected paths, git's own directory and sacred tests for the files a shell
+/// command visibly writes (redirections, `tee`, `cp`/`mv`/`rm`/`sed -i`/… operands, after
+/// `cd DIR`; see [`shell::write_targets`]), each judged in the repository that holds it.
 ///
 /// A directory written into (named with a trailing `/`, or existing) is judged by an entry
 /// inside it, `DIR/*`: `rm -r apps/web` is within `apps/web/**`, `rm -r .gatekeeper` touches
-/// what `.gatekeeper/**` protects.
-fn check_shell_writes(command: &str, event: &Event, hk: &HookEnv<'_>) -> Result<Option<String>> {
-    let dir = event_dir(event, hk);
+/// what `.gatekeeper/**` protects. What a shell command writes into a file that holds sacred
+/// tests cannot be computed, so such a write is refused.
+fn check_shell_writes(command: &str, dir: &Path, env: &Environment) -> Result<Option<String>> {
     let targets = shell::write_targets_with(command, &|p| dir.join(p).is_dir());
     if targets.is_empty() {
         return Ok(None);
     }
-    let Ok(repo) = Repo::open(&dir, hk.env, true) else {
-        // Not in a repository: nothing of this repository's rules applies.
-        return Ok(None);
-    };
-    let mut inside: Vec<PathBuf> = Vec::new();
-    for rel in targets.iter().filter_map(|t| {
+    let cwd_repo = Repo::open(dir, env, true).ok();
+    let mut reasons: Vec<String> = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for t in &targets {
         let is_dir = t.ends_with('/') || dir.join(t).is_dir();
         let path = t.trim_end_matches('/');
-        let rel = relative_to_root(&repo, &dir, if path.is_empty() { "/" } else { path })?;
-        Some(if is_dir { rel.join("*") } else { rel })
-    }) {
-        if !inside.contains(&rel) {
-            inside.push(rel);
+        let abs = normalize(&dir.join(if path.is_empty() { "/" } else { path }));
+        let abs = if is_dir { abs.join("*") } else { abs };
+        if seen.contains(&abs) {
+            continue;
+        }
+        seen.push(abs.clone());
+        for r in judge_write(env, cwd_repo.as_ref(), t, &abs, After::Unknown)? {
+            if !reasons.contains(&r) {
+                reasons.push(r);
+            }
         }
     }
-    if inside.is_empty() {
-        return Ok(None);
-    }
-    let config = crate::config::Config::load_from_root(repo.root())?;
-    let role = session::active_role(&repo, hk.env)?;
-    let rules = PathRules::new(&config.agents, role.as_deref())?;
-    let reasons: Vec<String> = inside
-        .iter()
-        .filter_map(|rel| rules.check(rel))
-        .map(|v| v.message)
-        .collect();
     if reasons.is_empty() {
         Ok(None)
     } else {
@@ -353,95 +405,189 @@ fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-/// The path relative to the work-tree root, or `None` when it lies outside.
-fn relative_to_root(repo: &Repo, dir: &Path, path: &str) -> Option<PathBuf> {
-    let path = path.replace('\\', "/");
-    let abs = normalize(&dir.join(&path));
-    // The work tree may be reached through a symbolic link (e.g. /tmp on macOS).
+/// `path` with symbolic links resolved as far as it exists (the rest appended): where a
+/// write through it lands.
+fn real_path(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    // A dangling link: where it points.
+    if path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+        && let (Ok(target), Some(parent)) = (std::fs::read_link(path), path.parent())
+    {
+        return normalize(&real_path(parent).join(target));
+    }
+    let mut existing = path.to_path_buf();
+    let mut tail = Vec::new();
+    loop {
+        if let Ok(mut p) = existing.canonicalize() {
+            for t in tail.iter().rev() {
+                p.push(t);
+            }
+            return p;
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                tail.push(name.to_owned());
+                existing = parent.to_path_buf();
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+/// The repository whose work tree holds `path` (absolute; it may not exist yet).
+fn repo_for(path: &Path, env: &Environment) -> Option<Repo> {
+    let mut dir = path.parent()?.to_path_buf();
+    while !dir.is_dir() {
+        dir = dir.parent()?.to_path_buf();
+    }
+    Repo::open(&dir, env, true).ok()
+}
+
+/// `abs` relative to the work-tree root, or `None` when it lies outside.
+fn relative_in(repo: &Repo, abs: &Path) -> Option<PathBuf> {
     let root = repo.root();
     if let Ok(rel) = abs.strip_prefix(root) {
         return Some(rel.to_path_buf());
     }
-    let parent_real = abs.parent().and_then(|p| {
-        let mut existing = p.to_path_buf();
-        let mut tail = Vec::new();
-        while !existing.exists() {
-            tail.push(existing.file_name()?.to_owned());
-            existing = existing.parent()?.to_path_buf();
-        }
-        let mut real = existing.canonicalize().ok()?;
-        for t in tail.iter().rev() {
-            real.push(t);
-        }
-        Some(real)
-    })?;
-    let real = parent_real.join(abs.file_name()?);
-    real.strip_prefix(root).ok().map(Path::to_path_buf)
+    let real_root = root.canonicalize().ok()?;
+    abs.strip_prefix(&real_root).ok().map(Path::to_path_buf)
 }
 
-fn check_file_edits(
-    repo: &Repo,
-    config: &LoadedConfig,
-    env: &Environment,
-    dir: &Path,
-    file_edits: &[FileEdit],
-) -> Result<Option<String>> {
-    let role = session::active_role(repo, env)?;
-    let rules = PathRules::new(&config.agents, role.as_deref())?;
-    let git_dirs = [
+/// Whether `abs` is inside git's own directory (hooks, configuration, objects, and
+/// gatekeeper's local state) of `repo`.
+fn in_git_dir(repo: &Repo, abs: &Path) -> bool {
+    let dirs = [
         repo.git_dir().to_path_buf(),
         repo.common_dir().to_path_buf(),
         repo.hooks_dir(),
     ];
+    dirs.iter().any(|g| {
+        let real = g.canonicalize().unwrap_or_else(|_| g.clone());
+        abs.starts_with(g) || abs.starts_with(&real)
+    })
+}
+
+/// Judges a write to `p` by the rules of `repo` (whose work tree holds it).
+fn judge_in(
+    env: &Environment,
+    repo: &Repo,
+    p: &Path,
+    after: After<'_>,
+    reasons: &mut Vec<String>,
+) -> Result<()> {
+    let Some(rel) = relative_in(repo, p) else {
+        return Ok(());
+    };
+    let Some(config) = trusted_config(repo, env)? else {
+        return Ok(());
+    };
+    let role = session::active_role(repo, env)?;
+    let rules = PathRules::new(&config.agents, role.as_deref())?;
+    if let Some(v) = rules.check(&rel) {
+        reasons.push(v.message);
+        return Ok(());
+    }
+    let rel_str = rel.to_string_lossy().into_owned();
+    let content = match after {
+        After::Content(c) => Some(c),
+        After::Deleted => None,
+        After::Unknown => {
+            if !edits::sacred_findings(repo, &config, &rel_str, None)?.is_empty() {
+                reasons.push(format!(
+                    "`{rel_str}` holds sacred tests and gatekeeper cannot judge this write's result"
+                ));
+            }
+            return Ok(());
+        }
+    };
+    for f in edits::sacred_findings(repo, &config, &rel_str, content)? {
+        let mut line = format!(
+            "this edit would weaken the sacred test {} [{}]: {}",
+            f.test_id,
+            f.rule.as_str(),
+            f.message
+        );
+        for l in f.new_lines.iter().take(3) {
+            line.push_str(&format!("\n  + {l}"));
+        }
+        reasons.push(line);
+    }
+    Ok(())
+}
+
+/// What a file holds after a write, as far as gatekeeper can tell.
+#[derive(Debug, Clone, Copy)]
+enum After<'a> {
+    Unknown,
+    Deleted,
+    Content(&'a str),
+}
+
+/// Why writing `abs` is refused: git's own directory, a protected path, outside the role,
+/// or a sacred test weakened. A write lands where symbolic links lead, so both the path
+/// and its resolution are judged, each in the repository that holds it. `after` is the
+/// content after the write.
+fn judge_write(
+    env: &Environment,
+    cwd_repo: Option<&Repo>,
+    shown: &str,
+    abs: &Path,
+    after: After<'_>,
+) -> Result<Vec<String>> {
+    let real = real_path(abs);
+    let mut paths = vec![abs.to_path_buf()];
+    if real != abs {
+        paths.push(real);
+    }
+    let mut reasons = Vec::new();
+    for p in &paths {
+        let repo = repo_for(p, env);
+        let in_git = p.components().any(|c| c.as_os_str() == ".git")
+            || cwd_repo.is_some_and(|r| in_git_dir(r, p))
+            || repo.as_ref().is_some_and(|r| in_git_dir(r, p));
+        if in_git {
+            return Ok(vec![format!(
+                "`{shown}` is inside git's own directory (hooks and configuration); agents may not write there"
+            )]);
+        }
+        // The repository that holds the path, and the agent's own when the path is in its
+        // work tree too (a nested repository or submodule is also under the outer rules).
+        let mut judges: Vec<&Repo> = repo.iter().collect();
+        if let Some(r) = cwd_repo
+            && judges.iter().all(|j| j.root() != r.root())
+            && relative_in(r, p).is_some()
+        {
+            judges.push(r);
+        }
+        for repo in judges {
+            judge_in(env, repo, p, after, &mut reasons)?;
+        }
+    }
+    Ok(reasons)
+}
+
+fn check_file_edits(
+    env: &Environment,
+    dir: &Path,
+    file_edits: &[FileEdit],
+) -> Result<Option<String>> {
+    let cwd_repo = Repo::open(dir, env, true).ok();
     let mut reasons = Vec::new();
     for fe in file_edits {
         let abs = normalize(&dir.join(fe.path.replace('\\', "/")));
-        if git_dirs.iter().any(|g| {
-            let g = g.canonicalize().unwrap_or_else(|_| g.clone());
-            abs.starts_with(&g) || abs.canonicalize().is_ok_and(|a| a.starts_with(&g))
-        }) || abs.components().any(|c| c.as_os_str() == ".git")
-        {
-            reasons.push(format!(
-                "`{}` is inside git's own directory (hooks and configuration); agents may not write there",
-                fe.path
-            ));
-            continue;
-        }
-        let Some(rel) = relative_to_root(repo, dir, &fe.path) else {
-            // Outside this work tree: not governed by this repository's rules.
-            continue;
+        let after = match &fe.after {
+            None => After::Unknown,
+            Some(None) => After::Deleted,
+            Some(Some(c)) => After::Content(c),
         };
-        if let Some(v) = rules.check(&rel) {
-            reasons.push(v.message);
-            continue;
-        }
-        let rel_str = rel.to_string_lossy().into_owned();
-        let findings = if let Some(after) = &fe.after {
-            edits::sacred_findings(repo, config, &rel_str, after.as_deref())?
-        } else {
-            // The content after the edit cannot be computed: refuse only when the file
-            // holds locked tests.
-            let locked = edits::sacred_findings(repo, config, &rel_str, None)?;
-            if locked.is_empty() {
-                Vec::new()
-            } else {
-                reasons.push(format!(
-                        "`{rel_str}` holds sacred tests and gatekeeper cannot judge this edit tool's result"
-                    ));
-                continue;
+        for r in judge_write(env, cwd_repo.as_ref(), &fe.path, &abs, after)? {
+            if !reasons.contains(&r) {
+                reasons.push(r);
             }
-        };
-        for f in findings {
-            let mut line = format!(
-                "this edit would weaken the sacred test {} [{}]: {}",
-                f.test_id,
-                f.rule.as_str(),
-                f.message
-            );
-            for l in f.new_lines.iter().take(3) {
-                line.push_str(&format!("\n  + {l}"));
-            }
-            reasons.push(line);
         }
     }
     if reasons.is_empty() {
@@ -457,7 +603,7 @@ fn check_file_edits(
 /// What the stop hook remembers between two stops of one agent session.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct StopMemory {
-    fingerprint: String,
+    /// Stops blocked in a row.
     blocks: u32,
 }
 
@@ -471,15 +617,6 @@ fn stop_memory_path(state_dir: &Path, event: &Event) -> PathBuf {
     state_dir
         .join("agent-hook")
         .join(format!("stop-{}.json", &hash[..16]))
-}
-
-/// The failure with digits folded, so that timings do not make the same failure look new.
-fn fingerprint(text: &str) -> String {
-    let folded: String = text
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-        .collect();
-    hex::encode(Sha256::digest(folded.as_bytes()))
 }
 
 /// The last `max_lines` lines and `max_chars` characters of a gate's output.
@@ -571,13 +708,15 @@ fn stop(agent: Agent, event: &Event, hk: &mut HookEnv<'_>) -> HookAnswer {
             true,
         ),
     };
-    let fp = fingerprint(&reason);
-    // Without a repository, the per-user state directory remembers the failure, so that even
+    // Without a repository, the per-user state directory remembers the blocks, so that even
     // a broken setup cannot trap a session.
     let state_dir = match &opened {
         Ok((repo, _)) => Some(repo.state_dir()),
         Err(_) => hk.env.user_state_dir(),
     };
+    let bound = opened
+        .as_ref()
+        .map_or(DEFAULT_STOP_BLOCKS, |(_, c)| c.agents.stop_blocks());
     let memory_path = state_dir.map(|d| stop_memory_path(&d, event));
     let previous: StopMemory = memory_path
         .as_ref()
@@ -585,26 +724,20 @@ fn stop(agent: Agent, event: &Event, hk: &mut HookEnv<'_>) -> HookAnswer {
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
     let blocks = if active { previous.blocks + 1 } else { 1 };
-    let same_again = active && previous.fingerprint == fp;
-    if same_again || (active && previous.blocks >= MAX_STOP_BLOCKS) {
-        let why = if same_again {
-            "the gates still fail exactly as before"
-        } else {
-            "the stop was blocked too many times in a row"
-        };
+    if blocks > bound {
+        if let Some(p) = &memory_path {
+            let _ = std::fs::remove_file(p);
+        }
         let first = reason.lines().take(12).collect::<Vec<_>>().join("\n");
         let msg = format!(
-            "gatekeeper: the stop is allowed because {why}, so the session is not trapped; the agent-stop gates are still red. Run `gatekeeper run --stage agent-stop` to see them.\n{first}"
+            "gatekeeper: the agent-stop gates are still RED. The stop was blocked {bound} times in a row (agents.stop_blocks), so it is allowed now and the session is not trapped. Run `gatekeeper run --stage agent-stop` to see the gates.\n{first}"
         );
         return HookAnswer::json(&json!({ "systemMessage": msg }));
     }
     if let Some(p) = &memory_path {
-        let mem = StopMemory {
-            fingerprint: fp,
-            blocks,
-        };
+        let mem = StopMemory { blocks };
         if let Ok(text) = serde_json::to_vec(&mem) {
-            // Failing to remember only means the next identical failure blocks once more.
+            // Failing to remember only means the count starts again.
             let _ = write_atomic(p, &text);
         }
     }
@@ -644,15 +777,6 @@ fn stop_files(repo: &Repo, env: &Environment) -> Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fingerprint_ignores_timings() {
-        assert_eq!(
-            fingerprint("failed in 1.23s"),
-            fingerprint("failed in 4.56s")
-        );
-        assert_ne!(fingerprint("test a failed"), fingerprint("test b failed"));
-    }
 
     #[test]
     fn trim_keeps_the_end() {

@@ -32,10 +32,21 @@ pub struct PathViolation {
     pub message: String,
 }
 
+/// Coding agents' hook settings: protected whatever `agents.protected` says, since one line
+/// in them (`disableAllHooks`, a removed entry) switches every agent hook off.
+pub const AGENT_SETTINGS: [&str; 5] = [
+    ".claude/settings.json",
+    ".claude/settings.local.json",
+    ".codex/hooks.json",
+    ".codex/config.toml",
+    ".codex/requirements.toml",
+];
+
 /// The compiled path rules of one role.
 pub struct PathRules {
     role: Option<(String, PatternSet)>,
     protected: PatternSet,
+    agent_settings: PatternSet,
     memory: MemoryPaths,
 }
 
@@ -65,6 +76,14 @@ impl PathRules {
         Ok(PathRules {
             role,
             protected,
+            agent_settings: PatternSet::new(
+                AGENT_SETTINGS
+                    .iter()
+                    .map(|p| (*p).to_owned())
+                    .collect::<Vec<_>>()
+                    .iter(),
+            )
+            .context("invalid built-in agent settings paths")?,
             memory: MemoryPaths::new(Path::new(""), config),
         })
     }
@@ -74,6 +93,16 @@ impl PathRules {
     pub fn check(&self, path: &Path) -> Option<PathViolation> {
         if self.memory.contains(path) {
             return None;
+        }
+        if self.agent_settings.matches(path) {
+            return Some(PathViolation {
+                path: path.to_path_buf(),
+                kind: ViolationKind::Protected,
+                message: format!(
+                    "`{}` holds coding agents' hook settings (protected by default): only humans may change it",
+                    path.display()
+                ),
+            });
         }
         if !self.protected.is_empty() && self.protected.matches(path) {
             return Some(PathViolation {

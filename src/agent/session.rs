@@ -45,7 +45,9 @@ pub enum SessionState {
 pub struct SessionLog {
     pub id: String,
     pub role: Option<String>,
-    /// The commit the session started from; stop checks everything since.
+    /// The commit the session started from: HEAD, or a snapshot of the work tree when it
+    /// held untracked files or uncommitted changes (kept by `refs/gatekeeper/sessions/ID`);
+    /// stop checks everything since.
     pub base: String,
     /// The work tree the session works in (its worktree, or the main one).
     pub root: PathBuf,
@@ -316,6 +318,22 @@ pub fn start(
         Some(name) => Some(worktree::create_worktree(repo, name)?),
         None => None,
     };
+    // In the main work tree, what is already there (untracked files, uncommitted changes)
+    // is the user's, not the session's: the base is a snapshot of the work tree, kept
+    // alive by a ref so that git's garbage collection does not remove it.
+    let mut base_ref = None;
+    let base = if wt.is_none() {
+        let snap = worktree::snapshot_worktree(repo)?;
+        let tree_of = |id: Oid| repo.raw().find_commit(id).map(|c| c.tree_id());
+        if tree_of(snap)? == tree_of(base)? {
+            base
+        } else {
+            base_ref = Some(snap);
+            snap
+        }
+    } else {
+        base
+    };
     let root = wt
         .as_ref()
         .map_or_else(|| repo.root().to_path_buf(), |w| w.path.clone());
@@ -324,8 +342,19 @@ pub fn start(
         .into_iter()
         .map(|(_, l)| memory::normalize(l))
         .collect();
+    let id = new_id(now, &root);
+    if let Some(snap) = base_ref {
+        repo.raw()
+            .reference(
+                &format!("refs/gatekeeper/sessions/{id}"),
+                snap,
+                true,
+                "gatekeeper: the work tree when the session started",
+            )
+            .context("failed to record the session's base")?;
+    }
     let log = SessionLog {
-        id: new_id(now, &root),
+        id,
         role: req.role.map(str::to_owned),
         base: base.to_string(),
         root,

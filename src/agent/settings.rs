@@ -37,12 +37,17 @@ pub fn hook_command(agent: Agent) -> String {
     )
 }
 
+/// The tools whose calls Claude Code hands to gatekeeper's PreToolUse hook: its file tools,
+/// Bash, and every MCP tool (a regular expression, anchored so that `TodoWrite` and the like
+/// are not matched). The current client has no `MultiEdit` tool any more.
+pub const CLAUDE_PRE_TOOL_MATCHER: &str = "^(Edit|Write|NotebookEdit|Bash|mcp__.+)$";
+
 /// The events gatekeeper answers, with their matcher.
 fn events(agent: Agent) -> Vec<(&'static str, Option<&'static str>)> {
     match agent {
         Agent::Claude => vec![
             ("SessionStart", None),
-            ("PreToolUse", Some("Edit|MultiEdit|Write|NotebookEdit|Bash")),
+            ("PreToolUse", Some(CLAUDE_PRE_TOOL_MATCHER)),
             ("Stop", None),
             ("SubagentStop", None),
         ],
@@ -63,6 +68,11 @@ fn our_group(agent: Agent, event: &str, matcher: Option<&str>) -> Value {
     let mut handler = json!({ "type": "command", "command": hook_command(agent) });
     if matches!(event, "Stop" | "SubagentStop") {
         handler["timeout"] = json!(STOP_TIMEOUT_SECS);
+    }
+    if agent == Agent::Claude && event == "PreToolUse" {
+        // Claude Code 2.1.295 and later: a hook that cannot start, crashes or times out
+        // blocks the tool call instead of letting it through.
+        handler["onFailure"] = json!("block");
     }
     let mut group = Map::new();
     if let Some(m) = matcher {

@@ -77,11 +77,39 @@ fn targets_in(command: &str, is_dir: &dyn Fn(&str) -> bool, depth: usize) -> Vec
     for inner in &parsed.substitutions {
         out.extend(targets_in(inner, is_dir, depth + 1));
     }
+    let mut cwd: Option<String> = None;
     for simple in &parsed.commands {
-        out.extend(simple.redirects.iter().cloned());
-        out.extend(command_writes(&simple.words, is_dir, depth));
+        let mut written = simple.redirects.clone();
+        written.extend(command_writes(&simple.words, is_dir, depth));
+        out.extend(written.into_iter().map(|t| in_dir(cwd.as_deref(), &t)));
+        cwd = next_cwd(simple, cwd);
     }
     out
+}
+
+/// `path` as seen from the directory a `cd` earlier on the line moved to.
+fn in_dir(cwd: Option<&str>, path: &str) -> String {
+    match cwd {
+        Some(dir) if !path.starts_with('/') && !path.starts_with('~') && !path.is_empty() => {
+            join(dir, path)
+        }
+        _ => path.to_owned(),
+    }
+}
+
+/// The directory after `simple` when it is `cd DIR` / `pushd DIR` (a bare `cd` goes home).
+/// Subshells are not told apart: a `cd` inside one is taken to last (the cautious reading).
+fn next_cwd(simple: &Simple, cwd: Option<String>) -> Option<String> {
+    let Some(first) = simple.words.first() else {
+        return cwd;
+    };
+    if !matches!(first.as_str(), "cd" | "pushd") {
+        return cwd;
+    }
+    match simple.words[1..].iter().rfind(|w| !w.starts_with('-')) {
+        Some(dir) => Some(in_dir(cwd.as_deref(), dir)),
+        None => Some("~".to_owned()),
+    }
 }
 
 fn find_in(command: &str, hooks_dirs: &[String], depth: usize) -> Option<Bypass> {
@@ -113,12 +141,119 @@ fn find_in(command: &str, hooks_dirs: &[String], depth: usize) -> Option<Bypass>
             return Some(b);
         }
     }
+    let defs = definitions(command, &parsed);
+    let mut cwd: Option<String> = None;
+    let mut prev: Option<&Simple> = None;
     for simple in &parsed.commands {
-        if let Some(b) = check_simple(simple, hooks_dirs, depth) {
+        let at = Place {
+            cwd: cwd.as_deref(),
+            prev,
+            defs: &defs,
+        };
+        if let Some(b) = check_simple(simple, &at, hooks_dirs, depth) {
             return Some(b);
         }
+        cwd = next_cwd(simple, cwd);
+        prev = Some(simple);
     }
     None
+}
+
+/// What a command line defines that its later commands may call.
+#[derive(Debug, Default)]
+struct Defs {
+    /// Shell functions (`NAME() { …; }`, `function NAME { …; }`).
+    functions: Vec<String>,
+    /// `alias NAME=VALUE`.
+    aliases: Vec<(String, String)>,
+    /// git commands that take positional parameters (`git "$@"`): a function's body.
+    git_with_params: Vec<Vec<String>>,
+}
+
+/// Where a simple command stands on its line.
+struct Place<'a> {
+    /// The directory a `cd` earlier on the line moved to.
+    cwd: Option<&'a str>,
+    /// The command before it (the producer, when it reads from a pipe).
+    prev: Option<&'a Simple>,
+    defs: &'a Defs,
+}
+
+fn is_positional(word: &str) -> bool {
+    matches!(word, "$@" | "$*" | "${@}" | "${*}")
+        || word
+            .strip_prefix('$')
+            .is_some_and(|n| n.len() == 1 && n.chars().all(|c| c.is_ascii_digit() && c != '0'))
+}
+
+fn definitions(src: &str, parsed: &Parsed) -> Defs {
+    let mut defs = Defs::default();
+    let chars: Vec<char> = src.chars().collect();
+    let name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':');
+    let mut i = 0;
+    while i + 1 < chars.len() {
+        if chars[i] == '(' {
+            let mut j = i + 1;
+            while matches!(chars.get(j), Some(' ' | '\t')) {
+                j += 1;
+            }
+            if chars.get(j) == Some(&')') {
+                let mut k = i;
+                while k > 0 && matches!(chars[k - 1], ' ' | '\t') {
+                    k -= 1;
+                }
+                let end = k;
+                while k > 0 && name_char(chars[k - 1]) {
+                    k -= 1;
+                }
+                if k < end {
+                    defs.functions.push(chars[k..end].iter().collect());
+                }
+            }
+        }
+        i += 1;
+    }
+    for simple in &parsed.commands {
+        let words = &simple.words;
+        match words.first().map(String::as_str) {
+            Some("function") => {
+                if let Some(name) = words.get(1) {
+                    defs.functions.push(name.trim_end_matches("()").to_owned());
+                }
+            }
+            Some("alias") => {
+                for w in &words[1..] {
+                    if let Some((name, value)) = w.split_once('=') {
+                        defs.aliases.push((name.to_owned(), value.to_owned()));
+                    }
+                }
+            }
+            _ => {}
+        }
+        let u = unwrap_command(words);
+        if u.words.first().is_some_and(|w| basename(w) == "git")
+            && u.words.iter().any(|w| is_positional(w))
+        {
+            defs.git_with_params.push(u.words);
+        }
+    }
+    defs
+}
+
+/// A function body's words with the call's arguments put in for `"$@"`, `$1`….
+fn substitute(body: &[String], call_args: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in body {
+        match w.as_str() {
+            "$@" | "$*" | "${@}" | "${*}" => out.extend(call_args.iter().cloned()),
+            _ if is_positional(w) => {
+                let n: usize = w[1..].parse().unwrap_or(1);
+                out.extend(call_args.get(n - 1).cloned());
+            }
+            _ => out.push(w.clone()),
+        }
+    }
+    out
 }
 
 /// Programs that run a here-document's body as commands.
@@ -208,6 +343,8 @@ fn heredoc_delimiters(line: &str) -> Vec<String> {
 struct Simple {
     words: Vec<String>,
     redirects: Vec<String>,
+    /// Its standard input is the previous command's output (`a | b`).
+    piped: bool,
 }
 
 #[derive(Debug, Default)]
@@ -282,12 +419,13 @@ fn split_commands(src: &str) -> Option<Parsed> {
                         }
                         '$' if chars.get(i + 1) == Some(&'(') => {
                             let (inner, next) = take_paren(&chars, i + 2)?;
-                            out.substitutions.push(inner.clone());
-                            word.push_str(&inner);
+                            word.push_str(&format!("$({inner})"));
+                            out.substitutions.push(inner);
                             i = next;
                         }
                         '`' => {
                             let (inner, next) = take_backquote(&chars, i + 1)?;
+                            word.push_str(&format!("$({inner})"));
                             out.substitutions.push(inner);
                             i = next;
                         }
@@ -311,6 +449,7 @@ fn split_commands(src: &str) -> Option<Parsed> {
             }
             '$' if chars.get(i + 1) == Some(&'(') => {
                 let (inner, next) = take_paren(&chars, i + 2)?;
+                word.push_str(&format!("$({inner})"));
                 out.substitutions.push(inner);
                 in_word = true;
                 i = next;
@@ -318,6 +457,7 @@ fn split_commands(src: &str) -> Option<Parsed> {
             }
             '`' => {
                 let (inner, next) = take_backquote(&chars, i + 1)?;
+                word.push_str(&format!("$({inner})"));
                 out.substitutions.push(inner);
                 in_word = true;
                 i = next;
@@ -347,6 +487,8 @@ fn split_commands(src: &str) -> Option<Parsed> {
                 }
                 push_word(&mut cur, &mut word, &mut in_word, &mut redirect_next);
                 end_command(&mut out, &mut cur);
+                cur.piped =
+                    c == '|' && chars.get(i + 1) != Some(&'|') && (i == 0 || chars[i - 1] != '|');
             }
             '>' | '<' => {
                 // A file-descriptor number just before belongs to the redirection.
@@ -356,7 +498,8 @@ fn split_commands(src: &str) -> Option<Parsed> {
                 } else {
                     push_word(&mut cur, &mut word, &mut in_word, &mut redirect_next);
                 }
-                let is_output = c == '>';
+                // `<>` opens the file for reading and writing.
+                let is_output = c == '>' || chars.get(i + 1) == Some(&'>');
                 i += 1;
                 while matches!(chars.get(i), Some('>' | '|')) {
                     i += 1;
@@ -454,11 +597,6 @@ const READERS: [&str; 15] = [
     "diff", "echo",
 ];
 
-/// Programs that run the rest of their arguments as a command.
-const WRAPPERS: [&str; 9] = [
-    "env", "command", "exec", "nohup", "time", "sudo", "nice", "timeout", "xargs",
-];
-
 fn basename(word: &str) -> &str {
     word.rsplit('/').next().unwrap_or(word)
 }
@@ -481,59 +619,168 @@ fn mentions_hooks_dir(word: &str, hooks_dirs: &[String]) -> bool {
             .any(|d| !d.is_empty() && normal.contains(d.trim_end_matches('/')))
 }
 
-fn check_simple(cmd: &Simple, hooks_dirs: &[String], depth: usize) -> Option<Bypass> {
+/// Whether a word is a path computed from git's own directory (`$(git rev-parse
+/// --git-path hooks)`, `$GIT_DIR/…`): gatekeeper cannot tell what it names.
+fn git_dir_substitution(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    (lower.contains("$(") && lower.contains("rev-parse") && {
+        [
+            "--git-path",
+            "--git-dir",
+            "--git-common-dir",
+            "--absolute-git-dir",
+        ]
+        .iter()
+        .any(|o| lower.contains(o))
+    }) || word.contains("$GIT_DIR")
+        || word.contains("${GIT_DIR")
+        || word.contains("$GIT_COMMON_DIR")
+}
+
+/// `a/./b//c/../d` read lexically: `a/b/d`.
+fn lexical(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(c),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// Whether writing `word` could change which hooks git runs: git's hooks directory, a git
+/// configuration file (`.git/config`, `~/.gitconfig`, `~/.config/git/config`), or a path
+/// computed from git's directory.
+fn git_control(word: &str, hooks_dirs: &[String]) -> bool {
+    let n = lexical(word);
+    let components: Vec<&str> = n.split('/').collect();
+    mentions_hooks_dir(&n, hooks_dirs)
+        || components.windows(2).any(|w| w == [".git", "config"])
+        || components.last() == Some(&".gitconfig")
+        || n.ends_with("git/config")
+        || git_dir_substitution(word)
+}
+
+const SHELLS: [&str; 5] = ["sh", "bash", "zsh", "dash", "ksh"];
+
+/// git subcommands that run hooks, and `config`: an argument added by `xargs` can make them
+/// skip or redirect the hooks.
+const HOOKED: [&str; 9] = [
+    "commit",
+    "push",
+    "merge",
+    "rebase",
+    "am",
+    "cherry-pick",
+    "revert",
+    "pull",
+    "config",
+];
+
+/// The script a literal producer (`echo …`, `printf …`) pipes into a shell.
+fn piped_script(prev: Option<&Simple>) -> Option<String> {
+    let prev = prev?;
+    let u = unwrap_command(&prev.words);
+    let (first, args) = u.words.split_first()?;
+    match basename(first) {
+        "echo" => Some(
+            args.iter()
+                .filter(|a| !matches!(a.as_str(), "-n" | "-e" | "-E"))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace("\\n", "\n"),
+        ),
+        "printf" => Some(args.join(" ").replace("\\n", "\n")),
+        _ => None,
+    }
+}
+
+fn check_simple(
+    cmd: &Simple,
+    at: &Place<'_>,
+    hooks_dirs: &[String],
+    depth: usize,
+) -> Option<Bypass> {
+    if depth > 8 {
+        return bypass("the command nests aliases or shells too deeply to be checked");
+    }
     for target in &cmd.redirects {
-        if mentions_hooks_dir(target, hooks_dirs) {
+        if git_control(&in_dir(at.cwd, target), hooks_dirs) {
             return bypass(format!(
-                "writing into git's hooks directory (`> {target}`) would disable gatekeeper's hooks"
+                "writing `{target}` would change git's hooks or configuration, and so disable gatekeeper's hooks"
             ));
         }
     }
-    let mut words: &[String] = &cmd.words;
-    // Environment assignments before the program, and wrappers that run a command.
-    loop {
-        let first = words.first()?;
-        if let Some((name, _)) = first.split_once('=')
-            && !name.is_empty()
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            if let Some(b) = check_assignment(first) {
+    let u = unwrap_command(&cmd.words);
+    for a in &u.assignments {
+        if let Some(b) = check_assignment(a) {
+            return Some(b);
+        }
+    }
+    for w in &u.writes {
+        if git_control(&in_dir(at.cwd, w), hooks_dirs) {
+            return bypass(format!(
+                "writing `{w}` would change git's hooks or configuration, and so disable gatekeeper's hooks"
+            ));
+        }
+    }
+    let (first, args) = u.words.split_first()?;
+    let prog = basename(first);
+    if matches!(
+        prog,
+        "export" | "declare" | "typeset" | "set" | "readonly" | "local"
+    ) {
+        return args.iter().find_map(|w| check_assignment(w));
+    }
+    if prog == "alias" {
+        return args
+            .iter()
+            .filter_map(|w| w.split_once('='))
+            .find_map(|(_, value)| find_in(value, hooks_dirs, depth + 1));
+    }
+    if let Some((_, value)) = at.defs.aliases.iter().find(|(n, _)| n == prog) {
+        let mut words = shlex::split(value).unwrap_or_else(|| vec![value.clone()]);
+        words.extend(args.iter().cloned());
+        let expanded = Simple {
+            words,
+            ..cmd.clone()
+        };
+        return check_simple(&expanded, at, hooks_dirs, depth + 1);
+    }
+    if at.defs.functions.iter().any(|f| f == prog) {
+        for body in &at.defs.git_with_params {
+            let words = substitute(body, args);
+            if let Some(b) = check_git(&words[1..], hooks_dirs, depth) {
                 return Some(b);
             }
-            words = &words[1..];
-            continue;
         }
-        let prog = basename(first);
-        if prog == "export" || prog == "declare" || prog == "typeset" || prog == "set" {
-            for w in &words[1..] {
-                if let Some(b) = check_assignment(w) {
-                    return Some(b);
-                }
-            }
-            return None;
-        }
-        if WRAPPERS.contains(&prog) {
-            words = &words[1..];
-            // Options of the wrapper (`env -i`, `timeout 10`, `nice -n 5`).
-            while let Some(w) = words.first() {
-                if w.starts_with('-') || w.chars().all(|c| c.is_ascii_digit() || c == '.') {
-                    words = &words[1..];
-                } else {
-                    break;
-                }
-            }
-            continue;
-        }
-        break;
     }
-    let prog = basename(&words[0]);
-    let args = &words[1..];
-    if matches!(prog, "sh" | "bash" | "zsh" | "dash" | "ksh") {
+    if SHELLS.contains(&prog) {
         if let Some(pos) = args.iter().position(|a| {
             a == "-c" || (a.starts_with('-') && !a.starts_with("--") && a.contains('c'))
         }) && let Some(script) = args.get(pos + 1)
         {
             return find_in(script, hooks_dirs, depth + 1);
+        }
+        let reads_stdin = args.iter().all(|a| a.starts_with('-'));
+        if cmd.piped && reads_stdin {
+            return match piped_script(at.prev) {
+                Some(script) => find_in(&script, hooks_dirs, depth + 1),
+                None => bypass(format!(
+                    "`{prog}` reading its commands from a pipe cannot be checked; run the commands directly"
+                )),
+            };
         }
         return None;
     }
@@ -541,16 +788,49 @@ fn check_simple(cmd: &Simple, hooks_dirs: &[String], depth: usize) -> Option<Byp
         return find_in(&args.join(" "), hooks_dirs, depth + 1);
     }
     if prog == "git" {
-        return check_git(args, hooks_dirs);
+        if u.xargs {
+            let sub = git_subcommand(args);
+            if sub.is_none_or(|s| HOOKED.contains(&s)) {
+                return bypass(
+                    "`xargs git …` adds arguments from its input, which gatekeeper cannot check for hook-skipping options; run git directly",
+                );
+            }
+        }
+        return check_git(args, hooks_dirs, depth);
     }
     if !READERS.contains(&prog) {
         for w in args {
-            if mentions_hooks_dir(w, hooks_dirs) {
+            if git_control(&in_dir(at.cwd, w), hooks_dirs) {
                 return bypass(format!(
-                    "`{prog}` on git's hooks directory (`{w}`) would change or disable gatekeeper's hooks"
+                    "`{prog}` on `{w}` would change git's hooks or configuration, and so disable gatekeeper's hooks"
                 ));
             }
         }
+    }
+    None
+}
+
+/// The subcommand of `git [global options] SUB …`.
+fn git_subcommand(args: &[String]) -> Option<&str> {
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if !a.starts_with('-') {
+            return Some(a.as_str());
+        }
+        i += if matches!(
+            a.as_str(),
+            "-C" | "--git-dir"
+                | "--work-tree"
+                | "--namespace"
+                | "--super-prefix"
+                | "--exec-path"
+                | "--config-env"
+                | "-c"
+        ) {
+            2
+        } else {
+            1
+        };
     }
     None
 }
@@ -570,6 +850,58 @@ fn check_assignment(word: &str) -> Option<Bypass> {
     if name.starts_with("GIT_CONFIG_KEY_") && value.eq_ignore_ascii_case("core.hooksPath") {
         return bypass("`GIT_CONFIG_KEY_*=core.hooksPath` would disable gatekeeper's hooks");
     }
+    if name.starts_with("GIT_CONFIG_KEY_") && redirects_config(value) {
+        return bypass(format!(
+            "`{name}={value}` makes git read other configuration, which can point core.hooksPath away from gatekeeper's hooks"
+        ));
+    }
+    if matches!(
+        name,
+        "GIT_CONFIG_GLOBAL" | "GIT_CONFIG_SYSTEM" | "GIT_CONFIG" | "GIT_CONFIG_PARAMETERS"
+    ) && value != "/dev/null"
+    {
+        return bypass(format!(
+            "`{name}=` points git at other configuration, which can set core.hooksPath and skip gatekeeper's hooks"
+        ));
+    }
+    None
+}
+
+/// A configuration key that makes git read another file (`include.path`, `includeIf.*`).
+fn redirects_config(key: &str) -> bool {
+    let k = key.to_lowercase();
+    k.starts_with("include.path") || k.starts_with("includeif.")
+}
+
+/// A `git -c KEY=VALUE` pair or a key `git config` sets: hooks moved, other configuration
+/// included, or an alias that skips the hooks.
+fn check_config_pair(
+    key: &str,
+    value: Option<&str>,
+    hooks_dirs: &[String],
+    depth: usize,
+) -> Option<Bypass> {
+    let lower = key.to_lowercase();
+    if lower.starts_with("core.hookspath") {
+        return bypass("overriding core.hooksPath would point git away from gatekeeper's hooks");
+    }
+    if redirects_config(key) {
+        return bypass(format!(
+            "`{key}` makes git read other configuration, which can set core.hooksPath and skip gatekeeper's hooks"
+        ));
+    }
+    if lower.starts_with("alias.") {
+        let value = value?;
+        let found = if let Some(script) = value.strip_prefix('!') {
+            find_in(script, hooks_dirs, depth + 1)
+        } else {
+            let words = shlex::split(value).unwrap_or_else(|| vec![value.to_owned()]);
+            check_git(&words, hooks_dirs, depth + 1)
+        };
+        return found.map(|b| Bypass {
+            reason: format!("the git alias `{key}` would run: {}", b.reason),
+        });
+    }
     None
 }
 
@@ -579,7 +911,10 @@ fn is_no_verify(arg: &str) -> bool {
     a.len() >= "--no-ve".len() && "--no-verify".starts_with(a)
 }
 
-fn check_git(args: &[String], hooks_dirs: &[String]) -> Option<Bypass> {
+fn check_git(args: &[String], hooks_dirs: &[String], depth: usize) -> Option<Bypass> {
+    if depth > 8 {
+        return bypass("the command nests git aliases too deeply to be checked");
+    }
     // Global options before the subcommand.
     let mut i = 0;
     while i < args.len() {
@@ -587,38 +922,33 @@ fn check_git(args: &[String], hooks_dirs: &[String]) -> Option<Bypass> {
         if !a.starts_with('-') {
             break;
         }
-        match a {
+        let pair = match a {
+            "-c" | "--config-env" => {
+                i += 2;
+                args.get(i - 1).map(String::as_str)
+            }
             "-C" | "--git-dir" | "--work-tree" | "--namespace" | "--super-prefix"
-            | "--exec-path" | "--config-env" | "-c" => {
-                if let Some(v) = args.get(i + 1)
-                    && (a == "-c" || a == "--config-env")
-                    && v.to_lowercase().starts_with("core.hookspath")
-                {
-                    return bypass(format!(
-                        "`git {a} {v}` overrides core.hooksPath and would skip gatekeeper's hooks"
-                    ));
-                }
+            | "--exec-path" => {
                 i += 2;
                 continue;
             }
             _ => {
-                if let Some(v) = a.strip_prefix("--config-env=")
-                    && v.to_lowercase().starts_with("core.hookspath")
-                {
-                    return bypass(format!(
-                        "`git {a}` overrides core.hooksPath and would skip gatekeeper's hooks"
-                    ));
-                }
-                if let Some(v) = a.strip_prefix("-c")
-                    && v.to_lowercase().starts_with("core.hookspath")
-                {
-                    return bypass(format!(
-                        "`git {a}` overrides core.hooksPath and would skip gatekeeper's hooks"
-                    ));
-                }
+                i += 1;
+                a.strip_prefix("--config-env=")
+                    .or_else(|| a.strip_prefix("-c").filter(|v| !v.is_empty()))
+            }
+        };
+        if let Some(pair) = pair {
+            let (key, value) = match pair.split_once('=') {
+                Some((k, v)) => (k, Some(v)),
+                None => (pair, None),
+            };
+            if let Some(b) = check_config_pair(key, value, hooks_dirs, depth) {
+                return Some(Bypass {
+                    reason: format!("`git -c {pair}`: {}", b.reason),
+                });
             }
         }
-        i += 1;
     }
     let sub = args.get(i)?;
     let rest = &args[i + 1..];
@@ -645,14 +975,19 @@ fn check_git(args: &[String], hooks_dirs: &[String]) -> Option<Bypass> {
                     "--get" | "--get-all" | "--get-regexp" | "-l" | "--list" | "get" | "list"
                 )
             });
-            if !read_only
-                && options
-                    .iter()
-                    .any(|a| a.to_lowercase().starts_with("core.hookspath"))
-            {
-                return bypass(
-                    "changing core.hooksPath would point git away from gatekeeper's hooks",
-                );
+            if !read_only {
+                for (k, key) in options.iter().enumerate() {
+                    if key.starts_with('-') {
+                        continue;
+                    }
+                    let (key, value) = match key.split_once('=') {
+                        Some((k, v)) if !k.contains(' ') => (k, Some(v)),
+                        _ => (*key, options.get(k + 1).copied()),
+                    };
+                    if let Some(b) = check_config_pair(key, value, hooks_dirs, depth) {
+                        return Some(b);
+                    }
+                }
             }
         }
         "update-index" | "rm" | "mv" | "checkout" | "restore"
@@ -1236,18 +1571,54 @@ pub fn is_assignment(word: &str) -> bool {
     })
 }
 
-/// The files one simple command writes through its arguments (not its redirections).
-fn command_writes(words: &[String], is_dir: &dyn Fn(&str) -> bool, depth: usize) -> Vec<String> {
+/// A command with its leading assignments and its wrappers (`sudo`, `env`, `nice`,
+/// `timeout`, `stdbuf`, `xargs`…) taken off.
+#[derive(Debug, Default)]
+struct Unwrapped {
+    /// The command that finally runs, with its arguments.
+    words: Vec<String>,
+    /// `NAME=VALUE` words, on the command or given to `env`.
+    assignments: Vec<String>,
+    /// The directory it runs in (`env -C DIR`, `sudo -D DIR`).
+    chdir: Option<String>,
+    /// It runs under `xargs`: more arguments come from standard input.
+    xargs: bool,
+    /// Files the wrappers themselves write (`time -o FILE`, `sudo -e FILE…`).
+    writes: Vec<String>,
+}
+
+const XARGS: Spec = Spec {
+    short_value: "adEILnPs",
+    short_rest: "eil",
+    long: &[
+        ("arg-file", Arg::Required),
+        ("delimiter", Arg::Required),
+        ("eof", Arg::Optional),
+        ("exit", Arg::No),
+        ("interactive", Arg::No),
+        ("max-args", Arg::Required),
+        ("max-chars", Arg::Required),
+        ("max-lines", Arg::Optional),
+        ("max-procs", Arg::Required),
+        ("no-run-if-empty", Arg::No),
+        ("null", Arg::No),
+        ("open-tty", Arg::No),
+        ("process-slot-var", Arg::Required),
+        ("replace", Arg::Optional),
+        ("show-limits", Arg::No),
+        ("verbose", Arg::No),
+    ],
+    stop_at_operand: true,
+};
+
+fn unwrap_command(words: &[String]) -> Unwrapped {
+    let mut u = Unwrapped::default();
     let mut words: Vec<String> = words.to_vec();
-    // A directory the command runs in (`env -C DIR`, `sudo -D DIR`).
-    let mut chdir: Option<String> = None;
-    let mut out = Vec::new();
-    // Assignments and wrappers that run the rest of their arguments as a command.
     loop {
         let start = words.iter().take_while(|w| is_assignment(w)).count();
-        words.drain(..start);
+        u.assignments.extend(words.drain(..start));
         let Some(first) = words.first() else {
-            return out;
+            break;
         };
         let prog = basename(first).to_owned();
         let spec = match prog.as_str() {
@@ -1260,9 +1631,8 @@ fn command_writes(words: &[String], is_dir: &dyn Fn(&str) -> bool, depth: usize)
             "exec" => &EXEC,
             "stdbuf" => &STDBUF,
             "ionice" => &IONICE,
+            "xargs" => &XARGS,
             "command" | "nohup" | "builtin" => &PLAIN_WRAPPER,
-            // What xargs runs gets its arguments from standard input: no guess.
-            "xargs" => return out,
             _ => break,
         };
         // `nice -5 cmd`: an old-style adjustment.
@@ -1274,21 +1644,29 @@ fn command_writes(words: &[String], is_dir: &dyn Fn(&str) -> bool, depth: usize)
         let rest: Vec<String> = words[1..].iter().filter(|w| !numeric(w)).cloned().collect();
         let args = parse_args(&rest, spec, &no_operand_options);
         if prog == "command" && (args.has_short('v') || args.has_short('V')) {
-            return out;
+            words.clear();
+            break;
         }
         if prog == "sudo" && args.has('e', "edit") {
             // sudoedit: every operand is a file edited.
-            out.extend(args.operands);
-            return out;
+            u.writes.extend(args.operands);
+            words.clear();
+            break;
         }
         if prog == "time" {
-            out.extend(args.value('o', "output").map(str::to_owned));
+            u.writes
+                .extend(args.value('o', "output").map(str::to_owned));
         }
-        if let Some(dir) = args.value('C', "chdir").filter(|_| prog == "env") {
-            chdir = Some(dir.to_owned());
+        let dir = match prog.as_str() {
+            "env" => args.value('C', "chdir"),
+            "sudo" => args.value('D', "chdir"),
+            _ => None,
+        };
+        if let Some(dir) = dir {
+            u.chdir = Some(in_dir(u.chdir.as_deref(), dir));
         }
-        if let Some(dir) = args.value('D', "chdir").filter(|_| prog == "sudo") {
-            chdir = Some(dir.to_owned());
+        if prog == "xargs" {
+            u.xargs = true;
         }
         let mut next = args.operands.clone();
         if prog == "timeout" && !next.is_empty() {
@@ -1304,6 +1682,23 @@ fn command_writes(words: &[String], is_dir: &dyn Fn(&str) -> bool, depth: usize)
             next = words;
         }
         words = next;
+    }
+    u.words = words;
+    u
+}
+
+/// The files one simple command writes through its arguments (not its redirections).
+fn command_writes(words: &[String], is_dir: &dyn Fn(&str) -> bool, depth: usize) -> Vec<String> {
+    let u = unwrap_command(words);
+    let chdir = u.chdir;
+    let mut out = u.writes;
+    // What xargs runs gets its arguments from standard input: no guess.
+    if u.xargs {
+        return out;
+    }
+    let words = u.words;
+    if words.is_empty() {
+        return out;
     }
     let prog = basename(&words[0]).to_owned();
     let args = &words[1..];
@@ -1860,7 +2255,10 @@ mod tests {
         assert_eq!(targets("nohup nice timeout 1m sudo rm f"), ["f"]);
         assert_eq!(targets("sudo tee /etc/hosts < x"), ["/etc/hosts"]);
         assert_eq!(targets("bash -c 'sed -i s/a/b/ f'"), ["f"]);
-        assert_eq!(targets("cd x && rm -f a; echo $(mv b c)"), ["c", "b", "a"]);
+        assert_eq!(
+            targets("cd x && rm -f a; echo $(mv b c)"),
+            ["c", "b", "x/a"]
+        );
     }
 
     #[test]
@@ -1914,6 +2312,82 @@ mod tests {
         ));
         assert!(refused("bash <<EOF\ngit commit -n -m x\nEOF\n"));
         assert!(!refused("cat <<< 'git commit -n'"));
+    }
+
+    #[test]
+    fn forms_that_used_to_pass_are_refused() {
+        for cmd in [
+            "git config alias.c 'commit -n' && git c",
+            "git config --global alias.c '!git commit --no-verify'",
+            "git -c alias.c='commit -n' c -m x",
+            "git -c 'alias.c=!git commit -n' c",
+            "env -C sub git commit -n -m x",
+            "echo commit -n -m x | xargs git",
+            "git ls-files | xargs -0 git commit -m x",
+            "env -S 'git commit -n -m x'",
+            "env --split-string='git commit -n'",
+            "sudo -u root git commit -n -m x",
+            "timeout -s KILL 10 git commit -n -m x",
+            "stdbuf -o0 git commit -n -m x",
+            "nice -n 5 git commit -n -m x",
+            "g() { git \"$@\"; }; g commit -n -m x",
+            "function g { git commit \"$@\"; }; g -n -m x",
+            "alias g='git commit -n'",
+            "alias g=git; g commit -n -m x",
+            "git config include.path /tmp/evil",
+            "git config --global includeIf.gitdir:/.path /tmp/evil",
+            "git -c include.path=/tmp/evil commit -m x",
+            "GIT_CONFIG_GLOBAL=/tmp/evil git commit -m x",
+            "export GIT_CONFIG_GLOBAL=/tmp/evil",
+            "GIT_CONFIG_SYSTEM=/tmp/evil git commit -m x",
+            "GIT_CONFIG_KEY_0=include.path GIT_CONFIG_VALUE_0=/tmp/e GIT_CONFIG_COUNT=1 git commit",
+            "printf '[core]\\n\\thooksPath = /x\\n' >> .git/config",
+            "echo x >> ~/.gitconfig",
+            "cd .git && rm hooks/pre-commit",
+            "cd .git/hooks; chmod -x pre-commit",
+            "rm .git/./hooks/pre-commit",
+            "rm .git/hooks/../hooks/pre-commit",
+            "rm \"$(git rev-parse --git-path hooks)/pre-commit\"",
+            "rm `git rev-parse --git-dir`/hooks/pre-commit",
+            "echo 'git commit -n -m x' | sh",
+            "printf 'git commit --no-verify\\n' | bash -s",
+            "cat script.sh | bash",
+            "echo exit 0 1<> .git/hooks/pre-commit",
+            "exec 3<> .git/hooks/pre-commit",
+        ] {
+            assert!(refused(cmd), "{cmd}");
+        }
+    }
+
+    #[test]
+    fn near_misses_still_pass() {
+        for cmd in [
+            "git config alias.st status",
+            "git -c alias.l='log --oneline' l",
+            "env -C sub git status",
+            "git ls-files | xargs git add",
+            "sudo -u root git status",
+            "g() { git \"$@\"; }; g status",
+            "alias ll='ls -la'",
+            "git config --get include.path",
+            "cd src && rm old.rs",
+            "echo hi | grep h",
+            "git diff | cat",
+            "rm \"$(git rev-parse --show-toplevel)/target/x\"",
+        ] {
+            assert!(!refused(cmd), "{cmd}: {:?}", find_bypass(cmd, &[]));
+        }
+    }
+
+    #[test]
+    fn writes_after_cd_are_relative_to_the_new_directory() {
+        assert_eq!(
+            targets("cd .git && rm hooks/pre-commit"),
+            [".git/hooks/pre-commit"]
+        );
+        assert_eq!(targets("cd a; cd b && touch x"), ["a/b/x"]);
+        assert_eq!(targets("cd /abs && touch x"), ["/abs/x"]);
+        assert_eq!(targets("echo x 1<> f"), ["f"]);
     }
 
     #[test]

@@ -139,6 +139,14 @@ pub fn read_at_head(repo: &Repo, path: &Path) -> Result<Option<String>> {
     }
 }
 
+/// A file's bytes at HEAD, if there is a HEAD and the file is in it.
+pub fn read_bytes_at_head(repo: &Repo, path: &Path) -> Result<Option<Vec<u8>>> {
+    match repo.raw().head().ok().and_then(|h| h.target()) {
+        Some(head) => read_bytes_at(repo, head, path),
+        None => Ok(None),
+    }
+}
+
 /// An isolated worktree made for a session.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SessionWorktree {

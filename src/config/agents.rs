@@ -24,6 +24,33 @@ pub struct AgentsConfig {
     /// The write sandbox `session run` and `sandbox` put around an agent.
     #[serde(default)]
     pub sandbox: SandboxConfig,
+    /// How many stops in a row the Stop hook blocks while the agent-stop gates stay red
+    /// before it lets the agent stop, telling the user the gates are red (1 to 7, default 5;
+    /// Claude Code itself overrides a hook after 8 blocks in a row).
+    #[serde(default, deserialize_with = "stop_blocks")]
+    #[schemars(range(min = 1, max = 7))]
+    pub stop_blocks: Option<u32>,
+}
+
+/// The default of `agents.stop_blocks`.
+pub const DEFAULT_STOP_BLOCKS: u32 = 5;
+
+impl AgentsConfig {
+    /// `agents.stop_blocks`, or its default.
+    pub fn stop_blocks(&self) -> u32 {
+        self.stop_blocks.unwrap_or(DEFAULT_STOP_BLOCKS)
+    }
+}
+
+fn stop_blocks<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let n = u32::deserialize(d)?;
+    if (1..=7).contains(&n) {
+        Ok(Some(n))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "agents.stop_blocks must be between 1 and 7 (Claude Code overrides a Stop hook after 8 blocks in a row), not {n}"
+        )))
+    }
 }
 
 /// What the write sandbox leaves writable beyond the role's paths (`~` is the home

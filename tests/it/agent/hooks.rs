@@ -444,24 +444,31 @@ fn stop_blocks_with_the_failing_gate_output_while_red() {
 }
 
 #[test]
-fn stop_is_never_trapped_when_the_same_failure_repeats() {
+fn stop_keeps_blocking_while_red_then_releases_with_a_message() {
     let p = project();
     p.repo.write("FAIL", "");
     let first = hook(&p.repo, "claude", &payload("claude", "stop", &p.repo));
     assert_eq!(answer(&first)["decision"], "block", "{}", text(&first));
-    // Claude continues because of the block, fixes nothing, and stops again.
+    // Claude continues because of the block, fixes nothing, and stops again: still red, so
+    // still blocked, up to agents.stop_blocks (default 5) blocks in a row.
     let mut again = payload("claude", "stop", &p.repo);
     again["stop_hook_active"] = json!(true);
-    let second = hook(&p.repo, "claude", &again);
-    assert_success(&second, "second Stop");
-    let a = answer(&second);
-    assert!(
-        a.get("decision").is_none(),
-        "the same failure must not block twice: {a}"
-    );
+    for n in 2..=5 {
+        let out = hook(&p.repo, "claude", &again);
+        assert_eq!(
+            answer(&out)["decision"],
+            "block",
+            "stop {n}: {}",
+            text(&out)
+        );
+    }
+    let sixth = hook(&p.repo, "claude", &again);
+    assert_success(&sixth, "sixth Stop");
+    let a = answer(&sixth);
+    assert!(a.get("decision").is_none(), "never trapped: {a}");
     let msg = a["systemMessage"].as_str().unwrap();
     assert!(
-        msg.contains("not trapped") && msg.contains("still red"),
+        msg.contains("not trapped") && msg.contains("still RED"),
         "{msg}"
     );
     // A new turn (stop_hook_active false) blocks again: the gates are still red.
@@ -511,14 +518,15 @@ fn subagent_stop_blocks_too() {
 
 #[test]
 fn internal_errors_deny_or_block_never_pass() {
-    let p = project();
+    let mut p = project();
     let out = hook_raw(&p.repo, "claude", b"{not json");
     assert_code(&out, 2, "unreadable event");
     assert!(!out.stderr.is_empty());
-    // A broken gatekeeper.yml: the edit is denied with the error, exit 2.
-    p.repo.write("gatekeeper.yml", "gates: [\n");
+    // A session id that names no session: the role cannot be known, so the edit is denied
+    // with the error, exit 2, and the stop is blocked.
+    p.repo.set_env("GATEKEEPER_SESSION", "no-such-session");
     let out = hook(&p.repo, "claude", &write_event(&p.repo, "src/x.rs", ""));
-    assert_code(&out, 2, "broken config");
+    assert_code(&out, 2, "unknown session");
     assert!(
         denied(&out)
             .unwrap()
@@ -527,16 +535,57 @@ fn internal_errors_deny_or_block_never_pass() {
         text(&out)
     );
     let out = hook(&p.repo, "claude", &payload("claude", "stop", &p.repo));
-    assert_code(&out, 2, "broken config at stop");
+    assert_code(&out, 2, "unknown session at stop");
     assert_eq!(answer(&out)["decision"], "block");
 }
 
 #[test]
-fn stop_refuses_to_run_an_untrusted_configuration() {
+fn a_broken_or_untrusted_work_tree_config_does_not_switch_checks_off() {
+    let p = sacred_project();
+    // Rewritten behind gatekeeper's back: no protected paths, no sacred paths.
+    p.repo.write("gatekeeper.yml", "gates: {}\n");
+    let out = hook(
+        &p.repo,
+        "claude",
+        &edit_event(&p.repo, SACRED_FILE, "    assert_eq!(total, 100);\n", ""),
+    );
+    assert!(
+        denied(&out).is_some_and(|r| r.contains("weaken the sacred test")),
+        "{}",
+        text(&out)
+    );
+    let out = hook(
+        &p.repo,
+        "claude",
+        &write_event(&p.repo, ".gatekeeper/x", "y"),
+    );
+    assert!(
+        denied(&out).is_some_and(|r| r.contains("protected")),
+        "judged with the trusted configuration: {}",
+        text(&out)
+    );
+    // Broken YAML: the same.
+    p.repo.write("gatekeeper.yml", "gates: [\n");
+    let out = hook(
+        &p.repo,
+        "claude",
+        &write_event(&p.repo, ".gatekeeper/x", "y"),
+    );
+    assert!(
+        denied(&out).is_some_and(|r| r.contains("protected")),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn stop_runs_the_trusted_configuration_not_a_rewritten_one() {
     let p = project();
+    p.repo.write("FAIL", "");
+    // The agent rewrites the gate away; the stop still runs the trusted one.
     p.repo.write(
         "gatekeeper.yml",
-        format!("{}# changed after trust\n", super::CONFIG),
+        super::CONFIG.replace("if [ -e FAIL ]", "if false"),
     );
     let out = hook(&p.repo, "claude", &payload("claude", "stop", &p.repo));
     assert_eq!(answer(&out)["decision"], "block", "{}", text(&out));
@@ -544,7 +593,21 @@ fn stop_refuses_to_run_an_untrusted_configuration() {
         answer(&out)["reason"]
             .as_str()
             .unwrap()
-            .contains("not trusted")
+            .contains("check failed"),
+        "{}",
+        text(&out)
+    );
+    // Nothing trusted at all (the rewrite committed too): refused.
+    p.repo.git(&["commit", "-qam", "rewrite", "--no-verify"]);
+    let out = hook(&p.repo, "claude", &payload("claude", "stop", &p.repo));
+    assert_eq!(answer(&out)["decision"], "block", "{}", text(&out));
+    assert!(
+        answer(&out)["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not trusted"),
+        "{}",
+        text(&out)
     );
 }
 
@@ -608,4 +671,135 @@ fn codex_apply_patch_that_weakens_a_sacred_test_is_denied() {
     ));
     let reason = denied(&hook(&p.repo, "codex", &ev)).expect("denied");
     assert!(reason.contains("refund_is_exact"), "{reason}");
+}
+
+#[test]
+fn bash_forms_found_through_the_real_client_are_refused() {
+    let p = sacred_project();
+    // A link to the hook, then an in-place edit that follows it.
+    std::os::unix::fs::symlink(".git/hooks/pre-commit", p.repo.path("innocent")).unwrap();
+    std::os::unix::fs::symlink(SACRED_FILE, p.repo.path("notes.rs")).unwrap();
+    for cmd in [
+        "sed -i --follow-symlinks 's/gatekeeper/true/' innocent",
+        "sed -i --follow-symlinks 's/assert_eq/let _ = /' notes.rs",
+        "printf '[core]\\n\\thooksPath = /tmp\\n' >> .git/config",
+        "cd .git && rm hooks/pre-commit",
+        "echo '{\"disableAllHooks\": true}' > .claude/settings.local.json",
+        "git config alias.c 'commit -n' && git c -m x",
+        "env -C . git commit -n -m x",
+        "echo 'git commit -n -m x' | sh",
+    ] {
+        let out = bash(&p.repo, cmd);
+        assert!(denied(&out).is_some(), "{cmd}: {}", text(&out));
+    }
+    // Absolute paths from a working directory outside the repository.
+    let outside = p.sandbox.path().join("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    let root = p.repo.root.to_string_lossy().into_owned();
+    for cmd in [
+        format!("rm {root}/.git/hooks/pre-commit"),
+        format!("echo x > {root}/gatekeeper.yml"),
+        format!("sed -i s/100/1/ {root}/{SACRED_FILE}"),
+    ] {
+        let mut ev = payload("claude", "pre-tool-use-bash", &p.repo);
+        ev["tool_input"]["command"] = json!(cmd);
+        ev["cwd"] = json!(outside.to_string_lossy());
+        let out = hook(&p.repo, "claude", &ev);
+        assert!(denied(&out).is_some(), "{cmd}: {}", text(&out));
+    }
+    assert!(p.repo.exists(".git/hooks/pre-commit"));
+}
+
+#[test]
+fn agent_hook_settings_are_protected_by_default() {
+    let p = project();
+    for rel in [
+        ".claude/settings.json",
+        ".claude/settings.local.json",
+        ".codex/hooks.json",
+    ] {
+        let out = hook(
+            &p.repo,
+            "claude",
+            &write_event(&p.repo, rel, "{\"disableAllHooks\": true}"),
+        );
+        assert!(
+            denied(&out).is_some_and(|r| r.contains("hook settings")),
+            "{rel}: {}",
+            text(&out)
+        );
+    }
+}
+
+#[test]
+fn mcp_file_tools_are_judged_like_write_and_edit() {
+    let p = sacred_project();
+    let mut ev = payload("claude", "pre-tool-use-write", &p.repo);
+    ev["tool_name"] = json!("mcp__filesystem__write_file");
+    ev["tool_input"] = json!({"path": abs(&p.repo, ".gatekeeper/x"), "content": "y"});
+    assert!(denied(&hook(&p.repo, "claude", &ev)).is_some());
+    ev["tool_name"] = json!("mcp__filesystem__edit_file");
+    ev["tool_input"] = json!({
+        "path": abs(&p.repo, SACRED_FILE),
+        "edits": [{"oldText": "    assert_eq!(total, 100);\n", "newText": ""}],
+    });
+    let out = hook(&p.repo, "claude", &ev);
+    assert!(
+        denied(&out).is_some_and(|r| r.contains("weaken the sacred test")),
+        "{}",
+        text(&out)
+    );
+    // A read is not a write.
+    ev["tool_name"] = json!("mcp__filesystem__read_file");
+    ev["tool_input"] = json!({"path": abs(&p.repo, "gatekeeper.yml")});
+    assert_eq!(denied(&hook(&p.repo, "claude", &ev)), None);
+}
+
+#[test]
+fn an_edit_gatekeeper_cannot_place_is_refused_in_a_sacred_file() {
+    let p = sacred_project();
+    // CRLF in the file, LF in the edit: the client may still apply it.
+    p.repo.write(SACRED_FILE, SACRED_SRC.replace('\n', "\r\n"));
+    let out = hook(
+        &p.repo,
+        "claude",
+        &edit_event(
+            &p.repo,
+            SACRED_FILE,
+            "    let total = refund(100);\n    assert_eq!(total, 100);\n",
+            "    let total = refund(100);\n",
+        ),
+    );
+    assert!(
+        denied(&out).is_some_and(|r| r.contains("weaken the sacred test")),
+        "{}",
+        text(&out)
+    );
+    // Text that is nowhere in the file, even normalised: the result is unknown.
+    let out = hook(
+        &p.repo,
+        "claude",
+        &edit_event(&p.repo, SACRED_FILE, "assert_eq!(total, 99);", ""),
+    );
+    assert!(
+        denied(&out).is_some_and(|r| r.contains("cannot judge")),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_nested_repository_stays_under_the_outer_rules() {
+    let p = project();
+    p.repo.git(&["init", "-q", ".gatekeeper/nested"]);
+    let out = hook(
+        &p.repo,
+        "claude",
+        &write_event(&p.repo, ".gatekeeper/nested/x.txt", "y"),
+    );
+    assert!(
+        denied(&out).is_some_and(|r| r.contains("protected")),
+        "{}",
+        text(&out)
+    );
 }

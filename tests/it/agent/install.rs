@@ -36,7 +36,13 @@ fn install_agent_claude_merges_its_hooks_and_keeps_the_users() {
     let pre = s["hooks"]["PreToolUse"].as_array().unwrap();
     assert_eq!(pre.len(), 2, "{s}");
     assert_eq!(pre[0]["hooks"][0]["command"], "./scripts/guard.sh");
-    assert_eq!(pre[1]["matcher"], "Edit|MultiEdit|Write|NotebookEdit|Bash");
+    // The client's file tools, Bash and every MCP tool; the current client has no MultiEdit.
+    assert_eq!(
+        pre[1]["matcher"],
+        "^(Edit|Write|NotebookEdit|Bash|mcp__.+)$"
+    );
+    // A crash or timeout of gatekeeper blocks the tool call (Claude Code 2.1.295+).
+    assert_eq!(pre[1]["hooks"][0]["onFailure"], "block", "{s}");
     for event in ["SessionStart", "PreToolUse", "Stop", "SubagentStop"] {
         let ours = s["hooks"][event]
             .as_array()

@@ -3,6 +3,9 @@
 //! are the recorded events under `tests/it/fixtures/{claude,codex}/`, with the recorded
 //! project directory replaced by the test repository.
 
+mod claude;
+mod codex;
+mod fake_api;
 mod hooks;
 mod install;
 mod memory;

@@ -68,12 +68,24 @@ fn session_start_prints_the_brief_and_the_export_line() {
             && last.ends_with(" GATEKEEPER_ROLE=frontend"),
         "{last}"
     );
-    // The session is recorded with its base commit.
+    // The session is recorded with its base: the lesson added before it is uncommitted, so
+    // the base is a snapshot of the work tree on top of HEAD, kept by a ref.
     let list = p.repo.gk(&["--format", "json", "session", "list"]);
     assert_success(&list, "session list");
     let sessions: Value = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(sessions.as_array().unwrap().len(), 1);
-    assert_eq!(sessions[0]["base"], p.repo.head());
+    let base = sessions[0]["base"].as_str().unwrap();
+    assert_eq!(
+        p.repo.git(&["rev-parse", &format!("{base}^")]).trim(),
+        p.repo.head()
+    );
+    let id = sessions[0]["id"].as_str().unwrap();
+    assert_eq!(
+        p.repo
+            .git(&["rev-parse", &format!("refs/gatekeeper/sessions/{id}")])
+            .trim(),
+        base
+    );
     assert_eq!(sessions[0]["role"], "frontend");
     assert_eq!(sessions[0]["state"], "active");
 }
@@ -202,6 +214,29 @@ fn session_stop_without_changes_needs_no_lesson() {
     let (out, report) = stop_json(&p.repo, &[]);
     assert_success(&out, "stop without changes");
     assert_eq!(report["changed_files"], serde_json::json!([]));
+}
+
+#[test]
+fn files_already_there_at_start_are_not_blamed_on_the_session() {
+    let mut p = project();
+    // Untracked and uncommitted, before the session: the user's, not the agent's.
+    p.repo.write("notes/todo.txt", "mine\n");
+    p.repo.write("src/lib.rs", "pub fn a() {}\npub fn b() {}\n");
+    p.repo.write("gatekeeper-local.txt", "x\n");
+    let started = start(&p.repo, &["--role", "frontend"]);
+    with_session(&mut p.repo, &started);
+    let (out, report) = stop_json(&p.repo, &[]);
+    assert_success(&out, "stop after a session that changed nothing");
+    assert_eq!(report["changed_files"], serde_json::json!([]), "{report}");
+    // What the session changes on top of them is still judged.
+    p.repo.write("src/lib.rs", "pub fn a() {}\n");
+    let (out, report) = stop_json(&p.repo, &["--no-lesson", "test"]);
+    assert_code(&out, 1, "an out-of-role change after the start");
+    assert_eq!(
+        report["changed_files"],
+        serde_json::json!(["src/lib.rs"]),
+        "{report}"
+    );
 }
 
 #[test]
