@@ -895,13 +895,17 @@ impl Scrubber {
             .and_then(|j| j.strip_suffix('"'))
             .unwrap_or(&json)
             .to_owned();
-        forms.push(json.replace('/', "\\/"));
-        forms.push(
-            json.replace('<', "\\u003c")
+        // Each escape a JSON writer may choose, alone or together: `\/` for `/`, and
+        // `\u00XX` for the HTML-sensitive characters (as Rails and Go write them).
+        let unicode = |j: &str| {
+            j.replace('<', "\\u003c")
                 .replace('>', "\\u003e")
                 .replace('&', "\\u0026")
-                .replace('\'', "\\u0027"),
-        );
+                .replace('\'', "\\u0027")
+        };
+        forms.push(json.replace('/', "\\/"));
+        forms.push(unicode(&json));
+        forms.push(unicode(&json).replace('/', "\\/"));
         forms.push(json);
         for quote in ["&#39;", "&#x27;", "&apos;"] {
             let html = secret
