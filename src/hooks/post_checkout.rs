@@ -115,6 +115,7 @@ pub fn run(
             cached: false,
             saved_ms: None,
             figures: None,
+            sacred: Vec::new(),
         };
         h.sink.finished(report.gates.len(), &o);
         report.gates.push(o);
@@ -140,6 +141,7 @@ fn skipped(name: &str, reason: String) -> GateOutcome {
         cached: false,
         saved_ms: None,
         figures: None,
+        sacred: Vec::new(),
     }
 }
 

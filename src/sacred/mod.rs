@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod compare;
+pub mod evidence;
 pub mod lang;
 pub mod lock;
 

@@ -119,6 +119,7 @@ fn walk<'t>(
     envelope: &[String],
     out: &mut Out<'t, '_>,
 ) {
+    let twins = same_named_tests(container, src);
     for item in named_children(container) {
         match kind(item) {
             "mod_item" => {
@@ -156,6 +157,15 @@ fn walk<'t>(
                 let name = text(name, src).to_owned();
                 let attrs = outer_attributes(item);
                 let attr_texts: Vec<String> = attrs.iter().map(|a| normalized(*a, src)).collect();
+                // Tests of the same name compiled under different `#[cfg(…)]` (one per
+                // pointer width, per OS): the cfg tells their ids apart.
+                let name = match attr_texts.iter().find(|a| a.starts_with("#[cfg(")) {
+                    Some(cfg) if twins.contains(&name) => {
+                        let inner = cfg.trim_start_matches("#[").trim_end_matches(']');
+                        format!("{name}[{inner}]")
+                    }
+                    _ => name,
+                };
                 let collected = attr_texts.iter().any(|a| is_test_attribute(a));
                 out.candidate(
                     test_id("rust", path, scope, &name),
@@ -187,4 +197,26 @@ fn walk<'t>(
             _ => {}
         }
     }
+}
+
+/// Names of test functions that occur more than once directly in `container`.
+fn same_named_tests(container: Node<'_>, src: &str) -> std::collections::BTreeSet<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut twins = std::collections::BTreeSet::new();
+    for item in named_children(container) {
+        if kind(item) != "function_item" {
+            continue;
+        }
+        let Some(name) = item.child_by_field_name("name") else {
+            continue;
+        };
+        let is_test = outer_attributes(item)
+            .iter()
+            .any(|a| is_test_attribute(&normalized(*a, src)));
+        let name = text(name, src).to_owned();
+        if is_test && !seen.insert(name.clone()) {
+            twins.insert(name);
+        }
+    }
+    twins
 }
