@@ -564,3 +564,37 @@ harmless!(
         "        assert_eq!(2 + 2, 4);\n        assert_ne!(2 + 2, 5);\n"
     )]
 );
+
+const CFG_TWINS: &str = r#"// gatekeeper:sacred
+mod size {
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn word_size() {
+        assert_eq!(std::mem::size_of::<usize>(), 8);
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "32")]
+    fn word_size() {
+        assert_eq!(std::mem::size_of::<usize>(), 4);
+    }
+}
+"#;
+const CFG_64: &str = "rust:tests/refunds.rs::size::word_size[cfg(target_pointer_width=\"64\")]";
+
+// Tests of the same name under different `#[cfg]`: the lock tells them apart by the cfg.
+harmless!(
+    same_named_tests_under_different_cfg_lock_apart,
+    FILE,
+    CFG_TWINS,
+    CFG_64,
+    [("assert_eq!(std::mem::size_of::<usize>(), 4);", "assert_eq!(std::mem::size_of::<usize>(), 4);\n        assert!(true);")]
+);
+refuses!(
+    weakening_one_of_two_cfg_twins_is_refused_by_its_id,
+    FILE,
+    CFG_TWINS,
+    [("), 8);", "), 16);")],
+    "expected-changed",
+    CFG_64
+);
