@@ -947,8 +947,14 @@ fn statements_of(
     let mut push = |n: Node<'_>| {
         let mut s = String::new();
         serialize(n, src, &is_assertion, &mut s);
+        let assertion_only = asserts_only(n, src, rules);
         if s.is_empty() {
-            return;
+            if !assertion_only {
+                return;
+            }
+            // A statement that is nothing but an assertion (Python's `assert x == 6`) keeps
+            // its place, so that code inserted before it is seen as inserted.
+            s.push_str("<assertion>");
         }
         let mut hash = sha256_hex(&s);
         hash.truncate(12);
@@ -956,7 +962,7 @@ fn statements_of(
             hash,
             line: n.start_position().row + 1,
             source: source_excerpt(n, src),
-            assertion_only: asserts_only(n, src, rules),
+            assertion_only,
         });
     };
     let block_like = kind(body).contains("block") || kind(body) == "statement_block";

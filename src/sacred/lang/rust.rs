@@ -1,6 +1,7 @@
 //! Rust: `#[test]` functions (any attribute whose last path segment is `test`, such as
 //! `#[tokio::test]`), tagged directly or through an enclosing `mod`.
 
+use std::collections::BTreeMap;
 use tree_sitter::Node;
 
 use super::super::analysis::{
@@ -199,10 +200,12 @@ fn walk<'t>(
     }
 }
 
-/// Names of test functions that occur more than once directly in `container`.
+/// Names of test functions that occur more than once directly in `container`, each copy
+/// under its own `#[cfg(…)]` (a copy without one keeps the plain id, so a compiled-out
+/// duplicate of a locked test is still a `duplicate-id`).
 fn same_named_tests(container: Node<'_>, src: &str) -> std::collections::BTreeSet<String> {
-    let mut seen = std::collections::BTreeSet::new();
-    let mut twins = std::collections::BTreeSet::new();
+    // name → (copies, copies with a cfg)
+    let mut seen: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for item in named_children(container) {
         if kind(item) != "function_item" {
             continue;
@@ -210,13 +213,19 @@ fn same_named_tests(container: Node<'_>, src: &str) -> std::collections::BTreeSe
         let Some(name) = item.child_by_field_name("name") else {
             continue;
         };
-        let is_test = outer_attributes(item)
+        let attrs: Vec<String> = outer_attributes(item)
             .iter()
-            .any(|a| is_test_attribute(&normalized(*a, src)));
-        let name = text(name, src).to_owned();
-        if is_test && !seen.insert(name.clone()) {
-            twins.insert(name);
+            .map(|a| normalized(*a, src))
+            .collect();
+        if !attrs.iter().any(|a| is_test_attribute(a)) {
+            continue;
         }
+        let slot = seen.entry(text(name, src).to_owned()).or_default();
+        slot.0 += 1;
+        slot.1 += usize::from(attrs.iter().any(|a| a.starts_with("#[cfg(")));
     }
-    twins
+    seen.into_iter()
+        .filter(|(_, (n, cfg))| *n > 1 && n == cfg)
+        .map(|(name, _)| name)
+        .collect()
 }

@@ -421,3 +421,27 @@ fn a_new_test_file_without_test_main_in_the_package_passes() {
     // The new file is in the package of the locked one, so the locked file is re-parsed.
     l.assert_passes_checked();
 }
+
+const OVERWRITE: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestSix(t *testing.T) {\n\tv := compute()\n\tassert.Equal(t, 6, v)\n}\n";
+
+refuses!(
+    assigning_just_before_the_assertion_is_refused,
+    "pay/six_test.go",
+    OVERWRITE,
+    [(
+        "\tassert.Equal(t, 6, v)\n",
+        "\tv = 6\n\tassert.Equal(t, 6, v)\n"
+    )],
+    "body-changed",
+    "go:pay/six_test.go::TestSix"
+);
+harmless!(
+    appending_after_the_last_assertion_passes,
+    "pay/six_test.go",
+    OVERWRITE,
+    "go:pay/six_test.go::TestSix",
+    [(
+        "\tassert.Equal(t, 6, v)\n",
+        "\tassert.Equal(t, 6, v)\n\tu := compute()\n\tassert.Equal(t, 6, u)\n"
+    )]
+);

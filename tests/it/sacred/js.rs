@@ -611,3 +611,25 @@ harmless!(
         "const total = (balance(100));"
     )]
 );
+
+const OVERWRITE: &str =
+    "// gatekeeper:sacred\ntest('six', () => {\n  let t = compute();\n  expect(t).toBe(6);\n});\n";
+
+refuses!(
+    js_assigning_just_before_the_assertion_is_refused,
+    "tests/six.test.js",
+    OVERWRITE,
+    [("  expect(t).toBe(6);\n", "  t = 6;\n  expect(t).toBe(6);\n")],
+    "body-changed",
+    "js:tests/six.test.js::six"
+);
+harmless!(
+    js_appending_after_the_last_assertion_passes,
+    "tests/six.test.js",
+    OVERWRITE,
+    "js:tests/six.test.js::six",
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  const u = compute();\n  expect(u).toBe(6);\n"
+    )]
+);

@@ -598,3 +598,27 @@ refuses!(
     "expected-changed",
     "python:tests/test_status.py::test_status"
 );
+
+const OVERWRITE: &str =
+    "# gatekeeper:sacred\ndef test_six():\n    t = compute()\n    assert t == 6\n";
+
+// The assertion is the only statement after the assignment: `t = 6` inserted just before it
+// is inserted before a locked statement.
+refuses!(
+    assigning_just_before_the_assertion_is_refused,
+    "tests/test_six.py",
+    OVERWRITE,
+    [("    assert t == 6\n", "    t = 6\n    assert t == 6\n")],
+    "body-changed",
+    "python:tests/test_six.py::test_six"
+);
+harmless!(
+    appending_after_the_last_assertion_passes,
+    "tests/test_six.py",
+    OVERWRITE,
+    "python:tests/test_six.py::test_six",
+    [(
+        "    assert t == 6\n",
+        "    assert t == 6\n    u = compute()\n    assert u == 6\n"
+    )]
+);

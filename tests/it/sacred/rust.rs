@@ -588,7 +588,10 @@ harmless!(
     FILE,
     CFG_TWINS,
     CFG_64,
-    [("assert_eq!(std::mem::size_of::<usize>(), 4);", "assert_eq!(std::mem::size_of::<usize>(), 4);\n        assert!(true);")]
+    [(
+        "assert_eq!(std::mem::size_of::<usize>(), 4);",
+        "assert_eq!(std::mem::size_of::<usize>(), 4);\n        assert!(true);"
+    )]
 );
 refuses!(
     weakening_one_of_two_cfg_twins_is_refused_by_its_id,
@@ -597,4 +600,29 @@ refuses!(
     [("), 8);", "), 16);")],
     "expected-changed",
     CFG_64
+);
+
+const OVERWRITE: &str =
+    "// gatekeeper:sacred\n#[test]\nfn six() {\n    let t = compute();\n    assert_eq!(t, 6);\n}\n";
+
+refuses!(
+    assigning_just_before_the_assertion_is_refused,
+    "tests/six.rs",
+    OVERWRITE,
+    [(
+        "    assert_eq!(t, 6);\n",
+        "    let t = 6;\n    assert_eq!(t, 6);\n"
+    )],
+    "body-changed",
+    "rust:tests/six.rs::six"
+);
+harmless!(
+    appending_after_the_last_assertion_passes,
+    "tests/six.rs",
+    OVERWRITE,
+    "rust:tests/six.rs::six",
+    [(
+        "    assert_eq!(t, 6);\n",
+        "    assert_eq!(t, 6);\n    let u = compute();\n    assert_eq!(u, 6);\n"
+    )]
 );

@@ -324,3 +324,24 @@ refuses!(
     "expected-changed",
     ID
 );
+
+const OVERWRITE: &str = "// gatekeeper:sacred\ntest('six', () => {\n  let t: number = compute();\n  expect(t).toBe(6);\n});\n";
+
+refuses!(
+    ts_assigning_just_before_the_assertion_is_refused,
+    "tests/six.test.ts",
+    OVERWRITE,
+    [("  expect(t).toBe(6);\n", "  t = 6;\n  expect(t).toBe(6);\n")],
+    "body-changed",
+    "ts:tests/six.test.ts::six"
+);
+harmless!(
+    ts_appending_after_the_last_assertion_passes,
+    "tests/six.test.ts",
+    OVERWRITE,
+    "ts:tests/six.test.ts::six",
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  const u: number = compute();\n  expect(u).toBe(6);\n"
+    )]
+);
