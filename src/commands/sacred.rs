@@ -54,6 +54,7 @@ struct Listing<'a> {
     tests: Vec<ListedTest<'a>>,
     parse_errors: &'a [String],
     unsupported: &'a [String],
+    empty_paths: &'a [String],
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
@@ -76,6 +77,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                         .collect(),
                     parse_errors: &found.parse_errors,
                     unsupported: &found.unsupported,
+                    empty_paths: &found.empty_paths,
                 })?;
             } else {
                 let mut out = String::new();
@@ -93,6 +95,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                     ctx.printer.warn(&format!(
                         "`{f}` has syntax errors; its tests may be incomplete"
                     ));
+                }
+                for p in &found.empty_paths {
+                    ctx.printer.warn(&empty_path_warning(p));
                 }
                 ctx.printer.note(&format!("{} sacred tests", tests.len()));
             }
@@ -136,6 +141,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                 ))
                 .into());
             }
+            for p in &found.empty_paths {
+                ctx.printer.warn(&empty_path_warning(p));
+            }
             let lock = SacredLock::from_items(found.tests.iter().filter(|t| t.sacred));
             let path = repo.root().join(LOCK_PATH);
             crate::fsutil::write_atomic(&path, lock.render().as_bytes())
@@ -175,4 +183,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
             })
         }
     }
+}
+
+/// The warning for a `sacred.paths` entry that holds no test gatekeeper can see.
+fn empty_path_warning(pattern: &str) -> String {
+    format!(
+        "sacred.paths entry `{pattern}` holds no test gatekeeper can see; tests registered through the project's own wrapper need its name in `sacred.test_functions`"
+    )
 }

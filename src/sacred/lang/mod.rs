@@ -119,7 +119,8 @@ pub(crate) fn grammars() -> Vec<tree_sitter::Language> {
 }
 
 /// Finds the tests of one file. `sacred_path`: the file matches `sacred.paths`; `want`:
-/// which tests to build in full.
+/// which tests to build in full; `test_functions`: the project's own functions that register
+/// a test like `it`/`test` (`sacred.test_functions`, JavaScript/TypeScript).
 #[cfg_attr(
     not(any(
         feature = "lang-rust",
@@ -134,7 +135,13 @@ pub(crate) fn grammars() -> Vec<tree_sitter::Language> {
         reason = "no grammar is compiled in"
     )
 )]
-pub fn scan(path: &str, src: &str, sacred_path: bool, want: &Want) -> Result<Option<FileScan>> {
+pub fn scan(
+    path: &str,
+    src: &str,
+    sacred_path: bool,
+    want: &Want,
+    test_functions: &[String],
+) -> Result<Option<FileScan>> {
     let Some(lang) = Lang::of_path(path) else {
         return Ok(None);
     };
@@ -158,9 +165,11 @@ pub fn scan(path: &str, src: &str, sacred_path: bool, want: &Want) -> Result<Opt
         #[cfg(feature = "lang-python")]
         Lang::Python => python::scan(path, src, root, sacred_path, want),
         #[cfg(feature = "lang-javascript")]
-        Lang::JavaScript => js::scan("js", path, src, root, sacred_path, want),
+        Lang::JavaScript => js::scan("js", path, src, root, sacred_path, want, test_functions),
         #[cfg(feature = "lang-typescript")]
-        Lang::TypeScript | Lang::Tsx => js::scan("ts", path, src, root, sacred_path, want),
+        Lang::TypeScript | Lang::Tsx => {
+            js::scan("ts", path, src, root, sacred_path, want, test_functions)
+        }
         #[cfg(feature = "lang-go")]
         Lang::Go => go::scan(path, src, root, sacred_path, want),
         #[allow(

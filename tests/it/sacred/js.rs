@@ -633,3 +633,77 @@ harmless!(
         "  expect(t).toBe(6);\n  const u = compute();\n  expect(u).toBe(6);\n"
     )]
 );
+
+const WRAPPED: &str = "import { defaultBrowsersTest } from './fixtures';\n\ndefaultBrowsersTest('checkout charges once', async ({ page }) => {\n  const total = await charge(page);\n  expect(total).toBe(100);\n});\n";
+
+/// Tests registered through the project's own wrapper are invisible until the wrapper is
+/// named in `sacred.test_functions`; until then `sacred list` warns about the empty path.
+#[test]
+fn js_wrapper_registered_tests_need_test_functions() {
+    let sandbox = crate::common::Sandbox::new();
+    let repo = sandbox.repo("r");
+    repo.write("tests/billing/checkout.spec.js", WRAPPED);
+    repo.write("gatekeeper.yml", super::CONFIG);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "tests"]);
+    let out = repo.gk(&["sacred", "list"]);
+    crate::common::assert_success(&out, "list");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sacred.paths entry `tests/billing/**` holds no test gatekeeper can see"),
+        "{}",
+        crate::common::text(&out)
+    );
+    let json = repo.gk(&["--format", "json", "sacred", "list"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(v["empty_paths"][0], "tests/billing/**", "{v}");
+    assert_eq!(v["tests"].as_array().map(Vec::len), Some(0), "{v}");
+
+    repo.write(
+        "gatekeeper.yml",
+        "sacred:\n  paths: [\"tests/billing/**\"]\n  test_functions: [defaultBrowsersTest]\n",
+    );
+    let json = repo.gk(&["--format", "json", "sacred", "list"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(
+        v["tests"][0]["id"], "js:tests/billing/checkout.spec.js::checkout charges once",
+        "{v}"
+    );
+    assert_eq!(v["tests"][0]["assertions"], 1, "{v}");
+    assert_eq!(v["empty_paths"].as_array().map(Vec::len), Some(0), "{v}");
+}
+
+const WRAPPED_CONFIG: &str =
+    "sacred:\n  paths: [\"tests/billing/**\"]\n  test_functions: [defaultBrowsersTest]\n";
+
+/// Once the wrapper is known, weakening a test it registers is refused like any other.
+#[test]
+fn js_weakening_a_wrapper_registered_test_is_refused() {
+    let sandbox = crate::common::Sandbox::new();
+    let repo = sandbox.repo("r");
+    repo.write("tests/billing/checkout.spec.js", WRAPPED);
+    repo.write("gatekeeper.yml", WRAPPED_CONFIG);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "tests"]);
+    crate::common::assert_success(&repo.gk(&["sacred", "lock"]), "lock");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "lock"]);
+    repo.write(
+        "tests/billing/checkout.spec.js",
+        WRAPPED.replace(
+            "defaultBrowsersTest('checkout",
+            "defaultBrowsersTest.skip('checkout",
+        ),
+    );
+    repo.git(&["add", "-A"]);
+    let out = repo.gk(&["sacred", "check", "--staged"]);
+    crate::common::assert_code(&out, 1, "check");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.lines()
+            .any(|l| l
+                == "refused: js:tests/billing/checkout.spec.js::checkout charges once [skipped]"),
+        "{}",
+        crate::common::text(&out)
+    );
+}
