@@ -105,6 +105,11 @@ pub struct TestItem {
     /// assertions).
     #[serde(skip)]
     pub comments: Vec<String>,
+    /// Module-level bindings of the names the test uses (see [`super::bindings`]), sorted.
+    pub bindings: Vec<String>,
+    /// The identifiers the test mentions.
+    #[serde(skip)]
+    pub used: std::collections::BTreeSet<String>,
     /// The parser could not make sense of part of the test.
     pub has_error: bool,
     #[serde(skip)]
@@ -929,6 +934,8 @@ pub(crate) fn build_item(
         skips: walk.skips,
         swallows: walk.swallows,
         comments: walk.comments,
+        bindings: Vec::new(),
+        used: super::bindings::used_names(spec.node, src),
         has_error: spec.extent.has_error(),
         start_byte: spec.extent.start_byte(),
         end_byte: spec.extent.end_byte(),

@@ -38,6 +38,7 @@ pub enum Rule {
     UnsupportedLanguage,
     DuplicateId,
     RelockUnsigned,
+    Rebound,
     ConfigWeakened,
     BaselineLoosened,
 }
@@ -66,6 +67,7 @@ impl Rule {
             Rule::UnsupportedLanguage => "unsupported-language",
             Rule::DuplicateId => "duplicate-id",
             Rule::RelockUnsigned => "relock-unsigned",
+            Rule::Rebound => "rebound",
             Rule::ConfigWeakened => "config-weakened",
             Rule::BaselineLoosened => "baseline-loosened",
         }
@@ -221,6 +223,33 @@ pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) 
             Vec::new(),
             focused,
         ));
+    }
+    if let Some(locked_bindings) = &locked.bindings {
+        let mut left: BTreeMap<&str, usize> = BTreeMap::new();
+        for b in locked_bindings {
+            *left.entry(b.as_str()).or_default() += 1;
+        }
+        let new_bindings: Vec<String> = test
+            .bindings
+            .iter()
+            .filter(|b| match left.get_mut(b.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => !super::bindings::harmless_addition(test.lang, b, locked_bindings),
+            })
+            .map(|b| format!("{}: {b}", test.path))
+            .collect();
+        if !new_bindings.is_empty() {
+            out.push(mk(
+                id,
+                Rule::Rebound,
+                "a name the test uses is bound anew outside it (at module level): that changes what the test runs".to_owned(),
+                Vec::new(),
+                new_bindings,
+            ));
+        }
     }
     if test.structure == locked.structure && test.envelope == locked.envelope {
         return out;

@@ -57,6 +57,9 @@ pub struct LockedTest {
     pub modifiers: Vec<String>,
     pub assertions: Vec<LockedAssertion>,
     pub statements: Vec<String>,
+    /// Module-level bindings of the names the test uses; `None` in locks written before
+    /// they were recorded (then not compared).
+    pub bindings: Option<Vec<String>>,
 }
 
 /// The whole lock, by test id.
@@ -87,6 +90,7 @@ impl LockedTest {
                 })
                 .collect(),
             statements: t.statements.iter().map(|s| s.hash.clone()).collect(),
+            bindings: Some(t.bindings.clone()),
         }
     }
 }
@@ -150,6 +154,12 @@ impl SacredLock {
                 let _ = writeln!(out, "  assert [{}] {}", a.path, escape(&a.text));
             }
             let _ = writeln!(out, "  statements {}", t.statements.join(" "));
+            if let Some(b) = &t.bindings {
+                let _ = writeln!(out, "  bindings {}", b.len());
+                for l in b {
+                    let _ = writeln!(out, "  binding {}", escape(l));
+                }
+            }
         }
         out
     }
@@ -210,6 +220,14 @@ impl SacredLock {
                 "statements" => {
                     t.statements = value.split_whitespace().map(str::to_owned).collect();
                 }
+                "bindings" => {
+                    number()?;
+                    t.bindings.get_or_insert_with(Vec::new);
+                }
+                "binding" => t
+                    .bindings
+                    .get_or_insert_with(Vec::new)
+                    .push(unescape(value)),
                 other => bail!("line {lineno}: unknown field `{other}`"),
             }
         }

@@ -12,6 +12,7 @@
 //! `.gatekeeper/allowed_signers`.
 
 pub mod analysis;
+pub mod bindings;
 pub mod compare;
 pub mod evidence;
 pub mod lang;

@@ -178,5 +178,24 @@ pub fn scan(
         )]
         _ => return Ok(None),
     };
+    let mut scan = scan;
+    if !scan.tests.is_empty() {
+        let lang_name = match lang {
+            Lang::Rust => "rust",
+            Lang::Python => "python",
+            Lang::Go => "go",
+            _ => "js",
+        };
+        let all = super::bindings::module_bindings(lang_name, root, src);
+        for t in &mut scan.tests {
+            let mut mine: Vec<String> = all
+                .iter()
+                .filter(|b| b.concerns(&t.used))
+                .map(|b| b.text.clone())
+                .collect();
+            mine.sort();
+            t.bindings = mine;
+        }
+    }
     Ok(Some(scan))
 }

@@ -445,3 +445,39 @@ harmless!(
         "\tassert.Equal(t, 6, v)\n\tu := compute()\n\tassert.Equal(t, 6, u)\n"
     )]
 );
+
+const BOUND: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestBound(t *testing.T) {\n\tif Refund(10) != 10 {\n\t\tt.Fatal(\"wrong\")\n\t}\n}\n";
+const BOUND_ID: &str = "go:pay/bound_test.go::TestBound";
+
+refuses!(
+    an_init_function_is_refused,
+    "pay/bound_test.go",
+    BOUND,
+    [(
+        "import \"testing\"\n",
+        "import (\n\t\"os\"\n\t\"testing\"\n)\n\nfunc init() {\n\tos.Exit(0)\n}\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    rebinding_the_function_under_test_is_refused,
+    "pay/bound_test.go",
+    BOUND,
+    [(
+        "import \"testing\"\n",
+        "import \"testing\"\n\nvar Refund = func(x int) int { return x }\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+harmless!(
+    an_unrelated_helper_and_import_pass,
+    "pay/bound_test.go",
+    BOUND,
+    BOUND_ID,
+    [(
+        "import \"testing\"\n",
+        "import (\n\t\"fmt\"\n\t\"testing\"\n)\n\nfunc helper() string {\n\treturn fmt.Sprint(1)\n}\n"
+    )]
+);

@@ -707,3 +707,39 @@ fn js_weakening_a_wrapper_registered_test_is_refused() {
         crate::common::text(&out)
     );
 }
+
+const BOUND: &str = "const { refund } = require('../billing');\n\n// gatekeeper:sacred\ntest('refund is exact', () => {\n  expect(refund(10)).toBe(10);\n});\n";
+const BOUND_ID: &str = "js:tests/bound.test.js::refund is exact";
+
+refuses!(
+    js_a_local_expect_is_refused,
+    "tests/bound.test.js",
+    BOUND,
+    [(
+        "\n// gatekeeper:sacred",
+        "const expect = () => ({ toBe() {} });\n\n// gatekeeper:sacred"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    js_assigning_a_global_expect_is_refused,
+    "tests/bound.test.js",
+    BOUND,
+    [(
+        "\n// gatekeeper:sacred",
+        "globalThis.expect = () => ({ toBe() {} });\n\n// gatekeeper:sacred"
+    )],
+    "rebound",
+    BOUND_ID
+);
+harmless!(
+    js_requiring_another_name_passes,
+    "tests/bound.test.js",
+    BOUND,
+    BOUND_ID,
+    [(
+        "const { refund } = require('../billing');",
+        "const { refund, charge } = require('../billing');\n\nfunction helper() {\n  return charge(1);\n}"
+    )]
+);

@@ -622,3 +622,72 @@ harmless!(
         "    assert t == 6\n    u = compute()\n    assert u == 6\n"
     )]
 );
+
+const BOUND: &str = "import pytest\n\nfrom billing import InsufficientFunds, refund\n\n\n# gatekeeper:sacred\ndef test_refund():\n    assert refund(10) == 10\n    with pytest.raises(InsufficientFunds):\n        refund(-1)\n";
+const BOUND_ID: &str = "python:tests/test_bound.py::test_refund";
+
+refuses!(
+    rebinding_the_function_under_test_is_refused,
+    "tests/test_bound.py",
+    BOUND,
+    [(
+        "        refund(-1)\n",
+        "        refund(-1)\n\n\nrefund = lambda x: x\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    redefining_the_exception_class_is_refused,
+    "tests/test_bound.py",
+    BOUND,
+    [(
+        "\n\n# gatekeeper:sacred",
+        "\n\nclass InsufficientFunds(Exception):\n    pass\n\n\n# gatekeeper:sacred"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    rebinding_pytest_is_refused,
+    "tests/test_bound.py",
+    BOUND,
+    [(
+        "import pytest\n",
+        "import pytest\nimport mock_pytest as pytest\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    deleting_the_test_at_module_level_is_refused,
+    "tests/test_bound.py",
+    BOUND,
+    [(
+        "        refund(-1)\n",
+        "        refund(-1)\n\n\ndel test_refund\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    dunder_test_false_on_the_test_is_refused,
+    "tests/test_bound.py",
+    BOUND,
+    [(
+        "        refund(-1)\n",
+        "        refund(-1)\n\n\ntest_refund.__test__ = False\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+harmless!(
+    importing_another_name_from_the_same_module_passes,
+    "tests/test_bound.py",
+    BOUND,
+    BOUND_ID,
+    [(
+        "from billing import InsufficientFunds, refund\n",
+        "from billing import InsufficientFunds, charge, refund\n\nRATE = 3\n\n\ndef helper():\n    return charge(1)\n"
+    )]
+);

@@ -626,3 +626,36 @@ harmless!(
         "    assert_eq!(t, 6);\n    let u = compute();\n    assert_eq!(u, 6);\n"
     )]
 );
+
+const BOUND: &str = "use billing::refund;\n\n// gatekeeper:sacred\n#[test]\nfn refund_is_exact() {\n    assert_eq!(refund(10), 10);\n}\n";
+const BOUND_ID: &str = "rust:tests/bound.rs::refund_is_exact";
+
+refuses!(
+    a_local_assert_eq_macro_is_refused,
+    "tests/bound.rs",
+    BOUND,
+    [(
+        "use billing::refund;\n",
+        "use billing::refund;\n\nmacro_rules! assert_eq {\n    ($a:expr, $b:expr) => {};\n}\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    importing_the_function_under_test_from_elsewhere_is_refused,
+    "tests/bound.rs",
+    BOUND,
+    [("use billing::refund;", "use fake::refund;")],
+    "rebound",
+    BOUND_ID
+);
+harmless!(
+    widening_the_use_list_passes,
+    "tests/bound.rs",
+    BOUND,
+    BOUND_ID,
+    [(
+        "use billing::refund;",
+        "use billing::{charge, refund};\n\nfn helper() -> u32 {\n    charge(1)\n}"
+    )]
+);

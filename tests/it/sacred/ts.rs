@@ -345,3 +345,39 @@ harmless!(
         "  expect(t).toBe(6);\n  const u: number = compute();\n  expect(u).toBe(6);\n"
     )]
 );
+
+const BOUND: &str = "import { refund } from '../billing';\n\n// gatekeeper:sacred\ntest('refund is exact', () => {\n  expect(refund(10)).toBe(10);\n});\n";
+const BOUND_ID: &str = "ts:tests/bound.test.ts::refund is exact";
+
+refuses!(
+    ts_importing_the_function_under_test_from_elsewhere_is_refused,
+    "tests/bound.test.ts",
+    BOUND,
+    [(
+        "import { refund } from '../billing';",
+        "import { refund } from './fake';"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    ts_a_local_expect_is_refused,
+    "tests/bound.test.ts",
+    BOUND,
+    [(
+        "\n// gatekeeper:sacred",
+        "function expect(x: unknown): any {\n  return { toBe() {} };\n}\n\n// gatekeeper:sacred"
+    )],
+    "rebound",
+    BOUND_ID
+);
+harmless!(
+    ts_importing_another_name_passes,
+    "tests/bound.test.ts",
+    BOUND,
+    BOUND_ID,
+    [(
+        "import { refund } from '../billing';",
+        "import { charge, refund } from '../billing';\nimport type { Money } from '../money';\n\nconst rate: number = 3;"
+    )]
+);
