@@ -17,6 +17,8 @@
 //!   assert [] assert_eq!(refund(10),0)
 //!   assert [if_expression] assert!(x>0)
 //!   statements 1a2b3c4d5e6f 0a1b2c3d4e5f
+//!   bindings 1
+//!   binding use billing::refund
 //! ```
 //!
 //! Texts are normalised (no comments, no layout); `\` and newlines in them are escaped.
