@@ -98,6 +98,10 @@ pub struct TestItem {
     pub envelope_lines: Vec<String>,
     pub assertions: Vec<Assertion>,
     pub statements: Vec<Statement>,
+    /// For a Go body that starts with a comment: the hash its statements had as one
+    /// statement, as locks written before they were read one by one recorded it.
+    #[serde(skip)]
+    pub legacy_statement: Option<String>,
     pub returns: usize,
     pub skips: usize,
     pub swallows: usize,
@@ -720,6 +724,9 @@ impl Walk<'_, '_> {
         if control {
             path.push(kind);
         }
+        // A `return` inside a nested function, closure or callback ends that function, not
+        // the test: it counts only when that function also asserts (it could skip them).
+        let nested = is_function_like(kind).then(|| (self.returns, self.assertions.len()));
         if cursor.goto_first_child() {
             loop {
                 self.visit(cursor, path, skip);
@@ -729,10 +736,34 @@ impl Walk<'_, '_> {
             }
             cursor.goto_parent();
         }
+        if let Some((returns, assertions)) = nested
+            && self.assertions.len() == assertions
+        {
+            self.returns = returns;
+        }
         if control {
             path.pop();
         }
     }
+}
+
+/// Node kinds that start a function of their own (closures, callbacks, nested functions).
+fn is_function_like(kind: &str) -> bool {
+    matches!(
+        kind,
+        "closure_expression"
+            | "function_item"
+            | "lambda"
+            | "function_definition"
+            | "arrow_function"
+            | "function_expression"
+            | "function"
+            | "function_declaration"
+            | "generator_function"
+            | "generator_function_declaration"
+            | "method_definition"
+            | "func_literal"
+    )
 }
 
 fn source_excerpt_first(node: Node<'_>, src: &str) -> String {
@@ -901,6 +932,23 @@ pub(crate) fn build_item(
     };
     walk.visit(&mut spec.body.walk(), &mut Vec::new(), elide_id);
     let statements = statements_of(spec.body, src, rules, elide_id);
+    let legacy_statement = named_children(spec.body)
+        .first()
+        .filter(|c| is_comment(**c))
+        .and(
+            named_children(spec.body)
+                .into_iter()
+                .find(|c| kind(c) == "statement_list"),
+        )
+        .map(|list| {
+            let is_assertion =
+                |n: Node<'_>| Some(n.id()) == elide_id || rules.assertion(n, src).is_some();
+            let mut s = String::new();
+            serialize(list, src, &is_assertion, &mut s);
+            let mut hash = sha256_hex(&s);
+            hash.truncate(12);
+            hash
+        });
     // One pass for the structure that also records the body's part of it.
     let mut structure = String::new();
     let mut ser = Serializer {
@@ -930,6 +978,7 @@ pub(crate) fn build_item(
         envelope_lines: spec.envelope_lines.clone(),
         assertions: walk.assertions,
         statements,
+        legacy_statement,
         returns: walk.returns,
         skips: walk.skips,
         swallows: walk.swallows,
@@ -973,9 +1022,12 @@ fn statements_of(
         });
     };
     let block_like = kind(body).contains("block") || kind(body) == "statement_block";
-    // Go wraps a block's statements in a `statement_list`.
-    let body = match body.named_child(0) {
-        Some(list) if block_like && kind(list) == "statement_list" => list,
+    // Go wraps a block's statements in a `statement_list` (a comment may come first).
+    let body = match named_children(body)
+        .into_iter()
+        .find(|c| kind(c) == "statement_list")
+    {
+        Some(list) if block_like => list,
         _ => body,
     };
     if block_like {
@@ -1006,9 +1058,9 @@ fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
             let Some(mut branch) = n.child_by_field_name("consequence") else {
                 return false;
             };
-            if let Some(list) = branch
-                .named_child(0)
-                .filter(|l| kind(l) == "statement_list")
+            if let Some(list) = named_children(branch)
+                .into_iter()
+                .find(|l| kind(l) == "statement_list")
             {
                 branch = list;
             }

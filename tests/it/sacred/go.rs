@@ -481,3 +481,35 @@ harmless!(
         "import (\n\t\"fmt\"\n\t\"testing\"\n)\n\nfunc helper() string {\n\treturn fmt.Sprint(1)\n}\n"
     )]
 );
+
+const COMMENTED: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestCommented(t *testing.T) {\n\t// the refund is exact\n\tv := compute()\n\tif v != 6 {\n\t\tt.Fatalf(\"got %d\", v)\n\t}\n}\n";
+const COMMENTED_ID: &str = "go:pay/commented_test.go::TestCommented";
+
+harmless!(
+    a_return_inside_a_func_literal_is_not_an_early_return,
+    "pay/commented_test.go",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "\t\tt.Fatalf(\"got %d\", v)\n\t}\n",
+        "\t\tt.Fatalf(\"got %d\", v)\n\t}\n\tdouble := func(x int) int {\n\t\treturn x * 2\n\t}\n\tif double(3) != 6 {\n\t\tt.Fatal(\"double\")\n\t}\n"
+    )]
+);
+harmless!(
+    appending_a_check_to_a_body_that_starts_with_a_comment_passes,
+    "pay/commented_test.go",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "\t\tt.Fatalf(\"got %d\", v)\n\t}\n",
+        "\t\tt.Fatalf(\"got %d\", v)\n\t}\n\tif v < 0 {\n\t\tt.Fatal(\"negative\")\n\t}\n"
+    )]
+);
+refuses!(
+    a_statement_inserted_before_a_check_after_a_leading_comment_is_refused,
+    "pay/commented_test.go",
+    COMMENTED,
+    [("\tif v != 6 {\n", "\tv = 6\n\tif v != 6 {\n")],
+    "body-changed",
+    COMMENTED_ID
+);

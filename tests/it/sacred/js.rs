@@ -743,3 +743,38 @@ harmless!(
         "const { refund, charge } = require('../billing');\n\nfunction helper() {\n  return charge(1);\n}"
     )]
 );
+
+const COMMENTED: &str = "// gatekeeper:sacred\ntest('commented', () => {\n  // the refund is exact\n  const t = compute();\n  expect(t).toBe(6);\n});\n";
+const COMMENTED_ID: &str = "js:tests/commented.test.js::commented";
+
+harmless!(
+    js_a_return_inside_a_callback_is_not_an_early_return,
+    "tests/commented.test.js",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  const doubled = [1, 2].map((x) => {\n    return x * 2;\n  });\n  expect(doubled).toEqual([2, 4]);\n"
+    )]
+);
+harmless!(
+    js_appending_a_check_to_a_body_that_starts_with_a_comment_passes,
+    "tests/commented.test.js",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  expect(t).not.toBe(7);\n"
+    )]
+);
+refuses!(
+    js_a_return_inside_a_callback_that_asserts_is_an_early_return,
+    "tests/commented.test.js",
+    COMMENTED,
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  [1, 2].forEach((x) => {\n    if (x > 1) return;\n    expect(x).toBe(1);\n  });\n"
+    )],
+    "early-return",
+    COMMENTED_ID
+);

@@ -691,3 +691,38 @@ harmless!(
         "from billing import InsufficientFunds, charge, refund\n\nRATE = 3\n\n\ndef helper():\n    return charge(1)\n"
     )]
 );
+
+const COMMENTED: &str = "# gatekeeper:sacred\ndef test_commented():\n    # the refund is exact\n    t = compute()\n    assert t == 6\n";
+const COMMENTED_ID: &str = "python:tests/test_commented.py::test_commented";
+
+harmless!(
+    a_return_inside_a_nested_function_is_not_an_early_return,
+    "tests/test_commented.py",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "    assert t == 6\n",
+        "    assert t == 6\n\n    def double(x):\n        return x * 2\n\n    assert double(3) == 6\n"
+    )]
+);
+harmless!(
+    appending_a_check_to_a_body_that_starts_with_a_comment_passes,
+    "tests/test_commented.py",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "    assert t == 6\n",
+        "    assert t == 6\n    if t != 6:\n        raise AssertionError(\"wrong\")\n"
+    )]
+);
+refuses!(
+    a_return_inside_a_nested_function_that_asserts_is_an_early_return,
+    "tests/test_commented.py",
+    COMMENTED,
+    [(
+        "    assert t == 6\n",
+        "    assert t == 6\n\n    def check(x):\n        if x > 1:\n            return\n        assert x == 1\n\n    check(2)\n"
+    )],
+    "early-return",
+    COMMENTED_ID
+);

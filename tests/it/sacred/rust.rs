@@ -659,3 +659,38 @@ harmless!(
         "use billing::{charge, refund};\n\nfn helper() -> u32 {\n    charge(1)\n}"
     )]
 );
+
+const COMMENTED: &str = "// gatekeeper:sacred\n#[test]\nfn commented() {\n    // the refund is exact\n    let t = compute();\n    assert_eq!(t, 6);\n}\n";
+const COMMENTED_ID: &str = "rust:tests/commented.rs::commented";
+
+harmless!(
+    a_return_inside_a_closure_is_not_an_early_return,
+    "tests/commented.rs",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "    assert_eq!(t, 6);\n",
+        "    assert_eq!(t, 6);\n    let double = |x: i64| {\n        return x * 2;\n    };\n    assert_eq!(double(3), 6);\n"
+    )]
+);
+harmless!(
+    appending_a_check_to_a_body_that_starts_with_a_comment_passes,
+    "tests/commented.rs",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "    assert_eq!(t, 6);\n",
+        "    assert_eq!(t, 6);\n    if t != 6 {\n        panic!(\"wrong\");\n    }\n"
+    )]
+);
+refuses!(
+    a_return_inside_a_closure_that_asserts_is_an_early_return,
+    "tests/commented.rs",
+    COMMENTED,
+    [(
+        "    assert_eq!(t, 6);\n",
+        "    assert_eq!(t, 6);\n    [1, 2].iter().for_each(|x| {\n        if *x > 1 {\n            return;\n        }\n        assert_eq!(*x, 1);\n    });\n"
+    )],
+    "early-return",
+    COMMENTED_ID
+);

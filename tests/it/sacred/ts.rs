@@ -381,3 +381,27 @@ harmless!(
         "import { charge, refund } from '../billing';\nimport type { Money } from '../money';\n\nconst rate: number = 3;"
     )]
 );
+
+const COMMENTED: &str = "// gatekeeper:sacred\ntest('commented', () => {\n  // the refund is exact\n  const t: number = compute();\n  expect(t).toBe(6);\n});\n";
+const COMMENTED_ID: &str = "ts:tests/commented.test.ts::commented";
+
+harmless!(
+    ts_a_return_inside_a_callback_is_not_an_early_return,
+    "tests/commented.test.ts",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  const doubled: number[] = [1, 2].map(function (x: number): number {\n    return x * 2;\n  });\n  expect(doubled).toEqual([2, 4]);\n"
+    )]
+);
+harmless!(
+    ts_appending_a_check_to_a_body_that_starts_with_a_comment_passes,
+    "tests/commented.test.ts",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  expect(t).toBeGreaterThan(5);\n"
+    )]
+);
