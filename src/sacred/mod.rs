@@ -17,6 +17,7 @@ pub mod compare;
 pub mod evidence;
 pub mod lang;
 pub mod lock;
+pub mod messages;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

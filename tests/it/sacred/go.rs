@@ -513,3 +513,24 @@ refuses!(
     "body-changed",
     COMMENTED_ID
 );
+
+harmless!(
+    changing_only_the_errorf_arguments_passes,
+    "pay/commented_test.go",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "t.Fatalf(\"got %d\", v)",
+        "t.Fatalf(\"compute() = %d, want %d\", v, 6)"
+    )]
+);
+harmless!(
+    adding_a_testify_message_passes,
+    "pay/six_test.go",
+    OVERWRITE,
+    "go:pay/six_test.go::TestSix",
+    [(
+        "assert.Equal(t, 6, v)",
+        "assert.Equal(t, 6, v, \"six cents\")"
+    )]
+);

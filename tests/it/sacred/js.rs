@@ -778,3 +778,49 @@ refuses!(
     "early-return",
     COMMENTED_ID
 );
+
+const AVA: &str = "const test = require('ava');\n\n// gatekeeper:sacred\ntest('refund', async (t) => {\n  t.plan(2);\n  t.is(refund(10), 10);\n  await t.throwsAsync(refund(-1), { instanceOf: RangeError });\n});\n";
+const AVA_ID: &str = "js:tests/ava.test.js::refund";
+
+harmless!(
+    js_changing_only_an_ava_message_passes,
+    "tests/ava.test.js",
+    AVA,
+    AVA_ID,
+    [(
+        "t.is(refund(10), 10);",
+        "t.is(refund(10), 10, 'ten cents');"
+    )]
+);
+harmless!(
+    js_ava_plan_grows_with_added_assertions,
+    "tests/ava.test.js",
+    AVA,
+    AVA_ID,
+    [
+        ("t.plan(2);", "t.plan(3);"),
+        (
+            "  t.is(refund(10), 10);\n",
+            "  t.is(refund(10), 10);\n  t.true(refund(1) > 0);\n"
+        )
+    ]
+);
+refuses!(
+    js_dropping_a_throws_async_is_assertion_removed,
+    "tests/ava.test.js",
+    AVA,
+    [(
+        "  await t.throwsAsync(refund(-1), { instanceOf: RangeError });\n",
+        ""
+    )],
+    "assertion-removed",
+    AVA_ID
+);
+refuses!(
+    js_widening_a_throws_async_is_refused,
+    "tests/ava.test.js",
+    AVA,
+    [("{ instanceOf: RangeError }", "{ instanceOf: Error }")],
+    "assertion-loosened",
+    AVA_ID
+);

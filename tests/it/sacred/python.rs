@@ -726,3 +726,25 @@ refuses!(
     "early-return",
     COMMENTED_ID
 );
+
+harmless!(
+    changing_only_the_assertion_message_passes,
+    "tests/test_six.py",
+    OVERWRITE,
+    "python:tests/test_six.py::test_six",
+    [(
+        "    assert t == 6\n",
+        "    assert t == 6, f\"six cents, got {t}\"\n"
+    )]
+);
+const UNITTEST_MSG: &str = "import unittest\n\n\n# gatekeeper:sacred\nclass TestSix(unittest.TestCase):\n    def test_six(self):\n        self.assertEqual(compute(), 6, \"six\")\n";
+harmless!(
+    changing_a_unittest_msg_argument_passes,
+    "tests/test_msg.py",
+    UNITTEST_MSG,
+    "python:tests/test_msg.py::TestSix::test_six",
+    [(
+        "self.assertEqual(compute(), 6, \"six\")",
+        "self.assertEqual(compute(), 6, msg=\"six cents\")"
+    )]
+);

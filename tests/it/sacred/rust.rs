@@ -694,3 +694,22 @@ refuses!(
     "early-return",
     COMMENTED_ID
 );
+
+harmless!(
+    adding_a_message_to_assert_eq_passes,
+    "tests/six.rs",
+    OVERWRITE,
+    "rust:tests/six.rs::six",
+    [(
+        "assert_eq!(t, 6);",
+        "assert_eq!(t, 6, \"six cents, got {}\", t);"
+    )]
+);
+refuses!(
+    a_new_message_with_a_new_value_is_expected_changed,
+    "tests/six.rs",
+    OVERWRITE,
+    [("assert_eq!(t, 6);", "assert_eq!(t, 7, \"seven\");")],
+    "expected-changed",
+    "rust:tests/six.rs::six"
+);

@@ -405,3 +405,41 @@ harmless!(
         "  expect(t).toBe(6);\n  expect(t).toBeGreaterThan(5);\n"
     )]
 );
+
+const NODE_ASSERT: &str = "import assert from 'node:assert';\n\n// gatekeeper:sacred\ntest('six', () => {\n  const t: number = compute();\n  assert.strictEqual(t, 6);\n});\n";
+
+harmless!(
+    ts_adding_a_node_assert_message_passes,
+    "tests/assert.test.ts",
+    NODE_ASSERT,
+    "ts:tests/assert.test.ts::six",
+    [(
+        "assert.strictEqual(t, 6);",
+        "assert.strictEqual(t, 6, 'six cents');"
+    )]
+);
+const TS_AVA: &str = "import test from 'ava';\n\n// gatekeeper:sacred\ntest('refund', async (t) => {\n  t.plan(1);\n  await t.notThrowsAsync(refund(10));\n});\n";
+harmless!(
+    ts_ava_plan_grows_with_added_assertions,
+    "tests/ava.test.ts",
+    TS_AVA,
+    "ts:tests/ava.test.ts::refund",
+    [
+        ("t.plan(1);", "t.plan(2);"),
+        (
+            "  await t.notThrowsAsync(refund(10));\n",
+            "  await t.notThrowsAsync(refund(10));\n  t.is(refund(1), 1, 'one');\n"
+        )
+    ]
+);
+refuses!(
+    ts_dropping_not_throws_async_is_refused,
+    "tests/ava.test.ts",
+    TS_AVA,
+    [(
+        "  await t.notThrowsAsync(refund(10));\n",
+        "  await refund(10);\n"
+    )],
+    "emptied",
+    "ts:tests/ava.test.ts::refund"
+);
