@@ -76,7 +76,7 @@ fn meaningful_args(callee: &str) -> Option<usize> {
 }
 
 /// Splits `s` at top-level commas (outside brackets and string literals).
-fn split_top(s: &str) -> Vec<&str> {
+pub(crate) fn split_top(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut quote: Option<char> = None;

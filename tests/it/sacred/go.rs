@@ -534,3 +534,21 @@ harmless!(
         "assert.Equal(t, 6, v, \"six cents\")"
     )]
 );
+
+const TAGGED: &str = "//go:build integration\n\npackage pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestTagged(t *testing.T) {\n\tif compute() != 6 {\n\t\tt.Fatal(\"wrong\")\n\t}\n}\n";
+
+harmless!(
+    removing_a_build_constraint_passes,
+    "pay/tagged_test.go",
+    TAGGED,
+    "go:pay/tagged_test.go::TestTagged",
+    [("//go:build integration\n\n", "")]
+);
+refuses!(
+    changing_a_build_constraint_is_refused,
+    "pay/tagged_test.go",
+    TAGGED,
+    [("//go:build integration", "//go:build ignore")],
+    "skipped",
+    "go:pay/tagged_test.go::TestTagged"
+);

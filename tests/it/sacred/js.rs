@@ -824,3 +824,14 @@ refuses!(
     "assertion-loosened",
     AVA_ID
 );
+
+const SKIPPED: &str =
+    "// gatekeeper:sacred\ntest.skip('six', () => {\n  expect(compute()).toBe(6);\n});\n";
+
+harmless!(
+    js_unskipping_a_locked_test_passes,
+    "tests/skipped.test.js",
+    SKIPPED,
+    "js:tests/skipped.test.js::six",
+    [("test.skip('six'", "test('six'")]
+);

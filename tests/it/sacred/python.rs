@@ -748,3 +748,40 @@ harmless!(
         "self.assertEqual(compute(), 6, msg=\"six cents\")"
     )]
 );
+
+const PARAM: &str = "import sys\n\nimport pytest\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize(\"amount\", [1, 10])\n@pytest.mark.skipif(sys.platform == \"win32\", reason=\"posix only\")\ndef test_param(amount):\n    assert refund(amount) == amount\n";
+const PARAM_ID: &str = "python:tests/test_param.py::test_param";
+
+harmless!(
+    adding_parametrize_cases_passes,
+    "tests/test_param.py",
+    PARAM,
+    PARAM_ID,
+    [("[1, 10]", "[1, 10, 100]")]
+);
+harmless!(
+    removing_a_skipif_passes,
+    "tests/test_param.py",
+    PARAM,
+    PARAM_ID,
+    [(
+        "@pytest.mark.skipif(sys.platform == \"win32\", reason=\"posix only\")\n",
+        ""
+    )]
+);
+refuses!(
+    removing_a_parametrize_case_is_refused,
+    "tests/test_param.py",
+    PARAM,
+    [("[1, 10]", "[1]")],
+    "envelope-changed",
+    PARAM_ID
+);
+refuses!(
+    widening_a_skipif_is_refused,
+    "tests/test_param.py",
+    PARAM,
+    [("sys.platform == \"win32\"", "True")],
+    "skipped",
+    PARAM_ID
+);

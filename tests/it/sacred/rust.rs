@@ -713,3 +713,25 @@ refuses!(
     "expected-changed",
     "rust:tests/six.rs::six"
 );
+
+harmless!(
+    crate_level_allow_and_doc_cfg_attr_pass,
+    "tests/six.rs",
+    OVERWRITE,
+    "rust:tests/six.rs::six",
+    [(
+        "// gatekeeper:sacred\n",
+        "#![allow(clippy::float_cmp)]\n#![cfg_attr(docsrs, feature(doc_cfg))]\n\n// gatekeeper:sacred\n#[allow(unused_variables)]\n"
+    )]
+);
+refuses!(
+    a_crate_level_cfg_is_still_skipped,
+    "tests/six.rs",
+    OVERWRITE,
+    [(
+        "// gatekeeper:sacred\n",
+        "#![allow(dead_code)]\n#![cfg(any())]\n\n// gatekeeper:sacred\n"
+    )],
+    "skipped",
+    "rust:tests/six.rs::six"
+);

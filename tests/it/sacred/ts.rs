@@ -443,3 +443,24 @@ refuses!(
     "emptied",
     "ts:tests/ava.test.ts::refund"
 );
+
+const SKIPPED: &str = "describe('money', () => {\n  // gatekeeper:sacred\n  xit('six', () => {\n    expect(compute() as number).toBe(6);\n  });\n});\n";
+
+harmless!(
+    ts_unskipping_a_locked_test_passes,
+    "tests/skipped.test.ts",
+    SKIPPED,
+    "ts:tests/skipped.test.ts::money::six",
+    [("xit('six'", "it('six'")]
+);
+refuses!(
+    ts_skipping_the_suite_of_an_unskipped_test_is_refused,
+    "tests/skipped.test.ts",
+    SKIPPED,
+    [
+        ("xit('six'", "it('six'"),
+        ("describe('money'", "describe.skip('money'")
+    ],
+    "skipped",
+    "ts:tests/skipped.test.ts::money::six"
+);
