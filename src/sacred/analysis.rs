@@ -730,7 +730,7 @@ impl Walk<'_, '_> {
         }
         // A `return` inside a nested function, closure or callback ends that function, not
         // the test: it counts only when that function also asserts (it could skip them).
-        let nested = is_function_like(kind).then(|| (self.returns, self.assertions.len()));
+        let nested = is_function_like(kind).then_some((self.returns, self.assertions.len()));
         if cursor.goto_first_child() {
             loop {
                 self.visit(cursor, path, skip);
@@ -1028,7 +1028,7 @@ fn statements_of(
             // AVA's `t.plan(n)`: its count grows with added assertions (a smaller count
             // fails the test; a removed plan is a missing statement).
             alt_hash = Some(short(&s));
-            s = "<t.plan>".to_owned();
+            "<t.plan>".clone_into(&mut s);
         }
         out.push(Statement {
             hash: short(&s),

@@ -157,10 +157,9 @@ pub fn check(
     }
     // Reports are written at the end of a run; file systems with whole-second timestamps
     // are allowed their granularity.
-    let floor = started
-        .duration_since(UNIX_EPOCH)
-        .map(|d| UNIX_EPOCH + std::time::Duration::from_secs(d.as_secs()))
-        .unwrap_or(started);
+    let floor = started.duration_since(UNIX_EPOCH).map_or(started, |d| {
+        UNIX_EPOCH + std::time::Duration::from_secs(d.as_secs())
+    });
     let mut cases = Vec::new();
     for f in &files {
         let rel = f.strip_prefix(root).unwrap_or(f).display().to_string();
@@ -531,10 +530,11 @@ fn match_go(t: &LockedRef, c: &Case, modules: &GoModules) -> Match {
         return Match::No;
     }
     let dir = t.file.rsplit_once('/').map_or("", |(d, _)| d);
-    if let Some(pkg) = modules.import_path(dir) {
-        if c.classname == pkg {
-            return Match::Exact;
-        }
+    if modules
+        .import_path(dir)
+        .is_some_and(|pkg| c.classname == pkg)
+    {
+        return Match::Exact;
     }
     if dir.is_empty() || c.classname == dir || c.classname.ends_with(&format!("/{dir}")) {
         Match::Loose
