@@ -62,6 +62,9 @@ pub struct Assertion {
     pub line: usize,
     /// The assertion's source, as written (first lines).
     pub source: String,
+    /// The text an older gatekeeper gave it (TypeScript types kept), when different.
+    #[serde(skip)]
+    pub alt_text: Option<String>,
 }
 
 /// One statement at the top of a test's body.
@@ -181,6 +184,8 @@ struct KindTable {
     language: Language,
     names: Vec<&'static str>,
     comment: Vec<bool>,
+    /// TypeScript: type annotations, casts and type arguments are erased.
+    typescript: bool,
 }
 
 fn kind_tables() -> &'static [KindTable] {
@@ -188,7 +193,7 @@ fn kind_tables() -> &'static [KindTable] {
     TABLES.get_or_init(|| {
         super::lang::grammars()
             .into_iter()
-            .map(|language| {
+            .map(|(language, typescript)| {
                 let names: Vec<&'static str> = (0..language.node_kind_count())
                     .map(|id| {
                         let name = u16::try_from(id)
@@ -204,6 +209,7 @@ fn kind_tables() -> &'static [KindTable] {
                     language,
                     names,
                     comment,
+                    typescript,
                 }
             })
             .collect()
@@ -244,6 +250,52 @@ fn intern(name: &str) -> &'static str {
     let s: &'static str = Box::leak(name.to_owned().into_boxed_str());
     seen.insert(s);
     s
+}
+
+thread_local! {
+    /// Set while computing the fingerprints an older gatekeeper computed (types kept).
+    static KEEP_TYPES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with TypeScript types kept in fingerprints and texts (as locks written before
+/// they were erased recorded them).
+pub(crate) fn with_types<R>(f: impl FnOnce() -> R) -> R {
+    KEEP_TYPES.with(|k| k.set(true));
+    let r = f();
+    KEEP_TYPES.with(|k| k.set(false));
+    r
+}
+
+/// Whether a node comes from the TypeScript grammar.
+pub(crate) fn is_typescript(node: Node<'_>) -> bool {
+    kind_entry(node).is_some_and(|(t, _)| t.typescript)
+}
+
+/// What a TypeScript node becomes once types are erased.
+enum Erasure<'t> {
+    Keep,
+    Drop,
+    Replace(Node<'t>),
+}
+
+/// Types have no run-time effect: annotations (`: Money`), type arguments (`f<number>()`) and
+/// parameters go, a cast (`x as T`, `x satisfies T`, `<T>x`) or a non-null assertion (`x!`)
+/// is its expression.
+fn erasure(node: Node<'_>) -> Erasure<'_> {
+    if !is_typescript(node) || KEEP_TYPES.with(std::cell::Cell::get) {
+        return Erasure::Keep;
+    }
+    match kind(node) {
+        "type_annotation" | "type_arguments" | "type_parameters" => Erasure::Drop,
+        "as_expression" | "satisfies_expression" | "non_null_expression" => {
+            node.named_child(0).map_or(Erasure::Keep, Erasure::Replace)
+        }
+        "type_assertion" => named_children(node)
+            .last()
+            .copied()
+            .map_or(Erasure::Keep, Erasure::Replace),
+        _ => Erasure::Keep,
+    }
 }
 
 pub(crate) fn is_comment(node: Node<'_>) -> bool {
@@ -401,6 +453,14 @@ impl Serializer<'_, '_> {
         if is_comment(node) || (self.elide)(node) {
             return;
         }
+        match erasure(node) {
+            Erasure::Keep => {}
+            Erasure::Drop => return,
+            Erasure::Replace(inner) => {
+                self.node(&mut inner.walk());
+                return;
+            }
+        }
         if let Some(inner) = redundant_parens(node) {
             // Nesting in the tree already says what the parentheses said.
             self.node(&mut inner.walk());
@@ -532,6 +592,14 @@ impl Tokens<'_> {
         let node = cursor.node();
         if is_comment(node) {
             return;
+        }
+        match erasure(node) {
+            Erasure::Keep => {}
+            Erasure::Drop => return,
+            Erasure::Replace(inner) => {
+                self.node(&mut inner.walk(), parent);
+                return;
+            }
         }
         if let Some(inner) = redundant_parens(node) {
             self.node(&mut inner.walk(), parent);
@@ -700,8 +768,12 @@ impl Walk<'_, '_> {
             let mut text = normalized(node, self.src);
             let mut line = node.start_position().row + 1;
             let mut source = source_excerpt(node, self.src);
+            let mut alt_text = is_typescript(node)
+                .then(|| with_types(|| normalized(node, self.src)))
+                .filter(|t| *t != text);
             if let Some((ctx, prefix)) = self.rules.assertion_context(node, self.src) {
                 text = format!("{prefix} => {text}");
+                alt_text = alt_text.map(|t| format!("{prefix} => {t}"));
                 line = ctx.start_position().row + 1;
                 source = format!("{} ⏎ {source}", source_excerpt_first(ctx, self.src));
             }
@@ -711,6 +783,7 @@ impl Walk<'_, '_> {
                 callee,
                 line,
                 source,
+                alt_text,
             });
             return;
         }
@@ -1014,6 +1087,13 @@ fn statements_of(
             h
         };
         let mut alt_hash = None;
+        if is_typescript(n) {
+            let mut typed = String::new();
+            with_types(|| serialize(n, src, &is_assertion, &mut typed));
+            if typed != s && !typed.is_empty() {
+                alt_hash = Some(short(&typed));
+            }
+        }
         if s.is_empty() {
             if !assertion_only {
                 return;

@@ -373,6 +373,19 @@ pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) 
                 unmatched_new.push(a);
             }
         }
+        // A lock written while TypeScript types were part of the text.
+        unmatched_old.retain(|old| {
+            match unmatched_new
+                .iter()
+                .position(|n| n.path == old.path && n.alt_text.as_deref() == Some(&old.text))
+            {
+                Some(i) => {
+                    unmatched_new.remove(i);
+                    false
+                }
+                None => true,
+            }
+        });
         // Only the message changed (or was added or removed): the same check.
         unmatched_old.retain(|old| {
             let bare = super::messages::without_message(&old.text);

@@ -103,8 +103,9 @@ pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
     }
 }
 
-/// Every grammar compiled into this build.
-pub(crate) fn grammars() -> Vec<tree_sitter::Language> {
+/// Every grammar compiled into this build, each with whether it is TypeScript's (whose
+/// types are erased from fingerprints).
+pub(crate) fn grammars() -> Vec<(tree_sitter::Language, bool)> {
     [
         Lang::Rust,
         Lang::Python,
@@ -114,7 +115,10 @@ pub(crate) fn grammars() -> Vec<tree_sitter::Language> {
         Lang::Go,
     ]
     .into_iter()
-    .filter_map(Lang::grammar)
+    .filter_map(|l| {
+        l.grammar()
+            .map(|g| (g, matches!(l, Lang::TypeScript | Lang::Tsx)))
+    })
     .collect()
 }
 

@@ -735,3 +735,15 @@ refuses!(
     "skipped",
     "rust:tests/six.rs::six"
 );
+
+const TURBOFISH: &str = "// gatekeeper:sacred\n#[test]\nfn parses() {\n    assert_eq!(\"300\".parse::<u16>().is_ok(), true);\n}\n";
+
+// Rust's type arguments choose what runs (unlike TypeScript's, which are erased).
+refuses!(
+    changing_a_turbofish_is_refused,
+    "tests/parses.rs",
+    TURBOFISH,
+    [("parse::<u16>()", "parse::<u8>()")],
+    "assertion-changed",
+    "rust:tests/parses.rs::parses"
+);

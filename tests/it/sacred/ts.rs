@@ -464,3 +464,63 @@ refuses!(
     "skipped",
     "ts:tests/skipped.test.ts::money::six"
 );
+
+// ---- TypeScript type-only edits: types have no run-time effect ----
+
+harmless!(
+    ts_changing_a_type_annotation_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "const total: Money = balance(100);",
+        "const total: Readonly<Money> = balance(100);"
+    )]
+);
+harmless!(
+    ts_removing_a_type_annotation_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "const total: Money = balance(100);",
+        "const total = balance(100);"
+    )]
+);
+harmless!(
+    ts_adding_an_as_cast_and_a_non_null_assertion_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "expect(total.cents).toBe(100);",
+        "expect(total!.cents as number).toBe(100);"
+    )]
+);
+harmless!(
+    ts_adding_generic_arguments_passes,
+    FILE,
+    BASE,
+    ID,
+    [
+        (
+            "const total: Money = balance(100);",
+            "const total = balance<Money>(100);"
+        ),
+        (
+            "expect(total.currency).toEqual(\"EUR\");",
+            "expect(total.currency).toEqual<string>(\"EUR\");"
+        )
+    ]
+);
+refuses!(
+    ts_a_cast_that_hides_a_new_value_is_still_refused,
+    FILE,
+    BASE,
+    [(
+        "const total: Money = balance(100);",
+        "const total = balance(90) as Money;"
+    )],
+    "body-changed",
+    ID
+);
