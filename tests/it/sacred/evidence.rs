@@ -486,3 +486,38 @@ fn real_cargo_nextest_report() {
     let out = e.repo.gk(&["run", "test"]);
     assert_refused(&out, "rust:src/lib.rs::tests::refund_is_exact", "not-run");
 }
+
+#[test]
+fn session_stop_refuses_a_sacred_test_skipped_at_runtime() {
+    let mut e = setup(
+        &[("tests/billing/test_pay.py", PY)],
+        &gate_config("reports/junit.xml", "junit", "agent-stop"),
+    );
+    std::fs::write(
+        e.report_in(),
+        junit("<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"><skipped message=\"fixture skipped it\"/></testcase>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>"),
+    )
+    .unwrap();
+    let out = e.repo.gk(&["--format", "json", "session", "start"]);
+    assert_success(&out, "session start");
+    let started: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let id = started["session"]["id"]
+        .as_str()
+        .expect("session id")
+        .to_owned();
+    e.repo.set_env("GATEKEEPER_SESSION", &id);
+    e.repo.write("src.py", "x = 1\n");
+    let out = e
+        .repo
+        .gk(&["--format", "json", "session", "stop", "--no-lesson", "n/a"]);
+    assert_code(&out, 1, "session stop");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let gate = v["gates"]
+        .as_array()
+        .expect("gates")
+        .iter()
+        .find(|g| g["name"] == "test")
+        .expect("gate test");
+    assert_eq!(gate["sacred"][0]["test_id"], PY_ID, "{v}");
+    assert_eq!(gate["sacred"][0]["rule"], "skipped-at-runtime", "{v}");
+}
