@@ -121,6 +121,9 @@ pub struct TestItem {
     /// The identifiers the test mentions.
     #[serde(skip)]
     pub used: std::collections::BTreeSet<String>,
+    /// The local variables it declares, in order (their placeholders are `_l1`, `_l2`, …).
+    #[serde(skip)]
+    pub locals: Vec<String>,
     /// The parser could not make sense of part of the test.
     pub has_error: bool,
     #[serde(skip)]
@@ -257,13 +260,140 @@ thread_local! {
     static KEEP_TYPES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Runs `f` with TypeScript types kept in fingerprints and texts (as locks written before
-/// they were erased recorded them).
+/// Runs `f` as an older gatekeeper read tests: TypeScript types kept, locals under their own
+/// names (as locks written then recorded them).
 pub(crate) fn with_types<R>(f: impl FnOnce() -> R) -> R {
     KEEP_TYPES.with(|k| k.set(true));
     let r = f();
     KEEP_TYPES.with(|k| k.set(false));
     r
+}
+
+thread_local! {
+    /// The local variables of the test being read, each with its placeholder.
+    static LOCALS: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Runs `f` with the locals declared in `body` written as placeholders (`_l1`, `_l2`, … in the
+/// order they are declared), so that renaming a local consistently changes nothing.
+pub(crate) fn with_locals<R>(locals: &[String], f: impl FnOnce() -> R) -> R {
+    let map = locals
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.clone(), placeholder(i)))
+        .collect();
+    let saved = LOCALS.with(|m| std::mem::replace(&mut *m.borrow_mut(), map));
+    let r = f();
+    LOCALS.with(|m| *m.borrow_mut() = saved);
+    r
+}
+
+/// The `i`-th local's placeholder: a word, so that it is spaced like the name it replaces.
+fn placeholder(i: usize) -> String {
+    format!("_l{}", i + 1)
+}
+
+/// A comment's text with the current test's locals written as their placeholders.
+fn comment_with_placeholders(comment: &str) -> String {
+    LOCALS.with(|m| {
+        let m = m.borrow();
+        if m.is_empty() {
+            return comment.to_owned();
+        }
+        let word = |c: char| c.is_alphanumeric() || c == '_';
+        let mut out = String::new();
+        let mut token = String::new();
+        let flush = |token: &mut String, out: &mut String| {
+            out.push_str(m.get(token.as_str()).map_or(token.as_str(), String::as_str));
+            token.clear();
+        };
+        for c in comment.chars() {
+            if word(c) {
+                token.push(c);
+            } else {
+                flush(&mut token, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut token, &mut out);
+        out
+    })
+}
+
+/// The placeholder of a local variable, unless reading as an older gatekeeper did.
+fn local_placeholder(node: Node<'_>, t: &str) -> Option<String> {
+    if kind(node) != "identifier" || KEEP_TYPES.with(std::cell::Cell::get) {
+        return None;
+    }
+    LOCALS.with(|m| m.borrow().get(t).cloned())
+}
+
+/// The local variables a test body declares, in order (`let`, `:=`, `var`, `const`, Python
+/// assignments and `for` targets), not those of nested functions.
+pub(crate) fn declared_locals(body: Node<'_>, src: &str) -> Vec<String> {
+    fn idents(n: Node<'_>, src: &str, out: &mut Vec<String>) {
+        if matches!(
+            kind(n),
+            "identifier" | "shorthand_property_identifier_pattern"
+        ) {
+            let t = text(n, src).to_owned();
+            if t != "_" && !out.contains(&t) {
+                out.push(t);
+            }
+            return;
+        }
+        // A pattern's type or default value declares nothing.
+        if matches!(kind(n), "type_annotation" | "call_expression" | "call") {
+            return;
+        }
+        for c in named_children(n) {
+            idents(c, src, out);
+        }
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![body];
+    let mut order = Vec::new();
+    while let Some(n) = stack.pop() {
+        order.push(n);
+        for c in named_children(n).into_iter().rev() {
+            if !is_function_like(kind(c)) {
+                stack.push(c);
+            }
+        }
+    }
+    for n in order {
+        let target = match kind(n) {
+            "let_declaration" => n.child_by_field_name("pattern"),
+            "variable_declarator" | "var_spec" => n.child_by_field_name("name"),
+            "short_var_declaration" | "range_clause" => n.child_by_field_name("left"),
+            "assignment" | "for_statement" if is_python(n) => n.child_by_field_name("left"),
+            _ => None,
+        };
+        if let Some(t) = target
+            && matches!(
+                kind(t),
+                "identifier"
+                    | "tuple_pattern"
+                    | "pattern_list"
+                    | "expression_list"
+                    | "object_pattern"
+                    | "array_pattern"
+                    | "tuple"
+                    | "mut_pattern"
+                    | "ref_pattern"
+            )
+        {
+            idents(t, src, &mut out);
+        }
+    }
+    out
+}
+
+/// Python's `assignment` and `for x in …` (only Python's grammar has these with `left`).
+fn is_python(n: Node<'_>) -> bool {
+    kind(n) == "assignment"
+        || (kind(n) == "for_statement" && n.child_by_field_name("left").is_some())
 }
 
 /// Whether a node comes from the TypeScript grammar.
@@ -435,7 +565,11 @@ impl Serializer<'_, '_> {
         self.out.push('(');
         self.out.push_str(k);
         self.out.push(' ');
-        push_quoted(self.out, &canonical_literal(k, text(node, self.src)));
+        let t = text(node, self.src);
+        match local_placeholder(node, t) {
+            Some(p) => push_quoted(self.out, &p),
+            None => push_quoted(self.out, &canonical_literal(k, t)),
+        }
         self.out.push(')');
     }
 
@@ -632,7 +766,11 @@ impl Tokens<'_> {
     }
 
     fn leaf(&mut self, node: Node<'_>) {
-        let t = canonical_literal(kind(node), text(node, self.src));
+        let raw = text(node, self.src);
+        let t = match local_placeholder(node, raw) {
+            Some(p) => std::borrow::Cow::Owned(p),
+            None => canonical_literal(kind(node), raw),
+        };
         let word = |c: char| c.is_alphanumeric() || c == '_';
         if self.out.chars().last().is_some_and(word) && t.chars().next().is_some_and(word) {
             self.out.push(' ');
@@ -755,22 +893,26 @@ impl Walk<'_, '_> {
         }
         if is_comment(node) {
             let t = text(node, self.src);
-            let stripped: String = t
-                .trim_start_matches(['/', '#', '*', '!'])
-                .trim_end_matches(['*', '/'])
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            self.comments.push(stripped);
+            let squash = |t: &str| -> String {
+                t.trim_start_matches(['/', '#', '*', '!'])
+                    .trim_end_matches(['*', '/'])
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect()
+            };
+            let with_locals = comment_with_placeholders(t);
+            if with_locals != t {
+                self.comments.push(squash(&with_locals));
+            }
+            self.comments.push(squash(t));
             return;
         }
         if let Some(callee) = self.rules.assertion(node, self.src) {
             let mut text = normalized(node, self.src);
             let mut line = node.start_position().row + 1;
             let mut source = source_excerpt(node, self.src);
-            let mut alt_text = is_typescript(node)
-                .then(|| with_types(|| normalized(node, self.src)))
-                .filter(|t| *t != text);
+            let mut alt_text =
+                Some(with_types(|| normalized(node, self.src))).filter(|t| *t != text);
             if let Some((ctx, prefix)) = self.rules.assertion_context(node, self.src) {
                 text = format!("{prefix} => {text}");
                 alt_text = alt_text.map(|t| format!("{prefix} => {t}"));
@@ -977,7 +1119,9 @@ impl<'t, 'w> Out<'t, 'w> {
                 .pending
                 .into_iter()
                 .map(|c| Candidate {
-                    body: fingerprint(c.body, src, &|n| Some(n.id()) == c.elide),
+                    body: with_locals(&declared_locals(c.body, src), || {
+                        fingerprint(c.body, src, &|n| Some(n.id()) == c.elide)
+                    }),
                     id: c.id,
                     collected: c.collected,
                     line: c.line,
@@ -990,6 +1134,19 @@ impl<'t, 'w> Out<'t, 'w> {
 
 /// Builds a [`TestItem`] from what discovery found.
 pub(crate) fn build_item(
+    lang: &'static str,
+    path: &str,
+    spec: &TestSpec<'_>,
+    rules: &dyn Rules,
+    src: &str,
+) -> TestItem {
+    let locals = declared_locals(spec.body, src);
+    let mut item = with_locals(&locals, || build_item_inner(lang, path, spec, rules, src));
+    item.locals = locals;
+    item
+}
+
+fn build_item_inner(
     lang: &'static str,
     path: &str,
     spec: &TestSpec<'_>,
@@ -1021,7 +1178,7 @@ pub(crate) fn build_item(
             let is_assertion =
                 |n: Node<'_>| Some(n.id()) == elide_id || rules.assertion(n, src).is_some();
             let mut s = String::new();
-            serialize(list, src, &is_assertion, &mut s);
+            with_types(|| serialize(list, src, &is_assertion, &mut s));
             let mut hash = sha256_hex(&s);
             hash.truncate(12);
             hash
@@ -1062,6 +1219,7 @@ pub(crate) fn build_item(
         comments: walk.comments,
         bindings: Vec::new(),
         used: super::bindings::used_names(spec.node, src),
+        locals: Vec::new(),
         has_error: spec.extent.has_error(),
         start_byte: spec.extent.start_byte(),
         end_byte: spec.extent.end_byte(),
@@ -1087,7 +1245,7 @@ fn statements_of(
             h
         };
         let mut alt_hash = None;
-        if is_typescript(n) {
+        {
             let mut typed = String::new();
             with_types(|| serialize(n, src, &is_assertion, &mut typed));
             if typed != s && !typed.is_empty() {

@@ -1050,6 +1050,7 @@ mod tests {
             callee: String::new(),
             line: 1,
             source: new.to_owned(),
+            alt_text: None,
         };
         classify(&o, &n).0
     }

@@ -552,3 +552,14 @@ refuses!(
     "skipped",
     "go:pay/tagged_test.go::TestTagged"
 );
+
+harmless!(
+    renaming_a_local_consistently_passes,
+    "pay/six_test.go",
+    OVERWRITE,
+    "go:pay/six_test.go::TestSix",
+    [(
+        "\tv := compute()\n\tassert.Equal(t, 6, v)\n",
+        "\tgot := compute()\n\tassert.Equal(t, 6, got)\n"
+    )]
+);

@@ -835,3 +835,14 @@ harmless!(
     "js:tests/skipped.test.js::six",
     [("test.skip('six'", "test('six'")]
 );
+
+harmless!(
+    js_renaming_a_local_consistently_passes,
+    "tests/six.test.js",
+    OVERWRITE,
+    "js:tests/six.test.js::six",
+    [(
+        "  let t = compute();\n  expect(t).toBe(6);\n",
+        "  let total = compute();\n  expect(total).toBe(6);\n"
+    )]
+);

@@ -785,3 +785,25 @@ refuses!(
     "skipped",
     PARAM_ID
 );
+
+harmless!(
+    renaming_a_local_consistently_passes,
+    "tests/test_six.py",
+    OVERWRITE,
+    "python:tests/test_six.py::test_six",
+    [(
+        "    t = compute()\n    assert t == 6\n",
+        "    total = compute()\n    assert total == 6\n"
+    )]
+);
+refuses!(
+    comparing_with_another_name_is_refused,
+    "tests/test_six.py",
+    OVERWRITE,
+    [(
+        "    t = compute()\n    assert t == 6\n",
+        "    total = compute()\n    assert t == 6\n"
+    )],
+    "assertion-changed",
+    "python:tests/test_six.py::test_six"
+);

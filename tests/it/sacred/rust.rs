@@ -747,3 +747,22 @@ refuses!(
     "assertion-changed",
     "rust:tests/parses.rs::parses"
 );
+
+harmless!(
+    renaming_a_local_consistently_passes,
+    "tests/six.rs",
+    OVERWRITE,
+    "rust:tests/six.rs::six",
+    [(
+        "let t = compute();\n    assert_eq!(t, 6);",
+        "let total = compute();\n    assert_eq!(total, 6);"
+    )]
+);
+refuses!(
+    renaming_a_local_in_the_assertion_only_is_refused,
+    "tests/six.rs",
+    OVERWRITE,
+    [("assert_eq!(t, 6);", "assert_eq!(u, 6);")],
+    "assertion-changed",
+    "rust:tests/six.rs::six"
+);

@@ -524,3 +524,14 @@ refuses!(
     "body-changed",
     ID
 );
+
+harmless!(
+    ts_renaming_a_local_consistently_passes,
+    "tests/six.test.ts",
+    OVERWRITE,
+    "ts:tests/six.test.ts::six",
+    [(
+        "  let t: number = compute();\n  expect(t).toBe(6);\n",
+        "  let total: number = compute();\n  expect(total).toBe(6);\n"
+    )]
+);
