@@ -915,7 +915,13 @@ impl Walk<'_, '_> {
                 Some(with_types(|| normalized(node, self.src))).filter(|t| *t != text);
             if let Some((ctx, prefix)) = self.rules.assertion_context(node, self.src) {
                 text = format!("{prefix} => {text}");
-                alt_text = alt_text.map(|t| format!("{prefix} => {t}"));
+                let legacy = with_types(|| {
+                    let call = normalized(node, self.src);
+                    self.rules
+                        .assertion_context(node, self.src)
+                        .map(|(_, p)| format!("{p} => {call}"))
+                });
+                alt_text = legacy.filter(|t| *t != text);
                 line = ctx.start_position().row + 1;
                 source = format!("{} ⏎ {source}", source_excerpt_first(ctx, self.src));
             }

@@ -513,7 +513,13 @@ pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) 
         let mut last_locked = None;
         let mut added = Vec::new();
         for (i, s) in test.statements.iter().enumerate() {
-            match remaining.get_mut(s.hash.as_str()) {
+            // A lock written by an older reading holds the statement's older fingerprint.
+            let key = if remaining.get(s.hash.as_str()).is_some_and(|n| *n > 0) {
+                Some(s.hash.as_str())
+            } else {
+                s.alt_hash.as_deref()
+            };
+            match key.and_then(|k| remaining.get_mut(k)) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
                     last_locked = Some(i);
