@@ -10,6 +10,7 @@
 #   tests of the hook managers, of the GitHub Action and of the pytest marker run them from PATH.
 # - the Claude Code and Codex CLIs, pinned by the lockfiles under tests/claude and tests/codex
 #   (`npm ci`, through .ci/install-claude.sh): the agent-hook tests drive the real clients;
+# - cargo-nextest (`cargo install`, when missing): a sacred-evidence test runs it for real;
 # Everything is skipped when already there, so a second run starts the tests at once.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,6 +47,11 @@ bash "$root/scripts/install-postgres.sh"
 # The real-client tests drive the Claude Code and Codex CLIs pinned under tests/claude and
 # tests/codex (npm ci; skipped when the lockfile is already installed).
 bash "$root/.ci/install-claude.sh"
+# The sacred-evidence tests run a real `cargo nextest` and read its JUnit report.
+if ! command -v cargo-nextest >/dev/null 2>&1; then
+  echo "test.sh: installing cargo-nextest" >&2
+  cargo install --locked cargo-nextest
+fi
 
 tools=${GATEKEEPER_TEST_TOOLS:-$root/target/test-tools}
 venv="$tools/venv"

@@ -142,7 +142,7 @@ pub fn render_gate(p: &Printer, o: &GateOutcome, verbose: bool) -> String {
         Verdict::Passed => ("ok  ", Style::Green),
         Verdict::Skipped => ("skip", Style::Dim),
         Verdict::Failed | Verdict::Interrupted => ("FAIL", Style::Red),
-        Verdict::TimedOut | Verdict::MissingTool => ("FAIL", Style::Yellow),
+        Verdict::TimedOut | Verdict::MissingTool | Verdict::Undecided => ("FAIL", Style::Yellow),
     };
     let mut line = format!("{} {}", p.paint(style, mark), p.paint(Style::Bold, &o.name));
     if o.verdict == Verdict::Skipped {

@@ -54,6 +54,7 @@ struct Listing<'a> {
     tests: Vec<ListedTest<'a>>,
     parse_errors: &'a [String],
     unsupported: &'a [String],
+    empty_paths: &'a [String],
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
@@ -76,6 +77,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                         .collect(),
                     parse_errors: &found.parse_errors,
                     unsupported: &found.unsupported,
+                    empty_paths: &found.empty_paths,
                 })?;
             } else {
                 let mut out = String::new();
@@ -93,6 +95,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                     ctx.printer.warn(&format!(
                         "`{f}` has syntax errors; its tests may be incomplete"
                     ));
+                }
+                for p in &found.empty_paths {
+                    ctx.printer.warn(&empty_path_warning(p));
                 }
                 ctx.printer.note(&format!("{} sacred tests", tests.len()));
             }
@@ -136,6 +141,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                     "two sacred tests share the id `{dup}`; give them distinct names before locking"
                 ))
                 .into());
+            }
+            for p in &found.empty_paths {
+                ctx.printer.warn(&empty_path_warning(p));
             }
             let lock = SacredLock::from_items(found.tests.iter().filter(|t| t.sacred));
             let path = repo.root().join(LOCK_PATH);
@@ -196,4 +204,11 @@ fn warn_unregistered_marker(ctx: &Context, repo: &crate::git::Repo, tests: &[Tes
              pyproject.toml, `[tool.pytest.ini_options]` `markers = [\"sacred: a sacred test, locked by gatekeeper\"]`",
         );
     }
+}
+
+/// The warning for a `sacred.paths` entry that holds no test gatekeeper can see.
+fn empty_path_warning(pattern: &str) -> String {
+    format!(
+        "sacred.paths entry `{pattern}` holds no test gatekeeper can see; tests registered through the project's own wrapper need its name in `sacred.test_functions`"
+    )
 }

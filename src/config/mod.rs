@@ -550,6 +550,32 @@ impl Config {
                 }
             }
         }
+        for (i, e) in self.sacred.evidence.iter().enumerate() {
+            let at = format!("sacred.evidence[{i}]");
+            if !self.gates.contains_key(&e.gate) {
+                return Err(err(
+                    None,
+                    format!("{at}.gate: there is no gate named `{}`", e.gate),
+                ));
+            }
+            match (&e.junit, &e.go_test_json) {
+                (Some(_), Some(_)) | (None, None) => {
+                    return Err(err(
+                        None,
+                        format!("{at}: give exactly one of `junit` and `go_test_json`"),
+                    ));
+                }
+                _ => {}
+            }
+            if e.pattern().trim().is_empty() {
+                return Err(err(None, format!("{at}: the report path is empty")));
+            }
+            for p in e.pattern_and_tests() {
+                if let Err(why) = crate::gates::files::PatternSet::new([p]) {
+                    return Err(err(None, format!("{at}: {why:#}")));
+                }
+            }
+        }
         if let Some(cycle) = self.needs_cycle() {
             return Err(err(
                 None,

@@ -19,9 +19,11 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::baseline::Baselines;
+use crate::config::sacred::EvidenceSource;
 use crate::config::{Config, Gate, Stage};
 use crate::exit::ExitStatus;
 use crate::process::{self, Ending, ShellCommand};
+use crate::sacred::evidence::{self, EvidenceFinding, EvidenceResult, LockedRef};
 use files::PatternSet;
 
 /// A gate's result.
@@ -38,6 +40,9 @@ pub enum Verdict {
     Skipped,
     /// Killed because gatekeeper was interrupted.
     Interrupted,
+    /// It ran, but what it had to prove could not be read (a sacred-evidence report
+    /// missing, stale or unreadable).
+    Undecided,
 }
 
 impl Verdict {
@@ -46,7 +51,7 @@ impl Verdict {
         match self {
             Verdict::Passed | Verdict::Skipped => ExitStatus::Success,
             Verdict::Failed => ExitStatus::Refused,
-            Verdict::TimedOut | Verdict::MissingTool => ExitStatus::Undecided,
+            Verdict::TimedOut | Verdict::MissingTool | Verdict::Undecided => ExitStatus::Undecided,
             Verdict::Interrupted => ExitStatus::Interrupted,
         }
     }
@@ -59,6 +64,7 @@ impl Verdict {
             Verdict::MissingTool => "tool missing",
             Verdict::Skipped => "skipped",
             Verdict::Interrupted => "interrupted",
+            Verdict::Undecided => "could not decide",
         }
     }
 }
@@ -86,6 +92,9 @@ pub struct GateOutcome {
     pub saved_ms: Option<u64>,
     /// Coverage and budget figures, for gates with a ratchet.
     pub figures: Option<ratchet::Figures>,
+    /// Locked sacred tests its report did not prove (`sacred.evidence`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sacred: Vec<EvidenceFinding>,
 }
 
 /// What set of files a run is about.
@@ -135,6 +144,9 @@ pub struct PlannedGate {
     pub files: usize,
     /// Set when the gate will not run, with the reason.
     pub skip: Option<String>,
+    /// The `sacred.evidence` entries this gate's run must prove (never served from the
+    /// cache: only a report written by this run is evidence).
+    pub evidence: Option<std::sync::Arc<GateEvidence>>,
     /// The files it is given (relative to its directory).
     pub file_list: Vec<PathBuf>,
     /// Whether the command uses `{files}`.
@@ -168,6 +180,7 @@ pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
     }
     let max_len = process::max_script_len(req.env_bytes);
     let mut out = Vec::new();
+    let mut locked: Option<std::result::Result<std::sync::Arc<Vec<LockedRef>>, String>> = None;
     for (name, gate) in &req.config.gates {
         let selected = if req.names.is_empty() {
             gate.runs_in(req.stage)
@@ -207,9 +220,38 @@ pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
             let path = process::child_path(&env);
             tools::first_missing(&tools::programs_of(&gate.run), &dir, &path)
         };
+        let sources: Vec<EvidenceSource> = req
+            .config
+            .sacred
+            .evidence
+            .iter()
+            .filter(|e| e.gate == *name)
+            .cloned()
+            .collect();
+        let mut gate = gate.clone();
+        let evidence = if sources.is_empty() {
+            None
+        } else {
+            // The lock as it is in the work tree: a changed lock is the sacred check's
+            // business (a re-lock needs a signed commit).
+            let locked = locked
+                .get_or_insert_with(|| {
+                    crate::sacred::evidence::load_locked(req.root)
+                        .map(std::sync::Arc::new)
+                        .map_err(|e| format!("{e:#}"))
+                })
+                .clone();
+            gate.cache = Some(false);
+            Some(std::sync::Arc::new(GateEvidence {
+                root: req.root.to_path_buf(),
+                sources,
+                locked,
+            }))
+        };
         out.push(PlannedGate {
             name: name.clone(),
-            gate: gate.clone(),
+            gate,
+            evidence,
             dir,
             scripts,
             files: files.len(),
@@ -248,6 +290,63 @@ pub fn skip_notes(req: &RunRequest<'_>, planned: &[PlannedGate]) -> Vec<String> 
         }
     }
     notes
+}
+
+/// What a gate's run must prove about the locked sacred tests (`sacred.evidence`).
+#[derive(Debug)]
+pub struct GateEvidence {
+    pub root: PathBuf,
+    pub sources: Vec<EvidenceSource>,
+    /// The locked tests, or why the lock could not be read.
+    pub locked: std::result::Result<std::sync::Arc<Vec<LockedRef>>, String>,
+}
+
+impl GateEvidence {
+    /// Judges the reports of a run that started at `started` and passed: `Ok(n)` proven
+    /// tests, or the verdict, the reason and the findings.
+    fn judge(
+        &self,
+        started: std::time::SystemTime,
+    ) -> std::result::Result<usize, (Verdict, String, Vec<EvidenceFinding>)> {
+        let locked = match &self.locked {
+            Ok(l) => l,
+            Err(why) => {
+                return Err((
+                    Verdict::Undecided,
+                    format!("sacred evidence: {why}"),
+                    Vec::new(),
+                ));
+            }
+        };
+        let mut proven = 0;
+        let mut findings = Vec::new();
+        for s in &self.sources {
+            match evidence::check(&self.root, s, locked, started) {
+                EvidenceResult::Proven(n) => proven += n,
+                EvidenceResult::Refused(f) => findings.extend(f),
+                EvidenceResult::Undecided(why) => {
+                    return Err((
+                        Verdict::Undecided,
+                        format!("sacred evidence: {why}"),
+                        Vec::new(),
+                    ));
+                }
+            }
+        }
+        if findings.is_empty() {
+            Ok(proven)
+        } else {
+            let n = findings.len();
+            Err((
+                Verdict::Failed,
+                format!(
+                    "sacred evidence: {n} locked sacred test{} not proven by the report",
+                    if n == 1 { "" } else { "s" }
+                ),
+                findings,
+            ))
+        }
+    }
 }
 
 /// Looks every runnable gate up in the result cache (gates with `cache: false` excepted).
@@ -609,6 +708,7 @@ fn skipped(p: &PlannedGate, reason: String) -> GateOutcome {
         cached: false,
         saved_ms: None,
         figures: None,
+        sacred: Vec::new(),
     }
 }
 
@@ -633,6 +733,7 @@ fn from_cache(p: &PlannedGate, hit: &cache::CachedPass, extras: &Extras<'_>) -> 
         cached: true,
         saved_ms: Some(hit.duration_ms),
         figures: has.then(|| hit.figures.clone()),
+        sacred: Vec::new(),
     }
 }
 
@@ -660,9 +761,11 @@ fn run_one(
             cached: false,
             saved_ms: None,
             figures: None,
+            sacred: Vec::new(),
         };
     }
     let started = Instant::now();
+    let started_at = std::time::SystemTime::now();
     let mut output = Vec::new();
     let mut verdict = Verdict::Passed;
     let mut exit_code = None;
@@ -735,7 +838,7 @@ fn run_one(
         }
     }
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let output = String::from_utf8_lossy(&output).into_owned();
+    let mut output = String::from_utf8_lossy(&output).into_owned();
     let mut figures = None;
     if verdict == Verdict::Passed && ratchet::has_ratchet(&p.gate) {
         match ratchet::measure(&p.gate, &p.dir, &stdout) {
@@ -753,6 +856,40 @@ fn run_one(
             }
         }
     }
+    let mut sacred = Vec::new();
+    if verdict == Verdict::Passed
+        && let Some(ev) = &p.evidence
+    {
+        match ev.judge(started_at) {
+            Ok(n) => {
+                output.push_str(&format!(
+                    "{}sacred evidence: {n} locked sacred test{} ran and passed\n",
+                    if output.is_empty() || output.ends_with('\n') {
+                        ""
+                    } else {
+                        "\n"
+                    },
+                    if n == 1 { "" } else { "s" }
+                ));
+            }
+            Err((v, why, findings)) => {
+                verdict = v;
+                if !output.is_empty() && !output.ends_with('\n') {
+                    output.push('\n');
+                }
+                for f in &findings {
+                    output.push_str(&format!(
+                        "refused: {} [{}] {}\n",
+                        f.test_id,
+                        f.rule.as_str(),
+                        f.detail
+                    ));
+                }
+                reason = Some(why);
+                sacred = findings;
+            }
+        }
+    }
     GateOutcome {
         name: p.name.clone(),
         verdict,
@@ -760,6 +897,7 @@ fn run_one(
         duration_ms,
         reason,
         output,
+        sacred,
         files: p.files,
         runs,
         required: p.gate.required,
@@ -790,7 +928,7 @@ impl Summary {
                 Verdict::Passed => s.passed += 1,
                 Verdict::Skipped => s.skipped += 1,
                 Verdict::Failed => s.failed += 1,
-                Verdict::MissingTool | Verdict::TimedOut => s.undecided += 1,
+                Verdict::MissingTool | Verdict::TimedOut | Verdict::Undecided => s.undecided += 1,
                 Verdict::Interrupted => s.interrupted += 1,
             }
         }

@@ -216,6 +216,7 @@ fn run_jobs(
             cached: false,
             saved_ms: None,
             figures: None,
+            sacred: Vec::new(),
         };
         h.sink.finished(report.gates.len(), &o);
         report.gates.push(o);
@@ -270,6 +271,7 @@ fn skipped(name: &str, reason: String) -> GateOutcome {
         cached: false,
         saved_ms: None,
         figures: None,
+        sacred: Vec::new(),
     }
 }
 

@@ -128,6 +128,18 @@ fn load(repo: &Repo, content: &Content<'_>) -> Result<Option<Config>> {
 /// lines (see the module docs for what counts).
 pub fn weakenings(old: &Config, new: &Config) -> Vec<String> {
     let mut out = Vec::new();
+    for e in old
+        .sacred
+        .evidence
+        .iter()
+        .filter(|e| !new.sacred.evidence.contains(e))
+    {
+        out.push(format!(
+            "sacred.evidence: {} ({}) removed or changed",
+            e.gate,
+            e.pattern()
+        ));
+    }
     for p in old
         .sacred
         .paths

@@ -12,10 +12,13 @@
 //! `.gatekeeper/allowed_signers`.
 
 pub mod analysis;
+pub mod bindings;
 pub mod compare;
+pub mod evidence;
 pub mod gate_integrity;
 pub mod lang;
 pub mod lock;
+pub mod messages;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -172,8 +175,27 @@ impl Content<'_> {
     }
 }
 
-fn sacred_patterns(config: &Config) -> Result<PatternSet> {
-    PatternSet::new(config.sacred.paths.iter()).context("invalid `sacred.paths`")
+/// What decides, per file, which tests a scan finds: `sacred.paths` and
+/// `sacred.test_functions`.
+struct Patterns {
+    paths: PatternSet,
+    test_functions: std::sync::Arc<[String]>,
+}
+
+impl Patterns {
+    fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+    fn matches(&self, p: &Path) -> bool {
+        self.paths.matches(p)
+    }
+}
+
+fn sacred_patterns(config: &Config) -> Result<Patterns> {
+    Ok(Patterns {
+        paths: PatternSet::new(config.sacred.paths.iter()).context("invalid `sacred.paths`")?,
+        test_functions: config.sacred.test_functions.0.clone().into(),
+    })
 }
 
 /// A file read for analysis: its path, its text, and whether it matches `sacred.paths`.
@@ -181,6 +203,7 @@ struct Source {
     path: String,
     text: String,
     sacred_path: bool,
+    test_functions: std::sync::Arc<[String]>,
 }
 
 /// Reads one file of `content` for analysis. `Ok(None)`: the file is absent or holds no
@@ -189,7 +212,7 @@ fn read_source(
     repo: &Repo,
     content: &Content<'_>,
     path: &str,
-    patterns: &PatternSet,
+    patterns: &Patterns,
 ) -> Result<Option<Source>> {
     let Some(lang) = lang::Lang::of_path(path) else {
         return Ok(None);
@@ -204,6 +227,7 @@ fn read_source(
         path: path.to_owned(),
         text,
         sacred_path: !patterns.is_empty() && patterns.matches(Path::new(path)),
+        test_functions: patterns.test_functions.clone(),
     }))
 }
 
@@ -215,7 +239,10 @@ fn scan_all(sources: &[Source], want: impl Fn(&Source) -> Want + Sync) -> Vec<Re
         .map_or(1, std::num::NonZero::get)
         .min(sources.len());
     let scan_one = |s: &Source| -> Result<FileScan> {
-        Ok(lang::scan(&s.path, &s.text, s.sacred_path, &want(s))?.unwrap_or_default())
+        Ok(
+            lang::scan(&s.path, &s.text, s.sacred_path, &want(s), &s.test_functions)?
+                .unwrap_or_default(),
+        )
     };
     if threads <= 1 {
         return sources.iter().map(scan_one).collect();
@@ -270,7 +297,7 @@ fn scan_files(
     repo: &Repo,
     content: &Content<'_>,
     files: &[String],
-    patterns: &PatternSet,
+    patterns: &Patterns,
     want: impl Fn(&Source) -> Want + Sync,
 ) -> Result<BTreeMap<String, FileScan>> {
     let mut sources = Vec::new();
@@ -319,6 +346,9 @@ pub struct Discovery {
     pub parse_errors: Vec<String>,
     /// Files skipped because this build lacks their grammar.
     pub unsupported: Vec<String>,
+    /// `sacred.paths` entries under which no test was found (tests registered through a
+    /// project's own wrapper need `sacred.test_functions`).
+    pub empty_paths: Vec<String>,
 }
 
 /// Untracked files that `discover` does not read but that would be parsed if they were
@@ -378,6 +408,7 @@ pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
         tests: Vec::new(),
         parse_errors: Vec::new(),
         unsupported: Vec::new(),
+        empty_paths: Vec::new(),
     };
     let mut sources = Vec::new();
     for path in repo.tracked_files()? {
@@ -407,6 +438,12 @@ pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
         out.tests.extend(scan.tests);
     }
     out.tests.sort_by(|a, b| a.id.cmp(&b.id));
+    for p in &config.sacred.paths {
+        let one = PatternSet::new([p]).context("invalid `sacred.paths`")?;
+        if !out.tests.iter().any(|t| one.matches(Path::new(&t.path))) {
+            out.empty_paths.push(p.clone());
+        }
+    }
     Ok(out)
 }
 
