@@ -5,7 +5,7 @@
 # "cold": gatekeeper's cache is cleared before every run; "warm": the same staged content
 # again. The peers have no result cache, so their warm run is their cold run. Each command gets
 # its own --prepare (hyperfine applies a single --prepare to every command).
-# Needs hyperfine and the peers from ../shared/tools/install-peers.sh.
+# Needs hyperfine and the peers' binaries in $PEERS (see docs/BENCHMARKS.md).
 set -euo pipefail
 runs=${1:-5}
 . "$(dirname "$0")/common.sh"

@@ -3,7 +3,7 @@
 # 10,000,000 rows in total, with and without checksums of the two largest tables, and `files`
 # hashing throughput on 1 GB — against a psql-driven count(*) loop and sha256sum on the same
 # data, in one run.   benches/data.sh
-# Needs PostgreSQL's server binaries (.ci/install-postgres.sh) and hyperfine; runs the server as
+# Needs PostgreSQL's server binaries (scripts/install-postgres.sh) and hyperfine; runs the server as
 # the `postgres` user when started as root, on 127.0.0.1 with a temporary socket directory.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -2,8 +2,9 @@
 # Side-by-side hook overhead: gatekeeper vs a plain sh hook, pre-commit, prek, lefthook (and hk
 # when installed), each with ONE no-op gate, in identical scratch repositories, in one run.
 #   benches/hooks.sh [--runs N]
-# Needs hyperfine (Debian package `hyperfine`), python3 (benches/alternate.py) and the peers from
-# ../shared/tools/install-peers.sh (PEERS=~/.cache/gatekeeper-peers/bin by default).
+# Needs hyperfine (Debian package `hyperfine`), python3 (benches/alternate.py) and the peers'
+# binaries in one folder (PEERS=~/.cache/gatekeeper-peers/bin by default; docs/BENCHMARKS.md
+# shows how to install them).
 # Prints hyperfine's markdown tables; docs/BENCHMARKS.md records a run.
 set -euo pipefail
 runs=${2:-50}

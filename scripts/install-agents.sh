@@ -9,7 +9,10 @@ command -v npm >/dev/null 2>&1 || { echo "install-agents: npm is required (Node.
 for dir in "$root"/tests/*/; do
   [ -f "$dir/package-lock.json" ] || continue
   name="$(basename "$dir")"
-  [ "$name" = cursor ] && continue
+  # claude and codex are installed by .ci/install-claude.sh (which also brings npm when the
+  # machine lacks it); cursor's lock needs other platforms' packages and the tests use
+  # recorded payloads.
+  case "$name" in cursor | claude | codex) continue ;; esac
   stamp="$dir/node_modules/.gatekeeper-lock.sha256"
   want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then

@@ -66,6 +66,7 @@ impl Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Init(commands::init::Args),
+    Import(commands::import::Args),
     Install(commands::install::Args),
     Uninstall(commands::uninstall::Args),
     Hook(commands::hook::Args),
@@ -87,6 +88,9 @@ pub enum Command {
     AgentHook(commands::agent_hook::Args),
     Baseline(commands::baseline::Args),
     Cache(commands::cache::Args),
+    Sandbox(commands::sandbox::Args),
+    #[command(name = "__sandbox-exec", hide = true)]
+    SandboxExec(commands::sandbox::ExecArgs),
 }
 
 #[cfg(test)]

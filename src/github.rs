@@ -32,6 +32,12 @@ const MAX_PAGES: u32 = 100;
 const MAX_RATE_LIMIT_RETRIES: u32 = 3;
 /// Back-off before each retry of a transient failure (5xx, connection error, timeout).
 const TRANSIENT_BACKOFF: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(2)];
+/// GitHub's cap on workflow runs per `head_sha` and on the suites whose check runs it lists.
+const GITHUB_LIST_CAP: usize = 1000;
+/// Earlier attempts of one workflow run read at most: a run re-run more often than this is
+/// judged on the suites of the attempts read (an older attempt's leftovers then count as
+/// separate checks, which can only make the verdict stricter).
+const MAX_ATTEMPTS: u64 = 20;
 /// GitHub's advice for a secondary rate limit without `retry-after`: wait at least a minute.
 const SECONDARY_LIMIT_WAIT: Duration = Duration::from_secs(60);
 
@@ -169,6 +175,62 @@ pub struct WorkflowRun {
     pub html_url: Option<String>,
 }
 
+/// One job of a workflow run (`GET /actions/runs/{id}/attempts/{n}/jobs`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct WorkflowJob {
+    pub id: u64,
+    #[serde(default)]
+    pub run_id: Option<u64>,
+    #[serde(default)]
+    pub run_attempt: Option<u64>,
+    pub name: String,
+    pub status: String,
+    #[serde(default)]
+    pub conclusion: Option<String>,
+    #[serde(default)]
+    pub check_run_url: Option<String>,
+    #[serde(default)]
+    pub html_url: Option<String>,
+    #[serde(default)]
+    pub runner_name: Option<String>,
+}
+
+impl WorkflowJob {
+    /// The id of the check run that reports this job: the last segment of `check_run_url`
+    /// (GitHub gives a job and its check run the same id, which is the fallback).
+    pub fn check_run_id(&self) -> u64 {
+        self.check_run_url
+            .as_deref()
+            .and_then(|u| u.rsplit('/').next())
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(self.id)
+    }
+}
+
+/// A check suite that an earlier attempt of a workflow run reported into.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct EarlierAttempt {
+    pub check_suite_id: u64,
+    pub run_id: u64,
+    pub run_attempt: u64,
+}
+
+/// One required status check named by a branch rule: a context and, optionally, the GitHub App
+/// that must report it (`integration_id` in rulesets, `app_id` in classic protection).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleCheck {
+    pub context: String,
+    pub app_id: Option<u64>,
+}
+
+/// A read that GitHub may refuse for ordinary reasons (no protection, a token without the
+/// permission): the refusal is data, not an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readable<T> {
+    Read(T),
+    Refused { status: u16, message: String },
+}
+
 /// Everything GitHub can say about one commit's CI.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CommitEvidence {
@@ -178,6 +240,9 @@ pub struct CommitEvidence {
     pub statuses: Vec<CommitStatus>,
     pub suites: Vec<CheckSuite>,
     pub workflow_runs: Vec<WorkflowRun>,
+    /// The suites of the earlier attempts of re-run workflow runs: what they hold is
+    /// superseded by the run's latest attempt, check by check.
+    pub earlier_attempts: Vec<EarlierAttempt>,
 }
 
 /// How to reach GitHub.
@@ -207,6 +272,7 @@ pub struct GithubClient {
     crab: octocrab::Octocrab,
     api_url: String,
     token: Option<String>,
+    scrubber: Scrubber,
     request_timeout: Duration,
 }
 
@@ -254,6 +320,7 @@ impl GithubClient {
             crab,
             api_url,
             token: options.token.clone(),
+            scrubber: Scrubber::new(options.token.as_deref()),
             request_timeout: options.request_timeout,
         })
     }
@@ -310,12 +377,203 @@ impl GithubClient {
                     deadline,
                 )
                 .await?;
+            // Both lists are capped by GitHub at 1,000 (runs for one head_sha; check runs of
+            // the 1,000 most recent suites): a list that reaches the cap may be incomplete.
+            if workflow_runs.len() >= GITHUB_LIST_CAP || suites.len() >= GITHUB_LIST_CAP {
+                return Err(Failure::undecided(format!(
+                    "GitHub lists at most {GITHUB_LIST_CAP} workflow runs and check suites for one commit, and this commit \
+                     has {} runs and {} suites: the evidence may be incomplete, so no verdict",
+                    workflow_runs.len(),
+                    suites.len()
+                ))
+                .into());
+            }
+            let earlier_attempts = self
+                .earlier_attempts(&base, &workflow_runs, deadline)
+                .await?;
             Ok(CommitEvidence {
                 check_runs,
                 statuses,
                 suites,
                 workflow_runs,
+                earlier_attempts,
             })
+        })
+    }
+
+    /// For every workflow run past its first attempt, the suites its earlier attempts reported
+    /// into (`GET /actions/runs/{id}/attempts/{n}`), so that a re-run is recognised by the
+    /// run's identity and never by a check's name.
+    async fn earlier_attempts(
+        &self,
+        base: &str,
+        runs: &[WorkflowRun],
+        deadline: Instant,
+    ) -> Result<Vec<EarlierAttempt>> {
+        let mut out = Vec::new();
+        for run in runs {
+            let latest = run.run_attempt.unwrap_or(1);
+            for attempt in 1..latest.min(MAX_ATTEMPTS + 1) {
+                let path = format!("{base}/actions/runs/{}/attempts/{attempt}", run.id);
+                let (value, _) = self.get_json(&path, &[], deadline).await?;
+                let earlier: WorkflowRun = serde_json::from_value(value)
+                    .map_err(|e| self.malformed(&path, &e.to_string()))?;
+                if let Some(suite) = earlier.check_suite_id
+                    && Some(suite) != run.check_suite_id
+                {
+                    out.push(EarlierAttempt {
+                        check_suite_id: suite,
+                        run_id: run.id,
+                        run_attempt: attempt,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The jobs of one attempt of a workflow run (all of them: every page).
+    pub fn run_jobs(
+        &self,
+        repo: &RepoSlug,
+        run_id: u64,
+        attempt: Option<u64>,
+        deadline: Instant,
+    ) -> Result<Vec<WorkflowJob>> {
+        let base = format!("/repos/{}/{}/actions/runs/{run_id}", repo.owner, repo.name);
+        let path = match attempt {
+            Some(n) => format!("{base}/attempts/{n}/jobs"),
+            None => format!("{base}/jobs"),
+        };
+        self.runtime
+            .block_on(async { self.get_all(&path, &[], "jobs", deadline).await })
+    }
+
+    /// The repository's default branch (`GET /repos/{o}/{r}`).
+    pub fn default_branch(&self, repo: &RepoSlug, deadline: Instant) -> Result<Readable<String>> {
+        let path = format!("/repos/{}/{}", repo.owner, repo.name);
+        self.runtime.block_on(async {
+            match self.get_json_or_refusal(&path, &[], deadline).await? {
+                Readable::Read((value, _)) => match value
+                    .get("default_branch")
+                    .and_then(serde_json::Value::as_str)
+                {
+                    Some(b) => Ok(Readable::Read(b.to_owned())),
+                    None => Err(self.malformed(&path, "the body has no `default_branch`")),
+                },
+                Readable::Refused { status, message } => Ok(Readable::Refused { status, message }),
+            }
+        })
+    }
+
+    /// The required status checks of every active ruleset rule for `branch`
+    /// (`GET /repos/{o}/{r}/rules/branches/{branch}`, every page).
+    pub fn ruleset_checks(
+        &self,
+        repo: &RepoSlug,
+        branch: &str,
+        deadline: Instant,
+    ) -> Result<Readable<Vec<RuleCheck>>> {
+        #[derive(Deserialize)]
+        struct Rule {
+            #[serde(rename = "type")]
+            kind: String,
+            #[serde(default)]
+            parameters: Option<serde_json::Value>,
+        }
+        #[derive(Deserialize)]
+        struct Param {
+            context: String,
+            #[serde(default)]
+            integration_id: Option<i64>,
+        }
+        let path = format!(
+            "/repos/{}/{}/rules/branches/{}",
+            repo.owner,
+            repo.name,
+            encode_path_segment(branch)
+        );
+        let rules: Vec<Rule> = match self.runtime.block_on(self.get_all_array(&path, deadline))? {
+            Readable::Read(rules) => rules,
+            Readable::Refused { status, message } => {
+                return Ok(Readable::Refused { status, message });
+            }
+        };
+        let mut out = Vec::new();
+        for rule in rules.iter().filter(|r| r.kind == "required_status_checks") {
+            let list = rule
+                .parameters
+                .as_ref()
+                .and_then(|p| p.get("required_status_checks"))
+                .cloned()
+                .unwrap_or(serde_json::Value::Array(Vec::new()));
+            let params: Vec<Param> = serde_json::from_value(list)
+                .map_err(|e| self.malformed(&path, &format!("`required_status_checks`: {e}")))?;
+            for p in params {
+                out.push(RuleCheck {
+                    context: p.context,
+                    app_id: p.integration_id.and_then(|i| u64::try_from(i).ok()),
+                });
+            }
+        }
+        Ok(Readable::Read(out))
+    }
+
+    /// The required status checks of classic branch protection
+    /// (`GET /repos/{o}/{r}/branches/{branch}/protection/required_status_checks`). GitHub
+    /// answers 404 both when the branch is not protected and when the token may not see it.
+    pub fn protection_checks(
+        &self,
+        repo: &RepoSlug,
+        branch: &str,
+        deadline: Instant,
+    ) -> Result<Readable<Vec<RuleCheck>>> {
+        #[derive(Deserialize)]
+        struct Check {
+            context: String,
+            #[serde(default)]
+            app_id: Option<i64>,
+        }
+        #[derive(Deserialize)]
+        struct Policy {
+            #[serde(default)]
+            contexts: Vec<String>,
+            #[serde(default)]
+            checks: Vec<Check>,
+        }
+        let path = format!(
+            "/repos/{}/{}/branches/{}/protection/required_status_checks",
+            repo.owner,
+            repo.name,
+            encode_path_segment(branch)
+        );
+        self.runtime.block_on(async {
+            let (value, _) = match self.get_json_or_refusal(&path, &[], deadline).await? {
+                Readable::Read(v) => v,
+                Readable::Refused { status, message } => {
+                    return Ok(Readable::Refused { status, message });
+                }
+            };
+            let policy: Policy =
+                serde_json::from_value(value).map_err(|e| self.malformed(&path, &e.to_string()))?;
+            let mut out: Vec<RuleCheck> = policy
+                .checks
+                .into_iter()
+                .map(|c| RuleCheck {
+                    context: c.context,
+                    // `-1` (or nothing) means any app may report the check.
+                    app_id: c.app_id.and_then(|i| u64::try_from(i).ok()),
+                })
+                .collect();
+            for context in policy.contexts {
+                if !out.iter().any(|c| c.context == context) {
+                    out.push(RuleCheck {
+                        context,
+                        app_id: None,
+                    });
+                }
+            }
+            Ok(Readable::Read(out))
         })
     }
 
@@ -374,16 +632,85 @@ impl GithubClient {
         .into())
     }
 
-    /// One GET with gatekeeper's retry policy: rate limits are waited out when the wait ends
-    /// before `deadline`, transient failures are retried twice with a back-off that also has to
-    /// fit before `deadline`; everything else fails at once. Returns the JSON body and the
-    /// `Link` header.
+    /// Reads every page of a list endpoint whose body is a bare array; a 403 or 404 is handed
+    /// back as a refusal.
+    async fn get_all_array<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        deadline: Instant,
+    ) -> Result<Readable<Vec<T>>> {
+        let mut items: Vec<T> = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let per_page = PER_PAGE.to_string();
+            let page_text = page.to_string();
+            let q = [
+                ("per_page", per_page.as_str()),
+                ("page", page_text.as_str()),
+            ];
+            let (body, link) = match self.get_json_or_refusal(path, &q, deadline).await? {
+                Readable::Read(got) => got,
+                Readable::Refused { status, message } => {
+                    return Ok(Readable::Refused { status, message });
+                }
+            };
+            let serde_json::Value::Array(list) = body else {
+                return Err(self.malformed(path, "the body is not a list"));
+            };
+            let got = list.len();
+            let batch: Vec<T> = serde_json::from_value(serde_json::Value::Array(list))
+                .map_err(|e| self.malformed(path, &e.to_string()))?;
+            items.extend(batch);
+            let more = match link {
+                Some(link) => has_next_link(&link),
+                None => got == PER_PAGE,
+            };
+            if !more {
+                return Ok(Readable::Read(items));
+            }
+        }
+        Err(Failure::undecided(format!(
+            "GitHub kept paginating {path} past {MAX_PAGES} pages; refusing to decide on a partial list"
+        ))
+        .into())
+    }
+
+    /// [`Self::get_json`], except that a plain 403 or 404 (not a rate limit) comes back as a
+    /// refusal with GitHub's message instead of an error.
+    async fn get_json_or_refusal(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        deadline: Instant,
+    ) -> Result<Readable<(serde_json::Value, Option<String>)>> {
+        match self.get_json_inner(path, query, deadline, true).await? {
+            Ok(got) => Ok(Readable::Read(got)),
+            Err((status, message)) => Ok(Readable::Refused { status, message }),
+        }
+    }
+
     async fn get_json(
         &self,
         path: &str,
         query: &[(&str, &str)],
         deadline: Instant,
     ) -> Result<(serde_json::Value, Option<String>)> {
+        match self.get_json_inner(path, query, deadline, false).await? {
+            Ok(got) => Ok(got),
+            Err((status, message)) => Err(anyhow::anyhow!("HTTP {status}: {message}")),
+        }
+    }
+
+    /// One GET with gatekeeper's retry policy: rate limits are waited out when the wait ends
+    /// before `deadline`, transient failures are retried twice with a back-off that also has to
+    /// fit before `deadline`; everything else fails at once. Returns the JSON body and the
+    /// `Link` header.
+    async fn get_json_inner(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        deadline: Instant,
+        tolerate_refusal: bool,
+    ) -> Result<Result<(serde_json::Value, Option<String>), (u16, String)>> {
         let uri = with_query(path, query);
         let mut rate_retries = 0;
         let mut transient_retries = 0;
@@ -393,7 +720,7 @@ impl GithubClient {
                     ReplyKind::Ok => {
                         let value: serde_json::Value = serde_json::from_str(&reply.body)
                             .map_err(|e| self.malformed(path, &e.to_string()))?;
-                        return Ok((value, reply.link));
+                        return Ok(Ok((value, reply.link)));
                     }
                     ReplyKind::RateLimited { wait, until } => {
                         if rate_retries < MAX_RATE_LIMIT_RETRIES
@@ -406,6 +733,9 @@ impl GithubClient {
                         return Err(self.rate_limit_error(&reply, wait, until));
                     }
                     ReplyKind::Transient => self.http_error(path, &reply),
+                    ReplyKind::Fatal if tolerate_refusal && matches!(reply.status, 403 | 404) => {
+                        return Ok(Err((reply.status, self.scrub(&reply.message()))));
+                    }
                     ReplyKind::Fatal => return Err(self.http_error(path, &reply)),
                 },
                 Err(transport) => transport,
@@ -484,10 +814,12 @@ impl GithubClient {
 
     /// Removes the token from text that came from outside (a server may echo headers back).
     fn scrub(&self, text: &str) -> String {
-        match &self.token {
-            Some(t) if t.len() >= 4 => text.replace(t.as_str(), "<redacted>"),
-            _ => text.to_owned(),
-        }
+        self.scrubber.scrub(text)
+    }
+
+    /// What removes the token from any text printed on this client's behalf.
+    pub fn scrubber(&self) -> &Scrubber {
+        &self.scrubber
     }
 
     fn malformed(&self, path: &str, detail: &str) -> anyhow::Error {
@@ -540,6 +872,94 @@ impl GithubClient {
         .with_hint("a longer --wait lets deploy-check wait the limit out; polling less often (--poll) uses fewer requests")
         .into()
     }
+}
+
+/// Removes a secret from text in every form a server or a program could have written it in:
+/// as sent, JSON-escaped (with `\/` and `\u003c`-style escapes too), HTML-escaped (named and
+/// numeric entities) and URL-encoded (upper- and lower-case hex).
+#[derive(Debug, Clone, Default)]
+pub struct Scrubber {
+    /// Longest first, so that no shorter form leaves part of a longer one behind.
+    forms: Vec<String>,
+}
+
+impl Scrubber {
+    pub fn new(secret: Option<&str>) -> Scrubber {
+        let Some(secret) = secret.filter(|s| s.len() >= 4) else {
+            return Scrubber::default();
+        };
+        let mut forms = vec![secret.to_owned()];
+        let json = serde_json::to_string(secret).unwrap_or_default();
+        let json = json
+            .strip_prefix('"')
+            .and_then(|j| j.strip_suffix('"'))
+            .unwrap_or(&json)
+            .to_owned();
+        // Each escape a JSON writer may choose, alone or together: `\/` for `/`, and
+        // `\u00XX` for the HTML-sensitive characters (as Rails and Go write them).
+        let unicode = |j: &str| {
+            j.replace('<', "\\u003c")
+                .replace('>', "\\u003e")
+                .replace('&', "\\u0026")
+                .replace('\'', "\\u0027")
+        };
+        forms.push(json.replace('/', "\\/"));
+        forms.push(unicode(&json));
+        forms.push(unicode(&json).replace('/', "\\/"));
+        forms.push(json);
+        for quote in ["&#39;", "&#x27;", "&apos;"] {
+            let html = secret
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+                .replace('\'', quote);
+            forms.push(html.replace('/', "&#x2F;"));
+            forms.push(html);
+        }
+        let url = |upper: bool| {
+            secret
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                        (b as char).to_string()
+                    } else if upper {
+                        format!("%{b:02X}")
+                    } else {
+                        format!("%{b:02x}")
+                    }
+                })
+                .collect::<String>()
+        };
+        forms.push(url(true));
+        forms.push(url(false));
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        forms.dedup();
+        Scrubber { forms }
+    }
+
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for form in &self.forms {
+            if out.contains(form.as_str()) {
+                out = out.replace(form.as_str(), "<redacted>");
+            }
+        }
+        out
+    }
+}
+
+/// A branch name as one URL path segment.
+fn encode_path_segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// A whole HTTP reply.
@@ -728,6 +1148,26 @@ mod tests {
             content_type: None,
             body: body.to_owned(),
         }
+    }
+
+    #[test]
+    fn scrubber_removes_every_encoding_of_the_token() {
+        let token = "ghs_a/b+c=d&e<f>g\"h'i";
+        let s = Scrubber::new(Some(token));
+        for text in [
+            token.to_owned(),
+            serde_json::to_string(token).unwrap(),
+            "ghs_a\\/b+c=d\\u0026e\\u003cf\\u003eg\\\"h\\u0027i".to_owned(),
+            "ghs_a/b+c=d&amp;e&lt;f&gt;g&quot;h&#39;i".to_owned(),
+            "ghs_a&#x2F;b+c=d&amp;e&lt;f&gt;g&quot;h&#x27;i".to_owned(),
+            "ghs_a%2Fb%2Bc%3Dd%26e%3Cf%3Eg%22h%27i".to_owned(),
+            "ghs_a%2fb%2bc%3dd%26e%3cf%3eg%22h%27i".to_owned(),
+        ] {
+            let out = s.scrub(&format!("before {text} after"));
+            assert!(out.contains("<redacted>"), "{text}: {out}");
+            assert!(!out.contains("c=d"), "{text}: {out}");
+        }
+        assert_eq!(Scrubber::new(None).scrub("x"), "x");
     }
 
     #[test]

@@ -173,22 +173,19 @@ fn is_executable(path: &Path) -> bool {
 pub fn check_shim(hooks_dir: &Path, hook: &str, binary: &Path) -> Option<String> {
     let path = hooks_dir.join(hook);
     let Ok(content) = std::fs::read(&path) else {
-        return Some(format!("{hook}: no hook at `{}`", path.display()));
+        return Some(format!("no hook at `{}`", path.display()));
     };
     if !is_shim(&content) {
-        return Some(format!(
-            "{hook}: `{}` is not gatekeeper's shim",
-            path.display()
-        ));
+        return Some(format!("`{}` is not gatekeeper's shim", path.display()));
     }
     if !is_executable(&path) {
-        return Some(format!("{hook}: `{}` is not executable", path.display()));
+        return Some(format!("`{}` is not executable", path.display()));
     }
     let expected = shim_text(hook, binary).ok()?;
     if content != expected.as_bytes() {
-        return Some(format!(
-            "{hook}: the shim is stale (written by another gatekeeper binary or version)"
-        ));
+        return Some(
+            "the shim is stale (written by another gatekeeper binary or version)".to_owned(),
+        );
     }
     None
 }

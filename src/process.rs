@@ -369,6 +369,28 @@ fn resolve(program: &str, path: &std::ffi::OsStr) -> Option<PathBuf> {
     None
 }
 
+/// The `PATH` a child started with `env` sees: the last `PATH` in `env`, else ours.
+pub fn child_path(env: &[(String, String)]) -> OsString {
+    match env.iter().rev().find(|(k, _)| k == "PATH") {
+        Some((_, p)) => OsString::from(p),
+        None => inherited_path().unwrap_or_default(),
+    }
+}
+
+/// Whether the shell, started in `dir` with this `PATH`, would find `program`: a name with a
+/// `/` is a path (relative to `dir`); a bare name is looked up in each `PATH` entry (an empty
+/// or relative entry is relative to `dir`). Found means an executable regular file.
+pub fn find_program(program: &str, dir: &std::path::Path, path: &std::ffi::OsStr) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    let executable = |p: &std::path::Path| {
+        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if program.contains('/') {
+        return executable(&dir.join(program));
+    }
+    std::env::split_paths(path).any(|entry| executable(&dir.join(entry).join(program)))
+}
+
 /// The `PATH` the child inherits from this process.
 #[expect(
     clippy::disallowed_methods,
@@ -403,6 +425,32 @@ fn direct_expression(cmd: &ShellCommand) -> Option<duct::Expression> {
         // `sh` always exports PWD as the directory it starts in.
         .env("PWD", &cmd.dir);
     Some(configure(expr, cmd))
+}
+
+/// Words quoted for `sh -c`, joined by blanks.
+pub fn quote_words(words: &[String]) -> Result<String> {
+    let mut script = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            script.push(' ');
+        }
+        script.push_str(&shlex::try_quote(w).context("the command cannot be quoted for sh")?);
+    }
+    Ok(script)
+}
+
+/// Replaces this process with `program args…` (found in `PATH` like the shell does), with
+/// `env` added to its environment. Returns only when that fails.
+pub fn exec_replacing(
+    program: &std::ffi::OsStr,
+    args: &[OsString],
+    env: &[(String, String)],
+) -> anyhow::Error {
+    let err = std::process::Command::new(program)
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .exec();
+    anyhow::Error::new(err).context(format!("failed to run `{}`", program.to_string_lossy()))
 }
 
 /// The process group of a started command (its leader's pid).
@@ -534,6 +582,40 @@ pub fn run_shell_routed(
             }
         }
     }
+}
+
+/// The output of a `git` command run by [`run_git`].
+#[derive(Debug, Clone)]
+pub struct GitOutput {
+    pub success: bool,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+/// Runs the `git` command-line tool in `dir` with `args`, extra environment and standard
+/// input, and waits for it. For what libgit2 cannot do as git does (filter drivers, work
+/// trees); never on a hook's common path.
+pub fn run_git(
+    dir: &std::path::Path,
+    args: &[&std::ffi::OsStr],
+    env: &[(&str, &std::ffi::OsStr)],
+    stdin: &[u8],
+) -> Result<GitOutput> {
+    let mut expr = duct::cmd("git", args)
+        .dir(dir)
+        .stdin_bytes(stdin.to_vec())
+        .stdout_capture()
+        .stderr_capture()
+        .unchecked();
+    for (k, v) in env {
+        expr = expr.env(k, v);
+    }
+    let out = expr.run().context("failed to run `git`")?;
+    Ok(GitOutput {
+        success: out.status.success(),
+        stdout: out.stdout,
+        stderr: out.stderr,
+    })
 }
 
 #[cfg(test)]

@@ -115,7 +115,10 @@ impl GateSink for OrderedPrinter<'_> {
         let (next, slots) = &mut *st;
         while *next < slots.len() {
             let Some(o) = slots[*next].take() else { break };
-            text.push_str(&render_gate(self.printer, &o, self.verbose));
+            // `-q`: only what did not pass.
+            if !self.printer.quiet || !matches!(o.verdict, Verdict::Passed | Verdict::Skipped) {
+                text.push_str(&render_gate(self.printer, &o, self.verbose));
+            }
             *next += 1;
         }
         if !text.is_empty() {
@@ -139,7 +142,7 @@ pub fn render_gate(p: &Printer, o: &GateOutcome, verbose: bool) -> String {
         Verdict::Passed => ("ok  ", Style::Green),
         Verdict::Skipped => ("skip", Style::Dim),
         Verdict::Failed | Verdict::Interrupted => ("FAIL", Style::Red),
-        Verdict::TimedOut | Verdict::MissingTool => ("FAIL", Style::Yellow),
+        Verdict::TimedOut | Verdict::MissingTool | Verdict::Undecided => ("FAIL", Style::Yellow),
     };
     let mut line = format!("{} {}", p.paint(style, mark), p.paint(Style::Bold, &o.name));
     if o.verdict == Verdict::Skipped {
@@ -196,40 +199,73 @@ pub fn render_footer(p: &Printer, r: &RunReport) -> String {
             s.push_str(&format!("  {f}\n"));
         }
         if let Some(patch) = &r.fixes_patch {
+            // Always in single quotes, so that the path reads the same whatever it holds.
+            let quoted = format!("'{}'", patch.replace('\'', "'\\''"));
             s.push_str(&format!(
-                "  their changes were undone and saved; apply them with: git apply '{patch}'\n"
+                "  their changes were undone and saved; to take them:\n    git apply --cached {quoted}   # into what you commit (always applies: the fixes were made on it)\n    git apply {quoted}   # into your files too (refused for a file whose unstaged lines the fixes touch)\n"
             ));
         }
     }
     for report in r.sacred.iter().filter(|s| !s.is_clean()) {
-        s.push_str(&p.paint(Style::Red, "FAIL"));
-        s.push_str(" a sacred test was weakened\n");
+        let about_gates = report.findings.iter().filter(|f| f.rule.is_about_gates());
+        let gates = about_gates.count();
+        if gates < report.findings.len() {
+            s.push_str(&p.paint(Style::Red, "FAIL"));
+            s.push_str(" a sacred test was weakened\n");
+        }
+        if gates > 0 {
+            s.push_str(&p.paint(Style::Red, "FAIL"));
+            s.push_str(
+                " the gates, their baselines or protected paths were changed without a signature by an allowed signer\n",
+            );
+        }
         s.push_str(&crate::sacred::render_human(report));
     }
     for prob in &r.problems {
         s.push_str(&format!("{} {prob}\n", p.paint(Style::Red, "FAIL")));
     }
-    for n in &r.notes {
-        s.push_str(&format!("note: {n}\n"));
+    if !p.quiet {
+        // A clean check that used a re-lock still has something to say: it must be signed.
+        for report in r.sacred.iter().filter(|x| x.is_clean() && x.relocked) {
+            for n in &report.notes {
+                s.push_str(&format!("note: {n}\n"));
+            }
+        }
+        for n in &r.notes {
+            s.push_str(&format!("note: {n}\n"));
+        }
     }
     let failed = r.summary.failed
         + r.problems.len()
         + usize::from(!r.modified_files.is_empty())
         + r.sacred.iter().filter(|x| !x.is_clean()).count();
-    let verdict = if r.status == ExitStatus::Success {
-        p.paint(Style::Green, "passed")
-    } else {
-        p.paint(Style::Red, "refused")
-    };
+    let mut counts = format!("{} passed, {failed} failed", r.summary.passed);
+    if r.summary.undecided > 0 {
+        counts.push_str(&format!(", {} could not decide", r.summary.undecided));
+    }
+    if r.summary.interrupted > 0 {
+        counts.push_str(&format!(", {} interrupted", r.summary.interrupted));
+    }
+    counts.push_str(&format!(", {} skipped", r.summary.skipped));
     s.push_str(&format!(
-        "gatekeeper {}: {} passed, {} failed, {} skipped in {} — {verdict}\n",
+        "gatekeeper {}: {counts} in {} — {}\n",
         r.stage,
-        r.summary.passed,
-        failed,
-        r.summary.skipped,
         human_duration(std::time::Duration::from_millis(r.duration_ms)),
+        verdict_word(p, r.status),
     ));
     s
+}
+
+/// The last word of the summary line: the exit status in words.
+fn verdict_word(p: &Printer, status: ExitStatus) -> String {
+    match status {
+        ExitStatus::Success => p.paint(Style::Green, "passed"),
+        ExitStatus::Undecided => p.paint(Style::Yellow, "could not decide"),
+        ExitStatus::Interrupted => p.paint(Style::Yellow, "interrupted"),
+        ExitStatus::Refused => p.paint(Style::Red, "refused"),
+        ExitStatus::Usage => p.paint(Style::Red, "usage or configuration error"),
+        ExitStatus::Pending => p.paint(Style::Yellow, "pending"),
+    }
 }
 
 /// Prints a finished report: JSON as one document, or the human footer (gate blocks were

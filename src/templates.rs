@@ -34,6 +34,17 @@ impl Ecosystem {
         }
     }
 
+    /// What the starter configuration was written for, as in "wrote gatekeeper.yml {…}".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Ecosystem::Cargo => "for a Cargo project",
+            Ecosystem::Npm => "for an npm project",
+            Ecosystem::Python => "for a Python project",
+            Ecosystem::Go => "for a Go module",
+            Ecosystem::Generic => "with generic checks (no Cargo, npm, Python or Go project found)",
+        }
+    }
+
     /// The starter gatekeeper.yml.
     pub fn config_template(self) -> &'static str {
         match self {

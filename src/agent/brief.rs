@@ -33,6 +33,9 @@ pub struct Brief {
     pub sacred_tests: Vec<String>,
     /// Set when the sacred tests could not be listed.
     pub sacred_note: Option<String>,
+    /// What the write sandbox enforces and what it could not; `None` when the session runs
+    /// without one.
+    pub sandbox: Option<Vec<String>>,
 }
 
 /// Builds the brief for `role` in the work tree of `repo`.
@@ -83,6 +86,7 @@ pub fn build(
         protected: agents.protected.iter().cloned().collect(),
         sacred_tests,
         sacred_note,
+        sandbox: None,
     })
 }
 
@@ -150,6 +154,12 @@ impl Brief {
             tail.push_str("Protected (humans only; changes are refused): ");
             tail.push_str(&quoted(&self.protected));
             tail.push('\n');
+        }
+        if let Some(lines) = &self.sandbox {
+            tail.push_str("\n## Sandbox\n\n");
+            for l in lines {
+                tail.push_str(&format!("- {l}\n"));
+            }
         }
         tail.push_str("\n## Sacred tests\n\n");
         if let Some(note) = &self.sacred_note {

@@ -510,7 +510,13 @@ pub fn sacred_findings(
     let scan = match after {
         Some(content) if !unsupported => {
             let want = crate::sacred::Want::Ids(locked.iter().map(|t| t.id.clone()).collect());
-            crate::sacred::lang::scan(rel, content, sacred_path, &want)?
+            crate::sacred::lang::scan(
+                rel,
+                content,
+                sacred_path,
+                &want,
+                &config.sacred.test_functions.0,
+            )?
         }
         _ => None,
     };

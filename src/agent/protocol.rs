@@ -471,6 +471,54 @@ fn in_git_dir(repo: &Repo, abs: &Path) -> bool {
     })
 }
 
+/// Judges a write to `p` by the rules of `repo` (whose work tree holds it).
+fn judge_in(
+    env: &Environment,
+    repo: &Repo,
+    p: &Path,
+    after: After<'_>,
+    reasons: &mut Vec<String>,
+) -> Result<()> {
+    let Some(rel) = relative_in(repo, p) else {
+        return Ok(());
+    };
+    let Some(config) = trusted_config(repo, env)? else {
+        return Ok(());
+    };
+    let role = session::active_role(repo, env)?;
+    let rules = PathRules::new(&config.agents, role.as_deref())?;
+    if let Some(v) = rules.check(&rel) {
+        reasons.push(v.message);
+        return Ok(());
+    }
+    let rel_str = rel.to_string_lossy().into_owned();
+    let content = match after {
+        After::Content(c) => Some(c),
+        After::Deleted => None,
+        After::Unknown => {
+            if !edits::sacred_findings(repo, &config, &rel_str, None)?.is_empty() {
+                reasons.push(format!(
+                    "`{rel_str}` holds sacred tests and gatekeeper cannot judge this write's result"
+                ));
+            }
+            return Ok(());
+        }
+    };
+    for f in edits::sacred_findings(repo, &config, &rel_str, content)? {
+        let mut line = format!(
+            "this edit would weaken the sacred test {} [{}]: {}",
+            f.test_id,
+            f.rule.as_str(),
+            f.message
+        );
+        for l in f.new_lines.iter().take(3) {
+            line.push_str(&format!("\n  + {l}"));
+        }
+        reasons.push(line);
+    }
+    Ok(())
+}
+
 /// What a file holds after a write, as far as gatekeeper can tell.
 #[derive(Debug, Clone, Copy)]
 enum After<'a> {
@@ -506,47 +554,17 @@ fn judge_write(
                 "`{shown}` is inside git's own directory (hooks and configuration); agents may not write there"
             )]);
         }
-        let Some(repo) = repo else {
-            // Outside every work tree: no repository's rules apply.
-            continue;
-        };
-        let Some(rel) = relative_in(&repo, p) else {
-            continue;
-        };
-        let Some(config) = trusted_config(&repo, env)? else {
-            continue;
-        };
-        let role = session::active_role(&repo, env)?;
-        let rules = PathRules::new(&config.agents, role.as_deref())?;
-        if let Some(v) = rules.check(&rel) {
-            reasons.push(v.message);
-            continue;
+        // The repository that holds the path, and the agent's own when the path is in its
+        // work tree too (a nested repository or submodule is also under the outer rules).
+        let mut judges: Vec<&Repo> = repo.iter().collect();
+        if let Some(r) = cwd_repo
+            && judges.iter().all(|j| j.root() != r.root())
+            && relative_in(r, p).is_some()
+        {
+            judges.push(r);
         }
-        let rel_str = rel.to_string_lossy().into_owned();
-        let content = match after {
-            After::Content(c) => Some(c),
-            After::Deleted => None,
-            After::Unknown => {
-                if !edits::sacred_findings(&repo, &config, &rel_str, None)?.is_empty() {
-                    reasons.push(format!(
-                        "`{rel_str}` holds sacred tests and gatekeeper cannot judge this write's result"
-                    ));
-                }
-                continue;
-            }
-        };
-        let findings = edits::sacred_findings(&repo, &config, &rel_str, content)?;
-        for f in findings {
-            let mut line = format!(
-                "this edit would weaken the sacred test {} [{}]: {}",
-                f.test_id,
-                f.rule.as_str(),
-                f.message
-            );
-            for l in f.new_lines.iter().take(3) {
-                line.push_str(&format!("\n  + {l}"));
-            }
-            reasons.push(line);
+        for repo in judges {
+            judge_in(env, repo, p, after, &mut reasons)?;
         }
     }
     Ok(reasons)

@@ -144,7 +144,7 @@ pub fn check_paths(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::StringList;
+    use crate::config::GlobList;
     use crate::config::agents::Role;
 
     fn config() -> AgentsConfig {
@@ -152,11 +152,12 @@ mod tests {
         c.roles.insert(
             "frontend".into(),
             Role {
-                edit: StringList(vec!["apps/web/**".into()]),
+                edit: GlobList(vec!["apps/web/**".into()]),
+                git_writes: false,
             },
         );
         c.roles.insert("auditor".into(), Role::default());
-        c.protected = StringList(vec![
+        c.protected = GlobList(vec![
             "gatekeeper.yml".into(),
             ".gatekeeper/**".into(),
             "apps/web/secret/**".into(),

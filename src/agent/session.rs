@@ -4,6 +4,11 @@
 //!
 //! **Invariant:** a stop's verdict comes only from what gatekeeper ran or read (gates it ran,
 //! trees it compared); nothing the agent reports counts.
+//!
+//! **Invariant:** a session record that was changed outside gatekeeper is never used. The
+//! sandbox keeps the records read-only (they live under `.git`); each record also carries an
+//! HMAC-SHA256 under a key kept beside the records (`session.key`, mode 0600), so a record
+//! edited without the key, for example to rewrite the session's role, is refused (exit 3).
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -55,6 +60,9 @@ pub struct SessionLog {
     pub lessons_at_start: Vec<String>,
     /// Outcomes, oldest first.
     pub progress: Vec<ProgressEntry>,
+    /// HMAC-SHA256 of the record without this field (hex), under the repository's session key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac: Option<String>,
 }
 
 /// One entry of the progress log.
@@ -110,6 +118,100 @@ fn log_path(state_dir: &Path, id: &str) -> Result<PathBuf> {
     Ok(sessions_dir(state_dir).join(format!("{id}.json")))
 }
 
+/// The key that authenticates session records, created on first use.
+fn session_key(state_dir: &Path) -> Result<Vec<u8>> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let path = state_dir.join("session.key");
+    match std::fs::read(&path) {
+        Ok(k) if k.len() >= 32 => return Ok(k),
+        Ok(_) => {
+            return Err(Failure::undecided(format!(
+                "`{}` is damaged, so session records cannot be checked",
+                path.display()
+            ))
+            .into());
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("failed to read `{}`", path.display())),
+    }
+    let mut key = [0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut key))
+        .context("failed to read random bytes for the session key")?;
+    std::fs::create_dir_all(state_dir)
+        .with_context(|| format!("failed to create `{}`", state_dir.display()))?;
+    // Exclusive creation: two sessions starting at once agree on the first key written.
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+    {
+        Ok(mut f) => {
+            f.write_all(&key)
+                .and_then(|()| f.sync_all())
+                .with_context(|| format!("failed to write `{}`", path.display()))?;
+            Ok(key.to_vec())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            std::fs::read(&path).with_context(|| format!("failed to read `{}`", path.display()))
+        }
+        Err(e) => Err(e).with_context(|| format!("failed to create `{}`", path.display())),
+    }
+}
+
+/// HMAC-SHA256 (RFC 2104) of `message` under `key`, in hex.
+fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+    const BLOCK: usize = 64;
+    let mut k = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let mut inner = Sha256::new();
+    inner.update(k.map(|b| b ^ 0x36));
+    inner.update(message);
+    let mut outer = Sha256::new();
+    outer.update(k.map(|b| b ^ 0x5c));
+    outer.update(inner.finalize());
+    hex::encode(outer.finalize())
+}
+
+/// The MAC a record should carry.
+fn record_mac(key: &[u8], log: &SessionLog) -> Result<String> {
+    let mut unsigned = log.clone();
+    unsigned.mac = None;
+    Ok(hmac_hex(key, &serde_json::to_vec(&unsigned)?))
+}
+
+/// Parses a record and refuses it unless its MAC is right.
+fn verified(state_dir: &Path, path: &Path, bytes: &[u8]) -> Result<SessionLog> {
+    let log: SessionLog = serde_json::from_slice(bytes)
+        .with_context(|| format!("failed to parse `{}`", path.display()))?;
+    let key = session_key(state_dir)?;
+    let expected = record_mac(&key, &log)?;
+    let ok = log.mac.as_deref().is_some_and(|m| {
+        // Compared in full whatever the first difference, so timing tells nothing.
+        m.len() == expected.len()
+            && m.bytes()
+                .zip(expected.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    });
+    if !ok {
+        return Err(Failure::undecided(format!(
+            "the session record `{}` was changed outside gatekeeper; it is not used",
+            path.display()
+        ))
+        .with_hint("start a new session; a record is only ever written by gatekeeper")
+        .into());
+    }
+    Ok(log)
+}
+
 /// Reads a session's log.
 pub fn load(state_dir: &Path, id: &str) -> Result<SessionLog> {
     let path = log_path(state_dir, id)?;
@@ -122,13 +224,15 @@ pub fn load(state_dir: &Path, id: &str) -> Result<SessionLog> {
         }
         Err(e) => return Err(e).with_context(|| format!("failed to read `{}`", path.display())),
     };
-    serde_json::from_slice(&bytes).with_context(|| format!("failed to parse `{}`", path.display()))
+    verified(state_dir, &path, &bytes)
 }
 
-/// Writes a session's log atomically.
+/// Writes a session's log atomically, with its MAC.
 pub fn save(state_dir: &Path, log: &SessionLog) -> Result<()> {
     let path = log_path(state_dir, &log.id)?;
-    let mut text = serde_json::to_string_pretty(log)?;
+    let mut signed = log.clone();
+    signed.mac = Some(record_mac(&session_key(state_dir)?, log)?);
+    let mut text = serde_json::to_string_pretty(&signed)?;
     text.push('\n');
     write_atomic(&path, text.as_bytes())
 }
@@ -148,9 +252,7 @@ pub fn list(state_dir: &Path) -> Result<Vec<SessionLog>> {
         if p.extension().is_some_and(|e| e == "json") {
             let bytes =
                 std::fs::read(&p).with_context(|| format!("failed to read `{}`", p.display()))?;
-            let log: SessionLog = serde_json::from_slice(&bytes)
-                .with_context(|| format!("failed to parse `{}`", p.display()))?;
-            out.push(log);
+            out.push(verified(state_dir, &p, &bytes)?);
         }
     }
     out.sort_by(|a, b| a.started_at.cmp(&b.started_at).then(a.id.cmp(&b.id)));
@@ -260,6 +362,7 @@ pub fn start(
         started_at: timestamp(now),
         state: SessionState::Active,
         lessons_at_start,
+        mac: None,
         progress: vec![ProgressEntry {
             at: timestamp(now),
             event: "start".to_owned(),
@@ -320,6 +423,8 @@ pub struct StopReport {
     pub failures: Vec<String>,
     pub decisions: Vec<String>,
     pub log: String,
+    /// The commit a green stop of a session worktree made of the session's work.
+    pub commit: Option<String>,
 }
 
 impl StopReport {
@@ -363,12 +468,25 @@ pub fn stop(
 
     let sacred = crate::sacred::check_range(repo, config, base, snap)?;
     for f in &sacred.findings {
-        failures.push(format!(
-            "sacred test {} weakened [{}]: {}",
-            f.test_id,
-            f.rule.as_str(),
-            f.message
-        ));
+        if f.rule == crate::sacred::Rule::ProtectedChanged {
+            // The path rules below report it, for a session, without the signing advice.
+            continue;
+        }
+        if f.rule.is_about_gates() {
+            failures.push(format!(
+                "{} changes the gates [{}]: {}",
+                f.test_id,
+                f.rule.as_str(),
+                f.message
+            ));
+        } else {
+            failures.push(format!(
+                "sacred test {} weakened [{}]: {}",
+                f.test_id,
+                f.rule.as_str(),
+                f.message
+            ));
+        }
     }
 
     let violations = roles::check_paths(&config.agents, log.role.as_deref(), &changed)?;
@@ -425,8 +543,18 @@ pub fn stop(
         decisions: decisions.clone(),
         changed_files: changed_files.clone(),
     });
+    let mut commit = None;
     if verdict == "green" {
         log.state = SessionState::Stopped;
+        if log.worktree.is_some()
+            && let Some(id) = worktree::commit_session(repo, snap, &log.id)?
+        {
+            decisions.push(format!("committed the session's work as {id}"));
+            if let Some(entry) = log.progress.last_mut() {
+                entry.decisions.clone_from(&decisions);
+            }
+            commit = Some(id.to_string());
+        }
     }
     let state_dir = repo.state_dir();
     save(&state_dir, log)?;
@@ -445,6 +573,7 @@ pub fn stop(
         log: log_path(&state_dir, &log.id)?
             .to_string_lossy()
             .into_owned(),
+        commit,
     })
 }
 

@@ -38,6 +38,30 @@ pub fn write_targets_with(command: &str, is_dir: &dyn Fn(&str) -> bool) -> Vec<S
     out
 }
 
+/// The simple commands of a command line as their words (quotes removed), including those in
+/// `$(…)`, back-quotes and here-documents fed to a shell, in order of appearance within each
+/// level. `None` when the line cannot be parsed (unbalanced quotes) or nests too deeply.
+pub fn simple_commands(command: &str) -> Option<Vec<Vec<String>>> {
+    fn collect(command: &str, depth: usize, out: &mut Vec<Vec<String>>) -> Option<()> {
+        if depth > 8 {
+            return None;
+        }
+        let (command, bodies) = strip_heredocs(command);
+        for body in &bodies {
+            collect(body, depth + 1, out)?;
+        }
+        let parsed = split_commands(&command)?;
+        for inner in &parsed.substitutions {
+            collect(inner, depth + 1, out)?;
+        }
+        out.extend(parsed.commands.into_iter().map(|s| s.words));
+        Some(())
+    }
+    let mut out = Vec::new();
+    collect(command, 0, &mut out)?;
+    Some(out)
+}
+
 fn targets_in(command: &str, is_dir: &dyn Fn(&str) -> bool, depth: usize) -> Vec<String> {
     let mut out = Vec::new();
     if depth > 8 {
@@ -1538,7 +1562,8 @@ const IONICE: Spec = wrapper(
 
 const PLAIN_WRAPPER: Spec = wrapper("", &[]);
 
-fn is_assignment(word: &str) -> bool {
+/// `NAME=value`: a variable assignment before a command.
+pub fn is_assignment(word: &str) -> bool {
     word.split_once('=').is_some_and(|(name, _)| {
         !name.is_empty()
             && !name.starts_with(|c: char| c.is_ascii_digit())

@@ -59,6 +59,39 @@ pub fn snapshot_worktree(repo: &Repo) -> Result<Oid> {
     .context("failed to record the work tree")
 }
 
+/// Commits the work tree as `snapshot` recorded it onto the checked-out branch, with the
+/// session id in a `Gatekeeper-Session` trailer, and makes the index match. Nothing when the
+/// work tree equals HEAD. For a green stop of a session worktree: the agent itself cannot
+/// commit (`.git` is read-only in its sandbox).
+pub fn commit_session(repo: &Repo, snapshot: Oid, session: &str) -> Result<Option<Oid>> {
+    let raw = repo.raw();
+    let head = raw
+        .head()
+        .and_then(|h| h.peel_to_commit())
+        .context("failed to read HEAD")?;
+    let tree = raw
+        .find_commit(snapshot)
+        .and_then(|c| c.tree())
+        .context("failed to read the work tree's snapshot")?;
+    if tree.id() == head.tree_id() {
+        return Ok(None);
+    }
+    let sig = raw
+        .signature()
+        .or_else(|_| git2::Signature::now("gatekeeper", "gatekeeper@localhost"))
+        .context("failed to make a commit signature")?;
+    let message = format!("gatekeeper session {session}\n\nGatekeeper-Session: {session}\n");
+    let id = raw
+        .commit(Some("HEAD"), &sig, &sig, &message, &tree, &[&head])
+        .context("failed to commit the session's work")?;
+    let mut index = repo.index()?;
+    index
+        .read_tree(&tree)
+        .and_then(|()| index.write())
+        .context("failed to update the index after the session's commit")?;
+    Ok(Some(id))
+}
+
 /// Every file that differs between `base` and the work tree (committed or not).
 pub fn session_changes(repo: &Repo, base: Oid) -> Result<(Oid, Vec<Change>)> {
     let snap = snapshot_worktree(repo)?;

@@ -12,8 +12,12 @@ pub struct Args {
     pub shell: clap_complete::Shell,
 }
 
-pub fn run(_ctx: &Context, args: &Args) -> Result<ExitStatus> {
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     let mut cmd = crate::cli::Cli::command();
-    clap_complete::generate(args.shell, &mut cmd, "gatekeeper", &mut std::io::stdout());
+    // Generated into memory first: clap_complete panics when its writer fails, and a reader
+    // that stops early (`gatekeeper completions bash | head`) closes the pipe.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "gatekeeper", &mut script);
+    ctx.printer.out(&String::from_utf8_lossy(&script));
     Ok(ExitStatus::Success)
 }

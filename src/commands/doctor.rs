@@ -11,7 +11,8 @@ use crate::trust::TrustStore;
 
 /// Check the installation and explain each problem: missing or stale shims, a binary the
 /// shims cannot find, an untrusted or invalid configuration, `core.hooksPath` pointing
-/// elsewhere, user files left set aside by a killed run, and for Gemini CLI, Copilot CLI and
+/// elsewhere, user files left set aside by a killed run, whether agents can be sandboxed
+/// here (a problem only when roles are configured), and for Gemini CLI, Copilot CLI and
 /// Cursor hooks installed with `install --agent`, their entries and the agent's folder
 /// trust. Exit 1 when anything is wrong.
 #[derive(Debug, clap::Args)]
@@ -98,12 +99,12 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
     }
     match ctx.config(&repo) {
         Ok(cfg) => {
-            add(
-                true,
-                "config",
-                format!("`{}` is valid", cfg.path.display()),
-                None,
-            );
+            let detail = if cfg.gates.is_empty() {
+                format!("`{}` is valid, but it has no gates", cfg.path.display())
+            } else {
+                format!("`{}` is valid", cfg.path.display())
+            };
+            add(true, "config", detail, None);
             if !ctx.env.is_ci() {
                 let trusted =
                     TrustStore::for_user(&ctx.env)?.is_trusted(&repo.identity(), &cfg.sha256)?;
@@ -134,6 +135,34 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
     for c in crate::agent::hook_files::doctor(repo.root(), &ctx.env) {
         add(c.ok, &c.check, c.detail, c.hint.as_deref());
     }
+    // Whether `session run` can sandbox an agent here (a throw-away probe that creates
+    // nothing in the work tree). A problem only where roles are configured.
+    let uses_agents = ctx.config(&repo).is_ok_and(|c| !c.agents.roles.is_empty());
+    let probe = super::sandbox::own_exe().and_then(|exe| {
+        crate::sandbox::PreparedSandbox::minimal(repo.root())?.probe(&exe, repo.root())
+    });
+    match probe {
+        Ok(report) => add(
+            true,
+            "sandbox",
+            format!(
+                "agents can be sandboxed here (Landlock ABI {}{})",
+                report.landlock_abi,
+                if report.mounts {
+                    ", read-only mounts"
+                } else {
+                    "; read-only mounts are not permitted, so paths inside writable folders stay writable"
+                }
+            ),
+            None,
+        ),
+        Err(e) => add(
+            !uses_agents,
+            "sandbox",
+            format!("{e:#}"),
+            Some("`gatekeeper session run` refuses to run agents here unless given --no-sandbox"),
+        ),
+    }
     let left = crate::git::stash::abandoned(&repo);
     if !left.is_empty() {
         add(
@@ -147,6 +176,30 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
             Some(
                 "any gatekeeper hook restores it automatically; or run `gatekeeper hook pre-commit`",
             ),
+        );
+    }
+    let kept = crate::git::stash::kept_folders(&repo);
+    for (folder, _) in kept.iter().filter(|(_, killed)| *killed) {
+        add(
+            false,
+            "kept",
+            format!(
+                "`{}` holds your versions of files that a killed gatekeeper run had set aside and that changed before they could be put back (each under its path in the work tree); nothing was overwritten: your newer version is in the work tree",
+                folder.display()
+            ),
+            Some("compare them with your files, keep what you need, then delete the folder"),
+        );
+    }
+    let during_runs = kept.iter().filter(|(_, killed)| !*killed).count();
+    if during_runs > 0 {
+        add(
+            true,
+            "kept",
+            format!(
+                "{during_runs} folder(s) under `{}` hold files that changed while gates ran (a gate's edit, or yours); the work tree was put back as it was",
+                repo.state_dir().join("kept").display()
+            ),
+            None,
         );
     }
 

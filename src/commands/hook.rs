@@ -12,12 +12,13 @@ use crate::report::{self, OrderedPrinter, RunReport};
 
 /// Run a git hook (called by the shims that `gatekeeper install` writes).
 ///
-/// pre-commit runs the pre-commit gates on the staged content; pre-push reads the pushed refs
-/// on stdin and runs the pre-push gates on the pushed files; post-checkout runs `checkout:`
+/// pre-commit runs the pre-commit gates on the staged content; commit-msg runs the commit-msg
+/// gates on the message file; pre-push reads the pushed refs on stdin and runs the pre-push
+/// gates on the pushed files; post-checkout, post-merge and post-rewrite run the `checkout:`
 /// jobs whose files changed.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The hook: pre-commit, pre-push or post-checkout.
+    /// The hook: pre-commit, commit-msg, pre-push, post-checkout, post-merge or post-rewrite.
     pub name: String,
     /// The arguments git passed to the hook.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -38,14 +39,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     repo.freeze_config()?;
     // A previous run killed before it could restore the user's files finishes that now.
     let recovered = crate::git::stash::recover_abandoned(&repo)?;
-    if !recovered.is_empty() {
-        ctx.printer.warn(&format!(
-            "restored {} file(s) set aside by an earlier gatekeeper run that was killed",
-            recovered.len()
-        ));
+    for line in crate::hooks::recovery_lines(&recovered) {
+        ctx.printer.warn(&line);
     }
+    // Temporary checkouts of pushed commits left by a killed pre-push.
+    crate::git::checkout::remove_abandoned(&repo);
     let mut stdin = Vec::new();
-    if args.name == "pre-push" {
+    // The displaced hook gets the same standard input.
+    if matches!(args.name.as_str(), "pre-push" | "post-rewrite") {
         std::io::stdin()
             .read_to_end(&mut stdin)
             .context("failed to read the pushed refs")?;
@@ -85,7 +86,33 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
             };
             hooks::post_checkout::run(&h, old, new, flag, &mut report)?;
         }
+        "commit-msg" => {
+            let Some(msg_file) = args.args.first() else {
+                return Err(
+                    Failure::usage("commit-msg takes one argument: the message file").into(),
+                );
+            };
+            hooks::commit_msg::run(&h, msg_file, &mut report)?;
+        }
+        "post-merge" => {
+            let squash = args.args.first().map_or("0", String::as_str);
+            hooks::post_checkout::run_post_merge(&h, squash, &mut report)?;
+        }
+        "post-rewrite" => {
+            let kind = args.args.first().map_or("", String::as_str);
+            hooks::post_checkout::run_post_rewrite(&h, kind, &mut report)?;
+        }
         _ => unreachable!("hook names were checked above"),
+    }
+    // A hook with nothing configured for it (no commit-msg gate, no checkout job; a file
+    // checkout, an amend) prints nothing, unless JSON was asked for.
+    let silent = matches!(
+        args.name.as_str(),
+        "commit-msg" | "post-checkout" | "post-merge" | "post-rewrite"
+    ) && report.problems.is_empty()
+        && report.gates.is_empty();
+    if silent && !ctx.printer.is_json() {
+        return Ok(report.status);
     }
     report::print(&ctx.printer, &report)?;
     Ok(report.status)

@@ -33,8 +33,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
             .json(&serde_json::json!({"path": path, "ecosystem": eco}))?;
     } else {
         ctx.printer.out(&format!(
-            "wrote {} for a {eco:?} project\nnext: review it, then `gatekeeper install`\n",
-            path.display()
+            "wrote {} {}\nnext: review it, then `gatekeeper install`\n",
+            path.display(),
+            eco.describe()
         ));
     }
     Ok(ExitStatus::Success)

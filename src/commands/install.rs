@@ -8,7 +8,8 @@ use crate::exit::ExitStatus;
 use crate::install::{self, HookAction, HookChange};
 use crate::trust::TrustStore;
 
-/// Install gatekeeper's pre-commit, pre-push and post-checkout hooks in this repository.
+/// Install gatekeeper's hooks in this repository: pre-commit, commit-msg, pre-push,
+/// post-checkout, post-merge and post-rewrite.
 ///
 /// A hook that is already there is moved aside and run first (its failure blocks). Hooks go
 /// where git looks for them: `core.hooksPath` if set, else the common git directory shared by

@@ -9,6 +9,7 @@ pub mod completions;
 pub mod deploy_check;
 pub mod doctor;
 pub mod hook;
+pub mod import;
 pub mod init;
 pub mod install;
 pub mod lesson;
@@ -17,6 +18,7 @@ pub mod memory;
 pub mod migrate;
 pub mod run;
 pub mod sacred;
+pub mod sandbox;
 pub mod schema;
 pub mod session;
 pub mod snapshot;
@@ -110,6 +112,7 @@ fn build_context(cli: &Cli, env: Environment, printer: Printer) -> Result<Contex
 fn dispatch(ctx: &Context, command: &Command) -> Result<ExitStatus> {
     match command {
         Command::Init(a) => init::run(ctx, a),
+        Command::Import(a) => import::run(ctx, a),
         Command::Install(a) => install::run(ctx, a),
         Command::Uninstall(a) => uninstall::run(ctx, a),
         Command::Hook(a) => hook::run(ctx, a),
@@ -131,5 +134,7 @@ fn dispatch(ctx: &Context, command: &Command) -> Result<ExitStatus> {
         Command::AgentHook(a) => agent_hook::run(ctx, a),
         Command::Baseline(a) => baseline::run(ctx, a),
         Command::Cache(a) => cache::run(ctx, a),
+        Command::Sandbox(a) => sandbox::run(ctx, a),
+        Command::SandboxExec(a) => sandbox::exec(ctx, a),
     }
 }

@@ -37,6 +37,12 @@ pub struct Args {
     /// Run every gate even when a pass for the same inputs is cached.
     #[arg(long)]
     pub no_cache: bool,
+    /// Do not run this gate (repeatable, or comma-separated); required gates still run.
+    #[arg(long, value_name = "GATE", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Start no further gate once one did not pass (those not started are skipped).
+    #[arg(long)]
+    pub fail_fast: bool,
 }
 
 impl clap::ValueEnum for Stage {
@@ -60,14 +66,18 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     } else {
         FileScope::Changed(existing(&repo, repo.staged_changes()?))
     };
-    let report = run_stage(
+    let report = run_stage_with(
         ctx,
         &repo,
         &config,
         args.stage,
         &args.gates,
         scope,
-        args.no_cache,
+        &StageOptions {
+            no_cache: args.no_cache,
+            skip: &args.skip,
+            fail_fast: args.fail_fast,
+        },
     )?;
     report::print(&ctx.printer, &report)?;
     Ok(report.status)
@@ -94,6 +104,33 @@ pub(crate) fn run_stage(
     scope: FileScope,
     no_cache: bool,
 ) -> Result<RunReport> {
+    let opts = StageOptions {
+        no_cache,
+        ..StageOptions::default()
+    };
+    run_stage_with(ctx, repo, config, stage, names, scope, &opts)
+}
+
+/// How `run` was asked to run the gates.
+#[derive(Debug, Default)]
+pub(crate) struct StageOptions<'a> {
+    pub no_cache: bool,
+    /// `--skip`.
+    pub skip: &'a [String],
+    /// `--fail-fast`.
+    pub fail_fast: bool,
+}
+
+/// [`run_stage`] with every option of `run`.
+pub(crate) fn run_stage_with(
+    ctx: &Context,
+    repo: &Repo,
+    config: &LoadedConfig,
+    stage: Stage,
+    names: &[String],
+    scope: FileScope,
+    opts: &StageOptions<'_>,
+) -> Result<RunReport> {
     let cancel = crate::signals::interrupt_flag();
     let started = std::time::Instant::now();
     let skip = ctx.env.skip_list();
@@ -113,6 +150,7 @@ pub(crate) fn run_stage(
         names,
         files: scope,
         skip: &skip,
+        skip_flag: opts.skip,
         env: h.gate_env(stage.as_str()),
         env_bytes: h.env_bytes(),
     };
@@ -120,10 +158,24 @@ pub(crate) fn run_stage(
     if planned.is_empty() && !names.is_empty() {
         return Err(Failure::usage("no gate to run").into());
     }
+    if let Some(p) = planned
+        .iter()
+        .find(|p| p.skip.is_none() && p.gate.run.contains(crate::config::MSG_FILE_PLACEHOLDER))
+    {
+        return Err(Failure::usage(format!(
+            "gate `{}` reads the commit message ({}), which only the commit-msg hook has",
+            p.name,
+            crate::config::MSG_FILE_PLACEHOLDER
+        ))
+        .with_hint("try it with `gatekeeper hook commit-msg FILE`, FILE holding a message")
+        .into());
+    }
     let store = gates::cache::ResultCache::for_repo(repo);
-    let no_cache = no_cache || ctx.env.flag("GATEKEEPER_NO_CACHE");
-    let extras = gates::prepare_worktree_run(repo, &mut planned, no_cache, &store)?;
+    let no_cache = opts.no_cache || ctx.env.flag("GATEKEEPER_NO_CACHE");
+    let mut extras = gates::prepare_worktree_run(repo, &mut planned, no_cache, &store)?;
+    extras.fail_fast = opts.fail_fast;
     let mut report = RunReport::new(stage.as_str());
+    report.notes.extend(gates::skip_notes(&req, &planned));
     report.gates = gates::execute(&planned, &req.env, &extras, &cancel, &sink);
     gates::remember(&planned, &report.gates, &store);
     report.finish(started, cancel.load(Ordering::SeqCst));

@@ -54,6 +54,7 @@ struct Listing<'a> {
     tests: Vec<ListedTest<'a>>,
     parse_errors: &'a [String],
     unsupported: &'a [String],
+    empty_paths: &'a [String],
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
@@ -76,6 +77,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                         .collect(),
                     parse_errors: &found.parse_errors,
                     unsupported: &found.unsupported,
+                    empty_paths: &found.empty_paths,
                 })?;
             } else {
                 let mut out = String::new();
@@ -94,8 +96,12 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                         "`{f}` has syntax errors; its tests may be incomplete"
                     ));
                 }
+                for p in &found.empty_paths {
+                    ctx.printer.warn(&empty_path_warning(p));
+                }
                 ctx.printer.note(&format!("{} sacred tests", tests.len()));
             }
+            warn_unregistered_marker(ctx, &repo, &found.tests);
             Ok(ExitStatus::Success)
         }
         SacredCommand::Lock => {
@@ -136,6 +142,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                 ))
                 .into());
             }
+            for p in &found.empty_paths {
+                ctx.printer.warn(&empty_path_warning(p));
+            }
             let lock = SacredLock::from_items(found.tests.iter().filter(|t| t.sacred));
             let path = repo.root().join(LOCK_PATH);
             crate::fsutil::write_atomic(&path, lock.render().as_bytes())
@@ -144,6 +153,17 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                 "locked {} sacred tests in {LOCK_PATH}; commit it in a commit signed by an allowed signer",
                 lock.tests.len()
             ));
+            warn_unregistered_marker(ctx, &repo, &found.tests);
+            let untracked = sacred::untracked_candidates(&repo, &config)?;
+            if let Some(first) = untracked.first() {
+                let which = match untracked.len() {
+                    1 => format!("`{first}` is"),
+                    n => format!("`{first}` and {} more files are", n - 1),
+                };
+                ctx.printer.warn(&format!(
+                    "{which} not tracked by git, and only tracked files are locked: `git add` them, then run `gatekeeper sacred lock` again"
+                ));
+            }
             Ok(ExitStatus::Success)
         }
         SacredCommand::Check(check) => {
@@ -175,4 +195,20 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
             })
         }
     }
+}
+
+fn warn_unregistered_marker(ctx: &Context, repo: &crate::git::Repo, tests: &[TestItem]) {
+    if sacred::pytest_marker_unregistered(repo, tests) {
+        ctx.printer.warn(
+            "pytest does not know the `sacred` marker and warns about it: register it in \
+             pyproject.toml, `[tool.pytest.ini_options]` `markers = [\"sacred: a sacred test, locked by gatekeeper\"]`",
+        );
+    }
+}
+
+/// The warning for a `sacred.paths` entry that holds no test gatekeeper can see.
+fn empty_path_warning(pattern: &str) -> String {
+    format!(
+        "sacred.paths entry `{pattern}` holds no test gatekeeper can see; tests registered through the project's own wrapper need its name in `sacred.test_functions`"
+    )
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 use super::Context;
@@ -90,6 +90,10 @@ pub struct RunArgs {
     /// Kill CMD after this long (default 24h).
     #[arg(long, value_name = "DURATION", value_parser = crate::config::parse_duration)]
     pub timeout: Option<Duration>,
+    /// Run CMD without the write sandbox (the role is then enforced at stop and pre-commit
+    /// only); without this flag, a machine where the sandbox cannot be set up is exit 3.
+    #[arg(long)]
+    pub no_sandbox: bool,
     /// The agent command and its arguments.
     #[arg(last = true, required = true, value_name = "CMD")]
     pub cmd: Vec<String>,
@@ -238,6 +242,9 @@ fn print_stop(printer: &Printer, report: &StopReport) -> Result<()> {
     for d in &report.decisions {
         s.push_str(&format!("  decision: {d}\n"));
     }
+    if let Some(c) = &report.commit {
+        s.push_str(&format!("committed: {c}\n"));
+    }
     s.push_str(&format!("log: {}\n", report.log));
     printer.out(&s);
     Ok(())
@@ -254,30 +261,60 @@ fn stop(ctx: &Context, args: &StopArgs) -> Result<ExitStatus> {
 }
 
 fn run_wrapped(ctx: &Context, args: &RunArgs) -> Result<ExitStatus> {
-    let (log, b) = begin(ctx, args.role.as_deref(), args.worktree.as_deref())?;
-    let text = b.render(MAX_CONTEXT_CHARS);
+    let (log, mut b) = begin(ctx, args.role.as_deref(), args.worktree.as_deref())?;
     let repo = ctx.repo()?;
     let state_dir = repo.state_dir();
+    let sandbox = if args.no_sandbox {
+        None
+    } else {
+        match prepare_sandbox(ctx, &log) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                session::note(
+                    &state_dir,
+                    &log.id,
+                    sandbox_entry("unavailable", vec![format!("sandbox: {e:#}")]),
+                )?;
+                return Err(e);
+            }
+        }
+    };
+    let sandbox_lines = match &sandbox {
+        Some((prepared, report, git_writes)) => {
+            let mut lines = Vec::new();
+            if !git_writes {
+                lines.push("`.git` is read-only: you cannot commit. `gatekeeper session stop` checks your work and, in a session worktree, commits it when everything is green.".to_owned());
+            }
+            lines.extend(report.describe(&prepared.policy));
+            lines
+        }
+        None => Vec::new(),
+    };
+    b.sandbox = sandbox.is_some().then(|| sandbox_lines.clone());
+    let text = b.render(MAX_CONTEXT_CHARS);
     let brief_file = state_dir
         .join("sessions")
         .join(format!("{}.brief.md", log.id));
     crate::fsutil::write_atomic(&brief_file, text.as_bytes())?;
     ctx.printer.note(&format!(
-        "gatekeeper: session {} started{}",
+        "gatekeeper: session {} started{}{}",
         log.id,
         log.worktree
             .as_ref()
             .map(|w| format!(" in {}", w.path.display()))
-            .unwrap_or_default()
-    ));
-    let mut script = String::new();
-    for (i, a) in args.cmd.iter().enumerate() {
-        if i > 0 {
-            script.push(' ');
+            .unwrap_or_default(),
+        if sandbox.is_some() {
+            " (sandboxed)"
+        } else {
+            " (no sandbox)"
         }
-        script.push_str(&shlex::try_quote(a).context("the command cannot be quoted for sh")?);
-    }
-    let env = vec![
+    ));
+    let words = match &sandbox {
+        Some((prepared, _, _)) => prepared.wrap(&super::sandbox::own_exe()?, &args.cmd),
+        None => args.cmd.clone(),
+    };
+    let script = crate::process::quote_words(&words)?;
+    let mut env = vec![
         ("GATEKEEPER_SESSION".to_owned(), log.id.clone()),
         (
             "GATEKEEPER_ROLE".to_owned(),
@@ -288,6 +325,9 @@ fn run_wrapped(ctx: &Context, args: &RunArgs) -> Result<ExitStatus> {
             brief_file.to_string_lossy().into_owned(),
         ),
     ];
+    if let Some((prepared, _, _)) = &sandbox {
+        env.extend(prepared.env());
+    }
     let cancel = crate::signals::interrupt_flag();
     let finished = crate::process::run_shell(
         &crate::process::ShellCommand {
@@ -309,7 +349,17 @@ fn run_wrapped(ctx: &Context, args: &RunArgs) -> Result<ExitStatus> {
             verdict: format!("{:?}", finished.ending).to_lowercase(),
             gates: Vec::new(),
             failures: Vec::new(),
-            decisions: vec![format!("ran: {}", args.cmd.join(" "))],
+            decisions: std::iter::once(format!("ran: {}", args.cmd.join(" ")))
+                .chain(std::iter::once(format!(
+                    "sandbox: {}",
+                    if sandbox.is_some() {
+                        "landlock"
+                    } else {
+                        "none (--no-sandbox): writes outside the role are refused at stop and pre-commit only"
+                    }
+                )))
+                .chain(sandbox_lines.iter().map(|l| format!("sandbox: {l}")))
+                .collect(),
             changed_files: Vec::new(),
         },
     )?;
@@ -329,6 +379,40 @@ fn run_wrapped(ctx: &Context, args: &RunArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Refused
     })
+}
+
+/// The sandbox for a session, built in the session's own work tree; the flag says whether
+/// its role may write `.git`.
+fn prepare_sandbox(
+    ctx: &Context,
+    log: &SessionLog,
+) -> Result<(
+    crate::sandbox::PreparedSandbox,
+    crate::sandbox::SandboxReport,
+    bool,
+)> {
+    let repo = session_repo(ctx, log)?;
+    let config = ctx.config(&repo)?;
+    let git_writes = log
+        .role
+        .as_deref()
+        .and_then(|r| config.agents.roles.get(r))
+        .is_some_and(|r| r.git_writes);
+    let (prepared, report) =
+        super::sandbox::prepare(ctx, &repo, &config.agents, log.role.as_deref())?;
+    Ok((prepared, report, git_writes))
+}
+
+fn sandbox_entry(verdict: &str, decisions: Vec<String>) -> ProgressEntry {
+    ProgressEntry {
+        at: session::timestamp(SystemTime::now()),
+        event: "sandbox".to_owned(),
+        verdict: verdict.to_owned(),
+        gates: Vec::new(),
+        failures: Vec::new(),
+        decisions,
+        changed_files: Vec::new(),
+    }
 }
 
 fn list(ctx: &Context) -> Result<ExitStatus> {

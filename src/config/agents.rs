@@ -1,10 +1,10 @@
-//! The `agents:` block: memory, maintenance, roles and protected paths.
+//! The `agents:` block: memory, maintenance, roles, protected paths and the write sandbox.
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{DurationValue, StringList};
+use super::{DurationValue, GlobList, StringList};
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -20,7 +20,10 @@ pub struct AgentsConfig {
     /// Paths only humans may change (the memory index and its topic files excepted: agents
     /// write lessons there).
     #[serde(default)]
-    pub protected: StringList,
+    pub protected: GlobList,
+    /// The write sandbox `session run` and `sandbox` put around an agent.
+    #[serde(default)]
+    pub sandbox: SandboxConfig,
     /// How many stops in a row the Stop hook blocks while the agent-stop gates stay red
     /// before it lets the agent stop, telling the user the gates are red (1 to 7, default 5;
     /// Claude Code itself overrides a hook after 8 blocks in a row).
@@ -48,6 +51,112 @@ fn stop_blocks<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D:
             "agents.stop_blocks must be between 1 and 7 (Claude Code overrides a Stop hook after 8 blocks in a row), not {n}"
         )))
     }
+}
+
+/// What the write sandbox leaves writable beyond the role's paths (`~` is the home
+/// directory; a folder written with a trailing `/` is created when missing, other missing
+/// paths are left out). Each list replaces its default when given.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxConfig {
+    /// The agents' own state folders and files (default: Claude Code's and Codex CLI's:
+    /// `~/.claude`, `~/.claude.json`, `~/.codex`, …).
+    #[serde(default = "default_writable")]
+    pub writable: StringList,
+    /// The per-user caches of build tools (default `~/.cargo`, `~/.npm`, `~/.cache`, …).
+    #[serde(default = "default_caches")]
+    pub caches: StringList,
+    /// Names of git-ignored build and cache folders in the work tree that stay writable
+    /// (default `target`, `node_modules`, `.venv`, `__pycache__`, …).
+    #[serde(default = "default_build_dirs")]
+    pub build_dirs: StringList,
+    /// Paths that stay read-only even inside a writable folder (default: the agents' own hook
+    /// settings, such as `~/.claude/settings.json`, and the build tools' programs and settings
+    /// inside their caches, such as `~/.cargo/bin`).
+    #[serde(default = "default_read_only")]
+    pub read_only: StringList,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            writable: default_writable(),
+            caches: default_caches(),
+            build_dirs: default_build_dirs(),
+            read_only: default_read_only(),
+        }
+    }
+}
+
+fn list(items: &[&str]) -> StringList {
+    StringList(items.iter().map(|s| (*s).to_owned()).collect())
+}
+
+fn default_writable() -> StringList {
+    list(&[
+        "~/.claude/",
+        "~/.claude.json",
+        "~/.claude.json.backup",
+        "~/.config/claude",
+        "~/.local/share/claude",
+        "~/.local/state/claude",
+        "~/.codex/",
+    ])
+}
+
+fn default_caches() -> StringList {
+    list(&[
+        "~/.cargo",
+        "~/.npm/",
+        "~/.cache/",
+        "~/.yarn",
+        "~/.pnpm-store",
+        "~/.bun/install/cache",
+        "~/go/pkg",
+        "~/.gradle",
+        "~/.m2",
+    ])
+}
+
+fn default_build_dirs() -> StringList {
+    list(&[
+        "target",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".pytest_cache",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".tox",
+        ".nox",
+        "build",
+        "dist",
+        ".next",
+        ".nuxt",
+        ".turbo",
+        ".parcel-cache",
+        ".gradle",
+        "coverage",
+        ".nyc_output",
+    ])
+}
+
+fn default_read_only() -> StringList {
+    list(&[
+        "~/.claude/settings.json",
+        "~/.codex/config.toml",
+        "~/.codex/hooks.json",
+        "~/.cargo/bin",
+        "~/.cargo/config",
+        "~/.cargo/config.toml",
+        "~/.cargo/credentials",
+        "~/.cargo/credentials.toml",
+        "~/.cargo/env",
+        "~/.gradle/gradle.properties",
+        "~/.gradle/init.d",
+        "~/.m2/settings.xml",
+    ])
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -92,5 +201,10 @@ pub struct MaintenanceTask {
 pub struct Role {
     /// Globs of the paths this role may change (empty: none but the memory).
     #[serde(default)]
-    pub edit: StringList,
+    pub edit: GlobList,
+    /// Let the sandbox leave `.git` writable so the agent can commit (default false). Its
+    /// hooks, configuration and gatekeeper's records stay read-only, but a commit made by
+    /// the agent can skip the hooks (`--no-verify`): pre-push and `ci` still check it.
+    #[serde(default)]
+    pub git_writes: bool,
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::sources::{self, Phase, ResolvedSource};
 use super::store::{Manifest, SnapshotStore};
-use super::{ChecksumRequest, SourceKind, SourceRecord, postgres};
+use super::{ChecksumRequest, SourceKind, SourceRecord, TableChecksum, postgres};
 use crate::config::data::{AllowRule, AllowedChange, DataConfig};
 use crate::env::Environment;
 use crate::exit::Failure;
@@ -102,9 +102,15 @@ pub fn verify(opts: &VerifyOptions<'_>) -> Result<VerifyReport> {
             .iter()
             .filter(|_| before.kind != SourceKind::Files)
             .filter_map(|(t, i)| {
-                i.checksum
-                    .as_ref()
-                    .map(|c| (t.clone(), Some(c.columns.clone())))
+                i.checksum.as_ref().map(|c| {
+                    (
+                        t.clone(),
+                        TableChecksum {
+                            columns: Some(c.columns.clone()),
+                            method: Some(c.method.clone()),
+                        },
+                    )
+                })
             })
             .collect();
         requests.insert(name.clone(), request);

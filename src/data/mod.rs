@@ -74,7 +74,16 @@ pub struct FilesTotal {
 }
 
 /// Which tables to checksum, and over which columns (`None`: every column the table has now).
-pub type ChecksumRequest = BTreeMap<String, Option<Vec<String>>>;
+pub type ChecksumRequest = BTreeMap<String, TableChecksum>;
+
+/// How to checksum one table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableChecksum {
+    /// The columns to hash, in order (`None`: every column the table has now).
+    pub columns: Option<Vec<String>>,
+    /// The method a snapshot recorded, which `verify` must use again (`None`: the current one).
+    pub method: Option<String>,
+}
 
 /// Quotes an SQL identifier (PostgreSQL and SQLite both accept double quotes).
 pub(crate) fn quote_ident(name: &str) -> String {

@@ -152,7 +152,13 @@ pub fn resolve(
     for t in &source.checksum.0 {
         let t = normalize(t);
         let cols = columns.get(&t).cloned();
-        checksums.insert(t, cols);
+        checksums.insert(
+            t,
+            super::TableChecksum {
+                columns: cols,
+                method: None,
+            },
+        );
     }
     if let Some(t) = columns.keys().find(|t| !checksums.contains_key(*t)) {
         return Err(Failure::usage(format!(

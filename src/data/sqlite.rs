@@ -52,8 +52,8 @@ pub fn collect(
             )
             .with_context(|| format!("failed to count table `{table}`"))?;
         let checksum = match checksums.get(table) {
-            Some(columns) => Some(
-                checksum(&conn, table, columns.as_deref())
+            Some(spec) => Some(
+                checksum(&conn, table, spec.columns.as_deref())
                     .with_context(|| format!("failed to checksum table `{table}`"))?,
             ),
             None => None,

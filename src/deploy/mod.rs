@@ -3,6 +3,7 @@
 //! function in [`verdict`]; the network is behind the [`CiSource`] trait (GitHub in
 //! production, a script in unit tests).
 
+pub mod required;
 pub mod verdict;
 
 use std::time::{Duration, Instant};
@@ -11,8 +12,9 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::exit::ExitStatus;
-use crate::github::{CommitEvidence, GithubClient, RepoSlug};
-pub use verdict::{CheckKind, CheckLine, CheckVerdict, Overall, OwnRun, Verdict};
+use crate::github::{CommitEvidence, GithubClient, RepoSlug, WorkflowJob, WorkflowRun};
+pub use required::{BranchRules, Requirement};
+pub use verdict::{CheckKind, CheckLine, CheckVerdict, Graph, Overall, OwnRun, Verdict};
 
 /// The shortest pause between two polls, whatever `--poll` says: a tight loop against the API
 /// only burns the rate limit.
@@ -24,23 +26,45 @@ pub struct DeployCheckPlan {
     pub repo: RepoSlug,
     /// The full 40-hex commit id.
     pub sha: String,
-    /// Check-run names or status contexts that must be green.
-    pub required: Vec<String>,
+    /// The checks that must be present and green (flags, configuration, branch rules).
+    pub required: Vec<Requirement>,
+    /// How the branch rules were read, for the report.
+    pub rules: BranchRules,
     /// How long to wait for pending checks (zero: decide now).
     pub wait: Duration,
     /// How long to sleep between polls.
     pub poll: Duration,
-    /// The GitHub Actions run executing deploy-check (`GITHUB_RUN_ID`), when it runs in the
-    /// same repository.
-    pub own_run_id: Option<u64>,
+    /// The GitHub Actions job executing deploy-check, when it runs in the same repository.
+    pub own: Option<OwnJob>,
+}
+
+/// What GitHub Actions tells a job about itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnJob {
+    /// `GITHUB_RUN_ID`.
+    pub run_id: u64,
+    /// `GITHUB_RUN_ATTEMPT`.
+    pub attempt: Option<u64>,
+    /// `GATEKEEPER_CHECK_RUN_ID` (a workflow passes `${{ job.check_run_id }}`): names the job
+    /// exactly.
+    pub check_run_id: Option<u64>,
+    /// `RUNNER_NAME`: tells the job apart from parallel jobs on other runners.
+    pub runner_name: Option<String>,
 }
 
 /// Where CI evidence comes from.
 pub trait CiSource {
     /// Everything said about the commit now; retries must give up by `deadline`.
     fn evidence(&mut self, deadline: Instant) -> Result<CommitEvidence>;
-    /// The check suite of a workflow run.
-    fn suite_of_run(&mut self, run_id: u64, deadline: Instant) -> Result<Option<u64>>;
+    /// One workflow run by id.
+    fn workflow_run(&mut self, run_id: u64, deadline: Instant) -> Result<WorkflowRun>;
+    /// The jobs of one attempt of a workflow run (the latest attempt when `None`).
+    fn jobs(
+        &mut self,
+        run_id: u64,
+        attempt: Option<u64>,
+        deadline: Instant,
+    ) -> Result<Vec<WorkflowJob>>;
 }
 
 /// [`CiSource`] over GitHub's REST API.
@@ -55,11 +79,17 @@ impl CiSource for GithubSource<'_> {
         self.client.commit_evidence(self.repo, self.sha, deadline)
     }
 
-    fn suite_of_run(&mut self, run_id: u64, deadline: Instant) -> Result<Option<u64>> {
-        Ok(self
-            .client
-            .workflow_run(self.repo, run_id, deadline)?
-            .check_suite_id)
+    fn workflow_run(&mut self, run_id: u64, deadline: Instant) -> Result<WorkflowRun> {
+        self.client.workflow_run(self.repo, run_id, deadline)
+    }
+
+    fn jobs(
+        &mut self,
+        run_id: u64,
+        attempt: Option<u64>,
+        deadline: Instant,
+    ) -> Result<Vec<WorkflowJob>> {
+        self.client.run_jobs(self.repo, run_id, attempt, deadline)
     }
 }
 
@@ -74,10 +104,17 @@ pub struct DeployReport {
     pub exit_code: u8,
     pub no_evidence: bool,
     pub reason: String,
+    /// The required checks, as written (`name` or `app/name`).
     pub required: Vec<String>,
+    /// How the branch's rules were read.
+    pub rules: BranchRules,
     /// How many times GitHub was asked.
     pub polls: u32,
+    /// Every judged node, flat.
     pub checks: Vec<CheckLine>,
+    /// The same nodes as a graph: workflow runs and their jobs, other apps' suites, statuses,
+    /// required checks.
+    pub graph: Graph,
     pub excluded: Vec<String>,
 }
 
@@ -88,6 +125,53 @@ impl DeployReport {
             Overall::Red => ExitStatus::Refused,
             Overall::Pending => ExitStatus::Pending,
         }
+    }
+}
+
+/// Tells the job executing deploy-check apart from the other jobs of its run: by the check-run
+/// id the workflow handed over, else by its runner's name, else as the only unfinished job.
+/// When none of these decides, nothing is excluded: a parallel job still running must never be
+/// mistaken for this one, so every unfinished job is waited for (and the report says how to
+/// name the job).
+pub fn identify_own_job(own: &OwnJob, check_suite_id: Option<u64>, jobs: &[WorkflowJob]) -> OwnRun {
+    let base = OwnRun {
+        run_id: own.run_id,
+        check_suite_id,
+        own_check_run: None,
+        unidentified: None,
+    };
+    if let Some(id) = own.check_run_id {
+        return OwnRun {
+            own_check_run: Some(id),
+            ..base
+        };
+    }
+    let unfinished: Vec<&WorkflowJob> = jobs.iter().filter(|j| j.status != "completed").collect();
+    if let Some(name) = own.runner_name.as_deref() {
+        let mine: Vec<&&WorkflowJob> = unfinished
+            .iter()
+            .filter(|j| j.runner_name.as_deref() == Some(name))
+            .collect();
+        if let [job] = mine.as_slice() {
+            return OwnRun {
+                own_check_run: Some(job.check_run_id()),
+                ..base
+            };
+        }
+    }
+    if let [job] = unfinished.as_slice() {
+        return OwnRun {
+            own_check_run: Some(job.check_run_id()),
+            ..base
+        };
+    }
+    OwnRun {
+        unidentified: Some(format!(
+            "{} unfinished jobs in this run and none could be told to be the one running deploy-check \
+             (pass `GATEKEEPER_CHECK_RUN_ID: ${{{{ job.check_run_id }}}}` in the job's env)",
+            unfinished.len()
+        )),
+        ..base
     }
 }
 
@@ -104,20 +188,24 @@ pub fn check(
     let started = Instant::now();
     let deadline = started + plan.wait;
     let poll = plan.poll.max(MIN_POLL);
-    let own = match plan.own_run_id {
-        Some(run_id) => Some(OwnRun {
-            run_id,
-            check_suite_id: source.suite_of_run(run_id, deadline)?,
-        }),
+    let own_suite = match &plan.own {
+        Some(own) => source.workflow_run(own.run_id, deadline)?.check_suite_id,
         None => None,
     };
     let mut polls = 0;
     let verdict = loop {
+        let own = match &plan.own {
+            Some(o) => {
+                let jobs = source.jobs(o.run_id, o.attempt, deadline)?;
+                Some(identify_own_job(o, own_suite, &jobs))
+            }
+            None => None,
+        };
         let evidence = source.evidence(deadline)?;
         polls += 1;
         let now = Instant::now();
         let last = now >= deadline;
-        let v = verdict::evaluate(&evidence, &plan.required, own, last);
+        let v = verdict::evaluate(&evidence, &plan.required, own.as_ref(), last);
         if v.overall != Overall::Pending || last {
             break v;
         }
@@ -133,9 +221,11 @@ pub fn check(
         exit_code: 0,
         no_evidence: verdict.no_evidence,
         reason: verdict.reason,
-        required: plan.required.clone(),
+        required: plan.required.iter().map(Requirement::label).collect(),
+        rules: plan.rules.clone(),
         polls,
         checks: verdict.checks,
+        graph: verdict.graph,
         excluded: verdict.excluded,
     };
     Ok(DeployReport {
@@ -208,8 +298,16 @@ mod tests {
             self.asked += 1;
             Ok(self.rounds[i].clone())
         }
-        fn suite_of_run(&mut self, _run_id: u64, _deadline: Instant) -> Result<Option<u64>> {
-            Ok(None)
+        fn workflow_run(&mut self, _run_id: u64, _deadline: Instant) -> Result<WorkflowRun> {
+            anyhow::bail!("no workflow runs in this script")
+        }
+        fn jobs(
+            &mut self,
+            _run_id: u64,
+            _attempt: Option<u64>,
+            _deadline: Instant,
+        ) -> Result<Vec<WorkflowJob>> {
+            Ok(Vec::new())
         }
     }
 
@@ -234,10 +332,67 @@ mod tests {
             repo: RepoSlug::parse("o/n").unwrap(),
             sha: "a".repeat(40),
             required: vec![],
+            rules: BranchRules::default(),
             wait: Duration::from_millis(wait_ms),
             poll: Duration::from_millis(1),
-            own_run_id: None,
+            own: None,
         }
+    }
+
+    fn job(id: u64, status: &str, runner: &str) -> WorkflowJob {
+        WorkflowJob {
+            id,
+            run_id: Some(9),
+            run_attempt: Some(1),
+            name: format!("job {id}"),
+            status: status.into(),
+            conclusion: None,
+            check_run_url: Some(format!(
+                "https://api.github.com/repos/o/n/check-runs/{}",
+                id + 1000
+            )),
+            html_url: None,
+            runner_name: Some(runner.into()),
+        }
+    }
+
+    #[test]
+    fn own_job_is_identified_by_id_runner_or_as_the_only_unfinished_one() {
+        let own = OwnJob {
+            run_id: 9,
+            attempt: Some(1),
+            check_run_id: None,
+            runner_name: Some("r2".into()),
+        };
+        let jobs = [
+            job(1, "in_progress", "r1"),
+            job(2, "in_progress", "r2"),
+            job(3, "completed", "r2"),
+        ];
+        assert_eq!(
+            identify_own_job(&own, Some(5), &jobs).own_check_run,
+            Some(1002)
+        );
+        let by_id = OwnJob {
+            check_run_id: Some(77),
+            ..own.clone()
+        };
+        assert_eq!(
+            identify_own_job(&by_id, None, &jobs).own_check_run,
+            Some(77)
+        );
+        let nameless = OwnJob {
+            runner_name: None,
+            ..own.clone()
+        };
+        let r = identify_own_job(&nameless, None, &jobs);
+        assert_eq!(r.own_check_run, None);
+        assert!(r.unidentified.is_some());
+        let alone = [job(1, "in_progress", "r1"), job(3, "completed", "r2")];
+        assert_eq!(
+            identify_own_job(&nameless, None, &alone).own_check_run,
+            Some(1001)
+        );
     }
 
     #[test]

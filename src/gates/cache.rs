@@ -1,9 +1,13 @@
 //! The result cache: a gate that passed on exactly the same inputs is not run again.
 //!
 //! The key covers the gate's definition (command, env, dir, globs, inputs, ratchets), the
-//! gatekeeper version, the `{files}` list it was given, and the content of every file it can
-//! see — taken from the blob ids git already has in the index, plus a content hash of work-tree
-//! files that differ from the index (none in pre-commit, where they are set aside).
+//! gatekeeper version, the `{files}` list it was given, and the content of every file it could
+//! read — taken from the blob ids git already has in the index, plus a content hash of
+//! work-tree files that differ from the index (none in pre-commit, where they are set aside).
+//! By default that is every file of the repository (a configuration file such as
+//! `pyproject.toml` changes what a linter decides as much as a source file does); only a gate
+//! that declares `inputs:` narrows it, to those files and the files its `glob` selects (for a
+//! gate with `{files}` and no glob: any file it could be handed).
 //!
 //! **Invariants:** only passes are stored; an entry that cannot be read or parsed is a miss and
 //! is deleted, never trusted; entries are written atomically; the cache lives in the common git
@@ -228,9 +232,16 @@ pub fn key(
         .as_deref()
         .map(Path::new)
         .filter(|d| !d.as_os_str().is_empty() && *d != Path::new("."));
+    // Without a declaration, anything the gate could read is an input. With one: the declared
+    // files, plus the files its glob selects (or, without a glob, any file `{files}` could
+    // hand it).
+    let by_glob = !glob.is_empty() || files_arg.is_some();
     let visible = |p: &Path| -> bool {
-        if !inputs.is_empty() && inputs.matches(p) {
+        if inputs.is_empty() || inputs.matches(p) {
             return true;
+        }
+        if !by_glob {
+            return false;
         }
         let rel = match dir {
             Some(d) => match p.strip_prefix(d) {

@@ -25,19 +25,7 @@ impl PatternSet {
         let mut empty = true;
         for p in patterns {
             empty = false;
-            let normalized = if let Some(rest) = p.strip_prefix('/') {
-                rest.to_owned()
-            } else if p.contains('/') {
-                p.clone()
-            } else {
-                format!("**/{p}")
-            };
-            let glob = GlobBuilder::new(&normalized)
-                .literal_separator(true)
-                .backslash_escape(true)
-                .build()
-                .with_context(|| format!("invalid glob `{p}`"))?;
-            b.add(glob);
+            b.add(compile(p).map_err(|e| anyhow::anyhow!(e))?);
         }
         Ok(PatternSet {
             set: b.build().context("invalid glob set")?,
@@ -53,6 +41,28 @@ impl PatternSet {
     pub fn matches(&self, path: &Path) -> bool {
         self.set.is_match(path)
     }
+}
+
+/// Compiles one pattern by the rules in the module docs; the error names the pattern as
+/// written, never as rewritten for the matcher.
+fn compile(pattern: &str) -> Result<globset::Glob, String> {
+    let normalized = if let Some(rest) = pattern.strip_prefix('/') {
+        rest.to_owned()
+    } else if pattern.contains('/') {
+        pattern.to_owned()
+    } else {
+        format!("**/{pattern}")
+    };
+    GlobBuilder::new(&normalized)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .map_err(|e| format!("invalid glob `{pattern}`: {}", e.kind()))
+}
+
+/// Checks that a pattern compiles (for configuration loading).
+pub fn check_pattern(pattern: &str) -> Result<(), String> {
+    compile(pattern).map(drop)
 }
 
 /// Which of `files` a gate sees: those under `dir` (made relative to it), matching `glob`

@@ -7,6 +7,7 @@
 pub mod cache;
 pub mod files;
 pub mod ratchet;
+pub mod tools;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,9 +19,11 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::baseline::Baselines;
+use crate::config::sacred::EvidenceSource;
 use crate::config::{Config, Gate, Stage};
 use crate::exit::ExitStatus;
 use crate::process::{self, Ending, ShellCommand};
+use crate::sacred::evidence::{self, EvidenceFinding, EvidenceResult, LockedRef};
 use files::PatternSet;
 
 /// A gate's result.
@@ -37,6 +40,9 @@ pub enum Verdict {
     Skipped,
     /// Killed because gatekeeper was interrupted.
     Interrupted,
+    /// It ran, but what it had to prove could not be read (a sacred-evidence report
+    /// missing, stale or unreadable).
+    Undecided,
 }
 
 impl Verdict {
@@ -45,7 +51,7 @@ impl Verdict {
         match self {
             Verdict::Passed | Verdict::Skipped => ExitStatus::Success,
             Verdict::Failed => ExitStatus::Refused,
-            Verdict::TimedOut | Verdict::MissingTool => ExitStatus::Undecided,
+            Verdict::TimedOut | Verdict::MissingTool | Verdict::Undecided => ExitStatus::Undecided,
             Verdict::Interrupted => ExitStatus::Interrupted,
         }
     }
@@ -58,6 +64,7 @@ impl Verdict {
             Verdict::MissingTool => "tool missing",
             Verdict::Skipped => "skipped",
             Verdict::Interrupted => "interrupted",
+            Verdict::Undecided => "could not decide",
         }
     }
 }
@@ -85,6 +92,9 @@ pub struct GateOutcome {
     pub saved_ms: Option<u64>,
     /// Coverage and budget figures, for gates with a ratchet.
     pub figures: Option<ratchet::Figures>,
+    /// Locked sacred tests its report did not prove (`sacred.evidence`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sacred: Vec<EvidenceFinding>,
 }
 
 /// What set of files a run is about.
@@ -116,6 +126,8 @@ pub struct RunRequest<'a> {
     pub files: FileScope,
     /// `GATEKEEPER_SKIP`.
     pub skip: &'a [String],
+    /// `--skip` on the command line (same rule: required gates still run).
+    pub skip_flag: &'a [String],
     /// Extra environment for every gate.
     pub env: Vec<(String, String)>,
     /// Bytes of the environment the children inherit (for the argument-length limit).
@@ -132,6 +144,9 @@ pub struct PlannedGate {
     pub files: usize,
     /// Set when the gate will not run, with the reason.
     pub skip: Option<String>,
+    /// The `sacred.evidence` entries this gate's run must prove (never served from the
+    /// cache: only a report written by this run is evidence).
+    pub evidence: Option<std::sync::Arc<GateEvidence>>,
     /// The files it is given (relative to its directory).
     pub file_list: Vec<PathBuf>,
     /// Whether the command uses `{files}`.
@@ -140,6 +155,8 @@ pub struct PlannedGate {
     pub cache_key: Option<String>,
     /// A stored pass for exactly these inputs.
     pub hit: Option<cache::CachedPass>,
+    /// A program its script names that cannot be found: the gate is not run (exit 3).
+    pub missing: Option<tools::Missing>,
 }
 
 /// Decides which gates run, on which files, with which command lines.
@@ -163,6 +180,7 @@ pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
     }
     let max_len = process::max_script_len(req.env_bytes);
     let mut out = Vec::new();
+    let mut locked: Option<std::result::Result<std::sync::Arc<Vec<LockedRef>>, String>> = None;
     for (name, gate) in &req.config.gates {
         let selected = if req.names.is_empty() {
             gate.runs_in(req.stage)
@@ -179,7 +197,9 @@ pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
         let files = files::select(req.files.files(), rel_dir, &glob, &exclude);
         let uses_files = gate.run.contains(files::FILES_PLACEHOLDER);
         let mut skip = None;
-        if req.skip.iter().any(|s| s == name) && !gate.required {
+        if req.skip_flag.iter().any(|s| s == name) && !gate.required {
+            skip = Some("skipped by --skip".to_owned());
+        } else if req.skip.iter().any(|s| s == name) && !gate.required {
             skip = Some("skipped by GATEKEEPER_SKIP".to_owned());
         } else if !glob.is_empty() && files.is_empty() {
             skip = Some("no changed file matches its glob".to_owned());
@@ -191,9 +211,47 @@ pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
         } else {
             files::expand(&gate.run, &files, max_len)?
         };
+        // Parsed once per gate per run; only gates that will run are looked at.
+        let missing = if skip.is_some() {
+            None
+        } else {
+            let mut env = req.env.clone();
+            env.extend(gate.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+            let path = process::child_path(&env);
+            tools::first_missing(&tools::programs_of(&gate.run), &dir, &path)
+        };
+        let sources: Vec<EvidenceSource> = req
+            .config
+            .sacred
+            .evidence
+            .iter()
+            .filter(|e| e.gate == *name)
+            .cloned()
+            .collect();
+        let mut gate = gate.clone();
+        let evidence = if sources.is_empty() {
+            None
+        } else {
+            // The lock as it is in the work tree: a changed lock is the sacred check's
+            // business (a re-lock needs a signed commit).
+            let locked = locked
+                .get_or_insert_with(|| {
+                    crate::sacred::evidence::load_locked(req.root)
+                        .map(std::sync::Arc::new)
+                        .map_err(|e| format!("{e:#}"))
+                })
+                .clone();
+            gate.cache = Some(false);
+            Some(std::sync::Arc::new(GateEvidence {
+                root: req.root.to_path_buf(),
+                sources,
+                locked,
+            }))
+        };
         out.push(PlannedGate {
             name: name.clone(),
-            gate: gate.clone(),
+            gate,
+            evidence,
             dir,
             scripts,
             files: files.len(),
@@ -202,9 +260,93 @@ pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
             uses_files,
             cache_key: None,
             hit: None,
+            missing,
         });
     }
     Ok(out)
+}
+
+/// Notes about what the run was asked to skip and could not, and about an empty gate list:
+/// a required gate named by `GATEKEEPER_SKIP` or `--skip` (it ran), a name that is no gate.
+pub fn skip_notes(req: &RunRequest<'_>, planned: &[PlannedGate]) -> Vec<String> {
+    let mut notes = Vec::new();
+    if req.config.gates.is_empty() {
+        notes.push(format!(
+            "`{}` has no gates: nothing was checked",
+            crate::config::CONFIG_FILE
+        ));
+    }
+    for (names, source) in [(req.skip, "GATEKEEPER_SKIP"), (req.skip_flag, "--skip")] {
+        for name in names {
+            match req.config.gates.get(name) {
+                Some(g) if g.required => notes.push(format!(
+                    "`{name}` is required and cannot be skipped with {source}; it ran"
+                )),
+                None if !planned.iter().any(|p| &p.name == name) => {
+                    notes.push(format!("{source} names `{name}`, which is not a gate"));
+                }
+                _ => {}
+            }
+        }
+    }
+    notes
+}
+
+/// What a gate's run must prove about the locked sacred tests (`sacred.evidence`).
+#[derive(Debug)]
+pub struct GateEvidence {
+    pub root: PathBuf,
+    pub sources: Vec<EvidenceSource>,
+    /// The locked tests, or why the lock could not be read.
+    pub locked: std::result::Result<std::sync::Arc<Vec<LockedRef>>, String>,
+}
+
+impl GateEvidence {
+    /// Judges the reports of a run that started at `started` and passed: `Ok(n)` proven
+    /// tests, or the verdict, the reason and the findings.
+    fn judge(
+        &self,
+        started: std::time::SystemTime,
+    ) -> std::result::Result<usize, (Verdict, String, Vec<EvidenceFinding>)> {
+        let locked = match &self.locked {
+            Ok(l) => l,
+            Err(why) => {
+                return Err((
+                    Verdict::Undecided,
+                    format!("sacred evidence: {why}"),
+                    Vec::new(),
+                ));
+            }
+        };
+        let mut proven = 0;
+        let mut findings = Vec::new();
+        for s in &self.sources {
+            match evidence::check(&self.root, s, locked, started) {
+                EvidenceResult::Proven(n) => proven += n,
+                EvidenceResult::Refused(f) => findings.extend(f),
+                EvidenceResult::Undecided(why) => {
+                    return Err((
+                        Verdict::Undecided,
+                        format!("sacred evidence: {why}"),
+                        Vec::new(),
+                    ));
+                }
+            }
+        }
+        if findings.is_empty() {
+            Ok(proven)
+        } else {
+            let n = findings.len();
+            Err((
+                Verdict::Failed,
+                format!(
+                    "sacred evidence: {n} locked sacred test{} not proven by the report",
+                    if n == 1 { "" } else { "s" }
+                ),
+                findings,
+            ))
+        }
+    }
 }
 
 /// Looks every runnable gate up in the result cache (gates with `cache: false` excepted).
@@ -217,7 +359,7 @@ pub fn apply_cache(
     let mut snapshot = None;
     for p in planned
         .iter_mut()
-        .filter(|p| p.skip.is_none() && p.gate.cache != Some(false))
+        .filter(|p| p.skip.is_none() && p.missing.is_none() && p.gate.cache != Some(false))
     {
         if snapshot.is_none() {
             snapshot = Some(cache::ContentSnapshot::take(repo, mode)?);
@@ -245,6 +387,7 @@ pub fn prepare_worktree_run<'a>(
     Ok(Extras {
         baselines: Baselines::load(repo.root())?,
         cache: (!no_cache).then_some(store),
+        fail_fast: false,
     })
 }
 
@@ -317,6 +460,7 @@ pub fn measure_baselines(
         names: &selected,
         files: FileScope::All(repo.tracked_files()?),
         skip: &[],
+        skip_flag: &[],
         env: env.to_vec(),
         env_bytes: 0,
     };
@@ -352,6 +496,8 @@ pub fn measure_baselines(
 pub struct Extras<'a> {
     pub baselines: Baselines,
     pub cache: Option<&'a cache::ResultCache>,
+    /// Start no further gate once one did not pass (`--fail-fast`).
+    pub fail_fast: bool,
 }
 
 /// Receives each gate's outcome as soon as it is known (from worker threads).
@@ -407,9 +553,16 @@ pub fn execute(
                                 && !matches!(results[j].verdict, Verdict::Passed | Verdict::Skipped)
                         })
                     });
-                    match failed_need {
-                        Some(need) => skipped(p, format!("needs `{need}`, which did not pass")),
-                        None => from_cache(p, hit, extras),
+                    let stopped = extras
+                        .fail_fast
+                        .then(|| first_not_passed(results.iter()))
+                        .flatten();
+                    match (failed_need, stopped) {
+                        (Some(need), _) => {
+                            skipped(p, format!("needs `{need}`, which did not pass"))
+                        }
+                        (None, Some(first)) => skipped(p, fail_fast_reason(&first)),
+                        (None, None) => from_cache(p, hit, extras),
                     }
                 }
                 (None, None) => unreachable!("checked above: every gate is skipped or a hit"),
@@ -484,7 +637,11 @@ pub fn execute(
                     match chosen {
                         Some((i, failed)) => {
                             s.started[i] = true;
-                            break Some((i, failed));
+                            let stopped = extras
+                                .fail_fast
+                                .then(|| first_not_passed(s.results.iter().flatten()))
+                                .flatten();
+                            break Some((i, failed, stopped));
                         }
                         None => {
                             s = wake.wait(s).expect("gate scheduler lock poisoned");
@@ -492,12 +649,15 @@ pub fn execute(
                     }
                 }
             };
-            let Some((i, failed_need)) = pick else { break };
+            let Some((i, failed_need, stopped)) = pick else {
+                break;
+            };
             let p = &planned[i];
-            let outcome = match (failed_need, &p.hit) {
-                (Some(need), _) => skipped(p, format!("needs `{need}`, which did not pass")),
-                (None, Some(hit)) => from_cache(p, hit, extras),
-                (None, None) => run_one(p, extra_env, extras, cancel),
+            let outcome = match (failed_need, stopped, &p.hit) {
+                (Some(need), _, _) => skipped(p, format!("needs `{need}`, which did not pass")),
+                (None, Some(first), _) => skipped(p, fail_fast_reason(&first)),
+                (None, None, Some(hit)) => from_cache(p, hit, extras),
+                (None, None, None) => run_one(p, extra_env, extras, cancel),
             };
             sink.finished(i, &outcome);
             let mut s = shared.lock().expect("gate scheduler lock poisoned");
@@ -523,6 +683,17 @@ pub fn execute(
         .collect()
 }
 
+/// The name of the first gate, among finished ones, that neither passed nor was skipped.
+fn first_not_passed<'o>(mut outcomes: impl Iterator<Item = &'o GateOutcome>) -> Option<String> {
+    outcomes
+        .find(|o| !matches!(o.verdict, Verdict::Passed | Verdict::Skipped))
+        .map(|o| o.name.clone())
+}
+
+fn fail_fast_reason(first: &str) -> String {
+    format!("not started: --fail-fast, and `{first}` did not pass")
+}
+
 fn skipped(p: &PlannedGate, reason: String) -> GateOutcome {
     GateOutcome {
         name: p.name.clone(),
@@ -537,6 +708,7 @@ fn skipped(p: &PlannedGate, reason: String) -> GateOutcome {
         cached: false,
         saved_ms: None,
         figures: None,
+        sacred: Vec::new(),
     }
 }
 
@@ -561,6 +733,7 @@ fn from_cache(p: &PlannedGate, hit: &cache::CachedPass, extras: &Extras<'_>) -> 
         cached: true,
         saved_ms: Some(hit.duration_ms),
         figures: has.then(|| hit.figures.clone()),
+        sacred: Vec::new(),
     }
 }
 
@@ -570,7 +743,29 @@ fn run_one(
     extras: &Extras<'_>,
     cancel: &AtomicBool,
 ) -> GateOutcome {
+    if let Some(m) = &p.missing {
+        return GateOutcome {
+            name: p.name.clone(),
+            verdict: Verdict::MissingTool,
+            // What `sh` reports for a command it cannot find.
+            exit_code: Some(127),
+            duration_ms: 0,
+            reason: Some(m.reason()),
+            output: format!(
+                "gatekeeper: {}: command not found; install it or put it on PATH\n",
+                m.name
+            ),
+            files: p.files,
+            runs: 0,
+            required: p.gate.required,
+            cached: false,
+            saved_ms: None,
+            figures: None,
+            sacred: Vec::new(),
+        };
+    }
     let started = Instant::now();
+    let started_at = std::time::SystemTime::now();
     let mut output = Vec::new();
     let mut verdict = Verdict::Passed;
     let mut exit_code = None;
@@ -606,9 +801,8 @@ fn run_one(
                     Ending::Exited(c @ (126 | 127)) => {
                         exit_code = Some(c);
                         verdict = Verdict::MissingTool;
-                        reason = Some(format!(
-                            "the command was not found or not executable (exit {c})"
-                        ));
+                        // The exit code is shown beside the reason already.
+                        reason = Some("the command was not found or not executable".into());
                     }
                     Ending::Exited(c) => {
                         exit_code = Some(c);
@@ -644,7 +838,7 @@ fn run_one(
         }
     }
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let output = String::from_utf8_lossy(&output).into_owned();
+    let mut output = String::from_utf8_lossy(&output).into_owned();
     let mut figures = None;
     if verdict == Verdict::Passed && ratchet::has_ratchet(&p.gate) {
         match ratchet::measure(&p.gate, &p.dir, &stdout) {
@@ -662,6 +856,40 @@ fn run_one(
             }
         }
     }
+    let mut sacred = Vec::new();
+    if verdict == Verdict::Passed
+        && let Some(ev) = &p.evidence
+    {
+        match ev.judge(started_at) {
+            Ok(n) => {
+                output.push_str(&format!(
+                    "{}sacred evidence: {n} locked sacred test{} ran and passed\n",
+                    if output.is_empty() || output.ends_with('\n') {
+                        ""
+                    } else {
+                        "\n"
+                    },
+                    if n == 1 { "" } else { "s" }
+                ));
+            }
+            Err((v, why, findings)) => {
+                verdict = v;
+                if !output.is_empty() && !output.ends_with('\n') {
+                    output.push('\n');
+                }
+                for f in &findings {
+                    output.push_str(&format!(
+                        "refused: {} [{}] {}\n",
+                        f.test_id,
+                        f.rule.as_str(),
+                        f.detail
+                    ));
+                }
+                reason = Some(why);
+                sacred = findings;
+            }
+        }
+    }
     GateOutcome {
         name: p.name.clone(),
         verdict,
@@ -669,6 +897,7 @@ fn run_one(
         duration_ms,
         reason,
         output,
+        sacred,
         files: p.files,
         runs,
         required: p.gate.required,
@@ -682,7 +911,12 @@ fn run_one(
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
     pub passed: usize,
+    /// Gates that ran and failed (exit 1).
     pub failed: usize,
+    /// Gates that could not decide: a tool missing, a timeout (exit 3).
+    pub undecided: usize,
+    /// Gates killed by an interrupt (exit 130).
+    pub interrupted: usize,
     pub skipped: usize,
 }
 
@@ -693,7 +927,9 @@ impl Summary {
             match o.verdict {
                 Verdict::Passed => s.passed += 1,
                 Verdict::Skipped => s.skipped += 1,
-                _ => s.failed += 1,
+                Verdict::Failed => s.failed += 1,
+                Verdict::MissingTool | Verdict::TimedOut | Verdict::Undecided => s.undecided += 1,
+                Verdict::Interrupted => s.interrupted += 1,
             }
         }
         s

@@ -3,6 +3,7 @@
 //!
 //! **Invariant:** nothing on the hook's hot path starts a `git` process.
 
+pub mod checkout;
 pub mod stash;
 
 use std::collections::BTreeSet;
@@ -214,6 +215,16 @@ impl Repo {
         }
     }
 
+    /// The commit HEAD points at, if any.
+    pub fn head_commit(&self) -> Option<Oid> {
+        self.inner
+            .head()
+            .ok()?
+            .peel_to_commit()
+            .ok()
+            .map(|c| c.id())
+    }
+
     /// What the index holds that HEAD does not: the staged changes.
     pub fn staged_changes(&self) -> Result<Vec<Change>> {
         let index = self.index()?;
@@ -314,7 +325,8 @@ impl Repo {
 
     /// Paths that differ between the work tree and the index (modified, deleted, type
     /// changed) and, when asked, untracked paths that are not ignored (a wholly untracked
-    /// directory is one entry ending in `/`).
+    /// directory is one entry ending in `/`). Paths outside a sparse checkout (skip-worktree)
+    /// are not changes: git leaves them out of the work tree on purpose.
     pub fn worktree_changes(&self, include_untracked: bool) -> Result<WorktreeChanges> {
         let index = self.index()?;
         let mut opts = DiffOptions::new();
@@ -327,6 +339,7 @@ impl Repo {
             .inner
             .diff_index_to_workdir(Some(&index), Some(&mut opts))
             .context("failed to compare the work tree with the index")?;
+        let outside = skip_worktree_paths(&index);
         let mut out = WorktreeChanges::default();
         for delta in diff.deltas() {
             let path = delta
@@ -335,11 +348,67 @@ impl Repo {
                 .or_else(|| delta.old_file().path())
                 .map(Path::to_path_buf);
             let Some(path) = path else { continue };
+            if outside.contains(&path) {
+                continue;
+            }
             match delta.status() {
                 Delta::Untracked => out.untracked.push(path),
                 Delta::Deleted => out.deleted.push(path),
                 Delta::Modified | Delta::Typechange | Delta::Conflicted => out.modified.push(path),
                 _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every untracked file that is not ignored, one path per file (untracked directories are
+    /// walked).
+    pub fn untracked_files(&self) -> Result<Vec<PathBuf>> {
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false)
+            .exclude_submodules(true);
+        let statuses = self
+            .inner
+            .statuses(Some(&mut opts))
+            .context("failed to list the untracked files")?;
+        let mut out: Vec<PathBuf> = statuses
+            .iter()
+            .filter(|e| e.status().contains(git2::Status::WT_NEW))
+            .filter_map(|e| e.path().ok().map(PathBuf::from))
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// Ignored directories of the work tree, each once at its top (git does not look inside
+    /// an ignored directory), relative to the root.
+    pub fn ignored_dirs(&self) -> Result<Vec<PathBuf>> {
+        let index = self.index()?;
+        let mut opts = DiffOptions::new();
+        opts.include_ignored(true)
+            .recurse_ignored_dirs(false)
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .ignore_submodules(true)
+            .show_untracked_content(false);
+        let diff = self
+            .inner
+            .diff_index_to_workdir(Some(&index), Some(&mut opts))
+            .context("failed to list the ignored files of the work tree")?;
+        let mut out = Vec::new();
+        for delta in diff.deltas() {
+            if delta.status() != Delta::Ignored {
+                continue;
+            }
+            if let Some(p) = delta.new_file().path() {
+                let text = p.to_string_lossy();
+                if let Some(dir) = text.strip_suffix('/') {
+                    out.push(PathBuf::from(dir));
+                } else if self.root().join(p).is_dir() {
+                    out.push(p.to_path_buf());
+                }
             }
         }
         Ok(out)
@@ -376,15 +445,7 @@ impl Repo {
         let diff = self
             .inner
             .diff_index_to_workdir(Some(&index), Some(&mut opts))?;
-        let mut buf = Vec::new();
-        diff.print(git2::DiffFormat::Patch, |_, _, line| {
-            if matches!(line.origin(), '+' | '-' | ' ') {
-                buf.push(line.origin() as u8);
-            }
-            buf.extend_from_slice(line.content());
-            true
-        })?;
-        Ok(buf)
+        patch_bytes(&diff)
     }
 
     /// The URL of a remote, if it exists.
@@ -437,6 +498,7 @@ impl Repo {
             .inner
             .diff_index_to_workdir(Some(&index), Some(&mut opts))
             .context("failed to compare the work tree with the index")?;
+        let outside = skip_worktree_paths(&index);
         Ok(diff
             .deltas()
             .filter_map(|d| {
@@ -445,6 +507,7 @@ impl Repo {
                     .or_else(|| d.old_file().path())
                     .map(Path::to_path_buf)
             })
+            .filter(|p| !outside.contains(p))
             .collect())
     }
 }
@@ -472,6 +535,22 @@ impl WorktreeChanges {
     pub fn is_empty(&self) -> bool {
         self.modified.is_empty() && self.deleted.is_empty() && self.untracked.is_empty()
     }
+}
+
+/// Index entry flag (extended flags): the path is outside the sparse checkout.
+const SKIP_WORKTREE: u16 = 1 << 14;
+
+/// Paths the index marks skip-worktree (outside a sparse checkout). Extended flags exist only
+/// in index format 3 and later, so a version-2 index is not walked at all.
+fn skip_worktree_paths(index: &git2::Index) -> std::collections::HashSet<PathBuf> {
+    if index.version() < 3 {
+        return std::collections::HashSet::new();
+    }
+    index
+        .iter()
+        .filter(|e| e.flags_extended & SKIP_WORKTREE != 0)
+        .map(|e| PathBuf::from(OsStr::from_bytes(&e.path)))
+        .collect()
 }
 
 fn quiet_diff_options() -> DiffOptions {
@@ -502,4 +581,200 @@ fn changes_of(diff: &git2::Diff<'_>) -> Vec<Change> {
 /// Formats bytes of a path for messages.
 pub fn display_path(p: &Path) -> String {
     p.to_string_lossy().into_owned()
+}
+
+/// Conversions between the stored and checked-out forms of files, and checkouts git itself
+/// must do.
+impl Repo {
+    /// Whether git may convert `path` between its stored and checked-out forms (line
+    /// endings, `ident`, a filter driver such as Git LFS, a working-tree encoding). For such
+    /// paths gatekeeper asks git itself: libgit2 runs no filter drivers, and its line-ending
+    /// rules differ from git's in corner cases.
+    pub fn converts(&self, path: &Path) -> bool {
+        let autocrlf = self
+            .inner
+            .config()
+            .ok()
+            .and_then(|c| c.get_string("core.autocrlf").ok())
+            .is_some_and(|v| {
+                matches!(
+                    v.to_ascii_lowercase().as_str(),
+                    "true" | "input" | "yes" | "on" | "1"
+                )
+            });
+        autocrlf
+            || [
+                "text",
+                "eol",
+                "crlf",
+                "ident",
+                "filter",
+                "working-tree-encoding",
+            ]
+            .iter()
+            .any(|name| {
+                let v = self
+                    .inner
+                    .get_attr(path, name, git2::AttrCheckFlags::FILE_THEN_INDEX)
+                    .ok()
+                    .flatten()
+                    .map(str::to_owned);
+                !matches!(
+                    git2::AttrValue::from_string(v.as_deref()),
+                    git2::AttrValue::Unspecified
+                )
+            })
+    }
+
+    /// Writes the staged version of `paths` under `target` (at `target/<path>`) exactly as
+    /// `git checkout` would write it into the work tree. Paths without any conversion go
+    /// through libgit2; the others through `git checkout-index`, which applies line-ending
+    /// rules, `ident` and filter drivers as git does.
+    pub fn write_checkout_forms(&self, paths: &[PathBuf], target: &Path) -> Result<()> {
+        if paths.is_empty() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(target)
+            .with_context(|| format!("failed to create `{}`", target.display()))?;
+        let (by_git, plain): (Vec<&PathBuf>, Vec<&PathBuf>) =
+            paths.iter().partition(|p| self.converts(p));
+        if !plain.is_empty() {
+            let mut index = self.index()?;
+            let mut cb = git2::build::CheckoutBuilder::new();
+            cb.force()
+                .update_index(false)
+                .disable_pathspec_match(true)
+                .recreate_missing(true)
+                .target_dir(target);
+            for p in &plain {
+                cb.path(p.as_path());
+            }
+            self.inner
+                .checkout_index(Some(&mut index), Some(&mut cb))
+                .context("failed to write the staged content")?;
+        }
+        if !by_git.is_empty() {
+            let mut prefix = target.as_os_str().to_owned();
+            prefix.push("/");
+            let mut arg = std::ffi::OsString::from("--prefix=");
+            arg.push(&prefix);
+            let mut stdin = Vec::new();
+            for p in &by_git {
+                stdin.extend_from_slice(p.as_os_str().as_bytes());
+                stdin.push(0);
+            }
+            let index = self.index()?;
+            let index_path = index.path().map(Path::to_path_buf);
+            let mut env = Vec::new();
+            if let Some(ip) = &index_path {
+                env.push(("GIT_INDEX_FILE", ip.as_os_str()));
+            }
+            let out = crate::process::run_git(
+                &self.root,
+                &[
+                    OsStr::new("checkout-index"),
+                    OsStr::new("--force"),
+                    &arg,
+                    OsStr::new("-z"),
+                    OsStr::new("--stdin"),
+                ],
+                &env,
+                &stdin,
+            )?;
+            if !out.success {
+                bail!(
+                    "`git checkout-index` failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The blob ids git would store for the work-tree files `paths` (`git hash-object` with
+    /// the paths' filters and line-ending rules): git's own answer to "is this content the
+    /// same as staged?". `None` for a path that is not a regular file.
+    pub fn git_blob_ids(&self, paths: &[PathBuf]) -> Result<Vec<Option<Oid>>> {
+        let files: Vec<&PathBuf> = paths
+            .iter()
+            .filter(|p| {
+                self.root
+                    .join(p)
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.is_file())
+            })
+            .collect();
+        let mut ids = std::collections::HashMap::new();
+        if !files.is_empty() {
+            let mut stdin = Vec::new();
+            for p in &files {
+                stdin.extend_from_slice(p.as_os_str().as_bytes());
+                stdin.push(b'\n');
+            }
+            let out = crate::process::run_git(
+                &self.root,
+                &[OsStr::new("hash-object"), OsStr::new("--stdin-paths")],
+                &[],
+                &stdin,
+            )?;
+            if !out.success {
+                bail!(
+                    "`git hash-object` failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
+            }
+            for (p, line) in files.iter().zip(out.stdout.split(|b| *b == b'\n')) {
+                if let Ok(id) = Oid::from_str(String::from_utf8_lossy(line).trim()) {
+                    ids.insert((*p).clone(), id);
+                }
+            }
+        }
+        Ok(paths.iter().map(|p| ids.get(p).copied()).collect())
+    }
+
+    /// The staged entry of `path`: blob id, mode, and the work-tree file size git recorded
+    /// when it last looked at the file.
+    pub fn index_entry(&self, path: &Path) -> Result<Option<(Oid, u32, u32)>> {
+        let index = self.index()?;
+        Ok(index.get_path(path, 0).map(|e| (e.id, e.mode, e.file_size)))
+    }
+
+    /// A blob's stored bytes.
+    pub fn blob_bytes(&self, id: Oid) -> Result<Vec<u8>> {
+        Ok(self
+            .inner
+            .find_blob(id)
+            .with_context(|| format!("failed to read blob {id}"))?
+            .content()
+            .to_vec())
+    }
+
+    /// A patch that turns the index saved at `old_index_file` into the current index, with
+    /// full object ids and binary content, for `git apply --cached`.
+    pub fn index_change_patch(&self, old_index_file: &Path) -> Result<Vec<u8>> {
+        let old = git2::Index::open(old_index_file)
+            .with_context(|| format!("failed to read `{}`", old_index_file.display()))?;
+        let new = self.index()?;
+        let mut opts = DiffOptions::new();
+        opts.show_binary(true)
+            .id_abbrev(40)
+            .include_typechange(true)
+            .ignore_submodules(true);
+        let diff = self
+            .inner
+            .diff_index_to_index(&old, &new, Some(&mut opts))?;
+        patch_bytes(&diff)
+    }
+}
+
+fn patch_bytes(diff: &git2::Diff<'_>) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    diff.print(git2::DiffFormat::Patch, |_, _, line| {
+        if matches!(line.origin(), '+' | '-' | ' ') {
+            buf.push(line.origin() as u8);
+        }
+        buf.extend_from_slice(line.content());
+        true
+    })?;
+    Ok(buf)
 }

@@ -3,6 +3,7 @@
 //! **Invariant:** a hook runs no configured command before the configuration's hash is trusted
 //! by this user (or `CI=true`).
 
+pub mod commit_msg;
 pub mod post_checkout;
 pub mod pre_commit;
 pub mod pre_push;
@@ -21,7 +22,14 @@ use crate::process::{self, ShellCommand};
 use crate::trust::TrustStore;
 
 /// The hooks gatekeeper installs.
-pub const HOOK_NAMES: [&str; 3] = ["pre-commit", "pre-push", "post-checkout"];
+pub const HOOK_NAMES: [&str; 6] = [
+    "pre-commit",
+    "commit-msg",
+    "pre-push",
+    "post-checkout",
+    "post-merge",
+    "post-rewrite",
+];
 
 /// Suffix of a pre-existing hook that `install` moved aside; the hook runs it first.
 pub const DISPLACED_SUFFIX: &str = ".gatekeeper-displaced";
@@ -83,6 +91,32 @@ pub fn ensure_trusted(repo: &Repo, config: &LoadedConfig, env: &Environment) -> 
     ))
     .with_hint("review the file, then run `gatekeeper trust`")
     .into())
+}
+
+/// What the recovery of a killed run's set-aside files did, one line each.
+pub fn recovery_lines(r: &crate::git::stash::Restored) -> Vec<String> {
+    use crate::git::display_path;
+    let mut out = Vec::new();
+    if !r.restored.is_empty() {
+        out.push(format!(
+            "restored {} file(s) set aside by an earlier gatekeeper run that was killed",
+            r.restored.len()
+        ));
+    }
+    for k in &r.kept {
+        out.push(format!(
+            "`{}` changed after a killed gatekeeper run had set it aside: your current version stays, and the set-aside version is kept in `{}`",
+            display_path(&k.path),
+            k.copy.display()
+        ));
+    }
+    for p in &r.left {
+        out.push(format!(
+            "`{}` (deleted before a killed gatekeeper run) was written again since: it was left as it is",
+            display_path(p)
+        ));
+    }
+    out
 }
 
 /// Path of the hook that `install` displaced for `hook`, if there is one.

@@ -1,6 +1,7 @@
 //! pre-commit: run the gates on exactly what is staged, with the user's unstaged work set
 //! aside and put back byte for byte whatever happens.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -11,7 +12,7 @@ use super::HookContext;
 use crate::config::Stage;
 use crate::gates::cache::{ContentMode, ResultCache};
 use crate::gates::{self, FileScope, RunRequest};
-use crate::git::stash::WorktreeStash;
+use crate::git::stash::{self, WorktreeStash};
 use crate::git::{ChangeKind, Repo, display_path};
 use crate::report::RunReport;
 
@@ -32,6 +33,7 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
         names: &[],
         files: FileScope::Changed(files),
         skip: &skip,
+        skip_flag: &[],
         env: h.gate_env("pre-commit"),
         env_bytes: h.env_bytes(),
     };
@@ -49,7 +51,7 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
         report.problems.push(v.message);
     }
     let mut planned = gates::plan(&req)?;
-    note_skips(h, &planned, &skip, report);
+    report.notes.extend(gates::skip_notes(&req, &planned));
     // Ratchets compare with the baselines being committed, not an unstaged edit of them.
     let baselines = match h
         .repo
@@ -71,6 +73,7 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
     let extras = gates::Extras {
         baselines,
         cache: use_cache.then_some(&store),
+        fail_fast: false,
     };
     if planned.iter().all(|p| p.skip.is_some() || p.hit.is_some()) {
         // Nothing will run a command: no need to touch the work tree at all.
@@ -79,64 +82,146 @@ pub fn run(h: &HookContext<'_>, report: &mut RunReport) -> Result<()> {
         return Ok(());
     }
 
+    report.gates = run_with_work_set_aside(
+        h,
+        &planned,
+        &req.env,
+        &extras,
+        use_cache.then_some(&store),
+        report,
+    )?;
+    report.finish(started, h.cancel.load(std::sync::atomic::Ordering::SeqCst));
+    Ok(())
+}
+
+/// Runs `planned` in the work tree with everything that is not staged set aside, so that
+/// the gates see exactly the index as a checkout writes it; then undoes (and keeps) whatever
+/// changed during the run, puts the user's work back, and stores passes in `cache` when the
+/// run proved sound. Problems and modified files go into `report`; returns the outcomes.
+pub(super) fn run_with_work_set_aside(
+    h: &HookContext<'_>,
+    planned: &[gates::PlannedGate],
+    env: &[(String, String)],
+    extras: &gates::Extras<'_>,
+    cache: Option<&ResultCache>,
+    report: &mut RunReport,
+) -> Result<Vec<gates::GateOutcome>> {
     let index_before = IndexSnapshot::take(h.repo)?;
     let mut stash = WorktreeStash::set_aside(h.repo)?;
+    let kept_dir = stash
+        .as_ref()
+        .map_or_else(|| stash::new_kept_dir(h.repo), |s| s.kept_dir(h.repo));
+    let mut outcomes = Vec::new();
+    // A second early, so that a file written in the same second as the run started counts.
+    let run_started = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
     let outcome = (|| -> Result<()> {
-        report.gates = gates::execute(&planned, &req.env, &extras, h.cancel, h.sink);
-        undo_gate_changes(h.repo, report)?;
-        if index_before.restore_if_changed(h.repo)? {
-            report.problems.push(
-                "a gate changed the index (what is staged); the index was put back as it was"
-                    .into(),
-            );
+        outcomes = gates::execute(planned, env, extras, h.cancel, h.sink);
+        // The index first: a file a gate staged and deleted again must not come back from it.
+        if let Some(kept) = index_before.restore_if_changed(h.repo, &kept_dir)? {
+            report.problems.push(format!(
+                "a gate changed the index (what is staged), or you staged something while the gates ran: it was put back as it was; the change is kept in `{}` (re-apply it with: git apply --cached '{}')",
+                kept.display(),
+                kept.display()
+            ));
         }
-        if use_cache && report.modified_files.is_empty() && report.problems.is_empty() {
-            gates::remember(&planned, &report.gates, &store);
+        undo_changes_during_run(h.repo, stash.as_mut(), &kept_dir, run_started, report)?;
+        if let Some(store) = cache
+            && report.modified_files.is_empty()
+            && report.problems.is_empty()
+        {
+            gates::remember(planned, &outcomes, store);
         }
         Ok(())
     })();
     // The user's work comes back whatever happened above.
     let restored = match stash.as_mut() {
         Some(s) => s.restore(h.repo),
-        None => Ok(()),
+        None => Ok(stash::Restored::default()),
     };
     outcome?;
-    restored.context("failed to put your unstaged changes back")?;
-    report.finish(started, h.cancel.load(std::sync::atomic::Ordering::SeqCst));
-    Ok(())
+    let restored = restored.context("failed to put your unstaged changes back")?;
+    for k in &restored.kept {
+        report.notes.push(format!(
+            "`{}` changed while the gates ran; your version is back, and the one that appeared is kept in `{}`",
+            display_path(&k.path),
+            k.copy.display()
+        ));
+    }
+    Ok(outcomes)
 }
 
-fn note_skips(
-    h: &HookContext<'_>,
-    planned: &[gates::PlannedGate],
-    skip: &[String],
+/// Tracked files that changed while the gates ran — by a gate (a formatter) or by the user
+/// (an editor saving) — are put back as they were before the run. Each changed version is
+/// kept whole in `kept_dir`, and all of them as one patch against the index, so that neither
+/// a formatter's fixes nor the user's edits are lost. Changes git does not count as changes
+/// (a file rewritten with other line endings that stores the same) are undone quietly.
+fn undo_changes_during_run(
+    repo: &Repo,
+    stash: Option<&mut WorktreeStash>,
+    kept_dir: &std::path::Path,
+    run_started: std::time::SystemTime,
     report: &mut RunReport,
-) {
-    for name in skip {
-        match h.config.gates.get(name) {
-            Some(g) if g.required => report.notes.push(format!(
-                "`{name}` is required and cannot be skipped with GATEKEEPER_SKIP; it ran"
-            )),
-            None if !planned.iter().any(|p| &p.name == name) => {
-                report.notes.push(format!(
-                    "GATEKEEPER_SKIP names `{name}`, which is not a gate"
-                ));
+) -> Result<()> {
+    let set_aside: BTreeSet<PathBuf> = stash
+        .as_ref()
+        .map(|s| s.tracked_paths().into_iter().collect())
+        .unwrap_or_default();
+    // Set-aside paths changed when their bytes are not what was written for the gates;
+    // the others when libgit2 sees them differ from the index.
+    let mut candidates: Vec<PathBuf> = stash
+        .as_ref()
+        .map(|s| s.changed_tracked_paths())
+        .unwrap_or_default();
+    let changes = repo.worktree_changes(false)?;
+    let mut clean_changed: Vec<PathBuf> = changes
+        .modified
+        .into_iter()
+        .chain(changes.deleted)
+        .filter(|p| !set_aside.contains(p))
+        .collect();
+    candidates.extend(clean_changed.iter().cloned());
+    // Where git converts content (line endings, ident, filters), git decides whether the
+    // content differs from what is staged.
+    let converted: Vec<PathBuf> = candidates
+        .iter()
+        .filter(|p| repo.converts(p))
+        .cloned()
+        .collect();
+    let mut same: BTreeSet<PathBuf> = BTreeSet::new();
+    if !converted.is_empty() {
+        for (p, id) in converted.iter().zip(repo.git_blob_ids(&converted)?) {
+            let staged = repo.index_entry(p)?;
+            if let (Some(id), Some((staged_id, mode, _))) = (id, staged) {
+                let exec_now = file_is_executable(&repo.root().join(p));
+                if id == staged_id && exec_now == (mode == 0o100_755) {
+                    same.insert(p.clone());
+                }
             }
-            _ => {}
         }
     }
-}
-
-/// Tracked files the gates changed are reverted to the staged content; their changes are
-/// kept in a patch so that a formatter's fixes are not lost.
-fn undo_gate_changes(repo: &Repo, report: &mut RunReport) -> Result<()> {
-    let changes = repo.worktree_changes(false)?;
-    let mut touched: Vec<PathBuf> = changes.modified;
-    touched.extend(changes.deleted);
-    if touched.is_empty() {
-        return Ok(());
+    if let Some(s) = stash {
+        for p in same.iter().filter(|p| set_aside.contains(*p)) {
+            s.accept_current(p)?;
+        }
     }
+    let mut touched: Vec<PathBuf> = candidates
+        .into_iter()
+        .filter(|p| !same.contains(p))
+        .collect();
     touched.sort();
+    touched.dedup();
+    // Clean files re-written during the run with content git stores the same go back to
+    // their exact bytes too; one not written since the run started is left alone (libgit2
+    // and git may disagree about a file nobody touched).
+    let quiet: Vec<PathBuf> = clean_changed
+        .iter()
+        .filter(|p| same.contains(*p) && changed_since(&repo.root().join(p), run_started))
+        .cloned()
+        .collect();
+    clean_changed.retain(|p| !same.contains(p));
+    if touched.is_empty() {
+        return put_back_clean_files(repo, &quiet, kept_dir).map(|_| ());
+    }
     let patch = repo.worktree_patch(&touched)?;
     if !patch.is_empty() {
         let stamp = std::time::SystemTime::now()
@@ -150,9 +235,122 @@ fn undo_gate_changes(repo: &Repo, report: &mut RunReport) -> Result<()> {
         crate::fsutil::write_atomic(&path, &patch)?;
         report.fixes_patch = Some(path.to_string_lossy().into_owned());
     }
-    repo.checkout_from_index(&touched)?;
-    report.modified_files = touched.iter().map(|p| display_path(p)).collect();
+    for p in &clean_changed {
+        if repo.root().join(p).symlink_metadata().is_ok() {
+            stash::keep_copy(repo.root(), kept_dir, p)?;
+        }
+    }
+    let mut all_clean = clean_changed.clone();
+    all_clean.extend(quiet);
+    let unsure = put_back_clean_files(repo, &all_clean, kept_dir)?;
+    for p in unsure {
+        report.notes.push(format!(
+            "`{}` was put back with the line endings a checkout writes; git stores the same content as before",
+            display_path(&p)
+        ));
+    }
+    report.notes.push(format!(
+        "the files listed changed while the gates ran (by a gate, or by you if you edited them meanwhile); each changed version is kept in `{}`",
+        kept_dir.display()
+    ));
+    report
+        .modified_files
+        .extend(touched.iter().map(|p| display_path(p)));
     Ok(())
+}
+
+/// `bytes` with every LF that has no CR before it turned into CRLF.
+fn with_crlf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 16);
+    let mut prev = 0u8;
+    for &b in bytes {
+        if b == b'\n' && prev != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+        prev = b;
+    }
+    out
+}
+
+/// Whether the file's status changed (ctime: a write, a rename, a mode change) at or after
+/// `since`; a missing file counts as changed.
+fn changed_since(path: &std::path::Path, since: std::time::SystemTime) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let Ok(m) = path.symlink_metadata() else {
+        return true;
+    };
+    let since_ns = since
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX));
+    i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()) >= since_ns
+}
+
+fn file_is_executable(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    path.metadata()
+        .is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+}
+
+/// Puts tracked files that were unchanged before the run back to the bytes they had. Where
+/// git converts content, the bytes of a checkout and the stored bytes can both be "unchanged"
+/// (an LF file under `core.autocrlf=true`): the one whose size git recorded in the index for
+/// the file is chosen. Returns the paths where neither matched (a checkout is written).
+fn put_back_clean_files(
+    repo: &Repo,
+    paths: &[PathBuf],
+    scratch_parent: &std::path::Path,
+) -> Result<Vec<PathBuf>> {
+    let (converted, plain): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.iter().cloned().partition(|p| repo.converts(p));
+    repo.checkout_from_index(&plain)?;
+    let mut unsure = Vec::new();
+    if converted.is_empty() {
+        return Ok(unsure);
+    }
+    // Beside the stash, outside the kept folders `doctor` lists.
+    let scratch = repo
+        .state_dir()
+        .join("tmp")
+        .join(scratch_parent.file_name().unwrap_or_default());
+    let _ = std::fs::remove_dir_all(&scratch);
+    repo.write_checkout_forms(&converted, &scratch)?;
+    for p in &converted {
+        let form = scratch.join(p);
+        let Some((id, _, recorded_size)) = repo.index_entry(p)? else {
+            continue;
+        };
+        if let Ok(meta) = form.symlink_metadata()
+            && meta.is_file()
+        {
+            let recorded = u64::from(recorded_size);
+            if meta.len() != recorded {
+                // Not the checkout's bytes: the stored bytes, or the stored text with CRLF
+                // line endings, whichever has the size git recorded.
+                let raw = repo.blob_bytes(id)?;
+                let crlf = with_crlf(&raw);
+                if let Some(bytes) = [raw, crlf].into_iter().find(|b| b.len() as u64 == recorded) {
+                    std::fs::write(&form, &bytes)
+                        .with_context(|| format!("failed to write `{}`", form.display()))?;
+                } else {
+                    unsure.push(p.clone());
+                }
+            }
+        }
+        let dst = repo.root().join(p);
+        if let Some(parent) = dst.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        if form.symlink_metadata().is_ok() {
+            if dst.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+                std::fs::remove_dir_all(&dst)?;
+            }
+            std::fs::rename(&form, &dst)
+                .with_context(|| format!("failed to put back `{}`", dst.display()))?;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(unsure)
 }
 
 /// The index's bytes and a fingerprint of its entries, to detect and undo a gate's `git add`.
@@ -174,16 +372,30 @@ impl IndexSnapshot {
         })
     }
 
-    /// Puts the index back when its entries (not just cached stat data) changed.
-    fn restore_if_changed(&self, repo: &Repo) -> Result<bool> {
+    /// Puts the index back when its entries (not just cached stat data) changed, after
+    /// keeping the change as a patch in `kept_dir` (returned).
+    fn restore_if_changed(
+        &self,
+        repo: &Repo,
+        kept_dir: &std::path::Path,
+    ) -> Result<Option<PathBuf>> {
         let now = repo.index()?;
         if fingerprint(&now) == self.fingerprint {
-            return Ok(false);
+            return Ok(None);
+        }
+        drop(now);
+        let patch_path = kept_dir.join("index-changes.patch");
+        if let Some(b) = &self.bytes {
+            let old = kept_dir.join("index-before");
+            crate::fsutil::write_atomic(&old, b)?;
+            let patch = repo.index_change_patch(&old);
+            let _ = std::fs::remove_file(&old);
+            crate::fsutil::write_atomic(&patch_path, &patch?)?;
         }
         if let (Some(p), Some(b)) = (&self.path, &self.bytes) {
             crate::fsutil::write_atomic(p, b)?;
         }
-        Ok(true)
+        Ok(Some(patch_path))
     }
 }
 

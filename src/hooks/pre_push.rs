@@ -1,7 +1,9 @@
 //! pre-push: run the pre-push gates on the files changed by the commits being pushed.
 //!
-//! The gates run in the work tree as it is (like pre-commit, lefthook and hk do for pre-push);
-//! the file list is exactly the pushed range's.
+//! The gates judge exactly what is pushed, whatever the work tree holds: each pushed tip is
+//! checked on the files its range changed, in the work tree when it is the checked-out commit
+//! with nothing staged (unstaged and untracked work set aside), otherwise in a temporary
+//! checkout of that commit.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -11,7 +13,9 @@ use git2::Oid;
 
 use super::HookContext;
 use crate::config::Stage;
+use crate::gates::cache::ContentMode;
 use crate::gates::{self, FileScope, RunRequest};
+use crate::git::checkout::TempCheckout;
 use crate::git::{ChangeKind, Repo};
 use crate::report::RunReport;
 
@@ -69,7 +73,10 @@ pub fn pushed_commits(repo: &Repo, remote: &str, refs: &[PushedRef]) -> Result<V
     Ok(all)
 }
 
-/// Runs the pre-push gates.
+/// Runs the pre-push gates on exactly the pushed content: once per pushed tip, on the files
+/// its commits changed. A tip that is the checked-out commit, with nothing staged, is judged
+/// in the work tree with unstaged and untracked work set aside (as pre-commit does; build
+/// caches stay warm); any other tip in a temporary checkout of that commit.
 pub fn run(
     h: &HookContext<'_>,
     remote: &str,
@@ -93,14 +100,61 @@ pub fn run(
             report.sacred.push(s);
         }
     }
-    let changes = h.repo.changes_of_commits(&commits)?;
-    let files: Vec<PathBuf> = changes
-        .into_iter()
-        .filter(|c| c.kind != ChangeKind::Deleted)
-        .map(|c| c.path)
-        .filter(|p| h.repo.root().join(p).exists())
-        .collect();
-    let skip = h.env.skip_list();
+    let known = h.repo.remote_tips(remote);
+    let head = h.repo.head_commit();
+    let mut judged: Vec<Oid> = Vec::new();
+    let tips: Vec<&PushedRef> = refs.iter().filter(|r| !r.is_deletion()).collect();
+    for r in &tips {
+        if judged.contains(&r.local_oid) {
+            continue;
+        }
+        judged.push(r.local_oid);
+        let mut hide = known.clone();
+        if !r.remote_oid.is_zero() && h.repo.ensure_commit(r.remote_oid).is_ok() {
+            hide = vec![r.remote_oid];
+        }
+        let range = h.repo.commits_between(r.local_oid, &hide)?;
+        let files: Vec<PathBuf> = h
+            .repo
+            .changes_of_commits(&range)?
+            .into_iter()
+            .filter(|c| c.kind != ChangeKind::Deleted)
+            .map(|c| c.path)
+            .collect();
+        let in_place = head == Some(r.local_oid) && h.repo.staged_changes()?.is_empty();
+        let outcomes = if in_place {
+            judge_in_work_tree(h, files, report)?
+        } else {
+            if tips.len() > 1 || head != Some(r.local_oid) {
+                report.notes.push(format!(
+                    "`{}` ({}) was judged in a temporary checkout of the pushed commit",
+                    r.local_ref,
+                    &r.local_oid.to_string()[..12]
+                ));
+            } else {
+                report.notes.push(
+                    "the pushed commit was judged in a temporary checkout: what is staged differs from it".into(),
+                );
+            }
+            judge_in_checkout(h, r.local_oid, files, report)?
+        };
+        report.gates.extend(outcomes);
+    }
+    report.finish(started, h.cancel.load(std::sync::atomic::Ordering::SeqCst));
+    Ok(())
+}
+
+fn skip_and_env(h: &HookContext<'_>) -> (Vec<String>, usize) {
+    (h.env.skip_list(), h.env_bytes())
+}
+
+/// The checked-out commit with nothing staged: the work tree with the rest set aside.
+fn judge_in_work_tree(
+    h: &HookContext<'_>,
+    files: Vec<PathBuf>,
+    report: &mut RunReport,
+) -> Result<Vec<gates::GateOutcome>> {
+    let (skip, env_bytes) = skip_and_env(h);
     let req = RunRequest {
         config: h.config,
         root: h.repo.root(),
@@ -108,19 +162,86 @@ pub fn run(
         names: &[],
         files: FileScope::Changed(files),
         skip: &skip,
+        skip_flag: &[],
         env: h.gate_env("pre-push"),
-        env_bytes: h.env_bytes(),
+        env_bytes,
     };
     let mut planned = gates::plan(&req)?;
+    report.notes.extend(gates::skip_notes(&req, &planned));
     let store = gates::cache::ResultCache::for_repo(h.repo);
-    let extras = gates::prepare_worktree_run(
-        h.repo,
-        &mut planned,
-        h.env.flag("GATEKEEPER_NO_CACHE"),
-        &store,
-    )?;
-    report.gates = gates::execute(&planned, &req.env, &extras, h.cancel, h.sink);
-    gates::remember(&planned, &report.gates, &store);
-    report.finish(started, h.cancel.load(std::sync::atomic::Ordering::SeqCst));
-    Ok(())
+    let use_cache = !h.env.flag("GATEKEEPER_NO_CACHE");
+    if use_cache {
+        // With the work set aside the gates see exactly the index, which is the commit.
+        gates::apply_cache(&mut planned, h.repo, ContentMode::Staged, &store)?;
+    }
+    let baselines = match h
+        .repo
+        .index_blob(std::path::Path::new(crate::baseline::BASELINES_FILE))?
+    {
+        Some(bytes) => crate::baseline::Baselines::parse(&bytes)?,
+        None => crate::baseline::Baselines::default(),
+    };
+    let extras = gates::Extras {
+        baselines,
+        cache: use_cache.then_some(&store),
+        fail_fast: false,
+    };
+    if planned.iter().all(|p| p.skip.is_some() || p.hit.is_some()) {
+        return Ok(gates::execute(
+            &planned, &req.env, &extras, h.cancel, h.sink,
+        ));
+    }
+    super::pre_commit::run_with_work_set_aside(
+        h,
+        &planned,
+        &req.env,
+        &extras,
+        use_cache.then_some(&store),
+        report,
+    )
+}
+
+/// Any other pushed commit: a temporary checkout of it. The result cache is not used there
+/// (its keys describe the work tree's index); gates run with git pointed at the checkout.
+fn judge_in_checkout(
+    h: &HookContext<'_>,
+    commit: Oid,
+    files: Vec<PathBuf>,
+    report: &mut RunReport,
+) -> Result<Vec<gates::GateOutcome>> {
+    let checkout = TempCheckout::create(h.repo, commit)?;
+    let (skip, env_bytes) = skip_and_env(h);
+    let mut env = vec![
+        ("GATEKEEPER_STAGE".to_owned(), "pre-push".to_owned()),
+        (
+            "GATEKEEPER_ROOT".to_owned(),
+            checkout.root().to_string_lossy().into_owned(),
+        ),
+    ];
+    env.extend(checkout.git_env());
+    let req = RunRequest {
+        config: h.config,
+        root: checkout.root(),
+        stage: Stage::PrePush,
+        names: &[],
+        files: FileScope::Changed(files),
+        skip: &skip,
+        skip_flag: &[],
+        env,
+        env_bytes,
+    };
+    let planned = gates::plan(&req)?;
+    for note in gates::skip_notes(&req, &planned) {
+        if !report.notes.contains(&note) {
+            report.notes.push(note);
+        }
+    }
+    let extras = gates::Extras {
+        baselines: crate::baseline::Baselines::load(checkout.root())?,
+        cache: None,
+        fail_fast: false,
+    };
+    Ok(gates::execute(
+        &planned, &req.env, &extras, h.cancel, h.sink,
+    ))
 }

@@ -62,6 +62,9 @@ pub struct Assertion {
     pub line: usize,
     /// The assertion's source, as written (first lines).
     pub source: String,
+    /// The text an older gatekeeper gave it (TypeScript types kept), when different.
+    #[serde(skip)]
+    pub alt_text: Option<String>,
 }
 
 /// One statement at the top of a test's body.
@@ -74,6 +77,10 @@ pub struct Statement {
     /// The statement only asserts (an assertion, or an `if` whose branch only asserts):
     /// adding one anywhere cannot weaken the test.
     pub assertion_only: bool,
+    /// The fingerprint an older reading gave the same statement (the whole text of one that
+    /// is now an assertion or a plan), so that locks written then still match it.
+    #[serde(skip)]
+    pub alt_hash: Option<String>,
 }
 
 /// A test found in a file, sacred or not, with everything the lock and the rules need.
@@ -98,6 +105,10 @@ pub struct TestItem {
     pub envelope_lines: Vec<String>,
     pub assertions: Vec<Assertion>,
     pub statements: Vec<Statement>,
+    /// For a Go body that starts with a comment: the hash its statements had as one
+    /// statement, as locks written before they were read one by one recorded it.
+    #[serde(skip)]
+    pub legacy_statement: Option<String>,
     pub returns: usize,
     pub skips: usize,
     pub swallows: usize,
@@ -105,6 +116,14 @@ pub struct TestItem {
     /// assertions).
     #[serde(skip)]
     pub comments: Vec<String>,
+    /// Module-level bindings of the names the test uses (see [`super::bindings`]), sorted.
+    pub bindings: Vec<String>,
+    /// The identifiers the test mentions.
+    #[serde(skip)]
+    pub used: std::collections::BTreeSet<String>,
+    /// The local variables it declares, in order (their placeholders are `_l1`, `_l2`, …).
+    #[serde(skip)]
+    pub locals: Vec<String>,
     /// The parser could not make sense of part of the test.
     pub has_error: bool,
     #[serde(skip)]
@@ -168,6 +187,8 @@ struct KindTable {
     language: Language,
     names: Vec<&'static str>,
     comment: Vec<bool>,
+    /// TypeScript: type annotations, casts and type arguments are erased.
+    typescript: bool,
 }
 
 fn kind_tables() -> &'static [KindTable] {
@@ -175,7 +196,7 @@ fn kind_tables() -> &'static [KindTable] {
     TABLES.get_or_init(|| {
         super::lang::grammars()
             .into_iter()
-            .map(|language| {
+            .map(|(language, typescript)| {
                 let names: Vec<&'static str> = (0..language.node_kind_count())
                     .map(|id| {
                         let name = u16::try_from(id)
@@ -191,6 +212,7 @@ fn kind_tables() -> &'static [KindTable] {
                     language,
                     names,
                     comment,
+                    typescript,
                 }
             })
             .collect()
@@ -231,6 +253,179 @@ fn intern(name: &str) -> &'static str {
     let s: &'static str = Box::leak(name.to_owned().into_boxed_str());
     seen.insert(s);
     s
+}
+
+thread_local! {
+    /// Set while computing the fingerprints an older gatekeeper computed (types kept).
+    static KEEP_TYPES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` as an older gatekeeper read tests: TypeScript types kept, locals under their own
+/// names (as locks written then recorded them).
+pub(crate) fn with_types<R>(f: impl FnOnce() -> R) -> R {
+    KEEP_TYPES.with(|k| k.set(true));
+    let r = f();
+    KEEP_TYPES.with(|k| k.set(false));
+    r
+}
+
+thread_local! {
+    /// The local variables of the test being read, each with its placeholder.
+    static LOCALS: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Runs `f` with the locals declared in `body` written as placeholders (`_l1`, `_l2`, … in the
+/// order they are declared), so that renaming a local consistently changes nothing.
+pub(crate) fn with_locals<R>(locals: &[String], f: impl FnOnce() -> R) -> R {
+    let map = locals
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.clone(), placeholder(i)))
+        .collect();
+    let saved = LOCALS.with(|m| std::mem::replace(&mut *m.borrow_mut(), map));
+    let r = f();
+    LOCALS.with(|m| *m.borrow_mut() = saved);
+    r
+}
+
+/// The `i`-th local's placeholder: a word, so that it is spaced like the name it replaces.
+fn placeholder(i: usize) -> String {
+    format!("_l{}", i + 1)
+}
+
+/// A comment's text with the current test's locals written as their placeholders.
+fn comment_with_placeholders(comment: &str) -> String {
+    LOCALS.with(|m| {
+        let m = m.borrow();
+        if m.is_empty() {
+            return comment.to_owned();
+        }
+        let word = |c: char| c.is_alphanumeric() || c == '_';
+        let mut out = String::new();
+        let mut token = String::new();
+        let flush = |token: &mut String, out: &mut String| {
+            out.push_str(m.get(token.as_str()).map_or(token.as_str(), String::as_str));
+            token.clear();
+        };
+        for c in comment.chars() {
+            if word(c) {
+                token.push(c);
+            } else {
+                flush(&mut token, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut token, &mut out);
+        out
+    })
+}
+
+/// The placeholder of a local variable, unless reading as an older gatekeeper did.
+fn local_placeholder(node: Node<'_>, t: &str) -> Option<String> {
+    if kind(node) != "identifier" || KEEP_TYPES.with(std::cell::Cell::get) {
+        return None;
+    }
+    LOCALS.with(|m| m.borrow().get(t).cloned())
+}
+
+/// The local variables a test body declares, in order (`let`, `:=`, `var`, `const`, Python
+/// assignments and `for` targets), not those of nested functions.
+pub(crate) fn declared_locals(body: Node<'_>, src: &str) -> Vec<String> {
+    fn idents(n: Node<'_>, src: &str, out: &mut Vec<String>) {
+        if matches!(
+            kind(n),
+            "identifier" | "shorthand_property_identifier_pattern"
+        ) {
+            let t = text(n, src).to_owned();
+            if t != "_" && !out.contains(&t) {
+                out.push(t);
+            }
+            return;
+        }
+        // A pattern's type or default value declares nothing.
+        if matches!(kind(n), "type_annotation" | "call_expression" | "call") {
+            return;
+        }
+        for c in named_children(n) {
+            idents(c, src, out);
+        }
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![body];
+    let mut order = Vec::new();
+    while let Some(n) = stack.pop() {
+        order.push(n);
+        for c in named_children(n).into_iter().rev() {
+            if !is_function_like(kind(c)) {
+                stack.push(c);
+            }
+        }
+    }
+    for n in order {
+        let target = match kind(n) {
+            "let_declaration" => n.child_by_field_name("pattern"),
+            "variable_declarator" | "var_spec" => n.child_by_field_name("name"),
+            "short_var_declaration" | "range_clause" => n.child_by_field_name("left"),
+            "assignment" | "for_statement" if is_python(n) => n.child_by_field_name("left"),
+            _ => None,
+        };
+        if let Some(t) = target
+            && matches!(
+                kind(t),
+                "identifier"
+                    | "tuple_pattern"
+                    | "pattern_list"
+                    | "expression_list"
+                    | "object_pattern"
+                    | "array_pattern"
+                    | "tuple"
+                    | "mut_pattern"
+                    | "ref_pattern"
+            )
+        {
+            idents(t, src, &mut out);
+        }
+    }
+    out
+}
+
+/// Python's `assignment` and `for x in …` (only Python's grammar has these with `left`).
+fn is_python(n: Node<'_>) -> bool {
+    kind(n) == "assignment"
+        || (kind(n) == "for_statement" && n.child_by_field_name("left").is_some())
+}
+
+/// Whether a node comes from the TypeScript grammar.
+pub(crate) fn is_typescript(node: Node<'_>) -> bool {
+    kind_entry(node).is_some_and(|(t, _)| t.typescript)
+}
+
+/// What a TypeScript node becomes once types are erased.
+enum Erasure<'t> {
+    Keep,
+    Drop,
+    Replace(Node<'t>),
+}
+
+/// Types have no run-time effect: annotations (`: Money`), type arguments (`f<number>()`) and
+/// parameters go, a cast (`x as T`, `x satisfies T`, `<T>x`) or a non-null assertion (`x!`)
+/// is its expression.
+fn erasure(node: Node<'_>) -> Erasure<'_> {
+    if !is_typescript(node) || KEEP_TYPES.with(std::cell::Cell::get) {
+        return Erasure::Keep;
+    }
+    match kind(node) {
+        "type_annotation" | "type_arguments" | "type_parameters" => Erasure::Drop,
+        "as_expression" | "satisfies_expression" | "non_null_expression" => {
+            node.named_child(0).map_or(Erasure::Keep, Erasure::Replace)
+        }
+        "type_assertion" => named_children(node)
+            .last()
+            .copied()
+            .map_or(Erasure::Keep, Erasure::Replace),
+        _ => Erasure::Keep,
+    }
 }
 
 pub(crate) fn is_comment(node: Node<'_>) -> bool {
@@ -370,7 +565,11 @@ impl Serializer<'_, '_> {
         self.out.push('(');
         self.out.push_str(k);
         self.out.push(' ');
-        push_quoted(self.out, &canonical_literal(k, text(node, self.src)));
+        let t = text(node, self.src);
+        match local_placeholder(node, t) {
+            Some(p) => push_quoted(self.out, &p),
+            None => push_quoted(self.out, &canonical_literal(k, t)),
+        }
         self.out.push(')');
     }
 
@@ -387,6 +586,14 @@ impl Serializer<'_, '_> {
     fn inner(&mut self, node: Node<'_>, cursor: &mut TreeCursor<'_>) {
         if is_comment(node) || (self.elide)(node) {
             return;
+        }
+        match erasure(node) {
+            Erasure::Keep => {}
+            Erasure::Drop => return,
+            Erasure::Replace(inner) => {
+                self.node(&mut inner.walk());
+                return;
+            }
         }
         if let Some(inner) = redundant_parens(node) {
             // Nesting in the tree already says what the parentheses said.
@@ -520,6 +727,14 @@ impl Tokens<'_> {
         if is_comment(node) {
             return;
         }
+        match erasure(node) {
+            Erasure::Keep => {}
+            Erasure::Drop => return,
+            Erasure::Replace(inner) => {
+                self.node(&mut inner.walk(), parent);
+                return;
+            }
+        }
         if let Some(inner) = redundant_parens(node) {
             self.node(&mut inner.walk(), parent);
             return;
@@ -551,7 +766,11 @@ impl Tokens<'_> {
     }
 
     fn leaf(&mut self, node: Node<'_>) {
-        let t = canonical_literal(kind(node), text(node, self.src));
+        let raw = text(node, self.src);
+        let t = match local_placeholder(node, raw) {
+            Some(p) => std::borrow::Cow::Owned(p),
+            None => canonical_literal(kind(node), raw),
+        };
         let word = |c: char| c.is_alphanumeric() || c == '_';
         if self.out.chars().last().is_some_and(word) && t.chars().next().is_some_and(word) {
             self.out.push(' ');
@@ -674,21 +893,35 @@ impl Walk<'_, '_> {
         }
         if is_comment(node) {
             let t = text(node, self.src);
-            let stripped: String = t
-                .trim_start_matches(['/', '#', '*', '!'])
-                .trim_end_matches(['*', '/'])
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            self.comments.push(stripped);
+            let squash = |t: &str| -> String {
+                t.trim_start_matches(['/', '#', '*', '!'])
+                    .trim_end_matches(['*', '/'])
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect()
+            };
+            let with_locals = comment_with_placeholders(t);
+            if with_locals != t {
+                self.comments.push(squash(&with_locals));
+            }
+            self.comments.push(squash(t));
             return;
         }
         if let Some(callee) = self.rules.assertion(node, self.src) {
             let mut text = normalized(node, self.src);
             let mut line = node.start_position().row + 1;
             let mut source = source_excerpt(node, self.src);
+            let mut alt_text =
+                Some(with_types(|| normalized(node, self.src))).filter(|t| *t != text);
             if let Some((ctx, prefix)) = self.rules.assertion_context(node, self.src) {
                 text = format!("{prefix} => {text}");
+                let legacy = with_types(|| {
+                    let call = normalized(node, self.src);
+                    self.rules
+                        .assertion_context(node, self.src)
+                        .map(|(_, p)| format!("{p} => {call}"))
+                });
+                alt_text = legacy.filter(|t| *t != text);
                 line = ctx.start_position().row + 1;
                 source = format!("{} ⏎ {source}", source_excerpt_first(ctx, self.src));
             }
@@ -698,6 +931,7 @@ impl Walk<'_, '_> {
                 callee,
                 line,
                 source,
+                alt_text,
             });
             return;
         }
@@ -715,6 +949,9 @@ impl Walk<'_, '_> {
         if control {
             path.push(kind);
         }
+        // A `return` inside a nested function, closure or callback ends that function, not
+        // the test: it counts only when that function also asserts (it could skip them).
+        let nested = is_function_like(kind).then_some((self.returns, self.assertions.len()));
         if cursor.goto_first_child() {
             loop {
                 self.visit(cursor, path, skip);
@@ -724,10 +961,34 @@ impl Walk<'_, '_> {
             }
             cursor.goto_parent();
         }
+        if let Some((returns, assertions)) = nested
+            && self.assertions.len() == assertions
+        {
+            self.returns = returns;
+        }
         if control {
             path.pop();
         }
     }
+}
+
+/// Node kinds that start a function of their own (closures, callbacks, nested functions).
+fn is_function_like(kind: &str) -> bool {
+    matches!(
+        kind,
+        "closure_expression"
+            | "function_item"
+            | "lambda"
+            | "function_definition"
+            | "arrow_function"
+            | "function_expression"
+            | "function"
+            | "function_declaration"
+            | "generator_function"
+            | "generator_function_declaration"
+            | "method_definition"
+            | "func_literal"
+    )
 }
 
 fn source_excerpt_first(node: Node<'_>, src: &str) -> String {
@@ -864,7 +1125,9 @@ impl<'t, 'w> Out<'t, 'w> {
                 .pending
                 .into_iter()
                 .map(|c| Candidate {
-                    body: fingerprint(c.body, src, &|n| Some(n.id()) == c.elide),
+                    body: with_locals(&declared_locals(c.body, src), || {
+                        fingerprint(c.body, src, &|n| Some(n.id()) == c.elide)
+                    }),
                     id: c.id,
                     collected: c.collected,
                     line: c.line,
@@ -877,6 +1140,19 @@ impl<'t, 'w> Out<'t, 'w> {
 
 /// Builds a [`TestItem`] from what discovery found.
 pub(crate) fn build_item(
+    lang: &'static str,
+    path: &str,
+    spec: &TestSpec<'_>,
+    rules: &dyn Rules,
+    src: &str,
+) -> TestItem {
+    let locals = declared_locals(spec.body, src);
+    let mut item = with_locals(&locals, || build_item_inner(lang, path, spec, rules, src));
+    item.locals = locals;
+    item
+}
+
+fn build_item_inner(
     lang: &'static str,
     path: &str,
     spec: &TestSpec<'_>,
@@ -896,6 +1172,23 @@ pub(crate) fn build_item(
     };
     walk.visit(&mut spec.body.walk(), &mut Vec::new(), elide_id);
     let statements = statements_of(spec.body, src, rules, elide_id);
+    let legacy_statement = named_children(spec.body)
+        .first()
+        .filter(|c| is_comment(**c))
+        .and(
+            named_children(spec.body)
+                .into_iter()
+                .find(|c| kind(c) == "statement_list"),
+        )
+        .map(|list| {
+            let is_assertion =
+                |n: Node<'_>| Some(n.id()) == elide_id || rules.assertion(n, src).is_some();
+            let mut s = String::new();
+            with_types(|| serialize(list, src, &is_assertion, &mut s));
+            let mut hash = sha256_hex(&s);
+            hash.truncate(12);
+            hash
+        });
     // One pass for the structure that also records the body's part of it.
     let mut structure = String::new();
     let mut ser = Serializer {
@@ -925,10 +1218,14 @@ pub(crate) fn build_item(
         envelope_lines: spec.envelope_lines.clone(),
         assertions: walk.assertions,
         statements,
+        legacy_statement,
         returns: walk.returns,
         skips: walk.skips,
         swallows: walk.swallows,
         comments: walk.comments,
+        bindings: Vec::new(),
+        used: super::bindings::used_names(spec.node, src),
+        locals: Vec::new(),
         has_error: spec.extent.has_error(),
         start_byte: spec.extent.start_byte(),
         end_byte: spec.extent.end_byte(),
@@ -947,22 +1244,51 @@ fn statements_of(
     let mut push = |n: Node<'_>| {
         let mut s = String::new();
         serialize(n, src, &is_assertion, &mut s);
-        if s.is_empty() {
-            return;
+        let assertion_only = asserts_only(n, src, rules);
+        let short = |text: &str| {
+            let mut h = sha256_hex(text);
+            h.truncate(12);
+            h
+        };
+        let mut alt_hash = None;
+        {
+            let mut typed = String::new();
+            with_types(|| serialize(n, src, &is_assertion, &mut typed));
+            if typed != s && !typed.is_empty() {
+                alt_hash = Some(short(&typed));
+            }
         }
-        let mut hash = sha256_hex(&s);
-        hash.truncate(12);
+        if s.is_empty() {
+            if !assertion_only {
+                return;
+            }
+            // A statement that is nothing but an assertion (Python's `assert x == 6`) keeps
+            // its place, so that code inserted before it is seen as inserted.
+            let mut whole = String::new();
+            serialize(n, src, &|_| false, &mut whole);
+            alt_hash = Some(short(&whole));
+            s.push_str("<assertion>");
+        } else if is_ava_plan(n, src) {
+            // AVA's `t.plan(n)`: its count grows with added assertions (a smaller count
+            // fails the test; a removed plan is a missing statement).
+            alt_hash = Some(short(&s));
+            "<t.plan>".clone_into(&mut s);
+        }
         out.push(Statement {
-            hash,
+            hash: short(&s),
             line: n.start_position().row + 1,
             source: source_excerpt(n, src),
-            assertion_only: asserts_only(n, src, rules),
+            assertion_only,
+            alt_hash,
         });
     };
     let block_like = kind(body).contains("block") || kind(body) == "statement_block";
-    // Go wraps a block's statements in a `statement_list`.
-    let body = match body.named_child(0) {
-        Some(list) if block_like && kind(list) == "statement_list" => list,
+    // Go wraps a block's statements in a `statement_list` (a comment may come first).
+    let body = match named_children(body)
+        .into_iter()
+        .find(|c| kind(c) == "statement_list")
+    {
+        Some(list) if block_like => list,
         _ => body,
     };
     if block_like {
@@ -976,6 +1302,15 @@ fn statements_of(
         push(body);
     }
     out
+}
+
+/// `t.plan(3);` (AVA).
+fn is_ava_plan(n: Node<'_>, src: &str) -> bool {
+    let t = normalized(n, src);
+    let t = t.trim_end_matches(';');
+    t.strip_prefix("t.plan(")
+        .and_then(|r| r.strip_suffix(')'))
+        .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Whether a statement does nothing but assert: an assertion (possibly wrapped in an
@@ -993,9 +1328,9 @@ fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
             let Some(mut branch) = n.child_by_field_name("consequence") else {
                 return false;
             };
-            if let Some(list) = branch
-                .named_child(0)
-                .filter(|l| kind(l) == "statement_list")
+            if let Some(list) = named_children(branch)
+                .into_iter()
+                .find(|l| kind(l) == "statement_list")
             {
                 branch = list;
             }

@@ -38,8 +38,11 @@ pub enum Rule {
     UnsupportedLanguage,
     DuplicateId,
     RelockUnsigned,
+    Rebound,
     ConfigWeakened,
     BaselineLoosened,
+    GateFileChanged,
+    ProtectedChanged,
 }
 
 impl Rule {
@@ -66,9 +69,26 @@ impl Rule {
             Rule::UnsupportedLanguage => "unsupported-language",
             Rule::DuplicateId => "duplicate-id",
             Rule::RelockUnsigned => "relock-unsigned",
+            Rule::Rebound => "rebound",
             Rule::ConfigWeakened => "config-weakened",
             Rule::BaselineLoosened => "baseline-loosened",
+            Rule::GateFileChanged => "gate-file-changed",
+            Rule::ProtectedChanged => "protected-changed",
         }
+    }
+}
+
+impl Rule {
+    /// Whether the rule is about the gates and the files that define them (the
+    /// configuration, baselines, what a gate runs, protected paths) rather than a locked test.
+    pub fn is_about_gates(self) -> bool {
+        matches!(
+            self,
+            Rule::ConfigWeakened
+                | Rule::BaselineLoosened
+                | Rule::GateFileChanged
+                | Rule::ProtectedChanged
+        )
     }
 }
 
@@ -222,12 +242,40 @@ pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) 
             focused,
         ));
     }
+    if let Some(locked_bindings) = &locked.bindings {
+        let mut left: BTreeMap<&str, usize> = BTreeMap::new();
+        for b in locked_bindings {
+            *left.entry(b.as_str()).or_default() += 1;
+        }
+        let new_bindings: Vec<String> = test
+            .bindings
+            .iter()
+            .filter(|b| match left.get_mut(b.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => !super::bindings::harmless_addition(test.lang, b, locked_bindings),
+            })
+            .map(|b| format!("{}: {b}", test.path))
+            .collect();
+        if !new_bindings.is_empty() {
+            out.push(mk(
+                id,
+                Rule::Rebound,
+                "a name the test uses is bound anew outside it (at module level): that changes what the test runs".to_owned(),
+                Vec::new(),
+                new_bindings,
+            ));
+        }
+    }
     if test.structure == locked.structure && test.envelope == locked.envelope {
         return out;
     }
     let before = out.len();
 
-    if test.envelope != locked.envelope {
+    if test.envelope != locked.envelope && !keeps_what_runs(&locked.modifiers, &test.envelope_lines)
+    {
         let added: Vec<&String> = test
             .envelope_lines
             .iter()
@@ -343,10 +391,43 @@ pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) 
                 unmatched_new.push(a);
             }
         }
+        // A lock written while TypeScript types were part of the text.
+        unmatched_old.retain(|old| {
+            match unmatched_new
+                .iter()
+                .position(|n| n.path == old.path && n.alt_text.as_deref() == Some(&old.text))
+            {
+                Some(i) => {
+                    unmatched_new.remove(i);
+                    false
+                }
+                None => true,
+            }
+        });
+        // Only the message changed (or was added or removed): the same check.
+        unmatched_old.retain(|old| {
+            let bare = super::messages::without_message(&old.text);
+            match unmatched_new.iter().position(|n| {
+                n.path == old.path && super::messages::without_message(&n.text) == bare
+            }) {
+                Some(i) => {
+                    unmatched_new.remove(i);
+                    false
+                }
+                None => true,
+            }
+        });
         let mut new_iter = unmatched_new.into_iter();
         for old in unmatched_old {
             if let Some(new) = new_iter.next() {
-                let (rule, why) = classify(old, new);
+                // Judged without their messages: a message is not what is checked.
+                let bare_old = LockedAssertion {
+                    path: old.path.clone(),
+                    text: super::messages::without_message(&old.text),
+                };
+                let mut bare_new = new.clone();
+                bare_new.text = super::messages::without_message(&new.text);
+                let (rule, why) = classify(&bare_old, &bare_new);
                 out.push(mk(id, rule, why, vec![old_line(old)], vec![new_line(new)]));
                 continue;
             }
@@ -382,6 +463,32 @@ pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) 
             Some(n) if *n > 0 => *n -= 1,
             _ => missing.push(h.as_str()),
         }
+    }
+    // A lock written before a statement was read as an assertion (or a plan) holds its
+    // whole text's fingerprint.
+    if !missing.is_empty() {
+        let mut alts: BTreeMap<&str, usize> = BTreeMap::new();
+        for s in &test.statements {
+            if let Some(a) = &s.alt_hash
+                && !locked.statements.contains(&s.hash)
+            {
+                *alts.entry(a.as_str()).or_default() += 1;
+            }
+        }
+        missing.retain(|h| match alts.get_mut(h) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        });
+    }
+    // A Go body that starts with a comment was once read as one statement.
+    if missing.len() == 1
+        && locked.statements.len() == 1
+        && test.legacy_statement.as_deref() == Some(missing[0])
+    {
+        return out;
     }
     if !missing.is_empty() && out.len() == before {
         let old_lines = base.map_or_else(
@@ -424,7 +531,13 @@ pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) 
         let mut last_locked = None;
         let mut added = Vec::new();
         for (i, s) in test.statements.iter().enumerate() {
-            match remaining.get_mut(s.hash.as_str()) {
+            // A lock written by an older reading holds the statement's older fingerprint.
+            let key = if remaining.get(s.hash.as_str()).is_some_and(|n| *n > 0) {
+                Some(s.hash.as_str())
+            } else {
+                s.alt_hash.as_deref()
+            };
+            match key.and_then(|k| remaining.get_mut(k)) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
                     last_locked = Some(i);
@@ -466,6 +579,157 @@ fn mk(
         old_lines,
         new_lines,
     }
+}
+
+/// Whether an envelope change keeps or strengthens what runs: lint and documentation
+/// attributes (`#![allow(…)]`, `#[doc …]`, `#![cfg_attr(docsrs, …)]`) come and go, a
+/// `parametrize` gains cases, a skip marker or `cfg` is removed (the test runs in more
+/// places), and nothing else changes.
+fn keeps_what_runs(old: &[String], new: &[String]) -> bool {
+    let canon = |ls: &[String]| -> Vec<String> {
+        ls.iter()
+            .map(|l| without_inert_attributes(l))
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    let old_c = canon(old);
+    let new_c = canon(new);
+    let mut removed = old_c.clone();
+    let mut added = Vec::new();
+    for l in new_c {
+        if let Some(i) = removed.iter().position(|r| *r == l) {
+            removed.remove(i);
+        } else {
+            added.push(l);
+        }
+    }
+    // A parametrize that gained cases replaces the one it extends.
+    added.retain(
+        |a| match removed.iter().position(|r| parametrize_extends(r, a)) {
+            Some(i) => {
+                removed.remove(i);
+                false
+            }
+            None => true,
+        },
+    );
+    // `it.skip` → `it`, `xit` → `it`, `describe.skip` → `describe`, `{ skip: true }` gone.
+    added.retain(
+        |a| match removed.iter().position(|r| without_skip(r) == *a) {
+            Some(i) => {
+                removed.remove(i);
+                false
+            }
+            None => true,
+        },
+    );
+    added.is_empty() && removed.iter().all(|r| is_skip_marker(r))
+}
+
+/// A JS/TS modifier line without its skip: `.skip`, the `x` of `xit`, `{skip:true}`.
+fn without_skip(line: &str) -> String {
+    let mut l = line.replace(".skip", "").replace(" {skip:true}", "");
+    for w in ["xit", "xtest", "xdescribe", "xcontext", "xspecify"] {
+        let bare = &w[1..];
+        l = l
+            .split(' ')
+            .map(|t| if t == w { bare } else { t })
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    l
+}
+
+/// The line without attributes that do not change what runs (lints, documentation).
+fn without_inert_attributes(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("#[").or_else(|| rest.find("#![")) {
+        let start = match (rest.find("#["), rest.find("#![")) {
+            (Some(a), Some(b)) => a.min(b),
+            _ => start,
+        };
+        let open = start + rest[start..].find('[').unwrap_or(0);
+        let mut depth = 0i32;
+        let mut end = None;
+        for (i, c) in rest[open..].char_indices() {
+            match c {
+                '[' | '(' => depth += 1,
+                ']' | ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(open + i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else { break };
+        let inner = rest[open + 1..end].trim();
+        let inert = ["allow(", "warn(", "deny(", "forbid(", "expect("]
+            .iter()
+            .any(|p| inner.starts_with(p))
+            || inner.starts_with("doc")
+            || inner.starts_with("cfg_attr(doc,")
+            || inner.starts_with("cfg_attr(docsrs,")
+            || inner.starts_with("clippy::");
+        out.push_str(&rest[..start]);
+        if !inert {
+            out.push_str(&rest[start..=end]);
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    let trimmed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    // `mod x:` with nothing left after it is the module itself, unchanged.
+    trimmed
+}
+
+/// `@pytest.mark.parametrize("x",[1,2,3])` extends `@pytest.mark.parametrize("x",[1,2])`:
+/// the same names, every old case still there, other arguments the same (`ids` may grow).
+fn parametrize_extends(old: &str, new: &str) -> bool {
+    use super::messages::split_top;
+    let args = |l: &str| -> Option<Vec<String>> {
+        let rest = l
+            .strip_prefix("@pytest.mark.parametrize(")?
+            .strip_suffix(')')?;
+        Some(split_top(rest).into_iter().map(str::to_owned).collect())
+    };
+    let (Some(o), Some(n)) = (args(old), args(new)) else {
+        return false;
+    };
+    if o.len() != n.len() || o.len() < 2 || o[0] != n[0] {
+        return false;
+    }
+    let items = |s: &str| -> Option<Vec<String>> {
+        let inner = s
+            .strip_prefix('[')
+            .and_then(|r| r.strip_suffix(']'))
+            .or_else(|| s.strip_prefix('(').and_then(|r| r.strip_suffix(')')))?;
+        Some(
+            split_top(inner)
+                .into_iter()
+                .map(str::to_owned)
+                .filter(|x| !x.is_empty())
+                .collect(),
+        )
+    };
+    let (Some(oi), Some(mut ni)) = (items(&o[1]), items(&n[1])) else {
+        return false;
+    };
+    for c in &oi {
+        match ni.iter().position(|x| x == c) {
+            Some(i) => {
+                ni.remove(i);
+            }
+            None => return false,
+        }
+    }
+    o[2..]
+        .iter()
+        .zip(&n[2..])
+        .all(|(a, b)| a == b || (a.starts_with("ids=") && b.starts_with("ids=")))
 }
 
 fn is_skip_marker(line: &str) -> bool {
@@ -810,6 +1074,7 @@ mod tests {
             callee: String::new(),
             line: 1,
             source: new.to_owned(),
+            alt_text: None,
         };
         classify(&o, &n).0
     }

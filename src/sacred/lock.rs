@@ -17,6 +17,8 @@
 //!   assert [] assert_eq!(refund(10),0)
 //!   assert [if_expression] assert!(x>0)
 //!   statements 1a2b3c4d5e6f 0a1b2c3d4e5f
+//!   bindings 1
+//!   binding use billing::refund
 //! ```
 //!
 //! Texts are normalised (no comments, no layout); `\` and newlines in them are escaped.
@@ -57,6 +59,9 @@ pub struct LockedTest {
     pub modifiers: Vec<String>,
     pub assertions: Vec<LockedAssertion>,
     pub statements: Vec<String>,
+    /// Module-level bindings of the names the test uses; `None` in locks written before
+    /// they were recorded (then not compared).
+    pub bindings: Option<Vec<String>>,
 }
 
 /// The whole lock, by test id.
@@ -87,6 +92,7 @@ impl LockedTest {
                 })
                 .collect(),
             statements: t.statements.iter().map(|s| s.hash.clone()).collect(),
+            bindings: Some(t.bindings.clone()),
         }
     }
 }
@@ -150,6 +156,12 @@ impl SacredLock {
                 let _ = writeln!(out, "  assert [{}] {}", a.path, escape(&a.text));
             }
             let _ = writeln!(out, "  statements {}", t.statements.join(" "));
+            if let Some(b) = &t.bindings {
+                let _ = writeln!(out, "  bindings {}", b.len());
+                for l in b {
+                    let _ = writeln!(out, "  binding {}", escape(l));
+                }
+            }
         }
         out
     }
@@ -210,6 +222,14 @@ impl SacredLock {
                 "statements" => {
                     t.statements = value.split_whitespace().map(str::to_owned).collect();
                 }
+                "bindings" => {
+                    number()?;
+                    t.bindings.get_or_insert_with(Vec::new);
+                }
+                "binding" => t
+                    .bindings
+                    .get_or_insert_with(Vec::new)
+                    .push(unescape(value)),
                 other => bail!("line {lineno}: unknown field `{other}`"),
             }
         }

@@ -12,9 +12,13 @@
 //! `.gatekeeper/allowed_signers`.
 
 pub mod analysis;
+pub mod bindings;
 pub mod compare;
+pub mod evidence;
+pub mod gate_integrity;
 pub mod lang;
 pub mod lock;
+pub mod messages;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -73,6 +77,13 @@ enum Content<'r> {
 
 impl Content<'_> {
     fn read(&self, repo: &Repo, path: &str) -> Result<Option<String>> {
+        Ok(self
+            .read_bytes(repo, path)?
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
+    /// A file's bytes; `None` when it is absent (or not a file).
+    fn read_bytes(&self, repo: &Repo, path: &str) -> Result<Option<Vec<u8>>> {
         let bytes = match self {
             Content::Index(index) => {
                 let Some(entry) = index.get_path(Path::new(path), 0) else {
@@ -99,7 +110,7 @@ impl Content<'_> {
                 Err(e) => return Err(e).with_context(|| format!("failed to read `{path}`")),
             },
         };
-        Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+        Ok(Some(bytes))
     }
 
     /// The files directly inside `dir` ("" for the root).
@@ -164,8 +175,27 @@ impl Content<'_> {
     }
 }
 
-fn sacred_patterns(config: &Config) -> Result<PatternSet> {
-    PatternSet::new(config.sacred.paths.iter()).context("invalid `sacred.paths`")
+/// What decides, per file, which tests a scan finds: `sacred.paths` and
+/// `sacred.test_functions`.
+struct Patterns {
+    paths: PatternSet,
+    test_functions: std::sync::Arc<[String]>,
+}
+
+impl Patterns {
+    fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+    fn matches(&self, p: &Path) -> bool {
+        self.paths.matches(p)
+    }
+}
+
+fn sacred_patterns(config: &Config) -> Result<Patterns> {
+    Ok(Patterns {
+        paths: PatternSet::new(config.sacred.paths.iter()).context("invalid `sacred.paths`")?,
+        test_functions: config.sacred.test_functions.0.clone().into(),
+    })
 }
 
 /// A file read for analysis: its path, its text, and whether it matches `sacred.paths`.
@@ -173,6 +203,7 @@ struct Source {
     path: String,
     text: String,
     sacred_path: bool,
+    test_functions: std::sync::Arc<[String]>,
 }
 
 /// Reads one file of `content` for analysis. `Ok(None)`: the file is absent or holds no
@@ -181,7 +212,7 @@ fn read_source(
     repo: &Repo,
     content: &Content<'_>,
     path: &str,
-    patterns: &PatternSet,
+    patterns: &Patterns,
 ) -> Result<Option<Source>> {
     let Some(lang) = lang::Lang::of_path(path) else {
         return Ok(None);
@@ -196,6 +227,7 @@ fn read_source(
         path: path.to_owned(),
         text,
         sacred_path: !patterns.is_empty() && patterns.matches(Path::new(path)),
+        test_functions: patterns.test_functions.clone(),
     }))
 }
 
@@ -207,7 +239,10 @@ fn scan_all(sources: &[Source], want: impl Fn(&Source) -> Want + Sync) -> Vec<Re
         .map_or(1, std::num::NonZero::get)
         .min(sources.len());
     let scan_one = |s: &Source| -> Result<FileScan> {
-        Ok(lang::scan(&s.path, &s.text, s.sacred_path, &want(s))?.unwrap_or_default())
+        Ok(
+            lang::scan(&s.path, &s.text, s.sacred_path, &want(s), &s.test_functions)?
+                .unwrap_or_default(),
+        )
     };
     if threads <= 1 {
         return sources.iter().map(scan_one).collect();
@@ -262,7 +297,7 @@ fn scan_files(
     repo: &Repo,
     content: &Content<'_>,
     files: &[String],
-    patterns: &PatternSet,
+    patterns: &Patterns,
     want: impl Fn(&Source) -> Want + Sync,
 ) -> Result<BTreeMap<String, FileScan>> {
     let mut sources = Vec::new();
@@ -311,6 +346,53 @@ pub struct Discovery {
     pub parse_errors: Vec<String>,
     /// Files skipped because this build lacks their grammar.
     pub unsupported: Vec<String>,
+    /// `sacred.paths` entries under which no test was found (tests registered through a
+    /// project's own wrapper need `sacred.test_functions`).
+    pub empty_paths: Vec<String>,
+}
+
+/// Untracked files that `discover` does not read but that would be parsed if they were
+/// tracked: a language with sacred tests, matching `sacred.paths` or containing the word
+/// `sacred`. `sacred lock` names them, so that a lock of 0 tests says why.
+pub fn untracked_candidates(repo: &Repo, config: &Config) -> Result<Vec<String>> {
+    let patterns = sacred_patterns(config)?;
+    let mut out = Vec::new();
+    for path in repo.untracked_files()? {
+        let path = crate::git::display_path(&path);
+        if lang::Lang::of_path(&path).is_none() {
+            continue;
+        }
+        if !patterns.is_empty() && patterns.matches(Path::new(&path)) {
+            out.push(path);
+            continue;
+        }
+        // Unreadable or not UTF-8: not a source file worth mentioning.
+        if std::fs::read_to_string(repo.root().join(&path)).is_ok_and(|t| t.contains("sacred")) {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether sacred Python tests carry pytest's `sacred` marker while no pytest configuration at
+/// the root registers it: pytest then warns about an unknown marker (an error with
+/// `--strict-markers`). The `# gatekeeper:sacred` comment needs no registration.
+pub fn pytest_marker_unregistered(repo: &Repo, tests: &[TestItem]) -> bool {
+    let read = |rel: &str| std::fs::read_to_string(repo.root().join(rel)).unwrap_or_default();
+    let uses_marker = tests
+        .iter()
+        .filter(|t| t.sacred && t.lang == "python")
+        .any(|t| read(&t.path).contains("mark.sacred"));
+    uses_marker
+        && ![
+            "pyproject.toml",
+            "pytest.ini",
+            "tox.ini",
+            "setup.cfg",
+            "conftest.py",
+        ]
+        .iter()
+        .any(|f| read(f).contains("sacred"))
 }
 
 /// Finds every sacred test of the tracked files (content from the work tree).
@@ -326,6 +408,7 @@ pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
         tests: Vec::new(),
         parse_errors: Vec::new(),
         unsupported: Vec::new(),
+        empty_paths: Vec::new(),
     };
     let mut sources = Vec::new();
     for path in repo.tracked_files()? {
@@ -355,6 +438,12 @@ pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
         out.tests.extend(scan.tests);
     }
     out.tests.sort_by(|a, b| a.id.cmp(&b.id));
+    for p in &config.sacred.paths {
+        let one = PatternSet::new([p]).context("invalid `sacred.paths`")?;
+        if !out.tests.iter().any(|t| one.matches(Path::new(&t.path))) {
+            out.empty_paths.push(p.clone());
+        }
+    }
     Ok(out)
 }
 
@@ -594,21 +683,17 @@ fn check_between(
         Some(b) => b.read(repo, ALLOWED_SIGNERS_PATH)?,
         None => None,
     };
-    if let Some(base_content) = &base_content {
-        report.findings.extend(config_weakening(
+    let signatures = Signatures::new(repo, base, commits, signers.as_deref());
+    if let (Some(base_id), Some(base_content)) = (base, &base_content) {
+        report.findings.extend(gate_integrity::check(
             repo,
-            base_content,
-            &new,
-            commits,
-            signers.as_deref(),
+            (base_id, base_content),
+            (head, &new),
+            &signatures,
         )?);
-        report.findings.extend(baseline_loosening(
-            repo,
-            base_content,
-            &new,
-            commits,
-            signers.as_deref(),
-        )?);
+        report
+            .findings
+            .extend(baseline_loosening(repo, base_content, &new, &signatures)?);
     }
     let Some((base_text, base_lock)) = base_lock else {
         report.notes.push(format!(
@@ -621,7 +706,7 @@ fn check_between(
     let new_text = new_lock.as_ref().map(|(t, _)| t.as_str());
     let mut lock = base_lock;
     if new_text != Some(base_text.as_str()) {
-        let bad = unsigned_changes(repo, commits, LOCK_PATH, signers.as_deref())?;
+        let bad = signatures.unsigned_changes(LOCK_PATH)?;
         if bad.is_empty() {
             report.relocked = true;
             report.notes.push(format!(
@@ -661,94 +746,86 @@ fn check_between(
     Ok(report)
 }
 
-/// The commits among `commits` that change `path` without a valid signature by one of
-/// `signers`, each with the reason.
-fn unsigned_changes(
-    repo: &Repo,
-    commits: &[Oid],
-    path: &str,
-    signers: Option<&str>,
-) -> Result<Vec<String>> {
-    let mut bad = Vec::new();
-    for id in commits {
-        if !changes_path(repo, *id, path)? {
-            continue;
-        }
-        match signers {
-            Some(s) => {
-                if let Err(why) = verify_signature(repo, *id, s)? {
-                    bad.push(format!("{id}: {why}"));
-                }
-            }
-            None => bad.push(format!("{id}: the base has no `{ALLOWED_SIGNERS_PATH}`")),
+/// How to sign, for the messages of findings that need a signature.
+pub const SIGNING_HINT: &str = "sign the commit with an SSH key listed in the base's `.gatekeeper/allowed_signers` (`git config gpg.format ssh`, `git config user.signingkey PATH.pub`, then `git commit -S`)";
+
+/// The commits of a change and who may sign for them (the base's allowed signers). Each
+/// commit's signature is verified at most once per check, however many paths it changes.
+pub(crate) struct Signatures<'r> {
+    repo: &'r Repo,
+    /// The base of the check: a merge's parent in its history does not excuse the merge.
+    base: Option<Oid>,
+    commits: &'r [Oid],
+    signers: Option<&'r str>,
+    verified: std::cell::RefCell<BTreeMap<Oid, std::result::Result<(), String>>>,
+}
+
+impl<'r> Signatures<'r> {
+    fn new(
+        repo: &'r Repo,
+        base: Option<Oid>,
+        commits: &'r [Oid],
+        signers: Option<&'r str>,
+    ) -> Signatures<'r> {
+        Signatures {
+            repo,
+            base,
+            commits,
+            signers,
+            verified: std::cell::RefCell::new(BTreeMap::new()),
         }
     }
-    Ok(bad)
+
+    /// The commits that change `path` without a valid signature by an allowed signer, each
+    /// with the reason.
+    fn unsigned_changes(&self, path: &str) -> Result<Vec<String>> {
+        let mut bad = Vec::new();
+        for id in self.commits {
+            if !changes_path(self.repo, *id, path, self.base)? {
+                continue;
+            }
+            let Some(signers) = self.signers else {
+                bad.push(format!("{id}: the base has no `{ALLOWED_SIGNERS_PATH}`"));
+                continue;
+            };
+            let known = self.verified.borrow().get(id).cloned();
+            let verdict = if let Some(v) = known {
+                v
+            } else {
+                let v = verify_signature(self.repo, *id, signers)?;
+                self.verified.borrow_mut().insert(*id, v.clone());
+                v
+            };
+            if let Err(why) = verdict {
+                bad.push(format!("{id}: {why}"));
+            }
+        }
+        Ok(bad)
+    }
 }
 
-/// How the new `gatekeeper.yml` is weaker than the base's ([`Config::weakenings`]), unless
-/// every commit changing it is signed by an allowed signer. A config that does not load on
-/// either side is left to the config checks (a hook refuses an invalid config anyway).
-fn config_weakening(
-    repo: &Repo,
-    base: &Content<'_>,
-    new: &Content<'_>,
-    commits: &[Oid],
-    signers: Option<&str>,
-) -> Result<Vec<Finding>> {
-    let load = |c: &Content<'_>| -> Result<Option<Config>> {
-        let Some(text) = c.read(repo, CONFIG_FILE)? else {
-            return Ok(None);
-        };
-        Ok(Config::from_bytes(text.as_bytes(), Path::new(CONFIG_FILE))
-            .ok()
-            .map(|l| l.config))
-    };
-    let Some(old) = load(base)? else {
-        return Ok(Vec::new());
-    };
-    // A deleted configuration removes every gate; an invalid one is refused elsewhere.
-    let new_config = match new.read(repo, CONFIG_FILE)? {
-        None => Config::default(),
-        Some(_) => match load(new)? {
-            Some(c) => c,
-            None => return Ok(Vec::new()),
-        },
-    };
-    let weakened = old.weakenings(&new_config);
-    unless_signed(
-        repo,
-        commits,
-        signers,
-        CONFIG_FILE,
-        Rule::ConfigWeakened,
-        "weakened",
-        weakened,
-    )
-}
-
-/// A finding for `what` changes to `path`, unless there are none or every commit changing
-/// `path` is signed by an allowed signer.
+/// A finding for `changes` to `path`, unless there are none or every commit changing `path`
+/// is signed by an allowed signer. The message is `{message}: that needs a signed commit…`.
 fn unless_signed(
-    repo: &Repo,
-    commits: &[Oid],
-    signers: Option<&str>,
+    signatures: &Signatures<'_>,
     path: &str,
     rule: Rule,
-    what: &str,
+    message: &str,
     changes: Vec<String>,
 ) -> Result<Vec<Finding>> {
     if changes.is_empty() {
         return Ok(Vec::new());
     }
-    let bad = unsigned_changes(repo, commits, path, signers)?;
+    let bad = signatures.unsigned_changes(path)?;
     if bad.is_empty() {
         return Ok(Vec::new());
     }
     Ok(vec![Finding {
         test_id: path.to_owned(),
         rule,
-        message: format!("`{path}` was {what}: that needs a signed commit by an allowed signer"),
+        message: format!(
+            "{message}: that needs a signed commit by an allowed signer; {SIGNING_HINT}"
+        ),
         old_lines: changes,
         new_lines: bad,
     }])
@@ -760,8 +837,7 @@ fn baseline_loosening(
     repo: &Repo,
     base: &Content<'_>,
     new: &Content<'_>,
-    commits: &[Oid],
-    signers: Option<&str>,
+    signatures: &Signatures<'_>,
 ) -> Result<Vec<Finding>> {
     use crate::baseline::{BASELINES_FILE, Baselines};
     let Some(old_text) = base.read(repo, BASELINES_FILE)? else {
@@ -778,28 +854,40 @@ fn baseline_loosening(
         .map(|l| format!("{} {}: {} → {}", l.gate, l.what, l.before, l.after))
         .collect();
     unless_signed(
-        repo,
-        commits,
-        signers,
+        signatures,
         BASELINES_FILE,
         Rule::BaselineLoosened,
-        "loosened",
+        &format!("`{BASELINES_FILE}` was loosened"),
         loosened,
     )
 }
 
-/// Whether a commit changes `path` relative to its first parent.
-fn changes_path(repo: &Repo, id: Oid, path: &str) -> Result<bool> {
+/// Whether a commit changes `path` relative to its parent. A merge changes it only when its
+/// version is none of the versions its parents outside the base's history hold: a merge that
+/// takes a side branch's version brings in a change made (and signed, or refused) in that
+/// side's own commits, which the check sees too, so a signed change reaches a branch through
+/// an unsigned merge commit (GitHub's test merge of a pull request included). A version taken
+/// from the base's own history (an old, weaker one, say) is the merge's own change.
+fn changes_path(repo: &Repo, id: Oid, path: &str, base: Option<Oid>) -> Result<bool> {
     let c = repo.raw().find_commit(id)?;
-    let new = c.tree()?.get_path(Path::new(path)).ok().map(|e| e.id());
-    let old = match c.parent_ids().next() {
-        Some(p) => commit_tree(repo, p)?
-            .get_path(Path::new(path))
-            .ok()
-            .map(|e| e.id()),
-        None => None,
-    };
-    Ok(new != old)
+    let version = |tree: &git2::Tree<'_>| tree.get_path(Path::new(path)).ok().map(|e| e.id());
+    let new = version(&c.tree()?);
+    let parents: Vec<Oid> = c.parent_ids().collect();
+    match parents.as_slice() {
+        [] => Ok(new.is_some()),
+        [parent] => Ok(version(&commit_tree(repo, *parent)?) != new),
+        _ => {
+            for p in parents {
+                let in_base = base.is_some_and(|b| {
+                    b == p || repo.raw().graph_descendant_of(b, p).unwrap_or(true)
+                });
+                if !in_base && version(&commit_tree(repo, p)?) == new {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+    }
 }
 
 /// git's own SSH signature verification against `signers` (the base's allowed-signers file).
@@ -860,6 +948,11 @@ pub fn render_human(report: &SacredReport) -> String {
     for n in &report.notes {
         let _ = writeln!(out, "note: {n}");
     }
+    let unsigned = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.is_about_gates())
+        .count();
     if report.is_clean() {
         let _ = writeln!(
             out,
@@ -867,6 +960,16 @@ pub fn render_human(report: &SacredReport) -> String {
             report.checked,
             if report.checked == 1 { "" } else { "s" },
             report.compared
+        );
+    } else if unsigned == report.findings.len() {
+        let _ = writeln!(
+            out,
+            "sacred: {} locked test{} intact ({}); {unsigned} change{} above need{} a commit signed by an allowed signer",
+            report.checked,
+            if report.checked == 1 { "" } else { "s" },
+            report.compared,
+            if unsigned == 1 { "" } else { "s" },
+            if unsigned == 1 { "s" } else { "" },
         );
     } else {
         let _ = writeln!(

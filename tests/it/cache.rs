@@ -53,14 +53,57 @@ fn one_byte_changed_in_a_matched_file_misses() {
 }
 
 #[test]
-fn change_outside_the_glob_still_hits() {
+fn change_outside_the_declared_inputs_still_hits() {
     let sb = Sandbox::new();
-    let r = counting(&sb, "");
+    let r = counting(&sb, "    inputs: ['*.rs', 'Cargo.toml']\n");
     assert_success(&r.gk(&["run", "--all-files"]), "first run");
     r.write("docs/readme.md", "changed docs\n");
     r.write("notes.txt", "new untracked file\n");
     assert_success(&r.gk(&["run", "--all-files"]), "second run");
     assert_eq!(runs(&sb), 1);
+    r.write("Cargo.toml", "[package]\n");
+    assert_success(&r.gk(&["run", "--all-files"]), "a declared input changed");
+    assert_eq!(runs(&sb), 2);
+}
+
+/// Without `inputs:`, any file the gate could read is part of the key, whatever its glob.
+#[test]
+fn without_inputs_any_changed_file_misses() {
+    let sb = Sandbox::new();
+    let r = counting(&sb, "");
+    assert_success(&r.gk(&["run", "--all-files"]), "first run");
+    r.write("docs/readme.md", "changed docs\n");
+    assert_success(&r.gk(&["run", "--all-files"]), "a tracked file changed");
+    assert_eq!(runs(&sb), 2);
+    r.write("ruff.toml", "new untracked configuration\n");
+    assert_success(&r.gk(&["run", "--all-files"]), "an untracked file appeared");
+    assert_eq!(runs(&sb), 3);
+    assert_success(&r.gk(&["run", "--all-files"]), "nothing changed");
+    assert_eq!(runs(&sb), 3);
+}
+
+/// The reported false pass: a linter's pass was served from the cache after a stricter rule
+/// was enabled in pyproject.toml, and the commit went in.
+#[test]
+fn a_stricter_rule_in_a_config_file_is_not_served_a_cached_pass_at_commit() {
+    let sb = Sandbox::new();
+    let r = sb.repo("r");
+    r.write("pyproject.toml", "[tool.ruff]\n");
+    r.setup(
+        "gates:\n  lint:\n    run: \"! { grep -q T20 pyproject.toml && grep -n 'print(' {files}; }\"\n    glob: ['*.py']\n",
+    );
+    r.write("app.py", "print('hi')\n");
+    r.git(&["add", "app.py"]);
+    assert_success(&r.gk(&["hook", "pre-commit"]), "print is allowed");
+    r.write("pyproject.toml", "[tool.ruff]\nlint.select = ['T20']\n");
+    r.git(&["add", "pyproject.toml"]);
+    let out = r.commit("stricter");
+    assert_code(&out, 1, "the stricter rule is applied");
+    assert!(
+        !text(&out).contains("from the result cache"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]

@@ -69,6 +69,12 @@ fn schema_is_json_schema_of_the_config() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["properties"]["gates"].is_object(), "{v}");
     assert!(v.to_string().contains("pre-commit"));
+    assert!(
+        v["$defs"]["Gate"]["properties"]["protect"]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("signed")),
+        "gates.<name>.protect is in the schema: {v}"
+    );
 }
 
 #[test]
@@ -94,4 +100,46 @@ fn completions_are_generated() {
     let out = r.gk(&["completions", "bash"]);
     assert_success(&out, "completions");
     assert!(String::from_utf8_lossy(&out.stdout).contains("gatekeeper"));
+}
+
+/// A glob that cannot compile is a configuration error when the file loads, located at the
+/// pattern and named as written: `doctor` reports it, `trust` and the hooks refuse (exit 2).
+#[test]
+fn an_invalid_glob_is_a_config_error_at_its_line_and_column() {
+    let sb = Sandbox::new();
+    let r = sb.repo("r");
+    r.setup("gates:\n  ok:\n    run: 'true'\n");
+    r.write(
+        "gatekeeper.yml",
+        "gates:\n  lint:\n    run: 'true'\n    glob: ['*.rs', 'a[b']\n",
+    );
+    let located = "gatekeeper.yml:4:20: invalid glob `a[b`";
+    for args in [
+        &["trust"][..],
+        &["hook", "pre-commit"],
+        &["run", "--all-files"],
+    ] {
+        let out = r.gk(args);
+        assert_code(&out, 2, &format!("{args:?}"));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(located), "{args:?}: {err}");
+        assert!(
+            !err.contains("**/a[b"),
+            "never the rewritten pattern: {err}"
+        );
+    }
+    let out = r.gk(&["doctor"]);
+    assert_code(&out, 1, "doctor finds the problem");
+    assert!(text(&out).contains(located), "{}", text(&out));
+    r.write(
+        "gatekeeper.yml",
+        "checkout:\n  - run: 'true'\n    when_changed: 'x{'\n",
+    );
+    let out = r.gk(&["trust"]);
+    assert_code(&out, 2, "when_changed is a glob too");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("gatekeeper.yml:3:19"),
+        "{}",
+        text(&out)
+    );
 }

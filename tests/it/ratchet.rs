@@ -260,6 +260,10 @@ fn ci_refuses_an_unsigned_weakening_of_the_config() {
             "gates:\n  test:\n    run: 'true'\n    required: true\n  lint:\n    run: 'true'\n    stages: [pre-commit]\n",
             "gates.lint.stages: ci removed",
         ),
+        (
+            "gates:\n  test:\n    run: echo changed\n    required: true\n  lint:\n    run: 'true'\n    stages: [pre-commit, ci]\n",
+            r#"gates.test.run: changed from "true" to "echo changed""#,
+        ),
     ] {
         r.git(&["reset", "-q", "--hard", &base]);
         r.write("gatekeeper.yml", weaker);
@@ -273,7 +277,7 @@ fn ci_refuses_an_unsigned_weakening_of_the_config() {
     r.git(&["reset", "-q", "--hard", &base]);
     r.write(
         "gatekeeper.yml",
-        "gates:\n  test:\n    run: echo changed\n    required: true\n  lint:\n    run: 'true'\n  audit:\n    run: 'true'\n",
+        "gates:\n  test:\n    run: 'true'\n    required: true\n  lint:\n    run: 'true'\n  audit:\n    run: 'true'\n",
     );
     r.git(&["commit", "-q", "--no-verify", "-am", "stronger"]);
     let mut c = r.gk_cmd(&["ci", "--base", &base]);

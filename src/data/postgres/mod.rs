@@ -19,8 +19,13 @@ use self::tls::RustlsConnect;
 use super::{Checksum, ChecksumRequest, ItemRecord, SourceKind, SourceRecord, quote_ident};
 use crate::env::Environment;
 
-/// The name recorded for this checksum design.
-pub const CHECKSUM_METHOD: &str = "pg-row-md5-sum128";
+/// The name recorded for this checksum design: the rows as `COPY … TO STDOUT` writes them
+/// (one line each), every line hashed with SHA-256 on the client, the first 128 bits of the
+/// line hashes summed modulo 2^128.
+pub const CHECKSUM_METHOD: &str = "pg-copy-sha256-sum128";
+/// The design of earlier versions (md5 of each row value's text on the server, summed as
+/// `numeric`): still computed when `verify` compares with a snapshot that recorded it.
+pub const LEGACY_CHECKSUM_METHOD: &str = "pg-row-md5-sum128";
 
 /// Where and how to connect.
 #[derive(Clone)]
@@ -304,10 +309,15 @@ pub async fn collect(
             .with_context(|| format!("failed to count `{name}`"))?
             .get(0);
         let checksum = match req.checksums.get(&name) {
-            Some(columns) => Some(
-                checksum(&open.client, &qualified, columns.as_deref())
-                    .await
-                    .with_context(|| format!("failed to checksum `{name}`"))?,
+            Some(spec) => Some(
+                checksum(
+                    &open.client,
+                    &qualified,
+                    spec.columns.as_deref(),
+                    spec.method.as_deref(),
+                )
+                .await
+                .with_context(|| format!("failed to checksum `{name}`"))?,
             ),
             None => None,
         };
@@ -329,10 +339,14 @@ pub async fn collect(
     ))
 }
 
-/// An order-independent checksum over an explicit column list: each row's columns form a
-/// row value whose text is hashed with md5; the two 64-bit halves of every hash are summed
-/// as `numeric` (no overflow, no sort, no size limit), and the row count is kept beside them.
-async fn checksum(client: &Client, qualified: &str, wanted: Option<&[String]>) -> Result<Checksum> {
+/// An order-independent checksum over an explicit column list, by `method` (the current one
+/// unless a snapshot recorded another).
+async fn checksum(
+    client: &Client,
+    qualified: &str,
+    wanted: Option<&[String]>,
+    method: Option<&str>,
+) -> Result<Checksum> {
     let present: Vec<String> = client
         .query(
             "SELECT attname::text FROM pg_catalog.pg_attribute \
@@ -346,13 +360,118 @@ async fn checksum(client: &Client, qualified: &str, wanted: Option<&[String]>) -
         .map(|r| r.get(0))
         .collect();
     let columns: Vec<String> = wanted.map_or_else(|| present.clone(), <[String]>::to_vec);
+    let method = method.unwrap_or(CHECKSUM_METHOD);
     if let Some(gone) = columns.iter().find(|c| !present.contains(c)).cloned() {
         return Ok(Checksum {
-            method: CHECKSUM_METHOD.into(),
+            method: method.into(),
             columns,
             value: format!("unavailable: column `{gone}` is gone"),
         });
     }
+    let value = match method {
+        CHECKSUM_METHOD => copy_checksum(client, qualified, &columns).await?,
+        LEGACY_CHECKSUM_METHOD => md5_sum_checksum(client, qualified, &columns).await?,
+        other => format!(
+            "unavailable: the snapshot used checksum method `{other}`, which this version does not know"
+        ),
+    };
+    Ok(Checksum {
+        method: method.into(),
+        columns,
+        value,
+    })
+}
+
+/// Streams the table's rows with `COPY (SELECT columns …) TO STDOUT` — text format, one line
+/// per row, exactly the bytes `pg_dump` would write for them — and hashes the lines on a
+/// second thread while the next chunks arrive, so that the checksum runs at dump speed. The
+/// sum of the line hashes does not depend on row order and needs no sort on the server.
+async fn copy_checksum(client: &Client, qualified: &str, columns: &[String]) -> Result<String> {
+    use futures_util::StreamExt as _;
+    let select = columns
+        .iter()
+        .map(|c| format!("t.{}", quote_ident(c)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("COPY (SELECT {select} FROM {qualified} AS t) TO STDOUT");
+    let stream = client.copy_out(&sql).await?;
+    futures_util::pin_mut!(stream);
+    let (send, receive) = std::sync::mpsc::sync_channel::<bytes::Bytes>(64);
+    let hasher = std::thread::spawn(move || {
+        let mut lines = LineSum::default();
+        for chunk in receive {
+            lines.feed(&chunk);
+        }
+        lines
+    });
+    let mut failed = None;
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(bytes) => {
+                if send.send(bytes).is_err() {
+                    break;
+                }
+            }
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
+        }
+    }
+    drop(send);
+    let lines = hasher
+        .join()
+        .map_err(|_| anyhow!("the checksum thread panicked"))?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    lines.finish()
+}
+
+/// The running state of [`copy_checksum`]: a partial line carried across chunk boundaries,
+/// the row count and the sum.
+#[derive(Default)]
+struct LineSum {
+    partial: Vec<u8>,
+    count: u64,
+    sum: u128,
+}
+
+impl LineSum {
+    fn feed(&mut self, mut chunk: &[u8]) {
+        while let Some(end) = chunk.iter().position(|b| *b == b'\n') {
+            if self.partial.is_empty() {
+                self.add(&chunk[..end]);
+            } else {
+                self.partial.extend_from_slice(&chunk[..end]);
+                let line = std::mem::take(&mut self.partial);
+                self.add(&line);
+            }
+            chunk = &chunk[end + 1..];
+        }
+        self.partial.extend_from_slice(chunk);
+    }
+
+    fn add(&mut self, line: &[u8]) {
+        use sha2::{Digest as _, Sha256};
+        let digest = Sha256::digest(line);
+        let mut first = [0u8; 16];
+        first.copy_from_slice(&digest[..16]);
+        self.sum = self.sum.wrapping_add(u128::from_be_bytes(first));
+        self.count += 1;
+    }
+
+    fn finish(self) -> Result<String> {
+        if !self.partial.is_empty() {
+            return Err(anyhow!("COPY ended in the middle of a row"));
+        }
+        Ok(format!("{}:{:032x}", self.count, self.sum))
+    }
+}
+
+/// The earlier design: each row's columns form a row value whose text is hashed with md5 on
+/// the server; the two 64-bit halves of every hash are summed as `numeric`.
+async fn md5_sum_checksum(client: &Client, qualified: &str, columns: &[String]) -> Result<String> {
     let row_value = format!(
         "ROW({})::text",
         columns
@@ -371,11 +490,38 @@ async fn checksum(client: &Client, qualified: &str, wanted: Option<&[String]>) -
     let count: i64 = row.get(0);
     let high: String = row.get(1);
     let low: String = row.get(2);
-    Ok(Checksum {
-        method: CHECKSUM_METHOD.into(),
-        columns,
-        value: format!("{count}:{high}:{low}"),
-    })
+    Ok(format!("{count}:{high}:{low}"))
+}
+
+#[cfg(test)]
+mod line_sum_tests {
+    use super::LineSum;
+
+    fn sum_of(chunks: &[&[u8]]) -> String {
+        let mut s = LineSum::default();
+        for c in chunks {
+            s.feed(c);
+        }
+        s.finish().unwrap()
+    }
+
+    #[test]
+    fn chunk_boundaries_and_row_order_do_not_matter() {
+        let whole = sum_of(&[b"1\ta\n2\tb\n3\tc\n"]);
+        assert_eq!(whole, sum_of(&[b"1\t", b"a\n2", b"\tb\n3\tc", b"\n"]));
+        assert_eq!(whole, sum_of(&[b"3\tc\n1\ta\n2\tb\n"]));
+        assert!(whole.starts_with("3:"));
+        assert_ne!(whole, sum_of(&[b"1\ta\n2\tb\n3\td\n"]));
+        // A duplicated row changes the sum (XOR would not).
+        assert_ne!(sum_of(&[b"1\n1\n"]), sum_of(&[b"2\n2\n"]));
+    }
+
+    #[test]
+    fn a_cut_stream_is_an_error() {
+        let mut s = LineSum::default();
+        s.feed(b"1\ta\n2\tb");
+        assert!(s.finish().is_err());
+    }
 }
 
 async fn connect(target: &Target) -> Result<(Client, JoinHandle<()>)> {

@@ -66,6 +66,14 @@ impl Rules for JsRules {
                                 | "strictEqual"
                                 | "deepStrictEqual"
                                 | "throws"
+                                | "throwsAsync"
+                                | "notThrows"
+                                | "notThrowsAsync"
+                                | "like"
+                                | "regex"
+                                | "notRegex"
+                                | "notDeepEqual"
+                                | "snapshot"
                                 | "rejects"
                                 | "ok"
                                 | "true"
@@ -169,13 +177,18 @@ pub(crate) fn scan(
     root: Node<'_>,
     sacred_path: bool,
     want: &Want,
+    test_functions: &[String],
 ) -> FileScan {
     let mut out = Out::new(src, root, want);
-    walk(
+    let ctx = Ctx {
         lang,
         path,
         src,
         root,
+        test_functions,
+    };
+    walk(
+        &ctx,
         root,
         root.id(),
         &mut Vec::new(),
@@ -227,15 +240,17 @@ fn statement_row(call: Node<'_>) -> usize {
     call.start_position().row
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a recursive walk that carries its whole context"
-)]
-fn walk<'t>(
+/// What stays the same during one file's walk.
+struct Ctx<'a, 't> {
     lang: &'static str,
-    path: &str,
-    src: &str,
+    path: &'a str,
+    src: &'a str,
     root: Node<'t>,
+    test_functions: &'a [String],
+}
+
+fn walk<'t>(
+    ctx: &Ctx<'_, 't>,
     node: Node<'t>,
     container: usize,
     scope: &mut Vec<String>,
@@ -243,29 +258,24 @@ fn walk<'t>(
     envelope: &[String],
     out: &mut Out<'t, '_>,
 ) {
+    let (lang, path, src, root) = (ctx.lang, ctx.path, ctx.src, ctx.root);
     for child in named_children(node) {
         if kind(child) != "call_expression" {
-            walk(
-                lang, path, src, root, child, container, scope, sacred, envelope, out,
-            );
+            walk(ctx, child, container, scope, sacred, envelope, out);
             continue;
         }
         let Some(function) = child.child_by_field_name("function") else {
             continue;
         };
         let Some(args) = child.child_by_field_name("arguments") else {
-            walk(
-                lang, path, src, root, child, container, scope, sacred, envelope, out,
-            );
+            walk(ctx, child, container, scope, sacred, envelope, out);
             continue;
         };
         let arg_nodes = named_children(args);
         let title = arg_nodes.first().filter(|a| is_title(**a));
         let func = arg_nodes.iter().rev().find(|a| is_function(**a)).copied();
         let (Some(title), Some(func)) = (title, func) else {
-            walk(
-                lang, path, src, root, child, container, scope, sacred, envelope, out,
-            );
+            walk(ctx, child, container, scope, sacred, envelope, out);
             continue;
         };
         let callee = normalized(function, src);
@@ -310,22 +320,12 @@ fn walk<'t>(
             let mut env = envelope.to_vec();
             env.push(format!("suite {title_text}: {modifiers}"));
             scope.push(title_text);
-            walk(
-                lang,
-                path,
-                src,
-                root,
-                body,
-                body.id(),
-                scope,
-                sacred || tagged,
-                &env,
-                out,
-            );
+            walk(ctx, body, body.id(), scope, sacred || tagged, &env, out);
             scope.pop();
             continue;
         }
-        let collected = TEST_ROOTS.contains(&call_root);
+        let collected =
+            TEST_ROOTS.contains(&call_root) || ctx.test_functions.iter().any(|f| f == call_root);
         out.candidate(
             test_id(lang, path, scope, &title_text),
             body,
@@ -334,9 +334,7 @@ fn walk<'t>(
             child.start_position().row + 1,
         );
         if !collected {
-            walk(
-                lang, path, src, root, child, container, scope, sacred, envelope, out,
-            );
+            walk(ctx, child, container, scope, sacred, envelope, out);
             continue;
         }
         let mut env = envelope.to_vec();

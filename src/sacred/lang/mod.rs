@@ -103,8 +103,9 @@ pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
     }
 }
 
-/// Every grammar compiled into this build.
-pub(crate) fn grammars() -> Vec<tree_sitter::Language> {
+/// Every grammar compiled into this build, each with whether it is TypeScript's (whose
+/// types are erased from fingerprints).
+pub(crate) fn grammars() -> Vec<(tree_sitter::Language, bool)> {
     [
         Lang::Rust,
         Lang::Python,
@@ -114,12 +115,16 @@ pub(crate) fn grammars() -> Vec<tree_sitter::Language> {
         Lang::Go,
     ]
     .into_iter()
-    .filter_map(Lang::grammar)
+    .filter_map(|l| {
+        l.grammar()
+            .map(|g| (g, matches!(l, Lang::TypeScript | Lang::Tsx)))
+    })
     .collect()
 }
 
 /// Finds the tests of one file. `sacred_path`: the file matches `sacred.paths`; `want`:
-/// which tests to build in full.
+/// which tests to build in full; `test_functions`: the project's own functions that register
+/// a test like `it`/`test` (`sacred.test_functions`, JavaScript/TypeScript).
 #[cfg_attr(
     not(any(
         feature = "lang-rust",
@@ -134,7 +139,13 @@ pub(crate) fn grammars() -> Vec<tree_sitter::Language> {
         reason = "no grammar is compiled in"
     )
 )]
-pub fn scan(path: &str, src: &str, sacred_path: bool, want: &Want) -> Result<Option<FileScan>> {
+pub fn scan(
+    path: &str,
+    src: &str,
+    sacred_path: bool,
+    want: &Want,
+    test_functions: &[String],
+) -> Result<Option<FileScan>> {
     let Some(lang) = Lang::of_path(path) else {
         return Ok(None);
     };
@@ -158,9 +169,11 @@ pub fn scan(path: &str, src: &str, sacred_path: bool, want: &Want) -> Result<Opt
         #[cfg(feature = "lang-python")]
         Lang::Python => python::scan(path, src, root, sacred_path, want),
         #[cfg(feature = "lang-javascript")]
-        Lang::JavaScript => js::scan("js", path, src, root, sacred_path, want),
+        Lang::JavaScript => js::scan("js", path, src, root, sacred_path, want, test_functions),
         #[cfg(feature = "lang-typescript")]
-        Lang::TypeScript | Lang::Tsx => js::scan("ts", path, src, root, sacred_path, want),
+        Lang::TypeScript | Lang::Tsx => {
+            js::scan("ts", path, src, root, sacred_path, want, test_functions)
+        }
         #[cfg(feature = "lang-go")]
         Lang::Go => go::scan(path, src, root, sacred_path, want),
         #[allow(
@@ -169,5 +182,24 @@ pub fn scan(path: &str, src: &str, sacred_path: bool, want: &Want) -> Result<Opt
         )]
         _ => return Ok(None),
     };
+    let mut scan = scan;
+    if !scan.tests.is_empty() {
+        let lang_name = match lang {
+            Lang::Rust => "rust",
+            Lang::Python => "python",
+            Lang::Go => "go",
+            _ => "js",
+        };
+        let all = super::bindings::module_bindings(lang_name, root, src);
+        for t in &mut scan.tests {
+            let mut mine: Vec<String> = all
+                .iter()
+                .filter(|b| b.concerns(&t.used))
+                .map(|b| b.text.clone())
+                .collect();
+            mine.sort();
+            t.bindings = mine;
+        }
+    }
     Ok(Some(scan))
 }

@@ -1,6 +1,7 @@
 //! Rust: `#[test]` functions (any attribute whose last path segment is `test`, such as
 //! `#[tokio::test]`), tagged directly or through an enclosing `mod`.
 
+use std::collections::BTreeMap;
 use tree_sitter::Node;
 
 use super::super::analysis::{
@@ -119,6 +120,7 @@ fn walk<'t>(
     envelope: &[String],
     out: &mut Out<'t, '_>,
 ) {
+    let twins = same_named_tests(container, src);
     for item in named_children(container) {
         match kind(item) {
             "mod_item" => {
@@ -156,6 +158,15 @@ fn walk<'t>(
                 let name = text(name, src).to_owned();
                 let attrs = outer_attributes(item);
                 let attr_texts: Vec<String> = attrs.iter().map(|a| normalized(*a, src)).collect();
+                // Tests of the same name compiled under different `#[cfg(…)]` (one per
+                // pointer width, per OS): the cfg tells their ids apart.
+                let name = match attr_texts.iter().find(|a| a.starts_with("#[cfg(")) {
+                    Some(cfg) if twins.contains(&name) => {
+                        let inner = cfg.trim_start_matches("#[").trim_end_matches(']');
+                        format!("{name}[{inner}]")
+                    }
+                    _ => name,
+                };
                 let collected = attr_texts.iter().any(|a| is_test_attribute(a));
                 out.candidate(
                     test_id("rust", path, scope, &name),
@@ -187,4 +198,34 @@ fn walk<'t>(
             _ => {}
         }
     }
+}
+
+/// Names of test functions that occur more than once directly in `container`, each copy
+/// under its own `#[cfg(…)]` (a copy without one keeps the plain id, so a compiled-out
+/// duplicate of a locked test is still a `duplicate-id`).
+fn same_named_tests(container: Node<'_>, src: &str) -> std::collections::BTreeSet<String> {
+    // name → (copies, copies with a cfg)
+    let mut seen: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for item in named_children(container) {
+        if kind(item) != "function_item" {
+            continue;
+        }
+        let Some(name) = item.child_by_field_name("name") else {
+            continue;
+        };
+        let attrs: Vec<String> = outer_attributes(item)
+            .iter()
+            .map(|a| normalized(*a, src))
+            .collect();
+        if !attrs.iter().any(|a| is_test_attribute(a)) {
+            continue;
+        }
+        let slot = seen.entry(text(name, src).to_owned()).or_default();
+        slot.0 += 1;
+        slot.1 += usize::from(attrs.iter().any(|a| a.starts_with("#[cfg(")));
+    }
+    seen.into_iter()
+        .filter(|(_, (n, cfg))| *n > 1 && n == cfg)
+        .map(|(name, _)| name)
+        .collect()
 }

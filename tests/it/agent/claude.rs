@@ -74,7 +74,7 @@ fn client_env(c: &mut Command, repo: &TestRepo, api: &FakeApi) {
 }
 
 /// PATH with the built gatekeeper first: the installed hook command runs `gatekeeper`.
-fn path_with_gatekeeper(repo: &TestRepo) -> String {
+pub fn path_with_gatekeeper(repo: &TestRepo) -> String {
     let bin_dir = bin().parent().expect("binary dir").to_path_buf();
     let path = repo
         .env
@@ -333,6 +333,72 @@ fn claude_stop_keeps_blocking_while_red_up_to_the_configured_bound() {
     assert!(p.repo.exists("FAIL"));
     let r = result(&out);
     assert_eq!(r["result"], "done", "{r}");
+}
+
+#[test]
+fn claude_blocks_the_tool_call_when_gatekeeper_crashes() {
+    let p = super::project();
+    install_claude_hooks(&p.repo);
+    // A `gatekeeper` that fails the way a crash does (exit 1, not the blocking 2).
+    let crashing = p.sandbox.path().join("crashing-bin");
+    std::fs::create_dir_all(&crashing).unwrap();
+    let script = crashing.join("gatekeeper");
+    std::fs::write(&script, "#!/bin/sh\necho 'simulated crash' >&2\nexit 1\n").unwrap();
+    let mut perms = std::fs::metadata(&script).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&script, perms).unwrap();
+    let api = FakeApi::start(vec![
+        vec![tool(
+            "Write",
+            json!({"file_path": abs(&p.repo, "src/new.rs"), "content": "pub fn n() {}\n"}),
+        )],
+        vec![text("done")],
+    ]);
+    let mut cmd = client_command(&p.repo, &api, &print_args());
+    cmd.env(
+        "PATH",
+        format!("{}:{}", crashing.display(), path_with_gatekeeper(&p.repo)),
+    );
+    let out = run_bounded(cmd);
+    assert!(
+        !p.repo.exists("src/new.rs"),
+        "a crashing hook let the Write through (onFailure not honoured):\n{}",
+        api.transcript()
+    );
+    assert!(
+        first_request_with(&api, "onFailure").is_some()
+            || first_request_with(&api, "simulated crash").is_some(),
+        "{}\n{}",
+        crate::common::text(&out),
+        api.transcript()
+    );
+}
+
+#[test]
+fn claude_bash_that_skips_the_hooks_through_an_alias_is_refused() {
+    let p = super::project();
+    install_claude_hooks(&p.repo);
+    let head = p.repo.head();
+    let api = FakeApi::start(vec![
+        vec![tool(
+            "Bash",
+            json!({"command": "git config alias.c 'commit -n' && git c --allow-empty -qm sneaky",
+                   "description": "commit"}),
+        )],
+        vec![text("done")],
+    ]);
+    let out = run_claude(&p.repo, &api);
+    assert_success(&out, "claude -p");
+    assert_eq!(p.repo.head(), head, "the hook-skipping commit ran");
+    assert!(
+        p.repo.git_output(&["config", "alias.c"]).stdout.is_empty(),
+        "the alias was set"
+    );
+    assert!(
+        first_request_with(&api, "gatekeeper refuses this command").is_some(),
+        "{}",
+        api.transcript()
+    );
 }
 
 /// Writes `src/lib.rs` from a program the shell check cannot read: only a sandbox stops it.

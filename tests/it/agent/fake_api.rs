@@ -1,5 +1,6 @@
-//! A scripted fake of the Anthropic Messages API on 127.0.0.1, for driving the real Claude
-//! Code CLI (`ANTHROPIC_BASE_URL`) without a model.
+//! A scripted fake of the Anthropic Messages API (and of the OpenAI Responses API) on
+//! 127.0.0.1, for driving the real Claude Code CLI (`ANTHROPIC_BASE_URL`) and Codex CLI (a
+//! custom provider's `base_url`) without a model.
 //!
 //! Each `POST /v1/messages` gets the next scripted turn, streamed as server-sent events
 //! (`message_start`, `content_block_start/delta/stop` per block, `message_delta`,
@@ -20,6 +21,9 @@ pub enum Block {
     Text(String),
     /// A tool call: the tool's name and its input.
     Tool(String, Value),
+    /// A free-form tool call (Responses API `custom_tool_call`, e.g. Codex's `apply_patch`):
+    /// the tool's name and its raw input.
+    Custom(String, String),
 }
 
 /// A text block.
@@ -30,6 +34,11 @@ pub fn text(s: &str) -> Block {
 /// A tool call.
 pub fn tool(name: &str, input: Value) -> Block {
     Block::Tool(name.to_owned(), input)
+}
+
+/// A free-form tool call (Responses API only).
+pub fn custom(name: &str, input: &str) -> Block {
+    Block::Custom(name.to_owned(), input.to_owned())
 }
 
 #[derive(Default)]
@@ -105,9 +114,13 @@ pub fn last_messages(request: &Value, n: usize) -> String {
     out
 }
 
-/// The text of a request's system prompt and messages.
+/// The text of a request's system prompt and messages (Messages API), or instructions and
+/// input (Responses API).
 pub fn request_text(request: &Value) -> String {
-    format!("{}\n{}", request["system"], request["messages"])
+    format!(
+        "{}\n{}\n{}\n{}",
+        request["system"], request["messages"], request["instructions"], request["input"]
+    )
 }
 
 fn serve(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
@@ -172,6 +185,31 @@ fn serve(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
                 let msg = message(&turn, &model);
                 respond(&mut out, "application/json", msg.to_string().as_bytes())?;
             }
+        } else if method == "POST" && path.starts_with("/v1/responses") {
+            // The OpenAI Responses API, as Codex CLI speaks it.
+            let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let turn = {
+                let mut st = state.lock().expect("state");
+                st.requests.push(request);
+                let turn = st.script.get(st.next).cloned();
+                if turn.is_some() {
+                    st.next += 1;
+                }
+                turn.unwrap_or_else(|| vec![text("done")])
+            };
+            respond(
+                &mut out,
+                "text/event-stream",
+                responses_sse(&turn).as_bytes(),
+            )?;
+        } else if method == "GET" && path.starts_with("/v1/models") {
+            respond(
+                &mut out,
+                "application/json",
+                json!({"object": "list", "data": [], "models": []})
+                    .to_string()
+                    .as_bytes(),
+            )?;
         } else if path.contains("count_tokens") {
             respond(
                 &mut out,
@@ -215,7 +253,10 @@ fn respond(out: &mut TcpStream, content_type: &str, body: &[u8]) -> std::io::Res
 }
 
 fn stop_reason(turn: &[Block]) -> &'static str {
-    if turn.iter().any(|b| matches!(b, Block::Tool(..))) {
+    if turn
+        .iter()
+        .any(|b| matches!(b, Block::Tool(..) | Block::Custom(..)))
+    {
         "tool_use"
     } else {
         "end_turn"
@@ -252,6 +293,7 @@ fn message(turn: &[Block], model: &str) -> Value {
             Block::Tool(name, input) => {
                 json!({"type": "tool_use", "id": tool_id(i), "name": name, "input": input})
             }
+            Block::Custom(..) => panic!("a free-form tool call cannot be sent to Claude Code"),
         })
         .collect();
     json!({
@@ -298,6 +340,8 @@ fn sse(turn: &[Block], model: &str) -> String {
                                      "partial_json": input.to_string()}}),
                 ));
             }
+            // The Messages API has no free-form tools.
+            Block::Custom(..) => panic!("a free-form tool call cannot be sent to Claude Code"),
         }
         events.push((
             "content_block_stop",
@@ -314,6 +358,43 @@ fn sse(turn: &[Block], model: &str) -> String {
     let mut out = String::new();
     for (name, data) in &events {
         out.push_str(&format!("event: {name}\ndata: {data}\n\n"));
+    }
+    out
+}
+
+/// The turn as the Responses API's server-sent events: each block one finished output item
+/// (a message, or a `function_call` whose input is its JSON arguments).
+fn responses_sse(turn: &[Block]) -> String {
+    let id = message_id();
+    let mut events = vec![json!({"type": "response.created", "response": {"id": id}})];
+    for (i, b) in turn.iter().enumerate() {
+        let item = match b {
+            Block::Text(t) => json!({
+                "type": "message", "role": "assistant",
+                "content": [{"type": "output_text", "text": t}],
+            }),
+            Block::Tool(name, input) => json!({
+                "type": "function_call", "name": name,
+                "arguments": input.to_string(), "call_id": tool_id(i),
+            }),
+            Block::Custom(name, input) => json!({
+                "type": "custom_tool_call", "name": name,
+                "input": input, "call_id": tool_id(i),
+            }),
+        };
+        events.push(json!({"type": "response.output_item.done", "item": item}));
+    }
+    events.push(json!({"type": "response.completed", "response": {
+        "id": id,
+        "usage": {"input_tokens": 1, "input_tokens_details": null, "output_tokens": 1,
+                  "output_tokens_details": null, "total_tokens": 2},
+    }}));
+    let mut out = String::new();
+    for e in &events {
+        out.push_str(&format!(
+            "event: {}\ndata: {e}\n\n",
+            e["type"].as_str().unwrap_or("")
+        ));
     }
     out
 }

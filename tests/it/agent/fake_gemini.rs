@@ -156,6 +156,10 @@ fn response(turn: &[Block]) -> Value {
         .map(|b| match b {
             Block::Text(t) => json!({"text": t}),
             Block::Tool(name, args) => json!({"functionCall": {"name": name, "args": args}}),
+            // Gemini has no free-form tools: the raw text travels as an `input` argument.
+            Block::Custom(name, input) => {
+                json!({"functionCall": {"name": name, "args": {"input": input}}})
+            }
         })
         .collect();
     json!({

@@ -787,3 +787,19 @@ fn an_edit_gatekeeper_cannot_place_is_refused_in_a_sacred_file() {
         text(&out)
     );
 }
+
+#[test]
+fn a_nested_repository_stays_under_the_outer_rules() {
+    let p = project();
+    p.repo.git(&["init", "-q", ".gatekeeper/nested"]);
+    let out = hook(
+        &p.repo,
+        "claude",
+        &write_event(&p.repo, ".gatekeeper/nested/x.txt", "y"),
+    );
+    assert!(
+        denied(&out).is_some_and(|r| r.contains("protected")),
+        "{}",
+        text(&out)
+    );
+}

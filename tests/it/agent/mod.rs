@@ -4,6 +4,7 @@
 //! project directory replaced by the test repository.
 
 mod claude;
+mod codex;
 mod copilot;
 mod fake_api;
 mod fake_gemini;
@@ -12,6 +13,7 @@ mod hooks;
 mod install;
 mod memory;
 mod more_hooks;
+mod sandbox;
 mod session;
 
 use std::io::Write as _;

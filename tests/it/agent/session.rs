@@ -539,3 +539,24 @@ fn session_stop_without_an_id_finds_the_only_active_session_here() {
         text(&out)
     );
 }
+
+#[test]
+fn session_stop_refuses_an_edit_of_the_script_a_gate_runs() {
+    let mut p = super::project_with(
+        "gates:\n  check:\n    run: sh scripts/check.sh\n    stages: [agent-stop]\n",
+    );
+    p.repo.write("scripts/check.sh", "test ! -e FAIL\n");
+    p.repo.git(&["add", "-A"]);
+    p.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "check script"]);
+    let started = start(&p.repo, &[]);
+    with_session(&mut p.repo, &started);
+    p.repo.write("scripts/check.sh", "exit 0\n");
+    let (out, report) = stop_json(&p.repo, &["--no-lesson", "n/a"]);
+    assert_code(&out, 1, "the gate's script was edited");
+    let failures = report["failures"].to_string();
+    assert!(
+        failures.contains("scripts/check.sh changes the gates [gate-file-changed]"),
+        "{failures}"
+    );
+}

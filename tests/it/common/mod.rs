@@ -209,3 +209,23 @@ pub fn assert_code(out: &Output, code: i32, what: &str) {
         text(out)
     );
 }
+
+/// A tool the tests need from `PATH` (scripts/test.sh installs each one at a pinned version).
+/// Missing is a failure, not a skip: a test that silently did not run proves nothing.
+pub fn required_tool(name: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "`{name}` is not on PATH: run the tests with scripts/test.sh, which installs it \
+                 (pinned) into target/test-tools/venv"
+            )
+        })
+}
+
+/// The root of gatekeeper's sources (where `.pre-commit-hooks.yaml` and `action.yml` live).
+pub fn source_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}

@@ -240,6 +240,49 @@ fn postgres_changed_row_fails_the_checksum_while_the_count_is_equal() {
 }
 
 #[test]
+fn postgres_checksum_is_the_copy_stream_and_a_legacy_snapshot_still_verifies() {
+    let sandbox = Sandbox::new();
+    let db = seeded_pg();
+    let repo = pg_repo(&sandbox, &db, PG_SOURCES);
+    let (_, dir) = snapshot(&repo);
+    let manifest_path = dir.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    let item = &mut manifest["sources"]["app"]["items"]["invoices"];
+    assert_eq!(
+        item["checksum"]["method"], "pg-copy-sha256-sum128",
+        "{item}"
+    );
+    assert!(
+        item["checksum"]["value"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("200:")),
+        "{item}"
+    );
+    // A snapshot taken by an earlier version recorded the server-side md5 sums: verify
+    // computes that method again instead of calling every table changed.
+    let legacy = db.sql(
+        "SELECT count(*)::int8 || ':' || \
+         coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::int8::numeric), 0)::text || ':' || \
+         coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::int8::numeric), 0)::text \
+         FROM (SELECT md5(ROW(t.id, t.amount, t.note)::text) AS h FROM public.invoices AS t) AS hashed",
+    );
+    item["checksum"]["method"] = serde_json::json!("pg-row-md5-sum128");
+    item["checksum"]["value"] = serde_json::json!(legacy.trim());
+    std::fs::write(
+        &manifest_path,
+        serde_json::to_vec_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    let out = repo.gk(&["verify"]);
+    assert_code(&out, 0, "a legacy-method snapshot of unchanged data");
+    db.sql("UPDATE invoices SET note = 'changed' WHERE id = 7");
+    let out = repo.gk(&["verify"]);
+    assert_code(&out, 1, "a legacy-method snapshot, one row changed");
+    assert_eq!(rows(&out, "FAIL")[0][7], "same-checksum");
+}
+
+#[test]
 fn postgres_checksum_ignores_physical_row_order() {
     let sandbox = Sandbox::new();
     let db = seeded_pg();

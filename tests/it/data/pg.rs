@@ -34,7 +34,7 @@ pub fn server() -> &'static PgServer {
         Ok(s) => s,
         Err(e) => panic!(
             "the data tests need a PostgreSQL server and none could be started: {e}\n\
-             (install one with .ci/install-postgres.sh)"
+             (scripts/test.sh installs one: run the tests with it)"
         ),
     }
 }

@@ -3,7 +3,6 @@
 //! combined status, check suites, workflow runs) with real pagination, one workflow run by id,
 //! canned error replies, and records every request it saw.
 
-use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -84,16 +83,28 @@ struct State {
     frames: Vec<Frame>,
     rounds: usize,
     page_size: usize,
-    /// Served first, one per request, before any routing.
-    canned: VecDeque<Canned>,
     /// Served to every request whose target contains the key (after `canned` runs out).
     sticky: Vec<(String, Canned)>,
+    /// Served once, to the first request whose target contains the key.
+    once: Vec<(String, Canned)>,
     /// Reply to nothing: hold the connection open.
     hang: bool,
     /// `GET /repos/{o}/{r}/actions/runs/{id}`.
     runs_by_id: Vec<Value>,
     /// Put the `Authorization` header into every error message (to prove it is scrubbed).
     echo_auth: bool,
+    /// `GET /repos/{o}/{r}/actions/runs/{id}/attempts/{n}`: earlier attempts of runs.
+    attempts: Vec<Value>,
+    /// Runner names of jobs, by check-run id (for the jobs list).
+    runners: Vec<(u64, String)>,
+    /// `GET /repos/{o}/{r}/rules/branches/{branch}` (`None`: an empty list, as GitHub answers
+    /// for a branch without rules).
+    rules: Option<Canned>,
+    /// `GET …/branches/{branch}/protection/required_status_checks` (`None`: 404 "Branch not
+    /// protected").
+    protection: Option<Canned>,
+    /// `GET /repos/{o}/{r}`'s `default_branch` (`None`: a 404).
+    default_branch: Option<String>,
     seen: Vec<Seen>,
 }
 
@@ -118,6 +129,7 @@ impl FakeGithub {
         let state = Arc::new(Mutex::new(State {
             frames,
             page_size: 100,
+            default_branch: Some("main".into()),
             ..State::default()
         }));
         let stop = Arc::new(AtomicBool::new(false));
@@ -146,9 +158,9 @@ impl FakeGithub {
         self.state.lock().unwrap().page_size = n;
     }
 
-    /// Replies served, in order, to the next requests.
-    pub fn then(&self, reply: Canned) {
-        self.state.lock().unwrap().canned.push_back(reply);
+    /// A reply for the next request whose path and query contain `needle`, once.
+    pub fn once(&self, needle: &str, reply: Canned) {
+        self.state.lock().unwrap().once.push((needle.into(), reply));
     }
 
     /// A reply for every request whose path and query contain `needle`.
@@ -170,6 +182,33 @@ impl FakeGithub {
 
     pub fn add_run_by_id(&self, run: Value) {
         self.state.lock().unwrap().runs_by_id.push(run);
+    }
+
+    /// An earlier attempt of a workflow run (a full run object with its `run_attempt`).
+    pub fn add_attempt(&self, run: Value) {
+        self.state.lock().unwrap().attempts.push(run);
+    }
+
+    /// The runner a job (by its check-run id) runs on.
+    pub fn runner(&self, check_run_id: u64, name: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .runners
+            .push((check_run_id, name.into()));
+    }
+
+    /// The rules endpoint's reply: a 200 with these rules, or a canned error.
+    pub fn rules(&self, reply: Canned) {
+        self.state.lock().unwrap().rules = Some(reply);
+    }
+
+    pub fn protection(&self, reply: Canned) {
+        self.state.lock().unwrap().protection = Some(reply);
+    }
+
+    pub fn default_branch(&self, branch: Option<&str>) {
+        self.state.lock().unwrap().default_branch = branch.map(Into::into);
     }
 
     pub fn seen(&self) -> Vec<Seen> {
@@ -234,8 +273,12 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>, prefix: &str, port: u16) {
         if st.hang {
             None
         } else {
-            let mut reply = match st.canned.pop_front() {
-                Some(c) => c,
+            let once = st
+                .once
+                .iter()
+                .position(|(k, _)| target.contains(k.as_str()));
+            let mut reply = match once {
+                Some(i) => st.once.remove(i).1,
                 None => match st.sticky.iter().find(|(k, _)| target.contains(k.as_str())) {
                     Some((_, c)) => c.clone(),
                     None => with_etag(
@@ -403,6 +446,77 @@ fn route(st: &mut State, target: &str, prefix: &str, port: u16) -> Canned {
                 None => Canned::error(404, "Not Found"),
             }
         }
+        ["repos", _, _, "actions", "runs", id, "attempts", n] => {
+            let (id, n): (u64, u64) = (id.parse().unwrap_or(0), n.parse().unwrap_or(0));
+            match st
+                .attempts
+                .iter()
+                .find(|r| r["id"].as_u64() == Some(id) && r["run_attempt"].as_u64() == Some(n))
+            {
+                Some(r) => Canned::json(200, r),
+                None => Canned::error(404, "Not Found"),
+            }
+        }
+        ["repos", _, _, "actions", "runs", id, "jobs"]
+        | ["repos", _, _, "actions", "runs", id, "attempts", _, "jobs"] => {
+            let id: u64 = id.parse().unwrap_or(0);
+            let frame = frame_of(st);
+            let suite = st
+                .runs_by_id
+                .iter()
+                .chain(frame.workflow_runs.iter())
+                .find(|r| r["id"].as_u64() == Some(id))
+                .and_then(|r| r["check_suite_id"].as_u64());
+            let jobs: Vec<Value> = frame
+                .check_runs
+                .iter()
+                .filter(|c| suite.is_some() && c["check_suite"]["id"].as_u64() == suite)
+                .map(|c| {
+                    let cid = c["id"].as_u64().unwrap_or(0);
+                    let runner = st
+                        .runners
+                        .iter()
+                        .find(|(k, _)| *k == cid)
+                        .map(|(_, n)| n.clone());
+                    job_of(c, id, runner.as_deref())
+                })
+                .collect();
+            paged(
+                st,
+                &jobs,
+                "jobs",
+                json!({}),
+                path,
+                query,
+                page,
+                per_page,
+                prefix,
+                port,
+            )
+        }
+        ["repos", _, _] => match &st.default_branch {
+            Some(b) => Canned::json(
+                200,
+                &json!({"id": 1, "name": "shop", "full_name": "acme/shop", "private": true, "default_branch": b}),
+            ),
+            None => Canned::error(404, "Not Found"),
+        },
+        ["repos", _, _, "rules", "branches", ..] => st
+            .rules
+            .clone()
+            .unwrap_or_else(|| Canned::json(200, &json!([]))),
+        [
+            "repos",
+            _,
+            _,
+            "branches",
+            _,
+            "protection",
+            "required_status_checks",
+        ] => st
+            .protection
+            .clone()
+            .unwrap_or_else(|| Canned::error(404, "Branch not protected")),
         _ => Canned::error(404, "Not Found"),
     }
 }
@@ -472,6 +586,68 @@ fn paged(
 }
 
 // ---- response objects built from the real shapes ----
+
+/// A job of a workflow run, as `GET /actions/runs/{id}/jobs` lists it (GitHub's documented
+/// `job` shape), for the check run that reports it.
+fn job_of(check_run: &Value, run_id: u64, runner: Option<&str>) -> Value {
+    let id = check_run["id"].as_u64().unwrap_or(0);
+    json!({
+        "id": id,
+        "run_id": run_id,
+        "run_url": format!("https://api.github.com/repos/acme/shop/actions/runs/{run_id}"),
+        "run_attempt": 1,
+        "node_id": "CR_kwDOABCD",
+        "head_sha": check_run["head_sha"],
+        "url": format!("https://api.github.com/repos/acme/shop/actions/jobs/{id}"),
+        "html_url": format!("https://github.com/acme/shop/actions/runs/{run_id}/job/{id}"),
+        "status": check_run["status"],
+        "conclusion": check_run["conclusion"],
+        "created_at": "2026-01-01T00:00:00Z",
+        "started_at": "2026-01-01T00:00:05Z",
+        "completed_at": check_run["completed_at"],
+        "name": check_run["name"],
+        "steps": [],
+        "check_run_url": format!("https://api.github.com/repos/acme/shop/check-runs/{id}"),
+        "labels": ["ubuntu-latest"],
+        "runner_id": 1,
+        "runner_name": runner.unwrap_or("GitHub Actions 1"),
+        "runner_group_id": 1,
+        "runner_group_name": "GitHub Actions",
+        "workflow_name": "Deploy",
+        "head_branch": "main"
+    })
+}
+
+/// One rule of `GET /repos/{o}/{r}/rules/branches/{branch}` requiring these checks
+/// (`(context, integration_id)`), in GitHub's documented shape.
+pub fn status_checks_rule(checks: &[(&str, Option<u64>)]) -> Value {
+    let list: Vec<Value> = checks
+        .iter()
+        .map(|(context, app)| match app {
+            Some(id) => json!({"context": context, "integration_id": id}),
+            None => json!({"context": context}),
+        })
+        .collect();
+    json!({
+        "type": "required_status_checks",
+        "ruleset_source_type": "Repository",
+        "ruleset_source": "acme/shop",
+        "ruleset_id": 42,
+        "parameters": {
+            "strict_required_status_checks_policy": true,
+            "do_not_enforce_on_create": false,
+            "required_status_checks": list
+        }
+    })
+}
+
+/// A check run reported by another app (id and slug), e.g. to forge a required name.
+pub fn from_app(mut run: Value, id: u64, slug: &str) -> Value {
+    run["app"]["id"] = json!(id);
+    run["app"]["slug"] = json!(slug);
+    run["app"]["name"] = json!(slug);
+    run
+}
 
 /// A check run: the first run of the octocrab fixture with these fields changed.
 pub fn check_run(id: u64, name: &str, status: &str, conclusion: Option<&str>) -> Value {

@@ -421,3 +421,145 @@ fn a_new_test_file_without_test_main_in_the_package_passes() {
     // The new file is in the package of the locked one, so the locked file is re-parsed.
     l.assert_passes_checked();
 }
+
+const OVERWRITE: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestSix(t *testing.T) {\n\tv := compute()\n\tassert.Equal(t, 6, v)\n}\n";
+
+refuses!(
+    assigning_just_before_the_assertion_is_refused,
+    "pay/six_test.go",
+    OVERWRITE,
+    [(
+        "\tassert.Equal(t, 6, v)\n",
+        "\tv = 6\n\tassert.Equal(t, 6, v)\n"
+    )],
+    "body-changed",
+    "go:pay/six_test.go::TestSix"
+);
+harmless!(
+    appending_after_the_last_assertion_passes,
+    "pay/six_test.go",
+    OVERWRITE,
+    "go:pay/six_test.go::TestSix",
+    [(
+        "\tassert.Equal(t, 6, v)\n",
+        "\tassert.Equal(t, 6, v)\n\tu := compute()\n\tassert.Equal(t, 6, u)\n"
+    )]
+);
+
+const BOUND: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestBound(t *testing.T) {\n\tif Refund(10) != 10 {\n\t\tt.Fatal(\"wrong\")\n\t}\n}\n";
+const BOUND_ID: &str = "go:pay/bound_test.go::TestBound";
+
+refuses!(
+    an_init_function_is_refused,
+    "pay/bound_test.go",
+    BOUND,
+    [(
+        "import \"testing\"\n",
+        "import (\n\t\"os\"\n\t\"testing\"\n)\n\nfunc init() {\n\tos.Exit(0)\n}\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    rebinding_the_function_under_test_is_refused,
+    "pay/bound_test.go",
+    BOUND,
+    [(
+        "import \"testing\"\n",
+        "import \"testing\"\n\nvar Refund = func(x int) int { return x }\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+harmless!(
+    an_unrelated_helper_and_import_pass,
+    "pay/bound_test.go",
+    BOUND,
+    BOUND_ID,
+    [(
+        "import \"testing\"\n",
+        "import (\n\t\"fmt\"\n\t\"testing\"\n)\n\nfunc helper() string {\n\treturn fmt.Sprint(1)\n}\n"
+    )]
+);
+
+const COMMENTED: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestCommented(t *testing.T) {\n\t// the refund is exact\n\tv := compute()\n\tif v != 6 {\n\t\tt.Fatalf(\"got %d\", v)\n\t}\n}\n";
+const COMMENTED_ID: &str = "go:pay/commented_test.go::TestCommented";
+
+harmless!(
+    a_return_inside_a_func_literal_is_not_an_early_return,
+    "pay/commented_test.go",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "\t\tt.Fatalf(\"got %d\", v)\n\t}\n",
+        "\t\tt.Fatalf(\"got %d\", v)\n\t}\n\tdouble := func(x int) int {\n\t\treturn x * 2\n\t}\n\tif double(3) != 6 {\n\t\tt.Fatal(\"double\")\n\t}\n"
+    )]
+);
+harmless!(
+    appending_a_check_to_a_body_that_starts_with_a_comment_passes,
+    "pay/commented_test.go",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "\t\tt.Fatalf(\"got %d\", v)\n\t}\n",
+        "\t\tt.Fatalf(\"got %d\", v)\n\t}\n\tif v < 0 {\n\t\tt.Fatal(\"negative\")\n\t}\n"
+    )]
+);
+refuses!(
+    a_statement_inserted_before_a_check_after_a_leading_comment_is_refused,
+    "pay/commented_test.go",
+    COMMENTED,
+    [("\tif v != 6 {\n", "\tv = 6\n\tif v != 6 {\n")],
+    "body-changed",
+    COMMENTED_ID
+);
+
+harmless!(
+    changing_only_the_errorf_arguments_passes,
+    "pay/commented_test.go",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "t.Fatalf(\"got %d\", v)",
+        "t.Fatalf(\"compute() = %d, want %d\", v, 6)"
+    )]
+);
+harmless!(
+    adding_a_testify_message_passes,
+    "pay/six_test.go",
+    OVERWRITE,
+    "go:pay/six_test.go::TestSix",
+    [(
+        "assert.Equal(t, 6, v)",
+        "assert.Equal(t, 6, v, \"six cents\")"
+    )]
+);
+
+const TAGGED: &str = "//go:build integration\n\npackage pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestTagged(t *testing.T) {\n\tif compute() != 6 {\n\t\tt.Fatal(\"wrong\")\n\t}\n}\n";
+
+harmless!(
+    removing_a_build_constraint_passes,
+    "pay/tagged_test.go",
+    TAGGED,
+    "go:pay/tagged_test.go::TestTagged",
+    [("//go:build integration\n\n", "")]
+);
+refuses!(
+    changing_a_build_constraint_is_refused,
+    "pay/tagged_test.go",
+    TAGGED,
+    [("//go:build integration", "//go:build ignore")],
+    "skipped",
+    "go:pay/tagged_test.go::TestTagged"
+);
+
+harmless!(
+    renaming_a_local_consistently_passes,
+    "pay/six_test.go",
+    OVERWRITE,
+    "go:pay/six_test.go::TestSix",
+    [(
+        "\tv := compute()\n\tassert.Equal(t, 6, v)\n",
+        "\tgot := compute()\n\tassert.Equal(t, 6, got)\n"
+    )]
+);

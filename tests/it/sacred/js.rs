@@ -611,3 +611,238 @@ harmless!(
         "const total = (balance(100));"
     )]
 );
+
+const OVERWRITE: &str =
+    "// gatekeeper:sacred\ntest('six', () => {\n  let t = compute();\n  expect(t).toBe(6);\n});\n";
+
+refuses!(
+    js_assigning_just_before_the_assertion_is_refused,
+    "tests/six.test.js",
+    OVERWRITE,
+    [("  expect(t).toBe(6);\n", "  t = 6;\n  expect(t).toBe(6);\n")],
+    "body-changed",
+    "js:tests/six.test.js::six"
+);
+harmless!(
+    js_appending_after_the_last_assertion_passes,
+    "tests/six.test.js",
+    OVERWRITE,
+    "js:tests/six.test.js::six",
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  const u = compute();\n  expect(u).toBe(6);\n"
+    )]
+);
+
+const WRAPPED: &str = "import { defaultBrowsersTest } from './fixtures';\n\ndefaultBrowsersTest('checkout charges once', async ({ page }) => {\n  const total = await charge(page);\n  expect(total).toBe(100);\n});\n";
+
+/// Tests registered through the project's own wrapper are invisible until the wrapper is
+/// named in `sacred.test_functions`; until then `sacred list` warns about the empty path.
+#[test]
+fn js_wrapper_registered_tests_need_test_functions() {
+    let sandbox = crate::common::Sandbox::new();
+    let repo = sandbox.repo("r");
+    repo.write("tests/billing/checkout.spec.js", WRAPPED);
+    repo.write("gatekeeper.yml", super::CONFIG);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "tests"]);
+    let out = repo.gk(&["sacred", "list"]);
+    crate::common::assert_success(&out, "list");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sacred.paths entry `tests/billing/**` holds no test gatekeeper can see"),
+        "{}",
+        crate::common::text(&out)
+    );
+    let json = repo.gk(&["--format", "json", "sacred", "list"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(v["empty_paths"][0], "tests/billing/**", "{v}");
+    assert_eq!(v["tests"].as_array().map(Vec::len), Some(0), "{v}");
+
+    repo.write(
+        "gatekeeper.yml",
+        "sacred:\n  paths: [\"tests/billing/**\"]\n  test_functions: [defaultBrowsersTest]\n",
+    );
+    let json = repo.gk(&["--format", "json", "sacred", "list"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(
+        v["tests"][0]["id"], "js:tests/billing/checkout.spec.js::checkout charges once",
+        "{v}"
+    );
+    assert_eq!(v["tests"][0]["assertions"], 1, "{v}");
+    assert_eq!(v["empty_paths"].as_array().map(Vec::len), Some(0), "{v}");
+}
+
+const WRAPPED_CONFIG: &str =
+    "sacred:\n  paths: [\"tests/billing/**\"]\n  test_functions: [defaultBrowsersTest]\n";
+
+/// Once the wrapper is known, weakening a test it registers is refused like any other.
+#[test]
+fn js_weakening_a_wrapper_registered_test_is_refused() {
+    let sandbox = crate::common::Sandbox::new();
+    let repo = sandbox.repo("r");
+    repo.write("tests/billing/checkout.spec.js", WRAPPED);
+    repo.write("gatekeeper.yml", WRAPPED_CONFIG);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "tests"]);
+    crate::common::assert_success(&repo.gk(&["sacred", "lock"]), "lock");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "lock"]);
+    repo.write(
+        "tests/billing/checkout.spec.js",
+        WRAPPED.replace(
+            "defaultBrowsersTest('checkout",
+            "defaultBrowsersTest.skip('checkout",
+        ),
+    );
+    repo.git(&["add", "-A"]);
+    let out = repo.gk(&["sacred", "check", "--staged"]);
+    crate::common::assert_code(&out, 1, "check");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.lines()
+            .any(|l| l
+                == "refused: js:tests/billing/checkout.spec.js::checkout charges once [skipped]"),
+        "{}",
+        crate::common::text(&out)
+    );
+}
+
+const BOUND: &str = "const { refund } = require('../billing');\n\n// gatekeeper:sacred\ntest('refund is exact', () => {\n  expect(refund(10)).toBe(10);\n});\n";
+const BOUND_ID: &str = "js:tests/bound.test.js::refund is exact";
+
+refuses!(
+    js_a_local_expect_is_refused,
+    "tests/bound.test.js",
+    BOUND,
+    [(
+        "\n// gatekeeper:sacred",
+        "const expect = () => ({ toBe() {} });\n\n// gatekeeper:sacred"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    js_assigning_a_global_expect_is_refused,
+    "tests/bound.test.js",
+    BOUND,
+    [(
+        "\n// gatekeeper:sacred",
+        "globalThis.expect = () => ({ toBe() {} });\n\n// gatekeeper:sacred"
+    )],
+    "rebound",
+    BOUND_ID
+);
+harmless!(
+    js_requiring_another_name_passes,
+    "tests/bound.test.js",
+    BOUND,
+    BOUND_ID,
+    [(
+        "const { refund } = require('../billing');",
+        "const { refund, charge } = require('../billing');\n\nfunction helper() {\n  return charge(1);\n}"
+    )]
+);
+
+const COMMENTED: &str = "// gatekeeper:sacred\ntest('commented', () => {\n  // the refund is exact\n  const t = compute();\n  expect(t).toBe(6);\n});\n";
+const COMMENTED_ID: &str = "js:tests/commented.test.js::commented";
+
+harmless!(
+    js_a_return_inside_a_callback_is_not_an_early_return,
+    "tests/commented.test.js",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  const doubled = [1, 2].map((x) => {\n    return x * 2;\n  });\n  expect(doubled).toEqual([2, 4]);\n"
+    )]
+);
+harmless!(
+    js_appending_a_check_to_a_body_that_starts_with_a_comment_passes,
+    "tests/commented.test.js",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  expect(t).not.toBe(7);\n"
+    )]
+);
+refuses!(
+    js_a_return_inside_a_callback_that_asserts_is_an_early_return,
+    "tests/commented.test.js",
+    COMMENTED,
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  [1, 2].forEach((x) => {\n    if (x > 1) return;\n    expect(x).toBe(1);\n  });\n"
+    )],
+    "early-return",
+    COMMENTED_ID
+);
+
+const AVA: &str = "const test = require('ava');\n\n// gatekeeper:sacred\ntest('refund', async (t) => {\n  t.plan(2);\n  t.is(refund(10), 10);\n  await t.throwsAsync(refund(-1), { instanceOf: RangeError });\n});\n";
+const AVA_ID: &str = "js:tests/ava.test.js::refund";
+
+harmless!(
+    js_changing_only_an_ava_message_passes,
+    "tests/ava.test.js",
+    AVA,
+    AVA_ID,
+    [(
+        "t.is(refund(10), 10);",
+        "t.is(refund(10), 10, 'ten cents');"
+    )]
+);
+harmless!(
+    js_ava_plan_grows_with_added_assertions,
+    "tests/ava.test.js",
+    AVA,
+    AVA_ID,
+    [
+        ("t.plan(2);", "t.plan(3);"),
+        (
+            "  t.is(refund(10), 10);\n",
+            "  t.is(refund(10), 10);\n  t.true(refund(1) > 0);\n"
+        )
+    ]
+);
+refuses!(
+    js_dropping_a_throws_async_is_assertion_removed,
+    "tests/ava.test.js",
+    AVA,
+    [(
+        "  await t.throwsAsync(refund(-1), { instanceOf: RangeError });\n",
+        ""
+    )],
+    "assertion-removed",
+    AVA_ID
+);
+refuses!(
+    js_widening_a_throws_async_is_refused,
+    "tests/ava.test.js",
+    AVA,
+    [("{ instanceOf: RangeError }", "{ instanceOf: Error }")],
+    "assertion-loosened",
+    AVA_ID
+);
+
+const SKIPPED: &str =
+    "// gatekeeper:sacred\ntest.skip('six', () => {\n  expect(compute()).toBe(6);\n});\n";
+
+harmless!(
+    js_unskipping_a_locked_test_passes,
+    "tests/skipped.test.js",
+    SKIPPED,
+    "js:tests/skipped.test.js::six",
+    [("test.skip('six'", "test('six'")]
+);
+
+harmless!(
+    js_renaming_a_local_consistently_passes,
+    "tests/six.test.js",
+    OVERWRITE,
+    "js:tests/six.test.js::six",
+    [(
+        "  let t = compute();\n  expect(t).toBe(6);\n",
+        "  let total = compute();\n  expect(total).toBe(6);\n"
+    )]
+);

@@ -169,6 +169,7 @@ macro_rules! harmless {
 }
 
 mod commands;
+mod evidence;
 mod go;
 mod js;
 mod python;

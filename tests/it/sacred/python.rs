@@ -598,3 +598,212 @@ refuses!(
     "expected-changed",
     "python:tests/test_status.py::test_status"
 );
+
+const OVERWRITE: &str =
+    "# gatekeeper:sacred\ndef test_six():\n    t = compute()\n    assert t == 6\n";
+
+// The assertion is the only statement after the assignment: `t = 6` inserted just before it
+// is inserted before a locked statement.
+refuses!(
+    assigning_just_before_the_assertion_is_refused,
+    "tests/test_six.py",
+    OVERWRITE,
+    [("    assert t == 6\n", "    t = 6\n    assert t == 6\n")],
+    "body-changed",
+    "python:tests/test_six.py::test_six"
+);
+harmless!(
+    appending_after_the_last_assertion_passes,
+    "tests/test_six.py",
+    OVERWRITE,
+    "python:tests/test_six.py::test_six",
+    [(
+        "    assert t == 6\n",
+        "    assert t == 6\n    u = compute()\n    assert u == 6\n"
+    )]
+);
+
+const BOUND: &str = "import pytest\n\nfrom billing import InsufficientFunds, refund\n\n\n# gatekeeper:sacred\ndef test_refund():\n    assert refund(10) == 10\n    with pytest.raises(InsufficientFunds):\n        refund(-1)\n";
+const BOUND_ID: &str = "python:tests/test_bound.py::test_refund";
+
+refuses!(
+    rebinding_the_function_under_test_is_refused,
+    "tests/test_bound.py",
+    BOUND,
+    [(
+        "        refund(-1)\n",
+        "        refund(-1)\n\n\nrefund = lambda x: x\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    redefining_the_exception_class_is_refused,
+    "tests/test_bound.py",
+    BOUND,
+    [(
+        "\n\n# gatekeeper:sacred",
+        "\n\nclass InsufficientFunds(Exception):\n    pass\n\n\n# gatekeeper:sacred"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    rebinding_pytest_is_refused,
+    "tests/test_bound.py",
+    BOUND,
+    [(
+        "import pytest\n",
+        "import pytest\nimport mock_pytest as pytest\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    deleting_the_test_at_module_level_is_refused,
+    "tests/test_bound.py",
+    BOUND,
+    [(
+        "        refund(-1)\n",
+        "        refund(-1)\n\n\ndel test_refund\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    dunder_test_false_on_the_test_is_refused,
+    "tests/test_bound.py",
+    BOUND,
+    [(
+        "        refund(-1)\n",
+        "        refund(-1)\n\n\ntest_refund.__test__ = False\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+harmless!(
+    importing_another_name_from_the_same_module_passes,
+    "tests/test_bound.py",
+    BOUND,
+    BOUND_ID,
+    [(
+        "from billing import InsufficientFunds, refund\n",
+        "from billing import InsufficientFunds, charge, refund\n\nRATE = 3\n\n\ndef helper():\n    return charge(1)\n"
+    )]
+);
+
+const COMMENTED: &str = "# gatekeeper:sacred\ndef test_commented():\n    # the refund is exact\n    t = compute()\n    assert t == 6\n";
+const COMMENTED_ID: &str = "python:tests/test_commented.py::test_commented";
+
+harmless!(
+    a_return_inside_a_nested_function_is_not_an_early_return,
+    "tests/test_commented.py",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "    assert t == 6\n",
+        "    assert t == 6\n\n    def double(x):\n        return x * 2\n\n    assert double(3) == 6\n"
+    )]
+);
+harmless!(
+    appending_a_check_to_a_body_that_starts_with_a_comment_passes,
+    "tests/test_commented.py",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "    assert t == 6\n",
+        "    assert t == 6\n    if t != 6:\n        raise AssertionError(\"wrong\")\n"
+    )]
+);
+refuses!(
+    a_return_inside_a_nested_function_that_asserts_is_an_early_return,
+    "tests/test_commented.py",
+    COMMENTED,
+    [(
+        "    assert t == 6\n",
+        "    assert t == 6\n\n    def check(x):\n        if x > 1:\n            return\n        assert x == 1\n\n    check(2)\n"
+    )],
+    "early-return",
+    COMMENTED_ID
+);
+
+harmless!(
+    changing_only_the_assertion_message_passes,
+    "tests/test_six.py",
+    OVERWRITE,
+    "python:tests/test_six.py::test_six",
+    [(
+        "    assert t == 6\n",
+        "    assert t == 6, f\"six cents, got {t}\"\n"
+    )]
+);
+const UNITTEST_MSG: &str = "import unittest\n\n\n# gatekeeper:sacred\nclass TestSix(unittest.TestCase):\n    def test_six(self):\n        self.assertEqual(compute(), 6, \"six\")\n";
+harmless!(
+    changing_a_unittest_msg_argument_passes,
+    "tests/test_msg.py",
+    UNITTEST_MSG,
+    "python:tests/test_msg.py::TestSix::test_six",
+    [(
+        "self.assertEqual(compute(), 6, \"six\")",
+        "self.assertEqual(compute(), 6, msg=\"six cents\")"
+    )]
+);
+
+const PARAM: &str = "import sys\n\nimport pytest\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize(\"amount\", [1, 10])\n@pytest.mark.skipif(sys.platform == \"win32\", reason=\"posix only\")\ndef test_param(amount):\n    assert refund(amount) == amount\n";
+const PARAM_ID: &str = "python:tests/test_param.py::test_param";
+
+harmless!(
+    adding_parametrize_cases_passes,
+    "tests/test_param.py",
+    PARAM,
+    PARAM_ID,
+    [("[1, 10]", "[1, 10, 100]")]
+);
+harmless!(
+    removing_a_skipif_passes,
+    "tests/test_param.py",
+    PARAM,
+    PARAM_ID,
+    [(
+        "@pytest.mark.skipif(sys.platform == \"win32\", reason=\"posix only\")\n",
+        ""
+    )]
+);
+refuses!(
+    removing_a_parametrize_case_is_refused,
+    "tests/test_param.py",
+    PARAM,
+    [("[1, 10]", "[1]")],
+    "envelope-changed",
+    PARAM_ID
+);
+refuses!(
+    widening_a_skipif_is_refused,
+    "tests/test_param.py",
+    PARAM,
+    [("sys.platform == \"win32\"", "True")],
+    "skipped",
+    PARAM_ID
+);
+
+harmless!(
+    renaming_a_local_consistently_passes,
+    "tests/test_six.py",
+    OVERWRITE,
+    "python:tests/test_six.py::test_six",
+    [(
+        "    t = compute()\n    assert t == 6\n",
+        "    total = compute()\n    assert total == 6\n"
+    )]
+);
+refuses!(
+    comparing_with_another_name_is_refused,
+    "tests/test_six.py",
+    OVERWRITE,
+    [(
+        "    t = compute()\n    assert t == 6\n",
+        "    total = compute()\n    assert t == 6\n"
+    )],
+    "assertion-changed",
+    "python:tests/test_six.py::test_six"
+);

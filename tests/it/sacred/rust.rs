@@ -564,3 +564,205 @@ harmless!(
         "        assert_eq!(2 + 2, 4);\n        assert_ne!(2 + 2, 5);\n"
     )]
 );
+
+const CFG_TWINS: &str = r#"// gatekeeper:sacred
+mod size {
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn word_size() {
+        assert_eq!(std::mem::size_of::<usize>(), 8);
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "32")]
+    fn word_size() {
+        assert_eq!(std::mem::size_of::<usize>(), 4);
+    }
+}
+"#;
+const CFG_64: &str = "rust:tests/refunds.rs::size::word_size[cfg(target_pointer_width=\"64\")]";
+
+// Tests of the same name under different `#[cfg]`: the lock tells them apart by the cfg.
+harmless!(
+    same_named_tests_under_different_cfg_lock_apart,
+    FILE,
+    CFG_TWINS,
+    CFG_64,
+    [(
+        "assert_eq!(std::mem::size_of::<usize>(), 4);",
+        "assert_eq!(std::mem::size_of::<usize>(), 4);\n        assert!(true);"
+    )]
+);
+refuses!(
+    weakening_one_of_two_cfg_twins_is_refused_by_its_id,
+    FILE,
+    CFG_TWINS,
+    [("), 8);", "), 16);")],
+    "expected-changed",
+    CFG_64
+);
+
+const OVERWRITE: &str =
+    "// gatekeeper:sacred\n#[test]\nfn six() {\n    let t = compute();\n    assert_eq!(t, 6);\n}\n";
+
+refuses!(
+    assigning_just_before_the_assertion_is_refused,
+    "tests/six.rs",
+    OVERWRITE,
+    [(
+        "    assert_eq!(t, 6);\n",
+        "    let t = 6;\n    assert_eq!(t, 6);\n"
+    )],
+    "body-changed",
+    "rust:tests/six.rs::six"
+);
+harmless!(
+    appending_after_the_last_assertion_passes,
+    "tests/six.rs",
+    OVERWRITE,
+    "rust:tests/six.rs::six",
+    [(
+        "    assert_eq!(t, 6);\n",
+        "    assert_eq!(t, 6);\n    let u = compute();\n    assert_eq!(u, 6);\n"
+    )]
+);
+
+const BOUND: &str = "use billing::refund;\n\n// gatekeeper:sacred\n#[test]\nfn refund_is_exact() {\n    assert_eq!(refund(10), 10);\n}\n";
+const BOUND_ID: &str = "rust:tests/bound.rs::refund_is_exact";
+
+refuses!(
+    a_local_assert_eq_macro_is_refused,
+    "tests/bound.rs",
+    BOUND,
+    [(
+        "use billing::refund;\n",
+        "use billing::refund;\n\nmacro_rules! assert_eq {\n    ($a:expr, $b:expr) => {};\n}\n"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    importing_the_function_under_test_from_elsewhere_is_refused,
+    "tests/bound.rs",
+    BOUND,
+    [("use billing::refund;", "use fake::refund;")],
+    "rebound",
+    BOUND_ID
+);
+harmless!(
+    widening_the_use_list_passes,
+    "tests/bound.rs",
+    BOUND,
+    BOUND_ID,
+    [(
+        "use billing::refund;",
+        "use billing::{charge, refund};\n\nfn helper() -> u32 {\n    charge(1)\n}"
+    )]
+);
+
+const COMMENTED: &str = "// gatekeeper:sacred\n#[test]\nfn commented() {\n    // the refund is exact\n    let t = compute();\n    assert_eq!(t, 6);\n}\n";
+const COMMENTED_ID: &str = "rust:tests/commented.rs::commented";
+
+harmless!(
+    a_return_inside_a_closure_is_not_an_early_return,
+    "tests/commented.rs",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "    assert_eq!(t, 6);\n",
+        "    assert_eq!(t, 6);\n    let double = |x: i64| {\n        return x * 2;\n    };\n    assert_eq!(double(3), 6);\n"
+    )]
+);
+harmless!(
+    appending_a_check_to_a_body_that_starts_with_a_comment_passes,
+    "tests/commented.rs",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "    assert_eq!(t, 6);\n",
+        "    assert_eq!(t, 6);\n    if t != 6 {\n        panic!(\"wrong\");\n    }\n"
+    )]
+);
+refuses!(
+    a_return_inside_a_closure_that_asserts_is_an_early_return,
+    "tests/commented.rs",
+    COMMENTED,
+    [(
+        "    assert_eq!(t, 6);\n",
+        "    assert_eq!(t, 6);\n    [1, 2].iter().for_each(|x| {\n        if *x > 1 {\n            return;\n        }\n        assert_eq!(*x, 1);\n    });\n"
+    )],
+    "early-return",
+    COMMENTED_ID
+);
+
+harmless!(
+    adding_a_message_to_assert_eq_passes,
+    "tests/six.rs",
+    OVERWRITE,
+    "rust:tests/six.rs::six",
+    [(
+        "assert_eq!(t, 6);",
+        "assert_eq!(t, 6, \"six cents, got {}\", t);"
+    )]
+);
+refuses!(
+    a_new_message_with_a_new_value_is_expected_changed,
+    "tests/six.rs",
+    OVERWRITE,
+    [("assert_eq!(t, 6);", "assert_eq!(t, 7, \"seven\");")],
+    "expected-changed",
+    "rust:tests/six.rs::six"
+);
+
+harmless!(
+    crate_level_allow_and_doc_cfg_attr_pass,
+    "tests/six.rs",
+    OVERWRITE,
+    "rust:tests/six.rs::six",
+    [(
+        "// gatekeeper:sacred\n",
+        "#![allow(clippy::float_cmp)]\n#![cfg_attr(docsrs, feature(doc_cfg))]\n\n// gatekeeper:sacred\n#[allow(unused_variables)]\n"
+    )]
+);
+refuses!(
+    a_crate_level_cfg_is_still_skipped,
+    "tests/six.rs",
+    OVERWRITE,
+    [(
+        "// gatekeeper:sacred\n",
+        "#![allow(dead_code)]\n#![cfg(any())]\n\n// gatekeeper:sacred\n"
+    )],
+    "skipped",
+    "rust:tests/six.rs::six"
+);
+
+const TURBOFISH: &str = "// gatekeeper:sacred\n#[test]\nfn parses() {\n    assert_eq!(\"300\".parse::<u16>().is_ok(), true);\n}\n";
+
+// Rust's type arguments choose what runs (unlike TypeScript's, which are erased).
+refuses!(
+    changing_a_turbofish_is_refused,
+    "tests/parses.rs",
+    TURBOFISH,
+    [("parse::<u16>()", "parse::<u8>()")],
+    "assertion-changed",
+    "rust:tests/parses.rs::parses"
+);
+
+harmless!(
+    renaming_a_local_consistently_passes,
+    "tests/six.rs",
+    OVERWRITE,
+    "rust:tests/six.rs::six",
+    [(
+        "let t = compute();\n    assert_eq!(t, 6);",
+        "let total = compute();\n    assert_eq!(total, 6);"
+    )]
+);
+refuses!(
+    renaming_a_local_in_the_assertion_only_is_refused,
+    "tests/six.rs",
+    OVERWRITE,
+    [("assert_eq!(t, 6);", "assert_eq!(u, 6);")],
+    "assertion-changed",
+    "rust:tests/six.rs::six"
+);

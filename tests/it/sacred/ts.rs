@@ -324,3 +324,214 @@ refuses!(
     "expected-changed",
     ID
 );
+
+const OVERWRITE: &str = "// gatekeeper:sacred\ntest('six', () => {\n  let t: number = compute();\n  expect(t).toBe(6);\n});\n";
+
+refuses!(
+    ts_assigning_just_before_the_assertion_is_refused,
+    "tests/six.test.ts",
+    OVERWRITE,
+    [("  expect(t).toBe(6);\n", "  t = 6;\n  expect(t).toBe(6);\n")],
+    "body-changed",
+    "ts:tests/six.test.ts::six"
+);
+harmless!(
+    ts_appending_after_the_last_assertion_passes,
+    "tests/six.test.ts",
+    OVERWRITE,
+    "ts:tests/six.test.ts::six",
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  const u: number = compute();\n  expect(u).toBe(6);\n"
+    )]
+);
+
+const BOUND: &str = "import { refund } from '../billing';\n\n// gatekeeper:sacred\ntest('refund is exact', () => {\n  expect(refund(10)).toBe(10);\n});\n";
+const BOUND_ID: &str = "ts:tests/bound.test.ts::refund is exact";
+
+refuses!(
+    ts_importing_the_function_under_test_from_elsewhere_is_refused,
+    "tests/bound.test.ts",
+    BOUND,
+    [(
+        "import { refund } from '../billing';",
+        "import { refund } from './fake';"
+    )],
+    "rebound",
+    BOUND_ID
+);
+refuses!(
+    ts_a_local_expect_is_refused,
+    "tests/bound.test.ts",
+    BOUND,
+    [(
+        "\n// gatekeeper:sacred",
+        "function expect(x: unknown): any {\n  return { toBe() {} };\n}\n\n// gatekeeper:sacred"
+    )],
+    "rebound",
+    BOUND_ID
+);
+harmless!(
+    ts_importing_another_name_passes,
+    "tests/bound.test.ts",
+    BOUND,
+    BOUND_ID,
+    [(
+        "import { refund } from '../billing';",
+        "import { charge, refund } from '../billing';\nimport type { Money } from '../money';\n\nconst rate: number = 3;"
+    )]
+);
+
+const COMMENTED: &str = "// gatekeeper:sacred\ntest('commented', () => {\n  // the refund is exact\n  const t: number = compute();\n  expect(t).toBe(6);\n});\n";
+const COMMENTED_ID: &str = "ts:tests/commented.test.ts::commented";
+
+harmless!(
+    ts_a_return_inside_a_callback_is_not_an_early_return,
+    "tests/commented.test.ts",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  const doubled: number[] = [1, 2].map(function (x: number): number {\n    return x * 2;\n  });\n  expect(doubled).toEqual([2, 4]);\n"
+    )]
+);
+harmless!(
+    ts_appending_a_check_to_a_body_that_starts_with_a_comment_passes,
+    "tests/commented.test.ts",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "  expect(t).toBe(6);\n",
+        "  expect(t).toBe(6);\n  expect(t).toBeGreaterThan(5);\n"
+    )]
+);
+
+const NODE_ASSERT: &str = "import assert from 'node:assert';\n\n// gatekeeper:sacred\ntest('six', () => {\n  const t: number = compute();\n  assert.strictEqual(t, 6);\n});\n";
+
+harmless!(
+    ts_adding_a_node_assert_message_passes,
+    "tests/assert.test.ts",
+    NODE_ASSERT,
+    "ts:tests/assert.test.ts::six",
+    [(
+        "assert.strictEqual(t, 6);",
+        "assert.strictEqual(t, 6, 'six cents');"
+    )]
+);
+const TS_AVA: &str = "import test from 'ava';\n\n// gatekeeper:sacred\ntest('refund', async (t) => {\n  t.plan(1);\n  await t.notThrowsAsync(refund(10));\n});\n";
+harmless!(
+    ts_ava_plan_grows_with_added_assertions,
+    "tests/ava.test.ts",
+    TS_AVA,
+    "ts:tests/ava.test.ts::refund",
+    [
+        ("t.plan(1);", "t.plan(2);"),
+        (
+            "  await t.notThrowsAsync(refund(10));\n",
+            "  await t.notThrowsAsync(refund(10));\n  t.is(refund(1), 1, 'one');\n"
+        )
+    ]
+);
+refuses!(
+    ts_dropping_not_throws_async_is_refused,
+    "tests/ava.test.ts",
+    TS_AVA,
+    [(
+        "  await t.notThrowsAsync(refund(10));\n",
+        "  await refund(10);\n"
+    )],
+    "emptied",
+    "ts:tests/ava.test.ts::refund"
+);
+
+const SKIPPED: &str = "describe('money', () => {\n  // gatekeeper:sacred\n  xit('six', () => {\n    expect(compute() as number).toBe(6);\n  });\n});\n";
+
+harmless!(
+    ts_unskipping_a_locked_test_passes,
+    "tests/skipped.test.ts",
+    SKIPPED,
+    "ts:tests/skipped.test.ts::money::six",
+    [("xit('six'", "it('six'")]
+);
+refuses!(
+    ts_skipping_the_suite_of_an_unskipped_test_is_refused,
+    "tests/skipped.test.ts",
+    SKIPPED,
+    [
+        ("xit('six'", "it('six'"),
+        ("describe('money'", "describe.skip('money'")
+    ],
+    "skipped",
+    "ts:tests/skipped.test.ts::money::six"
+);
+
+// ---- TypeScript type-only edits: types have no run-time effect ----
+
+harmless!(
+    ts_changing_a_type_annotation_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "const total: Money = balance(100);",
+        "const total: Readonly<Money> = balance(100);"
+    )]
+);
+harmless!(
+    ts_removing_a_type_annotation_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "const total: Money = balance(100);",
+        "const total = balance(100);"
+    )]
+);
+harmless!(
+    ts_adding_an_as_cast_and_a_non_null_assertion_passes,
+    FILE,
+    BASE,
+    ID,
+    [(
+        "expect(total.cents).toBe(100);",
+        "expect(total!.cents as number).toBe(100);"
+    )]
+);
+harmless!(
+    ts_adding_generic_arguments_passes,
+    FILE,
+    BASE,
+    ID,
+    [
+        (
+            "const total: Money = balance(100);",
+            "const total = balance<Money>(100);"
+        ),
+        (
+            "expect(total.currency).toEqual(\"EUR\");",
+            "expect(total.currency).toEqual<string>(\"EUR\");"
+        )
+    ]
+);
+refuses!(
+    ts_a_cast_that_hides_a_new_value_is_still_refused,
+    FILE,
+    BASE,
+    [(
+        "const total: Money = balance(100);",
+        "const total = balance(90) as Money;"
+    )],
+    "body-changed",
+    ID
+);
+
+harmless!(
+    ts_renaming_a_local_consistently_passes,
+    "tests/six.test.ts",
+    OVERWRITE,
+    "ts:tests/six.test.ts::six",
+    [(
+        "  let t: number = compute();\n  expect(t).toBe(6);\n",
+        "  let total: number = compute();\n  expect(total).toBe(6);\n"
+    )]
+);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Makes sure a PostgreSQL server is installed for the data-safety tests (tests/it/data/pg.rs
-# starts its own throwaway cluster from /usr/lib/postgresql/*/bin). Idempotent: does nothing
-# when a server is already there. The tests run the server as the unprivileged `postgres`
-# user when they run as root, so that user must exist.
+# Makes sure a PostgreSQL server is installed for the data-safety tests; scripts/test.sh runs
+# it (tests/it/data/pg.rs starts its own throwaway cluster from /usr/lib/postgresql/*/bin).
+# Idempotent: does nothing when a server is already there. The tests run the server as the
+# unprivileged `postgres` user when they run as root, so that user must exist.
 set -euo pipefail
 
 have_server() {
@@ -21,10 +21,13 @@ as_root() {
 }
 
 if ! have_server; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-postgres: no PostgreSQL server found (/usr/lib/postgresql/*/bin/initdb): install one with your system's package manager" >&2
+    exit 1
+  fi
   echo "install-postgres: no PostgreSQL server found; installing Debian's package"
-  export DEBIAN_FRONTEND=noninteractive
-  as_root apt-get update
-  as_root apt-get install -y --no-install-recommends postgresql
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql
 fi
 
 if ! have_server; then

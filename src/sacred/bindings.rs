@@ -1,0 +1,465 @@
+//! Module-level bindings of the names a sacred test uses: a rebinding outside the test (a
+//! fake `refund = lambda x: 100`, a local `macro_rules! assert_eq`, `const expect = …`,
+//! `del test_x`, `test_x.__test__ = False`, a Go `func init()`) changes what the test runs
+//! without touching it. Each binding is one line of text; the lock records, per test, the
+//! bindings of the names it uses, and a check refuses any binding that was not there
+//! (`rebound`).
+//!
+//! Definitions (`def`, `function`, `fn`, `class`, `struct`) are recorded by kind and name
+//! only, so editing a helper's body is not a rebinding (helpers are not fingerprinted);
+//! assignments, declarations and imports are recorded as written (normalised), one line per
+//! imported name, so adding a name to an import does not disturb the others.
+
+use std::collections::BTreeSet;
+
+use tree_sitter::Node;
+
+use super::analysis::{kind, named_children, normalized, text};
+
+/// Whether a new binding is harmless whatever it binds: a Go import of a name no locked
+/// binding bound (Go rejects an undefined name and a second declaration of the same name in a
+/// package, so such an import cannot shadow what the test used before).
+pub fn harmless_addition(lang: &str, text: &str, locked: &[String]) -> bool {
+    let Some(rest) = text.strip_prefix("import ") else {
+        return false;
+    };
+    let Some((name, _)) = rest.split_once(' ') else {
+        return false;
+    };
+    lang == "go"
+        && name != "."
+        && !locked.iter().any(|l| {
+            l.strip_prefix("import ")
+                .and_then(|r| r.split_once(' '))
+                .is_some_and(|(n, _)| n == name)
+        })
+}
+
+/// One module-level binding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    /// The names it binds (or unbinds).
+    pub names: BTreeSet<String>,
+    /// Binds every name, or runs before every test (a wildcard import, Go's `init`).
+    pub all: bool,
+    /// Its normalised text.
+    pub text: String,
+}
+
+impl Binding {
+    fn named(name: &str, text: String) -> Binding {
+        Binding {
+            names: BTreeSet::from([name.to_owned()]),
+            all: false,
+            text,
+        }
+    }
+
+    /// Whether a test that uses `used` sees this binding.
+    pub fn concerns(&self, used: &BTreeSet<String>) -> bool {
+        self.all || self.names.iter().any(|n| used.contains(n))
+    }
+}
+
+/// The identifiers a node mentions (not member or field names after a dot).
+pub fn used_names(node: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if matches!(
+            kind(n),
+            "identifier"
+                | "package_identifier"
+                | "type_identifier"
+                | "shorthand_property_identifier"
+        ) {
+            out.insert(text(n, src).to_owned());
+        }
+        for c in n.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    out
+}
+
+/// Every module-level binding of a file.
+pub fn module_bindings(lang: &str, root: Node<'_>, src: &str) -> Vec<Binding> {
+    let mut out = Vec::new();
+    match lang {
+        "python" => python(root, src, &mut out),
+        "rust" => rust(root, src, &mut out),
+        "go" => go(root, src, &mut out),
+        _ => js(root, src, &mut out),
+    }
+    out
+}
+
+fn field_text<'s>(n: Node<'_>, field: &str, src: &'s str) -> Option<&'s str> {
+    n.child_by_field_name(field).map(|f| text(f, src))
+}
+
+/// Names bound by an assignment target (identifiers, and attribute/member names: `x.__test__`
+/// binds `x` and `__test__`).
+fn target_names(n: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut cursor = n.walk();
+    let mut stack = vec![n];
+    while let Some(c) = stack.pop() {
+        if matches!(
+            kind(c),
+            "identifier"
+                | "property_identifier"
+                | "shorthand_property_identifier_pattern"
+                | "field_identifier"
+        ) {
+            out.insert(text(c, src).to_owned());
+        }
+        for ch in c.children(&mut cursor) {
+            stack.push(ch);
+        }
+    }
+    out
+}
+
+fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    for n in named_children(block) {
+        match kind(n) {
+            "function_definition" | "class_definition" => {
+                if let Some(name) = field_text(n, "name", src) {
+                    let k = if kind(n) == "class_definition" {
+                        "class"
+                    } else {
+                        "def"
+                    };
+                    out.push(Binding::named(name, format!("{k} {name}")));
+                }
+            }
+            "decorated_definition" => {
+                if let Some(def) = n.child_by_field_name("definition") {
+                    python_def(def, src, out);
+                }
+            }
+            "import_statement" | "future_import_statement" => {
+                for c in named_children(n) {
+                    python_import(c, src, "import ", out);
+                }
+            }
+            "import_from_statement" => {
+                let module = field_text(n, "module_name", src).unwrap_or("");
+                let prefix = format!("from {module} import ");
+                let mut wildcard = false;
+                for c in named_children(n) {
+                    if Some(c.id()) == n.child_by_field_name("module_name").map(|m| m.id()) {
+                        continue;
+                    }
+                    if kind(c) == "wildcard_import" {
+                        wildcard = true;
+                        continue;
+                    }
+                    python_import(c, src, &prefix, out);
+                }
+                if wildcard {
+                    out.push(Binding {
+                        names: BTreeSet::new(),
+                        all: true,
+                        text: format!("{prefix}*"),
+                    });
+                }
+            }
+            "expression_statement" => {
+                for c in named_children(n) {
+                    if matches!(kind(c), "assignment" | "augmented_assignment")
+                        && let Some(left) = c.child_by_field_name("left")
+                    {
+                        out.push(Binding {
+                            names: target_names(left, src),
+                            all: false,
+                            text: normalized(c, src),
+                        });
+                    }
+                }
+            }
+            "delete_statement" => out.push(Binding {
+                names: target_names(n, src),
+                all: false,
+                text: normalized(n, src),
+            }),
+            "if_statement" | "try_statement" | "with_statement" | "for_statement"
+            | "while_statement" | "block" | "else_clause" | "elif_clause" | "except_clause"
+            | "finally_clause" => python(n, src, out),
+            _ => {}
+        }
+    }
+}
+
+fn python_def(def: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    if let Some(name) = field_text(def, "name", src) {
+        let k = if kind(def) == "class_definition" {
+            "class"
+        } else {
+            "def"
+        };
+        out.push(Binding::named(name, format!("{k} {name}")));
+    }
+}
+
+fn python_import(c: Node<'_>, src: &str, prefix: &str, out: &mut Vec<Binding>) {
+    match kind(c) {
+        "dotted_name" => {
+            let full = text(c, src);
+            let first = full.split('.').next().unwrap_or(full).trim();
+            let last = full.rsplit('.').next().unwrap_or(full).trim();
+            // `import a.b` binds `a`; `from m import a` binds `a`.
+            let name = if prefix == "import " { first } else { last };
+            out.push(Binding::named(name, format!("{prefix}{full}")));
+        }
+        "aliased_import" => {
+            let name = field_text(c, "name", src).unwrap_or("");
+            let alias = field_text(c, "alias", src).unwrap_or("");
+            out.push(Binding::named(alias, format!("{prefix}{name} as {alias}")));
+        }
+        _ => {}
+    }
+}
+
+fn js(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    for n in named_children(block) {
+        match kind(n) {
+            "import_statement" => js_import(n, src, out),
+            "function_declaration" | "generator_function_declaration" | "class_declaration" => {
+                if let Some(name) = field_text(n, "name", src) {
+                    let k = if kind(n) == "class_declaration" {
+                        "class"
+                    } else {
+                        "function"
+                    };
+                    out.push(Binding::named(name, format!("{k} {name}")));
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                for d in named_children(n) {
+                    if kind(d) == "variable_declarator"
+                        && let Some(name) = d.child_by_field_name("name")
+                    {
+                        // `const { a, b } = require("m")`: one binding per name, so that
+                        // adding `c` leaves `a` and `b` as they were.
+                        if kind(name) == "object_pattern"
+                            && named_children(name)
+                                .iter()
+                                .all(|p| kind(p) == "shorthand_property_identifier_pattern")
+                        {
+                            let value = d
+                                .child_by_field_name("value")
+                                .map(|v| normalized(v, src))
+                                .unwrap_or_default();
+                            for p in named_children(name) {
+                                let p = text(p, src);
+                                out.push(Binding::named(p, format!("{p} from {value}")));
+                            }
+                            continue;
+                        }
+                        out.push(Binding {
+                            names: target_names(name, src),
+                            all: false,
+                            text: normalized(d, src),
+                        });
+                    }
+                }
+            }
+            "expression_statement" => {
+                for c in named_children(n) {
+                    if matches!(
+                        kind(c),
+                        "assignment_expression" | "augmented_assignment_expression"
+                    ) && let Some(left) = c.child_by_field_name("left")
+                    {
+                        out.push(Binding {
+                            names: target_names(left, src),
+                            all: false,
+                            text: normalized(c, src),
+                        });
+                    }
+                }
+            }
+            "export_statement" | "if_statement" | "statement_block" | "try_statement"
+            | "else_clause" => js(n, src, out),
+            _ => {}
+        }
+    }
+}
+
+fn js_import(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    let module = field_text(n, "source", src).unwrap_or("").to_owned();
+    let Some(clause) = named_children(n)
+        .into_iter()
+        .find(|c| kind(c) == "import_clause")
+    else {
+        return;
+    };
+    for c in named_children(clause) {
+        match kind(c) {
+            "identifier" => {
+                let name = text(c, src);
+                out.push(Binding::named(
+                    name,
+                    format!("import default as {name} from {module}"),
+                ));
+            }
+            "namespace_import" => {
+                let name = named_children(c)
+                    .first()
+                    .map_or("", |i| text(*i, src))
+                    .to_owned();
+                out.push(Binding::named(
+                    &name,
+                    format!("import * as {name} from {module}"),
+                ));
+            }
+            "named_imports" => {
+                for s in named_children(c) {
+                    if kind(s) != "import_specifier" {
+                        continue;
+                    }
+                    let name = field_text(s, "name", src).unwrap_or("");
+                    let alias = field_text(s, "alias", src).unwrap_or(name);
+                    out.push(Binding::named(
+                        alias,
+                        format!("import {name} as {alias} from {module}"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn rust(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    for n in named_children(block) {
+        match kind(n) {
+            "use_declaration" => {
+                if let Some(arg) = n.child_by_field_name("argument") {
+                    rust_use(arg, src, "", out);
+                }
+            }
+            "macro_definition" => {
+                if let Some(name) = field_text(n, "name", src) {
+                    out.push(Binding::named(name, format!("macro_rules! {name}")));
+                }
+            }
+            "function_item" | "struct_item" | "enum_item" | "trait_item" | "type_item"
+            | "union_item" => {
+                if let Some(name) = field_text(n, "name", src) {
+                    let k = kind(n).trim_end_matches("_item");
+                    out.push(Binding::named(name, format!("{k} {name}")));
+                }
+            }
+            "const_item" | "static_item" => {
+                if let Some(name) = field_text(n, "name", src) {
+                    out.push(Binding::named(name, normalized(n, src)));
+                }
+            }
+            "extern_crate_declaration" => out.push(Binding {
+                names: target_names(n, src),
+                all: false,
+                text: normalized(n, src),
+            }),
+            "mod_item" => {
+                if let Some(body) = n.child_by_field_name("body") {
+                    rust(body, src, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One binding per name a `use` tree brings in.
+fn rust_use(n: Node<'_>, src: &str, prefix: &str, out: &mut Vec<Binding>) {
+    match kind(n) {
+        "use_list" => {
+            for c in named_children(n) {
+                rust_use(c, src, prefix, out);
+            }
+        }
+        "scoped_use_list" => {
+            let path = field_text(n, "path", src).unwrap_or("");
+            let prefix = format!("{prefix}{path}::");
+            if let Some(list) = n.child_by_field_name("list") {
+                rust_use(list, src, &prefix, out);
+            }
+        }
+        "use_as_clause" => {
+            let path = field_text(n, "path", src).unwrap_or("");
+            let alias = field_text(n, "alias", src).unwrap_or("");
+            out.push(Binding::named(
+                alias,
+                format!("use {prefix}{path} as {alias}"),
+            ));
+        }
+        "use_wildcard" => out.push(Binding {
+            names: BTreeSet::new(),
+            all: true,
+            text: format!("use {prefix}{}", normalized(n, src)),
+        }),
+        _ => {
+            let full = normalized(n, src);
+            let name = full.rsplit("::").next().unwrap_or(&full).to_owned();
+            out.push(Binding::named(&name, format!("use {prefix}{full}")));
+        }
+    }
+}
+
+fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    let mut stack = vec![root];
+    while let Some(block) = stack.pop() {
+        for n in named_children(block) {
+            match kind(n) {
+                "function_declaration" => {
+                    if let Some(name) = field_text(n, "name", src) {
+                        out.push(Binding {
+                            names: BTreeSet::from([name.to_owned()]),
+                            // `init` runs before every test of the package.
+                            all: name == "init",
+                            text: format!("func {name}"),
+                        });
+                    }
+                }
+                "type_declaration" => {
+                    for spec in named_children(n) {
+                        if let Some(name) = field_text(spec, "name", src) {
+                            out.push(Binding::named(name, format!("type {name}")));
+                        }
+                    }
+                }
+                "var_declaration" | "const_declaration" | "import_declaration"
+                | "var_spec_list" | "const_spec_list" | "import_spec_list" => stack.push(n),
+                "var_spec" | "const_spec" => {
+                    let mut names = BTreeSet::new();
+                    let mut cursor = n.walk();
+                    for c in n.children_by_field_name("name", &mut cursor) {
+                        names.insert(text(c, src).to_owned());
+                    }
+                    out.push(Binding {
+                        names,
+                        all: false,
+                        text: normalized(n, src),
+                    });
+                }
+                "import_spec" => {
+                    let path = field_text(n, "path", src).unwrap_or("").trim_matches('"');
+                    let name = field_text(n, "name", src).map_or_else(
+                        || path.rsplit('/').next().unwrap_or(path).to_owned(),
+                        str::to_owned,
+                    );
+                    out.push(Binding {
+                        all: name == ".",
+                        text: format!("import {name} \"{path}\""),
+                        names: BTreeSet::from([name]),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+}

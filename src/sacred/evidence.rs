@@ -1,0 +1,961 @@
+//! Evidence from the test runner's own report: after a gate listed in `sacred.evidence`
+//! runs, the locked sacred tests must be in the report(s) that run wrote, and must have
+//! passed.
+//!
+//! Reports: JUnit XML (pytest `--junitxml`, jest-junit, vitest `--reporter=junit`, AVA through
+//! a TAP-to-JUnit converter, cargo nextest, gotestsum) and `go test -json`. A lock id
+//! (`lang:path::scope::name`) maps to report entries per runner; see [`matches`].
+//!
+//! **Invariant:** a report that is missing, older than the gate's run, or not a complete
+//! document is never evidence: the result is [`EvidenceResult::Undecided`] (exit 3).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context as _, Result, bail};
+use serde::Serialize;
+
+use super::lock::{LOCK_PATH, SacredLock};
+use crate::config::sacred::EvidenceSource;
+use crate::gates::files::PatternSet;
+
+/// A locked test, as evidence needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedRef {
+    pub id: String,
+    pub lang: String,
+    pub file: String,
+    /// The enclosing scopes (module path, class, `describe` titles), outermost first.
+    pub scope: Vec<String>,
+    pub name: String,
+    /// Tests of the same name told apart by their `#[cfg(…)]`: one of the group running is
+    /// enough (the others are compiled out on this platform).
+    pub group: String,
+}
+
+impl LockedRef {
+    /// Splits a lock id. The file is known from the lock record, so titles with `::` in the
+    /// scope are the only ambiguity (they split into several scopes).
+    pub fn new(id: &str, file: &str) -> LockedRef {
+        let (lang, rest) = id.split_once(':').unwrap_or(("", id));
+        let rest = rest
+            .strip_prefix(file)
+            .and_then(|r| r.strip_prefix("::"))
+            .unwrap_or(rest);
+        let mut parts: Vec<String> = rest.split("::").map(str::to_owned).collect();
+        let mut name = parts.pop().unwrap_or_default();
+        // `name[cfg(…)]`: the cfg tells same-named tests apart (Rust).
+        let group = id.split_once("[cfg(").map_or(id, |(g, _)| g).to_owned();
+        if let Some((n, _)) = name.split_once("[cfg(") {
+            name = n.to_owned();
+        }
+        LockedRef {
+            id: id.to_owned(),
+            lang: lang.to_owned(),
+            file: file.to_owned(),
+            scope: parts,
+            name,
+            group,
+        }
+    }
+}
+
+/// The locked tests of a lock file.
+pub fn locked_refs(lock: &SacredLock) -> Vec<LockedRef> {
+    lock.tests
+        .values()
+        .map(|t| LockedRef::new(&t.id, &t.file))
+        .collect()
+}
+
+/// Reads the lock from the work tree: `Ok(empty)` without one, `Err` when unreadable.
+pub fn load_locked(root: &Path) -> Result<Vec<LockedRef>> {
+    let path = root.join(LOCK_PATH);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("failed to read `{LOCK_PATH}`")),
+    };
+    let lock = SacredLock::parse(&text).with_context(|| format!("`{LOCK_PATH}` is not valid"))?;
+    Ok(locked_refs(&lock))
+}
+
+/// Why a locked test is not proven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceRule {
+    /// Absent from every report.
+    NotRun,
+    /// Reported, but no instance ran (every instance skipped).
+    SkippedAtRuntime,
+    /// An instance failed or errored.
+    FailedAtRuntime,
+}
+
+impl EvidenceRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceRule::NotRun => "not-run",
+            EvidenceRule::SkippedAtRuntime => "skipped-at-runtime",
+            EvidenceRule::FailedAtRuntime => "failed-at-runtime",
+        }
+    }
+}
+
+/// A locked test the reports do not prove.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceFinding {
+    pub test_id: String,
+    pub rule: EvidenceRule,
+    /// What the report said (or that it said nothing).
+    pub detail: String,
+}
+
+/// The outcome of reading the reports of one gate run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvidenceResult {
+    /// Every covered locked test ran and passed (how many were covered).
+    Proven(usize),
+    Refused(Vec<EvidenceFinding>),
+    /// A report is missing, stale or unreadable.
+    Undecided(String),
+}
+
+/// One test result in a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    pub classname: String,
+    pub name: String,
+    pub file: Option<String>,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Passed,
+    Skipped(String),
+    Failed(String),
+}
+
+/// Reads the reports `source` names (written at or after `started`) and judges the locked
+/// tests it covers.
+pub fn check(
+    root: &Path,
+    source: &EvidenceSource,
+    locked: &[LockedRef],
+    started: SystemTime,
+) -> EvidenceResult {
+    let go = source.go_test_json.is_some();
+    let pattern = source.pattern();
+    let files = match report_files(root, pattern) {
+        Ok(f) => f,
+        Err(e) => return EvidenceResult::Undecided(format!("{e:#}")),
+    };
+    if files.is_empty() {
+        return EvidenceResult::Undecided(format!("the gate wrote no report matching `{pattern}`"));
+    }
+    // Reports are written at the end of a run; file systems with whole-second timestamps
+    // are allowed their granularity.
+    let floor = started.duration_since(UNIX_EPOCH).map_or(started, |d| {
+        UNIX_EPOCH + std::time::Duration::from_secs(d.as_secs())
+    });
+    let mut cases = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(root).unwrap_or(f).display().to_string();
+        let modified = match std::fs::metadata(f).and_then(|m| m.modified()) {
+            Ok(m) => m,
+            Err(e) => return EvidenceResult::Undecided(format!("cannot read `{rel}`: {e}")),
+        };
+        if modified < floor {
+            return EvidenceResult::Undecided(format!(
+                "`{rel}` is older than this run of the gate (a report left by an earlier run is no evidence; remove old reports before the run)"
+            ));
+        }
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => return EvidenceResult::Undecided(format!("cannot read `{rel}`: {e}")),
+        };
+        let parsed = if go {
+            parse_go_test_json(&text)
+        } else {
+            parse_junit(&text)
+        };
+        match parsed {
+            Ok(c) => cases.extend(c),
+            Err(e) => return EvidenceResult::Undecided(format!("`{rel}` is not usable: {e:#}")),
+        }
+    }
+    let covered = match covered(source, locked) {
+        Ok(c) => c,
+        Err(e) => return EvidenceResult::Undecided(format!("{e:#}")),
+    };
+    let modules = GoModules::new(root);
+    judge(&covered, &cases, &modules, pattern)
+}
+
+/// The locked tests an entry covers.
+fn covered<'l>(source: &EvidenceSource, locked: &'l [LockedRef]) -> Result<Vec<&'l LockedRef>> {
+    let tests = PatternSet::new(source.tests.iter())?;
+    let go = source.go_test_json.is_some();
+    Ok(locked
+        .iter()
+        .filter(|t| {
+            if tests.is_empty() {
+                !go || t.lang == "go"
+            } else {
+                tests.matches(Path::new(&t.file))
+            }
+        })
+        .collect())
+}
+
+/// Judges each covered test (by `cfg` group) against the cases.
+fn judge(
+    covered: &[&LockedRef],
+    cases: &[Case],
+    modules: &GoModules,
+    pattern: &str,
+) -> EvidenceResult {
+    let mut groups: BTreeMap<&str, Vec<&LockedRef>> = BTreeMap::new();
+    for t in covered {
+        groups.entry(t.group.as_str()).or_default().push(t);
+    }
+    let mut findings = Vec::new();
+    for members in groups.values() {
+        let mut exact: Vec<&Case> = Vec::new();
+        let mut loose: Vec<&Case> = Vec::new();
+        for t in members {
+            for c in cases {
+                match matches(t, c, modules) {
+                    Match::Exact => exact.push(c),
+                    Match::Loose => loose.push(c),
+                    Match::No => {}
+                }
+            }
+        }
+        // A looser reading (another root directory, a prefix) only when nothing matches
+        // exactly, so that a look-alike elsewhere cannot stand in for the sacred test.
+        let instances = if exact.is_empty() { loose } else { exact };
+        let id = &members[0].id;
+        if let Some(f) = verdict(id, &instances, pattern) {
+            findings.push(f);
+        }
+    }
+    if findings.is_empty() {
+        EvidenceResult::Proven(covered.len())
+    } else {
+        EvidenceResult::Refused(findings)
+    }
+}
+
+/// Every instance that ran passed, and at least one ran.
+fn verdict(id: &str, instances: &[&Case], pattern: &str) -> Option<EvidenceFinding> {
+    let finding = |rule, detail: String| {
+        Some(EvidenceFinding {
+            test_id: id.to_owned(),
+            rule,
+            detail,
+        })
+    };
+    if instances.is_empty() {
+        return finding(
+            EvidenceRule::NotRun,
+            format!("absent from the report(s) `{pattern}`"),
+        );
+    }
+    if let Some(c) = instances
+        .iter()
+        .find(|c| matches!(c.outcome, Outcome::Failed(_)))
+    {
+        let Outcome::Failed(msg) = &c.outcome else {
+            unreachable!()
+        };
+        return finding(
+            EvidenceRule::FailedAtRuntime,
+            format!("{}: failed: {}", describe(c), first_line(msg)),
+        );
+    }
+    if instances
+        .iter()
+        .all(|c| matches!(c.outcome, Outcome::Skipped(_)))
+    {
+        let c = instances[0];
+        let Outcome::Skipped(msg) = &c.outcome else {
+            unreachable!()
+        };
+        return finding(
+            EvidenceRule::SkippedAtRuntime,
+            format!("{}: skipped: {}", describe(c), first_line(msg)),
+        );
+    }
+    None
+}
+
+fn describe(c: &Case) -> String {
+    if c.classname.is_empty() || c.classname == c.name {
+        format!("`{}`", c.name)
+    } else {
+        format!("`{}` `{}`", c.classname, c.name)
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    let l = s.trim().lines().next().unwrap_or("").trim();
+    if l.is_empty() { "(no message)" } else { l }
+}
+
+/// How a report entry relates to a locked test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Match {
+    Exact,
+    Loose,
+    No,
+}
+
+/// Maps a lock id to report entries, per runner:
+///
+/// - Python (pytest `--junitxml`): `classname` = the file's dotted path plus the classes
+///   (`tests.test_x.TestA`), `name` = the function with its parameter id (`test_b[1-foo]`).
+///   A `classname` that is a dotted suffix of that (pytest run from a sub-directory) or has
+///   a prefix (`--junitprefix`) matches loosely.
+/// - Rust (cargo nextest): `name` = the module path inside the test binary plus the test
+///   (`tests::refund_is_exact`; `src/a/b.rs` → `a::b::…`; an integration test file is its own
+///   binary). A `name` that ends with the scope and name matches loosely.
+/// - JavaScript/TypeScript: jest-junit (`name` = describe titles and title joined by a space,
+///   or `classname` = the describe titles and `name` = the title), vitest (`name` = titles
+///   joined by ` > `, `classname` = the file), mocha-junit-reporter (`name` = the full title),
+///   AVA through a TAP converter (`name` = the title, perhaps numbered `#3 …` or prefixed by
+///   the file and ` › `).
+/// - Go (`go test -json` or gotestsum): `Package` = the module path plus the directory,
+///   `Test` = the function, or a subtest `TestX/case`.
+///
+/// A `file` attribute, when the report has one, must name the test's file.
+fn matches(t: &LockedRef, c: &Case, modules: &GoModules) -> Match {
+    if let Some(f) = &c.file
+        && !same_file(f, &t.file)
+    {
+        return Match::No;
+    }
+    match t.lang.as_str() {
+        "python" => match_python(t, c),
+        "rust" => match_rust(t, c),
+        "go" => match_go(t, c, modules),
+        _ => match_js(t, c),
+    }
+}
+
+fn same_file(reported: &str, locked: &str) -> bool {
+    let r = reported.trim_start_matches("./");
+    r == locked || locked.ends_with(&format!("/{r}")) || r.ends_with(&format!("/{locked}"))
+}
+
+fn match_python(t: &LockedRef, c: &Case) -> Match {
+    let base = c.name.split_once('[').map_or(c.name.as_str(), |(b, _)| b);
+    if base != t.name {
+        return Match::No;
+    }
+    let module = t
+        .file
+        .strip_suffix(".py")
+        .unwrap_or(&t.file)
+        .replace('/', ".");
+    let mut expected = module;
+    for s in &t.scope {
+        expected.push('.');
+        expected.push_str(s);
+    }
+    if c.classname == expected {
+        Match::Exact
+    } else if expected.ends_with(&format!(".{}", c.classname))
+        || c.classname.ends_with(&format!(".{expected}"))
+    {
+        Match::Loose
+    } else {
+        Match::No
+    }
+}
+
+/// The module path of a Rust file inside its test binary (`src/a/b.rs` → `a::b`).
+fn rust_module_path(file: &str) -> Vec<String> {
+    let parts: Vec<&str> = file.split('/').collect();
+    let (start, integration) = match parts.iter().rposition(|p| *p == "src" || *p == "tests") {
+        Some(i) => (i + 1, parts[i] == "tests"),
+        None => (0, false),
+    };
+    let mut rest: Vec<&str> = parts[start..].to_vec();
+    if rest.first() == Some(&"bin") && !integration {
+        rest.remove(0);
+        if rest.len() > 1 {
+            // `src/bin/tool/main.rs`: the binary is `tool`.
+            rest.remove(0);
+        } else {
+            return Vec::new();
+        }
+    } else if integration {
+        // `tests/x.rs` is binary `x`; `tests/x/sub.rs` is module `sub` of binary `x`.
+        if rest.len() <= 1 {
+            return Vec::new();
+        }
+        rest.remove(0);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (i, p) in rest.iter().enumerate() {
+        let last = i + 1 == rest.len();
+        let stem = p.strip_suffix(".rs").unwrap_or(p);
+        if last && matches!(stem, "lib" | "main" | "mod") {
+            continue;
+        }
+        out.push(stem.to_owned());
+    }
+    out
+}
+
+fn match_rust(t: &LockedRef, c: &Case) -> Match {
+    let mut path = rust_module_path(&t.file);
+    path.extend(t.scope.iter().cloned());
+    path.push(t.name.clone());
+    let full = path.join("::");
+    if c.name == full {
+        return Match::Exact;
+    }
+    let mut tail = t.scope.clone();
+    tail.push(t.name.clone());
+    let tail = tail.join("::");
+    if c.name == tail || c.name.ends_with(&format!("::{tail}")) {
+        Match::Loose
+    } else {
+        Match::No
+    }
+}
+
+fn match_js(t: &LockedRef, c: &Case) -> Match {
+    let mut titles = t.scope.clone();
+    titles.push(t.name.clone());
+    let scope_only = &t.scope;
+    let name = strip_number(&c.name);
+    // vitest writes the file as the classname; a different file is another test.
+    if is_js_path(&c.classname) && !same_file(&c.classname, &t.file) {
+        return Match::No;
+    }
+    for sep in [" ", " › ", " > "] {
+        let joined = titles.join(sep);
+        if name == joined {
+            return Match::Exact;
+        }
+        // jest-junit with `classNameTemplate: "{classname}"`, `titleTemplate: "{title}"`.
+        if name == t.name && c.classname == scope_only.join(sep) {
+            return Match::Exact;
+        }
+        // AVA with several files: `file › title`.
+        if let Some(prefix) = name.strip_suffix(&format!(" › {joined}"))
+            && file_prefix_matches(prefix, &t.file)
+        {
+            return Match::Exact;
+        }
+    }
+    Match::No
+}
+
+/// `#3 title` (tap-junit numbers its test points) → `title`.
+fn strip_number(name: &str) -> &str {
+    if let Some(rest) = name.strip_prefix('#') {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0
+            && let Some(r) = rest[digits..].strip_prefix(' ')
+        {
+            return r.trim_start_matches("- ");
+        }
+    }
+    name
+}
+
+fn is_js_path(s: &str) -> bool {
+    [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts"]
+        .iter()
+        .any(|e| s.ends_with(e))
+}
+
+/// AVA's file prefix: the path without extension, with ` › ` between directories, of which
+/// a common leading part may be dropped.
+fn file_prefix_matches(prefix: &str, file: &str) -> bool {
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let as_path = prefix.replace(" › ", "/");
+    let as_path = as_path
+        .rsplit_once('.')
+        .map_or(as_path.as_str(), |(s, _)| s);
+    stem == as_path || stem.ends_with(&format!("/{as_path}"))
+}
+
+/// Module paths of the work tree's `go.mod` files, by directory.
+pub struct GoModules {
+    root: PathBuf,
+}
+
+impl GoModules {
+    fn new(root: &Path) -> GoModules {
+        GoModules {
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The import path of the package in `dir` (relative to the root), when a `go.mod`
+    /// above it says.
+    fn import_path(&self, dir: &str) -> Option<String> {
+        let mut d = PathBuf::from(dir);
+        loop {
+            let gomod = self.root.join(&d).join("go.mod");
+            if let Ok(text) = std::fs::read_to_string(&gomod) {
+                let module = text.lines().find_map(|l| {
+                    l.trim()
+                        .strip_prefix("module ")
+                        .map(|m| m.trim().trim_matches('"').to_owned())
+                })?;
+                let rel = Path::new(dir).strip_prefix(&d).ok()?.to_string_lossy();
+                return Some(if rel.is_empty() {
+                    module
+                } else {
+                    format!("{module}/{rel}")
+                });
+            }
+            if !d.pop() {
+                return None;
+            }
+        }
+    }
+}
+
+fn match_go(t: &LockedRef, c: &Case, modules: &GoModules) -> Match {
+    if c.name != t.name && !c.name.starts_with(&format!("{}/", t.name)) {
+        return Match::No;
+    }
+    let dir = t.file.rsplit_once('/').map_or("", |(d, _)| d);
+    if modules
+        .import_path(dir)
+        .is_some_and(|pkg| c.classname == pkg)
+    {
+        return Match::Exact;
+    }
+    if dir.is_empty() || c.classname == dir || c.classname.ends_with(&format!("/{dir}")) {
+        Match::Loose
+    } else {
+        Match::No
+    }
+}
+
+/// The report files a pattern names, relative to `root`.
+fn report_files(root: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
+    let pattern = pattern.trim_start_matches("./").trim_start_matches('/');
+    let wild = pattern.contains(['*', '?', '[', '{']);
+    if !wild {
+        let p = root.join(pattern);
+        return Ok(if p.is_file() { vec![p] } else { Vec::new() });
+    }
+    // Walk from the deepest directory without wildcards.
+    let fixed: Vec<&str> = pattern
+        .split('/')
+        .take_while(|s| !s.contains(['*', '?', '[', '{']))
+        .collect();
+    let base = root.join(fixed.join("/"));
+    let set = PatternSet::new([&format!("/{pattern}")])?;
+    let mut out = Vec::new();
+    if !base.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(&base).follow_links(false) {
+        let entry = entry.with_context(|| format!("failed to list `{}`", base.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        if set.matches(rel) {
+            out.push(entry.path().to_path_buf());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Reads JUnit XML: every `<testcase>`, with `<failure>`/`<error>` as failed, `<skipped>` as
+/// skipped. nextest's `<flakyFailure>` (failed, then passed on retry) is a pass; its
+/// `<rerunFailure>` only comes with a `<failure>`. The document must be complete (its root
+/// element closed) and hold a `<testsuite>` or `<testsuites>` root.
+pub fn parse_junit(text: &str) -> Result<Vec<Case>> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut depth = 0usize;
+    let mut root_seen = false;
+    let mut root_closed = false;
+    let mut out = Vec::new();
+    let mut current: Option<Case> = None;
+    let mut in_result: Option<(bool, String)> = None;
+    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Result<Option<String>> {
+        Ok(match e.try_get_attribute(name)? {
+            Some(a) => Some(
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)?
+                    .into_owned(),
+            ),
+            None => None,
+        })
+    };
+    loop {
+        let event = reader.read_event().context("invalid XML")?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(event, Event::Empty(_));
+                let tag = e.local_name().as_ref().to_owned();
+                if depth == 0 {
+                    if root_seen {
+                        bail!("more than one root element");
+                    }
+                    if tag != "testsuites" && tag != "testsuite" {
+                        bail!("the root element is <{tag}>, not <testsuites> or <testsuite>");
+                    }
+                    root_seen = true;
+                    if empty {
+                        root_closed = true;
+                    }
+                }
+                match tag.as_str() {
+                    "testcase" => {
+                        let case = Case {
+                            classname: attr(e, "classname")?.unwrap_or_default(),
+                            name: attr(e, "name")?.unwrap_or_default(),
+                            file: attr(e, "file")?,
+                            outcome: Outcome::Passed,
+                        };
+                        if empty {
+                            out.push(case);
+                        } else {
+                            current = Some(case);
+                        }
+                    }
+                    "failure" | "error" | "skipped" if current.is_some() => {
+                        let failed = tag != "skipped";
+                        let msg = attr(e, "message")?.unwrap_or_default();
+                        if let Some(c) = current.as_mut() {
+                            apply(c, failed, &msg);
+                        }
+                        if !empty {
+                            in_result = Some((failed, msg));
+                        }
+                    }
+                    _ => {}
+                }
+                if !empty {
+                    depth += 1;
+                }
+            }
+            Event::Text(ref t) => {
+                if let (Some((failed, msg)), Some(c)) = (&in_result, current.as_mut())
+                    && msg.is_empty()
+                {
+                    let body = t.xml10_content().trim().to_owned();
+                    if !body.is_empty() {
+                        apply(c, *failed, &body);
+                    }
+                }
+            }
+            Event::End(ref e) => {
+                depth = depth.saturating_sub(1);
+                match e.local_name().as_ref() {
+                    "testcase" => {
+                        if let Some(c) = current.take() {
+                            out.push(c);
+                        }
+                    }
+                    "failure" | "error" | "skipped" => in_result = None,
+                    _ => {}
+                }
+                if depth == 0 {
+                    root_closed = true;
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !root_seen {
+        bail!("no <testsuites> or <testsuite> element");
+    }
+    if !root_closed || depth != 0 {
+        bail!("the document ends before its root element is closed (a run cut short?)");
+    }
+    Ok(out)
+}
+
+/// Records a failure or a skip on a case; a failure wins over a skip.
+fn apply(c: &mut Case, failed: bool, msg: &str) {
+    if failed {
+        c.outcome = Outcome::Failed(msg.to_owned());
+    } else if !matches!(c.outcome, Outcome::Failed(_)) {
+        c.outcome = Outcome::Skipped(msg.to_owned());
+    }
+}
+
+/// Reads `go test -json` output: one case per `pass`/`fail`/`skip` event of a test, with
+/// `Package` as the classname. Every package that reports a test must also end (a
+/// package-level `pass`, `fail` or `skip`); a line that starts like JSON but does not parse
+/// means a cut-off stream. Other lines (build output mixed in) are ignored.
+pub fn parse_go_test_json(text: &str) -> Result<Vec<Case>> {
+    #[derive(serde::Deserialize)]
+    struct Event {
+        #[serde(rename = "Action", default)]
+        action: String,
+        #[serde(rename = "Package", default)]
+        package: Option<String>,
+        #[serde(rename = "Test", default)]
+        test: Option<String>,
+        #[serde(rename = "Output", default)]
+        output: Option<String>,
+    }
+    let mut out = Vec::new();
+    let mut output: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut packages_started: BTreeMap<String, bool> = BTreeMap::new();
+    let mut any = false;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if !line.starts_with('{') {
+            continue;
+        }
+        let ev: Event = serde_json::from_str(line)
+            .with_context(|| format!("line {}: not a complete JSON event", n + 1))?;
+        any = true;
+        // Build events (`build-output`, `build-fail`) carry `ImportPath`, not `Package`; the
+        // package's own `fail` follows them.
+        let Some(pkg) = ev.package else {
+            continue;
+        };
+        let Some(test) = ev.test else {
+            if matches!(ev.action.as_str(), "pass" | "fail" | "skip") {
+                packages_started.insert(pkg, true);
+            } else {
+                packages_started.entry(pkg).or_insert(false);
+            }
+            continue;
+        };
+        packages_started.entry(pkg.clone()).or_insert(false);
+        let key = (pkg.clone(), test.clone());
+        match ev.action.as_str() {
+            "output" => {
+                if let Some(o) = ev.output {
+                    let slot = output.entry(key).or_default();
+                    if slot.len() < 4096 {
+                        slot.push_str(&o);
+                    }
+                }
+            }
+            "pass" | "fail" | "skip" => {
+                let said = output.remove(&key).unwrap_or_default();
+                let said: String = said
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.starts_with("=== ") && !l.starts_with("--- ") && !l.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                out.push(Case {
+                    classname: pkg,
+                    name: test,
+                    file: None,
+                    outcome: match ev.action.as_str() {
+                        "pass" => Outcome::Passed,
+                        "skip" => Outcome::Skipped(said),
+                        _ => Outcome::Failed(said),
+                    },
+                });
+            }
+            _ => {}
+        }
+    }
+    if !any {
+        bail!("no `go test -json` event");
+    }
+    if let Some((pkg, _)) = packages_started.iter().find(|(_, ended)| !**ended) {
+        bail!("package `{pkg}` has no final pass/fail event (a run cut short?)");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(id: &str, file: &str) -> LockedRef {
+        LockedRef::new(id, file)
+    }
+
+    fn case(classname: &str, name: &str, outcome: Outcome) -> Case {
+        Case {
+            classname: classname.into(),
+            name: name.into(),
+            file: None,
+            outcome,
+        }
+    }
+
+    fn m(t: &LockedRef, c: &Case) -> Match {
+        matches(t, c, &GoModules::new(Path::new("/nonexistent")))
+    }
+
+    #[test]
+    fn ids_split_into_scope_and_name() {
+        let t = r("python:tests/test_x.py::TestA::test_b", "tests/test_x.py");
+        assert_eq!(t.scope, vec!["TestA".to_owned()]);
+        assert_eq!(t.name, "test_b");
+        let t = r(
+            "rust:src/lib.rs::tests::size[cfg(target_pointer_width = \"64\")]",
+            "src/lib.rs",
+        );
+        assert_eq!(t.name, "size");
+        assert_eq!(t.group, "rust:src/lib.rs::tests::size");
+    }
+
+    #[test]
+    fn pytest_names_map_to_ids() {
+        let t = r("python:tests/test_x.py::TestA::test_b", "tests/test_x.py");
+        let p = |cl: &str, n: &str| m(&t, &case(cl, n, Outcome::Passed));
+        assert_eq!(p("tests.test_x.TestA", "test_b"), Match::Exact);
+        assert_eq!(p("tests.test_x.TestA", "test_b[1-foo]"), Match::Exact);
+        assert_eq!(p("test_x.TestA", "test_b"), Match::Loose);
+        assert_eq!(p("tests.test_x.TestA", "test_bb"), Match::No);
+        assert_eq!(p("tests.test_y.TestA", "test_b"), Match::No);
+    }
+
+    #[test]
+    fn nextest_names_map_to_ids() {
+        assert_eq!(rust_module_path("src/lib.rs"), Vec::<String>::new());
+        assert_eq!(rust_module_path("src/a/b.rs"), vec!["a", "b"]);
+        assert_eq!(rust_module_path("src/a/mod.rs"), vec!["a"]);
+        assert_eq!(rust_module_path("tests/refunds.rs"), Vec::<String>::new());
+        assert_eq!(rust_module_path("tests/it/sacred.rs"), vec!["sacred"]);
+        assert_eq!(rust_module_path("crates/x/src/pay.rs"), vec!["pay"]);
+        let t = r("rust:src/pay.rs::tests::exact", "src/pay.rs");
+        assert_eq!(
+            m(&t, &case("crate", "pay::tests::exact", Outcome::Passed)),
+            Match::Exact
+        );
+        assert_eq!(
+            m(&t, &case("crate", "tests::exact", Outcome::Passed)),
+            Match::Loose
+        );
+        assert_eq!(
+            m(&t, &case("crate", "pay::tests::exact2", Outcome::Passed)),
+            Match::No
+        );
+    }
+
+    #[test]
+    fn js_runner_names_map_to_ids() {
+        let t = r("js:test/pay.test.js::refunds::is exact", "test/pay.test.js");
+        let p = |cl: &str, n: &str| m(&t, &case(cl, n, Outcome::Passed));
+        // jest-junit default
+        assert_eq!(p("refunds is exact", "refunds is exact"), Match::Exact);
+        // jest-junit with classname/title templates
+        assert_eq!(p("refunds", "is exact"), Match::Exact);
+        // vitest
+        assert_eq!(p("test/pay.test.js", "refunds > is exact"), Match::Exact);
+        assert_eq!(p("test/other.test.js", "refunds > is exact"), Match::No);
+        assert_eq!(p("", "refunds is roughly right"), Match::No);
+        let ava = r("js:test/pay.js::is exact", "test/pay.js");
+        let p = |n: &str| m(&ava, &case("", n, Outcome::Passed));
+        assert_eq!(p("#2 is exact"), Match::Exact);
+        assert_eq!(p("pay › is exact"), Match::Exact);
+        assert_eq!(p("other › is exact"), Match::No);
+    }
+
+    #[test]
+    fn junit_outcomes_and_truncation() {
+        let xml = r#"<?xml version="1.0"?><testsuites><testsuite name="s">
+<testcase classname="a" name="ok"/>
+<testcase classname="a" name="skip"><skipped message="not today"/></testcase>
+<testcase classname="a" name="bad"><failure message="boom">trace</failure></testcase>
+<testcase classname="a" name="err"><error>setup failed</error></testcase>
+<testcase classname="a" name="flaky"><flakyFailure message="once"/></testcase>
+</testsuite></testsuites>"#;
+        let cases = parse_junit(xml).unwrap();
+        let out: Vec<(&str, &Outcome)> = cases
+            .iter()
+            .map(|c| (c.name.as_str(), &c.outcome))
+            .collect();
+        assert_eq!(
+            out,
+            vec![
+                ("ok", &Outcome::Passed),
+                ("skip", &Outcome::Skipped("not today".into())),
+                ("bad", &Outcome::Failed("boom".into())),
+                ("err", &Outcome::Failed("setup failed".into())),
+                ("flaky", &Outcome::Passed),
+            ]
+        );
+        let cut = &xml[..xml.len() - 20];
+        assert!(parse_junit(cut).is_err());
+        assert!(parse_junit("<coverage/>").is_err());
+        assert!(parse_junit("").is_err());
+    }
+
+    #[test]
+    fn go_json_outcomes_and_truncation() {
+        let s = r#"{"Action":"start","Package":"m/pay"}
+{"Action":"run","Package":"m/pay","Test":"TestA"}
+{"Action":"output","Package":"m/pay","Test":"TestA","Output":"    pay_test.go:9: wrong\n"}
+{"Action":"fail","Package":"m/pay","Test":"TestA"}
+{"Action":"skip","Package":"m/pay","Test":"TestB"}
+{"Action":"pass","Package":"m/pay","Test":"TestC/one"}
+{"Action":"pass","Package":"m/pay","Test":"TestC"}
+{"Action":"fail","Package":"m/pay"}
+"#;
+        let cases = parse_go_test_json(s).unwrap();
+        assert_eq!(cases.len(), 4);
+        assert_eq!(
+            cases[0].outcome,
+            Outcome::Failed("pay_test.go:9: wrong".into())
+        );
+        let no_end: String = s.lines().take(7).collect::<Vec<_>>().join("\n");
+        assert!(parse_go_test_json(&no_end).is_err());
+        let cut = &s[..s.len() - 10];
+        assert!(parse_go_test_json(cut).is_err());
+    }
+
+    #[test]
+    fn parametrised_instances_all_must_pass() {
+        let t = r("python:t.py::test_b", "t.py");
+        let src = EvidenceSource {
+            gate: "g".into(),
+            junit: Some("r.xml".into()),
+            go_test_json: None,
+            tests: crate::config::StringList::default(),
+        };
+        let locked = vec![t];
+        let cov = covered(&src, &locked).unwrap();
+        let modules = GoModules::new(Path::new("/nonexistent"));
+        let run = |cases: Vec<Case>| judge(&cov, &cases, &modules, "r.xml");
+        assert_eq!(
+            run(vec![
+                case("t", "test_b[1]", Outcome::Passed),
+                case("t", "test_b[2]", Outcome::Skipped(String::new())),
+            ]),
+            EvidenceResult::Proven(1)
+        );
+        let rule = |res: EvidenceResult| match res {
+            EvidenceResult::Refused(f) => f[0].rule,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            rule(run(vec![
+                case("t", "test_b[1]", Outcome::Passed),
+                case("t", "test_b[2]", Outcome::Failed("x".into())),
+            ])),
+            EvidenceRule::FailedAtRuntime
+        );
+        assert_eq!(
+            rule(run(vec![case(
+                "t",
+                "test_b[1]",
+                Outcome::Skipped("s".into())
+            )])),
+            EvidenceRule::SkippedAtRuntime
+        );
+        assert_eq!(rule(run(vec![])), EvidenceRule::NotRun);
+    }
+}

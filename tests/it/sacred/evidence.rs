@@ -1,0 +1,523 @@
+//! Evidence from the runner's report (`sacred.evidence`): after a listed gate runs, every
+//! locked sacred test must be in the report that run wrote, and must have passed. The gates
+//! here are small shell scripts that copy a prepared report into place (so each runner's
+//! format is exercised exactly), plus one real `cargo nextest` run (scripts/test.sh installs cargo-nextest when missing).
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use crate::common::{Sandbox, TestRepo, assert_code, assert_success, text};
+
+/// A repository with locked sacred tests and a gate `test` that copies `report.in` (next to
+/// the repository) to `REPORT` when it exists.
+struct Ev {
+    sandbox: Sandbox,
+    repo: TestRepo,
+}
+
+const PY: &str = "def refund(x):\n    return x\n\n\ndef test_refund():\n    assert refund(10) == 10\n\n\ndef test_other():\n    assert refund(1) == 1\n";
+const PY_ID: &str = "python:tests/billing/test_pay.py::test_refund";
+
+fn gate_config(report: &str, kind: &str, stages: &str) -> String {
+    format!(
+        "gates:\n  test:\n    run: |\n      mkdir -p reports\n      if [ -f ../report.in ]; then cp ../report.in {report}; fi\n    stages: [{stages}]\nsacred:\n  paths: [\"tests/billing/**\"]\n  evidence:\n    - {{ gate: test, {kind}: \"{report}\" }}\n"
+    )
+}
+
+fn setup(files: &[(&str, &str)], config: &str) -> Ev {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("r");
+    for (path, content) in files {
+        repo.write(path, content);
+    }
+    repo.write(".gitignore", "reports/\ntarget/\n");
+    repo.write("gatekeeper.yml", config);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "tests"]);
+    assert_success(&repo.gk(&["sacred", "lock"]), "sacred lock");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "lock"]);
+    assert_success(&repo.gk(&["install"]), "install");
+    Ev { sandbox, repo }
+}
+
+fn python() -> Ev {
+    setup(
+        &[("tests/billing/test_pay.py", PY)],
+        &gate_config("reports/junit.xml", "junit", "pre-commit, ci"),
+    )
+}
+
+impl Ev {
+    fn report_in(&self) -> PathBuf {
+        self.sandbox.path().join("report.in")
+    }
+
+    /// Runs gate `test` after preparing the report its run will write.
+    fn run(&self, report: &str) -> Output {
+        std::fs::write(self.report_in(), report).unwrap();
+        self.repo.gk(&["run", "test", "-v"])
+    }
+}
+
+fn junit(cases: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites name=\"pytest tests\"><testsuite name=\"pytest\" tests=\"1\">\n{cases}\n</testsuite></testsuites>\n"
+    )
+}
+
+fn assert_refused(out: &Output, id: &str, rule: &str) {
+    assert_code(out, 1, "evidence");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let wanted = format!("refused: {id} [{rule}]");
+    assert!(
+        all.lines().any(|l| l.starts_with(&wanted)),
+        "no `{wanted}`:\n{}",
+        text(out)
+    );
+}
+
+fn assert_proven(out: &Output, n: usize) {
+    assert_code(out, 0, "evidence");
+    let wanted = format!(
+        "sacred evidence: {n} locked sacred test{} ran and passed",
+        if n == 1 { "" } else { "s" }
+    );
+    let out2 = output_of(out);
+    assert!(out2.contains(&wanted), "no `{wanted}`:\n{}", text(out));
+}
+
+/// The gate's output as `--format json` would not give it: run again verbosely.
+fn output_of(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn pytest_report_with_the_test_passed_proves_it() {
+    let e = python();
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\" time=\"0.01\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\" time=\"0.01\"/>",
+    ));
+    // Both tests of the file are sacred (sacred.paths).
+    assert_proven(&out, 2);
+}
+
+#[test]
+fn pytest_report_with_the_test_skipped_is_refused() {
+    let e = python();
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"><skipped type=\"pytest.skip\" message=\"conftest said so\"/></testcase>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
+    ));
+    assert_refused(&out, PY_ID, "skipped-at-runtime");
+    assert!(
+        output_of(&out).contains("conftest said so"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn pytest_report_with_the_test_failed_is_refused() {
+    let e = python();
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"><failure message=\"assert 9 == 10\">trace</failure></testcase>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
+    ));
+    assert_refused(&out, PY_ID, "failed-at-runtime");
+    assert!(output_of(&out).contains("assert 9 == 10"), "{}", text(&out));
+}
+
+#[test]
+fn pytest_report_without_the_test_is_not_run() {
+    let e = python();
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
+    ));
+    assert_refused(&out, PY_ID, "not-run");
+    // A look-alike in another module does not stand in for it.
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.other.test_pay\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
+    ));
+    assert_refused(&out, PY_ID, "not-run");
+}
+
+#[test]
+fn parametrised_cases_count_when_every_case_that_ran_passed() {
+    let e = python();
+    let other = "<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>";
+    let out = e.run(&junit(&format!(
+        "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund[1]\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_refund[2]\"><skipped message=\"py2 only\"/></testcase>\n{other}"
+    )));
+    assert_proven(&out, 2);
+    let out = e.run(&junit(&format!(
+        "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund[1]\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_refund[2]\"><failure message=\"no\"/></testcase>\n{other}"
+    )));
+    assert_refused(&out, PY_ID, "failed-at-runtime");
+}
+
+#[test]
+fn a_report_older_than_the_run_is_undecided() {
+    let e = python();
+    e.repo.write(
+        "reports/junit.xml",
+        junit("<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>"),
+    );
+    let touch = std::process::Command::new("touch")
+        .args(["-d", "2020-01-01 00:00:00"])
+        .arg(e.repo.path("reports/junit.xml"))
+        .status()
+        .unwrap();
+    assert!(touch.success());
+    // No report.in: the gate writes nothing, the old report stays.
+    let out = e.repo.gk(&["run", "test"]);
+    assert_code(&out, 3, "stale report");
+    assert!(
+        output_of(&out).contains("older than this run"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_missing_or_cut_short_report_is_undecided() {
+    let e = python();
+    let out = e.repo.gk(&["run", "test"]);
+    assert_code(&out, 3, "missing report");
+    assert!(
+        output_of(&out).contains("wrote no report"),
+        "{}",
+        text(&out)
+    );
+    let full = junit("<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"/>");
+    let out = e.run(&full[..full.len() - 30]);
+    assert_code(&out, 3, "truncated report");
+    assert!(output_of(&out).contains("is not usable"), "{}", text(&out));
+    let out = e.run("not xml at all");
+    assert_code(&out, 3, "garbage report");
+}
+
+#[test]
+fn an_evidence_gate_is_never_served_from_the_cache() {
+    let e = python();
+    let good = junit(
+        "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
+    );
+    assert_proven(&e.run(&good), 2);
+    // Same gate, same inputs: a cached pass would hide the skip.
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"><skipped/></testcase>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
+    ));
+    assert_refused(&out, PY_ID, "skipped-at-runtime");
+}
+
+#[test]
+fn ci_refuses_a_sacred_test_skipped_at_runtime() {
+    let e = python();
+    std::fs::write(
+        e.report_in(),
+        junit("<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"><skipped/></testcase>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>"),
+    )
+    .unwrap();
+    e.repo.write("conftest.py", "collect_ignore = []\n");
+    e.repo.git(&["add", "-A"]);
+    e.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "conftest"]);
+    let out = e.repo.gk(&["ci", "--base", "HEAD~1"]);
+    assert_refused(&out, PY_ID, "skipped-at-runtime");
+    let out = e.repo.gk(&["--format", "json", "ci", "--base", "HEAD~1"]);
+    assert_code(&out, 1, "ci json");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let gate = v["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "test")
+        .expect("gate test");
+    assert_eq!(gate["sacred"][0]["test_id"], PY_ID, "{gate}");
+    assert_eq!(gate["sacred"][0]["rule"], "skipped-at-runtime", "{gate}");
+}
+
+#[test]
+fn pre_commit_refuses_a_sacred_test_absent_from_the_report() {
+    let e = python();
+    std::fs::write(
+        e.report_in(),
+        junit("<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>"),
+    )
+    .unwrap();
+    e.repo.write("src.py", "x = 1\n");
+    e.repo.git(&["add", "-A"]);
+    let out = e.repo.commit("add src");
+    assert_refused(&out, PY_ID, "not-run");
+}
+
+const RS: &str = "#[cfg(test)]\nmod tests {\n    // gatekeeper:sacred\n    #[test]\n    fn refund_is_exact() {\n        assert_eq!(2 + 2, 4);\n    }\n}\n";
+
+#[test]
+fn nextest_junit_maps_module_paths() {
+    let e = setup(
+        &[("src/pay.rs", RS)],
+        &gate_config("reports/junit.xml", "junit", "ci"),
+    );
+    let id = "rust:src/pay.rs::tests::refund_is_exact";
+    let out = e.run(&junit(
+        "<testcase classname=\"billing\" name=\"pay::tests::refund_is_exact\" time=\"0.001\"/>",
+    ));
+    assert_proven(&out, 1);
+    // nextest omits skipped (ignored) tests by default: absent is not a pass.
+    let out = e.run(&junit(
+        "<testcase classname=\"billing\" name=\"pay::tests::other\"/>",
+    ));
+    assert_refused(&out, id, "not-run");
+}
+
+const JS: &str = "describe('refunds', () => {\n  it('is exact', () => {\n    expect(refund(10)).toBe(10);\n  });\n});\n";
+const JS_ID: &str = "js:tests/billing/pay.test.js::refunds::is exact";
+
+#[test]
+fn jest_junit_and_vitest_reports_map_titles() {
+    let e = setup(
+        &[("tests/billing/pay.test.js", JS)],
+        &gate_config("reports/*.xml", "junit", "ci"),
+    );
+    // jest-junit defaults: classname and name are the describe titles and the title.
+    let out = e.run(&junit(
+        "<testcase classname=\"refunds is exact\" name=\"refunds is exact\" time=\"0.002\"/>",
+    ));
+    assert_proven(&out, 1);
+    // vitest: the classname is the file, the name joins titles with ` > `.
+    let out = e.run(&junit(
+        "<testcase classname=\"tests/billing/pay.test.js\" name=\"refunds &gt; is exact\"/>",
+    ));
+    assert_proven(&out, 1);
+    let out = e.run(&junit(
+        "<testcase classname=\"tests/billing/pay.test.js\" name=\"refunds &gt; is exact\"><skipped/></testcase>",
+    ));
+    assert_refused(&out, JS_ID, "skipped-at-runtime");
+    // The same titles in another file are another test.
+    let out = e.run(&junit(
+        "<testcase classname=\"tests/other.test.js\" name=\"refunds &gt; is exact\"/>",
+    ));
+    assert_refused(&out, JS_ID, "not-run");
+}
+
+const TS: &str = "import test from 'ava';\n\ntest('refund is exact', (t: any) => {\n  t.is(refund(10), 10);\n});\n";
+
+#[test]
+fn ava_through_a_tap_converter_maps_titles() {
+    let e = setup(
+        &[("tests/billing/pay.ts", TS)],
+        &gate_config("reports/tap.xml", "junit", "ci"),
+    );
+    let id = "ts:tests/billing/pay.ts::refund is exact";
+    let out = e.run(&junit("<testcase name=\"#1 refund is exact\"/>"));
+    assert_proven(&out, 1);
+    let out = e.run(&junit(
+        "<testcase name=\"#1 refund is exact\"><failure message=\"not ok\"/></testcase>",
+    ));
+    assert_refused(&out, id, "failed-at-runtime");
+}
+
+const GO: &str = "package pay\n\nimport \"testing\"\n\nfunc TestRefund(t *testing.T) {\n\tif refund(10) != 10 {\n\t\tt.Fatal(\"wrong\")\n\t}\n}\n";
+
+fn go_events(lines: &[&str]) -> String {
+    let mut s = String::from("{\"Action\":\"start\",\"Package\":\"example.com/shop/billing\"}\n");
+    for l in lines {
+        s.push_str(l);
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn go_test_json_maps_package_and_subtests() {
+    let e = setup(
+        &[
+            ("go.mod", "module example.com/shop\n\ngo 1.22\n"),
+            ("billing/pay_test.go", GO),
+        ],
+        "gates:\n  go-test:\n    run: |\n      mkdir -p reports\n      if [ -f ../report.in ]; then cp ../report.in reports/go-test.json; fi\n    stages: [ci]\nsacred:\n  paths: [\"billing/**\"]\n  evidence:\n    - { gate: go-test, go_test_json: reports/go-test.json }\n",
+    );
+    let id = "go:billing/pay_test.go::TestRefund";
+    let run = |report: &str| {
+        std::fs::write(e.report_in(), report).unwrap();
+        e.repo.gk(&["run", "go-test", "-v"])
+    };
+    let pass = go_events(&[
+        "{\"Action\":\"run\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund\"}",
+        "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund/case_1\"}",
+        "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund\",\"Elapsed\":0}",
+        "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\",\"Elapsed\":0.1}",
+    ]);
+    assert_proven(&run(&pass), 1);
+    let skipped = go_events(&[
+        "{\"Action\":\"output\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund\",\"Output\":\"    pay_test.go:6: skipped by init\\n\"}",
+        "{\"Action\":\"skip\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund\"}",
+        "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\"}",
+    ]);
+    let out = run(&skipped);
+    assert_refused(&out, id, "skipped-at-runtime");
+    assert!(
+        output_of(&out).contains("skipped by init"),
+        "{}",
+        text(&out)
+    );
+    let sub_failed = go_events(&[
+        "{\"Action\":\"fail\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund/case_2\"}",
+        "{\"Action\":\"fail\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund\"}",
+        "{\"Action\":\"fail\",\"Package\":\"example.com/shop/billing\"}",
+    ]);
+    // The gate itself passed (exit 0), but the report says the test failed.
+    assert_refused(&run(&sub_failed), id, "failed-at-runtime");
+    // A build failure: the package ends without running the test.
+    let build_failed = "{\"ImportPath\":\"example.com/shop/billing [example.com/shop/billing.test]\",\"Action\":\"build-fail\"}\n{\"Action\":\"start\",\"Package\":\"example.com/shop/billing\"}\n{\"Action\":\"fail\",\"Package\":\"example.com/shop/billing\",\"FailedBuild\":\"example.com/shop/billing [example.com/shop/billing.test]\"}\n";
+    assert_refused(&run(build_failed), id, "not-run");
+    // The stream stops before the package's end: undecided.
+    let cut = go_events(&[
+        "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund\"}",
+    ]);
+    assert_code(&run(&cut), 3, "cut-off stream");
+}
+
+#[test]
+fn an_evidence_entry_for_an_unknown_gate_is_a_config_error() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("r");
+    repo.write(
+        "gatekeeper.yml",
+        "gates:\n  t:\n    run: 'true'\nsacred:\n  evidence:\n    - { gate: test, junit: r.xml }\n",
+    );
+    let out = repo.gk(&["sacred", "list"]);
+    assert_code(&out, 2, "unknown gate");
+    assert!(
+        output_of(&out).contains("sacred.evidence[0].gate: there is no gate named `test`"),
+        "{}",
+        text(&out)
+    );
+    repo.write(
+        "gatekeeper.yml",
+        "gates:\n  test:\n    run: 'true'\nsacred:\n  evidence:\n    - { gate: test }\n",
+    );
+    let out = repo.gk(&["sacred", "list"]);
+    assert_code(&out, 2, "no report");
+    assert!(
+        output_of(&out).contains("exactly one of `junit` and `go_test_json`"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn dropping_an_evidence_entry_is_a_config_weakening() {
+    let e = python();
+    e.repo.write(
+        "gatekeeper.yml",
+        "gates:\n  test:\n    run: 'true'\n    stages: [pre-commit, ci]\nsacred:\n  paths: [\"tests/billing/**\"]\n",
+    );
+    e.repo.git(&["add", "-A"]);
+    e.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "drop evidence"]);
+    let out = e.repo.gk(&["sacred", "check", "--base", "HEAD~1"]);
+    assert_code(&out, 1, "weakened");
+    assert!(
+        output_of(&out).contains("sacred.evidence: test (reports/junit.xml) removed"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// A real `cargo nextest` run of a tiny crate (no dependencies, offline) writes the JUnit
+/// report that proves — or refuses — the sacred test.
+#[test]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the real toolchain is found through the developer's environment"
+)]
+fn real_cargo_nextest_report() {
+    let has_nextest = std::process::Command::new("cargo-nextest")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        has_nextest,
+        "cargo-nextest is not installed: scripts/test.sh installs it (cargo install --locked cargo-nextest)"
+    );
+    let lib = "pub fn refund(x: u32) -> u32 {\n    x\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    // gatekeeper:sacred\n    #[test]\n    fn refund_is_exact() {\n        assert_eq!(refund(10), 10);\n    }\n\n    #[test]\n    fn other() {\n        assert_eq!(refund(1), 1);\n    }\n}\n";
+    let config = "gates:\n  test:\n    run: cargo nextest run --offline --profile ci\n    stages: [ci]\n    timeout: 10m\nsacred:\n  evidence:\n    - { gate: test, junit: \"target/nextest/ci/junit.xml\" }\n";
+    let mut e = setup(
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"billing\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+            ),
+            ("src/lib.rs", lib),
+            (
+                ".config/nextest.toml",
+                "[profile.ci.junit]\npath = \"junit.xml\"\n",
+            ),
+        ],
+        config,
+    );
+    let real_home = std::env::var("HOME").unwrap_or_default();
+    for (k, default) in [
+        ("RUSTUP_HOME", format!("{real_home}/.rustup")),
+        ("CARGO_HOME", format!("{real_home}/.cargo")),
+    ] {
+        let v = std::env::var(k).unwrap_or(default);
+        e.repo.set_env(k, &v);
+    }
+    if let Ok(t) = std::env::var("RUSTUP_TOOLCHAIN") {
+        e.repo.set_env("RUSTUP_TOOLCHAIN", &t);
+    }
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_proven(&out, 1);
+    // `#[ignore]` added by a change nobody locked: nextest leaves it out of the report.
+    e.repo.write(
+        "src/lib.rs",
+        lib.replacen("#[test]\n", "#[test]\n    #[ignore]\n", 1),
+    );
+    let out = e.repo.gk(&["run", "test"]);
+    assert_refused(&out, "rust:src/lib.rs::tests::refund_is_exact", "not-run");
+}
+
+#[test]
+fn session_stop_refuses_a_sacred_test_skipped_at_runtime() {
+    let mut e = setup(
+        &[("tests/billing/test_pay.py", PY)],
+        &gate_config("reports/junit.xml", "junit", "agent-stop"),
+    );
+    std::fs::write(
+        e.report_in(),
+        junit("<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"><skipped message=\"fixture skipped it\"/></testcase>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>"),
+    )
+    .unwrap();
+    let out = e.repo.gk(&["--format", "json", "session", "start"]);
+    assert_success(&out, "session start");
+    let started: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let id = started["session"]["id"]
+        .as_str()
+        .expect("session id")
+        .to_owned();
+    e.repo.set_env("GATEKEEPER_SESSION", &id);
+    e.repo.write("src.py", "x = 1\n");
+    let out = e
+        .repo
+        .gk(&["--format", "json", "session", "stop", "--no-lesson", "n/a"]);
+    assert_code(&out, 1, "session stop");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let gate = v["gates"]
+        .as_array()
+        .expect("gates")
+        .iter()
+        .find(|g| g["name"] == "test")
+        .expect("gate test");
+    assert_eq!(gate["sacred"][0]["test_id"], PY_ID, "{v}");
+    assert_eq!(gate["sacred"][0]["rule"], "skipped-at-runtime", "{v}");
+}
