@@ -5,6 +5,7 @@
 //! in `commands/{session,lesson,lessons,memory,agent_hook}.rs`.
 
 pub mod brief;
+pub mod codex_trust;
 pub mod edits;
 pub mod maintenance;
 pub mod memory;

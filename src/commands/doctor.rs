@@ -129,6 +129,41 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
             crate::exit::hint_of(&e).as_deref(),
         ),
     }
+    // Whether Codex will run gatekeeper's hooks (only where they are installed for Codex).
+    let main_root = repo.common_dir().parent().unwrap_or(repo.root());
+    match crate::agent::codex_trust::check(&ctx.env, repo.root(), main_root) {
+        Ok(None) => {}
+        Ok(Some(r)) => match r.problem() {
+            None => add(
+                true,
+                "codex",
+                format!(
+                    "Codex trusts this project and gatekeeper's {} hooks in `.codex/hooks.json`",
+                    r.hooks.len()
+                ),
+                None,
+            ),
+            Some(problem) => add(
+                false,
+                "codex",
+                problem,
+                Some(
+                    &format!(
+                        "run `codex` here, trust the folder, then review and trust gatekeeper's hooks (`/hooks`); or add these entries to `{}`:\n{}",
+                        r.config_file.display(),
+                        r.toml_entries().trim_end()
+                    )
+                    .replace('\n', "\n          "),
+                ),
+            ),
+        },
+        Err(e) => add(
+            false,
+            "codex",
+            format!("cannot tell whether Codex runs gatekeeper's hooks: {e:#}"),
+            Some("fix Codex's configuration, then run `gatekeeper doctor` again"),
+        ),
+    }
     // Whether `session run` can sandbox an agent here (a throw-away probe that creates
     // nothing in the work tree). A problem only where roles are configured.
     let uses_agents = ctx.config(&repo).is_ok_and(|c| !c.agents.roles.is_empty());
