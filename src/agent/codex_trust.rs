@@ -126,7 +126,10 @@ impl TrustReport {
         ] {
             let events = named(state);
             if !events.is_empty() {
-                why.push(format!("gatekeeper's {} hooks are {what}", events.join(", ")));
+                why.push(format!(
+                    "gatekeeper's {} hooks are {what}",
+                    events.join(", ")
+                ));
             }
         }
         Some(format!(
@@ -348,7 +351,9 @@ pub fn check(env: &Environment, root: &Path, main_root: &Path) -> Result<Option<
         .into_iter()
         .map(|h| {
             let st = states.and_then(|s| s.get(&h.key));
-            let enabled = st.and_then(|s| s.get("enabled")).and_then(toml::Value::as_bool);
+            let enabled = st
+                .and_then(|s| s.get("enabled"))
+                .and_then(toml::Value::as_bool);
             let trusted = st
                 .and_then(|s| s.get("trusted_hash"))
                 .and_then(toml::Value::as_str);
@@ -387,7 +392,10 @@ mod tests {
         let h = json!({"type": "command", "command": "echo hi > /tmp/cx/ran"});
         let got = hook_hash("SessionStart", None, h.as_object().unwrap());
         let identity = r#"{"event_name":"session_start","hooks":[{"async":false,"command":"echo hi > /tmp/cx/ran","timeout":600,"type":"command"}]}"#;
-        let want = format!("sha256:{}", hex::encode(Sha256::digest(identity.as_bytes())));
+        let want = format!(
+            "sha256:{}",
+            hex::encode(Sha256::digest(identity.as_bytes()))
+        );
         assert_eq!(got, want);
     }
 
@@ -401,6 +409,9 @@ mod tests {
             hook_hash("PreToolUse", None, h)
         );
         let plain = json!({"type": "command", "command": "x"});
-        assert_ne!(hook_hash("Stop", None, plain.as_object().unwrap()), hook_hash("Stop", None, h));
+        assert_ne!(
+            hook_hash("Stop", None, plain.as_object().unwrap()),
+            hook_hash("Stop", None, h)
+        );
     }
 }

@@ -12,7 +12,9 @@ use crate::trust::TrustStore;
 /// Check the installation and explain each problem: missing or stale shims, a binary the
 /// shims cannot find, an untrusted or invalid configuration, `core.hooksPath` pointing
 /// elsewhere, user files left set aside by a killed run, and whether agents can be sandboxed
-/// here (a problem only when roles are configured). Exit 1 when anything is wrong.
+/// here (a problem only when roles are configured), and whether Codex will run gatekeeper's
+/// Codex hooks (project and hooks trusted in `~/.codex/config.toml`). Exit 1 when anything
+/// is wrong.
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
@@ -143,19 +145,26 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
                 ),
                 None,
             ),
-            Some(problem) => add(
-                false,
-                "codex",
-                problem,
-                Some(
-                    &format!(
-                        "run `codex` here, trust the folder, then review and trust gatekeeper's hooks (`/hooks`); or add these entries to `{}`:\n{}",
-                        r.config_file.display(),
-                        r.toml_entries().trim_end()
-                    )
-                    .replace('\n', "\n          "),
-                ),
-            ),
+            Some(problem) => {
+                // The entries, indented under the hint line (blank lines left blank).
+                let entries: Vec<String> = r
+                    .toml_entries()
+                    .lines()
+                    .map(|l| {
+                        if l.is_empty() {
+                            String::new()
+                        } else {
+                            format!("          {l}")
+                        }
+                    })
+                    .collect();
+                let hint = format!(
+                    "run `codex` here, trust the folder, then review and trust gatekeeper's hooks (`/hooks`); or add these entries to `{}`:\n{}",
+                    r.config_file.display(),
+                    entries.join("\n")
+                );
+                add(false, "codex", problem, Some(&hint));
+            }
         },
         Err(e) => add(
             false,

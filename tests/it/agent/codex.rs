@@ -118,7 +118,9 @@ fn printed_trust_entries(install_out: &std::process::Output) -> String {
         .find("yourself:\n\n")
         .unwrap_or_else(|| panic!("install printed no trust steps:\n{out}"));
     let rest = &out[start + "yourself:\n\n".len()..];
-    let end = rest.find("\nThen `gatekeeper doctor`").expect("end of the entries");
+    let end = rest
+        .find("\nThen `gatekeeper doctor`")
+        .expect("end of the entries");
     rest[..end].to_owned()
 }
 
@@ -299,7 +301,11 @@ fn codex_stop_keeps_blocking_while_red_up_to_the_configured_bound() {
     // Two stops blocked (three turns in all), the third allowed with the gates still red.
     assert_eq!(reqs.len(), 3, "{}", crate::common::text(&out));
     for r in &reqs[1..] {
-        assert!(request_text(r).contains("check failed"), "{}", request_text(r));
+        assert!(
+            request_text(r).contains("check failed"),
+            "{}",
+            request_text(r)
+        );
     }
     assert!(p.repo.exists("FAIL"));
     let shown = crate::common::text(&out);
@@ -348,10 +354,9 @@ fn doctor_reports_codex_hooks_that_codex_will_not_run() {
     );
     // The project explicitly untrusted.
     let cfg = codex_config(r);
-    let text = std::fs::read_to_string(&cfg).unwrap().replace(
-        "trust_level = \"trusted\"",
-        "trust_level = \"untrusted\"",
-    );
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("trust_level = \"trusted\"", "trust_level = \"untrusted\"");
     std::fs::write(&cfg, text).unwrap();
     let t = crate::common::text(&r.gk(&["doctor"]));
     assert!(t.contains("is marked `untrusted`"), "{t}");
