@@ -370,3 +370,28 @@ fn doctor_reports_codex_hooks_that_codex_will_not_run() {
         crate::common::text(&out)
     );
 }
+
+#[test]
+fn session_worktree_warns_that_codex_must_trust_its_hooks_again() {
+    // Codex keys hook trust by the path of `hooks.json`: a new worktree starts untrusted.
+    let p = super::project();
+    let r = &p.repo;
+    trust_as_printed(r);
+    r.git(&["add", ".codex/hooks.json"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "codex hooks"]);
+    let out = r.gk(&["--format", "json", "session", "start", "--worktree", "cx"]);
+    assert_success(&out, "session start --worktree");
+    let started: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let wt = started["session"]["worktree"]["path"].as_str().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "in the worktree `{wt}`: Codex will not run gatekeeper's hooks"
+        )) && err.contains(&format!(
+            "[hooks.state.\"{wt}/.codex/hooks.json:pre_tool_use:0:0\"]"
+        )),
+        "{err}"
+    );
+    // The project's trust carries over from the main work tree; the hooks' does not.
+    assert!(!err.contains("trust_level = \"trusted\""), "{err}");
+}
