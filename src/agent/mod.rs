@@ -6,6 +6,7 @@
 
 pub mod adapter;
 pub mod brief;
+pub mod codex_trust;
 pub mod copilot;
 pub mod cursor;
 pub mod edits;

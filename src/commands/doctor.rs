@@ -12,9 +12,10 @@ use crate::trust::TrustStore;
 /// Check the installation and explain each problem: missing or stale shims, a binary the
 /// shims cannot find, an untrusted or invalid configuration, `core.hooksPath` pointing
 /// elsewhere, user files left set aside by a killed run, whether agents can be sandboxed
-/// here (a problem only when roles are configured), and for Gemini CLI, Copilot CLI and
-/// Cursor hooks installed with `install --agent`, their entries and the agent's folder
-/// trust. Exit 1 when anything is wrong.
+/// here (a problem only when roles are configured), whether Codex will run gatekeeper's Codex
+/// hooks (project and hooks trusted in `~/.codex/config.toml`), and for Gemini CLI, Copilot
+/// CLI and Cursor hooks installed with `install --agent`, their entries and the agent's
+/// folder trust. Exit 1 when anything is wrong.
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
@@ -134,6 +135,48 @@ pub fn run(ctx: &Context, _args: &Args) -> Result<ExitStatus> {
     // Gemini CLI, Copilot CLI, Cursor: each installed agent's hook entries and folder trust.
     for c in crate::agent::hook_files::doctor(repo.root(), &ctx.env) {
         add(c.ok, &c.check, c.detail, c.hint.as_deref());
+    }
+    // Whether Codex will run gatekeeper's hooks (only where they are installed for Codex).
+    let main_root = repo.common_dir().parent().unwrap_or(repo.root());
+    match crate::agent::codex_trust::check(&ctx.env, repo.root(), main_root) {
+        Ok(None) => {}
+        Ok(Some(r)) => match r.problem() {
+            None => add(
+                true,
+                "codex",
+                format!(
+                    "Codex trusts this project and gatekeeper's {} hooks in `.codex/hooks.json`",
+                    r.hooks.len()
+                ),
+                None,
+            ),
+            Some(problem) => {
+                // The entries, indented under the hint line (blank lines left blank).
+                let entries: Vec<String> = r
+                    .toml_entries()
+                    .lines()
+                    .map(|l| {
+                        if l.is_empty() {
+                            String::new()
+                        } else {
+                            format!("          {l}")
+                        }
+                    })
+                    .collect();
+                let hint = format!(
+                    "run `codex` here, trust the folder, then review and trust gatekeeper's hooks (`/hooks`); or add these entries to `{}`:\n{}",
+                    r.config_file.display(),
+                    entries.join("\n")
+                );
+                add(false, "codex", problem, Some(&hint));
+            }
+        },
+        Err(e) => add(
+            false,
+            "codex",
+            format!("cannot tell whether Codex runs gatekeeper's hooks: {e:#}"),
+            Some("fix Codex's configuration, then run `gatekeeper doctor` again"),
+        ),
     }
     // Whether `session run` can sandbox an agent here (a throw-away probe that creates
     // nothing in the work tree). A problem only where roles are configured.

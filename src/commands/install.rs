@@ -52,7 +52,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
         // The agent's hook settings first; the git hooks below are installed as always.
         let agent = crate::agent::settings::agent_named(name)?;
         let change = crate::agent::settings::install(ctx.repo()?.root(), agent)?;
-        let text = crate::agent::settings::render(&change);
+        let mut text = crate::agent::settings::render(&change);
+        if agent == crate::agent::protocol::Agent::Codex {
+            text.push_str(&codex_trust_text(ctx)?);
+        }
         if ctx.printer.is_json() {
             ctx.printer.note(text.trim_end());
         } else {
@@ -108,4 +111,18 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
         ctx.printer.out(&s);
     }
     Ok(ExitStatus::Success)
+}
+
+/// Whether Codex will run the hooks just installed, and if not, exactly how to trust them.
+fn codex_trust_text(ctx: &Context) -> Result<String> {
+    let repo = ctx.repo()?;
+    let main_root = repo.common_dir().parent().unwrap_or(repo.root());
+    let report = crate::agent::codex_trust::check(&ctx.env, repo.root(), main_root)?;
+    Ok(match report {
+        Some(r) if r.all_run() => {
+            "Codex trusts this project and gatekeeper's hooks: it will run them.\n".to_owned()
+        }
+        Some(r) => format!("\n{}", r.steps()),
+        None => String::new(),
+    })
 }

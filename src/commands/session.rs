@@ -138,7 +138,31 @@ fn begin(ctx: &Context, role: Option<&str>, worktree: Option<&str>) -> Result<(S
     let mut b = brief::build(&repo, &config, role, overdue)?;
     b.session = Some(log.id.clone());
     b.worktree.clone_from(&log.worktree);
+    if let Some(w) = &log.worktree {
+        warn_codex_trust(ctx, &w.path, repo.root());
+    }
     Ok((log, b))
+}
+
+/// Codex keys hook trust by the path of `hooks.json`, so in a new worktree gatekeeper's
+/// Codex hooks are untrusted again: say so, with the steps (on stderr; never fatal).
+fn warn_codex_trust(ctx: &Context, worktree: &std::path::Path, main_root: &std::path::Path) {
+    match crate::agent::codex_trust::check(&ctx.env, worktree, main_root) {
+        Ok(Some(r)) => {
+            if let Some(problem) = r.problem() {
+                ctx.printer.warn(&format!(
+                    "in the worktree `{}`: {problem}\n{}",
+                    worktree.display(),
+                    r.steps().trim_end()
+                ));
+            }
+        }
+        Ok(None) => {}
+        Err(e) => ctx.printer.warn(&format!(
+            "cannot tell whether Codex runs gatekeeper's hooks in `{}`: {e:#}",
+            worktree.display()
+        )),
+    }
 }
 
 fn start(ctx: &Context, args: &StartArgs) -> Result<ExitStatus> {
