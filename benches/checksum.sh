@@ -51,13 +51,13 @@ dump() { echo "pg_dump -a $* \"\$DATABASE_URL\" | sha256sum >/dev/null"; }
 hyperfine --warmup 1 --runs 5 --export-markdown "$scratch/pg.md" \
   -n "gatekeeper snapshot: count of pgbench_accounts" --prepare "cp count.yml gatekeeper.yml" "$gk snapshot --keep 1" \
   -n "gatekeeper snapshot: checksum of pgbench_accounts" --prepare "cp one.yml gatekeeper.yml" "$gk snapshot --keep 1" \
-  -n "pg_dump -a -t pgbench_accounts | sha256sum" "$(dump -t pgbench_accounts)" \
+  -n "pg_dump -a -t pgbench_accounts | sha256sum" --prepare "true" "$(dump -t pgbench_accounts)" \
   -n "gatekeeper snapshot: checksums of the 4 pgbench tables" --prepare "cp four.yml gatekeeper.yml" "$gk snapshot --keep 1" \
-  -n "pg_dump -a (4 pgbench tables) | sha256sum" "$(dump -t pgbench_accounts -t pgbench_branches -t pgbench_tellers -t pgbench_history)" >&2
+  -n "pg_dump -a (4 pgbench tables) | sha256sum" --prepare "true" "$(dump -t pgbench_accounts -t pgbench_branches -t pgbench_tellers -t pgbench_history)" >&2
 hyperfine --warmup 1 --runs 5 --export-markdown "$scratch/sqlite.md" \
   -n "gatekeeper snapshot: checksum of a 2M-row SQLite table" --prepare "cp sqlite.yml gatekeeper.yml" "$gk snapshot --keep 1" \
-  -n "sqlite3 .dump | sha256sum" "sqlite3 var/app.db .dump | sha256sum >/dev/null" >&2
+  -n "sqlite3 .dump | sha256sum" --prepare "true" "sqlite3 var/app.db .dump | sha256sum >/dev/null" >&2
 hyperfine --warmup 1 --runs 5 --export-markdown "$scratch/files.md" \
   -n "gatekeeper snapshot: files (1 GiB, 1,024 files)" --prepare "cp files.yml gatekeeper.yml" "$gk snapshot --keep 1" \
-  -n "sha256sum (1 GiB, 1,024 files)" "sha256sum files/* >/dev/null" >&2
+  -n "sha256sum (1 GiB, 1,024 files)" --prepare "true" "sha256sum files/* >/dev/null" >&2
 cat "$scratch/pg.md"; echo; cat "$scratch/sqlite.md"; echo; cat "$scratch/files.md"

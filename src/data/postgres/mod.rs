@@ -302,12 +302,6 @@ pub async fn collect(
             continue;
         }
         let qualified = format!("{}.{}", quote_ident(&schema), quote_ident(&table));
-        let count: i64 = open
-            .client
-            .query_one(&format!("SELECT count(*) FROM {qualified}"), &[])
-            .await
-            .with_context(|| format!("failed to count `{name}`"))?
-            .get(0);
         let checksum = match req.checksums.get(&name) {
             Some(spec) => Some(
                 checksum(
@@ -320,6 +314,21 @@ pub async fn collect(
                 .with_context(|| format!("failed to checksum `{name}`"))?,
             ),
             None => None,
+        };
+        // A checksum value starts with the number of rows it hashed, read in this same
+        // transaction: the table need not be scanned a second time to count it.
+        let hashed_rows = checksum
+            .as_ref()
+            .and_then(|c| c.value.split_once(':'))
+            .and_then(|(n, _)| n.parse::<i64>().ok());
+        let count: i64 = match hashed_rows {
+            Some(n) => n,
+            None => open
+                .client
+                .query_one(&format!("SELECT count(*) FROM {qualified}"), &[])
+                .await
+                .with_context(|| format!("failed to count `{name}`"))?
+                .get(0),
         };
         items.insert(
             name,
