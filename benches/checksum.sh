@@ -6,7 +6,7 @@
 #   SQLite (2,000,000 rows): a checksum of the table against `sqlite3 DB .dump | sha256sum`;
 #   files (1 GiB in 1,024 files): a `files` source against `sha256sum`.
 # Usage: benches/checksum.sh [SCALE]      (SCALE: pgbench scale, default 20)
-# Needs PostgreSQL's server binaries and pgbench (.ci/install-postgres.sh), sqlite3 and
+# Needs PostgreSQL's server binaries and pgbench (scripts/install-postgres.sh), sqlite3 and
 # hyperfine; runs the server as the `postgres` user when started as root, on 127.0.0.1.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
