@@ -26,17 +26,12 @@ pub fn settings_file(agent: Other) -> &'static str {
 }
 
 fn marker(agent: Other) -> String {
-    format!("gatekeeper agent-hook {}", agent.name())
+    super::settings::marker_for(agent.name())
 }
 
-/// The hook command: exits 2 with a message when `gatekeeper` is not on `PATH` (a missing
-/// program would otherwise be read as a non-blocking error by some agents).
+/// The hook command (the same for every agent: see [`super::settings::hook_command_for`]).
 pub fn hook_command(agent: Other) -> String {
-    format!(
-        "command -v gatekeeper >/dev/null 2>&1 || {{ echo 'gatekeeper is not on PATH: install it, or run `gatekeeper uninstall --agent {a}` to remove its hooks' >&2; exit 2; }}; {m}",
-        a = agent.name(),
-        m = marker(agent)
-    )
+    super::settings::hook_command_for(agent.name())
 }
 
 /// Seconds a tool hook may take.

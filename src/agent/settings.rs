@@ -25,15 +25,27 @@ pub fn settings_file(agent: Agent) -> &'static str {
 }
 
 fn marker(agent: Agent) -> String {
-    format!("gatekeeper agent-hook {}", agent.name())
+    marker_for(agent.name())
+}
+
+/// The command every agent's hook entry runs, for the agent named `name`: how gatekeeper
+/// recognises its own entries.
+pub fn marker_for(name: &str) -> String {
+    format!("gatekeeper agent-hook {name}")
 }
 
 /// The hook command written into the settings.
 pub fn hook_command(agent: Agent) -> String {
+    hook_command_for(agent.name())
+}
+
+/// The hook command for the agent named `name`: exits 2 with a message when `gatekeeper` is
+/// not on `PATH` (a missing program would otherwise be read as a non-blocking error by some
+/// agents), else runs [`marker_for`].
+pub fn hook_command_for(name: &str) -> String {
     format!(
-        "command -v gatekeeper >/dev/null 2>&1 || {{ echo 'gatekeeper is not on PATH: install it, or run `gatekeeper uninstall --agent {a}` to remove its hooks' >&2; exit 2; }}; {m}",
-        a = agent.name(),
-        m = marker(agent)
+        "command -v gatekeeper >/dev/null 2>&1 || {{ echo 'gatekeeper is not on PATH: install it, or run `gatekeeper uninstall --agent {name}` to remove its hooks' >&2; exit 2; }}; {m}",
+        m = marker_for(name)
     )
 }
 
