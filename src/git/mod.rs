@@ -4,7 +4,10 @@
 //! **Invariant:** nothing on the hook's hot path starts a `git` process.
 
 pub mod checkout;
+pub mod index_file;
+mod staged;
 pub mod stash;
+pub mod watch;
 
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
@@ -23,6 +26,13 @@ pub struct Repo {
     root: PathBuf,
     /// The index file as last read: (device, inode, size, mtime ns, ctime ns).
     index_stamp: std::cell::Cell<Option<[i64; 5]>>,
+    /// `GIT_INDEX_FILE` when git set it: libgit2 is pointed at it on first use, so that a
+    /// hook that only needs [`Repo::index_file`] never has libgit2 parse the index.
+    index_override: std::cell::RefCell<Option<PathBuf>>,
+    /// `GIT_INDEX_FILE` once libgit2 uses it.
+    index_override_path: std::cell::RefCell<Option<PathBuf>>,
+    /// The index as parsed by [`index_file`], with the stamp of the file it was read from.
+    fast_index: std::cell::RefCell<Option<([i64; 5], std::rc::Rc<index_file::IndexFile>)>>,
 }
 
 /// How a file changed.
@@ -75,17 +85,70 @@ impl Repo {
             .unwrap_or_else(|_| workdir.to_path_buf());
         // During `git commit -a` or `git commit PATHS` git hands hooks a temporary index, and
         // that is what is being committed: the repository uses it for everything.
-        if let Some(p) = env.non_empty("GIT_INDEX_FILE").map(|p| cwd.join(p)) {
-            let mut index = git2::Index::open(&p)
-                .with_context(|| format!("failed to read the index `{}`", p.display()))?;
-            repo.set_index(&mut index)
-                .with_context(|| format!("failed to use the index `{}`", p.display()))?;
-        }
+        let index_override = env.non_empty("GIT_INDEX_FILE").map(|p| cwd.join(p));
         Ok(Repo {
             inner: repo,
             root,
             index_stamp: std::cell::Cell::new(None),
+            index_override: std::cell::RefCell::new(index_override),
+            index_override_path: std::cell::RefCell::new(None),
+            fast_index: std::cell::RefCell::new(None),
         })
+    }
+
+    /// Points libgit2 at `GIT_INDEX_FILE` before its first use of the index.
+    fn use_index_override(&self) -> Result<()> {
+        let Some(p) = self.index_override.borrow().clone() else {
+            return Ok(());
+        };
+        let mut index = git2::Index::open(&p)
+            .with_context(|| format!("failed to read the index `{}`", p.display()))?;
+        self.inner
+            .set_index(&mut index)
+            .with_context(|| format!("failed to use the index `{}`", p.display()))?;
+        *self.index_override.borrow_mut() = None;
+        self.index_override_path.replace(Some(p));
+        Ok(())
+    }
+
+    /// The path of the index being committed.
+    pub fn index_path(&self) -> PathBuf {
+        if let Some(p) = self.index_override.borrow().as_ref() {
+            return p.clone();
+        }
+        if let Some(p) = self.index_override_path.borrow().as_ref() {
+            return p.clone();
+        }
+        self.git_dir().join("index")
+    }
+
+    /// The index, parsed by the fast reader ([`index_file`]); `None` when that reader
+    /// declines the file (callers then use [`Repo::index`]). Parsed again only when the file
+    /// changed on disk.
+    pub fn index_file(&self) -> Result<Option<std::rc::Rc<index_file::IndexFile>>> {
+        let path = self.index_path();
+        let stamp = file_stamp(&path).unwrap_or([0; 5]);
+        if stamp == [0; 5] && path != self.git_dir().join("index") {
+            bail!(
+                "the index `{}` git handed over does not exist",
+                path.display()
+            );
+        }
+        if let Some((s, ix)) = self.fast_index.borrow().as_ref()
+            && *s == stamp
+            && stamp != [0; 5]
+        {
+            return Ok(Some(ix.clone()));
+        }
+        let parsed = index_file::IndexFile::read(&path)
+            .with_context(|| format!("failed to read the index `{}`", path.display()))?;
+        let Some(ix) = parsed else {
+            *self.fast_index.borrow_mut() = None;
+            return Ok(None);
+        };
+        let ix = std::rc::Rc::new(ix);
+        *self.fast_index.borrow_mut() = Some((stamp, ix.clone()));
+        Ok(Some(ix))
     }
 
     /// Makes the repository read its configuration from a snapshot taken now. libgit2 otherwise
@@ -130,6 +193,8 @@ impl Repo {
     }
 
     pub fn raw(&self) -> &Repository {
+        // Whoever uses libgit2 directly must see the index being committed.
+        let _ = self.use_index_override();
         &self.inner
     }
 
@@ -141,21 +206,9 @@ impl Repo {
     /// the file changed is one `stat` here (git replaces the index by renaming a new file over
     /// it, and any write moves its ctime); libgit2's own check costs six system calls.
     pub fn index(&self) -> Result<git2::Index> {
-        use std::os::unix::fs::MetadataExt as _;
+        self.use_index_override()?;
         let mut index = self.inner.index().context("failed to read the index")?;
-        let stamp = index
-            .path()
-            .and_then(|p| std::fs::metadata(p).ok())
-            .map(|m| {
-                let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-                [
-                    n(m.dev()),
-                    n(m.ino()),
-                    n(m.size()),
-                    m.mtime() * 1_000_000_000 + m.mtime_nsec(),
-                    m.ctime() * 1_000_000_000 + m.ctime_nsec(),
-                ]
-            });
+        let stamp = index.path().and_then(file_stamp);
         if stamp.is_none() || stamp != self.index_stamp.get() {
             index.read(false).context("failed to read the index")?;
             self.index_stamp.set(stamp);
@@ -226,7 +279,28 @@ impl Repo {
     }
 
     /// What the index holds that HEAD does not: the staged changes.
+    ///
+    /// Where the index's cache tree knows a directory's tree, that directory is compared as a
+    /// tree (unchanged directories are skipped whole, as git does); the rest entry by entry.
+    /// `git commit` computes the whole cache tree before it runs the pre-commit hook, so on a
+    /// big repository this reads a few trees instead of every index entry.
     pub fn staged_changes(&self) -> Result<Vec<Change>> {
+        if let Some(ix) = self.index_file()?
+            && ix.is_plain()
+        {
+            let head = self.head_tree()?;
+            let mut out = Vec::new();
+            let root = ix.tree().first();
+            let all = 0..ix.entries().len();
+            staged::compare_dir(self, &ix, b"", head.as_ref(), root, all, &mut out)?;
+            staged::sort(&mut out);
+            return Ok(out);
+        }
+        self.staged_changes_libgit2()
+    }
+
+    /// [`Repo::staged_changes`] through libgit2's tree-to-index diff.
+    fn staged_changes_libgit2(&self) -> Result<Vec<Change>> {
         let index = self.index()?;
         let head = self.head_tree()?;
         let mut opts = quiet_diff_options();
@@ -309,6 +383,19 @@ impl Repo {
 
     /// Every path in the index (stage 0), in index order.
     pub fn tracked_files(&self) -> Result<Vec<PathBuf>> {
+        if let Some(ix) = self.index_file()? {
+            let mut out: Vec<PathBuf> = Vec::with_capacity(ix.entries().len());
+            let mut last: Option<&[u8]> = None;
+            for e in ix.entries() {
+                // Conflicted paths appear once per stage; list each path once.
+                if last == Some(ix.path(e)) {
+                    continue;
+                }
+                last = Some(ix.path(e));
+                out.push(PathBuf::from(OsStr::from_bytes(ix.path(e))));
+            }
+            return Ok(out);
+        }
         let index = self.index()?;
         let mut out = Vec::with_capacity(index.len());
         let mut last: Option<Vec<u8>> = None;
@@ -361,6 +448,62 @@ impl Repo {
         Ok(out)
     }
 
+    /// Among `paths`, the tracked ones whose work-tree file differs from the index by content
+    /// or mode, or is gone (as [`Repo::worktree_changes`] would report them, untracked paths
+    /// aside). For paths a [`watch::TreeWatch`] saw change.
+    pub fn tracked_changes_among(
+        &self,
+        ix: &index_file::IndexFile,
+        paths: &BTreeSet<PathBuf>,
+    ) -> Result<WorktreeChanges> {
+        use std::os::unix::fs::PermissionsExt as _;
+        let filemode = self
+            .inner
+            .config()
+            .ok()
+            .and_then(|c| c.get_bool("core.filemode").ok())
+            .unwrap_or(true);
+        let mut out = WorktreeChanges::default();
+        for p in paths {
+            let Some(e) = ix.find(p.as_os_str().as_bytes()) else {
+                continue;
+            };
+            if e.skip_worktree() || e.mode == 0o160_000 {
+                continue;
+            }
+            let full = self.root.join(p);
+            let meta = match full.symlink_metadata() {
+                Ok(m) => m,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                    out.deleted.push(p.clone());
+                    continue;
+                }
+                Err(err) => {
+                    return Err(err)
+                        .with_context(|| format!("failed to read `{}`", full.display()));
+                }
+            };
+            let same = if meta.file_type().is_symlink() {
+                let target = std::fs::read_link(&full)
+                    .with_context(|| format!("failed to read `{}`", full.display()))?;
+                e.mode == 0o120_000
+                    && Oid::hash_object(git2::ObjectType::Blob, target.as_os_str().as_bytes())?
+                        == e.id
+            } else if meta.is_file() {
+                let exec = meta.permissions().mode() & 0o111 != 0;
+                e.mode & 0o170_000 == 0o100_000
+                    && (!filemode || exec == (e.mode & 0o111 != 0))
+                    && Oid::hash_file(git2::ObjectType::Blob, &full)? == e.id
+            } else {
+                false
+            };
+            if !same {
+                out.modified.push(p.clone());
+            }
+        }
+        Ok(out)
+    }
+
     /// Every untracked file that is not ignored, one path per file (untracked directories are
     /// walked).
     pub fn untracked_files(&self) -> Result<Vec<PathBuf>> {
@@ -369,6 +512,7 @@ impl Repo {
             .recurse_untracked_dirs(true)
             .include_ignored(false)
             .exclude_submodules(true);
+        self.use_index_override()?;
         let statuses = self
             .inner
             .statuses(Some(&mut opts))
@@ -476,6 +620,14 @@ impl Repo {
     /// Every index entry (stage 0) as path, blob id and mode: what is staged, without reading
     /// any file content.
     pub fn index_entries(&self) -> Result<Vec<(PathBuf, Oid, u32)>> {
+        if let Some(ix) = self.index_file()? {
+            return Ok(ix
+                .entries()
+                .iter()
+                .filter(|e| e.stage() == 0)
+                .map(|e| (PathBuf::from(OsStr::from_bytes(ix.path(e))), e.id, e.mode))
+                .collect());
+        }
         let index = self.index()?;
         Ok(index
             .iter()
@@ -515,6 +667,12 @@ impl Repo {
 impl Repo {
     /// The staged content of a file, if the index has it.
     pub fn index_blob(&self, path: &Path) -> Result<Option<Vec<u8>>> {
+        if let Some(ix) = self.index_file()? {
+            let Some(entry) = ix.find(path.as_os_str().as_bytes()) else {
+                return Ok(None);
+            };
+            return Ok(Some(self.inner.find_blob(entry.id)?.content().to_vec()));
+        }
         let index = self.index()?;
         let Some(entry) = index.get_path(path, 0) else {
             return Ok(None);
@@ -535,6 +693,21 @@ impl WorktreeChanges {
     pub fn is_empty(&self) -> bool {
         self.modified.is_empty() && self.deleted.is_empty() && self.untracked.is_empty()
     }
+}
+
+/// (device, inode, size, mtime ns, ctime ns) of a file: whether it changed since it was read.
+/// git replaces the index by renaming a new file over it, and any write moves its ctime.
+fn file_stamp(path: &Path) -> Option<[i64; 5]> {
+    use std::os::unix::fs::MetadataExt as _;
+    let m = std::fs::metadata(path).ok()?;
+    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    Some([
+        n(m.dev()),
+        n(m.ino()),
+        n(m.size()),
+        m.mtime() * 1_000_000_000 + m.mtime_nsec(),
+        m.ctime() * 1_000_000_000 + m.ctime_nsec(),
+    ])
 }
 
 /// Index entry flag (extended flags): the path is outside the sparse checkout.
@@ -591,6 +764,7 @@ impl Repo {
     /// paths gatekeeper asks git itself: libgit2 runs no filter drivers, and its line-ending
     /// rules differ from git's in corner cases.
     pub fn converts(&self, path: &Path) -> bool {
+        let _ = self.use_index_override();
         let autocrlf = self
             .inner
             .config()
@@ -735,6 +909,11 @@ impl Repo {
     /// The staged entry of `path`: blob id, mode, and the work-tree file size git recorded
     /// when it last looked at the file.
     pub fn index_entry(&self, path: &Path) -> Result<Option<(Oid, u32, u32)>> {
+        if let Some(ix) = self.index_file()? {
+            return Ok(ix
+                .find(path.as_os_str().as_bytes())
+                .map(|e| (e.id, e.mode, e.size)));
+        }
         let index = self.index()?;
         Ok(index.get_path(path, 0).map(|e| (e.id, e.mode, e.file_size)))
     }

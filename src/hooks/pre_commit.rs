@@ -108,6 +108,14 @@ pub(super) fn run_with_work_set_aside(
 ) -> Result<Vec<gates::GateOutcome>> {
     let index_before = IndexSnapshot::take(h.repo)?;
     let mut stash = WorktreeStash::set_aside(h.repo)?;
+    // From here on the kernel names what changes, so the work tree need not be compared
+    // with the index again after the gates (when it cannot, it is).
+    let parsed = h.repo.index_file()?;
+    let watch = parsed
+        .as_ref()
+        .filter(|_| !h.env.flag("GATEKEEPER_NO_WATCH"))
+        .and_then(|ix| crate::git::watch::TreeWatch::start(h.repo.root(), ix))
+        .zip(parsed.clone());
     let kept_dir = stash
         .as_ref()
         .map_or_else(|| stash::new_kept_dir(h.repo), |s| s.kept_dir(h.repo));
@@ -124,7 +132,21 @@ pub(super) fn run_with_work_set_aside(
                 kept.display()
             ));
         }
-        undo_changes_during_run(h.repo, stash.as_mut(), &kept_dir, run_started, report)?;
+        let watched = watch
+            .as_ref()
+            .and_then(|(w, ix)| w.changed(ix).map(|paths| (paths, ix)));
+        let changes = match watched {
+            Some((paths, ix)) => h.repo.tracked_changes_among(ix, &paths)?,
+            None => h.repo.worktree_changes(false)?,
+        };
+        undo_changes_during_run(
+            h.repo,
+            stash.as_mut(),
+            &kept_dir,
+            run_started,
+            changes,
+            report,
+        )?;
         if let Some(store) = cache
             && report.modified_files.is_empty()
             && report.problems.is_empty()
@@ -160,6 +182,7 @@ fn undo_changes_during_run(
     stash: Option<&mut WorktreeStash>,
     kept_dir: &std::path::Path,
     run_started: std::time::SystemTime,
+    changes: crate::git::WorktreeChanges,
     report: &mut RunReport,
 ) -> Result<()> {
     let set_aside: BTreeSet<PathBuf> = stash
@@ -172,7 +195,6 @@ fn undo_changes_during_run(
         .as_ref()
         .map(|s| s.changed_tracked_paths())
         .unwrap_or_default();
-    let changes = repo.worktree_changes(false)?;
     let mut clean_changed: Vec<PathBuf> = changes
         .modified
         .into_iter()
@@ -301,26 +323,27 @@ fn put_back_clean_files(
     paths: &[PathBuf],
     scratch_parent: &std::path::Path,
 ) -> Result<Vec<PathBuf>> {
-    let (converted, plain): (Vec<PathBuf>, Vec<PathBuf>) =
-        paths.iter().cloned().partition(|p| repo.converts(p));
-    repo.checkout_from_index(&plain)?;
     let mut unsure = Vec::new();
-    if converted.is_empty() {
+    if paths.is_empty() {
         return Ok(unsure);
     }
+    // Every version is written aside first and renamed over the file: a checkout into the
+    // work tree itself skips a file whose size and timestamps still match what the index
+    // recorded, which a gate that rewrites a file in place and restores its mtime achieves.
     // Beside the stash, outside the kept folders `doctor` lists.
     let scratch = repo
         .state_dir()
         .join("tmp")
         .join(scratch_parent.file_name().unwrap_or_default());
     let _ = std::fs::remove_dir_all(&scratch);
-    repo.write_checkout_forms(&converted, &scratch)?;
-    for p in &converted {
+    repo.write_checkout_forms(paths, &scratch)?;
+    for p in paths {
         let form = scratch.join(p);
         let Some((id, _, recorded_size)) = repo.index_entry(p)? else {
             continue;
         };
-        if let Ok(meta) = form.symlink_metadata()
+        if repo.converts(p)
+            && let Ok(meta) = form.symlink_metadata()
             && meta.is_file()
         {
             let recorded = u64::from(recorded_size);
@@ -362,13 +385,12 @@ struct IndexSnapshot {
 
 impl IndexSnapshot {
     fn take(repo: &Repo) -> Result<IndexSnapshot> {
-        let index = repo.index()?;
-        let path = index.path().map(std::path::Path::to_path_buf);
-        let bytes = path.as_ref().and_then(|p| std::fs::read(p).ok());
+        let path = repo.index_path();
+        let bytes = std::fs::read(&path).ok();
         Ok(IndexSnapshot {
-            path,
+            path: Some(path),
             bytes,
-            fingerprint: fingerprint(&index),
+            fingerprint: fingerprint(repo)?,
         })
     }
 
@@ -379,11 +401,9 @@ impl IndexSnapshot {
         repo: &Repo,
         kept_dir: &std::path::Path,
     ) -> Result<Option<PathBuf>> {
-        let now = repo.index()?;
-        if fingerprint(&now) == self.fingerprint {
+        if fingerprint(repo)? == self.fingerprint {
             return Ok(None);
         }
-        drop(now);
         let patch_path = kept_dir.join("index-changes.patch");
         if let Some(b) = &self.bytes {
             let old = kept_dir.join("index-before");
@@ -399,14 +419,26 @@ impl IndexSnapshot {
     }
 }
 
-fn fingerprint(index: &git2::Index) -> [u8; 32] {
+/// What the index records, without the cached stat data: each entry's path, blob, mode and
+/// flags (stage, assume-unchanged, skip-worktree, intent-to-add).
+fn fingerprint(repo: &Repo) -> Result<[u8; 32]> {
     let mut h = Sha256::new();
-    for e in index.iter() {
-        h.update(&e.path);
+    let mut add = |path: &[u8], id: git2::Oid, mode: u32, flags: u16, extended: u16| {
+        h.update(path);
         h.update([0]);
-        h.update(e.id.as_bytes());
-        h.update(e.mode.to_le_bytes());
-        h.update(e.flags.to_le_bytes());
+        h.update(id.as_bytes());
+        h.update(mode.to_le_bytes());
+        h.update((flags & 0xf000).to_le_bytes());
+        h.update((extended & 0x6000).to_le_bytes());
+    };
+    if let Some(ix) = repo.index_file()? {
+        for e in ix.entries() {
+            add(ix.path(e), e.id, e.mode, e.flags, e.flags_extended);
+        }
+    } else {
+        for e in repo.index()?.iter() {
+            add(&e.path, e.id, e.mode, e.flags, e.flags_extended);
+        }
     }
-    h.finalize().into()
+    Ok(h.finalize().into())
 }

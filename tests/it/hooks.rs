@@ -973,3 +973,40 @@ fn a_hook_started_in_a_subdirectory_uses_the_roots_config() {
     assert_eq!(v["gates"][0]["name"], "root", "{v}");
     assert_eq!(v["gates"].as_array().map(Vec::len), Some(1), "{v}");
 }
+
+/// A gate that rewrites a committed file in place with the same size and puts its old
+/// modification time back: nothing but the content (and ctime) changed. It is caught both
+/// when the kernel reports the write and when the work tree is compared afresh.
+fn same_size_same_mtime_rewrite_is_caught(compare_afresh: bool) {
+    let sb = Sandbox::new();
+    let mut r = repo_with(
+        &sb,
+        "gates:\n  sneaky:\n    run: ref=$(mktemp) && cp -p c.txt \"$ref\" && printf 'CLEAN\\n' | dd of=c.txt conv=notrunc status=none && touch -r \"$ref\" c.txt && rm \"$ref\"\n",
+    );
+    r.write("c.txt", "clean\n");
+    r.git(&["add", "c.txt"]);
+    r.git(&["commit", "-q", "--no-verify", "-m", "c"]);
+    if compare_afresh {
+        r.set_env("GATEKEEPER_NO_WATCH", "1");
+    }
+    r.write("s.txt", "staged\n");
+    r.git(&["add", "s.txt"]);
+    let before = r.head();
+    let out = r.commit("s");
+    assert_code(&out, 1, "a gate changed a committed file");
+    assert_eq!(r.head(), before);
+    let all = text(&out);
+    assert!(all.contains("c.txt"), "the changed file is named:\n{all}");
+    assert_eq!(r.read("c.txt"), b"clean\n", "the file is put back:\n{all}");
+    assert_eq!(r.read("s.txt"), b"staged\n");
+}
+
+#[test]
+fn same_size_same_mtime_rewrite_is_caught_by_the_watch() {
+    same_size_same_mtime_rewrite_is_caught(false);
+}
+
+#[test]
+fn same_size_same_mtime_rewrite_is_caught_when_compared_afresh() {
+    same_size_same_mtime_rewrite_is_caught(true);
+}

@@ -1,0 +1,224 @@
+//! Which tracked files changed while the gates ran, as the kernel saw it (inotify), instead of
+//! comparing the whole work tree with the index again.
+//!
+//! Before the gates start, every directory that holds tracked files is watched; afterwards the
+//! queued events name each path that was written, closed after writing, had its attributes
+//! changed, or was created, deleted or renamed — by any process, whatever the timestamps and
+//! size say afterwards (a same-size rewrite that restores the old mtime included). Those paths
+//! are then compared with the index by content.
+//!
+//! **Invariant (fail closed):** whenever the events cannot account for every change — inotify
+//! unavailable, the watch limit reached, the event queue overflowed, a watched directory
+//! removed or renamed, a directory appearing where the index has files — [`TreeWatch::changed`]
+//! returns `None` and the caller compares the whole work tree as before.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt as _;
+use std::path::{Path, PathBuf};
+
+use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify, WatchDescriptor};
+
+use super::index_file::IndexFile;
+
+/// A watch on the directories of the tracked files.
+pub struct TreeWatch {
+    inotify: Inotify,
+    /// Each watch's directory, relative to the root ("" for the root itself).
+    dirs: HashMap<WatchDescriptor, Vec<u8>>,
+}
+
+fn mask() -> AddWatchFlags {
+    AddWatchFlags::IN_MODIFY
+        | AddWatchFlags::IN_ATTRIB
+        | AddWatchFlags::IN_CLOSE_WRITE
+        | AddWatchFlags::IN_CREATE
+        | AddWatchFlags::IN_DELETE
+        | AddWatchFlags::IN_MOVED_FROM
+        | AddWatchFlags::IN_MOVED_TO
+        | AddWatchFlags::IN_DELETE_SELF
+        | AddWatchFlags::IN_MOVE_SELF
+        | AddWatchFlags::IN_DONT_FOLLOW
+        | AddWatchFlags::IN_ONLYDIR
+}
+
+/// The directories holding the index's tracked files (outside a sparse checkout's
+/// exclusions), with all their parents, root (empty) first.
+fn tracked_dirs(ix: &IndexFile) -> BTreeSet<&[u8]> {
+    let mut dirs: BTreeSet<&[u8]> = BTreeSet::new();
+    dirs.insert(b"");
+    let mut last: &[u8] = b"";
+    for e in ix.entries() {
+        if e.skip_worktree() {
+            continue;
+        }
+        let p = ix.path(e);
+        let Some(slash) = p.iter().rposition(|c| *c == b'/') else {
+            continue;
+        };
+        let dir = &p[..slash];
+        if dir == last {
+            continue;
+        }
+        last = dir;
+        let mut d = dir;
+        while dirs.insert(d) {
+            match d.iter().rposition(|c| *c == b'/') {
+                Some(s) => d = &d[..s],
+                None => break,
+            }
+        }
+    }
+    dirs
+}
+
+impl TreeWatch {
+    /// Starts watching; `None` when the kernel cannot watch them all (then nothing is
+    /// watched, and the caller compares the whole work tree).
+    pub fn start(root: &Path, ix: &IndexFile) -> Option<TreeWatch> {
+        let inotify = Inotify::init(InitFlags::IN_NONBLOCK | InitFlags::IN_CLOEXEC).ok()?;
+        let mut dirs = HashMap::new();
+        for d in tracked_dirs(ix) {
+            let path = root.join(OsStr::from_bytes(d));
+            // A directory that is not there (or no longer a directory) cannot be watched.
+            let wd = inotify.add_watch(&path, mask()).ok()?;
+            dirs.insert(wd, d.to_vec());
+        }
+        Some(TreeWatch { inotify, dirs })
+    }
+
+    /// The paths (relative to the root) that anything changed since [`TreeWatch::start`];
+    /// `None` when the events cannot be trusted to name them all. `ix` tells which
+    /// directories hold tracked files.
+    pub fn changed(&self, ix: &IndexFile) -> Option<BTreeSet<PathBuf>> {
+        let mut out = BTreeSet::new();
+        loop {
+            let events = match self.inotify.read_events() {
+                Ok(e) => e,
+                Err(nix::errno::Errno::EAGAIN) => break,
+                Err(_) => return None,
+            };
+            if events.is_empty() {
+                break;
+            }
+            for ev in events {
+                if ev.mask.intersects(
+                    AddWatchFlags::IN_Q_OVERFLOW
+                        | AddWatchFlags::IN_DELETE_SELF
+                        | AddWatchFlags::IN_MOVE_SELF
+                        | AddWatchFlags::IN_IGNORED
+                        | AddWatchFlags::IN_UNMOUNT,
+                ) {
+                    return None;
+                }
+                let dir = self.dirs.get(&ev.wd)?;
+                let Some(name) = ev.name.as_ref() else {
+                    continue;
+                };
+                let mut rel = dir.clone();
+                if !rel.is_empty() {
+                    rel.push(b'/');
+                }
+                rel.extend_from_slice(name.as_bytes());
+                if ev.mask.contains(AddWatchFlags::IN_ISDIR) {
+                    // A directory appeared, went or moved here. Only one where the index
+                    // has files matters: its own watch reports its removal, but files that
+                    // appear inside a new one are not watched.
+                    let mut under = rel.clone();
+                    under.push(b'/');
+                    if !ix.range_under(&under).is_empty() {
+                        return None;
+                    }
+                    continue;
+                }
+                out.insert(PathBuf::from(OsStr::from_bytes(&rel)));
+            }
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+
+    fn repo() -> (tempfile::TempDir, IndexFile) {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path();
+        git(d, &["init", "-q"]);
+        for p in ["a/b/x", "a/y", "top", "c/z"] {
+            std::fs::create_dir_all(d.join(p).parent().unwrap()).unwrap();
+            std::fs::write(d.join(p), "same size\n").unwrap();
+        }
+        git(d, &["add", "-A"]);
+        let ix = IndexFile::read(&d.join(".git/index")).unwrap().unwrap();
+        (t, ix)
+    }
+
+    #[test]
+    fn names_every_path_written_whatever_its_timestamps() {
+        use std::io::{Seek as _, Write as _};
+        let (t, ix) = repo();
+        let d = t.path();
+        let watch = TreeWatch::start(d, &ix).expect("inotify works here");
+        assert_eq!(watch.changed(&ix), Some(BTreeSet::new()));
+        // Same size, written in place, old modification time put back.
+        let before = std::fs::metadata(d.join("a/b/x")).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(d.join("a/b/x"))
+            .unwrap();
+        f.seek(std::io::SeekFrom::Start(0)).unwrap();
+        f.write_all(b"SAME SIZE\n").unwrap();
+        drop(f);
+        let times = std::fs::FileTimes::new().set_modified(before.modified().unwrap());
+        std::fs::File::options()
+            .write(true)
+            .open(d.join("a/b/x"))
+            .unwrap()
+            .set_times(times)
+            .unwrap();
+        assert_eq!(
+            std::fs::metadata(d.join("a/b/x")).unwrap().len(),
+            before.len()
+        );
+        std::fs::remove_file(d.join("top")).unwrap();
+        std::fs::write(d.join("new-file"), "x").unwrap();
+        // A new directory where the index has no files does not matter.
+        std::fs::create_dir(d.join("a/cache")).unwrap();
+        let changed = watch.changed(&ix).unwrap();
+        let names: Vec<_> = changed.iter().map(|p| p.to_str().unwrap()).collect();
+        assert_eq!(names, ["a/b/x", "new-file", "top"]);
+    }
+
+    #[test]
+    fn cannot_vouch_when_a_tracked_directory_goes() {
+        let (t, ix) = repo();
+        let d = t.path();
+        let watch = TreeWatch::start(d, &ix).unwrap();
+        std::fs::rename(d.join("c"), d.join("c2")).unwrap();
+        assert_eq!(watch.changed(&ix), None);
+
+        let watch = TreeWatch::start(d, &ix);
+        // `c` is gone: it cannot be watched, so nothing is.
+        assert!(watch.is_none());
+        std::fs::rename(d.join("c2"), d.join("c")).unwrap();
+
+        let watch = TreeWatch::start(d, &ix).unwrap();
+        std::fs::remove_dir_all(d.join("a/b")).unwrap();
+        std::fs::create_dir(d.join("a/b")).unwrap();
+        assert_eq!(watch.changed(&ix), None);
+    }
+}
