@@ -594,7 +594,7 @@ pub struct GitOutput {
 
 /// Runs the `git` command-line tool in `dir` with `args`, extra environment and standard
 /// input, and waits for it. For what libgit2 cannot do as git does (filter drivers, work
-/// trees); never on a hook's common path.
+/// trees, and `git status` on a big repository).
 pub fn run_git(
     dir: &std::path::Path,
     args: &[&std::ffi::OsStr],

@@ -1,7 +1,11 @@
 //! The only module that touches git (through libgit2): discovery, the index the hook must
 //! check, changed files, commit ranges and the hooks directory.
 //!
-//! **Invariant:** nothing on the hook's hot path starts a `git` process.
+//! **Invariant:** on a small repository nothing on the hook's hot path starts a `git` process.
+//! On a big one (at least [`GIT_STATUS_FROM`] index entries) or one with `core.fsmonitor`
+//! set, the one comparison of the work tree with the index before the gates is git's own
+//! `git status`, so that the file system monitor and the untracked cache apply; after the
+//! gates the kernel's events ([`watch`]) name what changed.
 
 pub mod checkout;
 pub mod index_file;
@@ -412,13 +416,109 @@ impl Repo {
 
     /// Paths that differ between the work tree and the index (modified, deleted, type
     /// changed) and, when asked, untracked paths that are not ignored (a wholly untracked
-    /// directory is one entry ending in `/`). Paths outside a sparse checkout (skip-worktree)
-    /// are not changes: git leaves them out of the work tree on purpose.
+    /// directory is one entry ending in `/`, or each of its files under
+    /// `status.showUntrackedFiles=all`; none under `no`, as in `git status`). Paths outside a
+    /// sparse checkout (skip-worktree) are not changes: git leaves them out of the work tree
+    /// on purpose.
+    ///
+    /// A big repository (at least [`GIT_STATUS_FROM`] index entries), or one with
+    /// `core.fsmonitor` set, is compared by git itself ([`Repo::worktree_changes_git`]), so
+    /// that what git users configure for big repositories applies: the file system monitor,
+    /// the untracked cache (`core.untrackedCache`) and parallel `lstat` (`core.preloadIndex`).
+    /// A small one through libgit2, which starts no process.
     pub fn worktree_changes(&self, include_untracked: bool) -> Result<WorktreeChanges> {
+        let untracked = if include_untracked {
+            self.untracked_mode()
+        } else {
+            UntrackedMode::No
+        };
+        if self.prefers_git_status()? {
+            return self.worktree_changes_git(untracked);
+        }
+        self.worktree_changes_libgit2(untracked)
+    }
+
+    /// `status.showUntrackedFiles`: which untracked paths `git status` lists.
+    fn untracked_mode(&self) -> UntrackedMode {
+        let value = self
+            .inner
+            .config()
+            .ok()
+            .and_then(|c| c.get_string("status.showUntrackedFiles").ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match value.as_str() {
+            "no" | "false" | "off" | "0" => UntrackedMode::No,
+            "all" => UntrackedMode::All,
+            _ => UntrackedMode::Normal,
+        }
+    }
+
+    /// Whether git itself should compare the work tree (see [`Repo::worktree_changes`]).
+    fn prefers_git_status(&self) -> Result<bool> {
+        let fsmonitor = self
+            .inner
+            .config()
+            .ok()
+            .and_then(|c| c.get_string("core.fsmonitor").ok())
+            .is_some_and(|v| {
+                !matches!(
+                    v.to_ascii_lowercase().as_str(),
+                    "" | "false" | "no" | "off" | "0"
+                )
+            });
+        if fsmonitor {
+            return Ok(true);
+        }
+        Ok(match self.index_file()? {
+            Some(ix) => ix.entries().len() >= GIT_STATUS_FROM,
+            None => false,
+        })
+    }
+
+    /// [`Repo::worktree_changes`] by `git status`: it never writes the index
+    /// (`--no-optional-locks`), and it sees the same repository, work tree and index as
+    /// gatekeeper.
+    fn worktree_changes_git(&self, untracked: UntrackedMode) -> Result<WorktreeChanges> {
+        let mode = match untracked {
+            UntrackedMode::No => "--untracked-files=no",
+            UntrackedMode::Normal => "--untracked-files=normal",
+            UntrackedMode::All => "--untracked-files=all",
+        };
+        let index = self.index_path();
+        let out = crate::process::run_git(
+            &self.root,
+            &[
+                OsStr::new("--no-optional-locks"),
+                OsStr::new("status"),
+                OsStr::new("--porcelain=v2"),
+                OsStr::new("-z"),
+                OsStr::new("--no-renames"),
+                OsStr::new("--ignore-submodules=all"),
+                OsStr::new(mode),
+            ],
+            &[
+                ("GIT_DIR", self.git_dir().as_os_str()),
+                ("GIT_WORK_TREE", self.root.as_os_str()),
+                ("GIT_INDEX_FILE", index.as_os_str()),
+            ],
+            b"",
+        )?;
+        if !out.success {
+            bail!(
+                "`git status` failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        parse_status_v2(&out.stdout)
+    }
+
+    /// [`Repo::worktree_changes`] through libgit2.
+    fn worktree_changes_libgit2(&self, untracked: UntrackedMode) -> Result<WorktreeChanges> {
         let index = self.index()?;
         let mut opts = DiffOptions::new();
-        opts.include_untracked(include_untracked)
-            .recurse_untracked_dirs(false)
+        opts.include_untracked(untracked != UntrackedMode::No)
+            .recurse_untracked_dirs(untracked == UntrackedMode::All)
             .include_typechange(true)
             .ignore_submodules(true)
             .show_untracked_content(false);
@@ -679,6 +779,71 @@ impl Repo {
         };
         Ok(Some(self.inner.find_blob(entry.id)?.content().to_vec()))
     }
+}
+
+/// Above this many index entries the work tree is compared by `git status` (see
+/// [`Repo::worktree_changes`]): starting git costs about 2 ms, and from here on git's own
+/// status is faster than libgit2's (docs/BENCHMARKS.md).
+pub const GIT_STATUS_FROM: usize = 5_000;
+
+/// Which untracked paths are listed (`status.showUntrackedFiles`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UntrackedMode {
+    No,
+    Normal,
+    All,
+}
+
+/// Parses `git status --porcelain=v2 -z` into the work tree's side of the changes.
+fn parse_status_v2(out: &[u8]) -> Result<WorktreeChanges> {
+    let mut changes = WorktreeChanges::default();
+    let mut records = out.split(|b| *b == 0).filter(|r| !r.is_empty());
+    let path = |b: &[u8]| PathBuf::from(OsStr::from_bytes(b));
+    while let Some(r) = records.next() {
+        let fields = |n: usize| r.splitn(n, |b| *b == b' ').collect::<Vec<&[u8]>>();
+        match r.first() {
+            Some(b'1' | b'2') => {
+                let n = if r[0] == b'1' { 9 } else { 10 };
+                let f = fields(n);
+                if f.len() < n {
+                    bail!(
+                        "unexpected `git status` output: {}",
+                        String::from_utf8_lossy(r)
+                    );
+                }
+                if r[0] == b'2' {
+                    // The original path of a rename follows as its own record.
+                    records.next();
+                }
+                // A submodule's state is not the work tree's concern here.
+                if f[2].first() == Some(&b'S') {
+                    continue;
+                }
+                match f[1].get(1) {
+                    Some(b'M' | b'T' | b'A') => changes.modified.push(path(f[n - 1])),
+                    Some(b'D') => changes.deleted.push(path(f[n - 1])),
+                    _ => {}
+                }
+            }
+            Some(b'u') => {
+                let f = fields(11);
+                if f.len() < 11 {
+                    bail!(
+                        "unexpected `git status` output: {}",
+                        String::from_utf8_lossy(r)
+                    );
+                }
+                changes.modified.push(path(f[10]));
+            }
+            Some(b'?') => changes.untracked.push(path(&r[2..])),
+            Some(b'!' | b'#') => {}
+            _ => bail!(
+                "unexpected `git status` output: {}",
+                String::from_utf8_lossy(r)
+            ),
+        }
+    }
+    Ok(changes)
 }
 
 /// The work tree's differences from the index.
@@ -956,4 +1121,122 @@ fn patch_bytes(diff: &git2::Diff<'_>) -> Result<Vec<u8>> {
         true
     })?;
     Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+
+    fn write(dir: &Path, path: &str, content: &str) {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+
+    fn sorted(mut c: WorktreeChanges) -> [Vec<String>; 3] {
+        let s = |v: &mut Vec<PathBuf>| {
+            v.sort();
+            v.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+        };
+        [s(&mut c.modified), s(&mut c.deleted), s(&mut c.untracked)]
+    }
+
+    /// `git status` and libgit2 report the same work-tree changes, in every untracked mode.
+    #[test]
+    fn git_status_and_libgit2_agree() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path();
+        git(d, &["init", "-q"]);
+        for p in [
+            "a/b/x",
+            "a/y",
+            "with space",
+            "gone",
+            "gone-dir/f",
+            "exec",
+            "sparse/s",
+        ] {
+            write(d, p, "1\n");
+        }
+        write(d, ".gitignore", "*.log\nbuild/\n");
+        git(d, &["add", "-A"]);
+        git(d, &["commit", "-qm", "base"]);
+        write(d, "a/b/x", "2\n");
+        write(d, "with space", "2\n");
+        std::fs::remove_file(d.join("gone")).unwrap();
+        std::fs::remove_dir_all(d.join("gone-dir")).unwrap();
+        let mut perm = std::fs::metadata(d.join("exec")).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+        std::fs::set_permissions(d.join("exec"), perm).unwrap();
+        write(d, "new.txt", "n\n");
+        write(d, "newdir/deep/f", "n\n");
+        write(d, "a/new", "n\n");
+        write(d, "x.log", "ignored\n");
+        write(d, "build/out", "ignored\n");
+        write(d, "only-ignored/x.log", "ignored\n");
+        git(d, &["update-index", "--skip-worktree", "sparse/s"]);
+        std::fs::remove_file(d.join("sparse/s")).unwrap();
+
+        let env = Environment::from_pairs([]);
+        let repo = Repo::open(d, &env, true).unwrap();
+        for mode in [UntrackedMode::No, UntrackedMode::Normal, UntrackedMode::All] {
+            let ours = sorted(repo.worktree_changes_git(mode).unwrap());
+            let theirs = sorted(repo.worktree_changes_libgit2(mode).unwrap());
+            assert_eq!(ours, theirs, "{mode:?}");
+            assert_eq!(ours[0], ["a/b/x", "exec", "with space"], "{mode:?}");
+            assert_eq!(ours[1], ["gone", "gone-dir/f"], "{mode:?}");
+        }
+        let normal = sorted(repo.worktree_changes_git(UntrackedMode::Normal).unwrap());
+        assert_eq!(normal[2], ["a/new", "new.txt", "newdir/"]);
+        let all = sorted(repo.worktree_changes_git(UntrackedMode::All).unwrap());
+        assert_eq!(all[2], ["a/new", "new.txt", "newdir/deep/f"]);
+        assert!(sorted(repo.worktree_changes_git(UntrackedMode::No).unwrap())[2].is_empty());
+
+        // The configuration decides which one `worktree_changes` lists.
+        git(d, &["config", "status.showUntrackedFiles", "no"]);
+        let repo = Repo::open(d, &env, true).unwrap();
+        assert!(repo.worktree_changes(true).unwrap().untracked.is_empty());
+        git(d, &["config", "status.showUntrackedFiles", "all"]);
+        let repo = Repo::open(d, &env, true).unwrap();
+        assert_eq!(
+            sorted(repo.worktree_changes(true).unwrap())[2],
+            ["a/new", "new.txt", "newdir/deep/f"]
+        );
+        // With a file system monitor configured, git itself is asked.
+        git(d, &["config", "core.fsmonitor", "true"]);
+        let repo = Repo::open(d, &env, true).unwrap();
+        assert!(repo.prefers_git_status().unwrap());
+    }
+
+    #[test]
+    fn status_records_are_read_exactly() {
+        let out = b"1 .M N... 100644 100644 100644 aa bb a b\x001 D. N... 100644 000000 000000 aa 00 staged-delete\x001 .D N... 100644 100644 000000 aa aa wt-delete\x00u UU N... 100644 100644 100644 100644 a b c conflict\x00? new dir/\x001 .M S.M. 160000 160000 160000 aa aa sub\x00";
+        let c = parse_status_v2(out).unwrap();
+        assert_eq!(
+            c.modified,
+            [PathBuf::from("a b"), PathBuf::from("conflict")]
+        );
+        assert_eq!(c.deleted, [PathBuf::from("wt-delete")]);
+        assert_eq!(c.untracked, [PathBuf::from("new dir/")]);
+        assert!(parse_status_v2(b"1 .M short\x00").is_err());
+        assert!(parse_status_v2(b"what is this\x00").is_err());
+    }
 }

@@ -1010,3 +1010,47 @@ fn same_size_same_mtime_rewrite_is_caught_by_the_watch() {
 fn same_size_same_mtime_rewrite_is_caught_when_compared_afresh() {
     same_size_same_mtime_rewrite_is_caught(true);
 }
+
+/// A repository big enough for the work tree to be compared by `git status` (5,000 tracked
+/// files and more): partially staged work and untracked files are set aside and come back,
+/// and a gate's change is caught and undone.
+#[test]
+fn a_big_repository_keeps_every_guarantee() {
+    let sb = Sandbox::new();
+    let mut r = sb.repo("r");
+    for d in 0..50 {
+        for f in 0..100 {
+            r.write(&format!("d{d:02}/f{f:03}.txt"), format!("{d} {f}\n"));
+        }
+    }
+    r.setup(
+        "gates:\n  check:\n    run: test \"$(cat d00/f000.txt)\" = staged && test ! -e untracked.txt && test ! -e newdir && echo formatted > d49/f099.txt\n",
+    );
+    r.write("d00/f000.txt", "staged");
+    r.git(&["add", "d00/f000.txt"]);
+    r.write("d00/f000.txt", "staged plus unstaged");
+    r.write("untracked.txt", "mine\n");
+    r.write("newdir/inner.txt", "mine too\n");
+    let trace = sb.path().join("git-trace");
+    r.set_env("GIT_TRACE", trace.to_str().unwrap());
+    let before = r.head();
+    let out = r.commit("big");
+    let traced = std::fs::read_to_string(&trace).unwrap_or_default();
+    assert!(
+        traced.contains("git status --porcelain=v2"),
+        "git itself compared the work tree:\n{traced}"
+    );
+    assert_code(&out, 1, "the gate changed a committed file");
+    let all = text(&out);
+    assert_eq!(r.head(), before);
+    assert!(all.contains("d49/f099.txt"), "{all}");
+    assert!(
+        all.contains("ok   check"),
+        "the gate saw the staged content:\n{all}"
+    );
+    assert_eq!(r.read("d49/f099.txt"), b"49 99\n", "{all}");
+    assert_eq!(r.read("d00/f000.txt"), b"staged plus unstaged");
+    assert_eq!(r.staged("d00/f000.txt"), b"staged");
+    assert_eq!(r.read("untracked.txt"), b"mine\n");
+    assert_eq!(r.read("newdir/inner.txt"), b"mine too\n");
+}
