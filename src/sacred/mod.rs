@@ -14,6 +14,7 @@
 pub mod analysis;
 pub mod bindings;
 pub mod evidence;
+pub mod extracted;
 pub mod gate_integrity;
 pub mod lang;
 pub mod lock;

@@ -25,6 +25,10 @@
 //!    [`assertion_removed`];
 //! 5. the statements, only when nothing above fired: [`body_changed`].
 //!
+//! Steps 4 and 5 are judged again on the readings of the test with extracted locals put back
+//! ([`super::extracted`]: `t = total(xs)` then `assert t == 6` read as
+//! `assert total(xs) == 6`); when one reading passes them, their findings are dropped.
+//!
 //! Rules about the change rather than one locked test are decided elsewhere:
 //! `relock-unsigned` and `baseline-loosened` in [`super`] (the checks), `config-weakened`,
 //! `gate-file-changed` and `protected-changed` in [`super::gate_integrity`]; the run-time
@@ -58,7 +62,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::analysis::{Assertion, Candidate, FileScan, Statement, TestItem};
+use super::analysis::{Assertion, Candidate, FileScan, LocalsPutBack, Statement, TestItem};
 use super::lock::{LockedAssertion, LockedTest};
 
 /// Why a locked test is refused. Each rule's module says what it catches; the variants name
@@ -293,6 +297,16 @@ impl<'a> View<'a> {
             legacy_statement: test.legacy_statement.as_deref(),
         }
     }
+
+    /// The test with its extracted locals put back ([`crate::sacred::extracted`]).
+    fn put_back(test: &'a TestItem, put_back: &'a LocalsPutBack) -> View<'a> {
+        View {
+            assertions: &put_back.assertions,
+            statements: &put_back.statements,
+            comments: &test.comments,
+            legacy_statement: None,
+        }
+    }
 }
 
 /// Compares one locked test with the new content. `base` is the same test as the base
@@ -341,7 +355,18 @@ pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) 
     .collect();
     let quiet = around.is_empty();
     out.extend(around);
-    out.extend(judge_body(&s, &View::of(test), quiet));
+    let mut body = judge_body(&s, &View::of(test), quiet);
+    // A local extracted from an assertion and used there: read with the local put back, the
+    // test may be what was locked (see `extracted`); the reading is exact or does not match.
+    if !body.is_empty()
+        && test
+            .locals_put_back
+            .iter()
+            .any(|p| judge_body(&s, &View::put_back(test, p), quiet).is_empty())
+    {
+        body.clear();
+    }
+    out.extend(body);
     // Anything else left the locked content in place: only additions, which strengthen.
     out
 }
@@ -582,7 +607,8 @@ pub(crate) mod testing {
     /// `new`.
     pub(crate) fn rules_between(path: &str, old: &str, new: &str) -> Vec<Rule> {
         let locked = lock(path, old);
-        let scan = lang::scan(path, new, false, &Want::All, &[])
+        let want = Want::Ids(std::iter::once(locked.id.clone()).collect());
+        let scan = lang::scan(path, new, false, &want, &[])
             .expect("the edited file parses")
             .expect("the edited file's language is known");
         let new_file = NewFile {
