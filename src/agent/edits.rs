@@ -520,13 +520,13 @@ pub fn sacred_findings(
         }
         _ => None,
     };
-    let new_file = crate::sacred::compare::NewFile {
+    let new_file = crate::sacred::rules::NewFile {
         scan: scan.as_ref(),
         unsupported: unsupported && after.is_some(),
     };
     let mut out = Vec::new();
     for t in locked {
-        out.extend(crate::sacred::compare::compare(t, &new_file, None));
+        out.extend(crate::sacred::rules::compare(t, &new_file, None));
     }
     Ok(out)
 }

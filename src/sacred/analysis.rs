@@ -124,12 +124,24 @@ pub struct TestItem {
     /// The local variables it declares, in order (their placeholders are `_l1`, `_l2`, …).
     #[serde(skip)]
     pub locals: Vec<String>,
+    /// Readings of the test with some of its extracted locals put back (see
+    /// [`super::extracted`]); built for checks only.
+    #[serde(skip)]
+    pub locals_put_back: Vec<LocalsPutBack>,
     /// The parser could not make sense of part of the test.
     pub has_error: bool,
     #[serde(skip)]
     pub start_byte: usize,
     #[serde(skip)]
     pub end_byte: usize,
+}
+
+/// What a test's assertions and statements are with its extracted locals put back: `t =
+/// total(xs)` left out and `assert t == 6` read as `assert total(xs) == 6`.
+#[derive(Debug, Clone)]
+pub struct LocalsPutBack {
+    pub assertions: Vec<Assertion>,
+    pub statements: Vec<Statement>,
 }
 
 /// A function-like thing that could be a test, collected or not (finds tests renamed out of
@@ -584,7 +596,11 @@ impl Serializer<'_, '_> {
     }
 
     fn inner(&mut self, node: Node<'_>, cursor: &mut TreeCursor<'_>) {
-        if is_comment(node) || (self.elide)(node) {
+        if is_comment(node) || (self.elide)(node) || super::extracted::left_out(node) {
+            return;
+        }
+        if let Some(value) = super::extracted::put_back(node) {
+            self.node(&mut value.walk());
             return;
         }
         match erasure(node) {
@@ -725,6 +741,10 @@ impl Tokens<'_> {
     fn node(&mut self, cursor: &mut TreeCursor<'_>, parent: Option<&'static str>) {
         let node = cursor.node();
         if is_comment(node) {
+            return;
+        }
+        if let Some(value) = super::extracted::put_back(node) {
+            self.node(&mut value.walk(), parent);
             return;
         }
         match erasure(node) {
@@ -973,7 +993,7 @@ impl Walk<'_, '_> {
 }
 
 /// Node kinds that start a function of their own (closures, callbacks, nested functions).
-fn is_function_like(kind: &str) -> bool {
+pub(crate) fn is_function_like(kind: &str) -> bool {
     matches!(
         kind,
         "closure_expression"
@@ -1105,10 +1125,12 @@ impl<'t, 'w> Out<'t, 'w> {
         src: &str,
     ) {
         let id = test_id(lang, path, &spec.scope, &spec.name);
+        // Only a check compares the readings with extracted locals put back.
+        let checking = matches!(self.want, Want::Ids(_));
         if self.want.wants(&id, spec.sacred) {
             self.scan
                 .tests
-                .push(build_item(lang, path, spec, rules, src));
+                .push(build_item(lang, path, spec, rules, src, checking));
         }
     }
 
@@ -1145,9 +1167,43 @@ pub(crate) fn build_item(
     spec: &TestSpec<'_>,
     rules: &dyn Rules,
     src: &str,
+    put_back: bool,
 ) -> TestItem {
     let locals = declared_locals(spec.body, src);
     let mut item = with_locals(&locals, || build_item_inner(lang, path, spec, rules, src));
+    let candidates = if put_back {
+        super::extracted::extractions(spec.node, spec.body, src, rules)
+    } else {
+        Vec::new()
+    };
+    for extractions in super::extracted::readings(&candidates) {
+        // The other locals keep the placeholders they had before the extraction.
+        let kept: Vec<String> = locals
+            .iter()
+            .filter(|l| !extractions.iter().any(|e| e.name == **l))
+            .cloned()
+            .collect();
+        let reading = with_locals(&kept, || {
+            super::extracted::with_put_back(&extractions, || {
+                let elide = spec.elide.map(|n| n.id());
+                let mut walk = Walk {
+                    rules,
+                    src,
+                    assertions: Vec::new(),
+                    returns: 0,
+                    skips: 0,
+                    swallows: 0,
+                    comments: Vec::new(),
+                };
+                walk.visit(&mut spec.body.walk(), &mut Vec::new(), elide);
+                LocalsPutBack {
+                    assertions: walk.assertions,
+                    statements: statements_of(spec.body, src, rules, elide),
+                }
+            })
+        });
+        item.locals_put_back.push(reading);
+    }
     item.locals = locals;
     item
 }
@@ -1226,6 +1282,7 @@ fn build_item_inner(
         bindings: Vec::new(),
         used: super::bindings::used_names(spec.node, src),
         locals: Vec::new(),
+        locals_put_back: Vec::new(),
         has_error: spec.extent.has_error(),
         start_byte: spec.extent.start_byte(),
         end_byte: spec.extent.end_byte(),
@@ -1315,7 +1372,7 @@ fn is_ava_plan(n: Node<'_>, src: &str) -> bool {
 
 /// Whether a statement does nothing but assert: an assertion (possibly wrapped in an
 /// expression statement or `await`), or an `if` without `else` whose branch only asserts.
-fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
+pub(crate) fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
     let mut n = node;
     loop {
         if rules.assertion(n, src).is_some() {

@@ -13,12 +13,13 @@
 
 pub mod analysis;
 pub mod bindings;
-pub mod compare;
 pub mod evidence;
+pub mod extracted;
 pub mod gate_integrity;
 pub mod lang;
 pub mod lock;
 pub mod messages;
+pub mod rules;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -31,8 +32,8 @@ use git2::Oid;
 use serde::Serialize;
 
 pub use analysis::{FileScan, TestItem, Want};
-pub use compare::{Finding, Rule};
 pub use lock::{LOCK_PATH, SacredLock};
+pub use rules::{Finding, Rule};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::gates::files::PatternSet;
@@ -512,11 +513,11 @@ fn compare_all(
     let new_scans = scan_files(repo, new, &files, &patterns, |s| ids_in(&locked, &s.path))?;
     let compare_one = |t: &lock::LockedTest, base_item: Option<&TestItem>| {
         let unsupported = lang::Lang::of_path(&t.file).is_none_or(|l| !l.supported());
-        let new_file = compare::NewFile {
+        let new_file = rules::NewFile {
             scan: new_scans.get(&t.file),
             unsupported,
         };
-        compare::compare(t, &new_file, base_item)
+        rules::compare(t, &new_file, base_item)
     };
     let mut results: Vec<Vec<Finding>> = locked.iter().map(|t| compare_one(t, None)).collect();
     // The base only supplies old line numbers for messages: it is read only for the tests

@@ -563,3 +563,51 @@ harmless!(
         "\tgot := compute()\n\tassert.Equal(t, 6, got)\n"
     )]
 );
+
+// A sub-expression of a check moved into a local bound just before it.
+const EXTRACT: &str = "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\txs := []int{1, 2, 3}\n\tif Total(xs) != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", Total(xs))\n\t}\n\tif Total(nil) != 0 {\n\t\tt.Error(\"not zero\")\n\t}\n}\n";
+const EXTRACT_FILE: &str = "billing/total_test.go";
+const EXTRACT_ID: &str = "go:billing/total_test.go::TestTotal";
+
+harmless!(
+    extracting_a_sub_expression_into_the_if_initializer_passes,
+    EXTRACT_FILE,
+    EXTRACT,
+    EXTRACT_ID,
+    [(
+        "\tif Total(xs) != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", Total(xs))\n",
+        "\tif got := Total(xs); got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n"
+    )]
+);
+harmless!(
+    extracting_a_sub_expression_into_a_local_before_the_if_passes,
+    EXTRACT_FILE,
+    EXTRACT,
+    EXTRACT_ID,
+    [(
+        "\tif Total(xs) != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", Total(xs))\n",
+        "\tgot := Total(xs)\n\tif got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n"
+    )]
+);
+refuses!(
+    extracting_a_constant_in_place_of_the_computed_value_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "\tif Total(xs) != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", Total(xs))\n",
+        "\tif got := 6; got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);
+refuses!(
+    extracting_a_different_expression_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "\tif Total(xs) != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", Total(xs))\n",
+        "\tgot := Total(xs[1:])\n\tif got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);

@@ -846,3 +846,52 @@ harmless!(
         "  let total = compute();\n  expect(total).toBe(6);\n"
     )]
 );
+
+// A sub-expression of an assertion moved into a local bound just before it.
+const EXTRACT: &str = "const { total } = require('../billing');\n\n// gatekeeper:sacred\ntest('total', () => {\n  const xs = [1, 2, 3];\n  expect(total(xs)).toBe(6);\n  expect(total([])).toBe(0);\n});\n";
+const EXTRACT_FILE: &str = "tests/total.test.js";
+const EXTRACT_ID: &str = "js:tests/total.test.js::total";
+
+harmless!(
+    js_extracting_a_sub_expression_into_a_local_passes,
+    EXTRACT_FILE,
+    EXTRACT,
+    EXTRACT_ID,
+    [(
+        "  expect(total(xs)).toBe(6);\n",
+        "  const t = total(xs);\n  expect(t).toBe(6);\n"
+    )]
+);
+refuses!(
+    js_extracting_a_constant_in_place_of_the_computed_value_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "  expect(total(xs)).toBe(6);\n",
+        "  const t = 6;\n  expect(t).toBe(6);\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);
+refuses!(
+    js_extracting_a_different_expression_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "  expect(total(xs)).toBe(6);\n",
+        "  const t = total(xs.slice(1));\n  expect(t).toBe(6);\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);
+refuses!(
+    js_an_extracted_local_reassigned_before_the_assertion_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "  expect(total(xs)).toBe(6);\n",
+        "  let t = total(xs);\n  t = 6;\n  expect(t).toBe(6);\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);

@@ -807,3 +807,63 @@ refuses!(
     "assertion-changed",
     "python:tests/test_six.py::test_six"
 );
+
+// A sub-expression of an assertion moved into a local bound just before it.
+const EXTRACT: &str = "from billing import total\n\n\n# gatekeeper:sacred\ndef test_total():\n    xs = [1, 2, 3]\n    assert total(xs) == 6\n    assert total([]) == 0\n";
+const EXTRACT_FILE: &str = "tests/test_total.py";
+const EXTRACT_ID: &str = "python:tests/test_total.py::test_total";
+
+harmless!(
+    extracting_a_sub_expression_into_a_local_passes,
+    EXTRACT_FILE,
+    EXTRACT,
+    EXTRACT_ID,
+    [(
+        "    assert total(xs) == 6\n",
+        "    t = total(xs)\n    assert t == 6\n"
+    )]
+);
+refuses!(
+    extracting_a_constant_in_place_of_the_computed_value_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "    assert total(xs) == 6\n",
+        "    t = 6\n    assert t == 6\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);
+refuses!(
+    extracting_a_different_expression_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "    assert total(xs) == 6\n",
+        "    t = total(xs[1:])\n    assert t == 6\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);
+refuses!(
+    an_extracted_local_reassigned_before_the_assertion_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "    assert total(xs) == 6\n",
+        "    t = total(xs)\n    t = 6\n    assert t == 6\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);
+refuses!(
+    an_extracted_local_bound_earlier_than_directly_before_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "    assert total(xs) == 6\n",
+        "    t = total(xs)\n    xs.append(4)\n    assert t == 6\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);

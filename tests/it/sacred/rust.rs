@@ -766,3 +766,52 @@ refuses!(
     "assertion-changed",
     "rust:tests/six.rs::six"
 );
+
+// A sub-expression of an assertion moved into a local bound just before it.
+const EXTRACT: &str = "use billing::total;\n\n// gatekeeper:sacred\n#[test]\nfn total_is_six() {\n    let xs = [1, 2, 3];\n    assert_eq!(total(&xs), 6);\n    assert_eq!(total(&[]), 0);\n}\n";
+const EXTRACT_FILE: &str = "tests/total.rs";
+const EXTRACT_ID: &str = "rust:tests/total.rs::total_is_six";
+
+harmless!(
+    extracting_a_sub_expression_into_a_local_passes,
+    EXTRACT_FILE,
+    EXTRACT,
+    EXTRACT_ID,
+    [(
+        "    assert_eq!(total(&xs), 6);\n",
+        "    let t = total(&xs);\n    assert_eq!(t, 6);\n"
+    )]
+);
+refuses!(
+    extracting_a_constant_in_place_of_the_computed_value_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "    assert_eq!(total(&xs), 6);\n",
+        "    let t = 6;\n    assert_eq!(t, 6);\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);
+refuses!(
+    extracting_a_different_expression_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "    assert_eq!(total(&xs), 6);\n",
+        "    let t = total(&xs[1..]);\n    assert_eq!(t, 6);\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);
+refuses!(
+    an_extracted_local_shadowed_before_the_assertion_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "    assert_eq!(total(&xs), 6);\n",
+        "    let t = total(&xs);\n    let t = t * 0 + 6;\n    assert_eq!(t, 6);\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);

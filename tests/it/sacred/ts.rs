@@ -535,3 +535,41 @@ harmless!(
         "  let total: number = compute();\n  expect(total).toBe(6);\n"
     )]
 );
+
+// A sub-expression of an assertion moved into a local bound just before it.
+const EXTRACT: &str = "import { total } from '../billing';\n\n// gatekeeper:sacred\ntest('total', () => {\n  const xs: number[] = [1, 2, 3];\n  expect(total(xs)).toBe(6);\n  expect(total([])).toBe(0);\n});\n";
+const EXTRACT_FILE: &str = "tests/total.test.ts";
+const EXTRACT_ID: &str = "ts:tests/total.test.ts::total";
+
+harmless!(
+    extracting_a_sub_expression_into_a_local_passes,
+    EXTRACT_FILE,
+    EXTRACT,
+    EXTRACT_ID,
+    [(
+        "  expect(total(xs)).toBe(6);\n",
+        "  const t: number = total(xs);\n  expect(t).toBe(6);\n"
+    )]
+);
+refuses!(
+    extracting_a_constant_in_place_of_the_computed_value_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "  expect(total(xs)).toBe(6);\n",
+        "  const t = 6;\n  expect(t).toBe(6);\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);
+refuses!(
+    extracting_a_different_expression_is_refused,
+    EXTRACT_FILE,
+    EXTRACT,
+    [(
+        "  expect(total(xs)).toBe(6);\n",
+        "  const t = total(xs.slice(1));\n  expect(t).toBe(6);\n"
+    )],
+    "assertion-changed",
+    EXTRACT_ID
+);

@@ -1,0 +1,532 @@
+//! Locals extracted from an assertion: `t = total(xs)` directly before `assert t == 6` checks
+//! what `assert total(xs) == 6` checked. A test is also read with each such local put back
+//! (its binding left out, its use replaced by the bound expression), and a locked test that
+//! this reading matches is intact.
+//!
+//! **Invariant:** only a local the reading can put back exactly counts: bound once, by a
+//! plain binding of one name to one expression (`t = …`, `let t = …`, `const t = …`,
+//! `got := …`, also as a Go `if`'s initializer), in the statement directly before one that
+//! only asserts, and mentioned nowhere in the test but there and once in that statement (Go:
+//! also in the arguments of `t.Error*`/`t.Fatal*` under that `if`, which are its message),
+//! outside any branch, loop, closure or comprehension of it (where the expression could have
+//! been evaluated never or many times).
+//! The lock is then compared with the expression in the local's place, so `t = 6` before
+//! `assert t == 6` reads `assert 6 == 6`, which a locked `assert total(xs) == 6` does not
+//! match.
+
+#![cfg_attr(
+    not(any(
+        feature = "lang-rust",
+        feature = "lang-python",
+        feature = "lang-javascript",
+        feature = "lang-typescript",
+        feature = "lang-go"
+    )),
+    allow(dead_code, reason = "no grammar is compiled in")
+)]
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use super::analysis::{
+    Rules, asserts_only, is_comment, is_function_like, kind, named_children, text,
+};
+
+/// A local bound directly before the assertion that uses it.
+pub(crate) struct Extraction<'t> {
+    pub name: String,
+    /// What is left out when the local is put back: the binding statement, or a Go `if`'s
+    /// initializer.
+    binding: Node<'t>,
+    /// The bound expression.
+    value: Node<'t>,
+    /// Where the local is used (once in what the assertion checks, Go messages aside).
+    uses: Vec<Node<'t>>,
+}
+
+/// With more candidates than this, the readings put back one local at a time, or all of them,
+/// rather than every combination.
+const MAX_COMBINED: usize = 3;
+
+/// Which candidates each reading puts back. A candidate may have been locked as it is (`got
+/// := Refund(100)` before `if got != 100`), so which ones are new is not known here: the
+/// check tries each reading.
+pub(crate) fn readings<'e, 't>(candidates: &'e [Extraction<'t>]) -> Vec<Vec<&'e Extraction<'t>>> {
+    let n = candidates.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    if n > MAX_COMBINED {
+        let mut out: Vec<Vec<&Extraction<'t>>> = candidates.iter().map(|c| vec![c]).collect();
+        out.push(candidates.iter().collect());
+        return out;
+    }
+    (1..1usize << n)
+        .map(|mask| {
+            candidates
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, c)| c)
+                .collect()
+        })
+        .collect()
+}
+
+/// The extracted locals of a test: `test` is the whole test (its parameters included), `body`
+/// the block whose statements are read.
+pub(crate) fn extractions<'t>(
+    test: Node<'t>,
+    body: Node<'t>,
+    src: &str,
+    rules: &dyn Rules,
+) -> Vec<Extraction<'t>> {
+    let mut found = Vec::new();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        let children: Vec<Node<'t>> = named_children(n)
+            .into_iter()
+            .filter(|c| !is_comment(*c))
+            .collect();
+        for pair in children.windows(2) {
+            if let Some((name, value)) = binding(pair[0], src)
+                && asserts_only(pair[1], src, rules)
+            {
+                found.push((pair[0], name, value, pair[1]));
+            }
+        }
+        for c in children {
+            if kind(c) == "if_statement"
+                && let Some(init) = c.child_by_field_name("initializer")
+                && let Some((name, value)) = binding(init, src)
+                && asserts_only(c, src, rules)
+            {
+                found.push((init, name, value, c));
+            }
+            // A nested function's locals are not the test's.
+            if !is_function_like(kind(c)) {
+                stack.push(c);
+            }
+        }
+    }
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let mut leaves = Vec::new();
+    collect_leaves(test, &mut leaves);
+    found
+        .into_iter()
+        .filter_map(|(binding, name, value, user)| {
+            let local = text(name, src);
+            let mentions: Vec<Node<'t>> = leaves
+                .iter()
+                .copied()
+                .filter(|l| l.id() != name.id() && text(*l, src) == local)
+                .collect();
+            let placed = mentions
+                .iter()
+                .all(|m| within(*m, user) && !within(*m, binding));
+            let checked: Vec<&Node<'t>> = mentions
+                .iter()
+                .filter(|m| !in_go_report(**m, user, src, rules))
+                .collect();
+            let exact = checked.len() == 1
+                && kind(*checked[0]) == "identifier"
+                && !deferred(*checked[0], user, rules);
+            let plain = !contains_assertion(value, src, rules);
+            (placed && exact && plain).then(|| Extraction {
+                name: local.to_owned(),
+                binding,
+                value,
+                uses: mentions,
+            })
+        })
+        .collect()
+}
+
+/// `name = value` as one plain binding of one new name: Python `t = …` (no annotation),
+/// Rust `let t = …;` (no type, no `else`), Go `got := …`, JS/TS `const`/`let`/`var t = …`.
+fn binding<'t>(n: Node<'t>, src: &str) -> Option<(Node<'t>, Node<'t>)> {
+    let only = |list: Node<'t>| -> Option<Node<'t>> {
+        let c: Vec<Node<'t>> = named_children(list)
+            .into_iter()
+            .filter(|c| !is_comment(*c))
+            .collect();
+        match c.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    };
+    let (name, value) = match kind(n) {
+        "expression_statement" => {
+            let a = only(n)?;
+            if kind(a) != "assignment" || a.child_by_field_name("type").is_some() {
+                return None;
+            }
+            (
+                a.child_by_field_name("left")?,
+                a.child_by_field_name("right")?,
+            )
+        }
+        "let_declaration" => {
+            if n.child_by_field_name("type").is_some()
+                || n.child_by_field_name("alternative").is_some()
+            {
+                return None;
+            }
+            (
+                n.child_by_field_name("pattern")?,
+                n.child_by_field_name("value")?,
+            )
+        }
+        "short_var_declaration" => (
+            only(n.child_by_field_name("left")?)?,
+            only(n.child_by_field_name("right")?)?,
+        ),
+        "lexical_declaration" | "variable_declaration" => {
+            let d = only(n)?;
+            if kind(d) != "variable_declarator" {
+                return None;
+            }
+            (
+                d.child_by_field_name("name")?,
+                d.child_by_field_name("value")?,
+            )
+        }
+        _ => return None,
+    };
+    (kind(name) == "identifier" && text(name, src) != "_").then_some((name, value))
+}
+
+fn collect_leaves<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
+    if n.child_count() == 0 {
+        out.push(n);
+        return;
+    }
+    let mut cursor = n.walk();
+    for c in n.children(&mut cursor) {
+        collect_leaves(c, out);
+    }
+}
+
+fn within(n: Node<'_>, outer: Node<'_>) -> bool {
+    outer.start_byte() <= n.start_byte() && n.end_byte() <= outer.end_byte()
+}
+
+/// A mention inside the report of a Go `if … { t.Errorf(…) }` under `user`: the report's
+/// arguments are its message, which is not what the test checks.
+fn in_go_report(n: Node<'_>, user: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
+    let mut p = n.parent();
+    while let Some(a) = p {
+        if !within(a, user) {
+            return false;
+        }
+        if rules.assertion(a, src).is_some() && rules.assertion_context(a, src).is_some() {
+            let reporter = a
+                .child_by_field_name("function")
+                .and_then(|f| f.child_by_field_name("field"))
+                .map(|f| text(f, src));
+            return matches!(reporter, Some("Error" | "Errorf" | "Fatal" | "Fatalf"));
+        }
+        p = a.parent();
+    }
+    false
+}
+
+/// Whether `n` sits, inside `user`, under something that may evaluate it never or many times
+/// (a branch, a loop, a closure, a comprehension): bound once before, the expression would be
+/// evaluated exactly once, which is not the same check (`all(rand() < 0.5 for _ in …)`).
+fn deferred(n: Node<'_>, user: Node<'_>, rules: &dyn Rules) -> bool {
+    let mut p = n.parent();
+    while let Some(a) = p {
+        if a.id() == user.id() {
+            return false;
+        }
+        let k = kind(a);
+        if rules.is_control(k)
+            || is_function_like(k)
+            || k.contains("comprehension")
+            || k == "generator_expression"
+        {
+            return true;
+        }
+        p = a.parent();
+    }
+    false
+}
+
+fn contains_assertion(n: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
+    rules.assertion(n, src).is_some()
+        || named_children(n)
+            .into_iter()
+            .any(|c| contains_assertion(c, src, rules))
+}
+
+/// While a test is read with its extracted locals put back: each use (by node id) with the
+/// span of the expression it stands for, and the bindings (by node id) left out.
+#[derive(Default)]
+struct PutBack {
+    uses: HashMap<usize, Range<usize>>,
+    left_out: HashSet<usize>,
+}
+
+thread_local! {
+    static ACTIVE: Cell<bool> = const { Cell::new(false) };
+    static PUT_BACK: RefCell<PutBack> = RefCell::new(PutBack::default());
+}
+
+/// Runs `f` (a reading of the test that owns `extractions`) with each local put back.
+pub(crate) fn with_put_back<R>(extractions: &[&Extraction<'_>], f: impl FnOnce() -> R) -> R {
+    let mut put_back = PutBack::default();
+    for e in extractions {
+        put_back.left_out.insert(e.binding.id());
+        for u in &e.uses {
+            put_back.uses.insert(u.id(), e.value.byte_range());
+        }
+    }
+    let saved = PUT_BACK.with(|p| std::mem::replace(&mut *p.borrow_mut(), put_back));
+    let was = ACTIVE.with(|a| a.replace(true));
+    let r = f();
+    ACTIVE.with(|a| a.set(was));
+    PUT_BACK.with(|p| *p.borrow_mut() = saved);
+    r
+}
+
+/// The expression to read in place of `node`, when it is the use of a local put back.
+pub(crate) fn put_back(node: Node<'_>) -> Option<Node<'_>> {
+    if !ACTIVE.with(Cell::get) {
+        return None;
+    }
+    let span = PUT_BACK.with(|p| p.borrow().uses.get(&node.id()).cloned())?;
+    let mut root = node;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    root.descendant_for_byte_range(span.start, span.end)
+        .filter(|v| v.byte_range() == span)
+}
+
+/// Whether `node` is a binding left out while its local is put back.
+pub(crate) fn left_out(node: Node<'_>) -> bool {
+    ACTIVE.with(Cell::get) && PUT_BACK.with(|p| p.borrow().left_out.contains(&node.id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sacred::rules::Rule;
+    use crate::sacred::rules::testing::{GO, JS, PY, RS, TS, accepted, refused, rules_between};
+
+    const GO_CHECK: &str =
+        "\tif Total(xs) != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", Total(xs))\n";
+
+    #[test]
+    fn a_sub_expression_moved_into_a_local_just_before_its_assertion_is_accepted() {
+        accepted(
+            &PY,
+            &[(
+                "    assert total(xs) == 6\n",
+                "    t = total(xs)\n    assert t == 6\n",
+            )],
+        );
+        accepted(
+            &RS,
+            &[(
+                "    assert_eq!(total(&xs), 6);\n",
+                "    let t = total(&xs);\n    assert_eq!(t, 6);\n",
+            )],
+        );
+        accepted(
+            &GO,
+            &[(
+                GO_CHECK,
+                "\tif got := Total(xs); got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n",
+            )],
+        );
+        accepted(
+            &GO,
+            &[(
+                GO_CHECK,
+                "\tgot := Total(xs)\n\tif got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n",
+            )],
+        );
+        for f in [&JS, &TS] {
+            accepted(
+                f,
+                &[(
+                    "  expect(total(xs)).toBe(6);\n",
+                    "  const t = total(xs);\n  expect(t).toBe(6);\n",
+                )],
+            );
+        }
+    }
+
+    #[test]
+    fn a_local_bound_to_a_constant_instead_is_refused() {
+        let r = Rule::AssertionChanged;
+        refused(
+            &PY,
+            &[(
+                "    assert total(xs) == 6\n",
+                "    t = 6\n    assert t == 6\n",
+            )],
+            r,
+        );
+        refused(
+            &RS,
+            &[(
+                "    assert_eq!(total(&xs), 6);\n",
+                "    let t = 6;\n    assert_eq!(t, 6);\n",
+            )],
+            r,
+        );
+        refused(
+            &GO,
+            &[(
+                GO_CHECK,
+                "\tif got := 6; got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n",
+            )],
+            r,
+        );
+        for f in [&JS, &TS] {
+            refused(
+                f,
+                &[(
+                    "  expect(total(xs)).toBe(6);\n",
+                    "  const t = 6;\n  expect(t).toBe(6);\n",
+                )],
+                r,
+            );
+        }
+    }
+
+    #[test]
+    fn a_local_bound_to_another_expression_is_refused() {
+        let r = Rule::AssertionChanged;
+        refused(
+            &PY,
+            &[(
+                "    assert total(xs) == 6\n",
+                "    t = total(xs[:1])\n    assert t == 6\n",
+            )],
+            r,
+        );
+        refused(
+            &RS,
+            &[(
+                "    assert_eq!(total(&xs), 6);\n",
+                "    let t = total(&xs[..1]);\n    assert_eq!(t, 6);\n",
+            )],
+            r,
+        );
+        refused(
+            &GO,
+            &[(
+                GO_CHECK,
+                "\tgot := Total(xs[:1])\n\tif got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n",
+            )],
+            r,
+        );
+        for f in [&JS, &TS] {
+            refused(
+                f,
+                &[(
+                    "  expect(total(xs)).toBe(6);\n",
+                    "  const t = total([6]);\n  expect(t).toBe(6);\n",
+                )],
+                r,
+            );
+        }
+    }
+
+    #[test]
+    fn a_local_not_bound_directly_before_or_bound_twice_is_refused() {
+        let r = Rule::AssertionChanged;
+        refused(
+            &PY,
+            &[(
+                "    assert total(xs) == 6\n",
+                "    t = total(xs)\n    xs.clear()\n    assert t == 6\n",
+            )],
+            r,
+        );
+        refused(
+            &PY,
+            &[(
+                "    assert total(xs) == 6\n",
+                "    t = total(xs)\n    t = 6\n    assert t == 6\n",
+            )],
+            r,
+        );
+        refused(
+            &RS,
+            &[(
+                "    assert_eq!(total(&xs), 6);\n",
+                "    let t = total(&xs);\n    let t = t - t + 6;\n    assert_eq!(t, 6);\n",
+            )],
+            r,
+        );
+        refused(
+            &GO,
+            &[(
+                GO_CHECK,
+                "\tgot := Total(xs)\n\tgot = 6\n\tif got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n",
+            )],
+            r,
+        );
+        for f in [&JS, &TS] {
+            refused(
+                f,
+                &[(
+                    "  expect(total(xs)).toBe(6);\n",
+                    "  let t = total(xs);\n  t = 6;\n  expect(t).toBe(6);\n",
+                )],
+                r,
+            );
+        }
+    }
+
+    #[test]
+    fn a_local_used_twice_is_not_put_back() {
+        // `assert f() == f()` calls twice; `t = f(); assert t == t` once: not the same check.
+        let old = "# gatekeeper:sacred\ndef test_twice():\n    assert draw() == draw()\n";
+        let new = "# gatekeeper:sacred\ndef test_twice():\n    t = draw()\n    assert t == t\n";
+        assert_eq!(
+            rules_between("tests/test_twice.py", old, new),
+            [Rule::AssertionChanged]
+        );
+        // Also when the second use is only in the message.
+        let new =
+            "# gatekeeper:sacred\ndef test_twice():\n    t = draw()\n    assert t == draw(), t\n";
+        assert!(!rules_between("tests/test_twice.py", old, new).is_empty());
+    }
+
+    #[test]
+    fn a_local_used_in_a_loop_or_closure_is_not_put_back() {
+        // Many draws are not one draw.
+        let old = "# gatekeeper:sacred\ndef test_draws():\n    assert all(draw() < 5 for _ in range(9))\n";
+        let new = "# gatekeeper:sacred\ndef test_draws():\n    t = draw()\n    assert all(t < 5 for _ in range(9))\n";
+        assert_eq!(
+            rules_between("tests/test_draws.py", old, new),
+            [Rule::AssertionChanged]
+        );
+        let old = "// gatekeeper:sacred\ntest('draws', () => {\n  expect(() => draw()).not.toThrow();\n});\n";
+        let new = "// gatekeeper:sacred\ntest('draws', () => {\n  const t = draw();\n  expect(() => t).not.toThrow();\n});\n";
+        assert_eq!(
+            rules_between("tests/draws.test.js", old, new),
+            [Rule::AssertionChanged]
+        );
+        let old = "// gatekeeper:sacred\n#[test]\nfn draws() {\n    if ready() {\n        assert_eq!(draw(), 1);\n    }\n}\n";
+        let new = "// gatekeeper:sacred\n#[test]\nfn draws() {\n    let t = draw();\n    if ready() {\n        assert_eq!(t, 1);\n    }\n}\n";
+        assert!(!rules_between("tests/draws.rs", old, new).is_empty());
+    }
+
+    #[test]
+    fn a_local_that_other_locals_follow_keeps_their_placeholders() {
+        let old = "# gatekeeper:sacred\ndef test_total():\n    xs = [1, 2, 3]\n    assert total(xs) == 6\n    ys = [4]\n    assert total(ys) == 4\n";
+        let new = "# gatekeeper:sacred\ndef test_total():\n    xs = [1, 2, 3]\n    t = total(xs)\n    assert t == 6\n    ys = [4]\n    assert total(ys) == 4\n";
+        assert!(rules_between("tests/test_total.py", old, new).is_empty());
+    }
+}

@@ -1,0 +1,204 @@
+//! `body-changed`: a locked statement of the test is gone or changed, or a new statement
+//! that does more than assert was inserted before a locked one. Judged only when no other
+//! rule fired (it would repeat what they said).
+//!
+//! Why: the statements set up what the assertions check. `refund(100)` → `refund(0) + 100`
+//! keeps every assertion verbatim and still checks nothing, and `total = 100` inserted just
+//! before `assert total == 100` overwrites the computed value. Appending after the last
+//! locked statement cannot change what the locked assertions saw, so it is accepted.
+//!
+//! Example: `let total = refund(100);` → `let total = 100;`.
+
+use std::collections::BTreeMap;
+
+use super::{Finding, Rule, Subject, View};
+
+pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
+    let locked = &s.locked.statements;
+    // Every locked statement must still be there (its assertions cut out).
+    let mut available: BTreeMap<&str, usize> = BTreeMap::new();
+    for st in view.statements {
+        *available.entry(st.hash.as_str()).or_default() += 1;
+    }
+    let mut missing = Vec::new();
+    for h in locked {
+        match available.get_mut(h.as_str()) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => missing.push(h.as_str()),
+        }
+    }
+    // A lock written before a statement was read as an assertion (or a plan) holds its
+    // whole text's fingerprint.
+    if !missing.is_empty() {
+        let mut alts: BTreeMap<&str, usize> = BTreeMap::new();
+        for st in view.statements {
+            if let Some(a) = &st.alt_hash
+                && !locked.contains(&st.hash)
+            {
+                *alts.entry(a.as_str()).or_default() += 1;
+            }
+        }
+        missing.retain(|h| match alts.get_mut(h) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        });
+    }
+    // A Go body that starts with a comment was once read as one statement.
+    if missing.len() == 1 && locked.len() == 1 && view.legacy_statement == Some(missing[0]) {
+        return None;
+    }
+    if !missing.is_empty() {
+        return Some(changed(s, view, &missing));
+    }
+    inserted(s, view)
+}
+
+/// Locked statements are missing: the statements as locked, and the new ones.
+fn changed(s: &Subject<'_>, view: &View<'_>, missing: &[&str]) -> Finding {
+    let old_lines = s.base.map_or_else(
+        || {
+            missing
+                .iter()
+                .map(|h| format!("(lock) statement {h}"))
+                .collect()
+        },
+        |b| {
+            b.statements
+                .iter()
+                .filter(|st| missing.contains(&st.hash.as_str()))
+                .map(|st| format!("{}:{}: {}", b.path, st.line, st.source))
+                .collect()
+        },
+    );
+    let new_lines = view
+        .statements
+        .iter()
+        .filter(|st| !s.locked.statements.contains(&st.hash))
+        .map(|st| s.here(st.line, &st.source))
+        .collect();
+    s.finding(
+        Rule::BodyChanged,
+        "statements of the test were changed or removed (only additions are accepted without a re-lock)",
+        old_lines,
+        new_lines,
+    )
+}
+
+/// Additions must not change what the locked statements see: a new statement that does more
+/// than assert is accepted only after the last locked statement.
+fn inserted(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
+    let mut remaining: BTreeMap<&str, usize> = BTreeMap::new();
+    for h in &s.locked.statements {
+        *remaining.entry(h.as_str()).or_default() += 1;
+    }
+    let mut last_locked = None;
+    let mut added = Vec::new();
+    for (i, st) in view.statements.iter().enumerate() {
+        // A lock written by an older reading holds the statement's older fingerprint.
+        let key = if remaining.get(st.hash.as_str()).is_some_and(|n| *n > 0) {
+            Some(st.hash.as_str())
+        } else {
+            st.alt_hash.as_deref()
+        };
+        match key.and_then(|k| remaining.get_mut(k)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                last_locked = Some(i);
+            }
+            _ if !st.assertion_only => added.push((i, st)),
+            _ => {}
+        }
+    }
+    let inserted: Vec<String> = added
+        .iter()
+        .filter(|(i, _)| last_locked.is_some_and(|l| *i < l))
+        .map(|(_, st)| s.here(st.line, &st.source))
+        .collect();
+    (!inserted.is_empty()).then(|| {
+        s.finding(
+            Rule::BodyChanged,
+            "a statement was inserted before locked statements of the test; new code other than assertions may only be appended",
+            Vec::new(),
+            inserted,
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Rule;
+    use super::super::testing::{GO, JS, PY, RS, TS, accepted, refused};
+
+    #[test]
+    fn a_changed_statement_is_refused() {
+        let r = Rule::BodyChanged;
+        refused(&PY, &[("xs = [1, 2, 3]", "xs = [6]")], r);
+        refused(&RS, &[("let xs = [1, 2, 3];", "let xs = [6, 0, 0];")], r);
+        refused(&GO, &[("xs := []int{1, 2, 3}", "xs := []int{6}")], r);
+        for f in [&JS, &TS] {
+            refused(f, &[("[1, 2, 3]", "[6]")], r);
+        }
+    }
+
+    #[test]
+    fn a_statement_inserted_before_a_locked_one_is_refused() {
+        let r = Rule::BodyChanged;
+        refused(
+            &PY,
+            &[("    assert total(xs)", "    xs = [6]\n    assert total(xs)")],
+            r,
+        );
+        refused(
+            &GO,
+            &[(
+                "\tif Total(xs) != 6",
+                "\txs = []int{6}\n\tif Total(xs) != 6",
+            )],
+            r,
+        );
+        for f in [&JS, &TS] {
+            refused(
+                f,
+                &[("  expect(total(xs))", "  xs.push(0);\n  expect(total(xs))")],
+                r,
+            );
+        }
+    }
+
+    #[test]
+    fn a_statement_appended_after_the_last_locked_one_is_accepted() {
+        accepted(
+            &PY,
+            &[(
+                "    assert total([]) == 0\n",
+                "    assert total([]) == 0\n    ys = [4]\n    assert total(ys) == 4\n",
+            )],
+        );
+        accepted(
+            &RS,
+            &[(
+                "    assert_eq!(total(&[]), 0);\n",
+                "    assert_eq!(total(&[]), 0);\n    let ys = [4];\n    assert_eq!(total(&ys), 4);\n",
+            )],
+        );
+        accepted(
+            &GO,
+            &[(
+                "\t\tt.Error(\"not zero\")\n\t}\n",
+                "\t\tt.Error(\"not zero\")\n\t}\n\tys := []int{4}\n\t_ = ys\n",
+            )],
+        );
+        for f in [&JS, &TS] {
+            accepted(
+                f,
+                &[(
+                    "  expect(total([])).toBe(0);\n",
+                    "  expect(total([])).toBe(0);\n  const ys = [4];\n  expect(total(ys)).toBe(4);\n",
+                )],
+            );
+        }
+    }
+}

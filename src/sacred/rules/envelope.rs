@@ -1,0 +1,225 @@
+//! What surrounds a test (attributes, decorators, suite modifiers, build tags) as the lock
+//! recorded it against what surrounds it now: the part of an envelope change that can stop
+//! or change what runs. Read by [`super::skipped`] and [`super::envelope_changed`].
+
+use super::Subject;
+
+/// An envelope change that does not keep what runs: the lines it added and removed.
+pub(super) struct EnvelopeChange<'a> {
+    pub added: Vec<&'a String>,
+    pub removed: Vec<&'a String>,
+}
+
+impl EnvelopeChange<'_> {
+    /// Whether a line it added or removed is a skip marker (`#[ignore]`, `it.skip`, a build
+    /// tag, …): the test may no longer run at all.
+    pub fn skips(&self) -> bool {
+        self.added
+            .iter()
+            .chain(self.removed.iter())
+            .any(|l| is_skip_marker(l))
+    }
+
+    /// The removed lines (as locked) and the added ones (as now).
+    pub fn lines(&self) -> (Vec<String>, Vec<String>) {
+        (
+            self.removed.iter().map(|l| format!("(lock) {l}")).collect(),
+            self.added.iter().map(|l| format!("(now) {l}")).collect(),
+        )
+    }
+}
+
+/// The envelope change of the subject, unless there is none or it keeps what runs.
+pub(super) fn weakening_change<'a>(s: &Subject<'a>) -> Option<EnvelopeChange<'a>> {
+    let (locked, test) = (s.locked, s.test);
+    if test.envelope == locked.envelope || keeps_what_runs(&locked.modifiers, &test.envelope_lines)
+    {
+        return None;
+    }
+    Some(EnvelopeChange {
+        added: test
+            .envelope_lines
+            .iter()
+            .filter(|l| !locked.modifiers.contains(l))
+            .collect(),
+        removed: locked
+            .modifiers
+            .iter()
+            .filter(|l| !test.envelope_lines.contains(l))
+            .collect(),
+    })
+}
+
+/// Whether an envelope change keeps or strengthens what runs: lint and documentation
+/// attributes (`#![allow(…)]`, `#[doc …]`, `#![cfg_attr(docsrs, …)]`) come and go, a
+/// `parametrize` gains cases, a skip marker or `cfg` is removed (the test runs in more
+/// places), and nothing else changes.
+fn keeps_what_runs(old: &[String], new: &[String]) -> bool {
+    let canon = |ls: &[String]| -> Vec<String> {
+        ls.iter()
+            .map(|l| without_inert_attributes(l))
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    let old_c = canon(old);
+    let new_c = canon(new);
+    let mut removed = old_c.clone();
+    let mut added = Vec::new();
+    for l in new_c {
+        if let Some(i) = removed.iter().position(|r| *r == l) {
+            removed.remove(i);
+        } else {
+            added.push(l);
+        }
+    }
+    // A parametrize that gained cases replaces the one it extends.
+    added.retain(
+        |a| match removed.iter().position(|r| parametrize_extends(r, a)) {
+            Some(i) => {
+                removed.remove(i);
+                false
+            }
+            None => true,
+        },
+    );
+    // `it.skip` → `it`, `xit` → `it`, `describe.skip` → `describe`, `{ skip: true }` gone.
+    added.retain(
+        |a| match removed.iter().position(|r| without_skip(r) == *a) {
+            Some(i) => {
+                removed.remove(i);
+                false
+            }
+            None => true,
+        },
+    );
+    added.is_empty() && removed.iter().all(|r| is_skip_marker(r))
+}
+
+/// A JS/TS modifier line without its skip: `.skip`, the `x` of `xit`, `{skip:true}`.
+fn without_skip(line: &str) -> String {
+    let mut l = line.replace(".skip", "").replace(" {skip:true}", "");
+    for w in ["xit", "xtest", "xdescribe", "xcontext", "xspecify"] {
+        let bare = &w[1..];
+        l = l
+            .split(' ')
+            .map(|t| if t == w { bare } else { t })
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    l
+}
+
+/// The line without attributes that do not change what runs (lints, documentation).
+fn without_inert_attributes(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("#[").or_else(|| rest.find("#![")) {
+        let start = match (rest.find("#["), rest.find("#![")) {
+            (Some(a), Some(b)) => a.min(b),
+            _ => start,
+        };
+        let open = start + rest[start..].find('[').unwrap_or(0);
+        let mut depth = 0i32;
+        let mut end = None;
+        for (i, c) in rest[open..].char_indices() {
+            match c {
+                '[' | '(' => depth += 1,
+                ']' | ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(open + i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else { break };
+        let inner = rest[open + 1..end].trim();
+        let inert = ["allow(", "warn(", "deny(", "forbid(", "expect("]
+            .iter()
+            .any(|p| inner.starts_with(p))
+            || inner.starts_with("doc")
+            || inner.starts_with("cfg_attr(doc,")
+            || inner.starts_with("cfg_attr(docsrs,")
+            || inner.starts_with("clippy::");
+        out.push_str(&rest[..start]);
+        if !inert {
+            out.push_str(&rest[start..=end]);
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    let trimmed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    // `mod x:` with nothing left after it is the module itself, unchanged.
+    trimmed
+}
+
+/// `@pytest.mark.parametrize("x",[1,2,3])` extends `@pytest.mark.parametrize("x",[1,2])`:
+/// the same names, every old case still there, other arguments the same (`ids` may grow).
+fn parametrize_extends(old: &str, new: &str) -> bool {
+    use crate::sacred::messages::split_top;
+    let args = |l: &str| -> Option<Vec<String>> {
+        let rest = l
+            .strip_prefix("@pytest.mark.parametrize(")?
+            .strip_suffix(')')?;
+        Some(split_top(rest).into_iter().map(str::to_owned).collect())
+    };
+    let (Some(o), Some(n)) = (args(old), args(new)) else {
+        return false;
+    };
+    if o.len() != n.len() || o.len() < 2 || o[0] != n[0] {
+        return false;
+    }
+    let items = |s: &str| -> Option<Vec<String>> {
+        let inner = s
+            .strip_prefix('[')
+            .and_then(|r| r.strip_suffix(']'))
+            .or_else(|| s.strip_prefix('(').and_then(|r| r.strip_suffix(')')))?;
+        Some(
+            split_top(inner)
+                .into_iter()
+                .map(str::to_owned)
+                .filter(|x| !x.is_empty())
+                .collect(),
+        )
+    };
+    let (Some(oi), Some(mut ni)) = (items(&o[1]), items(&n[1])) else {
+        return false;
+    };
+    for c in &oi {
+        match ni.iter().position(|x| x == c) {
+            Some(i) => {
+                ni.remove(i);
+            }
+            None => return false,
+        }
+    }
+    o[2..]
+        .iter()
+        .zip(&n[2..])
+        .all(|(a, b)| a == b || (a.starts_with("ids=") && b.starts_with("ids=")))
+}
+
+fn is_skip_marker(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    [
+        "ignore",
+        "skip",
+        "xfail",
+        "todo",
+        "cfg(",
+        "__test__",
+        "go:build",
+        "+build",
+        "xit",
+        "xtest",
+        "xdescribe",
+        "xcontext",
+        "xspecify",
+        "failing",
+        "not a _test.go",
+    ]
+    .iter()
+    .any(|m| l.contains(m))
+}

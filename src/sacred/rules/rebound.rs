@@ -1,0 +1,114 @@
+//! `rebound`: a name the locked test uses is bound anew at module level in its file (the
+//! lock records, per test, the module-level bindings of the names it mentions; they are read
+//! by [`crate::sacred::bindings`]).
+//!
+//! Why: the test's text stays the same while what it calls changes: a fake function, a
+//! shadowed assertion macro, an import from elsewhere.
+//!
+//! Example: `refund = lambda x: x` added below `from billing import refund`;
+//! `macro_rules! assert_eq`; `const expect = …`; Go `func init()`.
+
+use std::collections::BTreeMap;
+
+use super::{Finding, Rule, Subject};
+use crate::sacred::bindings::harmless_addition;
+
+pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
+    let locked_bindings = s.locked.bindings.as_ref()?;
+    let mut left: BTreeMap<&str, usize> = BTreeMap::new();
+    for b in locked_bindings {
+        *left.entry(b.as_str()).or_default() += 1;
+    }
+    let new_bindings: Vec<String> = s
+        .test
+        .bindings
+        .iter()
+        .filter(|b| match left.get_mut(b.as_str()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => !harmless_addition(s.test.lang, b, locked_bindings),
+        })
+        .map(|b| format!("{}: {b}", s.test.path))
+        .collect();
+    (!new_bindings.is_empty()).then(|| {
+        s.finding(
+            Rule::Rebound,
+            "a name the test uses is bound anew outside it (at module level): that changes what the test runs",
+            Vec::new(),
+            new_bindings,
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Rule;
+    use super::super::testing::{GO, JS, PY, RS, TS, accepted, refused};
+
+    #[test]
+    fn rebinding_a_name_the_test_uses_is_refused() {
+        let r = Rule::Rebound;
+        refused(
+            &PY,
+            &[("\n\n# gatekeeper", "total = len\n\n\n# gatekeeper")],
+            r,
+        );
+        refused(
+            &RS,
+            &[(
+                "\n// gatekeeper",
+                "macro_rules! assert_eq { ($a:expr, $b:expr) => {}; }\n\n// gatekeeper",
+            )],
+            r,
+        );
+        refused(
+            &GO,
+            &[("\n// gatekeeper", "func init() {}\n\n// gatekeeper")],
+            r,
+        );
+        refused(
+            &JS,
+            &[(
+                "\n// gatekeeper",
+                "const expect = () => ({ toBe() {} });\n\n// gatekeeper",
+            )],
+            r,
+        );
+        refused(&TS, &[("'../billing';\n", "'../fake';\n")], r);
+    }
+
+    #[test]
+    fn a_helper_the_test_does_not_use_is_accepted() {
+        accepted(
+            &PY,
+            &[(
+                "\n\n# gatekeeper",
+                "def helper():\n    pass\n\n\n# gatekeeper",
+            )],
+        );
+        accepted(
+            &RS,
+            &[("\n// gatekeeper", "fn helper() {}\n\n// gatekeeper")],
+        );
+        accepted(
+            &GO,
+            &[("\n// gatekeeper", "func helper() {}\n\n// gatekeeper")],
+        );
+        accepted(
+            &JS,
+            &[(
+                "\n// gatekeeper",
+                "const helper = () => 1;\n\n// gatekeeper",
+            )],
+        );
+        accepted(
+            &TS,
+            &[(
+                "\n// gatekeeper",
+                "const helper = (): number => 1;\n\n// gatekeeper",
+            )],
+        );
+    }
+}
