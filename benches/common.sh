@@ -4,7 +4,8 @@
 here=$(cd "$(dirname "${BASH_SOURCE[1]}")/.." && pwd)
 peers=${PEERS:-$HOME/.cache/gatekeeper-peers/bin}
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 3; }
-gk=$("$here/scripts/build-release.sh")   # the binary install.sh installs
+# The binary install.sh installs, or GK=/path/to/gatekeeper to measure another build.
+gk=${GK:-$("$here/scripts/build-release.sh")}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 export HOME="$scratch/home" XDG_STATE_HOME="$scratch/home/state" GIT_CONFIG_NOSYSTEM=1

@@ -166,27 +166,37 @@ impl ResultCache {
 /// mode). Work-tree files that differ from the index are hashed the way git would hash them,
 /// so the same content has the same id whether it is staged or not.
 pub struct ContentSnapshot {
-    files: std::collections::BTreeMap<PathBuf, (git2::Oid, u32)>,
+    /// Every file with its blob id and mode, sorted by the bytes of the path (index order).
+    files: Vec<(PathBuf, git2::Oid, u32)>,
 }
 
 impl ContentSnapshot {
     pub fn take(repo: &Repo, mode: ContentMode) -> Result<ContentSnapshot> {
-        let mut files: std::collections::BTreeMap<PathBuf, (git2::Oid, u32)> = repo
-            .index_entries()?
-            .into_iter()
-            .map(|(p, oid, mode)| (p, (oid, mode)))
-            .collect();
+        let mut files: Vec<(PathBuf, git2::Oid, u32)> = repo.index_entries()?;
         if mode == ContentMode::WorkTree {
+            let mut by_path: std::collections::BTreeMap<Vec<u8>, (PathBuf, git2::Oid, u32)> = files
+                .into_iter()
+                .map(|f| (f.0.as_os_str().as_encoded_bytes().to_vec(), f))
+                .collect();
             for p in repo.dirty_files()? {
+                let k = p.as_os_str().as_encoded_bytes().to_vec();
                 match blob_id(&repo.root().join(&p)) {
-                    Some(id) => {
-                        files.insert(p, id);
+                    Some((id, mode)) => {
+                        by_path.insert(k, (p, id, mode));
                     }
                     None => {
-                        files.remove(&p);
+                        by_path.remove(&k);
                     }
                 }
             }
+            files = by_path.into_values().collect();
+        } else {
+            // The index lists each path in byte order; a conflicted path has no stage-0 entry.
+            files.sort_by(|a, b| {
+                a.0.as_os_str()
+                    .as_encoded_bytes()
+                    .cmp(b.0.as_os_str().as_encoded_bytes())
+            });
         }
         Ok(ContentSnapshot { files })
     }
@@ -275,7 +285,7 @@ pub fn key(
         }
     }
     h.update(b"\0content\0");
-    for (p, (oid, mode)) in &content.files {
+    for (p, oid, mode) in &content.files {
         if visible(p) {
             h.update(p.as_os_str().as_encoded_bytes());
             h.update(b"\0");

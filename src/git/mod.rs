@@ -414,6 +414,33 @@ impl Repo {
         Ok(out)
     }
 
+    /// The index's paths under the directory `dir` ("" for all), each once.
+    pub fn tracked_files_under(&self, dir: &str) -> Result<Vec<PathBuf>> {
+        if let Some(ix) = self.index_file()? {
+            let prefix = if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", dir.trim_end_matches('/'))
+            };
+            let mut out: Vec<PathBuf> = Vec::new();
+            let mut last: Option<&[u8]> = None;
+            for e in &ix.entries()[ix.range_under(prefix.as_bytes())] {
+                if last == Some(ix.path(e)) {
+                    continue;
+                }
+                last = Some(ix.path(e));
+                out.push(PathBuf::from(OsStr::from_bytes(ix.path(e))));
+            }
+            return Ok(out);
+        }
+        let dir = Path::new(dir);
+        Ok(self
+            .tracked_files()?
+            .into_iter()
+            .filter(|p| dir.as_os_str().is_empty() || p.starts_with(dir))
+            .collect())
+    }
+
     /// Paths that differ between the work tree and the index (modified, deleted, type
     /// changed) and, when asked, untracked paths that are not ignored (a wholly untracked
     /// directory is one entry ending in `/`, or each of its files under

@@ -71,7 +71,8 @@ impl SacredReport {
 
 /// Where file contents come from.
 enum Content<'r> {
-    Index(git2::Index),
+    /// The index being committed.
+    Index,
     Tree(git2::Tree<'r>),
     WorkTree,
 }
@@ -86,15 +87,14 @@ impl Content<'_> {
     /// A file's bytes; `None` when it is absent (or not a file).
     fn read_bytes(&self, repo: &Repo, path: &str) -> Result<Option<Vec<u8>>> {
         let bytes = match self {
-            Content::Index(index) => {
-                let Some(entry) = index.get_path(Path::new(path), 0) else {
+            Content::Index => {
+                let Some(bytes) = repo
+                    .index_blob(Path::new(path))
+                    .with_context(|| format!("failed to read the staged `{path}`"))?
+                else {
                     return Ok(None);
                 };
-                let blob = repo
-                    .raw()
-                    .find_blob(entry.id)
-                    .with_context(|| format!("failed to read the staged `{path}`"))?;
-                blob.content().to_vec()
+                bytes
             }
             Content::Tree(tree) => {
                 let Ok(entry) = tree.get_path(Path::new(path)) else {
@@ -125,9 +125,10 @@ impl Content<'_> {
             rest.is_some_and(|r| !r.contains('/'))
         };
         Ok(match self {
-            Content::Index(index) => index
+            Content::Index => repo
+                .tracked_files_under(dir)?
                 .iter()
-                .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+                .map(|p| crate::git::display_path(p))
                 .filter(|p| inside(p))
                 .collect(),
             Content::Tree(tree) => {
@@ -581,7 +582,7 @@ pub fn check_staged(repo: &Repo, config: &Config) -> Result<SacredReport> {
     let mut report = empty_report("staged".to_owned());
     let head = repo.head_tree()?;
     let base = head.map(Content::Tree);
-    let new = Content::Index(repo.index()?);
+    let new = Content::Index;
     let base_lock = match &base {
         Some(b) => b.lock(repo)?,
         None => None,

@@ -1054,3 +1054,48 @@ fn a_big_repository_keeps_every_guarantee() {
     assert_eq!(r.read("untracked.txt"), b"mine\n");
     assert_eq!(r.read("newdir/inner.txt"), b"mine too\n");
 }
+
+/// With `core.fsmonitor` set (a monitor hook here, as watchman installs), the work tree is
+/// compared by git, which asks the monitor; the guarantees hold as everywhere.
+#[test]
+fn a_configured_file_system_monitor_is_asked() {
+    let sb = Sandbox::new();
+    let mut r = repo_with(
+        &sb,
+        "gates:\n  check:\n    run: test \"$(cat p.txt)\" = staged && test ! -e u.txt\n",
+    );
+    let marker = sb.path().join("monitor-was-asked");
+    let monitor = sb.path().join("monitor.sh");
+    std::fs::write(
+        &monitor,
+        format!(
+            "#!/bin/sh\necho \"$@\" >> '{}'\n# Protocol 2: a new token, then the paths that may have changed (\"/\": all).\nprintf 'token\\0/\\0'\n",
+            marker.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &monitor,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    r.git(&["config", "core.fsmonitor", monitor.to_str().unwrap()]);
+    r.git(&["config", "core.fsmonitorHookVersion", "2"]);
+    r.write("p.txt", "staged");
+    r.git(&["add", "p.txt"]);
+    r.write("p.txt", "staged, then more");
+    r.write("u.txt", "untracked\n");
+    let _ = std::fs::remove_file(&marker);
+    let trace = sb.path().join("git-trace");
+    r.set_env("GIT_TRACE", trace.to_str().unwrap());
+    let out = r.commit("p");
+    assert_success(&out, "the gate saw the staged content only");
+    let traced = std::fs::read_to_string(&trace).unwrap_or_default();
+    assert!(
+        traced.contains("git status --porcelain=v2"),
+        "git, which asks the monitor, compared the work tree:\n{traced}"
+    );
+    assert!(marker.exists(), "the monitor was asked:\n{}", text(&out));
+    assert_eq!(r.read("p.txt"), b"staged, then more");
+    assert_eq!(r.read("u.txt"), b"untracked\n");
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Hooks on a big repository, side by side in one run: no hook, a plain sh hook, gatekeeper,
+# pre-commit, prek and lefthook, each with ONE no-op gate, on the SAME repository of FILES
+# committed files (directories of 500 one-line files). Each tool's hook lives in its own
+# folder, chosen per commit with `git -c core.hooksPath=...`.
+#   benches/big-repo.sh [FILES] [RUNS]          (defaults: 100000 files, 20 runs)
+#   PEERS_OFF=1 benches/big-repo.sh 1000000     (only no hook, sh and gatekeeper)
+#   GIT_CONFIG="core.untrackedCache=true" benches/big-repo.sh   (extra repository settings)
+# Two scenarios: a one-file commit (one staged line), and a commit with one partially staged
+# file (a staged line and an unstaged one: the set-aside path). gatekeeper's result cache is
+# off (GATEKEEPER_NO_CACHE=1). Needs hyperfine, python3, and the peers in $PEERS (see
+# docs/BENCHMARKS.md).
+set -euo pipefail
+files=${1:-100000}
+runs=${2:-20}
+. "$(dirname "$0")/common.sh"
+export GATEKEEPER_NO_CACHE=1
+repo="$scratch/repo"
+mkdir -p "$repo"
+git -C "$repo" init -q -b main
+for kv in ${GIT_CONFIG:-}; do git -C "$repo" config "${kv%%=*}" "${kv#*=}"; done
+python3 - "$repo" "$files" <<'PY'
+import os, sys
+root, files = sys.argv[1], int(sys.argv[2])
+for i in range(files):
+    d = os.path.join(root, f"d{i // 500:04}")
+    if i % 500 == 0:
+        os.mkdir(d)
+    with open(os.path.join(d, f"f{i % 500:03}.txt"), "w") as fh:
+        fh.write(f"line {i}\n")
+PY
+printf 'gates:\n  noop:\n    run: "true"\n' > "$repo/gatekeeper.yml"
+printf 'repos:\n- repo: local\n  hooks:\n  - id: noop\n    name: noop\n    entry: "true"\n    language: system\n    pass_filenames: false\n    always_run: true\n' > "$repo/.pre-commit-config.yaml"
+printf 'pre-commit:\n  commands:\n    noop:\n      run: "true"\n' > "$repo/lefthook.yml"
+git -C "$repo" add -A
+git -C "$repo" commit -q --no-verify -m base
+echo "repository: $(git -C "$repo" ls-files | wc -l) files, index $(du -h "$repo/.git/index" | cut -f1)" >&2
+
+# Each tool installs into .git/hooks; its pre-commit hook is then moved into its own folder.
+hooks() { # tool: prints the folder of its hooks
+  local d="$scratch/hooks-$1"; mkdir -p "$d"; echo "$d"
+}
+take_hook() { # tool
+  mv "$repo/.git/hooks/pre-commit" "$(hooks "$1")/pre-commit"
+}
+tools=(none sh gatekeeper)
+printf '#!/bin/sh\ntrue\n' > "$(hooks sh)/pre-commit"; chmod +x "$(hooks sh)/pre-commit"
+"$gk" -C "$repo" install >/dev/null
+take_hook gatekeeper
+if [ -z "${PEERS_OFF:-}" ]; then
+  for t in pre-commit prek; do
+    if [ -x "$peers/$t" ]; then
+      (cd "$repo" && "$peers/$t" install >/dev/null && "$peers/$t" run --all-files >/dev/null 2>&1 || true)
+      take_hook "$t"; tools+=("$t")
+    fi
+  done
+  if [ -x "$peers/lefthook" ]; then
+    (cd "$repo" && PATH="$peers:$PATH" "$peers/lefthook" install >/dev/null)
+    take_hook lefthook; tools+=(lefthook)
+  fi
+fi
+export PATH="$peers:$PATH"
+git -C "$repo" status --porcelain | head -5 >&2
+
+one=(); partial=()
+for t in "${tools[@]}"; do
+  if [ "$t" = none ]; then h=/dev/null; else h=$(hooks "$t"); fi
+  commit="cd $repo && git -c core.hooksPath=$h commit -q -m bench"
+  one+=(-n "$t" --prepare "cd $repo && date +%s%N >> d0000/f000.txt && git add d0000/f000.txt" "$commit")
+  partial+=(-n "$t" --prepare "cd $repo && date +%s%N >> d0000/f001.txt && git add d0000/f001.txt && date +%s%N >> d0000/f001.txt" "$commit")
+done
+medians() { # json
+  python3 - "$1" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+sh = next((r for r in results if r["command"] == "sh"), results[0])
+print("| median [ms] | " + " | ".join(f"`{r['command']}` {r['median'] * 1000:.0f} ({r['median'] / sh['median']:.2f}× sh)" for r in results) + " |")
+PY
+}
+echo "## $files files: one-file commit"
+hyperfine --warmup 2 --runs "$runs" --export-markdown "$scratch/one.md" --export-json "$scratch/one.json" "${one[@]}" >&2
+cat "$scratch/one.md"; medians "$scratch/one.json"
+echo
+echo "## $files files: commit with one partially staged file"
+hyperfine --warmup 2 --runs "$runs" --export-markdown "$scratch/partial.md" --export-json "$scratch/partial.json" "${partial[@]}" >&2
+cat "$scratch/partial.md"; medians "$scratch/partial.json"
+# Every tool put the unstaged line back.
+test -n "$(git -C "$repo" diff --name-only)" || { echo "the unstaged change was lost" >&2; exit 1; }
