@@ -11,6 +11,9 @@
 //! unavailable, the watch limit reached, the event queue overflowed, a watched directory
 //! removed or renamed, a directory appearing where the index has files — [`TreeWatch::changed`]
 //! returns `None` and the caller compares the whole work tree as before.
+//!
+//! Known limit: inotify reports a write to the directory entry it went through, so a tracked
+//! file changed only through a hard link that lives in an unwatched directory is not named.
 
 use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsStr;
