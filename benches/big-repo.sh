@@ -6,6 +6,10 @@
 #   benches/big-repo.sh [FILES] [RUNS]          (defaults: 100000 files, 20 runs)
 #   PEERS_OFF=1 benches/big-repo.sh 1000000     (only no hook, sh and gatekeeper)
 #   GIT_CONFIG="core.untrackedCache=true" benches/big-repo.sh   (extra repository settings)
+#   REPO=/var/tmp/big benches/big-repo.sh 1000000   (keeps the generated repository there and
+#                                                    reuses it on the next run)
+#   REPO=/var/tmp/big1m benches/big-repo.sh 1000000   (keep the generated repository there and
+#                                                        reuse it on the next run)
 # Two scenarios: a one-file commit (one staged line), and a commit with one partially staged
 # file (a staged line and an unstaged one: the set-aside path). gatekeeper's result cache is
 # off (GATEKEEPER_NO_CACHE=1). Needs hyperfine, python3, and the peers in $PEERS (see
@@ -15,11 +19,13 @@ files=${1:-100000}
 runs=${2:-20}
 . "$(dirname "$0")/common.sh"
 export GATEKEEPER_NO_CACHE=1
-repo="$scratch/repo"
-mkdir -p "$repo"
-git -C "$repo" init -q -b main
-for kv in ${GIT_CONFIG:-}; do git -C "$repo" config "${kv%%=*}" "${kv#*=}"; done
-python3 - "$repo" "$files" <<'PY'
+repo=${REPO:-$scratch/repo}
+fresh=1
+[ -d "$repo/.git" ] && fresh=0
+if [ $fresh = 1 ]; then
+  mkdir -p "$repo"
+  git -C "$repo" init -q -b main
+  python3 - "$repo" "$files" <<'PY'
 import os, sys
 root, files = sys.argv[1], int(sys.argv[2])
 for i in range(files):
@@ -29,11 +35,16 @@ for i in range(files):
     with open(os.path.join(d, f"f{i % 500:03}.txt"), "w") as fh:
         fh.write(f"line {i}\n")
 PY
+fi
+for kv in ${GIT_CONFIG:-}; do git -C "$repo" config "${kv%%=*}" "${kv#*=}"; done
 printf 'gates:\n  noop:\n    run: "true"\n' > "$repo/gatekeeper.yml"
 printf 'repos:\n- repo: local\n  hooks:\n  - id: noop\n    name: noop\n    entry: "true"\n    language: system\n    pass_filenames: false\n    always_run: true\n' > "$repo/.pre-commit-config.yaml"
 printf 'pre-commit:\n  commands:\n    noop:\n      run: "true"\n' > "$repo/lefthook.yml"
-git -C "$repo" add -A
-git -C "$repo" commit -q --no-verify -m base
+if [ $fresh = 1 ]; then
+  git -C "$repo" add -A
+  git -C "$repo" commit -q --no-verify -m base
+fi
+rm -f "$repo/.git/hooks/pre-commit"
 echo "repository: $(git -C "$repo" ls-files | wc -l) files, index $(du -h "$repo/.git/index" | cut -f1)" >&2
 
 # Each tool installs into .git/hooks; its pre-commit hook is then moved into its own folder.
