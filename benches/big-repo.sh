@@ -40,10 +40,9 @@ for kv in ${GIT_CONFIG:-}; do git -C "$repo" config "${kv%%=*}" "${kv#*=}"; done
 printf 'gates:\n  noop:\n    run: "true"\n' > "$repo/gatekeeper.yml"
 printf 'repos:\n- repo: local\n  hooks:\n  - id: noop\n    name: noop\n    entry: "true"\n    language: system\n    pass_filenames: false\n    always_run: true\n' > "$repo/.pre-commit-config.yaml"
 printf 'pre-commit:\n  commands:\n    noop:\n      run: "true"\n' > "$repo/lefthook.yml"
-if [ $fresh = 1 ]; then
-  git -C "$repo" add -A
-  git -C "$repo" commit -q --no-verify -m base
-fi
+if [ $fresh = 1 ]; then git -C "$repo" add -A; fi
+git -C "$repo" add gatekeeper.yml .pre-commit-config.yaml lefthook.yml
+git -C "$repo" diff --cached --quiet || git -C "$repo" commit -q --no-verify -m base
 rm -f "$repo/.git/hooks/pre-commit"
 echo "repository: $(git -C "$repo" ls-files | wc -l) files, index $(du -h "$repo/.git/index" | cut -f1)" >&2
 
