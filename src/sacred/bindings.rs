@@ -18,11 +18,16 @@ use super::analysis::{kind, named_children, normalized, text};
 
 /// Whether a new binding is harmless whatever it binds: a Go import of a name no locked
 /// binding bound (Go rejects an undefined name and a second declaration of the same name in a
-/// package, so such an import cannot shadow what the test used before).
+/// package, so such an import cannot shadow what the test used before), and a Python
+/// `import a` or `import a.b` when a locked `import a…` already bound `a` (both bind `a` to the
+/// same top-level package).
 pub fn harmless_addition(lang: &str, text: &str, locked: &[String]) -> bool {
     let Some(rest) = text.strip_prefix("import ") else {
         return false;
     };
+    if lang == "python" {
+        return python_same_package(rest, locked);
+    }
     let Some((name, _)) = rest.split_once(' ') else {
         return false;
     };
@@ -33,6 +38,23 @@ pub fn harmless_addition(lang: &str, text: &str, locked: &[String]) -> bool {
                 .and_then(|r| r.split_once(' '))
                 .is_some_and(|(n, _)| n == name)
         })
+}
+
+/// `rest` (after `import `) is a plain Python import (`a`, `a.b`; no alias) of a top-level
+/// package that a locked plain import (`import a`, `import a.c`) already binds.
+fn python_same_package(rest: &str, locked: &[String]) -> bool {
+    let plain_top = |r: &str| -> Option<String> {
+        let r = r.trim();
+        (!r.is_empty() && !r.contains(' ')).then(|| r.split('.').next().unwrap_or(r).to_owned())
+    };
+    let Some(top) = plain_top(rest) else {
+        return false;
+    };
+    locked.iter().any(|l| {
+        l.strip_prefix("import ")
+            .and_then(plain_top)
+            .is_some_and(|t| t == top)
+    })
 }
 
 /// One module-level binding.
@@ -61,7 +83,11 @@ impl Binding {
     }
 }
 
-/// The identifiers a node mentions (not member or field names after a dot).
+/// The identifiers a node mentions (not member or field names after a dot). Python (and Rust
+/// inside a macro's tokens) spells a member name (`x.refund`) as a plain identifier: it is
+/// recorded as `.refund`, which only a binding of that attribute (`billing.refund = …`)
+/// matches, never a module-level name (`import refund`); a Python keyword argument's name
+/// (`f(refund=1)`) is not a use at all.
 pub fn used_names(node: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut cursor = node.walk();
@@ -74,13 +100,38 @@ pub fn used_names(node: Node<'_>, src: &str) -> BTreeSet<String> {
                 | "type_identifier"
                 | "shorthand_property_identifier"
         ) {
-            out.insert(text(n, src).to_owned());
+            if is_member_name(n) {
+                out.insert(format!(".{}", text(n, src)));
+            } else if !is_python_keyword_name(n) {
+                out.insert(text(n, src).to_owned());
+            }
         }
         for c in n.children(&mut cursor) {
             stack.push(c);
         }
     }
     out
+}
+
+/// A member name after a dot that the grammar spells as a plain identifier: `refund` in
+/// Python's `billing.refund` (the `attribute` field of an `attribute` node; Rust's `attribute`
+/// node, `#[…]`, has no `object`), and in a Rust macro's tokens (`assert_eq!(l.refund(1), 1)`,
+/// where the dot is the identifier's previous token).
+fn is_member_name(n: Node<'_>) -> bool {
+    n.parent().is_some_and(|p| {
+        (kind(p) == "attribute"
+            && p.child_by_field_name("object").is_some()
+            && p.child_by_field_name("attribute").map(|a| a.id()) == Some(n.id()))
+            || (kind(p) == "token_tree" && n.prev_sibling().is_some_and(|d| kind(d) == "."))
+    })
+}
+
+/// `refund` in Python's `charge(refund=1)`.
+fn is_python_keyword_name(n: Node<'_>) -> bool {
+    n.parent().is_some_and(|p| {
+        kind(p) == "keyword_argument"
+            && p.child_by_field_name("name").map(|a| a.id()) == Some(n.id())
+    })
 }
 
 /// Every module-level binding of a file.
@@ -100,7 +151,8 @@ fn field_text<'s>(n: Node<'_>, field: &str, src: &'s str) -> Option<&'s str> {
 }
 
 /// Names bound by an assignment target (identifiers, and attribute/member names: `x.__test__`
-/// binds `x` and `__test__`).
+/// binds `x` and `__test__`; a Python attribute name also as `.__test__`, which is how a test's
+/// attribute uses are recorded).
 fn target_names(n: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut cursor = n.walk();
@@ -113,6 +165,9 @@ fn target_names(n: Node<'_>, src: &str) -> BTreeSet<String> {
                 | "shorthand_property_identifier_pattern"
                 | "field_identifier"
         ) {
+            if is_member_name(c) {
+                out.insert(format!(".{}", text(c, src)));
+            }
             out.insert(text(c, src).to_owned());
         }
         for ch in c.children(&mut cursor) {

@@ -482,6 +482,21 @@ harmless!(
     )]
 );
 
+const SELECTOR: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestSelector(t *testing.T) {\n\tl := NewLedger()\n\tif l.Refund(10) != 10 {\n\t\tt.Fatal(\"wrong\")\n\t}\n}\n";
+const SELECTOR_ID: &str = "go:pay/selector_test.go::TestSelector";
+
+// A method after a dot is not a name a package-level declaration reaches.
+harmless!(
+    a_new_func_named_like_a_method_the_test_calls_passes,
+    "pay/selector_test.go",
+    SELECTOR,
+    SELECTOR_ID,
+    [(
+        "import \"testing\"\n",
+        "import \"testing\"\n\nfunc Refund(x int) int { return 0 }\n"
+    )]
+);
+
 const COMMENTED: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestCommented(t *testing.T) {\n\t// the refund is exact\n\tv := compute()\n\tif v != 6 {\n\t\tt.Fatalf(\"got %d\", v)\n\t}\n}\n";
 const COMMENTED_ID: &str = "go:pay/commented_test.go::TestCommented";
 

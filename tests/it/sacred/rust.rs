@@ -660,6 +660,21 @@ harmless!(
     )]
 );
 
+const FIELD: &str = "use billing::Ledger;\n\n// gatekeeper:sacred\n#[test]\nfn refund_is_exact() {\n    let l = Ledger::default();\n    assert_eq!(l.refund(10), 10);\n    assert_eq!(l.total, 0);\n}\n";
+const FIELD_ID: &str = "rust:tests/field.rs::refund_is_exact";
+
+// A method or field after a dot is not a name a module-level item reaches.
+harmless!(
+    a_new_item_named_like_a_method_or_field_the_test_uses_passes,
+    "tests/field.rs",
+    FIELD,
+    FIELD_ID,
+    [(
+        "use billing::Ledger;\n",
+        "use billing::Ledger;\n\nfn refund(x: u32) -> u32 {\n    x\n}\n\nconst total: u32 = 0;\n"
+    )]
+);
+
 const COMMENTED: &str = "// gatekeeper:sacred\n#[test]\nfn commented() {\n    // the refund is exact\n    let t = compute();\n    assert_eq!(t, 6);\n}\n";
 const COMMENTED_ID: &str = "rust:tests/commented.rs::commented";
 

@@ -382,6 +382,21 @@ harmless!(
     )]
 );
 
+const MEMBER: &str = "import * as ledger from '../billing';\n\n// gatekeeper:sacred\ntest('refund is exact', () => {\n  expect(ledger.refund(10)).toBe(10);\n});\n";
+const MEMBER_ID: &str = "ts:tests/member.test.ts::refund is exact";
+
+// A member after a dot is not a name a module-level binding reaches.
+harmless!(
+    ts_a_new_import_named_like_a_member_the_test_calls_passes,
+    "tests/member.test.ts",
+    MEMBER,
+    MEMBER_ID,
+    [(
+        "import * as ledger from '../billing';",
+        "import * as ledger from '../billing';\nimport { refund } from './fake';"
+    )]
+);
+
 const COMMENTED: &str = "// gatekeeper:sacred\ntest('commented', () => {\n  // the refund is exact\n  const t: number = compute();\n  expect(t).toBe(6);\n});\n";
 const COMMENTED_ID: &str = "ts:tests/commented.test.ts::commented";
 
