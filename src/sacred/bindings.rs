@@ -495,6 +495,11 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     for c in n.children_by_field_name("name", &mut cursor) {
                         names.insert(text(c, src).to_owned());
                     }
+                    if names.iter().all(|x| x == "_")
+                        && runs_nothing(n.child_by_field_name("value"))
+                    {
+                        continue;
+                    }
                     out.push(Binding {
                         names,
                         all: false,
@@ -517,4 +522,34 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
             }
         }
     }
+}
+
+/// Whether a Go `var _ …` spec's value runs no code at package initialisation: no value, or
+/// one whose only calls are conversions of `nil` to a pointer type (`(*T)(nil)`, the
+/// compile-time check `var _ Iface = (*T)(nil)`). The blank identifier binds nothing a test can
+/// use, so such a spec concerns no test; one that calls a function keeps its binding.
+fn runs_nothing(value: Option<Node<'_>>) -> bool {
+    let Some(value) = value else {
+        return true;
+    };
+    let mut stack = vec![value];
+    while let Some(n) = stack.pop() {
+        if kind(n) == "call_expression" {
+            let conversion = n.child_by_field_name("function").is_some_and(|f| {
+                kind(f) == "parenthesized_expression"
+                    && named_children(f)
+                        .first()
+                        .is_some_and(|u| matches!(kind(*u), "unary_expression" | "pointer_type"))
+            }) && n.child_by_field_name("arguments").is_some_and(|a| {
+                let args = named_children(a);
+                args.len() == 1 && kind(args[0]) == "nil"
+            });
+            if !conversion {
+                return false;
+            }
+            continue;
+        }
+        stack.extend(named_children(n));
+    }
+    true
 }
