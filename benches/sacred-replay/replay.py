@@ -93,7 +93,8 @@ def replay(out, gk, profile, source, limit):
         subprocess.run(["git", "clone", "-q", "--no-checkout"]
                        + (["--shared"] if os.path.isdir(source) else [])
                        + [source, work], check=True)
-    head = git(work, "rev-parse", "HEAD").strip()
+    # The default branch of the source (a reused clone may be left detached by a previous run).
+    head = git(work, "rev-parse", "refs/remotes/origin/HEAD").strip()
     commits = git(work, "log", "--no-merges", "--format=%H %P", f"-n{limit}", head, "--",
                   *PROFILES[profile]["pathspecs"]).splitlines()
     commits.reverse()  # oldest first
@@ -157,22 +158,22 @@ def read_tsv(path):
 
 def cmd_run(out, gk, specs, limit):
     os.makedirs(out, exist_ok=True)
-    all_rows, all_refusals = [], []
-    for spec in specs:
-        profile, _, source = spec.partition("=")
-        if profile not in PROFILES or not source:
-            sys.exit(f"expected PROFILE=SOURCE with PROFILE one of {', '.join(PROFILES)}: {spec}")
-        rows, refusals = replay(out, gk, profile, source, limit)
-        all_rows += rows
-        all_refusals += refusals
-    with open(os.path.join(out, "commits.tsv"), "w") as fh:
-        fh.write("#repo\tcommit\tparent\texit\tlocked\tchecked\tremoved_assertion_lines\n")
-        for r in all_rows:
-            fh.write("\t".join(r) + "\n")
-    with open(os.path.join(out, "refusals.tsv"), "w") as fh:
-        fh.write("#repo\tcommit\ttest_id\trule\tmessage\n")
-        for r in all_refusals:
-            fh.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in r) + "\n")
+    # Written as each repository finishes, so that an interrupted run keeps what it measured.
+    with open(os.path.join(out, "commits.tsv"), "w") as commits_fh, \
+            open(os.path.join(out, "refusals.tsv"), "w") as refusals_fh:
+        commits_fh.write("#repo\tcommit\tparent\texit\tlocked\tchecked\tremoved_assertion_lines\n")
+        refusals_fh.write("#repo\tcommit\ttest_id\trule\tmessage\n")
+        for spec in specs:
+            profile, _, source = spec.partition("=")
+            if profile not in PROFILES or not source:
+                sys.exit(f"expected PROFILE=SOURCE with PROFILE one of {', '.join(PROFILES)}: {spec}")
+            rows, refusals = replay(out, gk, profile, source, limit)
+            for r in rows:
+                commits_fh.write("\t".join(r) + "\n")
+            for r in refusals:
+                refusals_fh.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in r) + "\n")
+            commits_fh.flush()
+            refusals_fh.flush()
 
 
 JUDGEMENTS = ["weakening", "deliberate", "refactor", "false-alarm"]
