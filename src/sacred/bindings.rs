@@ -18,10 +18,13 @@ use super::analysis::{kind, named_children, normalized, text};
 
 /// Whether a new binding is harmless whatever it binds: a Go import of a name no locked
 /// binding bound (Go rejects an undefined name and a second declaration of the same name in a
-/// package, so such an import cannot shadow what the test used before), and a Python
-/// `import a` or `import a.b` when a locked `import a…` already bound `a` (both bind `a` to the
-/// same top-level package).
+/// package, so such an import cannot shadow what the test used before), a Python `import a` or
+/// `import a.b` when a locked `import a…` already bound `a` (both bind `a` to the same
+/// top-level package), and a Rust `use a;` of one segment (it names what `a` already is).
 pub fn harmless_addition(lang: &str, text: &str, locked: &[String]) -> bool {
+    if lang == "rust" {
+        return text.strip_prefix("use ").is_some_and(single_segment_use);
+    }
     let Some(rest) = text.strip_prefix("import ") else {
         return false;
     };
@@ -38,6 +41,16 @@ pub fn harmless_addition(lang: &str, text: &str, locked: &[String]) -> bool {
                 .and_then(|r| r.split_once(' '))
                 .is_some_and(|(n, _)| n == name)
         })
+}
+
+/// `use regex;`: a path of one segment (no `::`, no `as`, no `*`, not `self`/`super`/`crate`)
+/// names what the name already resolves to (a crate of the extern prelude, or an item of the
+/// crate root in Rust 2015), so it cannot bind the name to anything else; a clash with a local
+/// item of the same name does not compile.
+fn single_segment_use(path: &str) -> bool {
+    !path.is_empty()
+        && !matches!(path, "self" | "super" | "crate")
+        && path.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// `rest` (after `import `) is a plain Python import (`a`, `a.b`; no alias) of a top-level
