@@ -357,7 +357,18 @@ fn js(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
     }
 }
 
+/// TypeScript's `import type {X} from …` and `import {type X} from …` bind only types, which
+/// are erased before anything runs: they are not bindings.
+fn is_type_only(n: Node<'_>) -> bool {
+    let mut cursor = n.walk();
+    n.children(&mut cursor)
+        .any(|c| !c.is_named() && kind(c) == "type")
+}
+
 fn js_import(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    if is_type_only(n) {
+        return;
+    }
     let module = field_text(n, "source", src).unwrap_or("").to_owned();
     let Some(clause) = named_children(n)
         .into_iter()
@@ -386,7 +397,7 @@ fn js_import(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
             }
             "named_imports" => {
                 for s in named_children(c) {
-                    if kind(s) != "import_specifier" {
+                    if kind(s) != "import_specifier" || is_type_only(s) {
                         continue;
                     }
                     let name = field_text(s, "name", src).unwrap_or("");
