@@ -7,8 +7,9 @@
 #   benches/sacred-replay.sh [PROFILE=SOURCE ...]
 #
 # PROFILE: click (Python/pytest), cobra (Go), ky (TypeScript/JavaScript, AVA), regex (Rust);
-# SOURCE: a git directory (a bare mirror works; it is only read) or a clone URL. Without
-# arguments the four public repositories are cloned.
+# SOURCE: a git directory (a bare mirror works; it is only read) or a clone URL, optionally
+# @COMMIT to end the replayed history there. Without arguments the four public repositories are
+# cloned and replayed up to the commits measured in docs/sacred.md.
 #   SACRED_REPLAY_COMMITS=N  commits per repository, the newest that touch tests (default 100)
 #   SACRED_REPLAY_OUT=DIR    keep commits.tsv / refusals.tsv / the scratch clones in DIR
 #   GK=PATH                  the gatekeeper binary (default: a debug build of this checkout)
@@ -21,9 +22,12 @@ if [ -z "${GK:-}" ]; then
   cargo build --quiet --manifest-path "$here/Cargo.toml"
   GK="$here/target/debug/gatekeeper"
 fi
-[ $# -gt 0 ] || set -- click=https://github.com/pallets/click.git \
-  cobra=https://github.com/spf13/cobra.git ky=https://github.com/sindresorhus/ky.git \
-  regex=https://github.com/rust-lang/regex.git
+# The histories measured in docs/sacred.md ("Measured on real history").
+[ $# -gt 0 ] || set -- \
+  click=https://github.com/pallets/click.git@2c8cd3ac958a7eb316d67f2d316c27086c4c0369 \
+  cobra=https://github.com/spf13/cobra.git@adbc8813901bba65827259daa8e22ff94ec1f30e \
+  ky=https://github.com/sindresorhus/ky.git@3419113b48e034fdcf8fa6bd3be3da7b3d0d758f \
+  regex=https://github.com/rust-lang/regex.git@2b527599eb9eea0dcc288c704584f242f26a5c61
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 out=${SACRED_REPLAY_OUT:-$scratch/out}
