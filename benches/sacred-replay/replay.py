@@ -8,7 +8,7 @@ lock is committed; the index is then set to the commit's tree (config and lock k
 
   replay.py run OUT GK PROFILE=SOURCE...   replay, writing OUT/commits.tsv and OUT/refusals.tsv
   replay.py summary OUT JUDGEMENTS         the per-repository table (Markdown) from both files
-  replay.py audit OUT                      accepted commits whose test diff removes assertions
+  replay.py audit OUT                      accepted commits whose test diff removes assertions or adds skips
   replay.py show OUT PROFILE COMMIT        a refused commit's findings and test diff, to judge it
 
 PROFILE is one of the profiles below (which files are tests, in which language); SOURCE is a
@@ -110,6 +110,16 @@ def removed_assertion_lines(repo, parent, commit, profile):
             plus.add(line[1:].strip())
     rx = ASSERT_RE[profile]
     return [m for m in minus if rx.search(m) and m not in plus]
+
+
+SKIP_RE = re.compile(r"skip|xfail|#\[ignore|\.only\b|\.failing\b|\bxit\(|\.todo\b")
+
+
+def added_skip_lines(repo, parent, commit, profile):
+    """Lines the test diff adds that could skip or focus tests."""
+    diff = git(repo, "diff", "-U0", "--no-renames", parent, commit, "--", *PROFILES[profile]["pathspecs"])
+    return [line[1:].strip() for line in diff.splitlines()
+            if line.startswith("+") and not line.startswith("+++") and SKIP_RE.search(line)]
 
 
 def removed_assertions(repo, parent, commit, profile):
@@ -252,14 +262,21 @@ def cmd_summary(out, judgements_path):
 
 
 def cmd_audit(out):
-    """Accepted commits whose test diff removes assertion lines, with those lines: each must be
-    explained (the assertion was in a helper, or it reappears reformatted or moved)."""
+    """Accepted commits whose test diff removes assertion lines or adds lines that could skip or
+    focus tests, with those lines: each must be explained (a helper, a message-only edit, a new
+    test's own marker)."""
     for r in read_tsv(os.path.join(out, "commits.tsv")):
-        if r[3] == "0" and int(r[6] or 0) > 0:
-            work = os.path.join(out, "work", r[0])
+        if r[3] != "0":
+            continue
+        work = os.path.join(out, "work", r[0])
+        removed = removed_assertion_lines(work, r[2], r[1], r[0])
+        skips = added_skip_lines(work, r[2], r[1], r[0])
+        if removed or skips:
             print(f"{r[0]}\t{r[1][:12]}\t{git(work, 'log', '-1', '--format=%s', r[1]).strip()}")
-            for line in removed_assertion_lines(work, r[2], r[1], r[0]):
+            for line in removed:
                 print(f"\t- {line[:160]}")
+            for line in skips:
+                print(f"\t+ {line[:160]}")
 
 
 def cmd_show(out, profile, commit):
