@@ -18,11 +18,19 @@ use super::analysis::{kind, named_children, normalized, text};
 
 /// Whether a new binding is harmless whatever it binds: a Go import of a name no locked
 /// binding bound (Go rejects an undefined name and a second declaration of the same name in a
-/// package, so such an import cannot shadow what the test used before).
+/// package, so such an import cannot shadow what the test used before), a Python `import a` or
+/// `import a.b` when a locked `import a…` already bound `a` (both bind `a` to the same
+/// top-level package), and a Rust `use a;` of one segment (it names what `a` already is).
 pub fn harmless_addition(lang: &str, text: &str, locked: &[String]) -> bool {
+    if lang == "rust" {
+        return text.strip_prefix("use ").is_some_and(single_segment_use);
+    }
     let Some(rest) = text.strip_prefix("import ") else {
         return false;
     };
+    if lang == "python" {
+        return python_same_package(rest, locked);
+    }
     let Some((name, _)) = rest.split_once(' ') else {
         return false;
     };
@@ -33,6 +41,33 @@ pub fn harmless_addition(lang: &str, text: &str, locked: &[String]) -> bool {
                 .and_then(|r| r.split_once(' '))
                 .is_some_and(|(n, _)| n == name)
         })
+}
+
+/// `use regex;`: a path of one segment (no `::`, no `as`, no `*`, not `self`/`super`/`crate`)
+/// names what the name already resolves to (a crate of the extern prelude, or an item of the
+/// crate root in Rust 2015), so it cannot bind the name to anything else; a clash with a local
+/// item of the same name does not compile.
+fn single_segment_use(path: &str) -> bool {
+    !path.is_empty()
+        && !matches!(path, "self" | "super" | "crate")
+        && path.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// `rest` (after `import `) is a plain Python import (`a`, `a.b`; no alias) of a top-level
+/// package that a locked plain import (`import a`, `import a.c`) already binds.
+fn python_same_package(rest: &str, locked: &[String]) -> bool {
+    let plain_top = |r: &str| -> Option<String> {
+        let r = r.trim();
+        (!r.is_empty() && !r.contains(' ')).then(|| r.split('.').next().unwrap_or(r).to_owned())
+    };
+    let Some(top) = plain_top(rest) else {
+        return false;
+    };
+    locked.iter().any(|l| {
+        l.strip_prefix("import ")
+            .and_then(plain_top)
+            .is_some_and(|t| t == top)
+    })
 }
 
 /// One module-level binding.
@@ -61,7 +96,11 @@ impl Binding {
     }
 }
 
-/// The identifiers a node mentions (not member or field names after a dot).
+/// The identifiers a node mentions (not member or field names after a dot). Python (and Rust
+/// inside a macro's tokens) spells a member name (`x.refund`) as a plain identifier: it is
+/// recorded as `.refund`, which only a binding of that attribute (`billing.refund = …`)
+/// matches, never a module-level name (`import refund`); a Python keyword argument's name
+/// (`f(refund=1)`) is not a use at all.
 pub fn used_names(node: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut cursor = node.walk();
@@ -74,13 +113,38 @@ pub fn used_names(node: Node<'_>, src: &str) -> BTreeSet<String> {
                 | "type_identifier"
                 | "shorthand_property_identifier"
         ) {
-            out.insert(text(n, src).to_owned());
+            if is_member_name(n) {
+                out.insert(format!(".{}", text(n, src)));
+            } else if !is_python_keyword_name(n) {
+                out.insert(text(n, src).to_owned());
+            }
         }
         for c in n.children(&mut cursor) {
             stack.push(c);
         }
     }
     out
+}
+
+/// A member name after a dot that the grammar spells as a plain identifier: `refund` in
+/// Python's `billing.refund` (the `attribute` field of an `attribute` node; Rust's `attribute`
+/// node, `#[…]`, has no `object`), and in a Rust macro's tokens (`assert_eq!(l.refund(1), 1)`,
+/// where the dot is the identifier's previous token).
+fn is_member_name(n: Node<'_>) -> bool {
+    n.parent().is_some_and(|p| {
+        (kind(p) == "attribute"
+            && p.child_by_field_name("object").is_some()
+            && p.child_by_field_name("attribute").map(|a| a.id()) == Some(n.id()))
+            || (kind(p) == "token_tree" && n.prev_sibling().is_some_and(|d| kind(d) == "."))
+    })
+}
+
+/// `refund` in Python's `charge(refund=1)`.
+fn is_python_keyword_name(n: Node<'_>) -> bool {
+    n.parent().is_some_and(|p| {
+        kind(p) == "keyword_argument"
+            && p.child_by_field_name("name").map(|a| a.id()) == Some(n.id())
+    })
 }
 
 /// Every module-level binding of a file.
@@ -100,7 +164,8 @@ fn field_text<'s>(n: Node<'_>, field: &str, src: &'s str) -> Option<&'s str> {
 }
 
 /// Names bound by an assignment target (identifiers, and attribute/member names: `x.__test__`
-/// binds `x` and `__test__`).
+/// binds `x` and `__test__`; a Python attribute name also as `.__test__`, which is how a test's
+/// attribute uses are recorded).
 fn target_names(n: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut cursor = n.walk();
@@ -113,6 +178,9 @@ fn target_names(n: Node<'_>, src: &str) -> BTreeSet<String> {
                 | "shorthand_property_identifier_pattern"
                 | "field_identifier"
         ) {
+            if is_member_name(c) {
+                out.insert(format!(".{}", text(c, src)));
+            }
             out.insert(text(c, src).to_owned());
         }
         for ch in c.children(&mut cursor) {
@@ -289,7 +357,18 @@ fn js(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
     }
 }
 
+/// TypeScript's `import type {X} from …` and `import {type X} from …` bind only types, which
+/// are erased before anything runs: they are not bindings.
+fn is_type_only(n: Node<'_>) -> bool {
+    let mut cursor = n.walk();
+    n.children(&mut cursor)
+        .any(|c| !c.is_named() && kind(c) == "type")
+}
+
 fn js_import(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    if is_type_only(n) {
+        return;
+    }
     let module = field_text(n, "source", src).unwrap_or("").to_owned();
     let Some(clause) = named_children(n)
         .into_iter()
@@ -318,7 +397,7 @@ fn js_import(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
             }
             "named_imports" => {
                 for s in named_children(c) {
-                    if kind(s) != "import_specifier" {
+                    if kind(s) != "import_specifier" || is_type_only(s) {
                         continue;
                     }
                     let name = field_text(s, "name", src).unwrap_or("");
@@ -440,6 +519,11 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     for c in n.children_by_field_name("name", &mut cursor) {
                         names.insert(text(c, src).to_owned());
                     }
+                    if names.iter().all(|x| x == "_")
+                        && runs_nothing(n.child_by_field_name("value"))
+                    {
+                        continue;
+                    }
                     out.push(Binding {
                         names,
                         all: false,
@@ -462,4 +546,34 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
             }
         }
     }
+}
+
+/// Whether a Go `var _ …` spec's value runs no code at package initialisation: no value, or
+/// one whose only calls are conversions of `nil` to a pointer type (`(*T)(nil)`, the
+/// compile-time check `var _ Iface = (*T)(nil)`). The blank identifier binds nothing a test can
+/// use, so such a spec concerns no test; one that calls a function keeps its binding.
+fn runs_nothing(value: Option<Node<'_>>) -> bool {
+    let Some(value) = value else {
+        return true;
+    };
+    let mut stack = vec![value];
+    while let Some(n) = stack.pop() {
+        if kind(n) == "call_expression" {
+            let conversion = n.child_by_field_name("function").is_some_and(|f| {
+                kind(f) == "parenthesized_expression"
+                    && named_children(f)
+                        .first()
+                        .is_some_and(|u| matches!(kind(*u), "unary_expression" | "pointer_type"))
+            }) && n.child_by_field_name("arguments").is_some_and(|a| {
+                let args = named_children(a);
+                args.len() == 1 && kind(args[0]) == "nil"
+            });
+            if !conversion {
+                return false;
+            }
+            continue;
+        }
+        stack.extend(named_children(n));
+    }
+    true
 }

@@ -482,6 +482,48 @@ harmless!(
     )]
 );
 
+const BLANK: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestBlank(t *testing.T) {\n\t_, err := Parse(\"10\")\n\tif err != nil {\n\t\tt.Fatal(err)\n\t}\n}\n";
+const BLANK_ID: &str = "go:pay/blank_test.go::TestBlank";
+
+// `var _ Iface = (*T)(nil)` runs nothing and binds nothing the test can use (`_` is blank).
+harmless!(
+    a_compile_time_interface_check_passes,
+    "pay/blank_test.go",
+    BLANK,
+    BLANK_ID,
+    [(
+        "import \"testing\"\n",
+        "import (\n\t\"fmt\"\n\t\"testing\"\n)\n\ntype multi []string\n\nvar _ fmt.Stringer = (*multi)(nil)\n"
+    )]
+);
+// A blank var whose value calls a function runs it before the tests: still refused.
+refuses!(
+    a_blank_var_that_calls_a_function_is_refused,
+    "pay/blank_test.go",
+    BLANK,
+    [(
+        "import \"testing\"\n",
+        "import \"testing\"\n\nvar _ = setup()\n"
+    )],
+    "rebound",
+    BLANK_ID
+);
+
+const SELECTOR: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestSelector(t *testing.T) {\n\tl := NewLedger()\n\tif l.Refund(10) != 10 {\n\t\tt.Fatal(\"wrong\")\n\t}\n}\n";
+const SELECTOR_ID: &str = "go:pay/selector_test.go::TestSelector";
+
+// A method after a dot is not a name a package-level declaration reaches.
+harmless!(
+    a_new_func_named_like_a_method_the_test_calls_passes,
+    "pay/selector_test.go",
+    SELECTOR,
+    SELECTOR_ID,
+    [(
+        "import \"testing\"\n",
+        "import \"testing\"\n\nfunc Refund(x int) int { return 0 }\n"
+    )]
+);
+
 const COMMENTED: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestCommented(t *testing.T) {\n\t// the refund is exact\n\tv := compute()\n\tif v != 6 {\n\t\tt.Fatalf(\"got %d\", v)\n\t}\n}\n";
 const COMMENTED_ID: &str = "go:pay/commented_test.go::TestCommented";
 

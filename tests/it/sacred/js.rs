@@ -744,6 +744,21 @@ harmless!(
     )]
 );
 
+const MEMBER: &str = "const ledger = require('../billing');\n\n// gatekeeper:sacred\ntest('refund is exact', () => {\n  expect(ledger.refund(10)).toBe(10);\n});\n";
+const MEMBER_ID: &str = "js:tests/member.test.js::refund is exact";
+
+// A member after a dot is not a name a module-level binding reaches.
+harmless!(
+    js_a_new_binding_named_like_a_member_the_test_calls_passes,
+    "tests/member.test.js",
+    MEMBER,
+    MEMBER_ID,
+    [(
+        "\n// gatekeeper:sacred",
+        "const refund = () => 0;\n\n// gatekeeper:sacred"
+    )]
+);
+
 const COMMENTED: &str = "// gatekeeper:sacred\ntest('commented', () => {\n  // the refund is exact\n  const t = compute();\n  expect(t).toBe(6);\n});\n";
 const COMMENTED_ID: &str = "js:tests/commented.test.js::commented";
 

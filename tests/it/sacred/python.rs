@@ -692,6 +692,52 @@ harmless!(
     )]
 );
 
+const ATTRIBUTE: &str = "import billing.refunds\nimport ledger\n\n\n# gatekeeper:sacred\ndef test_refund():\n    assert billing.refunds.refund(10) == 10\n    assert ledger.charge(amount=3) == 3\n";
+const ATTRIBUTE_ID: &str = "python:tests/test_attribute.py::test_refund";
+
+// `refund` after a dot and `amount` as a keyword are not names a module-level binding reaches.
+harmless!(
+    a_new_binding_of_a_name_used_only_after_a_dot_or_as_a_keyword_passes,
+    "tests/test_attribute.py",
+    ATTRIBUTE,
+    ATTRIBUTE_ID,
+    [(
+        "import ledger\n",
+        "import ledger\nfrom fake import refund\n\namount = 0\n"
+    )]
+);
+// `import billing` binds `billing` to the package `import billing.refunds` already bound.
+harmless!(
+    importing_the_package_of_a_locked_import_again_passes,
+    "tests/test_attribute.py",
+    ATTRIBUTE,
+    ATTRIBUTE_ID,
+    [(
+        "import ledger\n",
+        "import ledger\nimport billing\nimport billing.charges\n"
+    )]
+);
+refuses!(
+    importing_another_package_under_the_same_name_is_refused,
+    "tests/test_attribute.py",
+    ATTRIBUTE,
+    [("import ledger\n", "import ledger\nimport fake as billing\n")],
+    "rebound",
+    ATTRIBUTE_ID
+);
+// Assigning the attribute the test calls still concerns it, through the attribute name.
+refuses!(
+    assigning_the_attribute_under_test_is_refused,
+    "tests/test_attribute.py",
+    ATTRIBUTE,
+    [(
+        "import ledger\n",
+        "import ledger\n\nrefunds.refund = lambda x: x\n"
+    )],
+    "rebound",
+    ATTRIBUTE_ID
+);
+
 const COMMENTED: &str = "# gatekeeper:sacred\ndef test_commented():\n    # the refund is exact\n    t = compute()\n    assert t == 6\n";
 const COMMENTED_ID: &str = "python:tests/test_commented.py::test_commented";
 

@@ -660,6 +660,48 @@ harmless!(
     )]
 );
 
+const CRATE_PATH: &str = "// gatekeeper:sacred\n#[test]\nfn refund_is_exact() {\n    assert_eq!(billing::refund(10), 10);\n}\n";
+const CRATE_PATH_ID: &str = "rust:tests/crate_path.rs::refund_is_exact";
+
+// `use billing;` names the crate the test already reached through `billing::…` (the 2018
+// edition's idiom migration adds such lines).
+harmless!(
+    a_single_segment_use_of_the_crate_the_test_calls_passes,
+    "tests/crate_path.rs",
+    CRATE_PATH,
+    CRATE_PATH_ID,
+    [(
+        "// gatekeeper:sacred\n",
+        "use billing;\n\n// gatekeeper:sacred\n"
+    )]
+);
+refuses!(
+    a_use_that_renames_another_crate_to_the_name_the_test_calls_is_refused,
+    "tests/crate_path.rs",
+    CRATE_PATH,
+    [(
+        "// gatekeeper:sacred\n",
+        "use fake_billing as billing;\n\n// gatekeeper:sacred\n"
+    )],
+    "rebound",
+    CRATE_PATH_ID
+);
+
+const FIELD: &str = "use billing::Ledger;\n\n// gatekeeper:sacred\n#[test]\nfn refund_is_exact() {\n    let l = Ledger::default();\n    assert_eq!(l.refund(10), 10);\n    assert_eq!(l.total, 0);\n}\n";
+const FIELD_ID: &str = "rust:tests/field.rs::refund_is_exact";
+
+// A method or field after a dot is not a name a module-level item reaches.
+harmless!(
+    a_new_item_named_like_a_method_or_field_the_test_uses_passes,
+    "tests/field.rs",
+    FIELD,
+    FIELD_ID,
+    [(
+        "use billing::Ledger;\n",
+        "use billing::Ledger;\n\nfn refund(x: u32) -> u32 {\n    x\n}\n\nconst total: u32 = 0;\n"
+    )]
+);
+
 const COMMENTED: &str = "// gatekeeper:sacred\n#[test]\nfn commented() {\n    // the refund is exact\n    let t = compute();\n    assert_eq!(t, 6);\n}\n";
 const COMMENTED_ID: &str = "rust:tests/commented.rs::commented";
 

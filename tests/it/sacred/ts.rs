@@ -382,6 +382,47 @@ harmless!(
     )]
 );
 
+const TYPED: &str = "import type {Refund} from '../billing';\nimport {refund} from '../billing';\n\n// gatekeeper:sacred\ntest('refund is exact', () => {\n  const r: Refund = refund(10);\n  expect(r.total).toBe(10);\n});\n";
+const TYPED_ID: &str = "ts:tests/typed.test.ts::refund is exact";
+
+// A type-only import binds nothing that runs (types are erased).
+harmless!(
+    ts_changing_a_type_only_import_passes,
+    "tests/typed.test.ts",
+    TYPED,
+    TYPED_ID,
+    [(
+        "import type {Refund} from '../billing';",
+        "import type {Refund} from './other-types';\nimport {type Total} from './fake';"
+    )]
+);
+refuses!(
+    ts_a_value_import_next_to_a_type_import_is_refused,
+    "tests/typed.test.ts",
+    TYPED,
+    [(
+        "import {refund} from '../billing';",
+        "import {type Total, refund} from './fake';"
+    )],
+    "rebound",
+    TYPED_ID
+);
+
+const MEMBER: &str = "import * as ledger from '../billing';\n\n// gatekeeper:sacred\ntest('refund is exact', () => {\n  expect(ledger.refund(10)).toBe(10);\n});\n";
+const MEMBER_ID: &str = "ts:tests/member.test.ts::refund is exact";
+
+// A member after a dot is not a name a module-level binding reaches.
+harmless!(
+    ts_a_new_import_named_like_a_member_the_test_calls_passes,
+    "tests/member.test.ts",
+    MEMBER,
+    MEMBER_ID,
+    [(
+        "import * as ledger from '../billing';",
+        "import * as ledger from '../billing';\nimport { refund } from './fake';"
+    )]
+);
+
 const COMMENTED: &str = "// gatekeeper:sacred\ntest('commented', () => {\n  // the refund is exact\n  const t: number = compute();\n  expect(t).toBe(6);\n});\n";
 const COMMENTED_ID: &str = "ts:tests/commented.test.ts::commented";
 
