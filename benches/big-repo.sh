@@ -6,6 +6,7 @@
 #   benches/big-repo.sh [FILES] [RUNS]          (defaults: 100000 files, 20 runs)
 #   PEERS_OFF=1 benches/big-repo.sh 1000000     (only no hook, sh and gatekeeper)
 #   GIT_CONFIG="core.untrackedCache=true" benches/big-repo.sh   (extra repository settings)
+#   GK_BEFORE=/path/to/older/gatekeeper benches/big-repo.sh   (adds that build as a column)
 #   REPO=/var/tmp/big benches/big-repo.sh 1000000   (keeps the generated repository there and
 #                                                    reuses it on the next run)
 #   REPO=/var/tmp/big1m benches/big-repo.sh 1000000   (keep the generated repository there and
@@ -57,6 +58,10 @@ tools=(none sh gatekeeper)
 printf '#!/bin/sh\ntrue\n' > "$(hooks sh)/pre-commit"; chmod +x "$(hooks sh)/pre-commit"
 "$gk" -C "$repo" install >/dev/null
 take_hook gatekeeper
+if [ -n "${GK_BEFORE:-}" ]; then
+  "$GK_BEFORE" -C "$repo" install >/dev/null
+  take_hook gatekeeper-before; tools+=(gatekeeper-before)
+fi
 if [ -z "${PEERS_OFF:-}" ]; then
   for t in pre-commit prek; do
     if [ -x "$peers/$t" ]; then
