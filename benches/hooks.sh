@@ -30,6 +30,11 @@ tools=()
 d=$(new_repo sh); printf '#!/bin/sh\ntrue\n' > "$d/.git/hooks/pre-commit"; chmod +x "$d/.git/hooks/pre-commit"; tools+=(sh)
 d=$(new_repo gatekeeper); printf 'gates:\n  noop:\n    run: "true"\n' > "$d/gatekeeper.yml"
 git -C "$d" add gatekeeper.yml; git -C "$d" commit -q --no-verify -m cfg; "$gk" -C "$d" install >/dev/null; tools+=(gatekeeper)
+# GK_BEFORE=/path/to/an/older/gatekeeper adds that build, in its own repository, as a column.
+if [ -n "${GK_BEFORE:-}" ]; then
+  d=$(new_repo gatekeeper-before); printf 'gates:\n  noop:\n    run: "true"\n' > "$d/gatekeeper.yml"
+  git -C "$d" add gatekeeper.yml; git -C "$d" commit -q --no-verify -m cfg; "$GK_BEFORE" -C "$d" install >/dev/null; tools+=(gatekeeper-before)
+fi
 for t in pre-commit prek; do
   if [ -x "$peers/$t" ]; then
     d=$(new_repo "$t"); printf '%s' "$precommit_config" > "$d/.pre-commit-config.yaml"
