@@ -9,11 +9,10 @@
 #   GK_BEFORE=/path/to/older/gatekeeper benches/big-repo.sh   (adds that build as a column)
 #   REPO=/var/tmp/big benches/big-repo.sh 1000000   (keeps the generated repository there and
 #                                                    reuses it on the next run)
-#   REPO=/var/tmp/big1m benches/big-repo.sh 1000000   (keep the generated repository there and
-#                                                        reuse it on the next run)
 # Two scenarios: a one-file commit (one staged line), and a commit with one partially staged
 # file (a staged line and an unstaged one: the set-aside path). gatekeeper's result cache is
-# off (GATEKEEPER_NO_CACHE=1). Needs hyperfine, python3, and the peers in $PEERS (see
+# off (GATEKEEPER_NO_CACHE=1). Commits are timed with the tools alternating. Needs python3
+# (and hyperfine, which the other benches share), and the peers in $PEERS (see
 # docs/BENCHMARKS.md).
 set -euo pipefail
 files=${1:-100000}
@@ -77,27 +76,50 @@ fi
 export PATH="$peers:$PATH"
 git -C "$repo" status --porcelain | head -5 >&2
 
-one=(); partial=()
+# Timed in alternation (as benches/alternate.py does for small repositories): round after
+# round, each tool commits once, in a shuffled order, so that every tool sees the same minutes
+# of a machine whose speed drifts. The preparation (appending a line, staging it) is not timed.
+specs=()
 for t in "${tools[@]}"; do
-  if [ "$t" = none ]; then h=/dev/null; else h=$(hooks "$t"); fi
-  commit="cd $repo && git -c core.hooksPath=$h commit -q -m bench"
-  one+=(-n "$t" --prepare "cd $repo && date +%s%N >> d0000/f000.txt && git add d0000/f000.txt" "$commit")
-  partial+=(-n "$t" --prepare "cd $repo && date +%s%N >> d0000/f001.txt && git add d0000/f001.txt && date +%s%N >> d0000/f001.txt" "$commit")
+  if [ "$t" = none ]; then specs+=("$t=/dev/null"); else specs+=("$t=$(hooks "$t")"); fi
 done
-medians() { # json
-  python3 - "$1" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-sh = next((r for r in results if r["command"] == "sh"), results[0])
-print("| median [ms] | " + " | ".join(f"`{r['command']}` {r['median'] * 1000:.0f} ({r['median'] / sh['median']:.2f}× sh)" for r in results) + " |")
-PY
+python3 - "$repo" "$runs" "$files" "${specs[@]}" <<'PY'
+import random, statistics, subprocess, sys, time
+repo, rounds, files = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+tools = [a.split("=", 1) for a in sys.argv[4:]]
+def git(*args, **kw):
+    subprocess.run(["git", "-C", repo, *args], check=True, **kw)
+def append(path):
+    with open(f"{repo}/{path}", "a", encoding="utf-8") as f:
+        f.write(f"{time.time_ns()}\n")
+scenarios = {
+    "one-file commit": lambda: (append("d0000/f000.txt"), git("add", "d0000/f000.txt")),
+    "commit with one partially staged file": lambda: (
+        append("d0000/f001.txt"), git("add", "d0000/f001.txt"), append("d0000/f001.txt")),
 }
-echo "## $files files: one-file commit"
-hyperfine --warmup 2 --runs "$runs" --export-markdown "$scratch/one.md" --export-json "$scratch/one.json" "${one[@]}" >&2
-cat "$scratch/one.md"; medians "$scratch/one.json"
-echo
-echo "## $files files: commit with one partially staged file"
-hyperfine --warmup 2 --runs "$runs" --export-markdown "$scratch/partial.md" --export-json "$scratch/partial.json" "${partial[@]}" >&2
-cat "$scratch/partial.md"; medians "$scratch/partial.json"
+shuffler = random.Random(2026)
+for title, prepare in scenarios.items():
+    times = {name: [] for name, _ in tools}
+    for _ in range(rounds + 2):
+        order = list(tools)
+        shuffler.shuffle(order)
+        for name, hooks in order:
+            prepare()
+            start = time.perf_counter()
+            git("-c", f"core.hooksPath={hooks}", "commit", "-q", "-m", "bench",
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[name].append((time.perf_counter() - start) * 1000)
+    # The first two rounds warm the caches and are not counted.
+    times = {k: v[2:] for k, v in times.items()}
+    sh = statistics.median(times["sh"])
+    print(f"## {files} files: {title}, tools alternating ({rounds} rounds)\n")
+    print("| tool | median [ms] | quartiles [ms] | relative to `sh` |")
+    print("|:---|---:|---:|---:|")
+    for name, _ in tools:
+        q1, _, q3 = statistics.quantiles(times[name], n=4)
+        m = statistics.median(times[name])
+        print(f"| `{name}` | {m:.0f} | {q1:.0f}–{q3:.0f} | {m / sh:.2f} |")
+    print()
+PY
 # Every tool put the unstaged line back.
 test -n "$(git -C "$repo" diff --name-only)" || { echo "the unstaged change was lost" >&2; exit 1; }
