@@ -35,6 +35,11 @@ pub struct Repo {
     index_override: std::cell::RefCell<Option<PathBuf>>,
     /// `GIT_INDEX_FILE` once libgit2 uses it.
     index_override_path: std::cell::RefCell<Option<PathBuf>>,
+    /// Whether an attributes file may apply ([`Repo::may_have_attributes`]).
+    attributes_seen: std::cell::Cell<Option<bool>>,
+    /// git's global attributes file (`$XDG_CONFIG_HOME/git/attributes`, or
+    /// `~/.config/git/attributes`); `None` when neither variable is set.
+    global_attributes: Option<PathBuf>,
     /// The index as parsed by [`index_file`], with the stamp of the file it was read from.
     fast_index: std::cell::RefCell<Option<([i64; 5], std::rc::Rc<index_file::IndexFile>)>>,
 }
@@ -96,6 +101,15 @@ impl Repo {
             index_stamp: std::cell::Cell::new(None),
             index_override: std::cell::RefCell::new(index_override),
             index_override_path: std::cell::RefCell::new(None),
+            attributes_seen: std::cell::Cell::new(None),
+            global_attributes: env
+                .non_empty("XDG_CONFIG_HOME")
+                .map(PathBuf::from)
+                .or_else(|| {
+                    env.non_empty("HOME")
+                        .map(|h| PathBuf::from(h).join(".config"))
+                })
+                .map(|c| c.join("git/attributes")),
             fast_index: std::cell::RefCell::new(None),
         })
     }
@@ -956,7 +970,6 @@ impl Repo {
     /// paths gatekeeper asks git itself: libgit2 runs no filter drivers, and its line-ending
     /// rules differ from git's in corner cases.
     pub fn converts(&self, path: &Path) -> bool {
-        let _ = self.use_index_override();
         let autocrlf = self
             .inner
             .config()
@@ -968,28 +981,64 @@ impl Repo {
                     "true" | "input" | "yes" | "on" | "1"
                 )
             });
-        autocrlf
-            || [
-                "text",
-                "eol",
-                "crlf",
-                "ident",
-                "filter",
-                "working-tree-encoding",
-            ]
-            .iter()
-            .any(|name| {
-                let v = self
-                    .inner
-                    .get_attr(path, name, git2::AttrCheckFlags::FILE_THEN_INDEX)
-                    .ok()
-                    .flatten()
-                    .map(str::to_owned);
-                !matches!(
-                    git2::AttrValue::from_string(v.as_deref()),
-                    git2::AttrValue::Unspecified
-                )
-            })
+        if autocrlf {
+            return true;
+        }
+        if !self.may_have_attributes() {
+            return false;
+        }
+        let _ = self.use_index_override();
+        [
+            "text",
+            "eol",
+            "crlf",
+            "ident",
+            "filter",
+            "working-tree-encoding",
+        ]
+        .iter()
+        .any(|name| {
+            let v = self
+                .inner
+                .get_attr(path, name, git2::AttrCheckFlags::FILE_THEN_INDEX)
+                .ok()
+                .flatten()
+                .map(str::to_owned);
+            !matches!(
+                git2::AttrValue::from_string(v.as_deref()),
+                git2::AttrValue::Unspecified
+            )
+        })
+    }
+
+    /// Whether any attributes file can apply: a `.gitattributes` in the index or at the top
+    /// of the work tree, `$GIT_DIR/info/attributes`, `core.attributesFile`, or the global
+    /// `~/.config/git/attributes`. Without one, no path has conversion attributes, and the
+    /// index need not be handed to libgit2 to ask. Remembered for the process.
+    fn may_have_attributes(&self) -> bool {
+        if let Some(known) = self.attributes_seen.get() {
+            return known;
+        }
+        let in_index = match self.index_file() {
+            Ok(Some(ix)) => ix.entries().iter().any(|e| {
+                let p = ix.path(e);
+                p == b".gitattributes" || p.ends_with(b"/.gitattributes")
+            }),
+            _ => true,
+        };
+        let global = self.global_attributes.as_ref().is_none_or(|f| f.exists());
+        let seen = in_index
+            || global
+            || self.root.join(".gitattributes").symlink_metadata().is_ok()
+            || self.common_dir().join("info/attributes").exists()
+            || self
+                .inner
+                .config()
+                .ok()
+                .and_then(|c| c.get_string("core.attributesFile").ok())
+                .is_some();
+        self.attributes_seen.set(Some(seen));
+        seen
     }
 
     /// Writes the staged version of `paths` under `target` (at `target/<path>`) exactly as
@@ -1002,8 +1051,22 @@ impl Repo {
         }
         std::fs::create_dir_all(target)
             .with_context(|| format!("failed to create `{}`", target.display()))?;
-        let (by_git, plain): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        let (by_git, mut plain): (Vec<&PathBuf>, Vec<&PathBuf>) =
             paths.iter().partition(|p| self.converts(p));
+        // Without conversion, what a checkout writes is the blob itself: written here from
+        // the parsed index, libgit2 need not read the whole index for a few files.
+        if let Some(ix) = self.index_file()? {
+            let mut rest = Vec::new();
+            for p in plain {
+                match ix.find(p.as_os_str().as_bytes()) {
+                    Some(e) if !e.skip_worktree() && e.mode != 0o160_000 => {
+                        self.write_blob_as_checkout(e.id, e.mode, &target.join(p))?;
+                    }
+                    _ => rest.push(p),
+                }
+            }
+            plain = rest;
+        }
         if !plain.is_empty() {
             let mut index = self.index()?;
             let mut cb = git2::build::CheckoutBuilder::new();
@@ -1054,6 +1117,41 @@ impl Repo {
                 );
             }
         }
+        Ok(())
+    }
+
+    /// Writes a blob as a checkout writes a file without conversion: its bytes with mode 644 or
+    /// 755 (less the umask), or a symbolic link to them for mode 120000.
+    fn write_blob_as_checkout(&self, id: Oid, mode: u32, dst: &Path) -> Result<()> {
+        use std::io::Write as _;
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let blob = self
+            .inner
+            .find_blob(id)
+            .with_context(|| format!("failed to read blob {id}"))?;
+        if let Some(parent) = dst.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("failed to create `{}`", parent.display()))?;
+        }
+        match dst.symlink_metadata() {
+            Ok(m) if m.is_dir() => std::fs::remove_dir_all(dst)?,
+            Ok(_) => std::fs::remove_file(dst)?,
+            Err(_) => {}
+        }
+        if mode == 0o120_000 {
+            std::os::unix::fs::symlink(OsStr::from_bytes(blob.content()), dst)
+                .with_context(|| format!("failed to write `{}`", dst.display()))?;
+            return Ok(());
+        }
+        let perm = if mode & 0o111 != 0 { 0o777 } else { 0o666 };
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(perm)
+            .open(dst)
+            .with_context(|| format!("failed to write `{}`", dst.display()))?;
+        f.write_all(blob.content())
+            .with_context(|| format!("failed to write `{}`", dst.display()))?;
         Ok(())
     }
 
