@@ -136,13 +136,10 @@ fn without_inert_attributes(line: &str) -> String {
         }
         let Some(end) = end else { break };
         let inner = rest[open + 1..end].trim();
-        let inert = ["allow(", "warn(", "deny(", "forbid(", "expect("]
-            .iter()
-            .any(|p| inner.starts_with(p))
-            || inner.starts_with("doc")
+        let inert = is_inert_attribute(inner)
             || inner.starts_with("cfg_attr(doc,")
             || inner.starts_with("cfg_attr(docsrs,")
-            || inner.starts_with("clippy::");
+            || cfg_attr_is_inert(inner);
         out.push_str(&rest[..start]);
         if !inert {
             out.push_str(&rest[start..=end]);
@@ -153,6 +150,43 @@ fn without_inert_attributes(line: &str) -> String {
     let trimmed = out.split_whitespace().collect::<Vec<_>>().join(" ");
     // `mod x:` with nothing left after it is the module itself, unchanged.
     trimmed
+}
+
+/// An attribute (the text inside `#[…]`) that does not change what runs: a lint level
+/// (`allow`, `warn`, `deny`, `forbid`, `expect`), documentation, a `clippy::` tool attribute,
+/// or a language-feature gate (`feature(…)`), which only lets the code compile on a nightly
+/// compiler.
+fn is_inert_attribute(inner: &str) -> bool {
+    let name = inner
+        .split(|c: char| c == '(' || c == '=' || c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    matches!(
+        name,
+        "allow" | "warn" | "deny" | "forbid" | "expect" | "doc" | "feature"
+    ) || name.starts_with("clippy::")
+}
+
+/// `cfg_attr(PRED, A, …)` where every attribute `A` is inert ([`is_inert_attribute`]): whether
+/// the predicate holds, nothing that runs changes. `cfg_attr(PRED, ignore)` is not inert.
+fn cfg_attr_is_inert(inner: &str) -> bool {
+    use crate::sacred::messages::split_top;
+    let Some(args) = inner
+        .strip_prefix("cfg_attr")
+        .map(str::trim_start)
+        .and_then(|r| r.strip_prefix('('))
+        .and_then(|r| r.trim_end().strip_suffix(')'))
+    else {
+        return false;
+    };
+    let parts = split_top(args);
+    let attrs: Vec<&str> = parts
+        .iter()
+        .skip(1)
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+        .collect();
+    !attrs.is_empty() && attrs.iter().all(|a| is_inert_attribute(a))
 }
 
 /// `@pytest.mark.parametrize("x",[1,2,3])` extends `@pytest.mark.parametrize("x",[1,2])`:
@@ -222,4 +256,84 @@ fn is_skip_marker(line: &str) -> bool {
     ]
     .iter()
     .any(|m| l.contains(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Rule;
+    use super::super::testing::{RS, accepted, refused};
+
+    const TEST: &str = "#[test]\nfn total_is_six";
+
+    fn with(attr: &str) -> String {
+        format!("#[test]\n{attr}\nfn total_is_six")
+    }
+
+    #[test]
+    fn rust_lint_and_feature_gate_attributes_are_accepted() {
+        for attr in [
+            "#[cfg_attr(not(feature = \"cargo-clippy\"), allow(unknown_lints))]",
+            "#[cfg_attr(feature = \"cargo-clippy\", allow(clippy::unwrap_used), deny(warnings))]",
+            "#[cfg_attr(test, doc = \"total\")]",
+            "#[cfg_attr(nightly, feature(test))]",
+            "#[clippy::cognitive_complexity = \"100\"]",
+        ] {
+            accepted(&RS, &[(TEST, &with(attr))]);
+        }
+        // A file-level language-feature gate, added or removed.
+        let gate = "#![cfg_attr(feature = \"pattern\", feature(pattern))]\n";
+        accepted(
+            &RS,
+            &[("use billing::total;", &format!("{gate}use billing::total;"))],
+        );
+        accepted(
+            &RS,
+            &[(
+                "use billing::total;",
+                &format!("#![feature(test)]\nuse billing::total;"),
+            )],
+        );
+        let old = RS
+            .src()
+            .replace("use billing::total;", &format!("{gate}use billing::total;"));
+        assert!(super::super::testing::rules_between(RS.path, &old, &RS.src()).is_empty());
+    }
+
+    #[test]
+    fn a_cfg_attr_that_changes_what_runs_is_still_refused() {
+        refused(
+            &RS,
+            &[(TEST, &with("#[cfg_attr(not(feature = \"slow\"), ignore)]"))],
+            Rule::Skipped,
+        );
+        refused(
+            &RS,
+            &[(TEST, &with("#[cfg_attr(unix, should_panic)]"))],
+            Rule::EnvelopeChanged,
+        );
+        // One inert attribute does not carry a meaningful one along.
+        refused(
+            &RS,
+            &[(
+                TEST,
+                &with("#[cfg_attr(unix, allow(unused), should_panic)]"),
+            )],
+            Rule::EnvelopeChanged,
+        );
+        refused(
+            &RS,
+            &[(TEST, &with("#[cfg_attr(unix, feature(test), ignore)]"))],
+            Rule::Skipped,
+        );
+        refused(
+            &RS,
+            &[(TEST, &with("#[cfg(feature = \"slow\")]"))],
+            Rule::Skipped,
+        );
+        refused(
+            &RS,
+            &[(TEST, &with("#[cfg_attr(unix, cfg(any()))]"))],
+            Rule::Skipped,
+        );
+    }
 }
