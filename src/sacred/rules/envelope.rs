@@ -290,7 +290,7 @@ mod tests {
             &RS,
             &[(
                 "use billing::total;",
-                &format!("#![feature(test)]\nuse billing::total;"),
+                "#![feature(test)]\nuse billing::total;",
             )],
         );
         let old = RS
