@@ -218,9 +218,12 @@ fn parametrize_extends(old: &str, new: &str) -> bool {
                 .collect(),
         )
     };
-    let (Some(oi), Some(mut ni)) = (items(&o[1]), items(&n[1])) else {
+    let (Some(oi), Some(ni)) = (items(&o[1]), items(&n[1])) else {
         return false;
     };
+    // A `pytest.param(…)` case is compared without its `id=`, which only names it.
+    let oi: Vec<String> = oi.iter().map(|c| without_param_id(c)).collect();
+    let mut ni: Vec<String> = ni.iter().map(|c| without_param_id(c)).collect();
     for c in &oi {
         match ni.iter().position(|x| x == c) {
             Some(i) => {
@@ -233,6 +236,34 @@ fn parametrize_extends(old: &str, new: &str) -> bool {
         .iter()
         .zip(&n[2..])
         .all(|(a, b)| a == b || (a.starts_with("ids=") && b.starts_with("ids=")))
+}
+
+/// `pytest.param(1, 2, id="x", marks=…)` → `pytest.param(1,2,marks=…)`: the case without its
+/// top-level `id=` keyword (its values and `marks=` kept), `pytest.param(1)` → `1`; any other
+/// case unchanged.
+fn without_param_id(case: &str) -> String {
+    use crate::sacred::messages::split_top;
+    let Some(inner) = case
+        .trim()
+        .strip_prefix("pytest.param(")
+        .and_then(|r| r.strip_suffix(')'))
+    else {
+        return case.to_owned();
+    };
+    let kept: Vec<&str> = split_top(inner)
+        .into_iter()
+        .map(str::trim)
+        .filter(|a| {
+            a.strip_prefix("id")
+                .map(str::trim_start)
+                .is_none_or(|r| !r.starts_with('=') || r.starts_with("=="))
+        })
+        .collect();
+    // `pytest.param(1)` is the case `1`.
+    match kept.as_slice() {
+        [one] if !one.contains('=') => (*one).to_owned(),
+        _ => format!("pytest.param({})", kept.join(",")),
+    }
 }
 
 fn is_skip_marker(line: &str) -> bool {
@@ -261,7 +292,7 @@ fn is_skip_marker(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::Rule;
-    use super::super::testing::{RS, accepted, refused};
+    use super::super::testing::{PY, RS, accepted, refused, rules_between};
 
     const TEST: &str = "#[test]\nfn total_is_six";
 
@@ -335,5 +366,45 @@ mod tests {
             &[(TEST, &with("#[cfg_attr(unix, cfg(any()))]"))],
             Rule::Skipped,
         );
+    }
+
+    fn parametrized(cases: &str) -> String {
+        PY.src().replace(
+            "def test_total():",
+            &format!("@pytest.mark.parametrize(\"n\", [{cases}])\ndef test_total(n):"),
+        )
+    }
+
+    #[test]
+    fn a_pytest_param_id_may_change_when_cases_are_added() {
+        let old = parametrized("1, pytest.param(2, id=\"two\")");
+        for new in [
+            "1, pytest.param(2, id=\"second\"), 3",
+            "1, pytest.param(2), pytest.param(3, id=\"three\")",
+            "pytest.param(1, id=\"one\"), pytest.param(2, id=\"2\"), 3",
+        ] {
+            let rules = rules_between(PY.path, &old, &parametrized(new));
+            assert!(rules.is_empty(), "{new}: {rules:?}");
+        }
+    }
+
+    #[test]
+    fn a_pytest_param_case_that_changes_is_still_refused() {
+        let old = parametrized("1, pytest.param(2, id=\"two\")");
+        for (new, rule) in [
+            (
+                "1, pytest.param(2, id=\"two\", marks=pytest.mark.skip), 3",
+                Rule::Skipped,
+            ),
+            (
+                "1, pytest.param(2, marks=pytest.mark.xfail), 3",
+                Rule::Skipped,
+            ),
+            ("1, pytest.param(4, id=\"two\"), 3", Rule::EnvelopeChanged),
+            ("pytest.param(1, id=\"two\"), 3", Rule::EnvelopeChanged),
+        ] {
+            let rules = rules_between(PY.path, &old, &parametrized(new));
+            assert!(rules.contains(&rule), "{new}: {rules:?}");
+        }
     }
 }

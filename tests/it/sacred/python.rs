@@ -823,6 +823,27 @@ refuses!(
     "envelope-changed",
     PARAM_ID
 );
+harmless!(
+    renaming_a_pytest_param_id_while_adding_cases_passes,
+    "tests/test_param.py",
+    PARAM,
+    PARAM_ID,
+    [(
+        "[1, 10]",
+        "[pytest.param(1, id=\"one\"), pytest.param(10, id=\"ten\"), 100]"
+    )]
+);
+refuses!(
+    marking_a_pytest_param_case_skipped_is_refused,
+    "tests/test_param.py",
+    PARAM,
+    [(
+        "[1, 10]",
+        "[1, pytest.param(10, id=\"ten\", marks=pytest.mark.skip), 100]"
+    )],
+    "skipped",
+    PARAM_ID
+);
 refuses!(
     widening_a_skipif_is_refused,
     "tests/test_param.py",
