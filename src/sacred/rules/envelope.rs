@@ -95,9 +95,15 @@ fn keeps_what_runs(old: &[String], new: &[String]) -> bool {
     added.is_empty() && removed.iter().all(|r| is_skip_marker(r))
 }
 
-/// A JS/TS modifier line without its skip: `.skip`, the `x` of `xit`, `{skip:true}`.
+/// A JS/TS modifier line without its skip: `.skip`, the `x` of `xit`, `{skip:true}`, and
+/// AVA's `.failing` (a test expected to fail that must now pass is stronger, not weaker).
 fn without_skip(line: &str) -> String {
     let mut l = line.replace(".skip", "").replace(" {skip:true}", "");
+    while let Some(i) = l.find(".failing").filter(|i| {
+        !l[i + ".failing".len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    }) {
+        l.replace_range(i..i + ".failing".len(), "");
+    }
     for w in ["xit", "xtest", "xdescribe", "xcontext", "xspecify"] {
         let bare = &w[1..];
         l = l
@@ -292,7 +298,7 @@ fn is_skip_marker(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::Rule;
-    use super::super::testing::{PY, RS, accepted, refused, rules_between};
+    use super::super::testing::{JS, PY, RS, TS, accepted, refused, rules_between};
 
     const TEST: &str = "#[test]\nfn total_is_six";
 
@@ -405,6 +411,34 @@ mod tests {
         ] {
             let rules = rules_between(PY.path, &old, &parametrized(new));
             assert!(rules.contains(&rule), "{new}: {rules:?}");
+        }
+    }
+
+    #[test]
+    fn removing_ava_failing_is_accepted() {
+        for f in [&JS, &TS] {
+            for failing in ["test.failing('total'", "test.serial.failing('total'"] {
+                let plain = failing.replace(".failing", "");
+                let old = f.src().replace("test('total'", &plain);
+                let was = f.src().replace("test('total'", failing);
+                let rules = rules_between(f.path, &was, &old);
+                assert!(rules.is_empty(), "{failing}: {rules:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn adding_ava_failing_is_still_refused() {
+        for f in [&JS, &TS] {
+            refused(
+                f,
+                &[("test('total'", "test.failing('total'")],
+                Rule::Skipped,
+            );
+            // `.failing` is not stripped from a longer name.
+            let old = f.src().replace("test('total'", "test.failingX('total'");
+            let new = f.src().replace("test('total'", "test.X('total'");
+            assert!(!rules_between(f.path, &old, &new).is_empty());
         }
     }
 }
