@@ -170,6 +170,9 @@ pub struct FileScan {
     pub candidates: Vec<Candidate>,
     pub focused: Vec<Focus>,
     pub has_error: bool,
+    /// The text of every module-level binding of the file (see [`super::bindings`]), when
+    /// it has tests.
+    pub module_bindings: Vec<String>,
 }
 
 /// What a language's discovery knows about one test before the generic analysis.

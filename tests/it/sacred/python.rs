@@ -934,3 +934,32 @@ refuses!(
     "assertion-changed",
     EXTRACT_ID
 );
+
+const ENGINE: &str = "from billing import refund\nfrom enums import Engine\n\n\n# gatekeeper:sacred\ndef test_refund():\n    assert refund(10) == 10\n";
+const ENGINE_ID: &str = "python:tests/test_engine.py::test_refund";
+
+// `Engine` was imported, unchanged, before the test used it.
+harmless!(
+    an_assertion_using_a_name_already_imported_passes,
+    "tests/test_engine.py",
+    ENGINE,
+    ENGINE_ID,
+    [(
+        "    assert refund(10) == 10\n",
+        "    assert refund(10) == 10\n    assert refund(Engine.GAS) == Engine.GAS\n"
+    )]
+);
+refuses!(
+    an_assertion_using_a_name_imported_from_elsewhere_is_rebound,
+    "tests/test_engine.py",
+    ENGINE,
+    [
+        ("from enums import Engine", "from fakes import Engine"),
+        (
+            "    assert refund(10) == 10\n",
+            "    assert refund(10) == 10\n    assert refund(Engine.GAS) == Engine.GAS\n"
+        )
+    ],
+    "rebound",
+    ENGINE_ID
+);
