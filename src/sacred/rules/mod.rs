@@ -633,9 +633,10 @@ pub(crate) mod testing {
             .collect()
     }
 
-    /// [`rules_between`] with `old` as the base revision too (its test and its module-level
-    /// bindings), as a check against a base commit reads it.
-    pub(crate) fn rules_with_base(path: &str, old: &str, new: &str) -> Vec<Rule> {
+    /// The rules for the one sacred test of `old` (locked) when the file is `base` at the
+    /// base revision (its test and its module-level bindings) and `new` now, as a check
+    /// against a base commit reads it.
+    pub(crate) fn rules_with_base(path: &str, old: &str, base: &str, new: &str) -> Vec<Rule> {
         let locked = lock(path, old);
         let want = Want::Ids(std::iter::once(locked.id.clone()).collect());
         let scan_of = |src: &str| {
@@ -643,7 +644,7 @@ pub(crate) mod testing {
                 .expect("the file parses")
                 .expect("the file's language is known")
         };
-        let (base, scan) = (scan_of(old), scan_of(new));
+        let (base, scan) = (scan_of(base), scan_of(new));
         let base_item = base.tests.iter().find(|t| t.id == locked.id);
         let new_file = NewFile {
             scan: Some(&scan),

@@ -30,11 +30,14 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
                 *n -= 1;
                 false
             }
-            // The same binding, as written, was already in the file at the base revision
-            // (the test now uses a name it did not, or the binding moved within the file): it
-            // binds nothing anew.
+            // The same binding, as written, was already in the file at the base revision,
+            // where the test did not use what it binds (the test now uses a name it did not):
+            // it binds nothing anew. One the test already saw at the base without the lock
+            // holding it is still refused.
             _ => {
-                !harmless_addition(s.test.lang, b, locked_bindings) && !s.base_bindings.contains(b)
+                let unused_at_base =
+                    s.base_bindings.contains(b) && s.base.is_some_and(|t| !t.bindings.contains(b));
+                !(unused_at_base || harmless_addition(s.test.lang, b, locked_bindings))
             }
         })
         .map(|b| format!("{}: {b}", s.test.path))
@@ -134,7 +137,7 @@ mod tests {
         };
         // An assertion now uses `Engine`, imported unchanged at the base.
         let new = uses_engine(&base);
-        assert!(rules_with_base(PY.path, &base, &new).is_empty());
+        assert!(rules_with_base(PY.path, &base, &base, &new).is_empty());
         // Without the base revision it cannot be told apart: refused.
         assert!(rules_between(PY.path, &base, &new).contains(&Rule::Rebound));
         // The import moved within the file.
@@ -144,20 +147,24 @@ mod tests {
                 "import total\n",
                 "import total\n\nfrom enums import Engine\n",
             );
-        assert!(rules_with_base(PY.path, &base, &moved).is_empty());
+        assert!(rules_with_base(PY.path, &base, &base, &moved).is_empty());
         // The same name from another source is a rebinding.
         let other = uses_engine(&base).replace("from enums import", "from fakes import");
-        assert!(rules_with_base(PY.path, &base, &other).contains(&Rule::Rebound));
+        assert!(rules_with_base(PY.path, &base, &base, &other).contains(&Rule::Rebound));
         // A new binding of a name the test uses, next to the one the base had.
         let shadowed = uses_engine(&base).replace(
             "from enums import Engine\n",
             "from enums import Engine\nEngine = FakeEngine\n",
         );
-        assert!(rules_with_base(PY.path, &base, &shadowed).contains(&Rule::Rebound));
+        assert!(rules_with_base(PY.path, &base, &base, &shadowed).contains(&Rule::Rebound));
         let total = base.replace(
             "from enums import Engine\n",
             "from enums import Engine\ntotal = len\n",
         );
-        assert!(rules_with_base(PY.path, &base, &total).contains(&Rule::Rebound));
+        assert!(rules_with_base(PY.path, &base, &base, &total).contains(&Rule::Rebound));
+        // A rebinding already at the base that the lock does not hold stays refused.
+        let fake = base.replace("import total\n", "import total\ntotal = len\n");
+        let rules = rules_with_base(PY.path, &base, &fake, &uses_engine(&fake));
+        assert!(rules.contains(&Rule::Rebound), "{rules:?}");
     }
 }
