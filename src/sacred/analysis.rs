@@ -170,6 +170,9 @@ pub struct FileScan {
     pub candidates: Vec<Candidate>,
     pub focused: Vec<Focus>,
     pub has_error: bool,
+    /// The text of every module-level binding of the file (see [`super::bindings`]), when
+    /// it has tests.
+    pub module_bindings: Vec<String>,
 }
 
 /// What a language's discovery knows about one test before the generic analysis.
@@ -440,6 +443,35 @@ fn erasure(node: Node<'_>) -> Erasure<'_> {
     }
 }
 
+/// TypeScript reads `await f<T>()` as `(await f)<T>()`: a call, with type arguments, of an
+/// `await` written without parentheses. Once the type arguments are erased it is `await f()`;
+/// this gives the `await` and what it awaits (`f`), so that it reads as `await f()` does.
+/// (`(await f)<T>()`, parenthesized, calls the awaited value and is left as it is.)
+fn misread_await_call(node: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
+    if kind(node) != "call_expression"
+        || !is_typescript(node)
+        || KEEP_TYPES.with(std::cell::Cell::get)
+    {
+        return None;
+    }
+    let mut cursor = node.walk();
+    if !node
+        .children(&mut cursor)
+        .any(|c| kind(c) == "type_arguments")
+    {
+        return None;
+    }
+    let function = node.child_by_field_name("function")?;
+    if kind(function) != "await_expression" {
+        return None;
+    }
+    let awaited = named_children(function)
+        .into_iter()
+        .rev()
+        .find(|c| !is_comment(*c))?;
+    Some((function, awaited))
+}
+
 pub(crate) fn is_comment(node: Node<'_>) -> bool {
     match kind_entry(node) {
         Some((table, id)) => table.comment[id],
@@ -616,6 +648,29 @@ impl Serializer<'_, '_> {
             self.node(&mut inner.walk());
             return;
         }
+        if let Some((function, awaited)) = misread_await_call(node) {
+            // `(await f)<T>()` as `await f()` serialises: the call inside the `await`.
+            self.out.push_str("(await_expression");
+            let mut c = function.walk();
+            let src = self.src;
+            each_child(&mut c, src, |comma, c| match comma {
+                Some(comma) => self.leaf(comma),
+                None if c.node().id() == awaited.id() => {
+                    self.out.push_str("(call_expression");
+                    each_child(cursor, src, |comma, c| match comma {
+                        Some(comma) => self.leaf(comma),
+                        None if c.node().id() == function.id() => {
+                            self.node(&mut awaited.walk());
+                        }
+                        None => self.node(c),
+                    });
+                    self.out.push(')');
+                }
+                None => self.node(c),
+            });
+            self.out.push(')');
+            return;
+        }
         let k = kind(node);
         if node.child_count() == 0 || is_atomic(k) {
             if !is_layout_leaf(node, self.src) {
@@ -757,6 +812,32 @@ impl Tokens<'_> {
         }
         if let Some(inner) = redundant_parens(node) {
             self.node(&mut inner.walk(), parent);
+            return;
+        }
+        if let Some((function, awaited)) = misread_await_call(node) {
+            // `(await f)<T>()` as `await f()` reads: the `await`, then the call.
+            let wrap = parent.is_some_and(binds_tighter);
+            if wrap {
+                self.out.push('(');
+            }
+            let mut c = function.walk();
+            let src = self.src;
+            each_child(&mut c, src, |comma, c| match comma {
+                Some(comma) => self.leaf(comma),
+                None if c.node().id() == awaited.id() => {
+                    each_child(cursor, src, |comma, c| match comma {
+                        Some(comma) => self.leaf(comma),
+                        None if c.node().id() == function.id() => {
+                            self.node(&mut awaited.walk(), Some("call_expression"));
+                        }
+                        None => self.node(c, Some("call_expression")),
+                    });
+                }
+                None => self.node(c, Some("await_expression")),
+            });
+            if wrap {
+                self.out.push(')');
+            }
             return;
         }
         let k = kind(node);
@@ -1431,4 +1512,89 @@ pub(crate) fn unquote(s: &str) -> String {
 pub(crate) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sacred::rules::Rule;
+    use crate::sacred::rules::testing::{TS, rules_between};
+
+    /// The TypeScript fixture with an async test whose first assertion is `assertion`, and a
+    /// statement `line` before it.
+    fn ts(line: &str, assertion: &str) -> String {
+        TS.src()
+            .replacen("test('total', () =>", "test('total', async () =>", 1)
+            .replacen(
+                "  expect(total(xs)).toBe(6);\n",
+                &format!("  {line}\n  {assertion}\n"),
+                1,
+            )
+    }
+
+    #[test]
+    fn await_with_type_arguments_reads_as_await_without_them() {
+        let old = ts(
+            "const body = await response.json() as Body;",
+            "expect(await total(xs)).toBe(6);",
+        );
+        for (line, assertion) in [
+            (
+                "const body = await response.json<Body>();",
+                "expect(await total<number>(xs)).toBe(6);",
+            ),
+            (
+                "const body = await response.json<Body>() as Body;",
+                "expect(await total<number, Money>(xs),).toBe(6);",
+            ),
+        ] {
+            let rules = rules_between(TS.path, &old, &ts(line, assertion));
+            assert!(rules.is_empty(), "{line} {assertion}: {rules:?}");
+        }
+        // And the other way round.
+        let rules = rules_between(
+            TS.path,
+            &ts(
+                "const body = await response.json<Body>();",
+                "expect((await total<number>(xs)).cents).toBe(6);",
+            ),
+            &ts(
+                "const body = await response.json();",
+                "expect((await total(xs)).cents).toBe(6);",
+            ),
+        );
+        assert!(rules.is_empty(), "{rules:?}");
+    }
+
+    #[test]
+    fn calling_the_awaited_value_or_another_argument_is_still_a_change() {
+        let old = ts(
+            "const body = await response.json();",
+            "expect(await total(xs)).toBe(6);",
+        );
+        for assertion in [
+            "expect((await total)<number>(xs)).toBe(6);",
+            "expect((await total)(xs)).toBe(6);",
+            "expect(await total<number>([])).toBe(6);",
+            "expect(await totals<number>(xs)).toBe(6);",
+        ] {
+            let rules = rules_between(
+                TS.path,
+                &old,
+                &ts("const body = await response.json();", assertion),
+            );
+            assert!(
+                rules.contains(&Rule::AssertionChanged) || rules.contains(&Rule::ExpectedChanged),
+                "{assertion}: {rules:?}"
+            );
+        }
+        let rules = rules_between(
+            TS.path,
+            &old,
+            &ts(
+                "const body = (await response.json)<Body>();",
+                "expect(await total(xs)).toBe(6);",
+            ),
+        );
+        assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
+    }
 }

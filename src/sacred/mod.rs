@@ -512,7 +512,7 @@ fn compare_all(
         )
     };
     let new_scans = scan_files(repo, new, &files, &patterns, |s| ids_in(&locked, &s.path))?;
-    let compare_one = |t: &lock::LockedTest, base_item: Option<&TestItem>| {
+    let compare_one = |t: &lock::LockedTest, base_item: Option<(&TestItem, &FileScan)>| {
         let unsupported = lang::Lang::of_path(&t.file).is_none_or(|l| !l.supported());
         let new_file = rules::NewFile {
             scan: new_scans.get(&t.file),
@@ -521,8 +521,9 @@ fn compare_all(
         rules::compare(t, &new_file, base_item)
     };
     let mut results: Vec<Vec<Finding>> = locked.iter().map(|t| compare_one(t, None)).collect();
-    // The base only supplies old line numbers for messages: it is read only for the tests
-    // that have findings, and a failure there is not fatal.
+    // The base supplies old line numbers for messages and the module-level bindings the file
+    // already had (a binding there is not a rebinding): it is read only for the tests that
+    // have findings, and a failure there is not fatal (their findings stand).
     if let Some(base) = base {
         let failing: Vec<&lock::LockedTest> = locked
             .iter()
@@ -538,10 +539,9 @@ fn compare_all(
                 ids_in(&failing, &s.path)
             })
         {
-            let base_items: BTreeMap<&str, &TestItem> = base_scans
+            let base_items: BTreeMap<&str, (&TestItem, &FileScan)> = base_scans
                 .values()
-                .flat_map(|s| &s.tests)
-                .map(|t| (t.id.as_str(), t))
+                .flat_map(|s| s.tests.iter().map(move |t| (t.id.as_str(), (t, s))))
                 .collect();
             for (t, findings) in locked.iter().zip(results.iter_mut()) {
                 if !findings.is_empty() {

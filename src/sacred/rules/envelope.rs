@@ -95,9 +95,15 @@ fn keeps_what_runs(old: &[String], new: &[String]) -> bool {
     added.is_empty() && removed.iter().all(|r| is_skip_marker(r))
 }
 
-/// A JS/TS modifier line without its skip: `.skip`, the `x` of `xit`, `{skip:true}`.
+/// A JS/TS modifier line without its skip: `.skip`, the `x` of `xit`, `{skip:true}`, and
+/// AVA's `.failing` (a test expected to fail that must now pass is stronger, not weaker).
 fn without_skip(line: &str) -> String {
     let mut l = line.replace(".skip", "").replace(" {skip:true}", "");
+    while let Some(i) = l.find(".failing").filter(|i| {
+        !l[i + ".failing".len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    }) {
+        l.replace_range(i..i + ".failing".len(), "");
+    }
     for w in ["xit", "xtest", "xdescribe", "xcontext", "xspecify"] {
         let bare = &w[1..];
         l = l
@@ -136,13 +142,10 @@ fn without_inert_attributes(line: &str) -> String {
         }
         let Some(end) = end else { break };
         let inner = rest[open + 1..end].trim();
-        let inert = ["allow(", "warn(", "deny(", "forbid(", "expect("]
-            .iter()
-            .any(|p| inner.starts_with(p))
-            || inner.starts_with("doc")
+        let inert = is_inert_attribute(inner)
             || inner.starts_with("cfg_attr(doc,")
             || inner.starts_with("cfg_attr(docsrs,")
-            || inner.starts_with("clippy::");
+            || cfg_attr_is_inert(inner);
         out.push_str(&rest[..start]);
         if !inert {
             out.push_str(&rest[start..=end]);
@@ -153,6 +156,43 @@ fn without_inert_attributes(line: &str) -> String {
     let trimmed = out.split_whitespace().collect::<Vec<_>>().join(" ");
     // `mod x:` with nothing left after it is the module itself, unchanged.
     trimmed
+}
+
+/// An attribute (the text inside `#[…]`) that does not change what runs: a lint level
+/// (`allow`, `warn`, `deny`, `forbid`, `expect`), documentation, a `clippy::` tool attribute,
+/// or a language-feature gate (`feature(…)`), which only lets the code compile on a nightly
+/// compiler.
+fn is_inert_attribute(inner: &str) -> bool {
+    let name = inner
+        .split(|c: char| c == '(' || c == '=' || c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    matches!(
+        name,
+        "allow" | "warn" | "deny" | "forbid" | "expect" | "doc" | "feature"
+    ) || name.starts_with("clippy::")
+}
+
+/// `cfg_attr(PRED, A, …)` where every attribute `A` is inert ([`is_inert_attribute`]): whether
+/// the predicate holds, nothing that runs changes. `cfg_attr(PRED, ignore)` is not inert.
+fn cfg_attr_is_inert(inner: &str) -> bool {
+    use crate::sacred::messages::split_top;
+    let Some(args) = inner
+        .strip_prefix("cfg_attr")
+        .map(str::trim_start)
+        .and_then(|r| r.strip_prefix('('))
+        .and_then(|r| r.trim_end().strip_suffix(')'))
+    else {
+        return false;
+    };
+    let parts = split_top(args);
+    let attrs: Vec<&str> = parts
+        .iter()
+        .skip(1)
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+        .collect();
+    !attrs.is_empty() && attrs.iter().all(|a| is_inert_attribute(a))
 }
 
 /// `@pytest.mark.parametrize("x",[1,2,3])` extends `@pytest.mark.parametrize("x",[1,2])`:
@@ -184,9 +224,12 @@ fn parametrize_extends(old: &str, new: &str) -> bool {
                 .collect(),
         )
     };
-    let (Some(oi), Some(mut ni)) = (items(&o[1]), items(&n[1])) else {
+    let (Some(oi), Some(ni)) = (items(&o[1]), items(&n[1])) else {
         return false;
     };
+    // A `pytest.param(…)` case is compared without its `id=`, which only names it.
+    let oi: Vec<String> = oi.iter().map(|c| without_param_id(c)).collect();
+    let mut ni: Vec<String> = ni.iter().map(|c| without_param_id(c)).collect();
     for c in &oi {
         match ni.iter().position(|x| x == c) {
             Some(i) => {
@@ -199,6 +242,34 @@ fn parametrize_extends(old: &str, new: &str) -> bool {
         .iter()
         .zip(&n[2..])
         .all(|(a, b)| a == b || (a.starts_with("ids=") && b.starts_with("ids=")))
+}
+
+/// `pytest.param(1, 2, id="x", marks=…)` → `pytest.param(1,2,marks=…)`: the case without its
+/// top-level `id=` keyword (its values and `marks=` kept), `pytest.param(1)` → `1`; any other
+/// case unchanged.
+fn without_param_id(case: &str) -> String {
+    use crate::sacred::messages::split_top;
+    let Some(inner) = case
+        .trim()
+        .strip_prefix("pytest.param(")
+        .and_then(|r| r.strip_suffix(')'))
+    else {
+        return case.to_owned();
+    };
+    let kept: Vec<&str> = split_top(inner)
+        .into_iter()
+        .map(str::trim)
+        .filter(|a| {
+            a.strip_prefix("id")
+                .map(str::trim_start)
+                .is_none_or(|r| !r.starts_with('=') || r.starts_with("=="))
+        })
+        .collect();
+    // `pytest.param(1)` is the case `1`.
+    match kept.as_slice() {
+        [one] if !one.contains('=') => (*one).to_owned(),
+        _ => format!("pytest.param({})", kept.join(",")),
+    }
 }
 
 fn is_skip_marker(line: &str) -> bool {
@@ -222,4 +293,152 @@ fn is_skip_marker(line: &str) -> bool {
     ]
     .iter()
     .any(|m| l.contains(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Rule;
+    use super::super::testing::{JS, PY, RS, TS, accepted, refused, rules_between};
+
+    const TEST: &str = "#[test]\nfn total_is_six";
+
+    fn with(attr: &str) -> String {
+        format!("#[test]\n{attr}\nfn total_is_six")
+    }
+
+    #[test]
+    fn rust_lint_and_feature_gate_attributes_are_accepted() {
+        for attr in [
+            "#[cfg_attr(not(feature = \"cargo-clippy\"), allow(unknown_lints))]",
+            "#[cfg_attr(feature = \"cargo-clippy\", allow(clippy::unwrap_used), deny(warnings))]",
+            "#[cfg_attr(test, doc = \"total\")]",
+            "#[cfg_attr(nightly, feature(test))]",
+            "#[clippy::cognitive_complexity = \"100\"]",
+        ] {
+            accepted(&RS, &[(TEST, &with(attr))]);
+        }
+        // A file-level language-feature gate, added or removed.
+        let gate = "#![cfg_attr(feature = \"pattern\", feature(pattern))]\n";
+        accepted(
+            &RS,
+            &[("use billing::total;", &format!("{gate}use billing::total;"))],
+        );
+        accepted(
+            &RS,
+            &[(
+                "use billing::total;",
+                "#![feature(test)]\nuse billing::total;",
+            )],
+        );
+        let old = RS
+            .src()
+            .replace("use billing::total;", &format!("{gate}use billing::total;"));
+        assert!(super::super::testing::rules_between(RS.path, &old, &RS.src()).is_empty());
+    }
+
+    #[test]
+    fn a_cfg_attr_that_changes_what_runs_is_still_refused() {
+        refused(
+            &RS,
+            &[(TEST, &with("#[cfg_attr(not(feature = \"slow\"), ignore)]"))],
+            Rule::Skipped,
+        );
+        refused(
+            &RS,
+            &[(TEST, &with("#[cfg_attr(unix, should_panic)]"))],
+            Rule::EnvelopeChanged,
+        );
+        // One inert attribute does not carry a meaningful one along.
+        refused(
+            &RS,
+            &[(
+                TEST,
+                &with("#[cfg_attr(unix, allow(unused), should_panic)]"),
+            )],
+            Rule::EnvelopeChanged,
+        );
+        refused(
+            &RS,
+            &[(TEST, &with("#[cfg_attr(unix, feature(test), ignore)]"))],
+            Rule::Skipped,
+        );
+        refused(
+            &RS,
+            &[(TEST, &with("#[cfg(feature = \"slow\")]"))],
+            Rule::Skipped,
+        );
+        refused(
+            &RS,
+            &[(TEST, &with("#[cfg_attr(unix, cfg(any()))]"))],
+            Rule::Skipped,
+        );
+    }
+
+    fn parametrized(cases: &str) -> String {
+        PY.src().replace(
+            "def test_total():",
+            &format!("@pytest.mark.parametrize(\"n\", [{cases}])\ndef test_total(n):"),
+        )
+    }
+
+    #[test]
+    fn a_pytest_param_id_may_change_when_cases_are_added() {
+        let old = parametrized("1, pytest.param(2, id=\"two\")");
+        for new in [
+            "1, pytest.param(2, id=\"second\"), 3",
+            "1, pytest.param(2), pytest.param(3, id=\"three\")",
+            "pytest.param(1, id=\"one\"), pytest.param(2, id=\"2\"), 3",
+        ] {
+            let rules = rules_between(PY.path, &old, &parametrized(new));
+            assert!(rules.is_empty(), "{new}: {rules:?}");
+        }
+    }
+
+    #[test]
+    fn a_pytest_param_case_that_changes_is_still_refused() {
+        let old = parametrized("1, pytest.param(2, id=\"two\")");
+        for (new, rule) in [
+            (
+                "1, pytest.param(2, id=\"two\", marks=pytest.mark.skip), 3",
+                Rule::Skipped,
+            ),
+            (
+                "1, pytest.param(2, marks=pytest.mark.xfail), 3",
+                Rule::Skipped,
+            ),
+            ("1, pytest.param(4, id=\"two\"), 3", Rule::EnvelopeChanged),
+            ("pytest.param(1, id=\"two\"), 3", Rule::EnvelopeChanged),
+        ] {
+            let rules = rules_between(PY.path, &old, &parametrized(new));
+            assert!(rules.contains(&rule), "{new}: {rules:?}");
+        }
+    }
+
+    #[test]
+    fn removing_ava_failing_is_accepted() {
+        for f in [&JS, &TS] {
+            for failing in ["test.failing('total'", "test.serial.failing('total'"] {
+                let plain = failing.replace(".failing", "");
+                let old = f.src().replace("test('total'", &plain);
+                let was = f.src().replace("test('total'", failing);
+                let rules = rules_between(f.path, &was, &old);
+                assert!(rules.is_empty(), "{failing}: {rules:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn adding_ava_failing_is_still_refused() {
+        for f in [&JS, &TS] {
+            refused(
+                f,
+                &[("test('total'", "test.failing('total'")],
+                Rule::Skipped,
+            );
+            // `.failing` is not stripped from a longer name.
+            let old = f.src().replace("test('total'", "test.failingX('total'");
+            let new = f.src().replace("test('total'", "test.X('total'");
+            assert!(!rules_between(f.path, &old, &new).is_empty());
+        }
+    }
 }

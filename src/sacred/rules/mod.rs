@@ -233,8 +233,11 @@ struct Subject<'a> {
     locked: &'a LockedTest,
     test: &'a TestItem,
     scan: &'a FileScan,
-    /// The same test as the base revision holds it (old line numbers for messages only).
+    /// The same test as the base revision holds it (old line numbers for messages).
     base: Option<&'a TestItem>,
+    /// The module-level bindings of the test's file at the base revision (empty when the base
+    /// is not known): a binding already there is not a rebinding ([`rebound`]).
+    base_bindings: &'a [String],
     old_header: Vec<String>,
 }
 
@@ -311,7 +314,15 @@ impl<'a> View<'a> {
 
 /// Compares one locked test with the new content. `base` is the same test as the base
 /// revision holds it, when found (only used to show old lines with their line numbers).
-pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) -> Vec<Finding> {
+pub fn compare(
+    locked: &LockedTest,
+    new: &NewFile<'_>,
+    base: Option<(&TestItem, &FileScan)>,
+) -> Vec<Finding> {
+    let (base, base_bindings) = match base {
+        Some((item, scan)) => (Some(item), scan.module_bindings.as_slice()),
+        None => (None, &[][..]),
+    };
     let lookup = Lookup {
         locked,
         old_header: base.map_or_else(Vec::new, |b| {
@@ -327,6 +338,7 @@ pub fn compare(locked: &LockedTest, new: &NewFile<'_>, base: Option<&TestItem>) 
         test,
         scan,
         base,
+        base_bindings,
         old_header: lookup.old_header,
     };
     if let Some(f) = parse_error::in_test(&s) {
@@ -616,6 +628,29 @@ pub(crate) mod testing {
             unsupported: false,
         };
         compare(&locked, &new_file, None)
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    /// The rules for the one sacred test of `old` (locked) when the file is `base` at the
+    /// base revision (its test and its module-level bindings) and `new` now, as a check
+    /// against a base commit reads it.
+    pub(crate) fn rules_with_base(path: &str, old: &str, base: &str, new: &str) -> Vec<Rule> {
+        let locked = lock(path, old);
+        let want = Want::Ids(std::iter::once(locked.id.clone()).collect());
+        let scan_of = |src: &str| {
+            lang::scan(path, src, false, &want, &[])
+                .expect("the file parses")
+                .expect("the file's language is known")
+        };
+        let (base, scan) = (scan_of(base), scan_of(new));
+        let base_item = base.tests.iter().find(|t| t.id == locked.id);
+        let new_file = NewFile {
+            scan: Some(&scan),
+            unsupported: false,
+        };
+        compare(&locked, &new_file, base_item.map(|t| (t, &base)))
             .into_iter()
             .map(|f| f.rule)
             .collect()

@@ -6,7 +6,9 @@
 //! shadowed assertion macro, an import from elsewhere.
 //!
 //! Example: `refund = lambda x: x` added below `from billing import refund`;
-//! `macro_rules! assert_eq`; `const expect = …`; Go `func init()`.
+//! `macro_rules! assert_eq`; `const expect = …`; Go `func init()`. A binding whose exact text
+//! the file already had at the base revision (an assertion now uses an imported name the test
+//! did not use before) is not a rebinding; the same name from another source still is.
 
 use std::collections::BTreeMap;
 
@@ -28,7 +30,15 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
                 *n -= 1;
                 false
             }
-            _ => !harmless_addition(s.test.lang, b, locked_bindings),
+            // The same binding, as written, was already in the file at the base revision,
+            // where the test did not use what it binds (the test now uses a name it did not):
+            // it binds nothing anew. One the test already saw at the base without the lock
+            // holding it is still refused.
+            _ => {
+                let unused_at_base =
+                    s.base_bindings.contains(b) && s.base.is_some_and(|t| !t.bindings.contains(b));
+                !(unused_at_base || harmless_addition(s.test.lang, b, locked_bindings))
+            }
         })
         .map(|b| format!("{}: {b}", s.test.path))
         .collect();
@@ -110,5 +120,51 @@ mod tests {
                 "const helper = (): number => 1;\n\n// gatekeeper",
             )],
         );
+    }
+
+    #[test]
+    fn a_binding_the_file_had_at_the_base_is_not_a_rebinding() {
+        use super::super::testing::{rules_between, rules_with_base};
+        let base = PY.src().replace(
+            "from billing import total\n",
+            "from billing import total\nfrom enums import Engine\n",
+        );
+        let uses_engine = |src: &str| {
+            src.replace(
+                "    assert total([]) == 0\n",
+                "    assert total([]) == 0\n    assert Engine.GAS\n",
+            )
+        };
+        // An assertion now uses `Engine`, imported unchanged at the base.
+        let new = uses_engine(&base);
+        assert!(rules_with_base(PY.path, &base, &base, &new).is_empty());
+        // Without the base revision it cannot be told apart: refused.
+        assert!(rules_between(PY.path, &base, &new).contains(&Rule::Rebound));
+        // The import moved within the file.
+        let moved = uses_engine(&base)
+            .replace("from enums import Engine\n", "")
+            .replace(
+                "import total\n",
+                "import total\n\nfrom enums import Engine\n",
+            );
+        assert!(rules_with_base(PY.path, &base, &base, &moved).is_empty());
+        // The same name from another source is a rebinding.
+        let other = uses_engine(&base).replace("from enums import", "from fakes import");
+        assert!(rules_with_base(PY.path, &base, &base, &other).contains(&Rule::Rebound));
+        // A new binding of a name the test uses, next to the one the base had.
+        let shadowed = uses_engine(&base).replace(
+            "from enums import Engine\n",
+            "from enums import Engine\nEngine = FakeEngine\n",
+        );
+        assert!(rules_with_base(PY.path, &base, &base, &shadowed).contains(&Rule::Rebound));
+        let total = base.replace(
+            "from enums import Engine\n",
+            "from enums import Engine\ntotal = len\n",
+        );
+        assert!(rules_with_base(PY.path, &base, &base, &total).contains(&Rule::Rebound));
+        // A rebinding already at the base that the lock does not hold stays refused.
+        let fake = base.replace("import total\n", "import total\ntotal = len\n");
+        let rules = rules_with_base(PY.path, &base, &fake, &uses_engine(&fake));
+        assert!(rules.contains(&Rule::Rebound), "{rules:?}");
     }
 }

@@ -910,3 +910,22 @@ refuses!(
     "assertion-changed",
     EXTRACT_ID
 );
+
+const AVA_FAILING: &str = "const test = require('ava');\n\n// gatekeeper:sacred\ntest.failing('refund', (t) => {\n  t.is(refund(100), 100);\n});\n";
+
+// A test expected to fail that must now pass checks more, not less.
+harmless!(
+    js_ava_failing_removed_passes,
+    "tests/ava.test.js",
+    AVA_FAILING,
+    AVA_ID,
+    [("test.failing(", "test(")]
+);
+refuses!(
+    js_ava_failing_added_is_refused,
+    "tests/ava.test.js",
+    AVA,
+    [("test(", "test.failing(")],
+    "skipped",
+    AVA_ID
+);

@@ -823,6 +823,27 @@ refuses!(
     "envelope-changed",
     PARAM_ID
 );
+harmless!(
+    renaming_a_pytest_param_id_while_adding_cases_passes,
+    "tests/test_param.py",
+    PARAM,
+    PARAM_ID,
+    [(
+        "[1, 10]",
+        "[pytest.param(1, id=\"one\"), pytest.param(10, id=\"ten\"), 100]"
+    )]
+);
+refuses!(
+    marking_a_pytest_param_case_skipped_is_refused,
+    "tests/test_param.py",
+    PARAM,
+    [(
+        "[1, 10]",
+        "[1, pytest.param(10, id=\"ten\", marks=pytest.mark.skip), 100]"
+    )],
+    "skipped",
+    PARAM_ID
+);
 refuses!(
     widening_a_skipif_is_refused,
     "tests/test_param.py",
@@ -912,4 +933,33 @@ refuses!(
     )],
     "assertion-changed",
     EXTRACT_ID
+);
+
+const ENGINE: &str = "from billing import refund\nfrom enums import Engine\n\n\n# gatekeeper:sacred\ndef test_refund():\n    assert refund(10) == 10\n";
+const ENGINE_ID: &str = "python:tests/test_engine.py::test_refund";
+
+// `Engine` was imported, unchanged, before the test used it.
+harmless!(
+    an_assertion_using_a_name_already_imported_passes,
+    "tests/test_engine.py",
+    ENGINE,
+    ENGINE_ID,
+    [(
+        "    assert refund(10) == 10\n",
+        "    assert refund(10) == 10\n    assert refund(Engine.GAS) == Engine.GAS\n"
+    )]
+);
+refuses!(
+    an_assertion_using_a_name_imported_from_elsewhere_is_rebound,
+    "tests/test_engine.py",
+    ENGINE,
+    [
+        ("from enums import Engine", "from fakes import Engine"),
+        (
+            "    assert refund(10) == 10\n",
+            "    assert refund(10) == 10\n    assert refund(Engine.GAS) == Engine.GAS\n"
+        )
+    ],
+    "rebound",
+    ENGINE_ID
 );

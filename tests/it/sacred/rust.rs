@@ -778,6 +778,28 @@ refuses!(
     "rust:tests/six.rs::six"
 );
 
+harmless!(
+    cfg_attr_lint_levels_and_feature_gates_pass,
+    "tests/six.rs",
+    OVERWRITE,
+    "rust:tests/six.rs::six",
+    [(
+        "// gatekeeper:sacred\n",
+        "#![cfg_attr(feature = \"pattern\", feature(pattern))]\n\n// gatekeeper:sacred\n#[cfg_attr(not(feature = \"cargo-clippy\"), allow(unknown_lints))]\n"
+    )]
+);
+refuses!(
+    a_cfg_attr_ignore_is_still_skipped,
+    "tests/six.rs",
+    OVERWRITE,
+    [(
+        "// gatekeeper:sacred\n",
+        "// gatekeeper:sacred\n#[cfg_attr(not(feature = \"slow\"), allow(unused), ignore)]\n"
+    )],
+    "skipped",
+    "rust:tests/six.rs::six"
+);
+
 const TURBOFISH: &str = "// gatekeeper:sacred\n#[test]\nfn parses() {\n    assert_eq!(\"300\".parse::<u16>().is_ok(), true);\n}\n";
 
 // Rust's type arguments choose what runs (unlike TypeScript's, which are erased).

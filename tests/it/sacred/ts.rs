@@ -614,3 +614,29 @@ refuses!(
     "assertion-changed",
     EXTRACT_ID
 );
+
+const AWAITED: &str = "// gatekeeper:sacred\ntest('body', async () => {\n  const body = await response.json() as Body;\n  expect(await total(body)).toBe(6);\n});\n";
+const AWAITED_ID: &str = "ts:tests/awaited.test.ts::body";
+
+// TypeScript reads `await f<T>()` as `(await f)<T>()`; with types erased it is `await f()`.
+harmless!(
+    await_with_type_arguments_passes,
+    "tests/awaited.test.ts",
+    AWAITED,
+    AWAITED_ID,
+    [
+        (
+            "await response.json() as Body;",
+            "await response.json<Body>();"
+        ),
+        ("await total(body)", "await total<Money>(body)")
+    ]
+);
+refuses!(
+    calling_the_awaited_value_is_refused,
+    "tests/awaited.test.ts",
+    AWAITED,
+    [("await total(body)", "(await total)<Money>(body)")],
+    "assertion-changed",
+    AWAITED_ID
+);
