@@ -1251,28 +1251,7 @@ fn patch_bytes(diff: &git2::Diff<'_>) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::process::Command;
-
-    fn git(dir: &Path, args: &[&str]) {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", dir)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-    }
-
-    fn write(dir: &Path, path: &str, content: &str) {
-        let p = dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
-    }
+    use crate::git::test_support::{git, write};
 
     fn sorted(mut c: WorktreeChanges) -> [Vec<String>; 3] {
         let s = |v: &mut Vec<PathBuf>| {
@@ -1363,5 +1342,35 @@ mod tests {
         assert_eq!(c.untracked, [PathBuf::from("new dir/")]);
         assert!(parse_status_v2(b"1 .M short\x00").is_err());
         assert!(parse_status_v2(b"what is this\x00").is_err());
+    }
+}
+
+/// Helpers for this module's unit tests: hermetic git in a temporary repository.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::path::Path;
+    use std::process::Command;
+
+    /// Runs git in `dir` with a fixed identity and no system or user configuration.
+    pub fn git(dir: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+
+    /// Writes `content` at `path` under `dir`, creating its directories.
+    pub fn write(dir: &Path, path: &str, content: &str) {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
     }
 }

@@ -201,32 +201,11 @@ pub(super) fn sort(changes: &mut [Change]) {
 
 #[cfg(test)]
 mod tests {
+    use crate::git::test_support::{git, write};
     use std::path::Path;
-    use std::process::Command;
 
     use crate::env::Environment;
     use crate::git::Repo;
-
-    fn git(dir: &Path, args: &[&str]) {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", dir)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-    }
-
-    fn write(dir: &Path, path: &str, content: &str) {
-        let p = dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
-    }
 
     /// The fast comparison and libgit2's agree, whatever state the cache tree is in.
     fn same_as_libgit2(dir: &Path, what: &str) -> Vec<String> {

@@ -144,18 +144,7 @@ impl TreeWatch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::process::Command;
-
-    fn git(dir: &Path, args: &[&str]) {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", dir)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-    }
+    use crate::git::test_support::git;
 
     fn repo() -> (tempfile::TempDir, IndexFile) {
         let t = tempfile::tempdir().unwrap();
