@@ -388,7 +388,7 @@ fn fail_fast_starts_no_gate_after_a_failure() {
     let sb = Sandbox::new();
     let r = repo_with(
         &sb,
-        "gates:\n  quick-fail:\n    run: exit 1\n  slow:\n    run: sleep 1\n  after:\n    run: touch \"$GATEKEEPER_ROOT/../after-ran\"\n    needs: [slow]\n",
+        "gates:\n  quick-fail:\n    run: sleep 0.5; exit 1\n  slow:\n    run: sleep 1\n  after:\n    run: touch \"$GATEKEEPER_ROOT/../after-ran\"\n    needs: [slow]\n",
     );
     let out = r.gk(&["run", "--all-files", "--fail-fast", "--format", "json"]);
     assert_code(&out, 1, "quick-fail fails");
