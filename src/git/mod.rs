@@ -495,8 +495,11 @@ impl Repo {
         }
     }
 
-    /// Whether git itself should compare the work tree (see [`Repo::worktree_changes`]).
-    fn prefers_git_status(&self) -> Result<bool> {
+    /// Whether git itself should compare the work tree (see [`Repo::worktree_changes`]): a
+    /// big repository, or one with a file system monitor. The same repositories are watched
+    /// with inotify while gates run; on a small one a second comparison costs less than
+    /// closing an inotify instance (the kernel waits for a grace period, several ms).
+    pub fn prefers_git_status(&self) -> Result<bool> {
         let fsmonitor = self
             .inner
             .config()

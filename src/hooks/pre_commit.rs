@@ -110,10 +110,12 @@ pub(super) fn run_with_work_set_aside(
     let mut stash = WorktreeStash::set_aside(h.repo)?;
     // From here on the kernel names what changes, so the work tree need not be compared
     // with the index again after the gates (when it cannot, it is).
+    // Only on a repository big enough for that to pay (see `Repo::prefers_git_status`).
     let parsed = h.repo.index_file()?;
+    let big = h.repo.prefers_git_status()?;
     let watch = parsed
         .as_ref()
-        .filter(|_| !h.env.flag("GATEKEEPER_NO_WATCH"))
+        .filter(|_| big && !h.env.flag("GATEKEEPER_NO_WATCH"))
         .and_then(|ix| crate::git::watch::TreeWatch::start(h.repo.root(), ix))
         .zip(parsed.clone());
     let kept_dir = stash

@@ -977,10 +977,16 @@ fn a_hook_started_in_a_subdirectory_uses_the_roots_config() {
 /// A gate that rewrites a committed file in place with the same size and puts its old
 /// modification time back: nothing but the content (and ctime) changed. It is caught both
 /// when the kernel reports the write and when the work tree is compared afresh.
-fn same_size_same_mtime_rewrite_is_caught(compare_afresh: bool) {
+fn same_size_same_mtime_rewrite_is_caught(big: bool, compare_afresh: bool) {
     let sb = Sandbox::new();
-    let mut r = repo_with(
-        &sb,
+    let mut r = sb.repo("r");
+    // 5,000 files: big enough for `git status` before and the kernel's events after the gates.
+    for d in 0..if big { 50 } else { 0 } {
+        for f in 0..100 {
+            r.write(&format!("d{d:02}/f{f:03}.txt"), "x\n");
+        }
+    }
+    r.setup(
         "gates:\n  sneaky:\n    run: ref=$(mktemp) && cp -p c.txt \"$ref\" && printf 'CLEAN\\n' | dd of=c.txt conv=notrunc status=none && touch -r \"$ref\" c.txt && rm \"$ref\"\n",
     );
     r.write("c.txt", "clean\n");
@@ -1003,12 +1009,17 @@ fn same_size_same_mtime_rewrite_is_caught(compare_afresh: bool) {
 
 #[test]
 fn same_size_same_mtime_rewrite_is_caught_by_the_watch() {
-    same_size_same_mtime_rewrite_is_caught(false);
+    same_size_same_mtime_rewrite_is_caught(true, false);
+}
+
+#[test]
+fn same_size_same_mtime_rewrite_is_caught_in_a_small_repository() {
+    same_size_same_mtime_rewrite_is_caught(false, false);
 }
 
 #[test]
 fn same_size_same_mtime_rewrite_is_caught_when_compared_afresh() {
-    same_size_same_mtime_rewrite_is_caught(true);
+    same_size_same_mtime_rewrite_is_caught(true, true);
 }
 
 /// A repository big enough for the work tree to be compared by `git status` (5,000 tracked
