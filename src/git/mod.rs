@@ -402,17 +402,7 @@ impl Repo {
     /// Every path in the index (stage 0), in index order.
     pub fn tracked_files(&self) -> Result<Vec<PathBuf>> {
         if let Some(ix) = self.index_file()? {
-            let mut out: Vec<PathBuf> = Vec::with_capacity(ix.entries().len());
-            let mut last: Option<&[u8]> = None;
-            for e in ix.entries() {
-                // Conflicted paths appear once per stage; list each path once.
-                if last == Some(ix.path(e)) {
-                    continue;
-                }
-                last = Some(ix.path(e));
-                out.push(PathBuf::from(OsStr::from_bytes(ix.path(e))));
-            }
-            return Ok(out);
+            return Ok(unique_paths(&ix, 0..ix.entries().len()));
         }
         let index = self.index()?;
         let mut out = Vec::with_capacity(index.len());
@@ -436,16 +426,7 @@ impl Repo {
             } else {
                 format!("{}/", dir.trim_end_matches('/'))
             };
-            let mut out: Vec<PathBuf> = Vec::new();
-            let mut last: Option<&[u8]> = None;
-            for e in &ix.entries()[ix.range_under(prefix.as_bytes())] {
-                if last == Some(ix.path(e)) {
-                    continue;
-                }
-                last = Some(ix.path(e));
-                out.push(PathBuf::from(OsStr::from_bytes(ix.path(e))));
-            }
-            return Ok(out);
+            return Ok(unique_paths(&ix, ix.range_under(prefix.as_bytes())));
         }
         let dir = Path::new(dir);
         Ok(self
@@ -902,6 +883,20 @@ impl WorktreeChanges {
     pub fn is_empty(&self) -> bool {
         self.modified.is_empty() && self.deleted.is_empty() && self.untracked.is_empty()
     }
+}
+
+/// The paths of the entries in `range`, each once (a conflicted path has an entry per stage).
+fn unique_paths(ix: &index_file::IndexFile, range: std::ops::Range<usize>) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::with_capacity(range.len());
+    let mut last: Option<&[u8]> = None;
+    for e in &ix.entries()[range] {
+        if last == Some(ix.path(e)) {
+            continue;
+        }
+        last = Some(ix.path(e));
+        out.push(PathBuf::from(OsStr::from_bytes(ix.path(e))));
+    }
+    out
 }
 
 /// (device, inode, size, mtime ns, ctime ns) of a file: whether it changed since it was read.
