@@ -11,6 +11,7 @@ pub mod checkout;
 pub mod index_file;
 mod staged;
 pub mod stash;
+mod status;
 pub mod watch;
 
 use std::collections::BTreeSet;
@@ -454,10 +455,123 @@ impl Repo {
         } else {
             UntrackedMode::No
         };
+        if self.has_fsmonitor() {
+            return self.worktree_changes_git(untracked, &[]);
+        }
+        if let Some(changes) = self.worktree_changes_in_process(untracked)? {
+            return Ok(changes);
+        }
         if self.prefers_git_status()? {
-            return self.worktree_changes_git(untracked);
+            return self.worktree_changes_git(untracked, &[]);
         }
         self.worktree_changes_libgit2(untracked)
+    }
+
+    /// [`Repo::worktree_changes`] by one parallel pass over the parsed index ([`status`]);
+    /// git is asked only about what stat data and content cannot settle (paths git converts,
+    /// a tracked file that became a directory, an untracked directory that is not ignored).
+    /// `None`: the pass does not apply (an index the fast reader declines, conflicts or
+    /// intent-to-add entries, `core.ignoreCase`, `core.symlinks=false`, a tracked directory
+    /// that is no longer a directory or cannot be read).
+    fn worktree_changes_in_process(
+        &self,
+        untracked: UntrackedMode,
+    ) -> Result<Option<WorktreeChanges>> {
+        let Some(ix) = self.index_file()? else {
+            return Ok(None);
+        };
+        if !ix.is_plain() {
+            return Ok(None);
+        }
+        let config = self.inner.config().ok();
+        let flag = |name: &str, default: bool| {
+            config
+                .as_ref()
+                .and_then(|c| c.get_bool(name).ok())
+                .unwrap_or(default)
+        };
+        if flag("core.ignorecase", false) || !flag("core.symlinks", true) {
+            return Ok(None);
+        }
+        let check_stat = config
+            .as_ref()
+            .and_then(|c| c.get_string("core.checkstat").ok())
+            .is_none_or(|v| !v.eq_ignore_ascii_case("minimal"));
+        let rules = status::StatRules {
+            trust_ctime: flag("core.trustctime", true),
+            check_stat,
+            filemode: flag("core.filemode", true),
+        };
+        let index_mtime = {
+            use std::os::unix::fs::MetadataExt as _;
+            match std::fs::metadata(self.index_path()) {
+                Ok(m) => m.mtime(),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+                Err(e) => {
+                    return Err(e).with_context(|| {
+                        format!("failed to read `{}`", self.index_path().display())
+                    });
+                }
+            }
+        };
+        let walk = untracked != UntrackedMode::No;
+        let Some(scan) = status::scan(&self.root, &ix, index_mtime, rules, walk) else {
+            return Ok(None);
+        };
+        let mut out = WorktreeChanges {
+            deleted: scan.deleted,
+            ..WorktreeChanges::default()
+        };
+        let mut ask: Vec<PathBuf> = scan.to_ask;
+        let (converted, plain): (Vec<PathBuf>, Vec<PathBuf>) =
+            scan.to_hash.into_iter().partition(|p| self.converts(p));
+        ask.extend(converted);
+        let by_content = self.tracked_changes_among(&ix, &plain.into_iter().collect())?;
+        out.modified.extend(by_content.modified);
+        out.deleted.extend(by_content.deleted);
+        for (path, is_dir) in scan.unknown {
+            let ignored = self
+                .inner
+                .is_path_ignored(&path)
+                .with_context(|| format!("failed to match `{}` against the ignore rules", path.display()))?;
+            if ignored {
+                continue;
+            }
+            if is_dir {
+                // Whether git lists it (as `dir/` or file by file) depends on what is inside.
+                ask.push(path);
+            } else {
+                out.untracked.push(path);
+            }
+        }
+        if ask.len() > ASK_GIT_AT_MOST {
+            return self.worktree_changes_git(untracked, &[]).map(Some);
+        }
+        if !ask.is_empty() {
+            let exact = self.worktree_changes_git(untracked, &ask)?;
+            out.modified.extend(exact.modified);
+            out.deleted.extend(exact.deleted);
+            out.untracked.extend(exact.untracked);
+        }
+        for list in [&mut out.modified, &mut out.deleted, &mut out.untracked] {
+            list.sort();
+            list.dedup();
+        }
+        Ok(Some(out))
+    }
+
+    /// Whether `core.fsmonitor` names a file system monitor.
+    fn has_fsmonitor(&self) -> bool {
+        self.inner
+            .config()
+            .ok()
+            .and_then(|c| c.get_string("core.fsmonitor").ok())
+            .is_some_and(|v| {
+                !matches!(
+                    v.to_ascii_lowercase().as_str(),
+                    "" | "false" | "no" | "off" | "0"
+                )
+            })
     }
 
     /// `status.showUntrackedFiles`: which untracked paths `git status` lists.
@@ -481,18 +595,7 @@ impl Repo {
     /// with inotify while gates run; on a small one a second comparison costs less than
     /// closing an inotify instance (the kernel waits for a grace period, several ms).
     pub fn prefers_git_status(&self) -> Result<bool> {
-        let fsmonitor = self
-            .inner
-            .config()
-            .ok()
-            .and_then(|c| c.get_string("core.fsmonitor").ok())
-            .is_some_and(|v| {
-                !matches!(
-                    v.to_ascii_lowercase().as_str(),
-                    "" | "false" | "no" | "off" | "0"
-                )
-            });
-        if fsmonitor {
+        if self.has_fsmonitor() {
             return Ok(true);
         }
         Ok(match self.index_file()? {
@@ -504,24 +607,35 @@ impl Repo {
     /// [`Repo::worktree_changes`] by `git status`: it never writes the index
     /// (`--no-optional-locks`), and it sees the same repository, work tree and index as
     /// gatekeeper.
-    fn worktree_changes_git(&self, untracked: UntrackedMode) -> Result<WorktreeChanges> {
+    /// Only `paths` (literal paths; a directory stands for everything under it) when given.
+    fn worktree_changes_git(
+        &self,
+        untracked: UntrackedMode,
+        paths: &[PathBuf],
+    ) -> Result<WorktreeChanges> {
         let mode = match untracked {
             UntrackedMode::No => "--untracked-files=no",
             UntrackedMode::Normal => "--untracked-files=normal",
             UntrackedMode::All => "--untracked-files=all",
         };
         let index = self.index_path();
+        let mut args: Vec<&OsStr> = vec![
+            OsStr::new("--no-optional-locks"),
+            OsStr::new("--literal-pathspecs"),
+            OsStr::new("status"),
+            OsStr::new("--porcelain=v2"),
+            OsStr::new("-z"),
+            OsStr::new("--no-renames"),
+            OsStr::new("--ignore-submodules=all"),
+            OsStr::new(mode),
+        ];
+        if !paths.is_empty() {
+            args.push(OsStr::new("--"));
+            args.extend(paths.iter().map(|p| p.as_os_str()));
+        }
         let out = crate::process::run_git(
             &self.root,
-            &[
-                OsStr::new("--no-optional-locks"),
-                OsStr::new("status"),
-                OsStr::new("--porcelain=v2"),
-                OsStr::new("-z"),
-                OsStr::new("--no-renames"),
-                OsStr::new("--ignore-submodules=all"),
-                OsStr::new(mode),
-            ],
+            &args,
             &[
                 ("GIT_DIR", self.git_dir().as_os_str()),
                 ("GIT_WORK_TREE", self.root.as_os_str()),
@@ -810,6 +924,10 @@ impl Repo {
 /// [`Repo::worktree_changes`]): starting git costs about 2 ms, and from here on git's own
 /// status is faster than libgit2's (docs/BENCHMARKS.md).
 pub const GIT_STATUS_FROM: usize = 5_000;
+
+/// Beyond this many paths for git to settle, git compares the whole work tree instead (the
+/// paths would be passed on its command line).
+const ASK_GIT_AT_MOST: usize = 1_000;
 
 /// Which untracked paths are listed (`status.showUntrackedFiles`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1300,17 +1418,19 @@ mod tests {
         let env = Environment::from_pairs([]);
         let repo = Repo::open(d, &env, true).unwrap();
         for mode in [UntrackedMode::No, UntrackedMode::Normal, UntrackedMode::All] {
-            let ours = sorted(repo.worktree_changes_git(mode).unwrap());
+            let ours = sorted(repo.worktree_changes_git(mode, &[]).unwrap());
             let theirs = sorted(repo.worktree_changes_libgit2(mode).unwrap());
             assert_eq!(ours, theirs, "{mode:?}");
+            let in_process = repo.worktree_changes_in_process(mode).unwrap();
+            assert_eq!(sorted(in_process.unwrap()), ours, "{mode:?}");
             assert_eq!(ours[0], ["a/b/x", "exec", "with space"], "{mode:?}");
             assert_eq!(ours[1], ["gone", "gone-dir/f"], "{mode:?}");
         }
-        let normal = sorted(repo.worktree_changes_git(UntrackedMode::Normal).unwrap());
+        let normal = sorted(repo.worktree_changes_git(UntrackedMode::Normal, &[]).unwrap());
         assert_eq!(normal[2], ["a/new", "new.txt", "newdir/"]);
-        let all = sorted(repo.worktree_changes_git(UntrackedMode::All).unwrap());
+        let all = sorted(repo.worktree_changes_git(UntrackedMode::All, &[]).unwrap());
         assert_eq!(all[2], ["a/new", "new.txt", "newdir/deep/f"]);
-        assert!(sorted(repo.worktree_changes_git(UntrackedMode::No).unwrap())[2].is_empty());
+        assert!(sorted(repo.worktree_changes_git(UntrackedMode::No, &[]).unwrap())[2].is_empty());
 
         // The configuration decides which one `worktree_changes` lists.
         git(d, &["config", "status.showUntrackedFiles", "no"]);
@@ -1326,6 +1446,93 @@ mod tests {
         git(d, &["config", "core.fsmonitor", "true"]);
         let repo = Repo::open(d, &env, true).unwrap();
         assert!(repo.prefers_git_status().unwrap());
+    }
+
+    /// Files older than the index are proved clean by their stat data alone; a rewrite that
+    /// keeps the size and puts the old modification time back is still seen (its change time
+    /// moved), as are a new executable bit and a file replaced by a directory.
+    #[test]
+    fn stat_data_proves_clean_files_and_catches_same_size_rewrites() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path();
+        git(d, &["init", "-q"]);
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
+        for p in ["a/one", "a/two", "b/three", "top", "becomes-dir"] {
+            write(d, p, "same\n");
+            std::fs::File::options()
+                .write(true)
+                .open(d.join(p))
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+        git(d, &["add", "-A"]);
+        git(d, &["commit", "-qm", "base"]);
+        let env = Environment::from_pairs([]);
+        let repo = Repo::open(d, &env, true).unwrap();
+        let ix = repo.index_file().unwrap().unwrap();
+        let rules = status::StatRules {
+            trust_ctime: true,
+            check_stat: true,
+            filemode: true,
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let scan = status::scan(d, &ix, now, rules, true).unwrap();
+        assert!(scan.to_hash.is_empty(), "{:?}", scan.to_hash);
+        assert!(scan.deleted.is_empty() && scan.to_ask.is_empty() && scan.unknown.is_empty());
+
+        // Same size, old mtime put back: only the change time tells.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write(d, "a/two", "diff\n");
+        std::fs::File::options()
+            .write(true)
+            .open(d.join("a/two"))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let mut perm = std::fs::metadata(d.join("b/three")).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+        std::fs::set_permissions(d.join("b/three"), perm).unwrap();
+        std::fs::remove_file(d.join("becomes-dir")).unwrap();
+        write(d, "becomes-dir/inner", "x\n");
+        let scan = status::scan(d, &ix, now, rules, true).unwrap();
+        assert_eq!(scan.to_hash, [PathBuf::from("a/two"), PathBuf::from("b/three")]);
+        assert_eq!(scan.to_ask, [PathBuf::from("becomes-dir")]);
+        // Without the change time (core.trustctime=false) a same-size rewrite with the old
+        // mtime is invisible to stat data, as it is to git itself.
+        let blind = status::StatRules {
+            trust_ctime: false,
+            ..rules
+        };
+        let scan = status::scan(d, &ix, now, blind, false).unwrap();
+        assert_eq!(scan.to_hash, [PathBuf::from("b/three")]);
+
+        // Whatever stat data cannot settle is settled like git settles it. (git itself
+        // compares whole seconds of the change time, so within the second of `git add` it
+        // may miss the rewrite of `a/two`; the nanoseconds the index records do not.)
+        for mode in [UntrackedMode::No, UntrackedMode::Normal, UntrackedMode::All] {
+            let ours = sorted(repo.worktree_changes_in_process(mode).unwrap().unwrap());
+            let theirs = sorted(repo.worktree_changes_git(mode, &[]).unwrap());
+            assert_eq!(ours[1..], theirs[1..], "{mode:?}");
+            assert!(theirs[0].iter().all(|p| ours[0].contains(p)), "{mode:?}");
+            assert_eq!(ours[0], ["a/two", "b/three"], "{mode:?}");
+            assert_eq!(ours[1], ["becomes-dir"], "{mode:?}");
+        }
+
+        // A file written in the second the index was written is judged by its content.
+        let racy = std::fs::metadata(d.join("top")).unwrap();
+        let racy_secs = std::os::unix::fs::MetadataExt::mtime(&racy);
+        let scan = status::scan(d, &ix, racy_secs, rules, false).unwrap();
+        assert!(scan.to_hash.contains(&PathBuf::from("top")), "{:?}", scan.to_hash);
+
+        // A tracked directory replaced by a symlink cannot be vouched for.
+        std::fs::rename(d.join("a"), d.join("moved")).unwrap();
+        std::os::unix::fs::symlink("moved", d.join("a")).unwrap();
+        assert!(status::scan(d, &ix, now, rules, true).is_none());
+        assert!(repo.worktree_changes_in_process(UntrackedMode::Normal).unwrap().is_none());
     }
 
     #[test]
