@@ -95,6 +95,11 @@ impl IndexFile {
         Ok(parse(&bytes))
     }
 
+    /// Parses an index held in memory. `None`: a form this reader leaves to libgit2.
+    pub fn from_bytes(bytes: &[u8]) -> Option<IndexFile> {
+        parse(bytes)
+    }
+
     /// Every entry, in index order (by path, then stage).
     pub fn entries(&self) -> &[Entry] {
         &self.entries

@@ -515,9 +515,25 @@ impl Repo {
             }
         };
         let walk = untracked != UntrackedMode::No;
-        let Some(scan) = status::scan(&self.root, &ix, index_mtime, rules, walk) else {
+        let listings_file = self.listings_file();
+        let kept: Option<status::Listings> = walk
+            .then(|| std::fs::read(&listings_file).ok())
+            .flatten()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        let Some(mut scan) = status::scan(&self.root, &ix, index_mtime, rules, walk, kept.as_ref())
+        else {
             return Ok(None);
         };
+        if walk && scan.reread {
+            let listings = status::Listings {
+                root: self.root.clone(),
+                dirs: std::mem::take(&mut scan.listings).into_iter().collect(),
+            };
+            // Only a cache: a failed write costs the next pass its reads, nothing else.
+            if let Ok(bytes) = serde_json::to_vec(&listings) {
+                let _ = crate::fsutil::write_atomic(&listings_file, &bytes);
+            }
+        }
         let mut out = WorktreeChanges {
             deleted: scan.deleted,
             ..WorktreeChanges::default()
@@ -530,10 +546,12 @@ impl Repo {
         out.modified.extend(by_content.modified);
         out.deleted.extend(by_content.deleted);
         for (path, is_dir) in scan.unknown {
-            let ignored = self
-                .inner
-                .is_path_ignored(&path)
-                .with_context(|| format!("failed to match `{}` against the ignore rules", path.display()))?;
+            let ignored = self.inner.is_path_ignored(&path).with_context(|| {
+                format!(
+                    "failed to match `{}` against the ignore rules",
+                    path.display()
+                )
+            })?;
             if ignored {
                 continue;
             }
@@ -558,6 +576,15 @@ impl Repo {
             list.dedup();
         }
         Ok(Some(out))
+    }
+
+    /// Where this work tree's directory listings are kept between passes ([`status::Listings`]).
+    fn listings_file(&self) -> PathBuf {
+        use sha2::Digest as _;
+        let id = sha2::Sha256::digest(self.root.as_os_str().as_bytes());
+        self.state_dir()
+            .join("listings")
+            .join(hex::encode(&id[..8]))
     }
 
     /// Whether `core.fsmonitor` names a file system monitor.
@@ -1019,7 +1046,7 @@ fn unique_paths(ix: &index_file::IndexFile, range: std::ops::Range<usize>) -> Ve
 
 /// (device, inode, size, mtime ns, ctime ns) of a file: whether it changed since it was read.
 /// git replaces the index by renaming a new file over it, and any write moves its ctime.
-fn file_stamp(path: &Path) -> Option<[i64; 5]> {
+pub fn file_stamp(path: &Path) -> Option<[i64; 5]> {
     use std::os::unix::fs::MetadataExt as _;
     let m = std::fs::metadata(path).ok()?;
     let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
@@ -1426,7 +1453,10 @@ mod tests {
             assert_eq!(ours[0], ["a/b/x", "exec", "with space"], "{mode:?}");
             assert_eq!(ours[1], ["gone", "gone-dir/f"], "{mode:?}");
         }
-        let normal = sorted(repo.worktree_changes_git(UntrackedMode::Normal, &[]).unwrap());
+        let normal = sorted(
+            repo.worktree_changes_git(UntrackedMode::Normal, &[])
+                .unwrap(),
+        );
         assert_eq!(normal[2], ["a/new", "new.txt", "newdir/"]);
         let all = sorted(repo.worktree_changes_git(UntrackedMode::All, &[]).unwrap());
         assert_eq!(all[2], ["a/new", "new.txt", "newdir/deep/f"]);
@@ -1480,7 +1510,7 @@ mod tests {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_secs() as i64;
-        let scan = status::scan(d, &ix, now, rules, true).unwrap();
+        let scan = status::scan(d, &ix, now, rules, true, None).unwrap();
         assert!(scan.to_hash.is_empty(), "{:?}", scan.to_hash);
         assert!(scan.deleted.is_empty() && scan.to_ask.is_empty() && scan.unknown.is_empty());
 
@@ -1498,8 +1528,11 @@ mod tests {
         std::fs::set_permissions(d.join("b/three"), perm).unwrap();
         std::fs::remove_file(d.join("becomes-dir")).unwrap();
         write(d, "becomes-dir/inner", "x\n");
-        let scan = status::scan(d, &ix, now, rules, true).unwrap();
-        assert_eq!(scan.to_hash, [PathBuf::from("a/two"), PathBuf::from("b/three")]);
+        let scan = status::scan(d, &ix, now, rules, true, None).unwrap();
+        assert_eq!(
+            scan.to_hash,
+            [PathBuf::from("a/two"), PathBuf::from("b/three")]
+        );
         assert_eq!(scan.to_ask, [PathBuf::from("becomes-dir")]);
         // Without the change time (core.trustctime=false) a same-size rewrite with the old
         // mtime is invisible to stat data, as it is to git itself.
@@ -1507,7 +1540,7 @@ mod tests {
             trust_ctime: false,
             ..rules
         };
-        let scan = status::scan(d, &ix, now, blind, false).unwrap();
+        let scan = status::scan(d, &ix, now, blind, false, None).unwrap();
         assert_eq!(scan.to_hash, [PathBuf::from("b/three")]);
 
         // Whatever stat data cannot settle is settled like git settles it. (git itself
@@ -1525,14 +1558,75 @@ mod tests {
         // A file written in the second the index was written is judged by its content.
         let racy = std::fs::metadata(d.join("top")).unwrap();
         let racy_secs = std::os::unix::fs::MetadataExt::mtime(&racy);
-        let scan = status::scan(d, &ix, racy_secs, rules, false).unwrap();
-        assert!(scan.to_hash.contains(&PathBuf::from("top")), "{:?}", scan.to_hash);
+        let scan = status::scan(d, &ix, racy_secs, rules, false, None).unwrap();
+        assert!(
+            scan.to_hash.contains(&PathBuf::from("top")),
+            "{:?}",
+            scan.to_hash
+        );
 
         // A tracked directory replaced by a symlink cannot be vouched for.
         std::fs::rename(d.join("a"), d.join("moved")).unwrap();
         std::os::unix::fs::symlink("moved", d.join("a")).unwrap();
-        assert!(status::scan(d, &ix, now, rules, true).is_none());
-        assert!(repo.worktree_changes_in_process(UntrackedMode::Normal).unwrap().is_none());
+        assert!(status::scan(d, &ix, now, rules, true, None).is_none());
+        assert!(
+            repo.worktree_changes_in_process(UntrackedMode::Normal)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    /// A directory's listing is read again only when its inode, modification or change time,
+    /// or the names the index holds in it, changed; otherwise the kept listing answers.
+    #[test]
+    fn kept_listings_answer_for_unchanged_directories_only() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path();
+        git(d, &["init", "-q"]);
+        write(d, "a/x", "1\n");
+        write(d, "b/y", "1\n");
+        git(d, &["add", "-A"]);
+        git(d, &["commit", "-qm", "base"]);
+        write(d, "a/u.txt", "untracked\n");
+        // Listings are kept only once their directories are a second old.
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        let env = Environment::from_pairs([]);
+        let repo = Repo::open(d, &env, true).unwrap();
+        let untracked = |repo: &Repo| {
+            sorted(
+                repo.worktree_changes_in_process(UntrackedMode::Normal)
+                    .unwrap()
+                    .unwrap(),
+            )[2]
+            .clone()
+        };
+        assert_eq!(untracked(&repo), ["a/u.txt"]);
+        let file = repo.listings_file();
+        let mut kept: status::Listings =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        assert_eq!(kept.dirs.len(), 3, "{kept:?}");
+
+        // The kept listing of `b` answers while `b` is unchanged: a name planted in it shows.
+        let b = kept.dirs.get(&hex::encode("b")).unwrap().clone();
+        let mut planted = serde_json::to_value(&b).unwrap();
+        planted["unknown"] = serde_json::json!([[hex::encode("planted"), false]]);
+        kept.dirs
+            .insert(hex::encode("b"), serde_json::from_value(planted).unwrap());
+        std::fs::write(&file, serde_json::to_vec(&kept).unwrap()).unwrap();
+        assert_eq!(untracked(&repo), ["a/u.txt", "b/planted"]);
+
+        // A name added to `b` moves its modification time: `b` is read again.
+        write(d, "b/new.txt", "n\n");
+        assert_eq!(untracked(&repo), ["a/u.txt", "b/new.txt"]);
+
+        // Staging `a/u.txt` changes the names the index holds in `a`, not `a` itself.
+        git(d, &["add", "a/u.txt"]);
+        let repo = Repo::open(d, &env, true).unwrap();
+        assert_eq!(untracked(&repo), ["b/new.txt"]);
+
+        // A kept file that is not valid is not used.
+        std::fs::write(&file, b"{not json").unwrap();
+        assert_eq!(untracked(&repo), ["b/new.txt"]);
     }
 
     #[test]

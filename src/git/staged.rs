@@ -12,11 +12,11 @@ use std::ops::Range;
 use std::os::unix::ffi::OsStrExt as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use git2::{ObjectType, Oid, Tree};
 
 use super::index_file::{IndexFile, TreeNode};
-use super::{Change, ChangeKind, Repo, changes_of, quiet_diff_options};
+use super::{Change, ChangeKind, Repo};
 
 const GITLINK: u32 = 0o160_000;
 
@@ -81,28 +81,14 @@ pub(super) fn compare_dir(
     range: Range<usize>,
     out: &mut Vec<Change>,
 ) -> Result<()> {
-    if let Some(id) = node.and_then(|n| n.id) {
-        if head.map(Tree::id) == Some(id) {
-            return Ok(());
-        }
-        // The tree the index holds here, when git wrote it to the object store (it does
-        // whenever it computes the cache tree for a commit).
-        if let Ok(staged) = repo.inner.find_tree(id) {
-            let mut opts = quiet_diff_options();
-            let diff = repo
-                .inner
-                .diff_tree_to_tree(head, Some(&staged), Some(&mut opts))
-                .context("failed to compare the index with HEAD")?;
-            for c in changes_of(&diff) {
-                let mut p = prefix.to_vec();
-                p.extend_from_slice(c.path.as_os_str().as_bytes());
-                out.push(Change {
-                    path: PathBuf::from(OsStr::from_bytes(&p)),
-                    kind: c.kind,
-                });
-            }
-            return Ok(());
-        }
+    // The same tree in both: nothing under it changed. Otherwise the directory is walked
+    // one level at a time, and each subdirectory whose tree the cache tree knows to equal
+    // HEAD's is skipped without being read (libgit2's tree-to-tree diff would read and walk
+    // every subtree of both sides).
+    if let Some(id) = node.and_then(|n| n.id)
+        && head.map(Tree::id) == Some(id)
+    {
+        return Ok(());
     }
     let mut in_head: BTreeMap<Vec<u8>, HeadEntry> = BTreeMap::new();
     if let Some(t) = head {
@@ -135,6 +121,8 @@ pub(super) fn compare_dir(
                     .find(|c| c.name == name)
             });
             let head_sub = match in_head.remove(name) {
+                // The same tree in both: nothing under it changed, and it need not be read.
+                Some(HeadEntry::Tree(id)) if child.and_then(|c| c.id) == Some(id) => continue,
                 Some(HeadEntry::Tree(id)) => Some(repo.inner.find_tree(id)?),
                 Some(HeadEntry::Blob(_, mode)) => {
                     if mode != GITLINK {

@@ -202,7 +202,7 @@ fn kept_root(repo: &Repo) -> PathBuf {
     repo.state_dir().join("kept")
 }
 
-fn unique_id() -> String {
+pub fn unique_id() -> String {
     format!(
         "{}-{}",
         std::process::id(),
@@ -662,6 +662,26 @@ pub fn kept_folders(repo: &Repo) -> Vec<(PathBuf, bool)> {
         .collect();
     out.sort();
     out
+}
+
+/// Removes the files in `folder` named `<pid>-…` (as [`unique_id`] names them) whose process
+/// is gone.
+pub fn remove_abandoned_files(folder: &Path) {
+    let Ok(read) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in read.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.split_once('-'))
+            .and_then(|(p, _)| p.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && !process_alive(pid)
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 fn process_alive(pid: u32) -> bool {

@@ -47,6 +47,35 @@ pub struct Scan {
     /// Names in tracked directories that the index does not hold, with whether each is a
     /// directory. Ignored ones included: the caller applies the ignore rules.
     pub unknown: Vec<(PathBuf, bool)>,
+    /// What each directory's listing showed, to be kept for the next pass.
+    pub listings: Vec<(String, Listing)>,
+    /// Whether any directory was read again (so the kept listings changed).
+    pub reread: bool,
+}
+
+/// The listings of tracked directories as an earlier pass read them: a directory whose
+/// inode, modification and change times are still those recorded holds the same names (any
+/// name added, removed or renamed in a directory moves its modification time), so it need
+/// not be read again — git's untracked cache, kept by gatekeeper. Only listings older than a
+/// second when they were read are kept, so that a change in the same clock tick as the read
+/// cannot hide behind an equal timestamp.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Listings {
+    /// The work tree they belong to.
+    pub root: PathBuf,
+    /// By directory (hex of its path relative to the root).
+    pub dirs: std::collections::HashMap<String, Listing>,
+}
+
+/// One directory's listing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Listing {
+    /// Inode, modification time (ns) and change time (ns) of the directory.
+    stat: [i64; 3],
+    /// A hash of the names the index held in it: the unknown names depend on them.
+    names: u64,
+    /// The names the index did not hold (hex), each with whether it is a directory.
+    unknown: Vec<(String, bool)>,
 }
 
 /// A tracked directory: its tracked files and the names the index holds in it.
@@ -72,8 +101,13 @@ pub fn scan(
     index_mtime_secs: i64,
     rules: StatRules,
     walk: bool,
+    kept: Option<&Listings>,
 ) -> Option<Scan> {
     let dirs = tracked_dirs(ix);
+    let now_secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let kept = kept.filter(|k| k.root == root);
     // (directory, first file, end of files); the first task of a directory also reads it.
     let mut tasks: Vec<(usize, usize, usize)> = Vec::new();
     for (d, dir) in dirs.iter().enumerate() {
@@ -116,7 +150,7 @@ pub fn scan(
                 ix,
                 dir,
                 &dir.files[start..end],
-                walk && start == 0,
+                (walk && start == 0).then_some((kept, now_secs)),
                 index_mtime_secs,
                 rules,
                 &mut out,
@@ -148,6 +182,13 @@ pub fn scan(
         all.to_hash.extend(p.to_hash);
         all.to_ask.extend(p.to_ask);
         all.unknown.extend(p.unknown);
+        all.listings.extend(p.listings);
+        all.reread |= p.reread;
+    }
+    if let Some(k) = kept
+        && k.dirs.len() != all.listings.len()
+    {
+        all.reread = true;
     }
     all.deleted.sort();
     all.to_hash.sort();
@@ -229,15 +270,15 @@ fn join(dir: &[u8], name: &[u8]) -> PathBuf {
     PathBuf::from(OsStr::from_bytes(&p))
 }
 
-/// `lstat`s `files` of `dir` and, when `walk`, reads `dir` for unknown names. False: the
-/// directory cannot be vouched for.
+/// `lstat`s `files` of `dir` and, when `walk` (with the kept listings and the time now),
+/// reads `dir` for unknown names. False: the directory cannot be vouched for.
 #[allow(clippy::too_many_arguments)]
 fn run_task(
     root: &std::os::fd::OwnedFd,
     ix: &IndexFile,
     dir: &TrackedDir<'_>,
     files: &[usize],
-    walk: bool,
+    walk: Option<(Option<&Listings>, i64)>,
     index_mtime_secs: i64,
     rules: StatRules,
     out: &mut Scan,
@@ -286,9 +327,39 @@ fn run_task(
             Err(_) => return false,
         }
     }
-    if !walk {
+    let Some((kept, now_secs)) = walk else {
+        return true;
+    };
+    let Ok(dir_stat) = nix::sys::stat::fstat(&handle) else {
+        return false;
+    };
+    let stat = [
+        i64::try_from(dir_stat.st_ino).unwrap_or(i64::MAX),
+        dir_stat.st_mtime * 1_000_000_000 + dir_stat.st_mtime_nsec,
+        dir_stat.st_ctime * 1_000_000_000 + dir_stat.st_ctime_nsec,
+    ];
+    let names = {
+        use std::hash::{Hash as _, Hasher as _};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        dir.names.hash(&mut h);
+        h.finish()
+    };
+    let key = hex::encode(dir.path);
+    if let Some(before) = kept.and_then(|k| k.dirs.get(&key))
+        && before.stat == stat
+        && before.names == names
+    {
+        for (name, is_dir) in &before.unknown {
+            let Ok(name) = hex::decode(name) else {
+                return false;
+            };
+            out.unknown.push((join(dir.path, &name), *is_dir));
+        }
+        out.listings.push((key, before.clone()));
         return true;
     }
+    out.reread = true;
+    let mut unknown: Vec<(String, bool)> = Vec::new();
     let mut found: Vec<(Vec<u8>, Option<Type>)> = Vec::new();
     for item in handle.iter() {
         let Ok(item) = item else { return false };
@@ -319,6 +390,18 @@ fn run_task(
             },
         };
         out.unknown.push((join(dir.path, &name), is_dir));
+        unknown.push((hex::encode(&name), is_dir));
+    }
+    // Kept only when both times are a second older than the read began.
+    if dir_stat.st_mtime < now_secs - 1 && dir_stat.st_ctime < now_secs - 1 {
+        out.listings.push((
+            key,
+            Listing {
+                stat,
+                names,
+                unknown,
+            },
+        ));
     }
     true
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use sha2::{Digest, Sha256};
 
 use super::HookContext;
@@ -378,22 +378,47 @@ fn put_back_clean_files(
     Ok(unsure)
 }
 
-/// The index's bytes and a fingerprint of its entries, to detect and undo a gate's `git add`.
+/// The index as it was before the gates, to detect and undo a gate's `git add`: its file's
+/// stamp (device, inode, size, modification and change times) and a copy of its bytes. A
+/// file whose stamp is unchanged was not written (any write moves its change time, which no
+/// process can set back), so only a changed one is parsed and compared by entries.
 struct IndexSnapshot {
-    path: Option<PathBuf>,
-    bytes: Option<Vec<u8>>,
-    fingerprint: [u8; 32],
+    path: PathBuf,
+    /// `None`: there was no index file.
+    stamp: Option<[i64; 5]>,
+    /// The copy of the index as it was (in gatekeeper's state folder), when there was one.
+    copy: Option<PathBuf>,
 }
 
 impl IndexSnapshot {
     fn take(repo: &Repo) -> Result<IndexSnapshot> {
         let path = repo.index_path();
-        let bytes = std::fs::read(&path).ok();
-        Ok(IndexSnapshot {
-            path: Some(path),
-            bytes,
-            fingerprint: fingerprint(repo)?,
-        })
+        let stamp = crate::git::file_stamp(&path);
+        let mut snapshot = IndexSnapshot {
+            path,
+            stamp,
+            copy: None,
+        };
+        if stamp.is_some() {
+            let folder = repo.state_dir().join("index-before");
+            std::fs::create_dir_all(&folder)
+                .with_context(|| format!("failed to create `{}`", folder.display()))?;
+            // Copies left by a run that was killed are of no use to anyone.
+            crate::git::stash::remove_abandoned_files(&folder);
+            let copy = folder.join(crate::git::stash::unique_id());
+            // Copied by the kernel (copy_file_range): the index is not read into memory.
+            std::fs::copy(&snapshot.path, &copy).with_context(|| {
+                format!("failed to keep a copy of `{}`", snapshot.path.display())
+            })?;
+            snapshot.copy = Some(copy);
+            if crate::git::file_stamp(&snapshot.path) != stamp {
+                bail!(
+                    "the index `{}` changed while gatekeeper read it; run the commit again",
+                    snapshot.path.display()
+                );
+            }
+        }
+        Ok(snapshot)
     }
 
     /// Puts the index back when its entries (not just cached stat data) changed, after
@@ -403,43 +428,81 @@ impl IndexSnapshot {
         repo: &Repo,
         kept_dir: &std::path::Path,
     ) -> Result<Option<PathBuf>> {
-        if fingerprint(repo)? == self.fingerprint {
+        if crate::git::file_stamp(&self.path) == self.stamp {
+            return Ok(None);
+        }
+        let before = match &self.copy {
+            Some(copy) => Some(std::fs::read(copy).with_context(|| {
+                format!("failed to read the copy of the index `{}`", copy.display())
+            })?),
+            None => None,
+        };
+        let fingerprint_before = match &before {
+            Some(b) => fingerprint_of_bytes(b, self.copy.as_deref())?,
+            None => Sha256::new().finalize().into(),
+        };
+        if fingerprint(repo)? == fingerprint_before {
             return Ok(None);
         }
         let patch_path = kept_dir.join("index-changes.patch");
-        if let Some(b) = &self.bytes {
+        if let Some(b) = &before {
             let old = kept_dir.join("index-before");
             crate::fsutil::write_atomic(&old, b)?;
             let patch = repo.index_change_patch(&old);
             let _ = std::fs::remove_file(&old);
             crate::fsutil::write_atomic(&patch_path, &patch?)?;
-        }
-        if let (Some(p), Some(b)) = (&self.path, &self.bytes) {
-            crate::fsutil::write_atomic(p, b)?;
+            crate::fsutil::write_atomic(&self.path, b)?;
         }
         Ok(Some(patch_path))
     }
+}
+
+impl Drop for IndexSnapshot {
+    fn drop(&mut self) {
+        if let Some(copy) = &self.copy {
+            let _ = std::fs::remove_file(copy);
+        }
+    }
+}
+
+/// [`fingerprint`] of an index held in `bytes` (read from `file`).
+fn fingerprint_of_bytes(bytes: &[u8], file: Option<&std::path::Path>) -> Result<[u8; 32]> {
+    let mut h = Sha256::new();
+    if let Some(ix) = crate::git::index_file::IndexFile::from_bytes(bytes) {
+        for e in ix.entries() {
+            add_entry(&mut h, ix.path(e), e.id, e.mode, e.flags, e.flags_extended);
+        }
+    } else if let Some(file) = file {
+        // A form the fast reader declines (a split index, say): libgit2 reads it.
+        let index = git2::Index::open(file)
+            .with_context(|| format!("failed to read the index copy `{}`", file.display()))?;
+        for e in index.iter() {
+            add_entry(&mut h, &e.path, e.id, e.mode, e.flags, e.flags_extended);
+        }
+    }
+    Ok(h.finalize().into())
+}
+
+fn add_entry(h: &mut Sha256, path: &[u8], id: git2::Oid, mode: u32, flags: u16, extended: u16) {
+    h.update(path);
+    h.update([0]);
+    h.update(id.as_bytes());
+    h.update(mode.to_le_bytes());
+    h.update((flags & 0xf000).to_le_bytes());
+    h.update((extended & 0x6000).to_le_bytes());
 }
 
 /// What the index records, without the cached stat data: each entry's path, blob, mode and
 /// flags (stage, assume-unchanged, skip-worktree, intent-to-add).
 fn fingerprint(repo: &Repo) -> Result<[u8; 32]> {
     let mut h = Sha256::new();
-    let mut add = |path: &[u8], id: git2::Oid, mode: u32, flags: u16, extended: u16| {
-        h.update(path);
-        h.update([0]);
-        h.update(id.as_bytes());
-        h.update(mode.to_le_bytes());
-        h.update((flags & 0xf000).to_le_bytes());
-        h.update((extended & 0x6000).to_le_bytes());
-    };
     if let Some(ix) = repo.index_file()? {
         for e in ix.entries() {
-            add(ix.path(e), e.id, e.mode, e.flags, e.flags_extended);
+            add_entry(&mut h, ix.path(e), e.id, e.mode, e.flags, e.flags_extended);
         }
     } else {
         for e in repo.index()?.iter() {
-            add(&e.path, e.id, e.mode, e.flags, e.flags_extended);
+            add_entry(&mut h, &e.path, e.id, e.mode, e.flags, e.flags_extended);
         }
     }
     Ok(h.finalize().into())
