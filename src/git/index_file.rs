@@ -178,7 +178,9 @@ fn parse(b: &[u8]) -> Option<IndexFile> {
     let count = be32(b, 8)? as usize;
     let end = b.len() - HASH_LEN;
     let mut entries = Vec::with_capacity(count.min(end / 62));
-    let mut paths: Vec<u8> = Vec::with_capacity(end);
+    // Each entry takes at least 62 bytes besides its path (version 4: fewer, and its paths
+    // are compressed, so the estimate only has to be a start).
+    let mut paths: Vec<u8> = Vec::with_capacity(end.saturating_sub(12 + count.saturating_mul(62)));
     let mut at = 12;
     let mut previous: (usize, usize) = (0, 0);
     for _ in 0..count {

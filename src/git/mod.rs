@@ -1,11 +1,12 @@
 //! The only module that touches git (through libgit2): discovery, the index the hook must
 //! check, changed files, commit ranges and the hooks directory.
 //!
-//! **Invariant:** on a small repository nothing on the hook's hot path starts a `git` process.
-//! On a big one (at least [`GIT_STATUS_FROM`] index entries) or one with `core.fsmonitor`
-//! set, the one comparison of the work tree with the index before the gates is git's own
-//! `git status`, so that the file system monitor and the untracked cache apply; after the
-//! gates the kernel's events ([`watch`]) name what changed.
+//! **Invariant:** nothing on a hook's hot path starts a `git` process, except to settle what
+//! only git can (paths git converts, a tracked file that became a directory, an untracked
+//! directory that is not ignored) and, with `core.fsmonitor` set, the one comparison of the
+//! work tree with the index before the gates, which is then git's own `git status` so that
+//! the monitor answers. On a big repository (at least [`GIT_STATUS_FROM`] index entries)
+//! the kernel's events ([`watch`]) name what changed during the gates.
 
 pub mod checkout;
 pub mod index_file;
@@ -444,11 +445,12 @@ impl Repo {
     /// sparse checkout (skip-worktree) are not changes: git leaves them out of the work tree
     /// on purpose.
     ///
-    /// A big repository (at least [`GIT_STATUS_FROM`] index entries), or one with
-    /// `core.fsmonitor` set, is compared by git itself ([`Repo::worktree_changes_git`]), so
-    /// that what git users configure for big repositories applies: the file system monitor,
-    /// the untracked cache (`core.untrackedCache`) and parallel `lstat` (`core.preloadIndex`).
-    /// A small one through libgit2, which starts no process.
+    /// With `core.fsmonitor` set, git itself compares ([`Repo::worktree_changes_git`]), so
+    /// that the monitor answers instead of an `lstat` of every file. Otherwise gatekeeper's
+    /// own parallel pass does ([`Repo::worktree_changes_in_process`]), honouring
+    /// `core.preloadIndex` and `core.untrackedCache`; where that pass does not apply, a big
+    /// repository (at least [`GIT_STATUS_FROM`] index entries) is compared by `git status`
+    /// and a small one through libgit2.
     pub fn worktree_changes(&self, include_untracked: bool) -> Result<WorktreeChanges> {
         let untracked = if include_untracked {
             self.untracked_mode()
@@ -501,6 +503,7 @@ impl Repo {
             trust_ctime: flag("core.trustctime", true),
             check_stat,
             filemode: flag("core.filemode", true),
+            parallel: flag("core.preloadindex", true),
         };
         let index_mtime = {
             use std::os::unix::fs::MetadataExt as _;
@@ -516,7 +519,12 @@ impl Repo {
         };
         let walk = untracked != UntrackedMode::No;
         let listings_file = self.listings_file();
-        let kept: Option<status::Listings> = walk
+        // `core.untrackedCache=false` asks for every directory to be read every time.
+        let keep_listings = config
+            .as_ref()
+            .and_then(|c| c.get_bool("core.untrackedcache").ok())
+            .unwrap_or(true);
+        let kept: Option<status::Listings> = (walk && keep_listings)
             .then(|| std::fs::read(&listings_file).ok())
             .flatten()
             .and_then(|b| serde_json::from_slice(&b).ok());
@@ -524,14 +532,15 @@ impl Repo {
         else {
             return Ok(None);
         };
-        if walk && scan.reread {
+        if walk && keep_listings && scan.reread {
             let listings = status::Listings {
                 root: self.root.clone(),
                 dirs: std::mem::take(&mut scan.listings).into_iter().collect(),
             };
-            // Only a cache: a failed write costs the next pass its reads, nothing else.
+            // Only a cache: a failed or lost write costs the next pass its reads, nothing
+            // else (a damaged file is not valid JSON and is not used).
             if let Ok(bytes) = serde_json::to_vec(&listings) {
-                let _ = crate::fsutil::write_atomic(&listings_file, &bytes);
+                let _ = crate::fsutil::write_replace_unsynced(&listings_file, &bytes);
             }
         }
         let mut out = WorktreeChanges {
@@ -617,10 +626,10 @@ impl Repo {
         }
     }
 
-    /// Whether git itself should compare the work tree (see [`Repo::worktree_changes`]): a
-    /// big repository, or one with a file system monitor. The same repositories are watched
-    /// with inotify while gates run; on a small one a second comparison costs less than
-    /// closing an inotify instance (the kernel waits for a grace period, several ms).
+    /// A big repository, or one with a file system monitor: where `git status` compares the
+    /// work tree when gatekeeper's own pass does not apply, and where the work tree is
+    /// watched with inotify while gates run (on a small one a second comparison costs less
+    /// than closing an inotify instance: the kernel waits for a grace period, several ms).
     pub fn prefers_git_status(&self) -> Result<bool> {
         if self.has_fsmonitor() {
             return Ok(true);
@@ -947,9 +956,9 @@ impl Repo {
     }
 }
 
-/// Above this many index entries the work tree is compared by `git status` (see
-/// [`Repo::worktree_changes`]): starting git costs about 2 ms, and from here on git's own
-/// status is faster than libgit2's (docs/BENCHMARKS.md).
+/// From this many index entries on, a repository counts as big ([`Repo::prefers_git_status`]):
+/// starting git costs about 2 ms, and from here on git's own status is faster than
+/// libgit2's (docs/BENCHMARKS.md).
 pub const GIT_STATUS_FROM: usize = 5_000;
 
 /// Beyond this many paths for git to settle, git compares the whole work tree instead (the
@@ -1505,6 +1514,7 @@ mod tests {
             trust_ctime: true,
             check_stat: true,
             filemode: true,
+            parallel: true,
         };
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -1613,6 +1623,12 @@ mod tests {
         kept.dirs
             .insert(hex::encode("b"), serde_json::from_value(planted).unwrap());
         std::fs::write(&file, serde_json::to_vec(&kept).unwrap()).unwrap();
+        assert_eq!(untracked(&repo), ["a/u.txt", "b/planted"]);
+        // `core.untrackedCache=false`: every directory is read, the kept listings unused.
+        git(d, &["config", "core.untrackedCache", "false"]);
+        let uncached = Repo::open(d, &env, true).unwrap();
+        assert_eq!(untracked(&uncached), ["a/u.txt"]);
+        git(d, &["config", "--unset", "core.untrackedCache"]);
         assert_eq!(untracked(&repo), ["a/u.txt", "b/planted"]);
 
         // A name added to `b` moves its modification time: `b` is read again.

@@ -25,7 +25,8 @@ use nix::sys::stat::{FileStat, Mode, SFlag};
 
 use super::index_file::{Entry, IndexFile};
 
-/// Which stat fields git compares (`core.trustctime`, `core.checkStat`, `core.filemode`).
+/// Which stat fields git compares (`core.trustctime`, `core.checkStat`, `core.filemode`),
+/// and whether the files are `lstat`ed by several threads (`core.preloadIndex`).
 #[derive(Debug, Clone, Copy)]
 pub struct StatRules {
     pub trust_ctime: bool,
@@ -33,6 +34,7 @@ pub struct StatRules {
     /// size and mode).
     pub check_stat: bool,
     pub filemode: bool,
+    pub parallel: bool,
 }
 
 /// What the pass found.
@@ -128,10 +130,14 @@ pub fn scan(
         Mode::empty(),
     )
     .ok()?;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 8)
-        .min(tasks.len().div_ceil(4).max(1));
+    let threads = if !rules.parallel {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, 8)
+            .min(tasks.len().div_ceil(4).max(1))
+    };
     let next = AtomicUsize::new(0);
     let declined = AtomicBool::new(false);
     let work = || {
