@@ -130,13 +130,13 @@ pub fn scan(
         Mode::empty(),
     )
     .ok()?;
-    let threads = if !rules.parallel {
-        1
-    } else {
+    let threads = if rules.parallel {
         std::thread::available_parallelism()
             .map_or(1, usize::from)
             .clamp(1, 8)
             .min(tasks.len().div_ceil(4).max(1))
+    } else {
+        1
     };
     let next = AtomicUsize::new(0);
     let declined = AtomicBool::new(false);
