@@ -472,6 +472,72 @@ fn misread_await_call(node: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
     Some((function, awaited))
 }
 
+thread_local! {
+    /// While a postfix chain headed by a misread `await` call is rendered with the `await`
+    /// hoisted: (the chain's outermost node, the misread call), by node id.
+    static HOIST: std::cell::Cell<Option<(usize, usize)>> = const { std::cell::Cell::new(None) };
+}
+
+/// Whether `parent` continues `child` as a postfix expression: `child(…)`, `child.x`,
+/// `child[i]`, `child!`.
+fn continues(parent: Node<'_>, child: Node<'_>) -> bool {
+    let next = match kind(parent) {
+        "call_expression" => parent.child_by_field_name("function"),
+        "member_expression" | "subscript_expression" => parent.child_by_field_name("object"),
+        "non_null_expression" => parent.named_child(0),
+        _ => None,
+    };
+    next.is_some_and(|c| c.id() == child.id())
+}
+
+/// [`misread_await_call`] at the head of a postfix chain: TypeScript reads
+/// `await f<T>(x).g()` as `((await f)<T>(x)).g()`, where JavaScript awaits the whole chain,
+/// `await f(x).g()`. For the chain's outermost node, gives the misread call, the `await` and
+/// what it awaits, so that the `await` is read around the whole chain. (A bare
+/// `await f<T>(x)` is a chain of one.)
+fn misread_await_chain(node: Node<'_>) -> Option<(Node<'_>, Node<'_>, Node<'_>)> {
+    if !is_typescript(node) || KEEP_TYPES.with(std::cell::Cell::get) {
+        return None;
+    }
+    if HOIST
+        .with(std::cell::Cell::get)
+        .is_some_and(|(outer, _)| outer == node.id())
+    {
+        return None;
+    }
+    if node.parent().is_some_and(|p| continues(p, node)) {
+        return None;
+    }
+    let mut head = node;
+    loop {
+        if let Some((function, awaited)) = misread_await_call(head) {
+            return Some((head, function, awaited));
+        }
+        head = match kind(head) {
+            "call_expression" => head.child_by_field_name("function"),
+            "member_expression" | "subscript_expression" => head.child_by_field_name("object"),
+            "non_null_expression" => head.named_child(0),
+            _ => None,
+        }?;
+    }
+}
+
+/// The misread call being rendered without its `await` (hoisted around its chain), when
+/// `node` is it.
+fn hoisted_call(node: Node<'_>) -> bool {
+    HOIST
+        .with(std::cell::Cell::get)
+        .is_some_and(|(_, call)| call == node.id())
+}
+
+/// Runs `f` with `outer`'s chain rendered with the `await` of `call` hoisted.
+fn with_hoist<R>(outer: Node<'_>, call: Node<'_>, f: impl FnOnce() -> R) -> R {
+    let saved = HOIST.with(|h| h.replace(Some((outer.id(), call.id()))));
+    let r = f();
+    HOIST.with(|h| h.set(saved));
+    r
+}
+
 pub(crate) fn is_comment(node: Node<'_>) -> bool {
     match kind_entry(node) {
         Some((table, id)) => table.comment[id],
@@ -648,23 +714,37 @@ impl Serializer<'_, '_> {
             self.node(&mut inner.walk());
             return;
         }
-        if let Some((function, awaited)) = misread_await_call(node) {
-            // `(await f)<T>()` as `await f()` serialises: the call inside the `await`.
+        if hoisted_call(node) {
+            // The misread call inside a hoisted chain: `f<T>(…)` without the `await`.
+            let function = node.child_by_field_name("function");
+            let awaited = function.and_then(|f| {
+                named_children(f)
+                    .into_iter()
+                    .rev()
+                    .find(|c| !is_comment(*c))
+            });
+            if let (Some(function), Some(awaited)) = (function, awaited) {
+                self.out.push_str("(call_expression");
+                let src = self.src;
+                each_child(cursor, src, |comma, c| match comma {
+                    Some(comma) => self.leaf(comma),
+                    None if c.node().id() == function.id() => self.node(&mut awaited.walk()),
+                    None => self.node(c),
+                });
+                self.out.push(')');
+                return;
+            }
+        }
+        if let Some((call, function, awaited)) = misread_await_chain(node) {
+            // `((await f)<T>(x)).g()` serialises as `await f(x).g()` does: the `await`
+            // around the whole chain.
             self.out.push_str("(await_expression");
             let mut c = function.walk();
             let src = self.src;
             each_child(&mut c, src, |comma, c| match comma {
                 Some(comma) => self.leaf(comma),
                 None if c.node().id() == awaited.id() => {
-                    self.out.push_str("(call_expression");
-                    each_child(cursor, src, |comma, c| match comma {
-                        Some(comma) => self.leaf(comma),
-                        None if c.node().id() == function.id() => {
-                            self.node(&mut awaited.walk());
-                        }
-                        None => self.node(c),
-                    });
-                    self.out.push(')');
+                    with_hoist(node, call, || self.node(cursor));
                 }
                 None => self.node(c),
             });
@@ -814,8 +894,29 @@ impl Tokens<'_> {
             self.node(&mut inner.walk(), parent);
             return;
         }
-        if let Some((function, awaited)) = misread_await_call(node) {
-            // `(await f)<T>()` as `await f()` reads: the `await`, then the call.
+        if hoisted_call(node) {
+            // The misread call inside a hoisted chain: `f<T>(…)` without the `await`.
+            let function = node.child_by_field_name("function");
+            let awaited = function.and_then(|f| {
+                named_children(f)
+                    .into_iter()
+                    .rev()
+                    .find(|c| !is_comment(*c))
+            });
+            if let (Some(function), Some(awaited)) = (function, awaited) {
+                let src = self.src;
+                each_child(cursor, src, |comma, c| match comma {
+                    Some(comma) => self.leaf(comma),
+                    None if c.node().id() == function.id() => {
+                        self.node(&mut awaited.walk(), Some("call_expression"));
+                    }
+                    None => self.node(c, Some("call_expression")),
+                });
+                return;
+            }
+        }
+        if let Some((call, function, awaited)) = misread_await_chain(node) {
+            // `((await f)<T>(x)).g()` reads as `await f(x).g()`: the `await`, then the chain.
             let wrap = parent.is_some_and(binds_tighter);
             if wrap {
                 self.out.push('(');
@@ -825,13 +926,7 @@ impl Tokens<'_> {
             each_child(&mut c, src, |comma, c| match comma {
                 Some(comma) => self.leaf(comma),
                 None if c.node().id() == awaited.id() => {
-                    each_child(cursor, src, |comma, c| match comma {
-                        Some(comma) => self.leaf(comma),
-                        None if c.node().id() == function.id() => {
-                            self.node(&mut awaited.walk(), Some("call_expression"));
-                        }
-                        None => self.node(c, Some("call_expression")),
-                    });
+                    with_hoist(node, call, || self.node(cursor, Some("await_expression")));
                 }
                 None => self.node(c, Some("await_expression")),
             });

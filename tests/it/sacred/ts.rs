@@ -640,3 +640,31 @@ refuses!(
     "assertion-changed",
     AWAITED_ID
 );
+
+const CHAINED: &str = "// gatekeeper:sacred\ntest('chunked', async () => {\n  const data = await ky.get(server.url).json();\n  expect(await pay.charge(data).total()).toBe(6);\n});\n";
+const CHAINED_ID: &str = "ts:tests/chained.test.ts::chunked";
+
+// `await f<T>(x).g()` awaits the whole chain, as `await f(x).g()` does (TypeScript's grammar
+// reads it as `((await f)<T>(x)).g()`).
+harmless!(
+    type_arguments_inside_an_awaited_chain_pass,
+    "tests/chained.test.ts",
+    CHAINED,
+    CHAINED_ID,
+    [
+        ("ky.get(server.url)", "ky.get<Data>(server.url)"),
+        ("pay.charge(data)", "pay.charge<Money>(data)")
+    ]
+);
+// Awaiting only the head of the chain is another expression: refused.
+refuses!(
+    awaiting_only_the_head_of_a_chain_is_refused,
+    "tests/chained.test.ts",
+    CHAINED,
+    [(
+        "await pay.charge(data).total()",
+        "(await pay.charge<Money>(data)).total()"
+    )],
+    "assertion-changed",
+    CHAINED_ID
+);
