@@ -1552,6 +1552,17 @@ mod tests {
         };
         let scan = status::scan(d, &ix, now, blind, false, None).unwrap();
         assert_eq!(scan.to_hash, [PathBuf::from("b/three")]);
+        // On one thread (core.preloadIndex=false) the pass finds the same.
+        let one_thread = status::StatRules {
+            parallel: false,
+            ..rules
+        };
+        let scan = status::scan(d, &ix, now, one_thread, true, None).unwrap();
+        assert_eq!(
+            scan.to_hash,
+            [PathBuf::from("a/two"), PathBuf::from("b/three")]
+        );
+        assert_eq!(scan.to_ask, [PathBuf::from("becomes-dir")]);
 
         // Whatever stat data cannot settle is settled like git settles it. (git itself
         // compares whole seconds of the change time, so within the second of `git add` it
@@ -1584,6 +1595,38 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    /// With many directories the pass runs on several threads (when the machine has more
+    /// than one core) and still finds exactly what `git status` finds.
+    #[test]
+    fn many_directories_are_compared_like_git_status() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path();
+        git(d, &["init", "-q"]);
+        for i in 0..60 {
+            for f in ["a", "b", "c"] {
+                write(d, &format!("d{i:02}/{f}"), "1\n");
+            }
+        }
+        git(d, &["add", "-A"]);
+        git(d, &["commit", "-qm", "base"]);
+        for i in (0..60).step_by(7) {
+            write(d, &format!("d{i:02}/a"), "longer now\n");
+            std::fs::remove_file(d.join(format!("d{i:02}/b"))).unwrap();
+            write(d, &format!("d{i:02}/new"), "n\n");
+        }
+        std::fs::remove_dir_all(d.join("d59")).unwrap();
+        write(d, "d30/sub/deep", "n\n");
+        let env = Environment::from_pairs([]);
+        let repo = Repo::open(d, &env, true).unwrap();
+        for mode in [UntrackedMode::No, UntrackedMode::Normal, UntrackedMode::All] {
+            let ours = sorted(repo.worktree_changes_in_process(mode).unwrap().unwrap());
+            let theirs = sorted(repo.worktree_changes_git(mode, &[]).unwrap());
+            assert_eq!(ours, theirs, "{mode:?}");
+            assert_eq!(ours[0].len(), 9, "{mode:?}");
+            assert_eq!(ours[1].len(), 9 + 3, "{mode:?}");
+        }
     }
 
     /// A directory's listing is read again only when its inode, modification or change time,

@@ -130,11 +130,14 @@ pub fn scan(
         Mode::empty(),
     )
     .ok()?;
-    let threads = if rules.parallel {
-        std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .clamp(1, 8)
-            .min(tasks.len().div_ceil(4).max(1))
+    // A few directories are not worth a thread (nor asking how many cores there are, which
+    // reads the cgroup's CPU quota).
+    let wanted = tasks.len().div_ceil(4);
+    let threads = if rules.parallel && wanted > 1 {
+        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        let cores =
+            *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from));
+        cores.clamp(1, 8).min(wanted)
     } else {
         1
     };
