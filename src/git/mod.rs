@@ -1609,6 +1609,8 @@ mod tests {
                 write(d, &format!("d{i:02}/{f}"), "1\n");
             }
         }
+        std::os::unix::fs::symlink("a", d.join("d01/link")).unwrap();
+        std::os::unix::fs::symlink("b", d.join("d02/link")).unwrap();
         git(d, &["add", "-A"]);
         git(d, &["commit", "-qm", "base"]);
         for i in (0..60).step_by(7) {
@@ -1618,13 +1620,19 @@ mod tests {
         }
         std::fs::remove_dir_all(d.join("d59")).unwrap();
         write(d, "d30/sub/deep", "n\n");
+        // A symlink pointed elsewhere (same length) is a change; one re-made the same is not.
+        std::fs::remove_file(d.join("d01/link")).unwrap();
+        std::os::unix::fs::symlink("c", d.join("d01/link")).unwrap();
+        std::fs::remove_file(d.join("d02/link")).unwrap();
+        std::os::unix::fs::symlink("b", d.join("d02/link")).unwrap();
         let env = Environment::from_pairs([]);
         let repo = Repo::open(d, &env, true).unwrap();
         for mode in [UntrackedMode::No, UntrackedMode::Normal, UntrackedMode::All] {
             let ours = sorted(repo.worktree_changes_in_process(mode).unwrap().unwrap());
             let theirs = sorted(repo.worktree_changes_git(mode, &[]).unwrap());
             assert_eq!(ours, theirs, "{mode:?}");
-            assert_eq!(ours[0].len(), 9, "{mode:?}");
+            assert_eq!(ours[0].len(), 9 + 1, "{mode:?}");
+            assert!(ours[0].contains(&"d01/link".to_owned()), "{mode:?}");
             assert_eq!(ours[1].len(), 9 + 3, "{mode:?}");
         }
     }
