@@ -522,12 +522,13 @@ fn misread_await_chain(node: Node<'_>) -> Option<(Node<'_>, Node<'_>, Node<'_>)>
     }
 }
 
-/// The misread call being rendered without its `await` (hoisted around its chain), when
-/// `node` is it.
-fn hoisted_call(node: Node<'_>) -> bool {
+/// When `node` is the misread call being rendered without its `await` (hoisted around its
+/// chain): its `await` and what that awaits.
+fn hoisted_call(node: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
     HOIST
         .with(std::cell::Cell::get)
-        .is_some_and(|(_, call)| call == node.id())
+        .filter(|(_, call)| *call == node.id())?;
+    misread_await_call(node)
 }
 
 /// Runs `f` with `outer`'s chain rendered with the `await` of `call` hoisted.
@@ -714,26 +715,17 @@ impl Serializer<'_, '_> {
             self.node(&mut inner.walk());
             return;
         }
-        if hoisted_call(node) {
+        if let Some((function, awaited)) = hoisted_call(node) {
             // The misread call inside a hoisted chain: `f<T>(…)` without the `await`.
-            let function = node.child_by_field_name("function");
-            let awaited = function.and_then(|f| {
-                named_children(f)
-                    .into_iter()
-                    .rev()
-                    .find(|c| !is_comment(*c))
+            self.out.push_str("(call_expression");
+            let src = self.src;
+            each_child(cursor, src, |comma, c| match comma {
+                Some(comma) => self.leaf(comma),
+                None if c.node().id() == function.id() => self.node(&mut awaited.walk()),
+                None => self.node(c),
             });
-            if let (Some(function), Some(awaited)) = (function, awaited) {
-                self.out.push_str("(call_expression");
-                let src = self.src;
-                each_child(cursor, src, |comma, c| match comma {
-                    Some(comma) => self.leaf(comma),
-                    None if c.node().id() == function.id() => self.node(&mut awaited.walk()),
-                    None => self.node(c),
-                });
-                self.out.push(')');
-                return;
-            }
+            self.out.push(')');
+            return;
         }
         if let Some((call, function, awaited)) = misread_await_chain(node) {
             // `((await f)<T>(x)).g()` serialises as `await f(x).g()` does: the `await`
@@ -894,26 +886,17 @@ impl Tokens<'_> {
             self.node(&mut inner.walk(), parent);
             return;
         }
-        if hoisted_call(node) {
+        if let Some((function, awaited)) = hoisted_call(node) {
             // The misread call inside a hoisted chain: `f<T>(…)` without the `await`.
-            let function = node.child_by_field_name("function");
-            let awaited = function.and_then(|f| {
-                named_children(f)
-                    .into_iter()
-                    .rev()
-                    .find(|c| !is_comment(*c))
+            let src = self.src;
+            each_child(cursor, src, |comma, c| match comma {
+                Some(comma) => self.leaf(comma),
+                None if c.node().id() == function.id() => {
+                    self.node(&mut awaited.walk(), Some("call_expression"));
+                }
+                None => self.node(c, Some("call_expression")),
             });
-            if let (Some(function), Some(awaited)) = (function, awaited) {
-                let src = self.src;
-                each_child(cursor, src, |comma, c| match comma {
-                    Some(comma) => self.leaf(comma),
-                    None if c.node().id() == function.id() => {
-                        self.node(&mut awaited.walk(), Some("call_expression"));
-                    }
-                    None => self.node(c, Some("call_expression")),
-                });
-                return;
-            }
+            return;
         }
         if let Some((call, function, awaited)) = misread_await_chain(node) {
             // `((await f)<T>(x)).g()` reads as `await f(x).g()`: the `await`, then the chain.
