@@ -52,7 +52,11 @@ impl Rules for JsRules {
                 let f = node.child_by_field_name("function")?;
                 let root = chain_root(f, src)?;
                 match (root, kind(f)) {
-                    ("expect" | "assert", "member_expression") => Some(last_property(f, src)),
+                    // `expectTypeOf(x).toEqualTypeOf<T>()` (expect-type, Vitest): a check
+                    // the type checker makes; a no-op when the test runs.
+                    ("expect" | "assert" | "expectTypeOf", "member_expression") => {
+                        Some(last_property(f, src))
+                    }
                     ("assert", "identifier") => Some("assert".to_owned()),
                     ("t", "member_expression") => {
                         let p = last_property(f, src);

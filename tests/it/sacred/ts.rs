@@ -668,3 +668,27 @@ refuses!(
     "assertion-changed",
     CHAINED_ID
 );
+
+const TYPE_CHECK: &str = "// gatekeeper:sacred\ntest('typed', async () => {\n  const body = await ky.get(url).json();\n  expectTypeOf(body).toEqualTypeOf<Body>();\n  expect(body.total).toBe(6);\n});\n";
+const TYPE_CHECK_ID: &str = "ts:tests/typed.test.ts::typed";
+
+// A type-level check (expect-type, Vitest's `expectTypeOf`) is a check: adding one anywhere is
+// accepted, removing one is refused.
+harmless!(
+    inserting_a_type_check_passes,
+    "tests/typed.test.ts",
+    TYPE_CHECK,
+    TYPE_CHECK_ID,
+    [(
+        "  expect(body.total)",
+        "  expectTypeOf(body.total).toBeNumber();\n  expect(body.total)"
+    )]
+);
+refuses!(
+    removing_a_type_check_is_refused,
+    "tests/typed.test.ts",
+    TYPE_CHECK,
+    [("  expectTypeOf(body).toEqualTypeOf<Body>();\n", "")],
+    "assertion-removed",
+    TYPE_CHECK_ID
+);
