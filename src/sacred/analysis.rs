@@ -77,10 +77,11 @@ pub struct Statement {
     /// The statement only asserts (an assertion, or an `if` whose branch only asserts):
     /// adding one anywhere cannot weaken the test.
     pub assertion_only: bool,
-    /// The fingerprint an older reading gave the same statement (the whole text of one that
-    /// is now an assertion or a plan), so that locks written then still match it.
+    /// The fingerprints older readings gave the same statement (the whole text of one that
+    /// is now an assertion or a plan; TypeScript with its types; an awaited chain with type
+    /// arguments read as the grammar nests it), so that locks written then still match it.
     #[serde(skip)]
-    pub alt_hash: Option<String>,
+    pub alt_hashes: Vec<String>,
 }
 
 /// A test found in a file, sacred or not, with everything the lock and the rules need.
@@ -478,6 +479,20 @@ thread_local! {
     static HOIST: std::cell::Cell<Option<(usize, usize)>> = const { std::cell::Cell::new(None) };
 }
 
+thread_local! {
+    /// Set while reading as the previous gatekeeper did: the `await` of a misread call kept
+    /// on that call, not hoisted around its chain.
+    static NO_HOIST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` reading awaited chains with type arguments as the previous gatekeeper did.
+fn without_hoisting<R>(f: impl FnOnce() -> R) -> R {
+    let saved = NO_HOIST.with(|h| h.replace(true));
+    let r = f();
+    NO_HOIST.with(|h| h.set(saved));
+    r
+}
+
 /// Whether `parent` continues `child` as a postfix expression: `child(…)`, `child.x`,
 /// `child[i]`, `child!`.
 fn continues(parent: Node<'_>, child: Node<'_>) -> bool {
@@ -504,6 +519,10 @@ fn misread_await_chain(node: Node<'_>) -> Option<(Node<'_>, Node<'_>, Node<'_>)>
         .is_some_and(|(outer, _)| outer == node.id())
     {
         return None;
+    }
+    if NO_HOIST.with(std::cell::Cell::get) {
+        // The previous reading: only a misread call itself, with the `await` on it.
+        return misread_await_call(node).map(|(function, awaited)| (node, function, awaited));
     }
     if node.parent().is_some_and(|p| continues(p, node)) {
         return None;
@@ -1466,12 +1485,17 @@ fn statements_of(
             h.truncate(12);
             h
         };
-        let mut alt_hash = None;
+        let mut alt_hashes = Vec::new();
         {
             let mut typed = String::new();
             with_types(|| serialize(n, src, &is_assertion, &mut typed));
             if typed != s && !typed.is_empty() {
-                alt_hash = Some(short(&typed));
+                alt_hashes.push(short(&typed));
+            }
+            let mut unhoisted = String::new();
+            without_hoisting(|| serialize(n, src, &is_assertion, &mut unhoisted));
+            if unhoisted != s && !unhoisted.is_empty() {
+                alt_hashes.push(short(&unhoisted));
             }
         }
         if s.is_empty() {
@@ -1482,12 +1506,12 @@ fn statements_of(
             // its place, so that code inserted before it is seen as inserted.
             let mut whole = String::new();
             serialize(n, src, &|_| false, &mut whole);
-            alt_hash = Some(short(&whole));
+            alt_hashes = vec![short(&whole)];
             s.push_str("<assertion>");
         } else if is_ava_plan(n, src) {
             // AVA's `t.plan(n)`: its count grows with added assertions (a smaller count
             // fails the test; a removed plan is a missing statement).
-            alt_hash = Some(short(&s));
+            alt_hashes = vec![short(&s)];
             "<t.plan>".clone_into(&mut s);
         }
         out.push(Statement {
@@ -1495,7 +1519,7 @@ fn statements_of(
             line: n.start_position().row + 1,
             source: source_excerpt(n, src),
             assertion_only,
-            alt_hash,
+            alt_hashes,
         });
     };
     let block_like = kind(body).contains("block") || kind(body) == "statement_block";

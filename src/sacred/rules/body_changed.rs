@@ -30,21 +30,22 @@ pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
     // A lock written before a statement was read as an assertion (or a plan) holds its
     // whole text's fingerprint.
     if !missing.is_empty() {
-        let mut alts: BTreeMap<&str, usize> = BTreeMap::new();
-        for st in view.statements {
-            if let Some(a) = &st.alt_hash
-                && !locked.contains(&st.hash)
-            {
-                *alts.entry(a.as_str()).or_default() += 1;
-            }
-        }
-        missing.retain(|h| match alts.get_mut(h) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                false
-            }
-            _ => true,
-        });
+        // Each statement stands for at most one locked fingerprint.
+        let mut spare: Vec<&[String]> = view
+            .statements
+            .iter()
+            .filter(|st| !locked.contains(&st.hash))
+            .map(|st| st.alt_hashes.as_slice())
+            .collect();
+        missing.retain(
+            |h| match spare.iter().position(|alts| alts.iter().any(|a| a == h)) {
+                Some(i) => {
+                    spare.swap_remove(i);
+                    false
+                }
+                None => true,
+            },
+        );
     }
     // A Go body that starts with a comment was once read as one statement.
     if missing.len() == 1 && locked.len() == 1 && view.legacy_statement == Some(missing[0]) {
@@ -101,7 +102,11 @@ fn inserted(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
         let key = if remaining.get(st.hash.as_str()).is_some_and(|n| *n > 0) {
             Some(st.hash.as_str())
         } else {
-            st.alt_hash.as_deref()
+            st.alt_hashes
+                .iter()
+                .map(String::as_str)
+                .find(|a| remaining.get(a).is_some_and(|n| *n > 0))
+                .or(st.alt_hashes.first().map(String::as_str))
         };
         match key.and_then(|k| remaining.get_mut(k)) {
             Some(n) if *n > 0 => {

@@ -692,3 +692,49 @@ refuses!(
     "assertion-removed",
     TYPE_CHECK_ID
 );
+
+const PREVIOUS_FILE: &str = "tests/billing/chained.test.ts";
+const PREVIOUS: &str = "import test from 'ava';\n\ntest('chained', async t => {\n  const data = await ky.get<Data>(server.url).json();\n  t.is(data.total, 6);\n});\n";
+const PREVIOUS_ID: &str = "ts:tests/billing/chained.test.ts::chained";
+/// The lock the previous gatekeeper wrote for `PREVIOUS`: it read the first statement with the
+/// `await` on `ky.get<Data>(…)` alone, as the grammar nests it.
+const PREVIOUS_LOCK: &str = "# gatekeeper sacred lock v1
+# Written by `gatekeeper sacred lock`; do not edit by hand. In CI, a change to this file is
+# accepted only in a commit signed by a key in .gatekeeper/allowed_signers.
+
+test ts:tests/billing/chained.test.ts::chained
+  file tests/billing/chained.test.ts
+  structure c03fff8aadd92beebba1411b7ae07afeaa13f56019b2f2294de180ba6bf3eb21
+  body 1515323ec039d1f4e6357bd8d6b03a7c737ecbfc88af6ef0271bfcc57b79e52d
+  envelope 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+  assertions 1
+  returns 0
+  skips 0
+  swallows 0
+  modifier test
+  assert [] t.is(_l1.total,6)
+  statements 4d5231b9ed15 8bfe74f11c2d
+  bindings 0
+";
+
+/// A lock written by the previous reading of awaited chains still matches the same test (an
+/// appended check passes), and a real change to that statement is still refused.
+#[test]
+fn a_lock_from_the_previous_reading_of_awaited_chains_still_matches() {
+    let l = super::locked(&[(PREVIOUS_FILE, PREVIOUS)]);
+    l.repo.write(".gatekeeper/sacred.lock", PREVIOUS_LOCK);
+    l.repo.git(&["add", "-A"]);
+    l.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "the previous lock"]);
+    l.edit(
+        PREVIOUS_FILE,
+        PREVIOUS,
+        &[(
+            "  t.is(data.total, 6);\n",
+            "  t.is(data.total, 6);\n  t.true(data.ok);\n",
+        )],
+    );
+    l.assert_passes_checked();
+    l.edit(PREVIOUS_FILE, PREVIOUS, &[(".json()", ".text()")]);
+    l.assert_refused("body-changed", PREVIOUS_ID);
+}
