@@ -1637,6 +1637,64 @@ mod tests {
         }
     }
 
+    /// More paths for git to settle than a command line should carry (here: every file is
+    /// converted by `text=auto` and was written in the index's second): git compares the
+    /// whole work tree instead, with the same result.
+    #[test]
+    fn many_paths_for_git_to_settle_fall_back_to_one_whole_git_status() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path();
+        git(d, &["init", "-q"]);
+        write(d, ".gitattributes", "* text=auto\n");
+        for i in 0..(ASK_GIT_AT_MOST + 5) {
+            write(d, &format!("f/{i:04}.txt"), "1\n");
+        }
+        git(d, &["add", "-A"]);
+        git(d, &["commit", "-qm", "base"]);
+        write(d, "f/0007.txt", "changed\n");
+        std::fs::remove_file(d.join("f/0008.txt")).unwrap();
+        write(d, "f/new.txt", "n\n");
+        // Every file racy (written no earlier than the index, as within one second): content
+        // must decide, and with `text=auto` git decides it.
+        std::fs::File::options()
+            .write(true)
+            .open(d.join(".git/index"))
+            .unwrap()
+            .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000))
+            .unwrap();
+        let env = Environment::from_pairs([]);
+        let repo = Repo::open(d, &env, true).unwrap();
+        let ix = repo.index_file().unwrap().unwrap();
+        let rules = status::StatRules {
+            trust_ctime: true,
+            check_stat: true,
+            filemode: true,
+            parallel: true,
+        };
+        let scan = status::scan(d, &ix, 1_000_000_000, rules, true, None).unwrap();
+        assert!(
+            scan.to_hash.len() > ASK_GIT_AT_MOST,
+            "{}",
+            scan.to_hash.len()
+        );
+        assert!(scan.to_hash.iter().all(|p| repo.converts(p)));
+        let ours = sorted(
+            repo.worktree_changes_in_process(UntrackedMode::Normal)
+                .unwrap()
+                .unwrap(),
+        );
+        assert_eq!(
+            ours,
+            sorted(
+                repo.worktree_changes_git(UntrackedMode::Normal, &[])
+                    .unwrap()
+            )
+        );
+        assert_eq!(ours[0], ["f/0007.txt"]);
+        assert_eq!(ours[1], ["f/0008.txt"]);
+        assert_eq!(ours[2], ["f/new.txt"]);
+    }
+
     /// A directory's listing is read again only when its inode, modification or change time,
     /// or the names the index holds in it, changed; otherwise the kept listing answers.
     #[test]
