@@ -1405,6 +1405,26 @@ mod tests {
     use super::*;
     use crate::git::test_support::{git, write};
 
+    /// git's default stat rules, on several threads.
+    fn default_rules() -> status::StatRules {
+        status::StatRules {
+            trust_ctime: true,
+            check_stat: true,
+            filemode: true,
+            parallel: true,
+        }
+    }
+
+    /// Sets the modification time of the file at `path`.
+    fn set_mtime(path: &Path, time: std::time::SystemTime) {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+    }
+
     fn sorted(mut c: WorktreeChanges) -> [Vec<String>; 3] {
         let s = |v: &mut Vec<PathBuf>| {
             v.sort();
@@ -1498,24 +1518,14 @@ mod tests {
         let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
         for p in ["a/one", "a/two", "b/three", "top", "becomes-dir"] {
             write(d, p, "same\n");
-            std::fs::File::options()
-                .write(true)
-                .open(d.join(p))
-                .unwrap()
-                .set_modified(old)
-                .unwrap();
+            set_mtime(&d.join(p), old);
         }
         git(d, &["add", "-A"]);
         git(d, &["commit", "-qm", "base"]);
         let env = Environment::from_pairs([]);
         let repo = Repo::open(d, &env, true).unwrap();
         let ix = repo.index_file().unwrap().unwrap();
-        let rules = status::StatRules {
-            trust_ctime: true,
-            check_stat: true,
-            filemode: true,
-            parallel: true,
-        };
+        let rules = default_rules();
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
@@ -1527,12 +1537,7 @@ mod tests {
         // Same size, old mtime put back: only the change time tells.
         std::thread::sleep(std::time::Duration::from_millis(20));
         write(d, "a/two", "diff\n");
-        std::fs::File::options()
-            .write(true)
-            .open(d.join("a/two"))
-            .unwrap()
-            .set_modified(old)
-            .unwrap();
+        set_mtime(&d.join("a/two"), old);
         let mut perm = std::fs::metadata(d.join("b/three")).unwrap().permissions();
         std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
         std::fs::set_permissions(d.join("b/three"), perm).unwrap();
@@ -1656,21 +1661,14 @@ mod tests {
         write(d, "f/new.txt", "n\n");
         // Every file racy (written no earlier than the index, as within one second): content
         // must decide, and with `text=auto` git decides it.
-        std::fs::File::options()
-            .write(true)
-            .open(d.join(".git/index"))
-            .unwrap()
-            .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000))
-            .unwrap();
+        set_mtime(
+            &d.join(".git/index"),
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000),
+        );
         let env = Environment::from_pairs([]);
         let repo = Repo::open(d, &env, true).unwrap();
         let ix = repo.index_file().unwrap().unwrap();
-        let rules = status::StatRules {
-            trust_ctime: true,
-            check_stat: true,
-            filemode: true,
-            parallel: true,
-        };
+        let rules = default_rules();
         let scan = status::scan(d, &ix, 1_000_000_000, rules, true, None).unwrap();
         assert!(
             scan.to_hash.len() > ASK_GIT_AT_MOST,
