@@ -82,6 +82,11 @@ pub struct Statement {
     /// arguments read as the grammar nests it), so that locks written then still match it.
     #[serde(skip)]
     pub alt_hashes: Vec<String>,
+    /// The local this statement binds by a call handed the test's context (serialised as
+    /// fingerprints write it): its release may move into that helper's teardown
+    /// ([`super::context`]).
+    #[serde(skip)]
+    pub context_binding: Option<String>,
 }
 
 /// A test found in a file, sacred or not, with everything the lock and the rules need.
@@ -772,8 +777,12 @@ impl Serializer<'_, '_> {
         self.out.push('(');
         self.out.push_str(k);
         let src = self.src;
+        // Reading without the test's context: its arguments (and a comma each) are skipped.
+        let skip = super::context::dropped_args(node, src).unwrap_or_default();
         each_child(cursor, src, |comma, c| match comma {
+            Some(comma) if skip.contains(&comma.id()) => {}
             Some(comma) => self.leaf(comma),
+            None if skip.contains(&c.node().id()) => {}
             None => self.node(c),
         });
         self.out.push(')');
@@ -1475,6 +1484,12 @@ fn statements_of(
     elide: Option<usize>,
 ) -> Vec<Statement> {
     let is_assertion = |n: Node<'_>| Some(n.id()) == elide || rules.assertion(n, src).is_some();
+    let context = super::context::context_param(body, src);
+    let serialized = |n: Node<'_>| {
+        let mut s = String::new();
+        serialize(n, src, &|_| false, &mut s);
+        s
+    };
     let mut out = Vec::new();
     let mut push = |n: Node<'_>| {
         let mut s = String::new();
@@ -1497,6 +1512,28 @@ fn statements_of(
             if unhoisted != s && !unhoisted.is_empty() {
                 alt_hashes.push(short(&unhoisted));
             }
+            // The test's context handed to a helper changes nothing the test checks.
+            if let Some(context) = &context {
+                let mut without = String::new();
+                super::context::without_context(context, || {
+                    serialize(n, src, &is_assertion, &mut without);
+                });
+                if without != s && !without.is_empty() {
+                    alt_hashes.push(short(&without));
+                }
+            }
+        }
+        let context_binding = context
+            .as_deref()
+            .and_then(|c| super::context::bound_with_context(n, src, c))
+            .map(serialized);
+        if let Some((receiver, method)) = super::context::release_of(n, src)
+            && !assertion_only
+        {
+            // Releasing a local: fingerprinted as that release (it may move into a helper's
+            // teardown); a lock written before holds its whole text.
+            alt_hashes.push(short(&s));
+            s = super::context::release_text(&serialized(receiver), method);
         }
         if s.is_empty() {
             if !assertion_only {
@@ -1520,6 +1557,7 @@ fn statements_of(
             source: source_excerpt(n, src),
             assertion_only,
             alt_hashes,
+            context_binding,
         });
     };
     let block_like = kind(body).contains("block") || kind(body) == "statement_block";

@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod bindings;
+pub mod context;
 pub mod evidence;
 pub mod extracted;
 pub mod gate_integrity;
