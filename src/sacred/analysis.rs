@@ -1551,6 +1551,17 @@ fn statements_of(
             alt_hashes = vec![short(&s)];
             "<t.plan>".clone_into(&mut s);
         }
+        // A call handed to a helper with the context (`require.NoError(t, f(x))`) still
+        // runs as the statement `f(x)` did.
+        if let Some(inner) = context
+            .as_deref()
+            .and_then(|c| super::context::wrapped_call(n, src, c))
+        {
+            let mut unwrapped = format!("({}", kind(n));
+            serialize(inner, src, &is_assertion, &mut unwrapped);
+            unwrapped.push(')');
+            alt_hashes.push(short(&unwrapped));
+        }
         out.push(Statement {
             hash: short(&s),
             line: n.start_position().row + 1,

@@ -233,6 +233,35 @@ pub(crate) fn bound_with_context<'t>(
         .then_some(name)
 }
 
+/// A statement that hands the context and one call to a helper, `check(t, f(x))` (Go's
+/// `require.NoError(t, f(x))`, `assertNoErr(t, f(x))`): the call it wraps, which runs as
+/// before (the helper only sees its result), so that it still matches a locked `f(x)`. Only
+/// an expression statement: `defer check(t, f(x))` would call `f(x)` at once, no longer at
+/// the end.
+pub(crate) fn wrapped_call<'t>(statement: Node<'t>, src: &str, context: &str) -> Option<Node<'t>> {
+    if kind(statement) != "expression_statement" {
+        return None;
+    }
+    let inner = *named_children(statement)
+        .iter()
+        .find(|c| !is_comment(**c))?;
+    let call = call_of(inner)?;
+    let args: Vec<Node<'t>> = named_children(call.child_by_field_name("arguments")?)
+        .into_iter()
+        .filter(|c| !is_comment(*c))
+        .collect();
+    let [a, b] = args.as_slice() else {
+        return None;
+    };
+    let is_context = |n: &Node<'_>| kind(*n) == "identifier" && text(*n, src) == context;
+    let wrapped = match (is_context(a), is_context(b)) {
+        (true, false) => *b,
+        (false, true) => *a,
+        _ => return None,
+    };
+    call_of(wrapped).map(|_| wrapped)
+}
+
 /// What a release of `receiver` (serialised) by `method` is fingerprinted as.
 pub(crate) fn release_text(receiver: &str, method: &str) -> String {
     format!("<release {receiver}.{method}>")
@@ -432,6 +461,95 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    /// A test whose first statement is `stmt`, in each language that has a context.
+    fn wrapping(stmt_old: &str, stmt_new: &str) -> Vec<(&'static str, Vec<Rule>)> {
+        let go = |s: &str| {
+            format!(
+                "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {{\n\t{s}\n\tif Total(srv.URL) != 6 {{\n\t\tt.Errorf(\"want 6\")\n\t}}\n}}\n"
+            )
+        };
+        let js = |s: &str| {
+            format!(
+                "const test = require('ava');\n\n// gatekeeper:sacred\ntest('total', async t => {{\n  {s};\n  t.is(await total(srv.url), 6);\n}});\n"
+            )
+        };
+        let ts = |s: &str| {
+            format!(
+                "import test from 'ava';\n\n// gatekeeper:sacred\ntest('total', async (t) => {{\n  {s};\n  t.is(await total(srv.url), 6);\n}});\n"
+            )
+        };
+        let py = |s: &str| {
+            format!(
+                "import unittest\n\n\nclass TestTotal(unittest.TestCase):\n    # gatekeeper:sacred\n    def test_total(self):\n        {s}\n        self.assertEqual(total(srv.url), 6)\n"
+            )
+        };
+        let self_for_t = |s: &str| s.replace("(t,", "(self,").replace(", t)", ", self)");
+        vec![
+            (
+                "billing/total_test.go",
+                rules_between("billing/total_test.go", &go(stmt_old), &go(stmt_new)),
+            ),
+            (
+                "test/total.js",
+                rules_between("test/total.js", &js(stmt_old), &js(stmt_new)),
+            ),
+            (
+                "test/total.ts",
+                rules_between("test/total.ts", &ts(stmt_old), &ts(stmt_new)),
+            ),
+            (
+                "tests/test_total.py",
+                rules_between(
+                    "tests/test_total.py",
+                    &py(stmt_old),
+                    &py(&self_for_t(stmt_new)),
+                ),
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_call_handed_to_a_helper_with_the_context_is_accepted() {
+        for new in [
+            "assertNoErr(t, srv.start(8080))",
+            "check(srv.start(8080), t)",
+        ] {
+            for (path, rules) in wrapping("srv.start(8080)", new) {
+                assert!(rules.is_empty(), "{path}: {new}: {rules:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_call_wrapped_otherwise_is_refused() {
+        for new in [
+            // No context, another call, a third argument, the call's result not passed.
+            "check(srv.start(8080))",
+            "assertNoErr(t, srv.start(9090))",
+            "assertNoErr(t, srv.start(8080), 1)",
+            "assertNoErr(t, srv.start)",
+        ] {
+            for (path, rules) in wrapping("srv.start(8080)", new) {
+                assert!(
+                    rules.contains(&Rule::BodyChanged),
+                    "{path}: {new}: {rules:?}"
+                );
+            }
+        }
+        // Go's `defer` evaluates the arguments at once: `f(x)` would no longer run last.
+        let go = |s: &str| {
+            format!(
+                "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {{\n\t{s}\n\tif Total(srv.URL) != 6 {{\n\t\tt.Errorf(\"want 6\")\n\t}}\n}}\n"
+            )
+        };
+        let rules = rules_between(
+            "billing/total_test.go",
+            &go("defer srv.Stop(1)"),
+            &go("defer check(t, srv.Stop(1))"),
+        );
+        assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
     }
 
     #[test]

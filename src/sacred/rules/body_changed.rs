@@ -20,38 +20,58 @@ use super::{Finding, Rule, Subject, View};
 
 pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
     let locked = &s.locked.statements;
-    // Every locked statement must still be there (its assertions cut out).
-    let mut available: BTreeMap<&str, usize> = BTreeMap::new();
-    for st in view.statements {
-        *available.entry(st.hash.as_str()).or_default() += 1;
-    }
-    let mut missing = Vec::new();
+    // Every locked statement must still be there (its assertions cut out); each statement
+    // stands for at most one locked fingerprint.
+    let mut wanted: BTreeMap<&str, usize> = BTreeMap::new();
     for h in locked {
-        match available.get_mut(h.as_str()) {
-            Some(n) if *n > 0 => *n -= 1,
-            _ => missing.push(h.as_str()),
+        *wanted.entry(h.as_str()).or_default() += 1;
+    }
+    // Statements by index: which ones a locked fingerprint took as written, and the rest.
+    let statements = view.statements;
+    let mut spare: Vec<usize> = Vec::new();
+    let mut took: Vec<usize> = Vec::new();
+    for (i, st) in statements.iter().enumerate() {
+        match wanted.get_mut(st.hash.as_str()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                took.push(i);
+            }
+            _ => spare.push(i),
         }
     }
-    // A lock written before a statement was read as an assertion (or a plan) holds its
-    // whole text's fingerprint.
-    if !missing.is_empty() {
-        // Each statement stands for at most one locked fingerprint.
-        let mut spare: Vec<&[String]> = view
-            .statements
-            .iter()
-            .filter(|st| !locked.contains(&st.hash))
-            .map(|st| st.alt_hashes.as_slice())
-            .collect();
-        missing.retain(
-            |h| match spare.iter().position(|alts| alts.iter().any(|a| a == h)) {
-                Some(i) => {
-                    spare.swap_remove(i);
-                    false
-                }
-                None => true,
-            },
-        );
+    let mut missing: Vec<&str> = Vec::new();
+    for h in locked {
+        if let Some(n) = wanted.get_mut(h.as_str())
+            && *n > 0
+        {
+            *n -= 1;
+            missing.push(h.as_str());
+        }
     }
+    // What another reading of a statement gives: a lock written before a statement was
+    // read as an assertion (or a plan) holds its whole text's fingerprint; a call wrapped
+    // in a helper with the context was the call itself. A statement that took a locked
+    // fingerprint as written gives it up when a spare one has that same fingerprint.
+    let reads_as = |i: usize, h: &str| statements[i].alt_hashes.iter().any(|a| a == h);
+    missing.retain(|h| {
+        if let Some(p) = spare.iter().position(|&i| reads_as(i, h)) {
+            spare.swap_remove(p);
+            return false;
+        }
+        let swap = took.iter().enumerate().find_map(|(t, &i)| {
+            let stand_in = spare
+                .iter()
+                .position(|&j| statements[j].hash == statements[i].hash)?;
+            reads_as(i, h).then_some((t, stand_in))
+        });
+        match swap {
+            Some((t, p)) => {
+                took[t] = spare.swap_remove(p);
+                false
+            }
+            None => true,
+        }
+    });
     // A release of a local the test now binds by a call handed its context: the cleanup
     // moved into that helper's teardown.
     if !missing.is_empty() {
