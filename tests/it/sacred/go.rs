@@ -653,3 +653,51 @@ refuses!(
     "assertion-changed",
     EXTRACT_ID
 );
+
+const SERVER_FILE: &str = "pay/server_test.go";
+const SERVER_ID: &str = "go:pay/server_test.go::TestTotalOverServer";
+const SERVER: &str = r#"package pay
+
+import "testing"
+
+// gatekeeper:sacred
+func TestTotalOverServer(t *testing.T) {
+	srv := newServer(0)
+	defer srv.Close()
+	srv.Start()
+	if Total(srv.URL) != 6 {
+		t.Errorf("want 6")
+	}
+}
+"#;
+
+harmless!(
+    the_server_handed_t_with_its_cleanup_and_a_checked_start_passes,
+    SERVER_FILE,
+    SERVER,
+    SERVER_ID,
+    [
+        ("newServer(0)", "newServer(0, t)"),
+        ("\tdefer srv.Close()\n", ""),
+        ("\tsrv.Start()\n", "\tassertNoErr(t, srv.Start())\n")
+    ]
+);
+refuses!(
+    the_server_cleanup_removed_while_its_helper_is_not_handed_t_is_refused,
+    SERVER_FILE,
+    SERVER,
+    [("\tdefer srv.Close()\n", "")],
+    "body-changed",
+    SERVER_ID
+);
+refuses!(
+    a_deferred_server_call_wrapped_in_a_helper_is_refused,
+    SERVER_FILE,
+    SERVER,
+    [(
+        "\tdefer srv.Close()\n",
+        "\tdefer assertNoErr(t, srv.Close())\n"
+    )],
+    "body-changed",
+    SERVER_ID
+);

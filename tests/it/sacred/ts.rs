@@ -738,3 +738,43 @@ fn a_lock_from_the_previous_reading_of_awaited_chains_still_matches() {
     l.edit(PREVIOUS_FILE, PREVIOUS, &[(".json()", ".text()")]);
     l.assert_refused("body-changed", PREVIOUS_ID);
 }
+
+const SERVER_FILE: &str = "test/total.ts";
+const SERVER_ID: &str = "ts:test/total.ts::total over the server";
+const SERVER: &str = r#"import test from "ava";
+import { createServer, total } from "../src/ledger";
+
+// gatekeeper:sacred
+test("total over the server", async (t) => {
+  const server = await createServer({ port: 0 });
+  t.is(await total(server.url), 6);
+  await server.close();
+});
+"#;
+
+harmless!(
+    the_server_cleanup_moving_into_its_helper_teardown_passes,
+    SERVER_FILE,
+    SERVER,
+    SERVER_ID,
+    [
+        ("createServer({ port: 0 })", "createServer(t, { port: 0 })"),
+        ("  await server.close();\n", "")
+    ]
+);
+refuses!(
+    the_server_cleanup_removed_while_its_helper_is_not_handed_t_is_refused,
+    SERVER_FILE,
+    SERVER,
+    [("  await server.close();\n", "")],
+    "body-changed",
+    SERVER_ID
+);
+refuses!(
+    another_argument_for_the_server_helper_is_refused,
+    SERVER_FILE,
+    SERVER,
+    [("createServer({ port: 0 })", "createServer({ port: 1 })")],
+    "body-changed",
+    SERVER_ID
+);
