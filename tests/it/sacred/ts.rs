@@ -778,3 +778,57 @@ refuses!(
     "body-changed",
     SERVER_ID
 );
+
+/// The lock the previous gatekeeper wrote for `SERVER`: `await server.close()` under the
+/// fingerprint of its whole text, before a release was fingerprinted as such.
+const SERVER_PREVIOUS_LOCK: &str = "# gatekeeper sacred lock v1
+# Written by `gatekeeper sacred lock`; do not edit by hand. In CI, a change to this file is
+# accepted only in a commit signed by a key in .gatekeeper/allowed_signers.
+
+test ts:test/total.ts::total over the server
+  file test/total.ts
+  structure 44cffb70c9edb9231c5685d97fa18715269e063c5b6826edd8092a400c3ba623
+  body fc87d1048c1413ff966ec27dc2fda1c8229a7408122c34d368235489a0def7b1
+  envelope 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+  assertions 1
+  returns 0
+  skips 0
+  swallows 0
+  modifier test
+  assert [] t.is(await total(_l1.url),6)
+  statements 35892e0894a6 8bfe74f11c2d 31b184ff1d98
+  bindings 2
+  binding import createServer as createServer from \"../src/ledger\"
+  binding import total as total from \"../src/ledger\"
+";
+
+/// A lock written before releases were fingerprinted as such still matches the release (an
+/// appended check passes); it does not know the statement was a release, so moving the cleanup
+/// into the helper's teardown needs a re-lock (refused, not silently accepted).
+#[test]
+fn a_lock_from_before_releases_still_matches_the_release() {
+    let l = super::locked(&[(SERVER_FILE, SERVER)]);
+    l.repo
+        .write(".gatekeeper/sacred.lock", SERVER_PREVIOUS_LOCK);
+    l.repo.git(&["add", "-A"]);
+    l.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "the previous lock"]);
+    l.edit(
+        SERVER_FILE,
+        SERVER,
+        &[(
+            "  await server.close();\n",
+            "  await server.close();\n  t.pass();\n",
+        )],
+    );
+    l.assert_passes_checked();
+    l.edit(
+        SERVER_FILE,
+        SERVER,
+        &[
+            ("createServer({ port: 0 })", "createServer(t, { port: 0 })"),
+            ("  await server.close();\n", ""),
+        ],
+    );
+    l.assert_refused("body-changed", SERVER_ID);
+}
