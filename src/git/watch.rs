@@ -75,19 +75,47 @@ fn tracked_dirs(ix: &IndexFile) -> BTreeSet<&[u8]> {
     dirs
 }
 
+/// A watch being set up on another thread ([`TreeWatch::start_in_background`]).
+pub struct PendingWatch(std::thread::JoinHandle<Option<TreeWatch>>);
+
+impl PendingWatch {
+    /// The watch once every directory is watched; `None` as [`TreeWatch::start`] says.
+    pub fn wait(self) -> Option<TreeWatch> {
+        self.0.join().ok().flatten()
+    }
+}
+
 impl TreeWatch {
     /// Starts watching; `None` when the kernel cannot watch them all (then nothing is
     /// watched, and the caller compares the whole work tree).
     pub fn start(root: &Path, ix: &IndexFile) -> Option<TreeWatch> {
+        let dirs: Vec<Vec<u8>> = tracked_dirs(ix).into_iter().map(<[u8]>::to_vec).collect();
+        Self::watch(root, dirs)
+    }
+
+    /// [`TreeWatch::start`] on another thread, so that the kernel's work for each watch
+    /// (it marks every cached entry of the directory, about 80 µs for 500 files) overlaps
+    /// the comparison of the work tree. Watching early only narrows the window in which a
+    /// change goes unseen: what changes before the gates start is compared by content.
+    pub fn start_in_background(root: &Path, ix: &IndexFile) -> PendingWatch {
+        let dirs: Vec<Vec<u8>> = tracked_dirs(ix).into_iter().map(<[u8]>::to_vec).collect();
+        let root = root.to_path_buf();
+        PendingWatch(std::thread::spawn(move || Self::watch(&root, dirs)))
+    }
+
+    fn watch(root: &Path, dirs: Vec<Vec<u8>>) -> Option<TreeWatch> {
         let inotify = Inotify::init(InitFlags::IN_NONBLOCK | InitFlags::IN_CLOEXEC).ok()?;
-        let mut dirs = HashMap::new();
-        for d in tracked_dirs(ix) {
-            let path = root.join(OsStr::from_bytes(d));
+        let mut watched = HashMap::new();
+        for d in dirs {
+            let path = root.join(OsStr::from_bytes(&d));
             // A directory that is not there (or no longer a directory) cannot be watched.
             let wd = inotify.add_watch(&path, mask()).ok()?;
-            dirs.insert(wd, d.to_vec());
+            watched.insert(wd, d);
         }
-        Some(TreeWatch { inotify, dirs })
+        Some(TreeWatch {
+            inotify,
+            dirs: watched,
+        })
     }
 
     /// The paths (relative to the root) that anything changed since [`TreeWatch::start`];

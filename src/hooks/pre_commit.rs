@@ -107,16 +107,19 @@ pub(super) fn run_with_work_set_aside(
     report: &mut RunReport,
 ) -> Result<Vec<gates::GateOutcome>> {
     let index_before = IndexSnapshot::take(h.repo)?;
-    let mut stash = WorktreeStash::set_aside(h.repo)?;
     // From here on the kernel names what changes, so the work tree need not be compared
-    // with the index again after the gates (when it cannot, it is).
-    // Only on a repository big enough for that to pay (see `Repo::prefers_git_status`).
+    // with the index again after the gates (when it cannot, it is). Only on a repository
+    // big enough for that to pay (see `Repo::prefers_git_status`); the watches are added
+    // while the work tree is compared, for the unstaged changes to set aside.
     let parsed = h.repo.index_file()?;
     let big = h.repo.prefers_git_status()?;
-    let watch = parsed
+    let watching = parsed
         .as_ref()
         .filter(|_| big && !h.env.flag("GATEKEEPER_NO_WATCH"))
-        .and_then(|ix| crate::git::watch::TreeWatch::start(h.repo.root(), ix))
+        .map(|ix| crate::git::watch::TreeWatch::start_in_background(h.repo.root(), ix));
+    let mut stash = WorktreeStash::set_aside(h.repo)?;
+    let watch = watching
+        .and_then(crate::git::watch::PendingWatch::wait)
         .zip(parsed.clone());
     let kept_dir = stash
         .as_ref()
