@@ -12,6 +12,11 @@
 //! removed or renamed, a directory appearing where the index has files — [`TreeWatch::changed`]
 //! returns `None` and the caller compares the whole work tree as before.
 //!
+//! The watches may be added while the unstaged changes are being set aside: the events that
+//! makes only name more paths to compare by content (set-aside paths then hold what the index
+//! holds). Setting aside more changes than the event queue holds overflows it, and then the
+//! whole work tree is compared.
+//!
 //! Known limit: inotify reports a write to the directory entry it went through, so a tracked
 //! file changed only through a hard link that lives in an unwatched directory is not named.
 
