@@ -1066,6 +1066,35 @@ fn a_big_repository_keeps_every_guarantee() {
     assert_eq!(r.read("newdir/inner.txt"), b"mine too\n");
 }
 
+/// On a big repository the kernel's watch starts while the unstaged work is set aside: what
+/// setting it aside writes is not taken for a gate's change. A gate that changes nothing
+/// passes, and everything comes back.
+#[test]
+fn setting_work_aside_under_the_watch_is_not_a_gates_change() {
+    let sb = Sandbox::new();
+    let mut r = sb.repo("r");
+    for d in 0..50 {
+        for f in 0..100 {
+            r.write(&format!("d{d:02}/f{f:03}.txt"), format!("{d} {f}\n"));
+        }
+    }
+    r.setup("gates:\n  check:\n    run: test \"$(cat d07/f042.txt)\" = staged\n");
+    r.write("d07/f042.txt", "staged");
+    r.git(&["add", "d07/f042.txt"]);
+    r.write("d07/f042.txt", "staged plus unstaged");
+    std::fs::remove_file(r.path("d08/f001.txt")).unwrap();
+    r.write("d09/untracked.txt", "mine\n");
+    r.write("newdir/inner.txt", "mine too\n");
+    let before = r.head();
+    let out = r.commit("big");
+    assert_success(&out, "nothing but setting work aside changed the work tree");
+    assert_ne!(r.head(), before);
+    assert_eq!(r.read("d07/f042.txt"), b"staged plus unstaged");
+    assert!(!r.path("d08/f001.txt").exists(), "the deletion is kept");
+    assert_eq!(r.read("d09/untracked.txt"), b"mine\n");
+    assert_eq!(r.read("newdir/inner.txt"), b"mine too\n");
+}
+
 /// With `core.fsmonitor` set (a monitor hook here, as watchman installs), the work tree is
 /// compared by git, which asks the monitor; the guarantees hold as everywhere.
 #[test]
