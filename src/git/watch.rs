@@ -80,13 +80,20 @@ fn tracked_dirs(ix: &IndexFile) -> BTreeSet<&[u8]> {
     dirs
 }
 
-/// A watch being set up on another thread ([`TreeWatch::start_in_background`]).
-pub struct PendingWatch(std::thread::JoinHandle<Option<TreeWatch>>);
+/// A watch being set up on another thread ([`TreeWatch::start_in_background`]), or already
+/// set up when no thread could be started.
+pub enum PendingWatch {
+    Thread(std::thread::JoinHandle<Option<TreeWatch>>),
+    Done(Option<TreeWatch>),
+}
 
 impl PendingWatch {
     /// The watch once every directory is watched; `None` as [`TreeWatch::start`] says.
     pub fn wait(self) -> Option<TreeWatch> {
-        self.0.join().ok().flatten()
+        match self {
+            PendingWatch::Thread(t) => t.join().ok().flatten(),
+            PendingWatch::Done(w) => w,
+        }
     }
 }
 
@@ -104,8 +111,13 @@ impl TreeWatch {
     /// change goes unseen: what changes before the gates start is compared by content.
     pub fn start_in_background(root: &Path, ix: &IndexFile) -> PendingWatch {
         let dirs: Vec<Vec<u8>> = tracked_dirs(ix).into_iter().map(<[u8]>::to_vec).collect();
-        let root = root.to_path_buf();
-        PendingWatch(std::thread::spawn(move || Self::watch(&root, dirs)))
+        let owned = root.to_path_buf();
+        // A copy goes to the thread; the list is kept for when no thread can be started.
+        let theirs = dirs.clone();
+        match std::thread::Builder::new().spawn(move || Self::watch(&owned, theirs)) {
+            Ok(t) => PendingWatch::Thread(t),
+            Err(_) => PendingWatch::Done(Self::watch(root, dirs)),
+        }
     }
 
     fn watch(root: &Path, dirs: Vec<Vec<u8>>) -> Option<TreeWatch> {
@@ -291,6 +303,20 @@ mod tests {
         let changed = watch.changed(&ix).unwrap();
         let names: Vec<_> = changed.iter().map(|p| p.to_str().unwrap()).collect();
         assert_eq!(names, ["a/b/x", "new-file", "top"]);
+    }
+
+    #[test]
+    fn a_watch_started_on_another_thread_names_what_changed() {
+        let _serial = serial();
+        let (t, ix) = repo();
+        let d = t.path();
+        let watch = TreeWatch::start_in_background(d, &ix)
+            .wait()
+            .expect("inotify works here");
+        std::fs::write(d.join("a/y"), "changed\n").unwrap();
+        let changed = watch.changed(&ix).unwrap();
+        let names: Vec<_> = changed.iter().map(|p| p.to_str().unwrap()).collect();
+        assert_eq!(names, ["a/y"]);
     }
 
     #[test]

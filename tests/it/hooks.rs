@@ -1072,7 +1072,7 @@ fn a_big_repository_keeps_every_guarantee() {
 #[test]
 fn setting_work_aside_under_the_watch_is_not_a_gates_change() {
     let sb = Sandbox::new();
-    let mut r = sb.repo("r");
+    let r = sb.repo("r");
     for d in 0..50 {
         for f in 0..100 {
             r.write(&format!("d{d:02}/f{f:03}.txt"), format!("{d} {f}\n"));
