@@ -62,9 +62,10 @@ pub struct Assertion {
     pub line: usize,
     /// The assertion's source, as written (first lines).
     pub source: String,
-    /// The text an older gatekeeper gave it (TypeScript types kept), when different.
+    /// The texts older gatekeepers gave it (TypeScript types and local names kept;
+    /// `x["name"]` as written), when different.
     #[serde(skip)]
-    pub alt_text: Option<String>,
+    pub alt_texts: Vec<String>,
 }
 
 /// One statement at the top of a test's body.
@@ -498,6 +499,60 @@ fn without_hoisting<R>(f: impl FnOnce() -> R) -> R {
     r
 }
 
+thread_local! {
+    /// Set while reading a test's statements and assertions, where `x["name"]` reads as
+    /// `x.name` (structure, envelope and module-level bindings keep what is written).
+    static DOTS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Set while reading as gatekeeper did before `x["name"]` read as `x.name`.
+    static KEEP_BRACKETS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` reading `x["name"]` as `x.name` ([`dotted`]).
+fn with_dots<R>(f: impl FnOnce() -> R) -> R {
+    let saved = DOTS.with(|k| k.replace(true));
+    let r = f();
+    DOTS.with(|k| k.set(saved));
+    r
+}
+
+/// Runs `f` reading `x["name"]` as written, as gatekeeper did before it read as `x.name`.
+fn with_brackets<R>(f: impl FnOnce() -> R) -> R {
+    let saved = KEEP_BRACKETS.with(|k| k.replace(true));
+    let r = f();
+    KEEP_BRACKETS.with(|k| k.set(saved));
+    r
+}
+
+/// JavaScript's `x["name"]` (or `x['name']`) where `name` is an identifier name: the same
+/// property access as `x.name`, which is how it reads (lint rules such as `dot-notation`
+/// rewrite one into the other). Gives the object and the name. Not under an older reading,
+/// not with an optional chain or a comment inside (`x?.["name"]`, `x[/* */"name"]`).
+fn dotted<'t, 's>(node: Node<'t>, src: &'s str) -> Option<(Node<'t>, &'s str)> {
+    if kind(node) != "subscript_expression"
+        || node.child_count() != 4
+        || !DOTS.with(std::cell::Cell::get)
+        || KEEP_TYPES.with(std::cell::Cell::get)
+        || KEEP_BRACKETS.with(std::cell::Cell::get)
+    {
+        return None;
+    }
+    let object = node.child_by_field_name("object")?;
+    let index = node.child_by_field_name("index")?;
+    if kind(index) != "string" {
+        return None;
+    }
+    let t = text(index, src);
+    let name = ['"', '\'']
+        .iter()
+        .find_map(|q| t.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)))?;
+    let mut chars = name.chars();
+    let identifier = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    identifier.then_some((object, name))
+}
+
 /// Whether `parent` continues `child` as a postfix expression: `child(…)`, `child.x`,
 /// `child[i]`, `child!`.
 fn continues(parent: Node<'_>, child: Node<'_>) -> bool {
@@ -767,6 +822,15 @@ impl Serializer<'_, '_> {
             self.out.push(')');
             return;
         }
+        if let Some((object, name)) = dotted(node, self.src) {
+            // `x["name"]` serialises as `x.name` does.
+            self.out.push_str("(member_expression");
+            self.node(&mut object.walk());
+            self.out.push_str("(. \".\")(property_identifier ");
+            push_quoted(self.out, name);
+            self.out.push_str("))");
+            return;
+        }
         let k = kind(node);
         if node.child_count() == 0 || is_atomic(k) {
             if !is_layout_leaf(node, self.src) {
@@ -946,6 +1010,13 @@ impl Tokens<'_> {
             }
             return;
         }
+        if let Some((object, name)) = dotted(node, self.src) {
+            // `x["name"]` reads as `x.name`.
+            self.node(&mut object.walk(), Some("member_expression"));
+            self.out.push('.');
+            self.out.push_str(name);
+            return;
+        }
         let k = kind(node);
         // Canonical parentheses: an operator nested in a tighter context is always wrapped, so
         // the text is unambiguous whatever parentheses were written.
@@ -1118,8 +1189,15 @@ impl Walk<'_, '_> {
             let mut text = normalized(node, self.src);
             let mut line = node.start_position().row + 1;
             let mut source = source_excerpt(node, self.src);
-            let mut alt_text =
-                Some(with_types(|| normalized(node, self.src))).filter(|t| *t != text);
+            // What older readings gave it: types and names kept, and `x["name"]` as written.
+            let mut alt_texts: Vec<String> = [
+                with_types(|| normalized(node, self.src)),
+                with_brackets(|| normalized(node, self.src)),
+            ]
+            .into_iter()
+            .filter(|t| *t != text)
+            .collect();
+            alt_texts.dedup();
             if let Some((ctx, prefix)) = self.rules.assertion_context(node, self.src) {
                 text = format!("{prefix} => {text}");
                 let legacy = with_types(|| {
@@ -1128,7 +1206,7 @@ impl Walk<'_, '_> {
                         .assertion_context(node, self.src)
                         .map(|(_, p)| format!("{p} => {call}"))
                 });
-                alt_text = legacy.filter(|t| *t != text);
+                alt_texts = legacy.into_iter().filter(|t| *t != text).collect();
                 line = ctx.start_position().row + 1;
                 source = format!("{} ⏎ {source}", source_excerpt_first(ctx, self.src));
             }
@@ -1138,7 +1216,7 @@ impl Walk<'_, '_> {
                 callee,
                 line,
                 source,
-                alt_text,
+                alt_texts,
             });
             return;
         }
@@ -1382,10 +1460,13 @@ pub(crate) fn build_item(
                     swallows: 0,
                     comments: Vec::new(),
                 };
-                walk.visit(&mut spec.body.walk(), &mut Vec::new(), elide);
+                let statements = with_dots(|| {
+                    walk.visit(&mut spec.body.walk(), &mut Vec::new(), elide);
+                    statements_of(spec.body, src, rules, elide)
+                });
                 LocalsPutBack {
                     assertions: walk.assertions,
-                    statements: statements_of(spec.body, src, rules, elide),
+                    statements,
                 }
             })
         });
@@ -1413,8 +1494,10 @@ fn build_item_inner(
         swallows: 0,
         comments: Vec::new(),
     };
-    walk.visit(&mut spec.body.walk(), &mut Vec::new(), elide_id);
-    let statements = statements_of(spec.body, src, rules, elide_id);
+    let statements = with_dots(|| {
+        walk.visit(&mut spec.body.walk(), &mut Vec::new(), elide_id);
+        statements_of(spec.body, src, rules, elide_id)
+    });
     let legacy_statement = named_children(spec.body)
         .first()
         .filter(|c| is_comment(**c))
@@ -1508,9 +1591,16 @@ fn statements_of(
                 alt_hashes.push(short(&typed));
             }
             let mut unhoisted = String::new();
-            without_hoisting(|| serialize(n, src, &is_assertion, &mut unhoisted));
+            without_hoisting(|| {
+                with_brackets(|| serialize(n, src, &is_assertion, &mut unhoisted));
+            });
             if unhoisted != s && !unhoisted.is_empty() {
                 alt_hashes.push(short(&unhoisted));
+            }
+            let mut bracketed = String::new();
+            with_brackets(|| serialize(n, src, &is_assertion, &mut bracketed));
+            if bracketed != s && !bracketed.is_empty() {
+                alt_hashes.push(short(&bracketed));
             }
             // The test's context handed to a helper changes nothing the test checks.
             if let Some(context) = &context {

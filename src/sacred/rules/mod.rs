@@ -466,11 +466,11 @@ fn judge_assertions(s: &Subject<'_>, view: &View<'_>) -> Vec<Finding> {
             unmatched_new.push(a);
         }
     }
-    // A lock written while TypeScript types were part of the text.
+    // A lock written by an older reading (TypeScript types, `x["name"]`).
     unmatched_old.retain(|old| {
         match unmatched_new
             .iter()
-            .position(|n| n.path == old.path && n.alt_text.as_deref() == Some(&old.text))
+            .position(|n| n.path == old.path && n.alt_texts.contains(&old.text))
         {
             Some(i) => {
                 unmatched_new.remove(i);
@@ -695,7 +695,7 @@ mod tests {
             callee: String::new(),
             line: 1,
             source: new.to_owned(),
-            alt_text: None,
+            alt_texts: Vec::new(),
         };
         classify(&o, &n).0
     }

@@ -929,3 +929,100 @@ refuses!(
     "skipped",
     AVA_ID
 );
+
+const HEADERS_FILE: &str = "test/headers.js";
+const HEADERS_ID: &str = "js:test/headers.js::custom headers";
+const HEADERS: &str = "const test = require('ava');
+
+// gatekeeper:sacred
+test('custom headers', async t => {
+  const headers = await send({'unicorn': 'rainbow'});
+  const value = headers['unicorn'];
+  t.is(headers['unicorn'], 'rainbow');
+  t.truthy(value);
+});
+";
+
+harmless!(
+    bracket_access_written_with_a_dot_passes,
+    HEADERS_FILE,
+    HEADERS,
+    HEADERS_ID,
+    [
+        (
+            "const value = headers['unicorn'];",
+            "const value = headers.unicorn;"
+        ),
+        (
+            "t.is(headers['unicorn'], 'rainbow');",
+            "t.is(headers.unicorn, 'rainbow');"
+        )
+    ]
+);
+refuses!(
+    another_property_written_with_a_dot_is_refused,
+    HEADERS_FILE,
+    HEADERS,
+    [(
+        "t.is(headers['unicorn'], 'rainbow');",
+        "t.is(headers.rainbow, 'rainbow');"
+    )],
+    "assertion-changed",
+    HEADERS_ID
+);
+refuses!(
+    a_key_that_is_not_a_name_is_not_a_dot_access,
+    HEADERS_FILE,
+    HEADERS,
+    [(
+        "const value = headers['unicorn'];",
+        "const value = headers['uni-corn'];"
+    )],
+    "body-changed",
+    HEADERS_ID
+);
+
+/// The lock the previous gatekeeper wrote for `HEADERS`: `x['name']` as written.
+const HEADERS_PREVIOUS_LOCK: &str = "# gatekeeper sacred lock v1
+# Written by `gatekeeper sacred lock`; do not edit by hand. In CI, a change to this file is
+# accepted only in a commit signed by a key in .gatekeeper/allowed_signers.
+
+test js:test/headers.js::custom headers
+  file test/headers.js
+  structure 04217e5676716d4d3df1caa7b4c6a3af2462226f29c09a84b8581605ee44df6e
+  body a0b3fa636b861773eecd25b2b8dea6c0f2875f1ab302893c1eb68306b0610ae3
+  envelope 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+  assertions 2
+  returns 0
+  skips 0
+  swallows 0
+  modifier test
+  assert [] t.is(_l1[\"unicorn\"],\"rainbow\")
+  assert [] t.truthy(_l2)
+  statements 82bffdef21ab 879611d4ad00 8bfe74f11c2d 8bfe74f11c2d
+  bindings 0
+";
+
+/// A lock from before `x['name']` read as `x.name` still matches the test as written (an
+/// appended check passes) and still refuses a changed key.
+#[test]
+fn a_lock_from_before_dot_access_still_matches_brackets() {
+    let l = super::locked(&[(HEADERS_FILE, HEADERS)]);
+    l.repo
+        .write(".gatekeeper/sacred.lock", HEADERS_PREVIOUS_LOCK);
+    l.repo.git(&["add", "-A"]);
+    l.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "the previous lock"]);
+    l.edit(
+        HEADERS_FILE,
+        HEADERS,
+        &[("  t.truthy(value);\n", "  t.truthy(value);\n  t.pass();\n")],
+    );
+    l.assert_passes_checked();
+    l.edit(
+        HEADERS_FILE,
+        HEADERS,
+        &[("t.is(headers['unicorn']", "t.is(headers['rainbow']")],
+    );
+    l.assert_refused("assertion-changed", HEADERS_ID);
+}

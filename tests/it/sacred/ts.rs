@@ -832,3 +832,11 @@ fn a_lock_from_before_releases_still_matches_the_release() {
     );
     l.assert_refused("body-changed", SERVER_ID);
 }
+
+harmless!(
+    bracket_access_written_with_a_dot_passes_in_typescript,
+    "test/headers.ts",
+    "import test from 'ava';\n\n// gatekeeper:sacred\ntest('custom headers', async t => {\n  const headers: Record<string, string> = await send();\n  t.is(headers[\"unicorn\"], 'rainbow');\n});\n",
+    "ts:test/headers.ts::custom headers",
+    [("headers[\"unicorn\"]", "headers.unicorn")]
+);
