@@ -1008,11 +1008,7 @@ test js:test/headers.js::custom headers
 #[test]
 fn a_lock_from_before_dot_access_still_matches_brackets() {
     let l = super::locked(&[(HEADERS_FILE, HEADERS)]);
-    l.repo
-        .write(".gatekeeper/sacred.lock", HEADERS_PREVIOUS_LOCK);
-    l.repo.git(&["add", "-A"]);
-    l.repo
-        .git(&["commit", "-q", "--no-verify", "-m", "the previous lock"]);
+    l.commit_lock(HEADERS_PREVIOUS_LOCK);
     l.edit(
         HEADERS_FILE,
         HEADERS,

@@ -722,10 +722,7 @@ test ts:tests/billing/chained.test.ts::chained
 #[test]
 fn a_lock_from_the_previous_reading_of_awaited_chains_still_matches() {
     let l = super::locked(&[(PREVIOUS_FILE, PREVIOUS)]);
-    l.repo.write(".gatekeeper/sacred.lock", PREVIOUS_LOCK);
-    l.repo.git(&["add", "-A"]);
-    l.repo
-        .git(&["commit", "-q", "--no-verify", "-m", "the previous lock"]);
+    l.commit_lock(PREVIOUS_LOCK);
     l.edit(
         PREVIOUS_FILE,
         PREVIOUS,
@@ -808,11 +805,7 @@ test ts:test/total.ts::total over the server
 #[test]
 fn a_lock_from_before_releases_still_matches_the_release() {
     let l = super::locked(&[(SERVER_FILE, SERVER)]);
-    l.repo
-        .write(".gatekeeper/sacred.lock", SERVER_PREVIOUS_LOCK);
-    l.repo.git(&["add", "-A"]);
-    l.repo
-        .git(&["commit", "-q", "--no-verify", "-m", "the previous lock"]);
+    l.commit_lock(SERVER_PREVIOUS_LOCK);
     l.edit(
         SERVER_FILE,
         SERVER,
