@@ -1190,13 +1190,11 @@ impl Walk<'_, '_> {
             let mut line = node.start_position().row + 1;
             let mut source = source_excerpt(node, self.src);
             // What older readings gave it: types and names kept, and `x["name"]` as written.
-            let mut alt_texts: Vec<String> = [
-                with_types(|| normalized(node, self.src)),
-                with_brackets(|| normalized(node, self.src)),
-            ]
-            .into_iter()
-            .filter(|t| *t != text)
-            .collect();
+            let mut alt_texts: Vec<String> = vec![with_types(|| normalized(node, self.src))];
+            if self::text(node, self.src).contains('[') {
+                alt_texts.push(with_brackets(|| normalized(node, self.src)));
+            }
+            alt_texts.retain(|t| *t != text);
             alt_texts.dedup();
             if let Some((ctx, prefix)) = self.rules.assertion_context(node, self.src) {
                 text = format!("{prefix} => {text}");
@@ -1597,13 +1595,17 @@ fn statements_of(
             if unhoisted != s && !unhoisted.is_empty() {
                 alt_hashes.push(short(&unhoisted));
             }
-            let mut bracketed = String::new();
-            with_brackets(|| serialize(n, src, &is_assertion, &mut bracketed));
-            if bracketed != s && !bracketed.is_empty() {
-                alt_hashes.push(short(&bracketed));
+            // Readings that can differ only when the statement holds what they change.
+            let written = text(n, src);
+            if written.contains('[') {
+                let mut bracketed = String::new();
+                with_brackets(|| serialize(n, src, &is_assertion, &mut bracketed));
+                if bracketed != s && !bracketed.is_empty() {
+                    alt_hashes.push(short(&bracketed));
+                }
             }
             // The test's context handed to a helper changes nothing the test checks.
-            if let Some(context) = &context {
+            if let Some(context) = context.as_ref().filter(|c| written.contains(c.as_str())) {
                 let mut without = String::new();
                 super::context::without_context(context, || {
                     serialize(n, src, &is_assertion, &mut without);
