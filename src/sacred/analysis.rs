@@ -1306,13 +1306,16 @@ pub enum Want {
     /// The tests with these ids (a check: the locked tests of the file), plus the candidates
     /// when one of them is missing (to tell a rename from a removal).
     Ids(BTreeSet<String>),
+    /// The sacred tests, built for a check: where a locked test whose id is gone may have
+    /// moved ([`super::relocate`]).
+    Moved,
 }
 
 impl Want {
     fn wants(&self, id: &str, sacred: bool) -> bool {
         match self {
             Want::All => true,
-            Want::Sacred => sacred,
+            Want::Sacred | Want::Moved => sacred,
             Want::Ids(ids) => ids.contains(id),
         }
     }
@@ -1389,7 +1392,7 @@ impl<'t, 'w> Out<'t, 'w> {
     ) {
         let id = test_id(lang, path, &spec.scope, &spec.name);
         // Only a check compares the readings with extracted locals put back.
-        let checking = matches!(self.want, Want::Ids(_));
+        let checking = matches!(self.want, Want::Ids(_) | Want::Moved);
         if self.want.wants(&id, spec.sacred) {
             self.scan
                 .tests
@@ -1402,7 +1405,7 @@ impl<'t, 'w> Out<'t, 'w> {
         let mut scan = self.scan;
         let needed = match self.want {
             Want::All => true,
-            Want::Sacred => false,
+            Want::Sacred | Want::Moved => false,
             Want::Ids(ids) => ids.iter().any(|id| !scan.tests.iter().any(|t| &t.id == id)),
         };
         if needed {

@@ -20,9 +20,10 @@ pub mod gate_integrity;
 pub mod lang;
 pub mod lock;
 pub mod messages;
+pub mod relocate;
 pub mod rules;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -166,6 +167,57 @@ impl Content<'_> {
                 .filter(|p| inside(p))
                 .collect(),
         })
+    }
+
+    /// The files directly inside `dir` and inside its direct subdirectories: where a test
+    /// of a file in `dir` may have moved ([`relocate::near`]).
+    fn list_near(&self, repo: &Repo, dir: &str) -> Result<Vec<String>> {
+        let mut out = self.list_dir(repo, dir)?;
+        let subdirs: BTreeSet<String> = match self {
+            Content::Tree(tree) => {
+                let sub;
+                let tree = if dir.is_empty() {
+                    tree
+                } else {
+                    let Ok(entry) = tree.get_path(Path::new(dir)) else {
+                        return Ok(out);
+                    };
+                    let Ok(t) = repo.raw().find_tree(entry.id()) else {
+                        return Ok(out);
+                    };
+                    sub = t;
+                    &sub
+                };
+                tree.iter()
+                    .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
+                    .filter_map(|e| e.name().ok().map(str::to_owned))
+                    .collect()
+            }
+            Content::Index | Content::WorkTree => repo
+                .tracked_files_under(dir)?
+                .iter()
+                .map(|p| crate::git::display_path(p))
+                .filter_map(|p| {
+                    let rest = if dir.is_empty() {
+                        p.as_str()
+                    } else {
+                        p.strip_prefix(dir)?.strip_prefix('/')?
+                    };
+                    rest.split_once('/').map(|(d, _)| d.to_owned())
+                })
+                .collect(),
+        };
+        for d in subdirs {
+            let path = if dir.is_empty() {
+                d
+            } else {
+                format!("{dir}/{d}")
+            };
+            out.extend(self.list_dir(repo, &path)?);
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
     }
 
     fn lock(&self, repo: &Repo) -> Result<Option<(String, SacredLock)>> {
@@ -495,9 +547,14 @@ fn compare_all(
     new: &Content<'_>,
     base: Option<&Content<'_>>,
     changed: Option<&[std::path::PathBuf]>,
-) -> Result<(usize, Vec<Finding>)> {
+) -> Result<Compared> {
     let patterns = sacred_patterns(config)?;
-    let files = files_to_check(lock, changed);
+    let mut files = files_to_check(lock, changed);
+    if let (Some(changed), Some(base)) = (changed, base) {
+        files.extend(moved_holders(repo, lock, &files, changed, base, &patterns)?);
+        files.sort();
+        files.dedup();
+    }
     let locked: Vec<&lock::LockedTest> = lock
         .tests
         .values()
@@ -551,7 +608,88 @@ fn compare_all(
             }
         }
     }
-    Ok((locked.len(), results.into_iter().flatten().collect()))
+    // A locked test whose id is gone may have moved, keeping every check (`relocate`).
+    let lost: Vec<&lock::LockedTest> = locked
+        .iter()
+        .zip(&results)
+        .filter(|(_, f)| {
+            matches!(f.as_slice(), [one] if matches!(one.rule, Rule::Removed | Rule::Renamed))
+        })
+        .map(|(t, _)| *t)
+        .collect();
+    let mut notes = Vec::new();
+    if !lost.is_empty() {
+        let mut near: Vec<String> = Vec::new();
+        let dirs: BTreeSet<&str> = lost
+            .iter()
+            .map(|t| t.file.rsplit_once('/').map_or("", |(d, _)| d))
+            .collect();
+        for d in dirs {
+            near.extend(new.list_near(repo, d)?);
+        }
+        near.sort();
+        near.dedup();
+        let scans = scan_files(repo, new, &near, &patterns, |_| analysis::Want::Moved)?;
+        let moved = relocate::find(&lost, lock, &scans);
+        for (t, findings) in locked.iter().zip(results.iter_mut()) {
+            if let Some(m) = moved.get(&t.id) {
+                findings.clear();
+                notes.push(m.note());
+            }
+        }
+    }
+    Ok(Compared {
+        checked: locked.len(),
+        findings: results.into_iter().flatten().collect(),
+        notes,
+    })
+}
+
+/// What [`compare_all`] found.
+struct Compared {
+    /// How many locked tests were compared.
+    checked: usize,
+    findings: Vec<Finding>,
+    /// The locked tests found moved ([`relocate::Moved::note`]).
+    notes: Vec<String>,
+}
+
+/// The locked files not yet in `files` that a moved test of theirs may have left for one of
+/// the `changed` files: those near a changed file whose `base` revision holds a sacred test
+/// the lock does not name (a moved test is such a test until the re-lock; see
+/// [`relocate`]'s invariant). Without this, a change to the moved test would reach no
+/// locked file and go unchecked.
+fn moved_holders(
+    repo: &Repo,
+    lock: &SacredLock,
+    files: &[String],
+    changed: &[std::path::PathBuf],
+    base: &Content<'_>,
+    patterns: &Patterns,
+) -> Result<Vec<String>> {
+    let locked_files = lock.files();
+    let mut holders: Vec<String> = Vec::new();
+    for c in changed {
+        let c = c.to_string_lossy();
+        let wanted: Vec<&String> = locked_files
+            .iter()
+            .filter(|f| relocate::near(f, &c) && !files.contains(f) && !holders.contains(f))
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let scans = scan_files(repo, base, &[c.to_string()], patterns, |_| {
+            analysis::Want::Sacred
+        })?;
+        let unlocked = scans
+            .values()
+            .flat_map(|s| &s.tests)
+            .any(|t| !lock.tests.contains_key(&t.id));
+        if unlocked {
+            holders.extend(wanted.into_iter().cloned());
+        }
+    }
+    Ok(holders)
 }
 
 /// Says how many locked tests sat in files the change does not touch (not re-parsed).
@@ -618,10 +756,11 @@ pub fn check_staged(repo: &Repo, config: &Config) -> Result<SacredReport> {
     let staged: Vec<std::path::PathBuf> =
         repo.staged_changes()?.into_iter().map(|c| c.path).collect();
     let changed = (!report.relocked).then_some(staged.as_slice());
-    let (checked, findings) = compare_all(repo, config, &lock, &new, base.as_ref(), changed)?;
-    note_unchanged(&mut report, lock.tests.len(), checked);
-    report.checked = checked;
-    report.findings = findings;
+    let compared = compare_all(repo, config, &lock, &new, base.as_ref(), changed)?;
+    note_unchanged(&mut report, lock.tests.len(), compared.checked);
+    report.checked = compared.checked;
+    report.findings = compared.findings;
+    report.notes.extend(compared.notes);
     Ok(report)
 }
 
@@ -735,7 +874,7 @@ fn check_between(
         ),
         _ => None,
     };
-    let (checked, findings) = compare_all(
+    let compared = compare_all(
         repo,
         config,
         &lock,
@@ -743,9 +882,10 @@ fn check_between(
         base_content.as_ref(),
         range_changes.as_deref(),
     )?;
-    note_unchanged(&mut report, lock.tests.len(), checked);
-    report.checked = checked;
-    report.findings.extend(findings);
+    note_unchanged(&mut report, lock.tests.len(), compared.checked);
+    report.checked = compared.checked;
+    report.findings.extend(compared.findings);
+    report.notes.extend(compared.notes);
     Ok(report)
 }
 

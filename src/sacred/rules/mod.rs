@@ -333,21 +333,67 @@ pub fn compare(
         Ok(found) => found,
         Err(finding) => return vec![finding],
     };
-    let s = Subject {
+    judge_found(&Subject {
         locked,
         test,
         scan,
         base,
         base_bindings,
         old_header: lookup.old_header,
+    })
+}
+
+/// Steps 2–5 for a locked test whose id is gone, against `test`, a test under another id
+/// (in the same file or another): what may have moved or been renamed
+/// ([`crate::sacred::relocate`]). Empty: `test` keeps everything the lock holds, as the test
+/// at the locked id would have to. Module-level bindings are judged as if new (none was in
+/// the file at the base revision).
+pub fn compare_moved(locked: &LockedTest, scan: &FileScan, test: &TestItem) -> Vec<Finding> {
+    // The test's own definition is a binding of its own name (`def test_x`, `fn test_x`,
+    // `func TestX`): under its new name, that is the binding the lock recorded.
+    let old_name = locked.id.rsplit_once("::").map_or("", |(_, n)| n);
+    let old_name = old_name.split_once("[cfg(").map_or(old_name, |(n, _)| n);
+    let renamed;
+    let locked = match &locked.bindings {
+        Some(bindings) if old_name != test.name => {
+            let own = |b: &String| {
+                b.strip_suffix(old_name)
+                    .and_then(|k| k.strip_suffix(' '))
+                    .filter(|k| !k.is_empty() && !k.contains([' ', '=', '(']))
+                    .map(|k| format!("{k} {}", test.name))
+            };
+            let mut l = locked.clone();
+            l.bindings = Some(
+                bindings
+                    .iter()
+                    .map(|b| own(b).unwrap_or_else(|| b.clone()))
+                    .collect(),
+            );
+            renamed = l;
+            &renamed
+        }
+        _ => locked,
     };
-    if let Some(f) = parse_error::in_test(&s) {
+    judge_found(&Subject {
+        locked,
+        test,
+        scan,
+        base: None,
+        base_bindings: &[],
+        old_header: Vec::new(),
+    })
+}
+
+/// Steps 2–5: the locked test against the test found for it.
+fn judge_found(s: &Subject<'_>) -> Vec<Finding> {
+    let (locked, test) = (s.locked, s.test);
+    if let Some(f) = parse_error::in_test(s) {
         return vec![f];
     }
     let mut out: Vec<Finding> = [
-        untagged::check(&s),
-        only_sibling::check(&s),
-        rebound::check(&s),
+        untagged::check(s),
+        only_sibling::check(s),
+        rebound::check(s),
     ]
     .into_iter()
     .flatten()
@@ -356,25 +402,25 @@ pub fn compare(
         return out;
     }
     let around: Vec<Finding> = [
-        skipped::in_envelope(&s),
-        envelope_changed::check(&s),
-        skipped::in_body(&s),
-        early_return::check(&s),
-        swallowed_failure::check(&s),
+        skipped::in_envelope(s),
+        envelope_changed::check(s),
+        skipped::in_body(s),
+        early_return::check(s),
+        swallowed_failure::check(s),
     ]
     .into_iter()
     .flatten()
     .collect();
     let quiet = around.is_empty();
     out.extend(around);
-    let mut body = judge_body(&s, &View::of(test), quiet);
+    let mut body = judge_body(s, &View::of(test), quiet);
     // A local extracted from an assertion and used there: read with the local put back, the
     // test may be what was locked (see `extracted`); the reading is exact or does not match.
     if !body.is_empty()
         && test
             .locals_put_back
             .iter()
-            .any(|p| judge_body(&s, &View::put_back(test, p), quiet).is_empty())
+            .any(|p| judge_body(s, &View::put_back(test, p), quiet).is_empty())
     {
         body.clear();
     }

@@ -18,7 +18,11 @@ pub(super) fn file_deleted(lookup: &Lookup<'_>) -> Finding {
 
 /// The file is there but the test is not, in any form the other rules recognise.
 pub(super) fn test_gone(lookup: &Lookup<'_>) -> Finding {
-    lookup.finding(Rule::Removed, "the test is gone", Vec::new())
+    lookup.finding(
+        Rule::Removed,
+        "the test is gone: no test under another name or in a file near it keeps every check it had",
+        Vec::new(),
+    )
 }
 
 #[cfg(test)]

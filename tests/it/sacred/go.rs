@@ -183,12 +183,25 @@ refuses!(
     "removed",
     ID
 );
-refuses!(
-    renaming_the_test_is_refused,
+// A rename that keeps every check is followed (it used to need a re-lock); a rename that
+// also drops a check is refused.
+moves!(
+    renaming_the_test_keeping_every_check_is_followed,
     FILE,
     BASE,
     [("func TestRefundIsExact(", "func TestRefundIsClose(")],
-    "renamed",
+    ID,
+    "go:pay/refund_test.go::TestRefundIsClose"
+);
+refuses!(
+    renaming_the_test_and_dropping_a_check_is_refused,
+    FILE,
+    BASE,
+    [
+        ("func TestRefundIsExact(", "func TestRefundIsClose("),
+        ("\tassert.Equal(t, 100, got)\n", "")
+    ],
+    "removed",
     ID
 );
 refuses!(

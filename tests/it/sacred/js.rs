@@ -68,12 +68,25 @@ refuses!(
     "removed",
     ID
 );
-refuses!(
-    renaming_the_test_is_refused,
+// A rename that keeps every check is followed (it used to need a re-lock); a rename that
+// also drops a check is refused.
+moves!(
+    renaming_the_test_keeping_every_check_is_followed,
     FILE,
     BASE,
     [("it(\"is exact\"", "it(\"is roughly right\"")],
-    "renamed",
+    ID,
+    "ts:tests/refunds.test.ts::refunds::is roughly right"
+);
+refuses!(
+    renaming_the_test_and_dropping_a_check_is_refused,
+    FILE,
+    BASE,
+    [
+        ("it(\"is exact\"", "it(\"is roughly right\""),
+        ("    expect(total.cents).toBe(100);\n", "")
+    ],
+    "removed",
     ID
 );
 refuses!(
@@ -276,13 +289,13 @@ refuses!(
     "removed",
     JS_ID
 );
-refuses!(
-    js_retitling_the_test_is_renamed,
+moves!(
+    js_retitling_the_test_is_followed,
     JS_SUITE_FILE,
     JS_SUITE,
     [("it(\"balances\"", "it(\"roughly balances\"")],
-    "renamed",
-    JS_ID
+    JS_ID,
+    "js:test/ledger.test.js::ledger::roughly balances"
 );
 refuses!(
     js_unknown_callee_is_renamed_out_of_collection,

@@ -127,6 +127,24 @@ impl Locked {
         }
     }
 
+    /// Both checks pass, each saying that the locked test `from` is now `to` and that the
+    /// lock follows it there.
+    pub fn assert_moved(&self, from: &str, to: &str) {
+        for (what, out) in [
+            ("check --staged", self.check_staged()),
+            ("check --base", self.check_base()),
+        ] {
+            assert_code(&out, 0, what);
+            let err = String::from_utf8_lossy(&out.stderr);
+            let wanted = format!("note: `{from}` is now `{to}` (");
+            assert!(
+                err.lines().any(|l| l.starts_with(&wanted)),
+                "{what}: no `{wanted}`\n{}",
+                text(&out)
+            );
+        }
+    }
+
     /// Both checks pass.
     pub fn assert_passes(&self) {
         for (what, out) in [
@@ -176,10 +194,24 @@ macro_rules! harmless {
     };
 }
 
+/// `moves!(name, FILE, BASE, [(from, to), …], "locked id", "new id")`: the locked test is
+/// found, keeping every check, under the new id; both checks pass and say so.
+macro_rules! moves {
+    ($name:ident, $file:expr, $base:expr, [$(($from:expr, $to:expr)),* $(,)?], $old:expr, $new:expr) => {
+        #[test]
+        fn $name() {
+            let l = super::locked(&[($file, $base)]);
+            l.edit($file, $base, &[$(($from, $to)),*]);
+            l.assert_moved($old, $new);
+        }
+    };
+}
+
 mod commands;
 mod evidence;
 mod go;
 mod js;
+mod moved;
 mod python;
 mod rust;
 mod ts;

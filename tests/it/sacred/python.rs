@@ -350,12 +350,25 @@ passes!(
 
 // ---- Test matrix: the remaining Python cells ----
 
-refuses!(
-    renaming_the_test_is_refused,
+// A rename that keeps every check is followed (it used to need a re-lock); a rename that
+// also drops a check is refused.
+moves!(
+    renaming_the_test_keeping_every_check_is_followed,
     FILE,
     BASE,
     [("def test_refund_is_exact():", "def test_refund_is_close():")],
-    "renamed",
+    ID,
+    "python:tests/test_refunds.py::test_refund_is_close"
+);
+refuses!(
+    renaming_the_test_and_dropping_a_check_is_refused,
+    FILE,
+    BASE,
+    [
+        ("def test_refund_is_exact():", "def test_refund_is_close():"),
+        ("    assert total != 0, \"never zero\"\n", "")
+    ],
+    "removed",
     ID
 );
 refuses!(

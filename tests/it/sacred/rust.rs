@@ -65,12 +65,25 @@ refuses!(
     "renamed-out-of-collection",
     ID
 );
-refuses!(
-    renaming_the_test_is_refused,
+// A rename that keeps every check is followed (it used to need a re-lock); a rename that
+// also drops a check is refused.
+moves!(
+    renaming_the_test_keeping_every_check_is_followed,
     FILE,
     BASE,
     [("fn refund_is_exact()", "fn refund_is_fine()")],
-    "renamed",
+    ID,
+    "rust:tests/refunds.rs::refund_is_fine"
+);
+refuses!(
+    renaming_the_test_and_dropping_a_check_is_refused,
+    FILE,
+    BASE,
+    [
+        ("fn refund_is_exact()", "fn refund_is_fine()"),
+        ("    assert!(refund(5) == 5);\n", "")
+    ],
+    "removed",
     ID
 );
 refuses!(
