@@ -1,0 +1,189 @@
+//! Locked tests that moved to another file or were renamed, found by their content.
+//!
+//! A test file split in two, a test moved next to the code it now covers, a typo fixed in a
+//! test's name: the test keeps every check, but its id (`lang:path::scope::name`) is gone. A
+//! locked test whose id is gone is looked for among the sacred tests **near** its file (the
+//! same directory, or a directory directly inside it: a module split into a package of
+//! files), under an id the lock does not hold. A test there that keeps everything the lock
+//! holds (the same rules as for the test at its own id: envelope, every assertion and
+//! statement, no new exit, skip or rebinding; additions are allowed) satisfies the lock:
+//! the move is accepted and reported as a note. Each test satisfies at most one lock entry.
+//!
+//! **Invariant (fail closed):** the lock keeps naming the old id until it is re-locked, so a
+//! later change is checked against the lock wherever the test now lives: a check re-reads
+//! the locked files near every changed file whose base revision held a sacred test the lock
+//! does not name (where a moved test lives), and a locked test found neither at its id nor,
+//! intact, near its file is refused as before (`removed`, `renamed`). What reading cannot see
+//! is a runner configuration that deselects the test by its new name or path; an evidence
+//! gate (`sacred.evidence`) catches that as `not-run` — and, until the re-lock, it reports a
+//! moved test under its new name, so the evidence check refuses it as `not-run` too (the
+//! lock records where the runner should report it).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::analysis::{FileScan, TestItem};
+use super::lock::{LockedTest, SacredLock};
+use super::rules;
+
+/// The directory of `path` ("" at the root).
+fn dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Whether a test of `locked_file` may have moved to `file`: the same directory, or a
+/// directory directly inside it.
+pub(super) fn near(locked_file: &str, file: &str) -> bool {
+    let (d, l) = (dir(file), dir(locked_file));
+    d == l || (!d.is_empty() && dir(d) == l)
+}
+
+/// The language family of a path, as ids name it (`.js`, `.ts`, `.jsx`, … are one family:
+/// a test moves between them).
+fn family(path: &str) -> &str {
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext {
+        "js" | "jsx" | "mjs" | "cjs" | "ts" | "tsx" | "mts" | "cts" => "js",
+        other => other,
+    }
+}
+
+/// Whether the runner collects `path` by its default naming: pytest's `test_*.py` and
+/// `*_test.py`, Go's `_test.go`, jest's and AVA's `*.test.*`, `*.spec.*`, `test-*` and
+/// `test/`, `tests/`, `__tests__/` directories. Rust tests run wherever they are compiled.
+fn conventional(path: &str) -> bool {
+    let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
+    match family(path) {
+        "py" => name.starts_with("test_") || name.ends_with("_test.py"),
+        "go" => name.ends_with("_test.go"),
+        "js" => {
+            let stem = name.split('.').next().unwrap_or(name);
+            name.contains(".test.")
+                || name.contains(".spec.")
+                || stem == "test"
+                || stem.starts_with("test-")
+                || path
+                    .split('/')
+                    .rev()
+                    .skip(1)
+                    .any(|d| matches!(d, "test" | "tests" | "__tests__"))
+        }
+        _ => true,
+    }
+}
+
+/// A locked test found under another id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    /// The locked id.
+    pub from: String,
+    /// Where it is now.
+    pub to: String,
+    pub file: String,
+    pub line: usize,
+}
+
+impl Moved {
+    pub fn note(&self) -> String {
+        format!(
+            "`{}` is now `{}` ({}:{}), keeping every check: the lock follows it there until `gatekeeper sacred lock` records the new id",
+            self.from, self.to, self.file, self.line
+        )
+    }
+}
+
+/// The name a test id ends with.
+fn name(id: &str) -> &str {
+    id.rsplit_once("::").map_or(id, |(_, n)| n)
+}
+
+/// For each of `lost` (locked tests whose id is gone), a sacred test of `scans` (the files
+/// near them, in the new content) that keeps everything the lock holds, under an id `lock`
+/// does not hold; each test satisfies one lock entry at most. Tests with the locked body
+/// are tried first, then those with the locked name.
+pub(super) fn find(
+    lost: &[&LockedTest],
+    lock: &SacredLock,
+    scans: &BTreeMap<String, FileScan>,
+) -> BTreeMap<String, Moved> {
+    let mut claimed: BTreeSet<&str> = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    for locked in lost {
+        let mut tried: Vec<(u8, &FileScan, &TestItem)> = Vec::new();
+        for (path, scan) in scans {
+            if !near(&locked.file, path)
+                || family(path) != family(&locked.file)
+                || (conventional(&locked.file) && !conventional(path))
+            {
+                continue;
+            }
+            for t in &scan.tests {
+                if !t.sacred
+                    || !t.collected
+                    || lock.tests.contains_key(&t.id)
+                    || claimed.contains(t.id.as_str())
+                {
+                    continue;
+                }
+                let rank = if t.body == locked.body {
+                    0
+                } else if name(&t.id) == name(&locked.id) {
+                    1
+                } else {
+                    continue;
+                };
+                tried.push((rank, scan, t));
+            }
+        }
+        tried.sort_by_key(|(rank, _, t)| (*rank, t.id.clone()));
+        if let Some((_, _, t)) = tried
+            .into_iter()
+            .find(|(_, scan, t)| rules::compare_moved(locked, scan, t).is_empty())
+        {
+            claimed.insert(t.id.as_str());
+            out.insert(
+                locked.id.clone(),
+                Moved {
+                    from: locked.id.clone(),
+                    to: t.id.clone(),
+                    file: t.path.clone(),
+                    line: t.line,
+                },
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_is_the_same_directory_or_one_directly_inside() {
+        assert!(near("tests/test_utils.py", "tests/test_other.py"));
+        assert!(near("tests/test_utils.py", "tests/test_utils/test_echo.py"));
+        assert!(near("a_test.go", "b_test.go"));
+        assert!(near("a_test.go", "sub/b_test.go"));
+        assert!(!near("tests/test_utils.py", "test_utils.py"));
+        assert!(!near("tests/test_utils.py", "tests/a/b/test_echo.py"));
+        assert!(!near("tests/a/test_x.py", "tests/b/test_x.py"));
+    }
+
+    #[test]
+    fn conventional_names_follow_each_runner() {
+        assert!(conventional("tests/test_a.py"));
+        assert!(conventional("pkg/a_test.py"));
+        assert!(!conventional("tests/helpers.py"));
+        assert!(conventional("cmd/a_test.go"));
+        assert!(!conventional("cmd/a.go"));
+        assert!(conventional("src/a.test.ts"));
+        assert!(conventional("src/a.spec.js"));
+        assert!(conventional("test/main.ts"));
+        assert!(conventional("source/test.js"));
+        assert!(conventional("test-a.js"));
+        assert!(!conventional("src/helpers.ts"));
+        assert!(conventional("src/lib.rs"));
+        assert_eq!(family("a.ts"), family("b.mjs"));
+        assert_ne!(family("a.ts"), family("b.py"));
+    }
+}

@@ -1,0 +1,218 @@
+//! Locked tests that move to another file or are renamed: followed by their content while
+//! they keep every check, and checked against the lock wherever they now live.
+
+use super::{Locked, locked};
+use crate::common::{assert_code, text};
+
+const FILE: &str = "tests/billing/test_refunds.py";
+const ID: &str = "python:tests/billing/test_refunds.py::test_refund_is_exact";
+
+const HEADER: &str = "import pytest\n\nfrom billing import refund\n\n\n";
+
+const SACRED: &str = r#"def test_refund_is_exact():
+    total = refund(100)
+    assert total == 100
+    assert refund(5) == 5
+"#;
+
+const OTHER: &str = r#"def test_refund_of_zero():
+    assert refund(0) == 0
+"#;
+
+fn base() -> String {
+    format!("{HEADER}{SACRED}\n\n{OTHER}")
+}
+
+/// The lock over `tests/billing/test_refunds.py`, then the sacred test moved to `to`
+/// (`HEADER` + `body`), the old file keeping the other test.
+fn moved_to(to: &str, body: &str) -> Locked {
+    let l = locked(&[(FILE, &base())]);
+    l.repo.write(FILE, format!("{HEADER}{OTHER}"));
+    l.repo.write(to, format!("{HEADER}{body}"));
+    l
+}
+
+fn assert_refused_removed(l: &Locked) {
+    l.assert_refused("removed", ID);
+}
+
+#[test]
+fn a_test_moved_to_another_file_of_its_directory_is_followed() {
+    let l = moved_to("tests/billing/test_exact.py", SACRED);
+    l.assert_moved(
+        ID,
+        "python:tests/billing/test_exact.py::test_refund_is_exact",
+    );
+}
+
+#[test]
+fn a_test_moved_into_a_directory_directly_below_is_followed() {
+    // A module split into a package of files.
+    let l = moved_to("tests/billing/refunds/test_exact.py", SACRED);
+    l.assert_moved(
+        ID,
+        "python:tests/billing/refunds/test_exact.py::test_refund_is_exact",
+    );
+}
+
+#[test]
+fn a_test_moved_and_renamed_keeping_every_check_is_followed() {
+    let l = moved_to(
+        "tests/billing/test_exact.py",
+        &SACRED.replace("test_refund_is_exact", "test_exact_refund"),
+    );
+    l.assert_moved(ID, "python:tests/billing/test_exact.py::test_exact_refund");
+}
+
+#[test]
+fn a_test_moved_with_a_check_added_is_followed() {
+    let l = moved_to(
+        "tests/billing/test_exact.py",
+        &format!("{SACRED}    assert refund(7) == 7\n"),
+    );
+    l.assert_moved(
+        ID,
+        "python:tests/billing/test_exact.py::test_refund_is_exact",
+    );
+}
+
+#[test]
+fn a_test_moved_with_a_check_dropped_is_refused() {
+    let l = moved_to(
+        "tests/billing/test_exact.py",
+        &SACRED.replace("    assert refund(5) == 5\n", ""),
+    );
+    assert_refused_removed(&l);
+}
+
+#[test]
+fn a_test_moved_next_to_a_fake_of_what_it_calls_is_refused() {
+    // The new file rebinds `refund`: the same text tests something else.
+    let l = moved_to(
+        "tests/billing/test_exact.py",
+        &format!("def refund(x):\n    return x\n\n\n{SACRED}"),
+    );
+    assert_refused_removed(&l);
+}
+
+#[test]
+fn a_test_moved_two_directories_away_is_refused() {
+    let l = moved_to("tests/billing/a/b/test_exact.py", SACRED);
+    assert_refused_removed(&l);
+}
+
+#[test]
+fn a_test_moved_to_a_file_the_runner_does_not_collect_is_refused() {
+    // pytest collects `test_*.py` and `*_test.py` by default, not `helpers.py`.
+    let l = moved_to("tests/billing/helpers.py", SACRED);
+    assert_refused_removed(&l);
+}
+
+#[test]
+fn a_test_moved_out_of_the_sacred_paths_is_refused() {
+    let l = moved_to("tests/test_exact.py", SACRED);
+    assert_refused_removed(&l);
+}
+
+#[test]
+fn one_copy_satisfies_one_locked_test() {
+    // Two locked tests with the same checks; both removed, one copy added: one is missing.
+    let twin = SACRED.replace("test_refund_is_exact", "test_refund_twin");
+    let l = locked(&[(FILE, &format!("{HEADER}{SACRED}\n\n{twin}\n\n{OTHER}"))]);
+    l.repo.write(FILE, format!("{HEADER}{OTHER}"));
+    l.repo
+        .write("tests/billing/test_exact.py", format!("{HEADER}{SACRED}"));
+    for out in [l.check_staged(), l.check_base()] {
+        assert_code(&out, 1, "one of the twins is gone");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let refused = err.lines().filter(|x| x.starts_with("refused: ")).count();
+        let followed = err.lines().filter(|x| x.contains("` is now `")).count();
+        assert_eq!((refused, followed), (1, 1), "{}", text(&out));
+    }
+}
+
+/// After an accepted move (committed), a change to the test where it now lives.
+fn after_the_move(edit: impl Fn(&str) -> String) -> Locked {
+    let l = moved_to("tests/billing/test_exact.py", SACRED);
+    l.repo.git(&["add", "-A"]);
+    l.repo.git(&["commit", "-q", "--no-verify", "-m", "move"]);
+    let now = format!("{HEADER}{SACRED}");
+    l.repo.write("tests/billing/test_exact.py", edit(&now));
+    l
+}
+
+#[test]
+fn weakening_a_moved_test_later_is_refused() {
+    // Only the new file changes: the lock, which still names the old place, is checked.
+    let l = after_the_move(|s| s.replace("    assert refund(5) == 5\n", ""));
+    assert_refused_removed(&l);
+}
+
+#[test]
+fn deleting_a_moved_test_later_is_refused() {
+    let l = after_the_move(|s| s.replace(SACRED, "def test_nothing():\n    pass\n"));
+    assert_refused_removed(&l);
+}
+
+#[test]
+fn strengthening_a_moved_test_later_is_followed() {
+    let l = after_the_move(|s| format!("{s}    assert refund(9) == 9\n"));
+    l.assert_moved(
+        ID,
+        "python:tests/billing/test_exact.py::test_refund_is_exact",
+    );
+}
+
+#[test]
+fn a_go_test_moved_to_another_file_of_its_package_is_followed() {
+    let base = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tif Refund(100) != 100 {\n\t\tt.Fatal(\"refund\")\n\t}\n}\n\nfunc TestOther(t *testing.T) {}\n";
+    let l = locked(&[("pay/refund_test.go", base)]);
+    l.repo.write(
+        "pay/refund_test.go",
+        "package pay\n\nimport \"testing\"\n\nfunc TestOther(t *testing.T) {}\n",
+    );
+    l.repo.write(
+        "pay/exact_test.go",
+        "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tif Refund(100) != 100 {\n\t\tt.Fatal(\"refund\")\n\t}\n}\n",
+    );
+    l.assert_moved(
+        "go:pay/refund_test.go::TestRefundIsExact",
+        "go:pay/exact_test.go::TestRefundIsExact",
+    );
+}
+
+#[test]
+fn a_go_test_moved_without_its_tag_is_refused() {
+    // Outside `sacred.paths`, the tag is what makes it sacred: untagged, it is not followed.
+    let base = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tif Refund(100) != 100 {\n\t\tt.Fatal(\"refund\")\n\t}\n}\n\nfunc TestOther(t *testing.T) {}\n";
+    let l = locked(&[("pay/refund_test.go", base)]);
+    l.repo.write(
+        "pay/refund_test.go",
+        "package pay\n\nimport \"testing\"\n\nfunc TestOther(t *testing.T) {}\n",
+    );
+    l.repo.write(
+        "pay/exact_test.go",
+        "package pay\n\nimport \"testing\"\n\nfunc TestRefundIsExact(t *testing.T) {\n\tif Refund(100) != 100 {\n\t\tt.Fatal(\"refund\")\n\t}\n}\n",
+    );
+    l.assert_refused("removed", "go:pay/refund_test.go::TestRefundIsExact");
+}
+
+#[test]
+fn a_ts_test_moved_to_another_test_file_is_followed() {
+    let it = "describe(\"refunds\", () => {\n  it(\"is exact\", () => {\n    expect(refund(100)).toBe(100);\n  });\n});\n";
+    let head = "import { refund } from \"../../src/refund\";\n\n";
+    let l = locked(&[(
+        "tests/billing/refunds.test.ts",
+        &format!("{head}{it}\nit(\"other\", () => {{}});\n"),
+    )]);
+    l.repo.write(
+        "tests/billing/refunds.test.ts",
+        format!("{head}it(\"other\", () => {{}});\n"),
+    );
+    l.repo
+        .write("tests/billing/exact.test.ts", format!("{head}{it}"));
+    l.assert_moved(
+        "ts:tests/billing/refunds.test.ts::refunds::is exact",
+        "ts:tests/billing/exact.test.ts::refunds::is exact",
+    );
+}
