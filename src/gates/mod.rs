@@ -246,6 +246,7 @@ pub fn plan(req: &RunRequest<'_>) -> Result<Vec<PlannedGate>> {
                 root: req.root.to_path_buf(),
                 sources,
                 locked,
+                sacred: req.config.sacred.clone(),
             }))
         };
         out.push(PlannedGate {
@@ -299,6 +300,9 @@ pub struct GateEvidence {
     pub sources: Vec<EvidenceSource>,
     /// The locked tests, or why the lock could not be read.
     pub locked: std::result::Result<std::sync::Arc<Vec<LockedRef>>, String>,
+    /// What is sacred (to find a locked test that moved: the runner reports it under its
+    /// new id).
+    pub sacred: crate::config::sacred::SacredConfig,
 }
 
 impl GateEvidence {
@@ -318,18 +322,63 @@ impl GateEvidence {
                 ));
             }
         };
-        let mut proven = 0;
-        let mut findings = Vec::new();
-        for s in &self.sources {
-            match evidence::check(&self.root, s, locked, started) {
-                EvidenceResult::Proven(n) => proven += n,
-                EvidenceResult::Refused(f) => findings.extend(f),
-                EvidenceResult::Undecided(why) => {
-                    return Err((
-                        Verdict::Undecided,
-                        format!("sacred evidence: {why}"),
-                        Vec::new(),
-                    ));
+        let undecided = |why: String| {
+            (
+                Verdict::Undecided,
+                format!("sacred evidence: {why}"),
+                Vec::new(),
+            )
+        };
+        // Every source judges `refs`: the tests proven, and the findings.
+        let run_all =
+            |refs: &[LockedRef]| -> std::result::Result<(usize, Vec<EvidenceFinding>), String> {
+                let mut proven = 0;
+                let mut findings = Vec::new();
+                for s in &self.sources {
+                    match evidence::check(&self.root, s, refs, started) {
+                        EvidenceResult::Proven(n) => proven += n,
+                        EvidenceResult::Refused(f) => findings.extend(f),
+                        EvidenceResult::Undecided(why) => return Err(why),
+                    }
+                }
+                Ok((proven, findings))
+            };
+        let (mut proven, mut findings) = run_all(locked).map_err(undecided)?;
+        // A locked test absent from the reports may have moved, keeping every check, since
+        // the lock was written (`sacred::relocate`): the runner reports it under its new id,
+        // so it is judged there, under the locked id.
+        let missing: Vec<String> = findings
+            .iter()
+            .filter(|f| f.rule == evidence::EvidenceRule::NotRun)
+            .map(|f| f.test_id.clone())
+            .collect();
+        if !missing.is_empty() {
+            let mut moved = crate::sacred::moved_in_worktree(&self.root, &self.sacred, &missing)
+                .unwrap_or_default();
+            // Only where a listed report covers the new place is it judged there; elsewhere
+            // its `not-run` stands.
+            moved.retain(|m| {
+                let r = [LockedRef::new(&m.to, &m.file)];
+                self.sources
+                    .iter()
+                    .any(|s| evidence::covered(s, &r).is_ok_and(|c| !c.is_empty()))
+            });
+            if !moved.is_empty() {
+                let relocated: Vec<LockedRef> = locked
+                    .iter()
+                    .map(|r| {
+                        moved
+                            .iter()
+                            .find(|m| m.from == r.id)
+                            .map_or_else(|| r.clone(), |m| LockedRef::new(&m.to, &m.file))
+                    })
+                    .collect();
+                (proven, findings) = run_all(&relocated).map_err(undecided)?;
+                for f in &mut findings {
+                    if let Some(m) = moved.iter().find(|m| m.to == f.test_id) {
+                        f.detail = format!("(now `{}`) {}", m.to, f.detail);
+                        f.test_id.clone_from(&m.from);
+                    }
                 }
             }
         }

@@ -195,7 +195,10 @@ pub fn check(
 }
 
 /// The locked tests an entry covers.
-fn covered<'l>(source: &EvidenceSource, locked: &'l [LockedRef]) -> Result<Vec<&'l LockedRef>> {
+pub(crate) fn covered<'l>(
+    source: &EvidenceSource,
+    locked: &'l [LockedRef],
+) -> Result<Vec<&'l LockedRef>> {
     let tests = PatternSet::new(source.tests.iter())?;
     let go = source.go_test_json.is_some();
     Ok(locked

@@ -247,9 +247,13 @@ impl Patterns {
 }
 
 fn sacred_patterns(config: &Config) -> Result<Patterns> {
+    patterns_of(&config.sacred)
+}
+
+fn patterns_of(sacred: &crate::config::sacred::SacredConfig) -> Result<Patterns> {
     Ok(Patterns {
-        paths: PatternSet::new(config.sacred.paths.iter()).context("invalid `sacred.paths`")?,
-        test_functions: config.sacred.test_functions.0.clone().into(),
+        paths: PatternSet::new(sacred.paths.iter()).context("invalid `sacred.paths`")?,
+        test_functions: sacred.test_functions.0.clone().into(),
     })
 }
 
@@ -618,24 +622,11 @@ fn compare_all(
         .map(|(t, _)| *t)
         .collect();
     let mut notes = Vec::new();
-    if !lost.is_empty() {
-        let mut near: Vec<String> = Vec::new();
-        let dirs: BTreeSet<&str> = lost
-            .iter()
-            .map(|t| t.file.rsplit_once('/').map_or("", |(d, _)| d))
-            .collect();
-        for d in dirs {
-            near.extend(new.list_near(repo, d)?);
-        }
-        near.sort();
-        near.dedup();
-        let scans = scan_files(repo, new, &near, &patterns, |_| analysis::Want::Moved)?;
-        let moved = relocate::find(&lost, lock, &scans);
-        for (t, findings) in locked.iter().zip(results.iter_mut()) {
-            if let Some(m) = moved.get(&t.id) {
-                findings.clear();
-                notes.push(m.note());
-            }
+    let moved = follow_moves(repo, new, lock, &lost, &patterns)?;
+    for (t, findings) in locked.iter().zip(results.iter_mut()) {
+        if let Some(m) = moved.get(&t.id) {
+            findings.clear();
+            notes.push(m.note());
         }
     }
     Ok(Compared {
@@ -643,6 +634,76 @@ fn compare_all(
         findings: results.into_iter().flatten().collect(),
         notes,
     })
+}
+
+/// Where each of `lost` (locked tests whose id is gone from `new`) now lives, keeping every
+/// check: the sacred tests of the files near theirs, read from `new` ([`relocate::find`]).
+fn follow_moves(
+    repo: &Repo,
+    new: &Content<'_>,
+    lock: &SacredLock,
+    lost: &[&lock::LockedTest],
+    patterns: &Patterns,
+) -> Result<BTreeMap<String, relocate::Moved>> {
+    if lost.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let mut near: Vec<String> = Vec::new();
+    let dirs: BTreeSet<&str> = lost
+        .iter()
+        .map(|t| t.file.rsplit_once('/').map_or("", |(d, _)| d))
+        .collect();
+    for d in dirs {
+        near.extend(new.list_near(repo, d)?);
+    }
+    near.sort();
+    near.dedup();
+    let scans = scan_files(repo, new, &near, patterns, |_| analysis::Want::Moved)?;
+    Ok(relocate::find(lost, lock, &scans))
+}
+
+/// For the run-time evidence: where the locked tests `ids` live in the work tree of `root`
+/// when their id is gone there and they moved keeping every check (the runner reports them
+/// under the new id). Tests at their id, or gone, are not listed.
+pub fn moved_in_worktree(
+    root: &Path,
+    sacred: &crate::config::sacred::SacredConfig,
+    ids: &[String],
+) -> Result<Vec<relocate::Moved>> {
+    let repo = Repo::open(root, &crate::env::Environment::from_pairs([]), true)?;
+    let content = Content::WorkTree;
+    let Some((_, lock)) = content.lock(&repo)? else {
+        return Ok(Vec::new());
+    };
+    let patterns = patterns_of(sacred)?;
+    let wanted: Vec<&lock::LockedTest> = ids.iter().filter_map(|id| lock.tests.get(id)).collect();
+    let mut files: Vec<String> = wanted.iter().map(|t| t.file.clone()).collect();
+    files.sort();
+    files.dedup();
+    let scans = scan_files(&repo, &content, &files, &patterns, |s| {
+        analysis::Want::Ids(
+            wanted
+                .iter()
+                .filter(|t| t.file == s.path)
+                .map(|t| t.id.clone())
+                .collect(),
+        )
+    })?;
+    let lost: Vec<&lock::LockedTest> = wanted
+        .into_iter()
+        .filter(|t| {
+            let unsupported = lang::Lang::of_path(&t.file).is_none_or(|l| !l.supported());
+            let new_file = rules::NewFile {
+                scan: scans.get(&t.file),
+                unsupported,
+            };
+            matches!(rules::compare(t, &new_file, None).as_slice(),
+                [one] if matches!(one.rule, Rule::Removed | Rule::Renamed))
+        })
+        .collect();
+    Ok(follow_moves(&repo, &content, &lock, &lost, &patterns)?
+        .into_values()
+        .collect())
 }
 
 /// What [`compare_all`] found.

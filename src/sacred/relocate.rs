@@ -15,9 +15,8 @@
 //! does not name (where a moved test lives), and a locked test found neither at its id nor,
 //! intact, near its file is refused as before (`removed`, `renamed`). What reading cannot see
 //! is a runner configuration that deselects the test by its new name or path; an evidence
-//! gate (`sacred.evidence`) catches that as `not-run` — and, until the re-lock, it reports a
-//! moved test under its new name, so the evidence check refuses it as `not-run` too (the
-//! lock records where the runner should report it).
+//! gate (`sacred.evidence`) catches that: a locked test absent from the reports is looked for
+//! where it moved ([`super::moved_in_worktree`]) and must have run and passed there.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,5 +1,5 @@
-//! `removed`: the locked test, or its whole file, is gone, and nothing in the file looks like
-//! it under another name.
+//! `removed`: the locked test, or its whole file, is gone, and no test under another name or
+//! in a file near it keeps every check it had ([`crate::sacred::relocate`]).
 //!
 //! Why: a deleted test checks nothing; it is the bluntest way to make a failing test "pass".
 //!

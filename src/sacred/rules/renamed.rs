@@ -1,11 +1,12 @@
 //! `renamed`: the locked test's body now lives under another id that the runner still
-//! collects.
+//! collects, and that test does not keep everything the lock holds, so it is not followed
+//! ([`crate::sacred::relocate`]: a renamed test that keeps every check passes).
 //!
-//! Why: the lock covers a test by its id; under a new id the test is no longer locked, so any
-//! later edit would pass unchecked. A rename is legitimate, but it needs a (signed) re-lock.
+//! Why: under its new id the test lost something the lock holds (its tag, its envelope, the
+//! bindings of what it calls); the rule names the rename so the finding points at it.
 //!
-//! Example: `it("is exact")` → `it("is roughly right")`; `def test_refund` →
-//! `def test_refund_v2`.
+//! Example: `it("[sacred] is exact")` → `it("is exact")` (the title tag dropped);
+//! `def test_refund` → `def test_refund_v2` with `@pytest.mark.skip` added.
 
 use super::{Finding, Lookup, Rule};
 use crate::sacred::analysis::Candidate;

@@ -148,6 +148,69 @@ fn pytest_report_without_the_test_is_not_run() {
     assert_refused(&out, PY_ID, "not-run");
 }
 
+/// The sacred `test_refund` moved, unchanged, to `tests/billing/test_refund.py` (staged,
+/// not re-locked).
+fn python_moved() -> Ev {
+    let e = python();
+    e.repo.write(
+        "tests/billing/test_pay.py",
+        "def refund(x):\n    return x\n\n\ndef test_other():\n    assert refund(1) == 1\n",
+    );
+    e.repo.write(
+        "tests/billing/test_refund.py",
+        "def refund(x):\n    return x\n\n\ndef test_refund():\n    assert refund(10) == 10\n",
+    );
+    e.repo.git(&["add", "-A"]);
+    e
+}
+
+#[test]
+fn a_moved_test_is_proven_under_its_new_id() {
+    let e = python_moved();
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_refund\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
+    ));
+    assert_proven(&out, 2);
+}
+
+#[test]
+fn a_moved_test_missing_or_skipped_under_its_new_id_is_refused() {
+    let e = python_moved();
+    // Not reported where it now lives (a runner option that deselects the new file).
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
+    ));
+    assert_refused(&out, PY_ID, "not-run");
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_refund\" name=\"test_refund\"><skipped message=\"deselected\"/></testcase>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
+    ));
+    assert_refused(&out, PY_ID, "skipped-at-runtime");
+    assert!(
+        output_of(&out).contains("now `python:tests/billing/test_refund.py::test_refund`"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_moved_test_that_dropped_a_check_is_not_followed_by_evidence() {
+    // The move is not accepted (a check was dropped): the lock's id is what must run.
+    let e = python();
+    e.repo.write(
+        "tests/billing/test_pay.py",
+        "def refund(x):\n    return x\n\n\ndef test_other():\n    assert refund(1) == 1\n",
+    );
+    e.repo.write(
+        "tests/billing/test_refund.py",
+        "def refund(x):\n    return x\n\n\ndef test_refund():\n    pass\n",
+    );
+    e.repo.git(&["add", "-A"]);
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_refund\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
+    ));
+    assert_refused(&out, PY_ID, "not-run");
+}
+
 #[test]
 fn parametrised_cases_count_when_every_case_that_ran_passed() {
     let e = python();
