@@ -4,7 +4,8 @@
 //! test's name: the test keeps every check, but its id (`lang:path::scope::name`) is gone. A
 //! locked test whose id is gone is looked for among the sacred tests **near** its file (the
 //! same directory, or a directory directly inside it: a module split into a package of
-//! files), under an id the lock does not hold. A test there that keeps everything the lock
+//! files; not for Go, Rust or a test importing by a relative path, see
+//! [`may_change_directory`]), under an id the lock does not hold. A test there that keeps everything the lock
 //! holds (the same rules as for the test at its own id: envelope, every assertion and
 //! statement, no new exit, skip or rebinding; additions are allowed) satisfies the lock:
 //! the move is accepted and reported as a note. Each test satisfies at most one lock entry.
@@ -70,6 +71,32 @@ fn conventional(path: &str) -> bool {
     }
 }
 
+/// Whether `locked` may move into another directory and still mean the same: not in Go (a
+/// directory is a package, with its own functions of the same names) nor Rust (`super::`,
+/// and which files are compiled as tests, depend on the place), and not when it imports by a
+/// relative path (`from .helpers import x`, `import {x} from "./helpers"`,
+/// `require("../src/x")`), which would resolve to other files there.
+fn may_change_directory(locked: &LockedTest) -> bool {
+    if matches!(family(&locked.file), "go" | "rs") {
+        return false;
+    }
+    locked.bindings.as_ref().is_some_and(|bindings| {
+        !bindings.iter().any(|b| {
+            b.starts_with("from .")
+                || [
+                    "from '.",
+                    "from \".",
+                    "require('.",
+                    "require(\".",
+                    "import('.",
+                    "import(\".",
+                ]
+                .iter()
+                .any(|r| b.contains(r))
+        })
+    })
+}
+
 /// A locked test found under another id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Moved {
@@ -112,6 +139,7 @@ pub(super) fn find(
             if !near(&locked.file, path)
                 || family(path) != family(&locked.file)
                 || (conventional(&locked.file) && !conventional(path))
+                || (dir(path) != dir(&locked.file) && !may_change_directory(locked))
             {
                 continue;
             }

@@ -9,15 +9,15 @@ const ID: &str = "python:tests/billing/test_refunds.py::test_refund_is_exact";
 
 const HEADER: &str = "import pytest\n\nfrom billing import refund\n\n\n";
 
-const SACRED: &str = r#"def test_refund_is_exact():
+const SACRED: &str = r"def test_refund_is_exact():
     total = refund(100)
     assert total == 100
     assert refund(5) == 5
-"#;
+";
 
-const OTHER: &str = r#"def test_refund_of_zero():
+const OTHER: &str = r"def test_refund_of_zero():
     assert refund(0) == 0
-"#;
+";
 
 fn base() -> String {
     format!("{HEADER}{SACRED}\n\n{OTHER}")
@@ -214,5 +214,60 @@ fn a_ts_test_moved_to_another_test_file_is_followed() {
     l.assert_moved(
         "ts:tests/billing/refunds.test.ts::refunds::is exact",
         "ts:tests/billing/exact.test.ts::refunds::is exact",
+    );
+}
+
+#[test]
+fn a_go_test_moved_into_a_subdirectory_is_refused() {
+    // Another directory is another package (even under the same name), with its own `Refund`.
+    let base = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tif Refund(100) != 100 {\n\t\tt.Fatal(\"refund\")\n\t}\n}\n\nfunc TestOther(t *testing.T) {}\n";
+    let l = locked(&[("pay/refund_test.go", base)]);
+    l.repo.write(
+        "pay/refund_test.go",
+        "package pay\n\nimport \"testing\"\n\nfunc TestOther(t *testing.T) {}\n",
+    );
+    l.repo.write(
+        "pay/fake/exact_test.go",
+        base.replace("\nfunc TestOther(t *testing.T) {}\n", ""),
+    );
+    l.assert_refused("removed", "go:pay/refund_test.go::TestRefundIsExact");
+}
+
+#[test]
+fn a_ts_test_with_a_relative_import_moved_into_a_subdirectory_is_refused() {
+    // `../../src/refund` from one directory down is another file.
+    let it = "it(\"is exact\", () => {\n  expect(refund(100)).toBe(100);\n});\n";
+    let head = "import { refund } from \"../../src/refund\";\n\n";
+    let l = locked(&[(
+        "tests/billing/refunds.test.ts",
+        &format!("{head}{it}\nit(\"other\", () => {{}});\n"),
+    )]);
+    l.repo.write(
+        "tests/billing/refunds.test.ts",
+        format!("{head}it(\"other\", () => {{}});\n"),
+    );
+    l.repo
+        .write("tests/billing/sub/exact.test.ts", format!("{head}{it}"));
+    l.assert_refused("removed", "ts:tests/billing/refunds.test.ts::is exact");
+}
+
+#[test]
+fn a_python_test_with_a_relative_import_moved_into_a_subdirectory_is_refused() {
+    let head = "from .helpers import refund\n\n\n";
+    let l = locked(&[(FILE, &format!("{head}{SACRED}\n\n{OTHER}"))]);
+    l.repo.write(FILE, format!("{head}{OTHER}"));
+    l.repo.write(
+        "tests/billing/refunds/test_exact.py",
+        format!("{head}{SACRED}"),
+    );
+    assert_refused_removed(&l);
+    // In the same directory, the relative import means the same module.
+    let l = locked(&[(FILE, &format!("{head}{SACRED}\n\n{OTHER}"))]);
+    l.repo.write(FILE, format!("{head}{OTHER}"));
+    l.repo
+        .write("tests/billing/test_exact.py", format!("{head}{SACRED}"));
+    l.assert_moved(
+        ID,
+        "python:tests/billing/test_exact.py::test_refund_is_exact",
     );
 }
