@@ -739,6 +739,12 @@ fn moved_holders(
         if wanted.is_empty() {
             continue;
         }
+        // Only a file that can hold a sacred test is parsed (as `discover` does).
+        if !patterns.matches(Path::new(c.as_ref()))
+            && !base.read(repo, &c)?.is_some_and(|t| t.contains("sacred"))
+        {
+            continue;
+        }
         let scans = scan_files(repo, base, &[c.to_string()], patterns, |_| {
             analysis::Want::Sacred
         })?;
