@@ -169,8 +169,7 @@ impl Content<'_> {
         })
     }
 
-    /// The files directly inside `dir` and inside its direct subdirectories: where a test
-    /// of a file in `dir` may have moved ([`relocate::near`]).
+    /// The files directly inside `dir` and inside its direct subdirectories.
     fn list_near(&self, repo: &Repo, dir: &str) -> Result<Vec<String>> {
         let mut out = self.list_dir(repo, dir)?;
         let subdirs: BTreeSet<String> = match self {
@@ -653,11 +652,14 @@ fn follow_moves(
         .iter()
         .map(|t| t.file.rsplit_once('/').map_or("", |(d, _)| d))
         .collect();
+    let dirs: BTreeSet<&str> = dirs.into_iter().flat_map(relocate::near_parents).collect();
     for d in dirs {
         near.extend(new.list_near(repo, d)?);
     }
     near.sort();
     near.dedup();
+    // Only the files near a lost test's own (a sibling's subdirectories are listed too).
+    near.retain(|f| lost.iter().any(|t| relocate::near(&t.file, f)));
     let scans = scan_files(repo, new, &near, patterns, |_| analysis::Want::Moved)?;
     Ok(relocate::find(lost, lock, &scans))
 }

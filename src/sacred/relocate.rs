@@ -3,9 +3,10 @@
 //! A test file split in two, a test moved next to the code it now covers, a typo fixed in a
 //! test's name: the test keeps every check, but its id (`lang:path::scope::name`) is gone. A
 //! locked test whose id is gone is looked for among the sacred tests **near** its file (the
-//! same directory, or a directory directly inside it: a module split into a package of
-//! files; not for Go, Rust or a test importing by a relative path, see
-//! [`may_change_directory`]), under an id the lock does not hold. A test there that keeps everything the lock
+//! same directory, a directory directly inside it — a module split into a package of files —
+//! or a sibling directory — a directory renamed; another directory not for Go, Rust or a test
+//! importing by a relative path, see [`may_change_directory`]), under an id the lock does not
+//! hold. A test there that keeps everything the lock
 //! holds (the same rules as for the test at its own id: envelope, every assertion and
 //! statement, no new exit, skip or rebinding; additions are allowed) satisfies the lock:
 //! the move is accepted and reported as a note. Each test satisfies at most one lock entry.
@@ -30,11 +31,22 @@ fn dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-/// Whether a test of `locked_file` may have moved to `file`: the same directory, or a
-/// directory directly inside it.
+/// Whether a test of `locked_file` may have moved to `file`: the same directory, a directory
+/// directly inside it (a module split into a package of files), or a sibling of it (a
+/// directory renamed).
 pub(super) fn near(locked_file: &str, file: &str) -> bool {
     let (d, l) = (dir(file), dir(locked_file));
-    d == l || (!d.is_empty() && dir(d) == l)
+    d == l || (!d.is_empty() && (dir(d) == l || (!l.is_empty() && dir(d) == dir(l))))
+}
+
+/// The directories whose files are [`near`] a file in `d`: `d`, its subdirectories, and its
+/// siblings (each listed with its own files; see `Content::list_near`).
+pub(super) fn near_parents(d: &str) -> Vec<&str> {
+    if d.is_empty() {
+        vec![d]
+    } else {
+        vec![d, dir(d)]
+    }
 }
 
 /// The language family of a path, as ids name it (`.js`, `.ts`, `.jsx`, … are one family:
@@ -193,7 +205,11 @@ mod tests {
         assert!(near("a_test.go", "sub/b_test.go"));
         assert!(!near("tests/test_utils.py", "test_utils.py"));
         assert!(!near("tests/test_utils.py", "tests/a/b/test_echo.py"));
-        assert!(!near("tests/a/test_x.py", "tests/b/test_x.py"));
+        // A directory renamed.
+        assert!(near("tests/utils_2/test_x.py", "tests/utils/test_x.py"));
+        assert!(!near("tests/utils_2/test_x.py", "tests/a/b/test_x.py"));
+        assert!(!near("tests/utils_2/test_x.py", "other/utils/test_x.py"));
+        assert!(!near("test_x.py", "other/utils/test_x.py"));
     }
 
     #[test]

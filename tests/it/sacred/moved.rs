@@ -96,6 +96,17 @@ fn a_test_moved_next_to_a_fake_of_what_it_calls_is_refused() {
 }
 
 #[test]
+fn a_test_in_a_renamed_directory_is_followed() {
+    let old = "tests/billing/v1/test_refunds.py";
+    let l = locked(&[(old, &base())]);
+    l.repo.git(&["mv", "tests/billing/v1", "tests/billing/v2"]);
+    l.assert_moved(
+        "python:tests/billing/v1/test_refunds.py::test_refund_is_exact",
+        "python:tests/billing/v2/test_refunds.py::test_refund_is_exact",
+    );
+}
+
+#[test]
 fn a_test_moved_two_directories_away_is_refused() {
     let l = moved_to("tests/billing/a/b/test_exact.py", SACRED);
     assert_refused_removed(&l);
