@@ -719,9 +719,9 @@ struct Compared {
 
 /// The locked files not yet in `files` that a moved test of theirs may have left for one of
 /// the `changed` files: those near a changed file whose `base` revision holds a sacred test
-/// the lock does not name (a moved test is such a test until the re-lock; see
-/// [`relocate`]'s invariant). Without this, a change to the moved test would reach no
-/// locked file and go unchecked.
+/// the lock does not name with the body or the name of one of theirs (a moved test is such a
+/// test until the re-lock; see [`relocate`]'s invariant). Without this, a change to the moved
+/// test would reach no locked file and go unchecked.
 fn moved_holders(
     repo: &Repo,
     lock: &SacredLock,
@@ -750,12 +750,20 @@ fn moved_holders(
         let scans = scan_files(repo, base, &[c.to_string()], patterns, |_| {
             analysis::Want::Sacred
         })?;
-        let unlocked = scans
-            .values()
-            .flat_map(|s| &s.tests)
-            .any(|t| !lock.tests.contains_key(&t.id));
-        if unlocked {
-            holders.extend(wanted.into_iter().cloned());
+        // A test stands for a locked one only with its body or its name (`relocate::find`),
+        // so only the locked files holding such a test can have moved one here.
+        for t in scans.values().flat_map(|s| &s.tests) {
+            if lock.tests.contains_key(&t.id) {
+                continue;
+            }
+            for f in &wanted {
+                let like = lock.tests.values().any(|l| {
+                    &&l.file == f && (l.body == t.body || relocate::name_of(&l.id) == t.name)
+                });
+                if like && !holders.contains(f) {
+                    holders.push((*f).clone());
+                }
+            }
         }
     }
     Ok(holders)

@@ -129,9 +129,11 @@ impl Moved {
     }
 }
 
-/// The name a test id ends with.
-fn name(id: &str) -> &str {
-    id.rsplit_once("::").map_or(id, |(_, n)| n)
+/// The name a test id ends with (without the `[cfg(…)]` that tells same-named Rust tests
+/// apart), as [`TestItem::name`] holds it.
+pub(super) fn name_of(id: &str) -> &str {
+    let n = id.rsplit_once("::").map_or(id, |(_, n)| n);
+    n.split_once("[cfg(").map_or(n, |(n, _)| n)
 }
 
 /// For each of `lost` (locked tests whose id is gone), a sacred test of `scans` (the files
@@ -165,7 +167,7 @@ pub(super) fn find(
                 }
                 let rank = if t.body == locked.body {
                     0
-                } else if name(&t.id) == name(&locked.id) {
+                } else if t.name == name_of(&locked.id) {
                     1
                 } else {
                     continue;

@@ -282,3 +282,67 @@ fn a_python_test_with_a_relative_import_moved_into_a_subdirectory_is_refused() {
         "python:tests/billing/test_exact.py::test_refund_is_exact",
     );
 }
+
+#[test]
+fn a_test_moved_and_renamed_then_weakened_is_refused() {
+    let l = moved_to(
+        "tests/billing/test_exact.py",
+        &SACRED.replace("test_refund_is_exact", "test_exact_refund"),
+    );
+    l.repo.git(&["add", "-A"]);
+    l.repo.git(&["commit", "-q", "--no-verify", "-m", "move"]);
+    l.repo.write(
+        "tests/billing/test_exact.py",
+        format!(
+            "{HEADER}{}",
+            SACRED
+                .replace("test_refund_is_exact", "test_exact_refund")
+                .replace("    assert refund(5) == 5\n", "")
+        ),
+    );
+    assert_refused_removed(&l);
+}
+
+#[test]
+fn an_unrelated_new_test_does_not_bring_the_locked_files_near_it() {
+    // A sacred test the lock does not name, with neither the body nor the name of a locked
+    // one, cannot be where a locked test moved: changing its file re-reads no locked file.
+    let l = locked(&[(FILE, &base())]);
+    l.repo.write(
+        "tests/billing/test_new.py",
+        format!("{HEADER}def test_new():\n    assert refund(3) == 3\n"),
+    );
+    l.repo.git(&["add", "-A"]);
+    l.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "new test"]);
+    l.repo.write(
+        "tests/billing/test_new.py",
+        format!("{HEADER}def test_new():\n    assert refund(4) == 4\n"),
+    );
+    l.repo.git(&["add", "-A"]);
+    let out = l
+        .repo
+        .gk(&["--format", "json", "sacred", "check", "--staged"]);
+    assert_code(&out, 0, "check --staged");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["checked"], 0, "{v}");
+    // One with a locked test's name does.
+    l.repo.write(
+        "tests/billing/test_new.py",
+        format!("{HEADER}def test_new():\n    assert refund(4) == 4\n\n\ndef test_refund_of_zero():\n    assert refund(0) == 0\n"),
+    );
+    l.repo.git(&["add", "-A"]);
+    l.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "same name"]);
+    l.repo.write(
+        "tests/billing/test_new.py",
+        format!("{HEADER}def test_new():\n    assert refund(5) == 5\n\n\ndef test_refund_of_zero():\n    assert refund(0) == 0\n"),
+    );
+    l.repo.git(&["add", "-A"]);
+    let out = l
+        .repo
+        .gk(&["--format", "json", "sacred", "check", "--staged"]);
+    assert_code(&out, 0, "check --staged");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["checked"], 2, "{v}");
+}
