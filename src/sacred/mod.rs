@@ -718,8 +718,8 @@ struct Compared {
 }
 
 /// The locked files not yet in `files` that a moved test of theirs may have left for one of
-/// the `changed` files: those near a changed file whose `base` revision holds a sacred test
-/// the lock does not name with the body or the name of one of theirs (a moved test is such a
+/// the `changed` files: those near a changed file the lock does not name whose `base`
+/// revision holds a sacred test with the body or the name of one of theirs (a moved test is such a
 /// test until the re-lock; see [`relocate`]'s invariant). Without this, a change to the moved
 /// test would reach no locked file and go unchecked.
 fn moved_holders(
@@ -734,6 +734,11 @@ fn moved_holders(
     let mut holders: Vec<String> = Vec::new();
     for c in changed {
         let c = c.to_string_lossy();
+        // A locked file is compared whenever it changes; a moved test lives only in a file
+        // the lock does not name (`relocate::find`).
+        if locked_files.iter().any(|f| *f == c) {
+            continue;
+        }
         let wanted: Vec<&String> = locked_files
             .iter()
             .filter(|f| relocate::near(f, &c) && !files.contains(f) && !holders.contains(f))

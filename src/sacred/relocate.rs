@@ -11,11 +11,16 @@
 //! statement, no new exit, skip or rebinding; additions are allowed) satisfies the lock:
 //! the move is accepted and reported as a note. Each test satisfies at most one lock entry.
 //!
+//! The test found is in the locked test's own file, or in a file that holds no locked test
+//! (a new file, say): a file holding locked tests is re-read whenever it changes, so only
+//! the files the lock does not name need the step below.
+//!
 //! **Invariant (fail closed):** the lock keeps naming the old id until it is re-locked, so a
 //! later change is checked against the lock wherever the test now lives: a check re-reads
-//! the locked files near every changed file whose base revision held a sacred test the lock
-//! does not name (where a moved test lives), and a locked test found neither at its id nor,
-//! intact, near its file is refused as before (`removed`, `renamed`). What reading cannot see
+//! the locked files near every changed file the lock does not name whose base revision held
+//! a sacred test with the body or the name of one of theirs (where a moved test lives), and
+//! a locked test found neither at its id nor, intact, near its file is refused as before
+//! (`removed`, `renamed`). What reading cannot see
 //! is a runner configuration that deselects the test by its new name or path; an evidence
 //! gate (`sacred.evidence`) catches that: a locked test absent from the reports is looked for
 //! where it moved ([`super::moved_in_worktree`]) and must have run and passed there.
@@ -147,10 +152,13 @@ pub(super) fn find(
 ) -> BTreeMap<String, Moved> {
     let mut claimed: BTreeSet<&str> = BTreeSet::new();
     let mut out = BTreeMap::new();
+    let locked_files: BTreeSet<String> = lock.files().into_iter().collect();
     for locked in lost {
         let mut tried: Vec<(u8, &FileScan, &TestItem)> = Vec::new();
         for (path, scan) in scans {
-            if !near(&locked.file, path)
+            // Its own file, or one that holds no locked test (see the module invariant).
+            if (path != &locked.file && locked_files.contains(path))
+                || !near(&locked.file, path)
                 || family(path) != family(&locked.file)
                 || (conventional(&locked.file) && !conventional(path))
                 || (dir(path) != dir(&locked.file) && !may_change_directory(locked))

@@ -346,3 +346,23 @@ fn an_unrelated_new_test_does_not_bring_the_locked_files_near_it() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["checked"], 2, "{v}");
 }
+
+#[test]
+fn a_test_moved_into_a_file_holding_locked_tests_is_refused() {
+    // Only a file the lock does not name takes a moved test without a re-lock: a locked
+    // file is compared on its own ids alone when it changes.
+    let other = "tests/billing/test_other.py";
+    let l = locked(&[
+        (FILE, &base()),
+        (
+            other,
+            &format!("{HEADER}def test_other():\n    assert refund(2) == 2\n"),
+        ),
+    ]);
+    l.repo.write(FILE, format!("{HEADER}{OTHER}"));
+    l.repo.write(
+        other,
+        format!("{HEADER}def test_other():\n    assert refund(2) == 2\n\n\n{SACRED}"),
+    );
+    assert_refused_removed(&l);
+}
