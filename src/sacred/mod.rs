@@ -134,18 +134,8 @@ impl Content<'_> {
                 .filter(|p| inside(p))
                 .collect(),
             Content::Tree(tree) => {
-                let sub;
-                let tree = if dir.is_empty() {
-                    tree
-                } else {
-                    let Ok(entry) = tree.get_path(Path::new(dir)) else {
-                        return Ok(Vec::new());
-                    };
-                    let Ok(t) = repo.raw().find_tree(entry.id()) else {
-                        return Ok(Vec::new());
-                    };
-                    sub = t;
-                    &sub
+                let Some(tree) = subtree(repo, tree, dir) else {
+                    return Ok(Vec::new());
                 };
                 tree.iter()
                     .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
@@ -174,18 +164,8 @@ impl Content<'_> {
         let mut out = self.list_dir(repo, dir)?;
         let subdirs: BTreeSet<String> = match self {
             Content::Tree(tree) => {
-                let sub;
-                let tree = if dir.is_empty() {
-                    tree
-                } else {
-                    let Ok(entry) = tree.get_path(Path::new(dir)) else {
-                        return Ok(out);
-                    };
-                    let Ok(t) = repo.raw().find_tree(entry.id()) else {
-                        return Ok(out);
-                    };
-                    sub = t;
-                    &sub
+                let Some(tree) = subtree(repo, tree, dir) else {
+                    return Ok(out);
                 };
                 tree.iter()
                     .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
@@ -227,6 +207,16 @@ impl Content<'_> {
             SacredLock::parse(&text).with_context(|| format!("failed to read `{LOCK_PATH}`"))?;
         Ok(Some((text, lock)))
     }
+}
+
+/// The tree of `dir` ("" for `tree` itself) inside `tree`; `None` when there is none.
+fn subtree<'r>(repo: &'r Repo, tree: &git2::Tree<'_>, dir: &str) -> Option<git2::Tree<'r>> {
+    let id = if dir.is_empty() {
+        tree.id()
+    } else {
+        tree.get_path(Path::new(dir)).ok()?.id()
+    };
+    repo.raw().find_tree(id).ok()
 }
 
 /// What decides, per file, which tests a scan finds: `sacred.paths` and

@@ -148,20 +148,26 @@ fn pytest_report_without_the_test_is_not_run() {
     assert_refused(&out, PY_ID, "not-run");
 }
 
-/// The sacred `test_refund` moved, unchanged, to `tests/billing/test_refund.py` (staged,
-/// not re-locked).
-fn python_moved() -> Ev {
+/// The sacred `test_refund` moved to `tests/billing/test_refund.py` with `body` (staged, not
+/// re-locked).
+fn python_moved_with(body: &str) -> Ev {
     let e = python();
+    let head = "def refund(x):\n    return x\n\n\n";
     e.repo.write(
         "tests/billing/test_pay.py",
-        "def refund(x):\n    return x\n\n\ndef test_other():\n    assert refund(1) == 1\n",
+        format!("{head}def test_other():\n    assert refund(1) == 1\n"),
     );
     e.repo.write(
         "tests/billing/test_refund.py",
-        "def refund(x):\n    return x\n\n\ndef test_refund():\n    assert refund(10) == 10\n",
+        format!("{head}def test_refund():\n{body}"),
     );
     e.repo.git(&["add", "-A"]);
     e
+}
+
+/// The sacred `test_refund` moved, unchanged.
+fn python_moved() -> Ev {
+    python_moved_with("    assert refund(10) == 10\n")
 }
 
 #[test]
@@ -195,16 +201,7 @@ fn a_moved_test_missing_or_skipped_under_its_new_id_is_refused() {
 #[test]
 fn a_moved_test_that_dropped_a_check_is_not_followed_by_evidence() {
     // The move is not accepted (a check was dropped): the lock's id is what must run.
-    let e = python();
-    e.repo.write(
-        "tests/billing/test_pay.py",
-        "def refund(x):\n    return x\n\n\ndef test_other():\n    assert refund(1) == 1\n",
-    );
-    e.repo.write(
-        "tests/billing/test_refund.py",
-        "def refund(x):\n    return x\n\n\ndef test_refund():\n    pass\n",
-    );
-    e.repo.git(&["add", "-A"]);
+    let e = python_moved_with("    pass\n");
     let out = e.run(&junit(
         "<testcase classname=\"tests.billing.test_refund\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
     ));

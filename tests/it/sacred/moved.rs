@@ -303,48 +303,39 @@ fn a_test_moved_and_renamed_then_weakened_is_refused() {
     assert_refused_removed(&l);
 }
 
+/// Commits `before` as `tests/billing/test_new.py`, stages `after` there, and gives how
+/// many locked tests `sacred check --staged` compared (it passes).
+fn checked_after(l: &Locked, before: &str, after: &str) -> serde_json::Value {
+    let path = "tests/billing/test_new.py";
+    l.repo.write(path, format!("{HEADER}{before}"));
+    l.repo.git(&["add", "-A"]);
+    l.repo.git(&["commit", "-q", "--no-verify", "-m", "before"]);
+    l.repo.write(path, format!("{HEADER}{after}"));
+    l.repo.git(&["add", "-A"]);
+    let out = l
+        .repo
+        .gk(&["--format", "json", "sacred", "check", "--staged"]);
+    assert_code(&out, 0, "check --staged");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["checked"].clone()
+}
+
 #[test]
 fn an_unrelated_new_test_does_not_bring_the_locked_files_near_it() {
     // A sacred test the lock does not name, with neither the body nor the name of a locked
     // one, cannot be where a locked test moved: changing its file re-reads no locked file.
     let l = locked(&[(FILE, &base())]);
-    l.repo.write(
-        "tests/billing/test_new.py",
-        format!("{HEADER}def test_new():\n    assert refund(3) == 3\n"),
-    );
-    l.repo.git(&["add", "-A"]);
-    l.repo
-        .git(&["commit", "-q", "--no-verify", "-m", "new test"]);
-    l.repo.write(
-        "tests/billing/test_new.py",
-        format!("{HEADER}def test_new():\n    assert refund(4) == 4\n"),
-    );
-    l.repo.git(&["add", "-A"]);
-    let out = l
-        .repo
-        .gk(&["--format", "json", "sacred", "check", "--staged"]);
-    assert_code(&out, 0, "check --staged");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["checked"], 0, "{v}");
+    let new = |n: u32| format!("def test_new():\n    assert refund({n}) == {n}\n");
+    assert_eq!(checked_after(&l, &new(3), &new(4)), 0);
     // One with a locked test's name does.
-    l.repo.write(
-        "tests/billing/test_new.py",
-        format!("{HEADER}def test_new():\n    assert refund(4) == 4\n\n\ndef test_refund_of_zero():\n    assert refund(0) == 0\n"),
+    assert_eq!(
+        checked_after(
+            &l,
+            &format!("{}\n\n{OTHER}", new(4)),
+            &format!("{}\n\n{OTHER}", new(5))
+        ),
+        2
     );
-    l.repo.git(&["add", "-A"]);
-    l.repo
-        .git(&["commit", "-q", "--no-verify", "-m", "same name"]);
-    l.repo.write(
-        "tests/billing/test_new.py",
-        format!("{HEADER}def test_new():\n    assert refund(5) == 5\n\n\ndef test_refund_of_zero():\n    assert refund(0) == 0\n"),
-    );
-    l.repo.git(&["add", "-A"]);
-    let out = l
-        .repo
-        .gk(&["--format", "json", "sacred", "check", "--staged"]);
-    assert_code(&out, 0, "check --staged");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["checked"], 2, "{v}");
 }
 
 #[test]
