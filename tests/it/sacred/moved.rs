@@ -174,54 +174,59 @@ fn strengthening_a_moved_test_later_is_followed() {
     );
 }
 
+const GO_HEAD: &str = "package pay\n\nimport \"testing\"\n\n";
+const GO_TAG: &str = "// gatekeeper:sacred\n";
+const GO_TEST: &str = "func TestRefundIsExact(t *testing.T) {\n\tif Refund(100) != 100 {\n\t\tt.Fatal(\"refund\")\n\t}\n}\n";
+const GO_ID: &str = "go:pay/refund_test.go::TestRefundIsExact";
+
+/// `pay/refund_test.go` with the tagged `TestRefundIsExact` locked, then the test taken out of
+/// it (staged): the caller writes where it went.
+fn go_moved() -> Locked {
+    let other = "\nfunc TestOther(t *testing.T) {}\n";
+    let l = locked(&[(
+        "pay/refund_test.go",
+        &format!("{GO_HEAD}{GO_TAG}{GO_TEST}{other}"),
+    )]);
+    l.repo
+        .write("pay/refund_test.go", format!("{GO_HEAD}{}", &other[1..]));
+    l
+}
+
+const TS_IT: &str = "it(\"is exact\", () => {\n  expect(refund(100)).toBe(100);\n});\n";
+const TS_HEAD: &str = "import { refund } from \"../../src/refund\";\n\n";
+
+/// `tests/billing/refunds.test.ts` with `it` locked, then `it` taken out of it (staged).
+fn ts_moved(it: &str) -> Locked {
+    let file = "tests/billing/refunds.test.ts";
+    let other = "it(\"other\", () => {});\n";
+    let l = locked(&[(file, &format!("{TS_HEAD}{it}\n{other}"))]);
+    l.repo.write(file, format!("{TS_HEAD}{other}"));
+    l
+}
+
 #[test]
 fn a_go_test_moved_to_another_file_of_its_package_is_followed() {
-    let base = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tif Refund(100) != 100 {\n\t\tt.Fatal(\"refund\")\n\t}\n}\n\nfunc TestOther(t *testing.T) {}\n";
-    let l = locked(&[("pay/refund_test.go", base)]);
-    l.repo.write(
-        "pay/refund_test.go",
-        "package pay\n\nimport \"testing\"\n\nfunc TestOther(t *testing.T) {}\n",
-    );
-    l.repo.write(
-        "pay/exact_test.go",
-        "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tif Refund(100) != 100 {\n\t\tt.Fatal(\"refund\")\n\t}\n}\n",
-    );
-    l.assert_moved(
-        "go:pay/refund_test.go::TestRefundIsExact",
-        "go:pay/exact_test.go::TestRefundIsExact",
-    );
+    let l = go_moved();
+    l.repo
+        .write("pay/exact_test.go", format!("{GO_HEAD}{GO_TAG}{GO_TEST}"));
+    l.assert_moved(GO_ID, "go:pay/exact_test.go::TestRefundIsExact");
 }
 
 #[test]
 fn a_go_test_moved_without_its_tag_is_refused() {
     // Outside `sacred.paths`, the tag is what makes it sacred: untagged, it is not followed.
-    let base = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tif Refund(100) != 100 {\n\t\tt.Fatal(\"refund\")\n\t}\n}\n\nfunc TestOther(t *testing.T) {}\n";
-    let l = locked(&[("pay/refund_test.go", base)]);
-    l.repo.write(
-        "pay/refund_test.go",
-        "package pay\n\nimport \"testing\"\n\nfunc TestOther(t *testing.T) {}\n",
-    );
-    l.repo.write(
-        "pay/exact_test.go",
-        "package pay\n\nimport \"testing\"\n\nfunc TestRefundIsExact(t *testing.T) {\n\tif Refund(100) != 100 {\n\t\tt.Fatal(\"refund\")\n\t}\n}\n",
-    );
-    l.assert_refused("removed", "go:pay/refund_test.go::TestRefundIsExact");
+    let l = go_moved();
+    l.repo
+        .write("pay/exact_test.go", format!("{GO_HEAD}{GO_TEST}"));
+    l.assert_refused("removed", GO_ID);
 }
 
 #[test]
 fn a_ts_test_moved_to_another_test_file_is_followed() {
-    let it = "describe(\"refunds\", () => {\n  it(\"is exact\", () => {\n    expect(refund(100)).toBe(100);\n  });\n});\n";
-    let head = "import { refund } from \"../../src/refund\";\n\n";
-    let l = locked(&[(
-        "tests/billing/refunds.test.ts",
-        &format!("{head}{it}\nit(\"other\", () => {{}});\n"),
-    )]);
-    l.repo.write(
-        "tests/billing/refunds.test.ts",
-        format!("{head}it(\"other\", () => {{}});\n"),
-    );
+    let it = format!("describe(\"refunds\", () => {{\n{TS_IT}}});\n");
+    let l = ts_moved(&it);
     l.repo
-        .write("tests/billing/exact.test.ts", format!("{head}{it}"));
+        .write("tests/billing/exact.test.ts", format!("{TS_HEAD}{it}"));
     l.assert_moved(
         "ts:tests/billing/refunds.test.ts::refunds::is exact",
         "ts:tests/billing/exact.test.ts::refunds::is exact",
@@ -231,34 +236,22 @@ fn a_ts_test_moved_to_another_test_file_is_followed() {
 #[test]
 fn a_go_test_moved_into_a_subdirectory_is_refused() {
     // Another directory is another package (even under the same name), with its own `Refund`.
-    let base = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tif Refund(100) != 100 {\n\t\tt.Fatal(\"refund\")\n\t}\n}\n\nfunc TestOther(t *testing.T) {}\n";
-    let l = locked(&[("pay/refund_test.go", base)]);
-    l.repo.write(
-        "pay/refund_test.go",
-        "package pay\n\nimport \"testing\"\n\nfunc TestOther(t *testing.T) {}\n",
-    );
+    let l = go_moved();
     l.repo.write(
         "pay/fake/exact_test.go",
-        base.replace("\nfunc TestOther(t *testing.T) {}\n", ""),
+        format!("{GO_HEAD}{GO_TAG}{GO_TEST}"),
     );
-    l.assert_refused("removed", "go:pay/refund_test.go::TestRefundIsExact");
+    l.assert_refused("removed", GO_ID);
 }
 
 #[test]
 fn a_ts_test_with_a_relative_import_moved_into_a_subdirectory_is_refused() {
     // `../../src/refund` from one directory down is another file.
-    let it = "it(\"is exact\", () => {\n  expect(refund(100)).toBe(100);\n});\n";
-    let head = "import { refund } from \"../../src/refund\";\n\n";
-    let l = locked(&[(
-        "tests/billing/refunds.test.ts",
-        &format!("{head}{it}\nit(\"other\", () => {{}});\n"),
-    )]);
+    let l = ts_moved(TS_IT);
     l.repo.write(
-        "tests/billing/refunds.test.ts",
-        format!("{head}it(\"other\", () => {{}});\n"),
+        "tests/billing/sub/exact.test.ts",
+        format!("{TS_HEAD}{TS_IT}"),
     );
-    l.repo
-        .write("tests/billing/sub/exact.test.ts", format!("{head}{it}"));
     l.assert_refused("removed", "ts:tests/billing/refunds.test.ts::is exact");
 }
 
