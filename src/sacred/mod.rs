@@ -651,7 +651,18 @@ fn follow_moves(
     // Only the files near a lost test's own (a sibling's subdirectories are listed too).
     near.retain(|f| lost.iter().any(|t| relocate::near(&t.file, f)));
     let scans = scan_files(repo, new, &near, patterns, |_| analysis::Want::Moved)?;
-    Ok(relocate::find(lost, lock, &scans))
+    // The texts of the files a test would reach in another directory (see `relocate`).
+    let mut texts = BTreeMap::new();
+    for path in scans.keys() {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let elsewhere = lost
+            .iter()
+            .any(|t| t.file.rsplit_once('/').map_or("", |(d, _)| d) != dir);
+        if elsewhere && let Some(text) = new.read(repo, path)? {
+            texts.insert(path.clone(), text);
+        }
+    }
+    Ok(relocate::find(lost, lock, &scans, &texts))
 }
 
 /// For the run-time evidence: where the locked tests `ids` live in the work tree of `root`

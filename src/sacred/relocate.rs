@@ -114,6 +114,27 @@ fn may_change_directory(locked: &LockedTest) -> bool {
     })
 }
 
+/// Whether the text of test `t` in `text` (its file) reaches other files by a path relative
+/// to its own place, which another directory would change: a relative path in a string
+/// (`import("./x")`, `require("../src/x")`, `new URL("./fixture", import.meta.url)`), a
+/// Python relative import, or the file's own location (`__file__`, `__dirname`,
+/// `__filename`, `import.meta`).
+fn names_files_relatively(text: &str, t: &TestItem) -> bool {
+    let lines: Vec<&str> = text
+        .lines()
+        .skip(t.line.saturating_sub(1))
+        .take(t.end_line.saturating_sub(t.line) + 1)
+        .collect();
+    lines.iter().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("from .")
+            || ["'./", "\"./", "`./", "'../", "\"../", "`../"]
+                .iter()
+                .chain(&["__file__", "__dirname", "__filename", "import.meta"])
+                .any(|m| l.contains(m))
+    })
+}
+
 /// A locked test found under another id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Moved {
@@ -149,6 +170,7 @@ pub(super) fn find(
     lost: &[&LockedTest],
     lock: &SacredLock,
     scans: &BTreeMap<String, FileScan>,
+    texts: &BTreeMap<String, String>,
 ) -> BTreeMap<String, Moved> {
     let mut claimed: BTreeSet<&str> = BTreeSet::new();
     let mut out = BTreeMap::new();
@@ -170,6 +192,10 @@ pub(super) fn find(
                     || !t.collected
                     || lock.tests.contains_key(&t.id)
                     || claimed.contains(t.id.as_str())
+                    || (dir(path) != dir(&locked.file)
+                        && texts
+                            .get(path)
+                            .is_none_or(|text| names_files_relatively(text, t)))
                 {
                     continue;
                 }

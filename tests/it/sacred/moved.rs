@@ -350,3 +350,36 @@ fn a_test_moved_into_a_file_holding_locked_tests_is_refused() {
     );
     assert_refused_removed(&l);
 }
+
+#[test]
+fn a_test_reaching_files_by_a_relative_path_is_refused_in_another_directory() {
+    // The path inside the test names another file from a subdirectory.
+    let it = "it(\"is exact\", async () => {\n  const { refund } = await import(\"../../src/refund.js\");\n  expect(refund(100)).toBe(100);\n});\n";
+    let file = "tests/billing/refunds.test.ts";
+    let other = "it(\"other\", () => {});\n";
+    let l = locked(&[(file, &format!("{it}\n{other}"))]);
+    l.repo.write(file, other);
+    l.repo.write("tests/billing/sub/exact.test.ts", it);
+    l.assert_refused("removed", "ts:tests/billing/refunds.test.ts::is exact");
+    // So does the file's own place.
+    let body = SACRED.replace(
+        "    total = refund(100)\n",
+        "    total = refund(100)\n    assert open(__file__).read()\n",
+    );
+    let l = locked(&[(FILE, &format!("{HEADER}{body}\n\n{OTHER}"))]);
+    l.repo.write(FILE, format!("{HEADER}{OTHER}"));
+    l.repo.write(
+        "tests/billing/refunds/test_exact.py",
+        format!("{HEADER}{body}"),
+    );
+    assert_refused_removed(&l);
+    // In its own directory, both mean what they meant.
+    let l = locked(&[(FILE, &format!("{HEADER}{body}\n\n{OTHER}"))]);
+    l.repo.write(FILE, format!("{HEADER}{OTHER}"));
+    l.repo
+        .write("tests/billing/test_exact.py", format!("{HEADER}{body}"));
+    l.assert_moved(
+        ID,
+        "python:tests/billing/test_exact.py::test_refund_is_exact",
+    );
+}
