@@ -92,11 +92,16 @@ fn conventional(path: &str) -> bool {
 /// directory is a package, with its own functions of the same names) nor Rust (`super::`,
 /// and which files are compiled as tests, depend on the place), and not when it imports by a
 /// relative path (`from .helpers import x`, `import {x} from "./helpers"`,
-/// `require("../src/x")`), which would resolve to other files there.
+/// `require("../src/x")`) or uses a module-level binding built from its file's place or a
+/// relative path (`DATA = Path(__file__).parent / "data.json"`), which would name other
+/// files there.
 fn may_change_directory(locked: &LockedTest) -> bool {
     if matches!(family(&locked.file), "go" | "rs") {
         return false;
     }
+    // A module-level binding built from the file's own place (`DATA = Path(__file__).parent
+    // / "data.json"`) or from a relative path has the same text elsewhere and names another
+    // file there.
     locked.bindings.as_ref().is_some_and(|bindings| {
         !bindings.iter().any(|b| {
             b.starts_with("from .")
@@ -107,6 +112,16 @@ fn may_change_directory(locked: &LockedTest) -> bool {
                     "require(\".",
                     "import('.",
                     "import(\".",
+                    "'./",
+                    "\"./",
+                    "`./",
+                    "'../",
+                    "\"../",
+                    "`../",
+                    "__file__",
+                    "__dirname",
+                    "__filename",
+                    "import.meta",
                 ]
                 .iter()
                 .any(|r| b.contains(r))

@@ -383,3 +383,29 @@ fn a_test_reaching_files_by_a_relative_path_is_refused_in_another_directory() {
         "python:tests/billing/test_exact.py::test_refund_is_exact",
     );
 }
+
+#[test]
+fn a_test_using_a_module_level_path_of_its_file_is_refused_in_another_directory() {
+    // `DATA` has the same text in a subdirectory but names another file there.
+    let head = format!("{HEADER}DATA = open(__file__).name\n\n\n");
+    let body = SACRED.replace(
+        "    total = refund(100)\n",
+        "    total = refund(100)\n    assert DATA\n",
+    );
+    let l = locked(&[(FILE, &format!("{head}{body}\n\n{OTHER}"))]);
+    l.repo.write(FILE, format!("{head}{OTHER}"));
+    l.repo.write(
+        "tests/billing/refunds/test_exact.py",
+        format!("{head}{body}"),
+    );
+    assert_refused_removed(&l);
+    // In its own directory it names the same file.
+    let l = locked(&[(FILE, &format!("{head}{body}\n\n{OTHER}"))]);
+    l.repo.write(FILE, format!("{head}{OTHER}"));
+    l.repo
+        .write("tests/billing/test_exact.py", format!("{head}{body}"));
+    l.assert_moved(
+        ID,
+        "python:tests/billing/test_exact.py::test_refund_is_exact",
+    );
+}
