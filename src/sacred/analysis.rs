@@ -177,9 +177,8 @@ pub struct FileScan {
     pub candidates: Vec<Candidate>,
     pub focused: Vec<Focus>,
     pub has_error: bool,
-    /// The text of every module-level binding of the file (see [`super::bindings`]), when
-    /// it has tests.
-    pub module_bindings: Vec<String>,
+    /// Every module-level binding of the file (see [`super::bindings`]), when it has tests.
+    pub module_bindings: Vec<super::bindings::Binding>,
 }
 
 /// What a language's discovery knows about one test before the generic analysis.

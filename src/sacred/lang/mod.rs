@@ -200,7 +200,7 @@ pub fn scan(
             mine.sort();
             t.bindings = mine;
         }
-        scan.module_bindings = all.into_iter().map(|b| b.text).collect();
+        scan.module_bindings = all;
     }
     Ok(Some(scan))
 }

@@ -237,7 +237,9 @@ struct Subject<'a> {
     base: Option<&'a TestItem>,
     /// The module-level bindings of the test's file at the base revision (empty when the base
     /// is not known): a binding already there is not a rebinding ([`rebound`]).
-    base_bindings: &'a [String],
+    base_bindings: &'a [crate::sacred::bindings::Binding],
+    /// The base revision's scan of the test's file, with `base`.
+    base_scan: Option<&'a FileScan>,
     old_header: Vec<String>,
 }
 
@@ -319,9 +321,9 @@ pub fn compare(
     new: &NewFile<'_>,
     base: Option<(&TestItem, &FileScan)>,
 ) -> Vec<Finding> {
-    let (base, base_bindings) = match base {
-        Some((item, scan)) => (Some(item), scan.module_bindings.as_slice()),
-        None => (None, &[][..]),
+    let (base, base_bindings, base_scan) = match base {
+        Some((item, scan)) => (Some(item), scan.module_bindings.as_slice(), Some(scan)),
+        None => (None, &[][..], None),
     };
     let lookup = Lookup {
         locked,
@@ -339,6 +341,7 @@ pub fn compare(
         scan,
         base,
         base_bindings,
+        base_scan,
         old_header: lookup.old_header,
     })
 }
@@ -380,6 +383,7 @@ pub fn compare_moved(locked: &LockedTest, scan: &FileScan, test: &TestItem) -> V
         scan,
         base: None,
         base_bindings: &[],
+        base_scan: None,
         old_header: Vec::new(),
     })
 }
@@ -427,6 +431,29 @@ fn judge_found(s: &Subject<'_>) -> Vec<Finding> {
     out.extend(body);
     // Anything else left the locked content in place: only additions, which strengthen.
     out
+}
+
+/// The test as the base revision holds it, when it keeps everything the lock holds (it is
+/// what was locked, or passes every rule against the lock): what it mentions and how it reads
+/// then stand for the locked test ([`rebound`], and the readings in [`judge_found`]).
+/// `None` without a base, or when the base itself would be refused.
+fn base_as_locked<'a>(s: &Subject<'a>) -> Option<&'a TestItem> {
+    let base = s.base?;
+    if base.structure == s.locked.structure {
+        return Some(base);
+    }
+    let scan = s.base_scan?;
+    judge_found(&Subject {
+        locked: s.locked,
+        test: base,
+        scan,
+        base: None,
+        base_bindings: &[],
+        base_scan: None,
+        old_header: Vec::new(),
+    })
+    .is_empty()
+    .then_some(base)
 }
 
 /// Step 1: the test that carries the locked id, or why there is none.

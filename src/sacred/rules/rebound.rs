@@ -8,7 +8,9 @@
 //! Example: `refund = lambda x: x` added below `from billing import refund`;
 //! `macro_rules! assert_eq`; `const expect = …`; Go `func init()`. A binding whose exact text
 //! the file already had at the base revision (an assertion now uses an imported name the test
-//! did not use before) is not a rebinding; the same name from another source still is.
+//! did not use before) is not a rebinding; the same name from another source still is. Nor is
+//! a new binding of names the test did not mention at the base revision (an added assertion
+//! and the import of what it calls): the locked checks cannot reach them.
 
 use std::collections::BTreeMap;
 
@@ -35,9 +37,11 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
             // it binds nothing anew. One the test already saw at the base without the lock
             // holding it is still refused.
             _ => {
-                let unused_at_base =
-                    s.base_bindings.contains(b) && s.base.is_some_and(|t| !t.bindings.contains(b));
-                !(unused_at_base || harmless_addition(s.test.lang, b, locked_bindings))
+                let unused_at_base = s.base_bindings.iter().any(|x| x.text == **b)
+                    && s.base.is_some_and(|t| !t.bindings.contains(b));
+                !(unused_at_base
+                    || binds_only_new_names(s, b)
+                    || harmless_addition(s.test.lang, b, locked_bindings))
             }
         })
         .map(|b| format!("{}: {b}", s.test.path))
@@ -50,6 +54,29 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
             new_bindings,
         )
     })
+}
+
+/// Whether `text`, a binding of the new file, binds only names that the test did not mention
+/// at the base revision, where it kept everything the lock holds: a name the locked checks never
+/// used cannot change what they run (an assertion added with the import of what it calls).
+/// Not a binding that reaches every name or runs before every test (a wildcard import, Go's
+/// `init`), and not without the base (a moved test, an unknown base), where nothing says
+/// which names the locked checks used.
+fn binds_only_new_names(s: &Subject<'_>, text: &str) -> bool {
+    let Some(base) = super::base_as_locked(s) else {
+        return false;
+    };
+    let Some(binding) = s.scan.module_bindings.iter().find(|x| x.text == text) else {
+        return false;
+    };
+    !binding.all
+        && !binding.names.is_empty()
+        && binding.names.iter().all(|n| {
+            let bare = n.strip_prefix('.').unwrap_or(n);
+            !base.used.contains(n.as_str())
+                && !base.used.contains(bare)
+                && !base.used.contains(&format!(".{bare}"))
+        })
 }
 
 #[cfg(test)]
@@ -148,15 +175,19 @@ mod tests {
                 "import total\n\nfrom enums import Engine\n",
             );
         assert!(rules_with_base(PY.path, &base, &base, &moved).is_empty());
-        // The same name from another source is a rebinding.
+        // The same name from another source, or bound again: only the added assertion uses
+        // it, so no locked check reads it.
         let other = uses_engine(&base).replace("from enums import", "from fakes import");
-        assert!(rules_with_base(PY.path, &base, &base, &other).contains(&Rule::Rebound));
-        // A new binding of a name the test uses, next to the one the base had.
+        assert!(rules_with_base(PY.path, &base, &base, &other).is_empty());
         let shadowed = uses_engine(&base).replace(
             "from enums import Engine\n",
             "from enums import Engine\nEngine = FakeEngine\n",
         );
-        assert!(rules_with_base(PY.path, &base, &base, &shadowed).contains(&Rule::Rebound));
+        assert!(rules_with_base(PY.path, &base, &base, &shadowed).is_empty());
+        // A name the locked test uses, from another source: a rebinding.
+        let elsewhere =
+            uses_engine(&base).replace("from billing import total", "from fakes import total");
+        assert!(rules_with_base(PY.path, &base, &base, &elsewhere).contains(&Rule::Rebound));
         let total = base.replace(
             "from enums import Engine\n",
             "from enums import Engine\ntotal = len\n",
@@ -166,5 +197,142 @@ mod tests {
         let fake = base.replace("import total\n", "import total\ntotal = len\n");
         let rules = rules_with_base(PY.path, &base, &fake, &uses_engine(&fake));
         assert!(rules.contains(&Rule::Rebound), "{rules:?}");
+    }
+
+    /// `(prelude edit, assertion added at the end of the test)` per language: an assertion
+    /// that calls a name the test did not use before, with the new import of that name.
+    fn new_name_added(f: &super::super::testing::Fixture) -> [(&'static str, &'static str); 2] {
+        match f.path.rsplit_once('.').map_or("", |(_, e)| e) {
+            "py" => [
+                (
+                    "from billing import total\n",
+                    "from billing import total\nfrom billing import refund\n",
+                ),
+                (
+                    "    assert total([]) == 0\n",
+                    "    assert total([]) == 0\n    assert refund(1) == 1\n",
+                ),
+            ],
+            "rs" => [
+                (
+                    "use billing::total;\n",
+                    "use billing::total;\nuse billing::refund;\n",
+                ),
+                (
+                    "    assert_eq!(total(&[]), 0);\n",
+                    "    assert_eq!(total(&[]), 0);\n    assert_eq!(refund(1), 1);\n",
+                ),
+            ],
+            "go" => [
+                (
+                    "import \"testing\"\n",
+                    "import \"testing\"\n\nfunc refund(x int) int { return x }\n",
+                ),
+                (
+                    "\t\tt.Error(\"not zero\")\n\t}\n",
+                    "\t\tt.Error(\"not zero\")\n\t}\n\tif refund(1) != 1 {\n\t\tt.Error(\"refund\")\n\t}\n",
+                ),
+            ],
+            "js" => [
+                (
+                    "const { total } = require('../billing');\n",
+                    "const { total } = require('../billing');\nconst { refund } = require('../billing');\n",
+                ),
+                (
+                    "  expect(total([])).toBe(0);\n",
+                    "  expect(total([])).toBe(0);\n  expect(refund(1)).toBe(1);\n",
+                ),
+            ],
+            _ => [
+                (
+                    "import { total } from '../billing';\n",
+                    "import { total } from '../billing';\nimport { refund } from '../billing';\n",
+                ),
+                (
+                    "  expect(total([])).toBe(0);\n",
+                    "  expect(total([])).toBe(0);\n  expect(refund(1)).toBe(1);\n",
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn a_new_name_imported_for_an_added_assertion_is_accepted_against_the_base() {
+        use super::super::testing::{edited, rules_between, rules_with_base};
+        for f in [&PY, &RS, &GO, &JS, &TS] {
+            let base = f.src();
+            let new = edited(f, &new_name_added(f));
+            let rules = rules_with_base(f.path, &base, &base, &new);
+            assert!(rules.is_empty(), "{}: {rules:?}", f.path);
+            // Without the base revision nothing says which names the locked checks used.
+            let rules = rules_between(f.path, &base, &new);
+            assert!(rules.contains(&Rule::Rebound), "{}: {rules:?}", f.path);
+        }
+    }
+
+    #[test]
+    fn a_base_with_accepted_additions_stands_for_the_lock_and_a_refused_one_does_not() {
+        use super::super::testing::{edited, rules_with_base};
+        let locked = PY.src();
+        // The base added an assertion since the lock (accepted): it keeps every locked check.
+        let grown = edited(
+            &PY,
+            &[(
+                "    assert total([]) == 0\n",
+                "    assert total([]) == 0\n    assert total([2]) == 2\n",
+            )],
+        );
+        let new = grown
+            .replace(
+                "from billing import total\n",
+                "from billing import total\nfrom billing import refund\n",
+            )
+            .replace(
+                "    assert total([2]) == 2\n",
+                "    assert total([2]) == 2\n    assert refund(1) == 1\n",
+            );
+        let rules = rules_with_base(PY.path, &locked, &grown, &new);
+        assert!(rules.is_empty(), "{rules:?}");
+        // A base that dropped a locked check does not stand for the lock.
+        let weakened = edited(&PY, &[("    assert total([]) == 0\n", "")]);
+        let new = weakened
+            .replace(
+                "from billing import total\n",
+                "from billing import total\nfrom billing import refund\n",
+            )
+            .replace(
+                "    assert total(xs) == 6\n",
+                "    assert total(xs) == 6\n    assert total([]) == 0\n    assert refund(1) == 1\n",
+            );
+        let rules = rules_with_base(PY.path, &locked, &weakened, &new);
+        assert!(rules.contains(&Rule::Rebound), "{rules:?}");
+    }
+
+    #[test]
+    fn a_new_binding_of_a_name_the_locked_test_uses_stays_refused_against_the_base() {
+        use super::super::testing::{edited, rules_with_base};
+        let cases: [(&super::super::testing::Fixture, &str, &str); 5] = [
+            (&PY, "\n\n# gatekeeper", "total = len\n\n\n# gatekeeper"),
+            (
+                &RS,
+                "\n// gatekeeper",
+                "macro_rules! assert_eq { ($a:expr, $b:expr) => {}; }\n\n// gatekeeper",
+            ),
+            (&GO, "\n// gatekeeper", "func init() {}\n\n// gatekeeper"),
+            (
+                &JS,
+                "\n// gatekeeper",
+                "const expect = () => ({ toBe() {} });\n\n// gatekeeper",
+            ),
+            (&TS, "'../billing';\n", "'../fake';\n"),
+        ];
+        for (f, from, to) in cases {
+            let base = f.src();
+            let mut edits = new_name_added(f).to_vec();
+            edits.push((from, to));
+            let new = edited(f, &edits);
+            let rules = rules_with_base(f.path, &base, &base, &new);
+            assert!(rules.contains(&Rule::Rebound), "{}: {rules:?}", f.path);
+        }
     }
 }

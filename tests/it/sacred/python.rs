@@ -962,12 +962,27 @@ harmless!(
         "    assert refund(10) == 10\n    assert refund(Engine.GAS) == Engine.GAS\n"
     )]
 );
+// Only the added assertion reads `Engine`: where it comes from cannot change a locked check.
+harmless!(
+    an_added_assertion_using_a_name_imported_from_elsewhere_passes,
+    "tests/test_engine.py",
+    ENGINE,
+    ENGINE_ID,
+    [
+        ("from enums import Engine", "from fakes import Engine"),
+        (
+            "    assert refund(10) == 10\n",
+            "    assert refund(10) == 10\n    assert refund(Engine.GAS) == Engine.GAS\n"
+        )
+    ]
+);
+// The locked assertion reads `refund`: from elsewhere, it is another function.
 refuses!(
-    an_assertion_using_a_name_imported_from_elsewhere_is_rebound,
+    a_name_the_locked_assertion_uses_imported_from_elsewhere_is_rebound,
     "tests/test_engine.py",
     ENGINE,
     [
-        ("from enums import Engine", "from fakes import Engine"),
+        ("from billing import refund", "from fakes import refund"),
         (
             "    assert refund(10) == 10\n",
             "    assert refund(10) == 10\n    assert refund(Engine.GAS) == Engine.GAS\n"
