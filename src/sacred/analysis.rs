@@ -1441,7 +1441,20 @@ pub(crate) fn build_item(
     } else {
         Vec::new()
     };
-    for extractions in super::extracted::readings(&candidates) {
+    // Constants are read as their literal in every reading, and alone in one more.
+    let constants = if put_back && lang == "go" {
+        super::extracted::go_constants(spec.node, src)
+    } else {
+        Vec::new()
+    };
+    let mut sets = super::extracted::readings(&candidates);
+    if !constants.is_empty() {
+        for set in &mut sets {
+            set.extend(constants.iter());
+        }
+        sets.push(constants.iter().collect());
+    }
+    for extractions in sets {
         // The other locals keep the placeholders they had before the extraction.
         let kept: Vec<String> = locals
             .iter()

@@ -147,6 +147,118 @@ pub(crate) fn extractions<'t>(
         .collect()
 }
 
+/// Go constants of the file that the test reads: `const onetwo = "one two"` at package level
+/// and `if got != onetwo` in the test, which a reading puts back as `if got != "one two"`
+/// (the repeated literal hoisted into a constant, as linters ask). Each is an extraction
+/// whose binding (outside the test) is never read.
+///
+/// **Invariant:** only what Go makes exact: an untyped constant (no type, so it converts
+/// exactly as the literal does) of one name bound to one basic literal, declared at package
+/// level in the test's own file, and whose name the file declares nowhere else (no local,
+/// parameter, range variable, field key or second declaration can give it another meaning
+/// where the test reads it). A constant of another file of the package is not read.
+pub(crate) fn go_constants<'t>(test: Node<'t>, src: &str) -> Vec<Extraction<'t>> {
+    let mut root = test;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let mut found = Vec::new();
+    for decl in named_children(root) {
+        if kind(decl) != "const_declaration" {
+            continue;
+        }
+        for spec in named_children(decl) {
+            if kind(spec) != "const_spec" || spec.child_by_field_name("type").is_some() {
+                continue;
+            }
+            let mut cursor = spec.walk();
+            let names: Vec<Node<'t>> = spec.children_by_field_name("name", &mut cursor).collect();
+            let Some(values) = spec.child_by_field_name("value") else {
+                continue;
+            };
+            let values: Vec<Node<'t>> = named_children(values)
+                .into_iter()
+                .filter(|c| !is_comment(*c))
+                .collect();
+            if let ([name], [value]) = (names.as_slice(), values.as_slice())
+                && matches!(
+                    kind(*value),
+                    "interpreted_string_literal"
+                        | "raw_string_literal"
+                        | "int_literal"
+                        | "float_literal"
+                        | "rune_literal"
+                        | "imaginary_literal"
+                )
+            {
+                found.push((spec, *name, *value));
+            }
+        }
+    }
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let mut leaves = Vec::new();
+    collect_leaves(root, &mut leaves);
+    found
+        .into_iter()
+        .filter_map(|(spec, name, value)| {
+            let constant = text(name, src);
+            let same: Vec<Node<'t>> = leaves
+                .iter()
+                .copied()
+                .filter(|l| {
+                    l.id() != name.id() && kind(*l) == "identifier" && text(*l, src) == constant
+                })
+                .collect();
+            if constant == "_" || same.iter().any(|l| go_declares(*l)) {
+                return None;
+            }
+            let uses: Vec<Node<'t>> = same.into_iter().filter(|l| within(*l, test)).collect();
+            (!uses.is_empty()).then(|| Extraction {
+                name: constant.to_owned(),
+                binding: spec,
+                value,
+                uses,
+            })
+        })
+        .collect()
+}
+
+/// Whether a Go identifier is declared (or keyed) where it stands rather than read: a
+/// parameter, a `const`/`var`/`type` name, the left side of `:=`, `=` or `range`, a
+/// function's name, an import's name or a composite literal's key.
+fn go_declares(n: Node<'_>) -> bool {
+    let Some(p) = n.parent() else {
+        return false;
+    };
+    let named_here = |field: &str| p.child_by_field_name(field).map(|c| c.id()) == Some(n.id());
+    match kind(p) {
+        "parameter_declaration"
+        | "variadic_parameter_declaration"
+        | "const_spec"
+        | "var_spec"
+        | "type_spec"
+        | "type_alias"
+        | "import_spec"
+        | "function_declaration"
+        | "method_declaration"
+        | "labeled_statement"
+        | "inc_statement"
+        | "dec_statement" => true,
+        "expression_list" => p.parent().is_some_and(|g| {
+            matches!(
+                kind(g),
+                "short_var_declaration" | "range_clause" | "assignment_statement"
+            ) && g.child_by_field_name("left").map(|c| c.id()) == Some(p.id())
+        }),
+        "literal_element" => p.parent().is_some_and(|g| {
+            kind(g) == "keyed_element" && g.named_child(0).map(|c| c.id()) == Some(p.id())
+        }),
+        _ => named_here("left") || named_here("name"),
+    }
+}
+
 /// `name = value` as one plain binding of one new name: Python `t = …` (no annotation),
 /// Rust `let t = …;` (no type, no `else`), Go `got := …`, JS/TS `const`/`let`/`var t = …`.
 fn binding<'t>(n: Node<'t>, src: &str) -> Option<(Node<'t>, Node<'t>)> {
@@ -528,5 +640,116 @@ mod tests {
         let old = "# gatekeeper:sacred\ndef test_total():\n    xs = [1, 2, 3]\n    assert total(xs) == 6\n    ys = [4]\n    assert total(ys) == 4\n";
         let new = "# gatekeeper:sacred\ndef test_total():\n    xs = [1, 2, 3]\n    t = total(xs)\n    assert t == 6\n    ys = [4]\n    assert total(ys) == 4\n";
         assert!(rules_between("tests/test_total.py", old, new).is_empty());
+    }
+
+    /// A Go test whose expected value sits in a local, as locked.
+    const GO_LOCAL: &str = "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\tgot := Total([]int{1, 2, 3})\n\texpected := 6\n\tif got != expected {\n\t\tt.Errorf(\"Total = %d, want %d\", got, expected)\n\t}\n}\n";
+    const GO_PATH: &str = "billing/total_test.go";
+
+    fn go_hoisted(value: &str) -> String {
+        GO_LOCAL
+            .replace(
+                "import \"testing\"\n",
+                &format!("import \"testing\"\n\nconst six = {value}\n"),
+            )
+            .replace("\texpected := 6\n", "")
+            .replace("expected", "six")
+    }
+
+    #[test]
+    fn a_go_local_hoisted_into_a_package_constant_is_read_as_the_literal() {
+        use crate::sacred::rules::testing::rules_with_base;
+        // `expected := 6` gone, `const six = 6` in its place: the same check.
+        let rules = rules_with_base(GO_PATH, GO_LOCAL, GO_LOCAL, &go_hoisted("6"));
+        assert!(rules.is_empty(), "{rules:?}");
+        // The literal written in place of the local.
+        let inline = GO_LOCAL
+            .replace("\texpected := 6\n", "")
+            .replace("expected", "6");
+        let rules = rules_with_base(GO_PATH, GO_LOCAL, GO_LOCAL, &inline);
+        assert!(rules.is_empty(), "{rules:?}");
+        // Without the base revision, the locked local cannot be put back.
+        assert!(!rules_between(GO_PATH, GO_LOCAL, &go_hoisted("6")).is_empty());
+    }
+
+    #[test]
+    fn a_go_constant_with_another_value_or_meaning_is_refused() {
+        use crate::sacred::rules::testing::rules_with_base;
+        let changed = |new: &str| {
+            let rules = rules_with_base(GO_PATH, GO_LOCAL, GO_LOCAL, new);
+            assert!(!rules.is_empty(), "{new}");
+        };
+        changed(&go_hoisted("7"));
+        // A typed constant, or one that is not a literal, is not read as one.
+        changed(&go_hoisted("6").replace("const six = 6", "const six int = 6"));
+        changed(&go_hoisted("6").replace("const six = 6", "const six = 2 * 3"));
+        // A local of the same name in the test: `six` is not the constant there.
+        changed(
+            &go_hoisted("6").replace("\tgot := Total", "\tsix := 7\n\t_ = six\n\tgot := Total"),
+        );
+        // A parameter of the same name elsewhere in the file.
+        changed(&format!(
+            "{}\nfunc helper(six int) int {{ return six }}\n",
+            go_hoisted("6")
+        ));
+    }
+
+    #[test]
+    fn a_go_literal_replaced_by_a_constant_holding_it_is_accepted() {
+        use crate::sacred::rules::testing::rules_with_base;
+        let old = "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\tif Total(nil) != \"none\" {\n\t\tt.Errorf(\"want %q\", \"none\")\n\t}\n}\n";
+        let new = old
+            .replace(
+                "import \"testing\"\n",
+                "import \"testing\"\n\nconst none = \"none\"\n",
+            )
+            .replace("\"none\"", "none")
+            .replace("const none = none", "const none = \"none\"");
+        let rules = rules_with_base(GO_PATH, old, old, &new);
+        assert!(rules.is_empty(), "{rules:?}");
+        let other = new.replace("const none = \"none\"", "const none = \"empty\"");
+        assert!(!rules_with_base(GO_PATH, old, old, &other).is_empty());
+    }
+
+    #[test]
+    fn a_locked_extracted_local_written_back_in_place_is_accepted_against_the_base() {
+        use crate::sacred::rules::testing::{edited, rules_with_base};
+        let cases: [(&crate::sacred::rules::testing::Fixture, &str, &str); 5] = [
+            (
+                &PY,
+                "    assert total(xs) == 6\n",
+                "    t = total(xs)\n    assert t == 6\n",
+            ),
+            (
+                &RS,
+                "    assert_eq!(total(&xs), 6);\n",
+                "    let t = total(&xs);\n    assert_eq!(t, 6);\n",
+            ),
+            (
+                &GO,
+                "\tif Total(xs) != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", Total(xs))\n",
+                "\tgot := Total(xs)\n\tif got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n",
+            ),
+            (
+                &JS,
+                "  expect(total(xs)).toBe(6);\n",
+                "  const t = total(xs);\n  expect(t).toBe(6);\n",
+            ),
+            (
+                &TS,
+                "  expect(total(xs)).toBe(6);\n",
+                "  const t = total(xs);\n  expect(t).toBe(6);\n",
+            ),
+        ];
+        for (f, inline, extracted) in cases {
+            // Locked with the local; now written in place.
+            let locked = edited(f, &[(inline, extracted)]);
+            let rules = rules_with_base(f.path, &locked, &locked, &f.src());
+            assert!(rules.is_empty(), "{}: {rules:?}", f.path);
+            // In place with another value: refused.
+            let other = f.src().replacen('6', "7", 1);
+            let rules = rules_with_base(f.path, &locked, &locked, &other);
+            assert!(!rules.is_empty(), "{}: {other}", f.path);
+        }
     }
 }

@@ -428,9 +428,48 @@ fn judge_found(s: &Subject<'_>) -> Vec<Finding> {
     {
         body.clear();
     }
+    if !body.is_empty() && keeps_a_base_reading(s, quiet) {
+        body.clear();
+    }
     out.extend(body);
     // Anything else left the locked content in place: only additions, which strengthen.
     out
+}
+
+/// Whether the test, or a reading of it, keeps every check of a reading of the base
+/// revision's test that stands for the lock ([`base_as_locked`]): a local the locked test
+/// extracted (`expected := "one two"` before `if got != expected`) is put back there, so a
+/// test that now writes the value in place, or a constant holding it, is compared with what
+/// the local held. Each reading is exact ([`super::extracted`]), so a match keeps every
+/// locked check.
+fn keeps_a_base_reading(s: &Subject<'_>, quiet: bool) -> bool {
+    let Some(base) = base_as_locked(s) else {
+        return false;
+    };
+    let test = s.test;
+    let views: Vec<View<'_>> = std::iter::once(View::of(test))
+        .chain(test.locals_put_back.iter().map(|p| View::put_back(test, p)))
+        .collect();
+    base.locals_put_back.iter().any(|reading| {
+        let mut item = base.clone();
+        item.assertions.clone_from(&reading.assertions);
+        item.statements.clone_from(&reading.statements);
+        let mut locked = LockedTest::from_item(&item);
+        locked.id.clone_from(&s.locked.id);
+        locked.bindings.clone_from(&s.locked.bindings);
+        let as_read = Subject {
+            locked: &locked,
+            test,
+            scan: s.scan,
+            base: s.base,
+            base_bindings: s.base_bindings,
+            base_scan: s.base_scan,
+            old_header: s.old_header.clone(),
+        };
+        views
+            .iter()
+            .any(|v| judge_body(&as_read, v, quiet).is_empty())
+    })
 }
 
 /// The test as the base revision holds it, when it keeps everything the lock holds (it is

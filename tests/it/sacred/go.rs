@@ -714,3 +714,38 @@ refuses!(
     "body-changed",
     SERVER_ID
 );
+
+const HOISTED: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tgot := Refund(100)\n\twant := 100\n\tif got != want {\n\t\tt.Fatalf(\"refund = %d, want %d\", got, want)\n\t}\n}\n";
+
+// The expected value moved from a local into a package constant (a linter's `goconst` fix).
+harmless!(
+    a_local_hoisted_into_a_package_constant_passes,
+    FILE,
+    HOISTED,
+    ID,
+    [
+        (
+            "import \"testing\"\n",
+            "import \"testing\"\n\nconst full = 100\n"
+        ),
+        ("\twant := 100\n", ""),
+        ("got != want", "got != full"),
+        ("got, want)", "got, full)")
+    ]
+);
+refuses!(
+    a_local_hoisted_into_a_constant_of_another_value_is_refused,
+    FILE,
+    HOISTED,
+    [
+        (
+            "import \"testing\"\n",
+            "import \"testing\"\n\nconst full = 99\n"
+        ),
+        ("\twant := 100\n", ""),
+        ("got != want", "got != full"),
+        ("got, want)", "got, full)")
+    ],
+    "assertion-changed",
+    ID
+);
