@@ -41,6 +41,9 @@ printf 'gates:\n  noop:\n    run: "true"\n' > "$repo/gatekeeper.yml"
 printf 'repos:\n- repo: local\n  hooks:\n  - id: noop\n    name: noop\n    entry: "true"\n    language: system\n    pass_filenames: false\n    always_run: true\n' > "$repo/.pre-commit-config.yaml"
 printf 'pre-commit:\n  commands:\n    noop:\n      run: "true"\n' > "$repo/lefthook.yml"
 if [ $fresh = 1 ]; then git -C "$repo" add -A; fi
+# A previous run leaves the partially staged file's unstaged line behind: the one-file commit
+# must start from a clean work tree (else every hook manager sets that line aside there too).
+git -C "$repo" checkout -q -- .
 git -C "$repo" add gatekeeper.yml .pre-commit-config.yaml lefthook.yml
 git -C "$repo" diff --cached --quiet || git -C "$repo" commit -q --no-verify -m base
 rm -f "$repo/.git/hooks/pre-commit"
