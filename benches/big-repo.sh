@@ -43,7 +43,7 @@ printf 'pre-commit:\n  commands:\n    noop:\n      run: "true"\n' > "$repo/lefth
 if [ $fresh = 1 ]; then git -C "$repo" add -A; fi
 # A previous run leaves the partially staged file's unstaged line behind: the one-file commit
 # must start from a clean work tree (else every hook manager sets that line aside there too).
-git -C "$repo" checkout -q -- .
+git -C "$repo" -c core.hooksPath=/dev/null checkout -q -- .
 git -C "$repo" add gatekeeper.yml .pre-commit-config.yaml lefthook.yml
 git -C "$repo" diff --cached --quiet || git -C "$repo" commit -q --no-verify -m base
 rm -f "$repo/.git/hooks/pre-commit"
