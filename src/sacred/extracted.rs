@@ -121,11 +121,7 @@ pub(crate) fn extractions<'t>(
         .into_iter()
         .filter_map(|(binding, name, value, user)| {
             let local = text(name, src);
-            let mentions: Vec<Node<'t>> = leaves
-                .iter()
-                .copied()
-                .filter(|l| l.id() != name.id() && text(*l, src) == local)
-                .collect();
+            let mentions = other_mentions(&leaves, name, src);
             let placed = mentions
                 .iter()
                 .all(|m| within(*m, user) && !within(*m, binding));
@@ -204,13 +200,8 @@ pub(crate) fn go_constants<'t>(test: Node<'t>, src: &str) -> Vec<Extraction<'t>>
         .into_iter()
         .filter_map(|(spec, name, value)| {
             let constant = text(name, src);
-            let same: Vec<Node<'t>> = leaves
-                .iter()
-                .copied()
-                .filter(|l| {
-                    l.id() != name.id() && kind(*l) == "identifier" && text(*l, src) == constant
-                })
-                .collect();
+            let mut same = other_mentions(&leaves, name, src);
+            same.retain(|l| kind(*l) == "identifier");
             if constant == "_" || same.iter().any(|l| go_declares(*l)) {
                 return None;
             }
@@ -226,8 +217,9 @@ pub(crate) fn go_constants<'t>(test: Node<'t>, src: &str) -> Vec<Extraction<'t>>
 }
 
 /// Whether a Go identifier is declared (or keyed) where it stands rather than read: a
-/// parameter, a `const`/`var`/`type` name, the left side of `:=`, `=` or `range`, a
-/// function's name, an import's name or a composite literal's key.
+/// parameter, a `const`/`var`/`type` name, the left side of `:=`, `=`, `range` or a `select`
+/// receive, a type switch's alias, a function's name, an import's name or a composite
+/// literal's key.
 fn go_declares(n: Node<'_>) -> bool {
     let Some(p) = n.parent() else {
         return false;
@@ -246,11 +238,12 @@ fn go_declares(n: Node<'_>) -> bool {
         | "labeled_statement"
         | "inc_statement"
         | "dec_statement" => true,
+        // The left side of `:=`, `=`, `range` and a `select` case's receive, a type
+        // switch's alias (`switch six := v.(type)`).
         "expression_list" => p.parent().is_some_and(|g| {
-            matches!(
-                kind(g),
-                "short_var_declaration" | "range_clause" | "assignment_statement"
-            ) && g.child_by_field_name("left").map(|c| c.id()) == Some(p.id())
+            ["left", "alias"]
+                .iter()
+                .any(|f| g.child_by_field_name(f).map(|c| c.id()) == Some(p.id()))
         }),
         "literal_element" => p.parent().is_some_and(|g| {
             kind(g) == "keyed_element" && g.named_child(0).map(|c| c.id()) == Some(p.id())
@@ -311,6 +304,16 @@ fn binding<'t>(n: Node<'t>, src: &str) -> Option<(Node<'t>, Node<'t>)> {
         _ => return None,
     };
     (kind(name) == "identifier" && text(name, src) != "_").then_some((name, value))
+}
+
+/// The leaves among `leaves` that spell `name`, other than `name` itself.
+fn other_mentions<'t>(leaves: &[Node<'t>], name: Node<'t>, src: &str) -> Vec<Node<'t>> {
+    let spelled = text(name, src);
+    leaves
+        .iter()
+        .copied()
+        .filter(|l| l.id() != name.id() && text(*l, src) == spelled)
+        .collect()
 }
 
 fn collect_leaves<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
@@ -687,6 +690,15 @@ mod tests {
         changed(
             &go_hoisted("6").replace("\tgot := Total", "\tsix := 7\n\t_ = six\n\tgot := Total"),
         );
+        // Bound again by a `select` receive or a type switch in another function.
+        changed(&format!(
+            "{}\nfunc recv(ch chan int) int {{\n\tselect {{\n\tcase six := <-ch:\n\t\treturn six\n\t}}\n}}\n",
+            go_hoisted("6")
+        ));
+        changed(&format!(
+            "{}\nfunc kind(v any) any {{\n\tswitch six := v.(type) {{\n\tdefault:\n\t\treturn six\n\t}}\n}}\n",
+            go_hoisted("6")
+        ));
         // A parameter of the same name elsewhere in the file.
         changed(&format!(
             "{}\nfunc helper(six int) int {{ return six }}\n",

@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 
 use super::{Finding, Rule, Subject};
+use crate::sacred::analysis::TestItem;
 use crate::sacred::bindings::harmless_addition;
 
 pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
@@ -23,6 +24,8 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
     for b in locked_bindings {
         *left.entry(b.as_str()).or_default() += 1;
     }
+    // Judged once, and only when a binding needs it (it may judge the base against the lock).
+    let base = std::cell::OnceCell::new();
     let new_bindings: Vec<String> = s
         .test
         .bindings
@@ -40,7 +43,7 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
                 let unused_at_base = s.base_bindings.iter().any(|x| x.text == **b)
                     && s.base.is_some_and(|t| !t.bindings.contains(b));
                 !(unused_at_base
-                    || binds_only_new_names(s, b)
+                    || binds_only_new_names(s, *base.get_or_init(|| super::base_as_locked(s)), b)
                     || harmless_addition(s.test.lang, b, locked_bindings))
             }
         })
@@ -62,8 +65,8 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
 /// Not a binding that reaches every name or runs before every test (a wildcard import, Go's
 /// `init`), and not without the base (a moved test, an unknown base), where nothing says
 /// which names the locked checks used.
-fn binds_only_new_names(s: &Subject<'_>, text: &str) -> bool {
-    let Some(base) = super::base_as_locked(s) else {
+fn binds_only_new_names(s: &Subject<'_>, base: Option<&TestItem>, text: &str) -> bool {
+    let Some(base) = base else {
         return false;
     };
     let Some(binding) = s.scan.module_bindings.iter().find(|x| x.text == text) else {
