@@ -514,6 +514,17 @@ fn with_dots<R>(f: impl FnOnce() -> R) -> R {
     r
 }
 
+/// A node's normalised text as a test's statements read it (`x["name"]` as `x.name`,
+/// `window.x` as `globalThis.x`), when that differs from its text as written.
+pub(crate) fn read_as_statement(node: Node<'_>, src: &str) -> Option<String> {
+    let t = text(node, src);
+    if !t.contains('[') && !t.contains("window") {
+        return None;
+    }
+    let read = with_dots(|| normalized(node, src));
+    (read != normalized(node, src)).then_some(read)
+}
+
 /// Runs `f` reading `x["name"]` as written, as gatekeeper did before it read as `x.name`.
 fn with_brackets<R>(f: impl FnOnce() -> R) -> R {
     let saved = KEEP_BRACKETS.with(|k| k.replace(true));
@@ -550,6 +561,109 @@ fn dotted<'t, 's>(node: Node<'t>, src: &'s str) -> Option<(Node<'t>, &'s str)> {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
     identifier.then_some((object, name))
+}
+
+thread_local! {
+    /// Set while reading a JavaScript file in which `window` and `globalThis` are only ever
+    /// the object of a member access (`window.x`): neither is declared, passed or bound.
+    static GLOBAL_WINDOW: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (the reading of a JavaScript or TypeScript file whose tree is `root`) with
+/// `window.x` read as `globalThis.x` when the file leaves both names to the global object.
+pub(crate) fn with_global_window<R>(root: Node<'_>, src: &str, f: impl FnOnce() -> R) -> R {
+    let global = src.contains("window") && window_is_global(root, src);
+    let saved = GLOBAL_WINDOW.with(|g| g.replace(global));
+    let r = f();
+    GLOBAL_WINDOW.with(|g| g.set(saved));
+    r
+}
+
+/// Whether every `window` and `globalThis` in the tree is the object of a member access: no
+/// declaration, parameter, pattern, import or bare use of either name.
+fn window_is_global(root: Node<'_>, src: &str) -> bool {
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        let t = text(n, src);
+        if !t.contains("window") && !t.contains("globalThis") {
+            continue;
+        }
+        if n.child_count() == 0 {
+            if matches!(t, "window" | "globalThis") && !is_member_object(n) {
+                return false;
+            }
+            continue;
+        }
+        for c in n.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    true
+}
+
+/// `x` in `x.y` (JavaScript's member access).
+fn is_member_object(n: Node<'_>) -> bool {
+    kind(n) == "identifier"
+        && n.parent().is_some_and(|p| {
+            kind(p) == "member_expression"
+                && p.child_by_field_name("object").map(|o| o.id()) == Some(n.id())
+        })
+}
+
+/// JavaScript's `window` in `window.x`, in a file that leaves `window` and `globalThis` to
+/// the global object: `globalThis.x`, the same object wherever `window` exists (a browser
+/// page, jsdom), as lint rules rewrite it. Not under an older reading.
+fn global_window(node: Node<'_>, t: &str) -> bool {
+    t == "window"
+        && GLOBAL_WINDOW.with(std::cell::Cell::get)
+        && DOTS.with(std::cell::Cell::get)
+        && !KEEP_TYPES.with(std::cell::Cell::get)
+        && !KEEP_BRACKETS.with(std::cell::Cell::get)
+        && is_member_object(node)
+}
+
+/// A template literal (kept whole) with what its substitutions read as: `x["name"]` as
+/// `x.name`, `window.x` as `globalThis.x`; `None` when that changes nothing.
+fn canonical_template(node: Node<'_>, src: &str) -> Option<String> {
+    fn rewrite(n: Node<'_>, src: &str, out: &mut String, changed: &mut bool) {
+        if let Some((object, name)) = dotted(n, src) {
+            rewrite(object, src, out, changed);
+            out.push('.');
+            out.push_str(name);
+            *changed = true;
+            return;
+        }
+        if n.child_count() == 0 {
+            let t = text(n, src);
+            if global_window(n, t) {
+                out.push_str("globalThis");
+                *changed = true;
+            } else {
+                out.push_str(t);
+            }
+            return;
+        }
+        let mut at = n.start_byte();
+        let mut cursor = n.walk();
+        for c in n.children(&mut cursor) {
+            out.push_str(&src[at..c.start_byte()]);
+            rewrite(c, src, out, changed);
+            at = c.end_byte();
+        }
+        out.push_str(&src[at..n.end_byte()]);
+    }
+    let t = text(node, src);
+    if kind(node) != "template_string"
+        || !t.contains("${")
+        || !(t.contains('[') || t.contains("window"))
+    {
+        return None;
+    }
+    let mut out = String::new();
+    let mut changed = false;
+    rewrite(node, src, &mut out, &mut changed);
+    changed.then_some(out)
 }
 
 /// Whether `parent` continues `child` as a postfix expression: `child(…)`, `child.x`,
@@ -655,6 +769,21 @@ fn comma_counts(next: Option<Node<'_>>) -> bool {
     next.is_some_and(|n| !matches!(kind(n), ")" | "]" | "}" | ">"))
 }
 
+/// What a leaf reads as: a local's placeholder, `globalThis` for a global `window`, a template
+/// literal's canonical text, a string literal in one quote style.
+fn canonical_leaf<'s>(node: Node<'_>, k: &str, t: &'s str, src: &str) -> std::borrow::Cow<'s, str> {
+    if let Some(p) = local_placeholder(node, t) {
+        return p.into();
+    }
+    if global_window(node, t) {
+        return "globalThis".into();
+    }
+    if let Some(template) = canonical_template(node, src) {
+        return template.into();
+    }
+    canonical_literal(k, t)
+}
+
 /// A string literal in the one quote style formatters converge on: Python's and JS/TS's
 /// `'paid'` (also with a prefix such as `f'…'`) is `"paid"`, as black and prettier write it,
 /// when the text inside holds no quote, backslash or line break. Anything else is kept as
@@ -755,10 +884,7 @@ impl Serializer<'_, '_> {
         self.out.push_str(k);
         self.out.push(' ');
         let t = text(node, self.src);
-        match local_placeholder(node, t) {
-            Some(p) => push_quoted(self.out, &p),
-            None => push_quoted(self.out, &canonical_literal(k, t)),
-        }
+        push_quoted(self.out, &canonical_leaf(node, k, t, self.src));
         self.out.push(')');
     }
 
@@ -1044,10 +1170,7 @@ impl Tokens<'_> {
 
     fn leaf(&mut self, node: Node<'_>) {
         let raw = text(node, self.src);
-        let t = match local_placeholder(node, raw) {
-            Some(p) => std::borrow::Cow::Owned(p),
-            None => canonical_literal(kind(node), raw),
-        };
+        let t = canonical_leaf(node, kind(node), raw, self.src);
         let word = |c: char| c.is_alphanumeric() || c == '_';
         if self.out.chars().last().is_some_and(word) && t.chars().next().is_some_and(word) {
             self.out.push(' ');

@@ -5,8 +5,9 @@
 //! bindings of the names it uses, and a check refuses any binding that was not there
 //! (`rebound`).
 //!
-//! Definitions (`def`, `function`, `fn`, `class`, `struct`) are recorded by kind and name
-//! only, so editing a helper's body is not a rebinding (helpers are not fingerprinted);
+//! Definitions (`def`, `function`, `fn`, `class`, `struct`, and JavaScript's
+//! `const f = (…) => …` or `= function …`, recorded as `function f`) are recorded by kind and
+//! name only, so editing a helper's body is not a rebinding (helpers are not fingerprinted);
 //! assignments, declarations and imports are recorded as written (normalised), one line per
 //! imported name, so adding a name to an import does not disturb the others.
 
@@ -79,6 +80,9 @@ pub struct Binding {
     pub all: bool,
     /// Its normalised text.
     pub text: String,
+    /// What it reads as, when that differs from its text (JavaScript: `x["name"]` as
+    /// `x.name`, `window.x` as `globalThis.x`, as a test's statements read).
+    pub read: Option<String>,
 }
 
 impl Binding {
@@ -87,6 +91,7 @@ impl Binding {
             names: BTreeSet::from([name.to_owned()]),
             all: false,
             text,
+            read: None,
         }
     }
 
@@ -232,6 +237,7 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         names: BTreeSet::new(),
                         all: true,
                         text: format!("{prefix}*"),
+                        read: None,
                     });
                 }
             }
@@ -244,6 +250,7 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             names: target_names(left, src),
                             all: false,
                             text: normalized(c, src),
+                            read: None,
                         });
                     }
                 }
@@ -252,6 +259,7 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                 names: target_names(n, src),
                 all: false,
                 text: normalized(n, src),
+                read: None,
             }),
             "if_statement" | "try_statement" | "with_statement" | "for_statement"
             | "while_statement" | "block" | "else_clause" | "elif_clause" | "except_clause"
@@ -327,10 +335,28 @@ fn js(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             }
                             continue;
                         }
+                        // `const helper = (…) => …`: a helper, recorded by name as a
+                        // `function` declaration is (its body is not fingerprinted).
+                        if kind(name) == "identifier"
+                            && d.child_by_field_name("value").is_some_and(|v| {
+                                matches!(
+                                    kind(v),
+                                    "arrow_function"
+                                        | "function_expression"
+                                        | "function"
+                                        | "generator_function"
+                                )
+                            })
+                        {
+                            let name = text(name, src);
+                            out.push(Binding::named(name, format!("function {name}")));
+                            continue;
+                        }
                         out.push(Binding {
                             names: target_names(name, src),
                             all: false,
                             text: normalized(d, src),
+                            read: super::analysis::read_as_statement(d, src),
                         });
                     }
                 }
@@ -346,6 +372,7 @@ fn js(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             names: target_names(left, src),
                             all: false,
                             text: normalized(c, src),
+                            read: super::analysis::read_as_statement(c, src),
                         });
                     }
                 }
@@ -442,6 +469,7 @@ fn rust(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                 names: target_names(n, src),
                 all: false,
                 text: normalized(n, src),
+                read: None,
             }),
             "mod_item" => {
                 if let Some(body) = n.child_by_field_name("body") {
@@ -480,6 +508,7 @@ fn rust_use(n: Node<'_>, src: &str, prefix: &str, out: &mut Vec<Binding>) {
             names: BTreeSet::new(),
             all: true,
             text: format!("use {prefix}{}", normalized(n, src)),
+            read: None,
         }),
         _ => {
             let full = normalized(n, src);
@@ -501,6 +530,7 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             // `init` runs before every test of the package.
                             all: name == "init",
                             text: format!("func {name}"),
+                            read: None,
                         });
                     }
                 }
@@ -528,6 +558,7 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         names,
                         all: false,
                         text: normalized(n, src),
+                        read: None,
                     });
                 }
                 "import_spec" => {
@@ -539,6 +570,7 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     out.push(Binding {
                         all: name == ".",
                         text: format!("import {name} \"{path}\""),
+                        read: None,
                         names: BTreeSet::from([name]),
                     });
                 }

@@ -169,11 +169,13 @@ pub fn scan(
         #[cfg(feature = "lang-python")]
         Lang::Python => python::scan(path, src, root, sacred_path, want),
         #[cfg(feature = "lang-javascript")]
-        Lang::JavaScript => js::scan("js", path, src, root, sacred_path, want, test_functions),
+        Lang::JavaScript => super::analysis::with_global_window(root, src, || {
+            js::scan("js", path, src, root, sacred_path, want, test_functions)
+        }),
         #[cfg(feature = "lang-typescript")]
-        Lang::TypeScript | Lang::Tsx => {
+        Lang::TypeScript | Lang::Tsx => super::analysis::with_global_window(root, src, || {
             js::scan("ts", path, src, root, sacred_path, want, test_functions)
-        }
+        }),
         #[cfg(feature = "lang-go")]
         Lang::Go => go::scan(path, src, root, sacred_path, want),
         #[allow(
@@ -190,7 +192,13 @@ pub fn scan(
             Lang::Go => "go",
             _ => "js",
         };
-        let all = super::bindings::module_bindings(lang_name, root, src);
+        let all = if lang_name == "js" {
+            super::analysis::with_global_window(root, src, || {
+                super::bindings::module_bindings(lang_name, root, src)
+            })
+        } else {
+            super::bindings::module_bindings(lang_name, root, src)
+        };
         for t in &mut scan.tests {
             let mut mine: Vec<String> = all
                 .iter()

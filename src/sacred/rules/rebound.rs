@@ -43,6 +43,8 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
                 let unused_at_base = s.base_bindings.iter().any(|x| x.text == **b)
                     && s.base.is_some_and(|t| !t.bindings.contains(b));
                 !(unused_at_base
+                    || was_a_function(b, locked_bindings)
+                    || reads_as_a_locked_one(s, b, locked_bindings)
                     || binds_only_new_names(s, *base.get_or_init(|| super::base_as_locked(s)), b)
                     || harmless_addition(s.test.lang, b, locked_bindings))
             }
@@ -57,6 +59,64 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
             new_bindings,
         )
     })
+}
+
+/// Whether `text`, a binding of the new file, reads as a binding of the base revision that the
+/// lock holds (JavaScript's `x["name"]` written `x.name`, `window.x` written `globalThis.x`).
+fn reads_as_a_locked_one(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    let Some(new) = s.scan.module_bindings.iter().find(|x| x.text == text) else {
+        return false;
+    };
+    let read = new.read.as_deref().unwrap_or(&new.text);
+    s.base_bindings.iter().any(|x| {
+        x.read.as_deref().unwrap_or(&x.text) == read
+            && x.names == new.names
+            && locked.contains(&x.text)
+    })
+}
+
+/// `function f`, a JavaScript helper that a lock taken before such helpers were recorded by
+/// name holds as its whole declaration (`f=(a)=>…`, `f=async function(){…}`): the same helper.
+fn was_a_function(text: &str, locked: &[String]) -> bool {
+    let Some(name) = text.strip_prefix("function ") else {
+        return false;
+    };
+    let prefix = format!("{name}=");
+    locked.iter().any(|l| {
+        l.strip_prefix(prefix.as_str())
+            .is_some_and(|rest| function_value(rest))
+    })
+}
+
+/// Whether a normalised declaration's value is a function: `function…`, `async function…`,
+/// `a=>…`, `(a,b)=>…`, `(a):T=>…`, or the same after `async`.
+fn function_value(rest: &str) -> bool {
+    if rest.starts_with("function") || rest.starts_with("async function") {
+        return true;
+    }
+    let r = rest.strip_prefix("async").unwrap_or(rest).trim_start();
+    if let Some(inner) = r.strip_prefix('(') {
+        let mut depth = 1usize;
+        for (i, c) in inner.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        let after = &inner[i + 1..];
+                        return after.starts_with("=>")
+                            || (after.starts_with(':') && after.contains("=>"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        return false;
+    }
+    let ident_end = r
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .unwrap_or(r.len());
+    ident_end > 0 && r[ident_end..].starts_with("=>")
 }
 
 /// Whether `text`, a binding of the new file, binds only names that the test did not mention
@@ -150,6 +210,70 @@ mod tests {
                 "const helper = (): number => 1;\n\n// gatekeeper",
             )],
         );
+    }
+
+    #[test]
+    fn an_arrow_helper_is_a_helper_whose_body_is_not_fingerprinted() {
+        use super::super::testing::{edited, rules_between};
+        for f in [&JS, &TS] {
+            let helper = [(
+                "\n// gatekeeper",
+                "const check = async (page) => { await page.wait(window.ky); };\n\n// gatekeeper",
+            )];
+            let base = edited(f, &helper);
+            let uses = |src: &str| {
+                src.replace(
+                    "  expect(total([])).toBe(0);\n",
+                    "  expect(total([])).toBe(0);\n  check(page);\n",
+                )
+            };
+            let base = uses(&base);
+            // Its body edited, as a `function` declaration's may be.
+            let new = base.replace("wait(window.ky)", "wait(globalThis.ky)");
+            assert!(rules_between(f.path, &base, &new).is_empty(), "{}", f.path);
+            let new = base.replace(
+                "const check = async (page) => {",
+                "const check = async function (page) {",
+            );
+            assert!(rules_between(f.path, &base, &new).is_empty(), "{}", f.path);
+            // A new arrow function bound to a name the test uses is still a rebinding.
+            let fake = base.replace("\n// gatekeeper", "const total = () => 6;\n\n// gatekeeper");
+            let rules = rules_between(f.path, &base, &fake);
+            assert!(rules.contains(&Rule::Rebound), "{}: {rules:?}", f.path);
+        }
+    }
+
+    #[test]
+    fn a_lock_that_holds_a_helper_as_written_still_matches_it() {
+        assert!(super::was_a_function(
+            "function addKy",
+            &["addKy=async(page)=>{await page.go()}".to_owned()]
+        ));
+        for value in [
+            "function(){}",
+            "async function(a){}",
+            "a=>a",
+            "(a,b)=>a",
+            "(a:number):number=>a",
+            "async a=>a",
+            "async(a)=>a",
+        ] {
+            assert!(
+                super::was_a_function("function f", &[format!("f={value}")]),
+                "{value}"
+            );
+        }
+        for value in ["6", "(a)", "fake(()=>1)", "a?b=>1:c"] {
+            assert!(
+                !super::was_a_function("function f", &[format!("f={value}")]),
+                "{value}"
+            );
+        }
+        assert!(!super::was_a_function(
+            "function f",
+            &["g=(a)=>a".to_owned()]
+        ));
+        assert!(!super::was_a_function("f=(a)=>a", &["f=(a)=>a".to_owned()]));
     }
 
     #[test]

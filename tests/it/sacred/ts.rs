@@ -833,3 +833,158 @@ harmless!(
     "ts:test/headers.ts::custom headers",
     [("headers[\"unicorn\"]", "headers.unicorn")]
 );
+
+const BROWSER_FILE: &str = "test/browser.ts";
+const BROWSER_ID: &str = "ts:test/browser.ts::prefix option";
+/// A browser test in the style of ky's: a helper bound as an arrow function, `window.` inside
+/// the code the page runs, a bracket access inside a template literal, and a module constant.
+const BROWSER: &str = "import test from 'ava';
+import type {Page} from 'playwright';
+
+const DEBUG = Boolean(process.env['DEBUG']);
+const addScript = async (page: Page) => {
+  await page.addScriptTag({path: 'dist/index.js'});
+  await page.waitForFunction(() => typeof window.ky === 'function');
+};
+
+// gatekeeper:sacred
+test('prefix option', async t => {
+  const page = await open(DEBUG);
+  await addScript(page);
+  const result = await page.evaluate(async (url: string) => window.ky(`${url}/api`).text(), base);
+  t.is(result, `rainbow ${headers['unicorn']}`);
+  await t.throwsAsync(page.evaluate(async () => window.ky('/foo', {prefix: '/'})), {message: /slash/});
+});
+";
+
+harmless!(
+    window_written_as_global_this_passes,
+    BROWSER_FILE,
+    BROWSER,
+    BROWSER_ID,
+    [
+        (
+            "async (url: string) => window.ky(",
+            "async (url: string) => globalThis.ky("
+        ),
+        (
+            "`rainbow ${headers['unicorn']}`",
+            "`rainbow ${headers.unicorn}`"
+        ),
+        ("async () => window.ky(", "async () => globalThis.ky("),
+        (
+            "typeof window.ky === 'function'",
+            "typeof globalThis.ky === 'function'"
+        ),
+        ("process.env['DEBUG']", "process.env.DEBUG"),
+    ]
+);
+refuses!(
+    another_global_written_for_window_is_refused,
+    BROWSER_FILE,
+    BROWSER,
+    [("async () => window.ky(", "async () => globalThis.fake(")],
+    "assertion-changed",
+    BROWSER_ID
+);
+refuses!(
+    another_key_in_a_template_literal_is_refused,
+    BROWSER_FILE,
+    BROWSER,
+    [(
+        "`rainbow ${headers['unicorn']}`",
+        "`rainbow ${headers.rainbow}`"
+    )],
+    "expected-changed",
+    BROWSER_ID
+);
+refuses!(
+    window_declared_in_the_file_is_not_the_global_object,
+    BROWSER_FILE,
+    BROWSER,
+    [
+        (
+            "const DEBUG",
+            "const window = {ky: () => ({text: async () => 'rainbow'})};\nconst DEBUG"
+        ),
+        (
+            "async (url: string) => window.ky(",
+            "async (url: string) => globalThis.ky("
+        ),
+    ],
+    "rebound",
+    BROWSER_ID
+);
+refuses!(
+    global_this_bound_in_the_file_is_not_the_global_object,
+    BROWSER_FILE,
+    BROWSER,
+    [(
+        "async (url: string) => window.ky(",
+        "async (globalThis: any) => globalThis.ky("
+    ),],
+    "assertion-changed",
+    BROWSER_ID
+);
+refuses!(
+    another_module_constant_read_with_a_dot_is_refused,
+    BROWSER_FILE,
+    BROWSER,
+    [("process.env['DEBUG']", "process.env.CI")],
+    "rebound",
+    BROWSER_ID
+);
+
+/// The lock the previous gatekeeper wrote for `BROWSER`: `window.` as written, the helper
+/// bound by its whole text.
+const BROWSER_PREVIOUS_LOCK: &str = "# gatekeeper sacred lock v1
+# Written by `gatekeeper sacred lock`; do not edit by hand. In CI, a change to this file is
+# accepted only in a commit signed by a key in .gatekeeper/allowed_signers.
+
+test ts:test/browser.ts::prefix option
+  file test/browser.ts
+  structure dce1ae6c1e79f0978b346e933842dd8cc1f8bad68f7f331461142fc59ec32772
+  body 084355b5c54d637d0f1118616cd2240ef6bc173a626b80753b1216f34cc68404
+  envelope 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+  assertions 2
+  returns 0
+  skips 0
+  swallows 0
+  modifier test
+  assert [] t.is(_l2,`rainbow ${headers['unicorn']}`)
+  assert [] t.throwsAsync(_l1.evaluate(async()=>window.ky(\"/foo\",{prefix:\"/\"})),{message:/slash/})
+  statements bc5cd41b9a02 0d690f63b1aa 0747fa6d139b 8bfe74f11c2d 8715008db8a9
+  bindings 2
+  binding DEBUG=Boolean(process.env[\"DEBUG\"])
+  binding addScript=async(page)=>{await page.addScriptTag({path:\"dist/index.js\"})await page.waitForFunction(()=>((typeof window.ky)===\"function\"))}
+";
+
+/// A lock from before `window.x` read as `globalThis.x` and arrow helpers were recorded by
+/// name: the test as written still matches it (an appended check and an edited helper pass),
+/// and another function called through `window` is still refused.
+#[test]
+fn a_lock_from_before_global_this_still_matches_window() {
+    let l = super::locked(&[(BROWSER_FILE, BROWSER)]);
+    l.commit_lock(BROWSER_PREVIOUS_LOCK);
+    l.edit(
+        BROWSER_FILE,
+        BROWSER,
+        &[
+            (
+                "{message: /slash/});\n",
+                "{message: /slash/});\n  t.pass();\n",
+            ),
+            (
+                "typeof window.ky === 'function'",
+                "typeof globalThis.ky === 'function'",
+            ),
+        ],
+    );
+    l.assert_passes_checked();
+    l.edit(
+        BROWSER_FILE,
+        BROWSER,
+        &[("async () => window.ky(", "async () => window.fake(")],
+    );
+    l.assert_refused("assertion-changed", BROWSER_ID);
+}
