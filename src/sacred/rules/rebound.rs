@@ -82,10 +82,9 @@ fn was_a_function(text: &str, locked: &[String]) -> bool {
         return false;
     };
     let prefix = format!("{name}=");
-    locked.iter().any(|l| {
-        l.strip_prefix(prefix.as_str())
-            .is_some_and(|rest| function_value(rest))
-    })
+    locked
+        .iter()
+        .any(|l| l.strip_prefix(prefix.as_str()).is_some_and(function_value))
 }
 
 /// Whether a normalised declaration's value is a function: `function…`, `async function…`,
