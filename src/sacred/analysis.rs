@@ -623,6 +623,145 @@ fn global_window(node: Node<'_>, t: &str) -> bool {
         && is_member_object(node)
 }
 
+/// Go's deprecated `io/ioutil` functions and what each "simply calls" since Go 1.16/1.17 (the
+/// package's documentation): `ioutil.ReadAll` is `io.ReadAll`, `ioutil.TempDir` is
+/// `os.MkdirTemp`, and so on (`ioutil.ReadDir` returns another type and is not here).
+const GO_IOUTIL: &[(&str, &str, &str)] = &[
+    ("ReadAll", "io", "ReadAll"),
+    ("ReadFile", "os", "ReadFile"),
+    ("WriteFile", "os", "WriteFile"),
+    ("TempDir", "os", "MkdirTemp"),
+    ("TempFile", "os", "CreateTemp"),
+    ("NopCloser", "io", "NopCloser"),
+    ("Discard", "io", "Discard"),
+];
+
+/// The standard packages [`GO_IOUTIL`] names, with their import paths.
+const GO_STD: &[(&str, &str)] = &[("ioutil", "io/ioutil"), ("io", "io"), ("os", "os")];
+
+thread_local! {
+    /// Set while reading a Go file: which of [`GO_STD`] (by index, a bit each) the file
+    /// imports under its own name and never binds otherwise.
+    static GO_STD_SAFE: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` (the reading of a Go file whose tree is `root`) with `ioutil.X` read as what it
+/// calls, where the file leaves the package names involved to the standard packages.
+pub(crate) fn with_go_std<R>(root: Node<'_>, src: &str, f: impl FnOnce() -> R) -> R {
+    let safe = if src.contains("\"io") || src.contains("\"os\"") {
+        go_std_safe(root, src)
+    } else {
+        0
+    };
+    let saved = GO_STD_SAFE.with(|g| g.replace(safe));
+    let r = f();
+    GO_STD_SAFE.with(|g| g.set(saved));
+    r
+}
+
+/// Which of [`GO_STD`] the file imports by its path under its own name, with no other import
+/// of that name, and uses only as a package (`io.ReadAll`, `io.Reader`): never declared as a
+/// variable, parameter or anything else.
+fn go_std_safe(root: Node<'_>, src: &str) -> u8 {
+    let mut imported = 0u8;
+    let mut unsafe_ = 0u8;
+    let bit = |name: &str| {
+        GO_STD
+            .iter()
+            .position(|(n, _)| *n == name)
+            .map(|i| 1u8 << i)
+    };
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if kind(n) == "import_spec" {
+            let path = n
+                .child_by_field_name("path")
+                .map(|p| text(p, src).trim_matches('"'))
+                .unwrap_or("");
+            let name = n
+                .child_by_field_name("name")
+                .map_or_else(|| path.rsplit('/').next().unwrap_or(path), |x| text(x, src));
+            if let Some(b) = bit(name) {
+                if GO_STD.iter().any(|(n, p)| *n == name && *p == path) {
+                    imported |= b;
+                } else {
+                    unsafe_ |= b;
+                }
+            }
+            continue;
+        }
+        if n.child_count() == 0 {
+            if let Some(b) = bit(text(n, src)) {
+                let as_package = kind(n) == "package_identifier"
+                    || (kind(n) == "identifier" && go_selector_operand(n).is_some());
+                if !as_package && kind(n) != "field_identifier" {
+                    unsafe_ |= b;
+                }
+            }
+            continue;
+        }
+        for c in n.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    imported & !unsafe_
+}
+
+/// The field of the selector `x.Field` whose operand is `n` (Go).
+fn go_selector_operand(n: Node<'_>) -> Option<Node<'_>> {
+    let p = n.parent()?;
+    (kind(p) == "selector_expression"
+        && p.child_by_field_name("operand").map(|o| o.id()) == Some(n.id()))
+    .then(|| p.child_by_field_name("field"))
+    .flatten()
+}
+
+/// What a Go package name or field in `pkg.Name` reads as: a standard package the file leaves
+/// to itself reads as `std:pkg` (which no source can spell), and `ioutil.X` as what it calls.
+fn go_std_leaf(node: Node<'_>, t: &str, src: &str) -> Option<String> {
+    let safe = GO_STD_SAFE.with(std::cell::Cell::get);
+    if safe == 0
+        || !DOTS.with(std::cell::Cell::get)
+        || KEEP_TYPES.with(std::cell::Cell::get)
+        || KEEP_BRACKETS.with(std::cell::Cell::get)
+    {
+        return None;
+    }
+    let is_safe = |name: &str| {
+        GO_STD
+            .iter()
+            .position(|(n, _)| *n == name)
+            .is_some_and(|i| safe & (1 << i) != 0)
+    };
+    let ioutil = |field: &str| GO_IOUTIL.iter().find(|(old, _, _)| *old == field);
+    match kind(node) {
+        "identifier" => {
+            let field = text(go_selector_operand(node)?, src);
+            if !is_safe(t) {
+                return None;
+            }
+            if t == "ioutil" {
+                return ioutil(field).map(|(_, pkg, _)| format!("std:{pkg}"));
+            }
+            GO_IOUTIL
+                .iter()
+                .any(|(_, pkg, new)| *pkg == t && *new == field)
+                .then(|| format!("std:{t}"))
+        }
+        "field_identifier" => {
+            let selector = node
+                .parent()
+                .filter(|p| kind(*p) == "selector_expression")?;
+            let operand = selector.child_by_field_name("operand")?;
+            (text(operand, src) == "ioutil" && is_safe("ioutil"))
+                .then(|| ioutil(t).map(|(_, _, new)| (*new).to_owned()))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
 /// A template literal (kept whole) with what its substitutions read as: `x["name"]` as
 /// `x.name`, `window.x` as `globalThis.x`; `None` when that changes nothing.
 fn canonical_template(node: Node<'_>, src: &str) -> Option<String> {
@@ -777,6 +916,9 @@ fn canonical_leaf<'s>(node: Node<'_>, k: &str, t: &'s str, src: &str) -> std::bo
     }
     if global_window(node, t) {
         return "globalThis".into();
+    }
+    if let Some(read) = go_std_leaf(node, t, src) {
+        return read.into();
     }
     if let Some(template) = canonical_template(node, src) {
         return template.into();

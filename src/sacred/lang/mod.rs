@@ -177,7 +177,9 @@ pub fn scan(
             js::scan("ts", path, src, root, sacred_path, want, test_functions)
         }),
         #[cfg(feature = "lang-go")]
-        Lang::Go => go::scan(path, src, root, sacred_path, want),
+        Lang::Go => {
+            super::analysis::with_go_std(root, src, || go::scan(path, src, root, sacred_path, want))
+        }
         #[allow(
             unreachable_patterns,
             reason = "reachable when a grammar feature is off"

@@ -749,3 +749,100 @@ refuses!(
     "assertion-changed",
     ID
 );
+
+const IOUTIL: &str = "package pay\n\nimport (\n\t\"io/ioutil\"\n\t\"testing\"\n)\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tdir, err := ioutil.TempDir(\"\", \"pay\")\n\tif err != nil {\n\t\tt.Fatal(err)\n\t}\n\tgot, _ := ioutil.ReadAll(Receipt(dir))\n\tif string(got) != \"100\" {\n\t\tt.Fatalf(\"refund = %s\", got)\n\t}\n}\n";
+
+// `ioutil`'s functions written as what they call since Go 1.16 (a linter's fix).
+harmless!(
+    ioutil_written_as_what_it_calls_passes,
+    FILE,
+    IOUTIL,
+    ID,
+    [
+        ("\t\"io/ioutil\"\n", "\t\"io\"\n\t\"os\"\n"),
+        ("ioutil.TempDir(", "os.MkdirTemp("),
+        ("ioutil.ReadAll(", "io.ReadAll(")
+    ]
+);
+refuses!(
+    ioutil_written_as_another_function_is_refused,
+    FILE,
+    IOUTIL,
+    [
+        ("\t\"io/ioutil\"\n", "\t\"io/ioutil\"\n\t\"os\"\n"),
+        ("ioutil.TempDir(\"\", \"pay\")", "os.TempDir(), error(nil)")
+    ],
+    "body-changed",
+    ID
+);
+refuses!(
+    ioutil_written_as_a_package_of_the_same_name_from_elsewhere_is_refused,
+    FILE,
+    IOUTIL,
+    [
+        (
+            "\t\"io/ioutil\"\n",
+            "\t\"io/ioutil\"\n\tos \"example.com/fakeos\"\n"
+        ),
+        ("ioutil.TempDir(", "os.MkdirTemp(")
+    ],
+    "body-changed",
+    ID
+);
+const IOUTIL_PARAM: &str = "package pay\n\nimport (\n\t\"io/ioutil\"\n\t\"testing\"\n)\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tgot, _ := func(io fakeIO) ([]byte, error) { return ioutil.ReadAll(Receipt()) }(fakeIO{})\n\tif string(got) != \"100\" {\n\t\tt.Fatalf(\"refund = %s\", got)\n\t}\n}\n";
+
+// `io` there is a parameter, not the package: `io.ReadAll` is not what `ioutil.ReadAll` calls.
+refuses!(
+    ioutil_written_as_a_parameter_of_the_package_name_is_refused,
+    FILE,
+    IOUTIL_PARAM,
+    [
+        ("\t\"io/ioutil\"\n", "\t\"io\"\n"),
+        ("return ioutil.ReadAll(", "return io.ReadAll(")
+    ],
+    "body-changed",
+    ID
+);
+
+/// The lock the previous gatekeeper wrote for `IOUTIL`: `ioutil.X` as written.
+const IOUTIL_PREVIOUS_LOCK: &str = "# gatekeeper sacred lock v1
+# Written by `gatekeeper sacred lock`; do not edit by hand. In CI, a change to this file is
+# accepted only in a commit signed by a key in .gatekeeper/allowed_signers.
+
+test go:pay/refund_test.go::TestRefundIsExact
+  file pay/refund_test.go
+  structure 411448dcaf26bfcb9b28778aec29da798e71ab7df4085f5cd608f184813fb72d
+  body eb4ec864a917bbd42af6250de46493868e23e03f0e917d8266854b31dc9e0430
+  envelope f648eb9d3295163946a7f6ec4a19884d1729aa3dd62cab364fa081fbba0d1b1e
+  assertions 2
+  returns 0
+  skips 0
+  swallows 0
+  modifier package pay
+  assert [if_statement] if _l2!=nil => t.Fatal(_l2)
+  assert [if_statement] if string(_l3)!=\"100\" => t.Fatalf(\"refund = %s\",_l3)
+  statements bdb5ead9ff1e a4ed8b5a236a 803edfd87b6b 63f6d9a6e0db
+  bindings 3
+  binding func TestRefundIsExact
+  binding import ioutil \"io/ioutil\"
+  binding import testing \"testing\"
+";
+
+/// A lock from before `ioutil.X` read as what it calls still matches the test as written (an
+/// appended check passes) and still refuses another function.
+#[test]
+fn a_lock_from_before_ioutil_read_as_what_it_calls_still_matches_it() {
+    let l = super::locked(&[(FILE, IOUTIL)]);
+    l.commit_lock(IOUTIL_PREVIOUS_LOCK);
+    l.edit(
+        FILE,
+        IOUTIL,
+        &[(
+            "\t\tt.Fatalf(\"refund = %s\", got)\n\t}\n",
+            "\t\tt.Fatalf(\"refund = %s\", got)\n\t}\n\tif dir == \"\" {\n\t\tt.Fatal(\"no dir\")\n\t}\n",
+        )],
+    );
+    l.assert_passes_checked();
+    l.edit(FILE, IOUTIL, &[("ioutil.ReadAll(", "ioutil.ReadFile(")]);
+    l.assert_refused("body-changed", ID);
+}
