@@ -677,8 +677,7 @@ fn go_std_safe(root: Node<'_>, src: &str) -> u8 {
         if kind(n) == "import_spec" {
             let path = n
                 .child_by_field_name("path")
-                .map(|p| text(p, src).trim_matches('"'))
-                .unwrap_or("");
+                .map_or("", |p| text(p, src).trim_matches('"'));
             let name = n
                 .child_by_field_name("name")
                 .map_or_else(|| path.rsplit('/').next().unwrap_or(path), |x| text(x, src));
