@@ -178,6 +178,65 @@ mod tests {
     use super::super::Rule;
     use super::super::testing::{GO, JS, PY, RS, TS, accepted, refused};
 
+    /// `(anchor, callback)` per language: a statement inserted before the anchor that hands a
+    /// callback holding one check (`CHECK`) to a helper.
+    fn callback(f: &super::super::testing::Fixture) -> (&'static str, &'static str) {
+        match f.path.rsplit_once('.').map_or("", |(_, e)| e) {
+            "py" => (
+                "    assert total(xs) == 6\n",
+                "    def check(x):\n        assert x > 0  # CHECK\n    each(xs, check)\n",
+            ),
+            "rs" => (
+                "    assert_eq!(total(&xs), 6);\n",
+                "    xs.iter().for_each(|x| {\n        assert!(*x > 0); // CHECK\n    });\n",
+            ),
+            "go" => (
+                "\tif Total(xs) != 6 {\n",
+                "\teach(xs, func(x int) {\n\t\tif x <= 0 { // CHECK\n\t\t\tt.Error(\"negative\")\n\t\t}\n\t})\n",
+            ),
+            _ => (
+                "  expect(total(xs)).toBe(6);\n",
+                "  xs.forEach((x) => {\n    expect(x).toBeGreaterThan(0); // CHECK\n  });\n",
+            ),
+        }
+    }
+
+    #[test]
+    fn a_check_added_inside_a_callback_is_accepted_and_one_removed_is_refused() {
+        use super::super::testing::{edited, rules_between};
+        for f in [&PY, &RS, &GO, &JS, &TS] {
+            let (anchor, cb) = callback(f);
+            let base = edited(f, &[(anchor, &format!("{cb}{anchor}"))]);
+            let check_line = cb.lines().find(|l| l.contains("CHECK")).unwrap();
+            let check = match f.path.rsplit_once('.').map_or("", |(_, e)| e) {
+                "go" => cb
+                    .split_once("\t\tif x <= 0")
+                    .map(|(_, r)| format!("\t\tif x <= 0{}", &r[..r.find("\t\t}\n").unwrap() + 4]))
+                    .unwrap(),
+                _ => format!("{check_line}\n"),
+            };
+            // Another check inside the callback: accepted.
+            let more = base.replacen(&check, &format!("{check}{}", check.replace("0", "-9")), 1);
+            assert_ne!(more, base, "{}", f.path);
+            let rules = rules_between(f.path, &base, &more);
+            assert!(rules.is_empty(), "{}: {rules:?}", f.path);
+            // The check removed: refused.
+            let fewer = base.replacen(&check, "", 1);
+            assert_ne!(fewer, base, "{}", f.path);
+            let rules = rules_between(f.path, &base, &fewer);
+            assert!(!rules.is_empty(), "{}: accepted", f.path);
+            // What the callback runs changed: refused.
+            let changed = base
+                .replacen("x > 0", "x > 0 or True", 1)
+                .replacen("x <= 0", "x <= 0 && false", 1)
+                .replacen("(x).toBeGreaterThan(0)", "(x).toBeGreaterThan(-1)", 1)
+                .replacen("*x > 0", "*x > 0 || true", 1);
+            assert_ne!(changed, base, "{}", f.path);
+            let rules = rules_between(f.path, &base, &changed);
+            assert!(!rules.is_empty(), "{}: accepted", f.path);
+        }
+    }
+
     #[test]
     fn a_changed_statement_is_refused() {
         let r = Rule::BodyChanged;

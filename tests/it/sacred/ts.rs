@@ -988,3 +988,95 @@ fn a_lock_from_before_global_this_still_matches_window() {
     );
     l.assert_refused("assertion-changed", BROWSER_ID);
 }
+
+const HOOKS_FILE: &str = "test/hooks.ts";
+const HOOKS_ID: &str = "ts:test/hooks.ts::beforeRetry hook sees the error";
+const HOOKS: &str = "import test from 'ava';
+import ky, {HTTPError} from '../source/index.js';
+
+// gatekeeper:sacred
+test('beforeRetry hook sees the error', async t => {
+\tconst server = await createHttpTestServer();
+\tawait ky.get(server.url, {
+\t\thooks: {
+\t\t\tbeforeRetry: [
+\t\t\t\t({error, retryCount}) => {
+\t\t\t\t\tt.true(error instanceof HTTPError);
+\t\t\t\t\tt.true(retryCount >= 1);
+\t\t\t\t},
+\t\t\t],
+\t\t},
+\t});
+\tawait server.close();
+});
+";
+
+// A check added inside the hook (a callback): the statement holding it runs nothing else.
+harmless!(
+    a_check_added_inside_a_hook_passes,
+    HOOKS_FILE,
+    HOOKS,
+    HOOKS_ID,
+    [(
+        "\t\t\t\t\tt.true(error instanceof HTTPError);\n",
+        "\t\t\t\t\tt.true(error instanceof HTTPError);\n\t\t\t\t\tt.true(isHTTPError(error));\n"
+    )]
+);
+refuses!(
+    a_check_removed_from_a_hook_is_refused,
+    HOOKS_FILE,
+    HOOKS,
+    [("\t\t\t\t\tt.true(retryCount >= 1);\n", "")],
+    "assertion-removed",
+    HOOKS_ID
+);
+refuses!(
+    a_hook_that_no_longer_runs_its_checks_is_refused,
+    HOOKS_FILE,
+    HOOKS,
+    [("beforeRetry: [", "afterResponse: [")],
+    "body-changed",
+    HOOKS_ID
+);
+
+/// The lock the previous gatekeeper wrote for `HOOKS`: the hook's checks left in the statement.
+const HOOKS_PREVIOUS_LOCK: &str = "# gatekeeper sacred lock v1
+# Written by `gatekeeper sacred lock`; do not edit by hand. In CI, a change to this file is
+# accepted only in a commit signed by a key in .gatekeeper/allowed_signers.
+
+test ts:test/hooks.ts::beforeRetry hook sees the error
+  file test/hooks.ts
+  structure 4cf565c37d32940329969039d2a5b523d5961d916f577c282c921eec5ef9a958
+  body d23ba4ba9c6ab4396a301e6342964e3760645436659506fa0bfdac86b5655f5a
+  envelope 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+  assertions 2
+  returns 0
+  skips 0
+  swallows 0
+  modifier test
+  assert [arrow_function] t.true(error instanceof HTTPError)
+  assert [arrow_function] t.true(retryCount>=1)
+  statements 9924c675e2ff 31c7721d95e4 eeacab2d7e0f
+  bindings 2
+  binding import HTTPError as HTTPError from '../source/index.js'
+  binding import default as ky from '../source/index.js'
+";
+
+/// A lock from before nested checks were left out of their statement still matches the test as
+/// written (an appended check passes).
+#[test]
+fn a_lock_from_before_nested_checks_were_left_out_still_matches() {
+    let l = super::locked(&[(HOOKS_FILE, HOOKS)]);
+    l.commit_lock(HOOKS_PREVIOUS_LOCK);
+    l.edit(
+        HOOKS_FILE,
+        HOOKS,
+        &[(
+            "\tawait server.close();\n",
+            "\tawait server.close();\n\tt.pass();\n",
+        )],
+    );
+    l.assert_passes_checked();
+    l.edit(HOOKS_FILE, HOOKS, &[("beforeRetry: [", "afterResponse: [")]);
+    l.assert_refused("body-changed", HOOKS_ID);
+}
