@@ -216,7 +216,7 @@ mod tests {
                 _ => format!("{check_line}\n"),
             };
             // Another check inside the callback: accepted.
-            let more = base.replacen(&check, &format!("{check}{}", check.replace("0", "-9")), 1);
+            let more = base.replacen(&check, &format!("{check}{}", check.replace('0', "-9")), 1);
             assert_ne!(more, base, "{}", f.path);
             let rules = rules_between(f.path, &base, &more);
             assert!(rules.is_empty(), "{}: {rules:?}", f.path);
