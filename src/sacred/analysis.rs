@@ -611,6 +611,14 @@ fn is_member_object(n: Node<'_>) -> bool {
         })
 }
 
+/// Whether the current reading is the one this gatekeeper gives (not an older one kept for
+/// locks written before).
+fn reading_now() -> bool {
+    DOTS.with(std::cell::Cell::get)
+        && !KEEP_TYPES.with(std::cell::Cell::get)
+        && !KEEP_BRACKETS.with(std::cell::Cell::get)
+}
+
 /// JavaScript's `window` in `window.x`, in a file that leaves `window` and `globalThis` to
 /// the global object: `globalThis.x`, the same object wherever `window` exists (a browser
 /// page, jsdom), as lint rules rewrite it. Not under an older reading.
@@ -1019,6 +1027,52 @@ struct Serializer<'a, 's> {
 }
 
 impl Serializer<'_, '_> {
+    /// A Rust `use_list` with its items serialised in sorted order (each as it would be
+    /// alone), braces and commas as they are otherwise.
+    fn sorted_use_list(&mut self, node: Node<'_>) {
+        let children: Vec<Node<'_>> = {
+            let mut c = node.walk();
+            node.children(&mut c).collect()
+        };
+        let items: Vec<Node<'_>> = children
+            .iter()
+            .copied()
+            .filter(|c| c.is_named() && !is_comment(*c))
+            .collect();
+        let comma = children.iter().copied().find(|c| is_comma(*c, self.src));
+        let mut texts: Vec<String> = items
+            .iter()
+            .map(|item| {
+                let start = self.out.len();
+                self.node(&mut item.walk());
+                let t = self.out[start..].to_owned();
+                self.out.truncate(start);
+                t
+            })
+            .filter(|t| !t.is_empty())
+            .collect();
+        texts.sort();
+        self.out.push_str("(use_list");
+        if let Some(open) = children.first().filter(|c| !c.is_named()) {
+            self.leaf(*open);
+        }
+        for (i, t) in texts.iter().enumerate() {
+            if i > 0
+                && let Some(comma) = comma
+            {
+                self.leaf(comma);
+            }
+            self.out.push_str(t);
+        }
+        if let Some(close) = children
+            .last()
+            .filter(|c| !c.is_named() && children.len() > 1)
+        {
+            self.leaf(*close);
+        }
+        self.out.push(')');
+    }
+
     fn leaf(&mut self, node: Node<'_>) {
         let k = kind(node);
         self.out.push('(');
@@ -1086,6 +1140,12 @@ impl Serializer<'_, '_> {
                 None => self.node(c),
             });
             self.out.push(')');
+            return;
+        }
+        if kind(node) == "use_list" && reading_now() {
+            // Rust's `use a::{B, c}`: the order of the names imports nothing else (rustfmt
+            // reorders them), so they serialise sorted.
+            self.sorted_use_list(node);
             return;
         }
         if let Some((object, name)) = dotted(node, self.src) {
@@ -2145,5 +2205,68 @@ mod tests {
             ),
         );
         assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
+    }
+}
+
+#[cfg(test)]
+mod use_list_tests {
+    use crate::sacred::rules::Rule;
+    use crate::sacred::rules::testing::{RS, edited, rules_between};
+
+    fn with_use(list: &str) -> String {
+        edited(
+            &RS,
+            &[(
+                "    let xs = [1, 2, 3];\n",
+                &format!("    use billing::{{{list}}};\n    let xs = [1, 2, 3];\n"),
+            )],
+        )
+    }
+
+    #[test]
+    fn a_use_list_in_another_order_is_the_same_statement() {
+        let base = with_use("Rng, thread_rng");
+        assert!(rules_between(RS.path, &base, &with_use("thread_rng, Rng")).is_empty());
+        assert!(rules_between(RS.path, &base, &with_use("thread_rng, Rng,")).is_empty());
+        let rules = rules_between(RS.path, &base, &with_use("Rng, fake_rng"));
+        assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
+        let rules = rules_between(RS.path, &base, &with_use("Rng"));
+        assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
+    }
+
+    /// The older readings (kept for locks written before lists were sorted) keep the order
+    /// as written; the reading now does not depend on it.
+    #[test]
+    fn older_readings_keep_the_written_order() {
+        let read = |src: &str, older: bool| {
+            let mut parser = tree_sitter::Parser::new();
+            parser
+                .set_language(&tree_sitter_rust::LANGUAGE.into())
+                .unwrap();
+            let tree = parser.parse(src, None).unwrap();
+            let mut out = String::new();
+            super::with_dots(|| {
+                if older {
+                    super::with_brackets(|| {
+                        super::serialize(tree.root_node(), src, &|_| false, &mut out);
+                    });
+                } else {
+                    super::serialize(tree.root_node(), src, &|_| false, &mut out);
+                }
+            });
+            out
+        };
+        let a = "fn f() {\n    use a::{b::C, d, E as F};\n}\n";
+        let b = "fn f() {\n    use a::{d, E as F, b::C};\n}\n";
+        assert_eq!(read(a, false), read(b, false));
+        assert_ne!(read(a, true), read(b, true));
+        let mut written = String::new();
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_rust::LANGUAGE.into())
+            .unwrap();
+        let tree = parser.parse(b, None).unwrap();
+        super::serialize(tree.root_node(), b, &|_| false, &mut written);
+        assert_eq!(read(b, true), written);
     }
 }
