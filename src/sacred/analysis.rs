@@ -135,6 +135,10 @@ pub struct TestItem {
     /// [`super::extracted`]); built for checks only.
     #[serde(skip)]
     pub locals_put_back: Vec<LocalsPutBack>,
+    /// Readings of a parametrized Python test, one per case, with that case's values in place
+    /// of its parameters (see [`super::extracted::python_cases`]); built for checks only.
+    #[serde(skip)]
+    pub case_readings: Vec<LocalsPutBack>,
     /// The parser could not make sense of part of the test.
     pub has_error: bool,
     #[serde(skip)]
@@ -929,6 +933,9 @@ fn canonical_leaf<'s>(node: Node<'_>, k: &str, t: &'s str, src: &str) -> std::bo
     }
     if let Some(template) = canonical_template(node, src) {
         return template.into();
+    }
+    if let Some(made) = super::extracted::fstring_put_back(node, src) {
+        return made.into();
     }
     canonical_literal(k, t)
 }
@@ -1778,15 +1785,20 @@ pub(crate) fn build_item(
         }
         sets.push(constants.iter().collect());
     }
-    for extractions in sets {
+    let cases = if put_back && lang == "python" {
+        super::extracted::python_cases(spec.extent, spec.node, src)
+    } else {
+        Vec::new()
+    };
+    let read = |extractions: &[&super::extracted::Extraction<'_>]| {
         // The other locals keep the placeholders they had before the extraction.
         let kept: Vec<String> = locals
             .iter()
             .filter(|l| !extractions.iter().any(|e| e.name == **l))
             .cloned()
             .collect();
-        let reading = with_locals(&kept, || {
-            super::extracted::with_put_back(&extractions, || {
+        with_locals(&kept, || {
+            super::extracted::with_put_back(extractions, || {
                 let elide = spec.elide.map(|n| n.id());
                 let mut walk = Walk {
                     rules,
@@ -1806,9 +1818,13 @@ pub(crate) fn build_item(
                     statements,
                 }
             })
-        });
-        item.locals_put_back.push(reading);
-    }
+        })
+    };
+    item.locals_put_back = sets.iter().map(|set| read(set)).collect();
+    item.case_readings = cases
+        .iter()
+        .map(|case| read(&case.iter().collect::<Vec<_>>()))
+        .collect();
     item.locals = locals;
     item
 }
@@ -1890,6 +1906,7 @@ fn build_item_inner(
         used: super::bindings::used_names(spec.node, src),
         locals: Vec::new(),
         locals_put_back: Vec::new(),
+        case_readings: Vec::new(),
         has_error: spec.extent.has_error(),
         start_byte: spec.extent.start_byte(),
         end_byte: spec.extent.end_byte(),

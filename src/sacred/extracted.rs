@@ -143,6 +143,271 @@ pub(crate) fn extractions<'t>(
         .collect()
 }
 
+/// The cases of a Python test parametrized by one `@pytest.mark.parametrize("a, b", [(1, 2),
+/// …])`: one set of extractions per case, each putting that case's values back where the test
+/// reads its parameters. A locked test that one of them matches is that case of the new test
+/// (a test turned into a parametrized one keeps its old values as a case).
+///
+/// **Invariant:** only what pytest makes exact: one `parametrize` decorator (`pytest.mark.`),
+/// names given as a string or a list or tuple of strings, every one a parameter of the test;
+/// cases written out as a list or tuple (one value per name, or `pytest.param(…)` with
+/// nothing but an `id`: a case with `marks` may not run); no keyword but `ids` (`indirect`
+/// hands the values to fixtures). Each name is only read in the body (never assigned, bound
+/// by a loop, a comprehension, a nested function's parameter or `as`), and a read inside an
+/// f-string is not put back (the reading then differs and is refused).
+pub(crate) fn python_cases<'t>(
+    extent: Node<'t>,
+    def: Node<'t>,
+    src: &str,
+) -> Vec<Vec<Extraction<'t>>> {
+    if kind(extent) != "decorated_definition" {
+        return Vec::new();
+    }
+    let parametrized: Vec<(Vec<String>, Vec<Vec<Node<'t>>>, Node<'t>)> = named_children(extent)
+        .into_iter()
+        .filter(|d| kind(*d) == "decorator")
+        .filter_map(|d| parametrize_of(d, src))
+        .collect();
+    let [(names, cases, decorator)] = parametrized.as_slice() else {
+        return Vec::new();
+    };
+    let params: Vec<&str> = def
+        .child_by_field_name("parameters")
+        .map(|p| {
+            named_children(p)
+                .into_iter()
+                .filter(|c| kind(*c) == "identifier")
+                .map(|c| text(c, src))
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(body) = def.child_by_field_name("body") else {
+        return Vec::new();
+    };
+    let mut leaves = Vec::new();
+    collect_leaves(body, &mut leaves);
+    let mut uses: Vec<Vec<Node<'t>>> = Vec::new();
+    for name in names {
+        if !params.contains(&name.as_str()) {
+            return Vec::new();
+        }
+        let mut found = Vec::new();
+        for l in leaves
+            .iter()
+            .filter(|l| kind(**l) == "identifier" && text(**l, src) == name)
+        {
+            match python_name_role(*l) {
+                NameRole::Read => found.push(*l),
+                NameRole::NotTheName => {}
+                NameRole::Bound => return Vec::new(),
+            }
+        }
+        uses.push(found);
+    }
+    cases
+        .iter()
+        .map(|values| {
+            names
+                .iter()
+                .zip(values)
+                .zip(&uses)
+                .map(|((name, value), uses)| Extraction {
+                    name: name.clone(),
+                    binding: *decorator,
+                    value: *value,
+                    uses: uses.clone(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// How an identifier of a Python body relates to the name it spells.
+enum NameRole {
+    /// A read of the name.
+    Read,
+    /// Another name spelled the same: a keyword argument's name (`f(a=1)`), an attribute
+    /// (`x.a`).
+    NotTheName,
+    /// The name bound anew: assigned, a loop or comprehension target, a parameter of a nested
+    /// function or lambda, an `as` target, `global`/`nonlocal`, `del`, an import.
+    Bound,
+}
+
+fn python_name_role(n: Node<'_>) -> NameRole {
+    let Some(parent) = n.parent() else {
+        return NameRole::Read;
+    };
+    let is_field =
+        |p: Node<'_>, field: &str| p.child_by_field_name(field).map(|c| c.id()) == Some(n.id());
+    if (kind(parent) == "keyword_argument" && is_field(parent, "name"))
+        || (kind(parent) == "attribute" && is_field(parent, "attribute"))
+    {
+        return NameRole::NotTheName;
+    }
+    // Up through patterns to what binds them.
+    let mut child = n;
+    let mut p = Some(parent);
+    while let Some(a) = p {
+        match kind(a) {
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "list_splat_pattern"
+            | "parenthesized_expression"
+            | "expression_list"
+            | "tuple"
+            | "list" => {}
+            "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+                return if a.child_by_field_name("left").map(|c| c.id()) == Some(child.id()) {
+                    NameRole::Bound
+                } else {
+                    NameRole::Read
+                };
+            }
+            "named_expression" => {
+                return if a.child_by_field_name("name").map(|c| c.id()) == Some(child.id()) {
+                    NameRole::Bound
+                } else {
+                    NameRole::Read
+                };
+            }
+            "parameters"
+            | "lambda_parameters"
+            | "default_parameter"
+            | "typed_parameter"
+            | "typed_default_parameter"
+            | "as_pattern"
+            | "as_pattern_target"
+            | "global_statement"
+            | "nonlocal_statement"
+            | "delete_statement"
+            | "import_statement"
+            | "import_from_statement"
+            | "aliased_import"
+            | "case_pattern"
+            | "keyword_pattern"
+            | "dotted_name" => {
+                // A default value of a nested function's parameter is a read.
+                if matches!(kind(a), "default_parameter" | "typed_default_parameter")
+                    && a.child_by_field_name("value").map(|c| c.id()) == Some(child.id())
+                {
+                    return NameRole::Read;
+                }
+                return NameRole::Bound;
+            }
+            _ => return NameRole::Read,
+        }
+        child = a;
+        p = a.parent();
+    }
+    NameRole::Read
+}
+
+/// `@pytest.mark.parametrize(names, cases, ids=…)`: its names, each case's values (one per
+/// name), and the decorator; `None` for anything else or anything not read exactly.
+fn parametrize_of<'t>(
+    decorator: Node<'t>,
+    src: &str,
+) -> Option<(Vec<String>, Vec<Vec<Node<'t>>>, Node<'t>)> {
+    let call = named_children(decorator)
+        .into_iter()
+        .find(|c| !is_comment(*c))?;
+    if kind(call) != "call"
+        || call
+            .child_by_field_name("function")
+            .is_none_or(|f| text(f, src) != "pytest.mark.parametrize")
+    {
+        return None;
+    }
+    let args: Vec<Node<'t>> = named_children(call.child_by_field_name("arguments")?)
+        .into_iter()
+        .filter(|c| !is_comment(*c))
+        .collect();
+    let (positional, keywords): (Vec<Node<'t>>, Vec<Node<'t>>) = args
+        .into_iter()
+        .partition(|a| kind(*a) != "keyword_argument");
+    if keywords.iter().any(|k| {
+        k.child_by_field_name("name")
+            .is_none_or(|n| text(n, src) != "ids")
+    }) {
+        return None;
+    }
+    let [names_node, cases_node] = positional.as_slice() else {
+        return None;
+    };
+    let names: Vec<String> = match kind(*names_node) {
+        "string" => super::analysis::unquote(text(*names_node, src))
+            .split(',')
+            .map(|n| n.trim().to_owned())
+            .collect(),
+        "tuple" | "list" => named_children(*names_node)
+            .into_iter()
+            .filter(|c| !is_comment(*c))
+            .map(|c| (kind(c) == "string").then(|| super::analysis::unquote(text(c, src))))
+            .collect::<Option<Vec<_>>>()?,
+        _ => return None,
+    };
+    let identifier = |n: &str| {
+        n.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && n.chars().all(|c| c.is_alphanumeric() || c == '_')
+    };
+    if names.is_empty() || !names.iter().all(|n| identifier(n)) {
+        return None;
+    }
+    if !matches!(kind(*cases_node), "list" | "tuple") {
+        return None;
+    }
+    let mut cases = Vec::new();
+    for case in named_children(*cases_node)
+        .into_iter()
+        .filter(|c| !is_comment(*c))
+    {
+        let values: Vec<Node<'t>> = if kind(case) == "call"
+            && case
+                .child_by_field_name("function")
+                .is_some_and(|f| text(f, src) == "pytest.param")
+        {
+            let inner: Vec<Node<'t>> = named_children(case.child_by_field_name("arguments")?)
+                .into_iter()
+                .filter(|c| !is_comment(*c))
+                .collect();
+            let marked = inner.iter().any(|a| {
+                kind(*a) == "keyword_argument"
+                    && a.child_by_field_name("name")
+                        .is_none_or(|n| text(n, src) != "id")
+            });
+            if marked {
+                // May not run (or not as written): no reading.
+                continue;
+            }
+            inner
+                .into_iter()
+                .filter(|a| kind(*a) != "keyword_argument")
+                .collect()
+        } else if names.len() == 1 {
+            vec![case]
+        } else if matches!(kind(case), "tuple" | "list") {
+            named_children(case)
+                .into_iter()
+                .filter(|c| !is_comment(*c))
+                .collect()
+        } else {
+            continue;
+        };
+        if values.len() == names.len()
+            && values
+                .iter()
+                .all(|v| !matches!(kind(*v), "list_splat" | "dictionary_splat"))
+        {
+            cases.push(values);
+        }
+    }
+    Some((names, cases, decorator))
+}
+
 /// Go constants of the file that the test reads: `const onetwo = "one two"` at package level
 /// and `if got != onetwo` in the test, which a reading puts back as `if got != "one two"`
 /// (the repeated literal hoisted into a constant, as linters ask). Each is an extraction
@@ -422,6 +687,75 @@ pub(crate) fn put_back(node: Node<'_>) -> Option<Node<'_>> {
     }
     root.descendant_for_byte_range(span.start, span.end)
         .filter(|v| v.byte_range() == span)
+}
+
+/// A Python f-string whose every `{name}` is a parameter put back with a plain string or
+/// integer literal (`f"FOO:[{expected}]"` with `expected` = `"42.0"`): the string literal it
+/// makes, in canonical quotes (`"FOO:[42.0]"`). `None` when anything in it is not read exactly:
+/// a conversion or format (`{x!r}`, `{x:>4}`), escapes, braces or quotes in its text, another
+/// expression, a value of another kind.
+pub(crate) fn fstring_put_back(node: Node<'_>, src: &str) -> Option<String> {
+    if !ACTIVE.with(Cell::get) || kind(node) != "string" {
+        return None;
+    }
+    let plain = |t: &str| !t.contains(['{', '}', '\\', '"', '\'', '\n', '\r']);
+    let mut out = String::new();
+    let mut interpolated = false;
+    let mut cursor = node.walk();
+    for c in node.children(&mut cursor) {
+        let t = text(c, src);
+        match kind(c) {
+            "string_start" => {
+                if !matches!(t, "f\"" | "f'" | "F\"" | "F'") {
+                    return None;
+                }
+            }
+            "string_end" => {}
+            "string_content" if plain(t) => out.push_str(t),
+            "interpolation" => {
+                let parts: Vec<Node<'_>> = {
+                    let mut c2 = c.walk();
+                    c.children(&mut c2).collect()
+                };
+                let [open, expr, close] = parts.as_slice() else {
+                    return None;
+                };
+                if text(*open, src) != "{"
+                    || text(*close, src) != "}"
+                    || kind(*expr) != "identifier"
+                {
+                    return None;
+                }
+                let value = put_back(*expr)?;
+                let v = text(value, src);
+                match kind(value) {
+                    "string" => {
+                        let inner = ['"', '\'']
+                            .iter()
+                            .find_map(|q| v.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)))?;
+                        let mut c3 = value.walk();
+                        if !plain(inner)
+                            || value.children(&mut c3).any(|p| kind(p) == "interpolation")
+                        {
+                            return None;
+                        }
+                        out.push_str(inner);
+                    }
+                    "integer"
+                        if v == "0"
+                            || (v.starts_with(|c: char| ('1'..='9').contains(&c))
+                                && v.chars().all(|c| c.is_ascii_digit())) =>
+                    {
+                        out.push_str(v);
+                    }
+                    _ => return None,
+                }
+                interpolated = true;
+            }
+            _ => return None,
+        }
+    }
+    interpolated.then(|| format!("\"{out}\""))
 }
 
 /// Whether `node` is a binding left out while its local is put back.

@@ -50,6 +50,35 @@ pub(super) fn weakening_change<'a>(s: &Subject<'a>) -> Option<EnvelopeChange<'a>
     })
 }
 
+/// Whether the envelope gained one `@pytest.mark.parametrize(…)` and is otherwise what was
+/// locked (or changed only in ways that keep what runs): the test became a parametrized one.
+/// Whether its cases keep the locked test is for the caller to read.
+pub(super) fn parametrize_added(s: &Subject<'_>) -> bool {
+    let (locked, test) = (s.locked, s.test);
+    if locked
+        .modifiers
+        .iter()
+        .any(|l| l.starts_with("@pytest.mark.parametrize("))
+    {
+        return false;
+    }
+    let added: Vec<&String> = test
+        .envelope_lines
+        .iter()
+        .filter(|l| l.starts_with("@pytest.mark.parametrize("))
+        .collect();
+    let [one] = added.as_slice() else {
+        return false;
+    };
+    let rest: Vec<String> = test
+        .envelope_lines
+        .iter()
+        .filter(|l| l != one)
+        .cloned()
+        .collect();
+    rest == locked.modifiers || keeps_what_runs(&locked.modifiers, &rest)
+}
+
 /// Whether an envelope change keeps or strengthens what runs: lint and documentation
 /// attributes (`#![allow(…)]`, `#[doc …]`, `#![cfg_attr(docsrs, …)]`) come and go, a
 /// `parametrize` gains cases, a skip marker or `cfg` is removed (the test runs in more
@@ -440,5 +469,153 @@ mod tests {
             let new = f.src().replace("test('total'", "test.X('total'");
             assert!(!rules_between(f.path, &old, &new).is_empty());
         }
+    }
+}
+
+#[cfg(test)]
+mod parametrized_tests {
+    use super::super::Rule;
+    use super::super::testing::{PY, edited, rules_between};
+
+    fn base() -> String {
+        edited(
+            &PY,
+            &[
+                ("    xs = [1, 2, 3]\n", ""),
+                ("total(xs) == 6", "total([1, 2, 3]) == 6"),
+            ],
+        )
+    }
+
+    fn parametrized(decorator: &str, params: &str, assertion: &str) -> String {
+        base()
+            .replace(
+                "def test_total():",
+                &format!("{decorator}\ndef test_total({params}):"),
+            )
+            .replace(
+                "    assert total([1, 2, 3]) == 6\n",
+                &format!("    {assertion}\n"),
+            )
+    }
+
+    #[test]
+    fn a_test_turned_into_a_parametrized_one_that_keeps_its_case_is_accepted() {
+        let new = parametrized(
+            "@pytest.mark.parametrize((\"xs\", \"want\"), [([1, 2, 3], 6), ([2], 2)])",
+            "xs, want",
+            "assert total(xs) == want",
+        );
+        let rules = rules_between(PY.path, &base(), &new);
+        assert!(rules.is_empty(), "{rules:?}");
+        // Names as one string, a case written with `pytest.param` and an id, `ids`.
+        let new = parametrized(
+            "@pytest.mark.parametrize(\"xs, want\", [([2], 2), pytest.param([1, 2, 3], 6, id=\"six\")], ids=str)",
+            "xs, want",
+            "assert total(xs) == want",
+        );
+        let rules = rules_between(PY.path, &base(), &new);
+        assert!(rules.is_empty(), "{rules:?}");
+        // One name; the value read inside an f-string.
+        let base = base().replace(
+            "    assert total([]) == 0\n",
+            "    assert total([]) == 0\n    assert \"total: 6\" == report(6)\n",
+        );
+        let new = base
+            .replace(
+                "def test_total():",
+                "@pytest.mark.parametrize(\"want\", [6, 7])\ndef test_total(want):",
+            )
+            .replace("== 6\n", "== want\n")
+            .replace(
+                "\"total: 6\" == report(6)",
+                "f\"total: {want}\" == report(want)",
+            );
+        let rules = rules_between(PY.path, &base, &new);
+        assert!(rules.is_empty(), "{rules:?}");
+        // A format in the f-string is not read as the value.
+        let formatted = new.replace("{want}", "{want:>2}");
+        assert!(!rules_between(PY.path, &base, &formatted).is_empty());
+    }
+
+    #[test]
+    fn a_parametrized_test_that_keeps_no_case_of_the_locked_one_is_refused() {
+        let refused = |decorator: &str, params: &str, assertion: &str| {
+            let new = parametrized(decorator, params, assertion);
+            let rules = rules_between(PY.path, &base(), &new);
+            assert!(!rules.is_empty(), "accepted: {new}");
+            rules
+        };
+        // No case holds the locked values.
+        let rules = refused(
+            "@pytest.mark.parametrize((\"xs\", \"want\"), [([1, 2, 3], 7), ([2], 2)])",
+            "xs, want",
+            "assert total(xs) == want",
+        );
+        assert!(rules.contains(&Rule::EnvelopeChanged), "{rules:?}");
+        // The values handed to fixtures instead.
+        refused(
+            "@pytest.mark.parametrize((\"xs\", \"want\"), [([1, 2, 3], 6)], indirect=True)",
+            "xs, want",
+            "assert total(xs) == want",
+        );
+        // The case that keeps the locked values may not run, or not as written.
+        refused(
+            "@pytest.mark.parametrize((\"xs\", \"want\"), [pytest.param([1, 2, 3], 6, marks=pytest.mark.skip), ([2], 2)])",
+            "xs, want",
+            "assert total(xs) == want",
+        );
+        refused(
+            "@pytest.mark.parametrize((\"xs\", \"want\"), [pytest.param([1, 2, 3], 6, marks=pytest.mark.usefixtures(\"fake_total\")), ([2], 2)])",
+            "xs, want",
+            "assert total(xs) == want",
+        );
+        // A parameter bound again in the body.
+        refused(
+            "@pytest.mark.parametrize((\"xs\", \"want\"), [([1, 2, 3], 6)])",
+            "xs, want",
+            "want = total(xs)\n    assert total(xs) == want",
+        );
+        refused(
+            "@pytest.mark.parametrize((\"xs\", \"want\"), [([1, 2, 3], 6)])",
+            "xs, want",
+            "assert all(total(xs) == want for want in [6])",
+        );
+        // Even where it could not matter (a nested function's parameter, after every locked
+        // check): a name bound anywhere in the body is not read as its case's value.
+        let new = parametrized(
+            "@pytest.mark.parametrize((\"xs\", \"want\"), [([1, 2, 3], 6)])",
+            "xs, want",
+            "assert total(xs) == want",
+        )
+        .replace(
+            "    assert total([]) == 0\n",
+            "    assert total([]) == 0\n\n    def echo(want):\n        return want\n",
+        );
+        assert!(
+            !rules_between(PY.path, &base(), &new).is_empty(),
+            "accepted: {new}"
+        );
+        // Two parametrize decorators (their product) are not read.
+        refused(
+            "@pytest.mark.parametrize(\"xs\", [[1, 2, 3]])\n@pytest.mark.parametrize(\"want\", [6])",
+            "xs, want",
+            "assert total(xs) == want",
+        );
+        // A name pytest does not hand to the test.
+        refused(
+            "@pytest.mark.parametrize((\"xs\", \"want\"), [([1, 2, 3], 6)])",
+            "xs",
+            "assert total(xs) == want",
+        );
+        // The locked values kept, a locked check dropped.
+        let new = parametrized(
+            "@pytest.mark.parametrize((\"xs\", \"want\"), [([1, 2, 3], 6)])",
+            "xs, want",
+            "assert total(xs) == want",
+        )
+        .replace("    assert total([]) == 0\n", "");
+        let rules = rules_between(PY.path, &base(), &new);
+        assert!(rules.contains(&Rule::AssertionRemoved), "{rules:?}");
     }
 }

@@ -431,6 +431,18 @@ fn judge_found(s: &Subject<'_>) -> Vec<Finding> {
     if !body.is_empty() && keeps_a_base_reading(s, quiet) {
         body.clear();
     }
+    // A test turned into a parametrized one: the locked test is one of its cases, read with
+    // that case's values in place of the parameters (`extracted::python_cases`).
+    if (!body.is_empty() || out.iter().any(|f| f.rule == Rule::EnvelopeChanged))
+        && envelope::parametrize_added(s)
+        && test
+            .case_readings
+            .iter()
+            .any(|p| judge_body(s, &View::put_back(test, p), true).is_empty())
+    {
+        body.clear();
+        out.retain(|f| f.rule != Rule::EnvelopeChanged);
+    }
     out.extend(body);
     // Anything else left the locked content in place: only additions, which strengthen.
     out

@@ -991,3 +991,61 @@ refuses!(
     "rebound",
     ENGINE_ID
 );
+
+const DEFAULTS_FILE: &str = "tests/test_defaults.py";
+const DEFAULTS_ID: &str = "python:tests/test_defaults.py::test_basic_defaults";
+const DEFAULTS: &str = "import click
+import pytest
+
+
+# gatekeeper:sacred
+def test_basic_defaults(runner):
+    @click.command()
+    @click.option(\"--foo\", default=42, type=click.FLOAT)
+    def cli(foo):
+        assert isinstance(foo, float)
+        click.echo(f\"FOO:[{foo}]\")
+
+    result = runner.invoke(cli, [])
+    assert not result.exception
+    assert \"FOO:[42.0]\" in result.output
+";
+
+// The test turned into a parametrized one; its old values are one of the cases.
+harmless!(
+    a_test_parametrized_with_its_old_values_as_a_case_passes,
+    DEFAULTS_FILE,
+    DEFAULTS,
+    DEFAULTS_ID,
+    [
+        (
+            "# gatekeeper:sacred\ndef test_basic_defaults(runner):",
+            "# gatekeeper:sacred\n@pytest.mark.parametrize(\n    (\"default\", \"type\", \"expected_output\", \"expected_type\"),\n    [\n        (42, click.FLOAT, \"42.0\", float),\n        (\"42\", click.INT, \"42\", int),\n    ],\n)\ndef test_basic_defaults(runner, default, type, expected_output, expected_type):\n    \"\"\"A single option's default is type-coerced.\"\"\"\n"
+        ),
+        ("default=42, type=click.FLOAT", "default=default, type=type"),
+        ("isinstance(foo, float)", "isinstance(foo, expected_type)"),
+        (
+            "assert \"FOO:[42.0]\" in",
+            "assert f\"FOO:[{expected_output}]\" in"
+        ),
+    ]
+);
+refuses!(
+    a_test_parametrized_without_its_old_values_is_refused,
+    DEFAULTS_FILE,
+    DEFAULTS,
+    [
+        (
+            "# gatekeeper:sacred\ndef test_basic_defaults(runner):",
+            "# gatekeeper:sacred\n@pytest.mark.parametrize(\n    (\"default\", \"type\", \"expected_output\", \"expected_type\"),\n    [\n        (42, click.FLOAT, \"42\", float),\n        (\"42\", click.INT, \"42\", int),\n    ],\n)\ndef test_basic_defaults(runner, default, type, expected_output, expected_type):"
+        ),
+        ("default=42, type=click.FLOAT", "default=default, type=type"),
+        ("isinstance(foo, float)", "isinstance(foo, expected_type)"),
+        (
+            "assert \"FOO:[42.0]\" in",
+            "assert f\"FOO:[{expected_output}]\" in"
+        ),
+    ],
+    "envelope-changed",
+    DEFAULTS_ID
+);
