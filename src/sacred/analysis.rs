@@ -1016,6 +1016,28 @@ pub(crate) fn serialize(
     let mut ser = Serializer {
         src,
         elide,
+        checks: None,
+        out,
+        mark: None,
+        marked: None,
+    };
+    ser.node(&mut node.walk());
+}
+
+/// [`serialize`], with each run of consecutive nodes that `checks` selects (statements that
+/// only assert, nested in the one serialised) written as one `(check)`: a check added next to
+/// another changes nothing, one moved past a statement does.
+fn serialize_with_checks(
+    node: Node<'_>,
+    src: &str,
+    elide: &dyn Fn(Node<'_>) -> bool,
+    checks: &dyn Fn(Node<'_>) -> bool,
+    out: &mut String,
+) {
+    let mut ser = Serializer {
+        src,
+        elide,
+        checks: Some(checks),
         out,
         mark: None,
         marked: None,
@@ -1027,6 +1049,8 @@ pub(crate) fn serialize(
 struct Serializer<'a, 's> {
     src: &'s str,
     elide: &'a dyn Fn(Node<'_>) -> bool,
+    /// Nodes written as a `(check)`, consecutive ones as one ([`serialize_with_checks`]).
+    checks: Option<&'a dyn Fn(Node<'_>) -> bool>,
     out: &'a mut String,
     /// A node (by id) whose own serialisation's range in `out` is recorded in `marked`.
     mark: Option<usize>,
@@ -1101,6 +1125,12 @@ impl Serializer<'_, '_> {
     }
 
     fn inner(&mut self, node: Node<'_>, cursor: &mut TreeCursor<'_>) {
+        if self.checks.is_some_and(|checks| checks(node)) {
+            if !self.out.ends_with("(check)") {
+                self.out.push_str("(check)");
+            }
+            return;
+        }
         if is_comment(node) || (self.elide)(node) || super::extracted::left_out(node) {
             return;
         }
@@ -1876,6 +1906,7 @@ fn build_item_inner(
         out: &mut structure,
         mark: Some(spec.body.id()),
         marked: None,
+        checks: None,
     };
     ser.node(&mut spec.node.walk());
     let body = match ser.marked {
@@ -1934,13 +1965,10 @@ fn statements_of(
         // compared as the checks it holds; nothing else of this statement changes with it.
         let left_out = std::cell::Cell::new(false);
         let nested_check = |m: Node<'_>| {
-            if is_assertion(m) {
-                return true;
-            }
             let nested = m.id() != n.id()
                 && matches!(
                     kind(m),
-                    "expression_statement" | "if_statement" | "if_expression"
+                    "expression_statement" | "if_statement" | "if_expression" | "assert_statement"
                 )
                 && asserts_only(m, src, rules);
             if nested {
@@ -1948,7 +1976,7 @@ fn statements_of(
             }
             nested
         };
-        serialize(n, src, &nested_check, &mut s);
+        serialize_with_checks(n, src, &is_assertion, &nested_check, &mut s);
         // What gatekeeper read before nested checks were left out, for a lock written then.
         let with_nested = left_out.get().then(|| {
             let mut all = String::new();

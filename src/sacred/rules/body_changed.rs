@@ -234,6 +234,29 @@ mod tests {
             assert_ne!(changed, base, "{}", f.path);
             let rules = rules_between(f.path, &base, &changed);
             assert!(!rules.is_empty(), "{}: accepted", f.path);
+            // A statement after the check in the callback; the check moved past it: refused
+            // (what it reads may have changed), as is a new check after it.
+            let stmt = match f.path.rsplit_once('.').map_or("", |(_, e)| e) {
+                "py" => "        x = abs(x)\n",
+                "rs" => "        let x = x.abs();\n",
+                "go" => "\t\tx = abs(x)\n",
+                _ => "    x = Math.abs(x);\n",
+            };
+            let with_stmt = base.replacen(&check, &format!("{check}{stmt}"), 1);
+            let moved = base.replacen(&check, &format!("{stmt}{check}"), 1);
+            let rules = rules_between(f.path, &with_stmt, &moved);
+            assert!(
+                !rules.is_empty(),
+                "{}: a check moved past a statement accepted",
+                f.path
+            );
+            let after = base.replacen(&check, &format!("{check}{stmt}{check}"), 1);
+            let rules = rules_between(f.path, &with_stmt, &after);
+            assert!(
+                !rules.is_empty(),
+                "{}: a check added after a statement accepted",
+                f.path
+            );
         }
     }
 
