@@ -143,10 +143,14 @@ pub(crate) fn extractions<'t>(
         .collect()
 }
 
+/// The cases read of a parametrized test (each is a whole reading of the test).
+const MAX_CASES: usize = 64;
+
 /// The cases of a Python test parametrized by one `@pytest.mark.parametrize("a, b", [(1, 2),
 /// …])`: one set of extractions per case, each putting that case's values back where the test
 /// reads its parameters. A locked test that one of them matches is that case of the new test
-/// (a test turned into a parametrized one keeps its old values as a case).
+/// (a test turned into a parametrized one keeps its old values as a case). Only the first
+/// [`MAX_CASES`] cases are read.
 ///
 /// **Invariant:** only what pytest makes exact: one `parametrize` decorator (`pytest.mark.`),
 /// names given as a string or a list or tuple of strings, every one a parameter of the test;
@@ -206,6 +210,7 @@ pub(crate) fn python_cases<'t>(
     }
     cases
         .iter()
+        .take(MAX_CASES)
         .map(|values| {
             names
                 .iter()
