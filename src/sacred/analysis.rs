@@ -649,7 +649,13 @@ const GO_IOUTIL: &[(&str, &str, &str)] = &[
 ];
 
 /// The standard packages [`GO_IOUTIL`] names, with their import paths.
-const GO_STD: &[(&str, &str)] = &[("ioutil", "io/ioutil"), ("io", "io"), ("os", "os")];
+const GO_STD: &[(&str, &str)] = &[
+    ("ioutil", "io/ioutil"),
+    ("io", "io"),
+    ("os", "os"),
+    ("strings", "strings"),
+    ("bytes", "bytes"),
+];
 
 thread_local! {
     /// Set while reading a Go file: which of [`GO_STD`] (by index, a bit each) the file
@@ -660,7 +666,10 @@ thread_local! {
 /// Runs `f` (the reading of a Go file whose tree is `root`) with `ioutil.X` read as what it
 /// calls, where the file leaves the package names involved to the standard packages.
 pub(crate) fn with_go_std<R>(root: Node<'_>, src: &str, f: impl FnOnce() -> R) -> R {
-    let safe = if src.contains("\"io") || src.contains("\"os\"") {
+    let safe = if ["\"io", "\"os\"", "\"strings\"", "\"bytes\""]
+        .iter()
+        .any(|p| src.contains(p))
+    {
         go_std_safe(root, src)
     } else {
         0
@@ -755,6 +764,11 @@ fn go_std_leaf(node: Node<'_>, t: &str, src: &str) -> Option<String> {
             if t == "ioutil" {
                 return ioutil(field).map(|(_, pkg, _)| format!("std:{pkg}"));
             }
+            if matches!(t, "strings" | "bytes") {
+                let selector = node.parent()?;
+                return (field == "ReplaceAll" || replace_all_call(selector, src).is_some())
+                    .then(|| format!("std:{t}"));
+            }
             GO_IOUTIL
                 .iter()
                 .any(|(_, pkg, new)| *pkg == t && *new == field)
@@ -765,12 +779,73 @@ fn go_std_leaf(node: Node<'_>, t: &str, src: &str) -> Option<String> {
                 .parent()
                 .filter(|p| kind(*p) == "selector_expression")?;
             let operand = selector.child_by_field_name("operand")?;
+            if matches!(text(operand, src), "strings" | "bytes") && is_safe(text(operand, src)) {
+                return (t == "Replace" && replace_all_call(selector, src).is_some())
+                    .then(|| "ReplaceAll".to_owned());
+            }
             (text(operand, src) == "ioutil" && is_safe("ioutil"))
                 .then(|| ioutil(t).map(|(_, _, new)| (*new).to_owned()))
                 .flatten()
         }
         _ => None,
     }
+}
+
+/// Go's `strings.Replace(s, old, new, -1)` (or `bytes.`), which is what `ReplaceAll(s, old,
+/// new)` calls (its documentation and source): given the selector `strings.Replace`, the ids
+/// of the `-1` argument and the comma before it, which the reading leaves out. Only where the
+/// package is the standard one ([`with_go_std`]).
+fn replace_all_call(selector: Node<'_>, src: &str) -> Option<Vec<usize>> {
+    if kind(selector) != "selector_expression" {
+        return None;
+    }
+    let operand = selector.child_by_field_name("operand")?;
+    let field = selector.child_by_field_name("field")?;
+    let package = text(operand, src);
+    let bit = GO_STD.iter().position(|(n, _)| *n == package)?;
+    if !matches!(package, "strings" | "bytes")
+        || text(field, src) != "Replace"
+        || GO_STD_SAFE.with(std::cell::Cell::get) & (1 << bit) == 0
+    {
+        return None;
+    }
+    let call = selector
+        .parent()
+        .filter(|c| kind(*c) == "call_expression")?;
+    let args = call.child_by_field_name("arguments")?;
+    let mut cursor = args.walk();
+    let children: Vec<Node<'_>> = args.children(&mut cursor).collect();
+    let values: Vec<usize> = children
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.is_named() && !is_comment(**c))
+        .map(|(i, _)| i)
+        .collect();
+    let [_, _, _, last] = values.as_slice() else {
+        return None;
+    };
+    let minus_one = children[*last];
+    if kind(minus_one) != "unary_expression" || text(minus_one, src).replace(' ', "") != "-1" {
+        return None;
+    }
+    let comma = children[..*last]
+        .iter()
+        .rev()
+        .find(|c| is_comma(**c, src))?;
+    Some(vec![minus_one.id(), comma.id()])
+}
+
+/// The arguments a reading leaves out of Go's `strings.Replace(s, old, new, -1)` (see
+/// [`replace_all_call`]), given its argument list; not under an older reading.
+fn replace_all_dropped(args: Node<'_>, src: &str) -> Option<Vec<usize>> {
+    if kind(args) != "argument_list"
+        || GO_STD_SAFE.with(std::cell::Cell::get) == 0
+        || !reading_now()
+    {
+        return None;
+    }
+    let call = args.parent().filter(|c| kind(*c) == "call_expression")?;
+    replace_all_call(call.child_by_field_name("function")?, src)
 }
 
 /// A template literal (kept whole) with what its substitutions read as: `x["name"]` as
@@ -1205,7 +1280,8 @@ impl Serializer<'_, '_> {
         self.out.push_str(k);
         let src = self.src;
         // Reading without the test's context: its arguments (and a comma each) are skipped.
-        let skip = super::context::dropped_args(node, src).unwrap_or_default();
+        let mut skip = super::context::dropped_args(node, src).unwrap_or_default();
+        skip.extend(replace_all_dropped(node, src).unwrap_or_default());
         each_child(cursor, src, |comma, c| match comma {
             Some(comma) if skip.contains(&comma.id()) => {}
             Some(comma) => self.leaf(comma),
@@ -1400,8 +1476,11 @@ impl Tokens<'_> {
 
     fn children(&mut self, cursor: &mut TreeCursor<'_>, kind: &'static str) {
         let src = self.src;
+        let skip = replace_all_dropped(cursor.node(), src).unwrap_or_default();
         each_child(cursor, src, |comma, c| match comma {
+            Some(comma) if skip.contains(&comma.id()) => {}
             Some(comma) => self.leaf(comma),
+            None if skip.contains(&c.node().id()) => {}
             None => self.node(c, Some(kind)),
         });
     }

@@ -846,3 +846,71 @@ fn a_lock_from_before_ioutil_read_as_what_it_calls_still_matches_it() {
     l.edit(FILE, IOUTIL, &[("ioutil.ReadAll(", "ioutil.ReadFile(")]);
     l.assert_refused("body-changed", ID);
 }
+
+const REPLACE: &str = "package pay\n\nimport (\n\t\"strings\"\n\t\"testing\"\n)\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tpath := strings.Replace(Receipt(), \" \", \"-\", -1)\n\tif strings.Replace(path, \"-\", \"_\", -1) != \"refund_100\" {\n\t\tt.Fatalf(\"receipt = %s\", path)\n\t}\n}\n";
+
+// `strings.Replace(…, -1)` written as `strings.ReplaceAll(…)` (what a linter asks), in a
+// statement and in an assertion.
+harmless!(
+    replace_with_minus_one_written_as_replace_all_passes,
+    FILE,
+    REPLACE,
+    ID,
+    [
+        (
+            "strings.Replace(Receipt(), \" \", \"-\", -1)",
+            "strings.ReplaceAll(Receipt(), \" \", \"-\")"
+        ),
+        (
+            "strings.Replace(path, \"-\", \"_\", -1)",
+            "strings.ReplaceAll(path, \"-\", \"_\")"
+        )
+    ]
+);
+refuses!(
+    replace_with_another_count_written_as_replace_all_is_refused,
+    FILE,
+    REPLACE,
+    [(
+        "strings.Replace(path, \"-\", \"_\", -1)",
+        "strings.Replace(path, \"-\", \"_\", 1)"
+    )],
+    "assertion-changed",
+    ID
+);
+refuses!(
+    replace_all_of_a_package_from_elsewhere_is_refused,
+    FILE,
+    REPLACE,
+    [
+        (
+            "\t\"strings\"\n",
+            "\tstd \"strings\"\n\tstrings \"example.com/fakestrings\"\n"
+        ),
+        (
+            "strings.Replace(Receipt(), \" \", \"-\", -1)",
+            "strings.ReplaceAll(Receipt(), \" \", \"-\")"
+        ),
+        (
+            "strings.Replace(path, \"-\", \"_\", -1)",
+            "strings.ReplaceAll(path, \"-\", \"_\")"
+        )
+    ],
+    "assertion-loosened",
+    ID
+);
+
+const REPLACE_PARAM: &str = "package pay\n\nimport (\n\t\"strings\"\n\t\"testing\"\n)\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tpath := func(strings fakeStrings) string { return strings.Replace(Receipt(), \" \", \"-\", -1) }(fakeStrings{})\n\tif path != \"refund-100\" {\n\t\tt.Fatalf(\"receipt = %s\", path)\n\t}\n}\n";
+
+// `strings` there is a parameter: its `Replace(…, -1)` is not the standard `ReplaceAll`.
+refuses!(
+    replace_all_on_a_parameter_of_the_package_name_is_refused,
+    FILE,
+    REPLACE_PARAM,
+    [(
+        "strings.Replace(Receipt(), \" \", \"-\", -1)",
+        "strings.ReplaceAll(Receipt(), \" \", \"-\")"
+    )],
+    "body-changed",
+    ID
+);
