@@ -128,6 +128,10 @@ pub struct TestItem {
     /// The identifiers the test mentions.
     #[serde(skip)]
     pub used: std::collections::BTreeSet<String>,
+    /// Python: the fixtures the test requests (its parameters, less the names a
+    /// `parametrize` gives), which pytest binds from outside the test.
+    #[serde(skip)]
+    pub fixtures: Vec<String>,
     /// The local variables it declares, in order (their placeholders are `_l1`, `_l2`, …).
     #[serde(skip)]
     pub locals: Vec<String>,
@@ -2014,6 +2018,11 @@ fn build_item_inner(
         comments: walk.comments,
         bindings: Vec::new(),
         used: super::bindings::used_names(spec.node, src),
+        fixtures: if lang == "python" {
+            super::extracted::python_fixtures(spec.extent, spec.node, src)
+        } else {
+            Vec::new()
+        },
         locals: Vec::new(),
         locals_put_back: Vec::new(),
         case_readings: Vec::new(),

@@ -17,6 +17,31 @@ use tree_sitter::Node;
 
 use super::analysis::{kind, named_children, normalized, text};
 
+/// The fixtures pytest provides itself: requesting one binds nothing the project wrote (what
+/// the test then does with it is in its body, which is compared). Any other fixture a Python
+/// test requests is one of its bindings (`fixture NAME`): it runs before the test and can
+/// patch what the test calls (`monkeypatch.setattr(billing, "total", …)` in a `conftest.py`).
+pub const PYTEST_FIXTURES: &[&str] = &[
+    "cache",
+    "capfd",
+    "capfdbinary",
+    "caplog",
+    "capsys",
+    "capsysbinary",
+    "doctest_namespace",
+    "monkeypatch",
+    "pytestconfig",
+    "record_property",
+    "record_testsuite_property",
+    "record_xml_attribute",
+    "recwarn",
+    "request",
+    "tmp_path",
+    "tmp_path_factory",
+    "tmpdir",
+    "tmpdir_factory",
+];
+
 /// Whether a new binding is harmless whatever it binds: a Go import of a name no locked
 /// binding bound (Go rejects an undefined name and a second declaration of the same name in a
 /// package, so such an import cannot shadow what the test used before), a Python `import a` or

@@ -227,6 +227,75 @@ pub(crate) fn python_cases<'t>(
         .collect()
 }
 
+/// The fixtures a Python test requests: its parameters (plain, with a default or an
+/// annotation; not `self`, `cls`, `*args`, `**kwargs`), less the names any
+/// `@pytest.mark.parametrize` of it gives.
+pub(crate) fn python_fixtures(extent: Node<'_>, def: Node<'_>, src: &str) -> Vec<String> {
+    let Some(params) = def.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let given: Vec<String> = if kind(extent) == "decorated_definition" {
+        named_children(extent)
+            .into_iter()
+            .filter(|d| kind(*d) == "decorator")
+            .filter_map(|d| parametrize_names(d, src))
+            .flatten()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    named_children(params)
+        .into_iter()
+        .filter_map(|p| match kind(p) {
+            "identifier" => Some(text(p, src)),
+            "default_parameter" | "typed_default_parameter" => {
+                p.child_by_field_name("name").map(|n| text(n, src))
+            }
+            "typed_parameter" => named_children(p)
+                .into_iter()
+                .find(|c| kind(*c) == "identifier")
+                .map(|n| text(n, src)),
+            _ => None,
+        })
+        .filter(|n| !matches!(*n, "self" | "cls") && !given.iter().any(|g| g == n))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The names a `@pytest.mark.parametrize(…)` decorator gives (however its cases are written).
+fn parametrize_names(decorator: Node<'_>, src: &str) -> Option<Vec<String>> {
+    let call = named_children(decorator)
+        .into_iter()
+        .find(|c| !is_comment(*c))?;
+    if kind(call) != "call"
+        || call
+            .child_by_field_name("function")
+            .is_none_or(|f| !text(f, src).ends_with("mark.parametrize"))
+    {
+        return None;
+    }
+    let first = named_children(call.child_by_field_name("arguments")?)
+        .into_iter()
+        .find(|c| !is_comment(*c))?;
+    let first = if kind(first) == "keyword_argument" {
+        first.child_by_field_name("value")?
+    } else {
+        first
+    };
+    Some(match kind(first) {
+        "string" => super::analysis::unquote(text(first, src))
+            .split(',')
+            .map(|n| n.trim().to_owned())
+            .collect(),
+        "tuple" | "list" => named_children(first)
+            .into_iter()
+            .filter(|c| kind(*c) == "string")
+            .map(|c| super::analysis::unquote(text(c, src)))
+            .collect(),
+        _ => return None,
+    })
+}
+
 /// How an identifier of a Python body relates to the name it spells.
 enum NameRole {
     /// A read of the name.

@@ -207,6 +207,13 @@ pub fn scan(
                 .filter(|b| b.concerns(&t.used))
                 .map(|b| b.text.clone())
                 .collect();
+            // A fixture the test requests binds its names from outside it too.
+            mine.extend(
+                t.fixtures
+                    .iter()
+                    .filter(|f| !super::bindings::PYTEST_FIXTURES.contains(&f.as_str()))
+                    .map(|f| format!("fixture {f}")),
+            );
             mine.sort();
             t.bindings = mine;
         }

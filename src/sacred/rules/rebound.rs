@@ -19,6 +19,19 @@ use crate::sacred::analysis::TestItem;
 use crate::sacred::bindings::harmless_addition;
 
 pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
+    let new_bindings = new_bindings(s)?;
+    (!new_bindings.is_empty()).then(|| {
+        s.finding(
+            Rule::Rebound,
+            "a name the test uses is bound anew outside it (at module level, or by a new fixture): that changes what the test runs",
+            Vec::new(),
+            new_bindings,
+        )
+    })
+}
+
+/// The module-level bindings of the new file that the lock does not hold for the test.
+fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
     let locked_bindings = s.locked.bindings.as_ref()?;
     let mut left: BTreeMap<&str, usize> = BTreeMap::new();
     for b in locked_bindings {
@@ -43,6 +56,7 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
                 let unused_at_base = s.base_bindings.iter().any(|x| x.text == **b)
                     && s.base.is_some_and(|t| !t.bindings.contains(b));
                 !(unused_at_base
+                    || requested_at_base(s.base, b)
                     || was_a_function(b, locked_bindings)
                     || reads_as_a_locked_one(s, b, locked_bindings)
                     || binds_only_new_names(s, *base.get_or_init(|| super::base_as_locked(s)), b)
@@ -51,14 +65,13 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
         })
         .map(|b| format!("{}: {b}", s.test.path))
         .collect();
-    (!new_bindings.is_empty()).then(|| {
-        s.finding(
-            Rule::Rebound,
-            "a name the test uses is bound anew outside it (at module level): that changes what the test runs",
-            Vec::new(),
-            new_bindings,
-        )
-    })
+    Some(new_bindings)
+}
+
+/// `fixture f`, which the test already requested at the base revision: a lock written before
+/// fixtures were recorded does not name it (and a gatekeeper of then accepted a new one).
+fn requested_at_base(base: Option<&crate::sacred::analysis::TestItem>, text: &str) -> bool {
+    text.starts_with("fixture ") && base.is_some_and(|b| b.bindings.iter().any(|x| x == text))
 }
 
 /// Whether `text`, a binding of the new file, reads as a binding of the base revision that the
@@ -273,6 +286,37 @@ mod tests {
             &["g=(a)=>a".to_owned()]
         ));
         assert!(!super::was_a_function("f=(a)=>a", &["f=(a)=>a".to_owned()]));
+    }
+
+    #[test]
+    fn a_new_fixture_is_a_rebinding_and_pytests_own_are_not() {
+        use super::super::testing::{edited, rules_between, rules_with_base};
+        let base = PY.src();
+        let with = |params: &str| {
+            edited(
+                &PY,
+                &[("def test_total():", &format!("def test_total({params}):"))],
+            )
+        };
+        // A fixture of the project's (a conftest.py may patch `total` in it).
+        let rules = rules_with_base(PY.path, &base, &base, &with("fake_total"));
+        assert!(rules.contains(&Rule::Rebound), "{rules:?}");
+        // pytest's own, and a fixture the test already requested.
+        assert!(rules_with_base(PY.path, &base, &base, &with("tmp_path, capsys")).is_empty());
+        let had = with("runner");
+        assert!(rules_with_base(PY.path, &had, &had, &with("runner, monkeypatch")).is_empty());
+        let rules = rules_with_base(PY.path, &had, &had, &with("runner, db"));
+        assert!(rules.contains(&Rule::Rebound), "{rules:?}");
+        // Names a `parametrize` gives are not fixtures.
+        let new = with("xs").replace(
+            "def test_total(xs):",
+            "@pytest.mark.parametrize(\"xs\", [[1, 2, 3]])\ndef test_total(xs):",
+        );
+        let rules = rules_with_base(PY.path, &base, &base, &new);
+        assert!(!rules.contains(&Rule::Rebound), "{rules:?}");
+        // The lock names the fixtures: without the base revision too.
+        assert!(rules_between(PY.path, &base, &with("fake_total")).contains(&Rule::Rebound));
+        assert!(rules_between(PY.path, &had, &with("runner, tmp_path")).is_empty());
     }
 
     #[test]

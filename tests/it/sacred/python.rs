@@ -1049,3 +1049,86 @@ refuses!(
     "envelope-changed",
     DEFAULTS_ID
 );
+
+// A new fixture of the project's: a conftest.py can patch what the test calls in it
+// (`monkeypatch.setattr(billing, "refund", lambda x: 100)`), and the runner still reports the
+// test passed.
+refuses!(
+    a_new_fixture_requested_by_the_test_is_refused,
+    FILE,
+    BASE,
+    [(
+        "def test_refund_is_exact():",
+        "def test_refund_is_exact(exact_refunds):"
+    )],
+    "rebound",
+    ID
+);
+// pytest's own fixtures bind nothing the project wrote.
+passes!(
+    a_pytest_fixture_requested_by_the_test_passes,
+    FILE,
+    BASE,
+    [(
+        "def test_refund_is_exact():",
+        "def test_refund_is_exact(tmp_path, capsys):"
+    )]
+);
+
+const CLI_FILE: &str = "tests/test_cli.py";
+const CLI_ID: &str = "python:tests/test_cli.py::test_refund_cli";
+const CLI: &str = "from billing import refund
+
+
+# gatekeeper:sacred
+def test_refund_cli(runner):
+    result = runner.invoke(refund, [\"100\"])
+    assert result.output == \"100\\n\"
+";
+
+/// The lock the previous gatekeeper wrote for `CLI`: the fixture it requests not recorded.
+const CLI_PREVIOUS_LOCK: &str = "# gatekeeper sacred lock v1
+# Written by `gatekeeper sacred lock`; do not edit by hand. In CI, a change to this file is
+# accepted only in a commit signed by a key in .gatekeeper/allowed_signers.
+
+test python:tests/test_cli.py::test_refund_cli
+  file tests/test_cli.py
+  structure f3f2b3934e9e5543533111dcdb6d6332bc7a1c6f1c486e86b3d6178ff28d5630
+  body 7fd6a6cfbf5f08e5f2d01616ca762177ed074dde8965eb9e1245d2e5bc2e315a
+  envelope e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+  assertions 1
+  returns 0
+  skips 0
+  swallows 0
+  assert [] assert _l1.output==\"100\\\\n\"
+  statements 9a4c6ec93fb5 b2c7c08a833e
+  bindings 2
+  binding def test_refund_cli
+  binding from billing import refund
+";
+
+/// A lock from before fixtures were recorded still matches a test that requested its fixture
+/// then (an appended check passes); a fixture requested since is refused.
+#[test]
+fn a_lock_from_before_fixtures_were_recorded_still_matches() {
+    let l = super::locked(&[(CLI_FILE, CLI)]);
+    l.commit_lock(CLI_PREVIOUS_LOCK);
+    l.edit(
+        CLI_FILE,
+        CLI,
+        &[(
+            "    assert result.output == \"100\\n\"\n",
+            "    assert result.output == \"100\\n\"\n    assert result.exit_code == 0\n",
+        )],
+    );
+    l.assert_passes_checked();
+    l.edit(
+        CLI_FILE,
+        CLI,
+        &[(
+            "def test_refund_cli(runner):",
+            "def test_refund_cli(runner, exact_refunds):",
+        )],
+    );
+    l.assert_refused("rebound", CLI_ID);
+}
