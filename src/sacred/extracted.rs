@@ -407,21 +407,10 @@ fn parametrize_of<'t>(
     }) {
         return None;
     }
-    let [names_node, cases_node] = positional.as_slice() else {
+    let [_, cases_node] = positional.as_slice() else {
         return None;
     };
-    let names: Vec<String> = match kind(*names_node) {
-        "string" => super::analysis::unquote(text(*names_node, src))
-            .split(',')
-            .map(|n| n.trim().to_owned())
-            .collect(),
-        "tuple" | "list" => named_children(*names_node)
-            .into_iter()
-            .filter(|c| !is_comment(*c))
-            .map(|c| (kind(c) == "string").then(|| super::analysis::unquote(text(c, src))))
-            .collect::<Option<Vec<_>>>()?,
-        _ => return None,
-    };
+    let names = parametrize_names(decorator, src)?;
     let identifier = |n: &str| {
         n.chars()
             .next()
