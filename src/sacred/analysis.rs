@@ -633,9 +633,7 @@ fn reading_now() -> bool {
 fn global_window(node: Node<'_>, t: &str) -> bool {
     t == "window"
         && GLOBAL_WINDOW.with(std::cell::Cell::get)
-        && DOTS.with(std::cell::Cell::get)
-        && !KEEP_TYPES.with(std::cell::Cell::get)
-        && !KEEP_BRACKETS.with(std::cell::Cell::get)
+        && reading_now()
         && is_member_object(node)
 }
 
@@ -745,11 +743,7 @@ fn go_selector_operand(n: Node<'_>) -> Option<Node<'_>> {
 /// to itself reads as `std:pkg` (which no source can spell), and `ioutil.X` as what it calls.
 fn go_std_leaf(node: Node<'_>, t: &str, src: &str) -> Option<String> {
     let safe = GO_STD_SAFE.with(std::cell::Cell::get);
-    if safe == 0
-        || !DOTS.with(std::cell::Cell::get)
-        || KEEP_TYPES.with(std::cell::Cell::get)
-        || KEEP_BRACKETS.with(std::cell::Cell::get)
-    {
+    if safe == 0 || !reading_now() {
         return None;
     }
     let is_safe = |name: &str| {
