@@ -2147,6 +2147,18 @@ fn statements_of(
             unwrapped.push(')');
             alt_hashes.push(short(&unwrapped));
         }
+        // The same inside a callback of the statement (`t.Run(…, func(t *testing.T) {
+        // assertNoErr(t, f(x)) })`): read with each such call in its helper's place.
+        if let Some(c) = context.as_deref() {
+            let nested = nested_wrapped_calls(n, src, c);
+            if !nested.is_empty() {
+                let mut unwrapped = String::new();
+                super::extracted::with_replaced(&nested, || {
+                    serialize_with_checks(n, src, &is_assertion, &nested_check, &mut unwrapped);
+                });
+                alt_hashes.push(short(&unwrapped));
+            }
+        }
         out.push(Statement {
             hash: short(&s),
             line: n.start_position().row + 1,
@@ -2174,6 +2186,31 @@ fn statements_of(
         }
     } else {
         push(body);
+    }
+    out
+}
+
+/// The expression statements nested in `statement` (not itself) that hand the context and one
+/// call to a helper ([`super::context::wrapped_call`]): each statement's expression, with the
+/// call it wraps.
+fn nested_wrapped_calls<'t>(
+    statement: Node<'t>,
+    src: &str,
+    context: &str,
+) -> Vec<(Node<'t>, Node<'t>)> {
+    let mut out = Vec::new();
+    if !text(statement, src).contains(context) {
+        return out;
+    }
+    let mut stack = named_children(statement);
+    while let Some(d) = stack.pop() {
+        if let Some(wrapped) = super::context::wrapped_call(d, src, context)
+            && let Some(expression) = named_children(d).into_iter().find(|c| !is_comment(*c))
+        {
+            out.push((expression, wrapped));
+            continue;
+        }
+        stack.extend(named_children(d));
     }
     out
 }

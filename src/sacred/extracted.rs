@@ -738,6 +738,27 @@ pub(crate) fn with_put_back<R>(extractions: &[&Extraction<'_>], f: impl FnOnce()
     r
 }
 
+/// Runs `f` with each `(node, by)` read as `by`, on top of what is put back already (a call
+/// in its helper's place).
+pub(crate) fn with_replaced<R>(pairs: &[(Node<'_>, Node<'_>)], f: impl FnOnce() -> R) -> R {
+    let mut more = PUT_BACK.with(|p| {
+        let p = p.borrow();
+        PutBack {
+            uses: p.uses.clone(),
+            left_out: p.left_out.clone(),
+        }
+    });
+    for (node, by) in pairs {
+        more.uses.insert(node.id(), by.byte_range());
+    }
+    let saved = PUT_BACK.with(|p| std::mem::replace(&mut *p.borrow_mut(), more));
+    let was = ACTIVE.with(|a| a.replace(true));
+    let r = f();
+    ACTIVE.with(|a| a.set(was));
+    PUT_BACK.with(|p| *p.borrow_mut() = saved);
+    r
+}
+
 /// The expression to read in place of `node`, when it is the use of a local put back.
 pub(crate) fn put_back(node: Node<'_>) -> Option<Node<'_>> {
     if !ACTIVE.with(Cell::get) {

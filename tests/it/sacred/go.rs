@@ -914,3 +914,40 @@ refuses!(
     "body-changed",
     ID
 );
+
+const SUBTESTS: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tfor _, tt := range cases {\n\t\tt.Run(tt.name, func(t *testing.T) {\n\t\t\tflags.Set(\"currency\", tt.currency)\n\t\t\tif got := Refund(tt.amount); got != tt.want {\n\t\t\t\tt.Errorf(\"Refund = %d, want %d\", got, tt.want)\n\t\t\t}\n\t\t})\n\t}\n}\n";
+
+// A call inside a subtest handed to a helper with the context (golangci-lint's errcheck fix):
+// it still runs as it did.
+harmless!(
+    a_call_in_a_subtest_wrapped_in_a_helper_with_t_passes,
+    FILE,
+    SUBTESTS,
+    ID,
+    [(
+        "\t\t\tflags.Set(\"currency\", tt.currency)\n",
+        "\t\t\tassertNoErr(t, flags.Set(\"currency\", tt.currency))\n"
+    )]
+);
+refuses!(
+    another_call_in_a_subtest_wrapped_in_a_helper_is_refused,
+    FILE,
+    SUBTESTS,
+    [(
+        "\t\t\tflags.Set(\"currency\", tt.currency)\n",
+        "\t\t\tassertNoErr(t, flags.Set(\"currency\", \"EUR\"))\n"
+    )],
+    "body-changed",
+    ID
+);
+refuses!(
+    a_call_in_a_subtest_deferred_in_a_helper_is_refused,
+    FILE,
+    SUBTESTS,
+    [(
+        "\t\t\tflags.Set(\"currency\", tt.currency)\n",
+        "\t\t\tdefer assertNoErr(t, flags.Set(\"currency\", tt.currency))\n"
+    )],
+    "body-changed",
+    ID
+);
