@@ -1743,6 +1743,10 @@ pub enum Want {
     /// The tests with these ids (a check: the locked tests of the file), plus the candidates
     /// when one of them is missing (to tell a rename from a removal).
     Ids(BTreeSet<String>),
+    /// A check's locked tests, as [`Want::Ids`] (the first set); those of the second set were
+    /// locked without a `parametrize` and are also read once per case of one they have now
+    /// ([`super::extracted::python_cases`]), which only such a test can need.
+    Locked(BTreeSet<String>, BTreeSet<String>),
     /// The sacred tests, built for a check: where a locked test whose id is gone may have
     /// moved ([`super::relocate`]).
     Moved,
@@ -1753,7 +1757,7 @@ impl Want {
         match self {
             Want::All => true,
             Want::Sacred | Want::Moved => sacred,
-            Want::Ids(ids) => ids.contains(id),
+            Want::Ids(ids) | Want::Locked(ids, _) => ids.contains(id),
         }
     }
 }
@@ -1829,11 +1833,12 @@ impl<'t, 'w> Out<'t, 'w> {
     ) {
         let id = test_id(lang, path, &spec.scope, &spec.name);
         // Only a check compares the readings with extracted locals put back.
-        let checking = matches!(self.want, Want::Ids(_) | Want::Moved);
+        let checking = matches!(self.want, Want::Ids(_) | Want::Locked(..) | Want::Moved);
+        let cases = matches!(&self.want, Want::Locked(_, c) if c.contains(&id));
         if self.want.wants(&id, spec.sacred) {
             self.scan
                 .tests
-                .push(build_item(lang, path, spec, rules, src, checking));
+                .push(build_item(lang, path, spec, rules, src, checking, cases));
         }
     }
 
@@ -1843,7 +1848,9 @@ impl<'t, 'w> Out<'t, 'w> {
         let needed = match self.want {
             Want::All => true,
             Want::Sacred | Want::Moved => false,
-            Want::Ids(ids) => ids.iter().any(|id| !scan.tests.iter().any(|t| &t.id == id)),
+            Want::Ids(ids) | Want::Locked(ids, _) => {
+                ids.iter().any(|id| !scan.tests.iter().any(|t| &t.id == id))
+            }
         };
         if needed {
             scan.candidates = self
@@ -1871,6 +1878,7 @@ pub(crate) fn build_item(
     rules: &dyn Rules,
     src: &str,
     put_back: bool,
+    cases: bool,
 ) -> TestItem {
     let locals = declared_locals(spec.body, src);
     let mut item = with_locals(&locals, || build_item_inner(lang, path, spec, rules, src));
@@ -1892,7 +1900,7 @@ pub(crate) fn build_item(
         }
         sets.push(constants.iter().collect());
     }
-    let cases = if put_back && lang == "python" {
+    let cases = if put_back && cases && lang == "python" {
         super::extracted::python_cases(spec.extent, spec.node, src)
     } else {
         Vec::new()

@@ -97,6 +97,24 @@ impl LockedTest {
     }
 }
 
+/// What a check reads of the new content for `tests` (locked tests of one file): those tests,
+/// and for each locked without a `parametrize`, a reading per case of one it may have now.
+pub(crate) fn want_locked<'a>(tests: impl IntoIterator<Item = &'a LockedTest>) -> super::Want {
+    let mut ids = std::collections::BTreeSet::new();
+    let mut unparametrized = std::collections::BTreeSet::new();
+    for t in tests {
+        ids.insert(t.id.clone());
+        if !t
+            .modifiers
+            .iter()
+            .any(|m| m.starts_with("@pytest.mark.parametrize("))
+        {
+            unparametrized.insert(t.id.clone());
+        }
+    }
+    super::Want::Locked(ids, unparametrized)
+}
+
 fn escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('\n', "\\n")

@@ -562,7 +562,10 @@ fn compare_all(
                 .collect(),
         )
     };
-    let new_scans = scan_files(repo, new, &files, &patterns, |s| ids_in(&locked, &s.path))?;
+    // The new content: a test locked without a `parametrize` is also read per case of one.
+    let new_scans = scan_files(repo, new, &files, &patterns, |s| {
+        lock::want_locked(locked.iter().copied().filter(|t| t.file == s.path))
+    })?;
     let compare_one = |t: &lock::LockedTest, base_item: Option<(&TestItem, &FileScan)>| {
         let unsupported = lang::Lang::of_path(&t.file).is_none_or(|l| !l.supported());
         let new_file = rules::NewFile {

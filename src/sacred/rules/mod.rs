@@ -743,7 +743,7 @@ pub(crate) mod testing {
     /// `new`.
     pub(crate) fn rules_between(path: &str, old: &str, new: &str) -> Vec<Rule> {
         let locked = lock(path, old);
-        let want = Want::Ids(std::iter::once(locked.id.clone()).collect());
+        let want = crate::sacred::lock::want_locked([&locked]);
         let scan = lang::scan(path, new, false, &want, &[])
             .expect("the edited file parses")
             .expect("the edited file's language is known");
@@ -762,7 +762,7 @@ pub(crate) mod testing {
     /// against a base commit reads it.
     pub(crate) fn rules_with_base(path: &str, old: &str, base: &str, new: &str) -> Vec<Rule> {
         let locked = lock(path, old);
-        let want = Want::Ids(std::iter::once(locked.id.clone()).collect());
+        let want = crate::sacred::lock::want_locked([&locked]);
         let scan_of = |src: &str| {
             lang::scan(path, src, false, &want, &[])
                 .expect("the file parses")
