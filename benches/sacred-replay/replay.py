@@ -233,9 +233,9 @@ def cmd_summary(out, judgements_path):
     judged = {}
     for j in read_tsv(judgements_path):
         judged[(j[0], j[1][:12], j[2])] = j[3]
-    print("| repository | language | commits replayed | refused commits | refused tests | weakening | deliberate | refactor | false alarm | unjudged | false alarms + refactors |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    totals = [0] * 9
+    print("| repository | language | commits replayed | refused commits | refused tests | weakening | deliberate | refactor | false alarm | unjudged | false alarms + refactors | commits refused only for them |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    totals = [0] * 10
     for profile in PROFILES:
         prow = [r for r in rows if r[0] == profile and r[3] != "lock-failed"]
         if not prow and not any(r[0] == profile for r in rows):
@@ -248,11 +248,20 @@ def cmd_summary(out, judgements_path):
         refused = len({r[1] for r in pref})
         noise = counts["false-alarm"] + counts["refactor"]
         pct = f"{100 * noise / len(pref):.1f} %" if pref else "–"
-        vals = [len(prow), refused, len(pref)] + [counts[k] for k in JUDGEMENTS + ["unjudged"]] + [noise]
+        # A refused commit is noise as a whole when every test it refused is a refactor or a
+        # false alarm: nothing in it needed the re-lock it asks for.
+        by_commit = {}
+        for r in pref:
+            j = judged.get((r[0], r[1][:12], r[2]), "unjudged")
+            by_commit.setdefault(r[1][:12], []).append(j)
+        noisy = sum(1 for js in by_commit.values() if all(j in ("false-alarm", "refactor") for j in js))
+        cpct = f"{noisy} ({100 * noisy / refused:.1f} %)" if refused else "–"
+        vals = [len(prow), refused, len(pref)] + [counts[k] for k in JUDGEMENTS + ["unjudged"]] + [noise, noisy]
         totals = [a + b for a, b in zip(totals, vals)]
-        print(f"| {profile} | {PROFILES[profile]['lang']} | " + " | ".join(str(v) for v in vals[:8]) + f" | {pct} |")
+        print(f"| {profile} | {PROFILES[profile]['lang']} | " + " | ".join(str(v) for v in vals[:8]) + f" | {pct} | {cpct} |")
     pct = f"{100 * totals[8] / totals[2]:.1f} %" if totals[2] else "–"
-    print("| **total** | | " + " | ".join(str(v) for v in totals[:8]) + f" | {pct} |")
+    cpct = f"{totals[9]} ({100 * totals[9] / totals[1]:.1f} %)" if totals[1] else "–"
+    print("| **total** | | " + " | ".join(str(v) for v in totals[:8]) + f" | {pct} | {cpct} |")
     failed = [r for r in rows if r[3] == "lock-failed"]
     if failed:
         print(f"\n{len(failed)} commit(s) not replayed: `sacred lock` refused the parent (a test that does not parse).")

@@ -654,14 +654,19 @@ fn follow_moves(
     // Only the files near a lost test's own (a sibling's subdirectories are listed too).
     near.retain(|f| lost.iter().any(|t| relocate::near(&t.file, f)));
     let scans = scan_files(repo, new, &near, patterns, |_| analysis::Want::Moved)?;
-    // The texts of the files a test would reach in another directory (see `relocate`).
+    // The texts of the files a test would reach in another directory or among other locked
+    // tests (see `relocate`).
+    let locked_files = lock.files();
     let mut texts = BTreeMap::new();
     for path in scans.keys() {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         let elsewhere = lost
             .iter()
             .any(|t| t.file.rsplit_once('/').map_or("", |(d, _)| d) != dir);
-        if elsewhere && let Some(text) = new.read(repo, path)? {
+        let locked_here = locked_files.contains(path) && lost.iter().any(|t| t.file != *path);
+        if (elsewhere || locked_here)
+            && let Some(text) = new.read(repo, path)?
+        {
             texts.insert(path.clone(), text);
         }
     }
@@ -723,9 +728,11 @@ struct Compared {
 
 /// The locked files not yet in `files` that a moved test of theirs may have left for one of
 /// the `changed` files: those near a changed file the lock does not name whose `base`
-/// revision holds a sacred test with the body or the name of one of theirs (a moved test is such a
-/// test until the re-lock; see [`relocate`]'s invariant). Without this, a change to the moved
-/// test would reach no locked file and go unchecked.
+/// revision holds a sacred test with the body or the name of one of theirs, and those near a
+/// changed locked file whose `base` revision holds a test the lock does not name with the
+/// name of one of theirs (a moved test is such a test until the re-lock; see [`relocate`]'s
+/// invariant). Without this, a change to the moved test would reach no locked file and go
+/// unchecked. A changed locked file is parsed only when its base text holds such a name.
 fn moved_holders(
     repo: &Repo,
     lock: &SacredLock,
@@ -738,22 +745,34 @@ fn moved_holders(
     let mut holders: Vec<String> = Vec::new();
     for c in changed {
         let c = c.to_string_lossy();
-        // A locked file is compared whenever it changes; a moved test lives only in a file
-        // the lock does not name (`relocate::find`).
-        if locked_files.iter().any(|f| *f == c) {
-            continue;
-        }
+        // A test moved into another locked file keeps its name there (`relocate::find`).
+        let is_locked = locked_files.iter().any(|f| *f == c);
         let wanted: Vec<&String> = locked_files
             .iter()
-            .filter(|f| relocate::near(f, &c) && !files.contains(f) && !holders.contains(f))
+            .filter(|f| {
+                **f != c && relocate::near(f, &c) && !files.contains(f) && !holders.contains(f)
+            })
             .collect();
         if wanted.is_empty() {
             continue;
         }
-        // Only a file that can hold a sacred test is parsed (as `discover` does).
-        if !patterns.matches(Path::new(c.as_ref()))
+        if is_locked {
+            // Parsed only when its base text holds the name of a test of theirs.
+            let Some(text) = base.read(repo, &c)? else {
+                continue;
+            };
+            let words = relocate::words(&text);
+            let named = lock.tests.values().any(|l| {
+                wanted.contains(&&l.file)
+                    && relocate::written_in(&text, &words, relocate::name_of(&l.id))
+            });
+            if !named {
+                continue;
+            }
+        } else if !patterns.matches(Path::new(c.as_ref()))
             && !base.read(repo, &c)?.is_some_and(|t| t.contains("sacred"))
         {
+            // Only a file that can hold a sacred test is parsed (as `discover` does).
             continue;
         }
         let scans = scan_files(repo, base, &[c.to_string()], patterns, |_| {
@@ -767,7 +786,8 @@ fn moved_holders(
             }
             for f in &wanted {
                 let like = lock.tests.values().any(|l| {
-                    &&l.file == f && (l.body == t.body || relocate::name_of(&l.id) == t.name)
+                    &&l.file == f
+                        && ((!is_locked && l.body == t.body) || relocate::name_of(&l.id) == t.name)
                 });
                 if like && !holders.contains(f) {
                     holders.push((*f).clone());

@@ -10,17 +10,22 @@
 //! holds (the same rules as for the test at its own id: envelope, every assertion and
 //! statement, no new exit, skip or rebinding; additions are allowed) satisfies the lock:
 //! the move is accepted and reported as a note. Each test satisfies at most one lock entry.
+//! A test the lock names itself stands in only with the very body of the lost one: a
+//! duplicate removed, its twin keeping every check.
 //!
-//! The test found is in the locked test's own file, or in a file that holds no locked test
-//! (a new file, say): a file holding locked tests is re-read whenever it changes, so only
-//! the files the lock does not name need the step below.
+//! The test found is in the locked test's own file, in a file that holds no locked test (a
+//! new file, say), or — keeping its name — in another file holding locked tests (a file
+//! split into files that already exist).
 //!
 //! **Invariant (fail closed):** the lock keeps naming the old id until it is re-locked, so a
 //! later change is checked against the lock wherever the test now lives: a check re-reads
 //! the locked files near every changed file the lock does not name whose base revision held
-//! a sacred test with the body or the name of one of theirs (where a moved test lives), and
-//! a locked test found neither at its id nor, intact, near its file is refused as before
-//! (`removed`, `renamed`). What reading cannot see
+//! a sacred test with the body or the name of one of theirs, and near every changed locked
+//! file whose base revision held a test the lock does not name with the name of one of
+//! theirs (where a moved test lives); a locked test found neither at its id nor, intact,
+//! near its file is refused as before (`removed`, `renamed`). A changed locked file's base
+//! revision is parsed for that only when its text holds such a name, so a change to locked
+//! files costs a text search, not a second parse. What reading cannot see
 //! is a runner configuration that deselects the test by its new name or path; an evidence
 //! gate (`sacred.evidence`) catches that: a locked test absent from the reports is looked for
 //! where it moved ([`super::moved_in_worktree`]) and must have run and passed there.
@@ -150,6 +155,25 @@ fn names_files_relatively(text: &str, t: &TestItem) -> bool {
     })
 }
 
+/// The words of a source text (runs of letters, digits and `_`), for [`written_in`].
+pub(super) fn words(text: &str) -> BTreeSet<&str> {
+    text.split(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether a test `name` is written in `text` (`words` being its [`words`]): as a word when
+/// it is one (a function's name), else verbatim (a JS title). A test moved into another
+/// locked file is followed only when its name is written there, so that a later change to
+/// that file finds it by the same search ([`super::moved_holders`]).
+pub(super) fn written_in(text: &str, words: &BTreeSet<&str>, name: &str) -> bool {
+    if name.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
+        words.contains(name)
+    } else {
+        text.contains(name)
+    }
+}
+
 /// A locked test found under another id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Moved {
@@ -159,10 +183,18 @@ pub struct Moved {
     pub to: String,
     pub file: String,
     pub line: usize,
+    /// `to` is locked itself: a duplicate of the locked test was removed.
+    pub twin: bool,
 }
 
 impl Moved {
     pub fn note(&self) -> String {
+        if self.twin {
+            return format!(
+                "`{}` is gone, and `{}` ({}:{}), locked too, holds every check it had: the lock keeps both until `gatekeeper sacred lock` drops the old id",
+                self.from, self.to, self.file, self.line
+            );
+        }
         format!(
             "`{}` is now `{}` ({}:{}), keeping every check: the lock follows it there until `gatekeeper sacred lock` records the new id",
             self.from, self.to, self.file, self.line
@@ -178,8 +210,9 @@ pub(super) fn name_of(id: &str) -> &str {
 }
 
 /// For each of `lost` (locked tests whose id is gone), a sacred test of `scans` (the files
-/// near them, in the new content) that keeps everything the lock holds, under an id `lock`
-/// does not hold; each test satisfies one lock entry at most. Tests with the locked body
+/// near them, in the new content; `texts` holds the text of each that is in another directory
+/// or holds locked tests) that keeps everything the lock holds, under an id `lock` does not
+/// hold; each test satisfies one lock entry at most. Tests with the locked body
 /// are tried first, then those with the locked name.
 pub(super) fn find(
     lost: &[&LockedTest],
@@ -193,9 +226,10 @@ pub(super) fn find(
     for locked in lost {
         let mut tried: Vec<(u8, &FileScan, &TestItem)> = Vec::new();
         for (path, scan) in scans {
-            // Its own file, or one that holds no locked test (see the module invariant).
-            if (path != &locked.file && locked_files.contains(path))
-                || !near(&locked.file, path)
+            // Into another file holding locked tests only under its own name (see the module
+            // invariant: that is what a later change there looks for).
+            let into_locked = path != &locked.file && locked_files.contains(path);
+            if !near(&locked.file, path)
                 || family(path) != family(&locked.file)
                 || (conventional(&locked.file) && !conventional(path))
                 || (dir(path) != dir(&locked.file) && !may_change_directory(locked))
@@ -203,14 +237,24 @@ pub(super) fn find(
                 continue;
             }
             for t in &scan.tests {
+                // A locked test stands in only as an exact duplicate (a twin removed).
+                let twin = lock.tests.contains_key(&t.id);
                 if !t.sacred
                     || !t.collected
-                    || lock.tests.contains_key(&t.id)
+                    || (twin && t.body != locked.body)
                     || claimed.contains(t.id.as_str())
                     || (dir(path) != dir(&locked.file)
                         && texts
                             .get(path)
                             .is_none_or(|text| names_files_relatively(text, t)))
+                {
+                    continue;
+                }
+                if into_locked
+                    && (t.name != name_of(&locked.id)
+                        || texts
+                            .get(path)
+                            .is_none_or(|text| !written_in(text, &words(text), &t.name)))
                 {
                     continue;
                 }
@@ -224,7 +268,8 @@ pub(super) fn find(
                 tried.push((rank, scan, t));
             }
         }
-        tried.sort_by_key(|(rank, _, t)| (*rank, t.id.clone()));
+        // A moved copy before a locked twin.
+        tried.sort_by_key(|(rank, _, t)| (*rank, lock.tests.contains_key(&t.id), t.id.clone()));
         if let Some((_, _, t)) = tried
             .into_iter()
             .find(|(_, scan, t)| rules::compare_moved(locked, scan, t).is_empty())
@@ -237,6 +282,7 @@ pub(super) fn find(
                     to: t.id.clone(),
                     file: t.path.clone(),
                     line: t.line,
+                    twin: lock.tests.contains_key(&t.id),
                 },
             );
         }

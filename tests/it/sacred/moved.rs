@@ -331,24 +331,110 @@ fn an_unrelated_new_test_does_not_bring_the_locked_files_near_it() {
     );
 }
 
-#[test]
-fn a_test_moved_into_a_file_holding_locked_tests_is_refused() {
-    // Only a file the lock does not name takes a moved test without a re-lock: a locked
-    // file is compared on its own ids alone when it changes.
-    let other = "tests/billing/test_other.py";
+const OTHER_FILE: &str = "tests/billing/test_other.py";
+const OTHER_LOCKED: &str = "def test_other():\n    assert refund(2) == 2\n";
+
+/// `FILE` and `OTHER_FILE` locked, then the sacred test of `FILE` moved into `OTHER_FILE`
+/// (after its own locked test) as `moved`.
+fn moved_into_locked(moved: &str) -> Locked {
     let l = locked(&[
         (FILE, &base()),
-        (
-            other,
-            &format!("{HEADER}def test_other():\n    assert refund(2) == 2\n"),
-        ),
+        (OTHER_FILE, &format!("{HEADER}{OTHER_LOCKED}")),
     ]);
     l.repo.write(FILE, format!("{HEADER}{OTHER}"));
-    l.repo.write(
-        other,
-        format!("{HEADER}def test_other():\n    assert refund(2) == 2\n\n\n{SACRED}"),
+    l.repo
+        .write(OTHER_FILE, format!("{HEADER}{OTHER_LOCKED}\n\n{moved}"));
+    l
+}
+
+#[test]
+fn a_test_moved_into_a_file_holding_locked_tests_is_followed() {
+    // A file split into files that already exist.
+    let l = moved_into_locked(SACRED);
+    l.assert_moved(
+        ID,
+        "python:tests/billing/test_other.py::test_refund_is_exact",
     );
+}
+
+#[test]
+fn a_test_moved_and_renamed_into_a_file_holding_locked_tests_is_refused() {
+    // Among other locked tests, a moved test is followed only under its own name: that is
+    // what a later change to that file looks for.
+    let l = moved_into_locked(&SACRED.replace("test_refund_is_exact", "test_exact_refund"));
     assert_refused_removed(&l);
+}
+
+/// After an accepted move into `OTHER_FILE` (committed), `OTHER_FILE` edited (staged).
+fn after_the_move_into_locked(edit: impl Fn(&str) -> String) -> Locked {
+    let l = moved_into_locked(SACRED);
+    l.repo.git(&["add", "-A"]);
+    l.repo.git(&["commit", "-q", "--no-verify", "-m", "move"]);
+    let now = format!("{HEADER}{OTHER_LOCKED}\n\n{SACRED}");
+    l.repo.write(OTHER_FILE, edit(&now));
+    l
+}
+
+#[test]
+fn weakening_a_test_moved_into_a_locked_file_later_is_refused() {
+    // Only the file it moved into changes: its base revision names the locked test, so the
+    // file the lock names for it is read too.
+    let l = after_the_move_into_locked(|s| s.replace("    assert refund(5) == 5\n", ""));
+    assert_refused_removed(&l);
+}
+
+#[test]
+fn deleting_or_renaming_a_test_moved_into_a_locked_file_later_is_refused() {
+    let l = after_the_move_into_locked(|s| s.replace(SACRED, ""));
+    assert_refused_removed(&l);
+    let l = after_the_move_into_locked(|s| s.replace("test_refund_is_exact", "test_exact_refund"));
+    assert_refused_removed(&l);
+}
+
+#[test]
+fn a_test_moved_into_a_locked_file_stays_followed_when_that_file_changes() {
+    let l = after_the_move_into_locked(|s| format!("{s}    assert refund(9) == 9\n"));
+    l.assert_moved(
+        ID,
+        "python:tests/billing/test_other.py::test_refund_is_exact",
+    );
+}
+
+#[test]
+fn a_change_to_a_locked_file_holding_no_moved_test_reads_only_its_own() {
+    // Its base text holds no name of a locked test of another file: no second parse, no other
+    // file compared (`checked` counts its own locked test alone).
+    let l = locked(&[
+        (FILE, &base()),
+        (OTHER_FILE, &format!("{HEADER}{OTHER_LOCKED}")),
+    ]);
+    let checked = |l: &Locked| {
+        l.repo.git(&["add", "-A"]);
+        let out = l
+            .repo
+            .gk(&["--format", "json", "sacred", "check", "--staged"]);
+        assert_code(&out, 0, "check --staged");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["checked"].clone()
+    };
+    l.repo.write(
+        OTHER_FILE,
+        format!("{HEADER}{OTHER_LOCKED}    assert refund(3) == 3\n"),
+    );
+    assert_eq!(checked(&l), 1);
+    // One whose base text names `test_refund_of_zero` (locked in `FILE`) reads `FILE` too.
+    l.repo.write(
+        OTHER_FILE,
+        format!("{HEADER}{OTHER_LOCKED}\n\n# see test_refund_of_zero\n"),
+    );
+    l.repo.git(&["add", "-A"]);
+    l.repo
+        .git(&["commit", "-q", "--no-verify", "-m", "comment"]);
+    l.repo.write(
+        OTHER_FILE,
+        format!("{HEADER}{OTHER_LOCKED}    assert refund(3) == 3\n\n\n# see test_refund_of_zero\n"),
+    );
+    assert_eq!(checked(&l), 1, "a name in a comment is not a test");
 }
 
 #[test]
@@ -408,4 +494,123 @@ fn a_test_using_a_module_level_path_of_its_file_is_refused_in_another_directory(
         ID,
         "python:tests/billing/test_exact.py::test_refund_is_exact",
     );
+}
+
+#[test]
+fn a_ts_test_moved_into_a_file_holding_locked_tests_is_followed_and_checked_there() {
+    // A title is searched for as written: the later weakening, in that file alone, is seen.
+    let file = "tests/billing/refunds.test.ts";
+    let into = "tests/billing/exact.test.ts";
+    let other = "it(\"other\", () => {});\n";
+    let kept = "it(\"kept\", () => {\n  expect(refund(2)).toBe(2);\n});\n";
+    let l = locked(&[
+        (file, &format!("{TS_HEAD}{TS_IT}\n{other}")),
+        (into, &format!("{TS_HEAD}{kept}")),
+    ]);
+    l.repo.write(file, format!("{TS_HEAD}{other}"));
+    l.repo.write(into, format!("{TS_HEAD}{kept}\n{TS_IT}"));
+    let from = "ts:tests/billing/refunds.test.ts::is exact";
+    l.assert_moved(from, "ts:tests/billing/exact.test.ts::is exact");
+    // (`assert_moved` committed the move.)
+    l.repo.write(
+        into,
+        format!(
+            "{TS_HEAD}{kept}\n{}",
+            TS_IT.replace("  expect(refund(100)).toBe(100);\n", "")
+        ),
+    );
+    l.assert_refused("removed", from);
+}
+
+#[test]
+fn a_go_test_moved_into_a_file_holding_locked_tests_is_followed_and_checked_there() {
+    let other = "\nfunc TestOther(t *testing.T) {}\n";
+    let kept =
+        "func TestKept(t *testing.T) {\n\tif Refund(2) != 2 {\n\t\tt.Fatal(\"kept\")\n\t}\n}\n";
+    let into = "pay/kept_test.go";
+    let l = locked(&[
+        (
+            "pay/refund_test.go",
+            &format!("{GO_HEAD}{GO_TAG}{GO_TEST}{other}"),
+        ),
+        (into, &format!("{GO_HEAD}{GO_TAG}{kept}")),
+    ]);
+    l.repo
+        .write("pay/refund_test.go", format!("{GO_HEAD}{}", &other[1..]));
+    l.repo
+        .write(into, format!("{GO_HEAD}{GO_TAG}{kept}\n{GO_TAG}{GO_TEST}"));
+    l.assert_moved(GO_ID, "go:pay/kept_test.go::TestRefundIsExact");
+    // (`assert_moved` committed the move.)
+    let weakened = GO_TEST.replace(
+        "\tif Refund(100) != 100 {\n\t\tt.Fatal(\"refund\")\n\t}\n",
+        "",
+    );
+    l.repo
+        .write(into, format!("{GO_HEAD}{GO_TAG}{kept}\n{GO_TAG}{weakened}"));
+    l.assert_refused("removed", GO_ID);
+}
+
+#[test]
+fn a_ts_test_with_an_escaped_title_moved_into_a_locked_file_is_checked_there() {
+    // The title is searched for as the source writes it (`won\'t`), so the later weakening,
+    // in that file alone, is seen.
+    let file = "tests/billing/refunds.test.ts";
+    let into = "tests/billing/exact.test.ts";
+    let it = "it('won\\'t refund twice', () => {\n  expect(refund(100)).toBe(100);\n});\n";
+    let other = "it(\"other\", () => {});\n";
+    let kept = "it(\"kept\", () => {\n  expect(refund(2)).toBe(2);\n});\n";
+    let l = locked(&[
+        (file, &format!("{TS_HEAD}{it}\n{other}")),
+        (into, &format!("{TS_HEAD}{kept}")),
+    ]);
+    l.repo.write(file, format!("{TS_HEAD}{other}"));
+    l.repo.write(into, format!("{TS_HEAD}{kept}\n{it}"));
+    let from = "ts:tests/billing/refunds.test.ts::won\\'t refund twice";
+    l.assert_moved(from, "ts:tests/billing/exact.test.ts::won\\'t refund twice");
+    let weakened = it.replace("  expect(refund(100)).toBe(100);\n", "");
+    l.repo.write(into, format!("{TS_HEAD}{kept}\n{weakened}"));
+    l.assert_refused("removed", from);
+}
+
+/// `FILE` and `OTHER_FILE` both holding the sacred test (a duplicate), locked; then `FILE`'s
+/// copy removed.
+fn twin_removed(twin: &str) -> Locked {
+    let l = locked(&[(FILE, &base()), (OTHER_FILE, &format!("{HEADER}{SACRED}"))]);
+    l.repo.write(FILE, format!("{HEADER}{OTHER}"));
+    l.repo.write(OTHER_FILE, format!("{HEADER}{twin}"));
+    l
+}
+
+#[test]
+fn removing_a_duplicate_of_a_locked_test_is_accepted() {
+    // The twin, locked in its own right, keeps every check the removed copy had.
+    let l = twin_removed(SACRED);
+    let out = l.check_staged();
+    assert_code(&out, 0, "check --staged");
+    assert!(
+        text(&out).contains(&format!(
+            "`{ID}` is gone, and `python:tests/billing/test_other.py::test_refund_is_exact` (tests/billing/test_other.py:6), locked too, holds every check it had"
+        )),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn removing_a_duplicate_while_weakening_its_twin_is_refused() {
+    let l = twin_removed(&SACRED.replace("    assert refund(5) == 5\n", ""));
+    assert_refused_removed(&l);
+    // Only an exact duplicate stands in: a locked test that differs is another test.
+    let l = twin_removed(&format!("{SACRED}    assert refund(7) == 7\n"));
+    assert_refused_removed(&l);
+    // Two locked copies, one kept: the kept one stands for one of them only.
+    let l = locked(&[
+        (FILE, &format!("{HEADER}{SACRED}")),
+        (OTHER_FILE, &format!("{HEADER}{SACRED}")),
+        ("tests/billing/test_third.py", &format!("{HEADER}{SACRED}")),
+    ]);
+    l.repo.write(FILE, HEADER);
+    l.repo.write("tests/billing/test_third.py", HEADER);
+    let out = l.check_staged();
+    assert_code(&out, 1, "check --staged");
 }
