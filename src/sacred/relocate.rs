@@ -93,66 +93,64 @@ fn conventional(path: &str) -> bool {
     }
 }
 
+/// What, written in a test or a module-level binding it uses, reaches other files by a path
+/// relative to its file's place, which another directory changes. JavaScript resolves a
+/// module specifier (`import("./x")`, `require("../src/x")`, `jest.mock("./x")`) from the
+/// file, so any string starting `./` or `../` counts there; Python opens a relative path from
+/// the working directory, which a move does not change, and resolves only relative imports
+/// (`from .helpers import x`, `import_module(".x", __package__)`) and the file's own place
+/// (`__file__`, pytest's `request.path` and `request.fspath`) from the file.
+fn file_relative(family: &str, line: &str) -> bool {
+    const EVERYWHERE: &[&str] = &["__file__", "__dirname", "__filename", "import.meta"];
+    const JS: &[&str] = &["'./", "\"./", "`./", "'../", "\"../", "`../"];
+    const PYTHON: &[&str] = &[
+        "__package__",
+        "import_module(\".",
+        "import_module('.",
+        "request.path",
+        "request.fspath",
+        "node.path",
+        "node.fspath",
+    ];
+    let l = line.trim_start();
+    let by_language: &[&str] = match family {
+        "py" => {
+            if l.starts_with("from .") {
+                return true;
+            }
+            PYTHON
+        }
+        _ => JS,
+    };
+    EVERYWHERE.iter().chain(by_language).any(|m| l.contains(m))
+}
+
 /// Whether `locked` may move into another directory and still mean the same: not in Go (a
 /// directory is a package, with its own functions of the same names) nor Rust (`super::`,
 /// and which files are compiled as tests, depend on the place), and not when it imports by a
-/// relative path (`from .helpers import x`, `import {x} from "./helpers"`,
-/// `require("../src/x")`) or uses a module-level binding built from its file's place or a
-/// relative path (`DATA = Path(__file__).parent / "data.json"`), which would name other
-/// files there.
+/// relative path or uses a module-level binding built from its file's place or a relative
+/// module path (`DATA = Path(__file__).parent / "data.json"`, [`file_relative`]), which would
+/// name other files there.
 fn may_change_directory(locked: &LockedTest) -> bool {
-    if matches!(family(&locked.file), "go" | "rs") {
+    let family = family(&locked.file);
+    if matches!(family, "go" | "rs") {
         return false;
     }
-    // A module-level binding built from the file's own place (`DATA = Path(__file__).parent
-    // / "data.json"`) or from a relative path has the same text elsewhere and names another
-    // file there.
     locked.bindings.as_ref().is_some_and(|bindings| {
-        !bindings.iter().any(|b| {
-            b.starts_with("from .")
-                || [
-                    "from '.",
-                    "from \".",
-                    "require('.",
-                    "require(\".",
-                    "import('.",
-                    "import(\".",
-                    "'./",
-                    "\"./",
-                    "`./",
-                    "'../",
-                    "\"../",
-                    "`../",
-                    "__file__",
-                    "__dirname",
-                    "__filename",
-                    "import.meta",
-                ]
-                .iter()
-                .any(|r| b.contains(r))
-        })
+        !bindings
+            .iter()
+            .any(|b| b.lines().any(|l| file_relative(family, l)))
     })
 }
 
 /// Whether the text of test `t` in `text` (its file) reaches other files by a path relative
-/// to its own place, which another directory would change: a relative path in a string
-/// (`import("./x")`, `require("../src/x")`, `new URL("./fixture", import.meta.url)`), a
-/// Python relative import, or the file's own location (`__file__`, `__dirname`,
-/// `__filename`, `import.meta`).
+/// to its own place ([`file_relative`]), which another directory would change.
 fn names_files_relatively(text: &str, t: &TestItem) -> bool {
-    let lines: Vec<&str> = text
-        .lines()
+    let family = family(&t.path);
+    text.lines()
         .skip(t.line.saturating_sub(1))
         .take(t.end_line.saturating_sub(t.line) + 1)
-        .collect();
-    lines.iter().any(|l| {
-        let l = l.trim_start();
-        l.starts_with("from .")
-            || ["'./", "\"./", "`./", "'../", "\"../", "`../"]
-                .iter()
-                .chain(&["__file__", "__dirname", "__filename", "import.meta"])
-                .any(|m| l.contains(m))
-    })
+        .any(|l| file_relative(family, l))
 }
 
 /// The words of a source text (runs of letters, digits and `_`), for [`written_in`].

@@ -614,3 +614,46 @@ fn removing_a_duplicate_while_weakening_its_twin_is_refused() {
     let out = l.check_staged();
     assert_code(&out, 1, "check --staged");
 }
+
+/// The sacred test written as `body` in `FILE`, locked, then moved to a subdirectory.
+fn python_moved_down(body: &str) -> Locked {
+    let l = locked(&[(FILE, &format!("{HEADER}{body}\n\n{OTHER}"))]);
+    l.repo.write(FILE, format!("{HEADER}{OTHER}"));
+    l.repo.write(
+        "tests/billing/refunds/test_exact.py",
+        format!("{HEADER}{body}"),
+    );
+    l
+}
+
+#[test]
+fn a_python_test_with_a_relative_path_string_moved_into_a_subdirectory_is_followed() {
+    // Python opens `./receipts` from the working directory, which a move does not change.
+    let body = SACRED.replace(
+        "    assert refund(5) == 5\n",
+        "    assert refund(5, into=\"./receipts\") == 5\n",
+    );
+    let l = python_moved_down(&body);
+    l.assert_moved(
+        ID,
+        "python:tests/billing/refunds/test_exact.py::test_refund_is_exact",
+    );
+}
+
+#[test]
+fn a_python_test_using_its_own_place_moved_into_a_subdirectory_is_refused() {
+    // pytest's `request.path` is the test file's place; `import_module(".x", __package__)`
+    // resolves from its package: both name other files from another directory.
+    for line in [
+        "    data = request.path.parent / \"receipts\"\n",
+        "    data = request.fspath\n",
+        "    fake = importlib.import_module(\".fakes\", __package__)\n",
+    ] {
+        let body = SACRED.replace(
+            "def test_refund_is_exact():\n",
+            &format!("def test_refund_is_exact(request):\n{line}"),
+        );
+        let l = python_moved_down(&body);
+        assert_refused_removed(&l);
+    }
+}
