@@ -143,6 +143,12 @@ pub struct TestItem {
     /// of its parameters (see [`super::extracted::python_cases`]); built for checks only.
     #[serde(skip)]
     pub case_readings: Vec<LocalsPutBack>,
+    /// A reading with every release of a local nested in a statement (`await server.close()`
+    /// inside an `if` or a `finally`) left out, and those locals (serialised as
+    /// [`Statement::context_binding`] writes them): a test that now binds each of them by a
+    /// call handed its context reads as this ([`super::context`]); built for checks only.
+    #[serde(skip)]
+    pub releases_dropped: Option<(Vec<String>, LocalsPutBack)>,
     /// The parser could not make sense of part of the test.
     pub has_error: bool,
     #[serde(skip)]
@@ -1905,7 +1911,7 @@ pub(crate) fn build_item(
     } else {
         Vec::new()
     };
-    let read = |extractions: &[&super::extracted::Extraction<'_>]| {
+    let read_leaving = |extractions: &[&super::extracted::Extraction<'_>], left: &[Node<'_>]| {
         // The other locals keep the placeholders they had before the extraction.
         let kept: Vec<String> = locals
             .iter()
@@ -1913,7 +1919,7 @@ pub(crate) fn build_item(
             .cloned()
             .collect();
         with_locals(&kept, || {
-            super::extracted::with_put_back(extractions, || {
+            super::extracted::with_put_back_leaving(extractions, left, || {
                 let elide = spec.elide.map(|n| n.id());
                 let mut walk = Walk {
                     rules,
@@ -1935,7 +1941,27 @@ pub(crate) fn build_item(
             })
         })
     };
+    let read = |extractions: &[&super::extracted::Extraction<'_>]| read_leaving(extractions, &[]);
     item.locals_put_back = sets.iter().map(|set| read(set)).collect();
+    if put_back {
+        let nested = nested_releases(spec.body, src);
+        if !nested.is_empty() {
+            let mut receivers: Vec<String> = with_locals(&locals, || {
+                nested
+                    .iter()
+                    .map(|(_, receiver)| {
+                        let mut s = String::new();
+                        serialize(*receiver, src, &|_| false, &mut s);
+                        s
+                    })
+                    .collect()
+            });
+            receivers.sort();
+            receivers.dedup();
+            let left: Vec<Node<'_>> = nested.iter().map(|(n, _)| *n).collect();
+            item.releases_dropped = Some((receivers, read_leaving(&[], &left)));
+        }
+    }
     item.case_readings = cases
         .iter()
         .map(|case| read(&case.iter().collect::<Vec<_>>()))
@@ -2028,6 +2054,7 @@ fn build_item_inner(
         locals: Vec::new(),
         locals_put_back: Vec::new(),
         case_readings: Vec::new(),
+        releases_dropped: None,
         has_error: spec.extent.has_error(),
         start_byte: spec.extent.start_byte(),
         end_byte: spec.extent.end_byte(),
@@ -2195,6 +2222,27 @@ fn statements_of(
     } else {
         push(body);
     }
+    out
+}
+
+/// The statements nested below the top level of `body` that only release a local
+/// ([`super::context::release_of`]), with that local.
+fn nested_releases<'t>(body: Node<'t>, src: &'t str) -> Vec<(Node<'t>, Node<'t>)> {
+    // The top-level statements (Go puts them in a `statement_list`).
+    let mut top = named_children(body);
+    if let Some(list) = top.iter().find(|c| kind(**c) == "statement_list") {
+        top = named_children(*list);
+    }
+    let mut out = Vec::new();
+    let mut stack: Vec<Node<'t>> = top.iter().flat_map(|t| named_children(*t)).collect();
+    while let Some(d) = stack.pop() {
+        if let Some((receiver, _)) = super::context::release_of(d, src) {
+            out.push((d, receiver));
+            continue;
+        }
+        stack.extend(named_children(d));
+    }
+    out.sort_by_key(|(n, _)| n.start_byte());
     out
 }
 

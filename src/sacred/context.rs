@@ -564,4 +564,97 @@ mod tests {
             );
         }
     }
+
+    /// Each language's test with the release nested in a statement (`{RELEASE}`), and its
+    /// setup with and without the context handed over.
+    fn nested() -> Vec<(
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    )> {
+        vec![
+            (
+                "test/total.js",
+                "const test = require('ava');\nconst {total, createServer} = require('../billing');\n\n// gatekeeper:sacred\ntest('total', async t => {\n  const log = [];\n  {SETUP}\n  try {\n    t.is(await total(server.url), 6);\n  } finally {\n    log.push('done');\n    {RELEASE}\n  }\n});\n",
+                "const server = await createServer({port: 0});",
+                "const server = await createServer(t, {port: 0});",
+                "await server.close();",
+            ),
+            (
+                "test/total.ts",
+                "import test, {type ExecutionContext} from 'ava';\nimport {total, createServer} from '../billing';\n\n// gatekeeper:sacred\ntest('total', async (t: ExecutionContext) => {\n  const log: string[] = [];\n  {SETUP}\n  if (!supported) {\n    log.push('done');\n    await total(server.url);\n    {RELEASE}\n    t.pass();\n    return;\n  }\n  t.is(await total(server.url), 6);\n});\n",
+                "const server = await createServer();",
+                "const server = await createServer(t);",
+                "await server.close();",
+            ),
+            (
+                "billing/total_test.go",
+                "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\tvar log []string\n\t{SETUP}\n\tif Total(srv.URL) != 6 {\n\t\tt.Errorf(\"want 6\")\n\t}\n\tif srv != nil {\n\t\tlog = append(log, \"done\")\n\t\t{RELEASE}\n\t}\n}\n",
+                "srv := newServer(8080)",
+                "srv := newServer(8080, t)",
+                "srv.Close()",
+            ),
+            (
+                "tests/test_total.py",
+                "import unittest\n\nfrom billing import make_server, total\n\n\nclass TestTotal(unittest.TestCase):\n    # gatekeeper:sacred\n    def test_total(self):\n        log = []\n        {SETUP}\n        try:\n            self.assertEqual(total(server.url), 6)\n        finally:\n            log.append(\"done\")\n            {RELEASE}\n",
+                "server = make_server(port=0)",
+                "server = make_server(self, port=0)",
+                "server.close()",
+            ),
+            (
+                "tests/test_total.py",
+                "from billing import make_server, total\n\n\n# gatekeeper:sacred\ndef test_total(request):\n    log = []\n    {SETUP}\n    try:\n        assert total(server.url) == 6\n    finally:\n        log.append(\"done\")\n        {RELEASE}\n",
+                "server = make_server(port=0)",
+                "server = make_server(request, port=0)",
+                "server.close()",
+            ),
+        ]
+    }
+
+    /// The rules for the nested case after `setup` and `release` (a check reads the base
+    /// revision, which is the locked file here).
+    fn nested_rules(
+        template: &str,
+        path: &str,
+        locked: (&str, &str),
+        now: (&str, &str),
+    ) -> Vec<Rule> {
+        let src = |(setup, release): (&str, &str)| {
+            template
+                .replace("{SETUP}", setup)
+                .replace("{RELEASE}", release)
+        };
+        let old = src(locked);
+        crate::sacred::rules::testing::rules_with_base(path, &old, &old, &src(now))
+    }
+
+    #[test]
+    fn a_nested_release_may_move_into_the_helper_that_is_handed_the_context() {
+        // ky: `await server.close()` inside `if (!supportsBytes) {…}` and a `finally`.
+        for (path, template, setup, with_context, release) in nested() {
+            let rules = nested_rules(template, path, (setup, release), (with_context, ""));
+            assert!(rules.is_empty(), "{path}: {rules:?}");
+        }
+    }
+
+    #[test]
+    fn a_nested_release_removed_without_the_context_handed_over_is_refused() {
+        for (path, template, setup, with_context, release) in nested() {
+            let rules = nested_rules(template, path, (setup, release), (setup, ""));
+            assert!(rules.contains(&Rule::BodyChanged), "{path}: {rules:?}");
+            // Anything else changed in the statement that held it is still a change.
+            assert!(template.contains("done"), "{path}");
+            let old = template
+                .replace("{SETUP}", setup)
+                .replace("{RELEASE}", release);
+            let new = template
+                .replace("{SETUP}", with_context)
+                .replace("{RELEASE}", "")
+                .replace("done", "ended");
+            let rules = crate::sacred::rules::testing::rules_with_base(path, &old, &old, &new);
+            assert!(rules.contains(&Rule::BodyChanged), "{path}: {rules:?}");
+        }
+    }
 }

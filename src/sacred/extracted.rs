@@ -721,9 +721,15 @@ thread_local! {
     static PUT_BACK: RefCell<PutBack> = RefCell::new(PutBack::default());
 }
 
-/// Runs `f` (a reading of the test that owns `extractions`) with each local put back.
-pub(crate) fn with_put_back<R>(extractions: &[&Extraction<'_>], f: impl FnOnce() -> R) -> R {
+/// Runs `f` (a reading of the test that owns `extractions`) with each local put back, and
+/// each of `left` (statements of the test) left out.
+pub(crate) fn with_put_back_leaving<R>(
+    extractions: &[&Extraction<'_>],
+    left: &[Node<'_>],
+    f: impl FnOnce() -> R,
+) -> R {
     let mut put_back = PutBack::default();
+    put_back.left_out.extend(left.iter().map(Node::id));
     for e in extractions {
         put_back.left_out.insert(e.binding.id());
         for u in &e.uses {

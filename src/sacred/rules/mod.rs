@@ -428,7 +428,7 @@ fn judge_found(s: &Subject<'_>) -> Vec<Finding> {
     {
         body.clear();
     }
-    if !body.is_empty() && keeps_a_base_reading(s, quiet) {
+    if !body.is_empty() && (keeps_a_base_reading(s, quiet) || keeps_base_releasing_less(s, quiet)) {
         body.clear();
     }
     // A test turned into a parametrized one: the locked test is one of its cases, read with
@@ -482,6 +482,47 @@ fn keeps_a_base_reading(s: &Subject<'_>, quiet: bool) -> bool {
             .iter()
             .any(|v| judge_body(&as_read, v, quiet).is_empty())
     })
+}
+
+/// Whether the test keeps every check of the base revision's test read without the releases
+/// nested in its statements (`await server.close()` inside an `if` or a `finally`), when it
+/// now binds each local they released by a call handed its context: the cleanup moved into
+/// that helper's teardown, as for a release at the top level (`body_changed`,
+/// [`crate::sacred::context`]).
+fn keeps_base_releasing_less(s: &Subject<'_>, quiet: bool) -> bool {
+    let Some(base) = base_as_locked(s) else {
+        return false;
+    };
+    let Some((receivers, reading)) = &base.releases_dropped else {
+        return false;
+    };
+    let test = s.test;
+    let bound: Vec<&str> = test
+        .statements
+        .iter()
+        .filter_map(|st| st.context_binding.as_deref())
+        .collect();
+    if !receivers.iter().all(|r| bound.contains(&r.as_str())) {
+        return false;
+    }
+    let mut item = base.clone();
+    item.assertions.clone_from(&reading.assertions);
+    item.statements.clone_from(&reading.statements);
+    let mut locked = LockedTest::from_item(&item);
+    locked.id.clone_from(&s.locked.id);
+    locked.bindings.clone_from(&s.locked.bindings);
+    let as_read = Subject {
+        locked: &locked,
+        test,
+        scan: s.scan,
+        base: s.base,
+        base_bindings: s.base_bindings,
+        base_scan: s.base_scan,
+        old_header: s.old_header.clone(),
+    };
+    std::iter::once(View::of(test))
+        .chain(test.locals_put_back.iter().map(|p| View::put_back(test, p)))
+        .any(|v| judge_body(&as_read, &v, quiet).is_empty())
 }
 
 /// The test as the base revision holds it, when it keeps everything the lock holds (it is

@@ -1080,3 +1080,46 @@ fn a_lock_from_before_nested_checks_were_left_out_still_matches() {
     l.edit(HOOKS_FILE, HOOKS, &[("beforeRetry: [", "afterResponse: [")]);
     l.assert_refused("body-changed", HOOKS_ID);
 }
+
+const NESTED_SERVER: &str = r#"import test from "ava";
+import { createServer, total, supported } from "../src/ledger";
+
+// gatekeeper:sacred
+test("total over the server", async (t) => {
+  const server = await createServer({ port: 0 });
+  if (!supported) {
+    await total(server.url);
+    await server.close();
+    t.pass();
+    return;
+  }
+  try {
+    t.is(await total(server.url), 6);
+  } finally {
+    await server.close();
+  }
+});
+"#;
+
+harmless!(
+    a_nested_server_cleanup_moving_into_its_helper_teardown_passes,
+    SERVER_FILE,
+    NESTED_SERVER,
+    SERVER_ID,
+    [
+        ("createServer({ port: 0 })", "createServer(t, { port: 0 })"),
+        ("    await server.close();\n    t.pass();", "    t.pass();"),
+        (
+            "  } finally {\n    await server.close();\n  }",
+            "  } finally {\n  }"
+        )
+    ]
+);
+refuses!(
+    a_nested_server_cleanup_removed_while_its_helper_is_not_handed_t_is_refused,
+    SERVER_FILE,
+    NESTED_SERVER,
+    [("    await server.close();\n    t.pass();", "    t.pass();")],
+    "body-changed",
+    SERVER_ID
+);
