@@ -480,7 +480,9 @@ fn parametrize_of<'t>(
 /// exactly as the literal does) of one name bound to one basic literal, declared at package
 /// level in the test's own file, and whose name the file declares nowhere else (no local,
 /// parameter, range variable, field key or second declaration can give it another meaning
-/// where the test reads it). A constant of another file of the package is not read.
+/// where the test reads it). A constant of another file of the package is read only when the
+/// check appends its declaration to the file for one more reading (`go_foreign_constants` in
+/// [`super`]).
 pub(crate) fn go_constants<'t>(test: Node<'t>, src: &str) -> Vec<Extraction<'t>> {
     let mut root = test;
     while let Some(p) = root.parent() {
@@ -505,15 +507,7 @@ pub(crate) fn go_constants<'t>(test: Node<'t>, src: &str) -> Vec<Extraction<'t>>
                 .filter(|c| !is_comment(*c))
                 .collect();
             if let ([name], [value]) = (names.as_slice(), values.as_slice())
-                && matches!(
-                    kind(*value),
-                    "interpreted_string_literal"
-                        | "raw_string_literal"
-                        | "int_literal"
-                        | "float_literal"
-                        | "rune_literal"
-                        | "imaginary_literal"
-                )
+                && super::lang::go_is_basic_literal(kind(*value))
             {
                 found.push((spec, *name, *value));
             }

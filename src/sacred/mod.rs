@@ -363,6 +363,50 @@ fn scan_files(
     Ok(out)
 }
 
+/// Go: the declarations, one a line, of the constants other files of `path`'s package (its
+/// directory, the same `package` clause) declare that its `text` mentions, to append to it
+/// for a reading in which each is its literal (`extracted::go_constants`, which also refuses
+/// a name the file declares itself). Only what reads exactly there: untyped, one literal,
+/// declared once in the package, in a file compiled everywhere (`lang::go_package_constants`).
+fn go_foreign_constants(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    text: &str,
+) -> Result<String> {
+    let Some(own) = lang::go_package_constants(path, text)? else {
+        return Ok(String::new());
+    };
+    let words = relocate::words(text);
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for file in content.list_dir(repo, dir)? {
+        if file == path || !is_go(&file) {
+            continue;
+        }
+        let Some(src) = content.read(repo, &file)? else {
+            continue;
+        };
+        if !src.contains("const") {
+            continue;
+        }
+        let Some(theirs) = lang::go_package_constants(&file, &src)? else {
+            continue;
+        };
+        if theirs.package != own.package {
+            continue;
+        }
+        for (name, literal) in theirs.constants {
+            found.entry(name).or_default().push(literal);
+        }
+    }
+    Ok(found
+        .into_iter()
+        .filter(|(name, literals)| literals.len() == 1 && words.contains(name.as_str()))
+        .map(|(name, literals)| format!("const {name} = {}\n", literals[0]))
+        .collect())
+}
+
 /// `TestMain` in any test file of the package (the directory) runs instead of its tests.
 fn go_package_envelope(repo: &Repo, content: &Content<'_>, path: &str) -> Result<Vec<String>> {
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -578,6 +622,7 @@ fn compare_all(
     // The base supplies old line numbers for messages and the module-level bindings the file
     // already had (a binding there is not a rebinding): it is read only for the tests that
     // have findings, and a failure there is not fatal (their findings stand).
+    let mut base_scans: BTreeMap<String, FileScan> = BTreeMap::new();
     if let Some(base) = base {
         let failing: Vec<&lock::LockedTest> = locked
             .iter()
@@ -589,10 +634,11 @@ fn compare_all(
         failing_files.sort();
         failing_files.dedup();
         if !failing.is_empty()
-            && let Ok(base_scans) = scan_files(repo, base, &failing_files, &patterns, |s| {
+            && let Ok(scans) = scan_files(repo, base, &failing_files, &patterns, |s| {
                 ids_in(&failing, &s.path)
             })
         {
+            base_scans = scans;
             let base_items: BTreeMap<&str, (&TestItem, &FileScan)> = base_scans
                 .values()
                 .flat_map(|s| s.tests.iter().map(move |t| (t.id.as_str(), (t, s))))
@@ -601,6 +647,67 @@ fn compare_all(
                 if !findings.is_empty() {
                     *findings = compare_one(t, base_items.get(t.id.as_str()).copied());
                 }
+            }
+        }
+    }
+    // Go: a test that now reads a constant another file of its package declares (`const
+    // defaultPrefixMatching = false` in cobra.go) is read once more with each such constant
+    // as its literal (`extracted::go_constants`); only a reading that passes every rule
+    // replaces the findings.
+    let go_failing: BTreeSet<&str> = locked
+        .iter()
+        .zip(&results)
+        .filter(|(t, f)| !f.is_empty() && is_go(&t.file))
+        .map(|(t, _)| t.file.as_str())
+        .collect();
+    for file in go_failing {
+        let Some(scan) = new_scans.get(file) else {
+            continue;
+        };
+        let Some(text) = new.read(repo, file)? else {
+            continue;
+        };
+        let decls = go_foreign_constants(repo, new, file, &text)?;
+        if decls.is_empty() {
+            continue;
+        }
+        let ids: BTreeSet<String> = locked
+            .iter()
+            .zip(&results)
+            .filter(|(t, f)| !f.is_empty() && t.file == file)
+            .map(|(t, _)| t.id.clone())
+            .collect();
+        let Some(extended) = lang::scan(
+            file,
+            &format!("{text}\n{decls}"),
+            !patterns.is_empty() && patterns.matches(Path::new(file)),
+            &analysis::Want::Ids(ids),
+            &patterns.test_functions,
+        )?
+        else {
+            continue;
+        };
+        let mut read = scan.clone();
+        for t in &mut read.tests {
+            if let Some(e) = extended.tests.iter().find(|e| e.id == t.id) {
+                t.locals_put_back.clone_from(&e.locals_put_back);
+            }
+        }
+        let base_item = |id: &str| {
+            base_scans
+                .values()
+                .find_map(|s| s.tests.iter().find(|t| t.id == id).map(|t| (t, s)))
+        };
+        for (t, findings) in locked.iter().zip(results.iter_mut()) {
+            if t.file != file || findings.is_empty() {
+                continue;
+            }
+            let new_file = rules::NewFile {
+                scan: Some(&read),
+                unsupported: false,
+            };
+            if rules::compare(t, &new_file, base_item(&t.id)).is_empty() {
+                findings.clear();
             }
         }
     }

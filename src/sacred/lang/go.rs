@@ -90,6 +90,116 @@ impl Rules for GoRules {
 /// The fingerprint of the file's `TestMain`, if it has one (16 hex digits). `TestMain` runs
 /// instead of the tests and may skip all of them, so it belongs to every test's envelope in
 /// the package.
+/// Operating systems and architectures a file name's `_GOOS`/`_GOARCH` suffix restricts it
+/// to.
+const GO_SUFFIXES: &[&str] = &[
+    "aix",
+    "android",
+    "darwin",
+    "dragonfly",
+    "freebsd",
+    "hurd",
+    "illumos",
+    "ios",
+    "js",
+    "linux",
+    "nacl",
+    "netbsd",
+    "openbsd",
+    "plan9",
+    "solaris",
+    "wasip1",
+    "windows",
+    "zos",
+    "386",
+    "amd64",
+    "amd64p32",
+    "arm",
+    "armbe",
+    "arm64",
+    "arm64be",
+    "loong64",
+    "mips",
+    "mipsle",
+    "mips64",
+    "mips64le",
+    "mips64p32",
+    "mips64p32le",
+    "ppc",
+    "ppc64",
+    "ppc64le",
+    "riscv",
+    "riscv64",
+    "s390",
+    "s390x",
+    "sparc",
+    "sparc64",
+    "wasm",
+];
+
+/// [`super::PackageConstants`] of the file at `path`; `None` when it has a syntax error, a build
+/// constraint (`//go:build`, `// +build`) or a `_GOOS`/`_GOARCH` name (compiled only
+/// somewhere, so its constants may not be the ones a test sees).
+pub(crate) fn package_constants(
+    path: &str,
+    src: &str,
+    root: Node<'_>,
+) -> Option<super::PackageConstants> {
+    if root.has_error() {
+        return None;
+    }
+    let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
+    let stem = name.trim_end_matches(".go").trim_end_matches("_test");
+    if stem
+        .split('_')
+        .skip(1)
+        .any(|part| GO_SUFFIXES.contains(&part))
+    {
+        return None;
+    }
+    let mut out = super::PackageConstants::default();
+    for item in named_children(root) {
+        match kind(item) {
+            "comment" => {
+                let c = text(item, src);
+                if c.starts_with("//go:build") || c.starts_with("// +build") {
+                    return None;
+                }
+            }
+            "package_clause" => {
+                let n = named_children(item).into_iter().next()?;
+                out.package = text(n, src).to_owned();
+            }
+            "const_declaration" => {
+                for spec in named_children(item) {
+                    if kind(spec) != "const_spec" || spec.child_by_field_name("type").is_some() {
+                        continue;
+                    }
+                    let mut cursor = spec.walk();
+                    let names: Vec<Node<'_>> =
+                        spec.children_by_field_name("name", &mut cursor).collect();
+                    let Some(values) = spec.child_by_field_name("value") else {
+                        continue;
+                    };
+                    let values: Vec<Node<'_>> = named_children(values)
+                        .into_iter()
+                        .filter(|c| kind(*c) != "comment")
+                        .collect();
+                    if let ([n], [v]) = (names.as_slice(), values.as_slice())
+                        && super::go_is_basic_literal(kind(*v))
+                        && text(*n, src) != "_"
+                    {
+                        out.constants
+                            .push((text(*n, src).to_owned(), text(*v, src).to_owned()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (!out.package.is_empty()).then_some(out)
+}
+
 pub(crate) fn test_main(src: &str, root: Node<'_>) -> Option<String> {
     named_children(root)
         .into_iter()

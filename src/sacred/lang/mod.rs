@@ -103,6 +103,56 @@ pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
     }
 }
 
+/// The package of a Go file and its package-level constants that a test of another file of
+/// that package may read as their literals: `None` when the file
+/// does not parse or is compiled only under a build constraint.
+/// A Go file's package and the constants of it a test in another file of the package may
+/// read as their literals.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageConstants {
+    pub package: String,
+    /// `(name, literal as written)`: untyped, one name bound to one basic literal (or `true`,
+    /// `false`), at package level.
+    pub constants: Vec<(String, String)>,
+}
+
+/// The literals an untyped constant holds exactly as written where it is read.
+pub(crate) fn go_is_basic_literal(kind: &str) -> bool {
+    matches!(
+        kind,
+        "interpreted_string_literal"
+            | "raw_string_literal"
+            | "int_literal"
+            | "float_literal"
+            | "rune_literal"
+            | "imaginary_literal"
+            | "true"
+            | "false"
+    )
+}
+
+pub fn go_package_constants(path: &str, src: &str) -> Result<Option<PackageConstants>> {
+    #[cfg(feature = "lang-go")]
+    {
+        let Some(grammar) = Lang::Go.grammar() else {
+            return Ok(None);
+        };
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&grammar)
+            .map_err(|e| anyhow!("failed to load the grammar for `{path}`: {e}"))?;
+        let tree = parser
+            .parse(src, None)
+            .ok_or_else(|| anyhow!("the parser gave up on `{path}`"))?;
+        Ok(go::package_constants(path, src, tree.root_node()))
+    }
+    #[cfg(not(feature = "lang-go"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
 /// Every grammar compiled into this build, each with whether it is TypeScript's (whose
 /// types are erased from fingerprints).
 pub(crate) fn grammars() -> Vec<(tree_sitter::Language, bool)> {

@@ -951,3 +951,79 @@ refuses!(
     "body-changed",
     ID
 );
+
+// ---- A constant of another file of the package read as its literal (cobra d689184) ----
+
+const FLAGS_FILE: &str = "pay/flags_test.go";
+const FLAGS_ID: &str = "go:pay/flags_test.go::TestPrefixMatching";
+const FLAGS: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestPrefixMatching(t *testing.T) {\n\tEnablePrefixMatching = true\n\tif Find(\"ch\") != \"child\" {\n\t\tt.Fatal(\"no prefix match\")\n\t}\n\tEnablePrefixMatching = false\n}\n";
+const FLAGS_NOW: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestPrefixMatching(t *testing.T) {\n\tEnablePrefixMatching = true\n\tif Find(\"ch\") != \"child\" {\n\t\tt.Fatal(\"no prefix match\")\n\t}\n\tEnablePrefixMatching = defaultPrefixMatching\n}\n";
+
+/// `FLAGS` locked beside `pay/pay.go`, then the test reading `defaultPrefixMatching`, which
+/// `file` declares as `decl` (staged).
+fn with_constant(file: &str, decl: &str) -> super::Locked {
+    let l = super::locked(&[
+        (FLAGS_FILE, FLAGS),
+        (
+            "pay/pay.go",
+            "package pay\n\nvar EnablePrefixMatching = false\n",
+        ),
+    ]);
+    l.repo.write(FLAGS_FILE, FLAGS_NOW);
+    l.repo.write(file, decl);
+    l
+}
+
+#[test]
+fn a_literal_written_as_a_constant_of_another_file_of_the_package_passes() {
+    let l = with_constant(
+        "pay/defaults.go",
+        "package pay\n\nconst (\n\tdefaultPrefixMatching = false\n\tdefaultSorting = true\n)\n",
+    );
+    l.assert_passes_checked();
+    // Later, only the constant changes: the package's locked tests are read again, and the
+    // test no longer resets what it locked.
+    l.repo.write(
+        "pay/defaults.go",
+        "package pay\n\nconst (\n\tdefaultPrefixMatching = true\n\tdefaultSorting = true\n)\n",
+    );
+    l.assert_refused("body-changed", FLAGS_ID);
+}
+
+#[test]
+fn a_constant_of_another_file_that_does_not_read_exactly_as_the_literal_is_refused() {
+    for (file, decl) in [
+        // Another value.
+        (
+            "pay/defaults.go",
+            "package pay\n\nconst defaultPrefixMatching = true\n",
+        ),
+        // Typed: not read as a literal.
+        (
+            "pay/defaults.go",
+            "package pay\n\nconst defaultPrefixMatching bool = false\n",
+        ),
+        // Compiled only on some systems.
+        (
+            "pay/defaults.go",
+            "//go:build linux\n\npackage pay\n\nconst defaultPrefixMatching = false\n",
+        ),
+        (
+            "pay/defaults_windows.go",
+            "package pay\n\nconst defaultPrefixMatching = false\n",
+        ),
+        // Another package: not what the test reads.
+        (
+            "pay/defaults_test.go",
+            "package pay_test\n\nconst defaultPrefixMatching = false\n",
+        ),
+        // Not a constant.
+        (
+            "pay/defaults.go",
+            "package pay\n\nvar defaultPrefixMatching = false\n",
+        ),
+    ] {
+        let l = with_constant(file, decl);
+        l.assert_refused("body-changed", FLAGS_ID);
+    }
+}
