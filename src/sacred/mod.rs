@@ -400,11 +400,15 @@ fn go_foreign_constants(
             found.entry(name).or_default().push(literal);
         }
     }
-    Ok(found
-        .into_iter()
-        .filter(|(name, literals)| literals.len() == 1 && words.contains(name.as_str()))
-        .map(|(name, literals)| format!("const {name} = {}\n", literals[0]))
-        .collect())
+    let mut out = String::new();
+    for (name, literals) in found {
+        if let [literal] = literals.as_slice()
+            && words.contains(name.as_str())
+        {
+            let _ = writeln!(out, "const {name} = {literal}");
+        }
+    }
+    Ok(out)
 }
 
 /// `TestMain` in any test file of the package (the directory) runs instead of its tests.

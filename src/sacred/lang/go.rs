@@ -168,7 +168,7 @@ pub(crate) fn package_constants(
             }
             "package_clause" => {
                 let n = named_children(item).into_iter().next()?;
-                out.package = text(n, src).to_owned();
+                text(n, src).clone_into(&mut out.package);
             }
             "const_declaration" => {
                 for spec in named_children(item) {
