@@ -80,21 +80,27 @@ impl Lang {
     }
 }
 
+/// A Go file's syntax tree (`None` when this build lacks the Go grammar).
+#[cfg(feature = "lang-go")]
+fn parse_go(path: &str, src: &str) -> Result<Option<tree_sitter::Tree>> {
+    let Some(grammar) = Lang::Go.grammar() else {
+        return Ok(None);
+    };
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&grammar)
+        .map_err(|e| anyhow!("failed to load the grammar for `{path}`: {e}"))?;
+    parser
+        .parse(src, None)
+        .ok_or_else(|| anyhow!("the parser gave up on `{path}`"))
+        .map(Some)
+}
+
 /// The fingerprint of a Go file's `TestMain`, if it has one.
 pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
     #[cfg(feature = "lang-go")]
     {
-        let Some(grammar) = Lang::Go.grammar() else {
-            return Ok(None);
-        };
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&grammar)
-            .map_err(|e| anyhow!("failed to load the grammar for `{path}`: {e}"))?;
-        let tree = parser
-            .parse(src, None)
-            .ok_or_else(|| anyhow!("the parser gave up on `{path}`"))?;
-        Ok(go::test_main(src, tree.root_node()))
+        Ok(parse_go(path, src)?.and_then(|tree| go::test_main(src, tree.root_node())))
     }
     #[cfg(not(feature = "lang-go"))]
     {
@@ -103,9 +109,6 @@ pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
     }
 }
 
-/// The package of a Go file and its package-level constants that a test of another file of
-/// that package may read as their literals: `None` when the file
-/// does not parse or is compiled only under a build constraint.
 /// A Go file's package and the constants of it a test in another file of the package may
 /// read as their literals.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -131,20 +134,15 @@ pub(crate) fn go_is_basic_literal(kind: &str) -> bool {
     )
 }
 
+/// The [`PackageConstants`] of a Go file: `None` when it does not parse or is compiled only
+/// under a build constraint.
 pub fn go_package_constants(path: &str, src: &str) -> Result<Option<PackageConstants>> {
     #[cfg(feature = "lang-go")]
     {
-        let Some(grammar) = Lang::Go.grammar() else {
-            return Ok(None);
-        };
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&grammar)
-            .map_err(|e| anyhow!("failed to load the grammar for `{path}`: {e}"))?;
-        let tree = parser
-            .parse(src, None)
-            .ok_or_else(|| anyhow!("the parser gave up on `{path}`"))?;
-        Ok(go::package_constants(path, src, tree.root_node()))
+        Ok(
+            parse_go(path, src)?
+                .and_then(|tree| go::package_constants(path, src, tree.root_node())),
+        )
     }
     #[cfg(not(feature = "lang-go"))]
     {

@@ -458,30 +458,9 @@ fn keeps_a_base_reading(s: &Subject<'_>, quiet: bool) -> bool {
     let Some(base) = base_as_locked(s) else {
         return false;
     };
-    let test = s.test;
-    let views: Vec<View<'_>> = std::iter::once(View::of(test))
-        .chain(test.locals_put_back.iter().map(|p| View::put_back(test, p)))
-        .collect();
-    base.locals_put_back.iter().any(|reading| {
-        let mut item = base.clone();
-        item.assertions.clone_from(&reading.assertions);
-        item.statements.clone_from(&reading.statements);
-        let mut locked = LockedTest::from_item(&item);
-        locked.id.clone_from(&s.locked.id);
-        locked.bindings.clone_from(&s.locked.bindings);
-        let as_read = Subject {
-            locked: &locked,
-            test,
-            scan: s.scan,
-            base: s.base,
-            base_bindings: s.base_bindings,
-            base_scan: s.base_scan,
-            old_header: s.old_header.clone(),
-        };
-        views
-            .iter()
-            .any(|v| judge_body(&as_read, v, quiet).is_empty())
-    })
+    base.locals_put_back
+        .iter()
+        .any(|reading| keeps_base_read_as(s, base, reading, quiet))
 }
 
 /// Whether the test keeps every check of the base revision's test read without the releases
@@ -496,15 +475,25 @@ fn keeps_base_releasing_less(s: &Subject<'_>, quiet: bool) -> bool {
     let Some((receivers, reading)) = &base.releases_dropped else {
         return false;
     };
-    let test = s.test;
-    let bound: Vec<&str> = test
+    let bound: Vec<&str> = s
+        .test
         .statements
         .iter()
         .filter_map(|st| st.context_binding.as_deref())
         .collect();
-    if !receivers.iter().all(|r| bound.contains(&r.as_str())) {
-        return false;
-    }
+    receivers.iter().all(|r| bound.contains(&r.as_str()))
+        && keeps_base_read_as(s, base, reading, quiet)
+}
+
+/// Whether the test, or a reading of it with its extracted locals put back, passes the body
+/// rules against `base` (the base revision's test standing for the lock) read as `reading`.
+fn keeps_base_read_as(
+    s: &Subject<'_>,
+    base: &TestItem,
+    reading: &LocalsPutBack,
+    quiet: bool,
+) -> bool {
+    let test = s.test;
     let mut item = base.clone();
     item.assertions.clone_from(&reading.assertions);
     item.statements.clone_from(&reading.statements);

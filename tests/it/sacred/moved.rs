@@ -496,30 +496,33 @@ fn a_test_using_a_module_level_path_of_its_file_is_refused_in_another_directory(
     );
 }
 
-#[test]
-fn a_ts_test_moved_into_a_file_holding_locked_tests_is_followed_and_checked_there() {
-    // A title is searched for as written: the later weakening, in that file alone, is seen.
+/// The TS test `it` (titled `title`) moved from `tests/billing/refunds.test.ts` into
+/// `tests/billing/exact.test.ts`, which holds a locked test of its own: followed; then, the
+/// move committed, its check dropped there alone: refused. The title is searched for as the
+/// source writes it.
+fn ts_moved_into_locked_then_weakened(it: &str, title: &str) {
     let file = "tests/billing/refunds.test.ts";
     let into = "tests/billing/exact.test.ts";
     let other = "it(\"other\", () => {});\n";
     let kept = "it(\"kept\", () => {\n  expect(refund(2)).toBe(2);\n});\n";
     let l = locked(&[
-        (file, &format!("{TS_HEAD}{TS_IT}\n{other}")),
+        (file, &format!("{TS_HEAD}{it}\n{other}")),
         (into, &format!("{TS_HEAD}{kept}")),
     ]);
     l.repo.write(file, format!("{TS_HEAD}{other}"));
-    l.repo.write(into, format!("{TS_HEAD}{kept}\n{TS_IT}"));
-    let from = "ts:tests/billing/refunds.test.ts::is exact";
-    l.assert_moved(from, "ts:tests/billing/exact.test.ts::is exact");
+    l.repo.write(into, format!("{TS_HEAD}{kept}\n{it}"));
+    let from = format!("ts:{file}::{title}");
+    l.assert_moved(&from, &format!("ts:{into}::{title}"));
     // (`assert_moved` committed the move.)
-    l.repo.write(
-        into,
-        format!(
-            "{TS_HEAD}{kept}\n{}",
-            TS_IT.replace("  expect(refund(100)).toBe(100);\n", "")
-        ),
-    );
-    l.assert_refused("removed", from);
+    let weakened = it.replace("  expect(refund(100)).toBe(100);\n", "");
+    assert_ne!(weakened, it);
+    l.repo.write(into, format!("{TS_HEAD}{kept}\n{weakened}"));
+    l.assert_refused("removed", &from);
+}
+
+#[test]
+fn a_ts_test_moved_into_a_file_holding_locked_tests_is_followed_and_checked_there() {
+    ts_moved_into_locked_then_weakened(TS_IT, "is exact");
 }
 
 #[test]
@@ -552,24 +555,11 @@ fn a_go_test_moved_into_a_file_holding_locked_tests_is_followed_and_checked_ther
 
 #[test]
 fn a_ts_test_with_an_escaped_title_moved_into_a_locked_file_is_checked_there() {
-    // The title is searched for as the source writes it (`won\'t`), so the later weakening,
-    // in that file alone, is seen.
-    let file = "tests/billing/refunds.test.ts";
-    let into = "tests/billing/exact.test.ts";
-    let it = "it('won\\'t refund twice', () => {\n  expect(refund(100)).toBe(100);\n});\n";
-    let other = "it(\"other\", () => {});\n";
-    let kept = "it(\"kept\", () => {\n  expect(refund(2)).toBe(2);\n});\n";
-    let l = locked(&[
-        (file, &format!("{TS_HEAD}{it}\n{other}")),
-        (into, &format!("{TS_HEAD}{kept}")),
-    ]);
-    l.repo.write(file, format!("{TS_HEAD}{other}"));
-    l.repo.write(into, format!("{TS_HEAD}{kept}\n{it}"));
-    let from = "ts:tests/billing/refunds.test.ts::won\\'t refund twice";
-    l.assert_moved(from, "ts:tests/billing/exact.test.ts::won\\'t refund twice");
-    let weakened = it.replace("  expect(refund(100)).toBe(100);\n", "");
-    l.repo.write(into, format!("{TS_HEAD}{kept}\n{weakened}"));
-    l.assert_refused("removed", from);
+    // `won\'t` as written in the source.
+    ts_moved_into_locked_then_weakened(
+        "it('won\\'t refund twice', () => {\n  expect(refund(100)).toBe(100);\n});\n",
+        "won\\'t refund twice",
+    );
 }
 
 /// `FILE` and `OTHER_FILE` both holding the sacred test (a duplicate), locked; then `FILE`'s
