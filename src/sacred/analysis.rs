@@ -2326,7 +2326,6 @@ pub(crate) fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool
 }
 
 /// The text of a string literal without its quotes (and prefixes such as Python's `f`).
-#[cfg(any(feature = "lang-javascript", feature = "lang-typescript"))]
 pub(crate) fn unquote(s: &str) -> String {
     let s = s.trim_start_matches(|c: char| c.is_ascii_alphabetic());
     for q in ["\"\"\"", "'''", "\"", "'", "`"] {
