@@ -208,6 +208,41 @@ fn a_moved_test_that_dropped_a_check_is_not_followed_by_evidence() {
     assert_refused(&out, PY_ID, "not-run");
 }
 
+/// `test_refund` in both `test_pay.py` and `test_twin.py` (an exact duplicate, both locked),
+/// then removed from `test_pay.py` (staged, not re-locked).
+fn python_twin_removed() -> Ev {
+    let head = "def refund(x):\n    return x\n\n\n";
+    let e = setup(
+        &[
+            ("tests/billing/test_pay.py", PY),
+            (
+                "tests/billing/test_twin.py",
+                &format!("{head}def test_refund():\n    assert refund(10) == 10\n"),
+            ),
+        ],
+        &gate_config("reports/junit.xml", "junit", "pre-commit, ci"),
+    );
+    e.repo.write(
+        "tests/billing/test_pay.py",
+        format!("{head}def test_other():\n    assert refund(1) == 1\n"),
+    );
+    e.repo.git(&["add", "-A"]);
+    e
+}
+
+#[test]
+fn a_removed_duplicate_is_proven_by_its_twin_and_refused_when_the_twin_is_skipped() {
+    let e = python_twin_removed();
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_twin\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
+    ));
+    assert_proven(&out, 3);
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_twin\" name=\"test_refund\"><skipped message=\"deselected\"/></testcase>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
+    ));
+    assert_refused(&out, PY_ID, "skipped-at-runtime");
+}
+
 #[test]
 fn parametrised_cases_count_when_every_case_that_ran_passed() {
     let e = python();
