@@ -149,6 +149,13 @@ pub struct TestItem {
     /// call handed its context reads as this ([`super::context`]); built for checks only.
     #[serde(skip)]
     pub releases_dropped: Option<(Vec<String>, LocalsPutBack)>,
+    /// Go: a reading without the names of its subtests (`t.Run("name", …)`, and a table's
+    /// `name:` values when the test reads that field only to name subtests or in failure
+    /// messages), compared with the base revision's test read the same way: a typo fixed in
+    /// a subtest's name changes nothing checked ([`super::extracted::go_case_names`]); built
+    /// for checks only.
+    #[serde(skip)]
+    pub case_names_left_out: Option<LocalsPutBack>,
     /// The parser could not make sense of part of the test.
     pub has_error: bool,
     #[serde(skip)]
@@ -1961,6 +1968,12 @@ pub(crate) fn build_item(
             let left: Vec<Node<'_>> = nested.iter().map(|(n, _)| *n).collect();
             item.releases_dropped = Some((receivers, read_leaving(&[], &left)));
         }
+        if lang == "go" {
+            let names = super::extracted::go_case_names(spec.body, src);
+            if !names.is_empty() {
+                item.case_names_left_out = Some(read_leaving(&[], &names));
+            }
+        }
     }
     item.case_readings = cases
         .iter()
@@ -2055,6 +2068,7 @@ fn build_item_inner(
         locals_put_back: Vec::new(),
         case_readings: Vec::new(),
         releases_dropped: None,
+        case_names_left_out: None,
         has_error: spec.extent.has_error(),
         start_byte: spec.extent.start_byte(),
         end_byte: spec.extent.end_byte(),

@@ -538,6 +538,128 @@ pub(crate) fn go_constants<'t>(test: Node<'t>, src: &str) -> Vec<Extraction<'t>>
         .collect()
 }
 
+/// Go: the string literals of `body` that only name subtests, which a reading leaves out: the
+/// first argument of `<context>.Run("name", …)`, and each `name: "…"` of a row of a table
+/// (`{name: "…", …}` in the table's literal) whose field the test reads (`tt.name`) as the
+/// first argument of a `.Run(…)` and otherwise only inside the arguments of a failure or log
+/// call (`t.Errorf("%s: …", tt.name)`).
+///
+/// **Invariant:** none when the test asks for a test's name (`t.Name()`, which golden files
+/// and temporary paths are often built from): a subtest's name then reaches what it checks.
+pub(crate) fn go_case_names<'t>(body: Node<'t>, src: &str) -> Vec<Node<'t>> {
+    let Some(context) = super::context::context_param(body, src) else {
+        return Vec::new();
+    };
+    let mut nodes = Vec::new();
+    collect_all(body, &mut nodes);
+    let field_of = |n: Node<'_>| {
+        n.child_by_field_name("field")
+            .filter(|f| kind(*f) == "field_identifier")
+            .map(|f| text(f, src))
+    };
+    let call_field = |call: Node<'_>| {
+        call.child_by_field_name("function")
+            .filter(|f| kind(*f) == "selector_expression")
+            .and_then(field_of)
+    };
+    if nodes.iter().any(|n| {
+        kind(*n) == "call_expression"
+            && call_field(*n) == Some("Name")
+            && n.child_by_field_name("arguments")
+                .is_some_and(|a| named_children(a).is_empty())
+    }) {
+        return Vec::new();
+    }
+    let is_string =
+        |n: Node<'_>| matches!(kind(n), "interpreted_string_literal" | "raw_string_literal");
+    // The first argument of a `.Run(…)` call, when the call is on the context or a subtest's.
+    let run_name = |arg: Node<'t>| -> Option<Node<'t>> {
+        let list = arg.parent().filter(|p| kind(*p) == "argument_list")?;
+        let call = list.parent().filter(|p| kind(*p) == "call_expression")?;
+        (call_field(call) == Some("Run")
+            && named_children(list).first().map(Node::id) == Some(arg.id()))
+        .then_some(call)
+    };
+    let in_message = |n: Node<'_>| {
+        let mut p = n.parent();
+        while let Some(q) = p {
+            if kind(q) == "argument_list"
+                && q.parent().and_then(call_field).is_some_and(|f| {
+                    matches!(f, "Error" | "Errorf" | "Fatal" | "Fatalf" | "Log" | "Logf")
+                })
+            {
+                return true;
+            }
+            p = q.parent();
+        }
+        false
+    };
+    let mut out = Vec::new();
+    // Each field read with `x.field`: whether every read only names a subtest or sits in a
+    // message, and whether one names a subtest.
+    let mut read_fields: HashMap<&str, (bool, bool)> = HashMap::new();
+    for n in &nodes {
+        match kind(*n) {
+            "interpreted_string_literal" | "raw_string_literal" => {
+                if let Some(call) = run_name(*n)
+                    && call
+                        .child_by_field_name("function")
+                        .and_then(|f| f.child_by_field_name("operand"))
+                        .is_some_and(|o| text(o, src) == context)
+                {
+                    out.push(*n);
+                }
+            }
+            "selector_expression" => {
+                if let Some(field) = field_of(*n) {
+                    let names = run_name(*n).is_some();
+                    let e = read_fields.entry(field).or_insert((true, false));
+                    e.0 = e.0 && (names || in_message(*n));
+                    e.1 = e.1 || names;
+                }
+            }
+            _ => {}
+        }
+    }
+    // A row of a table (`{name: "…", …}` inside the table's literal, its type elided).
+    let in_row = |n: Node<'_>| {
+        n.parent()
+            .filter(|p| kind(*p) == "literal_value")
+            .and_then(|p| p.parent())
+            .is_some_and(|p| kind(p) == "literal_element")
+    };
+    for n in &nodes {
+        if kind(*n) != "keyed_element" || !in_row(*n) {
+            continue;
+        }
+        let (Some(key), Some(value)) =
+            (n.child_by_field_name("key"), n.child_by_field_name("value"))
+        else {
+            continue;
+        };
+        let Some(value) = named_children(value)
+            .into_iter()
+            .next()
+            .filter(|v| is_string(*v))
+        else {
+            continue;
+        };
+        if read_fields.get(text(key, src)) == Some(&(true, true)) {
+            out.push(value);
+        }
+    }
+    out
+}
+
+/// Every node below `node`, in document order.
+fn collect_all<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
+    let mut cursor = node.walk();
+    for c in node.named_children(&mut cursor) {
+        out.push(c);
+        collect_all(c, out);
+    }
+}
+
 /// Whether a Go identifier is declared (or keyed) where it stands rather than read: a
 /// parameter, a `const`/`var`/`type` name, the left side of `:=`, `=`, `range` or a `select`
 /// receive, a type switch's alias, a function's name, an import's name or a composite
@@ -1181,5 +1303,60 @@ mod tests {
             let rules = rules_with_base(f.path, &locked, &locked, &other);
             assert!(!rules.is_empty(), "{}: {other}", f.path);
         }
+    }
+
+    const GO_TABLE: &str = "package cmd\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestInit(t *testing.T) {\n\ttests := []struct {\n\t\tname      string\n\t\targs      []string\n\t\texpectErr bool\n\t}{\n\t\t{\n\t\t\tname:      \"returns error when passing an relative path\",\n\t\t\targs:      []string{\"example.com/p\"},\n\t\t\texpectErr: true,\n\t\t},\n\t}\n\tfor _, tt := range tests {\n\t\tt.Run(tt.name, func(t *testing.T) {\n\t\t\terr := initialize(tt.args)\n\t\t\tif tt.expectErr && err == nil {\n\t\t\t\tt.Fatalf(\"%s: expected an error\", tt.name)\n\t\t\t}\n\t\t})\n\t}\n\tt.Run(\"creates the projet\", func(t *testing.T) {\n\t\tif initialize(nil) != nil {\n\t\t\tt.Fatal(\"failed\")\n\t\t}\n\t})\n}\n";
+
+    /// The rules after `edits` to `GO_TABLE` (the base revision is the locked file).
+    fn go_table_rules(base: &str, edits: &[(&str, &str)]) -> Vec<Rule> {
+        let mut new = base.to_owned();
+        for (from, to) in edits {
+            assert!(new.contains(from), "no {from:?}");
+            new = new.replacen(from, to, 1);
+        }
+        crate::sacred::rules::testing::rules_with_base("cmd/init_test.go", base, base, &new)
+    }
+
+    #[test]
+    fn a_go_subtest_renamed_keeps_every_check() {
+        // A typo fixed in a table case's name, and in a `t.Run` literal.
+        for edit in [
+            ("an relative path", "a relative path"),
+            ("creates the projet", "creates the project"),
+        ] {
+            let rules = go_table_rules(GO_TABLE, &[edit]);
+            assert!(rules.is_empty(), "{edit:?}: {rules:?}");
+        }
+    }
+
+    #[test]
+    fn a_go_case_name_that_reaches_what_the_test_does_is_compared() {
+        // Anything else in the row is compared as before.
+        let rules = go_table_rules(GO_TABLE, &[("\"example.com/p\"", "\"example.com/q\"")]);
+        assert!(!rules.is_empty());
+        // The test asks for its name (golden files are often named after it).
+        let named = GO_TABLE.replace(
+            "\t\t\terr := initialize(tt.args)\n",
+            "\t\t\terr := initialize(append(tt.args, t.Name()))\n",
+        );
+        let rules = go_table_rules(&named, &[("an relative path", "a relative path")]);
+        assert!(!rules.is_empty(), "t.Name(): {rules:?}");
+        // The field is read for more than a name.
+        let read = GO_TABLE.replace(
+            "\t\t\terr := initialize(tt.args)\n",
+            "\t\t\terr := initialize(append(tt.args, tt.name))\n",
+        );
+        let rules = go_table_rules(&read, &[("an relative path", "a relative path")]);
+        assert!(!rules.is_empty(), "tt.name read: {rules:?}");
+        // A typed literal is not a table row: `Use` names the subtest, and the command it
+        // builds is what runs.
+        let typed = GO_TABLE
+            .replace(
+                "\tt.Run(\"creates the projet\", func(t *testing.T) {\n\t\tif initialize(nil) != nil {",
+                "\tc := &Command{Use: \"projet\"}\n\tt.Run(c.Use, func(t *testing.T) {\n\t\tif execute(c) != nil {",
+            );
+        assert_ne!(typed, GO_TABLE);
+        let rules = go_table_rules(&typed, &[("Use: \"projet\"", "Use: \"project\"")]);
+        assert!(!rules.is_empty(), "typed literal: {rules:?}");
     }
 }

@@ -428,7 +428,11 @@ fn judge_found(s: &Subject<'_>) -> Vec<Finding> {
     {
         body.clear();
     }
-    if !body.is_empty() && (keeps_a_base_reading(s, quiet) || keeps_base_releasing_less(s, quiet)) {
+    if !body.is_empty()
+        && (keeps_a_base_reading(s, quiet)
+            || keeps_base_releasing_less(s, quiet)
+            || keeps_base_but_case_names(s, quiet))
+    {
         body.clear();
     }
     // A test turned into a parametrized one: the locked test is one of its cases, read with
@@ -460,7 +464,7 @@ fn keeps_a_base_reading(s: &Subject<'_>, quiet: bool) -> bool {
     };
     base.locals_put_back
         .iter()
-        .any(|reading| keeps_base_read_as(s, base, reading, quiet))
+        .any(|reading| keeps_base_read_as(s, base, reading, None, quiet))
 }
 
 /// Whether the test keeps every check of the base revision's test read without the releases
@@ -482,15 +486,31 @@ fn keeps_base_releasing_less(s: &Subject<'_>, quiet: bool) -> bool {
         .filter_map(|st| st.context_binding.as_deref())
         .collect();
     receivers.iter().all(|r| bound.contains(&r.as_str()))
-        && keeps_base_read_as(s, base, reading, quiet)
+        && keeps_base_read_as(s, base, reading, None, quiet)
 }
 
-/// Whether the test, or a reading of it with its extracted locals put back, passes the body
-/// rules against `base` (the base revision's test standing for the lock) read as `reading`.
+/// Whether the test read without the names of its subtests keeps every check of the base
+/// revision's test read the same way (Go: `t.Run("name", …)`, a table's `name:` values; see
+/// `extracted::go_case_names`): only a subtest's name changed.
+fn keeps_base_but_case_names(s: &Subject<'_>, quiet: bool) -> bool {
+    let Some(base) = base_as_locked(s) else {
+        return false;
+    };
+    let (Some(theirs), Some(ours)) = (&base.case_names_left_out, &s.test.case_names_left_out)
+    else {
+        return false;
+    };
+    keeps_base_read_as(s, base, theirs, Some(ours), quiet)
+}
+
+/// Whether the test (read as `test_reading` when given; else as it is, or with its extracted
+/// locals put back) passes the body rules against `base` (the base revision's test standing
+/// for the lock) read as `reading`.
 fn keeps_base_read_as(
     s: &Subject<'_>,
     base: &TestItem,
     reading: &LocalsPutBack,
+    test_reading: Option<&LocalsPutBack>,
     quiet: bool,
 ) -> bool {
     let test = s.test;
@@ -509,6 +529,9 @@ fn keeps_base_read_as(
         base_scan: s.base_scan,
         old_header: s.old_header.clone(),
     };
+    if let Some(ours) = test_reading {
+        return judge_body(&as_read, &View::put_back(test, ours), quiet).is_empty();
+    }
     std::iter::once(View::of(test))
         .chain(test.locals_put_back.iter().map(|p| View::put_back(test, p)))
         .any(|v| judge_body(&as_read, &v, quiet).is_empty())

@@ -1027,3 +1027,25 @@ fn a_constant_of_another_file_that_does_not_read_exactly_as_the_literal_is_refus
         l.assert_refused("body-changed", FLAGS_ID);
     }
 }
+
+// ---- A typo fixed in a subtest's name (cobra 4590150) ----
+
+const TABLE_FILE: &str = "cmd/init_test.go";
+const TABLE_ID: &str = "go:cmd/init_test.go::TestInit";
+const TABLE: &str = "package cmd\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestInit(t *testing.T) {\n\ttests := []struct {\n\t\tname string\n\t\targs []string\n\t}{\n\t\t{name: \"returns error when passing an relative path\", args: []string{\"example.com/p\"}},\n\t}\n\tfor _, tt := range tests {\n\t\tt.Run(tt.name, func(t *testing.T) {\n\t\t\tif initialize(tt.args) == nil {\n\t\t\t\tt.Fatalf(\"%s: expected an error\", tt.name)\n\t\t\t}\n\t\t})\n\t}\n}\n";
+
+harmless!(
+    a_typo_fixed_in_a_table_case_name_passes,
+    TABLE_FILE,
+    TABLE,
+    TABLE_ID,
+    [("an relative path", "a relative path")]
+);
+refuses!(
+    another_argument_in_the_same_table_case_is_refused,
+    TABLE_FILE,
+    TABLE,
+    [("\"example.com/p\"", "\"example.com/q\"")],
+    "body-changed",
+    TABLE_ID
+);
