@@ -2114,7 +2114,7 @@ fn statements_of(
             serialize(n, src, &is_assertion, &mut all);
             all
         });
-        let assertion_only = asserts_only(n, src, rules);
+        let assertion_only = asserts_only(n, src, rules) || calls_a_check_helper(n, src, rules);
         let short = |text: &str| {
             let mut h = sha256_hex(text);
             h.truncate(12);
@@ -2296,6 +2296,138 @@ fn is_ava_plan(n: Node<'_>, src: &str) -> bool {
 
 /// Whether a statement does nothing but assert: an assertion (possibly wrapped in an
 /// expression statement or `await`), or an `if` without `else` whose branch only asserts.
+/// An argument whose evaluation runs nothing: a name, a literal, a field of names.
+fn inert(n: Node<'_>) -> bool {
+    match kind(n) {
+        "identifier"
+        | "field_identifier"
+        | "property_identifier"
+        | "true"
+        | "false"
+        | "nil"
+        | "null"
+        | "none"
+        | "None"
+        | "int_literal"
+        | "integer"
+        | "number"
+        | "float_literal"
+        | "float"
+        | "interpreted_string_literal"
+        | "raw_string_literal"
+        | "string"
+        | "string_literal"
+        | "string_fragment"
+        | "string_content"
+        | "escape_sequence"
+        | "comment" => true,
+        "selector_expression" | "member_expression" | "attribute" | "field_expression" => {
+            named_children(n).into_iter().all(inert)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `statement` only calls a helper of its own file that only asserts:
+/// `check(t, output, "--two")` with `func check(t *testing.T, found, want string) { if
+/// !strings.Contains(found, want) { t.Errorf(…) } }` in the file. The arguments are names,
+/// literals or fields of names (evaluating them does nothing), and every statement of the
+/// helper asserts ([`asserts_only`]; Go's `t.Helper()` aside), so the call changes nothing
+/// the test's other statements see: it may be inserted anywhere, as an assertion may. The
+/// helper is read as the file holds it now, and a change to it changes that file, whose
+/// locked tests are then compared again.
+fn calls_a_check_helper(statement: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
+    if kind(statement) != "expression_statement" {
+        return false;
+    }
+    let Some(mut call) = named_children(statement)
+        .into_iter()
+        .find(|c| !is_comment(*c))
+    else {
+        return false;
+    };
+    while kind(call) == "await_expression" {
+        let Some(inner) = named_children(call).into_iter().next() else {
+            return false;
+        };
+        call = inner;
+    }
+    if !matches!(kind(call), "call_expression" | "call") {
+        return false;
+    }
+    let (Some(function), Some(args)) = (
+        call.child_by_field_name("function"),
+        call.child_by_field_name("arguments"),
+    ) else {
+        return false;
+    };
+    if kind(function) != "identifier" {
+        return false;
+    }
+    if !named_children(args).into_iter().all(inert) {
+        return false;
+    }
+    let name = text(function, src);
+    let mut root = statement;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let helpers: Vec<Node<'_>> = named_children(root)
+        .into_iter()
+        .filter(|d| {
+            matches!(
+                kind(*d),
+                "function_declaration" | "function_definition" | "function_item"
+            ) && d
+                .child_by_field_name("name")
+                .is_some_and(|n| text(n, src) == name)
+        })
+        .collect();
+    let [helper] = helpers.as_slice() else {
+        return false;
+    };
+    let Some(mut body) = helper.child_by_field_name("body") else {
+        return false;
+    };
+    if let Some(list) = named_children(body)
+        .into_iter()
+        .find(|l| kind(l) == "statement_list")
+    {
+        body = list;
+    }
+    let statements: Vec<Node<'_>> = named_children(body)
+        .into_iter()
+        .filter(|c| !is_comment(*c))
+        .collect();
+    // Go's `t.Helper()`, on a parameter of the helper that is the test's context.
+    let contexts: Vec<&str> = helper
+        .child_by_field_name("parameters")
+        .map(named_children)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| {
+            p.child_by_field_name("type").is_some_and(|t| {
+                matches!(
+                    text(t, src),
+                    "*testing.T" | "*testing.B" | "*testing.F" | "testing.TB"
+                )
+            })
+        })
+        .filter_map(|p| p.child_by_field_name("name"))
+        .map(|n| text(n, src))
+        .collect();
+    let go_helper_mark = |n: Node<'_>| {
+        kind(n) == "expression_statement"
+            && contexts
+                .iter()
+                .any(|c| text(n, src).trim() == format!("{c}.Helper()"))
+    };
+    !statements.is_empty()
+        && statements
+            .iter()
+            .all(|s| go_helper_mark(*s) || asserts_only(*s, src, rules))
+}
+
 pub(crate) fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
     let mut n = node;
     loop {

@@ -329,4 +329,76 @@ mod tests {
             );
         }
     }
+
+    /// `(path, helper, test)`: a file with a helper that only asserts and a sacred test whose
+    /// `{CALL}` is where a call to it is inserted, before a locked statement.
+    fn helpers() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+        vec![
+            (
+                "pay/total_test.go",
+                "func check(t *testing.T, found, want string) {\n\tt.Helper()\n\tif !strings.Contains(found, want) {\n\t\tt.Errorf(\"want %q in %q\", want, found)\n\t}\n}\n",
+                "package pay\n\nimport (\n\t\"strings\"\n\t\"testing\"\n)\n\n{HELPER}\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\tout := Render()\n{CALL}\tcount := Count(out)\n\tif count != 6 {\n\t\tt.Errorf(\"count\")\n\t}\n}\n",
+                "\tcheck(t, out, \"--two\")\n",
+            ),
+            (
+                "tests/test_total.py",
+                "def expect_total(result, want):\n    assert result.total == want\n",
+                "from pay import render, count\n\n\n{HELPER}\n\n# gatekeeper:sacred\ndef test_total():\n    result = render()\n{CALL}    n = count(result)\n    assert n == 6\n",
+                "    expect_total(result, 6)\n",
+            ),
+            (
+                "tests/total.test.js",
+                "function expectOk(res) {\n  expect(res.ok).toBe(true);\n}\n",
+                "const { render, count } = require('../pay');\n\n{HELPER}\n// gatekeeper:sacred\ntest('total', () => {\n  const res = render();\n{CALL}  const n = count(res);\n  expect(n).toBe(6);\n});\n",
+                "  expectOk(res);\n",
+            ),
+        ]
+    }
+
+    fn with_helper(path: &str, helper: &str, test: &str, call: &str) -> Vec<Rule> {
+        let src = |call: &str| test.replace("{HELPER}", helper).replace("{CALL}", call);
+        // A check reads the base revision too: there the helper was already bound.
+        let old = src("");
+        super::super::testing::rules_with_base(path, &old, &old, &src(call))
+    }
+
+    #[test]
+    fn a_call_to_a_helper_that_only_asserts_may_be_inserted_anywhere() {
+        // cobra 50258f1: `check(t, output, …)` calls inserted among the locked statements.
+        for (path, helper, test, call) in helpers() {
+            let rules = with_helper(path, helper, test, call);
+            assert!(rules.is_empty(), "{path}: {rules:?}");
+        }
+    }
+
+    #[test]
+    fn a_helper_that_does_more_than_assert_or_an_argument_that_runs_is_an_insertion() {
+        for (path, helper, test, call) in helpers() {
+            // The helper also writes what the test reads.
+            let writes = match path.rsplit_once('.').map_or("", |(_, e)| e) {
+                "go" => helper.replace("\tt.Helper()\n", "\tt.Helper()\n\tReset()\n"),
+                "py" => helper.replace(
+                    "    assert result.total",
+                    "    result.total = want\n    assert result.total",
+                ),
+                _ => helper.replace("  expect(res.ok)", "  res.ok = true;\n  expect(res.ok)"),
+            };
+            assert_ne!(writes, helper);
+            let rules = with_helper(path, &writes, test, call);
+            assert!(rules.contains(&Rule::BodyChanged), "{path}: {rules:?}");
+            // An argument that calls something.
+            let runs = call
+                .replace("out,", "Render(),")
+                .replace("(result,", "(render(),")
+                .replace("(res)", "(render())");
+            assert_ne!(runs, call);
+            let rules = with_helper(path, helper, test, &runs);
+            assert!(rules.contains(&Rule::BodyChanged), "{path}: {rules:?}");
+        }
+        // Go: `Helper()` on something else than the test's context is a call like any other.
+        let (path, helper, test, call) = helpers()[0];
+        let other = helper.replace("\tt.Helper()\n", "\tdb.Helper()\n");
+        let rules = with_helper(path, &other, test, call);
+        assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
+    }
 }
