@@ -2294,8 +2294,6 @@ fn is_ava_plan(n: Node<'_>, src: &str) -> bool {
         .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// Whether a statement does nothing but assert: an assertion (possibly wrapped in an
-/// expression statement or `await`), or an `if` without `else` whose branch only asserts.
 /// An argument whose evaluation runs nothing: a name, a literal, a field of names.
 fn inert(n: Node<'_>) -> bool {
     match kind(n) {
@@ -2428,6 +2426,8 @@ fn calls_a_check_helper(statement: Node<'_>, src: &str, rules: &dyn Rules) -> bo
             .all(|s| go_helper_mark(*s) || asserts_only(*s, src, rules))
 }
 
+/// Whether a statement does nothing but assert: an assertion (possibly wrapped in an
+/// expression statement or `await`), or an `if` without `else` whose branch only asserts.
 pub(crate) fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
     let mut n = node;
     loop {
