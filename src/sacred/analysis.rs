@@ -2384,19 +2384,10 @@ fn calls_a_check_helper(statement: Node<'_>, src: &str, rules: &dyn Rules) -> bo
     let [helper] = helpers.as_slice() else {
         return false;
     };
-    let Some(mut body) = helper.child_by_field_name("body") else {
+    let Some(body) = helper.child_by_field_name("body") else {
         return false;
     };
-    if let Some(list) = named_children(body)
-        .into_iter()
-        .find(|l| kind(l) == "statement_list")
-    {
-        body = list;
-    }
-    let statements: Vec<Node<'_>> = named_children(body)
-        .into_iter()
-        .filter(|c| !is_comment(*c))
-        .collect();
+    let statements = block_statements(body);
     // Go's `t.Helper()`, on a parameter of the helper that is the test's context.
     let contexts: Vec<&str> = helper
         .child_by_field_name("parameters")
@@ -2426,6 +2417,18 @@ fn calls_a_check_helper(statement: Node<'_>, src: &str, rules: &dyn Rules) -> bo
             .all(|s| go_helper_mark(*s) || asserts_only(*s, src, rules))
 }
 
+/// The statements of a block, without comments (Go puts them in a `statement_list`).
+fn block_statements(block: Node<'_>) -> Vec<Node<'_>> {
+    let list = named_children(block)
+        .into_iter()
+        .find(|l| kind(l) == "statement_list")
+        .unwrap_or(block);
+    named_children(list)
+        .into_iter()
+        .filter(|c| !is_comment(*c))
+        .collect()
+}
+
 /// Whether a statement does nothing but assert: an assertion (possibly wrapped in an
 /// expression statement or `await`), or an `if` without `else` whose branch only asserts.
 pub(crate) fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
@@ -2438,19 +2441,10 @@ pub(crate) fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool
             if n.child_by_field_name("alternative").is_some() {
                 return false;
             }
-            let Some(mut branch) = n.child_by_field_name("consequence") else {
+            let Some(branch) = n.child_by_field_name("consequence") else {
                 return false;
             };
-            if let Some(list) = named_children(branch)
-                .into_iter()
-                .find(|l| kind(l) == "statement_list")
-            {
-                branch = list;
-            }
-            let stmts: Vec<Node<'_>> = named_children(branch)
-                .into_iter()
-                .filter(|c| !is_comment(*c))
-                .collect();
+            let stmts = block_statements(branch);
             return !stmts.is_empty() && stmts.iter().all(|s| asserts_only(*s, src, rules));
         }
         let named: Vec<Node<'_>> = named_children(n)
