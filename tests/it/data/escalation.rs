@@ -199,10 +199,19 @@ fn assert_interrupted_migration_is_killed(script: &str) -> Duration {
         read_pid(&repo.path("sh.pid"), deadline),
         read_pid(&repo.path("bg.pid"), deadline),
     ];
-    let running = carrying(&marker);
-    assert!(
+    // A process's environment cannot be read while it is in the middle of `exec` (the
+    // backgrounded `sleep` may be just starting): look again until the deadline.
+    let all_seen = |running: &[(i32, String)]| {
         pids.iter()
-            .all(|&p| alive(p) && running.iter().any(|(q, _)| *q == p)),
+            .all(|&p| alive(p) && running.iter().any(|(q, _)| *q == p))
+    };
+    let mut running = carrying(&marker);
+    while !all_seen(&running) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        running = carrying(&marker);
+    }
+    assert!(
+        all_seen(&running),
         "the command runs, and carries the marker, before the interrupt: {running:?}"
     );
     let interrupted = Instant::now();
