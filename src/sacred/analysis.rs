@@ -125,9 +125,13 @@ pub struct TestItem {
     pub comments: Vec<String>,
     /// Module-level bindings of the names the test uses (see [`super::bindings`]), sorted.
     pub bindings: Vec<String>,
-    /// The identifiers the test mentions.
+    /// The identifiers the test mentions (not a nested function's parameters, see
+    /// [`super::bindings::used_names`]).
     #[serde(skip)]
     pub used: std::collections::BTreeSet<String>,
+    /// Those of them the test only calls, each time with one argument.
+    #[serde(skip)]
+    pub one_argument_calls: std::collections::BTreeSet<String>,
     /// Python: the fixtures the test requests (its parameters, less the names a
     /// `parametrize` gives), which pytest binds from outside the test.
     #[serde(skip)]
@@ -2037,6 +2041,7 @@ fn build_item_inner(
         Some((start, end)) => sha256_hex(&structure[start..end]),
         None => fingerprint(spec.body, src, &elide_doc),
     };
+    let uses = super::bindings::used_names(spec.node, spec.body, src);
     TestItem {
         id: test_id(lang, path, &spec.scope, &spec.name),
         lang,
@@ -2058,7 +2063,8 @@ fn build_item_inner(
         swallows: walk.swallows,
         comments: walk.comments,
         bindings: Vec::new(),
-        used: super::bindings::used_names(spec.node, src),
+        used: uses.names,
+        one_argument_calls: uses.one_argument_calls,
         fixtures: if lang == "python" {
             super::extracted::python_fixtures(spec.extent, spec.node, src)
         } else {

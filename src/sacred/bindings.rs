@@ -126,16 +126,45 @@ impl Binding {
     }
 }
 
+/// What a test mentions, as [`used_names`] reads it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Uses {
+    /// The identifiers it mentions that a module-level binding can reach.
+    pub names: BTreeSet<String>,
+    /// Those of them that it only ever calls, each time with one argument (`delay(100)`).
+    pub one_argument_calls: BTreeSet<String>,
+}
+
 /// The identifiers a node mentions (not member or field names after a dot). Python (and Rust
 /// inside a macro's tokens) spells a member name (`x.refund`) as a plain identifier: it is
 /// recorded as `.refund`, which only a binding of that attribute (`billing.refund = …`)
 /// matches, never a module-level name (`import refund`); a Python keyword argument's name
 /// (`f(refund=1)`) is not a use at all.
-pub fn used_names(node: Node<'_>, src: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
+///
+/// A function nested in `body` (an arrow function, a callback, a closure, a nested `def`,
+/// a Go `func` literal) binds its parameters for its whole body: a parameter's name, and
+/// that name inside the function's body, are not uses a module-level binding can reach
+/// (`(delay: number) => delay * 0.5` next to a new `import … as delay`). A parameter's default
+/// value and type are read where the function is written, so they still count. The test's
+/// own function is not such a function (a pytest test's parameters are fixtures, bound by
+/// name from outside), nor is a Rust closure (a parameter pattern naming a unit struct or a
+/// constant matches it instead of binding a name).
+pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
+    use std::rc::Rc;
+    let mut names = BTreeSet::new();
+    // Per name: whether every use so far is the callee of a call with one argument.
+    let mut calls: std::collections::BTreeMap<String, bool> = std::collections::BTreeMap::new();
     let mut cursor = node.walk();
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
+    let no_shadow: Rc<BTreeSet<String>> = Rc::new(BTreeSet::new());
+    let mut stack: Vec<(Node<'_>, Rc<BTreeSet<String>>, bool)> =
+        vec![(node, no_shadow, false)];
+    let in_body = |n: Node<'_>| {
+        n.start_byte() >= body.start_byte()
+            && n.end_byte() <= body.end_byte()
+            && n.id() != body.id()
+    };
+    while let Some((n, shadowed, inside)) = stack.pop() {
+        let inside = inside || n.id() == body.id();
         if matches!(
             kind(n),
             "identifier"
@@ -143,17 +172,142 @@ pub fn used_names(node: Node<'_>, src: &str) -> BTreeSet<String> {
                 | "type_identifier"
                 | "shorthand_property_identifier"
         ) {
+            let name = text(n, src);
             if is_member_name(n) {
-                out.insert(format!(".{}", text(n, src)));
-            } else if !is_python_keyword_name(n) {
-                out.insert(text(n, src).to_owned());
+                names.insert(format!(".{name}"));
+            } else if !is_python_keyword_name(n) && !shadowed.contains(name) {
+                names.insert(name.to_owned());
+                let one = is_one_argument_callee(n);
+                calls
+                    .entry(name.to_owned())
+                    .and_modify(|all| *all &= one)
+                    .or_insert(one);
             }
         }
+        if inside
+            && in_body(n)
+            && let Some(params) = function_parameters(n)
+        {
+            // The parameters' names are bound here; their defaults and types are read
+            // outside; the rest of the function (its body) sees the names bound.
+            let (bound, binders) = parameter_names(params, src);
+            let mut inner = (*shadowed).clone();
+            inner.extend(bound);
+            let inner = Rc::new(inner);
+            for c in n.children(&mut cursor) {
+                if c.id() == params.id() {
+                    let mut pstack = vec![c];
+                    while let Some(p) = pstack.pop() {
+                        if binders.contains(&p.id()) {
+                            continue;
+                        }
+                        if is_default_or_type(p) {
+                            stack.push((p, shadowed.clone(), inside));
+                            continue;
+                        }
+                        if matches!(kind(p), "identifier" | "shorthand_property_identifier") {
+                            stack.push((p, shadowed.clone(), inside));
+                        }
+                        let mut pc = p.walk();
+                        for ch in p.children(&mut pc) {
+                            pstack.push(ch);
+                        }
+                    }
+                } else {
+                    stack.push((c, inner.clone(), inside));
+                }
+            }
+            continue;
+        }
         for c in n.children(&mut cursor) {
-            stack.push(c);
+            stack.push((c, shadowed.clone(), inside));
         }
     }
-    out
+    let one_argument_calls = calls
+        .into_iter()
+        .filter_map(|(name, one)| one.then_some(name))
+        .collect();
+    Uses {
+        names,
+        one_argument_calls,
+    }
+}
+
+/// The parameter list of a function node of any of the grammars (`None` for anything else).
+fn function_parameters(n: Node<'_>) -> Option<Node<'_>> {
+    match kind(n) {
+        "arrow_function" => n
+            .child_by_field_name("parameters")
+            .or_else(|| n.child_by_field_name("parameter")),
+        "function_expression" | "function" | "generator_function" | "function_declaration"
+        | "generator_function_declaration" | "method_definition" | "lambda"
+        | "function_definition" | "func_literal" => n.child_by_field_name("parameters"),
+        _ => None,
+    }
+}
+
+/// A parameter's default value or type: read where the function is written.
+fn is_default_or_type(n: Node<'_>) -> bool {
+    let Some(p) = n.parent() else {
+        return false;
+    };
+    let field_is = |f: &str| p.child_by_field_name(f).map(|c| c.id()) == Some(n.id());
+    matches!(kind(n), "type_annotation" | "type_parameters")
+        || (matches!(kind(p), "assignment_pattern" | "object_assignment_pattern")
+            && field_is("right"))
+        || (matches!(
+            kind(p),
+            "required_parameter"
+                | "optional_parameter"
+                | "default_parameter"
+                | "typed_default_parameter"
+        ) && field_is("value"))
+        || field_is("type")
+}
+
+/// The names a parameter list binds, and the nodes that bind them.
+fn parameter_names(params: Node<'_>, src: &str) -> (BTreeSet<String>, BTreeSet<usize>) {
+    let mut names = BTreeSet::new();
+    let mut nodes = BTreeSet::new();
+    let mut stack = vec![params];
+    while let Some(p) = stack.pop() {
+        if p.id() != params.id() && is_default_or_type(p) {
+            continue;
+        }
+        if matches!(
+            kind(p),
+            "identifier" | "shorthand_property_identifier_pattern"
+        ) {
+            names.insert(text(p, src).to_owned());
+            nodes.insert(p.id());
+            continue;
+        }
+        let mut c = p.walk();
+        for ch in p.children(&mut c) {
+            stack.push(ch);
+        }
+    }
+    (names, nodes)
+}
+
+/// `delay` in `delay(100)`: the callee of a call with exactly one argument, not spread.
+fn is_one_argument_callee(n: Node<'_>) -> bool {
+    let Some(call) = n.parent() else {
+        return false;
+    };
+    if kind(call) != "call_expression"
+        || call.child_by_field_name("function").map(|f| f.id()) != Some(n.id())
+    {
+        return false;
+    }
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return false;
+    };
+    let args: Vec<Node<'_>> = named_children(args)
+        .into_iter()
+        .filter(|a| !kind(*a).contains("comment"))
+        .collect();
+    args.len() == 1 && !matches!(kind(args[0]), "spread_element" | "variadic_argument")
 }
 
 /// A member name after a dot that the grammar spells as a plain identifier: `refund` in

@@ -58,6 +58,7 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
                 !(unused_at_base
                     || requested_at_base(s.base, b)
                     || was_a_function(b, locked_bindings)
+                    || replaces_a_definition(s, b, locked_bindings)
                     || reads_as_a_locked_one(s, b, locked_bindings)
                     || binds_only_new_names(s, *base.get_or_init(|| super::base_as_locked(s)), b)
                     || harmless_addition(s.test.lang, b, locked_bindings))
@@ -72,6 +73,61 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
 /// fixtures were recorded does not name it (and a gatekeeper of then accepted a new one).
 fn requested_at_base(base: Option<&crate::sacred::analysis::TestItem>, text: &str) -> bool {
     text.starts_with("fixture ") && base.is_some_and(|b| b.bindings.iter().any(|x| x == text))
+}
+
+/// The kinds of definition a lock records by kind and name only (`def refund`, `macro_rules!
+/// regex`), per language: their bodies are not fingerprinted.
+fn definition_kinds(lang: &str) -> &'static [&'static str] {
+    match lang {
+        "python" => &["def", "class"],
+        "rust" => &[
+            "macro_rules!",
+            "function",
+            "struct",
+            "enum",
+            "trait",
+            "type",
+            "union",
+        ],
+        "go" => &[],
+        _ => &["function", "class"],
+    }
+}
+
+/// Whether `text`, a binding of the new file, is an import of names that the lock holds only
+/// as definitions of the test's file which are gone now: a helper of the file replaced by the
+/// same name imported (`macro_rules! regex` → `use regex::regex`, a local `def check` →
+/// `from helpers import check`, `class Refused(Exception)` → `from billing import Refused`).
+/// A definition's body is not fingerprinted, so editing it could already make it anything the
+/// import brings; the import adds nothing to that. Not in Go (an import binds a package, not
+/// the name), not a wildcard, and not when the file still defines the name.
+fn replaces_a_definition(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    let kinds = definition_kinds(s.test.lang);
+    if kinds.is_empty()
+        || !["import ", "from ", "use "]
+            .iter()
+            .any(|p| text.starts_with(p))
+    {
+        return false;
+    }
+    let Some(binding) = s.scan.module_bindings.iter().find(|x| x.text == text) else {
+        return false;
+    };
+    let is_definition_of = |t: &str, name: &str| {
+        kinds
+            .iter()
+            .any(|k| t.strip_prefix(k).and_then(|r| r.strip_prefix(' ')) == Some(name))
+    };
+    !binding.all
+        && !binding.names.is_empty()
+        && binding.names.iter().all(|n| {
+            locked.iter().any(|l| is_definition_of(l, n))
+                && !s
+                    .scan
+                    .module_bindings
+                    .iter()
+                    .any(|x| x.names.contains(n) && is_definition_of(&x.text, n))
+        })
 }
 
 /// Whether `text`, a binding of the new file, reads as a binding of the base revision that the
@@ -504,5 +560,156 @@ mod tests {
             let rules = rules_with_base(f.path, &base, &base, &new);
             assert!(rules.contains(&Rule::Rebound), "{}: {rules:?}", f.path);
         }
+    }
+
+    /// `(statement added to the sacred test, module-level binding added)` per language: a
+    /// nested function whose parameter is named `delay`, and a new module-level `delay`.
+    fn nested_parameter(f: &super::super::testing::Fixture) -> [(&'static str, &'static str); 2] {
+        match f.path.rsplit_once('.').map_or("", |(_, e)| e) {
+            "py" => [
+                (
+                    "    assert total([]) == 0\n",
+                    "    assert total([]) == 0\n    half = lambda delay: delay * 0.5\n    assert half(2) == 1\n",
+                ),
+                ("\n\n# gatekeeper", "delay = len\n\n\n# gatekeeper"),
+            ],
+            "go" => [
+                (
+                    "\t\tt.Error(\"not zero\")\n\t}\n",
+                    "\t\tt.Error(\"not zero\")\n\t}\n\thalf := func(delay int) int { return delay / 2 }\n\tif half(2) != 1 {\n\t\tt.Error(\"half\")\n\t}\n",
+                ),
+                ("\n// gatekeeper", "var delay = 0\n\n// gatekeeper"),
+            ],
+            "js" => [
+                (
+                    "  expect(total([])).toBe(0);\n",
+                    "  expect(total([])).toBe(0);\n  const half = (delay) => delay * 0.5;\n  expect(half(2)).toBe(1);\n",
+                ),
+                ("\n// gatekeeper", "const delay = require('delay');\n\n// gatekeeper"),
+            ],
+            _ => [
+                (
+                    "  expect(total([])).toBe(0);\n",
+                    "  expect(total([])).toBe(0);\n  const half = (delay: number) => delay * 0.5;\n  expect(half(2)).toBe(1);\n",
+                ),
+                (
+                    "\n// gatekeeper",
+                    "import {setTimeout as delay} from 'node:timers/promises';\n\n// gatekeeper",
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn a_nested_functions_parameter_is_not_reached_by_a_module_level_binding() {
+        use super::super::testing::{edited, rules_between, rules_with_base};
+        for f in [&PY, &GO, &JS, &TS] {
+            let [stmt, binding] = nested_parameter(f);
+            let base = edited(f, &[stmt]);
+            let new = edited(f, &[stmt, binding]);
+            let rules = rules_between(f.path, &base, &new);
+            assert!(rules.is_empty(), "{}: {rules:?}", f.path);
+            assert!(rules_with_base(f.path, &base, &base, &new).is_empty());
+            // The same name read outside the nested function is reached.
+            let outside = |src: &str| match f.path.rsplit_once('.').map_or("", |(_, e)| e) {
+                "py" => src.replace("    assert half(2) == 1\n", "    assert half(2) == 1\n    print(delay)\n"),
+                "go" => src.replace("\tif half(2) != 1 {", "\t_ = delay\n\tif half(2) != 1 {"),
+                _ => src.replace("  expect(half(2)).toBe(1);\n", "  expect(half(2)).toBe(1);\n  console.log(delay);\n"),
+            };
+            let (base_out, new_out) = (outside(&base), outside(&new));
+            assert_ne!(base_out, base, "{}", f.path);
+            let rules = rules_between(f.path, &base_out, &new_out);
+            assert!(rules.contains(&Rule::Rebound), "{}: {rules:?}", f.path);
+        }
+        // A parameter's default value is read where the function is written.
+        let [stmt, binding] = nested_parameter(&PY);
+        let default = (stmt.0, stmt.1.replace("lambda delay:", "lambda d=delay:").replace("delay * 0.5", "d * 0.5"));
+        let base = edited(&PY, &[(default.0, default.1.as_str())]);
+        let new = edited(&PY, &[(default.0, default.1.as_str()), binding]);
+        let rules = rules_between(PY.path, &base, &new);
+        assert!(rules.contains(&Rule::Rebound), "{rules:?}");
+        for f in [&JS, &TS] {
+            let [stmt, binding] = nested_parameter(f);
+            let with_default = stmt.1.replace("(delay", "(d = delay, delay2").replace("=> delay *", "=> delay2 *");
+            let base = edited(f, &[(stmt.0, with_default.as_str())]);
+            let new = edited(f, &[(stmt.0, with_default.as_str()), binding]);
+            let rules = rules_between(f.path, &base, &new);
+            assert!(rules.contains(&Rule::Rebound), "{}: {rules:?}", f.path);
+        }
+        // A Rust closure's parameter pattern may name a unit struct or a constant: still a use.
+        let base = edited(
+            &RS,
+            &[(
+                "    assert_eq!(total(&[]), 0);\n",
+                "    assert_eq!(total(&[]), 0);\n    let half = |delay: i32| delay / 2;\n    assert_eq!(half(2), 1);\n",
+            )],
+        );
+        let new = base.replace("\n// gatekeeper", "const delay: i32 = 2;\n\n// gatekeeper");
+        let rules = rules_between(RS.path, &base, &new);
+        assert!(rules.contains(&Rule::Rebound), "{rules:?}");
+    }
+
+    /// `(import of the fixture, a definition of the same name in the file)` per language.
+    fn local_definition(f: &super::super::testing::Fixture) -> (&'static str, &'static str) {
+        match f.path.rsplit_once('.').map_or("", |(_, e)| e) {
+            "py" => (
+                "from billing import total\n",
+                "def total(xs):\n    return sum(xs)\n",
+            ),
+            "rs" => (
+                "use billing::total;\n",
+                "fn total(xs: &[i32]) -> i32 {\n    xs.iter().sum()\n}\n",
+            ),
+            "js" => (
+                "const { total } = require('../billing');\n",
+                "function total(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}\n",
+            ),
+            _ => (
+                "import { total } from '../billing';\n",
+                "const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);\n",
+            ),
+        }
+    }
+
+    #[test]
+    fn a_definition_of_the_file_replaced_by_an_import_of_its_name_is_accepted() {
+        use super::super::testing::{edited, rules_between, rules_with_base};
+        for f in [&PY, &RS, &JS, &TS] {
+            let (import, definition) = local_definition(f);
+            let base = edited(f, &[(import, definition)]);
+            let import = if f.path.ends_with(".js") {
+                "import { total } from '../billing';\n"
+            } else {
+                import
+            };
+            let new = edited(f, &[(f.prelude, import)]);
+            let rules = rules_between(f.path, &base, &new);
+            assert!(rules.is_empty(), "{}: {rules:?}", f.path);
+            assert!(rules_with_base(f.path, &base, &base, &new).is_empty());
+            // The definition kept next to the import: the import rebinds it.
+            let both = edited(f, &[(f.prelude, &format!("{definition}{import}\n"))]);
+            let rules = rules_between(f.path, &base, &both);
+            assert!(rules.contains(&Rule::Rebound), "{}: {rules:?}", f.path);
+            // An import that was locked as an import, swapped for another: still refused.
+            let elsewhere = f.src().replace("../billing", "../fake").replace("billing::", "fake::").replace("from billing", "from fake");
+            assert_ne!(elsewhere, f.src(), "{}", f.path);
+            let rules = rules_between(f.path, &f.src(), &elsewhere);
+            assert!(rules.contains(&Rule::Rebound), "{}: {rules:?}", f.path);
+        }
+        // A wildcard import reaches every name: not a replacement.
+        let (import, definition) = local_definition(&PY);
+        let base = edited(&PY, &[(import, definition)]);
+        let new = edited(&PY, &[(import, "from billing import *\n")]);
+        let rules = rules_between(PY.path, &base, &new);
+        assert!(rules.contains(&Rule::Rebound), "{rules:?}");
+        // A Rust macro of the file replaced by the crate's own (`regex!`).
+        let with_macro = |prelude: &str| {
+            format!("{prelude}\n// gatekeeper:sacred\n#[test]\nfn matches() {{\n    assert!(regex!(\"a\").is_match(\"a\"));\n}}\n")
+        };
+        let base = with_macro("macro_rules! regex {\n    ($p:expr) => {\n        regex::Regex::new($p).unwrap()\n    };\n}\n");
+        let rules = rules_between(RS.path, &base, &with_macro("use regex::regex;\n"));
+        assert!(rules.is_empty(), "{rules:?}");
+        let rules = rules_between(RS.path, &base, &with_macro("use regex::*;\n"));
+        assert!(rules.contains(&Rule::Rebound), "{rules:?}");
     }
 }
