@@ -59,6 +59,7 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
                     || requested_at_base(s.base, b)
                     || was_a_function(b, locked_bindings)
                     || replaces_a_definition(s, b, locked_bindings)
+                    || documented_replacement(s, b, locked_bindings)
                     || reads_as_a_locked_one(s, b, locked_bindings)
                     || binds_only_new_names(s, *base.get_or_init(|| super::base_as_locked(s)), b)
                     || harmless_addition(s.test.lang, b, locked_bindings))
@@ -127,6 +128,46 @@ fn replaces_a_definition(s: &Subject<'_>, text: &str, locked: &[String]) -> bool
                     .module_bindings
                     .iter()
                     .any(|x| x.names.contains(n) && is_definition_of(&x.text, n))
+        })
+}
+
+/// Functions their own documentation names as replaced by another one, called with one
+/// argument: `(module, export, module, export)`. The `delay` package's readme: "If you target
+/// Node.js 16 or later, you can use `import {setTimeout} from 'node:timers/promises'; await
+/// setTimeout(1000);` instead" (both resolve after that many milliseconds; their second
+/// arguments differ, so only one-argument calls are the same).
+const SAME_FUNCTION: &[(&str, &str, &str, &str)] =
+    &[("delay", "default", "node:timers/promises", "setTimeout")];
+
+/// `(export, local name, module)` of a JavaScript import binding's text
+/// (`import default as delay from 'delay'`).
+fn js_import_parts(text: &str) -> Option<(&str, &str, &str)> {
+    let rest = text.strip_prefix("import ")?;
+    let (export, rest) = rest.split_once(" as ")?;
+    let (alias, module) = rest.split_once(" from ")?;
+    let module = module
+        .strip_prefix(['\'', '"'])?
+        .strip_suffix(['\'', '"'])?;
+    Some((export, alias, module))
+}
+
+/// Whether `text`, a JavaScript import of the new file, binds a name to a function documented
+/// as the replacement of the one a locked import bound it to ([`SAME_FUNCTION`]), and the test
+/// only calls that name, each time with one argument: `import delay from 'delay'` →
+/// `import {setTimeout as delay} from 'node:timers/promises'` around `await delay(2000)`.
+fn documented_replacement(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    if !matches!(s.test.lang, "js" | "ts") {
+        return false;
+    }
+    let Some((export, alias, module)) = js_import_parts(text) else {
+        return false;
+    };
+    s.test.one_argument_calls.contains(alias)
+        && locked.iter().any(|l| {
+            js_import_parts(l).is_some_and(|(old_export, old_alias, old_module)| {
+                old_alias == alias
+                    && SAME_FUNCTION.contains(&(old_module, old_export, module, export))
+            })
         })
 }
 
@@ -711,5 +752,42 @@ mod tests {
         assert!(rules.is_empty(), "{rules:?}");
         let rules = rules_between(RS.path, &base, &with_macro("use regex::*;\n"));
         assert!(rules.contains(&Rule::Rebound), "{rules:?}");
+    }
+
+    #[test]
+    fn a_function_replaced_by_its_documented_replacement_is_accepted_for_one_argument_calls() {
+        use super::super::testing::{edited, rules_between};
+        for f in [&JS, &TS] {
+            let base = edited(
+                f,
+                &[
+                    (f.prelude, &format!("{}import delay from 'delay';\n", f.prelude)),
+                    (
+                        "  expect(total([])).toBe(0);\n",
+                        "  expect(total([])).toBe(0);\n  await delay(100);\n",
+                    ),
+                    ("test('total', () => {", "test('total', async () => {"),
+                ],
+            );
+            let swapped = |src: &str, with: &str| src.replace("import delay from 'delay';", with);
+            let new = swapped(&base, "import {setTimeout as delay} from \"node:timers/promises\";");
+            let rules = rules_between(f.path, &base, &new);
+            assert!(rules.is_empty(), "{}: {rules:?}", f.path);
+            // Another module, another export, or a name the test calls otherwise: refused.
+            for other in [
+                "import {setTimeout as delay} from './timers';",
+                "import {setImmediate as delay} from 'node:timers/promises';",
+                "import {setTimeout as delay} from 'timers-promises';",
+            ] {
+                let rules = rules_between(f.path, &base, &swapped(&base, other));
+                assert!(rules.contains(&Rule::Rebound), "{}: {other}: {rules:?}", f.path);
+            }
+            for call in ["delay(100, {value: 1})", "delay(...ms)", "[100].map(delay)"] {
+                let base = base.replace("delay(100)", call);
+                let new = swapped(&base, "import {setTimeout as delay} from 'node:timers/promises';");
+                let rules = rules_between(f.path, &base, &new);
+                assert!(rules.contains(&Rule::Rebound), "{}: {call}: {rules:?}", f.path);
+            }
+        }
     }
 }
