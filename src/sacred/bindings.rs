@@ -156,8 +156,7 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
     let mut calls: std::collections::BTreeMap<String, bool> = std::collections::BTreeMap::new();
     let mut cursor = node.walk();
     let no_shadow: Rc<BTreeSet<String>> = Rc::new(BTreeSet::new());
-    let mut stack: Vec<(Node<'_>, Rc<BTreeSet<String>>, bool)> =
-        vec![(node, no_shadow, false)];
+    let mut stack: Vec<(Node<'_>, Rc<BTreeSet<String>>, bool)> = vec![(node, no_shadow, false)];
     let in_body = |n: Node<'_>| {
         n.start_byte() >= body.start_byte()
             && n.end_byte() <= body.end_byte()
@@ -239,9 +238,15 @@ fn function_parameters(n: Node<'_>) -> Option<Node<'_>> {
         "arrow_function" => n
             .child_by_field_name("parameters")
             .or_else(|| n.child_by_field_name("parameter")),
-        "function_expression" | "function" | "generator_function" | "function_declaration"
-        | "generator_function_declaration" | "method_definition" | "lambda"
-        | "function_definition" | "func_literal" => n.child_by_field_name("parameters"),
+        "function_expression"
+        | "function"
+        | "generator_function"
+        | "function_declaration"
+        | "generator_function_declaration"
+        | "method_definition"
+        | "lambda"
+        | "function_definition"
+        | "func_literal" => n.child_by_field_name("parameters"),
         _ => None,
     }
 }

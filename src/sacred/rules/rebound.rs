@@ -626,7 +626,10 @@ mod tests {
                     "  expect(total([])).toBe(0);\n",
                     "  expect(total([])).toBe(0);\n  const half = (delay) => delay * 0.5;\n  expect(half(2)).toBe(1);\n",
                 ),
-                ("\n// gatekeeper", "const delay = require('delay');\n\n// gatekeeper"),
+                (
+                    "\n// gatekeeper",
+                    "const delay = require('delay');\n\n// gatekeeper",
+                ),
             ],
             _ => [
                 (
@@ -653,9 +656,15 @@ mod tests {
             assert!(rules_with_base(f.path, &base, &base, &new).is_empty());
             // The same name read outside the nested function is reached.
             let outside = |src: &str| match f.path.rsplit_once('.').map_or("", |(_, e)| e) {
-                "py" => src.replace("    assert half(2) == 1\n", "    assert half(2) == 1\n    print(delay)\n"),
+                "py" => src.replace(
+                    "    assert half(2) == 1\n",
+                    "    assert half(2) == 1\n    print(delay)\n",
+                ),
                 "go" => src.replace("\tif half(2) != 1 {", "\t_ = delay\n\tif half(2) != 1 {"),
-                _ => src.replace("  expect(half(2)).toBe(1);\n", "  expect(half(2)).toBe(1);\n  console.log(delay);\n"),
+                _ => src.replace(
+                    "  expect(half(2)).toBe(1);\n",
+                    "  expect(half(2)).toBe(1);\n  console.log(delay);\n",
+                ),
             };
             let (base_out, new_out) = (outside(&base), outside(&new));
             assert_ne!(base_out, base, "{}", f.path);
@@ -664,14 +673,22 @@ mod tests {
         }
         // A parameter's default value is read where the function is written.
         let [stmt, binding] = nested_parameter(&PY);
-        let default = (stmt.0, stmt.1.replace("lambda delay:", "lambda d=delay:").replace("delay * 0.5", "d * 0.5"));
+        let default = (
+            stmt.0,
+            stmt.1
+                .replace("lambda delay:", "lambda d=delay:")
+                .replace("delay * 0.5", "d * 0.5"),
+        );
         let base = edited(&PY, &[(default.0, default.1.as_str())]);
         let new = edited(&PY, &[(default.0, default.1.as_str()), binding]);
         let rules = rules_between(PY.path, &base, &new);
         assert!(rules.contains(&Rule::Rebound), "{rules:?}");
         for f in [&JS, &TS] {
             let [stmt, binding] = nested_parameter(f);
-            let with_default = stmt.1.replace("(delay", "(d = delay, delay2").replace("=> delay *", "=> delay2 *");
+            let with_default = stmt
+                .1
+                .replace("(delay", "(d = delay, delay2")
+                .replace("=> delay *", "=> delay2 *");
             let base = edited(f, &[(stmt.0, with_default.as_str())]);
             let new = edited(f, &[(stmt.0, with_default.as_str()), binding]);
             let rules = rules_between(f.path, &base, &new);
@@ -732,7 +749,11 @@ mod tests {
             let rules = rules_between(f.path, &base, &both);
             assert!(rules.contains(&Rule::Rebound), "{}: {rules:?}", f.path);
             // An import that was locked as an import, swapped for another: still refused.
-            let elsewhere = f.src().replace("../billing", "../fake").replace("billing::", "fake::").replace("from billing", "from fake");
+            let elsewhere = f
+                .src()
+                .replace("../billing", "../fake")
+                .replace("billing::", "fake::")
+                .replace("from billing", "from fake");
             assert_ne!(elsewhere, f.src(), "{}", f.path);
             let rules = rules_between(f.path, &f.src(), &elsewhere);
             assert!(rules.contains(&Rule::Rebound), "{}: {rules:?}", f.path);
@@ -745,9 +766,13 @@ mod tests {
         assert!(rules.contains(&Rule::Rebound), "{rules:?}");
         // A Rust macro of the file replaced by the crate's own (`regex!`).
         let with_macro = |prelude: &str| {
-            format!("{prelude}\n// gatekeeper:sacred\n#[test]\nfn matches() {{\n    assert!(regex!(\"a\").is_match(\"a\"));\n}}\n")
+            format!(
+                "{prelude}\n// gatekeeper:sacred\n#[test]\nfn matches() {{\n    assert!(regex!(\"a\").is_match(\"a\"));\n}}\n"
+            )
         };
-        let base = with_macro("macro_rules! regex {\n    ($p:expr) => {\n        regex::Regex::new($p).unwrap()\n    };\n}\n");
+        let base = with_macro(
+            "macro_rules! regex {\n    ($p:expr) => {\n        regex::Regex::new($p).unwrap()\n    };\n}\n",
+        );
         let rules = rules_between(RS.path, &base, &with_macro("use regex::regex;\n"));
         assert!(rules.is_empty(), "{rules:?}");
         let rules = rules_between(RS.path, &base, &with_macro("use regex::*;\n"));
@@ -761,7 +786,10 @@ mod tests {
             let base = edited(
                 f,
                 &[
-                    (f.prelude, &format!("{}import delay from 'delay';\n", f.prelude)),
+                    (
+                        f.prelude,
+                        &format!("{}import delay from 'delay';\n", f.prelude),
+                    ),
                     (
                         "  expect(total([])).toBe(0);\n",
                         "  expect(total([])).toBe(0);\n  await delay(100);\n",
@@ -770,7 +798,10 @@ mod tests {
                 ],
             );
             let swapped = |src: &str, with: &str| src.replace("import delay from 'delay';", with);
-            let new = swapped(&base, "import {setTimeout as delay} from \"node:timers/promises\";");
+            let new = swapped(
+                &base,
+                "import {setTimeout as delay} from \"node:timers/promises\";",
+            );
             let rules = rules_between(f.path, &base, &new);
             assert!(rules.is_empty(), "{}: {rules:?}", f.path);
             // Another module, another export, or a name the test calls otherwise: refused.
@@ -780,13 +811,24 @@ mod tests {
                 "import {setTimeout as delay} from 'timers-promises';",
             ] {
                 let rules = rules_between(f.path, &base, &swapped(&base, other));
-                assert!(rules.contains(&Rule::Rebound), "{}: {other}: {rules:?}", f.path);
+                assert!(
+                    rules.contains(&Rule::Rebound),
+                    "{}: {other}: {rules:?}",
+                    f.path
+                );
             }
             for call in ["delay(100, {value: 1})", "delay(...ms)", "[100].map(delay)"] {
                 let base = base.replace("delay(100)", call);
-                let new = swapped(&base, "import {setTimeout as delay} from 'node:timers/promises';");
+                let new = swapped(
+                    &base,
+                    "import {setTimeout as delay} from 'node:timers/promises';",
+                );
                 let rules = rules_between(f.path, &base, &new);
-                assert!(rules.contains(&Rule::Rebound), "{}: {call}: {rules:?}", f.path);
+                assert!(
+                    rules.contains(&Rule::Rebound),
+                    "{}: {call}: {rules:?}",
+                    f.path
+                );
             }
         }
     }

@@ -892,3 +892,30 @@ refuses!(
     "assertion-changed",
     EXTRACT_ID
 );
+
+const OWN_MACRO: &str = "macro_rules! regex {\n    ($p:expr) => {\n        regex::Regex::new($p).unwrap()\n    };\n}\n\n// gatekeeper:sacred\n#[test]\nfn matches() {\n    assert!(regex!(\"a+\").is_match(\"aa\"));\n}\n";
+const OWN_MACRO_ID: &str = "rust:tests/own_macro.rs::matches";
+
+// The file's own `regex!` replaced by the crate's (regex e358341): the macro's body was never
+// fingerprinted, so the import adds nothing editing it could not do.
+harmless!(
+    a_macro_of_the_file_replaced_by_the_crates_own_passes,
+    "tests/own_macro.rs",
+    OWN_MACRO,
+    OWN_MACRO_ID,
+    [(
+        "macro_rules! regex {\n    ($p:expr) => {\n        regex::Regex::new($p).unwrap()\n    };\n}\n",
+        "use regex::regex;\n"
+    )]
+);
+refuses!(
+    importing_a_name_next_to_the_files_own_definition_is_refused,
+    "tests/own_macro.rs",
+    OWN_MACRO,
+    [(
+        "\n// gatekeeper:sacred",
+        "use fake::regex;\n\n// gatekeeper:sacred"
+    )],
+    "rebound",
+    OWN_MACRO_ID
+);

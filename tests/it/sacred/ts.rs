@@ -1123,3 +1123,72 @@ refuses!(
     "body-changed",
     SERVER_ID
 );
+
+const DELAYED: &str = "import test from 'ava';\nimport delay from 'delay';\nimport ky from '../source/index.js';\n\n// gatekeeper:sacred\ntest('timeout option', async t => {\n  const server = await createServer();\n  server.get('/', async (_request, response) => {\n    await delay(2000);\n    response.end('ok');\n  });\n  const half = (delay: number) => delay * 0.5;\n  t.is(half(2), 1);\n  await t.throwsAsync(ky(server.url, {timeout: 1000}).text());\n});\n";
+const DELAYED_ID: &str = "ts:tests/delayed.test.ts::timeout option";
+
+// ky f1da0fc: the `delay` package replaced by the function its readme names instead.
+harmless!(
+    the_delay_package_replaced_by_node_timers_passes,
+    "tests/delayed.test.ts",
+    DELAYED,
+    DELAYED_ID,
+    [(
+        "import delay from 'delay';",
+        "import {setTimeout as delay} from 'node:timers/promises';"
+    )]
+);
+refuses!(
+    delay_replaced_by_a_module_of_the_repository_is_refused,
+    "tests/delayed.test.ts",
+    DELAYED,
+    [(
+        "import delay from 'delay';",
+        "import {setTimeout as delay} from './timers.js';"
+    )],
+    "rebound",
+    DELAYED_ID
+);
+refuses!(
+    delay_replaced_while_called_with_two_arguments_is_refused,
+    "tests/delayed.test.ts",
+    DELAYED,
+    [
+        (
+            "import delay from 'delay';",
+            "import {setTimeout as delay} from 'node:timers/promises';"
+        ),
+        ("await delay(2000);", "await delay(2000, {value: 1});")
+    ],
+    "rebound",
+    DELAYED_ID
+);
+
+const CALLBACK_PARAM: &str = "import test from 'ava';\nimport ky from '../source/index.js';\n\n// gatekeeper:sacred\ntest('jitter', async t => {\n  const calls: number[] = [];\n  const jitter = (delay: number) => {\n    calls.push(delay);\n    return delay * 0.5;\n  };\n  await ky('https://example.test', {retry: {jitter}});\n  t.is(calls[0], 100);\n});\n";
+const CALLBACK_PARAM_ID: &str = "ts:tests/jitter.test.ts::jitter";
+
+// ky f0fdbd4: a callback's parameter named like a new module-level import.
+harmless!(
+    an_import_named_like_a_callbacks_parameter_passes,
+    "tests/jitter.test.ts",
+    CALLBACK_PARAM,
+    CALLBACK_PARAM_ID,
+    [(
+        "import test from 'ava';\n",
+        "import {setTimeout as delay} from 'node:timers/promises';\nimport test from 'ava';\n"
+    )]
+);
+const CALLBACK_AND_GLOBAL: &str = "import test from 'ava';\nimport ky from '../source/index.js';\n\n// gatekeeper:sacred\ntest('jitter', async t => {\n  const calls: number[] = [];\n  const jitter = (delay: number) => {\n    calls.push(delay);\n    return delay * 0.5;\n  };\n  await ky('https://example.test', {retry: {jitter}});\n  t.is(calls[0], delay);\n});\n";
+
+// The same name read outside the callback (a global at the base) is reached by the import.
+refuses!(
+    an_import_of_a_name_read_outside_the_callback_is_refused,
+    "tests/jitter.test.ts",
+    CALLBACK_AND_GLOBAL,
+    [(
+        "import test from 'ava';\n",
+        "import {setTimeout as delay} from 'node:timers/promises';\nimport test from 'ava';\n"
+    )],
+    "rebound",
+    CALLBACK_PARAM_ID
+);
