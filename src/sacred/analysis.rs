@@ -132,6 +132,14 @@ pub struct TestItem {
     /// Those of them the test only calls, each time with one argument.
     #[serde(skip)]
     pub one_argument_calls: std::collections::BTreeSet<String>,
+    /// The identifiers its envelope mentions (see [`super::bindings::envelope_names`]).
+    #[serde(skip)]
+    pub envelope_used: std::collections::BTreeSet<String>,
+    /// Module-level bindings of the names its envelope mentions, sorted: a Python test's
+    /// decorators (`CASES = [(1, 2)]` for `@pytest.mark.parametrize("a,b", CASES)`), a
+    /// JavaScript test's callee and its arguments (`import test from 'ava'`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub envelope_bindings: Vec<String>,
     /// Python: the fixtures the test requests (its parameters, less the names a
     /// `parametrize` gives), which pytest binds from outside the test.
     #[serde(skip)]
@@ -2065,6 +2073,8 @@ fn build_item_inner(
         bindings: Vec::new(),
         used: uses.names,
         one_argument_calls: uses.one_argument_calls,
+        envelope_used: super::bindings::envelope_names(lang, spec.extent, spec.node, src),
+        envelope_bindings: Vec::new(),
         fixtures: if lang == "python" {
             super::extracted::python_fixtures(spec.extent, spec.node, src)
         } else {

@@ -232,6 +232,36 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
     }
 }
 
+/// The identifiers a test's envelope mentions: what surrounds its function in `extent` (a
+/// Python test's decorators, `CASES` in `@pytest.mark.parametrize("x", CASES)`; a JavaScript
+/// test's callee and its arguments, `test` and `CASES` in `test.each(CASES)('…', fn)`), spelled
+/// as [`used_names`] spells them. Only Python and JavaScript/TypeScript: a Rust attribute's
+/// names resolve apart from the module's items, and a Go test has no envelope of names.
+pub fn envelope_names(lang: &str, extent: Node<'_>, node: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if !matches!(lang, "python" | "js" | "ts") || extent.id() == node.id() {
+        return out;
+    }
+    let mut cursor = extent.walk();
+    let mut stack = vec![extent];
+    while let Some(n) = stack.pop() {
+        if n.id() == node.id() {
+            continue;
+        }
+        if matches!(kind(n), "identifier" | "shorthand_property_identifier") {
+            if is_member_name(n) {
+                out.insert(format!(".{}", text(n, src)));
+            } else if !is_python_keyword_name(n) {
+                out.insert(text(n, src).to_owned());
+            }
+        }
+        for c in n.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    out
+}
+
 /// The parameter list of a function node of any of the grammars (`None` for anything else).
 fn function_parameters(n: Node<'_>) -> Option<Node<'_>> {
     match kind(n) {

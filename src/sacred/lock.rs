@@ -21,6 +21,9 @@
 //!   binding use billing::refund
 //! ```
 //!
+//! A Python or JavaScript/TypeScript test also has `envelope-bindings N` and one
+//! `envelope-binding TEXT` per binding of a name its decorators or callee use.
+//!
 //! Texts are normalised (no comments, no layout); `\` and newlines in them are escaped.
 
 use std::collections::BTreeMap;
@@ -62,6 +65,10 @@ pub struct LockedTest {
     /// Module-level bindings of the names the test uses; `None` in locks written before
     /// they were recorded (then not compared).
     pub bindings: Option<Vec<String>>,
+    /// Module-level bindings of the names the test's envelope uses (its decorators, its
+    /// callee); `None` in locks written before they were recorded (then compared with the
+    /// base revision's file).
+    pub envelope_bindings: Option<Vec<String>>,
 }
 
 /// The whole lock, by test id.
@@ -93,6 +100,10 @@ impl LockedTest {
                 .collect(),
             statements: t.statements.iter().map(|s| s.hash.clone()).collect(),
             bindings: Some(t.bindings.clone()),
+            // Python and JavaScript/TypeScript tests have envelopes of names; the others
+            // record none.
+            envelope_bindings: matches!(t.lang, "python" | "js" | "ts")
+                .then(|| t.envelope_bindings.clone()),
         }
     }
 }
@@ -180,6 +191,12 @@ impl SacredLock {
                     let _ = writeln!(out, "  binding {}", escape(l));
                 }
             }
+            if let Some(b) = &t.envelope_bindings {
+                let _ = writeln!(out, "  envelope-bindings {}", b.len());
+                for l in b {
+                    let _ = writeln!(out, "  envelope-binding {}", escape(l));
+                }
+            }
         }
         out
     }
@@ -246,6 +263,14 @@ impl SacredLock {
                 }
                 "binding" => t
                     .bindings
+                    .get_or_insert_with(Vec::new)
+                    .push(unescape(value)),
+                "envelope-bindings" => {
+                    number()?;
+                    t.envelope_bindings.get_or_insert_with(Vec::new);
+                }
+                "envelope-binding" => t
+                    .envelope_bindings
                     .get_or_insert_with(Vec::new)
                     .push(unescape(value)),
                 other => bail!("line {lineno}: unknown field `{other}`"),

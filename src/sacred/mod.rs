@@ -625,13 +625,23 @@ fn compare_all(
     let mut results: Vec<Vec<Finding>> = locked.iter().map(|t| compare_one(t, None)).collect();
     // The base supplies old line numbers for messages and the module-level bindings the file
     // already had (a binding there is not a rebinding): it is read only for the tests that
-    // have findings, and a failure there is not fatal (their findings stand).
+    // have findings, and a failure there is not fatal (their findings stand). Under a lock
+    // written before envelope bindings were recorded, a test whose envelope names a
+    // module-level binding is compared with the base revision's file too (`rebound`).
     let mut base_scans: BTreeMap<String, FileScan> = BTreeMap::new();
     if let Some(base) = base {
+        let envelope_unlocked = |t: &lock::LockedTest| {
+            t.envelope_bindings.is_none()
+                && new_scans.get(&t.file).is_some_and(|s| {
+                    s.tests
+                        .iter()
+                        .any(|n| n.id == t.id && !n.envelope_bindings.is_empty())
+                })
+        };
         let failing: Vec<&lock::LockedTest> = locked
             .iter()
             .zip(&results)
-            .filter(|(_, f)| !f.is_empty())
+            .filter(|(t, f)| !f.is_empty() || envelope_unlocked(t))
             .map(|(t, _)| *t)
             .collect();
         let mut failing_files: Vec<String> = failing.iter().map(|t| t.file.clone()).collect();
@@ -648,7 +658,7 @@ fn compare_all(
                 .flat_map(|s| s.tests.iter().map(move |t| (t.id.as_str(), (t, s))))
                 .collect();
             for (t, findings) in locked.iter().zip(results.iter_mut()) {
-                if !findings.is_empty() {
+                if !findings.is_empty() || envelope_unlocked(t) {
                     *findings = compare_one(t, base_items.get(t.id.as_str()).copied());
                 }
             }

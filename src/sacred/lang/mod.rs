@@ -264,6 +264,13 @@ pub fn scan(
             );
             mine.sort();
             t.bindings = mine;
+            let mut around: Vec<String> = all
+                .iter()
+                .filter(|b| b.concerns(&t.envelope_used))
+                .map(|b| b.text.clone())
+                .collect();
+            around.sort();
+            t.envelope_bindings = around;
         }
         scan.module_bindings = all;
     }

@@ -19,7 +19,12 @@ use crate::sacred::analysis::TestItem;
 use crate::sacred::bindings::harmless_addition;
 
 pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
-    let new_bindings = new_bindings(s)?;
+    let mut new_bindings = new_bindings(s).unwrap_or_default();
+    for b in new_envelope_bindings(s) {
+        if !new_bindings.contains(&b) {
+            new_bindings.push(b);
+        }
+    }
     (!new_bindings.is_empty()).then(|| {
         s.finding(
             Rule::Rebound,
@@ -68,6 +73,61 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
         .map(|b| format!("{}: {b}", s.test.path))
         .collect();
     Some(new_bindings)
+}
+
+/// The module-level bindings of names the test's envelope uses (a Python decorator's
+/// `CASES`, a JavaScript test's `test`) that the lock does not hold: `CASES = [(1, 2)]` where
+/// the lock holds `CASES = [(1, 2), (2, 3)]` drops a case without touching the test. Under a
+/// lock written before these were recorded, a binding the base revision's file did not have
+/// as written (when there is a base revision's test to compare with).
+fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
+    let current = &s.test.envelope_bindings;
+    let fresh: Vec<&String> = match &s.locked.envelope_bindings {
+        Some(locked) => {
+            let mut left: BTreeMap<&str, usize> = BTreeMap::new();
+            for b in locked {
+                *left.entry(b.as_str()).or_default() += 1;
+            }
+            current
+                .iter()
+                .filter(|b| match left.get_mut(b.as_str()) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        false
+                    }
+                    // As the body's: one the lock holds for the body, or one the file had
+                    // as written at the base revision, where the envelope did not use it (a
+                    // new decorator reads `pytest`; the decorator is judged as an envelope).
+                    _ => {
+                        let body_locked = s.locked.bindings.as_ref().is_some_and(|l| l.contains(b));
+                        let unused_at_base = s.base_bindings.iter().any(|x| x.text == **b)
+                            && s.base.is_some_and(|t| !t.envelope_bindings.contains(b));
+                        !(body_locked
+                            || unused_at_base
+                            || reads_as_a_locked_one(s, b, locked)
+                            || replaces_a_definition(s, b, locked)
+                            || harmless_addition(s.test.lang, b, locked))
+                    }
+                })
+                .collect()
+        }
+        None if s.base.is_some() => {
+            let base: Vec<String> = s.base_bindings.iter().map(|b| b.text.clone()).collect();
+            current
+                .iter()
+                .filter(|b| {
+                    !(base.contains(b)
+                        || reads_as_a_locked_one(s, b, &base)
+                        || harmless_addition(s.test.lang, b, &base))
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    fresh
+        .into_iter()
+        .map(|b| format!("{}: {b}", s.test.path))
+        .collect()
 }
 
 /// `fixture f`, which the test already requested at the base revision: a lock written before
@@ -735,7 +795,7 @@ mod tests {
         for f in [&PY, &RS, &JS, &TS] {
             let (import, definition) = local_definition(f);
             let base = edited(f, &[(import, definition)]);
-            let import = if f.path.ends_with(".js") {
+            let import = if f.path == JS.path {
                 "import { total } from '../billing';\n"
             } else {
                 import
@@ -831,5 +891,117 @@ mod tests {
                 );
             }
         }
+    }
+
+    const PY_CASES: &str = "import pytest\n\nCASES = [(1, 2), (2, 3)]\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize((\"a\", \"b\"), CASES)\ndef test_inc(a, b):\n    assert a + 1 == b\n";
+    const JS_CASES: &str = "import test from 'ava';\n\nconst CASES = [[1, 2], [2, 3]];\n\n// gatekeeper:sacred\ntest.each(CASES)('inc %i', (a, b) => {\n  expect(a + 1).toBe(b);\n});\n";
+
+    #[test]
+    fn a_binding_the_envelope_uses_is_locked_too() {
+        use super::super::testing::{rules_between, rules_with_base};
+        for (path, src, from, to) in [
+            (
+                "tests/test_inc.py",
+                PY_CASES,
+                "CASES = [(1, 2), (2, 3)]",
+                "CASES = [(1, 2)]",
+            ),
+            (
+                "tests/inc.test.js",
+                JS_CASES,
+                "const CASES = [[1, 2], [2, 3]];",
+                "const CASES = [[1, 2]];",
+            ),
+            (
+                "tests/inc.test.ts",
+                JS_CASES,
+                "const CASES = [[1, 2], [2, 3]];",
+                "const CASES = [];",
+            ),
+            (
+                "tests/inc.test.js",
+                JS_CASES,
+                "import test from 'ava';",
+                "import test from './fake-ava';",
+            ),
+            (
+                "tests/test_inc.py",
+                PY_CASES,
+                "import pytest\n",
+                "import pytest\nimport fakes as pytest\n",
+            ),
+        ] {
+            let new = src.replace(from, to);
+            assert_ne!(new, src);
+            let rules = rules_between(path, src, &new);
+            assert_eq!(rules, vec![Rule::Rebound], "{path}: {to}");
+            let rules = rules_with_base(path, src, src, &new);
+            assert_eq!(rules, vec![Rule::Rebound], "{path}: {to}");
+            // The lock holds them: an unrelated edit passes.
+            let unrelated = if path.starts_with("tests/test_") {
+                "unrelated = 1"
+            } else {
+                "const unrelated = 1;"
+            };
+            let other = format!("{src}\n{unrelated}\n");
+            assert!(rules_between(path, src, &other).is_empty(), "{path}");
+        }
+    }
+
+    #[test]
+    fn under_a_lock_without_envelope_bindings_the_base_revision_decides() {
+        use super::super::testing::lock;
+        use super::super::{NewFile, compare};
+        use crate::sacred::lang;
+        let path = "tests/test_inc.py";
+        let mut locked = lock(path, PY_CASES);
+        assert_eq!(
+            locked.envelope_bindings.as_deref(),
+            Some(&["CASES=[(1,2),(2,3)]".to_owned(), "import pytest".to_owned()][..])
+        );
+        locked.envelope_bindings = None;
+        let want = crate::sacred::lock::want_locked([&locked]);
+        let scan = |src: &str| lang::scan(path, src, false, &want, &[]).unwrap().unwrap();
+        let rules = |base: Option<&str>, new: &str| {
+            let (base, new) = (base.map(scan), scan(new));
+            let item = base
+                .as_ref()
+                .and_then(|b| b.tests.iter().find(|t| t.id == locked.id).map(|t| (t, b)));
+            compare(
+                &locked,
+                &NewFile {
+                    scan: Some(&new),
+                    unsupported: false,
+                },
+                item,
+            )
+            .into_iter()
+            .map(|f| f.rule)
+            .collect::<Vec<_>>()
+        };
+        let dropped = PY_CASES.replace("CASES = [(1, 2), (2, 3)]", "CASES = [(1, 2)]");
+        assert_eq!(rules(Some(PY_CASES), &dropped), vec![Rule::Rebound]);
+        assert!(rules(Some(PY_CASES), PY_CASES).is_empty());
+        assert!(
+            rules(Some(&dropped), &dropped).is_empty(),
+            "as the base had it"
+        );
+        // Without a base revision's test, such a lock is not compared (as before).
+        assert!(rules(None, &dropped).is_empty());
+    }
+
+    #[test]
+    fn a_new_decorator_may_read_a_binding_the_file_already_had() {
+        use super::super::testing::rules_with_base;
+        let path = "tests/test_inc.py";
+        let plain =
+            "import pytest\n\n\n# gatekeeper:sacred\ndef test_inc():\n    assert 1 + 1 == 2\n";
+        let marked = plain.replace("def test_inc", "@pytest.mark.slow\ndef test_inc");
+        // `import pytest` was in the file at the base; the new marker is judged as envelope.
+        let rules = rules_with_base(path, plain, plain, &marked);
+        assert!(!rules.contains(&Rule::Rebound), "{rules:?}");
+        let rebound = marked.replace("import pytest\n", "import fakes as pytest\n");
+        let rules = rules_with_base(path, plain, plain, &rebound);
+        assert!(rules.contains(&Rule::Rebound), "{rules:?}");
     }
 }

@@ -1035,3 +1035,27 @@ fn a_lock_from_before_dot_access_still_matches_brackets() {
     );
     l.assert_refused("assertion-changed", HEADERS_ID);
 }
+
+const EACH_FILE: &str = "tests/inc.test.js";
+const EACH_ID: &str = "js:tests/inc.test.js::inc %i";
+const EACH: &str = "import test from 'ava';\n\nconst CASES = [[1, 2], [2, 3]];\n\n// gatekeeper:sacred\ntest.each(CASES)('inc %i', (a, b) => {\n  expect(a + 1).toBe(b);\n});\n";
+
+refuses!(
+    js_dropping_a_case_from_a_module_level_each_table_is_refused,
+    EACH_FILE,
+    EACH,
+    [("const CASES = [[1, 2], [2, 3]];", "const CASES = [[1, 2]];")],
+    "rebound",
+    EACH_ID
+);
+refuses!(
+    js_importing_the_test_function_from_elsewhere_is_refused,
+    EACH_FILE,
+    EACH,
+    [(
+        "import test from 'ava';",
+        "import test from './fake-ava.js';"
+    )],
+    "rebound",
+    EACH_ID
+);

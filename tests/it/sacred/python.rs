@@ -1132,3 +1132,57 @@ fn a_lock_from_before_fixtures_were_recorded_still_matches() {
     );
     l.assert_refused("rebound", CLI_ID);
 }
+
+const CASES_FILE: &str = "tests/test_inc.py";
+const CASES_ID: &str = "python:tests/test_inc.py::test_inc";
+const CASES: &str = "import pytest\n\nCASES = [(1, 2), (2, 3)]\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize((\"a\", \"b\"), CASES)\ndef test_inc(a, b):\n    assert a + 1 == b\n";
+
+// The cases a decorator reads from a module-level name are locked with the test.
+refuses!(
+    dropping_a_case_from_a_module_level_parametrize_list_is_refused,
+    CASES_FILE,
+    CASES,
+    [("CASES = [(1, 2), (2, 3)]", "CASES = [(1, 2)]")],
+    "rebound",
+    CASES_ID
+);
+refuses!(
+    rebinding_what_a_decorator_reads_is_refused,
+    CASES_FILE,
+    CASES,
+    [("import pytest\n", "import pytest\nimport fakes as pytest\n")],
+    "rebound",
+    CASES_ID
+);
+harmless!(
+    an_edit_elsewhere_in_a_file_with_module_level_cases_passes,
+    CASES_FILE,
+    CASES,
+    CASES_ID,
+    [(
+        "CASES = [(1, 2), (2, 3)]\n",
+        "CASES = [(1, 2), (2, 3)]\nOTHER = [1]\n"
+    )]
+);
+
+// A lock written before envelope bindings were recorded: the base revision decides.
+#[test]
+fn under_a_lock_without_envelope_bindings_dropping_a_case_is_refused() {
+    let l = super::locked(&[(CASES_FILE, CASES)]);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    assert!(
+        lock.contains("  envelope-binding CASES=[(1,2),(2,3)]\n"),
+        "{lock}"
+    );
+    let older: String = lock
+        .lines()
+        .filter(|line| !line.starts_with("  envelope-binding"))
+        .fold(String::new(), |acc, line| acc + line + "\n");
+    l.commit_lock(&older);
+    l.edit(
+        CASES_FILE,
+        CASES,
+        &[("CASES = [(1, 2), (2, 3)]", "CASES = [(1, 2)]")],
+    );
+    l.assert_refused("rebound", CASES_ID);
+}
