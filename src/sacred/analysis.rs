@@ -229,6 +229,9 @@ pub(crate) struct TestSpec<'t> {
     pub sacred: bool,
     pub collected: bool,
     pub envelope_lines: Vec<String>,
+    /// JavaScript/TypeScript: the suite calls around the test (`describe.each(CASES)('…',
+    /// fn)`), each with its callback; what they read besides the callback is envelope.
+    pub suites: Vec<(Node<'t>, Node<'t>)>,
 }
 
 pub(crate) fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
@@ -2073,7 +2076,13 @@ fn build_item_inner(
         bindings: Vec::new(),
         used: uses.names,
         one_argument_calls: uses.one_argument_calls,
-        envelope_used: super::bindings::envelope_names(lang, spec.extent, spec.node, src),
+        envelope_used: {
+            let mut names = super::bindings::envelope_names(lang, spec.extent, spec.node, src);
+            for (call, callback) in &spec.suites {
+                names.extend(super::bindings::envelope_names(lang, *call, *callback, src));
+            }
+            names
+        },
         envelope_bindings: Vec::new(),
         fixtures: if lang == "python" {
             super::extracted::python_fixtures(spec.extent, spec.node, src)

@@ -289,6 +289,7 @@ pub(crate) fn scan(
             sacred: sacred_path || tagged,
             collected,
             envelope_lines: envelope.clone(),
+            suites: Vec::new(),
         };
         out.test("go", path, &spec, &GoRules, src);
     }

@@ -198,6 +198,7 @@ pub(crate) fn scan(
         &mut Vec::new(),
         sacred_path,
         &[],
+        &[],
         &mut out,
     );
     out.finish(src)
@@ -260,26 +261,27 @@ fn walk<'t>(
     scope: &mut Vec<String>,
     sacred: bool,
     envelope: &[String],
+    suites: &[(Node<'t>, Node<'t>)],
     out: &mut Out<'t, '_>,
 ) {
     let (lang, path, src, root) = (ctx.lang, ctx.path, ctx.src, ctx.root);
     for child in named_children(node) {
         if kind(child) != "call_expression" {
-            walk(ctx, child, container, scope, sacred, envelope, out);
+            walk(ctx, child, container, scope, sacred, envelope, suites, out);
             continue;
         }
         let Some(function) = child.child_by_field_name("function") else {
             continue;
         };
         let Some(args) = child.child_by_field_name("arguments") else {
-            walk(ctx, child, container, scope, sacred, envelope, out);
+            walk(ctx, child, container, scope, sacred, envelope, suites, out);
             continue;
         };
         let arg_nodes = named_children(args);
         let title = arg_nodes.first().filter(|a| is_title(**a));
         let func = arg_nodes.iter().rev().find(|a| is_function(**a)).copied();
         let (Some(title), Some(func)) = (title, func) else {
-            walk(ctx, child, container, scope, sacred, envelope, out);
+            walk(ctx, child, container, scope, sacred, envelope, suites, out);
             continue;
         };
         let callee = normalized(function, src);
@@ -323,8 +325,19 @@ fn walk<'t>(
         if SUITE_ROOTS.contains(&call_root) {
             let mut env = envelope.to_vec();
             env.push(format!("suite {title_text}: {modifiers}"));
+            let mut around = suites.to_vec();
+            around.push((child, func));
             scope.push(title_text);
-            walk(ctx, body, body.id(), scope, sacred || tagged, &env, out);
+            walk(
+                ctx,
+                body,
+                body.id(),
+                scope,
+                sacred || tagged,
+                &env,
+                &around,
+                out,
+            );
             scope.pop();
             continue;
         }
@@ -338,7 +351,7 @@ fn walk<'t>(
             child.start_position().row + 1,
         );
         if !collected {
-            walk(ctx, child, container, scope, sacred, envelope, out);
+            walk(ctx, child, container, scope, sacred, envelope, suites, out);
             continue;
         }
         let mut env = envelope.to_vec();
@@ -353,6 +366,7 @@ fn walk<'t>(
             sacred: sacred || tagged,
             collected,
             envelope_lines: env,
+            suites: suites.to_vec(),
         };
         out.test(lang, path, &spec, &JsRules, src);
     }

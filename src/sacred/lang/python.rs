@@ -225,6 +225,7 @@ fn walk<'t>(
                     sacred: sacred || tagged,
                     collected,
                     envelope_lines: env,
+                    suites: Vec::new(),
                 };
                 out.test("python", path, &spec, &PythonRules, src);
             }

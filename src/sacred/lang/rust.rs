@@ -192,6 +192,7 @@ fn walk<'t>(
                     sacred: sacred || tagged,
                     collected,
                     envelope_lines: env,
+                    suites: Vec::new(),
                 };
                 out.test("rust", path, &spec, &RustRules, src);
             }

@@ -894,6 +894,7 @@ mod tests {
     }
 
     const PY_CASES: &str = "import pytest\n\nCASES = [(1, 2), (2, 3)]\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize((\"a\", \"b\"), CASES)\ndef test_inc(a, b):\n    assert a + 1 == b\n";
+    const JS_SUITE_CASES: &str = "const CASES = [[1, 2], [2, 3]];\n\n// gatekeeper:sacred\ndescribe.each(CASES)('inc %i', (a, b) => {\n  test('adds one', () => {\n    expect(a + 1).toBe(b);\n  });\n});\n";
     const JS_CASES: &str = "import test from 'ava';\n\nconst CASES = [[1, 2], [2, 3]];\n\n// gatekeeper:sacred\ntest.each(CASES)('inc %i', (a, b) => {\n  expect(a + 1).toBe(b);\n});\n";
 
     #[test]
@@ -923,6 +924,12 @@ mod tests {
                 JS_CASES,
                 "import test from 'ava';",
                 "import test from './fake-ava';",
+            ),
+            (
+                "tests/inc.test.js",
+                JS_SUITE_CASES,
+                "const CASES = [[1, 2], [2, 3]];",
+                "const CASES = [[1, 2]];",
             ),
             (
                 "tests/test_inc.py",

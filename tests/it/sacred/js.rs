@@ -1059,3 +1059,16 @@ refuses!(
     "rebound",
     EACH_ID
 );
+
+const SUITE_EACH_FILE: &str = "tests/suite.test.js";
+const SUITE_EACH_ID: &str = "js:tests/suite.test.js::inc %i::adds one";
+const SUITE_EACH: &str = "const CASES = [[1, 2], [2, 3]];\n\n// gatekeeper:sacred\ndescribe.each(CASES)('inc %i', (a, b) => {\n  test('adds one', () => {\n    expect(a + 1).toBe(b);\n  });\n});\n";
+
+refuses!(
+    js_dropping_a_case_from_a_suites_each_table_is_refused,
+    SUITE_EACH_FILE,
+    SUITE_EACH,
+    [("const CASES = [[1, 2], [2, 3]];", "const CASES = [[1, 2]];")],
+    "rebound",
+    SUITE_EACH_ID
+);
