@@ -197,8 +197,10 @@ pub(crate) fn scan(
         root.id(),
         &mut Vec::new(),
         sacred_path,
-        &[],
-        &[],
+        Around {
+            envelope: &[],
+            suites: &[],
+        },
         &mut out,
     );
     out.finish(src)
@@ -245,6 +247,14 @@ fn statement_row(call: Node<'_>) -> usize {
     call.start_position().row
 }
 
+/// What surrounds the calls a walk reaches: the envelope lines of the suites around them, and
+/// those suites' calls with their callbacks.
+#[derive(Clone, Copy)]
+struct Around<'a, 't> {
+    envelope: &'a [String],
+    suites: &'a [(Node<'t>, Node<'t>)],
+}
+
 /// What stays the same during one file's walk.
 struct Ctx<'a, 't> {
     lang: &'static str,
@@ -260,28 +270,28 @@ fn walk<'t>(
     container: usize,
     scope: &mut Vec<String>,
     sacred: bool,
-    envelope: &[String],
-    suites: &[(Node<'t>, Node<'t>)],
+    around: Around<'_, 't>,
     out: &mut Out<'t, '_>,
 ) {
     let (lang, path, src, root) = (ctx.lang, ctx.path, ctx.src, ctx.root);
+    let (envelope, suites) = (around.envelope, around.suites);
     for child in named_children(node) {
         if kind(child) != "call_expression" {
-            walk(ctx, child, container, scope, sacred, envelope, suites, out);
+            walk(ctx, child, container, scope, sacred, around, out);
             continue;
         }
         let Some(function) = child.child_by_field_name("function") else {
             continue;
         };
         let Some(args) = child.child_by_field_name("arguments") else {
-            walk(ctx, child, container, scope, sacred, envelope, suites, out);
+            walk(ctx, child, container, scope, sacred, around, out);
             continue;
         };
         let arg_nodes = named_children(args);
         let title = arg_nodes.first().filter(|a| is_title(**a));
         let func = arg_nodes.iter().rev().find(|a| is_function(**a)).copied();
         let (Some(title), Some(func)) = (title, func) else {
-            walk(ctx, child, container, scope, sacred, envelope, suites, out);
+            walk(ctx, child, container, scope, sacred, around, out);
             continue;
         };
         let callee = normalized(function, src);
@@ -325,19 +335,14 @@ fn walk<'t>(
         if SUITE_ROOTS.contains(&call_root) {
             let mut env = envelope.to_vec();
             env.push(format!("suite {title_text}: {modifiers}"));
-            let mut around = suites.to_vec();
-            around.push((child, func));
+            let mut inner = suites.to_vec();
+            inner.push((child, func));
             scope.push(title_text);
-            walk(
-                ctx,
-                body,
-                body.id(),
-                scope,
-                sacred || tagged,
-                &env,
-                &around,
-                out,
-            );
+            let inner = Around {
+                envelope: &env,
+                suites: &inner,
+            };
+            walk(ctx, body, body.id(), scope, sacred || tagged, inner, out);
             scope.pop();
             continue;
         }
@@ -351,7 +356,7 @@ fn walk<'t>(
             child.start_position().row + 1,
         );
         if !collected {
-            walk(ctx, child, container, scope, sacred, envelope, suites, out);
+            walk(ctx, child, container, scope, sacred, around, out);
             continue;
         }
         let mut env = envelope.to_vec();
