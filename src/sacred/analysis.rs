@@ -140,6 +140,10 @@ pub struct TestItem {
     /// JavaScript test's callee and its arguments (`import test from 'ava'`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub envelope_bindings: Vec<String>,
+    /// Python: the assignments in the bodies of the classes around the test (`CASES = […]`
+    /// read as `self.CASES`, or by a method's decorator).
+    #[serde(skip)]
+    pub class_bindings: Vec<super::bindings::Binding>,
     /// Python: the fixtures the test requests (its parameters, less the names a
     /// `parametrize` gives), which pytest binds from outside the test.
     #[serde(skip)]
@@ -229,8 +233,10 @@ pub(crate) struct TestSpec<'t> {
     pub sacred: bool,
     pub collected: bool,
     pub envelope_lines: Vec<String>,
-    /// JavaScript/TypeScript: the suite calls around the test (`describe.each(CASES)('…',
-    /// fn)`), each with its callback; what they read besides the callback is envelope.
+    /// The suites around the test, each with the part that holds the test: JavaScript's
+    /// suite calls with their callbacks (`describe.each(CASES)('…', fn)`), Python's classes
+    /// (with their decorators) with their bodies. What they read besides that part is
+    /// envelope; a Python class body's own assignments are bindings of the test too.
     pub suites: Vec<(Node<'t>, Node<'t>)>,
 }
 
@@ -2084,6 +2090,14 @@ fn build_item_inner(
             names
         },
         envelope_bindings: Vec::new(),
+        class_bindings: if lang == "python" {
+            spec.suites
+                .iter()
+                .flat_map(|(_, body)| super::bindings::class_attributes(*body, src))
+                .collect()
+        } else {
+            Vec::new()
+        },
         fixtures: if lang == "python" {
             super::extracted::python_fixtures(spec.extent, spec.node, src)
         } else {

@@ -262,6 +262,44 @@ pub fn envelope_names(lang: &str, extent: Node<'_>, node: Node<'_>, src: &str) -
     out
 }
 
+/// A Python class body's own assignments (`CASES = [(1, 2)]`, `amount: int = 100`), each a
+/// binding of its names both bare (a method's decorator reads class-scope names) and as an
+/// attribute (`.CASES`: `self.CASES`, `cls.CASES`). The text names the class it is in
+/// (`in class TestPay: CASES=[(1,2)]`).
+pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
+    let class = body
+        .parent()
+        .and_then(|c| c.child_by_field_name("name"))
+        .map_or("", |n| text(n, src));
+    let mut out = Vec::new();
+    for n in named_children(body) {
+        if kind(n) != "expression_statement" {
+            continue;
+        }
+        for a in named_children(n) {
+            if !matches!(kind(a), "assignment" | "augmented_assignment") {
+                continue;
+            }
+            let Some(left) = a.child_by_field_name("left") else {
+                continue;
+            };
+            let mut names = BTreeSet::new();
+            for name in target_names(left, src) {
+                let bare = name.strip_prefix('.').unwrap_or(&name).to_owned();
+                names.insert(format!(".{bare}"));
+                names.insert(bare);
+            }
+            out.push(Binding {
+                names,
+                all: false,
+                text: format!("in class {class}: {}", normalized(a, src)),
+                read: None,
+            });
+        }
+    }
+    out
+}
+
 /// The parameter list of a function node of any of the grammars (`None` for anything else).
 fn function_parameters(n: Node<'_>) -> Option<Node<'_>> {
     match kind(n) {

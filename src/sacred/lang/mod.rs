@@ -269,6 +269,13 @@ pub fn scan(
                 .filter(|b| b.concerns(&t.envelope_used))
                 .map(|b| b.text.clone())
                 .collect();
+            // A class attribute, read by a method's decorator or as `self.X` in its body.
+            around.extend(
+                t.class_bindings
+                    .iter()
+                    .filter(|b| b.concerns(&t.envelope_used) || b.concerns(&t.used))
+                    .map(|b| b.text.clone()),
+            );
             around.sort();
             t.envelope_bindings = around;
         }

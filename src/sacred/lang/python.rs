@@ -104,6 +104,7 @@ pub(crate) fn scan(
         sacred,
         true,
         &markers,
+        &[],
         &mut out,
     );
     out.finish(src)
@@ -131,6 +132,7 @@ fn walk<'t>(
     sacred: bool,
     collected_scope: bool,
     envelope: &[String],
+    classes: &[(Node<'t>, Node<'t>)],
     out: &mut Out<'t, '_>,
 ) {
     for child in named_children(block) {
@@ -178,6 +180,8 @@ fn walk<'t>(
                 env.push(line);
                 let class_sacred =
                     sacred || tagged || markers.iter().any(|m| m.contains("mark.sacred"));
+                let mut inner = classes.to_vec();
+                inner.push((outer, body));
                 scope.push(name);
                 walk(
                     path,
@@ -188,6 +192,7 @@ fn walk<'t>(
                     class_sacred,
                     collected,
                     &env,
+                    &inner,
                     out,
                 );
                 scope.pop();
@@ -225,7 +230,7 @@ fn walk<'t>(
                     sacred: sacred || tagged,
                     collected,
                     envelope_lines: env,
-                    suites: Vec::new(),
+                    suites: classes.to_vec(),
                 };
                 out.test("python", path, &spec, &PythonRules, src);
             }

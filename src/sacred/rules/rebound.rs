@@ -28,7 +28,7 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
     (!new_bindings.is_empty()).then(|| {
         s.finding(
             Rule::Rebound,
-            "a name the test uses is bound anew outside it (at module level, or by a new fixture): that changes what the test runs",
+            "a name the test uses is bound anew outside it (at module level, in its class, or by a new fixture): that changes what the test runs",
             Vec::new(),
             new_bindings,
         )
@@ -112,7 +112,12 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                 .collect()
         }
         None if s.base.is_some() => {
-            let base: Vec<String> = s.base_bindings.iter().map(|b| b.text.clone()).collect();
+            let mut base: Vec<String> = s.base_bindings.iter().map(|b| b.text.clone()).collect();
+            base.extend(
+                s.base
+                    .iter()
+                    .flat_map(|t| t.envelope_bindings.iter().cloned()),
+            );
             current
                 .iter()
                 .filter(|b| {
@@ -1010,5 +1015,32 @@ mod tests {
         let rebound = marked.replace("import pytest\n", "import fakes as pytest\n");
         let rules = rules_with_base(path, plain, plain, &rebound);
         assert!(rules.contains(&Rule::Rebound), "{rules:?}");
+    }
+
+    const PY_CLASS: &str = "import pytest\n\n\nclass TestPay:\n    AMOUNTS = [1, 2, 3]\n    CASES = [(1, 2), (2, 3)]\n\n    # gatekeeper:sacred\n    @pytest.mark.parametrize((\"a\", \"b\"), CASES)\n    def test_inc(self, a, b):\n        for x in self.AMOUNTS:\n            assert x > 0\n        assert a + 1 == b\n";
+
+    #[test]
+    fn a_class_attribute_the_test_reads_is_locked_with_it() {
+        use super::super::testing::{rules_between, rules_with_base};
+        let path = "tests/test_pay.py";
+        for (from, to) in [
+            ("AMOUNTS = [1, 2, 3]", "AMOUNTS = []"),
+            ("CASES = [(1, 2), (2, 3)]", "CASES = [(1, 2)]"),
+            ("class TestPay:\n", "class TestPay:\n    AMOUNTS = []\n"),
+        ] {
+            let new = PY_CLASS.replacen(from, to, 1);
+            let rules = rules_between(path, PY_CLASS, &new);
+            assert_eq!(rules, vec![Rule::Rebound], "{to}");
+            assert_eq!(
+                rules_with_base(path, PY_CLASS, PY_CLASS, &new),
+                vec![Rule::Rebound],
+                "{to}"
+            );
+        }
+        // Another class's attribute of the same name, or one the test does not read: passes.
+        let other = format!("{PY_CLASS}\n\nclass TestOther:\n    AMOUNTS = []\n");
+        assert!(rules_between(path, PY_CLASS, &other).is_empty());
+        let unread = PY_CLASS.replace("    CASES = [", "    LIMIT = 3\n    CASES = [");
+        assert!(rules_between(path, PY_CLASS, &unread).is_empty());
     }
 }

@@ -1186,3 +1186,49 @@ fn under_a_lock_without_envelope_bindings_dropping_a_case_is_refused() {
     );
     l.assert_refused("rebound", CASES_ID);
 }
+
+const CLASS_FILE: &str = "tests/test_pay.py";
+const CLASS_ID: &str = "python:tests/test_pay.py::TestPay::test_positive";
+const CLASS: &str = "class TestPay:\n    AMOUNTS = [1, 2, 3]\n\n    # gatekeeper:sacred\n    def test_positive(self):\n        for a in self.AMOUNTS:\n            assert a > 0\n";
+
+// A class attribute the test reads (`self.AMOUNTS`) is locked with it: emptying it would
+// leave the loop's assertion nothing to check.
+refuses!(
+    emptying_a_class_attribute_the_test_loops_over_is_refused,
+    CLASS_FILE,
+    CLASS,
+    [("AMOUNTS = [1, 2, 3]", "AMOUNTS = []")],
+    "rebound",
+    CLASS_ID
+);
+
+// Under a lock written before, the base revision's class decides.
+#[test]
+fn under_a_lock_without_envelope_bindings_emptying_a_class_attribute_is_refused() {
+    let l = super::locked(&[(CLASS_FILE, CLASS)]);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    assert!(
+        lock.contains("  envelope-binding in class TestPay: AMOUNTS=[1,2,3]\n"),
+        "{lock}"
+    );
+    let older: String = lock
+        .lines()
+        .filter(|line| !line.starts_with("  envelope-binding"))
+        .fold(String::new(), |acc, line| acc + line + "\n");
+    l.commit_lock(&older);
+    l.edit(
+        CLASS_FILE,
+        CLASS,
+        &[(
+            "    # gatekeeper:sacred",
+            "    LIMIT = 3\n\n    # gatekeeper:sacred",
+        )],
+    );
+    l.assert_passes();
+    l.edit(
+        CLASS_FILE,
+        CLASS,
+        &[("AMOUNTS = [1, 2, 3]", "AMOUNTS = []")],
+    );
+    l.assert_refused("rebound", CLASS_ID);
+}
