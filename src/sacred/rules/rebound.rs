@@ -82,6 +82,12 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
 /// as written (when there is a base revision's test to compare with).
 fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
     let current = &s.test.envelope_bindings;
+    if current.is_empty() {
+        return Vec::new();
+    }
+    let base = std::cell::OnceCell::new();
+    let new_names =
+        |b: &str| binds_only_new_names_around(s, *base.get_or_init(|| super::base_as_locked(s)), b);
     let fresh: Vec<&String> = match &s.locked.envelope_bindings {
         Some(locked) => {
             let mut left: BTreeMap<&str, usize> = BTreeMap::new();
@@ -104,6 +110,8 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             && s.base.is_some_and(|t| !t.envelope_bindings.contains(b));
                         !(body_locked
                             || unused_at_base
+                            || runner_import(s.test.lang, b)
+                            || new_names(b)
                             || reads_as_a_locked_one(s, b, locked)
                             || replaces_a_definition(s, b, locked)
                             || harmless_addition(s.test.lang, b, locked))
@@ -122,6 +130,8 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                 .iter()
                 .filter(|b| {
                     !(base.contains(b)
+                        || runner_import(s.test.lang, b)
+                        || new_names(b)
                         || reads_as_a_locked_one(s, b, &base)
                         || harmless_addition(s.test.lang, b, &base))
                 })
@@ -133,6 +143,72 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
         .into_iter()
         .map(|b| format!("{}: {b}", s.test.path))
         .collect()
+}
+
+/// Whether `text`, a module-level binding of the new file, binds only names that neither the
+/// body nor the envelope of the base revision's test (standing for the lock) mentioned: only
+/// what the change added around the test reads it (a value of a new `parametrize` case,
+/// `(_StrictEq(), "[default: strict]")`), and the added decorator is judged as an envelope
+/// change (a new `parametrize` passes only with a case that reads as the locked test). Python
+/// only, and never the name a decorator starts with (`import fakes as pytest` under a new
+/// `@pytest.mark.parametrize`).
+fn binds_only_new_names_around(s: &Subject<'_>, base: Option<&TestItem>, text: &str) -> bool {
+    let Some(base) = base else {
+        return false;
+    };
+    let Some(binding) = s.scan.module_bindings.iter().find(|x| x.text == text) else {
+        return false;
+    };
+    let mentioned = |n: &str| base.used.contains(n) || base.envelope_used.contains(n);
+    // What a decorator is (`pytest` of `@pytest.mark.parametrize(…)`) decides what runs; only
+    // its arguments' names may be new.
+    let roots: Vec<&str> = s
+        .test
+        .envelope_lines
+        .iter()
+        .filter_map(|l| l.strip_prefix('@'))
+        .map(|l| l.split(['.', '(']).next().unwrap_or(l))
+        .collect();
+    s.test.lang == "python"
+        && !binding.all
+        && binding.names.iter().all(|n| !roots.contains(&n.as_str()))
+        && !binding.names.is_empty()
+        && binding.names.iter().all(|n| {
+            let bare = n.strip_prefix('.').unwrap_or(n);
+            !mentioned(n) && !mentioned(bare) && !mentioned(&format!(".{bare}"))
+        })
+}
+
+/// The test runner's own module imported under its own names: `import pytest`, AVA's `import
+/// test from 'ava'`, `import {test, describe} from 'vitest'` (also `@jest/globals`,
+/// `node:test`, `bun:test`). What runs the test cannot be faked by naming the runner itself;
+/// a new decorator or callee that reads it is judged as an envelope change (`import fakes as
+/// pytest`, `import test from './fake-ava.js'` or `import {it as test} from 'vitest'` is not
+/// such an import).
+fn runner_import(lang: &str, text: &str) -> bool {
+    match lang {
+        "python" => text == "import pytest",
+        "js" | "ts" => js_import_parts(text).is_some_and(|(export, alias, module)| {
+            (module == "ava" && export == "default" && alias == "test")
+                || (matches!(
+                    module,
+                    "vitest" | "@jest/globals" | "node:test" | "bun:test"
+                ) && export == alias
+                    && matches!(
+                        export,
+                        "test"
+                            | "it"
+                            | "describe"
+                            | "suite"
+                            | "expect"
+                            | "beforeEach"
+                            | "afterEach"
+                            | "beforeAll"
+                            | "afterAll"
+                    ))
+        }),
+        _ => false,
+    }
 }
 
 /// `fixture f`, which the test already requested at the base revision: a lock written before
@@ -1042,5 +1118,75 @@ mod tests {
         assert!(rules_between(path, PY_CLASS, &other).is_empty());
         let unread = PY_CLASS.replace("    CASES = [", "    LIMIT = 3\n    CASES = [");
         assert!(rules_between(path, PY_CLASS, &unread).is_empty());
+    }
+
+    #[test]
+    fn the_runners_own_import_read_by_a_new_decorator_passes() {
+        use super::super::testing::rules_with_base;
+        let path = "tests/test_inc.py";
+        let plain = "# gatekeeper:sacred\ndef test_inc():\n    assert 1 + 1 == 2\n";
+        let marked = format!(
+            "import pytest\n\n\n{}",
+            plain.replace("def test_inc", "@pytest.mark.slow\ndef test_inc")
+        );
+        let rules = rules_with_base(path, plain, plain, &marked);
+        assert!(!rules.contains(&Rule::Rebound), "{rules:?}");
+        let fake = marked.replace("import pytest\n", "import fakes as pytest\n");
+        let rules = rules_with_base(path, plain, plain, &fake);
+        assert!(rules.contains(&Rule::Rebound), "{rules:?}");
+        assert!(super::runner_import(
+            "js",
+            "import default as test from 'ava'"
+        ));
+        assert!(super::runner_import(
+            "ts",
+            "import test as test from \"vitest\""
+        ));
+        assert!(!super::runner_import(
+            "ts",
+            "import it as test from 'vitest'"
+        ));
+        assert!(!super::runner_import(
+            "js",
+            "import default as test from './fake-ava.js'"
+        ));
+        assert!(!super::runner_import("python", "import fakes as pytest"));
+    }
+
+    #[test]
+    fn a_name_only_a_new_parametrize_case_reads_may_be_bound() {
+        use super::super::testing::rules_with_base;
+        let path = "tests/test_inc.py";
+        let plain =
+            "import pytest\n\n\n# gatekeeper:sacred\ndef test_inc():\n    assert 1 + 1 == 2\n";
+        let cased = plain
+            .replace("import pytest\n", "import pytest\n\n\nclass Odd:\n    pass\n")
+            .replace(
+                "def test_inc():\n    assert 1 + 1 == 2",
+                "@pytest.mark.parametrize(\"a\", [1, Odd()])\ndef test_inc(a):\n    assert 1 + 1 == 2",
+            );
+        let rules = rules_with_base(path, plain, plain, &cased);
+        assert!(!rules.contains(&Rule::Rebound), "{rules:?}");
+        // The decorator itself from a new binding: a fake `pytest` could drop the test.
+        let bare = "# gatekeeper:sacred\ndef test_inc():\n    assert 1 + 1 == 2\n";
+        let faked = format!(
+            "import fakes as pytest\n\n\n{}",
+            bare.replace(
+                "def test_inc():\n    assert 1 + 1 == 2",
+                "@pytest.mark.parametrize(\"a\", [1])\ndef test_inc(a):\n    assert 1 + 1 == 2",
+            )
+        );
+        let rules = rules_with_base(path, bare, bare, &faked);
+        assert!(rules.contains(&Rule::Rebound), "{rules:?}");
+        // A name the locked test's envelope already read, bound anew: still refused.
+        let locked = plain
+            .replace(
+                "def test_inc",
+                "@pytest.mark.parametrize(\"a\", CASES)\ndef test_inc",
+            )
+            .replace("import pytest\n", "import pytest\n\nCASES = [1]\n");
+        let rebound = locked.replace("CASES = [1]\n", "CASES = [1]\nCASES = []\n");
+        let rules = rules_with_base(path, &locked, &locked, &rebound);
+        assert!(rules.contains(&Rule::Rebound), "{rules:?}");
     }
 }
