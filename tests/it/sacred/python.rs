@@ -1232,3 +1232,17 @@ fn under_a_lock_without_envelope_bindings_emptying_a_class_attribute_is_refused(
     );
     l.assert_refused("rebound", CLASS_ID);
 }
+
+const ALIAS_FILE: &str = "tests/test_alias.py";
+const ALIAS_ID: &str = "python:tests/test_alias.py::test_refund";
+const ALIAS: &str = "import pytest\n\nslow = pytest.mark.slow\n\n\n# gatekeeper:sacred\n@slow\ndef test_refund():\n    assert 1 + 1 == 2\n";
+
+// The decorator line stays `@slow`; what `slow` is bound to decides whether the test runs.
+refuses!(
+    a_marker_alias_rebound_to_skip_is_refused,
+    ALIAS_FILE,
+    ALIAS,
+    [("slow = pytest.mark.slow", "slow = pytest.mark.skip")],
+    "rebound",
+    ALIAS_ID
+);
