@@ -300,6 +300,58 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
     out
 }
 
+/// A pytest fixture a Python test file defines at module level: the name tests request it by
+/// (`@pytest.fixture(name="x")` renames it), whether every test gets it (`autouse=True`), and
+/// its whole definition, decorators and body, normalised: a fixture runs before the test and
+/// hands it its data, so editing it changes what the test checks (`return [1, 2, 3]` →
+/// `return []` under a `for` that asserts).
+pub struct FixtureDef {
+    pub name: String,
+    pub autouse: bool,
+    pub text: String,
+}
+
+/// The module-level fixtures of a Python file (see [`FixtureDef`]).
+pub fn python_fixture_definitions(root: Node<'_>, src: &str) -> Vec<FixtureDef> {
+    let mut out = Vec::new();
+    for n in named_children(root) {
+        if kind(n) != "decorated_definition" {
+            continue;
+        }
+        let Some(def) = n.child_by_field_name("definition") else {
+            continue;
+        };
+        if kind(def) != "function_definition" {
+            continue;
+        }
+        let decorators: Vec<String> = named_children(n)
+            .into_iter()
+            .filter(|d| kind(*d) == "decorator")
+            .map(|d| normalized(d, src))
+            .collect();
+        let Some(fixture) = decorators.iter().find(|d| {
+            let callee = d.trim_start_matches('@');
+            let callee = callee.split('(').next().unwrap_or(callee);
+            callee == "fixture" || callee.ends_with(".fixture")
+        }) else {
+            continue;
+        };
+        let Some(own) = field_text(def, "name", src) else {
+            continue;
+        };
+        let renamed = fixture.split_once("name=").and_then(|(_, r)| {
+            let q = r.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            r[1..].split_once(q).map(|(v, _)| v.to_owned())
+        });
+        out.push(FixtureDef {
+            name: renamed.unwrap_or_else(|| own.to_owned()),
+            autouse: fixture.contains("autouse=True"),
+            text: normalized(n, src),
+        });
+    }
+    out
+}
+
 /// The parameter list of a function node of any of the grammars (`None` for anything else).
 fn function_parameters(n: Node<'_>) -> Option<Node<'_>> {
     match kind(n) {

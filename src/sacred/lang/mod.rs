@@ -249,6 +249,11 @@ pub fn scan(
         } else {
             super::bindings::module_bindings(lang_name, root, src)
         };
+        let fixtures = if lang_name == "python" {
+            super::bindings::python_fixture_definitions(root, src)
+        } else {
+            Vec::new()
+        };
         for t in &mut scan.tests {
             let mut mine: Vec<String> = all
                 .iter()
@@ -276,6 +281,16 @@ pub fn scan(
                     .filter(|b| b.concerns(&t.envelope_used) || b.concerns(&t.used))
                     .map(|b| b.text.clone()),
             );
+            // A fixture of the file the test requests, and every autouse one, as written.
+            around.extend(fixtures.iter().filter_map(|f| {
+                if f.autouse {
+                    Some(format!("autouse fixture {}: {}", f.name, f.text))
+                } else {
+                    t.fixtures
+                        .contains(&f.name)
+                        .then(|| format!("fixture {}: {}", f.name, f.text))
+                }
+            }));
             around.sort();
             t.envelope_bindings = around;
         }

@@ -1189,4 +1189,41 @@ mod tests {
         let rules = rules_with_base(path, &locked, &locked, &rebound);
         assert!(rules.contains(&Rule::Rebound), "{rules:?}");
     }
+
+    const PY_FIXTURE: &str = "import pytest\n\n\n@pytest.fixture\ndef amounts():\n    return [1, 2, 3]\n\n\n@pytest.fixture(name=\"limit\")\ndef limit_fixture():\n    return 3\n\n\n@pytest.fixture\ndef unused():\n    return 0\n\n\n# gatekeeper:sacred\ndef test_positive(amounts, limit):\n    for a in amounts:\n        assert 0 < a <= limit\n";
+
+    #[test]
+    fn a_fixture_of_the_file_the_test_requests_is_locked_as_written() {
+        use super::super::testing::{rules_between, rules_with_base};
+        let path = "tests/test_amounts.py";
+        for (from, to) in [
+            ("    return [1, 2, 3]", "    return []"),
+            ("    return 3\n", "    return 10**9\n"),
+            (
+                "# gatekeeper:sacred",
+                "@pytest.fixture(autouse=True)\ndef patch(monkeypatch):\n    monkeypatch.setattr(\"builtins.len\", lambda x: 0)\n\n\n# gatekeeper:sacred",
+            ),
+        ] {
+            let new = PY_FIXTURE.replacen(from, to, 1);
+            assert_ne!(new, PY_FIXTURE);
+            assert_eq!(
+                rules_between(path, PY_FIXTURE, &new),
+                vec![Rule::Rebound],
+                "{to}"
+            );
+            assert_eq!(
+                rules_with_base(path, PY_FIXTURE, PY_FIXTURE, &new),
+                vec![Rule::Rebound],
+                "{to}"
+            );
+        }
+        // A fixture the test does not request, edited; a comment in a requested one: passes.
+        let other = PY_FIXTURE.replace("    return 0\n", "    return 1\n");
+        assert!(rules_between(path, PY_FIXTURE, &other).is_empty());
+        let comment = PY_FIXTURE.replace(
+            "    return [1, 2, 3]",
+            "    # the three amounts\n    return [1, 2, 3]",
+        );
+        assert!(rules_between(path, PY_FIXTURE, &comment).is_empty());
+    }
 }

@@ -1246,3 +1246,29 @@ refuses!(
     "rebound",
     ALIAS_ID
 );
+
+const FIXTURE_FILE: &str = "tests/test_amounts.py";
+const FIXTURE_ID: &str = "python:tests/test_amounts.py::test_positive";
+const FIXTURE: &str = "import pytest\n\n\n@pytest.fixture\ndef amounts():\n    return [1, 2, 3]\n\n\n# gatekeeper:sacred\ndef test_positive(amounts):\n    for a in amounts:\n        assert a > 0\n";
+
+// The fixture hands the test its data: emptying it leaves the loop nothing to check.
+refuses!(
+    emptying_a_fixture_of_the_file_the_test_requests_is_refused,
+    FIXTURE_FILE,
+    FIXTURE,
+    [("    return [1, 2, 3]", "    return []")],
+    "rebound",
+    FIXTURE_ID
+);
+// An autouse fixture runs before every test of the file and can patch what it calls.
+refuses!(
+    a_new_autouse_fixture_is_refused,
+    FIXTURE_FILE,
+    FIXTURE,
+    [(
+        "# gatekeeper:sacred",
+        "@pytest.fixture(autouse=True)\ndef fake(monkeypatch):\n    monkeypatch.setattr(\"builtins.all\", lambda xs: True)\n\n\n# gatekeeper:sacred"
+    )],
+    "rebound",
+    FIXTURE_ID
+);
