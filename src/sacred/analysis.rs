@@ -144,6 +144,11 @@ pub struct TestItem {
     /// read as `self.CASES`, or by a method's decorator).
     #[serde(skip)]
     pub class_bindings: Vec<super::bindings::Binding>,
+    /// What runs around it in its suites or classes (mocks, hooks, xunit setup; see
+    /// [`super::bindings::setups`]), one `setup …` line each; the file's own are in
+    /// `envelope_bindings` only.
+    #[serde(skip)]
+    pub setups: Vec<String>,
     /// Python: the fixtures the test requests (its parameters, less the names a
     /// `parametrize` gives), which pytest binds from outside the test.
     #[serde(skip)]
@@ -2090,6 +2095,22 @@ fn build_item_inner(
             names
         },
         envelope_bindings: Vec::new(),
+        // Those of its suites or classes; the file's own are added once per file by the scan.
+        setups: {
+            let mut all = Vec::new();
+            for (call, inner) in &spec.suites {
+                // A JS suite's callback body; a Python class's body.
+                let block = if lang == "python" {
+                    Some(*inner)
+                } else {
+                    inner.child_by_field_name("body")
+                };
+                if let Some(block) = block.filter(|b| b.id() != call.id()) {
+                    all.extend(super::bindings::setups(lang, block, src, lang == "python"));
+                }
+            }
+            all
+        },
         class_bindings: if lang == "python" {
             spec.suites
                 .iter()

@@ -352,6 +352,114 @@ pub fn python_fixture_definitions(root: Node<'_>, src: &str) -> Vec<FixtureDef> 
     out
 }
 
+/// What runs around every test of a block without being a binding: JavaScript's mocks and
+/// hooks (`jest.mock('../billing', …)`, `vi.spyOn(…)`, `beforeEach(…)`, AVA's
+/// `test.beforeEach(…)`) as statements of the file or of a suite's callback, Python's xunit
+/// setup functions of the module (`setup_module`, `setup_function`, `setUpModule`, …) or of a
+/// test's class (`setup_method`, `setUp`, `setUpClass`, …), and a class's autouse fixtures.
+/// Each is one line, `setup TEXT`, as written (normalised): such code runs before or after
+/// the test and can replace what it calls or the data it checks.
+pub fn setups(lang: &str, block: Node<'_>, src: &str, in_class: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    match lang {
+        "js" | "ts" => {
+            for n in named_children(block) {
+                if kind(n) != "expression_statement" {
+                    continue;
+                }
+                let mut e = named_children(n).into_iter().next();
+                while let Some(x) = e.filter(|x| kind(*x) == "await_expression") {
+                    e = named_children(x).into_iter().next();
+                }
+                let Some(call) = e.filter(|x| kind(*x) == "call_expression") else {
+                    continue;
+                };
+                let Some(callee) = call.child_by_field_name("function") else {
+                    continue;
+                };
+                if is_js_setup(&normalized(callee, src)) {
+                    out.push(format!("setup {}", normalized(n, src)));
+                }
+            }
+        }
+        "python" => {
+            const MODULE: &[&str] = &[
+                "setup_module",
+                "teardown_module",
+                "setup_function",
+                "teardown_function",
+                "setUpModule",
+                "tearDownModule",
+                "setup",
+                "teardown",
+            ];
+            const CLASS: &[&str] = &[
+                "setup_method",
+                "teardown_method",
+                "setup_class",
+                "teardown_class",
+                "setUp",
+                "tearDown",
+                "setUpClass",
+                "tearDownClass",
+                "setup",
+                "teardown",
+            ];
+            let names = if in_class { CLASS } else { MODULE };
+            for n in named_children(block) {
+                let def = if kind(n) == "decorated_definition" {
+                    n.child_by_field_name("definition")
+                } else {
+                    Some(n)
+                };
+                let Some(def) = def.filter(|d| kind(*d) == "function_definition") else {
+                    continue;
+                };
+                let name = field_text(def, "name", src).unwrap_or("");
+                let autouse = in_class
+                    && kind(n) == "decorated_definition"
+                    && named_children(n).into_iter().any(|d| {
+                        kind(d) == "decorator" && {
+                            let t = normalized(d, src);
+                            t.contains("fixture") && t.contains("autouse=True")
+                        }
+                    });
+                if names.contains(&name) || autouse {
+                    out.push(format!("setup {}", normalized(n, src)));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// A JavaScript callee that mocks, stubs or runs around tests: any member of `jest`, `vi`,
+/// `sinon`, `td` or node:test's `mock`, the hooks of Jest, Vitest, Mocha and node:test
+/// (`beforeEach`, `afterAll`, `before`, `setup`, …) and AVA's `test.before…`/`test.after…`.
+fn is_js_setup(callee: &str) -> bool {
+    let root = callee.split(['.', '(']).next().unwrap_or(callee);
+    matches!(root, "jest" | "vi" | "sinon" | "td" | "mock")
+        || matches!(
+            callee,
+            "beforeEach"
+                | "afterEach"
+                | "beforeAll"
+                | "afterAll"
+                | "before"
+                | "after"
+                | "setup"
+                | "teardown"
+                | "suiteSetup"
+                | "suiteTeardown"
+        )
+        || ["test.", "test.serial."].iter().any(|p| {
+            callee
+                .strip_prefix(p)
+                .is_some_and(|r| r.starts_with("before") || r.starts_with("after"))
+        })
+}
+
 /// The parameter list of a function node of any of the grammars (`None` for anything else).
 fn function_parameters(n: Node<'_>) -> Option<Node<'_>> {
     match kind(n) {

@@ -249,6 +249,7 @@ pub fn scan(
         } else {
             super::bindings::module_bindings(lang_name, root, src)
         };
+        let module_setups = super::bindings::setups(lang_name, root, src, false);
         let fixtures = if lang_name == "python" {
             super::bindings::python_fixture_definitions(root, src)
         } else {
@@ -291,6 +292,8 @@ pub fn scan(
                         .then(|| format!("fixture {}: {}", f.name, f.text))
                 }
             }));
+            around.extend(t.setups.iter().cloned());
+            around.extend(module_setups.iter().cloned());
             around.sort();
             t.envelope_bindings = around;
         }

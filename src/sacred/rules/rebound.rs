@@ -28,7 +28,7 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
     (!new_bindings.is_empty()).then(|| {
         s.finding(
             Rule::Rebound,
-            "a name the test uses is bound anew outside it (at module level, in its class, or by a new fixture): that changes what the test runs",
+            "what the test runs is bound or set up anew outside it (a module-level binding, a class attribute, a fixture, a mock or a hook): that changes what the test runs",
             Vec::new(),
             new_bindings,
         )
@@ -1225,5 +1225,95 @@ mod tests {
             "    # the three amounts\n    return [1, 2, 3]",
         );
         assert!(rules_between(path, PY_FIXTURE, &comment).is_empty());
+    }
+
+    #[test]
+    fn mocks_hooks_and_xunit_setup_around_the_test_are_locked_as_written() {
+        use super::super::testing::{rules_between, rules_with_base};
+        let js = "const { total } = require('../billing');\n\nbeforeEach(() => {\n  jest.resetModules();\n});\n\ndescribe('billing', () => {\n  afterEach(() => jest.restoreAllMocks());\n\n  // gatekeeper:sacred\n  test('total', () => {\n    expect(total([1, 2, 3])).toBe(6);\n  });\n});\n\ndescribe('other', () => {\n  beforeEach(() => {});\n});\n";
+        let py = "import billing\n\n\ndef setup_module():\n    pass\n\n\nclass TestTotal:\n    def setup_method(self):\n        self.xs = [1, 2, 3]\n\n    # gatekeeper:sacred\n    def test_total(self):\n        assert billing.total([1, 2, 3]) == 6\n\n\nclass TestOther:\n    def setup_method(self):\n        pass\n";
+        let cases: [(&str, &str, &str, &str); 7] = [
+            (
+                "tests/total.test.js",
+                js,
+                "const { total } = require('../billing');\n",
+                "const { total } = require('../billing');\njest.mock('../billing', () => ({ total: () => 6 }));\n",
+            ),
+            (
+                "tests/total.test.js",
+                js,
+                "  jest.resetModules();\n",
+                "  require('../billing').total = () => 6;\n",
+            ),
+            (
+                "tests/total.test.js",
+                js,
+                "  afterEach(() => jest.restoreAllMocks());\n",
+                "  afterEach(() => jest.restoreAllMocks());\n  vi.spyOn(billing, 'total').mockReturnValue(6);\n",
+            ),
+            (
+                "tests/total.test.ts",
+                js,
+                "beforeEach(() => {",
+                "test.beforeEach(() => {",
+            ),
+            (
+                "tests/test_total.py",
+                py,
+                "def setup_module():\n    pass",
+                "def setup_module():\n    billing.total = lambda xs: 6",
+            ),
+            (
+                "tests/test_total.py",
+                py,
+                "        self.xs = [1, 2, 3]",
+                "        billing.total = lambda xs: 6",
+            ),
+            (
+                "tests/test_total.py",
+                py,
+                "    # gatekeeper:sacred",
+                "    @pytest.fixture(autouse=True)\n    def fake(self, monkeypatch):\n        monkeypatch.setattr(billing, \"total\", lambda xs: 6)\n\n    # gatekeeper:sacred",
+            ),
+        ];
+        for (path, src, from, to) in cases {
+            let new = src.replacen(from, to, 1);
+            assert_ne!(new, src, "{to}");
+            assert_eq!(
+                rules_between(path, src, &new),
+                vec![Rule::Rebound],
+                "{path}: {to}"
+            );
+            assert_eq!(
+                rules_with_base(path, src, src, &new),
+                vec![Rule::Rebound],
+                "{path}: {to}"
+            );
+        }
+        // Another suite's or class's setup, and layout: not the test's.
+        for (path, src, from, to) in [
+            (
+                "tests/total.test.js",
+                js,
+                "  beforeEach(() => {});\n",
+                "  beforeEach(() => { globalThis.x = 1; });\n",
+            ),
+            (
+                "tests/test_total.py",
+                py,
+                "    def setup_method(self):\n        pass",
+                "    def setup_method(self):\n        self.y = 2",
+            ),
+            (
+                "tests/total.test.js",
+                js,
+                "beforeEach(() => {\n  jest.resetModules();\n});",
+                "beforeEach(() => {\n  // fresh modules for each test\n  jest.resetModules();\n});",
+            ),
+        ] {
+            let new = src.replacen(from, to, 1);
+            assert_ne!(new, src, "{to}");
+            assert!(rules_between(path, src, &new).is_empty(), "{path}: {to}");
+        }
     }
 }

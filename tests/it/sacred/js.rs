@@ -1072,3 +1072,31 @@ refuses!(
     "rebound",
     SUITE_EACH_ID
 );
+
+const MOCKED_FILE: &str = "tests/mocked.test.js";
+const MOCKED_ID: &str = "js:tests/mocked.test.js::total";
+const MOCKED: &str = "const { total } = require('../billing');\n\n// gatekeeper:sacred\ntest('total', () => {\n  expect(total([1, 2, 3])).toBe(6);\n});\n";
+
+// A mock or a hook of the file replaces what the test calls without touching the test.
+refuses!(
+    js_a_new_module_mock_is_refused,
+    MOCKED_FILE,
+    MOCKED,
+    [(
+        "const { total } = require('../billing');\n",
+        "const { total } = require('../billing');\njest.mock('../billing', () => ({ total: () => 6 }));\n"
+    )],
+    "rebound",
+    MOCKED_ID
+);
+refuses!(
+    js_a_new_before_each_that_patches_is_refused,
+    MOCKED_FILE,
+    MOCKED,
+    [(
+        "// gatekeeper:sacred",
+        "beforeEach(() => {\n  require('../billing').total = () => 6;\n});\n\n// gatekeeper:sacred"
+    )],
+    "rebound",
+    MOCKED_ID
+);

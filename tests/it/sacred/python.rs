@@ -1272,3 +1272,31 @@ refuses!(
     "rebound",
     FIXTURE_ID
 );
+
+const XUNIT_FILE: &str = "tests/test_xunit.py";
+const XUNIT_ID: &str = "python:tests/test_xunit.py::TestTotal::test_total";
+const XUNIT: &str = "import billing\n\n\nclass TestTotal:\n    def setup_method(self):\n        self.xs = [1, 2, 3]\n\n    # gatekeeper:sacred\n    def test_total(self):\n        assert billing.total(self.xs) == 6\n";
+
+// xunit-style setup runs before the test and can patch what it calls.
+refuses!(
+    a_setup_method_that_patches_the_function_under_test_is_refused,
+    XUNIT_FILE,
+    XUNIT,
+    [(
+        "        self.xs = [1, 2, 3]",
+        "        self.xs = [6]\n        billing.total = sum"
+    )],
+    "rebound",
+    XUNIT_ID
+);
+refuses!(
+    a_new_setup_module_is_refused,
+    XUNIT_FILE,
+    XUNIT,
+    [(
+        "import billing\n",
+        "import billing\n\n\ndef setup_module():\n    billing.total = lambda xs: 6\n"
+    )],
+    "rebound",
+    XUNIT_ID
+);
