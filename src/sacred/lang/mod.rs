@@ -256,11 +256,13 @@ pub fn scan(
             Vec::new()
         };
         for t in &mut scan.tests {
-            let mut mine: Vec<String> = all
-                .iter()
-                .filter(|b| b.concerns(&t.used))
-                .map(|b| b.text.clone())
-                .collect();
+            let concerning = |names: &std::collections::BTreeSet<String>| -> Vec<String> {
+                all.iter()
+                    .filter(|b| b.concerns(names))
+                    .map(|b| b.text.clone())
+                    .collect()
+            };
+            let mut mine = concerning(&t.used);
             // A fixture the test requests binds its names from outside it too.
             mine.extend(
                 t.fixtures
@@ -270,11 +272,7 @@ pub fn scan(
             );
             mine.sort();
             t.bindings = mine;
-            let mut around: Vec<String> = all
-                .iter()
-                .filter(|b| b.concerns(&t.envelope_used))
-                .map(|b| b.text.clone())
-                .collect();
+            let mut around = concerning(&t.envelope_used);
             // A class attribute, read by a method's decorator or as `self.X` in its body.
             around.extend(
                 t.class_bindings

@@ -44,6 +44,19 @@ impl Locked {
             .git(&["commit", "-q", "--no-verify", "-m", "the previous lock"]);
     }
 
+    /// Commits the lock as a gatekeeper that did not write `prefix` lines wrote it, and returns
+    /// the lock as it was (with them).
+    pub fn commit_lock_without(&self, prefix: &str) -> String {
+        let lock = String::from_utf8(self.repo.read(".gatekeeper/sacred.lock")).unwrap();
+        let older: String = lock
+            .lines()
+            .filter(|line| !line.starts_with(prefix))
+            .fold(String::new(), |acc, line| acc + line + "\n");
+        assert_ne!(older, lock, "the lock has no `{prefix}` line");
+        self.commit_lock(&older);
+        lock
+    }
+
     /// Rewrites `path` from `base` with each `(from, to)` replacement; every `from` must occur.
     pub fn edit(&self, path: &str, base: &str, edits: &[(&str, &str)]) {
         let mut content = base.to_owned();
