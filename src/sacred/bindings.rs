@@ -156,13 +156,15 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
     let mut calls: std::collections::BTreeMap<String, bool> = std::collections::BTreeMap::new();
     let mut cursor = node.walk();
     let no_shadow: Rc<BTreeSet<String>> = Rc::new(BTreeSet::new());
-    let mut stack: Vec<(Node<'_>, Rc<BTreeSet<String>>, bool)> = vec![(node, no_shadow, false)];
+    // Each node with its parent (`Node::parent` walks down from the root every time).
+    type Entry<'t> = (Node<'t>, Option<Node<'t>>, Rc<BTreeSet<String>>, bool);
+    let mut stack: Vec<Entry<'_>> = vec![(node, node.parent(), no_shadow, false)];
     let in_body = |n: Node<'_>| {
         n.start_byte() >= body.start_byte()
             && n.end_byte() <= body.end_byte()
             && n.id() != body.id()
     };
-    while let Some((n, shadowed, inside)) = stack.pop() {
+    while let Some((n, parent, shadowed, inside)) = stack.pop() {
         let inside = inside || n.id() == body.id();
         if matches!(
             kind(n),
@@ -172,15 +174,17 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
                 | "shorthand_property_identifier"
         ) {
             let name = text(n, src);
-            if is_member_name(n) {
+            if is_member_name_in(n, parent) {
                 names.insert(format!(".{name}"));
-            } else if !is_python_keyword_name(n) && !shadowed.contains(name) {
-                names.insert(name.to_owned());
-                let one = is_one_argument_callee(n);
-                calls
-                    .entry(name.to_owned())
-                    .and_modify(|all| *all &= one)
-                    .or_insert(one);
+            } else if !is_python_keyword_name_in(n, parent) && !shadowed.contains(name) {
+                let one = is_one_argument_callee_in(n, parent);
+                match calls.get_mut(name) {
+                    Some(all) => *all &= one,
+                    None => {
+                        names.insert(name.to_owned());
+                        calls.insert(name.to_owned(), one);
+                    }
+                }
             }
         }
         if inside
@@ -195,31 +199,31 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
             let inner = Rc::new(inner);
             for c in n.children(&mut cursor) {
                 if c.id() == params.id() {
-                    let mut pstack = vec![c];
-                    while let Some(p) = pstack.pop() {
+                    let mut pstack = vec![(c, n)];
+                    while let Some((p, pp)) = pstack.pop() {
                         if binders.contains(&p.id()) {
                             continue;
                         }
-                        if is_default_or_type(p) {
-                            stack.push((p, shadowed.clone(), inside));
+                        if is_default_or_type_in(p, Some(pp)) {
+                            stack.push((p, Some(pp), shadowed.clone(), inside));
                             continue;
                         }
                         if matches!(kind(p), "identifier" | "shorthand_property_identifier") {
-                            stack.push((p, shadowed.clone(), inside));
+                            stack.push((p, Some(pp), shadowed.clone(), inside));
                         }
                         let mut pc = p.walk();
                         for ch in p.children(&mut pc) {
-                            pstack.push(ch);
+                            pstack.push((ch, p));
                         }
                     }
                 } else {
-                    stack.push((c, inner.clone(), inside));
+                    stack.push((c, Some(n), inner.clone(), inside));
                 }
             }
             continue;
         }
         for c in n.children(&mut cursor) {
-            stack.push((c, shadowed.clone(), inside));
+            stack.push((c, Some(n), shadowed.clone(), inside));
         }
     }
     let one_argument_calls = calls
@@ -243,20 +247,20 @@ pub fn envelope_names(lang: &str, extent: Node<'_>, node: Node<'_>, src: &str) -
         return out;
     }
     let mut cursor = extent.walk();
-    let mut stack = vec![extent];
-    while let Some(n) = stack.pop() {
+    let mut stack = vec![(extent, extent.parent())];
+    while let Some((n, parent)) = stack.pop() {
         if n.id() == node.id() {
             continue;
         }
         if matches!(kind(n), "identifier" | "shorthand_property_identifier") {
-            if is_member_name(n) {
+            if is_member_name_in(n, parent) {
                 out.insert(format!(".{}", text(n, src)));
-            } else if !is_python_keyword_name(n) {
+            } else if !is_python_keyword_name_in(n, parent) {
                 out.insert(text(n, src).to_owned());
             }
         }
         for c in n.children(&mut cursor) {
-            stack.push(c);
+            stack.push((c, Some(n)));
         }
     }
     out
@@ -416,8 +420,10 @@ pub fn setups(lang: &str, block: Node<'_>, src: &str, in_class: bool) -> Vec<Str
                     continue;
                 };
                 let name = field_text(def, "name", src).unwrap_or("");
+                // The source text is searched first: a class may hold hundreds of methods.
                 let autouse = in_class
                     && kind(n) == "decorated_definition"
+                    && text(n, src).contains("autouse")
                     && named_children(n).into_iter().any(|d| {
                         kind(d) == "decorator" && {
                             let t = normalized(d, src);
@@ -479,9 +485,10 @@ fn function_parameters(n: Node<'_>) -> Option<Node<'_>> {
     }
 }
 
-/// A parameter's default value or type: read where the function is written.
-fn is_default_or_type(n: Node<'_>) -> bool {
-    let Some(p) = n.parent() else {
+/// A parameter's default value or type (read where the function is written), given the
+/// node's parent.
+fn is_default_or_type_in(n: Node<'_>, parent: Option<Node<'_>>) -> bool {
+    let Some(p) = parent else {
         return false;
     };
     let field_is = |f: &str| p.child_by_field_name(f).map(|c| c.id()) == Some(n.id());
@@ -502,9 +509,9 @@ fn is_default_or_type(n: Node<'_>) -> bool {
 fn parameter_names(params: Node<'_>, src: &str) -> (BTreeSet<String>, BTreeSet<usize>) {
     let mut names = BTreeSet::new();
     let mut nodes = BTreeSet::new();
-    let mut stack = vec![params];
-    while let Some(p) = stack.pop() {
-        if p.id() != params.id() && is_default_or_type(p) {
+    let mut stack = vec![(params, None)];
+    while let Some((p, parent)) = stack.pop() {
+        if p.id() != params.id() && is_default_or_type_in(p, parent) {
             continue;
         }
         if matches!(
@@ -517,15 +524,15 @@ fn parameter_names(params: Node<'_>, src: &str) -> (BTreeSet<String>, BTreeSet<u
         }
         let mut c = p.walk();
         for ch in p.children(&mut c) {
-            stack.push(ch);
+            stack.push((ch, Some(p)));
         }
     }
     (names, nodes)
 }
 
 /// `delay` in `delay(100)`: the callee of a call with exactly one argument, not spread.
-fn is_one_argument_callee(n: Node<'_>) -> bool {
-    let Some(call) = n.parent() else {
+fn is_one_argument_callee_in(n: Node<'_>, parent: Option<Node<'_>>) -> bool {
+    let Some(call) = parent else {
         return false;
     };
     if kind(call) != "call_expression"
@@ -548,7 +555,12 @@ fn is_one_argument_callee(n: Node<'_>) -> bool {
 /// node, `#[…]`, has no `object`), and in a Rust macro's tokens (`assert_eq!(l.refund(1), 1)`,
 /// where the dot is the identifier's previous token).
 fn is_member_name(n: Node<'_>) -> bool {
-    n.parent().is_some_and(|p| {
+    is_member_name_in(n, n.parent())
+}
+
+/// [`is_member_name`] with the node's parent known.
+fn is_member_name_in(n: Node<'_>, parent: Option<Node<'_>>) -> bool {
+    parent.is_some_and(|p| {
         (kind(p) == "attribute"
             && p.child_by_field_name("object").is_some()
             && p.child_by_field_name("attribute").map(|a| a.id()) == Some(n.id()))
@@ -556,9 +568,9 @@ fn is_member_name(n: Node<'_>) -> bool {
     })
 }
 
-/// `refund` in Python's `charge(refund=1)`.
-fn is_python_keyword_name(n: Node<'_>) -> bool {
-    n.parent().is_some_and(|p| {
+/// `refund` in Python's `charge(refund=1)` (the node's parent known).
+fn is_python_keyword_name_in(n: Node<'_>, parent: Option<Node<'_>>) -> bool {
+    parent.is_some_and(|p| {
         kind(p) == "keyword_argument"
             && p.child_by_field_name("name").map(|a| a.id()) == Some(n.id())
     })
