@@ -151,13 +151,13 @@ pub struct Uses {
 /// constant matches it instead of binding a name).
 pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
     use std::rc::Rc;
+    type Entry<'t> = (Node<'t>, Option<Node<'t>>, Rc<BTreeSet<String>>, bool);
     let mut names = BTreeSet::new();
     // Per name: whether every use so far is the callee of a call with one argument.
     let mut calls: std::collections::BTreeMap<String, bool> = std::collections::BTreeMap::new();
     let mut cursor = node.walk();
     let no_shadow: Rc<BTreeSet<String>> = Rc::new(BTreeSet::new());
     // Each node with its parent (`Node::parent` walks down from the root every time).
-    type Entry<'t> = (Node<'t>, Option<Node<'t>>, Rc<BTreeSet<String>>, bool);
     let mut stack: Vec<Entry<'_>> = vec![(node, node.parent(), no_shadow, false)];
     let in_body = |n: Node<'_>| {
         n.start_byte() >= body.start_byte()
@@ -178,12 +178,11 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
                 names.insert(format!(".{name}"));
             } else if !is_python_keyword_name_in(n, parent) && !shadowed.contains(name) {
                 let one = is_one_argument_callee_in(n, parent);
-                match calls.get_mut(name) {
-                    Some(all) => *all &= one,
-                    None => {
-                        names.insert(name.to_owned());
-                        calls.insert(name.to_owned(), one);
-                    }
+                if let Some(all) = calls.get_mut(name) {
+                    *all &= one;
+                } else {
+                    names.insert(name.to_owned());
+                    calls.insert(name.to_owned(), one);
                 }
             }
         }
