@@ -32,7 +32,8 @@ impl EnvelopeChange<'_> {
 /// The envelope change of the subject, unless there is none or it keeps what runs.
 pub(super) fn weakening_change<'a>(s: &Subject<'a>) -> Option<EnvelopeChange<'a>> {
     let (locked, test) = (s.locked, s.test);
-    if test.envelope == locked.envelope || keeps_what_runs(&locked.modifiers, &test.envelope_lines)
+    if test.envelope == locked.envelope
+        || keeps_what_runs(&locked.modifiers, &test.envelope_lines, iterables(s))
     {
         return None;
     }
@@ -76,14 +77,37 @@ pub(super) fn parametrize_added(s: &Subject<'_>) -> bool {
         .filter(|l| l != one)
         .cloned()
         .collect();
-    rest == locked.modifiers || keeps_what_runs(&locked.modifiers, &rest)
+    rest == locked.modifiers || keeps_what_runs(&locked.modifiers, &rest, iterables(s))
 }
 
 /// Whether an envelope change keeps or strengthens what runs: lint and documentation
 /// attributes (`#![allow(…)]`, `#[doc …]`, `#![cfg_attr(docsrs, …)]`) come and go, a
 /// `parametrize` gains cases, a skip marker or `cfg` is removed (the test runs in more
 /// places), and nothing else changes.
-fn keeps_what_runs(old: &[String], new: &[String]) -> bool {
+/// How a `parametrize`'s cases may be spelled besides a list or tuple literal: what the lock
+/// says `chain` and `itertools` are (its envelope bindings; a lock written before them says
+/// nothing, and only literals are read).
+#[derive(Clone, Copy, Default)]
+pub(super) struct Iterables {
+    /// `chain` is `itertools.chain` (`from itertools import chain`).
+    chain: bool,
+    /// `itertools` is the standard module (`import itertools`).
+    itertools: bool,
+}
+
+fn iterables(s: &Subject<'_>) -> Iterables {
+    let Some(bindings) = &s.locked.envelope_bindings else {
+        return Iterables::default();
+    };
+    let holds = |b: &str| bindings.iter().any(|x| x == b);
+    // A new binding of either name is `rebound`, so what the lock holds is what runs.
+    Iterables {
+        chain: holds("from itertools import chain"),
+        itertools: holds("import itertools"),
+    }
+}
+
+fn keeps_what_runs(old: &[String], new: &[String], iterables: Iterables) -> bool {
     let canon = |ls: &[String]| -> Vec<String> {
         ls.iter()
             .map(|l| without_inert_attributes(l))
@@ -102,15 +126,18 @@ fn keeps_what_runs(old: &[String], new: &[String]) -> bool {
         }
     }
     // A parametrize that gained cases replaces the one it extends.
-    added.retain(
-        |a| match removed.iter().position(|r| parametrize_extends(r, a)) {
+    added.retain(|a| {
+        match removed
+            .iter()
+            .position(|r| parametrize_extends(r, a, iterables))
+        {
             Some(i) => {
                 removed.remove(i);
                 false
             }
             None => true,
-        },
-    );
+        }
+    });
     // `it.skip` → `it`, `xit` → `it`, `describe.skip` → `describe`, `{ skip: true }` gone.
     added.retain(
         |a| match removed.iter().position(|r| without_skip(r) == *a) {
@@ -226,7 +253,12 @@ fn cfg_attr_is_inert(inner: &str) -> bool {
 
 /// `@pytest.mark.parametrize("x",[1,2,3])` extends `@pytest.mark.parametrize("x",[1,2])`:
 /// the same names, every old case still there, other arguments the same (`ids` may grow).
-fn parametrize_extends(old: &str, new: &str) -> bool {
+///
+/// The cases may also be spelled as `chain(A, B)` (itertools'), `list(X)`, `tuple(X)` or a
+/// list with `*X` items: each reads as the sequence it yields, a literal's items one by one
+/// and anything else as one opaque `*X` (pytest 9.1 deprecates a generator or `chain` there,
+/// and `[*(… for x in xs), *(…)]` replaces it).
+fn parametrize_extends(old: &str, new: &str, iterables: Iterables) -> bool {
     use crate::sacred::messages::split_top;
     let args = |l: &str| -> Option<Vec<String>> {
         let rest = l
@@ -240,19 +272,7 @@ fn parametrize_extends(old: &str, new: &str) -> bool {
     if o.len() != n.len() || o.len() < 2 || o[0] != n[0] {
         return false;
     }
-    let items = |s: &str| -> Option<Vec<String>> {
-        let inner = s
-            .strip_prefix('[')
-            .and_then(|r| r.strip_suffix(']'))
-            .or_else(|| s.strip_prefix('(').and_then(|r| r.strip_suffix(')')))?;
-        Some(
-            split_top(inner)
-                .into_iter()
-                .map(str::to_owned)
-                .filter(|x| !x.is_empty())
-                .collect(),
-        )
-    };
+    let items = |s: &str| cases_of(s, iterables, 0);
     let (Some(oi), Some(ni)) = (items(&o[1]), items(&n[1])) else {
         return false;
     };
@@ -271,6 +291,101 @@ fn parametrize_extends(old: &str, new: &str) -> bool {
         .iter()
         .zip(&n[2..])
         .all(|(a, b)| a == b || (a.starts_with("ids=") && b.starts_with("ids=")))
+}
+
+/// The cases a `parametrize`'s argument yields, as texts (see [`parametrize_extends`]); `None`
+/// when it is not spelled in a way read here.
+fn cases_of(s: &str, iterables: Iterables, depth: usize) -> Option<Vec<String>> {
+    use crate::sacred::messages::split_top;
+    if depth > 8 {
+        return None;
+    }
+    let s = s.trim();
+    let call_args = |name: &str| {
+        s.strip_prefix(name)
+            .and_then(|r| r.strip_prefix('('))
+            .and_then(|r| r.strip_suffix(')'))
+    };
+    let spread = |x: &str| -> Option<Vec<String>> {
+        let x = x.trim();
+        let nested_call = ["chain(", "itertools.chain(", "list(", "tuple("]
+            .iter()
+            .any(|c| x.starts_with(c));
+        if nested_call && let Some(cases) = cases_of(x, iterables, depth + 1) {
+            Some(cases)
+        } else if x.starts_with('[') || (x.starts_with('(') && !is_generator(x)) {
+            cases_of(x, iterables, depth + 1)
+        } else if !x.starts_with('(') && is_generator(&format!("({x})")) {
+            // `list(x for x in xs)`: the call's parentheses are the generator's.
+            Some(vec![format!("*({x})")])
+        } else {
+            Some(vec![format!("*{x}")])
+        }
+    };
+    let chained = (iterables.chain.then(|| call_args("chain")).flatten()).or_else(|| {
+        iterables
+            .itertools
+            .then(|| call_args("itertools.chain"))
+            .flatten()
+    });
+    if let Some(args) = chained {
+        let mut out = Vec::new();
+        for a in split_top(args).into_iter().filter(|a| !a.trim().is_empty()) {
+            out.extend(spread(a)?);
+        }
+        return Some(out);
+    }
+    if let Some(arg) = call_args("list").or_else(|| call_args("tuple")) {
+        let parts: Vec<&str> = split_top(arg)
+            .into_iter()
+            .filter(|a| !a.trim().is_empty())
+            .collect();
+        return match parts.as_slice() {
+            [one] => spread(one),
+            _ => None,
+        };
+    }
+    if is_generator(s) {
+        return Some(vec![format!("*{s}")]);
+    }
+    let inner = s
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .or_else(|| s.strip_prefix('(').and_then(|r| r.strip_suffix(')')))?;
+    let mut out = Vec::new();
+    for x in split_top(inner)
+        .into_iter()
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+    {
+        match x.strip_prefix('*').filter(|r| !r.starts_with('*')) {
+            Some(rest) => out.extend(spread(rest)?),
+            None => out.push(x.to_owned()),
+        }
+    }
+    Some(out)
+}
+
+/// `(… for x in xs)`: a parenthesized generator expression (normalised text).
+fn is_generator(s: &str) -> bool {
+    use crate::sacred::messages::split_top;
+    let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) else {
+        return false;
+    };
+    // One top-level part (no comma) that holds ` for ` outside brackets.
+    let parts = split_top(inner);
+    parts.len() == 1 && {
+        let mut depth = 0i32;
+        let b = inner.as_bytes();
+        (0..b.len()).any(|i| {
+            match b[i] {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth -= 1,
+                _ => {}
+            }
+            depth == 0 && (inner[i..].starts_with(" for ") || inner[i..].starts_with(")for "))
+        })
+    }
 }
 
 /// `pytest.param(1, 2, id="x", marks=…)` → `pytest.param(1,2,marks=…)`: the case without its
@@ -617,5 +732,51 @@ mod parametrized_tests {
         .replace("    assert total([]) == 0\n", "");
         let rules = rules_between(PY.path, &base(), &new);
         assert!(rules.contains(&Rule::AssertionRemoved), "{rules:?}");
+    }
+
+    fn cases_as(arg: &str, imports: &str) -> String {
+        PY.src()
+            .replace(
+                "from billing import total\n",
+                &format!("from billing import total\n{imports}"),
+            )
+            .replace(
+                "def test_total():",
+                &format!("@pytest.mark.parametrize(\"n\", {arg})\ndef test_total(n):"),
+            )
+    }
+
+    #[test]
+    fn cases_spelled_as_chain_list_or_spread_read_as_the_cases_they_yield() {
+        let chain = "from itertools import chain\n";
+        let old = cases_as("chain([1, 2], (x for x in (3, 4)))", chain);
+        for new in [
+            "[1, 2, *(x for x in (3, 4))]",
+            "[*(x for x in (3, 4)), 1, 2, 5]",
+            "[*[1, 2], *(x for x in (3, 4))]",
+            "list(chain([1, 2], (x for x in (3, 4))))",
+        ] {
+            let imports = if new.contains("chain(") { chain } else { "" };
+            let rules = rules_between(PY.path, &old, &cases_as(new, imports));
+            assert!(rules.is_empty(), "{new}: {rules:?}");
+        }
+        for new in [
+            "[1, *(x for x in (3, 4))]",
+            "[1, 2, *(x for x in (3,))]",
+            "[1, 2]",
+        ] {
+            let rules = rules_between(PY.path, &old, &cases_as(new, ""));
+            assert!(rules.contains(&Rule::EnvelopeChanged), "{new}: {rules:?}");
+        }
+        let old = cases_as("list(x for x in range(3))", "");
+        let rules = rules_between(PY.path, &old, &cases_as("[*(x for x in range(3))]", ""));
+        assert!(rules.is_empty(), "{rules:?}");
+        let old = cases_as("itertools.chain([1], [2])", "import itertools\n");
+        let rules = rules_between(PY.path, &old, &cases_as("[1, 2]", ""));
+        assert!(rules.is_empty(), "{rules:?}");
+        // A `chain` that is not itertools' is not read.
+        let old = cases_as("chain([1, 2], [3])", "from fakes import chain\n");
+        let rules = rules_between(PY.path, &old, &cases_as("[1, 2, 3]", ""));
+        assert!(rules.contains(&Rule::EnvelopeChanged), "{rules:?}");
     }
 }

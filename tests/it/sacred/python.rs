@@ -1290,3 +1290,38 @@ refuses!(
     "rebound",
     XUNIT_ID
 );
+
+const CHAINED_FILE: &str = "tests/test_bool.py";
+const CHAINED_ID: &str = "python:tests/test_bool.py::test_boolean_conversion";
+const CHAINED: &str = "from itertools import chain\n\nimport pytest\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize(\n    (\"value\", \"expect\"),\n    chain(\n        ((x, \"True\") for x in (\"1\", \"true\")),\n        ((x, \"False\") for x in (\"0\", \"false\")),\n    ),\n)\ndef test_boolean_conversion(value, expect):\n    assert str(value in (\"1\", \"true\")) == expect\n";
+
+// pytest 9.1 deprecates a non-collection iterable as a parametrize's cases (click 30749b4).
+harmless!(
+    parametrize_cases_chained_then_spread_into_a_list_pass,
+    CHAINED_FILE,
+    CHAINED,
+    CHAINED_ID,
+    [
+        ("from itertools import chain\n\n", ""),
+        ("    chain(\n", "    [\n"),
+        (
+            "        ((x, \"True\") for x in (\"1\", \"true\")),\n        ((x, \"False\") for x in (\"0\", \"false\")),\n    ),\n",
+            "        *((x, \"True\") for x in (\"1\", \"true\")),\n        *((x, \"False\") for x in (\"0\", \"false\")),\n    ],\n"
+        ),
+    ]
+);
+refuses!(
+    parametrize_cases_spread_into_a_list_without_one_are_refused,
+    CHAINED_FILE,
+    CHAINED,
+    [
+        ("from itertools import chain\n\n", ""),
+        ("    chain(\n", "    [\n"),
+        (
+            "        ((x, \"True\") for x in (\"1\", \"true\")),\n        ((x, \"False\") for x in (\"0\", \"false\")),\n    ),\n",
+            "        *((x, \"True\") for x in (\"1\", \"true\")),\n    ],\n"
+        ),
+    ],
+    "envelope-changed",
+    CHAINED_ID
+);
