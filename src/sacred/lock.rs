@@ -100,9 +100,9 @@ impl LockedTest {
                 .collect(),
             statements: t.statements.iter().map(|s| s.hash.clone()).collect(),
             bindings: Some(t.bindings.clone()),
-            // Python and JavaScript/TypeScript tests have envelopes of names; the others
-            // record none.
-            envelope_bindings: matches!(t.lang, "python" | "js" | "ts")
+            // Python, JavaScript/TypeScript and Go tests (declarations of other files of the
+            // package) have bindings around them; Rust tests record none.
+            envelope_bindings: matches!(t.lang, "python" | "js" | "ts" | "go")
                 .then(|| t.envelope_bindings.clone()),
         }
     }

@@ -337,6 +337,100 @@ fn add_go_envelope(
         t.envelope_lines.extend(extra.iter().cloned());
         t.envelope = analysis::sha256_hex(&t.envelope_lines.join("\n"));
     }
+    add_go_sibling_bindings(repo, content, path, scan)
+}
+
+/// Adds to a Go file's tests, as envelope bindings, the package-level declarations other
+/// `_test.go` files of their package make of names they use and their own file does not
+/// bind (`var cases = []struct{…}` in `cases_test.go`), and every other test file's
+/// `func init()`: a test reads them without its file showing it. A file is parsed only when
+/// its text declares something at package level (`var`, `const`, `func init(`, `type` at the
+/// start of a line).
+fn add_go_sibling_bindings(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let own: BTreeSet<&str> = scan
+        .module_bindings
+        .iter()
+        .flat_map(|b| b.names.iter().map(String::as_str))
+        .collect();
+    let mut wanted: BTreeSet<String> = BTreeSet::new();
+    for t in &scan.tests {
+        wanted.extend(t.used.iter().filter(|n| !own.contains(n.as_str())).cloned());
+    }
+    if scan.tests.is_empty() {
+        return Ok(());
+    }
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    // The package clause is usually the first line that is not a `//` comment or blank; a
+    // file that starts otherwise (a `/* … */` header) is parsed for it.
+    let quick = src
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("//"))
+        .and_then(|l| l.strip_prefix("package "))
+        .map(|p| p.split_whitespace().next().unwrap_or("").to_owned());
+    let package = match quick {
+        Some(p) => p,
+        None => match lang::go_package_bindings(path, &src)? {
+            Some((p, _)) => p,
+            None => return Ok(()),
+        },
+    };
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut found: Vec<(String, crate::sacred::bindings::Binding)> = Vec::new();
+    for file in content.list_dir(repo, dir)? {
+        if file == path || !file.ends_with("_test.go") {
+            continue;
+        }
+        let Some(src) = content.read(repo, &file)? else {
+            continue;
+        };
+        let declares = src.lines().any(|l| {
+            ["var ", "var(", "const ", "const(", "func init(", "type "]
+                .iter()
+                .any(|k| l.starts_with(k))
+        });
+        if !declares {
+            continue;
+        }
+        let Some((theirs, bindings)) = lang::go_package_bindings(&file, &src)? else {
+            continue;
+        };
+        if theirs != package {
+            continue;
+        }
+        found.extend(
+            bindings
+                .into_iter()
+                // A function or type is recorded by kind and name only (its body is not
+                // fingerprinted, and Go rejects a second declaration in the package), so
+                // only values and `init` are read from other files.
+                .filter(|b| {
+                    b.all
+                        || (!b.text.starts_with("func ")
+                            && !b.text.starts_with("type ")
+                            && b.names.iter().any(|n| wanted.contains(n)))
+                })
+                .map(|b| (file.clone(), b)),
+        );
+    }
+    if found.is_empty() {
+        return Ok(());
+    }
+    for t in &mut scan.tests {
+        for (file, b) in &found {
+            if b.concerns(&t.used) {
+                t.envelope_bindings.push(format!("in {file}: {}", b.text));
+            }
+        }
+        t.envelope_bindings.sort();
+    }
     Ok(())
 }
 

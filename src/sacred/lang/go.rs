@@ -137,6 +137,15 @@ const GO_SUFFIXES: &[&str] = &[
     "wasm",
 ];
 
+/// The name in a Go file's `package` clause.
+pub(crate) fn package_name(src: &str, root: Node<'_>) -> Option<String> {
+    named_children(root)
+        .into_iter()
+        .find(|n| kind(*n) == "package_clause")
+        .and_then(|c| named_children(c).into_iter().next())
+        .map(|n| text(n, src).to_owned())
+}
+
 /// [`super::PackageConstants`] of the file at `path`; `None` when it has a syntax error, a build
 /// constraint (`//go:build`, `// +build`) or a `_GOOS`/`_GOARCH` name (compiled only
 /// somewhere, so its constants may not be the ones a test sees).

@@ -109,6 +109,32 @@ pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
     }
 }
 
+/// A Go file's package clause and its package-level bindings (not its imports, which are the
+/// file's own): what a test in another file of the package may read (`var cases = …`, a
+/// `func init()`, which runs before every test of the package).
+pub fn go_package_bindings(
+    path: &str,
+    src: &str,
+) -> Result<Option<(String, Vec<super::bindings::Binding>)>> {
+    #[cfg(feature = "lang-go")]
+    {
+        Ok(parse_go(path, src)?.and_then(|tree| {
+            let root = tree.root_node();
+            let package = go::package_name(src, root)?;
+            let bindings = super::bindings::module_bindings("go", root, src)
+                .into_iter()
+                .filter(|b| !b.text.starts_with("import "))
+                .collect();
+            Some((package, bindings))
+        }))
+    }
+    #[cfg(not(feature = "lang-go"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
 /// A Go file's package and the constants of it a test in another file of the package may
 /// read as their literals.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1049,3 +1049,59 @@ refuses!(
     "body-changed",
     TABLE_ID
 );
+
+const TABLE_TEST: &str = "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\tfor _, c := range cases {\n\t\tif Total(c.in) != c.want {\n\t\t\tt.Error(\"total\")\n\t\t}\n\t}\n}\n";
+const TABLE_CASES: &str = "package billing\n\nvar cases = []struct {\n\tin   []int\n\twant int\n}{\n\t{[]int{1, 2}, 3},\n\t{nil, 0},\n}\n\nvar unrelated = 1\n\nfunc helper() int { return 1 }\n";
+const SIBLING_TABLE_ID: &str = "go:billing/total_test.go::TestTotal";
+
+fn table_repo() -> super::Locked {
+    super::locked(&[
+        ("billing/total_test.go", TABLE_TEST),
+        ("billing/cases_test.go", TABLE_CASES),
+    ])
+}
+
+// A test table another test file of the package declares is locked with the test.
+#[test]
+fn shortening_a_table_declared_in_another_test_file_is_refused() {
+    let l = table_repo();
+    l.edit(
+        "billing/cases_test.go",
+        TABLE_CASES,
+        &[("\t{[]int{1, 2}, 3},\n", "")],
+    );
+    l.assert_refused("rebound", SIBLING_TABLE_ID);
+}
+
+// Another test file's `init` runs before every test of the package.
+#[test]
+fn an_init_in_another_test_file_is_refused() {
+    let l = table_repo();
+    l.edit(
+        "billing/cases_test.go",
+        TABLE_CASES,
+        &[(
+            "var unrelated = 1\n",
+            "var unrelated = 1\n\nfunc init() { cases = nil }\n",
+        )],
+    );
+    l.assert_refused("rebound", SIBLING_TABLE_ID);
+}
+
+// What the test does not read, and a function's body, may change there.
+#[test]
+fn other_declarations_of_another_test_file_may_change() {
+    let l = table_repo();
+    l.edit(
+        "billing/cases_test.go",
+        TABLE_CASES,
+        &[
+            ("var unrelated = 1", "var unrelated = 2"),
+            (
+                "func helper() int { return 1 }",
+                "func helper() int { return 2 }",
+            ),
+        ],
+    );
+    l.assert_passes();
+}
