@@ -328,6 +328,7 @@ fn add_go_envelope(
     content: &Content<'_>,
     path: &str,
     scan: &mut FileScan,
+    siblings: &mut GoSiblings,
 ) -> Result<()> {
     if lang::Lang::of_path(path) != Some(lang::Lang::Go) || scan.tests.is_empty() {
         return Ok(());
@@ -337,7 +338,14 @@ fn add_go_envelope(
         t.envelope_lines.extend(extra.iter().cloned());
         t.envelope = analysis::sha256_hex(&t.envelope_lines.join("\n"));
     }
-    add_go_sibling_bindings(repo, content, path, scan)
+    add_go_sibling_bindings(repo, content, path, scan, siblings)
+}
+
+/// The package-level declarations of each directory's `_test.go` files, read once per
+/// command: `(file, package, bindings)` of each file that declares something.
+#[derive(Default)]
+struct GoSiblings {
+    dirs: BTreeMap<String, Vec<(String, String, Vec<crate::sacred::bindings::Binding>)>>,
 }
 
 /// Adds to a Go file's tests, as envelope bindings, the package-level declarations other
@@ -351,6 +359,7 @@ fn add_go_sibling_bindings(
     content: &Content<'_>,
     path: &str,
     scan: &mut FileScan,
+    siblings: &mut GoSiblings,
 ) -> Result<()> {
     let own: BTreeSet<&str> = scan
         .module_bindings
@@ -383,31 +392,37 @@ fn add_go_sibling_bindings(
         },
     };
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    if !siblings.dirs.contains_key(dir) {
+        let mut files = Vec::new();
+        for file in content.list_dir(repo, dir)? {
+            if !file.ends_with("_test.go") {
+                continue;
+            }
+            let Some(src) = content.read(repo, &file)? else {
+                continue;
+            };
+            let declares = src.lines().any(|l| {
+                ["var ", "var(", "const ", "const(", "func init(", "type "]
+                    .iter()
+                    .any(|k| l.starts_with(k))
+            });
+            if !declares {
+                continue;
+            }
+            if let Some((package, bindings)) = lang::go_package_bindings(&file, &src)? {
+                files.push((file, package, bindings));
+            }
+        }
+        siblings.dirs.insert(dir.to_owned(), files);
+    }
     let mut found: Vec<(String, crate::sacred::bindings::Binding)> = Vec::new();
-    for file in content.list_dir(repo, dir)? {
-        if file == path || !file.ends_with("_test.go") {
-            continue;
-        }
-        let Some(src) = content.read(repo, &file)? else {
-            continue;
-        };
-        let declares = src.lines().any(|l| {
-            ["var ", "var(", "const ", "const(", "func init(", "type "]
-                .iter()
-                .any(|k| l.starts_with(k))
-        });
-        if !declares {
-            continue;
-        }
-        let Some((theirs, bindings)) = lang::go_package_bindings(&file, &src)? else {
-            continue;
-        };
-        if theirs != package {
+    for (file, theirs, bindings) in siblings.dirs.get(dir).into_iter().flatten() {
+        if file == path || *theirs != package {
             continue;
         }
         found.extend(
             bindings
-                .into_iter()
+                .iter()
                 // A function or type is recorded by kind and name only (its body is not
                 // fingerprinted, and Go rejects a second declaration in the package), so
                 // only values and `init` are read from other files.
@@ -417,7 +432,7 @@ fn add_go_sibling_bindings(
                             && !b.text.starts_with("type ")
                             && b.names.iter().any(|n| wanted.contains(n)))
                 })
-                .map(|b| (file.clone(), b)),
+                .map(|b| (file.clone(), b.clone())),
         );
     }
     if found.is_empty() {
@@ -449,9 +464,10 @@ fn scan_files(
         }
     }
     let mut out = BTreeMap::new();
+    let mut siblings = GoSiblings::default();
     for (source, scan) in sources.iter().zip(scan_all(&sources, want)) {
         let mut scan = scan?;
-        add_go_envelope(repo, content, &source.path, &mut scan)?;
+        add_go_envelope(repo, content, &source.path, &mut scan, &mut siblings)?;
         out.insert(source.path.clone(), scan);
     }
     Ok(out)
@@ -616,12 +632,19 @@ pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
             sources.push(source);
         }
     }
+    let mut siblings = GoSiblings::default();
     for (source, scan) in sources
         .iter()
         .zip(scan_all(&sources, |_| analysis::Want::Sacred))
     {
         let mut scan = scan?;
-        add_go_envelope(repo, &Content::WorkTree, &source.path, &mut scan)?;
+        add_go_envelope(
+            repo,
+            &Content::WorkTree,
+            &source.path,
+            &mut scan,
+            &mut siblings,
+        )?;
         if scan.has_error {
             out.parse_errors.push(source.path.clone());
         }
