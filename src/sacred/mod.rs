@@ -333,19 +333,63 @@ fn add_go_envelope(
     if lang::Lang::of_path(path) != Some(lang::Lang::Go) || scan.tests.is_empty() {
         return Ok(());
     }
-    let extra = go_package_envelope(repo, content, path)?;
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let package = siblings.read(repo, content, dir)?;
     for t in &mut scan.tests {
-        t.envelope_lines.extend(extra.iter().cloned());
+        t.envelope_lines.extend(package.test_main.iter().cloned());
         t.envelope = analysis::sha256_hex(&t.envelope_lines.join("\n"));
     }
     add_go_sibling_bindings(repo, content, path, scan, siblings)
 }
 
-/// The package-level declarations of each directory's `_test.go` files, read once per
-/// command: `(file, package, bindings)` of each file that declares something.
+/// What each directory's `_test.go` files hold that concerns every test of their package,
+/// read once per command.
 #[derive(Default)]
 struct GoSiblings {
-    dirs: BTreeMap<String, Vec<(String, String, Vec<crate::sacred::bindings::Binding>)>>,
+    dirs: BTreeMap<String, GoDir>,
+}
+
+#[derive(Default)]
+struct GoDir {
+    /// `TestMain in FILE FINGERPRINT` of each file that has one (it runs instead of the
+    /// package's tests).
+    test_main: Vec<String>,
+    /// `(file, package, bindings)` of each file that declares something at package level.
+    declarations: Vec<(String, String, Vec<crate::sacred::bindings::Binding>)>,
+}
+
+impl GoSiblings {
+    fn read(&mut self, repo: &Repo, content: &Content<'_>, dir: &str) -> Result<&GoDir> {
+        if !self.dirs.contains_key(dir) {
+            let mut found = GoDir::default();
+            for file in content.list_dir(repo, dir)? {
+                if !file.ends_with("_test.go") {
+                    continue;
+                }
+                let Some(src) = content.read(repo, &file)? else {
+                    continue;
+                };
+                if src.contains("TestMain")
+                    && let Some(fp) = lang::go_test_main(&file, &src)?
+                {
+                    found.test_main.push(format!("TestMain in {file} {fp}"));
+                }
+                let declares = src.lines().any(|l| {
+                    ["var ", "var(", "const ", "const(", "func init(", "type "]
+                        .iter()
+                        .any(|k| l.starts_with(k))
+                });
+                if declares
+                    && let Some((package, bindings)) = lang::go_package_bindings(&file, &src)?
+                {
+                    found.declarations.push((file, package, bindings));
+                }
+            }
+            found.test_main.sort();
+            self.dirs.insert(dir.to_owned(), found);
+        }
+        Ok(&self.dirs[dir])
+    }
 }
 
 /// Adds to a Go file's tests, as envelope bindings, the package-level declarations other
@@ -392,31 +436,9 @@ fn add_go_sibling_bindings(
         },
     };
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-    if !siblings.dirs.contains_key(dir) {
-        let mut files = Vec::new();
-        for file in content.list_dir(repo, dir)? {
-            if !file.ends_with("_test.go") {
-                continue;
-            }
-            let Some(src) = content.read(repo, &file)? else {
-                continue;
-            };
-            let declares = src.lines().any(|l| {
-                ["var ", "var(", "const ", "const(", "func init(", "type "]
-                    .iter()
-                    .any(|k| l.starts_with(k))
-            });
-            if !declares {
-                continue;
-            }
-            if let Some((package, bindings)) = lang::go_package_bindings(&file, &src)? {
-                files.push((file, package, bindings));
-            }
-        }
-        siblings.dirs.insert(dir.to_owned(), files);
-    }
+    let declarations = &siblings.read(repo, content, dir)?.declarations;
     let mut found: Vec<(String, crate::sacred::bindings::Binding)> = Vec::new();
-    for (file, theirs, bindings) in siblings.dirs.get(dir).into_iter().flatten() {
+    for (file, theirs, bindings) in declarations {
         if file == path || *theirs != package {
             continue;
         }
@@ -518,28 +540,6 @@ fn go_foreign_constants(
             let _ = writeln!(out, "const {name} = {literal}");
         }
     }
-    Ok(out)
-}
-
-/// `TestMain` in any test file of the package (the directory) runs instead of its tests.
-fn go_package_envelope(repo: &Repo, content: &Content<'_>, path: &str) -> Result<Vec<String>> {
-    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-    let mut out = Vec::new();
-    for file in content.list_dir(repo, dir)? {
-        if !file.ends_with("_test.go") {
-            continue;
-        }
-        let Some(src) = content.read(repo, &file)? else {
-            continue;
-        };
-        if !src.contains("TestMain") {
-            continue;
-        }
-        if let Some(fp) = lang::go_test_main(&file, &src)? {
-            out.push(format!("TestMain in {file} {fp}"));
-        }
-    }
-    out.sort();
     Ok(out)
 }
 
