@@ -465,6 +465,37 @@ fn is_js_setup(callee: &str) -> bool {
         })
 }
 
+/// What a `conftest.py` holds that reaches the tests below it: its fixtures (see
+/// [`FixtureDef`]), and, as written, its pytest hooks (module-level `pytest_…` functions,
+/// which run around collection and every test: `pytest_runtest_setup`, `pytest_configure`)
+/// and its `pytest_plugins`, which loads more of them.
+pub fn conftest_parts(root: Node<'_>, src: &str) -> (Vec<FixtureDef>, Vec<String>) {
+    let fixtures = python_fixture_definitions(root, src);
+    let mut hooks = Vec::new();
+    for n in named_children(root) {
+        let def = if kind(n) == "decorated_definition" {
+            n.child_by_field_name("definition")
+        } else {
+            Some(n)
+        };
+        let Some(def) = def else {
+            continue;
+        };
+        match kind(def) {
+            "function_definition"
+                if field_text(def, "name", src).is_some_and(|f| f.starts_with("pytest_")) =>
+            {
+                hooks.push(normalized(n, src));
+            }
+            "expression_statement" if text(def, src).trim_start().starts_with("pytest_plugins") => {
+                hooks.push(normalized(n, src));
+            }
+            _ => {}
+        }
+    }
+    (fixtures, hooks)
+}
+
 /// The parameter list of a function node of any of the grammars (`None` for anything else).
 fn function_parameters(n: Node<'_>) -> Option<Node<'_>> {
     match kind(n) {

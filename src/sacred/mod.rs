@@ -330,7 +330,13 @@ fn add_go_envelope(
     scan: &mut FileScan,
     siblings: &mut GoSiblings,
 ) -> Result<()> {
-    if lang::Lang::of_path(path) != Some(lang::Lang::Go) || scan.tests.is_empty() {
+    if scan.tests.is_empty() {
+        return Ok(());
+    }
+    if lang::Lang::of_path(path) == Some(lang::Lang::Python) {
+        return add_conftest_bindings(repo, content, path, scan, siblings);
+    }
+    if lang::Lang::of_path(path) != Some(lang::Lang::Go) {
         return Ok(());
     }
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -343,10 +349,100 @@ fn add_go_envelope(
 }
 
 /// What each directory's `_test.go` files hold that concerns every test of their package,
-/// read once per command.
+/// and each directory's `conftest.py`, read once per command.
 #[derive(Default)]
 struct GoSiblings {
     dirs: BTreeMap<String, GoDir>,
+    conftests: BTreeMap<String, Option<Conftest>>,
+}
+
+/// A `conftest.py`: its fixtures and its hooks (`bindings::conftest_parts`).
+struct Conftest {
+    path: String,
+    fixtures: Vec<crate::sacred::bindings::FixtureDef>,
+    hooks: Vec<String>,
+}
+
+/// Adds to a Python file's tests, as envelope bindings, what the `conftest.py` files of its
+/// directory and of each directory above it hold for them: the fixture a test requests that
+/// its own file does not define, from the nearest `conftest.py` that does, and every
+/// autouse fixture and pytest hook (`pytest_runtest_setup`, `pytest_plugins`), each as
+/// written. A fixture's own requests (fixtures of fixtures) are not followed.
+fn add_conftest_bindings(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+    cache: &mut GoSiblings,
+) -> Result<()> {
+    let mut dirs = Vec::new();
+    let mut dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    loop {
+        dirs.push(dir.to_owned());
+        if dir.is_empty() {
+            break;
+        }
+        dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+    }
+    for d in &dirs {
+        if !cache.conftests.contains_key(d) {
+            let file = if d.is_empty() {
+                "conftest.py".to_owned()
+            } else {
+                format!("{d}/conftest.py")
+            };
+            let parsed = match content.read(repo, &file)? {
+                Some(src) => {
+                    lang::python_conftest(&file, &src)?.map(|(fixtures, hooks)| Conftest {
+                        path: file.clone(),
+                        fixtures,
+                        hooks,
+                    })
+                }
+                None => None,
+            };
+            cache.conftests.insert(d.clone(), parsed);
+        }
+    }
+    // Nearest first.
+    let conftests: Vec<&Conftest> = dirs
+        .iter()
+        .filter_map(|d| cache.conftests.get(d).and_then(Option::as_ref))
+        .collect();
+    if conftests.is_empty() {
+        return Ok(());
+    }
+    for t in &mut scan.tests {
+        // A fixture the test's own file defines is already there (`fixture NAME: …`).
+        let own = |name: &str| {
+            let prefix = format!("fixture {name}: ");
+            t.envelope_bindings.iter().any(|b| b.starts_with(&prefix))
+        };
+        let requested: Vec<String> = t.fixtures.iter().filter(|f| !own(f)).cloned().collect();
+        for c in &conftests {
+            for f in c.fixtures.iter().filter(|f| f.autouse) {
+                t.envelope_bindings.push(format!(
+                    "autouse fixture {} in {}: {}",
+                    f.name, c.path, f.text
+                ));
+            }
+            for h in &c.hooks {
+                t.envelope_bindings
+                    .push(format!("setup in {}: {h}", c.path));
+            }
+        }
+        for name in &requested {
+            if let Some((c, f)) = conftests
+                .iter()
+                .find_map(|c| c.fixtures.iter().find(|f| &f.name == name).map(|f| (c, f)))
+            {
+                t.envelope_bindings
+                    .push(format!("fixture {name} in {}: {}", c.path, f.text));
+            }
+        }
+        t.envelope_bindings.sort();
+    }
+    Ok(())
 }
 
 #[derive(Default)]
@@ -688,8 +784,20 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         .filter(|p| is_go(p))
         .map(|p| dir(p))
         .collect();
+    // A changed `conftest.py` reaches every Python test below its directory.
+    let conftest_dirs: Vec<String> = changed
+        .iter()
+        .filter(|p| *p == "conftest.py" || p.ends_with("/conftest.py"))
+        .map(|p| dir(p))
+        .collect();
+    let below = |f: &str, d: &str| d.is_empty() || f.starts_with(&format!("{d}/"));
     all.into_iter()
-        .filter(|f| changed.iter().any(|c| c == f) || (is_go(f) && go_dirs.contains(&dir(f))))
+        .filter(|f| {
+            changed.iter().any(|c| c == f)
+                || (is_go(f) && go_dirs.contains(&dir(f)))
+                || (lang::Lang::of_path(f) == Some(lang::Lang::Python)
+                    && conftest_dirs.iter().any(|d| below(f, d)))
+        })
         .collect()
 }
 

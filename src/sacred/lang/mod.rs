@@ -109,6 +109,33 @@ pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
     }
 }
 
+/// A `conftest.py`'s fixtures and hooks ([`super::bindings::conftest_parts`]); `None` when it
+/// does not parse or this build has no Python grammar.
+pub fn python_conftest(
+    path: &str,
+    src: &str,
+) -> Result<Option<(Vec<super::bindings::FixtureDef>, Vec<String>)>> {
+    #[cfg(feature = "lang-python")]
+    {
+        let Some(grammar) = Lang::Python.grammar() else {
+            return Ok(None);
+        };
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&grammar)
+            .map_err(|e| anyhow!("failed to load the grammar for `{path}`: {e}"))?;
+        Ok(parser
+            .parse(src, None)
+            .filter(|t| !t.root_node().has_error())
+            .map(|t| super::bindings::conftest_parts(t.root_node(), src)))
+    }
+    #[cfg(not(feature = "lang-python"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
 /// A Go file's package clause and its package-level bindings (not its imports, which are the
 /// file's own): what a test in another file of the package may read (`var cases = …`, a
 /// `func init()`, which runs before every test of the package).

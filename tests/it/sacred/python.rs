@@ -1325,3 +1325,57 @@ refuses!(
     "envelope-changed",
     CHAINED_ID
 );
+
+const CONFTEST: &str = "import pytest\n\n\n@pytest.fixture\ndef amounts():\n    return [1, 2, 3]\n\n\n@pytest.fixture\ndef unused():\n    return 0\n";
+const CONFTEST_TEST: &str = "# gatekeeper:sacred\ndef test_positive(amounts):\n    for a in amounts:\n        assert a > 0\n";
+const CONFTEST_ID: &str = "python:tests/billing/test_amounts.py::test_positive";
+
+fn conftest_repo() -> super::Locked {
+    super::locked(&[
+        ("tests/conftest.py", CONFTEST),
+        ("tests/billing/test_amounts.py", CONFTEST_TEST),
+    ])
+}
+
+// A fixture from a `conftest.py` above the test hands it its data.
+#[test]
+fn emptying_a_conftest_fixture_the_test_requests_is_refused() {
+    let l = conftest_repo();
+    l.edit(
+        "tests/conftest.py",
+        CONFTEST,
+        &[("    return [1, 2, 3]", "    return []")],
+    );
+    l.assert_refused("rebound", CONFTEST_ID);
+}
+
+// An autouse fixture or a hook in a `conftest.py` runs around every test below it.
+#[test]
+fn a_new_autouse_fixture_or_hook_in_a_conftest_is_refused() {
+    for (from, to) in [
+        (
+            "@pytest.fixture\ndef unused():",
+            "@pytest.fixture(autouse=True)\ndef fake(monkeypatch):\n    monkeypatch.setattr(\"builtins.all\", lambda xs: True)\n\n\n@pytest.fixture\ndef unused():",
+        ),
+        (
+            "@pytest.fixture\ndef unused():",
+            "def pytest_runtest_setup(item):\n    import builtins\n    builtins.all = lambda xs: True\n\n\n@pytest.fixture\ndef unused():",
+        ),
+    ] {
+        let l = conftest_repo();
+        l.edit("tests/conftest.py", CONFTEST, &[(from, to)]);
+        l.assert_refused("rebound", CONFTEST_ID);
+    }
+}
+
+// A fixture the test does not request may change.
+#[test]
+fn a_conftest_fixture_the_test_does_not_request_may_change() {
+    let l = conftest_repo();
+    l.edit(
+        "tests/conftest.py",
+        CONFTEST,
+        &[("    return 0", "    return 1")],
+    );
+    l.assert_passes();
+}
