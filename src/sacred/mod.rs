@@ -322,13 +322,15 @@ fn scan_all(sources: &[Source], want: impl Fn(&Source) -> Want + Sync) -> Vec<Re
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Adds to a Go file's tests the `TestMain` of their package (which another file may hold).
-fn add_go_envelope(
+/// Adds to a file's tests what other files hold for them: a Go test's package `TestMain`
+/// (another file may hold it) and the declarations of its package's other test files, a
+/// Python test's `conftest.py` fixtures and hooks.
+fn add_surroundings(
     repo: &Repo,
     content: &Content<'_>,
     path: &str,
     scan: &mut FileScan,
-    siblings: &mut GoSiblings,
+    siblings: &mut Surroundings,
 ) -> Result<()> {
     if scan.tests.is_empty() {
         return Ok(());
@@ -348,10 +350,10 @@ fn add_go_envelope(
     add_go_sibling_bindings(repo, content, path, scan, siblings)
 }
 
-/// What each directory's `_test.go` files hold that concerns every test of their package,
-/// and each directory's `conftest.py`, read once per command.
+/// What other files hold for a file's tests, read once per command: each directory's
+/// `_test.go` files (what concerns every test of their package) and its `conftest.py`.
 #[derive(Default)]
-struct GoSiblings {
+struct Surroundings {
     dirs: BTreeMap<String, GoDir>,
     conftests: BTreeMap<String, Option<Conftest>>,
 }
@@ -373,7 +375,7 @@ fn add_conftest_bindings(
     content: &Content<'_>,
     path: &str,
     scan: &mut FileScan,
-    cache: &mut GoSiblings,
+    cache: &mut Surroundings,
 ) -> Result<()> {
     let mut dirs = Vec::new();
     let mut dir = path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -454,7 +456,7 @@ struct GoDir {
     declarations: Vec<(String, String, Vec<crate::sacred::bindings::Binding>)>,
 }
 
-impl GoSiblings {
+impl Surroundings {
     fn read(&mut self, repo: &Repo, content: &Content<'_>, dir: &str) -> Result<&GoDir> {
         if !self.dirs.contains_key(dir) {
             let mut found = GoDir::default();
@@ -499,7 +501,7 @@ fn add_go_sibling_bindings(
     content: &Content<'_>,
     path: &str,
     scan: &mut FileScan,
-    siblings: &mut GoSiblings,
+    siblings: &mut Surroundings,
 ) -> Result<()> {
     let own: BTreeSet<&str> = scan
         .module_bindings
@@ -582,10 +584,10 @@ fn scan_files(
         }
     }
     let mut out = BTreeMap::new();
-    let mut siblings = GoSiblings::default();
+    let mut siblings = Surroundings::default();
     for (source, scan) in sources.iter().zip(scan_all(&sources, want)) {
         let mut scan = scan?;
-        add_go_envelope(repo, content, &source.path, &mut scan, &mut siblings)?;
+        add_surroundings(repo, content, &source.path, &mut scan, &mut siblings)?;
         out.insert(source.path.clone(), scan);
     }
     Ok(out)
@@ -728,13 +730,13 @@ pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
             sources.push(source);
         }
     }
-    let mut siblings = GoSiblings::default();
+    let mut siblings = Surroundings::default();
     for (source, scan) in sources
         .iter()
         .zip(scan_all(&sources, |_| analysis::Want::Sacred))
     {
         let mut scan = scan?;
-        add_go_envelope(
+        add_surroundings(
             repo,
             &Content::WorkTree,
             &source.path,
