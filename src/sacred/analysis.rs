@@ -221,6 +221,9 @@ pub struct FileScan {
     pub has_error: bool,
     /// Every module-level binding of the file (see [`super::bindings`]), when it has tests.
     pub module_bindings: Vec<super::bindings::Binding>,
+    /// Python: the file's module-level fixtures, when it has tests (what a fixture of the
+    /// file requests is looked up from them, see `add_conftest_bindings`).
+    pub fixtures: Vec<super::bindings::FixtureDef>,
 }
 
 /// What a language's discovery knows about one test before the generic analysis.

@@ -308,10 +308,14 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
 /// its whole definition, decorators and body, normalised: a fixture runs before the test and
 /// hands it its data, so editing it changes what the test checks (`return [1, 2, 3]` →
 /// `return []` under a `for` that asserts).
+#[derive(Debug, Clone)]
 pub struct FixtureDef {
     pub name: String,
     pub autouse: bool,
     pub text: String,
+    /// The fixtures it requests in turn (its parameters, less pytest's own fixtures): they run
+    /// before it and hand it what it hands the test.
+    pub requests: Vec<String>,
 }
 
 /// The module-level fixtures of a Python file (see [`FixtureDef`]).
@@ -350,6 +354,10 @@ pub fn python_fixture_definitions(root: Node<'_>, src: &str) -> Vec<FixtureDef> 
             name: renamed.unwrap_or_else(|| own.to_owned()),
             autouse: fixture.contains("autouse=True"),
             text: normalized(n, src),
+            requests: super::extracted::python_fixtures(n, def, src)
+                .into_iter()
+                .filter(|r| !PYTEST_FIXTURES.contains(&r.as_str()))
+                .collect(),
         });
     }
     out

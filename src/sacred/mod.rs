@@ -369,7 +369,8 @@ struct Conftest {
 /// directory and of each directory above it hold for them: the fixture a test requests that
 /// its own file does not define, from the nearest `conftest.py` that does, and every
 /// autouse fixture and pytest hook (`pytest_runtest_setup`, `pytest_plugins`), each as
-/// written. A fixture's own requests (fixtures of fixtures) are not followed.
+/// written, and the fixtures those fixtures and the file's own request in turn (see
+/// [`fixtures_of_fixtures`]).
 fn add_conftest_bindings(
     repo: &Repo,
     content: &Content<'_>,
@@ -411,40 +412,104 @@ fn add_conftest_bindings(
         .iter()
         .filter_map(|d| cache.conftests.get(d).and_then(Option::as_ref))
         .collect();
-    if conftests.is_empty() {
+    if conftests.is_empty() && scan.fixtures.iter().all(|f| f.requests.is_empty()) {
         return Ok(());
     }
-    for t in &mut scan.tests {
+    // Where pytest looks a fixture up from a test: its own file, then each `conftest.py`
+    // from the nearest.
+    let mut scopes: Vec<(Option<&str>, &[crate::sacred::bindings::FixtureDef])> =
+        vec![(None, &scan.fixtures)];
+    scopes.extend(
+        conftests
+            .iter()
+            .map(|c| (Some(c.path.as_str()), c.fixtures.as_slice())),
+    );
+    let mut added: Vec<Vec<String>> = Vec::new();
+    for t in &scan.tests {
+        let mut lines = Vec::new();
         // A fixture the test's own file defines is already there (`fixture NAME: …`).
-        let own = |name: &str| {
-            let prefix = format!("fixture {name}: ");
-            t.envelope_bindings.iter().any(|b| b.starts_with(&prefix))
-        };
-        let requested: Vec<String> = t.fixtures.iter().filter(|f| !own(f)).cloned().collect();
+        let own = |name: &str| scan.fixtures.iter().any(|f| f.name == name);
         for c in &conftests {
             for f in c.fixtures.iter().filter(|f| f.autouse) {
-                t.envelope_bindings.push(format!(
+                lines.push(format!(
                     "autouse fixture {} in {}: {}",
                     f.name, c.path, f.text
                 ));
             }
             for h in &c.hooks {
-                t.envelope_bindings
-                    .push(format!("setup in {}: {h}", c.path));
+                lines.push(format!("setup in {}: {h}", c.path));
             }
         }
-        for name in &requested {
+        for name in t.fixtures.iter().filter(|f| !own(f)) {
             if let Some((c, f)) = conftests
                 .iter()
                 .find_map(|c| c.fixtures.iter().find(|f| &f.name == name).map(|f| (c, f)))
             {
-                t.envelope_bindings
-                    .push(format!("fixture {name} in {}: {}", c.path, f.text));
+                lines.push(format!("fixture {name} in {}: {}", c.path, f.text));
             }
         }
+        lines.extend(fixtures_of_fixtures(&t.fixtures, &scopes));
+        added.push(lines);
+    }
+    for (t, lines) in scan.tests.iter_mut().zip(added) {
+        t.envelope_bindings.extend(lines);
         t.envelope_bindings.sort();
     }
     Ok(())
+}
+
+/// The fixtures that the fixtures a test gets request in turn, transitively, each once, as
+/// `fixture NAME (of a fixture)[ in CONFTEST]: TEXT`: what the test gets is made from them
+/// (`amounts(base)` returns `base + [3]`; emptying `base` empties `amounts`). `scopes` are
+/// where pytest looks a name up from the test, in order (the test's file, then each
+/// `conftest.py` from the nearest); a fixture that requests its own name gets the one of the
+/// next scope that defines it (a `conftest.py` fixture overridden below and extended).
+/// pytest's own fixtures are not followed, nor are names no scope defines (a plugin's).
+fn fixtures_of_fixtures(
+    requested: &[String],
+    scopes: &[(Option<&str>, &[crate::sacred::bindings::FixtureDef])],
+) -> Vec<String> {
+    let find = |name: &str, from: usize| {
+        scopes
+            .iter()
+            .enumerate()
+            .skip(from)
+            .find_map(|(i, (_, fs))| fs.iter().find(|f| f.name == name).map(|f| (i, f)))
+    };
+    let mut seen: BTreeSet<(usize, String)> = BTreeSet::new();
+    // (a fixture that runs for the test, the scope it is defined in)
+    let mut queue: Vec<(usize, &crate::sacred::bindings::FixtureDef)> = Vec::new();
+    for name in requested {
+        if let Some((i, f)) = find(name, 0) {
+            seen.insert((i, f.name.clone()));
+            queue.push((i, f));
+        }
+    }
+    for (i, (_, fs)) in scopes.iter().enumerate() {
+        for f in fs.iter().filter(|f| f.autouse) {
+            if seen.insert((i, f.name.clone())) {
+                queue.push((i, f));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    while let Some((at, by)) = queue.pop() {
+        for name in &by.requests {
+            let from = if *name == by.name { at + 1 } else { 0 };
+            let Some((i, f)) = find(name, from) else {
+                continue;
+            };
+            if !seen.insert((i, f.name.clone())) {
+                continue;
+            }
+            out.push(match scopes[i].0 {
+                Some(path) => format!("fixture {name} (of a fixture) in {path}: {}", f.text),
+                None => format!("fixture {name} (of a fixture): {}", f.text),
+            });
+            queue.push((i, f));
+        }
+    }
+    out
 }
 
 #[derive(Default)]
@@ -1580,4 +1645,70 @@ pub fn render_human(report: &SacredReport) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures_of_fixtures;
+    use crate::sacred::bindings::FixtureDef;
+
+    fn def(name: &str, requests: &[&str]) -> FixtureDef {
+        FixtureDef {
+            name: name.to_owned(),
+            autouse: false,
+            text: format!("def {name}"),
+            requests: requests.iter().map(|r| (*r).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn fixtures_of_fixtures_are_followed_from_the_test_file_outwards() {
+        let own = [def("amounts", &["base"]), def("base", &["seed"])];
+        let near = [def("seed", &[]), def("base", &[])];
+        let far = [def("seed", &["plugin_fixture"]), def("unrelated", &[])];
+        let scopes = [
+            (None, &own[..]),
+            (Some("tests/a/conftest.py"), &near[..]),
+            (Some("tests/conftest.py"), &far[..]),
+        ];
+        let mut got = fixtures_of_fixtures(&["amounts".to_owned()], &scopes);
+        got.sort();
+        // The file's own `base` shadows the conftest's; `seed` is the nearest one.
+        assert_eq!(
+            got,
+            [
+                "fixture base (of a fixture): def base",
+                "fixture seed (of a fixture) in tests/a/conftest.py: def seed",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fixture_that_requests_its_own_name_gets_the_next_one_up() {
+        let near = [def("amounts", &["amounts"])];
+        let far = [def("amounts", &["base"]), def("base", &[])];
+        let scopes = [
+            (None, &[][..]),
+            (Some("tests/a/conftest.py"), &near[..]),
+            (Some("tests/conftest.py"), &far[..]),
+        ];
+        let mut got = fixtures_of_fixtures(&["amounts".to_owned()], &scopes);
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                "fixture amounts (of a fixture) in tests/conftest.py: def amounts",
+                "fixture base (of a fixture) in tests/conftest.py: def base",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_autouse_fixture_s_requests_are_followed_and_nothing_else() {
+        let mut auto = def("patch", &["target"]);
+        auto.autouse = true;
+        let own = [auto, def("target", &[]), def("unrequested", &[])];
+        let got = fixtures_of_fixtures(&[], &[(None, &own[..])]);
+        assert_eq!(got, ["fixture target (of a fixture): def target"]);
+    }
 }

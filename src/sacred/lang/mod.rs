@@ -349,6 +349,7 @@ pub fn scan(
             t.envelope_bindings = around;
         }
         scan.module_bindings = all;
+        scan.fixtures = fixtures;
     }
     Ok(Some(scan))
 }

@@ -110,6 +110,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             && s.base.is_some_and(|t| !t.envelope_bindings.contains(b));
                         !(body_locked
                             || unused_at_base
+                            || fixture_of_a_fixture_unrecorded(s, b, locked)
                             || runner_import(s.test.lang, b)
                             || new_names(b)
                             || reads_as_a_locked_one(s, b, locked)
@@ -209,6 +210,22 @@ fn runner_import(lang: &str, text: &str) -> bool {
         }),
         _ => false,
     }
+}
+
+/// `fixture g (of a fixture)…` under a lock that records no fixture of a fixture for the test
+/// (written before they were recorded), as the base revision's test has it: the base
+/// revision decides until the next re-lock. Under a lock that records them, a new one is
+/// refused (the fixture that requests it changed, and is refused too).
+fn fixture_of_a_fixture_unrecorded(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    let of_a_fixture = |l: &str| {
+        l.strip_prefix("fixture ")
+            .and_then(|r| r.split_once(' '))
+            .is_some_and(|(_, r)| r.starts_with("(of a fixture)"))
+    };
+    of_a_fixture(text)
+        && !locked.iter().any(|l| of_a_fixture(l))
+        && s.base
+            .is_some_and(|b| b.envelope_bindings.iter().any(|x| x == text))
 }
 
 /// `fixture f`, which the test already requested at the base revision: a lock written before

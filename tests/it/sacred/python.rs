@@ -1379,3 +1379,93 @@ fn a_conftest_fixture_the_test_does_not_request_may_change() {
     );
     l.assert_passes();
 }
+
+const CHAINED_CONFTEST: &str = "import pytest\n\n\n@pytest.fixture\ndef base():\n    return [1, 2]\n\n\n@pytest.fixture\ndef amounts(base):\n    return base + [3]\n\n\n@pytest.fixture\ndef other():\n    return 0\n\n\n@pytest.fixture\ndef unrelated(other):\n    return other\n";
+
+fn chained_conftest_repo() -> super::Locked {
+    super::locked(&[
+        ("tests/conftest.py", CHAINED_CONFTEST),
+        ("tests/billing/test_amounts.py", CONFTEST_TEST),
+    ])
+}
+
+// The fixture a fixture requests makes what the test gets: emptying `base` leaves `amounts`
+// with one value of three.
+#[test]
+fn emptying_a_fixture_a_requested_fixture_requests_is_refused() {
+    let l = chained_conftest_repo();
+    l.edit(
+        "tests/conftest.py",
+        CHAINED_CONFTEST,
+        &[("    return [1, 2]", "    return []")],
+    );
+    l.assert_refused("rebound", CONFTEST_ID);
+}
+
+// The same, two levels down and in the test's own file.
+#[test]
+fn a_fixture_two_requests_away_in_the_test_file_is_locked() {
+    let file = "import pytest\n\n\n@pytest.fixture\ndef seed():\n    return 1\n\n\n@pytest.fixture\ndef base(seed):\n    return [seed, 2]\n\n\n@pytest.fixture\ndef amounts(base):\n    return base + [3]\n\n\n# gatekeeper:sacred\ndef test_positive(amounts):\n    for a in amounts:\n        assert a > 0\n";
+    let l = super::locked(&[("tests/billing/test_amounts.py", file)]);
+    l.edit(
+        "tests/billing/test_amounts.py",
+        file,
+        &[("    return 1\n", "    return -1\n")],
+    );
+    l.assert_refused("rebound", CONFTEST_ID);
+}
+
+// A conftest.py fixture overridden below by one that requests its own name gets the one
+// above: that one is locked too.
+#[test]
+fn a_fixture_an_override_extends_is_locked() {
+    let inner =
+        "import pytest\n\n\n@pytest.fixture\ndef amounts(amounts):\n    return amounts + [4]\n";
+    let l = super::locked(&[
+        ("tests/conftest.py", CHAINED_CONFTEST),
+        ("tests/billing/conftest.py", inner),
+        ("tests/billing/test_amounts.py", CONFTEST_TEST),
+    ]);
+    l.edit(
+        "tests/conftest.py",
+        CHAINED_CONFTEST,
+        &[("    return base + [3]", "    return [0]")],
+    );
+    l.assert_refused("rebound", CONFTEST_ID);
+}
+
+// A fixture only a fixture the test does not get requests may change.
+#[test]
+fn a_fixture_of_a_fixture_the_test_does_not_get_may_change() {
+    let l = chained_conftest_repo();
+    l.edit(
+        "tests/conftest.py",
+        CHAINED_CONFTEST,
+        &[("    return 0", "    return 1")],
+    );
+    l.assert_passes_checked();
+}
+
+// Under a lock written before fixtures of fixtures were recorded, the base revision decides:
+// an unchanged one passes, a changed one is refused.
+#[test]
+fn under_a_lock_without_fixtures_of_fixtures_the_base_revision_decides() {
+    let l = chained_conftest_repo();
+    let lock = l.commit_lock_without("  envelope-binding fixture base (of a fixture)");
+    assert!(
+        lock.contains("  envelope-binding fixture base (of a fixture) in tests/conftest.py: "),
+        "{lock}"
+    );
+    l.edit(
+        "tests/conftest.py",
+        CHAINED_CONFTEST,
+        &[("    return 0", "    return 1")],
+    );
+    l.assert_passes_checked();
+    l.edit(
+        "tests/conftest.py",
+        CHAINED_CONFTEST,
+        &[("    return [1, 2]", "    return []")],
+    );
+    l.assert_refused("rebound", CONFTEST_ID);
+}
