@@ -7,7 +7,8 @@
 //!
 //! Definitions (`def`, `function`, `fn`, `class`, `struct`, and JavaScript's
 //! `const f = (…) => …` or `= function …`, recorded as `function f`) are recorded by kind and
-//! name only, so editing a helper's body is not a rebinding (helpers are not fingerprinted);
+//! name only, so editing a helper's body is not a rebinding (a helper that leads to an
+//! assertion is locked apart, as written: [`reached_check_helpers`]);
 //! assignments, declarations and imports are recorded as written (normalised), one line per
 //! imported name, so adding a name to an import does not disturb the others.
 
@@ -1070,4 +1071,167 @@ fn runs_nothing(value: Option<Node<'_>>) -> bool {
         stack.extend(named_children(n));
     }
     true
+}
+
+/// A module-level function of a test file (not a pytest fixture): a helper a test may call.
+#[derive(Debug, Clone)]
+pub struct FileFunction {
+    pub name: String,
+    /// Its whole definition, normalised.
+    pub text: String,
+    /// The names it mentions (see [`used_names`]): the helpers it calls in turn.
+    pub uses: BTreeSet<String>,
+    /// Whether it asserts anywhere in its body (a check helper: `def check(out): assert …`,
+    /// `func checkStringContains(t *testing.T, …) { … t.Errorf(…) }`).
+    pub asserts: bool,
+}
+
+/// The module-level functions of a Python, Go or JavaScript/TypeScript test file (see
+/// [`FileFunction`]): `def`, `func`, `function`, and `const f = (…) => …` or `= function …`,
+/// exported or not.
+pub(crate) fn file_functions(
+    root: Node<'_>,
+    src: &str,
+    rules: &dyn super::analysis::Rules,
+) -> Vec<FileFunction> {
+    let mut out = Vec::new();
+    let mut push = |whole: Node<'_>, name: &str, def: Node<'_>| {
+        let Some(body) = def.child_by_field_name("body") else {
+            return;
+        };
+        let mut asserts = false;
+        let mut cursor = body.walk();
+        let mut stack = vec![body];
+        while let Some(n) = stack.pop() {
+            if rules.assertion(n, src).is_some() {
+                asserts = true;
+                break;
+            }
+            stack.extend(n.named_children(&mut cursor));
+        }
+        out.push(FileFunction {
+            name: name.to_owned(),
+            text: normalized(whole, src),
+            uses: used_names(def, body, src).names,
+            asserts,
+        });
+    };
+    for top in named_children(root) {
+        let n = if kind(top) == "export_statement" {
+            match top.child_by_field_name("declaration") {
+                Some(d) => d,
+                None => continue,
+            }
+        } else {
+            top
+        };
+        match kind(n) {
+            "function_definition" | "function_declaration" | "generator_function_declaration" => {
+                if let Some(name) = field_text(n, "name", src) {
+                    push(top, name, n);
+                }
+            }
+            "decorated_definition" => {
+                let Some(def) = n.child_by_field_name("definition") else {
+                    continue;
+                };
+                let fixture = named_children(n).into_iter().any(|d| {
+                    kind(d) == "decorator" && {
+                        let t = normalized(d, src);
+                        let callee = t.trim_start_matches('@');
+                        let callee = callee.split('(').next().unwrap_or(callee);
+                        callee == "fixture" || callee.ends_with(".fixture")
+                    }
+                });
+                if kind(def) == "function_definition"
+                    && !fixture
+                    && let Some(name) = field_text(def, "name", src)
+                {
+                    push(top, name, def);
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                for d in named_children(n) {
+                    if kind(d) != "variable_declarator" {
+                        continue;
+                    }
+                    let (Some(name), Some(value)) = (
+                        d.child_by_field_name("name"),
+                        d.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    if kind(name) == "identifier"
+                        && matches!(
+                            kind(value),
+                            "arrow_function" | "function_expression" | "function"
+                        )
+                    {
+                        push(top, text(name, src), value);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The check helpers a test reaches (see [`FileFunction`]), as `helper NAME: TEXT` lines:
+/// each function of its file it calls, and each one those call in turn, that asserts or
+/// calls one that does. A check a test delegates to a helper is one of its checks: `def
+/// check(out): pass` in place of `def check(out): assert out == 6` weakens every test that
+/// calls it, and so does a `run()` between them that stops calling `check`. A helper that
+/// leads to no assertion is code the test exercises.
+pub(crate) fn reached_check_helpers(
+    uses: &BTreeSet<String>,
+    functions: &[FileFunction],
+    own_name: &str,
+) -> Vec<String> {
+    // Only a name bound once in the file is followed (a second `def` rebinds it, which
+    // `rebound` judges).
+    let once = |f: &FileFunction| functions.iter().filter(|g| g.name == f.name).count() == 1;
+    let callees = |names: &BTreeSet<String>| -> Vec<usize> {
+        functions
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| names.contains(&f.name) && f.name != own_name && once(f))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let mut reached: BTreeSet<usize> = BTreeSet::new();
+    let mut queue = callees(uses);
+    while let Some(i) = queue.pop() {
+        if reached.insert(i) {
+            queue.extend(callees(&functions[i].uses));
+        }
+    }
+    // Those that assert, then those that call one of them, until nothing changes.
+    let mut leads: BTreeSet<usize> = reached
+        .iter()
+        .copied()
+        .filter(|i| functions[*i].asserts)
+        .collect();
+    loop {
+        let more: Vec<usize> = reached
+            .iter()
+            .copied()
+            .filter(|i| {
+                !leads.contains(i)
+                    && callees(&functions[*i].uses)
+                        .iter()
+                        .any(|c| leads.contains(c))
+            })
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        leads.extend(more);
+    }
+    let mut out: Vec<String> = leads
+        .into_iter()
+        .map(|i| format!("helper {}: {}", functions[i].name, functions[i].text))
+        .collect();
+    out.sort();
+    out
 }

@@ -21,8 +21,10 @@
 //!   binding use billing::refund
 //! ```
 //!
-//! A Python or JavaScript/TypeScript test also has `envelope-bindings N` and one
-//! `envelope-binding TEXT` per binding of a name its decorators or callee use.
+//! A Python, JavaScript/TypeScript or Go test also has `envelope-bindings N` and one
+//! `envelope-binding TEXT` per binding of what surrounds it (a name its decorators or callee
+//! use, a fixture, a check helper it calls: `helper NAME: TEXT`), then `helpers N`, the
+//! number of check helpers among them.
 //!
 //! Texts are normalised (no comments, no layout); `\` and newlines in them are escaped.
 
@@ -69,6 +71,10 @@ pub struct LockedTest {
     /// callee); `None` in locks written before they were recorded (then compared with the
     /// base revision's file).
     pub envelope_bindings: Option<Vec<String>>,
+    /// Whether its `envelope_bindings` hold the check helpers it reaches (`helper NAME: …`,
+    /// written as a `helpers N` count); false in locks written before (then the base
+    /// revision's file decides).
+    pub helpers_recorded: bool,
 }
 
 /// The whole lock, by test id.
@@ -104,6 +110,7 @@ impl LockedTest {
             // package) have bindings around them; Rust tests record none.
             envelope_bindings: matches!(t.lang, "python" | "js" | "ts" | "go")
                 .then(|| t.envelope_bindings.clone()),
+            helpers_recorded: matches!(t.lang, "python" | "js" | "ts" | "go"),
         }
     }
 }
@@ -197,6 +204,15 @@ impl SacredLock {
                     let _ = writeln!(out, "  envelope-binding {}", escape(l));
                 }
             }
+            if t.helpers_recorded {
+                let n = t
+                    .envelope_bindings
+                    .iter()
+                    .flatten()
+                    .filter(|l| l.starts_with("helper "))
+                    .count();
+                let _ = writeln!(out, "  helpers {n}");
+            }
         }
         out
     }
@@ -273,6 +289,10 @@ impl SacredLock {
                     .envelope_bindings
                     .get_or_insert_with(Vec::new)
                     .push(unescape(value)),
+                "helpers" => {
+                    number()?;
+                    t.helpers_recorded = true;
+                }
                 other => bail!("line {lineno}: unknown field `{other}`"),
             }
         }

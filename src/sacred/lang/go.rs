@@ -10,6 +10,11 @@ use super::super::analysis::{
 
 struct GoRules;
 
+/// What this language counts as an assertion, and the rest of its reading rules.
+pub(super) fn rules() -> &'static dyn Rules {
+    &GoRules
+}
+
 /// `t.Errorf`, `assert.Equal`: the receiver and the method of a call.
 fn selector<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)> {
     if kind(node) != "call_expression" {

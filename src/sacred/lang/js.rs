@@ -11,6 +11,11 @@ use super::super::analysis::{
 
 struct JsRules;
 
+/// What this language counts as an assertion, and the rest of its reading rules.
+pub(super) fn rules() -> &'static dyn Rules {
+    &JsRules
+}
+
 /// The leftmost name of a callee chain: `it` for `it.skip.each(t)`, `expect` for
 /// `expect(x).not.toBe`.
 fn chain_root<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {

@@ -308,6 +308,26 @@ pub fn scan(
         } else {
             Vec::new()
         };
+        // The check helpers of the file (Rust tests record no bindings around them).
+        let functions = match lang {
+            #[cfg(feature = "lang-python")]
+            Lang::Python => super::bindings::file_functions(root, src, python::rules()),
+            #[cfg(feature = "lang-go")]
+            Lang::Go => super::bindings::file_functions(root, src, go::rules()),
+            #[cfg(feature = "lang-javascript")]
+            Lang::JavaScript => super::analysis::with_global_window(root, src, || {
+                super::bindings::file_functions(root, src, js::rules())
+            }),
+            #[cfg(feature = "lang-typescript")]
+            Lang::TypeScript | Lang::Tsx => super::analysis::with_global_window(root, src, || {
+                super::bindings::file_functions(root, src, js::rules())
+            }),
+            #[allow(
+                unreachable_patterns,
+                reason = "reachable when a grammar feature is off"
+            )]
+            _ => Vec::new(),
+        };
         for t in &mut scan.tests {
             let concerning = |names: &std::collections::BTreeSet<String>| -> Vec<String> {
                 all.iter()
@@ -343,6 +363,9 @@ pub fn scan(
                         .then(|| format!("fixture {}: {}", f.name, f.text))
                 }
             }));
+            around.extend(super::bindings::reached_check_helpers(
+                &t.used, &functions, &t.name,
+            ));
             around.extend(t.setups.iter().cloned());
             around.extend(module_setups.iter().cloned());
             around.sort();

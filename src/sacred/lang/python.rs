@@ -10,6 +10,11 @@ use super::super::analysis::{
 
 struct PythonRules;
 
+/// What this language counts as an assertion, and the rest of its reading rules.
+pub(super) fn rules() -> &'static dyn Rules {
+    &PythonRules
+}
+
 /// The dotted name a call calls (`self.assertEqual`, `pytest.raises`).
 fn callee<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
     (kind(node) == "call").then(|| node.child_by_field_name("function").map(|f| text(f, src)))?

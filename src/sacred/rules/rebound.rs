@@ -20,7 +20,7 @@ use crate::sacred::bindings::harmless_addition;
 
 pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
     let mut new_bindings = new_bindings(s).unwrap_or_default();
-    for b in new_envelope_bindings(s) {
+    for b in new_envelope_bindings(s).into_iter().chain(lost_helpers(s)) {
         if !new_bindings.contains(&b) {
             new_bindings.push(b);
         }
@@ -111,6 +111,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                         !(body_locked
                             || unused_at_base
                             || fixture_of_a_fixture_unrecorded(s, b, locked)
+                            || helper_excused(s, b, locked)
                             || runner_import(s.test.lang, b)
                             || new_names(b)
                             || reads_as_a_locked_one(s, b, locked)
@@ -131,6 +132,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                 .iter()
                 .filter(|b| {
                     !(base.contains(b)
+                        || helper_excused(s, b, &[])
                         || runner_import(s.test.lang, b)
                         || new_names(b)
                         || reads_as_a_locked_one(s, b, &base)
@@ -226,6 +228,65 @@ fn fixture_of_a_fixture_unrecorded(s: &Subject<'_>, text: &str, locked: &[String
         && !locked.iter().any(|l| of_a_fixture(l))
         && s.base
             .is_some_and(|b| b.envelope_bindings.iter().any(|x| x == text))
+}
+
+/// The helper a `helper NAME: …` line is of.
+fn helper_name(line: &str) -> Option<&str> {
+    line.strip_prefix("helper ")?
+        .split_once(':')
+        .map(|(n, _)| n)
+}
+
+/// `helper NAME: …` that the lock does not hold. Under a lock that records check helpers,
+/// one it holds no line for: the locked test did not reach it, so calling it adds a check
+/// (one the lock holds is refused once its text changes). Under a lock written before, the
+/// base revision decides: a helper the base revision's test did not reach, or one it reached
+/// as written.
+fn helper_excused(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    let Some(name) = helper_name(text) else {
+        return false;
+    };
+    if locked.iter().any(|l| helper_name(l) == Some(name)) {
+        return false;
+    }
+    if s.locked.helpers_recorded {
+        return true;
+    }
+    let Some(base) = s.base else {
+        return false;
+    };
+    let mut at_base = base
+        .envelope_bindings
+        .iter()
+        .filter(|l| helper_name(l) == Some(name))
+        .peekable();
+    at_base.peek().is_none() || at_base.any(|l| l == text)
+}
+
+/// The check helpers the lock holds for the test (under a lock written before they were
+/// recorded, the base revision's test) that it no longer reaches as check helpers: one that
+/// stopped asserting (`assert total == 6` → `pass`), or a helper between that stopped
+/// calling it.
+fn lost_helpers(s: &Subject<'_>) -> Vec<String> {
+    let before: Vec<&String> = if s.locked.helpers_recorded {
+        s.locked.envelope_bindings.iter().flatten().collect()
+    } else {
+        s.base
+            .map(|b| b.envelope_bindings.iter().collect())
+            .unwrap_or_default()
+    };
+    before
+        .into_iter()
+        .filter(|l| {
+            helper_name(l).is_some_and(|name| {
+                !s.test
+                    .envelope_bindings
+                    .iter()
+                    .any(|c| helper_name(c) == Some(name))
+            })
+        })
+        .map(|l| format!("{}: no longer reached as a check: {l}", s.test.path))
+        .collect()
 }
 
 /// `fixture f`, which the test already requested at the base revision: a lock written before

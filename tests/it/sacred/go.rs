@@ -1105,3 +1105,20 @@ fn other_declarations_of_another_test_file_may_change() {
     );
     l.assert_passes();
 }
+
+const HELPER_FILE: &str = "pay/total_test.go";
+const HELPER_ID: &str = "go:pay/total_test.go::TestTotal";
+const HELPER: &str = "package pay\n\nimport \"testing\"\n\nfunc checkTotal(t *testing.T, got int) {\n\tt.Helper()\n\tif got != 6 {\n\t\tt.Errorf(\"total = %d, want 6\", got)\n\t}\n}\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\tcheckTotal(t, Total(1, 2, 3))\n}\n";
+
+// A check the test delegates to a helper of its file is one of its checks.
+refuses!(
+    a_check_helper_that_no_longer_reports_is_refused,
+    HELPER_FILE,
+    HELPER,
+    [(
+        "\t\tt.Errorf(\"total = %d, want 6\", got)\n",
+        "\t\tt.Logf(\"total = %d, want 6\", got)\n"
+    )],
+    "rebound",
+    HELPER_ID
+);

@@ -1100,3 +1100,17 @@ refuses!(
     "rebound",
     MOCKED_ID
 );
+
+const HELPER_FILE: &str = "test/total.js";
+const HELPER_ID: &str = "js:test/total.js::total is exact";
+const HELPER: &str = "import test from 'ava';\nimport {total} from '../source/index.js';\n\nconst check = (t, value) => {\n\tt.is(value, 6);\n};\n\n// gatekeeper:sacred\ntest('total is exact', t => {\n\tcheck(t, total([1, 2, 3]));\n});\n";
+
+// A check the test delegates to a helper of its file is one of its checks.
+refuses!(
+    a_check_helper_that_no_longer_asserts_is_refused,
+    HELPER_FILE,
+    HELPER,
+    [("\tt.is(value, 6);\n", "\tt.pass();\n")],
+    "rebound",
+    HELPER_ID
+);

@@ -1469,3 +1469,83 @@ fn under_a_lock_without_fixtures_of_fixtures_the_base_revision_decides() {
     );
     l.assert_refused("rebound", CONFTEST_ID);
 }
+
+const HELPER_FILE: &str = "tests/test_helper.py";
+const HELPER_ID: &str = "python:tests/test_helper.py::test_total";
+const HELPER: &str = "import billing\n\n\ndef check(total):\n    assert total == 6\n\n\ndef run(xs):\n    check(billing.total(xs))\n\n\ndef other(x):\n    assert x\n\n\n# gatekeeper:sacred\ndef test_total():\n    run([1, 2, 3])\n";
+
+// A check the test delegates to a helper of its file, directly or through another helper,
+// is one of its checks.
+refuses!(
+    a_check_helper_the_test_reaches_that_no_longer_asserts_is_refused,
+    HELPER_FILE,
+    HELPER,
+    [("    assert total == 6\n", "    pass\n")],
+    "rebound",
+    HELPER_ID
+);
+harmless!(
+    a_check_helper_the_test_does_not_reach_may_change,
+    HELPER_FILE,
+    HELPER,
+    HELPER_ID,
+    [("    assert x\n", "    pass\n")]
+);
+// A call to a check helper the test did not reach adds a check.
+harmless!(
+    a_call_to_another_check_helper_may_be_added,
+    HELPER_FILE,
+    HELPER,
+    HELPER_ID,
+    [("    run([1, 2, 3])\n", "    run([1, 2, 3])\n    other(1)\n")]
+);
+
+// Under a lock written before check helpers were recorded, the base revision decides.
+#[test]
+fn under_a_lock_without_check_helpers_the_base_revision_decides() {
+    let l = super::locked(&[(HELPER_FILE, HELPER)]);
+    let lock = l.commit_lock_without("  envelope-binding helper ");
+    l.commit_lock_without("  helpers ");
+    assert!(
+        lock.contains("  envelope-binding helper check: def check(total):"),
+        "{lock}"
+    );
+    l.edit(
+        HELPER_FILE,
+        HELPER,
+        &[("    assert x\n", "    assert x is not None\n")],
+    );
+    l.assert_passes_checked();
+    l.edit(
+        HELPER_FILE,
+        HELPER,
+        &[("    assert total == 6\n", "    assert total\n")],
+    );
+    l.assert_refused("rebound", HELPER_ID);
+    // One that no longer asserts leaves no line: the base revision's says it was reached.
+    l.edit(
+        HELPER_FILE,
+        HELPER,
+        &[("    assert total == 6\n", "    pass\n")],
+    );
+    l.assert_refused("rebound", HELPER_ID);
+}
+
+// A helper between the test and the check is locked too: it decides what is checked.
+refuses!(
+    a_helper_that_hands_the_check_helper_a_constant_is_refused,
+    HELPER_FILE,
+    HELPER,
+    [("    check(billing.total(xs))\n", "    check(6)\n")],
+    "rebound",
+    HELPER_ID
+);
+// A helper between the test and the check that stops calling it drops the check.
+refuses!(
+    a_helper_that_stops_calling_the_check_helper_is_refused,
+    HELPER_FILE,
+    HELPER,
+    [("    check(billing.total(xs))\n", "    billing.total(xs)\n")],
+    "rebound",
+    HELPER_ID
+);
