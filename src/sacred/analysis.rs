@@ -224,6 +224,9 @@ pub struct FileScan {
     /// Python: the file's module-level fixtures, when it has tests (what a fixture of the
     /// file requests is looked up from them, see `add_conftest_bindings`).
     pub fixtures: Vec<super::bindings::FixtureDef>,
+    /// Go: the file's package-level functions, when it has tests (a check helper of another
+    /// test file of the package may call one, see `add_go_sibling_bindings`).
+    pub functions: Vec<super::bindings::FileFunction>,
 }
 
 /// What a language's discovery knows about one test before the generic analysis.
@@ -1347,9 +1350,15 @@ pub(crate) fn fingerprint(node: Node<'_>, src: &str, elide: &dyn Fn(Node<'_>) ->
 /// The subtree's tokens joined into one line: no comments, no layout, a space only between
 /// two word characters.
 pub(crate) fn normalized(node: Node<'_>, src: &str) -> String {
+    normalized_without(node, src, None)
+}
+
+/// [`normalized`] without the node `skip` (a Python function's docstring).
+pub(crate) fn normalized_without(node: Node<'_>, src: &str, skip: Option<Node<'_>>) -> String {
     let mut tokens = Tokens {
         src,
         out: String::new(),
+        skip: skip.map(|n| n.id()),
     };
     let parent = effective_parent(node).map(kind);
     tokens.node(&mut node.walk(), parent);
@@ -1431,6 +1440,8 @@ fn effective_parent(node: Node<'_>) -> Option<Node<'_>> {
 struct Tokens<'s> {
     src: &'s str,
     out: String,
+    /// The id of a node left out.
+    skip: Option<usize>,
 }
 
 impl Tokens<'_> {
@@ -1438,7 +1449,7 @@ impl Tokens<'_> {
     /// is not a pair of grouping parentheses. The cursor ends where it started.
     fn node(&mut self, cursor: &mut TreeCursor<'_>, parent: Option<&'static str>) {
         let node = cursor.node();
-        if is_comment(node) {
+        if is_comment(node) || Some(node.id()) == self.skip {
             return;
         }
         if let Some(value) = super::extracted::put_back(node) {

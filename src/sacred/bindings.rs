@@ -12,7 +12,7 @@
 //! assignments, declarations and imports are recorded as written (normalised), one line per
 //! imported name, so adding a name to an import does not disturb the others.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tree_sitter::Node;
 
@@ -1073,6 +1073,15 @@ fn runs_nothing(value: Option<Node<'_>>) -> bool {
     true
 }
 
+/// The leading docstring of a Python function body, left out of fingerprints.
+pub(crate) fn docstring(body: Node<'_>) -> Option<Node<'_>> {
+    let first = body.named_child(0)?;
+    (kind(first) == "expression_statement"
+        && first.named_child_count() == 1
+        && first.named_child(0).is_some_and(|s| kind(s) == "string"))
+    .then_some(first)
+}
+
 /// A module-level function of a test file (not a pytest fixture): a helper a test may call.
 #[derive(Debug, Clone)]
 pub struct FileFunction {
@@ -1109,9 +1118,13 @@ pub(crate) fn file_functions(
             }
             stack.extend(n.named_children(&mut cursor));
         }
+        // A Python docstring says what the helper does; it changes nothing it checks.
+        let doc = (kind(def) == "function_definition")
+            .then(|| docstring(body))
+            .flatten();
         out.push(FileFunction {
             name: name.to_owned(),
-            text: normalized(whole, src),
+            text: super::analysis::normalized_without(whole, src, doc),
             uses: used_names(def, body, src).names,
             asserts,
         });
@@ -1188,15 +1201,20 @@ pub(crate) fn reached_check_helpers(
     functions: &[FileFunction],
     own_name: &str,
 ) -> Vec<String> {
-    // Only a name bound once in the file is followed (a second `def` rebinds it, which
-    // `rebound` judges).
-    let once = |f: &FileFunction| functions.iter().filter(|g| g.name == f.name).count() == 1;
+    // Only a name bound once in the file (in Go, the package) is followed (a second `def`
+    // rebinds it, which `rebound` judges).
+    let mut by_name: BTreeMap<&str, Option<usize>> = BTreeMap::new();
+    for (i, f) in functions.iter().enumerate() {
+        by_name
+            .entry(f.name.as_str())
+            .and_modify(|e| *e = None)
+            .or_insert(Some(i));
+    }
     let callees = |names: &BTreeSet<String>| -> Vec<usize> {
-        functions
+        names
             .iter()
-            .enumerate()
-            .filter(|(_, f)| names.contains(&f.name) && f.name != own_name && once(f))
-            .map(|(i, _)| i)
+            .filter(|n| n.as_str() != own_name)
+            .filter_map(|n| by_name.get(n.as_str()).copied().flatten())
             .collect()
     };
     let mut reached: BTreeSet<usize> = BTreeSet::new();

@@ -519,6 +519,8 @@ struct GoDir {
     test_main: Vec<String>,
     /// `(file, package, bindings)` of each file that declares something at package level.
     declarations: Vec<(String, String, Vec<crate::sacred::bindings::Binding>)>,
+    /// `(file, package, functions)` of the same files.
+    functions: Vec<(String, String, Vec<crate::sacred::bindings::FileFunction>)>,
 }
 
 impl Surroundings {
@@ -537,15 +539,23 @@ impl Surroundings {
                 {
                     found.test_main.push(format!("TestMain in {file} {fp}"));
                 }
+                // Every test file is read for its functions (a check helper another file's
+                // test calls), unless it declares nothing at package level but tests.
                 let declares = src.lines().any(|l| {
-                    ["var ", "var(", "const ", "const(", "func init(", "type "]
+                    ["var ", "var(", "const ", "const(", "func ", "type "]
                         .iter()
                         .any(|k| l.starts_with(k))
+                        && !["func Test", "func Benchmark", "func Example", "func Fuzz"]
+                            .iter()
+                            .any(|k| l.starts_with(k))
                 });
                 if declares
-                    && let Some((package, bindings)) = lang::go_package_bindings(&file, &src)?
+                    && let Some((package, bindings, functions)) = lang::go_file_parts(&file, &src)?
                 {
-                    found.declarations.push((file, package, bindings));
+                    found
+                        .declarations
+                        .push((file.clone(), package.clone(), bindings));
+                    found.functions.push((file, package, functions));
                 }
             }
             found.test_main.sort();
@@ -558,9 +568,10 @@ impl Surroundings {
 /// Adds to a Go file's tests, as envelope bindings, the package-level declarations other
 /// `_test.go` files of their package make of names they use and their own file does not
 /// bind (`var cases = []struct{…}` in `cases_test.go`), and every other test file's
-/// `func init()`: a test reads them without its file showing it. A file is parsed only when
-/// its text declares something at package level (`var`, `const`, `func init(`, `type` at the
-/// start of a line).
+/// `func init()`: a test reads them without its file showing it; and the check helpers the
+/// test reaches through the functions of every test file of the package. A file is parsed
+/// only when its text declares something at package level besides tests (`var`, `const`,
+/// `func`, `type` at the start of a line).
 fn add_go_sibling_bindings(
     repo: &Repo,
     content: &Content<'_>,
@@ -593,13 +604,37 @@ fn add_go_sibling_bindings(
         .map(|p| p.split_whitespace().next().unwrap_or("").to_owned());
     let package = match quick {
         Some(p) => p,
-        None => match lang::go_package_bindings(path, &src)? {
-            Some((p, _)) => p,
+        None => match lang::go_file_parts(path, &src)? {
+            Some((p, _, _)) => p,
             None => return Ok(()),
         },
     };
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-    let declarations = &siblings.read(repo, content, dir)?.declarations;
+    let godir = siblings.read(repo, content, dir)?;
+    // The check helpers a test reaches through the whole package: its own file's, and those
+    // of the package's other test files, which Go lets it call as its own (`helper NAME:
+    // TEXT` either way: a helper moved between the files is the same helper).
+    let theirs: Vec<&crate::sacred::bindings::FileFunction> = godir
+        .functions
+        .iter()
+        .filter(|(file, p, _)| file != path && *p == package)
+        .flat_map(|(_, _, fs)| fs)
+        .collect();
+    if !theirs.is_empty() {
+        let package_functions: Vec<crate::sacred::bindings::FileFunction> =
+            scan.functions.iter().chain(theirs).cloned().collect();
+        for t in &mut scan.tests {
+            t.envelope_bindings.retain(|l| !l.starts_with("helper "));
+            t.envelope_bindings
+                .extend(crate::sacred::bindings::reached_check_helpers(
+                    &t.used,
+                    &package_functions,
+                    &t.name,
+                ));
+            t.envelope_bindings.sort();
+        }
+    }
+    let declarations = &godir.declarations;
     let mut found: Vec<(String, crate::sacred::bindings::Binding)> = Vec::new();
     for (file, theirs, bindings) in declarations {
         if file == path || *theirs != package {

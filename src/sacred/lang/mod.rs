@@ -96,6 +96,39 @@ fn parse_go(path: &str, src: &str) -> Result<Option<tree_sitter::Tree>> {
         .map(Some)
 }
 
+/// A Go file's package clause, its package-level bindings (not its imports, which are the
+/// file's own) and its package-level functions (see [`super::bindings::file_functions`]):
+/// what a test in another file of the package may read (`var cases = …`, a `func init()`,
+/// which runs before every test of the package) or call (`func checkOutput(t, …)`).
+pub type GoFileParts = (
+    String,
+    Vec<super::bindings::Binding>,
+    Vec<super::bindings::FileFunction>,
+);
+
+/// What a Go test file declares for the other test files of its package (see
+/// [`GoFileParts`]); `None` when it has no package clause or Go is not built in.
+pub fn go_file_parts(path: &str, src: &str) -> Result<Option<GoFileParts>> {
+    #[cfg(feature = "lang-go")]
+    {
+        Ok(parse_go(path, src)?.and_then(|tree| {
+            let root = tree.root_node();
+            let package = go::package_name(src, root)?;
+            let bindings = super::bindings::module_bindings("go", root, src)
+                .into_iter()
+                .filter(|b| !b.text.starts_with("import "))
+                .collect();
+            let functions = super::bindings::file_functions(root, src, go::rules());
+            Some((package, bindings, functions))
+        }))
+    }
+    #[cfg(not(feature = "lang-go"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
 /// The fingerprint of a Go file's `TestMain`, if it has one.
 pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
     #[cfg(feature = "lang-go")]
@@ -130,32 +163,6 @@ pub fn python_conftest(
             .map(|t| super::bindings::conftest_parts(t.root_node(), src)))
     }
     #[cfg(not(feature = "lang-python"))]
-    {
-        let _ = (path, src);
-        Ok(None)
-    }
-}
-
-/// A Go file's package clause and its package-level bindings (not its imports, which are the
-/// file's own): what a test in another file of the package may read (`var cases = …`, a
-/// `func init()`, which runs before every test of the package).
-pub fn go_package_bindings(
-    path: &str,
-    src: &str,
-) -> Result<Option<(String, Vec<super::bindings::Binding>)>> {
-    #[cfg(feature = "lang-go")]
-    {
-        Ok(parse_go(path, src)?.and_then(|tree| {
-            let root = tree.root_node();
-            let package = go::package_name(src, root)?;
-            let bindings = super::bindings::module_bindings("go", root, src)
-                .into_iter()
-                .filter(|b| !b.text.starts_with("import "))
-                .collect();
-            Some((package, bindings))
-        }))
-    }
-    #[cfg(not(feature = "lang-go"))]
     {
         let _ = (path, src);
         Ok(None)
@@ -373,6 +380,9 @@ pub fn scan(
         }
         scan.module_bindings = all;
         scan.fixtures = fixtures;
+        if lang_name == "go" {
+            scan.functions = functions;
+        }
     }
     Ok(Some(scan))
 }

@@ -115,15 +115,6 @@ pub(crate) fn scan(
     out.finish(src)
 }
 
-/// The leading docstring of a function body, left out of fingerprints.
-fn docstring(body: Node<'_>) -> Option<Node<'_>> {
-    let first = body.named_child(0)?;
-    (kind(first) == "expression_statement"
-        && first.named_child_count() == 1
-        && first.named_child(0).is_some_and(|s| kind(s) == "string"))
-    .then_some(first)
-}
-
 #[expect(
     clippy::too_many_arguments,
     reason = "a recursive walk that carries its whole context"
@@ -211,7 +202,7 @@ fn walk<'t>(
                 };
                 let name = text(name, src).to_owned();
                 let collected = collected_scope && name.starts_with("test");
-                let doc = docstring(body);
+                let doc = crate::sacred::bindings::docstring(body);
                 let doc_id = doc.map(|d| d.id());
                 out.candidate(
                     test_id("python", path, scope, &name),

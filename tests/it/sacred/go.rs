@@ -1122,3 +1122,107 @@ refuses!(
     "rebound",
     HELPER_ID
 );
+
+// A check helper another test file of the package declares is one of the test's checks too:
+// Go lets the test call it as its own.
+const SIBLING_HELPER_TEST: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\tcheckTotal(t, Total(1, 2, 3))\n}\n";
+const SIBLING_HELPERS: &str = "package pay\n\nimport \"testing\"\n\nfunc checkTotal(t *testing.T, got int) {\n\tt.Helper()\n\texpectEqual(t, got, 6)\n}\n\nfunc expectEqual(t *testing.T, got, want int) {\n\tif got != want {\n\t\tt.Errorf(\"got %d, want %d\", got, want)\n\t}\n}\n\nfunc TestExpectEqual(t *testing.T) {\n\texpectEqual(t, 1, 1)\n}\n";
+
+fn sibling_helper_repo() -> super::Locked {
+    super::locked(&[
+        ("pay/total_test.go", SIBLING_HELPER_TEST),
+        ("pay/helpers_test.go", SIBLING_HELPERS),
+    ])
+}
+
+#[test]
+fn a_check_helper_of_another_test_file_that_no_longer_reports_is_refused() {
+    let l = sibling_helper_repo();
+    l.edit(
+        "pay/helpers_test.go",
+        SIBLING_HELPERS,
+        &[(
+            "\t\tt.Errorf(\"got %d, want %d\", got, want)\n",
+            "\t\tt.Logf(\"got %d, want %d\", got, want)\n",
+        )],
+    );
+    l.assert_refused("rebound", HELPER_ID);
+}
+
+#[test]
+fn a_check_helper_of_another_test_file_that_expects_something_else_is_refused() {
+    let l = sibling_helper_repo();
+    l.edit(
+        "pay/helpers_test.go",
+        SIBLING_HELPERS,
+        &[("expectEqual(t, got, 6)", "expectEqual(t, got, got)")],
+    );
+    l.assert_refused("rebound", HELPER_ID);
+}
+
+// The helper between them stops calling the one that asserts.
+#[test]
+fn a_helper_of_another_test_file_that_stops_checking_is_refused() {
+    let l = sibling_helper_repo();
+    l.edit(
+        "pay/helpers_test.go",
+        SIBLING_HELPERS,
+        &[("\texpectEqual(t, got, 6)\n", "\t_ = got\n")],
+    );
+    l.assert_refused("rebound", HELPER_ID);
+}
+
+// The same helper moved into the test's own file is the same check.
+#[test]
+fn a_check_helper_moved_between_the_files_of_the_package_passes() {
+    let l = sibling_helper_repo();
+    let moved = "func expectEqual(t *testing.T, got, want int) {\n\tif got != want {\n\t\tt.Errorf(\"got %d, want %d\", got, want)\n\t}\n}\n\n";
+    l.edit("pay/helpers_test.go", SIBLING_HELPERS, &[(moved, "")]);
+    l.edit(
+        "pay/total_test.go",
+        SIBLING_HELPER_TEST,
+        &[(
+            "// gatekeeper:sacred\n",
+            &format!("{moved}// gatekeeper:sacred\n"),
+        )],
+    );
+    l.assert_passes_checked();
+}
+
+// What the test does not reach there may change: another test, and a helper it does not call.
+#[test]
+fn what_the_test_does_not_reach_in_another_test_file_may_change() {
+    let l = sibling_helper_repo();
+    l.edit(
+        "pay/helpers_test.go",
+        SIBLING_HELPERS,
+        &[
+            ("expectEqual(t, 1, 1)", "expectEqual(t, 1, 2)"),
+            (
+                "func TestExpectEqual",
+                "func expectNothing(t *testing.T) {\n\tt.Helper()\n}\n\nfunc TestExpectEqual",
+            ),
+        ],
+    );
+    l.assert_passes_checked();
+}
+
+// A test file of another package in the same directory (`package pay_test`) is not the
+// test's package: its functions are not the test's helpers.
+#[test]
+fn a_helper_of_the_external_test_package_is_not_the_tests() {
+    let l = super::locked(&[
+        ("pay/total_test.go", SIBLING_HELPER_TEST),
+        ("pay/helpers_test.go", SIBLING_HELPERS),
+        (
+            "pay/external_test.go",
+            "package pay_test\n\nimport \"testing\"\n\nfunc checkTotal(t *testing.T, got int) {\n\tif got != 6 {\n\t\tt.Error(\"total\")\n\t}\n}\n",
+        ),
+    ]);
+    l.edit(
+        "pay/external_test.go",
+        "package pay_test\n\nimport \"testing\"\n\nfunc checkTotal(t *testing.T, got int) {\n\tif got != 6 {\n\t\tt.Error(\"total\")\n\t}\n}\n",
+        &[("t.Error(\"total\")", "t.Log(\"total\")")],
+    );
+    l.assert_passes_checked();
+}

@@ -1491,6 +1491,30 @@ harmless!(
     HELPER_ID,
     [("    assert x\n", "    pass\n")]
 );
+// A check helper's docstring says what it checks; editing or adding one changes no check
+// (its comments neither).
+harmless!(
+    a_check_helpers_docstring_may_change,
+    HELPER_FILE,
+    HELPER,
+    HELPER_ID,
+    [(
+        "def check(total):\n",
+        "def check(total):\n    \"\"\"The total is six.\"\"\"\n    # as billed\n"
+    )]
+);
+// A string that is not the first statement is code, not a docstring.
+refuses!(
+    a_string_statement_after_the_check_is_still_code,
+    HELPER_FILE,
+    HELPER,
+    [(
+        "    assert total == 6\n",
+        "    assert total == 6\n    \"\"\"six\"\"\"\n"
+    )],
+    "rebound",
+    HELPER_ID
+);
 // A call to a check helper the test did not reach adds a check.
 harmless!(
     a_call_to_another_check_helper_may_be_added,
