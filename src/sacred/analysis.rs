@@ -224,8 +224,9 @@ pub struct FileScan {
     /// Python: the file's module-level fixtures, when it has tests (what a fixture of the
     /// file requests is looked up from them, see `add_conftest_bindings`).
     pub fixtures: Vec<super::bindings::FixtureDef>,
-    /// Go: the file's package-level functions, when it has tests (a check helper of another
-    /// test file of the package may call one, see `add_go_sibling_bindings`).
+    /// The file's module-level functions, when it has tests (Python, Go, JavaScript and
+    /// TypeScript: see `bindings::file_functions`), read again with those of other files a
+    /// test can call (`add_check_helpers_of_other_files`).
     pub functions: Vec<super::bindings::FileFunction>,
 }
 

@@ -1091,8 +1091,15 @@ pub struct FileFunction {
     /// The names it mentions (see [`used_names`]): the helpers it calls in turn.
     pub uses: BTreeSet<String>,
     /// Whether it asserts anywhere in its body (a check helper: `def check(out): assert …`,
-    /// `func checkStringContains(t *testing.T, …) { … t.Errorf(…) }`).
+    /// `func checkStringContains(t *testing.T, …) { … t.Errorf(…) }`), or (an imported one)
+    /// leads to a function of its file that does.
     pub asserts: bool,
+    /// The file that defines it, when that is not the test's own (another test file of a Go
+    /// package, the file an import names).
+    pub file: Option<String>,
+    /// An imported function: the `helper …` lines of the check helpers of its file it
+    /// reaches there (its `uses` are names of that file, not of the test's).
+    pub beyond: Vec<String>,
 }
 
 /// The module-level functions of a Python, Go or JavaScript/TypeScript test file (see
@@ -1127,6 +1134,8 @@ pub(crate) fn file_functions(
             text: super::analysis::normalized_without(whole, src, doc),
             uses: used_names(def, body, src).names,
             asserts,
+            file: None,
+            beyond: Vec::new(),
         });
     };
     for top in named_children(root) {
@@ -1201,6 +1210,31 @@ pub(crate) fn reached_check_helpers(
     functions: &[FileFunction],
     own_name: &str,
 ) -> Vec<String> {
+    let mut out: Vec<String> = reached_check_helper_indices(uses, functions, own_name)
+        .into_iter()
+        .flat_map(|i| {
+            std::iter::once(helper_line(&functions[i])).chain(functions[i].beyond.iter().cloned())
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `helper NAME: TEXT`, or `helper NAME (in FILE): TEXT` for one of another file.
+pub(crate) fn helper_line(f: &FileFunction) -> String {
+    match &f.file {
+        Some(file) => format!("helper {} (in {file}): {}", f.name, f.text),
+        None => format!("helper {}: {}", f.name, f.text),
+    }
+}
+
+/// [`reached_check_helpers`], as indices into `functions`.
+pub(crate) fn reached_check_helper_indices(
+    uses: &BTreeSet<String>,
+    functions: &[FileFunction],
+    own_name: &str,
+) -> BTreeSet<usize> {
     // Only a name bound once in the file (in Go, the package) is followed (a second `def`
     // rebinds it, which `rebound` judges).
     let mut by_name: BTreeMap<&str, Option<usize>> = BTreeMap::new();
@@ -1246,10 +1280,5 @@ pub(crate) fn reached_check_helpers(
         }
         leads.extend(more);
     }
-    let mut out: Vec<String> = leads
-        .into_iter()
-        .map(|i| format!("helper {}: {}", functions[i].name, functions[i].text))
-        .collect();
-    out.sort();
-    out
+    leads
 }

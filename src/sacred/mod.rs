@@ -335,11 +335,16 @@ fn add_surroundings(
     if scan.tests.is_empty() {
         return Ok(());
     }
-    if lang::Lang::of_path(path) == Some(lang::Lang::Python) {
-        return add_conftest_bindings(repo, content, path, scan, siblings);
-    }
-    if lang::Lang::of_path(path) != Some(lang::Lang::Go) {
-        return Ok(());
+    match lang::Lang::of_path(path) {
+        Some(lang::Lang::Python) => {
+            add_conftest_bindings(repo, content, path, scan, siblings)?;
+            return add_imported_check_helpers(repo, content, path, scan, siblings);
+        }
+        Some(lang::Lang::JavaScript | lang::Lang::TypeScript | lang::Lang::Tsx) => {
+            return add_imported_check_helpers(repo, content, path, scan, siblings);
+        }
+        Some(lang::Lang::Go) => {}
+        _ => return Ok(()),
     }
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
     let package = siblings.read(repo, content, dir)?;
@@ -356,6 +361,9 @@ fn add_surroundings(
 struct Surroundings {
     dirs: BTreeMap<String, GoDir>,
     conftests: BTreeMap<String, Option<Conftest>>,
+    /// The functions of each module a test file imports from (`None`: no such file, or not
+    /// one gatekeeper reads).
+    modules: BTreeMap<String, Option<Vec<crate::sacred::bindings::FileFunction>>>,
 }
 
 /// A `conftest.py`: its fixtures and its hooks (`bindings::conftest_parts`).
@@ -614,26 +622,19 @@ fn add_go_sibling_bindings(
     // The check helpers a test reaches through the whole package: its own file's, and those
     // of the package's other test files, which Go lets it call as its own (`helper NAME:
     // TEXT` either way: a helper moved between the files is the same helper).
-    let theirs: Vec<&crate::sacred::bindings::FileFunction> = godir
+    let theirs: Vec<crate::sacred::bindings::FileFunction> = godir
         .functions
         .iter()
         .filter(|(file, p, _)| file != path && *p == package)
-        .flat_map(|(_, _, fs)| fs)
+        .flat_map(|(file, _, fs)| {
+            fs.iter()
+                .map(move |f| crate::sacred::bindings::FileFunction {
+                    file: Some(file.clone()),
+                    ..f.clone()
+                })
+        })
         .collect();
-    if !theirs.is_empty() {
-        let package_functions: Vec<crate::sacred::bindings::FileFunction> =
-            scan.functions.iter().chain(theirs).cloned().collect();
-        for t in &mut scan.tests {
-            t.envelope_bindings.retain(|l| !l.starts_with("helper "));
-            t.envelope_bindings
-                .extend(crate::sacred::bindings::reached_check_helpers(
-                    &t.used,
-                    &package_functions,
-                    &t.name,
-                ));
-            t.envelope_bindings.sort();
-        }
-    }
+    add_check_helpers_of_other_files(scan, theirs);
     let declarations = &godir.declarations;
     let mut found: Vec<(String, crate::sacred::bindings::Binding)> = Vec::new();
     for (file, theirs, bindings) in declarations {
@@ -667,6 +668,246 @@ fn add_go_sibling_bindings(
         t.envelope_bindings.sort();
     }
     Ok(())
+}
+
+/// Adds to a Python or JavaScript/TypeScript file's tests the check helpers they reach
+/// through a function their file imports by name from a module of the tests (`from
+/// tests.helpers import check_total`, `import {checkTotal} from './helpers/check.js'`): the
+/// imported function, when it asserts or leads to a function of its file that does, and
+/// those, each as written (`helper NAME (in FILE): TEXT`). Only a module of the tests is
+/// followed (see [`test_support`]): the code under test is what the test exercises, and
+/// may change.
+fn add_imported_check_helpers(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+    cache: &mut Surroundings,
+) -> Result<()> {
+    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    for t in &scan.tests {
+        wanted.extend(t.used.iter().map(String::as_str));
+    }
+    for f in &scan.functions {
+        wanted.extend(f.uses.iter().map(String::as_str));
+    }
+    let mut imported = Vec::new();
+    for b in &scan.module_bindings {
+        if b.names.len() != 1 || !b.names.iter().all(|n| wanted.contains(n.as_str())) {
+            continue;
+        }
+        let Some((module, name, alias)) = named_import(&b.text) else {
+            continue;
+        };
+        imported.push((module.to_owned(), name.to_owned(), alias.to_owned()));
+    }
+    let mut stubs = Vec::new();
+    for (module, name, alias) in imported {
+        let Some(file) = resolve_import(repo, content, path, &module)? else {
+            continue;
+        };
+        if !cache.modules.contains_key(&file) {
+            let functions = match content.read(repo, &file)? {
+                Some(src) => lang::module_functions(&file, &src)?,
+                None => None,
+            };
+            cache.modules.insert(file.clone(), functions);
+        }
+        let Some(functions) = cache.modules[&file].as_ref() else {
+            continue;
+        };
+        let mut named = functions.iter().enumerate().filter(|(_, f)| f.name == name);
+        let (Some((at, f)), None) = (named.next(), named.next()) else {
+            continue;
+        };
+        let reached = crate::sacred::bindings::reached_check_helper_indices(
+            &BTreeSet::from([name.clone()]),
+            functions,
+            "",
+        );
+        let of_file = |i: usize| crate::sacred::bindings::FileFunction {
+            file: Some(file.clone()),
+            ..functions[i].clone()
+        };
+        stubs.push(crate::sacred::bindings::FileFunction {
+            name: alias,
+            text: f.text.clone(),
+            uses: BTreeSet::new(),
+            asserts: reached.contains(&at),
+            file: Some(file.clone()),
+            beyond: reached
+                .iter()
+                .filter(|i| **i != at)
+                .map(|i| crate::sacred::bindings::helper_line(&of_file(*i)))
+                .collect(),
+        });
+    }
+    add_check_helpers_of_other_files(scan, stubs);
+    Ok(())
+}
+
+/// `(module, name, alias)` of an import of one name, as a module binding's text spells it:
+/// `from MODULE import NAME[ as ALIAS]` (Python), `import NAME as ALIAS from 'MODULE'`
+/// (JavaScript). Not a whole module, nor a default export.
+fn named_import(text: &str) -> Option<(&str, &str, &str)> {
+    if let Some(rest) = text.strip_prefix("from ") {
+        let (module, what) = rest.split_once(" import ")?;
+        let (name, alias) = what.split_once(" as ").unwrap_or((what, what));
+        return Some((module, name, alias));
+    }
+    let rest = text.strip_prefix("import ")?;
+    let (name, rest) = rest.split_once(" as ")?;
+    let (alias, module) = rest.split_once(" from ")?;
+    (name != "default" && name != "*").then_some((module, name, alias))
+}
+
+/// The file of the tests' own code that an import names, resolved as Python (relative to the
+/// test's package, or from the test's directory or one above it, as pytest puts the rootdir
+/// on `sys.path`) or as Node and TypeScript do (a relative specifier; `./x.js` may be the
+/// source `./x.ts`). `None` for a package (`billing`, `ava`) or a file that is not one of the
+/// tests' own (see [`test_support`]).
+fn resolve_import(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    module: &str,
+) -> Result<Option<String>> {
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let join = |base: &str, rel: &str| -> Option<String> {
+        let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+        for p in rel.split('/') {
+            match p {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                p => parts.push(p),
+            }
+        }
+        Some(parts.join("/"))
+    };
+    let mut candidates: Vec<String> = Vec::new();
+    if lang::Lang::of_path(path) == Some(lang::Lang::Python) {
+        let dots = module.chars().take_while(|c| *c == '.').count();
+        let rel = module[dots..].replace('.', "/");
+        if rel.is_empty() {
+            return Ok(None);
+        }
+        let bases: Vec<String> = if dots > 0 {
+            join(dir, &"../".repeat(dots - 1)).into_iter().collect()
+        } else {
+            let mut bases = vec![dir.to_owned()];
+            let mut d = dir;
+            while let Some((up, _)) = d.rsplit_once('/') {
+                bases.push(up.to_owned());
+                d = up;
+            }
+            if !dir.is_empty() {
+                bases.push(String::new());
+            }
+            bases
+        };
+        for base in bases {
+            if let Some(p) = join(&base, &rel) {
+                candidates.push(format!("{p}.py"));
+                candidates.push(format!("{p}/__init__.py"));
+            }
+        }
+    } else {
+        let spec = module.trim_matches(|c| c == '\'' || c == '"' || c == '`');
+        if !(spec.starts_with("./") || spec.starts_with("../")) {
+            return Ok(None);
+        }
+        let Some(p) = join(dir, spec) else {
+            return Ok(None);
+        };
+        let (stem, ext) = match p.rsplit_once('.') {
+            Some((stem, ext)) if !ext.contains('/') => (stem.to_owned(), ext),
+            _ => (p.clone(), ""),
+        };
+        match ext {
+            "js" | "jsx" => {
+                candidates.push(p.clone());
+                candidates.push(format!("{stem}.ts"));
+                candidates.push(format!("{stem}.tsx"));
+            }
+            "mjs" => candidates.extend([p.clone(), format!("{stem}.mts")]),
+            "cjs" => candidates.extend([p.clone(), format!("{stem}.cts")]),
+            "ts" | "tsx" | "mts" | "cts" => candidates.push(p.clone()),
+            _ => {
+                for e in ["ts", "tsx", "js", "jsx", "mjs", "mts"] {
+                    candidates.push(format!("{p}.{e}"));
+                }
+                for e in ["ts", "tsx", "js"] {
+                    candidates.push(format!("{p}/index.{e}"));
+                }
+            }
+        }
+    }
+    for c in candidates {
+        if !test_support(&c, path) {
+            continue;
+        }
+        if content.read(repo, &c)?.is_some() {
+            return Ok(Some(c));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether `file` is the tests' own code for the test file `path`: in the test's directory
+/// or below it (when that is not the repository's root), in a directory named like a test
+/// directory (`test`, `tests`, `testing`, `__tests__`, `spec`, `testutil`, …), or named like
+/// a test file or `conftest.py`.
+fn test_support(file: &str, path: &str) -> bool {
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    if !dir.is_empty() && file.starts_with(&format!("{dir}/")) {
+        return true;
+    }
+    let (dirs, name) = file.rsplit_once('/').unwrap_or(("", file));
+    dirs.split('/').any(|d| {
+        matches!(
+            d,
+            "test"
+                | "tests"
+                | "testing"
+                | "__tests__"
+                | "spec"
+                | "specs"
+                | "testutil"
+                | "testutils"
+                | "test_utils"
+                | "test-utils"
+                | "test_helpers"
+                | "test-helpers"
+        )
+    }) || name == "conftest.py"
+        || name.starts_with("test_")
+        || name.contains("_test.")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+}
+
+/// Reads each test's check helpers again, through its own file's functions and `theirs`,
+/// functions of other files it can call as its own (a Go package's other test files, what
+/// its file imports).
+fn add_check_helpers_of_other_files(
+    scan: &mut FileScan,
+    theirs: Vec<crate::sacred::bindings::FileFunction>,
+) {
+    if theirs.is_empty() {
+        return;
+    }
+    let functions: Vec<crate::sacred::bindings::FileFunction> =
+        scan.functions.iter().cloned().chain(theirs).collect();
+    for t in &mut scan.tests {
+        t.envelope_bindings.retain(|l| !l.starts_with("helper "));
+        t.envelope_bindings
+            .extend(crate::sacred::bindings::reached_check_helpers(
+                &t.used, &functions, &t.name,
+            ));
+        t.envelope_bindings.sort();
+    }
 }
 
 /// Reads and parses the files of `content` that exist, building the tests `want` selects.
@@ -861,8 +1102,10 @@ pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
 /// Compares the sacred tests of `new` with `lock`. `base` supplies old lines for messages.
 /// Which locked files a check must parse: with `changed` (the paths the change touches), the
 /// locked files it changes, plus the locked Go files of a package in which it changes a Go
-/// file (a `TestMain` lives beside the test, not in it); everything when the change touches
-/// `gatekeeper.yml`; without `changed`, all.
+/// file (a `TestMain` lives beside the test, not in it), the locked Python files below a
+/// changed `conftest.py`, and the files of the locked tests that reach a check helper of a
+/// changed file; everything when the change touches `gatekeeper.yml`; without `changed`,
+/// all.
 ///
 /// Why not always all: a locked file the change does not touch has the content that was
 /// already checked when it reached the base (pre-commit, every pushed commit, ci's range), and
@@ -893,9 +1136,26 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         .map(|p| dir(p))
         .collect();
     let below = |f: &str, d: &str| d.is_empty() || f.starts_with(&format!("{d}/"));
+    // A changed file that holds a check helper a locked test reaches (`helper NAME (in
+    // FILE): …`) reaches that test.
+    let helped: BTreeSet<&str> = lock
+        .tests
+        .values()
+        .filter(|t| {
+            t.envelope_bindings.iter().flatten().any(|l| {
+                l.strip_prefix("helper ")
+                    .and_then(|r| r.split_once(": "))
+                    .and_then(|(head, _)| head.split_once(" (in "))
+                    .and_then(|(_, file)| file.strip_suffix(')'))
+                    .is_some_and(|file| changed.iter().any(|c| c == file))
+            })
+        })
+        .map(|t| t.file.as_str())
+        .collect();
     all.into_iter()
         .filter(|f| {
             changed.iter().any(|c| c == f)
+                || helped.contains(f.as_str())
                 || (is_go(f) && go_dirs.contains(&dir(f)))
                 || (lang::Lang::of_path(f) == Some(lang::Lang::Python)
                     && conftest_dirs.iter().any(|d| below(f, d)))

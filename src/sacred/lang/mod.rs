@@ -230,6 +230,56 @@ pub(crate) fn grammars() -> Vec<(tree_sitter::Language, bool)> {
     .collect()
 }
 
+/// The module-level functions of a parsed Python, Go or JavaScript/TypeScript file (see
+/// [`super::bindings::file_functions`]); none for Rust.
+fn functions_of(
+    lang: Lang,
+    root: tree_sitter::Node<'_>,
+    src: &str,
+) -> Vec<super::bindings::FileFunction> {
+    match lang {
+        #[cfg(feature = "lang-python")]
+        Lang::Python => super::bindings::file_functions(root, src, python::rules()),
+        #[cfg(feature = "lang-go")]
+        Lang::Go => super::bindings::file_functions(root, src, go::rules()),
+        #[cfg(feature = "lang-javascript")]
+        Lang::JavaScript => super::analysis::with_global_window(root, src, || {
+            super::bindings::file_functions(root, src, js::rules())
+        }),
+        #[cfg(feature = "lang-typescript")]
+        Lang::TypeScript | Lang::Tsx => super::analysis::with_global_window(root, src, || {
+            super::bindings::file_functions(root, src, js::rules())
+        }),
+        #[allow(
+            unreachable_patterns,
+            reason = "reachable when a grammar feature is off"
+        )]
+        _ => Vec::new(),
+    }
+}
+
+/// The module-level functions of the file `path` holds (a helper module a test imports):
+/// `None` when gatekeeper does not read its language or it does not parse.
+pub fn module_functions(
+    path: &str,
+    src: &str,
+) -> Result<Option<Vec<super::bindings::FileFunction>>> {
+    let Some(lang) = Lang::of_path(path) else {
+        return Ok(None);
+    };
+    let Some(grammar) = lang.grammar() else {
+        return Ok(None);
+    };
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&grammar)
+        .map_err(|e| anyhow!("failed to load the grammar for `{path}`: {e}"))?;
+    Ok(parser
+        .parse(src, None)
+        .filter(|t| !t.root_node().has_error())
+        .map(|t| functions_of(lang, t.root_node(), src)))
+}
+
 /// Finds the tests of one file. `sacred_path`: the file matches `sacred.paths`; `want`:
 /// which tests to build in full; `test_functions`: the project's own functions that register
 /// a test like `it`/`test` (`sacred.test_functions`, JavaScript/TypeScript).
@@ -316,25 +366,7 @@ pub fn scan(
             Vec::new()
         };
         // The check helpers of the file (Rust tests record no bindings around them).
-        let functions = match lang {
-            #[cfg(feature = "lang-python")]
-            Lang::Python => super::bindings::file_functions(root, src, python::rules()),
-            #[cfg(feature = "lang-go")]
-            Lang::Go => super::bindings::file_functions(root, src, go::rules()),
-            #[cfg(feature = "lang-javascript")]
-            Lang::JavaScript => super::analysis::with_global_window(root, src, || {
-                super::bindings::file_functions(root, src, js::rules())
-            }),
-            #[cfg(feature = "lang-typescript")]
-            Lang::TypeScript | Lang::Tsx => super::analysis::with_global_window(root, src, || {
-                super::bindings::file_functions(root, src, js::rules())
-            }),
-            #[allow(
-                unreachable_patterns,
-                reason = "reachable when a grammar feature is off"
-            )]
-            _ => Vec::new(),
-        };
+        let functions = functions_of(lang, root, src);
         for t in &mut scan.tests {
             let concerning = |names: &std::collections::BTreeSet<String>| -> Vec<String> {
                 all.iter()
@@ -380,9 +412,7 @@ pub fn scan(
         }
         scan.module_bindings = all;
         scan.fixtures = fixtures;
-        if lang_name == "go" {
-            scan.functions = functions;
-        }
+        scan.functions = functions;
     }
     Ok(Some(scan))
 }

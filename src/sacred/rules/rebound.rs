@@ -112,6 +112,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || unused_at_base
                             || fixture_of_a_fixture_unrecorded(s, b, locked)
                             || helper_excused(s, b, locked)
+                            || helper_moved(b, locked)
                             || runner_import(s.test.lang, b)
                             || new_names(b)
                             || reads_as_a_locked_one(s, b, locked)
@@ -230,11 +231,22 @@ fn fixture_of_a_fixture_unrecorded(s: &Subject<'_>, text: &str, locked: &[String
             .is_some_and(|b| b.envelope_bindings.iter().any(|x| x == text))
 }
 
-/// The helper a `helper NAME: …` line is of.
+/// The helper a `helper NAME[ (in FILE)]: TEXT` line is of, and its text.
+fn helper_parts(line: &str) -> Option<(&str, &str)> {
+    let (head, text) = line.strip_prefix("helper ")?.split_once(": ")?;
+    let name = head.split_once(" (in ").map_or(head, |(n, _)| n);
+    Some((name, text))
+}
+
+/// The helper a `helper NAME…` line is of.
 fn helper_name(line: &str) -> Option<&str> {
-    line.strip_prefix("helper ")?
-        .split_once(':')
-        .map(|(n, _)| n)
+    helper_parts(line).map(|(n, _)| n)
+}
+
+/// A check helper the lock holds as written, now in another file (moved from the test's file
+/// into a helper module, or between the test files of a Go package): the same check.
+fn helper_moved(text: &str, locked: &[String]) -> bool {
+    helper_parts(text).is_some_and(|h| locked.iter().any(|l| helper_parts(l) == Some(h)))
 }
 
 /// `helper NAME: …` that the lock does not hold. Under a lock that records check helpers,

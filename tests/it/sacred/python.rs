@@ -1573,3 +1573,102 @@ refuses!(
     "rebound",
     HELPER_ID
 );
+
+// A check helper the test imports from a module of the tests is one of its checks, with the
+// helpers of that module it reaches.
+const IMPORTED_ID: &str = "python:tests/billing/test_total.py::test_total";
+const IMPORTED_TEST: &str =
+    "from tests.helpers import check_total\n\n\ndef test_total():\n    check_total([1, 2, 3])\n";
+const IMPORTED_HELPERS: &str = "import billing\n\n\ndef expect_equal(got, want):\n    assert got == want, f\"{got} != {want}\"\n\n\ndef check_total(xs):\n    expect_equal(billing.total(xs), 6)\n\n\ndef unrelated(x):\n    assert x\n";
+
+fn imported_helper_repo(test: &str) -> super::Locked {
+    super::locked(&[
+        ("tests/billing/test_total.py", test),
+        ("tests/helpers.py", IMPORTED_HELPERS),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ])
+}
+
+#[test]
+fn an_imported_check_helper_that_checks_less_is_refused() {
+    let l = imported_helper_repo(IMPORTED_TEST);
+    l.edit(
+        "tests/helpers.py",
+        IMPORTED_HELPERS,
+        &[(
+            "    assert got == want, f\"{got} != {want}\"\n",
+            "    assert got is not None\n",
+        )],
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+}
+
+#[test]
+fn an_imported_check_helper_handed_a_constant_is_refused() {
+    let l = imported_helper_repo(IMPORTED_TEST);
+    l.edit(
+        "tests/helpers.py",
+        IMPORTED_HELPERS,
+        &[("expect_equal(billing.total(xs), 6)", "expect_equal(6, 6)")],
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+}
+
+// `from ..helpers import …` names the same module.
+#[test]
+fn a_relatively_imported_check_helper_that_checks_less_is_refused() {
+    let l = imported_helper_repo(
+        "from ..helpers import check_total as check\n\n\ndef test_total():\n    check([1, 2, 3])\n",
+    );
+    l.edit(
+        "tests/helpers.py",
+        IMPORTED_HELPERS,
+        &[(
+            "    assert got == want, f\"{got} != {want}\"\n",
+            "    pass\n",
+        )],
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+}
+
+// What the test does not reach in the module, and the module's docstrings and comments, may
+// change.
+#[test]
+fn what_an_imported_check_helper_does_not_reach_may_change() {
+    let l = imported_helper_repo(IMPORTED_TEST);
+    l.edit(
+        "tests/helpers.py",
+        IMPORTED_HELPERS,
+        &[
+            ("    assert x\n", "    pass\n"),
+            (
+                "def check_total(xs):\n",
+                "def check_total(xs):\n    \"\"\"Totals to six.\"\"\"\n    # as billed\n",
+            ),
+        ],
+    );
+    l.assert_passes_checked();
+}
+
+// The code under test is what the test exercises: an assertion inside it is not a check
+// helper of the test, and it may change.
+#[test]
+fn the_code_under_test_is_not_a_check_helper() {
+    let l = super::locked(&[
+        (
+            "tests/billing/test_total.py",
+            "from billing import total\n\n\ndef test_total():\n    assert total([1, 2, 3]) == 6\n",
+        ),
+        (
+            "billing.py",
+            "def total(xs):\n    assert xs is not None\n    return sum(xs)\n",
+        ),
+    ]);
+    l.edit(
+        "billing.py",
+        "def total(xs):\n    assert xs is not None\n    return sum(xs)\n",
+        &[("    assert xs is not None\n", "")],
+    );
+    // The test's file is not re-parsed: the lock holds no helper of `billing.py`.
+    l.assert_passes();
+}

@@ -1192,3 +1192,58 @@ refuses!(
     "rebound",
     CALLBACK_PARAM_ID
 );
+
+// A check helper the test imports from a module of the tests is one of its checks, with the
+// helpers of that module it reaches (`./check.js` is the source `./check.ts`).
+const IMPORTED_ID: &str = "ts:tests/billing/total.test.ts::total";
+const IMPORTED_TEST: &str = "import {test} from 'vitest';\nimport {total} from '../../src/total.js';\nimport {checkTotal} from '../helpers/check.js';\n\ntest('total', () => {\n  checkTotal(total([1, 2, 3]));\n});\n";
+const IMPORTED_HELPERS: &str = "import {expect} from 'vitest';\n\nexport function checkTotal(got: number) {\n  expectEqual(got, 6);\n}\n\nfunction expectEqual(got: number, want: number) {\n  expect(got).toBe(want);\n}\n\nexport const unrelated = (x: number) => {\n  expect(x).toBeTruthy();\n};\n";
+
+fn imported_helper_repo(test: &str) -> super::Locked {
+    super::locked(&[
+        ("tests/billing/total.test.ts", test),
+        ("tests/helpers/check.ts", IMPORTED_HELPERS),
+    ])
+}
+
+#[test]
+fn an_imported_check_helper_that_checks_less_is_refused() {
+    let l = imported_helper_repo(IMPORTED_TEST);
+    l.edit(
+        "tests/helpers/check.ts",
+        IMPORTED_HELPERS,
+        &[("expect(got).toBe(want);", "expect(got).toBeDefined();")],
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+}
+
+#[test]
+fn an_imported_check_helper_under_another_name_that_stops_checking_is_refused() {
+    let l = imported_helper_repo(&IMPORTED_TEST.replace(
+        "import {checkTotal} from '../helpers/check.js';\n\ntest('total', () => {\n  checkTotal(",
+        "import {checkTotal as check} from '../helpers/check.js';\n\ntest('total', () => {\n  check(",
+    ));
+    l.edit(
+        "tests/helpers/check.ts",
+        IMPORTED_HELPERS,
+        &[("  expectEqual(got, 6);\n", "  void got;\n")],
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+}
+
+#[test]
+fn what_an_imported_check_helper_does_not_reach_may_change() {
+    let l = imported_helper_repo(IMPORTED_TEST);
+    l.edit(
+        "tests/helpers/check.ts",
+        IMPORTED_HELPERS,
+        &[
+            ("expect(x).toBeTruthy();", "expect(x).toBeDefined();"),
+            (
+                "export function checkTotal",
+                "// Six, as billed.\nexport function checkTotal",
+            ),
+        ],
+    );
+    l.assert_passes_checked();
+}
