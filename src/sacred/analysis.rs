@@ -46,6 +46,11 @@ pub(crate) trait Rules {
     fn is_swallow(&self, node: Node<'_>, src: &str) -> bool;
     /// A node that makes what is inside it conditional or deferred (if, loop, closure, …).
     fn is_control(&self, kind: &str) -> bool;
+    /// Whether `node`, in a helper function, asserts (makes the helper a check helper, see
+    /// `bindings::file_functions`). Default: [`Rules::assertion`].
+    fn asserts_in_helper(&self, node: Node<'_>, src: &str) -> bool {
+        self.assertion(node, src).is_some()
+    }
 }
 
 /// One assertion of a test.

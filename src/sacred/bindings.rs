@@ -1119,7 +1119,7 @@ pub(crate) fn file_functions(
         let mut cursor = body.walk();
         let mut stack = vec![body];
         while let Some(n) = stack.pop() {
-            if rules.assertion(n, src).is_some() {
+            if rules.asserts_in_helper(n, src) {
                 asserts = true;
                 break;
             }

@@ -62,6 +62,19 @@ impl Rules for GoRules {
         Some((stmt_if, format!("if {}", normalized(cond, src))))
     }
 
+    /// As [`Rules::assertion`], but not a failure method called for its value without
+    /// arguments: `err.Error()` inside an expression reads an error's message, where
+    /// `t.Error()` and `t.FailNow()` are statements.
+    fn asserts_in_helper(&self, node: Node<'_>, src: &str) -> bool {
+        self.assertion(node, src).is_some()
+            && (node
+                .child_by_field_name("arguments")
+                .is_some_and(|a| a.named_child_count() > 0)
+                || node
+                    .parent()
+                    .is_some_and(|p| kind(p) == "expression_statement"))
+    }
+
     fn is_return(&self, node: Node<'_>) -> bool {
         kind(node) == "return_statement"
     }

@@ -1226,3 +1226,24 @@ fn a_helper_of_the_external_test_package_is_not_the_tests() {
     );
     l.assert_passes_checked();
 }
+
+// `err.Error()` reads an error's message: a helper that only builds one is code the test
+// exercises, and may change (cobra's `compareFiles`, whose diff for the message gained an
+// option). A bare `t.Error()` statement still fails the test.
+const MESSAGE_HELPER: &str = "package pay\n\nimport (\n\t\"errors\"\n\t\"testing\"\n)\n\nfunc describe(err error) error {\n\treturn errors.New(\"total: \" + err.Error())\n}\n\nfunc fail(t *testing.T) {\n\tt.Error()\n}\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\tif err := Check(Total(1, 2, 3)); err != nil {\n\t\tt.Fatal(describe(err))\n\t}\n\tif Total(1) != 1 {\n\t\tfail(t)\n\t}\n}\n";
+
+harmless!(
+    a_helper_that_only_reads_an_errors_message_may_change,
+    HELPER_FILE,
+    MESSAGE_HELPER,
+    HELPER_ID,
+    [("\"total: \"", "\"the total: \"")]
+);
+refuses!(
+    a_helper_whose_bare_t_error_is_gone_is_refused,
+    HELPER_FILE,
+    MESSAGE_HELPER,
+    [("\tt.Error()\n", "\tt.Log()\n")],
+    "rebound",
+    HELPER_ID
+);
