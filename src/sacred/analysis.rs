@@ -51,6 +51,11 @@ pub(crate) trait Rules {
     fn asserts_in_helper(&self, node: Node<'_>, src: &str) -> bool {
         self.assertion(node, src).is_some()
     }
+    /// Whether a module-level function of this name is collected as a test by the runner's
+    /// default (`test_…` for pytest, `TestX`, `BenchmarkX`, … for Go). Default: none.
+    fn names_a_test_function(&self, _name: &str) -> bool {
+        false
+    }
 }
 
 /// One assertion of a test.

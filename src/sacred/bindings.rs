@@ -1129,9 +1129,17 @@ pub(crate) fn file_functions(
         let doc = (kind(def) == "function_definition")
             .then(|| docstring(body))
             .flatten();
+        // A test is rarely called as a helper, and normalising every test again would
+        // double a scan's cost: a test function is recorded by the digest of its source.
+        let text = if rules.names_a_test_function(name) {
+            let source = src.get(whole.byte_range()).unwrap_or("");
+            format!("sha256:{}", super::analysis::sha256_hex(source))
+        } else {
+            super::analysis::normalized_without(whole, src, doc)
+        };
         out.push(FileFunction {
             name: name.to_owned(),
-            text: super::analysis::normalized_without(whole, src, doc),
+            text,
             uses: used_names(def, body, src).names,
             asserts,
             file: None,

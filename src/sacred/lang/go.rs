@@ -75,6 +75,12 @@ impl Rules for GoRules {
                     .is_some_and(|p| kind(p) == "expression_statement"))
     }
 
+    fn names_a_test_function(&self, name: &str) -> bool {
+        ["Test", "Benchmark", "Example", "Fuzz"]
+            .iter()
+            .any(|p| name.starts_with(p))
+    }
+
     fn is_return(&self, node: Node<'_>) -> bool {
         kind(node) == "return_statement"
     }

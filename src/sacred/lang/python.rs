@@ -35,6 +35,10 @@ impl Rules for PythonRules {
         .then(|| last.to_owned())
     }
 
+    fn names_a_test_function(&self, name: &str) -> bool {
+        name.starts_with("test")
+    }
+
     fn is_return(&self, node: Node<'_>) -> bool {
         kind(node) == "return_statement"
     }

@@ -1672,3 +1672,18 @@ fn the_code_under_test_is_not_a_check_helper() {
     // The test's file is not re-parsed: the lock holds no helper of `billing.py`.
     l.assert_passes();
 }
+
+// A test function called as a helper is recorded by the digest of its source: weakening it
+// is refused (so is any edit of it, comments included).
+const TEST_AS_HELPER: &str = "import billing\n\n\ndef test_total_of_three():\n    assert billing.total([1, 2, 3]) == 6\n\n\n# gatekeeper:sacred\ndef test_total():\n    test_total_of_three()\n";
+refuses!(
+    a_test_function_called_as_a_check_helper_that_checks_less_is_refused,
+    HELPER_FILE,
+    TEST_AS_HELPER,
+    [(
+        "    assert billing.total([1, 2, 3]) == 6\n",
+        "    assert billing.total([1, 2, 3])\n"
+    )],
+    "rebound",
+    HELPER_ID
+);
