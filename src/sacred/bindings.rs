@@ -1229,6 +1229,18 @@ pub(crate) fn reached_check_helpers(
     out
 }
 
+/// The module-level function a test is, which is not its own helper: a Python or Go test
+/// at the top of its file. A JavaScript test's name is its title (`test('total', …)` may
+/// call a helper named `total`), and a Python method is not a module-level function.
+pub(crate) fn own_function(t: &super::analysis::TestItem) -> &str {
+    let top_level = t.id.ends_with(&format!(":{}::{}", t.path, t.name));
+    if matches!(t.lang, "python" | "go") && top_level {
+        &t.name
+    } else {
+        ""
+    }
+}
+
 /// `helper NAME: TEXT`, or `helper NAME (in FILE): TEXT` for one of another file.
 pub(crate) fn helper_line(f: &FileFunction) -> String {
     match &f.file {

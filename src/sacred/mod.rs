@@ -845,7 +845,7 @@ fn resolve_import(
         }
     }
     for c in candidates {
-        if !test_support(&c, path) {
+        if !test_support(&c) {
             continue;
         }
         if content.read(repo, &c)?.is_some() {
@@ -855,15 +855,12 @@ fn resolve_import(
     Ok(None)
 }
 
-/// Whether `file` is the tests' own code for the test file `path`: in the test's directory
-/// or below it (when that is not the repository's root), in a directory named like a test
-/// directory (`test`, `tests`, `testing`, `__tests__`, `spec`, `testutil`, …), or named like
-/// a test file or `conftest.py`.
-fn test_support(file: &str, path: &str) -> bool {
-    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-    if !dir.is_empty() && file.starts_with(&format!("{dir}/")) {
-        return true;
-    }
+/// Whether `file` is the tests' own code: in a directory named like a test directory
+/// (`test`, `tests`, `testing`, `__tests__`, `spec`, `e2e`, `testutil`, …), or named like a
+/// test file or `conftest.py`. Not merely beside the test: a test that sits next to the code
+/// it tests (`src/total.test.ts` and `src/total.ts`) imports that code, which is what it
+/// exercises.
+fn test_support(file: &str) -> bool {
     let (dirs, name) = file.rsplit_once('/').unwrap_or(("", file));
     dirs.split('/').any(|d| {
         matches!(
@@ -874,6 +871,7 @@ fn test_support(file: &str, path: &str) -> bool {
                 | "__tests__"
                 | "spec"
                 | "specs"
+                | "e2e"
                 | "testutil"
                 | "testutils"
                 | "test_utils"
@@ -904,7 +902,9 @@ fn add_check_helpers_of_other_files(
         t.envelope_bindings.retain(|l| !l.starts_with("helper "));
         t.envelope_bindings
             .extend(crate::sacred::bindings::reached_check_helpers(
-                &t.used, &functions, &t.name,
+                &t.used,
+                &functions,
+                crate::sacred::bindings::own_function(t),
             ));
         t.envelope_bindings.sort();
     }

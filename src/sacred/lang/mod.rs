@@ -403,7 +403,9 @@ pub fn scan(
                 }
             }));
             around.extend(super::bindings::reached_check_helpers(
-                &t.used, &functions, &t.name,
+                &t.used,
+                &functions,
+                super::bindings::own_function(t),
             ));
             around.extend(t.setups.iter().cloned());
             around.extend(module_setups.iter().cloned());

@@ -1247,3 +1247,37 @@ fn what_an_imported_check_helper_does_not_reach_may_change() {
     );
     l.assert_passes_checked();
 }
+
+// A test beside the code it tests imports that code: an assertion inside it is code the
+// test exercises, not one of its checks.
+#[test]
+fn the_code_beside_a_test_is_not_a_check_helper() {
+    let code = "import assert from 'node:assert';\n\nexport function total(xs: number[]): number {\n  assert(Array.isArray(xs));\n  return xs.reduce((a, b) => a + b, 0);\n}\n";
+    let l = super::locked(&[
+        (
+            "src/total.test.ts",
+            "import {test, expect} from 'vitest';\nimport {total} from './total.js';\n\n// gatekeeper:sacred\ntest('total', () => {\n  expect(total([1, 2, 3])).toBe(6);\n});\n",
+        ),
+        ("src/total.ts", code),
+    ]);
+    l.assert_locked("ts:src/total.test.ts::total");
+    l.edit(
+        "src/total.ts",
+        code,
+        &[("  assert(Array.isArray(xs));\n", "")],
+    );
+    // The test's file is not re-parsed: the lock holds no helper of `src/total.ts`.
+    l.assert_passes();
+}
+
+// A test's title is not a function: a test titled like the check helper it calls still
+// reaches it.
+const TITLED_LIKE_HELPER: &str = "import {test, expect} from 'vitest';\n\nfunction total(got: number) {\n  expect(got).toBe(6);\n}\n\n// gatekeeper:sacred\ntest('total', () => {\n  total(1 + 2 + 3);\n});\n";
+refuses!(
+    a_check_helper_named_like_the_tests_title_is_locked,
+    "tests/billing/total.test.ts",
+    TITLED_LIKE_HELPER,
+    [("expect(got).toBe(6);", "expect(got).toBeDefined();")],
+    "rebound",
+    "ts:tests/billing/total.test.ts::total"
+);
