@@ -150,16 +150,7 @@ pub fn python_conftest(
 ) -> Result<Option<(Vec<super::bindings::FixtureDef>, Vec<String>)>> {
     #[cfg(feature = "lang-python")]
     {
-        let Some(grammar) = Lang::Python.grammar() else {
-            return Ok(None);
-        };
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&grammar)
-            .map_err(|e| anyhow!("failed to load the grammar for `{path}`: {e}"))?;
-        Ok(parser
-            .parse(src, None)
-            .filter(|t| !t.root_node().has_error())
+        Ok(parse_clean(Lang::Python, path, src)?
             .map(|t| super::bindings::conftest_parts(t.root_node(), src)))
     }
     #[cfg(not(feature = "lang-python"))]
@@ -267,6 +258,12 @@ pub fn module_functions(
     let Some(lang) = Lang::of_path(path) else {
         return Ok(None);
     };
+    Ok(parse_clean(lang, path, src)?.map(|t| functions_of(lang, t.root_node(), src)))
+}
+
+/// `src` parsed as `lang`: `None` when that grammar is not built in or the file does not
+/// parse without errors.
+fn parse_clean(lang: Lang, path: &str, src: &str) -> Result<Option<tree_sitter::Tree>> {
     let Some(grammar) = lang.grammar() else {
         return Ok(None);
     };
@@ -276,8 +273,7 @@ pub fn module_functions(
         .map_err(|e| anyhow!("failed to load the grammar for `{path}`: {e}"))?;
     Ok(parser
         .parse(src, None)
-        .filter(|t| !t.root_node().has_error())
-        .map(|t| functions_of(lang, t.root_node(), src)))
+        .filter(|t| !t.root_node().has_error()))
 }
 
 /// Finds the tests of one file. `sacred_path`: the file matches `sacred.paths`; `want`:
