@@ -323,8 +323,9 @@ fn scan_all(sources: &[Source], want: impl Fn(&Source) -> Want + Sync) -> Vec<Re
 }
 
 /// Adds to a file's tests what other files hold for them: a Go test's package `TestMain`
-/// (another file may hold it) and the declarations of its package's other test files, a
-/// Python test's `conftest.py` fixtures and hooks.
+/// (another file may hold it), the declarations of its package's other test files and the
+/// check helpers there; a Python test's `conftest.py` fixtures and hooks; and a Python or
+/// JS/TS test's check helpers imported from a module of the tests.
 fn add_surroundings(
     repo: &Repo,
     content: &Content<'_>,
