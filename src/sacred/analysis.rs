@@ -154,6 +154,11 @@ pub struct TestItem {
     /// read as `self.CASES`, or by a method's decorator).
     #[serde(skip)]
     pub class_bindings: Vec<super::bindings::Binding>,
+    /// Python: the methods of the classes around the test, each named `.NAME` as the test
+    /// reaches it (`self.check(…)`, see [`super::bindings::used_names`]): its check helpers
+    /// among them are locked with it.
+    #[serde(skip)]
+    pub class_functions: Vec<super::bindings::FileFunction>,
     /// What runs around it in its suites or classes (mocks, hooks, xunit setup; see
     /// [`super::bindings::setups`]), one `setup …` line each; the file's own are in
     /// `envelope_bindings` only.
@@ -2140,6 +2145,14 @@ fn build_item_inner(
             spec.suites
                 .iter()
                 .flat_map(|(_, body)| super::bindings::class_attributes(*body, src))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        class_functions: if lang == "python" {
+            spec.suites
+                .iter()
+                .flat_map(|(_, body)| super::bindings::class_functions(*body, src, rules))
                 .collect()
         } else {
             Vec::new()

@@ -1229,6 +1229,66 @@ pub(crate) fn reached_check_helpers(
     out
 }
 
+std::thread_local! {
+    /// The methods of each class body of the file being scanned, by its source buffer and
+    /// byte range (see
+    /// [`class_functions`]); emptied when a scan starts.
+    static CLASS_FUNCTIONS: std::cell::RefCell<BTreeMap<[usize; 4], Vec<FileFunction>>> =
+        const { std::cell::RefCell::new(BTreeMap::new()) };
+}
+
+/// Forgets the methods read by [`class_functions`] (a new file's scan starts on this thread).
+pub(crate) fn forget_class_functions() {
+    CLASS_FUNCTIONS.with(|c| c.borrow_mut().clear());
+}
+
+/// The methods of a Python class body other than its tests, each named `.NAME` as a test
+/// reaches it (`self.check(…)`, see [`used_names`]), read once per class and file.
+pub(crate) fn class_functions(
+    body: Node<'_>,
+    src: &str,
+    rules: &dyn super::analysis::Rules,
+) -> Vec<FileFunction> {
+    let key = [
+        src.as_ptr() as usize,
+        src.len(),
+        body.start_byte(),
+        body.end_byte(),
+    ];
+    if let Some(found) = CLASS_FUNCTIONS.with(|c| c.borrow().get(&key).cloned()) {
+        return found;
+    }
+    let methods: Vec<FileFunction> = file_functions(body, src, rules)
+        .into_iter()
+        .filter(|f| !rules.names_a_test_function(&f.name))
+        .map(|f| FileFunction {
+            name: format!(".{}", f.name),
+            ..f
+        })
+        .collect();
+    CLASS_FUNCTIONS.with(|c| c.borrow_mut().insert(key, methods.clone()));
+    methods
+}
+
+/// The functions a test can reach as helpers: `functions` (its file's, and those of other
+/// files it can call) and the methods of its classes (`.NAME`).
+pub(crate) fn with_class_functions<'f>(
+    functions: &'f [FileFunction],
+    t: &super::analysis::TestItem,
+) -> std::borrow::Cow<'f, [FileFunction]> {
+    if t.class_functions.is_empty() {
+        std::borrow::Cow::Borrowed(functions)
+    } else {
+        std::borrow::Cow::Owned(
+            functions
+                .iter()
+                .chain(&t.class_functions)
+                .cloned()
+                .collect(),
+        )
+    }
+}
+
 /// The module-level function a test is, which is not its own helper: a Python or Go test
 /// at the top of its file. A JavaScript test's name is its title (`test('total', …)` may
 /// call a helper named `total`), and a Python method is not a module-level function.

@@ -904,7 +904,7 @@ fn add_check_helpers_of_other_files(
         t.envelope_bindings
             .extend(crate::sacred::bindings::reached_check_helpers(
                 &t.used,
-                &functions,
+                &crate::sacred::bindings::with_class_functions(&functions, t),
                 crate::sacred::bindings::own_function(t),
             ));
         t.envelope_bindings.sort();

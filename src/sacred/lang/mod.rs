@@ -303,6 +303,7 @@ pub fn scan(
     let Some(lang) = Lang::of_path(path) else {
         return Ok(None);
     };
+    super::bindings::forget_class_functions();
     let Some(grammar) = lang.grammar() else {
         return Err(anyhow!(
             "`{path}` needs the `{}` feature, which this build of gatekeeper lacks",
@@ -400,7 +401,7 @@ pub fn scan(
             }));
             around.extend(super::bindings::reached_check_helpers(
                 &t.used,
-                &functions,
+                &super::bindings::with_class_functions(&functions, t),
                 super::bindings::own_function(t),
             ));
             around.extend(t.setups.iter().cloned());

@@ -1687,3 +1687,32 @@ refuses!(
     "rebound",
     HELPER_ID
 );
+
+// A method of the test's class that asserts is a check helper of the test (`self.check(…)`),
+// as is one between (`self.run(…)` calling `self.check(…)`); one the test does not reach may
+// change.
+const CLASS_HELPER: &str = "import unittest\n\nimport billing\n\n\nclass TestTotal(unittest.TestCase):\n    def check(self, got):\n        self.assertEqual(got, 6)\n\n    def run_total(self, xs):\n        self.check(billing.total(xs))\n\n    def other(self, x):\n        self.assertTrue(x)\n\n    # gatekeeper:sacred\n    def test_total(self):\n        self.run_total([1, 2, 3])\n";
+const CLASS_HELPER_ID: &str = "python:tests/test_helper.py::TestTotal::test_total";
+refuses!(
+    a_check_method_of_the_tests_class_that_checks_less_is_refused,
+    HELPER_FILE,
+    CLASS_HELPER,
+    [("self.assertEqual(got, 6)", "self.assertTrue(got)")],
+    "rebound",
+    CLASS_HELPER_ID
+);
+refuses!(
+    a_method_between_that_stops_checking_is_refused,
+    HELPER_FILE,
+    CLASS_HELPER,
+    [("        self.check(billing.total(xs))\n", "        billing.total(xs)\n")],
+    "rebound",
+    CLASS_HELPER_ID
+);
+harmless!(
+    a_method_the_test_does_not_reach_may_change,
+    HELPER_FILE,
+    CLASS_HELPER,
+    CLASS_HELPER_ID,
+    [("self.assertTrue(x)", "self.assertIsNotNone(x)")]
+);
