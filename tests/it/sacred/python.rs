@@ -1705,7 +1705,10 @@ refuses!(
     a_method_between_that_stops_checking_is_refused,
     HELPER_FILE,
     CLASS_HELPER,
-    [("        self.check(billing.total(xs))\n", "        billing.total(xs)\n")],
+    [(
+        "        self.check(billing.total(xs))\n",
+        "        billing.total(xs)\n"
+    )],
     "rebound",
     CLASS_HELPER_ID
 );
