@@ -1139,6 +1139,18 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
     let below = |f: &str, d: &str| d.is_empty() || f.starts_with(&format!("{d}/"));
     // A changed file that holds a check helper a locked test reaches (`helper NAME (in
     // FILE): …`) reaches that test.
+    // So does a changed file of the same module name anywhere (`check.js` added beside the
+    // locked `check.ts`, a nearer `helpers.py`): the test's import may name it now.
+    let module = |p: &str| -> String {
+        let (dir, name) = p.rsplit_once('/').unwrap_or(("", p));
+        let stem = name.split('.').next().unwrap_or(name);
+        if stem == "__init__" || stem == "index" {
+            dir.rsplit('/').next().unwrap_or(dir).to_owned()
+        } else {
+            stem.to_owned()
+        }
+    };
+    let changed_modules: BTreeSet<String> = changed.iter().map(|c| module(c)).collect();
     let helped: BTreeSet<&str> = lock
         .tests
         .values()
@@ -1148,7 +1160,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     .and_then(|r| r.split_once(": "))
                     .and_then(|(head, _)| head.split_once(" (in "))
                     .and_then(|(_, file)| file.strip_suffix(')'))
-                    .is_some_and(|file| changed.iter().any(|c| c == file))
+                    .is_some_and(|file| changed_modules.contains(&module(file)))
             })
         })
         .map(|t| t.file.as_str())

@@ -1281,3 +1281,15 @@ refuses!(
     "rebound",
     "ts:tests/billing/total.test.ts::total"
 );
+
+// A new module the test's import now names (`check.js` beside the locked `check.ts`) brings
+// the test into the check: its helper there is not the locked one.
+#[test]
+fn a_new_module_that_the_import_now_names_is_refused() {
+    let l = imported_helper_repo(IMPORTED_TEST);
+    l.repo.write(
+        "tests/helpers/check.js",
+        "export function checkTotal(got) {\n  void got;\n}\n",
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+}
