@@ -159,6 +159,10 @@ pub struct TestItem {
     /// among them are locked with it.
     #[serde(skip)]
     pub class_functions: Vec<super::bindings::FileFunction>,
+    /// The base classes of its classes that its file does not define (Python: imported, or a
+    /// library's), whose methods it may reach on `self` too (see `add_imported_check_helpers`).
+    #[serde(skip)]
+    pub class_bases: Vec<String>,
     /// What runs around it in its suites or classes (mocks, hooks, xunit setup; see
     /// [`super::bindings::setups`]), one `setup …` line each; the file's own are in
     /// `envelope_bindings` only.
@@ -2094,6 +2098,7 @@ fn build_item_inner(
         None => fingerprint(spec.body, src, &elide_doc),
     };
     let uses = super::bindings::used_names(spec.node, spec.body, src);
+    let mut class_bases: Vec<String> = Vec::new();
     TestItem {
         id: test_id(lang, path, &spec.scope, &spec.name),
         lang,
@@ -2150,13 +2155,22 @@ fn build_item_inner(
             Vec::new()
         },
         class_functions: if lang == "python" {
-            spec.suites
+            let mut own: Vec<super::bindings::FileFunction> = spec
+                .suites
                 .iter()
                 .flat_map(|(_, body)| super::bindings::class_functions(*body, src, rules))
-                .collect()
+                .collect();
+            for (_, body) in &spec.suites {
+                let (inherited, unresolved) =
+                    super::bindings::inherited_class_functions(*body, src, rules, &own);
+                own.extend(inherited);
+                class_bases.extend(unresolved);
+            }
+            own
         } else {
             Vec::new()
         },
+        class_bases,
         fixtures: if lang == "python" {
             super::extracted::python_fixtures(spec.extent, spec.node, src)
         } else {

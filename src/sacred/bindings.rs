@@ -167,6 +167,15 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
     };
     while let Some((n, parent, shadowed, inside)) = stack.pop() {
         let inside = inside || n.id() == body.id();
+        // `helpers.check` (Python, JavaScript): the member of a module a whole-module import
+        // binds, which only a function of that module matches (see
+        // `add_imported_check_helpers`).
+        if matches!(kind(n), "attribute" | "member_expression")
+            && let Some(q) = qualified_name(n, src)
+            && !shadowed.contains(q.split('.').next().unwrap_or(""))
+        {
+            names.insert(q);
+        }
         if matches!(
             kind(n),
             "identifier"
@@ -598,6 +607,29 @@ fn is_member_name(n: Node<'_>) -> bool {
 }
 
 /// [`is_member_name`] with the node's parent known.
+/// `a.b.c` for a member access whose object is a name or such an access in turn (Python's
+/// `attribute`, JavaScript's `member_expression` with a plain property), `None` otherwise.
+fn qualified_name(n: Node<'_>, src: &str) -> Option<String> {
+    match kind(n) {
+        "identifier" => Some(text(n, src).to_owned()),
+        "attribute" | "member_expression" => {
+            let object = n.child_by_field_name("object")?;
+            let member = n
+                .child_by_field_name("attribute")
+                .or_else(|| n.child_by_field_name("property"))?;
+            if !matches!(kind(member), "identifier" | "property_identifier") {
+                return None;
+            }
+            Some(format!(
+                "{}.{}",
+                qualified_name(object, src)?,
+                text(member, src)
+            ))
+        }
+        _ => None,
+    }
+}
+
 fn is_member_name_in(n: Node<'_>, parent: Option<Node<'_>>) -> bool {
     parent.is_some_and(|p| {
         (kind(p) == "attribute"
@@ -1146,10 +1178,38 @@ pub(crate) fn file_functions(
             beyond: Vec::new(),
         });
     };
+    // `export default NAME` / `export default function NAME(…)`: the function a default
+    // import names (recorded again as `default`).
+    let mut default: Option<String> = None;
     for top in named_children(root) {
         let n = if kind(top) == "export_statement" {
-            match top.child_by_field_name("declaration") {
-                Some(d) => d,
+            let mut cursor = top.walk();
+            let is_default = top
+                .children(&mut cursor)
+                .any(|c| !c.is_named() && kind(c) == "default");
+            let declaration = top
+                .child_by_field_name("declaration")
+                .or_else(|| top.child_by_field_name("value"));
+            match declaration {
+                Some(d) if is_default && kind(d) == "identifier" => {
+                    default = Some(text(d, src).to_owned());
+                    continue;
+                }
+                Some(d) if is_default && field_text(d, "name", src).is_none() => {
+                    if matches!(
+                        kind(d),
+                        "arrow_function" | "function_expression" | "function"
+                    ) {
+                        push(top, "default", d);
+                    }
+                    continue;
+                }
+                Some(d) => {
+                    if is_default {
+                        default = field_text(d, "name", src).map(str::to_owned);
+                    }
+                    d
+                }
                 None => continue,
             }
         } else {
@@ -1203,6 +1263,15 @@ pub(crate) fn file_functions(
             }
             _ => {}
         }
+    }
+    if let Some(name) = default
+        && let Some(f) = out.iter().find(|f| f.name == name)
+    {
+        let f = FileFunction {
+            name: "default".to_owned(),
+            ..f.clone()
+        };
+        out.push(f);
     }
     out
 }
@@ -1268,6 +1337,140 @@ pub(crate) fn class_functions(
         .collect();
     CLASS_FUNCTIONS.with(|c| c.borrow_mut().insert(key, methods.clone()));
     methods
+}
+
+/// What a module of the tests holds that a test may reach: its functions, and (Python) its
+/// classes.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleParts {
+    pub functions: Vec<FileFunction>,
+    pub classes: Vec<ModuleClass>,
+}
+
+/// A Python class of a module: its name, the names of its base classes (plain names only:
+/// `TotalChecks`, not `unittest.TestCase`), and its methods other than tests (`.NAME`).
+#[derive(Debug, Clone)]
+pub struct ModuleClass {
+    pub name: String,
+    pub bases: Vec<String>,
+    pub methods: Vec<FileFunction>,
+}
+
+/// The classes defined at the top of a Python module (see [`ModuleClass`]).
+pub(crate) fn module_classes(
+    root: Node<'_>,
+    src: &str,
+    rules: &dyn super::analysis::Rules,
+) -> Vec<ModuleClass> {
+    top_classes(root, src)
+        .into_iter()
+        .filter_map(|(name, class)| {
+            let body = class.child_by_field_name("body")?;
+            Some(ModuleClass {
+                name: name.to_owned(),
+                bases: base_names(class, src),
+                methods: file_functions(body, src, rules)
+                    .into_iter()
+                    .filter(|f| !rules.names_a_test_function(&f.name))
+                    .map(|f| FileFunction {
+                        name: format!(".{}", f.name),
+                        ..f
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// `(name, class_definition)` of each class at the top of a Python module, decorated or not.
+fn top_classes<'t, 's>(root: Node<'t>, src: &'s str) -> Vec<(&'s str, Node<'t>)> {
+    named_children(root)
+        .into_iter()
+        .filter_map(|n| {
+            let class = if kind(n) == "decorated_definition" {
+                n.child_by_field_name("definition")?
+            } else {
+                n
+            };
+            (kind(class) == "class_definition")
+                .then(|| field_text(class, "name", src).map(|name| (name, class)))
+                .flatten()
+        })
+        .collect()
+}
+
+/// The plain names a Python class lists as its bases (`class TestTotal(TotalChecks, Mixin)`).
+fn base_names(class: Node<'_>, src: &str) -> Vec<String> {
+    class
+        .child_by_field_name("superclasses")
+        .map(|args| {
+            named_children(args)
+                .into_iter()
+                .filter(|a| kind(*a) == "identifier")
+                .map(|a| text(a, src).to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Adds to `methods` (a class's own, `.NAME`) those it inherits, in the order Python looks
+/// them up (each base in turn, depth first, a name found first hiding a later one), from the
+/// classes `classes` names, returning the names of bases none of them defines (imported from
+/// another module, or a library's).
+pub(crate) fn inherit_methods(
+    bases: &[String],
+    classes: &dyn Fn(&str) -> Option<(Vec<String>, Vec<FileFunction>)>,
+    methods: &mut Vec<FileFunction>,
+) -> Vec<String> {
+    let mut unresolved = Vec::new();
+    let mut seen_classes: BTreeSet<String> = BTreeSet::new();
+    let mut stack: Vec<String> = bases.iter().rev().cloned().collect();
+    while let Some(base) = stack.pop() {
+        if !seen_classes.insert(base.clone()) {
+            continue;
+        }
+        let Some((their_bases, theirs)) = classes(&base) else {
+            unresolved.push(base);
+            continue;
+        };
+        for f in theirs {
+            if !methods.iter().any(|m| m.name == f.name) {
+                methods.push(f);
+            }
+        }
+        stack.extend(their_bases.into_iter().rev());
+    }
+    unresolved
+}
+
+/// The methods a Python class (its body) inherits from classes of its own file (see
+/// [`inherit_methods`]) that `own` does not define, and the bases the file does not define.
+pub(crate) fn inherited_class_functions(
+    body: Node<'_>,
+    src: &str,
+    rules: &dyn super::analysis::Rules,
+    own: &[FileFunction],
+) -> (Vec<FileFunction>, Vec<String>) {
+    let Some(class) = body.parent().filter(|c| kind(*c) == "class_definition") else {
+        return (Vec::new(), Vec::new());
+    };
+    let bases = base_names(class, src);
+    if bases.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let mut root = class;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let classes = top_classes(root, src);
+    let lookup = |name: &str| {
+        let (_, c) = classes.iter().find(|(n, _)| *n == name)?;
+        let body = c.child_by_field_name("body")?;
+        Some((base_names(*c, src), class_functions(body, src, rules)))
+    };
+    let mut methods = own.to_vec();
+    let unresolved = inherit_methods(&bases, &lookup, &mut methods);
+    (methods.split_off(own.len()), unresolved)
 }
 
 /// The functions a test can reach as helpers: `functions` (its file's, and those of other

@@ -364,7 +364,7 @@ struct Surroundings {
     conftests: BTreeMap<String, Option<Conftest>>,
     /// The functions of each module a test file imports from (`None`: no such file, or not
     /// one gatekeeper reads).
-    modules: BTreeMap<String, Option<Vec<crate::sacred::bindings::FileFunction>>>,
+    modules: BTreeMap<String, Option<crate::sacred::bindings::ModuleParts>>,
 }
 
 /// A `conftest.py`: its fixtures and its hooks (`bindings::conftest_parts`).
@@ -635,7 +635,7 @@ fn add_go_sibling_bindings(
                 })
         })
         .collect();
-    add_check_helpers_of_other_files(scan, theirs);
+    add_check_helpers_of_other_files(scan, theirs, false);
     let declarations = &godir.declarations;
     let mut found: Vec<(String, crate::sacred::bindings::Binding)> = Vec::new();
     for (file, theirs, bindings) in declarations {
@@ -672,12 +672,21 @@ fn add_go_sibling_bindings(
 }
 
 /// Adds to a Python or JavaScript/TypeScript file's tests the check helpers they reach
-/// through a function their file imports by name from a module of the tests (`from
-/// tests.helpers import check_total`, `import {checkTotal} from './helpers/check.js'`): the
-/// imported function, when it asserts or leads to a function of its file that does, and
-/// those, each as written (`helper NAME (in FILE): TEXT`). Only a module of the tests is
-/// followed (see [`test_support`]): the code under test is what the test exercises, and
-/// may change.
+/// through what their file imports from a module of the tests:
+///
+/// - a function imported by name (`from tests.helpers import check_total`, `import
+///   {checkTotal} from './helpers/check.js'`, a default export, `const {checkTotal} =
+///   require('./helpers/check')`), when it asserts or leads to a function of its file that
+///   does, and those, each as written (`helper NAME (in FILE): TEXT`);
+/// - a function of a module imported whole and called through it (`from tests import
+///   helpers` / `import tests.helpers as h` / `import * as h from './helpers.js'` / `const h
+///   = require('./helpers')`, then `h.check_total(…)`), recorded as `helper h.check_total (in
+///   FILE): TEXT`;
+/// - (Python) the methods a test's class inherits from a class imported by name, and from
+///   that class's bases of the same module, which the test calls on `self`.
+///
+/// Only a module of the tests is followed (see [`test_support`]): the code under test is
+/// what the test exercises, and may change.
 fn add_imported_check_helpers(
     repo: &Repo,
     content: &Content<'_>,
@@ -685,66 +694,279 @@ fn add_imported_check_helpers(
     scan: &mut FileScan,
     cache: &mut Surroundings,
 ) -> Result<()> {
+    use crate::sacred::bindings::FileFunction;
     let mut wanted: BTreeSet<&str> = BTreeSet::new();
     for t in &scan.tests {
         wanted.extend(t.used.iter().map(String::as_str));
+        wanted.extend(t.class_bases.iter().map(String::as_str));
     }
     for f in &scan.functions {
         wanted.extend(f.uses.iter().map(String::as_str));
+    }
+    for t in &scan.tests {
+        for f in &t.class_functions {
+            wanted.extend(f.uses.iter().map(String::as_str));
+        }
     }
     let mut imported = Vec::new();
     for b in &scan.module_bindings {
         if b.names.len() != 1 || !b.names.iter().all(|n| wanted.contains(n.as_str())) {
             continue;
         }
-        let Some((module, name, alias)) = named_import(&b.text) else {
-            continue;
-        };
-        imported.push((module.to_owned(), name.to_owned(), alias.to_owned()));
+        if let Some(i) = import_of(&b.text) {
+            imported.push(i);
+        }
+    }
+    if imported.is_empty() {
+        return Ok(());
     }
     let mut stubs = Vec::new();
-    for (module, name, alias) in imported {
-        let Some(file) = resolve_import(repo, content, path, &module)? else {
-            continue;
+    // (the alias a class is imported as, its file)
+    let mut classes: Vec<(String, String)> = Vec::new();
+    for import in imported {
+        let (file, members) = match import {
+            Imported::Name {
+                module,
+                name,
+                alias,
+            } => {
+                // `from tests import helpers`: a module of a package, imported whole.
+                if lang::Lang::of_path(path) == Some(lang::Lang::Python) {
+                    let whole = if module.chars().all(|c| c == '.') {
+                        format!("{module}{name}")
+                    } else {
+                        format!("{module}.{name}")
+                    };
+                    if let Some(file) = resolve_import(repo, content, path, &whole)? {
+                        (file, Members::Qualified(alias))
+                    } else if let Some(file) = resolve_import(repo, content, path, &module)? {
+                        (file, Members::One(name, alias))
+                    } else {
+                        continue;
+                    }
+                } else if let Some(file) = resolve_import(repo, content, path, &module)? {
+                    (file, Members::One(name, alias))
+                } else {
+                    continue;
+                }
+            }
+            Imported::Module { module, alias } => {
+                match resolve_import(repo, content, path, &module)? {
+                    Some(file) => (file, Members::Qualified(alias)),
+                    None => continue,
+                }
+            }
         };
         if !cache.modules.contains_key(&file) {
-            let functions = match content.read(repo, &file)? {
+            let parts = match content.read(repo, &file)? {
                 Some(src) => lang::module_functions(&file, &src)?,
                 None => None,
             };
-            cache.modules.insert(file.clone(), functions);
+            cache.modules.insert(file.clone(), parts);
         }
-        let Some(functions) = cache.modules[&file].as_ref() else {
+        let Some(parts) = cache.modules[&file].as_ref() else {
             continue;
         };
-        let mut named = functions.iter().enumerate().filter(|(_, f)| f.name == name);
-        let (Some((at, f)), None) = (named.next(), named.next()) else {
-            continue;
+        let functions = &parts.functions;
+        let stub = |name: &str, alias: String| -> Option<FileFunction> {
+            let mut named = functions.iter().enumerate().filter(|(_, f)| f.name == name);
+            let (Some((at, f)), None) = (named.next(), named.next()) else {
+                return None;
+            };
+            let reached = crate::sacred::bindings::reached_check_helper_indices(
+                &BTreeSet::from([name.to_owned()]),
+                functions,
+                "",
+            );
+            let of_file = |i: usize| FileFunction {
+                file: Some(file.clone()),
+                ..functions[i].clone()
+            };
+            Some(FileFunction {
+                name: alias,
+                text: f.text.clone(),
+                uses: BTreeSet::new(),
+                asserts: reached.contains(&at),
+                file: Some(file.clone()),
+                beyond: reached
+                    .iter()
+                    .filter(|i| **i != at)
+                    .map(|i| crate::sacred::bindings::helper_line(&of_file(*i)))
+                    .collect(),
+            })
         };
-        let reached = crate::sacred::bindings::reached_check_helper_indices(
-            &BTreeSet::from([name.clone()]),
-            functions,
-            "",
-        );
-        let of_file = |i: usize| crate::sacred::bindings::FileFunction {
-            file: Some(file.clone()),
-            ..functions[i].clone()
-        };
-        stubs.push(crate::sacred::bindings::FileFunction {
-            name: alias,
-            text: f.text.clone(),
-            uses: BTreeSet::new(),
-            asserts: reached.contains(&at),
-            file: Some(file.clone()),
-            beyond: reached
-                .iter()
-                .filter(|i| **i != at)
-                .map(|i| crate::sacred::bindings::helper_line(&of_file(*i)))
-                .collect(),
-        });
+        match members {
+            Members::One(name, alias) => {
+                if parts.classes.iter().any(|c| c.name == name) {
+                    classes.push((alias, file.clone()));
+                } else {
+                    stubs.extend(stub(&name, alias));
+                }
+            }
+            Members::Qualified(alias) => {
+                for f in functions {
+                    let q = format!("{alias}.{}", f.name);
+                    if f.name != "default" && wanted.contains(q.as_str()) {
+                        stubs.extend(stub(&f.name, q));
+                    }
+                }
+            }
+        }
     }
-    add_check_helpers_of_other_files(scan, stubs);
+    // Methods inherited from an imported class, looked up as Python does after the class's
+    // own and those of the bases its file defines.
+    let mut inherited_any = false;
+    if !classes.is_empty() {
+        for t in &mut scan.tests {
+            let bases: Vec<&(String, String)> = t
+                .class_bases
+                .iter()
+                .filter_map(|b| classes.iter().find(|(alias, _)| alias == b))
+                .collect();
+            for (alias, file) in bases {
+                let Some(parts) = cache.modules[file].as_ref() else {
+                    continue;
+                };
+                let name = named_import_name(&scan.module_bindings, alias).unwrap_or(alias);
+                let lookup = |n: &str| {
+                    let c = parts.classes.iter().find(|c| c.name == n)?;
+                    let methods = c
+                        .methods
+                        .iter()
+                        .map(|m| {
+                            // What the method reaches among its module's functions.
+                            let reached = crate::sacred::bindings::reached_check_helper_indices(
+                                &m.uses,
+                                &parts.functions,
+                                "",
+                            );
+                            FileFunction {
+                                file: Some(file.clone()),
+                                uses: m
+                                    .uses
+                                    .iter()
+                                    .filter(|u| u.starts_with('.'))
+                                    .cloned()
+                                    .collect(),
+                                asserts: m.asserts || !reached.is_empty(),
+                                beyond: reached
+                                    .iter()
+                                    .map(|i| {
+                                        crate::sacred::bindings::helper_line(&FileFunction {
+                                            file: Some(file.clone()),
+                                            ..parts.functions[*i].clone()
+                                        })
+                                    })
+                                    .collect(),
+                                ..m.clone()
+                            }
+                        })
+                        .collect();
+                    Some((c.bases.clone(), methods))
+                };
+                let before = t.class_functions.len();
+                crate::sacred::bindings::inherit_methods(
+                    &[name.to_owned()],
+                    &lookup,
+                    &mut t.class_functions,
+                );
+                inherited_any |= t.class_functions.len() > before;
+            }
+        }
+    }
+    add_check_helpers_of_other_files(scan, stubs, inherited_any);
     Ok(())
+}
+
+/// What a module binding imports from another module.
+enum Imported {
+    /// One name, bound as `alias`.
+    Name {
+        module: String,
+        name: String,
+        alias: String,
+    },
+    /// The whole module, bound as `alias` (Python's dotted `tests.helpers` when not renamed).
+    Module { module: String, alias: String },
+}
+
+/// What an import reaches in the module it names.
+enum Members {
+    /// One name, bound as an alias.
+    One(String, String),
+    /// Its functions, as `ALIAS.NAME`.
+    Qualified(String),
+}
+
+/// The imported name a class alias stands for (`from tests.base import Checks as Base`).
+fn named_import_name<'b>(
+    bindings: &'b [crate::sacred::bindings::Binding],
+    alias: &str,
+) -> Option<&'b str> {
+    bindings.iter().find_map(|b| match named_import(&b.text) {
+        Some((_, name, a)) if a == alias => Some(name),
+        _ => None,
+    })
+}
+
+/// What a module binding's text imports (see [`Imported`]): `from M import N[ as A]`, `import
+/// M[ as A]` (Python); `import N as A from M`, `import default as A from M`, `import * as A
+/// from M`, `N from require(M)`, `A = require(M)` (JavaScript).
+fn import_of(text: &str) -> Option<Imported> {
+    let name = |module: &str, name: &str, alias: &str| Imported::Name {
+        module: module.to_owned(),
+        name: name.to_owned(),
+        alias: alias.to_owned(),
+    };
+    let whole = |module: &str, alias: &str| Imported::Module {
+        module: module.to_owned(),
+        alias: alias.to_owned(),
+    };
+    let required = |call: &str| -> Option<String> {
+        let arg = call.trim().strip_prefix("require(")?.strip_suffix(')')?;
+        let quoted = arg.len() >= 2
+            && (arg.starts_with('\'') || arg.starts_with('"'))
+            && arg.ends_with(&arg[..1]);
+        quoted.then(|| arg.to_owned())
+    };
+    if let Some(rest) = text.strip_prefix("import * as ") {
+        let (alias, module) = rest.split_once(" from ")?;
+        return Some(whole(module, alias));
+    }
+    if let Some((module, n, alias)) = named_import(text) {
+        return Some(name(module, n, alias));
+    }
+    if let Some(rest) = text.strip_prefix("import default as ") {
+        let (alias, module) = rest.split_once(" from ")?;
+        return Some(name(module, "default", alias));
+    }
+    if let Some(rest) = text.strip_prefix("import ") {
+        if rest.contains(" from ") {
+            return None;
+        }
+        let (module, alias) = rest.split_once(" as ").unwrap_or((rest, rest));
+        return Some(whole(module, alias));
+    }
+    if let Some((n, call)) = text.split_once(" from ") {
+        let module = required(call)?;
+        return Some(name(&module, n, n));
+    }
+    let (alias, call) = text.split_once('=')?;
+    let alias = alias.trim();
+    let alias = alias
+        .strip_prefix("const ")
+        .or_else(|| alias.strip_prefix("let "))
+        .or_else(|| alias.strip_prefix("var "))
+        .unwrap_or(alias)
+        .trim();
+    if alias.is_empty()
+        || !alias
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    {
+        return None;
+    }
+    Some(whole(&required(call)?, alias))
 }
 
 /// `(module, name, alias)` of an import of one name, as a module binding's text spells it:
@@ -893,8 +1115,9 @@ fn test_support(file: &str) -> bool {
 fn add_check_helpers_of_other_files(
     scan: &mut FileScan,
     theirs: Vec<crate::sacred::bindings::FileFunction>,
+    classes_grew: bool,
 ) {
-    if theirs.is_empty() {
+    if theirs.is_empty() && !classes_grew {
         return;
     }
     let functions: Vec<crate::sacred::bindings::FileFunction> =

@@ -251,14 +251,26 @@ fn functions_of(
 
 /// The module-level functions of the file `path` holds (a helper module a test imports):
 /// `None` when gatekeeper does not read its language or it does not parse.
-pub fn module_functions(
-    path: &str,
-    src: &str,
-) -> Result<Option<Vec<super::bindings::FileFunction>>> {
+pub fn module_functions(path: &str, src: &str) -> Result<Option<super::bindings::ModuleParts>> {
     let Some(lang) = Lang::of_path(path) else {
         return Ok(None);
     };
-    Ok(parse_clean(lang, path, src)?.map(|t| functions_of(lang, t.root_node(), src)))
+    Ok(
+        parse_clean(lang, path, src)?.map(|t| super::bindings::ModuleParts {
+            functions: functions_of(lang, t.root_node(), src),
+            classes: match lang {
+                #[cfg(feature = "lang-python")]
+                Lang::Python => {
+                    super::bindings::module_classes(t.root_node(), src, python::rules())
+                }
+                #[allow(
+                    unreachable_patterns,
+                    reason = "reachable when a grammar feature is off"
+                )]
+                _ => Vec::new(),
+            },
+        }),
+    )
 }
 
 /// `src` parsed as `lang`: `None` when that grammar is not built in or the file does not

@@ -1719,3 +1719,125 @@ harmless!(
     CLASS_HELPER_ID,
     [("self.assertTrue(x)", "self.assertIsNotNone(x)")]
 );
+
+// A method the test's class inherits from a base class of its file, or of a module of the
+// tests it imports by name, is a check helper of the test as the class's own methods are;
+// one the class overrides is not what runs.
+const INHERITED_ID: &str = "python:tests/test_total.py::TestTotal::test_total";
+const INHERITED: &str = "import unittest\n\nimport billing\n\n\nclass TotalChecks(unittest.TestCase):\n    def check_total(self, got):\n        self.assertEqual(got, 6)\n\n\nclass TestTotal(TotalChecks):\n    # gatekeeper:sacred\n    def test_total(self):\n        self.check_total(billing.total([1, 2, 3]))\n";
+
+#[test]
+fn an_inherited_check_method_that_checks_less_is_refused() {
+    let l = super::locked(&[
+        ("tests/test_total.py", INHERITED),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ]);
+    l.edit(
+        "tests/test_total.py",
+        INHERITED,
+        &[("self.assertEqual(got, 6)", "self.assertTrue(got)")],
+    );
+    l.assert_refused("rebound", INHERITED_ID);
+}
+
+#[test]
+fn an_inherited_method_the_class_overrides_may_change() {
+    let own = INHERITED.replace(
+        "    # gatekeeper:sacred\n",
+        "    def check_total(self, got):\n        self.assertEqual(got, 6)\n\n    # gatekeeper:sacred\n",
+    );
+    let l = super::locked(&[
+        ("tests/test_total.py", &own),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ]);
+    l.edit(
+        "tests/test_total.py",
+        &own,
+        &[(
+            "self.assertEqual(got, 6)\n\n\nclass",
+            "self.assertTrue(got)\n\n\nclass",
+        )],
+    );
+    l.assert_passes_checked();
+    // The override is the check that runs.
+    let l = super::locked(&[
+        ("tests/test_total.py", &own),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ]);
+    l.edit(
+        "tests/test_total.py",
+        &own,
+        &[(
+            "self.assertEqual(got, 6)\n\n    # gatekeeper",
+            "self.assertTrue(got)\n\n    # gatekeeper",
+        )],
+    );
+    l.assert_refused("rebound", INHERITED_ID);
+}
+
+const INHERITED_BASE: &str = "import unittest\n\n\nclass TotalChecks(unittest.TestCase):\n    def check_total(self, got):\n        self.assertEqual(got, 6)\n\n\nclass Other:\n    def check_total(self, got):\n        assert got\n";
+
+#[test]
+fn a_check_method_inherited_from_an_imported_base_that_checks_less_is_refused() {
+    let test = "import billing\nfrom tests.base import TotalChecks\n\n\nclass TestTotal(TotalChecks):\n    # gatekeeper:sacred\n    def test_total(self):\n        self.check_total(billing.total([1, 2, 3]))\n";
+    let l = super::locked(&[
+        ("tests/test_total.py", test),
+        ("tests/base.py", INHERITED_BASE),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ]);
+    l.edit(
+        "tests/base.py",
+        INHERITED_BASE,
+        &[("self.assertEqual(got, 6)", "self.assertTrue(got)")],
+    );
+    l.assert_refused("rebound", INHERITED_ID);
+    // Another class's method of the same name is not what the test runs.
+    let l = super::locked(&[
+        ("tests/test_total.py", test),
+        ("tests/base.py", INHERITED_BASE),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ]);
+    l.edit(
+        "tests/base.py",
+        INHERITED_BASE,
+        &[("assert got\n", "pass\n")],
+    );
+    l.assert_passes_checked();
+}
+
+// A check helper reached through a whole-module import of a module of the tests is one of
+// the test's checks, however the module is imported.
+#[test]
+fn a_check_helper_of_a_whole_module_import_that_checks_less_is_refused() {
+    for (import, call) in [
+        ("from tests import helpers", "helpers.check_total"),
+        ("import tests.helpers as h", "h.check_total"),
+        ("import tests.helpers", "tests.helpers.check_total"),
+        ("from .. import helpers", "helpers.check_total"),
+    ] {
+        let test = format!("{import}\n\n\ndef test_total():\n    {call}([1, 2, 3])\n");
+        let l = imported_helper_repo(&test);
+        l.edit(
+            "tests/helpers.py",
+            IMPORTED_HELPERS,
+            &[(
+                "    assert got == want, f\"{got} != {want}\"\n",
+                "    assert got is not None\n",
+            )],
+        );
+        l.assert_refused("rebound", IMPORTED_ID);
+    }
+}
+
+#[test]
+fn what_a_whole_module_import_does_not_reach_may_change() {
+    let l = imported_helper_repo(
+        "from tests import helpers\n\n\ndef test_total():\n    helpers.check_total([1, 2, 3])\n",
+    );
+    l.edit(
+        "tests/helpers.py",
+        IMPORTED_HELPERS,
+        &[("    assert x\n", "    pass\n")],
+    );
+    l.assert_passes_checked();
+}

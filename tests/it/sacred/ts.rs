@@ -1293,3 +1293,103 @@ fn a_new_module_that_the_import_now_names_is_refused() {
     );
     l.assert_refused("rebound", IMPORTED_ID);
 }
+
+// A check helper reached through a namespace import, a default export or CommonJS `require`
+// is one of the test's checks.
+#[test]
+fn a_check_helper_of_a_namespace_import_that_checks_less_is_refused() {
+    let l = imported_helper_repo(&IMPORTED_TEST.replace(
+        "import {checkTotal} from '../helpers/check.js';\n\ntest('total', () => {\n  checkTotal(",
+        "import * as helpers from '../helpers/check.js';\n\ntest('total', () => {\n  helpers.checkTotal(",
+    ));
+    l.edit(
+        "tests/helpers/check.ts",
+        IMPORTED_HELPERS,
+        &[("expect(got).toBe(want);", "expect(got).toBeDefined();")],
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+}
+
+#[test]
+fn what_a_namespace_import_does_not_reach_may_change() {
+    let l = imported_helper_repo(&IMPORTED_TEST.replace(
+        "import {checkTotal} from '../helpers/check.js';\n\ntest('total', () => {\n  checkTotal(",
+        "import * as helpers from '../helpers/check.js';\n\ntest('total', () => {\n  helpers.checkTotal(",
+    ));
+    l.edit(
+        "tests/helpers/check.ts",
+        IMPORTED_HELPERS,
+        &[("expect(x).toBeTruthy();", "expect(x).toBeDefined();")],
+    );
+    l.assert_passes_checked();
+}
+
+#[test]
+fn a_default_exported_check_helper_that_checks_less_is_refused() {
+    for helpers in [
+        IMPORTED_HELPERS.replace(
+            "export function checkTotal",
+            "export default function checkTotal",
+        ),
+        IMPORTED_HELPERS.replace("export function checkTotal", "function checkTotal")
+            + "\nexport default checkTotal;\n",
+    ] {
+        let l = super::locked(&[
+            (
+                "tests/billing/total.test.ts",
+                &IMPORTED_TEST.replace(
+                    "import {checkTotal} from '../helpers/check.js';\n\ntest('total', () => {\n  checkTotal(",
+                    "import check from '../helpers/check.js';\n\ntest('total', () => {\n  check(",
+                ),
+            ),
+            ("tests/helpers/check.ts", &helpers),
+        ]);
+        l.edit(
+            "tests/helpers/check.ts",
+            &helpers,
+            &[("expect(got).toBe(want);", "expect(got).toBeDefined();")],
+        );
+        l.assert_refused("rebound", IMPORTED_ID);
+    }
+}
+
+const REQUIRE_ID: &str = "js:tests/billing/total.test.js::total";
+const REQUIRE_HELPERS: &str = "const assert = require('node:assert');\n\nfunction expectEqual(got, want) {\n  assert.strictEqual(got, want);\n}\n\nfunction checkTotal(got) {\n  expectEqual(got, 6);\n}\n\nfunction unrelated(x) {\n  assert.ok(x);\n}\n\nmodule.exports = {checkTotal, unrelated};\n";
+
+#[test]
+fn a_required_check_helper_that_checks_less_is_refused() {
+    for (import, call) in [
+        (
+            "const {checkTotal} = require('../helpers/check.js');",
+            "checkTotal",
+        ),
+        (
+            "const helpers = require('../helpers/check');",
+            "helpers.checkTotal",
+        ),
+    ] {
+        let test = format!(
+            "const test = require('node:test');\nconst {{total}} = require('../../src/total.js');\n{import}\n\ntest('total', () => {{\n  {call}(total([1, 2, 3]));\n}});\n"
+        );
+        let l = super::locked(&[
+            ("tests/billing/total.test.js", &test),
+            ("tests/helpers/check.js", REQUIRE_HELPERS),
+        ]);
+        l.edit(
+            "tests/helpers/check.js",
+            REQUIRE_HELPERS,
+            &[("assert.strictEqual(got, want);", "assert.ok(got);")],
+        );
+        l.assert_refused("rebound", REQUIRE_ID);
+        let l = super::locked(&[
+            ("tests/billing/total.test.js", &test),
+            ("tests/helpers/check.js", REQUIRE_HELPERS),
+        ]);
+        l.edit(
+            "tests/helpers/check.js",
+            REQUIRE_HELPERS,
+            &[("assert.ok(x);", "void x;")],
+        );
+        l.assert_passes_checked();
+    }
+}
