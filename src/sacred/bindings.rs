@@ -1134,6 +1134,48 @@ pub struct FileFunction {
     pub beyond: Vec<String>,
 }
 
+/// One function of a file as a [`FileFunction`]: `whole` is what its text is read from (with
+/// its decorators or `export`), `def` the definition (its `body`).
+pub(crate) fn file_function(
+    whole: Node<'_>,
+    name: &str,
+    def: Node<'_>,
+    src: &str,
+    rules: &dyn super::analysis::Rules,
+) -> Option<FileFunction> {
+    let body = def.child_by_field_name("body")?;
+    let mut asserts = false;
+    let mut cursor = body.walk();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if rules.asserts_in_helper(n, src) {
+            asserts = true;
+            break;
+        }
+        stack.extend(n.named_children(&mut cursor));
+    }
+    // A Python docstring says what the helper does; it changes nothing it checks.
+    let doc = (kind(def) == "function_definition")
+        .then(|| docstring(body))
+        .flatten();
+    // A test is rarely called as a helper, and normalising every test again would
+    // double a scan's cost: a test function is recorded by the digest of its source.
+    let text = if rules.names_a_test_function(name) {
+        let source = src.get(whole.byte_range()).unwrap_or("");
+        format!("sha256:{}", super::analysis::sha256_hex(source))
+    } else {
+        super::analysis::normalized_without(whole, src, doc)
+    };
+    Some(FileFunction {
+        name: name.to_owned(),
+        text,
+        uses: used_names(def, body, src).names,
+        asserts,
+        file: None,
+        beyond: Vec::new(),
+    })
+}
+
 /// The module-level functions of a Python, Go or JavaScript/TypeScript test file (see
 /// [`FileFunction`]): `def`, `func`, `function`, and `const f = (…) => …` or `= function …`,
 /// exported or not.
@@ -1144,39 +1186,7 @@ pub(crate) fn file_functions(
 ) -> Vec<FileFunction> {
     let mut out = Vec::new();
     let mut push = |whole: Node<'_>, name: &str, def: Node<'_>| {
-        let Some(body) = def.child_by_field_name("body") else {
-            return;
-        };
-        let mut asserts = false;
-        let mut cursor = body.walk();
-        let mut stack = vec![body];
-        while let Some(n) = stack.pop() {
-            if rules.asserts_in_helper(n, src) {
-                asserts = true;
-                break;
-            }
-            stack.extend(n.named_children(&mut cursor));
-        }
-        // A Python docstring says what the helper does; it changes nothing it checks.
-        let doc = (kind(def) == "function_definition")
-            .then(|| docstring(body))
-            .flatten();
-        // A test is rarely called as a helper, and normalising every test again would
-        // double a scan's cost: a test function is recorded by the digest of its source.
-        let text = if rules.names_a_test_function(name) {
-            let source = src.get(whole.byte_range()).unwrap_or("");
-            format!("sha256:{}", super::analysis::sha256_hex(source))
-        } else {
-            super::analysis::normalized_without(whole, src, doc)
-        };
-        out.push(FileFunction {
-            name: name.to_owned(),
-            text,
-            uses: used_names(def, body, src).names,
-            asserts,
-            file: None,
-            beyond: Vec::new(),
-        });
+        out.extend(file_function(whole, name, def, src, rules));
     };
     // `export default NAME` / `export default function NAME(…)`: the function a default
     // import names (recorded again as `default`).

@@ -374,8 +374,14 @@ pub fn scan(
         } else {
             Vec::new()
         };
-        // The check helpers of the file (Rust tests record no bindings around them).
+        // The check helpers of the file.
         let functions = functions_of(lang, root, src);
+        #[cfg(feature = "lang-rust")]
+        let rust_functions = if lang == Lang::Rust {
+            rust::functions(root, src)
+        } else {
+            Vec::new()
+        };
         for t in &mut scan.tests {
             let concerning = |names: &std::collections::BTreeSet<String>| -> Vec<String> {
                 all.iter()
@@ -411,6 +417,23 @@ pub fn scan(
                         .then(|| format!("fixture {}: {}", f.name, f.text))
                 }
             }));
+            #[cfg(feature = "lang-rust")]
+            if lang == Lang::Rust {
+                // The modules the test is in, from its id (`rust:FILE::tests::name`).
+                let scope: Vec<&str> =
+                    t.id.strip_prefix(&format!("rust:{}::", t.path))
+                        .map(|rest| {
+                            let mut parts: Vec<&str> = rest.split("::").collect();
+                            parts.pop();
+                            parts
+                        })
+                        .unwrap_or_default();
+                around.extend(super::bindings::reached_check_helpers(
+                    &t.used,
+                    &rust::visible_functions(&scope, &rust_functions),
+                    "",
+                ));
+            }
             around.extend(super::bindings::reached_check_helpers(
                 &t.used,
                 &super::bindings::with_class_functions(&functions, t),

@@ -106,6 +106,103 @@ pub(crate) fn scan(
     out.finish(src)
 }
 
+/// The functions of a Rust file that are not tests (helpers a test may call), each with the
+/// path of the modules it is in (`["tests"]` for one in `mod tests`).
+pub(crate) fn functions(
+    root: Node<'_>,
+    src: &str,
+) -> Vec<(Vec<String>, crate::sacred::bindings::FileFunction)> {
+    fn walk(
+        container: Node<'_>,
+        src: &str,
+        scope: &mut Vec<String>,
+        out: &mut Vec<(Vec<String>, crate::sacred::bindings::FileFunction)>,
+    ) {
+        for item in named_children(container) {
+            match kind(item) {
+                "mod_item" => {
+                    if let (Some(body), Some(name)) = (
+                        item.child_by_field_name("body"),
+                        item.child_by_field_name("name"),
+                    ) {
+                        scope.push(text(name, src).to_owned());
+                        walk(body, src, scope, out);
+                        scope.pop();
+                    }
+                }
+                "function_item" => {
+                    let is_test = outer_attributes(item)
+                        .iter()
+                        .any(|a| is_test_attribute(&normalized(*a, src)));
+                    if is_test {
+                        continue;
+                    }
+                    let Some(name) = item.child_by_field_name("name") else {
+                        continue;
+                    };
+                    if let Some(f) = crate::sacred::bindings::file_function(
+                        item,
+                        text(name, src),
+                        item,
+                        src,
+                        &RustRules,
+                    ) {
+                        out.push((scope.clone(), f));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, src, &mut Vec::new(), &mut out);
+    out
+}
+
+/// The functions a test in the modules `scope` reaches by a plain name: of each name, the one
+/// of the innermost of its modules that defines it (its own, or one its `use super::*`
+/// brings).
+pub(crate) fn visible_functions(
+    scope: &[&str],
+    functions: &[(Vec<String>, crate::sacred::bindings::FileFunction)],
+) -> Vec<crate::sacred::bindings::FileFunction> {
+    let mut best: BTreeMap<&str, (usize, &crate::sacred::bindings::FileFunction)> = BTreeMap::new();
+    let mut twice: std::collections::BTreeSet<(&str, usize)> = std::collections::BTreeSet::new();
+    for (modules, f) in functions {
+        let visible =
+            modules.len() <= scope.len() && modules.iter().zip(scope).all(|(m, s)| m == s);
+        if !visible {
+            continue;
+        }
+        let depth = modules.len();
+        match best.get(f.name.as_str()) {
+            Some((d, _)) if *d > depth => {}
+            Some((d, _)) if *d == depth => {
+                // Two of one name in one module (under different `cfg`s): both are kept, and
+                // neither is followed (see `reached_check_helper_indices`).
+                twice.insert((f.name.as_str(), depth));
+            }
+            _ => {
+                best.insert(f.name.as_str(), (depth, f));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (name, (depth, f)) in best {
+        out.push(f.clone());
+        if twice.contains(&(name, depth)) {
+            out.extend(
+                functions
+                    .iter()
+                    .filter(|(m, g)| m.len() == depth && g.name == name && !std::ptr::eq(g, f))
+                    .filter(|(m, _)| m.iter().zip(scope).all(|(a, b)| a == b))
+                    .map(|(_, g)| g.clone()),
+            );
+        }
+    }
+    out
+}
+
 #[expect(
     clippy::too_many_arguments,
     reason = "a recursive walk that carries its whole context"

@@ -919,3 +919,77 @@ refuses!(
     "rebound",
     OWN_MACRO_ID
 );
+
+// A function of the test's file that asserts, called by the test (directly or through
+// another), is one of its checks; of two of one name, the one of the test's own module is
+// what it calls.
+const HELPERS_FILE: &str = "src/total.rs";
+const HELPERS_ID: &str = "rust:src/total.rs::tests::total_is_six";
+const HELPERS: &str = r#"pub fn total(xs: &[i64]) -> i64 {
+    xs.iter().sum()
+}
+
+fn check(got: i64) {
+    assert!(got > 0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expect_eq(got: i64, want: i64) {
+        assert_eq!(got, want, "total");
+    }
+
+    fn check_total(xs: &[i64]) {
+        expect_eq(total(xs), 6);
+    }
+
+    fn check(got: i64) {
+        assert_eq!(got, 6);
+    }
+
+    fn unrelated(x: i64) {
+        assert!(x > 0);
+    }
+
+    // gatekeeper:sacred
+    #[test]
+    fn total_is_six() {
+        check_total(&[1, 2, 3]);
+        check(total(&[1, 2, 3]));
+    }
+}
+"#;
+
+refuses!(
+    a_rust_check_helper_that_checks_less_is_refused,
+    HELPERS_FILE,
+    HELPERS,
+    [(
+        "        assert_eq!(got, want, \"total\");\n",
+        "        let _ = (got, want);\n"
+    )],
+    "rebound",
+    HELPERS_ID
+);
+refuses!(
+    a_rust_check_helper_of_the_tests_module_that_checks_less_is_refused,
+    HELPERS_FILE,
+    HELPERS,
+    [(
+        "        assert_eq!(got, 6);\n",
+        "        assert!(got != 0);\n"
+    )],
+    "rebound",
+    HELPERS_ID
+);
+passes!(
+    what_a_rust_test_does_not_reach_may_change,
+    HELPERS_FILE,
+    HELPERS,
+    [
+        ("        assert!(x > 0);\n", "        let _ = x;\n"),
+        ("    assert!(got > 0);\n", "    let _ = got;\n"),
+    ]
+);
