@@ -170,8 +170,10 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
         // `helpers.check` (Python, JavaScript): the member of a module a whole-module import
         // binds, which only a function of that module matches (see
         // `add_imported_check_helpers`).
-        if matches!(kind(n), "attribute" | "member_expression")
-            && let Some(q) = qualified_name(n, src)
+        if matches!(
+            kind(n),
+            "attribute" | "member_expression" | "selector_expression"
+        ) && let Some(q) = qualified_name(n, src)
             && !shadowed.contains(q.split('.').next().unwrap_or(""))
         {
             names.insert(q);
@@ -608,16 +610,23 @@ fn is_member_name(n: Node<'_>) -> bool {
 
 /// [`is_member_name`] with the node's parent known.
 /// `a.b.c` for a member access whose object is a name or such an access in turn (Python's
-/// `attribute`, JavaScript's `member_expression` with a plain property), `None` otherwise.
+/// `attribute`, JavaScript's `member_expression` with a plain property, Go's
+/// `selector_expression`), `None` otherwise.
 fn qualified_name(n: Node<'_>, src: &str) -> Option<String> {
     match kind(n) {
         "identifier" => Some(text(n, src).to_owned()),
-        "attribute" | "member_expression" => {
-            let object = n.child_by_field_name("object")?;
+        "attribute" | "member_expression" | "selector_expression" => {
+            let object = n
+                .child_by_field_name("object")
+                .or_else(|| n.child_by_field_name("operand"))?;
             let member = n
                 .child_by_field_name("attribute")
-                .or_else(|| n.child_by_field_name("property"))?;
-            if !matches!(kind(member), "identifier" | "property_identifier") {
+                .or_else(|| n.child_by_field_name("property"))
+                .or_else(|| n.child_by_field_name("field"))?;
+            if !matches!(
+                kind(member),
+                "identifier" | "property_identifier" | "field_identifier"
+            ) {
                 return None;
             }
             Some(format!(

@@ -635,7 +635,12 @@ fn add_go_sibling_bindings(
                 })
         })
         .collect();
+    let mut theirs = theirs;
+    theirs.extend(go_imported_check_helpers(
+        repo, content, path, scan, siblings,
+    )?);
     add_check_helpers_of_other_files(scan, theirs, false);
+    let godir = siblings.read(repo, content, dir)?;
     let declarations = &godir.declarations;
     let mut found: Vec<(String, crate::sacred::bindings::Binding)> = Vec::new();
     for (file, theirs, bindings) in declarations {
@@ -876,6 +881,127 @@ fn add_imported_check_helpers(
     }
     add_check_helpers_of_other_files(scan, stubs, inherited_any);
     Ok(())
+}
+
+/// Go: the check helpers a file's tests reach through a package of the tests' own code that
+/// their file imports (`import "example.com/app/internal/testutil"`, then
+/// `testutil.CheckTotal(t, …)`): the package's directory is found from the `module` line of
+/// the nearest `go.mod` above the test, and followed only when it is a directory of the tests
+/// (see [`test_support`]: `testutil`, `testing`, …). Each function the tests call through it is
+/// recorded as `helper testutil.CheckTotal (in FILE): TEXT`, with the check helpers of its
+/// package it reaches.
+fn go_imported_check_helpers(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &FileScan,
+    cache: &mut Surroundings,
+) -> Result<Vec<crate::sacred::bindings::FileFunction>> {
+    use crate::sacred::bindings::FileFunction;
+    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    for t in &scan.tests {
+        wanted.extend(t.used.iter().map(String::as_str));
+    }
+    for f in &scan.functions {
+        wanted.extend(f.uses.iter().map(String::as_str));
+    }
+    let imports: Vec<(String, String)> = scan
+        .module_bindings
+        .iter()
+        .filter_map(|b| {
+            let rest = b.text.strip_prefix("import ")?;
+            let (name, quoted) = rest.split_once(' ')?;
+            let import = quoted.trim_matches('"');
+            (wanted.contains(name) && wanted.iter().any(|w| w.starts_with(&format!("{name}."))))
+                .then(|| (name.to_owned(), import.to_owned()))
+        })
+        .collect();
+    if imports.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The nearest `go.mod` above the test: its directory and module path.
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut module: Option<(String, String)> = None;
+    let mut d = Some(dir);
+    while let Some(at) = d {
+        let file = if at.is_empty() {
+            "go.mod".to_owned()
+        } else {
+            format!("{at}/go.mod")
+        };
+        if let Some(src) = content.read(repo, &file)? {
+            module = src
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("module "))
+                .map(|m| (at.to_owned(), m.trim().trim_matches('"').to_owned()));
+            break;
+        }
+        d = if at.is_empty() {
+            None
+        } else {
+            Some(at.rsplit_once('/').map_or("", |(up, _)| up))
+        };
+    }
+    let Some((root, module)) = module else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (name, import) in imports {
+        let Some(rest) = import.strip_prefix(&format!("{module}/")) else {
+            continue;
+        };
+        let pkg = if root.is_empty() {
+            rest.to_owned()
+        } else {
+            format!("{root}/{rest}")
+        };
+        if !test_support(&format!("{pkg}/x.go")) {
+            continue;
+        }
+        let mut functions: Vec<FileFunction> = Vec::new();
+        for file in content.list_dir(repo, &pkg)? {
+            if !file.ends_with(".go") || file.ends_with("_test.go") {
+                continue;
+            }
+            if !cache.modules.contains_key(&file) {
+                let parts = match content.read(repo, &file)? {
+                    Some(src) => lang::module_functions(&file, &src)?,
+                    None => None,
+                };
+                cache.modules.insert(file.clone(), parts);
+            }
+            if let Some(parts) = cache.modules[&file].as_ref() {
+                functions.extend(parts.functions.iter().map(|f| FileFunction {
+                    file: Some(file.clone()),
+                    ..f.clone()
+                }));
+            }
+        }
+        for (at, f) in functions.iter().enumerate() {
+            let q = format!("{name}.{}", f.name);
+            if !wanted.contains(q.as_str()) {
+                continue;
+            }
+            let reached = crate::sacred::bindings::reached_check_helper_indices(
+                &BTreeSet::from([f.name.clone()]),
+                &functions,
+                "",
+            );
+            out.push(FileFunction {
+                name: q,
+                text: f.text.clone(),
+                uses: BTreeSet::new(),
+                asserts: reached.contains(&at),
+                file: f.file.clone(),
+                beyond: reached
+                    .iter()
+                    .filter(|i| **i != at)
+                    .map(|i| crate::sacred::bindings::helper_line(&functions[*i]))
+                    .collect(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// What a module binding imports from another module.

@@ -1247,3 +1247,43 @@ refuses!(
     "rebound",
     HELPER_ID
 );
+
+// A check helper of a package of the tests' own code (`internal/testutil`), imported by the
+// module path `go.mod` declares, is one of the test's checks.
+const TESTUTIL_ID: &str = "go:pay/total_test.go::TestTotal";
+const TESTUTIL_TEST: &str = "package pay\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/internal/testutil\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\ttestutil.CheckTotal(t, Total(1, 2, 3))\n}\n";
+const TESTUTIL: &str = "package testutil\n\nimport \"testing\"\n\nfunc CheckTotal(t testing.TB, got int) {\n\tt.Helper()\n\tExpectEqual(t, got, 6)\n}\n\nfunc ExpectEqual(t testing.TB, got, want int) {\n\tif got != want {\n\t\tt.Errorf(\"got %d, want %d\", got, want)\n\t}\n}\n\nfunc Unrelated(t testing.TB, x int) {\n\tif x == 0 {\n\t\tt.Error(\"zero\")\n\t}\n}\n";
+
+fn testutil_repo() -> super::Locked {
+    super::locked(&[
+        ("go.mod", "module example.com/shop\n\ngo 1.22\n"),
+        ("pay/total_test.go", TESTUTIL_TEST),
+        (
+            "pay/total.go",
+            "package pay\n\nfunc Total(xs ...int) int {\n\tn := 0\n\tfor _, x := range xs {\n\t\tn += x\n\t}\n\treturn n\n}\n",
+        ),
+        ("internal/testutil/check.go", TESTUTIL),
+    ])
+}
+
+#[test]
+fn a_check_helper_of_a_testutil_package_that_checks_less_is_refused() {
+    let l = testutil_repo();
+    l.edit(
+        "internal/testutil/check.go",
+        TESTUTIL,
+        &[("\tif got != want {\n", "\tif got == want+1 {\n")],
+    );
+    l.assert_refused("rebound", TESTUTIL_ID);
+}
+
+#[test]
+fn what_a_test_does_not_reach_in_a_testutil_package_may_change() {
+    let l = testutil_repo();
+    l.edit(
+        "internal/testutil/check.go",
+        TESTUTIL,
+        &[("\t\tt.Error(\"zero\")\n", "\t\t_ = x\n")],
+    );
+    l.assert_passes_checked();
+}
