@@ -1363,6 +1363,8 @@ pub(crate) fn class_functions(
 #[derive(Debug, Clone, Default)]
 pub struct ModuleParts {
     pub functions: Vec<FileFunction>,
+    /// Its module-level bindings (its imports among them).
+    pub bindings: Vec<Binding>,
     pub classes: Vec<ModuleClass>,
 }
 

@@ -365,6 +365,9 @@ struct Surroundings {
     /// The functions of each module a test file imports from (`None`: no such file, or not
     /// one gatekeeper reads).
     modules: BTreeMap<String, Option<crate::sacred::bindings::ModuleParts>>,
+    /// The functions of each module read, with those its own imports bring (see
+    /// `extended_functions`).
+    extended: BTreeMap<String, Vec<crate::sacred::bindings::FileFunction>>,
 }
 
 /// A `conftest.py`: its fixtures and its hooks (`bindings::conftest_parts`).
@@ -700,21 +703,119 @@ fn add_imported_check_helpers(
     cache: &mut Surroundings,
 ) -> Result<()> {
     use crate::sacred::bindings::FileFunction;
-    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    let mut wanted: BTreeSet<String> = BTreeSet::new();
     for t in &scan.tests {
-        wanted.extend(t.used.iter().map(String::as_str));
-        wanted.extend(t.class_bases.iter().map(String::as_str));
+        wanted.extend(t.used.iter().cloned());
+        wanted.extend(t.class_bases.iter().cloned());
     }
     for f in &scan.functions {
-        wanted.extend(f.uses.iter().map(String::as_str));
+        wanted.extend(f.uses.iter().cloned());
     }
     for t in &scan.tests {
         for f in &t.class_functions {
-            wanted.extend(f.uses.iter().map(String::as_str));
+            wanted.extend(f.uses.iter().cloned());
         }
     }
+    let mut in_progress = BTreeSet::from([path.to_owned()]);
+    let (stubs, classes) = import_stubs(
+        repo,
+        content,
+        path,
+        &scan.module_bindings,
+        &wanted,
+        cache,
+        &mut in_progress,
+    )?;
+    // Methods inherited from an imported class, looked up as Python does after the class's
+    // own and those of the bases its file defines.
+    let mut inherited_any = false;
+    if !classes.is_empty() {
+        for t in &mut scan.tests {
+            let bases: Vec<&(String, String)> = t
+                .class_bases
+                .iter()
+                .filter_map(|b| classes.iter().find(|(alias, _)| alias == b))
+                .collect();
+            for (alias, file) in bases {
+                let Some(parts) = cache.modules[file].as_ref() else {
+                    continue;
+                };
+                let functions = &cache.extended[file];
+                let name = named_import_name(&scan.module_bindings, alias).unwrap_or(alias);
+                let lookup = |n: &str| {
+                    let c = parts.classes.iter().find(|c| c.name == n)?;
+                    let methods = c
+                        .methods
+                        .iter()
+                        .map(|m| {
+                            // What the method reaches among its module's functions.
+                            let reached = crate::sacred::bindings::reached_check_helper_indices(
+                                &m.uses, functions, "",
+                            );
+                            FileFunction {
+                                file: Some(file.clone()),
+                                uses: m
+                                    .uses
+                                    .iter()
+                                    .filter(|u| u.starts_with('.'))
+                                    .cloned()
+                                    .collect(),
+                                asserts: m.asserts || !reached.is_empty(),
+                                beyond: reached
+                                    .iter()
+                                    .flat_map(|i| helper_lines(&functions[*i]))
+                                    .collect(),
+                                ..m.clone()
+                            }
+                        })
+                        .collect();
+                    Some((c.bases.clone(), methods))
+                };
+                let before = t.class_functions.len();
+                crate::sacred::bindings::inherit_methods(
+                    &[name.to_owned()],
+                    &lookup,
+                    &mut t.class_functions,
+                );
+                inherited_any |= t.class_functions.len() > before;
+            }
+        }
+    }
+    add_check_helpers_of_other_files(scan, stubs, inherited_any);
+    Ok(())
+}
+
+/// A function's `helper` line and those of the check helpers it reaches in other files.
+fn helper_lines(f: &crate::sacred::bindings::FileFunction) -> Vec<String> {
+    std::iter::once(crate::sacred::bindings::helper_line(f))
+        .chain(f.beyond.iter().cloned())
+        .collect()
+}
+
+/// What the imports of the file `path` (its module `bindings`) bring that `wanted` names:
+/// a function of a module of the tests, as a stub under the name the file calls it by (its
+/// text and file the function's, `beyond` the `helper` lines of the check helpers it reaches
+/// there, through that module's own imports too); and the classes imported by name, as
+/// `(alias, file)`.
+#[allow(
+    clippy::type_complexity,
+    reason = "a pair of lists, named in the documentation"
+)]
+fn import_stubs(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    bindings: &[crate::sacred::bindings::Binding],
+    wanted: &BTreeSet<String>,
+    cache: &mut Surroundings,
+    in_progress: &mut BTreeSet<String>,
+) -> Result<(
+    Vec<crate::sacred::bindings::FileFunction>,
+    Vec<(String, String)>,
+)> {
+    use crate::sacred::bindings::FileFunction;
     let mut imported = Vec::new();
-    for b in &scan.module_bindings {
+    for b in bindings {
         if b.names.len() != 1 || !b.names.iter().all(|n| wanted.contains(n.as_str())) {
             continue;
         }
@@ -722,11 +823,7 @@ fn add_imported_check_helpers(
             imported.push(i);
         }
     }
-    if imported.is_empty() {
-        return Ok(());
-    }
     let mut stubs = Vec::new();
-    // (the alias a class is imported as, its file)
     let mut classes: Vec<(String, String)> = Vec::new();
     for import in imported {
         let (file, members) = match import {
@@ -762,17 +859,15 @@ fn add_imported_check_helpers(
                 }
             }
         };
-        if !cache.modules.contains_key(&file) {
-            let parts = match content.read(repo, &file)? {
-                Some(src) => lang::module_functions(&file, &src)?,
-                None => None,
-            };
-            cache.modules.insert(file.clone(), parts);
-        }
-        let Some(parts) = cache.modules[&file].as_ref() else {
+        if !extended_functions(repo, content, &file, cache, in_progress)? {
             continue;
+        }
+        let functions = &cache.extended[&file];
+        let is_class = |name: &str| {
+            cache.modules[&file]
+                .as_ref()
+                .is_some_and(|p| p.classes.iter().any(|c| c.name == name))
         };
-        let functions = &parts.functions;
         let stub = |name: &str, alias: String| -> Option<FileFunction> {
             let mut named = functions.iter().enumerate().filter(|(_, f)| f.name == name);
             let (Some((at, f)), None) = (named.next(), named.next()) else {
@@ -783,26 +878,28 @@ fn add_imported_check_helpers(
                 functions,
                 "",
             );
-            let of_file = |i: usize| FileFunction {
-                file: Some(file.clone()),
-                ..functions[i].clone()
-            };
             Some(FileFunction {
                 name: alias,
                 text: f.text.clone(),
                 uses: BTreeSet::new(),
                 asserts: reached.contains(&at),
-                file: Some(file.clone()),
-                beyond: reached
+                file: f.file.clone(),
+                beyond: f
+                    .beyond
                     .iter()
-                    .filter(|i| **i != at)
-                    .map(|i| crate::sacred::bindings::helper_line(&of_file(*i)))
+                    .cloned()
+                    .chain(
+                        reached
+                            .iter()
+                            .filter(|i| **i != at)
+                            .flat_map(|i| helper_lines(&functions[*i])),
+                    )
                     .collect(),
             })
         };
         match members {
             Members::One(name, alias) => {
-                if parts.classes.iter().any(|c| c.name == name) {
+                if is_class(&name) {
                     classes.push((alias, file.clone()));
                 } else {
                     stubs.extend(stub(&name, alias));
@@ -811,76 +908,66 @@ fn add_imported_check_helpers(
             Members::Qualified(alias) => {
                 for f in functions {
                     let q = format!("{alias}.{}", f.name);
-                    if f.name != "default" && wanted.contains(q.as_str()) {
+                    if f.name != "default" && !f.name.contains('.') && wanted.contains(&q) {
                         stubs.extend(stub(&f.name, q));
                     }
                 }
             }
         }
     }
-    // Methods inherited from an imported class, looked up as Python does after the class's
-    // own and those of the bases its file defines.
-    let mut inherited_any = false;
-    if !classes.is_empty() {
-        for t in &mut scan.tests {
-            let bases: Vec<&(String, String)> = t
-                .class_bases
-                .iter()
-                .filter_map(|b| classes.iter().find(|(alias, _)| alias == b))
-                .collect();
-            for (alias, file) in bases {
-                let Some(parts) = cache.modules[file].as_ref() else {
-                    continue;
-                };
-                let name = named_import_name(&scan.module_bindings, alias).unwrap_or(alias);
-                let lookup = |n: &str| {
-                    let c = parts.classes.iter().find(|c| c.name == n)?;
-                    let methods = c
-                        .methods
-                        .iter()
-                        .map(|m| {
-                            // What the method reaches among its module's functions.
-                            let reached = crate::sacred::bindings::reached_check_helper_indices(
-                                &m.uses,
-                                &parts.functions,
-                                "",
-                            );
-                            FileFunction {
-                                file: Some(file.clone()),
-                                uses: m
-                                    .uses
-                                    .iter()
-                                    .filter(|u| u.starts_with('.'))
-                                    .cloned()
-                                    .collect(),
-                                asserts: m.asserts || !reached.is_empty(),
-                                beyond: reached
-                                    .iter()
-                                    .map(|i| {
-                                        crate::sacred::bindings::helper_line(&FileFunction {
-                                            file: Some(file.clone()),
-                                            ..parts.functions[*i].clone()
-                                        })
-                                    })
-                                    .collect(),
-                                ..m.clone()
-                            }
-                        })
-                        .collect();
-                    Some((c.bases.clone(), methods))
-                };
-                let before = t.class_functions.len();
-                crate::sacred::bindings::inherit_methods(
-                    &[name.to_owned()],
-                    &lookup,
-                    &mut t.class_functions,
-                );
-                inherited_any |= t.class_functions.len() > before;
-            }
-        }
+    Ok((stubs, classes))
+}
+
+/// Reads the module `file` into `cache.modules` and its functions, with those its own
+/// imports bring from modules of the tests (see [`import_stubs`]), into `cache.extended`;
+/// `false` when it is not a module gatekeeper reads. A module being read further up
+/// (`in_progress`, an import cycle) brings only its own functions.
+fn extended_functions(
+    repo: &Repo,
+    content: &Content<'_>,
+    file: &str,
+    cache: &mut Surroundings,
+    in_progress: &mut BTreeSet<String>,
+) -> Result<bool> {
+    use crate::sacred::bindings::FileFunction;
+    if cache.extended.contains_key(file) {
+        return Ok(true);
     }
-    add_check_helpers_of_other_files(scan, stubs, inherited_any);
-    Ok(())
+    if !cache.modules.contains_key(file) {
+        let parts = match content.read(repo, file)? {
+            Some(src) => lang::module_functions(file, &src)?,
+            None => None,
+        };
+        cache.modules.insert(file.to_owned(), parts);
+    }
+    let Some(parts) = cache.modules[file].as_ref() else {
+        return Ok(false);
+    };
+    let own: Vec<FileFunction> = parts
+        .functions
+        .iter()
+        .map(|f| FileFunction {
+            file: Some(file.to_owned()),
+            ..f.clone()
+        })
+        .collect();
+    if in_progress.contains(file) {
+        // Its own functions only, until the outer read of it ends and replaces them.
+        cache.extended.entry(file.to_owned()).or_insert(own);
+        return Ok(true);
+    }
+    let bindings = parts.bindings.clone();
+    let mut wanted: BTreeSet<String> = BTreeSet::new();
+    for f in &own {
+        wanted.extend(f.uses.iter().cloned());
+    }
+    in_progress.insert(file.to_owned());
+    let (stubs, _) = import_stubs(repo, content, file, &bindings, &wanted, cache, in_progress)?;
+    in_progress.remove(file);
+    let mut all = own;
+    all.extend(stubs);
+    cache.extended.insert(file.to_owned(), all);
+    Ok(true)
 }
 
 /// Go: the check helpers a file's tests reach through a package of the tests' own code that

@@ -258,6 +258,15 @@ pub fn module_functions(path: &str, src: &str) -> Result<Option<super::bindings:
     Ok(
         parse_clean(lang, path, src)?.map(|t| super::bindings::ModuleParts {
             functions: functions_of(lang, t.root_node(), src),
+            bindings: match lang {
+                Lang::Python => super::bindings::module_bindings("python", t.root_node(), src),
+                Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
+                    super::analysis::with_global_window(t.root_node(), src, || {
+                        super::bindings::module_bindings("js", t.root_node(), src)
+                    })
+                }
+                _ => Vec::new(),
+            },
             classes: match lang {
                 #[cfg(feature = "lang-python")]
                 Lang::Python => {

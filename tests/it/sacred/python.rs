@@ -1841,3 +1841,51 @@ fn what_a_whole_module_import_does_not_reach_may_change() {
     );
     l.assert_passes_checked();
 }
+
+// A helper module's function reaches the check in another module of the tests it imports in
+// turn: that one is locked too.
+#[test]
+fn a_check_helper_a_helper_module_imports_in_turn_that_checks_less_is_refused() {
+    let helpers = "from tests.asserts import expect_equal\n\nimport billing\n\n\ndef check_total(xs):\n    expect_equal(billing.total(xs), 6)\n";
+    let asserts = "def expect_equal(got, want):\n    assert got == want\n\n\ndef unrelated(x):\n    assert x\n";
+    let files = [
+        ("tests/billing/test_total.py", IMPORTED_TEST),
+        ("tests/helpers.py", helpers),
+        ("tests/asserts.py", asserts),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "tests/asserts.py",
+        asserts,
+        &[("    assert got == want\n", "    assert got is not None\n")],
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+    let l = super::locked(&files);
+    l.edit(
+        "tests/asserts.py",
+        asserts,
+        &[("    assert x\n", "    pass\n")],
+    );
+    l.assert_passes_checked();
+}
+
+// Modules of the tests that import each other are each read once.
+#[test]
+fn helper_modules_that_import_each_other_are_read_once() {
+    let helpers = "from tests.asserts import expect_equal\n\nimport billing\n\n\ndef describe(x):\n    return repr(x)\n\n\ndef check_total(xs):\n    expect_equal(billing.total(xs), 6)\n";
+    let asserts = "from tests.helpers import describe\n\n\ndef expect_equal(got, want):\n    assert got == want, describe(got)\n";
+    let files = [
+        ("tests/billing/test_total.py", IMPORTED_TEST),
+        ("tests/helpers.py", helpers),
+        ("tests/asserts.py", asserts),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "tests/asserts.py",
+        asserts,
+        &[("assert got == want, ", "assert got is not None, ")],
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+}

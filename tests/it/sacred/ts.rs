@@ -1393,3 +1393,21 @@ fn a_required_check_helper_that_checks_less_is_refused() {
         l.assert_passes_checked();
     }
 }
+
+#[test]
+fn a_check_helper_a_helper_module_imports_in_turn_that_checks_less_is_refused() {
+    let helpers = "import {expectEqual} from './asserts.js';\n\nexport function checkTotal(got: number) {\n  expectEqual(got, 6);\n}\n";
+    let asserts = "import {expect} from 'vitest';\n\nexport function expectEqual(got: number, want: number) {\n  expect(got).toBe(want);\n}\n";
+    let files = [
+        ("tests/billing/total.test.ts", IMPORTED_TEST),
+        ("tests/helpers/check.ts", helpers),
+        ("tests/helpers/asserts.ts", asserts),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "tests/helpers/asserts.ts",
+        asserts,
+        &[("expect(got).toBe(want);", "expect(got).toBeDefined();")],
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+}
