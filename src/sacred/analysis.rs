@@ -247,6 +247,10 @@ pub struct FileScan {
     /// TypeScript: see `bindings::file_functions`), read again with those of other files a
     /// test can call (`add_check_helpers_of_other_files`).
     pub functions: Vec<super::bindings::FileFunction>,
+    /// Rust: the file's functions that are not tests, each with the path of the modules it is
+    /// in (see `lang::rust::functions`), read again with those of the modules the file
+    /// declares (`mod common;`, see `add_rust_module_check_helpers`).
+    pub scoped_functions: Vec<(Vec<String>, super::bindings::FileFunction)>,
 }
 
 /// What a language's discovery knows about one test before the generic analysis.

@@ -170,6 +170,25 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
         // `helpers.check` (Python, JavaScript): the member of a module a whole-module import
         // binds, which only a function of that module matches (see
         // `add_imported_check_helpers`).
+        // Rust's `common::check_total` (`scoped_identifier`; in a macro's tokens, a name, `::`
+        // and a name): a function of the module a `mod common;` declares.
+        if kind(n) == "identifier"
+            && parent.is_some_and(|p| kind(p) == "token_tree")
+            && let Some(sep) = n.next_sibling().filter(|s| kind(*s) == "::")
+            && let Some(member) = sep.next_sibling().filter(|m| kind(*m) == "identifier")
+            && n.prev_sibling().is_none_or(|p| kind(p) != "::")
+            && !shadowed.contains(text(n, src))
+        {
+            names.insert(format!("{}::{}", text(n, src), text(member, src)));
+        }
+        if kind(n) == "scoped_identifier"
+            && let (Some(path), Some(name)) =
+                (n.child_by_field_name("path"), n.child_by_field_name("name"))
+            && kind(path) == "identifier"
+            && !shadowed.contains(text(path, src))
+        {
+            names.insert(format!("{}::{}", text(path, src), text(name, src)));
+        }
         if matches!(
             kind(n),
             "attribute" | "member_expression" | "selector_expression"

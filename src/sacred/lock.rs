@@ -21,7 +21,7 @@
 //!   binding use billing::refund
 //! ```
 //!
-//! A Python, JavaScript/TypeScript or Go test also has `envelope-bindings N` and one
+//! A test also has `envelope-bindings N` and one
 //! `envelope-binding TEXT` per binding of what surrounds it (a name its decorators or callee
 //! use, a fixture, a check helper it calls: `helper NAME: TEXT`), then `helpers N`, the
 //! number of check helpers among them.
@@ -106,11 +106,8 @@ impl LockedTest {
                 .collect(),
             statements: t.statements.iter().map(|s| s.hash.clone()).collect(),
             bindings: Some(t.bindings.clone()),
-            // Python, JavaScript/TypeScript and Go tests (declarations of other files of the
-            // package) have bindings around them; Rust tests record none.
-            envelope_bindings: matches!(t.lang, "python" | "js" | "ts" | "go")
-                .then(|| t.envelope_bindings.clone()),
-            helpers_recorded: matches!(t.lang, "python" | "js" | "ts" | "go"),
+            envelope_bindings: Some(t.envelope_bindings.clone()),
+            helpers_recorded: true,
         }
     }
 }

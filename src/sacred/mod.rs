@@ -345,6 +345,9 @@ fn add_surroundings(
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::Go) => {}
+        Some(lang::Lang::Rust) => {
+            return add_rust_module_check_helpers(repo, content, path, scan, siblings);
+        }
         _ => return Ok(()),
     }
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -1089,6 +1092,185 @@ fn go_imported_check_helpers(
         }
     }
     Ok(out)
+}
+
+/// Rust: the check helpers a file's tests reach in a module of the tests the file declares
+/// (`mod common;`, the integration tests' shared `tests/common/mod.rs` or `tests/common.rs`):
+/// a function of it a test calls as `common::check_total(…)`, or by the name a `use
+/// common::check_total;` (or `use common::*;`) brings, with the check helpers of that module
+/// it reaches, as `helper common::check_total (in FILE): TEXT`. Only the module's own
+/// top-level functions are read, and only a module of the tests (see [`test_support`]).
+fn add_rust_module_check_helpers(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+    cache: &mut Surroundings,
+) -> Result<()> {
+    use crate::sacred::bindings::FileFunction;
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    // `mod NAME;` at the top of the file (a module declared without a body is in a file).
+    let declared: Vec<String> = src
+        .lines()
+        .filter(|l| !l.starts_with(char::is_whitespace))
+        .filter_map(|l| {
+            let l = l.trim_end();
+            let l = l
+                .strip_prefix("pub(crate) ")
+                .or_else(|| l.strip_prefix("pub "))
+                .unwrap_or(l);
+            let name = l.strip_prefix("mod ")?.strip_suffix(';')?.trim();
+            (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                .then(|| name.to_owned())
+        })
+        .collect();
+    if declared.is_empty() {
+        return Ok(());
+    }
+    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    for t in &scan.tests {
+        wanted.extend(t.used.iter().map(String::as_str));
+    }
+    for (_, f) in &scan.scoped_functions {
+        wanted.extend(f.uses.iter().map(String::as_str));
+    }
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let (file_name, stem) = {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        (name, name.strip_suffix(".rs").unwrap_or(name))
+    };
+    let join = |rel: &str| {
+        if dir.is_empty() {
+            rel.to_owned()
+        } else {
+            format!("{dir}/{rel}")
+        }
+    };
+    let mut stubs: Vec<FileFunction> = Vec::new();
+    for module in declared {
+        // A crate root (`lib.rs`, `main.rs`, an integration test `tests/x.rs`) or a `mod.rs`
+        // finds its modules beside it; another file in a directory of its own name.
+        let root_like = matches!(file_name, "lib.rs" | "main.rs" | "mod.rs")
+            || dir.split('/').next_back() == Some("tests");
+        let candidates = if root_like {
+            vec![
+                join(&format!("{module}.rs")),
+                join(&format!("{module}/mod.rs")),
+            ]
+        } else {
+            vec![
+                join(&format!("{stem}/{module}.rs")),
+                join(&format!("{stem}/{module}/mod.rs")),
+            ]
+        };
+        let mut file = None;
+        for c in candidates {
+            if test_support(&c) && content.read(repo, &c)?.is_some() {
+                file = Some(c);
+                break;
+            }
+        }
+        let Some(file) = file else {
+            continue;
+        };
+        if !cache.modules.contains_key(&file) {
+            let parts = match content.read(repo, &file)? {
+                Some(src) => lang::module_functions(&file, &src)?,
+                None => None,
+            };
+            cache.modules.insert(file.clone(), parts);
+        }
+        let Some(parts) = cache.modules[&file].as_ref() else {
+            continue;
+        };
+        let functions: Vec<FileFunction> = parts
+            .functions
+            .iter()
+            .map(|f| FileFunction {
+                file: Some(file.clone()),
+                ..f.clone()
+            })
+            .collect();
+        // Names a `use` of the module brings: each by name, or all of them.
+        let mut by_use: Vec<(String, String)> = Vec::new();
+        let mut all = false;
+        for b in &scan.module_bindings {
+            let Some(rest) = b
+                .text
+                .strip_prefix(&format!("use {module}::"))
+                .or_else(|| b.text.strip_prefix(&format!("use crate::{module}::")))
+            else {
+                continue;
+            };
+            if rest == "*" {
+                all = true;
+            } else if let Some((name, alias)) = rest.split_once(" as ") {
+                by_use.push((name.to_owned(), alias.to_owned()));
+            } else if !rest.contains("::") {
+                by_use.push((rest.to_owned(), rest.to_owned()));
+            }
+        }
+        for (at, f) in functions.iter().enumerate() {
+            let qualified = format!("{module}::{}", f.name);
+            let mut names: Vec<String> = Vec::new();
+            if wanted.contains(qualified.as_str()) {
+                names.push(qualified);
+            }
+            for (name, alias) in &by_use {
+                if *name == f.name && wanted.contains(alias.as_str()) {
+                    names.push(alias.clone());
+                }
+            }
+            if all && wanted.contains(f.name.as_str()) {
+                names.push(f.name.clone());
+            }
+            if names.is_empty() {
+                continue;
+            }
+            let reached = crate::sacred::bindings::reached_check_helper_indices(
+                &BTreeSet::from([f.name.clone()]),
+                &functions,
+                "",
+            );
+            for name in names {
+                stubs.push(FileFunction {
+                    name,
+                    text: f.text.clone(),
+                    uses: BTreeSet::new(),
+                    asserts: reached.contains(&at),
+                    file: f.file.clone(),
+                    beyond: reached
+                        .iter()
+                        .filter(|i| **i != at)
+                        .map(|i| crate::sacred::bindings::helper_line(&functions[*i]))
+                        .collect(),
+                });
+            }
+        }
+    }
+    if stubs.is_empty() {
+        return Ok(());
+    }
+    for t in &mut scan.tests {
+        let mut visible = lang::rust_visible_functions(t, &scan.scoped_functions);
+        // A function of the file hides a module's function brought by the same plain name.
+        visible.extend(
+            stubs
+                .iter()
+                .filter(|s| s.name.contains("::") || !visible.iter().any(|v| v.name == s.name))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        t.envelope_bindings.retain(|l| !l.starts_with("helper "));
+        t.envelope_bindings
+            .extend(crate::sacred::bindings::reached_check_helpers(
+                &t.used, &visible, "",
+            ));
+        t.envelope_bindings.sort();
+    }
+    Ok(())
 }
 
 /// What a module binding imports from another module.

@@ -257,8 +257,17 @@ pub fn module_functions(path: &str, src: &str) -> Result<Option<super::bindings:
     };
     Ok(
         parse_clean(lang, path, src)?.map(|t| super::bindings::ModuleParts {
-            functions: functions_of(lang, t.root_node(), src),
+            functions: match lang {
+                #[cfg(feature = "lang-rust")]
+                Lang::Rust => rust::functions(t.root_node(), src)
+                    .into_iter()
+                    .filter(|(modules, _)| modules.is_empty())
+                    .map(|(_, f)| f)
+                    .collect(),
+                _ => functions_of(lang, t.root_node(), src),
+            },
             bindings: match lang {
+                Lang::Rust => super::bindings::module_bindings("rust", t.root_node(), src),
                 Lang::Python => super::bindings::module_bindings("python", t.root_node(), src),
                 Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
                     super::analysis::with_global_window(t.root_node(), src, || {
@@ -280,6 +289,23 @@ pub fn module_functions(path: &str, src: &str) -> Result<Option<super::bindings:
             },
         }),
     )
+}
+
+/// The functions a Rust test reaches by a plain name in its file (see
+/// `rust::visible_functions`); none without the Rust grammar.
+pub fn rust_visible_functions(
+    t: &super::analysis::TestItem,
+    functions: &[(Vec<String>, super::bindings::FileFunction)],
+) -> Vec<super::bindings::FileFunction> {
+    #[cfg(feature = "lang-rust")]
+    {
+        rust::visible_functions(&rust::test_scope(t), functions)
+    }
+    #[cfg(not(feature = "lang-rust"))]
+    {
+        let _ = (t, functions);
+        Vec::new()
+    }
 }
 
 /// `src` parsed as `lang`: `None` when that grammar is not built in or the file does not
@@ -428,18 +454,9 @@ pub fn scan(
             }));
             #[cfg(feature = "lang-rust")]
             if lang == Lang::Rust {
-                // The modules the test is in, from its id (`rust:FILE::tests::name`).
-                let scope: Vec<&str> =
-                    t.id.strip_prefix(&format!("rust:{}::", t.path))
-                        .map(|rest| {
-                            let mut parts: Vec<&str> = rest.split("::").collect();
-                            parts.pop();
-                            parts
-                        })
-                        .unwrap_or_default();
                 around.extend(super::bindings::reached_check_helpers(
                     &t.used,
-                    &rust::visible_functions(&scope, &rust_functions),
+                    &rust::visible_functions(&rust::test_scope(t), &rust_functions),
                     "",
                 ));
             }
@@ -456,6 +473,10 @@ pub fn scan(
         scan.module_bindings = all;
         scan.fixtures = fixtures;
         scan.functions = functions;
+        #[cfg(feature = "lang-rust")]
+        {
+            scan.scoped_functions = rust_functions;
+        }
     }
     Ok(Some(scan))
 }

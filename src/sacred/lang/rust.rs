@@ -159,6 +159,17 @@ pub(crate) fn functions(
     out
 }
 
+/// The modules a Rust test is in, from its id (`rust:FILE::tests::name` → `["tests"]`).
+pub(crate) fn test_scope(t: &crate::sacred::analysis::TestItem) -> Vec<&str> {
+    t.id.strip_prefix(&format!("rust:{}::", t.path))
+        .map(|rest| {
+            let mut parts: Vec<&str> = rest.split("::").collect();
+            parts.pop();
+            parts
+        })
+        .unwrap_or_default()
+}
+
 /// The functions a test in the modules `scope` reaches by a plain name: of each name, the one
 /// of the innermost of its modules that defines it (its own, or one its `use super::*`
 /// brings).

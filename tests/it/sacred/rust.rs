@@ -993,3 +993,44 @@ passes!(
         ("    assert!(got > 0);\n", "    let _ = got;\n"),
     ]
 );
+
+// A check helper of the module the integration tests share (`mod common;` declaring
+// `tests/common/mod.rs`) is one of the test's checks, however the test names it.
+const COMMON: &str = "pub fn expect_eq(got: i64, want: i64) {\n    assert_eq!(got, want);\n}\n\npub fn check_total(xs: &[i64]) {\n    expect_eq(xs.iter().sum(), 6);\n}\n\npub fn unrelated(x: i64) {\n    assert!(x > 0);\n}\n";
+
+#[test]
+fn a_check_helper_of_a_shared_test_module_that_checks_less_is_refused() {
+    for (head, call) in [
+        ("mod common;\n", "common::check_total"),
+        ("mod common;\n\nuse common::check_total;\n", "check_total"),
+        ("mod common;\nuse common::*;\n", "check_total"),
+        ("mod common;\n", "assert_eq!((), common::check_total"),
+    ] {
+        let close = if call.starts_with("assert_eq!") {
+            "))"
+        } else {
+            ")"
+        };
+        let test = format!(
+            "{head}\n// gatekeeper:sacred\n#[test]\nfn total_is_six() {{\n    {call}(&[1, 2, 3]{close};\n}}\n"
+        );
+        let files = [
+            ("tests/total.rs", test.as_str()),
+            ("tests/common/mod.rs", COMMON),
+        ];
+        let l = super::locked(&files);
+        l.edit(
+            "tests/common/mod.rs",
+            COMMON,
+            &[("    assert_eq!(got, want);\n", "    let _ = (got, want);\n")],
+        );
+        l.assert_refused("rebound", "rust:tests/total.rs::total_is_six");
+        let l = super::locked(&files);
+        l.edit(
+            "tests/common/mod.rs",
+            COMMON,
+            &[("    assert!(x > 0);\n", "    let _ = x;\n")],
+        );
+        l.assert_passes_checked();
+    }
+}
