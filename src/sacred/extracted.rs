@@ -259,7 +259,78 @@ pub(crate) fn python_fixtures(extent: Node<'_>, def: Node<'_>, src: &str) -> Vec
         })
         .filter(|n| !matches!(*n, "self" | "cls") && !given.iter().any(|g| g == n))
         .map(str::to_owned)
+        .chain(fixtures_got_by_value(def, src))
+        .chain(used_fixtures(extent, src))
         .collect()
+}
+
+/// The fixtures `@pytest.mark.usefixtures("a", "b")` on the function names (string literals).
+fn used_fixtures(extent: Node<'_>, src: &str) -> Vec<String> {
+    if kind(extent) != "decorated_definition" {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for d in named_children(extent) {
+        if kind(d) != "decorator" {
+            continue;
+        }
+        let Some(call) = named_children(d).into_iter().find(|c| kind(*c) == "call") else {
+            continue;
+        };
+        let is_usefixtures = call
+            .child_by_field_name("function")
+            .is_some_and(|f| text(f, src).ends_with("mark.usefixtures"));
+        let Some(args) = call.child_by_field_name("arguments") else {
+            continue;
+        };
+        if !is_usefixtures {
+            continue;
+        }
+        for a in named_children(args) {
+            if kind(a) != "string" {
+                continue;
+            }
+            let literal = text(a, src).trim_matches(|c| c == '"' || c == '\'');
+            if !literal.is_empty() && literal.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                out.push(literal.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The fixtures a function gets by name as it runs: `request.getfixturevalue("ledger")` with a
+/// string literal (pytest sets the fixture up then, as if it were requested).
+fn fixtures_got_by_value(def: Node<'_>, src: &str) -> Vec<String> {
+    let Some(body) = def.child_by_field_name("body") else {
+        return Vec::new();
+    };
+    if !text(body, src).contains("getfixturevalue") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if kind(n) == "call"
+            && let Some(f) = n.child_by_field_name("function")
+            && kind(f) == "attribute"
+            && f.child_by_field_name("attribute")
+                .is_some_and(|a| text(a, src) == "getfixturevalue")
+            && let Some(args) = n.child_by_field_name("arguments")
+            && let [arg] = named_children(args).as_slice()
+            && kind(*arg) == "string"
+        {
+            let literal = text(*arg, src).trim_matches(|c| c == '"' || c == '\'');
+            if !literal.is_empty()
+                && literal.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && !out.iter().any(|o| o == literal)
+            {
+                out.push(literal.to_owned());
+            }
+        }
+        stack.extend(named_children(n));
+    }
+    out
 }
 
 /// The names a `@pytest.mark.parametrize(…)` decorator gives (however its cases are written).

@@ -1889,3 +1889,32 @@ fn helper_modules_that_import_each_other_are_read_once() {
     );
     l.assert_refused("rebound", IMPORTED_ID);
 }
+
+// A fixture the test gets by name as it runs (`request.getfixturevalue("amounts")`), or
+// names in `@pytest.mark.usefixtures`, runs for it as a requested one does.
+#[test]
+fn emptying_a_fixture_got_by_value_or_used_by_marker_is_refused() {
+    for test in [
+        "# gatekeeper:sacred\ndef test_positive(request):\n    for a in request.getfixturevalue(\"amounts\"):\n        assert a > 0\n",
+        "import pytest\n\n\n# gatekeeper:sacred\n@pytest.mark.usefixtures(\"amounts\")\ndef test_positive():\n    assert True\n",
+    ] {
+        let files = [
+            ("tests/conftest.py", CONFTEST),
+            ("tests/billing/test_amounts.py", test),
+        ];
+        let l = super::locked(&files);
+        l.edit(
+            "tests/conftest.py",
+            CONFTEST,
+            &[("    return [1, 2, 3]", "    return []")],
+        );
+        l.assert_refused("rebound", CONFTEST_ID);
+        let l = super::locked(&files);
+        l.edit(
+            "tests/conftest.py",
+            CONFTEST,
+            &[("    return 0", "    return 1")],
+        );
+        l.assert_passes_checked();
+    }
+}
