@@ -111,6 +111,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                         !(body_locked
                             || unused_at_base
                             || fixture_of_a_fixture_unrecorded(s, b, locked)
+                            || fixture_unrecorded(s, b, locked)
                             || helper_excused(s, b, locked)
                             || helper_moved(b, locked)
                             || runner_import(s.test.lang, b)
@@ -227,6 +228,24 @@ fn fixture_of_a_fixture_unrecorded(s: &Subject<'_>, text: &str, locked: &[String
     };
     of_a_fixture(text)
         && !locked.iter().any(|l| of_a_fixture(l))
+        && s.base
+            .is_some_and(|b| b.envelope_bindings.iter().any(|x| x == text))
+}
+
+/// `fixture NAME[ in FILE]: TEXT` where the lock holds no fixture of that name at all, as the
+/// base revision's test has it: a fixture a gatekeeper that wrote the lock did not see the test
+/// get (named by `@pytest.mark.usefixtures`, got by `request.getfixturevalue`). The base
+/// revision decides until the next re-lock: changed since, it is refused.
+fn fixture_unrecorded(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    let name_of = |l: &str| {
+        l.strip_prefix("fixture ")
+            .and_then(|r| r.split([' ', ':']).next())
+            .map(str::to_owned)
+    };
+    let Some(name) = name_of(text) else {
+        return false;
+    };
+    !locked.iter().any(|l| name_of(l).as_deref() == Some(name.as_str()))
         && s.base
             .is_some_and(|b| b.envelope_bindings.iter().any(|x| x == text))
 }

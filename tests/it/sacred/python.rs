@@ -1918,3 +1918,32 @@ fn emptying_a_fixture_got_by_value_or_used_by_marker_is_refused() {
         l.assert_passes_checked();
     }
 }
+
+// Under a lock written before `usefixtures` and `getfixturevalue` named fixtures, the fixture
+// as the base revision has it passes; a change to it since is refused.
+#[test]
+fn under_a_lock_without_fixtures_got_by_value_the_base_revision_decides() {
+    let test = "import pytest\n\n\n# gatekeeper:sacred\n@pytest.mark.usefixtures(\"amounts\")\ndef test_positive(request):\n    assert request.getfixturevalue(\"amounts\")\n";
+    let files = [
+        ("tests/conftest.py", CONFTEST),
+        ("tests/billing/test_amounts.py", test),
+    ];
+    let l = super::locked(&files);
+    l.commit_lock_without("  envelope-binding fixture amounts");
+    l.commit_lock_without("  binding fixture amounts");
+    l.edit(
+        "tests/billing/test_amounts.py",
+        test,
+        &[(
+            "    assert request.getfixturevalue(\"amounts\")\n",
+            "    assert request.getfixturevalue(\"amounts\")\n    assert True\n",
+        )],
+    );
+    l.assert_passes_checked();
+    l.edit(
+        "tests/conftest.py",
+        CONFTEST,
+        &[("    return [1, 2, 3]", "    return []")],
+    );
+    l.assert_refused("rebound", CONFTEST_ID);
+}
