@@ -245,7 +245,9 @@ fn fixture_unrecorded(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
     let Some(name) = name_of(text) else {
         return false;
     };
-    !locked.iter().any(|l| name_of(l).as_deref() == Some(name.as_str()))
+    !locked
+        .iter()
+        .any(|l| name_of(l).as_deref() == Some(name.as_str()))
         && s.base
             .is_some_and(|b| b.envelope_bindings.iter().any(|x| x == text))
 }
