@@ -1453,13 +1453,16 @@ fn base_names(class: Node<'_>, src: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A class's base names and its methods, as [`inherit_methods`] looks them up.
+pub(crate) type ClassParts = (Vec<String>, Vec<FileFunction>);
+
 /// Adds to `methods` (a class's own, `.NAME`) those it inherits, in the order Python looks
 /// them up (each base in turn, depth first, a name found first hiding a later one), from the
 /// classes `classes` names, returning the names of bases none of them defines (imported from
 /// another module, or a library's).
 pub(crate) fn inherit_methods(
     bases: &[String],
-    classes: &dyn Fn(&str) -> Option<(Vec<String>, Vec<FileFunction>)>,
+    classes: &dyn Fn(&str) -> Option<ClassParts>,
     methods: &mut Vec<FileFunction>,
 ) -> Vec<String> {
     let mut unresolved = Vec::new();

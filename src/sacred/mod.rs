@@ -1050,7 +1050,7 @@ fn go_imported_check_helpers(
         }
         let mut functions: Vec<FileFunction> = Vec::new();
         for file in content.list_dir(repo, &pkg)? {
-            if !file.ends_with(".go") || file.ends_with("_test.go") {
+            if !is_go(&file) || file.ends_with("_test.go") {
                 continue;
             }
             if !cache.modules.contains_key(&file) {

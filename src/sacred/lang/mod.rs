@@ -274,7 +274,7 @@ pub fn module_functions(path: &str, src: &str) -> Result<Option<super::bindings:
                         super::bindings::module_bindings("js", t.root_node(), src)
                     })
                 }
-                _ => Vec::new(),
+                Lang::Go => Vec::new(),
             },
             classes: match lang {
                 #[cfg(feature = "lang-python")]
