@@ -12,6 +12,10 @@
 //! (`await server.close()`) removed when the test now binds that local by a call handed the
 //! context (the cleanup moved into the helper's teardown).
 //!
+//! A Rust `use` inside the test that only brings names the base revision's test never
+//! mentioned (`use regex::{Regex, RegexBuilder}` → `use regex::{Regex, RegexBuilder,
+//! RegexSet}`) stands for the locked one: no locked statement can read what it adds.
+//!
 //! Example: `let total = refund(100);` → `let total = 100;`.
 
 use std::collections::BTreeMap;
@@ -72,6 +76,41 @@ pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
             None => true,
         }
     });
+    // A Rust `use` inside the test that now brings more names, none of which the test
+    // mentioned at the base revision (so none of its statements can read one of them).
+    // (the statement's index, the locked fingerprint it stands for)
+    let mut stand_ins: BTreeMap<usize, &str> = BTreeMap::new();
+    if !missing.is_empty()
+        && s.test.lang == "rust"
+        && let Some(base) = s.base
+    {
+        missing.retain(|h| {
+            let Some((path, names)) = base
+                .statements
+                .iter()
+                .find(|st| st.hash == *h)
+                .and_then(|st| rust_use_list(&st.source))
+            else {
+                return true;
+            };
+            let grown = spare.iter().position(|&i| {
+                rust_use_list(&statements[i].source).is_some_and(|(p, now)| {
+                    p == path
+                        && names.is_subset(&now)
+                        && now
+                            .difference(&names)
+                            .all(|n| n != "*" && n != "self" && !base.used.contains(n))
+                })
+            });
+            match grown {
+                Some(at) => {
+                    stand_ins.insert(spare.swap_remove(at), h);
+                    false
+                }
+                None => true,
+            }
+        });
+    }
     // A release of a local the test now binds by a call handed its context: the cleanup
     // moved into that helper's teardown.
     if !missing.is_empty() {
@@ -95,7 +134,35 @@ pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
     if !missing.is_empty() {
         return Some(changed(s, view, &missing));
     }
-    inserted(s, view)
+    inserted(s, view, &stand_ins)
+}
+
+/// `use PATH::{A, B};` or `use PATH::A;` (a Rust statement's source): the path and the names
+/// it brings. `None` for anything else (a nested list, a rename, not a `use`).
+fn rust_use_list(source: &str) -> Option<(String, std::collections::BTreeSet<String>)> {
+    if source.contains(" as ") {
+        return None;
+    }
+    let compact: String = source.chars().filter(|c| !c.is_whitespace()).collect();
+    let inner = compact.strip_prefix("use")?.strip_suffix(';')?;
+    if let Some((path, list)) = inner.split_once("::{") {
+        let list = list.strip_suffix('}')?;
+        // A nested path (`bytes::RegexBuilder`) binds its last name: not read here.
+        if list.contains(['{', '}', ':']) || path.contains(['{', '}']) {
+            return None;
+        }
+        let names = list
+            .split(',')
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+            .collect();
+        return Some((path.to_owned(), names));
+    }
+    let (path, name) = inner.rsplit_once("::")?;
+    Some((
+        path.to_owned(),
+        std::collections::BTreeSet::from([name.to_owned()]),
+    ))
 }
 
 /// Locked statements are missing: the statements as locked, and the new ones.
@@ -131,7 +198,11 @@ fn changed(s: &Subject<'_>, view: &View<'_>, missing: &[&str]) -> Finding {
 
 /// Additions must not change what the locked statements see: a new statement that does more
 /// than assert is accepted only after the last locked statement.
-fn inserted(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
+fn inserted(
+    s: &Subject<'_>,
+    view: &View<'_>,
+    stand_ins: &BTreeMap<usize, &str>,
+) -> Option<Finding> {
     let mut remaining: BTreeMap<&str, usize> = BTreeMap::new();
     for h in &s.locked.statements {
         *remaining.entry(h.as_str()).or_default() += 1;
@@ -140,7 +211,9 @@ fn inserted(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
     let mut added = Vec::new();
     for (i, st) in view.statements.iter().enumerate() {
         // A lock written by an older reading holds the statement's older fingerprint.
-        let key = if remaining.get(st.hash.as_str()).is_some_and(|n| *n > 0) {
+        let key = if let Some(h) = stand_ins.get(&i) {
+            Some(*h)
+        } else if remaining.get(st.hash.as_str()).is_some_and(|n| *n > 0) {
             Some(st.hash.as_str())
         } else {
             st.alt_hashes

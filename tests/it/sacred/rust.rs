@@ -1034,3 +1034,53 @@ fn a_check_helper_of_a_shared_test_module_that_checks_less_is_refused() {
         l.assert_passes_checked();
     }
 }
+
+// A `use` inside the test that brings more names the test did not mention keeps every
+// locked statement's meaning; one that drops a name, or brings a name the test already read,
+// does not.
+const USES: &str = "// gatekeeper:sacred\n#[test]\nfn oibits() {\n    use regex::{Regex, RegexBuilder};\n    use std::panic::UnwindSafe;\n\n    fn assert_unwind_safe<T: UnwindSafe>() {}\n    assert_unwind_safe::<Regex>();\n    assert_unwind_safe::<RegexBuilder>();\n}\n";
+const USES_ID: &str = "rust:tests/oibits.rs::oibits";
+
+passes!(
+    a_use_inside_the_test_grown_with_new_names_passes,
+    "tests/oibits.rs",
+    USES,
+    [
+        (
+            "use regex::{Regex, RegexBuilder};",
+            "use regex::{Regex, RegexBuilder, RegexSet};"
+        ),
+        (
+            "use std::panic::UnwindSafe;",
+            "use std::panic::{RefUnwindSafe, UnwindSafe};"
+        ),
+        (
+            "    assert_unwind_safe::<RegexBuilder>();\n",
+            "    assert_unwind_safe::<RegexBuilder>();\n    assert_unwind_safe::<RegexSet>();\n"
+        ),
+    ]
+);
+refuses!(
+    a_use_inside_the_test_that_drops_a_name_is_refused,
+    "tests/oibits.rs",
+    USES,
+    [(
+        "use regex::{Regex, RegexBuilder};",
+        "use regex::{Regex, RegexSet};"
+    )],
+    "body-changed",
+    USES_ID
+);
+const USES_SHADOW: &str = "use regex::bytes::RegexBuilder;\n\n// gatekeeper:sacred\n#[test]\nfn oibits() {\n    use regex::Regex;\n    use std::panic::UnwindSafe;\n\n    fn assert_unwind_safe<T: UnwindSafe>() {}\n    assert_unwind_safe::<Regex>();\n    assert_unwind_safe::<RegexBuilder>();\n}\n";
+
+refuses!(
+    a_use_inside_the_test_that_brings_a_name_the_test_read_is_refused,
+    "tests/oibits.rs",
+    USES_SHADOW,
+    [(
+        "    use regex::Regex;\n",
+        "    use regex::{Regex, RegexBuilder};\n"
+    )],
+    "body-changed",
+    USES_ID
+);
