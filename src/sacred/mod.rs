@@ -1958,17 +1958,25 @@ fn compare_all(
             }
         }
     }
-    // A locked test whose id is gone may have moved, keeping every check (`relocate`).
+    // A locked test whose id is gone may have moved, keeping every check (`relocate`); so may
+    // one whose id a new test took (renamed, and a new test given its old name).
     let lost: Vec<&lock::LockedTest> = locked
         .iter()
         .zip(&results)
-        .filter(|(_, f)| {
-            matches!(f.as_slice(), [one] if matches!(one.rule, Rule::Removed | Rule::Renamed))
-        })
+        .filter(|(_, f)| !f.is_empty())
         .map(|(t, _)| *t)
         .collect();
+    let taken: BTreeSet<&str> = locked
+        .iter()
+        .zip(&results)
+        .filter(|(_, f)| {
+            !matches!(f.as_slice(), [one] if matches!(one.rule, Rule::Removed | Rule::Renamed))
+        })
+        .filter(|(_, f)| !f.is_empty())
+        .map(|(t, _)| t.id.as_str())
+        .collect();
     let mut notes = Vec::new();
-    let moved = follow_moves(repo, new, lock, &lost, &patterns)?;
+    let moved = follow_moves(repo, new, lock, &lost, &taken, &patterns)?;
     for (t, findings) in locked.iter().zip(results.iter_mut()) {
         if let Some(m) = moved.get(&t.id) {
             findings.clear();
@@ -1989,6 +1997,7 @@ fn follow_moves(
     new: &Content<'_>,
     lock: &SacredLock,
     lost: &[&lock::LockedTest],
+    taken: &BTreeSet<&str>,
     patterns: &Patterns,
 ) -> Result<BTreeMap<String, relocate::Moved>> {
     if lost.is_empty() {
@@ -2024,7 +2033,7 @@ fn follow_moves(
             texts.insert(path.clone(), text);
         }
     }
-    Ok(relocate::find(lost, lock, &scans, &texts))
+    Ok(relocate::find(lost, lock, &scans, &texts, taken))
 }
 
 /// For the run-time evidence: where the locked tests `ids` live in the work tree of `root`
@@ -2066,9 +2075,11 @@ pub fn moved_in_worktree(
                 [one] if matches!(one.rule, Rule::Removed | Rule::Renamed))
         })
         .collect();
-    Ok(follow_moves(&repo, &content, &lock, &lost, &patterns)?
-        .into_values()
-        .collect())
+    Ok(
+        follow_moves(&repo, &content, &lock, &lost, &BTreeSet::new(), &patterns)?
+            .into_values()
+            .collect(),
+    )
 }
 
 /// What [`compare_all`] found.

@@ -13,6 +13,11 @@
 //! A test the lock names itself stands in only with the very body of the lost one: a
 //! duplicate removed, its twin keeping every check.
 //!
+//! A locked test whose id is still there but refused is looked for the same way, among the
+//! tests the lock does not name: renamed keeping every check while a new test took its old
+//! name (`TestPlugin` → `TestPluginWithSubCommands`, and a new `TestPlugin`). The test at the
+//! old id is then a new test; every locked check still runs, under the new name.
+//!
 //! The test found is in the locked test's own file, in a file that holds no locked test (a
 //! new file, say), or — keeping its name — in another file holding locked tests (a file
 //! split into files that already exist).
@@ -217,6 +222,7 @@ pub(super) fn find(
     lock: &SacredLock,
     scans: &BTreeMap<String, FileScan>,
     texts: &BTreeMap<String, String>,
+    taken: &BTreeSet<&str>,
 ) -> BTreeMap<String, Moved> {
     let mut claimed: BTreeSet<&str> = BTreeSet::new();
     let mut out = BTreeMap::new();
@@ -235,9 +241,12 @@ pub(super) fn find(
                 continue;
             }
             for t in &scan.tests {
-                // A locked test stands in only as an exact duplicate (a twin removed).
+                // A locked test stands in only as an exact duplicate (a twin removed); for a
+                // locked test whose id another test took, only a test the lock does not name.
                 let twin = lock.tests.contains_key(&t.id);
-                if !t.sacred
+                if (twin && taken.contains(locked.id.as_str()))
+                    || t.id == locked.id
+                    || !t.sacred
                     || !t.collected
                     || (twin && t.body != locked.body)
                     || claimed.contains(t.id.as_str())

@@ -647,3 +647,50 @@ fn a_python_test_using_its_own_place_moved_into_a_subdirectory_is_refused() {
         assert_refused_removed(&l);
     }
 }
+
+// Renamed keeping every check while a new test takes its old name (cobra's `TestPlugin` →
+// `TestPluginWithSubCommands` and a new `TestPlugin`): followed under its new name; the test at
+// the old id is a new one.
+const TAKEN: &str = "def test_refund_is_exact():\n    assert refund(1) == 1\n";
+
+#[test]
+fn a_test_renamed_while_a_new_test_takes_its_name_is_followed() {
+    let l = locked(&[(FILE, &base())]);
+    let renamed = SACRED.replace("test_refund_is_exact", "test_refund_is_exact_for_100");
+    l.repo
+        .write(FILE, format!("{HEADER}{TAKEN}\n\n{renamed}\n\n{OTHER}"));
+    l.assert_moved(
+        ID,
+        "python:tests/billing/test_refunds.py::test_refund_is_exact_for_100",
+    );
+}
+
+#[test]
+fn a_test_renamed_with_a_check_dropped_while_a_new_test_takes_its_name_is_refused() {
+    let l = locked(&[(FILE, &base())]);
+    let renamed = SACRED
+        .replace("test_refund_is_exact", "test_refund_is_exact_for_100")
+        .replace("    assert refund(5) == 5\n", "");
+    l.repo
+        .write(FILE, format!("{HEADER}{TAKEN}\n\n{renamed}\n\n{OTHER}"));
+    for out in [l.check_staged(), l.check_base()] {
+        assert_code(&out, 1, "check");
+        assert!(text(&out).contains(ID), "{}", text(&out));
+    }
+}
+
+// Another locked test that is an exact copy does not stand in for a test changed at its id:
+// only a test the lock does not name does.
+#[test]
+fn a_locked_twin_does_not_stand_in_for_a_test_changed_at_its_id() {
+    let twin = SACRED.replace("test_refund_is_exact", "test_refund_is_exact_twin");
+    let l = locked(&[(FILE, &format!("{HEADER}{SACRED}\n\n{twin}\n\n{OTHER}"))]);
+    l.repo.write(
+        FILE,
+        format!(
+            "{HEADER}{}\n\n{twin}\n\n{OTHER}",
+            SACRED.replace("    assert refund(5) == 5\n", "")
+        ),
+    );
+    l.assert_refused("assertion-removed", ID);
+}
