@@ -16,6 +16,10 @@
 //! mentioned (`use regex::{Regex, RegexBuilder}` → `use regex::{Regex, RegexBuilder,
 //! RegexSet}`) stands for the locked one: no locked statement can read what it adds.
 //!
+//! Nor is a Rust compile-time check inserted among the locked statements: a function the
+//! test declares with an empty body and no parameters (`fn assert_send<T: Send>() {}`) under
+//! a name it never mentioned, or a call to one without arguments; they run nothing.
+//!
 //! Example: `let total = refund(100);` → `let total = 100;`.
 
 use std::collections::BTreeMap;
@@ -137,6 +141,63 @@ pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
     inserted(s, view, &stand_ins)
 }
 
+/// Rust: the functions the test declares in its body with an empty body and no parameters
+/// (`fn assert_send<T: Send>() {}`, a compile-time check), under a name the base revision's
+/// test never mentioned (so it shadows nothing a locked statement calls). Declaring one, and
+/// calling one without arguments, runs nothing.
+fn rust_no_op_functions(s: &Subject<'_>, view: &View<'_>) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let Some(base) = s.base.filter(|_| s.test.lang == "rust") else {
+        return out;
+    };
+    for st in view.statements {
+        let compact: String = st.source.chars().filter(|c| !c.is_whitespace()).collect();
+        let Some(rest) = compact.strip_prefix("fn") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let after = &rest[name.len()..];
+        let generics_closed = after
+            .strip_prefix('<')
+            .map_or(Some(after), |g| g.split_once('>').map(|(_, r)| r));
+        if !name.is_empty() && generics_closed == Some("(){}") && !base.used.contains(&name) {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+/// Whether a statement's source declares or calls (without arguments) one of `no_ops`.
+fn runs_nothing(source: &str, no_ops: &std::collections::BTreeSet<String>) -> bool {
+    let compact: String = source.chars().filter(|c| !c.is_whitespace()).collect();
+    let call = compact.strip_suffix(';').unwrap_or(&compact);
+    let named = |text: &str| {
+        let name: String = text
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        no_ops.contains(&name).then_some(name.len())
+    };
+    if let Some(rest) = compact.strip_prefix("fn")
+        && named(rest).is_some()
+        && rest.ends_with("(){}")
+    {
+        return true;
+    }
+    let Some(len) = named(call) else {
+        return false;
+    };
+    let after = &call[len..];
+    let after = after
+        .strip_prefix("::<")
+        .and_then(|g| g.rsplit_once('>').map(|(_, r)| r))
+        .unwrap_or(after);
+    after == "()"
+}
+
 /// `use PATH::{A, B};` or `use PATH::A;` (a Rust statement's source): the path and the names
 /// it brings. `None` for anything else (a nested list, a rename, not a `use`).
 fn rust_use_list(source: &str) -> Option<(String, std::collections::BTreeSet<String>)> {
@@ -209,7 +270,11 @@ fn inserted(
     }
     let mut last_locked = None;
     let mut added = Vec::new();
+    let no_ops = rust_no_op_functions(s, view);
     for (i, st) in view.statements.iter().enumerate() {
+        if !no_ops.is_empty() && runs_nothing(&st.source, &no_ops) {
+            continue;
+        }
         // A lock written by an older reading holds the statement's older fingerprint.
         let key = if let Some(h) = stand_ins.get(&i) {
             Some(*h)

@@ -1084,3 +1084,37 @@ refuses!(
     "body-changed",
     USES_ID
 );
+
+// A function the test declares with an empty body and no parameters (a compile-time check
+// such as `fn assert_send<T: Send>() {}`), and calls to it without arguments, run nothing: they
+// may go anywhere. One named like something the test called shadows it: refused.
+passes!(
+    compile_time_checks_inserted_among_the_locked_statements_pass,
+    "tests/oibits.rs",
+    USES,
+    [
+        (
+            "use std::panic::UnwindSafe;",
+            "use std::panic::{RefUnwindSafe, UnwindSafe};"
+        ),
+        (
+            "    fn assert_unwind_safe<T: UnwindSafe>() {}\n",
+            "    fn assert_unwind_safe<T: UnwindSafe>() {}\n    fn assert_ref_unwind_safe<T: RefUnwindSafe>() {}\n"
+        ),
+        (
+            "    assert_unwind_safe::<Regex>();\n",
+            "    assert_unwind_safe::<Regex>();\n    assert_ref_unwind_safe::<Regex>();\n"
+        ),
+    ]
+);
+
+const SHADOWED: &str = "fn check(x: i64) {\n    assert_eq!(x, 6);\n}\n\n// gatekeeper:sacred\n#[test]\nfn total_is_six() {\n    check(6);\n    check(3 + 3);\n}\n";
+
+refuses!(
+    a_no_op_function_shadowing_what_the_test_calls_is_refused,
+    "tests/shadow.rs",
+    SHADOWED,
+    [("    check(6);\n", "    fn check() {}\n    check(6);\n")],
+    "body-changed",
+    "rust:tests/shadow.rs::total_is_six"
+);
