@@ -788,6 +788,42 @@ fn add_imported_check_helpers(
     Ok(())
 }
 
+/// The function `functions[at]` of another module (`functions`: that module's, each with its
+/// file) as a test's file calls it, under `name` (`check_total`, `h.check_total`,
+/// `testutil.CheckTotal`): its text and file, whether it is a check helper (it asserts or
+/// leads to a function of its module that does), and in `beyond` the `helper` lines of the
+/// check helpers it reaches there.
+fn stub_of(
+    functions: &[crate::sacred::bindings::FileFunction],
+    at: usize,
+    name: String,
+) -> crate::sacred::bindings::FileFunction {
+    let f = &functions[at];
+    let reached = crate::sacred::bindings::reached_check_helper_indices(
+        &BTreeSet::from([f.name.clone()]),
+        functions,
+        "",
+    );
+    crate::sacred::bindings::FileFunction {
+        name,
+        text: f.text.clone(),
+        uses: BTreeSet::new(),
+        asserts: reached.contains(&at),
+        file: f.file.clone(),
+        beyond: f
+            .beyond
+            .iter()
+            .cloned()
+            .chain(
+                reached
+                    .iter()
+                    .filter(|i| **i != at)
+                    .flat_map(|i| helper_lines(&functions[*i])),
+            )
+            .collect(),
+    }
+}
+
 /// A function's `helper` line and those of the check helpers it reaches in other files.
 fn helper_lines(f: &crate::sacred::bindings::FileFunction) -> Vec<String> {
     std::iter::once(crate::sacred::bindings::helper_line(f))
@@ -873,32 +909,10 @@ fn import_stubs(
         };
         let stub = |name: &str, alias: String| -> Option<FileFunction> {
             let mut named = functions.iter().enumerate().filter(|(_, f)| f.name == name);
-            let (Some((at, f)), None) = (named.next(), named.next()) else {
+            let (Some((at, _)), None) = (named.next(), named.next()) else {
                 return None;
             };
-            let reached = crate::sacred::bindings::reached_check_helper_indices(
-                &BTreeSet::from([name.to_owned()]),
-                functions,
-                "",
-            );
-            Some(FileFunction {
-                name: alias,
-                text: f.text.clone(),
-                uses: BTreeSet::new(),
-                asserts: reached.contains(&at),
-                file: f.file.clone(),
-                beyond: f
-                    .beyond
-                    .iter()
-                    .cloned()
-                    .chain(
-                        reached
-                            .iter()
-                            .filter(|i| **i != at)
-                            .flat_map(|i| helper_lines(&functions[*i])),
-                    )
-                    .collect(),
-            })
+            Some(stub_of(functions, at, alias))
         };
         match members {
             Members::One(name, alias) => {
@@ -1072,23 +1086,7 @@ fn go_imported_check_helpers(
             if !wanted.contains(q.as_str()) {
                 continue;
             }
-            let reached = crate::sacred::bindings::reached_check_helper_indices(
-                &BTreeSet::from([f.name.clone()]),
-                &functions,
-                "",
-            );
-            out.push(FileFunction {
-                name: q,
-                text: f.text.clone(),
-                uses: BTreeSet::new(),
-                asserts: reached.contains(&at),
-                file: f.file.clone(),
-                beyond: reached
-                    .iter()
-                    .filter(|i| **i != at)
-                    .map(|i| crate::sacred::bindings::helper_line(&functions[*i]))
-                    .collect(),
-            });
+            out.push(stub_of(&functions, at, q));
         }
     }
     Ok(out)
@@ -1229,24 +1227,8 @@ fn add_rust_module_check_helpers(
             if names.is_empty() {
                 continue;
             }
-            let reached = crate::sacred::bindings::reached_check_helper_indices(
-                &BTreeSet::from([f.name.clone()]),
-                &functions,
-                "",
-            );
             for name in names {
-                stubs.push(FileFunction {
-                    name,
-                    text: f.text.clone(),
-                    uses: BTreeSet::new(),
-                    asserts: reached.contains(&at),
-                    file: f.file.clone(),
-                    beyond: reached
-                        .iter()
-                        .filter(|i| **i != at)
-                        .map(|i| crate::sacred::bindings::helper_line(&functions[*i]))
-                        .collect(),
-                });
+                stubs.push(stub_of(&functions, at, name));
             }
         }
     }
