@@ -316,6 +316,64 @@ mod tests {
     use super::super::Rule;
     use super::super::testing::{GO, JS, PY, RS, TS, accepted, refused};
 
+    const OIBITS: &str = "// gatekeeper:sacred\n#[test]\nfn oibits() {\n    use regex::{Regex, RegexBuilder};\n    use std::panic::UnwindSafe;\n\n    fn assert_unwind_safe<T: UnwindSafe>() {}\n    assert_unwind_safe::<Regex>();\n    assert_unwind_safe::<RegexBuilder>();\n}\n";
+
+    /// The rules for `OIBITS` edited, its base revision the locked file.
+    fn oibits_after(edits: &[(&str, &str)]) -> Vec<Rule> {
+        let mut new = OIBITS.to_owned();
+        for (from, to) in edits {
+            assert!(new.contains(from), "no {from:?}");
+            new = new.replacen(from, to, 1);
+        }
+        super::super::testing::rules_with_base("tests/oibits.rs", OIBITS, OIBITS, &new)
+    }
+
+    #[test]
+    fn a_rust_use_grown_with_names_the_test_never_read_is_accepted() {
+        let grown = [(
+            "use regex::{Regex, RegexBuilder};",
+            "use regex::{Regex, RegexBuilder, RegexSet};",
+        )];
+        assert_eq!(oibits_after(&grown), Vec::<Rule>::new());
+        let single = [(
+            "use std::panic::UnwindSafe;",
+            "use std::panic::{RefUnwindSafe, UnwindSafe};",
+        )];
+        assert_eq!(oibits_after(&single), Vec::<Rule>::new());
+    }
+
+    #[test]
+    fn a_rust_use_that_drops_or_renames_a_name_is_refused() {
+        for to in [
+            "use regex::{Regex, RegexSet};",
+            "use regex::{Regex, RegexSet as RegexBuilder};",
+            "use regex::{Regex, bytes::RegexBuilder};",
+        ] {
+            let rules = oibits_after(&[("use regex::{Regex, RegexBuilder};", to)]);
+            assert!(rules.contains(&Rule::BodyChanged), "{to}: {rules:?}");
+        }
+    }
+
+    #[test]
+    fn a_rust_compile_time_check_inserted_anywhere_is_accepted_and_a_function_with_a_body_is_not() {
+        let check = [
+            (
+                "    fn assert_unwind_safe<T: UnwindSafe>() {}\n",
+                "    fn assert_unwind_safe<T: UnwindSafe>() {}\n    fn assert_send<T: Send>() {}\n",
+            ),
+            (
+                "    assert_unwind_safe::<Regex>();\n",
+                "    assert_send::<Regex>();\n    assert_unwind_safe::<Regex>();\n",
+            ),
+        ];
+        assert_eq!(oibits_after(&check), Vec::<Rule>::new());
+        let with_body = [(
+            "    assert_unwind_safe::<Regex>();\n",
+            "    fn reset() { std::env::set_var(\"X\", \"1\") }\n    reset();\n    assert_unwind_safe::<Regex>();\n",
+        )];
+        assert!(oibits_after(&with_body).contains(&Rule::BodyChanged));
+    }
+
     /// `(anchor, callback)` per language: a statement inserted before the anchor that hands a
     /// callback holding one check (`CHECK`) to a helper.
     fn callback(f: &super::super::testing::Fixture) -> (&'static str, &'static str) {
