@@ -183,6 +183,10 @@ pub struct TestItem {
     /// of its parameters (see [`super::extracted::python_cases`]); built for checks only.
     #[serde(skip)]
     pub case_readings: Vec<LocalsPutBack>,
+    /// `case_readings` hold every case of the test's `parametrize` (see
+    /// [`super::extracted::python_cases_all_read`]).
+    #[serde(skip)]
+    pub cases_all_read: bool,
     /// A reading with every release of a local nested in a statement (`await server.close()`
     /// inside an `if` or a `finally`) left out, and those locals (serialised as
     /// [`Statement::context_binding`] writes them): a test that now binds each of them by a
@@ -1982,6 +1986,8 @@ pub(crate) fn build_item(
     } else {
         Vec::new()
     };
+    let cases_all_read =
+        !cases.is_empty() && super::extracted::python_cases_all_read(spec.extent, spec.node, src);
     let read_leaving = |extractions: &[&super::extracted::Extraction<'_>], left: &[Node<'_>]| {
         // The other locals keep the placeholders they had before the extraction.
         let kept: Vec<String> = locals
@@ -2043,6 +2049,7 @@ pub(crate) fn build_item(
         .iter()
         .map(|case| read(&case.iter().collect::<Vec<_>>()))
         .collect();
+    item.cases_all_read = cases_all_read;
     item.locals = locals;
     item
 }
@@ -2183,6 +2190,7 @@ fn build_item_inner(
         locals: Vec::new(),
         locals_put_back: Vec::new(),
         case_readings: Vec::new(),
+        cases_all_read: false,
         releases_dropped: None,
         case_names_left_out: None,
         has_error: spec.extent.has_error(),

@@ -542,6 +542,42 @@ fn parametrize_of<'t>(
     Some((names, cases, decorator))
 }
 
+/// Whether [`python_cases`] reads every case of the test's one `parametrize`: none left out
+/// (a case with `marks`, a form it does not read, one past [`MAX_CASES`]). Only then does a
+/// case missing from its readings mean a case missing from the test.
+pub(crate) fn python_cases_all_read(extent: Node<'_>, def: Node<'_>, src: &str) -> bool {
+    if kind(extent) != "decorated_definition" {
+        return false;
+    }
+    let parametrized: Vec<Node<'_>> = named_children(extent)
+        .into_iter()
+        .filter(|d| kind(*d) == "decorator" && parametrize_of(*d, src).is_some())
+        .collect();
+    let [decorator] = parametrized.as_slice() else {
+        return false;
+    };
+    let total = named_children(*decorator)
+        .into_iter()
+        .find(|c| !is_comment(*c))
+        .and_then(|call| call.child_by_field_name("arguments"))
+        .and_then(|args| {
+            let positional: Vec<Node<'_>> = named_children(args)
+                .into_iter()
+                .filter(|c| !is_comment(*c) && kind(*c) != "keyword_argument")
+                .collect();
+            let [_, cases] = positional.as_slice() else {
+                return None;
+            };
+            Some(
+                named_children(*cases)
+                    .into_iter()
+                    .filter(|c| !is_comment(*c))
+                    .count(),
+            )
+        });
+    total.is_some_and(|n| n > 0 && n <= MAX_CASES && python_cases(extent, def, src).len() == n)
+}
+
 /// Go constants of the file that the test reads: `const onetwo = "one two"` at package level
 /// and `if got != onetwo` in the test, which a reading puts back as `if got != "one two"`
 /// (the repeated literal hoisted into a constant, as linters ask). Each is an extraction

@@ -1940,6 +1940,59 @@ fn compare_all(
             }
         }
     }
+    // Python: a test locked with a `parametrize` whose cases were rewritten keeping every one
+    // (a column added, cases added): both sides are read once more, per case, and a test that
+    // keeps every case of its base revision (`rules::keeps_every_case`) is cleared of what
+    // its decorator and body changes raised.
+    if let Some(base) = base {
+        let by_file: BTreeMap<&str, BTreeSet<String>> = locked
+            .iter()
+            .zip(&results)
+            .filter(|(t, f)| {
+                !f.is_empty()
+                    && lang::Lang::of_path(&t.file) == Some(lang::Lang::Python)
+                    && t.modifiers
+                        .iter()
+                        .any(|m| m.starts_with("@pytest.mark.parametrize("))
+                    && f.iter().all(|f| case_rewrite_rule(f.rule))
+            })
+            .fold(BTreeMap::new(), |mut m, (t, _)| {
+                m.entry(t.file.as_str())
+                    .or_insert_with(BTreeSet::new)
+                    .insert(t.id.clone());
+                m
+            });
+        for (file, ids) in by_file {
+            let (Some(new_text), Some(base_text)) = (new.read(repo, file)?, base.read(repo, file)?)
+            else {
+                continue;
+            };
+            let sacred = !patterns.is_empty() && patterns.matches(Path::new(file));
+            let want = analysis::Want::Locked(ids.clone(), ids.clone());
+            let read = |text: &str| {
+                lang::scan(file, text, sacred, &want, &patterns.test_functions)
+                    .ok()
+                    .flatten()
+            };
+            let (Some(now), Some(then)) = (read(&new_text), read(&base_text)) else {
+                continue;
+            };
+            for (t, findings) in locked.iter().zip(results.iter_mut()) {
+                if !ids.contains(&t.id) {
+                    continue;
+                }
+                let (Some(test), Some(was)) = (
+                    now.tests.iter().find(|x| x.id == t.id),
+                    then.tests.iter().find(|x| x.id == t.id),
+                ) else {
+                    continue;
+                };
+                if rules::keeps_every_case(t, &now, test, was, &then) {
+                    findings.clear();
+                }
+            }
+        }
+    }
     // A locked test whose id is gone may have moved, keeping every check (`relocate`); so may
     // one whose id a new test took (renamed, and a new test given its old name).
     let lost: Vec<&lock::LockedTest> = locked
@@ -1970,6 +2023,20 @@ fn compare_all(
         findings: results.into_iter().flatten().collect(),
         notes,
     })
+}
+
+/// The rules a rewrite of a parametrized test's cases raises, which
+/// [`rules::keeps_every_case`] may clear: its decorator and its body read otherwise.
+fn case_rewrite_rule(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::EnvelopeChanged
+            | Rule::BodyChanged
+            | Rule::AssertionChanged
+            | Rule::AssertionRemoved
+            | Rule::AssertionLoosened
+            | Rule::ExpectedChanged
+    )
 }
 
 /// Where each of `lost` (locked tests whose id is gone from `new`) now lives, keeping every

@@ -452,6 +452,52 @@ fn judge_found(s: &Subject<'_>) -> Vec<Finding> {
     out
 }
 
+/// Whether a test locked with one `@pytest.mark.parametrize` keeps every case the base
+/// revision's test (standing for the lock) had, though the decorator changed (a column added,
+/// cases added or reordered, a literal of the body moved into a column): read once per case
+/// on both sides ([`crate::sacred::extracted::python_cases`], every case of the base read),
+/// each base case is a distinct case of the test that keeps every check of it. Every other
+/// line around the test is as locked. `test` and `base` are read with their cases
+/// (`Want::Locked` naming them for cases).
+pub(crate) fn keeps_every_case(
+    locked: &LockedTest,
+    scan: &FileScan,
+    test: &TestItem,
+    base: &TestItem,
+    base_scan: &FileScan,
+) -> bool {
+    let param = |l: &&String| l.starts_with("@pytest.mark.parametrize(");
+    let others =
+        |lines: &[String]| -> Vec<String> { lines.iter().filter(|l| !param(l)).cloned().collect() };
+    if locked.modifiers.iter().filter(param).count() != 1
+        || test.envelope_lines.iter().filter(param).count() != 1
+        || others(&locked.modifiers) != others(&test.envelope_lines)
+        || !base.cases_all_read
+        || test.case_readings.is_empty()
+    {
+        return false;
+    }
+    let s = Subject {
+        locked,
+        test,
+        scan,
+        base: Some(base),
+        base_bindings: &base_scan.module_bindings,
+        base_scan: Some(base_scan),
+        old_header: Vec::new(),
+    };
+    let Some(base) = base_as_locked(&s) else {
+        return false;
+    };
+    let mut taken = vec![false; test.case_readings.len()];
+    base.case_readings.iter().all(|q| {
+        let found = (0..taken.len()).find(|&j| {
+            !taken[j] && keeps_base_read_as(&s, base, q, Some(&test.case_readings[j]), true)
+        });
+        found.inspect(|&j| taken[j] = true).is_some()
+    })
+}
+
 /// Whether the test, or a reading of it, keeps every check of a reading of the base
 /// revision's test that stands for the lock ([`base_as_locked`]): a local the locked test
 /// extracted (`expected := "one two"` before `if got != expected`) is put back there, so a

@@ -1947,3 +1947,71 @@ fn under_a_lock_without_fixtures_got_by_value_the_base_revision_decides() {
     );
     l.assert_refused("rebound", CONFTEST_ID);
 }
+
+// A parametrized test whose cases are rewritten keeping every one — a column added with the
+// value the body used to hold, a case added — keeps every check: each old case is a case of
+// the new test, read the same. A case dropped, changed, skipped, or given another value in
+// the new column is refused.
+const CASES_REWRITTEN_FILE: &str = "tests/test_refund.py";
+const CASES_REWRITTEN_ID: &str = "python:tests/test_refund.py::test_refund";
+const CASES_BEFORE: &str = "import pytest\n\nfrom billing import refund\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize(\n    (\"amount\", \"expected\"),\n    [\n        (100, 100),\n        pytest.param(5, 5, id=\"small\"),\n    ],\n)\ndef test_refund(amount, expected):\n    assert refund(amount, \"card\") == expected\n";
+
+fn cases_after(cases: &str) -> String {
+    format!(
+        "import pytest\n\nfrom billing import refund\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize(\n    (\"amount\", \"method\", \"expected\"),\n    [\n{cases}    ],\n)\ndef test_refund(amount, method, expected):\n    assert refund(amount, method) == expected\n"
+    )
+}
+
+#[test]
+fn parametrized_cases_rewritten_keeping_every_case_pass() {
+    let l = super::locked(&[(CASES_REWRITTEN_FILE, CASES_BEFORE)]);
+    l.repo.write(
+        CASES_REWRITTEN_FILE,
+        cases_after(
+            "        (0, \"cash\", 0),\n        pytest.param(5, \"card\", 5, id=\"small\"),\n        (100, \"card\", 100),\n",
+        ),
+    );
+    l.assert_passes_checked();
+}
+
+#[test]
+fn parametrized_cases_rewritten_losing_a_case_are_refused() {
+    for cases in [
+        // dropped
+        "        (100, \"card\", 100),\n        (0, \"cash\", 0),\n",
+        // its expected value changed
+        "        (100, \"card\", 100),\n        (5, \"card\", 6),\n",
+        // another value in the new column
+        "        (100, \"card\", 100),\n        (5, \"cash\", 5),\n",
+        // skipped
+        "        (100, \"card\", 100),\n        pytest.param(5, \"card\", 5, marks=pytest.mark.skip),\n",
+    ] {
+        let l = super::locked(&[(CASES_REWRITTEN_FILE, CASES_BEFORE)]);
+        l.repo.write(CASES_REWRITTEN_FILE, cases_after(cases));
+        for out in [l.check_staged(), l.check_base()] {
+            crate::common::assert_code(&out, 1, cases);
+            let all = crate::common::text(&out);
+            assert!(all.contains(CASES_REWRITTEN_ID), "{all}");
+        }
+    }
+}
+
+// A case of the locked test that the per-case reading does not read (one with `marks`) may not
+// go unnoticed: the rewrite is judged as before, and dropping it is refused.
+#[test]
+fn parametrized_cases_rewritten_dropping_a_marked_case_are_refused() {
+    let before = CASES_BEFORE.replace(
+        "        pytest.param(5, 5, id=\"small\"),\n",
+        "        pytest.param(5, 5, id=\"small\"),\n        pytest.param(7, 7, marks=pytest.mark.slow),\n",
+    );
+    let l = super::locked(&[(CASES_REWRITTEN_FILE, &before)]);
+    l.repo.write(
+        CASES_REWRITTEN_FILE,
+        cases_after(
+            "        (100, \"card\", 100),\n        pytest.param(5, \"card\", 5, id=\"small\"),\n",
+        ),
+    );
+    for out in [l.check_staged(), l.check_base()] {
+        crate::common::assert_code(&out, 1, "a marked case dropped");
+    }
+}
