@@ -575,7 +575,27 @@ pub(crate) fn python_cases_all_read(extent: Node<'_>, def: Node<'_>, src: &str) 
                     .count(),
             )
         });
-    total.is_some_and(|n| n > 0 && n <= MAX_CASES && python_cases(extent, def, src).len() == n)
+    if total.is_none_or(|n| n == 0 || n > MAX_CASES || python_cases(extent, def, src).len() != n) {
+        return false;
+    }
+    // Every read of a parameter is put back: none inside an f-string (`{expected!r}` keeps
+    // the name, so two cases that differ only there would read the same).
+    let Some((names, _, _)) = parametrize_of(*decorator, src) else {
+        return false;
+    };
+    let Some(body) = def.child_by_field_name("body") else {
+        return false;
+    };
+    let mut leaves = Vec::new();
+    collect_leaves(body, &mut leaves);
+    !leaves.iter().any(|l| {
+        kind(*l) == "identifier"
+            && names.iter().any(|n| n == text(*l, src))
+            && matches!(python_name_role(*l), NameRole::Read)
+            && std::iter::successors(l.parent(), |p| p.parent())
+                .take_while(|p| p.id() != body.id())
+                .any(|p| matches!(kind(p), "interpolation" | "string"))
+    })
 }
 
 /// Go constants of the file that the test reads: `const onetwo = "one two"` at package level

@@ -2015,3 +2015,40 @@ fn parametrized_cases_rewritten_dropping_a_marked_case_are_refused() {
         crate::common::assert_code(&out, 1, "a marked case dropped");
     }
 }
+
+// A parameter read inside an f-string is not put back in the per-case reading: two cases
+// that differ only there would read the same, so a case's expected value changed there is
+// still refused (click 029bbed: `(UNSET, [], UNSET)` → `(UNSET, [], None)` with
+// `assert out == f"value: {expected!r}"`).
+#[test]
+fn a_case_changed_where_the_body_reads_it_in_an_f_string_is_refused() {
+    let before = "import pytest\n\nfrom billing import refund\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize(\n    (\"amount\", \"expected\"),\n    [\n        (100, 100),\n        (5, 5),\n    ],\n)\ndef test_refund(amount, expected):\n    assert f\"{refund(amount)!r}\" == f\"{expected!r}\"\n";
+    let l = super::locked(&[(CASES_REWRITTEN_FILE, before)]);
+    l.edit(
+        CASES_REWRITTEN_FILE,
+        before,
+        &[("        (5, 5),\n", "        (5, 6),\n        (0, 0),\n")],
+    );
+    for out in [l.check_staged(), l.check_base()] {
+        crate::common::assert_code(&out, 1, "a case changed inside an f-string");
+    }
+}
+
+// A parameter read in a nested function's decorator or default is put back there too: a case
+// changed there is refused.
+#[test]
+fn a_case_changed_where_a_nested_decorator_reads_it_is_refused() {
+    let before = "import click\nimport pytest\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize(\n    (\"default\", \"args\"),\n    [\n        (1, []),\n        (2, []),\n    ],\n)\ndef test_default(runner, default, args):\n    @click.command()\n    @click.option(\"--n\", default=default)\n    def main(n, m=default):\n        click.echo(n)\n\n    result = runner.invoke(main, args)\n    assert result.exit_code == 0\n";
+    let l = super::locked(&[(CASES_REWRITTEN_FILE, before)]);
+    l.edit(
+        CASES_REWRITTEN_FILE,
+        before,
+        &[(
+            "        (2, []),\n",
+            "        (3, []),\n        (1, [\"--n\", \"1\"]),\n",
+        )],
+    );
+    for out in [l.check_staged(), l.check_base()] {
+        crate::common::assert_code(&out, 1, "a case changed in a nested decorator");
+    }
+}
