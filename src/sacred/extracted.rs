@@ -592,7 +592,7 @@ pub(crate) fn python_cases_all_read(extent: Node<'_>, def: Node<'_>, src: &str) 
         kind(*l) == "identifier"
             && names.iter().any(|n| n == text(*l, src))
             && matches!(python_name_role(*l), NameRole::Read)
-            && std::iter::successors(l.parent(), |p| p.parent())
+            && std::iter::successors(l.parent(), tree_sitter::Node::parent)
                 .take_while(|p| p.id() != body.id())
                 .any(|p| matches!(kind(p), "interpolation" | "string"))
     })
