@@ -1387,6 +1387,19 @@ pub struct ModuleParts {
     pub classes: Vec<ModuleClass>,
 }
 
+impl ModuleParts {
+    /// Its functions, each marked as of `file`.
+    pub(crate) fn functions_of(&self, file: &str) -> Vec<FileFunction> {
+        self.functions
+            .iter()
+            .map(|f| FileFunction {
+                file: Some(file.to_owned()),
+                ..f.clone()
+            })
+            .collect()
+    }
+}
+
 /// A Python class of a module: its name, the names of its base classes (plain names only:
 /// `TotalChecks`, not `unittest.TestCase`), and its methods other than tests (`.NAME`).
 #[derive(Debug, Clone)]

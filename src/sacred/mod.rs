@@ -935,6 +935,24 @@ fn import_stubs(
     Ok((stubs, classes))
 }
 
+/// What the module `file` holds (its functions, classes and bindings), read once per command
+/// into `cache.modules`; `None` when there is no such file or gatekeeper does not read it.
+fn read_module<'c>(
+    repo: &Repo,
+    content: &Content<'_>,
+    file: &str,
+    cache: &'c mut Surroundings,
+) -> Result<Option<&'c crate::sacred::bindings::ModuleParts>> {
+    if !cache.modules.contains_key(file) {
+        let parts = match content.read(repo, file)? {
+            Some(src) => lang::module_functions(file, &src)?,
+            None => None,
+        };
+        cache.modules.insert(file.to_owned(), parts);
+    }
+    Ok(cache.modules[file].as_ref())
+}
+
 /// Reads the module `file` into `cache.modules` and its functions, with those its own
 /// imports bring from modules of the tests (see [`import_stubs`]), into `cache.extended`;
 /// `false` when it is not a module gatekeeper reads. A module being read further up
@@ -946,28 +964,13 @@ fn extended_functions(
     cache: &mut Surroundings,
     in_progress: &mut BTreeSet<String>,
 ) -> Result<bool> {
-    use crate::sacred::bindings::FileFunction;
     if cache.extended.contains_key(file) {
         return Ok(true);
     }
-    if !cache.modules.contains_key(file) {
-        let parts = match content.read(repo, file)? {
-            Some(src) => lang::module_functions(file, &src)?,
-            None => None,
-        };
-        cache.modules.insert(file.to_owned(), parts);
-    }
-    let Some(parts) = cache.modules[file].as_ref() else {
+    let Some(parts) = read_module(repo, content, file, cache)? else {
         return Ok(false);
     };
-    let own: Vec<FileFunction> = parts
-        .functions
-        .iter()
-        .map(|f| FileFunction {
-            file: Some(file.to_owned()),
-            ..f.clone()
-        })
-        .collect();
+    let own = parts.functions_of(file);
     if in_progress.contains(file) {
         // Its own functions only, until the outer read of it ends and replaces them.
         cache.extended.entry(file.to_owned()).or_insert(own);
@@ -1067,18 +1070,8 @@ fn go_imported_check_helpers(
             if !is_go(&file) || file.ends_with("_test.go") {
                 continue;
             }
-            if !cache.modules.contains_key(&file) {
-                let parts = match content.read(repo, &file)? {
-                    Some(src) => lang::module_functions(&file, &src)?,
-                    None => None,
-                };
-                cache.modules.insert(file.clone(), parts);
-            }
-            if let Some(parts) = cache.modules[&file].as_ref() {
-                functions.extend(parts.functions.iter().map(|f| FileFunction {
-                    file: Some(file.clone()),
-                    ..f.clone()
-                }));
+            if let Some(parts) = read_module(repo, content, &file, cache)? {
+                functions.extend(parts.functions_of(&file));
             }
         }
         for (at, f) in functions.iter().enumerate() {
@@ -1173,24 +1166,10 @@ fn add_rust_module_check_helpers(
         let Some(file) = file else {
             continue;
         };
-        if !cache.modules.contains_key(&file) {
-            let parts = match content.read(repo, &file)? {
-                Some(src) => lang::module_functions(&file, &src)?,
-                None => None,
-            };
-            cache.modules.insert(file.clone(), parts);
-        }
-        let Some(parts) = cache.modules[&file].as_ref() else {
+        let Some(parts) = read_module(repo, content, &file, cache)? else {
             continue;
         };
-        let functions: Vec<FileFunction> = parts
-            .functions
-            .iter()
-            .map(|f| FileFunction {
-                file: Some(file.clone()),
-                ..f.clone()
-            })
-            .collect();
+        let functions = parts.functions_of(&file);
         // Names a `use` of the module brings: each by name, or all of them.
         let mut by_use: Vec<(String, String)> = Vec::new();
         let mut all = false;
