@@ -324,8 +324,10 @@ fn scan_all(sources: &[Source], want: impl Fn(&Source) -> Want + Sync) -> Vec<Re
 
 /// Adds to a file's tests what other files hold for them: a Go test's package `TestMain`
 /// (another file may hold it), the declarations of its package's other test files and the
-/// check helpers there; a Python test's `conftest.py` fixtures and hooks; and a Python or
-/// JS/TS test's check helpers imported from a module of the tests.
+/// check helpers there and in a package of the tests it imports; a Python test's
+/// `conftest.py` fixtures and hooks; a Python or JS/TS test's check helpers imported from a
+/// module of the tests (and the methods its classes inherit from one); and a Rust test's
+/// check helpers of a `mod common;` module file.
 fn add_surroundings(
     repo: &Repo,
     content: &Content<'_>,
