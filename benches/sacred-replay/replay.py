@@ -43,6 +43,11 @@ PROFILES = {
         "test_functions": ["browserTest", "defaultBrowsersTest"],
         "pathspecs": [":(glob)test/**/*.ts", ":(glob)test/**/*.js", ":(glob)test.js"],
     },
+    "tornado": {
+        "lang": "Python (unittest)",
+        "paths": ["tornado/test/**/*.py"],
+        "pathspecs": [":(glob)tornado/test/**/*.py"],
+    },
     "regex": {
         "lang": "Rust (cargo test)",
         "paths": ["tests/**/*.rs", "regex-*/tests/**/*.rs"],
@@ -55,6 +60,7 @@ ASSERT_RE = {
     "click": re.compile(r"^\s*(assert\b|self\.assert|pytest\.raises|with pytest\.raises)"),
     "cobra": re.compile(r"\bt\.(Error|Errorf|Fatal|Fatalf|Fail|FailNow)\b|\bassert\.|\brequire\."),
     "ky": re.compile(r"\bt\.(is|not|true|false|truthy|falsy|deepEqual|notDeepEqual|throws|throwsAsync|notThrows|notThrowsAsync|like|regex|notRegex|snapshot|pass|fail|assert|plan)\b|\bexpect\("),
+    "tornado": re.compile(r"^\s*(assert\b|self\.assert|self\.fail|pytest\.raises|with pytest\.raises)"),
     "regex": re.compile(r"\b(assert|assert_eq|assert_ne|debug_assert|prop_assert|prop_assert_eq)!|\bpanic!"),
 }
 

@@ -17,6 +17,7 @@ use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 
 use super::lock::{LOCK_PATH, SacredLock};
+use super::subclasses::Subclasses;
 use crate::config::sacred::EvidenceSource;
 use crate::gates::files::PatternSet;
 
@@ -191,7 +192,8 @@ pub fn check(
         Err(e) => return EvidenceResult::Undecided(format!("{e:#}")),
     };
     let modules = GoModules::new(root);
-    judge(&covered, &cases, &modules, pattern)
+    let mut subclasses = Subclasses::new(root);
+    judge(&covered, &cases, &modules, &mut subclasses, pattern)
 }
 
 /// The locked tests an entry covers.
@@ -213,11 +215,13 @@ pub(crate) fn covered<'l>(
         .collect())
 }
 
-/// Judges each covered test (by `cfg` group) against the cases.
+/// Judges each covered test (by `cfg` group) against the cases: those that name it, and
+/// (Python) those of classes that inherit it ([`Subclasses`]).
 fn judge(
     covered: &[&LockedRef],
     cases: &[Case],
     modules: &GoModules,
+    subclasses: &mut Subclasses,
     pattern: &str,
 ) -> EvidenceResult {
     let mut groups: BTreeMap<&str, Vec<&LockedRef>> = BTreeMap::new();
@@ -228,18 +232,23 @@ fn judge(
     for members in groups.values() {
         let mut exact: Vec<&Case> = Vec::new();
         let mut loose: Vec<&Case> = Vec::new();
+        let mut inherited: Vec<&Case> = Vec::new();
         for t in members {
             for c in cases {
                 match matches(t, c, modules) {
                     Match::Exact => exact.push(c),
                     Match::Loose => loose.push(c),
+                    Match::No if subclasses.runs(t, c) => inherited.push(c),
                     Match::No => {}
                 }
             }
         }
         // A looser reading (another root directory, a prefix) only when nothing matches
-        // exactly, so that a look-alike elsewhere cannot stand in for the sacred test.
-        let instances = if exact.is_empty() { loose } else { exact };
+        // exactly, so that a look-alike elsewhere cannot stand in for the sacred test. A run
+        // under a subclass is the locked method itself (resolved through the code), so it
+        // always counts, and never hides a run under the test's own class.
+        let mut instances = if exact.is_empty() { loose } else { exact };
+        instances.extend(inherited);
         let id = &members[0].id;
         if let Some(f) = verdict(id, &instances, pattern) {
             findings.push(f);
@@ -348,7 +357,7 @@ fn matches(t: &LockedRef, c: &Case, modules: &GoModules) -> Match {
     }
 }
 
-fn same_file(reported: &str, locked: &str) -> bool {
+pub(crate) fn same_file(reported: &str, locked: &str) -> bool {
     let r = reported.trim_start_matches("./");
     r == locked || locked.ends_with(&format!("/{r}")) || r.ends_with(&format!("/{locked}"))
 }
@@ -932,7 +941,15 @@ mod tests {
         let locked = vec![t];
         let cov = covered(&src, &locked).unwrap();
         let modules = GoModules::new(Path::new("/nonexistent"));
-        let run = |cases: Vec<Case>| judge(&cov, &cases, &modules, "r.xml");
+        let run = |cases: Vec<Case>| {
+            judge(
+                &cov,
+                &cases,
+                &modules,
+                &mut Subclasses::new(Path::new(".")),
+                "r.xml",
+            )
+        };
         assert_eq!(
             run(vec![
                 case("t", "test_b[1]", Outcome::Passed),

@@ -22,6 +22,7 @@ pub mod lock;
 pub mod messages;
 pub mod relocate;
 pub mod rules;
+pub mod subclasses;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -1353,6 +1354,19 @@ fn resolve_import(
     path: &str,
     module: &str,
 ) -> Result<Option<String>> {
+    for c in import_candidates(path, module) {
+        if !test_support(&c) {
+            continue;
+        }
+        if content.read(repo, &c)?.is_some() {
+            return Ok(Some(c));
+        }
+    }
+    Ok(None)
+}
+
+/// The files an import in `path` may name, most likely first (see [`resolve_import`]).
+fn import_candidates(path: &str, module: &str) -> Vec<String> {
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
     let join = |base: &str, rel: &str| -> Option<String> {
         let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
@@ -1372,7 +1386,7 @@ fn resolve_import(
         let dots = module.chars().take_while(|c| *c == '.').count();
         let rel = module[dots..].replace('.', "/");
         if rel.is_empty() {
-            return Ok(None);
+            return Vec::new();
         }
         let bases: Vec<String> = if dots > 0 {
             join(dir, &"../".repeat(dots - 1)).into_iter().collect()
@@ -1397,10 +1411,10 @@ fn resolve_import(
     } else {
         let spec = module.trim_matches(|c| c == '\'' || c == '"' || c == '`');
         if !(spec.starts_with("./") || spec.starts_with("../")) {
-            return Ok(None);
+            return Vec::new();
         }
         let Some(p) = join(dir, spec) else {
-            return Ok(None);
+            return Vec::new();
         };
         let (stem, ext) = match p.rsplit_once('.') {
             Some((stem, ext)) if !ext.contains('/') => (stem.to_owned(), ext),
@@ -1425,15 +1439,7 @@ fn resolve_import(
             }
         }
     }
-    for c in candidates {
-        if !test_support(&c) {
-            continue;
-        }
-        if content.read(repo, &c)?.is_some() {
-            return Ok(Some(c));
-        }
-    }
-    Ok(None)
+    candidates
 }
 
 /// Whether `file` is the tests' own code: in a directory named like a test directory

@@ -160,6 +160,21 @@ pub fn python_conftest(
     }
 }
 
+/// A Python module's classes and imports ([`super::subclasses::module_shape`]); `None` when
+/// it does not parse or this build has no Python grammar.
+pub fn python_module_shape(path: &str, src: &str) -> Result<Option<super::subclasses::PyModule>> {
+    #[cfg(feature = "lang-python")]
+    {
+        Ok(parse_clean(Lang::Python, path, src)?
+            .map(|t| super::subclasses::module_shape(t.root_node(), src)))
+    }
+    #[cfg(not(feature = "lang-python"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
 /// A Go file's package and the constants of it a test in another file of the package may
 /// read as their literals.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -2,6 +2,8 @@
 //! collected class), tagged by comment, by `@pytest.mark.sacred`, by `pytestmark`, or through
 //! an enclosing class.
 
+use std::collections::BTreeSet;
+
 use tree_sitter::Node;
 
 use super::super::analysis::{
@@ -104,6 +106,8 @@ pub(crate) fn scan(
     let mut out = Out::new(src, root, want);
     let markers = collection_markers(root, src);
     let sacred = sacred_path || markers.iter().any(|m| m.contains("mark.sacred"));
+    let mut derived_from = BTreeSet::new();
+    base_class_names(root, src, &mut derived_from);
     walk(
         path,
         src,
@@ -114,9 +118,33 @@ pub(crate) fn scan(
         true,
         &markers,
         &[],
+        &derived_from,
         &mut out,
     );
     out.finish(src)
+}
+
+/// The plain names classes of the file derive from (`class TestList(Checks, TestCase)`): a
+/// mixin's `test_*` methods run as tests of each subclass the runner collects.
+fn base_class_names(node: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
+    for child in named_children(node) {
+        match kind(child) {
+            "class_definition" => {
+                if let Some(args) = child.child_by_field_name("superclasses") {
+                    for a in named_children(args) {
+                        if kind(a) == "identifier" {
+                            out.insert(text(a, src).to_owned());
+                        }
+                    }
+                }
+                if let Some(body) = child.child_by_field_name("body") {
+                    base_class_names(body, src, out);
+                }
+            }
+            "decorated_definition" => base_class_names(child, src, out),
+            _ => {}
+        }
+    }
 }
 
 #[expect(
@@ -133,6 +161,7 @@ fn walk<'t>(
     collected_scope: bool,
     envelope: &[String],
     classes: &[(Node<'t>, Node<'t>)],
+    derived_from: &BTreeSet<String>,
     out: &mut Out<'t, '_>,
 ) {
     for child in named_children(block) {
@@ -164,8 +193,12 @@ fn walk<'t>(
                     .child_by_field_name("superclasses")
                     .map(|b| normalized(b, src));
                 // pytest collects `Test*` classes; unittest collects TestCase subclasses,
-                // which any class with bases may be.
-                let collected = collected_scope && (name.starts_with("Test") || bases.is_some());
+                // which any class with bases may be; and a class another class of the file
+                // derives from has its tests run under that subclass.
+                let collected = collected_scope
+                    && (name.starts_with("Test")
+                        || bases.is_some()
+                        || derived_from.contains(&name));
                 let markers = collection_markers(body, src);
                 let mut env = envelope.to_vec();
                 let mut line = format!("class {name}{}:", bases.unwrap_or_default());
@@ -193,6 +226,7 @@ fn walk<'t>(
                     collected,
                     &env,
                     &inner,
+                    derived_from,
                     out,
                 );
                 scope.pop();

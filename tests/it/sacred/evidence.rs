@@ -616,3 +616,119 @@ fn session_stop_refuses_a_sacred_test_skipped_at_runtime() {
     assert_eq!(gate["sacred"][0]["test_id"], PY_ID, "{v}");
     assert_eq!(gate["sacred"][0]["rule"], "skipped-at-runtime", "{v}");
 }
+
+/// A repository whose sacred test methods are defined in base classes and run, by the real
+/// pytest, under the subclasses that inherit them; gate `test` runs pytest with `--junitxml`.
+/// `then`: appended to the gate's command (`|| true`: a gate that ignores pytest's exit
+/// status, so that only the report can refuse).
+fn inherited_with(files: &[(&str, &str)], then: &str) -> Ev {
+    let pytest = crate::common::required_tool("pytest");
+    let config = format!(
+        "gates:\n  test:\n    run: rm -rf reports && {} -q -p no:cacheprovider tests --junitxml=reports/junit.xml{then}\n    stages: [pre-commit, ci]\nsacred:\n  paths: [\"tests/billing/**\"]\n  evidence:\n    - {{ gate: test, junit: \"reports/junit.xml\" }}\n",
+        pytest.display()
+    );
+    let mut all = vec![("tests/__init__.py", ""), ("tests/billing/__init__.py", "")];
+    all.extend_from_slice(files);
+    setup(&all, &config)
+}
+
+fn inherited(files: &[(&str, &str)]) -> Ev {
+    inherited_with(files, "")
+}
+
+/// A mixin (no test case of its own: pytest does not collect `Checks`) whose check runs under
+/// two subclasses, and an abstract base test that skips itself and runs under its subclass.
+const MIXIN: &str = "import unittest\n\n\ndef total(xs):\n    return sum(xs)\n\n\nclass Checks:\n    def test_total(self):\n        self.assertEqual(total(self.items), 6)\n\n\nclass TestList(Checks, unittest.TestCase):\n    items = [1, 2, 3]\n\n\nclass TestTuple(Checks, unittest.TestCase):\n    items = (1, 2, 3)\n\n\ndef abstract(cls):\n    class Wrapper(cls):\n        @classmethod\n        def setUpClass(cls):\n            if cls is Wrapper:\n                raise unittest.SkipTest(\"abstract base class\")\n            super().setUpClass()\n\n    return Wrapper\n\n\n@abstract\nclass TestRefundBase(unittest.TestCase):\n    def test_refund(self):\n        self.assertEqual(total([self.amount]), 10)\n\n\nclass TestCardRefund(TestRefundBase):\n    amount = 10\n";
+
+#[test]
+fn methods_inherited_by_subclasses_are_proven_by_their_runs_under_the_real_pytest() {
+    let e = inherited(&[("tests/billing/test_pay.py", MIXIN)]);
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    // Both locked methods ran only under subclasses: the mixin is not collected, the
+    // abstract base is reported skipped.
+    assert_proven(&out, 2);
+}
+
+#[test]
+fn an_inherited_method_failing_under_one_subclass_is_refused() {
+    let e = inherited_with(&[("tests/billing/test_pay.py", MIXIN)], " || true");
+    // The evidence names the locked test and the subclass it failed under.
+    e.repo.write(
+        "tests/billing/test_pay.py",
+        MIXIN.replace("items = (1, 2, 3)", "items = (1, 2, 4)"),
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_code(&out, 1, "a failing subclass run");
+    let all = output_of(&out);
+    assert!(
+        all.contains("python:tests/billing/test_pay.py::Checks::test_total [failed-at-runtime] `tests.billing.test_pay.TestTuple` `test_total`"),
+        "{all}"
+    );
+}
+
+#[test]
+fn an_inherited_method_every_subclass_overrides_or_hides_is_not_run() {
+    // TestList hides the check (`test_total = None`), TestTuple overrides it: no run is the
+    // locked method's, though two report entries carry its name.
+    let changed = MIXIN
+        .replace(
+            "class TestList(Checks, unittest.TestCase):\n    items = [1, 2, 3]\n",
+            "class TestList(Checks, unittest.TestCase):\n    items = [1, 2, 3]\n    test_total = None\n",
+        )
+        .replace(
+            "class TestTuple(Checks, unittest.TestCase):\n    items = (1, 2, 3)\n",
+            "class TestTuple(Checks, unittest.TestCase):\n    items = (1, 2, 3)\n\n    def test_total(self):\n        pass\n",
+        );
+    let e = inherited(&[("tests/billing/test_pay.py", MIXIN)]);
+    e.repo.write("tests/billing/test_pay.py", &changed);
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(
+        &out,
+        "python:tests/billing/test_pay.py::Checks::test_total",
+        "not-run",
+    );
+}
+
+#[test]
+fn an_abstract_base_whose_only_subclass_is_gone_stays_skipped_at_runtime() {
+    let e = inherited(&[("tests/billing/test_pay.py", MIXIN)]);
+    e.repo.write(
+        "tests/billing/test_pay.py",
+        MIXIN.replace(
+            "class TestCardRefund(TestRefundBase):\n    amount = 10\n",
+            "",
+        ),
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(
+        &out,
+        "python:tests/billing/test_pay.py::TestRefundBase::test_refund",
+        "skipped-at-runtime",
+    );
+}
+
+#[test]
+fn subclasses_in_other_files_count_through_their_imports_and_a_look_alike_does_not() {
+    // Subclasses of a locked abstract base test in another file, through `from … import` and
+    // through a module alias; and an unrelated class with a method of the same name.
+    let base = "import unittest\n\n\ndef abstract(cls):\n    class Wrapper(cls):\n        @classmethod\n        def setUpClass(cls):\n            if cls is Wrapper:\n                raise unittest.SkipTest(\"abstract base class\")\n            super().setUpClass()\n\n    return Wrapper\n\n\n@abstract\nclass Checks(unittest.TestCase):\n    def test_total(self):\n        self.assertEqual(sum(self.items), 6)\n";
+    let other = "import unittest\n\nimport tests.billing.test_base as tb\nfrom tests.billing.test_base import Checks\n\n\nclass TestList(Checks, unittest.TestCase):\n    items = [1, 2, 3]\n\n\nclass TestTuple(tb.Checks, unittest.TestCase):\n    items = (1, 2, 3)\n";
+    let e = inherited(&[
+        ("tests/billing/test_base.py", base),
+        ("tests/billing/test_kinds.py", other),
+    ]);
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_proven(&out, 1);
+    // Without the real subclasses, a class of the same name elsewhere that does not inherit
+    // the mixin is no evidence for it.
+    e.repo.write(
+        "tests/billing/test_kinds.py",
+        "import unittest\n\n\nclass TestList(unittest.TestCase):\n    def test_total(self):\n        pass\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(
+        &out,
+        "python:tests/billing/test_base.py::Checks::test_total",
+        "skipped-at-runtime",
+    );
+}

@@ -2052,3 +2052,37 @@ fn a_case_changed_where_a_nested_decorator_reads_it_is_refused() {
         crate::common::assert_code(&out, 1, "a case changed in a nested decorator");
     }
 }
+
+/// A mixin with no base class, collected by neither runner on its own, whose test method
+/// runs under the test case that derives from it.
+const MIXIN_TESTS: &str = "import unittest\n\nfrom billing import total\n\n\nclass Checks:\n    def test_total(self):\n        self.assertEqual(total(self.items), 6)\n\n\nclass TestList(Checks, unittest.TestCase):\n    items = [1, 2, 3]\n";
+
+#[test]
+fn a_mixins_test_method_a_test_case_inherits_is_locked_and_weakening_it_is_refused() {
+    let l = super::locked(&[
+        ("tests/billing/test_total.py", MIXIN_TESTS),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ]);
+    l.assert_locked("python:tests/billing/test_total.py::Checks::test_total");
+    l.edit(
+        "tests/billing/test_total.py",
+        MIXIN_TESTS,
+        &[(
+            "        self.assertEqual(total(self.items), 6)\n",
+            "        total(self.items)\n",
+        )],
+    );
+    l.assert_refused(
+        "emptied",
+        "python:tests/billing/test_total.py::Checks::test_total",
+    );
+}
+
+#[test]
+fn a_class_no_class_derives_from_and_no_runner_collects_holds_no_test() {
+    let src = "class Helpers:\n    def test_like_name(self):\n        assert 1\n\n\ndef test_total():\n    assert 1 + 1 == 2\n";
+    let l = super::locked(&[("tests/billing/test_total.py", src)]);
+    l.assert_locked("python:tests/billing/test_total.py::test_total");
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    assert!(!lock.contains("Helpers::test_like_name"), "{lock}");
+}

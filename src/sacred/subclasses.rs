@@ -1,0 +1,504 @@
+//! Where a locked Python test method runs besides its own class.
+//!
+//! unittest and pytest run a `test_*` method under every class that has it, its own and each
+//! subclass that inherits it: an abstract base test (`@abstract_base_test class
+//! TestReadWriteMixin(AsyncTestCase)`, skipped on its own, run by `TestIOStream`,
+//! `TestIOStreamSSL`, …), a mixin that is no test case at all (`class Checks:` under `class
+//! TestSqlite(Checks, TestCase)`). The runner's report names each run by the class it ran
+//! under (`tests.test_db.TestSqlite` `test_total`), so evidence for the locked
+//! `tests/test_db.py::Checks::test_total` is every report entry whose class, looked up the
+//! way Python does (its method resolution order, C3), finds `test_total` in `Checks` of that
+//! file — not an override, not a `test_total = None` that hides it.
+//!
+//! A report's class is found as the file its dotted path names (under the repository root or
+//! a directory above the test's file, as pytest's rootdir may be), and its bases as that
+//! file's code names them: a class of the file, one imported by name (`from tests.base import
+//! Checks`), or a module's class (`base.Checks` after `from tests import base`, `import
+//! tests.base`). A base that is not the tests' own code (`unittest.TestCase`) is taken to
+//! define no tests.
+//!
+//! **Invariant (fail closed):** an entry counts only when its class resolves to the locked
+//! method exactly; a class, base or module gatekeeper cannot read adds no evidence, so what
+//! it cannot follow leaves the test `not-run` or `skipped-at-runtime`, never proven.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use tree_sitter::Node;
+
+use super::analysis::{kind, named_children, text};
+use super::evidence::{Case, LockedRef};
+
+/// A class at the top of a Python module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PyClass {
+    pub name: String,
+    /// Each base as written: `Checks`, `base.Checks`, `unittest.TestCase` (keyword
+    /// arguments such as `metaclass=` are not bases).
+    pub bases: Vec<String>,
+    /// The names its body binds: methods, nested classes, assignments (`test_x = None`).
+    pub defines: BTreeSet<String>,
+}
+
+/// A Python module as subclass lookup reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PyModule {
+    pub classes: Vec<PyClass>,
+    /// Its module-level imports, as [`super::bindings::module_bindings`] writes them
+    /// (`from tests.base import Checks as C`, `import tests.base`).
+    pub imports: Vec<String>,
+}
+
+/// Reads the classes at the top of a module (decorated or not) and its imports.
+pub fn module_shape(root: Node<'_>, src: &str) -> PyModule {
+    let mut classes = Vec::new();
+    for n in named_children(root) {
+        let class = if kind(n) == "decorated_definition" {
+            match n.child_by_field_name("definition") {
+                Some(d) => d,
+                None => continue,
+            }
+        } else {
+            n
+        };
+        if kind(class) != "class_definition" {
+            continue;
+        }
+        let Some(name) = class.child_by_field_name("name") else {
+            continue;
+        };
+        let bases = class
+            .child_by_field_name("superclasses")
+            .map(|args| {
+                named_children(args)
+                    .into_iter()
+                    .filter(|a| kind(*a) != "keyword_argument" && kind(*a) != "comment")
+                    .map(|a| text(a, src).split_whitespace().collect::<String>())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let defines = class
+            .child_by_field_name("body")
+            .map(|b| body_names(b, src))
+            .unwrap_or_default();
+        classes.push(PyClass {
+            name: text(name, src).to_owned(),
+            bases,
+            defines,
+        });
+    }
+    let imports = super::bindings::module_bindings("python", root, src)
+        .into_iter()
+        .filter(|b| b.text.starts_with("import ") || b.text.starts_with("from "))
+        .map(|b| b.text)
+        .collect();
+    PyModule { classes, imports }
+}
+
+/// The names a class body binds at its top.
+fn body_names(body: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for n in named_children(body) {
+        let def = if kind(n) == "decorated_definition" {
+            n.child_by_field_name("definition")
+        } else {
+            Some(n)
+        };
+        let Some(def) = def else { continue };
+        match kind(def) {
+            "function_definition" | "class_definition" => {
+                if let Some(name) = def.child_by_field_name("name") {
+                    names.insert(text(name, src).to_owned());
+                }
+            }
+            "expression_statement" => {
+                for a in named_children(def) {
+                    if matches!(kind(a), "assignment" | "augmented_assignment")
+                        && let Some(left) = a.child_by_field_name("left")
+                    {
+                        assigned_names(left, src, &mut names);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+fn assigned_names(target: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
+    match kind(target) {
+        "identifier" => {
+            out.insert(text(target, src).to_owned());
+        }
+        "pattern_list" | "tuple_pattern" | "list_pattern" => {
+            for c in named_children(target) {
+                assigned_names(c, src, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A class of the tests' code: its file (relative to the root) and name.
+type ClassRef = (String, String);
+
+/// One entry of a class's method resolution order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Mro {
+    Known(ClassRef),
+    /// A base gatekeeper does not read (`unittest.TestCase`), by the file naming it and its
+    /// text.
+    Opaque(String, String),
+}
+
+/// Resolves report entries to the class whose method they ran, reading files under `root`
+/// once each.
+pub struct Subclasses {
+    root: PathBuf,
+    modules: BTreeMap<String, Option<Rc<PyModule>>>,
+    mros: BTreeMap<ClassRef, Option<Rc<Vec<Mro>>>>,
+    report_classes: BTreeMap<(String, String), Option<ClassRef>>,
+}
+
+/// Deeper inheritance than this is not followed (a cycle written by mistake ends here too).
+const MAX_DEPTH: usize = 32;
+
+impl Subclasses {
+    pub fn new(root: &Path) -> Subclasses {
+        Subclasses {
+            root: root.to_owned(),
+            modules: BTreeMap::new(),
+            mros: BTreeMap::new(),
+            report_classes: BTreeMap::new(),
+        }
+    }
+
+    /// Whether the report entry `c` is a run of the locked Python method `t` under a class
+    /// that inherits it (its own class is matched by name already, see `evidence::matches`).
+    pub fn runs(&mut self, t: &LockedRef, c: &Case) -> bool {
+        if t.lang != "python" || t.scope.len() != 1 {
+            return false;
+        }
+        let base = c.name.split_once('[').map_or(c.name.as_str(), |(b, _)| b);
+        if base != t.name {
+            return false;
+        }
+        let Some(class) = self.report_class(&c.classname, &t.file) else {
+            return false;
+        };
+        if let Some(f) = &c.file
+            && !super::evidence::same_file(f, &class.0)
+        {
+            return false;
+        }
+        self.defining_class(&class, &t.name)
+            .is_some_and(|(file, name)| file == t.file && name == t.scope[0])
+    }
+
+    /// The class whose body defines `method` first in the method resolution order of
+    /// `class`; `None` when that order cannot be read (a base gatekeeper does not read is
+    /// taken to define no test method).
+    fn defining_class(&mut self, class: &ClassRef, method: &str) -> Option<ClassRef> {
+        let mro = self.mro(class, 0)?;
+        for entry in mro.iter() {
+            let Mro::Known((file, name)) = entry else {
+                continue;
+            };
+            let module = self.module(file)?;
+            let defines = module
+                .classes
+                .iter()
+                .rev()
+                .find(|c| &c.name == name)
+                .is_some_and(|c| c.defines.contains(method));
+            if defines {
+                return Some((file.clone(), name.clone()));
+            }
+        }
+        None
+    }
+
+    /// The class a report's `classname` (dotted module path and class) names, found under
+    /// the root or a directory above the locked test's file.
+    fn report_class(&mut self, classname: &str, locked_file: &str) -> Option<ClassRef> {
+        let key = (classname.to_owned(), locked_file.to_owned());
+        if let Some(found) = self.report_classes.get(&key) {
+            return found.clone();
+        }
+        let found = self.find_report_class(classname, locked_file);
+        self.report_classes.insert(key, found.clone());
+        found
+    }
+
+    fn find_report_class(&mut self, classname: &str, locked_file: &str) -> Option<ClassRef> {
+        let (module, class) = classname.rsplit_once('.')?;
+        let rel = module.replace('.', "/");
+        let mut dirs = vec![String::new()];
+        let mut d = locked_file.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut above = Vec::new();
+        while !d.is_empty() {
+            above.push(d.to_owned());
+            d = d.rsplit_once('/').map_or("", |(up, _)| up);
+        }
+        above.reverse();
+        dirs.extend(above);
+        for dir in dirs {
+            let file = if dir.is_empty() {
+                format!("{rel}.py")
+            } else {
+                format!("{dir}/{rel}.py")
+            };
+            if let Some(m) = self.module(&file)
+                && m.classes.iter().any(|c| c.name == class)
+            {
+                return Some((file, class.to_owned()));
+            }
+        }
+        None
+    }
+
+    /// The module `file` (relative to the root), read and parsed once; `None` when it is
+    /// absent or does not parse.
+    fn module(&mut self, file: &str) -> Option<Rc<PyModule>> {
+        if let Some(m) = self.modules.get(file) {
+            return m.clone();
+        }
+        let parsed = std::fs::read_to_string(self.root.join(file))
+            .ok()
+            .and_then(|src| super::lang::python_module_shape(file, &src).ok().flatten())
+            .map(Rc::new);
+        self.modules.insert(file.to_owned(), parsed.clone());
+        parsed
+    }
+
+    /// The C3 linearisation of `class`; `None` when a class on the way cannot be read or
+    /// the order is inconsistent (Python would refuse to create the class).
+    fn mro(&mut self, class: &ClassRef, depth: usize) -> Option<Rc<Vec<Mro>>> {
+        if let Some(m) = self.mros.get(class) {
+            return m.clone();
+        }
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        // A cycle meets this entry again and reads as unreadable.
+        self.mros.insert(class.clone(), None);
+        let found = self.linearise(class, depth).map(Rc::new);
+        self.mros.insert(class.clone(), found.clone());
+        found
+    }
+
+    fn linearise(&mut self, class: &ClassRef, depth: usize) -> Option<Vec<Mro>> {
+        let module = self.module(&class.0)?;
+        let c = module.classes.iter().rev().find(|c| c.name == class.1)?;
+        let bases: Vec<Mro> = c
+            .bases
+            .iter()
+            .map(|b| match self.resolve_base(&class.0, &module, b) {
+                Some(r) => Mro::Known(r),
+                None => Mro::Opaque(class.0.clone(), b.clone()),
+            })
+            .collect();
+        let mut sequences: Vec<Vec<Mro>> = Vec::new();
+        for b in &bases {
+            match b {
+                Mro::Known(r) => sequences.push(self.mro(r, depth + 1)?.as_ref().clone()),
+                Mro::Opaque(..) => sequences.push(vec![b.clone()]),
+            }
+        }
+        sequences.push(bases);
+        let mut out = vec![Mro::Known(class.clone())];
+        out.extend(merge(sequences)?);
+        Some(out)
+    }
+
+    /// The class of the tests' code a base expression of `file` names.
+    fn resolve_base(&mut self, file: &str, module: &PyModule, base: &str) -> Option<ClassRef> {
+        match base.rsplit_once('.') {
+            None => {
+                if module.classes.iter().any(|c| c.name == base) {
+                    return Some((file.to_owned(), base.to_owned()));
+                }
+                for i in &module.imports {
+                    if let Some((from, name, alias)) = super::named_import(i)
+                        && alias == base
+                        && let Some(target) = self.import_file(file, from)
+                        && self.has_class(&target, name)
+                    {
+                        return Some((target, name.to_owned()));
+                    }
+                }
+                None
+            }
+            Some((prefix, name)) => {
+                for i in &module.imports {
+                    let whole = match super::import_of(i) {
+                        Some(super::Imported::Module { module, alias }) if alias == prefix => {
+                            module
+                        }
+                        Some(super::Imported::Name {
+                            module,
+                            name: member,
+                            alias,
+                        }) if alias == prefix => {
+                            if module.chars().all(|c| c == '.') {
+                                format!("{module}{member}")
+                            } else {
+                                format!("{module}.{member}")
+                            }
+                        }
+                        _ => continue,
+                    };
+                    if let Some(target) = self.import_file(file, &whole)
+                        && self.has_class(&target, name)
+                    {
+                        return Some((target, name.to_owned()));
+                    }
+                }
+                // `import tests.base` binds `tests`; `tests.base.Checks` reads through it.
+                for i in &module.imports {
+                    if let Some(super::Imported::Module { module: m, alias }) = super::import_of(i)
+                        && alias == m
+                        && prefix == m
+                        && let Some(target) = self.import_file(file, &m)
+                        && self.has_class(&target, name)
+                    {
+                        return Some((target, name.to_owned()));
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    fn has_class(&mut self, file: &str, name: &str) -> bool {
+        self.module(file)
+            .is_some_and(|m| m.classes.iter().any(|c| c.name == name))
+    }
+
+    /// The file of the tests' own code an import in `file` names, read from disk.
+    fn import_file(&mut self, file: &str, module: &str) -> Option<String> {
+        super::import_candidates(file, module)
+            .into_iter()
+            .filter(|c| super::test_support(c))
+            .find(|c| self.module(c).is_some())
+    }
+}
+
+/// C3's merge: repeatedly the first head that is in no other sequence's tail.
+fn merge(mut sequences: Vec<Vec<Mro>>) -> Option<Vec<Mro>> {
+    let mut out = Vec::new();
+    loop {
+        sequences.retain(|s| !s.is_empty());
+        if sequences.is_empty() {
+            return Some(out);
+        }
+        let head = sequences
+            .iter()
+            .map(|s| &s[0])
+            .find(|h| sequences.iter().all(|s| !s[1..].contains(h)))?
+            .clone();
+        for s in &mut sequences {
+            if s[0] == head {
+                s.remove(0);
+            }
+        }
+        out.push(head);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sacred::evidence::Outcome;
+
+    fn case(classname: &str, name: &str) -> Case {
+        Case {
+            classname: classname.to_owned(),
+            name: name.to_owned(),
+            file: None,
+            outcome: Outcome::Passed,
+        }
+    }
+
+    #[cfg(feature = "lang-python")]
+    #[test]
+    fn report_classes_resolve_through_each_kind_of_import() {
+        let dir = std::env::temp_dir().join(format!("gk-subclasses-{}", std::process::id()));
+        let write = |p: &str, s: &str| {
+            let p = dir.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, s).unwrap();
+        };
+        write(
+            "tests/test_base.py",
+            "class Checks:\n    def test_total(self):\n        pass\n\n\nclass Other:\n    pass\n",
+        );
+        write(
+            "tests/test_kinds.py",
+            "import unittest\nimport tests.test_base\nimport tests.test_base as tb\nfrom tests import test_base\nfrom tests.test_base import Checks as C\nfrom .test_base import Checks\n\n\nclass ByName(C, unittest.TestCase):\n    pass\n\n\nclass ByAlias(tb.Checks):\n    pass\n\n\nclass ByModule(test_base.Checks):\n    pass\n\n\nclass ByPath(tests.test_base.Checks):\n    pass\n\n\nclass Relative(Checks):\n    pass\n\n\nclass Deeper(ByAlias):\n    pass\n\n\nclass Overrides(C):\n    def test_total(self):\n        pass\n\n\nclass Hides(C):\n    test_total = None\n\n\nclass LaterBase(tb.Other, C):\n    pass\n\n\nclass Unrelated(unittest.TestCase):\n    def test_total(self):\n        pass\n",
+        );
+        let t = LockedRef::new(
+            "python:tests/test_base.py::Checks::test_total",
+            "tests/test_base.py",
+        );
+        let mut s = Subclasses::new(&dir);
+        for class in [
+            "ByName",
+            "ByAlias",
+            "ByModule",
+            "ByPath",
+            "Relative",
+            "Deeper",
+            "LaterBase",
+        ] {
+            let c = case(&format!("tests.test_kinds.{class}"), "test_total[1]");
+            assert!(s.runs(&t, &c), "{class}");
+        }
+        for class in ["Overrides", "Hides", "Unrelated", "Missing"] {
+            let c = case(&format!("tests.test_kinds.{class}"), "test_total");
+            assert!(!s.runs(&t, &c), "{class}");
+        }
+        // Another method's name, and the report naming another file.
+        assert!(!s.runs(&t, &case("tests.test_kinds.ByName", "test_other")));
+        let mut other_file = case("tests.test_kinds.ByName", "test_total");
+        other_file.file = Some("tests/test_other.py".to_owned());
+        assert!(!s.runs(&t, &other_file));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn known(f: &str, c: &str) -> Mro {
+        Mro::Known((f.to_owned(), c.to_owned()))
+    }
+
+    #[test]
+    fn c3_merges_a_diamond_as_python_does() {
+        // class A; class B(A); class C(A); class D(B, C): D, B, C, A.
+        let a = known("t.py", "A");
+        let b = known("t.py", "B");
+        let c = known("t.py", "C");
+        let merged = merge(vec![
+            vec![b.clone(), a.clone()],
+            vec![c.clone(), a.clone()],
+            vec![b.clone(), c.clone()],
+        ])
+        .unwrap();
+        assert_eq!(merged, vec![b, c, a]);
+    }
+
+    #[test]
+    fn c3_refuses_an_inconsistent_order() {
+        // class X(A, B) and class Y(B, A); class Z(X, Y) cannot be created.
+        let a = known("t.py", "A");
+        let b = known("t.py", "B");
+        let x = known("t.py", "X");
+        let y = known("t.py", "Y");
+        let merged = merge(vec![
+            vec![x.clone(), a.clone(), b.clone()],
+            vec![y.clone(), b.clone(), a.clone()],
+            vec![x, y],
+        ]);
+        assert_eq!(merged, None);
+    }
+}
