@@ -18,7 +18,7 @@
     allow(dead_code, reason = "no grammar is compiled in")
 )]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -168,6 +168,10 @@ pub struct TestItem {
     /// `envelope_bindings` only.
     #[serde(skip)]
     pub setups: Vec<String>,
+    /// How lines of `envelope_bindings` read when that differs from their text (a Python
+    /// setup method's annotations erased, see [`python_erasure`]); not in the lock, which
+    /// holds the text.
+    pub envelope_reads: BTreeMap<String, String>,
     /// Python: the fixtures the test requests (its parameters, less the names a
     /// `parametrize` gives), which pytest binds from outside the test.
     #[serde(skip)]
@@ -291,6 +295,8 @@ struct KindTable {
     comment: Vec<bool>,
     /// TypeScript: type annotations, casts and type arguments are erased.
     typescript: bool,
+    /// Python: annotations that cannot run are erased (see [`python_erasure`]).
+    python: bool,
 }
 
 fn kind_tables() -> &'static [KindTable] {
@@ -298,7 +304,10 @@ fn kind_tables() -> &'static [KindTable] {
     TABLES.get_or_init(|| {
         super::lang::grammars()
             .into_iter()
-            .map(|(language, typescript)| {
+            .map(|(language, lang)| {
+                let typescript =
+                    matches!(lang, super::lang::Lang::TypeScript | super::lang::Lang::Tsx);
+                let python = lang == super::lang::Lang::Python;
                 let names: Vec<&'static str> = (0..language.node_kind_count())
                     .map(|id| {
                         let name = u16::try_from(id)
@@ -315,6 +324,7 @@ fn kind_tables() -> &'static [KindTable] {
                     names,
                     comment,
                     typescript,
+                    python,
                 }
             })
             .collect()
@@ -513,8 +523,14 @@ enum Erasure<'t> {
 /// Types have no run-time effect: annotations (`: Money`), type arguments (`f<number>()`) and
 /// parameters go, a cast (`x as T`, `x satisfies T`, `<T>x`) or a non-null assertion (`x!`)
 /// is its expression.
-fn erasure(node: Node<'_>) -> Erasure<'_> {
-    if !is_typescript(node) || KEEP_TYPES.with(std::cell::Cell::get) {
+fn erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
+    if KEEP_TYPES.with(std::cell::Cell::get) {
+        return Erasure::Keep;
+    }
+    if kind_entry(node).is_some_and(|(t, _)| t.python) {
+        return python_erasure(node, src);
+    }
+    if !is_typescript(node) {
         return Erasure::Keep;
     }
     match kind(node) {
@@ -528,6 +544,143 @@ fn erasure(node: Node<'_>) -> Erasure<'_> {
             .map_or(Erasure::Keep, Erasure::Replace),
         _ => Erasure::Keep,
     }
+}
+
+/// Python annotations that cannot change what runs, while a test's statements and assertions
+/// are read ([`with_dots`]; the lock's envelope and bindings keep what is written):
+///
+/// - the annotation of an assignment in a function (`result: List[int] = []`): Python never
+///   evaluates it there (the reference, "Annotated assignment statements"), so it goes
+///   whatever it holds (`x: T` without a value keeps its `:`, which makes `x` local);
+/// - at module level, and on a nested function's parameters and return type, where it is
+///   evaluated when the statement runs: only an annotation that is a type expression (names,
+///   attributes, subscripts, `|`, string and `None`/`...` literals), which runs nothing;
+/// - `(object)` or `()` as a class's bases: the same class in Python 3.
+///
+/// A class body's annotations stay (dataclass fields, `ClassVar`).
+fn python_erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
+    if !DOTS.with(std::cell::Cell::get) {
+        return Erasure::Keep;
+    }
+    let Some(parent) = node.parent() else {
+        return Erasure::Keep;
+    };
+    // The annotation a node is, or the `:`/`->` that introduces one.
+    let annotation = match kind(node) {
+        "type" => Some(node),
+        ":" | "->" => node.next_named_sibling().filter(|n| kind(*n) == "type"),
+        _ => None,
+    };
+    // `n: int` with its annotation erased is the parameter `n`.
+    if kind(node) == "typed_parameter"
+        && let Some(t) = node.child_by_field_name("type")
+        && is_type_expression(t)
+        && let Some(name) = named_children(node)
+            .into_iter()
+            .find(|c| c.id() != t.id() && !is_comment(*c))
+    {
+        return Erasure::Replace(name);
+    }
+    if let Some(annotation) = annotation {
+        let erased = match kind(parent) {
+            "assignment" => match annotation_scope(parent) {
+                Scope::Function => {
+                    // `x: T` (no value) keeps its `:`: it makes `x` a local of the function.
+                    kind(node) == "type" || parent.child_by_field_name("right").is_some()
+                }
+                Scope::Module => {
+                    is_type_expression(annotation)
+                        && (kind(node) == "type" || parent.child_by_field_name("right").is_some())
+                }
+                Scope::Class => false,
+            },
+            "typed_parameter" | "typed_default_parameter" => is_type_expression(annotation),
+            "function_definition" => {
+                parent
+                    .child_by_field_name("return_type")
+                    .is_some_and(|r| r.id() == annotation.id())
+                    && is_type_expression(annotation)
+            }
+            _ => false,
+        };
+        return if erased { Erasure::Drop } else { Erasure::Keep };
+    }
+    if kind(node) == "argument_list"
+        && kind(parent) == "class_definition"
+        && parent
+            .child_by_field_name("superclasses")
+            .is_some_and(|s| s.id() == node.id())
+    {
+        let args: Vec<Node<'_>> = named_children(node)
+            .into_iter()
+            .filter(|c| !is_comment(*c))
+            .collect();
+        let object = match args.as_slice() {
+            [] => true,
+            [a] => kind(*a) == "identifier" && text(*a, src) == "object",
+            _ => false,
+        };
+        if object {
+            return Erasure::Drop;
+        }
+    }
+    Erasure::Keep
+}
+
+/// Where a Python annotation is: in a function (never evaluated), at module level, or in a
+/// class body.
+enum Scope {
+    Function,
+    Module,
+    Class,
+}
+
+fn annotation_scope(node: Node<'_>) -> Scope {
+    let mut n = node.parent();
+    while let Some(p) = n {
+        match kind(p) {
+            "function_definition" | "lambda" => return Scope::Function,
+            "class_definition" => return Scope::Class,
+            _ => n = p.parent(),
+        }
+    }
+    Scope::Module
+}
+
+/// Whether a Python annotation is a type expression, which evaluating runs nothing of the
+/// test's: names, dotted names, subscripts, `|`, lists and tuples of them (`Callable[[int],
+/// str]`), string, number, `None`, `True`/`False` and `...` literals.
+fn is_type_expression(node: Node<'_>) -> bool {
+    let ok = match kind(node) {
+        "type"
+        | "generic_type"
+        | "type_parameter"
+        | "union_type"
+        | "member_type"
+        | "identifier"
+        | "attribute"
+        | "subscript"
+        | "list"
+        | "tuple"
+        | "string"
+        | "string_start"
+        | "string_content"
+        | "string_end"
+        | "escape_sequence"
+        | "concatenated_string"
+        | "none"
+        | "true"
+        | "false"
+        | "ellipsis"
+        | "integer"
+        | "float"
+        | "comment" => true,
+        "binary_operator" => node
+            .child_by_field_name("operator")
+            .is_some_and(|o| kind(o) == "|"),
+        _ => !node.is_named(),
+    };
+    ok && named_children(node).into_iter().all(is_type_expression)
 }
 
 /// TypeScript reads `await f<T>()` as `(await f)<T>()`: a call, with type arguments, of an
@@ -599,7 +752,8 @@ fn with_dots<R>(f: impl FnOnce() -> R) -> R {
 /// `window.x` as `globalThis.x`), when that differs from its text as written.
 pub(crate) fn read_as_statement(node: Node<'_>, src: &str) -> Option<String> {
     let t = text(node, src);
-    if !t.contains('[') && !t.contains("window") {
+    // `x["name"]`, `window.x`; a Python annotation (`x: T = …`).
+    if !t.contains('[') && !t.contains("window") && !t.contains(':') {
         return None;
     }
     let read = with_dots(|| normalized(node, src));
@@ -1284,7 +1438,7 @@ impl Serializer<'_, '_> {
             self.node(&mut value.walk());
             return;
         }
-        match erasure(node) {
+        match erasure(node, self.src) {
             Erasure::Keep => {}
             Erasure::Drop => return,
             Erasure::Replace(inner) => {
@@ -1347,6 +1501,16 @@ impl Serializer<'_, '_> {
             }
             return;
         }
+        // `n: int = 3` with its annotation erased serialises as `n=3` does.
+        let k = if k == "typed_default_parameter"
+            && node
+                .child_by_field_name("type")
+                .is_some_and(|t| matches!(erasure(t, self.src), Erasure::Drop))
+        {
+            "default_parameter"
+        } else {
+            k
+        };
         self.out.push('(');
         self.out.push_str(k);
         let src = self.src;
@@ -1484,7 +1648,7 @@ impl Tokens<'_> {
             self.node(&mut value.walk(), parent);
             return;
         }
-        match erasure(node) {
+        match erasure(node, self.src) {
             Erasure::Keep => {}
             Erasure::Drop => return,
             Erasure::Replace(inner) => {
@@ -2110,6 +2274,24 @@ fn build_item_inner(
     };
     let uses = super::bindings::used_names(spec.node, spec.body, src);
     let mut class_bases: Vec<String> = Vec::new();
+    // The setups of its suites or classes; the file's own are added once per file by the scan.
+    let mut setups = Vec::new();
+    for (call, inner) in &spec.suites {
+        // A JS suite's callback body; a Python class's body.
+        let block = if lang == "python" {
+            Some(*inner)
+        } else {
+            inner.child_by_field_name("body")
+        };
+        if let Some(block) = block.filter(|b| b.id() != call.id()) {
+            setups.extend(super::bindings::setups_read(
+                lang,
+                block,
+                src,
+                lang == "python",
+            ));
+        }
+    }
     TestItem {
         id: test_id(lang, path, &spec.scope, &spec.name),
         lang,
@@ -2141,22 +2323,11 @@ fn build_item_inner(
             names
         },
         envelope_bindings: Vec::new(),
-        // Those of its suites or classes; the file's own are added once per file by the scan.
-        setups: {
-            let mut all = Vec::new();
-            for (call, inner) in &spec.suites {
-                // A JS suite's callback body; a Python class's body.
-                let block = if lang == "python" {
-                    Some(*inner)
-                } else {
-                    inner.child_by_field_name("body")
-                };
-                if let Some(block) = block.filter(|b| b.id() != call.id()) {
-                    all.extend(super::bindings::setups(lang, block, src, lang == "python"));
-                }
-            }
-            all
-        },
+        setups: setups.iter().map(|(line, _)| line.clone()).collect(),
+        envelope_reads: setups
+            .iter()
+            .filter_map(|(line, read)| Some((line.clone(), read.clone()?)))
+            .collect(),
         class_bindings: if lang == "python" {
             spec.suites
                 .iter()

@@ -402,6 +402,20 @@ pub fn python_fixture_definitions(root: Node<'_>, src: &str) -> Vec<FixtureDef> 
 /// Each is one line, `setup TEXT`, as written (normalised): such code runs before or after
 /// the test and can replace what it calls or the data it checks.
 pub fn setups(lang: &str, block: Node<'_>, src: &str, in_class: bool) -> Vec<String> {
+    setups_read(lang, block, src, in_class)
+        .into_iter()
+        .map(|(line, _)| line)
+        .collect()
+}
+
+/// [`setups`], each line with how it reads when that differs from its text (a Python setup
+/// method's annotations, see `analysis::python_erasure`).
+pub fn setups_read(
+    lang: &str,
+    block: Node<'_>,
+    src: &str,
+    in_class: bool,
+) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     match lang {
         "js" | "ts" => {
@@ -420,7 +434,7 @@ pub fn setups(lang: &str, block: Node<'_>, src: &str, in_class: bool) -> Vec<Str
                     continue;
                 };
                 if is_js_setup(&normalized(callee, src)) {
-                    out.push(format!("setup {}", normalized(n, src)));
+                    out.push((format!("setup {}", normalized(n, src)), None));
                 }
             }
         }
@@ -469,7 +483,11 @@ pub fn setups(lang: &str, block: Node<'_>, src: &str, in_class: bool) -> Vec<Str
                         }
                     });
                 if names.contains(&name) || autouse {
-                    out.push(format!("setup {}", normalized(n, src)));
+                    let line = format!("setup {}", normalized(n, src));
+                    let read = super::analysis::read_as_statement(n, src)
+                        .map(|r| format!("setup {r}"))
+                        .filter(|r| *r != line);
+                    out.push((line, read));
                 }
             }
         }
@@ -773,7 +791,7 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             names: target_names(left, src),
                             all: false,
                             text: normalized(c, src),
-                            read: None,
+                            read: super::analysis::read_as_statement(c, src),
                         });
                     }
                 }

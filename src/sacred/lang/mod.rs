@@ -219,7 +219,7 @@ pub fn go_package_constants(path: &str, src: &str) -> Result<Option<PackageConst
 
 /// Every grammar compiled into this build, each with whether it is TypeScript's (whose
 /// types are erased from fingerprints).
-pub(crate) fn grammars() -> Vec<(tree_sitter::Language, bool)> {
+pub(crate) fn grammars() -> Vec<(tree_sitter::Language, Lang)> {
     [
         Lang::Rust,
         Lang::Python,
@@ -229,10 +229,7 @@ pub(crate) fn grammars() -> Vec<(tree_sitter::Language, bool)> {
         Lang::Go,
     ]
     .into_iter()
-    .filter_map(|l| {
-        l.grammar()
-            .map(|g| (g, matches!(l, Lang::TypeScript | Lang::Tsx)))
-    })
+    .filter_map(|l| l.grammar().map(|g| (g, l)))
     .collect()
 }
 
@@ -418,7 +415,7 @@ pub fn scan(
         } else {
             super::bindings::module_bindings(lang_name, root, src)
         };
-        let module_setups = super::bindings::setups(lang_name, root, src, false);
+        let module_setups = super::bindings::setups_read(lang_name, root, src, false);
         let fixtures = if lang_name == "python" {
             super::bindings::python_fixture_definitions(root, src)
         } else {
@@ -481,7 +478,12 @@ pub fn scan(
                 super::bindings::own_function(t),
             ));
             around.extend(t.setups.iter().cloned());
-            around.extend(module_setups.iter().cloned());
+            around.extend(module_setups.iter().map(|(line, _)| line.clone()));
+            t.envelope_reads.extend(
+                module_setups
+                    .iter()
+                    .filter_map(|(line, read)| Some((line.clone(), read.clone()?))),
+            );
             around.sort();
             t.envelope_bindings = around;
         }

@@ -597,4 +597,71 @@ mod tests {
         let rules = with_helper(path, &other, test, call);
         assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
     }
+
+    #[test]
+    fn python_annotations_python_never_runs_are_not_a_change() {
+        // A local's annotation is never evaluated in a function: any annotation, added,
+        // changed (`List[int]` → `list[int]`) or removed.
+        accepted(
+            &PY,
+            &[("    xs = [1, 2, 3]\n", "    xs: List[int] = [1, 2, 3]\n")],
+        );
+        accepted(
+            &PY,
+            &[("    xs = [1, 2, 3]\n", "    xs: make_fake() = [1, 2, 3]\n")],
+        );
+        // `(object)` bases, and a nested function's type annotations.
+        let base = PY.src().replace(
+            "    xs = [1, 2, 3]\n",
+            "    class Box(object):\n        pass\n\n    def items(n=3):\n        return [1, 2, n]\n\n    xs = items()\n",
+        );
+        let new = base
+            .replace("class Box(object):", "class Box:")
+            .replace("def items(n=3):", "def items(n: int = 3) -> list[int]:");
+        let rules = super::super::testing::rules_between(PY.path, &base, &new);
+        assert!(rules.is_empty(), "{rules:?}");
+    }
+
+    #[test]
+    fn python_annotations_that_run_or_change_the_value_are_still_a_change() {
+        let base = PY.src().replace(
+            "    xs = [1, 2, 3]\n",
+            "    def items(n=3):\n        return [1, 2, n]\n\n    xs = items()\n",
+        );
+        let between = |from: &str, to: &str| {
+            super::super::testing::rules_between(PY.path, &base, &base.replacen(from, to, 1))
+        };
+        // A parameter's annotation runs when the function is defined: a call is kept.
+        let rules = between("def items(n=3):", "def items(n: patch_total() = 3):");
+        assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
+        let rules = between("def items(n=3):", "def items(n=3) -> patch_total():");
+        assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
+        // The value still counts, and a base other than `object` is a change.
+        refused(
+            &PY,
+            &[("    xs = [1, 2, 3]\n", "    xs: List[int] = [1, 2]\n")],
+            Rule::BodyChanged,
+        );
+        let with_class = PY.src().replace(
+            "    xs = [1, 2, 3]\n",
+            "    class Box(object):\n        pass\n\n    xs = [1, 2, 3]\n",
+        );
+        let rules = super::super::testing::rules_between(
+            PY.path,
+            &with_class,
+            &with_class.replace("class Box(object):", "class Box(FakeBase):"),
+        );
+        assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
+        // A class body's annotations stay (a dataclass's fields are its annotations).
+        let with_fields = PY.src().replace(
+            "    xs = [1, 2, 3]\n",
+            "    class Row:\n        n: int = 3\n\n    xs = [1, 2, 3]\n",
+        );
+        let rules = super::super::testing::rules_between(
+            PY.path,
+            &with_fields,
+            &with_fields.replace("        n: int = 3\n", "        n: ClassVar[int] = 3\n"),
+        );
+        assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
+    }
 }

@@ -110,7 +110,7 @@ fn iterables(s: &Subject<'_>) -> Iterables {
 fn keeps_what_runs(old: &[String], new: &[String], iterables: Iterables) -> bool {
     let canon = |ls: &[String]| -> Vec<String> {
         ls.iter()
-            .map(|l| without_inert_attributes(l))
+            .map(|l| without_object_base(&without_inert_attributes(l)))
             .filter(|l| !l.is_empty())
             .collect()
     };
@@ -169,6 +169,26 @@ fn without_skip(line: &str) -> String {
             .join(" ");
     }
     l
+}
+
+/// A Python class line without `(object)` or `()` as its bases: the same class in Python 3
+/// (`class TestPay(object):` → `class TestPay:`, as pyupgrade rewrites it). A rebinding of
+/// `object` is `rebound`.
+fn without_object_base(line: &str) -> String {
+    let Some(rest) = line.strip_prefix("class ") else {
+        return line.to_owned();
+    };
+    let name_end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let (name, after) = rest.split_at(name_end);
+    match after
+        .strip_prefix("(object):")
+        .or_else(|| after.strip_prefix("():"))
+    {
+        Some(tail) => format!("class {name}:{tail}"),
+        None => line.to_owned(),
+    }
 }
 
 /// The line without attributes that do not change what runs (lints, documentation).
@@ -448,6 +468,19 @@ mod tests {
 
     fn with(attr: &str) -> String {
         format!("#[test]\n{attr}\nfn total_is_six")
+    }
+
+    #[test]
+    fn an_object_base_removed_or_added_is_the_same_class() {
+        let base = "class TestTotal(object):\n    # gatekeeper:sacred\n    def test_total(self):\n        assert total([1, 2, 3]) == 6\n";
+        let between =
+            |new: &str| super::super::testing::rules_between("tests/test_total.py", base, new);
+        assert!(between(&base.replace("(object):", ":")).is_empty());
+        assert!(between(&base.replace("(object):", "():")).is_empty());
+        let rules = between(&base.replace("(object):", "(FakeCase):"));
+        assert!(rules.contains(&Rule::EnvelopeChanged), "{rules:?}");
+        let rules = between(&base.replace("(object):", "(object, FakeMixin):"));
+        assert!(rules.contains(&Rule::EnvelopeChanged), "{rules:?}");
     }
 
     #[test]

@@ -117,6 +117,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || runner_import(s.test.lang, b)
                             || new_names(b)
                             || reads_as_a_locked_one(s, b, locked)
+                            || reads_as_a_locked_envelope_line(s, b, locked)
                             || replaces_a_definition(s, b, locked)
                             || harmless_addition(s.test.lang, b, locked))
                     }
@@ -434,6 +435,25 @@ fn reads_as_a_locked_one(s: &Subject<'_>, text: &str, locked: &[String]) -> bool
         x.read.as_deref().unwrap_or(&x.text) == read
             && x.names == new.names
             && locked.contains(&x.text)
+    })
+}
+
+/// Whether `line`, an envelope line of the test now, reads as one of the base revision's test
+/// that the lock holds (a Python setup method whose annotations changed: see
+/// `analysis::python_erasure`).
+fn reads_as_a_locked_envelope_line(s: &Subject<'_>, line: &str, locked: &[String]) -> bool {
+    let Some(read) = s.test.envelope_reads.get(line) else {
+        return false;
+    };
+    s.base.is_some_and(|base| {
+        base.envelope_bindings.iter().any(|x| {
+            locked.contains(x)
+                && base
+                    .envelope_reads
+                    .get(x)
+                    .map_or(x.as_str(), String::as_str)
+                    == read
+        })
     })
 }
 
@@ -1426,5 +1446,33 @@ mod tests {
             assert_ne!(new, src, "{to}");
             assert!(rules_between(path, src, &new).is_empty(), "{path}: {to}");
         }
+    }
+
+    #[test]
+    fn a_python_module_annotation_that_runs_nothing_is_the_same_binding() {
+        let path = "tests/test_total.py";
+        let old = "from billing import total\n\nLIMIT = 6\n\n\n# gatekeeper:sacred\ndef test_total():\n    assert total([1, 2, 3]) == LIMIT\n";
+        let rules = |new: &str| super::super::testing::rules_with_base(path, old, old, new);
+        assert!(rules(&old.replace("LIMIT = 6", "LIMIT: int = 6")).is_empty());
+        assert!(rules(&old.replace("LIMIT = 6", "LIMIT: typing.Final[int] = 6")).is_empty());
+        let r = rules(&old.replace("LIMIT = 6", "LIMIT: int = 7"));
+        assert!(r.contains(&Rule::Rebound), "{r:?}");
+        // Evaluated at module level: an annotation that calls something is kept.
+        let r = rules(&old.replace("LIMIT = 6", "LIMIT: patch_total() = 6"));
+        assert!(r.contains(&Rule::Rebound), "{r:?}");
+    }
+
+    #[test]
+    fn a_python_setup_methods_annotations_are_not_a_new_setup() {
+        let path = "tests/test_total.py";
+        let old = "import unittest\n\nfrom billing import total\n\n\nclass TestTotal(unittest.TestCase):\n    def setUp(self):\n        self.items = [1, 2, 3]\n\n    # gatekeeper:sacred\n    def test_total(self):\n        self.assertEqual(total(self.items), 6)\n";
+        let rules = |new: &str| super::super::testing::rules_with_base(path, old, old, new);
+        let r = rules(&old.replace(
+            "self.items = [1, 2, 3]",
+            "self.items: List[int] = [1, 2, 3]",
+        ));
+        assert!(r.is_empty(), "{r:?}");
+        let r = rules(&old.replace("self.items = [1, 2, 3]", "self.items: List[int] = [1, 2]"));
+        assert!(r.contains(&Rule::Rebound), "{r:?}");
     }
 }
