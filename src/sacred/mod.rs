@@ -22,6 +22,7 @@ pub mod lock;
 pub mod messages;
 pub mod relocate;
 pub mod rules;
+pub mod spellings;
 pub mod subclasses;
 
 use std::collections::{BTreeMap, BTreeSet};

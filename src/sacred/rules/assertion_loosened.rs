@@ -256,4 +256,46 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_unittest_assertion_in_another_spelling_of_the_same_check_is_accepted() {
+        let path = "tests/test_auth.py";
+        let old = "import unittest\n\n\nclass TestAuth(unittest.TestCase):\n    # gatekeeper:sacred\n    def test_nonce(self):\n        parsed = parse(\"q\")\n        self.assertTrue(\"oauth_nonce\" in parsed, \"no nonce\")\n        self.assertEqual(parsed.get(\"x\"), None)\n        self.assertTrue(isinstance(parsed, dict))\n";
+        let between = |new: &str| super::super::testing::rules_between(path, old, new);
+        let respelled = old
+            .replace(
+                "self.assertTrue(\"oauth_nonce\" in parsed, \"no nonce\")",
+                "self.assertIn(\"oauth_nonce\", parsed)",
+            )
+            .replace(
+                "self.assertEqual(parsed.get(\"x\"), None)",
+                "self.assertIsNone(parsed.get(\"x\"))",
+            )
+            .replace(
+                "self.assertTrue(isinstance(parsed, dict))",
+                "self.assertIsInstance(parsed, dict)",
+            );
+        let r = between(&respelled);
+        assert!(r.is_empty(), "{r:?}");
+        // Another operand, or the weaker direction, is still refused.
+        let r = between(&old.replace(
+            "self.assertTrue(\"oauth_nonce\" in parsed, \"no nonce\")",
+            "self.assertIn(\"oauth\", parsed)",
+        ));
+        assert!(!r.is_empty(), "{r:?}");
+        let r = between(&old.replace(
+            "self.assertTrue(isinstance(parsed, dict))",
+            "self.assertTrue(parsed)",
+        ));
+        assert!(!r.is_empty(), "{r:?}");
+        let stronger = old.replace(
+            "self.assertEqual(parsed.get(\"x\"), None)",
+            "self.assertIsNone(parsed.get(\"x\"))",
+        );
+        let r = super::super::testing::rules_between(path, &stronger, old);
+        assert!(
+            r.contains(&Rule::AssertionLoosened) || r.contains(&Rule::AssertionChanged),
+            "{r:?}"
+        );
+    }
 }

@@ -716,6 +716,24 @@ fn judge_assertions(s: &Subject<'_>, view: &View<'_>) -> Vec<Finding> {
             None => true,
         }
     });
+    // The same check in another unittest spelling (`assertTrue(a in b)` → `assertIn(a, b)`),
+    // or a stronger one (`assertEqual(x, None)` → `assertIsNone(x)`).
+    unmatched_old.retain(|old| {
+        let bare = super::messages::without_message(&old.text);
+        match unmatched_new.iter().position(|n| {
+            n.path == old.path
+                && super::spellings::same_or_stronger(
+                    &bare,
+                    &super::messages::without_message(&n.text),
+                )
+        }) {
+            Some(i) => {
+                unmatched_new.remove(i);
+                false
+            }
+            None => true,
+        }
+    });
     let mut out = Vec::new();
     let mut new_iter = unmatched_new.into_iter();
     for old in unmatched_old {

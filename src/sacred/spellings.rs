@@ -1,0 +1,351 @@
+//! The same check spelled another way: unittest's assertion methods.
+//!
+//! `self.assertTrue("nonce" in parsed)` and `self.assertIn("nonce", parsed)` fail on exactly
+//! the same values (the second only says more when it fails); linters and review rewrite the
+//! first into the second. Each unittest assertion is read as a comparison of its arguments
+//! (`in`, `==`, `is`, `isinstance`, …), from the method's name or from the one expression
+//! `assertTrue`/`assertFalse` is handed, and two assertions that read as the same comparison
+//! of the same operands (as written, normalised) are the same check. One rewrite is stronger,
+//! not the same, and is accepted one way only: `assertEqual(x, None)` → `assertIsNone(x)`
+//! (`is None` implies `== None`).
+//!
+//! Only exact equivalences are listed: `assertFalse(a == b)` is not `assertNotEqual(a, b)` (a
+//! class may define `__ne__` apart from `__eq__`), `assertTrue(x)` is not `assertIs(x,
+//! True)`, and a plain `assert` is not a unittest method (`python -O` strips it). Messages are
+//! left out before comparing (see [`super::messages::without_message`]).
+
+use super::messages::split_top;
+
+/// A unittest assertion read as a comparison: its kind and its operands as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Form {
+    kind: &'static str,
+    operands: Vec<String>,
+}
+
+/// Whether the assertion `new` checks what `old` checks, or more (texts normalised, without
+/// their messages).
+pub fn same_or_stronger(old: &str, new: &str) -> bool {
+    let (Some(a), Some(b)) = (form(old), form(new)) else {
+        return false;
+    };
+    if a == b {
+        return true;
+    }
+    // `assertEqual(x, None)` → `assertIsNone(x)`.
+    a.kind == "==" && a.operands.get(1).is_some_and(|o| o == "None") && b.kind == "is None" && {
+        a.operands[..1] == b.operands[..]
+    }
+}
+
+/// Reads `self.assertX(…)` (nothing after its closing parenthesis).
+fn form(text: &str) -> Option<Form> {
+    let rest = text.strip_prefix("self.")?;
+    let open = rest.find('(')?;
+    let method = &rest[..open];
+    let inner = rest[open + 1..].strip_suffix(')')?;
+    let args: Vec<String> = split_top(inner)
+        .into_iter()
+        .map(|a| a.trim().to_owned())
+        .collect();
+    let two = |kind: &'static str| -> Option<Form> {
+        (args.len() == 2).then(|| Form {
+            kind,
+            operands: args.clone(),
+        })
+    };
+    let form = match method {
+        "assertEqual" | "assertEquals" | "failUnlessEqual" => two("==")?,
+        "assertNotEqual" | "assertNotEquals" | "failIfEqual" => two("!=")?,
+        "assertIn" => two("in")?,
+        "assertNotIn" => two("not in")?,
+        "assertIs" => two("is")?,
+        "assertIsNot" => two("is not")?,
+        "assertIsInstance" => two("isinstance")?,
+        "assertNotIsInstance" => two("not isinstance")?,
+        "assertGreater" => two(">")?,
+        "assertGreaterEqual" => two(">=")?,
+        "assertLess" => two("<")?,
+        "assertLessEqual" => two("<=")?,
+        "assertIsNone" if args.len() == 1 => Form {
+            kind: "is None",
+            operands: args.clone(),
+        },
+        "assertIsNotNone" if args.len() == 1 => Form {
+            kind: "is not None",
+            operands: args.clone(),
+        },
+        "assertTrue" | "assert_" | "failUnless" if args.len() == 1 => expression(&args[0], true)?,
+        "assertFalse" | "failIf" if args.len() == 1 => expression(&args[0], false)?,
+        _ => return None,
+    };
+    Some(none_forms(form))
+}
+
+/// `is None` written with `assertIs`: `assertIs(x, None)`, `assertIs(None, x)`.
+fn none_forms(f: Form) -> Form {
+    let kind = match f.kind {
+        "is" => "is None",
+        "is not" => "is not None",
+        _ => return f,
+    };
+    match f.operands.iter().position(|o| o == "None") {
+        Some(i) if f.operands.len() == 2 => Form {
+            kind,
+            operands: vec![f.operands[1 - i].clone()],
+        },
+        _ => f,
+    }
+}
+
+/// The comparison an expression handed to `assertTrue` (`truthy`) or `assertFalse` is: one
+/// top-level comparison operator, or a whole `isinstance(a, b)` call; `None` otherwise.
+fn expression(e: &str, truthy: bool) -> Option<Form> {
+    if let Some(args) = e
+        .strip_prefix("isinstance(")
+        .and_then(|r| r.strip_suffix(')'))
+        .filter(|r| closes_at_end(r))
+    {
+        let ops: Vec<String> = split_top(args)
+            .into_iter()
+            .map(|a| a.trim().to_owned())
+            .collect();
+        return (ops.len() == 2).then_some(Form {
+            kind: if truthy {
+                "isinstance"
+            } else {
+                "not isinstance"
+            },
+            operands: ops,
+        });
+    }
+    let (at, len, op) = single_comparison(e)?;
+    let kind: &'static str = match (op, truthy) {
+        ("==", true) => "==",
+        ("!=", true) => "!=",
+        ("in", true) => "in",
+        ("not in", true) | ("in", false) => "not in",
+        ("is", true) => "is",
+        ("is not", true) | ("is", false) => "is not",
+        (">", true) => ">",
+        (">=", true) => ">=",
+        ("<", true) => "<",
+        ("<=", true) => "<=",
+        _ => return None,
+    };
+    Some(Form {
+        kind,
+        operands: vec![e[..at].trim().to_owned(), e[at + len..].trim().to_owned()],
+    })
+}
+
+/// Whether the parentheses of `r` (an argument list without its closing parenthesis) are
+/// balanced: `isinstance(a, b) and f(c)` is not one call.
+fn closes_at_end(r: &str) -> bool {
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in r.chars() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
+/// The one comparison operator at the top of `e` (outside brackets and strings): its byte
+/// offset, length and spelling. `None` when there is none, more than one (a chain), or a
+/// boolean operator, conditional or lambda at the top (which binds looser).
+fn single_comparison(e: &str) -> Option<(usize, usize, &'static str)> {
+    let bytes = e.as_bytes();
+    let word = |i: usize| {
+        bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    let keyword_at =
+        |i: usize, k: &str| e[i..].starts_with(k) && (i == 0 || !word(i - 1)) && !word(i + k.len());
+    let mut found: Option<(usize, usize, &'static str)> = None;
+    let mut depth = 0i32;
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if quote.is_none() && !e.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        if depth == 0 {
+            for k in ["and", "or", "not", "if", "lambda", "for"] {
+                if keyword_at(i, k) {
+                    // `not in` is a comparison; any other `not` binds looser.
+                    if k == "not" && e[i + 3..].trim_start().starts_with("in") && {
+                        let j = i + 3 + (e[i + 3..].len() - e[i + 3..].trim_start().len());
+                        keyword_at(j, "in")
+                    } {
+                        break;
+                    }
+                    return None;
+                }
+            }
+            let op: Option<(usize, &'static str)> = if keyword_at(i, "not") {
+                let j = i + 3 + (e[i + 3..].len() - e[i + 3..].trim_start().len());
+                Some((j + 2 - i, "not in"))
+            } else if keyword_at(i, "is") {
+                let after = &e[i + 2..];
+                let ws = after.len() - after.trim_start().len();
+                if keyword_at(i + 2 + ws, "not") {
+                    Some((2 + ws + 3, "is not"))
+                } else {
+                    Some((2, "is"))
+                }
+            } else if keyword_at(i, "in") {
+                Some((2, "in"))
+            } else if e[i..].starts_with("==") {
+                Some((2, "=="))
+            } else if e[i..].starts_with("!=") {
+                Some((2, "!="))
+            } else if e[i..].starts_with(">=") {
+                Some((2, ">="))
+            } else if e[i..].starts_with("<=") {
+                Some((2, "<="))
+            } else if e[i..].starts_with("<<") || e[i..].starts_with(">>") {
+                i += 2;
+                continue;
+            } else if c == b'>' {
+                Some((1, ">"))
+            } else if c == b'<' {
+                Some((1, "<"))
+            } else {
+                None
+            };
+            if let Some((len, op)) = op {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some((i, len, op));
+                i += len;
+                continue;
+            }
+        }
+        match c {
+            b'"' | b'\'' => quote = Some(c),
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    found.filter(|(at, len, _)| *at > 0 && at + len < e.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_or_stronger as same;
+
+    #[test]
+    fn unittest_spellings_of_one_comparison_are_the_same_check() {
+        for (old, new) in [
+            (
+                "self.assertTrue(\"nonce\"in parsed)",
+                "self.assertIn(\"nonce\",parsed)",
+            ),
+            (
+                "self.assertTrue(\"a\" not in s)",
+                "self.assertNotIn(\"a\",s)",
+            ),
+            ("self.assertFalse(\"a\"in s)", "self.assertNotIn(\"a\",s)"),
+            ("self.assertTrue(a==b)", "self.assertEqual(a,b)"),
+            ("self.assertTrue(a!=f(b))", "self.assertNotEqual(a,f(b))"),
+            ("self.assertIs(x,None)", "self.assertIsNone(x)"),
+            ("self.assertIs(None,x)", "self.assertIsNone(x)"),
+            ("self.assertTrue(x is None)", "self.assertIsNone(x)"),
+            ("self.assertFalse(x is None)", "self.assertIsNotNone(x)"),
+            ("self.assertTrue(x is not None)", "self.assertIsNotNone(x)"),
+            (
+                "self.assertTrue(isinstance(e,ValueError))",
+                "self.assertIsInstance(e,ValueError)",
+            ),
+            (
+                "self.assertFalse(isinstance(e,ValueError))",
+                "self.assertNotIsInstance(e,ValueError)",
+            ),
+            (
+                "self.assertTrue(len(xs)>2)",
+                "self.assertGreater(len(xs),2)",
+            ),
+            ("self.assertTrue(n<=limit)", "self.assertLessEqual(n,limit)"),
+            // A stronger check: `is None` implies `== None`.
+            ("self.assertEqual(result,None)", "self.assertIsNone(result)"),
+        ] {
+            assert!(same(old, new), "{old} → {new}");
+        }
+    }
+
+    #[test]
+    fn other_rewrites_are_not_the_same_check() {
+        for (old, new) in [
+            // Other operands, order, or operator.
+            (
+                "self.assertTrue(\"nonce\"in parsed)",
+                "self.assertIn(\"nonce\",other)",
+            ),
+            ("self.assertTrue(a in b)", "self.assertIn(b,a)"),
+            ("self.assertTrue(a<b)", "self.assertLessEqual(a,b)"),
+            // Weaker, or not an exact equivalence.
+            ("self.assertIsNone(result)", "self.assertEqual(result,None)"),
+            ("self.assertFalse(a==b)", "self.assertNotEqual(a,b)"),
+            ("self.assertIs(x,True)", "self.assertTrue(x)"),
+            ("self.assertEqual(x,True)", "self.assertTrue(x)"),
+            // Not one comparison: a chain, a boolean operator, a conditional.
+            ("self.assertTrue(a<b<c)", "self.assertLess(a,b<c)"),
+            ("self.assertTrue(a in b and c)", "self.assertIn(a,b and c)"),
+            ("self.assertTrue(a in b or c)", "self.assertIn(a,b or c)"),
+            ("self.assertTrue(not a in b)", "self.assertIn(a,b)"),
+            (
+                "self.assertTrue(isinstance(a,b)and c)",
+                "self.assertIsInstance(a,b)",
+            ),
+            // Operators inside strings or brackets are not the comparison.
+            (
+                "self.assertTrue(f(\"a==b\"))",
+                "self.assertEqual(f(\"a\",\"b\"))",
+            ),
+            // Not unittest, or something after the call.
+            ("assert a in b", "self.assertIn(a,b)"),
+            ("self.assertTrue(a in b).x", "self.assertIn(a,b)"),
+        ] {
+            assert!(!same(old, new), "{old} → {new}");
+        }
+    }
+}
