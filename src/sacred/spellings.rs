@@ -26,16 +26,27 @@ struct Form {
 /// Whether the assertion `new` checks what `old` checks, or more (texts normalised, without
 /// their messages).
 pub fn same_or_stronger(old: &str, new: &str) -> bool {
-    let (Some(a), Some(b)) = (form(old), form(new)) else {
+    // A plain `assert` turned into a unittest method checks the same and is not stripped by
+    // `python -O`: stronger. The other way round is not accepted.
+    let a = form(old).or_else(|| {
+        let e = old.strip_prefix("assert ")?;
+        (split_top(e).len() == 1).then(|| expression(e, true).map(none_forms))?
+    });
+    let (Some(a), Some(b)) = (a, form(new)) else {
         return false;
     };
     if a == b {
         return true;
     }
-    // `assertEqual(x, None)` → `assertIsNone(x)`.
-    a.kind == "==" && a.operands.get(1).is_some_and(|o| o == "None") && b.kind == "is None" && {
-        a.operands[..1] == b.operands[..]
-    }
+    // `assertEqual(x, None)` (or `(None, x)`) → `assertIsNone(x)`.
+    a.kind == "=="
+        && b.kind == "is None"
+        && a.operands.len() == 2
+        && a.operands.iter().any(|o| o == "None")
+        && a.operands
+            .iter()
+            .filter(|o| *o != "None")
+            .eq(b.operands.iter())
 }
 
 /// Reads `self.assertX(…)` (nothing after its closing parenthesis).
@@ -101,6 +112,13 @@ fn none_forms(f: Form) -> Form {
 /// The comparison an expression handed to `assertTrue` (`truthy`) or `assertFalse` is: one
 /// top-level comparison operator, or a whole `isinstance(a, b)` call; `None` otherwise.
 fn expression(e: &str, truthy: bool) -> Option<Form> {
+    // `not X` (nothing looser at the top of X): `assertTrue(not X)` is `assertFalse(X)`.
+    if let Some(rest) = e.strip_prefix("not")
+        && rest.starts_with(|c: char| !(c.is_alphanumeric() || c == '_'))
+        && !looser_than_not(rest)
+    {
+        return expression(rest.trim(), !truthy);
+    }
     if let Some(args) = e
         .strip_prefix("isinstance(")
         .and_then(|r| r.strip_suffix(')'))
@@ -119,7 +137,15 @@ fn expression(e: &str, truthy: bool) -> Option<Form> {
             operands: ops,
         });
     }
-    let (at, len, op) = single_comparison(e)?;
+    let Some((at, len, op)) = single_comparison(e) else {
+        // Any other expression: its truth.
+        return (!looser_than_not(e) || e.is_empty())
+            .then(|| Form {
+                kind: if truthy { "true" } else { "false" },
+                operands: vec![e.to_owned()],
+            })
+            .filter(|_| !e.is_empty());
+    };
     let kind: &'static str = match (op, truthy) {
         ("==", true) => "==",
         ("!=", true) => "!=",
@@ -137,6 +163,46 @@ fn expression(e: &str, truthy: bool) -> Option<Form> {
         kind,
         operands: vec![e[..at].trim().to_owned(), e[at + len..].trim().to_owned()],
     })
+}
+
+/// Whether `e` has `and`, `or`, a conditional or a lambda at its top (outside brackets and
+/// strings), which bind looser than `not`.
+fn looser_than_not(e: &str) -> bool {
+    let bytes = e.as_bytes();
+    let word = |i: usize| {
+        bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    let mut depth = 0i32;
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    for (i, &c) in bytes.iter().enumerate() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            b'"' | b'\'' => quote = Some(c),
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            _ if depth == 0 && e.is_char_boundary(i) && (i == 0 || !word(i - 1)) => {
+                for k in ["and", "or", "if", "lambda"] {
+                    if e[i..].starts_with(k) && !word(i + k.len()) {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether the parentheses of `r` (an argument list without its closing parenthesis) are
@@ -307,6 +373,19 @@ mod tests {
             ("self.assertTrue(n<=limit)", "self.assertLessEqual(n,limit)"),
             // A stronger check: `is None` implies `== None`.
             ("self.assertEqual(result,None)", "self.assertIsNone(result)"),
+            (
+                "self.assertEqual(None,decoded)",
+                "self.assertIsNone(decoded)",
+            ),
+            // `not`, and a plain `assert` turned into a unittest method.
+            ("self.assertTrue(not data)", "self.assertFalse(data)"),
+            (
+                "self.assertTrue(not is_valid_ip(\"a\"*100))",
+                "self.assertFalse(is_valid_ip(\"a\"*100))",
+            ),
+            ("self.assertTrue(not a in b)", "self.assertNotIn(a,b)"),
+            ("assert header is not None", "self.assertIsNotNone(header)"),
+            ("assert a==b", "self.assertEqual(a,b)"),
         ] {
             assert!(same(old, new), "{old} → {new}");
         }
@@ -332,6 +411,13 @@ mod tests {
             ("self.assertTrue(a in b and c)", "self.assertIn(a,b and c)"),
             ("self.assertTrue(a in b or c)", "self.assertIn(a,b or c)"),
             ("self.assertTrue(not a in b)", "self.assertIn(a,b)"),
+            ("self.assertTrue(not a or b)", "self.assertFalse(a or b)"),
+            ("self.assertTrue(not a)", "self.assertTrue(a)"),
+            // A unittest method turned into a plain `assert` (stripped by `python -O`), an
+            // `assert` with a message, other checks.
+            ("self.assertIsNotNone(header)", "assert header is not None"),
+            ("assert a==b", "self.assertEqual(b,a)"),
+            ("assert x", "self.assertIsNotNone(x)"),
             (
                 "self.assertTrue(isinstance(a,b)and c)",
                 "self.assertIsInstance(a,b)",
@@ -341,8 +427,7 @@ mod tests {
                 "self.assertTrue(f(\"a==b\"))",
                 "self.assertEqual(f(\"a\",\"b\"))",
             ),
-            // Not unittest, or something after the call.
-            ("assert a in b", "self.assertIn(a,b)"),
+            // Something after the call.
             ("self.assertTrue(a in b).x", "self.assertIn(a,b)"),
         ] {
             assert!(!same(old, new), "{old} → {new}");
