@@ -154,6 +154,9 @@ fn keeps_what_runs(old: &[String], new: &[String], iterables: Iterables) -> bool
 /// A JS/TS modifier line without its skip: `.skip`, the `x` of `xit`, `{skip:true}`, and
 /// AVA's `.failing` (a test expected to fail that must now pass is stronger, not weaker).
 fn without_skip(line: &str) -> String {
+    if line.starts_with("class ") {
+        return without_class_skip_decorators(line);
+    }
     let mut l = line.replace(".skip", "").replace(" {skip:true}", "");
     while let Some(i) = l.find(".failing").filter(|i| {
         !l[i + ".failing".len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
@@ -188,6 +191,31 @@ fn without_object_base(line: &str) -> String {
     {
         Some(tail) => format!("class {name}:{tail}"),
         None => line.to_owned(),
+    }
+}
+
+/// A Python class line (`class NAME(BASES): @decorator …`, see the scan) without the
+/// decorators that are skip markers (`@skipOnTravis`, `@unittest.skipIf(…)`): removing one
+/// lets the class's tests run where they did not.
+fn without_class_skip_decorators(line: &str) -> String {
+    let Some(colon) = line.find("): ").map(|i| i + 1).or_else(|| {
+        let rest = line.strip_prefix("class ")?;
+        rest.find(": ").map(|i| i + "class ".len())
+    }) else {
+        return line.to_owned();
+    };
+    let (head, decorators) = line.split_at(colon + 1);
+    let kept: Vec<&str> = decorators
+        .split(" @")
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| d.trim_start_matches('@'))
+        .filter(|d| !is_skip_marker(d))
+        .collect();
+    if kept.is_empty() {
+        head.to_owned()
+    } else {
+        format!("{head} @{}", kept.join(" @"))
     }
 }
 
@@ -468,6 +496,22 @@ mod tests {
 
     fn with(attr: &str) -> String {
         format!("#[test]\n{attr}\nfn total_is_six")
+    }
+
+    #[test]
+    fn a_skip_decorator_removed_from_a_class_is_accepted_and_added_is_refused() {
+        let base = "import unittest\n\n\n@skipOnTravis\n@other\nclass TestTotal(unittest.TestCase):\n    # gatekeeper:sacred\n    def test_total(self):\n        assert total([1, 2, 3]) == 6\n";
+        let between = |old: &str, new: &str| {
+            super::super::testing::rules_between("tests/test_total.py", old, new)
+        };
+        assert!(between(base, &base.replace("@skipOnTravis\n", "")).is_empty());
+        let unskipped = base.replace("@skipOnTravis\n", "");
+        let rules = between(&unskipped, base);
+        assert!(rules.contains(&Rule::Skipped), "{rules:?}");
+        // Removing another decorator with it is still refused (the change touches a skip
+        // marker, so it is named `skipped`).
+        let rules = between(base, &base.replace("@skipOnTravis\n@other\n", ""));
+        assert!(!rules.is_empty(), "{rules:?}");
     }
 
     #[test]
