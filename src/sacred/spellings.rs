@@ -167,8 +167,24 @@ fn expression(e: &str, truthy: bool) -> Option<Form> {
     };
     Some(Form {
         kind,
-        operands: vec![e[..at].trim().to_owned(), e[at + len..].trim().to_owned()],
+        operands: vec![
+            without_parens(e[..at].trim()),
+            without_parens(e[at + len..].trim()),
+        ],
     })
+}
+
+/// An operand without the parentheses that only group it (`(a - b) < c` is normalised with
+/// them, `assertLess(a - b, c)` without): not a tuple's.
+fn without_parens(o: &str) -> String {
+    if let Some(inner) = o.strip_prefix('(').and_then(|r| r.strip_suffix(')'))
+        && closes_at_end(inner)
+        && !inner.is_empty()
+        && split_top(inner).len() == 1
+    {
+        return without_parens(inner.trim());
+    }
+    o.to_owned()
 }
 
 /// Whether `e` has `and`, `or`, a conditional or a lambda at its top (outside brackets and
@@ -377,6 +393,7 @@ mod tests {
                 "self.assertGreater(len(xs),2)",
             ),
             ("self.assertTrue(n<=limit)", "self.assertLessEqual(n,limit)"),
+            ("self.assertTrue((d-t)<x)", "self.assertLess(d-t,x)"),
             (
                 "self.assertTrue(d-now()<delta(2))",
                 "self.assertLess(d-now(),delta(2),)",
@@ -432,6 +449,9 @@ mod tests {
                 "self.assertTrue(isinstance(a,b)and c)",
                 "self.assertIsInstance(a,b)",
             ),
+            // A tuple's parentheses are not grouping ones; `(f)(x)` is a call.
+            ("self.assertTrue((a,b)==c)", "self.assertEqual(a,b,c)"),
+            ("self.assertTrue((f)(x)==c)", "self.assertEqual(f(x),c)"),
             // Operators inside strings or brackets are not the comparison.
             (
                 "self.assertTrue(f(\"a==b\"))",
