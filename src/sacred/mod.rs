@@ -789,6 +789,88 @@ fn add_imported_check_helpers(
         }
     }
     add_check_helpers_of_other_files(scan, stubs, inherited_any);
+    add_imported_envelope_definitions(repo, content, path, scan, cache)
+}
+
+/// What surrounds a Python test and is defined in a module of the tests it imports by name: a
+/// decorator or class base (`from tests.util import skipNotCPython`, then
+/// `@skipNotCPython`) whose definition there (`skipNotCPython = unittest.skipIf(…)`, or a
+/// `def`) is recorded as `helper NAME (in FILE): TEXT`, so that widening a skip condition kept
+/// in a helper module is seen like a change to an imported check helper (and a change to that
+/// file brings the test into the check).
+fn add_imported_envelope_definitions(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+    cache: &mut Surroundings,
+) -> Result<()> {
+    if lang::Lang::of_path(path) != Some(lang::Lang::Python) {
+        return Ok(());
+    }
+    let wanted: BTreeSet<&str> = scan
+        .tests
+        .iter()
+        .flat_map(|t| t.envelope_used.iter().map(String::as_str))
+        .collect();
+    let mut found: BTreeMap<String, String> = BTreeMap::new();
+    for b in &scan.module_bindings {
+        let Some((module, name, alias)) = named_import(&b.text) else {
+            continue;
+        };
+        if !wanted.contains(alias) {
+            continue;
+        }
+        let Some(file) = resolve_import(repo, content, path, module)? else {
+            continue;
+        };
+        let Some(parts) = read_module(repo, content, &file, cache)? else {
+            continue;
+        };
+        // Bound once there: an assignment, or a function.
+        let assigned: Vec<&str> = parts
+            .bindings
+            .iter()
+            .filter(|x| {
+                x.names.len() == 1
+                    && x.names.contains(name)
+                    && !x.text.starts_with("import ")
+                    && !x.text.starts_with("from ")
+                    && !x.text.starts_with("def ")
+                    && !x.text.starts_with("class ")
+            })
+            .map(|x| x.text.as_str())
+            .collect();
+        let defined: Vec<&str> = parts
+            .functions
+            .iter()
+            .filter(|f| f.name == name)
+            .map(|f| f.text.as_str())
+            .collect();
+        let text = match (assigned.as_slice(), defined.as_slice()) {
+            ([one], []) | ([], [one]) => *one,
+            _ => continue,
+        };
+        found.insert(
+            alias.to_owned(),
+            format!("helper {alias} (in {file}): {text}"),
+        );
+    }
+    if found.is_empty() {
+        return Ok(());
+    }
+    for t in &mut scan.tests {
+        let mut grew = false;
+        for (alias, line) in &found {
+            if t.envelope_used.contains(alias) && !t.envelope_bindings.contains(line) {
+                t.envelope_bindings.push(line.clone());
+                grew = true;
+            }
+        }
+        if grew {
+            t.envelope_bindings.sort();
+        }
+    }
     Ok(())
 }
 

@@ -2086,3 +2086,40 @@ fn a_class_no_class_derives_from_and_no_runner_collects_holds_no_test() {
     let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
     assert!(!lock.contains("Helpers::test_like_name"), "{lock}");
 }
+
+/// A skip decorator defined in a helper module of the tests and imported by name (tornado's
+/// `skipNotCPython = unittest.skipIf(…)` in `tornado/test/util.py`).
+const SKIP_UTIL: &str = "import unittest\n\nskip_if_slow = unittest.skipIf(False, \"slow machine\")\n\n\ndef unrelated():\n    return 1\n";
+const SKIP_TEST: &str = "import unittest\n\nfrom billing import total\nfrom tests.util import skip_if_slow\n\n\nclass TestTotal(unittest.TestCase):\n    @skip_if_slow\n    def test_total(self):\n        self.assertEqual(total([1, 2, 3]), 6)\n";
+const SKIP_ID: &str = "python:tests/billing/test_total.py::TestTotal::test_total";
+
+fn imported_skip_repo() -> super::Locked {
+    super::locked(&[
+        ("tests/billing/test_total.py", SKIP_TEST),
+        ("tests/util.py", SKIP_UTIL),
+        ("tests/__init__.py", ""),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ])
+}
+
+#[test]
+fn widening_an_imported_skip_decorators_condition_is_refused() {
+    let l = imported_skip_repo();
+    l.edit(
+        "tests/util.py",
+        SKIP_UTIL,
+        &[("unittest.skipIf(False,", "unittest.skipIf(True,")],
+    );
+    l.assert_refused("rebound", SKIP_ID);
+}
+
+#[test]
+fn the_rest_of_the_module_defining_an_imported_decorator_may_change() {
+    let l = imported_skip_repo();
+    l.edit(
+        "tests/util.py",
+        SKIP_UTIL,
+        &[("    return 1\n", "    return 2\n")],
+    );
+    l.assert_passes_checked();
+}
