@@ -6,9 +6,10 @@
 #
 #   benches/sacred-replay.sh [PROFILE=SOURCE ...]
 #
-# PROFILE: click (Python/pytest), cobra (Go), ky (TypeScript/JavaScript, AVA), regex (Rust);
+# PROFILE: click (Python/pytest), cobra (Go), ky (TypeScript/JavaScript, AVA), tornado
+# (Python/unittest), regex (Rust);
 # SOURCE: a git directory (a bare mirror works; it is only read) or a clone URL, optionally
-# @COMMIT to end the replayed history there. Without arguments the four public repositories are
+# @COMMIT to end the replayed history there. Without arguments the five public repositories are
 # cloned and replayed up to the commits measured in docs/sacred.md.
 #   SACRED_REPLAY_COMMITS=N  commits per repository, the newest that touch tests (default 100)
 #   SACRED_REPLAY_OUT=DIR    keep commits.tsv / refusals.tsv / the scratch clones in DIR
@@ -27,6 +28,7 @@ fi
   click=https://github.com/pallets/click.git@2c8cd3ac958a7eb316d67f2d316c27086c4c0369 \
   cobra=https://github.com/spf13/cobra.git@adbc8813901bba65827259daa8e22ff94ec1f30e \
   ky=https://github.com/sindresorhus/ky.git@3419113b48e034fdcf8fa6bd3be3da7b3d0d758f \
+  tornado=https://github.com/tornadoweb/tornado.git@e530031405e2154654dedc4c84d5656b557ea310 \
   regex=https://github.com/rust-lang/regex.git@2b527599eb9eea0dcc288c704584f242f26a5c61
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

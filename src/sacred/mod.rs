@@ -795,9 +795,10 @@ fn add_imported_check_helpers(
 /// What surrounds a Python test and is defined in a module of the tests it imports by name: a
 /// decorator or class base (`from tests.util import skipNotCPython`, then
 /// `@skipNotCPython`) whose definition there (`skipNotCPython = unittest.skipIf(…)`, or a
-/// `def`) is recorded as `helper NAME (in FILE): TEXT`, so that widening a skip condition kept
-/// in a helper module is seen like a change to an imported check helper (and a change to that
-/// file brings the test into the check).
+/// `def`) is recorded as `defined NAME (in FILE): TEXT`, so that widening a skip condition
+/// kept in a helper module is `rebound` (and a change to that file brings the test into the
+/// check). The decorator itself is the envelope's: removing a skip decorator drops its line
+/// and is accepted, adding one is `skipped`.
 fn add_imported_envelope_definitions(
     repo: &Repo,
     content: &Content<'_>,
@@ -853,7 +854,7 @@ fn add_imported_envelope_definitions(
         };
         found.insert(
             alias.to_owned(),
-            format!("helper {alias} (in {file}): {text}"),
+            format!("defined {alias} (in {file}): {text}"),
         );
     }
     if found.is_empty() {
@@ -1827,6 +1828,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         .filter(|t| {
             t.envelope_bindings.iter().flatten().any(|l| {
                 l.strip_prefix("helper ")
+                    .or_else(|| l.strip_prefix("defined "))
                     .and_then(|r| r.split_once(": "))
                     .and_then(|(head, _)| head.split_once(" (in "))
                     .and_then(|(_, file)| file.strip_suffix(')'))

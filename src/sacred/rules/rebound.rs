@@ -113,6 +113,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || fixture_of_a_fixture_unrecorded(s, b, locked)
                             || fixture_unrecorded(s, b, locked)
                             || helper_excused(s, b, locked)
+                            || definition_new(b, locked)
                             || helper_moved(b, locked)
                             || runner_import(s.test.lang, b)
                             || new_names(b)
@@ -263,6 +264,24 @@ fn helper_parts(line: &str) -> Option<(&str, &str)> {
 /// The helper a `helper NAME…` line is of.
 fn helper_name(line: &str) -> Option<&str> {
     helper_parts(line).map(|(n, _)| n)
+}
+
+/// `defined NAME (in FILE): …`, the definition in a module of the tests of a decorator or
+/// base a test imports by name, that the lock holds no line for: the test now uses that name
+/// in its envelope (which the envelope rules judge) or the lock was written before such
+/// definitions were recorded. One the lock holds is refused once its text changes.
+fn definition_new(text: &str, locked: &[String]) -> bool {
+    let name = |l: &str| -> Option<String> {
+        let rest = l.strip_prefix("defined ")?;
+        let (head, _) = rest.split_once(": ")?;
+        Some(head.to_owned())
+    };
+    let Some(this) = name(text) else {
+        return false;
+    };
+    !locked
+        .iter()
+        .any(|l| name(l).as_deref() == Some(this.as_str()))
 }
 
 /// A check helper the lock holds as written, now in another file (moved from the test's file

@@ -2123,3 +2123,25 @@ fn the_rest_of_the_module_defining_an_imported_decorator_may_change() {
     );
     l.assert_passes_checked();
 }
+
+#[test]
+fn removing_an_imported_skip_decorator_with_its_definition_is_accepted() {
+    let l = imported_skip_repo();
+    l.edit(
+        "tests/billing/test_total.py",
+        SKIP_TEST,
+        &[
+            ("from tests.util import skip_if_slow\n", ""),
+            ("    @skip_if_slow\n", ""),
+        ],
+    );
+    l.edit(
+        "tests/util.py",
+        SKIP_UTIL,
+        &[(
+            "skip_if_slow = unittest.skipIf(False, \"slow machine\")\n",
+            "",
+        )],
+    );
+    l.assert_passes_checked();
+}
