@@ -523,12 +523,12 @@ enum Erasure<'t> {
 /// Types have no run-time effect: annotations (`: Money`), type arguments (`f<number>()`) and
 /// parameters go, a cast (`x as T`, `x satisfies T`, `<T>x`) or a non-null assertion (`x!`)
 /// is its expression.
-fn erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
+fn erasure(node: Node<'_>) -> Erasure<'_> {
     if KEEP_TYPES.with(std::cell::Cell::get) {
         return Erasure::Keep;
     }
     if kind_entry(node).is_some_and(|(t, _)| t.python) {
-        return python_erasure(node, src);
+        return python_erasure(node);
     }
     if !is_typescript(node) {
         return Erasure::Keep;
@@ -555,11 +555,16 @@ fn erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
 /// - at module level, and on a nested function's parameters and return type, where it is
 ///   evaluated when the statement runs: only an annotation that is a type expression (names,
 ///   attributes, subscripts, `|`, string and `None`/`...` literals), which runs nothing;
-/// - `(object)` or `()` as a class's bases: the same class in Python 3.
+/// - `(object)` or `()` as a class's bases: the same class in Python 3 (left out by
+///   [`object_bases`], from the class).
 ///
 /// A class body's annotations stay (dataclass fields, `ClassVar`).
-fn python_erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
-    if !DOTS.with(std::cell::Cell::get) {
+fn python_erasure(node: Node<'_>) -> Erasure<'_> {
+    // Only these kinds are ever erased; `Node::parent` walks down from the root, so it is
+    // asked for them alone.
+    if !matches!(kind(node), "type" | ":" | "->" | "typed_parameter")
+        || !DOTS.with(std::cell::Cell::get)
+    {
         return Erasure::Keep;
     }
     let Some(parent) = node.parent() else {
@@ -604,25 +609,6 @@ fn python_erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
             _ => false,
         };
         return if erased { Erasure::Drop } else { Erasure::Keep };
-    }
-    if kind(node) == "argument_list"
-        && kind(parent) == "class_definition"
-        && parent
-            .child_by_field_name("superclasses")
-            .is_some_and(|s| s.id() == node.id())
-    {
-        let args: Vec<Node<'_>> = named_children(node)
-            .into_iter()
-            .filter(|c| !is_comment(*c))
-            .collect();
-        let object = match args.as_slice() {
-            [] => true,
-            [a] => kind(*a) == "identifier" && text(*a, src) == "object",
-            _ => false,
-        };
-        if object {
-            return Erasure::Drop;
-        }
     }
     Erasure::Keep
 }
@@ -1062,6 +1048,29 @@ fn replace_all_call(selector: Node<'_>, src: &str) -> Option<Vec<usize>> {
 
 /// The arguments a reading leaves out of Go's `strings.Replace(s, old, new, -1)` (see
 /// [`replace_all_call`]), given its argument list; not under an older reading.
+/// A Python class's `(object)` or `()` bases, while a test's statements are read (see
+/// [`python_erasure`]): the ids of the node to leave out.
+fn object_bases(class: Node<'_>, src: &str) -> Option<Vec<usize>> {
+    if kind(class) != "class_definition"
+        || !DOTS.with(std::cell::Cell::get)
+        || KEEP_TYPES.with(std::cell::Cell::get)
+        || !kind_entry(class).is_some_and(|(t, _)| t.python)
+    {
+        return None;
+    }
+    let bases = class.child_by_field_name("superclasses")?;
+    let args: Vec<Node<'_>> = named_children(bases)
+        .into_iter()
+        .filter(|c| !is_comment(*c))
+        .collect();
+    let object = match args.as_slice() {
+        [] => true,
+        [a] => kind(*a) == "identifier" && text(*a, src) == "object",
+        _ => false,
+    };
+    object.then(|| vec![bases.id()])
+}
+
 fn replace_all_dropped(args: Node<'_>, src: &str) -> Option<Vec<usize>> {
     if kind(args) != "argument_list"
         || GO_STD_SAFE.with(std::cell::Cell::get) == 0
@@ -1438,7 +1447,7 @@ impl Serializer<'_, '_> {
             self.node(&mut value.walk());
             return;
         }
-        match erasure(node, self.src) {
+        match erasure(node) {
             Erasure::Keep => {}
             Erasure::Drop => return,
             Erasure::Replace(inner) => {
@@ -1505,7 +1514,7 @@ impl Serializer<'_, '_> {
         let k = if k == "typed_default_parameter"
             && node
                 .child_by_field_name("type")
-                .is_some_and(|t| matches!(erasure(t, self.src), Erasure::Drop))
+                .is_some_and(|t| matches!(erasure(t), Erasure::Drop))
         {
             "default_parameter"
         } else {
@@ -1517,6 +1526,7 @@ impl Serializer<'_, '_> {
         // Reading without the test's context: its arguments (and a comma each) are skipped.
         let mut skip = super::context::dropped_args(node, src).unwrap_or_default();
         skip.extend(replace_all_dropped(node, src).unwrap_or_default());
+        skip.extend(object_bases(node, src).unwrap_or_default());
         each_child(cursor, src, |comma, c| match comma {
             Some(comma) if skip.contains(&comma.id()) => {}
             Some(comma) => self.leaf(comma),
@@ -1648,7 +1658,7 @@ impl Tokens<'_> {
             self.node(&mut value.walk(), parent);
             return;
         }
-        match erasure(node, self.src) {
+        match erasure(node) {
             Erasure::Keep => {}
             Erasure::Drop => return,
             Erasure::Replace(inner) => {
@@ -1719,7 +1729,8 @@ impl Tokens<'_> {
 
     fn children(&mut self, cursor: &mut TreeCursor<'_>, kind: &'static str) {
         let src = self.src;
-        let skip = replace_all_dropped(cursor.node(), src).unwrap_or_default();
+        let mut skip = replace_all_dropped(cursor.node(), src).unwrap_or_default();
+        skip.extend(object_bases(cursor.node(), src).unwrap_or_default());
         each_child(cursor, src, |comma, c| match comma {
             Some(comma) if skip.contains(&comma.id()) => {}
             Some(comma) => self.leaf(comma),
