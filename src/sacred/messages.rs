@@ -113,12 +113,15 @@ pub(crate) fn split_top(s: &str) -> Vec<&str> {
     out
 }
 
-/// The index of the `)` that closes the `(` at `open`.
-fn closing(s: &str, open: usize) -> Option<usize> {
+/// The characters of `s` outside string literals (delimited by one of `quotes`, with `\`
+/// escapes; the delimiters are left out too), each with its byte offset and the bracket depth
+/// after it (an opening bracket counts itself, a closing one is already outside).
+pub(crate) fn outside_strings(s: &str, quotes: &[char]) -> Vec<(usize, char, i32)> {
+    let mut out = Vec::new();
     let mut depth = 0i32;
     let mut quote: Option<char> = None;
     let mut escaped = false;
-    for (i, c) in s[open..].char_indices() {
+    for (i, c) in s.char_indices() {
         if let Some(q) = quote {
             if escaped {
                 escaped = false;
@@ -129,19 +132,26 @@ fn closing(s: &str, open: usize) -> Option<usize> {
             }
             continue;
         }
+        if quotes.contains(&c) {
+            quote = Some(c);
+            continue;
+        }
         match c {
-            '"' | '`' => quote = Some(c),
             '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(open + i);
-                }
-            }
+            ')' | ']' | '}' => depth -= 1,
             _ => {}
         }
+        out.push((i, c, depth));
     }
-    None
+    out
+}
+
+/// The index of the `)` that closes the `(` at `open`.
+fn closing(s: &str, open: usize) -> Option<usize> {
+    outside_strings(&s[open..], &['"', '`'])
+        .into_iter()
+        .find(|(_, c, depth)| matches!(c, ')' | ']' | '}') && *depth == 0)
+        .map(|(i, _, _)| open + i)
 }
 
 /// Drops Python `msg=` keyword arguments.

@@ -14,7 +14,7 @@
 //! True)`, and a plain `assert` is not a unittest method (`python -O` strips it). Messages are
 //! left out before comparing (see [`super::messages::without_message`]).
 
-use super::messages::split_top;
+use super::messages::{outside_strings, split_top};
 
 /// A unittest assertion read as a comparison: its kind and its operands as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,67 +196,23 @@ fn looser_than_not(e: &str) -> bool {
             .get(i)
             .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
     };
-    let mut depth = 0i32;
-    let mut quote: Option<u8> = None;
-    let mut escaped = false;
-    for (i, &c) in bytes.iter().enumerate() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == b'\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            b'"' | b'\'' => quote = Some(c),
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth -= 1,
-            _ if depth == 0 && e.is_char_boundary(i) && (i == 0 || !word(i - 1)) => {
-                for k in ["and", "or", "if", "lambda"] {
-                    if e[i..].starts_with(k) && !word(i + k.len()) {
-                        return true;
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    false
+    outside_strings(e, &['"', '\''])
+        .into_iter()
+        .any(|(i, c, depth)| {
+            depth == 0
+                && !matches!(c, ')' | ']' | '}')
+                && (i == 0 || !word(i - 1))
+                && ["and", "or", "if", "lambda"]
+                    .iter()
+                    .any(|k| e[i..].starts_with(k) && !word(i + k.len()))
+        })
 }
 
 /// Whether the parentheses of `r` (an argument list without its closing parenthesis) are
 /// balanced: `isinstance(a, b) and f(c)` is not one call.
 fn closes_at_end(r: &str) -> bool {
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for c in r.chars() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '"' | '\'' => quote = Some(c),
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-    }
-    depth == 0
+    let chars = outside_strings(r, &['"', '\'']);
+    chars.iter().all(|(_, _, depth)| *depth >= 0) && chars.last().is_none_or(|(_, _, d)| *d == 0)
 }
 
 /// The one comparison operator at the top of `e` (outside brackets and strings): its byte
@@ -271,88 +227,61 @@ fn single_comparison(e: &str) -> Option<(usize, usize, &'static str)> {
     };
     let keyword_at =
         |i: usize, k: &str| e[i..].starts_with(k) && (i == 0 || !word(i - 1)) && !word(i + k.len());
+    // The offset of the next word after the one of `len` bytes at `i`.
+    let next_word = |i: usize, len: usize| {
+        let rest = &e[i + len..];
+        i + len + (rest.len() - rest.trim_start().len())
+    };
     let mut found: Option<(usize, usize, &'static str)> = None;
-    let mut depth = 0i32;
-    let mut quote: Option<u8> = None;
-    let mut escaped = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        if quote.is_none() && !e.is_char_boundary(i) {
-            i += 1;
+    let mut resume = 0;
+    for (i, c, depth) in outside_strings(e, &['"', '\'']) {
+        if i < resume || depth != 0 || matches!(c, ')' | ']' | '}') {
             continue;
         }
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == b'\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            i += 1;
-            continue;
+        if ["and", "or", "if", "lambda", "for"]
+            .iter()
+            .any(|k| keyword_at(i, k))
+        {
+            return None;
         }
-        if depth == 0 {
-            for k in ["and", "or", "not", "if", "lambda", "for"] {
-                if keyword_at(i, k) {
-                    // `not in` is a comparison; any other `not` binds looser.
-                    if k == "not" && e[i + 3..].trim_start().starts_with("in") && {
-                        let j = i + 3 + (e[i + 3..].len() - e[i + 3..].trim_start().len());
-                        keyword_at(j, "in")
-                    } {
-                        break;
-                    }
-                    return None;
-                }
+        let op: Option<(usize, &'static str)> = if keyword_at(i, "not") {
+            // `not in` is a comparison; any other `not` binds looser.
+            let j = next_word(i, 3);
+            if !keyword_at(j, "in") {
+                return None;
             }
-            let op: Option<(usize, &'static str)> = if keyword_at(i, "not") {
-                let j = i + 3 + (e[i + 3..].len() - e[i + 3..].trim_start().len());
-                Some((j + 2 - i, "not in"))
-            } else if keyword_at(i, "is") {
-                let after = &e[i + 2..];
-                let ws = after.len() - after.trim_start().len();
-                if keyword_at(i + 2 + ws, "not") {
-                    Some((2 + ws + 3, "is not"))
-                } else {
-                    Some((2, "is"))
-                }
-            } else if keyword_at(i, "in") {
-                Some((2, "in"))
-            } else if e[i..].starts_with("==") {
-                Some((2, "=="))
-            } else if e[i..].starts_with("!=") {
-                Some((2, "!="))
-            } else if e[i..].starts_with(">=") {
-                Some((2, ">="))
-            } else if e[i..].starts_with("<=") {
-                Some((2, "<="))
-            } else if e[i..].starts_with("<<") || e[i..].starts_with(">>") {
-                i += 2;
-                continue;
-            } else if c == b'>' {
-                Some((1, ">"))
-            } else if c == b'<' {
-                Some((1, "<"))
+            Some((j + 2 - i, "not in"))
+        } else if keyword_at(i, "is") {
+            let j = next_word(i, 2);
+            if keyword_at(j, "not") {
+                Some((j + 3 - i, "is not"))
             } else {
-                None
-            };
-            if let Some((len, op)) = op {
-                if found.is_some() {
-                    return None;
-                }
-                found = Some((i, len, op));
-                i += len;
-                continue;
+                Some((2, "is"))
             }
+        } else if keyword_at(i, "in") {
+            Some((2, "in"))
+        } else if let Some(op) = ["==", "!=", ">=", "<="]
+            .into_iter()
+            .find(|op| e[i..].starts_with(op))
+        {
+            Some((2, op))
+        } else if e[i..].starts_with("<<") || e[i..].starts_with(">>") {
+            resume = i + 2;
+            continue;
+        } else if c == '>' {
+            Some((1, ">"))
+        } else if c == '<' {
+            Some((1, "<"))
+        } else {
+            None
+        };
+        if let Some((len, op)) = op {
+            if found.is_some() {
+                return None;
+            }
+            found = Some((i, len, op));
+            resume = i + len;
         }
-        match c {
-            b'"' | b'\'' => quote = Some(c),
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth -= 1,
-            _ => {}
-        }
-        i += 1;
     }
     found.filter(|(at, len, _)| *at > 0 && at + len < e.len())
 }
