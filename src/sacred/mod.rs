@@ -328,7 +328,8 @@ fn scan_all(sources: &[Source], want: impl Fn(&Source) -> Want + Sync) -> Vec<Re
 /// (another file may hold it), the declarations of its package's other test files and the
 /// check helpers there and in a package of the tests it imports; a Python test's
 /// `conftest.py` fixtures and hooks; a Python or JS/TS test's check helpers imported from a
-/// module of the tests (and the methods its classes inherit from one); and a Rust test's
+/// module of the tests (and the methods its classes inherit from one, and the definitions of
+/// the decorators and bases a Python test imports by name from one); and a Rust test's
 /// check helpers of a `mod common;` module file.
 fn add_surroundings(
     repo: &Repo,
