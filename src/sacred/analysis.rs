@@ -1654,6 +1654,11 @@ impl Tokens<'_> {
         if is_comment(node) || Some(node.id()) == self.skip {
             return;
         }
+        if let Some(function) = zero_argument_super(node, self.src) {
+            self.leaf(function);
+            self.out.push_str("()");
+            return;
+        }
         if let Some(value) = super::extracted::put_back(node) {
             self.node(&mut value.walk(), parent);
             return;
@@ -1748,6 +1753,68 @@ impl Tokens<'_> {
         }
         self.out.push_str(&t);
     }
+}
+
+thread_local! {
+    /// Set while reading a definition as [`python_definition`] does.
+    static SUPER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The normalised text of a Python definition (a `def` or an assignment) as a test's
+/// statements read it (annotations that cannot run erased, see [`python_erasure`]), with
+/// `super(C, first)` inside a method of class `C` whose first parameter is `first` read as
+/// `super()`: the same call in Python 3 (pyupgrade rewrites one into the other).
+pub(crate) fn python_definition(node: Node<'_>, src: &str) -> String {
+    let saved = SUPER.with(|k| k.replace(true));
+    let read = with_dots(|| normalized(node, src));
+    SUPER.with(|k| k.set(saved));
+    read
+}
+
+/// `super(C, first)` in a method of the class `C` (its first parameter `first`), while
+/// [`python_definition`] reads: the `super` identifier to write as `super()`.
+fn zero_argument_super<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
+    if !SUPER.with(std::cell::Cell::get) || kind(node) != "call" {
+        return None;
+    }
+    let function = node.child_by_field_name("function")?;
+    if kind(function) != "identifier" || text(function, src) != "super" {
+        return None;
+    }
+    let args: Vec<Node<'_>> = named_children(node.child_by_field_name("arguments")?)
+        .into_iter()
+        .filter(|c| !is_comment(*c))
+        .collect();
+    let [class_arg, first_arg] = args.as_slice() else {
+        return None;
+    };
+    if kind(*class_arg) != "identifier" || kind(*first_arg) != "identifier" {
+        return None;
+    }
+    // The nearest function around the call, and the class directly around that function.
+    let mut f = node.parent();
+    while let Some(p) = f {
+        if matches!(
+            kind(p),
+            "function_definition" | "lambda" | "class_definition"
+        ) {
+            break;
+        }
+        f = p.parent();
+    }
+    let f = f.filter(|p| kind(*p) == "function_definition")?;
+    let first_param = named_children(f.child_by_field_name("parameters")?)
+        .into_iter()
+        .find(|c| !is_comment(*c))?;
+    if kind(first_param) != "identifier" || text(first_param, src) != text(*first_arg, src) {
+        return None;
+    }
+    let mut c = f.parent();
+    while let Some(p) = c.filter(|p| matches!(kind(*p), "decorated_definition" | "block")) {
+        c = p.parent();
+    }
+    let class = c.filter(|p| kind(*p) == "class_definition")?;
+    (text(class.child_by_field_name("name")?, src) == text(*class_arg, src)).then_some(function)
 }
 
 /// The source of a node as written: its first three lines, each trimmed.
@@ -2901,6 +2968,37 @@ mod use_list_tests {
 
     /// The older readings (kept for locks written before lists were sorted) keep the order
     /// as written; the reading now does not depend on it.
+    #[cfg(feature = "lang-python")]
+    #[test]
+    fn super_with_its_class_and_first_parameter_reads_as_super() {
+        let read = |src: &str| {
+            let mut parser = tree_sitter::Parser::new();
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .unwrap();
+            let tree = parser.parse(src, None).unwrap();
+            let def = tree.root_node().named_child(0).unwrap();
+            super::python_definition(def, src)
+        };
+        let base = "def wrap(cls):\n    class W(cls):\n        @classmethod\n        def setUpClass(k):\n            super(W, k).setUpClass()\n    return W\n";
+        let zero = base.replace("super(W, k)", "super()");
+        assert_eq!(read(base), read(&zero));
+        // Another class, another first argument, or outside a method: as written.
+        assert_ne!(
+            read(&base.replace("super(W, k)", "super(cls, k)")),
+            read(&zero)
+        );
+        assert_ne!(
+            read(&base.replace("super(W, k)", "super(W, cls)")),
+            read(&zero)
+        );
+        let outside = "def f(k):\n    return super(W, k)\n";
+        assert_ne!(
+            read(outside),
+            read(&outside.replace("super(W, k)", "super()"))
+        );
+    }
+
     #[test]
     fn older_readings_keep_the_written_order() {
         let read = |src: &str, older: bool| {

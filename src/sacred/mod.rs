@@ -849,9 +849,20 @@ fn add_imported_envelope_definitions(
             .filter(|f| f.name == name)
             .map(|f| f.text.as_str())
             .collect();
-        let text = match (assigned.as_slice(), defined.as_slice()) {
-            ([one], []) | ([], [one]) => *one,
-            _ => continue,
+        if !matches!(
+            (assigned.as_slice(), defined.as_slice()),
+            ([_], []) | ([], [_])
+        ) {
+            continue;
+        }
+        // As a test's statements read it (and `super(C, cls)` as `super()`).
+        let Some(text) = content
+            .read(repo, &file)?
+            .map(|src| lang::python_definition(&file, &src, name))
+            .transpose()?
+            .flatten()
+        else {
+            continue;
         };
         found.insert(
             alias.to_owned(),

@@ -175,6 +175,49 @@ pub fn python_module_shape(path: &str, src: &str) -> Result<Option<super::subcla
     }
 }
 
+/// The definition of `name` at the top of a Python module (a `def`, decorated or not, or an
+/// assignment to that one name) as [`super::analysis::python_definition`] reads it; `None`
+/// when it does not parse, holds no such definition, or this build has no Python grammar.
+pub fn python_definition(path: &str, src: &str, name: &str) -> Result<Option<String>> {
+    #[cfg(feature = "lang-python")]
+    {
+        let Some(tree) = parse_clean(Lang::Python, path, src)? else {
+            return Ok(None);
+        };
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        for n in root.named_children(&mut cursor) {
+            let def = if n.kind() == "decorated_definition" {
+                n.child_by_field_name("definition")
+            } else {
+                Some(n)
+            };
+            let Some(def) = def else { continue };
+            let named = |node: tree_sitter::Node<'_>| {
+                node.utf8_text(src.as_bytes()).is_ok_and(|t| t == name)
+            };
+            if def.kind() == "function_definition"
+                && def.child_by_field_name("name").is_some_and(named)
+            {
+                return Ok(Some(super::analysis::python_definition(n, src)));
+            }
+            if def.kind() == "expression_statement"
+                && let Some(a) = def.named_child(0).filter(|a| a.kind() == "assignment")
+                && a.child_by_field_name("left")
+                    .is_some_and(|l| l.kind() == "identifier" && named(l))
+            {
+                return Ok(Some(super::analysis::python_definition(a, src)));
+            }
+        }
+        Ok(None)
+    }
+    #[cfg(not(feature = "lang-python"))]
+    {
+        let _ = (path, src, name);
+        Ok(None)
+    }
+}
+
 /// A Go file's package and the constants of it a test in another file of the package may
 /// read as their literals.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
