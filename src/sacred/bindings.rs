@@ -793,9 +793,26 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             text: normalized(c, src),
                             read: super::analysis::read_as_statement(c, src),
                         });
+                    } else if !matches!(
+                        kind(c),
+                        "string" | "concatenated_string" | "ellipsis" | "comment"
+                    ) {
+                        // Code run when the module is imported, before every test
+                        // (`setattr(billing, "total", …)`, `patch("x").start()`): it may change
+                        // anything a test reads.
+                        out.push(Binding {
+                            names: BTreeSet::new(),
+                            all: true,
+                            text: normalized(c, src),
+                            read: None,
+                        });
                     }
                 }
             }
+            // `if __name__ == "__main__":` runs only when the file is run as a script.
+            "if_statement"
+                if n.child_by_field_name("condition")
+                    .is_some_and(|c| is_main_guard(&normalized(c, src))) => {}
             "delete_statement" => out.push(Binding {
                 names: target_names(n, src),
                 all: false,
@@ -808,6 +825,17 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
             _ => {}
         }
     }
+}
+
+/// `__name__ == "__main__"` (either quotes, either side).
+fn is_main_guard(condition: &str) -> bool {
+    matches!(
+        condition,
+        "__name__==\"__main__\""
+            | "__name__=='__main__'"
+            | "\"__main__\"==__name__"
+            | "'__main__'==__name__"
+    )
 }
 
 fn python_def(def: Node<'_>, src: &str, out: &mut Vec<Binding>) {

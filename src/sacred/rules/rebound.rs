@@ -60,7 +60,11 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
             _ => {
                 let unused_at_base = s.base_bindings.iter().any(|x| x.text == **b)
                     && s.base.is_some_and(|t| !t.bindings.contains(b));
+                // Module-level code the file already ran, as written, at the base revision
+                // (a lock written before such code was recorded does not hold it).
+                let ran_at_base = s.base_bindings.iter().any(|x| x.all && x.text == **b);
                 !(unused_at_base
+                    || ran_at_base
                     || requested_at_base(s.base, b)
                     || was_a_function(b, locked_bindings)
                     || replaces_a_definition(s, b, locked_bindings)
@@ -108,8 +112,12 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                         let body_locked = s.locked.bindings.as_ref().is_some_and(|l| l.contains(b));
                         let unused_at_base = s.base_bindings.iter().any(|x| x.text == **b)
                             && s.base.is_some_and(|t| !t.envelope_bindings.contains(b));
+                        // Module-level code the file already ran, as written, at the base
+                        // revision (see `new_bindings`).
+                        let ran_at_base = s.base_bindings.iter().any(|x| x.all && x.text == **b);
                         !(body_locked
                             || unused_at_base
+                            || ran_at_base
                             || fixture_of_a_fixture_unrecorded(s, b, locked)
                             || fixture_unrecorded(s, b, locked)
                             || helper_excused(s, b, locked)
@@ -1493,5 +1501,26 @@ mod tests {
         assert!(r.is_empty(), "{r:?}");
         let r = rules(&old.replace("self.items = [1, 2, 3]", "self.items: List[int] = [1, 2]"));
         assert!(r.contains(&Rule::Rebound), "{r:?}");
+    }
+
+    #[test]
+    fn python_module_level_code_added_or_changed_is_refused() {
+        let path = "tests/test_total.py";
+        let old = "import billing\n\nwarnings.simplefilter(\"ignore\")\n\n\n# gatekeeper:sacred\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
+        let rules = |new: &str| super::super::testing::rules_with_base(path, old, old, new);
+        // A monkeypatch written as a call, not an assignment.
+        let r = rules(&old.replace(
+            "warnings.simplefilter(\"ignore\")\n",
+            "warnings.simplefilter(\"ignore\")\nsetattr(billing, \"total\", lambda xs: 6)\n",
+        ));
+        assert!(r.contains(&Rule::Rebound), "{r:?}");
+        let r = rules(&old.replace("simplefilter(\"ignore\")", "simplefilter(\"error\")"));
+        assert!(r.contains(&Rule::Rebound), "{r:?}");
+        // Unchanged code, a docstring, and a `__main__` block are not new code before tests.
+        assert!(rules(old).is_empty());
+        let r = rules(&format!(
+            "\"\"\"Tests.\"\"\"\n{old}\n\nif __name__ == \"__main__\":\n    unittest.main()\n"
+        ));
+        assert!(r.is_empty(), "{r:?}");
     }
 }

@@ -2187,3 +2187,21 @@ fn an_imported_decorator_that_stops_skipping_only_its_own_class_is_refused() {
         "python:tests/billing/test_total.py::TestTotal::test_total",
     );
 }
+
+#[test]
+fn a_module_level_call_that_monkeypatches_the_code_under_test_is_refused() {
+    let test = "import billing\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
+    let l = super::locked(&[
+        ("tests/billing/test_total.py", test),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ]);
+    l.edit(
+        "tests/billing/test_total.py",
+        test,
+        &[(
+            "import billing\n",
+            "import billing\n\nsetattr(billing, \"total\", lambda xs: 6)\n",
+        )],
+    );
+    l.assert_refused("rebound", "python:tests/billing/test_total.py::test_total");
+}
