@@ -2150,14 +2150,18 @@ fn removing_an_imported_skip_decorator_with_its_definition_is_accepted() {
 const ABSTRACT_UTIL: &str = "import unittest\n\n\ndef abstract_base(cls):\n    class Wrapper(cls):\n        @classmethod\n        def setUpClass(klass):\n            if klass is Wrapper:\n                raise unittest.SkipTest(\"abstract\")\n            super(Wrapper, klass).setUpClass()\n\n    return Wrapper\n";
 const ABSTRACT_TEST: &str = "import unittest\n\nfrom billing import total\nfrom tests.util import abstract_base\n\n\n@abstract_base\nclass TestTotal(unittest.TestCase):\n    def test_total(self):\n        self.assertEqual(total([1, 2, 3]), 6)\n";
 
-#[test]
-fn an_imported_decorators_super_call_written_without_arguments_is_the_same_definition() {
-    let l = super::locked(&[
+fn abstract_repo() -> super::Locked {
+    super::locked(&[
         ("tests/billing/test_total.py", ABSTRACT_TEST),
         ("tests/util.py", ABSTRACT_UTIL),
         ("tests/__init__.py", ""),
         ("billing.py", "def total(xs):\n    return sum(xs)\n"),
-    ]);
+    ])
+}
+
+#[test]
+fn an_imported_decorators_super_call_written_without_arguments_is_the_same_definition() {
+    let l = abstract_repo();
     l.edit(
         "tests/util.py",
         ABSTRACT_UTIL,
@@ -2168,12 +2172,7 @@ fn an_imported_decorators_super_call_written_without_arguments_is_the_same_defin
 
 #[test]
 fn an_imported_decorator_that_stops_skipping_only_its_own_class_is_refused() {
-    let l = super::locked(&[
-        ("tests/billing/test_total.py", ABSTRACT_TEST),
-        ("tests/util.py", ABSTRACT_UTIL),
-        ("tests/__init__.py", ""),
-        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
-    ]);
+    let l = abstract_repo();
     l.edit(
         "tests/util.py",
         ABSTRACT_UTIL,
