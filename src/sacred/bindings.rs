@@ -282,6 +282,14 @@ pub fn envelope_names(lang: &str, extent: Node<'_>, node: Node<'_>, src: &str) -
         if n.id() == node.id() {
             continue;
         }
+        // Python: a member reached through a name (`util.skip_slow`), whole, for a decorator
+        // or base defined in a module of the tests imported whole.
+        if lang == "python"
+            && kind(n) == "attribute"
+            && let Some(q) = qualified_name(n, src)
+        {
+            out.insert(q);
+        }
         if matches!(kind(n), "identifier" | "shorthand_property_identifier") {
             if is_member_name_in(n, parent) {
                 out.insert(format!(".{}", text(n, src)));

@@ -793,13 +793,15 @@ fn add_imported_check_helpers(
     add_imported_envelope_definitions(repo, content, path, scan, cache)
 }
 
-/// What surrounds a Python test and is defined in a module of the tests it imports by name: a
-/// decorator or class base (`from tests.util import skipNotCPython`, then
-/// `@skipNotCPython`) whose definition there (`skipNotCPython = unittest.skipIf(…)`, or a
-/// `def`) is recorded as `defined NAME (in FILE): TEXT`, so that widening a skip condition
-/// kept in a helper module is `rebound` (and a change to that file brings the test into the
-/// check). The decorator itself is the envelope's: removing a skip decorator drops its line
-/// and is accepted, adding one is `skipped`.
+/// What surrounds a Python test and is defined in a module of the tests it imports: a
+/// decorator or class base imported by name (`from tests.util import skipNotCPython`, then
+/// `@skipNotCPython`) or reached through the module (`from tests import util` or `import
+/// tests.util as util`, then `@util.skipNotCPython`), whose definition there
+/// (`skipNotCPython = unittest.skipIf(…)`, or a `def`) is recorded as `defined NAME (in FILE):
+/// TEXT`, NAME as the envelope spells it, so that widening a skip condition kept in a helper
+/// module is `rebound` (and a change to that file brings the test into the check). The
+/// decorator itself is the envelope's: removing a skip decorator drops its line and is
+/// accepted, adding one is `skipped`.
 fn add_imported_envelope_definitions(
     repo: &Repo,
     content: &Content<'_>,
@@ -815,18 +817,61 @@ fn add_imported_envelope_definitions(
         .iter()
         .flat_map(|t| t.envelope_used.iter().map(String::as_str))
         .collect();
-    let mut found: BTreeMap<String, String> = BTreeMap::new();
+    // (the name as the envelope spells it, the module's file, the name there)
+    let mut sought: Vec<(String, String, String)> = Vec::new();
+    // The members of a module imported whole that the envelope reaches through `alias`.
+    let members = |alias: &str| -> Vec<(String, String)> {
+        let prefix = format!("{alias}.");
+        wanted
+            .iter()
+            .filter_map(|w| {
+                let member = w.strip_prefix(&prefix)?;
+                (!member.is_empty() && !member.contains('.'))
+                    .then(|| ((*w).to_owned(), member.to_owned()))
+            })
+            .collect()
+    };
     for b in &scan.module_bindings {
-        let Some((module, name, alias)) = named_import(&b.text) else {
-            continue;
-        };
-        if !wanted.contains(alias) {
-            continue;
+        match import_of(&b.text) {
+            Some(Imported::Name {
+                module,
+                name,
+                alias,
+            }) => {
+                // `from tests import util`: a module of the tests, imported whole.
+                let reached = members(&alias);
+                if !reached.is_empty() {
+                    let whole = if module.chars().all(|c| c == '.') {
+                        format!("{module}{name}")
+                    } else {
+                        format!("{module}.{name}")
+                    };
+                    if let Some(file) = resolve_import(repo, content, path, &whole)? {
+                        sought.extend(reached.into_iter().map(|(q, m)| (q, file.clone(), m)));
+                        continue;
+                    }
+                }
+                if wanted.contains(alias.as_str())
+                    && let Some(file) = resolve_import(repo, content, path, &module)?
+                {
+                    sought.push((alias, file, name));
+                }
+            }
+            Some(Imported::Module { module, alias }) => {
+                let reached = members(&alias);
+                if !reached.is_empty()
+                    && let Some(file) = resolve_import(repo, content, path, &module)?
+                {
+                    sought.extend(reached.into_iter().map(|(q, m)| (q, file.clone(), m)));
+                }
+            }
+            None => {}
         }
-        let Some(file) = resolve_import(repo, content, path, module)? else {
-            continue;
-        };
-        let Some(parts) = read_module(repo, content, &file, cache)? else {
+    }
+    let mut found: BTreeMap<String, String> = BTreeMap::new();
+    for (alias, file, name) in &sought {
+        let name = name.as_str();
+        let Some(parts) = read_module(repo, content, file, cache)? else {
             continue;
         };
         // Bound once there: an assignment, or a function.
@@ -857,8 +902,8 @@ fn add_imported_envelope_definitions(
         }
         // As a test's statements read it (and `super(C, cls)` as `super()`).
         let Some(text) = content
-            .read(repo, &file)?
-            .map(|src| lang::python_definition(&file, &src, name))
+            .read(repo, file)?
+            .map(|src| lang::python_definition(file, &src, name))
             .transpose()?
             .flatten()
         else {

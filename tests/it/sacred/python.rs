@@ -2146,6 +2146,47 @@ fn removing_an_imported_skip_decorator_with_its_definition_is_accepted() {
     l.assert_passes_checked();
 }
 
+/// The same decorator reached through its module, imported whole either way.
+#[test]
+fn widening_a_skip_decorator_reached_through_its_module_is_refused() {
+    for (import, spelled) in [
+        ("from tests import util\n", "util"),
+        ("import tests.util as helpers\n", "helpers"),
+        ("import tests.util\n", "tests.util"),
+    ] {
+        let test = SKIP_TEST
+            .replace("from tests.util import skip_if_slow\n", import)
+            .replace("@skip_if_slow", &format!("@{spelled}.skip_if_slow"));
+        let files = [
+            ("tests/billing/test_total.py", test.as_str()),
+            ("tests/util.py", SKIP_UTIL),
+            ("tests/__init__.py", ""),
+            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+        ];
+        let l = super::locked(&files);
+        let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+        assert!(
+            lock.contains(&format!(
+                "defined {spelled}.skip_if_slow (in tests/util.py)"
+            )),
+            "{import}: {lock}"
+        );
+        l.edit(
+            "tests/util.py",
+            SKIP_UTIL,
+            &[("    return 1\n", "    return 2\n")],
+        );
+        l.assert_passes_checked();
+        let l = super::locked(&files);
+        l.edit(
+            "tests/util.py",
+            SKIP_UTIL,
+            &[("unittest.skipIf(False,", "unittest.skipIf(True,")],
+        );
+        l.assert_refused("rebound", SKIP_ID);
+    }
+}
+
 /// An abstract-base decorator defined in a helper module (tornado's `abstract_base_test`).
 const ABSTRACT_UTIL: &str = "import unittest\n\n\ndef abstract_base(cls):\n    class Wrapper(cls):\n        @classmethod\n        def setUpClass(klass):\n            if klass is Wrapper:\n                raise unittest.SkipTest(\"abstract\")\n            super(Wrapper, klass).setUpClass()\n\n    return Wrapper\n";
 const ABSTRACT_TEST: &str = "import unittest\n\nfrom billing import total\nfrom tests.util import abstract_base\n\n\n@abstract_base\nclass TestTotal(unittest.TestCase):\n    def test_total(self):\n        self.assertEqual(total([1, 2, 3]), 6)\n";
