@@ -850,6 +850,90 @@ fn global_window(node: Node<'_>, t: &str) -> bool {
         && is_member_object(node)
 }
 
+thread_local! {
+    /// Set while reading a Python file in which `set` is only ever called (never bound,
+    /// passed or read otherwise): there it is the built-in.
+    static PY_SET_BUILTIN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (the reading of a Python file whose tree is `root`) with `set([a, b])` read as
+/// `{a, b}` where the file leaves `set` to the built-in ([`set_display`]).
+pub(crate) fn with_python_set<R>(root: Node<'_>, src: &str, f: impl FnOnce() -> R) -> R {
+    let builtin = src.contains("set(") && set_only_called(root, src);
+    let saved = PY_SET_BUILTIN.with(|g| g.replace(builtin));
+    let r = f();
+    PY_SET_BUILTIN.with(|g| g.set(saved));
+    r
+}
+
+/// Whether every `set` in the Python tree is the callee of a call (`set(x)`) or a member's
+/// name (`x.set`): no assignment, parameter, import, keyword or other use binds or reads it.
+fn set_only_called(root: Node<'_>, src: &str) -> bool {
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if !text(n, src).contains("set") {
+            continue;
+        }
+        if kind(n) == "identifier" && text(n, src) == "set" {
+            let Some(p) = n.parent() else {
+                return false;
+            };
+            let field = |f: &str| p.child_by_field_name(f).map(|c| c.id()) == Some(n.id());
+            let called = kind(p) == "call" && field("function");
+            let member = kind(p) == "attribute" && field("attribute");
+            if !called && !member {
+                return false;
+            }
+            continue;
+        }
+        for c in n.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    true
+}
+
+/// Python's `set([a, b])`, `set((a, b))` and `set(x for x in y)`, in a file that leaves
+/// `set` to the built-in: the same set as the display `{a, b}` or the comprehension
+/// `{x for x in y}` (pyupgrade rewrites one into the other), which is how a test's
+/// statements and assertions read it. Gives the argument whose elements go between the
+/// braces, and the kind of what it reads as. Not for an empty list (`{}` is a dict), nor
+/// under an older reading.
+fn set_display<'t>(node: Node<'t>, src: &str) -> Option<(Node<'t>, &'static str)> {
+    if kind(node) != "call" || !PY_SET_BUILTIN.with(std::cell::Cell::get) || !reading_now() {
+        return None;
+    }
+    let function = node.child_by_field_name("function")?;
+    if kind(function) != "identifier" || text(function, src) != "set" {
+        return None;
+    }
+    let mut argument = node.child_by_field_name("arguments")?;
+    if kind(argument) == "argument_list" {
+        let named: Vec<Node<'_>> = named_children(argument)
+            .into_iter()
+            .filter(|c| !is_comment(*c))
+            .collect();
+        let [only] = named.as_slice() else {
+            return None;
+        };
+        argument = *only;
+    }
+    match kind(argument) {
+        "generator_expression" => Some((argument, "set_comprehension")),
+        "list" | "tuple" if named_children(argument).into_iter().any(|c| !is_comment(c)) => {
+            Some((argument, "set"))
+        }
+        _ => None,
+    }
+}
+
+/// The brackets of a list, tuple or generator expression that [`set_display`] writes as
+/// braces.
+fn is_bracket(node: Node<'_>) -> bool {
+    !node.is_named() && matches!(kind(node), "(" | ")" | "[" | "]")
+}
+
 /// Go's deprecated `io/ioutil` functions and what each "simply calls" since Go 1.16/1.17 (the
 /// package's documentation): `ioutil.ReadAll` is `io.ReadAll`, `ioutil.TempDir` is
 /// `os.MkdirTemp`, and so on (`ioutil.ReadDir` returns another type and is not here).
@@ -1494,6 +1578,21 @@ impl Serializer<'_, '_> {
             self.sorted_use_list(node);
             return;
         }
+        if let Some((argument, display)) = set_display(node, self.src) {
+            // `set([a, b])` serialises as `{a, b}` does.
+            self.out.push('(');
+            self.out.push_str(display);
+            self.out.push_str("({ \"{\")");
+            let mut c = argument.walk();
+            let src = self.src;
+            each_child(&mut c, src, |comma, c| match comma {
+                Some(comma) => self.leaf(comma),
+                None if is_bracket(c.node()) => {}
+                None => self.node(c),
+            });
+            self.out.push_str("(} \"}\"))");
+            return;
+        }
         if let Some((object, name)) = dotted(node, self.src) {
             // `x["name"]` serialises as `x.name` does.
             self.out.push_str("(member_expression");
@@ -1705,6 +1804,19 @@ impl Tokens<'_> {
             if wrap {
                 self.out.push(')');
             }
+            return;
+        }
+        if let Some((argument, display)) = set_display(node, self.src) {
+            // `set([a, b])` reads as `{a, b}`.
+            self.out.push('{');
+            let mut c = argument.walk();
+            let src = self.src;
+            each_child(&mut c, src, |comma, c| match comma {
+                Some(comma) => self.leaf(comma),
+                None if is_bracket(c.node()) => {}
+                None => self.node(c, Some(display)),
+            });
+            self.out.push('}');
             return;
         }
         if let Some((object, name)) = dotted(node, self.src) {
@@ -1951,7 +2063,8 @@ impl Walk<'_, '_> {
             let mut source = source_excerpt(node, self.src);
             // What older readings gave it: types and names kept, and `x["name"]` as written.
             let mut alt_texts: Vec<String> = vec![with_types(|| normalized(node, self.src))];
-            if self::text(node, self.src).contains('[') {
+            let written = self::text(node, self.src);
+            if written.contains('[') || written.contains("set(") {
                 alt_texts.push(with_brackets(|| normalized(node, self.src)));
             }
             alt_texts.retain(|t| *t != text);
@@ -3031,5 +3144,90 @@ mod use_list_tests {
         let tree = parser.parse(b, None).unwrap();
         super::serialize(tree.root_node(), b, &|_| false, &mut written);
         assert_eq!(read(b, true), written);
+    }
+}
+
+#[cfg(test)]
+mod set_display_tests {
+    use crate::sacred::rules::testing::{PY, edited, rules_between};
+
+    /// The Python fixture with `line` before its first assertion and `assertion` after it.
+    fn py(line: &str, assertion: &str) -> String {
+        edited(
+            &PY,
+            &[(
+                "    assert total(xs) == 6\n",
+                &format!("    {line}\n    assert total(xs) == 6\n    {assertion}\n"),
+            )],
+        )
+    }
+
+    #[test]
+    fn a_set_built_from_a_list_tuple_or_generator_reads_as_the_display() {
+        for (old, new) in [
+            (
+                py("seen = set([1, 2])", "assert seen == set(['a', 'b'])"),
+                py("seen = {1, 2}", "assert seen == {'a', 'b'}"),
+            ),
+            (
+                py("seen = set((1, 2,))", "assert seen == set(x for x in xs)"),
+                py("seen = {1, 2}", "assert seen == {x for x in xs}"),
+            ),
+            (
+                py("seen = set([x])", "assert seen == set((x for x in xs))"),
+                py("seen = {x}", "assert seen == {x for x in xs}"),
+            ),
+            (
+                py("seen = {1, 2}", "assert seen == {x for x in xs}"),
+                py("seen = set([1, 2])", "assert seen == set(x for x in xs)"),
+            ),
+        ] {
+            let rules = rules_between(PY.path, &old, &new);
+            assert!(rules.is_empty(), "{new}: {rules:?}");
+        }
+    }
+
+    #[test]
+    fn a_set_that_is_not_the_same_display_is_a_change() {
+        let old = py("seen = set([1, 2])", "assert seen == set(['a', 'b'])");
+        for new in [
+            // Another set.
+            py("seen = {1, 3}", "assert seen == {'a', 'b'}"),
+            py("seen = {1, 2}", "assert seen == {'a'}"),
+            // A list is not a set.
+            py("seen = [1, 2]", "assert seen == {'a', 'b'}"),
+            py("seen = {1, 2}", "assert seen == ['a', 'b']"),
+            // `frozenset` is another type.
+            py("seen = frozenset([1, 2])", "assert seen == {'a', 'b'}"),
+        ] {
+            let rules = rules_between(PY.path, &old, &new);
+            assert!(!rules.is_empty(), "{new}: accepted");
+        }
+        // `set([])` is the empty set; `{}` is a dict.
+        let rules = rules_between(
+            PY.path,
+            &py("seen = set([])", "assert not seen"),
+            &py("seen = {}", "assert not seen"),
+        );
+        assert!(!rules.is_empty(), "set([]) → {{}} accepted");
+    }
+
+    #[test]
+    fn a_file_that_binds_set_keeps_the_call() {
+        let old = py("seen = set([1, 2])", "assert seen == set(['a', 'b'])");
+        for binding in [
+            "set = frozenset\n",
+            "from sets import set\n",
+            "def helper(set=list):\n    return set\n",
+            "helper = set\n",
+        ] {
+            let new = py("seen = {1, 2}", "assert seen == {'a', 'b'}");
+            let rules = rules_between(
+                PY.path,
+                &format!("{binding}{old}"),
+                &format!("{binding}{new}"),
+            );
+            assert!(!rules.is_empty(), "{binding}: accepted");
+        }
     }
 }

@@ -424,7 +424,9 @@ pub fn scan(
         #[cfg(feature = "lang-rust")]
         Lang::Rust => rust::scan(path, src, root, sacred_path, want),
         #[cfg(feature = "lang-python")]
-        Lang::Python => python::scan(path, src, root, sacred_path, want),
+        Lang::Python => super::analysis::with_python_set(root, src, || {
+            python::scan(path, src, root, sacred_path, want)
+        }),
         #[cfg(feature = "lang-javascript")]
         Lang::JavaScript => super::analysis::with_global_window(root, src, || {
             js::scan("js", path, src, root, sacred_path, want, test_functions)
