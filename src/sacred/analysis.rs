@@ -98,6 +98,11 @@ pub struct Statement {
     /// ([`super::context`]).
     #[serde(skip)]
     pub context_binding: Option<String>,
+    /// The statement only skips the test, or returns from it, on a condition
+    /// ([`skip_guard`]): removing it runs the test in more places and changes nothing it
+    /// checks.
+    #[serde(skip)]
+    pub skip_guard: bool,
 }
 
 /// A test found in a file, sacred or not, with everything the lock and the rules need.
@@ -2701,6 +2706,7 @@ fn statements_of(
             assertion_only,
             alt_hashes,
             context_binding,
+            skip_guard: skip_guard(n, src, rules),
         });
     };
     let block_like = kind(body).contains("block") || kind(body) == "statement_block";
@@ -2913,6 +2919,89 @@ fn block_statements(block: Node<'_>) -> Vec<Node<'_>> {
         .into_iter()
         .filter(|c| !is_comment(*c))
         .collect()
+}
+
+/// Whether a statement only skips the test (or returns from it) on a condition: an `if`
+/// with no other branch whose branch holds nothing but skips and returns without a value
+/// (`if "CI" in os.environ: self.skipTest(…)`, `raise unittest.SkipTest(…)`, `if
+/// testing.Short() { t.Skip() }`, `if (!server) return;`), and whose condition binds nothing
+/// (Python's `:=`, Go's `if x := f(); …`, Rust's `if let`). Its condition is only evaluated
+/// to decide whether to skip.
+pub(crate) fn skip_guard(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
+    // Rust's `if` is an expression, in a statement.
+    let n = match named_children(node).as_slice() {
+        [only] if kind(node) == "expression_statement" => *only,
+        _ => node,
+    };
+    if !matches!(kind(n), "if_statement" | "if_expression")
+        || n.child_by_field_name("alternative").is_some()
+        || n.child_by_field_name("initializer").is_some()
+    {
+        return false;
+    }
+    let Some(condition) = n.child_by_field_name("condition") else {
+        return false;
+    };
+    let mut cursor = condition.walk();
+    let mut stack = vec![condition];
+    while let Some(c) = stack.pop() {
+        if matches!(
+            kind(c),
+            "named_expression"
+                | "assignment_expression"
+                | "augmented_assignment_expression"
+                | "update_expression"
+                | "let_condition"
+                | "let_chain"
+        ) {
+            return false;
+        }
+        stack.extend(c.named_children(&mut cursor));
+    }
+    let Some(branch) = n.child_by_field_name("consequence") else {
+        return false;
+    };
+    let stmts = if kind(branch).contains("block") {
+        block_statements(branch)
+    } else {
+        vec![branch]
+    };
+    !stmts.is_empty() && stmts.iter().all(|s| skips_or_returns(*s, src, rules))
+}
+
+/// A skip (`self.skipTest(…)`, `t.Skip()`, `raise unittest.SkipTest(…)`) or a `return`
+/// without a value.
+fn skips_or_returns(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
+    let mut n = node;
+    if kind(n) == "expression_statement" {
+        let named: Vec<Node<'_>> = named_children(n)
+            .into_iter()
+            .filter(|c| !is_comment(*c))
+            .collect();
+        let [only] = named.as_slice() else {
+            return false;
+        };
+        n = *only;
+    }
+    if rules.is_skip_call(n, src) {
+        return true;
+    }
+    if rules.is_return(n) {
+        return named_children(n).into_iter().all(is_comment);
+    }
+    if kind(n) == "raise_statement" {
+        let Some(raised) = named_children(n).into_iter().find(|c| !is_comment(*c)) else {
+            return false;
+        };
+        let exception = if kind(raised) == "call" {
+            raised.child_by_field_name("function").unwrap_or(raised)
+        } else {
+            raised
+        };
+        let t = text(exception, src);
+        return t == "SkipTest" || t.ends_with(".SkipTest");
+    }
+    false
 }
 
 /// Whether a statement does nothing but assert: an assertion (possibly wrapped in an

@@ -20,6 +20,12 @@
 //! test declares with an empty body and no parameters (`fn assert_send<T: Send>() {}`) under
 //! a name it never mentioned, or a call to one without arguments; they run nothing.
 //!
+//! A removed guard that only skipped the test (or returned from it) on a condition (`if
+//! "TRAVIS" in os.environ: self.skipTest(…)`, `if testing.Short() { t.Skip() }`) is not a
+//! change either: the test now runs where it was skipped, and what it checks is the same
+//! (see `analysis::skip_guard`). A guard whose condition binds a name, or whose branch does
+//! anything else, is a locked statement like any other.
+//!
 //! Example: `let total = refund(100);` → `let total = 100;`.
 
 use std::collections::BTreeMap;
@@ -130,6 +136,18 @@ pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
             })
             .collect();
         missing.retain(|h| !moved.iter().any(|m| m == h));
+    }
+    // A guard that only skipped the test (or returned from it) on a condition, removed: the
+    // test now runs where it was skipped, and nothing it checks changed.
+    if !missing.is_empty()
+        && let Some(base) = s.base
+    {
+        missing.retain(|h| {
+            !base
+                .statements
+                .iter()
+                .any(|st| st.hash == *h && st.skip_guard)
+        });
     }
     // A Go body that starts with a comment was once read as one statement.
     if missing.len() == 1 && locked.len() == 1 && view.legacy_statement == Some(missing[0]) {
@@ -663,5 +681,94 @@ mod tests {
             &with_fields.replace("        n: int = 3\n", "        n: ClassVar[int] = 3\n"),
         );
         assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
+    }
+
+    /// `(anchor, guard)` per language: the test's first statement, and a guard that only
+    /// skips or returns, inserted before it in the base revision.
+    fn guards(f: &super::super::testing::Fixture) -> (&'static str, Vec<&'static str>) {
+        match f.path.rsplit_once('.').map_or("", |(_, e)| e) {
+            "py" => (
+                "    xs = [1, 2, 3]\n",
+                vec![
+                    "    if \"CI\" in os.environ:\n        pytest.skip(\"flaky on CI\")\n",
+                    "    if Engine.configured().name.endswith(\"Twisted\"):\n        # Fails there.\n        raise unittest.SkipTest(\"not with Twisted\")\n",
+                    "    if sys.platform == \"win32\":\n        return\n",
+                ],
+            ),
+            "rs" => (
+                "    let xs = [1, 2, 3];\n",
+                vec!["    if cfg!(windows) {\n        return;\n    }\n"],
+            ),
+            "go" => (
+                "\txs := []int{1, 2, 3}\n",
+                vec![
+                    "\tif testing.Short() {\n\t\tt.Skip(\"slow\")\n\t}\n",
+                    "\tif runtime.GOOS == \"windows\" {\n\t\treturn\n\t}\n",
+                ],
+            ),
+            "js" => (
+                "  const xs = [1, 2, 3];\n",
+                vec!["  if (process.env.CI) return;\n"],
+            ),
+            _ => (
+                "  const xs: number[] = [1, 2, 3];\n",
+                vec!["  if (process.env.CI) {\n    return;\n  }\n"],
+            ),
+        }
+    }
+
+    #[test]
+    fn a_guard_that_only_skipped_the_test_removed_is_accepted() {
+        use super::super::testing::{edited, rules_with_base};
+        let rules_between = |p: &str, old: &str, new: &str| rules_with_base(p, old, old, new);
+        for f in [&PY, &RS, &GO, &JS, &TS] {
+            let (anchor, guards) = guards(f);
+            for guard in guards {
+                let base = edited(f, &[(anchor, &format!("{guard}{anchor}"))]);
+                let rules = rules_between(f.path, &base, &f.src());
+                assert_eq!(rules, Vec::<Rule>::new(), "{}: {guard}", f.path);
+            }
+        }
+    }
+
+    #[test]
+    fn a_guard_changed_or_one_that_does_more_than_skip_removed_is_refused() {
+        use super::super::testing::{edited, rules_with_base};
+        let rules_between = |p: &str, old: &str, new: &str| rules_with_base(p, old, old, new);
+        let (anchor, _) = guards(&PY);
+        let base_with = |guard: &str| edited(&PY, &[(anchor, &format!("{guard}{anchor}"))]);
+        // Removed: a guard with another branch, one that also sets something up, one whose
+        // condition binds a name, one that returns a value.
+        for guard in [
+            "    if \"CI\" in os.environ:\n        pytest.skip(\"CI\")\n    else:\n        setup()\n",
+            "    if \"CI\" in os.environ:\n        configure()\n        pytest.skip(\"CI\")\n",
+            "    if (engine := start()) is None:\n        pytest.skip(\"no engine\")\n",
+            "    if sys.platform == \"win32\":\n        return 6\n",
+            "    if \"CI\" in os.environ:\n        raise ValueError(\"CI\")\n",
+        ] {
+            let rules = rules_between(PY.path, &base_with(guard), &PY.src());
+            assert!(rules.contains(&Rule::BodyChanged), "{guard}: {rules:?}");
+        }
+        // Kept, with a condition that skips in more places.
+        let guard = "    if \"CI\" in os.environ:\n        pytest.skip(\"CI\")\n";
+        let wider = "    if True:\n        pytest.skip(\"CI\")\n";
+        let rules = rules_between(
+            PY.path,
+            &base_with(guard),
+            &edited(&PY, &[(anchor, &format!("{wider}{anchor}"))]),
+        );
+        assert!(!rules.is_empty(), "{rules:?}");
+        let (anchor, _) = guards(&GO);
+        let base = edited(
+            &GO,
+            &[(
+                anchor,
+                &format!(
+                    "\tif v := os.Getenv(\"CI\"); v != \"\" {{\n\t\tt.Skip(v)\n\t}}\n{anchor}"
+                ),
+            )],
+        );
+        let rules = rules_between(GO.path, &base, &GO.src());
+        assert!(!rules.is_empty(), "{rules:?}");
     }
 }
