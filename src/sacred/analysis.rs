@@ -2660,7 +2660,19 @@ fn statements_of(
             alt_hashes.push(short(&s));
             s = super::context::release_text(&serialized(receiver), method);
         }
-        if s.is_empty() {
+        // An expression statement that holds one assertion and nothing else
+        // (`self.assertIsNotNone(x)`) is an assertion as much as `assert x is not None` is.
+        let wraps_an_assertion = assertion_only
+            && kind(n) == "expression_statement"
+            && matches!(
+                named_children(n)
+                    .into_iter()
+                    .filter(|c| !is_comment(*c))
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+                [only] if is_assertion(*only)
+            );
+        if s.is_empty() || wraps_an_assertion {
             if !assertion_only {
                 return;
             }
@@ -2668,7 +2680,14 @@ fn statements_of(
             // its place, so that code inserted before it is seen as inserted.
             let mut whole = String::new();
             serialize(n, src, &|_| false, &mut whole);
-            alt_hashes = vec![short(&whole)];
+            if wraps_an_assertion {
+                // What it was fingerprinted as before, for a lock written then.
+                alt_hashes.push(short(&s));
+                alt_hashes.push(short(&whole));
+                s.clear();
+            } else {
+                alt_hashes = vec![short(&whole)];
+            }
             s.push_str("<assertion>");
         } else if is_ava_plan(n, src) {
             // AVA's `t.plan(n)`: its count grows with added assertions (a smaller count

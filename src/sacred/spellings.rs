@@ -392,4 +392,30 @@ mod tests {
             assert!(!same(old, new), "{old} → {new}");
         }
     }
+
+    /// A test of a unittest class whose checks are `asserts` after `response = fetch()`.
+    fn case(asserts: &str) -> String {
+        format!(
+            "import unittest\n\n\n# gatekeeper:sacred\nclass TestFetch(unittest.TestCase):\n    def test_times(self):\n        response = fetch()\n{asserts}        self.assertLess(response.request_time, 1.0)\n"
+        )
+    }
+
+    #[test]
+    fn a_plain_assert_turned_into_a_unittest_method_is_accepted_in_the_test_body() {
+        use crate::sacred::rules::Rule;
+        use crate::sacred::rules::testing::rules_with_base;
+        let path = "tests/test_fetch.py";
+        let plain = case("        assert response.request_time is not None\n");
+        let method = case("        self.assertIsNotNone(response.request_time)\n");
+        let rules = rules_with_base(path, &plain, &plain, &method);
+        assert_eq!(rules, Vec::<Rule>::new());
+        // Not the other way, nor with a statement put before the locked checks.
+        let rules = rules_with_base(path, &method, &method, &plain);
+        assert!(!rules.is_empty(), "{rules:?}");
+        let moved = case(
+            "        self.assertIsNotNone(response.request_time)\n        response = fake()\n",
+        );
+        let rules = rules_with_base(path, &plain, &plain, &moved);
+        assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
+    }
 }
