@@ -123,6 +123,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || helper_excused(s, b, locked)
                             || definition_new(b, locked)
                             || helper_moved(b, locked)
+                            || helper_respelled(b, locked)
                             || runner_import(s.test.lang, b)
                             || new_names(b)
                             || reads_as_a_locked_one(s, b, locked)
@@ -267,6 +268,83 @@ fn helper_parts(line: &str) -> Option<(&str, &str)> {
     let (head, text) = line.strip_prefix("helper ")?.split_once(": ")?;
     let name = head.split_once(" (in ").map_or(head, |(n, _)| n);
     Some((name, text))
+}
+
+/// A check helper the lock holds, in the same file, whose unittest assertions are now
+/// spelled another way that checks the same or more (`self.assertTrue(a in b)` →
+/// `self.assertIn(a, b)`, see `spellings`), everything else of it as written.
+fn helper_respelled(text: &str, locked: &[String]) -> bool {
+    let Some((head, new)) = text.split_once(": ") else {
+        return false;
+    };
+    if !head.starts_with("helper ") {
+        return false;
+    }
+    locked.iter().any(|l| {
+        l.split_once(": ")
+            .is_some_and(|(h, old)| h == head && respelled_checks(old, new))
+    })
+}
+
+/// Whether `new` is `old` with some of its `self.assert…(…)` calls spelled another way that
+/// checks the same or more, and nothing else changed.
+fn respelled_checks(old: &str, new: &str) -> bool {
+    let (old_rest, old_calls) = unittest_calls(old);
+    let (new_rest, new_calls) = unittest_calls(new);
+    old_rest == new_rest
+        && old_calls.len() == new_calls.len()
+        && old_calls.iter().zip(&new_calls).all(|(o, n)| {
+            o == n
+                || crate::sacred::spellings::same_or_stronger(
+                    &crate::sacred::messages::without_message(o),
+                    &crate::sacred::messages::without_message(n),
+                )
+        })
+}
+
+/// A normalised Python text's `self.assert…(…)` calls (outside string literals, not nested
+/// in one another), and the text around them with each call replaced by a mark.
+fn unittest_calls(text: &str) -> (String, Vec<&str>) {
+    let outside = crate::sacred::messages::outside_strings(text, &['"', '\'']);
+    let depth_at: BTreeMap<usize, i32> = outside.iter().map(|(i, _, d)| (*i, *d)).collect();
+    let mut rest = String::new();
+    let mut calls = Vec::new();
+    let mut last = 0;
+    for (at, _) in text.match_indices("self.assert") {
+        if at < last
+            || !depth_at.contains_key(&at)
+            || text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
+            continue;
+        }
+        let name_end = at
+            + text[at..]
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                .unwrap_or(text.len() - at);
+        let Some(&open_depth) = depth_at
+            .get(&name_end)
+            .filter(|_| text[name_end..].starts_with('('))
+        else {
+            continue;
+        };
+        // The `)` whose depth after it is the depth before the `(`.
+        let Some(close) = outside
+            .iter()
+            .find(|(i, c, d)| *i > name_end && *c == ')' && *d == open_depth - 1)
+            .map(|(i, _, _)| *i)
+        else {
+            continue;
+        };
+        rest.push_str(&text[last..at]);
+        rest.push('\u{1}');
+        calls.push(&text[at..=close]);
+        last = close + 1;
+    }
+    rest.push_str(&text[last..]);
+    (rest, calls)
 }
 
 /// The helper a `helper NAME…` line is of.
@@ -1522,5 +1600,49 @@ mod tests {
             "\"\"\"Tests.\"\"\"\n{old}\n\nif __name__ == \"__main__\":\n    unittest.main()\n"
         ));
         assert!(r.is_empty(), "{r:?}");
+    }
+
+    #[test]
+    fn a_helpers_unittest_assertions_respelled_are_the_same_checks() {
+        let old = "def check(self,_l1):self.assertEqual(_l1.code,302)self.assertTrue('token=\"a|b\"'in _l1.headers[\"Set-Cookie\"],_l1.headers[\"Set-Cookie\"])self.assertEqual(x,None)";
+        let new = "def check(self,_l1):self.assertEqual(_l1.code,302)self.assertIn('token=\"a|b\"',_l1.headers[\"Set-Cookie\"],_l1.headers[\"Set-Cookie\"])self.assertIsNone(x)";
+        assert!(super::respelled_checks(old, new));
+        let locked = vec![format!("helper .check: {old}")];
+        assert!(super::helper_respelled(
+            &format!("helper .check: {new}"),
+            &locked
+        ));
+        // Another helper's name, or file.
+        assert!(!super::helper_respelled(
+            &format!("helper .other: {new}"),
+            &locked
+        ));
+        assert!(!super::helper_respelled(
+            &format!("helper .check (in tests/util.py): {new}"),
+            &locked
+        ));
+    }
+
+    #[test]
+    fn a_helper_that_checks_less_or_does_anything_else_is_not_respelled() {
+        let old =
+            "def check(self,_l1):self.assertEqual(_l1.code,302)self.assertTrue(\"a\"in _l1.body)";
+        for new in [
+            // Weaker, or another operand.
+            "def check(self,_l1):self.assertTrue(_l1.code)self.assertTrue(\"a\"in _l1.body)",
+            "def check(self,_l1):self.assertEqual(_l1.code,302)self.assertIn(\"b\",_l1.body)",
+            // One fewer, or code around them changed.
+            "def check(self,_l1):self.assertEqual(_l1.code,302)",
+            "def check(self,_l1):_l1=fake()self.assertEqual(_l1.code,302)self.assertIn(\"a\",_l1.body)",
+            // A check inside a string is not a call.
+            "def check(self,_l1):self.assertEqual(_l1.code,302)print(\"self.assertIn(1,2)\")",
+        ] {
+            assert!(!super::respelled_checks(old, new), "{new}");
+        }
+        // `assertIsNone` → `assertEqual(…, None)` is weaker.
+        assert!(!super::respelled_checks(
+            "def c(self):self.assertIsNone(x)",
+            "def c(self):self.assertEqual(x,None)"
+        ));
     }
 }

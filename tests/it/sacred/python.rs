@@ -1713,6 +1713,13 @@ refuses!(
     CLASS_HELPER_ID
 );
 harmless!(
+    a_check_method_whose_assertion_is_respelled_keeps_its_check,
+    HELPER_FILE,
+    CLASS_HELPER,
+    CLASS_HELPER_ID,
+    [("self.assertEqual(got, 6)", "self.assertTrue(got == 6)")]
+);
+harmless!(
     a_method_the_test_does_not_reach_may_change,
     HELPER_FILE,
     CLASS_HELPER,
