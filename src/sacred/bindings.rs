@@ -109,6 +109,10 @@ pub struct Binding {
     /// What it reads as, when that differs from its text (JavaScript: `x["name"]` as
     /// `x.name`, `window.x` as `globalThis.x`, as a test's statements read).
     pub read: Option<String>,
+    /// The names it hands to a call or calls a method on when it runs (Python's
+    /// `_ = setattr(billing, "total", f)` reaches `billing`): a test that uses one sees it,
+    /// though it binds another name.
+    pub reaches: BTreeSet<String>,
 }
 
 impl Binding {
@@ -118,12 +122,15 @@ impl Binding {
             all: false,
             text,
             read: None,
+            reaches: BTreeSet::new(),
         }
     }
 
     /// Whether a test that uses `used` sees this binding.
     pub fn concerns(&self, used: &BTreeSet<String>) -> bool {
-        self.all || self.names.iter().any(|n| used.contains(n))
+        self.all
+            || self.names.iter().any(|n| used.contains(n))
+            || self.reaches.iter().any(|n| used.contains(n))
     }
 }
 
@@ -336,6 +343,7 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
                 all: false,
                 text: format!("in class {class}: {}", normalized(a, src)),
                 read: None,
+                reaches: BTreeSet::new(),
             });
         }
     }
@@ -756,10 +764,12 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     };
                     out.push(Binding::named(name, format!("{k} {name}")));
                 }
+                python_class_body(n, src, out);
             }
             "decorated_definition" => {
                 if let Some(def) = n.child_by_field_name("definition") {
                     python_def(def, src, out);
+                    python_class_body(def, src, out);
                 }
             }
             "import_statement" | "future_import_statement" => {
@@ -787,6 +797,7 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         all: true,
                         text: format!("{prefix}*"),
                         read: None,
+                        reaches: BTreeSet::new(),
                     });
                 }
             }
@@ -795,11 +806,14 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     if matches!(kind(c), "assignment" | "augmented_assignment")
                         && let Some(left) = c.child_by_field_name("left")
                     {
+                        // What it runs: the names it hands to calls, or any name at all.
+                        let (reaches, anything) = python_import_time_reach(c, src);
                         out.push(Binding {
                             names: target_names(left, src),
-                            all: false,
+                            all: anything,
                             text: normalized(c, src),
                             read: super::analysis::read_as_statement(c, src),
+                            reaches,
                         });
                     } else if !matches!(
                         kind(c),
@@ -813,6 +827,7 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             all: true,
                             text: normalized(c, src),
                             read: None,
+                            reaches: BTreeSet::new(),
                         });
                     }
                 }
@@ -826,10 +841,151 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                 all: false,
                 text: normalized(n, src),
                 read: None,
+                reaches: BTreeSet::new(),
             }),
             "if_statement" | "try_statement" | "with_statement" | "for_statement"
             | "while_statement" | "block" | "else_clause" | "elif_clause" | "except_clause"
             | "finally_clause" => python(n, src, out),
+            _ => {}
+        }
+    }
+}
+
+/// Calls that reach a module without naming it, or change what a name holds without
+/// binding it: Python's `__import__("billing")`, `importlib.import_module(…)`, `globals()`,
+/// `vars()`, `locals()`, `exec(…)`, `eval(…)`, a patcher's `.start()` (`patch("billing.total",
+/// f).start()`), and `__dict__` or `sys.modules` handed on.
+const PYTHON_REACH_ANYTHING: &[&str] = &[
+    "__import__",
+    "import_module",
+    "globals",
+    "vars",
+    "locals",
+    "exec",
+    "eval",
+    "start",
+    "__dict__",
+    "modules",
+];
+
+/// Methods that change the container they are called on (`CASES.clear()`).
+const PYTHON_MUTATORS: &[&str] = &[
+    "append",
+    "extend",
+    "insert",
+    "remove",
+    "pop",
+    "popitem",
+    "clear",
+    "update",
+    "setdefault",
+    "add",
+    "discard",
+    "sort",
+    "reverse",
+    "__setitem__",
+    "__delitem__",
+    "__setattr__",
+    "__delattr__",
+];
+
+/// What a Python statement runs when the module is imported, beyond binding its targets: the
+/// names it hands to a call as they are (`setattr(billing, "total", f)` reaches `billing` and
+/// `f`) and those it calls a method on that changes them (`CASES.clear()` reaches `CASES`),
+/// except inside a `lambda` (whose body runs later); and whether it reaches anything at all
+/// ([`PYTHON_REACH_ANYTHING`]). A name only read on the way (`sys.platform == "win32"`,
+/// `click.Argument([…])`) is not handed to anything.
+fn python_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, bool) {
+    let mut reaches = BTreeSet::new();
+    let mut anything = false;
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    let bare = |n: Node<'_>| (kind(n) == "identifier").then(|| text(n, src).to_owned());
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "lambda" => continue,
+            "identifier" if PYTHON_REACH_ANYTHING.contains(&text(n, src)) => anything = true,
+            "call" => {
+                let function = n.child_by_field_name("function");
+                if let Some(f) = function.filter(|f| kind(*f) == "attribute")
+                    && let (Some(object), Some(method)) = (
+                        f.child_by_field_name("object"),
+                        f.child_by_field_name("attribute"),
+                    )
+                    && PYTHON_MUTATORS.contains(&text(method, src))
+                {
+                    reaches.extend(bare(object));
+                }
+                if let Some(args) = n.child_by_field_name("arguments") {
+                    for a in named_children(args) {
+                        let value = match kind(a) {
+                            "keyword_argument" => a.child_by_field_name("value"),
+                            "list_splat" | "dictionary_splat" => named_children(a).first().copied(),
+                            _ => Some(a),
+                        };
+                        reaches.extend(value.and_then(bare));
+                    }
+                }
+            }
+            _ => {}
+        }
+        for c in n.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    (reaches, anything)
+}
+
+/// The body of a class (`class_definition`; nothing for anything else) runs when the module
+/// is imported: a statement of it that is not a definition, an assignment or a docstring
+/// (`setattr(billing, "total", f)` in `class Helper:`) runs before every test of the file, as
+/// module-level code does; an assignment there that hands a name to a call reaches it (see
+/// [`python_import_time_reach`]). Each is a binding `runs in class NAME: TEXT` that binds no
+/// name. Nested classes and compound statements are read the same way.
+fn python_class_body(class: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    if kind(class) != "class_definition" {
+        return;
+    }
+    let name = field_text(class, "name", src).unwrap_or("");
+    if let Some(body) = class.child_by_field_name("body") {
+        python_class_block(body, name, src, out);
+    }
+}
+
+fn python_class_block(block: Node<'_>, class: &str, src: &str, out: &mut Vec<Binding>) {
+    for n in named_children(block) {
+        match kind(n) {
+            "expression_statement" => {
+                for c in named_children(n) {
+                    let runs = |all: bool, reaches: BTreeSet<String>| Binding {
+                        names: BTreeSet::new(),
+                        all,
+                        text: format!("runs in class {class}: {}", normalized(c, src)),
+                        read: None,
+                        reaches,
+                    };
+                    if matches!(kind(c), "assignment" | "augmented_assignment") {
+                        let (reaches, anything) = python_import_time_reach(c, src);
+                        if anything || !reaches.is_empty() {
+                            out.push(runs(anything, reaches));
+                        }
+                    } else if !matches!(
+                        kind(c),
+                        "string" | "concatenated_string" | "ellipsis" | "comment"
+                    ) {
+                        out.push(runs(true, BTreeSet::new()));
+                    }
+                }
+            }
+            "class_definition" => python_class_body(n, src, out),
+            "decorated_definition" => {
+                if let Some(def) = n.child_by_field_name("definition") {
+                    python_class_body(def, src, out);
+                }
+            }
+            "if_statement" | "try_statement" | "with_statement" | "for_statement"
+            | "while_statement" | "block" | "else_clause" | "elif_clause" | "except_clause"
+            | "finally_clause" => python_class_block(n, class, src, out),
             _ => {}
         }
     }
@@ -934,6 +1090,7 @@ fn js(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             all: false,
                             text: normalized(d, src),
                             read: super::analysis::read_as_statement(d, src),
+                            reaches: BTreeSet::new(),
                         });
                     }
                 }
@@ -950,6 +1107,7 @@ fn js(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             all: false,
                             text: normalized(c, src),
                             read: super::analysis::read_as_statement(c, src),
+                            reaches: BTreeSet::new(),
                         });
                     }
                 }
@@ -1047,6 +1205,7 @@ fn rust(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                 all: false,
                 text: normalized(n, src),
                 read: None,
+                reaches: BTreeSet::new(),
             }),
             "mod_item" => {
                 if let Some(body) = n.child_by_field_name("body") {
@@ -1086,6 +1245,7 @@ fn rust_use(n: Node<'_>, src: &str, prefix: &str, out: &mut Vec<Binding>) {
             all: true,
             text: format!("use {prefix}{}", normalized(n, src)),
             read: None,
+            reaches: BTreeSet::new(),
         }),
         _ => {
             let full = normalized(n, src);
@@ -1108,6 +1268,7 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             all: name == "init",
                             text: format!("func {name}"),
                             read: None,
+                            reaches: BTreeSet::new(),
                         });
                     }
                 }
@@ -1136,6 +1297,7 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         all: false,
                         text: normalized(n, src),
                         read: None,
+                        reaches: BTreeSet::new(),
                     });
                 }
                 "import_spec" => {
@@ -1149,6 +1311,7 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         text: format!("import {name} \"{path}\""),
                         read: None,
                         names: BTreeSet::from([name]),
+                        reaches: BTreeSet::new(),
                     });
                 }
                 _ => {}

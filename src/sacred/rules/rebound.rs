@@ -62,7 +62,10 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
                     && s.base.is_some_and(|t| !t.bindings.contains(b));
                 // Module-level code the file already ran, as written, at the base revision
                 // (a lock written before such code was recorded does not hold it).
-                let ran_at_base = s.base_bindings.iter().any(|x| x.all && x.text == **b);
+                let ran_at_base = s
+                    .base_bindings
+                    .iter()
+                    .any(|x| (x.all || !x.reaches.is_empty()) && x.text == **b);
                 !(unused_at_base
                     || ran_at_base
                     || requested_at_base(s.base, b)
@@ -114,7 +117,10 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             && s.base.is_some_and(|t| !t.envelope_bindings.contains(b));
                         // Module-level code the file already ran, as written, at the base
                         // revision (see `new_bindings`).
-                        let ran_at_base = s.base_bindings.iter().any(|x| x.all && x.text == **b);
+                        let ran_at_base = s
+                            .base_bindings
+                            .iter()
+                            .any(|x| (x.all || !x.reaches.is_empty()) && x.text == **b);
                         !(body_locked
                             || unused_at_base
                             || ran_at_base
@@ -189,7 +195,7 @@ fn binds_only_new_names_around(s: &Subject<'_>, base: Option<&TestItem>, text: &
         && !binding.all
         && binding.names.iter().all(|n| !roots.contains(&n.as_str()))
         && !binding.names.is_empty()
-        && binding.names.iter().all(|n| {
+        && binding.names.iter().chain(&binding.reaches).all(|n| {
             let bare = n.strip_prefix('.').unwrap_or(n);
             !mentioned(n) && !mentioned(bare) && !mentioned(&format!(".{bare}"))
         })
@@ -620,7 +626,7 @@ fn binds_only_new_names(s: &Subject<'_>, base: Option<&TestItem>, text: &str) ->
     };
     !binding.all
         && !binding.names.is_empty()
-        && binding.names.iter().all(|n| {
+        && binding.names.iter().chain(&binding.reaches).all(|n| {
             let bare = n.strip_prefix('.').unwrap_or(n);
             !base.used.contains(n.as_str())
                 && !base.used.contains(bare)

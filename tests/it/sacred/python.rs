@@ -2235,6 +2235,125 @@ fn an_imported_decorator_that_stops_skipping_only_its_own_class_is_refused() {
     );
 }
 
+/// Module-level assignments that run code reaching what the test calls, though they bind
+/// another name.
+#[test]
+fn a_module_level_assignment_whose_call_monkeypatches_the_code_under_test_is_refused() {
+    let test = "import billing\nfrom unittest.mock import patch\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
+    for line in [
+        "_ = setattr(billing, \"total\", lambda xs: 6)\n",
+        "_ = patch(\"billing.total\", lambda xs: 6).start()\n",
+        "_ = __import__(\"billing\").__dict__.update(total=lambda xs: 6)\n",
+        "LIMIT: int = setattr(billing, \"total\", lambda xs: 6) or 6\n",
+        "CASES = [setattr(billing, \"total\", lambda xs: 6)]\n",
+        "_ = billing.__dict__.setdefault(\"total\", None)\n",
+        "CASES = vars(billing).clear()\n",
+    ] {
+        let l = super::locked(&[
+            ("tests/billing/test_total.py", test),
+            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+        ]);
+        l.edit(
+            "tests/billing/test_total.py",
+            test,
+            &[(
+                "from unittest.mock import patch\n",
+                &format!("from unittest.mock import patch\n\n{line}"),
+            )],
+        );
+        l.assert_refused("rebound", "python:tests/billing/test_total.py::test_total");
+    }
+}
+
+/// A class body runs when the module is imported: code in one, even of a class that is not
+/// a test, runs before every test of the file.
+#[test]
+fn code_in_a_class_body_that_monkeypatches_the_code_under_test_is_refused() {
+    let test = "import billing\n\n\nclass TestTotal:\n    def test_total(self):\n        assert billing.total([1, 2, 3]) == 6\n";
+    for (anchor, line) in [
+        (
+            "\n\nclass TestTotal:\n",
+            "\n\nclass Helper:\n    setattr(billing, \"total\", lambda xs: 6)\n\n\nclass TestTotal:\n",
+        ),
+        (
+            "\n\nclass TestTotal:\n",
+            "\n\nclass Helper:\n    if True:\n        _ = setattr(billing, \"total\", lambda xs: 6)\n\n\nclass TestTotal:\n",
+        ),
+        (
+            "class TestTotal:\n",
+            "class TestTotal:\n    patched = setattr(billing, \"total\", lambda xs: 6)\n\n",
+        ),
+    ] {
+        let l = super::locked(&[
+            ("tests/billing/test_total.py", test),
+            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+        ]);
+        l.edit("tests/billing/test_total.py", test, &[(anchor, line)]);
+        l.assert_refused(
+            "rebound",
+            "python:tests/billing/test_total.py::TestTotal::test_total",
+        );
+    }
+    // A class with a docstring, methods and plain attributes runs nothing of that kind.
+    let l = super::locked(&[
+        ("tests/billing/test_total.py", test),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ]);
+    l.edit(
+        "tests/billing/test_total.py",
+        test,
+        &[(
+            "\n\nclass TestTotal:\n",
+            "\n\nclass Helper:\n    \"\"\"Helps.\"\"\"\n\n    LIMIT = 6\n\n    def total(self):\n        return billing.total([6])\n\n\nclass TestTotal:\n",
+        )],
+    );
+    l.assert_passes_checked();
+}
+
+/// A module-level assignment that empties the cases a test is parametrized with.
+#[test]
+fn a_module_level_assignment_that_changes_a_tests_cases_in_place_is_refused() {
+    let test = "import pytest\n\nimport billing\n\nCASES = [([1, 2, 3], 6)]\n\n\n@pytest.mark.parametrize(\"xs,total\", CASES)\ndef test_total(xs, total):\n    assert billing.total(xs) == total\n";
+    let l = super::locked(&[
+        ("tests/billing/test_total.py", test),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ]);
+    l.edit(
+        "tests/billing/test_total.py",
+        test,
+        &[(
+            "CASES = [([1, 2, 3], 6)]\n",
+            "CASES = [([1, 2, 3], 6)]\n_ = CASES.clear()\n",
+        )],
+    );
+    l.assert_refused("rebound", "python:tests/billing/test_total.py::test_total");
+}
+
+/// A module-level assignment whose calls reach nothing the test uses binds nothing it sees.
+#[test]
+fn a_module_level_assignment_whose_calls_reach_nothing_the_test_uses_is_accepted() {
+    let test = "import sys\n\nimport billing\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6 < sys.maxsize\n";
+    for line in [
+        "WIN = sys.platform.startswith(\"win\")\n",
+        "CASES = [(i, i * 2) for i in range(3)]\n",
+        "fake_total = lambda xs: setattr(billing, \"total\", xs)\n",
+        // Names only read on the way to a call, not handed to one.
+        "NAMES = (billing.total([1]), {\"help\": None})\n",
+        "slow = billing.mark(sys.platform == \"win32\", reason=\"slow\")\n",
+    ] {
+        let l = super::locked(&[
+            ("tests/billing/test_total.py", test),
+            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+        ]);
+        l.edit(
+            "tests/billing/test_total.py",
+            test,
+            &[("import billing\n", &format!("import billing\n\n{line}"))],
+        );
+        l.assert_passes_checked();
+    }
+}
+
 #[test]
 fn a_module_level_call_that_monkeypatches_the_code_under_test_is_refused() {
     let test = "import billing\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
