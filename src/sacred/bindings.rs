@@ -753,6 +753,7 @@ fn target_names(n: Node<'_>, src: &str) -> BTreeSet<String> {
 }
 
 fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    let own = python_own_objects(block, src);
     for n in named_children(block) {
         match kind(n) {
             "function_definition" | "class_definition" => {
@@ -764,11 +765,13 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     };
                     out.push(Binding::named(name, format!("{k} {name}")));
                 }
+                python_definition_runs(n, None, src, out);
                 python_class_body(n, src, out);
             }
             "decorated_definition" => {
                 if let Some(def) = n.child_by_field_name("definition") {
                     python_def(def, src, out);
+                    python_definition_runs(def, Some(n), src, out);
                     python_class_body(def, src, out);
                 }
             }
@@ -821,13 +824,15 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     ) {
                         // Code run when the module is imported, before every test
                         // (`setattr(billing, "total", …)`, `patch("x").start()`): it may change
-                        // anything a test reads.
+                        // anything a test reads, unless it is a method call on an object the
+                        // module made itself (`ALLOWED.update(…)`).
+                        let (reaches, all) = python_statement_reach(c, &own, src);
                         out.push(Binding {
                             names: BTreeSet::new(),
-                            all: true,
+                            all,
+                            reaches,
                             text: normalized(c, src),
                             read: None,
-                            reaches: BTreeSet::new(),
                         });
                     }
                 }
@@ -953,6 +958,7 @@ fn python_class_body(class: Node<'_>, src: &str, out: &mut Vec<Binding>) {
 }
 
 fn python_class_block(block: Node<'_>, class: &str, src: &str, out: &mut Vec<Binding>) {
+    let own = python_own_objects(block, src);
     for n in named_children(block) {
         match kind(n) {
             "expression_statement" => {
@@ -973,13 +979,18 @@ fn python_class_block(block: Node<'_>, class: &str, src: &str, out: &mut Vec<Bin
                         kind(c),
                         "string" | "concatenated_string" | "ellipsis" | "comment"
                     ) {
-                        out.push(runs(true, BTreeSet::new()));
+                        let (reaches, all) = python_statement_reach(c, &own, src);
+                        out.push(runs(all, reaches));
                     }
                 }
             }
-            "class_definition" => python_class_body(n, src, out),
+            "class_definition" | "function_definition" => {
+                python_definition_runs(n, None, src, out);
+                python_class_body(n, src, out);
+            }
             "decorated_definition" => {
                 if let Some(def) = n.child_by_field_name("definition") {
+                    python_definition_runs(def, Some(n), src, out);
                     python_class_body(def, src, out);
                 }
             }
@@ -987,6 +998,115 @@ fn python_class_block(block: Node<'_>, class: &str, src: &str, out: &mut Vec<Bin
             | "while_statement" | "block" | "else_clause" | "elif_clause" | "except_clause"
             | "finally_clause" => python_class_block(n, class, src, out),
             _ => {}
+        }
+    }
+}
+
+/// The names a block (a module, a class body) binds, by an assignment directly in it, to an
+/// object it makes there: a call's result, a literal, a comprehension (`ALLOWED = {…}`,
+/// `ctx = ContextVar("ctx")`), not another name or an attribute (`alias = billing`).
+fn python_own_objects(block: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut own = BTreeSet::new();
+    for n in named_children(block) {
+        if kind(n) != "expression_statement" {
+            continue;
+        }
+        for a in named_children(n) {
+            if kind(a) != "assignment" {
+                continue;
+            }
+            let (Some(left), Some(right)) = (
+                a.child_by_field_name("left"),
+                a.child_by_field_name("right"),
+            ) else {
+                continue;
+            };
+            if kind(left) == "identifier"
+                && !matches!(
+                    kind(right),
+                    "identifier" | "attribute" | "subscript" | "assignment"
+                )
+            {
+                own.insert(text(left, src).to_owned());
+            }
+        }
+    }
+    own
+}
+
+/// What a statement run when its block runs (module-level code, a class body's) reaches: a
+/// method call on an object the block made itself (`ALLOWED.update(x)`, see
+/// [`python_own_objects`]) reaches that name and what it hands on
+/// ([`python_import_time_reach`]); anything else may reach anything (`true`).
+fn python_statement_reach(
+    statement: Node<'_>,
+    own: &BTreeSet<String>,
+    src: &str,
+) -> (BTreeSet<String>, bool) {
+    let receiver = (kind(statement) == "call")
+        .then(|| statement.child_by_field_name("function"))
+        .flatten()
+        .filter(|f| kind(*f) == "attribute")
+        .and_then(|f| f.child_by_field_name("object"))
+        .filter(|o| kind(*o) == "identifier" && own.contains(text(*o, src)));
+    let Some(receiver) = receiver else {
+        return (BTreeSet::new(), true);
+    };
+    let (mut reaches, anything) = python_import_time_reach(statement, src);
+    reaches.insert(text(receiver, src).to_owned());
+    (reaches, anything)
+}
+
+/// What a definition (`def` or `class`, `decorated` around it when it has decorators) runs
+/// when the module is imported: its decorators, its parameters' defaults and annotations, its
+/// return annotation, its bases. Each part whose calls reach a name (see
+/// [`python_import_time_reach`]) is a binding `runs in NAME: TEXT` that binds no name
+/// (`@pytest.mark.parametrize("x", [setattr(billing, "total", f)])` on another test). What a
+/// decorator is handed directly is not counted (`@pytest.mark.parametrize("x", CASES)` reads
+/// `CASES`); what it is handed through a call is.
+fn python_definition_runs(
+    def: Node<'_>,
+    decorated: Option<Node<'_>>,
+    src: &str,
+    out: &mut Vec<Binding>,
+) {
+    let name = field_text(def, "name", src).unwrap_or("");
+    let mut parts: Vec<Node<'_>> = Vec::new();
+    for d in decorated.map(named_children).unwrap_or_default() {
+        if kind(d) != "decorator" {
+            continue;
+        }
+        let Some(e) = named_children(d)
+            .into_iter()
+            .find(|c| !super::analysis::is_comment(*c))
+        else {
+            continue;
+        };
+        match (
+            kind(e),
+            e.child_by_field_name("function"),
+            e.child_by_field_name("arguments"),
+        ) {
+            ("call", Some(function), Some(arguments)) => {
+                parts.push(function);
+                parts.extend(named_children(arguments));
+            }
+            _ => parts.push(e),
+        }
+    }
+    for field in ["parameters", "return_type", "superclasses"] {
+        parts.extend(def.child_by_field_name(field));
+    }
+    for p in parts {
+        let (reaches, anything) = python_import_time_reach(p, src);
+        if anything || !reaches.is_empty() {
+            out.push(Binding {
+                names: BTreeSet::new(),
+                all: anything,
+                text: format!("runs in {name}: {}", normalized(p, src)),
+                read: None,
+                reaches,
+            });
         }
     }
 }

@@ -2283,6 +2283,15 @@ fn code_in_a_class_body_that_monkeypatches_the_code_under_test_is_refused() {
             "class TestTotal:\n",
             "class TestTotal:\n    patched = setattr(billing, \"total\", lambda xs: 6)\n\n",
         ),
+        // A method call on another name for the code under test.
+        (
+            "\n\nclass TestTotal:\n",
+            "\n\nclass Helper:\n    alias = billing\n    alias.__dict__.update(total=len)\n\n\nclass TestTotal:\n",
+        ),
+        (
+            "\n\nclass TestTotal:\n",
+            "\n\nclass Helper:\n    alias = billing\n    alias.set_total(len)\n\n\nclass TestTotal:\n",
+        ),
     ] {
         let l = super::locked(&[
             ("tests/billing/test_total.py", test),
@@ -2304,7 +2313,56 @@ fn code_in_a_class_body_that_monkeypatches_the_code_under_test_is_refused() {
         test,
         &[(
             "\n\nclass TestTotal:\n",
-            "\n\nclass Helper:\n    \"\"\"Helps.\"\"\"\n\n    LIMIT = 6\n\n    def total(self):\n        return billing.total([6])\n\n\nclass TestTotal:\n",
+            "\n\nclass Helper:\n    \"\"\"Helps.\"\"\"\n\n    LIMIT = 6\n    ctx = ContextVar(\"ctx\", default=\"none\")\n    ctx.set(\"helper\")\n\n    def total(self):\n        return billing.total([6])\n\n\nclass TestTotal:\n",
+        )],
+    );
+    l.assert_passes_checked();
+}
+
+/// What a definition runs when the module is imported (its decorators, defaults and bases):
+/// another test's decorator that monkeypatches the code under test is refused; one that only
+/// reads the cases, or a new test, is not.
+#[test]
+fn a_definition_that_monkeypatches_the_code_under_test_when_imported_is_refused() {
+    let test = "import pytest\n\nimport billing\n\nCASES = [([1, 2, 3], 6)]\n\n\n@pytest.mark.parametrize(\"xs,total\", CASES)\ndef test_total(xs, total):\n    assert billing.total(xs) == total\n";
+    let files = |t: &str| {
+        vec![
+            ("tests/billing/test_total.py".to_owned(), t.to_owned()),
+            (
+                "billing.py".to_owned(),
+                "def total(xs):\n    return sum(xs)\n".to_owned(),
+            ),
+        ]
+    };
+    let locked = || {
+        let f = files(test);
+        let refs: Vec<(&str, &str)> = f.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+        super::locked(&refs)
+    };
+    for added in [
+        "\n\n@pytest.mark.parametrize(\"x\", [setattr(billing, \"total\", lambda xs: 6)])\ndef test_other(x):\n    assert x is None\n",
+        "\n\ndef helper(patched=setattr(billing, \"total\", lambda xs: 6)):\n    return patched\n",
+        "\n\nclass Fake(type(setattr(billing, \"total\", lambda xs: 6))):\n    pass\n",
+        "\n\nclass Helper:\n    @staticmethod\n    def make(x=billing.__dict__.update(total=len)):\n        return x\n",
+    ] {
+        let l = locked();
+        l.edit(
+            "tests/billing/test_total.py",
+            test,
+            &[(
+                "    assert billing.total(xs) == total\n",
+                &format!("    assert billing.total(xs) == total\n{added}"),
+            )],
+        );
+        l.assert_refused("rebound", "python:tests/billing/test_total.py::test_total");
+    }
+    let l = locked();
+    l.edit(
+        "tests/billing/test_total.py",
+        test,
+        &[(
+            "    assert billing.total(xs) == total\n",
+            "    assert billing.total(xs) == total\n\n\n@pytest.mark.parametrize(\"xs,total\", CASES)\ndef test_twice(xs, total):\n    assert billing.total(xs + xs) == 2 * total\n",
         )],
     );
     l.assert_passes_checked();
