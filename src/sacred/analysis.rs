@@ -286,6 +286,10 @@ pub(crate) struct TestSpec<'t> {
     /// (with their decorators) with their bodies. What they read besides that part is
     /// envelope; a Python class body's own assignments are bindings of the test too.
     pub suites: Vec<(Node<'t>, Node<'t>)>,
+    /// Python: the classes of the file that derive from the test's class, directly or not,
+    /// each with its name and body: the test runs under each of them, with its setup and
+    /// attributes.
+    pub subclasses: Vec<(String, Node<'t>)>,
 }
 
 pub(crate) fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
@@ -2488,6 +2492,18 @@ fn build_item_inner(
             ));
         }
     }
+    // A Python subclass's, under which the test runs too.
+    for (class, body) in &spec.subclasses {
+        let prefix = format!("setup in subclass {class}: ");
+        setups.extend(
+            super::bindings::setups_read(lang, *body, src, true)
+                .into_iter()
+                .map(|(line, read)| {
+                    let under = |l: String| l.replacen("setup ", &prefix, 1);
+                    (under(line), read.map(under))
+                }),
+        );
+    }
     TestItem {
         id: test_id(lang, path, &spec.scope, &spec.name),
         lang,
@@ -2528,6 +2544,11 @@ fn build_item_inner(
             spec.suites
                 .iter()
                 .flat_map(|(_, body)| super::bindings::class_attributes(*body, src))
+                .chain(
+                    spec.subclasses
+                        .iter()
+                        .flat_map(|(_, body)| super::bindings::subclass_attributes(*body, src)),
+                )
                 .collect()
         } else {
             Vec::new()

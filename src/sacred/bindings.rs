@@ -350,6 +350,19 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
     out
 }
 
+/// [`class_attributes`] of a subclass of the test's class, under which the test runs: each
+/// binds its names as attributes only (`self.items`), as `in subclass NAME: TEXT`.
+pub fn subclass_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
+    class_attributes(body, src)
+        .into_iter()
+        .map(|mut b| {
+            b.names.retain(|n| n.starts_with('.'));
+            b.text = b.text.replacen("in class ", "in subclass ", 1);
+            b
+        })
+        .collect()
+}
+
 /// A pytest fixture a Python test file defines at module level: the name tests request it by
 /// (`@pytest.fixture(name="x")` renames it), whether every test gets it (`autouse=True`), and
 /// its whole definition, decorators and body, normalised: a fixture runs before the test and
@@ -873,6 +886,33 @@ const PYTHON_REACH_ANYTHING: &[&str] = &[
     "modules",
 ];
 
+/// Built-in functions that only read what they are handed (`hasattr(socket, "AF_UNIX")`).
+const PYTHON_PURE_BUILTINS: &[&str] = &[
+    "hasattr",
+    "getattr",
+    "isinstance",
+    "issubclass",
+    "callable",
+    "len",
+    "str",
+    "repr",
+    "bool",
+    "int",
+    "float",
+    "type",
+    "id",
+    "hash",
+    "abs",
+    "min",
+    "max",
+    "sum",
+    "any",
+    "all",
+    "sorted",
+    "tuple",
+    "frozenset",
+];
+
 /// Methods that change the container they are called on (`CASES.clear()`).
 const PYTHON_MUTATORS: &[&str] = &[
     "append",
@@ -921,7 +961,10 @@ fn python_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, boo
                 {
                     reaches.extend(bare(object));
                 }
-                if let Some(args) = n.child_by_field_name("arguments") {
+                let pure = function
+                    .filter(|f| kind(*f) == "identifier")
+                    .is_some_and(|f| PYTHON_PURE_BUILTINS.contains(&text(f, src)));
+                if let Some(args) = n.child_by_field_name("arguments").filter(|_| !pure) {
                     for a in named_children(args) {
                         let value = match kind(a) {
                             "keyword_argument" => a.child_by_field_name("value"),
@@ -945,19 +988,18 @@ fn python_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, boo
 /// is imported: a statement of it that is not a definition, an assignment or a docstring
 /// (`setattr(billing, "total", f)` in `class Helper:`) runs before every test of the file, as
 /// module-level code does; an assignment there that hands a name to a call reaches it (see
-/// [`python_import_time_reach`]). Each is a binding `runs in class NAME: TEXT` that binds no
+/// [`python_import_time_reach`]). Each is a binding `runs at import: TEXT` that binds no
 /// name. Nested classes and compound statements are read the same way.
 fn python_class_body(class: Node<'_>, src: &str, out: &mut Vec<Binding>) {
     if kind(class) != "class_definition" {
         return;
     }
-    let name = field_text(class, "name", src).unwrap_or("");
     if let Some(body) = class.child_by_field_name("body") {
-        python_class_block(body, name, src, out);
+        python_class_block(body, src, out);
     }
 }
 
-fn python_class_block(block: Node<'_>, class: &str, src: &str, out: &mut Vec<Binding>) {
+fn python_class_block(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
     let own = python_own_objects(block, src);
     for n in named_children(block) {
         match kind(n) {
@@ -966,7 +1008,7 @@ fn python_class_block(block: Node<'_>, class: &str, src: &str, out: &mut Vec<Bin
                     let runs = |all: bool, reaches: BTreeSet<String>| Binding {
                         names: BTreeSet::new(),
                         all,
-                        text: format!("runs in class {class}: {}", normalized(c, src)),
+                        text: format!("runs at import: {}", normalized(c, src)),
                         read: None,
                         reaches,
                     };
@@ -996,7 +1038,7 @@ fn python_class_block(block: Node<'_>, class: &str, src: &str, out: &mut Vec<Bin
             }
             "if_statement" | "try_statement" | "with_statement" | "for_statement"
             | "while_statement" | "block" | "else_clause" | "elif_clause" | "except_clause"
-            | "finally_clause" => python_class_block(n, class, src, out),
+            | "finally_clause" => python_class_block(n, src, out),
             _ => {}
         }
     }
@@ -1060,7 +1102,7 @@ fn python_statement_reach(
 /// What a definition (`def` or `class`, `decorated` around it when it has decorators) runs
 /// when the module is imported: its decorators, its parameters' defaults and annotations, its
 /// return annotation, its bases. Each part whose calls reach a name (see
-/// [`python_import_time_reach`]) is a binding `runs in NAME: TEXT` that binds no name
+/// [`python_import_time_reach`]) is a binding `runs at import: TEXT` that binds no name
 /// (`@pytest.mark.parametrize("x", [setattr(billing, "total", f)])` on another test). What a
 /// decorator is handed directly is not counted (`@pytest.mark.parametrize("x", CASES)` reads
 /// `CASES`); what it is handed through a call is.
@@ -1070,7 +1112,6 @@ fn python_definition_runs(
     src: &str,
     out: &mut Vec<Binding>,
 ) {
-    let name = field_text(def, "name", src).unwrap_or("");
     let mut parts: Vec<Node<'_>> = Vec::new();
     for d in decorated.map(named_children).unwrap_or_default() {
         if kind(d) != "decorator" {
@@ -1103,7 +1144,7 @@ fn python_definition_runs(
             out.push(Binding {
                 names: BTreeSet::new(),
                 all: anything,
-                text: format!("runs in {name}: {}", normalized(p, src)),
+                text: format!("runs at import: {}", normalized(p, src)),
                 read: None,
                 reaches,
             });

@@ -323,6 +323,7 @@ pub(crate) fn scan(
             collected,
             envelope_lines: envelope.clone(),
             suites: Vec::new(),
+            subclasses: Vec::new(),
         };
         out.test("go", path, &spec, &GoRules, src);
     }

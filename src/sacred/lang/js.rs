@@ -377,6 +377,7 @@ fn walk<'t>(
             collected,
             envelope_lines: env,
             suites: suites.to_vec(),
+            subclasses: Vec::new(),
         };
         out.test(lang, path, &spec, &JsRules, src);
     }

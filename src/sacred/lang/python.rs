@@ -108,6 +108,8 @@ pub(crate) fn scan(
     let sacred = sacred_path || markers.iter().any(|m| m.contains("mark.sacred"));
     let mut derived_from = BTreeSet::new();
     base_class_names(root, src, &mut derived_from);
+    let mut classes = Vec::new();
+    file_classes(root, src, &mut classes);
     walk(
         path,
         src,
@@ -118,10 +120,72 @@ pub(crate) fn scan(
         true,
         &markers,
         &[],
-        &derived_from,
+        &Hierarchy {
+            derived_from: &derived_from,
+            classes: &classes,
+        },
         &mut out,
     );
     out.finish(src)
+}
+
+/// The classes of a file: their names, the plain names of their bases, their bodies.
+struct Hierarchy<'a, 't> {
+    derived_from: &'a BTreeSet<String>,
+    classes: &'a [(String, Vec<String>, Node<'t>)],
+}
+
+impl<'t> Hierarchy<'_, 't> {
+    /// The classes of the file that derive from `class`, directly or through one another,
+    /// each with its body (`class TestList(Checks, TestCase)` for `Checks`).
+    fn subclasses(&self, class: &str) -> Vec<(String, Node<'t>)> {
+        let mut found: Vec<(String, Node<'t>)> = Vec::new();
+        let mut names: BTreeSet<&str> = BTreeSet::from([class]);
+        loop {
+            let before = found.len();
+            for (name, bases, body) in self.classes {
+                if bases.iter().any(|b| names.contains(b.as_str()))
+                    && !found.iter().any(|(_, b)| b.id() == body.id())
+                {
+                    found.push((name.clone(), *body));
+                    names.insert(name);
+                }
+            }
+            if found.len() == before {
+                return found;
+            }
+        }
+    }
+}
+
+/// Every class of the file, nested ones too (see [`Hierarchy`]).
+fn file_classes<'t>(node: Node<'t>, src: &str, out: &mut Vec<(String, Vec<String>, Node<'t>)>) {
+    for child in named_children(node) {
+        match kind(child) {
+            "class_definition" => {
+                let (Some(name), Some(body)) = (
+                    child.child_by_field_name("name"),
+                    child.child_by_field_name("body"),
+                ) else {
+                    continue;
+                };
+                let bases = child
+                    .child_by_field_name("superclasses")
+                    .map(|args| {
+                        named_children(args)
+                            .into_iter()
+                            .filter(|a| kind(*a) == "identifier")
+                            .map(|a| text(a, src).to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                out.push((text(name, src).to_owned(), bases, body));
+                file_classes(body, src, out);
+            }
+            "decorated_definition" => file_classes(child, src, out),
+            _ => {}
+        }
+    }
 }
 
 /// The plain names classes of the file derive from (`class TestList(Checks, TestCase)`): a
@@ -161,7 +225,7 @@ fn walk<'t>(
     collected_scope: bool,
     envelope: &[String],
     classes: &[(Node<'t>, Node<'t>)],
-    derived_from: &BTreeSet<String>,
+    hierarchy: &Hierarchy<'_, 't>,
     out: &mut Out<'t, '_>,
 ) {
     for child in named_children(block) {
@@ -198,7 +262,7 @@ fn walk<'t>(
                 let collected = collected_scope
                     && (name.starts_with("Test")
                         || bases.is_some()
-                        || derived_from.contains(&name));
+                        || hierarchy.derived_from.contains(&name));
                 let markers = collection_markers(body, src);
                 let mut env = envelope.to_vec();
                 let mut line = format!("class {name}{}:", bases.unwrap_or_default());
@@ -226,7 +290,7 @@ fn walk<'t>(
                     collected,
                     &env,
                     &inner,
-                    derived_from,
+                    hierarchy,
                     out,
                 );
                 scope.pop();
@@ -265,6 +329,10 @@ fn walk<'t>(
                     collected,
                     envelope_lines: env,
                     suites: classes.to_vec(),
+                    subclasses: scope
+                        .last()
+                        .map(|class| hierarchy.subclasses(class))
+                        .unwrap_or_default(),
                 };
                 out.test("python", path, &spec, &PythonRules, src);
             }

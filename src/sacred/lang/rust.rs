@@ -301,6 +301,7 @@ fn walk<'t>(
                     collected,
                     envelope_lines: env,
                     suites: Vec::new(),
+                    subclasses: Vec::new(),
                 };
                 out.test("rust", path, &spec, &RustRules, src);
             }

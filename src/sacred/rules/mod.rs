@@ -878,7 +878,20 @@ pub(crate) mod testing {
     /// base revision (its test and its module-level bindings) and `new` now, as a check
     /// against a base commit reads it.
     pub(crate) fn rules_with_base(path: &str, old: &str, base: &str, new: &str) -> Vec<Rule> {
-        let locked = lock(path, old);
+        rules_with_lock(path, old, |_| {}, base, new)
+    }
+
+    /// [`rules_with_base`] with the lock edited by `older` first (a lock an older gatekeeper
+    /// wrote).
+    pub(crate) fn rules_with_lock(
+        path: &str,
+        old: &str,
+        older: impl Fn(&mut LockedTest),
+        base: &str,
+        new: &str,
+    ) -> Vec<Rule> {
+        let mut locked = lock(path, old);
+        older(&mut locked);
         let want = crate::sacred::lock::want_locked([&locked]);
         let scan_of = |src: &str| {
             lang::scan(path, src, false, &want, &[])

@@ -130,6 +130,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || definition_new(b, locked)
                             || helper_moved(b, locked)
                             || helper_respelled(b, locked)
+                            || subclass_line_at_base(s, b)
                             || runner_import(s.test.lang, b)
                             || new_names(b)
                             || reads_as_a_locked_one(s, b, locked)
@@ -351,6 +352,15 @@ fn unittest_calls(text: &str) -> (String, Vec<&str>) {
     }
     rest.push_str(&text[last..]);
     (rest, calls)
+}
+
+/// What a subclass of the test's class sets up or binds (`setup in subclass NAME: …`, `in
+/// subclass NAME: …`), as the base revision's test had it: a lock written before such lines
+/// were recorded holds none. One that changed, or a new one, is not the base revision's.
+fn subclass_line_at_base(s: &Subject<'_>, text: &str) -> bool {
+    (text.starts_with("setup in subclass ") || text.starts_with("in subclass "))
+        && s.base
+            .is_some_and(|t| t.envelope_bindings.iter().any(|l| l == text))
 }
 
 /// The helper a `helper NAME…` line is of.
@@ -1650,5 +1660,35 @@ mod tests {
             "def c(self):self.assertIsNone(x)",
             "def c(self):self.assertEqual(x,None)"
         ));
+    }
+
+    /// A mixin's test and the subclass it runs under.
+    const MIXIN: &str = "import unittest\n\nfrom billing import total\n\n\nclass Checks:\n    # gatekeeper:sacred\n    def test_total(self):\n        self.assertEqual(total(self.items), 6)\n\n\nclass TestList(Checks, unittest.TestCase):\n    items = [1, 2, 3]\n\n    def setUp(self):\n        self.log = []\n";
+
+    #[test]
+    fn a_lock_written_before_subclass_lines_were_recorded_matches_the_same_subclass() {
+        use super::super::testing::rules_with_lock;
+        let path = "tests/test_total.py";
+        let before = |t: &mut crate::sacred::lock::LockedTest| {
+            let held = t.envelope_bindings.as_mut().unwrap();
+            let n = held.len();
+            held.retain(|l| !l.contains("in subclass "));
+            assert_eq!(n - held.len(), 2, "{held:?}");
+        };
+        assert_eq!(
+            rules_with_lock(path, MIXIN, before, MIXIN, MIXIN),
+            Vec::<Rule>::new()
+        );
+        for (from, to) in [
+            ("    items = [1, 2, 3]\n", "    items = [6]\n"),
+            (
+                "        self.log = []\n",
+                "        total.__code__ = len.__code__\n",
+            ),
+        ] {
+            let new = MIXIN.replacen(from, to, 1);
+            let rules = rules_with_lock(path, MIXIN, before, MIXIN, &new);
+            assert!(rules.contains(&Rule::Rebound), "{to}: {rules:?}");
+        }
     }
 }

@@ -2085,6 +2085,45 @@ fn a_mixins_test_method_a_test_case_inherits_is_locked_and_weakening_it_is_refus
     );
 }
 
+/// A mixin's test runs under each subclass: what the subclass sets up, and the attributes of
+/// it the test reads, are locked with it.
+#[test]
+fn a_subclass_that_changes_what_a_mixins_test_reads_or_sets_up_is_refused() {
+    let id = "python:tests/billing/test_total.py::Checks::test_total";
+    let tests = MIXIN_TESTS.replace(
+        "class TestList(Checks, unittest.TestCase):\n",
+        "class TestBase(Checks, unittest.TestCase):\n    pass\n\n\nclass TestList(TestBase):\n",
+    );
+    let locked = || {
+        super::locked(&[
+            ("tests/billing/test_total.py", tests.as_str()),
+            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+        ])
+    };
+    for edit in [
+        ("    items = [1, 2, 3]\n", "    items = [6]\n"),
+        (
+            "    items = [1, 2, 3]\n",
+            "    items = [1, 2, 3]\n\n    def setUp(self):\n        import billing\n\n        billing.total = lambda xs: 6\n",
+        ),
+    ] {
+        let l = locked();
+        l.edit("tests/billing/test_total.py", &tests, &[edit]);
+        l.assert_refused("rebound", id);
+    }
+    // An attribute the test does not read may change.
+    let l = locked();
+    l.edit(
+        "tests/billing/test_total.py",
+        &tests,
+        &[(
+            "    items = [1, 2, 3]\n",
+            "    items = [1, 2, 3]\n    label = \"list\"\n",
+        )],
+    );
+    l.assert_passes_checked();
+}
+
 #[test]
 fn a_class_no_class_derives_from_and_no_runner_collects_holds_no_test() {
     let src = "class Helpers:\n    def test_like_name(self):\n        assert 1\n\n\ndef test_total():\n    assert 1 + 1 == 2\n";
@@ -2398,6 +2437,8 @@ fn a_module_level_assignment_whose_calls_reach_nothing_the_test_uses_is_accepted
         // Names only read on the way to a call, not handed to one.
         "NAMES = (billing.total([1]), {\"help\": None})\n",
         "slow = billing.mark(sys.platform == \"win32\", reason=\"slow\")\n",
+        // Handed to a built-in that only reads it.
+        "HAS_TOTAL = hasattr(billing, \"total\") and len(sys.argv) > 0\n",
     ] {
         let l = super::locked(&[
             ("tests/billing/test_total.py", test),
