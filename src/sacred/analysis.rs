@@ -103,6 +103,10 @@ pub struct Statement {
     /// checks.
     #[serde(skip)]
     pub skip_guard: bool,
+    /// Python: the exception this statement requires its code to raise, and that code (see
+    /// [`expects_raise`]).
+    #[serde(skip)]
+    pub raises: Option<(String, String)>,
 }
 
 /// A test found in a file, sacred or not, with everything the lock and the rules need.
@@ -2493,13 +2497,14 @@ fn build_item_inner(
         }
     }
     // A Python subclass's, under which the test runs too.
-    for (class, body) in &spec.subclasses {
-        let prefix = format!("setup in subclass {class}: ");
+    // (Without the subclass's name: renaming one changes nothing that runs.)
+    for (_, body) in &spec.subclasses {
+        let prefix = "setup in a subclass: ";
         setups.extend(
             super::bindings::setups_read(lang, *body, src, true)
                 .into_iter()
                 .map(|(line, read)| {
-                    let under = |l: String| l.replacen("setup ", &prefix, 1);
+                    let under = |l: String| l.replacen("setup ", prefix, 1);
                     (under(line), read.map(under))
                 }),
         );
@@ -2747,6 +2752,7 @@ fn statements_of(
             alt_hashes,
             context_binding,
             skip_guard: skip_guard(n, src, rules),
+            raises: expects_raise(n, src),
         });
     };
     let block_like = kind(body).contains("block") || kind(body) == "statement_block";
@@ -3007,6 +3013,91 @@ pub(crate) fn skip_guard(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
         vec![branch]
     };
     !stmts.is_empty() && stmts.iter().all(|s| skips_or_returns(*s, src, rules))
+}
+
+/// Python: a statement that requires its code to raise an exception, as the exception's
+/// text and the code's statements (normalised, one per line):
+///
+/// - `with self.assertRaises(E):` or `with pytest.raises(E):` around the code (with at most a
+///   `msg=`, `match=` or `check=`, and no `as`);
+/// - `try:` the code then `raise X(…)`, `except E: pass`, nothing else.
+///
+/// The second passes whenever the first does (and also when `E` catches the failure itself),
+/// so the first in its place checks the same or more.
+pub(crate) fn expects_raise(n: Node<'_>, src: &str) -> Option<(String, String)> {
+    let code = |stmts: &[Node<'_>]| -> String {
+        stmts
+            .iter()
+            .map(|s| normalized(*s, src))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    match kind(n) {
+        "with_statement" => {
+            let clause = named_children(n)
+                .into_iter()
+                .find(|c| kind(*c) == "with_clause")?;
+            let items = named_children(clause);
+            let [item] = items.as_slice() else {
+                return None;
+            };
+            let call = item.child_by_field_name("value")?;
+            if kind(call) != "call" {
+                return None;
+            }
+            let f = text(call.child_by_field_name("function")?, src);
+            if !matches!(f, "self.assertRaises" | "pytest.raises") {
+                return None;
+            }
+            let args: Vec<Node<'_>> = named_children(call.child_by_field_name("arguments")?)
+                .into_iter()
+                .filter(|a| !is_comment(*a))
+                .collect();
+            let (exception, rest) = args.split_first()?;
+            if kind(*exception) == "keyword_argument"
+                || !rest.iter().all(|a| {
+                    kind(*a) == "keyword_argument"
+                        && a.child_by_field_name("name")
+                            .is_some_and(|k| matches!(text(k, src), "msg" | "match" | "check"))
+                })
+            {
+                return None;
+            }
+            let body = block_statements(n.child_by_field_name("body")?);
+            (!body.is_empty()).then(|| (normalized(*exception, src), code(&body)))
+        }
+        "try_statement" => {
+            let clauses: Vec<Node<'_>> = named_children(n)
+                .into_iter()
+                .filter(|c| !is_comment(*c))
+                .collect();
+            let [body, handler] = clauses.as_slice() else {
+                return None;
+            };
+            if kind(*body) != "block" || kind(*handler) != "except_clause" {
+                return None;
+            }
+            let parts: Vec<Node<'_>> = named_children(*handler)
+                .into_iter()
+                .filter(|c| !is_comment(*c))
+                .collect();
+            let [exception, handled] = parts.as_slice() else {
+                return None;
+            };
+            let passes = block_statements(*handled)
+                .iter()
+                .all(|s| kind(*s) == "pass_statement");
+            if !passes || kind(*exception) == "as_pattern" || kind(*handled) != "block" {
+                return None;
+            }
+            let stmts = block_statements(*body);
+            let (last, code_part) = stmts.split_last()?;
+            // (`self.fail(…)` and `assert False` are assertions: their rules judge them.)
+            let fails = kind(*last) == "raise_statement" && named_children(*last).len() == 1;
+            (fails && !code_part.is_empty()).then(|| (normalized(*exception, src), code(code_part)))
+        }
+        _ => None,
+    }
 }
 
 /// A skip (`self.skipTest(…)`, `t.Skip()`, `raise unittest.SkipTest(…)`) or a `return`

@@ -351,13 +351,16 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
 }
 
 /// [`class_attributes`] of a subclass of the test's class, under which the test runs: each
-/// binds its names as attributes only (`self.items`), as `in subclass NAME: TEXT`.
+/// binds its names as attributes only (`self.items`), as `in a subclass: TEXT` (whichever
+/// subclass: renaming one changes nothing).
 pub fn subclass_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
     class_attributes(body, src)
         .into_iter()
         .map(|mut b| {
             b.names.retain(|n| n.starts_with('.'));
-            b.text = b.text.replacen("in class ", "in subclass ", 1);
+            if let Some((_, assignment)) = b.text.split_once(": ") {
+                b.text = format!("in a subclass: {assignment}");
+            }
             b
         })
         .collect()

@@ -149,6 +149,30 @@ pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
                 .any(|st| st.hash == *h && st.skip_guard)
         });
     }
+    // Python: `try: CODE; raise …` / `except E: pass` now written `with
+    // self.assertRaises(E): CODE` (or `pytest.raises`): the same check or more.
+    if !missing.is_empty()
+        && let Some(base) = s.base
+    {
+        missing.retain(|h| {
+            let Some(wanted) = base
+                .statements
+                .iter()
+                .find(|st| st.hash == *h && st.raises.is_some())
+                .and_then(|st| st.raises.as_ref())
+            else {
+                return true;
+            };
+            let Some(at) = spare.iter().position(|&i| {
+                statements[i].raises.as_ref() == Some(wanted)
+                    && statements[i].source.trim_start().starts_with("with ")
+            }) else {
+                return true;
+            };
+            stand_ins.insert(spare.swap_remove(at), h);
+            false
+        });
+    }
     // A Go body that starts with a comment was once read as one statement.
     if missing.len() == 1 && locked.len() == 1 && view.legacy_statement == Some(missing[0]) {
         return None;
@@ -769,6 +793,71 @@ mod tests {
             )],
         );
         let rules = rules_between(GO.path, &base, &GO.src());
+        assert!(!rules.is_empty(), "{rules:?}");
+    }
+
+    /// The Python fixture with `code` put before its first statement.
+    fn py_with(code: &str) -> String {
+        super::super::testing::edited(
+            &PY,
+            &[(
+                "    xs = [1, 2, 3]\n",
+                &format!("{code}    xs = [1, 2, 3]\n"),
+            )],
+        )
+    }
+
+    const TRY_RAISES: &str = "    try:\n        total(None)\n        raise AssertionError(\"no error\")\n    except TypeError:\n        pass\n";
+
+    #[test]
+    fn try_except_pass_written_as_an_expected_raise_is_accepted() {
+        use super::super::testing::rules_with_base;
+        for (base, new) in [
+            (
+                TRY_RAISES.to_owned(),
+                "    with pytest.raises(TypeError):\n        total(None)\n",
+            ),
+            (
+                TRY_RAISES.replace("raise AssertionError(\"no error\")", "raise Exception"),
+                "    with pytest.raises(TypeError, match=\"None\"):\n        total(None)\n",
+            ),
+        ] {
+            let (base, new) = (py_with(&base), py_with(new));
+            assert_eq!(
+                rules_with_base(PY.path, &base, &base, &new),
+                Vec::<Rule>::new(),
+                "{new}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_expected_raise_that_checks_less_or_other_code_is_refused() {
+        use super::super::testing::rules_with_base;
+        let base = py_with(TRY_RAISES);
+        for new in [
+            // A wider exception, other code, more code, a name bound.
+            "    with pytest.raises(Exception):\n        total(None)\n",
+            "    with pytest.raises(TypeError):\n        total([])\n",
+            "    with pytest.raises(TypeError):\n        xs = None\n        total(None)\n",
+            "    with pytest.raises(TypeError) as caught:\n        total(None)\n",
+        ] {
+            let rules = rules_with_base(PY.path, &base, &base, &py_with(new));
+            assert!(!rules.is_empty(), "{new}");
+        }
+        // A handler that does more than pass, a try without a failure after the code.
+        for old in [
+            TRY_RAISES.replace("        pass\n", "        reset()\n"),
+            TRY_RAISES.replace("        raise AssertionError(\"no error\")\n", ""),
+        ] {
+            let base = py_with(&old);
+            let new = py_with("    with pytest.raises(TypeError):\n        total(None)\n");
+            let rules = rules_with_base(PY.path, &base, &base, &new);
+            assert!(!rules.is_empty(), "{old}");
+        }
+        // Not the other way round.
+        let with = py_with("    with pytest.raises(TypeError):\n        total(None)\n");
+        let rules = rules_with_base(PY.path, &with, &with, &base);
         assert!(!rules.is_empty(), "{rules:?}");
     }
 }

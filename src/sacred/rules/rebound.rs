@@ -354,11 +354,11 @@ fn unittest_calls(text: &str) -> (String, Vec<&str>) {
     (rest, calls)
 }
 
-/// What a subclass of the test's class sets up or binds (`setup in subclass NAME: …`, `in
-/// subclass NAME: …`), as the base revision's test had it: a lock written before such lines
+/// What a subclass of the test's class sets up or binds (`setup in a subclass: …`, `in a
+/// subclass: …`), as the base revision's test had it: a lock written before such lines
 /// were recorded holds none. One that changed, or a new one, is not the base revision's.
 fn subclass_line_at_base(s: &Subject<'_>, text: &str) -> bool {
-    (text.starts_with("setup in subclass ") || text.starts_with("in subclass "))
+    (text.starts_with("setup in a subclass: ") || text.starts_with("in a subclass: "))
         && s.base
             .is_some_and(|t| t.envelope_bindings.iter().any(|l| l == text))
 }
@@ -1672,7 +1672,7 @@ mod tests {
         let before = |t: &mut crate::sacred::lock::LockedTest| {
             let held = t.envelope_bindings.as_mut().unwrap();
             let n = held.len();
-            held.retain(|l| !l.contains("in subclass "));
+            held.retain(|l| !l.contains("in a subclass: "));
             assert_eq!(n - held.len(), 2, "{held:?}");
         };
         assert_eq!(

@@ -2085,6 +2085,34 @@ fn a_mixins_test_method_a_test_case_inherits_is_locked_and_weakening_it_is_refus
     );
 }
 
+/// `try: CODE; raise …` / `except E: pass` written as `with self.assertRaises(E): CODE` checks
+/// the same (tornado's template tests); a wider exception is refused.
+#[test]
+fn an_expected_exception_checked_by_assert_raises_instead_of_try_except_is_accepted() {
+    let id = "python:tests/billing/test_template.py::TestTemplate::test_break";
+    let test = "import unittest\n\nfrom billing import ParseError, parse\n\n\nclass TestTemplate(unittest.TestCase):\n    def test_break(self):\n        try:\n            parse(\"{% break %}\")\n            raise Exception(\"Did not get expected exception\")\n        except ParseError:\n            pass\n        self.assertEqual(parse(\"x\"), \"x\")\n";
+    let rewritten = |exception: &str| {
+        test.replace(
+            "        try:\n            parse(\"{% break %}\")\n            raise Exception(\"Did not get expected exception\")\n        except ParseError:\n            pass\n",
+            &format!("        with self.assertRaises({exception}, msg=\"Did not get expected exception\"):\n            parse(\"{{% break %}}\")\n"),
+        )
+    };
+    let billing = "class ParseError(Exception):\n    pass\n\n\ndef parse(s):\n    return s\n";
+    for (exception, accepted) in [("ParseError", true), ("Exception", false)] {
+        let l = super::locked(&[
+            ("tests/billing/test_template.py", test),
+            ("billing.py", billing),
+        ]);
+        l.repo
+            .write("tests/billing/test_template.py", rewritten(exception));
+        if accepted {
+            l.assert_passes_checked();
+        } else {
+            l.assert_refused("body-changed", id);
+        }
+    }
+}
+
 /// A mixin's test runs under each subclass: what the subclass sets up, and the attributes of
 /// it the test reads, are locked with it.
 #[test]
