@@ -882,29 +882,20 @@ pub(crate) fn with_python_set<R>(root: Node<'_>, src: &str, f: impl FnOnce() -> 
 /// Whether every `set` in the Python tree is the callee of a call (`set(x)`) or a member's
 /// name (`x.set`): no assignment, parameter, import, keyword or other use binds or reads it.
 fn set_only_called(root: Node<'_>, src: &str) -> bool {
-    let mut cursor = root.walk();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if !text(n, src).contains("set") {
-            continue;
+    // Each `set` of the text, as the node there reads it (a walk of the whole tree costs more).
+    src.match_indices("set").all(|(at, _)| {
+        let Some(n) = root.descendant_for_byte_range(at, at + 3) else {
+            return true;
+        };
+        if kind(n) != "identifier" || text(n, src) != "set" {
+            return true;
         }
-        if kind(n) == "identifier" && text(n, src) == "set" {
-            let Some(p) = n.parent() else {
-                return false;
-            };
-            let field = |f: &str| p.child_by_field_name(f).map(|c| c.id()) == Some(n.id());
-            let called = kind(p) == "call" && field("function");
-            let member = kind(p) == "attribute" && field("attribute");
-            if !called && !member {
-                return false;
-            }
-            continue;
-        }
-        for c in n.children(&mut cursor) {
-            stack.push(c);
-        }
-    }
-    true
+        let Some(p) = n.parent() else {
+            return false;
+        };
+        let field = |f: &str| p.child_by_field_name(f).map(|c| c.id()) == Some(n.id());
+        (kind(p) == "call" && field("function")) || (kind(p) == "attribute" && field("attribute"))
+    })
 }
 
 /// Python's `set([a, b])`, `set((a, b))` and `set(x for x in y)`, in a file that leaves
@@ -914,7 +905,7 @@ fn set_only_called(root: Node<'_>, src: &str) -> bool {
 /// braces, and the kind of what it reads as. Not for an empty list (`{}` is a dict), nor
 /// under an older reading.
 fn set_display<'t>(node: Node<'t>, src: &str) -> Option<(Node<'t>, &'static str)> {
-    if kind(node) != "call" || !PY_SET_BUILTIN.with(std::cell::Cell::get) || !reading_now() {
+    if !PY_SET_BUILTIN.with(std::cell::Cell::get) || kind(node) != "call" || !reading_now() {
         return None;
     }
     let function = node.child_by_field_name("function")?;

@@ -946,13 +946,23 @@ const PYTHON_MUTATORS: &[&str] = &[
 fn python_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, bool) {
     let mut reaches = BTreeSet::new();
     let mut anything = false;
+    let written = text(node, src);
+    let may_reach_anything = PYTHON_REACH_ANYTHING.iter().any(|w| written.contains(w));
+    if !written.contains('(') && !may_reach_anything {
+        return (reaches, anything);
+    }
     let mut cursor = node.walk();
     let mut stack = vec![node];
     let bare = |n: Node<'_>| (kind(n) == "identifier").then(|| text(n, src).to_owned());
     while let Some(n) = stack.pop() {
         match kind(n) {
-            "lambda" => continue,
-            "identifier" if PYTHON_REACH_ANYTHING.contains(&text(n, src)) => anything = true,
+            // Nothing inside runs now, or nothing inside is a name (an f-string's
+            // interpolations run).
+            "lambda" | "integer" | "float" | "comment" => continue,
+            "string" if !text(n, src).contains('{') => continue,
+            "identifier" if may_reach_anything && PYTHON_REACH_ANYTHING.contains(&text(n, src)) => {
+                anything = true;
+            }
             "call" => {
                 let function = n.child_by_field_name("function");
                 if let Some(f) = function.filter(|f| kind(*f) == "attribute")
@@ -1138,7 +1148,16 @@ fn python_definition_runs(
             _ => parts.push(e),
         }
     }
-    for field in ["parameters", "return_type", "superclasses"] {
+    // A parameter's default value and annotation (the parentheses around them run nothing).
+    for p in def
+        .child_by_field_name("parameters")
+        .map(named_children)
+        .unwrap_or_default()
+    {
+        parts.extend(p.child_by_field_name("value"));
+        parts.extend(p.child_by_field_name("type"));
+    }
+    for field in ["return_type", "superclasses"] {
         parts.extend(def.child_by_field_name(field));
     }
     for p in parts {
