@@ -154,6 +154,10 @@ pub struct TestItem {
     /// The identifiers its envelope mentions (see [`super::bindings::envelope_names`]).
     #[serde(skip)]
     pub envelope_used: std::collections::BTreeSet<String>,
+    /// The names its assertions mention (`expected` in `assert total(xs) == expected()`): a
+    /// helper of the file named there is what the test compares with, locked as written.
+    #[serde(skip)]
+    pub assertion_uses: std::collections::BTreeSet<String>,
     /// Module-level bindings of the names its envelope mentions, sorted: a Python test's
     /// decorators (`CASES = [(1, 2)]` for `@pytest.mark.parametrize("a,b", CASES)`), a
     /// JavaScript test's callee and its arguments (`import test from 'ava'`).
@@ -2027,6 +2031,8 @@ struct Walk<'r, 's> {
     rules: &'r dyn Rules,
     src: &'s str,
     assertions: Vec<Assertion>,
+    /// The names its assertions mention (see [`TestItem::assertion_uses`]).
+    assertion_uses: std::collections::BTreeSet<String>,
     returns: usize,
     skips: usize,
     swallows: usize,
@@ -2062,6 +2068,7 @@ impl Walk<'_, '_> {
             return;
         }
         if let Some(callee) = self.rules.assertion(node, self.src) {
+            let mut mentioned = super::bindings::used_names(node, node, self.src).names;
             let mut text = normalized(node, self.src);
             let mut line = node.start_position().row + 1;
             let mut source = source_excerpt(node, self.src);
@@ -2074,6 +2081,8 @@ impl Walk<'_, '_> {
             alt_texts.retain(|t| *t != text);
             alt_texts.dedup();
             if let Some((ctx, prefix)) = self.rules.assertion_context(node, self.src) {
+                // Go's `if got != expected() { t.Error(…) }`: the condition is the check.
+                mentioned.extend(super::bindings::used_names(ctx, ctx, self.src).names);
                 text = format!("{prefix} => {text}");
                 let legacy = with_types(|| {
                     let call = normalized(node, self.src);
@@ -2085,6 +2094,13 @@ impl Walk<'_, '_> {
                 line = ctx.start_position().row + 1;
                 source = format!("{} ⏎ {source}", source_excerpt_first(ctx, self.src));
             }
+            // What it compares, not what its message says (`t.Fatal(describe(err))`).
+            let compared = super::messages::without_message(&text);
+            self.assertion_uses
+                .extend(mentioned.into_iter().filter(|n| {
+                    let last = n.rsplit(['.', ':']).next().unwrap_or(n);
+                    !last.is_empty() && compared.contains(last)
+                }));
             self.assertions.push(Assertion {
                 path: path.join(">"),
                 text,
@@ -2361,6 +2377,7 @@ pub(crate) fn build_item(
                     rules,
                     src,
                     assertions: Vec::new(),
+                    assertion_uses: std::collections::BTreeSet::new(),
                     returns: 0,
                     skips: 0,
                     swallows: 0,
@@ -2426,6 +2443,7 @@ fn build_item_inner(
         rules,
         src,
         assertions: Vec::new(),
+        assertion_uses: std::collections::BTreeSet::new(),
         returns: 0,
         skips: 0,
         swallows: 0,
@@ -2522,6 +2540,7 @@ fn build_item_inner(
         comments: walk.comments,
         bindings: Vec::new(),
         used: uses.names,
+        assertion_uses: walk.assertion_uses,
         one_argument_calls: uses.one_argument_calls,
         envelope_used: {
             let mut names = super::bindings::envelope_names(lang, spec.extent, spec.node, src);

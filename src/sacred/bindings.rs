@@ -8,7 +8,7 @@
 //! Definitions (`def`, `function`, `fn`, `class`, `struct`, and JavaScript's
 //! `const f = (…) => …` or `= function …`, recorded as `function f`) are recorded by kind and
 //! name only, so editing a helper's body is not a rebinding (a helper that leads to an
-//! assertion is locked apart, as written: [`reached_check_helpers`]);
+//! assertion is locked apart, as written: [`reached_helpers`]);
 //! assignments, declarations and imports are recorded as written (normalised), one line per
 //! imported name, so adding a name to an import does not disturb the others.
 
@@ -1719,13 +1719,44 @@ pub(crate) fn file_functions(
 /// calls one that does. A check a test delegates to a helper is one of its checks: `def
 /// check(out): pass` in place of `def check(out): assert out == 6` weakens every test that
 /// calls it, and so does a `run()` between them that stops calling `check`. A helper that
-/// leads to no assertion is code the test exercises.
-pub(crate) fn reached_check_helpers(
+/// leads to no assertion is code the test exercises, unless an assertion names it: also the
+/// helpers whose value an assertion of the test checks
+/// (`values`: the names it calls inside its assertions, `assert total(xs) == expected()`),
+/// with every helper those call: what such a helper returns is what the test compares, so
+/// `def expected(): return 6` → `return total([1, 2, 3])` is as much a weakening as the same
+/// edit inside the test.
+pub(crate) fn reached_helpers(
     uses: &BTreeSet<String>,
+    values: &BTreeSet<String>,
     functions: &[FileFunction],
     own_name: &str,
 ) -> Vec<String> {
-    let mut out: Vec<String> = reached_check_helper_indices(uses, functions, own_name)
+    let mut indices = reached_check_helper_indices(uses, functions, own_name);
+    if !values.is_empty() {
+        let mut by_name: BTreeMap<&str, Option<usize>> = BTreeMap::new();
+        for (i, f) in functions.iter().enumerate() {
+            by_name
+                .entry(f.name.as_str())
+                .and_modify(|e| *e = None)
+                .or_insert(Some(i));
+        }
+        let callees = |names: &BTreeSet<String>| -> Vec<usize> {
+            names
+                .iter()
+                .filter(|n| n.as_str() != own_name)
+                .filter_map(|n| by_name.get(n.as_str()).copied().flatten())
+                .collect()
+        };
+        let mut seen: BTreeSet<usize> = BTreeSet::new();
+        let mut queue = callees(values);
+        while let Some(i) = queue.pop() {
+            if seen.insert(i) {
+                indices.insert(i);
+                queue.extend(callees(&functions[i].uses));
+            }
+        }
+    }
+    let mut out: Vec<String> = indices
         .into_iter()
         .flat_map(|i| {
             std::iter::once(helper_line(&functions[i])).chain(functions[i].beyond.iter().cloned())
@@ -1968,7 +1999,7 @@ pub(crate) fn helper_line(f: &FileFunction) -> String {
     }
 }
 
-/// [`reached_check_helpers`], as indices into `functions`.
+/// [`reached_helpers`] without `values`, as indices into `functions`.
 pub(crate) fn reached_check_helper_indices(
     uses: &BTreeSet<String>,
     functions: &[FileFunction],

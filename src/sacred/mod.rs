@@ -1370,8 +1370,11 @@ fn add_rust_module_check_helpers(
         );
         t.envelope_bindings.retain(|l| !l.starts_with("helper "));
         t.envelope_bindings
-            .extend(crate::sacred::bindings::reached_check_helpers(
-                &t.used, &visible, "",
+            .extend(crate::sacred::bindings::reached_helpers(
+                &t.used,
+                &t.assertion_uses,
+                &visible,
+                "",
             ));
         t.envelope_bindings.sort();
     }
@@ -1630,8 +1633,9 @@ fn add_check_helpers_of_other_files(
     for t in &mut scan.tests {
         t.envelope_bindings.retain(|l| !l.starts_with("helper "));
         t.envelope_bindings
-            .extend(crate::sacred::bindings::reached_check_helpers(
+            .extend(crate::sacred::bindings::reached_helpers(
                 &t.used,
+                &t.assertion_uses,
                 &crate::sacred::bindings::with_class_functions(&functions, t),
                 crate::sacred::bindings::own_function(t),
             ));

@@ -511,14 +511,16 @@ pub fn scan(
             }));
             #[cfg(feature = "lang-rust")]
             if lang == Lang::Rust {
-                around.extend(super::bindings::reached_check_helpers(
+                around.extend(super::bindings::reached_helpers(
                     &t.used,
+                    &t.assertion_uses,
                     &rust::visible_functions(&rust::test_scope(t), &rust_functions),
                     "",
                 ));
             }
-            around.extend(super::bindings::reached_check_helpers(
+            around.extend(super::bindings::reached_helpers(
                 &t.used,
+                &t.assertion_uses,
                 &super::bindings::with_class_functions(&functions, t),
                 super::bindings::own_function(t),
             ));

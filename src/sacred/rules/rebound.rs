@@ -438,10 +438,31 @@ fn lost_helpers(s: &Subject<'_>) -> Vec<String> {
                     .envelope_bindings
                     .iter()
                     .any(|c| helper_name(c) == Some(name))
+                    && !imported_instead(s, name)
             })
         })
         .map(|l| format!("{}: no longer reached as a check: {l}", s.test.path))
         .collect()
+}
+
+/// A helper of the file replaced by an import of its name from outside the tests' own code
+/// (`def total(xs): …` → `from billing import total`): the test now checks what the import
+/// brings, as `replaces_a_definition` accepts for the binding (an import from a module of the
+/// tests is followed to its definition, which keeps the helper).
+fn imported_instead(s: &Subject<'_>, name: &str) -> bool {
+    let bound: Vec<&crate::sacred::bindings::Binding> = s
+        .scan
+        .module_bindings
+        .iter()
+        .filter(|b| b.names.contains(name))
+        .collect();
+    !bound.is_empty()
+        && bound.iter().all(|b| {
+            !b.all
+                && ["import ", "from ", "use "]
+                    .iter()
+                    .any(|p| b.text.starts_with(p))
+        })
 }
 
 /// `fixture f`, which the test already requested at the base revision: a lock written before
@@ -1690,5 +1711,79 @@ mod tests {
             let rules = rules_with_lock(path, MIXIN, before, MIXIN, &new);
             assert!(rules.contains(&Rule::Rebound), "{to}: {rules:?}");
         }
+    }
+
+    /// `(path, source)` per language: a helper that returns the expected value, compared by
+    /// the sacred test's first assertion, and an input helper its statements call.
+    fn value_helper_sources() -> Vec<(&'static str, String)> {
+        vec![
+            (
+                "tests/test_total.py",
+                "from billing import total\n\n\ndef expected():\n    return 6\n\n\ndef items():\n    return [1, 2, 3]\n\n\n# gatekeeper:sacred\ndef test_total():\n    xs = items()\n    assert total(xs) == expected()\n".to_owned(),
+            ),
+            (
+                "billing/total_test.go",
+                "package billing\n\nimport \"testing\"\n\nfunc expected() int {\n\treturn 6\n}\n\nfunc items() []int {\n\treturn []int{1, 2, 3}\n}\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\txs := items()\n\tif Total(xs) != expected() {\n\t\tt.Error(\"not six\")\n\t}\n}\n".to_owned(),
+            ),
+            (
+                "tests/total.test.js",
+                "const { total } = require('../billing');\n\nfunction expected() {\n  return 6;\n}\n\nfunction items() {\n  return [1, 2, 3];\n}\n\n// gatekeeper:sacred\ntest('total', () => {\n  const xs = items();\n  expect(total(xs)).toBe(expected());\n});\n".to_owned(),
+            ),
+            (
+                "tests/total.rs",
+                "use billing::total;\n\nfn expected() -> u32 {\n    6\n}\n\nfn items() -> Vec<u32> {\n    vec![1, 2, 3]\n}\n\n// gatekeeper:sacred\n#[test]\nfn total_is_six() {\n    let xs = items();\n    assert_eq!(total(&xs), expected());\n}\n".to_owned(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_helper_whose_value_an_assertion_compares_is_locked() {
+        use super::super::testing::rules_with_base;
+        for (path, src) in value_helper_sources() {
+            let (from, to) = if path.ends_with(".rs") {
+                ("    6\n}", "    total(&items())\n}")
+            } else if path.ends_with(".go") {
+                ("\treturn 6\n", "\treturn Total(items())\n")
+            } else if path.ends_with(".js") {
+                ("  return 6;\n", "  return total(items());\n")
+            } else {
+                ("    return 6\n", "    return total(items())\n")
+            };
+            let new = src.replacen(from, to, 1);
+            assert_ne!(new, src, "{path}");
+            let rules = rules_with_base(path, &src, &src, &new);
+            assert!(rules.contains(&Rule::Rebound), "{path}: {rules:?}");
+        }
+    }
+
+    #[test]
+    fn a_helper_only_the_tests_statements_call_is_code_it_exercises() {
+        use super::super::testing::rules_with_base;
+        for (path, src) in value_helper_sources() {
+            let (from, to) = if path.ends_with(".rs") {
+                ("vec![1, 2, 3]", "vec![3, 2, 1]")
+            } else if path.ends_with(".go") {
+                ("[]int{1, 2, 3}", "[]int{3, 2, 1}")
+            } else {
+                ("[1, 2, 3]", "[3, 2, 1]")
+            };
+            let new = src.replacen(from, to, 1);
+            assert_eq!(
+                rules_with_base(path, &src, &src, &new),
+                Vec::<Rule>::new(),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_helper_only_an_assertions_message_calls_may_change() {
+        use super::super::testing::rules_with_base;
+        let src = "from billing import total\n\n\ndef describe(xs):\n    return f\"total of {xs}\"\n\n\n# gatekeeper:sacred\ndef test_total():\n    xs = [1, 2, 3]\n    assert total(xs) == 6, describe(xs)\n";
+        let new = src.replacen("f\"total of {xs}\"", "f\"sum of {xs}\"", 1);
+        assert_eq!(
+            rules_with_base("tests/test_total.py", src, src, &new),
+            Vec::<Rule>::new()
+        );
     }
 }
