@@ -1740,14 +1740,11 @@ mod tests {
     fn a_helper_whose_value_an_assertion_compares_is_locked() {
         use super::super::testing::rules_with_base;
         for (path, src) in value_helper_sources() {
-            let (from, to) = if path.ends_with(".rs") {
-                ("    6\n}", "    total(&items())\n}")
-            } else if path.ends_with(".go") {
-                ("\treturn 6\n", "\treturn Total(items())\n")
-            } else if path.ends_with(".js") {
-                ("  return 6;\n", "  return total(items());\n")
-            } else {
-                ("    return 6\n", "    return total(items())\n")
+            let (from, to) = match path.rsplit_once('.').map_or("", |(_, e)| e) {
+                "rs" => ("    6\n}", "    total(&items())\n}"),
+                "go" => ("\treturn 6\n", "\treturn Total(items())\n"),
+                "js" => ("  return 6;\n", "  return total(items());\n"),
+                _ => ("    return 6\n", "    return total(items())\n"),
             };
             let new = src.replacen(from, to, 1);
             assert_ne!(new, src, "{path}");
@@ -1760,12 +1757,10 @@ mod tests {
     fn a_helper_only_the_tests_statements_call_is_code_it_exercises() {
         use super::super::testing::rules_with_base;
         for (path, src) in value_helper_sources() {
-            let (from, to) = if path.ends_with(".rs") {
-                ("vec![1, 2, 3]", "vec![3, 2, 1]")
-            } else if path.ends_with(".go") {
-                ("[]int{1, 2, 3}", "[]int{3, 2, 1}")
-            } else {
-                ("[1, 2, 3]", "[3, 2, 1]")
+            let (from, to) = match path.rsplit_once('.').map_or("", |(_, e)| e) {
+                "rs" => ("vec![1, 2, 3]", "vec![3, 2, 1]"),
+                "go" => ("[]int{1, 2, 3}", "[]int{3, 2, 1}"),
+                _ => ("[1, 2, 3]", "[3, 2, 1]"),
             };
             let new = src.replacen(from, to, 1);
             assert_eq!(
