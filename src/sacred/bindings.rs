@@ -1733,20 +1733,8 @@ pub(crate) fn reached_helpers(
 ) -> Vec<String> {
     let mut indices = reached_check_helper_indices(uses, functions, own_name);
     if !values.is_empty() {
-        let mut by_name: BTreeMap<&str, Option<usize>> = BTreeMap::new();
-        for (i, f) in functions.iter().enumerate() {
-            by_name
-                .entry(f.name.as_str())
-                .and_modify(|e| *e = None)
-                .or_insert(Some(i));
-        }
-        let callees = |names: &BTreeSet<String>| -> Vec<usize> {
-            names
-                .iter()
-                .filter(|n| n.as_str() != own_name)
-                .filter_map(|n| by_name.get(n.as_str()).copied().flatten())
-                .collect()
-        };
+        let by_name = bound_once(functions);
+        let callees = |names: &BTreeSet<String>| callees_of(names, &by_name, own_name);
         let mut seen: BTreeSet<usize> = BTreeSet::new();
         let mut queue = callees(values);
         while let Some(i) = queue.pop() {
@@ -1884,7 +1872,7 @@ fn top_classes<'t, 's>(root: Node<'t>, src: &'s str) -> Vec<(&'s str, Node<'t>)>
 }
 
 /// The plain names a Python class lists as its bases (`class TestTotal(TotalChecks, Mixin)`).
-fn base_names(class: Node<'_>, src: &str) -> Vec<String> {
+pub(crate) fn base_names(class: Node<'_>, src: &str) -> Vec<String> {
     class
         .child_by_field_name("superclasses")
         .map(|args| {
@@ -1999,14 +1987,10 @@ pub(crate) fn helper_line(f: &FileFunction) -> String {
     }
 }
 
-/// [`reached_helpers`] without `values`, as indices into `functions`.
-pub(crate) fn reached_check_helper_indices(
-    uses: &BTreeSet<String>,
-    functions: &[FileFunction],
-    own_name: &str,
-) -> BTreeSet<usize> {
-    // Only a name bound once in the file (in Go, the package) is followed (a second `def`
-    // rebinds it, which `rebound` judges).
+/// Each function's name with its index, `None` for a name bound more than once: only a name
+/// bound once in the file (in Go, the package) is followed (a second `def` rebinds it, which
+/// `rebound` judges).
+fn bound_once(functions: &[FileFunction]) -> BTreeMap<&str, Option<usize>> {
     let mut by_name: BTreeMap<&str, Option<usize>> = BTreeMap::new();
     for (i, f) in functions.iter().enumerate() {
         by_name
@@ -2014,13 +1998,30 @@ pub(crate) fn reached_check_helper_indices(
             .and_modify(|e| *e = None)
             .or_insert(Some(i));
     }
-    let callees = |names: &BTreeSet<String>| -> Vec<usize> {
-        names
-            .iter()
-            .filter(|n| n.as_str() != own_name)
-            .filter_map(|n| by_name.get(n.as_str()).copied().flatten())
-            .collect()
-    };
+    by_name
+}
+
+/// The functions (by index, see [`bound_once`]) that `names` call, the test's own aside.
+fn callees_of(
+    names: &BTreeSet<String>,
+    by_name: &BTreeMap<&str, Option<usize>>,
+    own_name: &str,
+) -> Vec<usize> {
+    names
+        .iter()
+        .filter(|n| n.as_str() != own_name)
+        .filter_map(|n| by_name.get(n.as_str()).copied().flatten())
+        .collect()
+}
+
+/// [`reached_helpers`] without `values`, as indices into `functions`.
+pub(crate) fn reached_check_helper_indices(
+    uses: &BTreeSet<String>,
+    functions: &[FileFunction],
+    own_name: &str,
+) -> BTreeSet<usize> {
+    let by_name = bound_once(functions);
+    let callees = |names: &BTreeSet<String>| callees_of(names, &by_name, own_name);
     let mut reached: BTreeSet<usize> = BTreeSet::new();
     let mut queue = callees(uses);
     while let Some(i) = queue.pop() {

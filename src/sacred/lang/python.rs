@@ -169,16 +169,7 @@ fn file_classes<'t>(node: Node<'t>, src: &str, out: &mut Vec<(String, Vec<String
                 ) else {
                     continue;
                 };
-                let bases = child
-                    .child_by_field_name("superclasses")
-                    .map(|args| {
-                        named_children(args)
-                            .into_iter()
-                            .filter(|a| kind(*a) == "identifier")
-                            .map(|a| text(a, src).to_owned())
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let bases = crate::sacred::bindings::base_names(child, src);
                 out.push((text(name, src).to_owned(), bases, body));
                 file_classes(body, src, out);
             }

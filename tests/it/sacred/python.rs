@@ -2122,12 +2122,7 @@ fn a_subclass_that_changes_what_a_mixins_test_reads_or_sets_up_is_refused() {
         "class TestList(Checks, unittest.TestCase):\n",
         "class TestBase(Checks, unittest.TestCase):\n    pass\n\n\nclass TestList(TestBase):\n",
     );
-    let locked = || {
-        super::locked(&[
-            ("tests/billing/test_total.py", tests.as_str()),
-            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
-        ])
-    };
+    let locked = || billing_locked(tests.as_str());
     for edit in [
         ("    items = [1, 2, 3]\n", "    items = [6]\n"),
         (
@@ -2159,6 +2154,21 @@ fn a_class_no_class_derives_from_and_no_runner_collects_holds_no_test() {
     l.assert_locked("python:tests/billing/test_total.py::test_total");
     let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
     assert!(!lock.contains("Helpers::test_like_name"), "{lock}");
+}
+
+/// [`billing_locked`], then `from` replaced by `to` in the test's file.
+fn billing_edited(test: &str, from: &str, to: &str) -> super::Locked {
+    let l = billing_locked(test);
+    l.edit("tests/billing/test_total.py", test, &[(from, to)]);
+    l
+}
+
+/// `test` as `tests/billing/test_total.py` beside the `billing` module it tests, locked.
+fn billing_locked(test: &str) -> super::Locked {
+    super::locked(&[
+        ("tests/billing/test_total.py", test),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ])
 }
 
 /// A skip decorator defined in a helper module of the tests and imported by name (tornado's
@@ -2316,17 +2326,10 @@ fn a_module_level_assignment_whose_call_monkeypatches_the_code_under_test_is_ref
         "_ = billing.__dict__.setdefault(\"total\", None)\n",
         "CASES = vars(billing).clear()\n",
     ] {
-        let l = super::locked(&[
-            ("tests/billing/test_total.py", test),
-            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
-        ]);
-        l.edit(
-            "tests/billing/test_total.py",
+        let l = billing_edited(
             test,
-            &[(
-                "from unittest.mock import patch\n",
-                &format!("from unittest.mock import patch\n\n{line}"),
-            )],
+            "from unittest.mock import patch\n",
+            &format!("from unittest.mock import patch\n\n{line}"),
         );
         l.assert_refused("rebound", "python:tests/billing/test_total.py::test_total");
     }
@@ -2360,10 +2363,7 @@ fn code_in_a_class_body_that_monkeypatches_the_code_under_test_is_refused() {
             "\n\nclass Helper:\n    alias = billing\n    alias.set_total(len)\n\n\nclass TestTotal:\n",
         ),
     ] {
-        let l = super::locked(&[
-            ("tests/billing/test_total.py", test),
-            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
-        ]);
+        let l = billing_locked(test);
         l.edit("tests/billing/test_total.py", test, &[(anchor, line)]);
         l.assert_refused(
             "rebound",
@@ -2371,17 +2371,10 @@ fn code_in_a_class_body_that_monkeypatches_the_code_under_test_is_refused() {
         );
     }
     // A class with a docstring, methods and plain attributes runs nothing of that kind.
-    let l = super::locked(&[
-        ("tests/billing/test_total.py", test),
-        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
-    ]);
-    l.edit(
-        "tests/billing/test_total.py",
+    let l = billing_edited(
         test,
-        &[(
-            "\n\nclass TestTotal:\n",
-            "\n\nclass Helper:\n    \"\"\"Helps.\"\"\"\n\n    LIMIT = 6\n    ctx = ContextVar(\"ctx\", default=\"none\")\n    ctx.set(\"helper\")\n\n    def total(self):\n        return billing.total([6])\n\n\nclass TestTotal:\n",
-        )],
+        "\n\nclass TestTotal:\n",
+        "\n\nclass Helper:\n    \"\"\"Helps.\"\"\"\n\n    LIMIT = 6\n    ctx = ContextVar(\"ctx\", default=\"none\")\n    ctx.set(\"helper\")\n\n    def total(self):\n        return billing.total([6])\n\n\nclass TestTotal:\n",
     );
     l.assert_passes_checked();
 }
@@ -2439,17 +2432,10 @@ fn a_definition_that_monkeypatches_the_code_under_test_when_imported_is_refused(
 #[test]
 fn a_module_level_assignment_that_changes_a_tests_cases_in_place_is_refused() {
     let test = "import pytest\n\nimport billing\n\nCASES = [([1, 2, 3], 6)]\n\n\n@pytest.mark.parametrize(\"xs,total\", CASES)\ndef test_total(xs, total):\n    assert billing.total(xs) == total\n";
-    let l = super::locked(&[
-        ("tests/billing/test_total.py", test),
-        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
-    ]);
-    l.edit(
-        "tests/billing/test_total.py",
+    let l = billing_edited(
         test,
-        &[(
-            "CASES = [([1, 2, 3], 6)]\n",
-            "CASES = [([1, 2, 3], 6)]\n_ = CASES.clear()\n",
-        )],
+        "CASES = [([1, 2, 3], 6)]\n",
+        "CASES = [([1, 2, 3], 6)]\n_ = CASES.clear()\n",
     );
     l.assert_refused("rebound", "python:tests/billing/test_total.py::test_total");
 }
@@ -2468,14 +2454,10 @@ fn a_module_level_assignment_whose_calls_reach_nothing_the_test_uses_is_accepted
         // Handed to a built-in that only reads it.
         "HAS_TOTAL = hasattr(billing, \"total\") and len(sys.argv) > 0\n",
     ] {
-        let l = super::locked(&[
-            ("tests/billing/test_total.py", test),
-            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
-        ]);
-        l.edit(
-            "tests/billing/test_total.py",
+        let l = billing_edited(
             test,
-            &[("import billing\n", &format!("import billing\n\n{line}"))],
+            "import billing\n",
+            &format!("import billing\n\n{line}"),
         );
         l.assert_passes_checked();
     }
@@ -2484,17 +2466,10 @@ fn a_module_level_assignment_whose_calls_reach_nothing_the_test_uses_is_accepted
 #[test]
 fn a_module_level_call_that_monkeypatches_the_code_under_test_is_refused() {
     let test = "import billing\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
-    let l = super::locked(&[
-        ("tests/billing/test_total.py", test),
-        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
-    ]);
-    l.edit(
-        "tests/billing/test_total.py",
+    let l = billing_edited(
         test,
-        &[(
-            "import billing\n",
-            "import billing\n\nsetattr(billing, \"total\", lambda xs: 6)\n",
-        )],
+        "import billing\n",
+        "import billing\n\nsetattr(billing, \"total\", lambda xs: 6)\n",
     );
     l.assert_refused("rebound", "python:tests/billing/test_total.py::test_total");
 }
