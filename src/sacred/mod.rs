@@ -329,7 +329,8 @@ fn scan_all(sources: &[Source], want: impl Fn(&Source) -> Want + Sync) -> Vec<Re
 /// check helpers there and in a package of the tests it imports; a Python test's
 /// `conftest.py` fixtures and hooks; a Python or JS/TS test's check helpers imported from a
 /// module of the tests (and the methods its classes inherit from one, and the definitions of
-/// the decorators and bases a Python test imports by name from one); and a Rust test's
+/// the decorators and bases a Python test imports from one, by name or through the module);
+/// and a Rust test's
 /// check helpers of a `mod common;` module file.
 fn add_surroundings(
     repo: &Repo,
