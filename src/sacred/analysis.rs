@@ -172,6 +172,10 @@ pub struct TestItem {
     /// among them are locked with it.
     #[serde(skip)]
     pub class_functions: Vec<super::bindings::FileFunction>,
+    /// Python: the methods of each subclass of its class (see [`TestSpec::subclasses`]), under
+    /// which it runs: there `self.make()` calls the subclass's `make`.
+    #[serde(skip)]
+    pub subclass_functions: Vec<Vec<super::bindings::FileFunction>>,
     /// The base classes of its classes that its file does not define (Python: imported, or a
     /// library's), whose methods it may reach on `self` too (see `add_imported_check_helpers`).
     #[serde(skip)]
@@ -272,6 +276,9 @@ pub struct FileScan {
     /// in (see `lang::rust::functions`), read again with those of the modules the file
     /// declares (`mod common;`, see `add_rust_module_check_helpers`).
     pub scoped_functions: Vec<(Vec<String>, super::bindings::FileFunction)>,
+    /// Python: the functions the module calls while it is imported, when it has tests (see
+    /// `bindings::python_import_time_calls`): every test of the file is locked with them.
+    pub import_calls: std::collections::BTreeSet<String>,
 }
 
 /// What a language's discovery knows about one test before the generic analysis.
@@ -2584,6 +2591,11 @@ fn build_item_inner(
         } else {
             Vec::new()
         },
+        subclass_functions: spec
+            .subclasses
+            .iter()
+            .map(|(_, body)| super::bindings::class_functions(*body, src, rules))
+            .collect(),
         class_bases,
         fixtures: if lang == "python" {
             super::extracted::python_fixtures(spec.extent, spec.node, src)

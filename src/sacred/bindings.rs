@@ -729,7 +729,7 @@ fn is_python_keyword_name_in(n: Node<'_>, parent: Option<Node<'_>>) -> bool {
 pub fn module_bindings(lang: &str, root: Node<'_>, src: &str) -> Vec<Binding> {
     let mut out = Vec::new();
     match lang {
-        "python" => python(root, src, &mut out),
+        "python" => python(root, src, &BTreeSet::new(), &mut out),
         "rust" => rust(root, src, &mut out),
         "go" => go(root, src, &mut out),
         _ => js(root, src, &mut out),
@@ -768,8 +768,11 @@ fn target_names(n: Node<'_>, src: &str) -> BTreeSet<String> {
     out
 }
 
-fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
-    let own = python_own_objects(block, src);
+/// `outer`: the objects the blocks around `block` made themselves (see
+/// [`python_own_objects`]), which a statement nested in an `if` or a `for` may change too.
+fn python(block: Node<'_>, src: &str, outer: &BTreeSet<String>, out: &mut Vec<Binding>) {
+    let mut own = python_own_objects(block, src);
+    own.extend(outer.iter().cloned());
     for n in named_children(block) {
         match kind(n) {
             "function_definition" | "class_definition" => {
@@ -827,8 +830,10 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     {
                         // What it runs: the names it hands to calls, or any name at all.
                         let (reaches, anything) = python_import_time_reach(c, src);
+                        let mut names = target_names(left, src);
+                        names.extend(walrus_targets(c, src));
                         out.push(Binding {
-                            names: target_names(left, src),
+                            names,
                             all: anything,
                             text: normalized(c, src),
                             read: super::analysis::read_as_statement(c, src),
@@ -844,7 +849,7 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         // module made itself (`ALLOWED.update(…)`).
                         let (reaches, all) = python_statement_reach(c, &own, src);
                         out.push(Binding {
-                            names: BTreeSet::new(),
+                            names: walrus_targets(c, src),
                             all,
                             reaches,
                             text: normalized(c, src),
@@ -853,6 +858,8 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     }
                 }
             }
+            // What an `assert` or `raise` evaluates runs too.
+            "assert_statement" | "raise_statement" => python_header(n, src, out),
             // `if __name__ == "__main__":` runs only when the file is run as a script.
             "if_statement"
                 if n.child_by_field_name("condition")
@@ -866,10 +873,116 @@ fn python(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
             }),
             "if_statement" | "try_statement" | "with_statement" | "for_statement"
             | "while_statement" | "block" | "else_clause" | "elif_clause" | "except_clause"
-            | "finally_clause" => python(n, src, out),
+            | "finally_clause" | "match_statement" | "case_clause" => {
+                python_header(n, src, out);
+                python(n, src, &own, out);
+            }
             _ => {}
         }
     }
+}
+
+/// The header of a compound statement run when its block runs (`if COND:`, `for X in Y:`,
+/// `with A as B:`, `match S:`, `case P if G:`, `except E as e:`; an `assert` or `raise`
+/// statement whole): what it evaluates runs there and then, and what it binds (a `for`
+/// target, an `as` name, a `case` capture, a walrus `(x := …)`) is bound in that block.
+/// One binding, `for total in [lambda xs: 6]`, when the header binds a name or reaches one
+/// (see [`python_import_time_reach`]); nothing for `if sys.platform == "win32":`.
+fn python_header(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    let mut words: Vec<String> = Vec::new();
+    let mut names = BTreeSet::new();
+    let mut reaches = BTreeSet::new();
+    let mut all = false;
+    let mut cursor = n.walk();
+    for c in n.children(&mut cursor) {
+        if matches!(
+            kind(c),
+            "block"
+                | "else_clause"
+                | "elif_clause"
+                | "except_clause"
+                | "finally_clause"
+                | "case_clause"
+                | "comment"
+        ) || n
+            .child_by_field_name("body")
+            .is_some_and(|b| b.id() == c.id())
+        {
+            continue;
+        }
+        if !c.is_named() {
+            if text(c, src) != ":" {
+                words.push(text(c, src).to_owned());
+            }
+            continue;
+        }
+        words.push(normalized(c, src));
+        let is_target = n
+            .child_by_field_name("left")
+            .is_some_and(|l| l.id() == c.id())
+            || matches!(kind(c), "case_pattern" | "as_pattern_target");
+        if is_target {
+            names.extend(target_names(c, src));
+        }
+        // `with A as B`, `except E as e`: the alias is bound, the value runs.
+        let mut inner = c.walk();
+        let mut stack = vec![c];
+        while let Some(x) = stack.pop() {
+            if kind(x) == "as_pattern_target" {
+                names.extend(target_names(x, src));
+                continue;
+            }
+            if matches!(
+                kind(x),
+                "lambda" | "function_definition" | "class_definition"
+            ) {
+                continue;
+            }
+            stack.extend(x.named_children(&mut inner));
+        }
+        names.extend(walrus_targets(c, src));
+        if !is_target {
+            let (r, anything) = python_import_time_reach(c, src);
+            reaches.extend(r);
+            all |= anything;
+        }
+    }
+    if names.is_empty() && reaches.is_empty() && !all {
+        return;
+    }
+    out.push(Binding {
+        names,
+        all,
+        text: words.join(" "),
+        read: None,
+        reaches,
+    });
+}
+
+/// The names a walrus binds in `node` (`(total := f)`, also inside a comprehension, whose
+/// walrus binds in the enclosing block), not inside a `lambda` or a nested definition.
+fn walrus_targets(node: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let written = text(node, src);
+    if !written.contains(":=") {
+        return out;
+    }
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "lambda" | "function_definition" | "class_definition" => continue,
+            "named_expression" => {
+                out.extend(
+                    n.child_by_field_name("name")
+                        .map(|x| text(x, src).to_owned()),
+                );
+            }
+            _ => {}
+        }
+        stack.extend(n.named_children(&mut cursor));
+    }
+    out
 }
 
 /// Calls that reach a module without naming it, or change what a name holds without
@@ -956,9 +1069,20 @@ fn python_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, boo
     let bare = |n: Node<'_>| (kind(n) == "identifier").then(|| text(n, src).to_owned());
     while let Some(n) = stack.pop() {
         match kind(n) {
+            // A lambda's body runs later; its parameters' defaults run now.
+            "lambda" => {
+                for p in n
+                    .child_by_field_name("parameters")
+                    .map(named_children)
+                    .unwrap_or_default()
+                {
+                    stack.extend(p.child_by_field_name("value"));
+                }
+                continue;
+            }
             // Nothing inside runs now, or nothing inside is a name (an f-string's
             // interpolations run).
-            "lambda" | "integer" | "float" | "comment" => continue,
+            "integer" | "float" | "comment" => continue,
             "string" if !text(n, src).contains('{') => continue,
             "identifier" if may_reach_anything && PYTHON_REACH_ANYTHING.contains(&text(n, src)) => {
                 anything = true;
@@ -1160,8 +1284,17 @@ fn python_definition_runs(
     for field in ["return_type", "superclasses"] {
         parts.extend(def.child_by_field_name(field));
     }
+    // A class's keyword arguments (`metaclass=M`, those `__init_subclass__` takes) hand it to
+    // code that runs as it is made.
+    let keywords = def.child_by_field_name("superclasses").is_some_and(|s| {
+        named_children(s)
+            .iter()
+            .any(|a| kind(*a) == "keyword_argument")
+    });
     for p in parts {
-        let (reaches, anything) = python_import_time_reach(p, src);
+        let (reaches, mut anything) = python_import_time_reach(p, src);
+        anything |=
+            keywords && Some(p.id()) == def.child_by_field_name("superclasses").map(|s| s.id());
         if anything || !reaches.is_empty() {
             out.push(Binding {
                 names: BTreeSet::new(),
@@ -1172,6 +1305,137 @@ fn python_definition_runs(
             });
         }
     }
+}
+
+/// How a test's envelope line starts when it holds a function its module calls while it is
+/// imported (`at import: helper deco: def deco(f): …`, `at import: defined patch_all (in
+/// tests/util.py): …`): see [`python_import_time_calls`].
+pub(crate) const AT_IMPORT: &str = "at import: ";
+
+/// The functions a Python module calls while it is imported, by the name it calls them
+/// (`setup_everything`, `util.patch_all`): in its module-level code and class bodies, the
+/// headers of their compound statements, the decorators it applies (`@deco`, `@trivial(CASES)`
+/// calls `deco` and `trivial`), the defaults, annotations and bases of its definitions, and
+/// the defaults of its lambdas, but not the bodies of its functions and lambdas (they run
+/// later) nor an `if __name__ == "__main__":` block. What such a function does runs before
+/// every test of the file, so a test is locked with it (see `lang::scan`): `def deco(f):
+/// return f` rewritten to patch the code under test, or a new `_ = patch_all()`, changes what
+/// every test of the file runs against.
+pub(crate) fn python_import_time_calls(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let callee = |f: Node<'_>| -> Option<String> {
+        match kind(f) {
+            "identifier" => Some(text(f, src).to_owned()),
+            "attribute" => {
+                let object = f.child_by_field_name("object")?;
+                let attribute = f.child_by_field_name("attribute")?;
+                (kind(object) == "identifier")
+                    .then(|| format!("{}.{}", text(object, src), text(attribute, src)))
+            }
+            _ => None,
+        }
+    };
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "function_definition" => {
+                for p in n
+                    .child_by_field_name("parameters")
+                    .map(named_children)
+                    .unwrap_or_default()
+                {
+                    stack.extend(p.child_by_field_name("value"));
+                    stack.extend(p.child_by_field_name("type"));
+                }
+                stack.extend(n.child_by_field_name("return_type"));
+                continue;
+            }
+            "lambda" => {
+                for p in n
+                    .child_by_field_name("parameters")
+                    .map(named_children)
+                    .unwrap_or_default()
+                {
+                    stack.extend(p.child_by_field_name("value"));
+                }
+                continue;
+            }
+            "if_statement"
+                if n.parent().is_some_and(|p| kind(p) == "module")
+                    && n.child_by_field_name("condition")
+                        .is_some_and(|c| is_main_guard(&normalized(c, src))) =>
+            {
+                continue;
+            }
+            "decorator" => {
+                if let Some(e) = named_children(n)
+                    .into_iter()
+                    .find(|c| !super::analysis::is_comment(*c))
+                {
+                    out.extend(callee(e));
+                }
+            }
+            "call" => {
+                if let Some(f) = n.child_by_field_name("function") {
+                    out.extend(callee(f));
+                }
+            }
+            "integer" | "float" | "comment" => continue,
+            "string" if !text(n, src).contains('{') => continue,
+            _ => {}
+        }
+        stack.extend(n.named_children(&mut cursor));
+    }
+    out
+}
+
+/// The classes at the top of a Python module that run code of theirs while it is imported,
+/// each as `class NAME: TEXT` (the whole class, normalised): one it calls that has methods,
+/// or a base of the file that has some (`_ = Patcher()` runs its `__init__`; `Odd()` of a
+/// `class Odd: pass` runs nothing of the file's), and one that defines `__init_subclass__` (a
+/// subclass of it, a test's class among them, runs that when it is made).
+pub(crate) fn python_classes_run_at_import(
+    root: Node<'_>,
+    src: &str,
+    calls: &BTreeSet<String>,
+) -> Vec<String> {
+    let classes = top_classes(root, src);
+    let methods = |class: Node<'_>| -> Vec<String> {
+        class
+            .child_by_field_name("body")
+            .map(named_children)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|m| {
+                let m = if kind(m) == "decorated_definition" {
+                    m.child_by_field_name("definition")?
+                } else {
+                    m
+                };
+                (kind(m) == "function_definition")
+                    .then(|| field_text(m, "name", src).map(str::to_owned))
+                    .flatten()
+            })
+            .collect()
+    };
+    // A class with methods of its own, or a base of the file that has some.
+    let has_code = |class: Node<'_>| {
+        !methods(class).is_empty()
+            || base_names(class, src).iter().any(|b| {
+                classes
+                    .iter()
+                    .any(|(n, c)| n == b && !methods(*c).is_empty())
+            })
+    };
+    classes
+        .iter()
+        .filter(|(name, class)| {
+            (calls.contains(*name) && has_code(*class))
+                || methods(*class).iter().any(|m| m == "__init_subclass__")
+        })
+        .map(|(name, class)| format!("class {name}: {}", normalized(*class, src)))
+        .collect()
 }
 
 /// `__name__ == "__main__"` (either quotes, either side).

@@ -817,6 +817,7 @@ fn add_imported_envelope_definitions(
         .tests
         .iter()
         .flat_map(|t| t.envelope_used.iter().map(String::as_str))
+        .chain(scan.import_calls.iter().map(String::as_str))
         .collect();
     // (the name as the envelope spells it, the module's file, the name there)
     let mut sought: Vec<(String, String, String)> = Vec::new();
@@ -869,7 +870,8 @@ fn add_imported_envelope_definitions(
             None => {}
         }
     }
-    let mut found: BTreeMap<String, String> = BTreeMap::new();
+    // (the line, whether the name is a function the module calls while it is imported)
+    let mut found: BTreeMap<String, (String, bool)> = BTreeMap::new();
     for (alias, file, name) in &sought {
         let name = name.as_str();
         let Some(parts) = read_module(repo, content, file, cache)? else {
@@ -910,9 +912,16 @@ fn add_imported_envelope_definitions(
         else {
             continue;
         };
+        // A function it calls while it is imported (`@deco`, `_ = patch_all()`) runs before
+        // every test of the file; a value (`skip_slow = unittest.skipIf(…)`) only decides
+        // for the tests that use it.
+        let runs_before_every_test = defined.len() == 1 && scan.import_calls.contains(alias);
         found.insert(
             alias.to_owned(),
-            format!("defined {alias} (in {file}): {text}"),
+            (
+                format!("defined {alias} (in {file}): {text}"),
+                runs_before_every_test,
+            ),
         );
     }
     if found.is_empty() {
@@ -920,9 +929,14 @@ fn add_imported_envelope_definitions(
     }
     for t in &mut scan.tests {
         let mut grew = false;
-        for (alias, line) in &found {
+        for (alias, (line, every)) in &found {
             if t.envelope_used.contains(alias) && !t.envelope_bindings.contains(line) {
                 t.envelope_bindings.push(line.clone());
+                grew = true;
+            }
+            let at_import = format!("{}{line}", crate::sacred::bindings::AT_IMPORT);
+            if *every && !t.envelope_bindings.contains(&at_import) {
+                t.envelope_bindings.push(at_import);
                 grew = true;
             }
         }
@@ -1871,7 +1885,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         .collect();
     let below = |f: &str, d: &str| d.is_empty() || f.starts_with(&format!("{d}/"));
     // A changed file that holds a check helper a locked test reaches (`helper NAME (in
-    // FILE): …`) reaches that test.
+    // FILE): …`, also one its module calls at import) reaches that test.
     // So does a changed file of the same module name anywhere (`check.js` added beside the
     // locked `check.ts`, a nearer `helpers.py`): the test's import may name it now.
     let module = |p: &str| -> String {
@@ -1889,6 +1903,10 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         .values()
         .filter(|t| {
             t.envelope_bindings.iter().flatten().any(|l| {
+                let l = l
+                    .strip_prefix(crate::sacred::bindings::AT_IMPORT)
+                    .or_else(|| l.strip_prefix("in a subclass: "))
+                    .unwrap_or(l);
                 l.strip_prefix("helper ")
                     .or_else(|| l.strip_prefix("defined "))
                     .and_then(|r| r.split_once(": "))

@@ -466,6 +466,13 @@ pub fn scan(
         } else {
             Vec::new()
         };
+        // What the module calls while it is imported runs before every test of the file:
+        // each test is locked with those functions (`at import: helper NAME: TEXT`).
+        let import_calls = if lang_name == "python" {
+            super::bindings::python_import_time_calls(root, src)
+        } else {
+            std::collections::BTreeSet::new()
+        };
         // The check helpers of the file.
         let functions = functions_of(lang, root, src);
         #[cfg(feature = "lang-rust")]
@@ -474,6 +481,21 @@ pub fn scan(
         } else {
             Vec::new()
         };
+        // The file's functions it calls while it is imported, with what they call in turn.
+        let at_import: Vec<String> = super::bindings::reached_helpers(
+            &std::collections::BTreeSet::new(),
+            &import_calls,
+            &functions,
+            "",
+        )
+        .into_iter()
+        .chain(if lang_name == "python" {
+            super::bindings::python_classes_run_at_import(root, src, &import_calls)
+        } else {
+            Vec::new()
+        })
+        .map(|l| format!("{}{l}", super::bindings::AT_IMPORT))
+        .collect();
         for t in &mut scan.tests {
             let concerning = |names: &std::collections::BTreeSet<String>| -> Vec<String> {
                 all.iter()
@@ -518,12 +540,37 @@ pub fn scan(
                     "",
                 ));
             }
-            around.extend(super::bindings::reached_helpers(
+            let helpers = super::bindings::reached_helpers(
                 &t.used,
                 &t.assertion_uses,
                 &super::bindings::with_class_functions(&functions, t),
                 super::bindings::own_function(t),
-            ));
+            );
+            // Under each subclass, its methods hide those of the test's classes.
+            for sub in &t.subclass_functions {
+                let under: Vec<super::bindings::FileFunction> = functions
+                    .iter()
+                    .chain(sub)
+                    .chain(
+                        t.class_functions
+                            .iter()
+                            .filter(|m| !sub.iter().any(|s| s.name == m.name)),
+                    )
+                    .cloned()
+                    .collect();
+                for l in super::bindings::reached_helpers(
+                    &t.used,
+                    &t.assertion_uses,
+                    &under,
+                    super::bindings::own_function(t),
+                ) {
+                    if !helpers.contains(&l) {
+                        around.push(format!("in a subclass: {l}"));
+                    }
+                }
+            }
+            around.extend(helpers);
+            around.extend(at_import.iter().cloned());
             around.extend(t.setups.iter().cloned());
             around.extend(module_setups.iter().map(|(line, _)| line.clone()));
             t.envelope_reads.extend(
@@ -535,6 +582,7 @@ pub fn scan(
             t.envelope_bindings = around;
         }
         scan.module_bindings = all;
+        scan.import_calls = import_calls;
         scan.fixtures = fixtures;
         scan.functions = functions;
         #[cfg(feature = "lang-rust")]

@@ -111,6 +111,10 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                     // As the body's: one the lock holds for the body, or one the file had
                     // as written at the base revision, where the envelope did not use it (a
                     // new decorator reads `pytest`; the decorator is judged as an envelope).
+                    // A function the module calls while it is imported, new or changed:
+                    // only one the base revision's test already ran as written (a lock
+                    // written before these were recorded does not hold it).
+                    _ if b.starts_with(crate::sacred::bindings::AT_IMPORT) => !line_at_base(s, b),
                     _ => {
                         let body_locked = s.locked.bindings.as_ref().is_some_and(|l| l.contains(b));
                         let unused_at_base = s.base_bindings.iter().any(|x| x.text == **b)
@@ -359,8 +363,13 @@ fn unittest_calls(text: &str) -> (String, Vec<&str>) {
 /// were recorded holds none. One that changed, or a new one, is not the base revision's.
 fn subclass_line_at_base(s: &Subject<'_>, text: &str) -> bool {
     (text.starts_with("setup in a subclass: ") || text.starts_with("in a subclass: "))
-        && s.base
-            .is_some_and(|t| t.envelope_bindings.iter().any(|l| l == text))
+        && line_at_base(s, text)
+}
+
+/// The base revision's test had `text` in its envelope, as written.
+fn line_at_base(s: &Subject<'_>, text: &str) -> bool {
+    s.base
+        .is_some_and(|t| t.envelope_bindings.iter().any(|l| l == text))
 }
 
 /// The helper a `helper NAME…` line is of.

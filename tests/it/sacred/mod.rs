@@ -226,5 +226,6 @@ mod go;
 mod js;
 mod moved;
 mod python;
+mod python_import;
 mod rust;
 mod ts;

@@ -1,0 +1,250 @@
+//! Python: what a test file runs while it is imported, before every one of its tests. The
+//! headers of module-level compound statements, the names they bind, the functions and
+//! classes of the file (or of a helper module) the module calls as it is imported, and the
+//! methods of a mixin's subclasses a mixin test calls on `self`. Each attack below passed
+//! `sacred check` before these were read.
+
+const BILLING: &str = "def total(xs):\n    return sum(xs)\n";
+const ID: &str = "python:tests/billing/test_total.py::test_total";
+const MODULE_ID: &str = "python:tests/billing/test_total.py::test_module_total";
+const PATH: &str = "tests/billing/test_total.py";
+
+/// Two tests: one calls `total` as imported by name, one through the module.
+const TEST: &str = "import billing\nfrom billing import total\n\n\ndef test_total():\n    assert total([1, 2, 3]) == 6\n\n\ndef test_module_total():\n    assert billing.total([1, 2, 3]) == 6\n";
+
+/// Both checks refuse `test_total` and `test_module_total` as `rebound`.
+fn assert_both_refused(l: &super::Locked) {
+    for (what, out) in [
+        ("check --staged", l.check_staged()),
+        ("check --base", l.check_base()),
+    ] {
+        crate::common::assert_code(&out, 1, what);
+        let err = String::from_utf8_lossy(&out.stderr);
+        for id in [ID, MODULE_ID] {
+            let wanted = format!("refused: {id} [rebound]");
+            assert!(
+                err.lines().any(|l| l == wanted),
+                "{what}: no `{wanted}`\n{err}"
+            );
+        }
+    }
+}
+
+fn locked(test: &str) -> super::Locked {
+    super::locked(&[(PATH, test), ("billing.py", BILLING)])
+}
+
+/// `TEST` locked, then `code` inserted after its imports.
+fn inserted(code: &str) -> super::Locked {
+    let l = locked(TEST);
+    l.edit(
+        PATH,
+        TEST,
+        &[(
+            "from billing import total\n",
+            &format!("from billing import total\n\n{code}\n"),
+        )],
+    );
+    l
+}
+
+#[test]
+fn a_monkeypatch_in_a_module_level_statements_header_is_refused() {
+    for code in [
+        "if setattr(billing, \"total\", lambda xs: 6) is None:\n    pass",
+        "assert setattr(billing, \"total\", lambda xs: 6) is None",
+        "while setattr(billing, \"total\", lambda xs: 6):\n    pass",
+        "for _ in [setattr(billing, \"total\", lambda xs: 6)]:\n    pass",
+        "import contextlib\nwith contextlib.nullcontext(setattr(billing, \"total\", lambda xs: 6)):\n    pass",
+        "match setattr(billing, \"total\", lambda xs: 6):\n    case _:\n        pass",
+        "if True:\n    pass\nelif setattr(billing, \"total\", lambda xs: 6):\n    pass",
+        // A lambda's body runs later, its defaults now.
+        "_ = lambda y=setattr(billing, \"total\", lambda xs: 6): 0",
+    ] {
+        inserted(code).assert_refused("rebound", MODULE_ID);
+    }
+}
+
+#[test]
+fn a_name_a_module_level_header_or_walrus_binds_is_a_rebinding() {
+    for code in [
+        "for total in [lambda xs: 6]:\n    pass",
+        "if (total := lambda xs: 6):\n    pass",
+        "import contextlib\nwith contextlib.nullcontext(lambda xs: 6) as total:\n    pass",
+        "_ = (total := lambda xs: 6)",
+        "_ = [total := lambda xs: 6 for _ in [1]]",
+        "match [lambda xs: 6]:\n    case [total]:\n        pass",
+    ] {
+        inserted(code).assert_refused("rebound", ID);
+    }
+}
+
+#[test]
+fn a_function_or_class_of_the_file_run_while_it_is_imported_is_refused() {
+    for code in [
+        // A new decorator of the file, on a function that is not a test.
+        "def deco(f):\n    billing.total = lambda xs: 6\n    return f\n\n\n@deco\ndef other():\n    pass",
+        // A new call of the file's function.
+        "def patch_all():\n    billing.total = lambda xs: 6\n\n\n_ = patch_all()",
+        // A class whose construction patches, made at import.
+        "class Patcher:\n    def __init__(self):\n        billing.total = lambda xs: 6\n\n\n_ = Patcher()",
+        // A base whose `__init_subclass__` patches, subclassed.
+        "class Base:\n    def __init_subclass__(cls):\n        billing.total = lambda xs: 6\n\n\nclass Sub(Base):\n    pass",
+        // A metaclass made on the spot.
+        "class M(metaclass=type(\"T\", (type,), {\"__init__\": lambda *a: setattr(billing, \"total\", lambda xs: 6)})):\n    pass",
+    ] {
+        assert_both_refused(&inserted(code));
+    }
+}
+
+/// A decorator of the file handed the cases a locked test is parametrized with.
+#[test]
+fn a_decorator_of_the_file_that_rewrites_a_tests_cases_is_refused() {
+    let test = "import pytest\n\nfrom billing import total\n\nCASES = [([1, 2, 3], 6), ([2, 2], 4)]\n\n\n@pytest.mark.parametrize(\"xs,want\", CASES)\ndef test_total(xs, want):\n    assert total(xs) == want\n";
+    let l = locked(test);
+    l.edit(
+        PATH,
+        test,
+        &[(
+            "\n\n@pytest.mark.parametrize",
+            "\n\ndef trivial(cases):\n    cases[:] = [([], 0)]\n    return lambda f: f\n\n\n@trivial(CASES)\ndef test_other():\n    pass\n\n\n@pytest.mark.parametrize",
+        )],
+    );
+    l.assert_refused("rebound", ID);
+}
+
+/// The test's own decorator, defined in its file: its body runs when the test is defined.
+#[test]
+fn a_decorator_of_the_file_rewritten_to_patch_or_skip_is_refused() {
+    let test = "import billing\n\n\ndef deco(f):\n    return f\n\n\n@deco\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n\n\ndef test_module_total():\n    assert billing.total([1, 1]) == 2\n";
+    for body in [
+        "def deco(f):\n    billing.total = lambda xs: 6\n    return f\n",
+        "def deco(f):\n    import pytest\n\n    return pytest.mark.skip(reason=\"slow\")(f)\n",
+    ] {
+        let l = locked(test);
+        l.edit(PATH, test, &[("def deco(f):\n    return f\n", body)]);
+        // It runs before every test of the file.
+        assert_both_refused(&l);
+    }
+}
+
+/// A function the file already called at import, whose body now patches.
+#[test]
+fn a_function_the_module_calls_rewritten_to_patch_is_refused() {
+    let test = "import billing\n\n\ndef setup_everything():\n    return None\n\n\n_ = setup_everything()\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
+    let l = locked(test);
+    l.edit(
+        PATH,
+        test,
+        &[("    return None\n", "    billing.total = lambda xs: 6\n")],
+    );
+    l.assert_refused("rebound", ID);
+}
+
+/// The same, with the function in a helper module of the tests.
+#[test]
+fn an_imported_function_the_module_calls_rewritten_to_patch_is_refused() {
+    let util = "import billing\n\n\ndef setup_everything():\n    return None\n";
+    let test = "import billing\nfrom tests.util import setup_everything\n\nsetup_everything()\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
+    let l = super::locked(&[
+        (PATH, test),
+        ("tests/util.py", util),
+        ("tests/__init__.py", ""),
+        ("billing.py", BILLING),
+    ]);
+    l.edit(
+        "tests/util.py",
+        util,
+        &[("    return None\n", "    billing.total = lambda xs: 6\n")],
+    );
+    l.assert_refused("rebound", ID);
+}
+
+#[test]
+fn module_level_code_that_runs_nothing_of_the_tests_may_be_added() {
+    let test = "import sys\n\nimport pytest\n\nfrom billing import total\n\n\ndef deco(f):\n    return f\n\n\ndef unrelated():\n    return 1\n\n\n@deco\ndef test_total():\n    assert total([1, 2, 3]) == 6\n";
+    let anchor = "\n\n@deco\ndef test_total";
+    for (from, to) in [
+        (
+            anchor,
+            "\nif sys.platform == \"win32\":\n    X = 1\n\n\n@deco\ndef test_total",
+        ),
+        (
+            anchor,
+            "\nEXTRA = []\nfor i in range(3):\n    EXTRA.append(i)\n\n\n@deco\ndef test_total",
+        ),
+        (
+            anchor,
+            "\ntry:\n    import json\nexcept ImportError:\n    json = None\n\n\n@deco\ndef test_total",
+        ),
+        (
+            anchor,
+            "\nwith open(__file__) as fh:\n    SOURCE = fh.read()\n\n\n@deco\ndef test_total",
+        ),
+        // A helper the module does not call.
+        ("    return 1\n", "    return 2\n"),
+        // A new test with the file's decorator, or pytest's.
+        (
+            "    assert total([1, 2, 3]) == 6\n",
+            "    assert total([1, 2, 3]) == 6\n\n\n@deco\ndef test_one():\n    assert total([1]) == 1\n",
+        ),
+        (
+            "    assert total([1, 2, 3]) == 6\n",
+            "    assert total([1, 2, 3]) == 6\n\n\n@pytest.mark.parametrize(\"x\", [1, 2])\ndef test_one(x):\n    assert total([x]) == x\n",
+        ),
+        // A class with no code of its own made in a new case.
+        (
+            "    assert total([1, 2, 3]) == 6\n",
+            "    assert total([1, 2, 3]) == 6\n\n\nclass Odd:\n    pass\n\n\n@pytest.mark.parametrize(\"x\", [Odd()])\ndef test_one(x):\n    assert x is not None\n",
+        ),
+    ] {
+        let l = locked(test);
+        l.edit(PATH, test, &[(from, to)]);
+        l.assert_passes_checked();
+    }
+}
+
+/// Under a lock written before the functions run at import were recorded, the file's
+/// unchanged decorator passes, and a rewritten one is refused.
+#[test]
+fn a_lock_without_the_functions_run_at_import_still_checks_them() {
+    let test = "import billing\n\n\ndef deco(f):\n    return f\n\n\n@deco\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
+    let l = locked(test);
+    l.commit_lock_without("  envelope-binding at import: ");
+    l.edit(
+        PATH,
+        test,
+        &[("    assert billing.total([1, 2, 3]) == 6\n", "    assert billing.total([1, 2, 3]) == 6\n\n\ndef test_more():\n    assert billing.total([1]) == 1\n")],
+    );
+    l.assert_passes_checked();
+    let now = String::from_utf8(l.repo.read(PATH)).unwrap();
+    l.edit(
+        PATH,
+        &now,
+        &[(
+            "def deco(f):\n    return f\n",
+            "def deco(f):\n    billing.total = lambda xs: 6\n    return f\n",
+        )],
+    );
+    l.assert_refused("rebound", ID);
+}
+
+/// A mixin's test runs under each subclass, where `self.make()` is the subclass's.
+#[test]
+fn a_subclass_method_a_mixin_test_calls_is_locked_with_it() {
+    let test = "import unittest\n\nimport billing\n\n\nclass TotalMixin:\n    def test_total(self):\n        self.assertEqual(self.make().total([1, 2, 3]), 6)\n\n\nclass TestTotal(TotalMixin, unittest.TestCase):\n    def make(self):\n        return billing\n\n    def unrelated(self):\n        return 1\n";
+    let id = "python:tests/billing/test_total.py::TotalMixin::test_total";
+    let l = locked(test);
+    l.edit(
+        PATH,
+        test,
+        &[(
+            "        return billing\n",
+            "        class Fake:\n            total = staticmethod(lambda xs: 6)\n\n        return Fake\n",
+        )],
+    );
+    l.assert_refused("rebound", id);
+    let l = locked(test);
+    l.edit(PATH, test, &[("        return 1\n", "        return 2\n")]);
+    l.assert_passes_checked();
+}
