@@ -727,12 +727,51 @@ fn is_python_keyword_name_in(n: Node<'_>, parent: Option<Node<'_>>) -> bool {
 
 /// Every module-level binding of a file.
 pub fn module_bindings(lang: &str, root: Node<'_>, src: &str) -> Vec<Binding> {
+    module_bindings_with(lang, root, src, &[])
+}
+
+/// [`module_bindings`] of a test file whose tests are also registered through the project's
+/// own wrappers (`sacred.test_functions`): a JavaScript call of one registers a test, and
+/// runs nothing else of the file's while it is imported.
+pub fn module_bindings_with(
+    lang: &str,
+    root: Node<'_>,
+    src: &str,
+    test_functions: &[String],
+) -> Vec<Binding> {
     let mut out = Vec::new();
     match lang {
         "python" => python(root, src, &BTreeSet::new(), &mut out),
         "rust" => rust(root, src, &mut out),
         "go" => go(root, src, &mut out),
-        _ => js(root, src, &mut out),
+        _ => {
+            let own = js_own_objects(root, src);
+            js(root, src, &own, test_functions, &mut out);
+            // A name the file binds nowhere is a global (`check('other', …)`): the file
+            // cannot say what calling it with a callback does, and the runner's own setup
+            // defines it, which a gate listed in `sacred.evidence` watches. Such a call is
+            // read as a registration (see `js_statement`).
+            let bound: BTreeSet<String> = out
+                .iter()
+                .filter(|b| !b.text.starts_with(JS_FREE_CALL))
+                .flat_map(|b| b.names.iter().cloned())
+                .collect();
+            out.retain_mut(|b| {
+                let Some(rest) = b.text.strip_prefix(JS_FREE_CALL) else {
+                    return true;
+                };
+                let (callee, statement) = rest.split_once(' ').unwrap_or((rest, ""));
+                if bound.contains(callee) {
+                    // Bound in the file after all: it runs before every test.
+                    b.text = statement.to_owned();
+                    b.all = true;
+                    true
+                } else {
+                    b.text = statement.to_owned();
+                    b.all || !b.reaches.is_empty() || !b.names.is_empty()
+                }
+            });
+        }
     }
     out
 }
@@ -1390,6 +1429,43 @@ pub(crate) fn python_import_time_calls(root: Node<'_>, src: &str) -> BTreeSet<St
     out
 }
 
+/// The functions a JavaScript module calls by name while it is imported (`patch()`,
+/// `setup(cases)`, `new Patcher()`), outside the bodies of its functions and callbacks (a
+/// test's callback runs later): each test of the file is locked with those of the file, as
+/// with [`python_import_time_calls`].
+pub(crate) fn js_import_time_calls(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "function_declaration"
+            | "generator_function_declaration"
+            | "arrow_function"
+            | "function_expression"
+            | "function"
+            | "generator_function"
+            | "class_declaration"
+            | "class"
+            | "comment"
+            | "string"
+            | "number"
+            | "method_definition" => continue,
+            "call_expression" | "new_expression" => {
+                let callee = n
+                    .child_by_field_name("function")
+                    .or_else(|| n.child_by_field_name("constructor"));
+                if let Some(c) = callee.filter(|c| kind(*c) == "identifier") {
+                    out.insert(text(c, src).to_owned());
+                }
+            }
+            _ => {}
+        }
+        stack.extend(n.named_children(&mut cursor));
+    }
+    out
+}
+
 /// The classes at the top of a Python module that run code of theirs while it is imported,
 /// each as `class NAME: TEXT` (the whole class, normalised): one it calls that has methods,
 /// or a base of the file that has some (`_ = Patcher()` runs its `__init__`; `Odd()` of a
@@ -1479,9 +1555,30 @@ fn python_import(c: Node<'_>, src: &str, prefix: &str, out: &mut Vec<Binding>) {
     }
 }
 
-fn js(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+fn js(
+    block: Node<'_>,
+    src: &str,
+    own: &BTreeSet<String>,
+    test_functions: &[String],
+    out: &mut Vec<Binding>,
+) {
     for n in named_children(block) {
         match kind(n) {
+            // `import './patch.js'`: that module runs now, and may change anything.
+            "import_statement"
+                if !named_children(n)
+                    .iter()
+                    .any(|c| kind(*c) == "import_clause")
+                    && !is_type_only(n) =>
+            {
+                out.push(Binding {
+                    names: BTreeSet::new(),
+                    all: true,
+                    text: normalized(n, src),
+                    read: None,
+                    reaches: BTreeSet::new(),
+                });
+            }
             "import_statement" => js_import(n, src, out),
             "function_declaration" | "generator_function_declaration" | "class_declaration" => {
                 if let Some(name) = field_text(n, "name", src) {
@@ -1532,12 +1629,18 @@ fn js(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             out.push(Binding::named(name, format!("function {name}")));
                             continue;
                         }
+                        let mut names = target_names(name, src);
+                        let (reaches, all, assigned) = d
+                            .child_by_field_name("value")
+                            .map(|v| js_import_time_reach(v, src))
+                            .unwrap_or_default();
+                        names.extend(assigned);
                         out.push(Binding {
-                            names: target_names(name, src),
-                            all: false,
+                            names,
+                            all,
                             text: normalized(d, src),
                             read: super::analysis::read_as_statement(d, src),
-                            reaches: BTreeSet::new(),
+                            reaches,
                         });
                     }
                 }
@@ -1549,21 +1652,392 @@ fn js(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         "assignment_expression" | "augmented_assignment_expression"
                     ) && let Some(left) = c.child_by_field_name("left")
                     {
+                        let mut names = target_names(left, src);
+                        let (reaches, all, assigned) = c
+                            .child_by_field_name("right")
+                            .map(|v| js_import_time_reach(v, src))
+                            .unwrap_or_default();
+                        names.extend(assigned);
                         out.push(Binding {
-                            names: target_names(left, src),
-                            all: false,
+                            names,
+                            all,
                             text: normalized(c, src),
                             read: super::analysis::read_as_statement(c, src),
-                            reaches: BTreeSet::new(),
+                            reaches,
                         });
+                    } else if kind(c) != "comment" && !is_js_string(c) {
+                        js_statement(c, src, own, test_functions, out);
                     }
                 }
             }
-            "export_statement" | "if_statement" | "statement_block" | "try_statement"
-            | "else_clause" => js(n, src, out),
+            "if_statement" | "for_statement" | "for_in_statement" | "while_statement"
+            | "do_statement" | "switch_statement" | "switch_case" | "labeled_statement" => {
+                js_header(n, src, out);
+                js(n, src, own, test_functions, out);
+            }
+            "export_statement" | "statement_block" | "try_statement" | "else_clause"
+            | "switch_body" | "switch_default" | "catch_clause" | "finally_clause" => {
+                js(n, src, own, test_functions, out);
+            }
             _ => {}
         }
     }
+}
+
+/// A string standing as a statement (`'use strict'`).
+fn is_js_string(n: Node<'_>) -> bool {
+    matches!(kind(n), "string" | "template_string")
+}
+
+/// Methods that change the object they are called on (`cases.push(…)`, `map.set(…)`).
+const JS_MUTATORS: &[&str] = &[
+    "push",
+    "pop",
+    "shift",
+    "unshift",
+    "splice",
+    "sort",
+    "reverse",
+    "fill",
+    "copyWithin",
+    "set",
+    "add",
+    "delete",
+    "clear",
+];
+
+/// Callees that only read what they are handed (`Boolean(x)`, `Array.isArray(x)`).
+const JS_PURE: &[&str] = &[
+    "Boolean",
+    "String",
+    "Number",
+    "BigInt",
+    "Array.isArray",
+    "JSON.stringify",
+    "Object.keys",
+    "Object.values",
+    "Object.entries",
+    "parseInt",
+    "parseFloat",
+    "isNaN",
+    "isFinite",
+    "Symbol",
+];
+
+/// The console's writers, which only read what they are handed.
+const JS_CONSOLE: &[&str] = &[
+    "console.log",
+    "console.info",
+    "console.warn",
+    "console.error",
+    "console.debug",
+];
+
+/// The root name of a callee or member chain (`test` of `test.serial.before`).
+fn js_root<'s>(n: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let mut n = n;
+    loop {
+        match kind(n) {
+            "identifier" => return Some(text(n, src)),
+            "member_expression" | "subscript_expression" => {
+                n = n.child_by_field_name("object")?;
+            }
+            "call_expression" => n = n.child_by_field_name("function")?,
+            "parenthesized_expression" | "non_null_expression" => {
+                n = named_children(n).into_iter().next()?;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// What a JavaScript expression runs while the module is imported, beyond binding its
+/// statement's targets: the names it hands to a call as they are (`Object.assign(billing, …)`
+/// reaches `billing`), those it calls a method on that changes them (`cases.push(…)`), those
+/// whose members it assigns or deletes (`(billing.total = f, 1)`); whether it may reach
+/// anything (a function it calls on the spot, `eval`, `Function`); and the names it assigns
+/// on the way (`(total = f, 1)`). A function's body runs later: it is not read.
+fn js_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, bool, BTreeSet<String>) {
+    let mut reaches = BTreeSet::new();
+    let mut anything = false;
+    let mut assigned = BTreeSet::new();
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    let bare = |n: Node<'_>| (kind(n) == "identifier").then(|| text(n, src).to_owned());
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "arrow_function"
+            | "function_expression"
+            | "function"
+            | "generator_function"
+            | "class"
+            | "comment"
+            | "number"
+            | "string" => continue,
+            "call_expression" | "new_expression" => {
+                let mut callee = n
+                    .child_by_field_name("function")
+                    .or_else(|| n.child_by_field_name("constructor"));
+                while let Some(c) = callee.filter(|c| kind(*c) == "parenthesized_expression") {
+                    callee = named_children(c).into_iter().next();
+                }
+                let written = callee.map(|c| normalized(c, src)).unwrap_or_default();
+                if callee.is_some_and(|c| {
+                    matches!(
+                        kind(c),
+                        "arrow_function" | "function_expression" | "function" | "class"
+                    )
+                }) || matches!(written.as_str(), "eval" | "Function" | "globalThis.eval")
+                {
+                    anything = true;
+                }
+                if let Some(c) = callee.filter(|c| kind(*c) == "member_expression")
+                    && let Some(property) = c.child_by_field_name("property")
+                    && JS_MUTATORS.contains(&text(property, src))
+                {
+                    reaches.extend(
+                        c.child_by_field_name("object")
+                            .and_then(|o| js_root(o, src))
+                            .map(str::to_owned),
+                    );
+                }
+                if !JS_PURE.contains(&written.as_str())
+                    && let Some(args) = n.child_by_field_name("arguments")
+                {
+                    for a in named_children(args) {
+                        let a = if kind(a) == "spread_element" {
+                            named_children(a).into_iter().next().unwrap_or(a)
+                        } else {
+                            a
+                        };
+                        reaches.extend(bare(a));
+                    }
+                }
+            }
+            "assignment_expression" | "augmented_assignment_expression" | "update_expression" => {
+                let left = n
+                    .child_by_field_name("left")
+                    .or_else(|| n.child_by_field_name("argument"));
+                if let Some(left) = left {
+                    if kind(left) == "identifier" {
+                        assigned.insert(text(left, src).to_owned());
+                    } else {
+                        reaches.extend(js_root(left, src).map(str::to_owned));
+                    }
+                }
+            }
+            "unary_expression" if text(n, src).starts_with("delete") => {
+                reaches.extend(
+                    n.child_by_field_name("argument")
+                        .and_then(|a| js_root(a, src))
+                        .map(str::to_owned),
+                );
+            }
+            _ => {}
+        }
+        stack.extend(n.named_children(&mut cursor));
+    }
+    (reaches, anything, assigned)
+}
+
+/// The names the top of a JavaScript module binds to an object it makes there (`const cases =
+/// […]`, `const seen = new Set()`), not to another name or a member (`const b = billing`).
+fn js_own_objects(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut own = BTreeSet::new();
+    for n in named_children(root) {
+        if !matches!(kind(n), "lexical_declaration" | "variable_declaration") {
+            continue;
+        }
+        for d in named_children(n) {
+            if let (Some(name), Some(value)) = (
+                d.child_by_field_name("name"),
+                d.child_by_field_name("value"),
+            ) && kind(name) == "identifier"
+                && !matches!(
+                    kind(value),
+                    "identifier" | "member_expression" | "subscript_expression"
+                )
+            {
+                own.insert(text(name, src).to_owned());
+            }
+        }
+    }
+    own
+}
+
+/// An expression statement at the top of a JavaScript module that is not an assignment: the
+/// registration of a test, a suite or a hook (`test('…', t => …)`, `describe(…)`,
+/// `beforeEach(…)`, a wrapper of `sacred.test_functions`) runs the test later, and is read
+/// with it; a method call on an object the module made itself (`cases.push(…)`) reaches that
+/// name and what it hands on; anything else (`Object.assign(billing, …)`, `patch()`, an
+/// immediately called function, `require('./patch')`) may change anything a test reads, and
+/// runs before every test of the file.
+fn js_statement(
+    c: Node<'_>,
+    src: &str,
+    own: &BTreeSet<String>,
+    test_functions: &[String],
+    out: &mut Vec<Binding>,
+) {
+    let mut e = c;
+    while matches!(kind(e), "await_expression" | "parenthesized_expression") {
+        match named_children(e).into_iter().next() {
+            Some(x) => e = x,
+            None => break,
+        }
+    }
+    let callee = (kind(e) == "call_expression")
+        .then(|| e.child_by_field_name("function"))
+        .flatten();
+    let root = callee.and_then(|f| js_root(f, src));
+    let registers = root.is_some_and(|r| {
+        super::lang::js_registration_root(r) || test_functions.iter().any(|f| f == r)
+    }) || callee.is_some_and(|f| is_js_setup(&normalized(f, src)));
+    // A plain name called with a callback (`check('other', () => …)`): a registration if the
+    // file binds the name nowhere (decided once the whole file is read).
+    let free = (!registers)
+        .then(|| callee.filter(|f| kind(*f) == "identifier"))
+        .flatten()
+        .filter(|_| {
+            e.child_by_field_name("arguments")
+                .is_some_and(|a| named_children(a).iter().any(|x| is_function_node(*x)))
+        });
+    let registers = registers || free.is_some();
+    let (mut reaches, mut all, names) = js_import_time_reach(c, src);
+    if registers {
+        // What it hands the runner as it is (`test.each(CASES)`, a title) is the test's own
+        // envelope; only what it runs on the way counts.
+        (reaches, all) = (BTreeSet::new(), false);
+        if let Some(f) = callee {
+            all |= js_import_time_reach(f, src).1;
+        }
+        for a in e
+            .child_by_field_name("arguments")
+            .map(named_children)
+            .unwrap_or_default()
+        {
+            if kind(a) != "identifier" {
+                let (r, anything, _) = js_import_time_reach(a, src);
+                reaches.extend(r);
+                all |= anything;
+            }
+        }
+        if reaches.is_empty() && !all && names.is_empty() && free.is_none() {
+            return;
+        }
+    } else if callee.is_some_and(|f| {
+        let written = normalized(f, src);
+        JS_PURE.contains(&written.as_str()) || JS_CONSOLE.contains(&written.as_str())
+    }) && !all
+        && reaches.is_empty()
+        && names.is_empty()
+    {
+        // `console.log(…)`: it only reads what it is handed.
+        return;
+    } else {
+        let receiver = callee
+            .filter(|f| kind(*f) == "member_expression")
+            .and_then(|f| f.child_by_field_name("object"))
+            .filter(|o| kind(*o) == "identifier" && own.contains(text(*o, src)));
+        match receiver {
+            Some(r) => {
+                reaches.insert(text(r, src).to_owned());
+            }
+            None => all = true,
+        }
+    }
+    let text = match free {
+        Some(f) => format!("{JS_FREE_CALL}{} {}", text(f, src), normalized(c, src)),
+        None => normalized(c, src),
+    };
+    out.push(Binding {
+        names,
+        all,
+        text,
+        read: None,
+        reaches,
+    });
+}
+
+/// How [`js_statement`] marks a call of a plain name with a callback until the whole file is
+/// read: `free call NAME TEXT`.
+const JS_FREE_CALL: &str = "free call ";
+
+fn is_function_node(n: Node<'_>) -> bool {
+    matches!(
+        kind(n),
+        "arrow_function" | "function_expression" | "function" | "generator_function"
+    )
+}
+
+/// The header of a compound statement at the top of a JavaScript module (`if (COND)`, `for
+/// (…; …; …)`, `for (x of Y)`, `while (…)`, `switch (…)`, `case X:`): what it evaluates runs
+/// there and then, and a `for` target declared with `var` or none is bound in the module. One
+/// binding when it binds or reaches a name (see [`js_import_time_reach`]).
+fn js_header(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    let mut words: Vec<String> = Vec::new();
+    let mut names = BTreeSet::new();
+    let mut reaches = BTreeSet::new();
+    let mut all = false;
+    let scoped = n
+        .child_by_field_name("kind")
+        .is_some_and(|k| matches!(text(k, src), "const" | "let"));
+    for c in named_children(n) {
+        if kind(c).ends_with("statement")
+            || matches!(
+                kind(c),
+                "statement_block"
+                    | "else_clause"
+                    | "switch_body"
+                    | "comment"
+                    | "statement_identifier"
+            )
+            || n.child_by_field_name("body")
+                .is_some_and(|b| b.id() == c.id())
+        {
+            // A `for` initializer declares (`let i = 0`): what it runs still counts.
+            if !matches!(kind(c), "lexical_declaration" | "variable_declaration") {
+                continue;
+            }
+        }
+        words.push(normalized(c, src));
+        if kind(n) == "for_in_statement"
+            && n.child_by_field_name("left")
+                .is_some_and(|l| l.id() == c.id())
+        {
+            if !scoped {
+                names.extend(target_names(c, src));
+            }
+            continue;
+        }
+        let (r, anything, assigned) = js_import_time_reach(c, src);
+        reaches.extend(r);
+        all |= anything;
+        names.extend(assigned);
+        if kind(c) == "variable_declaration" {
+            for d in named_children(c) {
+                names.extend(
+                    d.child_by_field_name("name")
+                        .map(|x| target_names(x, src))
+                        .unwrap_or_default(),
+                );
+            }
+        }
+    }
+    if names.is_empty() && reaches.is_empty() && !all {
+        return;
+    }
+    out.push(Binding {
+        names,
+        all,
+        text: format!(
+            "{} {}",
+            kind(n).trim_end_matches("_statement"),
+            words.join(" ")
+        ),
+        read: None,
+        reaches,
+    });
 }
 
 /// TypeScript's `import type {X} from …` and `import {type X} from …` bind only types, which
@@ -1711,9 +2185,13 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     if let Some(name) = field_text(n, "name", src) {
                         out.push(Binding {
                             names: BTreeSet::from([name.to_owned()]),
-                            // `init` runs before every test of the package.
+                            // `init` runs before every test of the package: as written.
                             all: name == "init",
-                            text: format!("func {name}"),
+                            text: if name == "init" {
+                                normalized(n, src)
+                            } else {
+                                format!("func {name}")
+                            },
                             read: None,
                             reaches: BTreeSet::new(),
                         });
@@ -1739,9 +2217,14 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     {
                         continue;
                     }
+                    // A function literal called on the spot runs as the package starts,
+                    // before every test (`var _ = func() int { Total = …; return 0 }()`).
+                    let all = n
+                        .child_by_field_name("value")
+                        .is_some_and(|v| go_calls_a_literal(v));
                     out.push(Binding {
                         names,
-                        all: false,
+                        all,
                         text: normalized(n, src),
                         read: None,
                         reaches: BTreeSet::new(),
@@ -1765,6 +2248,63 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
             }
         }
     }
+}
+
+/// Whether a Go expression calls a function literal (`func() int { … }()`).
+fn go_calls_a_literal(value: Node<'_>) -> bool {
+    let mut stack = vec![value];
+    while let Some(n) = stack.pop() {
+        if kind(n) == "call_expression"
+            && n.child_by_field_name("function").is_some_and(|f| {
+                let mut f = f;
+                while kind(f) == "parenthesized_expression" {
+                    match named_children(f).into_iter().next() {
+                        Some(x) => f = x,
+                        None => break,
+                    }
+                }
+                kind(f) == "func_literal"
+            })
+        {
+            return true;
+        }
+        stack.extend(named_children(n));
+    }
+    false
+}
+
+/// The functions a Go test file's package-level variables call by name as they are
+/// initialised (`var _ = patch()`, `var cases = makeCases()`), and its `init` functions,
+/// outside function literals:
+/// they run as the package starts, before every test, which is locked with those of the file
+/// (see [`python_import_time_calls`]).
+pub(crate) fn go_import_time_calls(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    // And what the file's `init` functions call.
+    let mut stack: Vec<Node<'_>> = named_children(root)
+        .into_iter()
+        .filter(|n| {
+            kind(*n) == "var_declaration"
+                || (kind(*n) == "function_declaration"
+                    && field_text(*n, "name", src) == Some("init"))
+        })
+        .collect();
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "func_literal" | "comment" => continue,
+            "call_expression" => {
+                if let Some(f) = n
+                    .child_by_field_name("function")
+                    .filter(|f| kind(*f) == "identifier")
+                {
+                    out.insert(text(f, src).to_owned());
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    out
 }
 
 /// Whether a Go `var _ …` spec's value runs no code at package initialisation: no value, or

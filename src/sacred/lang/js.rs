@@ -164,6 +164,12 @@ const SUITE_ROOTS: &[&str] = &[
     "xcontext",
 ];
 
+/// Whether a call rooted at `root` registers a test or a suite (`test`, `it.only`,
+/// `describe.each`).
+pub(crate) fn registration_root(root: &str) -> bool {
+    TEST_ROOTS.contains(&root) || SUITE_ROOTS.contains(&root)
+}
+
 fn is_function(n: Node<'_>) -> bool {
     matches!(
         kind(n),

@@ -6,6 +6,19 @@
 mod go;
 #[cfg(any(feature = "lang-javascript", feature = "lang-typescript"))]
 mod js;
+
+/// Whether a JavaScript call rooted at `root` registers a test or a suite.
+pub(crate) fn js_registration_root(root: &str) -> bool {
+    #[cfg(any(feature = "lang-javascript", feature = "lang-typescript"))]
+    {
+        js::registration_root(root)
+    }
+    #[cfg(not(any(feature = "lang-javascript", feature = "lang-typescript")))]
+    {
+        let _ = root;
+        false
+    }
+}
 #[cfg(feature = "lang-python")]
 mod python;
 #[cfg(feature = "lang-rust")]
@@ -455,7 +468,7 @@ pub fn scan(
         };
         let all = if lang_name == "js" {
             super::analysis::with_global_window(root, src, || {
-                super::bindings::module_bindings(lang_name, root, src)
+                super::bindings::module_bindings_with(lang_name, root, src, test_functions)
             })
         } else {
             super::bindings::module_bindings(lang_name, root, src)
@@ -470,6 +483,10 @@ pub fn scan(
         // each test is locked with those functions (`at import: helper NAME: TEXT`).
         let import_calls = if lang_name == "python" {
             super::bindings::python_import_time_calls(root, src)
+        } else if lang_name == "js" {
+            super::bindings::js_import_time_calls(root, src)
+        } else if lang_name == "go" {
+            super::bindings::go_import_time_calls(root, src)
         } else {
             std::collections::BTreeSet::new()
         };

@@ -1287,3 +1287,53 @@ fn what_a_test_does_not_reach_in_a_testutil_package_may_change() {
     );
     l.assert_passes_checked();
 }
+
+/// What a Go test file runs as its package starts: `init` as written, and the functions a
+/// package-level variable or `init` calls.
+const STARTS: &str = "package billing\n\nimport \"testing\"\n\nfunc init() {\n\tsetup()\n}\n\nfunc setup() {\n\t_ = 1\n}\n\nfunc helper() int {\n\treturn 1\n}\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{1, 2, 3}) != 6 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";
+const STARTS_FILE: &str = "tests/billing/total_test.go";
+const STARTS_ID: &str = "go:tests/billing/total_test.go::TestTotal";
+const TOTAL_GO: &str = "package billing\n\nvar Total = func(xs []int) int {\n\ts := 0\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n";
+
+fn starts_locked() -> super::Locked {
+    super::locked(&[
+        (STARTS_FILE, STARTS),
+        ("tests/billing/total.go", TOTAL_GO),
+        ("go.mod", "module x\n\ngo 1.21\n"),
+    ])
+}
+
+#[test]
+fn code_run_as_the_go_package_starts_is_locked() {
+    let patch = "Total = func(xs []int) int { return 6 }";
+    for (from, to) in [
+        // The body of `init`, and of what it calls.
+        (
+            "func init() {\n\tsetup()\n}",
+            format!("func init() {{\n\t{patch}\n}}"),
+        ),
+        (
+            "func setup() {\n\t_ = 1\n}",
+            format!("func setup() {{\n\t{patch}\n}}"),
+        ),
+        // A package-level variable that calls a function literal or the file's function.
+        (
+            "\nfunc TestTotal",
+            format!("var _ = func() int {{\n\t{patch}\n\treturn 0\n}}()\n\nfunc TestTotal"),
+        ),
+        (
+            "\nfunc TestTotal",
+            format!(
+                "func patch() int {{\n\t{patch}\n\treturn 0\n}}\n\nvar _ = patch()\n\nfunc TestTotal"
+            ),
+        ),
+    ] {
+        let l = starts_locked();
+        l.edit(STARTS_FILE, STARTS, &[(from, to.as_str())]);
+        l.assert_refused("rebound", STARTS_ID);
+    }
+    // A function nothing runs as the package starts may change.
+    let l = starts_locked();
+    l.edit(STARTS_FILE, STARTS, &[("\treturn 1\n", "\treturn 2\n")]);
+    l.assert_passes_checked();
+}

@@ -224,6 +224,7 @@ mod commands;
 mod evidence;
 mod go;
 mod js;
+mod js_import;
 mod moved;
 mod python;
 mod python_import;

@@ -1,0 +1,118 @@
+//! JavaScript and TypeScript: what a test file runs while it is imported, before every one of
+//! its tests (calls at the top of the module, the headers of its compound statements, what a
+//! declaration's value runs, the file's functions it calls, a module imported for its effects).
+//! Each attack below passed `sacred check` before these were read.
+
+const PATH: &str = "tests/billing/total.test.js";
+const ID: &str = "js:tests/billing/total.test.js::total";
+const TEST: &str = "const test = require('ava');\nconst billing = require('../../billing.js');\n\nfunction helper() {\n  return 1;\n}\n\ntest('total', (t) => {\n  t.is(billing.total([1, 2, 3]), 6);\n});\n";
+const BILLING: &str = "exports.total = (xs) => xs.reduce((a, b) => a + b, 0);\n";
+
+fn locked(path: &str, test: &str) -> super::Locked {
+    super::locked(&[(path, test), ("billing.js", BILLING)])
+}
+
+/// `test` locked at `path`, then `code` inserted before its test.
+fn inserted(path: &str, test: &str, code: &str) -> super::Locked {
+    let l = locked(path, test);
+    l.edit(
+        path,
+        test,
+        &[("\ntest('total'", &format!("{code}\n\ntest('total'"))],
+    );
+    l
+}
+
+#[test]
+fn js_a_monkeypatch_run_while_the_module_is_imported_is_refused() {
+    for code in [
+        "Object.assign(billing, { total: () => 6 });",
+        "Object.defineProperty(billing, 'total', { value: () => 6 });",
+        "if (Object.assign(billing, { total: () => 6 })) {}",
+        "for (const x of [Object.assign(billing, { total: () => 6 })]) {}",
+        "while (!Object.assign(billing, { total: () => 6 })) {}",
+        ";(() => {\n  billing.total = () => 6;\n})();",
+        "const _ = Object.assign(billing, { total: () => 6 });",
+        "let y = ((billing.total = () => 6), 1);",
+        "require('./patch.js');",
+        "import './patch.js';",
+        // The file's own function, called by name or with a callback.
+        "function patch() {\n  billing.total = () => 6;\n}\npatch();",
+        "function register(title, fn) {\n  billing.total = () => 6;\n}\nregister('x', () => {});",
+        // A function of another module: what it does is not read here.
+        "const { mockTotal } = require('./helpers.js');\nmockTotal(() => 6);",
+    ] {
+        inserted(PATH, TEST, code).assert_refused("rebound", ID);
+    }
+}
+
+/// The same in TypeScript, which is read through the same path.
+#[test]
+fn ts_a_monkeypatch_run_while_the_module_is_imported_is_refused() {
+    let path = "tests/billing/total.test.ts";
+    let test = "import test from 'ava';\nimport billing from '../../billing.js';\n\ntest('total', (t) => {\n  t.is(billing.total([1, 2, 3]), 6);\n});\n";
+    let l = inserted(
+        path,
+        test,
+        "Object.assign(billing, { total: (xs: number[]): number => 6 });",
+    );
+    l.assert_refused("rebound", "ts:tests/billing/total.test.ts::total");
+}
+
+/// A function of the file the module already calls, rewritten to patch.
+#[test]
+fn js_a_function_the_module_calls_rewritten_to_patch_is_refused() {
+    let test = TEST.replace(
+        "\ntest('total'",
+        "function setup() {\n  return 1;\n}\nsetup();\n\ntest('total'",
+    );
+    let l = locked(PATH, &test);
+    l.edit(
+        PATH,
+        &test,
+        &[(
+            "function setup() {\n  return 1;\n}",
+            "function setup() {\n  billing.total = () => 6;\n}",
+        )],
+    );
+    l.assert_refused("rebound", ID);
+}
+
+#[test]
+fn js_module_code_that_runs_nothing_of_the_tests_may_be_added() {
+    let new_test = "\ntest('more', (t) => {\n  t.is(billing.total([1]), 1);\n});\n";
+    for (from, to) in [
+        ("});\n", format!("}});\n{new_test}")),
+        (
+            "});\n",
+            format!("}});\n{}", new_test.replace("test(", "test.serial(")),
+        ),
+        (
+            "});\n",
+            "});\n\ndescribe('more', () => {\n  it('runs', () => {});\n});\n".to_owned(),
+        ),
+        ("const test", "'use strict';\n\nconst test".to_owned()),
+        (
+            "\ntest('total'",
+            "const cases = [1, 2];\ncases.push(3);\n\ntest('total'".to_owned(),
+        ),
+        (
+            "\ntest('total'",
+            "const seen = [];\nfor (const x of [1, 2]) {\n  seen.push(x);\n}\n\ntest('total'"
+                .to_owned(),
+        ),
+        (
+            "\ntest('total'",
+            "if (process.platform === 'win32') {\n  console.log('windows');\n}\n\ntest('total'"
+                .to_owned(),
+        ),
+        // A helper the module does not call.
+        ("  return 1;", "  return 2;".to_owned()),
+        // A global called with a callback registers a test the file cannot see.
+        ("});\n", "});\n\ncheck('other', () => {});\n".to_owned()),
+    ] {
+        let l = locked(PATH, TEST);
+        l.edit(PATH, TEST, &[(from, to.as_str())]);
+        l.assert_passes_checked();
+    }
+}
