@@ -176,6 +176,10 @@ pub struct TestItem {
     /// which it runs: there `self.make()` calls the subclass's `make`.
     #[serde(skip)]
     pub subclass_functions: Vec<Vec<super::bindings::FileFunction>>,
+    /// What it reads, itself or through the helpers of its file it calls (see
+    /// `bindings::uses_through_helpers`).
+    #[serde(skip)]
+    pub reads: std::collections::BTreeSet<String>,
     /// The base classes of its classes that its file does not define (Python: imported, or a
     /// library's), whose methods it may reach on `self` too (see `add_imported_check_helpers`).
     #[serde(skip)]
@@ -2591,6 +2595,7 @@ fn build_item_inner(
         } else {
             Vec::new()
         },
+        reads: std::collections::BTreeSet::new(),
         subclass_functions: spec
             .subclasses
             .iter()

@@ -1351,6 +1351,15 @@ fn python_definition_runs(
 /// tests/util.py): …`): see [`python_import_time_calls`].
 pub(crate) const AT_IMPORT: &str = "at import: ";
 
+/// [`AT_IMPORT`] for a function that changes nothing beyond its own locals when called (see
+/// [`python_module_effects`]; a test does not name it): recorded so that a change to its
+/// file reaches the test, and accepted whatever it says, as long as it still changes nothing.
+pub(crate) const AT_IMPORT_PURE: &str = "at import, changes nothing: ";
+
+/// How a test's envelope line starts when it holds a module-level binding of a name only the
+/// helpers of its file it calls read (see [`uses_through_helpers`]).
+pub(crate) const VIA_HELPER: &str = "via a helper: ";
+
 /// The functions a Python module calls while it is imported, by the name it calls them
 /// (`setup_everything`, `util.patch_all`): in its module-level code and class bodies, the
 /// headers of their compound statements, the decorators it applies (`@deco`, `@trivial(CASES)`
@@ -1465,6 +1474,511 @@ pub(crate) fn js_import_time_calls(root: Node<'_>, src: &str) -> BTreeSet<String
     }
     out
 }
+
+/// What calling a Python function may change beyond its own locals (see
+/// [`python_module_effects`]): the module-level names it reaches (`billing` of
+/// `billing.total = f`, `CASES` of `CASES.clear()`), or anything at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Effects {
+    pub reaches: BTreeSet<String>,
+    pub all: bool,
+}
+
+impl Effects {
+    /// Whether the call may change what any test reads: it changes something beyond its
+    /// locals. (Which test sees that is not judged by name: `billing.total = f` reaches a
+    /// test that reads `total` imported from `billing` before the call, or `billing` under
+    /// another alias.)
+    pub fn any(&self) -> bool {
+        self.all || !self.reaches.is_empty()
+    }
+}
+
+/// What calling each function at the top of a Python module may change beyond its locals,
+/// by name. A function run while the module is imported (a decorator, `_ = setup()`) runs
+/// before every test of the file, but only what it changes can reach a test: a decorator
+/// that wraps the class it is handed in a subclass and returns it (`abstract_base_test`)
+/// changes nothing another test reads, while one that sets `billing.total` may reach every
+/// test of the file.
+///
+/// Read from its body (not its nested functions' bodies, which run later; its classes'
+/// bodies, which run now): an assignment to a name it declares `global` or to a member or
+/// item of a name that is not its own (`billing.total = f`, `CASES[:] = []`) reaches that
+/// name, and so does `del` of one; a name handed to a call as it is, or a mutating method's
+/// object, reaches that name unless it is a local (see [`python_import_time_reach`]); a
+/// call standing as a statement of anything but a local's method, a read-only built-in or
+/// another function of the module may change anything, as may a call of a nested function
+/// or of an alias (`b = billing`), whose effects are not followed. A function of the module
+/// it calls adds what that one changes. Parameters are its own: what a caller hands it is
+/// the caller's reach.
+pub(crate) fn python_module_effects(root: Node<'_>, src: &str) -> BTreeMap<String, Effects> {
+    let mut direct: BTreeMap<String, (Effects, BTreeSet<String>)> = BTreeMap::new();
+    for n in named_children(root) {
+        let def = if kind(n) == "decorated_definition" {
+            n.child_by_field_name("definition")
+        } else {
+            Some(n)
+        };
+        let Some(def) = def.filter(|d| kind(*d) == "function_definition") else {
+            continue;
+        };
+        let Some(name) = field_text(def, "name", src) else {
+            continue;
+        };
+        direct.insert(name.to_owned(), python_function_effects(def, src));
+    }
+    let mut out = BTreeMap::new();
+    for name in direct.keys() {
+        let mut effects = Effects::default();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut queue = vec![name.as_str()];
+        while let Some(f) = queue.pop() {
+            if !seen.insert(f) {
+                continue;
+            }
+            if let Some((e, calls)) = direct.get(f) {
+                effects.all |= e.all;
+                effects.reaches.extend(e.reaches.iter().cloned());
+                for c in calls {
+                    match c.strip_prefix(STATEMENT_CALL) {
+                        // Called as a statement: a name that is not a function of the module
+                        // may change anything.
+                        Some(callee) if !direct.contains_key(callee) => effects.all = true,
+                        Some(callee) => queue.push(callee),
+                        None => queue.push(c),
+                    }
+                }
+            }
+        }
+        out.insert(name.clone(), effects);
+    }
+    out
+}
+
+/// [`python_module_effects`] of one function: its own effects, and the plain names it calls
+/// (a function of the module among them adds its own).
+fn python_function_effects(def: Node<'_>, src: &str) -> (Effects, BTreeSet<String>) {
+    let mut locals: BTreeSet<String> = BTreeSet::new();
+    let mut aliases: BTreeSet<String> = BTreeSet::new();
+    let mut globals: BTreeSet<String> = BTreeSet::new();
+    for p in def
+        .child_by_field_name("parameters")
+        .map(named_children)
+        .unwrap_or_default()
+    {
+        let name = match kind(p) {
+            "identifier" => Some(p),
+            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
+                named_children(p)
+                    .into_iter()
+                    .find(|c| kind(*c) == "identifier")
+            }
+            _ => None,
+        };
+        locals.extend(name.map(|n| text(n, src).to_owned()));
+    }
+    let Some(body) = def.child_by_field_name("body") else {
+        return (Effects::default(), BTreeSet::new());
+    };
+    python_collect_locals(body, src, &mut locals, &mut aliases, &mut globals);
+    for g in &globals {
+        locals.remove(g);
+    }
+    let params = locals.clone();
+    let mut fx = FunctionFx {
+        src,
+        params: &params,
+        locals: &locals,
+        aliases: &aliases,
+        globals: &globals,
+        effects: Effects::default(),
+        calls: BTreeSet::new(),
+    };
+    fx.block(body);
+    (fx.effects, fx.calls)
+}
+
+/// The names a function body binds (its locals), those bound to another name or a member (an
+/// alias, whose mutation reaches what it names), and those it declares `global` or
+/// `nonlocal`; not inside nested functions or classes.
+fn python_collect_locals(
+    block: Node<'_>,
+    src: &str,
+    locals: &mut BTreeSet<String>,
+    aliases: &mut BTreeSet<String>,
+    globals: &mut BTreeSet<String>,
+) {
+    let mut cursor = block.walk();
+    let mut stack = vec![block];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "function_definition" | "class_definition" => {
+                locals.extend(field_text(n, "name", src).map(str::to_owned));
+                continue;
+            }
+            "lambda" => continue,
+            "global_statement" | "nonlocal_statement" => {
+                for c in named_children(n) {
+                    globals.insert(text(c, src).to_owned());
+                }
+                continue;
+            }
+            "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+                if let Some(left) = n.child_by_field_name("left") {
+                    let plain = kind(left) == "identifier";
+                    let aliased = n.child_by_field_name("right").is_none_or(|r| {
+                        !matches!(
+                            kind(r),
+                            "call"
+                                | "list"
+                                | "dictionary"
+                                | "set"
+                                | "tuple"
+                                | "string"
+                                | "integer"
+                                | "float"
+                                | "true"
+                                | "false"
+                                | "none"
+                                | "list_comprehension"
+                                | "dictionary_comprehension"
+                                | "set_comprehension"
+                                | "binary_operator"
+                                | "concatenated_string"
+                        )
+                    });
+                    for t in python_bound_identifiers(left, src) {
+                        if !plain || aliased || kind(n) != "assignment" {
+                            aliases.insert(t.clone());
+                        }
+                        locals.insert(t);
+                    }
+                }
+            }
+            "as_pattern_target" | "named_expression" => {
+                let target = if kind(n) == "named_expression" {
+                    n.child_by_field_name("name")
+                } else {
+                    Some(n)
+                };
+                for t in target
+                    .map(|t| python_bound_identifiers(t, src))
+                    .unwrap_or_default()
+                {
+                    aliases.insert(t.clone());
+                    locals.insert(t);
+                }
+            }
+            "import_statement" | "import_from_statement" => {
+                for c in named_children(n) {
+                    let bound = match kind(c) {
+                        "aliased_import" => c.child_by_field_name("alias"),
+                        "dotted_name" => named_children(c).into_iter().next(),
+                        _ => None,
+                    };
+                    if Some(c.id()) == n.child_by_field_name("module_name").map(|m| m.id()) {
+                        continue;
+                    }
+                    if let Some(b) = bound {
+                        aliases.insert(text(b, src).to_owned());
+                        locals.insert(text(b, src).to_owned());
+                    }
+                }
+            }
+            _ => {}
+        }
+        stack.extend(n.named_children(&mut cursor));
+    }
+}
+
+/// The plain names an assignment target binds (`a`, `a, b`, `[a, *b]`), not the objects of its
+/// members or items (`x.y`, `x[0]` bind nothing).
+fn python_bound_identifiers(target: Node<'_>, src: &str) -> Vec<String> {
+    match kind(target) {
+        "identifier" => vec![text(target, src).to_owned()],
+        "pattern_list"
+        | "tuple_pattern"
+        | "list_pattern"
+        | "tuple"
+        | "list"
+        | "list_splat_pattern"
+        | "parenthesized_expression" => named_children(target)
+            .into_iter()
+            .flat_map(|c| python_bound_identifiers(c, src))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+struct FunctionFx<'a> {
+    src: &'a str,
+    /// Its parameters: what a caller hands it (`@trivial(CASES)` hands `CASES`), which it
+    /// may change for the caller.
+    params: &'a BTreeSet<String>,
+    locals: &'a BTreeSet<String>,
+    aliases: &'a BTreeSet<String>,
+    globals: &'a BTreeSet<String>,
+    effects: Effects,
+    calls: BTreeSet<String>,
+}
+
+impl FunctionFx<'_> {
+    /// A name the function changes or hands on: its own locals (not aliases) are its own; a
+    /// parameter is what its caller handed it, which may be anything.
+    fn reach(&mut self, name: &str) {
+        if self.aliases.contains(name) || self.params.contains(name) {
+            self.effects.all = true;
+        } else if !self.locals.contains(name) || self.globals.contains(name) {
+            self.effects.reaches.insert(name.to_owned());
+        }
+    }
+
+    /// What evaluating `n` runs: names handed to calls, mutating methods' objects, and the
+    /// plain names it calls (a function of the module adds its effects).
+    fn expression(&mut self, n: Node<'_>) {
+        // `@functools.wraps(f)` only reads `f`.
+        let written = normalized(n, self.src);
+        let written = written.trim_start_matches('@');
+        if written.starts_with("functools.wraps(") || written.starts_with("wraps(") {
+            return;
+        }
+        let (reaches, anything) = python_import_time_reach(n, self.src);
+        self.effects.all |= anything;
+        for r in reaches {
+            self.reach(&r);
+        }
+        let mut cursor = n.walk();
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            match kind(x) {
+                "lambda" => continue,
+                "call" => {
+                    if let Some(f) = x
+                        .child_by_field_name("function")
+                        .filter(|f| kind(*f) == "identifier")
+                    {
+                        let name = text(f, self.src);
+                        if self.locals.contains(name) {
+                            // A nested function or an alias: not followed.
+                            if self.aliases.contains(name) || !self.globals.contains(name) {
+                                self.local_call(name);
+                            }
+                        } else {
+                            self.calls.insert(name.to_owned());
+                        }
+                    }
+                }
+                _ => {}
+            }
+            stack.extend(x.named_children(&mut cursor));
+        }
+    }
+
+    /// Calling a local: a class or value it made is its own; a nested function's body is not
+    /// followed.
+    fn local_call(&mut self, _name: &str) {
+        self.effects.all = true;
+    }
+
+    /// The root name of a member or item target (`billing` of `billing.total`, `CASES` of
+    /// `CASES[0]`).
+    fn target(&mut self, t: Node<'_>) {
+        match kind(t) {
+            "identifier" => {
+                let name = text(t, self.src);
+                if self.globals.contains(name) {
+                    self.effects.reaches.insert(name.to_owned());
+                }
+            }
+            "attribute" | "subscript" => {
+                let mut root = t;
+                while let Some(o) = root
+                    .child_by_field_name("object")
+                    .or_else(|| root.child_by_field_name("value"))
+                {
+                    root = o;
+                }
+                if kind(root) == "identifier" {
+                    let name = text(root, self.src).to_owned();
+                    self.reach(&name);
+                } else {
+                    self.effects.all = true;
+                }
+                // What the subscript and the object evaluate runs too.
+                self.expression(t);
+            }
+            _ => {
+                for c in named_children(t) {
+                    self.target(c);
+                }
+            }
+        }
+    }
+
+    fn block(&mut self, block: Node<'_>) {
+        for n in named_children(block) {
+            match kind(n) {
+                "expression_statement" => {
+                    for c in named_children(n) {
+                        self.statement_expression(c);
+                    }
+                }
+                "function_definition" | "decorated_definition" | "class_definition" => {
+                    let def = if kind(n) == "decorated_definition" {
+                        n.child_by_field_name("definition")
+                    } else {
+                        Some(n)
+                    };
+                    for d in named_children(n) {
+                        if kind(d) == "decorator" {
+                            self.expression(d);
+                        }
+                    }
+                    let Some(def) = def else { continue };
+                    for p in def
+                        .child_by_field_name("parameters")
+                        .map(named_children)
+                        .unwrap_or_default()
+                    {
+                        if let Some(v) = p.child_by_field_name("value") {
+                            self.expression(v);
+                        }
+                    }
+                    if let Some(bases) = def.child_by_field_name("superclasses") {
+                        if named_children(bases)
+                            .iter()
+                            .any(|a| kind(*a) == "keyword_argument")
+                        {
+                            self.effects.all = true;
+                        }
+                        self.expression(bases);
+                    }
+                    if kind(def) == "class_definition"
+                        && let Some(body) = def.child_by_field_name("body")
+                    {
+                        self.block(body);
+                    }
+                }
+                "return_statement" | "raise_statement" | "assert_statement" => {
+                    for c in named_children(n) {
+                        self.expression(c);
+                    }
+                }
+                "delete_statement" => {
+                    for c in named_children(n) {
+                        self.target(c);
+                    }
+                }
+                "pass_statement"
+                | "break_statement"
+                | "continue_statement"
+                | "global_statement"
+                | "nonlocal_statement"
+                | "comment"
+                | "import_statement"
+                | "import_from_statement" => {}
+                "if_statement"
+                | "for_statement"
+                | "while_statement"
+                | "with_statement"
+                | "try_statement"
+                | "match_statement"
+                | "elif_clause"
+                | "else_clause"
+                | "except_clause"
+                | "finally_clause"
+                | "case_clause"
+                | "with_clause"
+                | "with_item"
+                | "block"
+                | "except_group_clause" => {
+                    for c in named_children(n) {
+                        if matches!(
+                            kind(c),
+                            "block"
+                                | "elif_clause"
+                                | "else_clause"
+                                | "except_clause"
+                                | "finally_clause"
+                                | "case_clause"
+                                | "with_clause"
+                                | "with_item"
+                                | "except_group_clause"
+                        ) {
+                            self.block(c);
+                        } else if n
+                            .child_by_field_name("left")
+                            .is_some_and(|l| l.id() == c.id())
+                        {
+                            self.target(c);
+                        } else {
+                            self.expression(c);
+                        }
+                    }
+                }
+                _ => self.expression(n),
+            }
+        }
+    }
+
+    fn statement_expression(&mut self, c: Node<'_>) {
+        match kind(c) {
+            "assignment" | "augmented_assignment" => {
+                if let Some(left) = c.child_by_field_name("left") {
+                    self.target(left);
+                }
+                if let Some(right) = c.child_by_field_name("right") {
+                    self.expression(right);
+                }
+            }
+            "string" | "concatenated_string" | "ellipsis" | "comment" => {}
+            _ => {
+                let mut e = c;
+                while matches!(kind(e), "await" | "parenthesized_expression") {
+                    match named_children(e).into_iter().next() {
+                        Some(x) => e = x,
+                        None => break,
+                    }
+                }
+                let function = (kind(e) == "call")
+                    .then(|| e.child_by_field_name("function"))
+                    .flatten();
+                let known = function.is_some_and(|f| match kind(f) {
+                    // A function of the module (its effects are added), or a read-only
+                    // built-in.
+                    "identifier" => {
+                        let name = text(f, self.src);
+                        PYTHON_PURE_BUILTINS.contains(&name) || !self.locals.contains(name)
+                    }
+                    // A method of a local that is not an alias.
+                    "attribute" => f.child_by_field_name("object").is_some_and(|o| {
+                        kind(o) == "identifier"
+                            && self.locals.contains(text(o, self.src))
+                            && !self.aliases.contains(text(o, self.src))
+                    }),
+                    _ => false,
+                });
+                if !known {
+                    self.effects.all = true;
+                }
+                if let Some(f) = function.filter(|f| kind(*f) == "identifier") {
+                    let name = text(f, self.src);
+                    if !self.locals.contains(name) && !PYTHON_PURE_BUILTINS.contains(&name) {
+                        // Resolved by `python_module_effects`: not a function of the
+                        // module, it may change anything.
+                        self.calls.insert(format!("{STATEMENT_CALL}{name}"));
+                    }
+                }
+                self.expression(c);
+            }
+        }
+    }
+}
+
+/// How [`python_function_effects`] marks a name called as a statement: resolved to a function
+/// of the module, or anything.
+const STATEMENT_CALL: &str = "statement:";
 
 /// The classes at the top of a Python module that run code of theirs while it is imported,
 /// each as `class NAME: TEXT` (the whole class, normalised): one it calls that has methods,
@@ -2803,6 +3317,35 @@ fn bound_once(functions: &[FileFunction]) -> BTreeMap<&str, Option<usize>> {
             .or_insert(Some(i));
     }
     by_name
+}
+
+/// `used` with the names every function of `functions` it reaches uses in turn (by name,
+/// each definition of it, transitively), the test's own aside: a module-level binding of a
+/// name its helper reads (`billing.total = f` under `def check(): assert billing.total(…)`)
+/// changes what the test runs as much as one of a name it reads itself.
+pub(crate) fn uses_through_helpers(
+    used: &BTreeSet<String>,
+    functions: &[FileFunction],
+    own_name: &str,
+) -> BTreeSet<String> {
+    let mut out = used.clone();
+    let mut seen: BTreeSet<usize> = BTreeSet::new();
+    let mut queue: Vec<String> = used.iter().cloned().collect();
+    while let Some(name) = queue.pop() {
+        if name == own_name {
+            continue;
+        }
+        for (i, f) in functions.iter().enumerate() {
+            if f.name == name && seen.insert(i) {
+                for u in &f.uses {
+                    if out.insert(u.clone()) {
+                        queue.push(u.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The functions (by index, see [`bound_once`]) that `names` call, the test's own aside.

@@ -871,7 +871,8 @@ fn add_imported_envelope_definitions(
         }
     }
     // (the line, whether the name is a function the module calls while it is imported)
-    let mut found: BTreeMap<String, (String, bool)> = BTreeMap::new();
+    let mut found: BTreeMap<String, (String, Option<crate::sacred::bindings::Effects>)> =
+        BTreeMap::new();
     for (alias, file, name) in &sought {
         let name = name.as_str();
         let Some(parts) = read_module(repo, content, file, cache)? else {
@@ -913,15 +914,26 @@ fn add_imported_envelope_definitions(
             continue;
         };
         // A function it calls while it is imported (`@deco`, `_ = patch_all()`) runs before
-        // every test of the file; a value (`skip_slow = unittest.skipIf(…)`) only decides
-        // for the tests that use it.
-        let runs_before_every_test = defined.len() == 1 && scan.import_calls.contains(alias);
+        // every test of the file, and reaches those that read what it changes (see
+        // `bindings::python_module_effects`); a value (`skip_slow = unittest.skipIf(…)`) only
+        // decides for the tests that use it.
+        let effects = if defined.len() == 1 && scan.import_calls.contains(alias) {
+            let effects = content
+                .read(repo, file)?
+                .map(|src| lang::python_function_effects(file, &src, name))
+                .transpose()?
+                .flatten();
+            // Unread, it may change anything.
+            Some(effects.unwrap_or(crate::sacred::bindings::Effects {
+                all: true,
+                ..Default::default()
+            }))
+        } else {
+            None
+        };
         found.insert(
             alias.to_owned(),
-            (
-                format!("defined {alias} (in {file}): {text}"),
-                runs_before_every_test,
-            ),
+            (format!("defined {alias} (in {file}): {text}"), effects),
         );
     }
     if found.is_empty() {
@@ -929,13 +941,19 @@ fn add_imported_envelope_definitions(
     }
     for t in &mut scan.tests {
         let mut grew = false;
-        for (alias, (line, every)) in &found {
+        for (alias, (line, effects)) in &found {
             if t.envelope_used.contains(alias) && !t.envelope_bindings.contains(line) {
                 t.envelope_bindings.push(line.clone());
                 grew = true;
             }
-            let at_import = format!("{}{line}", crate::sacred::bindings::AT_IMPORT);
-            if *every && !t.envelope_bindings.contains(&at_import) {
+            let Some(effects) = effects else { continue };
+            let prefix = if effects.any() {
+                crate::sacred::bindings::AT_IMPORT
+            } else {
+                crate::sacred::bindings::AT_IMPORT_PURE
+            };
+            let at_import = format!("{prefix}{line}");
+            if !t.envelope_bindings.contains(&at_import) {
                 t.envelope_bindings.push(at_import);
                 grew = true;
             }
@@ -1905,6 +1923,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
             t.envelope_bindings.iter().flatten().any(|l| {
                 let l = l
                     .strip_prefix(crate::sacred::bindings::AT_IMPORT)
+                    .or_else(|| l.strip_prefix(crate::sacred::bindings::AT_IMPORT_PURE))
                     .or_else(|| l.strip_prefix("in a subclass: "))
                     .unwrap_or(l);
                 l.strip_prefix("helper ")

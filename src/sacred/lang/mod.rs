@@ -231,6 +231,27 @@ pub fn python_definition(path: &str, src: &str, name: &str) -> Result<Option<Str
     }
 }
 
+/// What calling the function `name` at the top of the Python module `path` may change (see
+/// `bindings::python_module_effects`): `None` when it is no such function or does not parse.
+pub fn python_function_effects(
+    path: &str,
+    src: &str,
+    name: &str,
+) -> Result<Option<super::bindings::Effects>> {
+    #[cfg(feature = "lang-python")]
+    {
+        let Some(tree) = parse_clean(Lang::Python, path, src)? else {
+            return Ok(None);
+        };
+        Ok(super::bindings::python_module_effects(tree.root_node(), src).remove(name))
+    }
+    #[cfg(not(feature = "lang-python"))]
+    {
+        let _ = (path, src, name);
+        Ok(None)
+    }
+}
+
 /// A Go file's package and the constants of it a test in another file of the package may
 /// read as their literals.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -498,22 +519,53 @@ pub fn scan(
         } else {
             Vec::new()
         };
-        // The file's functions it calls while it is imported, with what they call in turn.
-        let at_import: Vec<String> = super::bindings::reached_helpers(
-            &std::collections::BTreeSet::new(),
-            &import_calls,
-            &functions,
-            "",
-        )
-        .into_iter()
-        .chain(if lang_name == "python" {
+        // What each function of the file may change when called (Python; elsewhere every
+        // function the module calls runs before every test).
+        let effects = if lang_name == "python" {
+            super::bindings::python_module_effects(root, src)
+        } else {
+            std::collections::BTreeMap::new()
+        };
+        let classes_at_import: Vec<String> = if lang_name == "python" {
             super::bindings::python_classes_run_at_import(root, src, &import_calls)
         } else {
             Vec::new()
-        })
-        .map(|l| format!("{}{l}", super::bindings::AT_IMPORT))
-        .collect();
+        };
         for t in &mut scan.tests {
+            // What the test reads, itself or through the helpers of the file it calls.
+            let reads = {
+                let mut direct = t.used.clone();
+                direct.extend(t.envelope_used.iter().cloned());
+                direct.extend(t.assertion_uses.iter().cloned());
+                super::bindings::uses_through_helpers(
+                    &direct,
+                    &super::bindings::with_class_functions(&functions, t),
+                    super::bindings::own_function(t),
+                )
+            };
+            // The file's functions its module calls while it is imported that may change
+            // what it reads (or that it names: its own decorator), with what they call.
+            let (run_before, pure): (std::collections::BTreeSet<String>, _) =
+                import_calls.iter().cloned().partition(|c| {
+                    effects.get(c).is_none_or(super::bindings::Effects::any)
+                        || t.used.contains(c)
+                        || t.envelope_used.contains(c)
+                });
+            let none = std::collections::BTreeSet::new();
+            let refusing = super::bindings::reached_helpers(&none, &run_before, &functions, "");
+            let mut at_import: Vec<String> = refusing
+                .iter()
+                .cloned()
+                .chain(classes_at_import.iter().cloned())
+                .map(|l| format!("{}{l}", super::bindings::AT_IMPORT))
+                .collect();
+            // The ones that change nothing, recorded for their text only.
+            at_import.extend(
+                super::bindings::reached_helpers(&none, &pure, &functions, "")
+                    .into_iter()
+                    .filter(|l| !refusing.contains(l))
+                    .map(|l| format!("{}{l}", super::bindings::AT_IMPORT_PURE)),
+            );
             let concerning = |names: &std::collections::BTreeSet<String>| -> Vec<String> {
                 all.iter()
                     .filter(|b| b.concerns(names))
@@ -521,6 +573,16 @@ pub fn scan(
                     .collect()
             };
             let mut mine = concerning(&t.used);
+            // A binding only its helpers read (`billing.total = f` where `check()` reads
+            // `billing`).
+            let around_direct = concerning(&t.envelope_used);
+            let via_helpers: Vec<String> = all
+                .iter()
+                .filter(|b| b.concerns(&reads))
+                .map(|b| b.text.clone())
+                .filter(|b| !mine.contains(b) && !around_direct.contains(b))
+                .map(|b| format!("{}{b}", super::bindings::VIA_HELPER))
+                .collect();
             // A fixture the test requests binds its names from outside it too.
             mine.extend(
                 t.fixtures
@@ -587,7 +649,9 @@ pub fn scan(
                 }
             }
             around.extend(helpers);
-            around.extend(at_import.iter().cloned());
+            around.extend(at_import);
+            around.extend(via_helpers);
+            t.reads = reads;
             around.extend(t.setups.iter().cloned());
             around.extend(module_setups.iter().map(|(line, _)| line.clone()));
             t.envelope_reads.extend(

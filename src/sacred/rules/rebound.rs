@@ -115,6 +115,19 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                     // only one the base revision's test already ran as written (a lock
                     // written before these were recorded does not hold it).
                     _ if b.starts_with(crate::sacred::bindings::AT_IMPORT) => !line_at_base(s, b),
+                    // One that changes nothing outside itself, whatever it says.
+                    _ if b.starts_with(crate::sacred::bindings::AT_IMPORT_PURE) => false,
+                    // A binding of a name only its helpers read: as written at the base
+                    // revision, or one binding only names they did not read there (a
+                    // helper that does not assert may change, and read new names).
+                    _ if b.starts_with(crate::sacred::bindings::VIA_HELPER) => {
+                        !(line_at_base(s, b)
+                            || via_helper_new_names(
+                                s,
+                                *base.get_or_init(|| super::base_as_locked(s)),
+                                b,
+                            ))
+                    }
                     _ => {
                         let body_locked = s.locked.bindings.as_ref().is_some_and(|l| l.contains(b));
                         let unused_at_base = s.base_bindings.iter().any(|x| x.text == **b)
@@ -364,6 +377,24 @@ fn unittest_calls(text: &str) -> (String, Vec<&str>) {
 fn subclass_line_at_base(s: &Subject<'_>, text: &str) -> bool {
     (text.starts_with("setup in a subclass: ") || text.starts_with("in a subclass: "))
         && line_at_base(s, text)
+}
+
+/// `via a helper: TEXT`, a module-level binding of the new file that binds or reaches only
+/// names that neither the base revision's test nor the helpers it called read (`import json`
+/// for a helper that now calls `json.dumps`).
+fn via_helper_new_names(s: &Subject<'_>, base: Option<&TestItem>, line: &str) -> bool {
+    let (Some(base), Some(text)) = (base, line.strip_prefix(crate::sacred::bindings::VIA_HELPER))
+    else {
+        return false;
+    };
+    let Some(binding) = s.scan.module_bindings.iter().find(|x| x.text == text) else {
+        return false;
+    };
+    !binding.all
+        && binding.names.iter().chain(&binding.reaches).all(|n| {
+            let bare = n.strip_prefix('.').unwrap_or(n);
+            !base.reads.contains(n) && !base.reads.contains(bare)
+        })
 }
 
 /// The base revision's test had `text` in its envelope, as written.

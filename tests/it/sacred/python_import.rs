@@ -248,3 +248,104 @@ fn a_subclass_method_a_mixin_test_calls_is_locked_with_it() {
     l.edit(PATH, test, &[("        return 1\n", "        return 2\n")]);
     l.assert_passes_checked();
 }
+
+/// A helper module's class decorator that wraps the class in a subclass and changes nothing
+/// else (tornado's `abstract_base_test`).
+const ABSTRACT_UTIL: &str = "import unittest\n\n\ndef abstract_base(cls):\n    \"\"\"Skips the class itself, runs its subclasses.\"\"\"\n\n    class Wrapper(cls):\n        @classmethod\n        def setUpClass(cls):\n            if cls is Wrapper:\n                raise unittest.SkipTest(\"abstract\")\n            super().setUpClass()\n\n    return Wrapper\n";
+const ABSTRACT_TEST: &str = "import unittest\n\nimport billing\nfrom tests.util import abstract_base\n\n\nclass TestTotal(unittest.TestCase):\n    def test_total(self):\n        self.assertEqual(billing.total([1, 2, 3]), 6)\n\n\nclass Base(unittest.TestCase):\n    pass\n";
+const ABSTRACT_ID: &str = "python:tests/billing/test_total.py::TestTotal::test_total";
+
+fn abstract_locked() -> super::Locked {
+    super::locked(&[
+        (PATH, ABSTRACT_TEST),
+        ("tests/util.py", ABSTRACT_UTIL),
+        ("tests/__init__.py", ""),
+        ("billing.py", BILLING),
+    ])
+}
+
+#[test]
+fn a_decorator_that_changes_nothing_outside_what_it_wraps_may_be_applied_and_edited() {
+    let l = abstract_locked();
+    l.edit(
+        PATH,
+        ABSTRACT_TEST,
+        &[(
+            "class Base(unittest.TestCase):",
+            "@abstract_base\nclass Base(unittest.TestCase):",
+        )],
+    );
+    l.assert_passes_checked();
+    // Its body edited, still changing nothing beyond the class it makes.
+    let l = abstract_locked();
+    l.edit(
+        PATH,
+        ABSTRACT_TEST,
+        &[(
+            "class Base(unittest.TestCase):",
+            "@abstract_base\nclass Base(unittest.TestCase):",
+        )],
+    );
+    l.edit(
+        "tests/util.py",
+        ABSTRACT_UTIL,
+        &[("\"abstract\"", "\"an abstract base\"")],
+    );
+    l.assert_passes_checked();
+}
+
+#[test]
+fn a_decorator_applied_elsewhere_rewritten_to_patch_is_refused() {
+    let applied = ABSTRACT_TEST.replace(
+        "class Base(unittest.TestCase):",
+        "@abstract_base\nclass Base(unittest.TestCase):",
+    );
+    let l = super::locked(&[
+        (PATH, &applied),
+        ("tests/util.py", ABSTRACT_UTIL),
+        ("tests/__init__.py", ""),
+        ("billing.py", BILLING),
+    ]);
+    l.edit(
+        "tests/util.py",
+        ABSTRACT_UTIL,
+        &[(
+            "    return Wrapper\n",
+            "    import billing\n\n    billing.total = lambda xs: 6\n    return Wrapper\n",
+        )],
+    );
+    l.assert_refused("rebound", ABSTRACT_ID);
+}
+
+/// A module-level binding of a name only the test's helper reads.
+#[test]
+fn a_monkeypatch_of_what_a_tests_helper_reads_is_refused() {
+    let test = "import billing\n\n\ndef check():\n    assert billing.total([1, 2, 3]) == 6\n\n\ndef test_total():\n    check()\n";
+    for line in [
+        "billing.total = lambda xs: 6\n",
+        "_ = setattr(billing, \"total\", lambda xs: 6)\n",
+    ] {
+        let l = locked(test);
+        l.edit(
+            PATH,
+            test,
+            &[("import billing\n", &format!("import billing\n\n{line}"))],
+        );
+        l.assert_refused("rebound", ID);
+    }
+    // A helper that does not assert may read a new name, imported for it.
+    let test = "import billing\n\n\ndef log():\n    print(billing.__name__)\n\n\ndef test_total():\n    log()\n    assert billing.total([1, 2, 3]) == 6\n";
+    let l = locked(test);
+    l.edit(
+        PATH,
+        test,
+        &[
+            ("import billing\n", "import json\n\nimport billing\n"),
+            (
+                "    print(billing.__name__)\n",
+                "    print(json.dumps(billing.__name__))\n",
+            ),
+        ],
+    );
+    l.assert_passes_checked();
+}
