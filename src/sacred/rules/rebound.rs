@@ -148,6 +148,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || helper_moved(b, locked)
                             || helper_respelled(b, locked)
                             || subclass_line_at_base(s, b)
+                            || go_init_written_out(s, b, locked)
                             || runner_import(s.test.lang, b)
                             || new_names(b)
                             || reads_as_a_locked_one(s, b, locked)
@@ -395,6 +396,19 @@ fn via_helper_new_names(s: &Subject<'_>, base: Option<&TestItem>, line: &str) ->
             let bare = n.strip_prefix('.').unwrap_or(n);
             !base.reads.contains(n) && !base.reads.contains(bare)
         })
+}
+
+/// A Go `func init()` of another test file of the package (`in FILE: func init(){…}`), which
+/// a lock written before `init` was locked as written holds as `in FILE: func init`: the
+/// base revision's test had it as written.
+fn go_init_written_out(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    let Some((head, rest)) = text.split_once(": ") else {
+        return false;
+    };
+    head.starts_with("in ")
+        && rest.starts_with("func init(")
+        && locked.iter().any(|l| *l == format!("{head}: func init"))
+        && line_at_base(s, text)
 }
 
 /// The base revision's test had `text` in its envelope, as written.

@@ -1337,3 +1337,34 @@ fn code_run_as_the_go_package_starts_is_locked() {
     l.edit(STARTS_FILE, STARTS, &[("\treturn 1\n", "\treturn 2\n")]);
     l.assert_passes_checked();
 }
+
+/// Under a lock that holds `init` by its name only (written before it was locked as
+/// written), an `init` as the base revision had it passes, and a rewritten one does not.
+#[test]
+fn a_lock_holding_init_by_name_still_checks_its_body() {
+    let sibling = "package billing\n\nfunc init() {\n\t_ = 2\n}\n";
+    let l = super::locked(&[
+        (STARTS_FILE, STARTS),
+        ("tests/billing/init_test.go", sibling),
+        ("tests/billing/total.go", TOTAL_GO),
+        ("go.mod", "module x\n\ngo 1.21\n"),
+    ]);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    let older: String = lock
+        .lines()
+        .map(|line| match line.split_once("func init(") {
+            Some((head, _)) => format!("{head}func init\n"),
+            None => format!("{line}\n"),
+        })
+        .collect();
+    assert_ne!(older, lock, "the lock holds no `init` as written");
+    l.commit_lock(&older);
+    l.edit(STARTS_FILE, STARTS, &[("\treturn 1\n", "\treturn 2\n")]);
+    l.assert_passes_checked();
+    l.edit(
+        "tests/billing/init_test.go",
+        sibling,
+        &[("\t_ = 2\n", "\tTotal = func(xs []int) int { return 6 }\n")],
+    );
+    l.assert_refused("rebound", STARTS_ID);
+}
