@@ -349,3 +349,20 @@ fn a_monkeypatch_of_what_a_tests_helper_reads_is_refused() {
     );
     l.assert_passes_checked();
 }
+
+/// A binding the test read itself, now read only by its helper (tornado `55ea7ca`:
+/// `typing.List[int]` → `list[int]` in the test, while its helper still reads `typing`).
+#[test]
+fn a_binding_the_test_no_longer_reads_but_its_helper_does_passes() {
+    let test = "import typing\n\nimport billing\n\n\ndef log(xs: typing.Any):\n    print(xs)\n\n\ndef test_total():\n    xs: typing.List[int] = [1, 2, 3]\n    log(xs)\n    assert billing.total(xs) == 6\n";
+    let l = locked(test);
+    l.edit(
+        PATH,
+        test,
+        &[(
+            "    xs: typing.List[int] = [1, 2, 3]\n",
+            "    xs: list[int] = [1, 2, 3]\n",
+        )],
+    );
+    l.assert_passes_checked();
+}
