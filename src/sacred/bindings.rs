@@ -1558,7 +1558,17 @@ pub(crate) fn python_module_effects(root: Node<'_>, src: &str) -> BTreeMap<Strin
 /// [`python_module_effects`] of one function: its own effects, and the plain names it calls
 /// (a function of the module among them adds its own).
 fn python_function_effects(def: Node<'_>, src: &str) -> (Effects, BTreeSet<String>) {
+    python_function_effects_owning(def, src, false)
+}
+
+/// [`python_function_effects`], its first parameter its own when `owns_first`.
+fn python_function_effects_owning(
+    def: Node<'_>,
+    src: &str,
+    owns_first: bool,
+) -> (Effects, BTreeSet<String>) {
     let mut locals: BTreeSet<String> = BTreeSet::new();
+    let mut first: Option<String> = None;
     let mut aliases: BTreeSet<String> = BTreeSet::new();
     let mut globals: BTreeSet<String> = BTreeSet::new();
     for p in def
@@ -1576,7 +1586,12 @@ fn python_function_effects(def: Node<'_>, src: &str) -> (Effects, BTreeSet<Strin
             }
             _ => None,
         };
-        locals.extend(name.map(|n| text(n, src).to_owned()));
+        if let Some(n) = name {
+            if first.is_none() {
+                first = Some(text(n, src).to_owned());
+            }
+            locals.insert(text(n, src).to_owned());
+        }
     }
     let Some(body) = def.child_by_field_name("body") else {
         return (Effects::default(), BTreeSet::new());
@@ -1585,7 +1600,10 @@ fn python_function_effects(def: Node<'_>, src: &str) -> (Effects, BTreeSet<Strin
     for g in &globals {
         locals.remove(g);
     }
-    let params = locals.clone();
+    let mut params = locals.clone();
+    if owns_first && let Some(f) = &first {
+        params.remove(f);
+    }
     let mut fx = FunctionFx {
         src,
         params: &params,
@@ -1981,17 +1999,22 @@ impl FunctionFx<'_> {
 const STATEMENT_CALL: &str = "statement:";
 
 /// The classes at the top of a Python module that run code of theirs while it is imported,
-/// each as `class NAME: TEXT` (the whole class, normalised): one it calls that has methods,
-/// or a base of the file that has some (`_ = Patcher()` runs its `__init__`; `Odd()` of a
-/// `class Odd: pass` runs nothing of the file's), and one that defines `__init_subclass__` (a
-/// subclass of it, a test's class among them, runs that when it is made).
-pub(crate) fn python_classes_run_at_import(
-    root: Node<'_>,
+/// each as `class NAME: TEXT` (the whole class, normalised) with whether that code may change
+/// anything beyond the object it makes (see [`python_module_effects`]; its first parameter,
+/// `self` or `cls`, is that object): one it calls whose construction (`__init__`, `__new__`,
+/// `__post_init__`, its own or a base's of the file) is the file's (`_ = Patcher()`; `Odd()`
+/// of a class with no such method runs nothing of the file's, and `__eq__` runs only when
+/// compared), and one that defines `__init_subclass__` (a subclass of it, a test's class
+/// among them, runs that when it is made).
+pub(crate) fn python_classes_run_at_import<'t>(
+    root: Node<'t>,
     src: &str,
     calls: &BTreeSet<String>,
-) -> Vec<String> {
+    module: &BTreeMap<String, Effects>,
+) -> Vec<(String, bool)> {
+    const CONSTRUCTION: &[&str] = &["__init__", "__new__", "__post_init__"];
     let classes = top_classes(root, src);
-    let methods = |class: Node<'_>| -> Vec<String> {
+    let methods = |class: Node<'t>| -> Vec<(String, Node<'t>)> {
         class
             .child_by_field_name("body")
             .map(named_children)
@@ -2004,28 +2027,63 @@ pub(crate) fn python_classes_run_at_import(
                     m
                 };
                 (kind(m) == "function_definition")
-                    .then(|| field_text(m, "name", src).map(str::to_owned))
+                    .then(|| field_text(m, "name", src).map(|n| (n.to_owned(), m)))
                     .flatten()
             })
             .collect()
     };
-    // A class with methods of its own, or a base of the file that has some.
-    let has_code = |class: Node<'_>| {
-        !methods(class).is_empty()
-            || base_names(class, src).iter().any(|b| {
-                classes
-                    .iter()
-                    .any(|(n, c)| n == b && !methods(*c).is_empty())
-            })
+    // The methods named `wanted` of a class and of its bases of the file, transitively.
+    let run = |class: Node<'t>, wanted: &[&str]| -> Vec<Node<'t>> {
+        let mut out = Vec::new();
+        let mut seen: BTreeSet<usize> = BTreeSet::new();
+        let mut queue = vec![class];
+        while let Some(c) = queue.pop() {
+            if !seen.insert(c.id()) {
+                continue;
+            }
+            out.extend(
+                methods(c)
+                    .into_iter()
+                    .filter(|(n, _)| wanted.contains(&n.as_str()))
+                    .map(|(_, m)| m),
+            );
+            for b in base_names(c, src) {
+                queue.extend(classes.iter().filter(|(n, _)| *n == b).map(|(_, c)| *c));
+            }
+        }
+        out
     };
-    classes
-        .iter()
-        .filter(|(name, class)| {
-            (calls.contains(*name) && has_code(*class))
-                || methods(*class).iter().any(|m| m == "__init_subclass__")
+    let changes = |ms: &[Node<'t>]| {
+        ms.iter().any(|m| {
+            let (effects, called) = python_method_effects(*m, src);
+            effects.any()
+                || called.iter().any(|c| match c.strip_prefix(STATEMENT_CALL) {
+                    Some(callee) => module.get(callee).is_none_or(Effects::any),
+                    None => module.get(c).is_some_and(Effects::any),
+                })
         })
-        .map(|(name, class)| format!("class {name}: {}", normalized(*class, src)))
-        .collect()
+    };
+    let mut out = Vec::new();
+    for (name, class) in &classes {
+        let mut ms = Vec::new();
+        if calls.contains(*name) {
+            ms.extend(run(*class, CONSTRUCTION));
+        }
+        ms.extend(run(*class, &["__init_subclass__"]));
+        if !ms.is_empty() {
+            out.push((
+                format!("class {name}: {}", normalized(*class, src)),
+                changes(&ms),
+            ));
+        }
+    }
+    out
+}
+
+/// [`python_function_effects`] of a method, whose first parameter (`self`, `cls`) is the
+/// object it makes or works on, its own.
+fn python_method_effects(def: Node<'_>, src: &str) -> (Effects, BTreeSet<String>) {
+    python_function_effects_owning(def, src, true)
 }
 
 /// `__name__ == "__main__"` (either quotes, either side).

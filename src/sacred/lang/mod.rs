@@ -526,8 +526,8 @@ pub fn scan(
         } else {
             std::collections::BTreeMap::new()
         };
-        let classes_at_import: Vec<String> = if lang_name == "python" {
-            super::bindings::python_classes_run_at_import(root, src, &import_calls)
+        let classes_at_import: Vec<(String, bool)> = if lang_name == "python" {
+            super::bindings::python_classes_run_at_import(root, src, &import_calls, &effects)
         } else {
             Vec::new()
         };
@@ -555,9 +555,14 @@ pub fn scan(
             let refusing = super::bindings::reached_helpers(&none, &run_before, &functions, "");
             let mut at_import: Vec<String> = refusing
                 .iter()
-                .cloned()
-                .chain(classes_at_import.iter().cloned())
                 .map(|l| format!("{}{l}", super::bindings::AT_IMPORT))
+                .chain(classes_at_import.iter().map(|(l, changes)| {
+                    if *changes {
+                        format!("{}{l}", super::bindings::AT_IMPORT)
+                    } else {
+                        format!("{}{l}", super::bindings::AT_IMPORT_PURE)
+                    }
+                }))
                 .collect();
             // The ones that change nothing, recorded for their text only.
             at_import.extend(

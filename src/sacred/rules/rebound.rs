@@ -400,7 +400,9 @@ fn via_helper_locked(s: &Subject<'_>, line: &str, locked: &[String]) -> bool {
                 .to_owned()
         })
         .collect();
-    held.iter().any(|l| l == text) || reads_as_a_locked_one(s, text, &held)
+    held.iter().any(|l| l == text)
+        || reads_as_a_locked_one(s, text, &held)
+        || harmless_addition(s.test.lang, text, &held)
 }
 
 /// `via a helper: TEXT`, a module-level binding of the new file that binds or reaches only

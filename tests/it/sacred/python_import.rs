@@ -192,6 +192,12 @@ fn module_level_code_that_runs_nothing_of_the_tests_may_be_added() {
             "    assert total([1, 2, 3]) == 6\n",
             "    assert total([1, 2, 3]) == 6\n\n\n@pytest.mark.parametrize(\"x\", [1, 2])\ndef test_one(x):\n    assert total([x]) == x\n",
         ),
+        // A class whose construction only sets its own attributes, and one whose only method
+        // runs when compared, made in a new case.
+        (
+            "    assert total([1, 2, 3]) == 6\n",
+            "    assert total([1, 2, 3]) == 6\n\n\nclass Box:\n    def __init__(self, v):\n        self.v = v\n\n\nclass StrictEq:\n    def __eq__(self, other):\n        raise ValueError(other)\n\n\n@pytest.mark.parametrize(\"x\", [Box(1), StrictEq()])\ndef test_one(x):\n    assert x is not None\n",
+        ),
         // A class with no code of its own made in a new case.
         (
             "    assert total([1, 2, 3]) == 6\n",
@@ -363,6 +369,19 @@ fn a_binding_the_test_no_longer_reads_but_its_helper_does_passes() {
             "    xs: typing.List[int] = [1, 2, 3]\n",
             "    xs: list[int] = [1, 2, 3]\n",
         )],
+    );
+    l.assert_passes_checked();
+}
+
+/// `import os` beside a locked `import os.path` binds the same package, also for a helper.
+#[test]
+fn a_helpers_package_imported_whole_beside_its_submodule_passes() {
+    let test = "import os.path\n\nimport billing\n\n\ndef log():\n    print(os.path.sep)\n\n\ndef test_total():\n    log()\n    assert billing.total([1, 2, 3]) == 6\n";
+    let l = locked(test);
+    l.edit(
+        PATH,
+        test,
+        &[("import os.path\n", "import os\nimport os.path\n")],
     );
     l.assert_passes_checked();
 }
