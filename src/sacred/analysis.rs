@@ -774,6 +774,20 @@ pub(crate) fn read_as_statement(node: Node<'_>, src: &str) -> Option<String> {
     (read != normalized(node, src)).then_some(read)
 }
 
+/// [`read_as_statement`] of a whole definition, leaving out `skip` (a docstring).
+pub(crate) fn read_as_statement_without(
+    node: Node<'_>,
+    src: &str,
+    skip: Option<Node<'_>>,
+) -> Option<String> {
+    let t = text(node, src);
+    if !t.contains('[') && !t.contains("window") && !t.contains(':') {
+        return None;
+    }
+    let read = with_dots(|| normalized_without(node, src, skip));
+    (read != normalized_without(node, src, skip)).then_some(read)
+}
+
 /// Runs `f` reading `x["name"]` as written, as gatekeeper did before it read as `x.name`.
 fn with_brackets<R>(f: impl FnOnce() -> R) -> R {
     let saved = KEEP_BRACKETS.with(|k| k.replace(true));

@@ -2749,23 +2749,30 @@ fn rust_use(n: Node<'_>, src: &str, prefix: &str, out: &mut Vec<Binding>) {
 }
 
 fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    let declared = go_package_vars(root, src);
     let mut stack = vec![root];
     while let Some(block) = stack.pop() {
         for n in named_children(block) {
             match kind(n) {
                 "function_declaration" => {
                     if let Some(name) = field_text(n, "name", src) {
+                        // `init` runs before every test of the package, as written: it
+                        // reaches the tests that read what it changes, or all of them.
+                        let (reaches, all) = if name == "init" {
+                            go_init_effects(n, src, &declared)
+                        } else {
+                            (BTreeSet::new(), false)
+                        };
                         out.push(Binding {
                             names: BTreeSet::from([name.to_owned()]),
-                            // `init` runs before every test of the package: as written.
-                            all: name == "init",
+                            all,
                             text: if name == "init" {
                                 normalized(n, src)
                             } else {
                                 format!("func {name}")
                             },
                             read: None,
-                            reaches: BTreeSet::new(),
+                            reaches,
                         });
                     }
                 }
@@ -2820,6 +2827,114 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
             }
         }
     }
+}
+
+/// The package-level variables a Go file declares (`var cases = …`, `var ( a, b int )`).
+fn go_package_vars(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "source_file" | "var_declaration" | "var_spec_list" => {
+                stack.extend(named_children(n));
+            }
+            "var_spec" => {
+                let mut cursor = n.walk();
+                for c in n.children_by_field_name("name", &mut cursor) {
+                    out.insert(text(c, src).to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What a Go `func init()` changes as the package starts: the package-level variables of its
+/// own file it sets, or whose members or elements it sets (`cases[0] = …`, `registry["a"] =
+/// 1`), or anything (`true`): any call but `len`, `make`, `new`, `cap` (a function, a method
+/// of a value of the code under test, `os.Setenv(…)`: each may write what the code under test
+/// reads), a variable of another file (the code under test's `Total = …`), a goroutine or
+/// a deferred call, or any statement it does not read. Names it declares itself are its own.
+fn go_init_effects(
+    init: Node<'_>,
+    src: &str,
+    declared: &BTreeSet<String>,
+) -> (BTreeSet<String>, bool) {
+    let mut reaches = BTreeSet::new();
+    let mut all = false;
+    let mut locals: BTreeSet<String> = BTreeSet::new();
+    let Some(body) = init.child_by_field_name("body") else {
+        return (reaches, true);
+    };
+    // Whether `n` calls anything but a built-in that only makes or measures.
+    let calls = |n: Node<'_>| {
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            if kind(x) == "call_expression"
+                && !x
+                    .child_by_field_name("function")
+                    .is_some_and(|f| matches!(text(f, src), "len" | "make" | "new" | "cap"))
+            {
+                return true;
+            }
+            stack.extend(named_children(x));
+        }
+        false
+    };
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "block" | "statement_list" => stack.extend(named_children(n)),
+            "comment" | "empty_statement" => {}
+            "short_var_declaration" => {
+                for l in n
+                    .child_by_field_name("left")
+                    .map(named_children)
+                    .unwrap_or_default()
+                {
+                    locals.insert(text(l, src).to_owned());
+                }
+                all |= calls(n);
+            }
+            "assignment_statement" | "inc_statement" | "dec_statement" => {
+                let targets = match n.child_by_field_name("left") {
+                    Some(l) => named_children(l),
+                    None => named_children(n).into_iter().take(1).collect(),
+                };
+                for t in targets {
+                    let mut root = t;
+                    while let Some(o) = (matches!(
+                        kind(root),
+                        "selector_expression" | "index_expression" | "parenthesized_expression"
+                    ))
+                    .then(|| {
+                        root.child_by_field_name("operand")
+                            .or_else(|| named_children(root).into_iter().next())
+                    })
+                    .flatten()
+                    {
+                        root = o;
+                    }
+                    let name = text(root, src);
+                    if kind(root) != "identifier" {
+                        all = true;
+                    } else if declared.contains(name) && !locals.contains(name) {
+                        reaches.insert(name.to_owned());
+                    } else if !locals.contains(name) && name != "_" {
+                        all = true;
+                    }
+                    // What the target's index evaluates.
+                    all |= calls(t);
+                }
+                if let Some(r) = n.child_by_field_name("right") {
+                    all |= calls(r);
+                }
+            }
+            _ => all = true,
+        }
+    }
+    (reaches, all)
 }
 
 /// Whether a Go expression calls a function literal (`func() int { … }()`).
@@ -2936,6 +3051,9 @@ pub struct FileFunction {
     /// An imported function: the `helper …` lines of the check helpers of its file it
     /// reaches there (its `uses` are names of that file, not of the test's).
     pub beyond: Vec<String>,
+    /// Its text as a test's statements read it, when that differs (Python: its local
+    /// annotations erased, see `analysis::python_erasure`).
+    pub read: Option<String>,
 }
 
 /// One function of a file as a [`FileFunction`]: `whole` is what its text is read from (with
@@ -2964,11 +3082,17 @@ pub(crate) fn file_function(
         .flatten();
     // A test is rarely called as a helper, and normalising every test again would
     // double a scan's cost: a test function is recorded by the digest of its source.
-    let text = if rules.names_a_test_function(name) {
+    let (text, read) = if rules.names_a_test_function(name) {
         let source = src.get(whole.byte_range()).unwrap_or("");
-        format!("sha256:{}", super::analysis::sha256_hex(source))
+        (
+            format!("sha256:{}", super::analysis::sha256_hex(source)),
+            None,
+        )
     } else {
-        super::analysis::normalized_without(whole, src, doc)
+        (
+            super::analysis::normalized_without(whole, src, doc),
+            super::analysis::read_as_statement_without(whole, src, doc),
+        )
     };
     Some(FileFunction {
         name: name.to_owned(),
@@ -2977,6 +3101,7 @@ pub(crate) fn file_function(
         asserts,
         file: None,
         beyond: Vec::new(),
+        read,
     })
 }
 
@@ -3361,6 +3486,29 @@ pub(crate) fn helper_line(f: &FileFunction) -> String {
         Some(file) => format!("helper {} (in {file}): {}", f.name, f.text),
         None => format!("helper {}: {}", f.name, f.text),
     }
+}
+
+/// How the `helper` lines among `lines` read (see [`FileFunction::read`]), for those whose
+/// function reads otherwise: `(line, read)`.
+pub(crate) fn helper_line_reads(
+    lines: &[String],
+    functions: &[FileFunction],
+) -> Vec<(String, String)> {
+    functions
+        .iter()
+        .filter_map(|f| {
+            let read = f.read.as_ref()?;
+            let line = helper_line(f);
+            lines.contains(&line).then(|| {
+                let as_read = FileFunction {
+                    text: read.clone(),
+                    read: None,
+                    ..f.clone()
+                };
+                (line, helper_line(&as_read))
+            })
+        })
+        .collect()
 }
 
 /// Each function's name with its index, `None` for a name bound more than once: only a name

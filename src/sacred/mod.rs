@@ -647,6 +647,10 @@ fn add_go_sibling_bindings(
                 })
         })
         .collect();
+    // What a test reads through the functions of the package it calls (an `init` of another
+    // file reaches the tests that read what it changes).
+    let package_functions: Vec<crate::sacred::bindings::FileFunction> =
+        scan.functions.iter().chain(&theirs).cloned().collect();
     let mut theirs = theirs;
     theirs.extend(go_imported_check_helpers(
         repo, content, path, scan, siblings,
@@ -667,6 +671,7 @@ fn add_go_sibling_bindings(
                 // only values and `init` are read from other files.
                 .filter(|b| {
                     b.all
+                        || !b.reaches.is_empty()
                         || (!b.text.starts_with("func ")
                             && !b.text.starts_with("type ")
                             && b.names.iter().any(|n| wanted.contains(n)))
@@ -678,8 +683,13 @@ fn add_go_sibling_bindings(
         return Ok(());
     }
     for t in &mut scan.tests {
+        let reads = crate::sacred::bindings::uses_through_helpers(
+            &t.reads,
+            &package_functions,
+            crate::sacred::bindings::own_function(t),
+        );
         for (file, b) in &found {
-            if b.concerns(&t.used) {
+            if b.concerns(&t.used) || (!b.reaches.is_empty() && b.concerns(&reads)) {
                 t.envelope_bindings.push(format!("in {file}: {}", b.text));
             }
         }
@@ -984,6 +994,7 @@ fn stub_of(
     crate::sacred::bindings::FileFunction {
         name,
         text: f.text.clone(),
+        read: f.read.clone(),
         uses: BTreeSet::new(),
         asserts: reached.contains(&at),
         file: f.file.clone(),
@@ -1665,13 +1676,16 @@ fn add_check_helpers_of_other_files(
         scan.functions.iter().cloned().chain(theirs).collect();
     for t in &mut scan.tests {
         t.envelope_bindings.retain(|l| !l.starts_with("helper "));
-        t.envelope_bindings
-            .extend(crate::sacred::bindings::reached_helpers(
-                &t.used,
-                &t.assertion_uses,
-                &crate::sacred::bindings::with_class_functions(&functions, t),
-                crate::sacred::bindings::own_function(t),
-            ));
+        let visible = crate::sacred::bindings::with_class_functions(&functions, t);
+        let helpers = crate::sacred::bindings::reached_helpers(
+            &t.used,
+            &t.assertion_uses,
+            &visible,
+            crate::sacred::bindings::own_function(t),
+        );
+        let reads = crate::sacred::bindings::helper_line_reads(&helpers, &visible);
+        t.envelope_reads.extend(reads);
+        t.envelope_bindings.extend(helpers);
         t.envelope_bindings.sort();
     }
 }

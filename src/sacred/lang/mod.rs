@@ -630,6 +630,11 @@ pub fn scan(
                 &super::bindings::with_class_functions(&functions, t),
                 super::bindings::own_function(t),
             );
+            // How they read (a local annotation erased).
+            t.envelope_reads.extend(super::bindings::helper_line_reads(
+                &helpers,
+                &super::bindings::with_class_functions(&functions, t),
+            ));
             // Under each subclass, its methods hide those of the test's classes.
             for sub in &t.subclass_functions {
                 let under: Vec<super::bindings::FileFunction> = functions

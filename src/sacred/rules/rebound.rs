@@ -792,7 +792,10 @@ mod tests {
         );
         refused(
             &GO,
-            &[("\n// gatekeeper", "func init() {}\n\n// gatekeeper")],
+            &[(
+                "\n// gatekeeper",
+                "func init() {\n\tsetUp()\n}\n\n// gatekeeper",
+            )],
             r,
         );
         refused(
@@ -1093,6 +1096,33 @@ mod tests {
         assert!(rules.contains(&Rule::Rebound), "{rules:?}");
     }
 
+    /// A Go `init` reaches the tests that read what it changes: an empty one, or one that only
+    /// sets a variable of its file the test does not read, changes nothing the test runs.
+    #[test]
+    fn a_go_init_that_changes_nothing_the_test_reads_passes() {
+        for init in [
+            "func init() {}",
+            "var seen = map[string]int{}\n\nfunc init() {\n\tseen[\"a\"] = 1\n}",
+        ] {
+            accepted(
+                &GO,
+                &[("\n// gatekeeper", &format!("{init}\n\n// gatekeeper"))],
+            );
+        }
+        for init in [
+            // A variable of the code under test, which the test reads only through it.
+            "func init() {\n\tmode = \"fake\"\n}",
+            // Any call: a method of a value of the code under test may write its variables.
+            "var seen = map[string]int{}\n\nfunc init() {\n\tseen[register()] = 1\n}",
+        ] {
+            refused(
+                &GO,
+                &[("\n// gatekeeper", &format!("{init}\n\n// gatekeeper"))],
+                Rule::Rebound,
+            );
+        }
+    }
+
     #[test]
     fn a_new_binding_of_a_name_the_locked_test_uses_stays_refused_against_the_base() {
         use super::super::testing::{edited, rules_with_base};
@@ -1103,7 +1133,11 @@ mod tests {
                 "\n// gatekeeper",
                 "macro_rules! assert_eq { ($a:expr, $b:expr) => {}; }\n\n// gatekeeper",
             ),
-            (&GO, "\n// gatekeeper", "func init() {}\n\n// gatekeeper"),
+            (
+                &GO,
+                "\n// gatekeeper",
+                "func init() {\n\tsetUp()\n}\n\n// gatekeeper",
+            ),
             (
                 &JS,
                 "\n// gatekeeper",
@@ -1879,6 +1913,33 @@ mod tests {
                 "{path}"
             );
         }
+    }
+
+    /// tornado `55ea7ca`: `typing.List[object]` → `list[object]` on a local of a helper whose
+    /// result the assertions compare; a local annotation is never evaluated.
+    #[test]
+    fn a_helpers_local_annotation_is_read_as_erased() {
+        use super::super::testing::rules_with_base;
+        let path = "tests/test_total.py";
+        let src = "import typing
+
+from billing import total
+
+
+def expected():
+    found: typing.List[int] = [6]
+    return found[0]
+
+
+# gatekeeper:sacred
+def test_total():
+    assert total([1, 2, 3]) == expected()
+";
+        let new = src.replacen("typing.List[int]", "list[int]", 1);
+        assert_eq!(rules_with_base(path, src, src, &new), Vec::<Rule>::new());
+        // What it returns still counts.
+        let new = src.replacen("found[0]", "total([1, 2, 3])", 1);
+        assert!(rules_with_base(path, src, src, &new).contains(&Rule::Rebound));
     }
 
     #[test]

@@ -1368,3 +1368,49 @@ fn a_lock_holding_init_by_name_still_checks_its_body() {
     );
     l.assert_refused("rebound", STARTS_ID);
 }
+
+/// An `init` of another test file reaches the tests that read what it changes (cobra
+/// `02a0d2f`: `rootCmd.AddCommand(printCmd, echoCmd, dummyCmd)` in `doc/cmd_test.go`), read
+/// by the test itself or through a helper of the package it calls.
+#[test]
+fn an_init_reaches_the_tests_that_read_what_it_changes() {
+    let shared = "package billing\n\nvar registry = map[string]int{}\n\nfunc init() {\n\tregistry[\"a\"] = 1\n}\n\nfunc lookup(k string) int {\n\treturn registry[k]\n}\n";
+    let tests = "package billing\n\nimport \"testing\"\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{1, 2, 3}) != 6 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n\nfunc TestLookup(t *testing.T) {\n\tif lookup(\"a\") != 1 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";
+    let lookup_id = "go:tests/billing/total_test.go::TestLookup";
+    let files = [
+        (STARTS_FILE, tests),
+        ("tests/billing/shared_test.go", shared),
+        ("tests/billing/total.go", TOTAL_GO),
+        ("go.mod", "module x\n\ngo 1.21\n"),
+    ];
+    // A test that reads nothing the init changes: the init may change.
+    let l = super::locked(&files);
+    l.edit(
+        "tests/billing/shared_test.go",
+        shared,
+        &[(
+            "\tregistry[\"a\"] = 1\n",
+            "\tregistry[\"a\"] = 1\n\tregistry[\"b\"] = 2\n",
+        )],
+    );
+    let out = l.check_staged();
+    crate::common::assert_code(&out, 1, "check --staged");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.lines()
+            .any(|l| l == format!("refused: {lookup_id} [rebound]")),
+        "{err}"
+    );
+    assert!(!err.contains("TestTotal"), "{err}");
+    // One that patches the code under test reaches every test that reads it.
+    let l = super::locked(&files);
+    l.edit(
+        "tests/billing/shared_test.go",
+        shared,
+        &[(
+            "\tregistry[\"a\"] = 1\n",
+            "\tregistry[\"a\"] = 1\n\tTotal = func(xs []int) int { return 6 }\n",
+        )],
+    );
+    l.assert_refused("rebound", STARTS_ID);
+}
