@@ -1494,8 +1494,8 @@ impl Effects {
     }
 }
 
-/// What calling each function at the top of a Python module may change beyond its locals,
-/// by name. A function run while the module is imported (a decorator, `_ = setup()`) runs
+/// What calling each function at the top of a Python module that `wanted` names, or that
+/// those call in turn, may change beyond its locals, by name. A function run while the module is imported (a decorator, `_ = setup()`) runs
 /// before every test of the file, but only what it changes can reach a test: a decorator
 /// that wraps the class it is handed in a subclass and returns it (`abstract_base_test`)
 /// changes nothing another test reads, while one that sets `billing.total` may reach every
@@ -1511,8 +1511,12 @@ impl Effects {
 /// or of an alias (`b = billing`), whose effects are not followed. A function of the module
 /// it calls adds what that one changes. Parameters are its own: what a caller hands it is
 /// the caller's reach.
-pub(crate) fn python_module_effects(root: Node<'_>, src: &str) -> BTreeMap<String, Effects> {
-    let mut direct: BTreeMap<String, (Effects, BTreeSet<String>)> = BTreeMap::new();
+pub(crate) fn python_module_effects(
+    root: Node<'_>,
+    src: &str,
+    wanted: &BTreeSet<String>,
+) -> BTreeMap<String, Effects> {
+    let mut defs: BTreeMap<&str, Node<'_>> = BTreeMap::new();
     for n in named_children(root) {
         let def = if kind(n) == "decorated_definition" {
             n.child_by_field_name("definition")
@@ -1522,11 +1526,29 @@ pub(crate) fn python_module_effects(root: Node<'_>, src: &str) -> BTreeMap<Strin
         let Some(def) = def.filter(|d| kind(*d) == "function_definition") else {
             continue;
         };
-        let Some(name) = field_text(def, "name", src) else {
+        if let Some(name) = field_text(def, "name", src) {
+            defs.insert(name, def);
+        }
+    }
+    // Read only the functions `wanted` names and those they call in turn.
+    let mut direct: BTreeMap<String, (Effects, BTreeSet<String>)> = BTreeMap::new();
+    let mut queue: Vec<String> = wanted.iter().cloned().collect();
+    while let Some(name) = queue.pop() {
+        if direct.contains_key(&name) {
+            continue;
+        }
+        let Some(def) = defs.get(name.as_str()) else {
             continue;
         };
-        direct.insert(name.to_owned(), python_function_effects(def, src));
+        let (effects, calls) = python_function_effects(*def, src);
+        queue.extend(
+            calls
+                .iter()
+                .map(|c| c.strip_prefix(STATEMENT_CALL).unwrap_or(c).to_owned()),
+        );
+        direct.insert(name, (effects, calls));
     }
+    let defined = |n: &str| defs.contains_key(n);
     let mut out = BTreeMap::new();
     for name in direct.keys() {
         let mut effects = Effects::default();
@@ -1543,7 +1565,7 @@ pub(crate) fn python_module_effects(root: Node<'_>, src: &str) -> BTreeMap<Strin
                     match c.strip_prefix(STATEMENT_CALL) {
                         // Called as a statement: a name that is not a function of the module
                         // may change anything.
-                        Some(callee) if !direct.contains_key(callee) => effects.all = true,
+                        Some(callee) if !defined(callee) => effects.all = true,
                         Some(callee) => queue.push(callee),
                         None => queue.push(c),
                     }
@@ -3089,9 +3111,28 @@ pub(crate) fn file_function(
             None,
         )
     } else {
+        // Read again only when that can differ: a Python local annotation (`x: T = …`), a
+        // JavaScript `x["name"]` or `window`.
+        let may_differ = if kind(def) == "function_definition" {
+            let mut stack = vec![body];
+            let mut found = false;
+            while let Some(n) = stack.pop() {
+                if kind(n) == "assignment" && n.child_by_field_name("type").is_some() {
+                    found = true;
+                    break;
+                }
+                stack.extend(named_children(n));
+            }
+            found
+        } else {
+            let t = text(whole, src);
+            t.contains('[') || t.contains("window")
+        };
         (
             super::analysis::normalized_without(whole, src, doc),
-            super::analysis::read_as_statement_without(whole, src, doc),
+            may_differ
+                .then(|| super::analysis::read_as_statement_without(whole, src, doc))
+                .flatten(),
         )
     };
     Some(FileFunction {

@@ -243,7 +243,8 @@ pub fn python_function_effects(
         let Some(tree) = parse_clean(Lang::Python, path, src)? else {
             return Ok(None);
         };
-        Ok(super::bindings::python_module_effects(tree.root_node(), src).remove(name))
+        let wanted = std::collections::BTreeSet::from([name.to_owned()]);
+        Ok(super::bindings::python_module_effects(tree.root_node(), src, &wanted).remove(name))
     }
     #[cfg(not(feature = "lang-python"))]
     {
@@ -519,10 +520,10 @@ pub fn scan(
         } else {
             Vec::new()
         };
-        // What each function of the file may change when called (Python; elsewhere every
-        // function the module calls runs before every test).
-        let effects = if lang_name == "python" {
-            super::bindings::python_module_effects(root, src)
+        // What each function of the file the module calls while it is imported may change
+        // when called (Python; elsewhere every such function runs before every test).
+        let effects = if lang_name == "python" && !import_calls.is_empty() {
+            super::bindings::python_module_effects(root, src, &import_calls)
         } else {
             std::collections::BTreeMap::new()
         };
@@ -531,6 +532,37 @@ pub fn scan(
         } else {
             Vec::new()
         };
+        // Those that may change anything, with what they call, for every test of the file;
+        // those that change nothing are recorded for their text only.
+        let none = std::collections::BTreeSet::new();
+        let (changing, pure): (std::collections::BTreeSet<String>, _) = import_calls
+            .iter()
+            .cloned()
+            .partition(|c| effects.get(c).is_none_or(super::bindings::Effects::any));
+        let at_import_lines = |changing: &std::collections::BTreeSet<String>,
+                               pure: &std::collections::BTreeSet<String>|
+         -> Vec<String> {
+            let refusing = super::bindings::reached_helpers(&none, changing, &functions, "");
+            let mut lines: Vec<String> = refusing
+                .iter()
+                .map(|l| format!("{}{l}", super::bindings::AT_IMPORT))
+                .chain(classes_at_import.iter().map(|(l, changes)| {
+                    if *changes {
+                        format!("{}{l}", super::bindings::AT_IMPORT)
+                    } else {
+                        format!("{}{l}", super::bindings::AT_IMPORT_PURE)
+                    }
+                }))
+                .collect();
+            lines.extend(
+                super::bindings::reached_helpers(&none, pure, &functions, "")
+                    .into_iter()
+                    .filter(|l| !refusing.contains(l))
+                    .map(|l| format!("{}{l}", super::bindings::AT_IMPORT_PURE)),
+            );
+            lines
+        };
+        let shared_at_import = at_import_lines(&changing, &pure);
         for t in &mut scan.tests {
             // What the test reads, itself or through the helpers of the file it calls.
             let reads = {
@@ -543,34 +575,21 @@ pub fn scan(
                     super::bindings::own_function(t),
                 )
             };
-            // The file's functions its module calls while it is imported that may change
-            // what it reads (or that it names: its own decorator), with what they call.
-            let (run_before, pure): (std::collections::BTreeSet<String>, _) =
-                import_calls.iter().cloned().partition(|c| {
-                    effects.get(c).is_none_or(super::bindings::Effects::any)
-                        || t.used.contains(c)
-                        || t.envelope_used.contains(c)
-                });
-            let none = std::collections::BTreeSet::new();
-            let refusing = super::bindings::reached_helpers(&none, &run_before, &functions, "");
-            let mut at_import: Vec<String> = refusing
+            // One that changes nothing is still compared as written for a test that names
+            // it (its own decorator).
+            let named: std::collections::BTreeSet<String> = pure
                 .iter()
-                .map(|l| format!("{}{l}", super::bindings::AT_IMPORT))
-                .chain(classes_at_import.iter().map(|(l, changes)| {
-                    if *changes {
-                        format!("{}{l}", super::bindings::AT_IMPORT)
-                    } else {
-                        format!("{}{l}", super::bindings::AT_IMPORT_PURE)
-                    }
-                }))
+                .filter(|c| t.used.contains(*c) || t.envelope_used.contains(*c))
+                .cloned()
                 .collect();
-            // The ones that change nothing, recorded for their text only.
-            at_import.extend(
-                super::bindings::reached_helpers(&none, &pure, &functions, "")
-                    .into_iter()
-                    .filter(|l| !refusing.contains(l))
-                    .map(|l| format!("{}{l}", super::bindings::AT_IMPORT_PURE)),
-            );
+            let at_import = if named.is_empty() {
+                shared_at_import.clone()
+            } else {
+                let mut changing = changing.clone();
+                changing.extend(named.iter().cloned());
+                let pure = pure.difference(&named).cloned().collect();
+                at_import_lines(&changing, &pure)
+            };
             let concerning = |names: &std::collections::BTreeSet<String>| -> Vec<String> {
                 all.iter()
                     .filter(|b| b.concerns(names))
