@@ -1577,6 +1577,95 @@ pub(crate) fn python_module_effects(
     out
 }
 
+/// What importing a Python module runs that may change anything beyond the module's own
+/// names (see [`python_module_effects`]; an import or an assignment to another name is an
+/// alias, so `billing.total = f` under `import billing` may change anything), and the text it
+/// is locked as: its top-level code other than plain function definitions and its docstring,
+/// and the functions of the module that code calls. An `if __name__ == "__main__":` block
+/// does not run on import.
+pub(crate) fn python_module_level_effects(root: Node<'_>, src: &str) -> (Effects, String) {
+    let mut locals = BTreeSet::new();
+    let mut aliases = BTreeSet::new();
+    let mut globals = BTreeSet::new();
+    python_collect_locals(root, src, &mut locals, &mut aliases, &mut globals);
+    let params = BTreeSet::new();
+    let resolvable: BTreeSet<String> = named_children(root)
+        .into_iter()
+        .filter_map(|n| {
+            let def = if kind(n) == "decorated_definition" {
+                n.child_by_field_name("definition")?
+            } else {
+                n
+            };
+            (kind(def) == "function_definition")
+                .then(|| field_text(def, "name", src).map(str::to_owned))
+                .flatten()
+        })
+        .collect();
+    let mut fx = FunctionFx {
+        src,
+        resolvable: &resolvable,
+        params: &params,
+        locals: &locals,
+        aliases: &aliases,
+        globals: &globals,
+        effects: Effects::default(),
+        calls: BTreeSet::new(),
+    };
+    let doc = docstring(root);
+    let runs = |n: Node<'_>| {
+        !(kind(n) == "if_statement"
+            && n.child_by_field_name("condition")
+                .is_some_and(|c| is_main_guard(&normalized(c, src))))
+            && kind(n) != "comment"
+            && Some(n.id()) != doc.map(|d| d.id())
+    };
+    let top: Vec<Node<'_>> = named_children(root)
+        .into_iter()
+        .filter(|n| runs(*n))
+        .collect();
+    let mut parts: Vec<String> = top
+        .iter()
+        .filter(|n| kind(**n) != "function_definition")
+        .map(|n| normalized(*n, src))
+        .collect();
+    let statements: Vec<Node<'_>> = top
+        .iter()
+        .copied()
+        .filter(|n| !matches!(kind(*n), "import_statement" | "import_from_statement"))
+        .collect();
+    fx.block_of(&statements);
+    let mut effects = fx.effects;
+    let called: BTreeSet<String> = fx
+        .calls
+        .iter()
+        .map(|c| c.strip_prefix(STATEMENT_CALL).unwrap_or(c).to_owned())
+        .collect();
+    let module = python_module_effects(root, src, &called);
+    for c in &fx.calls {
+        let (callee, statement) = match c.strip_prefix(STATEMENT_CALL) {
+            Some(callee) => (callee, true),
+            None => (c.as_str(), false),
+        };
+        match module.get(callee) {
+            Some(e) => {
+                effects.all |= e.all;
+                effects.reaches.extend(e.reaches.iter().cloned());
+            }
+            None => effects.all |= statement,
+        }
+    }
+    // The functions it runs, as written.
+    for n in &top {
+        if kind(*n) == "function_definition"
+            && field_text(*n, "name", src).is_some_and(|name| module.contains_key(name))
+        {
+            parts.push(normalized(*n, src));
+        }
+    }
+    (effects, parts.join("\n"))
+}
+
 /// [`python_module_effects`] of one function: its own effects, and the plain names it calls
 /// (a function of the module among them adds its own).
 fn python_function_effects(def: Node<'_>, src: &str) -> (Effects, BTreeSet<String>) {
@@ -1626,8 +1715,10 @@ fn python_function_effects_owning(
     if owns_first && let Some(f) = &first {
         params.remove(f);
     }
+    let resolvable = BTreeSet::new();
     let mut fx = FunctionFx {
         src,
+        resolvable: &resolvable,
         params: &params,
         locals: &locals,
         aliases: &aliases,
@@ -1753,6 +1844,9 @@ fn python_bound_identifiers(target: Node<'_>, src: &str) -> Vec<String> {
 
 struct FunctionFx<'a> {
     src: &'a str,
+    /// The functions of the module it may call by name, whose effects are added afterwards
+    /// (at a module's top level, its own definitions are such, not nested functions).
+    resolvable: &'a BTreeSet<String>,
     /// Its parameters: what a caller hands it (`@trivial(CASES)` hands `CASES`), which it
     /// may change for the caller.
     params: &'a BTreeSet<String>,
@@ -1799,7 +1893,7 @@ impl FunctionFx<'_> {
                         .filter(|f| kind(*f) == "identifier")
                     {
                         let name = text(f, self.src);
-                        if self.locals.contains(name) {
+                        if self.locals.contains(name) && !self.resolvable.contains(name) {
                             // A nested function or an alias: not followed.
                             if self.aliases.contains(name) || !self.globals.contains(name) {
                                 self.local_call(name);
@@ -1857,7 +1951,11 @@ impl FunctionFx<'_> {
     }
 
     fn block(&mut self, block: Node<'_>) {
-        for n in named_children(block) {
+        self.block_of(&named_children(block));
+    }
+
+    fn block_of(&mut self, statements: &[Node<'_>]) {
+        for &n in statements {
             match kind(n) {
                 "expression_statement" => {
                     for c in named_children(n) {
@@ -1989,7 +2087,9 @@ impl FunctionFx<'_> {
                     // built-in.
                     "identifier" => {
                         let name = text(f, self.src);
-                        PYTHON_PURE_BUILTINS.contains(&name) || !self.locals.contains(name)
+                        PYTHON_PURE_BUILTINS.contains(&name)
+                            || !self.locals.contains(name)
+                            || self.resolvable.contains(name)
                     }
                     // A method of a local that is not an alias.
                     "attribute" => f.child_by_field_name("object").is_some_and(|o| {
@@ -2004,7 +2104,9 @@ impl FunctionFx<'_> {
                 }
                 if let Some(f) = function.filter(|f| kind(*f) == "identifier") {
                     let name = text(f, self.src);
-                    if !self.locals.contains(name) && !PYTHON_PURE_BUILTINS.contains(&name) {
+                    if (!self.locals.contains(name) || self.resolvable.contains(name))
+                        && !PYTHON_PURE_BUILTINS.contains(&name)
+                    {
                         // Resolved by `python_module_effects`: not a function of the
                         // module, it may change anything.
                         self.calls.insert(format!("{STATEMENT_CALL}{name}"));

@@ -801,7 +801,79 @@ fn add_imported_check_helpers(
         }
     }
     add_check_helpers_of_other_files(scan, stubs, inherited_any);
-    add_imported_envelope_definitions(repo, content, path, scan, cache)
+    add_imported_envelope_definitions(repo, content, path, scan, cache)?;
+    add_imported_module_code(repo, content, path, scan)
+}
+
+/// What a Python test file runs by importing a module of the tests (`import tests.patch`,
+/// `from tests.util import skip_slow`, `from tests import util`): that module's top-level
+/// code runs before every test of the file, and may change what they call (`billing.total =
+/// f` in it). Each such module is recorded for every test as `at import: defined import
+/// MODULE (in FILE): TEXT` (see `bindings::python_module_level_effects`), or as `at import,
+/// changes nothing: …` when it changes nothing beyond its own names (then only so that a
+/// change to the file brings the tests into the check). The modules it imports in turn are
+/// not followed.
+fn add_imported_module_code(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    if lang::Lang::of_path(path) != Some(lang::Lang::Python) || scan.tests.is_empty() {
+        return Ok(());
+    }
+    let mut modules: BTreeMap<String, String> = BTreeMap::new();
+    for b in &scan.module_bindings {
+        match import_of(&b.text) {
+            Some(Imported::Name { module, name, .. }) => {
+                let whole = if module.chars().all(|c| c == '.') {
+                    format!("{module}{name}")
+                } else {
+                    format!("{module}.{name}")
+                };
+                // `from tests import util` imports `tests` and then `tests.util`.
+                for m in [whole, module] {
+                    if let Some(file) = resolve_import(repo, content, path, &m)? {
+                        modules.entry(file).or_insert(m);
+                    }
+                }
+            }
+            Some(Imported::Module { module, .. }) => {
+                if let Some(file) = resolve_import(repo, content, path, &module)? {
+                    modules.entry(file).or_insert(module);
+                }
+            }
+            None => {}
+        }
+    }
+    let mut lines = Vec::new();
+    for (file, module) in &modules {
+        if file == path {
+            continue;
+        }
+        let Some(src) = content.read(repo, file)? else {
+            continue;
+        };
+        let Some((effects, text)) = lang::python_import_effects(file, &src)? else {
+            continue;
+        };
+        let prefix = if effects.any() {
+            crate::sacred::bindings::AT_IMPORT
+        } else {
+            crate::sacred::bindings::AT_IMPORT_PURE
+        };
+        lines.push(format!(
+            "{prefix}defined import {module} (in {file}): {text}"
+        ));
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    for t in &mut scan.tests {
+        t.envelope_bindings.extend(lines.iter().cloned());
+        t.envelope_bindings.sort();
+    }
+    Ok(())
 }
 
 /// What surrounds a Python test and is defined in a module of the tests it imports: a

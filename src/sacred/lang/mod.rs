@@ -253,6 +253,29 @@ pub fn python_function_effects(
     }
 }
 
+/// What importing the Python module `path` runs (see
+/// `bindings::python_module_level_effects`): `None` when it does not parse.
+pub fn python_import_effects(
+    path: &str,
+    src: &str,
+) -> Result<Option<(super::bindings::Effects, String)>> {
+    #[cfg(feature = "lang-python")]
+    {
+        let Some(tree) = parse_clean(Lang::Python, path, src)? else {
+            return Ok(None);
+        };
+        Ok(Some(super::bindings::python_module_level_effects(
+            tree.root_node(),
+            src,
+        )))
+    }
+    #[cfg(not(feature = "lang-python"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
 /// A Go file's package and the constants of it a test in another file of the package may
 /// read as their literals.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -385,3 +385,68 @@ fn a_helpers_package_imported_whole_beside_its_submodule_passes() {
     );
     l.assert_passes_checked();
 }
+
+/// A module of the tests the test file imports runs its top-level code before every test.
+const UTIL: &str = "import billing\n\n\ndef helper():\n    return 1\n";
+const UTIL_TEST: &str = "import billing\nfrom tests.util import helper\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
+
+fn util_locked() -> super::Locked {
+    super::locked(&[
+        (PATH, UTIL_TEST),
+        ("tests/util.py", UTIL),
+        ("tests/__init__.py", ""),
+        ("billing.py", BILLING),
+    ])
+}
+
+#[test]
+fn an_imported_module_of_the_tests_that_patches_as_it_is_imported_is_refused() {
+    for (file, base, from, to) in [
+        // Its top-level code.
+        (
+            "tests/util.py",
+            UTIL,
+            "    return 1\n",
+            "    return 1\n\n\nbilling.total = lambda xs: 6\n",
+        ),
+        // A function of it that its top-level code calls.
+        (
+            "tests/util.py",
+            UTIL,
+            "    return 1\n",
+            "    return 1\n\n\ndef setup():\n    billing.total = lambda xs: 6\n\n\nsetup()\n",
+        ),
+        // A new import of a new module of the tests that patches.
+        (
+            PATH,
+            UTIL_TEST,
+            "import billing\n",
+            "import billing\nimport tests.patch\n",
+        ),
+    ] {
+        let l = util_locked();
+        if file == PATH {
+            l.repo.write(
+                "tests/patch.py",
+                "import billing\n\nbilling.total = lambda xs: 6\n",
+            );
+        }
+        l.edit(file, base, &[(from, to)]);
+        l.assert_refused("rebound", ID);
+    }
+    // Its functions and names may change while its top level changes nothing.
+    for (from, to) in [
+        ("    return 1\n", "    return 2\n"),
+        ("    return 1\n", "    return 1\n\n\nLIMIT = 3\n"),
+        // Its top level calls a function of it that changes nothing (tornado's
+        // `skipIfNoIPv6 = unittest.skipIf(not _detect_ipv6(), …)`).
+        (
+            "    return 1\n",
+            "    sock = None\n    try:\n        sock = object()\n    finally:\n        str(sock)\n    return 1\n\n\nHAS = helper() == 1\n",
+        ),
+    ] {
+        let l = util_locked();
+        l.edit("tests/util.py", UTIL, &[(from, to)]);
+        l.assert_passes_checked();
+    }
+}
