@@ -2072,13 +2072,7 @@ impl FunctionFx<'_> {
             }
             "string" | "concatenated_string" | "ellipsis" | "comment" => {}
             _ => {
-                let mut e = c;
-                while matches!(kind(e), "await" | "parenthesized_expression") {
-                    match named_children(e).into_iter().next() {
-                        Some(x) => e = x,
-                        None => break,
-                    }
-                }
+                let e = unwrapped(c, &["await", "parenthesized_expression"]);
                 let function = (kind(e) == "call")
                     .then(|| e.child_by_field_name("function"))
                     .flatten();
@@ -2208,6 +2202,18 @@ pub(crate) fn python_classes_run_at_import<'t>(
 /// object it makes or works on, its own.
 fn python_method_effects(def: Node<'_>, src: &str) -> (Effects, BTreeSet<String>) {
     python_function_effects_owning(def, src, true)
+}
+
+/// `e` without the wrappers of the kinds `wrappers` around it (`await (f())` → `f()`).
+fn unwrapped<'t>(e: Node<'t>, wrappers: &[&str]) -> Node<'t> {
+    let mut e = e;
+    while wrappers.contains(&kind(e)) {
+        match named_children(e).into_iter().next() {
+            Some(x) => e = x,
+            None => break,
+        }
+    }
+    e
 }
 
 /// `__name__ == "__main__"` (either quotes, either side).
@@ -2575,13 +2581,7 @@ fn js_statement(
     test_functions: &[String],
     out: &mut Vec<Binding>,
 ) {
-    let mut e = c;
-    while matches!(kind(e), "await_expression" | "parenthesized_expression") {
-        match named_children(e).into_iter().next() {
-            Some(x) => e = x,
-            None => break,
-        }
-    }
+    let e = unwrapped(c, &["await_expression", "parenthesized_expression"]);
     let callee = (kind(e) == "call_expression")
         .then(|| e.child_by_field_name("function"))
         .flatten();
