@@ -805,10 +805,11 @@ fn add_imported_check_helpers(
     add_imported_module_code(repo, content, path, scan)
 }
 
-/// What a Python test file runs by importing a module of the tests (`import tests.patch`,
-/// `from tests.util import skip_slow`, `from tests import util`): that module's top-level
+/// What a Python, JavaScript or TypeScript test file runs by importing a module of the
+/// tests (`import tests.patch`, `from tests.util import skip_slow`, `from tests import util`,
+/// `import {check} from './helpers.js'`, `require('./helpers')`): that module's top-level
 /// code runs before every test of the file, and may change what they call (`billing.total =
-/// f` in it). Each such module is recorded for every test as `at import: defined import
+/// f`, `Object.assign(billing, …)` in it). Each such module is recorded for every test as `at import: defined import
 /// MODULE (in FILE): TEXT` (see `bindings::python_module_level_effects`), or as `at import,
 /// changes nothing: …` when it changes nothing beyond its own names (then only so that a
 /// change to the file brings the tests into the check). The modules it imports in turn are
@@ -819,7 +820,9 @@ fn add_imported_module_code(
     path: &str,
     scan: &mut FileScan,
 ) -> Result<()> {
-    if lang::Lang::of_path(path) != Some(lang::Lang::Python) || scan.tests.is_empty() {
+    let python = lang::Lang::of_path(path) == Some(lang::Lang::Python);
+    let js = lang::Lang::of_path(path).is_some_and(lang::Lang::is_js);
+    if !(python || js) || scan.tests.is_empty() {
         return Ok(());
     }
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
@@ -854,10 +857,15 @@ fn add_imported_module_code(
         let Some(src) = content.read(repo, file)? else {
             continue;
         };
-        let Some((effects, text)) = lang::python_import_effects(file, &src)? else {
+        let read = if python {
+            lang::python_import_effects(file, &src)?.map(|(e, text)| (e.any(), text))
+        } else {
+            lang::js_import_effects(file, &src)?
+        };
+        let Some((changes, text)) = read else {
             continue;
         };
-        let prefix = if effects.any() {
+        let prefix = if changes {
             crate::sacred::bindings::AT_IMPORT
         } else {
             crate::sacred::bindings::AT_IMPORT_PURE

@@ -54,6 +54,11 @@ impl Lang {
         })
     }
 
+    /// JavaScript or TypeScript (read through the same path).
+    pub fn is_js(self) -> bool {
+        matches!(self, Lang::JavaScript | Lang::TypeScript | Lang::Tsx)
+    }
+
     /// The feature that compiles this language's grammar in.
     pub fn feature(self) -> &'static str {
         match self {
@@ -270,6 +275,53 @@ pub fn python_import_effects(
         )))
     }
     #[cfg(not(feature = "lang-python"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
+/// What importing the JavaScript or TypeScript module `path` runs that may change anything:
+/// whether its top level holds code that runs before the tests of a file importing it
+/// (a call that does not register a test, a value that patches on the way, `import
+/// './patch.js'`, see `bindings::module_bindings`), and the text it is locked as: that code,
+/// and the functions of the module its top level calls. `None` when it does not parse.
+pub fn js_import_effects(path: &str, src: &str) -> Result<Option<(bool, String)>> {
+    #[cfg(any(feature = "lang-javascript", feature = "lang-typescript"))]
+    {
+        let Some(lang) = Lang::of_path(path).filter(|l| l.is_js()) else {
+            return Ok(None);
+        };
+        let Some(tree) = parse_clean(lang, path, src)? else {
+            return Ok(None);
+        };
+        let root = tree.root_node();
+        // Code that runs, a value that reaches a name on the way, or an assignment to a member
+        // of a name (`billing.total = …`) other than its own exports.
+        let changing: Vec<String> = super::bindings::module_bindings("js", root, src)
+            .into_iter()
+            .filter(|b| {
+                let root_name = b.text.split(['.', '[', '=']).next().unwrap_or("").trim();
+                let member = b
+                    .text
+                    .split_once('=')
+                    .is_some_and(|(l, _)| l.contains(['.', '[']))
+                    && !matches!(root_name, "module" | "exports" | "this");
+                b.all || !b.reaches.is_empty() || member
+            })
+            .map(|b| b.text)
+            .collect();
+        let calls = super::bindings::js_import_time_calls(root, src);
+        let mut parts = changing.clone();
+        parts.extend(
+            super::bindings::file_functions(root, src, js::rules())
+                .into_iter()
+                .filter(|f| calls.contains(&f.name))
+                .map(|f| f.text),
+        );
+        Ok(Some((!changing.is_empty(), parts.join("\n"))))
+    }
+    #[cfg(not(any(feature = "lang-javascript", feature = "lang-typescript")))]
     {
         let _ = (path, src);
         Ok(None)

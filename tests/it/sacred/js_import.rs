@@ -116,3 +116,45 @@ fn js_module_code_that_runs_nothing_of_the_tests_may_be_added() {
         l.assert_passes_checked();
     }
 }
+
+/// A helper module of the tests the test file requires runs its top level before every test.
+#[test]
+fn js_a_helper_module_that_patches_as_it_is_imported_is_refused() {
+    let util = "const billing = require('../../../billing.js');\n\nfunction helper() {\n  return 1;\n}\n\nmodule.exports = {helper};\n";
+    let test = TEST.replace(
+        "const billing = require('../../billing.js');\n",
+        "const billing = require('../../billing.js');\nconst {helper} = require('./helpers/util.js');\n",
+    );
+    let locked = || {
+        super::locked(&[
+            (PATH, test.as_str()),
+            ("tests/billing/helpers/util.js", util),
+            ("billing.js", BILLING),
+        ])
+    };
+    for patch in [
+        "Object.assign(billing, { total: () => 6 });\n",
+        "billing.total = () => 6;\n",
+        "billing['total'] = () => 6;\n",
+    ] {
+        let l = locked();
+        l.edit(
+            "tests/billing/helpers/util.js",
+            util,
+            &[("module.exports", &format!("{patch}\nmodule.exports"))],
+        );
+        l.assert_refused("rebound", ID);
+    }
+    // Its functions and its exports may change.
+    for (from, to) in [
+        ("  return 1;", "  return 2;"),
+        (
+            "module.exports = {helper};",
+            "module.exports = {helper};\nmodule.exports.LIMIT = 3;",
+        ),
+    ] {
+        let l = locked();
+        l.edit("tests/billing/helpers/util.js", util, &[(from, to)]);
+        l.assert_passes_checked();
+    }
+}
