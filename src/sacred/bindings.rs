@@ -1584,6 +1584,17 @@ pub(crate) fn python_module_effects(
 /// and the functions of the module that code calls. An `if __name__ == "__main__":` block
 /// does not run on import.
 pub(crate) fn python_module_level_effects(root: Node<'_>, src: &str) -> (Effects, String) {
+    python_module_level_effects_with(root, src, true)
+}
+
+/// [`python_module_level_effects`]; without `definitions`, its decorated definitions and
+/// classes are left out of the text (a `conftest.py`'s fixtures and hooks are followed
+/// apart, each with the tests that get it).
+pub(crate) fn python_module_level_effects_with(
+    root: Node<'_>,
+    src: &str,
+    definitions: bool,
+) -> (Effects, String) {
     let mut locals = BTreeSet::new();
     let mut aliases = BTreeSet::new();
     let mut globals = BTreeSet::new();
@@ -1626,7 +1637,11 @@ pub(crate) fn python_module_level_effects(root: Node<'_>, src: &str) -> (Effects
         .collect();
     let mut parts: Vec<String> = top
         .iter()
-        .filter(|n| kind(**n) != "function_definition")
+        .filter(|n| {
+            kind(**n) != "function_definition"
+                && (definitions
+                    || !matches!(kind(**n), "decorated_definition" | "class_definition"))
+        })
         .map(|n| normalized(*n, src))
         .collect();
     let statements: Vec<Node<'_>> = top

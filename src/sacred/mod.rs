@@ -384,6 +384,8 @@ struct Conftest {
     path: String,
     fixtures: Vec<crate::sacred::bindings::FixtureDef>,
     hooks: Vec<String>,
+    /// Whether its top-level code may change anything as pytest imports it, and its text.
+    module: (bool, String),
 }
 
 /// Adds to a Python file's tests, as envelope bindings, what the `conftest.py` files of its
@@ -417,10 +419,11 @@ fn add_conftest_bindings(
             };
             let parsed = match content.read(repo, &file)? {
                 Some(src) => {
-                    lang::python_conftest(&file, &src)?.map(|(fixtures, hooks)| Conftest {
+                    lang::python_conftest(&file, &src)?.map(|(fixtures, hooks, module)| Conftest {
                         path: file.clone(),
                         fixtures,
                         hooks,
+                        module,
                     })
                 }
                 None => None,
@@ -460,6 +463,17 @@ fn add_conftest_bindings(
             for h in &c.hooks {
                 lines.push(format!("setup in {}: {h}", c.path));
             }
+            // Its top-level code, run as pytest imports it before every test below it.
+            let (changes, text) = &c.module;
+            let prefix = if *changes {
+                crate::sacred::bindings::AT_IMPORT
+            } else {
+                crate::sacred::bindings::AT_IMPORT_PURE
+            };
+            lines.push(format!(
+                "{prefix}defined import conftest (in {}): {text}",
+                c.path
+            ));
         }
         for name in t.fixtures.iter().filter(|f| !own(f)) {
             if let Some((c, f)) = conftests

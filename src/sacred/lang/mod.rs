@@ -162,14 +162,15 @@ pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
 
 /// A `conftest.py`'s fixtures and hooks ([`super::bindings::conftest_parts`]); `None` when it
 /// does not parse or this build has no Python grammar.
-pub fn python_conftest(
-    path: &str,
-    src: &str,
-) -> Result<Option<(Vec<super::bindings::FixtureDef>, Vec<String>)>> {
+pub fn python_conftest(path: &str, src: &str) -> Result<Option<ConftestParts>> {
     #[cfg(feature = "lang-python")]
     {
-        Ok(parse_clean(Lang::Python, path, src)?
-            .map(|t| super::bindings::conftest_parts(t.root_node(), src)))
+        Ok(parse_clean(Lang::Python, path, src)?.map(|t| {
+            let (fixtures, hooks) = super::bindings::conftest_parts(t.root_node(), src);
+            let (effects, text) =
+                super::bindings::python_module_level_effects_with(t.root_node(), src, false);
+            (fixtures, hooks, (effects.any(), text))
+        }))
     }
     #[cfg(not(feature = "lang-python"))]
     {
@@ -177,6 +178,15 @@ pub fn python_conftest(
         Ok(None)
     }
 }
+
+/// What a `conftest.py` holds for the tests below it: its fixtures, its hooks, and whether its
+/// top-level code may change anything as it is imported, with that code's text (see
+/// `bindings::python_module_level_effects`).
+pub type ConftestParts = (
+    Vec<super::bindings::FixtureDef>,
+    Vec<String>,
+    (bool, String),
+);
 
 /// A Python module's classes and imports ([`super::subclasses::module_shape`]); `None` when
 /// it does not parse or this build has no Python grammar.

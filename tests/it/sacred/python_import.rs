@@ -450,3 +450,52 @@ fn an_imported_module_of_the_tests_that_patches_as_it_is_imported_is_refused() {
         l.assert_passes_checked();
     }
 }
+
+/// pytest imports each `conftest.py` above a test before it runs: its top-level code is
+/// locked with the tests below it, apart from its fixtures and hooks.
+#[test]
+fn a_conftest_that_patches_as_it_is_imported_is_refused() {
+    let test = "import billing\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
+    let conftest = "import sys\n\nimport pytest\n\nsys.path.insert(0, \".\")\n\n\n@pytest.fixture\ndef amounts():\n    return [1, 2, 3]\n";
+    let locked = || {
+        super::locked(&[
+            (PATH, test),
+            ("tests/conftest.py", conftest),
+            ("billing.py", BILLING),
+        ])
+    };
+    let l = locked();
+    l.edit(
+        "tests/conftest.py",
+        conftest,
+        &[(
+            "import pytest\n",
+            "import pytest\n\nimport billing\n\nbilling.total = lambda xs: 6\n",
+        )],
+    );
+    l.assert_refused("rebound", ID);
+    // A new conftest.py above the test.
+    let l = locked();
+    l.repo.write(
+        "conftest.py",
+        "import billing\n\nbilling.total = lambda xs: 6\n",
+    );
+    l.assert_refused("rebound", ID);
+    // A fixture the test does not request may change (its top-level code is the same).
+    let l = locked();
+    l.edit("tests/conftest.py", conftest, &[("[1, 2, 3]", "[1, 2]")]);
+    l.assert_passes_checked();
+    // In a conftest.py whose top level changes nothing, so may the rest of its top level.
+    let pure = conftest.replace("sys.path.insert(0, \".\")\n", "");
+    let l = super::locked(&[
+        (PATH, test),
+        ("tests/conftest.py", &pure),
+        ("billing.py", BILLING),
+    ]);
+    l.edit(
+        "tests/conftest.py",
+        &pure,
+        &[("import pytest\n", "import pytest\n\nLIMIT = 3\n")],
+    );
+    l.assert_passes_checked();
+}
