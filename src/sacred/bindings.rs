@@ -2607,7 +2607,9 @@ fn js_statement(
     // A plain name called with a callback (`check('other', () => …)`): a registration if the
     // file binds the name nowhere (decided once the whole file is read).
     let free = (!registers)
-        .then(|| callee.filter(|f| kind(*f) == "identifier"))
+        .then(|| {
+            callee.filter(|f| kind(*f) == "identifier" && !JS_SCHEDULERS.contains(&text(*f, src)))
+        })
         .flatten()
         .filter(|_| {
             e.child_by_field_name("arguments")
@@ -2669,6 +2671,19 @@ fn js_statement(
         reaches,
     });
 }
+
+/// The globals of the platform that run a callback they are handed soon, while the module
+/// loads or before its tests (`setTimeout(() => { billing.total = f; }, 0)`): not a
+/// registration.
+const JS_SCHEDULERS: &[&str] = &[
+    "setTimeout",
+    "setInterval",
+    "setImmediate",
+    "queueMicrotask",
+    "requestAnimationFrame",
+    "requestIdleCallback",
+    "addEventListener",
+];
 
 /// How [`js_statement`] marks a call of a plain name with a callback until the whole file is
 /// read: `free call NAME TEXT`.

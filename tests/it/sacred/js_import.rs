@@ -35,6 +35,9 @@ fn js_a_monkeypatch_run_while_the_module_is_imported_is_refused() {
         "const _ = Object.assign(billing, { total: () => 6 });",
         "let y = ((billing.total = () => 6), 1);",
         "require('./patch.js');",
+        // A global that runs its callback soon is not a registration.
+        "setTimeout(() => {\n  billing.total = () => 6;\n}, 0);",
+        "queueMicrotask(() => {\n  billing.total = () => 6;\n});",
         "import './patch.js';",
         // The file's own function, called by name or with a callback.
         "function patch() {\n  billing.total = () => 6;\n}\npatch();",
