@@ -1567,7 +1567,10 @@ pub(crate) fn python_module_effects(
                         // may change anything.
                         Some(callee) if !defined(callee) => effects.all = true,
                         Some(callee) => queue.push(callee),
-                        None => queue.push(c),
+                        None if defined(c) => queue.push(c),
+                        // A function imported from elsewhere (a module of the tests') may
+                        // change anything too; a built-in only what it is handed.
+                        None => effects.all |= !python_builtin(c),
                     }
                 }
             }
@@ -1667,7 +1670,7 @@ pub(crate) fn python_module_level_effects_with(
                 effects.all |= e.all;
                 effects.reaches.extend(e.reaches.iter().cloned());
             }
-            None => effects.all |= statement,
+            None => effects.all |= statement || !python_builtin(callee),
         }
     }
     // The functions it runs, as written.
@@ -2127,6 +2130,78 @@ impl FunctionFx<'_> {
     }
 }
 
+/// A Python built-in function or class, or a built-in exception (`ValueError(…)`): what a call
+/// of one does is what it is handed (see [`python_import_time_reach`]).
+fn python_builtin(name: &str) -> bool {
+    const BUILTINS: &[&str] = &[
+        "abs",
+        "aiter",
+        "all",
+        "anext",
+        "any",
+        "ascii",
+        "bin",
+        "bool",
+        "bytearray",
+        "bytes",
+        "callable",
+        "chr",
+        "classmethod",
+        "complex",
+        "delattr",
+        "dict",
+        "dir",
+        "divmod",
+        "enumerate",
+        "filter",
+        "float",
+        "format",
+        "frozenset",
+        "getattr",
+        "hasattr",
+        "hash",
+        "hex",
+        "id",
+        "int",
+        "isinstance",
+        "issubclass",
+        "iter",
+        "len",
+        "list",
+        "map",
+        "max",
+        "memoryview",
+        "min",
+        "next",
+        "object",
+        "oct",
+        "ord",
+        "pow",
+        "print",
+        "property",
+        "range",
+        "repr",
+        "reversed",
+        "round",
+        "set",
+        "setattr",
+        "slice",
+        "sorted",
+        "staticmethod",
+        "str",
+        "sum",
+        "super",
+        "tuple",
+        "type",
+        "zip",
+    ];
+    BUILTINS.contains(&name)
+        || (["Error", "Exception", "Warning"]
+            .iter()
+            .any(|s| name.ends_with(s))
+            && name.chars().next().is_some_and(char::is_uppercase))
+}
+
 /// How [`python_function_effects`] marks a name called as a statement: resolved to a function
 /// of the module, or anything.
 const STATEMENT_CALL: &str = "statement:";
@@ -2192,7 +2267,7 @@ pub(crate) fn python_classes_run_at_import<'t>(
             effects.any()
                 || called.iter().any(|c| match c.strip_prefix(STATEMENT_CALL) {
                     Some(callee) => module.get(callee).is_none_or(Effects::any),
-                    None => module.get(c).is_some_and(Effects::any),
+                    None => module.get(c).map_or(!python_builtin(c), Effects::any),
                 })
         })
     };

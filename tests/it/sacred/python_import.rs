@@ -141,6 +141,29 @@ fn a_function_the_module_calls_rewritten_to_patch_is_refused() {
     l.assert_refused("rebound", ID);
 }
 
+/// A new decorator of the file whose body calls a patcher imported from a helper module of
+/// the tests, in an expression: the imported function may change anything.
+#[test]
+fn a_decorator_of_the_file_calling_an_imported_patcher_is_refused() {
+    let util = "import billing\n\n\ndef patch_all():\n    billing.total = lambda xs: 6\n";
+    let test = "import billing\nfrom tests.util import patch_all\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
+    let l = super::locked(&[
+        (PATH, test),
+        ("tests/util.py", util),
+        ("tests/__init__.py", ""),
+        ("billing.py", BILLING),
+    ]);
+    l.edit(
+        PATH,
+        test,
+        &[(
+            "    assert billing.total([1, 2, 3]) == 6\n",
+            "    assert billing.total([1, 2, 3]) == 6\n\n\ndef deco(f):\n    _ = patch_all()\n    return f\n\n\n@deco\ndef other():\n    pass\n",
+        )],
+    );
+    l.assert_refused("rebound", ID);
+}
+
 /// The same, with the function in a helper module of the tests.
 #[test]
 fn an_imported_function_the_module_calls_rewritten_to_patch_is_refused() {
