@@ -1110,13 +1110,7 @@ fn python_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, boo
         match kind(n) {
             // A lambda's body runs later; its parameters' defaults run now.
             "lambda" => {
-                for p in n
-                    .child_by_field_name("parameters")
-                    .map(named_children)
-                    .unwrap_or_default()
-                {
-                    stack.extend(p.child_by_field_name("value"));
-                }
+                stack.extend(lambda_defaults(n));
                 continue;
             }
             // Nothing inside runs now, or nothing inside is a name (an f-string's
@@ -1400,13 +1394,7 @@ pub(crate) fn python_import_time_calls(root: Node<'_>, src: &str) -> BTreeSet<St
                 continue;
             }
             "lambda" => {
-                for p in n
-                    .child_by_field_name("parameters")
-                    .map(named_children)
-                    .unwrap_or_default()
-                {
-                    stack.extend(p.child_by_field_name("value"));
-                }
+                stack.extend(lambda_defaults(n));
                 continue;
             }
             "if_statement"
@@ -2292,6 +2280,17 @@ pub(crate) fn python_classes_run_at_import<'t>(
 /// object it makes or works on, its own.
 fn python_method_effects(def: Node<'_>, src: &str) -> (Effects, BTreeSet<String>) {
     python_function_effects_owning(def, src, true)
+}
+
+/// The default values of a Python `lambda`'s parameters (they run where it is written).
+fn lambda_defaults(lambda: Node<'_>) -> Vec<Node<'_>> {
+    lambda
+        .child_by_field_name("parameters")
+        .map(named_children)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.child_by_field_name("value"))
+        .collect()
 }
 
 /// `e` without the wrappers of the kinds `wrappers` around it (`await (f())` → `f()`).
