@@ -1604,16 +1604,7 @@ pub(crate) fn python_module_level_effects_with(
                 .flatten()
         })
         .collect();
-    let mut fx = FunctionFx {
-        src,
-        resolvable: &resolvable,
-        params: &params,
-        locals: &locals,
-        aliases: &aliases,
-        globals: &globals,
-        effects: Effects::default(),
-        calls: BTreeSet::new(),
-    };
+    let mut fx = FunctionFx::new(src, &resolvable, &params, &locals, &aliases, &globals);
     let doc = docstring(root);
     let runs = |n: Node<'_>| {
         !(kind(n) == "if_statement"
@@ -1722,16 +1713,7 @@ fn python_function_effects_owning(
         params.remove(f);
     }
     let resolvable = BTreeSet::new();
-    let mut fx = FunctionFx {
-        src,
-        resolvable: &resolvable,
-        params: &params,
-        locals: &locals,
-        aliases: &aliases,
-        globals: &globals,
-        effects: Effects::default(),
-        calls: BTreeSet::new(),
-    };
+    let mut fx = FunctionFx::new(src, &resolvable, &params, &locals, &aliases, &globals);
     fx.block(body);
     (fx.effects, fx.calls)
 }
@@ -1863,7 +1845,27 @@ struct FunctionFx<'a> {
     calls: BTreeSet<String>,
 }
 
-impl FunctionFx<'_> {
+impl<'a> FunctionFx<'a> {
+    fn new(
+        src: &'a str,
+        resolvable: &'a BTreeSet<String>,
+        params: &'a BTreeSet<String>,
+        locals: &'a BTreeSet<String>,
+        aliases: &'a BTreeSet<String>,
+        globals: &'a BTreeSet<String>,
+    ) -> Self {
+        FunctionFx {
+            src,
+            resolvable,
+            params,
+            locals,
+            aliases,
+            globals,
+            effects: Effects::default(),
+            calls: BTreeSet::new(),
+        }
+    }
+
     /// A name the function changes or hands on: its own locals (not aliases) are its own; a
     /// parameter is what its caller handed it, which may be anything.
     fn reach(&mut self, name: &str) {
