@@ -2617,7 +2617,23 @@ fn build_item_inner(
             .collect(),
         class_bases,
         fixtures: if lang == "python" {
-            super::extracted::python_fixtures(spec.extent, spec.node, src)
+            let mut fixtures = super::extracted::python_fixtures(spec.extent, spec.node, src);
+            let mut root = spec.node;
+            while let Some(p) = root.parent() {
+                root = p;
+            }
+            let classes: Vec<Node<'_>> = spec
+                .suites
+                .iter()
+                .map(|(class, _)| *class)
+                .chain(spec.subclasses.iter().map(|(_, body)| *body))
+                .collect();
+            for f in super::extracted::python_marked_fixtures(&classes, root, src) {
+                if !fixtures.contains(&f) {
+                    fixtures.push(f);
+                }
+            }
+            fixtures
         } else {
             Vec::new()
         },

@@ -3281,6 +3281,11 @@ pub struct FileFunction {
     /// An imported function: the `helper …` lines of the check helpers of its file it
     /// reaches there (its `uses` are names of that file, not of the test's).
     pub beyond: Vec<String>,
+    /// An imported function: the `helper …` lines of every function of its file it calls
+    /// there, and those call in turn, asserting or not: what an assertion that compares its
+    /// value compares (`assert total(xs) == expected()` with `expected` returning
+    /// `_norm(6)`: `_norm` decides the expected value too).
+    pub beyond_values: Vec<String>,
     /// Its text as a test's statements read it, when that differs (Python: its local
     /// annotations erased, see `analysis::python_erasure`).
     pub read: Option<String>,
@@ -3350,6 +3355,7 @@ pub(crate) fn file_function(
         asserts,
         file: None,
         beyond: Vec::new(),
+        beyond_values: Vec::new(),
         read,
     })
 }
@@ -3481,23 +3487,25 @@ pub(crate) fn reached_helpers(
     functions: &[FileFunction],
     own_name: &str,
 ) -> Vec<String> {
-    let mut indices = reached_check_helper_indices(uses, functions, own_name);
-    if !values.is_empty() {
-        let by_name = bound_once(functions);
-        let callees = |names: &BTreeSet<String>| callees_of(names, &by_name, own_name);
-        let mut seen: BTreeSet<usize> = BTreeSet::new();
-        let mut queue = callees(values);
-        while let Some(i) = queue.pop() {
-            if seen.insert(i) {
-                indices.insert(i);
-                queue.extend(callees(&functions[i].uses));
-            }
-        }
-    }
+    let indices = reached_check_helper_indices(uses, functions, own_name);
+    let valued = if values.is_empty() {
+        BTreeSet::new()
+    } else {
+        reached_indices(values, functions, own_name)
+    };
     let mut out: Vec<String> = indices
-        .into_iter()
-        .flat_map(|i| {
-            std::iter::once(helper_line(&functions[i])).chain(functions[i].beyond.iter().cloned())
+        .iter()
+        .chain(&valued)
+        .flat_map(|&i| {
+            let f = &functions[i];
+            let compared = if valued.contains(&i) {
+                f.beyond_values.as_slice()
+            } else {
+                &[]
+            };
+            std::iter::once(helper_line(f))
+                .chain(f.beyond.iter().cloned())
+                .chain(compared.iter().cloned())
         })
         .collect();
     out.sort();
@@ -3814,6 +3822,25 @@ fn callees_of(
         .filter(|n| n.as_str() != own_name)
         .filter_map(|n| by_name.get(n.as_str()).copied().flatten())
         .collect()
+}
+
+/// The functions of `functions` that `names` call, and those call in turn (by name, each
+/// bound once; `own_name`, the test's own, aside), as indices into `functions`.
+pub(crate) fn reached_indices(
+    names: &BTreeSet<String>,
+    functions: &[FileFunction],
+    own_name: &str,
+) -> BTreeSet<usize> {
+    let by_name = bound_once(functions);
+    let callees = |names: &BTreeSet<String>| callees_of(names, &by_name, own_name);
+    let mut seen: BTreeSet<usize> = BTreeSet::new();
+    let mut queue = callees(names);
+    while let Some(i) = queue.pop() {
+        if seen.insert(i) {
+            queue.extend(callees(&functions[i].uses));
+        }
+    }
+    seen
 }
 
 /// [`reached_helpers`] without `values`, as indices into `functions`.

@@ -271,21 +271,25 @@ fn used_fixtures(extent: Node<'_>, src: &str) -> Vec<String> {
     }
     let mut out = Vec::new();
     for d in named_children(extent) {
-        if kind(d) != "decorator" {
-            continue;
+        if kind(d) == "decorator" {
+            usefixtures_in(d, src, &mut out);
         }
-        let Some(call) = named_children(d).into_iter().find(|c| kind(*c) == "call") else {
-            continue;
-        };
-        let is_usefixtures = call
+    }
+    out
+}
+
+/// The fixtures each `pytest.mark.usefixtures("a", "b")` call under `node` names (string
+/// literals), into `out`.
+fn usefixtures_in(node: Node<'_>, src: &str, out: &mut Vec<String>) {
+    if !text(node, src).contains("usefixtures") {
+        return;
+    }
+    if kind(node) == "call"
+        && node
             .child_by_field_name("function")
-            .is_some_and(|f| text(f, src).ends_with("mark.usefixtures"));
-        let Some(args) = call.child_by_field_name("arguments") else {
-            continue;
-        };
-        if !is_usefixtures {
-            continue;
-        }
+            .is_some_and(|f| text(f, src).ends_with("mark.usefixtures"))
+        && let Some(args) = node.child_by_field_name("arguments")
+    {
         for a in named_children(args) {
             if kind(a) != "string" {
                 continue;
@@ -296,6 +300,72 @@ fn used_fixtures(extent: Node<'_>, src: &str) -> Vec<String> {
             }
         }
     }
+    for c in named_children(node) {
+        usefixtures_in(c, src, out);
+    }
+}
+
+/// The fixtures pytest sets up for a test because the classes around it, or its module, use
+/// them: `@pytest.mark.usefixtures("guard")` on a class, a class's or the module's
+/// `pytestmark = pytest.mark.usefixtures(…)` (or a list holding one). `classes` are the
+/// class nodes around the test (with their decorators) and the bodies of the classes it runs
+/// under (a mixin's subclasses), `root` the module.
+pub(crate) fn python_marked_fixtures(
+    classes: &[Node<'_>],
+    root: Node<'_>,
+    src: &str,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let pytestmark = |block: Node<'_>, out: &mut Vec<String>| {
+        for c in named_children(block) {
+            if kind(c) != "expression_statement" {
+                continue;
+            }
+            let Some(a) = c.named_child(0).filter(|a| kind(*a) == "assignment") else {
+                continue;
+            };
+            if a.child_by_field_name("left")
+                .is_some_and(|l| text(l, src) == "pytestmark")
+                && let Some(right) = a.child_by_field_name("right")
+            {
+                usefixtures_in(right, src, out);
+            }
+        }
+    };
+    for class in classes {
+        let mut class = *class;
+        // A class body: its class, with its decorators.
+        if kind(class) == "block"
+            && let Some(parent) = class.parent()
+        {
+            class = parent;
+        }
+        if kind(class) == "class_definition"
+            && let Some(parent) = class
+                .parent()
+                .filter(|p| kind(*p) == "decorated_definition")
+        {
+            class = parent;
+        }
+        if kind(class) == "decorated_definition" {
+            for d in named_children(class) {
+                if kind(d) == "decorator" {
+                    usefixtures_in(d, src, &mut out);
+                }
+            }
+        }
+        let definition = if kind(class) == "decorated_definition" {
+            class.child_by_field_name("definition")
+        } else {
+            Some(class)
+        };
+        if let Some(body) = definition.and_then(|d| d.child_by_field_name("body")) {
+            pytestmark(body, &mut out);
+        }
+    }
+    pytestmark(root, &mut out);
+    out.sort();
+    out.dedup();
     out
 }
 

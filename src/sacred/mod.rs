@@ -798,6 +798,16 @@ fn add_imported_check_helpers(
                                     .iter()
                                     .flat_map(|i| helper_lines(&functions[*i]))
                                     .collect(),
+                                beyond_values: crate::sacred::bindings::reached_indices(
+                                    &m.uses, functions, "",
+                                )
+                                .iter()
+                                .flat_map(|i| {
+                                    helper_lines(&functions[*i])
+                                        .into_iter()
+                                        .chain(functions[*i].beyond_values.iter().cloned())
+                                })
+                                .collect(),
                                 ..m.clone()
                             }
                         })
@@ -1103,7 +1113,25 @@ fn stub_of(
                     .flat_map(|i| helper_lines(&functions[*i])),
             )
             .collect(),
+        beyond_values: value_lines(functions, at),
     }
+}
+
+/// The `helper` lines of every function of its module that `functions[at]` calls there, and
+/// those call in turn, asserting or not (with what each reaches in other modules): what an
+/// assertion that compares its value compares too.
+fn value_lines(functions: &[crate::sacred::bindings::FileFunction], at: usize) -> Vec<String> {
+    let f = &functions[at];
+    let mut out: Vec<String> = f.beyond_values.clone();
+    for i in crate::sacred::bindings::reached_indices(&f.uses, functions, &f.name) {
+        if i != at {
+            out.extend(helper_lines(&functions[i]));
+            out.extend(functions[i].beyond_values.iter().cloned());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A function's `helper` line and those of the check helpers it reaches in other files.

@@ -1288,6 +1288,37 @@ fn what_a_test_does_not_reach_in_a_testutil_package_may_change() {
     l.assert_passes_checked();
 }
 
+// A function of a testutil package whose value an assertion compares decides what is
+// compared, and so does every function of its package it calls, asserting or not.
+#[test]
+fn a_function_a_compared_testutil_function_calls_is_locked() {
+    let test = "package pay\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/internal/testutil\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\tif Total(1, 2, 3) != testutil.Expected() {\n\t\tt.Error(\"wrong total\")\n\t}\n}\n";
+    let util = "package testutil\n\nfunc norm(x int) int {\n\treturn x\n}\n\nfunc Expected() int {\n\treturn norm(6)\n}\n\nfunc Unrelated() int {\n\treturn 1\n}\n";
+    let files = [
+        ("go.mod", "module example.com/shop\n\ngo 1.22\n"),
+        ("pay/total_test.go", test),
+        (
+            "pay/total.go",
+            "package pay\n\nfunc Total(xs ...int) int {\n\tn := 0\n\tfor _, x := range xs {\n\t\tn += x\n\t}\n\treturn n\n}\n",
+        ),
+        ("internal/testutil/expected.go", util),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "internal/testutil/expected.go",
+        util,
+        &[("\treturn x\n", "\treturn x + 1\n")],
+    );
+    l.assert_refused("rebound", TESTUTIL_ID);
+    let l = super::locked(&files);
+    l.edit(
+        "internal/testutil/expected.go",
+        util,
+        &[("\treturn 1\n", "\treturn 2\n")],
+    );
+    l.assert_passes_checked();
+}
+
 /// What a Go test file runs as its package starts: `init` as written, and the functions a
 /// package-level variable or `init` calls.
 const STARTS: &str = "package billing\n\nimport \"testing\"\n\nfunc init() {\n\tsetup()\n}\n\nfunc setup() {\n\t_ = 1\n}\n\nfunc helper() int {\n\treturn 1\n}\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{1, 2, 3}) != 6 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";

@@ -1877,6 +1877,83 @@ fn a_check_helper_a_helper_module_imports_in_turn_that_checks_less_is_refused() 
     l.assert_passes_checked();
 }
 
+// A helper of a module of the tests whose value an assertion compares decides what is
+// compared, and so does every function of its module it calls, asserting or not: through a
+// module that module imports in turn, and from a method the test's class inherits from a
+// class of a module of the tests. What it does not call may change.
+const COMPARED_TEST: &str = "import billing\nfrom tests.expect import expected\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == expected()\n";
+const COMPARED_EXPECT: &str = "from tests.norms import norm\n\n\ndef _six():\n    return norm(6)\n\n\ndef expected():\n    return _six()\n\n\ndef unrelated():\n    return 1\n";
+const COMPARED_NORMS: &str = "def norm(x):\n    return x\n";
+const COMPARED_CLASS_ID: &str = "python:tests/billing/test_class.py::TestTotal::test_total";
+const COMPARED_CLASS: &str = "import billing\nfrom tests.base import Base\n\n\nclass TestTotal(Base):\n    def test_total(self):\n        self.assertEqual(billing.total([1, 2, 3]), self.expected())\n";
+const COMPARED_BASE: &str = "import unittest\n\n\ndef _six():\n    return 6\n\n\nclass Base(unittest.TestCase):\n    def expected(self):\n        return _six()\n";
+
+fn compared_repo() -> super::Locked {
+    super::locked(&[
+        ("tests/billing/test_total.py", COMPARED_TEST),
+        ("tests/billing/test_class.py", COMPARED_CLASS),
+        ("tests/expect.py", COMPARED_EXPECT),
+        ("tests/norms.py", COMPARED_NORMS),
+        ("tests/base.py", COMPARED_BASE),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ])
+}
+
+#[test]
+fn a_function_an_imported_compared_helper_calls_in_its_module_is_locked() {
+    let l = compared_repo();
+    l.edit(
+        "tests/expect.py",
+        COMPARED_EXPECT,
+        &[(
+            "    return norm(6)\n",
+            "    import billing\n\n    return billing.total([1, 2, 3])\n",
+        )],
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+}
+
+#[test]
+fn a_function_a_compared_helper_reaches_through_another_module_is_locked() {
+    let l = compared_repo();
+    l.edit(
+        "tests/norms.py",
+        COMPARED_NORMS,
+        &[("    return x\n", "    return x - 1\n")],
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+}
+
+#[test]
+fn a_function_an_inherited_compared_method_calls_in_its_module_is_locked() {
+    let l = compared_repo();
+    l.edit(
+        "tests/base.py",
+        COMPARED_BASE,
+        &[("    return 6\n", "    return 7\n")],
+    );
+    l.assert_refused("rebound", COMPARED_CLASS_ID);
+}
+
+#[test]
+fn what_an_imported_compared_helper_does_not_call_may_change() {
+    let l = compared_repo();
+    l.edit(
+        "tests/expect.py",
+        COMPARED_EXPECT,
+        &[("    return 1\n", "    return 2\n")],
+    );
+    l.edit(
+        "tests/norms.py",
+        COMPARED_NORMS,
+        &[(
+            "    return x\n",
+            "    return x\n\n\ndef other():\n    return 3\n",
+        )],
+    );
+    l.assert_passes_checked();
+}
+
 // Modules of the tests that import each other are each read once.
 #[test]
 fn helper_modules_that_import_each_other_are_read_once() {
@@ -1916,6 +1993,50 @@ fn emptying_a_fixture_got_by_value_or_used_by_marker_is_refused() {
             &[("    return [1, 2, 3]", "    return []")],
         );
         l.assert_refused("rebound", CONFTEST_ID);
+        let l = super::locked(&files);
+        l.edit(
+            "tests/conftest.py",
+            CONFTEST,
+            &[("    return 0", "    return 1")],
+        );
+        l.assert_passes_checked();
+    }
+}
+
+// A fixture that the test's class or module uses through a marker runs for the test too:
+// `@pytest.mark.usefixtures` on its class, a class's or the module's `pytestmark`, and the
+// marker on a subclass the test (of a mixin) runs under.
+#[test]
+fn emptying_a_fixture_its_class_or_module_uses_is_refused() {
+    for (test, id) in [
+        (
+            "import pytest\n\n\n# gatekeeper:sacred\n@pytest.mark.usefixtures(\"amounts\")\nclass TestAmounts:\n    def test_positive(self):\n        assert True\n",
+            "python:tests/billing/test_amounts.py::TestAmounts::test_positive",
+        ),
+        (
+            "import pytest\n\n\n# gatekeeper:sacred\nclass TestAmounts:\n    pytestmark = pytest.mark.usefixtures(\"amounts\")\n\n    def test_positive(self):\n        assert True\n",
+            "python:tests/billing/test_amounts.py::TestAmounts::test_positive",
+        ),
+        (
+            "import pytest\n\npytestmark = [pytest.mark.usefixtures(\"amounts\")]\n\n\n# gatekeeper:sacred\ndef test_positive():\n    assert True\n",
+            CONFTEST_ID,
+        ),
+        (
+            "import pytest\n\n\nclass AmountChecks:\n    # gatekeeper:sacred\n    def test_positive(self):\n        assert True\n\n\n@pytest.mark.usefixtures(\"amounts\")\nclass TestAmounts(AmountChecks):\n    pass\n",
+            "python:tests/billing/test_amounts.py::AmountChecks::test_positive",
+        ),
+    ] {
+        let files = [
+            ("tests/conftest.py", CONFTEST),
+            ("tests/billing/test_amounts.py", test),
+        ];
+        let l = super::locked(&files);
+        l.edit(
+            "tests/conftest.py",
+            CONFTEST,
+            &[("    return [1, 2, 3]", "    pytest.skip(\"later\")")],
+        );
+        l.assert_refused("rebound", id);
         let l = super::locked(&files);
         l.edit(
             "tests/conftest.py",

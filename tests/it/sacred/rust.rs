@@ -1035,6 +1035,21 @@ fn a_check_helper_of_a_shared_test_module_that_checks_less_is_refused() {
     }
 }
 
+// A function of the shared test module whose value an assertion compares decides what is
+// compared, and so does every function of that module it calls, asserting or not.
+#[test]
+fn a_function_a_compared_function_of_a_shared_test_module_calls_is_locked() {
+    let test = "mod common;\n\n// gatekeeper:sacred\n#[test]\nfn total_is_six() {\n    assert_eq!([1, 2, 3].iter().sum::<i64>(), common::expected());\n}\n";
+    let common = "pub fn norm(x: i64) -> i64 {\n    x\n}\n\npub fn expected() -> i64 {\n    norm(6)\n}\n\npub fn unrelated() -> i64 {\n    1\n}\n";
+    let files = [("tests/total.rs", test), ("tests/common/mod.rs", common)];
+    let l = super::locked(&files);
+    l.edit("tests/common/mod.rs", common, &[("    x\n", "    x + 1\n")]);
+    l.assert_refused("rebound", "rust:tests/total.rs::total_is_six");
+    let l = super::locked(&files);
+    l.edit("tests/common/mod.rs", common, &[("    1\n", "    2\n")]);
+    l.assert_passes_checked();
+}
+
 // A `use` inside the test that brings more names the test did not mention keeps every
 // locked statement's meaning; one that drops a name, or brings a name the test already read,
 // does not.

@@ -1248,6 +1248,32 @@ fn what_an_imported_check_helper_does_not_reach_may_change() {
     l.assert_passes_checked();
 }
 
+// A helper of a module of the tests whose value an assertion compares decides what is
+// compared, and so does every function of its module it calls, asserting or not.
+#[test]
+fn a_function_an_imported_compared_helper_calls_in_its_module_is_locked() {
+    let test = "import {test, expect} from 'vitest';\nimport {total} from '../../src/total.js';\nimport {expected} from '../helpers/expected.js';\n\ntest('total', () => {\n  expect(total([1, 2, 3])).toBe(expected());\n});\n";
+    let helpers = "function norm(x: number): number {\n  return x;\n}\n\nexport function expected(): number {\n  return norm(6);\n}\n\nexport function unrelated(): number {\n  return 1;\n}\n";
+    let files = [
+        ("tests/billing/total.test.ts", test),
+        ("tests/helpers/expected.ts", helpers),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "tests/helpers/expected.ts",
+        helpers,
+        &[("  return x;\n", "  return x + 1;\n")],
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+    let l = super::locked(&files);
+    l.edit(
+        "tests/helpers/expected.ts",
+        helpers,
+        &[("  return 1;\n", "  return 2;\n")],
+    );
+    l.assert_passes_checked();
+}
+
 // A test beside the code it tests imports that code: an assertion inside it is code the
 // test exercises, not one of its checks.
 #[test]
