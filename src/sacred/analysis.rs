@@ -2533,15 +2533,37 @@ fn build_item_inner(
     // A Python subclass's, under which the test runs too.
     // (Without the subclass's name: renaming one changes nothing that runs.)
     for (_, body) in &spec.subclasses {
-        let prefix = "setup in a subclass: ";
         setups.extend(
             super::bindings::setups_read(lang, *body, src, true)
                 .into_iter()
                 .map(|(line, read)| {
-                    let under = |l: String| l.replacen("setup ", prefix, 1);
+                    let under = |l: String| match l.strip_prefix(super::bindings::HOOK) {
+                        Some(rest) => format!("{}in a subclass: {rest}", super::bindings::HOOK),
+                        None => l.replacen("setup ", "setup in a subclass: ", 1),
+                    };
                     (under(line), read.map(under))
                 }),
         );
+    }
+    // Python: those of the classes of its file its classes derive from, which run for it
+    // as its own do (`in a base: setup …`, `in a base: hook …`).
+    if lang == "python" {
+        for body in super::bindings::in_file_bases(
+            spec.suites
+                .iter()
+                .map(|(_, body)| *body)
+                .chain(spec.subclasses.iter().map(|(_, body)| *body)),
+            src,
+        ) {
+            setups.extend(
+                super::bindings::setups_read(lang, body, src, true)
+                    .into_iter()
+                    .map(|(line, read)| {
+                        let under = |l: String| format!("{}{l}", super::bindings::IN_A_BASE);
+                        (under(line), read.map(under))
+                    }),
+            );
+        }
     }
     TestItem {
         id: test_id(lang, path, &spec.scope, &spec.name),

@@ -494,6 +494,21 @@ pub fn setups_read(
                 "teardown",
             ];
             let names = if in_class { CLASS } else { MODULE };
+            // What names the file's code reaches methods by (a framework hook is named by no
+            // code of the file), read once per file.
+            let referenced = in_class
+                .then(|| {
+                    let mut root = block;
+                    while let Some(p) = root.parent() {
+                        root = p;
+                    }
+                    let class = block.parent().filter(|c| kind(*c) == "class_definition")?;
+                    // Under a framework whose every hook is known (unittest's, pytest's), a
+                    // method no code names is never called.
+                    let known = known_framework_only(class, root, src);
+                    Some((python_names_referenced(root, src), known))
+                })
+                .flatten();
             for n in named_children(block) {
                 let def = if kind(n) == "decorated_definition" {
                     n.child_by_field_name("definition")
@@ -514,10 +529,16 @@ pub fn setups_read(
                             t.contains("fixture") && t.contains("autouse=True")
                         }
                     });
-                if names.contains(&name) || autouse {
-                    let line = format!("setup {}", normalized(n, src));
+                let hook = !autouse
+                    && !names.contains(&name)
+                    && referenced
+                        .as_ref()
+                        .is_some_and(|(r, known)| runs_unasked(name, r, *known));
+                if names.contains(&name) || autouse || hook {
+                    let head = if hook { HOOK } else { "setup " };
+                    let line = format!("{head}{}", normalized(n, src));
                     let read = super::analysis::read_as_statement(n, src)
-                        .map(|r| format!("setup {r}"))
+                        .map(|r| format!("{head}{r}"))
                         .filter(|r| *r != line);
                     out.push((line, read));
                 }
@@ -525,6 +546,281 @@ pub fn setups_read(
         }
         _ => {}
     }
+    out
+}
+
+/// The line of a method of a test's class that runs for the test though the test does not
+/// call it (see [`runs_unasked`]).
+pub const HOOK: &str = "hook ";
+
+/// Whether an envelope line is one of a method that runs for the test unasked: `hook …`
+/// (its class's, a subclass's) or `in a base: …` (a setup or hook of a base of its file).
+pub fn is_hook_line(line: &str) -> bool {
+    line.starts_with(HOOK) || line.starts_with(IN_A_BASE)
+}
+
+/// The name of the method a [`is_hook_line`] line (or a `setup …` one) is of, with what
+/// it holds after its prefixes (`def get_app(self):…`).
+pub fn hook_method(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix(IN_A_BASE).unwrap_or(line);
+    let rest = rest
+        .strip_prefix(HOOK)
+        .or_else(|| rest.strip_prefix("setup "))?;
+    let rest = rest.strip_prefix("in a subclass: ").unwrap_or(rest);
+    let (_, after) = rest.split_once("def ")?;
+    let name = after.split('(').next()?;
+    Some((name, rest))
+}
+
+/// The lines of what a base class of the test's class, in its file, runs for it (its setups
+/// and hooks), each after this.
+pub const IN_A_BASE: &str = "in a base: ";
+
+/// The bodies of the classes of the file that the classes of `bodies` derive from, directly
+/// or not (by plain name, each once), less those classes themselves.
+pub(crate) fn in_file_bases<'t>(
+    bodies: impl Iterator<Item = Node<'t>>,
+    src: &str,
+) -> Vec<Node<'t>> {
+    let own: Vec<Node<'t>> = bodies.collect();
+    let Some(first) = own.first() else {
+        return Vec::new();
+    };
+    let mut root = *first;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let classes = top_classes(root, src);
+    let mut seen: BTreeSet<usize> = own.iter().map(tree_sitter::Node::id).collect();
+    let mut out = Vec::new();
+    let mut queue: Vec<Node<'t>> = own
+        .iter()
+        .filter_map(|b| b.parent().filter(|c| kind(*c) == "class_definition"))
+        .collect();
+    while let Some(class) = queue.pop() {
+        for base in base_names(class, src) {
+            for (name, c) in &classes {
+                if *name != base {
+                    continue;
+                }
+                let Some(body) = c.child_by_field_name("body") else {
+                    continue;
+                };
+                if seen.insert(body.id()) {
+                    out.push(body);
+                    queue.push(*c);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The methods of `unittest.TestCase` (and `IsolatedAsyncioTestCase`) that its machinery or
+/// a test's assertions call: a test class that defines one replaces what runs the test or
+/// what checks it (`def assertEqual(self, a, b): pass`).
+const UNITTEST_METHODS: &[&str] = &[
+    "run",
+    "debug",
+    "id",
+    "shortDescription",
+    "defaultTestResult",
+    "countTestCases",
+    "subTest",
+    "skipTest",
+    "addCleanup",
+    "addClassCleanup",
+    "doCleanups",
+    "doClassCleanups",
+    "enterContext",
+    "enterClassContext",
+    "addTypeEqualityFunc",
+    "asyncSetUp",
+    "asyncTearDown",
+    "fail",
+    "failureException",
+    "_callSetUp",
+    "_callTestMethod",
+    "_callTearDown",
+    "_callCleanup",
+    "_callAsync",
+    "_callMaybeAsync",
+    "_setupAsyncioRunner",
+    "_tearDownAsyncioRunner",
+    "_getAssertEqualityFunc",
+    "_formatMessage",
+    "_baseAssertEqual",
+    "_truncateMessage",
+    "_addSkip",
+    "_addExpectedFailure",
+    "_addUnexpectedSuccess",
+    "_feedErrorsToResult",
+    "assertEqual",
+    "assertEquals",
+    "assertNotEqual",
+    "assertNotEquals",
+    "assertTrue",
+    "assertFalse",
+    "assert_",
+    "assertIs",
+    "assertIsNot",
+    "assertIsNone",
+    "assertIsNotNone",
+    "assertIn",
+    "assertNotIn",
+    "assertIsInstance",
+    "assertNotIsInstance",
+    "assertIsSubclass",
+    "assertNotIsSubclass",
+    "assertHasAttr",
+    "assertNotHasAttr",
+    "assertRaises",
+    "assertRaisesRegex",
+    "assertRaisesRegexp",
+    "assertWarns",
+    "assertWarnsRegex",
+    "assertLogs",
+    "assertNoLogs",
+    "assertAlmostEqual",
+    "assertAlmostEquals",
+    "assertNotAlmostEqual",
+    "assertNotAlmostEquals",
+    "assertGreater",
+    "assertGreaterEqual",
+    "assertLess",
+    "assertLessEqual",
+    "assertRegex",
+    "assertNotRegex",
+    "assertRegexpMatches",
+    "assertNotRegexpMatches",
+    "assertCountEqual",
+    "assertItemsEqual",
+    "assertMultiLineEqual",
+    "assertSequenceEqual",
+    "assertListEqual",
+    "assertTupleEqual",
+    "assertSetEqual",
+    "assertDictEqual",
+    "assertDictContainsSubset",
+    "assertStartsWith",
+    "assertNotStartsWith",
+    "assertEndsWith",
+    "assertNotEndsWith",
+    "failUnlessEqual",
+    "failIfEqual",
+    "failUnless",
+    "failIf",
+    "failUnlessRaises",
+    "failUnlessAlmostEqual",
+    "failIfAlmostEqual",
+];
+
+/// Whether a method `name` of a test's class runs for its tests though they need not call it
+/// (besides the setups): Python calls a dunder (`__getattribute__`, `__init__`); unittest's
+/// machinery or an assertion calls a method of `unittest.TestCase` it overrides (`run`,
+/// `assertEqual`); and a method no code of the file names (`referenced`, see
+/// [`python_names_referenced`]) is either never called or called by the framework the class
+/// derives from (tornado's `get_app`, Django's `setUpTestData`), which gatekeeper cannot read.
+fn runs_unasked(name: &str, referenced: &BTreeSet<String>, known_framework: bool) -> bool {
+    // A test: the runner runs it as itself.
+    if name.starts_with("test") {
+        return false;
+    }
+    (name.len() > 4 && name.starts_with("__") && name.ends_with("__"))
+        || UNITTEST_METHODS.contains(&name)
+        || (!known_framework && !referenced.contains(name))
+}
+
+/// Whether the class derives, through the classes of its file, only from frameworks whose
+/// hooks are all known: no base (a pytest class), `object`, `unittest.TestCase` or
+/// `unittest.IsolatedAsyncioTestCase` (also imported by name from `unittest`). A base of a
+/// library or of another module may call any method (tornado's `AsyncHTTPTestCase` calls
+/// `get_app`).
+fn known_framework_only(class: Node<'_>, root: Node<'_>, src: &str) -> bool {
+    let classes = top_classes(root, src);
+    let from_unittest = |name: &str| {
+        named_children(root).into_iter().any(|n| {
+            kind(n) == "import_from_statement"
+                && n.child_by_field_name("module_name")
+                    .is_some_and(|m| text(m, src) == "unittest")
+                && named_children(n)
+                    .into_iter()
+                    .skip(1)
+                    .any(|c| kind(c) == "dotted_name" && text(c, src) == name)
+        })
+    };
+    let mut seen: BTreeSet<usize> = BTreeSet::new();
+    let mut queue = vec![class];
+    while let Some(c) = queue.pop() {
+        if !seen.insert(c.id()) {
+            continue;
+        }
+        let Some(args) = c.child_by_field_name("superclasses") else {
+            continue;
+        };
+        for a in named_children(args) {
+            let base = text(a, src);
+            if let Some((_, c)) = classes.iter().find(|(n, _)| *n == base) {
+                queue.push(*c);
+                continue;
+            }
+            let known = match base {
+                "object" | "unittest.TestCase" | "unittest.IsolatedAsyncioTestCase" => true,
+                "TestCase" | "IsolatedAsyncioTestCase" => from_unittest(base),
+                _ => false,
+            };
+            if !known {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+std::thread_local! {
+    /// [`python_names_referenced`] of the file being scanned, by its source buffer; emptied
+    /// when a scan starts.
+    static REFERENCED: std::cell::RefCell<BTreeMap<[usize; 2], std::rc::Rc<BTreeSet<String>>>> =
+        const { std::cell::RefCell::new(BTreeMap::new()) };
+}
+
+/// The names a Python module's code mentions other than as the name of a definition: every
+/// identifier (an attribute's too, `self.get_app`), and the words of its string literals
+/// (`getattr(self, "get_app")`); not its comments.
+fn python_names_referenced(root: Node<'_>, src: &str) -> std::rc::Rc<BTreeSet<String>> {
+    let key = [src.as_ptr() as usize, src.len()];
+    if let Some(found) = REFERENCED.with(|c| c.borrow().get(&key).cloned()) {
+        return found;
+    }
+    let mut out = BTreeSet::new();
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "identifier" => {
+                let defined = n.parent().is_some_and(|p| {
+                    matches!(kind(p), "function_definition" | "class_definition")
+                        && p.child_by_field_name("name")
+                            .is_some_and(|d| d.id() == n.id())
+                });
+                if !defined {
+                    out.insert(text(n, src).to_owned());
+                }
+            }
+            "string" => {
+                for w in text(n, src)
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|w| !w.is_empty())
+                {
+                    out.insert(w.to_owned());
+                }
+            }
+            "comment" => {}
+            _ => stack.extend(n.children(&mut cursor)),
+        }
+    }
+    let out = std::rc::Rc::new(out);
+    REFERENCED.with(|c| c.borrow_mut().insert(key, out.clone()));
     out
 }
 
@@ -3524,6 +3820,7 @@ std::thread_local! {
 /// Forgets the methods read by [`class_functions`] (a new file's scan starts on this thread).
 pub(crate) fn forget_class_functions() {
     CLASS_FUNCTIONS.with(|c| c.borrow_mut().clear());
+    REFERENCED.with(|c| c.borrow_mut().clear());
 }
 
 /// The methods of a Python class body other than its tests, each named `.NAME` as a test
@@ -3643,6 +3940,26 @@ pub(crate) fn base_names(class: Node<'_>, src: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A class's bases as its methods are looked up: the plain names of [`base_names`] and
+/// those named through a module (`helpers.Base`, `tests.helpers.Base`), in their order.
+fn inherited_base_names(class: Node<'_>, src: &str) -> Vec<String> {
+    class
+        .child_by_field_name("superclasses")
+        .map(|args| {
+            named_children(args)
+                .into_iter()
+                .filter(|a| {
+                    matches!(kind(*a), "identifier" | "attribute")
+                        && text(*a, src).split('.').all(|p| {
+                            !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+                        })
+                })
+                .map(|a| text(a, src).to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A class's base names and its methods, as [`inherit_methods`] looks them up.
 pub(crate) type ClassParts = (Vec<String>, Vec<FileFunction>);
 
@@ -3687,7 +4004,7 @@ pub(crate) fn inherited_class_functions(
     let Some(class) = body.parent().filter(|c| kind(*c) == "class_definition") else {
         return (Vec::new(), Vec::new());
     };
-    let bases = base_names(class, src);
+    let bases = inherited_base_names(class, src);
     if bases.is_empty() {
         return (Vec::new(), Vec::new());
     }
@@ -3699,7 +4016,10 @@ pub(crate) fn inherited_class_functions(
     let lookup = |name: &str| {
         let (_, c) = classes.iter().find(|(n, _)| *n == name)?;
         let body = c.child_by_field_name("body")?;
-        Some((base_names(*c, src), class_functions(body, src, rules)))
+        Some((
+            inherited_base_names(*c, src),
+            class_functions(body, src, rules),
+        ))
     };
     let mut methods = own.to_vec();
     let unresolved = inherit_methods(&bases, &lookup, &mut methods);

@@ -75,6 +75,10 @@ pub struct LockedTest {
     /// written as a `helpers N` count); false in locks written before (then the base
     /// revision's file decides).
     pub helpers_recorded: bool,
+    /// Whether its `envelope_bindings` hold the methods of its class and of the bases of its
+    /// file that run for it unasked (`hook …`, `in a base: …`, written as a `hooks N` count);
+    /// false in locks written before (then the base revision's file decides).
+    pub hooks_recorded: bool,
 }
 
 /// The whole lock, by test id.
@@ -108,6 +112,7 @@ impl LockedTest {
             bindings: Some(t.bindings.clone()),
             envelope_bindings: Some(t.envelope_bindings.clone()),
             helpers_recorded: true,
+            hooks_recorded: true,
         }
     }
 }
@@ -210,6 +215,15 @@ impl SacredLock {
                     .count();
                 let _ = writeln!(out, "  helpers {n}");
             }
+            if t.hooks_recorded {
+                let n = t
+                    .envelope_bindings
+                    .iter()
+                    .flatten()
+                    .filter(|l| crate::sacred::bindings::is_hook_line(l))
+                    .count();
+                let _ = writeln!(out, "  hooks {n}");
+            }
         }
         out
     }
@@ -289,6 +303,10 @@ impl SacredLock {
                 "helpers" => {
                     number()?;
                     t.helpers_recorded = true;
+                }
+                "hooks" => {
+                    number()?;
+                    t.hooks_recorded = true;
                 }
                 other => bail!("line {lineno}: unknown field `{other}`"),
             }

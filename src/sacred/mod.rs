@@ -739,7 +739,17 @@ fn add_imported_check_helpers(
     let mut wanted: BTreeSet<String> = BTreeSet::new();
     for t in &scan.tests {
         wanted.extend(t.used.iter().cloned());
-        wanted.extend(t.class_bases.iter().cloned());
+        for base in &t.class_bases {
+            // `helpers.Base`, `tests.helpers.Base`: the module names it is reached through.
+            let mut prefix = String::new();
+            for part in base.split('.') {
+                if !prefix.is_empty() {
+                    prefix.push('.');
+                }
+                prefix.push_str(part);
+                wanted.insert(prefix.clone());
+            }
+        }
     }
     for f in &scan.functions {
         wanted.extend(f.uses.iter().cloned());
@@ -774,7 +784,12 @@ fn add_imported_check_helpers(
                     continue;
                 };
                 let functions = &cache.extended[file];
-                let name = named_import_name(&scan.module_bindings, alias).unwrap_or(alias);
+                // A class reached through its module (`helpers.Base`) is named in it by its
+                // last part.
+                let name = match alias.rsplit_once('.') {
+                    Some((_, last)) => last,
+                    None => named_import_name(&scan.module_bindings, alias).unwrap_or(alias),
+                };
                 let lookup = |n: &str| {
                     let c = parts.classes.iter().find(|c| c.name == n)?;
                     let methods = c
@@ -1233,6 +1248,15 @@ fn import_stubs(
                 }
             }
             Members::Qualified(alias) => {
+                // A class reached through the module (`class T(helpers.Base)`).
+                if let Some(parts) = cache.modules[&file].as_ref() {
+                    for c in &parts.classes {
+                        let q = format!("{alias}.{}", c.name);
+                        if wanted.contains(&q) {
+                            classes.push((q, file.clone()));
+                        }
+                    }
+                }
                 for f in functions {
                     let q = format!("{alias}.{}", f.name);
                     if f.name != "default" && !f.name.contains('.') && wanted.contains(&q) {
@@ -2148,6 +2172,7 @@ fn compare_all(
                         .iter()
                         .any(|n| n.id == t.id && !n.envelope_bindings.is_empty())
                 }))
+                || (!t.hooks_recorded && lang::Lang::of_path(&t.file) == Some(lang::Lang::Python))
                 || (!t.helpers_recorded
                     && matches!(
                         lang::Lang::of_path(&t.file),

@@ -20,7 +20,11 @@ use crate::sacred::bindings::harmless_addition;
 
 pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
     let mut new_bindings = new_bindings(s).unwrap_or_default();
-    for b in new_envelope_bindings(s).into_iter().chain(lost_helpers(s)) {
+    for b in new_envelope_bindings(s)
+        .into_iter()
+        .chain(lost_helpers(s))
+        .chain(lost_hooks(s))
+    {
         if !new_bindings.contains(&b) {
             new_bindings.push(b);
         }
@@ -149,6 +153,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || helper_moved(b, locked)
                             || helper_respelled(b, locked)
                             || subclass_line_at_base(s, b)
+                            || hook_unrecorded(s, b)
                             || go_init_written_out(s, b, locked)
                             || runner_import(s.test.lang, b)
                             || new_names(b)
@@ -379,6 +384,45 @@ fn unittest_calls(text: &str) -> (String, Vec<&str>) {
 fn subclass_line_at_base(s: &Subject<'_>, text: &str) -> bool {
     (text.starts_with("setup in a subclass: ") || text.starts_with("in a subclass: "))
         && line_at_base(s, text)
+}
+
+/// A method that runs for the test unasked (`hook …`, `in a base: …`) under a lock written
+/// before they were recorded, as the base revision's test has it: the base revision decides
+/// until the next re-lock.
+fn hook_unrecorded(s: &Subject<'_>, text: &str) -> bool {
+    !s.locked.hooks_recorded && crate::sacred::bindings::is_hook_line(text) && line_at_base(s, text)
+}
+
+/// The methods the lock holds as running for the test unasked that no longer do as written:
+/// one removed or changed while it stopped being one (a new reference to `get_app` elsewhere
+/// in the file does not make its rewrite pass). The same method moved between the test's
+/// class, a subclass and a base, or now locked as a setup, keeps its line's text.
+fn lost_hooks(s: &Subject<'_>) -> Vec<String> {
+    let Some(locked) = s.locked.envelope_bindings.as_ref() else {
+        return Vec::new();
+    };
+    if !s.locked.hooks_recorded {
+        return Vec::new();
+    }
+    let now: Vec<&str> = s
+        .test
+        .envelope_bindings
+        .iter()
+        .filter_map(|l| crate::sacred::bindings::hook_method(l).map(|(_, text)| text))
+        .collect();
+    locked
+        .iter()
+        .filter(|l| crate::sacred::bindings::is_hook_line(l))
+        .filter(|l| {
+            crate::sacred::bindings::hook_method(l).is_some_and(|(_, text)| !now.contains(&text))
+        })
+        .map(|l| {
+            format!(
+                "{}: no longer runs for the test as written: {l}",
+                s.test.path
+            )
+        })
+        .collect()
 }
 
 /// `via a helper: TEXT` where the lock holds the binding, as one the test read itself or one

@@ -1812,6 +1812,49 @@ fn a_check_method_inherited_from_an_imported_base_that_checks_less_is_refused() 
     l.assert_passes_checked();
 }
 
+// A base class named through its module (`class TestTotal(base.TotalChecks)`), however the
+// module is imported, and through a base of the test's own file, is looked up there too.
+#[test]
+fn a_check_method_inherited_from_a_base_named_through_its_module_that_checks_less_is_refused() {
+    for (import, base) in [
+        ("from tests import base", "base.TotalChecks"),
+        ("import tests.base as b", "b.TotalChecks"),
+        ("import tests.base", "tests.base.TotalChecks"),
+    ] {
+        for (bases, local) in [
+            (base.to_owned(), String::new()),
+            (
+                "Local".to_owned(),
+                format!("class Local({base}):\n    pass\n\n\n"),
+            ),
+        ] {
+            let test = format!(
+                "import billing\n{import}\n\n\n{local}class TestTotal({bases}):\n    # gatekeeper:sacred\n    def test_total(self):\n        self.check_total(billing.total([1, 2, 3]))\n"
+            );
+            let files = [
+                ("tests/__init__.py", ""),
+                ("tests/test_total.py", test.as_str()),
+                ("tests/base.py", INHERITED_BASE),
+                ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+            ];
+            let l = super::locked(&files);
+            l.edit(
+                "tests/base.py",
+                INHERITED_BASE,
+                &[("self.assertEqual(got, 6)", "self.assertTrue(got)")],
+            );
+            l.assert_refused("rebound", INHERITED_ID);
+            let l = super::locked(&files);
+            l.edit(
+                "tests/base.py",
+                INHERITED_BASE,
+                &[("assert got\n", "pass\n")],
+            );
+            l.assert_passes_checked();
+        }
+    }
+}
+
 // A check helper reached through a whole-module import of a module of the tests is one of
 // the test's checks, however the module is imported.
 #[test]
