@@ -556,13 +556,22 @@ pub const HOOK: &str = "hook ";
 /// Whether an envelope line is one of a method that runs for the test unasked: `hook …`
 /// (its class's, a subclass's) or `in a base: …` (a setup or hook of a base of its file).
 pub fn is_hook_line(line: &str) -> bool {
-    line.starts_with(HOOK) || line.starts_with(IN_A_BASE)
+    line.starts_with(HOOK) || line.starts_with(IN_A_BASE) || imported_base_line(line).is_some()
+}
+
+/// `in a base (in FILE): LINE`, a setup or hook of a base class of a module of the tests:
+/// `(FILE, LINE)`.
+pub fn imported_base_line(line: &str) -> Option<(&str, &str)> {
+    line.strip_prefix("in a base (in ")?.split_once("): ")
 }
 
 /// The name of the method a [`is_hook_line`] line (or a `setup …` one) is of, with what
 /// it holds after its prefixes (`def get_app(self):…`).
 pub fn hook_method(line: &str) -> Option<(&str, &str)> {
-    let rest = line.strip_prefix(IN_A_BASE).unwrap_or(line);
+    let rest = line
+        .strip_prefix(IN_A_BASE)
+        .or_else(|| imported_base_line(line).map(|(_, rest)| rest))
+        .unwrap_or(line);
     let rest = rest
         .strip_prefix(HOOK)
         .or_else(|| rest.strip_prefix("setup "))?;
@@ -3881,6 +3890,9 @@ pub struct ModuleClass {
     pub name: String,
     pub bases: Vec<String>,
     pub methods: Vec<FileFunction>,
+    /// What of it runs for a test of a class deriving from it without the test calling it:
+    /// its setups and hooks (`setup …`, `hook …`, see [`setups_read`]).
+    pub runs: Vec<String>,
 }
 
 /// The classes defined at the top of a Python module (see [`ModuleClass`]).
@@ -3893,8 +3905,16 @@ pub(crate) fn module_classes(
         .into_iter()
         .filter_map(|(name, class)| {
             let body = class.child_by_field_name("body")?;
+            // Read afresh: the names this module's code mentions, not a test file's.
+            REFERENCED.with(|c| c.borrow_mut().clear());
+            let runs = setups_read("python", body, src, true)
+                .into_iter()
+                .map(|(line, _)| line)
+                .collect();
+            REFERENCED.with(|c| c.borrow_mut().clear());
             Some(ModuleClass {
                 name: name.to_owned(),
+                runs,
                 bases: base_names(class, src),
                 methods: file_functions(body, src, rules)
                     .into_iter()

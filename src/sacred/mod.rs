@@ -829,6 +829,23 @@ fn add_imported_check_helpers(
                         .collect();
                     Some((c.bases.clone(), methods))
                 };
+                // Its setups and hooks, and its bases' in its module: they run for the test.
+                let mut seen: BTreeSet<&str> = BTreeSet::new();
+                let mut queue = vec![name];
+                while let Some(n) = queue.pop() {
+                    if !seen.insert(n) {
+                        continue;
+                    }
+                    let Some(c) = parts.classes.iter().find(|c| c.name == n) else {
+                        continue;
+                    };
+                    for line in &c.runs {
+                        t.envelope_bindings
+                            .push(format!("in a base (in {file}): {line}"));
+                    }
+                    queue.extend(c.bases.iter().map(String::as_str));
+                }
+                t.envelope_bindings.sort();
                 let before = t.class_functions.len();
                 crate::sacred::bindings::inherit_methods(
                     &[name.to_owned()],
@@ -2086,6 +2103,9 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     .or_else(|| l.strip_prefix(crate::sacred::bindings::AT_IMPORT_PURE))
                     .or_else(|| l.strip_prefix("in a subclass: "))
                     .unwrap_or(l);
+                if let Some((file, _)) = crate::sacred::bindings::imported_base_line(l) {
+                    return changed_modules.contains(&module(file));
+                }
                 l.strip_prefix("helper ")
                     .or_else(|| l.strip_prefix("defined "))
                     .and_then(|r| r.split_once(": "))

@@ -395,8 +395,9 @@ fn hook_unrecorded(s: &Subject<'_>, text: &str) -> bool {
 
 /// The methods the lock holds as running for the test unasked that no longer do as written:
 /// one removed or changed while it stopped being one (a new reference to `get_app` elsewhere
-/// in the file does not make its rewrite pass). The same method moved between the test's
-/// class, a subclass and a base, or now locked as a setup, keeps its line's text.
+/// in the file does not make its rewrite pass). One whose text is still locked for the test
+/// under another head (moved into a subclass or a base) is not lost; its new line is judged
+/// as any new one.
 fn lost_hooks(s: &Subject<'_>) -> Vec<String> {
     let Some(locked) = s.locked.envelope_bindings.as_ref() else {
         return Vec::new();
@@ -404,10 +405,12 @@ fn lost_hooks(s: &Subject<'_>) -> Vec<String> {
     if !s.locked.hooks_recorded {
         return Vec::new();
     }
+    // As written, and as read (a type comment turned into an annotation).
     let now: Vec<&str> = s
         .test
         .envelope_bindings
         .iter()
+        .chain(s.test.envelope_reads.values())
         .filter_map(|l| crate::sacred::bindings::hook_method(l).map(|(_, text)| text))
         .collect();
     locked

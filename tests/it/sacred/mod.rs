@@ -227,6 +227,7 @@ mod js;
 mod js_import;
 mod moved;
 mod python;
+mod python_class;
 mod python_import;
 mod rust;
 mod ts;

@@ -1,0 +1,236 @@
+//! Python: the methods of a test's class that run for it though it does not call them. A
+//! method overriding one of `unittest.TestCase` (`assertEqual`, `run`), a dunder, a method a
+//! framework base calls (tornado's `get_app`), and the setups and such methods of the bases
+//! of its file. Each attack below passed `sacred check` before these were locked.
+
+const PATH: &str = "tests/billing/test_total.py";
+const ID: &str = "python:tests/billing/test_total.py::TestTotal::test_total";
+const BILLING: &str = "def total(xs):\n    return sum(xs)\n";
+
+/// A unittest class with a helper the test calls and one it does not.
+const UNITTEST: &str = "import unittest\n\nimport billing\n\n\nclass TestTotal(unittest.TestCase):\n    def amounts(self):\n        return [1, 2, 3]\n\n    def test_total(self):\n        self.assertEqual(billing.total(self.amounts()), 6)\n";
+
+/// A class under a framework base gatekeeper cannot read, whose `get_app` the base calls.
+const FRAMEWORK: &str = "from tornado.testing import AsyncHTTPTestCase\nfrom tornado.web import Application\n\nfrom tests.handlers import TotalHandler\n\n\nclass TestTotal(AsyncHTTPTestCase):\n    def get_app(self):\n        return Application([(\"/total\", TotalHandler)])\n\n    def test_total(self):\n        self.assertEqual(self.fetch(\"/total?xs=1,2,3\").body, b\"6\")\n";
+
+/// A base class of the file, with a setup the test's class inherits.
+const IN_FILE_BASE: &str = "import unittest\n\nimport billing\n\n\nclass Base(unittest.TestCase):\n    def setUp(self):\n        self.xs = [1, 2, 3]\n\n    def unused(self):\n        return 1\n\n\nclass TestTotal(Base):\n    def test_total(self):\n        self.assertEqual(billing.total(self.xs), 6)\n";
+
+fn locked(test: &str) -> super::Locked {
+    super::locked(&[
+        (PATH, test),
+        ("billing.py", BILLING),
+        ("tests/__init__.py", ""),
+        ("tests/handlers.py", "class TotalHandler:\n    pass\n"),
+    ])
+}
+
+/// Each edit of `base` is refused as `rebound`, by both checks.
+fn assert_each_refused(base: &str, edits: &[(&str, &str)]) {
+    for (from, to) in edits {
+        let l = locked(base);
+        l.edit(PATH, base, &[(from, to)]);
+        l.assert_refused("rebound", ID);
+    }
+}
+
+#[test]
+fn overriding_what_unittest_or_python_calls_in_the_tests_class_is_refused() {
+    assert_each_refused(
+        UNITTEST,
+        &[
+            (
+                "    def amounts(self):",
+                "    def assertEqual(self, first, second, msg=None):\n        pass\n\n    def amounts(self):",
+            ),
+            (
+                "    def amounts(self):",
+                "    def run(self, result=None):\n        return result\n\n    def amounts(self):",
+            ),
+            (
+                "    def amounts(self):",
+                "    def __getattribute__(self, name):\n        return object.__getattribute__(self, name)\n\n    def amounts(self):",
+            ),
+            (
+                "    def amounts(self):",
+                "    def failureException(self, *args):\n        return None\n\n    def amounts(self):",
+            ),
+        ],
+    );
+}
+
+// A pytest class: Python calls its dunders.
+#[test]
+fn a_dunder_added_to_a_pytest_class_is_refused() {
+    let test = "import billing\n\n\nclass TestTotal:\n    def test_total(self):\n        assert billing.total([1, 2, 3]) == 6\n";
+    assert_each_refused(
+        test,
+        &[(
+            "class TestTotal:\n",
+            "class TestTotal:\n    def __getattr__(self, name):\n        return None\n\n",
+        )],
+    );
+}
+
+// Under a framework base it cannot read, a method no code of the file names is the
+// framework's to call: it is locked as written, and one added is refused too.
+#[test]
+fn a_method_a_framework_base_calls_is_locked() {
+    assert_each_refused(
+        FRAMEWORK,
+        &[
+            (
+                "return Application([(\"/total\", TotalHandler)])",
+                "return Application([(\"/total\", FakeHandler)])",
+            ),
+            (
+                "    def test_total(self):",
+                "    def get_http_client(self):\n        return None\n\n    def test_total(self):",
+            ),
+        ],
+    );
+}
+
+// Naming the hook somewhere else in the file does not let its rewrite through: the lock
+// holds it, and it no longer runs as written.
+#[test]
+fn a_hook_named_elsewhere_then_rewritten_is_refused() {
+    let l = locked(FRAMEWORK);
+    l.edit(
+        PATH,
+        FRAMEWORK,
+        &[
+            (
+                "return Application([(\"/total\", TotalHandler)])",
+                "return Application([(\"/total\", FakeHandler)])",
+            ),
+            ("b\"6\")\n", "b\"6\")\n\n\nAPP = TestTotal.get_app\n"),
+        ],
+    );
+    l.assert_refused("rebound", ID);
+}
+
+// A type comment turned into an annotation in a hook reads the same.
+#[test]
+fn a_hooks_type_comment_turned_into_an_annotation_passes() {
+    let test = FRAMEWORK.replace(
+        "        return Application([(\"/total\", TotalHandler)])\n",
+        "        app = Application([(\"/total\", TotalHandler)])  # type: Application\n        return app\n",
+    );
+    let l = locked(&test);
+    l.edit(
+        PATH,
+        &test,
+        &[(
+            "        app = Application([(\"/total\", TotalHandler)])  # type: Application\n",
+            "        app: Application = Application([(\"/total\", TotalHandler)])\n",
+        )],
+    );
+    l.assert_passes_checked();
+}
+
+// Under unittest alone every hook is known: a method no code names is never called, and may
+// change (the helper the test calls is code it exercises, as before).
+#[test]
+fn an_uncalled_method_under_unittest_may_change() {
+    let test = UNITTEST.replace(
+        "    def test_total(self):",
+        "    def unused(self):\n        return 1\n\n    def test_total(self):",
+    );
+    let l = locked(&test);
+    l.edit(PATH, &test, &[("        return 1\n", "        return 2\n")]);
+    l.assert_passes_checked();
+}
+
+#[test]
+fn a_setup_or_override_of_a_base_of_the_file_is_refused() {
+    assert_each_refused(
+        IN_FILE_BASE,
+        &[
+            (
+                "        self.xs = [1, 2, 3]\n",
+                "        self.xs = [1, 2, 3]\n        billing.total = lambda xs: 6\n",
+            ),
+            (
+                "    def unused(self):\n        return 1\n",
+                "    def assertEqual(self, first, second, msg=None):\n        pass\n",
+            ),
+        ],
+    );
+    // What no code calls under unittest may change.
+    let l = locked(IN_FILE_BASE);
+    l.edit(
+        PATH,
+        IN_FILE_BASE,
+        &[("        return 1\n", "        return 2\n")],
+    );
+    l.assert_passes_checked();
+}
+
+// The setups and such methods of a base class imported from a module of the tests, and of
+// its bases there, run for the test as its own do.
+#[test]
+fn a_setup_or_override_of_an_imported_base_is_refused() {
+    let test = "import billing\nfrom tests.base import Checks\n\n\nclass TestTotal(Checks):\n    def test_total(self):\n        self.assertEqual(billing.total(self.xs), 6)\n";
+    let base = "import unittest\n\n\nclass Root(unittest.TestCase):\n    def setUp(self):\n        self.xs = [1, 2, 3]\n\n\nclass Checks(Root):\n    def unused(self):\n        return 1\n";
+    let files = [
+        (PATH, test),
+        ("tests/base.py", base),
+        ("billing.py", BILLING),
+        ("tests/__init__.py", ""),
+    ];
+    for (from, to) in [
+        (
+            "        self.xs = [1, 2, 3]\n",
+            "        self.xs = [1, 2, 3]\n        import billing\n\n        billing.total = lambda xs: 6\n",
+        ),
+        (
+            "    def unused(self):\n        return 1\n",
+            "    def assertEqual(self, first, second, msg=None):\n        pass\n",
+        ),
+    ] {
+        let l = super::locked(&files);
+        l.edit("tests/base.py", base, &[(from, to)]);
+        l.assert_refused("rebound", ID);
+    }
+    let l = super::locked(&files);
+    l.edit(
+        "tests/base.py",
+        base,
+        &[("        return 1\n", "        return 2\n")],
+    );
+    l.assert_passes_checked();
+}
+
+// Under a lock written before these methods were recorded, the base revision's methods
+// pass when the file is touched; a change to one since is refused.
+#[test]
+fn under_a_lock_without_hooks_the_base_revision_decides() {
+    let l = locked(FRAMEWORK);
+    l.commit_lock_without("  hooks");
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    let older: String = lock
+        .lines()
+        .filter(|line| !line.starts_with("  envelope-binding hook "))
+        .fold(String::new(), |acc, line| acc + line + "\n");
+    assert_ne!(older, lock, "the lock has no hook line");
+    l.commit_lock(&older);
+    l.edit(
+        PATH,
+        FRAMEWORK,
+        &[(
+            "        self.assertEqual(",
+            "        # the total of three amounts\n        self.assertEqual(",
+        )],
+    );
+    l.assert_passes_checked();
+    l.edit(
+        PATH,
+        FRAMEWORK,
+        &[(
+            "return Application([(\"/total\", TotalHandler)])",
+            "return Application([(\"/total\", FakeHandler)])",
+        )],
+    );
+    l.assert_refused("rebound", ID);
+}
