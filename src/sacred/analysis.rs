@@ -2555,13 +2555,16 @@ fn build_item_inner(
                 .chain(spec.subclasses.iter().map(|(_, body)| *body)),
             src,
         ) {
+            let under = |l: String| format!("{}{l}", super::bindings::IN_A_BASE);
             setups.extend(
                 super::bindings::setups_read(lang, body, src, true)
                     .into_iter()
-                    .map(|(line, read)| {
-                        let under = |l: String| format!("{}{l}", super::bindings::IN_A_BASE);
-                        (under(line), read.map(under))
-                    }),
+                    .map(|(line, read)| (under(line), read.map(under))),
+            );
+            setups.extend(
+                super::bindings::class_decorator_lines(body, src)
+                    .into_iter()
+                    .map(|line| (under(line), None)),
             );
         }
     }

@@ -515,6 +515,21 @@ pub fn setups_read(
                 } else {
                     Some(n)
                 };
+                // A class attribute the runner reads (`__unittest_skip__ = True`,
+                // `__test__ = False`, `pytestmark = …`): it decides whether the test runs.
+                if in_class
+                    && kind(n) == "expression_statement"
+                    && let Some(a) = n.named_child(0).filter(|a| kind(*a) == "assignment")
+                    && a.child_by_field_name("left").is_some_and(|l| {
+                        let t = text(l, src);
+                        kind(l) == "identifier"
+                            && (t == "pytestmark"
+                                || (t.len() > 4 && t.starts_with("__") && t.ends_with("__")))
+                    })
+                {
+                    out.push((format!("{HOOK}{}", normalized(n, src)), None));
+                    continue;
+                }
                 let Some(def) = def.filter(|d| kind(*d) == "function_definition") else {
                     continue;
                 };
@@ -584,6 +599,23 @@ pub fn hook_method(line: &str) -> Option<(&str, &str)> {
 /// The lines of what a base class of the test's class, in its file, runs for it (its setups
 /// and hooks), each after this.
 pub const IN_A_BASE: &str = "in a base: ";
+
+/// The decorators of the class whose body is `body` (`@unittest.skip(…)` on a base skips
+/// every test of the classes deriving from it), each as a `decorator @…` line.
+pub(crate) fn class_decorator_lines(body: Node<'_>, src: &str) -> Vec<String> {
+    body.parent()
+        .filter(|c| kind(*c) == "class_definition")
+        .and_then(|c| c.parent())
+        .filter(|d| kind(*d) == "decorated_definition")
+        .map(|d| {
+            named_children(d)
+                .into_iter()
+                .filter(|x| kind(*x) == "decorator")
+                .map(|x| format!("decorator {}", normalized(x, src)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// The bodies of the classes of the file that the classes of `bodies` derive from, directly
 /// or not (by plain name, each once), less those classes themselves.
@@ -3910,6 +3942,7 @@ pub(crate) fn module_classes(
             let runs = setups_read("python", body, src, true)
                 .into_iter()
                 .map(|(line, _)| line)
+                .chain(class_decorator_lines(body, src))
                 .collect();
             REFERENCED.with(|c| c.borrow_mut().clear());
             Some(ModuleClass {

@@ -202,6 +202,43 @@ fn a_setup_or_override_of_an_imported_base_is_refused() {
     l.assert_passes_checked();
 }
 
+// What the runner reads of a class and of its bases decides whether the test runs: a
+// class attribute such as `__unittest_skip__` or `__test__`, a base's skip decorator.
+#[test]
+fn skipping_through_the_class_or_a_base_is_refused() {
+    assert_each_refused(
+        IN_FILE_BASE,
+        &[
+            (
+                "class TestTotal(Base):\n",
+                "class TestTotal(Base):\n    __unittest_skip__ = True\n\n",
+            ),
+            (
+                "    def unused(self):\n        return 1\n",
+                "    __unittest_skip__ = True\n",
+            ),
+            (
+                "class Base(unittest.TestCase):\n",
+                "@unittest.skip(\"later\")\nclass Base(unittest.TestCase):\n",
+            ),
+        ],
+    );
+    let plain = "import billing\n\n\nclass Base:\n    pass\n\n\nclass TestTotal(Base):\n    def test_total(self):\n        assert billing.total([1, 2, 3]) == 6\n";
+    assert_each_refused(plain, &[("    pass\n", "    __test__ = False\n")]);
+}
+
+// Removing a skip decorator from a base runs more.
+#[test]
+fn removing_a_bases_skip_decorator_passes() {
+    let test = IN_FILE_BASE.replace(
+        "class Base(unittest.TestCase):\n",
+        "@unittest.skipIf(False, \"never\")\nclass Base(unittest.TestCase):\n",
+    );
+    let l = locked(&test);
+    l.edit(PATH, &test, &[("@unittest.skipIf(False, \"never\")\n", "")]);
+    l.assert_passes_checked();
+}
+
 // Under a lock written before these methods were recorded, the base revision's methods
 // pass when the file is touched; a change to one since is refused.
 #[test]
