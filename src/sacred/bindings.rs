@@ -544,11 +544,16 @@ pub fn setups_read(
                             t.contains("fixture") && t.contains("autouse=True")
                         }
                     });
-                let hook = !autouse
-                    && !names.contains(&name)
-                    && referenced
-                        .as_ref()
-                        .is_some_and(|(r, known)| runs_unasked(name, r, *known));
+                // A module's protocol functions the runner calls: unittest's `load_tests`
+                // picks the module's tests, pytest's `pytest_generate_tests` their cases.
+                let module_hook =
+                    !in_class && matches!(name, "load_tests" | "pytest_generate_tests");
+                let hook = module_hook
+                    || (!autouse
+                        && !names.contains(&name)
+                        && referenced
+                            .as_ref()
+                            .is_some_and(|(r, known)| runs_unasked(name, r, *known)));
                 if names.contains(&name) || autouse || hook {
                     let head = if hook { HOOK } else { "setup " };
                     let line = format!("{head}{}", normalized(n, src));
@@ -754,6 +759,8 @@ const UNITTEST_METHODS: &[&str] = &[
     "failUnlessRaises",
     "failUnlessAlmostEqual",
     "failIfAlmostEqual",
+    // pytest calls a class's own `pytest_generate_tests` for its tests.
+    "pytest_generate_tests",
 ];
 
 /// Whether a method `name` of a test's class runs for its tests though they need not call it

@@ -227,6 +227,34 @@ fn skipping_through_the_class_or_a_base_is_refused() {
     assert_each_refused(plain, &[("    pass\n", "    __test__ = False\n")]);
 }
 
+// The module's protocol functions the runner calls decide which tests run and with which
+// cases: unittest's `load_tests`, pytest's `pytest_generate_tests` (of the module or of a
+// class).
+#[test]
+fn a_modules_load_tests_or_generate_tests_is_refused() {
+    assert_each_refused(
+        UNITTEST,
+        &[(
+            "self.amounts()), 6)\n",
+            "self.amounts()), 6)\n\n\ndef load_tests(loader, tests, pattern):\n    return unittest.TestSuite()\n",
+        )],
+    );
+    let plain = "import pytest\n\nimport billing\n\n\nclass TestTotal:\n    def test_total(self):\n        assert billing.total([1, 2, 3]) == 6\n";
+    assert_each_refused(
+        plain,
+        &[
+            (
+                "== 6\n",
+                "== 6\n\n\ndef pytest_generate_tests(metafunc):\n    pytest.skip(\"later\", allow_module_level=True)\n",
+            ),
+            (
+                "class TestTotal:\n",
+                "class TestTotal:\n    def pytest_generate_tests(self, metafunc):\n        pytest.skip(\"later\")\n\n",
+            ),
+        ],
+    );
+}
+
 // Removing a skip decorator from a base runs more.
 #[test]
 fn removing_a_bases_skip_decorator_passes() {
