@@ -3630,6 +3630,10 @@ pub struct FileFunction {
     /// value compares (`assert total(xs) == expected()` with `expected` returning
     /// `_norm(6)`: `_norm` decides the expected value too).
     pub beyond_values: Vec<String>,
+    /// A helper class (`class Checker: def check(self, x): assert …`), read as one helper:
+    /// calling it at import runs its construction, read apart
+    /// (`python_classes_run_at_import`).
+    pub is_class: bool,
     /// Its text as a test's statements read it, when that differs (Python: its local
     /// annotations erased, see `analysis::python_erasure`).
     pub read: Option<String>,
@@ -3700,6 +3704,10 @@ pub(crate) fn file_function(
         file: None,
         beyond: Vec::new(),
         beyond_values: Vec::new(),
+        is_class: matches!(
+            kind(def),
+            "class_definition" | "class_declaration" | "abstract_class_declaration"
+        ),
         read,
     })
 }
@@ -3759,10 +3767,26 @@ pub(crate) fn file_functions(
                     push(top, name, n);
                 }
             }
+            // A class of the module that the tests use as a helper (`Checker().check(x)`):
+            // its methods' checks are the test's, so the class is read as one helper.
+            "class_definition" | "class_declaration" | "abstract_class_declaration"
+                if helper_class(root, n, src) =>
+            {
+                if let Some(name) = field_text(n, "name", src) {
+                    push(top, name, n);
+                }
+            }
             "decorated_definition" => {
                 let Some(def) = n.child_by_field_name("definition") else {
                     continue;
                 };
+                if kind(def) == "class_definition"
+                    && helper_class(root, def, src)
+                    && let Some(name) = field_text(def, "name", src)
+                {
+                    push(top, name, def);
+                    continue;
+                }
                 let fixture = named_children(n).into_iter().any(|d| {
                     kind(d) == "decorator" && {
                         let t = normalized(d, src);
@@ -3812,6 +3836,32 @@ pub(crate) fn file_functions(
         out.push(f);
     }
     out
+}
+
+/// Whether `class`, at the top of the module `root`, is a helper class rather than a test
+/// class: not one named like pytest's test classes (`Test…`) and holding no `test…` method
+/// (a mixin of tests), which the runner runs as tests; never a class nested in a class.
+fn helper_class(root: Node<'_>, class: Node<'_>, src: &str) -> bool {
+    if !matches!(kind(root), "module" | "program") {
+        return false;
+    }
+    if kind(class) != "class_definition" {
+        return true;
+    }
+    let named_like_a_test = field_text(class, "name", src).is_none_or(|n| n.starts_with("Test"));
+    let holds_a_test = class.child_by_field_name("body").is_some_and(|body| {
+        named_children(body).into_iter().any(|m| {
+            let def = if kind(m) == "decorated_definition" {
+                m.child_by_field_name("definition")
+            } else {
+                Some(m)
+            };
+            def.filter(|d| kind(*d) == "function_definition")
+                .and_then(|d| field_text(d, "name", src))
+                .is_some_and(|n| n.starts_with("test"))
+        })
+    });
+    !named_like_a_test && !holds_a_test
 }
 
 /// The check helpers a test reaches (see [`FileFunction`]), as `helper NAME: TEXT` lines:

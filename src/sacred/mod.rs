@@ -1146,6 +1146,7 @@ fn stub_of(
             )
             .collect(),
         beyond_values: value_lines(functions, at),
+        is_class: f.is_class,
     }
 }
 
@@ -1258,11 +1259,12 @@ fn import_stubs(
         };
         match members {
             Members::One(name, alias) => {
+                // A class is a base to inherit from, and may be a helper class too
+                // (`Checker().check(x)`).
                 if is_class(&name) {
-                    classes.push((alias, file.clone()));
-                } else {
-                    stubs.extend(stub(&name, alias));
+                    classes.push((alias.clone(), file.clone()));
                 }
+                stubs.extend(stub(&name, alias));
             }
             Members::Qualified(alias) => {
                 // A class reached through the module (`class T(helpers.Base)`).

@@ -620,6 +620,11 @@ pub fn scan(
         // Those that may change anything, with what they call, for every test of the file;
         // those that change nothing are recorded for their text only.
         let none = std::collections::BTreeSet::new();
+        // The functions a call at import or a helper's read reaches: a helper class's
+        // construction is read apart (`classes_at_import`), and what its methods read is
+        // not followed.
+        let callable: Vec<super::bindings::FileFunction> =
+            functions.iter().filter(|f| !f.is_class).cloned().collect();
         let (changing, pure): (std::collections::BTreeSet<String>, _) = import_calls
             .iter()
             .cloned()
@@ -627,7 +632,7 @@ pub fn scan(
         let at_import_lines = |changing: &std::collections::BTreeSet<String>,
                                pure: &std::collections::BTreeSet<String>|
          -> Vec<String> {
-            let refusing = super::bindings::reached_helpers(&none, changing, &functions, "");
+            let refusing = super::bindings::reached_helpers(&none, changing, &callable, "");
             let mut lines: Vec<String> = refusing
                 .iter()
                 .map(|l| format!("{}{l}", super::bindings::AT_IMPORT))
@@ -640,7 +645,7 @@ pub fn scan(
                 }))
                 .collect();
             lines.extend(
-                super::bindings::reached_helpers(&none, pure, &functions, "")
+                super::bindings::reached_helpers(&none, pure, &callable, "")
                     .into_iter()
                     .filter(|l| !refusing.contains(l))
                     .map(|l| format!("{}{l}", super::bindings::AT_IMPORT_PURE)),
@@ -656,7 +661,7 @@ pub fn scan(
                 direct.extend(t.assertion_uses.iter().cloned());
                 super::bindings::uses_through_helpers(
                     &direct,
-                    &super::bindings::with_class_functions(&functions, t),
+                    &super::bindings::with_class_functions(&callable, t),
                     super::bindings::own_function(t),
                 )
             };

@@ -299,3 +299,46 @@ fn under_a_lock_without_hooks_the_base_revision_decides() {
     );
     l.assert_refused("rebound", ID);
 }
+
+// A helper class of the file or of a module of the tests whose methods check what the test
+// hands them is one check helper: weakening its method is refused.
+#[test]
+fn a_helper_class_that_checks_less_is_refused() {
+    let checker = "class Checker:\n    def check(self, x):\n        assert x == 6\n";
+    let local = format!(
+        "import billing\n\n\n{checker}\n\nclass TestTotal:\n    def test_total(self):\n        Checker().check(billing.total([1, 2, 3]))\n"
+    );
+    let l = locked(&local);
+    l.edit(PATH, &local, &[("assert x == 6", "assert x")]);
+    l.assert_refused("rebound", ID);
+    for import in ["from tests.util import Checker", "from tests import util"] {
+        let call = if import.ends_with("Checker") {
+            "Checker()"
+        } else {
+            "util.Checker()"
+        };
+        let test = format!(
+            "import billing\n{import}\n\n\nclass TestTotal:\n    def test_total(self):\n        {call}.check(billing.total([1, 2, 3]))\n"
+        );
+        let files = [
+            (PATH, test.as_str()),
+            ("tests/util.py", checker),
+            ("billing.py", BILLING),
+            ("tests/__init__.py", ""),
+        ];
+        let l = super::locked(&files);
+        l.edit("tests/util.py", checker, &[("assert x == 6", "assert x")]);
+        l.assert_refused("rebound", ID);
+        // Another class of the module may change.
+        let l = super::locked(&files);
+        l.edit(
+            "tests/util.py",
+            checker,
+            &[(
+                "class Checker:",
+                "class Other:\n    pass\n\n\nclass Checker:",
+            )],
+        );
+        l.assert_passes_checked();
+    }
+}

@@ -1274,6 +1274,19 @@ fn a_function_an_imported_compared_helper_calls_in_its_module_is_locked() {
     l.assert_passes_checked();
 }
 
+// A helper class of the file whose method checks what the test hands it is a check helper.
+#[test]
+fn a_helper_class_that_checks_less_is_refused() {
+    let test = "import {test, expect} from 'vitest';\nimport {total} from '../../src/total.js';\n\nclass Checker {\n  check(x: number) {\n    expect(x).toBe(6);\n  }\n}\n\ntest('total', () => {\n  new Checker().check(total([1, 2, 3]));\n});\n";
+    let l = super::locked(&[("tests/billing/total.test.ts", test)]);
+    l.edit(
+        "tests/billing/total.test.ts",
+        test,
+        &[("expect(x).toBe(6);", "expect(x).toBeDefined();")],
+    );
+    l.assert_refused("rebound", IMPORTED_ID);
+}
+
 // A test beside the code it tests imports that code: an assertion inside it is code the
 // test exercises, not one of its checks.
 #[test]
