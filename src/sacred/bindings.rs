@@ -3826,6 +3826,32 @@ pub(crate) fn file_functions(
             _ => {}
         }
     }
+    // Go: the methods of each type of the file, one helper per type (`checker{t}.check(x)`).
+    if kind(root) == "source_file" {
+        let mut by_type: BTreeMap<String, Vec<FileFunction>> = BTreeMap::new();
+        for m in named_children(root) {
+            if kind(m) != "method_declaration" {
+                continue;
+            }
+            let Some(receiver) = m.child_by_field_name("receiver") else {
+                continue;
+            };
+            // `(c checker)`, `(c *checker)`, `(c checker[T])`: the type's name.
+            let named = text(receiver, src)
+                .trim_matches(|c| c == '(' || c == ')')
+                .rsplit([' ', '*'])
+                .next()
+                .map(|t| t.split('[').next().unwrap_or(t).trim().to_owned())
+                .filter(|t| !t.is_empty());
+            let Some(type_name) = named else {
+                continue;
+            };
+            if let Some(f) = file_function(m, &type_name, m, src, rules) {
+                by_type.entry(type_name).or_default().push(f);
+            }
+        }
+        out.extend(by_type.into_values().filter_map(merged_helper));
+    }
     if let Some(name) = default
         && let Some(f) = out.iter().find(|f| f.name == name)
     {
@@ -3836,6 +3862,25 @@ pub(crate) fn file_functions(
         out.push(f);
     }
     out
+}
+
+/// The parts of one helper type (a Go type's methods, a Rust type's `impl` blocks), in
+/// source order, read as one helper of the type's name: its text each part's, its names and
+/// whether it asserts those of any part.
+pub(crate) fn merged_helper(parts: Vec<FileFunction>) -> Option<FileFunction> {
+    let mut parts = parts.into_iter();
+    let mut out = parts.next()?;
+    out.is_class = true;
+    for p in parts {
+        let read_before = out.read.take().unwrap_or_else(|| out.text.clone());
+        let read_now = p.read.clone().unwrap_or_else(|| p.text.clone());
+        out.text = format!("{}\n{}", out.text, p.text);
+        let read = format!("{read_before}\n{read_now}");
+        out.read = (read != out.text).then_some(read);
+        out.uses.extend(p.uses);
+        out.asserts |= p.asserts;
+    }
+    Some(out)
 }
 
 /// Whether `class`, at the top of the module `root`, is a helper class rather than a test

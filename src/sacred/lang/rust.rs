@@ -130,6 +130,36 @@ pub(crate) fn functions(
                         scope.pop();
                     }
                 }
+                "impl_item" => {
+                    // A helper type's methods (`Checker.check(x)`): one helper per type and
+                    // module, every `impl` block of it there.
+                    let Some(name) = impl_type_name(item, src) else {
+                        continue;
+                    };
+                    let Some(f) =
+                        crate::sacred::bindings::file_function(item, name, item, src, &RustRules)
+                    else {
+                        continue;
+                    };
+                    let at = out.iter().position(
+                        |(s, g): &(Vec<String>, crate::sacred::bindings::FileFunction)| {
+                            *s == *scope && g.name == name && g.is_class
+                        },
+                    );
+                    match at {
+                        Some(i) => {
+                            let (s, g) = out.remove(i);
+                            if let Some(m) = crate::sacred::bindings::merged_helper(vec![g, f]) {
+                                out.insert(i, (s, m));
+                            }
+                        }
+                        None => {
+                            if let Some(m) = crate::sacred::bindings::merged_helper(vec![f]) {
+                                out.push((scope.clone(), m));
+                            }
+                        }
+                    }
+                }
                 "function_item" => {
                     let is_test = outer_attributes(item)
                         .iter()
@@ -157,6 +187,16 @@ pub(crate) fn functions(
     let mut out = Vec::new();
     walk(root, src, &mut Vec::new(), &mut out);
     out
+}
+
+/// The `impl` blocks of the type `impl_item` implements, at the type's name (`impl Checker`,
+/// `impl<T> Check for Checker<T>`: `Checker`).
+fn impl_type_name<'s>(impl_item: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let ty = impl_item.child_by_field_name("type")?;
+    let t = text(ty, src);
+    let t = t.split('<').next().unwrap_or(t);
+    let t = t.rsplit("::").next().unwrap_or(t).trim();
+    (!t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(t)
 }
 
 /// The modules a Rust test is in, from its id (`rust:FILE::tests::name` → `["tests"]`).

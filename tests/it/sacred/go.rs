@@ -1319,6 +1319,20 @@ fn a_function_a_compared_testutil_function_calls_is_locked() {
     l.assert_passes_checked();
 }
 
+// The methods of a helper type of the test's file are one check helper of the type's name.
+#[test]
+fn a_helper_types_method_that_checks_less_is_refused() {
+    let test = "package billing\n\nimport \"testing\"\n\ntype checker struct {\n\tt *testing.T\n}\n\nfunc (c *checker) check(x int) {\n\tif x != 6 {\n\t\tc.t.Errorf(\"got %d\", x)\n\t}\n}\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\tc := &checker{t}\n\tc.check(Total([]int{1, 2, 3}))\n}\n";
+    let files = [(STARTS_FILE, test), ("tests/billing/total.go", TOTAL_GO)];
+    let l = super::locked(&files);
+    l.edit(
+        STARTS_FILE,
+        test,
+        &[("\tif x != 6 {\n", "\tif x == -1 {\n")],
+    );
+    l.assert_refused("rebound", STARTS_ID);
+}
+
 /// What a Go test file runs as its package starts: `init` as written, and the functions a
 /// package-level variable or `init` calls.
 const STARTS: &str = "package billing\n\nimport \"testing\"\n\nfunc init() {\n\tsetup()\n}\n\nfunc setup() {\n\t_ = 1\n}\n\nfunc helper() int {\n\treturn 1\n}\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{1, 2, 3}) != 6 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";

@@ -1050,6 +1050,21 @@ fn a_function_a_compared_function_of_a_shared_test_module_calls_is_locked() {
     l.assert_passes_checked();
 }
 
+// The `impl` blocks of a helper type of the test's module are one check helper of the type's
+// name.
+#[test]
+fn a_helper_types_method_that_checks_less_is_refused() {
+    let test = "struct Checker {\n    want: i64,\n}\n\nimpl Checker {\n    fn new() -> Self {\n        Checker { want: 6 }\n    }\n}\n\nimpl Checker {\n    fn check(&self, x: i64) {\n        assert_eq!(x, self.want);\n    }\n}\n\n// gatekeeper:sacred\n#[test]\nfn total_is_six() {\n    let c = Checker::new();\n    c.check([1, 2, 3].iter().sum());\n}\n";
+    for (from, to) in [
+        ("assert_eq!(x, self.want);", "let _ = x;"),
+        ("Checker { want: 6 }", "Checker { want: 7 }"),
+    ] {
+        let l = super::locked(&[("tests/total.rs", test)]);
+        l.edit("tests/total.rs", test, &[(from, to)]);
+        l.assert_refused("rebound", "rust:tests/total.rs::total_is_six");
+    }
+}
+
 // A `use` inside the test that brings more names the test did not mention keeps every
 // locked statement's meaning; one that drops a name, or brings a name the test already read,
 // does not.
