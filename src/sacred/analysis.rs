@@ -2568,6 +2568,45 @@ fn build_item_inner(
             );
         }
     }
+    // The fixtures a Python test requests (see `extracted::python_fixtures`), with those its
+    // classes or module use by marker.
+    let fixtures = if lang == "python" {
+        let mut fixtures = super::extracted::python_fixtures(spec.extent, spec.node, src);
+        let mut root = spec.node;
+        while let Some(p) = root.parent() {
+            root = p;
+        }
+        let classes: Vec<Node<'_>> = spec
+            .suites
+            .iter()
+            .map(|(class, _)| *class)
+            .chain(spec.subclasses.iter().map(|(_, body)| *body))
+            .collect();
+        for f in super::extracted::python_marked_fixtures(&classes, root, src) {
+            if !fixtures.contains(&f) {
+                fixtures.push(f);
+            }
+        }
+        // A fixture a class of the test defines as a method, which pytest looks up before the
+        // module's and the `conftest.py` ones: locked as written with the tests that request
+        // it (`hook @pytest.fixture def amounts(self): …`).
+        let mut bodies: Vec<Node<'_>> = spec.suites.iter().map(|(_, body)| *body).collect();
+        bodies.extend(spec.subclasses.iter().map(|(_, body)| *body));
+        bodies.extend(super::bindings::in_file_bases(
+            bodies.clone().into_iter(),
+            src,
+        ));
+        for body in bodies {
+            for (name, line) in super::bindings::class_fixtures(body, src) {
+                if fixtures.contains(&name) {
+                    setups.push((line, None));
+                }
+            }
+        }
+        fixtures
+    } else {
+        Vec::new()
+    };
     TestItem {
         id: test_id(lang, path, &spec.scope, &spec.name),
         lang,
@@ -2641,27 +2680,7 @@ fn build_item_inner(
             .map(|(_, body)| super::bindings::class_functions(*body, src, rules))
             .collect(),
         class_bases,
-        fixtures: if lang == "python" {
-            let mut fixtures = super::extracted::python_fixtures(spec.extent, spec.node, src);
-            let mut root = spec.node;
-            while let Some(p) = root.parent() {
-                root = p;
-            }
-            let classes: Vec<Node<'_>> = spec
-                .suites
-                .iter()
-                .map(|(class, _)| *class)
-                .chain(spec.subclasses.iter().map(|(_, body)| *body))
-                .collect();
-            for f in super::extracted::python_marked_fixtures(&classes, root, src) {
-                if !fixtures.contains(&f) {
-                    fixtures.push(f);
-                }
-            }
-            fixtures
-        } else {
-            Vec::new()
-        },
+        fixtures,
         locals: Vec::new(),
         locals_put_back: Vec::new(),
         case_readings: Vec::new(),

@@ -601,6 +601,18 @@ pub fn hook_method(line: &str) -> Option<(&str, &str)> {
     Some((name, rest))
 }
 
+/// The fixtures a Python class body defines as methods (`@pytest.fixture def amounts(self)`),
+/// each with its name (that of `name=` when given) and its `hook …` line.
+pub(crate) fn class_fixtures(body: Node<'_>, src: &str) -> Vec<(String, String)> {
+    if !text(body, src).contains("fixture") {
+        return Vec::new();
+    }
+    python_fixture_definitions(body, src)
+        .into_iter()
+        .map(|f| (f.name, format!("{HOOK}{}", f.text)))
+        .collect()
+}
+
 /// The lines of what a base class of the test's class, in its file, runs for it (its setups
 /// and hooks), each after this.
 pub const IN_A_BASE: &str = "in a base: ";

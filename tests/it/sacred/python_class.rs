@@ -342,3 +342,32 @@ fn a_helper_class_that_checks_less_is_refused() {
         l.assert_passes_checked();
     }
 }
+
+// A fixture the test's class defines as a method, which pytest looks up before the module's,
+// is locked with the tests that request it: one added to override the module's, or one
+// changed, is refused; one no test requests may change.
+#[test]
+fn a_class_fixture_the_test_requests_is_locked() {
+    let test = "import pytest\n\nimport billing\n\n\n@pytest.fixture\ndef amounts():\n    return [1, 2, 3]\n\n\nclass TestTotal:\n    @pytest.fixture\n    def unused(self):\n        return 0\n\n    def test_total(self, amounts):\n        assert billing.total(amounts) == 6\n";
+    assert_each_refused(
+        test,
+        &[(
+            "    def test_total(self, amounts):",
+            "    @pytest.fixture\n    def amounts(self):\n        return [6]\n\n    def test_total(self, amounts):",
+        )],
+    );
+    let with_class_fixture = test.replace(
+        "    def unused(self):\n        return 0\n",
+        "    def amounts(self):\n        return [1, 2, 3]\n",
+    );
+    assert_each_refused(
+        &with_class_fixture,
+        &[(
+            "return [1, 2, 3]\n\n    def test",
+            "return [6]\n\n    def test",
+        )],
+    );
+    let l = locked(test);
+    l.edit(PATH, test, &[("        return 0\n", "        return 1\n")]);
+    l.assert_passes_checked();
+}
