@@ -2548,6 +2548,22 @@ fn build_item_inner(
     // Python: those of the classes of its file its classes derive from, which run for it
     // as its own do (`in a base: setup …`, `in a base: hook …`).
     if lang == "python" {
+        let own: Vec<Node<'_>> = spec
+            .suites
+            .iter()
+            .map(|(_, body)| *body)
+            .chain(spec.subclasses.iter().map(|(_, body)| *body))
+            .collect();
+        let all: Vec<Node<'_>> = own
+            .iter()
+            .copied()
+            .chain(super::bindings::in_file_bases(own.iter().copied(), src))
+            .collect();
+        setups.extend(
+            super::bindings::metaclass_lines(&all, src)
+                .into_iter()
+                .map(|l| (l, None)),
+        );
         for body in super::bindings::in_file_bases(
             spec.suites
                 .iter()

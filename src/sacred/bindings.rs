@@ -601,6 +601,59 @@ pub fn hook_method(line: &str) -> Option<(&str, &str)> {
     Some((name, rest))
 }
 
+/// The classes of the file that the class headers of `bodies` name as a keyword argument
+/// (`metaclass=Meta`), with their bases of the file, each as a `hook metaclass …` line: a
+/// metaclass builds the class and may rewrite its tests.
+pub(crate) fn metaclass_lines<'t>(bodies: &[Node<'t>], src: &str) -> Vec<String> {
+    let Some(first) = bodies.first() else {
+        return Vec::new();
+    };
+    let mut root = *first;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let classes = top_classes(root, src);
+    let mut found: Vec<Node<'t>> = Vec::new();
+    for body in bodies {
+        let Some(args) = body
+            .parent()
+            .filter(|c| kind(*c) == "class_definition")
+            .and_then(|c| c.child_by_field_name("superclasses"))
+        else {
+            continue;
+        };
+        for a in named_children(args) {
+            if kind(a) != "keyword_argument" {
+                continue;
+            }
+            let Some(value) = a.child_by_field_name("value") else {
+                continue;
+            };
+            for (name, c) in &classes {
+                if *name == text(value, src) && !found.iter().any(|f| f.id() == c.id()) {
+                    found.push(*c);
+                }
+            }
+        }
+    }
+    let bases = in_file_bases(
+        found.iter().filter_map(|c| c.child_by_field_name("body")),
+        src,
+    );
+    found
+        .iter()
+        .copied()
+        .chain(bases.iter().filter_map(|b| b.parent()))
+        .map(|c| {
+            let whole = c
+                .parent()
+                .filter(|d| kind(*d) == "decorated_definition")
+                .unwrap_or(c);
+            format!("{HOOK}metaclass {}", normalized(whole, src))
+        })
+        .collect()
+}
+
 /// The fixtures a Python class body defines as methods (`@pytest.fixture def amounts(self)`),
 /// each with its name (that of `name=` when given) and its `hook …` line.
 pub(crate) fn class_fixtures(body: Node<'_>, src: &str) -> Vec<(String, String)> {

@@ -371,3 +371,19 @@ fn a_class_fixture_the_test_requests_is_locked() {
     l.edit(PATH, test, &[("        return 0\n", "        return 1\n")]);
     l.assert_passes_checked();
 }
+
+// A metaclass of the file builds the test's class (or a base's) and may rewrite its tests.
+#[test]
+fn a_metaclass_that_rewrites_the_tests_is_refused() {
+    let test = "import unittest\n\nimport billing\n\n\nclass Meta(type):\n    def __new__(mcs, name, bases, ns):\n        return super().__new__(mcs, name, bases, ns)\n\n\nclass TestTotal(unittest.TestCase, metaclass=Meta):\n    def test_total(self):\n        self.assertEqual(billing.total([1, 2, 3]), 6)\n";
+    let rewrite = (
+        "        return super().__new__(mcs, name, bases, ns)\n",
+        "        ns = {k: (lambda self: None) if k.startswith(\"test\") else v for k, v in ns.items()}\n        return super().__new__(mcs, name, bases, ns)\n",
+    );
+    assert_each_refused(test, &[rewrite]);
+    let through_a_base = test.replace(
+        "class TestTotal(unittest.TestCase, metaclass=Meta):\n",
+        "class Base(unittest.TestCase, metaclass=Meta):\n    pass\n\n\nclass TestTotal(Base):\n",
+    );
+    assert_each_refused(&through_a_base, &[rewrite]);
+}
