@@ -643,7 +643,7 @@ pub(crate) fn metaclass_lines<'t>(bodies: &[Node<'t>], src: &str) -> Vec<String>
     found
         .iter()
         .copied()
-        .chain(bases.iter().filter_map(|b| b.parent()))
+        .chain(bases.iter().filter_map(tree_sitter::Node::parent))
         .map(|c| {
             let whole = c
                 .parent()
