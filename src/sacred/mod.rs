@@ -384,6 +384,9 @@ struct Conftest {
     path: String,
     fixtures: Vec<crate::sacred::bindings::FixtureDef>,
     hooks: Vec<String>,
+    /// The plugin modules its `pytest_plugins` loads that are files of the repository, and
+    /// those they load in turn, as `hook plugin MODULE (in FILE): sha256:…` lines.
+    plugins: Vec<String>,
     /// Whether its top-level code may change anything as pytest imports it, and its text.
     module: (bool, String),
 }
@@ -418,17 +421,46 @@ fn add_conftest_bindings(
                 format!("{d}/conftest.py")
             };
             let parsed = match content.read(repo, &file)? {
-                Some(src) => {
-                    lang::python_conftest(&file, &src)?.map(|(fixtures, hooks, module)| Conftest {
-                        path: file.clone(),
-                        fixtures,
-                        hooks,
-                        module,
-                    })
-                }
+                Some(src) => match lang::python_conftest(&file, &src)? {
+                    Some((fixtures, hooks, module)) => {
+                        let plugins = pytest_plugin_lines(repo, content, &file, &hooks)?;
+                        Some(Conftest {
+                            path: file.clone(),
+                            fixtures,
+                            hooks,
+                            plugins,
+                            module,
+                        })
+                    }
+                    None => None,
+                },
                 None => None,
             };
             cache.conftests.insert(d.clone(), parsed);
+        }
+    }
+    // The test module's own `pytest_plugins` loads plugins for its tests as a `conftest.py`'s
+    // does: the assignment as written, and the plugin modules of the repository it names.
+    let own_plugins: Vec<String> = {
+        let assignments: Vec<String> = scan
+            .module_bindings
+            .iter()
+            .filter(|b| b.names.contains("pytest_plugins"))
+            .map(|b| b.text.clone())
+            .collect();
+        let mut lines: Vec<String> = assignments
+            .iter()
+            .map(|a| format!("{}{a}", crate::sacred::bindings::HOOK))
+            .collect();
+        if !assignments.is_empty() {
+            lines.extend(pytest_plugin_lines(repo, content, path, &assignments)?);
+        }
+        lines
+    };
+    if !own_plugins.is_empty() {
+        for t in &mut scan.tests {
+            t.envelope_bindings.extend(own_plugins.iter().cloned());
+            t.envelope_bindings.sort();
         }
     }
     // Nearest first.
@@ -463,6 +495,7 @@ fn add_conftest_bindings(
             for h in &c.hooks {
                 lines.push(format!("setup in {}: {h}", c.path));
             }
+            lines.extend(c.plugins.iter().cloned());
             // Its top-level code, run as pytest imports it before every test below it.
             let (changes, text) = &c.module;
             let prefix = if *changes {
@@ -491,6 +524,68 @@ fn add_conftest_bindings(
         t.envelope_bindings.sort();
     }
     Ok(())
+}
+
+/// The modules `pytest_plugins` names in the hooks of `file` (a `conftest.py`: its
+/// `pytest_plugins = ["tests.plugin"]` line, as written), resolved as Python imports from
+/// its directory or one above it, followed through their own `pytest_plugins`, each once:
+/// `hook plugin MODULE (in FILE): sha256:DIGEST` of the whole file. A plugin module's hooks,
+/// fixtures and top-level code all run around the tests (`pytest_collection_modifyitems`
+/// can drop them), so any change to it is one to what they run. A module that is not a file
+/// of the repository (an installed plugin) is not followed.
+fn pytest_plugin_lines(
+    repo: &Repo,
+    content: &Content<'_>,
+    file: &str,
+    hooks: &[String],
+) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut queue: Vec<(String, String)> = plugin_names(hooks)
+        .into_iter()
+        .map(|m| (file.to_owned(), m))
+        .collect();
+    while let Some((from, module)) = queue.pop() {
+        if !seen.insert(module.clone()) {
+            continue;
+        }
+        for c in import_candidates(&from, &module) {
+            let Some(src) = content.read(repo, &c)? else {
+                continue;
+            };
+            out.push(format!(
+                "{}plugin {module} (in {c}): sha256:{}",
+                crate::sacred::bindings::HOOK,
+                crate::sacred::analysis::sha256_hex(&src)
+            ));
+            if src.contains("pytest_plugins")
+                && let Some((_, theirs, _)) = lang::python_conftest(&c, &src)?
+            {
+                queue.extend(plugin_names(&theirs).into_iter().map(|m| (c.clone(), m)));
+            }
+            break;
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The module names of the `pytest_plugins = …` lines among `hooks` (string literals).
+fn plugin_names(hooks: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for h in hooks.iter().filter(|h| h.starts_with("pytest_plugins")) {
+        for (i, part) in h.split(['"', '\'']).enumerate() {
+            if i % 2 == 1
+                && !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            {
+                out.push(part.to_owned());
+            }
+        }
+    }
+    out
 }
 
 /// The fixtures that the fixtures a test gets request in turn, transitively, each once, as
@@ -2107,6 +2202,12 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     .unwrap_or(l);
                 if let Some((file, _)) = crate::sacred::bindings::imported_base_line(l) {
                     return changed_modules.contains(&module(file));
+                }
+                if let Some(rest) = l.strip_prefix("hook plugin ")
+                    && let Some((_, after)) = rest.split_once(" (in ")
+                    && let Some((file, _)) = after.split_once("): ")
+                {
+                    return changed.iter().any(|c| c == file);
                 }
                 l.strip_prefix("helper ")
                     .or_else(|| l.strip_prefix("defined "))

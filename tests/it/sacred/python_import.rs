@@ -522,3 +522,47 @@ fn a_conftest_that_patches_as_it_is_imported_is_refused() {
     );
     l.assert_passes_checked();
 }
+
+// A pytest plugin module of the repository that a `conftest.py` or the test module loads
+// through `pytest_plugins` runs around the tests (its `pytest_collection_modifyitems` can drop
+// them): it is locked whole, followed through its own `pytest_plugins`.
+#[test]
+fn a_pytest_plugin_module_of_the_repository_is_locked() {
+    let plugin = "def pytest_collection_modifyitems(config, items):\n    pass\n";
+    let deselect = [("    pass\n", "    items[:] = []\n")];
+    for (conftest, via) in [
+        ("pytest_plugins = [\"tests.plugin\"]\n", "tests/plugin.py"),
+        ("pytest_plugins = \"tests.outer\"\n", "tests/plugin.py"),
+    ] {
+        let files = [
+            (PATH, TEST),
+            ("billing.py", BILLING),
+            ("tests/__init__.py", ""),
+            ("tests/conftest.py", conftest),
+            ("tests/plugin.py", plugin),
+            ("tests/outer.py", "pytest_plugins = [\"tests.plugin\"]\n"),
+        ];
+        let l = super::locked(&files);
+        l.edit(via, plugin, &deselect);
+        assert_both_refused(&l);
+    }
+    // The test module's own `pytest_plugins`, added.
+    let l = super::locked(&[
+        (PATH, TEST),
+        ("billing.py", BILLING),
+        ("tests/__init__.py", ""),
+    ]);
+    l.repo.write(
+        "tests/evil.py",
+        "def pytest_collection_modifyitems(config, items):\n    items[:] = []\n",
+    );
+    l.edit(
+        PATH,
+        TEST,
+        &[(
+            "import billing\n",
+            "import billing\n\npytest_plugins = [\"tests.evil\"]\n",
+        )],
+    );
+    assert_both_refused(&l);
+}
