@@ -348,6 +348,16 @@ fn add_surroundings(
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::JavaScript | lang::Lang::TypeScript | lang::Lang::Tsx) => {
+            let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+            if !siblings.runners.contains_key(dir) {
+                let lines = js_runner_lines(repo, content, dir)?;
+                siblings.runners.insert(dir.to_owned(), lines);
+            }
+            for t in &mut scan.tests {
+                t.envelope_bindings
+                    .extend(siblings.runners[dir].iter().cloned());
+                t.envelope_bindings.sort();
+            }
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::Go) => {}
@@ -377,6 +387,176 @@ struct Surroundings {
     /// The functions of each module read, with those its own imports bring (see
     /// `extended_functions`).
     extended: BTreeMap<String, Vec<crate::sacred::bindings::FileFunction>>,
+    /// The runner configuration lines of the JavaScript/TypeScript tests of each directory
+    /// (see [`js_runner_lines`]).
+    runners: BTreeMap<String, Vec<String>>,
+}
+
+/// Whether a file name is one a JavaScript test runner reads its configuration from:
+/// `package.json` (its `ava`, `jest`, `mocha` keys), `ava.config.js`, `jest.config.ts`,
+/// `vitest.config.mts`, `vite.config.ts` (Vitest reads its `test` key), `vitest.workspace.ts`,
+/// `.mocharc.yml`, and the like.
+fn is_js_runner_config(name: &str) -> bool {
+    if name == "package.json" {
+        return true;
+    }
+    let stem_ext = |stem: &str| {
+        name.strip_prefix(stem).is_some_and(|rest| {
+            matches!(
+                rest,
+                ".js"
+                    | ".cjs"
+                    | ".mjs"
+                    | ".ts"
+                    | ".cts"
+                    | ".mts"
+                    | ".json"
+                    | ".yml"
+                    | ".yaml"
+                    | ".jsonc"
+            )
+        })
+    };
+    [
+        "ava.config",
+        "jest.config",
+        "vitest.config",
+        "vite.config",
+        "vitest.workspace",
+        "vitest.projects",
+        ".mocharc",
+    ]
+    .iter()
+    .any(|s| stem_ext(s))
+}
+
+/// What configures the runner of the JavaScript/TypeScript tests of `dir`, each as a line
+/// locked with every test there: the runner's key of the nearest `package.json` above them
+/// (`hook runner config (in package.json): ava={…}`), each runner configuration file beside
+/// it by digest (`hook runner config (in vitest.config.ts): sha256:…`), and each file of the
+/// repository those name, by digest (`hook runner setup (in test/_require.js): sha256:…`): a
+/// setup file, a `--import=./x.js`, a module mapped in place of another runs before or
+/// instead of what the tests import, and `exclude` or `testPathIgnorePatterns` can drop them.
+fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<String>> {
+    let hook = crate::sacred::bindings::HOOK;
+    let join = |d: &str, f: &str| {
+        if d.is_empty() {
+            f.to_owned()
+        } else {
+            format!("{d}/{f}")
+        }
+    };
+    // The nearest directory at or above the tests that holds a `package.json`.
+    let mut at = dir.to_owned();
+    let (pkg_dir, package) = loop {
+        if let Some(text) = content.read(repo, &join(&at, "package.json"))? {
+            break (at, Some(text));
+        }
+        if at.is_empty() {
+            break (String::new(), None);
+        }
+        at = at
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned());
+    };
+    let mut out = Vec::new();
+    let mut named: Vec<String> = Vec::new();
+    if let Some(text) = package {
+        let file = join(&pkg_dir, "package.json");
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(value) => {
+                for key in ["ava", "jest", "mocha"] {
+                    if let Some(v) = value.get(key) {
+                        out.push(format!("{hook}runner config (in {file}): {key}={v}"));
+                        json_strings(v, &mut named);
+                    }
+                }
+            }
+            // Unreadable: any change to it may change the runner's configuration.
+            Err(_) => out.push(format!(
+                "{hook}runner config (in {file}): sha256:{}",
+                analysis::sha256_hex(&text)
+            )),
+        }
+    }
+    for file in content.list_dir(repo, &pkg_dir)? {
+        let name = file.rsplit_once('/').map_or(file.as_str(), |(_, n)| n);
+        if name == "package.json" || !is_js_runner_config(name) {
+            continue;
+        }
+        let Some(text) = content.read(repo, &file)? else {
+            continue;
+        };
+        out.push(format!(
+            "{hook}runner config (in {file}): sha256:{}",
+            analysis::sha256_hex(&text)
+        ));
+        // Its string literals, some of which name files.
+        for (i, part) in text.split(['"', '\'', '`']).enumerate() {
+            if i % 2 == 1 && part.len() < 300 {
+                named.push(part.to_owned());
+            }
+        }
+    }
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for n in named {
+        let n = n.replace("<rootDir>/", "./");
+        let n = [
+            "--import=",
+            "--require=",
+            "--loader=",
+            "--experimental-loader=",
+        ]
+        .iter()
+        .find_map(|p| n.strip_prefix(p))
+        .unwrap_or(&n)
+        .to_owned();
+        if !(n.starts_with("./") || n.starts_with("../") || n.contains('/') || n.contains('.'))
+            || n.contains('*')
+            || n.contains(' ')
+        {
+            continue;
+        }
+        let base = import_candidates(
+            &join(&pkg_dir, "package.json.js"),
+            &format!("./{}", n.trim_start_matches("./")),
+        );
+        for c in base {
+            if seen.contains(&c) {
+                break;
+            }
+            let script = Path::new(&c).extension().is_some_and(|e| {
+                matches!(
+                    e.to_str(),
+                    Some("js" | "cjs" | "mjs" | "ts" | "cts" | "mts" | "jsx" | "tsx")
+                )
+            });
+            if !script {
+                continue;
+            }
+            if let Some(text) = content.read(repo, &c)? {
+                seen.insert(c.clone());
+                out.push(format!(
+                    "{hook}runner setup (in {c}): sha256:{}",
+                    analysis::sha256_hex(&text)
+                ));
+                break;
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Every string of a JSON value, into `out`.
+fn json_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|i| json_strings(i, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|i| json_strings(i, out)),
+        _ => {}
+    }
 }
 
 /// A `conftest.py`: its fixtures and its hooks (`bindings::conftest_parts`).
@@ -2176,6 +2356,13 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         .map(|p| dir(p))
         .collect();
     let below = |f: &str, d: &str| d.is_empty() || f.starts_with(&format!("{d}/"));
+    // A changed (or new) runner configuration reaches every JavaScript/TypeScript test below
+    // its directory.
+    let runner_dirs: Vec<String> = changed
+        .iter()
+        .filter(|p| is_js_runner_config(p.rsplit_once('/').map_or(p.as_str(), |(_, n)| n)))
+        .map(|p| dir(p))
+        .collect();
     // A changed file that holds a check helper a locked test reaches (`helper NAME (in
     // FILE): …`, also one its module calls at import) reaches that test.
     // So does a changed file of the same module name anywhere (`check.js` added beside the
@@ -2203,7 +2390,9 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                 if let Some((file, _)) = crate::sacred::bindings::imported_base_line(l) {
                     return changed_modules.contains(&module(file));
                 }
-                if let Some(rest) = l.strip_prefix("hook plugin ")
+                if let Some(rest) = l
+                    .strip_prefix("hook plugin ")
+                    .or_else(|| l.strip_prefix("hook runner "))
                     && let Some((_, after)) = rest.split_once(" (in ")
                     && let Some((file, _)) = after.split_once("): ")
                 {
@@ -2226,6 +2415,8 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                 || (is_go(f) && go_dirs.contains(&dir(f)))
                 || (lang::Lang::of_path(f) == Some(lang::Lang::Python)
                     && conftest_dirs.iter().any(|d| below(f, d)))
+                || (lang::Lang::of_path(f).is_some_and(lang::Lang::is_js)
+                    && runner_dirs.iter().any(|d| below(f, d)))
         })
         .collect()
 }

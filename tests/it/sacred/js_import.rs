@@ -161,3 +161,56 @@ fn js_a_helper_module_that_patches_as_it_is_imported_is_refused() {
         l.assert_passes_checked();
     }
 }
+
+// What configures the test runner runs before the tests or decides which run: the runner's
+// key of `package.json`, a runner configuration file, and a setup file they name. A change
+// to one, or a new configuration file, is refused; the rest of `package.json` may change.
+#[test]
+fn js_the_runners_configuration_and_setup_files_are_locked() {
+    let package = "{\n  \"name\": \"shop\",\n  \"dependencies\": {\"left-pad\": \"1.0.0\"},\n  \"ava\": {\"require\": [\"./tests/setup.js\"]}\n}\n";
+    let setup = "globalThis.ready = true;\n";
+    let files = [
+        (PATH, TEST),
+        ("billing.js", BILLING),
+        ("package.json", package),
+        ("tests/setup.js", setup),
+    ];
+    let refused: [(&str, &str, &str, &str); 3] = [
+        (
+            "tests/setup.js",
+            setup,
+            "globalThis.ready = true;\n",
+            "globalThis.ready = true;\nrequire('../billing.js').total = () => 6;\n",
+        ),
+        (
+            "package.json",
+            package,
+            "\"require\": [\"./tests/setup.js\"]",
+            "\"require\": [\"./tests/setup.js\"], \"nodeArguments\": [\"--import=./patch.js\"]",
+        ),
+        (
+            "package.json",
+            package,
+            "\"ava\": {\"require\": [\"./tests/setup.js\"]}",
+            "\"ava\": {\"require\": [\"./tests/setup.js\"], \"files\": [\"!tests/billing/**\"]}",
+        ),
+    ];
+    for (file, base, from, to) in refused {
+        let l = super::locked(&files);
+        l.edit(file, base, &[(from, to)]);
+        l.assert_refused("rebound", ID);
+    }
+    let l = super::locked(&files);
+    l.repo.write(
+        "vitest.config.mjs",
+        "export default {test: {exclude: ['tests/billing/**']}};\n",
+    );
+    l.assert_refused("rebound", ID);
+    let l = super::locked(&files);
+    l.edit(
+        "package.json",
+        package,
+        &[("\"left-pad\": \"1.0.0\"", "\"left-pad\": \"1.0.1\"")],
+    );
+    l.assert_passes_checked();
+}
