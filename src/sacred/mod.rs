@@ -344,6 +344,18 @@ fn add_surroundings(
     }
     match lang::Lang::of_path(path) {
         Some(lang::Lang::Python) => {
+            let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+            if !siblings.py_runners.contains_key(dir) {
+                let lines = pytest_config_lines(repo, content, dir)?;
+                siblings.py_runners.insert(dir.to_owned(), lines);
+            }
+            if !siblings.py_runners[dir].is_empty() {
+                for t in &mut scan.tests {
+                    t.envelope_bindings
+                        .extend(siblings.py_runners[dir].iter().cloned());
+                    t.envelope_bindings.sort();
+                }
+            }
             add_conftest_bindings(repo, content, path, scan, siblings)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
@@ -390,6 +402,92 @@ struct Surroundings {
     /// The runner configuration lines of the JavaScript/TypeScript tests of each directory
     /// (see [`js_runner_lines`]).
     runners: BTreeMap<String, Vec<String>>,
+    /// The pytest configuration lines of the Python tests of each directory (see
+    /// [`pytest_config_lines`]).
+    py_runners: BTreeMap<String, Vec<String>>,
+}
+
+/// The files pytest may read its configuration from, by name.
+const PYTEST_CONFIG_FILES: &[&str] = &[
+    "pytest.ini",
+    ".pytest.ini",
+    "pyproject.toml",
+    "tox.ini",
+    "setup.cfg",
+];
+
+/// The pytest configuration of the Python tests of `dir`, each section found in that
+/// directory or one above it as a line locked with every test there (`hook runner config
+/// (in pyproject.toml): [tool.pytest.ini_options] addopts = "-q"`, comments and blank lines
+/// left out): `addopts = --deselect …` or `-p plugin`, `python_functions`, `testpaths`,
+/// `xfail_strict` decide which tests run and what counts as a failure. Every such section
+/// above the tests is locked, as which one pytest reads depends on how it is started.
+fn pytest_config_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut at = dir.to_owned();
+    loop {
+        for name in PYTEST_CONFIG_FILES {
+            let file = if at.is_empty() {
+                (*name).to_owned()
+            } else {
+                format!("{at}/{name}")
+            };
+            let Some(text) = content.read(repo, &file)? else {
+                continue;
+            };
+            for section in pytest_sections(name, &text) {
+                out.push(format!(
+                    "{}runner config (in {file}): {section}",
+                    crate::sacred::bindings::HOOK
+                ));
+            }
+        }
+        if at.is_empty() {
+            break;
+        }
+        at = at
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned());
+    }
+    Ok(out)
+}
+
+/// The pytest sections of a configuration file named `name`, each as its header and its
+/// lines (trimmed, without comments or blank lines) joined by ` ; `: all of `pytest.ini`
+/// (`[pytest]`), `[tool.pytest.ini_options]` and `[tool.pytest]` of `pyproject.toml`,
+/// `[pytest]` of `tox.ini`, `[tool:pytest]` of `setup.cfg`.
+fn pytest_sections(name: &str, text: &str) -> Vec<String> {
+    let wanted = |header: &str| match name {
+        "pytest.ini" | ".pytest.ini" | "tox.ini" => header == "[pytest]",
+        "pyproject.toml" => {
+            header == "[tool.pytest.ini_options]"
+                || header == "[tool.pytest]"
+                || header.starts_with("[tool.pytest.")
+        }
+        "setup.cfg" => header == "[tool:pytest]",
+        _ => false,
+    };
+    let mut out = Vec::new();
+    let mut current: Option<Vec<String>> = None;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') || t.starts_with(';') {
+            continue;
+        }
+        if t.starts_with('[') {
+            out.extend(current.take().map(|c| c.join(" ; ")));
+            let header = t.split('#').next().unwrap_or(t).trim();
+            if wanted(header) {
+                current = Some(vec![header.to_owned()]);
+            }
+            continue;
+        }
+        if let Some(c) = current.as_mut() {
+            c.push(t.to_owned());
+        }
+    }
+    out.extend(current.take().map(|c| c.join(" ; ")));
+    out
 }
 
 /// Whether a file name is one a JavaScript test runner reads its configuration from:
@@ -2356,6 +2454,15 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         .map(|p| dir(p))
         .collect();
     let below = |f: &str, d: &str| d.is_empty() || f.starts_with(&format!("{d}/"));
+    // A changed (or new) pytest configuration file reaches every Python test below its
+    // directory.
+    let pytest_config_dirs: Vec<String> = changed
+        .iter()
+        .filter(|p| {
+            PYTEST_CONFIG_FILES.contains(&p.rsplit_once('/').map_or(p.as_str(), |(_, n)| n))
+        })
+        .map(|p| dir(p))
+        .collect();
     // A changed (or new) runner configuration reaches every JavaScript/TypeScript test below
     // its directory.
     let runner_dirs: Vec<String> = changed
@@ -2417,6 +2524,8 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     && conftest_dirs.iter().any(|d| below(f, d)))
                 || (lang::Lang::of_path(f).is_some_and(lang::Lang::is_js)
                     && runner_dirs.iter().any(|d| below(f, d)))
+                || (lang::Lang::of_path(f) == Some(lang::Lang::Python)
+                    && pytest_config_dirs.iter().any(|d| below(f, d)))
         })
         .collect()
 }

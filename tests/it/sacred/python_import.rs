@@ -566,3 +566,47 @@ fn a_pytest_plugin_module_of_the_repository_is_locked() {
     );
     assert_both_refused(&l);
 }
+
+// pytest's configuration decides which tests run (`addopts = --deselect …`, `-p plugin`,
+// `python_functions`): every pytest section above the test is locked as written, and a new
+// configuration file is refused; the rest of `pyproject.toml`, and comments, may change.
+#[test]
+fn pytests_configuration_is_locked() {
+    let pyproject = "[project]\nname = \"shop\"\nversion = \"1.0\"\n\n[tool.pytest.ini_options]\naddopts = \"-q\"\n";
+    let files = [
+        (PATH, TEST),
+        ("billing.py", BILLING),
+        ("pyproject.toml", pyproject),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "pyproject.toml",
+        pyproject,
+        &[(
+            "addopts = \"-q\"",
+            "addopts = \"-q --deselect tests/billing/test_total.py::test_total\"",
+        )],
+    );
+    assert_both_refused(&l);
+    for (file, text) in [
+        ("pytest.ini", "[pytest]\npython_functions = check_*\n"),
+        (
+            "tests/setup.cfg",
+            "[tool:pytest]\naddopts = -k \"not total\"\n",
+        ),
+    ] {
+        let l = super::locked(&files);
+        l.repo.write(file, text);
+        assert_both_refused(&l);
+    }
+    let l = super::locked(&files);
+    l.edit(
+        "pyproject.toml",
+        pyproject,
+        &[
+            ("version = \"1.0\"", "version = \"1.1\""),
+            ("addopts = \"-q\"", "# quiet output\naddopts = \"-q\""),
+        ],
+    );
+    l.assert_passes_checked();
+}
