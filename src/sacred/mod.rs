@@ -565,8 +565,11 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
             Ok(value) => {
                 for key in ["ava", "jest", "mocha"] {
                     if let Some(v) = value.get(key) {
-                        out.push(format!("{hook}runner config (in {file}): {key}={v}"));
                         json_strings(v, &mut named);
+                        let read = runner_config_read(v, key, &|s: &str| {
+                            runner_file(repo, content, &pkg_dir, s).map(|f| f.is_some())
+                        })?;
+                        out.push(format!("{hook}runner config (in {file}): {key}={read}"));
                     }
                 }
             }
@@ -598,53 +601,127 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
     }
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for n in named {
-        let n = n.replace("<rootDir>/", "./");
-        let n = [
-            "--import=",
-            "--require=",
-            "--loader=",
-            "--experimental-loader=",
-        ]
-        .iter()
-        .find_map(|p| n.strip_prefix(p))
-        .unwrap_or(&n)
-        .to_owned();
-        if !(n.starts_with("./") || n.starts_with("../") || n.contains('/') || n.contains('.'))
-            || n.contains('*')
-            || n.contains(' ')
+        if let Some((c, text)) = runner_file(repo, content, &pkg_dir, &n)?
+            && seen.insert(c.clone())
         {
-            continue;
-        }
-        let base = import_candidates(
-            &join(&pkg_dir, "package.json.js"),
-            &format!("./{}", n.trim_start_matches("./")),
-        );
-        for c in base {
-            if seen.contains(&c) {
-                break;
-            }
-            let script = Path::new(&c).extension().is_some_and(|e| {
-                matches!(
-                    e.to_str(),
-                    Some("js" | "cjs" | "mjs" | "ts" | "cts" | "mts" | "jsx" | "tsx")
-                )
-            });
-            if !script {
-                continue;
-            }
-            if let Some(text) = content.read(repo, &c)? {
-                seen.insert(c.clone());
-                out.push(format!(
-                    "{hook}runner setup (in {c}): sha256:{}",
-                    analysis::sha256_hex(&text)
-                ));
-                break;
-            }
+            out.push(format!(
+                "{hook}runner setup (in {c}): sha256:{}",
+                analysis::sha256_hex(&text)
+            ));
         }
     }
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// Keys of a runner's configuration that change only how fast, how verbosely or where to
+/// cache it runs, never which tests run or what they check.
+const RUNNER_SPEED_KEYS: &[&str] = &[
+    "workerThreads",
+    "timeout",
+    "concurrency",
+    "verbose",
+    "tap",
+    "color",
+    "cache",
+    "watchMode",
+    "testTimeout",
+    "maxWorkers",
+    "maxConcurrency",
+    "cacheDirectory",
+    "silent",
+    "notify",
+];
+
+/// A runner's configuration as the lock reads it: without the keys of
+/// [`RUNNER_SPEED_KEYS`], and with each installed module it loads read as `<package>` (a
+/// Node flag's value that is not a relative path or a file of the repository, `--import=tsx/esm`,
+/// and such a name in a `require` list, `esm`): which installed package transpiles the tests
+/// is outside what a lock can judge, as any installed plugin is. A string naming a file of the
+/// repository stays, and the file is locked by its digest.
+fn runner_config_read(
+    v: &serde_json::Value,
+    key: &str,
+    is_file: &dyn Fn(&str) -> Result<bool>,
+) -> Result<serde_json::Value> {
+    Ok(match v {
+        serde_json::Value::String(s) => {
+            let bare = strip_node_flag(s);
+            let loads = bare.len() != s.len() || matches!(key, "require" | "setupFiles");
+            if loads && !bare.starts_with("./") && !bare.starts_with("../") && !is_file(s)? {
+                serde_json::Value::String("<package>".to_owned())
+            } else {
+                v.clone()
+            }
+        }
+        serde_json::Value::Array(items) => serde_json::Value::Array(
+            items
+                .iter()
+                .map(|i| runner_config_read(i, key, is_file))
+                .collect::<Result<_>>()?,
+        ),
+        serde_json::Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, x) in map {
+                if !RUNNER_SPEED_KEYS.contains(&k.as_str()) {
+                    out.insert(k.clone(), runner_config_read(x, k, is_file)?);
+                }
+            }
+            serde_json::Value::Object(out)
+        }
+        _ => v.clone(),
+    })
+}
+
+/// A Node flag's value (`--import=./x.js` → `./x.js`), or the string.
+fn strip_node_flag(s: &str) -> &str {
+    [
+        "--import=",
+        "--require=",
+        "--loader=",
+        "--experimental-loader=",
+    ]
+    .iter()
+    .find_map(|p| s.strip_prefix(p))
+    .unwrap_or(s)
+}
+
+/// The script file of the repository a runner configuration string names, from `pkg_dir`.
+fn runner_file(
+    repo: &Repo,
+    content: &Content<'_>,
+    pkg_dir: &str,
+    s: &str,
+) -> Result<Option<(String, String)>> {
+    let n = s.replace("<rootDir>/", "./");
+    let n = strip_node_flag(&n);
+    if !(n.starts_with("./") || n.starts_with("../") || n.contains('/') || n.contains('.'))
+        || n.contains('*')
+        || n.contains(' ')
+    {
+        return Ok(None);
+    }
+    let from = if pkg_dir.is_empty() {
+        "package.json.js".to_owned()
+    } else {
+        format!("{pkg_dir}/package.json.js")
+    };
+    for c in import_candidates(&from, &format!("./{}", n.trim_start_matches("./"))) {
+        let script = Path::new(&c).extension().is_some_and(|e| {
+            matches!(
+                e.to_str(),
+                Some("js" | "cjs" | "mjs" | "ts" | "cts" | "mts" | "jsx" | "tsx")
+            )
+        });
+        if !script {
+            continue;
+        }
+        if let Some(text) = content.read(repo, &c)? {
+            return Ok(Some((c, text)));
+        }
+    }
+    Ok(None)
 }
 
 /// Every string of a JSON value, into `out`.

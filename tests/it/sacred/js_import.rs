@@ -213,4 +213,25 @@ fn js_the_runners_configuration_and_setup_files_are_locked() {
         &[("\"left-pad\": \"1.0.0\"", "\"left-pad\": \"1.0.1\"")],
     );
     l.assert_passes_checked();
+    // Another installed loader, and a key that changes only how the runner runs.
+    let loader = package.replace(
+        "\"ava\": {\"require\": [\"./tests/setup.js\"]}",
+        "\"ava\": {\"require\": [\"./tests/setup.js\"], \"nodeArguments\": [\"--loader=ts-node/esm\"]}",
+    );
+    let files = [
+        (PATH, TEST),
+        ("billing.js", BILLING),
+        ("package.json", loader.as_str()),
+        ("tests/setup.js", setup),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "package.json",
+        &loader,
+        &[(
+            "\"nodeArguments\": [\"--loader=ts-node/esm\"]",
+            "\"nodeArguments\": [\"--import=tsx/esm\"], \"workerThreads\": false",
+        )],
+    );
+    l.assert_passes_checked();
 }
