@@ -2672,7 +2672,9 @@ fn compare_all(
                         .iter()
                         .any(|n| n.id == t.id && !n.envelope_bindings.is_empty())
                 }))
-                || (!t.hooks_recorded && lang::Lang::of_path(&t.file) == Some(lang::Lang::Python))
+                || (!t.hooks_recorded
+                    && lang::Lang::of_path(&t.file)
+                        .is_some_and(|l| l == lang::Lang::Python || l.is_js()))
                 || (!t.helpers_recorded
                     && matches!(
                         lang::Lang::of_path(&t.file),

@@ -235,3 +235,38 @@ fn js_the_runners_configuration_and_setup_files_are_locked() {
     );
     l.assert_passes_checked();
 }
+
+// Under a lock written before the runner's configuration was recorded, the base revision's
+// configuration passes when a test file is touched; a setup file changed since is refused
+// with the test's file (alone, it is compared once a re-lock records it, as a helper is).
+#[test]
+fn js_under_a_lock_without_hooks_the_base_revisions_runner_configuration_decides() {
+    let package = "{\n  \"name\": \"shop\",\n  \"ava\": {\"require\": [\"./tests/setup.js\"]}\n}\n";
+    let setup = "globalThis.ready = true;\n";
+    let l = super::locked(&[
+        (PATH, TEST),
+        ("billing.js", BILLING),
+        ("package.json", package),
+        ("tests/setup.js", setup),
+    ]);
+    l.commit_lock_without("  hooks");
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    let older: String = lock
+        .lines()
+        .filter(|line| !line.starts_with("  envelope-binding hook runner "))
+        .fold(String::new(), |acc, line| acc + line + "\n");
+    assert_ne!(older, lock, "the lock has no runner line");
+    l.commit_lock(&older);
+    l.edit(PATH, TEST, &[("  return 1;\n", "  // one\n  return 1;\n")]);
+    l.assert_passes_checked();
+    l.edit(
+        "tests/setup.js",
+        setup,
+        &[(
+            "= true;\n",
+            "= true;\nrequire('../billing.js').total = () => 6;\n",
+        )],
+    );
+    l.edit(PATH, TEST, &[("  return 1;\n", "  // uno\n  return 1;\n")]);
+    l.assert_refused("rebound", ID);
+}
