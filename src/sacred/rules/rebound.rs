@@ -154,6 +154,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || helper_respelled(b, locked)
                             || subclass_line_at_base(s, b)
                             || hook_unrecorded(s, b)
+                            || pytest_config_deselects_others(s, b, locked)
                             || go_init_written_out(s, b, locked)
                             || runner_import(s.test.lang, b)
                             || new_names(b)
@@ -384,6 +385,166 @@ fn unittest_calls(text: &str) -> (String, Vec<&str>) {
 fn subclass_line_at_base(s: &Subject<'_>, text: &str) -> bool {
     (text.starts_with("setup in a subclass: ") || text.starts_with("in a subclass: "))
         && line_at_base(s, text)
+}
+
+/// A pytest configuration section (`hook runner config (in FILE): [tool.pytest.ini_options]
+/// ; …`) that differs from the one the lock holds for the same file only by registering
+/// markers (`markers = […]`) and by `addopts` gaining `-m "not NAME"` where the lock's had no
+/// `-m`, for a test that carries no `NAME` marker: its own decorators, its classes' and its
+/// module's `pytestmark` and every other line locked with it (a `conftest.py` hook that
+/// could add the marker) never mention `NAME`, and no plugin module of the repository is
+/// loaded for it. Such a test is selected as before (click's `777a89e` deselects its new
+/// stress tests this way).
+fn pytest_config_deselects_others(s: &Subject<'_>, line: &str, locked: &[String]) -> bool {
+    let parts = |l: &str| -> Option<(String, String)> {
+        let rest = l.strip_prefix("hook runner config (in ")?;
+        let (file, section) = rest.split_once("): ")?;
+        Some((file.to_owned(), section.to_owned()))
+    };
+    let Some((file, new)) = parts(line) else {
+        return false;
+    };
+    let Some(old) = locked
+        .iter()
+        .filter_map(|l| parts(l))
+        .find(|(f, section)| *f == file && section.split(" ; ").next() == new.split(" ; ").next())
+        .map(|(_, section)| section)
+    else {
+        return false;
+    };
+    let (Some(old), Some(new)) = (ini_keys(&old), ini_keys(&new)) else {
+        return false;
+    };
+    let others = |m: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+        m.iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "markers" | "addopts"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    if others(&old) != others(&new) {
+        return false;
+    }
+    let split = |m: &BTreeMap<String, String>| -> Option<Vec<String>> {
+        m.get("addopts")
+            .map_or(Some(Vec::new()), |v| shell_words(v))
+    };
+    let (Some(before), Some(after)) = (split(&old), split(&new)) else {
+        return false;
+    };
+    if before.iter().any(|t| t == "-m" || t.starts_with("-m")) {
+        return false;
+    }
+    // What `addopts` gained, in order, with what it had kept in place.
+    let mut rest = after.as_slice();
+    let mut added: Vec<&str> = Vec::new();
+    for t in &before {
+        let Some(at) = rest.iter().position(|x| x == t) else {
+            return false;
+        };
+        added.extend(rest[..at].iter().map(String::as_str));
+        rest = &rest[at + 1..];
+    }
+    added.extend(rest.iter().map(String::as_str));
+    let mut names: Vec<&str> = Vec::new();
+    let mut it = added.iter();
+    while let Some(t) = it.next() {
+        let expr = if *t == "-m" {
+            match it.next() {
+                Some(e) => *e,
+                None => return false,
+            }
+        } else {
+            return false;
+        };
+        let Some(name) = expr.trim().strip_prefix("not ") else {
+            return false;
+        };
+        let name = name.trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return false;
+        }
+        names.push(name);
+    }
+    let test = s.test;
+    !names.is_empty()
+        && !test
+            .envelope_bindings
+            .iter()
+            .any(|l| l.starts_with("hook plugin "))
+        && names.iter().all(|n| {
+            !test
+                .envelope_lines
+                .iter()
+                .chain(test.envelope_bindings.iter().filter(|l| *l != line))
+                .any(|l| l.contains(n))
+        })
+}
+
+/// The `key = value` pairs of a pytest section as `pytest_sections` writes it (lines joined
+/// by ` ; `, a value continued on the lines after its key), or `None` when a line is neither.
+fn ini_keys(section: &str) -> Option<BTreeMap<String, String>> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let mut last: Option<String> = None;
+    for line in section.split(" ; ").skip(1) {
+        match line.split_once('=') {
+            Some((k, v))
+                if !k.trim().is_empty()
+                    && k.trim().chars().all(|c| c.is_alphanumeric() || c == '_') =>
+            {
+                let k = k.trim().to_owned();
+                out.insert(k.clone(), v.trim().to_owned());
+                last = Some(k);
+            }
+            _ => {
+                let k = last.as_ref()?;
+                let v = out.get_mut(k)?;
+                v.push(' ');
+                v.push_str(line);
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A value split as a shell splits words (single and double quotes; TOML's outer quotes of
+/// a string value are taken off first), or `None` when a quote is not closed.
+fn shell_words(value: &str) -> Option<Vec<String>> {
+    let v = value.trim();
+    let v = if v.len() >= 2
+        && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')))
+    {
+        &v[1..v.len() - 1]
+    } else {
+        v
+    };
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut any = false;
+    for c in v.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => cur.push(c),
+            None if c == '"' || c == '\'' => {
+                quote = Some(c);
+                any = true;
+            }
+            None if c.is_whitespace() => {
+                if !cur.is_empty() || any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            None => cur.push(c),
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    if !cur.is_empty() || any {
+        out.push(cur);
+    }
+    Some(out)
 }
 
 /// A method that runs for the test unasked (`hook …`, `in a base: …`) under a lock written

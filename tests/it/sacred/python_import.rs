@@ -610,3 +610,51 @@ fn pytests_configuration_is_locked() {
     );
     l.assert_passes_checked();
 }
+
+// `addopts` gaining `-m "not NAME"` (with `NAME` registered as a marker) deselects only the
+// tests that carry `NAME`: a test that does not is selected as before and passes; one that
+// does, or any test when `-m` selects (`-m slow`), is refused.
+#[test]
+fn deselecting_a_marker_the_test_does_not_carry_passes() {
+    let test = "import pytest\n\nimport billing\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n\n\n@pytest.mark.slow\ndef test_slow_total():\n    assert billing.total([1] * 6) == 6\n";
+    let pyproject = "[tool.pytest.ini_options]\ntestpaths = [\"tests\"]\n";
+    let files = [
+        (PATH, test),
+        ("billing.py", BILLING),
+        ("pyproject.toml", pyproject),
+    ];
+    let slow = "python:tests/billing/test_total.py::test_slow_total";
+    let l = super::locked(&files);
+    l.edit(
+        "pyproject.toml",
+        pyproject,
+        &[(
+            "testpaths = [\"tests\"]\n",
+            "testpaths = [\"tests\"]\nmarkers = [\n    \"slow: slow tests\",\n]\naddopts = \"-m 'not slow'\"\n",
+        )],
+    );
+    l.repo.git(&["add", "-A"]);
+    let out = l.repo.gk(&["sacred", "check", "--staged"]);
+    crate::common::assert_code(&out, 1, "check --staged");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.lines()
+            .any(|line| line == format!("refused: {slow} [rebound]")),
+        "{err}"
+    );
+    assert!(
+        !err.lines()
+            .any(|line| line.starts_with(&format!("refused: {ID} "))),
+        "a test without the marker is selected as before: {err}"
+    );
+    let l = super::locked(&files);
+    l.edit(
+        "pyproject.toml",
+        pyproject,
+        &[(
+            "testpaths = [\"tests\"]\n",
+            "testpaths = [\"tests\"]\naddopts = \"-m slow\"\n",
+        )],
+    );
+    l.assert_refused("rebound", ID);
+}
