@@ -524,7 +524,6 @@ fn shell_words(value: &str) -> Option<Vec<String>> {
     for c in v.chars() {
         match quote {
             Some(q) if c == q => quote = None,
-            Some(_) => cur.push(c),
             None if c == '"' || c == '\'' => {
                 quote = Some(c);
                 any = true;
@@ -535,7 +534,7 @@ fn shell_words(value: &str) -> Option<Vec<String>> {
                     any = false;
                 }
             }
-            None => cur.push(c),
+            _ => cur.push(c),
         }
     }
     if quote.is_some() {
