@@ -370,6 +370,7 @@ fn add_surroundings(
                     .extend(siblings.runners[dir].iter().cloned());
                 t.envelope_bindings.sort();
             }
+            add_js_snapshots(repo, content, path, scan)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::Go) => {}
@@ -722,6 +723,71 @@ fn runner_file(
         }
     }
     Ok(None)
+}
+
+/// JavaScript/TypeScript: the stored snapshots a test's `toMatchSnapshot()` compares with are
+/// its expected values. Each entry of the file's `__snapshots__/NAME.snap` (Jest's and
+/// Vitest's) whose name is the test's (its suites' titles and its own, joined by a space or
+/// ` > `, then a counter) is locked with it as `hook snapshot (in FILE): KEY: sha256:…` of
+/// its value: rewriting a snapshot to what a broken build now returns (`jest -u`) is `rebound`,
+/// and so is deleting one (the runner would write it afresh). Snapshots of other tests may
+/// change.
+fn add_js_snapshots(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let file = if dir.is_empty() {
+        format!("__snapshots__/{name}.snap")
+    } else {
+        format!("{dir}/__snapshots__/{name}.snap")
+    };
+    let Some(text) = content.read(repo, &file)? else {
+        return Ok(());
+    };
+    let entries = snapshot_entries(&text);
+    if entries.is_empty() {
+        return Ok(());
+    }
+    for t in &mut scan.tests {
+        let Some(rest) = t.id.strip_prefix(&format!("{}:{}::", t.lang, t.path)) else {
+            continue;
+        };
+        let parts: Vec<&str> = rest.split("::").collect();
+        let names = [parts.join(" "), parts.join(" > ")];
+        for (key, value) in &entries {
+            let Some((title, counter)) = key.rsplit_once(' ') else {
+                continue;
+            };
+            if counter.chars().all(|c| c.is_ascii_digit()) && names.iter().any(|n| n == title) {
+                t.envelope_bindings.push(format!(
+                    "{}snapshot (in {file}): {key}: sha256:{}",
+                    crate::sacred::bindings::HOOK,
+                    analysis::sha256_hex(value)
+                ));
+            }
+        }
+        t.envelope_bindings.sort();
+    }
+    Ok(())
+}
+
+/// The entries of a Jest or Vitest snapshot file: ``exports[`KEY`] = `VALUE`;``, each key
+/// with its value (as written, escapes kept).
+fn snapshot_entries(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let starts: Vec<usize> = text.match_indices("exports[`").map(|(i, _)| i).collect();
+    for (n, &at) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(text.len());
+        let entry = &text[at + "exports[`".len()..end];
+        let Some((key, value)) = entry.split_once("`] = ") else {
+            continue;
+        };
+        out.push((key.to_owned(), value.trim().to_owned()));
+    }
+    out
 }
 
 /// Every string of a JSON value, into `out`.
@@ -2577,6 +2643,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                 if let Some(rest) = l
                     .strip_prefix("hook plugin ")
                     .or_else(|| l.strip_prefix("hook runner "))
+                    .or_else(|| l.strip_prefix("hook snapshot"))
                     && let Some((_, after)) = rest.split_once(" (in ")
                     && let Some((file, _)) = after.split_once("): ")
                 {

@@ -573,11 +573,25 @@ fn lost_hooks(s: &Subject<'_>) -> Vec<String> {
         .chain(s.test.envelope_reads.values())
         .filter_map(|l| crate::sacred::bindings::hook_method(l).map(|(_, text)| text))
         .collect();
+    // A stored snapshot of the test, by its file and key (its value is judged as a new line).
+    let snapshot_key = |l: &str| -> Option<String> {
+        let rest = l.strip_prefix("hook snapshot (in ")?;
+        let (key, _) = rest.rsplit_once(": sha256:")?;
+        Some(key.to_owned())
+    };
+    let snapshots_now: Vec<String> = s
+        .test
+        .envelope_bindings
+        .iter()
+        .filter_map(|l| snapshot_key(l))
+        .collect();
     locked
         .iter()
         .filter(|l| crate::sacred::bindings::is_hook_line(l))
-        .filter(|l| {
-            crate::sacred::bindings::hook_method(l).is_some_and(|(_, text)| !now.contains(&text))
+        .filter(|l| match snapshot_key(l) {
+            Some(key) => !snapshots_now.contains(&key),
+            None => crate::sacred::bindings::hook_method(l)
+                .is_some_and(|(_, text)| !now.contains(&text)),
         })
         .map(|l| {
             format!(

@@ -1287,6 +1287,44 @@ fn a_helper_class_that_checks_less_is_refused() {
     l.assert_refused("rebound", IMPORTED_ID);
 }
 
+// A stored snapshot is the expected value of the test that compares with it: rewriting it
+// (as `vitest -u` does after the code broke) or deleting it is refused; another test's may
+// change. Jest's keys join the titles with a space, Vitest's with ` > `.
+#[test]
+fn rewriting_or_deleting_a_sacred_tests_snapshot_is_refused() {
+    let test = "import {describe, test, expect} from 'vitest';\nimport {total} from '../../src/total.js';\n\ndescribe('billing', () => {\n  // gatekeeper:sacred\n  test('total', () => {\n    expect(total([1, 2, 3])).toMatchSnapshot();\n  });\n});\n\ntest('other', () => {\n  expect(total([1])).toMatchSnapshot();\n});\n";
+    let id = "ts:src/billing/total.test.ts::billing::total";
+    for join in [" > ", " "] {
+        let snap = format!(
+            "// Vitest Snapshot v1\n\nexports[`billing{join}total 1`] = `6`;\n\nexports[`other 1`] = `1`;\n"
+        );
+        let files = [
+            ("src/billing/total.test.ts", test),
+            (
+                "src/billing/__snapshots__/total.test.ts.snap",
+                snap.as_str(),
+            ),
+        ];
+        let file = "src/billing/__snapshots__/total.test.ts.snap";
+        let l = super::locked(&files);
+        l.edit(file, &snap, &[("`6`", "`7`")]);
+        l.assert_refused("rebound", id);
+        let l = super::locked(&files);
+        l.edit(
+            file,
+            &snap,
+            &[(
+                format!("exports[`billing{join}total 1`] = `6`;\n\n").as_str(),
+                "",
+            )],
+        );
+        l.assert_refused("rebound", id);
+        let l = super::locked(&files);
+        l.edit(file, &snap, &[("`1`;", "`2`;")]);
+        l.assert_passes_checked();
+    }
+}
+
 // A test beside the code it tests imports that code: an assertion inside it is code the
 // test exercises, not one of its checks.
 #[test]
