@@ -357,6 +357,7 @@ fn add_surroundings(
                 }
             }
             add_conftest_bindings(repo, content, path, scan, siblings)?;
+            add_python_snapshots(repo, content, path, scan)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::JavaScript | lang::Lang::TypeScript | lang::Lang::Tsx) => {
@@ -762,6 +763,57 @@ fn add_js_snapshots(
                 continue;
             };
             if counter.chars().all(|c| c.is_ascii_digit()) && names.iter().any(|n| n == title) {
+                t.envelope_bindings.push(format!(
+                    "{}snapshot (in {file}): {key}: sha256:{}",
+                    crate::sacred::bindings::HOOK,
+                    analysis::sha256_hex(value)
+                ));
+            }
+        }
+        t.envelope_bindings.sort();
+    }
+    Ok(())
+}
+
+/// Python: the snapshots syrupy stores for a test in `__snapshots__/MODULE.ambr` beside its
+/// file (`# name: TestTotal.test_total`, its value, `# ---`) are its expected values, locked as
+/// Jest's are (see [`add_js_snapshots`]): an entry named as the test (its classes and its
+/// name joined by `.`), or as one of its cases or later snapshots (`test_total[case]`,
+/// `test_total.1`).
+fn add_python_snapshots(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let stem = name.strip_suffix(".py").unwrap_or(name);
+    let file = if dir.is_empty() {
+        format!("__snapshots__/{stem}.ambr")
+    } else {
+        format!("{dir}/__snapshots__/{stem}.ambr")
+    };
+    let Some(text) = content.read(repo, &file)? else {
+        return Ok(());
+    };
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for block in text.split("\n# ---") {
+        let Some((_, rest)) = block.split_once("# name: ") else {
+            continue;
+        };
+        let (key, value) = rest.split_once('\n').unwrap_or((rest, ""));
+        entries.push((key.trim().to_owned(), value.to_owned()));
+    }
+    for t in &mut scan.tests {
+        let Some(rest) = t.id.strip_prefix(&format!("{}:{}::", t.lang, t.path)) else {
+            continue;
+        };
+        let own = rest.replace("::", ".");
+        for (key, value) in &entries {
+            let of_test = key
+                .strip_prefix(own.as_str())
+                .is_some_and(|r| r.is_empty() || r.starts_with('.') || r.starts_with('['));
+            if of_test {
                 t.envelope_bindings.push(format!(
                     "{}snapshot (in {file}): {key}: sha256:{}",
                     crate::sacred::bindings::HOOK,

@@ -658,3 +658,28 @@ fn deselecting_a_marker_the_test_does_not_carry_passes() {
     );
     l.assert_refused("rebound", ID);
 }
+
+// syrupy's stored snapshot (`__snapshots__/MODULE.ambr`) is the expected value of the test it
+// is named after: rewriting or deleting it is refused; another test's may change.
+#[test]
+fn rewriting_or_deleting_a_sacred_tests_syrupy_snapshot_is_refused() {
+    let test = "import billing\n\n\n# gatekeeper:sacred\ndef test_total(snapshot):\n    assert billing.total([1, 2, 3]) == snapshot\n\n\ndef test_other(snapshot):\n    assert billing.total([1]) == snapshot\n";
+    let ambr =
+        "# serializer version: 1\n# name: test_other\n  1\n# ---\n# name: test_total\n  6\n# ---\n";
+    let file = "src/__snapshots__/test_total.ambr";
+    let files = [
+        ("src/test_total.py", test),
+        (file, ambr),
+        ("billing.py", BILLING),
+    ];
+    let id = "python:src/test_total.py::test_total";
+    let l = super::locked(&files);
+    l.edit(file, ambr, &[("  6\n", "  7\n")]);
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit(file, ambr, &[("# name: test_total\n  6\n# ---\n", "")]);
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit(file, ambr, &[("  1\n", "  2\n")]);
+    l.assert_passes_checked();
+}
