@@ -376,6 +376,7 @@ fn add_surroundings(
         }
         Some(lang::Lang::Go) => {}
         Some(lang::Lang::Rust) => {
+            add_cargo_config(repo, content, path, scan)?;
             return add_rust_module_check_helpers(repo, content, path, scan, siblings);
         }
         _ => return Ok(()),
@@ -452,6 +453,98 @@ fn pytest_config_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<
             .map_or(String::new(), |(d, _)| d.to_owned());
     }
     Ok(out)
+}
+
+/// Rust: what of the nearest `Cargo.toml` above a test decides whether `cargo test` builds
+/// and runs it, locked with it as written (without comments or blank lines): the `auto…`
+/// keys of `[package]` (`autotests = false` stops finding `tests/*.rs`), `[lib]` (`test =
+/// false`, `harness = false`) and each `[[test]]` target (its `path`, `harness`); and, for a
+/// test that a `cfg` attribute guards (its own or a module's around it), the `[features]`
+/// table and the `build.rs` beside the manifest by its digest (`cargo:rustc-cfg=…`), which
+/// decide whether it is compiled at all. `hook runner config (in Cargo.toml): [[test]] ; …`.
+fn add_cargo_config(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let mut at = path
+        .rsplit_once('/')
+        .map_or(String::new(), |(d, _)| d.to_owned());
+    let (dir, manifest) = loop {
+        let file = if at.is_empty() {
+            "Cargo.toml".to_owned()
+        } else {
+            format!("{at}/Cargo.toml")
+        };
+        if let Some(text) = content.read(repo, &file)? {
+            break (at, (file, text));
+        }
+        if at.is_empty() {
+            return Ok(());
+        }
+        at = at
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned());
+    };
+    let (file, text) = manifest;
+    let hook = crate::sacred::bindings::HOOK;
+    let mut always: Vec<String> = Vec::new();
+    let mut guarded: Vec<String> = Vec::new();
+    let mut section: Option<(String, Vec<String>)> = None;
+    let mut flush = |section: &mut Option<(String, Vec<String>)>| {
+        if let Some((header, lines)) = section.take() {
+            let line = format!("{hook}runner config (in {file}): {}", lines.join(" ; "));
+            if header == "[features]" {
+                guarded.push(line);
+            } else if header != "[package]" || lines.len() > 1 {
+                always.push(line);
+            }
+        }
+    };
+    for raw in text.lines() {
+        let t = raw.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if t.starts_with('[') {
+            flush(&mut section);
+            let header = t.split('#').next().unwrap_or(t).trim().to_owned();
+            if matches!(
+                header.as_str(),
+                "[package]" | "[lib]" | "[[test]]" | "[features]"
+            ) {
+                section = Some((header.clone(), vec![header]));
+            }
+            continue;
+        }
+        if let Some((header, lines)) = section.as_mut() {
+            let key = t.split('=').next().unwrap_or("").trim();
+            if header != "[package]" || key.starts_with("auto") {
+                lines.push(t.to_owned());
+            }
+        }
+    }
+    flush(&mut section);
+    let build = if dir.is_empty() {
+        "build.rs".to_owned()
+    } else {
+        format!("{dir}/build.rs")
+    };
+    if let Some(script) = content.read(repo, &build)? {
+        guarded.push(format!(
+            "{hook}runner config (in {build}): sha256:{}",
+            analysis::sha256_hex(&script)
+        ));
+    }
+    for t in &mut scan.tests {
+        t.envelope_bindings.extend(always.iter().cloned());
+        if t.envelope_lines.iter().any(|l| l.contains("cfg")) {
+            t.envelope_bindings.extend(guarded.iter().cloned());
+        }
+        t.envelope_bindings.sort();
+    }
+    Ok(())
 }
 
 /// The pytest sections of a configuration file named `name`, each as its header and its
@@ -2658,6 +2751,18 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         })
         .map(|p| dir(p))
         .collect();
+    // A changed (or new) `Cargo.toml` or `build.rs` reaches every Rust test below its
+    // directory.
+    let cargo_dirs: Vec<String> = changed
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.rsplit_once('/').map_or(p.as_str(), |(_, n)| n),
+                "Cargo.toml" | "build.rs"
+            )
+        })
+        .map(|p| dir(p))
+        .collect();
     // A changed (or new) runner configuration reaches every JavaScript/TypeScript test below
     // its directory.
     let runner_dirs: Vec<String> = changed
@@ -2722,6 +2827,8 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     && runner_dirs.iter().any(|d| below(f, d)))
                 || (lang::Lang::of_path(f) == Some(lang::Lang::Python)
                     && pytest_config_dirs.iter().any(|d| below(f, d)))
+                || (lang::Lang::of_path(f) == Some(lang::Lang::Rust)
+                    && cargo_dirs.iter().any(|d| below(f, d)))
         })
         .collect()
 }
@@ -2792,8 +2899,9 @@ fn compare_all(
                         .any(|n| n.id == t.id && !n.envelope_bindings.is_empty())
                 }))
                 || (!t.hooks_recorded
-                    && lang::Lang::of_path(&t.file)
-                        .is_some_and(|l| l == lang::Lang::Python || l.is_js()))
+                    && lang::Lang::of_path(&t.file).is_some_and(|l| {
+                        matches!(l, lang::Lang::Python | lang::Lang::Rust) || l.is_js()
+                    }))
                 || (!t.helpers_recorded
                     && matches!(
                         lang::Lang::of_path(&t.file),

@@ -1065,6 +1065,53 @@ fn a_helper_types_method_that_checks_less_is_refused() {
     }
 }
 
+// What of `Cargo.toml` decides whether `cargo test` builds a test is locked with it:
+// `autotests`, `[lib]`, `[[test]]`, and for a test a `cfg` guards, `[features]` and
+// `build.rs`. The rest of the manifest may change.
+#[test]
+fn the_manifest_keys_that_decide_whether_a_test_runs_are_locked() {
+    let manifest = "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\ndefault = [\"fast\"]\nfast = []\n\n[dependencies]\n";
+    let test = "// gatekeeper:sacred\n#[test]\nfn total() {\n    assert_eq!([1, 2, 3].iter().sum::<i64>(), 6);\n}\n\n// gatekeeper:sacred\n#[cfg(feature = \"fast\")]\n#[test]\nfn fast_total() {\n    assert_eq!([6].iter().sum::<i64>(), 6);\n}\n";
+    let files = [
+        ("Cargo.toml", manifest),
+        ("src/lib.rs", "pub fn f() {}\n"),
+        ("tests/total.rs", test),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "Cargo.toml",
+        manifest,
+        &[(
+            "edition = \"2021\"\n",
+            "edition = \"2021\"\nautotests = false\n",
+        )],
+    );
+    l.assert_refused("rebound", "rust:tests/total.rs::total");
+    let l = super::locked(&files);
+    l.edit(
+        "Cargo.toml",
+        manifest,
+        &[("default = [\"fast\"]", "default = []")],
+    );
+    l.assert_refused("rebound", "rust:tests/total.rs::fast_total");
+    let l = super::locked(&files);
+    l.repo.write(
+        "build.rs",
+        "fn main() {\n    println!(\"cargo:rustc-cfg=skip\");\n}\n",
+    );
+    l.assert_refused("rebound", "rust:tests/total.rs::fast_total");
+    let l = super::locked(&files);
+    l.edit(
+        "Cargo.toml",
+        manifest,
+        &[
+            ("version = \"0.1.0\"", "version = \"0.1.1\""),
+            ("[dependencies]\n", "[dependencies]\nserde = \"1\"\n"),
+        ],
+    );
+    l.assert_passes_checked();
+}
+
 // A `use` inside the test that brings more names the test did not mention keeps every
 // locked statement's meaning; one that drops a name, or brings a name the test already read,
 // does not.
