@@ -456,12 +456,14 @@ fn pytest_config_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<
 }
 
 /// Rust: what of the nearest `Cargo.toml` above a test decides whether `cargo test` builds
-/// and runs it, locked with it as written (without comments or blank lines): the `auto…`
-/// keys of `[package]` (`autotests = false` stops finding `tests/*.rs`), `[lib]` (`test =
-/// false`, `harness = false`) and each `[[test]]` target (its `path`, `harness`); and, for a
-/// test that a `cfg` attribute guards (its own or a module's around it), the `[features]`
-/// table and the `build.rs` beside the manifest by its digest (`cargo:rustc-cfg=…`), which
-/// decide whether it is compiled at all. `hook runner config (in Cargo.toml): [[test]] ; …`.
+/// and runs it, locked with it (`hook runner config (in Cargo.toml): …`): the `auto…` keys of
+/// `[package]` (`autotests = false` stops finding `tests/*.rs`); for a test under `src/`, the
+/// `[lib]` table (`test = false`, `harness = false`); the `[[test]]` target whose file the
+/// test's is (its `harness`, its `required-features`); and, for a test a `cfg` attribute
+/// guards (its own or a module's around it), which of the features it names the default
+/// features turn on, and the digest of the `build.rs` beside the manifest
+/// (`cargo:rustc-cfg=…`). What else the manifest says (another target, a feature the test
+/// does not name, the version, the dependencies) may change.
 fn add_cargo_config(
     repo: &Repo,
     content: &Content<'_>,
@@ -471,14 +473,14 @@ fn add_cargo_config(
     let mut at = path
         .rsplit_once('/')
         .map_or(String::new(), |(d, _)| d.to_owned());
-    let (dir, manifest) = loop {
+    let (dir, file, text) = loop {
         let file = if at.is_empty() {
             "Cargo.toml".to_owned()
         } else {
             format!("{at}/Cargo.toml")
         };
         if let Some(text) = content.read(repo, &file)? {
-            break (at, (file, text));
+            break (at, file, text);
         }
         if at.is_empty() {
             return Ok(());
@@ -487,64 +489,163 @@ fn add_cargo_config(
             .rsplit_once('/')
             .map_or(String::new(), |(d, _)| d.to_owned());
     };
-    let (file, text) = manifest;
-    let hook = crate::sacred::bindings::HOOK;
-    let mut always: Vec<String> = Vec::new();
-    let mut guarded: Vec<String> = Vec::new();
-    let mut section: Option<(String, Vec<String>)> = None;
-    let mut flush = |section: &mut Option<(String, Vec<String>)>| {
-        if let Some((header, lines)) = section.take() {
-            let line = format!("{hook}runner config (in {file}): {}", lines.join(" ; "));
-            if header == "[features]" {
-                guarded.push(line);
-            } else if header != "[package]" || lines.len() > 1 {
-                always.push(line);
-            }
-        }
+    let relative = if dir.is_empty() {
+        path
+    } else {
+        path.strip_prefix(&format!("{dir}/")).unwrap_or(path)
     };
-    for raw in text.lines() {
-        let t = raw.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        if t.starts_with('[') {
-            flush(&mut section);
-            let header = t.split('#').next().unwrap_or(t).trim().to_owned();
-            if matches!(
-                header.as_str(),
-                "[package]" | "[lib]" | "[[test]]" | "[features]"
-            ) {
-                section = Some((header.clone(), vec![header]));
+    let hook = crate::sacred::bindings::HOOK;
+    let tables = toml_tables(&text);
+    let mut lines: Vec<String> = Vec::new();
+    for (header, body) in &tables {
+        let entries: Vec<&str> = body.iter().map(String::as_str).collect();
+        match header.as_str() {
+            "[package]" => {
+                let auto: Vec<&str> = entries
+                    .iter()
+                    .copied()
+                    .filter(|l| l.trim_start().starts_with("auto"))
+                    .collect();
+                if !auto.is_empty() {
+                    lines.push(format!(
+                        "{hook}runner config (in {file}): [package] ; {}",
+                        auto.join(" ; ")
+                    ));
+                }
             }
-            continue;
-        }
-        if let Some((header, lines)) = section.as_mut() {
-            let key = t.split('=').next().unwrap_or("").trim();
-            if header != "[package]" || key.starts_with("auto") {
-                lines.push(t.to_owned());
+            "[lib]" if relative.starts_with("src/") => {
+                lines.push(format!(
+                    "{hook}runner config (in {file}): [lib] ; {}",
+                    entries.join(" ; ")
+                ));
             }
+            "[[test]]" => {
+                let value = |key: &str| {
+                    entries.iter().find_map(|l| {
+                        let (k, v) = l.split_once('=')?;
+                        (k.trim() == key).then(|| v.trim().trim_matches('"').to_owned())
+                    })
+                };
+                let target =
+                    value("path").or_else(|| value("name").map(|n| format!("tests/{n}.rs")));
+                if target.as_deref() == Some(relative) {
+                    lines.push(format!(
+                        "{hook}runner config (in {file}): [[test]] ; {}",
+                        entries.join(" ; ")
+                    ));
+                }
+            }
+            _ => {}
         }
     }
-    flush(&mut section);
+    let features = tables
+        .iter()
+        .find(|(h, _)| h == "[features]")
+        .map(|(_, body)| feature_table(body))
+        .unwrap_or_default();
+    let on = default_features(&features);
     let build = if dir.is_empty() {
         "build.rs".to_owned()
     } else {
         format!("{dir}/build.rs")
     };
-    if let Some(script) = content.read(repo, &build)? {
-        guarded.push(format!(
+    let build_line = content.read(repo, &build)?.map(|script| {
+        format!(
             "{hook}runner config (in {build}): sha256:{}",
             analysis::sha256_hex(&script)
-        ));
-    }
+        )
+    });
     for t in &mut scan.tests {
-        t.envelope_bindings.extend(always.iter().cloned());
-        if t.envelope_lines.iter().any(|l| l.contains("cfg")) {
-            t.envelope_bindings.extend(guarded.iter().cloned());
+        t.envelope_bindings.extend(lines.iter().cloned());
+        let guards: Vec<&String> = t
+            .envelope_lines
+            .iter()
+            .filter(|l| l.contains("cfg"))
+            .collect();
+        if !guards.is_empty() {
+            let mut named: BTreeSet<String> = BTreeSet::new();
+            for g in guards {
+                for part in g.split("feature").skip(1) {
+                    if let Some(name) = part
+                        .trim_start()
+                        .strip_prefix('=')
+                        .and_then(|r| r.trim_start().strip_prefix('"'))
+                        .and_then(|r| r.split('"').next())
+                    {
+                        named.insert(name.to_owned());
+                    }
+                }
+            }
+            if !named.is_empty() {
+                let enabled: Vec<&String> = named.iter().filter(|n| on.contains(*n)).collect();
+                let names: Vec<&String> = named.iter().collect();
+                t.envelope_bindings.push(format!(
+                    "{hook}runner config (in {file}): default features among {names:?}: {enabled:?}"
+                ));
+            }
+            t.envelope_bindings.extend(build_line.iter().cloned());
         }
         t.envelope_bindings.sort();
     }
     Ok(())
+}
+
+/// A TOML file's tables, each header (`[features]`, `[[test]]`) with its lines (without
+/// comments or blank lines), in order.
+fn toml_tables(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for raw in text.lines() {
+        let t = raw.split(" #").next().unwrap_or(raw).trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if t.starts_with('[') && !t.starts_with("[\"") && (t.ends_with(']')) && !t.contains('=') {
+            out.push((t.to_owned(), Vec::new()));
+            continue;
+        }
+        if let Some((_, body)) = out.last_mut() {
+            body.push(t.to_owned());
+        }
+    }
+    out
+}
+
+/// A `[features]` table's features, each with what it turns on (the local features among
+/// them: `dep:x`, `x/y` and `x?/y` are dependencies').
+fn feature_table(body: &[String]) -> BTreeMap<String, Vec<String>> {
+    let joined = body.join(" ");
+    let mut out = BTreeMap::new();
+    let mut rest = joined.as_str();
+    while let Some((key, after)) = rest.split_once('=') {
+        let key = key.trim().trim_matches('"').to_owned();
+        let Some(open) = after.find('[') else {
+            break;
+        };
+        let Some(close) = after[open..].find(']') else {
+            break;
+        };
+        let list = &after[open + 1..open + close];
+        let items: Vec<String> = list
+            .split(',')
+            .map(|i| i.trim().trim_matches('"').to_owned())
+            .filter(|i| !i.is_empty() && !i.contains('/') && !i.contains(':'))
+            .collect();
+        out.insert(key, items);
+        rest = &after[open + close + 1..];
+    }
+    out
+}
+
+/// The features the default features turn on, transitively.
+fn default_features(features: &BTreeMap<String, Vec<String>>) -> BTreeSet<String> {
+    let mut on: BTreeSet<String> = BTreeSet::new();
+    let mut queue: Vec<String> = features.get("default").cloned().unwrap_or_default();
+    while let Some(f) = queue.pop() {
+        if on.insert(f.clone()) {
+            queue.extend(features.get(&f).cloned().unwrap_or_default());
+        }
+    }
+    on
 }
 
 /// The pytest sections of a configuration file named `name`, each as its header and its

@@ -1104,9 +1104,25 @@ fn the_manifest_keys_that_decide_whether_a_test_runs_are_locked() {
     l.edit(
         "Cargo.toml",
         manifest,
+        &[(
+            "[dependencies]\n",
+            "[dependencies]\n\n[[test]]\nname = \"total\"\nharness = false\n",
+        )],
+    );
+    l.assert_refused("rebound", "rust:tests/total.rs::total");
+    // Another target, a feature the test does not name, the version and the dependencies
+    // may change.
+    let l = super::locked(&files);
+    l.edit(
+        "Cargo.toml",
+        manifest,
         &[
             ("version = \"0.1.0\"", "version = \"0.1.1\""),
-            ("[dependencies]\n", "[dependencies]\nserde = \"1\"\n"),
+            ("fast = []\n", "fast = []\nslow = []\n"),
+            (
+                "[dependencies]\n",
+                "[dependencies]\nserde = \"1\"\n\n[[test]]\nname = \"other\"\nharness = false\n",
+            ),
         ],
     );
     l.assert_passes_checked();
