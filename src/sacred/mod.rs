@@ -460,8 +460,8 @@ fn pytest_config_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<
 /// `[package]` (`autotests = false` stops finding `tests/*.rs`); for a test under `src/`, the
 /// `[lib]` table (`test = false`, `harness = false`); the `[[test]]` target whose file the
 /// test's is (its `harness`, its `required-features`); and, for a test a `cfg` attribute
-/// guards (its own or a module's around it), which of the features it names the default
-/// features turn on, and the digest of the `build.rs` beside the manifest
+/// guards (its own or a module's around it; a `cfg_attr` only when it adds `ignore`), which
+/// of the features it names the default features turn on, and the digest of the `build.rs` beside the manifest
 /// (`cargo:rustc-cfg=…`). What else the manifest says (another target, a feature the test
 /// does not name, the version, the dependencies) may change.
 fn add_cargo_config(
@@ -560,7 +560,12 @@ fn add_cargo_config(
         let guards: Vec<&String> = t
             .envelope_lines
             .iter()
-            .filter(|l| l.contains("cfg"))
+            // What can compile the test out or ignore it: a `cfg(…)`, or a `cfg_attr(…)`
+            // that adds `ignore` (one that only allows a lint changes nothing that runs).
+            .filter(|l| {
+                l.replace("cfg_attr(", "").contains("cfg(")
+                    || (l.contains("cfg_attr(") && l.contains("ignore"))
+            })
             .collect();
         if !guards.is_empty() {
             let mut named: BTreeSet<String> = BTreeSet::new();

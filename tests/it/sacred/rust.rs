@@ -1110,6 +1110,17 @@ fn the_manifest_keys_that_decide_whether_a_test_runs_are_locked() {
         )],
     );
     l.assert_refused("rebound", "rust:tests/total.rs::total");
+    // A `cfg_attr` that only allows a lint compiles nothing out.
+    let l = super::locked(&files);
+    l.edit(
+        "tests/total.rs",
+        test,
+        &[(
+            "#[test]\nfn total() {",
+            "#[test]\n#[cfg_attr(feature = \"cargo-clippy\", allow(clippy::identity_op))]\nfn total() {",
+        )],
+    );
+    l.assert_passes_checked();
     // Another target, a feature the test does not name, the version and the dependencies
     // may change.
     let l = super::locked(&files);
