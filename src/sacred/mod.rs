@@ -938,30 +938,54 @@ fn add_js_snapshots(
     path: &str,
     scan: &mut FileScan,
 ) -> Result<()> {
-    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-    let file = if dir.is_empty() {
-        format!("__snapshots__/{name}.snap")
-    } else {
-        format!("{dir}/__snapshots__/{name}.snap")
-    };
-    let Some(text) = content.read(repo, &file)? else {
+    let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
+    let Some((file, text)) = read_snapshots(repo, content, path, &format!("{name}.snap"))? else {
         return Ok(());
     };
     let entries = snapshot_entries(&text);
+    lock_snapshots(scan, &file, &entries, |parts, key| {
+        let names = [parts.join(" "), parts.join(" > ")];
+        key.rsplit_once(' ').is_some_and(|(title, counter)| {
+            counter.chars().all(|c| c.is_ascii_digit()) && names.iter().any(|n| n == title)
+        })
+    });
+    Ok(())
+}
+
+/// The snapshot file `name` in the `__snapshots__` directory beside the test file `path`,
+/// with its text, when there is one.
+fn read_snapshots(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    name: &str,
+) -> Result<Option<(String, String)>> {
+    let file = match path.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/__snapshots__/{name}"),
+        None => format!("__snapshots__/{name}"),
+    };
+    Ok(content.read(repo, &file)?.map(|text| (file, text)))
+}
+
+/// Locks with each test of `scan` the entries of the snapshot file `file` that `of_test`
+/// says are its (handed the test's suites and name, and the entry's key), as `hook snapshot
+/// (in FILE): KEY: sha256:…` of the entry's value.
+fn lock_snapshots(
+    scan: &mut FileScan,
+    file: &str,
+    entries: &[(String, String)],
+    of_test: impl Fn(&[&str], &str) -> bool,
+) {
     if entries.is_empty() {
-        return Ok(());
+        return;
     }
     for t in &mut scan.tests {
         let Some(rest) = t.id.strip_prefix(&format!("{}:{}::", t.lang, t.path)) else {
             continue;
         };
         let parts: Vec<&str> = rest.split("::").collect();
-        let names = [parts.join(" "), parts.join(" > ")];
-        for (key, value) in &entries {
-            let Some((title, counter)) = key.rsplit_once(' ') else {
-                continue;
-            };
-            if counter.chars().all(|c| c.is_ascii_digit()) && names.iter().any(|n| n == title) {
+        for (key, value) in entries {
+            if of_test(&parts, key) {
                 t.envelope_bindings.push(format!(
                     "{}snapshot (in {file}): {key}: sha256:{}",
                     crate::sacred::bindings::HOOK,
@@ -971,7 +995,6 @@ fn add_js_snapshots(
         }
         t.envelope_bindings.sort();
     }
-    Ok(())
 }
 
 /// Python: the snapshots syrupy stores for a test in `__snapshots__/MODULE.ambr` beside its
@@ -985,14 +1008,9 @@ fn add_python_snapshots(
     path: &str,
     scan: &mut FileScan,
 ) -> Result<()> {
-    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
     let stem = name.strip_suffix(".py").unwrap_or(name);
-    let file = if dir.is_empty() {
-        format!("__snapshots__/{stem}.ambr")
-    } else {
-        format!("{dir}/__snapshots__/{stem}.ambr")
-    };
-    let Some(text) = content.read(repo, &file)? else {
+    let Some((file, text)) = read_snapshots(repo, content, path, &format!("{stem}.ambr"))? else {
         return Ok(());
     };
     let mut entries: Vec<(String, String)> = Vec::new();
@@ -1003,25 +1021,10 @@ fn add_python_snapshots(
         let (key, value) = rest.split_once('\n').unwrap_or((rest, ""));
         entries.push((key.trim().to_owned(), value.to_owned()));
     }
-    for t in &mut scan.tests {
-        let Some(rest) = t.id.strip_prefix(&format!("{}:{}::", t.lang, t.path)) else {
-            continue;
-        };
-        let own = rest.replace("::", ".");
-        for (key, value) in &entries {
-            let of_test = key
-                .strip_prefix(own.as_str())
-                .is_some_and(|r| r.is_empty() || r.starts_with('.') || r.starts_with('['));
-            if of_test {
-                t.envelope_bindings.push(format!(
-                    "{}snapshot (in {file}): {key}: sha256:{}",
-                    crate::sacred::bindings::HOOK,
-                    analysis::sha256_hex(value)
-                ));
-            }
-        }
-        t.envelope_bindings.sort();
-    }
+    lock_snapshots(scan, &file, &entries, |parts, key| {
+        key.strip_prefix(parts.join(".").as_str())
+            .is_some_and(|r| r.is_empty() || r.starts_with('.') || r.starts_with('['))
+    });
     Ok(())
 }
 
