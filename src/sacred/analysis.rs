@@ -1671,7 +1671,12 @@ impl Serializer<'_, '_> {
 
 /// The hex sha256 of a string.
 pub fn sha256_hex(s: &str) -> String {
-    hex::encode(Sha256::digest(s.as_bytes()))
+    sha256_hex_bytes(s.as_bytes())
+}
+
+/// The hex sha256 of bytes (a file that need not be text).
+pub fn sha256_hex_bytes(b: &[u8]) -> String {
+    hex::encode(Sha256::digest(b))
 }
 
 /// The fingerprint of a subtree.

@@ -387,7 +387,61 @@ fn add_surroundings(
         t.envelope_lines.extend(package.test_main.iter().cloned());
         t.envelope = analysis::sha256_hex(&t.envelope_lines.join("\n"));
     }
+    add_go_golden_files(repo, content, dir, scan)?;
     add_go_sibling_bindings(repo, content, path, scan, siblings)
+}
+
+/// Go: the files of the package's `testdata` directory hold what its tests compare with
+/// (golden files, `os.ReadFile("testdata/want.txt")`, often under a computed name). When a
+/// test file of the package mentions `testdata`, each file directly in it is locked with
+/// every test of the package by its digest (`hook golden (in pkg/testdata/want.txt):
+/// sha256:…`): rewriting one (`go test -update`) or deleting it is `rebound`; a new one is
+/// not (a locked test names the files it reads through what is locked). Files of
+/// subdirectories of `testdata` are not read.
+fn add_go_golden_files(
+    repo: &Repo,
+    content: &Content<'_>,
+    dir: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let testdata = if dir.is_empty() {
+        "testdata".to_owned()
+    } else {
+        format!("{dir}/testdata")
+    };
+    let files = content.list_dir(repo, &testdata)?;
+    if files.is_empty() {
+        return Ok(());
+    }
+    let mut mentioned = false;
+    for f in content.list_dir(repo, dir)? {
+        if f.ends_with("_test.go")
+            && content
+                .read(repo, &f)?
+                .is_some_and(|text| text.contains("testdata"))
+        {
+            mentioned = true;
+            break;
+        }
+    }
+    if !mentioned {
+        return Ok(());
+    }
+    let mut lines = Vec::new();
+    for f in files {
+        if let Some(bytes) = content.read_bytes(repo, &f)? {
+            lines.push(format!(
+                "{}golden (in {f}): sha256:{}",
+                crate::sacred::bindings::HOOK,
+                analysis::sha256_hex_bytes(&bytes)
+            ));
+        }
+    }
+    for t in &mut scan.tests {
+        t.envelope_bindings.extend(lines.iter().cloned());
+        t.envelope_bindings.sort();
+    }
+    Ok(())
 }
 
 /// What other files hold for a file's tests, read once per command: each directory's
@@ -2910,6 +2964,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     .strip_prefix("hook plugin ")
                     .or_else(|| l.strip_prefix("hook runner "))
                     .or_else(|| l.strip_prefix("hook snapshot"))
+                    .or_else(|| l.strip_prefix("hook golden"))
                     && let Some((_, after)) = rest.split_once(" (in ")
                     && let Some((file, _)) = after.split_once("): ")
                 {

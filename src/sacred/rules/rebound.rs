@@ -154,6 +154,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || helper_respelled(b, locked)
                             || subclass_line_at_base(s, b)
                             || hook_unrecorded(s, b)
+                            || golden_new(b, locked)
                             || pytest_config_deselects_others(s, b, locked)
                             || go_init_written_out(s, b, locked)
                             || runner_import(s.test.lang, b)
@@ -546,6 +547,27 @@ fn shell_words(value: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// What a stored expected value (`hook snapshot (in FILE): KEY: sha256:…`, `hook golden (in
+/// FILE): sha256:…`) is the value of: its file and key, without the digest.
+fn golden_or_snapshot_key(l: &str) -> Option<String> {
+    let rest = l
+        .strip_prefix("hook snapshot (in ")
+        .or_else(|| l.strip_prefix("hook golden (in "))?;
+    let (key, _) = rest.rsplit_once(": sha256:")?;
+    Some(key.to_owned())
+}
+
+/// A Go `testdata` file the lock holds no line for: new, so no locked test read it (what
+/// names the files a locked test reads is locked with it).
+fn golden_new(text: &str, locked: &[String]) -> bool {
+    text.starts_with("hook golden (in ")
+        && golden_or_snapshot_key(text).is_some_and(|key| {
+            !locked
+                .iter()
+                .any(|l| golden_or_snapshot_key(l).as_deref() == Some(key.as_str()))
+        })
+}
+
 /// A method that runs for the test unasked (`hook …`, `in a base: …`) under a lock written
 /// before they were recorded, as the base revision's test has it: the base revision decides
 /// until the next re-lock.
@@ -574,11 +596,7 @@ fn lost_hooks(s: &Subject<'_>) -> Vec<String> {
         .filter_map(|l| crate::sacred::bindings::hook_method(l).map(|(_, text)| text))
         .collect();
     // A stored snapshot of the test, by its file and key (its value is judged as a new line).
-    let snapshot_key = |l: &str| -> Option<String> {
-        let rest = l.strip_prefix("hook snapshot (in ")?;
-        let (key, _) = rest.rsplit_once(": sha256:")?;
-        Some(key.to_owned())
-    };
+    let snapshot_key = golden_or_snapshot_key;
     let snapshots_now: Vec<String> = s
         .test
         .envelope_bindings

@@ -1333,6 +1333,33 @@ fn a_helper_types_method_that_checks_less_is_refused() {
     l.assert_refused("rebound", STARTS_ID);
 }
 
+// A file of the package's `testdata` is what its tests compare with: rewriting it (`go test
+// -update` after the code broke) or deleting it is refused; a new one may be added.
+#[test]
+fn rewriting_or_deleting_a_golden_file_is_refused() {
+    let test = "package billing\n\nimport (\n\t\"os\"\n\t\"strconv\"\n\t\"testing\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\twant, _ := os.ReadFile(\"testdata/total.golden\")\n\tif strconv.Itoa(Total([]int{1, 2, 3})) != string(want) {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";
+    let golden = "tests/billing/testdata/total.golden";
+    let files = [
+        (STARTS_FILE, test),
+        ("tests/billing/total.go", TOTAL_GO),
+        (golden, "6"),
+    ];
+    let l = super::locked(&files);
+    l.repo.write(golden, "7");
+    l.assert_refused("rebound", STARTS_ID);
+    let l = super::locked(&files);
+    std::fs::remove_file(l.repo.path(golden)).unwrap();
+    l.assert_refused("rebound", STARTS_ID);
+    let l = super::locked(&files);
+    l.repo.write("tests/billing/testdata/other.golden", "1");
+    l.edit(
+        STARTS_FILE,
+        test,
+        &[("\tif strconv", "\t// the total\n\tif strconv")],
+    );
+    l.assert_passes_checked();
+}
+
 /// What a Go test file runs as its package starts: `init` as written, and the functions a
 /// package-level variable or `init` calls.
 const STARTS: &str = "package billing\n\nimport \"testing\"\n\nfunc init() {\n\tsetup()\n}\n\nfunc setup() {\n\t_ = 1\n}\n\nfunc helper() int {\n\treturn 1\n}\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{1, 2, 3}) != 6 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";
