@@ -372,6 +372,7 @@ fn add_surroundings(
                 t.envelope_bindings.sort();
             }
             add_js_snapshots(repo, content, path, scan)?;
+            add_js_adjacent_mocks(repo, content, path, scan)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::Go) => {}
@@ -854,6 +855,17 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
             }
         }
     }
+    // Jest applies the mocks of `__mocks__` beside `package.json` to the node modules they
+    // name without any `jest.mock` call.
+    let mocks = join(&pkg_dir, "__mocks__");
+    for f in content.list_dir(repo, &mocks)? {
+        if let Some(text) = content.read(repo, &f)? {
+            out.push(format!(
+                "{hook}runner setup (in {f}): sha256:{}",
+                analysis::sha256_hex(&text)
+            ));
+        }
+    }
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for n in named {
         if let Some((c, text)) = runner_file(repo, content, &pkg_dir, &n)?
@@ -1003,6 +1015,74 @@ fn add_js_snapshots(
             counter.chars().all(|c| c.is_ascii_digit()) && names.iter().any(|n| n == title)
         })
     });
+    Ok(())
+}
+
+/// JavaScript/TypeScript: `jest.mock('../billing')` (or `vi.mock`) without a factory replaces
+/// the module with the file of the same name in the `__mocks__` directory beside it: that
+/// file is what the test calls, locked with it by its digest (`hook runner setup (in
+/// src/__mocks__/billing.js): sha256:…`), and a change to it brings the test into the check.
+/// The call itself is locked as a setup.
+fn add_js_adjacent_mocks(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let hook = crate::sacred::bindings::HOOK;
+    let mut cache: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for t in &mut scan.tests {
+        let mut lines = Vec::new();
+        for l in &t.envelope_bindings {
+            let Some(call) = l.strip_prefix("setup ") else {
+                continue;
+            };
+            let Some(args) = ["jest.mock(", "vi.mock("]
+                .iter()
+                .find_map(|p| call.strip_prefix(p))
+            else {
+                continue;
+            };
+            let quote = args
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '"' | '\'' | '`'));
+            let Some(q) = quote else {
+                continue;
+            };
+            let Some((specifier, rest)) = args[1..].split_once(q) else {
+                continue;
+            };
+            // A factory decides what the mock is, and is locked as written.
+            if !rest.trim_start().starts_with(')') || !specifier.starts_with('.') {
+                continue;
+            }
+            if !cache.contains_key(specifier) {
+                let (dir, base) = specifier.rsplit_once('/').unwrap_or((".", specifier));
+                let base = base
+                    .rsplit_once('.')
+                    .filter(|(_, e)| matches!(*e, "js" | "ts" | "mjs" | "cjs" | "jsx" | "tsx"))
+                    .map_or(base, |(b, _)| b);
+                let mut found = None;
+                for c in import_candidates(path, &format!("{dir}/__mocks__/{base}")) {
+                    if let Some(text) = content.read(repo, &c)? {
+                        found = Some(format!(
+                            "{hook}runner setup (in {c}): sha256:{}",
+                            analysis::sha256_hex(&text)
+                        ));
+                        break;
+                    }
+                }
+                cache.insert(specifier.to_owned(), found);
+            }
+            lines.extend(cache[specifier].iter().cloned());
+        }
+        lines.sort();
+        lines.dedup();
+        lines.retain(|l| !t.envelope_bindings.contains(l));
+        t.envelope_bindings.extend(lines);
+        t.envelope_bindings.sort();
+    }
     Ok(())
 }
 

@@ -270,3 +270,36 @@ fn js_under_a_lock_without_hooks_the_base_revisions_runner_configuration_decides
     l.edit(PATH, TEST, &[("  return 1;\n", "  // uno\n  return 1;\n")]);
     l.assert_refused("rebound", ID);
 }
+
+// Jest's `__mocks__`: the file beside a module that `jest.mock('../billing.js')` (without a
+// factory) puts in its place, and the mocks beside `package.json` that Jest applies to node
+// modules by themselves, are locked with the test by their digest.
+#[test]
+fn js_a_mock_file_of_jest_rewritten_is_refused() {
+    let test = "const billing = require('../../src/billing.js');\n\njest.mock('../../src/billing.js');\n\n// gatekeeper:sacred\ntest('total', () => {\n  expect(billing.total([1, 2, 3])).toBe(6);\n});\n";
+    let adjacent = "module.exports = jest.requireActual('../billing.js');\n";
+    let root = "module.exports = (s) => s;\n";
+    let files = [
+        (PATH, test),
+        ("src/billing.js", BILLING),
+        ("src/__mocks__/billing.js", adjacent),
+        ("__mocks__/left-pad.js", root),
+        ("package.json", "{\"name\": \"shop\"}\n"),
+    ];
+    for (file, base, to) in [
+        (
+            "src/__mocks__/billing.js",
+            adjacent,
+            "module.exports = {total: () => 6};\n",
+        ),
+        (
+            "__mocks__/left-pad.js",
+            root,
+            "module.exports = () => '';\n",
+        ),
+    ] {
+        let l = super::locked(&files);
+        l.edit(file, base, &[(base, to)]);
+        l.assert_refused("rebound", ID);
+    }
+}
