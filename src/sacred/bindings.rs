@@ -4389,15 +4389,9 @@ pub(crate) fn reached_check_helper_indices(
     functions: &[FileFunction],
     own_name: &str,
 ) -> BTreeSet<usize> {
+    let reached = reached_indices(uses, functions, own_name);
     let by_name = bound_once(functions);
     let callees = |names: &BTreeSet<String>| callees_of(names, &by_name, own_name);
-    let mut reached: BTreeSet<usize> = BTreeSet::new();
-    let mut queue = callees(uses);
-    while let Some(i) = queue.pop() {
-        if reached.insert(i) {
-            queue.extend(callees(&functions[i].uses));
-        }
-    }
     // Those that assert, then those that call one of them, until nothing changes.
     let mut leads: BTreeSet<usize> = reached
         .iter()
