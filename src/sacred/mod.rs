@@ -120,13 +120,24 @@ impl Content<'_> {
 
     /// The files directly inside `dir` ("" for the root).
     fn list_dir(&self, repo: &Repo, dir: &str) -> Result<Vec<String>> {
+        self.list(repo, dir, false)
+    }
+
+    /// The files inside `dir` and all its subdirectories, sorted.
+    fn list_tree(&self, repo: &Repo, dir: &str) -> Result<Vec<String>> {
+        let mut files = self.list(repo, dir, true)?;
+        files.sort();
+        Ok(files)
+    }
+
+    fn list(&self, repo: &Repo, dir: &str, recursive: bool) -> Result<Vec<String>> {
         let inside = |p: &str| -> bool {
             let rest = if dir.is_empty() {
                 Some(p)
             } else {
                 p.strip_prefix(dir).and_then(|r| r.strip_prefix('/'))
             };
-            rest.is_some_and(|r| !r.contains('/'))
+            rest.is_some_and(|r| recursive || !r.contains('/'))
         };
         Ok(match self {
             Content::Index => repo
@@ -135,6 +146,26 @@ impl Content<'_> {
                 .map(|p| crate::git::display_path(p))
                 .filter(|p| inside(p))
                 .collect(),
+            Content::Tree(tree) if recursive => {
+                let Some(tree) = subtree(repo, tree, dir) else {
+                    return Ok(Vec::new());
+                };
+                let mut files = Vec::new();
+                tree.walk(git2::TreeWalkMode::PreOrder, |parent, e| {
+                    if e.kind() == Some(git2::ObjectType::Blob)
+                        && let Ok(n) = e.name()
+                    {
+                        files.push(if dir.is_empty() {
+                            format!("{parent}{n}")
+                        } else {
+                            format!("{dir}/{parent}{n}")
+                        });
+                    }
+                    git2::TreeWalkResult::Ok
+                })
+                .context("failed to walk a tree")?;
+                files
+            }
             Content::Tree(tree) => {
                 let Some(tree) = subtree(repo, tree, dir) else {
                     return Ok(Vec::new());
@@ -394,11 +425,11 @@ fn add_surroundings(
 
 /// Go: the files of the package's `testdata` directory hold what its tests compare with
 /// (golden files, `os.ReadFile("testdata/want.txt")`, often under a computed name). When a
-/// test file of the package mentions `testdata`, each file directly in it is locked with
-/// every test of the package by its digest (`hook golden (in pkg/testdata/want.txt):
-/// sha256:…`): rewriting one (`go test -update`) or deleting it is `rebound`; a new one is
-/// not (a locked test names the files it reads through what is locked). Files of
-/// subdirectories of `testdata` are not read.
+/// test file of the package mentions `testdata`, each file in it or in its subdirectories
+/// is locked with every test of the package by its digest (`hook golden (in
+/// pkg/testdata/want.txt): sha256:…`): rewriting one (`go test -update`) or deleting it is
+/// `rebound`; a new one is not (a locked test names the files it reads through what is
+/// locked).
 fn add_go_golden_files(
     repo: &Repo,
     content: &Content<'_>,
@@ -410,7 +441,7 @@ fn add_go_golden_files(
     } else {
         format!("{dir}/testdata")
     };
-    let files = content.list_dir(repo, &testdata)?;
+    let files = content.list_tree(repo, &testdata)?;
     if files.is_empty() {
         return Ok(());
     }

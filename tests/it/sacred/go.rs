@@ -1360,6 +1360,29 @@ fn rewriting_or_deleting_a_golden_file_is_refused() {
     l.assert_passes_checked();
 }
 
+// Golden files are often kept in subdirectories of `testdata` (one per case, or per
+// command): those are locked the same way.
+#[test]
+fn rewriting_a_golden_file_in_a_testdata_subdirectory_is_refused() {
+    let test = "package billing\n\nimport (\n\t\"os\"\n\t\"strconv\"\n\t\"testing\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\twant, _ := os.ReadFile(\"testdata/cases/small/total.golden\")\n\tif strconv.Itoa(Total([]int{1, 2, 3})) != string(want) {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";
+    let golden = "tests/billing/testdata/cases/small/total.golden";
+    let files = [
+        (STARTS_FILE, test),
+        ("tests/billing/total.go", TOTAL_GO),
+        (golden, "6"),
+    ];
+    let l = super::locked(&files);
+    l.repo.write(golden, "7");
+    l.assert_refused("rebound", STARTS_ID);
+    let l = super::locked(&files);
+    std::fs::remove_file(l.repo.path(golden)).unwrap();
+    l.assert_refused("rebound", STARTS_ID);
+    let l = super::locked(&files);
+    l.repo
+        .write("tests/billing/testdata/cases/big/total.golden", "1");
+    l.assert_passes();
+}
+
 /// What a Go test file runs as its package starts: `init` as written, and the functions a
 /// package-level variable or `init` calls.
 const STARTS: &str = "package billing\n\nimport \"testing\"\n\nfunc init() {\n\tsetup()\n}\n\nfunc setup() {\n\t_ = 1\n}\n\nfunc helper() int {\n\treturn 1\n}\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{1, 2, 3}) != 6 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";
