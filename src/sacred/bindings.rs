@@ -4082,8 +4082,8 @@ impl ModuleParts {
     }
 }
 
-/// A Python class of a module: its name, the names of its base classes (plain names only:
-/// `TotalChecks`, not `unittest.TestCase`), and its methods other than tests (`.NAME`).
+/// A Python class of a module: its name, the names of its base classes (`TotalChecks`,
+/// `root.Root`: see [`inherited_base_names`]), and its methods other than tests (`.NAME`).
 #[derive(Debug, Clone)]
 pub struct ModuleClass {
     pub name: String,
@@ -4115,7 +4115,7 @@ pub(crate) fn module_classes(
             Some(ModuleClass {
                 name: name.to_owned(),
                 runs,
-                bases: base_names(class, src),
+                bases: inherited_base_names(class, src),
                 methods: file_functions(body, src, rules)
                     .into_iter()
                     .filter(|f| !rules.names_a_test_function(&f.name))

@@ -1707,6 +1707,26 @@ fn add_imported_check_helpers(
     // Methods inherited from an imported class, looked up as Python does after the class's
     // own and those of the bases its file defines.
     let mut inherited_any = false;
+    // Each imported base class, with the bases it has in turn, in its module or imported
+    // by that module from another of the tests.
+    let mut hierarchy: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
+    for (alias, file) in &classes {
+        if !scan.tests.iter().any(|t| t.class_bases.contains(alias)) {
+            continue;
+        }
+        let name = match alias.rsplit_once('.') {
+            Some((_, last)) => last,
+            None => named_import_name(&scan.module_bindings, alias).unwrap_or(alias),
+        };
+        imported_class_hierarchy(
+            repo,
+            content,
+            (file.clone(), name.to_owned()),
+            cache,
+            &mut in_progress,
+            &mut hierarchy,
+        )?;
+    }
     if !classes.is_empty() {
         for t in &mut scan.tests {
             let bases: Vec<&(String, String)> = t
@@ -1715,17 +1735,21 @@ fn add_imported_check_helpers(
                 .filter_map(|b| classes.iter().find(|(alias, _)| alias == b))
                 .collect();
             for (alias, file) in bases {
-                let Some(parts) = cache.modules[file].as_ref() else {
+                if cache.modules[file].is_none() {
                     continue;
-                };
-                let functions = &cache.extended[file];
+                }
                 // A class reached through its module (`helpers.Base`) is named in it by its
                 // last part.
                 let name = match alias.rsplit_once('.') {
                     Some((_, last)) => last,
                     None => named_import_name(&scan.module_bindings, alias).unwrap_or(alias),
                 };
-                let lookup = |n: &str| {
+                // A class is looked up as `FILE\u{1}NAME`: classes of several modules meet.
+                let token = |f: &str, n: &str| format!("{f}\u{1}{n}");
+                let lookup = |key: &str| {
+                    let (file, n) = key.split_once('\u{1}')?;
+                    let parts = cache.modules.get(file)?.as_ref()?;
+                    let functions = &cache.extended[file];
                     let c = parts.classes.iter().find(|c| c.name == n)?;
                     let methods = c
                         .methods
@@ -1736,7 +1760,7 @@ fn add_imported_check_helpers(
                                 &m.uses, functions, "",
                             );
                             FileFunction {
-                                file: Some(file.clone()),
+                                file: Some(file.to_owned()),
                                 uses: m
                                     .uses
                                     .iter()
@@ -1762,28 +1786,40 @@ fn add_imported_check_helpers(
                             }
                         })
                         .collect();
-                    Some((c.bases.clone(), methods))
+                    let bases = hierarchy
+                        .get(&(file.to_owned(), n.to_owned()))
+                        .into_iter()
+                        .flatten()
+                        .map(|(f, b)| token(f, b))
+                        .collect();
+                    Some((bases, methods))
                 };
-                // Its setups and hooks, and its bases' in its module: they run for the test.
-                let mut seen: BTreeSet<&str> = BTreeSet::new();
-                let mut queue = vec![name];
-                while let Some(n) = queue.pop() {
-                    if !seen.insert(n) {
+                // Its setups and hooks, and its bases': they run for the test.
+                let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+                let mut queue = vec![(file.clone(), name.to_owned())];
+                while let Some(at) = queue.pop() {
+                    if !seen.insert(at.clone()) {
                         continue;
                     }
-                    let Some(c) = parts.classes.iter().find(|c| c.name == n) else {
+                    let (f, n) = &at;
+                    let Some(c) = cache
+                        .modules
+                        .get(f)
+                        .and_then(Option::as_ref)
+                        .and_then(|p| p.classes.iter().find(|c| &c.name == n))
+                    else {
                         continue;
                     };
                     for line in &c.runs {
                         t.envelope_bindings
-                            .push(format!("in a base (in {file}): {line}"));
+                            .push(format!("in a base (in {f}): {line}"));
                     }
-                    queue.extend(c.bases.iter().map(String::as_str));
+                    queue.extend(hierarchy.get(&at).into_iter().flatten().cloned());
                 }
                 t.envelope_bindings.sort();
                 let before = t.class_functions.len();
                 crate::sacred::bindings::inherit_methods(
-                    &[name.to_owned()],
+                    &[token(file, name)],
                     &lookup,
                     &mut t.class_functions,
                 );
@@ -1794,6 +1830,84 @@ fn add_imported_check_helpers(
     add_check_helpers_of_other_files(scan, stubs, inherited_any);
     add_imported_envelope_definitions(repo, content, path, scan, cache)?;
     add_imported_module_code(repo, content, path, scan)
+}
+
+/// Python: the bases of the class `at` (a file of the tests and a class name), and theirs in
+/// turn, into `hierarchy` (each class to its bases, in order): a base its module defines, or
+/// imports from another module of the tests (`from tests.root import Root`, `class
+/// Base(root.Root)` after `from tests import root`). A base of an installed package is not
+/// followed.
+fn imported_class_hierarchy(
+    repo: &Repo,
+    content: &Content<'_>,
+    at: (String, String),
+    cache: &mut Surroundings,
+    in_progress: &mut BTreeSet<String>,
+    hierarchy: &mut BTreeMap<(String, String), Vec<(String, String)>>,
+) -> Result<()> {
+    let mut queue = vec![at];
+    while let Some(at) = queue.pop() {
+        if hierarchy.contains_key(&at) {
+            continue;
+        }
+        let (file, name) = &at;
+        if !extended_functions(repo, content, file, cache, in_progress)? {
+            continue;
+        }
+        let Some(parts) = cache.modules[file].as_ref() else {
+            continue;
+        };
+        let Some(class) = parts.classes.iter().find(|c| &c.name == name) else {
+            continue;
+        };
+        let bindings = parts.bindings.clone();
+        let mut bases = Vec::new();
+        for base in class.bases.clone() {
+            if parts.classes.iter().any(|c| c.name == base) {
+                bases.push((file.clone(), base));
+                continue;
+            }
+            for (module, name) in bindings.iter().filter_map(|b| base_import(&b.text, &base)) {
+                if let Some(other) = resolve_import(repo, content, file, &module)? {
+                    bases.push((other, name));
+                    break;
+                }
+            }
+        }
+        queue.extend(bases.iter().cloned());
+        hierarchy.insert(at, bases);
+    }
+    Ok(())
+}
+
+/// The module and the name in it that an import binding's `text` gives a base class
+/// written `base` in the class header: `Root` bound by `from tests.root import Root` (or
+/// `… import R as Root`), `root.Root` read through `from tests import root` or `import
+/// tests.root as root`.
+fn base_import(text: &str, base: &str) -> Option<(String, String)> {
+    let (head, last) = base.rsplit_once('.').unwrap_or(("", base));
+    match import_of(text)? {
+        Imported::Name {
+            module,
+            name,
+            alias,
+        } if head.is_empty() && alias == base => Some((module, name)),
+        // `from tests import root`: `root` is a module of the package.
+        Imported::Name {
+            module,
+            name,
+            alias,
+        } if alias == head => {
+            let whole = if module.chars().all(|c| c == '.') {
+                format!("{module}{name}")
+            } else {
+                format!("{module}.{name}")
+            };
+            Some((whole, last.to_owned()))
+        }
+        Imported::Module { module, alias } if alias == head => Some((module, last.to_owned())),
+        _ => None,
+    }
 }
 
 /// What a Python, JavaScript or TypeScript test file runs by importing a module of the

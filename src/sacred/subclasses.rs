@@ -315,61 +315,18 @@ impl Subclasses {
 
     /// The class of the tests' code a base expression of `file` names.
     fn resolve_base(&mut self, file: &str, module: &PyModule, base: &str) -> Option<ClassRef> {
-        match base.rsplit_once('.') {
-            None => {
-                if module.classes.iter().any(|c| c.name == base) {
-                    return Some((file.to_owned(), base.to_owned()));
-                }
-                for i in &module.imports {
-                    if let Some((from, name, alias)) = super::named_import(i)
-                        && alias == base
-                        && let Some(target) = self.import_file(file, from)
-                        && self.has_class(&target, name)
-                    {
-                        return Some((target, name.to_owned()));
-                    }
-                }
-                None
-            }
-            Some((prefix, name)) => {
-                for i in &module.imports {
-                    let whole = match super::import_of(i) {
-                        Some(super::Imported::Module { module, alias }) if alias == prefix => {
-                            module
-                        }
-                        Some(super::Imported::Name {
-                            module,
-                            name: member,
-                            alias,
-                        }) if alias == prefix => {
-                            if module.chars().all(|c| c == '.') {
-                                format!("{module}{member}")
-                            } else {
-                                format!("{module}.{member}")
-                            }
-                        }
-                        _ => continue,
-                    };
-                    if let Some(target) = self.import_file(file, &whole)
-                        && self.has_class(&target, name)
-                    {
-                        return Some((target, name.to_owned()));
-                    }
-                }
-                // `import tests.base` binds `tests`; `tests.base.Checks` reads through it.
-                for i in &module.imports {
-                    if let Some(super::Imported::Module { module: m, alias }) = super::import_of(i)
-                        && alias == m
-                        && prefix == m
-                        && let Some(target) = self.import_file(file, &m)
-                        && self.has_class(&target, name)
-                    {
-                        return Some((target, name.to_owned()));
-                    }
-                }
-                None
+        if !base.contains('.') && module.classes.iter().any(|c| c.name == base) {
+            return Some((file.to_owned(), base.to_owned()));
+        }
+        for i in &module.imports {
+            if let Some((from, name)) = super::base_import(i, base)
+                && let Some(target) = self.import_file(file, &from)
+                && self.has_class(&target, &name)
+            {
+                return Some((target, name));
             }
         }
+        None
     }
 
     fn has_class(&mut self, file: &str, name: &str) -> bool {

@@ -202,6 +202,51 @@ fn a_setup_or_override_of_an_imported_base_is_refused() {
     l.assert_passes_checked();
 }
 
+// A base class imported from a module of the tests may itself derive from a class that
+// module imports from another one (`from tests.root import Root`, or `root.Root` after
+// `from tests import root`): that class's setups and overrides run for the test too, and
+// the methods the test calls on `self` are looked up there as well.
+#[test]
+fn a_setup_or_override_of_a_base_imported_by_the_bases_module_is_refused() {
+    let test = "import billing\nfrom tests.base import Checks\n\n\nclass TestTotal(Checks):\n    def test_total(self):\n        self.assertEqual(billing.total(self.amounts()), 6)\n";
+    let root = "import unittest\n\n\nclass Root(unittest.TestCase):\n    def setUp(self):\n        self.xs = [1, 2, 3]\n\n    def amounts(self):\n        return self.xs\n\n    def unused(self):\n        return 1\n";
+    for base in [
+        "from tests.root import Root\n\n\nclass Checks(Root):\n    pass\n",
+        "from tests import root\n\n\nclass Checks(root.Root):\n    pass\n",
+        "import tests.root as r\n\n\nclass Checks(r.Root):\n    pass\n",
+    ] {
+        let files = [
+            (PATH, test),
+            ("tests/base.py", base),
+            ("tests/root.py", root),
+            ("billing.py", BILLING),
+            ("tests/__init__.py", ""),
+        ];
+        for (from, to) in [
+            (
+                "        self.xs = [1, 2, 3]\n",
+                "        self.xs = [1, 2, 3]\n        import billing\n\n        billing.total = lambda xs: 6\n",
+            ),
+            (
+                "    def unused(self):\n        return 1\n",
+                "    def assertEqual(self, first, second, msg=None):\n        pass\n",
+            ),
+            ("        return self.xs\n", "        return [6]\n"),
+        ] {
+            let l = super::locked(&files);
+            l.edit("tests/root.py", root, &[(from, to)]);
+            l.assert_refused("rebound", ID);
+        }
+        let l = super::locked(&files);
+        l.edit(
+            "tests/root.py",
+            root,
+            &[("        return 1\n", "        return 2\n")],
+        );
+        l.assert_passes_checked();
+    }
+}
+
 // What the runner reads of a class and of its bases decides whether the test runs: a
 // class attribute such as `__unittest_skip__` or `__test__`, a base's skip decorator.
 #[test]
