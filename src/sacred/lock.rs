@@ -79,7 +79,17 @@ pub struct LockedTest {
     /// file that run for it unasked (`hook …`, `in a base: …`, written as a `hooks N` count);
     /// false in locks written before (then the base revision's file decides).
     pub hooks_recorded: bool,
+    /// Which reading of those methods wrote them (written as `hooks-read N` after `hooks`;
+    /// 1 when absent): a hook line a later reading finds that the lock does not hold is
+    /// judged by the base revision's file until the next re-lock (see [`HOOKS_READ`]).
+    pub hooks_read: u32,
 }
+
+/// The reading of the methods and files that run for a test unasked that this build
+/// records: 1 read the test's class, its bases of its file and of a module of the tests;
+/// 2 also reads the bases that module imports from another one, and the files in
+/// subdirectories of a Go package's `testdata`.
+pub const HOOKS_READ: u32 = 2;
 
 /// The whole lock, by test id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,6 +123,7 @@ impl LockedTest {
             envelope_bindings: Some(t.envelope_bindings.clone()),
             helpers_recorded: true,
             hooks_recorded: true,
+            hooks_read: HOOKS_READ,
         }
     }
 }
@@ -223,6 +234,9 @@ impl SacredLock {
                     .filter(|l| crate::sacred::bindings::is_hook_line(l))
                     .count();
                 let _ = writeln!(out, "  hooks {n}");
+                if t.hooks_read > 1 {
+                    let _ = writeln!(out, "  hooks-read {}", t.hooks_read);
+                }
             }
         }
         out
@@ -307,6 +321,10 @@ impl SacredLock {
                 "hooks" => {
                     number()?;
                     t.hooks_recorded = true;
+                    t.hooks_read = t.hooks_read.max(1);
+                }
+                "hooks-read" => {
+                    t.hooks_read = u32::try_from(number()?).unwrap_or(u32::MAX);
                 }
                 other => bail!("line {lineno}: unknown field `{other}`"),
             }
@@ -359,6 +377,42 @@ mod tests {
         let text = lock.render();
         assert_eq!(SacredLock::parse(&text).unwrap(), lock);
         assert_eq!(SacredLock::parse(&text).unwrap().render(), text);
+    }
+
+    #[test]
+    fn which_reading_wrote_the_hooks_is_kept() {
+        let lock_with = |hooks_recorded: bool, hooks_read: u32| {
+            let mut lock = SacredLock::default();
+            lock.tests.insert(
+                "x".into(),
+                LockedTest {
+                    id: "x".into(),
+                    file: "a.py".into(),
+                    structure: "aa".into(),
+                    body: "bb".into(),
+                    envelope: "cc".into(),
+                    envelope_bindings: Some(Vec::new()),
+                    hooks_recorded,
+                    hooks_read,
+                    ..LockedTest::default()
+                },
+            );
+            lock
+        };
+        let now = lock_with(true, HOOKS_READ).render();
+        assert!(
+            now.ends_with(&format!("  hooks 0\n  hooks-read {HOOKS_READ}\n")),
+            "{now}"
+        );
+        assert_eq!(
+            SacredLock::parse(&now).unwrap(),
+            lock_with(true, HOOKS_READ)
+        );
+        // The first reading wrote `hooks` alone.
+        let first = now.replace(&format!("  hooks-read {HOOKS_READ}\n"), "");
+        assert_eq!(SacredLock::parse(&first).unwrap(), lock_with(true, 1));
+        let none = first.replace("  hooks 0\n", "");
+        assert_eq!(SacredLock::parse(&none).unwrap(), lock_with(false, 0));
     }
 
     #[test]

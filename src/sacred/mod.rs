@@ -3205,10 +3205,31 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         })
         .map(|t| t.file.as_str())
         .collect();
+    // Under a lock written by an earlier reading of what runs for a test unasked
+    // (`hooks-read`), the lock does not name every file a later reading reaches: a changed
+    // module of the Python tests brings its locked Python tests, a changed file under a Go
+    // package's `testdata` the locked tests of that package.
+    let older: Vec<&str> = lock
+        .tests
+        .values()
+        .filter(|t| t.hooks_read < lock::HOOKS_READ)
+        .filter(|t| match lang::Lang::of_path(&t.file) {
+            Some(lang::Lang::Python) => changed
+                .iter()
+                .any(|c| lang::Lang::of_path(c) == Some(lang::Lang::Python) && test_support(c)),
+            Some(lang::Lang::Go) => {
+                let testdata = format!("{}testdata/", dir_prefix(&t.file));
+                changed.iter().any(|c| c.starts_with(&testdata))
+            }
+            _ => false,
+        })
+        .map(|t| t.file.as_str())
+        .collect();
     all.into_iter()
         .filter(|f| {
             changed.iter().any(|c| c == f)
                 || helped.contains(f.as_str())
+                || older.contains(&f.as_str())
                 || (is_go(f) && go_dirs.contains(&dir(f)))
                 || (lang::Lang::of_path(f) == Some(lang::Lang::Python)
                     && conftest_dirs.iter().any(|d| below(f, d)))
@@ -3220,6 +3241,11 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     && cargo_dirs.iter().any(|d| below(f, d)))
         })
         .collect()
+}
+
+/// The directory of `path` with its trailing `/` (`""` at the root).
+fn dir_prefix(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..=i])
 }
 
 /// Go source files (the toolchain only compiles the lowercase `.go` extension).
@@ -3287,7 +3313,7 @@ fn compare_all(
                         .iter()
                         .any(|n| n.id == t.id && !n.envelope_bindings.is_empty())
                 }))
-                || (!t.hooks_recorded
+                || (t.hooks_read < lock::HOOKS_READ
                     && lang::Lang::of_path(&t.file).is_some_and(|l| {
                         matches!(l, lang::Lang::Python | lang::Lang::Rust) || l.is_js()
                     }))

@@ -154,7 +154,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || helper_respelled(b, locked)
                             || subclass_line_at_base(s, b)
                             || hook_unrecorded(s, b)
-                            || golden_new(b, locked)
+                            || golden_new(s, b, locked)
                             || pytest_config_deselects_others(s, b, locked)
                             || go_init_written_out(s, b, locked)
                             || runner_import(s.test.lang, b)
@@ -558,21 +558,28 @@ fn golden_or_snapshot_key(l: &str) -> Option<String> {
 }
 
 /// A Go `testdata` file the lock holds no line for: new, so no locked test read it (what
-/// names the files a locked test reads is locked with it).
-fn golden_new(text: &str, locked: &[String]) -> bool {
+/// names the files a locked test reads is locked with it). Under a lock written by an
+/// earlier reading (`hooks-read`, which did not read `testdata`'s subdirectories), only
+/// one the base revision did not have either.
+fn golden_new(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    let key_of = |l: &String| golden_or_snapshot_key(l);
     text.starts_with("hook golden (in ")
         && golden_or_snapshot_key(text).is_some_and(|key| {
-            !locked
-                .iter()
-                .any(|l| golden_or_snapshot_key(l).as_deref() == Some(key.as_str()))
+            let has = |lines: &[String]| lines.iter().any(|l| key_of(l).as_deref() == Some(&key));
+            !has(locked)
+                && (s.locked.hooks_read >= crate::sacred::lock::HOOKS_READ
+                    || s.base.is_some_and(|b| !has(&b.envelope_bindings)))
         })
 }
 
 /// A method that runs for the test unasked (`hook …`, `in a base: …`) under a lock written
-/// before they were recorded, as the base revision's test has it: the base revision decides
-/// until the next re-lock.
+/// before they were recorded, or by an earlier reading of them that did not find this one
+/// (`hooks-read`), as the base revision's test has it: the base revision decides until the
+/// next re-lock.
 fn hook_unrecorded(s: &Subject<'_>, text: &str) -> bool {
-    !s.locked.hooks_recorded && crate::sacred::bindings::is_hook_line(text) && line_at_base(s, text)
+    s.locked.hooks_read < crate::sacred::lock::HOOKS_READ
+        && crate::sacred::bindings::is_hook_line(text)
+        && line_at_base(s, text)
 }
 
 /// The methods the lock holds as running for the test unasked that no longer do as written:

@@ -1383,6 +1383,41 @@ fn rewriting_a_golden_file_in_a_testdata_subdirectory_is_refused() {
     l.assert_passes();
 }
 
+// Under a lock written by an earlier reading, which did not read `testdata`'s
+// subdirectories, a golden file there that the base revision had is not new: rewriting it
+// is refused, though the lock does not name it.
+#[test]
+fn under_a_lock_of_an_earlier_reading_a_golden_file_of_a_subdirectory_is_not_new() {
+    let test = "package billing\n\nimport (\n\t\"os\"\n\t\"strconv\"\n\t\"testing\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\twant, _ := os.ReadFile(\"testdata/cases/total.golden\")\n\tif strconv.Itoa(Total([]int{1, 2, 3})) != string(want) {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";
+    let golden = "tests/billing/testdata/cases/total.golden";
+    let files = [
+        (STARTS_FILE, test),
+        ("tests/billing/total.go", TOTAL_GO),
+        (golden, "6"),
+    ];
+    let earlier = |l: &super::Locked| {
+        let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+        let older: String = lock
+            .lines()
+            .filter(|line| !line.starts_with("  hooks-read ") && !line.contains(golden))
+            .fold(String::new(), |acc, line| acc + line + "\n");
+        assert_ne!(older, lock, "the lock holds no line of the golden file");
+        l.commit_lock(&older);
+    };
+    let l = super::locked(&files);
+    earlier(&l);
+    l.repo.write(golden, "7");
+    l.assert_refused("rebound", STARTS_ID);
+    let l = super::locked(&files);
+    earlier(&l);
+    l.edit(
+        STARTS_FILE,
+        test,
+        &[("\tif strconv", "\t// the total\n\tif strconv")],
+    );
+    l.assert_passes_checked();
+}
+
 /// What a Go test file runs as its package starts: `init` as written, and the functions a
 /// package-level variable or `init` calls.
 const STARTS: &str = "package billing\n\nimport \"testing\"\n\nfunc init() {\n\tsetup()\n}\n\nfunc setup() {\n\t_ = 1\n}\n\nfunc helper() int {\n\treturn 1\n}\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{1, 2, 3}) != 6 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";

@@ -247,6 +247,66 @@ fn a_setup_or_override_of_a_base_imported_by_the_bases_module_is_refused() {
     }
 }
 
+// Under a lock written by an earlier reading, which did not follow a base's module to the
+// module it imports its base from, the base revision decides: the same lines pass, a
+// rewritten setup there is refused, and a change to that module brings the test into the
+// check though the lock does not name it.
+#[test]
+fn under_a_lock_of_an_earlier_reading_the_bases_of_a_bases_module_are_judged_by_the_base_revision()
+{
+    let test = "import billing\nfrom tests.base import Checks\n\n\nclass TestTotal(Checks):\n    def test_total(self):\n        self.assertEqual(billing.total(self.xs), 6)\n";
+    let base = "from tests.root import Root\n\n\nclass Checks(Root):\n    pass\n";
+    let root = "import unittest\n\n\nclass Root(unittest.TestCase):\n    def setUp(self):\n        self.xs = [1, 2, 3]\n\n    def unused(self):\n        return 1\n";
+    let files = [
+        (PATH, test),
+        ("tests/base.py", base),
+        ("tests/root.py", root),
+        ("billing.py", BILLING),
+        ("tests/__init__.py", ""),
+    ];
+    let earlier = |l: &super::Locked| {
+        let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+        let older: String = lock
+            .lines()
+            .filter(|line| {
+                !line.starts_with("  hooks-read ") && !line.contains("in a base (in tests/root.py)")
+            })
+            .fold(String::new(), |acc, line| acc + line + "\n");
+        assert_ne!(older, lock, "the lock holds no line of tests/root.py");
+        l.commit_lock(&older);
+    };
+    let l = super::locked(&files);
+    earlier(&l);
+    l.edit(
+        PATH,
+        test,
+        &[(
+            "        self.assertEqual",
+            "        # the total\n        self.assertEqual",
+        )],
+    );
+    l.assert_passes_checked();
+    let l = super::locked(&files);
+    earlier(&l);
+    l.edit(
+        "tests/root.py",
+        root,
+        &[(
+            "        self.xs = [1, 2, 3]\n",
+            "        self.xs = [1, 2, 3]\n        import billing\n\n        billing.total = lambda xs: 6\n",
+        )],
+    );
+    l.assert_refused("rebound", ID);
+    let l = super::locked(&files);
+    earlier(&l);
+    l.edit(
+        "tests/root.py",
+        root,
+        &[("        return 1\n", "        return 2\n")],
+    );
+    l.assert_passes();
+}
+
 // What the runner reads of a class and of its bases decides whether the test runs: a
 // class attribute such as `__unittest_skip__` or `__test__`, a base's skip decorator.
 #[test]
