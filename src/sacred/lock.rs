@@ -87,8 +87,9 @@ pub struct LockedTest {
 
 /// The reading of the methods and files that run for a test unasked that this build
 /// records: 1 read the test's class, its bases of its file and of a module of the tests;
-/// 2 also reads the bases that module imports from another one, and the files in
-/// subdirectories of a Go package's `testdata`.
+/// 2 also reads the bases that module imports from another one, the files in
+/// subdirectories of a Go package's `testdata`, and the Rust module declarations (and the
+/// macros in scope there) that compile a test file.
 pub const HOOKS_READ: u32 = 2;
 
 /// The whole lock, by test id.

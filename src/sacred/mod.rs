@@ -409,6 +409,8 @@ fn add_surroundings(
         Some(lang::Lang::Go) => {}
         Some(lang::Lang::Rust) => {
             add_cargo_config(repo, content, path, scan)?;
+            #[cfg(feature = "lang-rust")]
+            add_rust_declarations(repo, content, path, scan, siblings)?;
             return add_rust_module_check_helpers(repo, content, path, scan, siblings);
         }
         _ => return Ok(()),
@@ -494,6 +496,13 @@ struct Surroundings {
     /// The pytest configuration lines of the Python tests of each directory (see
     /// [`pytest_config_lines`]).
     py_runners: BTreeMap<String, Vec<String>>,
+    /// Rust: the file that declares each module file read, with the declaration (see
+    /// [`rust_declared_by`]).
+    #[cfg(feature = "lang-rust")]
+    rust_parents: BTreeMap<String, Option<(String, lang::RustDeclaration)>>,
+    /// Rust: the `macro_rules!` of each module file read (`None`: no such file).
+    #[cfg(feature = "lang-rust")]
+    rust_macros: BTreeMap<String, Option<Vec<(String, String)>>>,
 }
 
 /// The files pytest may read its configuration from, by name.
@@ -556,24 +565,8 @@ fn add_cargo_config(
     path: &str,
     scan: &mut FileScan,
 ) -> Result<()> {
-    let mut at = path
-        .rsplit_once('/')
-        .map_or(String::new(), |(d, _)| d.to_owned());
-    let (dir, file, text) = loop {
-        let file = if at.is_empty() {
-            "Cargo.toml".to_owned()
-        } else {
-            format!("{at}/Cargo.toml")
-        };
-        if let Some(text) = content.read(repo, &file)? {
-            break (at, file, text);
-        }
-        if at.is_empty() {
-            return Ok(());
-        }
-        at = at
-            .rsplit_once('/')
-            .map_or(String::new(), |(d, _)| d.to_owned());
+    let Some((dir, file, text)) = cargo_package(repo, content, path)? else {
+        return Ok(());
     };
     let relative = if dir.is_empty() {
         path
@@ -679,6 +672,236 @@ fn add_cargo_config(
         t.envelope_bindings.sort();
     }
     Ok(())
+}
+
+/// The directory of the Cargo package `path` is in (the nearest `Cargo.toml` above it) and
+/// that manifest's text; `None` outside any package.
+fn cargo_package(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+) -> Result<Option<(String, String, String)>> {
+    let mut at = path
+        .rsplit_once('/')
+        .map_or(String::new(), |(d, _)| d.to_owned());
+    loop {
+        let file = if at.is_empty() {
+            "Cargo.toml".to_owned()
+        } else {
+            format!("{at}/Cargo.toml")
+        };
+        if let Some(text) = content.read(repo, &file)? {
+            return Ok(Some((at, file, text)));
+        }
+        if at.is_empty() {
+            return Ok(None);
+        }
+        at = at
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned());
+    }
+}
+
+/// Whether `relative` (a path inside a Cargo package) is the root of one of its targets, as
+/// Cargo finds them (`src/lib.rs`, `src/main.rs`, `src/bin/*.rs`, `tests/*.rs`,
+/// `tests/*/main.rs`, the same under `benches` and `examples`, `build.rs`) or as the
+/// manifest names them (`path = …`).
+fn rust_crate_root(relative: &str, manifest: &str) -> bool {
+    let parts: Vec<&str> = relative.split('/').collect();
+    let auto = matches!(
+        parts.as_slice(),
+        ["src", "lib.rs" | "main.rs"]
+            | ["build.rs"]
+            | ["tests" | "benches" | "examples", _]
+            | ["src", "bin", _]
+            | ["tests" | "benches" | "examples", _, "main.rs"]
+            | ["src", "bin", _, "main.rs"]
+    );
+    auto || toml_tables(manifest).iter().any(|(_, body)| {
+        body.iter().any(|l| {
+            l.split_once('=').is_some_and(|(k, v)| {
+                k.trim() == "path"
+                    && v.trim().trim_matches('"').trim_start_matches("./") == relative
+            })
+        })
+    })
+}
+
+/// Rust: the module declarations that compile a test file that is not a crate root, up to
+/// its crate root (`mod sacred;` in `tests/it/main.rs`, then `mod go;` in
+/// `tests/it/sacred/mod.rs`), each as read with its attributes (`hook mod (in FILE):
+/// #[cfg(test)] mod go;`): removing one, or a `cfg` that compiles it out, drops the tests.
+/// The `macro_rules!` defined before each declaration that the test file invokes (`hook
+/// macro (in FILE): …`), a no-op `assert_eq` among them, and those of a `#[macro_use]`
+/// module before it are in scope in the module, and locked too; so is a `#[macro_use]
+/// extern crate` before it, or a `#[macro_use]` module whose file is not found, as read
+/// (`hook macro-use (in FILE): …`).
+#[cfg(feature = "lang-rust")]
+fn add_rust_declarations(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+    cache: &mut Surroundings,
+) -> Result<()> {
+    let Some((package, _, manifest)) = cargo_package(repo, content, path)? else {
+        return Ok(());
+    };
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    let invoked = rust_invoked_macros(&src);
+    let hook = crate::sacred::bindings::HOOK;
+    let mut lines: Vec<String> = Vec::new();
+    let mut file = path.to_owned();
+    // A module tree is shallow; the bound keeps a cycle of `#[path]`s from looping.
+    for _ in 0..32 {
+        let relative = if package.is_empty() {
+            file.as_str()
+        } else {
+            file.strip_prefix(&format!("{package}/")).unwrap_or(&file)
+        };
+        if rust_crate_root(relative, &manifest) {
+            break;
+        }
+        let Some((parent, declaration)) = rust_declared_by(repo, content, &file, cache)? else {
+            break;
+        };
+        lines.push(format!("{hook}mod (in {parent}): {}", declaration.text));
+        for (name, text) in &declaration.macros {
+            if invoked.contains(name.as_str()) {
+                lines.push(format!("{hook}macro (in {parent}): {text}"));
+            }
+        }
+        for (text, module) in &declaration.macro_uses {
+            // A module of a file: the macros it defines that the test file invokes. An
+            // `extern crate`, or a module whose file is not found: the declaration itself.
+            let mut read = false;
+            for child in module.iter().flat_map(|m| rust_module_files(&parent, m)) {
+                if !cache.rust_macros.contains_key(&child) {
+                    let macros = match content.read(repo, &child)? {
+                        Some(src) => Some(lang::rust_macros(&child, &src)?),
+                        None => None,
+                    };
+                    cache.rust_macros.insert(child.clone(), macros);
+                }
+                let Some(macros) = &cache.rust_macros[&child] else {
+                    continue;
+                };
+                read = true;
+                for (name, text) in macros {
+                    if invoked.contains(name.as_str()) {
+                        lines.push(format!("{hook}macro (in {child}): {text}"));
+                    }
+                }
+            }
+            if !read {
+                lines.push(format!("{hook}macro-use (in {parent}): {text}"));
+            }
+        }
+        file = parent;
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    for t in &mut scan.tests {
+        t.envelope_bindings.extend(lines.iter().cloned());
+        t.envelope_bindings.sort();
+    }
+    Ok(())
+}
+
+/// The names of the macros a Rust source invokes (`NAME!(`, `NAME! {`, `NAME![`).
+#[cfg(feature = "lang-rust")]
+fn rust_invoked_macros(src: &str) -> BTreeSet<&str> {
+    let mut out = BTreeSet::new();
+    for (i, _) in src.match_indices('!') {
+        let before = &src[..i];
+        let start = before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |j| j + 1);
+        let after = src[i + 1..].trim_start();
+        if start < i && (after.starts_with('(') || after.starts_with('{') || after.starts_with('['))
+        {
+            out.insert(&src[start..i]);
+        }
+    }
+    out
+}
+
+/// The files a module `module` declared in the Rust file `parent` may be in: beside it when
+/// `parent` is a `mod.rs`, `lib.rs` or `main.rs`, else in the directory named after it.
+#[cfg(feature = "lang-rust")]
+fn rust_module_files(parent: &str, module: &str) -> [String; 2] {
+    let (dir, name) = parent.rsplit_once('/').unwrap_or(("", parent));
+    let stem = name.strip_suffix(".rs").unwrap_or(name);
+    let base = match (dir, stem) {
+        (d, "mod" | "lib" | "main") => d.to_owned(),
+        ("", s) => s.to_owned(),
+        (d, s) => format!("{d}/{s}"),
+    };
+    let join = |p: &str| {
+        if base.is_empty() {
+            p.to_owned()
+        } else {
+            format!("{base}/{p}")
+        }
+    };
+    [
+        join(&format!("{module}.rs")),
+        join(&format!("{module}/mod.rs")),
+    ]
+}
+
+/// The file that declares the Rust module file `file` (`tests/it/billing.rs` is declared by
+/// `mod billing;` in `tests/it/main.rs`, `mod.rs` or `lib.rs` beside it, or in
+/// `tests/it.rs`; `billing/mod.rs` likewise one directory up), with that declaration.
+/// `None` when none of them does (a `#[path]` module, or a file not compiled at all).
+#[cfg(feature = "lang-rust")]
+fn rust_declared_by(
+    repo: &Repo,
+    content: &Content<'_>,
+    file: &str,
+    cache: &mut Surroundings,
+) -> Result<Option<(String, lang::RustDeclaration)>> {
+    if let Some(found) = cache.rust_parents.get(file) {
+        return Ok(found.clone());
+    }
+    let (dir, name) = file.rsplit_once('/').unwrap_or(("", file));
+    let stem = name.strip_suffix(".rs").unwrap_or(name);
+    let (module, parent_dir) = if stem == "mod" {
+        let (up, last) = dir.rsplit_once('/').unwrap_or(("", dir));
+        (last, up)
+    } else {
+        (stem, dir)
+    };
+    let in_dir = |n: &str| {
+        if parent_dir.is_empty() {
+            n.to_owned()
+        } else {
+            format!("{parent_dir}/{n}")
+        }
+    };
+    let mut candidates = vec![in_dir("mod.rs"), in_dir("main.rs"), in_dir("lib.rs")];
+    if !parent_dir.is_empty() {
+        candidates.push(format!("{parent_dir}.rs"));
+    }
+    let mut found = None;
+    if !module.is_empty() {
+        for c in candidates {
+            if c == file {
+                continue;
+            }
+            if let Some(src) = content.read(repo, &c)?
+                && let Some(d) = lang::rust_declaration(&c, &src, module)?
+            {
+                found = Some((c, d));
+                break;
+            }
+        }
+    }
+    cache.rust_parents.insert(file.to_owned(), found.clone());
+    Ok(found)
 }
 
 /// A TOML file's tables, each header (`[features]`, `[[test]]`) with its lines (without
@@ -3190,6 +3413,8 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     .or_else(|| l.strip_prefix("hook runner "))
                     .or_else(|| l.strip_prefix("hook snapshot"))
                     .or_else(|| l.strip_prefix("hook golden"))
+                    .or_else(|| l.strip_prefix("hook mod"))
+                    .or_else(|| l.strip_prefix("hook macro"))
                     && let Some((_, after)) = rest.split_once(" (in ")
                     && let Some((file, _)) = after.split_once("): ")
                 {
@@ -3208,7 +3433,8 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
     // Under a lock written by an earlier reading of what runs for a test unasked
     // (`hooks-read`), the lock does not name every file a later reading reaches: a changed
     // module of the Python tests brings its locked Python tests, a changed file under a Go
-    // package's `testdata` the locked tests of that package.
+    // package's `testdata` the locked tests of that package, a changed Rust file the locked
+    // Rust tests in its directory and below.
     let older: Vec<&str> = lock
         .tests
         .values()
@@ -3221,6 +3447,11 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                 let testdata = format!("{}testdata/", dir_prefix(&t.file));
                 changed.iter().any(|c| c.starts_with(&testdata))
             }
+            // A module declaration above the test file (`mod billing;` in `tests/it/main.rs`).
+            Some(lang::Lang::Rust) => changed.iter().any(|c| {
+                lang::Lang::of_path(c) == Some(lang::Lang::Rust)
+                    && dir_prefix(&t.file).starts_with(dir_prefix(c))
+            }),
             _ => false,
         })
         .map(|t| t.file.as_str())
@@ -4128,6 +4359,54 @@ pub fn render_human(report: &SacredReport) -> String {
 mod tests {
     use super::fixtures_of_fixtures;
     use crate::sacred::bindings::FixtureDef;
+
+    #[test]
+    fn rust_crate_roots_are_those_cargo_finds_or_the_manifest_names() {
+        use super::rust_crate_root;
+        let plain = "[package]\nname = \"pay\"\n";
+        for root in [
+            "src/lib.rs",
+            "src/main.rs",
+            "build.rs",
+            "tests/refunds.rs",
+            "tests/it/main.rs",
+            "src/bin/tool.rs",
+            "src/bin/tool/main.rs",
+            "benches/speed.rs",
+            "examples/demo/main.rs",
+        ] {
+            assert!(rust_crate_root(root, plain), "{root}");
+        }
+        for module in [
+            "tests/it/billing.rs",
+            "src/billing.rs",
+            "src/bin/tool/args.rs",
+        ] {
+            assert!(!rust_crate_root(module, plain), "{module}");
+        }
+        let named = "[package]\nname = \"pay\"\n\n[[test]]\nname = \"suite\"\npath = \"./checks/suite.rs\"\n";
+        assert!(rust_crate_root("checks/suite.rs", named));
+    }
+
+    #[cfg(feature = "lang-rust")]
+    #[test]
+    fn rust_module_files_and_invoked_macros() {
+        use super::{rust_invoked_macros, rust_module_files};
+        assert_eq!(
+            rust_module_files("tests/it/main.rs", "other"),
+            ["tests/it/other.rs", "tests/it/other/mod.rs"]
+        );
+        assert_eq!(
+            rust_module_files("src/billing.rs", "cases"),
+            ["src/billing/cases.rs", "src/billing/cases/mod.rs"]
+        );
+        assert_eq!(rust_module_files("lib.rs", "a"), ["a.rs", "a/mod.rs"]);
+        let invoked = rust_invoked_macros("assert_eq!(a, b); vec![1]; x != y; m! { }");
+        assert_eq!(
+            invoked.into_iter().collect::<Vec<_>>(),
+            ["assert_eq", "m", "vec"]
+        );
+    }
 
     fn def(name: &str, requests: &[&str]) -> FixtureDef {
         FixtureDef {

@@ -424,6 +424,30 @@ fn functions_of(
     }
 }
 
+/// What a Rust file declares of a module in a file of its own (see [`rust::Declaration`]).
+#[cfg(feature = "lang-rust")]
+pub(crate) type RustDeclaration = rust::Declaration;
+
+/// What the Rust file `path` declares of its module `child` (see [`rust::Declaration`]):
+/// `None` when it declares no such module in a file, or does not parse.
+#[cfg(feature = "lang-rust")]
+pub(crate) fn rust_declaration(
+    path: &str,
+    src: &str,
+    child: &str,
+) -> Result<Option<rust::Declaration>> {
+    Ok(parse_clean(Lang::Rust, path, src)?
+        .and_then(|t| rust::declaration(t.root_node(), src, child)))
+}
+
+/// The `macro_rules!` the Rust file `path` defines at its top level, name and text.
+#[cfg(feature = "lang-rust")]
+pub(crate) fn rust_macros(path: &str, src: &str) -> Result<Vec<(String, String)>> {
+    Ok(parse_clean(Lang::Rust, path, src)?
+        .map(|t| rust::top_macros(t.root_node(), src))
+        .unwrap_or_default())
+}
+
 /// The module-level functions of the file `path` holds (a helper module a test imports):
 /// `None` when gatekeeper does not read its language or it does not parse.
 pub fn module_functions(path: &str, src: &str) -> Result<Option<super::bindings::ModuleParts>> {

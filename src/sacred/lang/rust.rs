@@ -106,6 +106,90 @@ pub(crate) fn scan(
     out.finish(src)
 }
 
+/// What a Rust module file says, at its top level, about a module it declares in a file of
+/// its own (`mod NAME;`): see [`declaration`].
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Declaration {
+    /// The declaration as read, with its attributes and without its visibility
+    /// (`#[cfg(test)] mod billing;`).
+    pub text: String,
+    /// The `macro_rules!` defined before it, name and text: they are in scope in the module.
+    pub macros: Vec<(String, String)>,
+    /// The `#[macro_use]` declarations before it, as read, each with the name of the module
+    /// it declares in a file (`None` for an `extern crate`). An inline module's macros are
+    /// in `macros`.
+    pub macro_uses: Vec<(String, Option<String>)>,
+}
+
+/// The declaration of the module `child` in the file `root` holds (see [`Declaration`]);
+/// `None` when it declares no such module in a file at its top level.
+pub(crate) fn declaration(root: Node<'_>, src: &str, child: &str) -> Option<Declaration> {
+    let mut found = Declaration::default();
+    let attributes = |n: Node<'_>| -> Vec<String> {
+        outer_attributes(n)
+            .into_iter()
+            .filter(|a| kind(*a) == "attribute_item")
+            .map(|a| normalized(a, src))
+            .collect()
+    };
+    for n in named_children(root) {
+        match kind(n) {
+            "macro_definition" => {
+                if let Some(name) = n.child_by_field_name("name") {
+                    found
+                        .macros
+                        .push((text(name, src).to_owned(), normalized(n, src)));
+                }
+            }
+            "mod_item" | "extern_crate_declaration" => {
+                let attrs = attributes(n);
+                let name = n.child_by_field_name("name").map(|x| text(x, src));
+                let body = n.child_by_field_name("body");
+                if kind(n) == "mod_item" && body.is_none() && name == Some(child) {
+                    let mut parts = attrs;
+                    parts.push(format!("mod {child};"));
+                    found.text = parts.join(" ");
+                    return Some(found);
+                }
+                if attrs.iter().any(|a| a.starts_with("#[macro_use")) {
+                    if body.is_none() {
+                        let mut parts = attrs;
+                        parts.push(normalized(n, src));
+                        found.macro_uses.push((
+                            parts.join(" "),
+                            (kind(n) == "mod_item").then(|| name.unwrap_or_default().to_owned()),
+                        ));
+                    }
+                    // An inline module's macros are in scope after it.
+                    for m in body.map(named_children).unwrap_or_default() {
+                        if kind(m) == "macro_definition"
+                            && let Some(name) = m.child_by_field_name("name")
+                        {
+                            found
+                                .macros
+                                .push((text(name, src).to_owned(), normalized(m, src)));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The `macro_rules!` a Rust file defines at its top level, name and text.
+pub(crate) fn top_macros(root: Node<'_>, src: &str) -> Vec<(String, String)> {
+    named_children(root)
+        .into_iter()
+        .filter(|n| kind(*n) == "macro_definition")
+        .filter_map(|n| {
+            let name = n.child_by_field_name("name")?;
+            Some((text(name, src).to_owned(), normalized(n, src)))
+        })
+        .collect()
+}
+
 /// The functions of a Rust file that are not tests (helpers a test may call), each with the
 /// path of the modules it is in (`["tests"]` for one in `mod tests`).
 pub(crate) fn functions(

@@ -610,11 +610,22 @@ fn lost_hooks(s: &Subject<'_>) -> Vec<String> {
         .iter()
         .filter_map(|l| snapshot_key(l))
         .collect();
+    // Under a lock of an earlier reading, the module declarations the base revision's test
+    // had (that reading did not record them).
+    let declared_at_base = s
+        .base
+        .filter(|_| s.locked.hooks_read < crate::sacred::lock::HOOKS_READ)
+        .into_iter()
+        .flat_map(|b| b.envelope_bindings.iter())
+        .filter(|l| l.starts_with("hook mod (in ") && !locked.contains(l));
     locked
         .iter()
+        .chain(declared_at_base)
         .filter(|l| crate::sacred::bindings::is_hook_line(l))
         .filter(|l| match snapshot_key(l) {
             Some(key) => !snapshots_now.contains(&key),
+            // A Rust module declaration that compiles the test, as written.
+            None if l.starts_with("hook mod (in ") => !s.test.envelope_bindings.contains(l),
             None => crate::sacred::bindings::hook_method(l)
                 .is_some_and(|(_, text)| !now.contains(&text)),
         })

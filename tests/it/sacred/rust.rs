@@ -1222,3 +1222,152 @@ refuses!(
     "body-changed",
     "rust:tests/shadow.rs::total_is_six"
 );
+
+/// A test file that is a module of an integration-test crate (`tests/it/main.rs` declares
+/// `mod billing;`), with a macro of the crate root it invokes.
+const MODULE_TEST: &str =
+    "// gatekeeper:sacred\n#[test]\nfn total_is_exact() {\n    assert_eq!(check!(6), 6);\n}\n";
+const MODULE_ROOT: &str =
+    "macro_rules! check {\n    ($e:expr) => {\n        $e\n    };\n}\n\nmod billing;\nmod other;\n";
+const MODULE_ID: &str = "rust:tests/it/billing.rs::total_is_exact";
+
+fn module_locked() -> super::Locked {
+    super::locked(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"pay\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", ""),
+        ("tests/it/main.rs", MODULE_ROOT),
+        ("tests/it/billing.rs", MODULE_TEST),
+        ("tests/it/other.rs", "fn helper() {}\n"),
+    ])
+}
+
+// The declaration that compiles a test file, and what is in scope where it is declared,
+// are in another file: removing the declaration or compiling it out drops the test, and a
+// macro defined before it (a no-op `assert_eq`, a rewritten helper macro), directly or
+// through a `#[macro_use]` module, changes what it checks.
+#[test]
+fn the_module_declaration_that_compiles_a_test_is_locked() {
+    for (from, to) in [
+        ("mod billing;\n", ""),
+        ("mod billing;\n", "#[cfg(any())]\nmod billing;\n"),
+        (
+            "mod billing;\n",
+            "macro_rules! assert_eq {\n    ($($t:tt)*) => {};\n}\n\nmod billing;\n",
+        ),
+        ("        $e\n", "        6\n"),
+        (
+            "mod billing;\n",
+            "#[macro_use]\nextern crate pretty_assertions;\n\nmod billing;\n",
+        ),
+    ] {
+        let l = module_locked();
+        l.edit("tests/it/main.rs", MODULE_ROOT, &[(from, to)]);
+        l.assert_refused("rebound", MODULE_ID);
+    }
+    // A macro a `#[macro_use]` module before it defines.
+    let l = module_locked();
+    l.edit(
+        "tests/it/main.rs",
+        MODULE_ROOT,
+        &[(
+            "mod billing;\nmod other;\n",
+            "#[macro_use]\nmod other;\nmod billing;\n",
+        )],
+    );
+    l.repo.write(
+        "tests/it/other.rs",
+        "macro_rules! assert_eq {\n    ($($t:tt)*) => {};\n}\n",
+    );
+    l.assert_refused("rebound", MODULE_ID);
+}
+
+// What does not change whether or how the test is compiled passes: the declaration made
+// public, another module declared, a macro the test file does not invoke (also through a
+// `#[macro_use]` module), a comment.
+#[test]
+fn edits_of_the_declaring_file_that_keep_the_test_pass() {
+    for (from, to) in [
+        ("mod billing;\n", "pub mod billing;\n"),
+        ("mod other;\n", "mod other;\nmod refunds;\n"),
+        (
+            "mod billing;\nmod other;\n",
+            "#[macro_use]\nmod other;\nmod billing;\n",
+        ),
+        (
+            "mod billing;\n",
+            "macro_rules! unused {\n    () => {};\n}\n\n// the billing tests\nmod billing;\n",
+        ),
+    ] {
+        let l = module_locked();
+        l.edit("tests/it/main.rs", MODULE_ROOT, &[(from, to)]);
+        l.repo.write("tests/it/refunds.rs", "");
+        l.assert_passes();
+    }
+}
+
+// A module of a module: each declaration up to the crate root is locked (`mod sacred;` in
+// `tests/it/main.rs`, `mod go;` in `tests/it/sacred/mod.rs`).
+#[test]
+fn every_declaration_up_to_the_crate_root_is_locked() {
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"pay\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", ""),
+        ("tests/it/main.rs", "mod sacred;\n"),
+        ("tests/it/sacred/mod.rs", "mod billing;\n"),
+        (
+            "tests/it/sacred/billing.rs",
+            MODULE_TEST.replace("check!(6)", "6").leak(),
+        ),
+    ];
+    let id = "rust:tests/it/sacred/billing.rs::total_is_exact";
+    let l = super::locked(&files);
+    l.edit(
+        "tests/it/main.rs",
+        "mod sacred;\n",
+        &[("mod sacred;\n", "#[cfg(windows)]\nmod sacred;\n")],
+    );
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit(
+        "tests/it/sacred/mod.rs",
+        "mod billing;\n",
+        &[("mod billing;\n", "")],
+    );
+    l.assert_refused("rebound", id);
+}
+
+// Under a lock written by an earlier reading, which did not record module declarations,
+// the base revision decides: touching the test passes, removing or compiling out its
+// declaration is refused.
+#[test]
+fn under_a_lock_of_an_earlier_reading_the_base_revision_holds_the_declaration() {
+    let earlier = |l: &super::Locked| {
+        let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+        let older: String = lock
+            .lines()
+            .filter(|line| !line.starts_with("  hooks-read ") && !line.contains("hook mod (in "))
+            .fold(String::new(), |acc, line| acc + line + "\n");
+        assert_ne!(older, lock, "the lock holds no module declaration");
+        l.commit_lock(&older);
+    };
+    let l = module_locked();
+    earlier(&l);
+    l.edit(
+        "tests/it/billing.rs",
+        MODULE_TEST,
+        &[("    assert_eq!", "    // the total\n    assert_eq!")],
+    );
+    l.assert_passes_checked();
+    for to in ["", "#[cfg(any())]\nmod billing;\n"] {
+        let l = module_locked();
+        earlier(&l);
+        l.edit("tests/it/main.rs", MODULE_ROOT, &[("mod billing;\n", to)]);
+        l.assert_refused("rebound", MODULE_ID);
+    }
+}
