@@ -496,10 +496,10 @@ struct Surroundings {
     /// The pytest configuration lines of the Python tests of each directory (see
     /// [`pytest_config_lines`]).
     py_runners: BTreeMap<String, Vec<String>>,
-    /// Rust: the file that declares each module file read, with the declaration (see
+    /// Rust: the modules each file read declares in files of their own (see
     /// [`rust_declared_by`]).
     #[cfg(feature = "lang-rust")]
-    rust_parents: BTreeMap<String, Option<(String, lang::RustDeclaration)>>,
+    rust_declarations: BTreeMap<String, Vec<(String, lang::RustDeclaration)>>,
     /// Rust: the `macro_rules!` of each module file read (`None`: no such file).
     #[cfg(feature = "lang-rust")]
     rust_macros: BTreeMap<String, Option<Vec<(String, String)>>>,
@@ -753,62 +753,98 @@ fn add_rust_declarations(
     let invoked = rust_invoked_macros(&src);
     let hook = crate::sacred::bindings::HOOK;
     let mut lines: Vec<String> = Vec::new();
-    let mut file = path.to_owned();
-    // A module tree is shallow; the bound keeps a cycle of `#[path]`s from looping.
-    for _ in 0..32 {
+    let macro_lines =
+        |file: &str, cache: &mut Surroundings, lines: &mut Vec<String>| -> Result<bool> {
+            if !cache.rust_macros.contains_key(file) {
+                let macros = match content.read(repo, file)? {
+                    Some(src) => Some(lang::rust_macros(file, &src)?),
+                    None => None,
+                };
+                cache.rust_macros.insert(file.to_owned(), macros);
+            }
+            let Some(macros) = &cache.rust_macros[file] else {
+                return Ok(false);
+            };
+            for (name, text) in macros {
+                if invoked.contains(name.as_str()) {
+                    lines.push(format!("{hook}macro (in {file}): {text}"));
+                }
+            }
+            Ok(true)
+        };
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut queue = vec![path.to_owned()];
+    // A module tree is small; the bound keeps a pathological one cheap.
+    while let Some(file) = queue.pop() {
+        if !seen.insert(file.clone()) || seen.len() > 64 {
+            continue;
+        }
         let relative = if package.is_empty() {
             file.as_str()
         } else {
             file.strip_prefix(&format!("{package}/")).unwrap_or(&file)
         };
         if rust_crate_root(relative, &manifest) {
-            break;
+            continue;
         }
-        let Some((parent, declaration)) = rust_declared_by(repo, content, &file, cache)? else {
-            break;
-        };
-        lines.push(format!("{hook}mod (in {parent}): {}", declaration.text));
-        for (name, text) in &declaration.macros {
-            if invoked.contains(name.as_str()) {
-                lines.push(format!("{hook}macro (in {parent}): {text}"));
+        for (parent, declaration) in
+            rust_declared_by(repo, content, &file, &package, &manifest, cache)?
+        {
+            lines.push(format!("{hook}mod (in {parent}): {}", declaration.text));
+            for (name, text) in &declaration.macros {
+                if invoked.contains(name.as_str()) {
+                    lines.push(format!("{hook}macro (in {parent}): {text}"));
+                }
             }
-        }
-        for (text, module) in &declaration.macro_uses {
             // A module of a file: the macros it defines that the test file invokes. An
             // `extern crate`, or a module whose file is not found: the declaration itself.
-            let mut read = false;
-            for child in module.iter().flat_map(|m| rust_module_files(&parent, m)) {
-                if !cache.rust_macros.contains_key(&child) {
-                    let macros = match content.read(repo, &child)? {
-                        Some(src) => Some(lang::rust_macros(&child, &src)?),
-                        None => None,
-                    };
-                    cache.rust_macros.insert(child.clone(), macros);
+            for (text, module) in &declaration.macro_uses {
+                let mut read = false;
+                for child in module.iter().flat_map(|m| rust_module_files(&parent, m)) {
+                    read |= macro_lines(&child, cache, &mut lines)?;
                 }
-                let Some(macros) = &cache.rust_macros[&child] else {
-                    continue;
-                };
-                read = true;
-                for (name, text) in macros {
-                    if invoked.contains(name.as_str()) {
-                        lines.push(format!("{hook}macro (in {child}): {text}"));
-                    }
+                if !read {
+                    lines.push(format!("{hook}macro-use (in {parent}): {text}"));
                 }
             }
-            if !read {
-                lines.push(format!("{hook}macro-use (in {parent}): {text}"));
+            for include in &declaration.includes {
+                let file = joined_path(dir_prefix(&parent), include);
+                if !macro_lines(&file, cache, &mut lines)? {
+                    lines.push(format!(
+                        "{hook}macro-use (in {parent}): include!(\"{include}\")"
+                    ));
+                }
             }
+            queue.push(parent);
         }
-        file = parent;
     }
     if lines.is_empty() {
         return Ok(());
     }
+    lines.sort();
+    lines.dedup();
     for t in &mut scan.tests {
         t.envelope_bindings.extend(lines.iter().cloned());
         t.envelope_bindings.sort();
     }
     Ok(())
+}
+
+/// `relative` (`../macros.rs`, `macros.rs`) read from the directory `dir` (with its
+/// trailing `/`, or empty).
+#[cfg(feature = "lang-rust")]
+fn joined_path(dir: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for p in relative.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
 }
 
 /// The names of the macros a Rust source invokes (`NAME!(`, `NAME! {`, `NAME![`).
@@ -853,20 +889,20 @@ fn rust_module_files(parent: &str, module: &str) -> [String; 2] {
     ]
 }
 
-/// The file that declares the Rust module file `file` (`tests/it/billing.rs` is declared by
-/// `mod billing;` in `tests/it/main.rs`, `mod.rs` or `lib.rs` beside it, or in
-/// `tests/it.rs`; `billing/mod.rs` likewise one directory up), with that declaration.
-/// `None` when none of them does (a `#[path]` module, or a file not compiled at all).
+/// The files that declare the Rust module file `file`, each with its declaration:
+/// `tests/it/billing.rs` is declared by `mod billing;` in `tests/it/main.rs`, `mod.rs` or
+/// `lib.rs` beside it, in `tests/it.rs`, or in a crate root beside it (`tests/default.rs`);
+/// `billing/mod.rs` likewise one directory up. None when no such file declares it (a
+/// `#[path]` module, or a file not compiled at all).
 #[cfg(feature = "lang-rust")]
 fn rust_declared_by(
     repo: &Repo,
     content: &Content<'_>,
     file: &str,
+    package: &str,
+    manifest: &str,
     cache: &mut Surroundings,
-) -> Result<Option<(String, lang::RustDeclaration)>> {
-    if let Some(found) = cache.rust_parents.get(file) {
-        return Ok(found.clone());
-    }
+) -> Result<Vec<(String, lang::RustDeclaration)>> {
     let (dir, name) = file.rsplit_once('/').unwrap_or(("", file));
     let stem = name.strip_suffix(".rs").unwrap_or(name);
     let (module, parent_dir) = if stem == "mod" {
@@ -875,6 +911,9 @@ fn rust_declared_by(
     } else {
         (stem, dir)
     };
+    if module.is_empty() {
+        return Ok(Vec::new());
+    }
     let in_dir = |n: &str| {
         if parent_dir.is_empty() {
             n.to_owned()
@@ -886,21 +925,41 @@ fn rust_declared_by(
     if !parent_dir.is_empty() {
         candidates.push(format!("{parent_dir}.rs"));
     }
-    let mut found = None;
-    if !module.is_empty() {
-        for c in candidates {
-            if c == file {
-                continue;
-            }
-            if let Some(src) = content.read(repo, &c)?
-                && let Some(d) = lang::rust_declaration(&c, &src, module)?
-            {
-                found = Some((c, d));
-                break;
-            }
+    for sibling in content.list_dir(repo, parent_dir)? {
+        let relative = if package.is_empty() {
+            sibling.as_str()
+        } else {
+            sibling
+                .strip_prefix(&format!("{package}/"))
+                .unwrap_or(&sibling)
+        };
+        if Path::new(&sibling).extension().is_some_and(|e| e == "rs")
+            && rust_crate_root(relative, manifest)
+        {
+            candidates.push(sibling);
         }
     }
-    cache.rust_parents.insert(file.to_owned(), found.clone());
+    candidates.sort();
+    candidates.dedup();
+    let mut found = Vec::new();
+    for c in candidates {
+        if c == file {
+            continue;
+        }
+        if !cache.rust_declarations.contains_key(&c) {
+            let declared = match content.read(repo, &c)? {
+                Some(src) if src.contains("mod ") => lang::rust_declarations(&c, &src)?,
+                _ => Vec::new(),
+            };
+            cache.rust_declarations.insert(c.clone(), declared);
+        }
+        found.extend(
+            cache.rust_declarations[&c]
+                .iter()
+                .filter(|(n, _)| n == module)
+                .map(|(_, d)| (c.clone(), d.clone())),
+        );
+    }
     Ok(found)
 }
 

@@ -428,16 +428,13 @@ fn functions_of(
 #[cfg(feature = "lang-rust")]
 pub(crate) type RustDeclaration = rust::Declaration;
 
-/// What the Rust file `path` declares of its module `child` (see [`rust::Declaration`]):
-/// `None` when it declares no such module in a file, or does not parse.
+/// The modules the Rust file `path` declares in files of their own (see
+/// [`rust::declarations`]); none when it does not parse.
 #[cfg(feature = "lang-rust")]
-pub(crate) fn rust_declaration(
-    path: &str,
-    src: &str,
-    child: &str,
-) -> Result<Option<rust::Declaration>> {
+pub(crate) fn rust_declarations(path: &str, src: &str) -> Result<Vec<(String, rust::Declaration)>> {
     Ok(parse_clean(Lang::Rust, path, src)?
-        .and_then(|t| rust::declaration(t.root_node(), src, child)))
+        .map(|t| rust::declarations(t.root_node(), src))
+        .unwrap_or_default())
 }
 
 /// The `macro_rules!` the Rust file `path` defines at its top level, name and text.

@@ -107,7 +107,7 @@ pub(crate) fn scan(
 }
 
 /// What a Rust module file says, at its top level, about a module it declares in a file of
-/// its own (`mod NAME;`): see [`declaration`].
+/// its own (`mod NAME;`): see [`declarations`].
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Declaration {
     /// The declaration as read, with its attributes and without its visibility
@@ -119,12 +119,16 @@ pub(crate) struct Declaration {
     /// it declares in a file (`None` for an `extern crate`). An inline module's macros are
     /// in `macros`.
     pub macro_uses: Vec<(String, Option<String>)>,
+    /// The files `include!("…")` brings in before it (their macros are in scope too), as
+    /// written.
+    pub includes: Vec<String>,
 }
 
-/// The declaration of the module `child` in the file `root` holds (see [`Declaration`]);
-/// `None` when it declares no such module in a file at its top level.
-pub(crate) fn declaration(root: Node<'_>, src: &str, child: &str) -> Option<Declaration> {
-    let mut found = Declaration::default();
+/// The modules the file `root` declares in files of their own at its top level, each name
+/// with its [`Declaration`].
+pub(crate) fn declarations(root: Node<'_>, src: &str) -> Vec<(String, Declaration)> {
+    let mut out = Vec::new();
+    let mut before = Declaration::default();
     let attributes = |n: Node<'_>| -> Vec<String> {
         outer_attributes(n)
             .into_iter()
@@ -132,42 +136,64 @@ pub(crate) fn declaration(root: Node<'_>, src: &str, child: &str) -> Option<Decl
             .map(|a| normalized(a, src))
             .collect()
     };
+    let macro_of = |n: Node<'_>| {
+        let name = n.child_by_field_name("name")?;
+        Some((text(name, src).to_owned(), normalized(n, src)))
+    };
     for n in named_children(root) {
         match kind(n) {
-            "macro_definition" => {
-                if let Some(name) = n.child_by_field_name("name") {
-                    found
-                        .macros
-                        .push((text(name, src).to_owned(), normalized(n, src)));
+            "macro_definition" => before.macros.extend(macro_of(n)),
+            // `include!("macros.rs");`
+            "expression_statement" | "macro_invocation" => {
+                let call = if kind(n) == "macro_invocation" {
+                    Some(n)
+                } else {
+                    named_children(n)
+                        .into_iter()
+                        .find(|c| kind(*c) == "macro_invocation")
+                };
+                if let Some(call) = call
+                    && call
+                        .child_by_field_name("macro")
+                        .is_some_and(|m| text(m, src) == "include")
+                {
+                    let args = text(call, src);
+                    if let Some(file) = args.split('"').nth(1) {
+                        before.includes.push(file.to_owned());
+                    }
                 }
             }
             "mod_item" | "extern_crate_declaration" => {
                 let attrs = attributes(n);
                 let name = n.child_by_field_name("name").map(|x| text(x, src));
                 let body = n.child_by_field_name("body");
-                if kind(n) == "mod_item" && body.is_none() && name == Some(child) {
-                    let mut parts = attrs;
-                    parts.push(format!("mod {child};"));
-                    found.text = parts.join(" ");
-                    return Some(found);
+                if kind(n) == "mod_item"
+                    && body.is_none()
+                    && let Some(name) = name
+                {
+                    let mut parts = attrs.clone();
+                    parts.push(format!("mod {name};"));
+                    out.push((
+                        name.to_owned(),
+                        Declaration {
+                            text: parts.join(" "),
+                            ..before.clone()
+                        },
+                    ));
                 }
                 if attrs.iter().any(|a| a.starts_with("#[macro_use")) {
                     if body.is_none() {
                         let mut parts = attrs;
                         parts.push(normalized(n, src));
-                        found.macro_uses.push((
+                        before.macro_uses.push((
                             parts.join(" "),
                             (kind(n) == "mod_item").then(|| name.unwrap_or_default().to_owned()),
                         ));
                     }
                     // An inline module's macros are in scope after it.
                     for m in body.map(named_children).unwrap_or_default() {
-                        if kind(m) == "macro_definition"
-                            && let Some(name) = m.child_by_field_name("name")
-                        {
-                            found
-                                .macros
-                                .push((text(name, src).to_owned(), normalized(m, src)));
+                        if kind(m) == "macro_definition" {
+                            before.macros.extend(macro_of(m));
                         }
                     }
                 }
@@ -175,7 +201,7 @@ pub(crate) fn declaration(root: Node<'_>, src: &str, child: &str) -> Option<Decl
             _ => {}
         }
     }
-    None
+    out
 }
 
 /// The `macro_rules!` a Rust file defines at its top level, name and text.

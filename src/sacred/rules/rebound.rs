@@ -155,6 +155,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || subclass_line_at_base(s, b)
                             || hook_unrecorded(s, b)
                             || golden_new(s, b, locked)
+                            || declaration_new(s, b, locked)
                             || pytest_config_deselects_others(s, b, locked)
                             || go_init_written_out(s, b, locked)
                             || runner_import(s.test.lang, b)
@@ -570,6 +571,17 @@ fn golden_new(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
                 && (s.locked.hooks_read >= crate::sacred::lock::HOOKS_READ
                     || s.base.is_some_and(|b| !has(&b.envelope_bindings)))
         })
+}
+
+/// A Rust module declaration that now compiles a test file no declaration compiled when it
+/// was locked (the lock, or under a lock of an earlier reading the base revision, holds none
+/// for it): the test runs where it did not. The macros in scope there are judged apart.
+fn declaration_new(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    let declares = |lines: &[String]| lines.iter().any(|l| l.starts_with("hook mod (in "));
+    text.starts_with("hook mod (in ")
+        && !declares(locked)
+        && (s.locked.hooks_read >= crate::sacred::lock::HOOKS_READ
+            || s.base.is_some_and(|b| !declares(&b.envelope_bindings)))
 }
 
 /// A method that runs for the test unasked (`hook …`, `in a base: …`) under a lock written

@@ -1371,3 +1371,81 @@ fn under_a_lock_of_an_earlier_reading_the_base_revision_holds_the_declaration() 
         l.assert_refused("rebound", MODULE_ID);
     }
 }
+
+// A crate root of any name declares the modules beside it (`tests/default.rs` declares
+// `mod suite;` for `tests/suite/mod.rs`), and the files it `include!`s before the
+// declaration bring their macros into scope; several crate roots may compile the same
+// module, each with its own macros.
+#[test]
+fn each_crate_root_that_declares_a_test_file_is_locked_with_what_it_includes() {
+    let test = "// gatekeeper:sacred\n#[test]\nfn matches() {\n    assert!(regex!(\"a+\"));\n}\n";
+    let default = "include!(\"macros.rs\");\n\nmod suite;\n";
+    let bytes =
+        "macro_rules! regex {\n    ($e:expr) => {\n        $e.len() > 1\n    };\n}\n\nmod suite;\n";
+    let macros = "macro_rules! regex {\n    ($e:expr) => {\n        $e.len() > 0\n    };\n}\n";
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"pay\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", ""),
+        ("tests/default.rs", default),
+        ("tests/bytes.rs", bytes),
+        ("tests/macros.rs", macros),
+        ("tests/suite/mod.rs", test),
+    ];
+    let id = "rust:tests/suite/mod.rs::matches";
+    for (path, base, from, to) in [
+        ("tests/macros.rs", macros, "> 0", ">= 0"),
+        ("tests/bytes.rs", bytes, "mod suite;\n", ""),
+        (
+            "tests/default.rs",
+            default,
+            "mod suite;\n",
+            "#[cfg(any())]\nmod suite;\n",
+        ),
+    ] {
+        let l = super::locked(&files);
+        l.edit(path, base, &[(from, to)]);
+        l.assert_refused("rebound", id);
+    }
+    let l = super::locked(&files);
+    l.edit(
+        "tests/default.rs",
+        default,
+        &[("mod suite;\n", "// the suite\nmod suite;\n")],
+    );
+    l.assert_passes();
+}
+
+// A test file no declaration compiled when it was locked (a file of a test crate not yet
+// declared) may start being compiled: the test runs where it did not.
+#[test]
+fn declaring_a_test_file_that_no_module_declared_passes() {
+    let l = super::locked(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"pay\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", ""),
+        ("tests/it/main.rs", "mod other;\n"),
+        ("tests/it/other.rs", ""),
+        (
+            "tests/it/billing.rs",
+            MODULE_TEST.replace("check!(6)", "6").leak(),
+        ),
+    ]);
+    l.edit(
+        "tests/it/main.rs",
+        "mod other;\n",
+        &[("mod other;\n", "mod billing;\nmod other;\n")],
+    );
+    // The test file is touched too, so that the check compares it.
+    let test = MODULE_TEST.replace("check!(6)", "6");
+    l.edit(
+        "tests/it/billing.rs",
+        &test,
+        &[("    assert_eq!", "    // the total\n    assert_eq!")],
+    );
+    l.assert_passes_checked();
+}
