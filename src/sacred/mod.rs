@@ -422,6 +422,7 @@ fn add_surroundings(
         t.envelope = analysis::sha256_hex(&t.envelope_lines.join("\n"));
     }
     add_go_golden_files(repo, content, dir, scan)?;
+    add_go_assertion_sources(repo, content, dir, scan, siblings)?;
     add_go_sibling_bindings(repo, content, path, scan, siblings)
 }
 
@@ -478,6 +479,149 @@ fn add_go_golden_files(
     Ok(())
 }
 
+/// The nearest `go.mod` at or above `dir`: its directory, module path and text.
+fn go_module_of(
+    repo: &Repo,
+    content: &Content<'_>,
+    dir: &str,
+) -> Result<Option<(String, String, String)>> {
+    let mut d = Some(dir);
+    while let Some(at) = d {
+        let file = if at.is_empty() {
+            "go.mod".to_owned()
+        } else {
+            format!("{at}/go.mod")
+        };
+        if let Some(src) = content.read(repo, &file)? {
+            let module = src
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("module "))
+                .map(|m| m.trim().trim_matches('"').to_owned())
+                .unwrap_or_default();
+            return Ok(Some((at.to_owned(), module, src)));
+        }
+        d = if at.is_empty() {
+            None
+        } else {
+            Some(at.rsplit_once('/').map_or("", |(up, _)| up))
+        };
+    }
+    Ok(None)
+}
+
+/// Go: where the assertion packages a test file imports (`assert`, `require`: testify's and
+/// the like) come from, when the module does not take them as published: a `replace`
+/// directive of `go.mod` (or `go.work`) for their module, as written (`hook dependency (in
+/// go.mod): replace github.com/stretchr/testify => ./fake`), and, in a vendoring module, the
+/// digest of the vendored copy of their module (`hook vendored (in
+/// vendor/github.com/stretchr/testify/): sha256:…`). A version bump passes; a fake or an
+/// edited copy of the library does not.
+fn add_go_assertion_sources(
+    repo: &Repo,
+    content: &Content<'_>,
+    dir: &str,
+    scan: &mut FileScan,
+    cache: &mut Surroundings,
+) -> Result<()> {
+    let imports: BTreeSet<String> = scan
+        .module_bindings
+        .iter()
+        .filter_map(|b| {
+            let rest = b.text.strip_prefix("import ")?;
+            let (name, quoted) = rest.split_once(' ')?;
+            matches!(name, "assert" | "require").then(|| quoted.trim_matches('"').to_owned())
+        })
+        .collect();
+    if imports.is_empty() {
+        return Ok(());
+    }
+    let Some((root, module, gomod)) = go_module_of(repo, content, dir)? else {
+        return Ok(());
+    };
+    let external: Vec<&String> = imports
+        .iter()
+        .filter(|i| !module.is_empty() && *i != &module && !i.starts_with(&format!("{module}/")))
+        .collect();
+    if external.is_empty() {
+        return Ok(());
+    }
+    let join = |f: &str| {
+        if root.is_empty() {
+            f.to_owned()
+        } else {
+            format!("{root}/{f}")
+        }
+    };
+    let hook = crate::sacred::bindings::HOOK;
+    let covers = |m: &str| {
+        external
+            .iter()
+            .any(|i| *i == m || i.starts_with(&format!("{m}/")))
+    };
+    let mut lines = Vec::new();
+    for file in [join("go.mod"), join("go.work")] {
+        let text = if file == join("go.mod") {
+            Some(gomod.clone())
+        } else {
+            content.read(repo, &file)?
+        };
+        let Some(text) = text else { continue };
+        let mut in_block = false;
+        for raw in text.lines() {
+            let l = raw.split("//").next().unwrap_or(raw).trim();
+            let directive = if in_block {
+                if l == ")" {
+                    in_block = false;
+                    continue;
+                }
+                Some(l)
+            } else if l == "replace (" {
+                in_block = true;
+                continue;
+            } else {
+                l.strip_prefix("replace ").map(str::trim)
+            };
+            if let Some(d) = directive
+                && let Some(old) = d.split_whitespace().next()
+                && covers(old.trim_matches('"'))
+            {
+                let d = d.split_whitespace().collect::<Vec<_>>().join(" ");
+                lines.push(format!("{hook}dependency (in {file}): replace {d}"));
+            }
+        }
+    }
+    if let Some(modules) = content.read(repo, &join("vendor/modules.txt"))? {
+        let vendored: BTreeSet<&str> = modules
+            .lines()
+            .filter_map(|l| l.strip_prefix("# ")?.split_whitespace().next())
+            .filter(|m| covers(m))
+            .collect();
+        for m in vendored {
+            let at = join(&format!("vendor/{m}"));
+            if !cache.go_vendored.contains_key(&at) {
+                let mut digest = String::new();
+                for f in content.list_tree(repo, &at)? {
+                    if let Some(bytes) = content.read_bytes(repo, &f)? {
+                        digest.push_str(&format!("{f} {}\n", analysis::sha256_hex_bytes(&bytes)));
+                    }
+                }
+                cache
+                    .go_vendored
+                    .insert(at.clone(), analysis::sha256_hex(&digest));
+            }
+            lines.push(format!(
+                "{hook}vendored (in {at}/): sha256:{}",
+                cache.go_vendored[&at]
+            ));
+        }
+    }
+    for t in &mut scan.tests {
+        t.envelope_bindings.extend(lines.iter().cloned());
+        t.envelope_bindings.sort();
+    }
+    Ok(())
+}
+
 /// What other files hold for a file's tests, read once per command: each directory's
 /// `_test.go` files (what concerns every test of their package) and its `conftest.py`.
 #[derive(Default)]
@@ -496,6 +640,9 @@ struct Surroundings {
     /// The pytest configuration lines of the Python tests of each directory (see
     /// [`pytest_config_lines`]).
     py_runners: BTreeMap<String, Vec<String>>,
+    /// Go: the digest of each vendored module directory read (see
+    /// [`add_go_assertion_sources`]).
+    go_vendored: BTreeMap<String, String>,
     /// Rust: the modules each file read declares in files of their own (see
     /// [`rust_declared_by`]).
     #[cfg(feature = "lang-rust")]
@@ -1141,6 +1288,11 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
                         out.push(format!("{hook}runner config (in {file}): {key}={read}"));
                     }
                 }
+                out.extend(
+                    js_test_dependency_sources(&value)
+                        .into_iter()
+                        .map(|l| format!("{hook}dependency (in {file}): {l}")),
+                );
             }
             // Unreadable: any change to it may change the runner's configuration.
             Err(_) => out.push(format!(
@@ -1193,6 +1345,76 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// The packages that run JavaScript/TypeScript tests or provide their assertions.
+const JS_TEST_PACKAGES: &[&str] = &[
+    "ava",
+    "jest",
+    "@jest/globals",
+    "expect",
+    "jest-extended",
+    "vitest",
+    "@vitest/expect",
+    "mocha",
+    "chai",
+    "chai-as-promised",
+    "jasmine",
+    "uvu",
+    "tap",
+    "tape",
+    "power-assert",
+    "should",
+];
+
+/// Where `package.json` takes the test runner and assertion packages from, when not from the
+/// registry: a dependency on one of [`JS_TEST_PACKAGES`] given as a path, a link, a git
+/// repository or another package (`"ava": "file:./fake-ava"`, `"chai": "npm:fake@1"`), and
+/// an `overrides`/`resolutions`/`pnpm.overrides` entry for one (`ava = "file:./fake-ava"`,
+/// `overrides **/chai: …`). A version range or a tag from the registry is not listed: a
+/// version bump passes, a fake runner or assertion library does not.
+fn js_test_dependency_sources(package: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let from_registry = |spec: &str| !spec.contains(':') && !spec.contains('/');
+    for table in [
+        "dependencies",
+        "devDependencies",
+        "optionalDependencies",
+        "peerDependencies",
+    ] {
+        for name in JS_TEST_PACKAGES {
+            if let Some(spec) = package.get(table).and_then(|t| t.get(*name)) {
+                match spec.as_str() {
+                    Some(s) if from_registry(s) => {}
+                    _ => out.push(format!("{name} = {spec}")),
+                }
+            }
+        }
+    }
+    let overrides = [
+        package.get("overrides"),
+        package.get("resolutions"),
+        package.get("pnpm").and_then(|p| p.get("overrides")),
+    ];
+    for table in overrides.into_iter().flatten() {
+        let Some(entries) = table.as_object() else {
+            continue;
+        };
+        for (key, value) in entries {
+            // `chai`, `chai@4`, `parent>chai`, `**/chai`, or nested (`"x": {"chai": …}`).
+            if value.as_str().is_some_and(from_registry) {
+                continue;
+            }
+            let value_text = value.to_string();
+            if JS_TEST_PACKAGES
+                .iter()
+                .any(|p| key.contains(p) || value_text.contains(&format!("\"{p}")))
+            {
+                out.push(format!("overrides {key}: {value_text}"));
+            }
+        }
+    }
+    out
 }
 
 /// Keys of a runner's configuration that change only how fast, how verbosely or where to
@@ -3405,6 +3627,21 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         .filter(|p| is_go(p))
         .map(|p| dir(p))
         .collect();
+    // A changed `go.mod` or `go.work` (a `replace` of an assertion library), or a changed
+    // file of a `vendor` directory, reaches every Go test below the module's directory.
+    let go_module_dirs: Vec<String> = changed
+        .iter()
+        .filter_map(|p| {
+            let name = p.rsplit_once('/').map_or(p.as_str(), |(_, n)| n);
+            if name == "go.mod" || name == "go.work" {
+                return Some(dir(p));
+            }
+            if p.starts_with("vendor/") {
+                return Some(String::new());
+            }
+            p.split_once("/vendor/").map(|(d, _)| d.to_owned())
+        })
+        .collect();
     // A changed `conftest.py` reaches every Python test below its directory.
     let conftest_dirs: Vec<String> = changed
         .iter()
@@ -3474,10 +3711,15 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     .or_else(|| l.strip_prefix("hook golden"))
                     .or_else(|| l.strip_prefix("hook mod"))
                     .or_else(|| l.strip_prefix("hook macro"))
+                    .or_else(|| l.strip_prefix("hook dependency"))
+                    .or_else(|| l.strip_prefix("hook vendored"))
                     && let Some((_, after)) = rest.split_once(" (in ")
                     && let Some((file, _)) = after.split_once("): ")
                 {
-                    return changed.iter().any(|c| c == file);
+                    // A directory (`vendor/…/`): any file in it.
+                    return changed
+                        .iter()
+                        .any(|c| c == file || (file.ends_with('/') && c.starts_with(file)));
                 }
                 l.strip_prefix("helper ")
                     .or_else(|| l.strip_prefix("defined "))
@@ -3521,6 +3763,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                 || helped.contains(f.as_str())
                 || older.contains(&f.as_str())
                 || (is_go(f) && go_dirs.contains(&dir(f)))
+                || (is_go(f) && go_module_dirs.iter().any(|d| below(f, d)))
                 || (lang::Lang::of_path(f) == Some(lang::Lang::Python)
                     && conftest_dirs.iter().any(|d| below(f, d)))
                 || (lang::Lang::of_path(f).is_some_and(lang::Lang::is_js)

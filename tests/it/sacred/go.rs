@@ -1418,6 +1418,52 @@ fn under_a_lock_of_an_earlier_reading_a_golden_file_of_a_subdirectory_is_not_new
     l.assert_passes_checked();
 }
 
+// The assertion library comes from where the module's requirements say: a `replace` of its
+// module (to a local fake whose `assert.Equal` passes anything) or an edited vendored copy
+// is refused; a version bump passes.
+#[test]
+fn an_assertion_library_replaced_or_edited_in_vendor_is_refused() {
+    let test = "package billing\n\nimport (\n\t\"testing\"\n\n\t\"github.com/stretchr/testify/assert\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\tassert.Equal(t, 6, Total([]int{1, 2, 3}))\n}\n";
+    let gomod =
+        "module example.com/shop\n\ngo 1.21\n\nrequire github.com/stretchr/testify v1.8.4\n";
+    let vendored = "vendor/github.com/stretchr/testify/assert/assertions.go";
+    let equal = "package assert\n\nfunc Equal(t TestingT, expected, actual interface{}, msgAndArgs ...interface{}) bool {\n\treturn ObjectsAreEqual(expected, actual) || Fail(t, \"not equal\")\n}\n";
+    let files = [
+        ("go.mod", gomod),
+        ("tests/billing/total_test.go", test),
+        ("tests/billing/total.go", TOTAL_GO),
+        (vendored, equal),
+        (
+            "vendor/modules.txt",
+            "# github.com/stretchr/testify v1.8.4\n## explicit\ngithub.com/stretchr/testify/assert\n",
+        ),
+    ];
+    let id = "go:tests/billing/total_test.go::TestTotal";
+    let l = super::locked(&files);
+    l.edit(
+        "go.mod",
+        gomod,
+        &[(
+            "v1.8.4\n",
+            "v1.8.4\n\nreplace github.com/stretchr/testify => ./fake/testify\n",
+        )],
+    );
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit(
+        vendored,
+        equal,
+        &[(
+            "ObjectsAreEqual(expected, actual) || Fail(t, \"not equal\")",
+            "true",
+        )],
+    );
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit("go.mod", gomod, &[("v1.8.4", "v1.9.0")]);
+    l.assert_passes();
+}
+
 /// What a Go test file runs as its package starts: `init` as written, and the functions a
 /// package-level variable or `init` calls.
 const STARTS: &str = "package billing\n\nimport \"testing\"\n\nfunc init() {\n\tsetup()\n}\n\nfunc setup() {\n\t_ = 1\n}\n\nfunc helper() int {\n\treturn 1\n}\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{1, 2, 3}) != 6 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";

@@ -236,6 +236,47 @@ fn js_the_runners_configuration_and_setup_files_are_locked() {
     l.assert_passes_checked();
 }
 
+// The runner and the assertion library come from the registry: taking one from a path, a
+// link, a git repository or another package (a fake `ava` whose `t.is` passes anything),
+// directly or through `overrides`/`resolutions`, is refused; a version bump passes.
+#[test]
+fn js_the_runner_or_assertion_library_taken_from_elsewhere_is_refused() {
+    let package = "{\n  \"name\": \"shop\",\n  \"devDependencies\": {\"ava\": \"^5.3.0\", \"chai\": \"4.3.7\"}\n}\n";
+    let files = [
+        (PATH, TEST),
+        ("billing.js", BILLING),
+        ("package.json", package),
+    ];
+    for (from, to) in [
+        ("\"ava\": \"^5.3.0\"", "\"ava\": \"file:./fake-ava\""),
+        ("\"ava\": \"^5.3.0\"", "\"ava\": \"npm:fake-ava@1.0.0\""),
+        ("\"chai\": \"4.3.7\"", "\"chai\": \"github:someone/chai\""),
+        (
+            "\"name\": \"shop\",",
+            "\"name\": \"shop\",\n  \"overrides\": {\"ava\": \"link:./fake-ava\"},",
+        ),
+        (
+            "\"name\": \"shop\",",
+            "\"name\": \"shop\",\n  \"resolutions\": {\"**/chai\": \"file:./fake-chai\"},",
+        ),
+    ] {
+        let l = super::locked(&files);
+        l.edit("package.json", package, &[(from, to)]);
+        l.assert_refused("rebound", ID);
+    }
+    for (from, to) in [
+        ("\"ava\": \"^5.3.0\"", "\"ava\": \"^6.1.0\""),
+        (
+            "\"name\": \"shop\",",
+            "\"name\": \"shop\",\n  \"overrides\": {\"chai\": \"4.4.1\"},",
+        ),
+    ] {
+        let l = super::locked(&files);
+        l.edit("package.json", package, &[(from, to)]);
+        l.assert_passes_checked();
+    }
+}
+
 // Under a lock written before the runner's configuration was recorded, the base revision's
 // configuration passes when a test file is touched; a setup file changed since is refused
 // with the test's file (alone, it is compared once a re-lock records it, as a helper is).
