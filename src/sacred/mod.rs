@@ -411,6 +411,7 @@ fn add_surroundings(
             add_cargo_config(repo, content, path, scan)?;
             #[cfg(feature = "lang-rust")]
             add_rust_declarations(repo, content, path, scan, siblings)?;
+            add_rust_assertion_sources(repo, content, path, scan)?;
             return add_rust_module_check_helpers(repo, content, path, scan, siblings);
         }
         _ => return Ok(()),
@@ -992,6 +993,161 @@ fn joined_path(dir: &str, relative: &str) -> String {
         }
     }
     parts.join("/")
+}
+
+/// Rust: where the crates that give a test file its assertions (`use
+/// pretty_assertions::assert_eq`, `insta::assert_snapshot!`, `proptest::prop_assert!`) or its
+/// test attribute (`#[tokio::test]`, `#[rstest]`) come from, when not from the registry: their
+/// entry in a dependency table of the package's `Cargo.toml` or of its workspace's
+/// (`[workspace.dependencies]`) given as a path, a git repository, another registry or
+/// another package's name, and their `[patch.…]` and `[replace]` entries, as written (`hook
+/// dependency (in Cargo.toml): [dev-dependencies] ; pretty_assertions = { path = "fake" }`).
+/// A version bump passes; a fake assertion crate does not.
+fn add_rust_assertion_sources(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    let crates = rust_assertion_crates(&src);
+    if crates.is_empty() {
+        return Ok(());
+    }
+    let Some((package, file, manifest)) = cargo_package(repo, content, path)? else {
+        return Ok(());
+    };
+    let mut manifests = vec![(file, manifest)];
+    // The workspace's manifest: the nearest one above that has a `[workspace]` table.
+    let mut at = package;
+    while !at.is_empty() {
+        at = at
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned());
+        let file = if at.is_empty() {
+            "Cargo.toml".to_owned()
+        } else {
+            format!("{at}/Cargo.toml")
+        };
+        if let Some(text) = content.read(repo, &file)?
+            && toml_tables(&text).iter().any(|(h, _)| h == "[workspace]")
+        {
+            manifests.push((file, text));
+            break;
+        }
+    }
+    let hook = crate::sacred::bindings::HOOK;
+    let mut lines = Vec::new();
+    for (file, text) in &manifests {
+        for (header, body) in toml_tables(text) {
+            let table = header.trim_matches(|c| c == '[' || c == ']');
+            let deps = table.ends_with("dependencies")
+                || table.starts_with("patch.")
+                || table == "replace";
+            // `[dev-dependencies.pretty_assertions]`: the table is the entry.
+            if let Some((head, name)) = table.rsplit_once('.')
+                && head.ends_with("dependencies")
+                && crates.contains(name.trim_matches('"'))
+            {
+                let from_elsewhere = body.iter().any(|l| {
+                    let key = l.split('=').next().unwrap_or("").trim();
+                    matches!(key, "path" | "git" | "registry" | "package" | "workspace")
+                });
+                if from_elsewhere {
+                    lines.push(format!(
+                        "{hook}dependency (in {file}): {header} ; {}",
+                        body.join(" ; ")
+                    ));
+                }
+                continue;
+            }
+            if !deps {
+                continue;
+            }
+            for entry in &body {
+                let Some((key, value)) = entry.split_once('=') else {
+                    continue;
+                };
+                let key = key.trim().trim_matches('"');
+                // `pretty_assertions`, or `pretty_assertions:1.0.0` in `[replace]`.
+                let name = key.split(':').next().unwrap_or(key);
+                let value = value.trim();
+                let registry = value.starts_with('"')
+                    || (value.starts_with('{')
+                        && !["path", "git", "registry", "package", "workspace"]
+                            .iter()
+                            .any(|k| {
+                                value.contains(&format!("{k} ")) || value.contains(&format!("{k}="))
+                            }));
+                if crates.contains(name)
+                    && (!registry || table.starts_with("patch.") || table == "replace")
+                {
+                    lines.push(format!("{hook}dependency (in {file}): {header} ; {entry}"));
+                }
+            }
+        }
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    for t in &mut scan.tests {
+        t.envelope_bindings.extend(lines.iter().cloned());
+        t.envelope_bindings.sort();
+    }
+    Ok(())
+}
+
+/// The crates a Rust source takes assertion macros (`pretty_assertions::assert_eq`,
+/// `prop_assert!` from `proptest`) or a test attribute (`#[tokio::test]`, `#[rstest]`,
+/// `#[test_case(…)]`) from, by their name in `Cargo.toml` (`-` for `_` is left to the
+/// caller's lookup: both spellings are returned).
+fn rust_assertion_crates(src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut add = |name: &str| {
+        if !matches!(
+            name,
+            "" | "std" | "core" | "alloc" | "crate" | "self" | "super"
+        ) {
+            out.insert(name.to_owned());
+            out.insert(name.replace('_', "-"));
+        }
+    };
+    for (i, _) in src.match_indices("::") {
+        let after = &src[i + 2..];
+        let item: String = after
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '{')
+            .collect();
+        let item = item.trim_start_matches('{');
+        let before = &src[..i];
+        let start = before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .map_or(0, |j| j + 1);
+        let path = &src[start..i];
+        let first = path.split("::").next().unwrap_or(path);
+        let assertion = item.starts_with("assert") || item.starts_with("prop_assert");
+        let attribute = item == "test" && src[..start].ends_with("#[");
+        // `use pretty_assertions::{assert_eq, assert_ne};`
+        let list = after.starts_with('{')
+            && after
+                .split('}')
+                .next()
+                .is_some_and(|l| l.contains("assert"));
+        if assertion || attribute || list {
+            add(first);
+        }
+    }
+    for attr in ["#[rstest", "#[test_case"] {
+        if src.contains(attr) {
+            add(attr.trim_start_matches("#["));
+        }
+    }
+    if src.contains("proptest!") {
+        add("proptest");
+    }
+    out
 }
 
 /// The names of the macros a Rust source invokes (`NAME!(`, `NAME! {`, `NAME![`).
@@ -4688,6 +4844,18 @@ mod tests {
         }
         let named = "[package]\nname = \"pay\"\n\n[[test]]\nname = \"suite\"\npath = \"./checks/suite.rs\"\n";
         assert!(rust_crate_root("checks/suite.rs", named));
+    }
+
+    #[test]
+    fn rust_assertion_crates_are_those_of_assertion_macros_and_test_attributes() {
+        let src = "use pretty_assertions::{assert_eq, assert_ne};\nuse regex::Regex;\n\n#[tokio::test]\nasync fn t() {\n    insta::assert_snapshot!(x);\n    std::assert!(true);\n    let r = Regex::new(\"a\");\n}\n";
+        let crates = super::rust_assertion_crates(src);
+        for name in ["pretty_assertions", "pretty-assertions", "tokio", "insta"] {
+            assert!(crates.contains(name), "{name}: {crates:?}");
+        }
+        for name in ["regex", "std"] {
+            assert!(!crates.contains(name), "{name}: {crates:?}");
+        }
     }
 
     #[cfg(feature = "lang-rust")]

@@ -1449,3 +1449,49 @@ fn declaring_a_test_file_that_no_module_declared_passes() {
     );
     l.assert_passes_checked();
 }
+
+// The crate that gives a test its assertion macros comes from the registry: taking it from
+// a path or a git repository, or patching it, is refused; a version bump passes.
+#[test]
+fn an_assertion_crate_taken_from_elsewhere_is_refused() {
+    let manifest = "[package]\nname = \"pay\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dev-dependencies]\npretty_assertions = \"1.4\"\n";
+    let test = "use pretty_assertions::assert_eq;\n\n// gatekeeper:sacred\n#[test]\nfn total_is_exact() {\n    assert_eq!(1 + 2 + 3, 6);\n}\n";
+    let files = [
+        ("Cargo.toml", manifest),
+        ("src/lib.rs", ""),
+        ("tests/total.rs", test),
+    ];
+    let id = "rust:tests/total.rs::total_is_exact";
+    for (from, to) in [
+        (
+            "pretty_assertions = \"1.4\"",
+            "pretty_assertions = { path = \"fake/pretty_assertions\" }",
+        ),
+        (
+            "pretty_assertions = \"1.4\"",
+            "pretty_assertions = { git = \"https://example.invalid/fake\" }",
+        ),
+        (
+            "pretty_assertions = \"1.4\"\n",
+            "pretty_assertions = \"1.4\"\n\n[patch.crates-io]\npretty_assertions = { path = \"fake\" }\n",
+        ),
+        (
+            "[dev-dependencies]\npretty_assertions = \"1.4\"\n",
+            "[dev-dependencies.pretty_assertions]\npath = \"fake\"\n",
+        ),
+    ] {
+        let l = super::locked(&files);
+        l.edit("Cargo.toml", manifest, &[(from, to)]);
+        l.assert_refused("rebound", id);
+    }
+    let l = super::locked(&files);
+    l.edit(
+        "Cargo.toml",
+        manifest,
+        &[(
+            "pretty_assertions = \"1.4\"",
+            "pretty_assertions = { version = \"1.5\", features = [\"unstable\"] }",
+        )],
+    );
+    l.assert_passes_checked();
+}
