@@ -2577,8 +2577,9 @@ fn base_import(text: &str, base: &str) -> Option<(String, String)> {
 /// f`, `Object.assign(billing, …)` in it). Each such module is recorded for every test as `at import: defined import
 /// MODULE (in FILE): TEXT` (see `bindings::python_module_level_effects`), or as `at import,
 /// changes nothing: …` when it changes nothing beyond its own names (then only so that a
-/// change to the file brings the tests into the check). The modules it imports in turn are
-/// not followed.
+/// change to the file brings the tests into the check). So is, for a Python test file in a
+/// package of the tests, each `__init__.py` of that package and of the packages above it,
+/// which run first. The modules it imports in turn are not followed.
 fn add_imported_module_code(
     repo: &Repo,
     content: &Content<'_>,
@@ -2612,6 +2613,30 @@ fn add_imported_module_code(
                 }
             }
             None => {}
+        }
+    }
+    // Importing `tests/unit/test_total.py` as `tests.unit.test_total` (a package of the
+    // tests) runs `tests/__init__.py` and `tests/unit/__init__.py` first.
+    if python {
+        let mut packages: Vec<String> = Vec::new();
+        let mut dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+        while !dir.is_empty() {
+            let init = format!("{dir}/__init__.py");
+            if content.read(repo, &init)?.is_none() {
+                break;
+            }
+            packages.push(init);
+            dir = dir.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+        }
+        let base = if dir.is_empty() { 0 } else { dir.len() + 1 };
+        for init in packages {
+            if !test_support(&init) {
+                continue;
+            }
+            let package = init[base..]
+                .trim_end_matches("/__init__.py")
+                .replace('/', ".");
+            modules.entry(init).or_insert(package);
         }
     }
     let mut lines = Vec::new();

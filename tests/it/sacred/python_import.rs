@@ -683,3 +683,26 @@ fn rewriting_or_deleting_a_sacred_tests_syrupy_snapshot_is_refused() {
     l.edit(file, ambr, &[("  1\n", "  2\n")]);
     l.assert_passes_checked();
 }
+
+// Importing a test module of a package of the tests (`tests/billing/test_total.py` as
+// `tests.billing.test_total`) runs `tests/__init__.py` and `tests/billing/__init__.py`
+// first: patching the code under test there is refused; code there that changes nothing
+// outside itself may be added.
+#[test]
+fn a_package_init_of_the_tests_that_patches_is_refused() {
+    for init in ["tests/__init__.py", "tests/billing/__init__.py"] {
+        let files = [
+            (PATH, TEST),
+            ("billing.py", BILLING),
+            ("tests/__init__.py", ""),
+            ("tests/billing/__init__.py", ""),
+        ];
+        let l = super::locked(&files);
+        l.repo
+            .write(init, "import billing\n\nbilling.total = lambda xs: 6\n");
+        assert_both_refused(&l);
+        let l = super::locked(&files);
+        l.repo.write(init, "VERSION = \"1.0\"\n");
+        l.assert_passes();
+    }
+}
