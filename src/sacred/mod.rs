@@ -4208,9 +4208,24 @@ fn compare_all(
             notes.push(m.note());
         }
     }
+    let mut findings: Vec<Finding> = results.into_iter().flatten().collect();
+    let focused = focused_elsewhere(repo, lock, new, base, changed, &patterns)?;
+    let checked = locked.len()
+        + focused
+            .iter()
+            .filter(|f| !locked.iter().any(|t| t.id == f.test_id))
+            .count();
+    for f in focused {
+        if !findings
+            .iter()
+            .any(|x| x.test_id == f.test_id && x.rule == f.rule)
+        {
+            findings.push(f);
+        }
+    }
     Ok(Compared {
-        checked: locked.len(),
-        findings: results.into_iter().flatten().collect(),
+        checked,
+        findings,
         notes,
     })
 }
@@ -4319,6 +4334,140 @@ pub fn moved_in_worktree(
             .into_values()
             .collect(),
     )
+}
+
+/// Mocha and AVA run only the focused tests (`it.only`, `test.only`, `describe.only`) of the
+/// whole run once any file has one: a test focused anew in another changed file below the
+/// same `package.json` drops every locked JavaScript/TypeScript test there. Each is refused
+/// as `only-sibling`, naming the focused line. Jest and Vitest focus within a file only (the
+/// file's own rule covers it). Runs only when a changed JS/TS file has a focused test now.
+fn focused_elsewhere(
+    repo: &Repo,
+    lock: &SacredLock,
+    new: &Content<'_>,
+    base: Option<&Content<'_>>,
+    changed: Option<&[std::path::PathBuf]>,
+    patterns: &Patterns,
+) -> Result<Vec<Finding>> {
+    let Some(changed) = changed else {
+        return Ok(Vec::new());
+    };
+    let js: Vec<String> = changed
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|p| lang::Lang::of_path(p).is_some_and(lang::Lang::is_js))
+        .collect();
+    if js.is_empty()
+        || !lock
+            .tests
+            .values()
+            .any(|t| lang::Lang::of_path(&t.file).is_some_and(lang::Lang::is_js))
+    {
+        return Ok(Vec::new());
+    }
+    let focus_of = |content: &Content<'_>, file: &str| -> Result<Vec<String>> {
+        let Some(source) = read_source(repo, content, file, patterns)? else {
+            return Ok(Vec::new());
+        };
+        if !source.text.contains("only")
+            && !source.text.contains("fit(")
+            && !source.text.contains("fdescribe(")
+        {
+            return Ok(Vec::new());
+        }
+        let scan = scan_all(std::slice::from_ref(&source), |_| {
+            analysis::Want::Ids(BTreeSet::new())
+        })
+        .pop()
+        .transpose()?
+        .unwrap_or_default();
+        Ok(scan
+            .focused
+            .into_iter()
+            .map(|f| format!("{file}:{}: {}", f.line, f.source))
+            .collect())
+    };
+    let mut out = Vec::new();
+    for file in js {
+        let now = focus_of(new, &file)?;
+        if now.is_empty() {
+            continue;
+        }
+        let before: Vec<String> = match base {
+            Some(b) => focus_of(b, &file)?,
+            None => Vec::new(),
+        };
+        // The focused call by its callee and title (`test.only('other'`), wherever it is.
+        let strip = |l: &String| {
+            let s = l.split_once(": ").map_or(l.as_str(), |(_, s)| s);
+            s.split(',').next().unwrap_or(s).trim().to_owned()
+        };
+        let fresh: Vec<String> = now
+            .iter()
+            .filter(|l| !before.iter().any(|b| strip(b) == strip(l)))
+            .cloned()
+            .collect();
+        if fresh.is_empty() {
+            continue;
+        }
+        let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+        let Some((pkg_dir, package)) = nearest_package_json(repo, new, dir)? else {
+            continue;
+        };
+        let global = ["mocha", "ava"]
+            .iter()
+            .any(|r| package.contains(&format!("\"{r}\"")))
+            || new.list_dir(repo, &pkg_dir)?.iter().any(|f| {
+                let name = f.rsplit_once('/').map_or(f.as_str(), |(_, n)| n);
+                name.starts_with(".mocharc") || name.starts_with("ava.config.")
+            });
+        if !global {
+            continue;
+        }
+        for t in lock.tests.values() {
+            if t.file == file
+                || !lang::Lang::of_path(&t.file).is_some_and(lang::Lang::is_js)
+                || !(pkg_dir.is_empty() || t.file.starts_with(&format!("{pkg_dir}/")))
+            {
+                continue;
+            }
+            out.push(Finding {
+                test_id: t.id.clone(),
+                rule: Rule::OnlySibling,
+                message: format!(
+                    "a test in `{file}` is focused (`.only`): the runner (mocha, AVA) then runs only the focused tests of every file, so this one no longer runs"
+                ),
+                old_lines: Vec::new(),
+                new_lines: fresh.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The nearest directory at or above `dir` that holds a `package.json`, with its text.
+fn nearest_package_json(
+    repo: &Repo,
+    content: &Content<'_>,
+    dir: &str,
+) -> Result<Option<(String, String)>> {
+    let mut at = dir.to_owned();
+    loop {
+        let file = if at.is_empty() {
+            "package.json".to_owned()
+        } else {
+            format!("{at}/package.json")
+        };
+        if let Some(text) = content.read(repo, &file)? {
+            return Ok(Some((at, text)));
+        }
+        if at.is_empty() {
+            return Ok(None);
+        }
+        at = at
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned());
+    }
 }
 
 /// What [`compare_all`] found.

@@ -5,6 +5,10 @@
 //! shows it.
 //!
 //! Example: `it.only("other case", …)` added next to a sacred `it("is exact", …)`.
+//!
+//! Under AVA and mocha, which run only the focused tests of the whole run, a test focused in
+//! another file is found by `focused_elsewhere` in the check itself (it sees the changed
+//! files, this rule one file).
 
 use super::{Finding, Rule, Subject};
 

@@ -344,3 +344,50 @@ fn js_a_mock_file_of_jest_rewritten_is_refused() {
         l.assert_refused("rebound", ID);
     }
 }
+
+// AVA and mocha run only the focused tests of the whole run once one file has one: a test
+// focused in another file below the same `package.json` drops the locked tests. Jest and
+// Vitest focus within a file, so there it passes.
+#[test]
+fn js_a_test_focused_in_another_file_is_refused_under_ava_or_mocha() {
+    let other = "const test = require('ava');\n\ntest('other', (t) => {\n  t.pass();\n});\n";
+    for (package, refused) in [
+        ("{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n", true),
+        ("{\"devDependencies\": {\"mocha\": \"^10.0.0\"}}\n", true),
+        ("{\"devDependencies\": {\"jest\": \"^29.0.0\"}}\n", false),
+    ] {
+        let l = super::locked(&[
+            (PATH, TEST),
+            ("billing.js", BILLING),
+            ("package.json", package),
+            ("tests/other.test.js", other),
+        ]);
+        l.edit(
+            "tests/other.test.js",
+            other,
+            &[("test('other'", "test.only('other'")],
+        );
+        if refused {
+            l.assert_refused("only-sibling", ID);
+        } else {
+            l.assert_passes();
+        }
+    }
+    // A test focused already at the base revision is not a new focus.
+    let focused = other.replace("test('other'", "test.only('other'");
+    let l = super::locked(&[
+        (PATH, TEST),
+        ("billing.js", BILLING),
+        (
+            "package.json",
+            "{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n",
+        ),
+        ("tests/other.test.js", focused.as_str()),
+    ]);
+    l.edit(
+        "tests/other.test.js",
+        &focused,
+        &[("t.pass();", "t.pass();\n  t.true(true);")],
+    );
+    l.assert_passes();
+}
