@@ -2579,7 +2579,9 @@ fn base_import(text: &str, base: &str) -> Option<(String, String)> {
 /// changes nothing: …` when it changes nothing beyond its own names (then only so that a
 /// change to the file brings the tests into the check). So is, for a Python test file in a
 /// package of the tests, each `__init__.py` of that package and of the packages above it,
-/// which run first. The modules it imports in turn are not followed.
+/// which run first, with its `load_tests` as written (`hook load_tests (in FILE): …`:
+/// unittest's discovery calls it for the package). The modules it imports in turn are not
+/// followed.
 fn add_imported_module_code(
     repo: &Repo,
     content: &Content<'_>,
@@ -2617,6 +2619,7 @@ fn add_imported_module_code(
     }
     // Importing `tests/unit/test_total.py` as `tests.unit.test_total` (a package of the
     // tests) runs `tests/__init__.py` and `tests/unit/__init__.py` first.
+    let mut package_hooks: Vec<String> = Vec::new();
     if python {
         let mut packages: Vec<String> = Vec::new();
         let mut dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
@@ -2632,6 +2635,29 @@ fn add_imported_module_code(
         for init in packages {
             if !test_support(&init) {
                 continue;
+            }
+            // unittest's discovery calls a package's `load_tests`, which picks the tests of
+            // every module below it.
+            if let Some(src) = content.read(repo, &init)?
+                && let Some(at) = src
+                    .match_indices("def load_tests(")
+                    .map(|(i, _)| i)
+                    .find(|i| *i == 0 || src[..*i].ends_with('\n'))
+            {
+                let rest = &src[at..];
+                let end = rest
+                    .match_indices('\n')
+                    .map(|(i, _)| i + 1)
+                    .find(|i| {
+                        rest[*i..]
+                            .chars()
+                            .next()
+                            .is_some_and(|c| !c.is_whitespace())
+                    })
+                    .unwrap_or(rest.len());
+                let text = rest[..end].split_whitespace().collect::<Vec<_>>().join(" ");
+                let hook = crate::sacred::bindings::HOOK;
+                package_hooks.push(format!("{hook}load_tests (in {init}): {text}"));
             }
             let package = init[base..]
                 .trim_end_matches("/__init__.py")
@@ -2664,6 +2690,7 @@ fn add_imported_module_code(
             "{prefix}defined import {module} (in {file}): {text}"
         ));
     }
+    lines.extend(package_hooks);
     if lines.is_empty() {
         return Ok(());
     }
@@ -3893,6 +3920,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     .or_else(|| l.strip_prefix("hook mod"))
                     .or_else(|| l.strip_prefix("hook macro"))
                     .or_else(|| l.strip_prefix("hook dependency"))
+                    .or_else(|| l.strip_prefix("hook load_tests"))
                     .or_else(|| l.strip_prefix("hook vendored"))
                     && let Some((_, after)) = rest.split_once(" (in ")
                     && let Some((file, _)) = after.split_once("): ")

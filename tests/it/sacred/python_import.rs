@@ -706,3 +706,21 @@ fn a_package_init_of_the_tests_that_patches_is_refused() {
         l.assert_passes();
     }
 }
+
+// unittest's discovery calls a package's `load_tests`, which picks the tests of every module
+// below it: adding one to the tests' `__init__.py` (or changing it) is refused.
+#[test]
+fn a_packages_load_tests_is_refused() {
+    let files = [
+        (PATH, TEST),
+        ("billing.py", BILLING),
+        ("tests/__init__.py", ""),
+        ("tests/billing/__init__.py", ""),
+    ];
+    let l = super::locked(&files);
+    l.repo.write(
+        "tests/billing/__init__.py",
+        "import unittest\n\n\ndef load_tests(loader, tests, pattern):\n    return unittest.TestSuite()\n",
+    );
+    assert_both_refused(&l);
+}
