@@ -776,12 +776,39 @@ fn add_cargo_config(
     } else {
         format!("{dir}/build.rs")
     };
-    let build_line = content.read(repo, &build)?.map(|script| {
-        format!(
-            "{hook}runner config (in {build}): sha256:{}",
-            analysis::sha256_hex(&script)
-        )
-    });
+    let mut build_lines: Vec<String> = content
+        .read(repo, &build)?
+        .map(|script| {
+            format!(
+                "{hook}runner config (in {build}): sha256:{}",
+                analysis::sha256_hex(&script)
+            )
+        })
+        .into_iter()
+        .collect();
+    // Cargo's configuration files from the package's directory up (`[build] rustflags =
+    // ["--cfg", "…"]`, `[env]`), which can turn a `cfg` on or off as `build.rs` can.
+    let mut at = Some(dir.as_str());
+    while let Some(d) = at {
+        for name in [".cargo/config.toml", ".cargo/config"] {
+            let file = if d.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{d}/{name}")
+            };
+            if let Some(text) = content.read(repo, &file)? {
+                build_lines.push(format!(
+                    "{hook}runner config (in {file}): sha256:{}",
+                    analysis::sha256_hex(&text)
+                ));
+            }
+        }
+        at = if d.is_empty() {
+            None
+        } else {
+            Some(d.rsplit_once('/').map_or("", |(up, _)| up))
+        };
+    }
     for t in &mut scan.tests {
         t.envelope_bindings.extend(lines.iter().cloned());
         let guards: Vec<&String> = t
@@ -815,7 +842,7 @@ fn add_cargo_config(
                     "{hook}runner config (in {file}): default features among {names:?}: {enabled:?}"
                 ));
             }
-            t.envelope_bindings.extend(build_line.iter().cloned());
+            t.envelope_bindings.extend(build_lines.iter().cloned());
         }
         t.envelope_bindings.sort();
     }
@@ -3870,13 +3897,17 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
     // directory.
     let cargo_dirs: Vec<String> = changed
         .iter()
-        .filter(|p| {
-            matches!(
-                p.rsplit_once('/').map_or(p.as_str(), |(_, n)| n),
-                "Cargo.toml" | "build.rs"
-            )
+        .filter_map(|p| {
+            let name = p.rsplit_once('/').map_or(p.as_str(), |(_, n)| n);
+            if matches!(name, "Cargo.toml" | "build.rs") {
+                return Some(dir(p));
+            }
+            // `.cargo/config.toml` reaches every test below the directory holding `.cargo`.
+            let cargo = dir(p);
+            (matches!(name, "config.toml" | "config")
+                && (cargo == ".cargo" || cargo.ends_with("/.cargo")))
+            .then(|| dir(&cargo))
         })
-        .map(|p| dir(p))
         .collect();
     // A changed (or new) runner configuration reaches every JavaScript/TypeScript test below
     // its directory.

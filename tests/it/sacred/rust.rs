@@ -1100,6 +1100,13 @@ fn the_manifest_keys_that_decide_whether_a_test_runs_are_locked() {
         "fn main() {\n    println!(\"cargo:rustc-cfg=skip\");\n}\n",
     );
     l.assert_refused("rebound", "rust:tests/total.rs::fast_total");
+    // Cargo's configuration can pass `--cfg` as `build.rs` can.
+    let l = super::locked(&files);
+    l.repo.write(
+        ".cargo/config.toml",
+        "[build]\nrustflags = [\"--cfg\", \"skip\"]\n",
+    );
+    l.assert_refused("rebound", "rust:tests/total.rs::fast_total");
     let l = super::locked(&files);
     l.edit(
         "Cargo.toml",
