@@ -1392,9 +1392,12 @@ fn pytest_sections(name: &str, text: &str) -> Vec<String> {
 /// Whether a file name is one a JavaScript test runner reads its configuration from:
 /// `package.json` (its `ava`, `jest`, `mocha` keys), `ava.config.js`, `jest.config.ts`,
 /// `vitest.config.mts`, `vite.config.ts` (Vitest reads its `test` key), `vitest.workspace.ts`,
-/// `.mocharc.yml`, and the like.
+/// `.mocharc.yml`, and the like; and the transformer's (`babel.config.js`, `.babelrc`,
+/// `.swcrc`).
 fn is_js_runner_config(name: &str) -> bool {
-    if name == "package.json" {
+    // Jest transforms the tests with Babel (babel-jest) when a Babel configuration is
+    // there, or with SWC: a plugin of theirs rewrites the test's code.
+    if matches!(name, "package.json" | ".babelrc" | ".swcrc") {
         return true;
     }
     let stem_ext = |stem: &str| {
@@ -1422,6 +1425,8 @@ fn is_js_runner_config(name: &str) -> bool {
         "vitest.workspace",
         "vitest.projects",
         ".mocharc",
+        "babel.config",
+        ".babelrc",
     ]
     .iter()
     .any(|s| stem_ext(s))

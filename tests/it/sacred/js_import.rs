@@ -206,6 +206,14 @@ fn js_the_runners_configuration_and_setup_files_are_locked() {
         "export default {test: {exclude: ['tests/billing/**']}};\n",
     );
     l.assert_refused("rebound", ID);
+    // Jest transforms the tests with Babel when it finds a configuration: a plugin of the
+    // repository may rewrite them.
+    for config in ["babel.config.js", ".babelrc"] {
+        let l = super::locked(&files);
+        l.repo
+            .write(config, "{\"plugins\": [\"./strip-expect.js\"]}\n");
+        l.assert_refused("rebound", ID);
+    }
     let l = super::locked(&files);
     l.edit(
         "package.json",
