@@ -965,8 +965,9 @@ fn is_js_setup(callee: &str) -> bool {
 
 /// What a `conftest.py` holds that reaches the tests below it: its fixtures (see
 /// [`FixtureDef`]), and, as written, its pytest hooks (module-level `pytest_…` functions,
-/// which run around collection and every test: `pytest_runtest_setup`, `pytest_configure`)
-/// and its `pytest_plugins`, which loads more of them.
+/// which run around collection and every test: `pytest_runtest_setup`, `pytest_configure`),
+/// its `pytest_plugins`, which loads more of them, and what it says of `collect_ignore` and
+/// `collect_ignore_glob`, which keep files from being collected.
 pub fn conftest_parts(root: Node<'_>, src: &str) -> (Vec<FixtureDef>, Vec<String>) {
     let fixtures = python_fixture_definitions(root, src);
     let mut hooks = Vec::new();
@@ -986,6 +987,15 @@ pub fn conftest_parts(root: Node<'_>, src: &str) -> (Vec<FixtureDef>, Vec<String
                 hooks.push(normalized(n, src));
             }
             "expression_statement" if text(def, src).trim_start().starts_with("pytest_plugins") => {
+                hooks.push(normalized(n, src));
+            }
+            // `collect_ignore = […]`, `collect_ignore_glob`, and any top-level statement
+            // that adds to them (`if sys.version_info < (3, 10): collect_ignore.append(…)`):
+            // pytest reads them from every `conftest.py` and collects nothing they name.
+            _ if kind(def) != "function_definition"
+                && kind(def) != "class_definition"
+                && text(n, src).contains("collect_ignore") =>
+            {
                 hooks.push(normalized(n, src));
             }
             _ => {}

@@ -2025,7 +2025,16 @@ fn add_conftest_bindings(
                 ));
             }
             for h in &c.hooks {
-                lines.push(format!("setup in {}: {h}", c.path));
+                // `collect_ignore`: read by a reading later than some locks (`hooks-read`).
+                if h.contains("collect_ignore") && !h.starts_with("def ") {
+                    lines.push(format!(
+                        "{}collect_ignore (in {}): {h}",
+                        crate::sacred::bindings::HOOK,
+                        c.path
+                    ));
+                } else {
+                    lines.push(format!("setup in {}: {h}", c.path));
+                }
             }
             lines.extend(c.plugins.iter().cloned());
             // Its top-level code, run as pytest imports it before every test below it.
@@ -3957,6 +3966,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     .or_else(|| l.strip_prefix("hook macro"))
                     .or_else(|| l.strip_prefix("hook dependency"))
                     .or_else(|| l.strip_prefix("hook load_tests"))
+                    .or_else(|| l.strip_prefix("hook collect_ignore"))
                     .or_else(|| l.strip_prefix("hook vendored"))
                     && let Some((_, after)) = rest.split_once(" (in ")
                     && let Some((file, _)) = after.split_once("): ")

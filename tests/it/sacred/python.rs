@@ -1368,6 +1368,44 @@ fn a_new_autouse_fixture_or_hook_in_a_conftest_is_refused() {
     }
 }
 
+// pytest collects nothing a `conftest.py`'s `collect_ignore` or `collect_ignore_glob` names:
+// adding to either, also through a statement that appends to it, is refused.
+#[test]
+fn a_conftests_collect_ignore_is_refused() {
+    for to in [
+        "import pytest\n\ncollect_ignore = [\"billing/test_amounts.py\"]\n",
+        "import pytest\n\ncollect_ignore_glob = [\"billing/*\"]\n",
+        "import pytest\nimport sys\n\ncollect_ignore = []\nif sys.platform:\n    collect_ignore.append(\"billing\")\n",
+    ] {
+        let l = conftest_repo();
+        l.edit("tests/conftest.py", CONFTEST, &[("import pytest\n", to)]);
+        l.assert_refused("rebound", CONFTEST_ID);
+    }
+    // Under a lock of an earlier reading, which did not record it, the base revision's
+    // `collect_ignore` passes.
+    let ignoring = CONFTEST.replace(
+        "import pytest\n",
+        "import pytest\n\ncollect_ignore = [\"setup.py\"]\n",
+    );
+    let l = super::locked(&[
+        ("tests/conftest.py", ignoring.as_str()),
+        ("tests/billing/test_amounts.py", CONFTEST_TEST),
+    ]);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    let older: String = lock
+        .lines()
+        .filter(|line| !line.starts_with("  hooks-read ") && !line.contains("collect_ignore"))
+        .fold(String::new(), |acc, line| acc + line + "\n");
+    assert_ne!(older, lock, "the lock holds no collect_ignore line");
+    l.commit_lock(&older);
+    l.edit(
+        "tests/billing/test_amounts.py",
+        CONFTEST_TEST,
+        &[("    for a", "    # each amount\n    for a")],
+    );
+    l.assert_passes_checked();
+}
+
 // A fixture the test does not request may change.
 #[test]
 fn a_conftest_fixture_the_test_does_not_request_may_change() {
