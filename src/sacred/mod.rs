@@ -905,7 +905,8 @@ fn rust_crate_root(relative: &str, manifest: &str) -> bool {
 /// Rust: the module declarations that compile a test file that is not a crate root, up to
 /// its crate root (`mod sacred;` in `tests/it/main.rs`, then `mod go;` in
 /// `tests/it/sacred/mod.rs`), each as read with its attributes (`hook mod (in FILE):
-/// #[cfg(test)] mod go;`): removing one, or a `cfg` that compiles it out, drops the tests.
+/// #[cfg(test)] mod go;`): removing one, or a `cfg` that compiles it out, drops the tests;
+/// so does a `#![cfg(…)]` of a declaring file (`hook mod-cfg (in FILE): …`).
 /// The `macro_rules!` defined before each declaration that the test file invokes (`hook
 /// macro (in FILE): …`), a no-op `assert_eq` among them, and those of a `#[macro_use]`
 /// module before it are in scope in the module, and locked too; so is a `#[macro_use]
@@ -966,6 +967,9 @@ fn add_rust_declarations(
             rust_declared_by(repo, content, &file, &package, &manifest, cache)?
         {
             lines.push(format!("{hook}mod (in {parent}): {}", declaration.text));
+            for attribute in &declaration.inner {
+                lines.push(format!("{hook}mod-cfg (in {parent}): {attribute}"));
+            }
             for (name, text) in &declaration.macros {
                 if invoked.contains(name.as_str()) {
                     lines.push(format!("{hook}macro (in {parent}): {text}"));

@@ -122,13 +122,22 @@ pub(crate) struct Declaration {
     /// The files `include!("…")` brings in before it (their macros are in scope too), as
     /// written.
     pub includes: Vec<String>,
+    /// The declaring file's own `#![cfg(…)]` and `#![cfg_attr(…)]` attributes, which compile
+    /// it out, and every module it declares with it.
+    pub inner: Vec<String>,
 }
 
 /// The modules the file `root` declares in files of their own at its top level, each name
 /// with its [`Declaration`].
 pub(crate) fn declarations(root: Node<'_>, src: &str) -> Vec<(String, Declaration)> {
     let mut out = Vec::new();
-    let mut before = Declaration::default();
+    let mut before = Declaration {
+        inner: inner_attributes(root, src)
+            .into_iter()
+            .filter(|a| a.starts_with("#![cfg(") || a.starts_with("#![cfg_attr("))
+            .collect(),
+        ..Declaration::default()
+    };
     let attributes = |n: Node<'_>| -> Vec<String> {
         outer_attributes(n)
             .into_iter()

@@ -1260,6 +1260,7 @@ fn the_module_declaration_that_compiles_a_test_is_locked() {
     for (from, to) in [
         ("mod billing;\n", ""),
         ("mod billing;\n", "#[cfg(any())]\nmod billing;\n"),
+        ("macro_rules! check", "#![cfg(any())]\n\nmacro_rules! check"),
         (
             "mod billing;\n",
             "macro_rules! assert_eq {\n    ($($t:tt)*) => {};\n}\n\nmod billing;\n",
