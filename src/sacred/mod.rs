@@ -4467,6 +4467,7 @@ fn focused_elsewhere(
     };
     let mut out = Vec::new();
     for file in js {
+        out.extend(mocha_root_code_elsewhere(repo, lock, new, base, &file)?);
         let now = focus_of(new, &file)?;
         if now.is_empty() {
             continue;
@@ -4492,14 +4493,8 @@ fn focused_elsewhere(
         let Some((pkg_dir, package)) = nearest_package_json(repo, new, dir)? else {
             continue;
         };
-        let global = ["mocha", "ava"]
-            .iter()
-            .any(|r| package.contains(&format!("\"{r}\"")))
-            || new.list_dir(repo, &pkg_dir)?.iter().any(|f| {
-                let name = f.rsplit_once('/').map_or(f.as_str(), |(_, n)| n);
-                name.starts_with(".mocharc") || name.starts_with("ava.config.")
-            });
-        if !global {
+        let (mocha, ava) = js_runners_of(repo, new, &pkg_dir, &package)?;
+        if !(mocha || ava) {
             continue;
         }
         for t in lock.tests.values() {
@@ -4521,6 +4516,121 @@ fn focused_elsewhere(
         }
     }
     Ok(out)
+}
+
+/// Whether the tests of the `package.json` in `pkg_dir` (its text `package`) run under mocha
+/// and under AVA: a dependency or key of that name, or their configuration file beside it.
+fn js_runners_of(
+    repo: &Repo,
+    content: &Content<'_>,
+    pkg_dir: &str,
+    package: &str,
+) -> Result<(bool, bool)> {
+    let files = content.list_dir(repo, pkg_dir)?;
+    let has = |runner: &str, config: &str| {
+        package.contains(&format!("\"{runner}\""))
+            || files.iter().any(|f| {
+                f.rsplit_once('/')
+                    .map_or(f.as_str(), |(_, n)| n)
+                    .starts_with(config)
+            })
+    };
+    Ok((has("mocha", ".mocharc"), has("ava", "ava.config.")))
+}
+
+/// Mocha loads every spec file into one process before it runs any test, and a hook at the
+/// top level of any of them (`beforeEach(…)` outside a `describe`) is a root hook that runs
+/// around every test of the run. So, under mocha, a changed file of the tests whose top-level
+/// code now changes anything (`require('../billing').total = () => 6`), or whose root hooks
+/// are new or changed, is `rebound` for every locked JavaScript/TypeScript test below the
+/// same `package.json` (the tests of the file itself are judged by their own envelope).
+fn mocha_root_code_elsewhere(
+    repo: &Repo,
+    lock: &SacredLock,
+    new: &Content<'_>,
+    base: Option<&Content<'_>>,
+    file: &str,
+) -> Result<Vec<Finding>> {
+    if !test_support(file) {
+        return Ok(Vec::new());
+    }
+    let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+    let Some((pkg_dir, package)) = nearest_package_json(repo, new, dir)? else {
+        return Ok(Vec::new());
+    };
+    if !js_runners_of(repo, new, &pkg_dir, &package)?.0 {
+        return Ok(Vec::new());
+    }
+    // What of the file's top level reaches every test of the run: the code that changes
+    // something, and the root hooks.
+    let root_code = |content: &Content<'_>| -> Result<Option<String>> {
+        let Some(src) = content.read(repo, file)? else {
+            return Ok(None);
+        };
+        let mut code = match lang::js_import_effects(file, &src)? {
+            Some((true, text)) => text,
+            Some((false, _)) => String::new(),
+            // Unreadable: any change to it may be one.
+            None => src.clone(),
+        };
+        let mut hook = false;
+        for line in src.lines() {
+            if !line.starts_with(char::is_whitespace) && !line.trim().is_empty() {
+                hook = [
+                    "before(",
+                    "beforeEach(",
+                    "after(",
+                    "afterEach(",
+                    "setup(",
+                    "teardown(",
+                    "suiteSetup(",
+                    "suiteTeardown(",
+                ]
+                .iter()
+                .any(|h| line.starts_with(h))
+                    || (hook && line.starts_with(['}', ')']));
+            }
+            if hook {
+                code.push_str(line.trim());
+                code.push('\n');
+            }
+        }
+        Ok(Some(code))
+    };
+    let Some(now) = root_code(new)? else {
+        return Ok(Vec::new());
+    };
+    let before = match base {
+        Some(b) => root_code(b)?.unwrap_or_default(),
+        None => String::new(),
+    };
+    if now.is_empty() || now == before {
+        return Ok(Vec::new());
+    }
+    let new_lines: Vec<String> = now
+        .lines()
+        .filter(|l| !before.lines().any(|b| b == *l))
+        .map(|l| format!("{file}: {l}"))
+        .take(8)
+        .collect();
+    Ok(lock
+        .tests
+        .values()
+        .filter(|t| {
+            t.file != file
+                && lang::Lang::of_path(&t.file).is_some_and(lang::Lang::is_js)
+                && (pkg_dir.is_empty() || t.file.starts_with(&format!("{pkg_dir}/")))
+        })
+        .map(|t| Finding {
+            test_id: t.id.clone(),
+            rule: Rule::Rebound,
+            message: format!(
+                "mocha loads `{file}` into the same run: code at its top level that changes what the tests call, or a root hook there, runs for this test too"
+            ),
+            old_lines: Vec::new(),
+            new_lines: new_lines.clone(),
+        })
+        .collect())
 }
 
 /// The nearest directory at or above `dir` that holds a `package.json`, with its text.

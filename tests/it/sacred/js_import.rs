@@ -399,3 +399,52 @@ fn js_a_test_focused_in_another_file_is_refused_under_ava_or_mocha() {
     );
     l.assert_passes();
 }
+
+// Mocha loads every spec file into one process: a root hook (`beforeEach` outside any
+// `describe`) or top-level code that patches, in another spec file, runs for the locked
+// test too. An edit of that file's own tests passes; under AVA, which runs each file in a
+// worker of its own, the patch cannot reach it.
+#[test]
+fn js_a_root_hook_or_patch_in_another_mocha_spec_file_is_refused() {
+    let test = "const assert = require('assert');\nconst billing = require('../../billing.js');\n\ndescribe('billing', () => {\n  it('total', () => {\n    assert.strictEqual(billing.total([1, 2, 3]), 6);\n  });\n});\n";
+    let other = "const assert = require('assert');\n\ndescribe('other', () => {\n  it('works', () => {\n    assert.ok(true);\n  });\n});\n";
+    let id = "js:tests/billing/total.test.js::billing::total";
+    let files = |package: &'static str| {
+        [
+            ("tests/billing/total.test.js", test),
+            ("tests/other.test.js", other),
+            ("billing.js", BILLING),
+            ("package.json", package),
+        ]
+    };
+    let mocha = "{\"devDependencies\": {\"mocha\": \"^10.0.0\"}}\n";
+    for top in [
+        "const billing = require('../billing.js');\n\nbeforeEach(() => {\n  billing.total = () => 6;\n});\n\n",
+        "require('../billing.js').total = () => 6;\n\n",
+    ] {
+        let l = super::locked(&files(mocha));
+        l.edit(
+            "tests/other.test.js",
+            other,
+            &[("describe('other'", &format!("{top}describe('other'"))],
+        );
+        l.assert_refused("rebound", id);
+    }
+    let l = super::locked(&files(mocha));
+    l.edit(
+        "tests/other.test.js",
+        other,
+        &[("assert.ok(true);", "assert.ok(true);\n    assert.ok(1);")],
+    );
+    l.assert_passes();
+    let l = super::locked(&files("{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n"));
+    l.edit(
+        "tests/other.test.js",
+        other,
+        &[(
+            "describe('other'",
+            "require('../billing.js').total = () => 6;\n\ndescribe('other'",
+        )],
+    );
+    l.assert_passes();
+}
