@@ -389,6 +389,7 @@ fn add_surroundings(
             }
             add_conftest_bindings(repo, content, path, scan, siblings)?;
             add_python_snapshots(repo, content, path, scan)?;
+            add_python_import_homes(repo, content, path, scan)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::JavaScript | lang::Lang::TypeScript | lang::Lang::Tsx) => {
@@ -2615,6 +2616,83 @@ fn base_import(text: &str, base: &str) -> Option<(String, String)> {
     }
 }
 
+/// The prefix of a Python test's line recording where each module its file imports by an
+/// absolute name is found first from the test's directory (see [`add_python_import_homes`]).
+pub(crate) const IMPORT_HOMES: &str = "hook imports resolve: ";
+
+/// Python: pytest puts the test's directory (or the first one above it that is not a package)
+/// at the head of `sys.path`, so a `billing.py` added beside the test, or in a directory above
+/// it, takes the place of the `billing` the test imports (the code under test, or `json`),
+/// with the test untouched. So every Python test is locked with, for each module its file
+/// imports by an absolute name, the nearest `NAME.py` or `NAME/__init__.py` in its directory
+/// or one above it, or none (`hook imports resolve: billing=billing.py; json=`). A module found
+/// elsewhere now is `rebound`; a newly imported name is judged with the test's body.
+fn add_python_import_homes(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    for b in &scan.module_bindings {
+        let Some(Imported::Name { module, .. } | Imported::Module { module, .. }) =
+            import_of(&b.text)
+        else {
+            continue;
+        };
+        if module.starts_with('.') {
+            continue;
+        }
+        let top = module.split('.').next().unwrap_or(&module);
+        if !top.is_empty() && top != "__future__" {
+            names.insert(top.to_owned());
+        }
+    }
+    if names.is_empty() {
+        return Ok(());
+    }
+    let mut dirs: Vec<&str> = Vec::new();
+    let mut dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    loop {
+        dirs.push(dir);
+        if dir.is_empty() {
+            break;
+        }
+        dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+    }
+    let mut homes = Vec::new();
+    for name in &names {
+        let mut found = String::new();
+        'dirs: for d in &dirs {
+            for candidate in [format!("{name}.py"), format!("{name}/__init__.py")] {
+                let file = if d.is_empty() {
+                    candidate
+                } else {
+                    format!("{d}/{candidate}")
+                };
+                if file != path && content.read_bytes(repo, &file)?.is_some() {
+                    found = file;
+                    break 'dirs;
+                }
+            }
+        }
+        homes.push(format!("{name}={found}"));
+    }
+    let line = format!("{IMPORT_HOMES}{}", homes.join("; "));
+    for t in &mut scan.tests {
+        t.envelope_bindings.push(line.clone());
+        t.envelope_bindings.sort();
+    }
+    Ok(())
+}
+
+/// The modules of an [`IMPORT_HOMES`] line, each with where it is found (empty: nowhere in
+/// the repository's directories above the test).
+pub(crate) fn import_homes(line: &str) -> Option<BTreeMap<&str, &str>> {
+    let rest = line.strip_prefix(IMPORT_HOMES)?;
+    Some(rest.split("; ").filter_map(|h| h.split_once('=')).collect())
+}
+
 /// What a Python, JavaScript or TypeScript test file runs by importing a module of the
 /// tests (`import tests.patch`, `from tests.util import skip_slow`, `from tests import util`,
 /// `import {check} from './helpers.js'`, `require('./helpers')`): that module's top-level
@@ -3960,6 +4038,10 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     .unwrap_or(l);
                 if let Some((file, _)) = crate::sacred::bindings::imported_base_line(l) {
                     return changed_modules.contains(&module(file));
+                }
+                // A module of the name of one the test imports, added or changed anywhere.
+                if let Some(homes) = import_homes(l) {
+                    return homes.keys().any(|n| changed_modules.contains(*n));
                 }
                 if let Some(rest) = l
                     .strip_prefix("hook plugin ")

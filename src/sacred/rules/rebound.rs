@@ -156,6 +156,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || hook_unrecorded(s, b)
                             || golden_new(s, b, locked)
                             || declaration_new(s, b, locked)
+                            || import_homes_kept(s, b, locked)
                             || pytest_config_deselects_others(s, b, locked)
                             || go_init_written_out(s, b, locked)
                             || runner_import(s.test.lang, b)
@@ -571,6 +572,32 @@ fn golden_new(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
                 && (s.locked.hooks_read >= crate::sacred::lock::HOOKS_READ
                     || s.base.is_some_and(|b| !has(&b.envelope_bindings)))
         })
+}
+
+/// Where the modules a Python test's file imports are found (`hook imports resolve: …`),
+/// unchanged for every module the lock holds (under a lock of an earlier reading, the base
+/// revision's test): a module imported anew is judged with the test's body; one found
+/// elsewhere now (a `billing.py` added beside the test) is not kept.
+fn import_homes_kept(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    use crate::sacred::import_homes;
+    let Some(now) = import_homes(text) else {
+        return false;
+    };
+    let held_line = if s.locked.hooks_read >= crate::sacred::lock::HOOKS_READ {
+        Some(locked.iter().find(|l| import_homes(l).is_some()))
+    } else {
+        s.base.map(|b| {
+            b.envelope_bindings
+                .iter()
+                .find(|l| import_homes(l).is_some())
+        })
+    };
+    let Some(held_line) = held_line else {
+        return false;
+    };
+    let held = held_line.and_then(|l| import_homes(l)).unwrap_or_default();
+    now.iter()
+        .all(|(name, home)| held.get(name).is_none_or(|h| h == home))
 }
 
 /// A Rust module declaration that now compiles a test file no declaration compiled when it

@@ -724,3 +724,34 @@ fn a_packages_load_tests_is_refused() {
     );
     assert_both_refused(&l);
 }
+
+// pytest puts the test's directory at the head of `sys.path`: a `billing.py` (or a package)
+// added beside the test or above it takes the place of the code under test, and a `json.py`
+// that of the standard library's. Both are refused; a module the test newly imports, and a
+// file of another name, pass.
+#[test]
+fn a_module_added_where_it_shadows_what_the_test_imports_is_refused() {
+    let test = "import json\n\nimport billing\n\n\ndef test_total():\n    assert json.loads(\"6\") == billing.total([1, 2, 3])\n";
+    let files = [(PATH, test), ("billing.py", BILLING)];
+    for (file, text) in [
+        ("tests/billing/billing.py", "def total(xs):\n    return 6\n"),
+        (
+            "tests/billing/billing/__init__.py",
+            "def total(xs):\n    return 6\n",
+        ),
+        ("tests/json.py", "def loads(s):\n    return 6\n"),
+    ] {
+        let l = super::locked(&files);
+        l.repo.write(file, text);
+        l.assert_refused("rebound", ID);
+    }
+    let l = super::locked(&files);
+    l.repo
+        .write("tests/billing/helpers.py", "def helper():\n    return 1\n");
+    l.edit(
+        PATH,
+        test,
+        &[("import json\n", "import json\nimport math\n")],
+    );
+    l.assert_passes_checked();
+}
