@@ -576,8 +576,9 @@ fn golden_new(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
 
 /// Where the modules a Python test's file imports are found (`hook imports resolve: …`),
 /// unchanged for every module the lock holds (under a lock of an earlier reading, the base
-/// revision's test): a module imported anew is judged with the test's body; one found
-/// elsewhere now (a `billing.py` added beside the test) is not kept.
+/// revision's test), or no longer found there (moved to `src/`): a module imported anew is
+/// judged with the test's body; one found elsewhere now (a `billing.py` added beside the
+/// test) is not kept.
 fn import_homes_kept(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
     use crate::sacred::import_homes;
     let Some(now) = import_homes(text) else {
@@ -596,8 +597,10 @@ fn import_homes_kept(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
         return false;
     };
     let held = held_line.and_then(|l| import_homes(l)).unwrap_or_default();
+    // A module no longer found in those directories (moved to `src/`, installed) takes no
+    // file's place.
     now.iter()
-        .all(|(name, home)| held.get(name).is_none_or(|h| h == home))
+        .all(|(name, home)| held.get(name).is_none_or(|h| h == home || home.is_empty()))
 }
 
 /// A Rust module declaration that now compiles a test file no declaration compiled when it

@@ -754,4 +754,14 @@ fn a_module_added_where_it_shadows_what_the_test_imports_is_refused() {
         &[("import json\n", "import json\nimport math\n")],
     );
     l.assert_passes_checked();
+    // The code under test moved out of the directories above the test (a `src/` layout).
+    let l = super::locked(&files);
+    std::fs::remove_file(l.repo.path("billing.py")).unwrap();
+    l.repo.write("src/billing.py", BILLING);
+    l.edit(
+        PATH,
+        test,
+        &[("import json\n", "import json\nimport math\n")],
+    );
+    l.assert_passes_checked();
 }
