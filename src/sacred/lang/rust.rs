@@ -122,8 +122,8 @@ pub(crate) struct Declaration {
     /// The files `include!("…")` brings in before it (their macros are in scope too), as
     /// written.
     pub includes: Vec<String>,
-    /// The declaring file's own `#![cfg(…)]` and `#![cfg_attr(…)]` attributes, which compile
-    /// it out, and every module it declares with it.
+    /// The declaring file's own `#![cfg(…)]` attributes (also one inside a `cfg_attr`), which
+    /// compile it out, and every module it declares with it.
     pub inner: Vec<String>,
 }
 
@@ -134,7 +134,9 @@ pub(crate) fn declarations(root: Node<'_>, src: &str) -> Vec<(String, Declaratio
     let mut before = Declaration {
         inner: inner_attributes(root, src)
             .into_iter()
-            .filter(|a| a.starts_with("#![cfg(") || a.starts_with("#![cfg_attr("))
+            // What compiles it out: a `cfg(…)`, also inside a `cfg_attr` (not one that only
+            // turns on a language feature or allows a lint).
+            .filter(|a| a.replace("cfg_attr(", "").contains("cfg("))
             .collect(),
         ..Declaration::default()
     };

@@ -605,10 +605,11 @@ fn import_homes_kept(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
 
 /// A Rust module declaration that now compiles a test file no declaration compiled when it
 /// was locked (the lock, or under a lock of an earlier reading the base revision, holds none
-/// for it): the test runs where it did not. The macros in scope there are judged apart.
+/// for it), with the `#![cfg]` of the files that declare it: the test runs where it did not.
+/// The macros in scope there are judged apart.
 fn declaration_new(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
     let declares = |lines: &[String]| lines.iter().any(|l| l.starts_with("hook mod (in "));
-    text.starts_with("hook mod (in ")
+    (text.starts_with("hook mod (in ") || text.starts_with("hook mod-cfg (in "))
         && !declares(locked)
         && (s.locked.hooks_read >= crate::sacred::lock::HOOKS_READ
             || s.base.is_some_and(|b| !declares(&b.envelope_bindings)))

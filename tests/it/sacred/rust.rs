@@ -1301,6 +1301,10 @@ fn edits_of_the_declaring_file_that_keep_the_test_pass() {
         ("mod billing;\n", "pub mod billing;\n"),
         ("mod other;\n", "mod other;\nmod refunds;\n"),
         (
+            "macro_rules! check",
+            "#![cfg_attr(feature = \"pattern\", feature(pattern))]\n\nmacro_rules! check",
+        ),
+        (
             "mod billing;\nmod other;\n",
             "#[macro_use]\nmod other;\nmod billing;\n",
         ),
@@ -1446,7 +1450,10 @@ fn declaring_a_test_file_that_no_module_declared_passes() {
     l.edit(
         "tests/it/main.rs",
         "mod other;\n",
-        &[("mod other;\n", "mod billing;\nmod other;\n")],
+        &[(
+            "mod other;\n",
+            "#![cfg(unix)]\n\nmod billing;\nmod other;\n",
+        )],
     );
     // The test file is touched too, so that the check compares it.
     let test = MODULE_TEST.replace("check!(6)", "6");
