@@ -1486,6 +1486,10 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
                         .into_iter()
                         .map(|l| format!("{hook}dependency (in {file}): {l}")),
                 );
+                // Subpath imports (`#billing`) resolve through it.
+                if let Some(imports) = value.get("imports") {
+                    out.push(format!("{hook}resolution (in {file}): imports={imports}"));
+                }
             }
             // Unreadable: any change to it may change the runner's configuration.
             Err(_) => out.push(format!(
@@ -1513,6 +1517,7 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
             }
         }
     }
+    out.extend(tsconfig_resolution(repo, content, dir)?);
     // Jest applies the mocks of `__mocks__` beside `package.json` to the node modules they
     // name without any `jest.mock` call.
     let mocks = join(&pkg_dir, "__mocks__");
@@ -1538,6 +1543,130 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// What of the nearest `tsconfig.json` at or above `dir` decides which file an import names
+/// (`baseUrl`, `paths`, `rootDirs`: `@/billing` → `src/billing.ts`, as `tsx`, `ts-node`,
+/// Vitest's and Jest's path plugins resolve it), as `hook resolution (in tsconfig.json): …`;
+/// a file that does not read as JSON (with comments and trailing commas) by its digest.
+fn tsconfig_resolution(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<String>> {
+    let hook = crate::sacred::bindings::HOOK;
+    let mut at = Some(dir);
+    while let Some(d) = at {
+        let file = if d.is_empty() {
+            "tsconfig.json".to_owned()
+        } else {
+            format!("{d}/tsconfig.json")
+        };
+        if let Some(text) = content.read(repo, &file)? {
+            let line =
+                match serde_json::from_str::<serde_json::Value>(&json_without_comments(&text)) {
+                    Ok(value) => {
+                        let options = value.get("compilerOptions");
+                        let picked: serde_json::Map<String, serde_json::Value> =
+                            ["baseUrl", "paths", "rootDirs"]
+                                .iter()
+                                .filter_map(|k| {
+                                    options
+                                        .and_then(|o| o.get(*k))
+                                        .map(|v| ((*k).to_owned(), v.clone()))
+                                })
+                                .collect();
+                        if picked.is_empty() {
+                            return Ok(Vec::new());
+                        }
+                        format!(
+                            "{hook}resolution (in {file}): {}",
+                            serde_json::Value::Object(picked)
+                        )
+                    }
+                    Err(_) => format!(
+                        "{hook}resolution (in {file}): sha256:{}",
+                        analysis::sha256_hex(&text)
+                    ),
+                };
+            return Ok(vec![line]);
+        }
+        at = if d.is_empty() {
+            None
+        } else {
+            Some(d.rsplit_once('/').map_or("", |(up, _)| up))
+        };
+    }
+    Ok(Vec::new())
+}
+
+/// JSON with comments (`//`, `/* */`) and trailing commas, as `tsconfig.json` allows, made
+/// plain JSON.
+fn json_without_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                out.extend(chars.next());
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '/' if chars.peek() == Some(&'/') => {
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for n in chars.by_ref() {
+                    if last == '*' && n == '/' {
+                        break;
+                    }
+                    last = n;
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    // Trailing commas: `,` followed (past blanks) by `}` or `]`.
+    let mut cleaned = String::with_capacity(out.len());
+    let bytes: Vec<char> = out.chars().collect();
+    let mut in_string = false;
+    for (i, c) in bytes.iter().enumerate() {
+        if in_string {
+            cleaned.push(*c);
+            if *c == '\\' {
+                continue;
+            }
+            if *c == '"' && (i == 0 || bytes[i - 1] != '\\') {
+                in_string = false;
+            }
+            continue;
+        }
+        if *c == '"' {
+            in_string = true;
+        }
+        if *c == ','
+            && bytes[i + 1..]
+                .iter()
+                .find(|n| !n.is_whitespace())
+                .is_some_and(|n| *n == '}' || *n == ']')
+        {
+            continue;
+        }
+        cleaned.push(*c);
+    }
+    cleaned
 }
 
 /// The packages that run JavaScript/TypeScript tests or provide their assertions.
@@ -4009,7 +4138,10 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
     // its directory.
     let runner_dirs: Vec<String> = changed
         .iter()
-        .filter(|p| is_js_runner_config(p.rsplit_once('/').map_or(p.as_str(), |(_, n)| n)))
+        .filter(|p| {
+            let name = p.rsplit_once('/').map_or(p.as_str(), |(_, n)| n);
+            is_js_runner_config(name) || name == "tsconfig.json"
+        })
         .map(|p| dir(p))
         .collect();
     // A changed file that holds a check helper a locked test reaches (`helper NAME (in
@@ -4051,6 +4183,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     .or_else(|| l.strip_prefix("hook mod"))
                     .or_else(|| l.strip_prefix("hook macro"))
                     .or_else(|| l.strip_prefix("hook dependency"))
+                    .or_else(|| l.strip_prefix("hook resolution"))
                     .or_else(|| l.strip_prefix("hook load_tests"))
                     .or_else(|| l.strip_prefix("hook collect_ignore"))
                     .or_else(|| l.strip_prefix("hook vendored"))

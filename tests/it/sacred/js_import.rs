@@ -448,3 +448,44 @@ fn js_a_root_hook_or_patch_in_another_mocha_spec_file_is_refused() {
     );
     l.assert_passes();
 }
+
+// What decides which file an import names is locked: `tsconfig.json`'s `baseUrl`, `paths`
+// and `rootDirs` (`@/billing` → `src/billing.ts`) and `package.json`'s subpath `imports`
+// (`#billing`). Pointing either at a fake of the code under test is refused; the rest of
+// `tsconfig.json` may change.
+#[test]
+fn ts_what_resolves_the_tests_imports_is_locked() {
+    let test = "import test from 'ava';\nimport {total} from '@/billing';\n\ntest('total', (t) => {\n  t.is(total([1, 2, 3]), 6);\n});\n";
+    let tsconfig = "{\n  // the aliases\n  \"compilerOptions\": {\n    \"strict\": true,\n    \"baseUrl\": \".\",\n    \"paths\": {\"@/*\": [\"src/*\"]},\n  },\n}\n";
+    let package = "{\"devDependencies\": {\"ava\": \"^6.0.0\"}, \"imports\": {\"#billing\": \"./src/billing.js\"}}\n";
+    let files = [
+        ("tests/billing/total.test.ts", test),
+        (
+            "src/billing.ts",
+            "export const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);\n",
+        ),
+        ("tsconfig.json", tsconfig),
+        ("package.json", package),
+    ];
+    let id = "ts:tests/billing/total.test.ts::total";
+    let l = super::locked(&files);
+    l.edit("tsconfig.json", tsconfig, &[("\"src/*\"", "\"fake/*\"")]);
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit(
+        "package.json",
+        package,
+        &[("./src/billing.js", "./fake/billing.js")],
+    );
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit(
+        "tsconfig.json",
+        tsconfig,
+        &[(
+            "\"strict\": true,",
+            "\"strict\": false,\n    \"target\": \"es2022\",",
+        )],
+    );
+    l.assert_passes();
+}
