@@ -413,6 +413,7 @@ fn add_surroundings(
             #[cfg(feature = "lang-rust")]
             add_rust_declarations(repo, content, path, scan, siblings)?;
             add_rust_assertion_sources(repo, content, path, scan)?;
+            add_rust_included_files(repo, content, path, scan)?;
             return add_rust_module_check_helpers(repo, content, path, scan, siblings);
         }
         _ => return Ok(()),
@@ -988,7 +989,7 @@ fn add_rust_declarations(
                 }
             }
             for include in &declaration.includes {
-                let file = joined_path(dir_prefix(&parent), include);
+                let file = relative_path(dir_prefix(&parent), include);
                 if !macro_lines(&file, cache, &mut lines)? {
                     lines.push(format!(
                         "{hook}macro-use (in {parent}): include!(\"{include}\")"
@@ -1012,8 +1013,7 @@ fn add_rust_declarations(
 
 /// `relative` (`../macros.rs`, `macros.rs`) read from the directory `dir` (with its
 /// trailing `/`, or empty).
-#[cfg(feature = "lang-rust")]
-fn joined_path(dir: &str, relative: &str) -> String {
+fn relative_path(dir: &str, relative: &str) -> String {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for p in relative.split('/') {
         match p {
@@ -1025,6 +1025,61 @@ fn joined_path(dir: &str, relative: &str) -> String {
         }
     }
     parts.join("/")
+}
+
+/// Rust: the files a test file takes in at compile time by a literal path
+/// (`include_str!("expected.txt")`, `include_bytes!`, `include!("cases.rs")`, read from the
+/// file's directory) hold what its tests compare with, as a Go package's `testdata` does:
+/// each is locked with every test of the file by its digest (`hook golden (in
+/// tests/expected.txt): sha256:…`). Rewriting one or deleting it is `rebound`.
+fn add_rust_included_files(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    let dir = dir_prefix(path);
+    let mut lines = Vec::new();
+    for mac in ["include_str!", "include_bytes!", "include!"] {
+        for (i, _) in src.match_indices(mac) {
+            // Not the tail of another macro's name (`my_include!`).
+            if src[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            {
+                continue;
+            }
+            let rest = src[i + mac.len()..].trim_start();
+            let Some(rest) = rest.strip_prefix('(').map(str::trim_start) else {
+                continue;
+            };
+            let Some(literal) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) else {
+                continue;
+            };
+            let file = relative_path(dir, literal);
+            if let Some(bytes) = content.read_bytes(repo, &file)? {
+                lines.push(format!(
+                    "{}golden (in {file}): sha256:{}",
+                    crate::sacred::bindings::HOOK,
+                    analysis::sha256_hex_bytes(&bytes)
+                ));
+            }
+        }
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    lines.sort();
+    lines.dedup();
+    for t in &mut scan.tests {
+        t.envelope_bindings.extend(lines.iter().cloned());
+        t.envelope_bindings.sort();
+    }
+    Ok(())
 }
 
 /// Rust: where the crates that give a test file its assertions (`use
@@ -4222,11 +4277,11 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                 let testdata = format!("{}testdata/", dir_prefix(&t.file));
                 changed.iter().any(|c| c.starts_with(&testdata))
             }
-            // A module declaration above the test file (`mod billing;` in `tests/it/main.rs`).
-            Some(lang::Lang::Rust) => changed.iter().any(|c| {
-                lang::Lang::of_path(c) == Some(lang::Lang::Rust)
-                    && dir_prefix(&t.file).starts_with(dir_prefix(c))
-            }),
+            // A module declaration above the test file (`mod billing;` in `tests/it/main.rs`),
+            // and a file it `include_str!`s.
+            Some(lang::Lang::Rust) => changed
+                .iter()
+                .any(|c| dir_prefix(&t.file).starts_with(dir_prefix(c))),
             _ => false,
         })
         .map(|t| t.file.as_str())

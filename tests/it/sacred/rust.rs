@@ -1510,3 +1510,34 @@ fn an_assertion_crate_taken_from_elsewhere_is_refused() {
     );
     l.assert_passes_checked();
 }
+
+// A file a test takes in by a literal path (`include_str!("expected.txt")`) holds what it
+// compares with: rewriting or deleting it is refused; a new one may be added.
+#[test]
+fn a_file_the_test_includes_is_locked_by_its_digest() {
+    let test = "#[test]\nfn renders() {\n    assert_eq!(format!(\"{}\", 1 + 2 + 3), include_str!(\"data/expected.txt\").trim());\n}\n";
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"pay\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", ""),
+        ("tests/billing/render.rs", test),
+        ("tests/billing/data/expected.txt", "6\n"),
+    ];
+    let id = "rust:tests/billing/render.rs::renders";
+    let l = super::locked(&files);
+    l.repo.write("tests/billing/data/expected.txt", "7\n");
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    std::fs::remove_file(l.repo.path("tests/billing/data/expected.txt")).unwrap();
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.repo.write("tests/billing/data/other.txt", "1\n");
+    l.edit(
+        "tests/billing/render.rs",
+        test,
+        &[("    assert_eq!", "    // the total\n    assert_eq!")],
+    );
+    l.assert_passes_checked();
+}
