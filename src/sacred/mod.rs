@@ -111,7 +111,18 @@ impl Content<'_> {
             }
             Content::WorkTree => match std::fs::read(repo.root().join(path)) {
                 Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                // No such file: none, nor one under a file (`expected.json/index.ts`, a
+                // candidate of `require('./expected.json')`), nor a directory.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::NotFound
+                            | std::io::ErrorKind::NotADirectory
+                            | std::io::ErrorKind::IsADirectory
+                    ) =>
+                {
+                    return Ok(None);
+                }
                 Err(e) => return Err(e).with_context(|| format!("failed to read `{path}`")),
             },
         };
@@ -405,6 +416,7 @@ fn add_surroundings(
             }
             add_js_snapshots(repo, content, path, scan)?;
             add_js_adjacent_mocks(repo, content, path, scan)?;
+            add_js_data_imports(repo, content, path, scan)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::Go) => {}
@@ -1722,6 +1734,55 @@ fn json_without_comments(text: &str) -> String {
         cleaned.push(*c);
     }
     cleaned
+}
+
+/// JavaScript/TypeScript: a data file a test file imports by a relative path
+/// (`require('./expected.json')`, `import expected from './expected.json' with {type:
+/// 'json'}`) holds what its tests compare with: it is locked with every test of the file by
+/// its digest, as a stored expected value (`hook golden (in tests/expected.json): sha256:…`).
+fn add_js_data_imports(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let dir = dir_prefix(path);
+    let mut lines = Vec::new();
+    for b in &scan.module_bindings {
+        let Some(Imported::Name { module, .. } | Imported::Module { module, .. }) =
+            import_of(&b.text)
+        else {
+            continue;
+        };
+        let module = module.trim_matches(|c| c == '\'' || c == '"' || c == '`');
+        let data = Path::new(module).extension().is_some_and(|e| {
+            !matches!(
+                e.to_str(),
+                Some("js" | "cjs" | "mjs" | "ts" | "cts" | "mts" | "jsx" | "tsx")
+            )
+        });
+        if !module.starts_with('.') || !data {
+            continue;
+        }
+        let file = relative_path(dir, module);
+        if let Some(bytes) = content.read_bytes(repo, &file)? {
+            lines.push(format!(
+                "{}golden (in {file}): sha256:{}",
+                crate::sacred::bindings::HOOK,
+                analysis::sha256_hex_bytes(&bytes)
+            ));
+        }
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    lines.sort();
+    lines.dedup();
+    for t in &mut scan.tests {
+        t.envelope_bindings.extend(lines.iter().cloned());
+        t.envelope_bindings.sort();
+    }
+    Ok(())
 }
 
 /// The packages that run JavaScript/TypeScript tests or provide their assertions.

@@ -489,3 +489,30 @@ fn ts_what_resolves_the_tests_imports_is_locked() {
     );
     l.assert_passes();
 }
+
+// A data file a test imports by a relative path holds what it compares with: rewriting it
+// is refused. Locking such a test works (a JSON file is no directory of modules).
+#[test]
+fn js_a_json_file_the_test_imports_is_locked_by_its_digest() {
+    for test in [
+        "const test = require('ava');\nconst billing = require('../../billing.js');\nconst expected = require('./expected.json');\n\ntest('total', (t) => {\n  t.is(billing.total([1, 2, 3]), expected.total);\n});\n",
+        "import test from 'ava';\nimport billing from '../../billing.js';\nimport expected from './expected.json' with {type: 'json'};\n\ntest('total', (t) => {\n  t.is(billing.total([1, 2, 3]), expected.total);\n});\n",
+    ] {
+        let files = [
+            (PATH, test),
+            ("billing.js", BILLING),
+            ("tests/billing/expected.json", "{\"total\": 6}\n"),
+        ];
+        let l = super::locked(&files);
+        l.repo
+            .write("tests/billing/expected.json", "{\"total\": 7}\n");
+        l.assert_refused("rebound", ID);
+        let l = super::locked(&files);
+        l.edit(
+            PATH,
+            test,
+            &[("test('total'", "// the total\ntest('total'")],
+        );
+        l.assert_passes_checked();
+    }
+}
