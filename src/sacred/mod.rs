@@ -426,6 +426,7 @@ fn add_surroundings(
             add_rust_declarations(repo, content, path, scan, siblings)?;
             add_rust_assertion_sources(repo, content, path, scan)?;
             add_rust_included_files(repo, content, path, scan)?;
+            add_insta_snapshots(repo, content, path, scan)?;
             return add_rust_module_check_helpers(repo, content, path, scan, siblings);
         }
         _ => return Ok(()),
@@ -1037,6 +1038,92 @@ fn relative_path(dir: &str, relative: &str) -> String {
         }
     }
     parts.join("/")
+}
+
+/// Rust: the snapshots `insta` stores for a test file (`assert_snapshot!`,
+/// `assert_debug_snapshot!`, …) in `snapshots/` beside it, named after its module and the
+/// test (`tests/snapshots/render__renders.snap`, `renders-2.snap` for its second; a unit
+/// test's `src/snapshots/crate__billing__renders.snap`), are its expected values, and `cargo
+/// insta accept` rewrites them: each is locked with the test it is named after, and one
+/// named otherwise (`assert_snapshot!("custom", …)`) with every test of the file, by its
+/// digest (`hook golden (in tests/snapshots/render__renders.snap): sha256:…`). Rewriting or
+/// deleting one is `rebound`; a new one is not.
+fn add_insta_snapshots(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    if scan.tests.is_empty() {
+        return Ok(());
+    }
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    if !src.contains("_snapshot!") {
+        return Ok(());
+    }
+    let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
+    let stem = name.strip_suffix(".rs").unwrap_or(name);
+    let dir = format!("{}snapshots", dir_prefix(path));
+    let files: Vec<String> = content
+        .list_dir(repo, &dir)?
+        .into_iter()
+        .filter(|f| {
+            let n = f.rsplit_once('/').map_or(f.as_str(), |(_, n)| n);
+            Path::new(n).extension().is_some_and(|e| e == "snap")
+                && (n.starts_with(&format!("{stem}__")) || n.contains(&format!("__{stem}__")))
+        })
+        .collect();
+    if files.is_empty() {
+        return Ok(());
+    }
+    let mut digests = Vec::new();
+    for f in &files {
+        if let Some(bytes) = content.read_bytes(repo, f)? {
+            digests.push((f.clone(), analysis::sha256_hex_bytes(&bytes)));
+        }
+    }
+    // The snapshot's name after the module: `renders`, `renders-2`.
+    let of = |file: &str| -> String {
+        let n = file.rsplit_once('/').map_or(file, |(_, n)| n);
+        let n = n.strip_suffix(".snap").unwrap_or(n);
+        n.rsplit("__").next().unwrap_or(n).to_owned()
+    };
+    // Every function of the file, its tests not locked among them (a scan builds only those
+    // its caller reads).
+    let test_names: Vec<String> = src
+        .match_indices("fn ")
+        .filter_map(|(i, _)| {
+            let name: String = src[i + 3..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty()).then_some(name)
+        })
+        .collect();
+    let named_after = |snapshot: &str, test: &str| {
+        snapshot == test
+            || snapshot
+                .strip_prefix(test)
+                .and_then(|r| r.strip_prefix('-'))
+                .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+    };
+    for t in &mut scan.tests {
+        for (f, digest) in &digests {
+            let snapshot = of(f);
+            let mine = named_after(&snapshot, &t.name);
+            let nobodys = !test_names.iter().any(|n| named_after(&snapshot, n));
+            if mine || nobodys {
+                t.envelope_bindings.push(format!(
+                    "{}golden (in {f}): sha256:{digest}",
+                    crate::sacred::bindings::HOOK
+                ));
+            }
+        }
+        t.envelope_bindings.sort();
+    }
+    Ok(())
 }
 
 /// Rust: the files a test file takes in at compile time by a literal path

@@ -1541,3 +1541,46 @@ fn a_file_the_test_includes_is_locked_by_its_digest() {
     );
     l.assert_passes_checked();
 }
+
+// `cargo insta accept` rewrites the snapshots a test compares with: a test's own
+// (`snapshots/render__renders.snap`, `render__renders-2.snap`) is locked with it, another
+// (not sacred) test's may change, and a new one may be added.
+#[test]
+fn an_insta_snapshot_of_the_test_is_locked() {
+    let test = "// gatekeeper:sacred\n#[test]\nfn renders() {\n    insta::assert_snapshot!(format!(\"{}\", 1 + 2 + 3));\n    insta::assert_snapshot!(format!(\"{}\", 2 * 3));\n}\n\n#[test]\nfn other() {\n    insta::assert_snapshot!(\"x\");\n}\n";
+    let snap = |v: &str| format!("---\nsource: tests/render.rs\nexpression: v\n---\n{v}\n");
+    let first = snap("6");
+    let second = snap("6");
+    let other = snap("x");
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"pay\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", ""),
+        ("tests/render.rs", test),
+        ("tests/snapshots/render__renders.snap", first.as_str()),
+        ("tests/snapshots/render__renders-2.snap", second.as_str()),
+        ("tests/snapshots/render__other.snap", other.as_str()),
+    ];
+    let id = "rust:tests/render.rs::renders";
+    for file in [
+        "tests/snapshots/render__renders.snap",
+        "tests/snapshots/render__renders-2.snap",
+    ] {
+        let l = super::locked(&files);
+        l.repo.write(file, &snap("7"));
+        l.assert_refused("rebound", id);
+    }
+    let l = super::locked(&files);
+    l.repo
+        .write("tests/snapshots/render__other.snap", &snap("y"));
+    l.repo
+        .write("tests/snapshots/render__renders-3.snap", &snap("1"));
+    l.edit(
+        "tests/render.rs",
+        test,
+        &[("fn renders() {\n", "fn renders() {\n    // the total\n")],
+    );
+    l.assert_passes_checked();
+}
