@@ -1569,14 +1569,14 @@ fn an_insta_snapshot_of_the_test_is_locked() {
         "tests/snapshots/render__renders-2.snap",
     ] {
         let l = super::locked(&files);
-        l.repo.write(file, &snap("7"));
+        l.repo.write(file, snap("7"));
         l.assert_refused("rebound", id);
     }
     let l = super::locked(&files);
     l.repo
-        .write("tests/snapshots/render__other.snap", &snap("y"));
+        .write("tests/snapshots/render__other.snap", snap("y"));
     l.repo
-        .write("tests/snapshots/render__renders-3.snap", &snap("1"));
+        .write("tests/snapshots/render__renders-3.snap", snap("1"));
     l.edit(
         "tests/render.rs",
         test,
