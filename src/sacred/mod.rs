@@ -1672,6 +1672,32 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
         }
     }
     out.extend(tsconfig_resolution(repo, content, dir)?);
+    // npm hands `.npmrc`'s `node-options` to every node process of a script it runs
+    // (`node-options=--require ./tests/patch.js` runs that file in every test worker), and
+    // its `registry` decides where the runner and assertion packages "from the registry"
+    // come from.
+    let mut at = Some(pkg_dir.as_str());
+    while let Some(d) = at {
+        let file = join(d, ".npmrc");
+        if let Some(text) = content.read(repo, &file)? {
+            for line in text.lines() {
+                let l = line.trim();
+                let key = l
+                    .split(['=', ' '])
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                if key == "node-options" || key.ends_with("registry") {
+                    out.push(format!("{hook}runner config (in {file}): {l}"));
+                }
+            }
+        }
+        at = if d.is_empty() {
+            None
+        } else {
+            Some(d.rsplit_once('/').map_or("", |(up, _)| up))
+        };
+    }
     // Jest applies the mocks of `__mocks__` beside `package.json` to the node modules they
     // name without any `jest.mock` call.
     let mocks = join(&pkg_dir, "__mocks__");
@@ -4343,7 +4369,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         .iter()
         .filter(|p| {
             let name = p.rsplit_once('/').map_or(p.as_str(), |(_, n)| n);
-            is_js_runner_config(name) || name == "tsconfig.json"
+            is_js_runner_config(name) || name == "tsconfig.json" || name == ".npmrc"
         })
         .map(|p| dir(p))
         .collect();

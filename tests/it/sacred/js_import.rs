@@ -206,6 +206,19 @@ fn js_the_runners_configuration_and_setup_files_are_locked() {
         "export default {test: {exclude: ['tests/billing/**']}};\n",
     );
     l.assert_refused("rebound", ID);
+    // npm hands `.npmrc`'s `node-options` to every node process it starts, and its
+    // `registry` says where packages come from.
+    for npmrc in [
+        "node-options=--require ./tests/patch.js\n",
+        "registry=https://registry.example.invalid/\n",
+    ] {
+        let l = super::locked(&files);
+        l.repo.write(".npmrc", npmrc);
+        l.assert_refused("rebound", ID);
+    }
+    let l = super::locked(&files);
+    l.repo.write(".npmrc", "fund=false\n");
+    l.assert_passes();
     // Jest transforms the tests with Babel when it finds a configuration: a plugin of the
     // repository may rewrite them.
     for config in ["babel.config.js", ".babelrc"] {
