@@ -802,7 +802,8 @@ fn add_cargo_config(
         .into_iter()
         .collect();
     // Cargo's configuration files from the package's directory up (`[build] rustflags =
-    // ["--cfg", "…"]`, `[env]`), which can turn a `cfg` on or off as `build.rs` can.
+    // ["--cfg", "…"]`, `[env]`), which can turn a `cfg` on or off as `build.rs` can (for a
+    // test a `cfg` guards), and their runner and compiler wrappers (for every test).
     let mut at = Some(dir.as_str());
     while let Some(d) = at {
         for name in [".cargo/config.toml", ".cargo/config"] {
@@ -816,6 +817,21 @@ fn add_cargo_config(
                     "{hook}runner config (in {file}): sha256:{}",
                     analysis::sha256_hex(&text)
                 ));
+                // What runs every test binary, or compiles it, whatever its `cfg`: a
+                // `runner = "true"` passes every test without running one.
+                for (header, body) in toml_tables(&text) {
+                    for entry in &body {
+                        let key = entry.split('=').next().unwrap_or("").trim();
+                        if matches!(
+                            key,
+                            "runner" | "rustc-wrapper" | "rustc-workspace-wrapper" | "rustc"
+                        ) {
+                            lines.push(format!(
+                                "{hook}runner config (in {file}): {header} ; {entry}"
+                            ));
+                        }
+                    }
+                }
             }
         }
         at = if d.is_empty() {

@@ -1107,6 +1107,13 @@ fn the_manifest_keys_that_decide_whether_a_test_runs_are_locked() {
         "[build]\nrustflags = [\"--cfg\", \"skip\"]\n",
     );
     l.assert_refused("rebound", "rust:tests/total.rs::fast_total");
+    // And run every test binary through a runner that runs nothing (`true`).
+    let l = super::locked(&files);
+    l.repo.write(
+        ".cargo/config.toml",
+        "[target.'cfg(all())']\nrunner = \"true\"\n",
+    );
+    l.assert_refused("rebound", "rust:tests/total.rs::total");
     let l = super::locked(&files);
     l.edit(
         "Cargo.toml",
