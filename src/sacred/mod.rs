@@ -488,10 +488,7 @@ fn add_go_golden_files(
             ));
         }
     }
-    for t in &mut scan.tests {
-        t.envelope_bindings.extend(lines.iter().cloned());
-        t.envelope_bindings.sort();
-    }
+    lock_with_every_test(scan, lines);
     Ok(())
 }
 
@@ -631,11 +628,33 @@ fn add_go_assertion_sources(
             ));
         }
     }
+    lock_with_every_test(scan, lines);
+    Ok(())
+}
+
+/// Adds `lines` (sorted, once each) to the envelope of every test of the scan.
+fn lock_with_every_test(scan: &mut FileScan, mut lines: Vec<String>) {
+    if lines.is_empty() {
+        return;
+    }
+    lines.sort();
+    lines.dedup();
     for t in &mut scan.tests {
         t.envelope_bindings.extend(lines.iter().cloned());
         t.envelope_bindings.sort();
     }
-    Ok(())
+}
+
+/// A stored expected value's line for `file` (`hook golden (in FILE): sha256:…`, its
+/// digest); none when there is no such file.
+fn golden_line(repo: &Repo, content: &Content<'_>, file: &str) -> Result<Option<String>> {
+    Ok(content.read_bytes(repo, file)?.map(|bytes| {
+        format!(
+            "{}golden (in {file}): sha256:{}",
+            crate::sacred::bindings::HOOK,
+            analysis::sha256_hex_bytes(&bytes)
+        )
+    }))
 }
 
 /// What other files hold for a file's tests, read once per command: each directory's
@@ -1028,15 +1047,7 @@ fn add_rust_declarations(
             queue.push(parent);
         }
     }
-    if lines.is_empty() {
-        return Ok(());
-    }
-    lines.sort();
-    lines.dedup();
-    for t in &mut scan.tests {
-        t.envelope_bindings.extend(lines.iter().cloned());
-        t.envelope_bindings.sort();
-    }
+    lock_with_every_test(scan, lines);
     Ok(())
 }
 
@@ -1175,25 +1186,10 @@ fn add_rust_included_files(
             let Some(literal) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) else {
                 continue;
             };
-            let file = relative_path(dir, literal);
-            if let Some(bytes) = content.read_bytes(repo, &file)? {
-                lines.push(format!(
-                    "{}golden (in {file}): sha256:{}",
-                    crate::sacred::bindings::HOOK,
-                    analysis::sha256_hex_bytes(&bytes)
-                ));
-            }
+            lines.extend(golden_line(repo, content, &relative_path(dir, literal))?);
         }
     }
-    if lines.is_empty() {
-        return Ok(());
-    }
-    lines.sort();
-    lines.dedup();
-    for t in &mut scan.tests {
-        t.envelope_bindings.extend(lines.iter().cloned());
-        t.envelope_bindings.sort();
-    }
+    lock_with_every_test(scan, lines);
     Ok(())
 }
 
@@ -1291,13 +1287,7 @@ fn add_rust_assertion_sources(
             }
         }
     }
-    if lines.is_empty() {
-        return Ok(());
-    }
-    for t in &mut scan.tests {
-        t.envelope_bindings.extend(lines.iter().cloned());
-        t.envelope_bindings.sort();
-    }
+    lock_with_every_test(scan, lines);
     Ok(())
 }
 
@@ -1894,23 +1884,9 @@ fn add_js_data_imports(
             continue;
         }
         let file = relative_path(dir, module);
-        if let Some(bytes) = content.read_bytes(repo, &file)? {
-            lines.push(format!(
-                "{}golden (in {file}): sha256:{}",
-                crate::sacred::bindings::HOOK,
-                analysis::sha256_hex_bytes(&bytes)
-            ));
-        }
+        lines.extend(golden_line(repo, content, &file)?);
     }
-    if lines.is_empty() {
-        return Ok(());
-    }
-    lines.sort();
-    lines.dedup();
-    for t in &mut scan.tests {
-        t.envelope_bindings.extend(lines.iter().cloned());
-        t.envelope_bindings.sort();
-    }
+    lock_with_every_test(scan, lines);
     Ok(())
 }
 
@@ -3188,13 +3164,7 @@ fn add_imported_module_code(
         ));
     }
     lines.extend(package_hooks);
-    if lines.is_empty() {
-        return Ok(());
-    }
-    for t in &mut scan.tests {
-        t.envelope_bindings.extend(lines.iter().cloned());
-        t.envelope_bindings.sort();
-    }
+    lock_with_every_test(scan, lines);
     Ok(())
 }
 
