@@ -498,28 +498,16 @@ fn go_module_of(
     content: &Content<'_>,
     dir: &str,
 ) -> Result<Option<(String, String, String)>> {
-    let mut d = Some(dir);
-    while let Some(at) = d {
-        let file = if at.is_empty() {
-            "go.mod".to_owned()
-        } else {
-            format!("{at}/go.mod")
-        };
-        if let Some(src) = content.read(repo, &file)? {
+    Ok(
+        nearest_file(repo, content, dir, "go.mod")?.map(|(at, _, src)| {
             let module = src
                 .lines()
                 .find_map(|l| l.trim().strip_prefix("module "))
                 .map(|m| m.trim().trim_matches('"').to_owned())
                 .unwrap_or_default();
-            return Ok(Some((at.to_owned(), module, src)));
-        }
-        d = if at.is_empty() {
-            None
-        } else {
-            Some(at.rsplit_once('/').map_or("", |(up, _)| up))
-        };
-    }
-    Ok(None)
+            (at, module, src)
+        }),
+    )
 }
 
 /// Go: where the assertion packages a test file imports (`assert`, `require`: testify's and
@@ -823,8 +811,7 @@ fn add_cargo_config(
     // Cargo's configuration files from the package's directory up (`[build] rustflags =
     // ["--cfg", "…"]`, `[env]`), which can turn a `cfg` on or off as `build.rs` can (for a
     // test a `cfg` guards), and their runner and compiler wrappers (for every test).
-    let mut at = Some(dir.as_str());
-    while let Some(d) = at {
+    for d in dirs_up(&dir) {
         for name in [".cargo/config.toml", ".cargo/config"] {
             let file = if d.is_empty() {
                 name.to_owned()
@@ -853,11 +840,6 @@ fn add_cargo_config(
                 }
             }
         }
-        at = if d.is_empty() {
-            None
-        } else {
-            Some(d.rsplit_once('/').map_or("", |(up, _)| up))
-        };
     }
     for t in &mut scan.tests {
         t.envelope_bindings.extend(lines.iter().cloned());
@@ -906,25 +888,12 @@ fn cargo_package(
     content: &Content<'_>,
     path: &str,
 ) -> Result<Option<(String, String, String)>> {
-    let mut at = path
-        .rsplit_once('/')
-        .map_or(String::new(), |(d, _)| d.to_owned());
-    loop {
-        let file = if at.is_empty() {
-            "Cargo.toml".to_owned()
-        } else {
-            format!("{at}/Cargo.toml")
-        };
-        if let Some(text) = content.read(repo, &file)? {
-            return Ok(Some((at, file, text)));
-        }
-        if at.is_empty() {
-            return Ok(None);
-        }
-        at = at
-            .rsplit_once('/')
-            .map_or(String::new(), |(d, _)| d.to_owned());
-    }
+    nearest_file(
+        repo,
+        content,
+        path.rsplit_once('/').map_or("", |(d, _)| d),
+        "Cargo.toml",
+    )
 }
 
 /// Whether `relative` (a path inside a Cargo package) is the root of one of its targets, as
@@ -1682,8 +1651,7 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
     // (`node-options=--require ./tests/patch.js` runs that file in every test worker), and
     // its `registry` decides where the runner and assertion packages "from the registry"
     // come from.
-    let mut at = Some(pkg_dir.as_str());
-    while let Some(d) = at {
+    for d in dirs_up(&pkg_dir) {
         let file = join(d, ".npmrc");
         if let Some(text) = content.read(repo, &file)? {
             for line in text.lines() {
@@ -1698,11 +1666,6 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
                 }
             }
         }
-        at = if d.is_empty() {
-            None
-        } else {
-            Some(d.rsplit_once('/').map_or("", |(up, _)| up))
-        };
     }
     // Jest applies the mocks of `__mocks__` beside `package.json` to the node modules they
     // name without any `jest.mock` call.
@@ -1737,49 +1700,35 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
 /// a file that does not read as JSON (with comments and trailing commas) by its digest.
 fn tsconfig_resolution(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<String>> {
     let hook = crate::sacred::bindings::HOOK;
-    let mut at = Some(dir);
-    while let Some(d) = at {
-        let file = if d.is_empty() {
-            "tsconfig.json".to_owned()
-        } else {
-            format!("{d}/tsconfig.json")
-        };
-        if let Some(text) = content.read(repo, &file)? {
-            let line =
-                match serde_json::from_str::<serde_json::Value>(&json_without_comments(&text)) {
-                    Ok(value) => {
-                        let options = value.get("compilerOptions");
-                        let picked: serde_json::Map<String, serde_json::Value> =
-                            ["baseUrl", "paths", "rootDirs"]
-                                .iter()
-                                .filter_map(|k| {
-                                    options
-                                        .and_then(|o| o.get(*k))
-                                        .map(|v| ((*k).to_owned(), v.clone()))
-                                })
-                                .collect();
-                        if picked.is_empty() {
-                            return Ok(Vec::new());
-                        }
-                        format!(
-                            "{hook}resolution (in {file}): {}",
-                            serde_json::Value::Object(picked)
-                        )
-                    }
-                    Err(_) => format!(
-                        "{hook}resolution (in {file}): sha256:{}",
-                        analysis::sha256_hex(&text)
-                    ),
-                };
-            return Ok(vec![line]);
+    let Some((_, file, text)) = nearest_file(repo, content, dir, "tsconfig.json")? else {
+        return Ok(Vec::new());
+    };
+    let line = match serde_json::from_str::<serde_json::Value>(&json_without_comments(&text)) {
+        Ok(value) => {
+            let options = value.get("compilerOptions");
+            let picked: serde_json::Map<String, serde_json::Value> =
+                ["baseUrl", "paths", "rootDirs"]
+                    .iter()
+                    .filter_map(|k| {
+                        options
+                            .and_then(|o| o.get(*k))
+                            .map(|v| ((*k).to_owned(), v.clone()))
+                    })
+                    .collect();
+            if picked.is_empty() {
+                return Ok(Vec::new());
+            }
+            format!(
+                "{hook}resolution (in {file}): {}",
+                serde_json::Value::Object(picked)
+            )
         }
-        at = if d.is_empty() {
-            None
-        } else {
-            Some(d.rsplit_once('/').map_or("", |(up, _)| up))
-        };
-    }
-    Ok(Vec::new())
+        Err(_) => format!(
+            "{hook}resolution (in {file}): sha256:{}",
+            analysis::sha256_hex(&text)
+        ),
+    };
+    Ok(vec![line])
 }
 
 /// JSON with comments (`//`, `/* */`) and trailing commas, as `tsconfig.json` allows, made
@@ -5069,23 +5018,39 @@ fn nearest_package_json(
     content: &Content<'_>,
     dir: &str,
 ) -> Result<Option<(String, String)>> {
-    let mut at = dir.to_owned();
-    loop {
+    Ok(nearest_file(repo, content, dir, "package.json")?.map(|(at, _, text)| (at, text)))
+}
+
+/// The nearest `name` in `dir` or a directory above it: that directory, the file's path and
+/// its text.
+fn nearest_file(
+    repo: &Repo,
+    content: &Content<'_>,
+    dir: &str,
+    name: &str,
+) -> Result<Option<(String, String, String)>> {
+    for at in dirs_up(dir) {
         let file = if at.is_empty() {
-            "package.json".to_owned()
+            name.to_owned()
         } else {
-            format!("{at}/package.json")
+            format!("{at}/{name}")
         };
         if let Some(text) = content.read(repo, &file)? {
-            return Ok(Some((at, text)));
+            return Ok(Some((at.to_owned(), file, text)));
         }
-        if at.is_empty() {
-            return Ok(None);
-        }
-        at = at
-            .rsplit_once('/')
-            .map_or(String::new(), |(d, _)| d.to_owned());
     }
+    Ok(None)
+}
+
+/// `dir` and each directory above it, up to the root (`""`).
+fn dirs_up(dir: &str) -> Vec<&str> {
+    let mut out = vec![dir];
+    let mut at = dir;
+    while !at.is_empty() {
+        at = at.rsplit_once('/').map_or("", |(up, _)| up);
+        out.push(at);
+    }
+    out
 }
 
 /// What [`compare_all`] found.
