@@ -1123,10 +1123,12 @@ fn add_insta_snapshots(
 }
 
 /// Rust: the files a test file takes in at compile time by a literal path
-/// (`include_str!("expected.txt")`, `include_bytes!`, `include!("cases.rs")`, read from the
+/// (`include_str!("expected.txt")`, `include_bytes!`, `include!("cases.in")`, read from the
 /// file's directory) hold what its tests compare with, as a Go package's `testdata` does:
 /// each is locked with every test of the file by its digest (`hook golden (in
-/// tests/expected.txt): sha256:…`). Rewriting one or deleting it is `rebound`.
+/// tests/expected.txt): sha256:…`). Rewriting one or deleting it is `rebound`. Rust code it
+/// `include!`s (`macros.rs`) is read for the macros the file invokes (`hook macro (in
+/// tests/macros.rs): …`).
 fn add_rust_included_files(
     repo: &Repo,
     content: &Content<'_>,
@@ -1155,7 +1157,25 @@ fn add_rust_included_files(
             let Some(literal) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) else {
                 continue;
             };
-            lines.extend(golden_line(repo, content, &relative_path(dir, literal))?);
+            let file = relative_path(dir, literal);
+            // Rust code (`include!("macros.rs")`): the macros it defines that the file
+            // invokes are in scope, as a declaring file's are (see `add_rust_declarations`).
+            #[cfg(feature = "lang-rust")]
+            if mac == "include!" && Path::new(&file).extension().is_some_and(|e| e == "rs") {
+                if let Some(text) = content.read(repo, &file)? {
+                    let invoked = rust_invoked_macros(&src);
+                    for (name, definition) in lang::rust_macros(&file, &text)? {
+                        if invoked.contains(name.as_str()) {
+                            lines.push(format!(
+                                "{}macro (in {file}): {definition}",
+                                crate::sacred::bindings::HOOK
+                            ));
+                        }
+                    }
+                }
+                continue;
+            }
+            lines.extend(golden_line(repo, content, &file)?);
         }
     }
     lock_with_every_test(scan, lines);

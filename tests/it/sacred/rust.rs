@@ -1591,3 +1591,38 @@ fn an_insta_snapshot_of_the_test_is_locked() {
     );
     l.assert_passes_checked();
 }
+
+// Rust code a test file `include!`s brings its macros into scope: one the file invokes,
+// rewritten to check nothing, is refused; a macro it does not invoke may be added there.
+#[test]
+fn a_macro_of_an_included_file_the_test_invokes_is_locked() {
+    let test = "include!(\"macros.rs\");\n\n#[test]\nfn total() {\n    check!(1 + 2 + 3, 6);\n}\n";
+    let macros = "macro_rules! check {\n    ($a:expr, $b:expr) => {\n        assert_eq!($a, $b)\n    };\n}\n";
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"pay\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", ""),
+        ("tests/billing/total.rs", test),
+        ("tests/billing/macros.rs", macros),
+    ];
+    let id = "rust:tests/billing/total.rs::total";
+    let l = super::locked(&files);
+    l.edit(
+        "tests/billing/macros.rs",
+        macros,
+        &[("assert_eq!($a, $b)", "let _ = ($a, $b);")],
+    );
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit(
+        "tests/billing/macros.rs",
+        macros,
+        &[(
+            "macro_rules! check",
+            "macro_rules! unused {\n    () => {};\n}\n\nmacro_rules! check",
+        )],
+    );
+    l.assert_passes();
+}
