@@ -3712,7 +3712,15 @@ pub struct FileFunction {
     /// Its text as a test's statements read it, when that differs (Python: its local
     /// annotations erased, see `analysis::python_erasure`).
     pub read: Option<String>,
+    /// Whether it skips the test that calls it or ends the process anywhere in its body
+    /// (`pytest.skip(…)`, `t.Skip()`, `os._exit(0)`): see [`SKIPS_IN_HELPER`].
+    pub skips: bool,
 }
+
+/// The prefix of the line of a helper a test reaches that skips the test or ends the
+/// process (`hook skips, helper amounts: def amounts(): pytest.skip(…)`): one new or changed
+/// is `rebound`, as a skip in the test's own body is `skipped`; one removed runs more.
+pub const SKIPS_IN_HELPER: &str = "hook skips, ";
 
 /// One function of a file as a [`FileFunction`]: `whole` is what its text is read from (with
 /// its decorators or `export`), `def` the definition (its `body`).
@@ -3725,11 +3733,17 @@ pub(crate) fn file_function(
 ) -> Option<FileFunction> {
     let body = def.child_by_field_name("body")?;
     let mut asserts = false;
+    let mut skips = false;
     let mut cursor = body.walk();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
-        if rules.asserts_in_helper(n, src) {
+        if !asserts && rules.asserts_in_helper(n, src) {
             asserts = true;
+        }
+        if !skips && (rules.is_skip_call(n, src) || ends_the_process(n, src)) {
+            skips = true;
+        }
+        if asserts && skips {
             break;
         }
         stack.extend(n.named_children(&mut cursor));
@@ -3784,7 +3798,30 @@ pub(crate) fn file_function(
             "class_definition" | "class_declaration" | "abstract_class_declaration"
         ),
         read,
+        skips,
     })
+}
+
+/// A call that ends the process: under a runner that runs the tests in it, the run ends
+/// before the test fails (`os._exit(0)`, `sys.exit`, Go's `os.Exit`, `process.exit`,
+/// `std::process::exit`).
+fn ends_the_process(n: Node<'_>, src: &str) -> bool {
+    if !matches!(kind(n), "call" | "call_expression") {
+        return false;
+    }
+    let Some(f) = n.child_by_field_name("function") else {
+        return false;
+    };
+    matches!(
+        text(f, src),
+        "os._exit"
+            | "sys.exit"
+            | "exit"
+            | "os.Exit"
+            | "process.exit"
+            | "process::exit"
+            | "std::process::exit"
+    )
 }
 
 /// The module-level functions of a Python, Go or JavaScript/TypeScript test file (see
@@ -4007,10 +4044,15 @@ pub(crate) fn reached_helpers(
     } else {
         reached_indices(values, functions, own_name)
     };
-    let mut out: Vec<String> = indices
-        .iter()
-        .chain(&valued)
-        .flat_map(|&i| {
+    // Every helper it reaches that skips the test or ends the process.
+    let skipping: Vec<String> = reached_indices(uses, functions, own_name)
+        .into_iter()
+        .filter(|&i| functions[i].skips)
+        .map(|i| format!("{SKIPS_IN_HELPER}{}", helper_line(&functions[i])))
+        .collect();
+    let mut out: Vec<String> = skipping
+        .into_iter()
+        .chain(indices.iter().chain(&valued).flat_map(|&i| {
             let f = &functions[i];
             let compared = if valued.contains(&i) {
                 f.beyond_values.as_slice()
@@ -4020,7 +4062,7 @@ pub(crate) fn reached_helpers(
             std::iter::once(helper_line(f))
                 .chain(f.beyond.iter().cloned())
                 .chain(compared.iter().cloned())
-        })
+        }))
         .collect();
     out.sort();
     out.dedup();

@@ -3329,6 +3329,7 @@ fn stub_of(
         text: f.text.clone(),
         read: f.read.clone(),
         uses: BTreeSet::new(),
+        skips: f.skips,
         asserts: reached.contains(&at),
         file: f.file.clone(),
         beyond: f
@@ -3774,7 +3775,9 @@ fn add_rust_module_check_helpers(
                 .cloned()
                 .collect::<Vec<_>>(),
         );
-        t.envelope_bindings.retain(|l| !l.starts_with("helper "));
+        t.envelope_bindings.retain(|l| {
+            !l.starts_with("helper ") && !l.starts_with(crate::sacred::bindings::SKIPS_IN_HELPER)
+        });
         t.envelope_bindings
             .extend(crate::sacred::bindings::reached_helpers(
                 &t.used,
@@ -4037,7 +4040,9 @@ fn add_check_helpers_of_other_files(
     let functions: Vec<crate::sacred::bindings::FileFunction> =
         scan.functions.iter().cloned().chain(theirs).collect();
     for t in &mut scan.tests {
-        t.envelope_bindings.retain(|l| !l.starts_with("helper "));
+        t.envelope_bindings.retain(|l| {
+            !l.starts_with("helper ") && !l.starts_with(crate::sacred::bindings::SKIPS_IN_HELPER)
+        });
         let visible = crate::sacred::bindings::with_class_functions(&functions, t);
         let helpers = crate::sacred::bindings::reached_helpers(
             &t.used,

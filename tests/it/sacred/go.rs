@@ -1590,3 +1590,18 @@ fn an_init_reaches_the_tests_that_read_what_it_changes() {
     );
     l.assert_refused("rebound", STARTS_ID);
 }
+
+// A helper the test calls that skips it (`t.Skip`) or ends the process (`os.Exit(0)`) stops
+// the test before its checks: refused.
+#[test]
+fn a_helper_the_test_calls_that_skips_is_refused() {
+    let test = "package billing\n\nimport \"testing\"\n\nfunc amounts(t *testing.T) []int {\n\treturn []int{1, 2, 3}\n}\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\txs := amounts(t)\n\tif Total(xs) != 6 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";
+    for to in [
+        "\tt.Skip(\"later\")\n\treturn []int{1, 2, 3}\n",
+        "\tos.Exit(0)\n\treturn nil\n",
+    ] {
+        let l = super::locked(&[(STARTS_FILE, test), ("tests/billing/total.go", TOTAL_GO)]);
+        l.edit(STARTS_FILE, test, &[("\treturn []int{1, 2, 3}\n", to)]);
+        l.assert_refused("rebound", STARTS_ID);
+    }
+}

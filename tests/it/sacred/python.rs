@@ -2675,3 +2675,43 @@ fn a_module_level_call_that_monkeypatches_the_code_under_test_is_refused() {
     );
     l.assert_refused("rebound", "python:tests/billing/test_total.py::test_total");
 }
+
+// A helper the test calls that skips it (`pytest.skip`, `self.skipTest`) or ends the
+// process (`os._exit(0)`) stops the test before its checks, as a skip in its own body does:
+// refused. Removing such a skip from a helper runs more, and passes.
+#[test]
+fn a_helper_the_test_calls_that_skips_is_refused() {
+    let test = "import billing\n\n\ndef amounts():\n    return [1, 2, 3]\n\n\n# gatekeeper:sacred\ndef test_total():\n    xs = amounts()\n    assert billing.total(xs) == 6\n";
+    for to in [
+        "    import pytest\n\n    pytest.skip(\"later\")\n    return [1, 2, 3]\n",
+        "    import os\n\n    os._exit(0)\n",
+    ] {
+        let l = super::locked(&[
+            ("tests/billing/test_total.py", test),
+            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+        ]);
+        l.edit(
+            "tests/billing/test_total.py",
+            test,
+            &[("    return [1, 2, 3]\n", to)],
+        );
+        l.assert_refused("rebound", "python:tests/billing/test_total.py::test_total");
+    }
+    let skipping = test.replace(
+        "    return [1, 2, 3]\n",
+        "    import sys\n\n    if sys.platform == \"win32\":\n        import pytest\n\n        pytest.skip(\"posix\")\n    return [1, 2, 3]\n",
+    );
+    let l = super::locked(&[
+        ("tests/billing/test_total.py", skipping.as_str()),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ]);
+    l.edit(
+        "tests/billing/test_total.py",
+        &skipping,
+        &[(
+            "    if sys.platform == \"win32\":\n        import pytest\n\n        pytest.skip(\"posix\")\n",
+            "",
+        )],
+    );
+    l.assert_passes_checked();
+}
