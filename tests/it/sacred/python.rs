@@ -2714,4 +2714,26 @@ fn a_helper_the_test_calls_that_skips_is_refused() {
         )],
     );
     l.assert_passes_checked();
+    // Under a lock of an earlier reading, which did not record it, the base revision's
+    // skipping helper passes when the test is touched.
+    let l = super::locked(&[
+        ("tests/billing/test_total.py", skipping.as_str()),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ]);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    let older: String = lock
+        .lines()
+        .filter(|line| !line.starts_with("  hooks-read ") && !line.contains("hook skips, "))
+        .fold(String::new(), |acc, line| acc + line + "\n");
+    assert_ne!(older, lock, "the lock holds no skipping helper");
+    l.commit_lock(&older);
+    l.edit(
+        "tests/billing/test_total.py",
+        &skipping,
+        &[(
+            "    xs = amounts()",
+            "    # the amounts\n    xs = amounts()",
+        )],
+    );
+    l.assert_passes_checked();
 }
