@@ -3778,12 +3778,25 @@ pub(crate) fn file_function(
             let t = text(whole, src);
             t.contains('[') || t.contains("window")
         };
-        (
-            super::analysis::normalized_without(whole, src, doc),
+        let written = super::analysis::normalized_without(whole, src, doc);
+        // A Python helper that skips is locked as read, as a test's statements read
+        // (`set(x for x in y)` as `{x for x in y}` where `set` is the built-in).
+        let read = if skips && kind(def) == "function_definition" {
+            let mut root = def;
+            while let Some(p) = root.parent() {
+                root = p;
+            }
+            let read = super::analysis::with_python_set(root, src, || {
+                super::analysis::read_as_statement_without(whole, src, doc)
+                    .unwrap_or_else(|| super::analysis::normalized_without(whole, src, doc))
+            });
+            (read != written).then_some(read)
+        } else {
             may_differ
                 .then(|| super::analysis::read_as_statement_without(whole, src, doc))
-                .flatten(),
-        )
+                .flatten()
+        };
+        (written, read)
     };
     Some(FileFunction {
         name: name.to_owned(),
@@ -4048,7 +4061,15 @@ pub(crate) fn reached_helpers(
     let skipping: Vec<String> = reached_indices(uses, functions, own_name)
         .into_iter()
         .filter(|&i| functions[i].skips)
-        .map(|i| format!("{SKIPS_IN_HELPER}{}", helper_line(&functions[i])))
+        .map(|i| {
+            // As a test's statements read it (`set(x for x in y)` as `{x for x in y}`).
+            let f = &functions[i];
+            let read = FileFunction {
+                text: f.read.clone().unwrap_or_else(|| f.text.clone()),
+                ..f.clone()
+            };
+            format!("{SKIPS_IN_HELPER}{}", helper_line(&read))
+        })
         .collect();
     let mut out: Vec<String> = skipping
         .into_iter()

@@ -2714,6 +2714,25 @@ fn a_helper_the_test_calls_that_skips_is_refused() {
         )],
     );
     l.assert_passes_checked();
+    // A skipping helper respelled as the test's own statements read alike (pyupgrade's
+    // `set(x for x in y)` → `{x for x in y}`) passes.
+    let spelled = test.replace(
+        "    return [1, 2, 3]\n",
+        "    import sys\n\n    if \"win32\" in set(p for p in [sys.platform]):\n        import pytest\n\n        pytest.skip(\"posix\")\n    return [1, 2, 3]\n",
+    );
+    let l = super::locked(&[
+        ("tests/billing/test_total.py", spelled.as_str()),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ]);
+    l.edit(
+        "tests/billing/test_total.py",
+        &spelled,
+        &[(
+            "set(p for p in [sys.platform])",
+            "{p for p in [sys.platform]}",
+        )],
+    );
+    l.assert_passes_checked();
     // Under a lock of an earlier reading, which did not record it, the base revision's
     // skipping helper passes when the test is touched.
     let l = super::locked(&[
