@@ -4412,10 +4412,12 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                 changed.iter().any(|c| c.starts_with(&testdata))
             }
             // A module declaration above the test file (`mod billing;` in `tests/it/main.rs`),
-            // and a file it `include_str!`s.
-            Some(lang::Lang::Rust) => changed
-                .iter()
-                .any(|c| dir_prefix(&t.file).starts_with(dir_prefix(c))),
+            // and a file below its directory it may `include_str!`.
+            Some(lang::Lang::Rust) => changed.iter().any(|c| {
+                (lang::Lang::of_path(c) == Some(lang::Lang::Rust)
+                    && dir_prefix(&t.file).starts_with(dir_prefix(c)))
+                    || dir_prefix(c).starts_with(dir_prefix(&t.file))
+            }),
             _ => false,
         })
         .map(|t| t.file.as_str())

@@ -1547,6 +1547,18 @@ fn a_file_the_test_includes_is_locked_by_its_digest() {
         &[("    assert_eq!", "    // the total\n    assert_eq!")],
     );
     l.assert_passes_checked();
+    // Under a lock of an earlier reading, which did not record it, a rewrite of the file is
+    // judged by the base revision (the change brings the test into the check).
+    let l = super::locked(&files);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    let older: String = lock
+        .lines()
+        .filter(|line| !line.starts_with("  hooks-read ") && !line.contains("hook golden"))
+        .fold(String::new(), |acc, line| acc + line + "\n");
+    assert_ne!(older, lock, "the lock holds no included file");
+    l.commit_lock(&older);
+    l.repo.write("tests/billing/data/expected.txt", "7\n");
+    l.assert_refused("rebound", id);
 }
 
 // `cargo insta accept` rewrites the snapshots a test compares with: a test's own
