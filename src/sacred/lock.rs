@@ -88,8 +88,10 @@ pub struct LockedTest {
 /// The reading of the methods and files that run for a test unasked that this build
 /// records: 1 read the test's class, its bases of its file and of a module of the tests;
 /// 2 also reads the bases that module imports from another one, the files in
-/// subdirectories of a Go package's `testdata`, and the Rust module declarations (and the
-/// macros in scope there) that compile a test file.
+/// subdirectories of a Go package's `testdata`, the Rust module declarations (and the
+/// macros in scope there) that compile a test file, and the other `hook …` lines added with
+/// it (package `__init__.py`, `collect_ignore`, import homes, skipping helpers, included
+/// files, `insta` snapshots, dependency sources, `tsconfig` paths).
 pub const HOOKS_READ: u32 = 2;
 
 /// The whole lock, by test id.
