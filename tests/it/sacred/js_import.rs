@@ -529,3 +529,17 @@ fn js_a_json_file_the_test_imports_is_locked_by_its_digest() {
         l.assert_passes_checked();
     }
 }
+
+// A helper the test calls that ends the process (`process.exit(0)`) ends the worker before
+// the test's checks: refused.
+#[test]
+fn js_a_helper_the_test_calls_that_exits_is_refused() {
+    let test = "const test = require('ava');\nconst billing = require('../../billing.js');\n\nfunction amounts() {\n  return [1, 2, 3];\n}\n\ntest('total', (t) => {\n  const xs = amounts();\n  t.is(billing.total(xs), 6);\n});\n";
+    let l = super::locked(&[(PATH, test), ("billing.js", BILLING)]);
+    l.edit(
+        PATH,
+        test,
+        &[("  return [1, 2, 3];\n", "  process.exit(0);\n")],
+    );
+    l.assert_refused("rebound", ID);
+}

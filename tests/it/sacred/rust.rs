@@ -1638,3 +1638,17 @@ fn a_macro_of_an_included_file_the_test_invokes_is_locked() {
     );
     l.assert_passes();
 }
+
+// A helper the test calls that ends the process (`std::process::exit(0)`) ends the whole
+// test binary with success before the test's checks: refused.
+#[test]
+fn a_helper_the_test_calls_that_exits_is_refused() {
+    let test = "fn amounts() -> Vec<i64> {\n    vec![1, 2, 3]\n}\n\n// gatekeeper:sacred\n#[test]\nfn total_is_exact() {\n    let xs = amounts();\n    assert_eq!(xs.iter().sum::<i64>(), 6);\n}\n";
+    let l = super::locked(&[("tests/total.rs", test)]);
+    l.edit(
+        "tests/total.rs",
+        test,
+        &[("    vec![1, 2, 3]\n", "    std::process::exit(0)\n")],
+    );
+    l.assert_refused("rebound", "rust:tests/total.rs::total_is_exact");
+}
