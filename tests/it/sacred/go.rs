@@ -1395,15 +1395,7 @@ fn under_a_lock_of_an_earlier_reading_a_golden_file_of_a_subdirectory_is_not_new
         ("tests/billing/total.go", TOTAL_GO),
         (golden, "6"),
     ];
-    let earlier = |l: &super::Locked| {
-        let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
-        let older: String = lock
-            .lines()
-            .filter(|line| !line.starts_with("  hooks-read ") && !line.contains(golden))
-            .fold(String::new(), |acc, line| acc + line + "\n");
-        assert_ne!(older, lock, "the lock holds no line of the golden file");
-        l.commit_lock(&older);
-    };
+    let earlier = |l: &super::Locked| l.commit_lock_of_an_earlier_reading(golden);
     let l = super::locked(&files);
     earlier(&l);
     l.repo.write(golden, "7");

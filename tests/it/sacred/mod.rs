@@ -57,6 +57,22 @@ impl Locked {
         lock
     }
 
+    /// Commits the lock as the first reading of a test's hooks wrote it: without its
+    /// `hooks-read` lines and without the lines that hold `dropped` (what that reading did
+    /// not record).
+    pub fn commit_lock_of_an_earlier_reading(&self, dropped: &str) {
+        let lock = String::from_utf8(self.repo.read(".gatekeeper/sacred.lock")).unwrap();
+        let older: String = lock
+            .lines()
+            .filter(|line| !line.starts_with("  hooks-read ") && !line.contains(dropped))
+            .fold(String::new(), |acc, line| acc + line + "\n");
+        assert!(
+            lock.lines().any(|l| l.contains(dropped)),
+            "the lock holds no `{dropped}` line"
+        );
+        self.commit_lock(&older);
+    }
+
     /// Rewrites `path` from `base` with each `(from, to)` replacement; every `from` must occur.
     pub fn edit(&self, path: &str, base: &str, edits: &[(&str, &str)]) {
         let mut content = base.to_owned();

@@ -1391,13 +1391,7 @@ fn a_conftests_collect_ignore_is_refused() {
         ("tests/conftest.py", ignoring.as_str()),
         ("tests/billing/test_amounts.py", CONFTEST_TEST),
     ]);
-    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
-    let older: String = lock
-        .lines()
-        .filter(|line| !line.starts_with("  hooks-read ") && !line.contains("collect_ignore"))
-        .fold(String::new(), |acc, line| acc + line + "\n");
-    assert_ne!(older, lock, "the lock holds no collect_ignore line");
-    l.commit_lock(&older);
+    l.commit_lock_of_an_earlier_reading("collect_ignore");
     l.edit(
         "tests/billing/test_amounts.py",
         CONFTEST_TEST,
@@ -2739,13 +2733,7 @@ fn a_helper_the_test_calls_that_skips_is_refused() {
         ("tests/billing/test_total.py", skipping.as_str()),
         ("billing.py", "def total(xs):\n    return sum(xs)\n"),
     ]);
-    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
-    let older: String = lock
-        .lines()
-        .filter(|line| !line.starts_with("  hooks-read ") && !line.contains("hook skips, "))
-        .fold(String::new(), |acc, line| acc + line + "\n");
-    assert_ne!(older, lock, "the lock holds no skipping helper");
-    l.commit_lock(&older);
+    l.commit_lock_of_an_earlier_reading("hook skips, ");
     l.edit(
         "tests/billing/test_total.py",
         &skipping,

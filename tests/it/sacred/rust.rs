@@ -1366,15 +1366,7 @@ fn every_declaration_up_to_the_crate_root_is_locked() {
 // declaration is refused.
 #[test]
 fn under_a_lock_of_an_earlier_reading_the_base_revision_holds_the_declaration() {
-    let earlier = |l: &super::Locked| {
-        let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
-        let older: String = lock
-            .lines()
-            .filter(|line| !line.starts_with("  hooks-read ") && !line.contains("hook mod (in "))
-            .fold(String::new(), |acc, line| acc + line + "\n");
-        assert_ne!(older, lock, "the lock holds no module declaration");
-        l.commit_lock(&older);
-    };
+    let earlier = |l: &super::Locked| l.commit_lock_of_an_earlier_reading("hook mod (in ");
     let l = module_locked();
     earlier(&l);
     l.edit(
@@ -1550,13 +1542,7 @@ fn a_file_the_test_includes_is_locked_by_its_digest() {
     // Under a lock of an earlier reading, which did not record it, a rewrite of the file is
     // judged by the base revision (the change brings the test into the check).
     let l = super::locked(&files);
-    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
-    let older: String = lock
-        .lines()
-        .filter(|line| !line.starts_with("  hooks-read ") && !line.contains("hook golden"))
-        .fold(String::new(), |acc, line| acc + line + "\n");
-    assert_ne!(older, lock, "the lock holds no included file");
-    l.commit_lock(&older);
+    l.commit_lock_of_an_earlier_reading("hook golden");
     l.repo.write("tests/billing/data/expected.txt", "7\n");
     l.assert_refused("rebound", id);
 }
