@@ -4820,9 +4820,10 @@ pub fn moved_in_worktree(
     )
 }
 
-/// Mocha and AVA run only the focused tests (`it.only`, `test.only`, `describe.only`) of the
-/// whole run once any file has one: a test focused anew in another changed file below the
-/// same `package.json` drops every locked JavaScript/TypeScript test there. Each is refused
+/// Mocha runs only the focused tests (`it.only`, `test.only`, `describe.only`) of the
+/// whole run once any file has one, and AVA, once it meets a file with one, only the focused
+/// tests of the files it runs after it: a test focused anew in another changed file below
+/// the same `package.json` may drop every locked JavaScript/TypeScript test there. Each is refused
 /// as `only-sibling`, naming the focused line. Jest and Vitest focus within a file only (the
 /// file's own rule covers it). Runs only when a changed JS/TS file has a focused test now.
 fn focused_elsewhere(
@@ -4914,7 +4915,7 @@ fn focused_elsewhere(
                 test_id: t.id.clone(),
                 rule: Rule::OnlySibling,
                 message: format!(
-                    "a test in `{file}` is focused (`.only`): the runner (mocha, AVA) then runs only the focused tests of every file, so this one no longer runs"
+                    "a test in `{file}` is focused (`.only`): mocha then runs only the focused tests of the whole run, and AVA those of the files it runs after that one, so this one may no longer run"
                 ),
                 old_lines: Vec::new(),
                 new_lines: fresh.clone(),

@@ -6,7 +6,8 @@
 //!
 //! Example: `it.only("other case", …)` added next to a sacred `it("is exact", …)`.
 //!
-//! Under AVA and mocha, which run only the focused tests of the whole run, a test focused in
+//! Under mocha, which runs only the focused tests of the whole run, and AVA, which once it meets
+//! a file with one runs only the focused tests of the files after it, a test focused in
 //! another file is found by `focused_elsewhere` in the check itself (it sees the changed
 //! files, this rule one file).
 

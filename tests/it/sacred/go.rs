@@ -1333,54 +1333,37 @@ fn a_helper_types_method_that_checks_less_is_refused() {
     l.assert_refused("rebound", STARTS_ID);
 }
 
-// A file of the package's `testdata` is what its tests compare with: rewriting it (`go test
-// -update` after the code broke) or deleting it is refused; a new one may be added.
+// A file of the package's `testdata`, also in a subdirectory of it (one per case, or per
+// command), is what its tests compare with: rewriting it (`go test -update` after the code
+// broke) or deleting it is refused; a new one may be added.
 #[test]
 fn rewriting_or_deleting_a_golden_file_is_refused() {
-    let test = "package billing\n\nimport (\n\t\"os\"\n\t\"strconv\"\n\t\"testing\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\twant, _ := os.ReadFile(\"testdata/total.golden\")\n\tif strconv.Itoa(Total([]int{1, 2, 3})) != string(want) {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";
-    let golden = "tests/billing/testdata/total.golden";
-    let files = [
-        (STARTS_FILE, test),
-        ("tests/billing/total.go", TOTAL_GO),
-        (golden, "6"),
-    ];
-    let l = super::locked(&files);
-    l.repo.write(golden, "7");
-    l.assert_refused("rebound", STARTS_ID);
-    let l = super::locked(&files);
-    std::fs::remove_file(l.repo.path(golden)).unwrap();
-    l.assert_refused("rebound", STARTS_ID);
-    let l = super::locked(&files);
-    l.repo.write("tests/billing/testdata/other.golden", "1");
-    l.edit(
-        STARTS_FILE,
-        test,
-        &[("\tif strconv", "\t// the total\n\tif strconv")],
-    );
-    l.assert_passes_checked();
-}
-
-// Golden files are often kept in subdirectories of `testdata` (one per case, or per
-// command): those are locked the same way.
-#[test]
-fn rewriting_a_golden_file_in_a_testdata_subdirectory_is_refused() {
-    let test = "package billing\n\nimport (\n\t\"os\"\n\t\"strconv\"\n\t\"testing\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\twant, _ := os.ReadFile(\"testdata/cases/small/total.golden\")\n\tif strconv.Itoa(Total([]int{1, 2, 3})) != string(want) {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";
-    let golden = "tests/billing/testdata/cases/small/total.golden";
-    let files = [
-        (STARTS_FILE, test),
-        ("tests/billing/total.go", TOTAL_GO),
-        (golden, "6"),
-    ];
-    let l = super::locked(&files);
-    l.repo.write(golden, "7");
-    l.assert_refused("rebound", STARTS_ID);
-    let l = super::locked(&files);
-    std::fs::remove_file(l.repo.path(golden)).unwrap();
-    l.assert_refused("rebound", STARTS_ID);
-    let l = super::locked(&files);
-    l.repo
-        .write("tests/billing/testdata/cases/big/total.golden", "1");
-    l.assert_passes();
+    for name in ["total.golden", "cases/small/total.golden"] {
+        let test = format!(
+            "package billing\n\nimport (\n\t\"os\"\n\t\"strconv\"\n\t\"testing\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {{\n\twant, _ := os.ReadFile(\"testdata/{name}\")\n\tif strconv.Itoa(Total([]int{{1, 2, 3}})) != string(want) {{\n\t\tt.Fatal(\"bad\")\n\t}}\n}}\n"
+        );
+        let golden = format!("tests/billing/testdata/{name}");
+        let files = [
+            (STARTS_FILE, test.as_str()),
+            ("tests/billing/total.go", TOTAL_GO),
+            (golden.as_str(), "6"),
+        ];
+        let l = super::locked(&files);
+        l.repo.write(&golden, "7");
+        l.assert_refused("rebound", STARTS_ID);
+        let l = super::locked(&files);
+        std::fs::remove_file(l.repo.path(&golden)).unwrap();
+        l.assert_refused("rebound", STARTS_ID);
+        let l = super::locked(&files);
+        l.repo
+            .write("tests/billing/testdata/cases/big/other.golden", "1");
+        l.edit(
+            STARTS_FILE,
+            &test,
+            &[("\tif strconv", "\t// the total\n\tif strconv")],
+        );
+        l.assert_passes_checked();
+    }
 }
 
 // Under a lock written by an earlier reading, which did not read `testdata`'s

@@ -366,7 +366,8 @@ fn js_a_mock_file_of_jest_rewritten_is_refused() {
     }
 }
 
-// AVA and mocha run only the focused tests of the whole run once one file has one: a test
+// Mocha runs only the focused tests of the whole run once one file has one, and AVA only
+// those of the files it runs after such a file: a test
 // focused in another file below the same `package.json` drops the locked tests. Jest and
 // Vitest focus within a file, so there it passes.
 #[test]

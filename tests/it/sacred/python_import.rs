@@ -684,6 +684,14 @@ fn rewriting_or_deleting_a_sacred_tests_syrupy_snapshot_is_refused() {
     l.assert_passes_checked();
 }
 
+/// `TEST` in a package of the tests (`tests/billing/__init__.py` and `tests/__init__.py`).
+const PACKAGES: [(&str, &str); 4] = [
+    (PATH, TEST),
+    ("billing.py", BILLING),
+    ("tests/__init__.py", ""),
+    ("tests/billing/__init__.py", ""),
+];
+
 // Importing a test module of a package of the tests (`tests/billing/test_total.py` as
 // `tests.billing.test_total`) runs `tests/__init__.py` and `tests/billing/__init__.py`
 // first: patching the code under test there is refused; code there that changes nothing
@@ -691,12 +699,7 @@ fn rewriting_or_deleting_a_sacred_tests_syrupy_snapshot_is_refused() {
 #[test]
 fn a_package_init_of_the_tests_that_patches_is_refused() {
     for init in ["tests/__init__.py", "tests/billing/__init__.py"] {
-        let files = [
-            (PATH, TEST),
-            ("billing.py", BILLING),
-            ("tests/__init__.py", ""),
-            ("tests/billing/__init__.py", ""),
-        ];
+        let files = PACKAGES;
         let l = super::locked(&files);
         l.repo
             .write(init, "import billing\n\nbilling.total = lambda xs: 6\n");
@@ -711,13 +714,7 @@ fn a_package_init_of_the_tests_that_patches_is_refused() {
 // below it: adding one to the tests' `__init__.py` (or changing it) is refused.
 #[test]
 fn a_packages_load_tests_is_refused() {
-    let files = [
-        (PATH, TEST),
-        ("billing.py", BILLING),
-        ("tests/__init__.py", ""),
-        ("tests/billing/__init__.py", ""),
-    ];
-    let l = super::locked(&files);
+    let l = super::locked(&PACKAGES);
     l.repo.write(
         "tests/billing/__init__.py",
         "import unittest\n\n\ndef load_tests(loader, tests, pattern):\n    return unittest.TestSuite()\n",
