@@ -1564,6 +1564,13 @@ impl Serializer<'_, '_> {
             self.node(&mut value.walk());
             return;
         }
+        if let Some(fstring) = super::formatted::read_as_fstring(node, self.src) {
+            // `"…{}".format(x)` serialises as the f-string it makes.
+            self.out.push_str("(string ");
+            push_quoted(self.out, &canonical_literal("string", &fstring));
+            self.out.push(')');
+            return;
+        }
         match erasure(node) {
             Erasure::Keep => {}
             Erasure::Drop => return,
@@ -1800,6 +1807,11 @@ impl Tokens<'_> {
             self.node(&mut value.walk(), parent);
             return;
         }
+        if let Some(fstring) = super::formatted::read_as_fstring(node, self.src) {
+            // `"…{}".format(x)` reads as the f-string it makes.
+            self.push_word(&canonical_literal("string", &fstring));
+            return;
+        }
         match erasure(node) {
             Erasure::Keep => {}
             Erasure::Drop => return,
@@ -1897,11 +1909,16 @@ impl Tokens<'_> {
     fn leaf(&mut self, node: Node<'_>) {
         let raw = text(node, self.src);
         let t = canonical_leaf(node, kind(node), raw, self.src);
+        self.push_word(&t);
+    }
+
+    /// Pushes a token, after a space when two word characters would meet.
+    fn push_word(&mut self, t: &str) {
         let word = |c: char| c.is_alphanumeric() || c == '_';
         if self.out.chars().last().is_some_and(word) && t.chars().next().is_some_and(word) {
             self.out.push(' ');
         }
-        self.out.push_str(&t);
+        self.out.push_str(t);
     }
 }
 
@@ -2426,6 +2443,11 @@ pub(crate) fn build_item(
     };
     let read = |extractions: &[&super::extracted::Extraction<'_>]| read_leaving(extractions, &[]);
     item.locals_put_back = sets.iter().map(|set| read(set)).collect();
+    // Python: one more reading with formatted strings as the f-strings they make.
+    if put_back && lang == "python" && super::formatted::has_formatted(spec.node, src) {
+        item.locals_put_back
+            .push(super::formatted::with_fstrings(|| read(&[])));
+    }
     if put_back {
         let nested = nested_releases(spec.body, src);
         if !nested.is_empty() {

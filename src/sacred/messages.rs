@@ -20,6 +20,9 @@ fn meaningful_args(callee: &str) -> Option<usize> {
             "assert_eq!" | "assert_ne!" | "debug_assert_eq!" | "debug_assert_ne!"
             | "prop_assert_eq!" | "prop_assert_ne!",
         ) => 2,
+        // A call that always fails: all it is handed is its message (pytest's `pytrace` only
+        // changes how the failure prints).
+        (Some("self" | "pytest" | "assert"), "fail") => 0,
         // Python unittest
         (Some("self"), "assertTrue" | "assertFalse" | "assertIsNone" | "assertIsNotNone") => 1,
         (
@@ -238,6 +241,9 @@ mod tests {
         );
         assert_eq!(w("if got!=1 => t.Fatal(\"x\")"), "if got!=1 => t.Fatal");
         assert_eq!(w("if got!=1 => helper(t)"), "if got!=1 => helper(t)");
+        assert_eq!(w("self.fail(f\"bad {i}\")"), "self.fail()");
+        assert_eq!(w("pytest.fail(\"bad\",pytrace=False)"), "pytest.fail()");
+        assert_eq!(w("assert.fail(\"bad\")"), "assert.fail()");
         // The meaning stays: a different expected value is not a message.
         assert_ne!(w("assert_eq!(a,90,\"m\")"), w("assert_eq!(a,100)"));
     }

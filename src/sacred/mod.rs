@@ -16,6 +16,7 @@ pub mod bindings;
 pub mod context;
 pub mod evidence;
 pub mod extracted;
+pub mod formatted;
 pub mod gate_integrity;
 pub mod lang;
 pub mod lock;

@@ -218,6 +218,28 @@ passes!(
     )]
 );
 
+const JS_FAIL: &str = "const assert = require('node:assert');\nconst { test } = require('node:test');\n\n// gatekeeper:sacred\ntest('refund is exact', () => {\n  if (refund(100) !== 100) {\n    assert.fail('refund ' + refund(100));\n  }\n});\n";
+passes!(
+    js_only_the_message_of_a_fail_changed_passes,
+    JS_FILE,
+    JS_FAIL,
+    [(
+        "assert.fail('refund ' + refund(100))",
+        "assert.fail(`refund was ${refund(100)}`)"
+    )]
+);
+refuses!(
+    js_a_fail_made_unreachable_is_refused,
+    JS_FILE,
+    JS_FAIL,
+    [(
+        "if (refund(100) !== 100)",
+        "if (refund(100) !== 100 && false)"
+    )],
+    "body-changed",
+    "js:test/refund.test.js::refund is exact"
+);
+
 refuses!(
     registering_the_test_inside_an_if_is_refused,
     FILE,

@@ -808,6 +808,82 @@ harmless!(
     )]
 );
 
+const FORMATTED: &str = "import unittest\n\nfrom agent import user_agent, version, cookie\n\n\n# gatekeeper:sacred\nclass TestAgent(unittest.TestCase):\n    def test_agent(self):\n        sig = cookie()\n        value = \"1234|%s|%s\" % (version, sig)\n        self.assertEqual(user_agent(value), \"Tornado/{}\".format(version))\n        for i in range(3):\n            if i > 5:\n                self.fail(\"bad index {}\".format(i))\n";
+const FORMATTED_ID: &str = "python:tests/test_agent.py::TestAgent::test_agent";
+harmless!(
+    format_calls_written_as_fstrings_pass,
+    "tests/test_agent.py",
+    FORMATTED,
+    FORMATTED_ID,
+    [
+        (
+            "\"1234|%s|%s\" % (version, sig)",
+            "f\"1234|{version}|{sig}\""
+        ),
+        ("\"Tornado/{}\".format(version)", "f'Tornado/{version}'"),
+        ("\"bad index {}\".format(i)", "f\"bad index {i}\""),
+    ]
+);
+harmless!(
+    only_the_message_of_a_fail_changed_passes,
+    "tests/test_agent.py",
+    FORMATTED,
+    FORMATTED_ID,
+    [(
+        "self.fail(\"bad index {}\".format(i))",
+        "self.fail(\"index out of range\")"
+    )]
+);
+refuses!(
+    an_fstring_that_makes_another_expected_string_is_refused,
+    "tests/test_agent.py",
+    FORMATTED,
+    [(
+        "\"Tornado/{}\".format(version)",
+        "f\"Tornado/{user_agent(value)}\""
+    )],
+    "assertion-changed",
+    FORMATTED_ID
+);
+refuses!(
+    an_fstring_that_makes_other_input_is_refused,
+    "tests/test_agent.py",
+    FORMATTED,
+    [(
+        "\"1234|%s|%s\" % (version, sig)",
+        "f\"1234|{sig}|{version}\""
+    )],
+    "body-changed",
+    FORMATTED_ID
+);
+refuses!(
+    format_fields_swapped_into_an_fstring_are_refused,
+    "tests/test_agent.py",
+    FORMATTED,
+    [(
+        "\"1234|%s|%s\" % (version, sig)",
+        "\"1234|{1}|{0}\".format(version, sig)"
+    )],
+    "body-changed",
+    FORMATTED_ID
+);
+const FSTRING: &str = "import unittest\n\nfrom agent import user_agent, version\n\n\n# gatekeeper:sacred\nclass TestAgent(unittest.TestCase):\n    def test_agent(self):\n        self.assertEqual(user_agent(), f\"Tornado/{version}\")\n";
+harmless!(
+    an_fstring_written_as_a_format_call_passes,
+    "tests/test_agent.py",
+    FSTRING,
+    FORMATTED_ID,
+    [("f\"Tornado/{version}\"", "\"Tornado/{}\".format(version)")]
+);
+refuses!(
+    a_percent_formatting_of_a_name_is_not_read_as_an_fstring,
+    "tests/test_agent.py",
+    FSTRING,
+    [("f\"Tornado/{version}\"", "\"Tornado/%s\" % version")],
+    "assertion-changed",
+    FORMATTED_ID
+);
+
 const PARAM: &str = "import sys\n\nimport pytest\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize(\"amount\", [1, 10])\n@pytest.mark.skipif(sys.platform == \"win32\", reason=\"posix only\")\ndef test_param(amount):\n    assert refund(amount) == amount\n";
 const PARAM_ID: &str = "python:tests/test_param.py::test_param";
 
