@@ -1718,38 +1718,73 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
 /// What of the nearest `tsconfig.json` at or above `dir` decides which file an import names
 /// (`baseUrl`, `paths`, `rootDirs`: `@/billing` → `src/billing.ts`, as `tsx`, `ts-node`,
 /// Vitest's and Jest's path plugins resolve it), as `hook resolution (in tsconfig.json): …`;
-/// a file that does not read as JSON (with comments and trailing commas) by its digest.
+/// a file that does not read as JSON (with comments and trailing commas) by its digest. A file
+/// it `extends` by a path (`./tsconfig.base.json`, also one of a list) gives those options
+/// too, unless overridden, so each file of the chain has its own line, and `extends` one more
+/// as written (a package it names is installed, and only named); a file named that does not
+/// exist is `absent`, so that adding it is a change.
 fn tsconfig_resolution(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<String>> {
     let hook = crate::sacred::bindings::HOOK;
-    let Some((_, file, text)) = nearest_file(repo, content, dir, "tsconfig.json")? else {
+    let Some((_, first, text)) = nearest_file(repo, content, dir, "tsconfig.json")? else {
         return Ok(Vec::new());
     };
-    let line = match serde_json::from_str::<serde_json::Value>(&json_without_comments(&text)) {
-        Ok(value) => {
-            let options = value.get("compilerOptions");
-            let picked: serde_json::Map<String, serde_json::Value> =
-                ["baseUrl", "paths", "rootDirs"]
-                    .iter()
-                    .filter_map(|k| {
-                        options
-                            .and_then(|o| o.get(*k))
-                            .map(|v| ((*k).to_owned(), v.clone()))
-                    })
-                    .collect();
-            if picked.is_empty() {
-                return Ok(Vec::new());
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut queue = vec![(first, Some(text))];
+    while let Some((file, text)) = queue.pop() {
+        if !seen.insert(file.clone()) || seen.len() > 16 {
+            continue;
+        }
+        let Some(text) = text else {
+            out.push(format!("{hook}resolution (in {file}): absent"));
+            continue;
+        };
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&json_without_comments(&text))
+        else {
+            out.push(format!(
+                "{hook}resolution (in {file}): sha256:{}",
+                analysis::sha256_hex(&text)
+            ));
+            continue;
+        };
+        let options = value.get("compilerOptions");
+        let picked: serde_json::Map<String, serde_json::Value> = ["baseUrl", "paths", "rootDirs"]
+            .iter()
+            .filter_map(|k| {
+                options
+                    .and_then(|o| o.get(*k))
+                    .map(|v| ((*k).to_owned(), v.clone()))
+            })
+            .collect();
+        if let Some(extends) = value.get("extends") {
+            out.push(format!("{hook}resolution (in {file}): extends {extends}"));
+            let named: Vec<&str> = match extends {
+                serde_json::Value::String(one) => vec![one.as_str()],
+                serde_json::Value::Array(list) => {
+                    list.iter().filter_map(serde_json::Value::as_str).collect()
+                }
+                _ => Vec::new(),
+            };
+            for spec in named.into_iter().filter(|n| n.starts_with('.')) {
+                let mut path = relative_path(dir_prefix(&file), spec);
+                if !std::path::Path::new(&path)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+                {
+                    path.push_str(".json");
+                }
+                let text = content.read(repo, &path)?;
+                queue.push((path, text));
             }
-            format!(
+        }
+        if !picked.is_empty() {
+            out.push(format!(
                 "{hook}resolution (in {file}): {}",
                 serde_json::Value::Object(picked)
-            )
+            ));
         }
-        Err(_) => format!(
-            "{hook}resolution (in {file}): sha256:{}",
-            analysis::sha256_hex(&text)
-        ),
-    };
-    Ok(vec![line])
+    }
+    Ok(out)
 }
 
 /// JSON with comments (`//`, `/* */`) and trailing commas, as `tsconfig.json` allows, made
@@ -4423,10 +4458,21 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         })
         .map(|t| t.file.as_str())
         .collect();
+    // A changed `tsconfig*.json` anywhere (`config/tsconfig.base.json`) may be what the
+    // `tsconfig.json` of a test extends: a lock written before `extends` was followed does
+    // not name it, so it reaches every JS/TS test (such changes are rare).
+    let tsconfig_changed = changed.iter().any(|p| {
+        let name = p.rsplit_once('/').map_or(p.as_str(), |(_, n)| n);
+        name.starts_with("tsconfig")
+            && Path::new(name)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    });
     all.into_iter()
         .filter(|f| {
             changed.iter().any(|c| c == f)
                 || helped.contains(f.as_str())
+                || (tsconfig_changed && lang::Lang::of_path(f).is_some_and(lang::Lang::is_js))
                 || older.contains(&f.as_str())
                 || (is_go(f) && go_dirs.contains(&dir(f)))
                 || (is_go(f) && go_module_dirs.iter().any(|d| below(f, d)))

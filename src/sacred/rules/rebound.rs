@@ -154,6 +154,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || helper_respelled(b, locked)
                             || subclass_line_at_base(s, b)
                             || hook_unrecorded(s, b)
+                            || resolution_unrecorded(s, b, locked)
                             || golden_new(s, b, locked)
                             || declaration_new(s, b, locked)
                             || import_homes_kept(s, b, locked)
@@ -623,6 +624,25 @@ fn hook_unrecorded(s: &Subject<'_>, text: &str) -> bool {
     s.locked.hooks_read < crate::sacred::lock::HOOKS_READ
         && crate::sacred::bindings::is_hook_line(text)
         && line_at_base(s, text)
+}
+
+/// A line of what resolves a JS/TS test's imports that locks written before `extends` was
+/// followed lack (`hook resolution (in tsconfig.base.json): …`, `… extends "./base"`): one of
+/// a kind (`extends`, or the options) the lock holds none of for that file, as the base
+/// revision's test has it. A lock written since holds each such line the file had.
+fn resolution_unrecorded(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    let Some(rest) = text.strip_prefix("hook resolution (in ") else {
+        return false;
+    };
+    let Some((file, value)) = rest.split_once("): ") else {
+        return false;
+    };
+    let head = format!("hook resolution (in {file}): ");
+    let extends = |v: &str| v.starts_with("extends ");
+    !locked.iter().any(|l| {
+        l.strip_prefix(head.as_str())
+            .is_some_and(|v| extends(v) == extends(value))
+    }) && line_at_base(s, text)
 }
 
 /// The methods the lock holds as running for the test unasked that no longer do as written:

@@ -504,6 +504,77 @@ fn ts_what_resolves_the_tests_imports_is_locked() {
     l.assert_passes();
 }
 
+// A `tsconfig.json` that `extends` another (by a path) takes its `paths` from there: the files
+// of the chain and what each extends are locked. Pointing the base's alias at a fake, or
+// extending another file, is refused, and so is adding a base the lock saw absent; the rest of
+// the base may change. Under a lock written before `extends` was followed, the base revision
+// decides.
+#[test]
+fn ts_what_a_tsconfig_extends_is_locked() {
+    let test = "import test from 'ava';\nimport {total} from '@/billing';\n\ntest('total', (t) => {\n  t.is(total([1, 2, 3]), 6);\n});\n";
+    let tsconfig = "{\n  \"extends\": \"./config/tsconfig.base\",\n  \"compilerOptions\": {\"strict\": true}\n}\n";
+    let base = "{\n  \"compilerOptions\": {\n    \"target\": \"es2022\",\n    \"baseUrl\": \"..\",\n    \"paths\": {\"@/*\": [\"src/*\"]}\n  }\n}\n";
+    let fake = "{\"compilerOptions\": {\"baseUrl\": \"..\", \"paths\": {\"@/*\": [\"fake/*\"]}}}\n";
+    let files = [
+        ("tests/billing/total.test.ts", test),
+        (
+            "src/billing.ts",
+            "export const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);\n",
+        ),
+        ("tsconfig.json", tsconfig),
+        ("config/tsconfig.base.json", base),
+        (
+            "package.json",
+            "{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n",
+        ),
+    ];
+    let id = "ts:tests/billing/total.test.ts::total";
+    let l = super::locked(&files);
+    l.edit(
+        "config/tsconfig.base.json",
+        base,
+        &[("\"src/*\"", "\"fake/*\"")],
+    );
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.repo.write("config/fake.json", fake);
+    l.edit("tsconfig.json", tsconfig, &[("tsconfig.base", "fake.json")]);
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit("config/tsconfig.base.json", base, &[("es2022", "es2023")]);
+    l.assert_passes();
+    // A base named but absent when locked, added with an alias.
+    let absent = [files[0], files[1], files[2], files[4]];
+    let l = super::locked(&absent);
+    l.repo.write("config/tsconfig.base.json", fake);
+    l.assert_refused("rebound", id);
+    // A lock written before `extends` was followed: the chain as the base revision has it
+    // passes; a change to it does not.
+    let l = super::locked(&files);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    let older: String = lock
+        .lines()
+        .filter(|line| {
+            !line.contains("hook resolution (in config/tsconfig.base.json)")
+                && !line.contains("hook resolution (in tsconfig.json): extends")
+        })
+        .fold(String::new(), |acc, line| acc + line + "\n");
+    assert_ne!(older, lock, "the lock names the chain");
+    l.commit_lock(&older);
+    l.edit(
+        "tests/billing/total.test.ts",
+        test,
+        &[("test('total'", "// the total\ntest('total'")],
+    );
+    l.assert_passes_checked();
+    l.edit(
+        "config/tsconfig.base.json",
+        base,
+        &[("\"src/*\"", "\"fake/*\"")],
+    );
+    l.assert_refused("rebound", id);
+}
+
 // A data file a test imports by a relative path holds what it compares with: rewriting it
 // is refused. Locking such a test works (a JSON file is no directory of modules).
 #[test]
