@@ -1441,11 +1441,58 @@ fn rust_declared_by(
         found.extend(
             cache.rust_declarations[&c]
                 .iter()
-                .filter(|(n, _)| n == module)
+                .filter(|(n, d)| n == module && rust_path_attribute(&d.text).is_none())
+                .map(|(_, d)| (c.clone(), d.clone())),
+        );
+    }
+    if found.is_empty() {
+        found = rust_declared_by_path(repo, content, file, package, cache)?;
+    }
+    Ok(found)
+}
+
+/// The files of the package `package` that declare the Rust file `file` through a
+/// `#[path = "…"]` attribute (relative to the declaring file's directory), each with its
+/// declaration. Read only for a file no declaration by its name compiles.
+#[cfg(feature = "lang-rust")]
+fn rust_declared_by_path(
+    repo: &Repo,
+    content: &Content<'_>,
+    file: &str,
+    package: &str,
+    cache: &mut Surroundings,
+) -> Result<Vec<(String, lang::RustDeclaration)>> {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let mut found = Vec::new();
+    for c in content.list_tree(repo, package)? {
+        if c == file || Path::new(&c).extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        if !cache.rust_declarations.contains_key(&c) {
+            let declared = match content.read(repo, &c)? {
+                Some(src) if src.contains("mod ") => lang::rust_declarations(&c, &src)?,
+                _ => Vec::new(),
+            };
+            cache.rust_declarations.insert(c.clone(), declared);
+        }
+        found.extend(
+            cache.rust_declarations[&c]
+                .iter()
+                .filter(|(_, d)| {
+                    rust_path_attribute(&d.text).is_some_and(|p| {
+                        p.ends_with(name) && relative_path(dir_prefix(&c), p) == file
+                    })
+                })
                 .map(|(_, d)| (c.clone(), d.clone())),
         );
     }
     Ok(found)
+}
+
+/// The path a Rust module declaration's `#[path = "…"]` names, as written.
+fn rust_path_attribute(declaration: &str) -> Option<&str> {
+    let at = declaration.find("#[path=")?;
+    declaration[at + "#[path=".len()..].split('"').nth(1)
 }
 
 /// A TOML file's tables, each header (`[features]`, `[[test]]`) with its lines (without

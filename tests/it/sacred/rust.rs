@@ -1299,6 +1299,67 @@ fn the_module_declaration_that_compiles_a_test_is_locked() {
     l.assert_refused("rebound", MODULE_ID);
 }
 
+// A test file declared through `#[path = "…"]` (relative to the declaring file's directory)
+// is compiled by that declaration: removing it or compiling it out drops the test, and a
+// no-op `assert_eq` defined before it changes what it checks. A comment passes. A
+// `#[path]` declaration of another file by the test file's module name is not its
+// declaration: removing it passes.
+#[test]
+fn a_path_declaration_that_compiles_a_test_is_locked() {
+    let root = "macro_rules! check {\n    ($e:expr) => {\n        $e\n    };\n}\n\n#[path = \"../billing_cases/billing.rs\"]\nmod billing;\n";
+    let locked = || {
+        super::locked(&[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"pay\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            ("src/lib.rs", ""),
+            ("tests/it/main.rs", root),
+            ("tests/billing_cases/billing.rs", MODULE_TEST),
+        ])
+    };
+    let id = "rust:tests/billing_cases/billing.rs::total_is_exact";
+    for (from, to) in [
+        (
+            "#[path = \"../billing_cases/billing.rs\"]\nmod billing;\n",
+            "",
+        ),
+        ("#[path", "#[cfg(any())]\n#[path"),
+        (
+            "#[path",
+            "macro_rules! assert_eq {\n    ($($t:tt)*) => {};\n}\n\n#[path",
+        ),
+    ] {
+        let l = locked();
+        l.edit("tests/it/main.rs", root, &[(from, to)]);
+        l.assert_refused("rebound", id);
+    }
+    let l = locked();
+    l.edit(
+        "tests/it/main.rs",
+        root,
+        &[("#[path", "// the billing cases\n#[path")],
+    );
+    l.assert_passes();
+    // `mod billing;` beside a `#[path]` to another file, which it is not.
+    let l = super::locked(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"pay\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", ""),
+        ("tests/it/main.rs", "#[path = \"other.rs\"]\nmod billing;\n"),
+        ("tests/it/other.rs", "fn helper() {}\n"),
+        ("tests/it/billing.rs", MODULE_TEST),
+    ]);
+    l.edit(
+        "tests/it/main.rs",
+        "#[path = \"other.rs\"]\nmod billing;\n",
+        &[("#[path = \"other.rs\"]\nmod billing;\n", "")],
+    );
+    l.assert_passes();
+}
+
 // What does not change whether or how the test is compiled passes: the declaration made
 // public, another module declared, a macro the test file does not invoke (also through a
 // `#[macro_use]` module), a comment.
