@@ -418,6 +418,7 @@ fn add_surroundings(
             add_js_snapshots(repo, content, path, scan)?;
             add_js_adjacent_mocks(repo, content, path, scan)?;
             add_js_data_imports(repo, content, path, scan)?;
+            add_js_self_reference(repo, content, path, scan)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::Go) => {}
@@ -1939,6 +1940,67 @@ fn add_js_data_imports(
         lines.extend(golden_line(repo, content, &file)?);
     }
     lock_with_every_test(scan, lines);
+    Ok(())
+}
+
+/// A JS/TS test that imports its own package by name (`import ky from 'ky'` in ky's tests)
+/// loads what the nearest `package.json` says that name resolves to: its `exports` (Node's
+/// self-reference), or its `main`/`module` through a workspace link. Pointed at a fake, the
+/// code under test is replaced with the test untouched, so such a test is locked with those
+/// fields as written (`hook resolution (in package.json): self ky exports=… main=…`).
+fn add_js_self_reference(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let specifiers: Vec<String> = scan
+        .module_bindings
+        .iter()
+        .filter_map(|b| match import_of(&b.text)? {
+            Imported::Name { module, .. } | Imported::Module { module, .. } => Some(
+                module
+                    .trim_matches(|c| c == '\'' || c == '"' || c == '`')
+                    .to_owned(),
+            ),
+        })
+        .filter(|m| !m.starts_with(['.', '/', '#']) && !m.contains(':'))
+        .collect();
+    if specifiers.is_empty() {
+        return Ok(());
+    }
+    let Some((_, file, text)) = nearest_file(
+        repo,
+        content,
+        dir_prefix(path).trim_end_matches('/'),
+        "package.json",
+    )?
+    else {
+        return Ok(());
+    };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+        // Unreadable: its digest is locked with the runner's configuration already.
+        return Ok(());
+    };
+    let Some(name) = value.get("name").and_then(serde_json::Value::as_str) else {
+        return Ok(());
+    };
+    if !specifiers
+        .iter()
+        .any(|m| m == name || m.strip_prefix(name).is_some_and(|r| r.starts_with('/')))
+    {
+        return Ok(());
+    }
+    let mut line = format!(
+        "{}resolution (in {file}): self {name}",
+        crate::sacred::bindings::HOOK
+    );
+    for key in ["exports", "main", "module"] {
+        if let Some(v) = value.get(key) {
+            let _ = write!(line, " {key}={v}");
+        }
+    }
+    lock_with_every_test(scan, vec![line]);
     Ok(())
 }
 

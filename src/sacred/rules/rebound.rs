@@ -626,10 +626,11 @@ fn hook_unrecorded(s: &Subject<'_>, text: &str) -> bool {
         && line_at_base(s, text)
 }
 
-/// A line of what resolves a JS/TS test's imports that locks written before `extends` was
-/// followed lack (`hook resolution (in tsconfig.base.json): …`, `… extends "./base"`): one of
-/// a kind (`extends`, or the options) the lock holds none of for that file, as the base
-/// revision's test has it. A lock written since holds each such line the file had.
+/// A line of what resolves a JS/TS test's imports that locks written before `extends` and a
+/// package's own name were followed lack (`hook resolution (in tsconfig.base.json): …`, `…
+/// extends "./base"`, `… self ky …`): one of a kind (`extends`, `self`, or the options) the
+/// lock holds none of for that file, as the base revision's test has it. A lock written
+/// since holds each such line the file had.
 fn resolution_unrecorded(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
     let Some(rest) = text.strip_prefix("hook resolution (in ") else {
         return false;
@@ -638,10 +639,15 @@ fn resolution_unrecorded(s: &Subject<'_>, text: &str, locked: &[String]) -> bool
         return false;
     };
     let head = format!("hook resolution (in {file}): ");
-    let extends = |v: &str| v.starts_with("extends ");
+    let kind = |v: &str| {
+        ["extends ", "self "]
+            .into_iter()
+            .find(|k| v.starts_with(k))
+            .unwrap_or("")
+    };
     !locked.iter().any(|l| {
         l.strip_prefix(head.as_str())
-            .is_some_and(|v| extends(v) == extends(value))
+            .is_some_and(|v| kind(v) == kind(value))
     }) && line_at_base(s, text)
 }
 

@@ -575,6 +575,58 @@ fn ts_what_a_tsconfig_extends_is_locked() {
     l.assert_refused("rebound", id);
 }
 
+// A test that imports its own package by name loads what the package's `exports` (or
+// `main`) name: pointing them at a fake is refused, a version bump passes, and a test that
+// imports the code under test by a relative path is not locked with them.
+#[test]
+fn js_a_test_importing_its_own_package_is_locked_with_its_exports() {
+    let by_name = "import test from 'ava';\nimport {total} from 'pay';\n\ntest('total', (t) => {\n  t.is(total([1, 2, 3]), 6);\n});\n";
+    let package = "{\"name\": \"pay\", \"version\": \"1.0.0\", \"type\": \"module\", \"exports\": \"./source/index.js\", \"imports\": {\"#util\": \"./source/util.js\"}, \"devDependencies\": {\"ava\": \"^6.0.0\"}}\n";
+    let files = [
+        ("tests/billing/total.test.js", by_name),
+        (
+            "source/index.js",
+            "export const total = (xs) => xs.reduce((a, b) => a + b, 0);\n",
+        ),
+        ("package.json", package),
+    ];
+    let id = "js:tests/billing/total.test.js::total";
+    let l = super::locked(&files);
+    l.repo
+        .write("fake/index.js", "export const total = () => 6;\n");
+    l.edit(
+        "package.json",
+        package,
+        &[("./source/index.js", "./fake/index.js")],
+    );
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit("package.json", package, &[("1.0.0", "1.1.0")]);
+    l.assert_passes();
+    // Under a lock written before a package's own name was followed, the base revision
+    // decides.
+    let l = super::locked(&files);
+    l.commit_lock_without("  envelope-binding hook resolution (in package.json): self");
+    l.edit(
+        "tests/billing/total.test.js",
+        by_name,
+        &[("test('total'", "// the total\ntest('total'")],
+    );
+    l.assert_passes_checked();
+    let relative = by_name.replace("from 'pay'", "from '../../source/index.js'");
+    let l = super::locked(&[
+        files[1],
+        files[2],
+        ("tests/billing/total.test.js", &relative),
+    ]);
+    l.edit(
+        "package.json",
+        package,
+        &[("./source/index.js", "./fake/index.js")],
+    );
+    l.assert_passes();
+}
+
 // A data file a test imports by a relative path holds what it compares with: rewriting it
 // is refused. Locking such a test works (a JSON file is no directory of modules).
 #[test]
