@@ -1716,6 +1716,15 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
         }
     }
     out.extend(tsconfig_resolution(repo, content, dir)?);
+    for name in ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock"] {
+        if let Some((_, file, text)) = nearest_file(repo, content, &pkg_dir, name)? {
+            out.extend(
+                js_lockfile_origins(name, &text)
+                    .into_iter()
+                    .map(|l| format!("{hook}dependency (in {file}): {l}")),
+            );
+        }
+    }
     // npm hands `.npmrc`'s `node-options` to every node process of a script it runs
     // (`node-options=--require ./tests/patch.js` runs that file in every test worker), and
     // its `registry` decides where the runner and assertion packages "from the registry"
@@ -2068,6 +2077,102 @@ fn js_test_dependency_sources(package: &serde_json::Value) -> Vec<String> {
                 .any(|p| key.contains(p) || value_text.contains(&format!("\"{p}")))
             {
                 out.push(format!("overrides {key}: {value_text}"));
+            }
+        }
+    }
+    out
+}
+
+/// Where a lockfile takes each of [`JS_TEST_PACKAGES`] from, which `npm ci` and `yarn
+/// install --immutable` install as written: `node_modules/ava from https://HOST` (the scheme
+/// and host of its tarball: a version bump keeps them), `… link ../fake-ava`, `… from
+/// file:../fake-ava.tgz`; yarn's `ava@^6 from https://HOST` (classic `resolved`) or `ava@npm:^6
+/// resolution npm` (berry's protocol; the whole resolution for any protocol but `npm`). A
+/// lockfile that does not read is locked by nothing here: the package manager refuses it.
+fn js_lockfile_origins(name: &str, text: &str) -> Vec<String> {
+    let origin = |resolved: &str| -> String {
+        match resolved.split_once("://") {
+            Some((scheme, rest)) if scheme.starts_with("http") => {
+                let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+                let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+                format!("from {scheme}://{host}")
+            }
+            _ => format!("from {resolved}"),
+        }
+    };
+    let is_test_package = |package: &str| JS_TEST_PACKAGES.contains(&package);
+    let mut out = Vec::new();
+    if name == "yarn.lock" {
+        // Entries start unindented: `ava@^6.0.0, ava@^6.1.0:` (classic), `"ava@npm:^6.0.0":`
+        // (berry); their fields are indented.
+        let mut current: Option<String> = None;
+        for line in text.lines() {
+            if !line.starts_with(' ') && line.ends_with(':') && !line.starts_with('#') {
+                let header = line.trim_end_matches(':');
+                let first = header
+                    .split(", ")
+                    .next()
+                    .unwrap_or(header)
+                    .trim_matches('"');
+                let package = first
+                    .char_indices()
+                    .skip(1)
+                    .find(|(_, c)| *c == '@')
+                    .map_or(first, |(i, _)| &first[..i]);
+                current = is_test_package(package).then(|| header.trim_matches('"').to_owned());
+                continue;
+            }
+            let Some(entry) = &current else { continue };
+            let field = line.trim_start();
+            if let Some(v) = field.strip_prefix("resolved ") {
+                out.push(format!("{entry} {}", origin(v.trim_matches('"'))));
+            } else if let Some(v) = field.strip_prefix("resolution: ") {
+                let v = v.trim_matches('"');
+                let protocol = v
+                    .char_indices()
+                    .skip(1)
+                    .find(|(_, c)| *c == '@')
+                    .and_then(|(i, _)| v[i + 1..].split_once(':'))
+                    .map_or("", |(p, _)| p);
+                if protocol == "npm" {
+                    out.push(format!("{entry} resolution npm"));
+                } else {
+                    out.push(format!("{entry} resolution {v}"));
+                }
+            }
+        }
+        return out;
+    }
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return out;
+    };
+    // Lockfile v2/v3: `packages` keyed by install path; v1: `dependencies` keyed by name.
+    if let Some(packages) = value.get("packages").and_then(|p| p.as_object()) {
+        for (path, entry) in packages {
+            let package = path.rsplit("node_modules/").next().unwrap_or(path);
+            if !path.contains("node_modules/") || !is_test_package(package) {
+                continue;
+            }
+            if entry.get("link").and_then(serde_json::Value::as_bool) == Some(true) {
+                let to = entry.get("resolved").and_then(|r| r.as_str()).unwrap_or("");
+                out.push(format!("{path} link {to}"));
+            } else if let Some(resolved) = entry.get("resolved").and_then(|r| r.as_str()) {
+                out.push(format!("{path} {}", origin(resolved)));
+            }
+        }
+    } else if let Some(dependencies) = value.get("dependencies").and_then(|d| d.as_object()) {
+        for package in JS_TEST_PACKAGES {
+            if let Some(resolved) = dependencies
+                .get(*package)
+                .and_then(|e| e.get("resolved").or_else(|| e.get("version")))
+                .and_then(|r| r.as_str())
+            {
+                let read = if resolved.contains(':') {
+                    origin(resolved)
+                } else {
+                    "from the registry".to_owned()
+                };
+                out.push(format!("{package} {read}"));
             }
         }
     }
@@ -5797,6 +5902,28 @@ mod tests {
         for name in ["regex", "std"] {
             assert!(!crates.contains(name), "{name}: {crates:?}");
         }
+    }
+
+    #[test]
+    fn lockfiles_say_where_the_runner_comes_from() {
+        use super::js_lockfile_origins as origins;
+        let berry = "__metadata:\n  version: 8\n\n\"ava@npm:^6.0.0\":\n  version: 6.1.0\n  resolution: \"ava@npm:6.1.0\"\n\n\"@jest/globals@portal:./fake::locator=shop\":\n  version: 0.0.0-use.local\n  resolution: \"@jest/globals@portal:./fake::locator=shop\"\n\n\"left-pad@npm:^1\":\n  resolution: \"left-pad@npm:1.3.0\"\n";
+        assert_eq!(
+            origins("yarn.lock", berry),
+            [
+                "ava@npm:^6.0.0 resolution npm",
+                "@jest/globals@portal:./fake::locator=shop resolution @jest/globals@portal:./fake::locator=shop",
+            ]
+        );
+        let v1 = "{\"lockfileVersion\": 1, \"dependencies\": {\"ava\": {\"version\": \"6.1.0\", \"resolved\": \"https://user:secret@registry.example/ava-6.1.0.tgz\"}, \"chai\": {\"version\": \"file:../fake-chai\"}, \"left-pad\": {\"version\": \"1.3.0\"}}}";
+        assert_eq!(
+            origins("package-lock.json", v1),
+            [
+                "ava from https://registry.example",
+                "chai from file:../fake-chai"
+            ]
+        );
+        assert!(origins("package-lock.json", "{not json").is_empty());
     }
 
     #[cfg(feature = "lang-rust")]

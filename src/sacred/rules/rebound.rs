@@ -626,19 +626,32 @@ fn hook_unrecorded(s: &Subject<'_>, text: &str) -> bool {
         && line_at_base(s, text)
 }
 
-/// A line of what resolves a JS/TS test's imports that locks written before `extends` and a
-/// package's own name were followed lack (`hook resolution (in tsconfig.base.json): …`, `…
-/// extends "./base"`, `… self ky …`): one of a kind (`extends`, `self`, or the options) the
-/// lock holds none of for that file, as the base revision's test has it. A lock written
-/// since holds each such line the file had.
+/// A line of what resolves a JS/TS test's imports, or of where a lockfile takes its runner
+/// from, that locks written before `extends`, a package's own name and lockfiles were read
+/// lack (`hook resolution (in tsconfig.base.json): …`, `… extends "./base"`, `… self ky …`,
+/// `hook dependency (in package-lock.json): …`): one of a kind (`extends`, `self`, or the
+/// rest) the lock holds none of for that file, as the base revision's test has it. A lock
+/// written since holds each such line the file had.
 fn resolution_unrecorded(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
-    let Some(rest) = text.strip_prefix("hook resolution (in ") else {
+    let Some((what, rest)) = ["resolution", "dependency"]
+        .into_iter()
+        .find_map(|w| Some((w, text.strip_prefix(&format!("hook {w} (in "))?)))
+    else {
         return false;
     };
     let Some((file, value)) = rest.split_once("): ") else {
         return false;
     };
-    let head = format!("hook resolution (in {file}): ");
+    // A `package.json`'s own dependency lines were read before; a lockfile's were not.
+    if what == "dependency"
+        && !matches!(
+            file.rsplit('/').next(),
+            Some("package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock")
+        )
+    {
+        return false;
+    }
+    let head = format!("hook {what} (in {file}): ");
     let kind = |v: &str| {
         ["extends ", "self "]
             .into_iter()

@@ -463,6 +463,70 @@ fn js_a_root_hook_or_patch_in_another_mocha_spec_file_is_refused() {
     l.assert_passes();
 }
 
+// What `npm ci` and `yarn install` install is the lockfile's: a runner or assertion package
+// whose entry now comes from another host, a link or a file is refused; a version bump
+// (another tarball of the same host, another integrity) passes. Under a lock written before
+// lockfiles were read, the base revision decides.
+#[test]
+fn js_a_lockfile_taking_the_runner_from_elsewhere_is_refused() {
+    let package = "{\"name\": \"shop\", \"devDependencies\": {\"ava\": \"^6.0.0\"}}\n";
+    let npm = "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": {\"devDependencies\": {\"ava\": \"^6.0.0\"}},\n    \"node_modules/ava\": {\n      \"version\": \"6.1.0\",\n      \"resolved\": \"https://registry.example/ava/-/ava-6.1.0.tgz\",\n      \"integrity\": \"sha512-one\"\n    }\n  }\n}\n";
+    let yarn = "# yarn lockfile v1\n\nava@^6.0.0:\n  version \"6.1.0\"\n  resolved \"https://registry.example/ava/-/ava-6.1.0.tgz#abc\"\n  integrity sha512-one\n";
+    for (lockfile, text, elsewhere, bump) in [
+        (
+            "package-lock.json",
+            npm,
+            vec![
+                ("registry.example/ava/-/", "mirror.example/"),
+                (
+                    "\"resolved\": \"https://registry.example/ava/-/ava-6.1.0.tgz\",",
+                    "\"resolved\": \"fake-ava\",\n      \"link\": true,",
+                ),
+                (
+                    "https://registry.example/ava/-/ava-6.1.0.tgz",
+                    "file:fake-ava.tgz",
+                ),
+            ],
+            vec![
+                ("6.1.0", "6.2.0"),
+                ("6.1.0", "6.2.0"),
+                ("sha512-one", "sha512-two"),
+            ],
+        ),
+        (
+            "yarn.lock",
+            yarn,
+            vec![("registry.example/ava/-/", "mirror.example/")],
+            vec![
+                ("6.1.0", "6.2.0"),
+                ("6.1.0", "6.2.0"),
+                ("sha512-one", "sha512-two"),
+            ],
+        ),
+    ] {
+        let files = [
+            (PATH, TEST),
+            ("billing.js", BILLING),
+            ("package.json", package),
+            (lockfile, text),
+        ];
+        for (from, to) in elsewhere {
+            let l = super::locked(&files);
+            l.edit(lockfile, text, &[(from, to)]);
+            l.assert_refused("rebound", ID);
+        }
+        let l = super::locked(&files);
+        l.edit(lockfile, text, &bump);
+        l.assert_passes_checked();
+        let l = super::locked(&files);
+        l.commit_lock_without(&format!(
+            "  envelope-binding hook dependency (in {lockfile})"
+        ));
+        l.edit(PATH, TEST, &[("test(", "// the total\ntest(")]);
+        l.assert_passes_checked();
+    }
+}
+
 // What decides which file an import names is locked: `tsconfig.json`'s `baseUrl`, `paths`
 // and `rootDirs` (`@/billing` → `src/billing.ts`) and `package.json`'s subpath `imports`
 // (`#billing`). Pointing either at a fake of the code under test is refused; the rest of
