@@ -401,6 +401,7 @@ fn add_surroundings(
             }
             add_conftest_bindings(repo, content, path, scan, siblings)?;
             add_python_snapshots(repo, content, path, scan)?;
+            add_python_data_files(repo, content, path, scan)?;
             add_python_import_homes(repo, content, path, scan)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
@@ -2426,6 +2427,139 @@ fn lock_snapshots(
         }
         t.envelope_bindings.sort();
     }
+}
+
+/// Python: a data file a test opens by a path its file writes out in string literals
+/// (`open("tests/data/expected.json")`, `Path(__file__).parent / "data" / "expected.json"`,
+/// `os.path.join(HERE, "data", "expected.json")`) holds what it compares with: each file of
+/// the repository such a path names, from the test file's directory or from the root, is
+/// locked by its digest (`hook golden (in tests/data/expected.json): sha256:…`) with the test
+/// whose body writes it, or with every test of the file when the path is written outside
+/// the tests (a module-level constant, a helper). Python modules and directories are not
+/// data files.
+fn add_python_data_files(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    let dir = dir_prefix(path);
+    let mut per_test: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut every: Vec<String> = Vec::new();
+    for (at, parts) in python_path_literals(&src) {
+        let Some(ext) = parts
+            .last()
+            .and_then(|p| Path::new(p).extension())
+            .and_then(|e| e.to_str())
+        else {
+            continue;
+        };
+        if matches!(ext, "py" | "pyc" | "pyi") {
+            continue;
+        }
+        // With every literal before it that may be a directory of the path, then fewer.
+        let joined: Vec<String> = (0..parts.len()).map(|k| parts[k..].join("/")).collect();
+        let candidates = joined
+            .iter()
+            .flat_map(|j| [relative_path(dir, j), relative_path("", j)]);
+        for candidate in candidates {
+            if candidate.is_empty() || candidate == path {
+                continue;
+            }
+            let Some(line) = golden_line(repo, content, &candidate)? else {
+                continue;
+            };
+            match scan
+                .tests
+                .iter()
+                .position(|t| t.start_byte <= at && at < t.end_byte)
+            {
+                Some(i) => per_test.entry(i).or_default().push(line),
+                None => every.push(line),
+            }
+            break;
+        }
+    }
+    for (i, lines) in per_test {
+        let t = &mut scan.tests[i];
+        for l in lines {
+            if !t.envelope_bindings.contains(&l) {
+                t.envelope_bindings.push(l);
+            }
+        }
+        t.envelope_bindings.sort();
+    }
+    lock_with_every_test(scan, every);
+    Ok(())
+}
+
+/// The string literals of Python source that may name a file, each with its byte offset and
+/// its path parts: a literal with a `.` in it, joined with the plain literals written just
+/// before it in the same path (`"data", "expected.json"`, `"data" / "expected.json"`).
+/// Literals with escapes, quotes or blanks in them are left out.
+fn python_path_literals(src: &str) -> Vec<(usize, Vec<String>)> {
+    let bytes = src.as_bytes();
+    let mut literals: Vec<(usize, usize, &str)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'#' {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if c == b'"' || c == b'\'' {
+            let start = i;
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j] != c && bytes[j] != b'\n' && bytes[j] != b'\\' {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == c {
+                let inner = &src[start + 1..j];
+                let plain = !inner.is_empty()
+                    && inner.len() < 200
+                    && !inner.contains(char::is_whitespace)
+                    && start
+                        .checked_sub(1)
+                        .is_none_or(|p| !bytes[p].is_ascii_alphanumeric());
+                if plain {
+                    literals.push((start, j + 1, inner));
+                }
+                i = j + 1;
+            } else {
+                // An escape or a line break: skip past this quote only.
+                i = j.max(i + 1);
+            }
+            continue;
+        }
+        i += 1;
+    }
+    let mut out = Vec::new();
+    for (n, &(start, _, inner)) in literals.iter().enumerate() {
+        if !inner.contains('.')
+            || inner.starts_with('.') && !inner.starts_with("./") && !inner.starts_with("../")
+        {
+            continue;
+        }
+        let mut parts = vec![inner.to_owned()];
+        let mut k = n;
+        while k > 0 && parts.len() < 4 {
+            let (_, prev_end, prev) = literals[k - 1];
+            let (next_start, _, _) = literals[k];
+            let between = &src[prev_end..next_start];
+            if between.trim().is_empty() || !matches!(between.trim(), "," | "/") {
+                break;
+            }
+            parts.insert(0, prev.to_owned());
+            k -= 1;
+        }
+        out.push((start, parts));
+    }
+    out
 }
 
 /// Python: the snapshots syrupy stores for a test in `__snapshots__/MODULE.ambr` beside its
@@ -5902,6 +6036,32 @@ mod tests {
         for name in ["regex", "std"] {
             assert!(!crates.contains(name), "{name}: {crates:?}");
         }
+    }
+
+    #[test]
+    fn python_path_literals_join_the_parts_written_before() {
+        let read = |src: &str| -> Vec<Vec<String>> {
+            super::python_path_literals(src)
+                .into_iter()
+                .map(|(_, parts)| parts)
+                .collect()
+        };
+        assert_eq!(
+            read("p = os.path.join(HERE, \"data\", 'out.json')\n"),
+            [["data", "out.json"]]
+        );
+        assert_eq!(
+            read("p = HERE / \"data\" / \"in.csv\"  # not \"x.json\"\n"),
+            [["data", "in.csv"]]
+        );
+        assert_eq!(
+            read("p = f\"{d}/out.json\"\nq = \"a b.json\"\n"),
+            Vec::<Vec<String>>::new()
+        );
+        assert_eq!(
+            read("check(\"total\", \"../golden/t.txt\")\n"),
+            [["total", "../golden/t.txt"]]
+        );
     }
 
     #[test]

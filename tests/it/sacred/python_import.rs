@@ -762,3 +762,56 @@ fn a_module_added_where_it_shadows_what_the_test_imports_is_refused() {
     );
     l.assert_passes_checked();
 }
+
+// A data file a test opens by a path written in string literals holds what it compares with:
+// rewriting it is refused for the test that names it (not for the file's other tests), with
+// the path built from the test's directory, from the root, or with `os.path.join`; named in a
+// module-level constant, for every test of the file. A comment in the test passes.
+#[test]
+fn a_data_file_a_python_test_opens_is_locked_by_its_digest() {
+    let data = "tests/billing/data/expected.json";
+    for (test, only_its_own) in [
+        (
+            "import json\nfrom pathlib import Path\n\nfrom billing import total\n\n\ndef test_total():\n    expected = json.loads((Path(__file__).parent / \"data\" / \"expected.json\").read_text())\n    assert total([1, 2, 3]) == expected[\"total\"]\n\n\ndef test_empty():\n    assert total([]) == 0\n",
+            true,
+        ),
+        (
+            "import json\nimport os\n\nfrom billing import total\n\n\ndef test_total():\n    with open(os.path.join(os.path.dirname(__file__), \"data\", \"expected.json\")) as f:\n        expected = json.load(f)\n    assert total([1, 2, 3]) == expected[\"total\"]\n\n\ndef test_empty():\n    assert total([]) == 0\n",
+            true,
+        ),
+        (
+            "import json\n\nfrom billing import total\n\n\ndef test_total():\n    with open(\"tests/billing/data/expected.json\") as f:\n        assert total([1, 2, 3]) == json.load(f)[\"total\"]\n\n\ndef test_empty():\n    assert total([]) == 0\n",
+            true,
+        ),
+        (
+            "import json\nfrom pathlib import Path\n\nfrom billing import total\n\nEXPECTED = Path(__file__).parent / \"data/expected.json\"\n\n\ndef test_total():\n    assert total([1, 2, 3]) == json.loads(EXPECTED.read_text())[\"total\"]\n\n\ndef test_empty():\n    assert total([]) == 0\n",
+            false,
+        ),
+    ] {
+        let files = [
+            ("tests/billing/test_total.py", test),
+            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+            (data, "{\"total\": 6}\n"),
+        ];
+        let l = super::locked(&files);
+        l.repo.write(data, "{\"total\": 7}\n");
+        let out = l.check_staged();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("refused: python:tests/billing/test_total.py::test_total [rebound]"),
+            "{stderr}"
+        );
+        assert_eq!(
+            stderr.contains("test_total.py::test_empty"),
+            !only_its_own,
+            "{stderr}"
+        );
+        let l = super::locked(&files);
+        l.edit(
+            "tests/billing/test_total.py",
+            test,
+            &[("def test_total():", "# the total\ndef test_total():")],
+        );
+        l.assert_passes_checked();
+    }
+}
