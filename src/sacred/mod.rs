@@ -16,11 +16,11 @@ pub mod bindings;
 pub mod context;
 pub mod evidence;
 pub mod extracted;
-pub mod formatted;
 pub mod gate_integrity;
 pub mod lang;
 pub mod lock;
 pub mod messages;
+pub mod modern;
 pub mod relocate;
 pub mod rules;
 pub mod spellings;
@@ -2450,6 +2450,18 @@ fn add_python_data_files(
     let mut per_test: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut every: Vec<String> = Vec::new();
     for (at, parts) in python_path_literals(&src) {
+        // Where it is written: the test (built or not) or helper whose body holds it, or
+        // the module (`None`).
+        let owner = python_outermost_def(&src, at);
+        let test = owner.and_then(|name| {
+            scan.tests
+                .iter()
+                .position(|t| t.name == name && t.start_byte <= at && at < t.end_byte)
+        });
+        if test.is_none() && owner.is_some_and(|n| n.starts_with("test")) {
+            // Another test's (one this scan does not build): not these tests' data.
+            continue;
+        }
         let Some(ext) = parts
             .last()
             .and_then(|p| Path::new(p).extension())
@@ -2472,28 +2484,51 @@ fn add_python_data_files(
             let Some(line) = golden_line(repo, content, &candidate)? else {
                 continue;
             };
-            match scan
-                .tests
-                .iter()
-                .position(|t| t.start_byte <= at && at < t.end_byte)
-            {
+            match test {
                 Some(i) => per_test.entry(i).or_default().push(line),
                 None => every.push(line),
             }
             break;
         }
     }
-    for (i, lines) in per_test {
-        let t = &mut scan.tests[i];
-        for l in lines {
-            if !t.envelope_bindings.contains(&l) {
-                t.envelope_bindings.push(l);
+    for (i, t) in scan.tests.iter_mut().enumerate() {
+        let own = per_test.get(&i).into_iter().flatten();
+        let mut added = false;
+        for l in own.chain(&every) {
+            if !t.envelope_bindings.contains(l) {
+                t.envelope_bindings.push(l.clone());
+                added = true;
             }
         }
-        t.envelope_bindings.sort();
+        if added {
+            t.envelope_bindings.sort();
+        }
     }
-    lock_with_every_test(scan, every);
     Ok(())
+}
+
+/// The name of the outermost function (`def`, at module or class level) whose body holds the
+/// byte `at` of Python source `src`, read from indentation; `None` at module or class level.
+fn python_outermost_def(src: &str, at: usize) -> Option<&str> {
+    let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut threshold = indent(&src[line_start..]);
+    let mut found = None;
+    for line in src[..line_start].lines().rev() {
+        let t = line.trim_start();
+        if t.is_empty() || t.starts_with('#') || indent(line) >= threshold {
+            continue;
+        }
+        threshold = indent(line);
+        let def = t.strip_prefix("async ").unwrap_or(t).strip_prefix("def ");
+        if let Some(rest) = def {
+            found = rest.split(['(', ' ', ':']).next();
+        }
+        if threshold == 0 {
+            break;
+        }
+    }
+    found
 }
 
 /// The string literals of Python source that may name a file, each with its byte offset and
@@ -2540,7 +2575,10 @@ fn python_path_literals(src: &str) -> Vec<(usize, Vec<String>)> {
     }
     let mut out = Vec::new();
     for (n, &(start, _, inner)) in literals.iter().enumerate() {
+        // A path from the root of the machine (a URL's path too) is no file of the
+        // repository.
         if !inner.contains('.')
+            || inner.starts_with('/')
             || inner.starts_with('.') && !inner.starts_with("./") && !inner.starts_with("../")
         {
             continue;
@@ -2557,7 +2595,22 @@ fn python_path_literals(src: &str) -> Vec<(usize, Vec<String>)> {
             parts.insert(0, prev.to_owned());
             k -= 1;
         }
-        out.push((start, parts));
+        // A bare file name only where its line reads a path (`"pyproject.toml" in names`
+        // compares a name, `open("expected.json")` reads a file).
+        let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+        let line = src[line_start..line_end].to_ascii_lowercase();
+        let pathish = parts.len() > 1
+            || inner.contains('/')
+            || [
+                "open(", "path", "read", "load", "__file__", "data", "fixture", "golden",
+                "expected",
+            ]
+            .iter()
+            .any(|w| line.contains(w));
+        if pathish {
+            out.push((start, parts));
+        }
     }
     out
 }

@@ -815,3 +815,31 @@ fn a_data_file_a_python_test_opens_is_locked_by_its_digest() {
         l.assert_passes_checked();
     }
 }
+
+// What is not a data file of the test is not locked as one: a file name the test compares
+// (`"setup.cfg" in names()`), a URL's path (`"/static/setup.cfg"`); and a new test that opens
+// the data file a locked test opens changes nothing for it.
+#[test]
+fn names_that_are_not_a_tests_data_files_are_not_locked() {
+    let test = "import json\nfrom pathlib import Path\n\nfrom billing import fetch, names, total\n\n\ndef test_names():\n    assert \"setup.cfg\" in names()\n    assert fetch(\"/static/setup.cfg\") == 200\n\n\ndef test_total():\n    expected = json.loads((Path(__file__).parent / \"data\" / \"expected.json\").read_text())\n    assert total([1, 2, 3]) == expected[\"total\"]\n";
+    let files = [
+        ("tests/billing/test_names.py", test),
+        ("setup.cfg", "[metadata]\nname = billing\n"),
+        ("tests/billing/static/setup.cfg", "[x]\n"),
+        ("tests/billing/data/expected.json", "{\"total\": 6}\n"),
+    ];
+    let l = super::locked(&files);
+    l.repo.write("setup.cfg", "[metadata]\nname = billing2\n");
+    l.repo.write("tests/billing/static/setup.cfg", "[y]\n");
+    l.assert_passes();
+    let l = super::locked(&files);
+    l.edit(
+        "tests/billing/test_names.py",
+        test,
+        &[(
+            "\n\ndef test_total():",
+            "\n\ndef test_again():\n    assert json.loads((Path(__file__).parent / \"data\" / \"expected.json\").read_text())\n\n\ndef test_total():",
+        )],
+    );
+    l.assert_passes_checked();
+}
