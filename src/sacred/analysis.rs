@@ -1363,6 +1363,9 @@ fn canonical_leaf<'s>(node: Node<'_>, k: &str, t: &'s str, src: &str) -> std::bo
     if let Some(made) = super::extracted::fstring_put_back(node, src) {
         return made.into();
     }
+    if super::modern::read_as_os_error(node, src) {
+        return "OSError".into();
+    }
     canonical_literal(k, t)
 }
 
@@ -1564,7 +1567,7 @@ impl Serializer<'_, '_> {
             self.node(&mut value.walk());
             return;
         }
-        if let Some(fstring) = super::formatted::read_as_fstring(node, self.src) {
+        if let Some(fstring) = super::modern::read_as_fstring(node, self.src) {
             // `"…{}".format(x)` serialises as the f-string it makes.
             self.out.push_str("(string ");
             push_quoted(self.out, &canonical_literal("string", &fstring));
@@ -1665,6 +1668,7 @@ impl Serializer<'_, '_> {
         // Reading without the test's context: its arguments (and a comma each) are skipped.
         let mut skip = super::context::dropped_args(node, src).unwrap_or_default();
         skip.extend(replace_all_dropped(node, src).unwrap_or_default());
+        skip.extend(super::modern::dropped_args(node, src).unwrap_or_default());
         skip.extend(object_bases(node, src).unwrap_or_default());
         each_child(cursor, src, |comma, c| match comma {
             Some(comma) if skip.contains(&comma.id()) => {}
@@ -1807,7 +1811,7 @@ impl Tokens<'_> {
             self.node(&mut value.walk(), parent);
             return;
         }
-        if let Some(fstring) = super::formatted::read_as_fstring(node, self.src) {
+        if let Some(fstring) = super::modern::read_as_fstring(node, self.src) {
             // `"…{}".format(x)` reads as the f-string it makes.
             self.push_word(&canonical_literal("string", &fstring));
             return;
@@ -1897,6 +1901,7 @@ impl Tokens<'_> {
     fn children(&mut self, cursor: &mut TreeCursor<'_>, kind: &'static str) {
         let src = self.src;
         let mut skip = replace_all_dropped(cursor.node(), src).unwrap_or_default();
+        skip.extend(super::modern::dropped_args(cursor.node(), src).unwrap_or_default());
         skip.extend(object_bases(cursor.node(), src).unwrap_or_default());
         each_child(cursor, src, |comma, c| match comma {
             Some(comma) if skip.contains(&comma.id()) => {}
@@ -2443,10 +2448,10 @@ pub(crate) fn build_item(
     };
     let read = |extractions: &[&super::extracted::Extraction<'_>]| read_leaving(extractions, &[]);
     item.locals_put_back = sets.iter().map(|set| read(set)).collect();
-    // Python: one more reading with formatted strings as the f-strings they make.
-    if put_back && lang == "python" && super::formatted::has_formatted(spec.node, src) {
+    // Python: one more reading in the modern spelling (f-strings, `.encode()`, `OSError`).
+    if put_back && lang == "python" && super::modern::has_modern(spec.node, src) {
         item.locals_put_back
-            .push(super::formatted::with_fstrings(|| read(&[])));
+            .push(super::modern::with_modern(|| read(&[])));
     }
     if put_back {
         let nested = nested_releases(spec.body, src);

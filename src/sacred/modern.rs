@@ -1,11 +1,16 @@
-//! Python strings formatted three ways: `"Tornado/{}".format(version)`, `"Tornado/%s" %
-//! (version,)` and `f"Tornado/{version}"` make the same string (pyupgrade rewrites the first two
-//! into the third). A Python test is also read with each of the first two written as the
-//! f-string it makes, and a locked test that this reading matches, or whose base revision read
-//! so matches the test, is intact.
+//! Python read as pyupgrade writes it: the same program in its modern spelling. A Python
+//! test is also read with these rewrites, and a locked test that this reading matches, or
+//! whose base revision read so matches the test, is intact:
 //!
-//! **Invariant:** only what makes the same string is rewritten, from arguments evaluated once
-//! each in the same order:
+//! - strings formatted three ways: `"Tornado/{}".format(version)`, `"Tornado/%s" %
+//!   (version,)` and `f"Tornado/{version}"` make the same string; the first two read as the
+//!   f-string they make;
+//! - `"é".encode("utf-8")` is `"é".encode()` (a `str`'s default encoding is UTF-8, whatever
+//!   the locale), and `b"…".decode("utf-8")` is `b"…".decode()`;
+//! - `EnvironmentError` and `IOError` are `OSError` (the same class since Python 3.3).
+//!
+//! **Invariant:** only what makes the same value, from arguments evaluated once each in the
+//! same order:
 //!
 //! - `.format` on one plain string literal (no prefix, no implicit concatenation), with
 //!   positional arguments only, each used exactly once and in order (`{}` or `{0}`, `{1}`, …),
@@ -14,7 +19,11 @@
 //! - `%` between one plain string literal and a parenthesised tuple with as many elements as
 //!   the string has `%s`, `%r` or `%a` (and no other conversion, flag or width; `%%` is a
 //!   percent sign). A right operand that is not a written tuple is not rewritten: `"%s" % x`
-//!   formats the elements of `x` when it holds a tuple.
+//!   formats the elements of `x` when it holds a tuple;
+//! - `.encode`/`.decode` only on a string (bytes) literal, with one argument naming UTF-8;
+//! - an alias only in a file where every mention of it is in an `except` or `raise` line or
+//!   an `assertRaises`/`pytest.raises` call (nothing there can bind it to another class);
+//!   `WindowsError` is not read so (it exists on Windows only).
 //!
 //! `%s` calls `str(x)` and `{x}` calls `format(x, "")`, which is `str(x)` unless the value's
 //! class defines its own `__format__`: such a class is code under test, which the lock does not
@@ -31,8 +40,8 @@ thread_local! {
     static ACTIVE: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Runs `f` (a reading of a Python test) with formatted strings read as f-strings.
-pub(crate) fn with_fstrings<R>(f: impl FnOnce() -> R) -> R {
+/// Runs `f` (a reading of a Python test) with its modern spelling.
+pub(crate) fn with_modern<R>(f: impl FnOnce() -> R) -> R {
     let was = ACTIVE.with(|a| a.replace(true));
     let r = f();
     ACTIVE.with(|a| a.set(was));
@@ -48,13 +57,141 @@ pub(crate) fn read_as_fstring(node: Node<'_>, src: &str) -> Option<String> {
     fstring_of(node, src)
 }
 
-/// Whether anything under `node` reads as an f-string ([`fstring_of`]).
-pub(crate) fn has_formatted(node: Node<'_>, src: &str) -> bool {
-    if fstring_of(node, src).is_some() {
+/// Whether anything under `node` reads otherwise in the modern spelling.
+pub(crate) fn has_modern(node: Node<'_>, src: &str) -> bool {
+    if fstring_of(node, src).is_some()
+        || utf8_argument(node, src).is_some()
+        || os_error_alias(node, src)
+    {
         return true;
     }
     let mut cursor = node.walk();
-    node.children(&mut cursor).any(|c| has_formatted(c, src))
+    node.children(&mut cursor).any(|c| has_modern(c, src))
+}
+
+/// In a reading with the modern spelling, the nodes of the argument list `args` to leave out:
+/// the UTF-8 argument of a literal's `.encode`/`.decode`.
+pub(crate) fn dropped_args(args: Node<'_>, src: &str) -> Option<Vec<usize>> {
+    if !ACTIVE.with(Cell::get) {
+        return None;
+    }
+    utf8_argument(args, src).map(|a| vec![a.id()])
+}
+
+/// In a reading with the modern spelling, `OSError` for an alias of it.
+pub(crate) fn read_as_os_error(node: Node<'_>, src: &str) -> bool {
+    ACTIVE.with(Cell::get) && os_error_alias(node, src)
+}
+
+/// The one argument of `"…".encode("utf-8")` (or `b"…".decode("utf-8")`, also `encoding=`),
+/// when `args` is that call's argument list.
+fn utf8_argument<'t>(args: Node<'t>, src: &str) -> Option<Node<'t>> {
+    if kind(args) != "argument_list" {
+        return None;
+    }
+    let call = args.parent().filter(|c| kind(*c) == "call")?;
+    let function = call.child_by_field_name("function")?;
+    if kind(function) != "attribute" {
+        return None;
+    }
+    let object = function.child_by_field_name("object")?;
+    let method = text(function.child_by_field_name("attribute")?, src);
+    let prefix = match (kind(object), method) {
+        ("string", "encode") => "",
+        ("string", "decode") => "b",
+        _ => return None,
+    };
+    let literal = text(object, src);
+    let written = literal
+        .split(['"', '\''])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let accepted: &[&str] = if prefix.is_empty() {
+        &["", "u"]
+    } else {
+        &["b"]
+    };
+    if !accepted.contains(&written.as_str())
+        || named_children(object)
+            .iter()
+            .any(|c| kind(*c) == "interpolation")
+    {
+        return None;
+    }
+    let [argument] = named_children(args)
+        .into_iter()
+        .filter(|c| kind(*c) != "comment")
+        .collect::<Vec<_>>()[..]
+    else {
+        return None;
+    };
+    let value = match kind(argument) {
+        "keyword_argument" => {
+            if argument
+                .child_by_field_name("name")
+                .is_none_or(|n| text(n, src) != "encoding")
+            {
+                return None;
+            }
+            argument.child_by_field_name("value")?
+        }
+        _ => argument,
+    };
+    if kind(value) != "string"
+        || named_children(value)
+            .iter()
+            .any(|c| kind(*c) == "interpolation")
+    {
+        return None;
+    }
+    let name = text(value, src)
+        .trim_matches(|c| c == '"' || c == '\'')
+        .to_ascii_lowercase()
+        .replace('-', "_");
+    matches!(name.as_str(), "utf_8" | "utf8" | "u8" | "utf").then_some(argument)
+}
+
+/// Whether `node` is `EnvironmentError` or `IOError` used as the built-in (see the module
+/// docs).
+fn os_error_alias(node: Node<'_>, src: &str) -> bool {
+    if kind(node) != "identifier" {
+        return false;
+    }
+    let name = text(node, src);
+    if !matches!(name, "EnvironmentError" | "IOError") {
+        return false;
+    }
+    // `x.IOError` is another name.
+    if node
+        .parent()
+        .filter(|p| kind(*p) == "attribute")
+        .and_then(|p| p.child_by_field_name("attribute"))
+        .is_some_and(|a| a.id() == node.id())
+    {
+        return false;
+    }
+    only_raised_or_caught(src, name)
+}
+
+/// Whether every mention of `name` in `src` (as a word) is on an `except` or `raise` line or in
+/// an `assertRaises`/`pytest.raises` call's line.
+fn only_raised_or_caught(src: &str, name: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    src.lines().all(|line| {
+        let mentions = line
+            .match_indices(name)
+            .any(|(i, _)| !line[..i].ends_with(word) && !line[i + name.len()..].starts_with(word));
+        if !mentions {
+            return true;
+        }
+        let t = line.trim_start();
+        (t.starts_with("except ") || t.starts_with("except(") || t.starts_with("raise "))
+            || ((t.contains("assertRaises(")
+                || t.contains("assertRaisesRegex(")
+                || t.contains("pytest.raises("))
+                && !t.contains('='))
+    })
 }
 
 /// The f-string a `.format` call or a `%` formatting makes (see the module docs).
@@ -282,6 +419,24 @@ mod tests {
         assert_eq!(read("\"{0.x}\".format(a)"), None);
         assert_eq!(read("b\"{}\".format(a)"), None);
         assert_eq!(read("f\"{a}{{}}\".format(b)"), None);
+    }
+
+    #[test]
+    fn an_alias_is_the_builtin_only_where_it_is_raised_or_caught() {
+        use super::only_raised_or_caught as only;
+        let caught = "try:\n    f()\nexcept (IOError, KeyError):\n    pass\n";
+        assert!(only(caught, "IOError"));
+        assert!(only(
+            "with self.assertRaises(IOError):\n    f()\n",
+            "IOError"
+        ));
+        assert!(only("raise IOError('x')\nMyIOError = 1\n", "IOError"));
+        assert!(!only(&format!("IOError = ValueError\n{caught}"), "IOError"));
+        assert!(!only(
+            &format!("from errors import IOError\n{caught}"),
+            "IOError"
+        ));
+        assert!(!only(&format!("{caught}x = IOError\n"), "IOError"));
     }
 
     #[test]

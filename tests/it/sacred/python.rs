@@ -884,6 +884,53 @@ refuses!(
     FORMATTED_ID
 );
 
+const MODERN: &str = "import os\nimport unittest\n\nfrom billing import total, url_escape\n\n\n# gatekeeper:sacred\nclass TestModern(unittest.TestCase):\n    def test_modern(self):\n        name = os.environ.get(\"NAME\", \"x\")\n        self.assertEqual(url_escape(\"\\u00e9\".encode(\"utf8\")), \"%C3%A9\")\n        self.assertEqual(url_escape(name.encode(\"utf-8\")), name)\n        try:\n            total(None)\n        except EnvironmentError:\n            pass\n";
+const MODERN_ID: &str = "python:tests/test_modern.py::TestModern::test_modern";
+harmless!(
+    a_default_encoding_and_an_os_error_alias_written_out_pass,
+    "tests/test_modern.py",
+    MODERN,
+    MODERN_ID,
+    [
+        ("\"\\u00e9\".encode(\"utf8\")", "\"\\u00e9\".encode()"),
+        ("except EnvironmentError:", "except OSError:"),
+    ]
+);
+refuses!(
+    another_encoding_is_not_the_default,
+    "tests/test_modern.py",
+    MODERN,
+    [(
+        "\"\\u00e9\".encode(\"utf8\")",
+        "\"\\u00e9\".encode(\"latin-1\")"
+    )],
+    "expected-changed",
+    MODERN_ID
+);
+refuses!(
+    the_encoding_of_what_may_not_be_a_str_stays,
+    "tests/test_modern.py",
+    MODERN,
+    [("name.encode(\"utf-8\")", "name.encode()")],
+    "assertion-loosened",
+    MODERN_ID
+);
+#[test]
+fn an_alias_the_file_binds_is_not_the_builtin() {
+    // The test caught `ValueError` under the name; `OSError` is another class.
+    let bound = MODERN.replace(
+        "import os\n",
+        "import os\n\nEnvironmentError = ValueError\n",
+    );
+    let l = super::locked(&[("tests/test_modern.py", &bound)]);
+    l.edit(
+        "tests/test_modern.py",
+        &bound,
+        &[("except EnvironmentError:", "except OSError:")],
+    );
+    l.assert_refused("body-changed", MODERN_ID);
+}
+
 const PARAM: &str = "import sys\n\nimport pytest\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize(\"amount\", [1, 10])\n@pytest.mark.skipif(sys.platform == \"win32\", reason=\"posix only\")\ndef test_param(amount):\n    assert refund(amount) == amount\n";
 const PARAM_ID: &str = "python:tests/test_param.py::test_param";
 
