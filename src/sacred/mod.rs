@@ -1717,7 +1717,12 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
         }
     }
     out.extend(tsconfig_resolution(repo, content, dir)?);
-    for name in ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock"] {
+    for name in [
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+    ] {
         if let Some((_, file, text)) = nearest_file(repo, content, &pkg_dir, name)? {
             out.extend(
                 js_lockfile_origins(name, &text)
@@ -2087,9 +2092,10 @@ fn js_test_dependency_sources(package: &serde_json::Value) -> Vec<String> {
 /// Where a lockfile takes each of [`JS_TEST_PACKAGES`] from, which `npm ci` and `yarn
 /// install --immutable` install as written: `node_modules/ava from https://HOST` (the scheme
 /// and host of its tarball: a version bump keeps them), `… link ../fake-ava`, `… from
-/// file:../fake-ava.tgz`; yarn's `ava@^6 from https://HOST` (classic `resolved`) or `ava@npm:^6
-/// resolution npm` (berry's protocol; the whole resolution for any protocol but `npm`). A
-/// lockfile that does not read is locked by nothing here: the package manager refuses it.
+/// file:../fake-ava.tgz`; yarn's `ava from https://HOST` (classic `resolved`) or `ava
+/// resolution npm` (berry's protocol; the whole resolution for any protocol but `npm`), by the
+/// package's name; `pnpm-lock.yaml` as [`pnpm_lockfile_origins`] reads it. A lockfile that
+/// does not read is locked by nothing here: the package manager refuses it.
 fn js_lockfile_origins(name: &str, text: &str) -> Vec<String> {
     let origin = |resolved: &str| -> String {
         match resolved.split_once("://") {
@@ -2120,7 +2126,8 @@ fn js_lockfile_origins(name: &str, text: &str) -> Vec<String> {
                     .skip(1)
                     .find(|(_, c)| *c == '@')
                     .map_or(first, |(i, _)| &first[..i]);
-                current = is_test_package(package).then(|| header.trim_matches('"').to_owned());
+                // By the package's name, so that a range or version bump keeps the line.
+                current = is_test_package(package).then(|| package.to_owned());
                 continue;
             }
             let Some(entry) = &current else { continue };
@@ -2142,7 +2149,12 @@ fn js_lockfile_origins(name: &str, text: &str) -> Vec<String> {
                 }
             }
         }
+        out.sort();
+        out.dedup();
         return out;
+    }
+    if name == "pnpm-lock.yaml" {
+        return pnpm_lockfile_origins(text, &origin);
     }
     let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
         return out;
@@ -2177,6 +2189,80 @@ fn js_lockfile_origins(name: &str, text: &str) -> Vec<String> {
             }
         }
     }
+    out
+}
+
+/// [`js_lockfile_origins`] for `pnpm-lock.yaml`: an importer's dependency on a test package
+/// given as a link or a file (`importers . ava version link:../fake-ava`), and how each entry
+/// of one is resolved, by its name: `packages ava from the registry` (an integrity alone),
+/// `… from https://HOST` (a tarball), `… directory ../fake-ava`, or the resolution as
+/// written (a git commit).
+fn pnpm_lockfile_origins(text: &str, origin: &dyn Fn(&str) -> String) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(value) = serde_saphyr::from_str::<serde_json::Value>(text) else {
+        return out;
+    };
+    let is_test_package = |package: &str| JS_TEST_PACKAGES.contains(&package);
+    if let Some(importers) = value.get("importers").and_then(|i| i.as_object()) {
+        for (importer, tables) in importers {
+            for table in ["dependencies", "devDependencies", "optionalDependencies"] {
+                let Some(deps) = tables.get(table).and_then(|d| d.as_object()) else {
+                    continue;
+                };
+                for (package, entry) in deps {
+                    let version = entry
+                        .get("version")
+                        .and_then(|v| v.as_str())
+                        .or_else(|| entry.as_str())
+                        .unwrap_or("");
+                    if is_test_package(package) && version.contains(':') {
+                        out.push(format!("importers {importer} {package} version {version}"));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(packages) = value.get("packages").and_then(|p| p.as_object()) {
+        for (key, entry) in packages {
+            // `ava@6.1.0`, `/ava@6.1.0`, `/@jest/globals@29.7.0`, `/ava/6.1.0` (older).
+            let bare = key.trim_start_matches('/');
+            let package = bare
+                .char_indices()
+                .skip(1)
+                .find(|(_, c)| *c == '@')
+                .map_or(bare, |(i, _)| &bare[..i]);
+            let package = if package == bare {
+                // `ava/6.1.0`, `@jest/globals/29.7.0`.
+                let n = if bare.starts_with('@') { 2 } else { 1 };
+                &bare[..bare
+                    .match_indices('/')
+                    .nth(n - 1)
+                    .map_or(bare.len(), |(i, _)| i)]
+            } else {
+                package
+            };
+            if !is_test_package(package) {
+                continue;
+            }
+            let Some(resolution) = entry.get("resolution") else {
+                continue;
+            };
+            // By the package's name, so that a version bump keeps the line.
+            if let Some(tarball) = resolution.get("tarball").and_then(|t| t.as_str()) {
+                out.push(format!("packages {package} {}", origin(tarball)));
+            } else if let Some(dir) = resolution.get("directory").and_then(|d| d.as_str()) {
+                out.push(format!("packages {package} directory {dir}"));
+            } else if resolution.get("integrity").is_some()
+                && resolution.as_object().is_some_and(|r| r.len() == 1)
+            {
+                out.push(format!("packages {package} from the registry"));
+            } else {
+                out.push(format!("packages {package} resolution {resolution}"));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
     out
 }
 
@@ -6124,8 +6210,8 @@ mod tests {
         assert_eq!(
             origins("yarn.lock", berry),
             [
-                "ava@npm:^6.0.0 resolution npm",
-                "@jest/globals@portal:./fake::locator=shop resolution @jest/globals@portal:./fake::locator=shop",
+                "@jest/globals resolution @jest/globals@portal:./fake::locator=shop",
+                "ava resolution npm",
             ]
         );
         let v1 = "{\"lockfileVersion\": 1, \"dependencies\": {\"ava\": {\"version\": \"6.1.0\", \"resolved\": \"https://user:secret@registry.example/ava-6.1.0.tgz\"}, \"chai\": {\"version\": \"file:../fake-chai\"}, \"left-pad\": {\"version\": \"1.3.0\"}}}";
@@ -6137,6 +6223,16 @@ mod tests {
             ]
         );
         assert!(origins("package-lock.json", "{not json").is_empty());
+        let pnpm = "lockfileVersion: '9.0'\nimporters:\n  .:\n    devDependencies:\n      ava:\n        specifier: ^6.0.0\n        version: 6.1.0\n      chai:\n        specifier: link:../fake-chai\n        version: link:../fake-chai\npackages:\n  ava@6.1.0:\n    resolution: {integrity: sha512-one}\n  '@jest/globals@29.7.0':\n    resolution: {tarball: https://mirror.example/globals-29.7.0.tgz}\n  /tap/18.0.0:\n    resolution: {directory: ../fake-tap, type: directory}\n  left-pad@1.3.0:\n    resolution: {tarball: https://mirror.example/left-pad.tgz}\n";
+        assert_eq!(
+            origins("pnpm-lock.yaml", pnpm),
+            [
+                "importers . chai version link:../fake-chai",
+                "packages @jest/globals from https://mirror.example",
+                "packages ava from the registry",
+                "packages tap directory ../fake-tap",
+            ]
+        );
     }
 
     #[cfg(feature = "lang-rust")]

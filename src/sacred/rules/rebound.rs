@@ -646,7 +646,7 @@ fn resolution_unrecorded(s: &Subject<'_>, text: &str, locked: &[String]) -> bool
     if what == "dependency"
         && !matches!(
             file.rsplit('/').next(),
-            Some("package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock")
+            Some("package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock" | "pnpm-lock.yaml")
         )
     {
         return false;

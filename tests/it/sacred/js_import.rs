@@ -463,7 +463,7 @@ fn js_a_root_hook_or_patch_in_another_mocha_spec_file_is_refused() {
     l.assert_passes();
 }
 
-// What `npm ci` and `yarn install` install is the lockfile's: a runner or assertion package
+// What `npm ci`, `yarn install` and `pnpm install` install is the lockfile's: a runner or assertion package
 // whose entry now comes from another host, a link or a file is refused; a version bump
 // (another tarball of the same host, another integrity) passes. Under a lock written before
 // lockfiles were read, the base revision decides.
@@ -471,6 +471,7 @@ fn js_a_root_hook_or_patch_in_another_mocha_spec_file_is_refused() {
 fn js_a_lockfile_taking_the_runner_from_elsewhere_is_refused() {
     let package = "{\"name\": \"shop\", \"devDependencies\": {\"ava\": \"^6.0.0\"}}\n";
     let npm = "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": {\"devDependencies\": {\"ava\": \"^6.0.0\"}},\n    \"node_modules/ava\": {\n      \"version\": \"6.1.0\",\n      \"resolved\": \"https://registry.example/ava/-/ava-6.1.0.tgz\",\n      \"integrity\": \"sha512-one\"\n    }\n  }\n}\n";
+    let pnpm = "lockfileVersion: '9.0'\nimporters:\n  .:\n    devDependencies:\n      ava:\n        specifier: ^6.0.0\n        version: 6.1.0\npackages:\n  ava@6.1.0:\n    resolution: {integrity: sha512-one}\n";
     let yarn = "# yarn lockfile v1\n\nava@^6.0.0:\n  version \"6.1.0\"\n  resolved \"https://registry.example/ava/-/ava-6.1.0.tgz#abc\"\n  integrity sha512-one\n";
     for (lockfile, text, elsewhere, bump) in [
         (
@@ -497,6 +498,23 @@ fn js_a_lockfile_taking_the_runner_from_elsewhere_is_refused() {
             "yarn.lock",
             yarn,
             vec![("registry.example/ava/-/", "mirror.example/")],
+            vec![
+                ("ava@^6.0.0", "ava@^6.2.0"),
+                ("6.1.0", "6.2.0"),
+                ("6.1.0", "6.2.0"),
+                ("sha512-one", "sha512-two"),
+            ],
+        ),
+        (
+            "pnpm-lock.yaml",
+            pnpm,
+            vec![
+                (
+                    "{integrity: sha512-one}",
+                    "{tarball: https://mirror.example/ava.tgz}",
+                ),
+                ("version: 6.1.0", "version: link:../fake-ava"),
+            ],
             vec![
                 ("6.1.0", "6.2.0"),
                 ("6.1.0", "6.2.0"),
