@@ -4164,7 +4164,9 @@ fn go_imported_check_helpers(
 /// a function of it a test calls as `common::check_total(…)`, or by the name a `use
 /// common::check_total;` (or `use common::*;`) brings, with the check helpers of that module
 /// it reaches, as `helper common::check_total (in FILE): TEXT`. Only the module's own
-/// top-level functions are read, and only a module of the tests (see [`test_support`]).
+/// top-level functions are read, and only a module of the tests (see [`test_support`]). The
+/// functions of a file the test file `include!`s at its top (`include!("helpers.rs");`) are
+/// the file's own: one a test calls by its name is read the same way.
 fn add_rust_module_check_helpers(
     repo: &Repo,
     content: &Content<'_>,
@@ -4191,7 +4193,20 @@ fn add_rust_module_check_helpers(
                 .then(|| name.to_owned())
         })
         .collect();
-    if declared.is_empty() {
+    // `include!("helpers.rs");` at the top of the file: its functions are the file's own.
+    let dir_of_file = dir_prefix(path);
+    let included: Vec<String> = src
+        .lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("include!(")?;
+            let file = rest.split('"').nth(1)?;
+            Path::new(file)
+                .extension()
+                .is_some_and(|e| e == "rs")
+                .then(|| relative_path(dir_of_file, file))
+        })
+        .collect();
+    if declared.is_empty() && included.is_empty() {
         return Ok(());
     }
     let mut wanted: BTreeSet<&str> = BTreeSet::new();
@@ -4282,6 +4297,17 @@ fn add_rust_module_check_helpers(
             }
             for name in names {
                 stubs.push(stub_of(&functions, at, name));
+            }
+        }
+    }
+    for file in included {
+        let Some(parts) = read_module(repo, content, &file, cache)? else {
+            continue;
+        };
+        let functions = parts.functions_of(&file);
+        for (at, f) in functions.iter().enumerate() {
+            if wanted.contains(f.name.as_str()) {
+                stubs.push(stub_of(&functions, at, f.name.clone()));
             }
         }
     }

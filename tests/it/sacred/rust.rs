@@ -1699,3 +1699,48 @@ fn a_helper_the_test_calls_that_exits_is_refused() {
     );
     l.assert_refused("rebound", "rust:tests/total.rs::total_is_exact");
 }
+
+// The functions of a file a test file `include!`s are its own: a check helper there that a
+// test calls is locked as written, so emptying it is refused; a comment there passes.
+#[test]
+fn a_check_helper_in_an_included_file_is_locked() {
+    let test = "include!(\"support/helpers.rs\");\n\n#[test]\nfn total_is_exact() {\n    check_total(6);\n}\n";
+    let helpers = "fn check_total(expected: i64) {\n    assert_eq!(pay::total(), expected);\n}\n";
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"pay\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", "pub fn total() -> i64 {\n    6\n}\n"),
+        ("tests/billing.rs", test),
+        ("tests/support/helpers.rs", helpers),
+    ];
+    let config = "sacred:\n  paths: [\"tests/billing.rs\"]\n";
+    let l = super::locked(&files);
+    l.repo.write("gatekeeper.yml", config);
+    l.repo.git(&["add", "-A"]);
+    l.repo.git(&["commit", "-q", "--no-verify", "-m", "config"]);
+    let out = l.repo.gk(&["sacred", "lock"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    l.repo.git(&["add", "-A"]);
+    l.repo.git(&["commit", "-q", "--no-verify", "-m", "lock"]);
+    l.edit(
+        "tests/support/helpers.rs",
+        helpers,
+        &[(
+            "    assert_eq!(pay::total(), expected);\n",
+            "    let _ = expected;\n",
+        )],
+    );
+    l.assert_refused("rebound", "rust:tests/billing.rs::total_is_exact");
+    l.edit(
+        "tests/support/helpers.rs",
+        helpers,
+        &[("fn check_total", "// the total\nfn check_total")],
+    );
+    l.assert_passes_checked();
+}
