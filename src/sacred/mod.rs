@@ -1762,6 +1762,26 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
             ));
         }
     }
+    // With `roots` (`["<rootDir>/src"]`), Jest takes them from `__mocks__` directly under each
+    // root instead.
+    let mut roots: Vec<String> = named
+        .iter()
+        .filter_map(|n| n.strip_prefix("<rootDir>"))
+        .map(|r| relative_path(&format!("{pkg_dir}/"), r.trim_start_matches('/')))
+        .filter(|r| *r != pkg_dir)
+        .collect();
+    roots.sort();
+    roots.dedup();
+    for root in roots {
+        for f in content.list_dir(repo, &join(&root, "__mocks__"))? {
+            if let Some(text) = content.read(repo, &f)? {
+                out.push(format!(
+                    "{hook}runner setup (in {f}): sha256:{}",
+                    analysis::sha256_hex(&text)
+                ));
+            }
+        }
+    }
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for n in named {
         if let Some((c, text)) = runner_file(repo, content, &pkg_dir, &n)?
@@ -4974,7 +4994,12 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
     // A changed `tsconfig*.json` anywhere (`config/tsconfig.base.json`) may be what the
     // `tsconfig.json` of a test extends: a lock written before `extends` was followed does
     // not name it, so it reaches every JS/TS test (such changes are rare).
-    let tsconfig_changed = changed.iter().any(|p| {
+    // So does a file added to or changed in a `__mocks__` directory, which Jest may apply to
+    // node modules without a `jest.mock` (beside `package.json`, or under a root).
+    let reaches_every_js_test = changed.iter().any(|p| {
+        if p.starts_with("__mocks__/") || p.contains("/__mocks__/") {
+            return true;
+        }
         let name = p.rsplit_once('/').map_or(p.as_str(), |(_, n)| n);
         name.starts_with("tsconfig")
             && Path::new(name)
@@ -4985,7 +5010,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         .filter(|f| {
             changed.iter().any(|c| c == f)
                 || helped.contains(f.as_str())
-                || (tsconfig_changed && lang::Lang::of_path(f).is_some_and(lang::Lang::is_js))
+                || (reaches_every_js_test && lang::Lang::of_path(f).is_some_and(lang::Lang::is_js))
                 || older.contains(&f.as_str())
                 || (is_go(f) && go_dirs.contains(&dir(f)))
                 || (is_go(f) && go_module_dirs.iter().any(|d| below(f, d)))

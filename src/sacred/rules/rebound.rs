@@ -626,14 +626,15 @@ fn hook_unrecorded(s: &Subject<'_>, text: &str) -> bool {
         && line_at_base(s, text)
 }
 
-/// A line of what resolves a JS/TS test's imports, or of where a lockfile takes its runner
-/// from, that locks written before `extends`, a package's own name and lockfiles were read
-/// lack (`hook resolution (in tsconfig.base.json): …`, `… extends "./base"`, `… self ky …`,
-/// `hook dependency (in package-lock.json): …`): one of a kind (`extends`, `self`, or the
-/// rest) the lock holds none of for that file, as the base revision's test has it. A lock
-/// written since holds each such line the file had.
+/// A line of what resolves a JS/TS test's imports, of where a lockfile takes its runner from,
+/// or of a mock of a Jest root's `__mocks__`, that locks written before `extends`, a
+/// package's own name, lockfiles and roots were read lack (`hook resolution (in
+/// tsconfig.base.json): …`, `… extends "./base"`, `… self ky …`, `hook dependency (in
+/// package-lock.json): …`, `hook runner setup (in src/__mocks__/axios.js): …`): one of a kind
+/// (`extends`, `self`, or the rest) the lock holds none of for that file, as the base
+/// revision's test has it. A lock written since holds each such line the file had.
 fn resolution_unrecorded(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
-    let Some((what, rest)) = ["resolution", "dependency"]
+    let Some((what, rest)) = ["resolution", "dependency", "runner setup"]
         .into_iter()
         .find_map(|w| Some((w, text.strip_prefix(&format!("hook {w} (in "))?)))
     else {
@@ -642,6 +643,11 @@ fn resolution_unrecorded(s: &Subject<'_>, text: &str, locked: &[String]) -> bool
     let Some((file, value)) = rest.split_once("): ") else {
         return false;
     };
+    // The mocks of a Jest root's `__mocks__` were read after the others (see
+    // `js_runner_lines`).
+    if what == "runner setup" && !file.contains("__mocks__/") {
+        return false;
+    }
     // A `package.json`'s own dependency lines were read before; a lockfile's were not.
     if what == "dependency"
         && !matches!(

@@ -366,6 +366,42 @@ fn js_a_mock_file_of_jest_rewritten_is_refused() {
     }
 }
 
+// Under Jest's `roots`, the mocks of node modules are read from `__mocks__` directly under each
+// root: one rewritten, or one added there, is refused. Under a lock written before roots were
+// read, the mocks as the base revision has them pass.
+#[test]
+fn js_a_mock_in_a_jest_roots_mocks_directory_is_locked() {
+    let test = "const pad = require('left-pad');\n\n// gatekeeper:sacred\ntest('total', () => {\n  expect(pad('6', 2)).toBe(' 6');\n});\n";
+    let mock = "module.exports = (s) => s;\n";
+    let files = [
+        (PATH, test),
+        ("tests/__mocks__/left-pad.js", mock),
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"jest\": {\"roots\": [\"<rootDir>/tests\"]}, \"devDependencies\": {\"jest\": \"^29.0.0\"}}\n",
+        ),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "tests/__mocks__/left-pad.js",
+        mock,
+        &[(mock, "module.exports = () => ' 6';\n")],
+    );
+    l.assert_refused("rebound", ID);
+    let l = super::locked(&files);
+    l.repo
+        .write("tests/__mocks__/lodash.js", "module.exports = {};\n");
+    l.assert_refused("rebound", ID);
+    let l = super::locked(&files);
+    l.commit_lock_without("  envelope-binding hook runner setup (in tests/__mocks__/");
+    l.edit(
+        PATH,
+        test,
+        &[("test('total'", "// the total\ntest('total'")],
+    );
+    l.assert_passes_checked();
+}
+
 // Mocha runs only the focused tests of the whole run once one file has one, and AVA only
 // those of the files it runs after such a file: a test
 // focused in another file below the same `package.json` drops the locked tests. Jest and
