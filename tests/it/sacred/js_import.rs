@@ -364,6 +364,10 @@ fn js_a_mock_file_of_jest_rewritten_is_refused() {
         l.edit(file, base, &[(base, to)]);
         l.assert_refused("rebound", ID);
     }
+    // A mock added beside `package.json` replaces that node module too.
+    let l = super::locked(&files);
+    l.repo.write("__mocks__/lodash.js", "module.exports = {};\n");
+    l.assert_refused("rebound", ID);
 }
 
 // Under Jest's `roots`, the mocks of node modules are read from `__mocks__` directly under each
