@@ -2555,6 +2555,8 @@ fn add_python_data_files(
     let dir = dir_prefix(path);
     let mut per_test: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut every: Vec<String> = Vec::new();
+    // Each path read once (a test file names the same data file many times).
+    let mut read: BTreeMap<String, Option<String>> = BTreeMap::new();
     for (at, parts) in python_path_literals(&src) {
         // Where it is written: the test (built or not) or helper whose body holds it, or
         // the module (`None`).
@@ -2587,7 +2589,11 @@ fn add_python_data_files(
             if candidate.is_empty() || candidate == path {
                 continue;
             }
-            let Some(line) = golden_line(repo, content, &candidate)? else {
+            if !read.contains_key(&candidate) {
+                let line = golden_line(repo, content, &candidate)?;
+                read.insert(candidate.clone(), line);
+            }
+            let Some(line) = read[&candidate].clone() else {
                 continue;
             };
             match test {

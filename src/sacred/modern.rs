@@ -59,6 +59,12 @@ pub(crate) fn read_as_fstring(node: Node<'_>, src: &str) -> Option<String> {
 
 /// Whether anything under `node` reads otherwise in the modern spelling.
 pub(crate) fn has_modern(node: Node<'_>, src: &str) -> bool {
+    let t = text(node, src);
+    let hints = [".format(", "%", ".encode(", ".decode(", "IOError", "EnvironmentError"];
+    hints.iter().any(|h| t.contains(h)) && has_modern_below(node, src)
+}
+
+fn has_modern_below(node: Node<'_>, src: &str) -> bool {
     if fstring_of(node, src).is_some()
         || utf8_argument(node, src).is_some()
         || os_error_alias(node, src)
@@ -66,7 +72,7 @@ pub(crate) fn has_modern(node: Node<'_>, src: &str) -> bool {
         return true;
     }
     let mut cursor = node.walk();
-    node.children(&mut cursor).any(|c| has_modern(c, src))
+    node.children(&mut cursor).any(|c| has_modern_below(c, src))
 }
 
 /// In a reading with the modern spelling, the nodes of the argument list `args` to leave out:
