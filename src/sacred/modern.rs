@@ -60,7 +60,14 @@ pub(crate) fn read_as_fstring(node: Node<'_>, src: &str) -> Option<String> {
 /// Whether anything under `node` reads otherwise in the modern spelling.
 pub(crate) fn has_modern(node: Node<'_>, src: &str) -> bool {
     let t = text(node, src);
-    let hints = [".format(", "%", ".encode(", ".decode(", "IOError", "EnvironmentError"];
+    let hints = [
+        ".format(",
+        "%",
+        ".encode(",
+        ".decode(",
+        "IOError",
+        "EnvironmentError",
+    ];
     hints.iter().any(|h| t.contains(h)) && has_modern_below(node, src)
 }
 

@@ -329,3 +329,266 @@ pub(crate) fn scan(
     }
     out.finish(src)
 }
+
+/// `src` with each loop over a slice literal whose body only reports (`for _, v := range
+/// []struct{ name, got string }{{"pre", pre}, {"run", run}} { if v.got != "x" { t.Errorf(…) }
+/// }`) written out once per element, each `v.field` (or `v` for a slice of plain values)
+/// replaced by that element's expression in parentheses; `None` when there is none. The
+/// elements are evaluated before the loop, and the body only reads them and reports, so the
+/// written-out checks check the same values in the same order. Only an inline struct type
+/// with every field named, elements that are all positional or all keyed and hold no call
+/// or receive (names, literals, field reads), and a loop variable used nowhere but as
+/// `v.field` (as `v`) qualify.
+pub(crate) fn unrolled_loops(src: &str, root: Node<'_>) -> Option<String> {
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if kind(n) == "for_statement"
+            && let Some(text) = unrolled(n, src)
+        {
+            edits.push((n.byte_range(), text));
+            continue;
+        }
+        stack.extend(named_children(n));
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(src.len());
+    let mut at = 0;
+    for (range, text) in edits {
+        out.push_str(&src[at..range.start]);
+        out.push_str(&text);
+        at = range.end;
+    }
+    out.push_str(&src[at..]);
+    Some(out)
+}
+
+/// The statements of a block (the grammar wraps them in a `statement_list`), comments left out.
+fn block_statements(block: Node<'_>) -> Vec<Node<'_>> {
+    named_children(block)
+        .into_iter()
+        .flat_map(|c| {
+            if kind(c) == "statement_list" {
+                named_children(c)
+            } else {
+                vec![c]
+            }
+        })
+        .filter(|c| kind(*c) != "comment")
+        .collect()
+}
+
+/// One loop of [`unrolled_loops`], written out.
+fn unrolled(for_stmt: Node<'_>, src: &str) -> Option<String> {
+    let clause = named_children(for_stmt)
+        .into_iter()
+        .find(|c| kind(*c) == "range_clause")?;
+    let left = clause.child_by_field_name("left")?;
+    let right = clause.child_by_field_name("right")?;
+    let body = for_stmt.child_by_field_name("body")?;
+    // `_, v`
+    let names: Vec<Node<'_>> = named_children(left);
+    let [blank, var] = names.as_slice() else {
+        return None;
+    };
+    if text(*blank, src) != "_" || kind(*var) != "identifier" {
+        return None;
+    }
+    let var = text(*var, src);
+    if kind(right) != "composite_literal" {
+        return None;
+    }
+    let ty = right.child_by_field_name("type")?;
+    if kind(ty) != "slice_type" {
+        return None;
+    }
+    let element_type = ty.child_by_field_name("element")?;
+    let fields: Option<Vec<String>> = if kind(element_type) == "struct_type" {
+        let list = named_children(element_type)
+            .into_iter()
+            .find(|c| kind(*c) == "field_declaration_list")?;
+        let mut fields = Vec::new();
+        for decl in named_children(list) {
+            if kind(decl) == "comment" {
+                continue;
+            }
+            if kind(decl) != "field_declaration" {
+                return None;
+            }
+            let mut cursor = decl.walk();
+            let named: Vec<String> = decl
+                .children_by_field_name("name", &mut cursor)
+                .map(|n| text(n, src).to_owned())
+                .collect();
+            if named.is_empty() {
+                return None;
+            }
+            fields.extend(named);
+        }
+        Some(fields)
+    } else {
+        None
+    };
+    // The body: reports under conditions only.
+    let statements = block_statements(body);
+    let reports_only = |n: Node<'_>| -> bool {
+        if kind(n) != "if_statement" || n.child_by_field_name("initializer").is_some() {
+            return false;
+        }
+        let Some(consequence) = n.child_by_field_name("consequence") else {
+            return false;
+        };
+        n.child_by_field_name("alternative").is_none()
+            && block_statements(consequence).into_iter().all(|c| {
+                kind(c) == "expression_statement"
+                    && named_children(c).first().is_some_and(|call| {
+                        selector(*call, src).is_some_and(|(_, m)| {
+                            matches!(m, "Error" | "Errorf" | "Fatal" | "Fatalf")
+                        })
+                    })
+            })
+    };
+    if statements.is_empty() || !statements.iter().all(|s| reports_only(*s)) {
+        return None;
+    }
+    // Every mention of the loop variable in the body, as `v.field` (or `v`).
+    let mut uses: Vec<(std::ops::Range<usize>, Option<String>)> = Vec::new();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if kind(n) == "selector_expression"
+            && n.child_by_field_name("operand")
+                .is_some_and(|o| kind(o) == "identifier" && text(o, src) == var)
+        {
+            let field = text(n.child_by_field_name("field")?, src).to_owned();
+            uses.push((n.byte_range(), Some(field)));
+            continue;
+        }
+        if kind(n) == "identifier" && text(n, src) == var {
+            uses.push((n.byte_range(), None));
+            continue;
+        }
+        stack.extend(named_children(n));
+    }
+    if uses.is_empty() || uses.iter().any(|(_, f)| f.is_some() != fields.is_some()) {
+        return None;
+    }
+    // The elements, each as its field's expressions (or its one value): names, literals and
+    // field reads only, which read the same wherever they are evaluated.
+    let values = right.child_by_field_name("body")?;
+    let mut out = String::new();
+    for element in named_children(values) {
+        if kind(element) == "comment" {
+            continue;
+        }
+        let inner = if kind(element) == "literal_element" {
+            element.named_child(0)?
+        } else {
+            return None;
+        };
+        if text(element, src).contains(['(', '<', '/']) {
+            return None;
+        }
+        // Each field's expression (a struct element), or the element's one value.
+        let mut by_field: std::collections::BTreeMap<String, String> =
+            std::collections::BTreeMap::new();
+        let single = text(inner, src).to_owned();
+        if let Some(fields) = &fields {
+            if kind(inner) != "literal_value" {
+                return None;
+            }
+            let parts: Vec<Node<'_>> = named_children(inner)
+                .into_iter()
+                .filter(|c| kind(*c) != "comment")
+                .collect();
+            for (at, p) in parts.iter().enumerate() {
+                match kind(*p) {
+                    "literal_element" => {
+                        by_field.insert(fields.get(at)?.clone(), text(*p, src).to_owned());
+                    }
+                    "keyed_element" => {
+                        let kv = named_children(*p);
+                        let [k, v] = kv.as_slice() else {
+                            return None;
+                        };
+                        by_field.insert(text(*k, src).to_owned(), text(*v, src).to_owned());
+                    }
+                    _ => return None,
+                }
+            }
+            // Positional elements name every field (Go refuses fewer).
+            if parts.iter().any(|p| kind(*p) == "literal_element") && parts.len() != fields.len() {
+                return None;
+            }
+        }
+        let value_of = |field: Option<&str>| -> Option<String> {
+            match field {
+                Some(f) => by_field.get(f).cloned(),
+                None => Some(single.clone()),
+            }
+        };
+        // The body's statements with each use replaced.
+        let start = statements.first()?.start_byte();
+        let end = statements.last()?.end_byte();
+        let mut written = String::new();
+        let mut at = start;
+        let mut sorted = uses.clone();
+        sorted.sort_by_key(|(r, _)| r.start);
+        for (range, field) in &sorted {
+            written.push_str(&src[at..range.start]);
+            // A field the element leaves out is its zero value: not read here.
+            let value = value_of(field.as_deref())?;
+            written.push('(');
+            written.push_str(&value);
+            written.push(')');
+            at = range.end;
+        }
+        written.push_str(&src[at..end]);
+        out.push_str(&written);
+        out.push('\n');
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+#[cfg(all(test, feature = "lang-go"))]
+mod unroll_tests {
+    fn unroll(src: &str) -> Option<String> {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_go::LANGUAGE.into())
+            .expect("the Go grammar loads");
+        let tree = parser.parse(src, None).expect("parses");
+        super::unrolled_loops(src, tree.root_node())
+    }
+
+    #[test]
+    fn loops_over_literal_tables_are_written_out() {
+        let src = "package p\n\nfunc TestX(t *testing.T) {\n\tfor _, v := range []struct {\n\t\tname string\n\t\tgot  string\n\t}{\n\t\t{\"pre\", pre},\n\t\t{name: \"run\", got: run},\n\t} {\n\t\tif v.got != onetwo {\n\t\t\tt.Errorf(\"%s\", v.name)\n\t\t}\n\t}\n}\n";
+        // Mixed positional and keyed elements: each element is read on its own.
+        let out = unroll(src).expect("unrolled");
+        assert!(
+            out.contains("if (pre) != onetwo {\n\t\t\tt.Errorf(\"%s\", (\"pre\"))\n\t\t}"),
+            "{out}"
+        );
+        assert!(out.contains("if (run) != onetwo {"), "{out}");
+        assert!(!out.contains("range"), "{out}");
+        let scalars = "package p\n\nfunc TestX(t *testing.T) {\n\tfor _, want := range []string{a, b} {\n\t\tif !has(want) {\n\t\t\tt.Fatal(want)\n\t\t}\n\t}\n}\n";
+        // A slice of plain values; the condition may call anything (it runs once per element
+        // either way).
+        let out = unroll(scalars).expect("unrolled");
+        assert!(out.contains("if !has((a)) {\n\t\t\tt.Fatal((a))"), "{out}");
+        assert!(out.contains("if !has((b)) {"), "{out}");
+        let calls = src.replace("{\"pre\", pre}", "{\"pre\", f()}");
+        assert_eq!(unroll(&calls), None);
+        // A comment between the elements (with a parenthesis in it) is no call.
+        let commented = src.replace(
+            "\t\t{\"pre\", pre},",
+            "\t\t// see (issue 252)\n\t\t{\"pre\", pre},",
+        );
+        assert!(unroll(&commented).is_some());
+        let other = src.replace("t.Errorf(\"%s\", v.name)", "v.name = \"\"");
+        assert_eq!(unroll(&other), None);
+    }
+}

@@ -380,6 +380,20 @@ pub fn go_package_constants(path: &str, src: &str) -> Result<Option<PackageConst
     }
 }
 
+/// A Go file with its loops over slice literals that only report written out once per
+/// element (see [`go::unrolled_loops`]); `None` when it has none.
+pub fn go_unrolled_loops(path: &str, src: &str) -> Result<Option<String>> {
+    #[cfg(feature = "lang-go")]
+    {
+        Ok(parse_go(path, src)?.and_then(|tree| go::unrolled_loops(src, tree.root_node())))
+    }
+    #[cfg(not(feature = "lang-go"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
 /// Every grammar compiled into this build, each with whether it is TypeScript's (whose
 /// types are erased from fingerprints).
 pub(crate) fn grammars() -> Vec<(tree_sitter::Language, Lang)> {

@@ -1580,3 +1580,45 @@ fn a_helper_the_test_calls_that_skips_is_refused() {
         l.assert_refused("rebound", STARTS_ID);
     }
 }
+
+// Checks folded into a loop over a slice literal (`for _, v := range []struct{…}{…}`) are the
+// same checks of the same values, written out per element: that passes, with the expected
+// value now a constant of the package. An element dropped or changed, or one that leaves the
+// compared field out, is refused.
+const HOOKS: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestHooks(t *testing.T) {\n\tpre, run := Hooks(\"one\", \"two\")\n\tif pre != \"one two\" {\n\t\tt.Errorf(\"pre = %q\", pre)\n\t}\n\tif run != \"one two\" {\n\t\tt.Errorf(\"run = %q\", run)\n\t}\n}\n";
+const HOOKS_ID: &str = "go:pay/hooks_test.go::TestHooks";
+const HOOKS_LOOP: &str = "\tfor _, v := range []struct {\n\t\tname string\n\t\tgot  string\n\t}{\n\t\t{\"pre\", pre},\n\t\t{\"run\", run},\n\t} {\n\t\tif v.got != onetwo {\n\t\t\tt.Errorf(\"Expected %s %q, got %q\", v.name, onetwo, v.got)\n\t\t}\n\t}\n}\n";
+
+#[test]
+fn checks_folded_into_a_loop_over_a_literal_table_pass() {
+    let folded = |loop_text: &str| {
+        let head = HOOKS.split("\tif pre").next().unwrap().to_owned();
+        format!("{head}{loop_text}\nconst onetwo = \"one two\"\n")
+    };
+    let l = super::locked(&[("pay/hooks_test.go", HOOKS)]);
+    l.repo.write("pay/hooks_test.go", folded(HOOKS_LOOP));
+    l.assert_passes_checked();
+    for changed in [
+        HOOKS_LOOP.replace("\t\t{\"run\", run},\n", ""),
+        HOOKS_LOOP.replace("{\"run\", run}", "{\"run\", pre}"),
+        HOOKS_LOOP
+            .replace("{\"run\", run}", "{name: \"run\"}")
+            .replace("{\"pre\", pre}", "{name: \"pre\", got: pre}"),
+        HOOKS_LOOP.replace("v.got != onetwo", "v.got != onetwo && v.name == \"\""),
+    ] {
+        let l = super::locked(&[("pay/hooks_test.go", HOOKS)]);
+        l.repo.write("pay/hooks_test.go", folded(&changed));
+        let out = l.check_staged();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(&format!("refused: {HOOKS_ID}")),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

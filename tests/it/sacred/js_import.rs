@@ -366,7 +366,8 @@ fn js_a_mock_file_of_jest_rewritten_is_refused() {
     }
     // A mock added beside `package.json` replaces that node module too.
     let l = super::locked(&files);
-    l.repo.write("__mocks__/lodash.js", "module.exports = {};\n");
+    l.repo
+        .write("__mocks__/lodash.js", "module.exports = {};\n");
     l.assert_refused("rebound", ID);
 }
 
