@@ -1433,15 +1433,8 @@ fn rust_declared_by(
         if c == file {
             continue;
         }
-        if !cache.rust_declarations.contains_key(&c) {
-            let declared = match content.read(repo, &c)? {
-                Some(src) if src.contains("mod ") => lang::rust_declarations(&c, &src)?,
-                _ => Vec::new(),
-            };
-            cache.rust_declarations.insert(c.clone(), declared);
-        }
         found.extend(
-            cache.rust_declarations[&c]
+            rust_declarations_of(repo, content, &c, cache)?
                 .iter()
                 .filter(|(n, d)| n == module && rust_path_attribute(&d.text).is_none())
                 .map(|(_, d)| (c.clone(), d.clone())),
@@ -1470,15 +1463,8 @@ fn rust_declared_by_path(
         if c == file || Path::new(&c).extension().is_none_or(|e| e != "rs") {
             continue;
         }
-        if !cache.rust_declarations.contains_key(&c) {
-            let declared = match content.read(repo, &c)? {
-                Some(src) if src.contains("mod ") => lang::rust_declarations(&c, &src)?,
-                _ => Vec::new(),
-            };
-            cache.rust_declarations.insert(c.clone(), declared);
-        }
         found.extend(
-            cache.rust_declarations[&c]
+            rust_declarations_of(repo, content, &c, cache)?
                 .iter()
                 .filter(|(_, d)| {
                     rust_path_attribute(&d.text).is_some_and(|p| {
@@ -1489,6 +1475,25 @@ fn rust_declared_by_path(
         );
     }
     Ok(found)
+}
+
+/// The module declarations of the Rust file `file` (see [`lang::rust_declarations`]), read
+/// once per command.
+#[cfg(feature = "lang-rust")]
+fn rust_declarations_of<'c>(
+    repo: &Repo,
+    content: &Content<'_>,
+    file: &str,
+    cache: &'c mut Surroundings,
+) -> Result<&'c [(String, lang::RustDeclaration)]> {
+    if !cache.rust_declarations.contains_key(file) {
+        let declared = match content.read(repo, file)? {
+            Some(src) if src.contains("mod ") => lang::rust_declarations(file, &src)?,
+            _ => Vec::new(),
+        };
+        cache.rust_declarations.insert(file.to_owned(), declared);
+    }
+    Ok(&cache.rust_declarations[file])
 }
 
 /// The path a Rust module declaration's `#[path = "…"]` names, as written.
