@@ -3699,7 +3699,9 @@ fn add_imported_module_code(
 /// TEXT`, NAME as the envelope spells it, so that widening a skip condition kept in a helper
 /// module is `rebound` (and a change to that file brings the test into the check). The
 /// decorator itself is the envelope's: removing a skip decorator drops its line and is
-/// accepted, adding one is `skipped`.
+/// accepted, adding one is `skipped`. A value the test's body reads from such a module
+/// (`from tests.constants import EXPECTED`, then `assert total(xs) == EXPECTED`) is recorded
+/// the same way: it is what the test compares with.
 fn add_imported_envelope_definitions(
     repo: &Repo,
     content: &Content<'_>,
@@ -3710,10 +3712,13 @@ fn add_imported_envelope_definitions(
     if lang::Lang::of_path(path) != Some(lang::Lang::Python) {
         return Ok(());
     }
+    // What the envelopes read, what the module calls at import, and what the bodies read (of
+    // which only values are locked here: a function a test calls is a check helper or the
+    // code under test).
     let wanted: BTreeSet<&str> = scan
         .tests
         .iter()
-        .flat_map(|t| t.envelope_used.iter().map(String::as_str))
+        .flat_map(|t| t.envelope_used.iter().chain(&t.used).map(String::as_str))
         .chain(scan.import_calls.iter().map(String::as_str))
         .collect();
     // (the name as the envelope spells it, the module's file, the name there)
@@ -3767,8 +3772,9 @@ fn add_imported_envelope_definitions(
             None => {}
         }
     }
-    // (the line, whether the name is a function the module calls while it is imported)
-    let mut found: BTreeMap<String, (String, Option<crate::sacred::bindings::Effects>)> =
+    // (the line, whether the name is a function the module calls while it is imported,
+    // whether it is a value)
+    let mut found: BTreeMap<String, (String, Option<crate::sacred::bindings::Effects>, bool)> =
         BTreeMap::new();
     for (alias, file, name) in &sought {
         let name = name.as_str();
@@ -3830,7 +3836,11 @@ fn add_imported_envelope_definitions(
         };
         found.insert(
             alias.to_owned(),
-            (format!("defined {alias} (in {file}): {text}"), effects),
+            (
+                format!("defined {alias} (in {file}): {text}"),
+                effects,
+                assigned.len() == 1,
+            ),
         );
     }
     if found.is_empty() {
@@ -3838,8 +3848,10 @@ fn add_imported_envelope_definitions(
     }
     for t in &mut scan.tests {
         let mut grew = false;
-        for (alias, (line, effects)) in &found {
-            if t.envelope_used.contains(alias) && !t.envelope_bindings.contains(line) {
+        for (alias, (line, effects, value)) in &found {
+            // A value the body reads (`assert total(xs) == EXPECTED`) is what it compares with.
+            let read = t.envelope_used.contains(alias) || (*value && t.used.contains(alias));
+            if read && !t.envelope_bindings.contains(line) {
                 t.envelope_bindings.push(line.clone());
                 grew = true;
             }

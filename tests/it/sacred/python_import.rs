@@ -843,3 +843,36 @@ fn names_that_are_not_a_tests_data_files_are_not_locked() {
     );
     l.assert_passes_checked();
 }
+
+// A value a test's body reads from a module of the tests (`from tests.billing.cases import
+// EXPECTED`, then `assert total(…) == EXPECTED`) is what it compares with: changing it there
+// is refused; another value of that module, read by no locked test, may change. Under a lock
+// written before such values were recorded, the line is new and passes until the next
+// re-lock.
+#[test]
+fn a_value_the_test_reads_from_a_module_of_the_tests_is_locked() {
+    let test = "from billing import total\nfrom tests.billing.cases import EXPECTED\n\n\ndef test_expected():\n    assert total([1, 2, 3]) == EXPECTED\n";
+    let cases = "EXPECTED = 6\nUNUSED = 1\n";
+    let files = [
+        ("tests/billing/test_total.py", test),
+        ("tests/billing/cases.py", cases),
+        ("tests/billing/__init__.py", ""),
+        ("tests/__init__.py", ""),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ];
+    let id = "python:tests/billing/test_total.py::test_expected";
+    let l = super::locked(&files);
+    l.edit("tests/billing/cases.py", cases, &[("EXPECTED = 6", "EXPECTED = 7")]);
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit("tests/billing/cases.py", cases, &[("UNUSED = 1", "UNUSED = 2")]);
+    l.assert_passes();
+    let l = super::locked(&files);
+    l.commit_lock_without("  envelope-binding defined EXPECTED");
+    l.edit(
+        "tests/billing/test_total.py",
+        test,
+        &[("def test_expected", "# the total\ndef test_expected")],
+    );
+    l.assert_passes_checked();
+}
