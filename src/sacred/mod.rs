@@ -3408,7 +3408,83 @@ fn add_imported_check_helpers(
     }
     add_check_helpers_of_other_files(scan, stubs, inherited_any);
     add_imported_envelope_definitions(repo, content, path, scan, cache)?;
+    add_js_imported_values(repo, content, path, scan, cache)?;
     add_imported_module_code(repo, content, path, scan)
+}
+
+/// JavaScript/TypeScript: a value a test reads from a module of the tests it imports by name
+/// (`import {EXPECTED} from './cases.js'`, `const {EXPECTED} = require('./cases.js')`, then
+/// `t.is(total(xs), EXPECTED)`, or the cases `test.each(CASES)` registers) is what it
+/// compares with: its binding there, as read, is
+/// recorded as `defined NAME (in FILE): TEXT` for the tests that read it, as a Python test's
+/// is (see [`add_imported_envelope_definitions`]). A function or class is not a value here: a
+/// check helper is read as one, and the code under test may change.
+fn add_js_imported_values(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+    cache: &mut Surroundings,
+) -> Result<()> {
+    if !lang::Lang::of_path(path).is_some_and(lang::Lang::is_js) {
+        return Ok(());
+    }
+    let read: BTreeSet<&str> = scan
+        .tests
+        .iter()
+        .flat_map(|t| t.used.iter().chain(&t.envelope_used).map(String::as_str))
+        .collect();
+    let mut found: Vec<(String, String)> = Vec::new();
+    for b in &scan.module_bindings {
+        let Some(Imported::Name {
+            module,
+            name,
+            alias,
+        }) = import_of(&b.text)
+        else {
+            continue;
+        };
+        if !read.contains(alias.as_str()) || name == "default" {
+            continue;
+        }
+        let Some(file) = resolve_import(repo, content, path, &module)? else {
+            continue;
+        };
+        let Some(parts) = read_module(repo, content, &file, cache)? else {
+            continue;
+        };
+        let exported = format!("exports.{name}");
+        let values: Vec<&str> = parts
+            .bindings
+            .iter()
+            .filter(|x| x.names.contains(name.as_str()) || x.names.contains(&exported))
+            .map(|x| x.text.as_str())
+            .collect();
+        let [text] = values.as_slice() else {
+            continue;
+        };
+        let function_like = ["function", "=>", "class ", "import ", "require("]
+            .iter()
+            .any(|w| text.contains(w));
+        if !function_like {
+            let line = format!("defined {alias} (in {file}): {text}");
+            found.push((alias, line));
+        }
+    }
+    for t in &mut scan.tests {
+        let mut grew = false;
+        for (alias, line) in &found {
+            let reads = t.used.contains(alias) || t.envelope_used.contains(alias);
+            if reads && !t.envelope_bindings.contains(line) {
+                t.envelope_bindings.push(line.clone());
+                grew = true;
+            }
+        }
+        if grew {
+            t.envelope_bindings.sort();
+        }
+    }
+    Ok(())
 }
 
 /// Python: the bases of the class `at` (a file of the tests and a class name), and theirs in

@@ -790,3 +790,38 @@ fn js_a_helper_the_test_calls_that_exits_is_refused() {
     );
     l.assert_refused("rebound", ID);
 }
+
+// A value a test reads from a module of the tests (`require('./cases.js')`, `import {…} from
+// './cases.mjs'`) is what it compares with: changing it there is refused; another value of
+// that module may change.
+#[test]
+fn js_a_value_the_test_reads_from_a_module_of_the_tests_is_locked() {
+    for (test, cases, module) in [
+        (
+            "const test = require('ava');\nconst billing = require('../../billing.js');\nconst {EXPECTED} = require('./cases.js');\n\ntest('total', (t) => {\n  t.is(billing.total([1, 2, 3]), EXPECTED);\n});\n",
+            "exports.EXPECTED = 6;\nexports.UNUSED = 1;\n",
+            "tests/billing/cases.js",
+        ),
+        (
+            "const test = require('ava');\nconst billing = require('../../billing.js');\nimport {EXPECTED} from './cases.mjs';\n\ntest('total', (t) => {\n  t.is(billing.total([1, 2, 3]), EXPECTED);\n});\n",
+            "export const EXPECTED = 6;\nexport const UNUSED = 1;\n",
+            "tests/billing/cases.mjs",
+        ),
+    ] {
+        let files = [
+            (PATH, test),
+            (module, cases),
+            ("billing.js", BILLING),
+            (
+                "package.json",
+                "{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n",
+            ),
+        ];
+        let l = super::locked(&files);
+        l.edit(module, cases, &[("EXPECTED = 6", "EXPECTED = 7")]);
+        l.assert_refused("rebound", ID);
+        let l = super::locked(&files);
+        l.edit(module, cases, &[("UNUSED = 1", "UNUSED = 2")]);
+        l.assert_passes();
+    }
+}

@@ -862,10 +862,18 @@ fn a_value_the_test_reads_from_a_module_of_the_tests_is_locked() {
     ];
     let id = "python:tests/billing/test_total.py::test_expected";
     let l = super::locked(&files);
-    l.edit("tests/billing/cases.py", cases, &[("EXPECTED = 6", "EXPECTED = 7")]);
+    l.edit(
+        "tests/billing/cases.py",
+        cases,
+        &[("EXPECTED = 6", "EXPECTED = 7")],
+    );
     l.assert_refused("rebound", id);
     let l = super::locked(&files);
-    l.edit("tests/billing/cases.py", cases, &[("UNUSED = 1", "UNUSED = 2")]);
+    l.edit(
+        "tests/billing/cases.py",
+        cases,
+        &[("UNUSED = 1", "UNUSED = 2")],
+    );
     l.assert_passes();
     let l = super::locked(&files);
     l.commit_lock_without("  envelope-binding defined EXPECTED");
