@@ -1702,6 +1702,40 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
             )),
         }
     }
+    // A workspace's root (or any directory above the package) may configure the runner too:
+    // Jest's and Vitest's projects and workspaces run from there, and a project-wide
+    // `babel.config.js` transforms every package. Its runner keys and configuration files
+    // are locked apart (`hook runner config above (in …)`).
+    let mut up = pkg_dir.clone();
+    while !up.is_empty() {
+        up = up
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned());
+        for file in content.list_dir(repo, &up)? {
+            let name = file.rsplit_once('/').map_or(file.as_str(), |(_, n)| n);
+            if !is_js_runner_config(name) {
+                continue;
+            }
+            let Some(text) = content.read(repo, &file)? else {
+                continue;
+            };
+            if name == "package.json" {
+                let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+                    continue;
+                };
+                for key in ["ava", "jest", "mocha"] {
+                    if let Some(v) = value.get(key) {
+                        out.push(format!("{hook}runner config above (in {file}): {key}={v}"));
+                    }
+                }
+                continue;
+            }
+            out.push(format!(
+                "{hook}runner config above (in {file}): sha256:{}",
+                analysis::sha256_hex(&text)
+            ));
+        }
+    }
     for file in content.list_dir(repo, &pkg_dir)? {
         let name = file.rsplit_once('/').map_or(file.as_str(), |(_, n)| n);
         if name == "package.json" || !is_js_runner_config(name) {

@@ -634,10 +634,14 @@ fn hook_unrecorded(s: &Subject<'_>, text: &str) -> bool {
 /// (`extends`, `self`, or the rest) the lock holds none of for that file, as the base
 /// revision's test has it. A lock written since holds each such line the file had.
 fn resolution_unrecorded(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
-    let Some((what, rest)) = ["resolution", "dependency", "runner setup"]
-        .into_iter()
-        .find_map(|w| Some((w, text.strip_prefix(&format!("hook {w} (in "))?)))
-    else {
+    let Some((what, rest)) = [
+        "resolution",
+        "dependency",
+        "runner setup",
+        "runner config above",
+    ]
+    .into_iter()
+    .find_map(|w| Some((w, text.strip_prefix(&format!("hook {w} (in "))?))) else {
         return false;
     };
     let Some((file, value)) = rest.split_once("): ") else {

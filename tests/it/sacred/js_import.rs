@@ -825,3 +825,52 @@ fn js_a_value_the_test_reads_from_a_module_of_the_tests_is_locked() {
         l.assert_passes();
     }
 }
+
+// In a workspace, the runner may be configured above the test's package: a project-wide
+// `babel.config.js` transforms every package, and the root's runner key or configuration
+// runs Jest's or Vitest's projects. Rewriting either is refused; the rest of the root
+// `package.json` may change; under a lock written before they were read, the base revision
+// decides.
+#[test]
+fn js_a_runner_configuration_above_the_tests_package_is_locked() {
+    let root_package = "{\"private\": true, \"workspaces\": [\"tests/billing\"], \"jest\": {\"projects\": [\"<rootDir>/tests/billing\"]}}\n";
+    let babel = "module.exports = {presets: ['@babel/preset-env']};\n";
+    let files = [
+        (PATH, TEST),
+        ("billing.js", BILLING),
+        (
+            "tests/billing/package.json",
+            "{\"name\": \"billing-tests\", \"devDependencies\": {\"ava\": \"^6.0.0\"}}\n",
+        ),
+        ("package.json", root_package),
+        ("babel.config.js", babel),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "babel.config.js",
+        babel,
+        &[("]}", "], plugins: ['./fake-asserts.js']}")],
+    );
+    l.assert_refused("rebound", ID);
+    let l = super::locked(&files);
+    l.edit(
+        "package.json",
+        root_package,
+        &[("\"<rootDir>/tests/billing\"", "\"<rootDir>/other\"")],
+    );
+    l.assert_refused("rebound", ID);
+    let l = super::locked(&files);
+    l.edit(
+        "package.json",
+        root_package,
+        &[(
+            "\"private\": true",
+            "\"private\": true, \"version\": \"2.0.0\"",
+        )],
+    );
+    l.assert_passes();
+    let l = super::locked(&files);
+    l.commit_lock_without("  envelope-binding hook runner config above");
+    l.edit(PATH, TEST, &[("test(", "// the total\ntest(")]);
+    l.assert_passes_checked();
+}
