@@ -1672,7 +1672,7 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
     };
     let mut out = Vec::new();
     let mut named: Vec<String> = Vec::new();
-    if let Some(text) = package {
+    if let Some(text) = &package {
         let file = join(&pkg_dir, "package.json");
         match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(value) => {
@@ -1809,6 +1809,26 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
         .map(|r| relative_path(&format!("{pkg_dir}/"), r.trim_start_matches('/')))
         .filter(|r| *r != pkg_dir)
         .collect();
+    // `roots` written without `<rootDir>` (`"roots": ["src"]`), in `package.json`'s `jest` key
+    // or a `jest.config.json`: relative to that directory.
+    let jest_json = content
+        .read(repo, &join(&pkg_dir, "jest.config.json"))?
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    let package_jest = package
+        .as_deref()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .and_then(|v| v.get("jest").cloned());
+    for config in [jest_json, package_jest].into_iter().flatten() {
+        let listed = config.get("roots").and_then(|r| r.as_array()).cloned();
+        for root in listed.unwrap_or_default() {
+            if let Some(r) = root.as_str().filter(|r| !r.starts_with("<rootDir>")) {
+                let at = relative_path(&format!("{pkg_dir}/"), r);
+                if at != pkg_dir {
+                    roots.push(at);
+                }
+            }
+        }
+    }
     roots.sort();
     roots.dedup();
     for root in roots {

@@ -378,33 +378,36 @@ fn js_a_mock_file_of_jest_rewritten_is_refused() {
 fn js_a_mock_in_a_jest_roots_mocks_directory_is_locked() {
     let test = "const pad = require('left-pad');\n\n// gatekeeper:sacred\ntest('total', () => {\n  expect(pad('6', 2)).toBe(' 6');\n});\n";
     let mock = "module.exports = (s) => s;\n";
-    let files = [
-        (PATH, test),
-        ("tests/__mocks__/left-pad.js", mock),
-        (
-            "package.json",
-            "{\"name\": \"shop\", \"jest\": {\"roots\": [\"<rootDir>/tests\"]}, \"devDependencies\": {\"jest\": \"^29.0.0\"}}\n",
-        ),
-    ];
-    let l = super::locked(&files);
-    l.edit(
-        "tests/__mocks__/left-pad.js",
-        mock,
-        &[(mock, "module.exports = () => ' 6';\n")],
-    );
-    l.assert_refused("rebound", ID);
-    let l = super::locked(&files);
-    l.repo
-        .write("tests/__mocks__/lodash.js", "module.exports = {};\n");
-    l.assert_refused("rebound", ID);
-    let l = super::locked(&files);
-    l.commit_lock_without("  envelope-binding hook runner setup (in tests/__mocks__/");
-    l.edit(
-        PATH,
-        test,
-        &[("test('total'", "// the total\ntest('total'")],
-    );
-    l.assert_passes_checked();
+    // `roots` with `<rootDir>`, and without it (relative to the configuration's directory).
+    for roots in ["\"<rootDir>/tests\"", "\"tests\""] {
+        let package = format!(
+            "{{\"name\": \"shop\", \"jest\": {{\"roots\": [{roots}]}}, \"devDependencies\": {{\"jest\": \"^29.0.0\"}}}}\n"
+        );
+        let files = [
+            (PATH, test),
+            ("tests/__mocks__/left-pad.js", mock),
+            ("package.json", package.as_str()),
+        ];
+        let l = super::locked(&files);
+        l.edit(
+            "tests/__mocks__/left-pad.js",
+            mock,
+            &[(mock, "module.exports = () => ' 6';\n")],
+        );
+        l.assert_refused("rebound", ID);
+        let l = super::locked(&files);
+        l.repo
+            .write("tests/__mocks__/lodash.js", "module.exports = {};\n");
+        l.assert_refused("rebound", ID);
+        let l = super::locked(&files);
+        l.commit_lock_without("  envelope-binding hook runner setup (in tests/__mocks__/");
+        l.edit(
+            PATH,
+            test,
+            &[("test('total'", "// the total\ntest('total'")],
+        );
+        l.assert_passes_checked();
+    }
 }
 
 // Mocha runs only the focused tests of the whole run once one file has one, and AVA only
