@@ -1674,7 +1674,7 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
     let mut named: Vec<String> = Vec::new();
     if let Some(text) = &package {
         let file = join(&pkg_dir, "package.json");
-        match serde_json::from_str::<serde_json::Value>(&text) {
+        match serde_json::from_str::<serde_json::Value>(text) {
             Ok(value) => {
                 for key in ["ava", "jest", "mocha"] {
                     if let Some(v) = value.get(key) {
@@ -1698,7 +1698,7 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
             // Unreadable: any change to it may change the runner's configuration.
             Err(_) => out.push(format!(
                 "{hook}runner config (in {file}): sha256:{}",
-                analysis::sha256_hex(&text)
+                analysis::sha256_hex(text)
             )),
         }
     }
