@@ -1728,6 +1728,12 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
                         out.push(format!("{hook}runner config above (in {file}): {key}={v}"));
                     }
                 }
+                // A workspace root's dependencies are installed for every package.
+                out.extend(
+                    js_test_dependency_sources(&value)
+                        .into_iter()
+                        .map(|l| format!("{hook}runner config above (in {file}): dependency {l}")),
+                );
                 continue;
             }
             out.push(format!(

@@ -830,8 +830,9 @@ fn js_a_value_the_test_reads_from_a_module_of_the_tests_is_locked() {
 }
 
 // In a workspace, the runner may be configured above the test's package: a project-wide
-// `babel.config.js` transforms every package, and the root's runner key or configuration
-// runs Jest's or Vitest's projects. Rewriting either is refused; the rest of the root
+// `babel.config.js` transforms every package, the root's runner key or configuration runs
+// Jest's or Vitest's projects, and its dependencies are installed for every package.
+// Rewriting either, or taking the runner from a path there, is refused; the rest of the root
 // `package.json` may change; under a lock written before they were read, the base revision
 // decides.
 #[test]
@@ -860,6 +861,17 @@ fn js_a_runner_configuration_above_the_tests_package_is_locked() {
         "package.json",
         root_package,
         &[("\"<rootDir>/tests/billing\"", "\"<rootDir>/other\"")],
+    );
+    l.assert_refused("rebound", ID);
+    // A runner the root installs for every package, from a path.
+    let l = super::locked(&files);
+    l.edit(
+        "package.json",
+        root_package,
+        &[(
+            "\"private\": true",
+            "\"private\": true, \"devDependencies\": {\"ava\": \"file:./fake-ava\"}",
+        )],
     );
     l.assert_refused("rebound", ID);
     let l = super::locked(&files);
