@@ -199,6 +199,10 @@ fn only_raised_or_caught(src: &str, name: &str) -> bool {
             return true;
         }
         let t = line.trim_start();
+        // `except ValueError as IOError:` binds the name.
+        if line.contains(&format!("as {name}")) {
+            return false;
+        }
         (t.starts_with("except ") || t.starts_with("except(") || t.starts_with("raise "))
             || ((t.contains("assertRaises(")
                 || t.contains("assertRaisesRegex(")
@@ -259,7 +263,9 @@ fn plain_string<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)> 
         return None;
     }
     let inner = t.strip_prefix(quote)?.strip_suffix(quote)?;
-    Some((quote, inner))
+    // An escape may spell a brace or a percent sign (`"\x7b0\x7d"` is `"{0}"` to `.format`,
+    // a literal `{0}` in an f-string): such a string is not read.
+    (!inner.contains('\\')).then_some((quote, inner))
 }
 
 /// The elements of an argument list or tuple, as written, when each is a plain expression
@@ -432,6 +438,8 @@ mod tests {
         assert_eq!(read("\"{0.x}\".format(a)"), None);
         assert_eq!(read("b\"{}\".format(a)"), None);
         assert_eq!(read("f\"{a}{{}}\".format(b)"), None);
+        // An escape may spell a brace.
+        assert_eq!(read("\"\\x7b0\\x7d{}\".format(a)"), None);
     }
 
     #[test]
@@ -450,6 +458,10 @@ mod tests {
             "IOError"
         ));
         assert!(!only(&format!("{caught}x = IOError\n"), "IOError"));
+        assert!(!only(
+            "try:\n    f()\nexcept ValueError as IOError:\n    raise IOError\n",
+            "IOError"
+        ));
     }
 
     #[test]
@@ -469,5 +481,6 @@ mod tests {
         assert_eq!(read("\"%(a)s\" % (v,)"), None);
         assert_eq!(read("\"%s %s\" % (v,)"), None);
         assert_eq!(read("\"%s\" % (a, b)"), None);
+        assert_eq!(read("\"\\x25s%s\" % (a,)"), None);
     }
 }
