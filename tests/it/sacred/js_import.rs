@@ -589,35 +589,36 @@ fn js_a_lockfile_taking_the_runner_from_elsewhere_is_refused() {
     }
 }
 
+/// A TypeScript test that imports the code under test through an alias (`@/billing`).
+const ALIAS_TEST: &str = "import test from 'ava';\nimport {total} from '@/billing';\n\ntest('total', (t) => {\n  t.is(total([1, 2, 3]), 6);\n});\n";
+const ALIAS_BILLING: &str =
+    "export const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);\n";
+const ALIAS_ID: &str = "ts:tests/billing/total.test.ts::total";
+
 // What decides which file an import names is locked: `tsconfig.json`'s `baseUrl`, `paths`
 // and `rootDirs` (`@/billing` → `src/billing.ts`) and `package.json`'s subpath `imports`
 // (`#billing`). Pointing either at a fake of the code under test is refused; the rest of
 // `tsconfig.json` may change.
 #[test]
 fn ts_what_resolves_the_tests_imports_is_locked() {
-    let test = "import test from 'ava';\nimport {total} from '@/billing';\n\ntest('total', (t) => {\n  t.is(total([1, 2, 3]), 6);\n});\n";
     let tsconfig = "{\n  // the aliases\n  \"compilerOptions\": {\n    \"strict\": true,\n    \"baseUrl\": \".\",\n    \"paths\": {\"@/*\": [\"src/*\"]},\n  },\n}\n";
     let package = "{\"devDependencies\": {\"ava\": \"^6.0.0\"}, \"imports\": {\"#billing\": \"./src/billing.js\"}}\n";
     let files = [
-        ("tests/billing/total.test.ts", test),
-        (
-            "src/billing.ts",
-            "export const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);\n",
-        ),
+        ("tests/billing/total.test.ts", ALIAS_TEST),
+        ("src/billing.ts", ALIAS_BILLING),
         ("tsconfig.json", tsconfig),
         ("package.json", package),
     ];
-    let id = "ts:tests/billing/total.test.ts::total";
     let l = super::locked(&files);
     l.edit("tsconfig.json", tsconfig, &[("\"src/*\"", "\"fake/*\"")]);
-    l.assert_refused("rebound", id);
+    l.assert_refused("rebound", ALIAS_ID);
     let l = super::locked(&files);
     l.edit(
         "package.json",
         package,
         &[("./src/billing.js", "./fake/billing.js")],
     );
-    l.assert_refused("rebound", id);
+    l.assert_refused("rebound", ALIAS_ID);
     let l = super::locked(&files);
     l.edit(
         "tsconfig.json",
@@ -637,16 +638,12 @@ fn ts_what_resolves_the_tests_imports_is_locked() {
 // decides.
 #[test]
 fn ts_what_a_tsconfig_extends_is_locked() {
-    let test = "import test from 'ava';\nimport {total} from '@/billing';\n\ntest('total', (t) => {\n  t.is(total([1, 2, 3]), 6);\n});\n";
     let tsconfig = "{\n  \"extends\": \"./config/tsconfig.base\",\n  \"compilerOptions\": {\"strict\": true}\n}\n";
     let base = "{\n  \"compilerOptions\": {\n    \"target\": \"es2022\",\n    \"baseUrl\": \"..\",\n    \"paths\": {\"@/*\": [\"src/*\"]}\n  }\n}\n";
     let fake = "{\"compilerOptions\": {\"baseUrl\": \"..\", \"paths\": {\"@/*\": [\"fake/*\"]}}}\n";
     let files = [
-        ("tests/billing/total.test.ts", test),
-        (
-            "src/billing.ts",
-            "export const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);\n",
-        ),
+        ("tests/billing/total.test.ts", ALIAS_TEST),
+        ("src/billing.ts", ALIAS_BILLING),
         ("tsconfig.json", tsconfig),
         ("config/tsconfig.base.json", base),
         (
@@ -654,18 +651,17 @@ fn ts_what_a_tsconfig_extends_is_locked() {
             "{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n",
         ),
     ];
-    let id = "ts:tests/billing/total.test.ts::total";
     let l = super::locked(&files);
     l.edit(
         "config/tsconfig.base.json",
         base,
         &[("\"src/*\"", "\"fake/*\"")],
     );
-    l.assert_refused("rebound", id);
+    l.assert_refused("rebound", ALIAS_ID);
     let l = super::locked(&files);
     l.repo.write("config/fake.json", fake);
     l.edit("tsconfig.json", tsconfig, &[("tsconfig.base", "fake.json")]);
-    l.assert_refused("rebound", id);
+    l.assert_refused("rebound", ALIAS_ID);
     let l = super::locked(&files);
     l.edit("config/tsconfig.base.json", base, &[("es2022", "es2023")]);
     l.assert_passes();
@@ -673,7 +669,7 @@ fn ts_what_a_tsconfig_extends_is_locked() {
     let absent = [files[0], files[1], files[2], files[4]];
     let l = super::locked(&absent);
     l.repo.write("config/tsconfig.base.json", fake);
-    l.assert_refused("rebound", id);
+    l.assert_refused("rebound", ALIAS_ID);
     // A lock written before `extends` was followed: the chain as the base revision has it
     // passes; a change to it does not.
     let l = super::locked(&files);
@@ -689,7 +685,7 @@ fn ts_what_a_tsconfig_extends_is_locked() {
     l.commit_lock(&older);
     l.edit(
         "tests/billing/total.test.ts",
-        test,
+        ALIAS_TEST,
         &[("test('total'", "// the total\ntest('total'")],
     );
     l.assert_passes_checked();
@@ -698,7 +694,7 @@ fn ts_what_a_tsconfig_extends_is_locked() {
         base,
         &[("\"src/*\"", "\"fake/*\"")],
     );
-    l.assert_refused("rebound", id);
+    l.assert_refused("rebound", ALIAS_ID);
 }
 
 // A test that imports its own package by name loads what the package's `exports` (or
