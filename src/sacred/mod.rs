@@ -4164,7 +4164,17 @@ fn import_stubs(
                 if is_class(&name) {
                     classes.push((alias.clone(), file.clone()));
                 }
-                stubs.extend(stub(&name, alias));
+                // A JS/TS function exported under another name (`export {check as verify}`,
+                // `module.exports = {verify: check}`) is read under its own.
+                let own = match stub(&name, alias.clone()) {
+                    Some(found) => Some(found),
+                    None if lang::Lang::of_path(&file).is_some_and(lang::Lang::is_js) => content
+                        .read(repo, &file)?
+                        .and_then(|src| js_export_aliases(&src).remove(&name))
+                        .and_then(|local| stub(&local, alias)),
+                    None => None,
+                };
+                stubs.extend(own);
             }
             Members::Qualified(alias) => {
                 // A class reached through the module (`class T(helpers.Base)`).
@@ -4186,6 +4196,63 @@ fn import_stubs(
         }
     }
     Ok((stubs, classes))
+}
+
+/// The names a JavaScript/TypeScript module exports under another name than its own, each
+/// with its own: `export {check as verify}`, `module.exports = {verify: check}`,
+/// `exports.verify = check`, `module.exports.verify = check` (read from the text; an
+/// expression other than a plain name is no alias).
+fn js_export_aliases(src: &str) -> BTreeMap<String, String> {
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+            && !s.starts_with(|c: char| c.is_ascii_digit())
+    };
+    let mut out = BTreeMap::new();
+    let mut braces = |rest: &str, separator: &str, exported_first: bool| {
+        let Some(close) = rest.find('}') else {
+            return;
+        };
+        for entry in rest[..close].split(',') {
+            let Some((a, b)) = entry.split_once(separator) else {
+                continue;
+            };
+            let (exported, local) = if exported_first {
+                (a.trim(), b.trim())
+            } else {
+                (b.trim(), a.trim())
+            };
+            if ident(exported) && ident(local) && exported != local {
+                out.insert(exported.to_owned(), local.to_owned());
+            }
+        }
+    };
+    for (at, _) in src.match_indices("export {") {
+        braces(&src[at + "export {".len()..], " as ", false);
+    }
+    for head in ["module.exports = {", "module.exports={"] {
+        for (at, _) in src.match_indices(head) {
+            braces(&src[at + head.len()..], ":", true);
+        }
+    }
+    for line in src.lines() {
+        let t = line.trim();
+        let Some(rest) = t
+            .strip_prefix("module.exports.")
+            .or_else(|| t.strip_prefix("exports."))
+        else {
+            continue;
+        };
+        let Some((exported, local)) = rest.split_once('=') else {
+            continue;
+        };
+        let (exported, local) = (exported.trim(), local.trim().trim_end_matches(';').trim());
+        if ident(exported) && ident(local) && exported != local {
+            out.insert(exported.to_owned(), local.to_owned());
+        }
+    }
+    out
 }
 
 /// What the module `file` holds (its functions, classes and bindings), read once per command
@@ -6463,6 +6530,25 @@ mod tests {
         assert_eq!(
             read("check(\"total\", \"../golden/t.txt\")\n"),
             [["total", "../golden/t.txt"]]
+        );
+    }
+
+    #[test]
+    fn js_export_aliases_name_the_function_exported() {
+        let src = "function check() {}\nexport {check as verify, other};\nmodule.exports = {total: sum, same: same, made: make()};\nexports.approx = near;\nmodule.exports.exact = equal;\nexports.value = 6;\n";
+        let aliases = super::js_export_aliases(src);
+        let pairs: Vec<(&str, &str)> = aliases
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("approx", "near"),
+                ("exact", "equal"),
+                ("total", "sum"),
+                ("verify", "check")
+            ]
         );
     }
 

@@ -885,3 +885,45 @@ fn js_a_runner_configuration_above_the_tests_package_is_locked() {
     l.edit(PATH, TEST, &[("test(", "// the total\ntest(")]);
     l.assert_passes_checked();
 }
+
+// A check helper a module exports under another name than its own (`export {check as
+// verify}`, `module.exports = {verify: check}`) is read under its own: emptying it is
+// refused; a comment in it passes.
+#[test]
+fn js_a_check_helper_exported_under_another_name_is_locked() {
+    for (helper, module, import) in [
+        (
+            "function check(t, value) {\n  t.is(value, 6);\n}\n\nmodule.exports = {verify: check};\n",
+            "tests/billing/helper.js",
+            "const {verify} = require('./helper.js');",
+        ),
+        (
+            "function check(t, value) {\n  t.is(value, 6);\n}\n\nexport {check as verify};\n",
+            "tests/billing/helper.mjs",
+            "import {verify} from './helper.mjs';",
+        ),
+    ] {
+        let test = format!(
+            "const test = require('ava');\nconst billing = require('../../billing.js');\n{import}\n\ntest('total', (t) => {{\n  verify(t, billing.total([1, 2, 3]));\n}});\n"
+        );
+        let files = [
+            (PATH, test.as_str()),
+            (module, helper),
+            ("billing.js", BILLING),
+            (
+                "package.json",
+                "{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n",
+            ),
+        ];
+        let l = super::locked(&files);
+        l.edit(module, helper, &[("t.is(value, 6);", "t.pass();")]);
+        l.assert_refused("rebound", ID);
+        let l = super::locked(&files);
+        l.edit(
+            module,
+            helper,
+            &[("function check", "// the check\nfunction check")],
+        );
+        l.assert_passes();
+    }
+}
