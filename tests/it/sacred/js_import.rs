@@ -7,6 +7,8 @@ const PATH: &str = "tests/billing/total.test.js";
 const ID: &str = "js:tests/billing/total.test.js::total";
 const TEST: &str = "const test = require('ava');\nconst billing = require('../../billing.js');\n\nfunction helper() {\n  return 1;\n}\n\ntest('total', (t) => {\n  t.is(billing.total([1, 2, 3]), 6);\n});\n";
 const BILLING: &str = "exports.total = (xs) => xs.reduce((a, b) => a + b, 0);\n";
+/// A `package.json` that installs AVA from the registry.
+const AVA_PACKAGE: &str = "{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n";
 
 fn locked(path: &str, test: &str) -> super::Locked {
     super::locked(&[(path, test), ("billing.js", BILLING)])
@@ -418,7 +420,7 @@ fn js_a_mock_in_a_jest_roots_mocks_directory_is_locked() {
 fn js_a_test_focused_in_another_file_is_refused_under_ava_or_mocha() {
     let other = "const test = require('ava');\n\ntest('other', (t) => {\n  t.pass();\n});\n";
     for (package, refused) in [
-        ("{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n", true),
+        (AVA_PACKAGE, true),
         ("{\"devDependencies\": {\"mocha\": \"^10.0.0\"}}\n", true),
         ("{\"devDependencies\": {\"jest\": \"^29.0.0\"}}\n", false),
     ] {
@@ -444,10 +446,7 @@ fn js_a_test_focused_in_another_file_is_refused_under_ava_or_mocha() {
     let l = super::locked(&[
         (PATH, TEST),
         ("billing.js", BILLING),
-        (
-            "package.json",
-            "{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n",
-        ),
+        ("package.json", AVA_PACKAGE),
         ("tests/other.test.js", focused.as_str()),
     ]);
     l.edit(
@@ -495,7 +494,7 @@ fn js_a_root_hook_or_patch_in_another_mocha_spec_file_is_refused() {
         &[("assert.ok(true);", "assert.ok(true);\n    assert.ok(1);")],
     );
     l.assert_passes();
-    let l = super::locked(&files("{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n"));
+    let l = super::locked(&files(AVA_PACKAGE));
     l.edit(
         "tests/other.test.js",
         other,
@@ -646,10 +645,7 @@ fn ts_what_a_tsconfig_extends_is_locked() {
         ("src/billing.ts", ALIAS_BILLING),
         ("tsconfig.json", tsconfig),
         ("config/tsconfig.base.json", base),
-        (
-            "package.json",
-            "{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n",
-        ),
+        ("package.json", AVA_PACKAGE),
     ];
     let l = super::locked(&files);
     l.edit(
@@ -811,10 +807,7 @@ fn js_a_value_the_test_reads_from_a_module_of_the_tests_is_locked() {
             (PATH, test),
             (module, cases),
             ("billing.js", BILLING),
-            (
-                "package.json",
-                "{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n",
-            ),
+            ("package.json", AVA_PACKAGE),
         ];
         let l = super::locked(&files);
         l.edit(module, cases, &[("EXPECTED = 6", "EXPECTED = 7")]);
@@ -910,10 +903,7 @@ fn js_a_check_helper_exported_under_another_name_is_locked() {
             (PATH, test.as_str()),
             (module, helper),
             ("billing.js", BILLING),
-            (
-                "package.json",
-                "{\"devDependencies\": {\"ava\": \"^6.0.0\"}}\n",
-            ),
+            ("package.json", AVA_PACKAGE),
         ];
         let l = super::locked(&files);
         l.edit(module, helper, &[("t.is(value, 6);", "t.pass();")]);
