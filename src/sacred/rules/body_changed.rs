@@ -180,7 +180,205 @@ pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
     if !missing.is_empty() {
         return Some(changed(s, view, &missing));
     }
-    inserted(s, view, &stand_ins)
+    inserted(s, view, &stand_ins).or_else(|| reordered(s, view, &stand_ins))
+}
+
+/// The locked statements (an assertion stands there as its place) must still run in their
+/// locked order, with anything added between them: moved past another, an assertion checks
+/// what that one left (`r = pay(); assert r.ok; r = refund(); assert r.ok` with the first
+/// assertion moved after `refund`). Each locked fingerprint is matched, in order, with the
+/// first statement after the previous match that can stand for it; one that no statement
+/// stands for at all was excused above (a removed skip guard, a release moved into a
+/// helper's teardown) and is passed over.
+fn reordered(
+    s: &Subject<'_>,
+    view: &View<'_>,
+    stand_ins: &BTreeMap<usize, &str>,
+) -> Option<Finding> {
+    let statements = view.statements;
+    let stands_for = |i: usize, h: &str| {
+        statements[i].hash == h
+            || statements[i].alt_hashes.iter().any(|a| a == h)
+            || stand_ins.get(&i).is_some_and(|x| *x == h)
+    };
+    let lang = s.test.lang;
+    let mut next = 0;
+    // (locked index, new index) of the statements matched in order.
+    let mut matched: Vec<(usize, usize)> = Vec::new();
+    for (li, h) in s.locked.statements.iter().enumerate() {
+        // A Rust item is in scope in its whole block wherever it stands.
+        if (0..statements.len()).any(|i| {
+            stands_for(i, h) && order_free(lang, &statements[i].source) == Some(OrderFree::Anywhere)
+        }) {
+            continue;
+        }
+        if let Some(at) = (next..statements.len()).find(|&i| stands_for(i, h)) {
+            next = at + 1;
+            matched.push((li, at));
+            continue;
+        }
+        let Some(earlier) = (0..next).find(|&i| stands_for(i, h)) else {
+            continue;
+        };
+        // Fewer stand for it than the lock holds: the one passed over was excused.
+        let held = s.locked.statements.iter().filter(|l| *l == h).count();
+        if (0..statements.len()).filter(|&i| stands_for(i, h)).count() < held {
+            continue;
+        }
+        // Python imports reordered among themselves (isort) bind the same names before the
+        // next statement.
+        if (earlier..next)
+            .all(|i| order_free(lang, &statements[i].source) == Some(OrderFree::AmongItsKind))
+        {
+            continue;
+        }
+        let passed: Vec<String> = (earlier..next)
+            .map(|i| s.here(statements[i].line, &statements[i].source))
+            .collect();
+        return Some(s.finding(
+            Rule::BodyChanged,
+            "locked statements of the test now run in another order: a check may now see what another statement left",
+            Vec::new(),
+            passed,
+        ));
+    }
+    assertions_crossed(s, view, &matched)
+}
+
+/// Each locked assertion must still run between the same locked statements: `r = pay(100);
+/// assert r.amount == 100; r = refund(100); assert r.ok` with the two assertions traded
+/// keeps every statement, every assertion and every assertion's place, yet checks the
+/// refund's amount instead of the payment's. Read where the base revision's test is the
+/// locked one statement for statement and assertion for assertion; an assertion's place is
+/// the number of locked statements that do more than assert (order-free ones aside) that
+/// start at or before its line. Only assertions found word for word on both sides, as
+/// often, are compared.
+fn assertions_crossed(
+    s: &Subject<'_>,
+    view: &View<'_>,
+    matched: &[(usize, usize)],
+) -> Option<Finding> {
+    let base = s.base?;
+    let same_statements = base.statements.len() == s.locked.statements.len()
+        && base
+            .statements
+            .iter()
+            .zip(&s.locked.statements)
+            .all(|(b, l)| b.hash == *l);
+    let same_assertions = base.assertions.len() == s.locked.assertions.len()
+        && base
+            .assertions
+            .iter()
+            .zip(&s.locked.assertions)
+            .all(|(b, l)| b.path == l.path && b.text == l.text);
+    if !same_statements || !same_assertions {
+        return None;
+    }
+    let lang = s.test.lang;
+    // The matched statements that delimit places: they do more than assert, and their
+    // place matters.
+    let delimiters: Vec<(usize, usize)> = matched
+        .iter()
+        .copied()
+        .filter(|&(li, _)| {
+            let st = &base.statements[li];
+            !st.assertion_only && order_free(lang, &st.source).is_none()
+        })
+        .collect();
+    let base_place = |line: usize| {
+        delimiters
+            .iter()
+            .filter(|&&(li, _)| base.statements[li].line <= line)
+            .count()
+    };
+    let new_place = |line: usize| {
+        delimiters
+            .iter()
+            .filter(|&&(_, ni)| view.statements[ni].line <= line)
+            .count()
+    };
+    let key = |path: &str, text: &str| (path.to_owned(), text.to_owned());
+    let mut before: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for a in &base.assertions {
+        before
+            .entry(key(&a.path, &a.text))
+            .or_default()
+            .push(base_place(a.line));
+    }
+    let mut after: BTreeMap<(String, String), Vec<(usize, &crate::sacred::analysis::Assertion)>> =
+        BTreeMap::new();
+    for a in view.assertions {
+        after
+            .entry(key(&a.path, &a.text))
+            .or_default()
+            .push((new_place(a.line), a));
+    }
+    for (k, places) in &before {
+        let Some(now) = after.get(k) else {
+            continue;
+        };
+        // Fewer than before: some were paired another way (a message, a spelling).
+        if now.len() < places.len() {
+            continue;
+        }
+        let kept = places.iter().all(|p| {
+            now.iter().filter(|(q, _)| q == p).count() >= places.iter().filter(|q| *q == p).count()
+        });
+        if !kept {
+            let lines = now.iter().map(|(_, a)| s.here(a.line, &a.source)).collect();
+            return Some(s.finding(
+                Rule::BodyChanged,
+                "a locked assertion now runs at another place among the locked statements: it checks what another statement left",
+                Vec::new(),
+                lines,
+            ));
+        }
+    }
+    None
+}
+
+/// Statements whose place among the others does not matter (see [`reordered`]).
+#[derive(Debug, PartialEq, Eq)]
+enum OrderFree {
+    /// A Rust item other than a macro (`use`, `fn`, `struct`, `const`…): in scope in its
+    /// whole block.
+    Anywhere,
+    /// A Python `import` or `from … import`: may trade places with the imports next to it.
+    AmongItsKind,
+}
+
+fn order_free(lang: &str, source: &str) -> Option<OrderFree> {
+    let src = source.trim_start();
+    match lang {
+        "rust" => {
+            let src = src.strip_prefix("pub ").unwrap_or(src);
+            let items = [
+                "use ",
+                "fn ",
+                "struct ",
+                "enum ",
+                "const ",
+                "static ",
+                "impl ",
+                "impl<",
+                "trait ",
+                "type ",
+                "mod ",
+                "extern crate ",
+                "unsafe fn ",
+                "async fn ",
+                "const fn ",
+                "union ",
+            ];
+            items
+                .iter()
+                .any(|k| src.starts_with(k))
+                .then_some(OrderFree::Anywhere)
+        }
+        "python" => (src.starts_with("import ") || src.starts_with("from "))
+            .then_some(OrderFree::AmongItsKind),
+        _ => None,
+    }
 }
 
 /// Rust: the functions the test declares in its body with an empty body and no parameters
@@ -496,6 +694,198 @@ mod tests {
                 f.path
             );
         }
+    }
+
+    /// Per language: a test that pays, checks, refunds and checks again (`FIRST` marks the
+    /// first check, `SECOND` the refund).
+    const PAY_THEN_REFUND: [(&str, &str, &str, &str); 5] = [
+        (
+            "tests/test_pay.py",
+            "from billing import pay, refund\n\n\n# gatekeeper:sacred\ndef test_pay():\n",
+            "    r = pay(100)\n",
+            "    assert r.ok  # FIRST\n    r = refund(100)  # SECOND\n    assert r.ok\n",
+        ),
+        (
+            "tests/pay.rs",
+            "use billing::{pay, refund};\n\n// gatekeeper:sacred\n#[test]\nfn pay_then_refund() {\n",
+            "    let mut r = pay(100);\n",
+            "    assert!(r.ok); // FIRST\n    r = refund(100); // SECOND\n    assert!(r.ok);\n}\n",
+        ),
+        (
+            "billing/pay_test.go",
+            "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestPay(t *testing.T) {\n",
+            "\tr := Pay(100)\n",
+            "\tif !r.Ok { // FIRST\n\t\tt.Error(\"pay\")\n\t}\n\tr = Refund(100) // SECOND\n\tif !r.Ok {\n\t\tt.Error(\"refund\")\n\t}\n}\n",
+        ),
+        (
+            "tests/pay.test.js",
+            "const { pay, refund } = require('../billing');\n\n// gatekeeper:sacred\ntest('pay', () => {\n",
+            "  let r = pay(100);\n",
+            "  expect(r.ok).toBe(true); // FIRST\n  r = refund(100); // SECOND\n  expect(r.ok).toBe(true);\n});\n",
+        ),
+        (
+            "tests/pay.test.ts",
+            "import { pay, refund } from '../billing';\n\n// gatekeeper:sacred\ntest('pay', () => {\n",
+            "  let r: Receipt = pay(100);\n",
+            "  expect(r.ok).toBe(true); // FIRST\n  r = refund(100); // SECOND\n  expect(r.ok).toBe(true);\n});\n",
+        ),
+    ];
+
+    /// The lines of `text` from the one holding `from` up to (not including) the one holding
+    /// `to`, and the rest before and after.
+    fn cut<'a>(text: &'a str, from: &str, to: &str) -> (&'a str, &'a str, &'a str) {
+        let start = text[..text.find(from).unwrap()]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let end = text[..text.find(to).unwrap()]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        (&text[..start], &text[start..end], &text[end..])
+    }
+
+    #[test]
+    fn a_check_moved_past_a_locked_statement_is_refused_and_one_added_between_is_not() {
+        use super::super::testing::rules_between;
+        for (path, head, first, rest) in PAY_THEN_REFUND {
+            let old = format!("{head}{first}{rest}");
+            // The first check moved after the refund: it now checks the refund's result.
+            let (before, check, after) = cut(rest, "FIRST", "SECOND");
+            let (second, tail) = after.split_at(after.find('\n').unwrap() + 1);
+            assert!(before.is_empty() && second.contains("SECOND"), "{path}");
+            let moved = format!("{head}{first}{second}{check}{tail}");
+            let rules = rules_between(path, &old, &moved);
+            assert_eq!(rules, vec![Rule::BodyChanged], "{path}: moved");
+            // The refund moved before the first check: the same.
+            let moved = format!("{head}{second}{first}{check}{tail}");
+            let rules = rules_between(path, &old, &moved);
+            assert!(rules.contains(&Rule::BodyChanged), "{path}: {rules:?}");
+            // A check repeated between the locked ones, and code appended: accepted.
+            let more = format!("{head}{first}{check}{check}{second}{tail}");
+            assert_eq!(rules_between(path, &old, &more), vec![], "{path}: added");
+            // Unchanged order: accepted.
+            assert_eq!(rules_between(path, &old, &old), vec![], "{path}: same");
+        }
+    }
+
+    #[test]
+    fn two_checks_traded_across_a_locked_statement_are_refused() {
+        use super::super::testing::rules_with_base;
+        // Per language: the test, then the two checks (the payment's amount, the refund's
+        // status) to trade.
+        let cases = [
+            (
+                "tests/test_pay.py",
+                "# gatekeeper:sacred\ndef test_pay():\n    r = pay(100)\n    assert r.amount == 100\n    r = refund(100)\n    assert r.ok\n",
+                "assert r.amount == 100",
+                "assert r.ok",
+            ),
+            (
+                "tests/pay.rs",
+                "// gatekeeper:sacred\n#[test]\nfn pay() {\n    let mut r = pay(100);\n    assert_eq!(r.amount, 100);\n    r = refund(100);\n    assert!(r.ok);\n}\n",
+                "assert_eq!(r.amount, 100);",
+                "assert!(r.ok);",
+            ),
+            (
+                "billing/pay_test.go",
+                "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestPay(t *testing.T) {\n\tr := Pay(100)\n\tif r.Amount != 100 {\n\t\tt.Error(\"amount\")\n\t}\n\tr = Refund(100)\n\tif !r.Ok {\n\t\tt.Error(\"ok\")\n\t}\n}\n",
+                "if r.Amount != 100 {\n\t\tt.Error(\"amount\")\n\t}",
+                "if !r.Ok {\n\t\tt.Error(\"ok\")\n\t}",
+            ),
+            (
+                "tests/pay.test.js",
+                "// gatekeeper:sacred\ntest('pay', () => {\n  let r = pay(100);\n  expect(r.amount).toBe(100);\n  r = refund(100);\n  expect(r.ok).toBe(true);\n});\n",
+                "expect(r.amount).toBe(100);",
+                "expect(r.ok).toBe(true);",
+            ),
+            (
+                "tests/pay.test.ts",
+                "// gatekeeper:sacred\ntest('pay', () => {\n  let r: Receipt = pay(100);\n  expect(r.amount).toBe(100);\n  r = refund(100);\n  expect(r.ok).toBe(true);\n});\n",
+                "expect(r.amount).toBe(100);",
+                "expect(r.ok).toBe(true);",
+            ),
+        ];
+        for (path, old, a, b) in cases {
+            let traded = old
+                .replacen(a, "@A@", 1)
+                .replacen(b, a, 1)
+                .replacen("@A@", b, 1);
+            assert_ne!(traded, old, "{path}");
+            let rules = rules_with_base(path, old, old, &traded);
+            assert_eq!(rules, vec![Rule::BodyChanged], "{path}: traded");
+            // The first check repeated after the refund as well: accepted (more checks).
+            let indent = match path.rsplit_once('.').map_or("", |(_, e)| e) {
+                "go" => "\t",
+                "js" | "ts" => "  ",
+                _ => "    ",
+            };
+            let more = old.replacen(b, &format!("{b}\n{indent}{a}"), 1);
+            assert_eq!(
+                rules_with_base(path, old, old, &more),
+                vec![],
+                "{path}: more"
+            );
+            assert_eq!(rules_with_base(path, old, old, old), vec![], "{path}: same");
+        }
+    }
+
+    #[test]
+    fn rust_items_and_python_imports_sorted_among_themselves_are_not_reordering() {
+        use super::super::testing::rules_between;
+        // rustfmt sorts `use` items; an item is in scope in its whole block anyway.
+        let sorted = OIBITS.replacen(
+            "    use regex::{Regex, RegexBuilder};\n    use std::panic::UnwindSafe;\n",
+            "    use std::panic::UnwindSafe;\n    use regex::{Regex, RegexBuilder};\n",
+            1,
+        );
+        assert_ne!(sorted, OIBITS);
+        assert_eq!(oibits_after(&[]), Vec::<Rule>::new());
+        assert_eq!(
+            rules_between("tests/oibits.rs", OIBITS, &sorted),
+            Vec::<Rule>::new()
+        );
+        let fn_last = OIBITS
+            .replacen("    fn assert_unwind_safe<T: UnwindSafe>() {}\n", "", 1)
+            .replacen(
+                "\n}\n",
+                "\n    fn assert_unwind_safe<T: UnwindSafe>() {}\n}\n",
+                1,
+            );
+        assert_eq!(
+            rules_between("tests/oibits.rs", OIBITS, &fn_last),
+            Vec::<Rule>::new()
+        );
+        // isort: imports trade places next to each other. An import moved past a statement
+        // is a reordering.
+        let head = "# gatekeeper:sacred\ndef test_aliases():\n";
+        let old = format!(
+            "{head}    import tornado\n    import asyncio\n    alias = asyncio.TimeoutError\n    assert tornado.util.TimeoutError is alias\n"
+        );
+        let isort = format!(
+            "{head}    import asyncio\n\n    import tornado\n    alias = asyncio.TimeoutError\n    assert tornado.util.TimeoutError is alias\n"
+        );
+        assert_eq!(
+            rules_between("tests/test_aliases.py", &old, &isort),
+            Vec::<Rule>::new()
+        );
+        let past = format!(
+            "{head}    import asyncio\n    alias = asyncio.TimeoutError\n    import tornado\n    assert tornado.util.TimeoutError is alias\n"
+        );
+        assert_eq!(
+            rules_between("tests/test_aliases.py", &old, &past),
+            vec![Rule::BodyChanged]
+        );
+        // A Rust `let` is not an item.
+        let lets = "// gatekeeper:sacred\n#[test]\nfn lets() {\n    let a = pay(1);\n    assert!(a.ok);\n    let a = refund(1);\n    assert!(a.ok);\n}\n";
+        let moved = lets.replacen(
+            "    assert!(a.ok);\n    let a = refund(1);\n",
+            "    let a = refund(1);\n    assert!(a.ok);\n",
+            1,
+        );
+        assert_ne!(moved, lets);
+        assert_eq!(
+            rules_between("tests/lets.rs", lets, &moved),
+            vec![Rule::BodyChanged]
+        );
     }
 
     #[test]

@@ -2867,3 +2867,60 @@ fn a_helper_the_test_calls_that_skips_is_refused() {
     );
     l.assert_passes_checked();
 }
+
+const PAY_FILE: &str = "tests/test_pay.py";
+const PAY_ID: &str = "python:tests/test_pay.py::test_pay_then_refund";
+const PAY: &str = r#"from billing import pay, refund
+
+
+# gatekeeper:sacred
+def test_pay_then_refund():
+    import billing
+    import decimal
+    r = pay(100)
+    assert r.amount == 100
+    r = refund(100)
+    assert r.ok
+"#;
+
+refuses!(
+    a_check_moved_past_a_locked_statement_is_refused,
+    PAY_FILE,
+    PAY,
+    [(
+        "    assert r.amount == 100\n    r = refund(100)\n",
+        "    r = refund(100)\n    assert r.amount == 100\n"
+    )],
+    "body-changed",
+    PAY_ID
+);
+refuses!(
+    two_checks_traded_across_a_locked_statement_are_refused,
+    PAY_FILE,
+    PAY,
+    [
+        ("    assert r.amount == 100\n", "    assert r.ok\n"),
+        (
+            "    r = refund(100)\n    assert r.ok\n",
+            "    r = refund(100)\n    assert r.amount == 100\n"
+        )
+    ],
+    "body-changed",
+    PAY_ID
+);
+harmless!(
+    imports_sorted_inside_a_test_and_checks_added_between_pass,
+    PAY_FILE,
+    PAY,
+    PAY_ID,
+    [
+        (
+            "    import billing\n    import decimal\n",
+            "    import decimal\n\n    import billing\n"
+        ),
+        (
+            "    assert r.amount == 100\n",
+            "    assert r.amount == 100\n    assert r.ok\n"
+        )
+    ]
+);
