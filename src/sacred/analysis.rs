@@ -103,6 +103,11 @@ pub struct Statement {
     /// checks.
     #[serde(skip)]
     pub skip_guard: bool,
+    /// The statement only asserts, but what it asserts writes ([`writes`]: `assert (r :=
+    /// fake()) is not None`): inserted before a locked statement, it may change what that
+    /// one sees.
+    #[serde(skip)]
+    pub writes: bool,
     /// Python: the exception this statement requires its code to raise, and that code (see
     /// [`expects_raise`]).
     #[serde(skip)]
@@ -2864,6 +2869,13 @@ fn statements_of(
                 alt_hashes = vec![short(&whole)];
             }
             s.push_str("<assertion>");
+            if writes(n, src) {
+                // An assertion that writes (`assert (r := fake()) is not None`) is code: it
+                // keeps its own fingerprint, so that it cannot stand in for another
+                // assertion's place; a lock written before holds the place.
+                alt_hashes.push(short(&s));
+                s = whole;
+            }
         } else if is_ava_plan(n, src) {
             // AVA's `t.plan(n)`: its count grows with added assertions (a smaller count
             // fails the test; a removed plan is a missing statement).
@@ -2901,6 +2913,7 @@ fn statements_of(
             alt_hashes,
             context_binding,
             skip_guard: skip_guard(n, src, rules),
+            writes: assertion_only && writes(n, src),
             raises: expects_raise(n, src),
         });
     };
@@ -3320,6 +3333,130 @@ pub(crate) fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool
     }
 }
 
+/// Whether code inside `node` writes: an assignment (Python's `:=`, `x = …` in a
+/// JavaScript, Go or Rust expression, an `if`'s Go initializer), an increment, a `delete`, a
+/// Rust `&mut` borrow or `unsafe` block, or a call that rebinds by reflection (`setattr`,
+/// `exec`, `Object.assign`, `Reflect.set`, `std::mem::replace`, `std::env::set_var`, …).
+/// Any other call is taken as reading: a check that calls the code under test is a check.
+pub(crate) fn writes(node: Node<'_>, src: &str) -> bool {
+    const WRITING_KINDS: [&str; 13] = [
+        "named_expression",
+        "assignment",
+        "augmented_assignment",
+        "delete_statement",
+        "assignment_expression",
+        "augmented_assignment_expression",
+        "update_expression",
+        "assignment_statement",
+        "inc_statement",
+        "dec_statement",
+        "compound_assignment_expr",
+        "unsafe_block",
+        "global_statement",
+    ];
+    const WRITING_CALLS: [&str; 25] = [
+        "setattr",
+        "delattr",
+        "exec",
+        "eval",
+        "globals",
+        "vars",
+        "locals",
+        "__import__",
+        "Object.assign",
+        "Object.defineProperty",
+        "Object.defineProperties",
+        "Object.setPrototypeOf",
+        "Reflect.set",
+        "Reflect.defineProperty",
+        "Reflect.deleteProperty",
+        "Reflect.setPrototypeOf",
+        "Function",
+        "mem::swap",
+        "mem::replace",
+        "mem::take",
+        "env::set_var",
+        "env::remove_var",
+        "os.Setenv",
+        "os.Unsetenv",
+        "os.environ.update",
+    ];
+    let k = kind(node);
+    if WRITING_KINDS.contains(&k) {
+        return true;
+    }
+    if k == "token_tree" {
+        return token_tree_writes(node, src);
+    }
+    match k {
+        "unary_expression" if text(node, src).trim_start().starts_with("delete") => {
+            return true;
+        }
+        "reference_expression"
+            if named_children(node)
+                .iter()
+                .any(|c| kind(*c) == "mutable_specifier") =>
+        {
+            return true;
+        }
+        "call" | "call_expression" => {
+            if let Some(f) = node.child_by_field_name("function") {
+                let callee: String = text(f, src).split_whitespace().collect();
+                let callee = callee.strip_prefix("std::").unwrap_or(&callee);
+                let dunder = [
+                    ".__setattr__",
+                    ".__delattr__",
+                    ".__setitem__",
+                    ".__delitem__",
+                ];
+                if WRITING_CALLS.contains(&callee) || dunder.iter().any(|d| callee.ends_with(d)) {
+                    return true;
+                }
+            }
+        }
+        _ => {}
+    }
+    named_children(node).into_iter().any(|c| writes(c, src))
+}
+
+/// [`writes`] for a Rust macro's arguments, which the grammar keeps as tokens: an
+/// assignment operator, `&mut`, `unsafe`, or a path to `mem::swap`/`replace`/`take` or
+/// `env::set_var`/`remove_var` among them (string literals aside).
+fn token_tree_writes(node: Node<'_>, src: &str) -> bool {
+    const ASSIGNING: [&str; 11] = [
+        "=", "+=", "-=", "*=", "/=", "%=", "^=", "&=", "|=", "<<=", ">>=",
+    ];
+    let mut leaves: Vec<&str> = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if matches!(
+            kind(n),
+            "string_literal" | "raw_string_literal" | "char_literal"
+        ) {
+            leaves.push("\"\"");
+            continue;
+        }
+        if n.child_count() == 0 {
+            leaves.push(text(n, src));
+            continue;
+        }
+        let mut cursor = n.walk();
+        let children: Vec<Node<'_>> = n.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    if leaves
+        .iter()
+        .any(|t| ASSIGNING.contains(t) || *t == "unsafe")
+    {
+        return true;
+    }
+    leaves.windows(2).any(|w| w == ["&", "mut"])
+        || leaves.windows(3).any(|w| {
+            (w[0] == "mem" && w[1] == "::" && matches!(w[2], "swap" | "replace" | "take"))
+                || (w[0] == "env" && w[1] == "::" && matches!(w[2], "set_var" | "remove_var"))
+        })
+}
+
 /// The text of a string literal without its quotes (and prefixes such as Python's `f`).
 pub(crate) fn unquote(s: &str) -> String {
     let s = s.trim_start_matches(|c: char| c.is_ascii_alphabetic());
@@ -3597,6 +3734,86 @@ mod set_display_tests {
                 &format!("{binding}{new}"),
             );
             assert!(!rules.is_empty(), "{binding}: accepted");
+        }
+    }
+}
+
+#[cfg(test)]
+mod writes_tests {
+    /// Whether `writes` finds a write in `code`, parsed as a file of `path`'s language.
+    fn writes(path: &str, code: &str) -> bool {
+        let lang = crate::sacred::lang::Lang::of_path(path).unwrap();
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&lang.grammar().unwrap()).unwrap();
+        let tree = parser.parse(code, None).unwrap();
+        super::writes(tree.root_node(), code)
+    }
+
+    #[test]
+    fn assignments_and_reflective_writes_write_and_comparisons_do_not() {
+        let cases: [(&str, &[&str], &[&str]); 4] = [
+            (
+                "t.py",
+                &[
+                    "assert (r := f())",
+                    "assert setattr(r, 'ok', 1) is None",
+                    "assert r.__setattr__('ok', 1) is None",
+                    "assert exec('r = 1') is None",
+                ],
+                &[
+                    "assert r == 1",
+                    "assert f(a=1) != 2",
+                    "assert (lambda x=1: x)() >= 1",
+                    "assert r.amount() <= 2",
+                ],
+            ),
+            (
+                "t.rs",
+                &[
+                    "fn f() { assert!({ r = g(); r.ok }); }",
+                    "fn f() { assert!({ r += 1; r > 0 }); }",
+                    "fn f() { assert!(std::mem::take(&mut r).ok); }",
+                    "fn f() { assert!(unsafe { G }); }",
+                    "fn f() { assert_eq!(std::env::set_var(\"A\", \"1\"), ()); }",
+                ],
+                &[
+                    "fn f() { assert!(a >= 1 && b <= 2 && c != 3 && d == 4); }",
+                    "fn f() { assert!(matches!(x, Some(_) | None)); }",
+                    "fn f() { assert_eq!(x, \"a=b &mut unsafe\"); }",
+                    "fn f() { assert!(v.iter().all(|x| *x == 1)); }",
+                ],
+            ),
+            (
+                "t_test.go",
+                &[
+                    "package p\nfunc f() { if r = g(); !r.Ok { t.Error() } }",
+                    "package p\nfunc f() { if n++; n > 1 { t.Error() } }",
+                ],
+                &["package p\nfunc f() { if got := g(); got != 1 { t.Error() } }"],
+            ),
+            (
+                "t.test.js",
+                &[
+                    "expect((r = g())).toBeTruthy();",
+                    "expect(n++).toBe(1);",
+                    "expect(delete r.ok).toBe(true);",
+                    "expect(Object.assign(r, {ok: true})).toBeTruthy();",
+                    "expect(Reflect.set(r, 'ok', true)).toBe(true);",
+                ],
+                &[
+                    "expect(g({ a: 1 })).toEqual({ b: 2 });",
+                    "expect(((a = 1) => a)()).not.toBe(2);",
+                    "expect(r.ok).toBe(true);",
+                ],
+            ),
+        ];
+        for (path, writing, reading) in cases {
+            for code in writing {
+                assert!(writes(path, code), "{path}: {code} should write");
+            }
+            for code in reading {
+                assert!(!writes(path, code), "{path}: {code} should only read");
+            }
         }
     }
 }

@@ -70,7 +70,7 @@ impl Lang {
         }
     }
 
-    fn grammar(self) -> Option<tree_sitter::Language> {
+    pub(crate) fn grammar(self) -> Option<tree_sitter::Language> {
         match self {
             #[cfg(feature = "lang-rust")]
             Lang::Rust => Some(tree_sitter_rust::LANGUAGE.into()),

@@ -198,7 +198,8 @@ fn reordered(
     let statements = view.statements;
     let stands_for = |i: usize, h: &str| {
         statements[i].hash == h
-            || statements[i].alt_hashes.iter().any(|a| a == h)
+            || (older_reading_allowed(s, &statements[i])
+                && statements[i].alt_hashes.iter().any(|a| a == h))
             || stand_ins.get(&i).is_some_and(|x| *x == h)
     };
     let lang = s.test.lang;
@@ -335,6 +336,16 @@ fn assertions_crossed(
         }
     }
     None
+}
+
+/// Whether a statement may stand for what an older reading fingerprinted it as. An
+/// assertion that writes was once read as an assertion's place, which any assertion takes:
+/// only one the base revision's test already held is read so (a lock written before); a
+/// comparison without the base revision reads none so, and is then redone with it.
+fn older_reading_allowed(s: &Subject<'_>, st: &crate::sacred::analysis::Statement) -> bool {
+    !st.writes
+        || s.base
+            .is_some_and(|b| b.statements.iter().any(|bs| bs.hash == st.hash))
 }
 
 /// Statements whose place among the others does not matter (see [`reordered`]).
@@ -520,6 +531,8 @@ fn inserted(
             Some(*h)
         } else if remaining.get(st.hash.as_str()).is_some_and(|n| *n > 0) {
             Some(st.hash.as_str())
+        } else if !older_reading_allowed(s, st) {
+            None
         } else {
             st.alt_hashes
                 .iter()
@@ -532,7 +545,7 @@ fn inserted(
                 *n -= 1;
                 last_locked = Some(i);
             }
-            _ if !st.assertion_only => added.push((i, st)),
+            _ if !st.assertion_only || st.writes => added.push((i, st)),
             _ => {}
         }
     }
@@ -544,7 +557,7 @@ fn inserted(
     (!inserted.is_empty()).then(|| {
         s.finding(
             Rule::BodyChanged,
-            "a statement was inserted before locked statements of the test; new code other than assertions may only be appended",
+            "a statement was inserted before locked statements of the test; new code other than assertions (an assertion that assigns or rebinds is code) may only be appended",
             Vec::new(),
             inserted,
         )
@@ -825,6 +838,76 @@ mod tests {
                 "{path}: more"
             );
             assert_eq!(rules_with_base(path, old, old, old), vec![], "{path}: same");
+        }
+    }
+
+    #[test]
+    fn an_assertion_that_writes_inserted_before_a_locked_statement_is_refused() {
+        use super::super::testing::{rules_between, rules_with_base};
+        // Per language: (what is inserted before the second locked statement: writing
+        // checks, then a check that only reads).
+        let inserts: [(&str, &[&str], &str); 5] = [
+            (
+                "py",
+                &[
+                    "    assert (r := refund(100)) is not None\n",
+                    "    assert setattr(r, \"ok\", True) is None\n",
+                ],
+                "    assert r.amount == 100\n",
+            ),
+            (
+                "rs",
+                &[
+                    "    assert!({ r = refund(100); r.ok });\n",
+                    "    assert!(std::mem::replace(&mut r, refund(100)).ok);\n",
+                ],
+                "    assert_eq!(r.amount, 100);\n",
+            ),
+            (
+                "go",
+                &[
+                    "\tif r = Refund(100); !r.Ok {\n\t\tt.Error(\"x\")\n\t}\n",
+                    "\tif r.Ok = true; !r.Ok {\n\t\tt.Error(\"x\")\n\t}\n",
+                ],
+                "\tif r.Amount != 100 {\n\t\tt.Error(\"amount\")\n\t}\n",
+            ),
+            (
+                "js",
+                &[
+                    "  expect((r = refund(100))).toBeTruthy();\n",
+                    "  expect(Object.assign(r, { ok: true })).toBeTruthy();\n",
+                ],
+                "  expect(r.amount).toBe(100);\n",
+            ),
+            (
+                "ts",
+                &[
+                    "  expect((r = refund(100))).toBeTruthy();\n",
+                    "  expect(r.ok = true).toBe(true);\n",
+                ],
+                "  expect(r.amount).toBe(100);\n",
+            ),
+        ];
+        for ((path, head, first, rest), (ext, writing, reading)) in
+            PAY_THEN_REFUND.iter().zip(inserts)
+        {
+            assert!(path.ends_with(ext));
+            let old = format!("{head}{first}{rest}");
+            for w in writing {
+                let new = format!("{head}{first}{w}{rest}");
+                for rules in [
+                    rules_between(path, &old, &new),
+                    rules_with_base(path, &old, &old, &new),
+                ] {
+                    assert_eq!(rules, vec![Rule::BodyChanged], "{path}: {w}");
+                }
+            }
+            let new = format!("{head}{first}{reading}{rest}");
+            assert_eq!(
+                rules_with_base(path, &old, &old, &new),
+                vec![],
+                "{path}: {reading}"
+            );
         }
     }
 

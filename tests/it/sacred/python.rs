@@ -2870,7 +2870,7 @@ fn a_helper_the_test_calls_that_skips_is_refused() {
 
 const PAY_FILE: &str = "tests/test_pay.py";
 const PAY_ID: &str = "python:tests/test_pay.py::test_pay_then_refund";
-const PAY: &str = r#"from billing import pay, refund
+const PAY: &str = r"from billing import pay, refund
 
 
 # gatekeeper:sacred
@@ -2881,7 +2881,7 @@ def test_pay_then_refund():
     assert r.amount == 100
     r = refund(100)
     assert r.ok
-"#;
+";
 
 refuses!(
     a_check_moved_past_a_locked_statement_is_refused,
@@ -2923,4 +2923,36 @@ harmless!(
             "    assert r.amount == 100\n    assert r.ok\n"
         )
     ]
+);
+refuses!(
+    an_assertion_that_rebinds_inserted_before_a_locked_statement_is_refused,
+    PAY_FILE,
+    PAY,
+    [(
+        "    assert r.amount == 100\n",
+        "    assert (r := pay(1)) is not None\n    assert r.amount == 100\n"
+    )],
+    "body-changed",
+    PAY_ID
+);
+refuses!(
+    an_assertion_that_sets_an_attribute_inserted_before_a_locked_statement_is_refused,
+    PAY_FILE,
+    PAY,
+    [(
+        "    assert r.amount == 100\n",
+        "    assert setattr(r, \"amount\", 100) is None\n    assert r.amount == 100\n"
+    )],
+    "body-changed",
+    PAY_ID
+);
+harmless!(
+    an_assertion_that_only_reads_inserted_between_locked_statements_passes,
+    PAY_FILE,
+    PAY,
+    PAY_ID,
+    [(
+        "    assert r.amount == 100\n",
+        "    assert r.amount == 100\n    assert pay(5).amount == 5\n"
+    )]
 );
