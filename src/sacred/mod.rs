@@ -5338,10 +5338,20 @@ fn compare_all(
                         )
                     ))
         };
+        // A test whose locked assertions now run in another order: which runs where among
+        // its statements is told by the base revision's test.
+        let reordered = |t: &lock::LockedTest| {
+            new_scans.get(&t.file).is_some_and(|s| {
+                s.tests
+                    .iter()
+                    .any(|n| n.id == t.id && rules::assertions_out_of_order(t, n))
+            })
+        };
+        let needs_base = |t: &lock::LockedTest| envelope_unlocked(t) || reordered(t);
         let failing: Vec<&lock::LockedTest> = locked
             .iter()
             .zip(&results)
-            .filter(|(t, f)| !f.is_empty() || envelope_unlocked(t))
+            .filter(|(t, f)| !f.is_empty() || needs_base(t))
             .map(|(t, _)| *t)
             .collect();
         let mut failing_files: Vec<String> = failing.iter().map(|t| t.file.clone()).collect();
@@ -5358,7 +5368,7 @@ fn compare_all(
                 .flat_map(|s| s.tests.iter().map(move |t| (t.id.as_str(), (t, s))))
                 .collect();
             for (t, findings) in locked.iter().zip(results.iter_mut()) {
-                if !findings.is_empty() || envelope_unlocked(t) {
+                if !findings.is_empty() || needs_base(t) {
                     *findings = compare_one(t, base_items.get(t.id.as_str()).copied());
                 }
             }

@@ -246,6 +246,29 @@ fn reordered(
     assertions_crossed(s, view, &matched)
 }
 
+/// Whether the assertions the lock holds word for word are no longer in their locked order
+/// in `test`: then which of them runs at which place among the statements
+/// ([`assertions_crossed`]) needs the base revision's test, which a check reads only for
+/// tests that have findings, or this.
+pub(crate) fn assertions_out_of_order(
+    locked: &crate::sacred::lock::LockedTest,
+    test: &crate::sacred::analysis::TestItem,
+) -> bool {
+    let key = |path: &str, text: &str| (path.to_owned(), text.to_owned());
+    let known: std::collections::BTreeSet<(String, String)> = test
+        .assertions
+        .iter()
+        .map(|a| key(&a.path, &a.text))
+        .collect();
+    let mut now = test.assertions.iter().map(|a| key(&a.path, &a.text));
+    !locked
+        .assertions
+        .iter()
+        .map(|a| key(&a.path, &a.text))
+        .filter(|k| known.contains(k))
+        .all(|k| now.any(|n| n == k))
+}
+
 /// Each locked assertion must still run between the same locked statements: `r = pay(100);
 /// assert r.amount == 100; r = refund(100); assert r.ok` with the two assertions traded
 /// keeps every statement, every assertion and every assertion's place, yet checks the

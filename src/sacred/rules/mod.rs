@@ -346,6 +346,13 @@ pub fn compare(
     })
 }
 
+/// Whether the locked test's word-for-word assertions run in another order in `test`: a
+/// check then compares it with the base revision's test even without findings (see
+/// `body_changed::assertions_crossed`).
+pub fn assertions_out_of_order(locked: &LockedTest, test: &TestItem) -> bool {
+    body_changed::assertions_out_of_order(locked, test)
+}
+
 /// Steps 2–5 for a locked test whose id is gone, against `test`, a test under another id
 /// (in the same file or another): what may have moved or been renamed
 /// ([`crate::sacred::relocate`]). Empty: `test` keeps everything the lock holds, as the test
