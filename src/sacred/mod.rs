@@ -1672,6 +1672,8 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
     };
     let mut out = Vec::new();
     let mut named: Vec<String> = Vec::new();
+    // The string literals of the JavaScript configuration files beside `package.json`.
+    let mut js_config_strings: Vec<String> = Vec::new();
     if let Some(text) = &package {
         let file = join(&pkg_dir, "package.json");
         match serde_json::from_str::<serde_json::Value>(text) {
@@ -1758,6 +1760,9 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
         for (i, part) in text.split(['"', '\'', '`']).enumerate() {
             if i % 2 == 1 && part.len() < 300 {
                 named.push(part.to_owned());
+                if !name.ends_with(".json") {
+                    js_config_strings.push(part.to_owned());
+                }
             }
         }
     }
@@ -1833,6 +1838,22 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
                     roots.push(at);
                 }
             }
+        }
+    }
+    // In a JavaScript configuration `roots` may be written without `<rootDir>` (`roots:
+    // ['src']`, relative to its directory) or built: every string literal of it that names a
+    // directory below the package is taken for a root (only a `__mocks__` there is read).
+    for literal in &js_config_strings {
+        let r = literal.trim_start_matches("./").trim_end_matches('/');
+        if r.is_empty()
+            || r.starts_with(['/', '<', '.'])
+            || r.contains(|c: char| c.is_whitespace() || "*?[]{}()!$^|\\:".contains(c))
+        {
+            continue;
+        }
+        let at = relative_path(&format!("{pkg_dir}/"), r);
+        if at != pkg_dir {
+            roots.push(at);
         }
     }
     roots.sort();

@@ -380,16 +380,32 @@ fn js_a_mock_file_of_jest_rewritten_is_refused() {
 fn js_a_mock_in_a_jest_roots_mocks_directory_is_locked() {
     let test = "const pad = require('left-pad');\n\n// gatekeeper:sacred\ntest('total', () => {\n  expect(pad('6', 2)).toBe(' 6');\n});\n";
     let mock = "module.exports = (s) => s;\n";
-    // `roots` with `<rootDir>`, and without it (relative to the configuration's directory).
-    for roots in ["\"<rootDir>/tests\"", "\"tests\""] {
-        let package = format!(
-            "{{\"name\": \"shop\", \"jest\": {{\"roots\": [{roots}]}}, \"devDependencies\": {{\"jest\": \"^29.0.0\"}}}}\n"
-        );
-        let files = [
+    // `roots` with `<rootDir>`, and without it (relative to the configuration's directory),
+    // in `package.json`, or in a `jest.config.js` (as written there: `'./tests/'` too).
+    let plain = "{\"name\": \"shop\", \"devDependencies\": {\"jest\": \"^29.0.0\"}}\n";
+    for (roots, config) in [
+        ("\"<rootDir>/tests\"", None),
+        ("\"tests\"", None),
+        ("", Some("module.exports = { roots: ['tests'] };\n")),
+        (
+            "",
+            Some("const dir = './tests/';\nmodule.exports = { roots: [dir] };\n"),
+        ),
+    ] {
+        let package = match config {
+            None => format!(
+                "{{\"name\": \"shop\", \"jest\": {{\"roots\": [{roots}]}}, \"devDependencies\": {{\"jest\": \"^29.0.0\"}}}}\n"
+            ),
+            Some(_) => plain.to_owned(),
+        };
+        let mut files = vec![
             (PATH, test),
             ("tests/__mocks__/left-pad.js", mock),
             ("package.json", package.as_str()),
         ];
+        if let Some(c) = config {
+            files.push(("jest.config.js", c));
+        }
         let l = super::locked(&files);
         l.edit(
             "tests/__mocks__/left-pad.js",
