@@ -1760,7 +1760,10 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
         for (i, part) in text.split(['"', '\'', '`']).enumerate() {
             if i % 2 == 1 && part.len() < 300 {
                 named.push(part.to_owned());
-                if !name.ends_with(".json") {
+                if !std::path::Path::new(name)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+                {
                     js_config_strings.push(part.to_owned());
                 }
             }
