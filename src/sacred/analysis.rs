@@ -230,6 +230,10 @@ pub struct TestItem {
     /// for checks only.
     #[serde(skip)]
     pub case_names_left_out: Option<LocalsPutBack>,
+    /// What calling the test function makes instead of running its body, when it does not
+    /// run it ([`deferred_body`]: "a generator", "a coroutine").
+    #[serde(skip)]
+    pub deferred: Option<&'static str>,
     /// The parser could not make sense of part of the test.
     pub has_error: bool,
     #[serde(skip)]
@@ -2679,6 +2683,7 @@ fn build_item_inner(
         returns: walk.returns,
         skips: walk.skips,
         swallows: walk.swallows,
+        deferred: deferred_body(lang, spec.node, spec.body, src),
         comments: walk.comments,
         bindings: Vec::new(),
         used: uses.names,
@@ -3455,6 +3460,41 @@ fn token_tree_writes(node: Node<'_>, src: &str) -> bool {
             (w[0] == "mem" && w[1] == "::" && matches!(w[2], "swap" | "replace" | "take"))
                 || (w[0] == "env" && w[1] == "::" && matches!(w[2], "set_var" | "remove_var"))
         })
+}
+
+/// What calling a test function makes instead of running its body: a Python `async def`
+/// makes a coroutine and a function with its own `yield` a generator. A runner that calls it
+/// as a plain function (unittest, pytest without a plugin that drives it) never runs the
+/// body. (A JavaScript `function*` callback is not read as a test at all: one that becomes
+/// one is `removed`.)
+fn deferred_body(lang: &str, node: Node<'_>, body: Node<'_>, src: &str) -> Option<&'static str> {
+    match lang {
+        "python" => {
+            let def = std::iter::successors(Some(node), |n| {
+                (kind(*n) == "decorated_definition")
+                    .then(|| n.child_by_field_name("definition"))
+                    .flatten()
+            })
+            .last()?;
+            if kind(def) != "function_definition" {
+                return None;
+            }
+            if text(def, src).trim_start().starts_with("async") {
+                return Some("a coroutine");
+            }
+            own_yield(body).then_some("a generator")
+        }
+        _ => None,
+    }
+}
+
+/// A Python `yield` of this function itself (not of a nested function, lambda or class).
+fn own_yield(node: Node<'_>) -> bool {
+    named_children(node).into_iter().any(|c| match kind(c) {
+        "yield" => true,
+        "function_definition" | "lambda" | "class_definition" => false,
+        _ => own_yield(c),
+    })
 }
 
 /// The text of a string literal without its quotes (and prefixes such as Python's `f`).

@@ -24,6 +24,27 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
     ))
 }
 
+/// A test that became a generator or a coroutine (`async def`, a `yield` of its own, a
+/// `function*` callback) where the base revision's was a plain function: a runner that
+/// calls it as one (unittest, pytest without a plugin that drives it, Jest, Mocha) gets the
+/// generator or coroutine back and never runs the body, so the test passes. Judged against
+/// the base revision's test, which a check reads for every test that is one now.
+pub(super) fn deferred(s: &Subject<'_>) -> Option<Finding> {
+    let base = s.base?;
+    let now = s.test.deferred?;
+    if base.deferred.is_some() {
+        return None;
+    }
+    Some(s.finding(
+        Rule::EnvelopeChanged,
+        format!(
+            "the test is now {now}: a runner that calls it as a plain function never runs its body"
+        ),
+        vec![format!("{}:{}: test `{}`", base.path, base.line, base.name)],
+        vec![s.here(s.test.line, &format!("test `{}` ({now})", s.test.name))],
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::Rule;
@@ -69,5 +90,52 @@ mod tests {
         );
         let new = old.replace("[1, 2])", "[1, 2, 3])");
         assert!(super::super::testing::rules_between(PY.path, &old, &new).is_empty());
+    }
+
+    #[test]
+    fn a_test_turned_into_a_generator_or_a_coroutine_is_refused() {
+        use super::super::testing::rules_with_base;
+        let py = PY.src();
+        for (from, to) in [
+            ("def test_total():", "async def test_total():"),
+            (
+                "    assert total([]) == 0\n",
+                "    assert total([]) == 0\n    if False:\n        yield\n",
+            ),
+        ] {
+            let new = py.replacen(from, to, 1);
+            assert_ne!(new, py);
+            let rules = rules_with_base(PY.path, &py, &py, &new);
+            assert!(rules.contains(&Rule::EnvelopeChanged), "{to}: {rules:?}");
+        }
+        // A yield of a nested function or a lambda is not the test's.
+        let nested = py.replacen(
+            "    assert total([]) == 0\n",
+            "    assert total([]) == 0\n    gen = lambda: (yield)\n    def more():\n        yield 1\n",
+            1,
+        );
+        assert_eq!(rules_with_base(PY.path, &py, &py, &nested), vec![]);
+        // Already a coroutine at the base revision: judged as any other test.
+        let coroutine = py.replacen("def test_total():", "async def test_total():", 1);
+        assert_eq!(
+            rules_with_base(PY.path, &coroutine, &coroutine, &coroutine),
+            vec![]
+        );
+        // A JavaScript callback turned into a generator function is no test gatekeeper
+        // reads: refused as gone.
+        for f in [&JS, &TS] {
+            let js = f.src();
+            let new = js.replacen("test('total', () => {", "test('total', function* () {", 1);
+            assert_ne!(new, js);
+            let rules = rules_with_base(f.path, &js, &js, &new);
+            assert_eq!(rules, vec![Rule::Removed], "{}", f.path);
+            let plain = js.replacen("test('total', () => {", "test('total', function () {", 1);
+            assert_eq!(
+                rules_with_base(f.path, &js, &js, &plain),
+                vec![],
+                "{}",
+                f.path
+            );
+        }
     }
 }

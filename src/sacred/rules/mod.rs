@@ -405,6 +405,7 @@ fn judge_found(s: &Subject<'_>) -> Vec<Finding> {
         untagged::check(s),
         only_sibling::check(s),
         rebound::check(s),
+        envelope_changed::deferred(s),
     ]
     .into_iter()
     .flatten()

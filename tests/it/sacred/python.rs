@@ -2956,3 +2956,35 @@ harmless!(
         "    assert r.amount == 100\n    assert pay(5).amount == 5\n"
     )]
 );
+refuses!(
+    a_test_turned_into_a_coroutine_is_refused,
+    PAY_FILE,
+    PAY,
+    [(
+        "def test_pay_then_refund():",
+        "async def test_pay_then_refund():"
+    )],
+    "envelope-changed",
+    PAY_ID
+);
+refuses!(
+    a_test_turned_into_a_generator_by_an_appended_yield_is_refused,
+    PAY_FILE,
+    PAY,
+    [(
+        "    assert r.ok\n",
+        "    assert r.ok\n    if False:\n        yield\n"
+    )],
+    "envelope-changed",
+    PAY_ID
+);
+harmless!(
+    a_yield_of_a_nested_function_passes,
+    PAY_FILE,
+    PAY,
+    PAY_ID,
+    [(
+        "    assert r.ok\n",
+        "    assert r.ok\n\n    def receipts():\n        yield r\n\n    assert list(receipts()) == [r]\n"
+    )]
+);
