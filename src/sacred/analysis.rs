@@ -108,6 +108,11 @@ pub struct Statement {
     /// one sees.
     #[serde(skip)]
     pub writes: bool,
+    /// The statement may end the process ([`ends_process`]: `os._exit(0)`,
+    /// `process.exit(0)`): added anywhere, even after every check, the runner may never
+    /// report a failure already recorded, nor run the tests after it.
+    #[serde(skip)]
+    pub ends_process: bool,
     /// Python: the exception this statement requires its code to raise, and that code (see
     /// [`expects_raise`]).
     #[serde(skip)]
@@ -2919,6 +2924,7 @@ fn statements_of(
             context_binding,
             skip_guard: skip_guard(n, src, rules),
             writes: assertion_only && writes(n, src),
+            ends_process: ends_process(n, src),
             raises: expects_raise(n, src),
         });
     };
@@ -3422,6 +3428,44 @@ pub(crate) fn writes(node: Node<'_>, src: &str) -> bool {
         _ => {}
     }
     named_children(node).into_iter().any(|c| writes(c, src))
+}
+
+/// Whether code inside `node` calls what ends the process or the test's thread at once:
+/// `os._exit`, `sys.exit`, `exit`, `quit` (Python), `process.exit`, `process.kill`,
+/// `process.abort` (JavaScript), `os.Exit`, `syscall.Exit`, `runtime.Goexit` (Go),
+/// `std::process::exit`/`abort` (Rust). A failure a test recorded without raising
+/// (`subTest`, AVA's `t.is`, Go's `t.Error`) is then never reported, nor are the tests
+/// the runner would run after it.
+pub(crate) fn ends_process(node: Node<'_>, src: &str) -> bool {
+    const ENDING: [&str; 14] = [
+        "os._exit",
+        "sys.exit",
+        "exit",
+        "quit",
+        "process.exit",
+        "process.kill",
+        "process.abort",
+        "process.reallyExit",
+        "os.Exit",
+        "syscall.Exit",
+        "runtime.Goexit",
+        "process::exit",
+        "process::abort",
+        "os.kill",
+    ];
+    let callee = matches!(kind(node), "call" | "call_expression")
+        .then(|| node.child_by_field_name("function"))
+        .flatten()
+        .map(|f| text(f, src).split_whitespace().collect::<String>());
+    if let Some(callee) = callee {
+        let callee = callee.strip_prefix("std::").unwrap_or(&callee);
+        if ENDING.contains(&callee) {
+            return true;
+        }
+    }
+    named_children(node)
+        .into_iter()
+        .any(|c| ends_process(c, src))
 }
 
 /// [`writes`] for a Rust macro's arguments, which the grammar keeps as tokens: an

@@ -544,6 +544,8 @@ fn inserted(
     }
     let mut last_locked = None;
     let mut added = Vec::new();
+    // The statements that took a locked fingerprint.
+    let mut matched: Vec<usize> = Vec::new();
     let no_ops = rust_no_op_functions(s, view);
     for (i, st) in view.statements.iter().enumerate() {
         if !no_ops.is_empty() && runs_nothing(&st.source, &no_ops) {
@@ -567,10 +569,28 @@ fn inserted(
             Some(n) if *n > 0 => {
                 *n -= 1;
                 last_locked = Some(i);
+                matched.push(i);
             }
             _ if !st.assertion_only || st.writes => added.push((i, st)),
             _ => {}
         }
+    }
+    // A statement that may end the process, added anywhere: the runner may never report
+    // what the test (or a test after it) recorded.
+    let ending: Vec<String> = view
+        .statements
+        .iter()
+        .enumerate()
+        .filter(|(i, st)| st.ends_process && !matched.contains(i))
+        .map(|(_, st)| s.here(st.line, &st.source))
+        .collect();
+    if !ending.is_empty() {
+        return Some(s.finding(
+            Rule::BodyChanged,
+            "a statement that may end the process was added to the test: a failure it recorded, and the tests run after it, may never be reported",
+            Vec::new(),
+            ending,
+        ));
     }
     let inserted: Vec<String> = added
         .iter()
@@ -930,6 +950,43 @@ mod tests {
                 rules_with_base(path, &old, &old, &new),
                 vec![],
                 "{path}: {reading}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_statement_that_ends_the_process_appended_after_every_check_is_refused() {
+        use super::super::testing::{rules_between, rules_with_base};
+        let exits: [(&str, &str); 5] = [
+            ("py", "    os._exit(0)\n"),
+            ("rs", "    std::process::exit(0);\n"),
+            ("go", "\tif r.Ok {\n\t\tos.Exit(0)\n\t}\n"),
+            ("js", "  process.exit(0);\n"),
+            ("ts", "  if (r.ok) {\n    process.exit(0);\n  }\n"),
+        ];
+        for ((path, head, first, rest), (ext, exit)) in PAY_THEN_REFUND.iter().zip(exits) {
+            assert!(path.ends_with(ext));
+            let old = format!("{head}{first}{rest}");
+            // The body's closing line(s) after the last check.
+            let close = match ext {
+                "py" => "",
+                "js" | "ts" => "});\n",
+                _ => "}\n",
+            };
+            let checks = rest.strip_suffix(close).unwrap();
+            let new = format!("{head}{first}{checks}{exit}{close}");
+            for rules in [
+                rules_between(path, &old, &new),
+                rules_with_base(path, &old, &old, &new),
+            ] {
+                assert_eq!(rules, vec![Rule::BodyChanged], "{path}");
+            }
+            // Locked with it: a check appended after it is accepted.
+            let more = format!("{head}{first}{checks}{exit}{checks}{close}");
+            assert_eq!(
+                rules_with_base(path, &new, &new, &more),
+                vec![],
+                "{path}: locked"
             );
         }
     }

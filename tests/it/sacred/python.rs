@@ -2988,3 +2988,17 @@ harmless!(
         "    assert r.ok\n\n    def receipts():\n        yield r\n\n    assert list(receipts()) == [r]\n"
     )]
 );
+refuses!(
+    a_process_exit_appended_after_every_check_is_refused,
+    PAY_FILE,
+    PAY,
+    [
+        ("from billing import", "import os\nfrom billing import"),
+        (
+            "    r = refund(100)\n    assert r.ok\n",
+            "    r = refund(100)\n    assert r.ok\n    os._exit(0)\n"
+        )
+    ],
+    "body-changed",
+    PAY_ID
+);
