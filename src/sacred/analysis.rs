@@ -2924,7 +2924,14 @@ fn statements_of(
             context_binding,
             skip_guard: skip_guard(n, src, rules),
             writes: assertion_only && writes(n, src),
-            ends_process: ends_process(n, src),
+            ends_process: {
+                // Only a statement that names one of them is walked.
+                let t = text(n, src);
+                ["exit", "Exit", "quit", "kill", "abort"]
+                    .iter()
+                    .any(|w| t.contains(w))
+                    && ends_process(n, src)
+            },
             raises: expects_raise(n, src),
         });
     };
@@ -3526,7 +3533,7 @@ fn deferred_body(lang: &str, node: Node<'_>, body: Node<'_>, src: &str) -> Optio
             if text(def, src).trim_start().starts_with("async") {
                 return Some("a coroutine");
             }
-            own_yield(body).then_some("a generator")
+            (text(body, src).contains("yield") && own_yield(body)).then_some("a generator")
         }
         _ => None,
     }

@@ -5364,12 +5364,14 @@ fn compare_all(
         };
         // A test whose locked assertions now run in another order: which runs where among
         // its statements is told by the base revision's test.
-        // And one that is a generator or a coroutine now: whether it was one is told there
-        // too.
+        // And one changed that is a generator or a coroutine now: whether it was one is told
+        // there too (its structure holds `async` and every `yield`).
         let reordered = |t: &lock::LockedTest| {
             new_scans.get(&t.file).is_some_and(|s| {
                 s.tests.iter().any(|n| {
-                    n.id == t.id && (rules::assertions_out_of_order(t, n) || n.deferred.is_some())
+                    n.id == t.id
+                        && (rules::assertions_out_of_order(t, n)
+                            || (n.deferred.is_some() && n.structure != t.structure))
                 })
             })
         };
