@@ -2796,6 +2796,7 @@ fn statements_of(
             all
         });
         let assertion_only = asserts_only(n, src, rules) || calls_a_check_helper(n, src, rules);
+        let writes_anything = assertion_only && writes(n, src);
         let short = |text: &str| {
             let mut h = sha256_hex(text);
             h.truncate(12);
@@ -2879,7 +2880,7 @@ fn statements_of(
                 alt_hashes = vec![short(&whole)];
             }
             s.push_str("<assertion>");
-            if writes(n, src) {
+            if writes_anything {
                 // An assertion that writes (`assert (r := fake()) is not None`) is code: it
                 // keeps its own fingerprint, so that it cannot stand in for another
                 // assertion's place; a lock written before holds the place.
@@ -2923,7 +2924,7 @@ fn statements_of(
             alt_hashes,
             context_binding,
             skip_guard: skip_guard(n, src, rules),
-            writes: assertion_only && writes(n, src),
+            writes: writes_anything,
             ends_process: {
                 // Only a statement that names one of them is walked.
                 let t = text(n, src);
@@ -3357,6 +3358,32 @@ pub(crate) fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool
 /// `exec`, `Object.assign`, `Reflect.set`, `std::mem::replace`, `std::env::set_var`, …).
 /// Any other call is taken as reading: a check that calls the code under test is a check.
 pub(crate) fn writes(node: Node<'_>, src: &str) -> bool {
+    let mut cursor = node.walk();
+    writes_at(&mut cursor, src)
+}
+
+/// [`writes`] from where `cursor` stands, walking its named descendants with it.
+fn writes_at(cursor: &mut tree_sitter::TreeCursor<'_>, src: &str) -> bool {
+    if writes_here(cursor.node(), src) {
+        return true;
+    }
+    if kind(cursor.node()) == "token_tree" || !cursor.goto_first_child() {
+        return false;
+    }
+    loop {
+        if cursor.node().is_named() && writes_at(cursor, src) {
+            return true;
+        }
+        if !cursor.goto_next_sibling() {
+            break;
+        }
+    }
+    cursor.goto_parent();
+    false
+}
+
+/// Whether `node` itself writes (its descendants aside; a Rust macro's tokens read whole).
+fn writes_here(node: Node<'_>, src: &str) -> bool {
     const WRITING_KINDS: [&str; 13] = [
         "named_expression",
         "assignment",
@@ -3419,7 +3446,7 @@ pub(crate) fn writes(node: Node<'_>, src: &str) -> bool {
         }
         "call" | "call_expression" => {
             if let Some(f) = node.child_by_field_name("function") {
-                let callee: String = text(f, src).split_whitespace().collect();
+                let callee = compact(text(f, src));
                 let callee = callee.strip_prefix("std::").unwrap_or(&callee);
                 let dunder = [
                     ".__setattr__",
@@ -3434,7 +3461,7 @@ pub(crate) fn writes(node: Node<'_>, src: &str) -> bool {
         }
         _ => {}
     }
-    named_children(node).into_iter().any(|c| writes(c, src))
+    false
 }
 
 /// Whether code inside `node` calls what ends the process or the test's thread at once:
@@ -3463,7 +3490,7 @@ pub(crate) fn ends_process(node: Node<'_>, src: &str) -> bool {
     let callee = matches!(kind(node), "call" | "call_expression")
         .then(|| node.child_by_field_name("function"))
         .flatten()
-        .map(|f| text(f, src).split_whitespace().collect::<String>());
+        .map(|f| compact(text(f, src)));
     if let Some(callee) = callee {
         let callee = callee.strip_prefix("std::").unwrap_or(&callee);
         if ENDING.contains(&callee) {
@@ -3473,6 +3500,15 @@ pub(crate) fn ends_process(node: Node<'_>, src: &str) -> bool {
     named_children(node)
         .into_iter()
         .any(|c| ends_process(c, src))
+}
+
+/// `text` without whitespace, borrowed when it has none.
+fn compact(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(char::is_whitespace) {
+        std::borrow::Cow::Owned(text.split_whitespace().collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// [`writes`] for a Rust macro's arguments, which the grammar keeps as tokens: an

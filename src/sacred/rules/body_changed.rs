@@ -254,6 +254,10 @@ pub(crate) fn assertions_out_of_order(
     locked: &crate::sacred::lock::LockedTest,
     test: &crate::sacred::analysis::TestItem,
 ) -> bool {
+    // The locked structure holds the assertions in their order.
+    if test.structure == locked.structure {
+        return false;
+    }
     let key = |path: &str, text: &str| (path.to_owned(), text.to_owned());
     let known: std::collections::BTreeSet<(String, String)> = test
         .assertions
