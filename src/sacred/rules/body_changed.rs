@@ -888,9 +888,32 @@ mod tests {
         }
     }
 
+    /// `old` locked, `new` is refused as `body-changed` by a check that reads the base
+    /// revision (`old`) and by one that does not.
+    #[track_caller]
+    fn body_changed_with_and_without_base(path: &str, old: &str, new: &str) {
+        use super::super::testing::{rules_between, rules_with_base};
+        assert_eq!(
+            rules_between(path, old, new),
+            vec![Rule::BodyChanged],
+            "{path}: {new}"
+        );
+        assert_eq!(
+            rules_with_base(path, old, old, new),
+            vec![Rule::BodyChanged],
+            "{path}: {new}"
+        );
+    }
+
+    /// `old` locked, `new` is accepted by a check that reads the base revision (`old`).
+    #[track_caller]
+    fn accepted_with_base(path: &str, old: &str, new: &str) {
+        let rules = super::super::testing::rules_with_base(path, old, old, new);
+        assert_eq!(rules, vec![], "{path}: {new}");
+    }
+
     #[test]
     fn an_assertion_that_writes_inserted_before_a_locked_statement_is_refused() {
-        use super::super::testing::{rules_between, rules_with_base};
         // Per language: (what is inserted before the second locked statement: writing
         // checks, then a check that only reads).
         let inserts: [(&str, &[&str], &str); 5] = [
@@ -941,26 +964,14 @@ mod tests {
             assert!(path.ends_with(ext));
             let old = format!("{head}{first}{rest}");
             for w in writing {
-                let new = format!("{head}{first}{w}{rest}");
-                for rules in [
-                    rules_between(path, &old, &new),
-                    rules_with_base(path, &old, &old, &new),
-                ] {
-                    assert_eq!(rules, vec![Rule::BodyChanged], "{path}: {w}");
-                }
+                body_changed_with_and_without_base(path, &old, &format!("{head}{first}{w}{rest}"));
             }
-            let new = format!("{head}{first}{reading}{rest}");
-            assert_eq!(
-                rules_with_base(path, &old, &old, &new),
-                vec![],
-                "{path}: {reading}"
-            );
+            accepted_with_base(path, &old, &format!("{head}{first}{reading}{rest}"));
         }
     }
 
     #[test]
     fn a_statement_that_ends_the_process_appended_after_every_check_is_refused() {
-        use super::super::testing::{rules_between, rules_with_base};
         let exits: [(&str, &str); 5] = [
             ("py", "    os._exit(0)\n"),
             ("rs", "    std::process::exit(0);\n"),
@@ -979,18 +990,12 @@ mod tests {
             };
             let checks = rest.strip_suffix(close).unwrap();
             let new = format!("{head}{first}{checks}{exit}{close}");
-            for rules in [
-                rules_between(path, &old, &new),
-                rules_with_base(path, &old, &old, &new),
-            ] {
-                assert_eq!(rules, vec![Rule::BodyChanged], "{path}");
-            }
+            body_changed_with_and_without_base(path, &old, &new);
             // Locked with it: a check appended after it is accepted.
-            let more = format!("{head}{first}{checks}{exit}{checks}{close}");
-            assert_eq!(
-                rules_with_base(path, &new, &new, &more),
-                vec![],
-                "{path}: locked"
+            accepted_with_base(
+                path,
+                &new,
+                &format!("{head}{first}{checks}{exit}{checks}{close}"),
             );
         }
     }
