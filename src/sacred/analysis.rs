@@ -600,7 +600,8 @@ fn erasure(node: Node<'_>) -> Erasure<'_> {
 /// - `(object)` or `()` as a class's bases: the same class in Python 3 (left out by
 ///   [`object_bases`], from the class).
 ///
-/// A class body's annotations stay (dataclass fields, `ClassVar`).
+/// A class body's annotations stay (dataclass fields, `ClassVar`); a test class's attribute
+/// reads without one for `rebound` alone (`bindings::class_attributes`).
 fn python_erasure(node: Node<'_>) -> Erasure<'_> {
     // Only these kinds are ever erased; `Node::parent` walks down from the root, so it is
     // asked for them alone.
@@ -678,7 +679,7 @@ fn annotation_scope(node: Node<'_>) -> Scope {
 /// Whether a Python annotation is a type expression, which evaluating runs nothing of the
 /// test's: names, dotted names, subscripts, `|`, lists and tuples of them (`Callable[[int],
 /// str]`), string, number, `None`, `True`/`False` and `...` literals.
-fn is_type_expression(node: Node<'_>) -> bool {
+pub(crate) fn is_type_expression(node: Node<'_>) -> bool {
     let ok = match kind(node) {
         "type"
         | "generic_type"

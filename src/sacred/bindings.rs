@@ -338,16 +338,60 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
                 names.insert(format!(".{bare}"));
                 names.insert(bare);
             }
+            // `code: int | None = None` reads as `code = None` in a plain test class: there
+            // the annotation is a type expression that runs nothing and nothing reads it.
+            let read = a
+                .child_by_field_name("type")
+                .filter(|t| {
+                    annotations_unread(body, src) && crate::sacred::analysis::is_type_expression(*t)
+                })
+                .and(a.child_by_field_name("right"))
+                .map(|right| {
+                    format!(
+                        "in class {class}: {}={}",
+                        normalized(left, src),
+                        normalized(right, src)
+                    )
+                });
             out.push(Binding {
                 names,
                 all: false,
                 text: format!("in class {class}: {}", normalized(a, src)),
-                read: None,
+                read,
                 reaches: BTreeSet::new(),
             });
         }
     }
     out
+}
+
+/// Whether nothing reads the annotations of the class whose body this is: it has no
+/// decorator (`@dataclass`), no keyword among its bases (`metaclass=`), and each base is a
+/// test case or a mixin by its name (`unittest.TestCase`, `AsyncHTTPTestCase`,
+/// `ResolverTestMixin`), or it has none. A dataclass, a `NamedTuple`, a `TypedDict` or a
+/// model class makes its annotations fields.
+fn annotations_unread(body: Node<'_>, src: &str) -> bool {
+    let Some(class) = body.parent().filter(|c| kind(*c) == "class_definition") else {
+        return false;
+    };
+    if class
+        .parent()
+        .is_some_and(|p| kind(p) == "decorated_definition")
+    {
+        return false;
+    }
+    let Some(bases) = class.child_by_field_name("superclasses") else {
+        return true;
+    };
+    named_children(bases).into_iter().all(|b| {
+        let named = matches!(kind(b), "identifier" | "attribute");
+        let last = text(b, src).rsplit('.').next().unwrap_or("");
+        named
+            && (last == "object"
+                || ["TestCase", "Case", "Test", "Mixin"]
+                    .iter()
+                    .any(|s| last.ends_with(s)))
+    })
 }
 
 /// [`class_attributes`] of a subclass of the test's class, under which the test runs: each
@@ -360,6 +404,9 @@ pub fn subclass_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
             b.names.retain(|n| n.starts_with('.'));
             if let Some((_, assignment)) = b.text.split_once(": ") {
                 b.text = format!("in a subclass: {assignment}");
+            }
+            if let Some((_, assignment)) = b.read.as_deref().and_then(|r| r.split_once(": ")) {
+                b.read = Some(format!("in a subclass: {assignment}"));
             }
             b
         })

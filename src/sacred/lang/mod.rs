@@ -742,13 +742,18 @@ pub fn scan(
             mine.sort();
             t.bindings = mine;
             let mut around = concerning(&t.envelope_used);
-            // A class attribute, read by a method's decorator or as `self.X` in its body.
-            around.extend(
-                t.class_bindings
-                    .iter()
-                    .filter(|b| b.concerns(&t.envelope_used) || b.concerns(&t.used))
-                    .map(|b| b.text.clone()),
-            );
+            // A class attribute, read by a method's decorator or as `self.X` in its body (and
+            // how it reads: an annotation nothing reads erased).
+            for b in t
+                .class_bindings
+                .iter()
+                .filter(|b| b.concerns(&t.envelope_used) || b.concerns(&t.used))
+            {
+                around.push(b.text.clone());
+                if let Some(read) = &b.read {
+                    t.envelope_reads.insert(b.text.clone(), read.clone());
+                }
+            }
             // A fixture of the file the test requests, and every autouse one, as written.
             around.extend(fixtures.iter().filter_map(|f| {
                 if f.autouse {

@@ -483,3 +483,49 @@ fn a_metaclass_that_rewrites_the_tests_is_refused() {
     );
     assert_each_refused(&through_a_base, &[rewrite]);
 }
+
+/// A unittest class with an attribute the test reads, written with a type comment.
+const ANNOTATED: &str = "import typing\nimport unittest\n\nimport billing\n\n\nclass TestTotal(unittest.TestCase):\n    xs = [1, 2, 3]  # type: typing.List[int]\n\n    def test_total(self):\n        self.assertEqual(billing.total(self.xs), 6)\n";
+
+// The type comment of a test class's attribute written as an annotation (or one annotation
+// as another) binds the same value: accepted. Its value changed, an annotation that runs
+// code, or one where a base makes annotations fields (a model class) is refused.
+#[test]
+fn an_annotation_on_a_test_class_attribute_changes_nothing_and_a_new_value_is_refused() {
+    for to in [
+        "    xs: typing.List[int] = [1, 2, 3]\n",
+        "    xs: list[int] = [1, 2, 3]\n",
+    ] {
+        let l = locked(ANNOTATED);
+        l.edit(
+            PATH,
+            ANNOTATED,
+            &[("    xs = [1, 2, 3]  # type: typing.List[int]\n", to)],
+        );
+        l.assert_passes_checked();
+    }
+    assert_each_refused(
+        ANNOTATED,
+        &[
+            (
+                "    xs = [1, 2, 3]  # type: typing.List[int]\n",
+                "    xs: typing.List[int] = [6]\n",
+            ),
+            (
+                "    xs = [1, 2, 3]  # type: typing.List[int]\n",
+                "    xs: print(\"x\") = [1, 2, 3]\n",
+            ),
+        ],
+    );
+    let model = ANNOTATED.replace(
+        "class TestTotal(unittest.TestCase):",
+        "class TestTotal(billing.Model, unittest.TestCase):",
+    );
+    assert_each_refused(
+        &model,
+        &[(
+            "    xs = [1, 2, 3]  # type: typing.List[int]\n",
+            "    xs: list[int] = [1, 2, 3]\n",
+        )],
+    );
+}
