@@ -3455,7 +3455,13 @@ fn writes_here(node: Node<'_>, src: &str) -> bool {
                     ".__setitem__",
                     ".__delitem__",
                 ];
-                if WRITING_CALLS.contains(&callee) || dunder.iter().any(|d| callee.ends_with(d)) {
+                if WRITING_CALLS.contains(&callee)
+                    || dunder.iter().any(|d| callee.ends_with(d))
+                    || callee
+                        .rsplit_once(['.', ':'])
+                        .is_some_and(|(_, m)| MUTATING_METHODS.contains(&m))
+                    || callee == "delete"
+                {
                     return true;
                 }
             }
@@ -3512,6 +3518,41 @@ fn compact(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Methods that change the object they are called on, by their name in the standard
+/// collections of Python, JavaScript and Rust (`xs.pop()`, `m.set(k, v)`, `v.push(x)`) and
+/// the usual names of a reset (`cache.clear()`, `clock.reset()`): called in an assertion,
+/// the assertion writes ([`writes`]).
+const MUTATING_METHODS: [&str; 28] = [
+    "append",
+    "extend",
+    "insert",
+    "remove",
+    "pop",
+    "popitem",
+    "clear",
+    "update",
+    "setdefault",
+    "add",
+    "discard",
+    "sort",
+    "reverse",
+    "push",
+    "shift",
+    "unshift",
+    "splice",
+    "fill",
+    "set",
+    "delete",
+    "truncate",
+    "drain",
+    "retain",
+    "write",
+    "put",
+    "reset",
+    "push_back",
+    "pop_front",
+];
+
 /// [`writes`] for a Rust macro's arguments, which the grammar keeps as tokens: an
 /// assignment operator, `&mut`, `unsafe`, or a path to `mem::swap`/`replace`/`take` or
 /// `env::set_var`/`remove_var` among them (string literals aside).
@@ -3544,6 +3585,9 @@ fn token_tree_writes(node: Node<'_>, src: &str) -> bool {
         return true;
     }
     leaves.windows(2).any(|w| w == ["&", "mut"])
+        || leaves
+            .windows(3)
+            .any(|w| w[0] == "." && MUTATING_METHODS.contains(&w[1]) && w[2] == "(")
         || leaves.windows(3).any(|w| {
             (w[0] == "mem" && w[1] == "::" && matches!(w[2], "swap" | "replace" | "take"))
                 || (w[0] == "env" && w[1] == "::" && matches!(w[2], "set_var" | "remove_var"))
@@ -3887,12 +3931,15 @@ mod writes_tests {
                     "assert setattr(r, 'ok', 1) is None",
                     "assert r.__setattr__('ok', 1) is None",
                     "assert exec('r = 1') is None",
+                    "assert xs.pop() == 1",
+                    "assert cache.clear() is None",
                 ],
                 &[
                     "assert r == 1",
                     "assert f(a=1) != 2",
                     "assert (lambda x=1: x)() >= 1",
                     "assert r.amount() <= 2",
+                    "assert xs.get('a') == 1 and sorted(xs) == [1]",
                 ],
             ),
             (
@@ -3903,12 +3950,15 @@ mod writes_tests {
                     "fn f() { assert!(std::mem::take(&mut r).ok); }",
                     "fn f() { assert!(unsafe { G }); }",
                     "fn f() { assert_eq!(std::env::set_var(\"A\", \"1\"), ()); }",
+                    "fn f() { assert!(v.pop().is_some()); }",
+                    "fn f() { let _ = v.push(1); }",
                 ],
                 &[
                     "fn f() { assert!(a >= 1 && b <= 2 && c != 3 && d == 4); }",
                     "fn f() { assert!(matches!(x, Some(_) | None)); }",
                     "fn f() { assert_eq!(x, \"a=b &mut unsafe\"); }",
                     "fn f() { assert!(v.iter().all(|x| *x == 1)); }",
+                    "fn f() { assert!(v.len() == 1 && v.get(0).is_some()); }",
                 ],
             ),
             (
@@ -3916,6 +3966,7 @@ mod writes_tests {
                 &[
                     "package p\nfunc f() { if r = g(); !r.Ok { t.Error() } }",
                     "package p\nfunc f() { if n++; n > 1 { t.Error() } }",
+                    "package p\nfunc f() { if delete(m, \"a\"); len(m) != 0 { t.Error() } }",
                 ],
                 &["package p\nfunc f() { if got := g(); got != 1 { t.Error() } }"],
             ),
@@ -3927,11 +3978,14 @@ mod writes_tests {
                     "expect(delete r.ok).toBe(true);",
                     "expect(Object.assign(r, {ok: true})).toBeTruthy();",
                     "expect(Reflect.set(r, 'ok', true)).toBe(true);",
+                    "expect(m.set('a', 1)).toBeTruthy();",
+                    "expect(xs.push(1)).toBe(2);",
                 ],
                 &[
                     "expect(g({ a: 1 })).toEqual({ b: 2 });",
                     "expect(((a = 1) => a)()).not.toBe(2);",
                     "expect(r.ok).toBe(true);",
+                    "expect(m.get('a')).toBe(1);",
                 ],
             ),
         ];

@@ -3002,3 +3002,14 @@ refuses!(
     "body-changed",
     PAY_ID
 );
+refuses!(
+    an_assertion_that_empties_a_collection_inserted_before_a_locked_statement_is_refused,
+    PAY_FILE,
+    PAY,
+    [(
+        "    assert r.amount == 100\n",
+        "    assert r.items.clear() is None\n    assert r.amount == 100\n"
+    )],
+    "body-changed",
+    PAY_ID
+);
