@@ -3459,7 +3459,7 @@ fn writes_here(node: Node<'_>, src: &str) -> bool {
                     || dunder.iter().any(|d| callee.ends_with(d))
                     || callee
                         .rsplit_once(['.', ':'])
-                        .is_some_and(|(_, m)| MUTATING_METHODS.contains(&m))
+                        .is_some_and(|(_, m)| mutates(m))
                     || callee == "delete"
                 {
                     return true;
@@ -3519,39 +3519,20 @@ fn compact(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Methods that change the object they are called on, by their name in the standard
-/// collections of Python, JavaScript and Rust (`xs.pop()`, `m.set(k, v)`, `v.push(x)`) and
-/// the usual names of a reset (`cache.clear()`, `clock.reset()`): called in an assertion,
-/// the assertion writes ([`writes`]).
-const MUTATING_METHODS: [&str; 28] = [
-    "append",
-    "extend",
-    "insert",
-    "remove",
-    "pop",
-    "popitem",
-    "clear",
-    "update",
-    "setdefault",
-    "add",
-    "discard",
-    "sort",
-    "reverse",
-    "push",
-    "shift",
-    "unshift",
-    "splice",
-    "fill",
-    "set",
-    "delete",
-    "truncate",
-    "drain",
-    "retain",
-    "write",
-    "put",
-    "reset",
-    "push_back",
-    "pop_front",
+/// collections of JavaScript and Rust (`m.set(k, v)`, `v.push(x)`) and the usual names of a
+/// reset (`clock.reset()`), besides Python's (`bindings::PYTHON_MUTATORS`: `xs.pop()`,
+/// `cache.clear()`): called in an assertion, the assertion writes ([`writes`]).
+const OTHER_MUTATORS: [&str; 13] = [
+    "push", "shift", "unshift", "splice", "fill", "set", "delete", "truncate", "drain", "retain",
+    "write", "put", "reset",
 ];
+
+/// Whether a method of this name changes the object it is called on ([`OTHER_MUTATORS`]).
+fn mutates(method: &str) -> bool {
+    super::bindings::PYTHON_MUTATORS.contains(&method)
+        || OTHER_MUTATORS.contains(&method)
+        || matches!(method, "push_back" | "pop_front")
+}
 
 /// [`writes`] for a Rust macro's arguments, which the grammar keeps as tokens: an
 /// assignment operator, `&mut`, `unsafe`, or a path to `mem::swap`/`replace`/`take` or
@@ -3587,7 +3568,7 @@ fn token_tree_writes(node: Node<'_>, src: &str) -> bool {
     leaves.windows(2).any(|w| w == ["&", "mut"])
         || leaves
             .windows(3)
-            .any(|w| w[0] == "." && MUTATING_METHODS.contains(&w[1]) && w[2] == "(")
+            .any(|w| w[0] == "." && mutates(w[1]) && w[2] == "(")
         || leaves.windows(3).any(|w| {
             (w[0] == "mem" && w[1] == "::" && matches!(w[2], "swap" | "replace" | "take"))
                 || (w[0] == "env" && w[1] == "::" && matches!(w[2], "set_var" | "remove_var"))

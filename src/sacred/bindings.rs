@@ -1535,7 +1535,7 @@ const PYTHON_PURE_BUILTINS: &[&str] = &[
 ];
 
 /// Methods that change the container they are called on (`CASES.clear()`).
-const PYTHON_MUTATORS: &[&str] = &[
+pub(crate) const PYTHON_MUTATORS: &[&str] = &[
     "append",
     "extend",
     "insert",
