@@ -5364,15 +5364,11 @@ fn compare_all(
         };
         // A test whose locked assertions now run in another order: which runs where among
         // its statements is told by the base revision's test.
-        // And one changed that is a generator or a coroutine now: whether it was one is told
-        // there too (its structure holds `async` and every `yield`).
         let reordered = |t: &lock::LockedTest| {
             new_scans.get(&t.file).is_some_and(|s| {
-                s.tests.iter().any(|n| {
-                    n.id == t.id
-                        && (rules::assertions_out_of_order(t, n)
-                            || (n.deferred.is_some() && n.structure != t.structure))
-                })
+                s.tests
+                    .iter()
+                    .any(|n| n.id == t.id && rules::assertions_out_of_order(t, n))
             })
         };
         let needs_base = |t: &lock::LockedTest| envelope_unlocked(t) || reordered(t);

@@ -24,23 +24,26 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
     ))
 }
 
-/// A test that became a generator or a coroutine (`async def`, a `yield` of its own, a
-/// `function*` callback) where the base revision's was a plain function: a runner that
-/// calls it as one (unittest, pytest without a plugin that drives it, Jest, Mocha) gets the
-/// generator or coroutine back and never runs the body, so the test passes. Judged against
-/// the base revision's test, which a check reads for every test that is one now.
+/// A Python test that became a generator or a coroutine (`async def`, a `yield` of its own)
+/// where the base revision's was a plain function: a runner that calls it as one
+/// (unittest, pytest without a plugin that drives it) gets the generator or coroutine back
+/// and never runs the body, so the test passes. Without the base revision (a first reading,
+/// a test followed to another id), one whose structure is not the locked one is refused:
+/// the lock does not say whether it was one, and a check then reads the base for it.
 pub(super) fn deferred(s: &Subject<'_>) -> Option<Finding> {
-    let base = s.base?;
     let now = s.test.deferred?;
-    if base.deferred.is_some() {
-        return None;
-    }
+    let old_lines = match s.base {
+        Some(base) if base.deferred.is_some() => return None,
+        Some(base) => vec![format!("{}:{}: test `{}`", base.path, base.line, base.name)],
+        None if s.test.structure == s.locked.structure => return None,
+        None => Vec::new(),
+    };
     Some(s.finding(
         Rule::EnvelopeChanged,
         format!(
             "the test is now {now}: a runner that calls it as a plain function never runs its body"
         ),
-        vec![format!("{}:{}: test `{}`", base.path, base.line, base.name)],
+        old_lines,
         vec![s.here(s.test.line, &format!("test `{}` ({now})", s.test.name))],
     ))
 }
@@ -107,6 +110,9 @@ mod tests {
             assert_ne!(new, py);
             let rules = rules_with_base(PY.path, &py, &py, &new);
             assert!(rules.contains(&Rule::EnvelopeChanged), "{to}: {rules:?}");
+            // Without the base revision (a test followed to another id) too.
+            let rules = super::super::testing::rules_between(PY.path, &py, &new);
+            assert!(rules.contains(&Rule::EnvelopeChanged), "{to}: {rules:?}");
         }
         // A yield of a nested function or a lambda is not the test's.
         let nested = py.replacen(
@@ -121,6 +127,8 @@ mod tests {
             rules_with_base(PY.path, &coroutine, &coroutine, &coroutine),
             vec![]
         );
+        let unchanged = super::super::testing::rules_between(PY.path, &coroutine, &coroutine);
+        assert_eq!(unchanged, vec![]);
         // A JavaScript callback turned into a generator function is no test gatekeeper
         // reads: refused as gone.
         for f in [&JS, &TS] {
