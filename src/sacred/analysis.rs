@@ -117,6 +117,10 @@ pub struct Statement {
     /// [`expects_raise`]).
     #[serde(skip)]
     pub raises: Option<(String, String)>,
+    /// The list of cases this statement binds, when the test only loops over it row by row
+    /// ([`super::tables`]): cases added to it change nothing an old case checks.
+    #[serde(skip)]
+    pub table: Option<super::tables::Table>,
 }
 
 /// A test found in a file, sacred or not, with everything the lock and the rules need.
@@ -2771,6 +2775,23 @@ fn statements_of(
         serialize(n, src, &|_| false, &mut s);
         s
     };
+    let block_like = kind(body).contains("block") || kind(body) == "statement_block";
+    // Go wraps a block's statements in a `statement_list` (a comment may come first).
+    let inner = match named_children(body)
+        .into_iter()
+        .find(|c| kind(c) == "statement_list")
+    {
+        Some(list) if block_like => list,
+        _ => body,
+    };
+    let top: Vec<Node<'_>> = if block_like {
+        named_children(inner)
+            .into_iter()
+            .filter(|c| !is_comment(*c) && Some(c.id()) != elide)
+            .collect()
+    } else {
+        vec![body]
+    };
     let mut out = Vec::new();
     let mut push = |n: Node<'_>| {
         let mut s = String::new();
@@ -2935,26 +2956,11 @@ fn statements_of(
                     && ends_process(n, src)
             },
             raises: expects_raise(n, src),
+            table: super::tables::table_of(n, body, &top, src, rules),
         });
     };
-    let block_like = kind(body).contains("block") || kind(body) == "statement_block";
-    // Go wraps a block's statements in a `statement_list` (a comment may come first).
-    let body = match named_children(body)
-        .into_iter()
-        .find(|c| kind(c) == "statement_list")
-    {
-        Some(list) if block_like => list,
-        _ => body,
-    };
-    if block_like {
-        let mut cursor = body.walk();
-        for child in body.named_children(&mut cursor) {
-            if !is_comment(child) && Some(child.id()) != elide {
-                push(child);
-            }
-        }
-    } else {
-        push(body);
+    for &n in &top {
+        push(n);
     }
     out
 }

@@ -25,6 +25,7 @@ pub mod relocate;
 pub mod rules;
 pub mod spellings;
 pub mod subclasses;
+pub mod tables;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;

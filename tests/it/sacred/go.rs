@@ -1622,3 +1622,22 @@ fn checks_folded_into_a_loop_over_a_literal_table_pass() {
         );
     }
 }
+
+const ROWS: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefunds(t *testing.T) {\n\ttests := []struct {\n\t\tamount int\n\t\twant   int\n\t}{\n\t\t{100, 100},\n\t\t{0, 0},\n\t}\n\tfor _, tt := range tests {\n\t\tif got := Refund(tt.amount); got != tt.want {\n\t\t\tt.Errorf(\"Refund(%d) = %d, want %d\", tt.amount, got, tt.want)\n\t\t}\n\t}\n}\n";
+const ROWS_ID: &str = "go:pay/table_test.go::TestRefunds";
+harmless!(
+    a_row_added_to_a_table_the_test_ranges_over_passes,
+    "pay/table_test.go",
+    ROWS,
+    ROWS_ID,
+    [("\t\t{0, 0},\n", "\t\t{0, 0},\n\t\t{7, 7},\n")]
+);
+const ROWS_SKIP: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefunds(t *testing.T) {\n\ttests := []struct {\n\t\tamount int\n\t\twant   int\n\t}{\n\t\t{100, 100},\n\t\t{0, 0},\n\t}\n\tfor _, tt := range tests {\n\t\tif tt.amount < 0 {\n\t\t\tt.Skip(\"negative\")\n\t\t}\n\t\tif got := Refund(tt.amount); got != tt.want {\n\t\t\tt.Errorf(\"Refund(%d) = %d, want %d\", tt.amount, got, tt.want)\n\t\t}\n\t}\n}\n";
+refuses!(
+    a_row_added_where_the_loop_can_skip_the_test_is_refused,
+    "pay/table_test.go",
+    ROWS_SKIP,
+    [("\t\t{100, 100},\n", "\t\t{-1, 0},\n\t\t{100, 100},\n")],
+    "body-changed",
+    ROWS_ID
+);

@@ -1136,3 +1136,21 @@ refuses!(
     "rebound",
     HELPER_ID
 );
+
+const TABLE: &str = "const { refund } = require('../billing');\n\n// gatekeeper:sacred\ntest('refunds', () => {\n  const cases = [[100, 100], [0, 0]];\n  for (const [amount, want] of cases) {\n    expect(refund(amount)).toBe(want);\n  }\n});\n";
+const TABLE_ID: &str = "js:tests/table.test.js::refunds";
+harmless!(
+    a_case_added_to_an_array_the_test_loops_over_passes,
+    "tests/table.test.js",
+    TABLE,
+    TABLE_ID,
+    [("[0, 0]];", "[0, 0], [7, 7]];")]
+);
+refuses!(
+    a_case_added_to_an_array_whose_loop_accumulates_is_refused,
+    "tests/table.test.js",
+    &TABLE.replace("    expect(", "    seen.push(amount);\n    expect("),
+    [("[[100, 100],", "[[7, 7], [100, 100],")],
+    "body-changed",
+    TABLE_ID
+);

@@ -3013,3 +3013,30 @@ refuses!(
     "body-changed",
     PAY_ID
 );
+
+const TABLE: &str = "from billing import refund\n\n\n# gatekeeper:sacred\ndef test_refunds():\n    cases = [(100, 100), (0, 0)]\n    for amount, want in cases:\n        got = refund(amount)\n        assert got == want\n";
+const TABLE_ID: &str = "python:tests/test_table.py::test_refunds";
+harmless!(
+    a_case_added_to_a_table_the_test_loops_over_passes,
+    "tests/test_table.py",
+    TABLE,
+    TABLE_ID,
+    [("(0, 0)]", "(0, 0), (7, 7)]")]
+);
+refuses!(
+    a_case_of_a_table_changed_is_refused,
+    "tests/test_table.py",
+    TABLE,
+    [("(0, 0)]", "(7, 7)]")],
+    "body-changed",
+    TABLE_ID
+);
+const TABLE_BREAK: &str = "from billing import refund\n\n\n# gatekeeper:sacred\ndef test_refunds():\n    cases = [(100, 100), (0, 0)]\n    for amount, want in cases:\n        if amount == 7:\n            break\n        got = refund(amount)\n        assert got == want\n";
+refuses!(
+    a_case_added_to_a_table_whose_loop_can_break_is_refused,
+    "tests/test_table.py",
+    TABLE_BREAK,
+    [("[(100, 100),", "[(7, 7), (100, 100),")],
+    "body-changed",
+    TABLE_ID
+);

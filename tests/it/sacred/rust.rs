@@ -1744,3 +1744,21 @@ fn a_check_helper_in_an_included_file_is_locked() {
     );
     l.assert_passes_checked();
 }
+
+const TABLE: &str = "use billing::refund;\n\n// gatekeeper:sacred\n#[test]\nfn refunds() {\n    let cases = [(100, 100), (0, 0)];\n    for (amount, want) in cases {\n        assert_eq!(refund(amount), want);\n    }\n}\n";
+const TABLE_ID: &str = "rust:tests/table.rs::refunds";
+harmless!(
+    a_case_added_to_an_array_the_test_loops_over_passes,
+    "tests/table.rs",
+    TABLE,
+    TABLE_ID,
+    [("(0, 0)];", "(0, 0), (7, 7)];")]
+);
+refuses!(
+    a_case_added_to_an_array_of_a_should_panic_test_is_refused,
+    "tests/table.rs",
+    &TABLE.replace("#[test]\n", "#[test]\n#[should_panic]\n"),
+    [("[(100, 100),", "[(7, 0), (100, 100),")],
+    "body-changed",
+    TABLE_ID
+);

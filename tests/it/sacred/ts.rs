@@ -1488,3 +1488,21 @@ fn a_check_helper_a_helper_module_imports_in_turn_that_checks_less_is_refused() 
     );
     l.assert_refused("rebound", IMPORTED_ID);
 }
+
+const TABLE: &str = "import { refund } from '../billing';\n\n// gatekeeper:sacred\ntest('refunds', () => {\n  const cases: Array<[number, number]> = [[100, 100], [0, 0]];\n  for (const [amount, want] of cases) {\n    expect(refund(amount)).toBe(want);\n  }\n});\n";
+const TABLE_ID: &str = "ts:tests/table.test.ts::refunds";
+harmless!(
+    a_case_added_to_an_array_the_test_loops_over_passes,
+    "tests/table.test.ts",
+    TABLE,
+    TABLE_ID,
+    [("[0, 0]];", "[0, 0], [7, 7]];")]
+);
+refuses!(
+    a_case_of_an_array_the_test_loops_over_changed_is_refused,
+    "tests/table.test.ts",
+    TABLE,
+    [("[0, 0]];", "[7, 7]];")],
+    "body-changed",
+    TABLE_ID
+);

@@ -1,0 +1,1161 @@
+//! Tables of cases a test loops over (`cases = [(1, 2), …]` then `for a, b in cases:`, Go's
+//! `tests := []struct{…}{…}` then `for _, tt := range tests {`): a case added to one is
+//! read as a case added to a `parametrize`, not as a changed statement.
+//!
+//! A statement binds a table when it binds one local to a list literal (Python list or
+//! tuple, a Go slice or array literal, a Rust array, `&[…]` or `vec![…]`, a JavaScript
+//! array) that the test reads only as what a loop at the top of its body iterates, each row
+//! handed to the loop as it is (no index: `enumerate`, `for i, tt := range`, `.entries()`
+//! shift with an inserted row). Each such loop must be unable to let one row decide whether
+//! the others are checked, or what they see:
+//!
+//! - nothing in it leaves the loop or the test early (`break`, `return`, a labelled
+//!   `continue`, `goto`, `raise`/`throw`, `yield`, Rust's `?`), skips the test or ends the
+//!   process;
+//! - it writes nothing that outlives its row: each assigned name is declared inside the
+//!   loop (Go, Rust, JavaScript: in a block around the write, before it; Python: nowhere
+//!   else in the test, and bound, before any read of it, by a plain assignment or a `with
+//!   … as` at the top of the loop's body), and what it mutates in place (`x.field = …`,
+//!   `xs.append(…)`, `m[k] = …`, `&mut x`) was made inside the loop too;
+//! - in Go, nothing in the test `recover`s: a panic of one row would end the loop as a pass.
+//!
+//! What the code under test keeps from one row to the next is not read, as between the cases
+//! of a `parametrize` or two tests of a file.
+
+use std::collections::BTreeSet;
+
+use tree_sitter::Node;
+
+use super::analysis::{
+    Rules, ends_process, is_comment, is_function_like, kind, named_children, serialize, sha256_hex,
+    text, writes,
+};
+
+/// A list of cases bound by a statement of a test and only iterated by its loops.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// Fingerprint of the statement without its cases (the name, the type of a row).
+    pub head: String,
+    /// Fingerprint of each case, in order.
+    pub cases: Vec<String>,
+    /// Whether each case is only data: no function in it, nothing it writes.
+    pub data: Vec<bool>,
+}
+
+impl Table {
+    /// Whether `self` is `base` with cases added: the same head, every case of `base` kept
+    /// in its order, and each added case only data.
+    pub fn grows(&self, base: &Table) -> bool {
+        if self.head != base.head || self.cases.len() <= base.cases.len() {
+            return false;
+        }
+        let mut wanted = base.cases.iter().peekable();
+        for (case, data) in self.cases.iter().zip(&self.data) {
+            if wanted.peek() == Some(&case) {
+                wanted.next();
+            } else if !data {
+                return false;
+            }
+        }
+        wanted.peek().is_none()
+    }
+}
+
+/// The table statement `n` (a statement at the top of `body`, whose statements are
+/// `top`) binds, when the test only iterates it as described in the module docs.
+pub(crate) fn table_of(
+    n: Node<'_>,
+    body: Node<'_>,
+    top: &[Node<'_>],
+    src: &str,
+    rules: &dyn Rules,
+) -> Option<Table> {
+    let (name, container, cases) = binding(n, src)?;
+    if cases.is_empty() {
+        return None;
+    }
+    // Go: a deferred `recover()` anywhere in the test turns a panic into a pass.
+    if kind(n) == "short_var_declaration" && text(body, src).contains("recover(") {
+        return None;
+    }
+    let mut loops = 0;
+    for occurrence in references(body, name, src) {
+        if within(occurrence, n) {
+            continue;
+        }
+        let (statement, looped) = iterating_loop(occurrence, src)?;
+        if !top.iter().any(|t| t.id() == statement.id()) || statement.start_byte() < n.end_byte() {
+            return None;
+        }
+        if !loop_is_safe(looped, body, src, rules) {
+            return None;
+        }
+        loops += 1;
+    }
+    if loops == 0 {
+        return None;
+    }
+    let hash = |s: &str| {
+        let mut h = sha256_hex(s);
+        h.truncate(12);
+        h
+    };
+    let mut head = String::new();
+    serialize(n, src, &|m| m.id() == container.id(), &mut head);
+    head.push('|');
+    head.push_str(kind(container));
+    let mut hashes = Vec::new();
+    let mut data = Vec::new();
+    for case in &cases {
+        let mut s = String::new();
+        for part in case {
+            serialize(*part, src, &|_| false, &mut s);
+        }
+        hashes.push(hash(&s));
+        data.push(case.iter().all(|part| only_data(*part, src)));
+    }
+    Some(Table {
+        head: hash(&head),
+        cases: hashes,
+        data,
+    })
+}
+
+/// The local a statement binds to a list literal: its name, the literal, and its cases
+/// (each the nodes it is made of: one, but for a Rust macro's tokens).
+fn binding<'t, 's>(n: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>, Vec<Vec<Node<'t>>>)> {
+    let items = |list: Node<'t>| -> Option<Vec<Vec<Node<'t>>>> {
+        let mut out = Vec::new();
+        for c in named_children(list) {
+            match kind(c) {
+                _ if is_comment(c) => {}
+                // A spread, a keyed row or a Rust attribute is not a case of its own.
+                "list_splat" | "spread_element" | "keyed_element" | "attribute_item" => {
+                    return None;
+                }
+                _ => out.push(vec![c]),
+            }
+        }
+        Some(out)
+    };
+    match kind(n) {
+        // Python: `cases = [(1, 2), (3, 4)]` (an annotation is part of the head).
+        "expression_statement" => {
+            let [assignment] = named_children(n)
+                .into_iter()
+                .filter(|c| !is_comment(*c))
+                .collect::<Vec<_>>()[..]
+            else {
+                return None;
+            };
+            if kind(assignment) != "assignment" {
+                return None;
+            }
+            let left = assignment.child_by_field_name("left")?;
+            let right = assignment.child_by_field_name("right")?;
+            (kind(left) == "identifier" && matches!(kind(right), "list" | "tuple")).then_some(())?;
+            Some((text(left, src), right, items(right)?))
+        }
+        // Go: `tests := []struct{…}{{…}, {…}}`.
+        "short_var_declaration" => {
+            let [left] = named_children(n.child_by_field_name("left")?)[..] else {
+                return None;
+            };
+            let [right] = named_children(n.child_by_field_name("right")?)[..] else {
+                return None;
+            };
+            if kind(left) != "identifier" || kind(right) != "composite_literal" {
+                return None;
+            }
+            let ty = right.child_by_field_name("type")?;
+            if !matches!(
+                kind(ty),
+                "slice_type" | "array_type" | "implicit_length_array_type"
+            ) {
+                return None;
+            }
+            let list = right.child_by_field_name("body")?;
+            Some((text(left, src), list, items(list)?))
+        }
+        // Rust: `let cases = [(1, 2), (3, 4)];`, `&[…]`, `vec![…]` (not `let mut`).
+        "let_declaration" => {
+            if named_children(n)
+                .iter()
+                .any(|c| kind(*c) == "mutable_specifier")
+            {
+                return None;
+            }
+            let pattern = n.child_by_field_name("pattern")?;
+            if kind(pattern) != "identifier" {
+                return None;
+            }
+            let mut value = n.child_by_field_name("value")?;
+            if kind(value) == "reference_expression" {
+                if named_children(value)
+                    .iter()
+                    .any(|c| kind(*c) == "mutable_specifier")
+                {
+                    return None;
+                }
+                value = value.child_by_field_name("value")?;
+            }
+            match kind(value) {
+                "array_expression" => {
+                    // `[0; 3]` repeats one value: not a list of cases.
+                    let mut c = value.walk();
+                    if value.children(&mut c).any(|t| text(t, src) == ";") {
+                        return None;
+                    }
+                    Some((text(pattern, src), value, items(value)?))
+                }
+                "macro_invocation"
+                    if value
+                        .child_by_field_name("macro")
+                        .is_some_and(|m| text(m, src) == "vec") =>
+                {
+                    let tree = named_children(value)
+                        .into_iter()
+                        .find(|c| kind(*c) == "token_tree")?;
+                    Some((text(pattern, src), tree, token_cases(tree, src)?))
+                }
+                _ => None,
+            }
+        }
+        // JavaScript / TypeScript: `const cases = [[1, 2], [3, 4]];`.
+        "lexical_declaration" => {
+            let declarators: Vec<Node<'t>> = named_children(n)
+                .into_iter()
+                .filter(|c| kind(*c) == "variable_declarator")
+                .collect();
+            let [declarator] = declarators[..] else {
+                return None;
+            };
+            let name = declarator.child_by_field_name("name")?;
+            let value = declarator.child_by_field_name("value")?;
+            if kind(name) != "identifier" || kind(value) != "array" {
+                return None;
+            }
+            Some((text(name, src), value, items(value)?))
+        }
+        _ => None,
+    }
+}
+
+/// The cases of `vec![…]`: its tokens split at the commas of its own level (a `;` repeats
+/// one value: not a list).
+fn token_cases<'t>(tree: Node<'t>, src: &str) -> Option<Vec<Vec<Node<'t>>>> {
+    let mut cursor = tree.walk();
+    let children: Vec<Node<'t>> = tree.children(&mut cursor).collect();
+    let inner = children.get(1..children.len().saturating_sub(1))?;
+    let mut out: Vec<Vec<Node<'t>>> = vec![Vec::new()];
+    for c in inner {
+        match text(*c, src) {
+            ";" => return None,
+            "," => out.push(Vec::new()),
+            _ if is_comment(*c) => {}
+            _ => out.last_mut()?.push(*c),
+        }
+    }
+    out.retain(|case| !case.is_empty());
+    Some(out)
+}
+
+/// Whether a case is only data: nothing in it is a function (which the loop could call to
+/// write anything) and nothing in it writes. A Rust macro's tokens: no closure bar, no
+/// `fn`, `move` or `unsafe`, nothing [`writes`] sees.
+fn only_data(node: Node<'_>, src: &str) -> bool {
+    if kind(node) == "token_tree" || !node.is_named() {
+        let t = text(node, src);
+        if t.contains('|') || t.contains("fn") || t.contains("move") || t.contains("unsafe") {
+            return false;
+        }
+    }
+    if writes(node, src) {
+        return false;
+    }
+    let mut stack = vec![node];
+    while let Some(m) = stack.pop() {
+        if is_function_like(kind(m)) || matches!(kind(m), "class_definition" | "class") {
+            return false;
+        }
+        stack.extend(named_children(m));
+    }
+    true
+}
+
+/// Whether `inner` lies within `outer`.
+fn within(inner: Node<'_>, outer: Node<'_>) -> bool {
+    inner.start_byte() >= outer.start_byte() && inner.end_byte() <= outer.end_byte()
+}
+
+/// The identifiers under `root` that name `name` as a variable (not a Python attribute's or
+/// keyword argument's name, which the grammar also calls identifiers).
+fn references<'t>(root: Node<'t>, name: &str, src: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(m) = stack.pop() {
+        if kind(m) == "identifier" && text(m, src) == name && !is_member_name(m) {
+            out.push(m);
+        }
+        stack.extend(named_children(m));
+    }
+    out.sort_by_key(Node::start_byte);
+    out
+}
+
+/// A Python identifier that names an attribute (`x.name`) or a keyword argument (`f(name=1)`).
+fn is_member_name(m: Node<'_>) -> bool {
+    m.parent().is_some_and(|p| {
+        (kind(p) == "attribute" && p.child_by_field_name("attribute") == Some(m))
+            || (kind(p) == "keyword_argument" && p.child_by_field_name("name") == Some(m))
+    })
+}
+
+/// When `occurrence` is what a loop iterates, row by row without an index: the statement at
+/// the top of the test that is that loop (Rust: the expression statement around it), and
+/// the loop.
+fn iterating_loop<'t>(occurrence: Node<'t>, src: &str) -> Option<(Node<'t>, Node<'t>)> {
+    let mut iterated = occurrence;
+    let mut parent = occurrence.parent()?;
+    // Rust: `for x in &cases`, `for x in cases.iter()`.
+    if kind(parent) == "reference_expression"
+        && !named_children(parent)
+            .iter()
+            .any(|c| kind(*c) == "mutable_specifier")
+    {
+        iterated = parent;
+        parent = parent.parent()?;
+    } else if kind(parent) == "field_expression"
+        && parent.child_by_field_name("value") == Some(occurrence)
+        && parent
+            .child_by_field_name("field")
+            .is_some_and(|f| matches!(text(f, src), "iter" | "into_iter"))
+    {
+        let call = parent.parent()?;
+        let no_arguments = call
+            .child_by_field_name("arguments")
+            .is_some_and(|a| named_children(a).is_empty());
+        if kind(call) != "call_expression" || !no_arguments {
+            return None;
+        }
+        iterated = call;
+        parent = call.parent()?;
+    }
+    match kind(parent) {
+        // Python: `for a, b in cases:`.
+        "for_statement" if parent.child_by_field_name("right") == Some(iterated) => {
+            Some((parent, parent))
+        }
+        // Go: `for _, tt := range tests {` (a key other than `_` is an index).
+        "range_clause" if parent.child_by_field_name("right") == Some(iterated) => {
+            let left = parent.child_by_field_name("left")?;
+            let vars = named_children(left);
+            let [key, _value] = vars[..] else {
+                return None;
+            };
+            let mut c = parent.walk();
+            let declares = parent.children(&mut c).any(|t| text(t, src) == ":=");
+            if text(key, src) != "_" || !declares {
+                return None;
+            }
+            let looped = parent.parent()?;
+            (kind(looped) == "for_statement").then_some((looped, looped))
+        }
+        // Rust: `for (a, b) in cases {`, as an expression statement.
+        "for_expression" if parent.child_by_field_name("value") == Some(iterated) => {
+            let statement = parent.parent()?;
+            (kind(statement) == "expression_statement").then_some((statement, parent))
+        }
+        // JavaScript: `for (const [a, b] of cases) {` (not `var`, not `in`).
+        "for_in_statement" if parent.child_by_field_name("right") == Some(iterated) => {
+            let mut c = parent.walk();
+            let tokens: Vec<&str> = parent
+                .children(&mut c)
+                .filter(|t| !t.is_named())
+                .map(|t| text(t, src))
+                .collect();
+            let of = tokens.contains(&"of");
+            let scoped = tokens.contains(&"const") || tokens.contains(&"let");
+            (of && scoped).then_some((parent, parent))
+        }
+        _ => None,
+    }
+}
+
+/// What a loop's body may not hold (see the module docs): a way out of the loop or the
+/// test, a skip, an end of the process, a write that outlives the row.
+fn loop_is_safe(looped: Node<'_>, body: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
+    let Some(inner) = looped.child_by_field_name("body") else {
+        return false;
+    };
+    if ends_process(inner, src) {
+        return false;
+    }
+    let python = kind(looped) == "for_statement" && looped.child_by_field_name("left").is_some();
+    let mut bound: BTreeSet<String> = BTreeSet::new();
+    // Python: the names changed in place (`xs.append(…)`, `x.f = …`): made inside the row.
+    let mut in_place: BTreeSet<String> = BTreeSet::new();
+    // (node, inside a function nested in the loop)
+    let mut stack = vec![(inner, false)];
+    while let Some((m, nested)) = stack.pop() {
+        let k = kind(m);
+        if rules.is_skip_call(m, src) {
+            return false;
+        }
+        let leaves = matches!(
+            k,
+            "break_statement"
+                | "break_expression"
+                | "return_statement"
+                | "return_expression"
+                | "goto_statement"
+                | "yield"
+                | "yield_expression"
+                | "try_expression"
+                | "raise_statement"
+                | "throw_statement"
+                | "global_statement"
+                | "nonlocal_statement"
+                | "delete_statement"
+                | "variable_declaration"
+        ) || (matches!(k, "continue_statement" | "continue_expression")
+            && !named_children(m).is_empty());
+        // A function nested in the loop returns from itself; nothing else there leaves.
+        let returns_from_nested = nested && matches!(k, "return_statement" | "return_expression");
+        if leaves && !returns_from_nested {
+            return false;
+        }
+        for target in written(m, src) {
+            match root(target, src) {
+                Some((name, rebinding)) => {
+                    if python {
+                        if !rebinding {
+                            in_place.insert(name.to_owned());
+                        }
+                        bound.insert(name.to_owned());
+                    } else if !declared_before(target, name, looped, src, rebinding) {
+                        return false;
+                    }
+                }
+                None => return false,
+            }
+        }
+        let nested = nested || is_function_like(k);
+        stack.extend(named_children(m).into_iter().map(|c| (c, nested)));
+    }
+    !python || python_names_stay_in_row(looped, inner, body, &bound, &in_place, src)
+}
+
+/// The places `m` writes to: assignment targets, incremented operands, the object of a
+/// mutating method, `&mut x`. Declarations are not writes (a new name each row).
+fn written<'t>(m: Node<'t>, src: &str) -> Vec<Node<'t>> {
+    let field = |f: &str| m.child_by_field_name(f).into_iter().collect::<Vec<_>>();
+    match kind(m) {
+        "assignment"
+        | "augmented_assignment"
+        | "assignment_expression"
+        | "augmented_assignment_expression"
+        | "compound_assignment_expr"
+        // Python: a nested `for` binds its targets in the function's scope.
+        | "for_statement" => field("left").into_iter().flat_map(targets).collect(),
+        "assignment_statement" => field("left")
+            .into_iter()
+            .flat_map(named_children)
+            .flat_map(targets)
+            .collect(),
+        "named_expression" => field("name"),
+        "update_expression" => field("argument"),
+        "inc_statement" | "dec_statement" => named_children(m),
+        "as_pattern" => field("alias").into_iter().flat_map(targets).collect(),
+        "reference_expression"
+            if named_children(m)
+                .iter()
+                .any(|c| kind(*c) == "mutable_specifier") =>
+        {
+            vec![m]
+        }
+        // Go: `for _, x = range xs` assigns variables declared before.
+        "range_clause"
+            if {
+                let mut c = m.walk();
+                m.children(&mut c).any(|t| text(t, src) == "=")
+            } =>
+        {
+            field("left").into_iter().flat_map(named_children).collect()
+        }
+        "call" | "call_expression" => {
+            let Some(f) = m.child_by_field_name("function") else {
+                return Vec::new();
+            };
+            let (object, method) = match kind(f) {
+                "attribute" => (
+                    f.child_by_field_name("object"),
+                    f.child_by_field_name("attribute"),
+                ),
+                "member_expression" => (
+                    f.child_by_field_name("object"),
+                    f.child_by_field_name("property"),
+                ),
+                "selector_expression" => (
+                    f.child_by_field_name("operand"),
+                    f.child_by_field_name("field"),
+                ),
+                "field_expression" => (
+                    f.child_by_field_name("value"),
+                    f.child_by_field_name("field"),
+                ),
+                _ => (None, None),
+            };
+            match (object, method) {
+                // The callee (`xs.append`): written through, in place.
+                (Some(_), Some(name)) if mutates(text(name, src)) => vec![f],
+                _ => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a method of this name changes the object it is called on.
+fn mutates(method: &str) -> bool {
+    super::bindings::PYTHON_MUTATORS.contains(&method)
+        || matches!(
+            method,
+            "push"
+                | "shift"
+                | "unshift"
+                | "splice"
+                | "fill"
+                | "set"
+                | "delete"
+                | "truncate"
+                | "drain"
+                | "retain"
+                | "write"
+                | "put"
+                | "reset"
+                | "push_back"
+                | "pop_front"
+                | "insert"
+                | "remove"
+                | "clear"
+                | "sort"
+                | "reverse"
+        )
+}
+
+/// The targets a left-hand side names (each of a tuple or list of targets).
+fn targets(left: Node<'_>) -> Vec<Node<'_>> {
+    match kind(left) {
+        "pattern_list"
+        | "tuple_pattern"
+        | "list_pattern"
+        | "tuple"
+        | "list"
+        | "expression_list"
+        | "parenthesized_expression"
+        | "as_pattern_target" => named_children(left).into_iter().flat_map(targets).collect(),
+        _ => vec![left],
+    }
+}
+
+/// The variable a target writes through, and whether it rebinds that variable itself
+/// (`x = …`) rather than changing what it holds (`x.f = …`, `x[i] = …`, `*x = …`). `None`
+/// when a target is not rooted in a variable (`f().x = …`).
+fn root<'s>(target: Node<'_>, src: &'s str) -> Option<(&'s str, bool)> {
+    let mut m = target;
+    let mut rebinding = true;
+    loop {
+        match kind(m) {
+            "identifier" => return Some((text(m, src), rebinding)),
+            // A Python starred target (`first, *rest = …`) rebinds the name.
+            "list_splat_pattern" | "parenthesized_expression" => {
+                m = *named_children(m).first()?;
+            }
+            "attribute" | "member_expression" | "subscript_expression" => {
+                rebinding = false;
+                m = m.child_by_field_name("object")?;
+            }
+            "subscript" | "field_expression" | "reference_expression" => {
+                rebinding = false;
+                m = m.child_by_field_name("value")?;
+            }
+            "selector_expression"
+            | "index_expression"
+            | "unary_expression"
+            | "pointer_expression" => {
+                rebinding = false;
+                m = ["operand", "argument"]
+                    .iter()
+                    .find_map(|f| m.child_by_field_name(f))
+                    .or_else(|| named_children(m).first().copied())?;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Go, Rust, JavaScript: whether `name`, written at `target`, was declared inside the loop
+/// before it, in a block around the write or as a parameter of a function around it; the
+/// loop's own variables count only for a rebinding (a row's copy).
+fn declared_before(
+    target: Node<'_>,
+    name: &str,
+    looped: Node<'_>,
+    src: &str,
+    rebinding: bool,
+) -> bool {
+    let mut m = target;
+    while let Some(p) = m.parent() {
+        if p.id() == looped.id() {
+            return rebinding && loop_declares(looped, name, src);
+        }
+        if matches!(kind(p), "block" | "statement_list" | "statement_block") {
+            let declared = named_children(p).into_iter().any(|d| {
+                d.end_byte() <= target.start_byte()
+                    && matches!(
+                        kind(d),
+                        "short_var_declaration"
+                            | "var_declaration"
+                            | "let_declaration"
+                            | "lexical_declaration"
+                    )
+                    && declares(d, name, src)
+            });
+            if declared {
+                return true;
+            }
+        }
+        if is_function_like(kind(p))
+            && p.child_by_field_name("parameters")
+                .is_some_and(|params| declares(params, name, src))
+        {
+            return true;
+        }
+        m = p;
+    }
+    false
+}
+
+/// Whether the declaration `d` (or a parameter list) declares `name`: an identifier of its
+/// names (its patterns and parameters, not the values it binds them to).
+fn declares(d: Node<'_>, name: &str, src: &str) -> bool {
+    let names: Vec<Node<'_>> = match kind(d) {
+        "short_var_declaration" => d.child_by_field_name("left").into_iter().collect(),
+        "let_declaration" => d.child_by_field_name("pattern").into_iter().collect(),
+        "lexical_declaration" | "var_declaration" => named_children(d)
+            .into_iter()
+            .filter_map(|c| c.child_by_field_name("name"))
+            .collect(),
+        _ => named_children(d)
+            .into_iter()
+            .map(|c| c.child_by_field_name("pattern").unwrap_or(c))
+            .map(|c| c.child_by_field_name("name").unwrap_or(c))
+            .collect(),
+    };
+    names.into_iter().any(|n| {
+        let mut stack = vec![n];
+        while let Some(m) = stack.pop() {
+            if kind(m) == "identifier" && text(m, src) == name {
+                return true;
+            }
+            // A type or a default value is not a name.
+            if !matches!(
+                kind(m),
+                "type_identifier" | "primitive_type" | "generic_type" | "slice_type"
+            ) {
+                stack.extend(named_children(m));
+            }
+        }
+        false
+    })
+}
+
+/// The variables the loop itself declares (`tt` of `for _, tt := range`, a Rust pattern's
+/// names, `x` of `for (const x of …)`).
+fn loop_declares(looped: Node<'_>, name: &str, src: &str) -> bool {
+    let header = match kind(looped) {
+        "for_statement" => named_children(looped)
+            .into_iter()
+            .find(|c| kind(*c) == "range_clause")
+            .and_then(|r| r.child_by_field_name("left")),
+        "for_expression" => looped.child_by_field_name("pattern"),
+        "for_in_statement" => looped.child_by_field_name("left"),
+        _ => None,
+    };
+    header.is_some_and(|h| {
+        let mut stack = vec![h];
+        while let Some(m) = stack.pop() {
+            if kind(m) == "identifier" && text(m, src) == name {
+                return true;
+            }
+            stack.extend(named_children(m));
+        }
+        false
+    })
+}
+
+/// Python: the names a loop binds (its own targets and those of its body) are read nowhere
+/// else in the test (a name leaks out of a Python loop), and each one of the body's is first
+/// met, inside the loop, where a plain assignment or a `with … as` at the top of the loop's
+/// body binds it, from a value that does not read it (so no row reads a value an earlier
+/// row left).
+fn python_names_stay_in_row(
+    looped: Node<'_>,
+    inner: Node<'_>,
+    body: Node<'_>,
+    bound: &BTreeSet<String>,
+    in_place: &BTreeSet<String>,
+    src: &str,
+) -> bool {
+    let own: BTreeSet<&str> = looped
+        .child_by_field_name("left")
+        .map(targets)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| kind(*t) == "identifier")
+        .map(|t| text(t, src))
+        .collect();
+    let top = named_children(inner);
+    bound
+        .iter()
+        .map(String::as_str)
+        .chain(own.iter().copied())
+        .all(|name| {
+            let all = references(body, name, src);
+            if all.iter().any(|r| !within(*r, looped)) {
+                return false;
+            }
+            if own.contains(name) {
+                // A row's own value, changed in place, may be another row's too.
+                return !in_place.contains(name);
+            }
+            let Some(first) = all.iter().find(|r| within(**r, inner)) else {
+                return false;
+            };
+            // The variable of a `for` nested in the loop, read only inside it.
+            let nested_for = first.parent().and_then(|p| {
+                let mut m = p;
+                while kind(m) != "for_statement" {
+                    if m.id() == inner.id() {
+                        return None;
+                    }
+                    m = m.parent()?;
+                }
+                Some(m)
+            });
+            if let Some(f) = nested_for
+                && f.child_by_field_name("left")
+                    .is_some_and(|l| within(*first, l))
+                && !in_place.contains(name)
+                && all.iter().all(|r| within(*r, f))
+            {
+                return true;
+            }
+            // Up from the first occurrence to the statement at the top of the loop's body.
+            let mut m = *first;
+            let mut binder = None;
+            while let Some(p) = m.parent() {
+                if matches!(kind(p), "assignment" | "as_pattern") && binder.is_none() {
+                    binder = Some(p);
+                }
+                if p.id() == inner.id() {
+                    break;
+                }
+                m = p;
+            }
+            let Some(binder) = binder else {
+                return false;
+            };
+            // The name itself is bound there (`x = …`, `a, x = …`), not written through
+            // (`x.f = …`, `x[0] = …`).
+            let bound_itself = first.parent().is_some_and(|p| {
+                p.id() == binder.id()
+                    || matches!(
+                        kind(p),
+                        "pattern_list"
+                            | "tuple_pattern"
+                            | "list_pattern"
+                            | "as_pattern_target"
+                            | "list_splat_pattern"
+                    )
+            });
+            if !bound_itself {
+                return false;
+            }
+            let at_top = top.iter().any(|t| t.id() == m.id());
+            match kind(binder) {
+                "assignment" => {
+                    let left = binder.child_by_field_name("left");
+                    at_top
+                        && kind(m) == "expression_statement"
+                        && left.is_some_and(|l| within(*first, l))
+                        && binder
+                            .child_by_field_name("right")
+                            .is_none_or(|r| references(r, name, src).is_empty())
+                }
+                _ => {
+                    at_top
+                        && kind(m) == "with_statement"
+                        && binder
+                            .child_by_field_name("alias")
+                            .is_some_and(|a| within(*first, a))
+                }
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sacred::rules::Rule;
+    use crate::sacred::rules::testing::rules_with_base;
+
+    /// The rules for the one sacred test of `old` (locked, and the base revision) once the
+    /// file is `old` with `edits`.
+    fn rules(path: &str, old: &str, edits: &[(&str, &str)]) -> Vec<Rule> {
+        let mut new = old.to_owned();
+        for (from, to) in edits {
+            assert!(new.contains(from), "{path}: no {from:?} to edit");
+            new = new.replacen(from, to, 1);
+        }
+        rules_with_base(path, old, old, &new)
+    }
+
+    #[track_caller]
+    fn accepted(path: &str, old: &str, edits: &[(&str, &str)]) {
+        let got = rules(path, old, edits);
+        assert!(got.is_empty(), "{path}: {edits:?} should pass, got {got:?}");
+    }
+
+    #[track_caller]
+    fn refused(path: &str, old: &str, edits: &[(&str, &str)]) {
+        let got = rules(path, old, edits);
+        assert!(
+            got.contains(&Rule::BodyChanged),
+            "{path}: {edits:?} should be refused as body-changed, got {got:?}"
+        );
+    }
+
+    const PY: &str = "tests/test_pay.py";
+    const PY_SRC: &str = "from pay import total\n\n\n# gatekeeper:sacred\ndef test_total():\n    cases = [([1, 2], 3), ([], 0)]\n    for xs, want in cases:\n        got = total(xs)\n        assert got == want\n";
+
+    #[test]
+    fn python_cases_added_pass() {
+        accepted(PY, PY_SRC, &[("([], 0)]", "([], 0), ([5], 5)]")]);
+        accepted(PY, PY_SRC, &[("[([1, 2], 3),", "[([7], 7), ([1, 2], 3),")]);
+        accepted(
+            PY,
+            PY_SRC,
+            &[(
+                "[([1, 2], 3), ([], 0)]",
+                "[\n        ([1, 2], 3),\n        ([4], 4),\n        ([], 0),\n    ]",
+            )],
+        );
+    }
+
+    #[test]
+    fn python_cases_changed_removed_or_reordered_are_refused() {
+        refused(PY, PY_SRC, &[("([], 0)]", "([5], 5)]")]);
+        refused(PY, PY_SRC, &[("[([1, 2], 3), ([], 0)]", "[([1, 2], 3)]")]);
+        refused(
+            PY,
+            PY_SRC,
+            &[("[([1, 2], 3), ([], 0)]", "[([], 0), ([1, 2], 3), ([5], 5)]")],
+        );
+        // A case that is a function, or that writes.
+        refused(
+            PY,
+            PY_SRC,
+            &[("([], 0)]", "([], 0), (setattr(pay, 'total', len), 0)]")],
+        );
+        refused(
+            PY,
+            PY_SRC,
+            &[("([], 0)]", "([], 0), ((lambda: [9])(), 9)]")],
+        );
+    }
+
+    #[test]
+    fn python_loops_that_let_one_case_decide_are_refused() {
+        let added = [("([], 0)]", "([], 0), ([5], 5)]")];
+        for (what, loop_body) in [
+            (
+                "a break",
+                "        got = total(xs)\n        if got == 8:\n            break\n        assert got == want\n",
+            ),
+            (
+                "a return",
+                "        got = total(xs)\n        if not xs:\n            return\n        assert got == want\n",
+            ),
+            (
+                "a skip",
+                "        got = total(xs)\n        if got > 4:\n            pytest.skip('big')\n        assert got == want\n",
+            ),
+            (
+                "an accumulator",
+                "        got = total(xs)\n        seen += got\n        assert got == want\n",
+            ),
+            (
+                "a list grown in place",
+                "        got = total(xs)\n        results.append(got == want)\n",
+            ),
+            (
+                "a value carried to the next case",
+                "        if xs:\n            got = total(xs)\n        assert got == want\n",
+            ),
+            (
+                "self written",
+                "        self.got = total(xs)\n        assert self.got == want\n",
+            ),
+            (
+                "an exit",
+                "        got = total(xs)\n        if got > 4:\n            os._exit(0)\n        assert got == want\n",
+            ),
+        ] {
+            let src = PY_SRC.replace(
+                "        got = total(xs)\n        assert got == want\n",
+                loop_body,
+            );
+            let got = rules(PY, &src, &added);
+            assert!(got.contains(&Rule::BodyChanged), "{what}: got {got:?}");
+        }
+        // The loop's variable read after it, or the table read otherwise.
+        let after = PY_SRC.to_owned() + "    assert got == 0\n";
+        refused(PY, &after, &added);
+        let indexed = PY_SRC.replace(
+            "for xs, want in cases:",
+            "for i, (xs, want) in enumerate(cases):",
+        );
+        refused(PY, &indexed, &added);
+        let counted = PY_SRC.to_owned() + "    assert len(cases) == 2\n";
+        refused(PY, &counted, &added);
+        // A test that passes by failing.
+        let xfail = PY_SRC.replace("def test_total", "@pytest.mark.xfail\ndef test_total");
+        refused(PY, &xfail, &added);
+    }
+
+    #[test]
+    fn python_names_made_inside_each_case_pass() {
+        let src = PY_SRC.replace(
+            "        got = total(xs)\n        assert got == want\n",
+            "        seen = []\n        seen.append(total(xs))\n        with open('x') as f:\n            f.read()\n        for x in xs:\n            assert total([x]) == x\n        assert seen == [want]\n",
+        );
+        accepted(PY, &src, &[("([], 0)]", "([], 0), ([5], 5)]")]);
+    }
+
+    const GO: &str = "pay/pay_test.go";
+    const GO_SRC: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\ttests := []struct {\n\t\tin   []int\n\t\twant int\n\t}{\n\t\t{[]int{1, 2}, 3},\n\t\t{nil, 0},\n\t}\n\tfor _, tt := range tests {\n\t\tt.Run(\"case\", func(t *testing.T) {\n\t\t\tgot := Total(tt.in)\n\t\t\tif got != tt.want {\n\t\t\t\tt.Errorf(\"got %d, want %d\", got, tt.want)\n\t\t\t}\n\t\t})\n\t}\n}\n";
+
+    #[test]
+    fn go_rows_added_pass() {
+        accepted(
+            GO,
+            GO_SRC,
+            &[("\t\t{nil, 0},\n", "\t\t{nil, 0},\n\t\t{[]int{5}, 5},\n")],
+        );
+        accepted(
+            GO,
+            GO_SRC,
+            &[(
+                "\t\t{[]int{1, 2}, 3},\n",
+                "\t\t{[]int{4}, 4},\n\t\t{[]int{1, 2}, 3},\n",
+            )],
+        );
+    }
+
+    #[test]
+    fn go_rows_changed_or_loops_that_let_one_row_decide_are_refused() {
+        let added = [("\t\t{nil, 0},\n", "\t\t{nil, 0},\n\t\t{[]int{5}, 5},\n")];
+        refused(GO, GO_SRC, &[("\t\t{nil, 0},\n", "\t\t{[]int{5}, 5},\n")]);
+        // A column added changes the head.
+        refused(
+            GO,
+            GO_SRC,
+            &[
+                ("\t\twant int\n", "\t\twant int\n\t\tskip bool\n"),
+                ("\t\t{nil, 0},\n", "\t\t{nil, 0, false},\n"),
+            ],
+        );
+        for (what, from, to) in [
+            (
+                "an index",
+                "for _, tt := range tests",
+                "for i, tt := range tests",
+            ),
+            (
+                "a break",
+                "\t\tt.Run(",
+                "\t\tif tt.want == 5 {\n\t\t\tbreak\n\t\t}\n\t\tt.Run(",
+            ),
+            (
+                "a return",
+                "\t\tt.Run(",
+                "\t\tif tt.want == 5 {\n\t\t\treturn\n\t\t}\n\t\tt.Run(",
+            ),
+            (
+                "a skip",
+                "\t\tt.Run(",
+                "\t\tif tt.want == 5 {\n\t\t\tt.Skip()\n\t\t}\n\t\tt.Run(",
+            ),
+            (
+                "an accumulator",
+                "\t\tt.Run(",
+                "\t\tsum += tt.want\n\t\tt.Run(",
+            ),
+            (
+                "a recover",
+                "\ttests := []struct",
+                "\tdefer func() { recover() }()\n\ttests := []struct",
+            ),
+            (
+                "the table read",
+                "\tfor _, tt := range tests {",
+                "\t_ = len(tests)\n\tfor _, tt := range tests {",
+            ),
+        ] {
+            let src = GO_SRC.replacen(from, to, 1);
+            assert_ne!(src, GO_SRC, "{what}");
+            let got = rules(GO, &src, &added);
+            assert!(got.contains(&Rule::BodyChanged), "{what}: got {got:?}");
+        }
+    }
+
+    const RS: &str = "tests/pay.rs";
+    const RS_SRC: &str = "use pay::total;\n\n// gatekeeper:sacred\n#[test]\nfn totals() {\n    let cases = [(&[1, 2][..], 3), (&[][..], 0)];\n    for (xs, want) in cases {\n        let got = total(xs);\n        assert_eq!(got, want);\n    }\n}\n";
+
+    #[test]
+    fn rust_cases_added_pass() {
+        accepted(
+            RS,
+            RS_SRC,
+            &[("(&[][..], 0)]", "(&[][..], 0), (&[5][..], 5)]")],
+        );
+        let vec = RS_SRC
+            .replace(
+                "let cases = [(&[1, 2][..], 3), (&[][..], 0)];",
+                "let cases = vec![(vec![1, 2], 3), (vec![], 0)];",
+            )
+            .replace("total(xs)", "total(&xs)");
+        accepted(RS, &vec, &[("(vec![], 0)]", "(vec![], 0), (vec![5], 5)]")]);
+        let iter = RS_SRC.replace("in cases {", "in cases.iter() {");
+        accepted(
+            RS,
+            &iter,
+            &[("(&[][..], 0)]", "(&[][..], 0), (&[5][..], 5)]")],
+        );
+    }
+
+    #[test]
+    fn rust_loops_that_let_one_case_decide_or_expected_panics_are_refused() {
+        let added = [("(&[][..], 0)]", "(&[][..], 0), (&[5][..], 5)]")];
+        refused(RS, RS_SRC, &[("(&[][..], 0)]", "(&[5][..], 5)]")]);
+        for (what, from, to) in [
+            ("a should_panic", "#[test]\n", "#[test]\n#[should_panic]\n"),
+            (
+                "a break",
+                "        let got",
+                "        if want == 5 {\n            break;\n        }\n        let got",
+            ),
+            (
+                "an accumulator",
+                "        let got",
+                "        sum += want;\n        let got",
+            ),
+            (
+                "a push",
+                "        let got",
+                "        seen.push(want);\n        let got",
+            ),
+            ("a `mut` table", "let cases", "let mut cases"),
+            (
+                "an index",
+                "for (xs, want) in cases",
+                "for (i, (xs, want)) in cases.iter().enumerate()",
+            ),
+        ] {
+            let src = RS_SRC.replacen(from, to, 1);
+            assert_ne!(src, RS_SRC, "{what}");
+            let got = rules(RS, &src, &added);
+            assert!(got.contains(&Rule::BodyChanged), "{what}: got {got:?}");
+        }
+    }
+
+    const JS: &str = "tests/pay.test.js";
+    const JS_SRC: &str = "const { total } = require('../pay');\n\n// gatekeeper:sacred\ntest('total', () => {\n  const cases = [[[1, 2], 3], [[], 0]];\n  for (const [xs, want] of cases) {\n    const got = total(xs);\n    expect(got).toBe(want);\n  }\n});\n";
+    const TS: &str = "tests/pay.test.ts";
+    const TS_SRC: &str = "import { total } from '../pay';\n\n// gatekeeper:sacred\ntest('total', () => {\n  const cases: Array<[number[], number]> = [[[1, 2], 3], [[], 0]];\n  for (const [xs, want] of cases) {\n    const got: number = total(xs);\n    expect(got).toBe(want);\n  }\n});\n";
+
+    #[test]
+    fn javascript_and_typescript_cases_added_pass() {
+        accepted(JS, JS_SRC, &[("[[], 0]]", "[[], 0], [[5], 5]]")]);
+        accepted(TS, TS_SRC, &[("[[], 0]]", "[[], 0], [[5], 5]]")]);
+    }
+
+    #[test]
+    fn javascript_and_typescript_loops_that_let_one_case_decide_are_refused() {
+        let added = [("[[], 0]]", "[[], 0], [[5], 5]]")];
+        refused(JS, JS_SRC, &[("[[], 0]]", "[[5], 5]]")]);
+        refused(TS, TS_SRC, &[("[[], 0]]", "[[5], 5]]")]);
+        for (what, from, to) in [
+            (
+                "a break",
+                "    const got",
+                "    if (want === 5) break;\n    const got",
+            ),
+            (
+                "a return",
+                "    const got",
+                "    if (want === 5) return;\n    const got",
+            ),
+            (
+                "an accumulator",
+                "    const got",
+                "    sum += want;\n    const got",
+            ),
+            (
+                "a push",
+                "    const got",
+                "    seen.push(want);\n    const got",
+            ),
+            (
+                "a var",
+                "    const got",
+                "    var last = want;\n    const got",
+            ),
+            (
+                "for in",
+                "for (const [xs, want] of cases)",
+                "for (const k in cases)",
+            ),
+            (
+                "a function case",
+                "[[], 0]]",
+                "[[], 0], [(() => [1])(), 1]]",
+            ),
+            (
+                "an expected failure",
+                "test('total'",
+                "test.failing('total'",
+            ),
+        ] {
+            for (path, base) in [(JS, JS_SRC), (TS, TS_SRC)] {
+                let src = base.replacen(from, to, 1);
+                assert_ne!(src, base, "{what}");
+                let edits: &[(&str, &str)] = if what == "a function case" {
+                    &[]
+                } else {
+                    &added
+                };
+                let got = if edits.is_empty() {
+                    rules_with_base(path, base, base, &src)
+                } else {
+                    rules(path, &src, edits)
+                };
+                assert!(
+                    got.contains(&Rule::BodyChanged),
+                    "{path}: {what}: got {got:?}"
+                );
+            }
+        }
+    }
+}
