@@ -74,6 +74,11 @@ pub(crate) fn table_of(
     if cases.is_empty() {
         return None;
     }
+    // Go: a map literal, whose rows are keyed by a name.
+    let keyed = container.parent().is_some_and(|c| {
+        c.child_by_field_name("type")
+            .is_some_and(|t| kind(t) == "map_type")
+    });
     // Go: a deferred `recover()` anywhere in the test turns a panic into a pass.
     if kind(n) == "short_var_declaration" && text(body, src).contains("recover(") {
         return None;
@@ -83,7 +88,7 @@ pub(crate) fn table_of(
         if within(occurrence, n) {
             continue;
         }
-        let (statement, looped) = iterating_loop(occurrence, src)?;
+        let (statement, looped) = iterating_loop(occurrence, keyed, src)?;
         if !top.iter().any(|t| t.id() == statement.id()) || statement.start_byte() < n.end_byte() {
             return None;
         }
@@ -168,14 +173,28 @@ fn binding<'t, 's>(n: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>, Vec<
                 return None;
             }
             let ty = right.child_by_field_name("type")?;
-            if !matches!(
-                kind(ty),
-                "slice_type" | "array_type" | "implicit_length_array_type"
-            ) {
-                return None;
-            }
             let list = right.child_by_field_name("body")?;
-            Some((text(left, src), list, items(list)?))
+            match kind(ty) {
+                "slice_type" | "array_type" | "implicit_length_array_type" => {
+                    Some((text(left, src), list, items(list)?))
+                }
+                // `tests := map[string]struct{…}{"name": {…}}`: each keyed row is a case
+                // (its key is a name, not an index).
+                "map_type" => {
+                    let rows: Vec<Node<'t>> = named_children(list)
+                        .into_iter()
+                        .filter(|c| !is_comment(*c))
+                        .collect();
+                    rows.iter().all(|r| kind(*r) == "keyed_element").then(|| {
+                        (
+                            text(left, src),
+                            list,
+                            rows.into_iter().map(|r| vec![r]).collect(),
+                        )
+                    })
+                }
+                _ => None,
+            }
         }
         // Rust: `let cases = [(1, 2), (3, 4)];`, `&[…]`, `vec![…]` (not `let mut`).
         "let_declaration" => {
@@ -311,10 +330,15 @@ fn is_member_name(m: Node<'_>) -> bool {
     })
 }
 
-/// When `occurrence` is what a loop iterates, row by row without an index: the statement at
+/// When `occurrence` is what a loop iterates, row by row without an index (a Go map's key,
+/// `keyed`, is part of the row): the statement at
 /// the top of the test that is that loop (Rust: the expression statement around it), and
 /// the loop.
-fn iterating_loop<'t>(occurrence: Node<'t>, src: &str) -> Option<(Node<'t>, Node<'t>)> {
+fn iterating_loop<'t>(
+    occurrence: Node<'t>,
+    keyed: bool,
+    src: &str,
+) -> Option<(Node<'t>, Node<'t>)> {
     let mut iterated = occurrence;
     let mut parent = occurrence.parent()?;
     // Rust: `for x in &cases`, `for x in cases.iter()`.
@@ -355,7 +379,8 @@ fn iterating_loop<'t>(occurrence: Node<'t>, src: &str) -> Option<(Node<'t>, Node
             };
             let mut c = parent.walk();
             let declares = parent.children(&mut c).any(|t| text(t, src) == ":=");
-            if text(key, src) != "_" || !declares {
+            // A map's key is part of its row.
+            if (text(key, src) != "_" && !keyed) || !declares {
                 return None;
             }
             let looped = parent.parent()?;
@@ -1018,6 +1043,43 @@ mod tests {
             let got = rules(GO, &src, &added);
             assert!(got.contains(&Rule::BodyChanged), "{what}: got {got:?}");
         }
+    }
+
+    #[test]
+    fn go_map_rows_added_pass_and_changed_are_refused() {
+        let map = GO_SRC
+            .replace("tests := []struct {", "tests := map[string]struct {")
+            .replace(
+                "\t\t{[]int{1, 2}, 3},\n\t\t{nil, 0},\n",
+                "\t\t\"pair\": {[]int{1, 2}, 3},\n\t\t\"none\": {nil, 0},\n",
+            )
+            .replace("for _, tt := range tests", "for name, tt := range tests")
+            .replace("t.Run(\"case\",", "t.Run(name,");
+        accepted(
+            GO,
+            &map,
+            &[(
+                "\t\t\"none\": {nil, 0},\n",
+                "\t\t\"none\": {nil, 0},\n\t\t\"five\": {[]int{5}, 5},\n",
+            )],
+        );
+        refused(
+            GO,
+            &map,
+            &[(
+                "\t\t\"none\": {nil, 0},\n",
+                "\t\t\"none\": {[]int{5}, 5},\n",
+            )],
+        );
+        // A slice's key is an index: refused there.
+        let indexed = GO_SRC
+            .replace("for _, tt := range tests", "for name, tt := range tests")
+            .replace("t.Run(\"case\",", "t.Run(fmt.Sprint(name),");
+        refused(
+            GO,
+            &indexed,
+            &[("\t\t{nil, 0},\n", "\t\t{nil, 0},\n\t\t{[]int{5}, 5},\n")],
+        );
     }
 
     const RS: &str = "tests/pay.rs";
