@@ -17,7 +17,11 @@
 //!   else in the test, and bound, before any read of it, by a plain assignment or a `with
 //!   … as` at the top of the loop's body), and what it mutates in place (`x.field = …`,
 //!   `xs.append(…)`, `m[k] = …`, `&mut x`) was made inside the loop too;
-//! - in Go, nothing in the test `recover`s: a panic of one row would end the loop as a pass.
+//! - in Go, nothing in the test `recover`s: a panic of one row would end the loop as a pass;
+//! - nothing in it runs code it is handed (`eval`, `exec`, an import by name, a subprocess).
+//!
+//! An added case must be data (no function, nothing written) that names nothing the base
+//! revision's test did not: a new object could run anything when the loop reads it.
 //!
 //! What the code under test keeps from one row to the next is not read, as between the cases
 //! of a `parametrize` or two tests of a file.
@@ -40,20 +44,26 @@ pub struct Table {
     pub cases: Vec<String>,
     /// Whether each case is only data: no function in it, nothing it writes.
     pub data: Vec<bool>,
+    /// The names each case mentions (variables, functions, types; not a member's or a
+    /// keyword argument's name).
+    pub names: Vec<BTreeSet<String>>,
 }
 
 impl Table {
     /// Whether `self` is `base` with cases added: the same head, every case of `base` kept
-    /// in its order, and each added case only data.
-    pub fn grows(&self, base: &Table) -> bool {
+    /// in its order, and each added case only data that names nothing but what the base
+    /// revision's test already named (`used`, whose bindings the lock holds) or its cases
+    /// did: a new name could be a new object whose methods the loop's body runs.
+    pub fn grows(&self, base: &Table, used: &BTreeSet<String>) -> bool {
         if self.head != base.head || self.cases.len() <= base.cases.len() {
             return false;
         }
+        let known = |n: &String| used.contains(n) || base.names.iter().any(|b| b.contains(n));
         let mut wanted = base.cases.iter().peekable();
-        for (case, data) in self.cases.iter().zip(&self.data) {
+        for ((case, data), names) in self.cases.iter().zip(&self.data).zip(&self.names) {
             if wanted.peek() == Some(&case) {
                 wanted.next();
-            } else if !data {
+            } else if !data || !names.iter().all(known) {
                 return false;
             }
         }
@@ -111,7 +121,13 @@ pub(crate) fn table_of(
     head.push_str(kind(container));
     let mut hashes = Vec::new();
     let mut data = Vec::new();
+    let mut names = Vec::new();
     for case in &cases {
+        names.push(
+            case.iter()
+                .flat_map(|part| case_names(*part, src))
+                .collect(),
+        );
         let mut s = String::new();
         for part in case {
             serialize(*part, src, &|_| false, &mut s);
@@ -123,7 +139,35 @@ pub(crate) fn table_of(
         head: hash(&head),
         cases: hashes,
         data,
+        names,
     })
+}
+
+/// The names a case mentions: every identifier leaf (of any kind: a variable, a type, a
+/// package, a Rust macro's token) but a member's, a field's or a keyword argument's name.
+fn case_names(node: Node<'_>, src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(m) = stack.pop() {
+        let k = kind(m);
+        if m.child_count() == 0 {
+            if k.ends_with("identifier")
+                && !matches!(k, "field_identifier" | "property_identifier")
+                && !is_member_name(m)
+            {
+                out.push(text(m, src).to_owned());
+            }
+            continue;
+        }
+        // Go: a keyed element's key names a field (evaluating a name runs no Go code).
+        if k == "keyed_element" {
+            stack.extend(m.child_by_field_name("value").or_else(|| m.named_child(1)));
+            continue;
+        }
+        let mut c = m.walk();
+        stack.extend(m.children(&mut c));
+    }
+    out
 }
 
 /// The local a statement binds to a list literal: its name, the literal, and its cases
@@ -424,7 +468,7 @@ fn loop_is_safe(looped: Node<'_>, body: Node<'_>, src: &str, rules: &dyn Rules) 
     let mut stack = vec![(inner, false)];
     while let Some((m, nested)) = stack.pop() {
         let k = kind(m);
-        if rules.is_skip_call(m, src) {
+        if rules.is_skip_call(m, src) || runs_code(m, src) {
             return false;
         }
         let leaves = matches!(
@@ -469,6 +513,63 @@ fn loop_is_safe(looped: Node<'_>, body: Node<'_>, src: &str, rules: &dyn Rules) 
         stack.extend(named_children(m).into_iter().map(|c| (c, nested)));
     }
     !python || python_names_stay_in_row(looped, inner, body, &bound, &in_place, src)
+}
+
+/// Whether `m` calls what runs code it is handed (`eval`, `exec`, an import by a computed
+/// name, a subprocess): a row that is a string could then be code.
+fn runs_code(m: Node<'_>, src: &str) -> bool {
+    const NAMES: [&str; 10] = [
+        "exec",
+        "eval",
+        "compile",
+        "Function",
+        "__import__",
+        "require",
+        "import",
+        "execfile",
+        "runpy",
+        "include",
+    ];
+    const ENDINGS: [&str; 20] = [
+        ".import_module",
+        ".run_path",
+        ".run_module",
+        ".system",
+        ".popen",
+        "Popen",
+        "subprocess.run",
+        "subprocess.call",
+        ".check_call",
+        ".check_output",
+        ".getoutput",
+        ".getstatusoutput",
+        ".execSync",
+        ".exec",
+        ".spawn",
+        ".spawnSync",
+        ".execFile",
+        ".execFileSync",
+        "exec.Command",
+        "Command::new",
+    ];
+    if !matches!(
+        kind(m),
+        "call" | "call_expression" | "macro_invocation" | "new_expression"
+    ) {
+        return false;
+    }
+    let Some(f) = m
+        .child_by_field_name("function")
+        .or_else(|| m.child_by_field_name("constructor"))
+        .or_else(|| m.child_by_field_name("macro"))
+    else {
+        return false;
+    };
+    let callee: String = text(f, src).split_whitespace().collect();
+    NAMES.contains(&callee.as_str())
+        || ENDINGS.iter().any(|e| callee.ends_with(e))
+        || callee.starts_with("os.exec")
+        || callee.starts_with("exec.CommandContext")
 }
 
 /// The places `m` writes to: assignment targets, incremented operands, the object of a
@@ -901,9 +1002,44 @@ mod tests {
     }
 
     #[test]
+    fn cases_that_name_what_the_test_never_named_are_refused() {
+        // A new object could run anything when the loop's body reads it.
+        refused(PY, PY_SRC, &[("([], 0)]", "([], 0), (EVIL, 0)]")]);
+        refused(PY, PY_SRC, &[("([], 0)]", "([], 0), (make_list(), 0)]")]);
+        accepted(PY, PY_SRC, &[("([], 0)]", "([], 0), ([total([2])], 2)]")]);
+        refused(
+            GO,
+            GO_SRC,
+            &[("\t\t{nil, 0},\n", "\t\t{nil, 0},\n\t\t{evil(), 0},\n")],
+        );
+        refused(
+            GO,
+            GO_SRC,
+            &[(
+                "\t\t{nil, 0},\n",
+                "\t\t{nil, 0},\n\t\t{Evil{}.Ints(), 0},\n",
+            )],
+        );
+        refused(
+            RS,
+            RS_SRC,
+            &[("(&[][..], 0)]", "(&[][..], 0), (evil(), 0)]")],
+        );
+        refused(JS, JS_SRC, &[("[[], 0]]", "[[], 0], [evil, 0]]")]);
+    }
+
+    #[test]
     fn python_loops_that_let_one_case_decide_are_refused() {
         let added = [("([], 0)]", "([], 0), ([5], 5)]")];
         for (what, loop_body) in [
+            (
+                "code run from a case",
+                "        exec(code)\n        got = total(xs)\n        assert got == want\n",
+            ),
+            (
+                "a subprocess",
+                "        subprocess.run(['python', '-c', code])\n        got = total(xs)\n        assert got == want\n",
+            ),
             (
                 "a break",
                 "        got = total(xs)\n        if got == 8:\n            break\n        assert got == want\n",
@@ -1112,6 +1248,11 @@ mod tests {
         let added = [("(&[][..], 0)]", "(&[][..], 0), (&[5][..], 5)]")];
         refused(RS, RS_SRC, &[("(&[][..], 0)]", "(&[5][..], 5)]")]);
         for (what, from, to) in [
+            (
+                "a command",
+                "        let got",
+                "        std::process::Command::new(\"sh\").status().unwrap();\n        let got",
+            ),
             ("a should_panic", "#[test]\n", "#[test]\n#[should_panic]\n"),
             (
                 "a break",
@@ -1159,6 +1300,11 @@ mod tests {
         refused(JS, JS_SRC, &[("[[], 0]]", "[[5], 5]]")]);
         refused(TS, TS_SRC, &[("[[], 0]]", "[[5], 5]]")]);
         for (what, from, to) in [
+            (
+                "an eval",
+                "    const got",
+                "    eval(String(want));\n    const got",
+            ),
             (
                 "a break",
                 "    const got",
