@@ -461,6 +461,19 @@ fn loop_is_safe(looped: Node<'_>, body: Node<'_>, src: &str, rules: &dyn Rules) 
         return false;
     }
     let python = kind(looped) == "for_statement" && looped.child_by_field_name("left").is_some();
+    // Python: the loop's targets are plain names (`for self.x in …` writes what outlives the
+    // row), and no `else` clause runs after the last row.
+    if python
+        && (looped.child_by_field_name("alternative").is_some()
+            || looped
+                .child_by_field_name("left")
+                .map(targets)
+                .unwrap_or_default()
+                .iter()
+                .any(|t| kind(*t) != "identifier"))
+    {
+        return false;
+    }
     let mut bound: BTreeSet<String> = BTreeSet::new();
     // Python: the names changed in place (`xs.append(…)`, `x.f = …`): made inside the row.
     let mut in_place: BTreeSet<String> = BTreeSet::new();
@@ -1033,6 +1046,10 @@ mod tests {
         let added = [("([], 0)]", "([], 0), ([5], 5)]")];
         for (what, loop_body) in [
             (
+                "an else clause",
+                "        got = total(xs)\n        assert got == want\n    else:\n        pytest.skip('x')\n",
+            ),
+            (
                 "code run from a case",
                 "        exec(code)\n        got = total(xs)\n        assert got == want\n",
             ),
@@ -1083,6 +1100,8 @@ mod tests {
         // The loop's variable read after it, or the table read otherwise.
         let after = PY_SRC.to_owned() + "    assert got == 0\n";
         refused(PY, &after, &added);
+        let attribute = PY_SRC.replace("for xs, want in cases:", "for xs, self.want in cases:");
+        refused(PY, &attribute, &added);
         let indexed = PY_SRC.replace(
             "for xs, want in cases:",
             "for i, (xs, want) in enumerate(cases):",
