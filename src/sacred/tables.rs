@@ -32,7 +32,7 @@ use tree_sitter::Node;
 
 use super::analysis::{
     Rules, ends_process, is_comment, is_function_like, kind, named_children, serialize, sha256_hex,
-    text, writes,
+    text,
 };
 
 /// A list of cases bound by a statement of a test and only iterated by its loops.
@@ -42,28 +42,44 @@ pub struct Table {
     pub head: String,
     /// Fingerprint of each case, in order.
     pub cases: Vec<String>,
-    /// Whether each case is only data: no function in it, nothing it writes.
-    pub data: Vec<bool>,
-    /// The names each case mentions (variables, functions, types; not a member's or a
-    /// keyword argument's name).
-    pub names: Vec<BTreeSet<String>>,
+    /// How each case reads ([`Row`]).
+    pub rows: Vec<Row>,
+}
+
+/// What a case of a table is made of, to tell whether an added one is only data.
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    /// Only literals, collections, operators, names, paths and calls ([`read_row`]): no
+    /// function, no assignment, no keyword that leaves (a Rust macro's `return`), no index.
+    pub data: bool,
+    /// The names it mentions (variables, functions, types; not a field's or a keyword
+    /// argument's name).
+    pub names: BTreeSet<String>,
+    /// The paths it reads (`http.StatusOK`, `Ordering::Less`) and the callees it calls
+    /// (`call errors.New`), as written without layout.
+    pub paths: BTreeSet<String>,
 }
 
 impl Table {
     /// Whether `self` is `base` with cases added: the same head, every case of `base` kept
-    /// in its order, and each added case only data that names nothing but what the base
-    /// revision's test already named (`used`, whose bindings the lock holds) or its cases
-    /// did: a new name could be a new object whose methods the loop's body runs.
-    pub fn grows(&self, base: &Table, used: &BTreeSet<String>) -> bool {
+    /// in its order, and each added case only data that mentions no name, path or callee
+    /// the cases of `base` did not: a new one could be a function the loop calls
+    /// (`t.SkipNow`), a process exit (`os._exit(0)`) or code reached through an attribute
+    /// (`total.__globals__`).
+    pub fn grows(&self, base: &Table) -> bool {
         if self.head != base.head || self.cases.len() <= base.cases.len() {
             return false;
         }
-        let known = |n: &String| used.contains(n) || base.names.iter().any(|b| b.contains(n));
+        let names: BTreeSet<&String> = base.rows.iter().flat_map(|r| &r.names).collect();
+        let paths: BTreeSet<&String> = base.rows.iter().flat_map(|r| &r.paths).collect();
         let mut wanted = base.cases.iter().peekable();
-        for ((case, data), names) in self.cases.iter().zip(&self.data).zip(&self.names) {
+        for (case, row) in self.cases.iter().zip(&self.rows) {
             if wanted.peek() == Some(&case) {
                 wanted.next();
-            } else if !data || !names.iter().all(known) {
+            } else if !row.data
+                || !row.names.iter().all(|n| names.contains(n))
+                || !row.paths.iter().all(|p| paths.contains(p))
+            {
                 return false;
             }
         }
@@ -84,6 +100,14 @@ pub(crate) fn table_of(
     if cases.is_empty() {
         return None;
     }
+    // Most lists a test binds are handed to a call: only one a loop iterates is read on.
+    let after = src.get(n.end_byte()..body.end_byte())?;
+    if !["range ", "in ", "in &", "of "]
+        .iter()
+        .any(|w| after.contains(&format!("{w}{name}")))
+    {
+        return None;
+    }
     // Go: a map literal, whose rows are keyed by a name.
     let keyed = container.parent().is_some_and(|c| {
         c.child_by_field_name("type")
@@ -102,7 +126,9 @@ pub(crate) fn table_of(
         if !top.iter().any(|t| t.id() == statement.id()) || statement.start_byte() < n.end_byte() {
             return None;
         }
-        if !loop_is_safe(looped, body, src, rules) {
+        if !loop_is_safe(looped, body, src, rules)
+            || reads_what_outlives_a_row(looped, statement, n, body, top, src)
+        {
             return None;
         }
         loops += 1;
@@ -120,54 +146,206 @@ pub(crate) fn table_of(
     head.push('|');
     head.push_str(kind(container));
     let mut hashes = Vec::new();
-    let mut data = Vec::new();
-    let mut names = Vec::new();
+    let mut rows = Vec::new();
     for case in &cases {
-        names.push(
-            case.iter()
-                .flat_map(|part| case_names(*part, src))
-                .collect(),
-        );
         let mut s = String::new();
         for part in case {
             serialize(*part, src, &|_| false, &mut s);
         }
         hashes.push(hash(&s));
-        data.push(case.iter().all(|part| only_data(*part, src)));
+        let mut row = read_row(case, src);
+        // Go: a map's row is keyed by a constant (a computed key may replace an old row).
+        if keyed {
+            row.data &= case.iter().all(|r| {
+                r.named_child(0)
+                    .and_then(|k| {
+                        k.named_child(0)
+                            .filter(|_| kind(k) == "literal_element")
+                            .or(Some(k))
+                    })
+                    .is_some_and(|k| {
+                        matches!(
+                            kind(k),
+                            "interpreted_string_literal" | "raw_string_literal" | "int_literal"
+                        )
+                    })
+            });
+        }
+        rows.push(row);
     }
     Some(Table {
         head: hash(&head),
         cases: hashes,
-        data,
-        names,
+        rows,
     })
 }
 
-/// The names a case mentions: every identifier leaf (of any kind: a variable, a type, a
-/// package, a Rust macro's token) but a member's, a field's or a keyword argument's name.
-fn case_names(node: Node<'_>, src: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![node];
+/// Reads a case (its nodes: one, or a Rust macro's tokens) as a [`Row`]. Allowed: literals,
+/// collections and composite literals, unary and binary operators (not Go's receive
+/// `<-`), names, paths, and calls (their callee recorded as a path, their arguments read
+/// alike); a Rust macro's tokens only literals, names and punctuation that calls or
+/// leaves nothing (no `.`, `?`, `|`, `=`, `return`, `break`, `loop`, `unsafe`, …).
+fn read_row(parts: &[Node<'_>], src: &str) -> Row {
+    const LEAVES: [&str; 19] = [
+        "return", "break", "continue", "loop", "while", "for", "unsafe", "move", "fn", "async",
+        "await", "yield", "match", "if", "let", "static", "impl", "?", "|",
+    ];
+    const ALLOWED: [&str; 69] = [
+        // Python
+        "string",
+        "string_start",
+        "string_content",
+        "string_end",
+        "escape_sequence",
+        "interpolation",
+        "integer",
+        "float",
+        "true",
+        "false",
+        "none",
+        "ellipsis",
+        "concatenated_string",
+        "list",
+        "tuple",
+        "dict",
+        "set",
+        "pair",
+        "parenthesized_expression",
+        "unary_operator",
+        "binary_operator",
+        "keyword_argument",
+        "argument_list",
+        // Go
+        "interpreted_string_literal",
+        "interpreted_string_literal_content",
+        "raw_string_literal",
+        "raw_string_literal_content",
+        "int_literal",
+        "float_literal",
+        "imaginary_literal",
+        "rune_literal",
+        "nil",
+        "composite_literal",
+        "literal_value",
+        "literal_element",
+        "keyed_element",
+        "slice_type",
+        "array_type",
+        "map_type",
+        "pointer_type",
+        "unary_expression",
+        "binary_expression",
+        // Rust
+        "string_literal",
+        "raw_string_literal",
+        "char_literal",
+        "integer_literal",
+        "float_literal",
+        "boolean_literal",
+        "tuple_expression",
+        "array_expression",
+        "reference_expression",
+        "range_expression",
+        "arguments",
+        "struct_expression",
+        "field_initializer_list",
+        "field_initializer",
+        "shorthand_field_initializer",
+        "unit_expression",
+        "negative_literal",
+        "token_tree",
+        "index_expression",
+        // JavaScript / TypeScript
+        "template_string",
+        "template_substitution",
+        "string_fragment",
+        "number",
+        "null",
+        "undefined",
+        "array",
+        "object",
+    ];
+    let mut row = Row {
+        data: true,
+        ..Row::default()
+    };
+    let mut stack: Vec<Node<'_>> = parts.to_vec();
     while let Some(m) = stack.pop() {
         let k = kind(m);
-        if m.child_count() == 0 {
-            if k.ends_with("identifier")
-                && !matches!(k, "field_identifier" | "property_identifier")
-                && !is_member_name(m)
-            {
-                out.push(text(m, src).to_owned());
+        let t = text(m, src);
+        if is_comment(m) {
+            continue;
+        }
+        if !m.is_named() || m.child_count() == 0 && kind(m.parent().unwrap_or(m)) == "token_tree" {
+            // A token: punctuation, an operator, a keyword (a Rust macro's are all tokens).
+            let dot = t == "." || t.starts_with('.') && !t.starts_with("..");
+            if LEAVES.contains(&t) || dot || t == "<-" || t.ends_with('=') && !t.starts_with("..") {
+                row.data = false;
+            }
+            if m.is_named() && (k == "identifier" || k.ends_with("_identifier")) {
+                row.names.insert(t.to_owned());
             }
             continue;
         }
-        // Go: a keyed element's key names a field (evaluating a name runs no Go code).
-        if k == "keyed_element" {
-            stack.extend(m.child_by_field_name("value").or_else(|| m.named_child(1)));
-            continue;
+        match k {
+            "identifier"
+            | "type_identifier"
+            | "shorthand_property_identifier"
+            | "package_identifier" => {
+                row.names.insert(t.to_owned());
+            }
+            "field_identifier" | "property_identifier" | "true" | "false" => {}
+            "attribute"
+            | "selector_expression"
+            | "member_expression"
+            | "scoped_identifier"
+            | "scoped_type_identifier"
+            | "qualified_type" => {
+                row.paths.insert(t.split_whitespace().collect());
+            }
+            "call" | "call_expression" | "new_expression" | "macro_invocation" => {
+                let callee = ["function", "constructor", "macro"]
+                    .iter()
+                    .find_map(|f| m.child_by_field_name(f));
+                match callee {
+                    Some(c) => {
+                        let path: String = text(c, src).split_whitespace().collect();
+                        row.paths.insert(format!("call {path}"));
+                        stack.extend(named_children(m).into_iter().filter(|a| a.id() != c.id()));
+                    }
+                    None => row.data = false,
+                }
+            }
+            // A Python keyword argument's name names a parameter.
+            "keyword_argument" => {
+                stack.extend(m.child_by_field_name("value"));
+            }
+            // A Go struct literal's key names a field.
+            "keyed_element" => {
+                let key = m.named_child(0);
+                let field_key = key
+                    .and_then(|k| k.named_child(0).or(Some(k)))
+                    .is_some_and(|k| matches!(kind(k), "identifier" | "field_identifier"));
+                if !field_key {
+                    stack.extend(key);
+                }
+                stack.extend(m.named_child(1));
+            }
+            "reference_expression"
+                if named_children(m)
+                    .iter()
+                    .any(|c| kind(*c) == "mutable_specifier") =>
+            {
+                row.data = false;
+            }
+            _ if ALLOWED.contains(&k) => {
+                let mut c = m.walk();
+                stack.extend(m.children(&mut c));
+            }
+            _ => row.data = false,
         }
-        let mut c = m.walk();
-        stack.extend(m.children(&mut c));
     }
-    out
+    row
 }
 
 /// The local a statement binds to a list literal: its name, the literal, and its cases
@@ -323,29 +501,6 @@ fn token_cases<'t>(tree: Node<'t>, src: &str) -> Option<Vec<Vec<Node<'t>>>> {
     Some(out)
 }
 
-/// Whether a case is only data: nothing in it is a function (which the loop could call to
-/// write anything) and nothing in it writes. A Rust macro's tokens: no closure bar, no
-/// `fn`, `move` or `unsafe`, nothing [`writes`] sees.
-fn only_data(node: Node<'_>, src: &str) -> bool {
-    if kind(node) == "token_tree" || !node.is_named() {
-        let t = text(node, src);
-        if t.contains('|') || t.contains("fn") || t.contains("move") || t.contains("unsafe") {
-            return false;
-        }
-    }
-    if writes(node, src) {
-        return false;
-    }
-    let mut stack = vec![node];
-    while let Some(m) = stack.pop() {
-        if is_function_like(kind(m)) || matches!(kind(m), "class_definition" | "class") {
-            return false;
-        }
-        stack.extend(named_children(m));
-    }
-    true
-}
-
 /// Whether `inner` lies within `outer`.
 fn within(inner: Node<'_>, outer: Node<'_>) -> bool {
     inner.start_byte() >= outer.start_byte() && inner.end_byte() <= outer.end_byte()
@@ -449,6 +604,158 @@ fn iterating_loop<'t>(
         }
         _ => None,
     }
+}
+
+/// Whether the loop's body reads a name the test binds outside the loop (a local before it,
+/// a parameter but the test's context `self` or Go's and AVA's `t`), which one row may
+/// change for the next (`wants = iter([…])` read with `next(wants)`, a fixture's
+/// `monkeypatch`); whether, in Python, it makes a function (a `lambda` run after the loop
+/// sees the last row's values); whether, in Go, something in it runs later (`defer`, `go`,
+/// `t.Parallel()`) while the loop's variables are not copied first (`tt := tt`: before Go
+/// 1.22 every row shares them).
+fn reads_what_outlives_a_row(
+    looped: Node<'_>,
+    statement: Node<'_>,
+    table: Node<'_>,
+    body: Node<'_>,
+    top: &[Node<'_>],
+    src: &str,
+) -> bool {
+    let Some(inner) = looped.child_by_field_name("body") else {
+        return true;
+    };
+    let mut outer: BTreeSet<String> = BTreeSet::new();
+    for t in top {
+        if t.id() != statement.id() && t.id() != table.id() {
+            outer.extend(bound_in(*t, src));
+        }
+    }
+    if let Some(params) = body.parent().and_then(|f| {
+        f.child_by_field_name("parameters")
+            .or_else(|| f.child_by_field_name("parameter"))
+    }) {
+        let names = bound_names(params, src);
+        // The test's context: Python's `self`, the first parameter of a Go test or of a
+        // JavaScript test's callback.
+        let context_first = names.first().is_some_and(|first| first == "self")
+            || body.parent().is_some_and(|f| {
+                matches!(
+                    kind(f),
+                    "function_declaration" | "arrow_function" | "function_expression" | "function"
+                )
+            });
+        let skip = usize::from(context_first);
+        outer.extend(names.into_iter().skip(skip));
+    }
+    let own = bound_in(looped, src);
+    let mut stack = vec![inner];
+    while let Some(m) = stack.pop() {
+        let k = kind(m);
+        if k == "identifier" && !is_member_name(m) {
+            let name = text(m, src);
+            if outer.contains(name) && !own.contains(name) {
+                return true;
+            }
+        }
+        if matches!(k, "lambda" | "function_definition") {
+            return true;
+        }
+        stack.extend(named_children(m));
+    }
+    // Go: what runs after its row.
+    let later = text(inner, src).contains(".Parallel()") || {
+        let mut found = false;
+        let mut stack = vec![inner];
+        while let Some(m) = stack.pop() {
+            if matches!(kind(m), "defer_statement" | "go_statement") {
+                found = true;
+                break;
+            }
+            stack.extend(named_children(m));
+        }
+        found
+    };
+    if later && kind(looped) == "for_statement" && looped.child_by_field_name("left").is_none() {
+        let header: Vec<String> = named_children(looped)
+            .into_iter()
+            .find(|c| kind(*c) == "range_clause")
+            .and_then(|r| r.child_by_field_name("left"))
+            .map(|l| bound_names(l, src))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|n| n != "_")
+            .collect();
+        let list = named_children(inner)
+            .into_iter()
+            .find(|c| kind(*c) == "statement_list")
+            .unwrap_or(inner);
+        let copied = |name: &str| {
+            named_children(list).into_iter().any(|d| {
+                kind(d) == "short_var_declaration"
+                    && d.child_by_field_name("left")
+                        .is_some_and(|l| text(l, src) == name)
+                    && d.child_by_field_name("right")
+                        .is_some_and(|r| text(r, src) == name)
+            })
+        };
+        if !header.iter().all(|h| copied(h)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The names `node` binds anywhere in it: assignment and loop targets, declarations,
+/// `as` targets, parameters (of nested functions too).
+fn bound_in(node: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![node];
+    while let Some(m) = stack.pop() {
+        let places: Vec<Node<'_>> = match kind(m) {
+            "assignment"
+            | "augmented_assignment"
+            | "for_statement"
+            | "for_in_statement"
+            | "short_var_declaration"
+            | "range_clause" => m.child_by_field_name("left").into_iter().collect(),
+            "named_expression" => m.child_by_field_name("name").into_iter().collect(),
+            "as_pattern" => m.child_by_field_name("alias").into_iter().collect(),
+            "var_spec" | "variable_declarator" | "function_definition" => {
+                m.child_by_field_name("name").into_iter().collect()
+            }
+            "let_declaration" | "for_expression" => {
+                m.child_by_field_name("pattern").into_iter().collect()
+            }
+            "parameters" | "parameter_list" | "formal_parameters" | "closure_parameters"
+            | "lambda_parameters" => vec![m],
+            _ => Vec::new(),
+        };
+        for p in places {
+            out.extend(bound_names(p, src));
+        }
+        stack.extend(named_children(m));
+    }
+    out
+}
+
+/// The identifiers of a binding place, in order (a target, a pattern, a parameter list;
+/// not a type, a member's name or a default's names where the grammar says so).
+fn bound_names(place: Node<'_>, src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![place];
+    while let Some(m) = stack.pop() {
+        match kind(m) {
+            "identifier" if !is_member_name(m) => out.push(text(m, src).to_owned()),
+            "type" | "type_identifier" | "pointer_type" | "qualified_type" | "generic_type"
+            | "type_annotation" => {}
+            _ => {
+                let mut children = named_children(m);
+                children.reverse();
+                stack.extend(children);
+            }
+        }
+    }
+    out
 }
 
 /// What a loop's body may not hold (see the module docs): a way out of the loop or the
@@ -626,6 +933,10 @@ fn written<'t>(m: Node<'t>, src: &str) -> Vec<Node<'t>> {
             let Some(f) = m.child_by_field_name("function") else {
                 return Vec::new();
             };
+            // `next(it)` advances what it is handed: read as a write not rooted in a name.
+            if text(f, src) == "next" {
+                return vec![m];
+            }
             let (object, method) = match kind(f) {
                 "attribute" => (
                     f.child_by_field_name("object"),
@@ -675,6 +986,9 @@ fn mutates(method: &str) -> bool {
                 | "reset"
                 | "push_back"
                 | "pop_front"
+                | "next"
+                | "Next"
+                | "send"
                 | "insert"
                 | "remove"
                 | "clear"
@@ -1019,7 +1333,19 @@ mod tests {
         // A new object could run anything when the loop's body reads it.
         refused(PY, PY_SRC, &[("([], 0)]", "([], 0), (EVIL, 0)]")]);
         refused(PY, PY_SRC, &[("([], 0)]", "([], 0), (make_list(), 0)]")]);
-        accepted(PY, PY_SRC, &[("([], 0)]", "([], 0), ([total([2])], 2)]")]);
+        // A call is a callee the old cases called, with data.
+        refused(PY, PY_SRC, &[("([], 0)]", "([], 0), ([total([2])], 2)]")]);
+        let decimals = PY_SRC.replace("([1, 2], 3)", "([Decimal(\"1.5\")], Decimal(\"1.5\"))");
+        accepted(
+            PY,
+            &decimals,
+            &[("([], 0)]", "([], 0), ([Decimal(\"2\")], Decimal(\"2\"))]")],
+        );
+        refused(
+            PY,
+            &decimals,
+            &[("([], 0)]", "([], 0), ([Decimal.from_float(2.0)], 2)]")],
+        );
         refused(
             GO,
             GO_SRC,
@@ -1039,6 +1365,158 @@ mod tests {
             &[("(&[][..], 0)]", "(&[][..], 0), (evil(), 0)]")],
         );
         refused(JS, JS_SRC, &[("[[], 0]]", "[[], 0], [evil, 0]]")]);
+    }
+
+    /// Rows and loop shapes that let a new row stop or fool the old ones (each was accepted
+    /// by a first version of the rule, and each fools its runner: a test that failed passes).
+    #[test]
+    fn rows_that_run_code_and_loops_that_carry_state_are_refused() {
+        let first = |row: &str| [("[([1, 2], 3),", format!("[({row}, 0), ([1, 2], 3),"))];
+        let py = PY_SRC
+            .replace(
+                "from pay import total",
+                "import os\nimport pytest\nfrom pay import total",
+            )
+            .replace(
+                "        assert got == want\n",
+                "        assert got == pytest.approx(want)\n        assert os.sep\n",
+            );
+        for row in [
+            "pytest.exit(\"x\", 0)",
+            "(total for total in ()).throw(pytest.skip.Exception)",
+            "total.__globals__[\"__builtins__\"][\"exec\"](\"x = 1\") or []",
+            "os._exit(0)",
+        ] {
+            let e = first(row);
+            let got = rules(PY, &py, &[(e[0].0, e[0].1.as_str())]);
+            assert!(got.contains(&Rule::BodyChanged), "{row}: got {got:?}");
+        }
+        let unit = "import unittest\n\nfrom pay import total\n\n\n# gatekeeper:sacred\nclass TestPay(unittest.TestCase):\n    def test_total(self):\n        cases = [([1, 2], 3), ([], 0)]\n        for xs, want in cases:\n            got = total(xs)\n            self.assertEqual(got, want)\n";
+        refused(
+            PY,
+            unit,
+            &[(
+                "[([1, 2], 3),",
+                "[([self.skipTest][0](\"x\"), 0), ([1, 2], 3),",
+            )],
+        );
+        let cleanup = unit.replace(
+            "            got = total(xs)\n            self.assertEqual(got, want)\n",
+            "            self.addCleanup(lambda: self.assertEqual(total(xs), want))\n",
+        );
+        refused(PY, &cleanup, &[("([], 0)]", "([], 0), ([], 0)]")]);
+        let fixture = PY_SRC
+            .replace("def test_total():", "def test_total(monkeypatch):")
+            .replace(
+                "        got = total(xs)\n",
+                "        monkeypatch.setenv(\"N\", str(xs))\n        got = total(xs)\n",
+            );
+        refused(PY, &fixture, &[("([], 0)]", "([], 0), ([5], 5)]")]);
+        let iterator = PY_SRC
+            .replace("    cases = [", "    wants = iter([3, 0])\n    cases = [")
+            .replace(
+                "        got = total(xs)\n",
+                "        want = next(wants, None)\n        got = total(xs)\n",
+            );
+        refused(PY, &iterator, &[("([], 0)]", "([], 0), ([5], 5)]")]);
+
+        let rs_vec = RS_SRC
+            .replace(
+                "let cases = [(&[1, 2][..], 3), (&[][..], 0)];",
+                "let cases = vec![(vec![1, 2], 3), (vec![], 0)];",
+            )
+            .replace("total(xs)", "total(&xs)");
+        refused(
+            RS,
+            &rs_vec,
+            &[("(vec![], 0)]", "(vec![], 0), (vec![5], return)]")],
+        );
+
+        let go_fn = GO_SRC
+            .replace("\t\tin   []int\n", "\t\tsetup func()\n\t\tin   []int\n")
+            .replace(
+                "\t\t{[]int{1, 2}, 3},\n\t\t{nil, 0},\n",
+                "\t\t{func() {}, []int{1, 2}, 3},\n\t\t{func() {}, nil, 0},\n",
+            )
+            .replace("\t\tt.Run(", "\t\ttt.setup()\n\t\tt.Run(");
+        refused(
+            GO,
+            &go_fn,
+            &[(
+                "\t\t{func() {}, []int{1, 2}, 3},\n",
+                "\t\t{t.SkipNow, nil, 0},\n\t\t{func() {}, []int{1, 2}, 3},\n",
+            )],
+        );
+        let go_map = GO_SRC
+            .replace("tests := []struct {", "tests := map[string]struct {")
+            .replace(
+                "\t\t{[]int{1, 2}, 3},\n\t\t{nil, 0},\n",
+                "\t\t\"pair\": {[]int{1, 2}, 3},\n\t\t\"none\": {nil, 0},\n",
+            )
+            .replace("for _, tt := range tests", "for name, tt := range tests")
+            .replace("t.Run(\"case\",", "t.Run(name,");
+        refused(
+            GO,
+            &go_map,
+            &[(
+                "\t\t\"none\": {nil, 0},\n",
+                "\t\t\"none\": {nil, 0},\n\t\tt.Name()[:0] + \"pair\": {nil, 0},\n",
+            )],
+        );
+        let parallel = GO_SRC.replace(
+            "func(t *testing.T) {\n",
+            "func(t *testing.T) {\n\t\t\tt.Parallel()\n",
+        );
+        refused(
+            GO,
+            &parallel,
+            &[("\t\t{nil, 0},\n", "\t\t{nil, 0},\n\t\t{[]int{5}, 5},\n")],
+        );
+        let copied = parallel.replace(
+            "\tfor _, tt := range tests {\n",
+            "\tfor _, tt := range tests {\n\t\ttt := tt\n",
+        );
+        accepted(
+            GO,
+            &copied,
+            &[("\t\t{nil, 0},\n", "\t\t{nil, 0},\n\t\t{[]int{5}, 5},\n")],
+        );
+        let deferred = GO_SRC.replace(
+            "\t\tt.Run(",
+            "\t\tdefer func() { _ = Total(tt.in) }()\n\t\tt.Run(",
+        );
+        refused(
+            GO,
+            &deferred,
+            &[("\t\t{nil, 0},\n", "\t\t{nil, 0},\n\t\t{[]int{5}, 5},\n")],
+        );
+
+        let js = JS_SRC.replace(
+            "    expect(got).toBe(want);\n",
+            "    expect(got).toBe(want);\n    expect(process.env.CI).toBeUndefined();\n",
+        );
+        refused(
+            JS,
+            &js,
+            &[("[[[1, 2], 3],", "[[process.exit(0), 0], [[1, 2], 3],")],
+        );
+        refused(
+            JS,
+            JS_SRC,
+            &[(
+                "[[[1, 2], 3],",
+                "[[total.constructor(\"x\")() || [], 0], [[1, 2], 3],",
+            )],
+        );
+        let mocha = JS_SRC.replace("test('total', () => {", "it('total', function () {");
+        refused(
+            JS,
+            &mocha,
+            &[(
+                "[[[1, 2], 3],",
+                "[[[this.skip][0].call(this), 0], [[1, 2], 3],",
+            )],
+        );
     }
 
     #[test]

@@ -194,7 +194,7 @@ pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
                 statements[i]
                     .table
                     .as_ref()
-                    .is_some_and(|now| now.grows(old, &base.used))
+                    .is_some_and(|now| now.grows(old))
             }) else {
                 return true;
             };
