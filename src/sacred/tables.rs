@@ -16,12 +16,17 @@
 //!   loop (Go, Rust, JavaScript: in a block around the write, before it; Python: nowhere
 //!   else in the test, and bound, before any read of it, by a plain assignment or a `with
 //!   … as` at the top of the loop's body), and what it mutates in place (`x.field = …`,
-//!   `xs.append(…)`, `m[k] = …`, `&mut x`) was made inside the loop too;
+//!   `xs.append(…)`, `m[k] = …`, `&mut x`, `next(it)`) was made inside the loop too;
+//! - it reads no name the test binds outside the loop (a local, a fixture; the context
+//!   `self` or `t` aside), makes no Python function (run later, it sees the last row), and
+//!   in Go runs nothing after its row (`defer`, `go`, `t.Parallel()`) unless the loop's
+//!   variables are copied first (`tt := tt`);
 //! - in Go, nothing in the test `recover`s: a panic of one row would end the loop as a pass;
 //! - nothing in it runs code it is handed (`eval`, `exec`, an import by name, a subprocess).
 //!
-//! An added case must be data (no function, nothing written) that names nothing the base
-//! revision's test did not: a new object could run anything when the loop reads it.
+//! An added case must be data ([`read_row`]: literals, collections, operators) that holds
+//! no name, path or callee the old cases did not: a new one could be a function the loop
+//! calls, a process exit, or code reached through an attribute.
 //!
 //! What the code under test keeps from one row to the next is not read, as between the cases
 //! of a `parametrize` or two tests of a file.
