@@ -120,7 +120,7 @@ pub struct Statement {
     /// The list of cases this statement binds, when the test only loops over it row by row
     /// ([`super::tables`]): cases added to it change nothing an old case checks.
     #[serde(skip)]
-    pub table: Option<super::tables::Table>,
+    pub table: Option<Box<super::tables::Table>>,
 }
 
 /// A test found in a file, sacred or not, with everything the lock and the rules need.
@@ -2956,7 +2956,7 @@ fn statements_of(
                     && ends_process(n, src)
             },
             raises: expects_raise(n, src),
-            table: super::tables::table_of(n, body, &top, src, rules),
+            table: super::tables::table_of(n, body, &top, src, rules).map(Box::new),
         });
     };
     for &n in &top {

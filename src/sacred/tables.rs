@@ -212,7 +212,7 @@ fn read_row(parts: &[Node<'_>], src: &str) -> Row {
         "concatenated_string",
         "list",
         "tuple",
-        "dict",
+        "dictionary",
         "set",
         "pair",
         "parenthesized_expression",
@@ -356,6 +356,29 @@ fn read_row(parts: &[Node<'_>], src: &str) -> Row {
 /// The local a statement binds to a list literal: its name, the literal, and its cases
 /// (each the nodes it is made of: one, but for a Rust macro's tokens).
 fn binding<'t, 's>(n: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>, Vec<Vec<Node<'t>>>)> {
+    // Most statements bind no list: tell them apart without allocating.
+    let value = match kind(n) {
+        "expression_statement" => n
+            .named_child(0)
+            .filter(|a| kind(*a) == "assignment")?
+            .child_by_field_name("right")?,
+        "short_var_declaration" => n.child_by_field_name("right")?.named_child(0)?,
+        "let_declaration" => n.child_by_field_name("value")?,
+        "lexical_declaration" => n.named_child(0)?.child_by_field_name("value")?,
+        _ => return None,
+    };
+    if !matches!(
+        kind(value),
+        "list"
+            | "tuple"
+            | "composite_literal"
+            | "array_expression"
+            | "reference_expression"
+            | "macro_invocation"
+            | "array"
+    ) {
+        return None;
+    }
     let items = |list: Node<'t>| -> Option<Vec<Vec<Node<'t>>>> {
         let mut out = Vec::new();
         for c in named_children(list) {
@@ -630,6 +653,7 @@ fn reads_what_outlives_a_row(
         return true;
     };
     let mut outer: BTreeSet<String> = BTreeSet::new();
+    let mut context: Option<String> = None;
     for t in top {
         if t.id() != statement.id() && t.id() != table.id() {
             outer.extend(bound_in(*t, src));
@@ -649,6 +673,9 @@ fn reads_what_outlives_a_row(
                     "function_declaration" | "arrow_function" | "function_expression" | "function"
                 )
             });
+        if context_first {
+            context = names.first().cloned();
+        }
         let skip = usize::from(context_first);
         outer.extend(names.into_iter().skip(skip));
     }
@@ -661,25 +688,42 @@ fn reads_what_outlives_a_row(
             if outer.contains(name) && !own.contains(name) {
                 return true;
             }
+            if context.as_deref() == Some(name) && !context_use_allowed(m, src) {
+                return true;
+            }
         }
-        if matches!(k, "lambda" | "function_definition") {
+        if matches!(k, "lambda" | "function_definition" | "match_statement") {
             return true;
+        }
+        if matches!(k, "call" | "call_expression") {
+            let callee: String = m
+                .child_by_field_name("function")
+                .map(|f| text(f, src).split_whitespace().collect())
+                .unwrap_or_default();
+            let last = callee.rsplit(['.', ':']).next().unwrap_or("");
+            if CHANGES_OR_STOPS.contains(&last) {
+                return true;
+            }
         }
         stack.extend(named_children(m));
     }
     // Go: what runs after its row.
-    let later = text(inner, src).contains(".Parallel()") || {
-        let mut found = false;
-        let mut stack = vec![inner];
-        while let Some(m) = stack.pop() {
-            if matches!(kind(m), "defer_statement" | "go_statement") {
-                found = true;
-                break;
+    let later = text(inner, src)
+        .split_whitespace()
+        .collect::<String>()
+        .contains(".Parallel(")
+        || {
+            let mut found = false;
+            let mut stack = vec![inner];
+            while let Some(m) = stack.pop() {
+                if matches!(kind(m), "defer_statement" | "go_statement") {
+                    found = true;
+                    break;
+                }
+                stack.extend(named_children(m));
             }
-            stack.extend(named_children(m));
-        }
-        found
-    };
+            found
+        };
     if later && kind(looped) == "for_statement" && looped.child_by_field_name("left").is_none() {
         let header: Vec<String> = named_children(looped)
             .into_iter()
@@ -708,6 +752,107 @@ fn reads_what_outlives_a_row(
         }
     }
     false
+}
+
+/// Calls that change what outlives a row (the environment, the working directory, a
+/// module's attribute) or stop the test, by their last name, however they are reached
+/// (`importorskip` imported by name, `t.Setenv`, `os.chdir`).
+const CHANGES_OR_STOPS: [&str; 26] = [
+    "skip",
+    "importorskip",
+    "skipTest",
+    "xfail",
+    "exit",
+    "_exit",
+    "abort",
+    "Skip",
+    "Skipf",
+    "SkipNow",
+    "Goexit",
+    "Exit",
+    "Setenv",
+    "Unsetenv",
+    "Chdir",
+    "chdir",
+    "putenv",
+    "unsetenv",
+    "setenv",
+    "delenv",
+    "setattr",
+    "delattr",
+    "set_var",
+    "remove_var",
+    "set_current_dir",
+    "syspath_prepend",
+];
+
+/// Whether a use of the test's context (`self`, Go's or AVA's `t`) inside a table's loop is
+/// one that cannot skip, pause or change the test: a method that asserts or reports
+/// (`self.assertEqual`, `t.Errorf`, `t.Run`, `t.is`), or the context handed to an
+/// assertion library (`assert.Equal(t, …)`, `require.NoError(t, …)`), or a subtest's own
+/// parameter; `t.Parallel()` is judged with what runs after its row. Handed to a helper of
+/// the file, it could skip (`requireTool(t, name)`).
+fn context_use_allowed(m: Node<'_>, src: &str) -> bool {
+    const METHODS: [&str; 32] = [
+        "subTest",
+        "fail",
+        "Parallel",
+        "Error",
+        "Errorf",
+        "Fatal",
+        "Fatalf",
+        "Log",
+        "Logf",
+        "Helper",
+        "Run",
+        "Name",
+        "Failed",
+        "Fail",
+        "FailNow",
+        "is",
+        "not",
+        "deepEqual",
+        "notDeepEqual",
+        "like",
+        "true",
+        "false",
+        "truthy",
+        "falsy",
+        "regex",
+        "notRegex",
+        "throws",
+        "throwsAsync",
+        "notThrows",
+        "notThrowsAsync",
+        "pass",
+        "log",
+    ];
+    let Some(p) = m.parent() else {
+        return false;
+    };
+    match kind(p) {
+        // A subtest's parameter (`func(t *testing.T)`).
+        "parameter_declaration" => true,
+        "attribute" | "selector_expression" | "member_expression" => {
+            let method = ["attribute", "field", "property"]
+                .iter()
+                .find_map(|f| p.child_by_field_name(f))
+                .map_or("", |f| text(f, src));
+            let called = p.parent().is_some_and(|c| {
+                matches!(kind(c), "call" | "call_expression")
+                    && c.child_by_field_name("function") == Some(p)
+            });
+            called && (method.starts_with("assert") || METHODS.contains(&method))
+        }
+        "argument_list" | "arguments" => p
+            .parent()
+            .and_then(|c| c.child_by_field_name("function"))
+            .is_some_and(|f| {
+                let callee = text(f, src);
+                callee.starts_with("assert.") || callee.starts_with("require.")
+            }),
+        _ => false,
+    }
 }
 
 /// The names `node` binds anywhere in it: assignment and loop targets, declarations,
@@ -843,6 +988,33 @@ fn loop_is_safe(looped: Node<'_>, body: Node<'_>, src: &str, rules: &dyn Rules) 
 /// Whether `m` calls what runs code it is handed (`eval`, `exec`, an import by a computed
 /// name, a subprocess): a row that is a string could then be code.
 fn runs_code(m: Node<'_>, src: &str) -> bool {
+    // Readers that build objects or calls from data, by their last name.
+    const READERS: [&str; 24] = [
+        "loads",
+        "load",
+        "unsafe_load",
+        "full_load",
+        "dictConfig",
+        "fileConfig",
+        "resolve_name",
+        "import_string",
+        "locate",
+        "getattr",
+        "attrgetter",
+        "methodcaller",
+        "runInNewContext",
+        "runInThisContext",
+        "runInContext",
+        "compileFunction",
+        "Script",
+        "setTimeout",
+        "setInterval",
+        "Worker",
+        "MethodByName",
+        "FieldByName",
+        "Open",
+        "Symbol",
+    ];
     const NAMES: [&str; 10] = [
         "exec",
         "eval",
@@ -891,7 +1063,9 @@ fn runs_code(m: Node<'_>, src: &str) -> bool {
         return false;
     };
     let callee: String = text(f, src).split_whitespace().collect();
+    let last = callee.rsplit(['.', ':']).next().unwrap_or("");
     NAMES.contains(&callee.as_str())
+        || READERS.contains(&last)
         || ENDINGS.iter().any(|e| callee.ends_with(e))
         || callee.starts_with("os.exec")
         || callee.starts_with("exec.CommandContext")
@@ -1522,6 +1696,86 @@ mod tests {
                 "[[[this.skip][0].call(this), 0], [[1, 2], 3],",
             )],
         );
+    }
+
+    /// A second round of attacks: loop bodies that read rows as code or carry a row's
+    /// effects through the test's own calls, and skips out of sight.
+    #[test]
+    fn loops_that_read_rows_as_code_or_stop_out_of_sight_are_refused() {
+        let py = |body: &str| {
+            format!(
+                "import logging.config\nimport pickle\nimport pkgutil\nimport settings\nfrom pytest import importorskip\n\nfrom pay import total\n\n\n# gatekeeper:sacred\ndef test_total():\n    cases = [(\"a\", 3), (\"b\", 0)]\n    for data, want in cases:\n{body}"
+            )
+        };
+        let added = [("(\"b\", 0)]", "(\"b\", 0), (\"c\", 5)]")];
+        for body in [
+            "        assert pickle.loads(data) == want\n",
+            "        logging.config.dictConfig(data)\n        assert total([]) == want\n",
+            "        fn = pkgutil.resolve_name(data)\n        assert fn(want) == want\n",
+            "        setattr(settings, data, want)\n        assert total([]) == want\n",
+            "        codec = importorskip(data)\n        assert total(codec) == want\n",
+            "        match total(data):\n            case {\"cents\": cents}:\n                pass\n        assert cents == want\n",
+        ] {
+            let src = py(body);
+            let got = rules(PY, &src, &added);
+            assert!(got.contains(&Rule::BodyChanged), "{body}: got {got:?}");
+        }
+        accepted(
+            PY,
+            &py("        got = total(data)\n        assert got == want\n"),
+            &added,
+        );
+        // A dictionary literal is data.
+        let dict = PY_SRC.replace("([1, 2], 3)", "({\"a\": 1}, 3)");
+        accepted(PY, &dict, &[("([], 0)]", "([], 0), ({\"a\": 2}, 2)]")]);
+
+        let js = JS_SRC
+            .replace(
+                "const { total } = require('../pay');",
+                "const vm = require('vm');\nconst { total } = require('../pay');",
+            )
+            .replace(
+                "    const got = total(xs);\n",
+                "    const got = vm.runInNewContext(xs, { total });\n",
+            )
+            .replace(
+                "[[[1, 2], 3], [[], 0]]",
+                "[['total([1, 2])', 3], ['total([])', 0]]",
+            );
+        refused(
+            JS,
+            &js,
+            &[("['total([])', 0]]", "['total([])', 0], ['total([5])', 5]]")],
+        );
+
+        let go_added = [("\t\t{nil, 0},\n", "\t\t{nil, 0},\n\t\t{[]int{5}, 5},\n")];
+        for (what, from, to) in [
+            (
+                "t.Setenv",
+                "\t\tt.Run(",
+                "\t\tt.Setenv(\"N\", \"1\")\n\t\tt.Run(",
+            ),
+            (
+                "a helper handed t",
+                "\t\tt.Run(",
+                "\t\trequireTool(t, tt.in)\n\t\tt.Run(",
+            ),
+            (
+                "a helper handed the subtest's t",
+                "\t\t\tgot := Total",
+                "\t\t\t_ = env(t)\n\t\t\tgot := Total",
+            ),
+            (
+                "t.Parallel over two lines",
+                "\t\t\tgot := Total",
+                "\t\t\tt.Parallel( // no state\n\t\t\t)\n\t\t\tgot := Total",
+            ),
+        ] {
+            let src = GO_SRC.replacen(from, to, 1);
+            assert_ne!(src, GO_SRC, "{what}");
+            let got = rules(GO, &src, &go_added);
+            assert!(got.contains(&Rule::BodyChanged), "{what}: got {got:?}");
+        }
     }
 
     #[test]
