@@ -101,16 +101,21 @@ pub(crate) fn table_of(
     src: &str,
     rules: &dyn Rules,
 ) -> Option<Table> {
-    let (name, container, cases) = binding(n, src)?;
-    if cases.is_empty() {
-        return None;
-    }
     // Most lists a test binds are handed to a call: only one a loop iterates is read on.
     let after = src.get(n.end_byte()..body.end_byte())?;
-    if !["range ", "in ", "in &", "of "]
-        .iter()
-        .any(|w| after.contains(&format!("{w}{name}")))
-    {
+    let iterated = |name: &str| {
+        after.match_indices(name).any(|(at, _)| {
+            let before = &after[..at];
+            ["range ", "in ", "in &", "of "]
+                .iter()
+                .any(|w| before.ends_with(w))
+        })
+    };
+    if !bound_name(n, src).is_some_and(iterated) {
+        return None;
+    }
+    let (name, container, cases) = binding(n, src)?;
+    if cases.is_empty() {
         return None;
     }
     // Go: a map literal, whose rows are keyed by a name.
@@ -292,6 +297,17 @@ fn read_row(parts: &[Node<'_>], src: &str) -> Row {
             }
             continue;
         }
+        // Rust: a typed literal (`1.0f32`, `5u8`) retypes every case of the array.
+        if matches!(k, "integer_literal" | "float_literal")
+            && [
+                "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128",
+                "usize", "f32", "f64",
+            ]
+            .iter()
+            .any(|suffix| t.ends_with(suffix))
+        {
+            row.data = false;
+        }
         match k {
             "identifier"
             | "type_identifier"
@@ -353,21 +369,35 @@ fn read_row(parts: &[Node<'_>], src: &str) -> Row {
     row
 }
 
-/// The local a statement binds to a list literal: its name, the literal, and its cases
-/// (each the nodes it is made of: one, but for a Rust macro's tokens).
-fn binding<'t, 's>(n: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>, Vec<Vec<Node<'t>>>)> {
-    // Most statements bind no list: tell them apart without allocating.
-    let value = match kind(n) {
-        "expression_statement" => n
-            .named_child(0)
-            .filter(|a| kind(*a) == "assignment")?
-            .child_by_field_name("right")?,
-        "short_var_declaration" => n.child_by_field_name("right")?.named_child(0)?,
-        "let_declaration" => n.child_by_field_name("value")?,
-        "lexical_declaration" => n.named_child(0)?.child_by_field_name("value")?,
+/// The one name a statement binds, when it may bind a list literal (what [`binding`]
+/// reads), found without allocating: most statements bind none.
+fn bound_name<'s>(n: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let (name, value) = match kind(n) {
+        "expression_statement" => {
+            let a = n.named_child(0).filter(|a| kind(*a) == "assignment")?;
+            (
+                a.child_by_field_name("left")?,
+                a.child_by_field_name("right")?,
+            )
+        }
+        "short_var_declaration" => (
+            n.child_by_field_name("left")?.named_child(0)?,
+            n.child_by_field_name("right")?.named_child(0)?,
+        ),
+        "let_declaration" => (
+            n.child_by_field_name("pattern")?,
+            n.child_by_field_name("value")?,
+        ),
+        "lexical_declaration" => {
+            let d = n.named_child(0)?;
+            (
+                d.child_by_field_name("name")?,
+                d.child_by_field_name("value")?,
+            )
+        }
         _ => return None,
     };
-    if !matches!(
+    let list = matches!(
         kind(value),
         "list"
             | "tuple"
@@ -376,9 +406,13 @@ fn binding<'t, 's>(n: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>, Vec<
             | "reference_expression"
             | "macro_invocation"
             | "array"
-    ) {
-        return None;
-    }
+    );
+    (list && kind(name) == "identifier").then(|| text(name, src))
+}
+
+/// The local a statement binds to a list literal: its name, the literal, and its cases
+/// (each the nodes it is made of: one, but for a Rust macro's tokens).
+fn binding<'t, 's>(n: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>, Vec<Vec<Node<'t>>>)> {
     let items = |list: Node<'t>| -> Option<Vec<Vec<Node<'t>>>> {
         let mut out = Vec::new();
         for c in named_children(list) {
@@ -757,7 +791,7 @@ fn reads_what_outlives_a_row(
 /// Calls that change what outlives a row (the environment, the working directory, a
 /// module's attribute) or stop the test, by their last name, however they are reached
 /// (`importorskip` imported by name, `t.Setenv`, `os.chdir`).
-const CHANGES_OR_STOPS: [&str; 26] = [
+const CHANGES_OR_STOPS: [&str; 39] = [
     "skip",
     "importorskip",
     "skipTest",
@@ -784,6 +818,19 @@ const CHANGES_OR_STOPS: [&str; 26] = [
     "remove_var",
     "set_current_dir",
     "syspath_prepend",
+    "assign",
+    "setitem",
+    "Set",
+    "setlocale",
+    "simplefilter",
+    "filterwarnings",
+    "resetwarnings",
+    "set_printoptions",
+    "setrecursionlimit",
+    "seed",
+    "Seed",
+    "setdefaulttimeout",
+    "setdefault",
 ];
 
 /// Whether a use of the test's context (`self`, Go's or AVA's `t`) inside a table's loop is
@@ -793,7 +840,7 @@ const CHANGES_OR_STOPS: [&str; 26] = [
 /// parameter; `t.Parallel()` is judged with what runs after its row. Handed to a helper of
 /// the file, it could skip (`requireTool(t, name)`).
 fn context_use_allowed(m: Node<'_>, src: &str) -> bool {
-    const METHODS: [&str; 32] = [
+    const METHODS: [&str; 31] = [
         "subTest",
         "fail",
         "Parallel",
@@ -805,7 +852,6 @@ fn context_use_allowed(m: Node<'_>, src: &str) -> bool {
         "Logf",
         "Helper",
         "Run",
-        "Name",
         "Failed",
         "Fail",
         "FailNow",
@@ -968,7 +1014,8 @@ fn loop_is_safe(looped: Node<'_>, body: Node<'_>, src: &str, rules: &dyn Rules) 
             match root(target, src) {
                 Some((name, rebinding)) => {
                     if python {
-                        if !rebinding {
+                        // `xs += extra` extends a list in place.
+                        if !rebinding || k == "augmented_assignment" {
                             in_place.insert(name.to_owned());
                         }
                         bound.insert(name.to_owned());
@@ -1776,6 +1823,51 @@ mod tests {
             let got = rules(GO, &src, &go_added);
             assert!(got.contains(&Rule::BodyChanged), "{what}: got {got:?}");
         }
+    }
+
+    /// A third round: a row that retypes the others, state changed through a library's
+    /// setter, a subtest renamed by a duplicate name, a list extended in place.
+    #[test]
+    fn rows_that_retype_rename_or_extend_the_others_are_refused() {
+        let floats = "use pay::total;\n\n// gatekeeper:sacred\n#[test]\nfn products() {\n    let cases = [(0.1, 3.0, 0.3), (0.5, 2.0, 1.0)];\n    for (a, b, want) in cases {\n        assert_eq!(a * b, want);\n    }\n}\n";
+        refused(
+            RS,
+            floats,
+            &[("(0.5, 2.0, 1.0)]", "(0.5, 2.0, 1.0), (1.0f32, 1.0, 1.0)]")],
+        );
+        accepted(
+            RS,
+            floats,
+            &[("(0.5, 2.0, 1.0)]", "(0.5, 2.0, 1.0), (1.5, 2.0, 3.0)]")],
+        );
+        let env = JS_SRC.replace(
+            "  for (const [xs, want] of cases) {\n",
+            "  for (const [xs, want] of cases) {\n    Object.assign(process.env, xs);\n",
+        );
+        refused(JS, &env, &[("[[], 0]]", "[[], 0], [[5], 5]]")]);
+        let setitem = PY_SRC.replace(
+            "        got = total(xs)\n",
+            "        operator.setitem(os.environ, \"N\", str(xs))\n        got = total(xs)\n",
+        );
+        refused(PY, &setitem, &[("([], 0)]", "([], 0), ([5], 5)]")]);
+        let golden = GO_SRC.replace(
+            "\t\t\tgot := Total(tt.in)\n",
+            "\t\t\t_ = t.Name()\n\t\t\tgot := Total(tt.in)\n",
+        );
+        refused(
+            GO,
+            &golden,
+            &[("\t\t{nil, 0},\n", "\t\t{nil, 0},\n\t\t{[]int{5}, 5},\n")],
+        );
+        let extended = "from pay import total\n\nBASE = [1, 2]\n\n\n# gatekeeper:sacred\ndef test_total():\n    cases = [(BASE, [], 3), ([4], [], 4)]\n    for xs, extra, want in cases:\n        xs += extra\n        assert total(xs) == want\n";
+        refused(
+            PY,
+            extended,
+            &[(
+                "cases = [(BASE, [], 3),",
+                "cases = [(BASE, [0], 3), (BASE, [], 3),",
+            )],
+        );
     }
 
     #[test]
