@@ -29,8 +29,9 @@ fn summary_line(out: &std::process::Output) -> String {
 
 // ------------------------------------------------------------ the command check (item 7)
 
-const PIPELINE_GATE: &str =
-    "gates:\n  fmt:\n    run: gofmt -l {files} | tee /dev/stderr | (! read)\n    glob: ['*.go']\n";
+// A formatter no machine has: a test that named `gofmt` here passed only where Go is not
+// installed.
+const PIPELINE_GATE: &str = "gates:\n  fmt:\n    run: gk-absent-gofmt -l {files} | tee /dev/stderr | (! read)\n    glob: ['*.go']\n";
 
 #[test]
 fn a_missing_program_in_a_pipeline_is_exit_3_naming_it() {
@@ -40,9 +41,16 @@ fn a_missing_program_in_a_pipeline_is_exit_3_naming_it() {
     r.git(&["add", "main.go"]);
     for _ in 0..2 {
         let out = r.gk(&["hook", "pre-commit"]);
-        assert_code(&out, 3, "gofmt is missing: the pipeline would have passed");
+        assert_code(
+            &out,
+            3,
+            "the formatter is missing: the pipeline would have passed",
+        );
         let all = text(&out);
-        assert!(all.contains("`gofmt` was not found on PATH"), "{all}");
+        assert!(
+            all.contains("`gk-absent-gofmt` was not found on PATH"),
+            "{all}"
+        );
         assert!(summary_line(&out).ends_with("— could not decide"), "{all}");
     }
     let out = r.commit("go");
