@@ -572,15 +572,39 @@ fn within(inner: Node<'_>, outer: Node<'_>) -> bool {
 /// keyword argument's name, which the grammar also calls identifiers).
 fn references<'t>(root: Node<'t>, name: &str, src: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(m) = stack.pop() {
-        if kind(m) == "identifier" && text(m, src) == name && !is_member_name(m) {
+    each_node(root, |m| {
+        if m.child_count() == 0
+            && text(m, src) == name
+            && kind(m) == "identifier"
+            && !is_member_name(m)
+        {
             out.push(m);
         }
-        stack.extend(named_children(m));
-    }
-    out.sort_by_key(Node::start_byte);
+    });
     out
+}
+
+/// Calls `f` on every node under `root` (itself included), in source order, with one tree
+/// cursor (a vector of children per node costs an allocation).
+fn each_node<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>)) {
+    let mut cursor = root.walk();
+    loop {
+        f(cursor.node());
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node().id() == root.id() {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
 }
 
 /// A Python identifier that names an attribute (`x.name`) or a keyword argument (`f(name=1)`).
@@ -905,8 +929,7 @@ fn context_use_allowed(m: Node<'_>, src: &str) -> bool {
 /// `as` targets, parameters (of nested functions too).
 fn bound_in(node: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let mut stack = vec![node];
-    while let Some(m) = stack.pop() {
+    each_node(node, |m| {
         let places: Vec<Node<'_>> = match kind(m) {
             "assignment"
             | "augmented_assignment"
@@ -929,8 +952,7 @@ fn bound_in(node: Node<'_>, src: &str) -> BTreeSet<String> {
         for p in places {
             out.extend(bound_names(p, src));
         }
-        stack.extend(named_children(m));
-    }
+    });
     out
 }
 
