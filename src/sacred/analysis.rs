@@ -3534,7 +3534,7 @@ const OTHER_MUTATORS: [&str; 13] = [
 ];
 
 /// Whether a method of this name changes the object it is called on ([`OTHER_MUTATORS`]).
-fn mutates(method: &str) -> bool {
+pub(crate) fn mutates(method: &str) -> bool {
     super::bindings::PYTHON_MUTATORS.contains(&method)
         || OTHER_MUTATORS.contains(&method)
         || matches!(method, "push_back" | "pop_front")
