@@ -180,6 +180,7 @@ pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
         && let Some(base) = s.base
         && !expects_failure(&s.test.envelope_lines)
         && !expects_failure(&s.locked.modifiers)
+        && !reaches_a_skipping_helper(s)
     {
         missing.retain(|h| {
             let Some(old) = base
@@ -210,6 +211,32 @@ pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
         return Some(changed(s, view, &missing));
     }
     inserted(s, view, &stand_ins).or_else(|| reordered(s, view, &stand_ins))
+}
+
+/// Whether the test reaches a helper that can skip it or end the process (`def check(a,
+/// b): if a == 0: raise unittest.SkipTest(…)`): a new first case could make it skip the
+/// whole test before the old cases run, with no context handed to it.
+/// A helper line is read for the names that skip or exit however raised (`raise
+/// unittest.SkipTest(…)` as much as `pytest.skip(…)`).
+fn reaches_a_skipping_helper(s: &Subject<'_>) -> bool {
+    const STOPS: [&str; 12] = [
+        "SkipTest",
+        "skip(",
+        "skipTest(",
+        "importorskip(",
+        "xfail(",
+        "Skip(",
+        "Skipf(",
+        "SkipNow(",
+        "exit(",
+        "Exit(",
+        "abort(",
+        "Goexit(",
+    ];
+    s.test.envelope_bindings.iter().any(|l| {
+        l.starts_with(crate::sacred::bindings::SKIPS_IN_HELPER)
+            || (l.contains("helper ") && STOPS.iter().any(|w| l.contains(w)))
+    })
 }
 
 /// Whether a test's modifiers make it pass by failing (`#[should_panic]`,

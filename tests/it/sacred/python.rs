@@ -3040,3 +3040,24 @@ refuses!(
     "body-changed",
     TABLE_ID
 );
+
+const TABLE_HELPER: &str = "import unittest\n\nfrom billing import refund\n\n\ndef check(amount, want):\n    if amount == 0:\n        raise unittest.SkipTest(\"n/a\")\n    assert refund(amount) == want\n\n\n# gatekeeper:sacred\nclass TestRefunds(unittest.TestCase):\n    def test_refunds(self):\n        cases = [(1, 1), (3, 3)]\n        for amount, want in cases:\n            check(amount, want)\n";
+// A new first case that makes a helper skip would skip the whole test before the old ones.
+refuses!(
+    a_case_added_where_the_loop_calls_a_helper_that_skips_is_refused,
+    "tests/test_table_helper.py",
+    TABLE_HELPER,
+    [("cases = [(1, 1),", "cases = [(0, 0), (1, 1),")],
+    "body-changed",
+    "python:tests/test_table_helper.py::TestRefunds::test_refunds"
+);
+harmless!(
+    a_case_added_where_the_loop_calls_a_helper_that_only_asserts_passes,
+    "tests/test_table_helper.py",
+    &TABLE_HELPER.replace(
+        "    if amount == 0:\n        raise unittest.SkipTest(\"n/a\")\n",
+        ""
+    ),
+    "python:tests/test_table_helper.py::TestRefunds::test_refunds",
+    [("cases = [(1, 1),", "cases = [(0, 0), (1, 1),")]
+);
