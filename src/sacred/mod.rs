@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod bindings;
+pub mod class_refactor;
 pub mod context;
 pub mod evidence;
 pub mod extracted;
@@ -5566,6 +5567,56 @@ fn compare_all(
             }
         }
     }
+    // Python: a test refused only for what the classes around it now say (its class line, a
+    // hook in a subclass) is cleared when every class that ran it still runs it with every
+    // lookup finding the same definitions (`class_refactor`: a mixin made an abstract base
+    // test case, bases reordered).
+    if let Some(base) = base {
+        let candidates: Vec<usize> = locked
+            .iter()
+            .zip(&results)
+            .enumerate()
+            .filter(|(_, (t, f))| {
+                !f.is_empty()
+                    && lang::Lang::of_path(&t.file) == Some(lang::Lang::Python)
+                    && class_refactor::class_and_method(&t.id, &t.file).is_some()
+                    && f.iter().all(|f| class_refactor::about_classes(f, &t.file))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if !candidates.is_empty() {
+            let python = |c: &Content<'_>| -> Result<Vec<String>> {
+                Ok(c.list_tree(repo, "")?
+                    .into_iter()
+                    .filter(|p| lang::Lang::of_path(p) == Some(lang::Lang::Python))
+                    .collect())
+            };
+            let (old_files, new_files) = (python(base)?, python(new)?);
+            let pytest_configured = pytest_configured(repo, base)? || pytest_configured(repo, new)?;
+            let old = |p: &str| base.read(repo, p).ok().flatten();
+            let now = |p: &str| new.read(repo, p).ok().flatten();
+            let revisions = class_refactor::Revisions::new(
+                &old,
+                &now,
+                &old_files,
+                &new_files,
+                pytest_configured,
+            );
+            for i in candidates {
+                let t = locked[i];
+                let Some((class, method)) = class_refactor::class_and_method(&t.id, &t.file) else {
+                    continue;
+                };
+                let hooks: Vec<String> = results[i]
+                    .iter()
+                    .flat_map(|f| class_refactor::named_methods(f, &t.file))
+                    .collect();
+                if revisions.keeps_every_run(&t.file, class, method, &hooks) {
+                    results[i].clear();
+                }
+            }
+        }
+    }
     // A locked test whose id is gone may have moved, keeping every check (`relocate`); so may
     // one whose id a new test took (renamed, and a new test given its old name).
     let lost: Vec<&lock::LockedTest> = locked
@@ -5611,6 +5662,32 @@ fn compare_all(
         findings,
         notes,
     })
+}
+
+/// Whether a file that configures or runs the tests names pytest: a `conftest.py` or
+/// `pytest.ini` anywhere; `pyproject.toml`, `setup.cfg`, `tox.ini`, `noxfile.py`, a
+/// `Makefile`, a requirements file, a GitHub workflow or the gates' configuration mentioning
+/// it (see `class_refactor::Revisions::pytest`).
+fn pytest_configured(repo: &Repo, content: &Content<'_>) -> Result<bool> {
+    for path in content.list_tree(repo, "")? {
+        let name = path.rsplit_once('/').map_or(path.as_str(), |(_, n)| n);
+        if name == "conftest.py" || name == "pytest.ini" {
+            return Ok(true);
+        }
+        let runs_tests = matches!(
+            name,
+            "pyproject.toml" | "setup.cfg" | "tox.ini" | "noxfile.py" | "Makefile" | CONFIG_FILE
+        ) || name.starts_with("requirements")
+            || path.starts_with(".github/workflows/");
+        if runs_tests
+            && content
+                .read(repo, &path)?
+                .is_some_and(|t| t.contains("pytest"))
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The rules a rewrite of a parametrized test's cases raises, which

@@ -520,7 +520,7 @@ pub fn rust_visible_functions(
 
 /// `src` parsed as `lang`: `None` when that grammar is not built in or the file does not
 /// parse without errors.
-fn parse_clean(lang: Lang, path: &str, src: &str) -> Result<Option<tree_sitter::Tree>> {
+pub(crate) fn parse_clean(lang: Lang, path: &str, src: &str) -> Result<Option<tree_sitter::Tree>> {
     let Some(grammar) = lang.grammar() else {
         return Ok(None);
     };

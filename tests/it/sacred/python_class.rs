@@ -529,3 +529,144 @@ fn an_annotation_on_a_test_class_attribute_changes_nothing_and_a_new_value_is_re
         )],
     );
 }
+
+/// tornado's refactor of a mixin into an abstract base test case: the tests' classes, a
+/// marker in a module of the tests, and a framework under test whose `AsyncHTTPTestCase`
+/// calls the test class's `get_app` in `setUp`.
+const AB_MARKER: &str = "import unittest\n\n\ndef abstract_base_test(cls):\n    \"\"\"Skips the class itself; its subclasses run as usual.\"\"\"\n\n    class AbstractBaseWrapper(cls):  # type: ignore\n        @classmethod\n        def setUpClass(cls):\n            if cls is AbstractBaseWrapper:\n                raise unittest.SkipTest(\"abstract base class\")\n            super(AbstractBaseWrapper, cls).setUpClass()\n\n    return AbstractBaseWrapper  # type: ignore\n";
+const AB_FRAMEWORK: &str = "import unittest\n\n\nclass AsyncTestCase(unittest.TestCase):\n    def setUp(self):\n        super().setUp()\n        self.loop = []\n\n\nclass AsyncHTTPTestCase(AsyncTestCase):\n    def setUp(self):\n        super().setUp()\n        self.app = self.get_app()\n\n    def get_app(self):\n        raise NotImplementedError()\n\n    def fetch(self, path):\n        return self.app(path)\n";
+const AB_PATH: &str = "tests/billing/test_pay.py";
+const AB_ID: &str = "python:tests/billing/test_pay.py::PayMixin::test_total";
+const AB_OLD: &str = "import typing\n\nimport billing\nfrom tests.util import abstract_base_test  # noqa: F401\nfrom webtest import AsyncHTTPTestCase, AsyncTestCase  # noqa: F401\n\n\nclass PayMixin:\n    def get_app(self: typing.Any):\n        return lambda path: billing.total([1, 2, 3])\n\n    def test_total(self: typing.Any):\n        self.assertEqual(self.fetch(\"/total\"), 6)\n\n\nclass TestPay(PayMixin, AsyncHTTPTestCase):\n    pass\n";
+/// The same tests after the refactor: the mixin is a test case skipped on its own, its
+/// `get_app` renamed and called by the concrete class, which lists the framework first.
+const AB_NEW: &str = "import typing\n\nimport billing\nfrom tests.util import abstract_base_test  # noqa: F401\nfrom webtest import AsyncHTTPTestCase, AsyncTestCase  # noqa: F401\n\n\n@abstract_base_test\nclass PayMixin(AsyncTestCase):\n    def fetch(self, path: str) -> int:\n        # Filled in by AsyncHTTPTestCase.\n        raise NotImplementedError()\n\n    def mixin_get_app(self):\n        return lambda path: billing.total([1, 2, 3])\n\n    def test_total(self):\n        self.assertEqual(self.fetch(\"/total\"), 6)\n\n\nclass TestPay(AsyncHTTPTestCase, PayMixin):\n    def get_app(self):\n        return self.mixin_get_app()\n";
+
+fn abstract_base_repo() -> super::Locked {
+    super::locked(&[
+        (AB_PATH, AB_OLD),
+        ("tests/__init__.py", ""),
+        ("tests/billing/__init__.py", ""),
+        ("tests/util.py", AB_MARKER),
+        ("webtest.py", AB_FRAMEWORK),
+        ("billing.py", BILLING),
+    ])
+}
+
+/// What unittest itself reports for `test_total`: each `(class, outcome)` line.
+fn unittest_runs(l: &super::Locked) -> Vec<String> {
+    let out = std::process::Command::new("python3")
+        .args(["-m", "unittest", "-v", "tests.billing.test_pay"])
+        .current_dir(l.repo.path(""))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("python3 runs");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let mut runs: Vec<String> = err
+        .lines()
+        .filter(|l| l.contains("test_total") || l.contains("abstract base class"))
+        .map(str::to_owned)
+        .collect();
+    runs.sort();
+    runs
+}
+
+#[test]
+fn a_mixin_made_an_abstract_base_test_case_passes_and_unittest_runs_the_same_checks() {
+    let l = abstract_base_repo();
+    let before = unittest_runs(&l);
+    assert!(
+        before
+            .iter()
+            .any(|r| r.contains("(tests.billing.test_pay.TestPay") && r.ends_with("ok")),
+        "{before:?}"
+    );
+    l.edit(AB_PATH, AB_OLD, &[(AB_OLD, AB_NEW)]);
+    let after = unittest_runs(&l);
+    // The concrete class runs the test as before; the mixin, now a test case, skips itself.
+    assert!(
+        after
+            .iter()
+            .any(|r| r.contains("(tests.billing.test_pay.TestPay") && r.ends_with("ok")),
+        "{after:?}"
+    );
+    assert!(
+        after
+            .iter()
+            .all(|r| r.contains("TestPay") || r.contains("skipped 'abstract base class'")),
+        "{after:?}"
+    );
+    l.assert_passes_checked();
+}
+
+#[test]
+fn a_mixin_made_abstract_that_changes_what_a_lookup_finds_is_refused() {
+    let edits: &[(&str, &str)] = &[
+        // The stub, made to answer, comes first: the concrete class keeps the old order.
+        (
+            "        raise NotImplementedError()\n",
+            "        return 6\n",
+        ),
+        // A delegate to another app.
+        (
+            "        return self.mixin_get_app()\n",
+            "        return self.fake_app()\n\n    def fake_app(self):\n        return lambda path: 6\n",
+        ),
+        // The concrete class made abstract too: nothing runs the test.
+        ("class TestPay(", "@abstract_base_test\nclass TestPay("),
+        // A class attribute hiding the test in the concrete class.
+        (
+            "    def get_app(self):\n        return self.mixin_get_app()\n",
+            "    test_total = None\n\n    def get_app(self):\n        return self.mixin_get_app()\n",
+        ),
+        // A stub whose decorator runs when the class is created.
+        (
+            "    def fetch(self, path: str) -> int:",
+            "    @billing.patch_total\n    def fetch(self, path: str) -> int:",
+        ),
+    ];
+    for (from, to) in edits {
+        let l = abstract_base_repo();
+        let mut new = AB_NEW.replacen(from, to, 1);
+        if *to == "        return 6\n" {
+            new = new.replace(
+                "class TestPay(AsyncHTTPTestCase, PayMixin):",
+                "class TestPay(PayMixin, AsyncHTTPTestCase):",
+            );
+        }
+        assert_ne!(new, AB_NEW, "{from}");
+        l.edit(AB_PATH, AB_OLD, &[(AB_OLD, &new)]);
+        let out = l.check_staged();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{to}\n{}",
+            crate::common::text(&out)
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("refused: {AB_ID} [")), "{to}\n{err}");
+    }
+}
+
+#[test]
+fn a_mixin_made_abstract_with_a_monkeypatch_beside_it_is_refused() {
+    // The refactor, and a class whose body patches the framework's `fetch`.
+    let l = abstract_base_repo();
+    let new = format!(
+        "{AB_NEW}\n\nclass Helper:\n    setattr(AsyncHTTPTestCase, \"fetch\", lambda self, path: 6)\n"
+    );
+    l.edit(AB_PATH, AB_OLD, &[(AB_OLD, &new)]);
+    l.assert_refused("rebound", AB_ID);
+    // The marker changed in the same commit to hide the test in every subclass.
+    let l = abstract_base_repo();
+    l.edit(AB_PATH, AB_OLD, &[(AB_OLD, AB_NEW)]);
+    l.edit(
+        "tests/util.py",
+        AB_MARKER,
+        &[(
+            "            super(AbstractBaseWrapper, cls).setUpClass()\n",
+            "            super(AbstractBaseWrapper, cls).setUpClass()\n            cls.test_total = None\n",
+        )],
+    );
+    l.assert_refused("rebound", AB_ID);
+}

@@ -1,0 +1,1698 @@
+//! Whether a change to the classes around a locked Python test method keeps every run of it:
+//! a mixin turned into an abstract base test case (`class Checks:` under `class
+//! TestPay(Checks, AsyncHTTPTestCase)` → `@abstract_base_test class Checks(AsyncTestCase)`
+//! under `class TestPay(AsyncHTTPTestCase, Checks)` with `def get_app(self): return
+//! self.checks_get_app()`), bases reordered or dropped, stub methods added that another
+//! class overrides.
+//!
+//! The locked envelope reads such a change line by line (the class line, a new hook in a
+//! subclass) and refuses it. This reading follows Python instead: for every class of the
+//! test's file that runs the test (a `unittest.TestCase`, or a class pytest collects by its
+//! `Test` name, not marked abstract), before and after, it computes the method resolution
+//! order (C3) through the classes the file defines or imports, and compares, name by name,
+//! what each lookup finds: the first definition, and the ones after it that a `super()`
+//! call reaches. A definition is compared as written without its name, comments or type
+//! annotations; a method that only returns `self.OTHER()` reads as what `OTHER` finds.
+//!
+//! **Invariant (fail closed):** the change keeps every run only when every class on the way
+//! is read: a base that is neither a class of the repository gatekeeper can parse nor
+//! `unittest.TestCase`/`object` (which must end both orders, in the same order), a class
+//! body holding anything but definitions, assignments, a docstring or `pass`, a metaclass,
+//! a `super()` that reaches another name, a class decorator other than the same one on both
+//! sides or one read as an abstract-base marker ([`is_abstract_marker`]), a family class
+//! named in another Python file: each makes the change unproven. A name that only the new
+//! classes define is accepted only when nothing read before names it and neither unittest
+//! nor pytest reads it (no `_`, `assert…`, `fail…` or hook name).
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+
+use tree_sitter::Node;
+
+use super::analysis::{kind, named_children, text};
+
+/// Reads a file of one revision by its path from the repository root.
+pub type Reader<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// A class in a method resolution order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Ref {
+    /// A class of the repository: its file and name.
+    Class(String, String),
+    TestCase,
+    Object,
+}
+
+/// One name a class body binds, as compared.
+#[derive(Debug, Clone)]
+struct Member {
+    /// Its tokens without comments, type annotations or (for a function) its name.
+    text: String,
+    /// Whether it calls `super()` (always for its own name: see `supers_ok`).
+    supers: bool,
+    /// A method that only returns `self.OTHER()`: `OTHER`.
+    delegate: Option<String>,
+    /// What runs when the class is created: its decorators, parameters and defaults (a
+    /// function's body aside), or the whole statement.
+    head: String,
+    /// Whether creating the class runs nothing of it: a `def` without decorators whose
+    /// defaults are literals, an assignment of a literal.
+    inert: bool,
+    /// Whether it names a private attribute (`self.__port`), which Python renames after the
+    /// class it is written in.
+    mangles: bool,
+}
+
+#[derive(Debug)]
+struct Class {
+    name: String,
+    bases: Vec<String>,
+    /// Decorators as written (without `@`).
+    decorators: Vec<String>,
+    /// `None` when its body holds what is not read (or a metaclass, or a misused `super()`).
+    members: Option<BTreeMap<String, Member>>,
+}
+
+#[derive(Debug)]
+struct Module {
+    src: String,
+    classes: Vec<Class>,
+    imports: Vec<String>,
+    /// Its top-level functions that mark a class abstract ([`is_abstract_marker`]).
+    markers: BTreeSet<String>,
+    /// Its top-level function names.
+    functions: BTreeSet<String>,
+    /// See [`loose_names`].
+    loose: BTreeSet<String>,
+    /// How many times each name is bound at module level ([`module_binds`]).
+    binds: HashMap<String, usize>,
+    /// Whether it imports `*` (any name may be rebound).
+    star: bool,
+}
+
+impl Module {
+    /// Whether `name` is bound exactly once at module level (its class, def or import).
+    fn bound_once(&self, name: &str) -> bool {
+        !self.star && self.binds.get(name) == Some(&1)
+    }
+}
+
+/// The classes of one revision, read lazily.
+struct World<'a> {
+    read: Reader<'a>,
+    modules: RefCell<HashMap<String, Option<Rc<Module>>>>,
+}
+
+const MAX_DEPTH: usize = 32;
+
+impl<'a> World<'a> {
+    fn new(read: Reader<'a>) -> World<'a> {
+        World {
+            read,
+            modules: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn module(&self, file: &str) -> Option<Rc<Module>> {
+        if let Some(m) = self.modules.borrow().get(file) {
+            return m.clone();
+        }
+        let parsed = (self.read)(file).and_then(|src| parse_module(file, src).map(Rc::new));
+        self.modules
+            .borrow_mut()
+            .insert(file.to_owned(), parsed.clone());
+        parsed
+    }
+
+    /// The class `name` of `file`; `None` when absent or defined twice.
+    fn class(&self, file: &str, name: &str) -> Option<(Rc<Module>, usize)> {
+        let m = self.module(file)?;
+        let mut found = m.classes.iter().enumerate().filter(|(_, c)| c.name == name);
+        let (i, _) = found.next()?;
+        if found.next().is_some() {
+            return None;
+        }
+        Some((m, i))
+    }
+
+    /// What a base (or decorator) expression of `file` names: a class of the repository,
+    /// `unittest.TestCase` or `object`.
+    fn resolve_base(&self, file: &str, m: &Module, base: &str) -> Option<Ref> {
+        let head = base.split('.').next().unwrap_or(base);
+        if base == "object" {
+            return (!m.star && !m.binds.contains_key("object")).then_some(Ref::Object);
+        }
+        if !m.bound_once(head) {
+            return None;
+        }
+        if !base.contains('.') && m.classes.iter().any(|c| c.name == base) {
+            return Some(Ref::Class(file.to_owned(), base.to_owned()));
+        }
+        for i in &m.imports {
+            let Some((module, name)) = super::base_import(i, base) else {
+                continue;
+            };
+            if module == "unittest" && name == "TestCase" {
+                return Some(Ref::TestCase);
+            }
+            for c in super::import_candidates(file, &module) {
+                if let Some((other, _)) = self.class(&c, &name) {
+                    return other.bound_once(&name).then_some(Ref::Class(c, name));
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether a decorator of a class of `file` marks it abstract; `None` when its name is
+    /// not a function gatekeeper reads.
+    fn is_marker(&self, file: &str, m: &Module, decorator: &str) -> bool {
+        if !m.bound_once(decorator) {
+            return false;
+        }
+        if m.functions.contains(decorator) {
+            return m.markers.contains(decorator);
+        }
+        for i in &m.imports {
+            let Some((module, name)) = super::base_import(i, decorator) else {
+                continue;
+            };
+            for c in super::import_candidates(file, &module) {
+                if let Some(other) = self.module(&c)
+                    && other.functions.contains(&name)
+                {
+                    return other.bound_once(&name) && other.markers.contains(&name);
+                }
+            }
+        }
+        false
+    }
+
+    /// The C3 linearisation of a class, abstract-base wrappers left out (each only
+    /// intercepts `setUpClass` for the class it wraps: [`is_abstract_marker`]).
+    fn mro(&self, r: &Ref, depth: usize) -> Option<Vec<Ref>> {
+        let (file, name) = match r {
+            Ref::Object => return Some(vec![Ref::Object]),
+            Ref::TestCase => return Some(vec![Ref::TestCase, Ref::Object]),
+            Ref::Class(f, n) => (f, n),
+        };
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let (m, i) = self.class(file, name)?;
+        let c = &m.classes[i];
+        let bases: Vec<Ref> = c
+            .bases
+            .iter()
+            .map(|b| self.resolve_base(file, &m, b))
+            .collect::<Option<_>>()?;
+        let mut sequences = Vec::new();
+        for b in &bases {
+            sequences.push(self.mro(b, depth + 1)?);
+        }
+        if bases.is_empty() {
+            sequences.push(vec![Ref::Object]);
+        }
+        sequences.push(bases);
+        let mut out = vec![r.clone()];
+        out.extend(merge(sequences)?);
+        Some(out)
+    }
+
+    /// The decorators of a class that do not mark it abstract, and whether one does.
+    fn decorators(&self, at: &Ref) -> (Vec<String>, bool) {
+        let Ref::Class(file, name) = at else {
+            return (Vec::new(), false);
+        };
+        let Some((module, i)) = self.class(file, name) else {
+            return (Vec::new(), false);
+        };
+        let mut abstract_ = false;
+        let mut others = Vec::new();
+        for d in &module.classes[i].decorators {
+            if self.is_marker(file, &module, d) {
+                abstract_ = true;
+            } else {
+                others.push(d.clone());
+            }
+        }
+        (others, abstract_)
+    }
+}
+
+/// C3's merge: repeatedly the first head that is in no other sequence's tail.
+fn merge(mut sequences: Vec<Vec<Ref>>) -> Option<Vec<Ref>> {
+    let mut out = Vec::new();
+    loop {
+        sequences.retain(|s| !s.is_empty());
+        if sequences.is_empty() {
+            return Some(out);
+        }
+        let head = sequences
+            .iter()
+            .map(|s| &s[0])
+            .find(|h| sequences.iter().all(|s| !s[1..].contains(h)))?
+            .clone();
+        for s in &mut sequences {
+            if s[0] == head {
+                s.remove(0);
+            }
+        }
+        out.push(head);
+    }
+}
+
+fn parse_module(file: &str, src: String) -> Option<Module> {
+    let tree = super::lang::parse_clean(super::lang::Lang::Python, file, &src).ok()??;
+    let root = tree.root_node();
+    let mut classes = Vec::new();
+    let mut markers = BTreeSet::new();
+    let mut functions = BTreeSet::new();
+    for n in named_children(root) {
+        let (def, decorators) = if kind(n) == "decorated_definition" {
+            let decorators = named_children(n)
+                .into_iter()
+                .filter(|d| kind(*d) == "decorator")
+                .map(|d| {
+                    let t: String = text(d, &src).split_whitespace().collect();
+                    t.trim_start_matches('@').to_owned()
+                })
+                .collect();
+            (n.child_by_field_name("definition")?, decorators)
+        } else {
+            (n, Vec::new())
+        };
+        match kind(def) {
+            "class_definition" => {
+                let Some(name) = def.child_by_field_name("name") else {
+                    continue;
+                };
+                let (bases, keywords) = match def.child_by_field_name("superclasses") {
+                    Some(args) => {
+                        let all = named_children(args);
+                        let keywords = all
+                            .iter()
+                            .any(|a| !matches!(kind(*a), "identifier" | "attribute" | "comment"));
+                        let bases = all
+                            .into_iter()
+                            .filter(|a| kind(*a) != "comment")
+                            .map(|a| text(a, &src).split_whitespace().collect::<String>())
+                            .collect();
+                        (bases, keywords)
+                    }
+                    None => (Vec::new(), false),
+                };
+                let members = def
+                    .child_by_field_name("body")
+                    .filter(|_| !keywords)
+                    .and_then(|b| class_members(b, &src));
+                classes.push(Class {
+                    name: text(name, &src).to_owned(),
+                    bases,
+                    decorators,
+                    members,
+                });
+            }
+            "function_definition" => {
+                let Some(name) = def.child_by_field_name("name") else {
+                    continue;
+                };
+                let name = text(name, &src).to_owned();
+                if decorators.is_empty() && is_abstract_marker(def, &src) {
+                    markers.insert(name.clone());
+                }
+                functions.insert(name);
+            }
+            _ => {}
+        }
+    }
+    let imports = super::bindings::module_bindings("python", root, &src)
+        .into_iter()
+        .filter(|b| b.text.starts_with("import ") || b.text.starts_with("from "))
+        .map(|b| b.text)
+        .collect();
+    let loose = loose_names(root, &src);
+    let mut binds = HashMap::new();
+    let mut star = false;
+    module_binds(root, &src, true, &mut binds, &mut star);
+    Some(Module {
+        src,
+        classes,
+        imports,
+        markers,
+        functions,
+        loose,
+        binds,
+        star,
+    })
+}
+
+/// Counts the module-level bindings under `n`: classes, functions, imports, assignment,
+/// loop, `with`, `except`, walrus and `del` targets, at the top or in any block that is not a
+/// function's or class's body, and names a function declares `global`.
+fn module_binds(
+    n: Node<'_>,
+    src: &str,
+    top: bool,
+    out: &mut HashMap<String, usize>,
+    star: &mut bool,
+) {
+    let bind = |x: Node<'_>, out: &mut HashMap<String, usize>| bind_target(x, src, out);
+    for c in named_children(n) {
+        match kind(c) {
+            "class_definition" | "function_definition" => {
+                if top && let Some(name) = c.child_by_field_name("name") {
+                    *out.entry(text(name, src).to_owned()).or_default() += 1;
+                }
+                // `global NAME` inside rebinds the module's name.
+                visit(c, &mut |g| {
+                    if kind(g) == "global_statement" {
+                        for i in named_children(g) {
+                            *out.entry(text(i, src).to_owned()).or_default() += 1;
+                        }
+                    }
+                });
+            }
+            "import_statement" => {
+                for i in named_children(c) {
+                    let bound = match kind(i) {
+                        "aliased_import" => i.child_by_field_name("alias").map(|a| text(a, src)),
+                        _ => text(i, src).split('.').next(),
+                    };
+                    if let Some(b) = bound {
+                        *out.entry(b.trim().to_owned()).or_default() += 1;
+                    }
+                }
+            }
+            "import_from_statement" | "future_import_statement" => {
+                let module = c.child_by_field_name("module_name");
+                for i in named_children(c) {
+                    if Some(i) == module {
+                        continue;
+                    }
+                    match kind(i) {
+                        "wildcard_import" => *star = true,
+                        "aliased_import" => {
+                            if let Some(a) = i.child_by_field_name("alias") {
+                                *out.entry(text(a, src).to_owned()).or_default() += 1;
+                            }
+                        }
+                        "dotted_name" => {
+                            *out.entry(text(i, src).to_owned()).or_default() += 1;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "assignment" | "augmented_assignment" => {
+                if let Some(l) = c.child_by_field_name("left") {
+                    bind(l, out);
+                }
+                if let Some(r) = c.child_by_field_name("right") {
+                    module_binds(r, src, top, out, star);
+                }
+            }
+            "for_statement" | "for_in_clause" => {
+                if let Some(l) = c.child_by_field_name("left") {
+                    bind(l, out);
+                }
+                module_binds(c, src, top, out, star);
+            }
+            "as_pattern_target" | "delete_statement" => bind(c, out),
+            "named_expression" => {
+                if let Some(l) = c.child_by_field_name("name") {
+                    bind(l, out);
+                }
+                module_binds(c, src, top, out, star);
+            }
+            "except_clause" => {
+                for x in named_children(c) {
+                    if kind(x) == "identifier" {
+                        bind(x, out);
+                    }
+                }
+                module_binds(c, src, top, out, star);
+            }
+            "lambda" => {}
+            _ => module_binds(c, src, top, out, star),
+        }
+    }
+}
+
+/// Counts the names an assignment target binds (`a`, `a, b`, `[a, *b]`; not `a.x`, `a[0]`).
+fn bind_target(x: Node<'_>, src: &str, out: &mut HashMap<String, usize>) {
+    match kind(x) {
+        "identifier" => *out.entry(text(x, src).to_owned()).or_default() += 1,
+        "attribute" | "subscript" => {}
+        _ => {
+            for c in named_children(x) {
+                bind_target(c, src, out);
+            }
+        }
+    }
+}
+
+/// The identifiers of a module written anywhere but as a class's name or one whole base of
+/// a class (`Alias = Checks`, `del Checks`, `Checks.test_total = None`, a call).
+fn loose_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    visit(root, &mut |x| {
+        if kind(x) != "identifier" {
+            return;
+        }
+        let Some(parent) = x.parent() else {
+            return;
+        };
+        // A class at the top of the module (one in a block may not be defined).
+        let top = |c: Node<'_>| {
+            c.parent().is_some_and(|p| {
+                kind(p) == "module"
+                    || (kind(p) == "decorated_definition"
+                        && p.parent().is_some_and(|m| kind(m) == "module"))
+            })
+        };
+        let class_name = kind(parent) == "class_definition"
+            && top(parent)
+            && parent.child_by_field_name("name") == Some(x);
+        let whole_base = kind(parent) == "argument_list"
+            && parent.parent().is_some_and(|c| {
+                kind(c) == "class_definition"
+                    && top(c)
+                    && c.child_by_field_name("superclasses") == Some(parent)
+            });
+        if !(class_name || whole_base) {
+            out.insert(text(x, src).to_owned());
+        }
+    });
+    out
+}
+
+/// The statements of a block that say something: no comment, no leading docstring, no
+/// `pass`.
+fn statements(block: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    for (i, n) in named_children(block)
+        .into_iter()
+        .filter(|n| kind(*n) != "comment")
+        .enumerate()
+    {
+        let docstring = i == 0
+            && kind(n) == "expression_statement"
+            && n.named_child_count() == 1
+            && n.named_child(0).is_some_and(|s| kind(s) == "string");
+        if docstring || kind(n) == "pass_statement" {
+            continue;
+        }
+        out.push(n);
+    }
+    out
+}
+
+/// The names a class body binds with what each holds; `None` when it holds anything else
+/// (a statement that runs, a binding gatekeeper does not read, a name bound twice).
+fn class_members(body: Node<'_>, src: &str) -> Option<BTreeMap<String, Member>> {
+    let mut out = BTreeMap::new();
+    for n in statements(body) {
+        let def = if kind(n) == "decorated_definition" {
+            n.child_by_field_name("definition")?
+        } else {
+            n
+        };
+        let name = match kind(def) {
+            "function_definition" | "class_definition" => {
+                text(def.child_by_field_name("name")?, src).to_owned()
+            }
+            "expression_statement" => {
+                let a = def.named_child(0).filter(|a| kind(*a) == "assignment")?;
+                if def.named_child_count() != 1 {
+                    return None;
+                }
+                let left = a.child_by_field_name("left")?;
+                if kind(left) != "identifier" {
+                    return None;
+                }
+                // A bare annotation binds nothing.
+                if a.child_by_field_name("right").is_none() {
+                    continue;
+                }
+                text(left, src).to_owned()
+            }
+            _ => return None,
+        };
+        let function = kind(def) == "function_definition";
+        // An annotation that calls runs code when the class is created.
+        let mut calls_in_annotation = false;
+        visit(n, &mut |x| {
+            if kind(x) == "type" {
+                visit(x, &mut |c| calls_in_annotation |= kind(c) == "call");
+            }
+        });
+        if calls_in_annotation {
+            return None;
+        }
+        let mut tokens = String::new();
+        serialize(
+            n,
+            src,
+            Top {
+                unnamed: function,
+                headless: false,
+            },
+            &mut tokens,
+        );
+        let mut head = String::new();
+        serialize(
+            n,
+            src,
+            Top {
+                unnamed: function,
+                headless: function,
+            },
+            &mut head,
+        );
+        let inert = match kind(n) {
+            "function_definition" => {
+                let mut literal_defaults = true;
+                if let Some(params) = n.child_by_field_name("parameters") {
+                    for p in named_children(params) {
+                        if let Some(v) = p.child_by_field_name("value") {
+                            literal_defaults &= is_literal(v);
+                        }
+                    }
+                }
+                literal_defaults
+            }
+            "expression_statement" => def
+                .named_child(0)
+                .and_then(|a| a.child_by_field_name("right"))
+                .is_some_and(is_literal),
+            _ => false,
+        };
+        let supers = text(n, src).contains("super");
+        if supers && !supers_ok(n, src, &name) {
+            return None;
+        }
+        let mut mangles = false;
+        visit(n, &mut |x| {
+            let t = text(x, src);
+            mangles |= kind(x) == "identifier" && t.starts_with("__") && !t.ends_with("__");
+        });
+        let member = Member {
+            text: tokens,
+            head,
+            inert,
+            mangles,
+            supers,
+            delegate: (kind(n) == "function_definition")
+                .then(|| delegate(n, src))
+                .flatten(),
+        };
+        if out.insert(name, member).is_some() {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// A literal: a number, a string without interpolation, `True`, `False`, `None`, or a
+/// tuple or list of them.
+fn is_literal(n: Node<'_>) -> bool {
+    match kind(n) {
+        "integer" | "float" | "true" | "false" | "none" => true,
+        "string" => named_children(n)
+            .iter()
+            .all(|c| kind(*c) != "interpolation"),
+        "concatenated_string" | "tuple" | "list" | "parenthesized_expression" => {
+            named_children(n).into_iter().all(is_literal)
+        }
+        "unary_operator" => n.child_by_field_name("argument").is_some_and(is_literal),
+        _ => false,
+    }
+}
+
+/// What [`serialize`] leaves out of the function a member defines: its name (`unnamed`),
+/// its body (`headless`).
+#[derive(Clone, Copy)]
+struct Top {
+    unnamed: bool,
+    headless: bool,
+}
+
+const INNER: Top = Top {
+    unnamed: false,
+    headless: false,
+};
+
+/// The tokens of a definition: no comments, no type annotations, and for the function a
+/// member defines what `top` leaves out.
+fn serialize(n: Node<'_>, src: &str, top: Top, out: &mut String) {
+    match kind(n) {
+        "comment" => return,
+        "typed_parameter" => {
+            if let Some(p) = n.named_child(0) {
+                serialize(p, src, INNER, out);
+            }
+            return;
+        }
+        "typed_default_parameter" => {
+            if let (Some(name), Some(value)) = (
+                n.child_by_field_name("name"),
+                n.child_by_field_name("value"),
+            ) {
+                serialize(name, src, INNER, out);
+                out.push_str("= ");
+                serialize(value, src, INNER, out);
+            }
+            return;
+        }
+        "string" => {
+            out.push_str(text(n, src));
+            out.push(' ');
+            return;
+        }
+        _ => {}
+    }
+    if n.child_count() == 0 {
+        out.push_str(text(n, src));
+        out.push(' ');
+        return;
+    }
+    let function = kind(n) == "function_definition";
+    let mut cursor = n.walk();
+    if !cursor.goto_first_child() {
+        return;
+    }
+    loop {
+        let c = cursor.node();
+        let field = cursor.field_name();
+        let skip = function
+            && (field == Some("return_type")
+                || c.kind() == "->"
+                || (top.unnamed && field == Some("name"))
+                || (top.headless && field == Some("body")));
+        if !skip {
+            let pass_on = if kind(n) == "decorated_definition" && field == Some("definition") {
+                top
+            } else {
+                INNER
+            };
+            serialize(c, src, pass_on, out);
+        }
+        if !cursor.goto_next_sibling() {
+            break;
+        }
+    }
+}
+
+/// Every `super` in a definition is `super()` or `super(…)` whose attribute `name` is
+/// called: it reaches the next definition of the same name, as the chain compares.
+fn supers_ok(n: Node<'_>, src: &str, name: &str) -> bool {
+    let mut ok = true;
+    visit(n, &mut |x| {
+        if kind(x) != "identifier" || text(x, src) != "super" {
+            return;
+        }
+        let called = x
+            .parent()
+            .filter(|call| kind(*call) == "call" && call.child_by_field_name("function") == Some(x))
+            .and_then(|call| {
+                call.parent().filter(|a| {
+                    kind(*a) == "attribute"
+                        && a.child_by_field_name("object") == Some(call)
+                        && a.child_by_field_name("attribute")
+                            .is_some_and(|at| text(at, src) == name)
+                })
+            })
+            .and_then(|a| {
+                a.parent()
+                    .filter(|c| kind(*c) == "call" && c.child_by_field_name("function") == Some(a))
+            })
+            .is_some();
+        ok &= called;
+    });
+    ok
+}
+
+fn visit<'t>(n: Node<'t>, f: &mut dyn FnMut(Node<'t>)) {
+    f(n);
+    for c in named_children(n) {
+        visit(c, f);
+    }
+}
+
+/// `def NAME(self): return self.OTHER()`: `OTHER`.
+fn delegate(def: Node<'_>, src: &str) -> Option<String> {
+    let params = def.child_by_field_name("parameters")?;
+    let p = named_children(params);
+    if p.len() != 1 || kind(p[0]) != "identifier" || text(p[0], src) != "self" {
+        return None;
+    }
+    let body = statements(def.child_by_field_name("body")?);
+    let [ret] = body.as_slice() else {
+        return None;
+    };
+    if kind(*ret) != "return_statement" {
+        return None;
+    }
+    let call = ret.named_child(0).filter(|c| kind(*c) == "call")?;
+    if call
+        .child_by_field_name("arguments")
+        .is_none_or(|a| a.named_child_count() != 0)
+    {
+        return None;
+    }
+    let f = call.child_by_field_name("function")?;
+    if kind(f) != "attribute"
+        || f.child_by_field_name("object")
+            .is_none_or(|o| kind(o) != "identifier" || text(o, src) != "self")
+    {
+        return None;
+    }
+    let other = text(f.child_by_field_name("attribute")?, src).to_owned();
+    let name = text(def.child_by_field_name("name")?, src);
+    (other != name).then_some(other)
+}
+
+/// A class decorator that marks a base test case abstract and changes nothing for its
+/// subclasses:
+///
+/// ```python
+/// def abstract_base_test(cls):
+///     class AbstractBaseWrapper(cls):
+///         @classmethod
+///         def setUpClass(cls):
+///             if cls is AbstractBaseWrapper:
+///                 raise unittest.SkipTest("abstract base class")
+///             super().setUpClass()   # or super(AbstractBaseWrapper, cls)
+///     return AbstractBaseWrapper
+/// ```
+///
+/// Only this shape (docstrings, comments and annotations aside): the wrapper's one method
+/// skips the wrapper itself and hands every subclass on, unchanged, to the next
+/// `setUpClass`.
+fn is_abstract_marker(def: Node<'_>, src: &str) -> bool {
+    let read = || -> Option<()> {
+        let params = named_children(def.child_by_field_name("parameters")?);
+        let [p] = params.as_slice() else {
+            return None;
+        };
+        let p = match kind(*p) {
+            "identifier" => *p,
+            "typed_parameter" => p.named_child(0).filter(|i| kind(*i) == "identifier")?,
+            _ => return None,
+        };
+        let body = statements(def.child_by_field_name("body")?);
+        let [class, ret] = body.as_slice() else {
+            return None;
+        };
+        if kind(*class) != "class_definition" || kind(*ret) != "return_statement" {
+            return None;
+        }
+        let wrapper = text(class.child_by_field_name("name")?, src);
+        let bases = named_children(class.child_by_field_name("superclasses")?);
+        let bases: Vec<Node<'_>> = bases
+            .into_iter()
+            .filter(|b| kind(*b) != "comment")
+            .collect();
+        if !matches!(bases.as_slice(), [b] if kind(*b) == "identifier" && text(*b, src) == text(p, src))
+        {
+            return None;
+        }
+        let returned = ret.named_child(0)?;
+        if kind(returned) != "identifier" || text(returned, src) != wrapper {
+            return None;
+        }
+        let members = statements(class.child_by_field_name("body")?);
+        let [m] = members.as_slice() else {
+            return None;
+        };
+        if kind(*m) != "decorated_definition" {
+            return None;
+        }
+        let decorators: Vec<Node<'_>> = named_children(*m)
+            .into_iter()
+            .filter(|d| kind(*d) == "decorator")
+            .collect();
+        if !matches!(decorators.as_slice(), [d] if text(*d, src).trim() == "@classmethod") {
+            return None;
+        }
+        let method = m.child_by_field_name("definition")?;
+        if kind(method) != "function_definition"
+            || text(method.child_by_field_name("name")?, src) != "setUpClass"
+        {
+            return None;
+        }
+        let mp = named_children(method.child_by_field_name("parameters")?);
+        let [c] = mp.as_slice() else {
+            return None;
+        };
+        if kind(*c) != "identifier" {
+            return None;
+        }
+        let c = text(*c, src);
+        let steps = statements(method.child_by_field_name("body")?);
+        let [check, hand_on] = steps.as_slice() else {
+            return None;
+        };
+        // `if CLS is WRAPPER: raise …`, nothing else in it, no `elif`/`else`.
+        if kind(*check) != "if_statement"
+            || check.child_by_field_name("alternative").is_some()
+            || named_children(*check)
+                .iter()
+                .any(|x| matches!(kind(*x), "elif_clause" | "else_clause"))
+        {
+            return None;
+        }
+        let condition = check.child_by_field_name("condition")?;
+        let words: Vec<&str> = text(condition, src).split_whitespace().collect();
+        if kind(condition) != "comparison_operator" || words != [c, "is", wrapper] {
+            return None;
+        }
+        let then = statements(check.child_by_field_name("consequence")?);
+        if !matches!(then.as_slice(), [r] if kind(*r) == "raise_statement") {
+            return None;
+        }
+        // `super().setUpClass()` or `super(WRAPPER, CLS).setUpClass()`.
+        let call = hand_on.named_child(0).filter(|x| kind(*x) == "call")?;
+        if kind(*hand_on) != "expression_statement" || hand_on.named_child_count() != 1 {
+            return None;
+        }
+        let spelled: String = text(call, src).split_whitespace().collect();
+        let ok = spelled == "super().setUpClass()"
+            || spelled == format!("super({wrapper},{c}).setUpClass()");
+        ok.then_some(())
+    };
+    read().is_some()
+}
+
+/// Whether `word` occurs in `src` as a whole identifier.
+fn mentions(src: &str, word: &str) -> bool {
+    occurrences(src, word) > 0
+}
+
+/// How many times `word` occurs in `src` as a whole identifier.
+fn occurrences(src: &str, word: &str) -> usize {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    src.match_indices(word)
+        .filter(|(i, _)| {
+            !src[..*i].chars().next_back().is_some_and(ident)
+                && !src[i + word.len()..].chars().next().is_some_and(ident)
+        })
+        .count()
+}
+
+/// A name the runners read on a test case: unittest's `TestCase` API and hooks, pytest's
+/// class hooks (`setup_method`, `pytest_generate_tests`, …), anything private or special.
+fn reserved(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "setUp",
+        "tearDown",
+        "setUpClass",
+        "tearDownClass",
+        "run",
+        "debug",
+        "id",
+        "skipTest",
+        "subTest",
+        "addCleanup",
+        "addClassCleanup",
+        "doCleanups",
+        "doClassCleanups",
+        "enterContext",
+        "enterClassContext",
+        "countTestCases",
+        "defaultTestResult",
+        "shortDescription",
+        "addTypeEqualityFunc",
+        "maxDiff",
+        "longMessage",
+        "runTest",
+        "setup_method",
+        "teardown_method",
+        "setup_class",
+        "teardown_class",
+        "setup",
+        "teardown",
+        "pytestmark",
+    ];
+    name.starts_with('_')
+        || name.starts_with("pytest_")
+        || name.starts_with("assert")
+        || name.starts_with("fail")
+        || NAMES.contains(&name)
+}
+
+/// The definitions of `name` a lookup on the order `mro` reaches: the first, and each one
+/// after it that the one before hands on to with `super()`. Each is read with the module
+/// whose globals it sees and, when it names a private attribute, its class.
+fn chain(w: &World<'_>, mro: &[Ref], name: &str) -> Option<Vec<Member>> {
+    let mut out = Vec::new();
+    for at in mro {
+        let Ref::Class(file, class) = at else {
+            continue;
+        };
+        let (module, i) = w.class(file, class)?;
+        if let Some(member) = module.classes[i].members.as_ref()?.get(name) {
+            let mut member = member.clone();
+            member.text = if member.mangles {
+                format!("{file}::{class}: {}", member.text)
+            } else {
+                format!("{file}: {}", member.text)
+            };
+            let member = &member;
+            out.push(member.clone());
+            if !member.supers {
+                break;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// What each definition of a chain reads as: a delegating method as what its target finds.
+fn effective(w: &World<'_>, mro: &[Ref], chain: &[Member], name: &str) -> Option<Vec<String>> {
+    chain
+        .iter()
+        .map(|m| match &m.delegate {
+            None => Some(m.text.clone()),
+            Some(other) if other != name => {
+                let target = chain_first(w, mro, other)?;
+                (!target.supers && target.delegate.is_none()).then_some(target.text)
+            }
+            Some(_) => None,
+        })
+        .collect()
+}
+
+fn chain_first(w: &World<'_>, mro: &[Ref], name: &str) -> Option<Member> {
+    chain(w, mro, name)?.into_iter().next()
+}
+
+/// The member names of the repository's classes of an order.
+fn names(w: &World<'_>, mro: &[Ref]) -> Option<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    for at in mro {
+        let Ref::Class(file, name) = at else { continue };
+        let (module, i) = w.class(file, name)?;
+        out.extend(module.classes[i].members.as_ref()?.keys().cloned());
+    }
+    Some(out)
+}
+
+/// Whether an order is the repository's classes then `unittest.TestCase`/`object` only.
+fn suffix(mro: &[Ref]) -> Option<Vec<Ref>> {
+    let first_opaque = mro
+        .iter()
+        .position(|r| !matches!(r, Ref::Class(..)))
+        .unwrap_or(mro.len());
+    let tail = mro[first_opaque..].to_vec();
+    tail.iter()
+        .all(|r| !matches!(r, Ref::Class(..)))
+        .then_some(tail)
+}
+
+/// The classes of `file` deriving from `class` there (by their plain base names), itself
+/// included.
+fn family(m: &Module, class: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::from([class.to_owned()]);
+    loop {
+        let before = out.len();
+        for c in &m.classes {
+            if c.bases.iter().any(|b| out.contains(b.as_str())) {
+                out.insert(c.name.clone());
+            }
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
+/// The classes of the family that run the test: `(name, order)`.
+/// The orders of the family's classes that run the test, by class name.
+type Runners = BTreeMap<String, Vec<Ref>>;
+
+fn runners(
+    w: &World<'_>,
+    file: &str,
+    family: &BTreeSet<String>,
+    (class, method): (&str, &str),
+    pytest: bool,
+) -> Option<Runners> {
+    let target = Ref::Class(file.to_owned(), class.to_owned());
+    let mut out = BTreeMap::new();
+    for name in family {
+        let this = Ref::Class(file.to_owned(), name.clone());
+        let mro = w.mro(&this, 0)?;
+        if !mro.contains(&target) {
+            continue;
+        }
+        let (_, abstract_) = w.decorators(&this);
+        let collected = mro.contains(&Ref::TestCase) || (pytest && name.starts_with("Test"));
+        if abstract_ || !collected {
+            continue;
+        }
+        // The test's own definition is the one this class runs.
+        let mut runs = None;
+        for at in &mro {
+            let Ref::Class(f, n) = at else { continue };
+            let (module, i) = w.class(f, n)?;
+            if module.classes[i].members.as_ref()?.contains_key(method) {
+                runs = Some(at);
+                break;
+            }
+        }
+        if runs != Some(&target) {
+            continue;
+        }
+        out.insert(name.clone(), mro);
+    }
+    Some(out)
+}
+
+/// A revision's Python files, each with its text, once read.
+type SourcesRead = RefCell<Option<Vec<(String, String)>>>;
+
+/// Two revisions of a repository's Python classes, read once for every test judged.
+pub struct Revisions<'a> {
+    old: World<'a>,
+    new: World<'a>,
+    /// Each revision's Python files (path, text), read on first use.
+    sources: [(&'a [String], SourcesRead); 2],
+    /// Whether the repository's configuration names pytest (see [`Revisions::pytest`]).
+    pytest_configured: bool,
+}
+
+impl<'a> Revisions<'a> {
+    /// `old_files` and `new_files` are each revision's Python files.
+    pub fn new(
+        old: Reader<'a>,
+        new: Reader<'a>,
+        old_files: &'a [String],
+        new_files: &'a [String],
+        pytest_configured: bool,
+    ) -> Revisions<'a> {
+        Revisions {
+            old: World::new(old),
+            new: World::new(new),
+            sources: [
+                (old_files, RefCell::new(None)),
+                (new_files, RefCell::new(None)),
+            ],
+            pytest_configured,
+        }
+    }
+
+    fn with_sources<T>(&self, found: impl Fn(&str, &str) -> Option<T>) -> Option<T> {
+        for (i, (files, cache)) in self.sources.iter().enumerate() {
+            let read = if i == 0 { self.old.read } else { self.new.read };
+            let mut cache = cache.borrow_mut();
+            let texts = cache.get_or_insert_with(|| {
+                files
+                    .iter()
+                    .filter_map(|f| read(f).map(|t| (f.clone(), t)))
+                    .collect()
+            });
+            if let Some(hit) = texts.iter().find_map(|(f, src)| found(f, src)) {
+                return Some(hit);
+            }
+        }
+        None
+    }
+
+    /// Whether pytest may run the tests, and so collect a plain class named `Test…`: the
+    /// repository's configuration names it (a `conftest.py`, a `pytest.ini`, a section or
+    /// a command in `pyproject.toml`, `setup.cfg`, `tox.ini`, a workflow, a requirements
+    /// file, the gates), or a Python file imports it. Without either, the tests are run by
+    /// unittest, which collects only `TestCase`s.
+    fn pytest(&self) -> bool {
+        self.pytest_configured
+            || self
+                .with_sources(|_, src| {
+                    src.lines()
+                        .any(|l| {
+                            let l = l.trim_start();
+                            l.starts_with("import pytest")
+                                || l.starts_with("from pytest")
+                                || l.starts_with("import _pytest")
+                                || l.starts_with("from _pytest")
+                        })
+                        .then_some(())
+                })
+                .is_some()
+    }
+
+    /// Whether a Python file other than `file` names one of `names`, in either revision.
+    fn named_elsewhere(&self, file: &str, names: &BTreeSet<&String>) -> bool {
+        self.with_sources(|f, src| {
+            (f != file && names.iter().any(|n| mentions(src, n))).then_some(())
+        })
+        .is_some()
+    }
+
+    /// Whether the classes around `file`'s `class`.`method` run it, in the new revision,
+    /// as they did in the old one (see the module doc).
+    /// `hooks` are the methods the findings named ([`named_methods`]).
+    pub fn keeps_every_run(&self, file: &str, class: &str, method: &str, hooks: &[String]) -> bool {
+        let (wo, wn) = (&self.old, &self.new);
+        let read = || -> Option<bool> {
+            let (mo, mn) = (wo.module(file)?, wn.module(file)?);
+            // A module's hook reads as a class's: it is not one.
+            if hooks
+                .iter()
+                .any(|h| mo.functions.contains(h) || mn.functions.contains(h))
+            {
+                return Some(false);
+            }
+            wo.class(file, class)?;
+            wn.class(file, class)?;
+            let (fo, fnew) = (family(&mo, class), family(&mn, class));
+            let all: BTreeSet<&String> = fo.iter().chain(fnew.iter()).collect();
+            // Named only as classes and bases in its own file, and nowhere else.
+            if all
+                .iter()
+                .any(|n| mo.loose.contains(*n) || mn.loose.contains(*n))
+                || self.named_elsewhere(file, &all)
+            {
+                return Some(false);
+            }
+            let pytest = self.pytest();
+            let ro = runners(wo, file, &fo, (class, method), pytest)?;
+            let rn = runners(wn, file, &fnew, (class, method), pytest)?;
+            if ro.is_empty() || !ro.keys().all(|k| rn.contains_key(k)) {
+                return Some(false);
+            }
+            for (name, old_mro) in &ro {
+                if !same_lookups((wo, old_mro), (wn, &rn[name]), file, method)? {
+                    return Some(false);
+                }
+            }
+            Some(true)
+        };
+        read() == Some(true)
+    }
+}
+
+/// Whether every name resolves, along the two orders, to the same definitions.
+fn same_lookups(
+    (wo, mo): (&World<'_>, &[Ref]),
+    (wn, mn): (&World<'_>, &[Ref]),
+    file: &str,
+    method: &str,
+) -> Option<bool> {
+    if suffix(mo)? != suffix(mn)? {
+        return Some(false);
+    }
+    // A class on both sides keeps its other decorators; a new one has none.
+    let classes: BTreeSet<&Ref> = mo.iter().chain(mn.iter()).collect();
+    for r in classes {
+        let (o, n) = (wo.decorators(r).0, wn.decorators(r).0);
+        let on_both = mo.contains(r) && mn.contains(r);
+        let unchanged = if on_both {
+            o == n
+        } else {
+            o.is_empty() && n.is_empty()
+        };
+        if !unchanged {
+            return Some(false);
+        }
+    }
+    // What the old classes' code and the test's file named.
+    let mut old_sources: Vec<Rc<Module>> = Vec::new();
+    for r in mo {
+        if let Ref::Class(f, _) = r
+            && let Some(m) = wo.module(f)
+        {
+            old_sources.push(m);
+        }
+    }
+    old_sources.extend(wo.module(file));
+    let mut new_sources: Vec<Rc<Module>> = Vec::new();
+    for r in mn {
+        if let Ref::Class(f, _) = r
+            && let Some(m) = wn.module(f)
+        {
+            new_sources.push(m);
+        }
+    }
+    // What runs when the new classes are created, as the old ones ran it: each member that
+    // is not inert is one the same class had, with the same head.
+    for r in mn {
+        let Ref::Class(f, n) = r else { continue };
+        let (m, i) = wn.class(f, n)?;
+        let before = wo
+            .class(f, n)
+            .and_then(|(om, oi)| om.classes[oi].members.clone());
+        for (name, member) in m.classes[i].members.as_ref()? {
+            let same = before
+                .as_ref()
+                .and_then(|b| b.get(name))
+                .is_some_and(|old| old.head == member.head);
+            if !member.inert && !same {
+                return Some(false);
+            }
+        }
+    }
+    let all: BTreeSet<String> = names(wo, mo)?.into_iter().chain(names(wn, mn)?).collect();
+    for name in &all {
+        // Another test of the class: the runner calls it for its own run, not this one's,
+        // unless code names it besides its definition.
+        if name.starts_with("test")
+            && name != method
+            && old_sources
+                .iter()
+                .chain(&new_sources)
+                .all(|m| occurrences(&m.src, name) <= 1)
+        {
+            continue;
+        }
+        let (co, cn) = (chain(wo, mo, name)?, chain(wn, mn, name)?);
+        match (co.is_empty(), cn.is_empty()) {
+            (true, false) => {
+                if reserved(name) || old_sources.iter().any(|m| mentions(&m.src, name)) {
+                    return Some(false);
+                }
+            }
+            (false, true) => return Some(false),
+            _ => {
+                if effective(wo, mo, &co, name)? != effective(wn, mn, &cn, name)? {
+                    return Some(false);
+                }
+            }
+        }
+    }
+    Some(true)
+}
+
+/// Whether a finding on a Python test only reads the classes around it: an
+/// `envelope-changed` of class lines and the test's decorators, or a `rebound` of methods
+/// of its class, a subclass or a base of its file (a setup, a hook, a class decorator).
+/// Such findings are what [`keeps_every_run`] decides on; anything else (a module-level
+/// binding, a moved import, a helper no longer reached) stands.
+pub fn about_classes(f: &super::rules::Finding, path: &str) -> bool {
+    use super::rules::Rule;
+    match f.rule {
+        Rule::EnvelopeChanged => {
+            f.message.starts_with("what surrounds the test")
+                && f.old_lines.iter().chain(&f.new_lines).all(|l| {
+                    let l = l
+                        .strip_prefix("(lock) ")
+                        .or_else(|| l.strip_prefix("(now) "))
+                        .unwrap_or("");
+                    l.starts_with("class ") || l.starts_with('@')
+                })
+        }
+        Rule::Rebound => {
+            f.old_lines.is_empty()
+                && !f.new_lines.is_empty()
+                && f.new_lines.iter().all(|l| {
+                    l.strip_prefix(path)
+                        .and_then(|l| l.strip_prefix(": "))
+                        .is_some_and(class_line)
+                })
+        }
+        _ => false,
+    }
+}
+
+/// The names of the methods a finding's lines show (`hook def get_app(self): …` →
+/// `get_app`): [`Revisions::keeps_every_run`] refuses when one is a module's function (a
+/// `load_tests`, a `setup_module`), whose lines read the same.
+pub fn named_methods(f: &super::rules::Finding, path: &str) -> Vec<String> {
+    f.new_lines
+        .iter()
+        .chain(&f.old_lines)
+        .filter_map(|l| {
+            let l = l.strip_prefix(path)?.strip_prefix(": ")?;
+            let l = l
+                .strip_prefix("no longer runs for the test as written: ")
+                .unwrap_or(l);
+            super::bindings::hook_method(l).map(|(name, _)| name.trim().to_owned())
+        })
+        .collect()
+}
+
+/// A method of a class (`hook def get_app(self): …`, `setup in a subclass: def setUp…`,
+/// `in a base: hook …`) or a decorator of a base class (`in a base: decorator @…`).
+fn class_line(l: &str) -> bool {
+    let l = l
+        .strip_prefix("no longer runs for the test as written: ")
+        .unwrap_or(l);
+    let l = l.strip_prefix(super::bindings::IN_A_BASE).unwrap_or(l);
+    if l.starts_with("decorator @") {
+        return true;
+    }
+    let Some(l) = l
+        .strip_prefix(super::bindings::HOOK)
+        .or_else(|| l.strip_prefix("setup "))
+    else {
+        return false;
+    };
+    let l = l.strip_prefix("in a subclass: ").unwrap_or(l);
+    l.starts_with("def ") || l.starts_with("async def ") || l.starts_with('@')
+}
+
+/// `(CLASS, METHOD)` of a locked Python test id `python:FILE::CLASS::METHOD`.
+pub fn class_and_method<'i>(id: &'i str, file: &str) -> Option<(&'i str, &'i str)> {
+    let rest = id
+        .strip_prefix("python:")?
+        .strip_prefix(file)?
+        .strip_prefix("::")?;
+    let (class, method) = rest.split_once("::")?;
+    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
+    (plain(class) && plain(method)).then_some((class, method))
+}
+
+#[cfg(all(test, feature = "lang-python"))]
+mod tests {
+    use super::*;
+
+    const MARKER: &str = "import unittest\n\n\ndef abstract_base_test(cls):\n    \"\"\"Marks a base test case abstract.\"\"\"\n\n    class AbstractBaseWrapper(cls):  # type: ignore\n        @classmethod\n        def setUpClass(cls):\n            if cls is AbstractBaseWrapper:\n                raise unittest.SkipTest(\"abstract base class\")\n            super().setUpClass()\n\n    return AbstractBaseWrapper  # type: ignore\n";
+
+    const FRAMEWORK: &str = "import unittest\n\n\nclass AsyncTestCase(unittest.TestCase):\n    def setUp(self):\n        super().setUp()\n        self.io_loop = object()\n\n\nclass AsyncHTTPTestCase(AsyncTestCase):\n    def setUp(self):\n        super().setUp()\n        self.app = self.get_app()\n\n    def get_app(self):\n        raise NotImplementedError()\n\n    def fetch(self, path):\n        return self.app(path)\n";
+
+    const OLD: &str = "import typing\n\nfrom pkg.testing import AsyncHTTPTestCase, AsyncTestCase\nfrom tests.util import abstract_base_test\n\n\nclass PayMixin:\n    def get_app(self: typing.Any):\n        return lambda path: 6\n\n    def test_total(self: typing.Any):\n        self.assertEqual(self.fetch(\"/total\"), 6)\n\n\nclass TestPay(PayMixin, AsyncHTTPTestCase):\n    pass\n";
+
+    const NEW: &str = "import typing\n\nfrom pkg.testing import AsyncHTTPTestCase, AsyncTestCase\nfrom tests.util import abstract_base_test\n\n\n@abstract_base_test\nclass PayMixin(AsyncTestCase):\n    def fetch(self, path: str) -> int:\n        raise NotImplementedError()\n\n    def mixin_get_app(self):\n        return lambda path: 6\n\n    def test_total(self):\n        self.assertEqual(self.fetch(\"/total\"), 6)\n\n\nclass TestPay(AsyncHTTPTestCase, PayMixin):\n    def get_app(self):\n        return self.mixin_get_app()\n";
+
+    fn files(test: &str) -> BTreeMap<String, String> {
+        BTreeMap::from([
+            ("tests/test_pay.py".to_owned(), test.to_owned()),
+            ("tests/util.py".to_owned(), MARKER.to_owned()),
+            ("pkg/testing.py".to_owned(), FRAMEWORK.to_owned()),
+        ])
+    }
+
+    fn keeps(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> bool {
+        keeps_under(old, new, "PayMixin", false)
+    }
+
+    fn keeps_under(
+        old: &BTreeMap<String, String>,
+        new: &BTreeMap<String, String>,
+        class: &str,
+        pytest: bool,
+    ) -> bool {
+        let ro = |p: &str| old.get(p).cloned();
+        let rn = |p: &str| new.get(p).cloned();
+        let of = |m: &BTreeMap<String, String>| m.keys().cloned().collect::<Vec<_>>();
+        let (old_files, new_files) = (of(old), of(new));
+        Revisions::new(&ro, &rn, &old_files, &new_files, pytest).keeps_every_run(
+            "tests/test_pay.py",
+            class,
+            "test_total",
+            &[],
+        )
+    }
+
+    fn with(test: &str, edit: impl Fn(&mut BTreeMap<String, String>)) -> BTreeMap<String, String> {
+        let mut f = files(test);
+        edit(&mut f);
+        f
+    }
+
+    #[test]
+    fn a_mixin_made_an_abstract_base_test_keeps_every_run() {
+        assert!(keeps(&files(OLD), &files(NEW)));
+        // Nothing changed keeps every run too.
+        assert!(keeps(&files(OLD), &files(OLD)));
+    }
+
+    #[test]
+    fn a_change_of_what_a_lookup_finds_does_not() {
+        let cases: &[(&str, &str)] = &[
+            // The delegated method returns another app.
+            (
+                "return lambda path: 6\n\n    def test",
+                "return lambda path: 7\n\n    def test",
+            ),
+            // The stub now comes first: the concrete class's bases keep the old order.
+            (
+                "class TestPay(AsyncHTTPTestCase, PayMixin):",
+                "class TestPay(PayMixin, AsyncHTTPTestCase):",
+            ),
+            // The test's own body.
+            (
+                "self.fetch(\"/total\"), 6)",
+                "self.fetch(\"/total\"), self.fetch(\"/total\"))",
+            ),
+            // A hook of the runner's API, new.
+            (
+                "    def get_app(self):\n        return self.mixin_get_app()\n",
+                "    def get_app(self):\n        return self.mixin_get_app()\n\n    def setUp(self):\n        pass\n",
+            ),
+            // A class hook of pytest's.
+            (
+                "    def get_app(self):\n        return self.mixin_get_app()\n",
+                "    def get_app(self):\n        return self.mixin_get_app()\n\n    def pytest_generate_tests(self, metafunc):\n        pass\n",
+            ),
+            // A name the old code read (the framework's `app`), now a class attribute.
+            (
+                "    def get_app(self):\n        return self.mixin_get_app()\n",
+                "    def get_app(self):\n        return self.mixin_get_app()\n\n    app = None\n",
+            ),
+            // The concrete class made abstract too: it runs nothing.
+            ("class TestPay(", "@abstract_base_test\nclass TestPay("),
+            // Another decorator on the concrete class.
+            (
+                "class TestPay(",
+                "@unittest.skip(\"later\")\nclass TestPay(",
+            ),
+            // A base gatekeeper cannot read.
+            (
+                "class TestPay(AsyncHTTPTestCase, PayMixin):",
+                "class TestPay(AsyncHTTPTestCase, PayMixin, Elsewhere):",
+            ),
+            // A statement that runs in a class body.
+            (
+                "    def fetch(self, path: str)",
+                "    print('x')\n\n    def fetch(self, path: str)",
+            ),
+            // A metaclass.
+            (
+                "class PayMixin(AsyncTestCase):",
+                "class PayMixin(AsyncTestCase, metaclass=Meta):",
+            ),
+            // A `super()` that reaches another name.
+            (
+                "        return self.mixin_get_app()\n",
+                "        return super().get_app() or self.mixin_get_app()\n",
+            ),
+        ];
+        for (from, to) in cases {
+            assert!(NEW.contains(from), "{from}");
+            let new = files(&NEW.replacen(from, to, 1));
+            assert!(!keeps(&files(OLD), &new), "{to}");
+        }
+    }
+
+    #[test]
+    fn what_the_module_binds_again_or_around_the_classes_is_refused() {
+        let cases: &[(&str, &str)] = &[
+            // A base's name bound again after its import.
+            (
+                "\n\n@abstract_base_test",
+                "\nAsyncHTTPTestCase = AsyncTestCase\n\n@abstract_base_test",
+            ),
+            // The marker's name bound again.
+            (
+                "\n\n@abstract_base_test",
+                "\nabstract_base_test = lambda c: c\n\n@abstract_base_test",
+            ),
+            // A star import may bind any of them.
+            (
+                "import typing\n",
+                "import typing\nfrom pkg.fakes import *\n",
+            ),
+            // A runner in a block, which the class lines do not show.
+            (
+                "class TestPay(AsyncHTTPTestCase, PayMixin):",
+                "if True:\n    class TestSkip(PayMixin):\n        test_total = None\n\n\nclass TestPay(AsyncHTTPTestCase, PayMixin):",
+            ),
+            // The mixin named elsewhere in its file.
+            (
+                "class TestPay(AsyncHTTPTestCase, PayMixin):",
+                "PayMixin.test_total = None\n\n\nclass TestPay(AsyncHTTPTestCase, PayMixin):",
+            ),
+            (
+                "class TestPay(AsyncHTTPTestCase, PayMixin):",
+                "Alias = PayMixin\n\n\nclass TestPay(AsyncHTTPTestCase, PayMixin):",
+            ),
+            // A name a function declares global.
+            (
+                "class TestPay(AsyncHTTPTestCase, PayMixin):",
+                "def swap():\n    global AsyncHTTPTestCase\n\n\nclass TestPay(AsyncHTTPTestCase, PayMixin):",
+            ),
+        ];
+        for (from, to) in cases {
+            assert!(NEW.contains(from), "{from}");
+            let new = files(&NEW.replacen(from, to, 1));
+            assert!(!keeps(&files(OLD), &new), "{to}");
+        }
+        // A delegate whose target is written the same in another module, whose globals it
+        // sees: not followed.
+        let new = with(
+            &NEW.replace(
+                "    def mixin_get_app(self):\n        return lambda path: 6\n\n",
+                "",
+            )
+            .replace(
+                "class PayMixin(AsyncTestCase):",
+                "class PayMixin(Apps, AsyncTestCase):",
+            )
+            .replace(
+                "import abstract_base_test\n",
+                "import abstract_base_test, Apps\n",
+            ),
+            |f| {
+                let util = format!(
+                    "{MARKER}\n\nclass Apps:\n    def mixin_get_app(self):\n        return lambda path: 6\n"
+                );
+                f.insert("tests/util.py".to_owned(), util);
+            },
+        );
+        assert!(!keeps(&files(OLD), &new));
+    }
+
+    #[test]
+    fn a_plain_class_named_for_pytest_runs_the_test_where_pytest_is_used() {
+        let (old, new) = (
+            files(&OLD.replace("PayMixin", "TestPayMixin")),
+            files(&NEW.replace("PayMixin", "TestPayMixin")),
+        );
+        // unittest collects only test cases: the mixin never ran the test.
+        assert!(keeps_under(&old, &new, "TestPayMixin", false));
+        // pytest collects the mixin by its name: made abstract, it no longer runs it.
+        assert!(!keeps_under(&old, &new, "TestPayMixin", true));
+        let imports = with(&NEW.replace("PayMixin", "TestPayMixin"), |f| {
+            f.insert(
+                "tests/conftest_like.py".to_owned(),
+                "import pytest\n".to_owned(),
+            );
+        });
+        assert!(!keeps_under(&old, &imports, "TestPayMixin", false));
+    }
+
+    #[test]
+    fn what_runs_when_a_class_is_created_must_be_what_ran_before() {
+        let cases: &[(&str, &str)] = &[
+            // A shadowed stub, decorated: the decorator runs.
+            (
+                "    def fetch(self, path: str) -> int:",
+                "    @patch_total\n    def fetch(self, path: str) -> int:",
+            ),
+            // A default that calls.
+            (
+                "    def fetch(self, path: str) -> int:",
+                "    def fetch(self, path: str = setattr(pay, \"total\", len)) -> int:",
+            ),
+            // An annotation that calls.
+            (
+                "    def fetch(self, path: str) -> int:",
+                "    def fetch(self, path: setattr(pay, \"total\", len)) -> int:",
+            ),
+            // A class attribute that calls, shadowed by nothing.
+            (
+                "    def mixin_get_app(self):",
+                "    patched = setattr(pay, \"total\", len)\n\n    def mixin_get_app(self):",
+            ),
+            // Another test, new, whose decorator runs.
+            (
+                "    def mixin_get_app(self):",
+                "    @patch_total\n    def test_other(self):\n        pass\n\n    def mixin_get_app(self):",
+            ),
+            // A nested class, whose body runs.
+            (
+                "    def mixin_get_app(self):",
+                "    class Inner:\n        pass\n\n    def mixin_get_app(self):",
+            ),
+        ];
+        for (from, to) in cases {
+            assert!(NEW.contains(from), "{from}");
+            let new = files(&NEW.replacen(from, to, 1));
+            assert!(!keeps(&files(OLD), &new), "{to}");
+        }
+        // Another test whose body changed, or new and plain: its own run, not this one's.
+        let other = "\n    def test_other(self):\n        self.assertEqual(1, 1)\n";
+        let old = files(&format!("{OLD}{other}"));
+        let new = files(&format!("{NEW}{}", other.replace("1, 1", "2, 2")));
+        assert!(keeps(&old, &new));
+        assert!(keeps(&files(OLD), &new));
+        // A literal class attribute, new and read by no old code.
+        let new = files(&NEW.replace(
+            "    def mixin_get_app(self):",
+            "    retries = 3\n\n    def mixin_get_app(self):",
+        ));
+        assert!(keeps(&files(OLD), &new));
+    }
+
+    #[test]
+    fn a_decorator_that_does_more_than_skip_the_base_is_not_a_marker() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "if cls is AbstractBaseWrapper:",
+                "if cls is not AbstractBaseWrapper:",
+            ),
+            (
+                "            super().setUpClass()\n",
+                "            super().setUpClass()\n            cls.test_total = None\n",
+            ),
+            ("            super().setUpClass()\n", "            pass\n"),
+            (
+                "        @classmethod\n",
+                "        test_total = None\n\n        @classmethod\n",
+            ),
+            ("    return AbstractBaseWrapper", "    return cls"),
+        ];
+        for (from, to) in cases {
+            assert!(MARKER.contains(from), "{from}");
+            let new = with(NEW, |f| {
+                f.insert("tests/util.py".to_owned(), MARKER.replacen(from, to, 1));
+            });
+            assert!(!keeps(&files(OLD), &new), "{to}");
+        }
+    }
+
+    #[test]
+    fn the_framework_and_other_files_are_read_too() {
+        // The framework's base defines the test's name: the reordered bases now find it.
+        let framework = FRAMEWORK.replace(
+            "    def fetch(self, path):",
+            "    test_total = None\n\n    def fetch(self, path):",
+        );
+        let old = with(OLD, |f| {
+            f.insert("pkg/testing.py".to_owned(), framework.clone());
+        });
+        let new = with(NEW, |f| {
+            f.insert("pkg/testing.py".to_owned(), framework.clone());
+        });
+        assert!(!keeps(&old, &new));
+        // Another file subclasses the mixin: its runs are not followed.
+        let new = with(NEW, |f| {
+            f.insert(
+                "tests/test_other.py".to_owned(),
+                "from tests.test_pay import PayMixin\n".to_owned(),
+            );
+        });
+        assert!(!keeps(&files(OLD), &new));
+        // A framework gatekeeper cannot read.
+        let new = with(NEW, |f| {
+            f.remove("pkg/testing.py");
+        });
+        assert!(!keeps(&files(OLD), &new));
+    }
+
+    #[test]
+    fn a_runner_lost_or_a_test_run_from_elsewhere_is_refused() {
+        // The old concrete class gone.
+        let new = files(&NEW.replace("class TestPay(", "class PayTests("));
+        assert!(!keeps(&files(OLD), &new));
+        // The concrete class now overrides the test.
+        let new = files(&NEW.replace(
+            "        return self.mixin_get_app()\n",
+            "        return self.mixin_get_app()\n\n    def test_total(self):\n        pass\n",
+        ));
+        assert!(!keeps(&files(OLD), &new));
+    }
+}
