@@ -79,8 +79,9 @@ struct Module {
     src: String,
     classes: Vec<Class>,
     imports: Vec<String>,
-    /// Its top-level functions that mark a class abstract ([`is_abstract_marker`]).
-    markers: BTreeSet<String>,
+    /// Its top-level functions that mark a class abstract ([`is_abstract_marker`]), each
+    /// with the name `SkipTest` is reached through (`unittest` or `SkipTest`).
+    markers: BTreeMap<String, &'static str>,
     /// Its top-level function names.
     functions: BTreeSet<String>,
     /// See [`loose_names`].
@@ -92,6 +93,20 @@ struct Module {
 }
 
 impl Module {
+    /// Whether its function `name` marks a class abstract, `SkipTest` being unittest's
+    /// (imported once, as `import unittest` or `from unittest import SkipTest`).
+    fn marks(&self, name: &str) -> bool {
+        let Some(through) = self.markers.get(name) else {
+            return false;
+        };
+        let wanted = if *through == "unittest" {
+            "import unittest"
+        } else {
+            "from unittest import SkipTest"
+        };
+        self.bound_once(through) && self.imports.iter().any(|i| i == wanted)
+    }
+
     /// Whether `name` is bound exactly once at module level (its class, def or import).
     fn bound_once(&self, name: &str) -> bool {
         !self.star && self.binds.get(name) == Some(&1)
@@ -172,7 +187,7 @@ impl<'a> World<'a> {
             return false;
         }
         if m.functions.contains(decorator) {
-            return m.markers.contains(decorator);
+            return m.marks(decorator);
         }
         for i in &m.imports {
             let Some((module, name)) = super::base_import(i, decorator) else {
@@ -182,7 +197,7 @@ impl<'a> World<'a> {
                 if let Some(other) = self.module(&c)
                     && other.functions.contains(&name)
                 {
-                    return other.bound_once(&name) && other.markers.contains(&name);
+                    return other.bound_once(&name) && other.marks(&name);
                 }
             }
         }
@@ -267,7 +282,7 @@ fn parse_module(file: &str, src: String) -> Option<Module> {
     let tree = super::lang::parse_clean(super::lang::Lang::Python, file, &src).ok()??;
     let root = tree.root_node();
     let mut classes = Vec::new();
-    let mut markers = BTreeSet::new();
+    let mut markers = BTreeMap::new();
     let mut functions = BTreeSet::new();
     for n in named_children(root) {
         let (def, decorators) = if kind(n) == "decorated_definition" {
@@ -306,7 +321,7 @@ fn parse_module(file: &str, src: String) -> Option<Module> {
                 let members = def
                     .child_by_field_name("body")
                     .filter(|_| !keywords)
-                    .and_then(|b| class_members(b, &src));
+                    .and_then(|b| class_members(text(name, &src), b, &src));
                 classes.push(Class {
                     name: text(name, &src).to_owned(),
                     bases,
@@ -319,8 +334,10 @@ fn parse_module(file: &str, src: String) -> Option<Module> {
                     continue;
                 };
                 let name = text(name, &src).to_owned();
-                if decorators.is_empty() && is_abstract_marker(def, &src) {
-                    markers.insert(name.clone());
+                if decorators.is_empty()
+                    && let Some(through) = is_abstract_marker(def, &src)
+                {
+                    markers.insert(name.clone(), through);
                 }
                 functions.insert(name);
             }
@@ -497,10 +514,12 @@ fn statements(block: Node<'_>) -> Vec<Node<'_>> {
         .filter(|n| kind(*n) != "comment")
         .enumerate()
     {
+        // A plain string runs nothing; an f-string is evaluated.
         let docstring = i == 0
             && kind(n) == "expression_statement"
             && n.named_child_count() == 1
-            && n.named_child(0).is_some_and(|s| kind(s) == "string");
+            && n.named_child(0)
+                .is_some_and(|s| kind(s) == "string" && is_literal(s));
         if docstring || kind(n) == "pass_statement" {
             continue;
         }
@@ -511,7 +530,7 @@ fn statements(block: Node<'_>) -> Vec<Node<'_>> {
 
 /// The names a class body binds with what each holds; `None` when it holds anything else
 /// (a statement that runs, a binding gatekeeper does not read, a name bound twice).
-fn class_members(body: Node<'_>, src: &str) -> Option<BTreeMap<String, Member>> {
+fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<String, Member>> {
     let mut out = BTreeMap::new();
     for n in statements(body) {
         let def = if kind(n) == "decorated_definition" {
@@ -532,23 +551,29 @@ fn class_members(body: Node<'_>, src: &str) -> Option<BTreeMap<String, Member>> 
                 if kind(left) != "identifier" {
                     return None;
                 }
-                // A bare annotation binds nothing.
+                // A bare annotation binds nothing; a type expression runs nothing.
                 if a.child_by_field_name("right").is_none() {
-                    continue;
+                    if a.child_by_field_name("type")
+                        .is_some_and(is_type_expression)
+                    {
+                        continue;
+                    }
+                    return None;
                 }
                 text(left, src).to_owned()
             }
             _ => return None,
         };
         let function = kind(def) == "function_definition";
-        // An annotation that calls runs code when the class is created.
-        let mut calls_in_annotation = false;
+        // An annotation is evaluated when the class is created: only a type expression
+        // runs nothing (no call, no walrus binding a class attribute).
+        let mut annotations_run = false;
         visit(n, &mut |x| {
             if kind(x) == "type" {
-                visit(x, &mut |c| calls_in_annotation |= kind(c) == "call");
+                annotations_run |= !is_type_expression(x);
             }
         });
-        if calls_in_annotation {
+        if annotations_run {
             return None;
         }
         let mut tokens = String::new();
@@ -590,7 +615,7 @@ fn class_members(body: Node<'_>, src: &str) -> Option<BTreeMap<String, Member>> 
             _ => false,
         };
         let supers = text(n, src).contains("super");
-        if supers && !supers_ok(n, src, &name) {
+        if supers && !supers_ok(n, src, (class, &name)) {
             return None;
         }
         let mut mangles = false;
@@ -613,6 +638,41 @@ fn class_members(body: Node<'_>, src: &str) -> Option<BTreeMap<String, Member>> 
         }
     }
     Some(out)
+}
+
+/// A type expression: names, attributes, subscripts, literals, `|`, `...`; nothing that
+/// calls, binds or defines.
+fn is_type_expression(n: Node<'_>) -> bool {
+    let mut ok = true;
+    visit(n, &mut |x| {
+        ok &= matches!(
+            kind(x),
+            "type"
+                | "identifier"
+                | "attribute"
+                | "subscript"
+                | "generic_type"
+                | "union_type"
+                | "member_type"
+                | "type_parameter"
+                | "splat_type"
+                | "binary_operator"
+                | "list"
+                | "tuple"
+                | "none"
+                | "true"
+                | "false"
+                | "integer"
+                | "ellipsis"
+                | "string"
+                | "string_start"
+                | "string_content"
+                | "string_end"
+                | "escape_sequence"
+                | "comment"
+        );
+    });
+    ok
 }
 
 /// A literal: a number, a string without interpolation, `True`, `False`, `None`, or a
@@ -678,6 +738,17 @@ fn serialize(n: Node<'_>, src: &str, top: Top, out: &mut String) {
         out.push(' ');
         return;
     }
+    // Where a block starts and ends: indentation decides what a statement is inside.
+    if kind(n) == "block" {
+        out.push_str("{ ");
+    }
+    serialize_children(n, src, top, out);
+    if kind(n) == "block" {
+        out.push_str("} ");
+    }
+}
+
+fn serialize_children(n: Node<'_>, src: &str, top: Top, out: &mut String) {
     let function = kind(n) == "function_definition";
     let mut cursor = n.walk();
     if !cursor.goto_first_child() {
@@ -707,7 +778,31 @@ fn serialize(n: Node<'_>, src: &str, top: Top, out: &mut String) {
 
 /// Every `super` in a definition is `super()` or `super(…)` whose attribute `name` is
 /// called: it reaches the next definition of the same name, as the chain compares.
-fn supers_ok(n: Node<'_>, src: &str, name: &str) -> bool {
+fn supers_ok(n: Node<'_>, src: &str, (class, name): (&str, &str)) -> bool {
+    // `super()`, or `super(CLASS, FIRST)` naming the class it is written in and the
+    // method's first parameter: another class starts the lookup elsewhere.
+    let def = if kind(n) == "decorated_definition" {
+        n.child_by_field_name("definition")
+    } else {
+        Some(n)
+    };
+    let first = def
+        .and_then(|d| d.child_by_field_name("parameters"))
+        .and_then(|p| p.named_child(0))
+        .map(|p| text(p, src).to_owned());
+    let arguments_ok = |call: Node<'_>| {
+        let args: Vec<String> = call
+            .child_by_field_name("arguments")
+            .map(|a| {
+                named_children(a)
+                    .into_iter()
+                    .filter(|x| kind(*x) != "comment")
+                    .map(|x| text(x, src).to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        args.is_empty() || (args.len() == 2 && args[0] == class && Some(&args[1]) == first.as_ref())
+    };
     let mut ok = true;
     visit(n, &mut |x| {
         if kind(x) != "identifier" || text(x, src) != "super" {
@@ -715,7 +810,11 @@ fn supers_ok(n: Node<'_>, src: &str, name: &str) -> bool {
         }
         let called = x
             .parent()
-            .filter(|call| kind(*call) == "call" && call.child_by_field_name("function") == Some(x))
+            .filter(|call| {
+                kind(*call) == "call"
+                    && call.child_by_field_name("function") == Some(x)
+                    && arguments_ok(*call)
+            })
             .and_then(|call| {
                 call.parent().filter(|a| {
                     kind(*a) == "attribute"
@@ -791,8 +890,8 @@ fn delegate(def: Node<'_>, src: &str) -> Option<String> {
 /// Only this shape (docstrings, comments and annotations aside): the wrapper's one method
 /// skips the wrapper itself and hands every subclass on, unchanged, to the next
 /// `setUpClass`.
-fn is_abstract_marker(def: Node<'_>, src: &str) -> bool {
-    let read = || -> Option<()> {
+fn is_abstract_marker(def: Node<'_>, src: &str) -> Option<&'static str> {
+    let read = || -> Option<&'static str> {
         let params = named_children(def.child_by_field_name("parameters")?);
         let [p] = params.as_slice() else {
             return None;
@@ -869,8 +968,26 @@ fn is_abstract_marker(def: Node<'_>, src: &str) -> bool {
         if kind(condition) != "comparison_operator" || words != [c, "is", wrapper] {
             return None;
         }
+        // `raise unittest.SkipTest(…)` or `raise SkipTest(…)`, with literal or named
+        // arguments: what it raises ends only the wrapper's own run (`SystemExit` would end
+        // the process).
         let then = statements(check.child_by_field_name("consequence")?);
-        if !matches!(then.as_slice(), [r] if kind(*r) == "raise_statement") {
+        let [raise] = then.as_slice() else {
+            return None;
+        };
+        let call = raise.named_child(0).filter(|c| kind(*c) == "call")?;
+        if kind(*raise) != "raise_statement" || raise.named_child_count() != 1 {
+            return None;
+        }
+        let callee = match text(call.child_by_field_name("function")?, src) {
+            "unittest.SkipTest" => "unittest",
+            "SkipTest" => "SkipTest",
+            _ => return None,
+        };
+        let plain = named_children(call.child_by_field_name("arguments")?)
+            .into_iter()
+            .all(|a| is_literal(a) || kind(a) == "identifier" || kind(a) == "comment");
+        if !plain {
             return None;
         }
         // `super().setUpClass()` or `super(WRAPPER, CLS).setUpClass()`.
@@ -881,9 +998,9 @@ fn is_abstract_marker(def: Node<'_>, src: &str) -> bool {
         let spelled: String = text(call, src).split_whitespace().collect();
         let ok = spelled == "super().setUpClass()"
             || spelled == format!("super({wrapper},{c}).setUpClass()");
-        ok.then_some(())
+        ok.then_some(callee)
     };
-    read().is_some()
+    read()
 }
 
 /// Whether `word` occurs in `src` as a whole identifier.
@@ -1180,7 +1297,9 @@ impl<'a> Revisions<'a> {
             let pytest = self.pytest();
             let ro = runners(wo, file, &fo, (class, method), pytest)?;
             let rn = runners(wn, file, &fnew, (class, method), pytest)?;
-            if ro.is_empty() || !ro.keys().all(|k| rn.contains_key(k)) {
+            // The same classes run it: a new one would run it with what it sets up, and
+            // nothing compares that with a class before.
+            if ro.is_empty() || !ro.keys().eq(rn.keys()) {
                 return Some(false);
             }
             for (name, old_mro) in &ro {
@@ -1334,13 +1453,16 @@ pub fn named_methods(f: &super::rules::Finding, path: &str) -> Vec<String> {
 }
 
 /// A method of a class (`hook def get_app(self): …`, `setup in a subclass: def setUp…`,
-/// `in a base: hook …`) or a decorator of a base class (`in a base: decorator @…`).
+/// `in a base: hook …`, `in a subclass: helper .check: …`) or a decorator of a base class
+/// (`in a base: decorator @…`).
 fn class_line(l: &str) -> bool {
     let l = l
         .strip_prefix("no longer runs for the test as written: ")
         .unwrap_or(l);
     let l = l.strip_prefix(super::bindings::IN_A_BASE).unwrap_or(l);
-    if l.starts_with("decorator @") {
+    // A method the test calls on `self`, of its class or a subclass (`helper .check: …`).
+    let helper = l.strip_prefix("in a subclass: ").unwrap_or(l);
+    if l.starts_with("decorator @") || helper.starts_with("helper .") {
         return true;
     }
     let Some(l) = l
@@ -1627,6 +1749,62 @@ mod tests {
         assert!(keeps(&files(OLD), &new));
     }
 
+    /// Found by attacking this reading with the real runner: each passed a first version
+    /// while a broken `total` still passed the test.
+    #[test]
+    fn what_an_attack_hid_in_the_refactor_is_refused() {
+        let cases: &[(&str, &str)] = &[
+            // A new class runs the test, with a setup that patches what it checks.
+            (
+                "class TestPay(",
+                "class TestAaa(AsyncHTTPTestCase, PayMixin):\n    def get_app(self):\n        return self.mixin_get_app()\n\n    def setUp(self):\n        pay.total = lambda xs: 6\n        super().setUp()\n\n\nclass TestPay(",
+            ),
+            // An f-string first in a class body runs when the class is created.
+            (
+                "    def get_app(self):\n        return self.mixin_get_app()\n",
+                "    f\"{setattr(pay, 'total', len)}\"\n\n    def get_app(self):\n        return self.mixin_get_app()\n",
+            ),
+            // A bare annotation whose walrus binds a class attribute.
+            (
+                "    def get_app(self):\n        return self.mixin_get_app()\n",
+                "    note: (mixin_get_app := lambda self: lambda path: 6)\n\n    def get_app(self):\n        return self.mixin_get_app()\n",
+            ),
+        ];
+        for (from, to) in cases {
+            assert!(NEW.contains(from), "{from}");
+            let new = files(&NEW.replacen(from, to, 1));
+            assert!(!keeps(&files(OLD), &new), "{to}");
+        }
+        // `super(OTHER, self)` starts the lookup after another class than its own.
+        let old = OLD.replace(
+            "class TestPay(PayMixin, AsyncHTTPTestCase):\n    pass\n",
+            "class Client:\n    pass\n\n\nclass TestPay(PayMixin, Client, AsyncHTTPTestCase):\n    def fetch(self, path):\n        return super(Client, self).fetch(path)\n",
+        );
+        let new = NEW
+            .replace(
+                "class TestPay(AsyncHTTPTestCase, PayMixin):\n",
+                "class Offline:\n    def fetch(self, path):\n        return 6\n\n\nclass Client:\n    pass\n\n\nclass TestPay(AsyncHTTPTestCase, Client, Offline, PayMixin):\n    def fetch(self, path):\n        return super(Client, self).fetch(path)\n\n",
+            );
+        assert!(!keeps(&files(&old), &files(&new)));
+        // A statement moved out of the block it was in: the same tokens, another program.
+        let old = OLD.replace(
+            "        return lambda path: 6\n",
+            "        total = billing.total\n        if stubbed:\n            print(\"stub\")\n            total = lambda xs: 6\n        return lambda path: total([1, 2, 3])\n",
+        );
+        let new = NEW.replace(
+            "        return lambda path: 6\n",
+            "        total = billing.total\n        if stubbed:\n            print(\"stub\")\n        total = lambda xs: 6\n        return lambda path: total([1, 2, 3])\n",
+        );
+        assert!(old != OLD && new != NEW);
+        assert!(!keeps(&files(&old), &files(&new)));
+        // As written in both, it keeps every run.
+        let same = NEW.replace(
+            "        return lambda path: 6\n",
+            "        total = billing.total\n        if stubbed:\n            print(\"stub\")\n            total = lambda xs: 6\n        return lambda path: total([1, 2, 3])\n",
+        );
+        assert!(keeps(&files(&old), &files(&same)));
+    }
+
     #[test]
     fn a_decorator_that_does_more_than_skip_the_base_is_not_a_marker() {
         let cases: &[(&str, &str)] = &[
@@ -1644,6 +1822,29 @@ mod tests {
                 "        test_total = None\n\n        @classmethod\n",
             ),
             ("    return AbstractBaseWrapper", "    return cls"),
+            // What it raises ends the whole run.
+            (
+                "raise unittest.SkipTest(\"abstract base class\")",
+                "raise SystemExit(0)",
+            ),
+            (
+                "raise unittest.SkipTest(\"abstract base class\")",
+                "raise unittest.SkipTest(print(\"x\"))",
+            ),
+            // An f-string is no docstring: it runs.
+            (
+                "        def setUpClass(cls):\n",
+                "        def setUpClass(cls):\n            f\"{setattr(cls, 'test_total', None)}\"\n",
+            ),
+            (
+                "    \"\"\"Marks a base test case abstract.\"\"\"",
+                "    f\"{setattr(__import__('billing'), 'total', len)}\"",
+            ),
+            // `unittest` bound again in the marker's module.
+            (
+                "import unittest\n",
+                "import unittest\nimport fakes as unittest\n",
+            ),
         ];
         for (from, to) in cases {
             assert!(MARKER.contains(from), "{from}");

@@ -670,3 +670,57 @@ fn a_mixin_made_abstract_with_a_monkeypatch_beside_it_is_refused() {
     );
     l.assert_refused("rebound", AB_ID);
 }
+
+/// Attacks on the reading of rearranged classes, each confirmed with the real unittest (a
+/// broken `total` passing the test) before it was refused.
+#[test]
+fn attacks_hidden_in_a_class_rearrangement_are_refused() {
+    // A new class that runs the test, with a setup patching the code under test; no
+    // refactor needed.
+    let l = abstract_base_repo();
+    l.edit(
+        AB_PATH,
+        AB_OLD,
+        &[(
+            "class TestPay(",
+            "class TestAaa(PayMixin, AsyncHTTPTestCase):\n    def setUp(self):\n        billing.total = lambda xs: 6\n        super().setUp()\n\n\nclass TestPay(",
+        )],
+    );
+    l.assert_refused("rebound", AB_ID);
+    // The refactor, with a marker that ends the run instead of skipping its class.
+    let l = abstract_base_repo();
+    l.edit(AB_PATH, AB_OLD, &[(AB_OLD, AB_NEW)]);
+    l.edit(
+        "tests/util.py",
+        AB_MARKER,
+        &[(
+            "raise unittest.SkipTest(\"abstract base class\")",
+            "raise SystemExit(0)",
+        )],
+    );
+    l.assert_refused("rebound", AB_ID);
+    // The refactor, with a `super(OTHER, self)` that now lands on a class answering 6.
+    let l = abstract_base_repo();
+    let old_with_client = "class Client:\n    \"\"\"Where the requests go.\"\"\"\n\n\nclass TestPay(PayMixin, Client, AsyncHTTPTestCase):\n    def fetch(self, path):\n        return super(Client, self).fetch(path)\n";
+    let old = AB_OLD.replace(
+        "class TestPay(PayMixin, AsyncHTTPTestCase):\n    pass\n",
+        old_with_client,
+    );
+    l.edit(AB_PATH, AB_OLD, &[(AB_OLD, &old)]);
+    l.repo.git(&["add", "-A"]);
+    l.repo.git(&["commit", "-q", "--no-verify", "-m", "client"]);
+    assert_eq!(
+        l.repo.gk(&["sacred", "lock"]).status.code(),
+        Some(0),
+        "relock"
+    );
+    l.repo.git(&["add", "-A"]);
+    l.repo.git(&["commit", "-q", "--no-verify", "-m", "lock"]);
+    let new = AB_NEW.replace(
+        "class TestPay(AsyncHTTPTestCase, PayMixin):\n",
+        "class Offline:\n    def fetch(self, path):\n        return 6\n\n\nclass Client:\n    \"\"\"Where the requests go.\"\"\"\n\n\nclass TestPay(AsyncHTTPTestCase, Client, Offline, PayMixin):\n    def fetch(self, path):\n        return super(Client, self).fetch(path)\n\n",
+    );
+    l.edit(AB_PATH, &old, &[(old.as_str(), new.as_str())]);
+    let out = l.check_staged();
+    assert_eq!(out.status.code(), Some(1), "{}", crate::common::text(&out));
+}
