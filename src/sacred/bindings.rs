@@ -1344,10 +1344,7 @@ fn python(block: Node<'_>, src: &str, outer: &BTreeSet<String>, out: &mut Vec<Bi
                             read: super::analysis::read_as_statement(c, src),
                             reaches,
                         });
-                    } else if !matches!(
-                        kind(c),
-                        "string" | "concatenated_string" | "ellipsis" | "comment"
-                    ) {
+                    } else if !(plain_string(c) || matches!(kind(c), "ellipsis" | "comment")) {
                         // Code run when the module is imported, before every test
                         // (`setattr(billing, "total", …)`, `patch("x").start()`): it may change
                         // anything a test reads, unless it is a method call on an object the
@@ -1650,13 +1647,16 @@ fn python_class_block(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     };
                     if matches!(kind(c), "assignment" | "augmented_assignment") {
                         let (reaches, anything) = python_import_time_reach(c, src);
-                        if anything || !reaches.is_empty() {
-                            out.push(runs(anything, reaches));
+                        // An annotation is evaluated with the class body (before Python
+                        // 3.14): one that is not a type expression may call, or bind a class
+                        // attribute with a walrus.
+                        let annotation_runs = c
+                            .child_by_field_name("type")
+                            .is_some_and(|t| !super::class_refactor::is_type_expression(t));
+                        if anything || !reaches.is_empty() || annotation_runs {
+                            out.push(runs(anything || annotation_runs, reaches));
                         }
-                    } else if !matches!(
-                        kind(c),
-                        "string" | "concatenated_string" | "ellipsis" | "comment"
-                    ) {
+                    } else if !(plain_string(c) || matches!(kind(c), "ellipsis" | "comment")) {
                         let (reaches, all) = python_statement_reach(c, &own, src);
                         out.push(runs(all, reaches));
                     }
@@ -2544,7 +2544,8 @@ impl<'a> FunctionFx<'a> {
                     self.expression(right);
                 }
             }
-            "string" | "concatenated_string" | "ellipsis" | "comment" => {}
+            "ellipsis" | "comment" => {}
+            "string" | "concatenated_string" if plain_string(c) => {}
             _ => {
                 let e = unwrapped(c, &["await", "parenthesized_expression"]);
                 let function = (kind(e) == "call")
@@ -3720,13 +3721,35 @@ fn runs_nothing(value: Option<Node<'_>>) -> bool {
     true
 }
 
-/// The leading docstring of a Python function body, left out of fingerprints.
+/// The leading docstring of a Python function body, left out of fingerprints (an f-string
+/// is none: it is evaluated, and may call anything).
 pub(crate) fn docstring(body: Node<'_>) -> Option<Node<'_>> {
     let first = body.named_child(0)?;
     (kind(first) == "expression_statement"
         && first.named_child_count() == 1
-        && first.named_child(0).is_some_and(|s| kind(s) == "string"))
+        && first
+            .named_child(0)
+            .is_some_and(|s| kind(s) == "string" && plain_string(s)))
     .then_some(first)
+}
+
+/// A Python string statement that runs nothing: a string or concatenation without an
+/// f-string's `{…}` (which is evaluated when the statement runs).
+pub(crate) fn plain_string(n: Node<'_>) -> bool {
+    if !matches!(kind(n), "string" | "concatenated_string") {
+        return false;
+    }
+    let mut cursor = n.walk();
+    let mut plain = true;
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if kind(x) == "interpolation" {
+            plain = false;
+            break;
+        }
+        stack.extend(x.named_children(&mut cursor));
+    }
+    plain
 }
 
 /// A module-level function of a test file (not a pytest fixture): a helper a test may call.

@@ -642,7 +642,7 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
 
 /// A type expression: names, attributes, subscripts, literals, `|`, `...`; nothing that
 /// calls, binds or defines.
-fn is_type_expression(n: Node<'_>) -> bool {
+pub(crate) fn is_type_expression(n: Node<'_>) -> bool {
     let mut ok = true;
     visit(n, &mut |x| {
         ok &= matches!(

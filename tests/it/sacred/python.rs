@@ -2654,6 +2654,48 @@ fn a_module_level_assignment_whose_call_monkeypatches_the_code_under_test_is_ref
     }
 }
 
+/// An f-string is evaluated where it stands, even where a docstring would be: as the first
+/// statement of a module, of a class body or of the test itself, one that calls patches the
+/// code under test before the check runs.
+#[test]
+fn an_f_string_in_a_docstrings_place_that_patches_the_code_under_test_is_refused() {
+    let patch = "f\"{setattr(billing, 'total', lambda xs: 6)}\"";
+    let module =
+        "import billing\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
+    let l = billing_edited(
+        module,
+        "import billing\n",
+        &format!("import billing\n{patch}\n"),
+    );
+    l.assert_refused("rebound", "python:tests/billing/test_total.py::test_total");
+    let l = billing_edited(
+        module,
+        "def test_total():\n",
+        &format!("def test_total():\n    {patch}\n"),
+    );
+    l.assert_refused(
+        "body-changed",
+        "python:tests/billing/test_total.py::test_total",
+    );
+    let class = "import billing\n\n\nclass TestTotal:\n    def test_total(self):\n        assert billing.total([1, 2, 3]) == 6\n";
+    let l = billing_edited(
+        class,
+        "\n\nclass TestTotal:\n",
+        &format!("\n\nclass Helper:\n    {patch}\n\n\nclass TestTotal:\n"),
+    );
+    l.assert_refused(
+        "rebound",
+        "python:tests/billing/test_total.py::TestTotal::test_total",
+    );
+    // A plain docstring changes nothing.
+    let l = billing_edited(
+        class,
+        "class TestTotal:\n",
+        "class TestTotal:\n    \"\"\"The totals.\"\"\"\n\n",
+    );
+    l.assert_passes_checked();
+}
+
 /// A class body runs when the module is imported: code in one, even of a class that is not
 /// a test, runs before every test of the file.
 #[test]

@@ -724,3 +724,20 @@ fn attacks_hidden_in_a_class_rearrangement_are_refused() {
     let out = l.check_staged();
     assert_eq!(out.status.code(), Some(1), "{}", crate::common::text(&out));
 }
+
+/// A bare annotation in a class body is evaluated when the class is created (before Python
+/// 3.14): a walrus in it binds a class attribute, here one overriding the hook the framework
+/// calls.
+#[test]
+fn a_walrus_in_a_class_annotation_that_binds_a_hook_is_refused() {
+    let l = abstract_base_repo();
+    l.edit(
+        AB_PATH,
+        AB_OLD,
+        &[(
+            "class TestPay(PayMixin, AsyncHTTPTestCase):\n    pass\n",
+            "class TestPay(PayMixin, AsyncHTTPTestCase):\n    note: (get_app := lambda self: lambda path: 6)\n",
+        )],
+    );
+    l.assert_refused("rebound", AB_ID);
+}
