@@ -90,6 +90,8 @@ struct Module {
     binds: HashMap<String, usize>,
     /// Whether it imports `*` (any name may be rebound).
     star: bool,
+    /// The identifiers of what runs when it is imported (all but function bodies).
+    import_time: BTreeSet<String>,
 }
 
 impl Module {
@@ -117,16 +119,96 @@ impl Module {
 struct World<'a> {
     read: Reader<'a>,
     modules: RefCell<HashMap<String, Option<Rc<Module>>>>,
+    /// The revision's Python files.
+    files: &'a [String],
+    /// Their texts, read on first use.
+    texts: SourcesRead,
 }
 
 const MAX_DEPTH: usize = 32;
 
 impl<'a> World<'a> {
-    fn new(read: Reader<'a>) -> World<'a> {
+    fn new(read: Reader<'a>, files: &'a [String]) -> World<'a> {
         World {
             read,
             modules: RefCell::new(HashMap::new()),
+            files,
+            texts: RefCell::new(None),
         }
+    }
+
+    /// The first of `found` over the revision's Python files.
+    fn find_in_files<T>(&self, found: impl Fn(&str, &str) -> Option<T>) -> Option<T> {
+        let mut cache = self.texts.borrow_mut();
+        let texts = cache.get_or_insert_with(|| {
+            self.files
+                .iter()
+                .filter_map(|f| (self.read)(f).map(|t| (f.clone(), t)))
+                .collect()
+        });
+        texts.iter().find_map(|(f, src)| found(f, src))
+    }
+
+    /// The one file of the repository an import in `file` of `module` names that defines
+    /// `has`; `None` when none or several do (Python's search path decides which, and
+    /// gatekeeper does not know it).
+    fn import_target(
+        &self,
+        file: &str,
+        module: &str,
+        has: impl Fn(&Module) -> bool,
+    ) -> Option<String> {
+        let found: Vec<String> = super::import_candidates(file, module)
+            .into_iter()
+            .filter(|c| self.module(c).is_some())
+            .collect();
+        match found.as_slice() {
+            [one] if self.module(one).is_some_and(|m| has(&m)) => Some(one.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether nothing can replace what the marker `name` of `file` does: its module names
+    /// it only where it defines it and runs no reflection when imported, and every other
+    /// file names it only to import it or to decorate with it.
+    fn marker_untouched(&self, file: &str, name: &str) -> bool {
+        const REFLECTION: &[&str] = &[
+            "globals",
+            "locals",
+            "vars",
+            "setattr",
+            "exec",
+            "eval",
+            "__dict__",
+            "__code__",
+            "__defaults__",
+            "__kwdefaults__",
+            "__globals__",
+            "__import__",
+            "importlib",
+            "modules",
+        ];
+        let Some(m) = self.module(file) else {
+            return false;
+        };
+        if occurrences(&m.src, name) != 1 || REFLECTION.iter().any(|r| m.import_time.contains(*r)) {
+            return false;
+        }
+        let touched = self.find_in_files(|f, src| {
+            (f != file
+                && src.lines().any(|line| {
+                    mentions(line, name) && !line.trim_start().starts_with('#') && {
+                        let l = line.trim();
+                        let bare = l.trim_end_matches([',', ')']).trim();
+                        !(l.starts_with("from ")
+                            || l.starts_with("import ")
+                            || l == format!("@{name}")
+                            || bare == name)
+                    }
+                }))
+            .then_some(())
+        });
+        touched.is_none()
     }
 
     fn module(&self, file: &str) -> Option<Rc<Module>> {
@@ -171,11 +253,10 @@ impl<'a> World<'a> {
             if module == "unittest" && name == "TestCase" {
                 return Some(Ref::TestCase);
             }
-            for c in super::import_candidates(file, &module) {
-                if let Some((other, _)) = self.class(&c, &name) {
-                    return other.bound_once(&name).then_some(Ref::Class(c, name));
-                }
-            }
+            let target =
+                self.import_target(file, &module, |m| m.classes.iter().any(|c| c.name == name))?;
+            let (other, _) = self.class(&target, &name)?;
+            return other.bound_once(&name).then_some(Ref::Class(target, name));
         }
         None
     }
@@ -187,19 +268,22 @@ impl<'a> World<'a> {
             return false;
         }
         if m.functions.contains(decorator) {
-            return m.marks(decorator);
+            return m.marks(decorator) && self.marker_untouched(file, decorator);
         }
         for i in &m.imports {
             let Some((module, name)) = super::base_import(i, decorator) else {
                 continue;
             };
-            for c in super::import_candidates(file, &module) {
-                if let Some(other) = self.module(&c)
-                    && other.functions.contains(&name)
-                {
-                    return other.bound_once(&name) && other.marks(&name);
-                }
-            }
+            let Some(target) = self.import_target(file, &module, |m| m.functions.contains(&name))
+            else {
+                return false;
+            };
+            let Some(other) = self.module(&target) else {
+                return false;
+            };
+            return other.bound_once(&name)
+                && other.marks(&name)
+                && self.marker_untouched(&target, &name);
         }
         false
     }
@@ -350,6 +434,8 @@ fn parse_module(file: &str, src: String) -> Option<Module> {
         .map(|b| b.text)
         .collect();
     let loose = loose_names(root, &src);
+    let mut import_time = BTreeSet::new();
+    import_time_names(root, &src, &mut import_time);
     let mut binds = HashMap::new();
     let mut star = false;
     module_binds(root, &src, true, &mut binds, &mut star);
@@ -362,6 +448,7 @@ fn parse_module(file: &str, src: String) -> Option<Module> {
         loose,
         binds,
         star,
+        import_time,
     })
 }
 
@@ -453,6 +540,64 @@ fn module_binds(
             }
             "lambda" => {}
             _ => module_binds(c, src, top, out, star),
+        }
+    }
+}
+
+/// The identifiers of what runs when a module is imported: its code outside function
+/// bodies, and the bodies of its top-level functions that code names (it may call them),
+/// and of those they name in turn.
+fn import_time_names(root: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
+    fn outside_bodies(n: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
+        if kind(n) == "identifier" {
+            out.insert(text(n, src).to_owned());
+        }
+        for c in named_children(n) {
+            // Its name is bound, not read; its body runs when called.
+            let skipped = kind(n) == "function_definition"
+                && (n.child_by_field_name("body") == Some(c)
+                    || n.child_by_field_name("name") == Some(c));
+            if !skipped {
+                outside_bodies(c, src, out);
+            }
+        }
+    }
+    outside_bodies(root, src, out);
+    let mut bodies: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for n in named_children(root) {
+        let def = if kind(n) == "decorated_definition" {
+            n.child_by_field_name("definition")
+        } else {
+            Some(n)
+        };
+        if let Some(def) = def.filter(|d| kind(*d) == "function_definition")
+            && let (Some(name), Some(body)) = (
+                def.child_by_field_name("name"),
+                def.child_by_field_name("body"),
+            )
+        {
+            let mut names = BTreeSet::new();
+            visit(body, &mut |x| {
+                if kind(x) == "identifier" {
+                    names.insert(text(x, src).to_owned());
+                }
+            });
+            bodies.insert(text(name, src).to_owned(), names);
+        }
+    }
+    loop {
+        let reached: Vec<String> = bodies
+            .keys()
+            .filter(|f| out.contains(*f))
+            .cloned()
+            .collect();
+        if reached.is_empty() {
+            return;
+        }
+        for f in reached {
+            if let Some(names) = bodies.remove(&f) {
+                out.extend(names);
+            }
         }
     }
 }
@@ -1195,10 +1340,10 @@ type SourcesRead = RefCell<Option<Vec<(String, String)>>>;
 pub struct Revisions<'a> {
     old: World<'a>,
     new: World<'a>,
-    /// Each revision's Python files (path, text), read on first use.
-    sources: [(&'a [String], SourcesRead); 2],
     /// Whether the repository's configuration names pytest (see [`Revisions::pytest`]).
     pytest_configured: bool,
+    /// Whether it sets pytest's `python_classes` (which classes it collects).
+    python_classes_configured: bool,
 }
 
 impl<'a> Revisions<'a> {
@@ -1208,34 +1353,20 @@ impl<'a> Revisions<'a> {
         new: Reader<'a>,
         old_files: &'a [String],
         new_files: &'a [String],
-        pytest_configured: bool,
+        (pytest_configured, python_classes_configured): (bool, bool),
     ) -> Revisions<'a> {
         Revisions {
-            old: World::new(old),
-            new: World::new(new),
-            sources: [
-                (old_files, RefCell::new(None)),
-                (new_files, RefCell::new(None)),
-            ],
+            old: World::new(old, old_files),
+            new: World::new(new, new_files),
             pytest_configured,
+            python_classes_configured,
         }
     }
 
     fn with_sources<T>(&self, found: impl Fn(&str, &str) -> Option<T>) -> Option<T> {
-        for (i, (files, cache)) in self.sources.iter().enumerate() {
-            let read = if i == 0 { self.old.read } else { self.new.read };
-            let mut cache = cache.borrow_mut();
-            let texts = cache.get_or_insert_with(|| {
-                files
-                    .iter()
-                    .filter_map(|f| read(f).map(|t| (f.clone(), t)))
-                    .collect()
-            });
-            if let Some(hit) = texts.iter().find_map(|(f, src)| found(f, src)) {
-                return Some(hit);
-            }
-        }
-        None
+        self.old
+            .find_in_files(&found)
+            .or_else(|| self.new.find_in_files(&found))
     }
 
     /// Whether pytest may run the tests, and so collect a plain class named `Test…`: the
@@ -1295,6 +1426,10 @@ impl<'a> Revisions<'a> {
                 return Some(false);
             }
             let pytest = self.pytest();
+            // Classes collected by another pattern than `Test…` are not read.
+            if pytest && self.python_classes_configured {
+                return Some(false);
+            }
             let ro = runners(wo, file, &fo, (class, method), pytest)?;
             let rn = runners(wn, file, &fnew, (class, method), pytest)?;
             // The same classes run it: a new one would run it with what it sets up, and
@@ -1507,14 +1642,14 @@ mod tests {
     }
 
     fn keeps(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> bool {
-        keeps_under(old, new, "PayMixin", false)
+        keeps_under(old, new, "PayMixin", (false, false))
     }
 
     fn keeps_under(
         old: &BTreeMap<String, String>,
         new: &BTreeMap<String, String>,
         class: &str,
-        pytest: bool,
+        pytest: (bool, bool),
     ) -> bool {
         let ro = |p: &str| old.get(p).cloned();
         let rn = |p: &str| new.get(p).cloned();
@@ -1684,16 +1819,29 @@ mod tests {
             files(&NEW.replace("PayMixin", "TestPayMixin")),
         );
         // unittest collects only test cases: the mixin never ran the test.
-        assert!(keeps_under(&old, &new, "TestPayMixin", false));
+        assert!(keeps_under(&old, &new, "TestPayMixin", (false, false)));
         // pytest collects the mixin by its name: made abstract, it no longer runs it.
-        assert!(!keeps_under(&old, &new, "TestPayMixin", true));
+        assert!(!keeps_under(&old, &new, "TestPayMixin", (true, false)));
+        // pytest configured to collect other classes (`python_classes = *Suite`): not read.
+        assert!(!keeps_under(
+            &files(OLD),
+            &files(NEW),
+            "PayMixin",
+            (true, true)
+        ));
+        assert!(keeps_under(
+            &files(OLD),
+            &files(NEW),
+            "PayMixin",
+            (true, false)
+        ));
         let imports = with(&NEW.replace("PayMixin", "TestPayMixin"), |f| {
             f.insert(
                 "tests/conftest_like.py".to_owned(),
                 "import pytest\n".to_owned(),
             );
         });
-        assert!(!keeps_under(&old, &imports, "TestPayMixin", false));
+        assert!(!keeps_under(&old, &imports, "TestPayMixin", (false, false)));
     }
 
     #[test]
@@ -1803,6 +1951,65 @@ mod tests {
             "        total = billing.total\n        if stubbed:\n            print(\"stub\")\n            total = lambda xs: 6\n        return lambda path: total([1, 2, 3])\n",
         );
         assert!(keeps(&files(&old), &files(&same)));
+    }
+
+    /// Found by a second attack: each passed while a broken `total` passed the test.
+    #[test]
+    fn a_marker_that_can_be_replaced_or_found_twice_is_not_read() {
+        let edits: &[(&str, &str)] = &[
+            // Its code swapped when its module is imported.
+            (
+                "tests/util.py",
+                "\n\ndef _skip(cls):\n    return unittest.skip(\"x\")(cls)\n\n\nabstract_base_test.__code__ = _skip.__code__\n",
+            ),
+            (
+                "tests/util.py",
+                "\n\nglobals()[\"abstract_\" + \"base_test\"] = unittest.skip(\"x\")\n",
+            ),
+            // From another module.
+            (
+                "tests/other.py",
+                "import tests.util\n\ntests.util.abstract_base_test.__code__ = (lambda c: c).__code__\n",
+            ),
+        ];
+        for (path, added) in edits {
+            let new = with(NEW, |f| {
+                let was = f.get(*path).cloned().unwrap_or_default();
+                f.insert((*path).to_owned(), format!("{was}{added}"));
+            });
+            assert!(!keeps(&files(OLD), &new), "{added}");
+        }
+        // Reflection in a function its module does not call when imported is not run then;
+        // called, it is.
+        let helper = "\n\ndef run_code(s):\n    exec(s)\n";
+        let new = with(NEW, |f| {
+            f.insert("tests/util.py".to_owned(), format!("{MARKER}{helper}"));
+        });
+        assert!(keeps(&files(OLD), &new));
+        let new = with(NEW, |f| {
+            f.insert(
+                "tests/util.py".to_owned(),
+                format!("{MARKER}{helper}\n\nDONE = run_code(\"pass\")\n"),
+            );
+        });
+        assert!(!keeps(&files(OLD), &new));
+        // Imported and used as a decorator elsewhere: untouched.
+        let new = with(NEW, |f| {
+            f.insert(
+                "tests/test_other.py".to_owned(),
+                "from tests.util import (\n    abstract_base_test,\n)\n\n\n@abstract_base_test\nclass Other:\n    pass\n".to_owned(),
+            );
+        });
+        assert!(keeps(&files(OLD), &new));
+        // Two files the import may name: which one Python imports is not known.
+        let new = with(NEW, |f| {
+            f.insert("tests/tests/util.py".to_owned(), MARKER.to_owned());
+        });
+        assert!(!keeps(&files(OLD), &new));
+        let decoy = |f: &mut BTreeMap<String, String>| {
+            f.insert("tests/pkg/testing.py".to_owned(), FRAMEWORK.to_owned());
+        };
+        assert!(!keeps(&with(OLD, decoy), &with(NEW, decoy)));
     }
 
     #[test]

@@ -5592,7 +5592,11 @@ fn compare_all(
                     .collect())
             };
             let (old_files, new_files) = (python(base)?, python(new)?);
-            let pytest_configured = pytest_configured(repo, base)? || pytest_configured(repo, new)?;
+            let (old_pytest, new_pytest) = (
+                pytest_configured(repo, base)?,
+                pytest_configured(repo, new)?,
+            );
+            let pytest_configured = (old_pytest.0 || new_pytest.0, old_pytest.1 || new_pytest.1);
             let old = |p: &str| base.read(repo, p).ok().flatten();
             let now = |p: &str| new.read(repo, p).ok().flatten();
             let revisions = class_refactor::Revisions::new(
@@ -5667,27 +5671,30 @@ fn compare_all(
 /// Whether a file that configures or runs the tests names pytest: a `conftest.py` or
 /// `pytest.ini` anywhere; `pyproject.toml`, `setup.cfg`, `tox.ini`, `noxfile.py`, a
 /// `Makefile`, a requirements file, a GitHub workflow or the gates' configuration mentioning
-/// it (see `class_refactor::Revisions::pytest`).
-fn pytest_configured(repo: &Repo, content: &Content<'_>) -> Result<bool> {
+/// it (see `class_refactor::Revisions::pytest`); and whether one of them sets pytest's
+/// `python_classes`.
+fn pytest_configured(repo: &Repo, content: &Content<'_>) -> Result<(bool, bool)> {
+    let (mut named, mut classes) = (false, false);
     for path in content.list_tree(repo, "")? {
         let name = path.rsplit_once('/').map_or(path.as_str(), |(_, n)| n);
-        if name == "conftest.py" || name == "pytest.ini" {
-            return Ok(true);
-        }
+        named |= name == "conftest.py" || name == "pytest.ini";
         let runs_tests = matches!(
             name,
-            "pyproject.toml" | "setup.cfg" | "tox.ini" | "noxfile.py" | "Makefile" | CONFIG_FILE
+            "pyproject.toml"
+                | "setup.cfg"
+                | "tox.ini"
+                | "noxfile.py"
+                | "Makefile"
+                | "pytest.ini"
+                | CONFIG_FILE
         ) || name.starts_with("requirements")
             || path.starts_with(".github/workflows/");
-        if runs_tests
-            && content
-                .read(repo, &path)?
-                .is_some_and(|t| t.contains("pytest"))
-        {
-            return Ok(true);
+        if runs_tests && let Some(t) = content.read(repo, &path)? {
+            named |= t.contains("pytest");
+            classes |= t.contains("python_classes");
         }
     }
-    Ok(false)
+    Ok((named, classes))
 }
 
 /// The rules a rewrite of a parametrized test's cases raises, which

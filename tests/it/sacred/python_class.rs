@@ -741,3 +741,34 @@ fn a_walrus_in_a_class_annotation_that_binds_a_hook_is_refused() {
     );
     l.assert_refused("rebound", AB_ID);
 }
+
+/// pytest collects the classes its `python_classes` names (`*Suite` here): the reading of
+/// rearranged classes, which knows only `Test…` and test cases, does not judge them. Here
+/// the locked `PaySuite`'s own run would check a constant.
+#[test]
+fn classes_pytest_collects_by_another_pattern_are_not_read_as_rearranged() {
+    let old = "import billing\n\n\nclass PaySuite:\n    def total(self):\n        return billing.total([1, 2, 3])\n\n    def test_total(self):\n        assert self.total() == 6\n\n\nclass TestPay(PaySuite):\n    pass\n";
+    let l = super::locked(&[
+        ("tests/billing/test_pay.py", old),
+        ("pytest.ini", "[pytest]\npython_classes = *Suite\n"),
+        ("billing.py", BILLING),
+    ]);
+    l.edit(
+        "tests/billing/test_pay.py",
+        old,
+        &[
+            (
+                "        return billing.total([1, 2, 3])\n\n    def test_total",
+                "        return 6\n\n    def test_total",
+            ),
+            (
+                "class TestPay(PaySuite):\n    pass\n",
+                "class TestPay(PaySuite):\n    def total(self):\n        return billing.total([1, 2, 3])\n",
+            ),
+        ],
+    );
+    l.assert_refused(
+        "rebound",
+        "python:tests/billing/test_pay.py::PaySuite::test_total",
+    );
+}
