@@ -123,7 +123,12 @@ struct World<'a> {
     files: &'a [String],
     /// Their texts, read on first use.
     texts: SourcesRead,
+    /// The identifier-like words of each of them, built on first use.
+    words: RefCell<Option<Vec<FileWords>>>,
 }
+
+/// A file's path and the identifier-like words it holds.
+type FileWords = (String, BTreeSet<String>);
 
 const MAX_DEPTH: usize = 32;
 
@@ -134,11 +139,12 @@ impl<'a> World<'a> {
             modules: RefCell::new(HashMap::new()),
             files,
             texts: RefCell::new(None),
+            words: RefCell::new(None),
         }
     }
 
     /// The first of `found` over the revision's Python files.
-    fn find_in_files<T>(&self, found: impl Fn(&str, &str) -> Option<T>) -> Option<T> {
+    fn find_in_files<T>(&self, mut found: impl FnMut(&str, &str) -> Option<T>) -> Option<T> {
         let mut cache = self.texts.borrow_mut();
         let texts = cache.get_or_insert_with(|| {
             self.files
@@ -147,6 +153,68 @@ impl<'a> World<'a> {
                 .collect()
         });
         texts.iter().find_map(|(f, src)| found(f, src))
+    }
+
+    /// Whether a Python file of the revision other than `file` (and, when given, among
+    /// `within`) holds one of `names` as a word (in code, a string or a comment).
+    fn named_outside(
+        &self,
+        file: &str,
+        names: &BTreeSet<&String>,
+        within: Option<&BTreeSet<String>>,
+    ) -> bool {
+        if self.words.borrow().is_none() {
+            let mut all = Vec::new();
+            self.find_in_files(|f, src| {
+                let words: BTreeSet<String> = src
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                all.push((f.to_owned(), words));
+                None::<()>
+            });
+            *self.words.borrow_mut() = Some(all);
+        }
+        self.words.borrow().as_ref().is_some_and(|all| {
+            all.iter().any(|(f, words)| {
+                f != file
+                    && within.is_none_or(|w| w.contains(f))
+                    && names.iter().any(|n| words.contains(n.as_str()))
+            })
+        })
+    }
+
+    /// The repository's modules `start` imports, and those they import in turn (every file
+    /// an import may name): the code that can act on a test case its classes make.
+    fn import_closure(&self, start: &[String]) -> BTreeSet<String> {
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut queue: Vec<String> = start.to_vec();
+        while let Some(file) = queue.pop() {
+            if !seen.insert(file.clone()) {
+                continue;
+            }
+            let Some(m) = self.module(&file) else {
+                continue;
+            };
+            for i in &m.imports {
+                let modules = match super::import_of(i) {
+                    Some(super::Imported::Name { module, name, .. }) => {
+                        vec![format!("{module}.{name}"), module]
+                    }
+                    Some(super::Imported::Module { module, .. }) => vec![module],
+                    None => Vec::new(),
+                };
+                for module in modules {
+                    for c in super::import_candidates(&file, &module) {
+                        if !seen.contains(&c) && self.module(&c).is_some() {
+                            queue.push(c);
+                        }
+                    }
+                }
+            }
+        }
+        seen
     }
 
     /// The one file of the repository an import in `file` of `module` names that defines
@@ -766,7 +834,10 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
         let mut mangles = false;
         visit(n, &mut |x| {
             let t = text(x, src);
-            mangles |= kind(x) == "identifier" && t.starts_with("__") && !t.ends_with("__");
+            // `__x` is renamed after the class, `__class__` is the class: both read the
+            // class a definition is written in.
+            mangles |= kind(x) == "identifier"
+                && ((t.starts_with("__") && !t.ends_with("__")) || t == "__class__");
         });
         let member = Member {
             text: tokens,
@@ -1393,10 +1464,7 @@ impl<'a> Revisions<'a> {
 
     /// Whether a Python file other than `file` names one of `names`, in either revision.
     fn named_elsewhere(&self, file: &str, names: &BTreeSet<&String>) -> bool {
-        self.with_sources(|f, src| {
-            (f != file && names.iter().any(|n| mentions(src, n))).then_some(())
-        })
-        .is_some()
+        self.old.named_outside(file, names, None) || self.new.named_outside(file, names, None)
     }
 
     /// Whether the classes around `file`'s `class`.`method` run it, in the new revision,
@@ -1425,7 +1493,18 @@ impl<'a> Revisions<'a> {
             {
                 return Some(false);
             }
-            let pytest = self.pytest();
+            // A plain `Test…` class nothing derives from runs only under pytest: its
+            // presence says pytest runs the tests.
+            let leaf_plain_test = |w: &World<'_>, m: &Module, family: &BTreeSet<String>| {
+                family.iter().any(|n| {
+                    n.starts_with("Test")
+                        && !m.classes.iter().any(|c| c.bases.iter().any(|b| b == n))
+                        && w.mro(&Ref::Class(file.to_owned(), n.clone()), 0)
+                            .is_some_and(|mro| !mro.contains(&Ref::TestCase))
+                })
+            };
+            let pytest =
+                self.pytest() || leaf_plain_test(wo, &mo, &fo) || leaf_plain_test(wn, &mn, &fnew);
             // Classes collected by another pattern than `Test…` are not read.
             if pytest && self.python_classes_configured {
                 return Some(false);
@@ -1438,7 +1517,28 @@ impl<'a> Revisions<'a> {
                 return Some(false);
             }
             for (name, old_mro) in &ro {
-                if !same_lookups((wo, old_mro), (wn, &rn[name]), file, method)? {
+                // The code that can act on the test case: its classes' modules, the test's
+                // file, and what they import.
+                let start = |mro: &[Ref]| -> Vec<String> {
+                    mro.iter()
+                        .filter_map(|r| match r {
+                            Ref::Class(f, _) => Some(f.clone()),
+                            _ => None,
+                        })
+                        .chain([file.to_owned()])
+                        .collect()
+                };
+                let (reach_old, reach_new) = (
+                    wo.import_closure(&start(old_mro)),
+                    wn.import_closure(&start(&rn[name])),
+                );
+                let elsewhere = |n: &str| {
+                    let n = n.to_owned();
+                    let names = BTreeSet::from([&n]);
+                    wo.named_outside(file, &names, Some(&reach_old))
+                        || wn.named_outside(file, &names, Some(&reach_new))
+                };
+                if !same_lookups((wo, old_mro), (wn, &rn[name]), (file, method), &elsewhere)? {
                     return Some(false);
                 }
             }
@@ -1452,9 +1552,10 @@ impl<'a> Revisions<'a> {
 fn same_lookups(
     (wo, mo): (&World<'_>, &[Ref]),
     (wn, mn): (&World<'_>, &[Ref]),
-    file: &str,
-    method: &str,
+    (file, method): (&str, &str),
+    elsewhere: &dyn Fn(&str) -> bool,
 ) -> Option<bool> {
+    let (old_test_file, new_test_file) = (wo.module(file)?, wn.module(file)?);
     if suffix(mo)? != suffix(mn)? {
         return Some(false);
     }
@@ -1508,23 +1609,45 @@ fn same_lookups(
             }
         }
     }
+    let mut delegated: BTreeSet<String> = BTreeSet::new();
+    for at in mn {
+        let Ref::Class(f, n) = at else { continue };
+        let (m, i) = wn.class(f, n)?;
+        delegated.extend(
+            m.classes[i]
+                .members
+                .as_ref()?
+                .values()
+                .filter_map(|x| x.delegate.clone()),
+        );
+    }
     let all: BTreeSet<String> = names(wo, mo)?.into_iter().chain(names(wn, mn)?).collect();
     for name in &all {
         // Another test of the class: the runner calls it for its own run, not this one's,
         // unless code names it besides its definition.
+        // (Named nowhere else: a framework may look it up by its name.)
         if name.starts_with("test")
             && name != method
-            && old_sources
+            && !elsewhere(name)
+            && [&old_test_file, &new_test_file]
                 .iter()
-                .chain(&new_sources)
                 .all(|m| occurrences(&m.src, name) <= 1)
         {
             continue;
         }
         let (co, cn) = (chain(wo, mo, name)?, chain(wn, mn, name)?);
         match (co.is_empty(), cn.is_empty()) {
+            // A name only the new classes define: one no code read before, that a method
+            // of the new classes only delegates to (a hook renamed behind it), and that no
+            // module the test case's code imports names. Any other new method may be what a
+            // framework finds by itself (by a prefix in `dir(self)`, through `getattr`
+            // elsewhere): a new hook.
             (true, false) => {
-                if reserved(name) || old_sources.iter().any(|m| mentions(&m.src, name)) {
+                if reserved(name)
+                    || old_sources.iter().any(|m| mentions(&m.src, name))
+                    || !delegated.contains(name)
+                    || elsewhere(name)
+                {
                     return Some(false);
                 }
             }
@@ -1889,12 +2012,89 @@ mod tests {
         let new = files(&format!("{NEW}{}", other.replace("1, 1", "2, 2")));
         assert!(keeps(&old, &new));
         assert!(keeps(&files(OLD), &new));
-        // A literal class attribute, new and read by no old code.
+        // A literal class attribute, new and read by no code of the file: a framework may
+        // read it by itself (`getattr(self, "retries", 0)`).
         let new = files(&NEW.replace(
             "    def mixin_get_app(self):",
             "    retries = 3\n\n    def mixin_get_app(self):",
         ));
-        assert!(keeps(&files(OLD), &new));
+        assert!(!keeps(&files(OLD), &new));
+    }
+
+    /// Found by a third attack: each passed while a broken `total` passed the test.
+    #[test]
+    fn a_class_read_by_its_code_or_a_hook_found_by_the_framework_is_refused() {
+        // A method reading `__class__`, moved to another class with the same text.
+        let old = OLD.replace(
+            "        return lambda path: 6\n",
+            "        if __class__.__name__ == \"PayMixin\":\n            return lambda path: 6\n        return lambda path: 7\n",
+        );
+        let new = NEW.replace(
+            "        return lambda path: 6\n",
+            "        if __class__.__name__ == \"PayMixin\":\n            return lambda path: 6\n        return lambda path: 7\n",
+        );
+        assert!(old != OLD && new != NEW);
+        assert!(keeps(&files(&old), &files(&new)));
+        let body = "        if __class__.__name__ == \"PayMixin\":\n            return lambda path: 6\n        return lambda path: 7\n";
+        let moved = new
+            .replace(&format!("    def mixin_get_app(self):\n{body}\n"), "")
+            .replace(
+                "        return self.mixin_get_app()\n",
+                "        if __class__.__name__ == \"PayMixin\":\n            return lambda path: 6\n        return lambda path: 7\n",
+            );
+        assert!(!moved.contains("mixin_get_app"));
+        assert!(!keeps(&files(&old), &files(&moved)));
+        // A method no code names, which the framework finds by a prefix in `dir(self)`.
+        let found = NEW.replace(
+            "        return self.mixin_get_app()\n",
+            "        return self.mixin_get_app()\n\n    def before_network(self):\n        self.skipTest(\"offline\")\n",
+        );
+        assert!(!keeps(&files(OLD), &files(&found)));
+        // A method named by code of the file but delegated to by none.
+        let named = NEW.replace(
+            "        return self.mixin_get_app()\n",
+            "        return self.mixin_get_app()\n\n    def before_network(self):\n        self.skipTest(\"offline\")\n\n\ndef _unused(case):\n    return case.before_network\n",
+        );
+        assert!(!keeps(&files(OLD), &files(&named)));
+        // A delegate's target that a module the framework imports looks up by its name.
+        let framework = format!("from pkg import helpers  # noqa: F401\n{FRAMEWORK}");
+        let helpers = "def run(case):\n    getattr(case, \"mixin_get_app\")()\n";
+        let looked_up = |test: &str| {
+            with(test, |f| {
+                f.insert("pkg/helpers.py".to_owned(), helpers.to_owned());
+                f.insert("pkg/testing.py".to_owned(), framework.clone());
+            })
+        };
+        assert!(!keeps(&looked_up(OLD), &looked_up(NEW)));
+        // Named by a module nothing of the test case imports (another test file): read.
+        let unrelated = |test: &str| {
+            with(test, |f| {
+                f.insert("pkg/helpers.py".to_owned(), helpers.to_owned());
+            })
+        };
+        assert!(keeps(&unrelated(OLD), &unrelated(NEW)));
+        // Another test another module names: not only its own run.
+        let other = "\n    def test_handler(self, path=None):\n        return 6\n";
+        let read = |test: &str| {
+            with(&format!("{test}{other}"), |f| {
+                f.insert(
+                    "pkg/helpers.py".to_owned(),
+                    "HANDLER = \"test_handler\"\n".to_owned(),
+                );
+                f.insert("pkg/testing.py".to_owned(), framework.clone());
+            })
+        };
+        let changed = with(
+            &format!("{NEW}{}", other.replace("return 6", "return 7")),
+            |f| {
+                f.insert(
+                    "pkg/helpers.py".to_owned(),
+                    "HANDLER = \"test_handler\"\n".to_owned(),
+                );
+                f.insert("pkg/testing.py".to_owned(), framework.clone());
+            },
+        );
+        assert!(!keeps(&read(OLD), &changed));
     }
 
     /// Found by attacking this reading with the real runner: each passed a first version

@@ -5668,27 +5668,35 @@ fn compare_all(
     })
 }
 
-/// Whether a file that configures or runs the tests names pytest: a `conftest.py` or
-/// `pytest.ini` anywhere; `pyproject.toml`, `setup.cfg`, `tox.ini`, `noxfile.py`, a
-/// `Makefile`, a requirements file, a GitHub workflow or the gates' configuration mentioning
-/// it (see `class_refactor::Revisions::pytest`); and whether one of them sets pytest's
+/// Whether a file that configures, installs or runs the tests names pytest: a `conftest.py`
+/// or `pytest.ini` anywhere; any TOML, INI, CFG, YAML, JSON, shell or requirements file, a
+/// `Makefile`, `Justfile`, `Dockerfile` or `noxfile.py` outside `docs/` mentioning it (see
+/// `class_refactor::Revisions::pytest`); and whether one of them sets pytest's
 /// `python_classes`.
 fn pytest_configured(repo: &Repo, content: &Content<'_>) -> Result<(bool, bool)> {
     let (mut named, mut classes) = (false, false);
     for path in content.list_tree(repo, "")? {
         let name = path.rsplit_once('/').map_or(path.as_str(), |(_, n)| n);
         named |= name == "conftest.py" || name == "pytest.ini";
-        let runs_tests = matches!(
-            name,
-            "pyproject.toml"
-                | "setup.cfg"
-                | "tox.ini"
-                | "noxfile.py"
-                | "Makefile"
-                | "pytest.ini"
-                | CONFIG_FILE
-        ) || name.starts_with("requirements")
-            || path.starts_with(".github/workflows/");
+        // Files that configure, install or run the tests (not documentation, not Python,
+        // whose imports are read instead).
+        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+        let documentation = path.starts_with("docs/") || path.starts_with("doc/");
+        let runs_tests = !documentation
+            && (matches!(
+                name,
+                "noxfile.py"
+                    | "Makefile"
+                    | "GNUmakefile"
+                    | "Justfile"
+                    | "justfile"
+                    | "Dockerfile"
+                    | "Containerfile"
+                    | CONFIG_FILE
+            ) || matches!(
+                ext,
+                "toml" | "cfg" | "ini" | "yml" | "yaml" | "sh" | "bash" | "mk" | "json" | "in"
+            ) || (ext == "txt" && name.contains("requirements")));
         if runs_tests && let Some(t) = content.read(repo, &path)? {
             named |= t.contains("pytest");
             classes |= t.contains("python_classes");

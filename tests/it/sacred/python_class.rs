@@ -772,3 +772,26 @@ fn classes_pytest_collects_by_another_pattern_are_not_read_as_rearranged() {
         "python:tests/billing/test_pay.py::PaySuite::test_total",
     );
 }
+
+/// A plain `Test…` class that nothing derives from runs only under pytest: where one runs
+/// the test, its setup is compared though no configuration names pytest (and a CI file
+/// that names it says so too).
+#[test]
+fn a_class_only_pytest_runs_is_compared_without_a_pytest_configuration() {
+    let old = "import unittest\n\nimport billing\n\n\nclass PayMixin:\n    def fetch(self, path):\n        raise NotImplementedError()\n\n    def test_total(self):\n        assert self.fetch(\"/total\") == 6\n\n\nclass TestPay(PayMixin, unittest.TestCase):\n    def fetch(self, path):\n        return 6\n\n\nclass TestLive(PayMixin):\n    def fetch(self, path):\n        return billing.total([1, 2, 3])\n";
+    let skip = "class TestLive(PayMixin):\n    def setup_method(self, method):\n        raise unittest.SkipTest(\"no network\")\n\n";
+    for extra in [None, Some((".gitlab-ci.yml", "test:\n  script: pytest\n"))] {
+        let mut files = vec![("tests/billing/test_pay.py", old), ("billing.py", BILLING)];
+        files.extend(extra);
+        let l = super::locked(&files);
+        l.edit(
+            "tests/billing/test_pay.py",
+            old,
+            &[("class TestLive(PayMixin):\n", skip)],
+        );
+        l.assert_refused(
+            "rebound",
+            "python:tests/billing/test_pay.py::PayMixin::test_total",
+        );
+    }
+}
