@@ -383,7 +383,7 @@ impl<'a> World<'a> {
         }
         sequences.push(bases);
         let mut out = vec![r.clone()];
-        out.extend(merge(sequences)?);
+        out.extend(super::subclasses::merge(sequences)?);
         Some(out)
     }
 
@@ -405,28 +405,6 @@ impl<'a> World<'a> {
             }
         }
         (others, abstract_)
-    }
-}
-
-/// C3's merge: repeatedly the first head that is in no other sequence's tail.
-fn merge(mut sequences: Vec<Vec<Ref>>) -> Option<Vec<Ref>> {
-    let mut out = Vec::new();
-    loop {
-        sequences.retain(|s| !s.is_empty());
-        if sequences.is_empty() {
-            return Some(out);
-        }
-        let head = sequences
-            .iter()
-            .map(|s| &s[0])
-            .find(|h| sequences.iter().all(|s| !s[1..].contains(h)))?
-            .clone();
-        for s in &mut sequences {
-            if s[0] == head {
-                s.remove(0);
-            }
-        }
-        out.push(head);
     }
 }
 

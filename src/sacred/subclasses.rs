@@ -343,8 +343,9 @@ impl Subclasses {
     }
 }
 
-/// C3's merge: repeatedly the first head that is in no other sequence's tail.
-fn merge(mut sequences: Vec<Vec<Mro>>) -> Option<Vec<Mro>> {
+/// C3's merge: repeatedly the first head that is in no other sequence's tail; `None` when
+/// the orders are inconsistent (Python would refuse to create the class).
+pub(crate) fn merge<T: PartialEq + Clone>(mut sequences: Vec<Vec<T>>) -> Option<Vec<T>> {
     let mut out = Vec::new();
     loop {
         sequences.retain(|s| !s.is_empty());
