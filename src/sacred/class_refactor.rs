@@ -59,6 +59,8 @@ struct Member {
     /// Whether creating the class runs nothing of it: a `def` without decorators whose
     /// defaults are literals, an assignment of a literal.
     inert: bool,
+    /// A method whose body only raises `NotImplementedError` (a stub another class fills).
+    stub: bool,
     /// Whether it names a private attribute (`self.__port`), which Python renames after the
     /// class it is written in.
     mangles: bool,
@@ -817,7 +819,15 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
             mangles |= kind(x) == "identifier"
                 && ((t.starts_with("__") && !t.ends_with("__")) || t == "__class__");
         });
+        let stub = (kind(def) == "function_definition")
+            .then(|| def.child_by_field_name("body"))
+            .flatten()
+            .is_some_and(|b| {
+                matches!(statements(b).as_slice(), [r] if kind(*r) == "raise_statement"
+                    && text(*r, src).split_whitespace().collect::<String>().starts_with("raiseNotImplementedError"))
+            });
         let member = Member {
+            stub,
             text: tokens,
             head,
             inert,
@@ -1036,6 +1046,10 @@ fn visit<'t>(n: Node<'t>, f: &mut dyn FnMut(Node<'t>)) {
 
 /// `def NAME(self): return self.OTHER()`: `OTHER`.
 fn delegate(def: Node<'_>, src: &str) -> Option<String> {
+    // An `async def` only makes a coroutine: calling it runs nothing of its target.
+    if text(def, src).trim_start().starts_with("async") {
+        return None;
+    }
     let params = def.child_by_field_name("parameters")?;
     let p = named_children(params);
     if p.len() != 1 || kind(p[0]) != "identifier" || text(p[0], src) != "self" {
@@ -1276,6 +1290,31 @@ fn chain(w: &World<'_>, mro: &[Ref], name: &str) -> Option<Vec<Member>> {
             if !member.supers {
                 break;
             }
+        }
+    }
+    Some(out)
+}
+
+/// Every definition of `name` along `mro` (read as [`chain`] reads them), but a stub that
+/// only raises `NotImplementedError`.
+fn every_definition(w: &World<'_>, mro: &[Ref], name: &str) -> Option<Vec<Member>> {
+    let mut out = Vec::new();
+    for at in mro {
+        let Ref::Class(file, class) = at else {
+            continue;
+        };
+        let (module, i) = w.class(file, class)?;
+        if let Some(member) = module.classes[i].members.as_ref()?.get(name) {
+            if member.stub {
+                continue;
+            }
+            let mut member = member.clone();
+            member.text = if member.mangles {
+                format!("{file}::{class}: {}", member.text)
+            } else {
+                format!("{file}: {}", member.text)
+            };
+            out.push(member);
         }
     }
     Some(out)
@@ -1537,6 +1576,20 @@ fn same_lookups(
     if suffix(mo)? != suffix(mn)? {
         return Some(false);
     }
+    // The same classes, in whatever order: a class gone (or new) changes what
+    // `isinstance` says even when it defines nothing.
+    let (set_o, set_n): (BTreeSet<&Ref>, BTreeSet<&Ref>) =
+        (mo.iter().collect(), mn.iter().collect());
+    if set_o != set_n {
+        return Some(false);
+    }
+    // A hook run for every class made under it (`__init_subclass__`) now runs for classes it
+    // did not (a mixin given a base): what it does to them is not read.
+    for (w, mro) in [(wo, mo), (wn, mn)] {
+        if !chain(w, mro, "__init_subclass__")?.is_empty() {
+            return Some(false);
+        }
+    }
     // A class on both sides keeps its other decorators; a new one has none.
     let classes: BTreeSet<&Ref> = mo.iter().chain(mn.iter()).collect();
     for r in classes {
@@ -1632,6 +1685,17 @@ fn same_lookups(
             (false, true) => return Some(false),
             _ => {
                 if effective(wo, mo, &co, name)? != effective(wn, mn, &cn, name)? {
+                    return Some(false);
+                }
+                // Every definition along the order, not only those `super()` reaches: a
+                // class may call another's by name (`Base.setUp(self)`), whose `super()`
+                // then follows the new order. Stubs that only raise `NotImplementedError`
+                // are left out (a call that reaches one fails).
+                let (fo, fnw) = (
+                    every_definition(wo, mo, name)?,
+                    every_definition(wn, mn, name)?,
+                );
+                if effective(wo, mo, &fo, name)? != effective(wn, mn, &fnw, name)? {
                     return Some(false);
                 }
             }
@@ -1997,6 +2061,75 @@ mod tests {
             "    retries = 3\n\n    def mixin_get_app(self):",
         ));
         assert!(!keeps(&files(OLD), &new));
+    }
+
+    /// Found by a fourth attack: each passed while a broken `total` passed the test.
+    #[test]
+    fn what_the_order_says_beyond_its_definitions_is_refused() {
+        // An `async` delegate only makes a coroutine.
+        let new = NEW.replace(
+            "    def get_app(self):\n        return self.mixin_get_app()\n",
+            "    async def get_app(self):\n        return self.mixin_get_app()\n",
+        );
+        assert!(new != NEW);
+        assert!(!keeps(&files(OLD), &files(&new)));
+        // A class with no members left out of the order: `isinstance` says otherwise.
+        let import = "from pkg.testing import AsyncHTTPTestCase, AsyncTestCase\n";
+        let with_recorded = |test: &str| {
+            with(
+                &test.replace(
+                    import,
+                    "from pkg.testing import AsyncHTTPTestCase, AsyncTestCase, Recorded\n",
+                ),
+                |f| {
+                    f.insert("pkg/testing.py".to_owned(), format!("{FRAMEWORK}\n\nclass Recorded:\n    \"\"\"Marks a recorded case.\"\"\"\n"));
+                },
+            )
+        };
+        let old = OLD.replace(
+            "class TestPay(PayMixin, AsyncHTTPTestCase):",
+            "class TestPay(PayMixin, Recorded, AsyncHTTPTestCase):",
+        );
+        assert!(old != OLD);
+        assert!(!keeps(&with_recorded(&old), &with_recorded(NEW)));
+        // A framework hook run for every class made under it now runs for the mixin.
+        let hooked = |test: &str| {
+            with(test, |f| {
+                f.insert(
+                    "pkg/testing.py".to_owned(),
+                    FRAMEWORK.replace(
+                        "class AsyncTestCase(unittest.TestCase):\n",
+                        "class AsyncTestCase(unittest.TestCase):\n    def __init_subclass__(cls, **kw):\n        super().__init_subclass__(**kw)\n\n",
+                    ),
+                );
+            })
+        };
+        assert!(!keeps(&hooked(OLD), &hooked(NEW)));
+        // A base's method called by name, whose `super()` follows the new order.
+        let offline = |test: &str| {
+            with(
+                &test.replace(
+                    import,
+                    "from pkg.testing import AsyncHTTPTestCase, AsyncTestCase, Offline\n",
+                ),
+                |f| {
+                    f.insert(
+                    "pkg/testing.py".to_owned(),
+                    format!("{FRAMEWORK}\n\nclass Offline(AsyncTestCase):\n    def setUp(self):\n        super().setUp()\n        self.app = lambda path: 6\n"),
+                );
+                },
+            )
+        };
+        let old = OLD.replace(
+            "    def get_app(self: typing.Any):",
+            "    def setUp(self):\n        AsyncHTTPTestCase.setUp(self)\n\n    def get_app(self: typing.Any):",
+        ).replace("class TestPay(PayMixin, AsyncHTTPTestCase):\n    pass\n", "class TestPay(PayMixin, AsyncHTTPTestCase, Offline):\n    pass\n");
+        let new = NEW.replace(
+            "    def mixin_get_app(self):",
+            "    def setUp(self):\n        AsyncHTTPTestCase.setUp(self)\n\n    def mixin_get_app(self):",
+        ).replace("class TestPay(AsyncHTTPTestCase, PayMixin):", "class TestPay(PayMixin, Offline, AsyncHTTPTestCase):");
+        assert!(old != OLD && new != NEW);
+        assert!(!keeps(&offline(&old), &offline(&new)));
     }
 
     /// Found by a third attack: each passed while a broken `total` passed the test.
