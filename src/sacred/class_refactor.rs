@@ -965,7 +965,10 @@ fn serialize_children(n: Node<'_>, src: &str, top: Top, out: &mut String) {
             && (field == Some("return_type")
                 || c.kind() == "->"
                 || (top.unnamed && field == Some("name"))
-                || (top.headless && field == Some("body")));
+                || (top.headless && field == Some("body")))
+            // An assignment's annotation (`amount: int = 6`): a type expression, checked
+            // to run nothing where it is evaluated (a class body).
+            || (kind(n) == "assignment" && (field == Some("type") || c.kind() == ":"));
         if !skip {
             let pass_on = if kind(n) == "decorated_definition" && field == Some("definition") {
                 top
@@ -1482,8 +1485,15 @@ impl<'a> Revisions<'a> {
 
     /// Whether the classes around `file`'s `class`.`method` run it, in the new revision,
     /// as they did in the old one (see the module doc).
-    /// `hooks` are the methods the findings named ([`named_methods`]).
-    pub fn keeps_every_run(&self, file: &str, class: &str, method: &str, hooks: &[String]) -> bool {
+    /// `hooks` are the methods the findings named ([`named_methods`]), `attributes_of` the
+    /// classes whose attributes they named ([`named_classes`]).
+    pub fn keeps_every_run(
+        &self,
+        file: &str,
+        (class, method): (&str, &str),
+        hooks: &[String],
+        attributes_of: &[String],
+    ) -> bool {
         let (wo, wn) = (&self.old, &self.new);
         let read = || -> Option<bool> {
             let (mo, mn) = (wo.module(file)?, wn.module(file)?);
@@ -1527,6 +1537,14 @@ impl<'a> Revisions<'a> {
             // The same classes run it: a new one would run it with what it sets up, and
             // nothing compares that with a class before.
             if ro.is_empty() || !ro.keys().eq(rn.keys()) {
+                return Some(false);
+            }
+            // A class attribute is compared below only in the classes that run the test.
+            let compared = |c: &String| {
+                let r = Ref::Class(file.to_owned(), c.clone());
+                ro.values().chain(rn.values()).any(|mro| mro.contains(&r))
+            };
+            if !attributes_of.iter().all(compared) {
                 return Some(false);
             }
             for (name, old_mro) in &ro {
@@ -1748,6 +1766,26 @@ pub fn named_methods(f: &super::rules::Finding, path: &str) -> Vec<String> {
         .collect()
 }
 
+/// The class a class attribute's line names (`in class TestPay: amount=100` → `TestPay`).
+fn class_attribute(l: &str) -> Option<&str> {
+    let (class, _) = l.strip_prefix("in class ")?.split_once(": ")?;
+    (!class.is_empty() && class.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(class)
+}
+
+/// The classes whose attributes a finding's lines show (`in class TestPay: amount=100` →
+/// `TestPay`): [`Revisions::keeps_every_run`] refuses unless each is a class of the test's
+/// file that runs the test or one of its bases there.
+pub fn named_classes(f: &super::rules::Finding, path: &str) -> Vec<String> {
+    f.new_lines
+        .iter()
+        .chain(&f.old_lines)
+        .filter_map(|l| {
+            let l = l.strip_prefix(path)?.strip_prefix(": ")?;
+            class_attribute(l).map(str::to_owned)
+        })
+        .collect()
+}
+
 /// A method of a class (`hook def get_app(self): …`, `setup in a subclass: def setUp…`,
 /// `in a base: hook …`, `in a subclass: helper .check: …`) or a decorator of a base class
 /// (`in a base: decorator @…`).
@@ -1756,6 +1794,11 @@ fn class_line(l: &str) -> bool {
         .strip_prefix("no longer runs for the test as written: ")
         .unwrap_or(l);
     let l = l.strip_prefix(super::bindings::IN_A_BASE).unwrap_or(l);
+    // A class attribute (`in class TestPay: amount:int=100`): its class must be one that
+    // runs the test ([`named_classes`]), where every name is compared.
+    if class_attribute(l).is_some() {
+        return true;
+    }
     // A method the test calls on `self`, of its class or a subclass (`helper .check: …`).
     let helper = l.strip_prefix("in a subclass: ").unwrap_or(l);
     if l.starts_with("decorator @") || helper.starts_with("helper .") {
@@ -1818,10 +1861,51 @@ mod tests {
         let (old_files, new_files) = (of(old), of(new));
         Revisions::new(&ro, &rn, &old_files, &new_files, pytest).keeps_every_run(
             "tests/test_pay.py",
-            class,
-            "test_total",
+            (class, "test_total"),
+            &[],
             &[],
         )
+    }
+
+    /// A class attribute given an annotation keeps its value; one given another value, or an
+    /// annotation that runs, does not; and only the attributes of a class that runs the test
+    /// are read.
+    #[test]
+    fn a_class_attribute_is_read_only_in_the_classes_that_run_the_test() {
+        let old = NEW.replace(
+            "class TestPay(AsyncHTTPTestCase, PayMixin):\n",
+            "class TestPay(AsyncHTTPTestCase, PayMixin):\n    amount = 6  # type: int\n",
+        );
+        let old = old.replace(
+            "\n\n\n@abstract",
+            "\n\n\nclass Other:\n    amount = 6\n\n\n@abstract",
+        );
+        assert!(old.contains("class Other") && old.contains("# type: int"));
+        let keeps_as = |new: &str, of: &str| {
+            let (o, n) = (files(&old), files(new));
+            let ro = |p: &str| o.get(p).cloned();
+            let rn = |p: &str| n.get(p).cloned();
+            let paths: Vec<String> = o.keys().cloned().collect();
+            Revisions::new(&ro, &rn, &paths, &paths, (false, false)).keeps_every_run(
+                "tests/test_pay.py",
+                ("PayMixin", "test_total"),
+                &[],
+                &[of.to_owned()],
+            )
+        };
+        assert!(keeps_as(&old, "TestPay"), "unchanged");
+        let annotated = old.replace("amount = 6  # type: int", "amount: int = 6");
+        assert!(keeps_as(&annotated, "TestPay"));
+        // Another class, that does not run the test: its attributes are not compared.
+        assert!(!keeps_as(&annotated, "Other"));
+        let edits = [
+            ("amount = 6  # type: int", "amount: int = 7"),
+            ("amount = 6  # type: int", "amount: print() = 6"),
+            ("amount = 6  # type: int", "amount: int"),
+        ];
+        for (from, to) in edits {
+            assert!(!keeps_as(&old.replace(from, to), "TestPay"), "{to}");
+        }
     }
 
     /// Each `(from, to)` edit of the refactored file is refused.

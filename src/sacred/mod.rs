@@ -5615,7 +5615,11 @@ fn compare_all(
                     .iter()
                     .flat_map(|f| class_refactor::named_methods(f, &t.file))
                     .collect();
-                if revisions.keeps_every_run(&t.file, class, method, &hooks) {
+                let attributes_of: Vec<String> = results[i]
+                    .iter()
+                    .flat_map(|f| class_refactor::named_classes(f, &t.file))
+                    .collect();
+                if revisions.keeps_every_run(&t.file, (class, method), &hooks, &attributes_of) {
                     results[i].clear();
                 }
             }

@@ -795,3 +795,43 @@ fn a_class_only_pytest_runs_is_compared_without_a_pytest_configuration() {
         );
     }
 }
+
+/// An abstract base whose attribute the test reads, its type comment made an annotation:
+/// the same value, so the test passes; another value is refused.
+#[test]
+fn a_type_comment_made_an_annotation_in_an_abstract_base_passes_and_a_new_value_is_refused() {
+    let old = AB_NEW
+        .replacen(
+            "class PayMixin(AsyncTestCase):\n",
+            "class PayMixin(AsyncTestCase):\n    amount = 6  # type: int\n\n",
+            1,
+        )
+        .replacen("\"/total\"), 6)", "\"/total\"), self.amount)", 1);
+    assert!(old.contains("# type: int") && old.contains("self.amount)"));
+    let repo = || {
+        super::locked(&[
+            (AB_PATH, old.as_str()),
+            ("tests/__init__.py", ""),
+            ("tests/billing/__init__.py", ""),
+            ("tests/util.py", AB_MARKER),
+            ("webtest.py", AB_FRAMEWORK),
+            ("billing.py", BILLING),
+        ])
+    };
+    let l = repo();
+    let annotated = old.replace("amount = 6  # type: int", "amount: int = 6");
+    l.edit(AB_PATH, &old, &[(&old, &annotated)]);
+    let runs = unittest_runs(&l);
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("(tests.billing.test_pay.TestPay") && r.ends_with("ok")),
+        "{runs:?}"
+    );
+    l.assert_passes_checked();
+    for to in ["amount: int = 7", "amount: int = 6\n    amount = 7"] {
+        let l = repo();
+        let new = old.replace("amount = 6  # type: int", to);
+        l.edit(AB_PATH, &old, &[(&old, &new)]);
+        l.assert_refused("rebound", AB_ID);
+    }
+}
