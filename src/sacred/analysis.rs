@@ -716,6 +716,264 @@ pub(crate) fn is_type_expression(node: Node<'_>) -> bool {
     ok && named_children(node).into_iter().all(is_type_expression)
 }
 
+/// Modules of Python's standard library, and pytest, whose names an annotation may look
+/// up (`typing.List[int]`, `socket.socket`): evaluating it runs their code, not the
+/// repository's.
+const PYTHON_ANNOTATION_MODULES: &[&str] = &[
+    "typing",
+    "typing_extensions",
+    "collections",
+    "types",
+    "abc",
+    "numbers",
+    "enum",
+    "datetime",
+    "decimal",
+    "fractions",
+    "pathlib",
+    "os",
+    "io",
+    "re",
+    "socket",
+    "ssl",
+    "asyncio",
+    "concurrent",
+    "logging",
+    "subprocess",
+    "threading",
+    "unittest",
+    "http",
+    "email",
+    "urllib",
+    "json",
+    "contextlib",
+    "functools",
+    "itertools",
+    "tempfile",
+    "uuid",
+    "ipaddress",
+    "queue",
+    "array",
+    "sqlite3",
+    "sys",
+    "signal",
+    "select",
+    "selectors",
+    "struct",
+    "time",
+    "warnings",
+    "weakref",
+    "inspect",
+    "dataclasses",
+    "textwrap",
+    "string",
+    "shutil",
+    "zlib",
+    "gzip",
+    "hashlib",
+    "hmac",
+    "base64",
+    "platform",
+    "traceback",
+    "operator",
+    "copy",
+    "pickle",
+    "csv",
+    "configparser",
+    "argparse",
+    "multiprocessing",
+    "ctypes",
+    "codecs",
+    "random",
+    "math",
+    "zoneinfo",
+    "zipfile",
+    "tarfile",
+    "shlex",
+    "pprint",
+    "importlib",
+    "ast",
+    "builtins",
+    "pytest",
+    "_pytest",
+];
+
+/// Builtin names an annotation may subscript or use with `|` (`list[int]`, `int | None`)
+/// when the module does not bind them itself.
+const PYTHON_BUILTIN_TYPES: &[&str] = &[
+    "int",
+    "float",
+    "complex",
+    "bool",
+    "str",
+    "bytes",
+    "bytearray",
+    "memoryview",
+    "list",
+    "dict",
+    "set",
+    "frozenset",
+    "tuple",
+    "type",
+    "object",
+    "range",
+    "slice",
+];
+
+/// Whether evaluating a Python annotation runs no code of the repository: a type
+/// expression ([`is_type_expression`]) in a module with `from __future__ import
+/// annotations` (never evaluated), or one whose every attribute, subscript and `|` operand
+/// starts from a module of the standard library or pytest the module imports, or from a
+/// builtin type it does not rebind. An attribute of a module of the repository runs its
+/// `__getattr__`; a subscript of a class of the repository its `__class_getitem__`; `|` its
+/// metaclass's `__or__`.
+pub(crate) fn annotation_inert(annotation: Node<'_>, src: &str) -> bool {
+    if !is_type_expression(annotation) {
+        return false;
+    }
+    let mut root = annotation;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let (future, imported) = python_annotation_names(root, src);
+    if future {
+        return true;
+    }
+    let allowed = |n: Node<'_>| -> bool {
+        let mut n = n;
+        loop {
+            match kind(n) {
+                "attribute" | "subscript" | "member_type" | "generic_type" | "type" => {
+                    let next = n
+                        .child_by_field_name("object")
+                        .or_else(|| n.child_by_field_name("value"))
+                        .or_else(|| n.named_child(0));
+                    match next {
+                        Some(c) => n = c,
+                        None => return false,
+                    }
+                }
+                "identifier" => {
+                    let name = text(n, src);
+                    return imported.contains(name)
+                        || (PYTHON_BUILTIN_TYPES.contains(&name)
+                            && !python_binds_at_top(root, src, name));
+                }
+                _ => return false,
+            }
+        }
+    };
+    let mut ok = true;
+    let mut stack = vec![annotation];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "attribute" | "subscript" | "member_type" => ok &= allowed(n),
+            "generic_type" => ok &= n.named_child(0).is_some_and(allowed),
+            "binary_operator" | "union_type" => {
+                for operand in named_children(n) {
+                    let o = if kind(operand) == "type" {
+                        operand.named_child(0).unwrap_or(operand)
+                    } else {
+                        operand
+                    };
+                    if kind(o) == "identifier" {
+                        ok &= allowed(o);
+                    }
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    ok
+}
+
+/// Whether a Python module has `from __future__ import annotations`, and the names its
+/// imports (at top level, or in a top-level `if`/`try`) bind to modules of
+/// [`PYTHON_ANNOTATION_MODULES`] or to names from them.
+fn python_annotation_names(root: Node<'_>, src: &str) -> (bool, BTreeSet<String>) {
+    let mut future = false;
+    let mut names = BTreeSet::new();
+    let module_ok = |dotted: &str| {
+        let top = dotted.split('.').next().unwrap_or("").trim();
+        PYTHON_ANNOTATION_MODULES.contains(&top)
+    };
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "future_import_statement" => {
+                future |= text(n, src).contains("annotations");
+            }
+            "import_statement" => {
+                for c in named_children(n) {
+                    match kind(c) {
+                        "dotted_name" if module_ok(text(c, src)) => {
+                            names.extend(text(c, src).split('.').next().map(str::to_owned));
+                        }
+                        "aliased_import" => {
+                            if let (Some(m), Some(a)) = (
+                                c.child_by_field_name("name"),
+                                c.child_by_field_name("alias"),
+                            ) && module_ok(text(m, src))
+                            {
+                                names.insert(text(a, src).to_owned());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "import_from_statement" => {
+                let from_ok = n
+                    .child_by_field_name("module_name")
+                    .is_some_and(|m| kind(m) == "dotted_name" && module_ok(text(m, src)));
+                if from_ok {
+                    let mut cursor = n.walk();
+                    for c in n.children_by_field_name("name", &mut cursor) {
+                        let bound = if kind(c) == "aliased_import" {
+                            c.child_by_field_name("alias")
+                        } else {
+                            Some(c)
+                        };
+                        names.extend(bound.map(|b| text(b, src).to_owned()));
+                    }
+                }
+            }
+            "module" | "if_statement" | "try_statement" | "block" | "else_clause"
+            | "elif_clause" | "except_clause" | "finally_clause" => {
+                stack.extend(named_children(n));
+            }
+            _ => {}
+        }
+    }
+    (future, names)
+}
+
+/// Whether a Python module binds `name` at top level other than by importing it from the
+/// standard library: an assignment, a definition, another import.
+pub(crate) fn python_binds_at_top(root: Node<'_>, src: &str, name: &str) -> bool {
+    src.lines().any(|l| {
+        let l = l.trim_start();
+        l.strip_prefix(name).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            (rest.starts_with('=') && !rest.starts_with("=="))
+                || rest.starts_with(':')
+                || rest.starts_with(',')
+        }) || l.strip_prefix("def ").is_some_and(|r| r.starts_with(name))
+            || l.strip_prefix("class ")
+                .is_some_and(|r| r.starts_with(name))
+            || (l.starts_with("import ") || l.starts_with("from "))
+                && l.split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|w| w == name)
+            || l.contains(&format!("as {name}"))
+            || l.contains(&format!("global {name}"))
+            || l.contains(&format!("{name} :="))
+            || l.contains(&format!("{name}:="))
+            || l.contains(&format!("for {name} "))
+            || l.contains(&format!("for {name},"))
+    }) || kind(root) != "module"
+}
+
 /// TypeScript reads `await f<T>()` as `(await f)<T>()`: a call, with type arguments, of an
 /// `await` written without parentheses. Once the type arguments are erased it is `await f()`;
 /// this gives the `await` and what it awaits (`f`), so that it reads as `await f()` does.
@@ -2720,6 +2978,17 @@ fn build_item_inner(
                     spec.subclasses
                         .iter()
                         .flat_map(|(_, body)| super::bindings::subclass_attributes(*body, src)),
+                )
+                .chain(
+                    super::bindings::in_file_bases(
+                        spec.suites
+                            .iter()
+                            .map(|(_, body)| *body)
+                            .chain(spec.subclasses.iter().map(|(_, body)| *body)),
+                        src,
+                    )
+                    .into_iter()
+                    .flat_map(|body| super::bindings::base_attributes(body, src)),
                 )
                 .collect()
         } else {

@@ -343,7 +343,8 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
             let read = a
                 .child_by_field_name("type")
                 .filter(|t| {
-                    annotations_unread(body, src) && crate::sacred::analysis::is_type_expression(*t)
+                    annotations_unread(body, src)
+                        && crate::sacred::analysis::annotation_inert(*t, src)
                 })
                 .and(a.child_by_field_name("right"))
                 .map(|right| {
@@ -392,6 +393,19 @@ fn annotations_unread(body: Node<'_>, src: &str) -> bool {
                     .iter()
                     .any(|s| last.ends_with(s)))
     })
+}
+
+/// [`class_attributes`] of a base class of the test's file (`class Base(TestCase): factor =
+/// 1` under `class TestPay(Base)`): each binds its names as attributes only (`self.factor`),
+/// as `in class Base: factor=1`.
+pub fn base_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
+    class_attributes(body, src)
+        .into_iter()
+        .map(|mut b| {
+            b.names.retain(|n| n.starts_with('.'));
+            b
+        })
+        .collect()
 }
 
 /// [`class_attributes`] of a subclass of the test's class, under which the test runs: each
@@ -1333,8 +1347,12 @@ fn python(block: Node<'_>, src: &str, outer: &BTreeSet<String>, out: &mut Vec<Bi
                     if matches!(kind(c), "assignment" | "augmented_assignment")
                         && let Some(left) = c.child_by_field_name("left")
                     {
-                        // What it runs: the names it hands to calls, or any name at all.
-                        let (reaches, anything) = python_import_time_reach(c, src);
+                        // What it runs: the names it hands to calls, or any name at all (an
+                        // annotation that may run the repository's code).
+                        let (reaches, mut anything) = python_import_time_reach(c, src);
+                        anything |= c
+                            .child_by_field_name("type")
+                            .is_some_and(|t| !super::analysis::annotation_inert(t, src));
                         let mut names = target_names(left, src);
                         names.extend(walrus_targets(c, src));
                         out.push(Binding {
@@ -1652,7 +1670,7 @@ fn python_class_block(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         // attribute with a walrus.
                         let annotation_runs = c
                             .child_by_field_name("type")
-                            .is_some_and(|t| !super::class_refactor::is_type_expression(t));
+                            .is_some_and(|t| !super::analysis::annotation_inert(t, src));
                         if anything || !reaches.is_empty() || annotation_runs {
                             out.push(runs(anything || annotation_runs, reaches));
                         }
@@ -1749,6 +1767,8 @@ fn python_definition_runs(
     out: &mut Vec<Binding>,
 ) {
     let mut parts: Vec<Node<'_>> = Vec::new();
+    // Annotations evaluated with the definition that may run the repository's code.
+    let mut annotations: BTreeSet<usize> = BTreeSet::new();
     for d in decorated.map(named_children).unwrap_or_default() {
         if kind(d) != "decorator" {
             continue;
@@ -1783,6 +1803,11 @@ fn python_definition_runs(
     for field in ["return_type", "superclasses"] {
         parts.extend(def.child_by_field_name(field));
     }
+    for p in &parts {
+        if kind(*p) == "type" && !super::analysis::annotation_inert(*p, src) {
+            annotations.insert(p.id());
+        }
+    }
     // A class's keyword arguments (`metaclass=M`, those `__init_subclass__` takes) hand it to
     // code that runs as it is made.
     let keywords = def.child_by_field_name("superclasses").is_some_and(|s| {
@@ -1794,6 +1819,7 @@ fn python_definition_runs(
         let (reaches, mut anything) = python_import_time_reach(p, src);
         anything |=
             keywords && Some(p.id()) == def.child_by_field_name("superclasses").map(|s| s.id());
+        anything |= annotations.contains(&p.id());
         if anything || !reaches.is_empty() {
             out.push(Binding {
                 names: BTreeSet::new(),

@@ -16,7 +16,8 @@
 //!
 //! **Invariant (fail closed):** the change keeps every run only when every class on the way
 //! is read: a base that is neither a class of the repository gatekeeper can parse nor
-//! `unittest.TestCase`/`object` (which must end both orders, in the same order), a class
+//! `unittest.TestCase`/`object` (which must come in the same order in both orders, with no
+//! repository class after them defining a name they may define), a class
 //! body holding anything but definitions, assignments, a docstring or `pass`, a metaclass,
 //! a `super()` that reaches another name, a class decorator other than the same one on both
 //! sides or one read as an abstract-base marker ([`is_abstract_marker`]), a family class
@@ -30,7 +31,7 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
-use super::analysis::{kind, named_children, text};
+use super::analysis::{annotation_inert, kind, named_children, text};
 
 /// Reads a file of one revision by its path from the repository root.
 pub type Reader<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -61,6 +62,9 @@ struct Member {
     inert: bool,
     /// A method whose body only raises `NotImplementedError` (a stub another class fills).
     stub: bool,
+    /// Its annotations as written, compared where something may read them (see
+    /// [`reads_annotations`]).
+    annotations: String,
     /// Whether it names a private attribute (`self.__port`), which Python renames after the
     /// class it is written in.
     mangles: bool,
@@ -744,16 +748,18 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
                 if kind(left) != "identifier" {
                     return None;
                 }
-                // A bare annotation binds nothing; a type expression runs nothing.
+                // A bare annotation binds nothing but an entry of `__annotations__`
+                // (`: x`, compared only where something may read them); a type expression
+                // runs nothing.
                 if a.child_by_field_name("right").is_none() {
-                    if a.child_by_field_name("type")
-                        .is_some_and(is_type_expression)
-                    {
-                        continue;
+                    let t = a.child_by_field_name("type")?;
+                    if !annotation_inert(t, src) {
+                        return None;
                     }
-                    return None;
+                    format!(": {}", text(left, src))
+                } else {
+                    text(left, src).to_owned()
                 }
-                text(left, src).to_owned()
             }
             _ => return None,
         };
@@ -761,9 +767,12 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
         // An annotation is evaluated when the class is created: only a type expression
         // runs nothing (no call, no walrus binding a class attribute).
         let mut annotations_run = false;
+        let mut annotations = String::new();
         visit(n, &mut |x| {
             if kind(x) == "type" {
-                annotations_run |= !is_type_expression(x);
+                annotations_run |= !annotation_inert(x, src);
+                annotations.push_str(&text(x, src).split_whitespace().collect::<String>());
+                annotations.push(';');
             }
         });
         if annotations_run {
@@ -822,11 +831,11 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
         let stub = (kind(def) == "function_definition")
             .then(|| def.child_by_field_name("body"))
             .flatten()
-            .is_some_and(|b| {
-                matches!(statements(b).as_slice(), [r] if kind(*r) == "raise_statement"
-                    && text(*r, src).split_whitespace().collect::<String>().starts_with("raiseNotImplementedError"))
-            });
+            .is_some_and(
+                |b| matches!(statements(b).as_slice(), [r] if raises_not_implemented(*r, src)),
+            );
         let member = Member {
+            annotations,
             stub,
             text: tokens,
             head,
@@ -844,39 +853,39 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
     Some(out)
 }
 
-/// A type expression: names, attributes, subscripts, literals, `|`, `...`; nothing that
-/// calls, binds or defines.
-pub(crate) fn is_type_expression(n: Node<'_>) -> bool {
-    let mut ok = true;
-    visit(n, &mut |x| {
-        ok &= matches!(
-            kind(x),
-            "type"
-                | "identifier"
-                | "attribute"
-                | "subscript"
-                | "generic_type"
-                | "union_type"
-                | "member_type"
-                | "type_parameter"
-                | "splat_type"
-                | "binary_operator"
-                | "list"
-                | "tuple"
-                | "none"
-                | "true"
-                | "false"
-                | "integer"
-                | "ellipsis"
-                | "string"
-                | "string_start"
-                | "string_content"
-                | "string_end"
-                | "escape_sequence"
-                | "comment"
-        );
-    });
-    ok
+/// Whether a statement is `raise NotImplementedError` or `raise NotImplementedError(…)` with
+/// literal arguments, in a module that does not rebind the name: nothing else runs.
+fn raises_not_implemented(r: Node<'_>, src: &str) -> bool {
+    if kind(r) != "raise_statement" || r.named_child_count() != 1 {
+        return false;
+    }
+    let Some(e) = r.named_child(0) else {
+        return false;
+    };
+    let (name, args) = match kind(e) {
+        "identifier" => (e, None),
+        "call" => match (
+            e.child_by_field_name("function"),
+            e.child_by_field_name("arguments"),
+        ) {
+            (Some(f), Some(a)) => (f, Some(a)),
+            _ => return false,
+        },
+        _ => return false,
+    };
+    let mut root = r;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    kind(name) == "identifier"
+        && text(name, src) == "NotImplementedError"
+        && !super::analysis::python_binds_at_top(root, src, "NotImplementedError")
+        && args.is_none_or(|a| {
+            named_children(a)
+                .into_iter()
+                .filter(|x| kind(*x) != "comment")
+                .all(is_literal)
+        })
 }
 
 /// A literal: a number, a string without interpolation, `True`, `False`, `None`, or a
@@ -1349,16 +1358,32 @@ fn names(w: &World<'_>, mro: &[Ref]) -> Option<BTreeSet<String>> {
     Some(out)
 }
 
-/// Whether an order is the repository's classes then `unittest.TestCase`/`object` only.
-fn suffix(mro: &[Ref]) -> Option<Vec<Ref>> {
+/// The classes of an order gatekeeper does not read (`unittest.TestCase`, `object`), in
+/// order; `None` when a repository class after one of them defines a name that one may
+/// define (a [`reserved`] name: `setUp`, `assert…`, `_…`). Any other name is looked up, and
+/// handed on by `super()`, through them as if they were not there: they define none.
+fn opaque(w: &World<'_>, mro: &[Ref]) -> Option<Vec<Ref>> {
     let first_opaque = mro
         .iter()
         .position(|r| !matches!(r, Ref::Class(..)))
         .unwrap_or(mro.len());
-    let tail = mro[first_opaque..].to_vec();
-    tail.iter()
-        .all(|r| !matches!(r, Ref::Class(..)))
-        .then_some(tail)
+    let mut out = Vec::new();
+    for r in &mro[first_opaque..] {
+        let Ref::Class(file, class) = r else {
+            out.push(r.clone());
+            continue;
+        };
+        let (module, i) = w.class(file, class)?;
+        if module.classes[i]
+            .members
+            .as_ref()?
+            .keys()
+            .any(|n| reserved(n))
+        {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 /// The classes of `file` deriving from `class` there (by their plain base names), itself
@@ -1391,14 +1416,23 @@ fn runners(
 ) -> Option<Runners> {
     let target = Ref::Class(file.to_owned(), class.to_owned());
     let mut out = BTreeMap::new();
+    let mut skipped = BTreeSet::new();
     for name in family {
         let this = Ref::Class(file.to_owned(), name.clone());
         let mro = w.mro(&this, 0)?;
         if !mro.contains(&target) {
             continue;
         }
-        let (_, abstract_) = w.decorators(&this);
+        // The marker skips a test case (through `setUpClass`), not a plain class pytest
+        // collects. A class it skips still runs code (unittest makes an instance of it for
+        // each test before the skip): it must be one whose definitions a runner's order
+        // compares (see `keeps_every_run`).
+        let (_, marked) = w.decorators(&this);
+        let abstract_ = marked && mro.contains(&Ref::TestCase);
         let collected = mro.contains(&Ref::TestCase) || (pytest && name.starts_with("Test"));
+        if abstract_ {
+            skipped.insert(this.clone());
+        }
         if abstract_ || !collected {
             continue;
         }
@@ -1416,6 +1450,13 @@ fn runners(
             continue;
         }
         out.insert(name.clone(), mro);
+    }
+    // Each class the marker skips is on the order of a class that runs the test.
+    if !skipped
+        .iter()
+        .all(|s| out.values().any(|mro: &Vec<Ref>| mro.contains(s)))
+    {
+        return None;
     }
     Some(out)
 }
@@ -1569,7 +1610,15 @@ impl<'a> Revisions<'a> {
                     wo.named_outside(file, &names, Some(&reach_old))
                         || wn.named_outside(file, &names, Some(&reach_new))
                 };
-                if !same_lookups((wo, old_mro), (wn, &rn[name]), (file, method), &elsewhere)? {
+                // Annotations are compared too when code that may read them runs.
+                let annotations_read =
+                    reads_annotations(wo, &reach_old) || reads_annotations(wn, &reach_new);
+                if !same_lookups(
+                    (wo, old_mro),
+                    (wn, &rn[name]),
+                    (file, method, annotations_read),
+                    &elsewhere,
+                )? {
                     return Some(false);
                 }
             }
@@ -1579,15 +1628,41 @@ impl<'a> Revisions<'a> {
     }
 }
 
+/// Whether a module of `files` may read a class's annotations: it names them
+/// (`__annotations__`, `get_type_hints`, `annotationlib`, anything with `annot`), a class's
+/// namespace (`__dict__`, `vars(`), or what builds on them (`dataclass`, `fields(`,
+/// `NamedTuple`, `TypedDict`, pydantic, attrs, `inspect`).
+fn reads_annotations(w: &World<'_>, files: &BTreeSet<String>) -> bool {
+    const READERS: &[&str] = &[
+        "annot",
+        "type_hints",
+        "__dict__",
+        "vars(",
+        "dataclass",
+        "fields(",
+        "NamedTuple",
+        "TypedDict",
+        "pydantic",
+        "attrs",
+        "import attr",
+        "attr.s",
+        "inspect",
+    ];
+    files.iter().any(|f| {
+        w.module(f)
+            .is_none_or(|m| READERS.iter().any(|r| m.src.contains(r)))
+    })
+}
+
 /// Whether every name resolves, along the two orders, to the same definitions.
 fn same_lookups(
     (wo, mo): (&World<'_>, &[Ref]),
     (wn, mn): (&World<'_>, &[Ref]),
-    (file, method): (&str, &str),
+    (file, method, annotations_read): (&str, &str, bool),
     elsewhere: &dyn Fn(&str) -> bool,
 ) -> Option<bool> {
     let (old_test_file, new_test_file) = (wo.module(file)?, wn.module(file)?);
-    if suffix(mo)? != suffix(mn)? {
+    if opaque(wo, mo)? != opaque(wn, mn)? {
         return Some(false);
     }
     // The same classes, in whatever order: a class gone (or new) changes what
@@ -1668,6 +1743,10 @@ fn same_lookups(
     }
     let all: BTreeSet<String> = names(wo, mo)?.into_iter().chain(names(wn, mn)?).collect();
     for name in &all {
+        // A bare annotation (`: x`) is only an entry of `__annotations__`.
+        if name.starts_with(": ") && !annotations_read {
+            continue;
+        }
         // Another test of the class: the runner calls it for its own run, not this one's,
         // unless code names it besides its definition.
         // (Named nowhere else: a framework may look it up by its name.)
@@ -1710,6 +1789,17 @@ fn same_lookups(
                     every_definition(wn, mn, name)?,
                 );
                 if effective(wo, mo, &fo, name)? != effective(wn, mn, &fnw, name)? {
+                    return Some(false);
+                }
+                let written = |w: &World<'_>, mro: &[Ref]| -> Option<Vec<String>> {
+                    Some(
+                        definitions(w, mro, name)?
+                            .into_iter()
+                            .map(|m| m.annotations)
+                            .collect(),
+                    )
+                };
+                if annotations_read && written(wo, mo)? != written(wn, mn)? {
                     return Some(false);
                 }
             }
@@ -1865,6 +1955,30 @@ mod tests {
             &[],
             &[],
         )
+    }
+
+    /// `unittest.TestCase` before a mixin in the old order (`class TestPay(AsyncTestCase,
+    /// PayMixin)`) hides nothing the mixin defines but the names a test case may define: a
+    /// mixin defining only others may move before it; one defining `setUp` (never run
+    /// before: `TestCase.setUp` hands on to nothing) or an `assert…` may not.
+    #[test]
+    fn a_mixin_after_the_test_case_moves_before_it_unless_it_defines_a_test_case_name() {
+        let old = "from pkg.testing import AsyncTestCase\nfrom tests.util import abstract_base_test\n\n\nclass PayMixin:\n    amount = 6\n\n    def test_total(self):\n        self.assertEqual(self.amount, 6)\n\n\nclass TestPay(AsyncTestCase, PayMixin):\n    pass\n";
+        let new = old
+            .replace(
+                "class PayMixin:",
+                "@abstract_base_test\nclass PayMixin(AsyncTestCase):",
+            )
+            .replace("TestPay(AsyncTestCase, PayMixin)", "TestPay(PayMixin)");
+        assert!(keeps(&files(old), &files(&new)));
+        for member in [
+            "    def setUp(self):\n        self.amount = 7\n",
+            "    def assertEqual(self, a, b):\n        pass\n",
+            "    maxDiff = None\n",
+        ] {
+            let add = |t: &str| t.replace("    amount = 6\n", &format!("    amount = 6\n{member}"));
+            assert!(!keeps(&files(&add(old)), &files(&add(&new))), "{member}");
+        }
     }
 
     /// A class attribute given an annotation keeps its value; one given another value, or an

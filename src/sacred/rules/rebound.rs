@@ -153,6 +153,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || helper_moved(b, locked)
                             || helper_respelled(b, locked)
                             || subclass_line_at_base(s, b)
+                            || base_attribute_at_base(s, b)
                             || hook_unrecorded(s, b)
                             || resolution_unrecorded(s, b, locked)
                             || golden_new(s, b, locked)
@@ -388,6 +389,17 @@ fn unittest_calls(text: &str) -> (String, Vec<&str>) {
 /// were recorded holds none. One that changed, or a new one, is not the base revision's.
 fn subclass_line_at_base(s: &Subject<'_>, text: &str) -> bool {
     (text.starts_with("setup in a subclass: ") || text.starts_with("in a subclass: "))
+        && line_at_base(s, text)
+}
+
+/// An attribute of a base class of the test's file (`in class Base: factor=1`, a class
+/// other than the test's own), as the base revision's test had it: a lock written before
+/// such lines were recorded holds none.
+fn base_attribute_at_base(s: &Subject<'_>, text: &str) -> bool {
+    let own: Vec<&str> = s.test.id.split("::").collect();
+    text.strip_prefix("in class ")
+        .and_then(|rest| rest.split_once(": "))
+        .is_some_and(|(class, _)| !own.contains(&class))
         && line_at_base(s, text)
 }
 
@@ -2088,10 +2100,16 @@ mod tests {
     #[test]
     fn a_python_module_annotation_that_runs_nothing_is_the_same_binding() {
         let path = "tests/test_total.py";
-        let old = "from billing import total\n\nLIMIT = 6\n\n\n# gatekeeper:sacred\ndef test_total():\n    assert total([1, 2, 3]) == LIMIT\n";
+        let old = "import typing\n\nfrom billing import total\n\nimport util\n\nLIMIT = 6\n\n\n# gatekeeper:sacred\ndef test_total():\n    assert total([1, 2, 3]) == LIMIT\n";
         let rules = |new: &str| super::super::testing::rules_with_base(path, old, old, new);
         assert!(rules(&old.replace("LIMIT = 6", "LIMIT: int = 6")).is_empty());
         assert!(rules(&old.replace("LIMIT = 6", "LIMIT: typing.Final[int] = 6")).is_empty());
+        // A module of the repository's attribute runs its `__getattr__`, a subscript its
+        // `__class_getitem__`: not read.
+        for annotation in ["util.Final", "util.Final[int]", "typing.Final[util.Amount]"] {
+            let r = rules(&old.replace("LIMIT = 6", &format!("LIMIT: {annotation} = 6")));
+            assert!(r.contains(&Rule::Rebound), "{annotation}: {r:?}");
+        }
         let r = rules(&old.replace("LIMIT = 6", "LIMIT: int = 7"));
         assert!(r.contains(&Rule::Rebound), "{r:?}");
         // Evaluated at module level: an annotation that calls something is kept.

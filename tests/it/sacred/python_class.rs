@@ -835,3 +835,135 @@ fn a_type_comment_made_an_annotation_in_an_abstract_base_passes_and_a_new_value_
         l.assert_refused("rebound", AB_ID);
     }
 }
+
+/// Each `(before, after)` of the fifth attack on the reading of rearranged classes, files
+/// written over a locked repository: `sacred check` refuses the test `id`.
+/// `(what, files before, files after, the test id refused)`.
+type Attack<'a> = (
+    &'a str,
+    &'a [(&'a str, &'a str)],
+    &'a [(&'a str, &'a str)],
+    &'a str,
+);
+
+fn assert_each_attack_refused(cases: &[Attack<'_>]) {
+    for (what, before, after, id) in cases {
+        let mut files: Vec<(&str, &str)> = vec![
+            ("tests/__init__.py", ""),
+            ("tests/billing/__init__.py", ""),
+            ("billing.py", BILLING),
+        ];
+        files.extend_from_slice(before);
+        let l = super::locked(&files);
+        for (path, content) in *after {
+            l.repo.write(path, content);
+        }
+        let out = l.check_staged();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{what}\n{}",
+            crate::common::text(&out)
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("refused: {id} [")), "{what}\n{err}");
+    }
+}
+
+const ATTACK_ID: &str = "python:tests/billing/test_pay.py::TestPay::test_total";
+const ATTACK_MIXIN_ID: &str = "python:tests/billing/test_pay.py::PayMixin::test_total";
+const ATTACK_TYPED_CLASS: &str = "import unittest\n\nimport billing\nfrom tests import util  # noqa: F401\n\n\nclass TestPay(unittest.TestCase):\n    amount = 6  # type: int\n\n    def test_total(self):\n        self.assertEqual(billing.total([1, 2, 3]), self.amount)\n";
+const ATTACK_MIXIN_OLD: &str = "import unittest\n\nimport billing\nfrom tests.util import abstract_base_test  # noqa: F401\n\n\nclass PayMixin:\n    def test_total(self):\n        self.assertEqual(billing.total([1, 2, 3]), 6)\n\n\nclass TestPay(PayMixin, unittest.TestCase):\n    pass\n";
+
+/// What the fifth attack found, each checked against the real runner first (a broken
+/// `billing.total` passes the new test and fails the locked one): a stub that runs more
+/// than `raise NotImplementedError`; an annotation that runs the repository's code (a
+/// module's `__getattr__`, a class's `__class_getitem__`); an annotation changed under a
+/// decorator that reads annotations; a class the marker skips that still runs code
+/// (unittest makes its instance, pytest collects a plain class whatever the marker); a
+/// base class's attribute in the test's file.
+#[test]
+fn what_the_fifth_attack_on_rearranged_classes_found_is_refused() {
+    let mid_old = "import unittest\n\nimport billing\n\n\nclass Fixture(unittest.TestCase):\n    def setUp(self):\n        self.expected = 6\n\n\nclass Mid(Fixture):\n    pass\n\n\nclass TestPay(Mid):\n    def setUp(self):\n        Mid.setUp(self)\n\n    def test_total(self):\n        self.assertEqual(billing.total([1, 2, 3]), self.expected)\n";
+    let mid_new = mid_old.replace(
+        "class Mid(Fixture):\n    pass\n",
+        "class Mid(Fixture):\n    def setUp(self):\n        raise NotImplementedError and unittest.SkipTest(\"filled in\")\n",
+    );
+    let amount =
+        ATTACK_TYPED_CLASS.replace("amount = 6  # type: int", "amount: util.Amount[int] = 6");
+    let getitem = "import billing\n\n\nclass Amount:\n    def __class_getitem__(cls, item):\n        billing.total = sum\n        return item\n";
+    let returns = ATTACK_TYPED_CLASS.replace(
+        "def test_total(self):",
+        "def test_total(self) -> util.Result:",
+    );
+    let getattr =
+        "import billing\n\n\ndef __getattr__(name):\n    billing.total = sum\n    return None\n";
+    let typed_old = ATTACK_TYPED_CLASS
+        .replace(
+            "from tests import util  # noqa: F401\n",
+            "from tests.hooks import typed\n",
+        )
+        .replace("\nclass TestPay", "\n@typed\nclass TestPay");
+    let typed_new = typed_old.replace("amount = 6  # type: int", "amount: bool = 6");
+    let hooks = "def typed(cls):\n    for name, kind in vars(cls).get(\"__annotations__\", {}).items():\n        setattr(cls, name, kind(getattr(cls, name)))\n    return cls\n";
+    let unittest_marked = ATTACK_MIXIN_OLD.replace(
+        "\n\nclass TestPay(",
+        "\n\n@abstract_base_test\nclass TestAaa(PayMixin, unittest.TestCase):\n    def __init__(self, name):\n        billing.total = sum\n        super().__init__(name)\n\n\nclass TestPay(",
+    );
+    let pytest_old = "import billing\nfrom tests.util import abstract_base_test  # noqa: F401\n\n\nclass PayMixin:\n    def test_total(self):\n        assert billing.total([1, 2, 3]) == 6\n\n\nclass TestPay(PayMixin):\n    pass\n";
+    let pytest_marked = pytest_old.replace(
+        "\n\nclass TestPay(",
+        "\n\n@abstract_base_test\nclass TestAaa(PayMixin):\n    def setup_method(self, method):\n        billing.total = sum\n\n\nclass TestPay(",
+    );
+    let base_old = "import unittest\n\nimport billing\n\n\nclass Base(unittest.TestCase):\n    factor = 1\n\n\nclass TestPay(Base):\n    def test_total(self):\n        self.assertEqual(billing.total([1, 2, 3]) * self.factor, 6 * self.factor)\n";
+    let base_new = base_old.replace("factor = 1", "factor = 0");
+    let util = ("tests/util.py", "\"\"\"Helpers of the tests.\"\"\"\n");
+    assert_each_attack_refused(&[
+        (
+            "a stub that runs more",
+            &[(AB_PATH, mid_old)],
+            &[(AB_PATH, &mid_new)],
+            ATTACK_ID,
+        ),
+        (
+            "a subscript annotation",
+            &[(AB_PATH, ATTACK_TYPED_CLASS), util],
+            &[(AB_PATH, &amount), ("tests/util.py", getitem)],
+            ATTACK_ID,
+        ),
+        (
+            "a return annotation",
+            &[(AB_PATH, ATTACK_TYPED_CLASS), util],
+            &[(AB_PATH, &returns), ("tests/util.py", getattr)],
+            ATTACK_ID,
+        ),
+        (
+            "an annotation a decorator reads",
+            &[(AB_PATH, &typed_old), ("tests/hooks.py", hooks)],
+            &[(AB_PATH, &typed_new)],
+            ATTACK_ID,
+        ),
+        (
+            "a marked test case's __init__",
+            &[(AB_PATH, ATTACK_MIXIN_OLD), ("tests/util.py", AB_MARKER)],
+            &[(AB_PATH, &unittest_marked)],
+            ATTACK_MIXIN_ID,
+        ),
+        (
+            "a marked plain class pytest collects",
+            &[
+                (AB_PATH, pytest_old),
+                ("tests/util.py", AB_MARKER),
+                ("pytest.ini", "[pytest]\n"),
+            ],
+            &[(AB_PATH, &pytest_marked)],
+            ATTACK_MIXIN_ID,
+        ),
+        (
+            "a base's attribute",
+            &[(AB_PATH, base_old)],
+            &[(AB_PATH, &base_new)],
+            ATTACK_ID,
+        ),
+    ]);
+}
