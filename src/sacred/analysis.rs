@@ -794,6 +794,31 @@ const PYTHON_ANNOTATION_MODULES: &[&str] = &[
     "importlib",
     "ast",
     "builtins",
+    "contextvars",
+    "heapq",
+    "bisect",
+    "statistics",
+    "secrets",
+    "errno",
+    "stat",
+    "glob",
+    "fnmatch",
+    "xml",
+    "html",
+    "wsgiref",
+    "mimetypes",
+    "calendar",
+    "locale",
+    "unicodedata",
+    "binascii",
+    "lzma",
+    "bz2",
+    "difflib",
+    "graphlib",
+    "mmap",
+    "socketserver",
+    "xmlrpc",
+    "smtplib",
     "pytest",
     "_pytest",
 ];
@@ -857,7 +882,7 @@ pub(crate) fn annotation_inert(annotation: Node<'_>, src: &str) -> bool {
                     let name = text(n, src);
                     return imported.contains(name)
                         || (PYTHON_BUILTIN_TYPES.contains(&name)
-                            && !python_binds_at_top(root, src, name));
+                            && !python_binds_at_top(annotation, src, name));
                 }
                 _ => return false,
             }
@@ -949,29 +974,82 @@ fn python_annotation_names(root: Node<'_>, src: &str) -> (bool, BTreeSet<String>
     (future, names)
 }
 
-/// Whether a Python module binds `name` at top level other than by importing it from the
-/// standard library: an assignment, a definition, another import.
-pub(crate) fn python_binds_at_top(root: Node<'_>, src: &str, name: &str) -> bool {
-    src.lines().any(|l| {
-        let l = l.trim_start();
-        l.strip_prefix(name).is_some_and(|rest| {
-            let rest = rest.trim_start();
-            (rest.starts_with('=') && !rest.starts_with("=="))
-                || rest.starts_with(':')
-                || rest.starts_with(',')
-        }) || l.strip_prefix("def ").is_some_and(|r| r.starts_with(name))
-            || l.strip_prefix("class ")
-                .is_some_and(|r| r.starts_with(name))
-            || (l.starts_with("import ") || l.starts_with("from "))
-                && l.split(|c: char| !c.is_alphanumeric() && c != '_')
-                    .any(|w| w == name)
-            || l.contains(&format!("as {name}"))
-            || l.contains(&format!("global {name}"))
-            || l.contains(&format!("{name} :="))
-            || l.contains(&format!("{name}:="))
-            || l.contains(&format!("for {name} "))
-            || l.contains(&format!("for {name},"))
-    }) || kind(root) != "module"
+/// Whether `name` may be bound where an annotation at `at` looks it up: by a statement of
+/// the module, or of a class or function body around `at` (not inside another definition):
+/// an assignment, a definition, an import, a `for`, `with … as`, `except … as` or walrus
+/// target; any other statement that names it counts too.
+pub(crate) fn python_binds_at_top(at: Node<'_>, src: &str, name: &str) -> bool {
+    let mut scope = Some(at);
+    while let Some(n) = scope {
+        let block = match kind(n) {
+            "module" => Some(n),
+            "class_definition" | "function_definition" => n.child_by_field_name("body"),
+            _ => None,
+        };
+        if block.is_some_and(|b| python_block_binds(b, src, name)) {
+            return true;
+        }
+        scope = n.parent();
+    }
+    false
+}
+
+fn python_block_binds(block: Node<'_>, src: &str, name: &str) -> bool {
+    let word = |n: Node<'_>| {
+        text(n, src)
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .any(|w| w == name)
+    };
+    let targets = |n: Node<'_>| {
+        let mut found = false;
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            match kind(x) {
+                "identifier" => found |= text(x, src) == name,
+                "attribute" | "subscript" => {}
+                _ => stack.extend(named_children(x)),
+            }
+        }
+        found
+    };
+    named_children(block).into_iter().any(|n| match kind(n) {
+        "expression_statement" => named_children(n).into_iter().any(|c| {
+            // `contextvars = None` (an optional module) runs nothing when looked up.
+            let assigned = matches!(kind(c), "assignment" | "augmented_assignment")
+                && c.child_by_field_name("left").is_some_and(targets)
+                && !c
+                    .child_by_field_name("right")
+                    .is_some_and(|r| kind(r) == "none");
+            assigned || (text(c, src).contains(":=") && word(c))
+        }),
+        "function_definition" | "class_definition" => n
+            .child_by_field_name("name")
+            .is_some_and(|x| text(x, src) == name),
+        "decorated_definition" => n
+            .child_by_field_name("definition")
+            .and_then(|d| d.child_by_field_name("name"))
+            .is_some_and(|x| text(x, src) == name),
+        "comment"
+        | "pass_statement"
+        | "return_statement"
+        | "raise_statement"
+        | "assert_statement"
+        | "future_import_statement" => false,
+        "if_statement" | "try_statement" | "while_statement" | "else_clause" | "elif_clause"
+        | "finally_clause" | "block" => {
+            named_children(n).into_iter().any(|c| match kind(c) {
+                "block" | "else_clause" | "elif_clause" | "finally_clause" | "except_clause" => {
+                    python_block_binds(c, src, name)
+                }
+                _ => false,
+            }) || (kind(n) == "try_statement" && word(n) && text(n, src).contains(" as "))
+        }
+        "except_clause" => {
+            word(n) && text(n, src).contains(" as ") || python_block_binds(n, src, name)
+        }
+        // An import, `for`, `with`, `global`, a `match`, anything else naming it.
+        _ => word(n),
+    })
 }
 
 /// TypeScript reads `await f<T>()` as `(await f)<T>()`: a call, with type arguments, of an

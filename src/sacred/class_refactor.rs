@@ -879,7 +879,7 @@ fn raises_not_implemented(r: Node<'_>, src: &str) -> bool {
     }
     kind(name) == "identifier"
         && text(name, src) == "NotImplementedError"
-        && !super::analysis::python_binds_at_top(root, src, "NotImplementedError")
+        && !super::analysis::python_binds_at_top(r, src, "NotImplementedError")
         && args.is_none_or(|a| {
             named_children(a)
                 .into_iter()
