@@ -1017,9 +1017,8 @@ fn python_block_binds(block: Node<'_>, src: &str, name: &str) -> bool {
             // `contextvars = None` (an optional module) runs nothing when looked up.
             let assigned = matches!(kind(c), "assignment" | "augmented_assignment")
                 && c.child_by_field_name("left").is_some_and(targets)
-                && !c
-                    .child_by_field_name("right")
-                    .is_some_and(|r| kind(r) == "none");
+                && c.child_by_field_name("right")
+                    .is_none_or(|r| kind(r) != "none");
             assigned || (text(c, src).contains(":=") && word(c))
         }),
         "function_definition" | "class_definition" => n
