@@ -117,6 +117,18 @@ impl Locked {
         }
     }
 
+    /// `check --staged` refuses `test`, under whatever rule (`what` names the case).
+    pub fn assert_staged_refuses(&self, test: &str, what: &str) {
+        let out = self.check_staged();
+        assert_code(&out, 1, what);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("refused: {test} [")),
+            "{what}\n{}",
+            text(&out)
+        );
+    }
+
     /// The committed lock holds a record for `test` (so a passing check compared it).
     pub fn assert_locked(&self, test: &str) {
         let lock = String::from_utf8(self.repo.read(".gatekeeper/sacred.lock")).unwrap();

@@ -636,15 +636,7 @@ fn a_mixin_made_abstract_that_changes_what_a_lookup_finds_is_refused() {
         }
         assert_ne!(new, AB_NEW, "{from}");
         l.edit(AB_PATH, AB_OLD, &[(AB_OLD, &new)]);
-        let out = l.check_staged();
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{to}\n{}",
-            crate::common::text(&out)
-        );
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(&format!("refused: {AB_ID} [")), "{to}\n{err}");
+        l.assert_staged_refuses(AB_ID, to);
     }
 }
 
@@ -858,15 +850,7 @@ fn assert_each_attack_refused(cases: &[Attack<'_>]) {
         for (path, content) in *after {
             l.repo.write(path, content);
         }
-        let out = l.check_staged();
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{what}\n{}",
-            crate::common::text(&out)
-        );
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(&format!("refused: {id} [")), "{what}\n{err}");
+        l.assert_staged_refuses(id, what);
     }
 }
 
