@@ -864,47 +864,41 @@ pub(crate) fn annotation_inert(annotation: Node<'_>, src: &str) -> bool {
     if future {
         return true;
     }
-    let allowed = |n: Node<'_>| -> bool {
-        let mut n = n;
-        loop {
-            match kind(n) {
-                "attribute" | "subscript" | "member_type" | "generic_type" | "type" => {
-                    let next = n
-                        .child_by_field_name("object")
-                        .or_else(|| n.child_by_field_name("value"))
-                        .or_else(|| n.named_child(0));
-                    match next {
-                        Some(c) => n = c,
-                        None => return false,
-                    }
-                }
-                "identifier" => {
-                    let name = text(n, src);
-                    return imported.contains(name)
-                        || (PYTHON_BUILTIN_TYPES.contains(&name)
-                            && !python_binds_at_top(annotation, src, name));
-                }
-                _ => return false,
-            }
-        }
+    // A name bound by an import of the standard library or pytest, and by nothing else
+    // around the annotation; or a builtin type nothing around it binds.
+    let allowed = |name: &str| -> bool {
+        (imported.contains(name) && !python_binds(annotation, src, name, true))
+            || (PYTHON_BUILTIN_TYPES.contains(&name) && !python_binds(annotation, src, name, false))
     };
     let mut ok = true;
     let mut stack = vec![annotation];
     while let Some(n) = stack.pop() {
         match kind(n) {
-            "attribute" | "subscript" | "member_type" => ok &= allowed(n),
-            "generic_type" => ok &= n.named_child(0).is_some_and(allowed),
-            "binary_operator" | "union_type" => {
-                for operand in named_children(n) {
-                    let o = if kind(operand) == "type" {
-                        operand.named_child(0).unwrap_or(operand)
-                    } else {
-                        operand
-                    };
-                    if kind(o) == "identifier" {
-                        ok &= allowed(o);
+            // A string is a forward reference, never evaluated here.
+            "string" => continue,
+            "identifier" => {
+                // An attribute's name is looked up on what its object gave.
+                let member = n.parent().is_some_and(|p| {
+                    kind(p) == "attribute"
+                        && p.child_by_field_name("attribute")
+                            .is_some_and(|a| a.id() == n.id())
+                });
+                // A bare name alone (`x: Money`) is only looked up; inside a subscript
+                // or `|` it is hashed or or-ed, at the root of an attribute its type's
+                // `__getattr__` may run.
+                let mut alone = true;
+                let mut up = n.parent();
+                while let Some(p) = up {
+                    if kind(p) != "type" {
+                        alone = false;
+                        break;
                     }
+                    if p.id() == annotation.id() {
+                        break;
+                    }
+                    up = p.parent();
                 }
+                ok &= member || alone || allowed(text(n, src));
             }
             _ => {}
         }
@@ -913,21 +907,27 @@ pub(crate) fn annotation_inert(annotation: Node<'_>, src: &str) -> bool {
     ok
 }
 
+/// Whether a dotted module name is of [`PYTHON_ANNOTATION_MODULES`].
+fn annotation_module(dotted: &str) -> bool {
+    let top = dotted.split('.').next().unwrap_or("").trim();
+    PYTHON_ANNOTATION_MODULES.contains(&top)
+}
+
 /// Whether a Python module has `from __future__ import annotations`, and the names its
 /// imports (at top level, or in a top-level `if`/`try`) bind to modules of
 /// [`PYTHON_ANNOTATION_MODULES`] or to names from them.
 fn python_annotation_names(root: Node<'_>, src: &str) -> (bool, BTreeSet<String>) {
     let mut future = false;
     let mut names = BTreeSet::new();
-    let module_ok = |dotted: &str| {
-        let top = dotted.split('.').next().unwrap_or("").trim();
-        PYTHON_ANNOTATION_MODULES.contains(&top)
-    };
+    let module_ok = annotation_module;
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         match kind(n) {
             "future_import_statement" => {
-                future |= text(n, src).contains("annotations");
+                let mut cursor = n.walk();
+                future |= n
+                    .children_by_field_name("name", &mut cursor)
+                    .any(|c| text(c, src) == "annotations");
             }
             "import_statement" => {
                 for c in named_children(n) {
@@ -979,6 +979,12 @@ fn python_annotation_names(root: Node<'_>, src: &str) -> (bool, BTreeSet<String>
 /// an assignment, a definition, an import, a `for`, `with … as`, `except … as` or walrus
 /// target; any other statement that names it counts too.
 pub(crate) fn python_binds_at_top(at: Node<'_>, src: &str, name: &str) -> bool {
+    python_binds(at, src, name, false)
+}
+
+/// [`python_binds_at_top`], leaving out, with `skip_annotation_imports`, the imports of
+/// [`PYTHON_ANNOTATION_MODULES`].
+fn python_binds(at: Node<'_>, src: &str, name: &str, skip_annotation_imports: bool) -> bool {
     let mut scope = Some(at);
     while let Some(n) = scope {
         let block = match kind(n) {
@@ -986,7 +992,7 @@ pub(crate) fn python_binds_at_top(at: Node<'_>, src: &str, name: &str) -> bool {
             "class_definition" | "function_definition" => n.child_by_field_name("body"),
             _ => None,
         };
-        if block.is_some_and(|b| python_block_binds(b, src, name)) {
+        if block.is_some_and(|b| python_block_binds(b, src, name, skip_annotation_imports)) {
             return true;
         }
         scope = n.parent();
@@ -994,7 +1000,42 @@ pub(crate) fn python_binds_at_top(at: Node<'_>, src: &str, name: &str) -> bool {
     false
 }
 
-fn python_block_binds(block: Node<'_>, src: &str, name: &str) -> bool {
+/// Whether an import statement binds `name`; with `skip`, not counting a module of
+/// [`PYTHON_ANNOTATION_MODULES`] or a name from one.
+fn import_binds(n: Node<'_>, src: &str, name: &str, skip: bool) -> bool {
+    let from = n
+        .child_by_field_name("module_name")
+        .map(|m| text(m, src).to_owned());
+    let mut found = false;
+    for c in named_children(n) {
+        if from.is_some()
+            && n.child_by_field_name("module_name")
+                .is_some_and(|m| m.id() == c.id())
+        {
+            continue;
+        }
+        let (bound, module) = match kind(c) {
+            "dotted_name" => (
+                text(c, src).split('.').next().unwrap_or("").to_owned(),
+                from.clone().unwrap_or_else(|| text(c, src).to_owned()),
+            ),
+            "aliased_import" => (
+                c.child_by_field_name("alias")
+                    .map_or(String::new(), |a| text(a, src).to_owned()),
+                from.clone().unwrap_or_else(|| {
+                    c.child_by_field_name("name")
+                        .map_or(String::new(), |m| text(m, src).to_owned())
+                }),
+            ),
+            "wildcard_import" => (name.to_owned(), from.clone().unwrap_or_default()),
+            _ => continue,
+        };
+        found |= bound == name && !(skip && annotation_module(&module));
+    }
+    found
+}
+
+fn python_block_binds(block: Node<'_>, src: &str, name: &str, skip: bool) -> bool {
     let word = |n: Node<'_>| {
         text(n, src)
             .split(|c: char| !c.is_alphanumeric() && c != '_')
@@ -1006,7 +1047,13 @@ fn python_block_binds(block: Node<'_>, src: &str, name: &str) -> bool {
         while let Some(x) = stack.pop() {
             match kind(x) {
                 "identifier" => found |= text(x, src) == name,
-                "attribute" | "subscript" => {}
+                // `builtins.list = …`, `__builtins__["list"] = …`: any object's.
+                "attribute" => {
+                    found |= x
+                        .child_by_field_name("attribute")
+                        .is_some_and(|a| text(a, src) == name);
+                }
+                "subscript" => found |= word(x),
                 _ => stack.extend(named_children(x)),
             }
         }
@@ -1019,8 +1066,12 @@ fn python_block_binds(block: Node<'_>, src: &str, name: &str) -> bool {
                 && c.child_by_field_name("left").is_some_and(targets)
                 && c.child_by_field_name("right")
                     .is_none_or(|r| kind(r) != "none");
-            assigned || (text(c, src).contains(":=") && word(c))
+            let reflective = ["builtins", "setattr", "globals", "__dict__", "exec"]
+                .iter()
+                .any(|r| text(c, src).contains(r));
+            assigned || ((text(c, src).contains(":=") || reflective) && word(c))
         }),
+        "import_statement" | "import_from_statement" => import_binds(n, src, name, skip),
         "function_definition" | "class_definition" => n
             .child_by_field_name("name")
             .is_some_and(|x| text(x, src) == name),
@@ -1038,13 +1089,13 @@ fn python_block_binds(block: Node<'_>, src: &str, name: &str) -> bool {
         | "finally_clause" | "block" => {
             named_children(n).into_iter().any(|c| match kind(c) {
                 "block" | "else_clause" | "elif_clause" | "finally_clause" | "except_clause" => {
-                    python_block_binds(c, src, name)
+                    python_block_binds(c, src, name, skip)
                 }
                 _ => false,
             }) || (kind(n) == "try_statement" && word(n) && text(n, src).contains(" as "))
         }
         "except_clause" => {
-            word(n) && text(n, src).contains(" as ") || python_block_binds(n, src, name)
+            word(n) && text(n, src).contains(" as ") || python_block_binds(n, src, name, skip)
         }
         // An import, `for`, `with`, `global`, a `match`, anything else naming it.
         _ => word(n),

@@ -322,10 +322,49 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
         .map_or("", |n| text(n, src));
     let mut out = Vec::new();
     for n in named_children(body) {
+        // A compound statement of the class body (`if True: factor = 0`, `for factor in
+        // (0,): pass`, `try: …`): every name it holds may be an attribute it binds.
+        if matches!(
+            kind(n),
+            "if_statement"
+                | "for_statement"
+                | "while_statement"
+                | "try_statement"
+                | "with_statement"
+                | "match_statement"
+        ) {
+            let mut names = BTreeSet::new();
+            visit_identifiers(n, src, &mut |name| {
+                names.insert(format!(".{name}"));
+                names.insert(name.to_owned());
+            });
+            out.push(Binding {
+                names,
+                all: false,
+                text: format!("in class {class}: {}", normalized(n, src)),
+                read: None,
+                reaches: BTreeSet::new(),
+            });
+            continue;
+        }
         if kind(n) != "expression_statement" {
             continue;
         }
         for a in named_children(n) {
+            // A walrus anywhere in a statement of the class body binds a class attribute.
+            let walrus = walrus_targets(a, src);
+            if !walrus.is_empty() {
+                out.push(Binding {
+                    names: walrus
+                        .iter()
+                        .flat_map(|w| [format!(".{w}"), w.clone()])
+                        .collect(),
+                    all: false,
+                    text: format!("in class {class}: {}", normalized(a, src)),
+                    read: None,
+                    reaches: BTreeSet::new(),
+                });
+            }
             if !matches!(kind(a), "assignment" | "augmented_assignment") {
                 continue;
             }
@@ -1481,6 +1520,17 @@ fn python_header(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
 
 /// The names a walrus binds in `node` (`(total := f)`, also inside a comprehension, whose
 /// walrus binds in the enclosing block), not inside a `lambda` or a nested definition.
+/// Calls `f` with the text of every identifier under `n`.
+fn visit_identifiers(n: Node<'_>, src: &str, f: &mut dyn FnMut(&str)) {
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if kind(x) == "identifier" {
+            f(text(x, src));
+        }
+        stack.extend(named_children(x));
+    }
+}
+
 fn walrus_targets(node: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let written = text(node, src);
@@ -1520,6 +1570,8 @@ const PYTHON_REACH_ANYTHING: &[&str] = &[
     "start",
     "__dict__",
     "modules",
+    "builtins",
+    "__builtins__",
 ];
 
 /// Built-in functions that only read what they are handed (`hasattr(socket, "AF_UNIX")`).

@@ -63,8 +63,10 @@ struct Member {
     /// A method whose body only raises `NotImplementedError` (a stub another class fills).
     stub: bool,
     /// Its annotations as written, compared where something may read them (see
-    /// [`reads_annotations`]).
+    /// [`Readers`]).
     annotations: String,
+    /// Whether they are a function's (its parameters' and return's), not a class's.
+    function_annotations: bool,
     /// Whether it names a private attribute (`self.__port`), which Python renames after the
     /// class it is written in.
     mangles: bool,
@@ -98,6 +100,118 @@ struct Module {
     star: bool,
     /// The identifiers of what runs when it is imported (all but function bodies).
     import_time: BTreeSet<String>,
+    /// What of annotations its code may read.
+    readers: Readers,
+}
+
+/// Whether a module's code may read annotations: a class's (through `__annotations__`,
+/// `get_type_hints`, a class's `__dict__` or `vars`, dataclasses, attrs, pydantic, …) and a
+/// function's (`__annotations__`, `inspect.signature`, `getfullargspec` other than for its
+/// `.args`, …), by the identifiers and attribute names it holds, and string literals
+/// spelling part of `__annotations__`. A name built at run time is not read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Readers {
+    class: bool,
+    function: bool,
+}
+
+impl Readers {
+    fn of(root: Node<'_>, src: &str) -> Readers {
+        const FUNCTION: &[&str] = &[
+            "__annotations__",
+            "__annotate__",
+            "annotations",
+            "annotation",
+            "get_type_hints",
+            "get_annotations",
+            "annotationlib",
+            "signature",
+            "Signature",
+            "Parameter",
+            "getargspec",
+            "getmembers",
+            "getmembers_static",
+            "pydantic",
+            "validate_call",
+            "typeguard",
+            "typechecked",
+            "beartype",
+        ];
+        const CLASS: &[&str] = &[
+            "__dict__",
+            "vars",
+            "dataclass",
+            "dataclasses",
+            "fields",
+            "NamedTuple",
+            "TypedDict",
+            "attrs",
+            "attr",
+        ];
+        let mut r = Readers::default();
+        visit(root, &mut |n| match kind(n) {
+            "identifier" => {
+                let t = text(n, src);
+                // `getfullargspec(f).args` reads the parameters' names alone.
+                let spec = t == "getfullargspec"
+                    && n.parent()
+                        .filter(|p| kind(*p) == "call")
+                        .and_then(|c| c.parent())
+                        .filter(|a| kind(*a) == "attribute")
+                        .and_then(|a| a.child_by_field_name("attribute"))
+                        .is_none_or(|a| text(a, src) != "args")
+                    && !n.parent().is_some_and(|p| {
+                        matches!(kind(p), "dotted_name" | "import_from_statement")
+                    });
+                let future = n.parent().is_some_and(|p| {
+                    kind(p) == "dotted_name"
+                        && p.parent()
+                            .is_some_and(|f| kind(f) == "future_import_statement")
+                });
+                // A reader is reached as an attribute (`inspect.signature`), imported
+                // (`from typing import get_type_hints`), or is a dunder or `vars(…)`; a
+                // local named `signature` reads nothing.
+                let reached = t.starts_with("__")
+                    || n.parent().is_some_and(|p| {
+                        (kind(p) == "attribute"
+                            && p.child_by_field_name("attribute")
+                                .is_some_and(|a| a.id() == n.id()))
+                            || matches!(
+                                kind(p),
+                                "dotted_name" | "aliased_import" | "import_from_statement"
+                            )
+                            || (t == "vars" && kind(p) == "call")
+                    });
+                r.function |= (reached && FUNCTION.contains(&t) && !future) || spec;
+                r.class |= reached && CLASS.contains(&t);
+            }
+            "string_content" => {
+                let t = text(n, src);
+                r.function |= ["__ann", "otations__", "__annotate"]
+                    .iter()
+                    .any(|w| t.contains(w));
+            }
+            _ => {}
+        });
+        r.class |= r.function;
+        r
+    }
+
+    fn or(self, other: Readers) -> Readers {
+        Readers {
+            class: self.class || other.class,
+            function: self.function || other.function,
+        }
+    }
+
+    /// Whether a definition's annotations are read.
+    fn reads(self, m: &Member) -> bool {
+        if m.function_annotations {
+            self.function
+        } else {
+            self.class
+        }
+    }
 }
 
 impl Module {
@@ -491,6 +605,7 @@ fn parse_module(file: &str, src: String) -> Option<Module> {
     let mut binds = HashMap::new();
     let mut star = false;
     module_binds(root, &src, true, &mut binds, &mut star);
+    let readers = Readers::of(root, &src);
     Some(Module {
         src,
         classes,
@@ -501,6 +616,7 @@ fn parse_module(file: &str, src: String) -> Option<Module> {
         binds,
         star,
         import_time,
+        readers,
     })
 }
 
@@ -836,6 +952,7 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
             );
         let member = Member {
             annotations,
+            function_annotations: function,
             stub,
             text: tokens,
             head,
@@ -1611,8 +1728,7 @@ impl<'a> Revisions<'a> {
                         || wn.named_outside(file, &names, Some(&reach_new))
                 };
                 // Annotations are compared too when code that may read them runs.
-                let annotations_read =
-                    reads_annotations(wo, &reach_old) || reads_annotations(wn, &reach_new);
+                let annotations_read = readers(wo, &reach_old).or(readers(wn, &reach_new));
                 if !same_lookups(
                     (wo, old_mro),
                     (wn, &rn[name]),
@@ -1628,29 +1744,16 @@ impl<'a> Revisions<'a> {
     }
 }
 
-/// Whether a module of `files` may read a class's annotations: it names them
-/// (`__annotations__`, `get_type_hints`, `annotationlib`, anything with `annot`), a class's
-/// namespace (`__dict__`, `vars(`), or what builds on them (`dataclass`, `fields(`,
-/// `NamedTuple`, `TypedDict`, pydantic, attrs, `inspect`).
-fn reads_annotations(w: &World<'_>, files: &BTreeSet<String>) -> bool {
-    const READERS: &[&str] = &[
-        "annot",
-        "type_hints",
-        "__dict__",
-        "vars(",
-        "dataclass",
-        "fields(",
-        "NamedTuple",
-        "TypedDict",
-        "pydantic",
-        "attrs",
-        "import attr",
-        "attr.s",
-        "inspect",
-    ];
-    files.iter().any(|f| {
-        w.module(f)
-            .is_none_or(|m| READERS.iter().any(|r| m.src.contains(r)))
+/// What of annotations the modules of `files` may read; all of it when one is not read.
+fn readers(w: &World<'_>, files: &BTreeSet<String>) -> Readers {
+    files.iter().fold(Readers::default(), |r, f| {
+        r.or(w.module(f).map_or(
+            Readers {
+                class: true,
+                function: true,
+            },
+            |m| m.readers,
+        ))
     })
 }
 
@@ -1658,7 +1761,7 @@ fn reads_annotations(w: &World<'_>, files: &BTreeSet<String>) -> bool {
 fn same_lookups(
     (wo, mo): (&World<'_>, &[Ref]),
     (wn, mn): (&World<'_>, &[Ref]),
-    (file, method, annotations_read): (&str, &str, bool),
+    (file, method, annotations_read): (&str, &str, Readers),
     elsewhere: &dyn Fn(&str) -> bool,
 ) -> Option<bool> {
     let (old_test_file, new_test_file) = (wo.module(file)?, wn.module(file)?);
@@ -1744,7 +1847,7 @@ fn same_lookups(
     let all: BTreeSet<String> = names(wo, mo)?.into_iter().chain(names(wn, mn)?).collect();
     for name in &all {
         // A bare annotation (`: x`) is only an entry of `__annotations__`.
-        if name.starts_with(": ") && !annotations_read {
+        if name.starts_with(": ") && !annotations_read.class {
             continue;
         }
         // Another test of the class: the runner calls it for its own run, not this one's,
@@ -1795,11 +1898,12 @@ fn same_lookups(
                     Some(
                         definitions(w, mro, name)?
                             .into_iter()
+                            .filter(|m| annotations_read.reads(m))
                             .map(|m| m.annotations)
                             .collect(),
                     )
                 };
-                if annotations_read && written(wo, mo)? != written(wn, mn)? {
+                if written(wo, mo)? != written(wn, mn)? {
                     return Some(false);
                 }
             }
@@ -1955,6 +2059,40 @@ mod tests {
             &[],
             &[],
         )
+    }
+
+    /// What of annotations a module's code may read, by the names it reaches.
+    #[test]
+    fn readers_are_read_from_what_a_module_reaches_not_its_words() {
+        let of = |src: &str| {
+            let tree =
+                crate::sacred::lang::parse_clean(crate::sacred::lang::Lang::Python, "m.py", src)
+                    .unwrap()
+                    .unwrap();
+            let r = Readers::of(tree.root_node(), src);
+            (r.class, r.function)
+        };
+        for (src, expected) in [
+            (
+                "# cannot\nsignature = sign(x)\nargs = getfullargspec(f).args\n",
+                (false, false),
+            ),
+            ("from __future__ import annotations\n", (false, false)),
+            ("import inspect\nsig = inspect.signature(f)\n", (true, true)),
+            (
+                "from inspect import getfullargspec\nspec = getfullargspec(f)\n",
+                (true, true),
+            ),
+            (
+                "hints = getattr(f, \"__ann\" \"otations__\")\n",
+                (true, true),
+            ),
+            ("names = vars(cls)\n", (true, false)),
+            ("d = cls.__dict__\n", (true, false)),
+            ("from dataclasses import fields\n", (true, false)),
+        ] {
+            assert_eq!(of(src), expected, "{src}");
+        }
     }
 
     /// `unittest.TestCase` before a mixin in the old order (`class TestPay(AsyncTestCase,

@@ -951,3 +951,100 @@ fn what_the_fifth_attack_on_rearranged_classes_found_is_refused() {
         ),
     ]);
 }
+
+const SIXTH_OLD: &str = "import typing\nimport unittest\n\nimport billing\nfrom tests import util  # noqa: F401\n\n\nclass TestPay(unittest.TestCase):\n    def test_total(self):\n        self.assertEqual(billing.total([1, 2, 3]), 6)\n";
+
+/// What the sixth attack found, each checked against the real unittest first: a name
+/// imported from the standard library rebound to a module of the repository (`typing =
+/// util`), a bare name hashed inside a subscript (`typing.Annotated[int, _MARK]`), a comment
+/// read as `from __future__ import annotations`, a builtin type or `NotImplementedError`
+/// rebound through `builtins`, a class attribute bound under an `if`, a `for` or a walrus in
+/// the class body.
+#[test]
+fn what_the_sixth_attack_on_annotations_and_classes_found_is_refused() {
+    let getattr =
+        "import billing\n\n\ndef __getattr__(name):\n    billing.total = sum\n    return int\n";
+    let module_line =
+        |line: &str| SIXTH_OLD.replace("\n\nclass TestPay", &format!("{line}\n\n\nclass TestPay"));
+    let rebound = module_line("typing = util\nLIMIT: typing.Amount = 6");
+    let hashed = module_line(
+        "class _Mark:\n    def __hash__(self):\n        billing.total = sum\n        return 1\n\n\n_MARK = _Mark()\nLIMIT: typing.Annotated[int, _MARK] = 6",
+    );
+    let future = format!(
+        "from __future__ import (generator_stop,  # annotations\n)\n\n{}",
+        module_line("LIMIT: util.Amount = 6")
+    );
+    let amount = "import builtins\n\n_list = builtins.list\n\n\nclass Amount(_list):\n    def __class_getitem__(cls, item):\n        import billing\n        billing.total = sum\n        builtins.list = _list\n        return _list[item]\n";
+    let builtin = module_line("builtins.list = util.Amount\nLIMIT: list[int] = 6")
+        .replace("import typing\n", "import builtins\nimport typing\n");
+    let stub_old = "import builtins  # noqa: F401\nimport unittest\n\nimport billing\n\n\nclass Fixture(unittest.TestCase):\n    def setUp(self):\n        self.expected = 6\n\n\nclass Mid(Fixture):\n    pass\n\n\nclass TestPay(Mid):\n    def setUp(self):\n        Mid.setUp(self)\n\n    def test_total(self):\n        self.assertEqual(billing.total([1, 2, 3]), self.expected)\n";
+    let stub_new = stub_old
+        .replace(
+            "class Mid(Fixture):\n    pass\n",
+            "class Mid(Fixture):\n    def setUp(self):\n        raise NotImplementedError\n",
+        )
+        .replace(
+            "\n\nclass Fixture",
+            "\n\nbuiltins.NotImplementedError = unittest.SkipTest\n\n\nclass Fixture",
+        );
+    let factor_old = "import unittest\n\nimport billing\n\n\nclass Base(unittest.TestCase):\n    factor = 1\n\n\nclass TestPay(Base):\n    def test_total(self):\n        self.assertEqual(billing.total([1, 2, 3]) * self.factor, 6 * self.factor)\n";
+    let factor = |binding: &str| {
+        factor_old.replace(
+            "    def test_total",
+            &format!("{binding}\n\n    def test_total"),
+        )
+    };
+    let (under_if, under_for, walrus) = (
+        factor("    if True:\n        factor = 0"),
+        factor("    for factor in (0,):\n        pass"),
+        factor("    _ = (factor := 0)"),
+    );
+    let util = ("tests/util.py", "\"\"\"Helpers of the tests.\"\"\"\n");
+    let with_util = [(AB_PATH, SIXTH_OLD), util];
+    let (stub_before, factor_before) = ([(AB_PATH, stub_old)], [(AB_PATH, factor_old)]);
+    let rebound_after = [(AB_PATH, rebound.as_str()), ("tests/util.py", getattr)];
+    let hashed_after = [(AB_PATH, hashed.as_str())];
+    let future_after = [(AB_PATH, future.as_str()), ("tests/util.py", getattr)];
+    let builtin_after = [(AB_PATH, builtin.as_str()), ("tests/util.py", amount)];
+    let stub_after = [(AB_PATH, stub_new.as_str())];
+    let (if_after, for_after, walrus_after) = (
+        [(AB_PATH, under_if.as_str())],
+        [(AB_PATH, under_for.as_str())],
+        [(AB_PATH, walrus.as_str())],
+    );
+    assert_each_attack_refused(&[
+        ("typing = util", &with_util, &rebound_after, ATTACK_ID),
+        ("a hashed name", &with_util, &hashed_after, ATTACK_ID),
+        (
+            "a comment read as a future import",
+            &with_util,
+            &future_after,
+            ATTACK_ID,
+        ),
+        ("builtins.list", &with_util, &builtin_after, ATTACK_ID),
+        (
+            "builtins.NotImplementedError",
+            &stub_before,
+            &stub_after,
+            ATTACK_ID,
+        ),
+        (
+            "an attribute under an if",
+            &factor_before,
+            &if_after,
+            ATTACK_ID,
+        ),
+        (
+            "an attribute as a for target",
+            &factor_before,
+            &for_after,
+            ATTACK_ID,
+        ),
+        (
+            "an attribute by a walrus",
+            &factor_before,
+            &walrus_after,
+            ATTACK_ID,
+        ),
+    ]);
+}
