@@ -569,12 +569,12 @@ enum Erasure<'t> {
 /// Types have no run-time effect: annotations (`: Money`), type arguments (`f<number>()`) and
 /// parameters go, a cast (`x as T`, `x satisfies T`, `<T>x`) or a non-null assertion (`x!`)
 /// is its expression.
-fn erasure(node: Node<'_>) -> Erasure<'_> {
+fn erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
     if KEEP_TYPES.with(std::cell::Cell::get) {
         return Erasure::Keep;
     }
     if kind_entry(node).is_some_and(|(t, _)| t.python) {
-        return python_erasure(node);
+        return python_erasure(node, src);
     }
     if !is_typescript(node) {
         return Erasure::Keep;
@@ -606,7 +606,7 @@ fn erasure(node: Node<'_>) -> Erasure<'_> {
 ///
 /// A class body's annotations stay (dataclass fields, `ClassVar`); a test class's attribute
 /// reads without one for `rebound` alone (`bindings::class_attributes`).
-fn python_erasure(node: Node<'_>) -> Erasure<'_> {
+fn python_erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
     // Only these kinds are ever erased; `Node::parent` walks down from the root, so it is
     // asked for them alone.
     if !matches!(kind(node), "type" | ":" | "->" | "typed_parameter")
@@ -626,7 +626,7 @@ fn python_erasure(node: Node<'_>) -> Erasure<'_> {
     // `n: int` with its annotation erased is the parameter `n`.
     if kind(node) == "typed_parameter"
         && let Some(t) = node.child_by_field_name("type")
-        && is_type_expression(t)
+        && annotation_inert(t, src)
         && let Some(name) = named_children(node)
             .into_iter()
             .find(|c| c.id() != t.id() && !is_comment(*c))
@@ -646,12 +646,13 @@ fn python_erasure(node: Node<'_>) -> Erasure<'_> {
                 }
                 Scope::Class => false,
             },
-            "typed_parameter" | "typed_default_parameter" => is_type_expression(annotation),
+            // Evaluated when the `def` runs: it may run the repository's code.
+            "typed_parameter" | "typed_default_parameter" => annotation_inert(annotation, src),
             "function_definition" => {
                 parent
                     .child_by_field_name("return_type")
                     .is_some_and(|r| r.id() == annotation.id())
-                    && is_type_expression(annotation)
+                    && annotation_inert(annotation, src)
             }
             _ => false,
         };
@@ -1979,7 +1980,7 @@ impl Serializer<'_, '_> {
             self.out.push(')');
             return;
         }
-        match erasure(node) {
+        match erasure(node, self.src) {
             Erasure::Keep => {}
             Erasure::Drop => return,
             Erasure::Replace(inner) => {
@@ -2061,7 +2062,7 @@ impl Serializer<'_, '_> {
         let k = if k == "typed_default_parameter"
             && node
                 .child_by_field_name("type")
-                .is_some_and(|t| matches!(erasure(t), Erasure::Drop))
+                .is_some_and(|t| matches!(erasure(t, self.src), Erasure::Drop))
         {
             "default_parameter"
         } else {
@@ -2221,7 +2222,7 @@ impl Tokens<'_> {
             self.push_word(&canonical_literal("string", &fstring));
             return;
         }
-        match erasure(node) {
+        match erasure(node, self.src) {
             Erasure::Keep => {}
             Erasure::Drop => return,
             Erasure::Replace(inner) => {

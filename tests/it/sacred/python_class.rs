@@ -959,7 +959,7 @@ const SIXTH_OLD: &str = "import typing\nimport unittest\n\nimport billing\nfrom 
 /// util`), a bare name hashed inside a subscript (`typing.Annotated[int, _MARK]`), a comment
 /// read as `from __future__ import annotations`, a builtin type or `NotImplementedError`
 /// rebound through `builtins`, a class attribute bound under an `if`, a `for` or a walrus in
-/// the class body.
+/// the class body, a nested function's parameter annotation evaluated when the test runs.
 #[test]
 fn what_the_sixth_attack_on_annotations_and_classes_found_is_refused() {
     let getattr =
@@ -999,8 +999,12 @@ fn what_the_sixth_attack_on_annotations_and_classes_found_is_refused() {
         factor("    for factor in (0,):\n        pass"),
         factor("    _ = (factor := 0)"),
     );
+    let nested_old = "import unittest\n\nimport billing\nfrom tests import util  # noqa: F401\n\n\nclass TestPay(unittest.TestCase):\n    def test_total(self):\n        def pay(xs):\n            return billing.total(xs)\n\n        self.assertEqual(pay([1, 2, 3]), 6)\n";
+    let nested = nested_old.replace("def pay(xs):", "def pay(xs: util.Amount):");
     let util = ("tests/util.py", "\"\"\"Helpers of the tests.\"\"\"\n");
     let with_util = [(AB_PATH, SIXTH_OLD), util];
+    let nested_before = [(AB_PATH, nested_old), util];
+    let nested_after = [(AB_PATH, nested.as_str()), ("tests/util.py", getattr)];
     let (stub_before, factor_before) = ([(AB_PATH, stub_old)], [(AB_PATH, factor_old)]);
     let rebound_after = [(AB_PATH, rebound.as_str()), ("tests/util.py", getattr)];
     let hashed_after = [(AB_PATH, hashed.as_str())];
@@ -1044,6 +1048,12 @@ fn what_the_sixth_attack_on_annotations_and_classes_found_is_refused() {
             "an attribute by a walrus",
             &factor_before,
             &walrus_after,
+            ATTACK_ID,
+        ),
+        (
+            "a nested function's annotation",
+            &nested_before,
+            &nested_after,
             ATTACK_ID,
         ),
     ]);
