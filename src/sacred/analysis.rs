@@ -824,26 +824,104 @@ const PYTHON_ANNOTATION_MODULES: &[&str] = &[
     "_pytest",
 ];
 
-/// Builtin names an annotation may subscript or use with `|` (`list[int]`, `int | None`)
-/// when the module does not bind them itself.
+/// Builtin types (Python 3.11's, exceptions included) an annotation may subscript or use
+/// with `|` (`list[int]`, `int | None`) when the module does not bind them itself.
 const PYTHON_BUILTIN_TYPES: &[&str] = &[
-    "int",
-    "float",
-    "complex",
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "BaseExceptionGroup",
+    "BlockingIOError",
+    "BrokenPipeError",
+    "BufferError",
+    "BytesWarning",
+    "ChildProcessError",
+    "ConnectionAbortedError",
+    "ConnectionError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "DeprecationWarning",
+    "EOFError",
+    "EncodingWarning",
+    "EnvironmentError",
+    "Exception",
+    "ExceptionGroup",
+    "FileExistsError",
+    "FileNotFoundError",
+    "FloatingPointError",
+    "FutureWarning",
+    "GeneratorExit",
+    "IOError",
+    "ImportError",
+    "ImportWarning",
+    "IndentationError",
+    "IndexError",
+    "InterruptedError",
+    "IsADirectoryError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "ModuleNotFoundError",
+    "NameError",
+    "NotADirectoryError",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "PendingDeprecationWarning",
+    "PermissionError",
+    "ProcessLookupError",
+    "RecursionError",
+    "ReferenceError",
+    "ResourceWarning",
+    "RuntimeError",
+    "RuntimeWarning",
+    "StopAsyncIteration",
+    "StopIteration",
+    "SyntaxError",
+    "SyntaxWarning",
+    "SystemError",
+    "SystemExit",
+    "TabError",
+    "TimeoutError",
+    "TypeError",
+    "UnboundLocalError",
+    "UnicodeDecodeError",
+    "UnicodeEncodeError",
+    "UnicodeError",
+    "UnicodeTranslateError",
+    "UnicodeWarning",
+    "UserWarning",
+    "ValueError",
+    "Warning",
+    "ZeroDivisionError",
     "bool",
-    "str",
-    "bytes",
     "bytearray",
-    "memoryview",
-    "list",
+    "bytes",
+    "classmethod",
+    "complex",
     "dict",
-    "set",
+    "enumerate",
+    "filter",
+    "float",
     "frozenset",
+    "int",
+    "list",
+    "map",
+    "memoryview",
+    "object",
+    "property",
+    "range",
+    "reversed",
+    "set",
+    "slice",
+    "staticmethod",
+    "str",
+    "super",
     "tuple",
     "type",
-    "object",
-    "range",
-    "slice",
+    "zip",
 ];
 
 /// Whether evaluating a Python annotation runs no code of the repository: a type
@@ -899,7 +977,17 @@ pub(crate) fn annotation_inert(annotation: Node<'_>, src: &str) -> bool {
                     }
                     up = p.parent();
                 }
-                ok &= member || alone || allowed(text(n, src));
+                // Inside a subscript or beside `|`, a name bound only to an import, a plain
+                // class or a type variable is hashed or or-ed by its type's code.
+                let hashed = !n.parent().is_some_and(|p| {
+                    matches!(kind(p), "attribute")
+                        && p.child_by_field_name("object")
+                            .is_some_and(|o| o.id() == n.id())
+                });
+                ok &= member
+                    || alone
+                    || allowed(text(n, src))
+                    || (hashed && python_plain_binding(annotation, src, text(n, src), &allowed));
             }
             _ => {}
         }
@@ -1037,6 +1125,13 @@ fn import_binds(n: Node<'_>, src: &str, name: &str, skip: bool) -> bool {
 }
 
 fn python_block_binds(block: Node<'_>, src: &str, name: &str, skip: bool) -> bool {
+    named_children(block)
+        .into_iter()
+        .any(|n| python_statement_binds(n, src, name, skip))
+}
+
+/// Whether a statement of a block binds `name` (see [`python_binds_at_top`]).
+fn python_statement_binds(n: Node<'_>, src: &str, name: &str, skip: bool) -> bool {
     let word = |n: Node<'_>| {
         text(n, src)
             .split(|c: char| !c.is_alphanumeric() && c != '_')
@@ -1060,7 +1155,7 @@ fn python_block_binds(block: Node<'_>, src: &str, name: &str, skip: bool) -> boo
         }
         found
     };
-    named_children(block).into_iter().any(|n| match kind(n) {
+    match kind(n) {
         "expression_statement" => named_children(n).into_iter().any(|c| {
             // `contextvars = None` (an optional module) runs nothing when looked up.
             let assigned = matches!(kind(c), "assignment" | "augmented_assignment")
@@ -1100,7 +1195,110 @@ fn python_block_binds(block: Node<'_>, src: &str, name: &str, skip: bool) -> boo
         }
         // An import, `for`, `with`, `global`, a `match`, anything else naming it.
         _ => word(n),
-    })
+    }
+}
+
+/// Whether `name`, around `at`, is bound, and only to what hashing or `|` runs nothing of
+/// the repository through: an import, a class of the file without keywords among its bases
+/// whose bases are builtins or names `allowed` says are safe, a `TypeVar`, `NewType` or
+/// `ParamSpec` of the standard library. (A class imported from the repository whose
+/// metaclass defines `__hash__` or `__or__` is not read.)
+fn python_plain_binding(
+    at: Node<'_>,
+    src: &str,
+    name: &str,
+    allowed: &dyn Fn(&str) -> bool,
+) -> bool {
+    let mut found = false;
+    let mut scope = Some(at);
+    while let Some(n) = scope {
+        let block = match kind(n) {
+            "module" => Some(n),
+            "class_definition" | "function_definition" => n.child_by_field_name("body"),
+            _ => None,
+        };
+        if let Some(b) = block
+            && !python_plain_in_block(b, src, name, allowed, &mut found)
+        {
+            return false;
+        }
+        scope = n.parent();
+    }
+    found
+}
+
+fn python_plain_in_block(
+    block: Node<'_>,
+    src: &str,
+    name: &str,
+    allowed: &dyn Fn(&str) -> bool,
+    found: &mut bool,
+) -> bool {
+    for n in named_children(block) {
+        if !python_statement_binds(n, src, name, false) {
+            continue;
+        }
+        let plain = match kind(n) {
+            "import_statement" => true,
+            "import_from_statement" => !named_children(n)
+                .iter()
+                .any(|c| kind(*c) == "wildcard_import"),
+            "class_definition" => n.child_by_field_name("superclasses").is_none_or(|bases| {
+                named_children(bases).into_iter().all(|b| {
+                    kind(b) == "comment"
+                        || (kind(b) == "identifier"
+                            && (text(b, src) == "object"
+                                || PYTHON_BUILTIN_TYPES.contains(&text(b, src))
+                                || allowed(text(b, src))))
+                        || (kind(b) == "attribute" && {
+                            let mut root = b;
+                            while let Some(o) = root.child_by_field_name("object") {
+                                root = o;
+                            }
+                            kind(root) == "identifier" && allowed(text(root, src))
+                        })
+                })
+            }),
+            "expression_statement" => named_children(n).into_iter().all(|a| {
+                kind(a) == "assignment"
+                    && a.child_by_field_name("left")
+                        .is_some_and(|l| kind(l) == "identifier")
+                    && a.child_by_field_name("right")
+                        .filter(|r| kind(*r) == "call")
+                        .and_then(|r| r.child_by_field_name("function"))
+                        .is_some_and(|f| {
+                            let t = text(f, src);
+                            let last = t.rsplit('.').next().unwrap_or(t);
+                            let root = t.split('.').next().unwrap_or(t);
+                            matches!(last, "TypeVar" | "NewType" | "ParamSpec" | "TypeVarTuple")
+                                && allowed(root)
+                        })
+            }),
+            "if_statement" | "try_statement" | "else_clause" | "elif_clause" | "finally_clause"
+            | "except_clause" | "block" => {
+                let mut ok = true;
+                for c in named_children(n) {
+                    if matches!(
+                        kind(c),
+                        "block"
+                            | "else_clause"
+                            | "elif_clause"
+                            | "finally_clause"
+                            | "except_clause"
+                    ) {
+                        ok &= python_plain_in_block(c, src, name, allowed, found);
+                    }
+                }
+                ok && !(kind(n) == "except_clause" && text(n, src).contains(" as "))
+            }
+            _ => false,
+        };
+        if !plain {
+            return false;
+        }
+        *found = true;
+    }
+    true
 }
 
 /// TypeScript reads `await f<T>()` as `(await f)<T>()`: a call, with type arguments, of an

@@ -2110,6 +2110,32 @@ mod tests {
             let r = rules(&old.replace("LIMIT = 6", &format!("LIMIT: {annotation} = 6")));
             assert!(r.contains(&Rule::Rebound), "{annotation}: {r:?}");
         }
+        // Inside a subscript a name is hashed: one bound only by an import or to a plain
+        // class is hashed by `type`; an instance, or a class with a metaclass, by its own.
+        let with = |binding: &str| {
+            old.replace(
+                "LIMIT = 6",
+                &format!("{binding}\nLIMIT: typing.Optional[Amount] = 6"),
+            )
+        };
+        let plain = [
+            "from util import Amount",
+            "class Amount:\n    pass",
+            "Amount = typing.TypeVar(\"Amount\")",
+        ];
+        for binding in plain {
+            let base = old.replace("LIMIT = 6", &format!("{binding}\nLIMIT = 6"));
+            let r = super::super::testing::rules_with_base(path, &base, &base, &with(binding));
+            assert!(r.is_empty(), "{binding}: {r:?}");
+        }
+        for binding in [
+            "Amount = util.Mark()",
+            "class Amount(metaclass=util.Meta):\n    pass",
+        ] {
+            let base = old.replace("LIMIT = 6", &format!("{binding}\nLIMIT = 6"));
+            let r = super::super::testing::rules_with_base(path, &base, &base, &with(binding));
+            assert!(r.contains(&Rule::Rebound), "{binding}: {r:?}");
+        }
         let r = rules(&old.replace("LIMIT = 6", "LIMIT: int = 7"));
         assert!(r.contains(&Rule::Rebound), "{r:?}");
         // Evaluated at module level: an annotation that calls something is kept.
