@@ -559,6 +559,31 @@ pub(crate) fn is_typescript(node: Node<'_>) -> bool {
     kind_entry(node).is_some_and(|(t, _)| t.typescript)
 }
 
+/// Whether Python source names something that reads a function's annotations:
+/// `__annotations__`, `get_type_hints`, `inspect.signature`, `singledispatch` (which
+/// dispatches on them), pydantic's `validate_call`; with `class`, a class's too: its
+/// namespace (`__dict__`, `vars(`), dataclasses, attrs.
+pub(crate) fn names_annotation_readers(src: &str, class: bool) -> bool {
+    const FUNCTION: &[&str] = &[
+        "__annotations__",
+        "__annotate__",
+        "annotationlib",
+        "get_type_hints",
+        "get_annotations",
+        "signature",
+        "getfullargspec",
+        "singledispatch",
+        "pydantic",
+        "validate_call",
+        "typeguard",
+        "beartype",
+        "__ann",
+        "otations__",
+    ];
+    const CLASS: &[&str] = &["__dict__", "vars(", "dataclass", "attrs", "fields("];
+    FUNCTION.iter().any(|r| src.contains(r)) || (class && CLASS.iter().any(|r| src.contains(r)))
+}
+
 /// What a TypeScript node becomes once types are erased.
 enum Erasure<'t> {
     Keep,
@@ -627,6 +652,7 @@ fn python_erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
     if kind(node) == "typed_parameter"
         && let Some(t) = node.child_by_field_name("type")
         && annotation_inert(t, src)
+        && !test_reads_annotations(node, src)
         && let Some(name) = named_children(node)
             .into_iter()
             .find(|c| c.id() != t.id() && !is_comment(*c))
@@ -646,19 +672,30 @@ fn python_erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
                 }
                 Scope::Class => false,
             },
-            // Evaluated when the `def` runs: it may run the repository's code.
-            "typed_parameter" | "typed_default_parameter" => annotation_inert(annotation, src),
+            // Evaluated when the `def` runs: it may run the repository's code, and the
+            // test may read it (`pay.__annotations__`, `singledispatch`).
+            "typed_parameter" | "typed_default_parameter" => {
+                annotation_inert(annotation, src) && !test_reads_annotations(node, src)
+            }
             "function_definition" => {
                 parent
                     .child_by_field_name("return_type")
                     .is_some_and(|r| r.id() == annotation.id())
                     && annotation_inert(annotation, src)
+                    && !test_reads_annotations(node, src)
             }
             _ => false,
         };
         return if erased { Erasure::Drop } else { Erasure::Keep };
     }
     Erasure::Keep
+}
+
+/// Whether the file of `node` names a reader of a function's annotations
+/// ([`names_annotation_readers`]): `singledispatch` on a helper method, a test reading
+/// `pay.__annotations__`.
+fn test_reads_annotations(_node: Node<'_>, src: &str) -> bool {
+    names_annotation_readers(src, false)
 }
 
 /// Where a Python annotation is: in a function (never evaluated), at module level, or in a
@@ -979,11 +1016,19 @@ pub(crate) fn annotation_inert(annotation: Node<'_>, src: &str) -> bool {
                 }
                 // Inside a subscript or beside `|`, a name bound only to an import, a plain
                 // class or a type variable is hashed or or-ed by its type's code.
-                let hashed = !n.parent().is_some_and(|p| {
-                    matches!(kind(p), "attribute")
+                // The head of an attribute is looked up on (`__getattr__`), the head of a
+                // subscript subscripted (`__class_getitem__`): only an allowed name.
+                let head = n.parent().is_some_and(|p| {
+                    (kind(p) == "attribute"
                         && p.child_by_field_name("object")
-                            .is_some_and(|o| o.id() == n.id())
+                            .is_some_and(|o| o.id() == n.id()))
+                        || (kind(p) == "subscript"
+                            && p.child_by_field_name("value")
+                                .is_some_and(|o| o.id() == n.id()))
+                        || (kind(p) == "generic_type"
+                            && p.named_child(0).is_some_and(|o| o.id() == n.id()))
                 });
+                let hashed = !head;
                 ok &= member
                     || alone
                     || allowed(text(n, src))
@@ -1168,13 +1213,25 @@ fn python_statement_binds(n: Node<'_>, src: &str, name: &str, skip: bool) -> boo
             assigned || ((text(c, src).contains(":=") || reflective) && word(c))
         }),
         "import_statement" | "import_from_statement" => import_binds(n, src, name, skip),
-        "function_definition" | "class_definition" => n
-            .child_by_field_name("name")
-            .is_some_and(|x| text(x, src) == name),
-        "decorated_definition" => n
-            .child_by_field_name("definition")
-            .and_then(|d| d.child_by_field_name("name"))
-            .is_some_and(|x| text(x, src) == name),
+        // A definition binds its name, and what a walrus in its head (decorators,
+        // defaults, bases) binds.
+        "function_definition" | "class_definition" | "decorated_definition" => {
+            let def = if kind(n) == "decorated_definition" {
+                n.child_by_field_name("definition")
+            } else {
+                Some(n)
+            };
+            let named = def
+                .and_then(|d| d.child_by_field_name("name"))
+                .is_some_and(|x| text(x, src) == name);
+            let body = def.and_then(|d| d.child_by_field_name("body"));
+            let head = &src[n.start_byte()..body.map_or(n.end_byte(), |b| b.start_byte())];
+            named
+                || (head.contains(":=")
+                    && head
+                        .split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .any(|w| w == name))
+        }
         "comment"
         | "pass_statement"
         | "return_statement"
@@ -1246,10 +1303,7 @@ fn python_plain_in_block(
             "class_definition" => n.child_by_field_name("superclasses").is_none_or(|bases| {
                 named_children(bases).into_iter().all(|b| {
                     kind(b) == "comment"
-                        || (kind(b) == "identifier"
-                            && (text(b, src) == "object"
-                                || PYTHON_BUILTIN_TYPES.contains(&text(b, src))
-                                || allowed(text(b, src))))
+                        || (kind(b) == "identifier" && allowed(text(b, src)))
                         || (kind(b) == "attribute" && {
                             let mut root = b;
                             while let Some(o) = root.child_by_field_name("object") {

@@ -347,6 +347,57 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
             });
             continue;
         }
+        // An import in the class body binds class attributes (`from os import EX_OK as
+        // factor`); so does a walrus in a definition's head (a default, a decorator, a
+        // nested class's bases).
+        let head_walrus = || {
+            let def = if kind(n) == "decorated_definition" {
+                n.child_by_field_name("definition")
+            } else {
+                Some(n)
+            };
+            let body = def.and_then(|d| d.child_by_field_name("body"));
+            let mut names = BTreeSet::new();
+            for c in named_children(n) {
+                if body.is_some_and(|b| b.id() == c.id()) {
+                    continue;
+                }
+                if kind(c) == "function_definition" || kind(c) == "class_definition" {
+                    for h in named_children(c) {
+                        if body.is_none_or(|b| b.id() != h.id()) {
+                            names.extend(walrus_targets(h, src));
+                        }
+                    }
+                } else {
+                    names.extend(walrus_targets(c, src));
+                }
+            }
+            names
+        };
+        let bound: BTreeSet<String> = match kind(n) {
+            "import_statement" | "import_from_statement" => {
+                let mut names = BTreeSet::new();
+                visit_identifiers(n, src, &mut |name| {
+                    names.insert(name.to_owned());
+                });
+                names
+            }
+            "function_definition" | "class_definition" | "decorated_definition" => head_walrus(),
+            _ => BTreeSet::new(),
+        };
+        if !bound.is_empty() {
+            out.push(Binding {
+                names: bound
+                    .iter()
+                    .flat_map(|w| [format!(".{w}"), w.clone()])
+                    .collect(),
+                all: false,
+                text: format!("in class {class}: {}", normalized(n, src)),
+                read: None,
+                reaches: BTreeSet::new(),
+            });
+            continue;
+        }
         if kind(n) != "expression_statement" {
             continue;
         }
@@ -414,6 +465,10 @@ fn annotations_unread(body: Node<'_>, src: &str) -> bool {
     let Some(class) = body.parent().filter(|c| kind(*c) == "class_definition") else {
         return false;
     };
+    // The file's own code may read them (`get_type_hints(type(self))` in a `setUp`).
+    if super::analysis::names_annotation_readers(src, true) {
+        return false;
+    }
     if class
         .parent()
         .is_some_and(|p| kind(p) == "decorated_definition")
@@ -1572,6 +1627,12 @@ const PYTHON_REACH_ANYTHING: &[&str] = &[
     "modules",
     "builtins",
     "__builtins__",
+    "__self__",
+    "__globals__",
+    "f_locals",
+    "f_globals",
+    "_getframe",
+    "currentframe",
 ];
 
 /// Built-in functions that only read what they are handed (`hasattr(socket, "AF_UNIX")`).
@@ -1649,7 +1710,14 @@ fn python_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, boo
             // Nothing inside runs now, or nothing inside is a name (an f-string's
             // interpolations run).
             "integer" | "float" | "comment" => continue,
-            "string" if !text(n, src).contains('{') => continue,
+            "string" if !text(n, src).contains('{') => {
+                // A key into a namespace (`…['__builtins__']`) reaches what it holds.
+                anything |= may_reach_anything
+                    && ["builtins", "__dict__", "__globals__"]
+                        .iter()
+                        .any(|w| text(n, src).contains(w));
+                continue;
+            }
             "identifier" if may_reach_anything && PYTHON_REACH_ANYTHING.contains(&text(n, src)) => {
                 anything = true;
             }
@@ -1867,6 +1935,62 @@ fn python_definition_runs(
             .iter()
             .any(|a| kind(*a) == "keyword_argument")
     });
+    // A decorator that is a method of a function of the same block (`@check.register` under
+    // `def check` made a `singledispatch`): it keeps the definition for when that function
+    // runs, so the definition as written is locked with what reaches the function.
+    if let Some(d) = decorated {
+        let block: Vec<String> = d
+            .parent()
+            .map(named_children)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|s| {
+                let f = if kind(s) == "decorated_definition" {
+                    s.child_by_field_name("definition")?
+                } else {
+                    s
+                };
+                (kind(f) == "function_definition")
+                    .then(|| {
+                        f.child_by_field_name("name")
+                            .map(|n| text(n, src).to_owned())
+                    })
+                    .flatten()
+            })
+            .collect();
+        for dec in named_children(d)
+            .into_iter()
+            .filter(|x| kind(*x) == "decorator")
+        {
+            let Some(e) = named_children(dec)
+                .into_iter()
+                .find(|c| !super::analysis::is_comment(*c))
+            else {
+                continue;
+            };
+            let e = if kind(e) == "call" {
+                e.child_by_field_name("function").unwrap_or(e)
+            } else {
+                e
+            };
+            let Some(object) = e
+                .child_by_field_name("object")
+                .filter(|_| kind(e) == "attribute")
+            else {
+                continue;
+            };
+            let owner = text(object, src);
+            if kind(object) == "identifier" && block.iter().any(|b| b == owner) {
+                out.push(Binding {
+                    names: BTreeSet::new(),
+                    all: false,
+                    text: format!("registered with {owner}: {}", normalized(d, src)),
+                    read: None,
+                    reaches: BTreeSet::from([owner.to_owned(), format!(".{owner}")]),
+                });
+            }
+        }
+    }
     for p in parts {
         let (reaches, mut anything) = python_import_time_reach(p, src);
         anything |=

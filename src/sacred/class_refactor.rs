@@ -133,6 +133,8 @@ impl Readers {
             "getmembers_static",
             "pydantic",
             "validate_call",
+            "singledispatch",
+            "singledispatchmethod",
             "typeguard",
             "typechecked",
             "beartype",
