@@ -67,6 +67,9 @@ struct Member {
     annotations: String,
     /// Whether they are a function's (its parameters' and return's), not a class's.
     function_annotations: bool,
+    /// Whether a decorator registers it (`@check.register` of a `singledispatch`), which
+    /// dispatches on its annotations.
+    registered: bool,
     /// Whether it names a private attribute (`self.__port`), which Python renames after the
     /// class it is written in.
     mangles: bool,
@@ -133,8 +136,6 @@ impl Readers {
             "getmembers_static",
             "pydantic",
             "validate_call",
-            "singledispatch",
-            "singledispatchmethod",
             "typeguard",
             "typechecked",
             "beartype",
@@ -208,7 +209,9 @@ impl Readers {
 
     /// Whether a definition's annotations are read.
     fn reads(self, m: &Member) -> bool {
-        if m.function_annotations {
+        if m.registered {
+            true
+        } else if m.function_annotations {
             self.function
         } else {
             self.class
@@ -955,6 +958,11 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
         let member = Member {
             annotations,
             function_annotations: function,
+            registered: kind(n) == "decorated_definition"
+                && named_children(n)
+                    .into_iter()
+                    .filter(|d| kind(*d) == "decorator")
+                    .any(|d| text(d, src).contains("register")),
             stub,
             text: tokens,
             head,
