@@ -694,7 +694,20 @@ fn python_erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
 /// Whether the file of `node` names a reader of a function's annotations
 /// ([`names_annotation_readers`]): `singledispatch` on a helper method, a test reading
 /// `pay.__annotations__`.
-fn test_reads_annotations(_node: Node<'_>, src: &str) -> bool {
+fn test_reads_annotations(node: Node<'_>, src: &str) -> bool {
+    // A function a decorator registers (`@check.register`, a `singledispatch` made
+    // elsewhere) is dispatched on its annotations.
+    let mut n = node.parent();
+    while let Some(p) = n {
+        if kind(p) == "decorated_definition"
+            && named_children(p)
+                .into_iter()
+                .any(|d| kind(d) == "decorator" && text(d, src).contains("register"))
+        {
+            return true;
+        }
+        n = p.parent();
+    }
     names_annotation_readers(src, false)
 }
 

@@ -1721,8 +1721,35 @@ fn python_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, boo
             "identifier" if may_reach_anything && PYTHON_REACH_ANYTHING.contains(&text(n, src)) => {
                 anything = true;
             }
+            // A comprehension hands each element of what it loops over to the calls of
+            // its element (`[setattr(m, …) for m in [billing]]`).
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => {
+                let mut calls = false;
+                if let Some(body) = n.child_by_field_name("body") {
+                    let mut inner = vec![body];
+                    while let Some(x) = inner.pop() {
+                        calls |= kind(x) == "call";
+                        if kind(x) != "lambda" {
+                            inner.extend(named_children(x));
+                        }
+                    }
+                }
+                anything |= calls;
+            }
             "call" => {
                 let function = n.child_by_field_name("function");
+                // A callee reached other than by a name or a dotted name (`[f][0]()`,
+                // `(lambda: …)()`, `make().patch()`) runs what nothing here reads.
+                let mut callee = function;
+                while let Some(f) = callee.filter(|f| kind(*f) == "attribute") {
+                    callee = f.child_by_field_name("object");
+                }
+                if callee.is_none_or(|c| kind(c) != "identifier") {
+                    anything = true;
+                }
                 if let Some(f) = function.filter(|f| kind(*f) == "attribute")
                     && let (Some(object), Some(method)) = (
                         f.child_by_field_name("object"),
@@ -1742,7 +1769,33 @@ fn python_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, boo
                             "list_splat" | "dictionary_splat" => named_children(a).first().copied(),
                             _ => Some(a),
                         };
-                        reaches.extend(value.and_then(bare));
+                        // A container literal hands its elements (`[billing]`); a reflective
+                        // builtin handed on (`map(setattr, …)`) may do anything.
+                        let mut handed = value.into_iter().collect::<Vec<_>>();
+                        while let Some(v) = handed.pop() {
+                            match kind(v) {
+                                "list"
+                                | "tuple"
+                                | "set"
+                                | "dictionary"
+                                | "pair"
+                                | "parenthesized_expression"
+                                | "list_splat"
+                                | "dictionary_splat"
+                                | "expression_list" => {
+                                    handed.extend(named_children(v));
+                                }
+                                _ => {
+                                    if let Some(name) = bare(v) {
+                                        anything |= matches!(
+                                            name.as_str(),
+                                            "setattr" | "delattr" | "exec" | "eval" | "__import__"
+                                        );
+                                        reaches.insert(name);
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -1980,7 +2033,12 @@ fn python_definition_runs(
                 continue;
             };
             let owner = text(object, src);
-            if kind(object) == "identifier" && block.iter().any(|b| b == owner) {
+            // Or any name by the method's name (`@dispatch.register`, a dispatcher bound
+            // by an assignment or imported).
+            let registers = e
+                .child_by_field_name("attribute")
+                .is_some_and(|a| text(a, src).contains("register"));
+            if kind(object) == "identifier" && (registers || block.iter().any(|b| b == owner)) {
                 out.push(Binding {
                     names: BTreeSet::new(),
                     all: false,
@@ -2869,7 +2927,7 @@ const STATEMENT_CALL: &str = "statement:";
 /// each as `class NAME: TEXT` (the whole class, normalised) with whether that code may change
 /// anything beyond the object it makes (see [`python_module_effects`]; its first parameter,
 /// `self` or `cls`, is that object): one it calls whose construction (`__init__`, `__new__`,
-/// `__post_init__`, its own or a base's of the file) is the file's (`_ = Patcher()`; `Odd()`
+/// `__post_init__`, `__set_name__` when made in a class body, its own or a base's of the file) is the file's (`_ = Patcher()`; `Odd()`
 /// of a class with no such method runs nothing of the file's, and `__eq__` runs only when
 /// compared), and one that defines `__init_subclass__` (a subclass of it, a test's class
 /// among them, runs that when it is made).
@@ -2879,7 +2937,7 @@ pub(crate) fn python_classes_run_at_import<'t>(
     calls: &BTreeSet<String>,
     module: &BTreeMap<String, Effects>,
 ) -> Vec<(String, bool)> {
-    const CONSTRUCTION: &[&str] = &["__init__", "__new__", "__post_init__"];
+    const CONSTRUCTION: &[&str] = &["__init__", "__new__", "__post_init__", "__set_name__"];
     let classes = top_classes(root, src);
     let methods = |class: Node<'t>| -> Vec<(String, Node<'t>)> {
         class
