@@ -1759,9 +1759,13 @@ fn python_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, boo
                 {
                     reaches.extend(bare(object));
                 }
-                let pure = function
-                    .filter(|f| kind(*f) == "identifier")
-                    .is_some_and(|f| PYTHON_PURE_BUILTINS.contains(&text(f, src)));
+                // pytest's `param` and marks only keep what they are handed.
+                let pure = function.is_some_and(|f| {
+                    let t: String = text(f, src).split_whitespace().collect();
+                    (kind(f) == "identifier" && PYTHON_PURE_BUILTINS.contains(&t.as_str()))
+                        || t == "pytest.param"
+                        || t.starts_with("pytest.mark.")
+                });
                 if let Some(args) = n.child_by_field_name("arguments").filter(|_| !pure) {
                     for a in named_children(args) {
                         let value = match kind(a) {
