@@ -1095,7 +1095,7 @@ fn python_names_referenced(root: Node<'_>, src: &str) -> std::rc::Rc<BTreeSet<St
 /// A JavaScript callee that mocks, stubs or runs around tests: any member of `jest`, `vi`,
 /// `sinon`, `td` or node:test's `mock`, the hooks of Jest, Vitest, Mocha and node:test
 /// (`beforeEach`, `afterAll`, `before`, `setup`, …) and AVA's `test.before…`/`test.after…`.
-fn is_js_setup(callee: &str) -> bool {
+pub(crate) fn is_js_setup(callee: &str) -> bool {
     let root = callee.split(['.', '(']).next().unwrap_or(callee);
     matches!(root, "jest" | "vi" | "sinon" | "td" | "mock")
         || matches!(
@@ -1315,12 +1315,34 @@ pub fn module_bindings_with(
 ) -> Vec<Binding> {
     let mut out = Vec::new();
     match lang {
-        "python" => python(root, src, &BTreeSet::new(), &mut out),
+        "python" => {
+            python(root, src, &BTreeSet::new(), &mut out);
+            // What runs at import in ways the names do not show reaches every test.
+            for (n, reason) in super::import_hazards::python_import_hazards(root, src) {
+                out.push(Binding {
+                    names: BTreeSet::new(),
+                    all: true,
+                    text: format!("runs at import ({reason}): {}", normalized(n, src)),
+                    read: None,
+                    reaches: BTreeSet::new(),
+                });
+            }
+        }
         "rust" => rust(root, src, &mut out),
         "go" => go(root, src, &mut out),
         _ => {
             let own = js_own_objects(root, src);
             js(root, src, &own, test_functions, &mut out);
+            // What runs at load in ways the statements do not show reaches every test.
+            for (n, reason) in super::import_hazards::js_import_hazards(root, src) {
+                out.push(Binding {
+                    names: BTreeSet::new(),
+                    all: true,
+                    text: format!("runs at load ({reason}): {}", normalized(n, src)),
+                    read: None,
+                    reaches: BTreeSet::new(),
+                });
+            }
             // A name the file binds nowhere is a global (`check('other', …)`): the file
             // cannot say what calling it with a callback does, and the runner's own setup
             // defines it, which a gate listed in `sacred.evidence` watches. Such a call is
@@ -2363,6 +2385,11 @@ pub(crate) fn python_module_level_effects_with(
         .collect();
     fx.block_of(&statements);
     let mut effects = fx.effects;
+    // What runs at import in ways the names do not show may change anything.
+    for (n, reason) in super::import_hazards::python_import_hazards(root, src) {
+        effects.all = true;
+        parts.push(format!("runs at import ({reason}): {}", normalized(n, src)));
+    }
     let called: BTreeSet<String> = fx
         .calls
         .iter()
@@ -3039,7 +3066,7 @@ fn unwrapped<'t>(e: Node<'t>, wrappers: &[&str]) -> Node<'t> {
 }
 
 /// `__name__ == "__main__"` (either quotes, either side).
-fn is_main_guard(condition: &str) -> bool {
+pub(crate) fn is_main_guard(condition: &str) -> bool {
     matches!(
         condition,
         "__name__==\"__main__\""
@@ -3630,7 +3657,26 @@ fn js_import(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
 }
 
 fn rust(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
+    let mut attributes: Vec<String> = Vec::new();
     for n in named_children(block) {
+        if kind(n) == "attribute_item" {
+            attributes.push(normalized(n, src));
+            continue;
+        }
+        // `#[macro_use] mod support;` or `extern crate checks;` brings the macros it holds
+        // into every module after it: a no-op `assert_eq!` there changes what the tests run.
+        if attributes.iter().any(|a| a.contains("macro_use")) {
+            out.push(Binding {
+                names: BTreeSet::new(),
+                all: true,
+                text: format!("{} {}", attributes.join(" "), normalized(n, src)),
+                read: None,
+                reaches: BTreeSet::new(),
+            });
+        }
+        if !super::analysis::is_comment(n) {
+            attributes.clear();
+        }
         match kind(n) {
             "use_declaration" => {
                 if let Some(arg) = n.child_by_field_name("argument") {
@@ -3644,6 +3690,18 @@ fn rust(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
             }
             "function_item" | "struct_item" | "enum_item" | "trait_item" | "type_item"
             | "union_item" => {
+                // A test that ends the process (`std::process::exit(0)`) ends the test
+                // binary: the tests still running or after it never report, and `cargo
+                // test` exits 0.
+                if kind(n) == "function_item" && super::analysis::ends_process(n, src) {
+                    out.push(Binding {
+                        names: BTreeSet::new(),
+                        all: true,
+                        text: format!("ends the test binary: {}", normalized(n, src)),
+                        read: None,
+                        reaches: BTreeSet::new(),
+                    });
+                }
                 if let Some(name) = field_text(n, "name", src) {
                     let k = kind(n).trim_end_matches("_item");
                     out.push(Binding::named(name, format!("{k} {name}")));
@@ -3735,6 +3793,18 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             read: None,
                             reaches,
                         });
+                        // A test of the package that ends the process (`os.Exit(0)`,
+                        // `syscall.Exit(0)`) ends the test binary with it: the tests after
+                        // it never run, and it reports `ok`.
+                        if name.starts_with("Test") && super::analysis::ends_process(n, src) {
+                            out.push(Binding {
+                                names: BTreeSet::new(),
+                                all: true,
+                                text: format!("ends the test binary: {}", normalized(n, src)),
+                                read: None,
+                                reaches: BTreeSet::new(),
+                            });
+                        }
                     }
                 }
                 "type_declaration" => {
@@ -4159,15 +4229,25 @@ fn ends_the_process(n: Node<'_>, src: &str) -> bool {
     let Some(f) = n.child_by_field_name("function") else {
         return false;
     };
+    let t: String = text(f, src).split_whitespace().collect();
     matches!(
-        text(f, src),
+        t.as_str(),
         "os._exit"
             | "sys.exit"
             | "exit"
             | "os.Exit"
+            | "syscall.Exit"
+            | "unix.Exit"
+            | "runtime.Goexit"
             | "process.exit"
+            | "process.abort"
+            | "process.reallyExit"
             | "process::exit"
+            | "process::abort"
             | "std::process::exit"
+            | "std::process::abort"
+            | "libc::exit"
+            | "libc::_exit"
     )
 }
 

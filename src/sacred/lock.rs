@@ -91,8 +91,10 @@ pub struct LockedTest {
 /// subdirectories of a Go package's `testdata`, the Rust module declarations (and the
 /// macros in scope there) that compile a test file, and the other `hook …` lines added with
 /// it (package `__init__.py`, `collect_ignore`, import homes, skipping helpers, included
-/// files, `insta` snapshots, dependency sources, `tsconfig` paths).
-pub const HOOKS_READ: u32 = 2;
+/// files, `insta` snapshots, dependency sources, `tsconfig` paths); 3 also reads a Go
+/// test's `go.mod` (`module`, `replace`) and `go.work`, a Rust crate's name, workspace
+/// members and build script (for every test), and the `[[test]]` target named as its file.
+pub const HOOKS_READ: u32 = 3;
 
 /// The whole lock, by test id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

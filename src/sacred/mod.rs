@@ -18,6 +18,7 @@ pub mod context;
 pub mod evidence;
 pub mod extracted;
 pub mod gate_integrity;
+pub mod import_hazards;
 pub mod lang;
 pub mod lock;
 pub mod messages;
@@ -444,7 +445,92 @@ fn add_surroundings(
     }
     add_go_golden_files(repo, content, dir, scan)?;
     add_go_assertion_sources(repo, content, dir, scan, siblings)?;
+    add_go_module_lines(repo, content, dir, scan)?;
     add_go_sibling_bindings(repo, content, path, scan, siblings)
+}
+
+/// Go: what decides which module a test is built in and where its imports resolve, locked
+/// with every test of the file (`hook go module (in go.mod): module example.com/shop`): the
+/// nearest `go.mod` (a new one between the test and the old one makes its directory a
+/// module of its own, which `go test ./...` from the root skips), its `module` path, each of
+/// its `replace` directives for the module itself or a package the file imports (`replace
+/// example.com/shop => ./fake` answers the test's import with another copy), and every
+/// `go.work` at or above the test's directory (a workspace's `use` does the same). A version
+/// bump of a dependency passes.
+fn add_go_module_lines(
+    repo: &Repo,
+    content: &Content<'_>,
+    dir: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let hook = crate::sacred::bindings::HOOK;
+    let imports: BTreeSet<String> = scan
+        .module_bindings
+        .iter()
+        .filter_map(|b| {
+            let rest = b.text.strip_prefix("import ")?;
+            let quoted = rest.rsplit_once(' ').map_or(rest, |(_, q)| q);
+            Some(quoted.trim_matches('"').to_owned())
+        })
+        .collect();
+    let mut lines = Vec::new();
+    if let Some((_, file, text)) = nearest_file(repo, content, dir, "go.mod")? {
+        let module = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("module "))
+            .map(|m| m.trim().trim_matches('"').to_owned())
+            .unwrap_or_default();
+        lines.push(format!("{hook}go module (in {file}): module {module}"));
+        let covers = |old: &str| {
+            old == module
+                || imports
+                    .iter()
+                    .any(|i| i == old || i.starts_with(&format!("{old}/")))
+        };
+        let mut in_block = false;
+        for raw in text.lines() {
+            let l = raw.split("//").next().unwrap_or(raw).trim();
+            let directive = if in_block {
+                if l == ")" {
+                    in_block = false;
+                    continue;
+                }
+                Some(l)
+            } else if l == "replace (" {
+                in_block = true;
+                continue;
+            } else {
+                l.strip_prefix("replace ").map(str::trim)
+            };
+            if let Some(d) = directive
+                && let Some(old) = d.split_whitespace().next()
+                && covers(old.trim_matches('"'))
+            {
+                let d = d.split_whitespace().collect::<Vec<_>>().join(" ");
+                lines.push(format!("{hook}go module (in {file}): replace {d}"));
+            }
+        }
+    }
+    for at in dirs_up(dir) {
+        let file = if at.is_empty() {
+            "go.work".to_owned()
+        } else {
+            format!("{at}/go.work")
+        };
+        if let Some(text) = content.read(repo, &file)? {
+            let body: Vec<&str> = text
+                .lines()
+                .map(|l| l.split("//").next().unwrap_or(l).trim())
+                .filter(|l| !l.is_empty())
+                .collect();
+            lines.push(format!(
+                "{hook}go workspace (in {file}): {}",
+                body.join(" ; ")
+            ));
+        }
+    }
+    lock_with_every_test(scan, lines);
+    Ok(())
 }
 
 /// Go: the files of the package's `testdata` directory hold what its tests compare with
@@ -766,12 +852,47 @@ fn add_cargo_config(
                         auto.join(" ; ")
                     ));
                 }
+                // The crate's name (a renamed package lets a dependency answer `use
+                // shop::…`) and its build script (it may link code into the test binary).
+                for e in &entries {
+                    let key = e.split('=').next().unwrap_or("").trim();
+                    if matches!(key, "name" | "build" | "links") {
+                        lines.push(format!("{hook}crate (in {file}): [package] ; {e}"));
+                    }
+                }
             }
-            "[lib]" if relative.starts_with("src/") => {
-                lines.push(format!(
-                    "{hook}runner config (in {file}): [lib] ; {}",
-                    entries.join(" ; ")
-                ));
+            "[lib]" => {
+                if relative.starts_with("src/") {
+                    lines.push(format!(
+                        "{hook}runner config (in {file}): [lib] ; {}",
+                        entries.join(" ; ")
+                    ));
+                } else {
+                    for e in &entries {
+                        if e.split('=').next().unwrap_or("").trim() == "name" {
+                            lines.push(format!("{hook}crate (in {file}): [lib] ; {e}"));
+                        }
+                    }
+                }
+            }
+            // Which packages a plain `cargo test` builds (`default-members`).
+            "[workspace]" => {
+                let members: Vec<&str> = entries
+                    .iter()
+                    .copied()
+                    .filter(|l| {
+                        matches!(
+                            l.split('=').next().unwrap_or("").trim(),
+                            "members" | "default-members" | "exclude"
+                        )
+                    })
+                    .collect();
+                if !members.is_empty() {
+                    lines.push(format!(
+                        "{hook}crate (in {file}): [workspace] ; {}",
+                        members.join(" ; ")
+                    ));
+                }
             }
             "[[test]]" => {
                 let value = |key: &str| {
@@ -780,9 +901,17 @@ fn add_cargo_config(
                         (k.trim() == key).then(|| v.trim().trim_matches('"').to_owned())
                     })
                 };
-                let target =
-                    value("path").or_else(|| value("name").map(|n| format!("tests/{n}.rs")));
-                if target.as_deref() == Some(relative) {
+                let target = value("path")
+                    .map(|p| p.trim_start_matches("./").to_owned())
+                    .or_else(|| value("name").map(|n| format!("tests/{n}.rs")));
+                // A target named as the test's file replaces the one Cargo would infer
+                // for it (`[[test]] name = "billing"` with another `path`).
+                let stem = relative
+                    .strip_prefix("tests/")
+                    .map(|r| r.trim_end_matches("/main.rs").trim_end_matches(".rs"));
+                if target.as_deref() == Some(relative)
+                    || (stem.is_some() && value("name").as_deref() == stem)
+                {
                     lines.push(format!(
                         "{hook}runner config (in {file}): [[test]] ; {}",
                         entries.join(" ; ")
@@ -798,10 +927,26 @@ fn add_cargo_config(
         .map(|(_, body)| feature_table(body))
         .unwrap_or_default();
     let on = default_features(&features);
+    // The build script: `build.rs` beside the manifest, or the one `[package] build` names.
+    let script = tables
+        .iter()
+        .filter(|(h, _)| h == "[package]")
+        .flat_map(|(_, body)| body.iter())
+        .find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == "build").then(|| {
+                v.trim()
+                    .trim_matches('"')
+                    .trim_start_matches("./")
+                    .to_owned()
+            })
+        })
+        .filter(|v| v != "false" && v != "true")
+        .unwrap_or_else(|| "build.rs".to_owned());
     let build = if dir.is_empty() {
-        "build.rs".to_owned()
+        script
     } else {
-        format!("{dir}/build.rs")
+        format!("{dir}/{script}")
     };
     let mut build_lines: Vec<String> = content
         .read(repo, &build)?
@@ -846,8 +991,16 @@ fn add_cargo_config(
             }
         }
     }
+    // A build script may link code into every test binary (`cargo:rustc-link-arg-tests`, a
+    // constructor that exits before any test runs): locked with every test.
+    let build_script: Vec<String> = build_lines
+        .iter()
+        .filter(|l| l.contains(&format!("(in {build})")))
+        .cloned()
+        .collect();
     for t in &mut scan.tests {
         t.envelope_bindings.extend(lines.iter().cloned());
+        t.envelope_bindings.extend(build_script.iter().cloned());
         let guards: Vec<&String> = t
             .envelope_lines
             .iter()
@@ -879,7 +1032,12 @@ fn add_cargo_config(
                     "{hook}runner config (in {file}): default features among {names:?}: {enabled:?}"
                 ));
             }
-            t.envelope_bindings.extend(build_lines.iter().cloned());
+            t.envelope_bindings.extend(
+                build_lines
+                    .iter()
+                    .filter(|l| !build_script.contains(l))
+                    .cloned(),
+            );
         }
         t.envelope_bindings.sort();
     }
@@ -3184,7 +3342,12 @@ impl Surroundings {
                             .iter()
                             .any(|k| l.starts_with(k))
                 });
-                if declares
+                // A test that ends the process ends the whole test binary (see
+                // `bindings::go`).
+                let ends = ["os.Exit", "syscall.Exit", "unix.Exit", "runtime.Goexit"]
+                    .iter()
+                    .any(|w| src.contains(w));
+                if (declares || ends)
                     && let Some((package, bindings, functions)) = lang::go_file_parts(&file, &src)?
                 {
                     found
@@ -3274,12 +3437,18 @@ fn add_go_sibling_bindings(
     let declarations = &godir.declarations;
     let mut found: Vec<(String, crate::sacred::bindings::Binding)> = Vec::new();
     for (file, theirs, bindings) in declarations {
-        if file == path || *theirs != package {
+        // The external test package (`billing_test` beside `billing`) is linked into the
+        // same test binary: its `init` and the values it computes run before every test
+        // too, though it cannot rebind the package's names.
+        let twin = theirs.strip_suffix("_test") == Some(package.as_str())
+            || package.strip_suffix("_test") == Some(theirs.as_str());
+        if file == path || (*theirs != package && !twin) {
             continue;
         }
         found.extend(
             bindings
                 .iter()
+                .filter(|b| !twin || b.all || !b.reaches.is_empty())
                 // A function or type is recorded by kind and name only (its body is not
                 // fingerprinted, and Go rejects a second declaration in the package), so
                 // only values and `init` are read from other files.

@@ -278,6 +278,27 @@ pub(crate) fn scan(
     if !path.ends_with("_test.go") {
         envelope.push("not a _test.go file".to_owned());
     }
+    // The file's name decides too: the go tool ignores a name starting with `_` or `.`, and
+    // builds one ending in `_GOOS`, `_GOARCH` or `_GOOS_GOARCH` only there.
+    let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
+    if name.starts_with('_') || name.starts_with('.') {
+        envelope.push(format!("file name {name}: ignored by the go tool"));
+    }
+    let stem = name.trim_end_matches(".go").trim_end_matches("_test");
+    let parts: Vec<&str> = stem.split('_').skip(1).collect();
+    let constrained: Vec<&str> = parts
+        .iter()
+        .rev()
+        .take(2)
+        .copied()
+        .filter(|part| GO_SUFFIXES.contains(part))
+        .collect();
+    if !constrained.is_empty() {
+        envelope.push(format!(
+            "file name {name}: built only for {}",
+            constrained.join(" ")
+        ));
+    }
     let items = named_children(root);
     for item in &items {
         if kind(item) == "package_clause" {

@@ -182,7 +182,13 @@ fn is_title(n: Node<'_>) -> bool {
 }
 
 fn is_focus(callee: &str, root: &str) -> bool {
-    root == "fit" || root == "fdescribe" || callee.split('.').any(|p| p == "only")
+    // `test['only']` focuses as `test.only` does.
+    let dotted = callee
+        .replace("['", ".")
+        .replace("[\"", ".")
+        .replace("[`", ".")
+        .replace(['\'', '"', '`', ']'], "");
+    root == "fit" || root == "fdescribe" || dotted.split('.').any(|p| p == "only")
 }
 
 pub(crate) fn scan(

@@ -15,6 +15,62 @@ pub struct Locked {
 
 pub const CONFIG: &str = "sacred:\n  paths: [\"tests/billing/**\"]\n";
 
+/// The files under `dir`, by their path relative to it, sorted.
+fn fixture_files(dir: &std::path::Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("fixture readable"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("under dir");
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            (
+                rel,
+                std::fs::read_to_string(e.path()).expect("utf-8 fixture"),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Each attack of `tests/it/sacred/fixtures/SUB/NAME` (at least `min` of them): `before/`
+/// is locked (with [`CONFIG`] unless it has a `gatekeeper.yml` of its own), `after/` is
+/// staged in its place, and the check refuses the test named in `refused`.
+pub fn assert_attack_fixtures_refused(sub: &str, min: usize) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/sacred/fixtures")
+        .join(sub);
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= min, "{dirs:?}");
+    for dir in dirs {
+        let what = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let before = fixture_files(&dir.join("before"));
+        let after = fixture_files(&dir.join("after"));
+        assert_ne!(before, after, "{what}");
+        let id = std::fs::read_to_string(dir.join("refused")).expect("refused");
+        let files: Vec<(&str, &str)> = before
+            .iter()
+            .map(|(p, c)| (p.as_str(), c.as_str()))
+            .collect();
+        let l = locked(&files);
+        for (path, _) in &before {
+            if !after.iter().any(|(p, _)| p == path) {
+                std::fs::remove_file(l.repo.path(path)).expect("remove");
+            }
+        }
+        for (path, content) in &after {
+            l.repo.write(path, content);
+        }
+        l.assert_staged_refuses(id.trim(), &what);
+    }
+}
+
 /// Commits `files` and `gatekeeper.yml`, locks, and commits the lock.
 pub fn locked(files: &[(&str, &str)]) -> Locked {
     let sandbox = Sandbox::new();
@@ -248,6 +304,7 @@ macro_rules! moves {
     };
 }
 
+mod attacks;
 mod commands;
 mod evidence;
 mod go;

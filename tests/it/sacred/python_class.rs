@@ -1060,24 +1060,6 @@ fn what_the_sixth_attack_on_annotations_and_classes_found_is_refused() {
 }
 
 /// The files under `dir`, by their path relative to it.
-fn fixture_files(dir: &std::path::Path) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.expect("fixture readable"))
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).expect("under dir");
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            (
-                rel,
-                std::fs::read_to_string(e.path()).expect("utf-8 fixture"),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 /// Each attack of `tests/it/sacred/fixtures/python_attacks/NAME` (found by the seventh and
 /// eighth attacks on the Python reading, each checked with the real unittest or pytest: a broken
 /// `billing.total` fails the locked test and passes the new one): `before/` is locked,
@@ -1090,33 +1072,5 @@ fn fixture_files(dir: &std::path::Path) -> Vec<(String, String)> {
 /// called lambda, a callee reached through a subscript, a descriptor's `__set_name__`.
 #[test]
 fn the_seventh_and_eighth_attacks_on_the_python_reading_are_refused() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/it/sacred/fixtures/python_attacks");
-    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    dirs.sort();
-    assert!(dirs.len() >= 35, "{dirs:?}");
-    for dir in dirs {
-        let what = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let before = fixture_files(&dir.join("before"));
-        let after = fixture_files(&dir.join("after"));
-        assert_ne!(before, after, "{what}");
-        let id = std::fs::read_to_string(dir.join("refused")).expect("refused");
-        let files: Vec<(&str, &str)> = before
-            .iter()
-            .map(|(p, c)| (p.as_str(), c.as_str()))
-            .collect();
-        let l = super::locked(&files);
-        for (path, _) in &before {
-            if !after.iter().any(|(p, _)| p == path) {
-                std::fs::remove_file(l.repo.path(path)).expect("remove");
-            }
-        }
-        for (path, content) in &after {
-            l.repo.write(path, content);
-        }
-        l.assert_staged_refuses(id.trim(), &what);
-    }
+    super::assert_attack_fixtures_refused("python_attacks", 35);
 }

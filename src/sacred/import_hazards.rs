@@ -1,0 +1,851 @@
+//! Python code that runs while a module is imported in ways the name-based reading of
+//! [`super::bindings`] cannot follow: a reflective or code-loading call (`setattr`,
+//! `pickle.loads`, `exec` under another name), the module's own code handed to a call
+//! (`sys.setprofile(_hook)`, `map(_patch, …)`), a call through an alias of another name
+//! (`_b = billing` then `setattr(_b, …)`), a dunder called by hand (`patcher.__enter__()`), a
+//! decorator or base that is not a plain name (`@(lambda f: …)`, an instance whose
+//! `__call__` or `__mro_entries__` runs), a `with` block at the top (its `__enter__` runs),
+//! and a module-level `__getattr__` (the runners call it while they look up `setUpModule`,
+//! `load_tests` or `pytestmark`).
+//!
+//! Each statement holding one is a hazard: it may change anything any test of the module
+//! reads, so it is locked with every test there (a binding `runs at import (REASON): TEXT`)
+//! and with every test importing the module; as written at the locked revision it passes,
+//! and new or changed it is refused. Function bodies are not read here: they run when
+//! called, which the effects of [`super::bindings::python_module_effects`] follow.
+
+use std::collections::BTreeSet;
+
+use tree_sitter::Node;
+
+use super::analysis::{kind, named_children, text};
+
+/// Names whose mere presence in code run at import may reach anything: reflective writes,
+/// code loaders, interpreter hooks and the frame and namespace back doors.
+const DANGER_WORDS: &[&str] = &[
+    "setattr",
+    "delattr",
+    "__setattr__",
+    "__delattr__",
+    "__code__",
+    "__class__",
+    "__dict__",
+    "__globals__",
+    "__builtins__",
+    "__self__",
+    "__func__",
+    "__defaults__",
+    "__kwdefaults__",
+    "__closure__",
+    "builtins",
+    "exec",
+    "eval",
+    "__import__",
+    "import_module",
+    "globals",
+    "vars",
+    "locals",
+    "pickle",
+    "cPickle",
+    "marshal",
+    "loads",
+    "ctypes",
+    "setprofile",
+    "settrace",
+    "addaudithook",
+    "meta_path",
+    "path_hooks",
+    "path_importer_cache",
+    "f_locals",
+    "f_globals",
+    "_getframe",
+    "currentframe",
+    "excepthook",
+];
+
+/// Modules whose names, imported under any alias, load or rewrite code.
+const DANGER_MODULES: &[&str] = &[
+    "builtins",
+    "importlib",
+    "pickle",
+    "_pickle",
+    "marshal",
+    "shelve",
+    "ctypes",
+    "gc",
+    "copyreg",
+    "atexit",
+    "code",
+    "codeop",
+    "runpy",
+    "types",
+    "dill",
+    "cloudpickle",
+];
+
+/// Callees that only store what they are handed (pytest's `param` and marks).
+fn stores_only(callee: &str) -> bool {
+    callee == "pytest.param" || callee.starts_with("pytest.mark.")
+}
+
+/// What the module binds at its top, as far as hazards go.
+#[derive(Default)]
+struct Context {
+    /// Names bound to the module's own code: `def`, `class`, a `lambda`, an instance of one
+    /// of its classes or a value one of its functions returns (`_d = _D()`).
+    code: BTreeSet<String>,
+    /// Of those, the plain definitions (`def`, `class`).
+    definitions: BTreeSet<String>,
+    /// Names bound to another name or an expression over one (`_b = billing`, `x = a if c
+    /// else b`): an alias of what the reading does not follow.
+    aliases: BTreeSet<String>,
+    /// Names bound to a record type made by a factory that only stores what its instances
+    /// are handed (`EchoViaPagerTest = namedtuple(…)`).
+    records: BTreeSet<String>,
+    /// Names imported from [`DANGER_MODULES`] or imported under another name from anywhere
+    /// when the name imported is a [`DANGER_WORDS`] one (`from builtins import exec as run`).
+    danger: BTreeSet<String>,
+}
+
+/// The statements of a Python module (`root`) that hold a hazard, each with the reason, in
+/// source order.
+pub(crate) fn python_import_hazards<'t>(
+    root: Node<'t>,
+    src: &str,
+) -> Vec<(Node<'t>, &'static str)> {
+    let cx = context(root, src);
+    let mut out = Vec::new();
+    block(root, src, &cx, true, &mut out);
+    out
+}
+
+fn context(root: Node<'_>, src: &str) -> Context {
+    let mut cx = Context::default();
+    let mut assignments: Vec<(BTreeSet<String>, Node<'_>)> = Vec::new();
+    let mut stack = vec![root];
+    while let Some(b) = stack.pop() {
+        for n in named_children(b) {
+            let def = if kind(n) == "decorated_definition" {
+                n.child_by_field_name("definition").unwrap_or(n)
+            } else {
+                n
+            };
+            match kind(def) {
+                "function_definition" | "class_definition" => {
+                    if let Some(name) = def.child_by_field_name("name") {
+                        cx.code.insert(text(name, src).to_owned());
+                        cx.definitions.insert(text(name, src).to_owned());
+                    }
+                }
+                "import_statement" => {
+                    for c in named_children(def) {
+                        if kind(c) == "aliased_import"
+                            && let (Some(m), Some(a)) = (
+                                c.child_by_field_name("name"),
+                                c.child_by_field_name("alias"),
+                            )
+                            && danger_module(text(m, src))
+                        {
+                            cx.danger.insert(text(a, src).to_owned());
+                        }
+                    }
+                }
+                "import_from_statement" => {
+                    let module = def
+                        .child_by_field_name("module_name")
+                        .map_or("", |m| text(m, src));
+                    for c in named_children(def) {
+                        if Some(c.id()) == def.child_by_field_name("module_name").map(|m| m.id()) {
+                            continue;
+                        }
+                        let (name, bound) = match kind(c) {
+                            "aliased_import" => (
+                                c.child_by_field_name("name").map(|x| text(x, src)),
+                                c.child_by_field_name("alias").map(|x| text(x, src)),
+                            ),
+                            "dotted_name" => (Some(text(c, src)), Some(text(c, src))),
+                            _ => (None, None),
+                        };
+                        if let (Some(name), Some(bound)) = (name, bound)
+                            && (danger_module(module) || DANGER_WORDS.contains(&name))
+                        {
+                            cx.danger.insert(bound.to_owned());
+                        }
+                    }
+                }
+                "expression_statement" => {
+                    for a in named_children(def) {
+                        if kind(a) == "assignment"
+                            && let (Some(l), Some(r)) = (
+                                a.child_by_field_name("left"),
+                                a.child_by_field_name("right"),
+                            )
+                        {
+                            let mut targets = BTreeSet::new();
+                            plain_targets(l, src, &mut targets);
+                            assignments.push((targets, r));
+                        }
+                    }
+                }
+                // Statements nested in `if`/`try`/`with`/`for` bind at the top too.
+                "if_statement" | "try_statement" | "with_statement" | "for_statement"
+                | "while_statement" | "block" | "else_clause" | "elif_clause" | "except_clause"
+                | "finally_clause" => stack.push(def),
+                _ => {}
+            }
+        }
+    }
+    // An alias: anything but a literal or a call (a call's result is read where it is
+    // called); the module's code: a lambda, or a call of the module's code, to a fixpoint.
+    loop {
+        let before = cx.code.len() + cx.aliases.len();
+        for (targets, value) in &assignments {
+            let value = unparenthesized(*value);
+            match kind(value) {
+                "lambda" => cx.code.extend(targets.iter().cloned()),
+                "call" => {
+                    let callee = value.child_by_field_name("function");
+                    if callee.is_some_and(|f| {
+                        let t = text(f, src);
+                        let last = t.rsplit('.').next().unwrap_or(t);
+                        matches!(last, "namedtuple" | "NamedTuple" | "make_dataclass")
+                    }) {
+                        cx.records.extend(targets.iter().cloned());
+                        continue;
+                    }
+                    let root = callee.and_then(|f| root_name(f, src));
+                    if root.is_some_and(|r| cx.code.contains(r) || cx.aliases.contains(r)) {
+                        cx.code.extend(targets.iter().cloned());
+                    }
+                }
+                // A name, an attribute, an item or a choice among them (`_b = billing`,
+                // `x = a if c else b`); a container is read where its items are used.
+                "identifier"
+                | "attribute"
+                | "subscript"
+                | "conditional_expression"
+                | "boolean_operator"
+                | "named_expression" => {
+                    cx.aliases.extend(targets.iter().cloned());
+                }
+                _ => {}
+            }
+        }
+        if cx.code.len() + cx.aliases.len() == before {
+            break;
+        }
+    }
+    cx
+}
+
+/// The names an assignment target binds itself (`a`, `a, b`, `[a, *b]`), not the objects
+/// whose attributes or items it sets (`enum` of `enum.StrEnum = …`).
+fn plain_targets(n: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
+    match kind(n) {
+        "identifier" => {
+            out.insert(text(n, src).to_owned());
+        }
+        "pattern_list"
+        | "tuple_pattern"
+        | "list_pattern"
+        | "list_splat_pattern"
+        | "parenthesized_expression"
+        | "expression_list"
+        | "tuple"
+        | "list" => {
+            for c in named_children(n) {
+                plain_targets(c, src, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn danger_module(module: &str) -> bool {
+    let first = module.split('.').next().unwrap_or(module);
+    DANGER_MODULES.contains(&first) || module == "unittest.mock" || first == "mock"
+}
+
+fn unparenthesized(n: Node<'_>) -> Node<'_> {
+    let mut n = n;
+    while kind(n) == "parenthesized_expression" {
+        match named_children(n).into_iter().next() {
+            Some(x) => n = x,
+            None => break,
+        }
+    }
+    n
+}
+
+/// The name a dotted name or a call chain starts from (`a` of `a.b.c`, of `a.b()`), when it
+/// starts from one.
+fn root_name<'s>(n: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let mut n = unparenthesized(n);
+    loop {
+        match kind(n) {
+            "identifier" => return Some(text(n, src)),
+            "attribute" => n = n.child_by_field_name("object")?,
+            "subscript" => n = n.child_by_field_name("value")?,
+            _ => return None,
+        }
+    }
+}
+
+/// Calls `f` with each identifier under `n` that names a value: not the attribute of an
+/// `a.b`, not a keyword argument's name.
+fn identifiers(n: Node<'_>, src: &str, f: &mut dyn FnMut(&str)) {
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if kind(x) == "identifier" {
+            let p = x.parent();
+            let member = p.is_some_and(|p| {
+                kind(p) == "attribute"
+                    && p.child_by_field_name("attribute")
+                        .is_some_and(|a| a.id() == x.id())
+            });
+            let keyword = p.is_some_and(|p| {
+                kind(p) == "keyword_argument"
+                    && p.child_by_field_name("name")
+                        .is_some_and(|a| a.id() == x.id())
+            });
+            if !member && !keyword {
+                f(text(x, src));
+            }
+        }
+        stack.extend(named_children(x));
+    }
+}
+
+/// [`identifiers`] handed on as values: not the callees of the calls inside (`f` of
+/// `skipIf(not f(), …)` is called there, which the module's effects follow), but what those
+/// calls are handed.
+fn handed_names(n: Node<'_>, src: &str, f: &mut dyn FnMut(&str)) {
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if kind(x) == "call" {
+            stack.extend(x.child_by_field_name("arguments"));
+            continue;
+        }
+        if kind(x) == "identifier" {
+            identifiers(x, src, f);
+            continue;
+        }
+        if kind(x) == "attribute" {
+            stack.extend(x.child_by_field_name("object"));
+            continue;
+        }
+        if kind(x) == "keyword_argument" {
+            stack.extend(x.child_by_field_name("value"));
+            continue;
+        }
+        stack.extend(named_children(x));
+    }
+}
+
+/// The statements of a block run at import (the module, a class body, the branches of a
+/// compound statement at the top).
+fn block<'t>(
+    b: Node<'t>,
+    src: &str,
+    cx: &Context,
+    top: bool,
+    out: &mut Vec<(Node<'t>, &'static str)>,
+) {
+    for n in named_children(b) {
+        let def = if kind(n) == "decorated_definition" {
+            n.child_by_field_name("definition").unwrap_or(n)
+        } else {
+            n
+        };
+        let mut reason = None;
+        if kind(n) == "decorated_definition" {
+            for d in named_children(n)
+                .into_iter()
+                .filter(|d| kind(*d) == "decorator")
+            {
+                let Some(e) = named_children(d)
+                    .into_iter()
+                    .find(|c| !super::analysis::is_comment(*c))
+                else {
+                    continue;
+                };
+                reason = reason
+                    .or_else(|| decorator(e, src, cx))
+                    .or_else(|| expression(e, src, cx));
+            }
+        }
+        match kind(def) {
+            "function_definition" => {
+                let name = def.child_by_field_name("name").map_or("", |x| text(x, src));
+                if top && matches!(name, "__getattr__" | "__dir__") {
+                    reason = reason.or(Some("a module-level __getattr__"));
+                }
+                for p in def
+                    .child_by_field_name("parameters")
+                    .map(named_children)
+                    .unwrap_or_default()
+                {
+                    for field in ["value", "type"] {
+                        if let Some(v) = p.child_by_field_name(field) {
+                            reason = reason.or_else(|| expression(v, src, cx));
+                        }
+                    }
+                }
+                if let Some(r) = def.child_by_field_name("return_type") {
+                    reason = reason.or_else(|| expression(r, src, cx));
+                }
+                push(n, reason, out);
+            }
+            "class_definition" => {
+                if let Some(bases) = def.child_by_field_name("superclasses") {
+                    for base in named_children(bases) {
+                        reason = reason
+                            .or_else(|| class_base(base, src, cx))
+                            .or_else(|| expression(base, src, cx));
+                    }
+                }
+                push(n, reason, out);
+                if let Some(body) = def.child_by_field_name("body") {
+                    block(body, src, cx, false, out);
+                }
+            }
+            "if_statement"
+                if top
+                    && def.child_by_field_name("condition").is_some_and(|c| {
+                        super::bindings::is_main_guard(&super::analysis::normalized(c, src))
+                    }) => {}
+            // `with X:` calls `X.__enter__`: an object of the module's own code (`with
+            // _CM():`) or reached through an alias runs what nothing here reads.
+            "with_statement"
+                if with_items(def).into_iter().any(|item| {
+                    let callee = if kind(item) == "call" {
+                        item.child_by_field_name("function")
+                    } else {
+                        Some(item)
+                    };
+                    callee.is_none_or(|c| {
+                        !dotted(c)
+                            || root_name(c, src)
+                                .is_some_and(|r| cx.code.contains(r) || cx.aliases.contains(r))
+                    })
+                }) =>
+            {
+                push(
+                    n,
+                    Some("a with block entering the module's own object"),
+                    out,
+                );
+            }
+            "with_statement" | "if_statement" | "try_statement" | "for_statement"
+            | "while_statement" | "match_statement" | "else_clause" | "elif_clause"
+            | "except_clause" | "finally_clause" | "case_clause" | "block" => {
+                // The header: everything but the nested blocks.
+                let mut r = None;
+                for c in named_children(def) {
+                    if !matches!(
+                        kind(c),
+                        "block"
+                            | "else_clause"
+                            | "elif_clause"
+                            | "except_clause"
+                            | "finally_clause"
+                            | "case_clause"
+                            | "comment"
+                    ) {
+                        r = r.or_else(|| expression(c, src, cx));
+                    }
+                }
+                if let Some(r) = r {
+                    push(n, Some(r), out);
+                } else {
+                    block(def, src, cx, top, out);
+                }
+            }
+            "comment"
+            | "import_statement"
+            | "import_from_statement"
+            | "future_import_statement" => {}
+            _ => {
+                reason = reason.or_else(|| expression(def, src, cx));
+                push(n, reason, out);
+            }
+        }
+    }
+}
+
+/// The values a `with` statement enters (`open(p)` of `with open(p) as f, lock:`).
+fn with_items(with: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    for c in named_children(with) {
+        if kind(c) != "with_clause" {
+            continue;
+        }
+        for item in named_children(c) {
+            if kind(item) != "with_item" {
+                continue;
+            }
+            if let Some(v) = item.child_by_field_name("value") {
+                // `open(p) as f` is an `as_pattern` around the value.
+                let v = if kind(v) == "as_pattern" {
+                    named_children(v).into_iter().next().unwrap_or(v)
+                } else {
+                    v
+                };
+                out.push(unparenthesized(v));
+            }
+        }
+    }
+    out
+}
+
+fn push<'t>(n: Node<'t>, reason: Option<&'static str>, out: &mut Vec<(Node<'t>, &'static str)>) {
+    if let Some(r) = reason {
+        out.push((n, r));
+    }
+}
+
+/// A decorator other than a plain name, dotted name or call of one (`@(lambda f: …)`,
+/// `@handlers[0]`), or one reached through an alias or an instance of the module's own
+/// code (`@_d` under `_d = _D()`: its `__call__` runs).
+fn decorator(e: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
+    let callee = if kind(e) == "call" {
+        e.child_by_field_name("function")?
+    } else {
+        e
+    };
+    if !dotted(callee) {
+        return Some("a decorator that is not a name");
+    }
+    let root = root_name(callee, src)?;
+    ((cx.code.contains(root) && !cx.definitions.contains(root)) || cx.aliases.contains(root))
+        .then_some("a decorator bound to an object of the module")
+}
+
+/// A base class other than a name, a dotted name or a subscript of one (`Generic[T]`), or
+/// one reached through an alias or an instance (`__mro_entries__` runs).
+fn class_base(base: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
+    if kind(base) == "keyword_argument" {
+        return None;
+    }
+    let head = if kind(base) == "subscript" {
+        base.child_by_field_name("value")?
+    } else {
+        base
+    };
+    if !dotted(head) {
+        return Some("a base that is not a name");
+    }
+    let root = root_name(head, src)?;
+    ((cx.code.contains(root) && !cx.definitions.contains(root)) || cx.aliases.contains(root))
+        .then_some("a base bound to an object of the module")
+}
+
+/// A name or a dotted name (`a`, `a.b.c`).
+fn dotted(n: Node<'_>) -> bool {
+    match kind(n) {
+        "identifier" => true,
+        "attribute" => n.child_by_field_name("object").is_some_and(dotted),
+        _ => false,
+    }
+}
+
+/// The first hazard in an expression (or simple statement) evaluated at import, not inside
+/// the bodies of the lambdas it makes unless they are handed to a call.
+fn expression(e: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
+    let mut stack = vec![(e, false)];
+    while let Some((n, handed)) = stack.pop() {
+        match kind(n) {
+            "identifier" => {
+                let t = text(n, src);
+                if DANGER_WORDS.contains(&t) {
+                    return Some("a reflective or code-loading name");
+                }
+                if cx.danger.contains(t) {
+                    return Some("a name imported from a code-loading module");
+                }
+                continue;
+            }
+            "string" | "concatenated_string" => {
+                let t = text(n, src);
+                if handed
+                    && DANGER_WORDS
+                        .iter()
+                        .any(|w| w.starts_with("__") && t.contains(w))
+                {
+                    return Some("a string naming a reflective attribute");
+                }
+                if super::bindings::plain_string(n) {
+                    continue;
+                }
+            }
+            // Runs later, unless a call it is handed to runs it now (`sorted(key=…)`).
+            "lambda" if !handed => continue,
+            "function_definition" | "class_definition" => continue,
+            "call" => {
+                let function = n.child_by_field_name("function");
+                if let Some(f) = function {
+                    if let Some(r) = root_name(f, src)
+                        && cx.aliases.contains(r)
+                    {
+                        return Some("a call through an alias");
+                    }
+                    if kind(f) == "attribute"
+                        && f.child_by_field_name("attribute").is_some_and(|a| {
+                            let a = text(a, src);
+                            a.len() > 4 && a.starts_with("__") && a.ends_with("__")
+                        })
+                    {
+                        return Some("a special method called by hand");
+                    }
+                }
+                let callee: String = function
+                    .map(|f| text(f, src).split_whitespace().collect())
+                    .unwrap_or_default();
+                // A function or class of the module is read where it is defined (what it
+                // does with what it is handed is its own effect).
+                let own = function
+                    .and_then(|f| root_name(f, src))
+                    .is_some_and(|r| cx.definitions.contains(r) || cx.records.contains(r));
+                if let Some(args) = n.child_by_field_name("arguments")
+                    && !stores_only(&callee)
+                    && !own
+                {
+                    let mut hit = None;
+                    handed_names(args, src, &mut |t| {
+                        if hit.is_none() && (cx.code.contains(t) || cx.aliases.contains(t)) {
+                            hit = Some(if cx.code.contains(t) {
+                                "the module's own code handed to a call"
+                            } else {
+                                "an alias handed to a call"
+                            });
+                        }
+                    });
+                    if hit.is_some() {
+                        return hit;
+                    }
+                    if let Some(f) = function {
+                        stack.push((f, false));
+                    }
+                    for a in named_children(args) {
+                        stack.push((a, true));
+                    }
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        for c in named_children(n) {
+            stack.push((c, handed));
+        }
+    }
+    None
+}
+
+/// JavaScript and TypeScript code that runs while a test file is loaded in ways the
+/// statement reading of [`super::bindings`] does not follow: a class's `static { … }` block,
+/// static field initializers and decorators, a computed key or a template substitution that
+/// calls, an `enum` member initializer or a `module X { … }` body that calls, a function of
+/// the file handed to a call (`[1].map(f)`), any statement of a `describe` callback other
+/// than a test, a hook or a nested suite (it runs while the tests are collected, and may
+/// shadow what they call), and a `vi.mock` anywhere (Vitest hoists it above the imports).
+/// Each statement holding one is locked with every test of the file.
+pub(crate) fn js_import_hazards<'t>(root: Node<'t>, src: &str) -> Vec<(Node<'t>, &'static str)> {
+    let mut functions = BTreeSet::new();
+    for n in named_children(root) {
+        let d = if kind(n) == "export_statement" {
+            n.child_by_field_name("declaration").unwrap_or(n)
+        } else {
+            n
+        };
+        match kind(d) {
+            "function_declaration" | "generator_function_declaration" => {
+                if let Some(name) = d.child_by_field_name("name") {
+                    functions.insert(text(name, src).to_owned());
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                for v in named_children(d) {
+                    if let (Some(name), Some(value)) = (
+                        v.child_by_field_name("name"),
+                        v.child_by_field_name("value"),
+                    ) && matches!(
+                        kind(value),
+                        "arrow_function" | "function_expression" | "function"
+                    ) {
+                        functions.insert(text(name, src).to_owned());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    js_block(root, src, &functions, false, &mut out);
+    // A `vi.mock` anywhere in the file is hoisted to its top.
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if kind(n) == "call_expression"
+            && n.child_by_field_name("function").is_some_and(|f| {
+                let t: String = text(f, src).split_whitespace().collect();
+                matches!(t.as_str(), "vi.mock" | "vitest.mock" | "vi.hoisted")
+            })
+        {
+            let mut top = n;
+            while let Some(p) = top
+                .parent()
+                .filter(|p| !matches!(kind(*p), "program" | "module"))
+            {
+                top = p;
+            }
+            if !out
+                .iter()
+                .any(|(s, _): &(Node<'_>, &str)| s.id() == top.id())
+            {
+                out.push((top, "a vi.mock, hoisted above the imports"));
+            }
+        }
+        stack.extend(named_children(n));
+    }
+    out
+}
+
+/// The callees that make a suite, whose callback runs while the tests are collected.
+const JS_SUITE_ROOTS: &[&str] = &[
+    "describe",
+    "context",
+    "suite",
+    "xdescribe",
+    "fdescribe",
+    "xcontext",
+];
+
+fn js_block<'t>(
+    b: Node<'t>,
+    src: &str,
+    functions: &BTreeSet<String>,
+    in_suite: bool,
+    out: &mut Vec<(Node<'t>, &'static str)>,
+) {
+    for n in named_children(b) {
+        if matches!(kind(n), "comment" | "empty_statement") {
+            continue;
+        }
+        // A call registering a test, a hook or a suite (a suite's body is read in turn).
+        if let Some(call) = registration(n, src) {
+            let callee: String = call
+                .child_by_field_name("function")
+                .map(|f| text(f, src).split_whitespace().collect())
+                .unwrap_or_default();
+            let root = callee.split(['.', '[', '(']).next().unwrap_or("");
+            if JS_SUITE_ROOTS.contains(&root) {
+                for a in call
+                    .child_by_field_name("arguments")
+                    .map(named_children)
+                    .unwrap_or_default()
+                {
+                    if matches!(
+                        kind(a),
+                        "arrow_function" | "function_expression" | "function"
+                    ) && let Some(body) = a.child_by_field_name("body")
+                        && kind(body) == "statement_block"
+                    {
+                        js_block(body, src, functions, true, out);
+                    }
+                }
+            }
+            continue;
+        }
+        if in_suite {
+            out.push((n, "code run while the suite is collected"));
+            continue;
+        }
+        if let Some(r) = js_expression(n, src, functions) {
+            out.push((n, r));
+        }
+    }
+}
+
+/// The call a statement makes when it registers a test, a hook or a suite.
+fn registration<'t>(n: Node<'t>, src: &str) -> Option<Node<'t>> {
+    if kind(n) != "expression_statement" {
+        return None;
+    }
+    let mut call = named_children(n).into_iter().next()?;
+    while kind(call) == "await_expression" {
+        call = named_children(call).into_iter().next()?;
+    }
+    if kind(call) != "call_expression" {
+        return None;
+    }
+    let mut callee = call.child_by_field_name("function")?;
+    // `test.each(cases)('title', fn)`, `describe.each(…)(…)`.
+    while kind(callee) == "call_expression" {
+        callee = callee.child_by_field_name("function")?;
+    }
+    let t: String = text(callee, src).split_whitespace().collect();
+    let root = t.split(['.', '[', '(']).next().unwrap_or("");
+    (super::lang::js_registration_root(root) || super::bindings::is_js_setup(&t)).then_some(call)
+}
+
+/// The first hazard in module-level JavaScript code, outside the bodies of its functions.
+fn js_expression(e: Node<'_>, src: &str, functions: &BTreeSet<String>) -> Option<&'static str> {
+    let calls = |n: Node<'_>| {
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            if matches!(
+                kind(x),
+                "call_expression" | "new_expression" | "await_expression"
+            ) {
+                return true;
+            }
+            stack.extend(named_children(x));
+        }
+        false
+    };
+    let mut stack = vec![e];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "class_static_block" => return Some("a class's static block"),
+            "decorator" => return Some("a decorator"),
+            "computed_property_name" if calls(n) => return Some("a computed key that calls"),
+            "template_substitution" if calls(n) => {
+                return Some("a template substitution that calls");
+            }
+            "module" => return Some("a module block"),
+            "enum_assignment" if calls(n) => return Some("an enum initializer that calls"),
+            "field_definition" | "public_field_definition"
+                if (named_children(n).iter().any(|c| text(*c, src) == "static")
+                    || text(n, src).trim_start().starts_with("static"))
+                    && n.child_by_field_name("value").is_some_and(calls) =>
+            {
+                return Some("a static field initializer that calls");
+            }
+            "arguments" => {
+                for a in named_children(n) {
+                    if kind(a) == "identifier" && functions.contains(text(a, src)) {
+                        return Some("a function of the file handed to a call");
+                    }
+                }
+            }
+            // Their bodies run when called; a class's members are read above.
+            "arrow_function"
+            | "function_expression"
+            | "function"
+            | "function_declaration"
+            | "generator_function_declaration"
+            | "generator_function" => continue,
+            "method_definition" => {
+                stack.extend(n.child_by_field_name("name"));
+                stack.extend(
+                    named_children(n)
+                        .into_iter()
+                        .filter(|c| kind(*c) == "decorator"),
+                );
+                continue;
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    None
+}
