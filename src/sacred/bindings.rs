@@ -1333,6 +1333,27 @@ pub fn module_bindings_with(
         _ => {
             let own = js_own_objects(root, src);
             js(root, src, &own, test_functions, &mut out);
+            // A docblock pragma choosing the environment the file's tests run in
+            // (`@jest-environment ./env.js`, whose hooks see every test's result).
+            for line in src.lines() {
+                let t = line
+                    .trim()
+                    .trim_start_matches("/**")
+                    .trim_start_matches('*')
+                    .trim();
+                if ["@jest-environment", "@vitest-environment"]
+                    .iter()
+                    .any(|p| t.starts_with(p))
+                {
+                    out.push(Binding {
+                        names: BTreeSet::new(),
+                        all: true,
+                        text: format!("runner pragma: {t}"),
+                        read: None,
+                        reaches: BTreeSet::new(),
+                    });
+                }
+            }
             // What runs at load in ways the statements do not show reaches every test.
             for (n, reason) in super::import_hazards::js_import_hazards(root, src) {
                 out.push(Binding {
@@ -4359,6 +4380,35 @@ pub(crate) fn file_functions(
                         )
                     {
                         push(top, text(name, src), value);
+                    }
+                }
+            }
+            // CommonJS: `exports.check = function check(…) {…}`, `module.exports.check =
+            // (…) => …`: a helper exported by its name.
+            "expression_statement" => {
+                for a in named_children(n) {
+                    let (Some(left), Some(value)) = (
+                        a.child_by_field_name("left"),
+                        a.child_by_field_name("right"),
+                    ) else {
+                        continue;
+                    };
+                    let target: String = text(left, src).split_whitespace().collect();
+                    let exported = target
+                        .strip_prefix("module.exports.")
+                        .or_else(|| target.strip_prefix("exports."))
+                        .filter(|x| {
+                            x.chars()
+                                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+                        });
+                    if kind(a) == "assignment_expression"
+                        && let Some(exported) = exported
+                        && matches!(
+                            kind(value),
+                            "arrow_function" | "function_expression" | "function"
+                        )
+                    {
+                        push(top, exported, value);
                     }
                 }
             }

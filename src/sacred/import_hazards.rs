@@ -641,6 +641,91 @@ fn expression(e: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
     None
 }
 
+/// What importing a Python test module may change for the tests of other modules (pytest
+/// and `unittest discover` import every test module before running any test): its hazards
+/// ([`python_import_hazards`]) and the statements at its top that set or delete an attribute
+/// or item of a name it imports (`billing.total = lambda xs: 6`, `del billing.TAX`,
+/// `os.environ["X"] = "1"`), each as normalised text.
+pub(crate) fn python_import_patches(root: Node<'_>, src: &str) -> Vec<String> {
+    let mut imported: BTreeSet<String> = BTreeSet::new();
+    let mut stack = vec![root];
+    let mut statements = Vec::new();
+    while let Some(b) = stack.pop() {
+        for n in named_children(b) {
+            match kind(n) {
+                "import_statement" | "import_from_statement" => {
+                    for c in named_children(n) {
+                        if Some(c.id()) == n.child_by_field_name("module_name").map(|m| m.id()) {
+                            continue;
+                        }
+                        let bound = match kind(c) {
+                            "aliased_import" => c.child_by_field_name("alias"),
+                            "dotted_name" => named_children(c).into_iter().next(),
+                            _ => None,
+                        };
+                        if let Some(b) = bound {
+                            imported.insert(text(b, src).to_owned());
+                        }
+                    }
+                }
+                "if_statement"
+                    if n.child_by_field_name("condition").is_some_and(|c| {
+                        super::bindings::is_main_guard(&super::analysis::normalized(c, src))
+                    }) => {}
+                "if_statement" | "try_statement" | "with_statement" | "for_statement"
+                | "while_statement" | "block" | "else_clause" | "elif_clause" | "except_clause"
+                | "finally_clause" => stack.push(n),
+                "expression_statement" | "delete_statement" => statements.push(n),
+                _ => {}
+            }
+        }
+    }
+    let mut out: Vec<String> = python_import_hazards(root, src)
+        .into_iter()
+        .map(|(n, reason)| {
+            format!(
+                "runs at import ({reason}): {}",
+                super::analysis::normalized(n, src)
+            )
+        })
+        .collect();
+    for n in statements {
+        let targets: Vec<Node<'_>> = if kind(n) == "delete_statement" {
+            named_children(n)
+        } else {
+            named_children(n)
+                .into_iter()
+                .filter(|a| matches!(kind(*a), "assignment" | "augmented_assignment"))
+                .filter_map(|a| a.child_by_field_name("left"))
+                .collect()
+        };
+        let patches = targets.into_iter().any(|t| {
+            let mut found = false;
+            let mut stack = vec![t];
+            while let Some(x) = stack.pop() {
+                if matches!(kind(x), "attribute" | "subscript")
+                    && root_name(x, src).is_some_and(|r| imported.contains(r))
+                {
+                    found = true;
+                }
+                if matches!(
+                    kind(x),
+                    "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list"
+                ) {
+                    stack.extend(named_children(x));
+                }
+            }
+            found
+        });
+        if patches {
+            out.push(super::analysis::normalized(n, src));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// JavaScript and TypeScript code that runs while a test file is loaded in ways the
 /// statement reading of [`super::bindings`] does not follow: a class's `static { … }` block,
 /// static field initializers and decorators, a computed key or a template substitution that

@@ -406,6 +406,7 @@ fn add_surroundings(
             add_python_snapshots(repo, content, path, scan)?;
             add_python_data_files(repo, content, path, scan)?;
             add_python_import_homes(repo, content, path, scan)?;
+            add_python_shared(repo, content, path, scan, siblings)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::JavaScript | lang::Lang::TypeScript | lang::Lang::Tsx) => {
@@ -423,6 +424,7 @@ fn add_surroundings(
             add_js_adjacent_mocks(repo, content, path, scan)?;
             add_js_data_imports(repo, content, path, scan)?;
             add_js_self_reference(repo, content, path, scan)?;
+            add_js_extensionless_imports(repo, content, path, scan)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::Go) => {}
@@ -740,6 +742,9 @@ fn golden_line(repo: &Repo, content: &Content<'_>, file: &str) -> Result<Option<
 /// `_test.go` files (what concerns every test of their package) and its `conftest.py`.
 #[derive(Default)]
 struct Surroundings {
+    /// Python: what every test module and compiled file of the repository holds that runs
+    /// before any test (see [`add_python_shared`]), by file; read once.
+    py_shared: Option<Vec<(String, Vec<String>)>>,
     dirs: BTreeMap<String, GoDir>,
     conftests: BTreeMap<String, Option<Conftest>>,
     /// The functions of each module a test file imports from (`None`: no such file, or not
@@ -811,6 +816,90 @@ fn pytest_config_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<
     Ok(out)
 }
 
+/// Whether `file` is a module pytest collects by default, or `unittest discover` imports
+/// (`test_*.py`, `*_test.py`).
+fn python_test_module(file: &str) -> bool {
+    let name = file.rsplit_once('/').map_or(file, |(_, n)| n);
+    let ext = |e: &str| {
+        Path::new(name)
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case(e))
+    };
+    ext("py") && (name.starts_with("test") || name.ends_with("_test.py"))
+}
+
+/// Whether `file` is compiled Python (`__pycache__/x.cpython-312.pyc`): an unchecked-hash
+/// `.pyc` is loaded in place of its source, which stays as it was.
+fn python_compiled(file: &str) -> bool {
+    Path::new(file)
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("pyc") || x.eq_ignore_ascii_case("pyo"))
+}
+
+/// Python: what runs before any test of the run from files other than the test's own,
+/// locked with every Python test (`hook imported with the tests (in tests/test_other.py):
+/// billing.total = lambda xs: 6`, `hook compiled (in tests/__pycache__/x.pyc): sha256:…`).
+/// pytest and `unittest discover` import every test module before running the first test,
+/// so a module that patches at import (an attribute or item of what it imports, or a hazard
+/// of `import_hazards`) reaches every test; a compiled file committed beside the sources
+/// may be loaded in place of one.
+fn add_python_shared(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+    cache: &mut Surroundings,
+) -> Result<()> {
+    if cache.py_shared.is_none() {
+        let mut shared = Vec::new();
+        for file in content.list_tree(repo, "")? {
+            if python_compiled(&file) {
+                if let Some(bytes) = content.read_bytes(repo, &file)? {
+                    shared.push((
+                        file.clone(),
+                        vec![format!(
+                            "{}compiled (in {file}): sha256:{}",
+                            crate::sacred::bindings::HOOK,
+                            analysis::sha256_hex_bytes(&bytes)
+                        )],
+                    ));
+                }
+                continue;
+            }
+            if !python_test_module(&file) {
+                continue;
+            }
+            let Some(src) = content.read(repo, &file)? else {
+                continue;
+            };
+            if let Some(patches) = lang::python_import_patches(&file, &src)?
+                && !patches.is_empty()
+            {
+                let lines = patches
+                    .into_iter()
+                    .map(|p| {
+                        format!(
+                            "{}imported with the tests (in {file}): {p}",
+                            crate::sacred::bindings::HOOK
+                        )
+                    })
+                    .collect();
+                shared.push((file, lines));
+            }
+        }
+        cache.py_shared = Some(shared);
+    }
+    let lines: Vec<String> = cache
+        .py_shared
+        .iter()
+        .flatten()
+        .filter(|(file, _)| file != path)
+        .flat_map(|(_, lines)| lines.iter().cloned())
+        .collect();
+    lock_with_every_test(scan, lines);
+    Ok(())
+}
+
 /// Rust: what of the nearest `Cargo.toml` above a test decides whether `cargo test` builds
 /// and runs it, locked with it (`hook runner config (in Cargo.toml): …`): the `auto…` keys of
 /// `[package]` (`autotests = false` stops finding `tests/*.rs`); for a test under `src/`, the
@@ -875,17 +964,24 @@ fn add_cargo_config(
                     }
                 }
             }
-            // Which packages a plain `cargo test` builds (`default-members`).
+            // Which packages a plain `cargo test` builds (`default-members`; the other
+            // members a workspace gains or loses change nothing the package's tests run).
             "[workspace]" => {
-                let members: Vec<&str> = entries
+                // The whole array, also written over several lines.
+                let members: Vec<String> = entries
                     .iter()
-                    .copied()
-                    .filter(|l| {
-                        matches!(
-                            l.split('=').next().unwrap_or("").trim(),
-                            "members" | "default-members" | "exclude"
-                        )
+                    .position(|l| l.split('=').next().unwrap_or("").trim() == "default-members")
+                    .map(|i| {
+                        let mut value = Vec::new();
+                        for l in &entries[i..] {
+                            value.push(*l);
+                            if l.contains(']') {
+                                break;
+                            }
+                        }
+                        value.join(" ")
                     })
+                    .into_iter()
                     .collect();
                 if !members.is_empty() {
                     lines.push(format!(
@@ -1130,6 +1226,24 @@ fn add_rust_declarations(
             }
             Ok(true)
         };
+    // The test's own file: a `#[macro_use] mod support;` there brings the macros of
+    // `support.rs` into the modules after it (the test's `mod tests` among them).
+    for (name, declaration) in lang::rust_declarations(path, &src)? {
+        if declaration.text.contains("macro_use") {
+            for child in rust_module_files(path, &name) {
+                if macro_lines(&child, cache, &mut lines)? {
+                    // Which macros it defines: one the test invokes, added later (a no-op
+                    // `assert_eq!`), replaces the standard one.
+                    let names: Vec<&str> = cache.rust_macros[&child]
+                        .iter()
+                        .flatten()
+                        .map(|(n, _)| n.as_str())
+                        .collect();
+                    lines.push(format!("{hook}macro (in {child}): defines {names:?}"));
+                }
+            }
+        }
+    }
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut queue = vec![path.to_owned()];
     // A module tree is small; the bound keeps a pathological one cheap.
@@ -1852,6 +1966,10 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
                         .into_iter()
                         .map(|l| format!("{hook}dependency (in {file}): {l}")),
                 );
+                // Babel's configuration there transforms the tests (babel-jest).
+                if let Some(babel) = value.get("babel") {
+                    out.push(format!("{hook}runner config (in {file}): babel={babel}"));
+                }
                 // Subpath imports (`#billing`) resolve through it.
                 if let Some(imports) = value.get("imports") {
                     out.push(format!("{hook}resolution (in {file}): imports={imports}"));
@@ -1863,6 +1981,28 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
                 analysis::sha256_hex(text)
             )),
         }
+    }
+    // Babel applies a `.babelrc` of the tests' directory or any one up to the package's
+    // (file-relative configuration): its plugins rewrite the tests.
+    let mut below = dir.to_owned();
+    while below != pkg_dir && below.starts_with(&pkg_dir) {
+        for file in content.list_dir(repo, &below)? {
+            let name = file.rsplit_once('/').map_or(file.as_str(), |(_, n)| n);
+            if (name == ".babelrc" || name.starts_with(".babelrc."))
+                && let Some(text) = content.read(repo, &file)?
+            {
+                out.push(format!(
+                    "{hook}runner config (in {file}): sha256:{}",
+                    analysis::sha256_hex(&text)
+                ));
+            }
+        }
+        if below.is_empty() {
+            break;
+        }
+        below = below
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned());
     }
     // A workspace's root (or any directory above the package) may configure the runner too:
     // Jest's and Vitest's projects and workspaces run from there, and a project-wide
@@ -4886,6 +5026,73 @@ fn named_import(text: &str) -> Option<(&str, &str, &str)> {
     (name != "default" && name != "*").then_some((module, name, alias))
 }
 
+/// JavaScript/TypeScript: which files answer each relative import the test file writes
+/// without an extension (`'../../src/billing'`), locked with every test of the file (`hook
+/// resolution (in src/billing.*): '../../src/billing' of test/pay.test.js finds
+/// src/billing.js`; a change to any `src/billing.…` or `src/billing/index.…` re-reads it). Runners try
+/// the extensions in different orders (Vite puts `.mjs` before `.js`), so a new file of the
+/// same name beside the code under test (`src/billing.mjs` answering with a fake) may take
+/// the import over: any change in the files found is refused.
+fn add_js_extensionless_imports(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut specs: BTreeSet<String> = BTreeSet::new();
+    for quote in ['\'', '"'] {
+        for piece in src.split(quote).skip(1).step_by(2) {
+            let name = piece.rsplit('/').next().unwrap_or(piece);
+            if (piece.starts_with("./") || piece.starts_with("../"))
+                && !piece.contains(char::is_whitespace)
+                && !name.contains('.')
+                && !name.is_empty()
+            {
+                specs.insert(piece.to_owned());
+            }
+        }
+    }
+    let hook = crate::sacred::bindings::HOOK;
+    let mut lines = Vec::new();
+    for spec in specs {
+        let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+        let mut inside = true;
+        for p in spec.split('/') {
+            match p {
+                "" | "." => {}
+                ".." => inside &= parts.pop().is_some(),
+                p => parts.push(p),
+            }
+        }
+        if !inside {
+            continue;
+        }
+        let base = parts.join("/");
+        let mut found = Vec::new();
+        for e in [
+            "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "json", "node",
+        ] {
+            for f in [format!("{base}.{e}"), format!("{base}/index.{e}")] {
+                if content.read_bytes(repo, &f)?.is_some() {
+                    found.push(f);
+                }
+            }
+        }
+        if !found.is_empty() {
+            lines.push(format!(
+                "{hook}resolution (in {base}.*): '{spec}' of {path} finds {}",
+                found.join(" ")
+            ));
+        }
+    }
+    lock_with_every_test(scan, lines);
+    Ok(())
+}
+
 /// The file of the tests' own code that an import names, resolved as Python (relative to the
 /// test's package, or from the test's directory or one above it, as pytest puts the rootdir
 /// on `sys.path`) or as Node and TypeScript do (a relative specifier; `./x.js` may be the
@@ -5281,6 +5488,11 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
             p.split_once("/vendor/").map(|(d, _)| d.to_owned())
         })
         .collect();
+    // A changed test module that holds no locked test, or a compiled file, reaches every
+    // Python test (see `add_python_shared`).
+    let reaches_every_python_test = changed
+        .iter()
+        .any(|p| python_compiled(p) || (python_test_module(p) && !all.iter().any(|f| f == p)));
     // A changed `conftest.py` reaches every Python test below its directory.
     let conftest_dirs: Vec<String> = changed
         .iter()
@@ -5369,10 +5581,17 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     && let Some((_, after)) = rest.split_once(" (in ")
                     && let Some((file, _)) = after.split_once("): ")
                 {
-                    // A directory (`vendor/…/`): any file in it.
-                    return changed
-                        .iter()
-                        .any(|c| c == file || (file.ends_with('/') && c.starts_with(file)));
+                    // A directory (`vendor/…/`): any file in it; `src/billing.*`: any file
+                    // of that name, or the `index` of that directory.
+                    let stem = file.strip_suffix(".*");
+                    return changed.iter().any(|c| {
+                        c == file
+                            || (file.ends_with('/') && c.starts_with(file))
+                            || stem.is_some_and(|s| {
+                                c.strip_prefix(s)
+                                    .is_some_and(|r| r.starts_with('.') || r.starts_with("/index."))
+                            })
+                    });
                 }
                 l.strip_prefix("helper ")
                     .or_else(|| l.strip_prefix("defined "))
@@ -5436,7 +5655,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                 || (is_go(f) && go_dirs.contains(&dir(f)))
                 || (is_go(f) && go_module_dirs.iter().any(|d| below(f, d)))
                 || (lang::Lang::of_path(f) == Some(lang::Lang::Python)
-                    && conftest_dirs.iter().any(|d| below(f, d)))
+                    && (reaches_every_python_test || conftest_dirs.iter().any(|d| below(f, d))))
                 || (lang::Lang::of_path(f).is_some_and(lang::Lang::is_js)
                     && runner_dirs.iter().any(|d| below(f, d)))
                 || (lang::Lang::of_path(f) == Some(lang::Lang::Python)

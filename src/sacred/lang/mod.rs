@@ -268,6 +268,27 @@ pub fn python_function_effects(
     }
 }
 
+/// What a Python test module's import may change for the tests of other modules, each
+/// statement's text (see `import_hazards::python_import_patches`): `None` when it does not
+/// parse.
+pub fn python_import_patches(path: &str, src: &str) -> Result<Option<Vec<String>>> {
+    #[cfg(feature = "lang-python")]
+    {
+        let Some(tree) = parse_clean(Lang::Python, path, src)? else {
+            return Ok(None);
+        };
+        Ok(Some(super::import_hazards::python_import_patches(
+            tree.root_node(),
+            src,
+        )))
+    }
+    #[cfg(not(feature = "lang-python"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
 /// What importing the Python module `path` runs (see
 /// `bindings::python_module_level_effects`): `None` when it does not parse.
 pub fn python_import_effects(

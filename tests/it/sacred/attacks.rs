@@ -16,5 +16,52 @@
 /// package's `init` or values ending the run.
 #[test]
 fn the_ninth_attacks_are_refused() {
-    super::assert_attack_fixtures_refused("ninth_attacks", 38);
+    super::assert_attack_fixtures_refused("ninth_attacks", 54);
+}
+
+/// A compiled module committed beside the tests (an unchecked-hash `.pyc` that Python loads
+/// in place of `tests/__init__.py`, which stays empty) is locked with every Python test by
+/// its digest: a new one, or a changed one, is refused.
+#[test]
+fn a_committed_compiled_python_file_is_refused() {
+    let l = super::locked(&[
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+        ("tests/__init__.py", ""),
+        ("tests/billing/__init__.py", ""),
+        (
+            "tests/billing/test_pay.py",
+            "import billing\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n",
+        ),
+    ]);
+    // The header of an unchecked-hash pyc, then anything: gatekeeper never runs it.
+    l.repo.write(
+        "tests/__pycache__/__init__.cpython-311.pyc",
+        b"\xa7\r\r\n\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xe3patched",
+    );
+    l.assert_staged_refuses("python:tests/billing/test_pay.py::test_total", "a new .pyc");
+}
+
+/// A `#[macro_use]` module declared before the tests brings its macros into their scope:
+/// one it defines later under a name the test invokes (a no-op `assert_eq!`) is refused,
+/// though the declaring file is untouched.
+#[test]
+fn a_macro_added_later_to_a_macro_use_module_is_refused() {
+    let lib = "#[macro_use]\nmod support;\n\npub fn total(xs: &[i32]) -> i32 {\n    xs.iter().sum()\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn total_is_sum() {\n        assert_eq!(total(&[1, 2, 3]), 6);\n    }\n}\n";
+    let l = super::locked(&[
+        ("gatekeeper.yml", "sacred:\n  paths: [\"src/lib.rs\"]\n"),
+        (
+            "Cargo.toml",
+            "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", lib),
+        (
+            "src/support.rs",
+            "macro_rules! helper {\n    () => {};\n}\n",
+        ),
+    ]);
+    l.repo.write(
+        "src/support.rs",
+        "macro_rules! helper {\n    () => {};\n}\n\nmacro_rules! assert_eq {\n    ($($t:tt)*) => {};\n}\n",
+    );
+    l.assert_staged_refuses("rust:src/lib.rs::tests::total_is_sum", "a no-op assert_eq");
 }
