@@ -78,7 +78,6 @@ const DANGER_MODULES: &[&str] = &[
     "code",
     "codeop",
     "runpy",
-    "types",
     "dill",
     "cloudpickle",
 ];

@@ -816,8 +816,7 @@ fn pytest_config_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<
     Ok(out)
 }
 
-/// Whether `file` is a module pytest collects by default, or `unittest discover` imports
-/// (`test_*.py`, `*_test.py`).
+/// Whether `file` is a module pytest collects by default (`test_*.py`, `*_test.py`).
 fn python_test_module(file: &str) -> bool {
     let name = file.rsplit_once('/').map_or(file, |(_, n)| n);
     let ext = |e: &str| {
@@ -825,7 +824,7 @@ fn python_test_module(file: &str) -> bool {
             .extension()
             .is_some_and(|x| x.eq_ignore_ascii_case(e))
     };
-    ext("py") && (name.starts_with("test") || name.ends_with("_test.py"))
+    ext("py") && (name.starts_with("test_") || name.ends_with("_test.py"))
 }
 
 /// Whether `file` is compiled Python (`__pycache__/x.cpython-312.pyc`): an unchecked-hash
