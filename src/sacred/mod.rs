@@ -489,26 +489,8 @@ fn add_go_module_lines(
                     .iter()
                     .any(|i| i == old || i.starts_with(&format!("{old}/")))
         };
-        let mut in_block = false;
-        for raw in text.lines() {
-            let l = raw.split("//").next().unwrap_or(raw).trim();
-            let directive = if in_block {
-                if l == ")" {
-                    in_block = false;
-                    continue;
-                }
-                Some(l)
-            } else if l == "replace (" {
-                in_block = true;
-                continue;
-            } else {
-                l.strip_prefix("replace ").map(str::trim)
-            };
-            if let Some(d) = directive
-                && let Some(old) = d.split_whitespace().next()
-                && covers(old.trim_matches('"'))
-            {
-                let d = d.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (old, d) in go_replace_directives(&text) {
+            if covers(&old) {
                 lines.push(format!("{hook}go module (in {file}): replace {d}"));
             }
         }
@@ -660,26 +642,8 @@ fn add_go_assertion_sources(
             content.read(repo, &file)?
         };
         let Some(text) = text else { continue };
-        let mut in_block = false;
-        for raw in text.lines() {
-            let l = raw.split("//").next().unwrap_or(raw).trim();
-            let directive = if in_block {
-                if l == ")" {
-                    in_block = false;
-                    continue;
-                }
-                Some(l)
-            } else if l == "replace (" {
-                in_block = true;
-                continue;
-            } else {
-                l.strip_prefix("replace ").map(str::trim)
-            };
-            if let Some(d) = directive
-                && let Some(old) = d.split_whitespace().next()
-                && covers(old.trim_matches('"'))
-            {
-                let d = d.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (old, d) in go_replace_directives(&text) {
+            if covers(&old) {
                 lines.push(format!("{hook}dependency (in {file}): replace {d}"));
             }
         }
@@ -711,6 +675,37 @@ fn add_go_assertion_sources(
     }
     lock_with_every_test(scan, lines);
     Ok(())
+}
+
+/// The `replace` directives of a `go.mod` or `go.work` (one line, or inside `replace (…)`):
+/// the module path replaced, and the directive with its spaces normalised.
+fn go_replace_directives(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for raw in text.lines() {
+        let l = raw.split("//").next().unwrap_or(raw).trim();
+        let directive = if in_block {
+            if l == ")" {
+                in_block = false;
+                continue;
+            }
+            Some(l)
+        } else if l == "replace (" {
+            in_block = true;
+            continue;
+        } else {
+            l.strip_prefix("replace ").map(str::trim)
+        };
+        if let Some(d) = directive
+            && let Some(old) = d.split_whitespace().next()
+        {
+            out.push((
+                old.trim_matches('"').to_owned(),
+                d.split_whitespace().collect::<Vec<_>>().join(" "),
+            ));
+        }
+    }
+    out
 }
 
 /// Adds `lines` (sorted, once each) to the envelope of every test of the scan.
