@@ -97,6 +97,11 @@ fn python_same_package(rest: &str, locked: &[String]) -> bool {
     })
 }
 
+/// How the binding of a Go or Rust function that ends the process starts (`ends the test
+/// binary (TestA): func TestA(…) {…}`): locked with every test of the package or file, as the
+/// tests after it never run; the test's own is judged by its body's rules.
+pub const ENDS_THE_BINARY: &str = "ends the test binary (";
+
 /// One module-level binding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
@@ -3718,7 +3723,11 @@ fn rust(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     out.push(Binding {
                         names: BTreeSet::new(),
                         all: true,
-                        text: format!("ends the test binary: {}", normalized(n, src)),
+                        text: format!(
+                            "{ENDS_THE_BINARY}{}): {}",
+                            field_text(n, "name", src).unwrap_or(""),
+                            normalized(n, src)
+                        ),
                         read: None,
                         reaches: BTreeSet::new(),
                     });
@@ -3821,7 +3830,7 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             out.push(Binding {
                                 names: BTreeSet::new(),
                                 all: true,
-                                text: format!("ends the test binary: {}", normalized(n, src)),
+                                text: format!("{ENDS_THE_BINARY}{name}): {}", normalized(n, src)),
                                 read: None,
                                 reaches: BTreeSet::new(),
                             });

@@ -65,3 +65,28 @@ fn a_macro_added_later_to_a_macro_use_module_is_refused() {
     );
     l.assert_staged_refuses("rust:src/lib.rs::tests::total_is_sum", "a no-op assert_eq");
 }
+
+/// A test of another module that ends the process ends the test binary before the locked
+/// one reports, though it has the locked test's name.
+#[test]
+fn a_namesake_test_ending_the_process_is_refused() {
+    let lib = "pub fn total(xs: &[i32]) -> i32 {\n    xs.iter().sum()\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn total_is_sum() {\n        assert_eq!(total(&[1, 2, 3]), 6);\n    }\n}\n";
+    let l = super::locked(&[
+        ("gatekeeper.yml", "sacred:\n  paths: [\"src/lib.rs\"]\n"),
+        (
+            "Cargo.toml",
+            "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", lib),
+    ]);
+    l.repo.write(
+        "src/lib.rs",
+        format!(
+            "{lib}\n#[cfg(test)]\nmod smoke {{\n    #[test]\n    fn total_is_sum() {{\n        std::process::exit(0);\n    }}\n}}\n"
+        ),
+    );
+    l.assert_staged_refuses(
+        "rust:src/lib.rs::tests::total_is_sum",
+        "a namesake that exits",
+    );
+}
