@@ -5482,11 +5482,10 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
             p.split_once("/vendor/").map(|(d, _)| d.to_owned())
         })
         .collect();
-    // A changed test module that holds no locked test, or a compiled file, reaches every
-    // Python test (see `add_python_shared`).
-    let reaches_every_python_test = changed
-        .iter()
-        .any(|p| python_compiled(p) || (python_test_module(p) && !all.iter().any(|f| f == p)));
+    // A changed compiled file reaches every Python test (see `add_python_shared`; a test
+    // module holding no locked test does when what it patches at import changed, which
+    // `compare_all` reads).
+    let reaches_every_python_test = changed.iter().any(|p| python_compiled(p));
     // A changed `conftest.py` reaches every Python test below its directory.
     let conftest_dirs: Vec<String> = changed
         .iter()
@@ -5680,6 +5679,40 @@ fn compare_all(
 ) -> Result<Compared> {
     let patterns = sacred_patterns(config)?;
     let mut files = files_to_check(lock, changed);
+    // A test module holding no locked test whose import-time patches changed (see
+    // `add_python_shared`) reaches every Python test.
+    if let Some(changed) = changed {
+        let all = lock.files();
+        let mut patches_changed = false;
+        for p in changed {
+            let p = p.to_string_lossy();
+            if !python_test_module(&p) || all.iter().any(|f| *f == p) {
+                continue;
+            }
+            let patches = |content: &Content<'_>| -> Result<Vec<String>> {
+                Ok(match content.read(repo, &p)? {
+                    Some(src) => lang::python_import_patches(&p, &src)?.unwrap_or_default(),
+                    None => Vec::new(),
+                })
+            };
+            let before = match base {
+                Some(b) => patches(b)?,
+                None => Vec::new(),
+            };
+            if patches(new)? != before {
+                patches_changed = true;
+                break;
+            }
+        }
+        if patches_changed {
+            files.extend(
+                all.into_iter()
+                    .filter(|f| lang::Lang::of_path(f) == Some(lang::Lang::Python)),
+            );
+            files.sort();
+            files.dedup();
+        }
+    }
     if let (Some(changed), Some(base)) = (changed, base) {
         files.extend(moved_holders(repo, lock, &files, changed, base, &patterns)?);
         files.sort();
