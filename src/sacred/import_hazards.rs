@@ -933,3 +933,114 @@ fn js_expression(e: Node<'_>, src: &str, functions: &BTreeSet<String>) -> Option
     }
     None
 }
+
+/// The builtins and runner globals whose members the tests' assertions run through.
+const JS_GLOBALS: &[&str] = &[
+    "Object",
+    "Array",
+    "Number",
+    "String",
+    "Boolean",
+    "Function",
+    "Promise",
+    "JSON",
+    "Math",
+    "Reflect",
+    "Symbol",
+    "Date",
+    "RegExp",
+    "Error",
+    "Map",
+    "Set",
+    "globalThis",
+    "global",
+    "window",
+    "self",
+    "process",
+    "expect",
+    "jest",
+    "vi",
+    "chai",
+    "assert",
+];
+
+/// What a JavaScript/TypeScript module (the code under test a test imports) does at its top
+/// to what every test's assertions run through, each statement's text: an assignment to a
+/// member of a builtin or runner global (`Object.is = …`, `Array.prototype.includes = …`,
+/// `globalThis.expect = …`), a call on the runner's `expect`, `jest`, `vi`, `chai`
+/// (`expect.extend({toBe: …})`), or `Object.defineProperty`/`Object.assign`/`Reflect.set` on
+/// one. Function bodies are not read (they run when called).
+pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
+    let global_root = |n: Node<'_>| -> bool {
+        let mut n = n;
+        loop {
+            match kind(n) {
+                "identifier" => return JS_GLOBALS.contains(&text(n, src)),
+                "member_expression" | "subscript_expression" => {
+                    match n.child_by_field_name("object") {
+                        Some(o) => n = o,
+                        None => return false,
+                    }
+                }
+                "parenthesized_expression" => match named_children(n).into_iter().next() {
+                    Some(x) => n = x,
+                    None => return false,
+                },
+                _ => return false,
+            }
+        }
+    };
+    let mut out = Vec::new();
+    for statement in named_children(root) {
+        let mut stack = vec![statement];
+        let mut hit = false;
+        while let Some(n) = stack.pop() {
+            match kind(n) {
+                "arrow_function"
+                | "function_expression"
+                | "function"
+                | "function_declaration"
+                | "generator_function"
+                | "generator_function_declaration"
+                | "method_definition" => continue,
+                "assignment_expression" | "augmented_assignment_expression"
+                    if n.child_by_field_name("left")
+                        .is_some_and(|l| kind(l) != "identifier" && global_root(l)) =>
+                {
+                    hit = true;
+                }
+                "call_expression" => {
+                    if let Some(f) = n.child_by_field_name("function") {
+                        let callee: String = text(f, src).split_whitespace().collect();
+                        let head = callee.split(['.', '[', '(']).next().unwrap_or("");
+                        let runner = kind(f) != "identifier"
+                            && matches!(head, "expect" | "jest" | "vi" | "chai");
+                        let reflective = matches!(
+                            callee.as_str(),
+                            "Object.defineProperty"
+                                | "Object.defineProperties"
+                                | "Object.assign"
+                                | "Object.setPrototypeOf"
+                                | "Reflect.set"
+                                | "Reflect.defineProperty"
+                                | "Reflect.setPrototypeOf"
+                        ) && n
+                            .child_by_field_name("arguments")
+                            .and_then(|a| named_children(a).into_iter().next())
+                            .is_some_and(global_root);
+                        hit |= runner || reflective;
+                    }
+                }
+                _ => {}
+            }
+            if hit {
+                break;
+            }
+            stack.extend(named_children(n));
+        }
+        if hit {
+            out.push(super::analysis::normalized(statement, src));
+        }
+    }
+    out
+}

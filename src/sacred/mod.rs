@@ -425,6 +425,7 @@ fn add_surroundings(
             add_js_data_imports(repo, content, path, scan)?;
             add_js_self_reference(repo, content, path, scan)?;
             add_js_extensionless_imports(repo, content, path, scan)?;
+            add_js_imported_global_patches(repo, content, path, scan)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::Go) => {}
@@ -2324,6 +2325,47 @@ fn json_without_comments(text: &str) -> String {
         cleaned.push(*c);
     }
     cleaned
+}
+
+/// JavaScript/TypeScript: what a module a test file imports by a relative path (the code
+/// under test included) does at its top to the builtins and runner globals its assertions
+/// run through (`expect.extend({toBe: …})`, `Object.is = …`: see
+/// `import_hazards::js_global_patches`), locked with every test of the file (`hook imported
+/// code patches (in lib/config.js): …`). Only the modules the test file imports itself are
+/// read, not what those import in turn.
+fn add_js_imported_global_patches(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let mut lines = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for b in &scan.module_bindings {
+        // (`import './setup.js'` runs the whole module; it is locked as written.)
+        let Some(Imported::Name { module, .. } | Imported::Module { module, .. }) =
+            import_of(&b.text)
+        else {
+            continue;
+        };
+        for file in import_candidates(path, &module) {
+            if !seen.insert(file.clone()) {
+                continue;
+            }
+            let Some(src) = content.read(repo, &file)? else {
+                continue;
+            };
+            for p in lang::js_global_patches(&file, &src)?.unwrap_or_default() {
+                lines.push(format!(
+                    "{}imported code patches (in {file}): {p}",
+                    crate::sacred::bindings::HOOK
+                ));
+            }
+            break;
+        }
+    }
+    lock_with_every_test(scan, lines);
+    Ok(())
 }
 
 /// JavaScript/TypeScript: a data file a test file imports by a relative path
@@ -5568,6 +5610,8 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     .or_else(|| l.strip_prefix("hook macro"))
                     .or_else(|| l.strip_prefix("hook dependency"))
                     .or_else(|| l.strip_prefix("hook resolution"))
+                    .or_else(|| l.strip_prefix("hook imported"))
+                    .or_else(|| l.strip_prefix("hook compiled"))
                     .or_else(|| l.strip_prefix("hook load_tests"))
                     .or_else(|| l.strip_prefix("hook collect_ignore"))
                     .or_else(|| l.strip_prefix("hook vendored"))

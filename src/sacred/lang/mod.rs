@@ -289,6 +289,30 @@ pub fn python_import_patches(path: &str, src: &str) -> Result<Option<Vec<String>
     }
 }
 
+/// What the JavaScript/TypeScript module `path` does at its top to the builtins and runner
+/// globals the tests' assertions run through (see `import_hazards::js_global_patches`):
+/// `None` when it does not parse or is not JavaScript/TypeScript.
+pub fn js_global_patches(path: &str, src: &str) -> Result<Option<Vec<String>>> {
+    #[cfg(any(feature = "lang-javascript", feature = "lang-typescript"))]
+    {
+        let Some(lang) = Lang::of_path(path).filter(|l| l.is_js()) else {
+            return Ok(None);
+        };
+        let Some(tree) = parse_clean(lang, path, src)? else {
+            return Ok(None);
+        };
+        Ok(Some(super::import_hazards::js_global_patches(
+            tree.root_node(),
+            src,
+        )))
+    }
+    #[cfg(not(any(feature = "lang-javascript", feature = "lang-typescript")))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
 /// What importing the Python module `path` runs (see
 /// `bindings::python_module_level_effects`): `None` when it does not parse.
 pub fn python_import_effects(
