@@ -1044,3 +1044,124 @@ pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
     }
     out
 }
+
+/// The modules whose objects every Python test's checks run through.
+const PYTHON_FRAMEWORKS: &[&str] = &["unittest", "pytest", "_pytest", "builtins", "mock"];
+
+/// What a Python module (the code under test a test imports) does at its top to the test
+/// frameworks and builtins the checks run through, each statement's text: an assignment to,
+/// or `del` of, an attribute or item of a name it imports from `unittest`, `pytest`,
+/// `builtins` or `mock` (`unittest.TestCase.assertEqual = …`, `builtins.len = …`), or a
+/// `setattr`/`delattr` on one. Function bodies are not read (they run when called).
+pub(crate) fn python_framework_patches(root: Node<'_>, src: &str) -> Vec<String> {
+    let framework = |m: &str| PYTHON_FRAMEWORKS.contains(&m.split('.').next().unwrap_or(m));
+    let mut names: BTreeSet<String> = BTreeSet::from(["__builtins__".to_owned()]);
+    let mut statements = Vec::new();
+    let mut stack = vec![root];
+    while let Some(b) = stack.pop() {
+        for n in named_children(b) {
+            match kind(n) {
+                "import_statement" => {
+                    for c in named_children(n) {
+                        let (module, bound) = match kind(c) {
+                            "aliased_import" => (
+                                c.child_by_field_name("name").map(|x| text(x, src)),
+                                c.child_by_field_name("alias").map(|x| text(x, src)),
+                            ),
+                            "dotted_name" => {
+                                let t = text(c, src);
+                                (Some(t), Some(t.split('.').next().unwrap_or(t)))
+                            }
+                            _ => (None, None),
+                        };
+                        if let (Some(m), Some(b)) = (module, bound)
+                            && framework(m)
+                        {
+                            names.insert(b.to_owned());
+                        }
+                    }
+                }
+                "import_from_statement" => {
+                    let module = n
+                        .child_by_field_name("module_name")
+                        .map_or("", |m| text(m, src));
+                    if !framework(module) {
+                        continue;
+                    }
+                    for c in named_children(n) {
+                        if Some(c.id()) == n.child_by_field_name("module_name").map(|m| m.id()) {
+                            continue;
+                        }
+                        let bound = match kind(c) {
+                            "aliased_import" => c.child_by_field_name("alias"),
+                            "dotted_name" => Some(c),
+                            _ => None,
+                        };
+                        if let Some(b) = bound {
+                            names.insert(text(b, src).to_owned());
+                        }
+                    }
+                }
+                "if_statement"
+                    if n.child_by_field_name("condition").is_some_and(|c| {
+                        super::bindings::is_main_guard(&super::analysis::normalized(c, src))
+                    }) => {}
+                "if_statement" | "try_statement" | "with_statement" | "for_statement"
+                | "while_statement" | "block" | "else_clause" | "elif_clause" | "except_clause"
+                | "finally_clause" => stack.push(n),
+                "expression_statement" | "delete_statement" => statements.push(n),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for n in statements {
+        let mut hit = false;
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            match kind(x) {
+                "lambda" => continue,
+                "assignment" | "augmented_assignment" => {
+                    if let Some(l) = x.child_by_field_name("left") {
+                        let mut targets = vec![l];
+                        while let Some(t) = targets.pop() {
+                            if matches!(kind(t), "attribute" | "subscript")
+                                && root_name(t, src).is_some_and(|r| names.contains(r))
+                            {
+                                hit = true;
+                            }
+                            if matches!(kind(t), "pattern_list" | "tuple_pattern" | "list_pattern")
+                            {
+                                targets.extend(named_children(t));
+                            }
+                        }
+                    }
+                }
+                "delete_statement" => {
+                    hit |= named_children(x).into_iter().any(|t| {
+                        matches!(kind(t), "attribute" | "subscript")
+                            && root_name(t, src).is_some_and(|r| names.contains(r))
+                    });
+                }
+                "call" => {
+                    let callee = x
+                        .child_by_field_name("function")
+                        .map_or("", |f| text(f, src));
+                    if matches!(callee, "setattr" | "delattr") {
+                        hit |= x
+                            .child_by_field_name("arguments")
+                            .and_then(|a| named_children(a).into_iter().next())
+                            .and_then(|a| root_name(a, src))
+                            .is_some_and(|r| names.contains(r));
+                    }
+                }
+                _ => {}
+            }
+            stack.extend(named_children(x));
+        }
+        if hit {
+            out.push(super::analysis::normalized(n, src));
+        }
+    }
+    out
+}

@@ -407,6 +407,7 @@ fn add_surroundings(
             add_python_data_files(repo, content, path, scan)?;
             add_python_import_homes(repo, content, path, scan)?;
             add_python_shared(repo, content, path, scan, siblings)?;
+            add_python_imported_framework_patches(repo, content, path, scan)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::JavaScript | lang::Lang::TypeScript | lang::Lang::Tsx) => {
@@ -891,6 +892,62 @@ fn add_python_shared(
         .filter(|(file, _)| file != path)
         .flat_map(|(_, lines)| lines.iter().cloned())
         .collect();
+    lock_with_every_test(scan, lines);
+    Ok(())
+}
+
+/// Python: what a module of the repository a test file imports (the code under test
+/// included) does at its top to the test frameworks and builtins its checks run through
+/// (`unittest.TestCase.assertEqual = …`, `builtins.len = …`: see
+/// `import_hazards::python_framework_patches`), locked with every test of the file (`hook
+/// imported code patches (in billing/config.py): …`). Only the modules the test file
+/// imports itself are read, not what those import in turn.
+fn add_python_imported_framework_patches(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let mut modules: BTreeSet<String> = BTreeSet::new();
+    for b in &scan.module_bindings {
+        if let Some(rest) = b.text.strip_prefix("from ") {
+            if let Some((module, name)) = rest.split_once(" import ") {
+                modules.insert(module.trim().to_owned());
+                let name = name.split(" as ").next().unwrap_or(name).trim();
+                // `from . import x` names the module `.x`; `from a import b`, `a.b`.
+                let module = module.trim();
+                if module.ends_with('.') {
+                    modules.insert(format!("{module}{name}"));
+                } else {
+                    modules.insert(format!("{module}.{name}"));
+                }
+            }
+        } else if let Some(rest) = b.text.strip_prefix("import ") {
+            let module = rest.split(" as ").next().unwrap_or(rest).trim();
+            modules.insert(module.to_owned());
+        }
+    }
+    let mut lines = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for module in modules {
+        for file in import_candidates(path, &module) {
+            if file == path {
+                break;
+            }
+            let Some(src) = content.read(repo, &file)? else {
+                continue;
+            };
+            if seen.insert(file.clone()) {
+                for p in lang::python_framework_patches(&file, &src)?.unwrap_or_default() {
+                    lines.push(format!(
+                        "{}imported code patches (in {file}): {p}",
+                        crate::sacred::bindings::HOOK
+                    ));
+                }
+            }
+            break;
+        }
+    }
     lock_with_every_test(scan, lines);
     Ok(())
 }

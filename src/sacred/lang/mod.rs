@@ -313,6 +313,26 @@ pub fn js_global_patches(path: &str, src: &str) -> Result<Option<Vec<String>>> {
     }
 }
 
+/// What the Python module `path` does at its top to the test frameworks and builtins (see
+/// `import_hazards::python_framework_patches`): `None` when it does not parse.
+pub fn python_framework_patches(path: &str, src: &str) -> Result<Option<Vec<String>>> {
+    #[cfg(feature = "lang-python")]
+    {
+        let Some(tree) = parse_clean(Lang::Python, path, src)? else {
+            return Ok(None);
+        };
+        Ok(Some(super::import_hazards::python_framework_patches(
+            tree.root_node(),
+            src,
+        )))
+    }
+    #[cfg(not(feature = "lang-python"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
 /// What importing the Python module `path` runs (see
 /// `bindings::python_module_level_effects`): `None` when it does not parse.
 pub fn python_import_effects(
