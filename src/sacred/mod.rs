@@ -927,6 +927,22 @@ fn add_python_imported_framework_patches(
             modules.insert(module.to_owned());
         }
     }
+    let lines =
+        imported_code_patches(repo, content, path, modules, lang::python_framework_patches)?;
+    lock_with_every_test(scan, lines);
+    Ok(())
+}
+
+/// The lines `hook imported code patches (in FILE): TEXT` of the file each of `modules`
+/// (as a test file at `path` imports them) resolves to first, with what `patches` finds
+/// there; the test's own file is not one.
+fn imported_code_patches(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    modules: impl IntoIterator<Item = String>,
+    patches: fn(&str, &str) -> Result<Option<Vec<String>>>,
+) -> Result<Vec<String>> {
     let mut lines = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for module in modules {
@@ -938,7 +954,7 @@ fn add_python_imported_framework_patches(
                 continue;
             };
             if seen.insert(file.clone()) {
-                for p in lang::python_framework_patches(&file, &src)?.unwrap_or_default() {
+                for p in patches(&file, &src)?.unwrap_or_default() {
                     lines.push(format!(
                         "{}imported code patches (in {file}): {p}",
                         crate::sacred::bindings::HOOK
@@ -948,8 +964,7 @@ fn add_python_imported_framework_patches(
             break;
         }
     }
-    lock_with_every_test(scan, lines);
-    Ok(())
+    Ok(lines)
 }
 
 /// Rust: what of the nearest `Cargo.toml` above a test decides whether `cargo test` builds
@@ -2396,31 +2411,16 @@ fn add_js_imported_global_patches(
     path: &str,
     scan: &mut FileScan,
 ) -> Result<()> {
-    let mut lines = Vec::new();
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    for b in &scan.module_bindings {
-        // (`import './setup.js'` runs the whole module; it is locked as written.)
-        let Some(Imported::Name { module, .. } | Imported::Module { module, .. }) =
-            import_of(&b.text)
-        else {
-            continue;
-        };
-        for file in import_candidates(path, &module) {
-            if !seen.insert(file.clone()) {
-                continue;
-            }
-            let Some(src) = content.read(repo, &file)? else {
-                continue;
-            };
-            for p in lang::js_global_patches(&file, &src)?.unwrap_or_default() {
-                lines.push(format!(
-                    "{}imported code patches (in {file}): {p}",
-                    crate::sacred::bindings::HOOK
-                ));
-            }
-            break;
-        }
-    }
+    // (`import './setup.js'` runs the whole module; it is locked as written.)
+    let modules: Vec<String> = scan
+        .module_bindings
+        .iter()
+        .filter_map(|b| match import_of(&b.text) {
+            Some(Imported::Name { module, .. } | Imported::Module { module, .. }) => Some(module),
+            _ => None,
+        })
+        .collect();
+    let lines = imported_code_patches(repo, content, path, modules, lang::js_global_patches)?;
     lock_with_every_test(scan, lines);
     Ok(())
 }
