@@ -5136,7 +5136,24 @@ fn add_js_extensionless_imports(
         return Ok(());
     };
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-    let mut specs: BTreeSet<String> = BTreeSet::new();
+    // The imports the file's bindings hold (whatever its comments say), and any other
+    // quoted relative path (`await import('../src/x')` inside a test).
+    let mut specs: BTreeSet<String> = scan
+        .module_bindings
+        .iter()
+        .filter_map(|b| match import_of(&b.text) {
+            Some(Imported::Name { module, .. } | Imported::Module { module, .. }) => Some(
+                module
+                    .trim_matches(|c| c == '\'' || c == '"' || c == '`')
+                    .to_owned(),
+            ),
+            _ => None,
+        })
+        .filter(|m| {
+            let name = m.rsplit('/').next().unwrap_or(m);
+            (m.starts_with("./") || m.starts_with("../")) && !name.contains('.') && !name.is_empty()
+        })
+        .collect();
     for quote in ['\'', '"'] {
         for piece in src.split(quote).skip(1).step_by(2) {
             let name = piece.rsplit('/').next().unwrap_or(piece);

@@ -16,7 +16,7 @@
 /// package's `init` or values ending the run.
 #[test]
 fn the_ninth_attacks_are_refused() {
-    super::assert_attack_fixtures_refused("ninth_attacks", 57);
+    super::assert_attack_fixtures_refused("ninth_attacks", 58);
 }
 
 /// A compiled module committed beside the tests (an unchecked-hash `.pyc` that Python loads
