@@ -640,30 +640,49 @@ fn expression(e: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
     None
 }
 
-/// What importing a Python test module may change for the tests of other modules (pytest
-/// and `unittest discover` import every test module before running any test): its hazards
-/// ([`python_import_hazards`]) and the statements at its top that set or delete an attribute
-/// or item of a name it imports (`billing.total = lambda xs: 6`, `del billing.TAX`,
-/// `os.environ["X"] = "1"`), each as normalised text.
-pub(crate) fn python_import_patches(root: Node<'_>, src: &str) -> Vec<String> {
-    let mut imported: BTreeSet<String> = BTreeSet::new();
-    let mut stack = vec![root];
+/// What a Python module runs at its top, outside its functions and classes and a `__main__`
+/// guard (blocks of `if`, `try`, `with` and loops included): each import as `(module, bound
+/// name)` (`import a.b` binds `a` from `a.b`, `from m import x as y` binds `y` from `m`), and
+/// each expression or `del` statement.
+fn python_top_level<'t>(root: Node<'t>, src: &str) -> (Vec<(String, String)>, Vec<Node<'t>>) {
+    let mut imports = Vec::new();
     let mut statements = Vec::new();
+    let mut stack = vec![root];
     while let Some(b) = stack.pop() {
         for n in named_children(b) {
             match kind(n) {
-                "import_statement" | "import_from_statement" => {
+                "import_statement" => {
                     for c in named_children(n) {
-                        if Some(c.id()) == n.child_by_field_name("module_name").map(|m| m.id()) {
+                        let (module, bound) = match kind(c) {
+                            "aliased_import" => (
+                                c.child_by_field_name("name").map(|x| text(x, src)),
+                                c.child_by_field_name("alias").map(|x| text(x, src)),
+                            ),
+                            "dotted_name" => {
+                                let t = text(c, src);
+                                (Some(t), Some(t.split('.').next().unwrap_or(t)))
+                            }
+                            _ => (None, None),
+                        };
+                        if let (Some(m), Some(b)) = (module, bound) {
+                            imports.push((m.to_owned(), b.to_owned()));
+                        }
+                    }
+                }
+                "import_from_statement" => {
+                    let module_node = n.child_by_field_name("module_name");
+                    let module = module_node.map_or("", |m| text(m, src));
+                    for c in named_children(n) {
+                        if Some(c.id()) == module_node.map(|m| m.id()) {
                             continue;
                         }
                         let bound = match kind(c) {
                             "aliased_import" => c.child_by_field_name("alias"),
-                            "dotted_name" => named_children(c).into_iter().next(),
+                            "dotted_name" => Some(c),
                             _ => None,
                         };
                         if let Some(b) = bound {
-                            imported.insert(text(b, src).to_owned());
+                            imports.push((module.to_owned(), text(b, src).to_owned()));
                         }
                     }
                 }
@@ -679,6 +698,17 @@ pub(crate) fn python_import_patches(root: Node<'_>, src: &str) -> Vec<String> {
             }
         }
     }
+    (imports, statements)
+}
+
+/// What importing a Python test module may change for the tests of other modules (pytest
+/// and `unittest discover` import every test module before running any test): its hazards
+/// ([`python_import_hazards`]) and the statements at its top that set or delete an attribute
+/// or item of a name it imports (`billing.total = lambda xs: 6`, `del billing.TAX`,
+/// `os.environ["X"] = "1"`), each as normalised text.
+pub(crate) fn python_import_patches(root: Node<'_>, src: &str) -> Vec<String> {
+    let (imports, statements) = python_top_level(root, src);
+    let imported: BTreeSet<String> = imports.into_iter().map(|(_, bound)| bound).collect();
     let mut out: Vec<String> = python_import_hazards(root, src)
         .into_iter()
         .map(|(n, reason)| {
@@ -1055,65 +1085,14 @@ const PYTHON_FRAMEWORKS: &[&str] = &["unittest", "pytest", "_pytest", "builtins"
 /// `setattr`/`delattr` on one. Function bodies are not read (they run when called).
 pub(crate) fn python_framework_patches(root: Node<'_>, src: &str) -> Vec<String> {
     let framework = |m: &str| PYTHON_FRAMEWORKS.contains(&m.split('.').next().unwrap_or(m));
+    let (imports, statements) = python_top_level(root, src);
     let mut names: BTreeSet<String> = BTreeSet::from(["__builtins__".to_owned()]);
-    let mut statements = Vec::new();
-    let mut stack = vec![root];
-    while let Some(b) = stack.pop() {
-        for n in named_children(b) {
-            match kind(n) {
-                "import_statement" => {
-                    for c in named_children(n) {
-                        let (module, bound) = match kind(c) {
-                            "aliased_import" => (
-                                c.child_by_field_name("name").map(|x| text(x, src)),
-                                c.child_by_field_name("alias").map(|x| text(x, src)),
-                            ),
-                            "dotted_name" => {
-                                let t = text(c, src);
-                                (Some(t), Some(t.split('.').next().unwrap_or(t)))
-                            }
-                            _ => (None, None),
-                        };
-                        if let (Some(m), Some(b)) = (module, bound)
-                            && framework(m)
-                        {
-                            names.insert(b.to_owned());
-                        }
-                    }
-                }
-                "import_from_statement" => {
-                    let module = n
-                        .child_by_field_name("module_name")
-                        .map_or("", |m| text(m, src));
-                    if !framework(module) {
-                        continue;
-                    }
-                    for c in named_children(n) {
-                        if Some(c.id()) == n.child_by_field_name("module_name").map(|m| m.id()) {
-                            continue;
-                        }
-                        let bound = match kind(c) {
-                            "aliased_import" => c.child_by_field_name("alias"),
-                            "dotted_name" => Some(c),
-                            _ => None,
-                        };
-                        if let Some(b) = bound {
-                            names.insert(text(b, src).to_owned());
-                        }
-                    }
-                }
-                "if_statement"
-                    if n.child_by_field_name("condition").is_some_and(|c| {
-                        super::bindings::is_main_guard(&super::analysis::normalized(c, src))
-                    }) => {}
-                "if_statement" | "try_statement" | "with_statement" | "for_statement"
-                | "while_statement" | "block" | "else_clause" | "elif_clause" | "except_clause"
-                | "finally_clause" => stack.push(n),
-                "expression_statement" | "delete_statement" => statements.push(n),
-                _ => {}
-            }
-        }
-    }
+    names.extend(
+        imports
+            .into_iter()
+            .filter(|(module, _)| framework(module))
+            .map(|(_, bound)| bound),
+    );
     let mut out = Vec::new();
     for n in statements {
         let mut hit = false;

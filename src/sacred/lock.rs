@@ -93,8 +93,10 @@ pub struct LockedTest {
 /// it (package `__init__.py`, `collect_ignore`, import homes, skipping helpers, included
 /// files, `insta` snapshots, dependency sources, `tsconfig` paths); 3 also reads a Go
 /// test's `go.mod` (`module`, `replace`) and `go.work`, a Rust crate's name, workspace
-/// members and build script (for every test), and the `[[test]]` target named as its file.
-pub const HOOKS_READ: u32 = 3;
+/// members and build script (for every test), and the `[[test]]` target named as its file;
+/// 4 also reads which files answer a JS/TS test's extensionless relative imports written
+/// inside a test (`await import('../src/billing')`) whatever quotes come before.
+pub const HOOKS_READ: u32 = 4;
 
 /// The whole lock, by test id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

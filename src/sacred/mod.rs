@@ -5119,6 +5119,31 @@ fn named_import(text: &str) -> Option<(&str, &str, &str)> {
     (name != "default" && name != "*").then_some((module, name, alias))
 }
 
+/// Every relative path written between quotes (`'./x'`, `"../src/x"`, `` `../src/x` ``) in
+/// JavaScript/TypeScript source, found from each quote that opens one, so that no odd quote
+/// elsewhere (an apostrophe in a comment, an escaped quote) can shift the reading; a path
+/// with a blank, a line break or a template substitution in it is left out.
+fn quoted_relative_paths(src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, c) in src.char_indices() {
+        if !matches!(c, '\'' | '"' | '`') {
+            continue;
+        }
+        let rest = &src[i + 1..];
+        if !(rest.starts_with("./") || rest.starts_with("../")) {
+            continue;
+        }
+        let Some(end) = rest.find(c) else {
+            continue;
+        };
+        let piece = &rest[..end];
+        if !piece.contains(char::is_whitespace) && !piece.contains("${") {
+            out.push(piece.to_owned());
+        }
+    }
+    out
+}
+
 /// JavaScript/TypeScript: which files answer each relative import the test file writes
 /// without an extension (`'../../src/billing'`), locked with every test of the file (`hook
 /// resolution (in src/billing.*): '../../src/billing' of test/pay.test.js finds
@@ -5154,18 +5179,10 @@ fn add_js_extensionless_imports(
             (m.starts_with("./") || m.starts_with("../")) && !name.contains('.') && !name.is_empty()
         })
         .collect();
-    for quote in ['\'', '"'] {
-        for piece in src.split(quote).skip(1).step_by(2) {
-            let name = piece.rsplit('/').next().unwrap_or(piece);
-            if (piece.starts_with("./") || piece.starts_with("../"))
-                && !piece.contains(char::is_whitespace)
-                && !name.contains('.')
-                && !name.is_empty()
-            {
-                specs.insert(piece.to_owned());
-            }
-        }
-    }
+    specs.extend(quoted_relative_paths(&src).into_iter().filter(|piece| {
+        let name = piece.rsplit('/').next().unwrap_or(piece);
+        !name.contains('.') && !name.is_empty()
+    }));
     let hook = crate::sacred::bindings::HOOK;
     let mut lines = Vec::new();
     for spec in specs {
@@ -5738,6 +5755,11 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     && dir_prefix(&t.file).starts_with(dir_prefix(c)))
                     || dir_prefix(c).starts_with(dir_prefix(&t.file))
             }),
+            // A file answering an import the test makes without an extension, inside the
+            // test too (`await import('../src/billing')`).
+            Some(l) if l.is_js() => changed
+                .iter()
+                .any(|c| lang::Lang::of_path(c).is_some_and(lang::Lang::is_js)),
             _ => false,
         })
         .map(|t| t.file.as_str())
@@ -7169,6 +7191,15 @@ mod tests {
         for name in ["regex", "std"] {
             assert!(!crates.contains(name), "{name}: {crates:?}");
         }
+    }
+
+    #[test]
+    fn quoted_relative_paths_are_not_shifted_by_a_lone_quote() {
+        let src = "// the test's import\nit('x', async () => {\n  const { total } = await import('../src/billing');\n  const b = require(\"./b\"); const c = import(`../c`);\n  const d = `./${name}`; const e = 'not ./this';\n});\n";
+        assert_eq!(
+            super::quoted_relative_paths(src),
+            ["../src/billing", "./b", "../c"]
+        );
     }
 
     #[test]

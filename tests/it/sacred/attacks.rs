@@ -16,7 +16,7 @@
 /// package's `init` or values ending the run.
 #[test]
 fn the_ninth_attacks_are_refused() {
-    super::assert_attack_fixtures_refused("ninth_attacks", 58);
+    super::assert_attack_fixtures_refused("ninth_attacks", 59);
 }
 
 /// A compiled module committed beside the tests (an unchecked-hash `.pyc` that Python loads
@@ -89,4 +89,46 @@ fn a_namesake_test_ending_the_process_is_refused() {
         "rust:src/lib.rs::tests::total_is_sum",
         "a namesake that exits",
     );
+}
+
+/// Under a lock an earlier reading wrote (`hooks-read 3`: no line for which files answer an
+/// extensionless import written inside a test), a new `src/billing.mjs` that Vite resolves
+/// before `src/billing.js` is judged by the base revision, and refused; a change to the code
+/// under test alone is not.
+#[test]
+fn a_new_file_answering_a_dynamic_import_under_an_older_lock_is_refused() {
+    let test = "// Don't touch the billing suite\nimport { test, expect } from 'vitest';\n\ntest('sums', async () => {\n  const { total } = await import('../../src/billing');\n  expect(total([1, 2, 3])).toBe(6);\n});\n";
+    let billing = "export function total(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}\n";
+    let l = super::locked(&[
+        ("gatekeeper.yml", "sacred:\n  paths: [\"test/billing/**\"]\n"),
+        (
+            "package.json",
+            "{ \"type\": \"module\", \"devDependencies\": { \"vitest\": \"^4.0.0\" } }\n",
+        ),
+        ("src/billing.js", billing),
+        ("test/billing/pay.test.js", test),
+    ]);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    assert!(
+        lock.contains("hook resolution (in src/billing.*): '../../src/billing'"),
+        "{lock}"
+    );
+    let older: String = lock
+        .lines()
+        .filter(|line| !line.contains("hook resolution"))
+        .map(|line| {
+            if line.starts_with("  hooks-read ") {
+                "  hooks-read 3".to_owned()
+            } else {
+                line.to_owned()
+            }
+        })
+        .fold(String::new(), |acc, line| acc + &line + "\n");
+    l.commit_lock(&older);
+    l.repo
+        .write("src/billing.js", format!("{billing}// checked\n").as_bytes());
+    l.assert_passes_checked();
+    l.repo
+        .write("src/billing.mjs", b"export const total = () => 6;\n");
+    l.assert_staged_refuses("js:test/billing/pay.test.js::sums", "a new src/billing.mjs");
 }
