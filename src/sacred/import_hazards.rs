@@ -701,6 +701,46 @@ fn python_top_level<'t>(root: Node<'t>, src: &str) -> (Vec<(String, String)>, Ve
     (imports, statements)
 }
 
+/// The pytest hooks a `conftest.py` holds at its top, each as `NAME: sha256:…` of its
+/// text: a `def pytest_…` (decorated or not), an assignment or an import binding a
+/// `pytest_…` name. pytest registers every `conftest.py` it meets while collecting, and a
+/// session hook of one (`pytest_collection_modifyitems`) sees every test of the run, not
+/// only those below it.
+pub(crate) fn python_pytest_hooks(root: Node<'_>, src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let digest = |n: Node<'_>| {
+        super::analysis::sha256_hex_bytes(super::analysis::normalized(n, src).as_bytes())
+    };
+    for n in named_children(root) {
+        let def = if kind(n) == "decorated_definition" {
+            n.child_by_field_name("definition")
+        } else {
+            Some(n)
+        };
+        let names: Vec<String> = match def.map(kind) {
+            Some("function_definition") => def
+                .and_then(|d| d.child_by_field_name("name"))
+                .map(|x| text(x, src).to_owned())
+                .into_iter()
+                .collect(),
+            Some("expression_statement" | "import_statement" | "import_from_statement") => {
+                let t = super::analysis::normalized(n, src);
+                t.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|w| w.starts_with("pytest_"))
+                    .map(str::to_owned)
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        for name in names.into_iter().filter(|x| x.starts_with("pytest_")) {
+            out.push(format!("{name}: sha256:{}", digest(n)));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// What importing a Python test module may change for the tests of other modules (pytest
 /// and `unittest discover` import every test module before running any test): its hazards
 /// ([`python_import_hazards`]) and the statements at its top that set or delete an attribute

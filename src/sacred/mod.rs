@@ -770,6 +770,8 @@ struct Surroundings {
 
 /// The files pytest may read its configuration from, by name.
 const PYTEST_CONFIG_FILES: &[&str] = &[
+    "pytest.toml",
+    ".pytest.toml",
     "pytest.ini",
     ".pytest.ini",
     "pyproject.toml",
@@ -848,7 +850,21 @@ fn add_python_shared(
 ) -> Result<()> {
     if cache.py_shared.is_none() {
         let mut shared = Vec::new();
-        for file in content.list_tree(repo, "")? {
+        let files = content.list_tree(repo, "")?;
+        // The packages pytest imports with the test modules: every directory holding one and
+        // those above it.
+        let mut test_dirs: BTreeSet<&str> = BTreeSet::new();
+        for file in files.iter().filter(|f| python_test_module(f)) {
+            let mut dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+            while test_dirs.insert(dir) && !dir.is_empty() {
+                dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+            }
+        }
+        for file in &files {
+            let file = file.clone();
+            let (dir, name) = file.rsplit_once('/').unwrap_or(("", file.as_str()));
+            let conftest = name == "conftest.py";
+            let package = name == "__init__.py" && test_dirs.contains(dir);
             if python_compiled(&file) {
                 if let Some(bytes) = content.read_bytes(repo, &file)? {
                     shared.push((
@@ -862,24 +878,14 @@ fn add_python_shared(
                 }
                 continue;
             }
-            if !python_test_module(&file) {
+            if !python_test_module(&file) && !conftest && !package {
                 continue;
             }
             let Some(src) = content.read(repo, &file)? else {
                 continue;
             };
-            if let Some(patches) = lang::python_import_patches(&file, &src)?
-                && !patches.is_empty()
-            {
-                let lines = patches
-                    .into_iter()
-                    .map(|p| {
-                        format!(
-                            "{}imported with the tests (in {file}): {p}",
-                            crate::sacred::bindings::HOOK
-                        )
-                    })
-                    .collect();
+            let lines = python_shared_lines(&file, &src, conftest || package)?;
+            if !lines.is_empty() {
                 shared.push((file, lines));
             }
         }
@@ -894,6 +900,38 @@ fn add_python_shared(
         .collect();
     lock_with_every_test(scan, lines);
     Ok(())
+}
+
+/// What the Python module `file` (a test module, a `conftest.py`, a package's
+/// `__init__.py`), imported while pytest collects, may change for the tests of other
+/// modules: its import-time patches, and a `conftest.py`'s pytest hooks. One that does not
+/// parse is locked whole when `whole` (a conftest or a package).
+fn python_shared_lines(file: &str, src: &str, whole: bool) -> Result<Vec<String>> {
+    let hook = crate::sacred::bindings::HOOK;
+    let mut lines: Vec<String> = Vec::new();
+    match lang::python_import_patches(file, src)? {
+        Some(patches) => lines.extend(
+            patches
+                .into_iter()
+                .map(|p| format!("{hook}imported with the tests (in {file}): {p}")),
+        ),
+        None if whole => lines.push(format!(
+            "{hook}imported with the tests (in {file}): sha256:{}",
+            analysis::sha256_hex(src)
+        )),
+        None => {}
+    }
+    let name = file.rsplit_once('/').map_or(file, |(_, n)| n);
+    if name == "conftest.py"
+        && let Some(hooks) = lang::python_pytest_hooks(file, src)?
+    {
+        lines.extend(
+            hooks
+                .into_iter()
+                .map(|h| format!("{hook}conftest hook (in {file}): {h}")),
+        );
+    }
+    Ok(lines)
 }
 
 /// Python: what a module of the repository a test file imports (the code under test
@@ -1904,8 +1942,22 @@ fn default_features(features: &BTreeMap<String, Vec<String>>) -> BTreeSet<String
 /// The pytest sections of a configuration file named `name`, each as its header and its
 /// lines (trimmed, without comments or blank lines) joined by ` ; `: all of `pytest.ini`
 /// (`[pytest]`), `[tool.pytest.ini_options]` and `[tool.pytest]` of `pyproject.toml`,
-/// `[pytest]` of `tox.ini`, `[tool:pytest]` of `setup.cfg`.
+/// `[pytest]` of `tox.ini`, `[tool:pytest]` of `setup.cfg`. A TOML header is read as TOML
+/// reads it (`[ tool."pytest".ini_options ]` is `[tool.pytest.ini_options]`). pytest takes
+/// `pytest.toml`, `.pytest.toml`, `pytest.ini` and `.pytest.ini` over every other file even
+/// when they hold nothing of its own, so each is locked as present (`(present)`), and the
+/// TOML ones whole. Where a `pyproject.toml` spells pytest's table another way than by
+/// headers (a dotted key under `[tool]`, an inline table), its `tool.pytest` as TOML reads
+/// it is one more line.
 fn pytest_sections(name: &str, text: &str) -> Vec<String> {
+    if matches!(name, "pytest.toml" | ".pytest.toml") {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && !t.starts_with('#'))
+            .collect();
+        return vec![format!("(present) ; {}", lines.join(" ; "))];
+    }
     let wanted = |header: &str| match name {
         "pytest.ini" | ".pytest.ini" | "tox.ini" => header == "[pytest]",
         "pyproject.toml" => {
@@ -1917,6 +1969,9 @@ fn pytest_sections(name: &str, text: &str) -> Vec<String> {
         _ => false,
     };
     let mut out = Vec::new();
+    if matches!(name, "pytest.ini" | ".pytest.ini") {
+        out.push("(present)".to_owned());
+    }
     let mut current: Option<Vec<String>> = None;
     for line in text.lines() {
         let t = line.trim();
@@ -1926,8 +1981,13 @@ fn pytest_sections(name: &str, text: &str) -> Vec<String> {
         if t.starts_with('[') {
             out.extend(current.take().map(|c| c.join(" ; ")));
             let header = t.split('#').next().unwrap_or(t).trim();
-            if wanted(header) {
-                current = Some(vec![header.to_owned()]);
+            let header = if name == "pyproject.toml" {
+                toml_header(header)
+            } else {
+                header.to_owned()
+            };
+            if wanted(&header) {
+                current = Some(vec![header]);
             }
             continue;
         }
@@ -1936,7 +1996,100 @@ fn pytest_sections(name: &str, text: &str) -> Vec<String> {
         }
     }
     out.extend(current.take().map(|c| c.join(" ; ")));
+    if name == "pyproject.toml" {
+        out.extend(pyproject_pytest_unread(text, &out));
+    }
     out
+}
+
+/// A TOML table header as its keys read (`[ tool . "pytest" ]` → `[tool.pytest]`); an array
+/// of tables (`[[…]]`) or a header that is not one as written.
+fn toml_header(header: &str) -> String {
+    let Some(inner) = header
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .filter(|h| !h.starts_with('[') && !h.ends_with(']'))
+    else {
+        return header.to_owned();
+    };
+    let Ok(table) = format!("[{inner}]\n").parse::<toml::Table>() else {
+        return header.to_owned();
+    };
+    let mut keys = Vec::new();
+    let mut at = &table;
+    while let Some((k, v)) = at.iter().next() {
+        keys.push(k.clone());
+        match v.as_table() {
+            Some(t) if !t.is_empty() => at = t,
+            _ => break,
+        }
+    }
+    let plain = |k: &String| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    if keys.iter().all(plain) {
+        format!("[{}]", keys.join("."))
+    } else {
+        header.to_owned()
+    }
+}
+
+/// `tool.pytest` of a `pyproject.toml` as TOML reads it (`[tool.pytest] (as read) ; {…}`),
+/// when the sections read by their headers (`sections`) do not hold every key of it: a
+/// dotted key `pytest.ini_options.addopts = …` under `[tool]`, an inline table. A file TOML
+/// cannot read gives nothing more (pytest cannot read it either).
+fn pyproject_pytest_unread(text: &str, sections: &[String]) -> Option<String> {
+    let table: toml::Table = text.parse().ok()?;
+    let pytest = table.get("tool")?.as_table()?.get("pytest")?;
+    let mut keys = BTreeSet::new();
+    let mut stack = vec![(String::new(), pytest)];
+    while let Some((path, v)) = stack.pop() {
+        match v.as_table() {
+            Some(t) => {
+                for (k, v) in t {
+                    let key = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    stack.push((key, v));
+                }
+            }
+            None => {
+                keys.insert(path);
+            }
+        }
+    }
+    let mut read = BTreeSet::new();
+    for section in sections {
+        let mut lines = section.split(" ; ");
+        let header = lines.next().unwrap_or("");
+        let prefix = header
+            .strip_prefix("[tool.pytest")
+            .and_then(|h| h.strip_suffix(']'))
+            .map(|h| h.trim_start_matches('.'));
+        let Some(prefix) = prefix else {
+            continue;
+        };
+        for line in lines {
+            if let Some((k, _)) = line.split_once('=') {
+                let k: String = k.trim().split('.').map(|p| p.trim().trim_matches('"')).collect::<Vec<_>>().join(".");
+                read.insert(if prefix.is_empty() {
+                    k
+                } else {
+                    format!("{prefix}.{k}")
+                });
+            }
+        }
+    }
+    keys.iter().any(|k| !read.contains(k)).then(|| {
+        format!(
+            "[tool.pytest] (as read) ; {}",
+            serde_json::to_string(pytest).unwrap_or_default()
+        )
+    })
 }
 
 /// Whether a file name is one a JavaScript test runner reads its configuration from:
@@ -4098,19 +4251,30 @@ fn add_python_import_homes(
         dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
     }
     let mut homes = Vec::new();
+    let mut listed: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for name in &names {
         let mut found = String::new();
-        'dirs: for d in &dirs {
-            for candidate in [format!("{name}.py"), format!("{name}/__init__.py")] {
-                let file = if d.is_empty() {
-                    candidate
+        for d in &dirs {
+            let join = |n: &str| {
+                if d.is_empty() {
+                    n.to_owned()
                 } else {
-                    format!("{d}/{candidate}")
-                };
-                if file != path && content.read_bytes(repo, &file)?.is_some() {
-                    found = file;
-                    break 'dirs;
+                    format!("{d}/{n}")
                 }
+            };
+            let package = join(name);
+            for dir in [d.to_string(), package.clone()] {
+                if !listed.contains_key(&dir) {
+                    let files = content.list_dir(repo, &dir)?;
+                    listed.insert(dir, files);
+                }
+            }
+            if let Some(f) = python_module_file(&listed[&package], "__init__")
+                .or_else(|| python_module_file(&listed[*d], name))
+                .filter(|f| f != path)
+            {
+                found = f;
+                break;
             }
         }
         homes.push(format!("{name}={found}"));
@@ -4121,6 +4285,29 @@ fn add_python_import_homes(
         t.envelope_bindings.sort();
     }
     Ok(())
+}
+
+/// The file among `files` (one directory's) that Python's path finder loads for the module
+/// `stem`, in its order: an extension module (`billing.cpython-312-x86_64-linux-gnu.so`,
+/// `billing.abi3.so`, `billing.so`, `billing.pyd`), the source `billing.py`, a sourceless
+/// `billing.pyc`.
+fn python_module_file(files: &[String], stem: &str) -> Option<String> {
+    let base = |f: &String| f.rsplit_once('/').map_or(f.clone(), |(_, n)| n.to_owned());
+    let rest = |f: &String| {
+        base(f)
+            .strip_prefix(stem)
+            .and_then(|r| r.strip_prefix('.'))
+            .map(str::to_owned)
+    };
+    let extension = files.iter().find(|f| {
+        rest(f).is_some_and(|r| {
+            r == "pyd" || r == "so" || (r.ends_with(".so") || r.ends_with(".pyd")) && !r.contains('/')
+        })
+    });
+    extension
+        .or_else(|| files.iter().find(|f| rest(f).as_deref() == Some("py")))
+        .or_else(|| files.iter().find(|f| rest(f).as_deref() == Some("pyc")))
+        .cloned()
 }
 
 /// The modules of an [`IMPORT_HOMES`] line, each with where it is found (empty: nowhere in
@@ -5119,6 +5306,18 @@ fn named_import(text: &str) -> Option<(&str, &str, &str)> {
     (name != "default" && name != "*").then_some((module, name, alias))
 }
 
+/// Whether the runner picks the file a relative specifier names (`../src/billing`: no
+/// extension, or `../src/billing.js`, which TypeScript's resolution answers with
+/// `billing.ts` when there is one).
+fn resolved_by_runner(spec: &str) -> bool {
+    let name = spec.rsplit('/').next().unwrap_or(spec);
+    !name.is_empty()
+        && (!name.contains('.')
+            || [".js", ".jsx", ".mjs", ".cjs"]
+                .iter()
+                .any(|e| name.len() > e.len() && name.ends_with(e)))
+}
+
 /// Every relative path written between quotes (`'./x'`, `"../src/x"`, `` `../src/x` ``) in
 /// JavaScript/TypeScript source, found from each quote that opens one, so that no odd quote
 /// elsewhere (an apostrophe in a comment, an escaped quote) can shift the reading; a path
@@ -5174,15 +5373,13 @@ fn add_js_extensionless_imports(
             ),
             _ => None,
         })
-        .filter(|m| {
-            let name = m.rsplit('/').next().unwrap_or(m);
-            (m.starts_with("./") || m.starts_with("../")) && !name.contains('.') && !name.is_empty()
-        })
+        .filter(|m| (m.starts_with("./") || m.starts_with("../")) && resolved_by_runner(m))
         .collect();
-    specs.extend(quoted_relative_paths(&src).into_iter().filter(|piece| {
-        let name = piece.rsplit('/').next().unwrap_or(piece);
-        !name.contains('.') && !name.is_empty()
-    }));
+    specs.extend(
+        quoted_relative_paths(&src)
+            .into_iter()
+            .filter(|piece| resolved_by_runner(piece)),
+    );
     let hook = crate::sacred::bindings::HOOK;
     let mut lines = Vec::new();
     for spec in specs {
@@ -5198,17 +5395,38 @@ fn add_js_extensionless_imports(
         if !inside {
             continue;
         }
-        let base = parts.join("/");
+        let joined = parts.join("/");
         let mut found = Vec::new();
-        for e in [
-            "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "json", "node",
-        ] {
-            for f in [format!("{base}.{e}"), format!("{base}/index.{e}")] {
+        // `./billing.js` may be the source `./billing.ts` (TypeScript, Vite, Jest with a
+        // mapper): each of them answers.
+        let written = [("js", "ts tsx"), ("jsx", "tsx"), ("mjs", "mts"), ("cjs", "cts")]
+            .into_iter()
+            .find_map(|(e, ts)| Some((joined.strip_suffix(&format!(".{e}"))?, e, ts)));
+        let base = if let Some((base, e, ts)) = written {
+            for x in std::iter::once(e).chain(ts.split(' ')) {
+                let f = format!("{base}.{x}");
                 if content.read_bytes(repo, &f)?.is_some() {
                     found.push(f);
                 }
             }
-        }
+            base.to_owned()
+        } else {
+            for e in [
+                "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "json", "node",
+            ] {
+                for f in [format!("{joined}.{e}"), format!("{joined}/index.{e}")] {
+                    if content.read_bytes(repo, &f)?.is_some() {
+                        found.push(f);
+                    }
+                }
+            }
+            // A directory's `package.json` names its entry point (`main`) before `index`.
+            let manifest = format!("{joined}/package.json");
+            if content.read_bytes(repo, &manifest)?.is_some() {
+                found.push(manifest);
+            }
+            joined
+        };
         if !found.is_empty() {
             lines.push(format!(
                 "{hook}resolution (in {base}.*): '{spec}' of {path} finds {}",
@@ -5716,8 +5934,11 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                         c == file
                             || (file.ends_with('/') && c.starts_with(file))
                             || stem.is_some_and(|s| {
-                                c.strip_prefix(s)
-                                    .is_some_and(|r| r.starts_with('.') || r.starts_with("/index."))
+                                c.strip_prefix(s).is_some_and(|r| {
+                                    r.starts_with('.')
+                                        || r.starts_with("/index.")
+                                        || r == "/package.json"
+                                })
                             })
                     });
                 }
@@ -5826,12 +6047,14 @@ fn compare_all(
         let mut patches_changed = false;
         for p in changed {
             let p = p.to_string_lossy();
-            if !python_test_module(&p) || all.iter().any(|f| *f == p) {
+            let name = p.rsplit_once('/').map_or(p.as_ref(), |(_, n)| n);
+            let whole = matches!(name, "conftest.py" | "__init__.py");
+            if !(python_test_module(&p) || whole) || all.iter().any(|f| *f == p) {
                 continue;
             }
             let patches = |content: &Content<'_>| -> Result<Vec<String>> {
                 Ok(match content.read(repo, &p)? {
-                    Some(src) => lang::python_import_patches(&p, &src)?.unwrap_or_default(),
+                    Some(src) => python_shared_lines(&p, &src, whole)?,
                     None => Vec::new(),
                 })
             };

@@ -289,6 +289,26 @@ pub fn python_import_patches(path: &str, src: &str) -> Result<Option<Vec<String>
     }
 }
 
+/// The pytest hooks the `conftest.py` at `path` holds at its top (see
+/// `import_hazards::python_pytest_hooks`): `None` when it does not parse.
+pub fn python_pytest_hooks(path: &str, src: &str) -> Result<Option<Vec<String>>> {
+    #[cfg(feature = "lang-python")]
+    {
+        let Some(tree) = parse_clean(Lang::Python, path, src)? else {
+            return Ok(None);
+        };
+        Ok(Some(super::import_hazards::python_pytest_hooks(
+            tree.root_node(),
+            src,
+        )))
+    }
+    #[cfg(not(feature = "lang-python"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
 /// What the JavaScript/TypeScript module `path` does at its top to the builtins and runner
 /// globals the tests' assertions run through (see `import_hazards::js_global_patches`):
 /// `None` when it does not parse or is not JavaScript/TypeScript.

@@ -132,3 +132,14 @@ fn a_new_file_answering_a_dynamic_import_under_an_older_lock_is_refused() {
         .write("src/billing.mjs", b"export const total = () => 6;\n");
     l.assert_staged_refuses("js:test/billing/pay.test.js::sums", "a new src/billing.mjs");
 }
+
+/// The tenth round, on what configures the runner and resolves the test's imports (each
+/// confirmed with the real runner: the locked test fails against broken code, the edited
+/// tree passes): a `pytest.toml`, pytest's table in `pyproject.toml` spelled another way, an
+/// empty `pytest.ini`, a `conftest.py` or package `__init__.py` in a sibling directory, a
+/// package or an extension module beside `billing.py`, a directory's `package.json`, a
+/// stale `billing.js` beside `billing.ts`.
+#[test]
+fn the_tenth_config_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("tenth_config", 12);
+}
