@@ -587,8 +587,9 @@ fn go_module_of(
     )
 }
 
-/// Go: where the assertion packages a test file imports (`assert`, `require`: testify's and
-/// the like) come from, when the module does not take them as published: a `replace`
+/// Go: where the packages a test file imports from other modules (testify's `assert` and
+/// `require`, `go-cmp`, under any name) come from, when the module does not take them as
+/// published: a `replace`
 /// directive of `go.mod` (or `go.work`) for their module, as written (`hook dependency (in
 /// go.mod): replace github.com/stretchr/testify => ./fake`), and, in a vendoring module, the
 /// digest of the vendored copy of their module (`hook vendored (in
@@ -606,8 +607,9 @@ fn add_go_assertion_sources(
         .iter()
         .filter_map(|b| {
             let rest = b.text.strip_prefix("import ")?;
-            let (name, quoted) = rest.split_once(' ')?;
-            matches!(name, "assert" | "require").then(|| quoted.trim_matches('"').to_owned())
+            // Under any name: `tassert`, `cmp`.
+            let (_, quoted) = rest.split_once(' ')?;
+            Some(quoted.trim_matches('"').to_owned())
         })
         .collect();
     if imports.is_empty() {
@@ -1005,6 +1007,273 @@ fn imported_code_patches(
     Ok(lines)
 }
 
+/// What of a Cargo configuration (`.cargo/config.toml`) decides how every test binary is
+/// built, linked and run, as `key = value` (the value as JSON): `build.rustflags` and
+/// `build.rustc*`, each `target.…` table's `runner`, `linker` and `rustflags`, every
+/// `profile.…` and `env` entry.
+fn cargo_config_decisive(table: &toml::Table) -> Vec<(String, String)> {
+    let json = |v: &toml::Value| serde_json::to_string(v).unwrap_or_default();
+    let mut out = Vec::new();
+    if let Some(build) = table.get("build").and_then(toml::Value::as_table) {
+        for (k, v) in build {
+            if k.starts_with("rustc") || k.starts_with("rustflags") || k == "rustdocflags" {
+                out.push((format!("build.{k}"), json(v)));
+            }
+        }
+    }
+    if let Some(targets) = table.get("target").and_then(toml::Value::as_table) {
+        for (t, body) in targets {
+            for (k, v) in body.as_table().into_iter().flatten() {
+                if matches!(k.as_str(), "runner" | "linker" | "rustflags") {
+                    out.push((format!("target.{t}.{k}"), json(v)));
+                }
+            }
+        }
+    }
+    for key in ["profile", "env"] {
+        if let Some(v) = table.get(key) {
+            out.push((key.to_owned(), json(v)));
+        }
+    }
+    out
+}
+
+/// Rust: what the workspace's manifest (the nearest `Cargo.toml` with a `[workspace]`
+/// table at or above the package's) decides for the package's tests, locked with each:
+/// whether the package is a member and whether a plain `cargo test` there builds it
+/// (`members`, `exclude`, `default-members`: `hook crate (in Cargo.toml): workspace member,
+/// built by default`), and its profiles (`[profile.dev] debug-assertions = false` empties
+/// every `debug_assert!`; Cargo reads profiles only from the workspace's root). Without a
+/// workspace, the package's own profiles.
+fn cargo_workspace_lines(
+    repo: &Repo,
+    content: &Content<'_>,
+    package_dir: &str,
+    package_file: &str,
+    package_text: &str,
+) -> Result<Vec<String>> {
+    let hook = crate::sacred::bindings::HOOK;
+    let mut root: Option<(String, String, String)> = None;
+    for d in dirs_up(package_dir) {
+        let file = if d.is_empty() {
+            "Cargo.toml".to_owned()
+        } else {
+            format!("{d}/Cargo.toml")
+        };
+        let text = if file == package_file {
+            Some(package_text.to_owned())
+        } else {
+            content.read(repo, &file)?
+        };
+        if let Some(text) = text
+            && toml_tables(&text).iter().any(|(h, _)| h == "[workspace]")
+        {
+            root = Some(((*d).to_owned(), file, text));
+            break;
+        }
+    }
+    let (root_dir, root_file, root_text) = root.unwrap_or_else(|| {
+        (
+            package_dir.to_owned(),
+            package_file.to_owned(),
+            package_text.to_owned(),
+        )
+    });
+    let mut out = Vec::new();
+    // nextest's configuration, beside the workspace's manifest: a `default-filter` leaves
+    // tests out of `cargo nextest run`.
+    let nextest = if root_dir.is_empty() {
+        ".config/nextest.toml".to_owned()
+    } else {
+        format!("{root_dir}/.config/nextest.toml")
+    };
+    if let Some(config) = content.read(repo, &nextest)? {
+        out.push(format!(
+            "{hook}runner config (in {nextest}): sha256:{}",
+            analysis::sha256_hex(&config)
+        ));
+    }
+    let Ok(table) = root_text.parse::<toml::Table>() else {
+        out.push(format!(
+            "{hook}crate (in {root_file}): (unread) sha256:{}",
+            analysis::sha256_hex(&root_text)
+        ));
+        return Ok(out);
+    };
+    if let Some(profile) = table.get("profile") {
+        out.push(format!(
+            "{hook}runner config (in {root_file}): profile = {}",
+            serde_json::to_string(profile).unwrap_or_default()
+        ));
+    }
+    if let Some(ws) = table.get("workspace").and_then(toml::Value::as_table) {
+        let relative = if root_dir.is_empty() {
+            package_dir.to_owned()
+        } else if package_dir == root_dir {
+            String::new()
+        } else {
+            package_dir
+                .strip_prefix(&format!("{root_dir}/"))
+                .unwrap_or(package_dir)
+                .to_owned()
+        };
+        let rel = if relative.is_empty() {
+            "."
+        } else {
+            relative.as_str()
+        };
+        let globs = |key: &str| -> Vec<String> {
+            ws.get(key)
+                .and_then(toml::Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str())
+                .map(|g| g.trim_start_matches("./").trim_end_matches('/').to_owned())
+                .collect()
+        };
+        let matches = |list: &[String]| {
+            list.iter().any(|g| {
+                g == rel || globset::Glob::new(g).is_ok_and(|g| g.compile_matcher().is_match(rel))
+            })
+        };
+        let root_package = table.contains_key("package");
+        let member =
+            rel == "." && root_package || matches(&globs("members")) && !matches(&globs("exclude"));
+        let default = if ws.contains_key("default-members") {
+            matches(&globs("default-members"))
+        } else if root_package {
+            rel == "."
+        } else {
+            member
+        };
+        out.push(format!(
+            "{hook}crate (in {root_file}): workspace {}, {}",
+            if member { "member" } else { "not a member" },
+            if default {
+                "built by default"
+            } else {
+                "not built by default"
+            }
+        ));
+    }
+    Ok(out)
+}
+
+/// Rust: where each crate a test file names (`billing::total`, `use billing;`) comes from
+/// when it is not a registry's: the source keys (`path`, `git`, `branch`, `tag`, `rev`,
+/// `registry`, `package`, `workspace`) of its entry in a dependency table of the package's
+/// manifest, as `hook dependency (in shop/Cargo.toml): dev-dependencies.billing path="../billing"`.
+/// A version or a feature may change; another crate answering the name may not.
+fn cargo_dependency_sources(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    file: &str,
+    text: &str,
+) -> Result<Vec<String>> {
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(Vec::new());
+    };
+    let used = rust_named_crates(&src);
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Ok(Vec::new());
+    };
+    let hook = crate::sacred::bindings::HOOK;
+    let mut tables: Vec<(String, &toml::Table)> = Vec::new();
+    for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
+        if let Some(t) = table.get(key).and_then(toml::Value::as_table) {
+            tables.push((key.to_owned(), t));
+        }
+    }
+    if let Some(targets) = table.get("target").and_then(toml::Value::as_table) {
+        for (name, body) in targets {
+            for key in ["dependencies", "dev-dependencies"] {
+                if let Some(t) = body.get(key).and_then(toml::Value::as_table) {
+                    tables.push((format!("target.{name}.{key}"), t));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (head, deps) in tables {
+        for (name, entry) in deps {
+            let Some(entry) = entry.as_table() else {
+                continue;
+            };
+            let renamed = entry.get("package").and_then(toml::Value::as_str).is_some();
+            if !used.contains(&name.replace('-', "_")) && !renamed {
+                continue;
+            }
+            let source: Vec<String> = entry
+                .iter()
+                .filter(|(k, _)| {
+                    matches!(
+                        k.as_str(),
+                        "path"
+                            | "git"
+                            | "branch"
+                            | "tag"
+                            | "rev"
+                            | "registry"
+                            | "package"
+                            | "workspace"
+                    )
+                })
+                .map(|(k, v)| format!("{k}={}", serde_json::to_string(v).unwrap_or_default()))
+                .collect();
+            if !source.is_empty() {
+                out.push(format!(
+                    "{hook}dependency (in {file}): {head}.{name} {}",
+                    source.join(" ")
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The crates a Rust source names by path (`billing::total`, `use billing::{…}`, `extern
+/// crate billing`), with `_` for `-`; not `std`, `core`, `alloc`, `crate`, `self`, `super`.
+fn rust_named_crates(src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    for (i, _) in src.match_indices("::") {
+        let before = &src[..i];
+        let start = before.rfind(|c: char| !ident(c)).map_or(0, |j| j + 1);
+        let head = &src[start..i];
+        // The first segment of a path only (`a::b::c` → `a`).
+        if start >= 2 && src[..start].ends_with("::") {
+            continue;
+        }
+        if !head.is_empty()
+            && !matches!(head, "std" | "core" | "alloc" | "crate" | "self" | "super")
+        {
+            out.insert(head.to_owned());
+        }
+    }
+    for line in src.lines() {
+        let t = line.trim_start();
+        for prefix in ["use ", "pub use ", "extern crate "] {
+            if let Some(rest) = t.strip_prefix(prefix) {
+                let name: String = rest
+                    .trim_start_matches("::")
+                    .chars()
+                    .take_while(|c| ident(*c))
+                    .collect();
+                if !name.is_empty()
+                    && !matches!(
+                        name.as_str(),
+                        "std" | "core" | "alloc" | "crate" | "self" | "super"
+                    )
+                {
+                    out.insert(name);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Rust: what of the nearest `Cargo.toml` above a test decides whether `cargo test` builds
 /// and runs it, locked with it (`hook runner config (in Cargo.toml): …`): the `auto…` keys of
 /// `[package]` (`autotests = false` stops finding `tests/*.rs`); for a test under `src/`, the
@@ -1174,24 +1443,27 @@ fn add_cargo_config(
                     "{hook}runner config (in {file}): sha256:{}",
                     analysis::sha256_hex(&text)
                 ));
-                // What runs every test binary, or compiles it, whatever its `cfg`: a
-                // `runner = "true"` passes every test without running one.
-                for (header, body) in toml_tables(&text) {
-                    for entry in &body {
-                        let key = entry.split('=').next().unwrap_or("").trim();
-                        if matches!(
-                            key,
-                            "runner" | "rustc-wrapper" | "rustc-workspace-wrapper" | "rustc"
-                        ) {
-                            lines.push(format!(
-                                "{hook}runner config (in {file}): {header} ; {entry}"
-                            ));
+                // What runs every test binary, compiles or links it, or sets how it is
+                // built, whatever its `cfg`: a `runner = "true"` passes every test without
+                // running one, a `linker` may put another binary in its place, a profile's
+                // `debug-assertions = false` empties every `debug_assert!`. Read as TOML
+                // reads it (an array over several lines); one TOML cannot read, whole.
+                match text.parse::<toml::Table>() {
+                    Ok(table) => {
+                        for (k, v) in cargo_config_decisive(&table) {
+                            lines.push(format!("{hook}runner config (in {file}): {k} = {v}"));
                         }
                     }
+                    Err(_) => lines.push(format!(
+                        "{hook}runner config (in {file}): (unread) sha256:{}",
+                        analysis::sha256_hex(&text)
+                    )),
                 }
             }
         }
     }
+    lines.extend(cargo_workspace_lines(repo, content, &dir, &file, &text)?);
+    lines.extend(cargo_dependency_sources(repo, content, path, &file, &text)?);
     // A build script may link code into every test binary (`cargo:rustc-link-arg-tests`, a
     // constructor that exits before any test runs): locked with every test.
     let build_script: Vec<String> = build_lines
@@ -2075,7 +2347,12 @@ fn pyproject_pytest_unread(text: &str, sections: &[String]) -> Option<String> {
         };
         for line in lines {
             if let Some((k, _)) = line.split_once('=') {
-                let k: String = k.trim().split('.').map(|p| p.trim().trim_matches('"')).collect::<Vec<_>>().join(".");
+                let k: String = k
+                    .trim()
+                    .split('.')
+                    .map(|p| p.trim().trim_matches('"'))
+                    .collect::<Vec<_>>()
+                    .join(".");
                 read.insert(if prefix.is_empty() {
                     k
                 } else {
@@ -4264,9 +4541,9 @@ fn add_python_import_homes(
             };
             let package = join(name);
             for dir in [d.to_string(), package.clone()] {
-                if !listed.contains_key(&dir) {
-                    let files = content.list_dir(repo, &dir)?;
-                    listed.insert(dir, files);
+                if let std::collections::btree_map::Entry::Vacant(e) = listed.entry(dir) {
+                    let files = content.list_dir(repo, e.key())?;
+                    e.insert(files);
                 }
             }
             if let Some(f) = python_module_file(&listed[&package], "__init__")
@@ -4301,7 +4578,11 @@ fn python_module_file(files: &[String], stem: &str) -> Option<String> {
     };
     let extension = files.iter().find(|f| {
         rest(f).is_some_and(|r| {
-            r == "pyd" || r == "so" || (r.ends_with(".so") || r.ends_with(".pyd")) && !r.contains('/')
+            let ext = Path::new(&r)
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or(&r);
+            ext.eq_ignore_ascii_case("so") || ext.eq_ignore_ascii_case("pyd")
         })
     });
     extension
@@ -5399,9 +5680,14 @@ fn add_js_extensionless_imports(
         let mut found = Vec::new();
         // `./billing.js` may be the source `./billing.ts` (TypeScript, Vite, Jest with a
         // mapper): each of them answers.
-        let written = [("js", "ts tsx"), ("jsx", "tsx"), ("mjs", "mts"), ("cjs", "cts")]
-            .into_iter()
-            .find_map(|(e, ts)| Some((joined.strip_suffix(&format!(".{e}"))?, e, ts)));
+        let written = [
+            ("js", "ts tsx"),
+            ("jsx", "tsx"),
+            ("mjs", "mts"),
+            ("cjs", "cts"),
+        ]
+        .into_iter()
+        .find_map(|(e, ts)| Some((joined.strip_suffix(&format!(".{e}"))?, e, ts)));
         let base = if let Some((base, e, ts)) = written {
             for x in std::iter::once(e).chain(ts.split(' ')) {
                 let f = format!("{base}.{x}");
@@ -5864,8 +6150,10 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
             }
             // `.cargo/config.toml` reaches every test below the directory holding `.cargo`.
             let cargo = dir(p);
+            // `.config/nextest.toml`, every test below the directory holding `.config`.
             (matches!(name, "config.toml" | "config")
-                && (cargo == ".cargo" || cargo.ends_with("/.cargo")))
+                && (cargo == ".cargo" || cargo.ends_with("/.cargo"))
+                || name == "nextest.toml" && (cargo == ".config" || cargo.ends_with("/.config")))
             .then(|| dir(&cargo))
         })
         .collect();
