@@ -2602,10 +2602,17 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
         }
     }
     // Jest applies the mocks of `__mocks__` beside `package.json` to the node modules they
-    // name without any `jest.mock` call.
-    let mocks = join(&pkg_dir, "__mocks__");
-    for f in content.list_dir(repo, &mocks)? {
-        if let Some(text) = content.read(repo, &f)? {
+    // name without any `jest.mock` call, and takes a module it finds by a bare name
+    // (`moduleDirectories: ["node_modules", "src"]`) for a node module: the mocks of every
+    // `__mocks__` directory below the package (a scoped `@shop/billing.js` in a
+    // subdirectory of one included) are locked.
+    for f in content.list_tree(repo, &pkg_dir)? {
+        let inside_mocks = f.starts_with("__mocks__/") || f.contains("/__mocks__/");
+        let installed = f.starts_with("node_modules/") || f.contains("/node_modules/");
+        if inside_mocks
+            && !installed
+            && let Some(text) = content.read(repo, &f)?
+        {
             out.push(format!(
                 "{hook}runner setup (in {f}): sha256:{}",
                 analysis::sha256_hex(&text)
@@ -2658,8 +2665,8 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
     }
     roots.sort();
     roots.dedup();
-    for root in roots {
-        for f in content.list_dir(repo, &join(&root, "__mocks__"))? {
+    for root in roots.iter().filter(|r| !below_dir(r, &pkg_dir)) {
+        for f in content.list_dir(repo, &join(root, "__mocks__"))? {
             if let Some(text) = content.read(repo, &f)? {
                 out.push(format!(
                     "{hook}runner setup (in {f}): sha256:{}",
@@ -5663,6 +5670,62 @@ fn add_js_extensionless_imports(
     );
     let hook = crate::sacred::bindings::HOOK;
     let mut lines = Vec::new();
+    // A bare import (`billing`, `@shop/billing`) is looked for in each `node_modules` from
+    // the test's directory up: one committed to the repository answers it (`hook resolution
+    // (in test/node_modules/billing): sha256:…`).
+    let bare: BTreeSet<String> = scan
+        .module_bindings
+        .iter()
+        .filter_map(|b| match import_of(&b.text) {
+            Some(Imported::Name { module, .. } | Imported::Module { module, .. }) => Some(
+                module
+                    .trim_matches(|c| c == '\'' || c == '"' || c == '`')
+                    .to_owned(),
+            ),
+            _ => None,
+        })
+        .filter(|m| !m.is_empty() && !m.starts_with(['.', '/']) && !m.contains(':'))
+        .map(|m| {
+            let mut parts = m.split('/');
+            let first = parts.next().unwrap_or("");
+            if first.starts_with('@') {
+                format!("{first}/{}", parts.next().unwrap_or(""))
+            } else {
+                first.to_owned()
+            }
+        })
+        .collect();
+    if !bare.is_empty() {
+        for d in dirs_up(dir) {
+            let modules = if d.is_empty() {
+                "node_modules".to_owned()
+            } else {
+                format!("{d}/node_modules")
+            };
+            let committed = content.list_tree(repo, &modules)?;
+            if committed.is_empty() {
+                continue;
+            }
+            for name in &bare {
+                let at = format!("{modules}/{name}");
+                let mut digest = String::new();
+                for f in committed.iter().filter(|f| {
+                    f.strip_prefix(&at)
+                        .is_some_and(|r| r.starts_with('/') || r.starts_with('.'))
+                }) {
+                    if let Some(bytes) = content.read_bytes(repo, f)? {
+                        digest.push_str(&format!("{f}:{} ", analysis::sha256_hex_bytes(&bytes)));
+                    }
+                }
+                if !digest.is_empty() {
+                    lines.push(format!(
+                        "{hook}resolution (in {at}): sha256:{}",
+                        analysis::sha256_hex(&digest)
+                    ));
+                }
+            }
+        }
+    }
     for spec in specs {
         let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
         let mut inside = true;
@@ -6279,7 +6342,12 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
     // So does a file added to or changed in a `__mocks__` directory, which Jest may apply to
     // node modules without a `jest.mock` (beside `package.json`, or under a root).
     let reaches_every_js_test = changed.iter().any(|p| {
-        if p.starts_with("__mocks__/") || p.contains("/__mocks__/") {
+        // And a committed `node_modules` file, which may answer a bare import.
+        if p.starts_with("__mocks__/")
+            || p.contains("/__mocks__/")
+            || p.starts_with("node_modules/")
+            || p.contains("/node_modules/")
+        {
             return true;
         }
         let name = p.rsplit_once('/').map_or(p.as_str(), |(_, n)| n);
@@ -7140,6 +7208,11 @@ fn dirs_up(dir: &str) -> Vec<&str> {
         out.push(at);
     }
     out
+}
+
+/// Whether `path` is `dir` or inside it (`dir` "" is the root).
+fn below_dir(path: &str, dir: &str) -> bool {
+    dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"))
 }
 
 /// What [`compare_all`] found.

@@ -146,5 +146,5 @@ fn a_new_file_answering_a_dynamic_import_under_an_older_lock_is_refused() {
 /// stale `billing.js` beside `billing.ts`.
 #[test]
 fn the_tenth_config_attacks_are_refused() {
-    super::assert_attack_fixtures_refused("tenth_config", 20);
+    super::assert_attack_fixtures_refused("tenth_config", 23);
 }
