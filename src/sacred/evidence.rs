@@ -17,6 +17,7 @@ use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 
 use super::lock::{LOCK_PATH, SacredLock};
+use super::lookalikes::WorkTree;
 use super::subclasses::Subclasses;
 use crate::config::sacred::EvidenceSource;
 use crate::gates::files::PatternSet;
@@ -191,9 +192,9 @@ pub fn check(
         Ok(c) => c,
         Err(e) => return EvidenceResult::Undecided(format!("{e:#}")),
     };
-    let modules = GoModules::new(root);
+    let tree = WorkTree::new(root);
     let mut subclasses = Subclasses::new(root);
-    judge(&covered, &cases, &modules, &mut subclasses, pattern)
+    judge(&covered, &cases, &tree, &mut subclasses, pattern)
 }
 
 /// The locked tests an entry covers.
@@ -220,7 +221,7 @@ pub(crate) fn covered<'l>(
 fn judge(
     covered: &[&LockedRef],
     cases: &[Case],
-    modules: &GoModules,
+    tree: &WorkTree,
     subclasses: &mut Subclasses,
     pattern: &str,
 ) -> EvidenceResult {
@@ -235,16 +236,18 @@ fn judge(
         let mut inherited: Vec<&Case> = Vec::new();
         for t in members {
             for c in cases {
-                match matches(t, c, modules) {
+                match matches(t, c, tree) {
                     Match::Exact => exact.push(c),
                     Match::Loose => loose.push(c),
-                    Match::No if subclasses.runs(t, c) => inherited.push(c),
+                    Match::No if subclasses.runs(t, c, tree) => inherited.push(c),
                     Match::No => {}
                 }
             }
         }
         // A looser reading (another root directory, a prefix) only when nothing matches
-        // exactly, so that a look-alike elsewhere cannot stand in for the sacred test. A run
+        // exactly, and only when no other file of the repository could have written the
+        // entry (`lookalikes`), so that a look-alike elsewhere cannot stand in for the
+        // sacred test. A run
         // under a subclass is the locked method itself (resolved through the code), so it
         // always counts, and never hides a run under the test's own class.
         let mut instances = if exact.is_empty() { loose } else { exact };
@@ -343,26 +346,21 @@ enum Match {
 ///   `Test` = the function, or a subtest `TestX/case`.
 ///
 /// A `file` attribute, when the report has one, must name the test's file.
-fn matches(t: &LockedRef, c: &Case, modules: &GoModules) -> Match {
+fn matches(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     if let Some(f) = &c.file
-        && !same_file(f, &t.file)
+        && !tree.names_file(f, &t.file)
     {
         return Match::No;
     }
     match t.lang.as_str() {
-        "python" => match_python(t, c),
-        "rust" => match_rust(t, c),
-        "go" => match_go(t, c, modules),
-        _ => match_js(t, c),
+        "python" => match_python(t, c, tree),
+        "rust" => match_rust(t, c, tree),
+        "go" => match_go(t, c, tree),
+        _ => match_js(t, c, tree),
     }
 }
 
-pub(crate) fn same_file(reported: &str, locked: &str) -> bool {
-    let r = reported.trim_start_matches("./");
-    r == locked || locked.ends_with(&format!("/{r}")) || r.ends_with(&format!("/{locked}"))
-}
-
-fn match_python(t: &LockedRef, c: &Case) -> Match {
+fn match_python(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     let base = c.name.split_once('[').map_or(c.name.as_str(), |(b, _)| b);
     if base != t.name {
         return Match::No;
@@ -378,10 +376,20 @@ fn match_python(t: &LockedRef, c: &Case) -> Match {
         expected.push_str(s);
     }
     if c.classname == expected {
-        Match::Exact
-    } else if expected.ends_with(&format!(".{}", c.classname))
-        || c.classname.ends_with(&format!(".{expected}"))
+        return Match::Exact;
+    }
+    if !expected.ends_with(&format!(".{}", c.classname))
+        && !c.classname.ends_with(&format!(".{expected}"))
     {
+        return Match::No;
+    }
+    // The module the entry names: its classname without the classes.
+    let module = if t.scope.is_empty() {
+        Some(c.classname.as_str())
+    } else {
+        c.classname.strip_suffix(&format!(".{}", t.scope.join(".")))
+    };
+    if module.is_some_and(|m| tree.only_python_module(m, &t.file)) {
         Match::Loose
     } else {
         Match::No
@@ -423,7 +431,8 @@ fn rust_module_path(file: &str) -> Vec<String> {
     out
 }
 
-fn match_rust(t: &LockedRef, c: &Case) -> Match {
+fn match_rust(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
+    let _ = tree;
     let mut path = rust_module_path(&t.file);
     path.extend(t.scope.iter().cloned());
     path.push(t.name.clone());
@@ -441,13 +450,13 @@ fn match_rust(t: &LockedRef, c: &Case) -> Match {
     }
 }
 
-fn match_js(t: &LockedRef, c: &Case) -> Match {
+fn match_js(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     let mut titles = t.scope.clone();
     titles.push(t.name.clone());
     let scope_only = &t.scope;
     let name = strip_number(&c.name);
     // vitest writes the file as the classname; a different file is another test.
-    if is_js_path(&c.classname) && !same_file(&c.classname, &t.file) {
+    if is_js_path(&c.classname) && !tree.names_file(&c.classname, &t.file) {
         return Match::No;
     }
     for sep in [" ", " › ", " > "] {
@@ -499,56 +508,23 @@ fn file_prefix_matches(prefix: &str, file: &str) -> bool {
     stem == as_path || stem.ends_with(&format!("/{as_path}"))
 }
 
-/// Module paths of the work tree's `go.mod` files, by directory.
-pub struct GoModules {
-    root: PathBuf,
-}
-
-impl GoModules {
-    fn new(root: &Path) -> GoModules {
-        GoModules {
-            root: root.to_path_buf(),
-        }
-    }
-
-    /// The import path of the package in `dir` (relative to the root), when a `go.mod`
-    /// above it says.
-    fn import_path(&self, dir: &str) -> Option<String> {
-        let mut d = PathBuf::from(dir);
-        loop {
-            let gomod = self.root.join(&d).join("go.mod");
-            if let Ok(text) = std::fs::read_to_string(&gomod) {
-                let module = text.lines().find_map(|l| {
-                    l.trim()
-                        .strip_prefix("module ")
-                        .map(|m| m.trim().trim_matches('"').to_owned())
-                })?;
-                let rel = Path::new(dir).strip_prefix(&d).ok()?.to_string_lossy();
-                return Some(if rel.is_empty() {
-                    module
-                } else {
-                    format!("{module}/{rel}")
-                });
-            }
-            if !d.pop() {
-                return None;
-            }
-        }
-    }
-}
-
-fn match_go(t: &LockedRef, c: &Case, modules: &GoModules) -> Match {
+fn match_go(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     if c.name != t.name && !c.name.starts_with(&format!("{}/", t.name)) {
         return Match::No;
     }
     let dir = t.file.rsplit_once('/').map_or("", |(d, _)| d);
-    if modules
-        .import_path(dir)
-        .is_some_and(|pkg| c.classname == pkg)
-    {
+    let import_path = tree.go_import_path(dir);
+    if import_path.as_deref() == Some(c.classname.as_str()) {
         return Match::Exact;
     }
-    if dir.is_empty() || c.classname == dir || c.classname.ends_with(&format!("/{dir}")) {
+    // The package without the module path read (no `go.mod` above it): a package of the
+    // root directory is any, one of a directory ends with it.
+    let could_be = if dir.is_empty() {
+        import_path.is_none()
+    } else {
+        c.classname == dir || c.classname.ends_with(&format!("/{dir}"))
+    };
+    if could_be && tree.only_go_package(&c.classname, dir) {
         Match::Loose
     } else {
         Match::No
@@ -806,8 +782,17 @@ mod tests {
         }
     }
 
+    /// A work tree with a library package named `crate` and nothing else.
     fn m(t: &LockedRef, c: &Case) -> Match {
-        matches(t, c, &GoModules::new(Path::new("/nonexistent")))
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[package]\nname = \"crate\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("src/lib.rs"), "").unwrap();
+        matches(t, c, &WorkTree::new(dir.path()))
     }
 
     #[test]
@@ -940,12 +925,12 @@ mod tests {
         };
         let locked = vec![t];
         let cov = covered(&src, &locked).unwrap();
-        let modules = GoModules::new(Path::new("/nonexistent"));
+        let tree = WorkTree::new(Path::new("/nonexistent"));
         let run = |cases: Vec<Case>| {
             judge(
                 &cov,
                 &cases,
-                &modules,
+                &tree,
                 &mut Subclasses::new(Path::new(".")),
                 "r.xml",
             )

@@ -21,6 +21,7 @@ pub mod gate_integrity;
 pub mod import_hazards;
 pub mod lang;
 pub mod lock;
+pub mod lookalikes;
 pub mod messages;
 pub mod modern;
 pub mod relocate;

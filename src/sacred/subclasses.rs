@@ -29,6 +29,7 @@ use tree_sitter::Node;
 
 use super::analysis::{kind, named_children, text};
 use super::evidence::{Case, LockedRef};
+use super::lookalikes::WorkTree;
 
 /// A class at the top of a Python module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,7 +178,7 @@ impl Subclasses {
 
     /// Whether the report entry `c` is a run of the locked Python method `t` under a class
     /// that inherits it (its own class is matched by name already, see `evidence::matches`).
-    pub fn runs(&mut self, t: &LockedRef, c: &Case) -> bool {
+    pub fn runs(&mut self, t: &LockedRef, c: &Case, tree: &WorkTree) -> bool {
         if t.lang != "python" || t.scope.len() != 1 {
             return false;
         }
@@ -189,7 +190,7 @@ impl Subclasses {
             return false;
         };
         if let Some(f) = &c.file
-            && !super::evidence::same_file(f, &class.0)
+            && !tree.names_file(f, &class.0)
         {
             return false;
         }
@@ -402,6 +403,7 @@ mod tests {
             "tests/test_base.py",
         );
         let mut s = Subclasses::new(&dir);
+        let tree = WorkTree::new(&dir);
         for class in [
             "ByName",
             "ByAlias",
@@ -412,17 +414,17 @@ mod tests {
             "LaterBase",
         ] {
             let c = case(&format!("tests.test_kinds.{class}"), "test_total[1]");
-            assert!(s.runs(&t, &c), "{class}");
+            assert!(s.runs(&t, &c, &tree), "{class}");
         }
         for class in ["Overrides", "Hides", "Unrelated", "Missing"] {
             let c = case(&format!("tests.test_kinds.{class}"), "test_total");
-            assert!(!s.runs(&t, &c), "{class}");
+            assert!(!s.runs(&t, &c, &tree), "{class}");
         }
         // Another method's name, and the report naming another file.
-        assert!(!s.runs(&t, &case("tests.test_kinds.ByName", "test_other")));
+        assert!(!s.runs(&t, &case("tests.test_kinds.ByName", "test_other"), &tree));
         let mut other_file = case("tests.test_kinds.ByName", "test_total");
         other_file.file = Some("tests/test_other.py".to_owned());
-        assert!(!s.runs(&t, &other_file));
+        assert!(!s.runs(&t, &other_file, &tree));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

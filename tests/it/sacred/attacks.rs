@@ -100,7 +100,10 @@ fn a_new_file_answering_a_dynamic_import_under_an_older_lock_is_refused() {
     let test = "// Don't touch the billing suite\nimport { test, expect } from 'vitest';\n\ntest('sums', async () => {\n  const { total } = await import('../../src/billing');\n  expect(total([1, 2, 3])).toBe(6);\n});\n";
     let billing = "export function total(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}\n";
     let l = super::locked(&[
-        ("gatekeeper.yml", "sacred:\n  paths: [\"test/billing/**\"]\n"),
+        (
+            "gatekeeper.yml",
+            "sacred:\n  paths: [\"test/billing/**\"]\n",
+        ),
         (
             "package.json",
             "{ \"type\": \"module\", \"devDependencies\": { \"vitest\": \"^4.0.0\" } }\n",
@@ -125,8 +128,10 @@ fn a_new_file_answering_a_dynamic_import_under_an_older_lock_is_refused() {
         })
         .fold(String::new(), |acc, line| acc + &line + "\n");
     l.commit_lock(&older);
-    l.repo
-        .write("src/billing.js", format!("{billing}// checked\n").as_bytes());
+    l.repo.write(
+        "src/billing.js",
+        format!("{billing}// checked\n").as_bytes(),
+    );
     l.assert_passes_checked();
     l.repo
         .write("src/billing.mjs", b"export const total = () => 6;\n");

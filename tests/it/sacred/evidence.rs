@@ -732,3 +732,196 @@ fn subclasses_in_other_files_count_through_their_imports_and_a_look_alike_does_n
         "skipped-at-runtime",
     );
 }
+
+/// A repository whose gates run the real pytest: each `(gate, command)` writes
+/// `reports/GATE.xml` (`{pytest}` in the command is pytest's path).
+fn pytest_gates(files: &[(&str, &str)], gates: &[(&str, &str)]) -> Ev {
+    let pytest = crate::common::required_tool("pytest");
+    let mut config = String::from("gates:\n");
+    let mut evidence = String::new();
+    for (name, cmd) in gates {
+        let cmd = cmd.replace("{pytest}", &pytest.display().to_string());
+        config.push_str(&format!(
+            "  {name}:\n    run: rm -rf reports/{name}.xml && {cmd}\n    stages: [ci]\n"
+        ));
+        evidence.push_str(&format!(
+            "    - {{ gate: {name}, junit: \"reports/{name}.xml\" }}\n"
+        ));
+    }
+    config.push_str("sacred:\n  paths: [\"tests/billing/**\"]\n  evidence:\n");
+    config.push_str(&evidence);
+    let mut all = vec![("tests/__init__.py", ""), ("tests/billing/__init__.py", "")];
+    all.extend_from_slice(files);
+    setup(&all, &config)
+}
+
+/// A conftest.py of a sibling directory deselects the sacred tests' directory.
+const DESELECT_BILLING: &str = "def pytest_collection_modifyitems(config, items):\n    items[:] = [i for i in items if not i.nodeid.startswith(\"tests/billing/\")]\n";
+
+#[test]
+fn a_lookalike_module_elsewhere_does_not_stand_in_for_a_deselected_test_under_the_real_pytest() {
+    // ev-02: the sacred test is deselected; `tests/other/tests/billing/test_pay.py` reports
+    // classname `tests.other.tests.billing.test_pay`, which ends with the expected one.
+    let e = pytest_gates(
+        &[("tests/billing/test_pay.py", PY)],
+        &[(
+            "test",
+            "{pytest} -q -p no:cacheprovider tests --junitxml=reports/test.xml",
+        )],
+    );
+    e.repo.write("tests/other/__init__.py", "");
+    e.repo.write("tests/other/conftest.py", DESELECT_BILLING);
+    e.repo.write("tests/other/tests/__init__.py", "");
+    e.repo.write("tests/other/tests/billing/__init__.py", "");
+    e.repo.write(
+        "tests/other/tests/billing/test_pay.py",
+        "def test_refund():\n    assert True\n\n\ndef test_other():\n    assert True\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(&out, PY_ID, "not-run");
+}
+
+#[test]
+fn pytest_started_in_a_subdirectory_or_with_a_junit_prefix_still_proves_the_test() {
+    let e = pytest_gates(
+        &[("tests/billing/test_pay.py", PY)],
+        &[
+            (
+                "sub",
+                "cd tests && {pytest} -q -p no:cacheprovider --junitxml=../reports/sub.xml",
+            ),
+            (
+                "prefix",
+                "{pytest} -q -p no:cacheprovider tests --junitprefix=shop --junitxml=reports/prefix.xml",
+            ),
+        ],
+    );
+    for gate in ["sub", "prefix"] {
+        let out = e.repo.gk(&["run", gate, "-v"]);
+        assert_proven(&out, 2);
+    }
+    // Another file the shorter module could name makes the entry ambiguous: no evidence.
+    e.repo.write("tests/other/__init__.py", "");
+    e.repo.write("tests/other/billing/__init__.py", "");
+    e.repo.write(
+        "tests/other/billing/test_pay.py",
+        "def test_unrelated():\n    assert True\n",
+    );
+    let out = e.repo.gk(&["run", "sub", "-v"]);
+    assert_refused(&out, PY_ID, "not-run");
+}
+
+#[test]
+fn a_vitest_lookalike_file_ending_with_the_test_path_does_not_stand_in() {
+    // ev-13: the sacred test is skipped at run time, a look-alike with the same titles in
+    // `legacy/tests/billing/pay.test.js` passes.
+    let e = setup(
+        &[("tests/billing/pay.test.js", JS)],
+        &gate_config("reports/*.xml", "junit", "ci"),
+    );
+    e.repo.write("legacy/tests/billing/pay.test.js", JS);
+    let out = e.run(&junit(
+        "<testcase classname=\"tests/billing/pay.test.js\" name=\"refunds &gt; is exact\"><skipped/></testcase>\n<testcase classname=\"legacy/tests/billing/pay.test.js\" name=\"refunds &gt; is exact\"/>",
+    ));
+    assert_refused(&out, JS_ID, "skipped-at-runtime");
+    let out = e.run(&junit(
+        "<testcase classname=\"legacy/tests/billing/pay.test.js\" name=\"refunds &gt; is exact\"/>",
+    ));
+    assert_refused(&out, JS_ID, "not-run");
+}
+
+#[test]
+fn a_js_file_path_from_a_subdirectory_or_absolute_still_names_the_test() {
+    let e = setup(
+        &[("tests/billing/pay.test.js", JS)],
+        &gate_config("reports/*.xml", "junit", "ci"),
+    );
+    // vitest started in `tests/`: the classname is relative to it.
+    let out = e.run(&junit(
+        "<testcase classname=\"billing/pay.test.js\" name=\"refunds &gt; is exact\"/>",
+    ));
+    assert_proven(&out, 1);
+    // jest-junit's absolute `file` attribute.
+    let abs = e
+        .repo
+        .path("tests/billing/pay.test.js")
+        .display()
+        .to_string();
+    let out = e.run(&junit(&format!(
+        "<testcase classname=\"refunds is exact\" name=\"refunds is exact\" file=\"{abs}\"/>"
+    )));
+    assert_proven(&out, 1);
+    let out = e.run(&junit(
+        "<testcase classname=\"refunds is exact\" name=\"refunds is exact\" file=\"/elsewhere/tests/billing/pay.test.js\"/>",
+    ));
+    assert_refused(&out, JS_ID, "not-run");
+    // Another file ending with the shorter path: ambiguous, no evidence.
+    e.repo.write("legacy/billing/pay.test.js", JS);
+    let out = e.run(&junit(
+        "<testcase classname=\"billing/pay.test.js\" name=\"refunds &gt; is exact\"/>",
+    ));
+    assert_refused(&out, JS_ID, "not-run");
+}
+
+/// A Go repository (`go.mod` when `module` is given) with the sacred `billing/pay_test.go`
+/// and gate `go-test` copying `report.in` to `reports/go-test.json`.
+fn go_repo(module: Option<&str>) -> Ev {
+    let mut files = vec![("billing/pay_test.go", GO)];
+    let gomod = module.map(|m| format!("module {m}\n\ngo 1.19\n"));
+    if let Some(g) = &gomod {
+        files.push(("go.mod", g));
+    }
+    setup(
+        &files,
+        "gates:\n  go-test:\n    run: |\n      mkdir -p reports\n      if [ -f ../report.in ]; then cp ../report.in reports/go-test.json; fi\n    stages: [ci]\nsacred:\n  paths: [\"billing/**\"]\n  evidence:\n    - { gate: go-test, go_test_json: reports/go-test.json }\n",
+    )
+}
+
+impl Ev {
+    fn run_go(&self, report: &str) -> Output {
+        std::fs::write(self.report_in(), report).unwrap();
+        self.repo.gk(&["run", "go-test", "-v"])
+    }
+}
+
+const GO_ID: &str = "go:billing/pay_test.go::TestRefund";
+
+/// `TestRefund` of package `pkg` passes, after `before`.
+fn go_pass_in(pkg: &str, before: &str) -> String {
+    format!(
+        "{before}{{\"Action\":\"run\",\"Package\":\"{pkg}\",\"Test\":\"TestRefund\"}}\n{{\"Action\":\"pass\",\"Package\":\"{pkg}\",\"Test\":\"TestRefund\",\"Elapsed\":0}}\n{{\"Action\":\"pass\",\"Package\":\"{pkg}\",\"Elapsed\":0.1}}\n"
+    )
+}
+
+#[test]
+fn a_go_package_ending_with_the_directory_does_not_stand_in_for_it() {
+    // ev-06: billing's tests are filtered out (`-test.run=^$` from an init), the look-alike
+    // package `internal/billing` passes a `TestRefund`.
+    let e = go_repo(Some("example.com/shop"));
+    e.repo.write("internal/billing/pay_test.go", GO);
+    let nothing_ran = "{\"Action\":\"output\",\"Package\":\"example.com/shop/billing\",\"Output\":\"ok  \\texample.com/shop/billing\\t0.002s [no tests to run]\\n\"}\n{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\",\"Elapsed\":0.002}\n";
+    let out = e.run_go(&go_pass_in(
+        "example.com/shop/internal/billing",
+        nothing_ran,
+    ));
+    assert_refused(&out, GO_ID, "not-run");
+    // ev-09: billing became a module of its own, which `go test ./...` at the root skips.
+    e.repo.write(
+        "billing/go.mod",
+        "module example.com/shop/billing\n\ngo 1.19\n",
+    );
+    let out = e.run_go(&go_pass_in("example.com/shop/internal/billing", ""));
+    assert_refused(&out, GO_ID, "not-run");
+}
+
+#[test]
+fn a_go_package_is_matched_by_its_directory_when_no_module_path_is_read() {
+    // No `go.mod` in the repository: the package's directory is all gatekeeper knows.
+    let e = go_repo(None);
+    let out = e.run_go(&go_pass_in("example.com/shop/billing", ""));
+    assert_proven(&out, 1);
+    // Another package directory the entry could be: no evidence.
+    e.repo.write("shop/billing/pay_test.go", GO);
+    let out = e.run_go(&go_pass_in("example.com/shop/billing", ""));
+    assert_refused(&out, GO_ID, "not-run");
+}
