@@ -334,9 +334,11 @@ enum Match {
 ///   (`tests.test_x.TestA`), `name` = the function with its parameter id (`test_b[1-foo]`).
 ///   A `classname` that is a dotted suffix of that (pytest run from a sub-directory) or has
 ///   a prefix (`--junitprefix`) matches loosely.
-/// - Rust (cargo nextest): `name` = the module path inside the test binary plus the test
-///   (`tests::refund_is_exact`; `src/a/b.rs` → `a::b::…`; an integration test file is its own
-///   binary). A `name` that ends with the scope and name matches loosely.
+/// - Rust (cargo nextest): `classname` = the binary id the file is compiled into
+///   ([`WorkTree::rust_binary_id`]; none read, no match), `name` = the module path inside the
+///   test binary plus the test (`tests::refund_is_exact`; `src/a/b.rs` → `a::b::…`; an
+///   integration test file is its own binary). A `name` that ends with the scope and name
+///   matches loosely.
 /// - JavaScript/TypeScript: jest-junit (`name` = describe titles and title joined by a space,
 ///   or `classname` = the describe titles and `name` = the title), vitest (`name` = titles
 ///   joined by ` > `, `classname` = the file), mocha-junit-reporter (`name` = the full title),
@@ -432,7 +434,14 @@ fn rust_module_path(file: &str) -> Vec<String> {
 }
 
 fn match_rust(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
-    let _ = tree;
+    // nextest's classname is the binary id: a test of another binary (a look-alike module
+    // path in an integration test) is another test.
+    if tree
+        .rust_binary_id(&t.file)
+        .is_none_or(|b| b != c.classname)
+    {
+        return Match::No;
+    }
     let mut path = rust_module_path(&t.file);
     path.extend(t.scope.iter().cloned());
     path.push(t.name.clone());
@@ -838,6 +847,11 @@ mod tests {
         );
         assert_eq!(
             m(&t, &case("crate", "pay::tests::exact2", Outcome::Passed)),
+            Match::No
+        );
+        // The same path in another binary (an integration test declaring `mod pay`).
+        assert_eq!(
+            m(&t, &case("crate::it", "pay::tests::exact", Outcome::Passed)),
             Match::No
         );
     }

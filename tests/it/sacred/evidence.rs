@@ -357,8 +357,16 @@ const RS: &str = "#[cfg(test)]\nmod tests {\n    // gatekeeper:sacred\n    #[tes
 
 #[test]
 fn nextest_junit_maps_module_paths() {
+    // The package name is the lib's binary id, which the classname must be.
     let e = setup(
-        &[("src/pay.rs", RS)],
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"billing\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            ("src/lib.rs", "mod pay;\n"),
+            ("src/pay.rs", RS),
+        ],
         &gate_config("reports/junit.xml", "junit", "ci"),
     );
     let id = "rust:src/pay.rs::tests::refund_is_exact";
@@ -528,14 +536,15 @@ fn dropping_an_evidence_entry_is_a_config_weakening() {
     );
 }
 
-/// A real `cargo nextest` run of a tiny crate (no dependencies, offline) writes the JUnit
-/// report that proves — or refuses — the sacred test.
-#[test]
+const NEXTEST_LIB: &str = "pub fn refund(x: u32) -> u32 {\n    x\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    // gatekeeper:sacred\n    #[test]\n    fn refund_is_exact() {\n        assert_eq!(refund(10), 10);\n    }\n\n    #[test]\n    fn other() {\n        assert_eq!(refund(1), 1);\n    }\n}\n";
+
+/// A tiny crate (no dependencies, offline) `billing` with [`NEXTEST_LIB`] as `src/lib.rs` and
+/// gate `test` running the real `cargo nextest` with a JUnit report.
 #[expect(
     clippy::disallowed_methods,
     reason = "the real toolchain is found through the developer's environment"
 )]
-fn real_cargo_nextest_report() {
+fn real_nextest_crate() -> Ev {
     let has_nextest = std::process::Command::new("cargo-nextest")
         .arg("--version")
         .output()
@@ -544,7 +553,6 @@ fn real_cargo_nextest_report() {
         has_nextest,
         "cargo-nextest is not installed: scripts/test.sh installs it (cargo install --locked cargo-nextest)"
     );
-    let lib = "pub fn refund(x: u32) -> u32 {\n    x\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    // gatekeeper:sacred\n    #[test]\n    fn refund_is_exact() {\n        assert_eq!(refund(10), 10);\n    }\n\n    #[test]\n    fn other() {\n        assert_eq!(refund(1), 1);\n    }\n}\n";
     let config = "gates:\n  test:\n    run: cargo nextest run --offline --profile ci\n    stages: [ci]\n    timeout: 10m\nsacred:\n  evidence:\n    - { gate: test, junit: \"target/nextest/ci/junit.xml\" }\n";
     let mut e = setup(
         &[
@@ -552,7 +560,7 @@ fn real_cargo_nextest_report() {
                 "Cargo.toml",
                 "[package]\nname = \"billing\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
             ),
-            ("src/lib.rs", lib),
+            ("src/lib.rs", NEXTEST_LIB),
             (
                 ".config/nextest.toml",
                 "[profile.ci.junit]\npath = \"junit.xml\"\n",
@@ -571,6 +579,15 @@ fn real_cargo_nextest_report() {
     if let Ok(t) = std::env::var("RUSTUP_TOOLCHAIN") {
         e.repo.set_env("RUSTUP_TOOLCHAIN", &t);
     }
+    e
+}
+
+/// A real `cargo nextest` run of a tiny crate (no dependencies, offline) writes the JUnit
+/// report that proves — or refuses — the sacred test.
+#[test]
+fn real_cargo_nextest_report() {
+    let e = real_nextest_crate();
+    let lib = NEXTEST_LIB;
     let out = e.repo.gk(&["run", "test", "-v"]);
     assert_proven(&out, 1);
     // `#[ignore]` added by a change nobody locked: nextest leaves it out of the report.
@@ -579,6 +596,23 @@ fn real_cargo_nextest_report() {
         lib.replacen("#[test]\n", "#[test]\n    #[ignore]\n", 1),
     );
     let out = e.repo.gk(&["run", "test"]);
+    assert_refused(&out, "rust:src/lib.rs::tests::refund_is_exact", "not-run");
+}
+
+/// ev-07 with the real `cargo nextest`: a default filter drops the lib's tests and an
+/// integration test declares the same module path; its entry is of binary `billing::it`.
+#[test]
+fn a_real_nextest_run_of_a_lookalike_integration_test_is_not_the_lib_test() {
+    let e = real_nextest_crate();
+    e.repo.write(
+        ".config/nextest.toml",
+        "[profile.ci]\ndefault-filter = \"not binary_id(billing)\"\n\n[profile.ci.junit]\npath = \"junit.xml\"\n",
+    );
+    e.repo.write(
+        "tests/it.rs",
+        "mod tests {\n    #[test]\n    fn refund_is_exact() {}\n}\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
     assert_refused(&out, "rust:src/lib.rs::tests::refund_is_exact", "not-run");
 }
 
@@ -924,4 +958,62 @@ fn a_go_package_is_matched_by_its_directory_when_no_module_path_is_read() {
     e.repo.write("shop/billing/pay_test.go", GO);
     let out = e.run_go(&go_pass_in("example.com/shop/billing", ""));
     assert_refused(&out, GO_ID, "not-run");
+}
+
+#[test]
+fn a_nextest_entry_of_another_binary_does_not_stand_in_for_a_lib_test() {
+    let e = setup(
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"billing\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            ("src/lib.rs", "mod pay;\n"),
+            ("src/pay.rs", RS),
+        ],
+        &gate_config("reports/junit.xml", "junit", "ci"),
+    );
+    let id = "rust:src/pay.rs::tests::refund_is_exact";
+    // ev-07: the lib's tests filtered out, `tests/it.rs` declares the same module path.
+    let out = e.run(&junit(
+        "<testcase classname=\"billing::it\" name=\"pay::tests::refund_is_exact\"/>",
+    ));
+    assert_refused(&out, id, "not-run");
+    let out = e.run(&junit(
+        "<testcase classname=\"billing::bin/tool\" name=\"pay::tests::refund_is_exact\"/>",
+    ));
+    assert_refused(&out, id, "not-run");
+    // Without a package name to read, nothing names the binary: fail closed.
+    e.repo.write("Cargo.toml", "[workspace]\n");
+    let out = e.run(&junit(
+        "<testcase classname=\"billing\" name=\"pay::tests::refund_is_exact\"/>",
+    ));
+    assert_refused(&out, id, "not-run");
+}
+
+#[test]
+fn nextest_binary_ids_of_integration_tests_and_binaries_are_their_own() {
+    let e = setup(
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"my-shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            (
+                "tests/refunds.rs",
+                "// gatekeeper:sacred\n#[test]\nfn refund_is_exact() {\n    assert_eq!(2 + 2, 4);\n}\n",
+            ),
+            ("src/bin/tool.rs", RS),
+        ],
+        &gate_config("reports/junit.xml", "junit", "ci"),
+    );
+    // nextest keeps the package name as written (with its dash).
+    let out = e.run(&junit(
+        "<testcase classname=\"my-shop::refunds\" name=\"refund_is_exact\"/>\n<testcase classname=\"my-shop::bin/tool\" name=\"tests::refund_is_exact\"/>",
+    ));
+    assert_proven(&out, 2);
+    let out = e.run(&junit(
+        "<testcase classname=\"my-shop::other\" name=\"refund_is_exact\"/>\n<testcase classname=\"my-shop::bin/tool\" name=\"tests::refund_is_exact\"/>",
+    ));
+    assert_refused(&out, "rust:tests/refunds.rs::refund_is_exact", "not-run");
 }
