@@ -695,6 +695,10 @@ fn apply(c: &mut Case, failed: bool, msg: &str) {
 /// `Package` as the classname. Every package that reports a test must also end (a
 /// package-level `pass`, `fail` or `skip`); a line that starts like JSON but does not parse
 /// means a cut-off stream. Other lines (build output mixed in) are ignored.
+///
+/// A package's events must also be ones Go can have written ([`GoPackageRun`]): before Go
+/// 1.20, test2json reads a line a test prints (`=== RUN   TestTotal`, `--- PASS: TestTotal`)
+/// as an event of that test, so a test can forge another's run.
 pub fn parse_go_test_json(text: &str) -> Result<Vec<Case>> {
     #[derive(serde::Deserialize)]
     struct Event {
@@ -710,6 +714,7 @@ pub fn parse_go_test_json(text: &str) -> Result<Vec<Case>> {
     let mut out = Vec::new();
     let mut output: BTreeMap<(String, String), String> = BTreeMap::new();
     let mut packages_started: BTreeMap<String, bool> = BTreeMap::new();
+    let mut runs: BTreeMap<String, GoPackageRun> = BTreeMap::new();
     let mut any = false;
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -733,6 +738,13 @@ pub fn parse_go_test_json(text: &str) -> Result<Vec<Case>> {
             continue;
         };
         packages_started.entry(pkg.clone()).or_insert(false);
+        if let Err(why) = runs
+            .entry(pkg.clone())
+            .or_default()
+            .event(&ev.action, &test)
+        {
+            bail!("the events of package `{pkg}` cannot be trusted: {why}");
+        }
         let key = (pkg.clone(), test.clone());
         match ev.action.as_str() {
             "output" => {
@@ -771,7 +783,75 @@ pub fn parse_go_test_json(text: &str) -> Result<Vec<Case>> {
     if let Some((pkg, _)) = packages_started.iter().find(|(_, ended)| !**ended) {
         bail!("package `{pkg}` has no final pass/fail event (a run cut short?)");
     }
+    for (pkg, run) in &runs {
+        if let Some(test) = run.open.iter().next() {
+            bail!(
+                "the events of package `{pkg}` cannot be trusted: `{test}` started and never ended, though the package did (a test that ended the process, after printing another test's result?)"
+            );
+        }
+    }
     Ok(out)
+}
+
+/// What the events of one package say is running, to tell events Go writes from lines a test
+/// printed (test2json before Go 1.20 reads both alike). Go runs top-level tests one at a
+/// time: the next starts when the last ended or paused in `t.Parallel()`, and the paused
+/// ones continue only after every top-level test started. Subtests nest under their parent
+/// and may run side by side.
+#[derive(Debug, Default)]
+struct GoPackageRun {
+    /// Top-level tests started or continued and not paused or ended.
+    running: std::collections::BTreeSet<String>,
+    /// Tests (subtests too) started and not ended.
+    open: std::collections::BTreeSet<String>,
+}
+
+impl GoPackageRun {
+    /// Takes one event of a test; `Err` says why Go cannot have written it.
+    fn event(&mut self, action: &str, test: &str) -> std::result::Result<(), String> {
+        let top = test.split('/').next().unwrap_or(test);
+        let is_top = top == test;
+        let other = self.running.iter().find(|t| *t != top).cloned();
+        match action {
+            "run" | "pass" | "fail" | "skip" => {
+                // A top-level test starts only when no other runs; any other event of a test
+                // belongs to a top-level test that runs, unless none does (a report written
+                // by a tool that gives ends only).
+                let forged = if action == "run" && is_top {
+                    other.as_ref()
+                } else if self.running.contains(top) {
+                    None
+                } else {
+                    other.as_ref()
+                };
+                if let Some(other) = forged {
+                    let what = if action == "run" { "started" } else { "ended" };
+                    return Err(format!(
+                        "`{test}` {what} while `{other}` was running (Go runs one top-level test at a time: a line `{other}` printed?)"
+                    ));
+                }
+                if action == "run" {
+                    if is_top {
+                        self.running.insert(test.to_owned());
+                    }
+                    self.open.insert(test.to_owned());
+                } else {
+                    if is_top {
+                        self.running.remove(test);
+                    }
+                    self.open.remove(test);
+                }
+            }
+            "pause" if is_top => {
+                self.running.remove(test);
+            }
+            "cont" if is_top => {
+                self.running.insert(test.to_owned());
+            }
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -926,6 +1006,59 @@ mod tests {
         assert!(parse_go_test_json(&no_end).is_err());
         let cut = &s[..s.len() - 10];
         assert!(parse_go_test_json(cut).is_err());
+    }
+
+    #[test]
+    fn go_json_events_go_cannot_have_written_are_refused() {
+        let ev = |a: &str, t: &str| format!(r#"{{"Action":"{a}","Package":"m/pay","Test":"{t}"}}"#);
+        let doc = |events: &[String]| {
+            let mut s = events.join("\n");
+            s.push_str("\n{\"Action\":\"pass\",\"Package\":\"m/pay\"}\n");
+            s
+        };
+        let err =
+            |events: &[String]| format!("{:#}", parse_go_test_json(&doc(events)).unwrap_err());
+        // A top-level test started while another runs.
+        assert!(
+            err(&[
+                ev("run", "TestA"),
+                ev("run", "TestB"),
+                ev("pass", "TestB"),
+                ev("pass", "TestA")
+            ])
+            .contains("`TestB` started while `TestA` was running")
+        );
+        // A test that never ended in a package that did.
+        assert!(err(&[ev("run", "TestA")]).contains("`TestA` started and never ended"));
+        // Paused tests let the next one start, and continue side by side.
+        let parallel = [
+            ev("run", "TestA"),
+            ev("pause", "TestA"),
+            ev("run", "TestB"),
+            ev("pause", "TestB"),
+            ev("run", "TestC"),
+            ev("run", "TestC/x"),
+            ev("pause", "TestC/x"),
+            ev("cont", "TestC/x"),
+            ev("pass", "TestC/x"),
+            ev("pass", "TestC"),
+            ev("cont", "TestA"),
+            ev("cont", "TestB"),
+            ev("pass", "TestB"),
+            ev("pass", "TestA"),
+        ];
+        assert_eq!(parse_go_test_json(&doc(&parallel)).unwrap().len(), 4);
+        // A paused test that another's printed line "continues" is caught when it ends.
+        assert!(
+            err(&[
+                ev("run", "TestA"),
+                ev("pause", "TestA"),
+                ev("run", "TestB"),
+                ev("pass", "TestA"),
+                ev("pass", "TestB")
+            ])
+            .contains("`TestA` ended while `TestB` was running")
+        );
     }
 
     #[test]

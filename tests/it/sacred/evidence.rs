@@ -1017,3 +1017,130 @@ fn nextest_binary_ids_of_integration_tests_and_binaries_are_their_own() {
     ));
     assert_refused(&out, "rust:tests/refunds.rs::refund_is_exact", "not-run");
 }
+
+/// Events of a real `go test -json` run (go 1.19.8, `Time` and output left out) of parallel
+/// top-level tests (`TestRefund` and `TestB` call `t.Parallel()`), parallel subtests with
+/// parallel subtests of their own (`TestC/x/inner`), and a skipped test.
+const GO_PARALLEL_RUN: &str = r#"{"Action":"run","Package":"example.com/shop/billing","Test":"TestRefund"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestRefund"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestB"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestB"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC/x"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestC/x"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC/y"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestC/y"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC/z"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestC/z"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestC/x"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestC/z"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC/x/inner"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestC/x/inner"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestC/y"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC/z/inner"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestC/z/inner"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestC/x/inner"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestC/z/inner"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC/y/inner"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestC/y/inner"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestC/y/inner"}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC/x/inner","Elapsed":0}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC/x","Elapsed":0.01}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC/z/inner","Elapsed":0}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC/z","Elapsed":0.01}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC/y/inner","Elapsed":0}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC/y","Elapsed":0.01}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC","Elapsed":0}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestD"}
+{"Action":"skip","Package":"example.com/shop/billing","Test":"TestD","Elapsed":0}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestRefund"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestB"}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestB","Elapsed":0.01}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestRefund"}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestRefund","Elapsed":0.02}
+{"Action":"pass","Package":"example.com/shop/billing","Elapsed":0}
+"#;
+
+#[test]
+fn a_real_go_run_with_parallel_tests_and_subtests_is_trusted() {
+    let e = go_repo(Some("example.com/shop"));
+    assert_proven(&e.run_go(GO_PARALLEL_RUN), 1);
+}
+
+/// ev-04 and ev-05 as go 1.19's test2json wrote them: `TestHelpers` prints `=== RUN
+/// TestRefund` and `--- PASS: TestRefund`, which test2json turns into events of `TestRefund`
+/// (an `init()` of the package filtered `TestRefund` out, or `TestHelpers` ended the process).
+#[test]
+fn go_events_a_running_test_printed_for_another_are_undecided() {
+    let e = go_repo(Some("example.com/shop"));
+    let p = "\"Package\":\"example.com/shop/billing\"";
+    let ev =
+        |action: &str, test: &str| format!("{{\"Action\":\"{action}\",{p},\"Test\":\"{test}\"}}\n");
+    let end = format!("{{\"Action\":\"pass\",{p},\"Elapsed\":0.01}}\n");
+    // ev-04: TestHelpers ends normally.
+    let forged_run = [
+        ev("run", "TestHelpers"),
+        ev("run", "TestRefund"),
+        ev("pass", "TestRefund"),
+        ev("pass", "TestHelpers"),
+        end.clone(),
+    ]
+    .concat();
+    let out = e.run_go(&forged_run);
+    assert_code(&out, 3, "forged run");
+    assert!(
+        output_of(&out).contains("the events of package `example.com/shop/billing` cannot be trusted: `TestRefund` started while `TestHelpers` was running"),
+        "{}",
+        text(&out)
+    );
+    // ev-05: TestHelpers exits the process after the forged lines (the package passes).
+    let never_ended = [
+        ev("run", "TestHelpers"),
+        ev("output", "TestHelpers"),
+        ev("pass", "TestRefund"),
+        end.clone(),
+    ]
+    .concat();
+    let out = e.run_go(&never_ended);
+    assert_code(&out, 3, "a test that never ended");
+    assert!(
+        output_of(&out).contains("cannot be trusted"),
+        "{}",
+        text(&out)
+    );
+    // Only a forged end, or a forged subtest, while the forging test runs.
+    for forged in [
+        [
+            ev("run", "TestHelpers"),
+            ev("pass", "TestRefund"),
+            ev("pass", "TestHelpers"),
+            end.clone(),
+        ]
+        .concat(),
+        [
+            ev("run", "TestHelpers"),
+            ev("pass", "TestRefund/case_1"),
+            ev("pass", "TestHelpers"),
+            end.clone(),
+        ]
+        .concat(),
+    ] {
+        let out = e.run_go(&forged);
+        assert_code(&out, 3, "forged end");
+        assert!(
+            output_of(&out).contains("`TestHelpers` was running"),
+            "{}",
+            text(&out)
+        );
+    }
+    // The same events from Go itself, one test after the other: proven.
+    let honest = [
+        ev("run", "TestHelpers"),
+        ev("pass", "TestHelpers"),
+        ev("run", "TestRefund"),
+        ev("pass", "TestRefund"),
+        end,
+    ]
+    .concat();
+    assert_proven(&e.run_go(&honest), 1);
+}
