@@ -744,9 +744,11 @@ fn an_abstract_base_whose_only_subclass_is_gone_stays_skipped_at_runtime() {
 #[test]
 fn subclasses_in_other_files_count_through_their_imports_and_a_look_alike_does_not() {
     // Subclasses of a locked abstract base test in another file, through `from … import` and
-    // through a module alias; and an unrelated class with a method of the same name.
-    let base = "import unittest\n\n\ndef abstract(cls):\n    class Wrapper(cls):\n        @classmethod\n        def setUpClass(cls):\n            if cls is Wrapper:\n                raise unittest.SkipTest(\"abstract base class\")\n            super().setUpClass()\n\n    return Wrapper\n\n\n@abstract\nclass Checks(unittest.TestCase):\n    def test_total(self):\n        self.assertEqual(sum(self.items), 6)\n";
-    let other = "import unittest\n\nimport tests.billing.test_base as tb\nfrom tests.billing.test_base import Checks\n\n\nclass TestList(Checks, unittest.TestCase):\n    items = [1, 2, 3]\n\n\nclass TestTuple(tb.Checks, unittest.TestCase):\n    items = (1, 2, 3)\n";
+    // through a module alias; and an unrelated class with a method of the same name. The
+    // subclasses add nothing (a docstring, `pass`): one of another file that defines
+    // anything is no evidence (next test).
+    let base = "import unittest\n\n\ndef abstract(cls):\n    class Wrapper(cls):\n        @classmethod\n        def setUpClass(cls):\n            if cls is Wrapper:\n                raise unittest.SkipTest(\"abstract base class\")\n            super().setUpClass()\n\n    return Wrapper\n\n\n@abstract\nclass Checks(unittest.TestCase):\n    items = [1, 2, 3]\n\n    def test_total(self):\n        self.assertEqual(sum(self.items), 6)\n";
+    let other = "import unittest\n\nimport tests.billing.test_base as tb\nfrom tests.billing.test_base import Checks\n\n\nclass TestList(Checks, unittest.TestCase):\n    pass\n\n\nclass TestTuple(tb.Checks, unittest.TestCase):\n    \"\"\"The checks, once more.\"\"\"\n";
     let e = inherited(&[
         ("tests/billing/test_base.py", base),
         ("tests/billing/test_kinds.py", other),
@@ -764,6 +766,69 @@ fn subclasses_in_other_files_count_through_their_imports_and_a_look_alike_does_n
         &out,
         "python:tests/billing/test_base.py::Checks::test_total",
         "skipped-at-runtime",
+    );
+}
+
+#[test]
+fn subclasses_in_other_files_that_define_anything_are_no_evidence() {
+    // The shape the test above had before: the subclasses of another file give the data the
+    // inherited check reads. Another file's class could as well give `[]` and `0`: what
+    // such a class defines is not locked with the test, so its runs prove nothing.
+    let base = "import unittest\n\n\ndef abstract(cls):\n    class Wrapper(cls):\n        @classmethod\n        def setUpClass(cls):\n            if cls is Wrapper:\n                raise unittest.SkipTest(\"abstract base class\")\n            super().setUpClass()\n\n    return Wrapper\n\n\n@abstract\nclass Checks(unittest.TestCase):\n    def test_total(self):\n        self.assertEqual(sum(self.items), 6)\n";
+    let other = "import unittest\n\nimport tests.billing.test_base as tb\nfrom tests.billing.test_base import Checks\n\n\nclass TestList(Checks, unittest.TestCase):\n    items = [1, 2, 3]\n\n\nclass TestTuple(tb.Checks, unittest.TestCase):\n    items = (1, 2, 3)\n";
+    let e = inherited(&[
+        ("tests/billing/test_base.py", base),
+        ("tests/billing/test_kinds.py", other),
+    ]);
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(
+        &out,
+        "python:tests/billing/test_base.py::Checks::test_total",
+        "skipped-at-runtime",
+    );
+}
+
+#[test]
+fn a_subclass_of_another_file_overriding_the_setup_is_no_evidence_under_the_real_pytest() {
+    // ev-10: the sacred tests deselected by a sibling conftest.py; a subclass in another
+    // file inherits `test_total` and replaces the code under test in `setup_method`.
+    let test = "from tests.billing.pay import total\n\n\nclass TestPay:\n    def setup_method(self, method):\n        self.items = [1, 2, 3]\n\n    def test_total(self):\n        assert total(self.items) == 6\n\n\nclass TestPayAgain(TestPay):\n    def setup_method(self, method):\n        self.items = [3, 2, 1]\n";
+    let e = pytest_gates(
+        &[
+            (
+                "tests/billing/pay.py",
+                "def total(xs):\n    return sum(xs)\n",
+            ),
+            ("tests/billing/test_pay.py", test),
+        ],
+        &[(
+            "test",
+            "{pytest} -q -p no:cacheprovider tests --junitxml=reports/test.xml",
+        )],
+    );
+    // A subclass of the test's own file with a setup of its own counts (that setup is
+    // locked with the test); so does a bare subclass elsewhere.
+    e.repo.write("tests/other/__init__.py", "");
+    e.repo.write(
+        "tests/other/test_again.py",
+        "import tests.billing.test_pay as tp\n\n\nclass TestPayHere(tp.TestPay):\n    pass\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_proven(&out, 1);
+    e.repo.write(
+        "tests/billing/pay.py",
+        "def total(xs):\n    return sum(xs) + 1\n",
+    );
+    e.repo.write("tests/other/conftest.py", DESELECT_BILLING);
+    e.repo.write(
+        "tests/other/test_again.py",
+        "import tests.billing.test_pay as tp\n\n\nclass TestPayFast(tp.TestPay):\n    def setup_method(self, method):\n        self.items = [1, 2, 3]\n        tp.total = lambda xs: 6\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(
+        &out,
+        "python:tests/billing/test_pay.py::TestPay::test_total",
+        "not-run",
     );
 }
 
