@@ -253,7 +253,9 @@ fn judge(
         let mut instances = if exact.is_empty() { loose } else { exact };
         instances.extend(inherited);
         let id = &members[0].id;
-        if let Some(f) = verdict(id, &instances, pattern) {
+        if let Some(f) = verdict(id, &instances, pattern)
+            .or_else(|| every_case(members[0], &instances, tree.root(), pattern))
+        {
             findings.push(f);
         }
     }
@@ -305,6 +307,52 @@ fn verdict(id: &str, instances: &[&Case], pattern: &str) -> Option<EvidenceFindi
         );
     }
     None
+}
+
+/// A parametrised Python test whose source lists its cases literally must be reported with
+/// that many distinct instances ([`super::instances`]), skipped ones counting only up to the
+/// cases that may be skipped; `None` when it is, or when the count cannot be read.
+fn every_case(
+    t: &LockedRef,
+    instances: &[&Case],
+    root: &Path,
+    pattern: &str,
+) -> Option<EvidenceFinding> {
+    if t.lang != "python" {
+        return None;
+    }
+    let src = std::fs::read_to_string(root.join(&t.file)).ok()?;
+    let expected = super::lang::python_expected_instances(&t.file, &src, &t.scope, &t.name)
+        .ok()
+        .flatten()?;
+    // Each distinct instance once: failed wins, then passed, then skipped.
+    let mut by_name: BTreeMap<&str, bool> = BTreeMap::new();
+    for c in instances {
+        let ran = !matches!(c.outcome, Outcome::Skipped(_));
+        *by_name.entry(c.name.as_str()).or_insert(ran) |= ran;
+    }
+    let ran = by_name.values().filter(|r| **r).count();
+    let skipped = by_name.len() - ran;
+    let reported = ran + skipped.min(expected.may_skip);
+    if reported >= expected.cases {
+        return None;
+    }
+    let skipped_note = if skipped > expected.may_skip {
+        format!(
+            "; {skipped} skipped, of which {} may be (cases with `marks=`, or a skip marker on the test)",
+            expected.may_skip
+        )
+    } else {
+        String::new()
+    };
+    Some(EvidenceFinding {
+        test_id: t.id.clone(),
+        rule: EvidenceRule::NotRun,
+        detail: format!(
+            "{} cases, {reported} reported in `{pattern}`{skipped_note}",
+            expected.cases
+        ),
+    })
 }
 
 fn describe(c: &Case) -> String {

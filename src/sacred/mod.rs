@@ -19,6 +19,7 @@ pub mod evidence;
 pub mod extracted;
 pub mod gate_integrity;
 pub mod import_hazards;
+pub mod instances;
 pub mod lang;
 pub mod lock;
 pub mod lookalikes;

@@ -1209,3 +1209,72 @@ fn go_events_a_running_test_printed_for_another_are_undecided() {
     .concat();
     assert_proven(&e.run_go(&honest), 1);
 }
+
+const PARAMETRISED: &str = "import pytest\n\nfrom tests.billing.pay import total\n\n\n@pytest.mark.parametrize((\"xs\", \"want\"), [([1, 2, 3], 6), ([], 0)])\ndef test_total(xs, want):\n    assert total(xs) == want\n";
+const PARAMETRISED_ID: &str = "python:tests/billing/test_pay.py::test_total";
+
+fn parametrised(test: &str) -> Ev {
+    pytest_gates(
+        &[
+            (
+                "tests/billing/pay.py",
+                "def total(xs):\n    return sum(xs)\n",
+            ),
+            ("tests/billing/test_pay.py", test),
+        ],
+        &[(
+            "test",
+            "{pytest} -q -p no:cacheprovider tests --junitxml=reports/test.xml",
+        )],
+    )
+}
+
+#[test]
+fn a_parametrised_test_missing_a_literal_case_is_not_run_under_the_real_pytest() {
+    // ev-03: a sibling conftest.py deselects the strong case; only `[] -> 0` runs.
+    let e = parametrised(PARAMETRISED);
+    assert_proven(&e.repo.gk(&["run", "test", "-v"]), 1);
+    e.repo.write(
+        "tests/billing/pay.py",
+        "def total(xs):\n    return sum(xs) * 2\n",
+    );
+    e.repo.write("tests/other/__init__.py", "");
+    e.repo.write(
+        "tests/other/conftest.py",
+        "def pytest_collection_modifyitems(config, items):\n    items[:] = [i for i in items if \"[xs0-\" not in i.nodeid]\n",
+    );
+    e.repo.write(
+        "tests/other/test_other.py",
+        "def test_other():\n    assert True\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(&out, PARAMETRISED_ID, "not-run");
+    assert!(
+        output_of(&out).contains("2 cases, 1 reported"),
+        "{}",
+        text(&out)
+    );
+    // Skipped instead of deselected: a skip counts only for a case marked in the source.
+    e.repo.write(
+        "tests/other/conftest.py",
+        "import pytest\n\n\ndef pytest_collection_modifyitems(config, items):\n    for i in items:\n        if \"[xs0-\" in i.nodeid:\n            i.add_marker(pytest.mark.skip(reason=\"slow\"))\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(&out, PARAMETRISED_ID, "not-run");
+    assert!(output_of(&out).contains("1 skipped"), "{}", text(&out));
+}
+
+#[test]
+fn a_parametrised_test_may_skip_the_cases_its_source_marks() {
+    // One case carries `marks=` (skipped where it cannot run): the other passing is enough.
+    let marked = PARAMETRISED.replace(
+        "[([1, 2, 3], 6), ([], 0)]",
+        "[([1, 2, 3], 6), pytest.param([], 0, marks=pytest.mark.skip(reason=\"py2\"))]",
+    );
+    let e = parametrised(&marked);
+    assert_proven(&e.repo.gk(&["run", "test", "-v"]), 1);
+    // Cases read from a name are not counted: every instance that ran passed is enough.
+    let named = "import pytest\n\nfrom tests.billing.pay import total\n\nCASES = [([1, 2, 3], 6), ([], 0)]\n\n\n@pytest.mark.parametrize((\"xs\", \"want\"), CASES)\ndef test_total(xs, want):\n    if not xs:\n        pytest.skip(\"empty\")\n    assert total(xs) == want\n";
+    let e = parametrised(named);
+    assert_proven(&e.repo.gk(&["run", "test", "-v"]), 1);
+}
