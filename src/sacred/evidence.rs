@@ -17,6 +17,7 @@ use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 
 use super::lock::{LOCK_PATH, SacredLock};
+use super::lookalikes::WorkTree;
 use super::subclasses::Subclasses;
 use crate::config::sacred::EvidenceSource;
 use crate::gates::files::PatternSet;
@@ -191,9 +192,9 @@ pub fn check(
         Ok(c) => c,
         Err(e) => return EvidenceResult::Undecided(format!("{e:#}")),
     };
-    let modules = GoModules::new(root);
+    let tree = WorkTree::new(root);
     let mut subclasses = Subclasses::new(root);
-    judge(&covered, &cases, &modules, &mut subclasses, pattern)
+    judge(&covered, &cases, &tree, &mut subclasses, pattern)
 }
 
 /// The locked tests an entry covers.
@@ -220,7 +221,7 @@ pub(crate) fn covered<'l>(
 fn judge(
     covered: &[&LockedRef],
     cases: &[Case],
-    modules: &GoModules,
+    tree: &WorkTree,
     subclasses: &mut Subclasses,
     pattern: &str,
 ) -> EvidenceResult {
@@ -235,22 +236,26 @@ fn judge(
         let mut inherited: Vec<&Case> = Vec::new();
         for t in members {
             for c in cases {
-                match matches(t, c, modules) {
+                match matches(t, c, tree) {
                     Match::Exact => exact.push(c),
                     Match::Loose => loose.push(c),
-                    Match::No if subclasses.runs(t, c) => inherited.push(c),
+                    Match::No if subclasses.runs(t, c, tree) => inherited.push(c),
                     Match::No => {}
                 }
             }
         }
         // A looser reading (another root directory, a prefix) only when nothing matches
-        // exactly, so that a look-alike elsewhere cannot stand in for the sacred test. A run
+        // exactly, and only when no other file of the repository could have written the
+        // entry (`lookalikes`), so that a look-alike elsewhere cannot stand in for the
+        // sacred test. A run
         // under a subclass is the locked method itself (resolved through the code), so it
         // always counts, and never hides a run under the test's own class.
         let mut instances = if exact.is_empty() { loose } else { exact };
         instances.extend(inherited);
         let id = &members[0].id;
-        if let Some(f) = verdict(id, &instances, pattern) {
+        if let Some(f) = verdict(id, &instances, pattern)
+            .or_else(|| every_case(members[0], &instances, tree.root(), pattern))
+        {
             findings.push(f);
         }
     }
@@ -304,6 +309,52 @@ fn verdict(id: &str, instances: &[&Case], pattern: &str) -> Option<EvidenceFindi
     None
 }
 
+/// A parametrised Python test whose source lists its cases literally must be reported with
+/// that many distinct instances ([`super::instances`]), skipped ones counting only up to the
+/// cases that may be skipped; `None` when it is, or when the count cannot be read.
+fn every_case(
+    t: &LockedRef,
+    instances: &[&Case],
+    root: &Path,
+    pattern: &str,
+) -> Option<EvidenceFinding> {
+    if t.lang != "python" {
+        return None;
+    }
+    let src = std::fs::read_to_string(root.join(&t.file)).ok()?;
+    let expected = super::lang::python_expected_instances(&t.file, &src, &t.scope, &t.name)
+        .ok()
+        .flatten()?;
+    // Each distinct instance once: failed wins, then passed, then skipped.
+    let mut by_name: BTreeMap<&str, bool> = BTreeMap::new();
+    for c in instances {
+        let ran = !matches!(c.outcome, Outcome::Skipped(_));
+        *by_name.entry(c.name.as_str()).or_insert(ran) |= ran;
+    }
+    let ran = by_name.values().filter(|r| **r).count();
+    let skipped = by_name.len() - ran;
+    let reported = ran + skipped.min(expected.may_skip);
+    if reported >= expected.cases {
+        return None;
+    }
+    let skipped_note = if skipped > expected.may_skip {
+        format!(
+            "; {skipped} skipped, of which {} may be (cases with `marks=`, or a skip marker on the test)",
+            expected.may_skip
+        )
+    } else {
+        String::new()
+    };
+    Some(EvidenceFinding {
+        test_id: t.id.clone(),
+        rule: EvidenceRule::NotRun,
+        detail: format!(
+            "{} cases, {reported} reported in `{pattern}`{skipped_note}",
+            expected.cases
+        ),
+    })
+}
+
 fn describe(c: &Case) -> String {
     if c.classname.is_empty() || c.classname == c.name {
         format!("`{}`", c.name)
@@ -331,9 +382,11 @@ enum Match {
 ///   (`tests.test_x.TestA`), `name` = the function with its parameter id (`test_b[1-foo]`).
 ///   A `classname` that is a dotted suffix of that (pytest run from a sub-directory) or has
 ///   a prefix (`--junitprefix`) matches loosely.
-/// - Rust (cargo nextest): `name` = the module path inside the test binary plus the test
-///   (`tests::refund_is_exact`; `src/a/b.rs` → `a::b::…`; an integration test file is its own
-///   binary). A `name` that ends with the scope and name matches loosely.
+/// - Rust (cargo nextest): `classname` = the binary id the file is compiled into
+///   ([`WorkTree::rust_binary_id`]; none read, no match), `name` = the module path inside the
+///   test binary plus the test (`tests::refund_is_exact`; `src/a/b.rs` → `a::b::…`; an
+///   integration test file is its own binary). A `name` that ends with the scope and name
+///   matches loosely.
 /// - JavaScript/TypeScript: jest-junit (`name` = describe titles and title joined by a space,
 ///   or `classname` = the describe titles and `name` = the title), vitest (`name` = titles
 ///   joined by ` > `, `classname` = the file), mocha-junit-reporter (`name` = the full title),
@@ -343,26 +396,21 @@ enum Match {
 ///   `Test` = the function, or a subtest `TestX/case`.
 ///
 /// A `file` attribute, when the report has one, must name the test's file.
-fn matches(t: &LockedRef, c: &Case, modules: &GoModules) -> Match {
+fn matches(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     if let Some(f) = &c.file
-        && !same_file(f, &t.file)
+        && !tree.names_file(f, &t.file)
     {
         return Match::No;
     }
     match t.lang.as_str() {
-        "python" => match_python(t, c),
-        "rust" => match_rust(t, c),
-        "go" => match_go(t, c, modules),
-        _ => match_js(t, c),
+        "python" => match_python(t, c, tree),
+        "rust" => match_rust(t, c, tree),
+        "go" => match_go(t, c, tree),
+        _ => match_js(t, c, tree),
     }
 }
 
-pub(crate) fn same_file(reported: &str, locked: &str) -> bool {
-    let r = reported.trim_start_matches("./");
-    r == locked || locked.ends_with(&format!("/{r}")) || r.ends_with(&format!("/{locked}"))
-}
-
-fn match_python(t: &LockedRef, c: &Case) -> Match {
+fn match_python(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     let base = c.name.split_once('[').map_or(c.name.as_str(), |(b, _)| b);
     if base != t.name {
         return Match::No;
@@ -378,10 +426,20 @@ fn match_python(t: &LockedRef, c: &Case) -> Match {
         expected.push_str(s);
     }
     if c.classname == expected {
-        Match::Exact
-    } else if expected.ends_with(&format!(".{}", c.classname))
-        || c.classname.ends_with(&format!(".{expected}"))
+        return Match::Exact;
+    }
+    if !expected.ends_with(&format!(".{}", c.classname))
+        && !c.classname.ends_with(&format!(".{expected}"))
     {
+        return Match::No;
+    }
+    // The module the entry names: its classname without the classes.
+    let module = if t.scope.is_empty() {
+        Some(c.classname.as_str())
+    } else {
+        c.classname.strip_suffix(&format!(".{}", t.scope.join(".")))
+    };
+    if module.is_some_and(|m| tree.only_python_module(m, &t.file)) {
         Match::Loose
     } else {
         Match::No
@@ -423,7 +481,15 @@ fn rust_module_path(file: &str) -> Vec<String> {
     out
 }
 
-fn match_rust(t: &LockedRef, c: &Case) -> Match {
+fn match_rust(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
+    // nextest's classname is the binary id: a test of another binary (a look-alike module
+    // path in an integration test) is another test.
+    if tree
+        .rust_binary_id(&t.file)
+        .is_none_or(|b| b != c.classname)
+    {
+        return Match::No;
+    }
     let mut path = rust_module_path(&t.file);
     path.extend(t.scope.iter().cloned());
     path.push(t.name.clone());
@@ -441,13 +507,13 @@ fn match_rust(t: &LockedRef, c: &Case) -> Match {
     }
 }
 
-fn match_js(t: &LockedRef, c: &Case) -> Match {
+fn match_js(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     let mut titles = t.scope.clone();
     titles.push(t.name.clone());
     let scope_only = &t.scope;
     let name = strip_number(&c.name);
     // vitest writes the file as the classname; a different file is another test.
-    if is_js_path(&c.classname) && !same_file(&c.classname, &t.file) {
+    if is_js_path(&c.classname) && !tree.names_file(&c.classname, &t.file) {
         return Match::No;
     }
     for sep in [" ", " › ", " > "] {
@@ -499,56 +565,23 @@ fn file_prefix_matches(prefix: &str, file: &str) -> bool {
     stem == as_path || stem.ends_with(&format!("/{as_path}"))
 }
 
-/// Module paths of the work tree's `go.mod` files, by directory.
-pub struct GoModules {
-    root: PathBuf,
-}
-
-impl GoModules {
-    fn new(root: &Path) -> GoModules {
-        GoModules {
-            root: root.to_path_buf(),
-        }
-    }
-
-    /// The import path of the package in `dir` (relative to the root), when a `go.mod`
-    /// above it says.
-    fn import_path(&self, dir: &str) -> Option<String> {
-        let mut d = PathBuf::from(dir);
-        loop {
-            let gomod = self.root.join(&d).join("go.mod");
-            if let Ok(text) = std::fs::read_to_string(&gomod) {
-                let module = text.lines().find_map(|l| {
-                    l.trim()
-                        .strip_prefix("module ")
-                        .map(|m| m.trim().trim_matches('"').to_owned())
-                })?;
-                let rel = Path::new(dir).strip_prefix(&d).ok()?.to_string_lossy();
-                return Some(if rel.is_empty() {
-                    module
-                } else {
-                    format!("{module}/{rel}")
-                });
-            }
-            if !d.pop() {
-                return None;
-            }
-        }
-    }
-}
-
-fn match_go(t: &LockedRef, c: &Case, modules: &GoModules) -> Match {
+fn match_go(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     if c.name != t.name && !c.name.starts_with(&format!("{}/", t.name)) {
         return Match::No;
     }
     let dir = t.file.rsplit_once('/').map_or("", |(d, _)| d);
-    if modules
-        .import_path(dir)
-        .is_some_and(|pkg| c.classname == pkg)
-    {
+    let import_path = tree.go_import_path(dir);
+    if import_path.as_deref() == Some(c.classname.as_str()) {
         return Match::Exact;
     }
-    if dir.is_empty() || c.classname == dir || c.classname.ends_with(&format!("/{dir}")) {
+    // The package without the module path read (no `go.mod` above it): a package of the
+    // root directory is any, one of a directory ends with it.
+    let could_be = if dir.is_empty() {
+        import_path.is_none()
+    } else {
+        c.classname == dir || c.classname.ends_with(&format!("/{dir}"))
+    };
+    if could_be && tree.only_go_package(&c.classname, dir) {
         Match::Loose
     } else {
         Match::No
@@ -710,6 +743,10 @@ fn apply(c: &mut Case, failed: bool, msg: &str) {
 /// `Package` as the classname. Every package that reports a test must also end (a
 /// package-level `pass`, `fail` or `skip`); a line that starts like JSON but does not parse
 /// means a cut-off stream. Other lines (build output mixed in) are ignored.
+///
+/// A package's events must also be ones Go can have written ([`GoPackageRun`]): before Go
+/// 1.20, test2json reads a line a test prints (`=== RUN   TestTotal`, `--- PASS: TestTotal`)
+/// as an event of that test, so a test can forge another's run.
 pub fn parse_go_test_json(text: &str) -> Result<Vec<Case>> {
     #[derive(serde::Deserialize)]
     struct Event {
@@ -725,6 +762,7 @@ pub fn parse_go_test_json(text: &str) -> Result<Vec<Case>> {
     let mut out = Vec::new();
     let mut output: BTreeMap<(String, String), String> = BTreeMap::new();
     let mut packages_started: BTreeMap<String, bool> = BTreeMap::new();
+    let mut runs: BTreeMap<String, GoPackageRun> = BTreeMap::new();
     let mut any = false;
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -748,6 +786,13 @@ pub fn parse_go_test_json(text: &str) -> Result<Vec<Case>> {
             continue;
         };
         packages_started.entry(pkg.clone()).or_insert(false);
+        if let Err(why) = runs
+            .entry(pkg.clone())
+            .or_default()
+            .event(&ev.action, &test)
+        {
+            bail!("the events of package `{pkg}` cannot be trusted: {why}");
+        }
         let key = (pkg.clone(), test.clone());
         match ev.action.as_str() {
             "output" => {
@@ -786,7 +831,75 @@ pub fn parse_go_test_json(text: &str) -> Result<Vec<Case>> {
     if let Some((pkg, _)) = packages_started.iter().find(|(_, ended)| !**ended) {
         bail!("package `{pkg}` has no final pass/fail event (a run cut short?)");
     }
+    for (pkg, run) in &runs {
+        if let Some(test) = run.open.iter().next() {
+            bail!(
+                "the events of package `{pkg}` cannot be trusted: `{test}` started and never ended, though the package did (a test that ended the process, after printing another test's result?)"
+            );
+        }
+    }
     Ok(out)
+}
+
+/// What the events of one package say is running, to tell events Go writes from lines a test
+/// printed (test2json before Go 1.20 reads both alike). Go runs top-level tests one at a
+/// time: the next starts when the last ended or paused in `t.Parallel()`, and the paused
+/// ones continue only after every top-level test started. Subtests nest under their parent
+/// and may run side by side.
+#[derive(Debug, Default)]
+struct GoPackageRun {
+    /// Top-level tests started or continued and not paused or ended.
+    running: std::collections::BTreeSet<String>,
+    /// Tests (subtests too) started and not ended.
+    open: std::collections::BTreeSet<String>,
+}
+
+impl GoPackageRun {
+    /// Takes one event of a test; `Err` says why Go cannot have written it.
+    fn event(&mut self, action: &str, test: &str) -> std::result::Result<(), String> {
+        let top = test.split('/').next().unwrap_or(test);
+        let is_top = top == test;
+        let other = self.running.iter().find(|t| *t != top).cloned();
+        match action {
+            "run" | "pass" | "fail" | "skip" => {
+                // A top-level test starts only when no other runs; any other event of a test
+                // belongs to a top-level test that runs, unless none does (a report written
+                // by a tool that gives ends only).
+                let forged = if action == "run" && is_top {
+                    other.as_ref()
+                } else if self.running.contains(top) {
+                    None
+                } else {
+                    other.as_ref()
+                };
+                if let Some(other) = forged {
+                    let what = if action == "run" { "started" } else { "ended" };
+                    return Err(format!(
+                        "`{test}` {what} while `{other}` was running (Go runs one top-level test at a time: a line `{other}` printed?)"
+                    ));
+                }
+                if action == "run" {
+                    if is_top {
+                        self.running.insert(test.to_owned());
+                    }
+                    self.open.insert(test.to_owned());
+                } else {
+                    if is_top {
+                        self.running.remove(test);
+                    }
+                    self.open.remove(test);
+                }
+            }
+            "pause" if is_top => {
+                self.running.remove(test);
+            }
+            "cont" if is_top => {
+                self.running.insert(test.to_owned());
+            }
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -806,8 +919,17 @@ mod tests {
         }
     }
 
+    /// A work tree with a library package named `crate` and nothing else.
     fn m(t: &LockedRef, c: &Case) -> Match {
-        matches(t, c, &GoModules::new(Path::new("/nonexistent")))
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[package]\nname = \"crate\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("src/lib.rs"), "").unwrap();
+        matches(t, c, &WorkTree::new(dir.path()))
     }
 
     #[test]
@@ -853,6 +975,11 @@ mod tests {
         );
         assert_eq!(
             m(&t, &case("crate", "pay::tests::exact2", Outcome::Passed)),
+            Match::No
+        );
+        // The same path in another binary (an integration test declaring `mod pay`).
+        assert_eq!(
+            m(&t, &case("crate::it", "pay::tests::exact", Outcome::Passed)),
             Match::No
         );
     }
@@ -930,6 +1057,59 @@ mod tests {
     }
 
     #[test]
+    fn go_json_events_go_cannot_have_written_are_refused() {
+        let ev = |a: &str, t: &str| format!(r#"{{"Action":"{a}","Package":"m/pay","Test":"{t}"}}"#);
+        let doc = |events: &[String]| {
+            let mut s = events.join("\n");
+            s.push_str("\n{\"Action\":\"pass\",\"Package\":\"m/pay\"}\n");
+            s
+        };
+        let err =
+            |events: &[String]| format!("{:#}", parse_go_test_json(&doc(events)).unwrap_err());
+        // A top-level test started while another runs.
+        assert!(
+            err(&[
+                ev("run", "TestA"),
+                ev("run", "TestB"),
+                ev("pass", "TestB"),
+                ev("pass", "TestA")
+            ])
+            .contains("`TestB` started while `TestA` was running")
+        );
+        // A test that never ended in a package that did.
+        assert!(err(&[ev("run", "TestA")]).contains("`TestA` started and never ended"));
+        // Paused tests let the next one start, and continue side by side.
+        let parallel = [
+            ev("run", "TestA"),
+            ev("pause", "TestA"),
+            ev("run", "TestB"),
+            ev("pause", "TestB"),
+            ev("run", "TestC"),
+            ev("run", "TestC/x"),
+            ev("pause", "TestC/x"),
+            ev("cont", "TestC/x"),
+            ev("pass", "TestC/x"),
+            ev("pass", "TestC"),
+            ev("cont", "TestA"),
+            ev("cont", "TestB"),
+            ev("pass", "TestB"),
+            ev("pass", "TestA"),
+        ];
+        assert_eq!(parse_go_test_json(&doc(&parallel)).unwrap().len(), 4);
+        // A paused test that another's printed line "continues" is caught when it ends.
+        assert!(
+            err(&[
+                ev("run", "TestA"),
+                ev("pause", "TestA"),
+                ev("run", "TestB"),
+                ev("pass", "TestA"),
+                ev("pass", "TestB")
+            ])
+            .contains("`TestA` ended while `TestB` was running")
+        );
+    }
+
+    #[test]
     fn parametrised_instances_all_must_pass() {
         let t = r("python:t.py::test_b", "t.py");
         let src = EvidenceSource {
@@ -940,12 +1120,12 @@ mod tests {
         };
         let locked = vec![t];
         let cov = covered(&src, &locked).unwrap();
-        let modules = GoModules::new(Path::new("/nonexistent"));
+        let tree = WorkTree::new(Path::new("/nonexistent"));
         let run = |cases: Vec<Case>| {
             judge(
                 &cov,
                 &cases,
-                &modules,
+                &tree,
                 &mut Subclasses::new(Path::new(".")),
                 "r.xml",
             )

@@ -29,6 +29,7 @@ use tree_sitter::Node;
 
 use super::analysis::{kind, named_children, text};
 use super::evidence::{Case, LockedRef};
+use super::lookalikes::WorkTree;
 
 /// A class at the top of a Python module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,9 @@ pub struct PyClass {
     pub bases: Vec<String>,
     /// The names its body binds: methods, nested classes, assignments (`test_x = None`).
     pub defines: BTreeSet<String>,
+    /// Whether the class adds nothing to what it inherits: no decorator, no keyword in its
+    /// bases (`metaclass=`), a body of a docstring, `pass` or `...` only.
+    pub bare: bool,
 }
 
 /// A Python module as subclass lookup reads it.
@@ -54,7 +58,8 @@ pub struct PyModule {
 pub fn module_shape(root: Node<'_>, src: &str) -> PyModule {
     let mut classes = Vec::new();
     for n in named_children(root) {
-        let class = if kind(n) == "decorated_definition" {
+        let decorated = kind(n) == "decorated_definition";
+        let class = if decorated {
             match n.child_by_field_name("definition") {
                 Some(d) => d,
                 None => continue,
@@ -68,6 +73,18 @@ pub fn module_shape(root: Node<'_>, src: &str) -> PyModule {
         let Some(name) = class.child_by_field_name("name") else {
             continue;
         };
+        let keywords = class
+            .child_by_field_name("superclasses")
+            .is_some_and(|args| {
+                named_children(args)
+                    .into_iter()
+                    .any(|a| kind(a) != "comment" && !is_base_expression(a))
+            });
+        let bare = !decorated
+            && !keywords
+            && class
+                .child_by_field_name("body")
+                .is_some_and(|b| named_children(b).into_iter().all(adds_nothing));
         let bases = class
             .child_by_field_name("superclasses")
             .map(|args| {
@@ -86,6 +103,7 @@ pub fn module_shape(root: Node<'_>, src: &str) -> PyModule {
             name: text(name, src).to_owned(),
             bases,
             defines,
+            bare,
         });
     }
     let imports = super::bindings::module_bindings("python", root, src)
@@ -94,6 +112,24 @@ pub fn module_shape(root: Node<'_>, src: &str) -> PyModule {
         .map(|b| b.text)
         .collect();
     PyModule { classes, imports }
+}
+
+/// Whether a node of a class's base list is a base (a name, an attribute), not a keyword
+/// (`metaclass=M`), `*bases` or `**kw`.
+fn is_base_expression(n: Node<'_>) -> bool {
+    matches!(kind(n), "identifier" | "attribute" | "subscript" | "call")
+}
+
+/// Whether a statement of a class body adds nothing to the class: `pass`, `...`, a string
+/// (the docstring), a comment.
+fn adds_nothing(n: Node<'_>) -> bool {
+    match kind(n) {
+        "pass_statement" | "comment" => true,
+        "expression_statement" => named_children(n)
+            .into_iter()
+            .all(|e| matches!(kind(e), "string" | "concatenated_string" | "ellipsis")),
+        _ => false,
+    }
 }
 
 /// The names a class body binds at its top.
@@ -177,7 +213,7 @@ impl Subclasses {
 
     /// Whether the report entry `c` is a run of the locked Python method `t` under a class
     /// that inherits it (its own class is matched by name already, see `evidence::matches`).
-    pub fn runs(&mut self, t: &LockedRef, c: &Case) -> bool {
+    pub fn runs(&mut self, t: &LockedRef, c: &Case, tree: &WorkTree) -> bool {
         if t.lang != "python" || t.scope.len() != 1 {
             return false;
         }
@@ -189,20 +225,43 @@ impl Subclasses {
             return false;
         };
         if let Some(f) = &c.file
-            && !super::evidence::same_file(f, &class.0)
+            && !tree.names_file(f, &class.0)
         {
             return false;
         }
-        self.defining_class(&class, &t.name)
-            .is_some_and(|(file, name)| file == t.file && name == t.scope[0])
+        let Some(mro) = self.mro(&class, 0) else {
+            return false;
+        };
+        let Some(at) = self.defining_class(&mro, &t.name) else {
+            return false;
+        };
+        if mro[at] != Mro::Known((t.file.clone(), t.scope[0].clone())) {
+            return false;
+        }
+        // Every class the run's class finds before the test's own is locked with it (a
+        // subclass in the test's file: its setup is the static check's) or adds nothing;
+        // one of another file may replace the setup or what the test reads
+        // (`setup_method` rebinding the code under test to a stub).
+        mro[..at].iter().all(|entry| match entry {
+            Mro::Known((file, name)) => {
+                file == &t.file
+                    || self.module(file).is_some_and(|m| {
+                        m.classes
+                            .iter()
+                            .rev()
+                            .find(|c| &c.name == name)
+                            .is_some_and(|c| c.bare)
+                    })
+            }
+            Mro::Opaque(..) => false,
+        })
     }
 
-    /// The class whose body defines `method` first in the method resolution order of
-    /// `class`; `None` when that order cannot be read (a base gatekeeper does not read is
-    /// taken to define no test method).
-    fn defining_class(&mut self, class: &ClassRef, method: &str) -> Option<ClassRef> {
-        let mro = self.mro(class, 0)?;
-        for entry in mro.iter() {
+    /// Where in the method resolution order `mro` the first class whose body defines
+    /// `method` is; `None` when a class on it cannot be read (a base gatekeeper does not read
+    /// is taken to define no test method).
+    fn defining_class(&mut self, mro: &[Mro], method: &str) -> Option<usize> {
+        for (i, entry) in mro.iter().enumerate() {
             let Mro::Known((file, name)) = entry else {
                 continue;
             };
@@ -214,7 +273,7 @@ impl Subclasses {
                 .find(|c| &c.name == name)
                 .is_some_and(|c| c.defines.contains(method));
             if defines {
-                return Some((file.clone(), name.clone()));
+                return Some(i);
             }
         }
         None
@@ -395,13 +454,14 @@ mod tests {
         );
         write(
             "tests/test_kinds.py",
-            "import unittest\nimport tests.test_base\nimport tests.test_base as tb\nfrom tests import test_base\nfrom tests.test_base import Checks as C\nfrom .test_base import Checks\n\n\nclass ByName(C, unittest.TestCase):\n    pass\n\n\nclass ByAlias(tb.Checks):\n    pass\n\n\nclass ByModule(test_base.Checks):\n    pass\n\n\nclass ByPath(tests.test_base.Checks):\n    pass\n\n\nclass Relative(Checks):\n    pass\n\n\nclass Deeper(ByAlias):\n    pass\n\n\nclass Overrides(C):\n    def test_total(self):\n        pass\n\n\nclass Hides(C):\n    test_total = None\n\n\nclass LaterBase(tb.Other, C):\n    pass\n\n\nclass Unrelated(unittest.TestCase):\n    def test_total(self):\n        pass\n",
+            "import unittest\nimport tests.test_base\nimport tests.test_base as tb\nfrom tests import test_base\nfrom tests.test_base import Checks as C\nfrom .test_base import Checks\n\n\nclass ByName(C, unittest.TestCase):\n    pass\n\n\nclass ByAlias(tb.Checks):\n    pass\n\n\nclass ByModule(test_base.Checks):\n    pass\n\n\nclass ByPath(tests.test_base.Checks):\n    pass\n\n\nclass Relative(Checks):\n    pass\n\n\nclass Deeper(ByAlias):\n    pass\n\n\nclass Overrides(C):\n    def test_total(self):\n        pass\n\n\nclass Hides(C):\n    test_total = None\n\n\nclass LaterBase(tb.Other, C):\n    pass\n\n\nclass Unrelated(unittest.TestCase):\n    def test_total(self):\n        pass\n\n\nclass SetsUp(C):\n    def setUp(self):\n        pass\n\n\nclass Data(C):\n    items = []\n\n\n@unittest.skipIf(False, \"never\")\nclass Decorated(C):\n    pass\n\n\nclass Meta(C, metaclass=type):\n    pass\n\n\nclass Documented(C):\n    \"\"\"Only a docstring.\"\"\"\n    ...\n",
         );
         let t = LockedRef::new(
             "python:tests/test_base.py::Checks::test_total",
             "tests/test_base.py",
         );
         let mut s = Subclasses::new(&dir);
+        let tree = WorkTree::new(&dir);
         for class in [
             "ByName",
             "ByAlias",
@@ -410,19 +470,31 @@ mod tests {
             "Relative",
             "Deeper",
             "LaterBase",
+            "Documented",
         ] {
             let c = case(&format!("tests.test_kinds.{class}"), "test_total[1]");
-            assert!(s.runs(&t, &c), "{class}");
+            assert!(s.runs(&t, &c, &tree), "{class}");
         }
-        for class in ["Overrides", "Hides", "Unrelated", "Missing"] {
+        // Classes of another file before the test's class that define anything, are
+        // decorated or take a metaclass: what they add is not locked with the test.
+        for class in [
+            "Overrides",
+            "Hides",
+            "Unrelated",
+            "Missing",
+            "SetsUp",
+            "Data",
+            "Decorated",
+            "Meta",
+        ] {
             let c = case(&format!("tests.test_kinds.{class}"), "test_total");
-            assert!(!s.runs(&t, &c), "{class}");
+            assert!(!s.runs(&t, &c, &tree), "{class}");
         }
         // Another method's name, and the report naming another file.
-        assert!(!s.runs(&t, &case("tests.test_kinds.ByName", "test_other")));
+        assert!(!s.runs(&t, &case("tests.test_kinds.ByName", "test_other"), &tree));
         let mut other_file = case("tests.test_kinds.ByName", "test_total");
         other_file.file = Some("tests/test_other.py".to_owned());
-        assert!(!s.runs(&t, &other_file));
+        assert!(!s.runs(&t, &other_file, &tree));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -203,6 +203,26 @@ pub fn python_module_shape(path: &str, src: &str) -> Result<Option<super::subcla
     }
 }
 
+/// The instances a parametrised Python test's source promises ([`super::instances`]);
+/// `None` when not read exactly, when it does not parse, or this build has no Python grammar.
+pub fn python_expected_instances(
+    path: &str,
+    src: &str,
+    scope: &[String],
+    name: &str,
+) -> Result<Option<super::instances::Expected>> {
+    #[cfg(feature = "lang-python")]
+    {
+        Ok(parse_clean(Lang::Python, path, src)?
+            .and_then(|t| super::instances::expected(t.root_node(), src, scope, name)))
+    }
+    #[cfg(not(feature = "lang-python"))]
+    {
+        let _ = (path, src, scope, name);
+        Ok(None)
+    }
+}
+
 /// The definition of `name` at the top of a Python module (a `def`, decorated or not, or an
 /// assignment to that one name) as [`super::analysis::python_definition`] reads it; `None`
 /// when it does not parse, holds no such definition, or this build has no Python grammar.

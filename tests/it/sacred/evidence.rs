@@ -357,8 +357,16 @@ const RS: &str = "#[cfg(test)]\nmod tests {\n    // gatekeeper:sacred\n    #[tes
 
 #[test]
 fn nextest_junit_maps_module_paths() {
+    // The package name is the lib's binary id, which the classname must be.
     let e = setup(
-        &[("src/pay.rs", RS)],
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"billing\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            ("src/lib.rs", "mod pay;\n"),
+            ("src/pay.rs", RS),
+        ],
         &gate_config("reports/junit.xml", "junit", "ci"),
     );
     let id = "rust:src/pay.rs::tests::refund_is_exact";
@@ -528,14 +536,15 @@ fn dropping_an_evidence_entry_is_a_config_weakening() {
     );
 }
 
-/// A real `cargo nextest` run of a tiny crate (no dependencies, offline) writes the JUnit
-/// report that proves — or refuses — the sacred test.
-#[test]
+const NEXTEST_LIB: &str = "pub fn refund(x: u32) -> u32 {\n    x\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    // gatekeeper:sacred\n    #[test]\n    fn refund_is_exact() {\n        assert_eq!(refund(10), 10);\n    }\n\n    #[test]\n    fn other() {\n        assert_eq!(refund(1), 1);\n    }\n}\n";
+
+/// A tiny crate (no dependencies, offline) `billing` with [`NEXTEST_LIB`] as `src/lib.rs` and
+/// gate `test` running the real `cargo nextest` with a JUnit report.
 #[expect(
     clippy::disallowed_methods,
     reason = "the real toolchain is found through the developer's environment"
 )]
-fn real_cargo_nextest_report() {
+fn real_nextest_crate() -> Ev {
     let has_nextest = std::process::Command::new("cargo-nextest")
         .arg("--version")
         .output()
@@ -544,7 +553,6 @@ fn real_cargo_nextest_report() {
         has_nextest,
         "cargo-nextest is not installed: scripts/test.sh installs it (cargo install --locked cargo-nextest)"
     );
-    let lib = "pub fn refund(x: u32) -> u32 {\n    x\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    // gatekeeper:sacred\n    #[test]\n    fn refund_is_exact() {\n        assert_eq!(refund(10), 10);\n    }\n\n    #[test]\n    fn other() {\n        assert_eq!(refund(1), 1);\n    }\n}\n";
     let config = "gates:\n  test:\n    run: cargo nextest run --offline --profile ci\n    stages: [ci]\n    timeout: 10m\nsacred:\n  evidence:\n    - { gate: test, junit: \"target/nextest/ci/junit.xml\" }\n";
     let mut e = setup(
         &[
@@ -552,7 +560,7 @@ fn real_cargo_nextest_report() {
                 "Cargo.toml",
                 "[package]\nname = \"billing\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
             ),
-            ("src/lib.rs", lib),
+            ("src/lib.rs", NEXTEST_LIB),
             (
                 ".config/nextest.toml",
                 "[profile.ci.junit]\npath = \"junit.xml\"\n",
@@ -571,6 +579,15 @@ fn real_cargo_nextest_report() {
     if let Ok(t) = std::env::var("RUSTUP_TOOLCHAIN") {
         e.repo.set_env("RUSTUP_TOOLCHAIN", &t);
     }
+    e
+}
+
+/// A real `cargo nextest` run of a tiny crate (no dependencies, offline) writes the JUnit
+/// report that proves — or refuses — the sacred test.
+#[test]
+fn real_cargo_nextest_report() {
+    let e = real_nextest_crate();
+    let lib = NEXTEST_LIB;
     let out = e.repo.gk(&["run", "test", "-v"]);
     assert_proven(&out, 1);
     // `#[ignore]` added by a change nobody locked: nextest leaves it out of the report.
@@ -579,6 +596,23 @@ fn real_cargo_nextest_report() {
         lib.replacen("#[test]\n", "#[test]\n    #[ignore]\n", 1),
     );
     let out = e.repo.gk(&["run", "test"]);
+    assert_refused(&out, "rust:src/lib.rs::tests::refund_is_exact", "not-run");
+}
+
+/// ev-07 with the real `cargo nextest`: a default filter drops the lib's tests and an
+/// integration test declares the same module path; its entry is of binary `billing::it`.
+#[test]
+fn a_real_nextest_run_of_a_lookalike_integration_test_is_not_the_lib_test() {
+    let e = real_nextest_crate();
+    e.repo.write(
+        ".config/nextest.toml",
+        "[profile.ci]\ndefault-filter = \"not binary_id(billing)\"\n\n[profile.ci.junit]\npath = \"junit.xml\"\n",
+    );
+    e.repo.write(
+        "tests/it.rs",
+        "mod tests {\n    #[test]\n    fn refund_is_exact() {}\n}\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
     assert_refused(&out, "rust:src/lib.rs::tests::refund_is_exact", "not-run");
 }
 
@@ -710,9 +744,11 @@ fn an_abstract_base_whose_only_subclass_is_gone_stays_skipped_at_runtime() {
 #[test]
 fn subclasses_in_other_files_count_through_their_imports_and_a_look_alike_does_not() {
     // Subclasses of a locked abstract base test in another file, through `from … import` and
-    // through a module alias; and an unrelated class with a method of the same name.
-    let base = "import unittest\n\n\ndef abstract(cls):\n    class Wrapper(cls):\n        @classmethod\n        def setUpClass(cls):\n            if cls is Wrapper:\n                raise unittest.SkipTest(\"abstract base class\")\n            super().setUpClass()\n\n    return Wrapper\n\n\n@abstract\nclass Checks(unittest.TestCase):\n    def test_total(self):\n        self.assertEqual(sum(self.items), 6)\n";
-    let other = "import unittest\n\nimport tests.billing.test_base as tb\nfrom tests.billing.test_base import Checks\n\n\nclass TestList(Checks, unittest.TestCase):\n    items = [1, 2, 3]\n\n\nclass TestTuple(tb.Checks, unittest.TestCase):\n    items = (1, 2, 3)\n";
+    // through a module alias; and an unrelated class with a method of the same name. The
+    // subclasses add nothing (a docstring, `pass`): one of another file that defines
+    // anything is no evidence (next test).
+    let base = "import unittest\n\n\ndef abstract(cls):\n    class Wrapper(cls):\n        @classmethod\n        def setUpClass(cls):\n            if cls is Wrapper:\n                raise unittest.SkipTest(\"abstract base class\")\n            super().setUpClass()\n\n    return Wrapper\n\n\n@abstract\nclass Checks(unittest.TestCase):\n    items = [1, 2, 3]\n\n    def test_total(self):\n        self.assertEqual(sum(self.items), 6)\n";
+    let other = "import unittest\n\nimport tests.billing.test_base as tb\nfrom tests.billing.test_base import Checks\n\n\nclass TestList(Checks, unittest.TestCase):\n    pass\n\n\nclass TestTuple(tb.Checks, unittest.TestCase):\n    \"\"\"The checks, once more.\"\"\"\n";
     let e = inherited(&[
         ("tests/billing/test_base.py", base),
         ("tests/billing/test_kinds.py", other),
@@ -731,4 +767,514 @@ fn subclasses_in_other_files_count_through_their_imports_and_a_look_alike_does_n
         "python:tests/billing/test_base.py::Checks::test_total",
         "skipped-at-runtime",
     );
+}
+
+#[test]
+fn subclasses_in_other_files_that_define_anything_are_no_evidence() {
+    // The shape the test above had before: the subclasses of another file give the data the
+    // inherited check reads. Another file's class could as well give `[]` and `0`: what
+    // such a class defines is not locked with the test, so its runs prove nothing.
+    let base = "import unittest\n\n\ndef abstract(cls):\n    class Wrapper(cls):\n        @classmethod\n        def setUpClass(cls):\n            if cls is Wrapper:\n                raise unittest.SkipTest(\"abstract base class\")\n            super().setUpClass()\n\n    return Wrapper\n\n\n@abstract\nclass Checks(unittest.TestCase):\n    def test_total(self):\n        self.assertEqual(sum(self.items), 6)\n";
+    let other = "import unittest\n\nimport tests.billing.test_base as tb\nfrom tests.billing.test_base import Checks\n\n\nclass TestList(Checks, unittest.TestCase):\n    items = [1, 2, 3]\n\n\nclass TestTuple(tb.Checks, unittest.TestCase):\n    items = (1, 2, 3)\n";
+    let e = inherited(&[
+        ("tests/billing/test_base.py", base),
+        ("tests/billing/test_kinds.py", other),
+    ]);
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(
+        &out,
+        "python:tests/billing/test_base.py::Checks::test_total",
+        "skipped-at-runtime",
+    );
+}
+
+#[test]
+fn a_subclass_of_another_file_overriding_the_setup_is_no_evidence_under_the_real_pytest() {
+    // ev-10: the sacred tests deselected by a sibling conftest.py; a subclass in another
+    // file inherits `test_total` and replaces the code under test in `setup_method`.
+    let test = "from tests.billing.pay import total\n\n\nclass TestPay:\n    def setup_method(self, method):\n        self.items = [1, 2, 3]\n\n    def test_total(self):\n        assert total(self.items) == 6\n\n\nclass TestPayAgain(TestPay):\n    def setup_method(self, method):\n        self.items = [3, 2, 1]\n";
+    let e = pytest_gates(
+        &[
+            (
+                "tests/billing/pay.py",
+                "def total(xs):\n    return sum(xs)\n",
+            ),
+            ("tests/billing/test_pay.py", test),
+        ],
+        &[(
+            "test",
+            "{pytest} -q -p no:cacheprovider tests --junitxml=reports/test.xml",
+        )],
+    );
+    // A subclass of the test's own file with a setup of its own counts (that setup is
+    // locked with the test); so does a bare subclass elsewhere.
+    e.repo.write("tests/other/__init__.py", "");
+    e.repo.write(
+        "tests/other/test_again.py",
+        "import tests.billing.test_pay as tp\n\n\nclass TestPayHere(tp.TestPay):\n    pass\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_proven(&out, 1);
+    e.repo.write(
+        "tests/billing/pay.py",
+        "def total(xs):\n    return sum(xs) + 1\n",
+    );
+    e.repo.write("tests/other/conftest.py", DESELECT_BILLING);
+    e.repo.write(
+        "tests/other/test_again.py",
+        "import tests.billing.test_pay as tp\n\n\nclass TestPayFast(tp.TestPay):\n    def setup_method(self, method):\n        self.items = [1, 2, 3]\n        tp.total = lambda xs: 6\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(
+        &out,
+        "python:tests/billing/test_pay.py::TestPay::test_total",
+        "not-run",
+    );
+}
+
+/// A repository whose gates run the real pytest: each `(gate, command)` writes
+/// `reports/GATE.xml` (`{pytest}` in the command is pytest's path).
+fn pytest_gates(files: &[(&str, &str)], gates: &[(&str, &str)]) -> Ev {
+    let pytest = crate::common::required_tool("pytest");
+    let mut config = String::from("gates:\n");
+    let mut evidence = String::new();
+    for (name, cmd) in gates {
+        let cmd = cmd.replace("{pytest}", &pytest.display().to_string());
+        config.push_str(&format!(
+            "  {name}:\n    run: rm -rf reports/{name}.xml && {cmd}\n    stages: [ci]\n"
+        ));
+        evidence.push_str(&format!(
+            "    - {{ gate: {name}, junit: \"reports/{name}.xml\" }}\n"
+        ));
+    }
+    config.push_str("sacred:\n  paths: [\"tests/billing/**\"]\n  evidence:\n");
+    config.push_str(&evidence);
+    let mut all = vec![("tests/__init__.py", ""), ("tests/billing/__init__.py", "")];
+    all.extend_from_slice(files);
+    setup(&all, &config)
+}
+
+/// A conftest.py of a sibling directory deselects the sacred tests' directory.
+const DESELECT_BILLING: &str = "def pytest_collection_modifyitems(config, items):\n    items[:] = [i for i in items if not i.nodeid.startswith(\"tests/billing/\")]\n";
+
+#[test]
+fn a_lookalike_module_elsewhere_does_not_stand_in_for_a_deselected_test_under_the_real_pytest() {
+    // ev-02: the sacred test is deselected; `tests/other/tests/billing/test_pay.py` reports
+    // classname `tests.other.tests.billing.test_pay`, which ends with the expected one.
+    let e = pytest_gates(
+        &[("tests/billing/test_pay.py", PY)],
+        &[(
+            "test",
+            "{pytest} -q -p no:cacheprovider tests --junitxml=reports/test.xml",
+        )],
+    );
+    e.repo.write("tests/other/__init__.py", "");
+    e.repo.write("tests/other/conftest.py", DESELECT_BILLING);
+    e.repo.write("tests/other/tests/__init__.py", "");
+    e.repo.write("tests/other/tests/billing/__init__.py", "");
+    e.repo.write(
+        "tests/other/tests/billing/test_pay.py",
+        "def test_refund():\n    assert True\n\n\ndef test_other():\n    assert True\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(&out, PY_ID, "not-run");
+}
+
+#[test]
+fn pytest_started_in_a_subdirectory_or_with_a_junit_prefix_still_proves_the_test() {
+    let e = pytest_gates(
+        &[("tests/billing/test_pay.py", PY)],
+        &[
+            (
+                "sub",
+                "cd tests && {pytest} -q -p no:cacheprovider --junitxml=../reports/sub.xml",
+            ),
+            (
+                "prefix",
+                "{pytest} -q -p no:cacheprovider tests --junitprefix=shop --junitxml=reports/prefix.xml",
+            ),
+        ],
+    );
+    for gate in ["sub", "prefix"] {
+        let out = e.repo.gk(&["run", gate, "-v"]);
+        assert_proven(&out, 2);
+    }
+    // Another file the shorter module could name makes the entry ambiguous: no evidence.
+    e.repo.write("tests/other/__init__.py", "");
+    e.repo.write("tests/other/billing/__init__.py", "");
+    e.repo.write(
+        "tests/other/billing/test_pay.py",
+        "def test_unrelated():\n    assert True\n",
+    );
+    let out = e.repo.gk(&["run", "sub", "-v"]);
+    assert_refused(&out, PY_ID, "not-run");
+}
+
+#[test]
+fn a_vitest_lookalike_file_ending_with_the_test_path_does_not_stand_in() {
+    // ev-13: the sacred test is skipped at run time, a look-alike with the same titles in
+    // `legacy/tests/billing/pay.test.js` passes.
+    let e = setup(
+        &[("tests/billing/pay.test.js", JS)],
+        &gate_config("reports/*.xml", "junit", "ci"),
+    );
+    e.repo.write("legacy/tests/billing/pay.test.js", JS);
+    let out = e.run(&junit(
+        "<testcase classname=\"tests/billing/pay.test.js\" name=\"refunds &gt; is exact\"><skipped/></testcase>\n<testcase classname=\"legacy/tests/billing/pay.test.js\" name=\"refunds &gt; is exact\"/>",
+    ));
+    assert_refused(&out, JS_ID, "skipped-at-runtime");
+    let out = e.run(&junit(
+        "<testcase classname=\"legacy/tests/billing/pay.test.js\" name=\"refunds &gt; is exact\"/>",
+    ));
+    assert_refused(&out, JS_ID, "not-run");
+}
+
+#[test]
+fn a_js_file_path_from_a_subdirectory_or_absolute_still_names_the_test() {
+    let e = setup(
+        &[("tests/billing/pay.test.js", JS)],
+        &gate_config("reports/*.xml", "junit", "ci"),
+    );
+    // vitest started in `tests/`: the classname is relative to it.
+    let out = e.run(&junit(
+        "<testcase classname=\"billing/pay.test.js\" name=\"refunds &gt; is exact\"/>",
+    ));
+    assert_proven(&out, 1);
+    // jest-junit's absolute `file` attribute.
+    let abs = e
+        .repo
+        .path("tests/billing/pay.test.js")
+        .display()
+        .to_string();
+    let out = e.run(&junit(&format!(
+        "<testcase classname=\"refunds is exact\" name=\"refunds is exact\" file=\"{abs}\"/>"
+    )));
+    assert_proven(&out, 1);
+    let out = e.run(&junit(
+        "<testcase classname=\"refunds is exact\" name=\"refunds is exact\" file=\"/elsewhere/tests/billing/pay.test.js\"/>",
+    ));
+    assert_refused(&out, JS_ID, "not-run");
+    // Another file ending with the shorter path: ambiguous, no evidence.
+    e.repo.write("legacy/billing/pay.test.js", JS);
+    let out = e.run(&junit(
+        "<testcase classname=\"billing/pay.test.js\" name=\"refunds &gt; is exact\"/>",
+    ));
+    assert_refused(&out, JS_ID, "not-run");
+}
+
+/// A Go repository (`go.mod` when `module` is given) with the sacred `billing/pay_test.go`
+/// and gate `go-test` copying `report.in` to `reports/go-test.json`.
+fn go_repo(module: Option<&str>) -> Ev {
+    let mut files = vec![("billing/pay_test.go", GO)];
+    let gomod = module.map(|m| format!("module {m}\n\ngo 1.19\n"));
+    if let Some(g) = &gomod {
+        files.push(("go.mod", g));
+    }
+    setup(
+        &files,
+        "gates:\n  go-test:\n    run: |\n      mkdir -p reports\n      if [ -f ../report.in ]; then cp ../report.in reports/go-test.json; fi\n    stages: [ci]\nsacred:\n  paths: [\"billing/**\"]\n  evidence:\n    - { gate: go-test, go_test_json: reports/go-test.json }\n",
+    )
+}
+
+impl Ev {
+    fn run_go(&self, report: &str) -> Output {
+        std::fs::write(self.report_in(), report).unwrap();
+        self.repo.gk(&["run", "go-test", "-v"])
+    }
+}
+
+const GO_ID: &str = "go:billing/pay_test.go::TestRefund";
+
+/// `TestRefund` of package `pkg` passes, after `before`.
+fn go_pass_in(pkg: &str, before: &str) -> String {
+    format!(
+        "{before}{{\"Action\":\"run\",\"Package\":\"{pkg}\",\"Test\":\"TestRefund\"}}\n{{\"Action\":\"pass\",\"Package\":\"{pkg}\",\"Test\":\"TestRefund\",\"Elapsed\":0}}\n{{\"Action\":\"pass\",\"Package\":\"{pkg}\",\"Elapsed\":0.1}}\n"
+    )
+}
+
+#[test]
+fn a_go_package_ending_with_the_directory_does_not_stand_in_for_it() {
+    // ev-06: billing's tests are filtered out (`-test.run=^$` from an init), the look-alike
+    // package `internal/billing` passes a `TestRefund`.
+    let e = go_repo(Some("example.com/shop"));
+    e.repo.write("internal/billing/pay_test.go", GO);
+    let nothing_ran = "{\"Action\":\"output\",\"Package\":\"example.com/shop/billing\",\"Output\":\"ok  \\texample.com/shop/billing\\t0.002s [no tests to run]\\n\"}\n{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\",\"Elapsed\":0.002}\n";
+    let out = e.run_go(&go_pass_in(
+        "example.com/shop/internal/billing",
+        nothing_ran,
+    ));
+    assert_refused(&out, GO_ID, "not-run");
+    // ev-09: billing became a module of its own, which `go test ./...` at the root skips.
+    e.repo.write(
+        "billing/go.mod",
+        "module example.com/shop/billing\n\ngo 1.19\n",
+    );
+    let out = e.run_go(&go_pass_in("example.com/shop/internal/billing", ""));
+    assert_refused(&out, GO_ID, "not-run");
+}
+
+#[test]
+fn a_go_package_is_matched_by_its_directory_when_no_module_path_is_read() {
+    // No `go.mod` in the repository: the package's directory is all gatekeeper knows.
+    let e = go_repo(None);
+    let out = e.run_go(&go_pass_in("example.com/shop/billing", ""));
+    assert_proven(&out, 1);
+    // Another package directory the entry could be: no evidence.
+    e.repo.write("shop/billing/pay_test.go", GO);
+    let out = e.run_go(&go_pass_in("example.com/shop/billing", ""));
+    assert_refused(&out, GO_ID, "not-run");
+}
+
+#[test]
+fn a_nextest_entry_of_another_binary_does_not_stand_in_for_a_lib_test() {
+    let e = setup(
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"billing\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            ("src/lib.rs", "mod pay;\n"),
+            ("src/pay.rs", RS),
+        ],
+        &gate_config("reports/junit.xml", "junit", "ci"),
+    );
+    let id = "rust:src/pay.rs::tests::refund_is_exact";
+    // ev-07: the lib's tests filtered out, `tests/it.rs` declares the same module path.
+    let out = e.run(&junit(
+        "<testcase classname=\"billing::it\" name=\"pay::tests::refund_is_exact\"/>",
+    ));
+    assert_refused(&out, id, "not-run");
+    let out = e.run(&junit(
+        "<testcase classname=\"billing::bin/tool\" name=\"pay::tests::refund_is_exact\"/>",
+    ));
+    assert_refused(&out, id, "not-run");
+    // Without a package name to read, nothing names the binary: fail closed.
+    e.repo.write("Cargo.toml", "[workspace]\n");
+    let out = e.run(&junit(
+        "<testcase classname=\"billing\" name=\"pay::tests::refund_is_exact\"/>",
+    ));
+    assert_refused(&out, id, "not-run");
+}
+
+#[test]
+fn nextest_binary_ids_of_integration_tests_and_binaries_are_their_own() {
+    let e = setup(
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"my-shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            (
+                "tests/refunds.rs",
+                "// gatekeeper:sacred\n#[test]\nfn refund_is_exact() {\n    assert_eq!(2 + 2, 4);\n}\n",
+            ),
+            ("src/bin/tool.rs", RS),
+        ],
+        &gate_config("reports/junit.xml", "junit", "ci"),
+    );
+    // nextest keeps the package name as written (with its dash).
+    let out = e.run(&junit(
+        "<testcase classname=\"my-shop::refunds\" name=\"refund_is_exact\"/>\n<testcase classname=\"my-shop::bin/tool\" name=\"tests::refund_is_exact\"/>",
+    ));
+    assert_proven(&out, 2);
+    let out = e.run(&junit(
+        "<testcase classname=\"my-shop::other\" name=\"refund_is_exact\"/>\n<testcase classname=\"my-shop::bin/tool\" name=\"tests::refund_is_exact\"/>",
+    ));
+    assert_refused(&out, "rust:tests/refunds.rs::refund_is_exact", "not-run");
+}
+
+/// Events of a real `go test -json` run (go 1.19.8, `Time` and output left out) of parallel
+/// top-level tests (`TestRefund` and `TestB` call `t.Parallel()`), parallel subtests with
+/// parallel subtests of their own (`TestC/x/inner`), and a skipped test.
+const GO_PARALLEL_RUN: &str = r#"{"Action":"run","Package":"example.com/shop/billing","Test":"TestRefund"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestRefund"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestB"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestB"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC/x"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestC/x"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC/y"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestC/y"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC/z"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestC/z"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestC/x"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestC/z"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC/x/inner"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestC/x/inner"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestC/y"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC/z/inner"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestC/z/inner"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestC/x/inner"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestC/z/inner"}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestC/y/inner"}
+{"Action":"pause","Package":"example.com/shop/billing","Test":"TestC/y/inner"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestC/y/inner"}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC/x/inner","Elapsed":0}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC/x","Elapsed":0.01}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC/z/inner","Elapsed":0}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC/z","Elapsed":0.01}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC/y/inner","Elapsed":0}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC/y","Elapsed":0.01}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestC","Elapsed":0}
+{"Action":"run","Package":"example.com/shop/billing","Test":"TestD"}
+{"Action":"skip","Package":"example.com/shop/billing","Test":"TestD","Elapsed":0}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestRefund"}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestB"}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestB","Elapsed":0.01}
+{"Action":"cont","Package":"example.com/shop/billing","Test":"TestRefund"}
+{"Action":"pass","Package":"example.com/shop/billing","Test":"TestRefund","Elapsed":0.02}
+{"Action":"pass","Package":"example.com/shop/billing","Elapsed":0}
+"#;
+
+#[test]
+fn a_real_go_run_with_parallel_tests_and_subtests_is_trusted() {
+    let e = go_repo(Some("example.com/shop"));
+    assert_proven(&e.run_go(GO_PARALLEL_RUN), 1);
+}
+
+/// ev-04 and ev-05 as go 1.19's test2json wrote them: `TestHelpers` prints `=== RUN
+/// TestRefund` and `--- PASS: TestRefund`, which test2json turns into events of `TestRefund`
+/// (an `init()` of the package filtered `TestRefund` out, or `TestHelpers` ended the process).
+#[test]
+fn go_events_a_running_test_printed_for_another_are_undecided() {
+    let e = go_repo(Some("example.com/shop"));
+    let p = "\"Package\":\"example.com/shop/billing\"";
+    let ev =
+        |action: &str, test: &str| format!("{{\"Action\":\"{action}\",{p},\"Test\":\"{test}\"}}\n");
+    let end = format!("{{\"Action\":\"pass\",{p},\"Elapsed\":0.01}}\n");
+    // ev-04: TestHelpers ends normally.
+    let forged_run = [
+        ev("run", "TestHelpers"),
+        ev("run", "TestRefund"),
+        ev("pass", "TestRefund"),
+        ev("pass", "TestHelpers"),
+        end.clone(),
+    ]
+    .concat();
+    let out = e.run_go(&forged_run);
+    assert_code(&out, 3, "forged run");
+    assert!(
+        output_of(&out).contains("the events of package `example.com/shop/billing` cannot be trusted: `TestRefund` started while `TestHelpers` was running"),
+        "{}",
+        text(&out)
+    );
+    // ev-05: TestHelpers exits the process after the forged lines (the package passes).
+    let never_ended = [
+        ev("run", "TestHelpers"),
+        ev("output", "TestHelpers"),
+        ev("pass", "TestRefund"),
+        end.clone(),
+    ]
+    .concat();
+    let out = e.run_go(&never_ended);
+    assert_code(&out, 3, "a test that never ended");
+    assert!(
+        output_of(&out).contains("cannot be trusted"),
+        "{}",
+        text(&out)
+    );
+    // Only a forged end, or a forged subtest, while the forging test runs.
+    for forged in [
+        [
+            ev("run", "TestHelpers"),
+            ev("pass", "TestRefund"),
+            ev("pass", "TestHelpers"),
+            end.clone(),
+        ]
+        .concat(),
+        [
+            ev("run", "TestHelpers"),
+            ev("pass", "TestRefund/case_1"),
+            ev("pass", "TestHelpers"),
+            end.clone(),
+        ]
+        .concat(),
+    ] {
+        let out = e.run_go(&forged);
+        assert_code(&out, 3, "forged end");
+        assert!(
+            output_of(&out).contains("`TestHelpers` was running"),
+            "{}",
+            text(&out)
+        );
+    }
+    // The same events from Go itself, one test after the other: proven.
+    let honest = [
+        ev("run", "TestHelpers"),
+        ev("pass", "TestHelpers"),
+        ev("run", "TestRefund"),
+        ev("pass", "TestRefund"),
+        end,
+    ]
+    .concat();
+    assert_proven(&e.run_go(&honest), 1);
+}
+
+const PARAMETRISED: &str = "import pytest\n\nfrom tests.billing.pay import total\n\n\n@pytest.mark.parametrize((\"xs\", \"want\"), [([1, 2, 3], 6), ([], 0)])\ndef test_total(xs, want):\n    assert total(xs) == want\n";
+const PARAMETRISED_ID: &str = "python:tests/billing/test_pay.py::test_total";
+
+fn parametrised(test: &str) -> Ev {
+    pytest_gates(
+        &[
+            (
+                "tests/billing/pay.py",
+                "def total(xs):\n    return sum(xs)\n",
+            ),
+            ("tests/billing/test_pay.py", test),
+        ],
+        &[(
+            "test",
+            "{pytest} -q -p no:cacheprovider tests --junitxml=reports/test.xml",
+        )],
+    )
+}
+
+#[test]
+fn a_parametrised_test_missing_a_literal_case_is_not_run_under_the_real_pytest() {
+    // ev-03: a sibling conftest.py deselects the strong case; only `[] -> 0` runs.
+    let e = parametrised(PARAMETRISED);
+    assert_proven(&e.repo.gk(&["run", "test", "-v"]), 1);
+    e.repo.write(
+        "tests/billing/pay.py",
+        "def total(xs):\n    return sum(xs) * 2\n",
+    );
+    e.repo.write("tests/other/__init__.py", "");
+    e.repo.write(
+        "tests/other/conftest.py",
+        "def pytest_collection_modifyitems(config, items):\n    items[:] = [i for i in items if \"[xs0-\" not in i.nodeid]\n",
+    );
+    e.repo.write(
+        "tests/other/test_other.py",
+        "def test_other():\n    assert True\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(&out, PARAMETRISED_ID, "not-run");
+    assert!(
+        output_of(&out).contains("2 cases, 1 reported"),
+        "{}",
+        text(&out)
+    );
+    // Skipped instead of deselected: a skip counts only for a case marked in the source.
+    e.repo.write(
+        "tests/other/conftest.py",
+        "import pytest\n\n\ndef pytest_collection_modifyitems(config, items):\n    for i in items:\n        if \"[xs0-\" in i.nodeid:\n            i.add_marker(pytest.mark.skip(reason=\"slow\"))\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(&out, PARAMETRISED_ID, "not-run");
+    assert!(output_of(&out).contains("1 skipped"), "{}", text(&out));
+}
+
+#[test]
+fn a_parametrised_test_may_skip_the_cases_its_source_marks() {
+    // One case carries `marks=` (skipped where it cannot run): the other passing is enough.
+    let marked = PARAMETRISED.replace(
+        "[([1, 2, 3], 6), ([], 0)]",
+        "[([1, 2, 3], 6), pytest.param([], 0, marks=pytest.mark.skip(reason=\"py2\"))]",
+    );
+    let e = parametrised(&marked);
+    assert_proven(&e.repo.gk(&["run", "test", "-v"]), 1);
+    // Cases read from a name are not counted: every instance that ran passed is enough.
+    let named = "import pytest\n\nfrom tests.billing.pay import total\n\nCASES = [([1, 2, 3], 6), ([], 0)]\n\n\n@pytest.mark.parametrize((\"xs\", \"want\"), CASES)\ndef test_total(xs, want):\n    if not xs:\n        pytest.skip(\"empty\")\n    assert total(xs) == want\n";
+    let e = parametrised(named);
+    assert_proven(&e.repo.gk(&["run", "test", "-v"]), 1);
 }

@@ -1,0 +1,229 @@
+//! How many instances a parametrised Python test has, as its source says: the evidence check
+//! holds a report to that many (a `conftest.py` that deselects the strong case and lets only
+//! the weak one run would otherwise prove the test).
+//!
+//! Read: the test function's own `@…mark.parametrize(names, [cases…])` decorators whose cases
+//! are a literal list or tuple, multiplied when stacked. A case written
+//! `pytest.param(…, marks=…)` may legitimately be skipped (or deselected) at run time, as may
+//! every instance of a test carrying a skip or xfail marker itself or on a class around it.
+//!
+//! **Invariant:** anything not read exactly (cases from a name, a call, a splat; a
+//! `parametrize` of the class or the module, `pytest_generate_tests`) gives no count, and the
+//! evidence check keeps its rule without one (every instance that ran passed, one ran):
+//! a count is never guessed lower or higher than the source says.
+
+use tree_sitter::Node;
+
+use super::analysis::{is_comment, kind, named_children, text};
+
+/// The instances the source of a parametrised test promises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expected {
+    /// The product of the case counts of its `parametrize` decorators.
+    pub cases: usize,
+    /// How many of them may be skipped: those with a case carrying `marks=`, or all when the
+    /// test (or a class around it) has a skip or xfail marker.
+    pub may_skip: usize,
+}
+
+/// The instances of test `name` in the classes `scope` (outermost first) of a module;
+/// `None` when it has no `parametrize` decorator or one not read exactly.
+pub fn expected(root: Node<'_>, src: &str, scope: &[String], name: &str) -> Option<Expected> {
+    let mut body = root;
+    let mut skip_marked = false;
+    for class in scope {
+        let (decorators, def) = find(body, src, "class_definition", class)?;
+        skip_marked |= decorators.iter().any(|d| skips(*d, src));
+        body = def.child_by_field_name("body")?;
+    }
+    let (decorators, _) = find(body, src, "function_definition", name)?;
+    skip_marked |= decorators.iter().any(|d| skips(*d, src));
+    let mut cases = 1usize;
+    let mut unmarked = 1usize;
+    let mut any = false;
+    for d in decorators {
+        let Some(call) = parametrize_call(d, src) else {
+            continue;
+        };
+        any = true;
+        let (n, marked) = literal_cases(call, src)?;
+        cases = cases.checked_mul(n)?;
+        unmarked = unmarked.checked_mul(n - marked)?;
+    }
+    if !any {
+        return None;
+    }
+    Some(Expected {
+        cases,
+        may_skip: if skip_marked { cases } else { cases - unmarked },
+    })
+}
+
+/// The last definition of kind `want` named `name` in a block, with its decorators.
+fn find<'t>(
+    block: Node<'t>,
+    src: &str,
+    want: &str,
+    name: &str,
+) -> Option<(Vec<Node<'t>>, Node<'t>)> {
+    let mut found = None;
+    for n in named_children(block) {
+        let (decorators, def) = if kind(n) == "decorated_definition" {
+            let Some(def) = n.child_by_field_name("definition") else {
+                continue;
+            };
+            let decorators: Vec<Node<'t>> = named_children(n)
+                .into_iter()
+                .filter(|d| kind(*d) == "decorator")
+                .collect();
+            (decorators, def)
+        } else {
+            (Vec::new(), n)
+        };
+        if kind(def) == want
+            && def
+                .child_by_field_name("name")
+                .is_some_and(|x| text(x, src) == name)
+        {
+            found = Some((decorators, def));
+        }
+    }
+    found
+}
+
+/// The expression of a decorator, comments left out.
+fn expression(decorator: Node<'_>) -> Option<Node<'_>> {
+    named_children(decorator)
+        .into_iter()
+        .find(|c| !is_comment(*c))
+}
+
+/// Whether a decorator marks the test skipped or expected to fail (`@pytest.mark.skipif(…)`,
+/// `@unittest.skip(…)`, `@pytest.mark.xfail`).
+fn skips(decorator: Node<'_>, src: &str) -> bool {
+    let Some(e) = expression(decorator) else {
+        return false;
+    };
+    let callee = if kind(e) == "call" {
+        e.child_by_field_name("function").unwrap_or(e)
+    } else {
+        e
+    };
+    let last = text(callee, src).rsplit('.').next().unwrap_or("");
+    let last = last.to_ascii_lowercase();
+    last.starts_with("skip") || last == "xfail"
+}
+
+/// The call of a `@….mark.parametrize(…)` decorator.
+fn parametrize_call<'t>(decorator: Node<'t>, src: &str) -> Option<Node<'t>> {
+    let e = expression(decorator)?;
+    (kind(e) == "call"
+        && e.child_by_field_name("function")
+            .is_some_and(|f| text(f, src).ends_with("mark.parametrize")))
+    .then_some(e)
+}
+
+/// How many cases a `parametrize` call lists, and how many of them carry `marks=`; `None`
+/// when its cases are not a literal list or tuple of cases.
+fn literal_cases(call: Node<'_>, src: &str) -> Option<(usize, usize)> {
+    let args: Vec<Node<'_>> = named_children(call.child_by_field_name("arguments")?)
+        .into_iter()
+        .filter(|a| !is_comment(*a))
+        .collect();
+    let keyword = |name: &str| {
+        args.iter().find_map(|a| {
+            (kind(*a) == "keyword_argument"
+                && a.child_by_field_name("name")
+                    .is_some_and(|n| text(n, src) == name))
+            .then(|| a.child_by_field_name("value"))
+            .flatten()
+        })
+    };
+    let positional: Vec<Node<'_>> = args
+        .iter()
+        .copied()
+        .filter(|a| kind(*a) != "keyword_argument")
+        .collect();
+    if positional
+        .iter()
+        .any(|a| matches!(kind(*a), "list_splat" | "dictionary_splat"))
+    {
+        return None;
+    }
+    let values = positional
+        .get(1)
+        .copied()
+        .or_else(|| keyword("argvalues"))?;
+    if !matches!(kind(values), "list" | "tuple") {
+        return None;
+    }
+    let mut n = 0;
+    let mut marked = 0;
+    for case in named_children(values)
+        .into_iter()
+        .filter(|c| !is_comment(*c))
+    {
+        if matches!(kind(case), "list_splat" | "dictionary_splat") {
+            return None;
+        }
+        n += 1;
+        let is_param = kind(case) == "call"
+            && case
+                .child_by_field_name("function")
+                .is_some_and(|f| text(f, src).ends_with("param"));
+        if is_param
+            && case.child_by_field_name("arguments").is_some_and(|a| {
+                named_children(a).into_iter().any(|k| {
+                    kind(k) == "keyword_argument"
+                        && k.child_by_field_name("name")
+                            .is_some_and(|x| text(x, src) == "marks")
+                })
+            })
+        {
+            marked += 1;
+        }
+    }
+    Some((n, marked))
+}
+
+#[cfg(all(test, feature = "lang-python"))]
+mod tests {
+    use super::*;
+
+    fn read(src: &str, scope: &[&str], name: &str) -> Option<Expected> {
+        let tree = super::super::lang::parse_clean(super::super::lang::Lang::Python, "t.py", src)
+            .unwrap()
+            .unwrap();
+        let scope: Vec<String> = scope.iter().map(|s| (*s).to_owned()).collect();
+        expected(tree.root_node(), src, &scope, name)
+    }
+
+    #[test]
+    fn literal_cases_multiply_and_marked_cases_may_skip() {
+        let src = "import pytest\n\n\n@pytest.mark.parametrize((\"xs\", \"want\"), [([1, 2, 3], 6), ([], 0)])\ndef test_total(xs, want):\n    pass\n\n\n@pytest.mark.parametrize(\"a\", [1, pytest.param(2, marks=pytest.mark.slow), 3])\n@pytest.mark.parametrize(\"b\", (1, 2))\ndef test_stacked(a, b):\n    pass\n\n\nclass TestX:\n    @pytest.mark.skipif(True, reason=\"no\")\n    @pytest.mark.parametrize(\"a\", [1, 2])\n    def test_m(self, a):\n        pass\n\n\n@pytest.mark.parametrize(\"a\", CASES)\ndef test_named(a):\n    pass\n\n\ndef test_plain():\n    pass\n";
+        assert_eq!(
+            read(src, &[], "test_total"),
+            Some(Expected {
+                cases: 2,
+                may_skip: 0
+            })
+        );
+        assert_eq!(
+            read(src, &[], "test_stacked"),
+            Some(Expected {
+                cases: 6,
+                may_skip: 2
+            })
+        );
+        assert_eq!(
+            read(src, &["TestX"], "test_m"),
+            Some(Expected {
+                cases: 2,
+                may_skip: 2
+            })
+        );
+        assert_eq!(read(src, &[], "test_named"), None);
+        assert_eq!(read(src, &[], "test_plain"), None);
+        assert_eq!(read(src, &[], "test_missing"), None);
+    }
+}

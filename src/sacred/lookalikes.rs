@@ -1,0 +1,316 @@
+//! Which files of the work tree could have written a report entry: a looser reading of a
+//! report (a suffix of a path, a module path without its package prefix) stands for the
+//! sacred test only when no other file of the repository could have produced the same
+//! entry, and a nextest entry only when it names the binary the test's file is built into.
+//!
+//! Why: with the sacred test kept from running (a `conftest.py` that deselects it, a runner
+//! filter), a look-alike elsewhere (`tests/other/tests/billing/test_pay.py`,
+//! `internal/billing`, `legacy/tests/billing/pay.test.js`, a `mod pay { mod tests { … } }`
+//! in an integration test) reports an entry that a looser reading takes for the test.
+//!
+//! **Invariant (fail closed):** what cannot be read (a `Cargo.toml` without a package name,
+//! an unreadable directory) never widens a match: the entry is not the sacred test's.
+
+use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
+
+/// The repository's work tree, as the evidence check reads it: files listed once, on first
+/// need (only a looser match needs them).
+pub struct WorkTree {
+    root: PathBuf,
+    canonical: Option<PathBuf>,
+    files: OnceCell<Option<Vec<String>>>,
+}
+
+impl WorkTree {
+    pub fn new(root: &Path) -> WorkTree {
+        WorkTree {
+            root: root.to_path_buf(),
+            canonical: std::fs::canonicalize(root).ok(),
+            files: OnceCell::new(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Every file of the work tree but `.git`'s, relative to the root with `/` between
+    /// directories; `None` when a directory cannot be listed (then no file is known to be
+    /// alone). No other directory is left out: a look-alike may sit anywhere a runner can be
+    /// told to look (`node_modules`, a virtualenv, `testdata`).
+    fn files(&self) -> Option<&[String]> {
+        self.files
+            .get_or_init(|| {
+                let mut out = Vec::new();
+                let walk = walkdir::WalkDir::new(&self.root)
+                    .follow_links(false)
+                    .into_iter()
+                    .filter_entry(|e| e.depth() != 1 || e.file_name() != ".git");
+                for entry in walk {
+                    let entry = entry.ok()?;
+                    if !entry.file_type().is_file() {
+                        continue;
+                    }
+                    if let Ok(rel) = entry.path().strip_prefix(&self.root) {
+                        out.push(rel.to_string_lossy().replace('\\', "/"));
+                    }
+                }
+                out.sort();
+                Some(out)
+            })
+            .as_deref()
+    }
+
+    /// Whether a path a report gives for a test's file (`reported`: vitest's `classname`, a
+    /// `file` attribute) names the locked file `locked` (relative to the root): the same
+    /// path, the same file under the root as given or canonicalized (jest-junit writes
+    /// absolute paths), or a shorter path (a runner started in a sub-directory) that ends
+    /// `locked` and that no other file of the repository also ends.
+    pub fn names_file(&self, reported: &str, locked: &str) -> bool {
+        let r = reported.trim_start_matches("./");
+        if r == locked {
+            return true;
+        }
+        if Path::new(r).is_absolute() {
+            let p = Path::new(r);
+            return p == self.root.join(locked)
+                || self.canonical.as_ref().is_some_and(|c| p == c.join(locked));
+        }
+        if r.is_empty() || !locked.ends_with(&format!("/{r}")) {
+            return false;
+        }
+        let tail = format!("/{r}");
+        self.files().is_some_and(|files| {
+            !files
+                .iter()
+                .any(|f| f != locked && (f == r || f.ends_with(&tail)))
+        })
+    }
+
+    /// Whether no Python file of the repository but `locked` has a dotted path (`a/b.py` →
+    /// `a.b`) that a report's module `module` could name: the same, one ending with
+    /// `.module` (a runner started in a sub-directory), or one `module` ends with
+    /// (`--junitprefix`).
+    pub fn only_python_module(&self, module: &str, locked: &str) -> bool {
+        if module.is_empty() {
+            return false;
+        }
+        let Some(files) = self.files() else {
+            return false;
+        };
+        !files.iter().any(|f| {
+            f != locked
+                && f.strip_suffix(".py").is_some_and(|stem| {
+                    let q = stem.replace('/', ".");
+                    q == module
+                        || q.ends_with(&format!(".{module}"))
+                        || module.ends_with(&format!(".{q}"))
+                })
+        })
+    }
+
+    /// Whether no Go package directory of the repository (one with a `_test.go` file) but
+    /// `dir` could have reported package `package`: its import path (module path plus
+    /// directory) is `package`, or `package` is or ends with `/` and the directory. The root
+    /// directory, whose import path is all of the module's, counts only by its import path.
+    pub fn only_go_package(&self, package: &str, dir: &str) -> bool {
+        let Some(files) = self.files() else {
+            return false;
+        };
+        let mut dirs: Vec<&str> = files
+            .iter()
+            .filter(|f| f.ends_with("_test.go"))
+            .map(|f| f.rsplit_once('/').map_or("", |(d, _)| d))
+            .collect();
+        dirs.dedup();
+        !dirs.iter().any(|d| {
+            *d != dir
+                && (self.go_import_path(d).is_some_and(|p| p == package)
+                    || (!d.is_empty() && (package == *d || package.ends_with(&format!("/{d}")))))
+        })
+    }
+
+    /// The import path of the Go package in `dir` (relative to the root), when a `go.mod`
+    /// above it says.
+    pub fn go_import_path(&self, dir: &str) -> Option<String> {
+        let mut d = PathBuf::from(dir);
+        loop {
+            let gomod = self.root.join(&d).join("go.mod");
+            if let Ok(text) = std::fs::read_to_string(&gomod) {
+                let module = text.lines().find_map(|l| {
+                    l.trim()
+                        .strip_prefix("module ")
+                        .map(|m| m.trim().trim_matches('"').to_owned())
+                })?;
+                let rel = Path::new(dir).strip_prefix(&d).ok()?.to_string_lossy();
+                return Some(if rel.is_empty() {
+                    module
+                } else {
+                    format!("{module}/{rel}")
+                });
+            }
+            if !d.pop() {
+                return None;
+            }
+        }
+    }
+
+    /// The nextest binary id a Rust file (relative to the root) is compiled into, read from
+    /// the nearest `Cargo.toml` above it: the package name as written for the library (a
+    /// file under `src/` when `src/lib.rs` exists), `PKG::bin/NAME` for a binary
+    /// (`src/main.rs` is `PKG::bin/PKG`, as is every file under `src/` of a package without
+    /// `src/lib.rs`; `src/bin/NAME.rs`, `src/bin/NAME/…`), `PKG::NAME` for an integration
+    /// test (`tests/NAME.rs`, `tests/NAME/…`), `PKG::bench/NAME` and `PKG::example/NAME`.
+    /// `None` when the package name cannot be read or the file is in none of these places
+    /// (targets moved by `path =` in `Cargo.toml` are not read).
+    pub fn rust_binary_id(&self, file: &str) -> Option<String> {
+        let mut dir = Path::new(file).parent();
+        while let Some(d) = dir {
+            let manifest = self.root.join(d).join("Cargo.toml");
+            if let Ok(text) = std::fs::read_to_string(&manifest) {
+                let name = package_name(&text)?;
+                let rel = Path::new(file).strip_prefix(d).ok()?.to_string_lossy();
+                let lib = self.root.join(d).join("src/lib.rs").is_file();
+                return binary_id(&name, &rel, lib);
+            }
+            dir = d.parent();
+        }
+        None
+    }
+}
+
+/// `[package] name` of a `Cargo.toml`.
+fn package_name(manifest: &str) -> Option<String> {
+    let value: toml::Table = toml::from_str(manifest).ok()?;
+    value
+        .get("package")?
+        .get("name")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// The binary id of the file `rel` (relative to its package) of package `name`.
+fn binary_id(name: &str, rel: &str, has_lib: bool) -> Option<String> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let target = |stem: &str| {
+        if parts.len() == 2 {
+            parts[1].strip_suffix(".rs").map(str::to_owned)
+        } else {
+            Some(stem.to_owned())
+        }
+    };
+    match parts.as_slice() {
+        ["src", "main.rs"] => Some(format!("{name}::bin/{name}")),
+        ["src", "bin", rest @ ..] if !rest.is_empty() => {
+            let bin = if rest.len() == 1 {
+                rest[0].strip_suffix(".rs")?
+            } else {
+                rest[0]
+            };
+            Some(format!("{name}::bin/{bin}"))
+        }
+        ["src", ..] if has_lib => Some(name.to_owned()),
+        ["src", ..] => Some(format!("{name}::bin/{name}")),
+        ["tests", first, ..] => Some(format!("{name}::{}", target(first)?)),
+        ["benches", first, ..] => Some(format!("{name}::bench/{}", target(first)?)),
+        ["examples", first, ..] => Some(format!("{name}::example/{}", target(first)?)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nextest_binary_ids_follow_cargo_targets() {
+        let id = |rel: &str, lib: bool| binary_id("my-pkg", rel, lib);
+        assert_eq!(id("src/lib.rs", true).as_deref(), Some("my-pkg"));
+        assert_eq!(id("src/pay/mod.rs", true).as_deref(), Some("my-pkg"));
+        assert_eq!(
+            id("src/main.rs", true).as_deref(),
+            Some("my-pkg::bin/my-pkg")
+        );
+        assert_eq!(
+            id("src/pay.rs", false).as_deref(),
+            Some("my-pkg::bin/my-pkg")
+        );
+        assert_eq!(
+            id("src/bin/tool.rs", true).as_deref(),
+            Some("my-pkg::bin/tool")
+        );
+        assert_eq!(
+            id("src/bin/tool/main.rs", true).as_deref(),
+            Some("my-pkg::bin/tool")
+        );
+        assert_eq!(id("tests/it.rs", true).as_deref(), Some("my-pkg::it"));
+        assert_eq!(id("tests/it/main.rs", true).as_deref(), Some("my-pkg::it"));
+        assert_eq!(
+            id("tests/it/sacred.rs", true).as_deref(),
+            Some("my-pkg::it")
+        );
+        assert_eq!(
+            id("benches/speed.rs", true).as_deref(),
+            Some("my-pkg::bench/speed")
+        );
+        assert_eq!(id("build.rs", true), None);
+        assert_eq!(
+            package_name("[package]\nname = \"my-pkg\"\n").as_deref(),
+            Some("my-pkg")
+        );
+        assert_eq!(package_name("[workspace]\nmembers = []\n"), None);
+    }
+
+    fn tree(files: &[&str]) -> (tempfile::TempDir, WorkTree) {
+        let dir = tempfile::tempdir().unwrap();
+        for f in files {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "").unwrap();
+        }
+        let t = WorkTree::new(dir.path());
+        (dir, t)
+    }
+
+    #[test]
+    fn a_shorter_path_names_the_file_only_when_no_other_file_ends_so() {
+        let (dir, t) = tree(&["web/tests/pay.test.js", "web/tests/other.test.js"]);
+        let locked = "web/tests/pay.test.js";
+        assert!(t.names_file("web/tests/pay.test.js", locked));
+        assert!(t.names_file("./tests/pay.test.js", locked));
+        let abs = dir.path().join(locked).display().to_string();
+        assert!(t.names_file(&abs, locked));
+        assert!(!t.names_file("/elsewhere/web/tests/pay.test.js", locked));
+        assert!(!t.names_file("legacy/web/tests/pay.test.js", locked));
+        let (_d2, t) = tree(&["web/tests/pay.test.js", "legacy/tests/pay.test.js"]);
+        assert!(!t.names_file("tests/pay.test.js", locked));
+    }
+
+    #[test]
+    fn a_python_module_is_unique_unless_another_file_could_be_it() {
+        let (_d, t) = tree(&["tests/billing/test_pay.py", "tests/other/test_x.py"]);
+        let locked = "tests/billing/test_pay.py";
+        assert!(t.only_python_module("test_pay", locked));
+        assert!(t.only_python_module("billing.test_pay", locked));
+        assert!(t.only_python_module("pre.tests.billing.test_pay", locked));
+        assert!(!t.only_python_module("", locked));
+        let (_d, t) = tree(&[
+            "tests/billing/test_pay.py",
+            "tests/other/tests/billing/test_pay.py",
+        ]);
+        assert!(!t.only_python_module("tests.other.tests.billing.test_pay", locked));
+        assert!(!t.only_python_module("test_pay", locked));
+    }
+
+    #[test]
+    fn a_go_package_is_unique_unless_another_directory_could_be_it() {
+        let (_d, t) = tree(&["billing/pay_test.go", "internal/billing/pay_test.go"]);
+        assert!(!t.only_go_package("example.com/shop/internal/billing", "billing"));
+        assert!(t.only_go_package("example.com/shop/billing", "billing"));
+        let (_d, t) = tree(&["go.mod", "billing/pay_test.go", "x_test.go"]);
+        std::fs::write(t.root().join("go.mod"), "module example.com/shop\n").unwrap();
+        assert!(t.only_go_package("other.com/billing", "billing"));
+        assert!(!t.only_go_package("example.com/shop", "billing"));
+    }
+}
