@@ -710,13 +710,16 @@ fn judge_assertions(s: &Subject<'_>, view: &View<'_>) -> Vec<Finding> {
             None => true,
         }
     });
-    // Only the message changed (or was added or removed): the same check.
+    // Only the message changed (or was added or removed): the same check, when the new
+    // message runs nothing the old one did not (a message that ends the run or changes what
+    // is compared is part of the check).
     unmatched_old.retain(|old| {
         let bare = super::messages::without_message(&old.text);
-        match unmatched_new
-            .iter()
-            .position(|n| n.path == old.path && super::messages::without_message(&n.text) == bare)
-        {
+        match unmatched_new.iter().position(|n| {
+            n.path == old.path
+                && super::messages::without_message(&n.text) == bare
+                && super::messages::message_runs_no_more(&old.text, &n.text)
+        }) {
             Some(i) => {
                 unmatched_new.remove(i);
                 false
@@ -734,6 +737,7 @@ fn judge_assertions(s: &Subject<'_>, view: &View<'_>) -> Vec<Finding> {
                     &bare,
                     &super::messages::without_message(&n.text),
                 )
+                && super::messages::message_runs_no_more(&old.text, &n.text)
         }) {
             Some(i) => {
                 unmatched_new.remove(i);
@@ -746,13 +750,22 @@ fn judge_assertions(s: &Subject<'_>, view: &View<'_>) -> Vec<Finding> {
     let mut new_iter = unmatched_new.into_iter();
     for old in unmatched_old {
         if let Some(new) = new_iter.next() {
-            // Judged without their messages: a message is not what is checked.
+            // Judged without their messages: a message is not what is checked, unless the new
+            // one runs something the old one did not.
+            let inert = super::messages::message_runs_no_more(&old.text, &new.text);
+            let bare = |t: &str| {
+                if inert {
+                    super::messages::without_message(t)
+                } else {
+                    t.to_owned()
+                }
+            };
             let bare_old = LockedAssertion {
                 path: old.path.clone(),
-                text: super::messages::without_message(&old.text),
+                text: bare(&old.text),
             };
             let mut bare_new = new.clone();
-            bare_new.text = super::messages::without_message(&new.text);
+            bare_new.text = bare(&new.text);
             let (rule, why) = classify(&bare_old, &bare_new);
             out.push(s.finding(rule, why, vec![s.old_line(old)], vec![s.new_line(new)]));
             continue;

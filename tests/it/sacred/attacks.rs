@@ -19,6 +19,15 @@ fn the_ninth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("ninth_attacks", 59);
 }
 
+/// The tenth round, on the edits the check accepts as the same check: a message that runs
+/// code (`os._exit(0)`, `pytest.skip()`, a Rust block that exits or returns, a Go closure
+/// calling `t.SkipNow()`, unittest's `msg=items.sort()` and an AVA template calling
+/// `items.sort()`, evaluated before the comparison).
+#[test]
+fn the_tenth_acceptance_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("tenth_acceptance", 7);
+}
+
 /// A compiled module committed beside the tests (an unchecked-hash `.pyc` that Python loads
 /// in place of `tests/__init__.py`, which stays empty) is locked with every Python test by
 /// its digest: a new one, or a changed one, is refused.
@@ -100,7 +109,10 @@ fn a_new_file_answering_a_dynamic_import_under_an_older_lock_is_refused() {
     let test = "// Don't touch the billing suite\nimport { test, expect } from 'vitest';\n\ntest('sums', async () => {\n  const { total } = await import('../../src/billing');\n  expect(total([1, 2, 3])).toBe(6);\n});\n";
     let billing = "export function total(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}\n";
     let l = super::locked(&[
-        ("gatekeeper.yml", "sacred:\n  paths: [\"test/billing/**\"]\n"),
+        (
+            "gatekeeper.yml",
+            "sacred:\n  paths: [\"test/billing/**\"]\n",
+        ),
         (
             "package.json",
             "{ \"type\": \"module\", \"devDependencies\": { \"vitest\": \"^4.0.0\" } }\n",
@@ -125,8 +137,10 @@ fn a_new_file_answering_a_dynamic_import_under_an_older_lock_is_refused() {
         })
         .fold(String::new(), |acc, line| acc + &line + "\n");
     l.commit_lock(&older);
-    l.repo
-        .write("src/billing.js", format!("{billing}// checked\n").as_bytes());
+    l.repo.write(
+        "src/billing.js",
+        format!("{billing}// checked\n").as_bytes(),
+    );
     l.assert_passes_checked();
     l.repo
         .write("src/billing.mjs", b"export const total = () => 6;\n");

@@ -580,6 +580,27 @@ harmless!(
     )]
 );
 harmless!(
+    errorf_arguments_reading_fields_pass,
+    "pay/commented_test.go",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "t.Fatalf(\"got %d\", v)",
+        "t.Fatalf(\"got %d, want %d (%s)\", v, cases[0].want, names[\"six\"])"
+    )]
+);
+refuses!(
+    an_errorf_argument_that_skips_is_refused,
+    "pay/commented_test.go",
+    COMMENTED,
+    [(
+        "t.Fatalf(\"got %d\", v)",
+        "t.Fatalf(\"got %d%s\", v, func() string { t.SkipNow(); return \"\" }())"
+    )],
+    "assertion-changed",
+    COMMENTED_ID
+);
+harmless!(
     adding_a_testify_message_passes,
     "pay/six_test.go",
     OVERWRITE,
