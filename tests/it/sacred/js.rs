@@ -876,6 +876,15 @@ harmless!(
         )
     ]
 );
+// A smaller plan lets an assertion that never runs (a callback never called) go unmissed.
+refuses!(
+    js_an_ava_plan_that_shrinks_is_refused,
+    "tests/ava.test.js",
+    AVA,
+    [("t.plan(2);", "t.plan(1);")],
+    "body-changed",
+    AVA_ID
+);
 refuses!(
     js_dropping_a_throws_async_is_assertion_removed,
     "tests/ava.test.js",
