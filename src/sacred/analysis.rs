@@ -1572,7 +1572,8 @@ thread_local! {
 /// Runs `f` (the reading of a Python file whose tree is `root`) with `set([a, b])` read as
 /// `{a, b}` where the file leaves `set` to the built-in ([`set_display`]).
 pub(crate) fn with_python_set<R>(root: Node<'_>, src: &str, f: impl FnOnce() -> R) -> R {
-    let builtin = src.contains("set(") && set_only_called(root, src);
+    let builtin =
+        src.contains("set(") && !super::modern::star_import(src) && set_only_called(root, src);
     let saved = PY_SET_BUILTIN.with(|g| g.replace(builtin));
     let r = f();
     PY_SET_BUILTIN.with(|g| g.set(saved));

@@ -482,6 +482,10 @@ pub(crate) fn keeps_every_case(
         || others(&locked.modifiers) != others(&test.envelope_lines)
         || !base.cases_all_read
         || test.case_readings.is_empty()
+        || !same_case_ids(
+            locked.modifiers.iter().find(param),
+            test.envelope_lines.iter().find(param),
+        )
     {
         return false;
     }
@@ -504,6 +508,37 @@ pub(crate) fn keeps_every_case(
         });
         found.inspect(|&j| taken[j] = true).is_some()
     })
+}
+
+/// Whether two `parametrize` lines name their cases alike: the ids decide what `-k` and
+/// `--deselect` select (a locked `addopts = -k "not slow"` deselects a case named
+/// `slow-sum`). An `ids=` argument on either side pairs names with cases by position, so
+/// the lines must then be the same; `pytest.param(…, id=…)` names travel with their case,
+/// so the same names must be there (in any order).
+fn same_case_ids(old: Option<&String>, new: Option<&String>) -> bool {
+    let (Some(old), Some(new)) = (old, new) else {
+        return false;
+    };
+    if old.contains("ids=") || new.contains("ids=") {
+        return old == new;
+    }
+    let param_ids = |l: &str| {
+        let mut ids: Vec<String> = l
+            .match_indices("id=")
+            .filter(|(at, _)| !l[..*at].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+            .map(|(at, _)| {
+                let rest = &l[at + 3..];
+                crate::sacred::messages::split_top(rest)[0]
+                    .split(')')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        ids.sort();
+        ids
+    };
+    param_ids(old) == param_ids(new)
 }
 
 /// Whether the test, or a reading of it, keeps every check of a reading of the base
