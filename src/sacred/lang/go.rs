@@ -183,10 +183,12 @@ pub(crate) fn package_constants(
     }
     let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
     let stem = name.trim_end_matches(".go").trim_end_matches("_test");
-    if stem
-        .split('_')
-        .skip(1)
-        .any(|part| GO_SUFFIXES.contains(&part))
+    // The go tool ignores a file named `_*` or `.*`.
+    if name.starts_with(['_', '.'])
+        || stem
+            .split('_')
+            .skip(1)
+            .any(|part| GO_SUFFIXES.contains(&part))
     {
         return None;
     }
@@ -205,25 +207,37 @@ pub(crate) fn package_constants(
             }
             "const_declaration" => {
                 for spec in named_children(item) {
-                    if kind(spec) != "const_spec" || spec.child_by_field_name("type").is_some() {
+                    if kind(spec) != "const_spec" {
                         continue;
                     }
                     let mut cursor = spec.walk();
                     let names: Vec<Node<'_>> =
                         spec.children_by_field_name("name", &mut cursor).collect();
-                    let Some(values) = spec.child_by_field_name("value") else {
-                        continue;
-                    };
-                    let values: Vec<Node<'_>> = named_children(values)
-                        .into_iter()
-                        .filter(|c| kind(*c) != "comment")
-                        .collect();
+                    let values: Vec<Node<'_>> = spec
+                        .child_by_field_name("value")
+                        .map(|values| {
+                            named_children(values)
+                                .into_iter()
+                                .filter(|c| kind(*c) != "comment")
+                                .collect()
+                        })
+                        .unwrap_or_default();
                     if let ([n], [v]) = (names.as_slice(), values.as_slice())
+                        && spec.child_by_field_name("type").is_none()
                         && super::go_is_basic_literal(kind(*v))
                         && text(*n, src) != "_"
                     {
                         out.constants
                             .push((text(*n, src).to_owned(), text(*v, src).to_owned()));
+                    } else {
+                        // Declared too (typed, `iota`, several names): no literal to read.
+                        out.constants.extend(
+                            names
+                                .iter()
+                                .map(|n| text(*n, src))
+                                .filter(|n| *n != "_")
+                                .map(|n| (n.to_owned(), String::new())),
+                        );
                     }
                 }
             }

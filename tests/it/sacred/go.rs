@@ -1043,6 +1043,11 @@ fn a_constant_of_another_file_that_does_not_read_exactly_as_the_literal_is_refus
             "pay/defaults.go",
             "package pay\n\nvar defaultPrefixMatching = false\n",
         ),
+        // In a file the go tool ignores.
+        (
+            "pay/_defaults.go",
+            "package pay\n\nconst defaultPrefixMatching = false\n",
+        ),
     ] {
         let l = with_constant(file, decl);
         l.assert_refused("body-changed", FLAGS_ID);
