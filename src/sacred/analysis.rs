@@ -1572,7 +1572,8 @@ thread_local! {
 /// Runs `f` (the reading of a Python file whose tree is `root`) with `set([a, b])` read as
 /// `{a, b}` where the file leaves `set` to the built-in ([`set_display`]).
 pub(crate) fn with_python_set<R>(root: Node<'_>, src: &str, f: impl FnOnce() -> R) -> R {
-    let builtin = src.contains("set(") && set_only_called(root, src);
+    let builtin =
+        src.contains("set(") && !super::modern::star_import(src) && set_only_called(root, src);
     let saved = PY_SET_BUILTIN.with(|g| g.replace(builtin));
     let r = f();
     PY_SET_BUILTIN.with(|g| g.set(saved));
@@ -3572,11 +3573,18 @@ fn statements_of(
                 alt_hashes.push(short(&s));
                 s = whole;
             }
-        } else if is_ava_plan(n, src) {
-            // AVA's `t.plan(n)`: its count grows with added assertions (a smaller count
-            // fails the test; a removed plan is a missing statement).
+        } else if let Some(count) = ava_plan(n, src) {
+            // AVA's `t.plan(n)`: its count may grow with added assertions (a count larger
+            // than the assertions run fails the test), never shrink: a smaller count lets
+            // assertions that never run (a callback never called) go unmissed. The lock
+            // holds `<t.plan:N>`; a count `M` also reads as every smaller count, so a
+            // lock's `N <= M` matches. A removed plan is a missing statement.
             alt_hashes = vec![short(&s)];
-            "<t.plan>".clone_into(&mut s);
+            // A lock written before the count was read.
+            alt_hashes.push(short("<t.plan>"));
+            alt_hashes
+                .extend((count.saturating_sub(64)..count).map(|k| short(&format!("<t.plan:{k}>"))));
+            s = format!("<t.plan:{count}>");
         }
         // A call handed to a helper with the context (`require.NoError(t, f(x))`) still
         // runs as the statement `f(x)` did.
@@ -3674,13 +3682,14 @@ fn nested_wrapped_calls<'t>(
     out
 }
 
-/// `t.plan(3);` (AVA).
-fn is_ava_plan(n: Node<'_>, src: &str) -> bool {
+/// The count of `t.plan(3);` (AVA).
+fn ava_plan(n: Node<'_>, src: &str) -> Option<u64> {
     let t = normalized(n, src);
     let t = t.trim_end_matches(';');
     t.strip_prefix("t.plan(")
         .and_then(|r| r.strip_suffix(')'))
-        .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+        .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+        .and_then(|d| d.parse().ok())
 }
 
 /// An argument whose evaluation runs nothing: a name, a literal, a field of names.

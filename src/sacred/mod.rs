@@ -6014,6 +6014,7 @@ fn go_foreign_constants(
     let mut out = String::new();
     for (name, literals) in found {
         if let [literal] = literals.as_slice()
+            && !literal.is_empty()
             && words.contains(name.as_str())
         {
             let _ = writeln!(out, "const {name} = {literal}");

@@ -184,7 +184,18 @@ fn os_error_alias(node: Node<'_>, src: &str) -> bool {
     {
         return false;
     }
-    only_raised_or_caught(src, name)
+    !star_import(src) && only_raised_or_caught(src, name)
+}
+
+/// Whether the Python source `src` has a star import (`from shop.errors import *`), which may
+/// bind any name (a module's own `IOError`, `set`).
+pub(crate) fn star_import(src: &str) -> bool {
+    src.lines().any(|line| {
+        line.trim_start()
+            .strip_prefix("from ")
+            .and_then(|r| r.split_once(" import"))
+            .is_some_and(|(_, names)| names.trim_start().starts_with('*'))
+    })
 }
 
 /// Whether every mention of `name` in `src` (as a word) is on an `except` or `raise` line or in

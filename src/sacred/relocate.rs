@@ -77,11 +77,39 @@ fn family(path: &str) -> &str {
 /// Whether the runner collects `path` by its default naming: pytest's `test_*.py` and
 /// `*_test.py`, Go's `_test.go`, jest's and AVA's `*.test.*`, `*.spec.*`, `test-*` and
 /// `test/`, `tests/`, `__tests__/` directories. Rust tests run wherever they are compiled.
+/// Not in a directory the runner never collects from: pytest's default `norecursedirs`
+/// (`*.egg`, `.*`, `_darcs`, `build`, `CVS`, `dist`, `node_modules`, `venv`, `{arch}`), the go
+/// tool's `_*`, `.*` and `testdata` (and files named `_*` or `.*`), Jest's and AVA's
+/// `node_modules`.
 fn conventional(path: &str) -> bool {
     let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
+    let mut dirs = path.split('/').rev().skip(1);
     match family(path) {
-        "py" => name.starts_with("test_") || name.ends_with("_test.py"),
-        "go" => name.ends_with("_test.go"),
+        "py" => {
+            (name.starts_with("test_") || name.ends_with("_test.py"))
+                && !dirs.any(|d| {
+                    d.starts_with('.')
+                        || std::path::Path::new(d)
+                            .extension()
+                            .is_some_and(|e| e.eq_ignore_ascii_case("egg"))
+                        || matches!(
+                            d,
+                            "_darcs"
+                                | "build"
+                                | "CVS"
+                                | "dist"
+                                | "node_modules"
+                                | "venv"
+                                | "{arch}"
+                        )
+                })
+        }
+        "go" => {
+            name.ends_with("_test.go")
+                && !name.starts_with(['_', '.'])
+                && !dirs.any(|d| d.starts_with(['_', '.']) || d == "testdata")
+        }
+        "js" if dirs.any(|d| d == "node_modules") => false,
         "js" => {
             let stem = name.split('.').next().unwrap_or(name);
             name.contains(".test.")
@@ -330,6 +358,16 @@ mod tests {
         assert!(conventional("test-a.js"));
         assert!(!conventional("src/helpers.ts"));
         assert!(conventional("src/lib.rs"));
+        // Directories the runner never collects from.
+        assert!(!conventional("tests/billing/build/test_pay.py"));
+        assert!(!conventional("tests/.cache/test_pay.py"));
+        assert!(!conventional("tests/pkg.egg/test_pay.py"));
+        assert!(!conventional("venv/test_pay.py"));
+        assert!(!conventional("cmd/testdata/a_test.go"));
+        assert!(!conventional("cmd/_old/a_test.go"));
+        assert!(!conventional("cmd/_a_test.go"));
+        assert!(!conventional("node_modules/x/a.test.js"));
+        assert!(conventional("tests/building/test_pay.py"));
         assert_eq!(family("a.ts"), family("b.mjs"));
         assert_ne!(family("a.ts"), family("b.py"));
     }

@@ -183,10 +183,12 @@ pub(crate) fn package_constants(
     }
     let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
     let stem = name.trim_end_matches(".go").trim_end_matches("_test");
-    if stem
-        .split('_')
-        .skip(1)
-        .any(|part| GO_SUFFIXES.contains(&part))
+    // The go tool ignores a file named `_*` or `.*`.
+    if name.starts_with(['_', '.'])
+        || stem
+            .split('_')
+            .skip(1)
+            .any(|part| GO_SUFFIXES.contains(&part))
     {
         return None;
     }
@@ -205,25 +207,37 @@ pub(crate) fn package_constants(
             }
             "const_declaration" => {
                 for spec in named_children(item) {
-                    if kind(spec) != "const_spec" || spec.child_by_field_name("type").is_some() {
+                    if kind(spec) != "const_spec" {
                         continue;
                     }
                     let mut cursor = spec.walk();
                     let names: Vec<Node<'_>> =
                         spec.children_by_field_name("name", &mut cursor).collect();
-                    let Some(values) = spec.child_by_field_name("value") else {
-                        continue;
-                    };
-                    let values: Vec<Node<'_>> = named_children(values)
-                        .into_iter()
-                        .filter(|c| kind(*c) != "comment")
-                        .collect();
+                    let values: Vec<Node<'_>> = spec
+                        .child_by_field_name("value")
+                        .map(|values| {
+                            named_children(values)
+                                .into_iter()
+                                .filter(|c| kind(*c) != "comment")
+                                .collect()
+                        })
+                        .unwrap_or_default();
                     if let ([n], [v]) = (names.as_slice(), values.as_slice())
+                        && spec.child_by_field_name("type").is_none()
                         && super::go_is_basic_literal(kind(*v))
                         && text(*n, src) != "_"
                     {
                         out.constants
                             .push((text(*n, src).to_owned(), text(*v, src).to_owned()));
+                    } else {
+                        // Declared too (typed, `iota`, several names): no literal to read.
+                        out.constants.extend(
+                            names
+                                .iter()
+                                .map(|n| text(*n, src))
+                                .filter(|n| *n != "_")
+                                .map(|n| (n.to_owned(), String::new())),
+                        );
                     }
                 }
             }
@@ -403,6 +417,39 @@ fn block_statements(block: Node<'_>) -> Vec<Node<'_>> {
 }
 
 /// One loop of [`unrolled_loops`], written out.
+/// Whether the Go type `ty` is one known not to be an interface: a predeclared basic type, a
+/// pointer, slice, array, map, channel, function or struct type. A named type (`any`,
+/// `error`, `io.Reader`, a type of the package) may be an interface.
+fn not_an_interface(ty: Node<'_>, src: &str) -> bool {
+    match kind(ty) {
+        "pointer_type" | "slice_type" | "array_type" | "map_type" | "channel_type"
+        | "function_type" | "struct_type" => true,
+        "type_identifier" => matches!(
+            text(ty, src),
+            "bool"
+                | "string"
+                | "int"
+                | "int8"
+                | "int16"
+                | "int32"
+                | "int64"
+                | "uint"
+                | "uint8"
+                | "uint16"
+                | "uint32"
+                | "uint64"
+                | "uintptr"
+                | "byte"
+                | "rune"
+                | "float32"
+                | "float64"
+                | "complex64"
+                | "complex128"
+        ),
+        _ => false,
+    }
+}
+
 fn unrolled(for_stmt: Node<'_>, src: &str) -> Option<String> {
     let clause = named_children(for_stmt)
         .into_iter()
@@ -427,6 +474,9 @@ fn unrolled(for_stmt: Node<'_>, src: &str) -> Option<String> {
         return None;
     }
     let element_type = ty.child_by_field_name("element")?;
+    // The types of what is read per element (see [`not_an_interface`]).
+    let mut field_types: std::collections::BTreeMap<String, Node<'_>> =
+        std::collections::BTreeMap::new();
     let fields: Option<Vec<String>> = if kind(element_type) == "struct_type" {
         let list = named_children(element_type)
             .into_iter()
@@ -446,6 +496,10 @@ fn unrolled(for_stmt: Node<'_>, src: &str) -> Option<String> {
                 .collect();
             if named.is_empty() {
                 return None;
+            }
+            let field_type = decl.child_by_field_name("type")?;
+            for n in &named {
+                field_types.insert(n.clone(), field_type);
             }
             fields.extend(named);
         }
@@ -501,6 +555,18 @@ fn unrolled(for_stmt: Node<'_>, src: &str) -> Option<String> {
         stack.extend(named_children(n));
     }
     if uses.is_empty() || uses.iter().any(|(_, f)| f.is_some() != fields.is_some()) {
+        return None;
+    }
+    // What is read per element must not be an interface: `v.got == ""` with `got any`
+    // compares the dynamic type too, which the element's expression written in its place
+    // does not (`ann == ""`).
+    let read_types_known = uses.iter().all(|(_, f)| match f {
+        Some(field) => field_types
+            .get(field)
+            .is_some_and(|t| not_an_interface(*t, src)),
+        None => not_an_interface(element_type, src),
+    });
+    if !read_types_known {
         return None;
     }
     // The elements, each as its field's expressions (or its one value): names, literals and

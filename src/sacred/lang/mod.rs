@@ -449,7 +449,8 @@ pub fn js_import_effects(path: &str, src: &str) -> Result<Option<(bool, String)>
 pub struct PackageConstants {
     pub package: String,
     /// `(name, literal as written)`: untyped, one name bound to one basic literal (or `true`,
-    /// `false`), at package level.
+    /// `false`), at package level; every other constant of the package level with an empty
+    /// literal (it is declared, but not read as a literal).
     pub constants: Vec<(String, String)>,
 }
 

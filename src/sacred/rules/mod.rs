@@ -482,6 +482,10 @@ pub(crate) fn keeps_every_case(
         || others(&locked.modifiers) != others(&test.envelope_lines)
         || !base.cases_all_read
         || test.case_readings.is_empty()
+        || !same_case_ids(
+            locked.modifiers.iter().find(param),
+            test.envelope_lines.iter().find(param),
+        )
     {
         return false;
     }
@@ -504,6 +508,37 @@ pub(crate) fn keeps_every_case(
         });
         found.inspect(|&j| taken[j] = true).is_some()
     })
+}
+
+/// Whether two `parametrize` lines name their cases alike: the ids decide what `-k` and
+/// `--deselect` select (a locked `addopts = -k "not slow"` deselects a case named
+/// `slow-sum`). An `ids=` argument on either side pairs names with cases by position, so
+/// the lines must then be the same; `pytest.param(…, id=…)` names travel with their case,
+/// so the same names must be there (in any order).
+fn same_case_ids(old: Option<&String>, new: Option<&String>) -> bool {
+    let (Some(old), Some(new)) = (old, new) else {
+        return false;
+    };
+    if old.contains("ids=") || new.contains("ids=") {
+        return old == new;
+    }
+    let param_ids = |l: &str| {
+        let mut ids: Vec<String> = l
+            .match_indices("id=")
+            .filter(|(at, _)| !l[..*at].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+            .map(|(at, _)| {
+                let rest = &l[at + 3..];
+                crate::sacred::messages::split_top(rest)[0]
+                    .split(')')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        ids.sort();
+        ids
+    };
+    param_ids(old) == param_ids(new)
 }
 
 /// Whether the test, or a reading of it, keeps every check of a reading of the base
@@ -710,13 +745,16 @@ fn judge_assertions(s: &Subject<'_>, view: &View<'_>) -> Vec<Finding> {
             None => true,
         }
     });
-    // Only the message changed (or was added or removed): the same check.
+    // Only the message changed (or was added or removed): the same check, when the new
+    // message runs nothing the old one did not (a message that ends the run or changes what
+    // is compared is part of the check).
     unmatched_old.retain(|old| {
         let bare = super::messages::without_message(&old.text);
-        match unmatched_new
-            .iter()
-            .position(|n| n.path == old.path && super::messages::without_message(&n.text) == bare)
-        {
+        match unmatched_new.iter().position(|n| {
+            n.path == old.path
+                && super::messages::without_message(&n.text) == bare
+                && super::messages::message_runs_no_more(&old.text, &n.text)
+        }) {
             Some(i) => {
                 unmatched_new.remove(i);
                 false
@@ -734,6 +772,7 @@ fn judge_assertions(s: &Subject<'_>, view: &View<'_>) -> Vec<Finding> {
                     &bare,
                     &super::messages::without_message(&n.text),
                 )
+                && super::messages::message_runs_no_more(&old.text, &n.text)
         }) {
             Some(i) => {
                 unmatched_new.remove(i);
@@ -746,13 +785,22 @@ fn judge_assertions(s: &Subject<'_>, view: &View<'_>) -> Vec<Finding> {
     let mut new_iter = unmatched_new.into_iter();
     for old in unmatched_old {
         if let Some(new) = new_iter.next() {
-            // Judged without their messages: a message is not what is checked.
+            // Judged without their messages: a message is not what is checked, unless the new
+            // one runs something the old one did not.
+            let inert = super::messages::message_runs_no_more(&old.text, &new.text);
+            let bare = |t: &str| {
+                if inert {
+                    super::messages::without_message(t)
+                } else {
+                    t.to_owned()
+                }
+            };
             let bare_old = LockedAssertion {
                 path: old.path.clone(),
-                text: super::messages::without_message(&old.text),
+                text: bare(&old.text),
             };
             let mut bare_new = new.clone();
-            bare_new.text = super::messages::without_message(&new.text);
+            bare_new.text = bare(&new.text);
             let (rule, why) = classify(&bare_old, &bare_new);
             out.push(s.finding(rule, why, vec![s.old_line(old)], vec![s.new_line(new)]));
             continue;

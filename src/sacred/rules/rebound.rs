@@ -347,10 +347,10 @@ fn respelled_checks(old: &str, new: &str) -> bool {
         && old_calls.len() == new_calls.len()
         && old_calls.iter().zip(&new_calls).all(|(o, n)| {
             o == n
-                || crate::sacred::spellings::same_or_stronger(
+                || (crate::sacred::spellings::same_or_stronger(
                     &crate::sacred::messages::without_message(o),
                     &crate::sacred::messages::without_message(n),
-                )
+                ) && crate::sacred::messages::message_runs_no_more(o, n))
         })
 }
 

@@ -19,6 +19,19 @@ fn the_ninth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("ninth_attacks", 59);
 }
 
+/// The tenth round, on the edits the check accepts as the same check: a message that runs
+/// code (`os._exit(0)`, `pytest.skip()`, a Rust block that exits or returns, a Go closure
+/// calling `t.SkipNow()`, unittest's `msg=items.sort()` and an AVA template calling
+/// `items.sort()`, evaluated before the comparison); an AVA `t.plan` count made smaller;
+/// `ids=` given to a parametrize under a locked `-k "not slow"`; `IOError` → `OSError` where
+/// a star import binds `IOError`; a test moved into a `build/` directory pytest never collects;
+/// a Go constant read from `_fixtures.go`, which the go tool ignores; a Go loop unrolled over
+/// a field typed `any`.
+#[test]
+fn the_tenth_acceptance_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("tenth_acceptance", 13);
+}
+
 /// A compiled module committed beside the tests (an unchecked-hash `.pyc` that Python loads
 /// in place of `tests/__init__.py`, which stays empty) is locked with every Python test by
 /// its digest: a new one, or a changed one, is refused.

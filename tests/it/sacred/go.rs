@@ -580,6 +580,27 @@ harmless!(
     )]
 );
 harmless!(
+    errorf_arguments_reading_fields_pass,
+    "pay/commented_test.go",
+    COMMENTED,
+    COMMENTED_ID,
+    [(
+        "t.Fatalf(\"got %d\", v)",
+        "t.Fatalf(\"got %d, want %d (%s)\", v, cases[0].want, names[\"six\"])"
+    )]
+);
+refuses!(
+    an_errorf_argument_that_skips_is_refused,
+    "pay/commented_test.go",
+    COMMENTED,
+    [(
+        "t.Fatalf(\"got %d\", v)",
+        "t.Fatalf(\"got %d%s\", v, func() string { t.SkipNow(); return \"\" }())"
+    )],
+    "assertion-changed",
+    COMMENTED_ID
+);
+harmless!(
     adding_a_testify_message_passes,
     "pay/six_test.go",
     OVERWRITE,
@@ -1021,6 +1042,11 @@ fn a_constant_of_another_file_that_does_not_read_exactly_as_the_literal_is_refus
         (
             "pay/defaults.go",
             "package pay\n\nvar defaultPrefixMatching = false\n",
+        ),
+        // In a file the go tool ignores.
+        (
+            "pay/_defaults.go",
+            "package pay\n\nconst defaultPrefixMatching = false\n",
         ),
     ] {
         let l = with_constant(file, decl);

@@ -843,6 +843,27 @@ harmless!(
     )]
 );
 harmless!(
+    js_an_ava_template_message_reading_values_passes,
+    "tests/ava.test.js",
+    AVA,
+    AVA_ID,
+    [(
+        "t.is(refund(10), 10);",
+        "t.is(refund(10), 10, `ten cents, ${cases[0].name} ${t.title}`);"
+    )]
+);
+refuses!(
+    js_an_ava_message_that_sorts_is_refused,
+    "tests/ava.test.js",
+    AVA,
+    [(
+        "t.is(refund(10), 10);",
+        "t.is(refund(10), 10, `${items.sort()}`);"
+    )],
+    "assertion-changed",
+    AVA_ID
+);
+harmless!(
     js_ava_plan_grows_with_added_assertions,
     "tests/ava.test.js",
     AVA,
@@ -854,6 +875,15 @@ harmless!(
             "  t.is(refund(10), 10);\n  t.true(refund(1) > 0);\n"
         )
     ]
+);
+// A smaller plan lets an assertion that never runs (a callback never called) go unmissed.
+refuses!(
+    js_an_ava_plan_that_shrinks_is_refused,
+    "tests/ava.test.js",
+    AVA,
+    [("t.plan(2);", "t.plan(1);")],
+    "body-changed",
+    AVA_ID
 );
 refuses!(
     js_dropping_a_throws_async_is_assertion_removed,

@@ -796,6 +796,26 @@ harmless!(
         "    assert t == 6, f\"six cents, got {t}\"\n"
     )]
 );
+// A message that reads and formats values (attributes, subscripts, `%`) runs nothing.
+harmless!(
+    a_message_that_only_formats_values_passes,
+    "tests/test_six.py",
+    OVERWRITE,
+    "python:tests/test_six.py::test_six",
+    [(
+        "    assert t == 6\n",
+        "    assert t == 6, \"got %s of %s\" % (t, CASES[\"six\"].label) + f\" {t!r:>{WIDTH}}\"\n"
+    )]
+);
+// A message that runs code is part of the check: it runs when the check fails.
+refuses!(
+    a_message_that_ends_the_run_is_refused,
+    "tests/test_six.py",
+    OVERWRITE,
+    [("    assert t == 6\n", "    assert t == 6, os._exit(0)\n")],
+    "assertion-changed",
+    "python:tests/test_six.py::test_six"
+);
 const UNITTEST_MSG: &str = "import unittest\n\n\n# gatekeeper:sacred\nclass TestSix(unittest.TestCase):\n    def test_six(self):\n        self.assertEqual(compute(), 6, \"six\")\n";
 harmless!(
     changing_a_unittest_msg_argument_passes,

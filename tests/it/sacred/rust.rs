@@ -760,6 +760,27 @@ harmless!(
         "assert_eq!(t, 6, \"six cents, got {}\", t);"
     )]
 );
+harmless!(
+    a_message_with_format_and_field_reads_passes,
+    "tests/six.rs",
+    OVERWRITE,
+    "rust:tests/six.rs::six",
+    [(
+        "assert_eq!(t, 6);",
+        "assert_eq!(t, 6, \"{} {x}\", format!(\"{:?}\", CASES[0].0), x = &t);"
+    )]
+);
+refuses!(
+    a_message_block_that_returns_is_refused,
+    "tests/six.rs",
+    OVERWRITE,
+    [(
+        "assert_eq!(t, 6);",
+        "assert_eq!(t, 6, \"{}\", { return; });"
+    )],
+    "assertion-changed",
+    "rust:tests/six.rs::six"
+);
 refuses!(
     a_new_message_with_a_new_value_is_expected_changed,
     "tests/six.rs",
