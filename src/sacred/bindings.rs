@@ -45,7 +45,9 @@ pub const PYTEST_FIXTURES: &[&str] = &[
 
 /// Whether a new binding is harmless whatever it binds: a Go import of a name no locked
 /// binding bound (Go rejects an undefined name and a second declaration of the same name in a
-/// package, so such an import cannot shadow what the test used before), a Python `import a` or
+/// package, so such an import cannot shadow what the test used before; a package-level
+/// declaration of a predeclared name, `func len`, does shadow it in every file of the package,
+/// and is locked apart: `mod::go_predeclared_shadows`), a Python `import a` or
 /// `import a.b` when a locked `import a…` already bound `a` (both bind `a` to the same
 /// top-level package), and a Rust `use a;` of one segment (it names what `a` already is).
 pub fn harmless_addition(lang: &str, text: &str, locked: &[String]) -> bool {

@@ -437,6 +437,7 @@ fn add_surroundings(
             #[cfg(feature = "lang-rust")]
             add_rust_declarations(repo, content, path, scan, siblings)?;
             add_rust_assertion_sources(repo, content, path, scan)?;
+            add_rust_impls(repo, content, path, scan)?;
             add_rust_included_files(repo, content, path, scan)?;
             add_insta_snapshots(repo, content, path, scan)?;
             return add_rust_module_check_helpers(repo, content, path, scan, siblings);
@@ -1274,6 +1275,81 @@ fn rust_named_crates(src: &str) -> BTreeSet<String> {
         }
     }
     out
+}
+
+/// Rust: the `impl` blocks and `trait` definitions of a test's file, each locked with every
+/// test of the file by its text (`hook impl (in tests/billing/main.rs): impl Expected for
+/// Cart sha256:…`): a trait implemented there for the type under test, or an inherent
+/// method, changes which method `cart.total()` calls (a method taking `self` by value is
+/// found before one taking `&self`), with the test untouched. Found by lines: an item
+/// starting a line (`impl`, `unsafe impl`, `trait`, `pub trait`, …) up to the line where
+/// its braces close; in a file of the code under test, from its first `#[cfg(test)]` on.
+fn add_rust_impls(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    let hook = crate::sacred::bindings::HOOK;
+    let mut lines = Vec::new();
+    let all: Vec<&str> = src.lines().collect();
+    // In a file of the code under test (`src/pay.rs` with a `#[cfg(test)] mod tests`), its
+    // own `impl` blocks may change: only those from the first `#[cfg(test)]` on are read.
+    let test_file = path.starts_with("tests/") || path.contains("/tests/");
+    let mut i = if test_file {
+        0
+    } else {
+        all.iter()
+            .position(|l| l.trim_start().starts_with("#[cfg(test)]"))
+            .unwrap_or(all.len())
+    };
+    while i < all.len() {
+        let t = all[i].trim_start();
+        let item = t
+            .trim_start_matches("pub(crate) ")
+            .trim_start_matches("pub ")
+            .trim_start_matches("unsafe ");
+        let starts =
+            item.starts_with("impl ") || item.starts_with("impl<") || item.starts_with("trait ");
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut depth: i64 = 0;
+        let mut opened = false;
+        let mut text = String::new();
+        let mut j = i;
+        while j < all.len() {
+            let l = all[j].split("//").next().unwrap_or("");
+            text.push_str(all[j].trim());
+            text.push('\n');
+            for c in l.chars() {
+                match c {
+                    '{' => {
+                        depth += 1;
+                        opened = true;
+                    }
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+            }
+            if (opened && depth <= 0) || (!opened && l.trim_end().ends_with(';')) {
+                break;
+            }
+            j += 1;
+        }
+        let head = t.split('{').next().unwrap_or(t).trim();
+        lines.push(format!(
+            "{hook}impl (in {path}): {head} sha256:{}",
+            analysis::sha256_hex(&text)
+        ));
+        i = j + 1;
+    }
+    lock_with_every_test(scan, lines);
+    Ok(())
 }
 
 /// Rust: what of the nearest `Cargo.toml` above a test decides whether `cargo test` builds
@@ -3986,19 +4062,134 @@ struct GoDir {
     declarations: Vec<(String, String, Vec<crate::sacred::bindings::Binding>)>,
     /// `(file, package, functions)` of the same files.
     functions: Vec<(String, String, Vec<crate::sacred::bindings::FileFunction>)>,
+    /// What shadows a predeclared identifier in the package (any `.go` file, the code under
+    /// test's included: `func len(…)`), and the methods the other test files declare, each
+    /// a `hook …` line locked with every test of the package.
+    shadows: Vec<String>,
+}
+
+/// Go's predeclared identifiers: a package-level declaration of one in any file of the
+/// package (`func len(xs []int) int { return 3 }`) replaces it in every file.
+const GO_PREDECLARED: &[&str] = &[
+    "append",
+    "cap",
+    "clear",
+    "close",
+    "complex",
+    "copy",
+    "delete",
+    "imag",
+    "len",
+    "make",
+    "max",
+    "min",
+    "new",
+    "panic",
+    "print",
+    "println",
+    "real",
+    "recover",
+    "true",
+    "false",
+    "nil",
+    "iota",
+    "any",
+    "bool",
+    "byte",
+    "comparable",
+    "complex64",
+    "complex128",
+    "error",
+    "float32",
+    "float64",
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "rune",
+    "string",
+    "uint",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uintptr",
+];
+
+/// The package-level declarations of Go source `src` that shadow a predeclared identifier
+/// ([`GO_PREDECLARED`]), each as its line: `func len(`, `var nil = …`, a `const (` block's
+/// `true = false`, `type string = …`. Read by lines (gofmt puts each at the start of its
+/// line, or indented once in a block), so a declaration written otherwise is missed only
+/// where gofmt would not leave it.
+fn go_predeclared_shadows(src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut block = false;
+    for line in src.lines() {
+        let t = line.trim();
+        if block {
+            if t == ")" {
+                block = false;
+                continue;
+            }
+            let name: String = t
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if line.starts_with(['\t', ' ']) && GO_PREDECLARED.contains(&name.as_str()) {
+                out.push(t.to_owned());
+            }
+            continue;
+        }
+        for kw in ["var", "const", "type"] {
+            if line.starts_with(&format!("{kw} (")) || line.starts_with(&format!("{kw}(")) {
+                block = !t.ends_with(')');
+            }
+        }
+        if let Some(rest) = ["func ", "var ", "const ", "type "]
+            .iter()
+            .find_map(|k| line.strip_prefix(k))
+        {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if GO_PREDECLARED.contains(&name.as_str()) {
+                out.push(t.to_owned());
+            }
+        }
+    }
+    out
 }
 
 impl Surroundings {
     fn read(&mut self, repo: &Repo, content: &Content<'_>, dir: &str) -> Result<&GoDir> {
         if !self.dirs.contains_key(dir) {
             let mut found = GoDir::default();
+            let hook = crate::sacred::bindings::HOOK;
             for file in content.list_dir(repo, dir)? {
-                if !file.ends_with("_test.go") {
+                if !is_go(&file) {
                     continue;
                 }
                 let Some(src) = content.read(repo, &file)? else {
                     continue;
                 };
+                for line in go_predeclared_shadows(&src) {
+                    found
+                        .shadows
+                        .push(format!("{hook}predeclared shadowed (in {file}): {line}"));
+                }
+                if !file.ends_with("_test.go") {
+                    continue;
+                }
+                // A method a test file declares may take the place of one the tests call
+                // through an embedded field (`func (c Cart) Total() int` over `Ledger`'s).
+                for line in src.lines().filter(|l| l.starts_with("func (")) {
+                    found.shadows.push(format!(
+                        "{hook}method (in {file}): {}",
+                        line.trim_end_matches('{').trim()
+                    ));
+                }
                 if src.contains("TestMain")
                     && let Some(fp) = lang::go_test_main(&file, &src)?
                 {
@@ -4029,6 +4220,7 @@ impl Surroundings {
                 }
             }
             found.test_main.sort();
+            found.shadows.sort();
             self.dirs.insert(dir.to_owned(), found);
         }
         Ok(&self.dirs[dir])
@@ -4105,6 +4297,14 @@ fn add_go_sibling_bindings(
         repo, content, path, scan, siblings,
     )?);
     add_check_helpers_of_other_files(scan, theirs, false);
+    let godir = siblings.read(repo, content, dir)?;
+    let shadows: Vec<String> = godir
+        .shadows
+        .iter()
+        .filter(|l| !l.contains(&format!("(in {path}): func (")))
+        .cloned()
+        .collect();
+    lock_with_every_test(scan, shadows);
     let godir = siblings.read(repo, content, dir)?;
     let declarations = &godir.declarations;
     let mut found: Vec<(String, crate::sacred::bindings::Binding)> = Vec::new();
