@@ -4149,7 +4149,8 @@ pub struct FileFunction {
     /// annotations erased, see `analysis::python_erasure`).
     pub read: Option<String>,
     /// Whether it skips the test that calls it or ends the process anywhere in its body
-    /// (`pytest.skip(…)`, `t.Skip()`, `os._exit(0)`): see [`SKIPS_IN_HELPER`].
+    /// (`pytest.skip(…)`, `t.Skip()`, `os._exit(0)`), or (Python) changes what is beyond
+    /// its locals when called (`case.assertEqual = …`): see [`SKIPS_IN_HELPER`].
     pub skips: bool,
 }
 
@@ -4183,6 +4184,12 @@ pub(crate) fn file_function(
             break;
         }
         stack.extend(n.named_children(&mut cursor));
+    }
+    // A Python helper that changes what is beyond its locals when called (`case.assertEqual
+    // = …` on the test case it is handed, `unittest.TestCase.assertEqual = …`, `billing.total
+    // = …`) may change what the test checks from outside its body, as a skip does.
+    if !skips && kind(def) == "function_definition" {
+        skips = super::import_hazards::python_writes_beyond_locals(def, src);
     }
     // A Python docstring says what the helper does; it changes nothing it checks.
     let doc = (kind(def) == "function_definition")

@@ -701,6 +701,127 @@ fn python_top_level<'t>(root: Node<'t>, src: &str) -> (Vec<(String, String)>, Ve
     (imports, statements)
 }
 
+/// Whether calling the Python function `def` writes to something beyond what it creates
+/// itself: an attribute or item of a parameter (`case.assertEqual = …` on the test case it is
+/// handed), of a name it does not bind (`unittest.TestCase.assertEqual = …`, `billing.total
+/// = …`), or of a local bound to one of those; `del` of one; `setattr`/`delattr` on one; or
+/// a name it declares `global`/`nonlocal` and assigns. Nested functions, classes and lambdas
+/// are not read (they run when called). A call it hands something to is not read either.
+pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
+    let Some(body) = def.child_by_field_name("body") else {
+        return false;
+    };
+    // The names it binds to what it creates (`x = Till()`, `x = []`), not aliases of another
+    // name (`x = billing`, `x = self.case`) nor its parameters.
+    let mut fresh: BTreeSet<String> = BTreeSet::new();
+    let mut aliased: BTreeSet<String> = BTreeSet::new();
+    let mut declared: BTreeSet<String> = BTreeSet::new();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "function_definition" | "class_definition" | "lambda" => continue,
+            "global_statement" | "nonlocal_statement" => {
+                for c in named_children(n) {
+                    declared.insert(text(c, src).to_owned());
+                }
+            }
+            "assignment" => {
+                if let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) && kind(l) == "identifier"
+                {
+                    let name = text(l, src).to_owned();
+                    if matches!(
+                        kind(unparenthesized(r)),
+                        "identifier" | "attribute" | "subscript"
+                    ) {
+                        aliased.insert(name);
+                    } else {
+                        fresh.insert(name);
+                    }
+                }
+            }
+            "for_statement" | "with_statement" | "as_pattern" | "named_expression" => {
+                // What a loop or a `with` binds may be another's object.
+                let mut inner = vec![n];
+                while let Some(x) = inner.pop() {
+                    if kind(x) == "identifier" {
+                        aliased.insert(text(x, src).to_owned());
+                    }
+                    if !matches!(kind(x), "block") {
+                        inner.extend(named_children(x));
+                    }
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    let own = |t: Node<'_>| {
+        root_name(t, src)
+            .is_some_and(|r| fresh.contains(r) && !aliased.contains(r) && !declared.contains(r))
+    };
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "function_definition" | "class_definition" | "lambda" => continue,
+            "assignment" | "augmented_assignment" => {
+                if let Some(l) = n.child_by_field_name("left") {
+                    let mut targets = vec![l];
+                    while let Some(t) = targets.pop() {
+                        match kind(t) {
+                            "attribute" | "subscript" if !own(t) => return true,
+                            "identifier" if declared.contains(text(t, src)) => return true,
+                            "pattern_list"
+                            | "tuple_pattern"
+                            | "list_pattern"
+                            | "tuple"
+                            | "list"
+                            | "parenthesized_expression" => {
+                                targets.extend(named_children(t));
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            "delete_statement"
+                if named_children(n)
+                    .into_iter()
+                    .flat_map(|t| {
+                        if kind(t) == "expression_list" {
+                            named_children(t)
+                        } else {
+                            vec![t]
+                        }
+                    })
+                    .any(|t| matches!(kind(t), "attribute" | "subscript") && !own(t)) =>
+            {
+                return true;
+            }
+            "call" => {
+                let callee = n
+                    .child_by_field_name("function")
+                    .map_or("", |f| text(f, src));
+                if matches!(
+                    callee,
+                    "setattr" | "delattr" | "object.__setattr__" | "object.__delattr__"
+                ) && n
+                    .child_by_field_name("arguments")
+                    .and_then(|a| named_children(a).into_iter().next())
+                    .is_some_and(|a| !own(a))
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    false
+}
+
 /// The pytest hooks a `conftest.py` holds at its top, each as `NAME: sha256:…` of its
 /// text: a `def pytest_…` (decorated or not), an assignment or an import binding a
 /// `pytest_…` name. pytest registers every `conftest.py` it meets while collecting, and a

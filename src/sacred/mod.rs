@@ -1033,12 +1033,53 @@ fn cargo_config_decisive(table: &toml::Table) -> Vec<(String, String)> {
             }
         }
     }
-    for key in ["profile", "env"] {
-        if let Some(v) = table.get(key) {
-            out.push((key.to_owned(), json(v)));
-        }
+    if let Some(v) = table.get("profile").and_then(profiles_decisive) {
+        out.push(("profile".to_owned(), v));
+    }
+    if let Some(v) = table.get("env") {
+        out.push(("env".to_owned(), json(v)));
     }
     out
+}
+
+/// What of Cargo's `[profile.…]` tables changes what a test checks, as JSON: the
+/// `debug-assertions` (a `debug_assert!`), `overflow-checks` (an overflow that panics),
+/// `panic` (a `#[should_panic]` test under `abort`) and `inherits` of each profile and of
+/// its per-package overrides; `None` when no profile sets one (`opt-level`, `debug` may
+/// change).
+fn profiles_decisive(profiles: &toml::Value) -> Option<String> {
+    const KEYS: &[&str] = &["debug-assertions", "overflow-checks", "panic", "inherits"];
+    let keep = |t: &toml::Table| -> toml::Table {
+        t.iter()
+            .filter(|(k, _)| KEYS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let mut out = toml::Table::new();
+    for (name, body) in profiles.as_table()? {
+        let Some(body) = body.as_table() else {
+            continue;
+        };
+        let mut kept = keep(body);
+        if let Some(packages) = body.get("package").and_then(toml::Value::as_table) {
+            let mut per = toml::Table::new();
+            for (pkg, t) in packages {
+                if let Some(t) = t.as_table() {
+                    let k = keep(t);
+                    if !k.is_empty() {
+                        per.insert(pkg.clone(), toml::Value::Table(k));
+                    }
+                }
+            }
+            if !per.is_empty() {
+                kept.insert("package".to_owned(), toml::Value::Table(per));
+            }
+        }
+        if !kept.is_empty() {
+            out.insert(name.clone(), toml::Value::Table(kept));
+        }
+    }
+    (!out.is_empty()).then(|| serde_json::to_string(&out).unwrap_or_default())
 }
 
 /// Rust: what the workspace's manifest (the nearest `Cargo.toml` with a `[workspace]`
@@ -1103,10 +1144,9 @@ fn cargo_workspace_lines(
         ));
         return Ok(out);
     };
-    if let Some(profile) = table.get("profile") {
+    if let Some(profile) = table.get("profile").and_then(profiles_decisive) {
         out.push(format!(
-            "{hook}runner config (in {root_file}): profile = {}",
-            serde_json::to_string(profile).unwrap_or_default()
+            "{hook}runner config (in {root_file}): profile = {profile}"
         ));
     }
     if let Some(ws) = table.get("workspace").and_then(toml::Value::as_table) {
@@ -1277,6 +1317,40 @@ fn rust_named_crates(src: &str) -> BTreeSet<String> {
     out
 }
 
+/// The type an inherent `impl` head is for (`impl<'a> R<'a>` → `R`, `impl crate::Cart` →
+/// `Cart`); empty when it cannot tell.
+fn rust_impl_type(head: &str) -> String {
+    let rest = head
+        .trim_start_matches("unsafe ")
+        .trim_start_matches("impl")
+        .trim_start();
+    let rest = if rest.starts_with('<') {
+        let mut depth = 0;
+        let mut end = rest.len();
+        for (i, c) in rest.char_indices() {
+            match c {
+                '<' => depth += 1,
+                '>' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest[end..].trim_start()
+    } else {
+        rest
+    };
+    let path: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+        .collect();
+    path.rsplit("::").next().unwrap_or("").to_owned()
+}
+
 /// Rust: the `impl` blocks and `trait` definitions of a test's file, each locked with every
 /// test of the file by its text (`hook impl (in tests/billing/main.rs): impl Expected for
 /// Cart sha256:…`): a trait implemented there for the type under test, or an inherent
@@ -1342,10 +1416,32 @@ fn add_rust_impls(
             j += 1;
         }
         let head = t.split('{').next().unwrap_or(t).trim();
-        lines.push(format!(
-            "{hook}impl (in {path}): {head} sha256:{}",
-            analysis::sha256_hex(&text)
-        ));
+        // An inherent `impl Cart` can only be written in Cart's crate: in a file that
+        // declares `Cart` itself it is a helper of the tests, read as such.
+        let inherent = item.starts_with("impl") && !head.contains(" for ");
+        let ty = rust_impl_type(head);
+        let ty = ty.as_str();
+        let declared_here = all.iter().any(|l| {
+            let l = l
+                .trim_start()
+                .trim_start_matches("pub(crate) ")
+                .trim_start_matches("pub ");
+            ["struct ", "enum ", "union ", "type "].iter().any(|k| {
+                l.strip_prefix(k).is_some_and(|r| {
+                    r.starts_with(ty)
+                        && r[ty.len()..]
+                            .chars()
+                            .next()
+                            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+                })
+            })
+        });
+        if !(inherent && !ty.is_empty() && declared_here) {
+            lines.push(format!(
+                "{hook}impl (in {path}): {head} sha256:{}",
+                analysis::sha256_hex(&text)
+            ));
+        }
         i = j + 1;
     }
     lock_with_every_test(scan, lines);
@@ -4167,6 +4263,8 @@ impl Surroundings {
         if !self.dirs.contains_key(dir) {
             let mut found = GoDir::default();
             let hook = crate::sacred::bindings::HOOK;
+            let mut test_types: BTreeSet<String> = BTreeSet::new();
+            let mut methods: Vec<(String, String)> = Vec::new();
             for file in content.list_dir(repo, dir)? {
                 if !is_go(&file) {
                     continue;
@@ -4182,13 +4280,43 @@ impl Surroundings {
                 if !file.ends_with("_test.go") {
                     continue;
                 }
-                // A method a test file declares may take the place of one the tests call
-                // through an embedded field (`func (c Cart) Total() int` over `Ledger`'s).
-                for line in src.lines().filter(|l| l.starts_with("func (")) {
-                    found.shadows.push(format!(
-                        "{hook}method (in {file}): {}",
-                        line.trim_end_matches('{').trim()
-                    ));
+                // A method a test file declares on a type of the code under test may take
+                // the place of one the tests call through an embedded field (`func (c Cart)
+                // Total() int` over `Ledger`'s); one on a type of the tests is a helper.
+                let mut block = false;
+                for line in src.lines() {
+                    let t = line.trim();
+                    if block {
+                        block = t != ")";
+                        if block && line.starts_with(['\t', ' ']) {
+                            test_types.extend(t.split_whitespace().next().map(str::to_owned));
+                        }
+                        continue;
+                    }
+                    if line.starts_with("type (") || line.starts_with("type(") {
+                        block = !t.ends_with(')');
+                    } else if let Some(rest) = line.strip_prefix("type ") {
+                        test_types.extend(
+                            rest.split_whitespace()
+                                .next()
+                                .map(|n| n.split('[').next().unwrap_or(n).to_owned()),
+                        );
+                    } else if let Some(rest) = line.strip_prefix("func (") {
+                        let receiver = rest.split(')').next().unwrap_or("");
+                        let ty = receiver
+                            .split_whitespace()
+                            .last()
+                            .unwrap_or("")
+                            .trim_start_matches('*');
+                        let ty = ty.split('[').next().unwrap_or(ty).to_owned();
+                        methods.push((
+                            ty,
+                            format!(
+                                "{hook}method (in {file}): {}",
+                                line.trim_end_matches('{').trim()
+                            ),
+                        ));
+                    }
                 }
                 if src.contains("TestMain")
                     && let Some(fp) = lang::go_test_main(&file, &src)?
@@ -4220,6 +4348,12 @@ impl Surroundings {
                 }
             }
             found.test_main.sort();
+            found.shadows.extend(
+                methods
+                    .into_iter()
+                    .filter(|(ty, _)| !test_types.contains(ty))
+                    .map(|(_, line)| line),
+            );
             found.shadows.sort();
             self.dirs.insert(dir.to_owned(), found);
         }

@@ -174,6 +174,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || golden_new(s, b, locked)
                             || declaration_new(s, b, locked)
                             || import_homes_kept(s, b, locked)
+                            || resolution_of_a_new_import(s, b, locked)
                             || pytest_config_deselects_others(s, b, locked)
                             || go_init_written_out(s, b, locked)
                             || runner_import(s.test.lang, b)
@@ -629,6 +630,32 @@ fn import_homes_kept(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
     // file's place.
     now.iter()
         .all(|(name, home)| held.get(name).is_none_or(|h| h == home || home.is_empty()))
+}
+
+/// Which files answer a relative import the file did not make when it was locked (`hook
+/// resolution (in test/helpers/parse-body.*): './helpers/parse-body.js' of test/retry.ts finds
+/// …`, no locked line for that specifier of that file; under a lock of an earlier reading,
+/// none at the base revision either): a new import is judged with the test's body, as a
+/// newly imported Python module is; what an import the lock holds resolves to stays judged.
+fn resolution_of_a_new_import(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    let Some(rest) = text.strip_prefix("hook resolution (in ") else {
+        return false;
+    };
+    let Some((_, value)) = rest.split_once("): '") else {
+        return false;
+    };
+    let Some((spec, _)) = value.split_once(" finds ") else {
+        return false;
+    };
+    let key = format!("): '{spec} finds ");
+    let held = |lines: &[String]| {
+        lines
+            .iter()
+            .any(|l| l.starts_with("hook resolution (in ") && l.contains(&key))
+    };
+    !held(locked)
+        && (s.locked.hooks_read >= crate::sacred::lock::HOOKS_READ
+            || s.base.is_some_and(|b| !held(&b.envelope_bindings)))
 }
 
 /// A Rust module declaration that now compiles a test file no declaration compiled when it
