@@ -1278,3 +1278,33 @@ fn a_parametrised_test_may_skip_the_cases_its_source_marks() {
     let e = parametrised(named);
     assert_proven(&e.repo.gk(&["run", "test", "-v"]), 1);
 }
+
+/// A gate listed in `sacred.evidence` whose glob no changed file matches does not run, and
+/// says that this run proves nothing of the sacred tests (a change to the code under test
+/// alone skips a gate globbed to the tests).
+#[test]
+fn an_evidence_gate_skipped_by_its_glob_says_it_proves_nothing() {
+    let config = gate_config("reports/junit.xml", "junit", "pre-commit, ci").replace(
+        "    stages: [pre-commit, ci]\n",
+        "    stages: [pre-commit, ci]\n    glob: [\"tests/**\"]\n",
+    );
+    assert!(config.contains("glob:"), "{config}");
+    let e = setup(
+        &[
+            ("tests/billing/test_pay.py", PY),
+            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+        ],
+        &config,
+    );
+    e.repo.write("billing.py", "def total(xs):\n    return 0\n");
+    e.repo.git(&["add", "billing.py"]);
+    let out = e.repo.gk(&["run", "-v"]);
+    assert_code(&out, 0, "a skipped gate");
+    let all = output_of(&out);
+    assert!(
+        all.contains("the locked sacred tests are not proven by this run"),
+        "{}",
+        text(&out)
+    );
+    assert!(!all.contains("ran and passed"), "{}", text(&out));
+}
