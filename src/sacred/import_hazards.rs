@@ -702,8 +702,9 @@ fn python_top_level<'t>(root: Node<'t>, src: &str) -> (Vec<(String, String)>, Ve
 }
 
 /// Whether calling the Python function `def` writes to something beyond what it creates
-/// itself: an attribute or item of a parameter (`case.assertEqual = …` on the test case it is
-/// handed), of a name it does not bind (`unittest.TestCase.assertEqual = …`, `billing.total
+/// itself: an item, a nested attribute or a test case's machinery of a parameter
+/// (`case.assertEqual = …` on the test case it is handed; `self.server = …` is the
+/// object's own state), an attribute or item of a name it does not bind (`unittest.TestCase.assertEqual = …`, `billing.total
 /// = …`), or of a local bound to one of those; `del` of one; `setattr`/`delattr` on one; or
 /// a name it declares `global`/`nonlocal` and assigns. Nested functions, classes and lambdas
 /// are not read (they run when called). A call it hands something to is not read either.
@@ -758,10 +759,64 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         }
         stack.extend(named_children(n));
     }
-    let own = |t: Node<'_>| {
+    let mut params: BTreeSet<String> = BTreeSet::new();
+    for p in def
+        .child_by_field_name("parameters")
+        .map(named_children)
+        .unwrap_or_default()
+    {
+        let name = match kind(p) {
+            "identifier" => Some(p),
+            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            "typed_parameter" => named_children(p)
+                .into_iter()
+                .find(|c| kind(*c) == "identifier"),
+            _ => None,
+        };
+        params.extend(name.map(|n| text(n, src).to_owned()));
+    }
+    let fresh_root = |t: Node<'_>| {
         root_name(t, src)
             .is_some_and(|r| fresh.contains(r) && !aliased.contains(r) && !declared.contains(r))
     };
+    // A plain attribute of what the caller hands it (`self.server = …` in a setup helper):
+    // its own state, unless the name is one of the test case's machinery (`assertEqual`,
+    // `fail…`, `skip…`, `run`, a private or special name).
+    let state_of_a_param = |t: Node<'_>| {
+        kind(t) == "attribute"
+            && t.child_by_field_name("object")
+                .is_some_and(|o| kind(o) == "identifier" && params.contains(text(o, src)))
+            && t.child_by_field_name("attribute").is_some_and(|a| {
+                let a = text(a, src);
+                !(a.starts_with("assert")
+                    || a.starts_with("fail")
+                    || a.starts_with("skip")
+                    || a.starts_with('_')
+                    || matches!(
+                        a,
+                        "run"
+                            | "debug"
+                            | "setUp"
+                            | "tearDown"
+                            | "setUpClass"
+                            | "tearDownClass"
+                            | "addCleanup"
+                            | "doCleanups"
+                            | "addClassCleanup"
+                            | "doClassCleanups"
+                            | "subTest"
+                            | "id"
+                            | "shortDescription"
+                            | "defaultTestResult"
+                            | "addTypeEqualityFunc"
+                            | "enterContext"
+                            | "longMessage"
+                            | "maxDiff"
+                            | "countTestCases"
+                    ))
+            })
+    };
+    let own = |t: Node<'_>| fresh_root(t) || state_of_a_param(t);
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         match kind(n) {
