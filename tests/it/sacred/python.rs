@@ -3123,3 +3123,29 @@ harmless!(
     "python:tests/test_table_helper.py::TestRefunds::test_refunds",
     [("cases = [(1, 1),", "cases = [(0, 0), (1, 1),")]
 );
+
+const SERVER_HELPER: &str = "import os\nimport unittest\n\nfrom billing import refund\n\n\nclass Server:\n    port = 1\n\n\n# gatekeeper:sacred\nclass TestRefunds(unittest.TestCase):\n    def start_server(self, family):\n        if family == 6 and \"TRAVIS\" in os.environ:\n            self.skipTest(\"port conflicts\")\n        self.server = Server()\n        return self.server.port\n\n    def test_refund(self):\n        port = self.start_server(6)\n        self.assertEqual(refund(port), 1)\n";
+// A setup helper that keeps its own state on the test case (`self.server = …`) and loses a
+// skip runs more: tornado's f525768 dropped `skipOnTravis` so.
+harmless!(
+    a_helper_keeping_its_state_on_the_case_that_loses_a_skip_passes,
+    "tests/test_server.py",
+    SERVER_HELPER,
+    "python:tests/test_server.py::TestRefunds::test_refund",
+    [(
+        "        if family == 6 and \"TRAVIS\" in os.environ:\n            self.skipTest(\"port conflicts\")\n",
+        ""
+    )]
+);
+// The same helper replacing the case's assertion on the way is refused.
+refuses!(
+    a_helper_replacing_the_case_assertion_is_refused,
+    "tests/test_server.py",
+    SERVER_HELPER,
+    [(
+        "        self.server = Server()\n",
+        "        self.server = Server()\n        self.assertEqual = lambda *a, **k: None\n"
+    )],
+    "rebound",
+    "python:tests/test_server.py::TestRefunds::test_refund"
+);
