@@ -2460,32 +2460,11 @@ fn python_function_effects_owning(
     src: &str,
     owns_first: bool,
 ) -> (Effects, BTreeSet<String>) {
-    let mut locals: BTreeSet<String> = BTreeSet::new();
-    let mut first: Option<String> = None;
+    let parameters = python_parameters(def, src);
+    let first: Option<String> = parameters.first().cloned();
+    let mut locals: BTreeSet<String> = parameters.into_iter().collect();
     let mut aliases: BTreeSet<String> = BTreeSet::new();
     let mut globals: BTreeSet<String> = BTreeSet::new();
-    for p in def
-        .child_by_field_name("parameters")
-        .map(named_children)
-        .unwrap_or_default()
-    {
-        let name = match kind(p) {
-            "identifier" => Some(p),
-            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
-            "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
-                named_children(p)
-                    .into_iter()
-                    .find(|c| kind(*c) == "identifier")
-            }
-            _ => None,
-        };
-        if let Some(n) = name {
-            if first.is_none() {
-                first = Some(text(n, src).to_owned());
-            }
-            locals.insert(text(n, src).to_owned());
-        }
-    }
     let Some(body) = def.child_by_field_name("body") else {
         return (Effects::default(), BTreeSet::new());
     };
@@ -2501,6 +2480,27 @@ fn python_function_effects_owning(
     let mut fx = FunctionFx::new(src, &resolvable, &params, &locals, &aliases, &globals);
     fx.block(body);
     (fx.effects, fx.calls)
+}
+
+/// The names of a Python function's parameters, in order (`*args` and `**kwargs` by their
+/// names).
+pub(crate) fn python_parameters(def: Node<'_>, src: &str) -> Vec<String> {
+    def.child_by_field_name("parameters")
+        .map(named_children)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| match kind(p) {
+            "identifier" => Some(p),
+            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
+                named_children(p)
+                    .into_iter()
+                    .find(|c| kind(*c) == "identifier")
+            }
+            _ => None,
+        })
+        .map(|n| text(n, src).to_owned())
+        .collect()
 }
 
 /// The names a function body binds (its locals), those bound to another name or a member (an
@@ -4190,6 +4190,21 @@ pub(crate) fn file_function(
     // = …`) may change what the test checks from outside its body, as a skip does.
     if !skips && kind(def) == "function_definition" {
         skips = super::import_hazards::python_writes_beyond_locals(def, src);
+    }
+    // So may a JavaScript or TypeScript one (`Array.prototype.reduce = …`, `t.is = …`).
+    if !skips
+        && matches!(
+            kind(def),
+            "function_declaration"
+                | "function_expression"
+                | "function"
+                | "arrow_function"
+                | "generator_function"
+                | "generator_function_declaration"
+                | "method_definition"
+        )
+    {
+        skips = super::import_hazards::js_writes_beyond_locals(def, src);
     }
     // A Python docstring says what the helper does; it changes nothing it checks.
     let doc = (kind(def) == "function_definition")

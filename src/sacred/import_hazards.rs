@@ -759,22 +759,9 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         }
         stack.extend(named_children(n));
     }
-    let mut params: BTreeSet<String> = BTreeSet::new();
-    for p in def
-        .child_by_field_name("parameters")
-        .map(named_children)
-        .unwrap_or_default()
-    {
-        let name = match kind(p) {
-            "identifier" => Some(p),
-            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
-            "typed_parameter" => named_children(p)
-                .into_iter()
-                .find(|c| kind(*c) == "identifier"),
-            _ => None,
-        };
-        params.extend(name.map(|n| text(n, src).to_owned()));
-    }
+    let params: BTreeSet<String> = super::bindings::python_parameters(def, src)
+        .into_iter()
+        .collect();
     let fresh_root = |t: Node<'_>| {
         root_name(t, src)
             .is_some_and(|r| fresh.contains(r) && !aliased.contains(r) && !declared.contains(r))
@@ -866,6 +853,225 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                     .child_by_field_name("arguments")
                     .and_then(|a| named_children(a).into_iter().next())
                     .is_some_and(|a| !own(a))
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    false
+}
+
+/// The name a JavaScript member access starts from (`a` of `a.b[c].d`, `this`).
+fn js_member_root(mut t: Node<'_>) -> Option<Node<'_>> {
+    loop {
+        match kind(t) {
+            "identifier" | "this" => return Some(t),
+            "member_expression" | "subscript_expression" => {
+                t = t.child_by_field_name("object")?;
+            }
+            "parenthesized_expression" | "non_null_expression" => {
+                t = named_children(t).into_iter().next()?;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// What a JavaScript/TypeScript test's context (AVA's `t`, `node:test`'s) asserts and
+/// decides with: a helper handed it may not replace these.
+const JS_CONTEXT_MACHINERY: &[&str] = &[
+    "is",
+    "not",
+    "deepEqual",
+    "notDeepEqual",
+    "like",
+    "throws",
+    "throwsAsync",
+    "notThrows",
+    "notThrowsAsync",
+    "true",
+    "false",
+    "truthy",
+    "falsy",
+    "pass",
+    "fail",
+    "plan",
+    "skip",
+    "todo",
+    "teardown",
+    "timeout",
+    "assert",
+    "regex",
+    "notRegex",
+    "snapshot",
+    "try",
+    "log",
+    "equal",
+    "strictEqual",
+    "notEqual",
+    "ok",
+    "end",
+    "after",
+    "before",
+    "afterEach",
+    "beforeEach",
+    "test",
+    "diagnostic",
+    "mock",
+];
+
+/// Whether calling the JavaScript/TypeScript function `def` writes to something beyond what
+/// it creates itself: a member of a name it does not bind (`Array.prototype.reduce = …`,
+/// `globalThis.fetch = …`, `billing.total = …` on a required module, `expect.x = …`), a
+/// nested member, an item or the assertion machinery of a parameter (`t.is = …`; `t.context.x
+/// = …` and `options.x = …` are what it was handed to fill), or of a local bound to one of
+/// those; `delete` of one; `Object.defineProperty`, `Object.assign`, `Object.setPrototypeOf`,
+/// `Reflect.set` or `Reflect.defineProperty` on one. Nested functions are not read.
+pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
+    let Some(body) = def.child_by_field_name("body") else {
+        return false;
+    };
+    let mut params: BTreeSet<String> = BTreeSet::new();
+    let mut stack: Vec<Node<'_>> = def
+        .child_by_field_name("parameters")
+        .or_else(|| def.child_by_field_name("parameter"))
+        .into_iter()
+        .collect();
+    while let Some(p) = stack.pop() {
+        if matches!(
+            kind(p),
+            "identifier" | "shorthand_property_identifier_pattern"
+        ) {
+            params.insert(text(p, src).to_owned());
+        }
+        stack.extend(named_children(p));
+    }
+    let mut fresh: BTreeSet<String> = BTreeSet::new();
+    let mut aliased: BTreeSet<String> = BTreeSet::new();
+    let nested = |k: &str| {
+        matches!(
+            k,
+            "function_declaration"
+                | "function_expression"
+                | "function"
+                | "arrow_function"
+                | "generator_function"
+                | "generator_function_declaration"
+                | "method_definition"
+                | "class_declaration"
+                | "class"
+        )
+    };
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if nested(kind(n)) {
+            continue;
+        }
+        if kind(n) == "variable_declarator"
+            && let Some(name) = n.child_by_field_name("name")
+        {
+            let value = n.child_by_field_name("value");
+            let alias = value.is_none_or(|v| {
+                matches!(
+                    kind(v),
+                    "identifier" | "member_expression" | "subscript_expression"
+                )
+            });
+            let mut names = vec![name];
+            while let Some(x) = names.pop() {
+                if matches!(
+                    kind(x),
+                    "identifier" | "shorthand_property_identifier_pattern"
+                ) {
+                    let t = text(x, src).to_owned();
+                    // A destructured name is another object's member.
+                    if alias || kind(name) != "identifier" {
+                        aliased.insert(t);
+                    } else {
+                        fresh.insert(t);
+                    }
+                }
+                names.extend(named_children(x));
+            }
+        }
+        stack.extend(named_children(n));
+    }
+    let own = |t: Node<'_>| {
+        let Some(r) = js_member_root(t) else {
+            return false;
+        };
+        let r_text = text(r, src);
+        if fresh.contains(r_text) && !aliased.contains(r_text) {
+            return true;
+        }
+        // `t.context.x = …`, `options.x = …`: a member of what it was handed, by a plain name.
+        if params.contains(r_text) && !aliased.contains(r_text) {
+            let direct = kind(t) == "member_expression"
+                && t.child_by_field_name("object").map(|o| o.id()) == Some(r.id());
+            let property = t
+                .child_by_field_name("property")
+                .map_or("", |p| text(p, src));
+            let in_context = t.child_by_field_name("object").is_some_and(|o| {
+                kind(o) == "member_expression" && text(o, src) == format!("{r_text}.context")
+            });
+            return (direct
+                && !JS_CONTEXT_MACHINERY.contains(&property)
+                && !property.starts_with('_'))
+                || in_context;
+        }
+        false
+    };
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if nested(kind(n)) {
+            continue;
+        }
+        match kind(n) {
+            "assignment_expression" | "augmented_assignment_expression" => {
+                if let Some(l) = n.child_by_field_name("left")
+                    && matches!(kind(l), "member_expression" | "subscript_expression")
+                    && !own(l)
+                {
+                    return true;
+                }
+            }
+            "update_expression" | "unary_expression" => {
+                let deletes = kind(n) == "update_expression"
+                    || n.child_by_field_name("operator")
+                        .is_some_and(|o| text(o, src) == "delete");
+                if deletes
+                    && let Some(a) = n.child_by_field_name("argument")
+                    && matches!(kind(a), "member_expression" | "subscript_expression")
+                    && !own(a)
+                {
+                    return true;
+                }
+            }
+            "call_expression" => {
+                let callee = n
+                    .child_by_field_name("function")
+                    .map_or(String::new(), |f| text(f, src).split_whitespace().collect());
+                if matches!(
+                    callee.as_str(),
+                    "Object.defineProperty"
+                        | "Object.defineProperties"
+                        | "Object.assign"
+                        | "Object.setPrototypeOf"
+                        | "Reflect.set"
+                        | "Reflect.defineProperty"
+                        | "Reflect.setPrototypeOf"
+                ) && n
+                    .child_by_field_name("arguments")
+                    .and_then(|a| named_children(a).into_iter().next())
+                    .is_some_and(|a| {
+                        !(matches!(kind(a), "object" | "array")
+                            || kind(a) == "identifier"
+                                && fresh.contains(text(a, src))
+                                && !aliased.contains(text(a, src)))
+                    })
                 {
                     return true;
                 }

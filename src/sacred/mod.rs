@@ -5986,7 +5986,7 @@ fn add_js_extensionless_imports(
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
     // The imports the file's bindings hold (whatever its comments say), and any other
     // quoted relative path (`await import('../src/x')` inside a test).
-    let mut specs: BTreeSet<String> = scan
+    let imported: Vec<String> = scan
         .module_bindings
         .iter()
         .filter_map(|b| match import_of(&b.text) {
@@ -5997,7 +5997,11 @@ fn add_js_extensionless_imports(
             ),
             _ => None,
         })
+        .collect();
+    let mut specs: BTreeSet<String> = imported
+        .iter()
         .filter(|m| (m.starts_with("./") || m.starts_with("../")) && resolved_by_runner(m))
+        .cloned()
         .collect();
     specs.extend(
         quoted_relative_paths(&src)
@@ -6009,17 +6013,8 @@ fn add_js_extensionless_imports(
     // A bare import (`billing`, `@shop/billing`) is looked for in each `node_modules` from
     // the test's directory up: one committed to the repository answers it (`hook resolution
     // (in test/node_modules/billing): sha256:…`).
-    let bare: BTreeSet<String> = scan
-        .module_bindings
+    let bare: BTreeSet<String> = imported
         .iter()
-        .filter_map(|b| match import_of(&b.text) {
-            Some(Imported::Name { module, .. } | Imported::Module { module, .. }) => Some(
-                module
-                    .trim_matches(|c| c == '\'' || c == '"' || c == '`')
-                    .to_owned(),
-            ),
-            _ => None,
-        })
         .filter(|m| !m.is_empty() && !m.starts_with(['.', '/']) && !m.contains(':'))
         .map(|m| {
             let mut parts = m.split('/');

@@ -1184,3 +1184,54 @@ refuses!(
     "body-changed",
     TABLE_ID
 );
+
+const AVA_HELPER: &str = r#"import test from "ava";
+import { refund } from "../src/refund.js";
+
+function withServer(t) {
+  t.context.server = { port: 1 };
+  return t.context.server;
+}
+
+// gatekeeper:sacred
+test("is exact", (t) => {
+  const server = withServer(t);
+  t.is(refund(server.port), 1);
+});
+"#;
+// A helper filling what it is handed (`t.context.x = …`) keeps its own state there: a
+// change to it that adds another such member passes.
+harmless!(
+    a_helper_filling_the_context_passes,
+    FILE,
+    AVA_HELPER,
+    "ts:tests/refunds.test.ts::is exact",
+    [(
+        "  t.context.server = { port: 1 };\n",
+        "  t.context.server = { port: 1 };\n  t.context.started = true;\n"
+    )]
+);
+// One replacing the context's assertion, or a prototype the code under test calls, is
+// refused though the test is untouched.
+refuses!(
+    a_helper_replacing_the_context_assertion_is_refused,
+    FILE,
+    AVA_HELPER,
+    [(
+        "  t.context.server = { port: 1 };\n",
+        "  t.context.server = { port: 1 };\n  t.is = () => {};\n"
+    )],
+    "rebound",
+    "ts:tests/refunds.test.ts::is exact"
+);
+refuses!(
+    a_helper_patching_a_builtin_prototype_is_refused,
+    FILE,
+    AVA_HELPER,
+    [(
+        "  t.context.server = { port: 1 };\n",
+        "  Array.prototype.reduce = () => 1;\n  t.context.server = { port: 1 };\n"
+    )],
+    "rebound",
+    "ts:tests/refunds.test.ts::is exact"
+);
