@@ -4191,8 +4191,16 @@ pub(crate) fn file_function(
     if !skips && kind(def) == "function_definition" {
         skips = super::import_hazards::python_writes_beyond_locals(def, src);
     }
-    // So may a JavaScript or TypeScript one (`Array.prototype.reduce = …`, `t.is = …`).
+    // So may a Go one (`tax.Rate = 10`), and a JavaScript or TypeScript one
+    // (`Array.prototype.reduce = …`, `t.is = …`).
+    let go = def
+        .child_by_field_name("body")
+        .is_some_and(|b| kind(b) == "block");
+    if !skips && go && matches!(kind(def), "function_declaration" | "method_declaration") {
+        skips = super::import_hazards::go_writes_beyond_locals(def, src);
+    }
     if !skips
+        && !go
         && matches!(
             kind(def),
             "function_declaration"

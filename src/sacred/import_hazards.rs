@@ -864,6 +864,110 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     false
 }
 
+/// Whether calling the Go function `def` writes to something beyond what it declares
+/// itself: a package-level variable or a field of one, of this package or of another
+/// (`tax.Rate = 10`, `defaults.Limit++`), an element of one, or through a pointer it was
+/// handed (`*p = …`). A field of a parameter (`cfg.Name = …`, what it was handed to fill) is
+/// its own. Function literals are not read.
+pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
+    let Some(body) = def.child_by_field_name("body") else {
+        return false;
+    };
+    let mut locals: BTreeSet<String> = BTreeSet::new();
+    let mut params: BTreeSet<String> = BTreeSet::new();
+    for field in ["receiver", "parameters", "result"] {
+        let mut stack: Vec<Node<'_>> = def.child_by_field_name(field).into_iter().collect();
+        while let Some(p) = stack.pop() {
+            if kind(p) == "parameter_declaration" || kind(p) == "variadic_parameter_declaration" {
+                for c in named_children(p) {
+                    if kind(c) == "identifier" {
+                        params.insert(text(c, src).to_owned());
+                    }
+                }
+                continue;
+            }
+            stack.extend(named_children(p));
+        }
+    }
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "func_literal" => continue,
+            "short_var_declaration" | "range_clause" => {
+                if let Some(l) = n.child_by_field_name("left") {
+                    for c in named_children(l) {
+                        if kind(c) == "identifier" {
+                            locals.insert(text(c, src).to_owned());
+                        }
+                    }
+                }
+            }
+            "var_spec" | "const_spec" => {
+                for c in named_children(n) {
+                    if kind(c) == "identifier" {
+                        locals.insert(text(c, src).to_owned());
+                    }
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    // The name a target starts from, and whether it is the name itself.
+    let root = |mut t: Node<'_>| -> (Option<String>, bool) {
+        let mut depth = 0;
+        loop {
+            match kind(t) {
+                "identifier" => return (Some(text(t, src).to_owned()), depth == 0),
+                "selector_expression" | "index_expression" => {
+                    match t.child_by_field_name("operand") {
+                        Some(o) => t = o,
+                        None => return (None, false),
+                    }
+                }
+                "parenthesized_expression" => match named_children(t).into_iter().next() {
+                    Some(o) => t = o,
+                    None => return (None, false),
+                },
+                // `*p = …` (what the pointer points at), or what cannot be told.
+                _ => return (None, false),
+            }
+            depth += 1;
+        }
+    };
+    let beyond = |t: Node<'_>| {
+        let direct_field = kind(t) == "selector_expression"
+            && t.child_by_field_name("operand")
+                .is_some_and(|o| kind(o) == "identifier");
+        match root(t) {
+            (Some(r), true) => !locals.contains(&r) && !params.contains(&r) && r != "_",
+            (Some(r), false) => !(locals.contains(&r) || (params.contains(&r) && direct_field)),
+            (None, _) => true,
+        }
+    };
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "func_literal" => continue,
+            "assignment_statement" => {
+                if let Some(l) = n.child_by_field_name("left")
+                    && named_children(l).into_iter().any(beyond)
+                {
+                    return true;
+                }
+            }
+            "inc_statement" | "dec_statement"
+                if named_children(n).into_iter().next().is_some_and(beyond) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    false
+}
+
 /// The name a JavaScript member access starts from (`a` of `a.b[c].d`, `this`).
 fn js_member_root(mut t: Node<'_>) -> Option<Node<'_>> {
     loop {

@@ -29,7 +29,7 @@ fn the_ninth_attacks_are_refused() {
 /// a field typed `any`.
 #[test]
 fn the_tenth_acceptance_attacks_are_refused() {
-    super::assert_attack_fixtures_refused("tenth_acceptance", 19);
+    super::assert_attack_fixtures_refused("tenth_acceptance", 20);
 }
 
 /// A compiled module committed beside the tests (an unchecked-hash `.pyc` that Python loads

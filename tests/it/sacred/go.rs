@@ -1667,3 +1667,50 @@ refuses!(
     "body-changed",
     ROWS_ID
 );
+
+const GO_HELPER: &str = r#"package pay
+
+import (
+	"testing"
+
+	"example.com/shop/tax"
+)
+
+type order struct{ amount int }
+
+func newOrder(o *order) int {
+	total := 0
+	o.amount = 100
+	total += o.amount
+	return total
+}
+
+// gatekeeper:sacred
+func TestRefundIsExact(t *testing.T) {
+	o := &order{}
+	if got := Refund(newOrder(o)); got != 100 {
+		t.Fatalf("refund = %d, want 100", got)
+	}
+	_ = tax.Rate
+}
+"#;
+// A helper that fills what it is handed and its own locals may change.
+harmless!(
+    a_helper_filling_what_it_is_handed_passes,
+    FILE,
+    GO_HELPER,
+    ID,
+    [(
+        "\ttotal += o.amount\n",
+        "\ttotal += o.amount\n\ttotal *= 1\n"
+    )]
+);
+// One setting a package variable the code under test reads is refused, the test untouched.
+refuses!(
+    a_helper_setting_a_package_variable_is_refused,
+    FILE,
+    GO_HELPER,
+    [("\to.amount = 100\n", "\to.amount = 100\n\ttax.Rate = 0\n")],
+    "rebound",
+    ID
+);
