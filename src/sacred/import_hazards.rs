@@ -873,6 +873,8 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     let Some(body) = def.child_by_field_name("body") else {
         return false;
     };
+    // The names it declares, and those of them bound to a value it made.
+    let mut declared: BTreeSet<String> = BTreeSet::new();
     let mut locals: BTreeSet<String> = BTreeSet::new();
     let mut params: BTreeSet<String> = BTreeSet::new();
     for field in ["receiver", "parameters", "result"] {
@@ -893,19 +895,28 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     while let Some(n) = stack.pop() {
         match kind(n) {
             "func_literal" => continue,
-            "short_var_declaration" | "range_clause" => {
-                if let Some(l) = n.child_by_field_name("left") {
-                    for c in named_children(l) {
-                        if kind(c) == "identifier" {
+            "short_var_declaration" | "range_clause" | "var_spec" | "const_spec" => {
+                // Its own only when made here (`&order{}`, `make(…)`, a literal): one taken
+                // from another value (`p := &tax.Config`, `m := tax.Table`, a call's result,
+                // a range's element) may be that value.
+                let right = n
+                    .child_by_field_name("right")
+                    .or_else(|| n.child_by_field_name("value"));
+                let made = kind(n) != "range_clause"
+                    && right.is_some_and(|r| named_children(r).into_iter().all(go_made_here));
+                let names: Vec<Node<'_>> = match n.child_by_field_name("left") {
+                    Some(l) => named_children(l),
+                    None => named_children(n)
+                        .into_iter()
+                        .filter(|c| kind(*c) == "identifier")
+                        .collect(),
+                };
+                for c in names {
+                    if kind(c) == "identifier" {
+                        declared.insert(text(c, src).to_owned());
+                        if made || kind(n) == "const_spec" {
                             locals.insert(text(c, src).to_owned());
                         }
-                    }
-                }
-            }
-            "var_spec" | "const_spec" => {
-                for c in named_children(n) {
-                    if kind(c) == "identifier" {
-                        locals.insert(text(c, src).to_owned());
                     }
                 }
             }
@@ -940,7 +951,7 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
             && t.child_by_field_name("operand")
                 .is_some_and(|o| kind(o) == "identifier");
         match root(t) {
-            (Some(r), true) => !locals.contains(&r) && !params.contains(&r) && r != "_",
+            (Some(r), true) => !declared.contains(&r) && !params.contains(&r) && r != "_",
             (Some(r), false) => !(locals.contains(&r) || (params.contains(&r) && direct_field)),
             (None, _) => true,
         }
@@ -966,6 +977,31 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         stack.extend(named_children(n));
     }
     false
+}
+
+/// Whether a Go expression makes a new value, not one another holds: a literal, a
+/// composite literal or its address (`&order{}`), a call's result, arithmetic.
+fn go_made_here(v: Node<'_>) -> bool {
+    // What a call returns is taken for a new value (`exec.Command(…)`, `NewCmd()`): a
+    // function returning a pointer to a package variable is not followed.
+    match kind(v) {
+        "composite_literal"
+        | "int_literal"
+        | "float_literal"
+        | "interpreted_string_literal"
+        | "raw_string_literal"
+        | "rune_literal"
+        | "true"
+        | "false"
+        | "nil"
+        | "binary_expression"
+        | "call_expression" => true,
+        "unary_expression" => named_children(v)
+            .into_iter()
+            .last()
+            .is_some_and(|o| kind(o) == "composite_literal"),
+        _ => false,
+    }
 }
 
 /// The name a JavaScript member access starts from (`a` of `a.b[c].d`, `this`).

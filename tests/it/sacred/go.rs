@@ -1714,3 +1714,15 @@ refuses!(
     "rebound",
     ID
 );
+// Or one writing through a pointer to it taken on the way.
+refuses!(
+    a_helper_writing_through_a_pointer_to_a_package_variable_is_refused,
+    FILE,
+    GO_HELPER,
+    [(
+        "\to.amount = 100\n",
+        "\to.amount = 100\n\tp := &tax.Config\n\tp.Rate = 0\n"
+    )],
+    "rebound",
+    ID
+);
