@@ -4199,19 +4199,7 @@ pub(crate) fn file_function(
     if !skips && go && matches!(kind(def), "function_declaration" | "method_declaration") {
         skips = super::import_hazards::go_writes_beyond_locals(def, src);
     }
-    if !skips
-        && !go
-        && matches!(
-            kind(def),
-            "function_declaration"
-                | "function_expression"
-                | "function"
-                | "arrow_function"
-                | "generator_function"
-                | "generator_function_declaration"
-                | "method_definition"
-        )
-    {
+    if !skips && !go && super::import_hazards::JS_FUNCTION_KINDS.contains(&kind(def)) {
         skips = super::import_hazards::js_writes_beyond_locals(def, src);
     }
     // A Python docstring says what the helper does; it changes nothing it checks.

@@ -1020,6 +1020,29 @@ fn js_member_root(mut t: Node<'_>) -> Option<Node<'_>> {
     }
 }
 
+/// The calls that set a member of their first argument's object (`Object.defineProperty(o,
+/// …)`).
+const JS_REFLECTIVE_SETTERS: &[&str] = &[
+    "Object.defineProperty",
+    "Object.defineProperties",
+    "Object.assign",
+    "Object.setPrototypeOf",
+    "Reflect.set",
+    "Reflect.defineProperty",
+    "Reflect.setPrototypeOf",
+];
+
+/// The tree-sitter kinds of a JavaScript/TypeScript function.
+pub(crate) const JS_FUNCTION_KINDS: &[&str] = &[
+    "function_declaration",
+    "function_expression",
+    "function",
+    "arrow_function",
+    "generator_function",
+    "generator_function_declaration",
+    "method_definition",
+];
+
 /// What a JavaScript/TypeScript test's context (AVA's `t`, `node:test`'s) asserts and
 /// decides with: a helper handed it may not replace these.
 const JS_CONTEXT_MACHINERY: &[&str] = &[
@@ -1091,20 +1114,8 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     }
     let mut fresh: BTreeSet<String> = BTreeSet::new();
     let mut aliased: BTreeSet<String> = BTreeSet::new();
-    let nested = |k: &str| {
-        matches!(
-            k,
-            "function_declaration"
-                | "function_expression"
-                | "function"
-                | "arrow_function"
-                | "generator_function"
-                | "generator_function_declaration"
-                | "method_definition"
-                | "class_declaration"
-                | "class"
-        )
-    };
+    let nested =
+        |k: &str| JS_FUNCTION_KINDS.contains(&k) || matches!(k, "class_declaration" | "class");
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         if nested(kind(n)) {
@@ -1194,24 +1205,15 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 let callee = n
                     .child_by_field_name("function")
                     .map_or(String::new(), |f| text(f, src).split_whitespace().collect());
-                if matches!(
-                    callee.as_str(),
-                    "Object.defineProperty"
-                        | "Object.defineProperties"
-                        | "Object.assign"
-                        | "Object.setPrototypeOf"
-                        | "Reflect.set"
-                        | "Reflect.defineProperty"
-                        | "Reflect.setPrototypeOf"
-                ) && n
-                    .child_by_field_name("arguments")
-                    .and_then(|a| named_children(a).into_iter().next())
-                    .is_some_and(|a| {
-                        !(matches!(kind(a), "object" | "array")
-                            || kind(a) == "identifier"
-                                && fresh.contains(text(a, src))
-                                && !aliased.contains(text(a, src)))
-                    })
+                if JS_REFLECTIVE_SETTERS.contains(&callee.as_str())
+                    && n.child_by_field_name("arguments")
+                        .and_then(|a| named_children(a).into_iter().next())
+                        .is_some_and(|a| {
+                            !(matches!(kind(a), "object" | "array")
+                                || kind(a) == "identifier"
+                                    && fresh.contains(text(a, src))
+                                    && !aliased.contains(text(a, src)))
+                        })
                 {
                     return true;
                 }
@@ -1607,19 +1609,10 @@ pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
                         let head = callee.split(['.', '[', '(']).next().unwrap_or("");
                         let runner = kind(f) != "identifier"
                             && matches!(head, "expect" | "jest" | "vi" | "chai");
-                        let reflective = matches!(
-                            callee.as_str(),
-                            "Object.defineProperty"
-                                | "Object.defineProperties"
-                                | "Object.assign"
-                                | "Object.setPrototypeOf"
-                                | "Reflect.set"
-                                | "Reflect.defineProperty"
-                                | "Reflect.setPrototypeOf"
-                        ) && n
-                            .child_by_field_name("arguments")
-                            .and_then(|a| named_children(a).into_iter().next())
-                            .is_some_and(global_root);
+                        let reflective = JS_REFLECTIVE_SETTERS.contains(&callee.as_str())
+                            && n.child_by_field_name("arguments")
+                                .and_then(|a| named_children(a).into_iter().next())
+                                .is_some_and(global_root);
                         hit |= runner || reflective;
                     }
                 }
