@@ -3023,17 +3023,25 @@ fn add_js_imported_global_patches(
     scan: &mut FileScan,
 ) -> Result<()> {
     // (`import './setup.js'` runs the whole module; it is locked as written.)
-    let modules: Vec<String> = scan
-        .module_bindings
-        .iter()
-        .filter_map(|b| match import_of(&b.text) {
-            Some(Imported::Name { module, .. } | Imported::Module { module, .. }) => Some(module),
-            _ => None,
-        })
-        .collect();
+    let modules = js_import_specifiers(scan);
     let lines = imported_code_patches(repo, content, path, modules, lang::js_global_patches)?;
     lock_with_every_test(scan, lines);
     Ok(())
+}
+
+/// The module specifiers a JavaScript/TypeScript file's import bindings name, without their
+/// quotes (`'../src/billing'` → `../src/billing`).
+fn js_import_specifiers(scan: &FileScan) -> Vec<String> {
+    scan.module_bindings
+        .iter()
+        .filter_map(|b| match import_of(&b.text)? {
+            Imported::Name { module, .. } | Imported::Module { module, .. } => Some(
+                module
+                    .trim_matches(|c| c == '\'' || c == '"' || c == '`')
+                    .to_owned(),
+            ),
+        })
+        .collect()
 }
 
 /// JavaScript/TypeScript: a data file a test file imports by a relative path
@@ -3082,16 +3090,8 @@ fn add_js_self_reference(
     path: &str,
     scan: &mut FileScan,
 ) -> Result<()> {
-    let specifiers: Vec<String> = scan
-        .module_bindings
-        .iter()
-        .filter_map(|b| match import_of(&b.text)? {
-            Imported::Name { module, .. } | Imported::Module { module, .. } => Some(
-                module
-                    .trim_matches(|c| c == '\'' || c == '"' || c == '`')
-                    .to_owned(),
-            ),
-        })
+    let specifiers: Vec<String> = js_import_specifiers(scan)
+        .into_iter()
         .filter(|m| !m.starts_with(['.', '/', '#']) && !m.contains(':'))
         .collect();
     if specifiers.is_empty() {
@@ -5986,18 +5986,7 @@ fn add_js_extensionless_imports(
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
     // The imports the file's bindings hold (whatever its comments say), and any other
     // quoted relative path (`await import('../src/x')` inside a test).
-    let imported: Vec<String> = scan
-        .module_bindings
-        .iter()
-        .filter_map(|b| match import_of(&b.text) {
-            Some(Imported::Name { module, .. } | Imported::Module { module, .. }) => Some(
-                module
-                    .trim_matches(|c| c == '\'' || c == '"' || c == '`')
-                    .to_owned(),
-            ),
-            _ => None,
-        })
-        .collect();
+    let imported = js_import_specifiers(scan);
     let mut specs: BTreeSet<String> = imported
         .iter()
         .filter(|m| (m.starts_with("./") || m.starts_with("../")) && resolved_by_runner(m))
