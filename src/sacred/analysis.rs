@@ -243,6 +243,11 @@ pub struct TestItem {
     /// run it ([`deferred_body`]: "a generator", "a coroutine").
     #[serde(skip)]
     pub deferred: Option<&'static str>,
+    /// JavaScript and TypeScript: each member access of the test on `globalThis` or `window`
+    /// as written (`globalThis.billing`,
+    /// `window.fetch`), sorted (see [`global_object_written`]).
+    #[serde(skip)]
+    pub global_members: Vec<String>,
     /// The parser could not make sense of part of the test.
     pub has_error: bool,
     #[serde(skip)]
@@ -1543,6 +1548,73 @@ fn is_member_object(n: Node<'_>) -> bool {
             kind(p) == "member_expression"
                 && p.child_by_field_name("object").map(|o| o.id()) == Some(n.id())
         })
+}
+
+/// Each JavaScript `globalThis.x` and `window.x` under `node` as written (object and
+/// property), sorted.
+fn global_members(node: Node<'_>, src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        let t = text(n, src);
+        if !t.contains("window") && !t.contains("globalThis") {
+            continue;
+        }
+        if kind(n) == "member_expression"
+            && let (Some(object), Some(property)) = (
+                n.child_by_field_name("object"),
+                n.child_by_field_name("property"),
+            )
+            && matches!(text(object, src), "window" | "globalThis")
+        {
+            out.push(format!("{}.{}", text(object, src), text(property, src)));
+        }
+        stack.extend(named_children(n));
+    }
+    out.sort();
+    out
+}
+
+/// [`global_members`] of a line as gatekeeper writes it (a helper's normalised text): each
+/// `globalThis.x` and `window.x` not itself a property (`a.window.x`), sorted.
+pub(crate) fn global_members_in_text(line: &str) -> Vec<String> {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    let mut out = Vec::new();
+    for object in ["globalThis.", "window."] {
+        for (at, _) in line.match_indices(object) {
+            if line[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| ident(c) || c == '.')
+            {
+                continue;
+            }
+            let rest = &line[at + object.len()..];
+            let end = rest.find(|c: char| !ident(c)).unwrap_or(rest.len());
+            if end > 0 {
+                out.push(format!("{object}{}", &rest[..end]));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Where the base revision's test wrote `globalThis.x` that the test now writes `window.x`
+/// (`base` and `now` as [`TestItem::global_members`] give them): the first such `x`. Both
+/// read as `globalThis.x`, the same object wherever `window` exists, but where it does not
+/// (Node, Jest's `node` environment) `window.x` throws a `ReferenceError` that a
+/// `toThrow()` around it takes for the error it expects. The other way is the same check
+/// wherever `window` exists.
+pub(crate) fn global_object_written(base: &[String], now: &[String]) -> Option<String> {
+    let count = |list: &[String], m: &str| list.iter().filter(|x| *x == m).count();
+    base.iter()
+        .filter_map(|m| m.strip_prefix("globalThis."))
+        .find(|p| {
+            let (g, w) = (format!("globalThis.{p}"), format!("window.{p}"));
+            count(now, &g) < count(base, &g) && count(now, &w) > count(base, &w)
+        })
+        .map(str::to_owned)
 }
 
 /// Whether the current reading is the one this gatekeeper gives (not an older one kept for
@@ -3419,6 +3491,7 @@ fn build_item_inner(
         cases_all_read: false,
         releases_dropped: None,
         case_names_left_out: None,
+        global_members: global_members(spec.extent, src),
         has_error: spec.extent.has_error(),
         start_byte: spec.extent.start_byte(),
         end_byte: spec.extent.end_byte(),
@@ -4320,6 +4393,25 @@ mod tests {
                 &format!("  {line}\n  {assertion}\n"),
                 1,
             )
+    }
+
+    #[test]
+    fn global_members_are_read_from_written_lines_and_only_one_way() {
+        use super::{global_members_in_text, global_object_written};
+        let base = global_members_in_text(
+            "function f(){expect(()=>globalThis.billing.x()).toThrow();a.window.y;$window.z;window.ky()}",
+        );
+        assert_eq!(base, ["globalThis.billing", "window.ky"]);
+        let swapped = global_members_in_text("function f(){window.billing.x();window.ky()}");
+        assert_eq!(
+            global_object_written(&base, &swapped).as_deref(),
+            Some("billing")
+        );
+        let back = global_members_in_text("function f(){globalThis.billing.x();globalThis.ky()}");
+        assert_eq!(global_object_written(&base, &back), None);
+        // Another name now written with `window` is not this reading's business.
+        let other = global_members_in_text("function f(){globalThis.billing.x();window.fake()}");
+        assert_eq!(global_object_written(&base, &other), None);
     }
 
     #[test]

@@ -6828,7 +6828,17 @@ fn compare_all(
                     .any(|n| n.id == t.id && rules::assertions_out_of_order(t, n))
             })
         };
-        let needs_base = |t: &lock::LockedTest| envelope_unlocked(t) || reordered(t);
+        // A test that writes `window.x`, read as `globalThis.x`: whether the base revision's
+        // test wrote `globalThis.x` there (`body_changed::global_object_rewritten`).
+        let writes_window = |t: &lock::LockedTest| {
+            new_scans.get(&t.file).is_some_and(|s| {
+                s.tests.iter().any(|n| {
+                    n.id == t.id && n.global_members.iter().any(|m| m.starts_with("window."))
+                })
+            })
+        };
+        let needs_base =
+            |t: &lock::LockedTest| envelope_unlocked(t) || reordered(t) || writes_window(t);
         let failing: Vec<&lock::LockedTest> = locked
             .iter()
             .zip(&results)

@@ -26,6 +26,12 @@
 //! (see `analysis::skip_guard`). A guard whose condition binds a name, or whose branch does
 //! anything else, is a locked statement like any other.
 //!
+//! JavaScript's `window.x` reads as `globalThis.x` (see `analysis::read_as_statement`),
+//! but only one way: a `globalThis.x` of the base revision's test now written `window.x` is
+//! a changed statement ([`global_object_rewritten`]): where no `window` exists (Node, Jest's
+//! `node` environment) it throws a `ReferenceError`, which a `toThrow()` around it takes for
+//! the error it expects.
+//!
 //! Example: `let total = refund(100);` → `let total = 100;`.
 
 use std::collections::BTreeMap;
@@ -211,6 +217,25 @@ pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
         return Some(changed(s, view, &missing));
     }
     inserted(s, view, &stand_ins).or_else(|| reordered(s, view, &stand_ins))
+}
+
+/// A `globalThis.x` of the base revision's test that the test now writes `window.x`
+/// (`analysis::global_object_written`): the same check only where `window` exists.
+pub(super) fn global_object_rewritten(s: &Subject<'_>) -> Option<Finding> {
+    let base = s.base?;
+    let property = crate::sacred::analysis::global_object_written(
+        &base.global_members,
+        &s.test.global_members,
+    )?;
+    Some(s.finding(
+        Rule::BodyChanged,
+        format!(
+            "`globalThis.{property}` is now written `window.{property}`: where no `window` exists \
+             (Node, Jest's `node` environment) that throws a ReferenceError instead"
+        ),
+        vec![format!("{}:{}: test `{}`", base.path, base.line, base.name)],
+        s.new_header(),
+    ))
 }
 
 /// Whether the test reaches a helper that can skip it or end the process (`def check(a,

@@ -455,6 +455,9 @@ fn judge_found(s: &Subject<'_>) -> Vec<Finding> {
         body.clear();
         out.retain(|f| f.rule != Rule::EnvelopeChanged);
     }
+    if body.is_empty() {
+        body.extend(body_changed::global_object_rewritten(s));
+    }
     out.extend(body);
     // Anything else left the locked content in place: only additions, which strengthen.
     out

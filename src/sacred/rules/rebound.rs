@@ -1091,14 +1091,17 @@ fn reads_as_a_locked_one(s: &Subject<'_>, text: &str, locked: &[String]) -> bool
 
 /// Whether `line`, an envelope line of the test now, reads as one of the base revision's test
 /// that the lock holds (a Python setup method whose annotations changed: see
-/// `analysis::python_erasure`).
+/// `analysis::python_erasure`; a JavaScript helper's `window.x` written `globalThis.x`, not
+/// the other way: see `analysis::global_object_written`).
 fn reads_as_a_locked_envelope_line(s: &Subject<'_>, line: &str, locked: &[String]) -> bool {
-    let Some(read) = s.test.envelope_reads.get(line) else {
-        return false;
-    };
+    use crate::sacred::analysis::{global_members_in_text, global_object_written};
+    // A line that reads as written (`globalThis.x`) is its own reading.
+    let read = s.test.envelope_reads.get(line).map_or(line, String::as_str);
+    let now = global_members_in_text(line);
     s.base.is_some_and(|base| {
         base.envelope_bindings.iter().any(|x| {
             locked.contains(x)
+                && global_object_written(&global_members_in_text(x), &now).is_none()
                 && base
                     .envelope_reads
                     .get(x)

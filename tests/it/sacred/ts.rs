@@ -935,6 +935,99 @@ refuses!(
     BROWSER_ID
 );
 
+/// The other way round, `globalThis.x` written `window.x` is not the same check: where no
+/// `window` exists (Node, Jest's `node` environment) the new text throws a ReferenceError,
+/// which a `toThrow()` or `throwsAsync` around it takes for the error it expects. In the
+/// test's body, and in a check helper it calls.
+#[test]
+fn global_this_written_as_window_is_refused() {
+    let written = BROWSER
+        .replace("window.ky(`", "globalThis.ky(`")
+        .replace("window.ky('/foo'", "globalThis.ky('/foo'");
+    let l = super::locked(&[(BROWSER_FILE, written.as_str())]);
+    l.edit(
+        BROWSER_FILE,
+        &written,
+        &[(
+            "async () => globalThis.ky('/foo'",
+            "async () => window.ky('/foo'",
+        )],
+    );
+    l.assert_refused("body-changed", BROWSER_ID);
+    // Every other `window` of the file still reads as the global object.
+    l.edit(
+        BROWSER_FILE,
+        &written,
+        &[(
+            "typeof window.ky === 'function'",
+            "typeof globalThis.ky === 'function'",
+        )],
+    );
+    l.assert_passes_checked();
+}
+
+const THROWS_FILE: &str = "test/billing/pay.test.js";
+const THROWS_ID: &str = "js:test/billing/pay.test.js::billing::refuses a negative charge";
+const THROWS: &str = "require('../../src/billing');
+
+function refuses(amount) {
+  expect(() => globalThis.billing.charge(amount)).toThrow();
+}
+
+describe('billing', () => {
+  // gatekeeper:sacred
+  test('refuses a negative charge', () => {
+    refuses(-1);
+    expect(() => globalThis.billing.charge(-2)).toThrow();
+  });
+});
+";
+
+#[test]
+fn global_this_written_as_window_in_a_check_helper_is_refused() {
+    let l = super::locked(&[(THROWS_FILE, THROWS)]);
+    l.edit(
+        THROWS_FILE,
+        THROWS,
+        &[(
+            "expect(() => globalThis.billing.charge(amount))",
+            "expect(() => window.billing.charge(amount))",
+        )],
+    );
+    l.assert_refused("rebound", THROWS_ID);
+    l.edit(
+        THROWS_FILE,
+        THROWS,
+        &[(
+            "expect(() => globalThis.billing.charge(-2))",
+            "expect(() => window.billing.charge(-2))",
+        )],
+    );
+    l.assert_refused("body-changed", THROWS_ID);
+}
+
+/// `window.x` written `globalThis.x` in a check helper and in the body is the same check.
+#[test]
+fn window_written_as_global_this_in_a_check_helper_passes() {
+    let written = THROWS.replace("globalThis.", "window.");
+    let l = super::locked(&[(THROWS_FILE, written.as_str())]);
+    l.edit(
+        THROWS_FILE,
+        &written,
+        &[
+            (
+                "expect(() => window.billing.charge(amount))",
+                "expect(() => globalThis.billing.charge(amount))",
+            ),
+            (
+                "expect(() => window.billing.charge(-2))",
+                "expect(() => globalThis.billing.charge(-2))",
+            ),
+        ],
+    );
+    l.assert_passes_checked();
+}
+
 /// The lock the previous gatekeeper wrote for `BROWSER`: `window.` as written, the helper
 /// bound by its whole text.
 const BROWSER_PREVIOUS_LOCK: &str = "# gatekeeper sacred lock v1
