@@ -300,7 +300,8 @@ fn cfg_attr_is_inert(inner: &str) -> bool {
 }
 
 /// `@pytest.mark.parametrize("x",[1,2,3])` extends `@pytest.mark.parametrize("x",[1,2])`:
-/// the same names, every old case still there, other arguments the same (`ids` may grow).
+/// the same names, every old case still there under the same id, other arguments the same
+/// (a literal `ids` list may grow with the cases).
 ///
 /// The cases may also be spelled as `chain(A, B)` (itertools'), `list(X)`, `tuple(X)` or a
 /// list with `*X` items: each reads as the sequence it yields, a literal's items one by one
@@ -324,9 +325,15 @@ fn parametrize_extends(old: &str, new: &str, iterables: Iterables) -> bool {
     let (Some(oi), Some(ni)) = (items(&o[1]), items(&n[1])) else {
         return false;
     };
-    // A `pytest.param(…)` case is compared without its `id=`, which only names it.
-    let oi: Vec<String> = oi.iter().map(|c| without_param_id(c)).collect();
-    let mut ni: Vec<String> = ni.iter().map(|c| without_param_id(c)).collect();
+    // Each case with the id that names it (a `-k` or `--deselect` selects cases by id): a
+    // `pytest.param(…, id=…)` one's, or its item of a literal `ids=` list.
+    let (Some(oids), Some(nids)) = (case_ids(&oi, &o[2..]), case_ids(&ni, &n[2..])) else {
+        return false;
+    };
+    let oi: Vec<(String, Option<String>)> =
+        oi.iter().map(|c| without_param_id(c)).zip(oids).collect();
+    let mut ni: Vec<(String, Option<String>)> =
+        ni.iter().map(|c| without_param_id(c)).zip(nids).collect();
     for c in &oi {
         match ni.iter().position(|x| x == c) {
             Some(i) => {
@@ -335,10 +342,50 @@ fn parametrize_extends(old: &str, new: &str, iterables: Iterables) -> bool {
             None => return false,
         }
     }
+    let literal_ids = |a: &str| {
+        a.strip_prefix("ids=")
+            .is_some_and(|l| l.starts_with('[') || l.starts_with('('))
+    };
     o[2..]
         .iter()
         .zip(&n[2..])
-        .all(|(a, b)| a == b || (a.starts_with("ids=") && b.starts_with("ids=")))
+        .all(|(a, b)| a == b || (literal_ids(a) && literal_ids(b)))
+}
+
+/// The id that names each of `cases` (see [`parametrize_extends`]), given the decorator's
+/// other arguments `rest`: an item of a literal `ids=[…]` (`None` for each under `ids=` of
+/// another kind, a function of the values, which the cases' texts decide), or a
+/// `pytest.param(…, id=…)`'s `id` (`None`: pytest names it by its values). `None` when a
+/// literal `ids` list does not name every case.
+fn case_ids(cases: &[String], rest: &[String]) -> Option<Vec<Option<String>>> {
+    use crate::sacred::messages::split_top;
+    match rest.iter().find_map(|a| a.strip_prefix("ids=")) {
+        Some(list) if list.starts_with('[') || list.starts_with('(') => {
+            let inner = &list[1..list.len().checked_sub(1)?];
+            let ids: Vec<Option<String>> = split_top(inner)
+                .into_iter()
+                .map(str::trim)
+                .filter(|i| !i.is_empty())
+                .map(|i| Some(i.to_owned()))
+                .collect();
+            (ids.len() == cases.len()).then_some(ids)
+        }
+        Some(_) => Some(vec![None; cases.len()]),
+        None => Some(cases.iter().map(|c| param_id(c)).collect()),
+    }
+}
+
+/// The `id=` of a `pytest.param(…)` case, as written.
+fn param_id(case: &str) -> Option<String> {
+    use crate::sacred::messages::split_top;
+    let inner = case
+        .trim()
+        .strip_prefix("pytest.param(")
+        .and_then(|r| r.strip_suffix(')'))?;
+    split_top(inner).into_iter().map(str::trim).find_map(|a| {
+        let r = a.strip_prefix("id")?.trim_start();
+        (r.starts_with('=') && !r.starts_with("==")).then(|| r[1..].trim().to_owned())
+    })
 }
 
 /// The cases a `parametrize`'s argument yields, as texts (see [`parametrize_extends`]); `None`
@@ -603,15 +650,29 @@ mod tests {
     }
 
     #[test]
-    fn a_pytest_param_id_may_change_when_cases_are_added() {
+    fn pytest_param_cases_may_be_added_under_their_ids() {
+        let old = parametrized("1, pytest.param(2, id=\"two\")");
+        for new in [
+            "1, pytest.param(2, id=\"two\"), 3",
+            "pytest.param(2, id=\"two\"), pytest.param(3, id=\"three\"), 1",
+        ] {
+            let rules = rules_between(PY.path, &old, &parametrized(new));
+            assert!(rules.is_empty(), "{new}: {rules:?}");
+        }
+    }
+
+    /// An id names a case for `-k` and `--deselect` (`-k "not second"` deselects the case
+    /// renamed `second`): a case of the lock under another id is not the same case.
+    #[test]
+    fn a_pytest_param_id_that_changes_while_cases_are_added_is_refused() {
         let old = parametrized("1, pytest.param(2, id=\"two\")");
         for new in [
             "1, pytest.param(2, id=\"second\"), 3",
             "1, pytest.param(2), pytest.param(3, id=\"three\")",
-            "pytest.param(1, id=\"one\"), pytest.param(2, id=\"2\"), 3",
+            "pytest.param(1, id=\"one\"), pytest.param(2, id=\"two\"), 3",
         ] {
             let rules = rules_between(PY.path, &old, &parametrized(new));
-            assert!(rules.is_empty(), "{new}: {rules:?}");
+            assert!(rules.contains(&Rule::EnvelopeChanged), "{new}: {rules:?}");
         }
     }
 

@@ -980,14 +980,24 @@ refuses!(
     PARAM_ID
 );
 harmless!(
-    renaming_a_pytest_param_id_while_adding_cases_passes,
+    adding_a_pytest_param_case_with_an_id_passes,
     "tests/test_param.py",
     PARAM,
     PARAM_ID,
+    [("[1, 10]", "[1, 10, pytest.param(100, id=\"hundred\")]")]
+);
+// An id names a case for `-k` and `--deselect`: a locked case under a new name (`1` is
+// named `1` by pytest, `one` now) may be deselected where it was selected.
+refuses!(
+    naming_a_locked_case_anew_while_adding_cases_is_refused,
+    "tests/test_param.py",
+    PARAM,
     [(
         "[1, 10]",
         "[pytest.param(1, id=\"one\"), pytest.param(10, id=\"ten\"), 100]"
-    )]
+    )],
+    "envelope-changed",
+    PARAM_ID
 );
 refuses!(
     marking_a_pytest_param_case_skipped_is_refused,
