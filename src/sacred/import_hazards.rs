@@ -1562,7 +1562,8 @@ const JS_GLOBALS: &[&str] = &[
 /// to what every test's assertions run through, each statement's text: an assignment to a
 /// member of a builtin or runner global (`Object.is = …`, `Array.prototype.includes = …`,
 /// `globalThis.expect = …`), a call on the runner's `expect`, `jest`, `vi`, `chai`
-/// (`expect.extend({toBe: …})`), or `Object.defineProperty`/`Object.assign`/`Reflect.set` on
+/// (`expect.extend({toBe: …})`), a call that registers a runner hook
+/// ([`registers_a_runner_hook`]), or `Object.defineProperty`/`Object.assign`/`Reflect.set` on
 /// one. Function bodies are not read (they run when called).
 pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
     let global_root = |n: Node<'_>| -> bool {
@@ -1607,8 +1608,9 @@ pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
                     if let Some(f) = n.child_by_field_name("function") {
                         let callee: String = text(f, src).split_whitespace().collect();
                         let head = callee.split(['.', '[', '(']).next().unwrap_or("");
-                        let runner = kind(f) != "identifier"
-                            && matches!(head, "expect" | "jest" | "vi" | "chai");
+                        let runner = (kind(f) != "identifier"
+                            && matches!(head, "expect" | "jest" | "vi" | "chai"))
+                            || registers_a_runner_hook(&callee);
                         let reflective = JS_REFLECTIVE_SETTERS.contains(&callee.as_str())
                             && n.child_by_field_name("arguments")
                                 .and_then(|a| named_children(a).into_iter().next())
@@ -1628,6 +1630,26 @@ pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// A call that registers a hook with the test runner (`beforeEach(…)`, vitest's
+/// `onTestFailed(…)`, AVA's `test.afterEach(…)`): made by a module the test imports, it runs
+/// around every test of the importing file (vitest's `beforeEach((ctx) => { ctx.task.fails =
+/// true })` turns a failing test into a pass).
+fn registers_a_runner_hook(callee: &str) -> bool {
+    matches!(
+        callee,
+        "beforeEach"
+            | "afterEach"
+            | "beforeAll"
+            | "afterAll"
+            | "before"
+            | "after"
+            | "onTestFailed"
+            | "onTestFinished"
+    ) || callee
+        .strip_prefix("test.")
+        .is_some_and(|r| r.starts_with("before") || r.starts_with("after"))
 }
 
 /// The modules whose objects every Python test's checks run through.

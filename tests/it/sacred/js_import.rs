@@ -933,3 +933,35 @@ fn js_a_check_helper_exported_under_another_name_is_locked() {
         l.assert_passes();
     }
 }
+
+/// The code under test registering a hook with the runner as it is imported: it runs around
+/// every test of the file that imports it (vitest's `beforeEach((ctx) => { ctx.task.fails =
+/// true })` turns a failing test into a pass, confirmed with vitest). Refused, whatever the
+/// runner; a function the module only declares is not a registration.
+#[test]
+fn js_the_code_under_test_registering_a_runner_hook_is_refused() {
+    for code in [
+        "const { beforeEach } = require('vitest');\nbeforeEach((ctx) => {\n  ctx.task.fails = true;\n});\n",
+        "const { onTestFailed } = require('vitest');\nonTestFailed(() => {});\n",
+        "afterEach(() => {});\n",
+        "const test = require('ava');\ntest.beforeEach((t) => {\n  t.context.total = 6;\n});\n",
+    ] {
+        let l = locked(PATH, TEST);
+        l.edit(
+            "billing.js",
+            BILLING,
+            &[("exports.total", &format!("{code}exports.total"))],
+        );
+        l.assert_refused("rebound", ID);
+    }
+    let l = locked(PATH, TEST);
+    l.edit(
+        "billing.js",
+        BILLING,
+        &[(
+            "exports.total",
+            "function beforeEach(f) {\n  return f;\n}\nexports.hook = beforeEach;\nexports.total",
+        )],
+    );
+    l.assert_passes_checked();
+}
