@@ -1652,6 +1652,176 @@ fn registers_a_runner_hook(callee: &str) -> bool {
         .is_some_and(|r| r.starts_with("before") || r.starts_with("after"))
 }
 
+/// The statement of a block or module that holds `n`, or the part of a compound statement's
+/// header that does (a class's bases, a decorator, an `if`'s condition).
+fn python_statement_of(n: Node<'_>) -> Node<'_> {
+    let mut s = n;
+    while let Some(p) = s.parent() {
+        if matches!(
+            kind(p),
+            "block"
+                | "module"
+                | "class_definition"
+                | "function_definition"
+                | "decorated_definition"
+                | "if_statement"
+                | "elif_clause"
+                | "for_statement"
+                | "while_statement"
+                | "with_statement"
+                | "try_statement"
+                | "match_statement"
+        ) {
+            break;
+        }
+        s = p;
+    }
+    s
+}
+
+/// Whether `n` (a name or dotted name) is, read whole, a base of a class (`class
+/// CurlTest(httpclient_test.HTTPClientCommonTestCase)`): a subclass runs the base's tests
+/// under its own name and changes nothing of the base.
+fn python_class_base(n: Node<'_>) -> bool {
+    let mut n = n;
+    while let Some(p) = n.parent() {
+        if kind(p) == "attribute" && p.child_by_field_name("object").map(|o| o.id()) == Some(n.id())
+        {
+            n = p;
+            continue;
+        }
+        return kind(p) == "argument_list"
+            && p.parent().is_some_and(|c| {
+                kind(c) == "class_definition"
+                    && c.child_by_field_name("superclasses").map(|x| x.id()) == Some(p.id())
+            });
+    }
+    false
+}
+
+/// Where a Python file writes to one of `modules` (dotted names of modules that hold locked
+/// tests, each as any import may name it: `tests.billing.test_pay`, `billing.test_pay`,
+/// `test_pay`), each as `(line, statement)`: an assignment, augmented assignment or `del`
+/// whose target is reached through a name bound to such a module (`tp.total = …` after
+/// `import tests.billing.test_pay as tp`), or any other use of such a name or of a name
+/// imported from the module (a read may hand it on to be changed: `tp.CASES.append(…)`,
+/// `setattr(tp, …)`, `patch_all(tp)`) but as a class's base (a subclass changes nothing of
+/// its base), and the module named by a string (`importlib.import_module(…)`,
+/// `sys.modules[…]`). A test collected before the locked one that rebinds what it calls
+/// (`tp.total = lambda xs: sum(xs)`) makes it run against something else, and its runner's
+/// report then truthfully says it passed.
+pub(crate) fn python_writes_to_modules(
+    root: Node<'_>,
+    src: &str,
+    modules: &[String],
+) -> Vec<(usize, String)> {
+    let names_module = |dotted: &str| modules.iter().any(|m| m == dotted);
+    // The names bound to such a module, or to a value imported from it.
+    let mut bound: Vec<String> = Vec::new();
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "import_statement" => {
+                for c in named_children(n) {
+                    let (name, alias) = match kind(c) {
+                        "dotted_name" => (text(c, src), None),
+                        "aliased_import" => (
+                            c.child_by_field_name("name").map_or("", |x| text(x, src)),
+                            c.child_by_field_name("alias").map(|x| text(x, src)),
+                        ),
+                        _ => continue,
+                    };
+                    if names_module(name) {
+                        bound.push(alias.unwrap_or(name).to_owned());
+                    }
+                }
+                continue;
+            }
+            "import_from_statement" => {
+                let module = n
+                    .child_by_field_name("module_name")
+                    .map_or("", |m| text(m, src))
+                    .trim_start_matches('.');
+                let mut cursor = n.walk();
+                for c in n.children_by_field_name("name", &mut cursor) {
+                    let (name, alias) = match kind(c) {
+                        "dotted_name" => (text(c, src), None),
+                        "aliased_import" => (
+                            c.child_by_field_name("name").map_or("", |x| text(x, src)),
+                            c.child_by_field_name("alias").map(|x| text(x, src)),
+                        ),
+                        _ => continue,
+                    };
+                    let whole = if module.is_empty() {
+                        name.to_owned()
+                    } else {
+                        format!("{module}.{name}")
+                    };
+                    // A module imported from its package, or a value from the module.
+                    if names_module(&whole) || names_module(module) {
+                        bound.push(alias.unwrap_or(name).to_owned());
+                    }
+                }
+                if named_children(n)
+                    .iter()
+                    .any(|c| kind(*c) == "wildcard_import")
+                    && names_module(module)
+                {
+                    out.push((
+                        n.start_position().row + 1,
+                        super::analysis::normalized(n, src),
+                    ));
+                }
+                continue;
+            }
+            "string"
+                if modules.iter().any(|m| {
+                    let t = text(n, src);
+                    t.len() >= 2 && &t[1..t.len() - 1] == m
+                }) =>
+            {
+                let s = python_statement_of(n);
+                out.push((
+                    s.start_position().row + 1,
+                    super::analysis::normalized(s, src),
+                ));
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    if bound.is_empty() {
+        out.sort();
+        out.dedup();
+        return out;
+    }
+    // Each statement that uses a bound name: a read may hand the value on to be changed
+    // (`tp.CASES.append(…)`, `patch_all(tp)`), so every use counts.
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if matches!(kind(n), "import_statement" | "import_from_statement") {
+            continue;
+        }
+        let t = text(n, src);
+        if matches!(kind(n), "identifier" | "attribute") && bound.iter().any(|b| b == t) {
+            if python_class_base(n) {
+                continue;
+            }
+            let s = python_statement_of(n);
+            out.push((
+                s.start_position().row + 1,
+                super::analysis::normalized(s, src),
+            ));
+            continue;
+        }
+        stack.extend(named_children(n));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The modules whose objects every Python test's checks run through.
 const PYTHON_FRAMEWORKS: &[&str] = &["unittest", "pytest", "_pytest", "builtins", "mock"];
 

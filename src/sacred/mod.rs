@@ -7116,12 +7116,23 @@ fn compare_all(
         }
     }
     let mut findings: Vec<Finding> = results.into_iter().flatten().collect();
+    let written = test_modules_written_elsewhere(repo, lock, new, base, changed)?;
     let focused = focused_elsewhere(repo, lock, new, base, changed, &patterns)?;
-    let checked = locked.len()
-        + focused
+    let elsewhere: BTreeSet<&str> = written
+        .iter()
+        .chain(&focused)
+        .map(|f| f.test_id.as_str())
+        .filter(|id| !locked.iter().any(|t| t.id == *id))
+        .collect();
+    let checked = locked.len() + elsewhere.len();
+    for f in written {
+        if !findings
             .iter()
-            .filter(|f| !locked.iter().any(|t| t.id == f.test_id))
-            .count();
+            .any(|x| x.test_id == f.test_id && x.rule == f.rule)
+        {
+            findings.push(f);
+        }
+    }
     for f in focused {
         if !findings
             .iter()
@@ -7278,6 +7289,94 @@ pub fn moved_in_worktree(
             .into_values()
             .collect(),
     )
+}
+
+/// Python: a changed file that writes to a module holding locked tests
+/// (`lang::python_writes_to_modules`: `tp.total = lambda xs: sum(xs)` in the body of a test
+/// collected before them, after `import tests.billing.test_pay as tp`) where its base
+/// revision did not: each locked test of that module is `rebound`, as what it calls may be
+/// something else when it runs, though its file is untouched.
+fn test_modules_written_elsewhere(
+    repo: &Repo,
+    lock: &SacredLock,
+    new: &Content<'_>,
+    base: Option<&Content<'_>>,
+    changed: Option<&[std::path::PathBuf]>,
+) -> Result<Vec<Finding>> {
+    let Some(changed) = changed else {
+        return Ok(Vec::new());
+    };
+    // Each locked Python module by the dotted names an import may give it.
+    let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for file in lock.files() {
+        if lang::Lang::of_path(&file) != Some(lang::Lang::Python) {
+            continue;
+        }
+        let Some(stem) = file.strip_suffix(".py") else {
+            continue;
+        };
+        let parts: Vec<&str> = stem.split('/').collect();
+        let dotted: Vec<String> = (0..parts.len()).map(|i| parts[i..].join(".")).collect();
+        names.insert(file, dotted);
+    }
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for p in changed {
+        let p = p.to_string_lossy();
+        if lang::Lang::of_path(&p) != Some(lang::Lang::Python) {
+            continue;
+        }
+        let Some(src) = new.read(repo, &p)? else {
+            continue;
+        };
+        for (file, dotted) in &names {
+            if *file == p {
+                continue;
+            }
+            let last = dotted.last().map_or("", String::as_str);
+            if !src.contains(last) {
+                continue;
+            }
+            let writes = |text: &str| -> Result<Vec<(usize, String)>> {
+                Ok(lang::python_writes_to_modules(&p, text, dotted)?
+                    // A file that does not parse and names the module: fail closed.
+                    .unwrap_or_else(|| vec![(1, format!("(does not parse; names {last})"))]))
+            };
+            let now = writes(&src)?;
+            if now.is_empty() {
+                continue;
+            }
+            let before: Vec<String> = match base.map(|b| b.read(repo, &p)).transpose()?.flatten() {
+                Some(old) if old.contains(last) => {
+                    writes(&old)?.into_iter().map(|(_, t)| t).collect()
+                }
+                _ => Vec::new(),
+            };
+            let new_lines: Vec<String> = now
+                .into_iter()
+                .filter(|(_, t)| !before.contains(t))
+                .map(|(line, t)| format!("{p}:{line}: {t}"))
+                .collect();
+            if new_lines.is_empty() {
+                continue;
+            }
+            for t in lock.tests.values().filter(|t| t.file == *file) {
+                out.push(Finding {
+                    test_id: t.id.clone(),
+                    rule: Rule::Rebound,
+                    message: format!(
+                        "another file writes to the module of the test ({file}): what the test \
+                         calls may be something else when it runs"
+                    ),
+                    old_lines: Vec::new(),
+                    new_lines: new_lines.clone(),
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Mocha runs only the focused tests (`it.only`, `test.only`, `describe.only`) of the

@@ -309,6 +309,31 @@ pub fn python_import_patches(path: &str, src: &str) -> Result<Option<Vec<String>
     }
 }
 
+/// Where the Python file at `path` writes to one of `modules` (see
+/// `import_hazards::python_writes_to_modules`): `None` when it does not parse.
+pub fn python_writes_to_modules(
+    path: &str,
+    src: &str,
+    modules: &[String],
+) -> Result<Option<Vec<(usize, String)>>> {
+    #[cfg(feature = "lang-python")]
+    {
+        let Some(tree) = parse_clean(Lang::Python, path, src)? else {
+            return Ok(None);
+        };
+        Ok(Some(super::import_hazards::python_writes_to_modules(
+            tree.root_node(),
+            src,
+            modules,
+        )))
+    }
+    #[cfg(not(feature = "lang-python"))]
+    {
+        let _ = (path, src, modules);
+        Ok(None)
+    }
+}
+
 /// The pytest hooks the `conftest.py` at `path` holds at its top (see
 /// `import_hazards::python_pytest_hooks`): `None` when it does not parse.
 pub fn python_pytest_hooks(path: &str, src: &str) -> Result<Option<Vec<String>>> {

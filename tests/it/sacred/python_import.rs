@@ -884,3 +884,49 @@ fn a_value_the_test_reads_from_a_module_of_the_tests_is_locked() {
     );
     l.assert_passes_checked();
 }
+
+/// Another test file, collected before the locked one, that imports the locked test's module
+/// and rebinds what its test calls (`tp.total = lambda xs: sum(xs)`): the locked test then
+/// really runs and passes against the stub, and the runner's report says so (confirmed with
+/// pytest). Refused, however the module is named or used; a file that only imports the code
+/// under test, or a use the base revision already had, is not.
+#[test]
+fn another_file_writing_to_the_locked_tests_module_is_refused() {
+    let init = [("tests/__init__.py", ""), ("tests/billing/__init__.py", "")];
+    for warmup in [
+        "import tests.billing.test_total as tp\n\n\ndef test_warmup():\n    tp.total = lambda xs: sum(xs)\n",
+        "from tests.billing import test_total\n\n\ndef test_warmup():\n    setattr(test_total, 'total', lambda xs: 6)\n",
+        "import tests.billing.test_total\n\n\ndef test_warmup():\n    tests.billing.test_total.total = lambda xs: 6\n",
+        "import importlib\n\n\ndef test_warmup():\n    importlib.import_module('tests.billing.test_total').total = len\n",
+        "from tests.billing.test_total import billing\n\n\ndef test_warmup():\n    billing.total = lambda xs: 6\n",
+    ] {
+        let mut files = vec![(PATH, TEST), ("billing.py", BILLING)];
+        files.extend(init);
+        let l = super::locked(&files);
+        l.repo.write("tests/aaa/__init__.py", "");
+        l.repo.write("tests/aaa/test_warmup.py", warmup);
+        assert_both_refused(&l);
+    }
+    // Only the code under test imported, a use already there at the base revision, and a
+    // subclass of one of the module's classes (which runs its tests under its own name).
+    let mut files = vec![(PATH, TEST), ("billing.py", BILLING)];
+    files.extend(init);
+    files.push((
+        "tests/aaa/test_warmup.py",
+        "import tests.billing.test_total as tp\n\n\ndef test_warmup():\n    assert tp.ID\n",
+    ));
+    let l = super::locked(&files);
+    l.repo.write(
+        "tests/aaa/test_warmup.py",
+        "import billing\nimport tests.billing.test_total as tp\n\n\ndef test_warmup():\n    assert tp.ID\n\n\ndef test_other():\n    assert billing.total([1]) == 1\n\n\nclass TestAgain(tp.Base):\n    pass\n",
+    );
+    // No locked file is touched, so no locked test is compared: both checks pass quietly.
+    for (what, out) in [
+        ("check --staged", l.check_staged()),
+        ("check --base", l.check_base()),
+    ] {
+        crate::common::assert_code(&out, 0, what);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("refused:"), "{what}: {err}");
+    }
+}
