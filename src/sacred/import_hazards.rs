@@ -14,7 +14,7 @@
 //! and new or changed it is refused. Function bodies are not read here: they run when
 //! called, which the effects of [`super::bindings::python_module_effects`] follow.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tree_sitter::Node;
 
@@ -1217,6 +1217,756 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 {
                     return true;
                 }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    false
+}
+
+/// Methods that write the cell, atomic, lock or `thread_local!` key they are called on,
+/// whatever their arguments (`RATE.store(0, …)`, `c.set(5)`, `c.borrow_mut()`,
+/// `KEY.with_borrow_mut(…)`).
+const RUST_CELL_WRITERS: &[&str] = &[
+    "store",
+    "fetch_add",
+    "fetch_sub",
+    "fetch_and",
+    "fetch_nand",
+    "fetch_or",
+    "fetch_xor",
+    "fetch_max",
+    "fetch_min",
+    "fetch_update",
+    "compare_exchange",
+    "compare_exchange_weak",
+    "compare_and_swap",
+    "swap",
+    "set",
+    "update",
+    "borrow_mut",
+    "try_borrow_mut",
+    "with_borrow_mut",
+    "get_mut",
+];
+
+/// Methods that change the collection they are called on (`v.push(x)`): called on a static,
+/// through its lock (`ITEMS.lock().unwrap().push(x)`) or as a `static mut`, a write.
+const RUST_MUTATORS: &[&str] = &[
+    "push",
+    "push_str",
+    "push_back",
+    "push_front",
+    "pop",
+    "pop_back",
+    "pop_front",
+    "insert",
+    "remove",
+    "clear",
+    "extend",
+    "extend_from_slice",
+    "truncate",
+    "retain",
+    "drain",
+    "append",
+    "sort",
+    "sort_by",
+    "sort_by_key",
+    "sort_unstable",
+    "dedup",
+    "resize",
+    "fill",
+    "entry",
+    "get_or_insert",
+    "get_or_insert_with",
+    "split_off",
+    "reverse",
+];
+
+/// Methods that initialise a lazy static (`OnceLock::get_or_init`): the helper's closure then
+/// decides what the code under test reads, unless the static is the test code's own (a
+/// fixture built once, `DATA.get_or_init(load)`, is a value the helper builds).
+const RUST_LAZY_INIT: &[&str] = &["get_or_init", "get_or_try_init", "get_mut_or_init"];
+
+/// Methods whose result borrows from what they are called on (`M.lock().unwrap()`,
+/// `v.iter_mut()`, `c.borrow_mut()`): a write through it is a write to that. Any other
+/// method's result is a new value, as a function's is (`CASES.to_vec()`, `RATE.load(…)`).
+const RUST_BORROWING: &[&str] = &[
+    "unwrap",
+    "expect",
+    "unwrap_or_else",
+    "unwrap_unchecked",
+    "ok",
+    "lock",
+    "try_lock",
+    "read",
+    "try_read",
+    "write",
+    "try_write",
+    "borrow",
+    "borrow_mut",
+    "try_borrow",
+    "try_borrow_mut",
+    "get",
+    "get_mut",
+    "as_ref",
+    "as_mut",
+    "as_deref",
+    "as_deref_mut",
+    "deref",
+    "deref_mut",
+    "iter",
+    "iter_mut",
+    "values",
+    "values_mut",
+    "first",
+    "first_mut",
+    "last",
+    "last_mut",
+    "as_slice",
+    "as_mut_slice",
+    "entry",
+    "or_insert",
+    "or_insert_with",
+    "or_default",
+];
+
+/// Calls that change what the code under test reads from the process
+/// (`std::env::set_var`, `env::remove_var`, `env::set_current_dir`).
+const RUST_PROCESS_WRITES: &[&str] = &["set_var", "remove_var", "set_current_dir"];
+
+/// Assignment operators, as a macro's tokens hold them.
+const RUST_ASSIGNING: &[&str] = &[
+    "=", "+=", "-=", "*=", "/=", "%=", "^=", "&=", "|=", "<<=", ">>=",
+];
+
+/// What a place or value of a Rust helper belongs to, as far as writing through it goes,
+/// from its own to what it does not own (of a name bound more than once, the farthest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum RustOwner {
+    /// A value it made (`Cell::new(0)`, `vec![…]`, a call's result, a literal, a copy of a
+    /// constant), or one it was handed by value or as `&mut` (what the caller hands it to
+    /// fill: a caller can hand a static that way only by taking it mutably itself, `unsafe {
+    /// &mut RATE }` or `&mut *M.lock().unwrap()`, which is read where it is written).
+    Own,
+    /// What a shared reference it was handed points at (`rate: &AtomicI64`): a caller hands
+    /// a static of the code under test that way as it would to read it (`items(&pay::RATE)`),
+    /// so a write through it (interior mutability) may change what the code reads.
+    Shared,
+    /// A static of the test code itself (of an integration test's file, or declared in a
+    /// `#[cfg(test)]` module).
+    TestStatic,
+    /// A static of the code under test or of another crate: a path (`pay::RATE`), a name the
+    /// file imports or a `use super::*` brings.
+    Foreign,
+}
+
+/// What a name of a Rust helper is bound to.
+enum RustSource<'t> {
+    /// Something it made, or an item of its own (a nested `fn`, `static`, `thread_local!`).
+    Made,
+    /// A parameter, with what it points at.
+    Param(RustOwner),
+    /// The value of an expression (`let g = M.lock().unwrap()`, `for c in CELLS.iter()`).
+    Value(Node<'t>),
+    /// What a place holds (a closure's argument in `KEY.with(|c| …)`: the key's value).
+    Place(Node<'t>),
+}
+
+/// The names a Rust helper binds, and what each is bound to.
+struct RustScope<'t, 's> {
+    src: &'s str,
+    def: Node<'t>,
+    bindings: BTreeMap<String, Vec<RustSource<'t>>>,
+    /// The statics of the test code of the file (read when first needed).
+    test_statics: std::cell::OnceCell<BTreeSet<String>>,
+}
+
+impl<'t> RustScope<'t, '_> {
+    fn bind(&mut self, names: Vec<String>, source: impl Fn() -> RustSource<'t>) {
+        for n in names {
+            self.bindings.entry(n).or_default().push(source());
+        }
+    }
+
+    /// What a name not bound in the helper is: a static of the test code, or another's.
+    fn unbound(&self, name: &str) -> RustOwner {
+        let statics = self.test_statics.get_or_init(|| {
+            let mut root = self.def;
+            while let Some(p) = root.parent() {
+                root = p;
+            }
+            rust_test_statics(root, self.src)
+        });
+        if statics.contains(name) {
+            RustOwner::TestStatic
+        } else {
+            RustOwner::Foreign
+        }
+    }
+
+    fn name(&self, name: &str, visiting: &mut Vec<String>) -> RustOwner {
+        let Some(sources) = self.bindings.get(name) else {
+            return self.unbound(name);
+        };
+        if visiting.iter().any(|v| v == name) {
+            return RustOwner::Own;
+        }
+        visiting.push(name.to_owned());
+        let owner = sources
+            .iter()
+            .map(|s| match s {
+                RustSource::Made => RustOwner::Own,
+                RustSource::Param(o) => *o,
+                RustSource::Value(v) => self.value(*v, visiting),
+                RustSource::Place(p) => self.place(*p, visiting),
+            })
+            .max()
+            .unwrap_or(RustOwner::Own);
+        visiting.pop();
+        owner
+    }
+
+    /// What a place (a write's target, a method's receiver) belongs to: `pay::RATE`,
+    /// `*M.lock().unwrap()`, `g.items[0]` for a `g` bound to one of those.
+    fn place(&self, e: Node<'t>, visiting: &mut Vec<String>) -> RustOwner {
+        match kind(e) {
+            "identifier" | "self" => self.name(text(e, self.src), visiting),
+            "scoped_identifier" => RustOwner::Foreign,
+            "field_expression" | "reference_expression" | "type_cast_expression" => e
+                .child_by_field_name("value")
+                .map_or(RustOwner::Own, |v| self.place(v, visiting)),
+            "index_expression"
+            | "unary_expression"
+            | "parenthesized_expression"
+            | "try_expression"
+            | "await_expression" => {
+                if kind(e) == "unary_expression" && !text(e, self.src).starts_with('*') {
+                    return RustOwner::Own;
+                }
+                rust_operand(e).map_or(RustOwner::Own, |v| self.place(v, visiting))
+            }
+            "call_expression" => {
+                rust_borrowed_from(e, self.src).map_or(RustOwner::Own, |r| self.place(r, visiting))
+            }
+            "unsafe_block" | "block" => {
+                rust_tail(e).map_or(RustOwner::Own, |t| self.place(t, visiting))
+            }
+            _ => RustOwner::Own,
+        }
+    }
+
+    /// What a value bound to a name refers to: a reference or a borrowing method's result
+    /// (`&mut RATE`, `M.lock().unwrap()`) is its place's; a name bound in the helper is what
+    /// that binding is; anything else is a copy or a new value (`let mut c = DEFAULTS;`).
+    fn value(&self, e: Node<'t>, visiting: &mut Vec<String>) -> RustOwner {
+        match kind(e) {
+            "identifier" | "self" if self.bindings.contains_key(text(e, self.src)) => {
+                self.name(text(e, self.src), visiting)
+            }
+            "reference_expression" => e
+                .child_by_field_name("value")
+                .map_or(RustOwner::Own, |v| self.place(v, visiting)),
+            "call_expression" => {
+                rust_borrowed_from(e, self.src).map_or(RustOwner::Own, |r| self.place(r, visiting))
+            }
+            "parenthesized_expression" | "try_expression" | "await_expression" => {
+                rust_operand(e).map_or(RustOwner::Own, |v| self.value(v, visiting))
+            }
+            "type_cast_expression" => e
+                .child_by_field_name("value")
+                .map_or(RustOwner::Own, |v| self.value(v, visiting)),
+            "unsafe_block" | "block" => {
+                rust_tail(e).map_or(RustOwner::Own, |t| self.value(t, visiting))
+            }
+            _ => RustOwner::Own,
+        }
+    }
+
+    fn place_of(&self, e: Node<'t>) -> RustOwner {
+        self.place(e, &mut Vec::new())
+    }
+
+    fn place_of_name(&self, name: &str) -> RustOwner {
+        self.name(name, &mut Vec::new())
+    }
+
+    fn bound(&self, name: &str) -> bool {
+        self.bindings.contains_key(name)
+    }
+}
+
+/// The first named operand of an expression (`x` of `*x`, `x?`, `(x)`, `x[i]`).
+fn rust_operand(e: Node<'_>) -> Option<Node<'_>> {
+    named_children(e)
+        .into_iter()
+        .find(|c| !super::analysis::is_comment(*c))
+}
+
+/// The expression a block ends with (`&mut RATE` of `unsafe { &mut RATE }`).
+fn rust_tail(block: Node<'_>) -> Option<Node<'_>> {
+    let b = if kind(block) == "unsafe_block" {
+        named_children(block)
+            .into_iter()
+            .find(|c| kind(*c) == "block")?
+    } else {
+        block
+    };
+    named_children(b).into_iter().rev().find(|c| {
+        !super::analysis::is_comment(*c)
+            && !matches!(kind(*c), "expression_statement" | "let_declaration")
+            && !kind(*c).ends_with("_item")
+    })
+}
+
+/// A method call's method name and receiver (`lock` and `M` of `M.lock()`, of
+/// `M.lock::<…>()`).
+fn rust_method<'t>(call: Node<'t>, src: &str) -> Option<(String, Node<'t>)> {
+    let mut f = call.child_by_field_name("function")?;
+    if kind(f) == "generic_function" {
+        f = f.child_by_field_name("function")?;
+    }
+    if kind(f) != "field_expression" {
+        return None;
+    }
+    let method = text(f.child_by_field_name("field")?, src).to_owned();
+    Some((method, f.child_by_field_name("value")?))
+}
+
+/// The receiver a call's result borrows from (`M.lock()` of `M.lock().unwrap()`), when it
+/// is a borrowing method's ([`RUST_BORROWING`]).
+fn rust_borrowed_from<'t>(call: Node<'t>, src: &str) -> Option<Node<'t>> {
+    let (method, receiver) = rust_method(call, src)?;
+    RUST_BORROWING
+        .contains(&method.as_str())
+        .then_some(receiver)
+}
+
+/// The names a Rust pattern binds (`x`, `(a, b)`, `Some(y)`, `Point { x: px, y }`); not the
+/// type a pattern names nor a guard's names.
+fn rust_pattern_names(p: Node<'_>, src: &str, out: &mut Vec<String>) {
+    match kind(p) {
+        "identifier" | "shorthand_field_identifier" => out.push(text(p, src).to_owned()),
+        "scoped_identifier"
+        | "type_identifier"
+        | "scoped_type_identifier"
+        | "generic_type"
+        | "field_identifier" => {}
+        _ => {
+            let mut cursor = p.walk();
+            let children: Vec<(Option<&str>, Node<'_>)> = p
+                .children(&mut cursor)
+                .enumerate()
+                .map(|(i, c)| {
+                    let field = u32::try_from(i)
+                        .ok()
+                        .and_then(|i| p.field_name_for_child(i));
+                    (field, c)
+                })
+                .collect();
+            for (field, c) in children {
+                if c.is_named() && !matches!(field, Some("type" | "condition")) {
+                    rust_pattern_names(c, src, out);
+                }
+            }
+        }
+    }
+}
+
+/// What a parameter of this type points at: a shared reference's target (`&AtomicI64`) is
+/// [`RustOwner::Shared`]; a value or a `&mut` is the helper's to change.
+fn rust_param_owner(ty: Option<Node<'_>>) -> RustOwner {
+    match ty {
+        Some(t)
+            if kind(t) == "reference_type"
+                && !named_children(t)
+                    .iter()
+                    .any(|c| kind(*c) == "mutable_specifier") =>
+        {
+            RustOwner::Shared
+        }
+        _ => RustOwner::Own,
+    }
+}
+
+/// The leaves of a macro's token tree, in order (a string as `""`).
+fn rust_tokens<'s>(tree: Node<'_>, src: &'s str) -> Vec<&'s str> {
+    let mut leaves = Vec::new();
+    let mut stack = vec![tree];
+    while let Some(n) = stack.pop() {
+        if matches!(
+            kind(n),
+            "string_literal" | "raw_string_literal" | "char_literal"
+        ) {
+            leaves.push("\"\"");
+            continue;
+        }
+        if n.child_count() == 0 {
+            leaves.push(text(n, src));
+            continue;
+        }
+        let mut cursor = n.walk();
+        let children: Vec<Node<'_>> = n.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    leaves
+}
+
+/// Whether a token is a name (not a keyword, literal or punctuation).
+fn rust_name_token(t: &str) -> bool {
+    t.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && t.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !matches!(
+            t,
+            "self" | "Self" | "mut" | "let" | "unsafe" | "move" | "ref"
+        )
+}
+
+/// Whether a Rust item (a helper `fn`, a `static`) is test code: itself or a module around
+/// it compiled for tests only (`#[cfg(test)] mod tests`, `#![cfg(test)]`), or in a file that
+/// declares no such module (an integration test's file, a module file the tests declare).
+/// The other items of a file with a `#[cfg(test)]` module are the code under test, which
+/// may write its own statics.
+pub(crate) fn rust_test_code(item: Node<'_>, src: &str) -> bool {
+    let mut n = item;
+    loop {
+        if (n.id() == item.id() || kind(n) == "mod_item") && rust_cfg_test(n, src) {
+            return true;
+        }
+        match n.parent() {
+            Some(p) => n = p,
+            None => break,
+        }
+    }
+    named_children(n)
+        .into_iter()
+        .any(|c| kind(c) == "inner_attribute_item" && rust_cfg_test_attribute(text(c, src)))
+        || !rust_holds_test_module(n, src)
+}
+
+/// `#[cfg(test)]` (or `#[cfg(all(test, …))]`) on an item, or `#![cfg(test)]` in a module's
+/// body.
+fn rust_cfg_test(item: Node<'_>, src: &str) -> bool {
+    let mut prev = item.prev_sibling();
+    while let Some(p) = prev {
+        match kind(p) {
+            "attribute_item" if rust_cfg_test_attribute(text(p, src)) => return true,
+            "attribute_item" | "line_comment" | "block_comment" => {}
+            _ => break,
+        }
+        prev = p.prev_sibling();
+    }
+    kind(item) == "mod_item"
+        && item.child_by_field_name("body").is_some_and(|b| {
+            named_children(b)
+                .into_iter()
+                .any(|c| kind(c) == "inner_attribute_item" && rust_cfg_test_attribute(text(c, src)))
+        })
+}
+
+fn rust_cfg_test_attribute(attribute: &str) -> bool {
+    let t: String = attribute.split_whitespace().collect();
+    let Some(predicate) = t
+        .strip_prefix("#[cfg(")
+        .or_else(|| t.strip_prefix("#![cfg("))
+        .and_then(|r| r.strip_suffix(")]"))
+    else {
+        return false;
+    };
+    predicate == "test"
+        || predicate
+            .strip_prefix("all(")
+            .and_then(|r| r.strip_suffix(')'))
+            .is_some_and(|r| r.split(',').any(|p| p == "test"))
+}
+
+/// Whether a file or module body declares a module compiled for tests only.
+fn rust_holds_test_module(container: Node<'_>, src: &str) -> bool {
+    named_children(container).into_iter().any(|c| {
+        kind(c) == "mod_item"
+            && (rust_cfg_test(c, src)
+                || c.child_by_field_name("body")
+                    .is_some_and(|b| rust_holds_test_module(b, src)))
+    })
+}
+
+/// The statics of the test code of a Rust file (`static`, `static mut`, `thread_local!`
+/// keys), by name.
+fn rust_test_statics(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(container) = stack.pop() {
+        for c in named_children(container) {
+            match kind(c) {
+                "mod_item" => stack.extend(c.child_by_field_name("body")),
+                "static_item" if rust_test_code(c, src) => {
+                    out.extend(
+                        c.child_by_field_name("name")
+                            .map(|n| text(n, src).to_owned()),
+                    );
+                }
+                "macro_invocation" if rust_test_code(c, src) => {
+                    out.extend(rust_thread_local_keys(c, src));
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The keys a `thread_local! { static NAME: … }` declares; none for another macro.
+fn rust_thread_local_keys(m: Node<'_>, src: &str) -> Vec<String> {
+    let name = m
+        .child_by_field_name("macro")
+        .map_or("", |n| text(n, src).rsplit("::").next().unwrap_or(""));
+    if name != "thread_local" {
+        return Vec::new();
+    }
+    named_children(m)
+        .into_iter()
+        .filter(|c| kind(*c) == "token_tree")
+        .flat_map(|t| {
+            let tokens = rust_tokens(t, src);
+            tokens
+                .windows(2)
+                .filter(|w| w[0] == "static" && rust_name_token(w[1]))
+                .map(|w| w[1].to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Whether calling the Rust function `def` writes to something beyond what it made itself
+/// or was handed to fill: a `static mut` (assigned, `unsafe { pay::RATE = 0 }`, or borrowed
+/// mutably, `&mut RATE`, `addr_of_mut!(RATE)`); a static's atomic, cell, lock or
+/// `thread_local!` key (`RATE.store(…)`, `fetch_add`, `swap`, `compare_exchange`, `.set(…)`,
+/// `.replace(…)`, `.take()`, `.borrow_mut()`, `.get_mut()`, `.write()`, a write through
+/// `.lock()`, `KEY.with(|c| c.set(…))`, a collection's `push`/`insert`/`clear` through one,
+/// `OnceLock::set`, and `get_or_init` on one of the code under test); the same through a
+/// shared reference it was handed (`rate: &AtomicI64`, which may be `&pay::RATE`); or the
+/// process's environment (`std::env::set_var`, `remove_var`, `set_current_dir`). What it
+/// was handed by value or `&mut` (`cfg.rate = 0`, `buf[0] = 1`, `*out = v`) is the caller's
+/// to give, and its own locals, statics and `thread_local!` keys are its own. A nested `fn`
+/// is read as a function of its own; a closure as part of the helper. Inside a macro's
+/// arguments, which the grammar keeps as tokens, only a cell or atomic method on a name it
+/// did not bind, an assignment to one, and `env::set_var` are read. A function it calls is
+/// not followed (`pay::set_rate(0)`).
+pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
+    let Some(body) = def.child_by_field_name("body") else {
+        return false;
+    };
+    let mut scope = RustScope {
+        src,
+        def,
+        bindings: BTreeMap::new(),
+        test_statics: std::cell::OnceCell::new(),
+    };
+    let names = |p: Option<Node<'_>>| {
+        let mut out = Vec::new();
+        if let Some(p) = p {
+            rust_pattern_names(p, src, &mut out);
+        }
+        out
+    };
+    for p in def
+        .child_by_field_name("parameters")
+        .map(named_children)
+        .unwrap_or_default()
+    {
+        match kind(p) {
+            "parameter" => {
+                let owner = rust_param_owner(p.child_by_field_name("type"));
+                scope.bind(names(p.child_by_field_name("pattern")), || {
+                    RustSource::Param(owner)
+                });
+            }
+            "self_parameter" => {
+                let t = text(p, src);
+                let owner = if t.contains('&') && !t.contains("mut") {
+                    RustOwner::Shared
+                } else {
+                    RustOwner::Own
+                };
+                scope.bind(vec!["self".to_owned()], || RustSource::Param(owner));
+            }
+            _ => {}
+        }
+    }
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "function_item" | "static_item" | "const_item" => {
+                scope.bind(names(n.child_by_field_name("name")), || RustSource::Made);
+                continue;
+            }
+            "macro_invocation" => {
+                scope.bind(rust_thread_local_keys(n, src), || RustSource::Made);
+                continue;
+            }
+            "let_declaration" | "for_expression" | "let_condition" => {
+                let value = n.child_by_field_name("value");
+                scope.bind(names(n.child_by_field_name("pattern")), || {
+                    value.map_or(RustSource::Made, RustSource::Value)
+                });
+            }
+            "match_arm" => {
+                let value = n
+                    .parent()
+                    .and_then(|b| b.parent())
+                    .and_then(|m| m.child_by_field_name("value"));
+                scope.bind(names(n.child_by_field_name("pattern")), || {
+                    value.map_or(RustSource::Made, RustSource::Value)
+                });
+            }
+            "closure_expression" => {
+                // `KEY.with(|c| …)`: `c` is the key's value.
+                let key = n
+                    .parent()
+                    .filter(|a| kind(*a) == "arguments")
+                    .and_then(|a| a.parent())
+                    .filter(|c| kind(*c) == "call_expression")
+                    .and_then(|c| rust_method(c, src))
+                    .filter(|(m, _)| {
+                        matches!(m.as_str(), "with" | "with_borrow" | "with_borrow_mut")
+                    })
+                    .map(|(_, receiver)| receiver);
+                for p in n
+                    .child_by_field_name("parameters")
+                    .map(named_children)
+                    .unwrap_or_default()
+                {
+                    let (pattern, ty) = if kind(p) == "parameter" {
+                        (
+                            p.child_by_field_name("pattern"),
+                            p.child_by_field_name("type"),
+                        )
+                    } else {
+                        (Some(p), None)
+                    };
+                    scope.bind(names(pattern), || match key {
+                        Some(k) => RustSource::Place(k),
+                        None => RustSource::Param(rust_param_owner(ty)),
+                    });
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    let beyond = |o: RustOwner| o > RustOwner::Own;
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            // A nested function, with its own locals: it runs when called.
+            "function_item" => {
+                if rust_writes_beyond_locals(n, src) {
+                    return true;
+                }
+                continue;
+            }
+            "static_item" | "const_item" => continue,
+            "assignment_expression" | "compound_assignment_expr" => {
+                if let Some(l) = n.child_by_field_name("left") {
+                    let written = if kind(l) == "identifier" {
+                        // A name it did not bind: a `static mut`.
+                        !scope.bound(text(l, src))
+                    } else {
+                        beyond(scope.place_of(l))
+                    };
+                    if written {
+                        return true;
+                    }
+                }
+            }
+            "reference_expression"
+                if named_children(n)
+                    .iter()
+                    .any(|c| kind(*c) == "mutable_specifier") =>
+            {
+                if let Some(v) = n.child_by_field_name("value") {
+                    // `&mut x` of its own binding (a reference it holds, a guard) borrows
+                    // that binding; `&mut &x` a temporary.
+                    let written = match kind(v) {
+                        "identifier" => !scope.bound(text(v, src)),
+                        "reference_expression" => false,
+                        _ => beyond(scope.place_of(v)),
+                    };
+                    if written {
+                        return true;
+                    }
+                }
+            }
+            "call_expression" => {
+                if let Some((method, receiver)) = rust_method(n, src) {
+                    let args = n
+                        .child_by_field_name("arguments")
+                        .map(named_children)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|a| !super::analysis::is_comment(*a))
+                        .count();
+                    let owner = scope.place_of(receiver);
+                    let m = method.as_str();
+                    let writes = RUST_CELL_WRITERS.contains(&m)
+                        || RUST_MUTATORS.contains(&m)
+                        || (m == "replace" && args == 1)
+                        || (m == "take" && args == 0)
+                        || (matches!(m, "write" | "try_write") && args == 0)
+                        || (RUST_LAZY_INIT.contains(&m) && owner != RustOwner::TestStatic);
+                    if writes && beyond(owner) {
+                        return true;
+                    }
+                } else if let Some(f) = n.child_by_field_name("function") {
+                    let callee: String = text(f, src).split_whitespace().collect();
+                    let segments: Vec<&str> = callee.trim_start_matches("::").split("::").collect();
+                    if let [.., last] = segments.as_slice()
+                        && RUST_PROCESS_WRITES.contains(last)
+                        && (segments.len() == 1 || segments[segments.len() - 2] == "env")
+                    {
+                        return true;
+                    }
+                }
+            }
+            "macro_invocation" => {
+                let name = n.child_by_field_name("macro").map_or(String::new(), |m| {
+                    text(m, src).split_whitespace().collect::<String>()
+                });
+                let name = name.rsplit("::").next().unwrap_or("");
+                for tree in named_children(n)
+                    .into_iter()
+                    .filter(|c| kind(*c) == "token_tree")
+                {
+                    let tokens = rust_tokens(tree, src);
+                    let unbound = |t: &str| rust_name_token(t) && !scope.bound(t);
+                    // `addr_of_mut!(RATE)`: a pointer to write a `static mut` through.
+                    if name == "addr_of_mut"
+                        && tokens.get(1).is_some_and(|t| {
+                            unbound(t) || (rust_name_token(t) && beyond(scope.place_of_name(t)))
+                        })
+                    {
+                        return true;
+                    }
+                    let written = tokens.windows(4).any(|w| {
+                        w[1] == "."
+                            && w[3] == "("
+                            && (RUST_CELL_WRITERS.contains(&w[2]))
+                            && rust_name_token(w[0])
+                            && (unbound(w[0]) || beyond(scope.place_of_name(w[0])))
+                    }) || tokens.windows(3).any(|w| {
+                        (w[0] == "env" && w[1] == "::" && RUST_PROCESS_WRITES.contains(&w[2]))
+                            || (matches!(w[0], "{" | ";" | "::")
+                                && unbound(w[1])
+                                && RUST_ASSIGNING.contains(&w[2]))
+                    });
+                    if written {
+                        return true;
+                    }
+                }
+                continue;
             }
             _ => {}
         }
