@@ -4149,8 +4149,9 @@ pub struct FileFunction {
     /// annotations erased, see `analysis::python_erasure`).
     pub read: Option<String>,
     /// Whether it skips the test that calls it or ends the process anywhere in its body
-    /// (`pytest.skip(…)`, `t.Skip()`, `os._exit(0)`), or (Python) changes what is beyond
-    /// its locals when called (`case.assertEqual = …`): see [`SKIPS_IN_HELPER`].
+    /// (`pytest.skip(…)`, `t.Skip()`, `os._exit(0)`), or changes what is beyond its locals
+    /// when called (`case.assertEqual = …`, `tax.Rate = 10`, `pay::RATE.store(5, …)`): see
+    /// [`SKIPS_IN_HELPER`].
     pub skips: bool,
 }
 
