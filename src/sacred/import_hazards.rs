@@ -1926,14 +1926,17 @@ fn rust_thread_local_keys(m: Node<'_>, src: &str) -> Vec<String> {
 /// `.replace(…)`, `.take()`, `.borrow_mut()`, `.get_mut()`, `.write()`, a write through
 /// `.lock()`, `KEY.with(|c| c.set(…))`, a collection's `push`/`insert`/`clear` through one,
 /// `OnceLock::set`, and `get_or_init` on one of the code under test); the same through a
-/// shared reference it was handed (`rate: &AtomicI64`, which may be `&pay::RATE`); or the
-/// process's environment (`std::env::set_var`, `remove_var`, `set_current_dir`). What it
-/// was handed by value or `&mut` (`cfg.rate = 0`, `buf[0] = 1`, `*out = v`) is the caller's
-/// to give, and its own locals, statics and `thread_local!` keys are its own. A nested `fn`
-/// is read as a function of its own; a closure as part of the helper. Inside a macro's
+/// shared reference it was handed where a call of the file hands it a static (`rate:
+/// &AtomicI64` called as `items(&pay::RATE)`); or the process's environment
+/// (`std::env::set_var`, `remove_var`, `set_current_dir`). What it was handed by value or
+/// `&mut` (`cfg.rate = 0`, `buf[0] = 1`, `*out = v`), `self` and a shared handle
+/// (`&Arc<…>`) are the caller's to give; its own locals, statics and `thread_local!` keys,
+/// a copy of a constant, and a static of the test code only it names are its own. A name
+/// is its latest binding visible where it is used (a `let` shadows a parameter). A nested
+/// `fn` is read as a function of its own; a closure as part of the helper. Inside a macro's
 /// arguments, which the grammar keeps as tokens, only a cell or atomic method on a name it
-/// did not bind, an assignment to one, and `env::set_var` are read. A function it calls is
-/// not followed (`pay::set_rate(0)`).
+/// did not bind, an assignment to one in `unsafe`, and `env::set_var` are read. A function
+/// it calls is not followed (`pay::set_rate(0)`).
 pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     let Some(body) = def.child_by_field_name("body") else {
         return false;
