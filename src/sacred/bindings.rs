@@ -4149,8 +4149,9 @@ pub struct FileFunction {
     /// annotations erased, see `analysis::python_erasure`).
     pub read: Option<String>,
     /// Whether it skips the test that calls it or ends the process anywhere in its body
-    /// (`pytest.skip(…)`, `t.Skip()`, `os._exit(0)`), or (Python) changes what is beyond
-    /// its locals when called (`case.assertEqual = …`): see [`SKIPS_IN_HELPER`].
+    /// (`pytest.skip(…)`, `t.Skip()`, `os._exit(0)`), or changes what is beyond its locals
+    /// when called (`case.assertEqual = …`, `tax.Rate = 10`, `pay::RATE.store(5, …)`): see
+    /// [`SKIPS_IN_HELPER`].
     pub skips: bool,
 }
 
@@ -4201,6 +4202,12 @@ pub(crate) fn file_function(
     }
     if !skips && !go && super::import_hazards::JS_FUNCTION_KINDS.contains(&kind(def)) {
         skips = super::import_hazards::js_writes_beyond_locals(def, src);
+    }
+    // And a Rust one of the test code (`unsafe { pay::RATE = 5 }`, `RATE.store(5, …)`,
+    // `KEY.with(|c| c.set(5))`, `std::env::set_var(…)`); a function of the code under test
+    // beside a `#[cfg(test)]` module may write its own statics.
+    if !skips && kind(def) == "function_item" && super::import_hazards::rust_test_code(def, src) {
+        skips = super::import_hazards::rust_writes_beyond_locals(def, src);
     }
     // A Python docstring says what the helper does; it changes nothing it checks.
     let doc = (kind(def) == "function_definition")

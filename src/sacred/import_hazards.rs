@@ -14,7 +14,7 @@
 //! and new or changed it is refused. Function bodies are not read here: they run when
 //! called, which the effects of [`super::bindings::python_module_effects`] follow.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tree_sitter::Node;
 
@@ -1225,6 +1225,976 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     false
 }
 
+/// Methods that write the cell, atomic, lock or `thread_local!` key they are called on,
+/// whatever their arguments (`RATE.store(0, …)`, `c.set(5)`, `c.borrow_mut()`,
+/// `KEY.with_borrow_mut(…)`).
+const RUST_CELL_WRITERS: &[&str] = &[
+    "store",
+    "fetch_add",
+    "fetch_sub",
+    "fetch_and",
+    "fetch_nand",
+    "fetch_or",
+    "fetch_xor",
+    "fetch_max",
+    "fetch_min",
+    "fetch_update",
+    "compare_exchange",
+    "compare_exchange_weak",
+    "compare_and_swap",
+    "swap",
+    "set",
+    "update",
+    "borrow_mut",
+    "try_borrow_mut",
+    "with_borrow_mut",
+    "get_mut",
+];
+
+/// Methods that change the collection they are called on (`v.push(x)`): called on a static
+/// through its lock or cell (`ITEMS.lock().unwrap().push(x)`, `KEY.with_borrow_mut(|v|
+/// v.push(x))`) or in `unsafe` (a `static mut`), a write. Called on a static itself, the
+/// name may be a getter's (`re.reverse()` of a regex-automata `Regex`).
+const RUST_MUTATORS: &[&str] = &[
+    "push",
+    "push_str",
+    "push_back",
+    "push_front",
+    "pop",
+    "pop_back",
+    "pop_front",
+    "insert",
+    "remove",
+    "clear",
+    "extend",
+    "extend_from_slice",
+    "truncate",
+    "retain",
+    "drain",
+    "append",
+    "sort",
+    "sort_by",
+    "sort_by_key",
+    "sort_unstable",
+    "dedup",
+    "resize",
+    "fill",
+    "entry",
+    "get_or_insert",
+    "get_or_insert_with",
+    "split_off",
+    "reverse",
+];
+
+/// Methods that initialise a lazy static (`OnceLock::get_or_init`): the helper's closure then
+/// decides what the code under test reads, unless the static is the test code's own (a
+/// fixture built once, `DATA.get_or_init(load)`, is a value the helper builds).
+const RUST_LAZY_INIT: &[&str] = &["get_or_init", "get_or_try_init", "get_mut_or_init"];
+
+/// Methods that give mutable access to what a lock or cell holds (`M.lock()`,
+/// `c.borrow_mut()`).
+const RUST_GUARDS: &[&str] = &[
+    "lock",
+    "try_lock",
+    "write",
+    "try_write",
+    "borrow_mut",
+    "try_borrow_mut",
+    "get_mut",
+];
+
+/// Methods whose result borrows from what they are called on (`M.lock().unwrap()`,
+/// `v.iter_mut()`, `c.borrow_mut()`): a write through it is a write to that. Any other
+/// method's result is a new value, as a function's is (`CASES.to_vec()`, `RATE.load(…)`).
+const RUST_BORROWING: &[&str] = &[
+    "unwrap",
+    "expect",
+    "unwrap_or_else",
+    "unwrap_unchecked",
+    "ok",
+    "lock",
+    "try_lock",
+    "read",
+    "try_read",
+    "write",
+    "try_write",
+    "borrow",
+    "borrow_mut",
+    "try_borrow",
+    "try_borrow_mut",
+    "get",
+    "get_mut",
+    "as_ref",
+    "as_mut",
+    "as_deref",
+    "as_deref_mut",
+    "deref",
+    "deref_mut",
+    "iter",
+    "iter_mut",
+    "values",
+    "values_mut",
+    "first",
+    "first_mut",
+    "last",
+    "last_mut",
+    "as_slice",
+    "as_mut_slice",
+    "entry",
+    "or_insert",
+    "or_insert_with",
+    "or_default",
+];
+
+/// Calls that change what the code under test reads from the process
+/// (`std::env::set_var`, `env::remove_var`, `env::set_current_dir`).
+const RUST_PROCESS_WRITES: &[&str] = &["set_var", "remove_var", "set_current_dir"];
+
+/// Assignment operators, as a macro's tokens hold them.
+const RUST_ASSIGNING: &[&str] = &[
+    "=", "+=", "-=", "*=", "/=", "%=", "^=", "&=", "|=", "<<=", ">>=",
+];
+
+/// What a place or value of a Rust helper belongs to, as far as writing through it goes,
+/// from its own to what it does not own (of a name bound more than once, the farthest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum RustOwner {
+    /// A value it made (`Cell::new(0)`, `vec![…]`, a call's result, a literal, a copy of a
+    /// constant), or one it was handed by value or as `&mut` (what the caller hands it to
+    /// fill: a caller can hand a static that way only by taking it mutably itself, `unsafe {
+    /// &mut RATE }` or `&mut *M.lock().unwrap()`, which is read where it is written).
+    Own,
+    /// What a shared reference it was handed points at (`rate: &AtomicI64`) where a call of
+    /// the file hands it a static (`items(&pay::RATE)`, a path or a `SCREAMING_CASE` name): a
+    /// caller hands one that way as it would to read it, so a write through it (interior
+    /// mutability) may change what the code under test reads. One a test hands its own
+    /// counter (`&failed`) is the test's.
+    Shared,
+    /// A static of the test code itself (of an integration test's file, or declared in a
+    /// `#[cfg(test)]` module) that another function of the file names (one only this helper
+    /// names, a counter for unique names, is its own).
+    TestStatic,
+    /// A static of the code under test or of another crate: a path (`pay::RATE`), a name the
+    /// file imports or a `use super::*` brings.
+    Foreign,
+}
+
+/// What a name of a Rust helper is bound to.
+#[derive(Clone, Copy)]
+enum RustSource<'t> {
+    /// Something it made, or an item of its own (a nested `fn`, `static`, `thread_local!`).
+    Made,
+    /// A parameter, with what it points at.
+    Param(RustOwner),
+    /// The value of an expression (`let g = M.lock().unwrap()`, `for c in CELLS.iter()`).
+    Value(Node<'t>),
+    /// What a place holds (a closure's argument in `KEY.with(|c| …)`: the key's value).
+    Place(Node<'t>),
+}
+
+/// One binding of a name: what it is bound to, from which byte on, and in which byte range
+/// (its block, loop, arm or closure), so that a later `let` shadows an earlier one or a
+/// parameter (`let mut target = TargetInfo { … }` over a `target: &str`).
+#[derive(Clone, Copy)]
+struct RustBinding<'t> {
+    source: RustSource<'t>,
+    from: usize,
+    within: (usize, usize),
+}
+
+/// How deep one name's binding is followed through others (`let g = …; let h = &mut *g;`).
+const RUST_BINDING_DEPTH: usize = 32;
+
+/// The names a Rust helper binds, and what each is bound to.
+struct RustScope<'t, 's> {
+    src: &'s str,
+    def: Node<'t>,
+    bindings: BTreeMap<String, Vec<RustBinding<'t>>>,
+    /// The statics of the test code of the file (read when first needed).
+    test_statics: std::cell::OnceCell<BTreeSet<String>>,
+    /// Of those, what each one the helper names is to it.
+    test_static_owners: std::cell::RefCell<BTreeMap<String, RustOwner>>,
+}
+
+impl<'t> RustScope<'t, '_> {
+    fn bind(&mut self, names: Vec<String>, from: usize, within: Node<'_>, source: RustSource<'t>) {
+        for n in names {
+            self.bindings.entry(n).or_default().push(RustBinding {
+                source,
+                from,
+                within: (within.start_byte(), within.end_byte()),
+            });
+        }
+    }
+
+    /// The binding a name at byte `at` refers to: the latest one visible there.
+    fn binding(&self, name: &str, at: usize) -> Option<RustBinding<'t>> {
+        self.bindings
+            .get(name)?
+            .iter()
+            .filter(|b| b.from <= at && b.within.0 <= at && at < b.within.1)
+            .max_by_key(|b| b.from)
+            .copied()
+    }
+
+    fn bound(&self, name: Node<'_>) -> bool {
+        self.binding(text(name, self.src), name.start_byte())
+            .is_some()
+    }
+
+    /// What a name not bound in the helper is: a static of the test code (its own when no
+    /// other function of the file names it), or another's.
+    fn unbound(&self, name: &str) -> RustOwner {
+        let mut root = self.def;
+        while let Some(p) = root.parent() {
+            root = p;
+        }
+        let statics = self
+            .test_statics
+            .get_or_init(|| rust_test_statics(root, self.src));
+        if !statics.contains(name) {
+            return RustOwner::Foreign;
+        }
+        if let Some(o) = self.test_static_owners.borrow().get(name) {
+            return *o;
+        }
+        let owner = if rust_named_elsewhere(root, self.def, name, self.src) {
+            RustOwner::TestStatic
+        } else {
+            RustOwner::Own
+        };
+        self.test_static_owners
+            .borrow_mut()
+            .insert(name.to_owned(), owner);
+        owner
+    }
+
+    /// What the name `name` at byte `at` belongs to.
+    fn name(&self, name: &str, at: usize, depth: usize) -> RustOwner {
+        let Some(b) = self.binding(name, at) else {
+            return self.unbound(name);
+        };
+        if depth > RUST_BINDING_DEPTH {
+            return RustOwner::Own;
+        }
+        match b.source {
+            RustSource::Made => RustOwner::Own,
+            RustSource::Param(o) => o,
+            RustSource::Value(v) => self.value(v, depth + 1),
+            RustSource::Place(p) => self.place(p, depth + 1),
+        }
+    }
+
+    /// What a place (a write's target, a method's receiver) belongs to: `pay::RATE`,
+    /// `*M.lock().unwrap()`, `g.items[0]` for a `g` bound to one of those.
+    fn place(&self, e: Node<'t>, depth: usize) -> RustOwner {
+        match kind(e) {
+            "identifier" | "self" => self.name(text(e, self.src), e.start_byte(), depth),
+            "scoped_identifier" => RustOwner::Foreign,
+            "field_expression" | "reference_expression" | "type_cast_expression" => e
+                .child_by_field_name("value")
+                .map_or(RustOwner::Own, |v| self.place(v, depth)),
+            "index_expression"
+            | "unary_expression"
+            | "parenthesized_expression"
+            | "try_expression"
+            | "await_expression" => {
+                if kind(e) == "unary_expression" && !text(e, self.src).starts_with('*') {
+                    return RustOwner::Own;
+                }
+                rust_operand(e).map_or(RustOwner::Own, |v| self.place(v, depth))
+            }
+            "call_expression" => {
+                rust_borrowed_from(e, self.src).map_or(RustOwner::Own, |r| self.place(r, depth))
+            }
+            "unsafe_block" | "block" => {
+                rust_tail(e).map_or(RustOwner::Own, |t| self.place(t, depth))
+            }
+            _ => RustOwner::Own,
+        }
+    }
+
+    /// What a value bound to a name refers to: a reference or a borrowing method's result
+    /// (`&mut RATE`, `M.lock().unwrap()`) is its place's; a name bound in the helper is what
+    /// that binding is; anything else is a copy or a new value (`let mut c = DEFAULTS;`).
+    fn value(&self, e: Node<'t>, depth: usize) -> RustOwner {
+        match kind(e) {
+            "identifier" | "self" if self.bound(e) => {
+                self.name(text(e, self.src), e.start_byte(), depth)
+            }
+            "reference_expression" => e
+                .child_by_field_name("value")
+                .map_or(RustOwner::Own, |v| self.place(v, depth)),
+            "call_expression" => {
+                rust_borrowed_from(e, self.src).map_or(RustOwner::Own, |r| self.place(r, depth))
+            }
+            "parenthesized_expression" | "try_expression" | "await_expression" => {
+                rust_operand(e).map_or(RustOwner::Own, |v| self.value(v, depth))
+            }
+            "type_cast_expression" => e
+                .child_by_field_name("value")
+                .map_or(RustOwner::Own, |v| self.value(v, depth)),
+            "unsafe_block" | "block" => {
+                rust_tail(e).map_or(RustOwner::Own, |t| self.value(t, depth))
+            }
+            _ => RustOwner::Own,
+        }
+    }
+
+    /// Whether a place is reached through a lock's or a cell's mutable access
+    /// (`M.lock().unwrap()`, `c.borrow_mut()`, a `g` bound to one, the value a
+    /// `KEY.with_borrow_mut(|v| …)` closure is handed).
+    fn guarded(&self, e: Node<'t>, depth: usize) -> bool {
+        if depth > RUST_BINDING_DEPTH {
+            return false;
+        }
+        match kind(e) {
+            "identifier" => match self.binding(text(e, self.src), e.start_byte()) {
+                Some(RustBinding {
+                    source: RustSource::Value(v),
+                    ..
+                }) => self.guarded(v, depth + 1),
+                Some(RustBinding {
+                    source: RustSource::Place(_),
+                    ..
+                }) => true,
+                _ => false,
+            },
+            "call_expression" => match rust_method(e, self.src) {
+                Some((m, _)) if RUST_GUARDS.contains(&m.as_str()) => true,
+                Some((m, receiver)) if RUST_BORROWING.contains(&m.as_str()) => {
+                    self.guarded(receiver, depth)
+                }
+                _ => false,
+            },
+            "field_expression" | "reference_expression" | "type_cast_expression" => e
+                .child_by_field_name("value")
+                .is_some_and(|v| self.guarded(v, depth)),
+            "index_expression"
+            | "unary_expression"
+            | "parenthesized_expression"
+            | "try_expression"
+            | "await_expression" => rust_operand(e).is_some_and(|v| self.guarded(v, depth)),
+            "unsafe_block" | "block" => rust_tail(e).is_some_and(|v| self.guarded(v, depth)),
+            _ => false,
+        }
+    }
+
+    /// Whether writing to `e` writes beyond the helper.
+    fn beyond(&self, e: Node<'t>) -> bool {
+        self.place(e, 0) > RustOwner::Own
+    }
+
+    /// Whether writing to the name `n`, which the helper does not bind, writes a static
+    /// (`RATE = 5` of a `static mut`; one of the test code only it names is its own).
+    fn static_written(&self, n: Node<'_>) -> bool {
+        let name = text(n, self.src);
+        name != "_" && !self.bound(n) && self.unbound(name) > RustOwner::Own
+    }
+}
+
+/// The first named operand of an expression (`x` of `*x`, `x?`, `(x)`, `x[i]`).
+fn rust_operand(e: Node<'_>) -> Option<Node<'_>> {
+    named_children(e)
+        .into_iter()
+        .find(|c| !super::analysis::is_comment(*c))
+}
+
+/// The expression a block ends with (`&mut RATE` of `unsafe { &mut RATE }`).
+fn rust_tail(block: Node<'_>) -> Option<Node<'_>> {
+    let b = if kind(block) == "unsafe_block" {
+        named_children(block)
+            .into_iter()
+            .find(|c| kind(*c) == "block")?
+    } else {
+        block
+    };
+    named_children(b).into_iter().rev().find(|c| {
+        !super::analysis::is_comment(*c)
+            && !matches!(kind(*c), "expression_statement" | "let_declaration")
+            && !kind(*c).ends_with("_item")
+    })
+}
+
+/// A method call's method name and receiver (`lock` and `M` of `M.lock()`, of
+/// `M.lock::<…>()`).
+fn rust_method<'t>(call: Node<'t>, src: &str) -> Option<(String, Node<'t>)> {
+    let mut f = call.child_by_field_name("function")?;
+    if kind(f) == "generic_function" {
+        f = f.child_by_field_name("function")?;
+    }
+    if kind(f) != "field_expression" {
+        return None;
+    }
+    let method = text(f.child_by_field_name("field")?, src).to_owned();
+    Some((method, f.child_by_field_name("value")?))
+}
+
+/// The receiver a call's result borrows from (`M.lock()` of `M.lock().unwrap()`), when it
+/// is a borrowing method's ([`RUST_BORROWING`]).
+fn rust_borrowed_from<'t>(call: Node<'t>, src: &str) -> Option<Node<'t>> {
+    let (method, receiver) = rust_method(call, src)?;
+    RUST_BORROWING
+        .contains(&method.as_str())
+        .then_some(receiver)
+}
+
+/// The names a Rust pattern binds (`x`, `(a, b)`, `Some(y)`, `Point { x: px, y }`); not the
+/// type a pattern names nor a guard's names.
+fn rust_pattern_names(p: Node<'_>, src: &str, out: &mut Vec<String>) {
+    match kind(p) {
+        "identifier" | "shorthand_field_identifier" | "self" => out.push(text(p, src).to_owned()),
+        "scoped_identifier"
+        | "type_identifier"
+        | "scoped_type_identifier"
+        | "generic_type"
+        | "field_identifier" => {}
+        _ => {
+            let mut cursor = p.walk();
+            let children: Vec<(Option<&str>, Node<'_>)> = p
+                .children(&mut cursor)
+                .enumerate()
+                .map(|(i, c)| {
+                    let field = u32::try_from(i)
+                        .ok()
+                        .and_then(|i| p.field_name_for_child(i));
+                    (field, c)
+                })
+                .collect();
+            for (field, c) in children {
+                if c.is_named() && !matches!(field, Some("type" | "condition")) {
+                    rust_pattern_names(c, src, out);
+                }
+            }
+        }
+    }
+}
+
+/// What a parameter of this type points at: a shared reference's target (`&AtomicI64`) is
+/// [`RustOwner::Shared`]; a value or a `&mut` is the helper's to change, and so is a shared
+/// handle the caller made (`&Arc<Mutex<Vec<_>>>`, a recorder a test hands its helpers).
+fn rust_param_owner(ty: Option<Node<'_>>, src: &str) -> RustOwner {
+    let Some(t) = ty.filter(|t| kind(*t) == "reference_type") else {
+        return RustOwner::Own;
+    };
+    let target = t.child_by_field_name("type");
+    let handle = target.is_some_and(|g| {
+        kind(g) == "generic_type"
+            && g.child_by_field_name("type")
+                .is_some_and(|n| matches!(text(n, src).rsplit("::").next(), Some("Arc" | "Rc")))
+    });
+    if named_children(t)
+        .iter()
+        .any(|c| kind(*c) == "mutable_specifier")
+        || handle
+    {
+        RustOwner::Own
+    } else {
+        RustOwner::Shared
+    }
+}
+
+/// Whether a call of the file to the function `def` hands it, as its parameter at
+/// `position`, a shared reference to a static: `&pay::RATE`, `&RATE` (a name in
+/// `SCREAMING_CASE`, as statics and constants are named).
+fn rust_handed_a_static(def: Node<'_>, position: usize, src: &str) -> bool {
+    let Some(name) = def.child_by_field_name("name").map(|n| text(n, src)) else {
+        return false;
+    };
+    let mut root = def;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let static_name = |n: Node<'_>| match kind(n) {
+        "scoped_identifier" => true,
+        "identifier" => {
+            let t = text(n, src);
+            t.chars().any(char::is_alphabetic)
+                && t.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        }
+        _ => false,
+    };
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if kind(n) == "call_expression"
+            && n.child_by_field_name("function").is_some_and(|f| {
+                let f = text(f, src);
+                f == name || f.ends_with(&format!("::{name}"))
+            })
+            && n.child_by_field_name("arguments")
+                .map(|a| {
+                    named_children(a)
+                        .into_iter()
+                        .filter(|c| !super::analysis::is_comment(*c))
+                        .collect::<Vec<_>>()
+                })
+                .and_then(|args| args.get(position).copied())
+                .is_some_and(|a| {
+                    kind(a) == "reference_expression"
+                        && a.child_by_field_name("value").is_some_and(static_name)
+                })
+        {
+            return true;
+        }
+        stack.extend(named_children(n));
+    }
+    false
+}
+
+/// The leaves of a macro's token tree, in order, each with its text (a string as `""`).
+fn rust_tokens<'t, 's>(tree: Node<'t>, src: &'s str) -> Vec<(Node<'t>, &'s str)> {
+    let mut leaves = Vec::new();
+    let mut stack = vec![tree];
+    while let Some(n) = stack.pop() {
+        if matches!(
+            kind(n),
+            "string_literal" | "raw_string_literal" | "char_literal"
+        ) {
+            leaves.push((n, "\"\""));
+            continue;
+        }
+        if n.child_count() == 0 {
+            leaves.push((n, text(n, src)));
+            continue;
+        }
+        let mut cursor = n.walk();
+        let children: Vec<Node<'t>> = n.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    leaves
+}
+
+/// Whether a token is a name (not a keyword, literal or punctuation).
+fn rust_name_token(t: &str) -> bool {
+    t.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && t.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !matches!(
+            t,
+            "self" | "Self" | "mut" | "let" | "unsafe" | "move" | "ref"
+        )
+}
+
+/// Whether a Rust item (a helper `fn`, a `static`) is test code: itself or a module around
+/// it compiled for tests only (`#[cfg(test)] mod tests`, `#![cfg(test)]`), or in a file that
+/// declares no such module (an integration test's file, a module file the tests declare).
+/// The other items of a file with a `#[cfg(test)]` module are the code under test, which
+/// may write its own statics.
+pub(crate) fn rust_test_code(item: Node<'_>, src: &str) -> bool {
+    let mut n = item;
+    loop {
+        if (n.id() == item.id() || kind(n) == "mod_item") && rust_cfg_test(n, src) {
+            return true;
+        }
+        match n.parent() {
+            Some(p) => n = p,
+            None => break,
+        }
+    }
+    named_children(n)
+        .into_iter()
+        .any(|c| kind(c) == "inner_attribute_item" && rust_cfg_test_attribute(text(c, src)))
+        || !rust_holds_test_module(n, src)
+}
+
+/// `#[cfg(test)]` (or `#[cfg(all(test, …))]`) on an item, or `#![cfg(test)]` in a module's
+/// body.
+fn rust_cfg_test(item: Node<'_>, src: &str) -> bool {
+    let mut prev = item.prev_sibling();
+    while let Some(p) = prev {
+        match kind(p) {
+            "attribute_item" if rust_cfg_test_attribute(text(p, src)) => return true,
+            "attribute_item" | "line_comment" | "block_comment" => {}
+            _ => break,
+        }
+        prev = p.prev_sibling();
+    }
+    kind(item) == "mod_item"
+        && item.child_by_field_name("body").is_some_and(|b| {
+            named_children(b)
+                .into_iter()
+                .any(|c| kind(c) == "inner_attribute_item" && rust_cfg_test_attribute(text(c, src)))
+        })
+}
+
+fn rust_cfg_test_attribute(attribute: &str) -> bool {
+    let t: String = attribute.split_whitespace().collect();
+    let Some(predicate) = t
+        .strip_prefix("#[cfg(")
+        .or_else(|| t.strip_prefix("#![cfg("))
+        .and_then(|r| r.strip_suffix(")]"))
+    else {
+        return false;
+    };
+    predicate == "test"
+        || predicate
+            .strip_prefix("all(")
+            .and_then(|r| r.strip_suffix(')'))
+            .is_some_and(|r| r.split(',').any(|p| p == "test"))
+}
+
+/// Whether a file or module body declares a module compiled for tests only.
+fn rust_holds_test_module(container: Node<'_>, src: &str) -> bool {
+    named_children(container).into_iter().any(|c| {
+        kind(c) == "mod_item"
+            && (rust_cfg_test(c, src)
+                || c.child_by_field_name("body")
+                    .is_some_and(|b| rust_holds_test_module(b, src)))
+    })
+}
+
+/// The statics of the test code of a Rust file (`static`, `static mut`, `thread_local!`
+/// keys), by name.
+fn rust_test_statics(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(container) = stack.pop() {
+        for c in named_children(container) {
+            match kind(c) {
+                "mod_item" => stack.extend(c.child_by_field_name("body")),
+                "static_item" if rust_test_code(c, src) => {
+                    out.extend(
+                        c.child_by_field_name("name")
+                            .map(|n| text(n, src).to_owned()),
+                    );
+                }
+                "macro_invocation" if rust_test_code(c, src) => {
+                    out.extend(rust_thread_local_keys(c, src));
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Whether the Rust file `root` names the static `name` outside the function `def` and the
+/// static's own declaration (in code or in a macro's tokens).
+fn rust_named_elsewhere(root: Node<'_>, def: Node<'_>, name: &str, src: &str) -> bool {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.id() == def.id() {
+            continue;
+        }
+        match kind(n) {
+            "static_item"
+                if n.child_by_field_name("name")
+                    .is_some_and(|x| text(x, src) == name) =>
+            {
+                continue;
+            }
+            "macro_invocation" if rust_thread_local_keys(n, src).iter().any(|k| k == name) => {
+                continue;
+            }
+            "identifier" if text(n, src) == name => return true,
+            _ => {}
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.children(&mut cursor));
+    }
+    false
+}
+
+/// The keys a `thread_local! { static NAME: … }` declares; none for another macro.
+fn rust_thread_local_keys(m: Node<'_>, src: &str) -> Vec<String> {
+    let name = m
+        .child_by_field_name("macro")
+        .map_or("", |n| text(n, src).rsplit("::").next().unwrap_or(""));
+    if name != "thread_local" {
+        return Vec::new();
+    }
+    named_children(m)
+        .into_iter()
+        .filter(|c| kind(*c) == "token_tree")
+        .flat_map(|t| {
+            let tokens = rust_tokens(t, src);
+            tokens
+                .windows(2)
+                .filter(|w| w[0].1 == "static" && rust_name_token(w[1].1))
+                .map(|w| w[1].1.to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Whether calling the Rust function `def` writes to something beyond what it made itself
+/// or was handed to fill: a `static mut` (assigned, `unsafe { pay::RATE = 0 }`, or borrowed
+/// mutably, `&mut RATE`, `addr_of_mut!(RATE)`); a static's atomic, cell, lock or
+/// `thread_local!` key (`RATE.store(…)`, `fetch_add`, `swap`, `compare_exchange`, `.set(…)`,
+/// `.replace(…)`, `.take()`, `.borrow_mut()`, `.get_mut()`, `.write()`, a write through
+/// `.lock()`, `KEY.with(|c| c.set(…))`, a collection's `push`/`insert`/`clear` through one,
+/// `OnceLock::set`, and `get_or_init` on one of the code under test); the same through a
+/// shared reference it was handed where a call of the file hands it a static (`rate:
+/// &AtomicI64` called as `items(&pay::RATE)`); or the process's environment
+/// (`std::env::set_var`, `remove_var`, `set_current_dir`). What it was handed by value or
+/// `&mut` (`cfg.rate = 0`, `buf[0] = 1`, `*out = v`), `self` and a shared handle
+/// (`&Arc<…>`) are the caller's to give; its own locals, statics and `thread_local!` keys,
+/// a copy of a constant, and a static of the test code only it names are its own. A name
+/// is its latest binding visible where it is used (a `let` shadows a parameter). A nested
+/// `fn` is read as a function of its own; a closure as part of the helper. Inside a macro's
+/// arguments, which the grammar keeps as tokens, only a cell or atomic method on a name it
+/// did not bind, an assignment to one in `unsafe`, and `env::set_var` are read. A function
+/// it calls is not followed (`pay::set_rate(0)`).
+pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
+    let Some(body) = def.child_by_field_name("body") else {
+        return false;
+    };
+    let mut scope = RustScope {
+        src,
+        def,
+        bindings: BTreeMap::new(),
+        test_statics: std::cell::OnceCell::new(),
+        test_static_owners: std::cell::RefCell::new(BTreeMap::new()),
+    };
+    let names = |p: Option<Node<'_>>| {
+        let mut out = Vec::new();
+        if let Some(p) = p {
+            rust_pattern_names(p, src, &mut out);
+        }
+        out
+    };
+    let mut position = 0;
+    for p in def
+        .child_by_field_name("parameters")
+        .map(named_children)
+        .unwrap_or_default()
+    {
+        if kind(p) == "parameter" {
+            position += 1;
+        }
+        let (bound, owner) = match kind(p) {
+            "parameter" => (
+                names(p.child_by_field_name("pattern")),
+                // `self: Arc<Self>` too: the object's own state.
+                if p.child_by_field_name("pattern")
+                    .is_some_and(|x| kind(x) == "self")
+                {
+                    RustOwner::Own
+                } else {
+                    match rust_param_owner(p.child_by_field_name("type"), src) {
+                        RustOwner::Shared if !rust_handed_a_static(def, position - 1, src) => {
+                            RustOwner::Own
+                        }
+                        o => o,
+                    }
+                },
+            ),
+            // `self` (`&self` too): the object's own state, as a Python method's.
+            "self_parameter" => (vec!["self".to_owned()], RustOwner::Own),
+            _ => continue,
+        };
+        scope.bind(bound, body.start_byte(), body, RustSource::Param(owner));
+    }
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        let block = n.parent().unwrap_or(body);
+        match kind(n) {
+            // Its own items, seen in the whole block that holds them.
+            "function_item" | "static_item" | "const_item" => {
+                let bound = names(n.child_by_field_name("name"));
+                scope.bind(bound, block.start_byte(), block, RustSource::Made);
+                continue;
+            }
+            "macro_invocation" => {
+                let keys = rust_thread_local_keys(n, src);
+                scope.bind(keys, block.start_byte(), block, RustSource::Made);
+                continue;
+            }
+            "let_declaration" => {
+                let value = n.child_by_field_name("value");
+                let source = value.map_or(RustSource::Made, RustSource::Value);
+                let bound = names(n.child_by_field_name("pattern"));
+                scope.bind(bound, n.end_byte(), block, source);
+            }
+            "for_expression" | "let_condition" => {
+                if let Some(value) = n.child_by_field_name("value") {
+                    // The loop's, or the `if let`'s or `while let`'s.
+                    let within = if kind(n) == "for_expression" {
+                        n
+                    } else {
+                        std::iter::successors(Some(n), Node::parent)
+                            .find(|a| matches!(kind(*a), "if_expression" | "while_expression"))
+                            .unwrap_or(block)
+                    };
+                    let bound = names(n.child_by_field_name("pattern"));
+                    scope.bind(bound, value.end_byte(), within, RustSource::Value(value));
+                }
+            }
+            "match_arm" => {
+                let value = n
+                    .parent()
+                    .and_then(|b| b.parent())
+                    .and_then(|m| m.child_by_field_name("value"));
+                let source = value.map_or(RustSource::Made, RustSource::Value);
+                if let Some(pattern) = n.child_by_field_name("pattern") {
+                    scope.bind(names(Some(pattern)), pattern.end_byte(), n, source);
+                }
+            }
+            "closure_expression" => {
+                // `KEY.with(|c| …)`: `c` is the key's value.
+                let key = n
+                    .parent()
+                    .filter(|a| kind(*a) == "arguments")
+                    .and_then(|a| a.parent())
+                    .filter(|c| kind(*c) == "call_expression")
+                    .and_then(|c| rust_method(c, src))
+                    .filter(|(m, _)| {
+                        matches!(m.as_str(), "with" | "with_borrow" | "with_borrow_mut")
+                    })
+                    .map(|(_, receiver)| receiver);
+                if let Some(params) = n.child_by_field_name("parameters") {
+                    for p in named_children(params) {
+                        let (pattern, ty) = if kind(p) == "parameter" {
+                            (
+                                p.child_by_field_name("pattern"),
+                                p.child_by_field_name("type"),
+                            )
+                        } else {
+                            (Some(p), None)
+                        };
+                        let source = match key {
+                            Some(k) => RustSource::Place(k),
+                            None => RustSource::Param(rust_param_owner(ty, src)),
+                        };
+                        scope.bind(names(pattern), params.end_byte(), n, source);
+                    }
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            // A nested function, with its own locals: it runs when called.
+            "function_item" => {
+                if rust_writes_beyond_locals(n, src) {
+                    return true;
+                }
+                continue;
+            }
+            "static_item" | "const_item" => continue,
+            "assignment_expression" | "compound_assignment_expr" => {
+                if let Some(l) = n.child_by_field_name("left") {
+                    let written = if kind(l) == "identifier" {
+                        // A name it did not bind: a `static mut`.
+                        scope.static_written(l)
+                    } else {
+                        scope.beyond(l)
+                    };
+                    if written {
+                        return true;
+                    }
+                }
+            }
+            "reference_expression"
+                if named_children(n)
+                    .iter()
+                    .any(|c| kind(*c) == "mutable_specifier") =>
+            {
+                if let Some(v) = n.child_by_field_name("value") {
+                    // `&mut x` of its own binding (a reference it holds, a guard) borrows
+                    // that binding; `&mut &x` a temporary.
+                    let written = match kind(v) {
+                        "identifier" => scope.static_written(v),
+                        "reference_expression" => false,
+                        _ => scope.beyond(v),
+                    };
+                    if written {
+                        return true;
+                    }
+                }
+            }
+            "call_expression" => {
+                if let Some((method, receiver)) = rust_method(n, src) {
+                    let args = n
+                        .child_by_field_name("arguments")
+                        .map(named_children)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|a| !super::analysis::is_comment(*a))
+                        .count();
+                    let owner = scope.place(receiver, 0);
+                    let m = method.as_str();
+                    let mutates = || {
+                        scope.guarded(receiver, 0)
+                            || std::iter::successors(n.parent(), Node::parent)
+                                .any(|a| kind(a) == "unsafe_block")
+                    };
+                    let writes = RUST_CELL_WRITERS.contains(&m)
+                        || (RUST_MUTATORS.contains(&m) && mutates())
+                        || (m == "replace" && args == 1)
+                        || (m == "take" && args == 0)
+                        || (matches!(m, "write" | "try_write") && args == 0)
+                        || (RUST_LAZY_INIT.contains(&m) && owner != RustOwner::TestStatic);
+                    if writes && owner > RustOwner::Own {
+                        return true;
+                    }
+                } else if let Some(f) = n.child_by_field_name("function") {
+                    let callee: String = text(f, src).split_whitespace().collect();
+                    let segments: Vec<&str> = callee.trim_start_matches("::").split("::").collect();
+                    if let [.., last] = segments.as_slice()
+                        && RUST_PROCESS_WRITES.contains(last)
+                        && (segments.len() == 1 || segments[segments.len() - 2] == "env")
+                    {
+                        return true;
+                    }
+                }
+            }
+            "macro_invocation" => {
+                if rust_macro_writes(n, &scope) {
+                    return true;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    false
+}
+
+/// [`rust_writes_beyond_locals`] for a macro's arguments, which the grammar keeps as tokens:
+/// `addr_of_mut!(RATE)` of a name it did not bind; a cell or atomic method on one
+/// (`vec![RATE.swap(5, …)]`); `env::set_var` and the like; and, in `unsafe`, an assignment to
+/// a name it did not bind (`unsafe { pay::RATE = 5 }`; `tokio::select!` binds its branches
+/// with `=`).
+fn rust_macro_writes(m: Node<'_>, scope: &RustScope<'_, '_>) -> bool {
+    let src = scope.src;
+    let name = m.child_by_field_name("macro").map_or(String::new(), |n| {
+        text(n, src).split_whitespace().collect::<String>()
+    });
+    let name = name.rsplit("::").next().unwrap_or("");
+    let beyond_name = |t: &(Node<'_>, &str)| {
+        rust_name_token(t.1) && scope.name(t.1, t.0.start_byte(), 0) > RustOwner::Own
+    };
+    named_children(m)
+        .into_iter()
+        .filter(|c| kind(*c) == "token_tree")
+        .any(|tree| {
+            let tokens = rust_tokens(tree, src);
+            let unsafe_code = tokens.iter().any(|t| t.1 == "unsafe");
+            (name == "addr_of_mut" && tokens.get(1).is_some_and(beyond_name))
+                || tokens.windows(4).any(|w| {
+                    w[1].1 == "."
+                        && w[3].1 == "("
+                        && RUST_CELL_WRITERS.contains(&w[2].1)
+                        && beyond_name(&w[0])
+                })
+                || tokens.windows(3).any(|w| {
+                    (w[0].1 == "env" && w[1].1 == "::" && RUST_PROCESS_WRITES.contains(&w[2].1))
+                        || (unsafe_code
+                            && matches!(w[0].1, "{" | ";" | "::")
+                            && rust_name_token(w[1].1)
+                            && scope.static_written(w[1].0)
+                            && RUST_ASSIGNING.contains(&w[2].1))
+                })
+        })
+}
+
 /// The pytest hooks a `conftest.py` holds at its top, each as `NAME: sha256:…` of its
 /// text: a `def pytest_…` (decorated or not), an assignment or an import binding a
 /// `pytest_…` name. pytest registers every `conftest.py` it meets while collecting, and a
@@ -1890,4 +2860,195 @@ pub(crate) fn python_framework_patches(root: Node<'_>, src: &str) -> Vec<String>
         }
     }
     out
+}
+
+#[cfg(all(test, feature = "lang-rust"))]
+mod rust_write_tests {
+    use super::{kind, named_children};
+
+    /// Whether the function named `name` of the Rust file `src` is read as test code that
+    /// writes beyond its locals.
+    fn writes(src: &str, name: &str) -> bool {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_rust::LANGUAGE.into())
+            .unwrap();
+        let tree = parser.parse(src, None).unwrap();
+        let mut stack = vec![tree.root_node()];
+        while let Some(n) = stack.pop() {
+            if kind(n) == "function_item"
+                && n.child_by_field_name("name")
+                    .is_some_and(|x| super::text(x, src) == name)
+            {
+                return super::rust_test_code(n, src) && super::rust_writes_beyond_locals(n, src);
+            }
+            stack.extend(named_children(n));
+        }
+        panic!("no fn {name} in {src}");
+    }
+
+    fn helper(body: &str) -> bool {
+        writes(&format!("fn items() -> Vec<i64> {{\n{body}\n}}\n"), "items")
+    }
+
+    #[test]
+    fn writes_to_a_static_are_beyond_the_helper() {
+        for body in [
+            "unsafe { pay::RATE = 5; } vec![1]",
+            "unsafe { RATE += 1 }; vec![1]",
+            "unsafe { pay::TABLE[0] = 5 }; vec![1]",
+            "pay::RATE.store(5, Ordering::SeqCst); vec![1]",
+            "RATE.fetch_add(1, SeqCst); vec![1]",
+            "RATE.fetch_sub(1, SeqCst); vec![1]",
+            "RATE.swap(5, SeqCst); vec![1]",
+            "let _ = RATE.compare_exchange(10, 5, SeqCst, SeqCst); vec![1]",
+            "pay::RATE.with(|r| r.set(5)); vec![1]",
+            "pay::RATE.with(|r| *r.borrow_mut() = 5); vec![1]",
+            "pay::RATE.with(|r| { let mut v = r.borrow_mut(); v.push(1); }); vec![1]",
+            "pay::RATE.set(5); vec![1]",
+            "pay::RATE.with_borrow_mut(|v| v.clear()); vec![1]",
+            "pay::RATE.replace(5); vec![1]",
+            "pay::RATE.take(); vec![1]",
+            "*pay::RATE.lock().unwrap() = 5; vec![1]",
+            "let mut g = pay::RATE.lock().unwrap(); *g = 5; vec![1]",
+            "pay::ITEMS.lock().unwrap().push(5); vec![1]",
+            "unsafe { pay::ITEMS.push(5) }; vec![1]",
+            "pay::ITEMS.with(|v| v.borrow_mut().clear()); vec![1]",
+            "*pay::RATE.write().unwrap() = 5; vec![1]",
+            "let _ = pay::RATE.set(5); vec![1]",
+            "pay::RATE.get_or_init(|| 5); vec![1]",
+            "for c in pay::CELLS.iter() { c.set(0); } vec![1]",
+            "pay::set(unsafe { &mut pay::RATE }, 5); vec![1]",
+            "let p = std::ptr::addr_of_mut!(pay::RATE); vec![1]",
+            "unsafe { std::env::set_var(\"PAY_RATE\", \"5\") }; vec![1]",
+            "std::env::remove_var(\"PAY_RATE\"); vec![1]",
+            "env::set_current_dir(\"/tmp\").unwrap(); vec![1]",
+            "vec![pay::RATE.swap(5, SeqCst)]",
+            "vec![{ unsafe { pay::RATE = 5 }; 1 }]",
+            "INIT.call_once(|| unsafe { pay::RATE = 5 }); vec![1]",
+            "fn set() { unsafe { pay::RATE = 5 } } set(); vec![1]",
+        ] {
+            assert!(helper(body), "{body}");
+        }
+    }
+
+    #[test]
+    fn building_asserting_and_writing_its_own_locals_stay_its_own() {
+        for body in [
+            "vec![10, 20, 70]",
+            "let mut v = Vec::new(); v.push(1); v.sort(); v",
+            "let c = std::cell::Cell::new(0); c.set(5); vec![c.get()]",
+            "let r = std::cell::RefCell::new(vec![]); r.borrow_mut().push(1); r.into_inner()",
+            "let m = std::sync::Mutex::new(0); *m.lock().unwrap() = 5; vec![*m.lock().unwrap()]",
+            "let a = AtomicI64::new(0); a.store(5, SeqCst); vec![a.load(SeqCst)]",
+            "static N: AtomicI64 = AtomicI64::new(0); N.fetch_add(1, SeqCst); vec![1]",
+            "thread_local! { static T: Cell<i64> = Cell::new(0); } T.with(|t| t.set(1)); vec![1]",
+            "let rate = pay::RATE.load(SeqCst); vec![rate]",
+            "let mut c = pay::DEFAULTS; c.rate = 0; vec![c.rate]",
+            "let mut row = CASES[0]; row[1] = 5; row.to_vec()",
+            "let mut s = GREETING.to_uppercase(); s.push_str(\"!\"); vec![1]",
+            "let mut v = CASES.to_vec(); v.push(4); v",
+            "CASES.iter().take(2).copied().collect()",
+            "let s = NAME.replace(\"a\", \"b\"); vec![s.len() as i64]",
+            "let mut n = 0; for x in CASES { n += x; } vec![n]",
+            "assert_eq!(pay::total(&[1]), 1); vec![1]",
+            "let out = format!(\"{x}\", x = 5); vec![out.len() as i64]",
+            "let v = std::env::var(\"HOME\").unwrap(); vec![v.len() as i64]",
+            // A getter named like a collection's mutator (regex-automata's `Regex::reverse`).
+            "let (f, r) = (pay::RE.forward(), pay::RE.reverse()); vec![1]",
+        ] {
+            assert!(!helper(body), "{body}");
+        }
+    }
+
+    #[test]
+    fn what_it_is_handed_by_value_or_mut_is_the_callers_to_give() {
+        let src = "fn fill(out: &mut Vec<i64>, cfg: &mut Config, buf: &mut [u8], mut n: i64) {\n    out.push(1);\n    *out = vec![2];\n    cfg.rate = 0;\n    cfg.limits.max = 1;\n    buf[0] = 1;\n    n += 1;\n}\n";
+        assert!(!writes(src, "fill"));
+        let read = "fn parse(mut input: &[u8]) -> u8 {\n    read_one(&mut input)\n}\n";
+        assert!(!writes(read, "parse"));
+        // A shared reference a call of the file hands a static: writing through it is beyond.
+        for (body, call) in [
+            ("rate.store(5, SeqCst)", "set(&pay::RATE, &log, &m)"),
+            ("rate.fetch_add(1, SeqCst)", "set(&RATE, &log, &m)"),
+            ("log.borrow_mut().push(1)", "set(&r, &pay::LOG, &m)"),
+            ("*m.lock().unwrap() = 5", "self::set(&r, &log, &M)"),
+        ] {
+            let src = format!(
+                "fn set(rate: &AtomicI64, log: &RefCell<Vec<i64>>, m: &Mutex<i64>) {{\n    {body};\n}}\n\n#[test]\nfn t() {{\n    {call};\n}}\n"
+            );
+            assert!(writes(&src, "set"), "{body}");
+            // The test's own counter, cell or lock.
+            let own = src.replace(call, "set(&rate, &log, &m)");
+            assert!(!writes(&own, "set"), "{body}");
+        }
+        let read = "fn get(rate: &AtomicI64) -> i64 {\n    rate.load(SeqCst)\n}\n";
+        assert!(!writes(read, "get"));
+        // regex-automata's `try_search_overlapping`: `re.reverse()` is a getter.
+        let getter = "fn search(re: &Regex, input: &Input<'_>) -> Vec<Match> {\n    let mut matches = vec![];\n    let (fwd, rev) = (re.forward(), re.reverse());\n    let mut state = OverlappingState::start();\n    fwd.search(input, &mut state);\n    matches.push(state.get_match());\n    matches\n}\n";
+        assert!(!writes(getter, "search"));
+    }
+
+    #[test]
+    fn a_later_binding_shadows_an_earlier_one() {
+        // cc's `target_from_rustc_cfgs`: a struct of its own named as its `&str` parameter.
+        let cc = "fn target_from(target: &str, cfgs: &str) -> TargetInfo {\n    let (arch, _rest) = target.split_once('-').unwrap();\n    let mut target = TargetInfo { arch, os: \"\" };\n    for cfg in cfgs.lines() {\n        match cfg {\n            \"os\" => target.os = cfg,\n            _ => {}\n        }\n    }\n    target\n}\n";
+        assert!(!writes(cc, "target_from"));
+        // A local that shadows a static's name is its own; the static is written before.
+        let shadow = "fn items() -> Vec<i64> {\n    let RATE = std::cell::Cell::new(0);\n    RATE.set(5);\n    vec![RATE.get()]\n}\n";
+        assert!(!writes(shadow, "items"));
+        let before = "fn items() -> Vec<i64> {\n    RATE.set(5);\n    let RATE = std::cell::Cell::new(0);\n    vec![RATE.get()]\n}\n";
+        assert!(writes(before, "items"));
+        // A binding in an inner block is not seen after it.
+        let inner = "fn items() -> Vec<i64> {\n    {\n        let RATE = std::cell::Cell::new(0);\n        RATE.set(1);\n    }\n    RATE.set(5);\n    vec![]\n}\n";
+        assert!(writes(inner, "items"));
+    }
+
+    #[test]
+    fn what_a_macro_binds_and_discards_is_not_a_static() {
+        for body in [
+            "let (waker, count) = new_count_waker(); _ = entry.poll(&waker); vec![]",
+            "loop { tokio::select! { result = s.write(&BUF) => { copied += result.unwrap(); } } } vec![]",
+        ] {
+            assert!(!helper(body), "{body}");
+        }
+        // A recorder the test hands as a shared handle, and a nested type's own state.
+        let recorder = "fn hook(latencies: &Arc<Mutex<Vec<u64>>>) -> impl Fn(u64) {\n    let latencies = Arc::clone(latencies);\n    move |d| latencies.lock().unwrap().push(d)\n}\n";
+        assert!(!writes(recorder, "hook"));
+        let nested = "fn poll_on_wake() -> Arc<AtomicBool> {\n    struct PollOnWake { woken: Arc<AtomicBool> }\n    impl Wake for PollOnWake {\n        fn wake(self: Arc<Self>) {\n            self.woken.store(true, SeqCst);\n        }\n        fn wake_by_ref(&self) {\n            self.woken.store(true, SeqCst);\n        }\n    }\n    Arc::new(AtomicBool::new(false))\n}\n";
+        assert!(!writes(nested, "poll_on_wake"));
+    }
+
+    #[test]
+    fn a_static_of_the_test_code_may_be_built_lazily() {
+        let src = "static DATA: OnceLock<Vec<i64>> = OnceLock::new();\n\nfn data() -> &'static [i64] {\n    DATA.get_or_init(|| vec![1, 2, 3])\n}\n\nfn reset() {\n    let _ = DATA.set(vec![]);\n}\n";
+        assert!(!writes(src, "data"));
+        assert!(writes(src, "reset"));
+        // Of the code under test (imported): its value is the helper's then.
+        let foreign = "use pay::DATA;\n\nfn data() -> &'static [i64] {\n    DATA.get_or_init(|| vec![1, 2, 3])\n}\n";
+        assert!(writes(foreign, "data"));
+    }
+
+    #[test]
+    fn a_static_of_the_test_code_only_its_helper_names_is_its_own() {
+        // gatekeeper's own tests/it/data/pg.rs: a counter for unique database names.
+        let counter = "static NEXT_DB: AtomicUsize = AtomicUsize::new(0);\n\npub fn database() -> Database {\n    let name = format!(\"t_{}\", NEXT_DB.fetch_add(1, Ordering::SeqCst));\n    Database { name }\n}\n";
+        assert!(!writes(counter, "database"));
+        // One a test reads: the helper decides what the test compares with.
+        let read = "static EXPECTED: AtomicI64 = AtomicI64::new(110);\n\nfn setup() {\n    EXPECTED.store(120, SeqCst);\n}\n\n#[test]\nfn total() {\n    setup();\n    assert_eq!(pay::total(), EXPECTED.load(SeqCst));\n}\n";
+        assert!(writes(read, "setup"));
+        let key = "thread_local! {\n    static SEEN: RefCell<Vec<i64>> = RefCell::new(vec![]);\n}\n\nfn record(x: i64) {\n    SEEN.with(|s| s.borrow_mut().push(x));\n}\n\nfn seen() -> Vec<i64> {\n    SEEN.with(|s| s.borrow().clone())\n}\n";
+        assert!(writes(key, "record"));
+    }
+
+    #[test]
+    fn only_the_test_code_of_a_file_with_a_test_module_is_read() {
+        let src = "pub static NEXT: AtomicUsize = AtomicUsize::new(0);\n\npub fn next_id() -> usize {\n    NEXT.fetch_add(1, SeqCst)\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    fn reset() {\n        NEXT.store(0, SeqCst);\n    }\n\n    #[test]\n    fn ids() {\n        reset();\n        assert_eq!(next_id(), 0);\n    }\n}\n";
+        assert!(!writes(src, "next_id"));
+        assert!(writes(src, "reset"));
+        let cfg_fn = "pub fn f() {}\n\n#[cfg(test)]\nmod tests {}\n\n#[cfg(test)]\nfn reset() {\n    NEXT.store(0, SeqCst);\n}\n";
+        assert!(writes(cfg_fn, "reset"));
+        let not_test = "#[cfg(not(test))]\nmod real {}\n\n#[cfg(test)]\nmod tests {}\n\nfn reset() {\n    NEXT.store(0, SeqCst);\n}\n";
+        assert!(!writes(not_test, "reset"));
+    }
 }

@@ -95,8 +95,13 @@ pub struct LockedTest {
 /// test's `go.mod` (`module`, `replace`) and `go.work`, a Rust crate's name, workspace
 /// members and build script (for every test), and the `[[test]]` target named as its file;
 /// 4 also reads which files answer a JS/TS test's extensionless relative imports written
-/// inside a test (`await import('../src/billing')`) whatever quotes come before.
-pub const HOOKS_READ: u32 = 4;
+/// inside a test (`await import('../src/billing')`) whatever quotes come before; 5 also
+/// locks a Rust helper of the test code that writes beyond its locals (a `static mut`, an
+/// atomic, cell or lock of a static, a `thread_local!` key, the environment, or through a
+/// shared reference it is handed: `import_hazards::rust_writes_beyond_locals`) as a
+/// `hook skips, …` line, which a lock written before does not hold for a helper that
+/// already did so.
+pub const HOOKS_READ: u32 = 5;
 
 /// The whole lock, by test id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

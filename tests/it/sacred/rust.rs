@@ -1783,3 +1783,290 @@ refuses!(
     "body-changed",
     TABLE_ID
 );
+
+// A helper the test reaches that writes beyond its locals (a `static mut`, a static's
+// atomic, cell or lock, a `thread_local!` key, the environment, or through a shared
+// reference a call hands a static): it may change what the code under test reads, as a
+// skip in it would, so one added or changed is `rebound`; the test's body is untouched. Each
+// was confirmed with the real `cargo test` first: against a broken `pay::total`, the locked
+// test fails, and passes with the helper changed.
+const WRITES_FILE: &str = "tests/billing.rs";
+const WRITES_ID: &str = "rust:tests/billing.rs::total_is_exact";
+const WRITES: &str = r"use std::sync::atomic::{AtomicI64, Ordering};
+
+fn items() -> Vec<i64> {
+    vec![10, 20, 70]
+}
+
+fn counted(seen: &AtomicI64) -> Vec<i64> {
+    seen.load(Ordering::SeqCst);
+    items()
+}
+
+// gatekeeper:sacred
+#[test]
+fn total_is_exact() {
+    let xs = items();
+    assert_eq!(pay::total(&xs), 110);
+    let seen = AtomicI64::new(0);
+    let ys = counted(&seen);
+    assert_eq!(pay::total(&ys), 110);
+    let zs = counted(&pay::SEEN);
+    assert_eq!(pay::total(&zs), 110);
+}
+";
+const ITEMS: &str = "    vec![10, 20, 70]\n}\n\nfn counted";
+refuses!(
+    a_helper_assigning_a_static_mut_is_refused,
+    WRITES_FILE,
+    WRITES,
+    [(
+        ITEMS,
+        "    unsafe {\n        pay::RATE = 5;\n    }\n    vec![10, 20, 70]\n}\n\nfn counted"
+    )],
+    "rebound",
+    WRITES_ID
+);
+refuses!(
+    a_helper_storing_to_a_static_atomic_is_refused,
+    WRITES_FILE,
+    WRITES,
+    [(
+        ITEMS,
+        "    pay::RATE.store(5, Ordering::SeqCst);\n    vec![10, 20, 70]\n}\n\nfn counted"
+    )],
+    "rebound",
+    WRITES_ID
+);
+refuses!(
+    a_helper_changing_a_static_atomic_in_place_is_refused,
+    WRITES_FILE,
+    WRITES,
+    [(
+        ITEMS,
+        "    pay::RATE.fetch_sub(5, Ordering::SeqCst);\n    let _ = pay::RATE.compare_exchange(5, 4, Ordering::SeqCst, Ordering::SeqCst);\n    vec![10, 20, 70]\n}\n\nfn counted"
+    )],
+    "rebound",
+    WRITES_ID
+);
+refuses!(
+    a_helper_setting_a_thread_local_cell_is_refused,
+    WRITES_FILE,
+    WRITES,
+    [(
+        ITEMS,
+        "    pay::RATE.with(|r| r.set(5));\n    vec![10, 20, 70]\n}\n\nfn counted"
+    )],
+    "rebound",
+    WRITES_ID
+);
+refuses!(
+    a_helper_borrowing_a_thread_local_refcell_mutably_is_refused,
+    WRITES_FILE,
+    WRITES,
+    [(
+        ITEMS,
+        "    pay::RATE.with(|r| *r.borrow_mut() = 5);\n    vec![10, 20, 70]\n}\n\nfn counted"
+    )],
+    "rebound",
+    WRITES_ID
+);
+refuses!(
+    a_helper_writing_through_a_static_mutex_is_refused,
+    WRITES_FILE,
+    WRITES,
+    [(
+        ITEMS,
+        "    let mut rate = pay::RATE.lock().unwrap();\n    *rate = 5;\n    vec![10, 20, 70]\n}\n\nfn counted"
+    )],
+    "rebound",
+    WRITES_ID
+);
+refuses!(
+    a_helper_writing_a_static_rwlock_is_refused,
+    WRITES_FILE,
+    WRITES,
+    [(
+        ITEMS,
+        "    *pay::RATE.write().unwrap() = 5;\n    vec![10, 20, 70]\n}\n\nfn counted"
+    )],
+    "rebound",
+    WRITES_ID
+);
+refuses!(
+    a_helper_setting_a_static_once_lock_is_refused,
+    WRITES_FILE,
+    WRITES,
+    [(
+        ITEMS,
+        "    let _ = pay::RATE.set(5);\n    vec![10, 20, 70]\n}\n\nfn counted"
+    )],
+    "rebound",
+    WRITES_ID
+);
+refuses!(
+    a_helper_setting_an_environment_variable_is_refused,
+    WRITES_FILE,
+    WRITES,
+    [(
+        ITEMS,
+        "    unsafe { std::env::set_var(\"PAY_RATE\", \"5\") };\n    vec![10, 20, 70]\n}\n\nfn counted"
+    )],
+    "rebound",
+    WRITES_ID
+);
+refuses!(
+    a_helper_removing_an_environment_variable_is_refused,
+    WRITES_FILE,
+    WRITES,
+    [(
+        ITEMS,
+        "    unsafe { std::env::remove_var(\"PAY_RATE\") };\n    vec![10, 20, 70]\n}\n\nfn counted"
+    )],
+    "rebound",
+    WRITES_ID
+);
+refuses!(
+    a_helper_handing_a_static_mut_mutably_is_refused,
+    WRITES_FILE,
+    WRITES,
+    [(
+        ITEMS,
+        "    pay::set(unsafe { &mut pay::RATE }, 5);\n    vec![10, 20, 70]\n}\n\nfn counted"
+    )],
+    "rebound",
+    WRITES_ID
+);
+// `counted(&pay::SEEN)`: a shared reference to a static, which the helper now writes.
+refuses!(
+    a_helper_writing_through_a_shared_reference_to_a_static_is_refused,
+    WRITES_FILE,
+    WRITES,
+    [(
+        "    seen.load(Ordering::SeqCst);\n",
+        "    seen.store(5, Ordering::SeqCst);\n"
+    )],
+    "rebound",
+    WRITES_ID
+);
+// Building its values, asserting, writing its own locals (a cell, a counter of its own) or
+// what it is handed to fill passes.
+harmless!(
+    a_helper_building_a_vec_passes,
+    WRITES_FILE,
+    WRITES,
+    WRITES_ID,
+    [(
+        ITEMS,
+        "    let mut xs = Vec::new();\n    xs.extend([10, 20]);\n    xs.push(70);\n    xs\n}\n\nfn counted"
+    )]
+);
+harmless!(
+    a_helper_writing_its_own_local_cell_passes,
+    WRITES_FILE,
+    WRITES,
+    WRITES_ID,
+    [(
+        ITEMS,
+        "    let last = std::cell::Cell::new(0);\n    last.set(70);\n    static CALLS: AtomicI64 = AtomicI64::new(0);\n    CALLS.fetch_add(1, Ordering::SeqCst);\n    assert!(last.get() > 0);\n    vec![10, 20, last.get()]\n}\n\nfn counted"
+    )]
+);
+harmless!(
+    a_helper_filling_what_it_is_handed_passes,
+    WRITES_FILE,
+    WRITES,
+    WRITES_ID,
+    [(
+        ITEMS,
+        "    let mut xs = vec![0; 3];\n    fill(&mut xs);\n    xs\n}\n\nfn fill(xs: &mut Vec<i64>) {\n    xs[0] = 10;\n    xs[1] = 20;\n    *xs.last_mut().unwrap() = 70;\n}\n\nfn counted"
+    )]
+);
+
+// The helper's shared reference is only ever the test's own counter: its write is the test's.
+#[test]
+fn a_helper_writing_the_tests_own_counter_passes() {
+    let test = WRITES.replace(
+        "    let zs = counted(&pay::SEEN);\n    assert_eq!(pay::total(&zs), 110);\n",
+        "",
+    );
+    let l = super::locked(&[(WRITES_FILE, &test)]);
+    l.edit(
+        WRITES_FILE,
+        &test,
+        &[(
+            "    seen.load(Ordering::SeqCst);\n",
+            "    seen.fetch_add(1, Ordering::SeqCst);\n",
+        )],
+    );
+    l.assert_passes_checked();
+}
+
+// A helper of the test module of the code under test's own file (`mod tests`) is read as the
+// test's; a function of the code under test beside it may write its own statics.
+#[test]
+fn a_helper_of_an_inline_test_module_writing_a_static_is_refused() {
+    let lib = "pub static mut RATE: i64 = 0;\npub static NEXT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);\n\npub fn next_id() -> i64 {\n    NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)\n}\n\npub fn total(xs: &[i64]) -> i64 {\n    let _ = next_id();\n    xs.iter().sum::<i64>() * (100 + unsafe { RATE }) / 100\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    fn items() -> Vec<i64> {\n        vec![10, 20, 70]\n    }\n\n    // gatekeeper:sacred\n    #[test]\n    fn total_is_exact() {\n        let xs = items();\n        let t = total(&xs);\n        assert_eq!(t, 100);\n    }\n}\n";
+    let id = "rust:src/lib.rs::tests::total_is_exact";
+    let l = super::locked(&[("src/lib.rs", lib)]);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    assert!(!lock.contains("hook skips"), "{lock}");
+    l.edit(
+        "src/lib.rs",
+        lib,
+        &[(
+            "        vec![10, 20, 70]\n",
+            "        unsafe { crate::RATE = 5 };\n        vec![10, 20, 70]\n",
+        )],
+    );
+    l.assert_refused("rebound", id);
+    l.edit(
+        "src/lib.rs",
+        lib,
+        &[(
+            "    NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)\n",
+            "    NEXT.fetch_add(2, std::sync::atomic::Ordering::SeqCst)\n",
+        )],
+    );
+    l.assert_passes_checked();
+}
+
+// Under a lock an earlier reading wrote (`hooks-read 4`, no line for a helper that writes a
+// static), the base revision decides: an edit elsewhere in the file passes while the helper
+// writes as it did; changing what it writes is refused.
+#[test]
+fn a_helper_writing_a_static_under_an_older_lock_is_judged_by_the_base_revision() {
+    let test = WRITES.replace(
+        ITEMS,
+        "    pay::RATE.store(10, Ordering::SeqCst);\n    vec![10, 20, 70]\n}\n\nfn counted",
+    );
+    let l = super::locked(&[(WRITES_FILE, &test)]);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    assert!(
+        lock.contains("hook skips, helper items: fn items()"),
+        "{lock}"
+    );
+    let older: String = lock
+        .lines()
+        .filter(|line| !line.contains("hook skips"))
+        .map(|line| {
+            if line.starts_with("  hooks-read ") {
+                "  hooks-read 4".to_owned()
+            } else {
+                line.to_owned()
+            }
+        })
+        .fold(String::new(), |acc, line| acc + &line + "\n");
+    l.commit_lock(&older);
+    l.edit(
+        WRITES_FILE,
+        &test,
+        &[(
+            "// gatekeeper:sacred\n",
+            "#[test]\nfn other() {\n    assert_eq!(1 + 1, 2);\n}\n\n// gatekeeper:sacred\n",
+        )],
+    );
+    l.assert_passes_checked();
+    let now = String::from_utf8(l.repo.read(WRITES_FILE)).unwrap();
+    l.edit(WRITES_FILE, &now, &[("RATE.store(10,", "RATE.store(5,")]);
+    l.assert_refused("rebound", WRITES_ID);
+}
