@@ -95,8 +95,13 @@ pub struct LockedTest {
 /// test's `go.mod` (`module`, `replace`) and `go.work`, a Rust crate's name, workspace
 /// members and build script (for every test), and the `[[test]]` target named as its file;
 /// 4 also reads which files answer a JS/TS test's extensionless relative imports written
-/// inside a test (`await import('../src/billing')`) whatever quotes come before.
-pub const HOOKS_READ: u32 = 4;
+/// inside a test (`await import('../src/billing')`) whatever quotes come before; 5 also
+/// reads a dotted specifier (`'../src/billing.service'`) as one the runner resolves, the
+/// Cargo targets that compile a Rust test's file as TOML reads the manifest (`[[bin]]`,
+/// literal strings, inline tables, dotted keys), the trait `impl`s of the other files of an
+/// integration test's binary, and the helpers that patch through a call or a parameter's
+/// default (`mock.patch(…).start()`, `jest.spyOn(…)`, `os.Setenv`, `def cart(m=billing)`).
+pub const HOOKS_READ: u32 = 5;
 
 /// The whole lock, by test id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
