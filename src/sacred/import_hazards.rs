@@ -1059,8 +1059,9 @@ fn go_import_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
 /// `cfg := &tax.Config{}`); with a built-in that writes its first argument (`copy(tax.Rates,
 /// …)`, `delete(tax.Table, …)`, `clear(…)`, `append(tax.Rates[:0], …)`); by calling a method
 /// on a package-level variable (`tax.Default.SetRate(5)`, `defaultCfg.Reset()`: a pointer
-/// receiver may change it; `os.Stdout`, `os.Stderr` and `os.Stdin` aside); or by changing the
-/// process (`os.Setenv`, `os.Chdir`: [`GO_PROCESS_WRITERS`]). A field of a parameter
+/// receiver may change it; `os.Stdout`, `os.Stderr` and `os.Stdin` aside); by handing a call
+/// a pointer to one (`json.Unmarshal(data, &tax.Default)`); or by changing the process
+/// (`os.Setenv`, `os.Chdir`: [`GO_PROCESS_WRITERS`]). A field of a parameter
 /// (`cfg.Name = …`, what it was handed to fill) is its own. Function literals are not read.
 pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     let Some(body) = def.child_by_field_name("body") else {
@@ -1208,9 +1209,22 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 if GO_PROCESS_WRITERS.contains(&callee.as_str()) {
                     return true;
                 }
-                let first = n
+                let args: Vec<Node<'_>> = n
                     .child_by_field_name("arguments")
-                    .and_then(|a| named_children(a).into_iter().next());
+                    .map(named_children)
+                    .unwrap_or_default();
+                let first = args.first().copied();
+                // `json.Unmarshal(data, &tax.Default)`, `atomic.StoreInt64(&tax.Count, 0)`:
+                // a pointer to what it did not make, handed to a call that may write it.
+                if args.iter().any(|a| {
+                    kind(*a) == "unary_expression"
+                        && a.child_by_field_name("operator")
+                            .is_some_and(|o| text(o, src) == "&")
+                        && a.child_by_field_name("operand")
+                            .is_some_and(|o| kind(o) != "composite_literal" && beyond(o))
+                }) {
+                    return true;
+                }
                 let builtin = |name: &str| {
                     callee == name && !declared.contains(name) && !params.contains(name)
                 };

@@ -32,6 +32,21 @@ fn the_tenth_acceptance_attacks_are_refused() {
     super::assert_attack_fixtures_refused("tenth_acceptance", 20);
 }
 
+/// The eleventh round, on the newest readings: a helper the test calls that patches through
+/// a call (`mock.patch(…).start()`, `vars(pay).update(…)`, `jest.spyOn(…)`, Go's `copy`,
+/// `os.Setenv`, a setter on a package variable), through a local a getter or an operand
+/// handed it (`importlib.import_module(…)`, `pay or None`, `require(…)`, `billing || {}`, a Go
+/// local taken again from a package variable), or through a parameter defaulting to the
+/// module; another test module starting a patcher or setting an environment default as it is
+/// imported; a dotted specifier (`'../../src/billing.service'`) a new `.js` file answers under
+/// Vitest; `var _, len = …` in the package; Cargo targets written as TOML allows (`[[bin]]`,
+/// literal strings, an inline array, a dotted key) keeping `cargo test` from the test; a
+/// trait `impl` in a sibling module of an integration test's binary taking `total(self)`.
+#[test]
+fn the_eleventh_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("eleventh_attacks", 22);
+}
+
 /// A compiled module committed beside the tests (an unchecked-hash `.pyc` that Python loads
 /// in place of `tests/__init__.py`, which stays empty) is locked with every Python test by
 /// its digest: a new one, or a changed one, is refused.
