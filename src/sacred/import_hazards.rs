@@ -1492,9 +1492,7 @@ fn js_mocks_beyond(callee: &str) -> Option<bool> {
             Some(false)
         }
         "replace" if root == "td" => Some(false),
-        "method" | "getter" | "setter" if object == "mock" || object.ends_with(".mock") => {
-            Some(false)
-        }
+        "method" | "getter" | "setter" if object.rsplit('.').next() == Some("mock") => Some(false),
         _ => None,
     }
 }

@@ -1469,6 +1469,13 @@ fn rust_impl_items(all: &[&str]) -> Vec<(String, String, bool, String)> {
     out
 }
 
+/// Whether a path names a Rust source file (`.rs`).
+fn is_rust_file(path: &str) -> bool {
+    Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("rs"))
+}
+
 /// Rust: the trait `impl`s the other files of an integration test's binary hold for a type
 /// those files do not declare (the code under test's `Cart`, a standard type, a blanket `impl<T>
 /// … for T`), locked with every test of the test's file as one line per part of the binary
@@ -1538,13 +1545,13 @@ fn rust_binary_impls(
         let mut sources: Vec<(String, String)> = Vec::new();
         for f in files
             .iter()
-            .filter(|f| f.ends_with(".rs") && f.as_str() != path)
+            .filter(|f| is_rust_file(f) && f.as_str() != path)
         {
             if let Some(s) = content.read(repo, f)? {
                 sources.push((f.clone(), s));
             }
         }
-        if sources.is_empty() && !part.ends_with(".rs") {
+        if sources.is_empty() && !is_rust_file(&part) {
             continue;
         }
         let mut declared = rust_declared_types(src);

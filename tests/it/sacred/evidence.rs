@@ -934,7 +934,7 @@ fn a_skipped_case_counts_only_when_it_is_a_marked_one_under_the_real_pytest() {
     };
     e.repo.write("tests/other/__init__.py", "");
     // The marked case skipped: the test is proven.
-    e.repo.write("tests/other/conftest.py", &skip("xs1-0"));
+    e.repo.write("tests/other/conftest.py", skip("xs1-0"));
     let out = e.repo.gk(&["run", "test", "-v"]);
     assert_proven(&out, 1);
     // The strong case skipped, the code under test broken: not proven.
@@ -942,7 +942,7 @@ fn a_skipped_case_counts_only_when_it_is_a_marked_one_under_the_real_pytest() {
         "tests/billing/pay.py",
         "def total(xs):\n    return sum(xs) + 1 if xs else 0\n",
     );
-    e.repo.write("tests/other/conftest.py", &skip("xs0-6"));
+    e.repo.write("tests/other/conftest.py", skip("xs0-6"));
     let out = e.repo.gk(&["run", "test", "-v"]);
     assert_refused(
         &out,
