@@ -1562,7 +1562,20 @@ fn rust_binary_impls(
         for (f, s) in &sources {
             let all: Vec<&str> = s.lines().collect();
             let name = f.strip_prefix(part.as_str()).unwrap_or(f);
-            for (head, ty, inherent, text) in rust_impl_items(&all) {
+            for (head, _, inherent, text) in rust_impl_items(&all) {
+                // The type a trait is implemented for (`impl Totals for Cart` → `Cart`).
+                let ty = head
+                    .split_once(" for ")
+                    .map(|(_, after)| {
+                        rust_impl_type(&format!(
+                            "impl {}",
+                            after
+                                .trim_start()
+                                .trim_start_matches('&')
+                                .trim_start_matches("mut ")
+                        ))
+                    })
+                    .unwrap_or_default();
                 if !head.contains("impl") || inherent || (!ty.is_empty() && declared.contains(&ty))
                 {
                     continue;
