@@ -701,13 +701,78 @@ fn python_top_level<'t>(root: Node<'t>, src: &str) -> (Vec<(String, String)>, Ve
     (imports, statements)
 }
 
+/// Python getters that hand back an object that exists (`getattr(billing, "pay")`,
+/// `importlib.import_module("billing.pay")`, `vars(billing)`, `type(case)`): a local bound to
+/// what one returns is that object, not one the function made.
+const PYTHON_EXISTING_GETTERS: &[&str] = &[
+    "getattr",
+    "vars",
+    "globals",
+    "locals",
+    "type",
+    "import_module",
+    "__import__",
+    "reload",
+    "getmodule",
+    "_getframe",
+    "currentframe",
+    "__getattribute__",
+];
+
+/// Whether a Python value may be an object that exists rather than one made where it is
+/// written: a name, an attribute, an item; what a getter of
+/// [`PYTHON_EXISTING_GETTERS`] (or `sys.modules.get(…)`, or a call's result called,
+/// `attrgetter("pay")(billing)`) returns; an operand of `or`, `and`, `… if … else …` or
+/// `await` that may be one (`billing or None` is `billing`).
+fn python_may_alias(v: Node<'_>, src: &str) -> bool {
+    let v = unparenthesized(v);
+    match kind(v) {
+        "identifier" | "attribute" | "subscript" => true,
+        "boolean_operator" | "conditional_expression" | "await" => named_children(v)
+            .into_iter()
+            .any(|c| python_may_alias(c, src)),
+        "call" => {
+            let Some(f) = v.child_by_field_name("function") else {
+                return true;
+            };
+            if kind(unparenthesized(f)) == "call" {
+                return true;
+            }
+            let callee: String = text(f, src).split_whitespace().collect();
+            let last = callee.rsplit('.').next().unwrap_or("");
+            PYTHON_EXISTING_GETTERS.contains(&last) || callee.ends_with("modules.get")
+        }
+        _ => false,
+    }
+}
+
+/// Whether a Python expression makes a patcher (`mock.patch(…)`, `patch.object(…)`,
+/// `patch.dict(…)`): its `start()` or `__enter__()` replaces what it names until stopped.
+fn python_makes_patcher(v: Node<'_>, src: &str) -> bool {
+    let v = unparenthesized(v);
+    kind(v) == "call"
+        && v.child_by_field_name("function").is_some_and(|f| {
+            text(f, src)
+                .split('.')
+                .any(|part| part.trim() == "patch" || part.trim().starts_with("patch("))
+        })
+}
+
 /// Whether calling the Python function `def` writes to something beyond what it creates
 /// itself: an item, a nested attribute or a test case's machinery of a parameter
 /// (`case.assertEqual = …` on the test case it is handed; `self.server = …` is the
 /// object's own state), an attribute or item of a name it does not bind (`unittest.TestCase.assertEqual = …`, `billing.total
-/// = …`), or of a local bound to one of those; `del` of one; `setattr`/`delattr` on one; or
-/// a name it declares `global`/`nonlocal` and assigns. Nested functions, classes and lambdas
-/// are not read (they run when called). A call it hands something to is not read either.
+/// = …`), or of a local bound to one of those (a name, an attribute, what a getter such as
+/// `importlib.import_module(…)` or `getattr(…)` returns, `billing or None`; a parameter
+/// whose default is one, `def cart(module=billing)`); `del` of one; `setattr`/`delattr`
+/// on one; a method that changes its object called on one (`vars(billing).update(…)`,
+/// `os.environ.setdefault(…)`, `billing.RATES.append(…)`: [`super::bindings::PYTHON_MUTATORS`]);
+/// `os.putenv`, `os.unsetenv`; a `monkeypatch`-style `setattr`, `setitem`, `setenv` (or
+/// their `del…`) handed one; a patcher started (`mock.patch("billing.total", …).start()`,
+/// `__enter__()`, `ExitStack().enter_context(mock.patch(…))`); or a name it declares
+/// `global`/`nonlocal` and assigns. Nested functions, classes and lambdas are not read (they
+/// run when called). A call it hands something to is not read otherwise, nor what a function
+/// other than those getters returns.
 pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     let Some(body) = def.child_by_field_name("body") else {
         return false;
@@ -717,6 +782,24 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     let mut fresh: BTreeSet<String> = BTreeSet::new();
     let mut aliased: BTreeSet<String> = BTreeSet::new();
     let mut declared: BTreeSet<String> = BTreeSet::new();
+    let mut patchers: BTreeSet<String> = BTreeSet::new();
+    // A parameter whose default may be another's object (`def cart(module=billing)`) is
+    // that object when the test calls the helper without it.
+    for p in def
+        .child_by_field_name("parameters")
+        .map(named_children)
+        .unwrap_or_default()
+    {
+        if matches!(kind(p), "default_parameter" | "typed_default_parameter")
+            && let (Some(name), Some(value)) = (
+                p.child_by_field_name("name"),
+                p.child_by_field_name("value"),
+            )
+            && python_may_alias(value, src)
+        {
+            aliased.insert(text(name, src).to_owned());
+        }
+    }
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         match kind(n) {
@@ -733,10 +816,10 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 ) && kind(l) == "identifier"
                 {
                     let name = text(l, src).to_owned();
-                    if matches!(
-                        kind(unparenthesized(r)),
-                        "identifier" | "attribute" | "subscript"
-                    ) {
+                    if python_makes_patcher(r, src) {
+                        patchers.insert(name.clone());
+                    }
+                    if python_may_alias(r, src) {
                         aliased.insert(name);
                     } else {
                         fresh.insert(name);
@@ -771,8 +854,11 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     // `fail…`, `skip…`, `run`, a private or special name).
     let state_of_a_param = |t: Node<'_>| {
         kind(t) == "attribute"
-            && t.child_by_field_name("object")
-                .is_some_and(|o| kind(o) == "identifier" && params.contains(text(o, src)))
+            && t.child_by_field_name("object").is_some_and(|o| {
+                kind(o) == "identifier"
+                    && params.contains(text(o, src))
+                    && !aliased.contains(text(o, src))
+            })
             && t.child_by_field_name("attribute").is_some_and(|a| {
                 let a = text(a, src);
                 !(a.starts_with("assert")
@@ -804,6 +890,20 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
             })
     };
     let own = |t: Node<'_>| fresh_root(t) || state_of_a_param(t);
+    // What a method that changes its object may be called on: what it made, the state of
+    // what it was handed, or what it was handed itself (`items.append(4)` fills the list the
+    // test handed it).
+    let own_object = |o: Node<'_>| {
+        own(o)
+            || (kind(o) == "identifier"
+                && params.contains(text(o, src))
+                && !aliased.contains(text(o, src)))
+    };
+    let patcher = |o: Node<'_>| {
+        python_makes_patcher(o, src)
+            || (kind(unparenthesized(o)) == "identifier"
+                && patchers.contains(text(unparenthesized(o), src)))
+    };
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         match kind(n) {
@@ -846,15 +946,50 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 let callee = n
                     .child_by_field_name("function")
                     .map_or("", |f| text(f, src));
+                let args: Vec<Node<'_>> = n
+                    .child_by_field_name("arguments")
+                    .map(named_children)
+                    .unwrap_or_default();
+                let first = args.first().copied();
                 if matches!(
                     callee,
                     "setattr" | "delattr" | "object.__setattr__" | "object.__delattr__"
-                ) && n
-                    .child_by_field_name("arguments")
-                    .and_then(|a| named_children(a).into_iter().next())
-                    .is_some_and(|a| !own(a))
+                ) && first.is_some_and(|a| !own(a))
                 {
                     return true;
+                }
+                let compact: String = callee.split_whitespace().collect();
+                if matches!(compact.as_str(), "os.putenv" | "os.unsetenv") {
+                    return true;
+                }
+                if let Some(f) = n.child_by_field_name("function")
+                    && kind(f) == "attribute"
+                    && let (Some(object), Some(method)) = (
+                        f.child_by_field_name("object"),
+                        f.child_by_field_name("attribute"),
+                    )
+                {
+                    let method = text(method, src);
+                    // `vars(billing).update(…)`, `os.environ.setdefault(…)`.
+                    if super::bindings::PYTHON_MUTATORS.contains(&method) && !own_object(object) {
+                        return true;
+                    }
+                    // `mock.patch("billing.total", …).start()`: until stopped.
+                    if matches!(method, "start" | "__enter__") && patcher(object) {
+                        return true;
+                    }
+                    if method == "enter_context" && args.iter().any(|a| patcher(*a)) {
+                        return true;
+                    }
+                    // `pytest.MonkeyPatch().setattr(billing, "total", …)`, a string target
+                    // (`setattr("billing.total", …)`), `setenv("RATE", "0")`.
+                    if matches!(
+                        method,
+                        "setattr" | "delattr" | "setitem" | "delitem" | "setenv" | "delenv"
+                    ) && first.is_some_and(|a| !own(a))
+                    {
+                        return true;
+                    }
                 }
             }
             _ => {}
@@ -864,11 +999,70 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     false
 }
 
+/// Go calls that change the process for every test after them: the environment
+/// (`os.Setenv("TAX_RATE", "0")`; `t.Setenv` restores it), the working directory.
+const GO_PROCESS_WRITERS: &[&str] = &[
+    "os.Setenv",
+    "os.Unsetenv",
+    "os.Clearenv",
+    "os.Chdir",
+    "syscall.Setenv",
+    "syscall.Unsetenv",
+    "syscall.Clearenv",
+    "syscall.Chdir",
+];
+
+/// The names a Go file's imports bind (`tax` of `"example.com/shop/tax"`, an alias).
+fn go_import_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "import_spec" => {
+                let name = n.child_by_field_name("name").map(|x| text(x, src));
+                let path = n
+                    .child_by_field_name("path")
+                    .map_or("", |x| text(x, src))
+                    .trim_matches(|c| c == '"' || c == '`');
+                match name {
+                    Some("_" | ".") => {}
+                    Some(alias) => {
+                        out.insert(alias.to_owned());
+                    }
+                    None => {
+                        let last = path.rsplit('/').next().unwrap_or(path);
+                        // `gopkg.in/yaml.v3` binds `yaml`; `…/v2` binds the part before.
+                        let last = if last.len() > 1
+                            && last.starts_with('v')
+                            && last[1..].chars().all(|c| c.is_ascii_digit())
+                        {
+                            path.rsplit('/').nth(1).unwrap_or(last)
+                        } else {
+                            last
+                        };
+                        let last = last.split('.').next().unwrap_or(last);
+                        out.insert(last.replace('-', "_"));
+                    }
+                }
+            }
+            "function_declaration" | "method_declaration" | "type_declaration" => {}
+            _ => stack.extend(named_children(n)),
+        }
+    }
+    out
+}
+
 /// Whether calling the Go function `def` writes to something beyond what it declares
 /// itself: a package-level variable or a field of one, of this package or of another
 /// (`tax.Rate = 10`, `defaults.Limit++`), an element of one, or through a pointer it was
-/// handed (`*p = …`). A field of a parameter (`cfg.Name = …`, what it was handed to fill) is
-/// its own. Function literals are not read.
+/// handed (`*p = …`); through a local that took one later (`cfg = &tax.Default` after
+/// `cfg := &tax.Config{}`); with a built-in that writes its first argument (`copy(tax.Rates,
+/// …)`, `delete(tax.Table, …)`, `clear(…)`, `append(tax.Rates[:0], …)`); by calling a method
+/// on a package-level variable (`tax.Default.SetRate(5)`, `defaultCfg.Reset()`: a pointer
+/// receiver may change it; `os.Stdout`, `os.Stderr` and `os.Stdin` aside); by handing a call
+/// a pointer to one (`json.Unmarshal(data, &tax.Default)`); or by changing the process
+/// (`os.Setenv`, `os.Chdir`: [`GO_PROCESS_WRITERS`]). A field of a parameter
+/// (`cfg.Name = …`, what it was handed to fill) is its own. Function literals are not read.
 pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     let Some(body) = def.child_by_field_name("body") else {
         return false;
@@ -891,10 +1085,38 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
             stack.extend(named_children(p));
         }
     }
+    // Locals assigned later (`cfg = &tax.Default`) from what they did not make.
+    let mut retaken: BTreeSet<String> = BTreeSet::new();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         match kind(n) {
             "func_literal" => continue,
+            // `switch v := x.(type)`, `case v := <-ch`: names of the function.
+            "type_switch_statement" | "receive_statement" => {
+                let bound = n
+                    .child_by_field_name("alias")
+                    .or_else(|| n.child_by_field_name("left"));
+                for c in bound.map(named_children).unwrap_or_default() {
+                    if kind(c) == "identifier" {
+                        declared.insert(text(c, src).to_owned());
+                    }
+                }
+            }
+            "assignment_statement" => {
+                if let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) {
+                    let values = named_children(r);
+                    let one_call = values.len() == 1 && named_children(l).len() > 1;
+                    for (i, target) in named_children(l).into_iter().enumerate() {
+                        let made = !one_call && values.get(i).copied().is_some_and(go_made_here);
+                        if kind(target) == "identifier" && !made {
+                            retaken.insert(text(target, src).to_owned());
+                        }
+                    }
+                }
+            }
             "short_var_declaration" | "range_clause" | "var_spec" | "const_spec" => {
                 // Its own only when made here (`&order{}`, `make(…)`, a literal): one taken
                 // from another value (`p := &tax.Config`, `m := tax.Table`, a call's result,
@@ -924,6 +1146,12 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         }
         stack.extend(named_children(n));
     }
+    locals.retain(|l| !retaken.contains(l));
+    let mut file_root = def;
+    while let Some(p) = file_root.parent() {
+        file_root = p;
+    }
+    let imports = go_import_names(file_root, src);
     // The name a target starts from, and whether it is the name itself.
     let root = |mut t: Node<'_>| -> (Option<String>, bool) {
         let mut depth = 0;
@@ -971,6 +1199,101 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 if named_children(n).into_iter().next().is_some_and(beyond) =>
             {
                 return true;
+            }
+            "call_expression" => {
+                let Some(f) = n.child_by_field_name("function") else {
+                    stack.extend(named_children(n));
+                    continue;
+                };
+                let callee: String = text(f, src).split_whitespace().collect();
+                if GO_PROCESS_WRITERS.contains(&callee.as_str()) {
+                    return true;
+                }
+                let args: Vec<Node<'_>> = n
+                    .child_by_field_name("arguments")
+                    .map(named_children)
+                    .unwrap_or_default();
+                let first = args.first().copied();
+                // `json.Unmarshal(data, &tax.Default)`, `atomic.StoreInt64(&tax.Count, 0)`:
+                // a pointer to what it did not make, handed to a call that may write it.
+                if args.iter().any(|a| {
+                    kind(*a) == "unary_expression"
+                        && a.child_by_field_name("operator")
+                            .is_some_and(|o| text(o, src) == "&")
+                        && a.child_by_field_name("operand")
+                            .is_some_and(|o| kind(o) != "composite_literal" && beyond(o))
+                }) {
+                    return true;
+                }
+                let builtin = |name: &str| {
+                    callee == name && !declared.contains(name) && !params.contains(name)
+                };
+                if (builtin("copy") || builtin("delete") || builtin("clear"))
+                    && first.is_some_and(beyond)
+                {
+                    return true;
+                }
+                // `append(tax.Rates[:0], 5)` writes into the array `tax.Rates` holds.
+                if builtin("append")
+                    && first.is_some_and(|a| {
+                        kind(a) == "slice_expression"
+                            && a.child_by_field_name("operand").is_none_or(|o| {
+                                let (r, _) = root(o);
+                                r.is_none_or(|r| !locals.contains(&r))
+                            })
+                    })
+                {
+                    return true;
+                }
+                // A method called on a package-level variable, of this package
+                // (`defaultCfg.Reset()`) or of another (`tax.Default.SetRate(5)`).
+                if kind(f) == "selector_expression"
+                    && let Some(operand) = f.child_by_field_name("operand")
+                {
+                    let mut names = Vec::new();
+                    let mut o = operand;
+                    let plain = loop {
+                        match kind(o) {
+                            "identifier" => {
+                                names.push(text(o, src));
+                                break true;
+                            }
+                            "selector_expression" => {
+                                names.extend(o.child_by_field_name("field").map(|x| text(x, src)));
+                                match o.child_by_field_name("operand") {
+                                    Some(x) => o = x,
+                                    None => break false,
+                                }
+                            }
+                            "parenthesized_expression" => {
+                                match named_children(o).into_iter().next() {
+                                    Some(x) => o = x,
+                                    None => break false,
+                                }
+                            }
+                            _ => break false,
+                        }
+                    };
+                    names.reverse();
+                    if plain && let Some(first_name) = names.first() {
+                        let first_name = (*first_name).to_owned();
+                        let package_var = if imports.contains(&first_name) {
+                            // `tax.Default.SetRate`: a variable of package `tax`.
+                            names.len() >= 2
+                                && !matches!(
+                                    names.join(".").as_str(),
+                                    "os.Stdout" | "os.Stderr" | "os.Stdin"
+                                )
+                        } else {
+                            !declared.contains(&first_name)
+                                && !params.contains(&first_name)
+                                && first_name != "_"
+                        };
+                        if package_var {
+                            return true;
+                        }
+                    }
+                }
             }
             _ => {}
         }
@@ -1086,6 +1409,94 @@ const JS_CONTEXT_MACHINERY: &[&str] = &[
     "mock",
 ];
 
+/// Methods that change the object they are called on (`RATES.push(0)`, `cache.set(k, v)`).
+const JS_MUTATORS: &[&str] = &[
+    "push",
+    "pop",
+    "shift",
+    "unshift",
+    "splice",
+    "sort",
+    "reverse",
+    "fill",
+    "copyWithin",
+    "set",
+    "add",
+    "delete",
+    "clear",
+];
+
+/// Whether a JavaScript/TypeScript value may be an object that exists rather than one made
+/// where it is written: a name, a member, an item; a module (`require(…)`, `await
+/// import(…)`, what `createRequire(…)` returns called); what `Object(…)`, `Reflect.get(…)` or
+/// `Object.getPrototypeOf(…)` hands back; an operand of `||`, `&&`, `??`, `? :`, `await`, a
+/// sequence or a TypeScript cast that may be one (`billing || {}` is `billing`).
+fn js_may_alias(v: Node<'_>, src: &str) -> bool {
+    match kind(v) {
+        "identifier" | "member_expression" | "subscript_expression" | "this" => true,
+        "parenthesized_expression"
+        | "await_expression"
+        | "ternary_expression"
+        | "sequence_expression"
+        | "as_expression"
+        | "satisfies_expression"
+        | "non_null_expression"
+        | "type_assertion" => named_children(v).into_iter().any(|c| js_may_alias(c, src)),
+        "binary_expression" => {
+            v.child_by_field_name("operator")
+                .is_some_and(|o| matches!(text(o, src), "||" | "&&" | "??"))
+                && named_children(v).into_iter().any(|c| js_may_alias(c, src))
+        }
+        "call_expression" => {
+            let Some(f) = v.child_by_field_name("function") else {
+                return true;
+            };
+            if kind(f) == "call_expression" {
+                return true;
+            }
+            let callee: String = text(f, src).split_whitespace().collect();
+            matches!(
+                callee.as_str(),
+                "require"
+                    | "import"
+                    | "module.require"
+                    | "Object"
+                    | "Reflect.get"
+                    | "Object.getPrototypeOf"
+                    | "Reflect.getPrototypeOf"
+            )
+        }
+        _ => false,
+    }
+}
+
+/// What a call of a mocking library changes (`jest.spyOn(billing, 'total')` replaces
+/// `billing.total` until restored): `Some(true)` for one that changes what modules or
+/// globals hold whatever it is handed (`jest.mock('../billing')`, `vi.stubGlobal(…)`),
+/// `Some(false)` for one that replaces a member of the object it is handed first (`spyOn`,
+/// `replaceProperty`, `sinon.stub`/`spy`/`replace…`, `td.replace`, node:test's
+/// `mock.method`), `None` for any other call.
+fn js_mocks_beyond(callee: &str) -> Option<bool> {
+    let (object, method) = callee.rsplit_once('.')?;
+    let root = object.split('.').next().unwrap_or(object);
+    match method {
+        "mock" | "doMock" | "setMock" | "unstable_mockModule" | "stubGlobal" | "stubEnv"
+            if matches!(root, "jest" | "vi") =>
+        {
+            Some(true)
+        }
+        "spyOn" | "replaceProperty" => Some(false),
+        "stub" | "spy" | "replace" | "replaceGetter" | "replaceSetter"
+            if root == "sinon" || object.to_ascii_lowercase().contains("sandbox") =>
+        {
+            Some(false)
+        }
+        "replace" if root == "td" => Some(false),
+        "method" | "getter" | "setter" if object.rsplit('.').next() == Some("mock") => Some(false),
+        _ => None,
+    }
+}
+
 /// Whether calling the JavaScript/TypeScript function `def` writes to something beyond what
 /// it creates itself: a member of a name it does not bind (`Array.prototype.reduce = …`,
 /// `globalThis.fetch = …`, `billing.total = …` on a required module, `expect.x = …`), a
@@ -1098,6 +1509,11 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         return false;
     };
     let mut params: BTreeSet<String> = BTreeSet::new();
+    let mut fresh: BTreeSet<String> = BTreeSet::new();
+    let mut aliased: BTreeSet<String> = BTreeSet::new();
+    // The names the parameters bind, not the names their defaults read (`m = billing` binds
+    // `m`); one whose default may be another's object is that object when the test calls the
+    // helper without it.
     let mut stack: Vec<Node<'_>> = def
         .child_by_field_name("parameters")
         .or_else(|| def.child_by_field_name("parameter"))
@@ -1110,10 +1526,36 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         ) {
             params.insert(text(p, src).to_owned());
         }
+        let default = p
+            .child_by_field_name("right")
+            .filter(|_| kind(p) == "assignment_pattern")
+            .or_else(|| {
+                p.child_by_field_name("value")
+                    .filter(|_| matches!(kind(p), "required_parameter" | "optional_parameter"))
+            });
+        if let Some(d) = default {
+            let mut bound = Vec::new();
+            let mut inner: Vec<Node<'_>> = named_children(p)
+                .into_iter()
+                .filter(|c| c.id() != d.id() && kind(*c) != "type_annotation")
+                .collect();
+            while let Some(x) = inner.pop() {
+                if matches!(
+                    kind(x),
+                    "identifier" | "shorthand_property_identifier_pattern"
+                ) {
+                    bound.push(text(x, src).to_owned());
+                }
+                inner.extend(named_children(x));
+            }
+            if js_may_alias(d, src) {
+                aliased.extend(bound.iter().cloned());
+            }
+            params.extend(bound);
+            continue;
+        }
         stack.extend(named_children(p));
     }
-    let mut fresh: BTreeSet<String> = BTreeSet::new();
-    let mut aliased: BTreeSet<String> = BTreeSet::new();
     let nested =
         |k: &str| JS_FUNCTION_KINDS.contains(&k) || matches!(k, "class_declaration" | "class");
     let mut stack = vec![body];
@@ -1125,12 +1567,7 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
             && let Some(name) = n.child_by_field_name("name")
         {
             let value = n.child_by_field_name("value");
-            let alias = value.is_none_or(|v| {
-                matches!(
-                    kind(v),
-                    "identifier" | "member_expression" | "subscript_expression"
-                )
-            });
+            let alias = value.is_none_or(|v| js_may_alias(v, src));
             let mut names = vec![name];
             while let Some(x) = names.pop() {
                 if matches!(
@@ -1147,6 +1584,17 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 }
                 names.extend(named_children(x));
             }
+        }
+        // `m = billing` later: the local is that object from then on.
+        if kind(n) == "assignment_expression"
+            && let (Some(l), Some(r)) = (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            )
+            && kind(l) == "identifier"
+            && js_may_alias(r, src)
+        {
+            aliased.insert(text(l, src).to_owned());
         }
         stack.extend(named_children(n));
     }
@@ -1205,6 +1653,35 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 let callee = n
                     .child_by_field_name("function")
                     .map_or(String::new(), |f| text(f, src).split_whitespace().collect());
+                let first = n
+                    .child_by_field_name("arguments")
+                    .and_then(|a| named_children(a).into_iter().next());
+                let own_arg = |a: Node<'_>| {
+                    matches!(kind(a), "object" | "array")
+                        || own(a)
+                        || (kind(a) == "identifier"
+                            && (fresh.contains(text(a, src)) || params.contains(text(a, src)))
+                            && !aliased.contains(text(a, src)))
+                };
+                if js_mocks_beyond(&callee) == Some(true)
+                    || (js_mocks_beyond(&callee) == Some(false)
+                        && first.is_some_and(|a| !own_arg(a)))
+                {
+                    return true;
+                }
+                // `billing.RATES.push(0)`: a method that changes its object, called on what
+                // the helper did not make (what it was handed, `items.push(4)`, is its own).
+                if let Some(f) = n.child_by_field_name("function")
+                    && kind(f) == "member_expression"
+                    && let (Some(object), Some(method)) = (
+                        f.child_by_field_name("object"),
+                        f.child_by_field_name("property"),
+                    )
+                    && JS_MUTATORS.contains(&text(method, src))
+                    && !own_arg(object)
+                {
+                    return true;
+                }
                 if JS_REFLECTIVE_SETTERS.contains(&callee.as_str())
                     && n.child_by_field_name("arguments")
                         .and_then(|a| named_children(a).into_iter().next())
@@ -2235,14 +2712,101 @@ pub(crate) fn python_pytest_hooks(root: Node<'_>, src: &str) -> Vec<String> {
     out
 }
 
+/// Whether a statement run at a module's top changes what another module's tests reach
+/// through a call: a method that changes its object called on a name the module imports or
+/// on what hangs from one (`os.environ.setdefault("RATE", "0")`, `billing.RATES.append(0)`:
+/// [`super::bindings::PYTHON_MUTATORS`]), `os.putenv`/`os.unsetenv`, a `monkeypatch`-style
+/// `setattr`/`setitem`/`setenv` (or their `del…`) handed such a name or a dotted string, or
+/// a patcher started (`mock.patch("billing.total", …).start()`, `__enter__()`,
+/// `enter_context(…)`; also one the module bound to a name first, `patchers`). Nothing inside
+/// a function or a lambda (it runs when called).
+fn python_patches_by_call(
+    n: Node<'_>,
+    src: &str,
+    imported: &BTreeSet<String>,
+    patchers: &BTreeSet<String>,
+) -> bool {
+    let imported_root = |x: Node<'_>| root_name(x, src).is_some_and(|r| imported.contains(r));
+    let patcher = |x: Node<'_>| {
+        python_makes_patcher(x, src)
+            || (kind(unparenthesized(x)) == "identifier"
+                && patchers.contains(text(unparenthesized(x), src)))
+    };
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        match kind(x) {
+            "function_definition" | "class_definition" | "lambda" => continue,
+            "call" => {
+                let args: Vec<Node<'_>> = x
+                    .child_by_field_name("arguments")
+                    .map(named_children)
+                    .unwrap_or_default();
+                if let Some(f) = x.child_by_field_name("function") {
+                    let callee: String = text(f, src).split_whitespace().collect();
+                    if matches!(callee.as_str(), "os.putenv" | "os.unsetenv") {
+                        return true;
+                    }
+                    if kind(f) == "attribute"
+                        && let (Some(object), Some(method)) = (
+                            f.child_by_field_name("object"),
+                            f.child_by_field_name("attribute"),
+                        )
+                    {
+                        let method = text(method, src);
+                        if super::bindings::PYTHON_MUTATORS.contains(&method)
+                            && imported_root(object)
+                        {
+                            return true;
+                        }
+                        if matches!(method, "start" | "__enter__") && patcher(object) {
+                            return true;
+                        }
+                        if method == "enter_context" && args.iter().any(|a| patcher(*a)) {
+                            return true;
+                        }
+                        if matches!(
+                            method,
+                            "setattr" | "delattr" | "setitem" | "delitem" | "setenv" | "delenv"
+                        ) && args
+                            .first()
+                            .is_some_and(|a| imported_root(*a) || kind(*a) == "string")
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(x));
+    }
+    false
+}
+
 /// What importing a Python test module may change for the tests of other modules (pytest
 /// and `unittest discover` import every test module before running any test): its hazards
-/// ([`python_import_hazards`]) and the statements at its top that set or delete an attribute
+/// ([`python_import_hazards`]), the statements at its top that set or delete an attribute
 /// or item of a name it imports (`billing.total = lambda xs: 6`, `del billing.TAX`,
-/// `os.environ["X"] = "1"`), each as normalised text.
+/// `os.environ["X"] = "1"`), and those that do so through a call
+/// ([`python_patches_by_call`]: `mock.patch("billing.total", …).start()`,
+/// `os.environ.setdefault("RATE", "0")`), each as normalised text.
 pub(crate) fn python_import_patches(root: Node<'_>, src: &str) -> Vec<String> {
     let (imports, statements) = python_top_level(root, src);
     let imported: BTreeSet<String> = imports.into_iter().map(|(_, bound)| bound).collect();
+    // Names the module binds to a patcher (`_p = mock.patch(…)`, then `_p.start()`).
+    let patchers: BTreeSet<String> = statements
+        .iter()
+        .flat_map(|n| named_children(*n))
+        .filter(|a| kind(*a) == "assignment")
+        .filter_map(|a| {
+            let (l, r) = (
+                a.child_by_field_name("left")?,
+                a.child_by_field_name("right")?,
+            );
+            (kind(l) == "identifier" && python_makes_patcher(r, src))
+                .then(|| text(l, src).to_owned())
+        })
+        .collect();
     let mut out: Vec<String> = python_import_hazards(root, src)
         .into_iter()
         .map(|(n, reason)| {
@@ -2280,7 +2844,7 @@ pub(crate) fn python_import_patches(root: Node<'_>, src: &str) -> Vec<String> {
             }
             found
         });
-        if patches {
+        if patches || python_patches_by_call(n, src, &imported, &patchers) {
             out.push(super::analysis::normalized(n, src));
         }
     }

@@ -100,7 +100,12 @@ pub struct LockedTest {
 /// atomic, cell or lock of a static, a `thread_local!` key, the environment, or through a
 /// shared reference it is handed: `import_hazards::rust_writes_beyond_locals`) as a
 /// `hook skips, …` line, which a lock written before does not hold for a helper that
-/// already did so.
+/// already did so; and it also
+/// reads a dotted specifier (`'../src/billing.service'`) as one the runner resolves, the
+/// Cargo targets that compile a Rust test's file as TOML reads the manifest (`[[bin]]`,
+/// literal strings, inline tables, dotted keys), the trait `impl`s of the other files of an
+/// integration test's binary, and the helpers that patch through a call or a parameter's
+/// default (`mock.patch(…).start()`, `jest.spyOn(…)`, `os.Setenv`, `def cart(m=billing)`).
 pub const HOOKS_READ: u32 = 5;
 
 /// The whole lock, by test id.

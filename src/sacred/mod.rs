@@ -1368,18 +1368,61 @@ fn add_rust_impls(
         return Ok(());
     };
     let hook = crate::sacred::bindings::HOOK;
-    let mut lines = Vec::new();
     let all: Vec<&str> = src.lines().collect();
     // In a file of the code under test (`src/pay.rs` with a `#[cfg(test)] mod tests`), its
     // own `impl` blocks may change: only those from the first `#[cfg(test)]` on are read.
     let test_file = path.starts_with("tests/") || path.contains("/tests/");
-    let mut i = if test_file {
+    let from = if test_file {
         0
     } else {
         all.iter()
             .position(|l| l.trim_start().starts_with("#[cfg(test)]"))
             .unwrap_or(all.len())
     };
+    let declared = rust_declared_types(&src);
+    let mut lines: Vec<String> = rust_impl_items(&all[from..])
+        .into_iter()
+        .filter(|(_, ty, inherent, _)| !(*inherent && !ty.is_empty() && declared.contains(ty)))
+        .map(|(head, _, _, text)| {
+            format!(
+                "{hook}impl (in {path}): {head} sha256:{}",
+                analysis::sha256_hex(&text)
+            )
+        })
+        .collect();
+    lines.extend(rust_binary_impls(repo, content, path, &src)?);
+    lock_with_every_test(scan, lines);
+    Ok(())
+}
+
+/// The types a Rust source declares (`struct Cart`, `enum Kind`, `union U`, `type Alias`),
+/// by the lines they start.
+fn rust_declared_types(src: &str) -> BTreeSet<String> {
+    src.lines()
+        .filter_map(|l| {
+            let l = l
+                .trim_start()
+                .trim_start_matches("pub(crate) ")
+                .trim_start_matches("pub ");
+            let rest = ["struct ", "enum ", "union ", "type "]
+                .iter()
+                .find_map(|k| l.strip_prefix(k))?;
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty()).then_some(name)
+        })
+        .collect()
+}
+
+/// The `impl` blocks and `trait` definitions starting a line of `all` (`impl`, `unsafe
+/// impl`, `trait`, `pub trait`, …) up to the line where their braces close, each as `(head,
+/// self type, inherent, text)`: `head` the line up to its `{`, `inherent` for an `impl`
+/// without ` for `.
+fn rust_impl_items(all: &[&str]) -> Vec<(String, String, bool, String)> {
+    let mut out = Vec::new();
+    let mut i = 0;
     while i < all.len() {
         let t = all[i].trim_start();
         let item = t
@@ -1415,37 +1458,145 @@ fn add_rust_impls(
             }
             j += 1;
         }
-        let head = t.split('{').next().unwrap_or(t).trim();
+        let head = t.split('{').next().unwrap_or(t).trim().to_owned();
         // An inherent `impl Cart` can only be written in Cart's crate: in a file that
         // declares `Cart` itself it is a helper of the tests, read as such.
         let inherent = item.starts_with("impl") && !head.contains(" for ");
-        let ty = rust_impl_type(head);
-        let ty = ty.as_str();
-        let declared_here = all.iter().any(|l| {
-            let l = l
+        let ty = rust_impl_type(&head);
+        out.push((head, ty, inherent, text));
+        i = j + 1;
+    }
+    out
+}
+
+/// Whether a path names a Rust source file (`.rs`).
+fn is_rust_file(path: &str) -> bool {
+    Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("rs"))
+}
+
+/// Rust: the trait `impl`s the other files of an integration test's binary hold for a type
+/// those files do not declare (the code under test's `Cart`, a standard type, a blanket `impl<T>
+/// … for T`), locked with every test of the test's file as one line per part of the binary
+/// (`hook impl (in tests/it/): helpers.rs: impl Totals for Cart sha256:…`, or `none`): a
+/// trait in scope through an existing `use crate::helpers::*` whose method takes `self` by
+/// value is found before the type's own `&self` method, so `cart.total()` calls it with the
+/// test untouched. The parts: the directory of a test binary `tests/NAME/`, and for a
+/// `tests/NAME.rs` the modules it declares (`mod common;`: `tests/common.rs`,
+/// `tests/common/`). A type the binary declares, and its `impl`s, are the tests' helpers.
+fn rust_binary_impls(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    src: &str,
+) -> Result<Vec<String>> {
+    let Some((pkg_dir, _, _)) = cargo_package(repo, content, path)? else {
+        return Ok(Vec::new());
+    };
+    let prefix = if pkg_dir.is_empty() {
+        String::new()
+    } else {
+        format!("{pkg_dir}/")
+    };
+    let Some(relative) = path.strip_prefix(&prefix) else {
+        return Ok(Vec::new());
+    };
+    let parts: Vec<&str> = relative.split('/').collect();
+    if parts.first() != Some(&"tests") || parts.len() < 2 {
+        return Ok(Vec::new());
+    }
+    // Each part as (what the line names, its files).
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    if parts.len() > 2 {
+        let dir = format!("{prefix}tests/{}/", parts[1]);
+        let files = content.list_tree(repo, dir.trim_end_matches('/'))?;
+        groups.push((dir, files));
+    } else {
+        for line in src.lines() {
+            let l = line
                 .trim_start()
                 .trim_start_matches("pub(crate) ")
                 .trim_start_matches("pub ");
-            ["struct ", "enum ", "union ", "type "].iter().any(|k| {
-                l.strip_prefix(k).is_some_and(|r| {
-                    r.starts_with(ty)
-                        && r[ty.len()..]
-                            .chars()
-                            .next()
-                            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
-                })
-            })
-        });
-        if !(inherent && !ty.is_empty() && declared_here) {
-            lines.push(format!(
-                "{hook}impl (in {path}): {head} sha256:{}",
-                analysis::sha256_hex(&text)
+            let Some(rest) = l.strip_prefix("mod ") else {
+                continue;
+            };
+            let Some(name) = rest.trim_end().strip_suffix(';') else {
+                continue;
+            };
+            let name = name.trim();
+            if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let file = format!("{prefix}tests/{name}.rs");
+            if content.read_bytes(repo, &file)?.is_some() {
+                groups.push((file.clone(), vec![file]));
+            }
+            let dir = format!("{prefix}tests/{name}/");
+            groups.push((
+                dir.clone(),
+                content.list_tree(repo, dir.trim_end_matches('/'))?,
             ));
         }
-        i = j + 1;
     }
-    lock_with_every_test(scan, lines);
-    Ok(())
+    let hook = crate::sacred::bindings::HOOK;
+    let mut out = Vec::new();
+    for (part, files) in groups {
+        let mut sources: Vec<(String, String)> = Vec::new();
+        for f in files
+            .iter()
+            .filter(|f| is_rust_file(f) && f.as_str() != path)
+        {
+            if let Some(s) = content.read(repo, f)? {
+                sources.push((f.clone(), s));
+            }
+        }
+        if sources.is_empty() && !is_rust_file(&part) {
+            continue;
+        }
+        let mut declared = rust_declared_types(src);
+        for (_, s) in &sources {
+            declared.extend(rust_declared_types(s));
+        }
+        let mut items: Vec<String> = Vec::new();
+        for (f, s) in &sources {
+            let all: Vec<&str> = s.lines().collect();
+            let name = f.strip_prefix(part.as_str()).unwrap_or(f);
+            for (head, _, inherent, text) in rust_impl_items(&all) {
+                // The type a trait is implemented for (`impl Totals for Cart` → `Cart`).
+                let ty = head
+                    .split_once(" for ")
+                    .map(|(_, after)| {
+                        rust_impl_type(&format!(
+                            "impl {}",
+                            after
+                                .trim_start()
+                                .trim_start_matches('&')
+                                .trim_start_matches("mut ")
+                        ))
+                    })
+                    .unwrap_or_default();
+                if !head.contains("impl") || inherent || (!ty.is_empty() && declared.contains(&ty))
+                {
+                    continue;
+                }
+                items.push(format!(
+                    "{name}: {head} sha256:{}",
+                    analysis::sha256_hex(&text)
+                ));
+            }
+        }
+        items.sort();
+        out.push(format!(
+            "{hook}impl (in {part}): {}",
+            if items.is_empty() {
+                "none".to_owned()
+            } else {
+                items.join("; ")
+            }
+        ));
+    }
+    Ok(out)
 }
 
 /// Rust: what of the nearest `Cargo.toml` above a test decides whether `cargo test` builds
@@ -1564,6 +1715,11 @@ fn add_cargo_config(
             }
             _ => {}
         }
+    }
+    if let Some(targets) = cargo_targets_of(&text, relative) {
+        lines.push(format!(
+            "{hook}runner config (in {file}): targets {targets}"
+        ));
     }
     let features = tables
         .iter()
@@ -1689,6 +1845,93 @@ fn add_cargo_config(
         t.envelope_bindings.sort();
     }
     Ok(())
+}
+
+/// What a Cargo manifest, read as TOML reads it (literal strings `'pay'`, inline tables
+/// `lib = { test = false }`, dotted keys `lib.test = false`, an inline array `test = [{ … }]`),
+/// says of the targets that may compile the file `relative` (a path inside the package), as
+/// JSON: the `auto…` keys of `package`; for a file under `src/`, the `lib` table and every
+/// `bin` target (`test = false`, `harness`, `required-features` keep `cargo test` from
+/// running its tests); for one under `tests/`, `benches/` or `examples/`, each target of that
+/// kind whose `path` is the file, or whose `name` is the one Cargo would give it. `None` when
+/// the manifest sets none of these, or does not parse (Cargo would not build it).
+fn cargo_targets_of(manifest: &str, relative: &str) -> Option<String> {
+    let table: toml::Table = manifest.parse().ok()?;
+    let normal = |p: &str| {
+        let mut parts: Vec<&str> = Vec::new();
+        for s in p.split('/') {
+            match s {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        parts.join("/")
+    };
+    let mut out = serde_json::Map::new();
+    if let Some(package) = table.get("package").and_then(toml::Value::as_table) {
+        let auto: serde_json::Map<String, serde_json::Value> = package
+            .iter()
+            .filter(|(k, _)| k.starts_with("auto"))
+            .filter_map(|(k, v)| Some((k.clone(), serde_json::to_value(v).ok()?)))
+            .collect();
+        if !auto.is_empty() {
+            out.insert("package".to_owned(), serde_json::Value::Object(auto));
+        }
+    }
+    let first = relative.split('/').next().unwrap_or("");
+    let entries = |key: &str| -> Vec<toml::Value> {
+        match table.get(key) {
+            Some(toml::Value::Array(a)) => a.clone(),
+            Some(v @ toml::Value::Table(_)) => vec![v.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let json = |v: Vec<toml::Value>| serde_json::to_value(v).unwrap_or_default();
+    if first == "src" {
+        if let Some(lib) = table.get("lib") {
+            out.insert(
+                "lib".to_owned(),
+                serde_json::to_value(lib).unwrap_or_default(),
+            );
+        }
+        let bins = entries("bin");
+        if !bins.is_empty() {
+            out.insert("bin".to_owned(), json(bins));
+        }
+    } else if let Some(kind) = match first {
+        "tests" => Some("test"),
+        "benches" => Some("bench"),
+        "examples" => Some("example"),
+        _ => None,
+    } {
+        let rel = normal(relative);
+        let parts: Vec<&str> = rel.split('/').collect();
+        // The name Cargo gives the target the file belongs to: `tests/pay.rs` and
+        // `tests/pay/…` are `pay`.
+        let inferred = parts
+            .get(1)
+            .map(|p| p.strip_suffix(".rs").unwrap_or(p).to_owned());
+        let mine: Vec<toml::Value> = entries(kind)
+            .into_iter()
+            .filter(|e| {
+                let path = e.get("path").and_then(toml::Value::as_str).map(&normal);
+                let name = e.get("name").and_then(toml::Value::as_str);
+                path.as_deref().is_some_and(|p| {
+                    p == rel
+                        || rel
+                            .starts_with(&format!("{}/", p.rsplit_once('/').map_or(p, |(d, _)| d)))
+                            && p.ends_with("/main.rs")
+                }) || (name.is_some() && name.map(str::to_owned) == inferred)
+            })
+            .collect();
+        if !mine.is_empty() {
+            out.insert(kind.to_owned(), json(mine));
+        }
+    }
+    (!out.is_empty()).then(|| serde_json::Value::Object(out).to_string())
 }
 
 /// The directory of the Cargo package `path` is in (the nearest `Cargo.toml` above it) and
@@ -4219,6 +4462,18 @@ const GO_PREDECLARED: &[&str] = &[
 /// line, or indented once in a block), so a declaration written otherwise is missed only
 /// where gofmt would not leave it.
 fn go_predeclared_shadows(src: &str) -> Vec<String> {
+    // The names a spec declares: `len`, and each of a list, `_, len = 0, …`.
+    let declares_predeclared = |spec: &str| {
+        let names = spec.split(['=', '(', '[', '{']).next().unwrap_or(spec);
+        names.split(',').any(|n| {
+            let name: String = n
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            GO_PREDECLARED.contains(&name.as_str())
+        })
+    };
     let mut out = Vec::new();
     let mut block = false;
     for line in src.lines() {
@@ -4228,11 +4483,7 @@ fn go_predeclared_shadows(src: &str) -> Vec<String> {
                 block = false;
                 continue;
             }
-            let name: String = t
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if line.starts_with(['\t', ' ']) && GO_PREDECLARED.contains(&name.as_str()) {
+            if line.starts_with(['\t', ' ']) && declares_predeclared(t) {
                 out.push(t.to_owned());
             }
             continue;
@@ -4242,10 +4493,7 @@ fn go_predeclared_shadows(src: &str) -> Vec<String> {
                 block = !t.ends_with(')');
             }
         }
-        if let Some(rest) = ["func ", "var ", "const ", "type "]
-            .iter()
-            .find_map(|k| line.strip_prefix(k))
-        {
+        if let Some(rest) = line.strip_prefix("func ") {
             let name: String = rest
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
@@ -4253,6 +4501,12 @@ fn go_predeclared_shadows(src: &str) -> Vec<String> {
             if GO_PREDECLARED.contains(&name.as_str()) {
                 out.push(t.to_owned());
             }
+        } else if let Some(rest) = ["var ", "const ", "type "]
+            .iter()
+            .find_map(|k| line.strip_prefix(k))
+            && declares_predeclared(rest)
+        {
+            out.push(t.to_owned());
         }
     }
     out
@@ -5930,16 +6184,34 @@ fn named_import(text: &str) -> Option<(&str, &str, &str)> {
     (name != "default" && name != "*").then_some((module, name, alias))
 }
 
+/// The extensions of files a runner loads as they are named (`./total.ts`,
+/// `./expected.json`, `./style.css`): a relative specifier ending with one names that file.
+const JS_LOADED_AS_NAMED: &[&str] = &[
+    "ts", "tsx", "mts", "cts", "json", "json5", "node", "wasm", "css", "scss", "sass", "less",
+    "styl", "svg", "png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "bmp", "vue", "svelte",
+    "astro", "html", "htm", "txt", "md", "mdx", "yaml", "yml", "toml", "xml", "csv", "graphql",
+    "gql", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "webm", "snap",
+];
+
 /// Whether the runner picks the file a relative specifier names (`../src/billing`: no
-/// extension, or `../src/billing.js`, which TypeScript's resolution answers with
-/// `billing.ts` when there is one).
+/// extension; `../src/billing.js`, which TypeScript's resolution answers with `billing.ts`
+/// when there is one; `../src/billing.service`, whose last dot starts no extension a file
+/// is loaded by as named, so the runner tries `billing.service.js`, `.mjs`, `.ts`, …).
 fn resolved_by_runner(spec: &str) -> bool {
     let name = spec.rsplit('/').next().unwrap_or(spec);
-    !name.is_empty()
-        && (!name.contains('.')
-            || [".js", ".jsx", ".mjs", ".cjs"]
-                .iter()
-                .any(|e| name.len() > e.len() && name.ends_with(e)))
+    if name.is_empty() || name.starts_with('.') {
+        return false;
+    }
+    match name.rsplit_once('.') {
+        None => true,
+        Some((_, ext)) => {
+            matches!(ext, "js" | "jsx" | "mjs" | "cjs")
+                || !(ext.is_empty()
+                    || JS_LOADED_AS_NAMED
+                        .iter()
+                        .any(|e| e.eq_ignore_ascii_case(ext)))
+        }
+    }
 }
 
 /// Every relative path written between quotes (`'./x'`, `"../src/x"`, `` `../src/x` ``) in
@@ -6596,6 +6868,7 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     .or_else(|| l.strip_prefix("hook load_tests"))
                     .or_else(|| l.strip_prefix("hook collect_ignore"))
                     .or_else(|| l.strip_prefix("hook vendored"))
+                    .or_else(|| l.strip_prefix("hook impl"))
                     && let Some((_, after)) = rest.split_once(" (in ")
                     && let Some((file, _)) = after.split_once("): ")
                 {

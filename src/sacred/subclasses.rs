@@ -41,7 +41,9 @@ pub struct PyClass {
     /// The names its body binds: methods, nested classes, assignments (`test_x = None`).
     pub defines: BTreeSet<String>,
     /// Whether the class adds nothing to what it inherits: no decorator, no keyword in its
-    /// bases (`metaclass=`), a body of a docstring, `pass` or `...` only.
+    /// bases (`metaclass=`), a body of a docstring, `pass` or `...` only, and its module
+    /// names it nowhere else but as a base (nothing sets its attributes or rebinds its
+    /// name after the definition).
     pub bare: bool,
 }
 
@@ -54,8 +56,62 @@ pub struct PyModule {
     pub imports: Vec<String>,
 }
 
+/// The names a module mentions other than as the name of the one class its top defines
+/// under it, or as a plain base in a class's base list: a class named there may be changed
+/// or replaced after its definition (`TestFast.setup_method = stub`, `TestFast =
+/// make()`, `setattr(TestFast, …)`, a second `class TestFast` under an `if`, an import of
+/// that name), so its body does not say what it adds.
+fn mentioned_elsewhere(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut top_level: BTreeMap<String, usize> = BTreeMap::new();
+    for n in named_children(root) {
+        let def = if kind(n) == "decorated_definition" {
+            n.child_by_field_name("definition")
+        } else {
+            Some(n)
+        };
+        if let Some(def) = def.filter(|d| kind(*d) == "class_definition")
+            && let Some(name) = def.child_by_field_name("name")
+        {
+            *top_level.entry(text(name, src).to_owned()).or_default() += 1;
+        }
+    }
+    let mut out: BTreeSet<String> = top_level
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(name, _)| name.clone())
+        .collect();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if kind(n) == "identifier" {
+            let parent = n.parent();
+            let own_name = parent.is_some_and(|p| {
+                kind(p) == "class_definition"
+                    && p.child_by_field_name("name").map(|x| x.id()) == Some(n.id())
+                    && p.parent().is_some_and(|pp| {
+                        kind(pp) == "module"
+                            || (kind(pp) == "decorated_definition"
+                                && pp.parent().is_some_and(|m| kind(m) == "module"))
+                    })
+            });
+            let base = parent.is_some_and(|p| {
+                kind(p) == "argument_list"
+                    && p.parent().is_some_and(|c| {
+                        kind(c) == "class_definition"
+                            && c.child_by_field_name("superclasses").map(|s| s.id()) == Some(p.id())
+                    })
+            });
+            if !own_name && !base {
+                out.insert(text(n, src).to_owned());
+            }
+        }
+        stack.extend(named_children(n));
+    }
+    out
+}
+
 /// Reads the classes at the top of a module (decorated or not) and its imports.
 pub fn module_shape(root: Node<'_>, src: &str) -> PyModule {
+    let touched = mentioned_elsewhere(root, src);
     let mut classes = Vec::new();
     for n in named_children(root) {
         let decorated = kind(n) == "decorated_definition";
@@ -82,6 +138,7 @@ pub fn module_shape(root: Node<'_>, src: &str) -> PyModule {
             });
         let bare = !decorated
             && !keywords
+            && !touched.contains(text(name, src))
             && class
                 .child_by_field_name("body")
                 .is_some_and(|b| named_children(b).into_iter().all(adds_nothing));
@@ -291,6 +348,9 @@ impl Subclasses {
         found
     }
 
+    /// The file must be the only one of those directories that could be the report's: pytest
+    /// started in a sub-directory names `tests/other/test_x.py` as `other.test_x`, which a
+    /// look-alike `other/test_x.py` at the root would also read as.
     fn find_report_class(&mut self, classname: &str, locked_file: &str) -> Option<ClassRef> {
         let (module, class) = classname.rsplit_once('.')?;
         let rel = module.replace('.', "/");
@@ -303,19 +363,29 @@ impl Subclasses {
         }
         above.reverse();
         dirs.extend(above);
+        let mut found: Option<ClassRef> = None;
         for dir in dirs {
             let file = if dir.is_empty() {
                 format!("{rel}.py")
             } else {
                 format!("{dir}/{rel}.py")
             };
-            if let Some(m) = self.module(&file)
-                && m.classes.iter().any(|c| c.name == class)
-            {
-                return Some((file, class.to_owned()));
+            if std::fs::metadata(self.root.join(&file)).is_ok() {
+                if found.is_some() {
+                    return None;
+                }
+                if let Some(m) = self.module(&file)
+                    && m.classes.iter().any(|c| c.name == class)
+                {
+                    found = Some((file, class.to_owned()));
+                } else {
+                    // A module of that path that gatekeeper cannot read for the class may be
+                    // the one the runner meant.
+                    return None;
+                }
             }
         }
-        None
+        found
     }
 
     /// The module `file` (relative to the root), read and parsed once; `None` when it is

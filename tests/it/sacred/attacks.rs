@@ -33,6 +33,141 @@ fn the_tenth_acceptance_attacks_are_refused() {
     super::assert_attack_fixtures_refused("tenth_acceptance", 21);
 }
 
+/// The eleventh round, on the newest readings: a helper the test calls that patches through
+/// a call (`mock.patch(…).start()`, `vars(pay).update(…)`, `jest.spyOn(…)`, Go's `copy`,
+/// `os.Setenv`, a setter on a package variable), through a local a getter or an operand
+/// handed it (`importlib.import_module(…)`, `pay or None`, `require(…)`, `billing || {}`, a Go
+/// local taken again from a package variable), or through a parameter defaulting to the
+/// module; another test module starting a patcher or setting an environment default as it is
+/// imported; a dotted specifier (`'../../src/billing.service'`) a new `.js` file answers under
+/// Vitest; `var _, len = …` in the package; Cargo targets written as TOML allows (`[[bin]]`,
+/// literal strings, an inline array, a dotted key) keeping `cargo test` from the test; a
+/// trait `impl` in a sibling module of an integration test's binary taking `total(self)`.
+#[test]
+fn the_eleventh_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("eleventh_attacks", 22);
+}
+
+/// What the eleventh round's readings leave alone: a helper filling a list it made or was
+/// handed, a parameter defaulting to a literal, a Go helper calling methods of its own
+/// locals, another test module's own list, a Rust module added to a test binary with a trait
+/// `impl` for a type the binary declares, a `[[bin]]` target beside an integration test.
+#[test]
+fn the_eleventh_round_s_readings_pass_ordinary_helper_edits() {
+    let py = |helpers: &str| {
+        format!(
+            "from billing import pay\n\n\n{helpers}\n\ndef test_total():\n    xs = cart()\n    add(xs)\n    assert pay.total(xs) == 10\n"
+        )
+    };
+    let l = super::locked(&[
+        ("billing/__init__.py", ""),
+        ("billing/pay.py", "def total(xs):\n    return sum(xs)\n"),
+        ("tests/__init__.py", ""),
+        ("tests/billing/__init__.py", ""),
+        (
+            "tests/billing/test_pay.py",
+            &py(
+                "def cart(n=3):\n    items = []\n    items.append(1)\n    items.extend(range(2, n + 1))\n    return items\n\n\ndef add(items):\n    items.append(4)\n",
+            ),
+        ),
+    ]);
+    l.repo.write(
+        "tests/billing/test_pay.py",
+        py("def cart(n=3):\n    items = list(range(1, n + 1))\n    return items\n\n\ndef add(items):\n    items.extend([4])\n"),
+    );
+    l.repo.write(
+        "tests/test_other.py",
+        "CASES = []\nCASES.append(1)\n\n\ndef test_other():\n    assert CASES\n",
+    );
+    l.assert_passes_checked();
+
+    let js = |body: &str| {
+        format!(
+            "const billing = require('../../src/billing');\n\nfunction cart(n = 3) {{\n{body}}}\n\ntest('sums', () => {{\n  const items = cart();\n  expect(billing.total(items)).toBe(6);\n}});\n"
+        )
+    };
+    let l = super::locked(&[
+        (
+            "gatekeeper.yml",
+            "sacred:\n  paths: [\"test/billing/**\"]\n",
+        ),
+        (
+            "src/billing.js",
+            "module.exports = { total: (xs) => xs.reduce((a, b) => a + b, 0) };\n",
+        ),
+        (
+            "test/billing/pay.test.js",
+            &js(
+                "  const items = [];\n  for (let i = 1; i <= n; i++) items.push(i);\n  return items;\n",
+            ),
+        ),
+    ]);
+    l.repo.write(
+        "test/billing/pay.test.js",
+        js("  const items = new Set();\n  for (let i = 1; i <= n; i++) items.add(i);\n  return [...items];\n"),
+    );
+    l.assert_passes_checked();
+
+    let go = |body: &str| {
+        format!(
+            "package billing\n\nimport (\n\t\"strings\"\n\t\"testing\"\n)\n\nfunc items(t *testing.T) []int {{\n\tt.Helper()\n{body}\treturn []int{{1, 2, 3}}\n}}\n\nfunc TestTotal(t *testing.T) {{\n\tif got := Total(items(t)); got != 6 {{\n\t\tt.Fatalf(\"Total = %d\", got)\n\t}}\n}}\n"
+        )
+    };
+    let l = super::locked(&[
+        ("gatekeeper.yml", "sacred:\n  paths: [\"billing/**\"]\n"),
+        ("go.mod", "module example.com/shop\n\ngo 1.19\n"),
+        (
+            "billing/billing.go",
+            "package billing\n\nfunc Total(xs []int) int {\n\ts := 0\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n",
+        ),
+        (
+            "billing/billing_test.go",
+            &go("\tvar b strings.Builder\n\tb.WriteString(\"cart\")\n"),
+        ),
+    ]);
+    l.repo.write(
+        "billing/billing_test.go",
+        go("\tvar b strings.Builder\n\tb.WriteString(\"cart of three\")\n\tt.Log(b.String())\n"),
+    );
+    l.assert_passes_checked();
+
+    let manifest = "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
+    let l = super::locked(&[
+        (
+            "gatekeeper.yml",
+            "sacred:\n  paths: [\"tests/it/billing.rs\"]\n",
+        ),
+        ("Cargo.toml", manifest),
+        (
+            "src/lib.rs",
+            "pub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n",
+        ),
+        ("tests/it/main.rs", "mod billing;\nmod helpers;\n"),
+        (
+            "tests/it/helpers.rs",
+            "pub fn items() -> Vec<i64> {\n    vec![1, 2, 3]\n}\n",
+        ),
+        (
+            "tests/it/billing.rs",
+            "use crate::helpers::*;\n\n#[test]\nfn total_is_sum() {\n    assert_eq!(shop::total(&items()), 6);\n}\n",
+        ),
+    ]);
+    l.repo.write(
+        "tests/it/main.rs",
+        "mod billing;\nmod fixture;\nmod helpers;\n",
+    );
+    l.repo.write(
+        "tests/it/fixture.rs",
+        "pub struct Fixture {\n    pub items: Vec<i64>,\n}\n\nimpl Default for Fixture {\n    fn default() -> Self {\n        Fixture { items: vec![1, 2, 3] }\n    }\n}\n",
+    );
+    l.repo.write(
+        "Cargo.toml",
+        format!("{manifest}\n[[bin]]\nname = \"tool\"\npath = \"src/bin/tool.rs\"\ntest = false\n"),
+    );
+    l.repo.write("src/bin/tool.rs", "fn main() {}\n");
+    l.assert_passes_checked();
+}
+
 /// A compiled module committed beside the tests (an unchecked-hash `.pyc` that Python loads
 /// in place of `tests/__init__.py`, which stays empty) is locked with every Python test by
 /// its digest: a new one, or a changed one, is refused.

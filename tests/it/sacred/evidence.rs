@@ -832,6 +832,130 @@ fn a_subclass_of_another_file_overriding_the_setup_is_no_evidence_under_the_real
     );
 }
 
+#[test]
+fn a_bare_subclass_changed_after_its_definition_is_no_evidence_under_the_real_pytest() {
+    // ev-11-01: the sacred tests deselected by a sibling conftest.py; a subclass in another
+    // file, bare as written, gets a `setup_method` assigned after its definition that
+    // replaces the code under test (or its name is bound to another class).
+    let test = "from tests.billing.pay import total\n\n\nclass TestPay:\n    def setup_method(self, method):\n        self.items = [1, 2, 3]\n\n    def test_total(self):\n        assert total(self.items) == 6\n";
+    let e = pytest_gates(
+        &[
+            (
+                "tests/billing/pay.py",
+                "def total(xs):\n    return sum(xs) + 1\n",
+            ),
+            ("tests/billing/test_pay.py", test),
+        ],
+        &[(
+            "test",
+            "{pytest} -q -p no:cacheprovider tests --junitxml=reports/test.xml",
+        )],
+    );
+    e.repo.write("tests/other/__init__.py", "");
+    e.repo.write("tests/other/conftest.py", DESELECT_BILLING);
+    let id = "python:tests/billing/test_pay.py::TestPay::test_total";
+    for again in [
+        "import tests.billing.test_pay as tp\n\n\nclass TestPayFast(tp.TestPay):\n    pass\n\n\ndef _fast(self, method):\n    self.items = [1, 2, 3]\n    tp.total = lambda xs: 6\n\n\nTestPayFast.setup_method = _fast\n",
+        "import tests.billing.test_pay as tp\n\n\nclass Fast(tp.TestPay):\n    def setup_method(self, method):\n        self.items = [1, 2, 3]\n        tp.total = lambda xs: 6\n\n\nclass TestPayFast(tp.TestPay):\n    pass\n\n\nTestPayFast = Fast\n",
+    ] {
+        e.repo.write("tests/other/test_again.py", again);
+        let out = e.repo.gk(&["run", "test", "-v"]);
+        assert_refused(&out, id, "not-run");
+    }
+}
+
+#[test]
+fn a_report_class_two_files_could_be_is_no_evidence_under_the_real_pytest() {
+    // ev-11-02: pytest started in `tests/` reports `other.test_again.TestPayFast` for
+    // `tests/other/test_again.py`, whose subclass replaces the code under test; a bare
+    // look-alike `other/test_again.py` at the root was taken for the class that ran.
+    let test = "from tests.billing.pay import total\n\n\nclass TestPay:\n    def test_total(self):\n        assert total([1, 2, 3]) == 6\n";
+    let e = pytest_gates(
+        &[
+            (
+                "tests/billing/pay.py",
+                "def total(xs):\n    return sum(xs)\n",
+            ),
+            ("tests/billing/test_pay.py", test),
+        ],
+        &[(
+            "test",
+            "cd tests && {pytest} -q -p no:cacheprovider --junitxml=../reports/test.xml",
+        )],
+    );
+    let id = "python:tests/billing/test_pay.py::TestPay::test_total";
+    let bare =
+        "import tests.billing.test_pay as tp\n\n\nclass TestPayFast(tp.TestPay):\n    pass\n";
+    e.repo.write("tests/other/__init__.py", "");
+    e.repo.write("tests/other/test_again.py", bare);
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_proven(&out, 1);
+    e.repo.write(
+        "tests/billing/pay.py",
+        "def total(xs):\n    return sum(xs) + 1\n",
+    );
+    e.repo.write(
+        "tests/other/conftest.py",
+        "def pytest_collection_modifyitems(config, items):\n    items[:] = [i for i in items if \"billing/\" not in i.nodeid]\n",
+    );
+    e.repo.write(
+        "tests/other/test_again.py",
+        "import tests.billing.test_pay as tp\n\n\nclass TestPayFast(tp.TestPay):\n    def setup_method(self, method):\n        tp.total = lambda xs: 6\n",
+    );
+    e.repo.write("other/test_again.py", bare);
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(&out, id, "not-run");
+}
+
+#[test]
+fn a_skipped_case_counts_only_when_it_is_a_marked_one_under_the_real_pytest() {
+    // ev-11-03: of two literal cases, the weak one is written `pytest.param(…, marks=…)` and
+    // may be skipped; a hook that skips the strong, unmarked case instead does not make
+    // "2 cases, 2 reported".
+    let test = "import pytest\n\nfrom tests.billing.pay import total\n\n\n@pytest.mark.parametrize(\n    (\"xs\", \"want\"),\n    [\n        ([1, 2, 3], 6),\n        pytest.param([], 0, marks=pytest.mark.slow),\n    ],\n)\ndef test_total(xs, want):\n    assert total(xs) == want\n";
+    let e = pytest_gates(
+        &[
+            (
+                "tests/billing/pay.py",
+                "def total(xs):\n    return sum(xs)\n",
+            ),
+            ("tests/billing/test_pay.py", test),
+            ("pytest.ini", "[pytest]\nmarkers =\n    slow: a slow case\n"),
+        ],
+        &[(
+            "test",
+            "{pytest} -q -p no:cacheprovider tests --junitxml=reports/test.xml",
+        )],
+    );
+    let skip = |id: &str| {
+        format!(
+            "import pytest\n\n\ndef pytest_collection_modifyitems(config, items):\n    for item in items:\n        if item.nodeid.endswith(\"test_total[{id}]\"):\n            item.add_marker(pytest.mark.skip(reason=\"flaky\"))\n"
+        )
+    };
+    e.repo.write("tests/other/__init__.py", "");
+    // The marked case skipped: the test is proven.
+    e.repo.write("tests/other/conftest.py", skip("xs1-0"));
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_proven(&out, 1);
+    // The strong case skipped, the code under test broken: not proven.
+    e.repo.write(
+        "tests/billing/pay.py",
+        "def total(xs):\n    return sum(xs) + 1 if xs else 0\n",
+    );
+    e.repo.write("tests/other/conftest.py", skip("xs0-6"));
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(
+        &out,
+        "python:tests/billing/test_pay.py::test_total",
+        "not-run",
+    );
+    assert!(
+        output_of(&out).contains("2 cases, 1 reported"),
+        "{}",
+        output_of(&out)
+    );
+}
+
 /// A repository whose gates run the real pytest: each `(gate, command)` writes
 /// `reports/GATE.xml` (`{pytest}` in the command is pytest's path).
 fn pytest_gates(files: &[(&str, &str)], gates: &[(&str, &str)]) -> Ev {
