@@ -4504,6 +4504,8 @@ pub(crate) fn merged_helper(parts: Vec<FileFunction>) -> Option<FileFunction> {
         out.read = (read != out.text).then_some(read);
         out.uses.extend(p.uses);
         out.asserts |= p.asserts;
+        // Any part that skips, ends the process or writes beyond its locals locks the whole.
+        out.skips |= p.skips;
     }
     Some(out)
 }

@@ -1062,7 +1062,8 @@ fn go_import_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
 /// receiver may change it; `os.Stdout`, `os.Stderr` and `os.Stdin` aside); by handing a call
 /// a pointer to one (`json.Unmarshal(data, &tax.Default)`); or by changing the process
 /// (`os.Setenv`, `os.Chdir`: [`GO_PROCESS_WRITERS`]). A field of a parameter
-/// (`cfg.Name = …`, what it was handed to fill) is its own. Function literals are not read.
+/// (`cfg.Name = …`, what it was handed to fill) is its own, and so is what a method's
+/// pointer receiver points at (`*s = append(*s, v)`). Function literals are not read.
 pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     let Some(body) = def.child_by_field_name("body") else {
         return false;
@@ -1071,6 +1072,7 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     let mut declared: BTreeSet<String> = BTreeSet::new();
     let mut locals: BTreeSet<String> = BTreeSet::new();
     let mut params: BTreeSet<String> = BTreeSet::new();
+    let mut receivers: BTreeSet<String> = BTreeSet::new();
     for field in ["receiver", "parameters", "result"] {
         let mut stack: Vec<Node<'_>> = def.child_by_field_name(field).into_iter().collect();
         while let Some(p) = stack.pop() {
@@ -1078,6 +1080,9 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 for c in named_children(p) {
                     if kind(c) == "identifier" {
                         params.insert(text(c, src).to_owned());
+                        if field == "receiver" {
+                            receivers.insert(text(c, src).to_owned());
+                        }
                     }
                 }
                 continue;
@@ -1175,6 +1180,16 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         }
     };
     let beyond = |t: Node<'_>| {
+        // `*s = append(*s, v)` in a method: the value it was called on, its own state as
+        // a field of it is (the call on a package variable is judged where it is made).
+        if kind(t) == "unary_expression"
+            && t.child_by_field_name("operator")
+                .is_some_and(|o| text(o, src) == "*")
+            && t.child_by_field_name("operand")
+                .is_some_and(|o| kind(o) == "identifier" && receivers.contains(text(o, src)))
+        {
+            return false;
+        }
         let direct_field = kind(t) == "selector_expression"
             && t.child_by_field_name("operand")
                 .is_some_and(|o| kind(o) == "identifier");

@@ -1726,3 +1726,74 @@ refuses!(
     "rebound",
     ID
 );
+
+const GO_HELPER_TYPE: &str = r#"package pay
+
+import (
+	"testing"
+
+	"example.com/shop/tax"
+)
+
+type builder struct{ base int }
+
+func (b builder) half() int {
+	return b.base / 2
+}
+
+func (b builder) amount() int {
+	return b.base
+}
+
+// gatekeeper:sacred
+func TestRefundBuilt(t *testing.T) {
+	b := builder{100}
+	if got := Refund(b.amount()); got != 100 {
+		t.Fatalf("refund = %d, want 100", got)
+	}
+	_ = tax.Rate
+}
+"#;
+const TYPE_ID: &str = "go:pay/refund_test.go::TestRefundBuilt";
+// A helper type's methods are read as one helper: any of them setting a package variable
+// locks it, not only the first.
+refuses!(
+    a_later_method_of_a_helper_type_setting_a_package_variable_is_refused,
+    FILE,
+    GO_HELPER_TYPE,
+    [("\treturn b.base\n", "\ttax.Rate = 0\n\treturn b.base\n")],
+    "rebound",
+    TYPE_ID
+);
+// The first one did lock it.
+refuses!(
+    the_first_method_of_a_helper_type_setting_a_package_variable_is_refused,
+    FILE,
+    GO_HELPER_TYPE,
+    [(
+        "\treturn b.base / 2\n",
+        "\ttax.Rate = 0\n\treturn b.base / 2\n"
+    )],
+    "rebound",
+    TYPE_ID
+);
+// Its own state may change.
+harmless!(
+    a_method_of_a_helper_type_changing_only_its_value_passes,
+    FILE,
+    GO_HELPER_TYPE,
+    TYPE_ID,
+    [("\treturn b.base\n", "\tb.base += 0\n\treturn b.base\n")]
+);
+// A pointer-receiver method that sets the value it is called on (a `pflag.Value`'s `Set`)
+// writes its own state.
+harmless!(
+    a_method_of_a_helper_type_setting_its_receiver_passes,
+    FILE,
+    GO_HELPER_TYPE,
+    TYPE_ID,
+    [(
+        "\treturn b.base\n}\n",
+        "\treturn b.base\n}\n\nfunc (b *builder) reset() {\n\t*b = builder{}\n}\n"
+    )]
+);
