@@ -3268,8 +3268,9 @@ fn is_js_string(n: Node<'_>) -> bool {
     matches!(kind(n), "string" | "template_string")
 }
 
-/// Methods that change the object they are called on (`cases.push(…)`, `map.set(…)`).
-const JS_MUTATORS: &[&str] = &[
+/// Methods that change the object they are called on (`cases.push(…)`, `map.set(…)`,
+/// `RATES.push(0)` on a value a helper did not make).
+pub(crate) const JS_MUTATORS: &[&str] = &[
     "push",
     "pop",
     "shift",

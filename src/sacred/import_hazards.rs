@@ -1424,23 +1424,6 @@ const JS_CONTEXT_MACHINERY: &[&str] = &[
     "mock",
 ];
 
-/// Methods that change the object they are called on (`RATES.push(0)`, `cache.set(k, v)`).
-const JS_MUTATORS: &[&str] = &[
-    "push",
-    "pop",
-    "shift",
-    "unshift",
-    "splice",
-    "sort",
-    "reverse",
-    "fill",
-    "copyWithin",
-    "set",
-    "add",
-    "delete",
-    "clear",
-];
-
 /// Whether a JavaScript/TypeScript value may be an object that exists rather than one made
 /// where it is written: a name, a member, an item; a module (`require(…)`, `await
 /// import(…)`, what `createRequire(…)` returns called); what `Object(…)`, `Reflect.get(…)` or
@@ -1692,7 +1675,7 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                         f.child_by_field_name("object"),
                         f.child_by_field_name("property"),
                     )
-                    && JS_MUTATORS.contains(&text(method, src))
+                    && super::bindings::JS_MUTATORS.contains(&text(method, src))
                     && !own_arg(object)
                 {
                     return true;
