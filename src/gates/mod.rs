@@ -314,11 +314,13 @@ pub struct GateEvidence {
 }
 
 impl GateEvidence {
-    /// Judges the reports of a run that started at `started` and passed: `Ok(n)` proven
-    /// tests, or the verdict, the reason and the findings.
+    /// Judges the reports of a run that started at `started` and passed, with what its
+    /// runner printed (`output`): `Ok(n)` proven tests, or the verdict, the reason and the
+    /// findings.
     fn judge(
         &self,
         started: std::time::SystemTime,
+        output: &str,
     ) -> std::result::Result<usize, (Verdict, String, Vec<EvidenceFinding>)> {
         let locked = match &self.locked {
             Ok(l) => l,
@@ -337,13 +339,45 @@ impl GateEvidence {
                 Vec::new(),
             )
         };
+        // A report rewritten after the runner wrote it (by code the tests ran, at exit)
+        // cannot take back what the runner printed: more failures printed than the reports
+        // hold is no evidence.
+        let printed = crate::sacred::printed::failures(output);
+        let printed_total: usize = printed.iter().map(|p| p.failed).sum();
+        if printed_total > 0 {
+            let mut held = 0;
+            for s in &self.sources {
+                held += evidence::read_reports(&self.root, s, started)
+                    .map_err(undecided)?
+                    .1;
+            }
+            if printed_total > held {
+                let lines: Vec<String> = printed
+                    .iter()
+                    .filter(|p| p.failed > 0)
+                    .map(|p| format!("`{}`", p.line))
+                    .collect();
+                return Err((
+                    Verdict::Failed,
+                    format!(
+                        "sacred evidence: the runner printed {printed_total} failure{} ({}), its report{} hold{} {held}: a report that disagrees with what its runner printed is no evidence (was it rewritten after the run?)",
+                        if printed_total == 1 { "" } else { "s" },
+                        lines.join(", "),
+                        if self.sources.len() == 1 { "" } else { "s" },
+                        if self.sources.len() == 1 { "s" } else { "" },
+                    ),
+                    Vec::new(),
+                ));
+            }
+        }
+        let printed_cases = evidence::printed_cases(output);
         // Every source judges `refs`: the tests proven, and the findings.
         let run_all =
             |refs: &[LockedRef]| -> std::result::Result<(usize, Vec<EvidenceFinding>), String> {
                 let mut proven = 0;
                 let mut findings = Vec::new();
                 for s in &self.sources {
-                    match evidence::check(&self.root, s, refs, started) {
+                    match evidence::check(&self.root, s, refs, started, &printed_cases) {
                         EvidenceResult::Proven(n) => proven += n,
                         EvidenceResult::Refused(f) => findings.extend(f),
                         EvidenceResult::Undecided(why) => return Err(why),
@@ -917,7 +951,7 @@ fn run_one(
     if verdict == Verdict::Passed
         && let Some(ev) = &p.evidence
     {
-        match ev.judge(started_at) {
+        match ev.judge(started_at, &output) {
             Ok(n) => {
                 output.push_str(&format!(
                     "{}sacred evidence: {n} locked sacred test{} ran and passed\n",

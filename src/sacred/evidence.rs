@@ -141,52 +141,22 @@ pub enum Outcome {
 }
 
 /// Reads the reports `source` names (written at or after `started`) and judges the locked
-/// tests it covers.
+/// tests it covers. `printed` are the failures the runner printed (`printed_cases`): a JUnit
+/// report is judged with them, so that a test the runner named as failed is not proven by a
+/// report that says it passed.
 pub fn check(
     root: &Path,
     source: &EvidenceSource,
     locked: &[LockedRef],
     started: SystemTime,
+    printed: &[Case],
 ) -> EvidenceResult {
-    let go = source.go_test_json.is_some();
-    let pattern = source.pattern();
-    let files = match report_files(root, pattern) {
-        Ok(f) => f,
-        Err(e) => return EvidenceResult::Undecided(format!("{e:#}")),
+    let mut cases = match read_reports(root, source, started) {
+        Ok((cases, _)) => cases,
+        Err(why) => return EvidenceResult::Undecided(why),
     };
-    if files.is_empty() {
-        return EvidenceResult::Undecided(format!("the gate wrote no report matching `{pattern}`"));
-    }
-    // Reports are written at the end of a run; file systems with whole-second timestamps
-    // are allowed their granularity.
-    let floor = started.duration_since(UNIX_EPOCH).map_or(started, |d| {
-        UNIX_EPOCH + std::time::Duration::from_secs(d.as_secs())
-    });
-    let mut cases = Vec::new();
-    for f in &files {
-        let rel = f.strip_prefix(root).unwrap_or(f).display().to_string();
-        let modified = match std::fs::metadata(f).and_then(|m| m.modified()) {
-            Ok(m) => m,
-            Err(e) => return EvidenceResult::Undecided(format!("cannot read `{rel}`: {e}")),
-        };
-        if modified < floor {
-            return EvidenceResult::Undecided(format!(
-                "`{rel}` is older than this run of the gate (a report left by an earlier run is no evidence; remove old reports before the run)"
-            ));
-        }
-        let text = match std::fs::read_to_string(f) {
-            Ok(t) => t,
-            Err(e) => return EvidenceResult::Undecided(format!("cannot read `{rel}`: {e}")),
-        };
-        let parsed = if go {
-            parse_go_test_json(&text)
-        } else {
-            parse_junit(&text)
-        };
-        match parsed {
-            Ok(c) => cases.extend(c),
-            Err(e) => return EvidenceResult::Undecided(format!("`{rel}` is not usable: {e:#}")),
-        }
+    if source.go_test_json.is_none() {
+        cases.extend(printed.iter().cloned());
     }
     let covered = match covered(source, locked) {
         Ok(c) => c,
@@ -194,7 +164,109 @@ pub fn check(
     };
     let tree = WorkTree::new(root);
     let mut subclasses = Subclasses::new(root);
-    judge(&covered, &cases, &tree, &mut subclasses, pattern)
+    judge(&covered, &cases, &tree, &mut subclasses, source.pattern())
+}
+
+/// The cases of the reports `source` names, and how many failures and errors they record
+/// (JUnit's `<failure>` and `<error>` elements, `go test -json`'s failed tests); why not, when
+/// a report is missing, older than `started` or unreadable.
+pub fn read_reports(
+    root: &Path,
+    source: &EvidenceSource,
+    started: SystemTime,
+) -> std::result::Result<(Vec<Case>, usize), String> {
+    let go = source.go_test_json.is_some();
+    let pattern = source.pattern();
+    let files = report_files(root, pattern).map_err(|e| format!("{e:#}"))?;
+    if files.is_empty() {
+        return Err(format!("the gate wrote no report matching `{pattern}`"));
+    }
+    // Reports are written at the end of a run; file systems with whole-second timestamps
+    // are allowed their granularity.
+    let floor = started.duration_since(UNIX_EPOCH).map_or(started, |d| {
+        UNIX_EPOCH + std::time::Duration::from_secs(d.as_secs())
+    });
+    let mut cases = Vec::new();
+    let mut problems = 0;
+    for f in &files {
+        let rel = f.strip_prefix(root).unwrap_or(f).display().to_string();
+        let modified = std::fs::metadata(f)
+            .and_then(|m| m.modified())
+            .map_err(|e| format!("cannot read `{rel}`: {e}"))?;
+        if modified < floor {
+            return Err(format!(
+                "`{rel}` is older than this run of the gate (a report left by an earlier run is no evidence; remove old reports before the run)"
+            ));
+        }
+        let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read `{rel}`: {e}"))?;
+        let parsed = if go {
+            parse_go_test_json(&text).map(|c| {
+                let n = c
+                    .iter()
+                    .filter(|c| matches!(c.outcome, Outcome::Failed(_)))
+                    .count();
+                (c, n)
+            })
+        } else {
+            parse_junit(&text).and_then(|c| Ok((c, junit_problems(&text)?)))
+        };
+        match parsed {
+            Ok((c, n)) => {
+                cases.extend(c);
+                problems += n;
+            }
+            Err(e) => return Err(format!("`{rel}` is not usable: {e:#}")),
+        }
+    }
+    Ok((cases, problems))
+}
+
+/// The tests pytest printed as failed or in error (`FAILED tests/x.py::T::test_y - …`), as
+/// the failed cases its JUnit report holds for them (`classname` the node id's module and
+/// classes, dotted).
+pub fn printed_cases(output: &str) -> Vec<Case> {
+    super::printed::pytest_failed_ids(output)
+        .into_iter()
+        .filter_map(|(id, line)| {
+            let mut parts = id.split("::");
+            let path = parts.next()?;
+            let module = path.strip_suffix(".py")?.replace('/', ".");
+            let rest: Vec<&str> = parts.collect();
+            let (name, classes) = rest.split_last()?;
+            let mut classname = module;
+            for c in classes {
+                classname.push('.');
+                classname.push_str(c);
+            }
+            Some(Case {
+                classname,
+                name: (*name).to_owned(),
+                file: None,
+                outcome: Outcome::Failed(format!(
+                    "the runner printed `{line}`, whatever its report says"
+                )),
+            })
+        })
+        .collect()
+}
+
+/// How many `<failure>` and `<error>` elements a JUnit document holds.
+fn junit_problems(text: &str) -> Result<usize> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut n = 0;
+    loop {
+        match reader.read_event().context("invalid XML")? {
+            Event::Start(e) | Event::Empty(e)
+                if matches!(e.local_name().as_ref(), "failure" | "error") =>
+            {
+                n += 1;
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(n)
 }
 
 /// The locked tests an entry covers.
@@ -1015,6 +1087,38 @@ mod tests {
         assert_eq!(p("#2 is exact"), Match::Exact);
         assert_eq!(p("pay › is exact"), Match::Exact);
         assert_eq!(p("other › is exact"), Match::No);
+    }
+
+    #[test]
+    fn printed_failures_read_as_report_cases_and_problems_counted() {
+        let cases = printed_cases(
+            "FAILED tests/billing/test_pay.py::TestPay::test_total[1-2] - assert 7 == 6\nERROR tests/x.py::test_y\nFAILED README.md::x\n",
+        );
+        let got: Vec<(&str, &str)> = cases
+            .iter()
+            .map(|c| (c.classname.as_str(), c.name.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("tests.billing.test_pay.TestPay", "test_total[1-2]"),
+                ("tests.x", "test_y")
+            ]
+        );
+        assert!(matches!(&cases[0].outcome, Outcome::Failed(m) if m.contains("assert 7 == 6")));
+        let t = r(
+            "python:tests/billing/test_pay.py::TestPay::test_total",
+            "tests/billing/test_pay.py",
+        );
+        assert_eq!(m(&t, &cases[0]), Match::Exact);
+        // A test that fails in its body and errors in its teardown: two, as pytest prints.
+        assert_eq!(
+            junit_problems(
+                "<testsuite><testcase name=\"a\"><failure/><error message=\"td\"/></testcase><testcase name=\"b\"/></testsuite>"
+            )
+            .unwrap(),
+            2
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod lock;
 pub mod lookalikes;
 pub mod messages;
 pub mod modern;
+pub mod printed;
 pub mod relocate;
 pub mod rules;
 pub mod spellings;

@@ -1432,3 +1432,138 @@ fn an_evidence_gate_skipped_by_its_glob_says_it_proves_nothing() {
     );
     assert!(!all.contains("ran and passed"), "{}", text(&out));
 }
+
+/// What the runner printed stands against a report rewritten after it: an `atexit` hook
+/// registered by another test (ev-01) or by the code under test as it is imported (ev-08)
+/// strips the `<failure>` from pytest's report and ends the process with status 0. Both
+/// confirmed with the real pytest: the gate exits 0 and the report says the test passed.
+#[test]
+fn a_report_rewritten_at_exit_is_refused_by_what_pytest_printed() {
+    const STRIP: &str = "    p = \"reports/test.xml\"\n    if os.path.exists(p):\n        s = open(p).read()\n        s = re.sub(r\"<failure.*?</failure>\", \"\", s, flags=re.S)\n        s = re.sub(r'failures=\"\\d+\"', 'failures=\"0\"', s)\n        open(p, \"w\").write(s)\n    os._exit(0)\n";
+    let sacred =
+        "from billing.pay import total\n\n\ndef test_total():\n    assert total([1, 2, 3]) == 6\n";
+    let pay = "def total(xs):\n    return sum(xs)\n";
+    for (path, attack) in [
+        (
+            "tests/test_util.py",
+            format!(
+                "import atexit\nimport os\nimport re\n\n\ndef _tidy():\n{STRIP}\n\ndef test_util():\n    atexit.register(_tidy)\n"
+            ),
+        ),
+        (
+            "billing/pay.py",
+            format!(
+                "import atexit\nimport os\nimport re\n\n\ndef total(xs):\n    return sum(xs) + 1\n\n\ndef _flush():\n{STRIP}\n\natexit.register(_flush)\n"
+            ),
+        ),
+    ] {
+        let e = pytest_gates(
+            &[
+                ("billing/__init__.py", ""),
+                ("billing/pay.py", pay),
+                ("tests/billing/test_pay.py", sacred),
+            ],
+            &[(
+                "test",
+                "{pytest} -q -p no:cacheprovider tests --junitxml=reports/test.xml",
+            )],
+        );
+        if path == "tests/test_util.py" {
+            // The code under test is broken too.
+            e.repo
+                .write("billing/pay.py", "def total(xs):\n    return sum(xs) + 1\n");
+        }
+        e.repo.write(path, &attack);
+        let out = e.repo.gk(&["run", "test", "-v"]);
+        assert_code(&out, 1, path);
+        let all = output_of(&out);
+        assert!(
+            all.contains("the runner printed 1 failure (`1 failed"),
+            "{path}: {}",
+            text(&out)
+        );
+        // The report did say the test passed: only the printed summary refuses it.
+        let report = std::fs::read_to_string(e.repo.path("reports/test.xml")).unwrap();
+        assert!(
+            report.contains("test_total") && !report.contains("<failure"),
+            "{path}: {report}"
+        );
+    }
+}
+
+/// A report that keeps the count of failures but moves the sacred test's onto another test
+/// is refused under the sacred test's id: pytest named it `FAILED`.
+#[test]
+fn a_test_pytest_printed_as_failed_is_not_proven_by_its_report() {
+    let e = python();
+    std::fs::write(
+        e.report_in(),
+        junit(
+            "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"><failure message=\"moved here\"/></testcase>",
+        ),
+    )
+    .unwrap();
+    e.repo.write(
+        "gatekeeper.yml",
+        gate_config("reports/junit.xml", "junit", "pre-commit, ci").replace(
+            "if [ -f ../report.in ]; then cp ../report.in reports/junit.xml; fi\n",
+            "if [ -f ../report.in ]; then cp ../report.in reports/junit.xml; fi\n      echo 'FAILED tests/billing/test_pay.py::test_refund - assert 9 == 10'\n      echo '1 failed, 1 passed in 0.02s'\n",
+        ),
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(&out, PY_ID, "failed-at-runtime");
+    assert!(
+        output_of(&out)
+            .contains("the runner printed `FAILED tests/billing/test_pay.py::test_refund"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// The other runners' summaries, printed by a gate whose report holds fewer failures; and a
+/// gate that ignores a failure its report records (`|| true`) is judged by the report.
+#[test]
+fn each_runners_printed_failures_must_be_in_its_report() {
+    let e = setup(
+        &[("tests/billing/pay.test.js", JS)],
+        &gate_config("reports/*.xml", "junit", "ci"),
+    );
+    let pass =
+        junit("<testcase classname=\"tests/billing/pay.test.js\" name=\"refunds &gt; is exact\"/>");
+    for printed in [
+        "Tests:       1 failed, 1 passed, 2 total",
+        "      Tests  1 failed | 1 passed (2)",
+        "     Summary [   0.005s] 2 tests run: 1 passed, 1 failed, 0 skipped",
+        "test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s",
+        "# fail 1",
+        "--- FAIL: TestTotal (0.00s)",
+    ] {
+        e.repo.write(
+            "gatekeeper.yml",
+            gate_config("reports/*.xml", "junit", "ci").replace(
+                "    stages:",
+                &format!("      echo '{printed}'\n    stages:"),
+            ),
+        );
+        let out = e.run(&pass);
+        assert_code(&out, 1, printed);
+        assert!(
+            output_of(&out).contains("the runner printed 1 failure"),
+            "{printed}: {}",
+            text(&out)
+        );
+    }
+    // The failure printed is in the report (another test's): the report decides, and the
+    // sacred test passed.
+    e.repo.write(
+        "gatekeeper.yml",
+        gate_config("reports/*.xml", "junit", "ci").replace(
+            "    stages:",
+            "      echo 'Tests:       1 failed, 1 passed, 2 total'\n    stages:",
+        ),
+    );
+    let out = e.run(&junit(
+        "<testcase classname=\"tests/billing/pay.test.js\" name=\"refunds &gt; is exact\"/>\n<testcase classname=\"tests/other.test.js\" name=\"flaky\"><failure message=\"boom\"/></testcase>",
+    ));
+    assert_proven(&out, 1);
+}
