@@ -105,8 +105,10 @@ pub struct LockedTest {
 /// Cargo targets that compile a Rust test's file as TOML reads the manifest (`[[bin]]`,
 /// literal strings, inline tables, dotted keys), the trait `impl`s of the other files of an
 /// integration test's binary, and the helpers that patch through a call or a parameter's
-/// default (`mock.patch(…).start()`, `jest.spyOn(…)`, `os.Setenv`, `def cart(m=billing)`).
-pub const HOOKS_READ: u32 = 5;
+/// default (`mock.patch(…).start()`, `jest.spyOn(…)`, `os.Setenv`, `def cart(m=billing)`);
+/// 6 also reads what the modules the code under test loads in turn, and the `__init__.py`
+/// of the packages on the way, patch at their top (`hook imported code patches (in …)`).
+pub const HOOKS_READ: u32 = 6;
 
 /// The whole lock, by test id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -410,7 +410,7 @@ fn add_surroundings(
             add_python_data_files(repo, content, path, scan)?;
             add_python_import_homes(repo, content, path, scan)?;
             add_python_shared(repo, content, path, scan, siblings)?;
-            add_python_imported_framework_patches(repo, content, path, scan)?;
+            add_python_imported_framework_patches(repo, content, path, scan, siblings)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::JavaScript | lang::Lang::TypeScript | lang::Lang::Tsx) => {
@@ -429,7 +429,7 @@ fn add_surroundings(
             add_js_data_imports(repo, content, path, scan)?;
             add_js_self_reference(repo, content, path, scan)?;
             add_js_extensionless_imports(repo, content, path, scan)?;
-            add_js_imported_global_patches(repo, content, path, scan)?;
+            add_js_imported_global_patches(repo, content, path, scan, siblings)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::Go) => {}
@@ -772,6 +772,9 @@ struct Surroundings {
     /// Rust: the `macro_rules!` of each module file read (`None`: no such file).
     #[cfg(feature = "lang-rust")]
     rust_macros: BTreeMap<String, Option<Vec<(String, String)>>>,
+    /// What each module file read for a test's imports patches at its top, and the modules
+    /// it loads (see [`imported_code_patches`]).
+    loads: BTreeMap<String, (Vec<String>, Vec<String>)>,
 }
 
 /// The files pytest may read its configuration from, by name.
@@ -944,13 +947,14 @@ fn python_shared_lines(file: &str, src: &str, whole: bool) -> Result<Vec<String>
 /// included) does at its top to the test frameworks and builtins its checks run through
 /// (`unittest.TestCase.assertEqual = …`, `builtins.len = …`: see
 /// `import_hazards::python_framework_patches`), locked with every test of the file (`hook
-/// imported code patches (in billing/config.py): …`). Only the modules the test file
-/// imports itself are read, not what those import in turn.
+/// imported code patches (in billing/config.py): …`); the modules those load in turn and
+/// the packages' `__init__.py` on the way too (see [`imported_code_patches`]).
 fn add_python_imported_framework_patches(
     repo: &Repo,
     content: &Content<'_>,
     path: &str,
     scan: &mut FileScan,
+    siblings: &mut Surroundings,
 ) -> Result<()> {
     let mut modules: BTreeSet<String> = BTreeSet::new();
     for b in &scan.module_bindings {
@@ -971,44 +975,102 @@ fn add_python_imported_framework_patches(
             modules.insert(module.to_owned());
         }
     }
-    let lines =
-        imported_code_patches(repo, content, path, modules, lang::python_framework_patches)?;
+    let lines = imported_code_patches(
+        repo,
+        content,
+        path,
+        modules,
+        lang::python_framework_patches,
+        siblings,
+    )?;
     lock_with_every_test(scan, lines);
     Ok(())
 }
 
 /// The lines `hook imported code patches (in FILE): TEXT` of the file each of `modules`
 /// (as a test file at `path` imports them) resolves to first, with what `patches` finds
-/// there; the test's own file is not one.
+/// there, and of the modules those load in turn (`lang::loaded_modules`, resolved from the
+/// importing file; with each Python package's `__init__.py` on the way); the test's own file
+/// is not one. Each file is read once per command (`Surroundings::loads`).
 fn imported_code_patches(
     repo: &Repo,
     content: &Content<'_>,
     path: &str,
     modules: impl IntoIterator<Item = String>,
     patches: fn(&str, &str) -> Result<Option<Vec<String>>>,
+    siblings: &mut Surroundings,
 ) -> Result<Vec<String>> {
+    let python = lang::Lang::of_path(path) == Some(lang::Lang::Python);
     let mut lines = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
-    for module in modules {
-        for file in import_candidates(path, &module) {
+    let mut queue: std::collections::VecDeque<(String, String)> =
+        modules.into_iter().map(|m| (path.to_owned(), m)).collect();
+    while let Some((importer, module)) = queue.pop_front() {
+        let mut found = None;
+        for file in import_candidates(&importer, &module) {
             if file == path {
                 break;
             }
-            let Some(src) = content.read(repo, &file)? else {
-                continue;
-            };
-            if seen.insert(file.clone()) {
-                for p in patches(&file, &src)?.unwrap_or_default() {
-                    lines.push(format!(
-                        "{}imported code patches (in {file}): {p}",
-                        crate::sacred::bindings::HOOK
-                    ));
-                }
+            if content.read_bytes(repo, &file)?.is_some() {
+                found = Some(file);
+                break;
             }
-            break;
+        }
+        let Some(file) = found else {
+            continue;
+        };
+        let mut files = if python {
+            python_package_inits(repo, content, &file)?
+        } else {
+            Vec::new()
+        };
+        files.push(file);
+        for file in files {
+            if file == path || !seen.insert(file.clone()) {
+                continue;
+            }
+            if !siblings.loads.contains_key(&file) {
+                let read = match content.read(repo, &file)? {
+                    Some(src) => (
+                        patches(&file, &src)?.unwrap_or_default(),
+                        lang::loaded_modules(&file, &src)?.unwrap_or_default(),
+                    ),
+                    None => (Vec::new(), Vec::new()),
+                };
+                siblings.loads.insert(file.clone(), read);
+            }
+            let (found, loads) = &siblings.loads[&file];
+            for p in found {
+                lines.push(format!(
+                    "{}imported code patches (in {file}): {p}",
+                    crate::sacred::bindings::HOOK
+                ));
+            }
+            queue.extend(loads.iter().map(|m| (file.clone(), m.clone())));
         }
     }
     Ok(lines)
+}
+
+/// The `__init__.py` of each package above a Python module file, outermost first, as far up
+/// as the directories hold one (importing `a.b.c` runs `a/__init__.py` and
+/// `a/b/__init__.py` first).
+fn python_package_inits(repo: &Repo, content: &Content<'_>, file: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+    if file.ends_with("/__init__.py") {
+        dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+    }
+    while !dir.is_empty() {
+        let init = format!("{dir}/__init__.py");
+        if content.read_bytes(repo, &init)?.is_none() {
+            break;
+        }
+        out.push(init);
+        dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+    }
+    out.reverse();
+    Ok(out)
 }
 
 /// What of a Cargo configuration (`.cargo/config.toml`) decides how every test binary is
@@ -3258,17 +3320,25 @@ fn json_without_comments(text: &str) -> String {
 /// under test included) does at its top to the builtins and runner globals its assertions
 /// run through (`expect.extend({toBe: …})`, `Object.is = …`: see
 /// `import_hazards::js_global_patches`), locked with every test of the file (`hook imported
-/// code patches (in lib/config.js): …`). Only the modules the test file imports itself are
-/// read, not what those import in turn.
+/// code patches (in lib/config.js): …`); the modules those load in turn by a relative
+/// specifier too (see [`imported_code_patches`]).
 fn add_js_imported_global_patches(
     repo: &Repo,
     content: &Content<'_>,
     path: &str,
     scan: &mut FileScan,
+    siblings: &mut Surroundings,
 ) -> Result<()> {
     // (`import './setup.js'` runs the whole module; it is locked as written.)
     let modules = js_import_specifiers(scan);
-    let lines = imported_code_patches(repo, content, path, modules, lang::js_global_patches)?;
+    let lines = imported_code_patches(
+        repo,
+        content,
+        path,
+        modules,
+        lang::js_global_patches,
+        siblings,
+    )?;
     lock_with_every_test(scan, lines);
     Ok(())
 }
@@ -7023,6 +7093,56 @@ fn compare_all(
                 all.into_iter()
                     .filter(|f| lang::Lang::of_path(f) == Some(lang::Lang::Python)),
             );
+            files.sort();
+            files.dedup();
+        }
+    }
+    // A changed module whose top patches the test frameworks, builtins or runner globals
+    // otherwise than before may be one a locked test loads in turn (see
+    // `imported_code_patches`): it reaches every locked test of its language.
+    if let Some(changed) = changed {
+        let all = lock.files();
+        let mut reached: BTreeSet<bool> = BTreeSet::new();
+        for p in changed {
+            let p = p.to_string_lossy();
+            let python = match lang::Lang::of_path(&p) {
+                Some(lang::Lang::Python) => true,
+                Some(l) if l.is_js() => false,
+                _ => continue,
+            };
+            if reached.contains(&python) {
+                continue;
+            }
+            let patches = |content: &Content<'_>| -> Result<Vec<String>> {
+                let Some(src) = content.read(repo, &p)? else {
+                    return Ok(Vec::new());
+                };
+                Ok(if python {
+                    lang::python_framework_patches(&p, &src)?
+                } else {
+                    lang::js_global_patches(&p, &src)?
+                }
+                .unwrap_or_default())
+            };
+            let now = patches(new)?;
+            if now.is_empty() {
+                continue;
+            }
+            let before = match base {
+                Some(b) => patches(b)?,
+                None => Vec::new(),
+            };
+            if now != before {
+                reached.insert(python);
+            }
+        }
+        if !reached.is_empty() {
+            files.extend(all.into_iter().filter(|f| {
+                lang::Lang::of_path(f).is_some_and(|l| {
+                    (l == lang::Lang::Python && reached.contains(&true))
+                        || (l.is_js() && reached.contains(&false))
+                })
+            }));
             files.sort();
             files.dedup();
         }

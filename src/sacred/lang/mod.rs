@@ -398,6 +398,97 @@ pub fn python_framework_patches(path: &str, src: &str) -> Result<Option<Vec<Stri
     }
 }
 
+/// The modules the Python or JavaScript/TypeScript file `path` loads, as its import
+/// statements name them anywhere in the file (a function's own imports run when it is
+/// called): Python's `import a.b` (`a.b`) and `from a import b` (`a` and `a.b`, `b` may be a
+/// submodule; `from . import b`, `.b`); JS/TS `import … from 'm'`, `import 'm'`, `export …
+/// from 'm'` (not type-only ones), `require('m')` and `import('m')` with a literal
+/// specifier. `None` when it does not parse or is of another language.
+pub fn loaded_modules(path: &str, src: &str) -> Result<Option<Vec<String>>> {
+    let Some(lang) = Lang::of_path(path).filter(|l| *l == Lang::Python || l.is_js()) else {
+        return Ok(None);
+    };
+    let Some(tree) = parse_clean(lang, path, src)? else {
+        return Ok(None);
+    };
+    let text = |n: tree_sitter::Node<'_>| n.utf8_text(src.as_bytes()).unwrap_or("").to_owned();
+    let unquote = |s: String| {
+        s.trim_matches(|c| c == '\'' || c == '"' || c == '`')
+            .to_owned()
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+        match (lang, n.kind()) {
+            (Lang::Python, "import_statement") => {
+                let mut c = n.walk();
+                for name in n.children_by_field_name("name", &mut c) {
+                    let dotted = if name.kind() == "aliased_import" {
+                        name.child_by_field_name("name")
+                            .map(text)
+                            .unwrap_or_default()
+                    } else {
+                        text(name)
+                    };
+                    out.push(dotted);
+                }
+            }
+            (Lang::Python, "import_from_statement") => {
+                let Some(module) = n.child_by_field_name("module_name").map(text) else {
+                    continue;
+                };
+                out.push(module.clone());
+                let mut c = n.walk();
+                for name in n.children_by_field_name("name", &mut c) {
+                    let name = if name.kind() == "aliased_import" {
+                        name.child_by_field_name("name")
+                            .map(text)
+                            .unwrap_or_default()
+                    } else {
+                        text(name)
+                    };
+                    if module.ends_with('.') {
+                        out.push(format!("{module}{name}"));
+                    } else {
+                        out.push(format!("{module}.{name}"));
+                    }
+                }
+            }
+            (_, "import_statement" | "export_statement") if lang.is_js() => {
+                let type_only = {
+                    let mut c = n.walk();
+                    n.children(&mut c)
+                        .any(|k| k.kind() == "type" || k.kind() == "typeof")
+                };
+                if let Some(source) = n.child_by_field_name("source")
+                    && !type_only
+                {
+                    out.push(unquote(text(source)));
+                }
+            }
+            (_, "call_expression") if lang.is_js() => {
+                let callee = n.child_by_field_name("function");
+                let is_loader = callee.is_some_and(|f| {
+                    f.kind() == "import" || (f.kind() == "identifier" && text(f) == "require")
+                });
+                if is_loader
+                    && let Some(args) = n.child_by_field_name("arguments")
+                    && let Some(first) = args.named_child(0)
+                    && first.kind() == "string"
+                {
+                    out.push(unquote(text(first)));
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(Some(out))
+}
+
 /// What importing the Python module `path` runs (see
 /// `bindings::python_module_level_effects`): `None` when it does not parse.
 pub fn python_import_effects(
@@ -962,4 +1053,26 @@ pub fn scan(
         }
     }
     Ok(Some(scan))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loaded_modules;
+
+    #[test]
+    fn modules_a_file_loads() {
+        let py = "import a.b as c, d\nfrom e import f, g as h\nfrom . import i\nfrom ..j import k\n\n\ndef lazy():\n    import m\n";
+        assert_eq!(
+            loaded_modules("x/y.py", py).unwrap().unwrap(),
+            [
+                ".", "..j", "..j.k", ".i", "a.b", "d", "e", "e.f", "e.g", "m"
+            ]
+        );
+        let js = "import a from './a.js';\nimport './b.js';\nimport type {T} from './t';\nexport * from './c';\nexport {d} from './d';\nconst e = require('./e');\nasync function f() { return import('./f.mjs'); }\nrequire(name);\n";
+        assert_eq!(
+            loaded_modules("x/y.ts", js).unwrap().unwrap(),
+            ["./a.js", "./b.js", "./c", "./d", "./e", "./f.mjs"]
+        );
+        assert!(loaded_modules("x/y.go", "package x\n").unwrap().is_none());
+    }
 }

@@ -965,3 +965,59 @@ fn js_the_code_under_test_registering_a_runner_hook_is_refused() {
     );
     l.assert_passes_checked();
 }
+
+/// A module the code under test loads in turn (`require('./lib/rates.js')` in `billing.js`)
+/// registering a runner hook or patching a builtin as it is loaded is locked as the code
+/// under test's own top is; a change there that does neither passes.
+#[test]
+fn js_a_module_loaded_in_turn_registering_a_hook_is_refused() {
+    let billing = "const rates = require('./lib/rates.js');\nexports.total = (xs) => xs.reduce((a, b) => a + b, 0) * rates.RATE;\n";
+    let rates = "exports.RATE = 1;\n";
+    for code in [
+        "const { beforeEach } = require('vitest');\nbeforeEach((ctx) => {\n  ctx.task.fails = true;\n});\n",
+        "Object.is = () => true;\n",
+    ] {
+        let files = [
+            (PATH, TEST),
+            ("billing.js", billing),
+            ("lib/rates.js", rates),
+            ("package.json", AVA_PACKAGE),
+        ];
+        let l = super::locked(&files);
+        l.edit(
+            "lib/rates.js",
+            rates,
+            &[("exports.RATE", &format!("{code}exports.RATE"))],
+        );
+        l.assert_refused("rebound", ID);
+    }
+    // Re-exported (`export * from`), an ES module importing another.
+    let test = "import test from 'ava';\nimport {total} from '../../billing.mjs';\n\ntest('total', (t) => {\n  t.is(total([1, 2, 3]), 6);\n});\n";
+    let files = [
+        ("tests/billing/total.test.mjs", test),
+        ("billing.mjs", "export * from './lib/total.mjs';\n"),
+        (
+            "lib/total.mjs",
+            "import './patch.mjs';\nexport const total = (xs) => xs.reduce((a, b) => a + b, 0);\n",
+        ),
+        ("lib/patch.mjs", "export const none = 0;\n"),
+        ("package.json", AVA_PACKAGE),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "lib/patch.mjs",
+        "export const none = 0;\n",
+        &[(
+            "export const none",
+            "Object.is = () => true;\nexport const none",
+        )],
+    );
+    l.assert_refused("rebound", "js:tests/billing/total.test.mjs::total");
+    let l = super::locked(&files);
+    l.edit(
+        "lib/patch.mjs",
+        "export const none = 0;\n",
+        &[("export const none = 0;", "export const none = 1;")],
+    );
+    l.assert_passes();
+}

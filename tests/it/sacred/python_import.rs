@@ -930,3 +930,44 @@ fn another_file_writing_to_the_locked_tests_module_is_refused() {
         assert!(!err.contains("refused:"), "{what}: {err}");
     }
 }
+
+/// What a module the code under test imports in turn does at its top to the test
+/// frameworks and builtins is locked with the tests, as the code under test's own is: a
+/// `rates.py` that `billing.py` imports, and the `__init__.py` of a package on the way to a
+/// module the test imports (`from shop.pay import total` runs `shop/__init__.py` first).
+/// A change to such a module that patches nothing passes.
+#[test]
+fn a_module_imported_in_turn_patching_the_frameworks_is_refused() {
+    const PATCH: &str = "import builtins\n\nbuiltins.sum = lambda xs, start=0: 6\n";
+    let billing = "import rates\n\n\ndef total(xs):\n    return sum(xs) * rates.RATE\n";
+    let rates = "RATE = 1\n";
+    let files = [(PATH, TEST), ("billing.py", billing), ("rates.py", rates)];
+    let l = super::locked(&files);
+    l.edit(
+        "rates.py",
+        rates,
+        &[("RATE = 1\n", &format!("{PATCH}RATE = 1\n"))],
+    );
+    assert_both_refused(&l);
+    let l = super::locked(&files);
+    l.edit(
+        "rates.py",
+        rates,
+        &[("RATE = 1\n", "# the rate\nRATE = 1\nVAT = 0\n")],
+    );
+    l.assert_passes();
+
+    let test =
+        "from shop.pay import total\n\n\ndef test_total():\n    assert total([1, 2, 3]) == 6\n";
+    let files = [
+        (PATH, test),
+        ("shop/__init__.py", ""),
+        ("shop/pay.py", BILLING),
+    ];
+    let l = super::locked(&files);
+    l.edit("shop/__init__.py", "", &[("", PATCH)]);
+    l.assert_refused("rebound", ID);
+    let l = super::locked(&files);
+    l.edit("shop/__init__.py", "", &[("", "VERSION = '2'\n")]);
+    l.assert_passes();
+}
