@@ -3614,3 +3614,196 @@ mod rust_write_tests {
         assert!(!writes(not_test, "reset"));
     }
 }
+
+/// The test-runner modules code under test has no business loading: what it could do with
+/// them (register a hook, mark a failed test passed, reach the report writer) changes how
+/// the tests run or what the runner reports, with every test untouched.
+const PYTHON_RUNNER_MODULES: &[&str] = &["pytest", "_pytest", "unittest", "nose", "nose2"];
+const JS_RUNNER_MODULES: &[&str] = &[
+    "vitest",
+    "@vitest/runner",
+    "@jest/globals",
+    "jest-circus",
+    "ava",
+    "mocha",
+    "node:test",
+    "bun:test",
+    "@playwright/test",
+    "uvu",
+    "tap",
+];
+/// The runner globals JavaScript code reaches without importing them.
+const JS_RUNNER_GLOBALS: &[&str] = &[
+    "beforeEach",
+    "afterEach",
+    "beforeAll",
+    "afterAll",
+    "before",
+    "after",
+    "onTestFailed",
+    "onTestFinished",
+    "expect",
+    "jest",
+    "vi",
+];
+
+/// Where a module that is not the tests' own code reaches the test runner, anywhere in it
+/// (a function's body included: it runs when the tests call it), each with its line:
+/// Python, an import of `pytest`, `_pytest`, `unittest` (not `unittest.mock`), `nose`, a
+/// string naming one (`importlib.import_module("_pytest.junitxml")`, `sys.modules["pytest"]`),
+/// or `gc.get_objects`/`gc.get_referrers` (the runner's live objects); JavaScript and
+/// TypeScript, a load of a runner module (`require('vitest')`, `import … from
+/// '@jest/globals'`) or a runner global the file does not bind itself, called
+/// (`beforeEach(…)`), read through (`expect.extend`) or through the global object
+/// (`globalThis.afterEach`).
+pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let runner_module = |m: &str| {
+        if python {
+            let m = m.trim_start_matches('.');
+            let head = m.split('.').next().unwrap_or(m);
+            PYTHON_RUNNER_MODULES.contains(&head) && !m.starts_with("unittest.mock")
+        } else {
+            JS_RUNNER_MODULES
+                .iter()
+                .any(|r| m == *r || m.starts_with(&format!("{r}/")))
+        }
+    };
+    let unquote = |s: &str| {
+        s.trim_matches(|c| c == '\'' || c == '"' || c == '`')
+            .to_owned()
+    };
+    // JavaScript: the names the file binds itself (declarations, parameters, imports).
+    let mut bound: BTreeSet<String> = BTreeSet::new();
+    if !python {
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            stack.extend(named_children(n));
+            let name = match kind(n) {
+                "variable_declarator"
+                | "function_declaration"
+                | "class_declaration"
+                | "generator_function_declaration" => n.child_by_field_name("name"),
+                "formal_parameters" => {
+                    for p in named_children(n) {
+                        let mut inner = vec![p];
+                        while let Some(q) = inner.pop() {
+                            if kind(q) == "identifier" {
+                                bound.insert(text(q, src).to_owned());
+                            }
+                            inner.extend(named_children(q));
+                        }
+                    }
+                    None
+                }
+                "import_specifier" => n
+                    .child_by_field_name("alias")
+                    .or_else(|| n.child_by_field_name("name")),
+                "shorthand_property_identifier_pattern" => Some(n),
+                "identifier"
+                    if n.parent().is_some_and(|p| {
+                        matches!(
+                            kind(p),
+                            "import_clause" | "namespace_import" | "arrow_function"
+                        )
+                    }) =>
+                {
+                    Some(n)
+                }
+                _ => None,
+            };
+            if let Some(name) = name {
+                bound.insert(text(name, src).to_owned());
+            }
+        }
+    }
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        stack.extend(named_children(n));
+        let line = n.start_position().row + 1;
+        let statement = || {
+            let mut s = n;
+            while let Some(p) = s.parent() {
+                if p.parent().is_none() || kind(p) == "block" || kind(p) == "statement_block" {
+                    break;
+                }
+                s = p;
+            }
+            super::analysis::normalized(s, src)
+        };
+        let hit = match (python, kind(n)) {
+            (true, "import_statement" | "import_from_statement") => {
+                // `from unittest import mock` loads `unittest.mock`; `from _pytest import
+                // junitxml`, `_pytest.junitxml`; `from pytest import *`, `pytest`.
+                let from = n
+                    .child_by_field_name("module_name")
+                    .map(|m| text(m, src).to_owned());
+                let mut modules = Vec::new();
+                let mut c = n.walk();
+                for name in n.children_by_field_name("name", &mut c) {
+                    let name = if kind(name) == "aliased_import" {
+                        name.child_by_field_name("name").unwrap_or(name)
+                    } else {
+                        name
+                    };
+                    let name = text(name, src);
+                    modules.push(match &from {
+                        Some(m) => format!("{m}.{name}"),
+                        None => name.to_owned(),
+                    });
+                }
+                if modules.is_empty() {
+                    modules.extend(from);
+                }
+                modules.iter().any(|m| runner_module(m))
+            }
+            (true, "string") => {
+                let t = unquote(text(n, src).trim_start_matches(['r', 'b', 'u', 'R', 'B', 'U']));
+                runner_module(&t) && !t.contains(' ')
+            }
+            (true, "attribute") => {
+                let t = text(n, src);
+                t == "gc.get_objects" || t == "gc.get_referrers"
+            }
+            (false, "import_statement" | "export_statement") => n
+                .child_by_field_name("source")
+                .is_some_and(|s| runner_module(&unquote(text(s, src)))),
+            (false, "call_expression") => {
+                let callee = n.child_by_field_name("function");
+                let loader = callee.is_some_and(|f| {
+                    kind(f) == "import" || (kind(f) == "identifier" && text(f, src) == "require")
+                });
+                let global_call = callee.is_some_and(|f| {
+                    kind(f) == "identifier"
+                        && JS_RUNNER_GLOBALS.contains(&text(f, src))
+                        && !bound.contains(text(f, src))
+                });
+                global_call
+                    || (loader
+                        && n.child_by_field_name("arguments")
+                            .and_then(|a| a.named_child(0))
+                            .is_some_and(|a| {
+                                kind(a) == "string" && runner_module(&unquote(text(a, src)))
+                            }))
+            }
+            (false, "member_expression") => n.child_by_field_name("object").is_some_and(|o| {
+                let o_text = text(o, src);
+                let prop = n
+                    .child_by_field_name("property")
+                    .map_or("", |p| text(p, src));
+                (kind(o) == "identifier"
+                    && JS_RUNNER_GLOBALS.contains(&o_text)
+                    && !bound.contains(o_text))
+                    || (matches!(o_text, "globalThis" | "global" | "window" | "self")
+                        && JS_RUNNER_GLOBALS.contains(&prop))
+            }),
+            _ => false,
+        };
+        if hit {
+            out.push((line, statement()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}

@@ -7511,7 +7511,10 @@ fn compare_all(
     }
     let mut findings: Vec<Finding> = results.into_iter().flatten().collect();
     let written = test_modules_written_elsewhere(repo, lock, new, base, changed)?;
-    let focused = focused_elsewhere(repo, lock, new, base, changed, &patterns)?;
+    let mut focused = focused_elsewhere(repo, lock, new, base, changed, &patterns)?;
+    focused.extend(code_under_test_reaching_the_runner(
+        repo, lock, new, base, changed,
+    )?);
     let elsewhere: BTreeSet<&str> = written
         .iter()
         .chain(&focused)
@@ -7768,6 +7771,92 @@ fn test_modules_written_elsewhere(
                     new_lines: new_lines.clone(),
                 });
             }
+        }
+    }
+    Ok(out)
+}
+
+/// A changed module that is not the tests' own code (`test_support`, a runner's
+/// configuration) and now reaches the test runner where its base revision did not
+/// (`lang::runner_reaches`: `require('vitest')` and a `beforeEach` in the code under test,
+/// `import _pytest`, `gc.get_objects()`): it can register a hook, mark a failed test passed
+/// or reach the report writer from a function the tests call, with every test untouched, so
+/// every locked test of its language is `rebound`.
+fn code_under_test_reaching_the_runner(
+    repo: &Repo,
+    lock: &SacredLock,
+    new: &Content<'_>,
+    base: Option<&Content<'_>>,
+    changed: Option<&[std::path::PathBuf]>,
+) -> Result<Vec<Finding>> {
+    let Some(changed) = changed else {
+        return Ok(Vec::new());
+    };
+    let locked_files = lock.files();
+    let mut out = Vec::new();
+    for p in changed {
+        let p = p.to_string_lossy();
+        let name = p.rsplit_once('/').map_or(p.as_ref(), |(_, n)| n);
+        let Some(lang) = lang::Lang::of_path(&p).filter(|l| *l == lang::Lang::Python || l.is_js())
+        else {
+            continue;
+        };
+        if test_support(&p)
+            || python_test_module(&p)
+            || is_js_runner_config(name)
+            || locked_files.iter().any(|f| *f == p)
+        {
+            continue;
+        }
+        let python = lang == lang::Lang::Python;
+        if !lock.tests.values().any(|t| {
+            lang::Lang::of_path(&t.file)
+                .is_some_and(|l| (l == lang::Lang::Python) == python && (python || l.is_js()))
+        }) {
+            continue;
+        }
+        let Some(src) = new.read(repo, &p)? else {
+            continue;
+        };
+        let now = lang::runner_reaches(&p, &src)?.unwrap_or_default();
+        if now.is_empty() {
+            continue;
+        }
+        let before: Vec<String> = match base.map(|b| b.read(repo, &p)).transpose()?.flatten() {
+            Some(old) => lang::runner_reaches(&p, &old)?
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect(),
+            None => Vec::new(),
+        };
+        let new_lines: Vec<String> = now
+            .into_iter()
+            .filter(|(_, t)| !before.contains(t))
+            .map(|(line, t)| format!("{p}:{line}: {t}"))
+            .collect();
+        if new_lines.is_empty() {
+            continue;
+        }
+        for t in lock.tests.values().filter(|t| {
+            lang::Lang::of_path(&t.file).is_some_and(|l| {
+                if python {
+                    l == lang::Lang::Python
+                } else {
+                    l.is_js()
+                }
+            })
+        }) {
+            out.push(Finding {
+                test_id: t.id.clone(),
+                rule: Rule::Rebound,
+                message: format!(
+                    "the code under test ({p}) now reaches the test runner: it may change how \
+                     the tests run or what the runner reports"
+                ),
+                old_lines: Vec::new(),
+                new_lines: new_lines.clone(),
+            });
         }
     }
     Ok(out)

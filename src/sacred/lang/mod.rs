@@ -489,6 +489,23 @@ pub fn loaded_modules(path: &str, src: &str) -> Result<Option<Vec<String>>> {
     Ok(Some(out))
 }
 
+/// Where the Python or JavaScript/TypeScript module `path`, not the tests' own code,
+/// reaches the test runner (see `import_hazards::runner_reaches`), each with its line:
+/// `None` when it does not parse or is of another language.
+pub fn runner_reaches(path: &str, src: &str) -> Result<Option<Vec<(usize, String)>>> {
+    let Some(lang) = Lang::of_path(path).filter(|l| *l == Lang::Python || l.is_js()) else {
+        return Ok(None);
+    };
+    let Some(tree) = parse_clean(lang, path, src)? else {
+        return Ok(None);
+    };
+    Ok(Some(super::import_hazards::runner_reaches(
+        lang == Lang::Python,
+        tree.root_node(),
+        src,
+    )))
+}
+
 /// What importing the Python module `path` runs (see
 /// `bindings::python_module_level_effects`): `None` when it does not parse.
 pub fn python_import_effects(

@@ -1021,3 +1021,39 @@ fn js_a_module_loaded_in_turn_registering_a_hook_is_refused() {
     );
     l.assert_passes();
 }
+
+/// The code under test reaching the test runner from a function the tests call: vitest's
+/// `onTestFailed(({ task }) => { task.result.state = 'pass' })` inside `total` turns its
+/// own failure into a pass, and the report says the test passed (confirmed with vitest).
+/// Any new load of a runner module or use of a runner global the file does not bind, in a
+/// module that is not the tests' own code, makes every locked JS/TS test `rebound`; a
+/// function of its own named `expect` does not.
+#[test]
+fn js_the_code_under_test_reaching_the_runner_is_refused() {
+    for (top, body) in [
+        (
+            "const { onTestFailed } = require('vitest');\n",
+            "onTestFailed(({ task }) => { task.result.state = 'pass'; });\n",
+        ),
+        ("", "afterEach(() => {});\n"),
+        ("", "globalThis.expect.extend({});\n"),
+        ("", "require('@jest/globals').expect.extend({});\n"),
+    ] {
+        let l = locked(PATH, TEST);
+        let broken = format!(
+            "{top}exports.total = (xs) => {{\n  {body}  return xs.reduce((a, b) => a + b, 0) + 1;\n}};\n"
+        );
+        l.edit("billing.js", BILLING, &[(BILLING, &broken)]);
+        l.assert_refused("rebound", ID);
+    }
+    let l = locked(PATH, TEST);
+    l.edit(
+        "billing.js",
+        BILLING,
+        &[(
+            BILLING,
+            "function expect(v) {\n  return v;\n}\nexports.total = (xs) => expect(xs.reduce((a, b) => a + b, 0));\n",
+        )],
+    );
+    l.assert_passes();
+}

@@ -971,3 +971,35 @@ fn a_module_imported_in_turn_patching_the_frameworks_is_refused() {
     l.edit("shop/__init__.py", "", &[("", "VERSION = '2'\n")]);
     l.assert_passes();
 }
+
+/// The code under test reaching the test runner from a function the tests call (`import
+/// _pytest` and a hook on its report writer, the runner's live objects through
+/// `gc.get_objects()`, `sys.modules["pytest"]`) makes every locked Python test `rebound`; an
+/// ordinary new import does not, nor one the base revision already made.
+#[test]
+fn the_code_under_test_reaching_the_runner_is_refused() {
+    for body in [
+        "    import _pytest.junitxml\n",
+        "    import gc\n    gc.get_objects()\n",
+        "    import sys\n    sys.modules[\"pytest\"]\n",
+        "    from unittest import TestCase\n",
+    ] {
+        let l = locked(TEST);
+        l.edit(
+            "billing.py",
+            BILLING,
+            &[("def total(xs):\n", &format!("def total(xs):\n{body}"))],
+        );
+        assert_both_refused(&l);
+    }
+    let l = locked(TEST);
+    l.edit(
+        "billing.py",
+        BILLING,
+        &[(
+            "def total(xs):\n",
+            "def total(xs):\n    import json\n    from unittest import mock\n",
+        )],
+    );
+    l.assert_passes();
+}
