@@ -343,28 +343,63 @@ impl GateEvidence {
         // cannot take back what the runner printed: more failures printed than the reports
         // hold is no evidence.
         let printed = crate::sacred::printed::failures(output);
-        let printed_total: usize = printed.iter().map(|p| p.failed).sum();
-        if printed_total > 0 {
-            let mut held = 0;
+        if !printed.is_empty() {
+            let failed: usize = printed.iter().map(|p| p.failed).sum();
+            let skipped: Option<usize> = printed.iter().map(|p| p.skipped).sum();
+            let passed: Option<usize> = printed.iter().map(|p| p.passed).sum();
+            let (mut held_failed, mut held_skipped, mut held_passed) = (0, 0, 0);
             for s in &self.sources {
-                held += evidence::read_reports(&self.root, s, started)
-                    .map_err(undecided)?
-                    .1;
+                let (cases, problems) =
+                    evidence::read_reports(&self.root, s, started).map_err(undecided)?;
+                held_failed += problems;
+                for c in &cases {
+                    match c.outcome {
+                        evidence::Outcome::Skipped(_) => held_skipped += 1,
+                        evidence::Outcome::Passed => held_passed += 1,
+                        evidence::Outcome::Failed(_) => {}
+                    }
+                }
             }
-            if printed_total > held {
-                let lines: Vec<String> = printed
+            let lines = |pick: &dyn Fn(&crate::sacred::printed::PrintedFailures) -> bool| {
+                printed
                     .iter()
-                    .filter(|p| p.failed > 0)
+                    .filter(|p| pick(p))
                     .map(|p| format!("`{}`", p.line))
-                    .collect();
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let reports = if self.sources.len() == 1 {
+                "its report holds"
+            } else {
+                "its reports hold"
+            };
+            let disagreement = if failed > held_failed {
+                Some(format!(
+                    "the runner printed {failed} failure{} ({}), {reports} {held_failed}",
+                    plural(failed),
+                    lines(&|p| p.failed > 0),
+                ))
+            } else if let Some(skipped) = skipped.filter(|n| *n > held_skipped) {
+                Some(format!(
+                    "the runner printed {skipped} skipped test{} ({}), {reports} {held_skipped}",
+                    plural(skipped),
+                    lines(&|p| p.skipped.is_some_and(|n| n > 0)),
+                ))
+            } else {
+                passed.filter(|n| held_passed > *n).map(|passed| {
+                    format!(
+                        "{reports} {held_passed} passed test{}, the runner printed {passed} ({})",
+                        plural(held_passed),
+                        lines(&|p| p.passed.is_some()),
+                    )
+                })
+            };
+            if let Some(d) = disagreement {
                 return Err((
                     Verdict::Failed,
                     format!(
-                        "sacred evidence: the runner printed {printed_total} failure{} ({}), its report{} hold{} {held}: a report that disagrees with what its runner printed is no evidence (was it rewritten after the run?)",
-                        if printed_total == 1 { "" } else { "s" },
-                        lines.join(", "),
-                        if self.sources.len() == 1 { "" } else { "s" },
-                        if self.sources.len() == 1 { "s" } else { "" },
+                        "sacred evidence: {d}: a report that disagrees with what its runner printed is no evidence (was it rewritten after the run?)"
                     ),
                     Vec::new(),
                 ));

@@ -163,6 +163,7 @@ pub fn check(
         Err(e) => return EvidenceResult::Undecided(format!("{e:#}")),
     };
     let tree = WorkTree::new(root);
+    tree.read_python_entries(cases.iter().map(|c| c.classname.as_str()));
     let mut subclasses = Subclasses::new(root);
     judge(&covered, &cases, &tree, &mut subclasses, source.pattern())
 }
@@ -512,7 +513,18 @@ fn match_python(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
         expected.push_str(s);
     }
     if c.classname == expected {
-        return Match::Exact;
+        let module = if t.scope.is_empty() {
+            c.classname.as_str()
+        } else {
+            c.classname
+                .strip_suffix(&format!(".{}", t.scope.join(".")))
+                .unwrap_or(&c.classname)
+        };
+        return if tree.python_exact(module, &t.file) {
+            Match::Exact
+        } else {
+            Match::No
+        };
     }
     if !expected.ends_with(&format!(".{}", c.classname))
         && !c.classname.ends_with(&format!(".{expected}"))

@@ -20,6 +20,9 @@ pub struct WorkTree {
     root: PathBuf,
     canonical: Option<PathBuf>,
     files: OnceCell<Option<Vec<String>>>,
+    /// Whether every Python entry of the reports read names a module found from the root
+    /// (see [`WorkTree::python_entries_from_root`]); `true` until told otherwise.
+    python_from_root: std::cell::Cell<bool>,
 }
 
 impl WorkTree {
@@ -28,7 +31,45 @@ impl WorkTree {
             root: root.to_path_buf(),
             canonical: std::fs::canonicalize(root).ok(),
             files: OnceCell::new(),
+            python_from_root: std::cell::Cell::new(true),
         }
+    }
+
+    /// Records whether pytest wrote the reports from the repository's root: every entry
+    /// whose `classname` reads as a Python module path (`tests.billing.test_pay`,
+    /// `tests.billing.test_pay.TestPay`) names a file found from the root. Under another
+    /// root directory (a `setup.py` or `pytest.ini` in `tests/` makes it pytest's rootdir),
+    /// a look-alike `tests/tests/billing/test_pay.py` reports exactly the entry the sacred
+    /// test would from the root.
+    pub fn read_python_entries<'a>(&self, classnames: impl Iterator<Item = &'a str>) {
+        let mut from_root = true;
+        for c in classnames {
+            let python = !c.is_empty()
+                && c.split('.').all(|p| {
+                    !p.is_empty() && p.chars().all(|ch| ch.is_alphanumeric() || ch == '_')
+                });
+            if !python {
+                continue;
+            }
+            let parts: Vec<&str> = c.split('.').collect();
+            let found = (1..=parts.len()).any(|n| {
+                let path = parts[..n].join("/");
+                self.root.join(format!("{path}.py")).is_file()
+                    || self.root.join(format!("{path}/__init__.py")).is_file()
+            });
+            if !found {
+                from_root = false;
+                break;
+            }
+        }
+        self.python_from_root.set(from_root);
+    }
+
+    /// Whether an entry that names the locked test's module exactly (`module`) is the
+    /// sacred test's: it is when no other file could have written it, or when the reports
+    /// were written from the root (see [`WorkTree::read_python_entries`]).
+    pub fn python_exact(&self, module: &str, locked: &str) -> bool {
+        self.python_from_root.get() || self.only_python_module(module, locked)
     }
 
     pub fn root(&self) -> &Path {

@@ -1567,3 +1567,77 @@ fn each_runners_printed_failures_must_be_in_its_report() {
     ));
     assert_proven(&out, 1);
 }
+
+/// A report whose entries pytest wrote from another root directory (an empty
+/// `tests/setup.py` makes `tests/` its rootdir): a look-alike `tests/tests/billing/test_pay.py`
+/// reports exactly the entry the sacred test would from the root, while the sacred test's
+/// own entry (`billing.test_pay`, skipped by a hook) reads loosely. The exact entry is the
+/// sacred test's only when the report was written from the root or no other file could
+/// have written it; a nested layout run from the root stays proven.
+#[test]
+fn a_lookalike_reported_exactly_under_another_rootdir_does_not_stand_in() {
+    let e = python();
+    e.repo.write("tests/setup.py", "");
+    e.repo.write(
+        "tests/tests/billing/test_pay.py",
+        "def test_refund():\n    assert True\n\n\ndef test_other():\n    assert True\n",
+    );
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>\n<testcase classname=\"billing.test_pay\" name=\"test_refund\"><skipped message=\"hook\"/></testcase>\n<testcase classname=\"billing.test_pay\" name=\"test_other\"/>",
+    ));
+    assert_refused(&out, PY_ID, "not-run");
+    // From the root, the nested file reports under its own longer module path.
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>\n<testcase classname=\"tests.tests.billing.test_pay\" name=\"test_refund\"/>",
+    ));
+    assert_proven(&out, 2);
+}
+
+/// The skips and passes a runner printed stand against its report as its failures do: a
+/// hook that skips the sacred test at run time and an `atexit` rewrite that drops the
+/// `<skipped>` element leave pytest's `1 passed, 1 skipped` against a report of two
+/// passes (confirmed with the real pytest, which exits 0 there).
+#[test]
+fn a_report_holding_fewer_skips_or_more_passes_than_printed_is_refused() {
+    let e = python();
+    let two_passes = junit(
+        "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>",
+    );
+    for (printed, says) in [
+        ("1 passed, 1 skipped in 0.01s", "printed 1 skipped test"),
+        ("1 passed, 1 xfailed in 0.01s", "printed 1 skipped test"),
+        (
+            "      Tests  1 passed | 1 skipped (2)",
+            "printed 1 skipped test",
+        ),
+        (
+            "1 passed in 0.01s",
+            "holds 2 passed tests, the runner printed 1",
+        ),
+        (
+            "Tests:       1 passed, 1 total",
+            "holds 2 passed tests, the runner printed 1",
+        ),
+    ] {
+        e.repo.write(
+            "gatekeeper.yml",
+            gate_config("reports/junit.xml", "junit", "pre-commit, ci").replace(
+                "    stages:",
+                &format!("      echo '{printed}'\n    stages:"),
+            ),
+        );
+        let out = e.run(&two_passes);
+        assert_code(&out, 1, printed);
+        assert!(output_of(&out).contains(says), "{printed}: {}", text(&out));
+    }
+    // What pytest prints of the same run: proven.
+    e.repo.write(
+        "gatekeeper.yml",
+        gate_config("reports/junit.xml", "junit", "pre-commit, ci").replace(
+            "    stages:",
+            "      echo '2 passed, 1 deselected in 0.01s'\n    stages:",
+        ),
+    );
+    let out = e.run(&two_passes);
+    assert_proven(&out, 2);
+}
