@@ -123,7 +123,7 @@ pub struct Binding {
 }
 
 impl Binding {
-    fn named(name: &str, text: String) -> Binding {
+    pub(crate) fn named(name: &str, text: String) -> Binding {
         Binding {
             names: BTreeSet::from([name.to_owned()]),
             all: false,
@@ -4161,6 +4161,38 @@ pub struct FileFunction {
 /// is `rebound`, as a skip in the test's own body is `skipped`; one removed runs more.
 pub const SKIPS_IN_HELPER: &str = "hook skips, ";
 
+/// The mark, in a helper's `uses`, of a name that wraps it (`@traced`, `traced((x) => …)`):
+/// never a binding's name.
+pub const WRAPPED_BY: &str = "@";
+
+/// Marks as asserting every function of `functions` that wraps one that asserts (a
+/// decorator, a wrapping call): whether the helper's failure reaches the test is its
+/// wrapper's doing (`@traced` catching `AssertionError`), so it is locked as a check helper
+/// is.
+pub(crate) fn wrappers_assert(functions: &mut [FileFunction]) {
+    loop {
+        let wrappers: BTreeSet<String> = functions
+            .iter()
+            .filter(|f| f.asserts)
+            .flat_map(|f| {
+                f.uses
+                    .iter()
+                    .filter_map(|u| u.strip_prefix(WRAPPED_BY).map(str::to_owned))
+            })
+            .collect();
+        let mut changed = false;
+        for f in functions.iter_mut() {
+            if !f.asserts && wrappers.contains(&f.name) {
+                f.asserts = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
 /// One function of a file as a [`FileFunction`]: `whole` is what its text is read from (with
 /// its decorators or `export`), `def` the definition (its `body`).
 pub(crate) fn file_function(
@@ -4260,10 +4292,31 @@ pub(crate) fn file_function(
         };
         (written, read)
     };
+    // What wraps the definition runs with it: a decorator (`@traced`), a wrapping call
+    // (`const check = traced((x) => …)`), read where the definition is written.
+    let mut uses = used_names(def, body, src).names;
+    if whole.id() != def.id() {
+        let mut stack = vec![whole];
+        while let Some(n) = stack.pop() {
+            if n.id() == def.id() {
+                continue;
+            }
+            if matches!(kind(n), "decorator" | "call_expression" | "call") {
+                let wrapper = used_names(n, n, src).names;
+                // `@traced`: a name the helper is wrapped by, which decides whether its
+                // failure reaches the test (`wrapped_by`).
+                uses.extend(wrapper.iter().map(|w| format!("{WRAPPED_BY}{w}")));
+                uses.extend(wrapper);
+                continue;
+            }
+            stack.extend(named_children(n));
+        }
+        uses.remove(name);
+    }
     Some(FileFunction {
         name: name.to_owned(),
         text,
-        uses: used_names(def, body, src).names,
+        uses,
         asserts,
         file: None,
         beyond: Vec::new(),
@@ -4318,6 +4371,7 @@ pub(crate) fn file_functions(
     rules: &dyn super::analysis::Rules,
 ) -> Vec<FileFunction> {
     let mut out = Vec::new();
+    let mut aliases: Vec<(String, String)> = Vec::new();
     let mut push = |whole: Node<'_>, name: &str, def: Node<'_>| {
         out.extend(file_function(whole, name, def, src, rules));
     };
@@ -4410,13 +4464,29 @@ pub(crate) fn file_functions(
                     ) else {
                         continue;
                     };
-                    if kind(name) == "identifier"
-                        && matches!(
-                            kind(value),
-                            "arrow_function" | "function_expression" | "function"
-                        )
-                    {
+                    if kind(name) != "identifier" {
+                        continue;
+                    }
+                    if matches!(
+                        kind(value),
+                        "arrow_function" | "function_expression" | "function"
+                    ) {
                         push(top, text(name, src), value);
+                    } else if kind(value) == "call_expression"
+                        && let Some(f) = value.child_by_field_name("arguments").and_then(|a| {
+                            named_children(a).into_iter().find(|x| {
+                                matches!(
+                                    kind(*x),
+                                    "arrow_function" | "function_expression" | "function"
+                                )
+                            })
+                        })
+                    {
+                        // `const check = traced((x) => …)`: the function it wraps, with the
+                        // wrapper's names.
+                        push(top, text(name, src), f);
+                    } else if kind(value) == "identifier" {
+                        aliases.push((text(name, src).to_owned(), text(value, src).to_owned()));
                     }
                 }
             }
@@ -4424,6 +4494,18 @@ pub(crate) fn file_functions(
             // (…) => …`: a helper exported by its name.
             "expression_statement" => {
                 for a in named_children(n) {
+                    // Python `check_total = _check_total`: another name of a function.
+                    if kind(a) == "assignment"
+                        && let (Some(left), Some(right)) = (
+                            a.child_by_field_name("left"),
+                            a.child_by_field_name("right"),
+                        )
+                        && kind(left) == "identifier"
+                        && kind(right) == "identifier"
+                    {
+                        aliases.push((text(left, src).to_owned(), text(right, src).to_owned()));
+                        continue;
+                    }
                     let (Some(left), Some(value)) = (
                         a.child_by_field_name("left"),
                         a.child_by_field_name("right"),
@@ -4449,7 +4531,51 @@ pub(crate) fn file_functions(
                     }
                 }
             }
+            // Go `var CheckTotal = checkTotal`: another name of a function.
+            "var_declaration" => {
+                let mut stack = named_children(n);
+                while let Some(spec) = stack.pop() {
+                    if kind(spec) == "var_spec_list" {
+                        stack.extend(named_children(spec));
+                        continue;
+                    }
+                    if kind(spec) != "var_spec" {
+                        continue;
+                    }
+                    let names: Vec<Node<'_>> = {
+                        let mut c = spec.walk();
+                        spec.children_by_field_name("name", &mut c).collect()
+                    };
+                    let values: Vec<Node<'_>> = spec
+                        .child_by_field_name("value")
+                        .map(named_children)
+                        .unwrap_or_default();
+                    for (name, value) in names.iter().zip(values.iter()) {
+                        if kind(*value) == "identifier" {
+                            aliases
+                                .push((text(*name, src).to_owned(), text(*value, src).to_owned()));
+                        }
+                    }
+                }
+            }
             _ => {}
+        }
+    }
+    wrappers_assert(&mut out);
+    // Another name of a function of the file reads as that function.
+    for (alias, target) in aliases {
+        if out.iter().any(|f| f.name == alias) {
+            continue;
+        }
+        if let Some(f) = out.iter().find(|f| f.name == target) {
+            let f = FileFunction {
+                name: alias.clone(),
+                text: format!("{alias} = {target}"),
+                uses: BTreeSet::from([target.clone()]),
+                read: None,
+                ..f.clone()
+            };
+            out.push(f);
         }
     }
     // Go: the methods of each type of the file, one helper per type (`checker{t}.check(x)`).
@@ -4643,6 +4769,49 @@ pub struct ModuleParts {
     /// Its module-level bindings (its imports among them).
     pub bindings: Vec<Binding>,
     pub classes: Vec<ModuleClass>,
+    /// JavaScript/TypeScript: what it exports from another module without binding it
+    /// (`export {check as verify} from './check.js'`: `Some(("check", "verify"))`; `export *
+    /// from './check.js'`: `None`), with the specifier as written (quoted).
+    pub reexports: Vec<(Option<(String, String)>, String)>,
+}
+
+/// The re-exports of a JavaScript/TypeScript module's top level (see
+/// [`ModuleParts::reexports`]); type-only ones are left out.
+pub(crate) fn js_reexports(root: Node<'_>, src: &str) -> Vec<(Option<(String, String)>, String)> {
+    let mut out = Vec::new();
+    for n in named_children(root) {
+        if kind(n) != "export_statement" || is_type_only(n) {
+            continue;
+        }
+        let Some(source) = field_text(n, "source", src) else {
+            continue;
+        };
+        let clause = named_children(n)
+            .into_iter()
+            .find(|c| kind(*c) == "export_clause");
+        match clause {
+            Some(clause) => {
+                for spec in named_children(clause) {
+                    if kind(spec) != "export_specifier" || is_type_only(spec) {
+                        continue;
+                    }
+                    let name = field_text(spec, "name", src).unwrap_or("").to_owned();
+                    let alias = field_text(spec, "alias", src).map_or(name.clone(), str::to_owned);
+                    out.push((Some((name, alias)), source.to_owned()));
+                }
+            }
+            None => {
+                // `export * from …` (not `export * as ns from …`, a namespace).
+                if !named_children(n)
+                    .into_iter()
+                    .any(|c| kind(c) == "namespace_export")
+                {
+                    out.push((None, source.to_owned()));
+                }
+            }
+        }
+    }
+    out
 }
 
 impl ModuleParts {

@@ -5860,16 +5860,58 @@ fn extended_functions(
         cache.extended.entry(file.to_owned()).or_insert(own);
         return Ok(true);
     }
-    let bindings = parts.bindings.clone();
+    let mut bindings = parts.bindings.clone();
+    let reexports = parts.reexports.clone();
     let mut wanted: BTreeSet<String> = BTreeSet::new();
     for f in &own {
         wanted.extend(f.uses.iter().cloned());
     }
+    // What it imports it may hand on (`from .checks import check_total` in a package's
+    // `__init__.py`, `export {checkTotal} from './check.js'`): a test importing that name
+    // from it calls the function of the module it comes from.
+    for b in &bindings {
+        if import_of(&b.text).is_some() {
+            wanted.extend(b.names.iter().cloned());
+        }
+    }
+    for (named, module) in &reexports {
+        if let Some((name, alias)) = named {
+            bindings.push(crate::sacred::bindings::Binding::named(
+                alias,
+                format!("import {name} as {alias} from {module}"),
+            ));
+            wanted.insert(alias.clone());
+        }
+    }
     in_progress.insert(file.to_owned());
     let (stubs, _) = import_stubs(repo, content, file, &bindings, &wanted, cache, in_progress)?;
+    // `export * from './check.js'`: every function of that module, by its own name.
+    let mut star = Vec::new();
+    for (named, module) in &reexports {
+        if named.is_some() {
+            continue;
+        }
+        let spec = module.trim_matches(|c| c == '\'' || c == '"' || c == '`');
+        if let Some(target) = resolve_import(repo, content, file, spec)?
+            && extended_functions(repo, content, &target, cache, in_progress)?
+        {
+            star.extend(
+                cache.extended[&target]
+                    .iter()
+                    .filter(|f| f.name != "default")
+                    .cloned(),
+            );
+        }
+    }
     in_progress.remove(file);
     let mut all = own;
     all.extend(stubs);
+    for f in star {
+        if !all.iter().any(|g| g.name == f.name) {
+            all.push(f);
+        }
+    }
+    crate::sacred::bindings::wrappers_assert(&mut all);
     cache.extended.insert(file.to_owned(), all);
     Ok(true)
 }

@@ -736,6 +736,11 @@ pub fn module_functions(path: &str, src: &str) -> Result<Option<super::bindings:
                 )]
                 _ => Vec::new(),
             },
+            reexports: if lang.is_js() {
+                super::bindings::js_reexports(t.root_node(), src)
+            } else {
+                Vec::new()
+            },
         }),
     )
 }

@@ -1797,3 +1797,34 @@ harmless!(
         "\treturn b.base\n}\n\nfunc (b *builder) reset() {\n\t*b = builder{}\n}\n"
     )]
 );
+
+/// A check helper of a testutil package exported as another name of a function (`var
+/// CheckTotal = checkTotal`, found by an attack round and confirmed with `go test`): the
+/// function it names is locked; a comment passes.
+#[test]
+fn a_testutil_helper_exported_as_a_variable_is_locked() {
+    let util = "package testutil\n\nimport \"testing\"\n\nvar CheckTotal = checkTotal\n\nfunc checkTotal(t testing.TB, got int) {\n\tt.Helper()\n\tif got != 6 {\n\t\tt.Errorf(\"got %d\", got)\n\t}\n}\n";
+    let files = [
+        ("go.mod", "module example.com/shop\n\ngo 1.22\n"),
+        ("pay/total_test.go", TESTUTIL_TEST),
+        (
+            "pay/total.go",
+            "package pay\n\nfunc Total(xs ...int) int {\n\tn := 0\n\tfor _, x := range xs {\n\t\tn += x\n\t}\n\treturn n\n}\n",
+        ),
+        ("internal/testutil/check.go", util),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "internal/testutil/check.go",
+        util,
+        &[("got != 6", "got < 6")],
+    );
+    l.assert_refused("rebound", "go:pay/total_test.go::TestTotal");
+    let l = super::locked(&files);
+    l.edit(
+        "internal/testutil/check.go",
+        util,
+        &[("\tif got != 6", "\t// the total\n\tif got != 6")],
+    );
+    l.assert_passes();
+}

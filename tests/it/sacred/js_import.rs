@@ -1057,3 +1057,76 @@ fn js_the_code_under_test_reaching_the_runner_is_refused() {
     );
     l.assert_passes();
 }
+
+/// Found by an attack round, each confirmed with vitest (a broken `total` passed): a check
+/// helper wrapped by a call (`export const checkTotal = traced((x) => …)`) whose wrapper now
+/// swallows the error, and one re-exported by an index (`export {checkTotal} from
+/// './check.js'`, `export * from './check.js'`) that now checks less. Each is refused; a
+/// comment passes.
+#[test]
+fn js_helpers_through_a_wrapper_or_a_reexport_are_locked() {
+    const TEST: &str = "import test from 'ava';\nimport {checkTotal} from './helpers/index.mjs';\n\ntest('total', (t) => {\n  checkTotal(t, 6);\n});\n";
+    const MJS_ID: &str = "js:tests/billing/total.test.mjs::total";
+    const CHECK: &str = "export function checkTotal(t, x) {\n  t.is(x, 6);\n}\n";
+    // (files, the file edited, what is replaced, by what)
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str, &'a str);
+    let cases: [Case<'_>; 3] = [
+        (
+            &[
+                (
+                    "tests/billing/helpers/index.mjs",
+                    "import {traced} from './wrap.mjs';\n\nexport const checkTotal = traced((t, x) => {\n  t.is(x, 6);\n});\n",
+                ),
+                (
+                    "tests/billing/helpers/wrap.mjs",
+                    "export function traced(f) {\n  return f;\n}\n",
+                ),
+            ],
+            "tests/billing/helpers/wrap.mjs",
+            "  return f;\n",
+            "  return (...a) => {\n    try {\n      return f(...a);\n    } catch {\n      return undefined;\n    }\n  };\n",
+        ),
+        (
+            &[
+                (
+                    "tests/billing/helpers/index.mjs",
+                    "export {checkTotal} from './check.mjs';\n",
+                ),
+                ("tests/billing/helpers/check.mjs", CHECK),
+            ],
+            "tests/billing/helpers/check.mjs",
+            "  t.is(x, 6);\n",
+            "  t.true(x > 5);\n",
+        ),
+        (
+            &[
+                (
+                    "tests/billing/helpers/index.mjs",
+                    "export * from './check.mjs';\n",
+                ),
+                ("tests/billing/helpers/check.mjs", CHECK),
+            ],
+            "tests/billing/helpers/check.mjs",
+            "  t.is(x, 6);\n",
+            "  t.true(x > 5);\n",
+        ),
+    ];
+    for (helpers, edited, from, to) in cases {
+        let mut files = vec![
+            ("tests/billing/total.test.mjs", TEST),
+            ("package.json", AVA_PACKAGE),
+        ];
+        files.extend_from_slice(helpers);
+        let base = helpers
+            .iter()
+            .find(|(p, _)| *p == edited)
+            .map(|(_, c)| *c)
+            .unwrap();
+        let l = super::locked(&files);
+        l.edit(edited, base, &[(from, to)]);
+        l.assert_refused("rebound", MJS_ID);
+        let l = super::locked(&files);
+        l.edit(edited, base, &[(from, &format!("  // checked\n{from}"))]);
+        l.assert_passes();
+    }
+}

@@ -3159,3 +3159,80 @@ refuses!(
     "rebound",
     "python:tests/test_server.py::TestRefunds::test_refund"
 );
+
+/// Found by an attack round, each confirmed with pytest (a broken `total` passed): an
+/// imported check helper wrapped by a decorator that now swallows `AssertionError` (the
+/// decorator in the helper's module or imported there), a helper the module exports under
+/// an alias (`check_total = _check_total`), and one a package's `__init__.py` re-exports
+/// (`from .checks import check_total`). Each is refused; a comment in the same places
+/// passes.
+#[test]
+fn imported_helpers_through_a_decorator_an_alias_or_a_reexport_are_locked() {
+    const TEST: &str =
+        "from tests.helpers import check_total\n\n\ndef test_total():\n    check_total(6)\n";
+    const SWALLOW: &str = "def traced(f):\n    def w(*a, **k):\n        try:\n            return f(*a, **k)\n        except AssertionError:\n            return None\n\n    return w\n";
+    // (files, the file edited, what is replaced, by what)
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str, &'a str);
+    let cases: [Case<'_>; 4] = [
+        (
+            &[(
+                "tests/helpers.py",
+                "def traced(f):\n    return f\n\n\n@traced\ndef check_total(x):\n    assert x == 6\n",
+            )],
+            "tests/helpers.py",
+            "def traced(f):\n    return f\n",
+            SWALLOW,
+        ),
+        (
+            &[
+                ("tests/deco.py", "def traced(f):\n    return f\n"),
+                (
+                    "tests/helpers.py",
+                    "from tests.deco import traced\n\n\n@traced\ndef check_total(x):\n    assert x == 6\n",
+                ),
+            ],
+            "tests/deco.py",
+            "def traced(f):\n    return f\n",
+            SWALLOW,
+        ),
+        (
+            &[(
+                "tests/helpers.py",
+                "def _check_total(x):\n    assert x == 6\n\n\ncheck_total = _check_total\n",
+            )],
+            "tests/helpers.py",
+            "    assert x == 6\n",
+            "    assert x >= 6\n",
+        ),
+        (
+            &[
+                (
+                    "tests/helpers/__init__.py",
+                    "from .checks import check_total\n",
+                ),
+                (
+                    "tests/helpers/checks.py",
+                    "def check_total(x):\n    assert x == 6\n",
+                ),
+            ],
+            "tests/helpers/checks.py",
+            "    assert x == 6\n",
+            "    assert x >= 6\n",
+        ),
+    ];
+    for (helpers, edited, from, to) in cases {
+        let mut files = vec![("tests/billing/test_total.py", TEST)];
+        files.extend_from_slice(helpers);
+        let base = helpers
+            .iter()
+            .find(|(p, _)| *p == edited)
+            .map(|(_, c)| *c)
+            .unwrap();
+        let l = super::locked(&files);
+        l.edit(edited, base, &[(from, to)]);
+        l.assert_refused("rebound", IMPORTED_ID);
+        let l = super::locked(&files);
+        l.edit(edited, base, &[(from, &format!("# checked\n{from}"))]);
+        l.assert_passes();
+    }
+}
