@@ -4815,16 +4815,54 @@ pub(crate) fn js_reexports(root: Node<'_>, src: &str) -> Vec<(Option<(String, St
 }
 
 impl ModuleParts {
-    /// Its functions, each marked as of `file`.
+    /// Its functions, each marked as of `file`, with the module-level values each reads
+    /// (`TOL = 0` read by `def check_total(x, tol=TOL)`, `const WANT = 6` by `function
+    /// checkTotal(x, want = WANT)`) among the lines locked with it (`defined TOL (in FILE):
+    /// TOL = 0`): what it compares with is decided there.
     pub(crate) fn functions_of(&self, file: &str) -> Vec<FileFunction> {
+        let functions: BTreeSet<&str> = self.functions.iter().map(|f| f.name.as_str()).collect();
         self.functions
             .iter()
-            .map(|f| FileFunction {
-                file: Some(file.to_owned()),
-                ..f.clone()
+            .map(|f| {
+                let mut beyond = f.beyond.clone();
+                for u in &f.uses {
+                    if functions.contains(u.as_str()) || u == &f.name {
+                        continue;
+                    }
+                    for b in &self.bindings {
+                        if b.names.len() == 1 && b.names.contains(u) && module_value(&b.text) {
+                            beyond.push(format!("defined {u} (in {file}): {}", b.text));
+                        }
+                    }
+                }
+                FileFunction {
+                    file: Some(file.to_owned()),
+                    beyond,
+                    ..f.clone()
+                }
             })
             .collect()
     }
+}
+
+/// Whether a module-level binding's text binds a value (`TOL = 0`, `const WANT = 6`), not
+/// an import, a function or a class, which are read otherwise.
+fn module_value(text: &str) -> bool {
+    ![
+        "import ",
+        "from ",
+        "def ",
+        "async def ",
+        "class ",
+        "function ",
+        "async function ",
+        "@",
+        "export ",
+        "in class ",
+    ]
+    .iter()
+    .any(|p| text.starts_with(p))
+        && !text.contains(" from ")
 }
 
 /// A Python class of a module: its name, the names of its base classes (`TotalChecks`,

@@ -1130,3 +1130,25 @@ fn js_helpers_through_a_wrapper_or_a_reexport_are_locked() {
         l.assert_passes();
     }
 }
+
+/// An imported check helper's default read from a module constant (`function
+/// checkTotal(t, x, want = WANT)`, found by an attack round and confirmed with vitest): the
+/// constant is locked with the test.
+#[test]
+fn js_a_module_value_an_imported_helper_reads_is_locked() {
+    const TEST: &str = "import test from 'ava';\nimport {checkTotal} from './check.mjs';\n\ntest('total', (t) => {\n  checkTotal(t, 6);\n});\n";
+    const CHECK: &str =
+        "const WANT = 6;\n\nexport function checkTotal(t, x, want = WANT) {\n  t.is(x, want);\n}\n";
+    let files = [
+        ("tests/billing/total.test.mjs", TEST),
+        ("tests/billing/check.mjs", CHECK),
+        ("package.json", AVA_PACKAGE),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "tests/billing/check.mjs",
+        CHECK,
+        &[("WANT = 6", "WANT = 7")],
+    );
+    l.assert_refused("rebound", "js:tests/billing/total.test.mjs::total");
+}

@@ -3236,3 +3236,24 @@ fn imported_helpers_through_a_decorator_an_alias_or_a_reexport_are_locked() {
         l.assert_passes();
     }
 }
+
+/// An imported check helper's default read from a module constant (`def check_total(x,
+/// tol=TOL)`, found by an attack round and confirmed with pytest): the constant is locked
+/// with the test (`defined TOL (in tests/helpers.py): …`); a constant it does not read may
+/// change.
+#[test]
+fn a_module_value_an_imported_helper_reads_is_locked() {
+    const TEST: &str =
+        "from tests.helpers import check_total\n\n\ndef test_total():\n    check_total(6)\n";
+    const HELPERS: &str = "TOL = 0\nOTHER = 1\n\n\ndef check_total(x, want=6, tol=TOL):\n    assert abs(x - want) <= tol\n";
+    let files = [
+        ("tests/billing/test_total.py", TEST),
+        ("tests/helpers.py", HELPERS),
+    ];
+    let l = super::locked(&files);
+    l.edit("tests/helpers.py", HELPERS, &[("TOL = 0", "TOL = 1")]);
+    l.assert_refused("rebound", IMPORTED_ID);
+    let l = super::locked(&files);
+    l.edit("tests/helpers.py", HELPERS, &[("OTHER = 1", "OTHER = 2")]);
+    l.assert_passes();
+}
