@@ -211,6 +211,33 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
         {
             names.insert(q);
         }
+        // Go `testutil.Checker{…}`, `*testutil.Checker`: a type of an imported package, as
+        // `testutil.Checker` reads (its methods are one helper of the type's name).
+        if kind(n) == "qualified_type"
+            && let (Some(package), Some(name)) = (
+                n.child_by_field_name("package"),
+                n.child_by_field_name("name"),
+            )
+            && !shadowed.contains(text(package, src))
+        {
+            names.insert(format!("{}.{}", text(package, src), text(name, src)));
+        }
+        // Python `getattr(helpers, "check_total")`: the member it names, as
+        // `helpers.check_total` reads.
+        if kind(n) == "call"
+            && n.child_by_field_name("function")
+                .is_some_and(|f| kind(f) == "identifier" && text(f, src) == "getattr")
+            && let Some(args) = n.child_by_field_name("arguments")
+            && let [object, member, ..] = named_children(args).as_slice()
+            && kind(*object) == "identifier"
+            && kind(*member) == "string"
+            && !shadowed.contains(text(*object, src))
+        {
+            let member = text(*member, src).trim_matches(|c| c == '"' || c == '\'');
+            if !member.is_empty() && member.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                names.insert(format!("{}.{member}", text(*object, src)));
+            }
+        }
         if matches!(
             kind(n),
             "identifier"

@@ -5476,6 +5476,8 @@ fn add_imported_envelope_definitions(
     // whether it is a value)
     let mut found: BTreeMap<String, (String, Option<crate::sacred::bindings::Effects>, bool)> =
         BTreeMap::new();
+    // The helper lines of the functions a value holds, by its alias.
+    let mut held_by: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (alias, file, name) in &sought {
         let name = name.as_str();
         let Some(parts) = read_module(repo, content, file, cache)? else {
@@ -5507,6 +5509,7 @@ fn add_imported_envelope_definitions(
         ) {
             continue;
         }
+        let value = assigned.len() == 1;
         // As a test's statements read it (and `super(C, cls)` as `super()`).
         let Some(text) = content
             .read(repo, file)?
@@ -5534,14 +5537,29 @@ fn add_imported_envelope_definitions(
         } else {
             None
         };
+        // A value that holds functions of its module (`CHECKS = {"total": _total}`, then
+        // `CHECKS["total"](x)`): the test runs them, so they are locked as check helpers.
+        let mut held = Vec::new();
+        if value && extended_functions(repo, content, file, cache, &mut BTreeSet::new())? {
+            let words: BTreeSet<&str> = text
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .filter(|w| !w.is_empty())
+                .collect();
+            for f in &cache.extended[file] {
+                if f.name != name && words.contains(f.name.as_str()) {
+                    held.extend(helper_lines(f));
+                }
+            }
+        }
         found.insert(
             alias.to_owned(),
             (
                 format!("defined {alias} (in {file}): {text}"),
                 effects,
-                assigned.len() == 1,
+                value,
             ),
         );
+        held_by.insert(alias.to_owned(), held);
     }
     if found.is_empty() {
         return Ok(());
@@ -5554,6 +5572,14 @@ fn add_imported_envelope_definitions(
             if read && !t.envelope_bindings.contains(line) {
                 t.envelope_bindings.push(line.clone());
                 grew = true;
+            }
+            if read {
+                for l in held_by.get(alias).into_iter().flatten() {
+                    if !t.envelope_bindings.contains(l) {
+                        t.envelope_bindings.push(l.clone());
+                        grew = true;
+                    }
+                }
             }
             let Some(effects) = effects else { continue };
             let prefix = if effects.any() {

@@ -1828,3 +1828,28 @@ fn a_testutil_helper_exported_as_a_variable_is_locked() {
     );
     l.assert_passes();
 }
+
+/// A method of a type of a testutil package the test builds (`testutil.Checker{Want:
+/// 6}.Total(t, got)`, found by an attack round and confirmed with `go test`): the type's
+/// methods are locked as one helper.
+#[test]
+fn a_testutil_type_whose_method_checks_less_is_refused() {
+    let test = "package pay\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/internal/testutil\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\ttestutil.Checker{Want: 6}.Total(t, Total(1, 2, 3))\n}\n";
+    let util = "package testutil\n\nimport \"testing\"\n\ntype Checker struct {\n\tWant int\n}\n\nfunc (c Checker) Total(t *testing.T, got int) {\n\tif got != c.Want {\n\t\tt.Fatalf(\"got %d\", got)\n\t}\n}\n";
+    let files = [
+        ("go.mod", "module example.com/shop\n\ngo 1.22\n"),
+        ("pay/total_test.go", test),
+        (
+            "pay/total.go",
+            "package pay\n\nfunc Total(xs ...int) int {\n\tn := 0\n\tfor _, x := range xs {\n\t\tn += x\n\t}\n\treturn n\n}\n",
+        ),
+        ("internal/testutil/check.go", util),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "internal/testutil/check.go",
+        util,
+        &[("got != c.Want", "got < c.Want")],
+    );
+    l.assert_refused("rebound", "go:pay/total_test.go::TestTotal");
+}

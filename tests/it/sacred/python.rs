@@ -3257,3 +3257,35 @@ fn a_module_value_an_imported_helper_reads_is_locked() {
     l.edit("tests/helpers.py", HELPERS, &[("OTHER = 1", "OTHER = 2")]);
     l.assert_passes();
 }
+
+/// A check helper the test reaches through a value of a module of the tests (`CHECKS =
+/// {"total": _total}`, then `CHECKS["total"](x)`) or through `getattr(helpers,
+/// "check_total")`: found by an attack round, confirmed with pytest. Both are locked.
+#[test]
+fn imported_helpers_reached_through_a_value_or_getattr_are_locked() {
+    for (test, helpers, helper) in [
+        (
+            "from tests.helpers import CHECKS\n\n\ndef test_total():\n    CHECKS[\"total\"](6)\n",
+            "def _total(x):\n    assert x == 6\n\n\nCHECKS = {\"total\": _total}\n",
+            "    assert x == 6\n",
+        ),
+        (
+            "from tests import helpers\n\n\ndef test_total():\n    getattr(helpers, \"check_total\")(6)\n",
+            "def check_total(x):\n    assert x == 6\n",
+            "    assert x == 6\n",
+        ),
+    ] {
+        let files = [
+            ("tests/billing/test_total.py", test),
+            ("tests/helpers.py", helpers),
+            ("tests/__init__.py", ""),
+        ];
+        let l = super::locked(&files);
+        l.edit(
+            "tests/helpers.py",
+            helpers,
+            &[(helper, "    assert x >= 6\n")],
+        );
+        l.assert_refused("rebound", IMPORTED_ID);
+    }
+}
