@@ -224,7 +224,9 @@ pub fn read_reports(
 
 /// The tests pytest printed as failed or in error (`FAILED tests/x.py::T::test_y - …`), as
 /// the failed cases its JUnit report holds for them (`classname` the node id's module and
-/// classes, dotted).
+/// classes, dotted); and those Vitest printed as failed (` FAIL  tests/pay.test.js > refunds
+/// > is exact`), as its JUnit reporter writes them (`classname` the file, `name` the titles
+/// joined by ` > `).
 pub fn printed_cases(output: &str) -> Vec<Case> {
     super::printed::pytest_failed_ids(output)
         .into_iter()
@@ -248,6 +250,16 @@ pub fn printed_cases(output: &str) -> Vec<Case> {
                 )),
             })
         })
+        .chain(super::printed::vitest_failed_tests(output).into_iter().map(
+            |(file, title, line)| Case {
+                classname: file,
+                name: title,
+                file: None,
+                outcome: Outcome::Failed(format!(
+                    "the runner printed `{line}`, whatever its report says"
+                )),
+            },
+        ))
         .collect()
 }
 

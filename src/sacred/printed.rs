@@ -93,6 +93,30 @@ pub fn pytest_failed_ids(output: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The tests Vitest named as failed (` FAIL  tests/billing/pay.test.js > refunds > is
+/// exact`): the file, the titles joined by ` > `, and the line.
+pub fn vitest_failed_tests(output: &str) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for raw in output.lines() {
+        let line = strip_ansi(raw);
+        let t = line.trim();
+        let Some(rest) = t.strip_prefix("FAIL ") else {
+            continue;
+        };
+        let Some((file, title)) = rest.trim().split_once(" > ") else {
+            continue;
+        };
+        let file = file.trim();
+        let js = [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx"]
+            .iter()
+            .any(|e| file.ends_with(e));
+        if js && !file.contains(char::is_whitespace) && !title.trim().is_empty() {
+            out.push((file.to_owned(), title.trim().to_owned(), t.to_owned()));
+        }
+    }
+    out
+}
+
 /// The output without terminal colour sequences (`ESC [ … letter`).
 fn strip_ansi(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -341,6 +365,19 @@ mod tests {
                 "tests/billing/test_pay.py::test_refund",
                 "tests/x.py::T::test_y[1-2]"
             ]
+        );
+    }
+
+    #[test]
+    fn vitest_failed_titles() {
+        let got = vitest_failed_tests(
+            " FAIL  tests/billing/pay.test.js > refunds > is exact\n FAIL  tests/x.test.ts [ tests/x.test.ts ]\nFAIL to parse\n",
+        );
+        assert_eq!(
+            got.iter()
+                .map(|(f, t, _)| (f.as_str(), t.as_str()))
+                .collect::<Vec<_>>(),
+            [("tests/billing/pay.test.js", "refunds > is exact")]
         );
     }
 

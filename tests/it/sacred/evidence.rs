@@ -1641,3 +1641,21 @@ fn a_report_holding_fewer_skips_or_more_passes_than_printed_is_refused() {
     let out = e.run(&two_passes);
     assert_proven(&out, 2);
 }
+
+/// A test Vitest printed as failed (` FAIL  file > suite > title`) is not proven by a report
+/// that says it passed, though the report keeps the count of failures (moved onto another
+/// test).
+#[test]
+fn a_test_vitest_printed_as_failed_is_not_proven_by_its_report() {
+    let e = setup(
+        &[("tests/billing/pay.test.js", JS)],
+        &gate_config("reports/*.xml", "junit", "ci").replace(
+            "    stages:",
+            "      echo ' FAIL  tests/billing/pay.test.js > refunds > is exact'\n      echo '      Tests  1 failed | 1 passed (2)'\n    stages:",
+        ),
+    );
+    let out = e.run(&junit(
+        "<testcase classname=\"tests/billing/pay.test.js\" name=\"refunds &gt; is exact\"/>\n<testcase classname=\"tests/other.test.js\" name=\"other\"><failure message=\"moved here\"/></testcase>",
+    ));
+    assert_refused(&out, JS_ID, "failed-at-runtime");
+}
