@@ -3618,7 +3618,7 @@ mod rust_write_tests {
 /// The test-runner modules code under test has no business loading: what it could do with
 /// them (register a hook, mark a failed test passed, reach the report writer) changes how
 /// the tests run or what the runner reports, with every test untouched.
-const PYTHON_RUNNER_MODULES: &[&str] = &["pytest", "_pytest", "unittest", "nose", "nose2"];
+const PYTHON_RUNNER_MODULES: &[&str] = &["pytest", "_pytest", "unittest", "nose", "nose2", "gc"];
 const JS_RUNNER_MODULES: &[&str] = &[
     "vitest",
     "@vitest/runner",
@@ -3650,10 +3650,13 @@ const JS_RUNNER_GLOBALS: &[&str] = &[
 /// Where a module that is not the tests' own code reaches the test runner, anywhere in it
 /// (a function's body included: it runs when the tests call it), each with its line:
 /// Python, an import of `pytest`, `_pytest`, `unittest` (not `unittest.mock`), `nose`, a
-/// string naming one (`importlib.import_module("_pytest.junitxml")`, `sys.modules["pytest"]`),
-/// or `gc.get_objects`/`gc.get_referrers` (the runner's live objects); JavaScript and
+/// string naming one (`importlib.import_module("_pytest.junitxml")`, `"_py" "test"`), `gc`
+/// (every live object, the runner's too), `sys.modules` (every loaded module), or a module
+/// loaded by a name computed at run time (`importlib.import_module(name)`); JavaScript and
 /// TypeScript, a load of a runner module (`require('vitest')`, `import … from
-/// '@jest/globals'`) or a runner global the file does not bind itself, called
+/// '@jest/globals'`, ``import(`vitest`)``), a module loaded by a name computed at run time
+/// (`import(name)`, `require(parts.join(''))`), or a runner global the file does not bind
+/// itself, called
 /// (`beforeEach(…)`), read through (`expect.extend`) or through the global object
 /// (`globalThis.afterEach`).
 pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(usize, String)> {
@@ -3757,13 +3760,39 @@ pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(us
                 }
                 modules.iter().any(|m| runner_module(m))
             }
-            (true, "string") => {
+            (true, "string") if n.parent().is_none_or(|p| kind(p) != "concatenated_string") => {
                 let t = unquote(text(n, src).trim_start_matches(['r', 'b', 'u', 'R', 'B', 'U']));
                 runner_module(&t) && !t.contains(' ')
             }
+            // `"_py" "test.reports"`: the parts read as one string.
+            (true, "concatenated_string") => {
+                let t: String = named_children(n)
+                    .into_iter()
+                    .map(|p| {
+                        unquote(text(p, src).trim_start_matches(['r', 'b', 'u', 'R', 'B', 'U']))
+                    })
+                    .collect();
+                runner_module(&t) && !t.contains(' ')
+            }
+            // The garbage collector's view of every live object (the runner's too), the
+            // table of every loaded module, and a module loaded by a name computed at run
+            // time.
             (true, "attribute") => {
-                let t = text(n, src);
-                t == "gc.get_objects" || t == "gc.get_referrers"
+                let t: String = text(n, src).split_whitespace().collect();
+                t == "sys.modules"
+            }
+            (true, "call") => {
+                let f: String = n
+                    .child_by_field_name("function")
+                    .map(|f| text(f, src).split_whitespace().collect())
+                    .unwrap_or_default();
+                matches!(
+                    f.as_str(),
+                    "importlib.import_module" | "__import__" | "import_module"
+                ) && n
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(0))
+                    .is_none_or(|a| kind(a) != "string")
             }
             (false, "import_statement" | "export_statement") => n
                 .child_by_field_name("source")
@@ -3773,18 +3802,28 @@ pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(us
                 let loader = callee.is_some_and(|f| {
                     kind(f) == "import" || (kind(f) == "identifier" && text(f, src) == "require")
                 });
+                // A module loaded by a name computed at run time may be the runner.
+                let first = n
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(0));
+                let literal = first.is_some_and(|a| {
+                    kind(a) == "string"
+                        || (kind(a) == "template_string"
+                            && !named_children(a)
+                                .iter()
+                                .any(|c| kind(*c) == "template_substitution"))
+                });
+                if loader && !literal {
+                    out.push((line, statement()));
+                    continue;
+                }
                 let global_call = callee.is_some_and(|f| {
                     kind(f) == "identifier"
                         && JS_RUNNER_GLOBALS.contains(&text(f, src))
                         && !bound.contains(text(f, src))
                 });
                 global_call
-                    || (loader
-                        && n.child_by_field_name("arguments")
-                            .and_then(|a| a.named_child(0))
-                            .is_some_and(|a| {
-                                kind(a) == "string" && runner_module(&unquote(text(a, src)))
-                            }))
+                    || (loader && first.is_some_and(|a| runner_module(&unquote(text(a, src)))))
             }
             (false, "member_expression") => n.child_by_field_name("object").is_some_and(|o| {
                 let o_text = text(o, src);

@@ -85,8 +85,35 @@ pub fn pytest_failed_ids(output: &str) -> Vec<(String, String)> {
         else {
             continue;
         };
-        let id = rest.split_once(" - ").map_or(rest, |(id, _)| id).trim();
-        if id.contains("::") && !id.contains(char::is_whitespace) {
+        // The id ends at ` - ` outside its parameter brackets (`test_total[three items]`).
+        let mut depth = 0i32;
+        let mut end = rest.len();
+        for (i, c) in rest.char_indices() {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                ' ' if depth <= 0 && rest[i..].starts_with(" - ") => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let id = rest[..end].trim();
+        let outside: String = {
+            let mut d = 0i32;
+            id.chars()
+                .filter(|c| {
+                    match c {
+                        '[' => d += 1,
+                        ']' => d -= 1,
+                        _ => {}
+                    }
+                    d <= 0 && *c != ']'
+                })
+                .collect()
+        };
+        if id.contains("::") && !outside.contains(char::is_whitespace) {
             out.push((id.to_owned(), t.to_owned()));
         }
     }

@@ -1518,6 +1518,24 @@ fn a_test_pytest_printed_as_failed_is_not_proven_by_its_report() {
         "{}",
         text(&out)
     );
+    // A case id with spaces (`ids=["three items"]`, found by an attack round, confirmed
+    // with pytest): the id is read up to ` - ` outside its brackets.
+    std::fs::write(
+        e.report_in(),
+        junit(
+            "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund[three items]\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"><failure message=\"moved here\"/></testcase>",
+        ),
+    )
+    .unwrap();
+    e.repo.write(
+        "gatekeeper.yml",
+        gate_config("reports/junit.xml", "junit", "pre-commit, ci").replace(
+            "if [ -f ../report.in ]; then cp ../report.in reports/junit.xml; fi\n",
+            "if [ -f ../report.in ]; then cp ../report.in reports/junit.xml; fi\n      echo 'FAILED tests/billing/test_pay.py::test_refund[three items] - assert 9 == 10'\n      echo '1 failed, 1 passed in 0.02s'\n",
+        ),
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(&out, PY_ID, "failed-at-runtime");
 }
 
 /// The other runners' summaries, printed by a gate whose report holds fewer failures; and a
