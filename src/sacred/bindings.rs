@@ -4807,12 +4807,47 @@ pub struct ModuleParts {
 pub(crate) fn js_reexports(root: Node<'_>, src: &str) -> Vec<(Option<(String, String)>, String)> {
     let mut out = Vec::new();
     for n in named_children(root) {
+        // CommonJS `module.exports = require('./check.js')`: all of that module.
+        if kind(n) == "expression_statement"
+            && let Some(a) = named_children(n).into_iter().next()
+            && kind(a) == "assignment_expression"
+            && let (Some(left), Some(right)) = (
+                a.child_by_field_name("left"),
+                a.child_by_field_name("right"),
+            )
+            && text(left, src).split_whitespace().collect::<String>() == "module.exports"
+            && kind(right) == "call_expression"
+            && right
+                .child_by_field_name("function")
+                .is_some_and(|f| text(f, src) == "require")
+            && let Some(arg) = right
+                .child_by_field_name("arguments")
+                .and_then(|x| x.named_child(0))
+            && kind(arg) == "string"
+        {
+            out.push((None, text(arg, src).to_owned()));
+            continue;
+        }
         if kind(n) != "export_statement" || is_type_only(n) {
             continue;
         }
         let Some(source) = field_text(n, "source", src) else {
             continue;
         };
+        // `export * as checks from './check.js'`: the module under that name.
+        if let Some(ns) = named_children(n)
+            .into_iter()
+            .find(|c| kind(*c) == "namespace_export")
+        {
+            let name = named_children(ns)
+                .first()
+                .map(|i| text(*i, src).to_owned())
+                .unwrap_or_default();
+            if !name.is_empty() {
+                out.push((Some(("*".to_owned(), name)), source.to_owned()));
+            }
+            continue;
+        }
         let clause = named_children(n)
             .into_iter()
             .find(|c| kind(*c) == "export_clause");

@@ -5761,10 +5761,21 @@ fn import_stubs(
                     None if lang::Lang::of_path(&file).is_some_and(lang::Lang::is_js) => content
                         .read(repo, &file)?
                         .and_then(|src| js_export_aliases(&src).remove(&name))
-                        .and_then(|local| stub(&local, alias)),
+                        .and_then(|local| stub(&local, alias.clone())),
                     None => None,
                 };
                 stubs.extend(own);
+                // A namespace the module hands on (`export * as checks from './check.js'`,
+                // its functions read there as `checks.checkTotal`).
+                let prefix = format!("{name}.");
+                for f in functions {
+                    if let Some(member) = f.name.strip_prefix(&prefix) {
+                        let q = format!("{alias}.{member}");
+                        if wanted.contains(&q) {
+                            stubs.extend(stub(&f.name, q));
+                        }
+                    }
+                }
             }
             Members::Qualified(alias) => {
                 // A class reached through the module (`class T(helpers.Base)`).
@@ -5902,21 +5913,36 @@ fn extended_functions(
     }
     for (named, module) in &reexports {
         if let Some((name, alias)) = named {
-            bindings.push(crate::sacred::bindings::Binding::named(
-                alias,
-                format!("import {name} as {alias} from {module}"),
-            ));
+            // `export * as checks from …` reads as `import * as checks from …`.
+            let text = if name == "*" {
+                format!("import * as {alias} from {module}")
+            } else {
+                format!("import {name} as {alias} from {module}")
+            };
+            bindings.push(crate::sacred::bindings::Binding::named(alias, text));
             wanted.insert(alias.clone());
         }
     }
     in_progress.insert(file.to_owned());
     let (stubs, _) = import_stubs(repo, content, file, &bindings, &wanted, cache, in_progress)?;
-    // `export * from './check.js'`: every function of that module, by its own name.
+    // `export * from './check.js'`, Python's `from .checks import *`: every function of that
+    // module, by its own name.
+    let python_stars: Vec<String> = bindings
+        .iter()
+        .filter_map(|b| {
+            let rest = b.text.strip_prefix("from ")?;
+            let (module, names) = rest.split_once(" import ")?;
+            (names.trim() == "*").then(|| module.trim().to_owned())
+        })
+        .collect();
     let mut star = Vec::new();
-    for (named, module) in &reexports {
-        if named.is_some() {
-            continue;
-        }
+    for module in reexports
+        .iter()
+        .filter(|(named, _)| named.is_none())
+        .map(|(_, m)| m.clone())
+        .chain(python_stars)
+    {
+        let module = &module;
         let spec = module.trim_matches(|c| c == '\'' || c == '"' || c == '`');
         if let Some(target) = resolve_import(repo, content, file, spec)?
             && extended_functions(repo, content, &target, cache, in_progress)?
@@ -5927,6 +5953,26 @@ fn extended_functions(
                     .filter(|f| f.name != "default")
                     .cloned(),
             );
+        }
+    }
+    // `export * as checks from './check.js'`: its functions as `checks.NAME`.
+    for (named, module) in &reexports {
+        let Some((star_name, alias)) = named else {
+            continue;
+        };
+        if star_name != "*" {
+            continue;
+        }
+        let spec = module.trim_matches(|c| c == '\'' || c == '"' || c == '`');
+        if let Some(target) = resolve_import(repo, content, file, spec)?
+            && extended_functions(repo, content, &target, cache, in_progress)?
+        {
+            let functions = cache.extended[&target].clone();
+            for (at, f) in functions.iter().enumerate() {
+                if f.name != "default" && !f.name.contains('.') {
+                    star.push(stub_of(&functions, at, format!("{alias}.{}", f.name)));
+                }
+            }
         }
     }
     in_progress.remove(file);

@@ -1152,3 +1152,42 @@ fn js_a_module_value_an_imported_helper_reads_is_locked() {
     );
     l.assert_refused("rebound", "js:tests/billing/total.test.mjs::total");
 }
+
+/// A check helper handed on as a namespace (`export * as checks from './check.mjs'`, then
+/// `checks.checkTotal(…)`) or by CommonJS (`module.exports = require('./check.cjs')`): found
+/// by an attack round, confirmed with vitest and node. Both are locked.
+#[test]
+fn js_helpers_handed_on_as_a_namespace_or_by_commonjs_are_locked() {
+    const CHECK: &str = "export function checkTotal(t, x) {\n  t.is(x, 6);\n}\n";
+    const CJS: &str = "exports.checkTotal = (t, x) => {\n  t.is(x, 6);\n};\n";
+    for (test, index, edited, base) in [
+        (
+            "import test from 'ava';\nimport {checks} from './helpers/index.mjs';\n\ntest('total', (t) => {\n  checks.checkTotal(t, 6);\n});\n",
+            (
+                "tests/billing/helpers/index.mjs",
+                "export * as checks from './check.mjs';\n",
+            ),
+            "tests/billing/helpers/check.mjs",
+            CHECK,
+        ),
+        (
+            "import test from 'ava';\nimport {checkTotal} from './helpers/index.cjs';\n\ntest('total', (t) => {\n  checkTotal(t, 6);\n});\n",
+            (
+                "tests/billing/helpers/index.cjs",
+                "module.exports = require('./check.cjs');\n",
+            ),
+            "tests/billing/helpers/check.cjs",
+            CJS,
+        ),
+    ] {
+        let files = [
+            ("tests/billing/total.test.mjs", test),
+            index,
+            (edited, base),
+            ("package.json", AVA_PACKAGE),
+        ];
+        let l = super::locked(&files);
+        l.edit(edited, base, &[("t.is(x, 6);", "t.true(x > 5);")]);
+        l.assert_refused("rebound", "js:tests/billing/total.test.mjs::total");
+    }
+}

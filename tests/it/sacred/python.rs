@@ -3173,7 +3173,7 @@ fn imported_helpers_through_a_decorator_an_alias_or_a_reexport_are_locked() {
     const SWALLOW: &str = "def traced(f):\n    def w(*a, **k):\n        try:\n            return f(*a, **k)\n        except AssertionError:\n            return None\n\n    return w\n";
     // (files, the file edited, what is replaced, by what)
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str, &'a str);
-    let cases: [Case<'_>; 4] = [
+    let cases: [Case<'_>; 5] = [
         (
             &[(
                 "tests/helpers.py",
@@ -3210,6 +3210,18 @@ fn imported_helpers_through_a_decorator_an_alias_or_a_reexport_are_locked() {
                     "tests/helpers/__init__.py",
                     "from .checks import check_total\n",
                 ),
+                (
+                    "tests/helpers/checks.py",
+                    "def check_total(x):\n    assert x == 6\n",
+                ),
+            ],
+            "tests/helpers/checks.py",
+            "    assert x == 6\n",
+            "    assert x >= 6\n",
+        ),
+        (
+            &[
+                ("tests/helpers/__init__.py", "from .checks import *\n"),
                 (
                     "tests/helpers/checks.py",
                     "def check_total(x):\n    assert x == 6\n",
