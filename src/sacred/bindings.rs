@@ -4426,6 +4426,33 @@ pub(crate) fn file_functions(
                     ) {
                         push(top, "default", d);
                     }
+                    // `export default { checkTotal, verify: check }`: its members, read as
+                    // `default.checkTotal` (a default import `h` calls `h.checkTotal`).
+                    if kind(d) == "object" {
+                        for p in named_children(d) {
+                            match kind(p) {
+                                "shorthand_property_identifier" => {
+                                    let n = text(p, src);
+                                    aliases.push((format!("default.{n}"), n.to_owned()));
+                                }
+                                "pair" => {
+                                    if let (Some(k), Some(v)) = (
+                                        p.child_by_field_name("key"),
+                                        p.child_by_field_name("value"),
+                                    ) && kind(v) == "identifier"
+                                    {
+                                        let key =
+                                            text(k, src).trim_matches(|c| c == '\'' || c == '"');
+                                        aliases.push((
+                                            format!("default.{key}"),
+                                            text(v, src).to_owned(),
+                                        ));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
                     continue;
                 }
                 Some(d) => {

@@ -1191,3 +1191,31 @@ fn js_helpers_handed_on_as_a_namespace_or_by_commonjs_are_locked() {
         l.assert_refused("rebound", "js:tests/billing/total.test.mjs::total");
     }
 }
+
+/// A check helper reached through the object a module exports by default (`export default
+/// { checkTotal }`, then `h.checkTotal(…)`): found by an attack round, confirmed with vitest.
+#[test]
+fn js_a_helper_of_a_default_exported_object_is_locked() {
+    const TEST: &str = "import test from 'ava';\nimport h from './check.mjs';\n\ntest('total', (t) => {\n  h.checkTotal(t, 6);\n});\n";
+    const CHECK: &str =
+        "function checkTotal(t, x) {\n  t.is(x, 6);\n}\n\nexport default { checkTotal };\n";
+    let files = [
+        ("tests/billing/total.test.mjs", TEST),
+        ("tests/billing/check.mjs", CHECK),
+        ("package.json", AVA_PACKAGE),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "tests/billing/check.mjs",
+        CHECK,
+        &[("t.is(x, 6);", "t.true(x > 5);")],
+    );
+    l.assert_refused("rebound", "js:tests/billing/total.test.mjs::total");
+    let l = super::locked(&files);
+    l.edit(
+        "tests/billing/check.mjs",
+        CHECK,
+        &[("  t.is(x, 6);", "  // the total\n  t.is(x, 6);")],
+    );
+    l.assert_passes();
+}
