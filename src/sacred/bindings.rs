@@ -4656,7 +4656,65 @@ pub(crate) fn file_functions(
                 by_type.entry(type_name).or_default().push(f);
             }
         }
-        out.extend(by_type.into_values().filter_map(merged_helper));
+        // A struct type that embeds others has their methods too (`Checker{…}.Total(…)`
+        // with `Total` a method of an embedded `Base`): it reaches them by their names.
+        let mut embeds: BTreeMap<String, (Node<'_>, BTreeSet<String>)> = BTreeMap::new();
+        for d in named_children(root) {
+            if kind(d) != "type_declaration" {
+                continue;
+            }
+            for spec in named_children(d) {
+                let (Some(name), Some(ty)) = (
+                    spec.child_by_field_name("name"),
+                    spec.child_by_field_name("type"),
+                ) else {
+                    continue;
+                };
+                if kind(ty) != "struct_type" {
+                    continue;
+                }
+                let mut embedded = BTreeSet::new();
+                let mut stack = named_children(ty);
+                while let Some(n) = stack.pop() {
+                    if kind(n) == "field_declaration_list" {
+                        stack.extend(named_children(n));
+                        continue;
+                    }
+                    if kind(n) == "field_declaration"
+                        && n.child_by_field_name("name").is_none()
+                        && let Some(t) = n.child_by_field_name("type")
+                    {
+                        let t = text(t, src).trim_start_matches('*');
+                        let t = t.rsplit('.').next().unwrap_or(t);
+                        embedded.insert(t.split('[').next().unwrap_or(t).to_owned());
+                    }
+                }
+                if !embedded.is_empty() {
+                    embeds.insert(text(name, src).to_owned(), (spec, embedded));
+                }
+            }
+        }
+        let mut merged: Vec<FileFunction> =
+            by_type.into_values().filter_map(merged_helper).collect();
+        for (type_name, (spec, embedded)) in embeds {
+            if let Some(f) = merged.iter_mut().find(|f| f.name == type_name) {
+                f.uses.extend(embedded);
+            } else {
+                merged.push(FileFunction {
+                    name: type_name,
+                    text: normalized(spec, src),
+                    uses: embedded,
+                    asserts: false,
+                    file: None,
+                    beyond: Vec::new(),
+                    beyond_values: Vec::new(),
+                    is_class: true,
+                    read: None,
+                    skips: false,
+                });
+            }
+        }
+        out.extend(merged);
     }
     if let Some(name) = default
         && let Some(f) = out.iter().find(|f| f.name == name)

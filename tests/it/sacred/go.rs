@@ -1853,3 +1853,30 @@ fn a_testutil_type_whose_method_checks_less_is_refused() {
     );
     l.assert_refused("rebound", "go:pay/total_test.go::TestTotal");
 }
+
+/// A method a testutil type gets from a struct it embeds (`Checker` embeds `Base`, whose
+/// `Total` the test calls as `testutil.Checker{Want: 6}.Total(t, got)`; found by an attack
+/// round, confirmed with `go test`): the embedded type's methods are locked.
+#[test]
+fn a_method_promoted_from_an_embedded_struct_is_locked() {
+    let test = "package pay\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/internal/testutil\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\ttestutil.Checker{Want: 6}.Total(t, Total(1, 2, 3))\n}\n";
+    let checker = "package testutil\n\ntype Checker struct {\n\tBase\n\tWant int\n}\n";
+    let base = "package testutil\n\nimport \"testing\"\n\ntype Base struct{}\n\nfunc (b Base) Total(t *testing.T, got int) {\n\tif got != 6 {\n\t\tt.Fatalf(\"got %d\", got)\n\t}\n}\n";
+    let files = [
+        ("go.mod", "module example.com/shop\n\ngo 1.22\n"),
+        ("pay/total_test.go", test),
+        (
+            "pay/total.go",
+            "package pay\n\nfunc Total(xs ...int) int {\n\tn := 0\n\tfor _, x := range xs {\n\t\tn += x\n\t}\n\treturn n\n}\n",
+        ),
+        ("internal/testutil/check.go", checker),
+        ("internal/testutil/base.go", base),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "internal/testutil/base.go",
+        base,
+        &[("got != 6", "got < 6")],
+    );
+    l.assert_refused("rebound", "go:pay/total_test.go::TestTotal");
+}
