@@ -7850,26 +7850,14 @@ fn test_modules_written_elsewhere(
             if !src.contains(last) {
                 continue;
             }
-            let writes = |text: &str| -> Result<Vec<(usize, String)>> {
+            let new_lines = lines_new_since_base(repo, new, base, &p, |text| {
+                if !text.contains(last) {
+                    return Ok(Vec::new());
+                }
                 Ok(lang::python_writes_to_modules(&p, text, dotted)?
                     // A file that does not parse and names the module: fail closed.
                     .unwrap_or_else(|| vec![(1, format!("(does not parse; names {last})"))]))
-            };
-            let now = writes(&src)?;
-            if now.is_empty() {
-                continue;
-            }
-            let before: Vec<String> = match base.map(|b| b.read(repo, &p)).transpose()?.flatten() {
-                Some(old) if old.contains(last) => {
-                    writes(&old)?.into_iter().map(|(_, t)| t).collect()
-                }
-                _ => Vec::new(),
-            };
-            let new_lines: Vec<String> = now
-                .into_iter()
-                .filter(|(_, t)| !before.contains(t))
-                .map(|(line, t)| format!("{p}:{line}: {t}"))
-                .collect();
+            })?;
             if new_lines.is_empty() {
                 continue;
             }
@@ -7888,6 +7876,34 @@ fn test_modules_written_elsewhere(
         }
     }
     Ok(out)
+}
+
+/// What `read` finds in the file `path` of `new` (each with its line) that it does not find
+/// in the base revision's, as `PATH:LINE: TEXT` lines; none when the file is absent from
+/// `new`.
+fn lines_new_since_base(
+    repo: &Repo,
+    new: &Content<'_>,
+    base: Option<&Content<'_>>,
+    path: &str,
+    read: impl Fn(&str) -> Result<Vec<(usize, String)>>,
+) -> Result<Vec<String>> {
+    let Some(src) = new.read(repo, path)? else {
+        return Ok(Vec::new());
+    };
+    let now = read(&src)?;
+    if now.is_empty() {
+        return Ok(Vec::new());
+    }
+    let before: Vec<String> = match base.map(|b| b.read(repo, path)).transpose()?.flatten() {
+        Some(old) => read(&old)?.into_iter().map(|(_, t)| t).collect(),
+        None => Vec::new(),
+    };
+    Ok(now
+        .into_iter()
+        .filter(|(_, t)| !before.contains(t))
+        .map(|(line, t)| format!("{path}:{line}: {t}"))
+        .collect())
 }
 
 /// A changed module that is not the tests' own code (`test_support`, a runner's
@@ -7929,26 +7945,9 @@ fn code_under_test_reaching_the_runner(
         }) {
             continue;
         }
-        let Some(src) = new.read(repo, &p)? else {
-            continue;
-        };
-        let now = lang::runner_reaches(&p, &src)?.unwrap_or_default();
-        if now.is_empty() {
-            continue;
-        }
-        let before: Vec<String> = match base.map(|b| b.read(repo, &p)).transpose()?.flatten() {
-            Some(old) => lang::runner_reaches(&p, &old)?
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(_, t)| t)
-                .collect(),
-            None => Vec::new(),
-        };
-        let new_lines: Vec<String> = now
-            .into_iter()
-            .filter(|(_, t)| !before.contains(t))
-            .map(|(line, t)| format!("{p}:{line}: {t}"))
-            .collect();
+        let new_lines = lines_new_since_base(repo, new, base, &p, |text| {
+            Ok(lang::runner_reaches(&p, text)?.unwrap_or_default())
+        })?;
         if new_lines.is_empty() {
             continue;
         }

@@ -1280,16 +1280,26 @@ const TESTUTIL_ID: &str = "go:pay/total_test.go::TestTotal";
 const TESTUTIL_TEST: &str = "package pay\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/internal/testutil\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\ttestutil.CheckTotal(t, Total(1, 2, 3))\n}\n";
 const TESTUTIL: &str = "package testutil\n\nimport \"testing\"\n\nfunc CheckTotal(t testing.TB, got int) {\n\tt.Helper()\n\tExpectEqual(t, got, 6)\n}\n\nfunc ExpectEqual(t testing.TB, got, want int) {\n\tif got != want {\n\t\tt.Errorf(\"got %d, want %d\", got, want)\n\t}\n}\n\nfunc Unrelated(t testing.TB, x int) {\n\tif x == 0 {\n\t\tt.Error(\"zero\")\n\t}\n}\n";
 
-fn testutil_repo() -> super::Locked {
-    super::locked(&[
+/// A module `example.com/shop` with `pay/total_test.go` (`test`), `pay.Total`, and the
+/// files of its testutil package (`util`).
+fn testutil_files<'a>(test: &'a str, util: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut files = vec![
         ("go.mod", "module example.com/shop\n\ngo 1.22\n"),
-        ("pay/total_test.go", TESTUTIL_TEST),
+        ("pay/total_test.go", test),
         (
             "pay/total.go",
             "package pay\n\nfunc Total(xs ...int) int {\n\tn := 0\n\tfor _, x := range xs {\n\t\tn += x\n\t}\n\treturn n\n}\n",
         ),
-        ("internal/testutil/check.go", TESTUTIL),
-    ])
+    ];
+    files.extend_from_slice(util);
+    files
+}
+
+fn testutil_repo() -> super::Locked {
+    super::locked(&testutil_files(
+        TESTUTIL_TEST,
+        &[("internal/testutil/check.go", TESTUTIL)],
+    ))
 }
 
 #[test]
@@ -1804,15 +1814,7 @@ harmless!(
 #[test]
 fn a_testutil_helper_exported_as_a_variable_is_locked() {
     let util = "package testutil\n\nimport \"testing\"\n\nvar CheckTotal = checkTotal\n\nfunc checkTotal(t testing.TB, got int) {\n\tt.Helper()\n\tif got != 6 {\n\t\tt.Errorf(\"got %d\", got)\n\t}\n}\n";
-    let files = [
-        ("go.mod", "module example.com/shop\n\ngo 1.22\n"),
-        ("pay/total_test.go", TESTUTIL_TEST),
-        (
-            "pay/total.go",
-            "package pay\n\nfunc Total(xs ...int) int {\n\tn := 0\n\tfor _, x := range xs {\n\t\tn += x\n\t}\n\treturn n\n}\n",
-        ),
-        ("internal/testutil/check.go", util),
-    ];
+    let files = testutil_files(TESTUTIL_TEST, &[("internal/testutil/check.go", util)]);
     let l = super::locked(&files);
     l.edit(
         "internal/testutil/check.go",
@@ -1836,15 +1838,7 @@ fn a_testutil_helper_exported_as_a_variable_is_locked() {
 fn a_testutil_type_whose_method_checks_less_is_refused() {
     let test = "package pay\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/internal/testutil\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\ttestutil.Checker{Want: 6}.Total(t, Total(1, 2, 3))\n}\n";
     let util = "package testutil\n\nimport \"testing\"\n\ntype Checker struct {\n\tWant int\n}\n\nfunc (c Checker) Total(t *testing.T, got int) {\n\tif got != c.Want {\n\t\tt.Fatalf(\"got %d\", got)\n\t}\n}\n";
-    let files = [
-        ("go.mod", "module example.com/shop\n\ngo 1.22\n"),
-        ("pay/total_test.go", test),
-        (
-            "pay/total.go",
-            "package pay\n\nfunc Total(xs ...int) int {\n\tn := 0\n\tfor _, x := range xs {\n\t\tn += x\n\t}\n\treturn n\n}\n",
-        ),
-        ("internal/testutil/check.go", util),
-    ];
+    let files = testutil_files(test, &[("internal/testutil/check.go", util)]);
     let l = super::locked(&files);
     l.edit(
         "internal/testutil/check.go",
@@ -1862,16 +1856,13 @@ fn a_method_promoted_from_an_embedded_struct_is_locked() {
     let test = "package pay\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/internal/testutil\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\ttestutil.Checker{Want: 6}.Total(t, Total(1, 2, 3))\n}\n";
     let checker = "package testutil\n\ntype Checker struct {\n\tBase\n\tWant int\n}\n";
     let base = "package testutil\n\nimport \"testing\"\n\ntype Base struct{}\n\nfunc (b Base) Total(t *testing.T, got int) {\n\tif got != 6 {\n\t\tt.Fatalf(\"got %d\", got)\n\t}\n}\n";
-    let files = [
-        ("go.mod", "module example.com/shop\n\ngo 1.22\n"),
-        ("pay/total_test.go", test),
-        (
-            "pay/total.go",
-            "package pay\n\nfunc Total(xs ...int) int {\n\tn := 0\n\tfor _, x := range xs {\n\t\tn += x\n\t}\n\treturn n\n}\n",
-        ),
-        ("internal/testutil/check.go", checker),
-        ("internal/testutil/base.go", base),
-    ];
+    let files = testutil_files(
+        test,
+        &[
+            ("internal/testutil/check.go", checker),
+            ("internal/testutil/base.go", base),
+        ],
+    );
     let l = super::locked(&files);
     l.edit(
         "internal/testutil/base.go",
