@@ -3307,10 +3307,15 @@ pub(crate) fn python_writes_to_modules(
                 }
                 continue;
             }
+            // The module, or a name in it (`monkeypatch.setattr("tests.billing.test_pay.total",
+            // …)`, `mock.patch("tests.billing.test_pay.total")`).
             "string"
                 if modules.iter().any(|m| {
                     let t = text(n, src);
-                    t.len() >= 2 && &t[1..t.len() - 1] == m
+                    t.len() >= 2 && {
+                        let inner = &t[1..t.len() - 1];
+                        inner == m || inner.starts_with(&format!("{m}."))
+                    }
                 }) =>
             {
                 let s = python_statement_of(n);

@@ -44,19 +44,25 @@ impl WorkTree {
     pub fn read_python_entries<'a>(&self, classnames: impl Iterator<Item = &'a str>) {
         let mut from_root = true;
         for c in classnames {
-            let python = !c.is_empty()
-                && c.split('.').all(|p| {
-                    !p.is_empty() && p.chars().all(|ch| ch.is_alphanumeric() || ch == '_')
-                });
-            if !python {
+            // pytest writes an empty classname for a module skipped whole; JUnit entries of
+            // other runners name files by their path (`tests/pay.test.js`) or a crate
+            // (`shop::bin/it`).
+            if c.is_empty() || c.contains('/') || c.contains("::") {
                 continue;
             }
+            // The module the entry names must be a file found from the root (not a
+            // package's `__init__.py`, which pytest does not collect tests from), the rest
+            // its classes: `billing.test_warmup` is no such entry when only `billing/` is at
+            // the root, nor is a name that is no module path (`tests.aaa-warmup.test_w`).
             let parts: Vec<&str> = c.split('.').collect();
-            let found = (1..=parts.len()).any(|n| {
-                let path = parts[..n].join("/");
-                self.root.join(format!("{path}.py")).is_file()
-                    || self.root.join(format!("{path}/__init__.py")).is_file()
-            });
+            let python = parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|ch| ch.is_alphanumeric() || ch == '_'));
+            let found = python
+                && (1..=parts.len()).any(|n| {
+                    let path = parts[..n].join("/");
+                    self.root.join(format!("{path}.py")).is_file()
+                });
             if !found {
                 from_root = false;
                 break;

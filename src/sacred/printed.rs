@@ -85,37 +85,34 @@ pub fn pytest_failed_ids(output: &str) -> Vec<(String, String)> {
         else {
             continue;
         };
-        // The id ends at ` - ` outside its parameter brackets (`test_total[three items]`).
+        // The id is a path ending `.py` (which may hold spaces, even ` - `), `::`, then the
+        // names, ending at ` - ` outside the parameter brackets (`test_total[three items]`).
+        let Some(sep) = rest.find("::") else {
+            continue;
+        };
+        // pytest collects `.py` files only (its node ids keep the file's own spelling).
+        if !std::path::Path::new(&rest[..sep])
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("py"))
+        {
+            continue;
+        }
+        let names = &rest[sep..];
         let mut depth = 0i32;
-        let mut end = rest.len();
-        for (i, c) in rest.char_indices() {
+        let mut end = names.len();
+        for (i, c) in names.char_indices() {
             match c {
                 '[' => depth += 1,
                 ']' => depth -= 1,
-                ' ' if depth <= 0 && rest[i..].starts_with(" - ") => {
+                ' ' if depth <= 0 && names[i..].starts_with(" - ") => {
                     end = i;
                     break;
                 }
                 _ => {}
             }
         }
-        let id = rest[..end].trim();
-        let outside: String = {
-            let mut d = 0i32;
-            id.chars()
-                .filter(|c| {
-                    match c {
-                        '[' => d += 1,
-                        ']' => d -= 1,
-                        _ => {}
-                    }
-                    d <= 0 && *c != ']'
-                })
-                .collect()
-        };
-        if id.contains("::") && !outside.contains(char::is_whitespace) {
-            out.push((id.to_owned(), t.to_owned()));
-        }
+        let id = format!("{}{}", &rest[..sep], names[..end].trim_end());
+        out.push((id, t.to_owned()));
     }
     out
 }
@@ -205,8 +202,6 @@ const PYTEST_WORDS: [&str; 18] = [
 ];
 
 /// pytest's closing line: `[=== ]2 failed, 1 passed, 1 error in 0.03s[ (0:00:00)][ ===]`.
-/// Its passes and skips are compared only without reruns and subtests, whose JUnit records
-/// differ.
 fn pytest_summary(t: &str) -> Option<PrintedFailures> {
     let t = t.trim_matches('=').trim();
     let (items, time) = t.rsplit_once(" in ")?;
@@ -233,13 +228,13 @@ fn pytest_summary(t: &str) -> Option<PrintedFailures> {
             .map(|(n, _)| n)
             .sum()
     };
-    let exact = !items
-        .iter()
-        .any(|(_, w)| w.starts_with("subtests") || w.starts_with("rerun"));
+    // Subtests and reruns are not entries of the JUnit report (a test function is one,
+    // whatever its subtests; a rerun test is one, with its final outcome): they are left
+    // out, and the test functions' counts compared.
     Some(PrintedFailures {
         failed: sum(&["failed", "error", "errors"]),
-        skipped: exact.then(|| sum(&["skipped", "xfailed"])),
-        passed: exact.then(|| sum(&["passed", "xpassed"])),
+        skipped: Some(sum(&["skipped", "xfailed"])),
+        passed: Some(sum(&["passed", "xpassed"])),
         ..PrintedFailures::default()
     })
 }
@@ -341,9 +336,9 @@ mod tests {
         assert_eq!(counts("2 failed, 1 passed in 0.02s"), [2]);
         let f = &failures("1 passed, 3 skipped, 1 deselected, 1 xfailed, 1 xpassed in 0.03s")[0];
         assert_eq!((f.skipped, f.passed), (Some(4), Some(2)));
-        // pytest 9's subtests and reruns: JUnit records them otherwise; failures still read.
-        let f = &failures("1 failed, 1 passed, 2 subtests passed in 0.03s")[0];
-        assert_eq!((f.failed, f.skipped, f.passed), (1, None, None));
+        // pytest 9's subtests and reruns are no entries of the report: left out.
+        let f = &failures("1 failed, 1 passed, 1 skipped, 2 subtests passed in 0.03s")[0];
+        assert_eq!((f.failed, f.skipped, f.passed), (1, Some(1), Some(1)));
         assert_eq!(counts("1 passed, 3 warnings in 65.12s (0:01:05)"), [0]);
         assert_eq!(counts("===== no tests ran in 0.01s ====="), [0]);
         // Coloured, as under `--color=yes`.

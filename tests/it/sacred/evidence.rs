@@ -1604,6 +1604,16 @@ fn a_lookalike_reported_exactly_under_another_rootdir_does_not_stand_in() {
         "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>\n<testcase classname=\"billing.test_pay\" name=\"test_refund\"><skipped message=\"hook\"/></testcase>\n<testcase classname=\"billing.test_pay\" name=\"test_other\"/>",
     ));
     assert_refused(&out, PY_ID, "not-run");
+    // Found by the next round, confirmed with pytest: every other entry names a module only
+    // through a package of the root (`billing/`, the code under test), or is no module path
+    // at all (`tests/aaa-warmup/`); neither is a file found from the root.
+    e.repo.write("billing/__init__.py", "");
+    for warmup in ["billing.test_a_warmup", "aaa-warmup.test_warmup"] {
+        let out = e.run(&junit(&format!(
+            "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>\n<testcase classname=\"billing.test_pay\" name=\"test_refund\"><skipped message=\"hook\"/></testcase>\n<testcase classname=\"{warmup}\" name=\"test_w\"/>"
+        )));
+        assert_refused(&out, PY_ID, "not-run");
+    }
     // From the root, the nested file reports under its own longer module path.
     let out = e.run(&junit(
         "<testcase classname=\"tests.billing.test_pay\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay\" name=\"test_other\"/>\n<testcase classname=\"tests.tests.billing.test_pay\" name=\"test_refund\"/>",
@@ -1631,6 +1641,12 @@ fn a_report_holding_fewer_skips_or_more_passes_than_printed_is_refused() {
         (
             "1 passed in 0.01s",
             "holds 2 passed tests, the runner printed 1",
+        ),
+        // A subtests item (pytest 9, or printed by the test itself) leaves the test
+        // functions' counts compared (found by an attack round, confirmed with pytest).
+        (
+            "1 passed, 1 skipped, 3 subtests passed in 0.01s",
+            "printed 1 skipped test",
         ),
         (
             "Tests:       1 passed, 1 total",

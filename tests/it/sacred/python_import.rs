@@ -1008,3 +1008,21 @@ fn the_code_under_test_reaching_the_runner_is_refused() {
     );
     l.assert_passes();
 }
+
+/// Another file patching a locked test module by a dotted string (`monkeypatch.setattr(
+/// "tests.billing.test_total.total", sum)` in an autouse fixture of a subclass's module,
+/// found by an attack round and confirmed with pytest): the module's locked tests are
+/// `rebound`.
+#[test]
+fn a_locked_test_module_patched_by_a_dotted_string_elsewhere_is_refused() {
+    let l = locked(TEST);
+    l.edit(
+        "tests/other/test_fast.py",
+        "",
+        &[(
+            "",
+            "import pytest\n\n\n@pytest.fixture(autouse=True)\ndef fast(monkeypatch):\n    monkeypatch.setattr(\"tests.billing.test_total.total\", sum)\n",
+        )],
+    );
+    assert_both_refused(&l);
+}
