@@ -4399,6 +4399,7 @@ pub(crate) fn file_functions(
 ) -> Vec<FileFunction> {
     let mut out = Vec::new();
     let mut aliases: Vec<(String, String)> = Vec::new();
+    let mut instances: Vec<(String, String, String)> = Vec::new();
     let mut push = |whole: Node<'_>, name: &str, def: Node<'_>| {
         out.extend(file_function(whole, name, def, src, rules));
     };
@@ -4560,6 +4561,25 @@ pub(crate) fn file_functions(
                         aliases.push((text(left, src).to_owned(), text(right, src).to_owned()));
                         continue;
                     }
+                    // `traced = Tracer()`: an instance of a class of the file, which runs
+                    // that class's code when called (a decorator that is an instance).
+                    if kind(a) == "assignment"
+                        && let (Some(left), Some(right)) = (
+                            a.child_by_field_name("left"),
+                            a.child_by_field_name("right"),
+                        )
+                        && kind(left) == "identifier"
+                        && kind(right) == "call"
+                        && let Some(f) = right.child_by_field_name("function")
+                        && kind(f) == "identifier"
+                    {
+                        instances.push((
+                            text(left, src).to_owned(),
+                            text(f, src).to_owned(),
+                            normalized(right, src),
+                        ));
+                        continue;
+                    }
                     let (Some(left), Some(value)) = (
                         a.child_by_field_name("left"),
                         a.child_by_field_name("right"),
@@ -4615,7 +4635,33 @@ pub(crate) fn file_functions(
             _ => {}
         }
     }
-    wrappers_assert(&mut out);
+    // An instance of a class of the file reads as the class, whole.
+    for (alias, class, call) in instances {
+        if out.iter().any(|f| f.name == alias) {
+            continue;
+        }
+        let def = named_children(root).into_iter().find_map(|top| {
+            let def = if kind(top) == "decorated_definition" {
+                top.child_by_field_name("definition")?
+            } else {
+                top
+            };
+            (kind(def) == "class_definition"
+                && field_text(def, "name", src) == Some(class.as_str()))
+            .then_some((top, def))
+        });
+        if let Some((top, def)) = def
+            && let Some(f) = file_function(top, &class, def, src, rules)
+        {
+            out.push(FileFunction {
+                name: alias.clone(),
+                text: format!("{alias} = {call}: {}", f.text),
+                read: None,
+                is_class: true,
+                ..f
+            });
+        }
+    }
     // Another name of a function of the file reads as that function.
     for (alias, target) in aliases {
         if out.iter().any(|f| f.name == alias) {
@@ -4632,6 +4678,7 @@ pub(crate) fn file_functions(
             out.push(f);
         }
     }
+    wrappers_assert(&mut out);
     // Go: the methods of each type of the file, one helper per type (`checker{t}.check(x)`).
     if kind(root) == "source_file" {
         let mut by_type: BTreeMap<String, Vec<FileFunction>> = BTreeMap::new();

@@ -3173,7 +3173,7 @@ fn imported_helpers_through_a_decorator_an_alias_or_a_reexport_are_locked() {
     const SWALLOW: &str = "def traced(f):\n    def w(*a, **k):\n        try:\n            return f(*a, **k)\n        except AssertionError:\n            return None\n\n    return w\n";
     // (files, the file edited, what is replaced, by what)
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str, &'a str);
-    let cases: [Case<'_>; 5] = [
+    let cases: [Case<'_>; 6] = [
         (
             &[(
                 "tests/helpers.py",
@@ -3218,6 +3218,21 @@ fn imported_helpers_through_a_decorator_an_alias_or_a_reexport_are_locked() {
             "tests/helpers/checks.py",
             "    assert x == 6\n",
             "    assert x >= 6\n",
+        ),
+        (
+            &[
+                (
+                    "tests/deco.py",
+                    "class Tracer:\n    def __call__(self, f):\n        return f\n\n\ntraced = Tracer()\n",
+                ),
+                (
+                    "tests/helpers.py",
+                    "from tests.deco import traced\n\n\n@traced\ndef check_total(x):\n    assert x == 6\n",
+                ),
+            ],
+            "tests/deco.py",
+            "        return f\n",
+            "        def w(*a, **k):\n            try:\n                return f(*a, **k)\n            except AssertionError:\n                return None\n\n        return w\n",
         ),
         (
             &[
