@@ -3314,7 +3314,16 @@ pub(crate) fn python_writes_to_modules(
                     let t = text(n, src);
                     t.len() >= 2 && {
                         let inner = &t[1..t.len() - 1];
-                        inner == m || inner.starts_with(&format!("{m}."))
+                        // A name in it only by a dotted path of the module (a file named
+                        // `options_test.cfg` is no name in `options_test`).
+                        inner == m
+                            || (m.contains('.')
+                                && inner.strip_prefix(&format!("{m}.")).is_some_and(|rest| {
+                                    !rest.is_empty()
+                                        && rest
+                                            .chars()
+                                            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                                }))
                     }
                 }) =>
             {

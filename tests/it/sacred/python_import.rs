@@ -1025,4 +1025,16 @@ fn a_locked_test_module_patched_by_a_dotted_string_elsewhere_is_refused() {
         )],
     );
     assert_both_refused(&l);
+    // A data file named after the module is no name in it (tornado's `setup.py` lists
+    // `options_test.cfg` beside `options_test.py`).
+    let l = locked(TEST);
+    l.edit(
+        "setup.py",
+        "",
+        &[(
+            "",
+            "PACKAGE_DATA = [\"test_total.cfg\", \"tests/billing/test_total.json\"]\n",
+        )],
+    );
+    l.assert_passes();
 }
