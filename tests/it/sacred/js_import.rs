@@ -1068,9 +1068,7 @@ fn js_helpers_through_a_wrapper_or_a_reexport_are_locked() {
     const TEST: &str = "import test from 'ava';\nimport {checkTotal} from './helpers/index.mjs';\n\ntest('total', (t) => {\n  checkTotal(t, 6);\n});\n";
     const MJS_ID: &str = "js:tests/billing/total.test.mjs::total";
     const CHECK: &str = "export function checkTotal(t, x) {\n  t.is(x, 6);\n}\n";
-    // (files, the file edited, what is replaced, by what)
-    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str, &'a str);
-    let cases: [Case<'_>; 3] = [
+    let cases: [super::HelperEdit<'_>; 3] = [
         (
             &[
                 (
@@ -1111,24 +1109,15 @@ fn js_helpers_through_a_wrapper_or_a_reexport_are_locked() {
             "  t.true(x > 5);\n",
         ),
     ];
-    for (helpers, edited, from, to) in cases {
-        let mut files = vec![
+    super::assert_helper_edits_refused(
+        &[
             ("tests/billing/total.test.mjs", TEST),
             ("package.json", AVA_PACKAGE),
-        ];
-        files.extend_from_slice(helpers);
-        let base = helpers
-            .iter()
-            .find(|(p, _)| *p == edited)
-            .map(|(_, c)| *c)
-            .unwrap();
-        let l = super::locked(&files);
-        l.edit(edited, base, &[(from, to)]);
-        l.assert_refused("rebound", MJS_ID);
-        let l = super::locked(&files);
-        l.edit(edited, base, &[(from, &format!("  // checked\n{from}"))]);
-        l.assert_passes();
-    }
+        ],
+        &cases,
+        MJS_ID,
+        "// checked",
+    );
 }
 
 /// An imported check helper's default read from a module constant (`function

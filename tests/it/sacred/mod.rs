@@ -71,6 +71,40 @@ pub fn assert_attack_fixtures_refused(sub: &str, min: usize) {
     }
 }
 
+/// One helper edit: the files beside the test, the file edited, what is replaced, by what.
+pub type HelperEdit<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str, &'a str);
+
+/// For each edit, `tests` and its files locked, then the edit made: `id` is refused as
+/// `rebound`; `comment` (a line comment of the language) inserted before what the edit
+/// replaces instead: it passes.
+pub fn assert_helper_edits_refused(
+    tests: &[(&str, &str)],
+    edits: &[HelperEdit<'_>],
+    id: &str,
+    comment: &str,
+) {
+    for (helpers, edited, from, to) in edits {
+        let mut files = tests.to_vec();
+        files.extend_from_slice(helpers);
+        let base = helpers
+            .iter()
+            .find(|(p, _)| p == edited)
+            .map(|(_, c)| *c)
+            .expect("the edited file is one of the helpers");
+        let l = locked(&files);
+        l.edit(edited, base, &[(from, to)]);
+        l.assert_refused("rebound", id);
+        let l = locked(&files);
+        let indent: String = from.chars().take_while(|c| c.is_whitespace()).collect();
+        l.edit(
+            edited,
+            base,
+            &[(from, &format!("{indent}{comment}\n{from}"))],
+        );
+        l.assert_passes();
+    }
+}
+
 /// Commits `files` and `gatekeeper.yml`, locks, and commits the lock.
 pub fn locked(files: &[(&str, &str)]) -> Locked {
     let sandbox = Sandbox::new();

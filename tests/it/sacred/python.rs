@@ -3171,9 +3171,7 @@ fn imported_helpers_through_a_decorator_an_alias_or_a_reexport_are_locked() {
     const TEST: &str =
         "from tests.helpers import check_total\n\n\ndef test_total():\n    check_total(6)\n";
     const SWALLOW: &str = "def traced(f):\n    def w(*a, **k):\n        try:\n            return f(*a, **k)\n        except AssertionError:\n            return None\n\n    return w\n";
-    // (files, the file edited, what is replaced, by what)
-    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str, &'a str);
-    let cases: [Case<'_>; 6] = [
+    let cases: [super::HelperEdit<'_>; 6] = [
         (
             &[(
                 "tests/helpers.py",
@@ -3247,21 +3245,12 @@ fn imported_helpers_through_a_decorator_an_alias_or_a_reexport_are_locked() {
             "    assert x >= 6\n",
         ),
     ];
-    for (helpers, edited, from, to) in cases {
-        let mut files = vec![("tests/billing/test_total.py", TEST)];
-        files.extend_from_slice(helpers);
-        let base = helpers
-            .iter()
-            .find(|(p, _)| *p == edited)
-            .map(|(_, c)| *c)
-            .unwrap();
-        let l = super::locked(&files);
-        l.edit(edited, base, &[(from, to)]);
-        l.assert_refused("rebound", IMPORTED_ID);
-        let l = super::locked(&files);
-        l.edit(edited, base, &[(from, &format!("# checked\n{from}"))]);
-        l.assert_passes();
-    }
+    super::assert_helper_edits_refused(
+        &[("tests/billing/test_total.py", TEST)],
+        &cases,
+        IMPORTED_ID,
+        "# checked",
+    );
 }
 
 /// An imported check helper's default read from a module constant (`def check_total(x,
