@@ -774,8 +774,27 @@ fn python_makes_patcher(v: Node<'_>, src: &str) -> bool {
 /// run when called). A call it hands something to is not read otherwise, nor what a function
 /// other than those getters returns.
 pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
+    !python_writes_beyond_locals_as(def, src, false, &BTreeSet::new(), false).is_empty()
+}
+
+/// [`python_writes_beyond_locals`] read for what outlives the call that makes it
+/// (`between_tests`): what pytest's `monkeypatch` fixture sets is undone after the test that
+/// asked for it, so its calls do not count when the function's own parameter is named
+/// `monkeypatch`; and a test function's parameters other than `self`/`cls` are fixtures that
+/// may be shared with later tests (a module-scoped `app`), not its own state. The test
+/// case's own instance is its own there (a new one runs each test: `self.maxDiff = …`,
+/// `self.errors[name] = …`), but for what the file ever sets an attribute of it to from
+/// another's object (`self_aliases`: `self.app = billing` makes `self.app.total = f` a
+/// write to `billing`).
+fn python_writes_beyond_locals_as<'t>(
+    def: Node<'t>,
+    src: &str,
+    between_tests: bool,
+    self_aliases: &BTreeSet<String>,
+    all: bool,
+) -> Vec<Node<'t>> {
     let Some(body) = def.child_by_field_name("body") else {
-        return false;
+        return Vec::new();
     };
     // The names it binds to what it creates (`x = Till()`, `x = []`), not aliases of another
     // name (`x = billing`, `x = self.case`) nor its parameters.
@@ -800,10 +819,23 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
             aliased.insert(text(name, src).to_owned());
         }
     }
+    // Between tests, the functions and classes it holds are read as part of it (a callback,
+    // a subclass's method): what they are handed is theirs.
+    let mut nested_params: BTreeSet<String> = BTreeSet::new();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         match kind(n) {
-            "function_definition" | "class_definition" | "lambda" => continue,
+            "function_definition" | "class_definition" | "lambda" if !between_tests => continue,
+            "function_definition" | "class_definition" | "lambda" => {
+                nested_params.extend(super::bindings::python_parameters(n, src));
+                // A function or class it defines is a value it made (`cli.context_class = …`
+                // on the command it decorated).
+                if let Some(name) = n.child_by_field_name("name") {
+                    fresh.insert(text(name, src).to_owned());
+                }
+            }
+            // Between tests, `nonlocal` names a local of the function read as a whole.
+            "nonlocal_statement" if between_tests => {}
             "global_statement" | "nonlocal_statement" => {
                 for c in named_children(n) {
                     declared.insert(text(c, src).to_owned());
@@ -826,16 +858,34 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                     }
                 }
             }
-            "for_statement" | "with_statement" | "as_pattern" | "named_expression" => {
-                // What a loop or a `with` binds may be another's object.
-                let mut inner = vec![n];
+            "for_statement" | "as_pattern" | "named_expression" => {
+                // What a loop, a `with … as`, an `except … as` or `:=` binds may be another's
+                // object (not what it reads: `for c in chars` leaves `chars` as it was).
+                let field = match kind(n) {
+                    "for_statement" => "left",
+                    "as_pattern" => "alias",
+                    _ => "name",
+                };
+                // Between tests, what a `with` makes (`with mock.patch(…) as m`, `with
+                // click.progressbar(…) as bar`) is the function's own, but for a context
+                // manager that is another's object by name (`with billing as b`).
+                let made_by_with = between_tests
+                    && kind(n) == "as_pattern"
+                    && n.parent().is_some_and(|p| kind(p) == "with_item")
+                    && named_children(n)
+                        .into_iter()
+                        .next()
+                        .is_some_and(|v| !python_may_alias(v, src));
+                let mut inner: Vec<Node<'_>> = n.child_by_field_name(field).into_iter().collect();
                 while let Some(x) = inner.pop() {
                     if kind(x) == "identifier" {
-                        aliased.insert(text(x, src).to_owned());
+                        if made_by_with {
+                            fresh.insert(text(x, src).to_owned());
+                        } else {
+                            aliased.insert(text(x, src).to_owned());
+                        }
                     }
-                    if !matches!(kind(x), "block") {
-                        inner.extend(named_children(x));
-                    }
+                    inner.extend(named_children(x));
                 }
             }
             _ => {}
@@ -844,6 +894,23 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     }
     let params: BTreeSet<String> = super::bindings::python_parameters(def, src)
         .into_iter()
+        .collect();
+    let handed_monkeypatch = params.contains("monkeypatch");
+    let undone_by_pytest = |o: Node<'_>| {
+        between_tests
+            && handed_monkeypatch
+            && kind(o) == "identifier"
+            && text(o, src) == "monkeypatch"
+    };
+    let is_test = between_tests
+        && def
+            .child_by_field_name("name")
+            .is_some_and(|n| text(n, src).starts_with("test"));
+    // What a test function is handed, other than its case or class, may be shared.
+    let params: BTreeSet<String> = params
+        .into_iter()
+        .filter(|p| !is_test || p == "self" || p == "cls")
+        .chain(nested_params.iter().cloned())
         .collect();
     let fresh_root = |t: Node<'_>| {
         root_name(t, src)
@@ -889,7 +956,37 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                     ))
             })
     };
-    let own = |t: Node<'_>| fresh_root(t) || state_of_a_param(t);
+    let instance_state = |t: Node<'_>| {
+        if !(between_tests && params.contains("self") && !aliased.contains("self")) {
+            return false;
+        }
+        let mut n = unparenthesized(t);
+        loop {
+            let next = match kind(n) {
+                "attribute" => n.child_by_field_name("object"),
+                "subscript" => n.child_by_field_name("value"),
+                _ => return false,
+            };
+            let Some(next) = next.map(unparenthesized) else {
+                return false;
+            };
+            if kind(next) == "identifier" && text(next, src) == "self" {
+                return kind(n) == "attribute"
+                    && (n.id() == t.id()
+                        || n.child_by_field_name("attribute")
+                            .is_some_and(|a| !self_aliases.contains(text(a, src))));
+            }
+            n = next;
+        }
+    };
+    // Between tests, what a function it holds is handed (a callback's `ctx`) is that call's.
+    let handed_to_nested = |t: Node<'_>| {
+        between_tests
+            && root_name(t, src).is_some_and(|r| nested_params.contains(r) && !aliased.contains(r))
+    };
+    let own = |t: Node<'_>| {
+        fresh_root(t) || state_of_a_param(t) || instance_state(t) || handed_to_nested(t)
+    };
     // What a method that changes its object may be called on: what it made, the state of
     // what it was handed, or what it was handed itself (`items.append(4)` fills the list the
     // test handed it).
@@ -904,99 +1001,148 @@ pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
             || (kind(unparenthesized(o)) == "identifier"
                 && patchers.contains(text(unparenthesized(o), src)))
     };
+    let mut hits: Vec<Node<'_>> = Vec::new();
     let mut stack = vec![body];
-    while let Some(n) = stack.pop() {
-        match kind(n) {
-            "function_definition" | "class_definition" | "lambda" => continue,
-            "assignment" | "augmented_assignment" => {
-                if let Some(l) = n.child_by_field_name("left") {
-                    let mut targets = vec![l];
-                    while let Some(t) = targets.pop() {
-                        match kind(t) {
-                            "attribute" | "subscript" if !own(t) => return true,
-                            "identifier" if declared.contains(text(t, src)) => return true,
-                            "pattern_list"
-                            | "tuple_pattern"
-                            | "list_pattern"
-                            | "tuple"
-                            | "list"
-                            | "parenthesized_expression" => {
-                                targets.extend(named_children(t));
+    'nodes: while let Some(n) = stack.pop() {
+        'node: {
+            match kind(n) {
+                "function_definition" | "class_definition" | "lambda" if !between_tests => {
+                    continue 'nodes;
+                }
+                "assignment" | "augmented_assignment" => {
+                    if let Some(l) = n.child_by_field_name("left") {
+                        let mut targets = vec![l];
+                        while let Some(t) = targets.pop() {
+                            match kind(t) {
+                                "attribute" | "subscript" if !own(t) => {
+                                    hits.push(n);
+                                    if !all {
+                                        return hits;
+                                    }
+                                    break 'node;
+                                }
+                                "identifier" if declared.contains(text(t, src)) => {
+                                    hits.push(n);
+                                    if !all {
+                                        return hits;
+                                    }
+                                    break 'node;
+                                }
+                                "pattern_list"
+                                | "tuple_pattern"
+                                | "list_pattern"
+                                | "tuple"
+                                | "list"
+                                | "parenthesized_expression" => {
+                                    targets.extend(named_children(t));
+                                }
+                                _ => {}
                             }
-                            _ => {}
                         }
                     }
                 }
-            }
-            "delete_statement"
-                if named_children(n)
-                    .into_iter()
-                    .flat_map(|t| {
-                        if kind(t) == "expression_list" {
-                            named_children(t)
-                        } else {
-                            vec![t]
-                        }
-                    })
-                    .any(|t| matches!(kind(t), "attribute" | "subscript") && !own(t)) =>
-            {
-                return true;
-            }
-            "call" => {
-                let callee = n
-                    .child_by_field_name("function")
-                    .map_or("", |f| text(f, src));
-                let args: Vec<Node<'_>> = n
-                    .child_by_field_name("arguments")
-                    .map(named_children)
-                    .unwrap_or_default();
-                let first = args.first().copied();
-                if matches!(
-                    callee,
-                    "setattr" | "delattr" | "object.__setattr__" | "object.__delattr__"
-                ) && first.is_some_and(|a| !own(a))
+                "delete_statement"
+                    if named_children(n)
+                        .into_iter()
+                        .flat_map(|t| {
+                            if kind(t) == "expression_list" {
+                                named_children(t)
+                            } else {
+                                vec![t]
+                            }
+                        })
+                        .any(|t| matches!(kind(t), "attribute" | "subscript") && !own(t)) =>
                 {
-                    return true;
+                    hits.push(n);
+                    if !all {
+                        return hits;
+                    }
+                    break 'node;
                 }
-                let compact: String = callee.split_whitespace().collect();
-                if matches!(compact.as_str(), "os.putenv" | "os.unsetenv") {
-                    return true;
-                }
-                if let Some(f) = n.child_by_field_name("function")
-                    && kind(f) == "attribute"
-                    && let (Some(object), Some(method)) = (
-                        f.child_by_field_name("object"),
-                        f.child_by_field_name("attribute"),
-                    )
-                {
-                    let method = text(method, src);
-                    // `vars(billing).update(…)`, `os.environ.setdefault(…)`.
-                    if super::bindings::PYTHON_MUTATORS.contains(&method) && !own_object(object) {
-                        return true;
-                    }
-                    // `mock.patch("billing.total", …).start()`: until stopped.
-                    if matches!(method, "start" | "__enter__") && patcher(object) {
-                        return true;
-                    }
-                    if method == "enter_context" && args.iter().any(|a| patcher(*a)) {
-                        return true;
-                    }
-                    // `pytest.MonkeyPatch().setattr(billing, "total", …)`, a string target
-                    // (`setattr("billing.total", …)`), `setenv("RATE", "0")`.
+                "call" => {
+                    let callee = n
+                        .child_by_field_name("function")
+                        .map_or("", |f| text(f, src));
+                    let args: Vec<Node<'_>> = n
+                        .child_by_field_name("arguments")
+                        .map(named_children)
+                        .unwrap_or_default();
+                    let first = args.first().copied();
                     if matches!(
-                        method,
-                        "setattr" | "delattr" | "setitem" | "delitem" | "setenv" | "delenv"
+                        callee,
+                        "setattr" | "delattr" | "object.__setattr__" | "object.__delattr__"
                     ) && first.is_some_and(|a| !own(a))
                     {
-                        return true;
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
+                    let compact: String = callee.split_whitespace().collect();
+                    if matches!(compact.as_str(), "os.putenv" | "os.unsetenv") {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
+                    if let Some(f) = n.child_by_field_name("function")
+                        && kind(f) == "attribute"
+                        && let (Some(object), Some(method)) = (
+                            f.child_by_field_name("object"),
+                            f.child_by_field_name("attribute"),
+                        )
+                    {
+                        let method = text(method, src);
+                        // `vars(billing).update(…)`, `os.environ.setdefault(…)`.
+                        if super::bindings::PYTHON_MUTATORS.contains(&method)
+                            && !own_object(object)
+                            && !undone_by_pytest(object)
+                        {
+                            hits.push(n);
+                            if !all {
+                                return hits;
+                            }
+                            break 'node;
+                        }
+                        // `mock.patch("billing.total", …).start()`: until stopped.
+                        if matches!(method, "start" | "__enter__") && patcher(object) {
+                            hits.push(n);
+                            if !all {
+                                return hits;
+                            }
+                            break 'node;
+                        }
+                        if method == "enter_context" && args.iter().any(|a| patcher(*a)) {
+                            hits.push(n);
+                            if !all {
+                                return hits;
+                            }
+                            break 'node;
+                        }
+                        // `pytest.MonkeyPatch().setattr(billing, "total", …)`, a string target
+                        // (`setattr("billing.total", …)`), `setenv("RATE", "0")`.
+                        if matches!(
+                            method,
+                            "setattr" | "delattr" | "setitem" | "delitem" | "setenv" | "delenv"
+                        ) && first.is_some_and(|a| !own(a))
+                            && !undone_by_pytest(object)
+                        {
+                            hits.push(n);
+                            if !all {
+                                return hits;
+                            }
+                            break 'node;
+                        }
                     }
                 }
+                _ => {}
             }
-            _ => {}
         }
         stack.extend(named_children(n));
     }
-    false
+    hits
 }
 
 /// Go calls that change the process for every test after them: the environment
@@ -1065,8 +1211,22 @@ fn go_import_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
 /// (`cfg.Name = …`, what it was handed to fill) is its own, and so is what a method's
 /// pointer receiver points at (`*s = append(*s, v)`). Function literals are not read.
 pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
+    !go_writes_beyond_locals_as(def, src, false, false).is_empty()
+}
+
+/// [`go_writes_beyond_locals`] read for what outlives the call that makes it
+/// (`between_tests`): the function literals it holds are read as part of it (a subtest's
+/// `t.Run(…, func(t *testing.T) { … })` runs within it), and a target assigned again in a
+/// `defer` or a `t.Cleanup(func() { … })` of it (`defer func() { tax.Rate = old }()`) is put
+/// back when it ends.
+fn go_writes_beyond_locals_as<'t>(
+    def: Node<'t>,
+    src: &str,
+    between_tests: bool,
+    all: bool,
+) -> Vec<Node<'t>> {
     let Some(body) = def.child_by_field_name("body") else {
-        return false;
+        return Vec::new();
     };
     // The names it declares, and those of them bound to a value it made.
     let mut declared: BTreeSet<String> = BTreeSet::new();
@@ -1092,10 +1252,68 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     }
     // Locals assigned later (`cfg = &tax.Default`) from what they did not make.
     let mut retaken: BTreeSet<String> = BTreeSet::new();
+    // Targets a deferred or cleanup function assigns again (`between_tests`).
+    let compact = |t: Node<'_>| text(t, src).split_whitespace().collect::<String>();
+    // `T = old` in such a function, and `old := T` anywhere in it.
+    let mut puts_back: Vec<(String, String)> = Vec::new();
+    let mut saved: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         match kind(n) {
-            "func_literal" => continue,
+            "func_literal" if !between_tests => continue,
+            "func_literal" => {
+                let mut inner: Vec<Node<'_>> =
+                    n.child_by_field_name("parameters").into_iter().collect();
+                while let Some(p) = inner.pop() {
+                    if matches!(
+                        kind(p),
+                        "parameter_declaration" | "variadic_parameter_declaration"
+                    ) {
+                        for c in named_children(p) {
+                            if kind(c) == "identifier" {
+                                params.insert(text(c, src).to_owned());
+                            }
+                        }
+                        continue;
+                    }
+                    inner.extend(named_children(p));
+                }
+                // `defer func() { … }()`, `t.Cleanup(func() { … })`.
+                let deferred = n.parent().is_some_and(|c| {
+                    kind(c) == "call_expression"
+                        && c.child_by_field_name("function")
+                            .is_some_and(|f| f.id() == n.id())
+                        && c.parent().is_some_and(|d| kind(d) == "defer_statement")
+                });
+                let cleanup = n
+                    .parent()
+                    .filter(|a| kind(*a) == "argument_list")
+                    .and_then(|a| a.parent())
+                    .is_some_and(|c| {
+                        kind(c) == "call_expression"
+                            && c.child_by_field_name("function")
+                                .is_some_and(|f| text(f, src).ends_with(".Cleanup"))
+                    });
+                let restoring = deferred || cleanup;
+                if restoring {
+                    let mut inner = vec![n];
+                    while let Some(x) = inner.pop() {
+                        if kind(x) == "assignment_statement"
+                            && let (Some(l), Some(r)) = (
+                                x.child_by_field_name("left"),
+                                x.child_by_field_name("right"),
+                            )
+                        {
+                            for (t, v) in named_children(l).into_iter().zip(named_children(r)) {
+                                if kind(v) == "identifier" {
+                                    puts_back.push((compact(t), text(v, src).to_owned()));
+                                }
+                            }
+                        }
+                        inner.extend(named_children(x));
+                    }
+                }
+            }
             // `switch v := x.(type)`, `case v := <-ch`: names of the function.
             "type_switch_statement" | "receive_statement" => {
                 let bound = n
@@ -1123,6 +1341,17 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 }
             }
             "short_var_declaration" | "range_clause" | "var_spec" | "const_spec" => {
+                if between_tests
+                    && kind(n) == "short_var_declaration"
+                    && let (Some(l), Some(r)) = (
+                        n.child_by_field_name("left"),
+                        n.child_by_field_name("right"),
+                    )
+                {
+                    for (name, value) in named_children(l).into_iter().zip(named_children(r)) {
+                        saved.insert((compact(value), text(name, src).to_owned()), n.start_byte());
+                    }
+                }
                 // Its own only when made here (`&order{}`, `make(…)`, a literal): one taken
                 // from another value (`p := &tax.Config`, `m := tax.Table`, a call's result,
                 // a range's element) may be that value.
@@ -1199,122 +1428,185 @@ pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
             (None, _) => true,
         }
     };
+    // Put back as it was when the function ends: `old := tax.Rate` and a deferred
+    // `tax.Rate = old`.
+    let mut restored: BTreeMap<String, usize> = BTreeMap::new();
+    for p in puts_back {
+        if let Some(at) = saved.get(&p) {
+            let e = restored.entry(p.0).or_insert(*at);
+            *e = (*e).min(*at);
+        }
+    }
+    // A write after the value was saved (one before may have made what was saved).
+    let put_back = |t: Node<'_>| {
+        restored
+            .get(&compact(t))
+            .is_some_and(|at| t.start_byte() > *at)
+    };
+    let mut hits: Vec<Node<'_>> = Vec::new();
     let mut stack = vec![body];
-    while let Some(n) = stack.pop() {
-        match kind(n) {
-            "func_literal" => continue,
-            "assignment_statement" => {
-                if let Some(l) = n.child_by_field_name("left")
-                    && named_children(l).into_iter().any(beyond)
-                {
-                    return true;
-                }
-            }
-            "inc_statement" | "dec_statement"
-                if named_children(n).into_iter().next().is_some_and(beyond) =>
-            {
-                return true;
-            }
-            "call_expression" => {
-                let Some(f) = n.child_by_field_name("function") else {
-                    stack.extend(named_children(n));
-                    continue;
-                };
-                let callee: String = text(f, src).split_whitespace().collect();
-                if GO_PROCESS_WRITERS.contains(&callee.as_str()) {
-                    return true;
-                }
-                let args: Vec<Node<'_>> = n
-                    .child_by_field_name("arguments")
-                    .map(named_children)
-                    .unwrap_or_default();
-                let first = args.first().copied();
-                // `json.Unmarshal(data, &tax.Default)`, `atomic.StoreInt64(&tax.Count, 0)`:
-                // a pointer to what it did not make, handed to a call that may write it.
-                if args.iter().any(|a| {
-                    kind(*a) == "unary_expression"
-                        && a.child_by_field_name("operator")
-                            .is_some_and(|o| text(o, src) == "&")
-                        && a.child_by_field_name("operand")
-                            .is_some_and(|o| kind(o) != "composite_literal" && beyond(o))
-                }) {
-                    return true;
-                }
-                let builtin = |name: &str| {
-                    callee == name && !declared.contains(name) && !params.contains(name)
-                };
-                if (builtin("copy") || builtin("delete") || builtin("clear"))
-                    && first.is_some_and(beyond)
-                {
-                    return true;
-                }
-                // `append(tax.Rates[:0], 5)` writes into the array `tax.Rates` holds.
-                if builtin("append")
-                    && first.is_some_and(|a| {
-                        kind(a) == "slice_expression"
-                            && a.child_by_field_name("operand").is_none_or(|o| {
-                                let (r, _) = root(o);
-                                r.is_none_or(|r| !locals.contains(&r))
-                            })
-                    })
-                {
-                    return true;
-                }
-                // A method called on a package-level variable, of this package
-                // (`defaultCfg.Reset()`) or of another (`tax.Default.SetRate(5)`).
-                if kind(f) == "selector_expression"
-                    && let Some(operand) = f.child_by_field_name("operand")
-                {
-                    let mut names = Vec::new();
-                    let mut o = operand;
-                    let plain = loop {
-                        match kind(o) {
-                            "identifier" => {
-                                names.push(text(o, src));
-                                break true;
-                            }
-                            "selector_expression" => {
-                                names.extend(o.child_by_field_name("field").map(|x| text(x, src)));
-                                match o.child_by_field_name("operand") {
-                                    Some(x) => o = x,
-                                    None => break false,
-                                }
-                            }
-                            "parenthesized_expression" => {
-                                match named_children(o).into_iter().next() {
-                                    Some(x) => o = x,
-                                    None => break false,
-                                }
-                            }
-                            _ => break false,
+    'nodes: while let Some(n) = stack.pop() {
+        'node: {
+            match kind(n) {
+                "func_literal" if !between_tests => continue 'nodes,
+                "assignment_statement" => {
+                    if let Some(l) = n.child_by_field_name("left")
+                        && named_children(l)
+                            .into_iter()
+                            .any(|t| beyond(t) && !put_back(t))
+                    {
+                        hits.push(n);
+                        if !all {
+                            return hits;
                         }
+                        break 'node;
+                    }
+                }
+                "inc_statement" | "dec_statement"
+                    if named_children(n).into_iter().next().is_some_and(beyond) =>
+                {
+                    hits.push(n);
+                    if !all {
+                        return hits;
+                    }
+                    break 'node;
+                }
+                "call_expression" => {
+                    let Some(f) = n.child_by_field_name("function") else {
+                        stack.extend(named_children(n));
+                        continue 'nodes;
                     };
-                    names.reverse();
-                    if plain && let Some(first_name) = names.first() {
-                        let first_name = (*first_name).to_owned();
-                        let package_var = if imports.contains(&first_name) {
-                            // `tax.Default.SetRate`: a variable of package `tax`.
-                            names.len() >= 2
-                                && !matches!(
-                                    names.join(".").as_str(),
-                                    "os.Stdout" | "os.Stderr" | "os.Stdin"
-                                )
-                        } else {
-                            !declared.contains(&first_name)
-                                && !params.contains(&first_name)
-                                && first_name != "_"
+                    let callee: String = text(f, src).split_whitespace().collect();
+                    if GO_PROCESS_WRITERS.contains(&callee.as_str()) {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
+                    let args: Vec<Node<'_>> = n
+                        .child_by_field_name("arguments")
+                        .map(named_children)
+                        .unwrap_or_default();
+                    let first = args.first().copied();
+                    // `json.Unmarshal(data, &tax.Default)`, `atomic.StoreInt64(&tax.Count, 0)`:
+                    // a pointer to what it did not make, handed to a call that may write it.
+                    if args.iter().any(|a| {
+                        kind(*a) == "unary_expression"
+                            && a.child_by_field_name("operator")
+                                .is_some_and(|o| text(o, src) == "&")
+                            && a.child_by_field_name("operand")
+                                .is_some_and(|o| kind(o) != "composite_literal" && beyond(o))
+                    }) {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
+                    let builtin = |name: &str| {
+                        callee == name && !declared.contains(name) && !params.contains(name)
+                    };
+                    if (builtin("copy") || builtin("delete") || builtin("clear"))
+                        && first.is_some_and(beyond)
+                    {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
+                    // `append(tax.Rates[:0], 5)` writes into the array `tax.Rates` holds.
+                    if builtin("append")
+                        && first.is_some_and(|a| {
+                            kind(a) == "slice_expression"
+                                && a.child_by_field_name("operand").is_none_or(|o| {
+                                    let (r, _) = root(o);
+                                    r.is_none_or(|r| !locals.contains(&r))
+                                })
+                        })
+                    {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
+                    // A method called on a package-level variable, of this package
+                    // (`defaultCfg.Reset()`) or of another (`tax.Default.SetRate(5)`).
+                    if kind(f) == "selector_expression"
+                        && let Some(operand) = f.child_by_field_name("operand")
+                    {
+                        let mut names = Vec::new();
+                        let mut o = operand;
+                        let plain = loop {
+                            match kind(o) {
+                                "identifier" => {
+                                    names.push(text(o, src));
+                                    break true;
+                                }
+                                "selector_expression" => {
+                                    names.extend(
+                                        o.child_by_field_name("field").map(|x| text(x, src)),
+                                    );
+                                    match o.child_by_field_name("operand") {
+                                        Some(x) => o = x,
+                                        None => break false,
+                                    }
+                                }
+                                "parenthesized_expression" => {
+                                    match named_children(o).into_iter().next() {
+                                        Some(x) => o = x,
+                                        None => break false,
+                                    }
+                                }
+                                _ => break false,
+                            }
                         };
-                        if package_var {
-                            return true;
+                        names.reverse();
+                        if plain && let Some(first_name) = names.first() {
+                            let first_name = (*first_name).to_owned();
+                            let package_var = if imports.contains(&first_name) {
+                                // `tax.Default.SetRate`: a variable of package `tax`.
+                                names.len() >= 2
+                                    && !matches!(
+                                        names.join(".").as_str(),
+                                        "os.Stdout" | "os.Stderr" | "os.Stdin"
+                                    )
+                            } else {
+                                !declared.contains(&first_name)
+                                    && !params.contains(&first_name)
+                                    && first_name != "_"
+                            };
+                            // Between tests, a call without arguments whose result is handed on or
+                            // compared (`t.Log(cmd.CommandPath())`, `x == cmd.Name()`) reads.
+                            // Between tests, `assert.Equal(…)`, `require.NoError(…)`: testify's
+                            // packages (a package-level variable of that name is not read).
+                            let testify = between_tests
+                                && matches!(first_name.as_str(), "assert" | "require");
+                            let read = testify
+                                || between_tests
+                                    && n.child_by_field_name("arguments")
+                                        .is_some_and(|a| named_children(a).is_empty())
+                                    && n.parent().is_some_and(|p| {
+                                        matches!(kind(p), "argument_list" | "binary_expression")
+                                    });
+                            if package_var && !read {
+                                hits.push(n);
+                                if !all {
+                                    return hits;
+                                }
+                                break 'node;
+                            }
                         }
                     }
                 }
+                _ => {}
             }
-            _ => {}
         }
         stack.extend(named_children(n));
     }
-    false
+    hits
 }
 
 /// Whether a Go expression makes a new value, not one another holds: a literal, a
@@ -1356,6 +1648,93 @@ fn js_member_root(mut t: Node<'_>) -> Option<Node<'_>> {
             _ => return None,
         }
     }
+}
+
+/// What a write of a JavaScript function sets, as `object.member` (`globalThis.setTimeout =
+/// …`, `Object.defineProperty(Request.prototype, 'next', …)`, `delete Request.prototype.next`).
+fn js_write_target(n: Node<'_>, src: &str) -> Option<String> {
+    let compact = |x: Node<'_>| text(x, src).split_whitespace().collect::<String>();
+    match kind(n) {
+        "assignment_expression" => n.child_by_field_name("left").map(compact),
+        "unary_expression" => n.child_by_field_name("argument").map(compact),
+        "call_expression" => {
+            let callee = compact(n.child_by_field_name("function")?);
+            let args = named_children(n.child_by_field_name("arguments")?);
+            (callee == "Object.defineProperty" && args.len() == 3).then(|| {
+                let key = text(args[1], src).trim_matches(|c| c == '\'' || c == '"' || c == '`');
+                format!("{}.{key}", compact(args[0]))
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The members a JavaScript function puts back in a `finally` as they were before it ran: `T =
+/// v` where `const v = T`, and `Object.defineProperty(O, K, d)` (or `delete O.K`, when there
+/// was none) where `const d = Object.getOwnPropertyDescriptor(O, K)`; each with where its
+/// value was saved (a write before that is not put back: the saved value may be its own).
+fn js_put_back_in_finally(body: Node<'_>, src: &str) -> BTreeMap<String, usize> {
+    let compact = |x: Node<'_>| text(x, src).split_whitespace().collect::<String>();
+    // Each saved value by its local's name: its text, and where it was saved.
+    let mut saved: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut finals: Vec<Node<'_>> = Vec::new();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "variable_declarator" => {
+                if let (Some(name), Some(value)) = (
+                    n.child_by_field_name("name"),
+                    n.child_by_field_name("value"),
+                ) && kind(name) == "identifier"
+                {
+                    saved.insert(text(name, src).to_owned(), (compact(value), n.start_byte()));
+                }
+            }
+            "finally_clause" => finals.push(n),
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    let mut out: BTreeMap<String, usize> = BTreeMap::new();
+    for f in finals {
+        let mut stack = vec![f];
+        while let Some(n) = stack.pop() {
+            match kind(n) {
+                "assignment_expression" => {
+                    if let (Some(l), Some(r)) = (
+                        n.child_by_field_name("left"),
+                        n.child_by_field_name("right"),
+                    ) && kind(r) == "identifier"
+                        && let Some((value, at)) = saved.get(text(r, src))
+                        && *value == compact(l)
+                    {
+                        out.insert(compact(l), *at);
+                    }
+                }
+                "call_expression" => {
+                    if let Some(target) = js_write_target(n, src)
+                        && let Some(args) = n.child_by_field_name("arguments").map(named_children)
+                        && let [o, k, d] = args.as_slice()
+                        && kind(*d) == "identifier"
+                        && let Some((value, at)) = saved.get(text(*d, src))
+                        && *value
+                            == format!(
+                                "Object.getOwnPropertyDescriptor({},{})",
+                                compact(*o),
+                                compact(*k)
+                            )
+                    {
+                        out.insert(target, *at);
+                    }
+                }
+                _ => {}
+            }
+            stack.extend(named_children(n));
+        }
+    }
+    // (`delete O.K` beside such a put-back, when the member was not there before, writes
+    // the same target.)
+    out
 }
 
 /// The calls that set a member of their first argument's object (`Object.defineProperty(o,
@@ -1503,9 +1882,24 @@ fn js_mocks_beyond(callee: &str) -> Option<bool> {
 /// those; `delete` of one; `Object.defineProperty`, `Object.assign`, `Object.setPrototypeOf`,
 /// `Reflect.set` or `Reflect.defineProperty` on one. Nested functions are not read.
 pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
+    !js_writes_beyond_locals_as(def, src, false, false).is_empty()
+}
+
+/// [`js_writes_beyond_locals`] read for what outlives the call (`between_tests`): the
+/// functions and classes it holds are read as part of it, what they are handed is theirs
+/// (a hook's `options`, a route's `response`), and so is what a callback is handed (a test's
+/// `t`, the runner's per-test context) and `this`; a function declared on its own keeps
+/// only the plain members of what it is handed (`t.context.x = …`).
+fn js_writes_beyond_locals_as<'t>(
+    def: Node<'t>,
+    src: &str,
+    between_tests: bool,
+    all: bool,
+) -> Vec<Node<'t>> {
     let Some(body) = def.child_by_field_name("body") else {
-        return false;
+        return Vec::new();
     };
+    let callback = def.parent().is_some_and(|p| kind(p) == "arguments");
     let mut params: BTreeSet<String> = BTreeSet::new();
     let mut fresh: BTreeSet<String> = BTreeSet::new();
     let mut aliased: BTreeSet<String> = BTreeSet::new();
@@ -1554,18 +1948,66 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         }
         stack.extend(named_children(p));
     }
-    let nested =
-        |k: &str| JS_FUNCTION_KINDS.contains(&k) || matches!(k, "class_declaration" | "class");
+    let nested = |k: &str| {
+        !between_tests
+            && (JS_FUNCTION_KINDS.contains(&k) || matches!(k, "class_declaration" | "class"))
+    };
+    // Between tests: what the functions it holds are handed (and, for a callback, what it
+    // is handed itself), at any depth.
+    let mut deep_own: BTreeSet<String> = BTreeSet::new();
+    if between_tests && callback {
+        deep_own.append(&mut params);
+    }
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         if nested(kind(n)) {
             continue;
         }
+        if between_tests && JS_FUNCTION_KINDS.contains(&kind(n)) {
+            let mut inner: Vec<Node<'_>> = n
+                .child_by_field_name("parameters")
+                .or_else(|| n.child_by_field_name("parameter"))
+                .into_iter()
+                .collect();
+            while let Some(p) = inner.pop() {
+                if matches!(
+                    kind(p),
+                    "identifier" | "shorthand_property_identifier_pattern"
+                ) {
+                    deep_own.insert(text(p, src).to_owned());
+                }
+                if kind(p) != "type_annotation" {
+                    inner.extend(named_children(p));
+                }
+            }
+        }
         if kind(n) == "variable_declarator"
             && let Some(name) = n.child_by_field_name("name")
         {
             let value = n.child_by_field_name("value");
-            let alias = value.is_none_or(|v| js_may_alias(v, src));
+            // Between tests, a member of what the function holds is handed or made
+            // (`const p = options.searchParams as string[][]`) is that call's too.
+            let of_own = between_tests
+                && value.is_some_and(|v| {
+                    let mut v = v;
+                    while matches!(
+                        kind(v),
+                        "as_expression"
+                            | "satisfies_expression"
+                            | "non_null_expression"
+                            | "parenthesized_expression"
+                    ) {
+                        match named_children(v).into_iter().next() {
+                            Some(x) => v = x,
+                            None => break,
+                        }
+                    }
+                    js_member_root(v).is_some_and(|r| {
+                        let r = text(r, src);
+                        (deep_own.contains(r) || fresh.contains(r)) && !aliased.contains(r)
+                    })
+                });
+            let alias = !of_own && value.is_none_or(|v| js_may_alias(v, src));
             let mut names = vec![name];
             while let Some(x) = names.pop() {
                 if matches!(
@@ -1604,6 +2046,11 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         if fresh.contains(r_text) && !aliased.contains(r_text) {
             return true;
         }
+        if between_tests
+            && ((deep_own.contains(r_text) && !aliased.contains(r_text)) || kind(r) == "this")
+        {
+            return true;
+        }
         // `t.context.x = …`, `options.x = …`: a member of what it was handed, by a plain name.
         if params.contains(r_text) && !aliased.contains(r_text) {
             let direct = kind(t) == "member_expression"
@@ -1621,83 +2068,123 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         }
         false
     };
+    let mut hits: Vec<Node<'_>> = Vec::new();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         if nested(kind(n)) {
             continue;
         }
-        match kind(n) {
-            "assignment_expression" | "augmented_assignment_expression" => {
-                if let Some(l) = n.child_by_field_name("left")
-                    && matches!(kind(l), "member_expression" | "subscript_expression")
-                    && !own(l)
-                {
-                    return true;
+        'node: {
+            match kind(n) {
+                "assignment_expression" | "augmented_assignment_expression" => {
+                    if let Some(l) = n.child_by_field_name("left")
+                        && matches!(kind(l), "member_expression" | "subscript_expression")
+                        && !own(l)
+                    {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
                 }
+                "update_expression" | "unary_expression" => {
+                    let deletes = kind(n) == "update_expression"
+                        || n.child_by_field_name("operator")
+                            .is_some_and(|o| text(o, src) == "delete");
+                    if deletes
+                        && let Some(a) = n.child_by_field_name("argument")
+                        && matches!(kind(a), "member_expression" | "subscript_expression")
+                        && !own(a)
+                    {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
+                }
+                "call_expression" => {
+                    let callee = n
+                        .child_by_field_name("function")
+                        .map_or(String::new(), |f| text(f, src).split_whitespace().collect());
+                    let first = n
+                        .child_by_field_name("arguments")
+                        .and_then(|a| named_children(a).into_iter().next());
+                    let own_arg = |a: Node<'_>| {
+                        matches!(kind(a), "object" | "array")
+                            || own(a)
+                            || (kind(a) == "identifier"
+                                && (fresh.contains(text(a, src))
+                                    || params.contains(text(a, src))
+                                    || deep_own.contains(text(a, src)))
+                                && !aliased.contains(text(a, src)))
+                    };
+                    if js_mocks_beyond(&callee) == Some(true)
+                        || (js_mocks_beyond(&callee) == Some(false)
+                            && first.is_some_and(|a| !own_arg(a)))
+                    {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
+                    // `billing.RATES.push(0)`: a method that changes its object, called on what
+                    // the helper did not make (what it was handed, `items.push(4)`, is its own).
+                    if let Some(f) = n.child_by_field_name("function")
+                        && kind(f) == "member_expression"
+                        && let (Some(object), Some(method)) = (
+                            f.child_by_field_name("object"),
+                            f.child_by_field_name("property"),
+                        )
+                        && super::bindings::JS_MUTATORS.contains(&text(method, src))
+                        && !own_arg(object)
+                    {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
+                    if JS_REFLECTIVE_SETTERS.contains(&callee.as_str())
+                        && n.child_by_field_name("arguments")
+                            .and_then(|a| named_children(a).into_iter().next())
+                            .is_some_and(|a| {
+                                !(matches!(kind(a), "object" | "array")
+                                    || (between_tests
+                                        && (JS_FUNCTION_KINDS.contains(&kind(a))
+                                            || (kind(a) == "call_expression"
+                                                && a.child_by_field_name("function")
+                                                    .is_some_and(|f| {
+                                                        text(f, src) == "Object.create"
+                                                    }))))
+                                    || kind(a) == "identifier"
+                                        && fresh.contains(text(a, src))
+                                        && !aliased.contains(text(a, src)))
+                            })
+                    {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
+                }
+                _ => {}
             }
-            "update_expression" | "unary_expression" => {
-                let deletes = kind(n) == "update_expression"
-                    || n.child_by_field_name("operator")
-                        .is_some_and(|o| text(o, src) == "delete");
-                if deletes
-                    && let Some(a) = n.child_by_field_name("argument")
-                    && matches!(kind(a), "member_expression" | "subscript_expression")
-                    && !own(a)
-                {
-                    return true;
-                }
-            }
-            "call_expression" => {
-                let callee = n
-                    .child_by_field_name("function")
-                    .map_or(String::new(), |f| text(f, src).split_whitespace().collect());
-                let first = n
-                    .child_by_field_name("arguments")
-                    .and_then(|a| named_children(a).into_iter().next());
-                let own_arg = |a: Node<'_>| {
-                    matches!(kind(a), "object" | "array")
-                        || own(a)
-                        || (kind(a) == "identifier"
-                            && (fresh.contains(text(a, src)) || params.contains(text(a, src)))
-                            && !aliased.contains(text(a, src)))
-                };
-                if js_mocks_beyond(&callee) == Some(true)
-                    || (js_mocks_beyond(&callee) == Some(false)
-                        && first.is_some_and(|a| !own_arg(a)))
-                {
-                    return true;
-                }
-                // `billing.RATES.push(0)`: a method that changes its object, called on what
-                // the helper did not make (what it was handed, `items.push(4)`, is its own).
-                if let Some(f) = n.child_by_field_name("function")
-                    && kind(f) == "member_expression"
-                    && let (Some(object), Some(method)) = (
-                        f.child_by_field_name("object"),
-                        f.child_by_field_name("property"),
-                    )
-                    && super::bindings::JS_MUTATORS.contains(&text(method, src))
-                    && !own_arg(object)
-                {
-                    return true;
-                }
-                if JS_REFLECTIVE_SETTERS.contains(&callee.as_str())
-                    && n.child_by_field_name("arguments")
-                        .and_then(|a| named_children(a).into_iter().next())
-                        .is_some_and(|a| {
-                            !(matches!(kind(a), "object" | "array")
-                                || kind(a) == "identifier"
-                                    && fresh.contains(text(a, src))
-                                    && !aliased.contains(text(a, src)))
-                        })
-                {
-                    return true;
-                }
-            }
-            _ => {}
         }
         stack.extend(named_children(n));
     }
-    false
+    if between_tests && !hits.is_empty() {
+        let restored = js_put_back_in_finally(body, src);
+        hits.retain(|h| {
+            js_write_target(*h, src)
+                .and_then(|t| restored.get(&t))
+                .is_none_or(|saved_at| h.start_byte() < *saved_at)
+        });
+    }
+    hits
 }
 
 /// Methods that write the cell, atomic, lock or `thread_local!` key they are called on,
@@ -3859,4 +4346,165 @@ pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(us
     out.sort();
     out.dedup();
     out
+}
+
+/// The functions of a file of the tests whose effects outlive the call (see
+/// [`python_writes_beyond_locals`], [`go_writes_beyond_locals`],
+/// [`js_writes_beyond_locals`], [`rust_writes_beyond_locals`]: `billing.total = f` in a
+/// test's body, `tax.Rate = 0` in a subtest, `Array.prototype.reduce = …` in a callback,
+/// `std::env::set_var(…)`), each as its first line and the digest of its text (a change to
+/// one that writes is a new one). Every function is read, nested ones too: a test that sets
+/// shared state and does not put it back changes what the tests after it run, in its file
+/// and, where the runner shares the process, in others. `whole_file` says every function of
+/// a Rust file is test code (a file of `tests/`); otherwise only those of a `#[cfg(test)]`
+/// module or marked `#[test]` are read.
+pub(crate) fn test_code_writing_shared_state(
+    root: Node<'_>,
+    src: &str,
+    whole_file: bool,
+    locked: &BTreeSet<String>,
+) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut python_self_aliases: Option<BTreeSet<String>> = None;
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        let k = kind(n);
+        let hits: Option<Vec<Node<'_>>> = match k {
+            // A fixture of that name in the repository replaces pytest's, whose patches
+            // are undone after each test.
+            "function_definition" => {
+                let aliases =
+                    python_self_aliases.get_or_insert_with(|| python_self_aliases_of(root, src));
+                let mut hits = python_writes_beyond_locals_as(n, src, true, aliases, true);
+                if n.child_by_field_name("name")
+                    .is_some_and(|x| text(x, src) == "monkeypatch")
+                {
+                    hits.push(n);
+                }
+                Some(hits)
+            }
+            // A Go `init` runs before every test, read with what runs at load (`rebound`).
+            "function_declaration" | "method_declaration"
+                if n.child_by_field_name("body")
+                    .is_some_and(|b| kind(b) == "block")
+                    && !(k == "function_declaration"
+                        && n.child_by_field_name("name")
+                            .is_some_and(|x| text(x, src) == "init")) =>
+            {
+                Some(go_writes_beyond_locals_as(n, src, true, true))
+            }
+            "function_item" => Some(
+                if (whole_file || rust_under_cfg_test(n, src)) && rust_writes_beyond_locals(n, src)
+                {
+                    vec![n]
+                } else {
+                    Vec::new()
+                },
+            ),
+            _ if JS_FUNCTION_KINDS.contains(&k) => {
+                Some(js_writes_beyond_locals_as(n, src, true, true))
+            }
+            _ => None,
+        };
+        // A Python or JavaScript function is read with the functions and classes it holds
+        // (a Go one with its function literals).
+        let python_def = k == "function_definition" || JS_FUNCTION_KINDS.contains(&k);
+        if let Some(hits) = hits.filter(|h| !h.is_empty()) {
+            let first = text(n, src).lines().next().unwrap_or("").trim();
+            let first: String = first.chars().take(80).collect();
+            // What it writes, each as written (a change elsewhere in the function writes
+            // nothing new; one that adds, changes or drops a write, a put-back included,
+            // is new). A whole Rust function is its digest.
+            // A locked test's own writes are read by what they write to: what it writes there
+            // is its body's, judged by the rules of its body (`Enable = defaultEnable` for
+            // `Enable = false`, a constant of the package).
+            let own_test = n
+                .child_by_field_name("name")
+                .is_some_and(|x| locked.contains(text(x, src)));
+            let mut writes: Vec<String> = hits
+                .iter()
+                .map(|h| {
+                    if h.id() == n.id() {
+                        let digest =
+                            super::analysis::sha256_hex(&super::analysis::normalized(n, src));
+                        format!("sha256:{}", &digest[..12.min(digest.len())])
+                    } else if own_test {
+                        let target = h
+                            .child_by_field_name("left")
+                            .or_else(|| h.child_by_field_name("function"))
+                            .unwrap_or(*h);
+                        format!("writes to {}", super::analysis::normalized(target, src))
+                    } else {
+                        super::analysis::normalized(*h, src)
+                            .chars()
+                            .take(120)
+                            .collect()
+                    }
+                })
+                .collect();
+            writes.sort();
+            writes.dedup();
+            let line = hits
+                .iter()
+                .map(|h| h.start_position().row + 1)
+                .min()
+                .unwrap_or(1);
+            out.push((
+                line,
+                format!("{first} changes what outlives it: {}", writes.join(" | ")),
+            ));
+        }
+        if !python_def {
+            stack.extend(named_children(n));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The attributes a Python file ever sets on `self` from another's object (`self.app =
+/// billing`, `self.total = pay.total`, `self.x = getattr(…)`).
+fn python_self_aliases_of(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if kind(n) == "assignment"
+            && let (Some(l), Some(r)) = (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            )
+            && kind(l) == "attribute"
+            && l.child_by_field_name("object")
+                .is_some_and(|o| kind(o) == "identifier" && text(o, src) == "self")
+            && python_may_alias(r, src)
+            && let Some(a) = l.child_by_field_name("attribute")
+        {
+            out.insert(text(a, src).to_owned());
+        }
+        stack.extend(named_children(n));
+    }
+    out
+}
+
+/// Whether a Rust item is compiled for the tests only: marked `#[test]` or `#[cfg(test)]`,
+/// or inside a module that is.
+fn rust_under_cfg_test(item: Node<'_>, src: &str) -> bool {
+    let mut n = item;
+    loop {
+        if (n.id() == item.id() || kind(n) == "mod_item") && rust_cfg_test(n, src) {
+            return true;
+        }
+        let mut prev = n.prev_named_sibling();
+        while let Some(p) = prev.filter(|p| kind(*p) == "attribute_item") {
+            let t: String = text(p, src).split_whitespace().collect();
+            if n.id() == item.id() && (t == "#[test]" || t.ends_with("::test]")) {
+                return true;
+            }
+            prev = p.prev_named_sibling();
+        }
+        match n.parent() {
+            Some(p) => n = p,
+            None => return false,
+        }
+    }
 }

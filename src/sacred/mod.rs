@@ -7629,6 +7629,9 @@ fn compare_all(
     focused.extend(code_under_test_reaching_the_runner(
         repo, lock, new, base, changed,
     )?);
+    focused.extend(shared_state_written_by_tests(
+        repo, lock, new, base, changed,
+    )?);
     let elsewhere: BTreeSet<&str> = written
         .iter()
         .chain(&focused)
@@ -7966,6 +7969,115 @@ fn code_under_test_reaching_the_runner(
                 message: format!(
                     "the code under test ({p}) now reaches the test runner: it may change how \
                      the tests run or what the runner reports"
+                ),
+                old_lines: Vec::new(),
+                new_lines: new_lines.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A changed file of the tests holding a function (a test, a helper, a fixture, a hook, a
+/// subtest's closure) that now changes what outlives the call where its base revision's did
+/// not (`lang::test_code_writing_shared_state`: `billing.total = lambda xs: 6` in another
+/// test's body, `os.environ["RATE"] = "0"`, Go's `tax.Rate = 0` that no `defer` puts back,
+/// `Array.prototype.reduce = …` in a callback): a locked test that runs after it in the same
+/// process runs against what it left, with its own file untouched and its runner's report
+/// truthfully saying it passed. So each locked test that shares the process is `rebound`:
+/// every Python one (pytest and unittest run every module in one process), every Rust one,
+/// the Go ones of the same package directory, and the JavaScript/TypeScript ones of the same
+/// file (Jest, Vitest, AVA and `node --test` give each file its own module registry or
+/// process) or, under mocha, below the same `package.json`.
+fn shared_state_written_by_tests(
+    repo: &Repo,
+    lock: &SacredLock,
+    new: &Content<'_>,
+    base: Option<&Content<'_>>,
+    changed: Option<&[std::path::PathBuf]>,
+) -> Result<Vec<Finding>> {
+    let Some(changed) = changed else {
+        return Ok(Vec::new());
+    };
+    let locked_files = lock.files();
+    let mut out = Vec::new();
+    for p in changed {
+        let p = p.to_string_lossy();
+        let Some(lang) = lang::Lang::of_path(&p).filter(|l| l.supported()) else {
+            continue;
+        };
+        let go = lang == lang::Lang::Go;
+        let rust = lang == lang::Lang::Rust;
+        let test_code = test_support(&p)
+            || locked_files.iter().any(|f| *f == p)
+            || (go && p.ends_with("_test.go"))
+            || rust;
+        if !test_code {
+            continue;
+        }
+        let same_lang = |l: lang::Lang| {
+            if lang.is_js() { l.is_js() } else { l == lang }
+        };
+        if !lock
+            .tests
+            .values()
+            .any(|t| lang::Lang::of_path(&t.file).is_some_and(same_lang))
+        {
+            continue;
+        }
+        let whole_file = rust && test_support(&p);
+        // The functions of the locked tests of the file, by name.
+        let locked_names: BTreeSet<String> = lock
+            .tests
+            .values()
+            .filter(|t| t.file == *p)
+            .filter_map(|t| t.id.rsplit("::").next().map(str::to_owned))
+            .collect();
+        let new_lines = lines_new_since_base(repo, new, base, &p, |text| {
+            Ok(
+                lang::test_code_writing_shared_state(&p, text, whole_file, &locked_names)?
+                    // A file of the tests that does not parse: fail closed.
+                    .unwrap_or_else(|| vec![(1, "(does not parse)".to_owned())]),
+            )
+        })?;
+        if new_lines.is_empty() {
+            continue;
+        }
+        let dir = p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+        let mocha_root = if lang.is_js() {
+            match nearest_package_json(repo, new, &dir)? {
+                Some((pkg_dir, package)) if js_runners_of(repo, new, &pkg_dir, &package)?.0 => {
+                    Some(pkg_dir)
+                }
+                _ => None,
+            }
+        } else {
+            None
+        };
+        for t in lock.tests.values() {
+            let Some(l) = lang::Lang::of_path(&t.file).filter(|l| same_lang(*l)) else {
+                continue;
+            };
+            let t_dir = t.file.rsplit_once('/').map_or("", |(d, _)| d);
+            let shares = match l {
+                lang::Lang::Go => t_dir == dir,
+                _ if l.is_js() => {
+                    t.file == *p
+                        || mocha_root.as_deref().is_some_and(|root| {
+                            root.is_empty() || t.file.starts_with(&format!("{root}/"))
+                        })
+                }
+                _ => true,
+            };
+            if !shares {
+                continue;
+            }
+            out.push(Finding {
+                test_id: t.id.clone(),
+                rule: Rule::Rebound,
+                message: format!(
+                    "a function of the tests in {p} now changes what outlives it, and the test \
+                     may run after it in the same process: what it runs may be something else"
                 ),
                 old_lines: Vec::new(),
                 new_lines: new_lines.clone(),

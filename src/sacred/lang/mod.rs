@@ -506,6 +506,29 @@ pub fn runner_reaches(path: &str, src: &str) -> Result<Option<Vec<(usize, String
     )))
 }
 
+/// The functions of the test file `path` whose effects outlive the call (see
+/// `import_hazards::test_code_writing_shared_state`): `None` when it does not parse or its
+/// language is not read.
+pub fn test_code_writing_shared_state(
+    path: &str,
+    src: &str,
+    whole_file: bool,
+    locked: &std::collections::BTreeSet<String>,
+) -> Result<Option<Vec<(usize, String)>>> {
+    let Some(lang) = Lang::of_path(path) else {
+        return Ok(None);
+    };
+    let Some(tree) = parse_clean(lang, path, src)? else {
+        return Ok(None);
+    };
+    Ok(Some(super::import_hazards::test_code_writing_shared_state(
+        tree.root_node(),
+        src,
+        whole_file,
+        locked,
+    )))
+}
+
 /// What importing the Python module `path` runs (see
 /// `bindings::python_module_level_effects`): `None` when it does not parse.
 pub fn python_import_effects(

@@ -349,4 +349,5 @@ mod python;
 mod python_class;
 mod python_import;
 mod rust;
+mod shared_state;
 mod ts;

@@ -1,0 +1,351 @@
+//! Shared state another test leaves changed: a function of the tests (a test, a helper, a
+//! fixture, a subtest's closure) that now writes what outlives it (`billing.pay.total =
+//! lambda xs: 6` in another test's body) makes a broken function pass a locked test that runs
+//! after it in the same process, with the locked test's file untouched. Each attack here was
+//! run first with the real runner (pytest, `go test`, mocha): the locked test passed against
+//! a broken function.
+
+use super::{Locked, locked};
+
+/// `base` locked, then each of `after` written (a new file or a changed one).
+fn changed(base: &[(&str, &str)], after: &[(&str, &str)]) -> Locked {
+    let l = locked(base);
+    for (path, content) in after {
+        l.repo.write(path, content);
+    }
+    l
+}
+
+const PY_PAY: &str = "def total(xs):\n    return sum(xs)\n";
+const PY_TEST: &str =
+    "import billing.pay\n\n\ndef test_total():\n    assert billing.pay.total([1, 2, 3]) == 6\n";
+const PY_ID: &str = "python:tests/billing/test_pay.py::test_total";
+
+fn py_base() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("billing/__init__.py", ""),
+        ("billing/pay.py", PY_PAY),
+        ("tests/__init__.py", ""),
+        ("tests/billing/__init__.py", ""),
+        ("tests/billing/test_pay.py", PY_TEST),
+        ("tests/aaa/__init__.py", ""),
+        (
+            "tests/aaa/test_a.py",
+            "import os\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n",
+        ),
+    ]
+}
+
+/// Confirmed with pytest: `tests/aaa/test_a.py` runs first, and `total` returning
+/// `sum(xs) + 1` then passes the locked test.
+#[test]
+fn python_another_tests_writes_are_refused() {
+    let writes = [
+        // Another test's body rebinds the function under test.
+        "def test_setup():\n    billing.pay.total = lambda xs: 6\n",
+        // Through setattr, through a module-level helper it calls.
+        "def test_setup():\n    setattr(billing.pay, 'total', lambda xs: 6)\n",
+        "def _install():\n    billing.pay.total = lambda xs: 6\n\n\ndef test_setup():\n    _install()\n",
+        // The environment, a patcher started and never stopped.
+        "def test_setup():\n    os.environ['RATE'] = '0'\n",
+        "from unittest import mock\n\n\ndef test_setup():\n    mock.patch('billing.pay.total', lambda xs: 6).start()\n",
+        // A fixture the test is handed may be shared with later tests.
+        "def test_setup(app):\n    app.total = lambda xs: 6\n",
+        // A fixture named as pytest's, whose patches are no longer undone.
+        "import pytest\n\n\n@pytest.fixture\ndef monkeypatch():\n    return pytest.MonkeyPatch()\n",
+        // A method of a test class.
+        "class TestSetup:\n    def test_setup(self):\n        billing.pay.total = lambda xs: 6\n",
+        // A module global, a callback that patches, the instance set to a module first.
+        "RATE = 1\n\n\ndef test_setup():\n    global RATE\n    RATE = 0\n",
+        "def test_setup():\n    def hook():\n        billing.pay.total = lambda xs: 6\n    hook()\n",
+        "class TestSetup:\n    def setup_method(self):\n        self.pay = billing.pay\n\n    def test_setup(self):\n        self.pay.total = lambda xs: 6\n",
+    ];
+    for w in writes {
+        let l = changed(
+            &py_base(),
+            &[(
+                "tests/aaa/test_a.py",
+                &format!(
+                    "import os\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\n{w}"
+                ),
+            )],
+        );
+        l.assert_refused("rebound", PY_ID);
+    }
+    // A helper module of the tests, changed to write, that a test calls.
+    let mut base = py_base();
+    base.push(("tests/util.py", "def install():\n    pass\n"));
+    let l = changed(
+        &base,
+        &[(
+            "tests/util.py",
+            "import billing.pay\n\n\ndef install():\n    billing.pay.total = lambda xs: 6\n",
+        )],
+    );
+    l.assert_refused("rebound", PY_ID);
+}
+
+#[test]
+fn python_writes_undone_or_own_pass() {
+    let harmless = [
+        // pytest's monkeypatch undoes what it set after the test.
+        "def test_setup(monkeypatch):\n    monkeypatch.setattr(billing.pay, 'total', lambda xs: 6)\n    monkeypatch.setenv('RATE', '0')\n",
+        // A patch as a context manager ends with its block.
+        "from unittest import mock\n\n\ndef test_setup():\n    with mock.patch('billing.pay.total', lambda xs: 6):\n        assert billing.pay.total([]) == 6\n",
+        // What the test makes is its own; so is a test case's own state.
+        "def test_setup():\n    xs = []\n    xs.append(1)\n    assert billing.pay.total(xs) == 1\n",
+        "class TestSetup:\n    def setup_method(self):\n        self.xs = [1]\n\n    def test_setup(self):\n        assert billing.pay.total(self.xs) == 1\n",
+        // What a callback it defines is handed, a function it defines, a mock a `with`
+        // makes, a local of the test a nested function sets through `nonlocal`.
+        "def test_setup():\n    def hook(ctx, value):\n        ctx.params['x'] = value\n    assert hook\n",
+        "def test_setup():\n    def cli():\n        pass\n    cli.context_class = dict\n    assert cli\n",
+        "from unittest import mock\n\n\ndef test_setup():\n    with mock.patch('subprocess.Popen') as popen:\n        popen.return_value.wait.return_value = 0\n",
+        "def test_setup():\n    calls = 0\n\n    def bump():\n        nonlocal calls\n        calls += 1\n    bump()\n    assert calls == 1\n",
+    ];
+    for w in harmless {
+        let l = changed(
+            &py_base(),
+            &[(
+                "tests/aaa/test_a.py",
+                &format!(
+                    "import os\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\n{w}"
+                ),
+            )],
+        );
+        l.assert_passes();
+    }
+    // A write the file already held at its base revision, as written: nothing new.
+    let mut base = py_base();
+    base[6] = (
+        "tests/aaa/test_a.py",
+        "import os\n\n\ndef test_env():\n    os.environ['RATE'] = '1'\n",
+    );
+    let l = changed(
+        &base,
+        &[(
+            "tests/aaa/test_a.py",
+            "import os\n\n\ndef test_env():\n    os.environ['RATE'] = '1'\n\n\ndef test_more():\n    assert os.sep\n",
+        )],
+    );
+    l.assert_passes();
+}
+
+const GO_MOD: &str = "module example.com/shop\n\ngo 1.21\n";
+const GO_TAX: &str = "package tax\n\nvar Rate = 10\n\nfunc Total(xs []int) int {\n\ts := 0\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s * Rate / 10\n}\n";
+const GO_TEST: &str = "package tax\n\nimport \"testing\"\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{1, 2, 3}) != 6 {\n\t\tt.Fatal(\"want 6\")\n\t}\n}\n";
+const GO_ID: &str = "go:tax/tax_test.go::TestTotal";
+
+fn go_base() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (
+            "gatekeeper.yml",
+            "sacred:\n  paths: [\"tax/tax_test.go\"]\n",
+        ),
+        ("go.mod", GO_MOD),
+        ("tax/tax.go", GO_TAX),
+        ("tax/tax_test.go", GO_TEST),
+        (
+            "tax/a_test.go",
+            "package tax\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {\n\t_ = t\n}\n",
+        ),
+    ]
+}
+
+/// Confirmed with `go test`: `TestA` of `a_test.go` runs before `TestTotal` (files in name
+/// order), and a `Total` that ignores `Rate` no longer matters once `Rate` is left changed.
+#[test]
+fn go_another_tests_writes_are_refused() {
+    let writes = [
+        "func TestA(t *testing.T) {\n\tRate = 9\n}\n",
+        // In a subtest's closure.
+        "func TestA(t *testing.T) {\n\tt.Run(\"x\", func(t *testing.T) {\n\t\tRate = 9\n\t})\n}\n",
+        // Put back to something else than what it was.
+        "func TestA(t *testing.T) {\n\tRate = 9\n\tdefer func() { Rate = 9 }()\n}\n",
+        "func TestA(t *testing.T) {\n\tos.Setenv(\"RATE\", \"0\")\n}\n",
+        // Saved after it was set: what is put back is the new value.
+        "func TestA(t *testing.T) {\n\tRate = 9\n\told := Rate\n\tdefer func() { Rate = old }()\n}\n",
+    ];
+    for w in writes {
+        let l = changed(
+            &go_base(),
+            &[(
+                "tax/a_test.go",
+                &format!(
+                    "package tax\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nvar _ = os.Getenv\n\n{w}"
+                ),
+            )],
+        );
+        l.assert_refused("rebound", GO_ID);
+    }
+}
+
+#[test]
+fn go_writes_put_back_or_elsewhere_pass() {
+    let harmless = [
+        "func TestA(t *testing.T) {\n\told := Rate\n\tdefer func() { Rate = old }()\n\tRate = 9\n}\n",
+        "func TestA(t *testing.T) {\n\told := Rate\n\tt.Cleanup(func() { Rate = old })\n\tRate = 9\n}\n",
+        "func TestA(t *testing.T) {\n\tt.Setenv(\"RATE\", \"0\")\n\tn := 0\n\tt.Run(\"x\", func(t *testing.T) { n++ })\n}\n",
+        // A getter's result handed on.
+        "func TestA(t *testing.T) {\n\tt.Log(Default.Name())\n}\n",
+    ];
+    for w in harmless {
+        let l = changed(
+            &go_base(),
+            &[(
+                "tax/a_test.go",
+                &format!("package tax\n\nimport \"testing\"\n\n{w}"),
+            )],
+        );
+        l.assert_passes();
+    }
+    // Another package's test binary is another process.
+    let mut base = go_base();
+    base.push((
+        "other/o_test.go",
+        "package other\n\nimport \"testing\"\n\nfunc TestO(t *testing.T) {}\n",
+    ));
+    let l = changed(
+        &base,
+        &[(
+            "other/o_test.go",
+            "package other\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/tax\"\n)\n\nfunc TestO(t *testing.T) {\n\ttax.Rate = 9\n}\n",
+        )],
+    );
+    l.assert_passes();
+}
+
+const JS_PAY: &str = "exports.total = (xs) => xs.reduce((a, b) => a + b, 0);\n";
+const JS_TEST: &str = "const assert = require('assert');\nconst pay = require('../../src/pay');\n\nit('totals', () => {\n  assert.strictEqual(pay.total([1, 2, 3]), 6);\n});\n";
+const JS_ID: &str = "js:tests/billing/pay.test.js::totals";
+
+/// Confirmed with Jest: a test of the locked test's file, run before it, that sets
+/// `pay.total` passes it against a broken `total`. Mocha loads every spec file into one
+/// process, so there another file's test does the same.
+#[test]
+fn js_another_tests_writes_are_refused_where_they_share_the_process() {
+    let writes = "const pay = require('../src/pay');\n\nit('sets up', () => {\n  pay.total = () => 6;\n});\n";
+    // Under mocha every spec file shares one process.
+    let l = changed(
+        &[
+            (
+                "package.json",
+                "{\"devDependencies\": {\"mocha\": \"^10\"}}\n",
+            ),
+            ("src/pay.js", JS_PAY),
+            ("tests/billing/pay.test.js", JS_TEST),
+        ],
+        &[("tests/a.test.js", writes)],
+    );
+    l.assert_refused("rebound", JS_ID);
+    // In the same file, under any runner.
+    let l = changed(
+        &[
+            (
+                "package.json",
+                "{\"devDependencies\": {\"jest\": \"^29\"}}\n",
+            ),
+            ("src/pay.js", JS_PAY),
+            ("tests/billing/pay.test.js", JS_TEST),
+        ],
+        &[(
+            "tests/billing/pay.test.js",
+            &JS_TEST.replacen(
+                "it('totals'",
+                "it('sets up', () => {\n  pay.total = () => 6;\n});\n\nit('totals'",
+                1,
+            ),
+        )],
+    );
+    l.assert_refused("rebound", JS_ID);
+    // Jest gives another file its own module registry.
+    let l = changed(
+        &[
+            (
+                "package.json",
+                "{\"devDependencies\": {\"jest\": \"^29\"}}\n",
+            ),
+            ("src/pay.js", JS_PAY),
+            ("tests/billing/pay.test.js", JS_TEST),
+        ],
+        &[("tests/a.test.js", writes)],
+    );
+    l.assert_passes();
+}
+
+const RS_LIB: &str = "pub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n";
+const RS_TEST: &str = "#[test]\nfn totals() {\n    assert_eq!(shop::total(&[1, 2, 3]), 6);\n}\n";
+const RS_ID: &str = "rust:tests/billing.rs::totals";
+const RS_CONFIG: &str = "sacred:\n  paths: [\"tests/billing.rs\"]\n";
+
+#[test]
+fn rust_another_tests_writes_are_refused() {
+    let base = [
+        ("gatekeeper.yml", RS_CONFIG),
+        (
+            "Cargo.toml",
+            "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", RS_LIB),
+        ("tests/billing.rs", RS_TEST),
+    ];
+    let l = changed(
+        &base,
+        &[(
+            "tests/billing.rs",
+            &format!(
+                "{RS_TEST}\n#[test]\nfn sets_up() {{\n    std::env::set_var(\"RATE\", \"0\");\n}}\n"
+            ),
+        )],
+    );
+    l.assert_refused("rebound", RS_ID);
+    let l = changed(
+        &base,
+        &[(
+            "tests/billing.rs",
+            &format!(
+                "{RS_TEST}\n#[test]\nfn more() {{\n    let mut v = vec![1];\n    v.push(2);\n    assert_eq!(v.len(), 2);\n}}\n"
+            ),
+        )],
+    );
+    l.assert_passes();
+}
+
+/// Confirmed with Jest (the write in the locked test's file, run before it):
+/// a test that replaces `globalThis.setTimeout` and puts back what it saved in a `finally`
+/// leaves nothing behind; one that saves after replacing puts back its own replacement.
+#[test]
+fn js_a_write_put_back_in_finally_passes_and_a_late_save_is_refused() {
+    let base = [
+        ("package.json", "{\"devDependencies\": {\"ava\": \"^6\"}}\n"),
+        ("src/pay.js", JS_PAY),
+        ("tests/billing/pay.test.js", JS_TEST),
+    ];
+    let with = |body: &str| {
+        JS_TEST.replacen(
+            "it('totals'",
+            &format!("it('sets up', () => {{\n{body}}});\n\nit('totals'"),
+            1,
+        )
+    };
+    let put_back = with(
+        "  const original = globalThis.setTimeout;\n  globalThis.setTimeout = () => 0;\n  try {\n    pay.total([]);\n  } finally {\n    globalThis.setTimeout = original;\n  }\n",
+    );
+    let l = changed(&base, &[("tests/billing/pay.test.js", &put_back)]);
+    l.assert_passes_checked();
+    let descriptor = with(
+        "  const d = Object.getOwnPropertyDescriptor(Request.prototype, 'next');\n  try {\n    Object.defineProperty(Request.prototype, 'next', {value: undefined});\n  } finally {\n    if (d) {\n      Object.defineProperty(Request.prototype, 'next', d);\n    } else {\n      delete Request.prototype.next;\n    }\n  }\n",
+    );
+    let l = changed(&base, &[("tests/billing/pay.test.js", &descriptor)]);
+    l.assert_passes_checked();
+    // What a hook it hands the code under test is handed is that call's.
+    let hook = with(
+        "  pay.total([], {hooks: [options => {\n    const p = options.params;\n    p[0] = 1;\n    options.headers.x = 'y';\n  }]});\n",
+    );
+    let l = changed(&base, &[("tests/billing/pay.test.js", &hook)]);
+    l.assert_passes_checked();
+    let late = with(
+        "  pay.total = () => 6;\n  const original = pay.total;\n  try {\n    pay.total([]);\n  } finally {\n    pay.total = original;\n  }\n",
+    );
+    let l = changed(&base, &[("tests/billing/pay.test.js", &late)]);
+    l.assert_refused("rebound", JS_ID);
+}
