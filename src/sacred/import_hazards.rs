@@ -1642,18 +1642,59 @@ fn js_member_root(mut t: Node<'_>) -> Option<Node<'_>> {
             "member_expression" | "subscript_expression" => {
                 t = t.child_by_field_name("object")?;
             }
-            "parenthesized_expression" | "non_null_expression" => {
-                t = named_children(t).into_iter().next()?;
+            // `(options.headers as Headers).x`, `(billing as any).total`.
+            "parenthesized_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "type_assertion" => {
+                t = named_children(t)
+                    .into_iter()
+                    .find(|c| !matches!(kind(*c), "type_arguments" | "type_annotation"))?;
             }
             _ => return None,
         }
     }
 }
 
+/// A JavaScript member access as a path (`Request.prototype.next` of `(Request.prototype as
+/// any).next`, `a.b[c]` as written but for casts and parentheses): `None` for one that does
+/// not start from a name.
+fn js_member_path(t: Node<'_>, src: &str) -> Option<String> {
+    match kind(t) {
+        "identifier" | "this" => Some(text(t, src).to_owned()),
+        "member_expression" => {
+            let object = js_member_path(t.child_by_field_name("object")?, src)?;
+            let property = text(t.child_by_field_name("property")?, src);
+            Some(format!("{object}.{property}"))
+        }
+        "subscript_expression" => {
+            let object = js_member_path(t.child_by_field_name("object")?, src)?;
+            let index: String = text(t.child_by_field_name("index")?, src)
+                .split_whitespace()
+                .collect();
+            Some(format!("{object}[{index}]"))
+        }
+        "parenthesized_expression"
+        | "non_null_expression"
+        | "as_expression"
+        | "satisfies_expression"
+        | "type_assertion" => js_member_path(
+            named_children(t)
+                .into_iter()
+                .find(|c| !matches!(kind(*c), "type_arguments" | "type_annotation"))?,
+            src,
+        ),
+        _ => None,
+    }
+}
+
 /// What a write of a JavaScript function sets, as `object.member` (`globalThis.setTimeout =
 /// …`, `Object.defineProperty(Request.prototype, 'next', …)`, `delete Request.prototype.next`).
 fn js_write_target(n: Node<'_>, src: &str) -> Option<String> {
-    let compact = |x: Node<'_>| text(x, src).split_whitespace().collect::<String>();
+    let compact = |x: Node<'_>| {
+        js_member_path(x, src).unwrap_or_else(|| text(x, src).split_whitespace().collect())
+    };
     match kind(n) {
         "assignment_expression" => n.child_by_field_name("left").map(compact),
         "unary_expression" => n.child_by_field_name("argument").map(compact),
@@ -1674,7 +1715,9 @@ fn js_write_target(n: Node<'_>, src: &str) -> Option<String> {
 /// was none) where `const d = Object.getOwnPropertyDescriptor(O, K)`; each with where its
 /// value was saved (a write before that is not put back: the saved value may be its own).
 fn js_put_back_in_finally(body: Node<'_>, src: &str) -> BTreeMap<String, usize> {
-    let compact = |x: Node<'_>| text(x, src).split_whitespace().collect::<String>();
+    let compact = |x: Node<'_>| {
+        js_member_path(x, src).unwrap_or_else(|| text(x, src).split_whitespace().collect())
+    };
     // Each saved value by its local's name: its text, and where it was saved.
     let mut saved: BTreeMap<String, (String, usize)> = BTreeMap::new();
     let mut finals: Vec<Node<'_>> = Vec::new();
@@ -2111,9 +2154,28 @@ fn js_writes_beyond_locals_as<'t>(
                     let first = n
                         .child_by_field_name("arguments")
                         .and_then(|a| named_children(a).into_iter().next());
+                    // Between tests, what a method of its own value returns is taken for
+                    // that value's (`url.searchParams.getAll(…).sort()`,
+                    // `response.status(400).set(…)`).
+                    let own_call = |a: Node<'_>| {
+                        let mut a = a;
+                        while between_tests && kind(a) == "call_expression" {
+                            match a.child_by_field_name("function") {
+                                Some(f) if kind(f) == "member_expression" => {
+                                    match f.child_by_field_name("object") {
+                                        Some(o) => a = o,
+                                        None => return false,
+                                    }
+                                }
+                                _ => return false,
+                            }
+                        }
+                        between_tests && kind(a) != "call_expression" && own(a)
+                    };
                     let own_arg = |a: Node<'_>| {
                         matches!(kind(a), "object" | "array")
                             || own(a)
+                            || own_call(a)
                             || (kind(a) == "identifier"
                                 && (fresh.contains(text(a, src))
                                     || params.contains(text(a, src))

@@ -7984,7 +7984,8 @@ fn code_under_test_reaching_the_runner(
 /// test's body, `os.environ["RATE"] = "0"`, Go's `tax.Rate = 0` that no `defer` puts back,
 /// `Array.prototype.reduce = …` in a callback): a locked test that runs after it in the same
 /// process runs against what it left, with its own file untouched and its runner's report
-/// truthfully saying it passed. So each locked test that shares the process is `rebound`:
+/// truthfully saying it passed. So the file is refused as `rebound` (one finding, by the
+/// file's id, naming the locked tests it may reach) when a locked test shares the process:
 /// every Python one (pytest and unittest run every module in one process), every Rust one,
 /// the Go ones of the same package directory, and the JavaScript/TypeScript ones of the same
 /// file (Jest, Vitest, AVA and `node --test` give each file its own module registry or
@@ -8054,6 +8055,7 @@ fn shared_state_written_by_tests(
         } else {
             None
         };
+        let mut sharing: Vec<&str> = Vec::new();
         for t in lock.tests.values() {
             let Some(l) = lang::Lang::of_path(&t.file).filter(|l| same_lang(*l)) else {
                 continue;
@@ -8069,20 +8071,43 @@ fn shared_state_written_by_tests(
                 }
                 _ => true,
             };
-            if !shares {
-                continue;
+            if shares {
+                sharing.push(&t.id);
             }
-            out.push(Finding {
-                test_id: t.id.clone(),
-                rule: Rule::Rebound,
-                message: format!(
-                    "a function of the tests in {p} now changes what outlives it, and the test \
-                     may run after it in the same process: what it runs may be something else"
-                ),
-                old_lines: Vec::new(),
-                new_lines: new_lines.clone(),
-            });
         }
+        if sharing.is_empty() {
+            continue;
+        }
+        // One finding for the file that writes, naming the locked tests it may reach: the
+        // change to refuse is there, whichever test runs after it.
+        let tag = match lang {
+            lang::Lang::Rust => "rust",
+            lang::Lang::Python => "python",
+            lang::Lang::Go => "go",
+            lang::Lang::JavaScript => "js",
+            lang::Lang::TypeScript | lang::Lang::Tsx => "ts",
+        };
+        let named: Vec<&str> = sharing.iter().take(3).copied().collect();
+        let more = sharing.len() - named.len();
+        out.push(Finding {
+            test_id: format!("{tag}:{p}"),
+            rule: Rule::Rebound,
+            message: format!(
+                "a function of the tests in {p} now changes what outlives it, and {} locked \
+                 test{} that share{} its process ({}{}) may run after it against what it left",
+                sharing.len(),
+                if sharing.len() == 1 { "" } else { "s" },
+                if sharing.len() == 1 { "s" } else { "" },
+                named.join(", "),
+                if more > 0 {
+                    format!(", and {more} more")
+                } else {
+                    String::new()
+                },
+            ),
+            old_lines: Vec::new(),
+            new_lines,
+        });
     }
     Ok(out)
 }

@@ -6,6 +6,30 @@
 //! a broken function.
 
 use super::{Locked, locked};
+use crate::common::{assert_code, text};
+
+/// Both checks refuse the file `writer` (`python:tests/aaa/test_a.py`) as `rebound`, naming
+/// the locked test `reached` among those that share its process.
+fn assert_writer_refused(l: &Locked, writer: &str, reached: &str) {
+    for (what, out) in [
+        ("check --staged", l.check_staged()),
+        ("check --base", l.check_base()),
+    ] {
+        assert_code(&out, 1, what);
+        let err = String::from_utf8_lossy(&out.stderr);
+        let wanted = format!("refused: {writer} [rebound]");
+        assert!(
+            err.lines().any(|x| x == wanted),
+            "{what}: no `{wanted}`\n{}",
+            text(&out)
+        );
+        assert!(
+            err.contains(&format!("({reached}")) && err.contains("changes what outlives it"),
+            "{what}: `{reached}` is not named\n{}",
+            text(&out)
+        );
+    }
+}
 
 /// `base` locked, then each of `after` written (a new file or a changed one).
 fn changed(base: &[(&str, &str)], after: &[(&str, &str)]) -> Locked {
@@ -70,7 +94,7 @@ fn python_another_tests_writes_are_refused() {
                 ),
             )],
         );
-        l.assert_refused("rebound", PY_ID);
+        assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
     }
     // A helper module of the tests, changed to write, that a test calls.
     let mut base = py_base();
@@ -82,7 +106,7 @@ fn python_another_tests_writes_are_refused() {
             "import billing.pay\n\n\ndef install():\n    billing.pay.total = lambda xs: 6\n",
         )],
     );
-    l.assert_refused("rebound", PY_ID);
+    assert_writer_refused(&l, "python:tests/util.py", PY_ID);
 }
 
 #[test]
@@ -175,7 +199,7 @@ fn go_another_tests_writes_are_refused() {
                 ),
             )],
         );
-        l.assert_refused("rebound", GO_ID);
+        assert_writer_refused(&l, "go:tax/a_test.go", GO_ID);
     }
 }
 
@@ -236,7 +260,7 @@ fn js_another_tests_writes_are_refused_where_they_share_the_process() {
         ],
         &[("tests/a.test.js", writes)],
     );
-    l.assert_refused("rebound", JS_ID);
+    assert_writer_refused(&l, "js:tests/a.test.js", JS_ID);
     // In the same file, under any runner.
     let l = changed(
         &[
@@ -256,7 +280,7 @@ fn js_another_tests_writes_are_refused_where_they_share_the_process() {
             ),
         )],
     );
-    l.assert_refused("rebound", JS_ID);
+    assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
     // Jest gives another file its own module registry.
     let l = changed(
         &[
@@ -297,7 +321,7 @@ fn rust_another_tests_writes_are_refused() {
             ),
         )],
     );
-    l.assert_refused("rebound", RS_ID);
+    assert_writer_refused(&l, "rust:tests/billing.rs", RS_ID);
     let l = changed(
         &base,
         &[(
@@ -347,5 +371,5 @@ fn js_a_write_put_back_in_finally_passes_and_a_late_save_is_refused() {
         "  pay.total = () => 6;\n  const original = pay.total;\n  try {\n    pay.total([]);\n  } finally {\n    pay.total = original;\n  }\n",
     );
     let l = changed(&base, &[("tests/billing/pay.test.js", &late)]);
-    l.assert_refused("rebound", JS_ID);
+    assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
 }
