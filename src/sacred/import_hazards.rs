@@ -2216,6 +2216,7 @@ fn js_writes_beyond_locals_as<'t>(
                                 !(matches!(kind(a), "object" | "array")
                                     || (between_tests
                                         && (JS_FUNCTION_KINDS.contains(&kind(a))
+                                            || kind(a) == "new_expression"
                                             || (kind(a) == "call_expression"
                                                 && a.child_by_field_name("function")
                                                     .is_some_and(|f| {

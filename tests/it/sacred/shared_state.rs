@@ -363,7 +363,7 @@ fn js_a_write_put_back_in_finally_passes_and_a_late_save_is_refused() {
     l.assert_passes_checked();
     // What a hook it hands the code under test is handed is that call's.
     let hook = with(
-        "  pay.total([], {hooks: [options => {\n    const p = options.params;\n    p[0] = 1;\n    options.headers.x = 'y';\n  }]});\n",
+        "  pay.total([], {hooks: [options => {\n    const p = options.params;\n    p[0] = 1;\n    options.headers.x = 'y';\n  }]});\n  const e = Object.assign(new Error('x'), {name: 'E'});\n  const url = new URL('http://x');\n  url.searchParams.getAll('a').sort();\n  assert.ok(e && url);\n",
     );
     let l = changed(&base, &[("tests/billing/pay.test.js", &hook)]);
     l.assert_passes_checked();
