@@ -774,7 +774,7 @@ fn python_makes_patcher(v: Node<'_>, src: &str) -> bool {
 /// run when called). A call it hands something to is not read otherwise, nor what a function
 /// other than those getters returns.
 pub(crate) fn python_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
-    !python_writes_beyond_locals_as(def, src, false, &BTreeSet::new(), false).is_empty()
+    !python_writes_beyond_locals_as(def, src, false, &Between::default(), false).is_empty()
 }
 
 /// [`python_writes_beyond_locals`] read for what outlives the call that makes it
@@ -790,9 +790,10 @@ fn python_writes_beyond_locals_as<'t>(
     def: Node<'t>,
     src: &str,
     between_tests: bool,
-    self_aliases: &BTreeSet<String>,
+    file: &Between,
     all: bool,
 ) -> Vec<Node<'t>> {
+    let self_aliases = &file.self_aliases;
     let Some(body) = def.child_by_field_name("body") else {
         return Vec::new();
     };
@@ -895,7 +896,11 @@ fn python_writes_beyond_locals_as<'t>(
     let params: BTreeSet<String> = super::bindings::python_parameters(def, src)
         .into_iter()
         .collect();
-    let handed_monkeypatch = params.contains("monkeypatch");
+    // pytest's fixture, unless the function binds the name to another object.
+    let handed_monkeypatch = params.contains("monkeypatch")
+        && !fresh.contains("monkeypatch")
+        && !aliased.contains("monkeypatch")
+        && !declared.contains("monkeypatch");
     let undone_by_pytest = |o: Node<'_>| {
         between_tests
             && handed_monkeypatch
@@ -909,7 +914,7 @@ fn python_writes_beyond_locals_as<'t>(
     // What a test function is handed, other than its case or class, may be shared.
     let params: BTreeSet<String> = params
         .into_iter()
-        .filter(|p| !is_test || p == "self" || p == "cls")
+        .filter(|p| !(is_test || file.params_foreign) || p == "self" || p == "cls")
         .chain(nested_params.iter().cloned())
         .collect();
     let fresh_root = |t: Node<'_>| {
@@ -1080,6 +1085,33 @@ fn python_writes_beyond_locals_as<'t>(
                         break 'node;
                     }
                     let compact: String = callee.split_whitespace().collect();
+                    // Between tests, code run from a string, and a function of the file that
+                    // sets what it is handed, handed what the function did not make
+                    // (`install(billing.pay)`).
+                    let hands_foreign = || {
+                        args.iter().any(|a| {
+                            let a = if kind(*a) == "keyword_argument" {
+                                a.child_by_field_name("value").unwrap_or(*a)
+                            } else {
+                                *a
+                            };
+                            matches!(kind(a), "identifier" | "attribute" | "subscript")
+                                && !own(a)
+                                && !(kind(a) == "identifier" && params.contains(text(a, src)))
+                        })
+                    };
+                    if between_tests
+                        && (matches!(
+                            compact.as_str(),
+                            "exec" | "eval" | "compile" | "builtins.exec" | "builtins.eval"
+                        ) || (file.fillers.contains(compact.as_str()) && hands_foreign()))
+                    {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
                     if matches!(compact.as_str(), "os.putenv" | "os.unsetenv") {
                         hits.push(n);
                         if !all {
@@ -1296,8 +1328,23 @@ fn go_writes_beyond_locals_as<'t>(
                     });
                 let restoring = deferred || cleanup;
                 if restoring {
-                    let mut inner = vec![n];
-                    while let Some(x) = inner.pop() {
+                    // Only a statement of its own body: one under an `if` may never run.
+                    let statements: Vec<Node<'_>> = n
+                        .child_by_field_name("body")
+                        .map(|b| {
+                            named_children(b)
+                                .into_iter()
+                                .flat_map(|c| {
+                                    if kind(c) == "statement_list" {
+                                        named_children(c)
+                                    } else {
+                                        vec![c]
+                                    }
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    for x in statements {
                         if kind(x) == "assignment_statement"
                             && let (Some(l), Some(r)) = (
                                 x.child_by_field_name("left"),
@@ -1310,7 +1357,6 @@ fn go_writes_beyond_locals_as<'t>(
                                 }
                             }
                         }
-                        inner.extend(named_children(x));
                     }
                 }
             }
@@ -1689,6 +1735,15 @@ fn js_member_path(t: Node<'_>, src: &str) -> Option<String> {
     }
 }
 
+/// The statements of a JavaScript block, or the one statement that stands in its place.
+fn js_block_statements(b: Node<'_>) -> Vec<Node<'_>> {
+    if kind(b) == "statement_block" {
+        named_children(b)
+    } else {
+        vec![b]
+    }
+}
+
 /// What a write of a JavaScript function sets, as `object.member` (`globalThis.setTimeout =
 /// …`, `Object.defineProperty(Request.prototype, 'next', …)`, `delete Request.prototype.next`).
 fn js_write_target(n: Node<'_>, src: &str) -> Option<String> {
@@ -1739,40 +1794,87 @@ fn js_put_back_in_finally(body: Node<'_>, src: &str) -> BTreeMap<String, usize> 
         stack.extend(named_children(n));
     }
     let mut out: BTreeMap<String, usize> = BTreeMap::new();
-    for f in finals {
-        let mut stack = vec![f];
-        while let Some(n) = stack.pop() {
-            match kind(n) {
-                "assignment_expression" => {
-                    if let (Some(l), Some(r)) = (
-                        n.child_by_field_name("left"),
-                        n.child_by_field_name("right"),
-                    ) && kind(r) == "identifier"
-                        && let Some((value, at)) = saved.get(text(r, src))
-                        && *value == compact(l)
-                    {
-                        out.insert(compact(l), *at);
-                    }
-                }
-                "call_expression" => {
-                    if let Some(target) = js_write_target(n, src)
-                        && let Some(args) = n.child_by_field_name("arguments").map(named_children)
-                        && let [o, k, d] = args.as_slice()
-                        && kind(*d) == "identifier"
-                        && let Some((value, at)) = saved.get(text(*d, src))
-                        && *value
-                            == format!(
-                                "Object.getOwnPropertyDescriptor({},{})",
-                                compact(*o),
-                                compact(*k)
-                            )
-                    {
-                        out.insert(target, *at);
-                    }
-                }
-                _ => {}
+    // What one statement puts back, if it surely runs where it stands.
+    let put_back = |x: Node<'_>| -> Option<(String, usize)> {
+        let e = if kind(x) == "expression_statement" {
+            named_children(x).into_iter().next()?
+        } else {
+            x
+        };
+        match kind(e) {
+            "assignment_expression" => {
+                let (l, r) = (
+                    e.child_by_field_name("left")?,
+                    e.child_by_field_name("right")?,
+                );
+                let (value, at) = saved
+                    .get(text(r, src))
+                    .filter(|_| kind(r) == "identifier")?;
+                (*value == compact(l)).then(|| (compact(l), *at))
             }
-            stack.extend(named_children(n));
+            "call_expression" => {
+                let target = js_write_target(e, src)?;
+                let args = named_children(e.child_by_field_name("arguments")?);
+                let [o, k, d] = args.as_slice() else {
+                    return None;
+                };
+                let (value, at) = saved
+                    .get(text(*d, src))
+                    .filter(|_| kind(*d) == "identifier")?;
+                (*value
+                    == format!(
+                        "Object.getOwnPropertyDescriptor({},{})",
+                        compact(*o),
+                        compact(*k)
+                    ))
+                .then_some((target, *at))
+            }
+            _ => None,
+        }
+    };
+    for f in finals {
+        let Some(block) = f.child_by_field_name("body") else {
+            continue;
+        };
+        for x in named_children(block) {
+            if let Some((t, at)) = put_back(x) {
+                out.insert(t, at);
+            }
+            // `if (d) { Object.defineProperty(O, K, d) } else { delete O.K }`: put back
+            // either way, when `d` is the saved descriptor (no member to put back else).
+            if kind(x) == "if_statement"
+                && let (Some(cond), Some(then)) = (
+                    x.child_by_field_name("condition"),
+                    x.child_by_field_name("consequence"),
+                )
+                && let Some(alt) = x
+                    .child_by_field_name("alternative")
+                    .and_then(|a| named_children(a).into_iter().next())
+            {
+                let cond = text(cond, src)
+                    .trim_matches(|c| c == '(' || c == ')')
+                    .trim();
+                for st in js_block_statements(then) {
+                    let Some((t, at)) = put_back(st) else {
+                        continue;
+                    };
+                    let descriptor_restore = named_children(st)
+                        .into_iter()
+                        .next()
+                        .and_then(|c| c.child_by_field_name("arguments"))
+                        .and_then(|a| named_children(a).into_iter().nth(2))
+                        .is_some_and(|d| text(d, src) == cond);
+                    let deletes_else = js_block_statements(alt).into_iter().any(|e| {
+                        named_children(e).into_iter().next().is_some_and(|u| {
+                            kind(u) == "unary_expression"
+                                && js_write_target(u, src).as_deref() == Some(t.as_str())
+                        })
+                    });
+                    if descriptor_restore && deletes_else {
+                        out.insert(t, at);
+                    }
+                }
+            }
         }
     }
     // (`delete O.K` beside such a put-back, when the member was not there before, writes
@@ -1925,7 +2027,7 @@ fn js_mocks_beyond(callee: &str) -> Option<bool> {
 /// those; `delete` of one; `Object.defineProperty`, `Object.assign`, `Object.setPrototypeOf`,
 /// `Reflect.set` or `Reflect.defineProperty` on one. Nested functions are not read.
 pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
-    !js_writes_beyond_locals_as(def, src, false, false).is_empty()
+    !js_writes_beyond_locals_as(def, src, false, &Between::default(), false).is_empty()
 }
 
 /// [`js_writes_beyond_locals`] read for what outlives the call (`between_tests`): the
@@ -1937,6 +2039,7 @@ fn js_writes_beyond_locals_as<'t>(
     def: Node<'t>,
     src: &str,
     between_tests: bool,
+    file: &Between,
     all: bool,
 ) -> Vec<Node<'t>> {
     let Some(body) = def.child_by_field_name("body") else {
@@ -1998,8 +2101,11 @@ fn js_writes_beyond_locals_as<'t>(
     // Between tests: what the functions it holds are handed (and, for a callback, what it
     // is handed itself), at any depth.
     let mut deep_own: BTreeSet<String> = BTreeSet::new();
-    if between_tests && callback {
+    if between_tests && callback && !file.params_foreign {
         deep_own.append(&mut params);
+    }
+    if file.params_foreign {
+        params.clear();
     }
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
@@ -2182,6 +2288,31 @@ fn js_writes_beyond_locals_as<'t>(
                                     || deep_own.contains(text(a, src)))
                                 && !aliased.contains(text(a, src)))
                     };
+                    // Between tests, code run from a string (`eval(…)`, `Function(…)`), and a
+                    // function of the file that sets what it is handed, handed what the
+                    // function did not make (`install(pay)`).
+                    if between_tests {
+                        let hands_foreign = n
+                            .child_by_field_name("arguments")
+                            .map(named_children)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .any(|a| {
+                                matches!(
+                                    kind(a),
+                                    "identifier" | "member_expression" | "subscript_expression"
+                                ) && !own_arg(a)
+                            });
+                        if matches!(callee.as_str(), "eval" | "Function" | "globalThis.eval")
+                            || (file.fillers.contains(callee.as_str()) && hands_foreign)
+                        {
+                            hits.push(n);
+                            if !all {
+                                return hits;
+                            }
+                            break 'node;
+                        }
+                    }
                     if js_mocks_beyond(&callee) == Some(true)
                         || (js_mocks_beyond(&callee) == Some(false)
                             && first.is_some_and(|a| !own_arg(a)))
@@ -4428,7 +4559,8 @@ pub(crate) fn test_code_writing_shared_state(
     locked: &BTreeSet<String>,
 ) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    let mut python_self_aliases: Option<BTreeSet<String>> = None;
+    let mut python_between: Option<Between> = None;
+    let mut js_between: Option<Between> = None;
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         let k = kind(n);
@@ -4436,9 +4568,8 @@ pub(crate) fn test_code_writing_shared_state(
             // A fixture of that name in the repository replaces pytest's, whose patches
             // are undone after each test.
             "function_definition" => {
-                let aliases =
-                    python_self_aliases.get_or_insert_with(|| python_self_aliases_of(root, src));
-                let mut hits = python_writes_beyond_locals_as(n, src, true, aliases, true);
+                let file = python_between.get_or_insert_with(|| python_between_of(root, src));
+                let mut hits = python_writes_beyond_locals_as(n, src, true, file, true);
                 if n.child_by_field_name("name")
                     .is_some_and(|x| text(x, src) == "monkeypatch")
                 {
@@ -4465,7 +4596,8 @@ pub(crate) fn test_code_writing_shared_state(
                 },
             ),
             _ if JS_FUNCTION_KINDS.contains(&k) => {
-                Some(js_writes_beyond_locals_as(n, src, true, true))
+                let file = js_between.get_or_insert_with(|| js_between_of(root, src));
+                Some(js_writes_beyond_locals_as(n, src, true, file, true))
             }
             _ => None,
         };
@@ -4523,6 +4655,76 @@ pub(crate) fn test_code_writing_shared_state(
     }
     out.sort();
     out
+}
+
+/// What a file tells the reading of its functions between tests: the attributes it sets on
+/// `self` from another's object (`python_self_aliases_of`), the functions of the file that
+/// set what they are handed (`install(mod)` setting `mod.total`: a call handing one what the
+/// caller did not make writes there), and whether a function's parameters are read as
+/// anyone's (to find those functions).
+#[derive(Default)]
+pub(crate) struct Between {
+    self_aliases: BTreeSet<String>,
+    fillers: BTreeSet<String>,
+    params_foreign: bool,
+}
+
+/// [`Between`] for a Python file: its `self` aliases, and its module-level functions (and
+/// those of its module-level classes, by name) that write what they are handed.
+fn python_between_of(root: Node<'_>, src: &str) -> Between {
+    let probe = Between {
+        params_foreign: true,
+        ..Between::default()
+    };
+    let mut fillers = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if kind(n) == "function_definition" {
+            if let Some(name) = n.child_by_field_name("name")
+                && !python_writes_beyond_locals_as(n, src, true, &probe, false).is_empty()
+            {
+                fillers.insert(text(name, src).to_owned());
+            }
+            continue;
+        }
+        stack.extend(named_children(n));
+    }
+    Between {
+        self_aliases: python_self_aliases_of(root, src),
+        fillers,
+        params_foreign: false,
+    }
+}
+
+/// [`Between`] for a JavaScript/TypeScript file: its functions declared on their own that
+/// write what they are handed.
+fn js_between_of(root: Node<'_>, src: &str) -> Between {
+    let probe = Between {
+        params_foreign: true,
+        ..Between::default()
+    };
+    let mut fillers = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if JS_FUNCTION_KINDS.contains(&kind(n)) {
+            let name = n.child_by_field_name("name").or_else(|| {
+                n.parent()
+                    .filter(|p| kind(*p) == "variable_declarator")
+                    .and_then(|p| p.child_by_field_name("name"))
+            });
+            if let Some(name) = name
+                && !js_writes_beyond_locals_as(n, src, true, &probe, false).is_empty()
+            {
+                fillers.insert(text(name, src).to_owned());
+            }
+            continue;
+        }
+        stack.extend(named_children(n));
+    }
+    Between {
+        fillers,
+        ..Between::default()
+    }
 }
 
 /// The attributes a Python file ever sets on `self` from another's object (`self.app =

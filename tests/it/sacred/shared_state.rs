@@ -83,6 +83,11 @@ fn python_another_tests_writes_are_refused() {
         "RATE = 1\n\n\ndef test_setup():\n    global RATE\n    RATE = 0\n",
         "def test_setup():\n    def hook():\n        billing.pay.total = lambda xs: 6\n    hook()\n",
         "class TestSetup:\n    def setup_method(self):\n        self.pay = billing.pay\n\n    def test_setup(self):\n        self.pay.total = lambda xs: 6\n",
+        // A helper of the file that sets what it is handed, handed the module.
+        "def install(mod):\n    mod.total = lambda xs: 6\n\n\ndef test_setup():\n    install(billing.pay)\n",
+        // `monkeypatch` bound to a patcher that nothing undoes; code run from a string.
+        "import pytest\n\n\ndef test_setup(monkeypatch):\n    monkeypatch = pytest.MonkeyPatch()\n    monkeypatch.setattr(billing.pay, 'total', lambda xs: 6)\n",
+        "def test_setup():\n    exec('billing.pay.total = lambda xs: 6')\n",
     ];
     for w in writes {
         let l = changed(
@@ -188,6 +193,8 @@ fn go_another_tests_writes_are_refused() {
         "func TestA(t *testing.T) {\n\tos.Setenv(\"RATE\", \"0\")\n}\n",
         // Saved after it was set: what is put back is the new value.
         "func TestA(t *testing.T) {\n\tRate = 9\n\told := Rate\n\tdefer func() { Rate = old }()\n}\n",
+        // Put back only under a condition that never holds.
+        "func TestA(t *testing.T) {\n\told := Rate\n\tdefer func() {\n\t\tif old < 0 {\n\t\t\tRate = old\n\t\t}\n\t}()\n\tRate = 9\n}\n",
     ];
     for w in writes {
         let l = changed(
@@ -372,4 +379,19 @@ fn js_a_write_put_back_in_finally_passes_and_a_late_save_is_refused() {
     );
     let l = changed(&base, &[("tests/billing/pay.test.js", &late)]);
     assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
+    // Put back under a condition that never holds; a helper of the file handed the module;
+    // code run from a string.
+    for body in [
+        "  const original = pay.total;\n  try {\n    pay.total = () => 6;\n  } finally {\n    if (original === null) {\n      pay.total = original;\n    }\n  }\n",
+        "  install(pay);\n",
+        "  eval('pay.total = () => 6');\n",
+    ] {
+        let file = with(body).replacen(
+            "it('sets up'",
+            "function install(m) {\n  m.total = () => 6;\n}\n\nit('sets up'",
+            1,
+        );
+        let l = changed(&base, &[("tests/billing/pay.test.js", &file)]);
+        assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
+    }
 }
