@@ -820,6 +820,101 @@ fn python_writes_beyond_locals_as<'t>(
             aliased.insert(text(name, src).to_owned());
         }
     }
+    // Between tests, the names it binds anywhere (its locals, its nested functions' too) and
+    // the functions it holds by name (a nested `def`, `f = lambda …`).
+    let mut locals_anywhere: BTreeSet<String> = super::bindings::python_parameters(def, src)
+        .into_iter()
+        .collect();
+    let mut nested_callables: BTreeSet<String> = BTreeSet::new();
+    if between_tests {
+        let mut stack = vec![body];
+        while let Some(n) = stack.pop() {
+            match kind(n) {
+                "function_definition" | "lambda" => {
+                    locals_anywhere.extend(super::bindings::python_parameters(n, src));
+                    if let Some(name) = n.child_by_field_name("name") {
+                        nested_callables.insert(text(name, src).to_owned());
+                        locals_anywhere.insert(text(name, src).to_owned());
+                    }
+                }
+                "assignment" | "for_statement" | "as_pattern" | "named_expression" => {
+                    let target = n
+                        .child_by_field_name("left")
+                        .or_else(|| n.child_by_field_name("alias"))
+                        .or_else(|| n.child_by_field_name("name"));
+                    let mut names: Vec<Node<'_>> = target.into_iter().collect();
+                    while let Some(x) = names.pop() {
+                        match kind(x) {
+                            "identifier" => {
+                                locals_anywhere.insert(text(x, src).to_owned());
+                            }
+                            "attribute" | "subscript" => {}
+                            _ => names.extend(named_children(x)),
+                        }
+                    }
+                    if kind(n) == "assignment"
+                        && let (Some(l), Some(r)) = (
+                            n.child_by_field_name("left"),
+                            n.child_by_field_name("right"),
+                        )
+                        && kind(l) == "identifier"
+                        && kind(unparenthesized(r)) == "lambda"
+                    {
+                        nested_callables.insert(text(l, src).to_owned());
+                    }
+                }
+                _ => {}
+            }
+            stack.extend(named_children(n));
+        }
+    }
+    // Between tests, whether an expression holds another's object by a name the function
+    // does not bind (`[billing.pay]`, `nullcontext(billing.pay)`; a function called by name,
+    // `range(3)`, is not such a name).
+    let holds_foreign = |v: Node<'_>| {
+        let mut stack = vec![v];
+        while let Some(x) = stack.pop() {
+            match kind(x) {
+                "identifier" => {
+                    let callee = x.parent().is_some_and(|c| {
+                        kind(c) == "call"
+                            && c.child_by_field_name("function").map(|f| f.id()) == Some(x.id())
+                    });
+                    let keyword = x.parent().is_some_and(|c| {
+                        kind(c) == "keyword_argument"
+                            && c.child_by_field_name("name").map(|f| f.id()) == Some(x.id())
+                    });
+                    if !callee && !keyword && !locals_anywhere.contains(text(x, src)) {
+                        return true;
+                    }
+                }
+                "attribute" => {
+                    // Its object only: `a.b` holds what `a` holds.
+                    stack.extend(x.child_by_field_name("object"));
+                    continue;
+                }
+                "lambda" | "function_definition" => continue,
+                // What a call is handed, not the function it calls (`mock.patch(…)`).
+                "call" => {
+                    stack.extend(x.child_by_field_name("arguments"));
+                    continue;
+                }
+                _ => {}
+            }
+            stack.extend(named_children(x));
+        }
+        false
+    };
+    // What calling one of its own functions, or a lambda, returns may be anyone's.
+    let calls_own_function = |v: Node<'_>| {
+        let v = unparenthesized(v);
+        kind(v) == "call"
+            && v.child_by_field_name("function").is_some_and(|f| {
+                let f = unparenthesized(f);
+                kind(f) == "lambda"
+                    || (kind(f) == "identifier" && nested_callables.contains(text(f, src)))
+            })
+    };
     // Between tests, the functions and classes it holds are read as part of it (a callback,
     // a subclass's method): what they are handed is theirs.
     let mut nested_params: BTreeSet<String> = BTreeSet::new();
@@ -852,7 +947,14 @@ fn python_writes_beyond_locals_as<'t>(
                     if python_makes_patcher(r, src) {
                         patchers.insert(name.clone());
                     }
-                    if python_may_alias(r, src) {
+                    let container = matches!(
+                        kind(unparenthesized(r)),
+                        "list" | "tuple" | "set" | "dictionary" | "list_comprehension"
+                    );
+                    if python_may_alias(r, src)
+                        || (between_tests
+                            && ((container && holds_foreign(r)) || calls_own_function(r)))
+                    {
                         aliased.insert(name);
                     } else {
                         fresh.insert(name);
@@ -876,17 +978,21 @@ fn python_writes_beyond_locals_as<'t>(
                     && named_children(n)
                         .into_iter()
                         .next()
-                        .is_some_and(|v| !python_may_alias(v, src));
+                        .is_some_and(|v| !python_may_alias(v, src) && !holds_foreign(v));
                 let mut inner: Vec<Node<'_>> = n.child_by_field_name(field).into_iter().collect();
                 while let Some(x) = inner.pop() {
-                    if kind(x) == "identifier" {
-                        if made_by_with {
-                            fresh.insert(text(x, src).to_owned());
-                        } else {
-                            aliased.insert(text(x, src).to_owned());
+                    match kind(x) {
+                        "identifier" => {
+                            if made_by_with {
+                                fresh.insert(text(x, src).to_owned());
+                            } else {
+                                aliased.insert(text(x, src).to_owned());
+                            }
                         }
+                        // `for billing.pay.total in …` binds no name of its own.
+                        "attribute" | "subscript" => {}
+                        _ => inner.extend(named_children(x)),
                     }
-                    inner.extend(named_children(x));
                 }
             }
             _ => {}
@@ -1014,6 +1120,58 @@ fn python_writes_beyond_locals_as<'t>(
                 "function_definition" | "class_definition" | "lambda" if !between_tests => {
                     continue 'nodes;
                 }
+                // Between tests: `setattr` handed on as a value (`partial(setattr, m, "x")`,
+                // `map(setattr, …)`, `s = setattr`), and a loop or `with` whose target is
+                // another's member (`for billing.pay.total in [f]`).
+                "identifier"
+                    if between_tests
+                        && matches!(text(n, src), "setattr" | "delattr")
+                        && !n.parent().is_some_and(|c| {
+                            (kind(c) == "call"
+                                && c.child_by_field_name("function").map(|f| f.id())
+                                    == Some(n.id()))
+                                // `monkeypatch.setattr`: a method's name, not the built-in.
+                                || (kind(c) == "attribute"
+                                    && c.child_by_field_name("attribute").map(|f| f.id())
+                                        == Some(n.id()))
+                                || kind(c) == "keyword_argument"
+                        }) =>
+                {
+                    hits.push(n);
+                    if !all {
+                        return hits;
+                    }
+                    break 'node;
+                }
+                "for_statement" | "as_pattern" if between_tests => {
+                    let target = n
+                        .child_by_field_name("left")
+                        .or_else(|| n.child_by_field_name("alias"));
+                    let mut targets: Vec<Node<'_>> = target.into_iter().collect();
+                    let mut foreign = false;
+                    while let Some(t) = targets.pop() {
+                        match kind(t) {
+                            "attribute" | "subscript" => foreign |= !own(t),
+                            "as_pattern_target"
+                            | "pattern_list"
+                            | "tuple_pattern"
+                            | "list_pattern"
+                            | "tuple"
+                            | "list"
+                            | "parenthesized_expression" => {
+                                targets.extend(named_children(t));
+                            }
+                            _ => {}
+                        }
+                    }
+                    if foreign {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
+                }
                 "assignment" | "augmented_assignment" => {
                     if let Some(l) = n.child_by_field_name("left") {
                         let mut targets = vec![l];
@@ -1105,6 +1263,72 @@ fn python_writes_beyond_locals_as<'t>(
                             compact.as_str(),
                             "exec" | "eval" | "compile" | "builtins.exec" | "builtins.eval"
                         ) || (file.fillers.contains(compact.as_str()) && hands_foreign()))
+                    {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
+                    // Between tests, one of its own functions or a lambda handed another's
+                    // object (`cb(billing.pay)`, `map(lambda m: …, [billing.pay])`): what it
+                    // is handed is not its own then.
+                    // A lambda counts when it writes what it is handed (`lambda m:
+                    // setattr(m, …)`; `key=lambda k: k.name` only reads), one of its
+                    // functions by name always.
+                    let own_callable = |c: Node<'_>| {
+                        let c = unparenthesized(c);
+                        (kind(c) == "lambda"
+                            && !python_writes_beyond_locals_as(
+                                c,
+                                src,
+                                true,
+                                &Between {
+                                    params_foreign: true,
+                                    ..Between::default()
+                                },
+                                false,
+                            )
+                            .is_empty())
+                            || (kind(c) == "identifier" && nested_callables.contains(text(c, src)))
+                    };
+                    // (A patcher handed a lambda to put in place is judged as a patcher.)
+                    let patching = python_makes_patcher(n, src)
+                        || n.child_by_field_name("function").is_some_and(|f| {
+                            kind(f) == "attribute"
+                                && f.child_by_field_name("object")
+                                    .is_some_and(undone_by_pytest)
+                        });
+                    if between_tests
+                        && !patching
+                        && (n.child_by_field_name("function").is_some_and(own_callable)
+                            || args.iter().any(|x| own_callable(*x)))
+                        && args.iter().any(|x| !own_callable(*x) && holds_foreign(*x))
+                    {
+                        hits.push(n);
+                        if !all {
+                            return hits;
+                        }
+                        break 'node;
+                    }
+                    // Between tests, a patch of the patching machinery itself (`monkeypatch.setattr(
+                    // monkeypatch, "undo", …)`, `mock.patch.object(mock._patch, "__exit__", …)`):
+                    // what it patches next is never put back.
+                    if between_tests
+                        && (python_makes_patcher(n, src) || compact.starts_with("monkeypatch."))
+                        && first.is_some_and(|a| {
+                            let t = text(a, src);
+                            [
+                                "mock",
+                                "_patch",
+                                "monkeypatch",
+                                "MonkeyPatch",
+                                "pytest",
+                                "unittest",
+                            ]
+                            .iter()
+                            .any(|w| t.contains(w))
+                        })
                     {
                         hits.push(n);
                         if !all {
@@ -1282,8 +1506,12 @@ fn go_writes_beyond_locals_as<'t>(
             stack.extend(named_children(p));
         }
     }
+    let outer_params = params.clone();
     // Locals assigned later (`cfg = &tax.Default`) from what they did not make.
     let mut retaken: BTreeSet<String> = BTreeSet::new();
+    // How often each name is bound or assigned anywhere in it (a saved value must be bound
+    // once: `old = 9` later, or a shadowing `old := 9`, makes the put-back put back that).
+    let mut bound_times: BTreeMap<String, usize> = BTreeMap::new();
     // Targets a deferred or cleanup function assigns again (`between_tests`).
     let compact = |t: Node<'_>| text(t, src).split_whitespace().collect::<String>();
     // `T = old` in such a function, and `old := T` anywhere in it.
@@ -1311,20 +1539,36 @@ fn go_writes_beyond_locals_as<'t>(
                     inner.extend(named_children(p));
                 }
                 // `defer func() { … }()`, `t.Cleanup(func() { … })`.
+                // A statement of the function's own body (not under an `if`, in a literal
+                // called at once or in a goroutine, where it may not run when it ends).
+                let at_top = |stmt: Node<'_>| {
+                    stmt.parent().is_some_and(|p| {
+                        p.id() == body.id()
+                            || (kind(p) == "statement_list"
+                                && p.parent().is_some_and(|b| b.id() == body.id()))
+                    })
+                };
                 let deferred = n.parent().is_some_and(|c| {
                     kind(c) == "call_expression"
                         && c.child_by_field_name("function")
                             .is_some_and(|f| f.id() == n.id())
-                        && c.parent().is_some_and(|d| kind(d) == "defer_statement")
+                        && c.parent()
+                            .is_some_and(|d| kind(d) == "defer_statement" && at_top(d))
                 });
+                // `t.Cleanup(…)` on the test's own `t`, standing as a statement of its body.
                 let cleanup = n
                     .parent()
                     .filter(|a| kind(*a) == "argument_list")
                     .and_then(|a| a.parent())
                     .is_some_and(|c| {
                         kind(c) == "call_expression"
-                            && c.child_by_field_name("function")
-                                .is_some_and(|f| text(f, src).ends_with(".Cleanup"))
+                            && c.child_by_field_name("function").is_some_and(|f| {
+                                text(f, src)
+                                    .strip_suffix(".Cleanup")
+                                    .is_some_and(|r| outer_params.contains(r.trim()))
+                            })
+                            && c.parent()
+                                .is_some_and(|e| kind(e) == "expression_statement" && at_top(e))
                     });
                 let restoring = deferred || cleanup;
                 if restoring {
@@ -1372,6 +1616,15 @@ fn go_writes_beyond_locals_as<'t>(
                 }
             }
             "assignment_statement" => {
+                for t in n
+                    .child_by_field_name("left")
+                    .map(named_children)
+                    .unwrap_or_default()
+                {
+                    if kind(t) == "identifier" {
+                        *bound_times.entry(text(t, src).to_owned()).or_default() += 1;
+                    }
+                }
                 if let (Some(l), Some(r)) = (
                     n.child_by_field_name("left"),
                     n.child_by_field_name("right"),
@@ -1415,6 +1668,7 @@ fn go_writes_beyond_locals_as<'t>(
                 };
                 for c in names {
                     if kind(c) == "identifier" {
+                        *bound_times.entry(text(c, src).to_owned()).or_default() += 1;
                         declared.insert(text(c, src).to_owned());
                         if made || kind(n) == "const_spec" {
                             locals.insert(text(c, src).to_owned());
@@ -1478,6 +1732,9 @@ fn go_writes_beyond_locals_as<'t>(
     // `tax.Rate = old`.
     let mut restored: BTreeMap<String, usize> = BTreeMap::new();
     for p in puts_back {
+        if bound_times.get(&p.1).copied() != Some(1) {
+            continue;
+        }
         if let Some(at) = saved.get(&p) {
             let e = restored.entry(p.0).or_insert(*at);
             *e = (*e).min(*at);
@@ -1775,11 +2032,27 @@ fn js_put_back_in_finally(body: Node<'_>, src: &str) -> BTreeMap<String, usize> 
     };
     // Each saved value by its local's name: its text, and where it was saved.
     let mut saved: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    // How often each name is bound or assigned in it: a saved value bound twice (`orig =
+    // pay.total` after the change, a shadowing `const orig` in the `finally`) is not the
+    // value from before.
+    let mut bound_times: BTreeMap<String, usize> = BTreeMap::new();
     let mut finals: Vec<Node<'_>> = Vec::new();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         match kind(n) {
             "variable_declarator" => {
+                if let Some(name) = n.child_by_field_name("name") {
+                    let mut names = vec![name];
+                    while let Some(x) = names.pop() {
+                        if matches!(
+                            kind(x),
+                            "identifier" | "shorthand_property_identifier_pattern"
+                        ) {
+                            *bound_times.entry(text(x, src).to_owned()).or_default() += 1;
+                        }
+                        names.extend(named_children(x));
+                    }
+                }
                 if let (Some(name), Some(value)) = (
                     n.child_by_field_name("name"),
                     n.child_by_field_name("value"),
@@ -1788,11 +2061,37 @@ fn js_put_back_in_finally(body: Node<'_>, src: &str) -> BTreeMap<String, usize> 
                     saved.insert(text(name, src).to_owned(), (compact(value), n.start_byte()));
                 }
             }
-            "finally_clause" => finals.push(n),
+            "assignment_expression" | "augmented_assignment_expression" | "update_expression" => {
+                let target = n
+                    .child_by_field_name("left")
+                    .or_else(|| n.child_by_field_name("argument"));
+                let mut names: Vec<Node<'_>> = target.into_iter().collect();
+                while let Some(x) = names.pop() {
+                    if matches!(
+                        kind(x),
+                        "identifier" | "shorthand_property_identifier_pattern"
+                    ) {
+                        *bound_times.entry(text(x, src).to_owned()).or_default() += 1;
+                    }
+                    if !matches!(kind(x), "member_expression" | "subscript_expression") {
+                        names.extend(named_children(x));
+                    }
+                }
+            }
+            // Only a `try` standing as a statement of the function's own body: its `finally`
+            // surely runs when the function ends.
+            "finally_clause"
+                if n.parent()
+                    .and_then(|t| t.parent())
+                    .is_some_and(|b| b.id() == body.id()) =>
+            {
+                finals.push(n);
+            }
             _ => {}
         }
         stack.extend(named_children(n));
     }
+    saved.retain(|name, _| bound_times.get(name).copied() == Some(1));
     let mut out: BTreeMap<String, usize> = BTreeMap::new();
     // What one statement puts back, if it surely runs where it stands.
     let put_back = |x: Node<'_>| -> Option<(String, usize)> {
@@ -2101,6 +2400,7 @@ fn js_writes_beyond_locals_as<'t>(
     // Between tests: what the functions it holds are handed (and, for a callback, what it
     // is handed itself), at any depth.
     let mut deep_own: BTreeSet<String> = BTreeSet::new();
+    let mut nested_fns: BTreeSet<String> = BTreeSet::new();
     if between_tests && callback && !file.params_foreign {
         deep_own.append(&mut params);
     }
@@ -2113,6 +2413,14 @@ fn js_writes_beyond_locals_as<'t>(
             continue;
         }
         if between_tests && JS_FUNCTION_KINDS.contains(&kind(n)) {
+            let name = n.child_by_field_name("name").or_else(|| {
+                n.parent()
+                    .filter(|p| kind(*p) == "variable_declarator")
+                    .and_then(|p| p.child_by_field_name("name"))
+            });
+            if let Some(name) = name.filter(|x| kind(*x) == "identifier") {
+                nested_fns.insert(text(name, src).to_owned());
+            }
             let mut inner: Vec<Node<'_>> = n
                 .child_by_field_name("parameters")
                 .or_else(|| n.child_by_field_name("parameter"))
@@ -2225,6 +2533,50 @@ fn js_writes_beyond_locals_as<'t>(
         }
         'node: {
             match kind(n) {
+                // Between tests: a reflective setter handed on as a value (`const s =
+                // Reflect.set`), and a destructuring or loop target that is another's member
+                // (`[pay.total] = [f]`, `for (pay.total of [f])`).
+                "member_expression"
+                    if between_tests
+                        && JS_REFLECTIVE_SETTERS.contains(
+                            &text(n, src).split_whitespace().collect::<String>().as_str(),
+                        )
+                        && !n.parent().is_some_and(|c| {
+                            kind(c) == "call_expression"
+                                && c.child_by_field_name("function").map(|x| x.id()) == Some(n.id())
+                        }) =>
+                {
+                    hits.push(n);
+                    if !all {
+                        return hits;
+                    }
+                    break 'node;
+                }
+                "assignment_expression" | "for_in_statement"
+                    if between_tests
+                        && n.child_by_field_name("left").is_some_and(|l| {
+                            let mut stack = vec![l];
+                            let mut foreign = false;
+                            while let Some(t) = stack.pop() {
+                                match kind(t) {
+                                    "member_expression" | "subscript_expression" => {
+                                        foreign |= !own(t);
+                                    }
+                                    _ => stack.extend(named_children(t)),
+                                }
+                            }
+                            foreign
+                                && kind(l) != "member_expression"
+                                && kind(l) != "subscript_expression"
+                                || (kind(n) == "for_in_statement" && foreign)
+                        }) =>
+                {
+                    hits.push(n);
+                    if !all {
+                        return hits;
+                    }
+                    break 'node;
+                }
                 "assignment_expression" | "augmented_assignment_expression" => {
                     if let Some(l) = n.child_by_field_name("left")
                         && matches!(kind(l), "member_expression" | "subscript_expression")
@@ -2291,6 +2643,113 @@ fn js_writes_beyond_locals_as<'t>(
                     // Between tests, code run from a string (`eval(…)`, `Function(…)`), and a
                     // function of the file that sets what it is handed, handed what the
                     // function did not make (`install(pay)`).
+                    // One of its own functions (or a function literal) handed another's
+                    // object: `f(pay)` where `const f = (o) => { o.total = … }`,
+                    // `[pay].forEach((o) => …)`.
+                    // A function literal counts when it writes what it is handed
+                    // (`(o) => { o.total = … }`; `page.evaluate(async (url) => …, base)` only
+                    // reads), one of its functions by name always.
+                    let fn_lit = |x: Node<'_>| {
+                        (JS_FUNCTION_KINDS.contains(&kind(x))
+                            && !js_writes_beyond_locals_as(
+                                x,
+                                src,
+                                true,
+                                &Between {
+                                    params_foreign: true,
+                                    ..Between::default()
+                                },
+                                false,
+                            )
+                            .is_empty())
+                            || (kind(x) == "identifier" && nested_fns.contains(text(x, src)))
+                    };
+                    let bound = |name: &str| {
+                        fresh.contains(name)
+                            || deep_own.contains(name)
+                            || params.contains(name)
+                            || nested_fns.contains(name)
+                    };
+                    let holds_foreign_js = |v: Node<'_>| {
+                        let mut stack = vec![v];
+                        while let Some(x) = stack.pop() {
+                            match kind(x) {
+                                "identifier" => {
+                                    let name = text(x, src);
+                                    let global = matches!(
+                                        name,
+                                        "undefined"
+                                            | "Infinity"
+                                            | "NaN"
+                                            | "console"
+                                            | "JSON"
+                                            | "Math"
+                                            | "Number"
+                                            | "String"
+                                            | "Boolean"
+                                            | "Array"
+                                            | "Object"
+                                            | "Promise"
+                                            | "Date"
+                                            | "Error"
+                                            | "Symbol"
+                                    );
+                                    let callee = x.parent().is_some_and(|c| {
+                                        kind(c) == "call_expression"
+                                            && c.child_by_field_name("function").map(|f| f.id())
+                                                == Some(x.id())
+                                    });
+                                    // A name bound to another's object (`const p = pay`)
+                                    // holds it.
+                                    if !callee
+                                        && (aliased.contains(name) || (!global && !bound(name)))
+                                    {
+                                        return true;
+                                    }
+                                }
+                                "member_expression" => {
+                                    stack.extend(x.child_by_field_name("object"));
+                                    continue;
+                                }
+                                "pair" => {
+                                    stack.extend(x.child_by_field_name("value"));
+                                    continue;
+                                }
+                                "call_expression" => {
+                                    stack.extend(x.child_by_field_name("arguments"));
+                                    continue;
+                                }
+                                _ if JS_FUNCTION_KINDS.contains(&kind(x)) => continue,
+                                _ => {}
+                            }
+                            stack.extend(named_children(x));
+                        }
+                        false
+                    };
+                    if between_tests {
+                        let call_args: Vec<Node<'_>> = n
+                            .child_by_field_name("arguments")
+                            .map(named_children)
+                            .unwrap_or_default();
+                        let callee_node = n.child_by_field_name("function");
+                        let receiver_array = callee_node
+                            .filter(|c| kind(*c) == "member_expression")
+                            .and_then(|c| c.child_by_field_name("object"))
+                            .filter(|o| kind(*o) == "array");
+                        let to_own_fn =
+                            callee_node.is_some_and(fn_lit) || call_args.iter().any(|x| fn_lit(*x));
+                        let foreign = call_args
+                            .iter()
+                            .any(|x| !fn_lit(*x) && holds_foreign_js(*x))
+                            || receiver_array.is_some_and(holds_foreign_js);
+                        if to_own_fn && foreign {
+                            hits.push(n);
+                            if !all {
+                                return hits;
+                            }
+                            break 'node;
+                        }
+                    }
                     if between_tests {
                         let hands_foreign = n
                             .child_by_field_name("arguments")
@@ -4733,6 +5192,22 @@ fn python_self_aliases_of(root: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
+        // A class attribute bound to another's object (`m = billing.pay` in a class body)
+        // is what `self.m` reads.
+        if kind(n) == "assignment"
+            && n.parent()
+                .and_then(|e| e.parent())
+                .and_then(|b| b.parent())
+                .is_some_and(|c| kind(c) == "class_definition")
+            && let (Some(l), Some(r)) = (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            )
+            && kind(l) == "identifier"
+            && python_may_alias(r, src)
+        {
+            out.insert(text(l, src).to_owned());
+        }
         if kind(n) == "assignment"
             && let (Some(l), Some(r)) = (
                 n.child_by_field_name("left"),

@@ -395,3 +395,17 @@ fn js_a_write_put_back_in_finally_passes_and_a_late_save_is_refused() {
         assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
     }
 }
+
+/// A round of attacks on this reading, each confirmed with the real runner (pytest, `go
+/// test -json`, vitest: the locked test passed against a broken function, with the check
+/// passing): `setattr` handed on as a value, an attribute as a loop's or a `with`'s
+/// target, a nested function or lambda handed the module, a list or a context manager
+/// holding it, a class attribute bound to it, the patching machinery patched; a Go value
+/// saved, then reassigned or shadowed before it is put back, a put-back registered under an
+/// `if`, on another `testing.T`, in a function called at once or in a goroutine; JavaScript
+/// destructuring and `for … of` targets, `Reflect.set` under another name, a helper arrow
+/// handed the module, a saved value reassigned or shadowed before the `finally`.
+#[test]
+fn the_attacks_on_shared_state_are_refused() {
+    super::assert_attack_fixtures_refused("shared_state_attacks", 30);
+}
