@@ -2174,6 +2174,72 @@ fn js_put_back_in_finally(body: Node<'_>, src: &str) -> BTreeMap<String, usize> 
                     }
                 }
             }
+            // `if (old === undefined) { delete O.K } else { O.K = old }` (and the same with
+            // the condition negated and the branches swapped): put back either way, when
+            // `old` is the saved `O.K` and the branch that deletes is the one where it was
+            // not there.
+            if kind(x) == "if_statement"
+                && let (Some(cond), Some(then)) = (
+                    x.child_by_field_name("condition"),
+                    x.child_by_field_name("consequence"),
+                )
+                && let Some(alt) = x
+                    .child_by_field_name("alternative")
+                    .and_then(|a| named_children(a).into_iter().next())
+            {
+                let cond: String = text(cond, src)
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')')
+                    .collect();
+                let absent = |s: &str| {
+                    [
+                        format!("{s}===undefined"),
+                        format!("{s}==undefined"),
+                        format!("{s}==null"),
+                        format!("typeof{s}==='undefined'"),
+                        format!("typeof{s}===\"undefined\""),
+                    ]
+                    .contains(&cond)
+                };
+                let present = |s: &str| {
+                    [
+                        format!("{s}!==undefined"),
+                        format!("{s}!=undefined"),
+                        format!("{s}!=null"),
+                        format!("typeof{s}!=='undefined'"),
+                        format!("typeof{s}!==\"undefined\""),
+                    ]
+                    .contains(&cond)
+                };
+                let deletes = |branch: Node<'_>, t: &str| {
+                    let sts = js_block_statements(branch);
+                    sts.len() == 1
+                        && named_children(sts[0]).into_iter().next().is_some_and(|u| {
+                            kind(u) == "unary_expression"
+                                && u.child_by_field_name("operator")
+                                    .is_some_and(|o| text(o, src) == "delete")
+                                && js_write_target(u, src).as_deref() == Some(t)
+                        })
+                };
+                for (restores, deleting, holds) in [
+                    (alt, then, &absent as &dyn Fn(&str) -> bool),
+                    (then, alt, &present as &dyn Fn(&str) -> bool),
+                ] {
+                    for st in js_block_statements(restores) {
+                        let Some((t, at)) = put_back(st) else {
+                            continue;
+                        };
+                        let from = named_children(st)
+                            .into_iter()
+                            .next()
+                            .and_then(|e| e.child_by_field_name("right"))
+                            .map(|r| text(r, src).to_owned());
+                        if from.is_some_and(|s| holds(&s)) && deletes(deleting, &t) {
+                            out.insert(t, at);
+                        }
+                    }
+                }
+            }
         }
     }
     // (`delete O.K` beside such a put-back, when the member was not there before, writes
@@ -2401,7 +2467,10 @@ fn js_writes_beyond_locals_as<'t>(
     // is handed itself), at any depth.
     let mut deep_own: BTreeSet<String> = BTreeSet::new();
     let mut nested_fns: BTreeSet<String> = BTreeSet::new();
+    // The callback's own parameters (a test's `t`).
+    let mut callback_params: BTreeSet<String> = BTreeSet::new();
     if between_tests && callback && !file.params_foreign {
+        callback_params = params.clone();
         deep_own.append(&mut params);
     }
     if file.params_foreign {
@@ -2736,8 +2805,26 @@ fn js_writes_beyond_locals_as<'t>(
                             .filter(|c| kind(*c) == "member_expression")
                             .and_then(|c| c.child_by_field_name("object"))
                             .filter(|o| kind(*o) == "array");
-                        let to_own_fn =
-                            callee_node.is_some_and(fn_lit) || call_args.iter().any(|x| fn_lit(*x));
+                        // An assertion of the test's own context (`t.is(seen, handler)`) only
+                        // compares what it is handed; it calls no function with another's
+                        // object (`t.throws(fn)` calls `fn` with nothing, `t.try` is not one).
+                        let context_assertion = callee_node
+                            .filter(|c| kind(*c) == "member_expression")
+                            .is_some_and(|c| {
+                                let object = c.child_by_field_name("object");
+                                let method = c
+                                    .child_by_field_name("property")
+                                    .map_or("", |p| text(p, src));
+                                object.is_some_and(|o| {
+                                    kind(o) == "identifier"
+                                        && callback_params.contains(text(o, src))
+                                        && !aliased.contains(text(o, src))
+                                }) && JS_CONTEXT_MACHINERY.contains(&method)
+                                    && !matches!(method, "try" | "teardown")
+                            });
+                        let to_own_fn = !context_assertion
+                            && (callee_node.is_some_and(fn_lit)
+                                || call_args.iter().any(|x| fn_lit(*x)));
                         let foreign = call_args
                             .iter()
                             .any(|x| !fn_lit(*x) && holds_foreign_js(*x))

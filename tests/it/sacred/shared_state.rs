@@ -368,6 +368,32 @@ fn js_a_write_put_back_in_finally_passes_and_a_late_save_is_refused() {
     );
     let l = changed(&base, &[("tests/billing/pay.test.js", &descriptor)]);
     l.assert_passes_checked();
+    // An environment variable put back as it was: deleted when it was not set.
+    for put_back in [
+        "    if (tz === undefined) {\n      delete process.env.TZ;\n    } else {\n      process.env.TZ = tz;\n    }\n",
+        "    if (typeof tz !== 'undefined') process.env.TZ = tz;\n    else delete process.env.TZ;\n",
+    ] {
+        let env = with(&format!(
+            "  const tz = process.env.TZ;\n  try {{\n    process.env.TZ = 'Pacific/Kiritimati';\n    pay.total([]);\n  }} finally {{\n{put_back}  }}\n"
+        ));
+        let l = changed(&base, &[("tests/billing/pay.test.js", &env)]);
+        l.assert_passes_checked();
+    }
+    // A function of the test handed to an assertion of its context with a value a hook
+    // set: the assertion only compares them.
+    let compared = with(
+        "  let seen;\n  const handler = (status) => status >= 500;\n  pay.total([], {hooks: [(o) => {\n    seen = o.handler;\n  }]});\n  assert.ok(seen);\n",
+    )
+    .replace("it('sets up', () => {", "test('sets up', (t) => {")
+    .replace("  assert.ok(seen);\n", "  t.is(seen, handler);\n");
+    let l = changed(
+        &base,
+        &[(
+            "tests/billing/pay.test.js",
+            &format!("const test = require('ava');\n{compared}"),
+        )],
+    );
+    l.assert_passes_checked();
     // What a hook it hands the code under test is handed is that call's.
     let hook = with(
         "  pay.total([], {hooks: [options => {\n    const p = options.params;\n    p[0] = 1;\n    options.headers.x = 'y';\n  }]});\n  const e = Object.assign(new Error('x'), {name: 'E'});\n  const url = new URL('http://x');\n  url.searchParams.getAll('a').sort();\n  assert.ok(e && url);\n",
@@ -385,6 +411,8 @@ fn js_a_write_put_back_in_finally_passes_and_a_late_save_is_refused() {
         "  const original = pay.total;\n  try {\n    pay.total = () => 6;\n  } finally {\n    if (original === null) {\n      pay.total = original;\n    }\n  }\n",
         "  install(pay);\n",
         "  eval('pay.total = () => 6');\n",
+        // The branches swapped: the value deleted where it was set, set where it was not.
+        "  const original = pay.total;\n  try {\n    pay.total = () => 6;\n  } finally {\n    if (original === undefined) {\n      pay.total = original;\n    } else {\n      delete pay.total;\n    }\n  }\n",
     ] {
         let file = with(body).replacen(
             "it('sets up'",
