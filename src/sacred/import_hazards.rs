@@ -2470,7 +2470,7 @@ fn js_writes_beyond_locals_as<'t>(
     // The callback's own parameters (a test's `t`).
     let mut callback_params: BTreeSet<String> = BTreeSet::new();
     if between_tests && callback && !file.params_foreign {
-        callback_params = params.clone();
+        callback_params.clone_from(&params);
         deep_own.append(&mut params);
     }
     if file.params_foreign {
