@@ -872,9 +872,43 @@ fn python_writes_beyond_locals_as<'t>(
     // does not bind (`[billing.pay]`, `nullcontext(billing.pay)`; a function called by name,
     // `range(3)`, is not such a name).
     let holds_foreign = |v: Node<'_>| {
-        let mut stack = vec![v];
-        while let Some(x) = stack.pop() {
+        // With the names a comprehension binds around it (`[chr(o) for o in range(32)]`
+        // holds nothing by `o`; `[b for b in [billing]]` holds what its iterable holds).
+        let mut stack: Vec<(Node<'_>, Vec<String>)> = vec![(v, Vec::new())];
+        while let Some((x, bound_here)) = stack.pop() {
+            if matches!(
+                kind(x),
+                "list_comprehension"
+                    | "set_comprehension"
+                    | "dictionary_comprehension"
+                    | "generator_expression"
+            ) {
+                let mut bound = bound_here.clone();
+                let mut rest: Vec<Node<'_>> = Vec::new();
+                for c in named_children(x) {
+                    if kind(c) == "for_in_clause" {
+                        // Its iterable is read with the names bound before it.
+                        if let Some(r) = c.child_by_field_name("right") {
+                            stack.push((r, bound.clone()));
+                        }
+                        let mut names: Vec<Node<'_>> =
+                            c.child_by_field_name("left").into_iter().collect();
+                        while let Some(n) = names.pop() {
+                            if kind(n) == "identifier" {
+                                bound.push(text(n, src).to_owned());
+                            } else {
+                                names.extend(named_children(n));
+                            }
+                        }
+                    } else {
+                        rest.push(c);
+                    }
+                }
+                stack.extend(rest.into_iter().map(|c| (c, bound.clone())));
+                continue;
+            }
             match kind(x) {
+                "identifier" if bound_here.iter().any(|b| b == text(x, src)) => {}
                 "identifier" => {
                     let callee = x.parent().is_some_and(|c| {
                         kind(c) == "call"
@@ -890,18 +924,24 @@ fn python_writes_beyond_locals_as<'t>(
                 }
                 "attribute" => {
                     // Its object only: `a.b` holds what `a` holds.
-                    stack.extend(x.child_by_field_name("object"));
+                    if let Some(o) = x.child_by_field_name("object") {
+                        stack.push((o, bound_here.clone()));
+                    }
                     continue;
                 }
                 "lambda" | "function_definition" => continue,
                 // What a call is handed, not the function it calls (`mock.patch(…)`).
                 "call" => {
-                    stack.extend(x.child_by_field_name("arguments"));
+                    if let Some(a) = x.child_by_field_name("arguments") {
+                        stack.push((a, bound_here.clone()));
+                    }
                     continue;
                 }
                 _ => {}
             }
-            stack.extend(named_children(x));
+            for c in named_children(x) {
+                stack.push((c, bound_here.clone()));
+            }
         }
         false
     };

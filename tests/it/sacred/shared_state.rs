@@ -88,6 +88,9 @@ fn python_another_tests_writes_are_refused() {
         // `monkeypatch` bound to a patcher that nothing undoes; code run from a string.
         "import pytest\n\n\ndef test_setup(monkeypatch):\n    monkeypatch = pytest.MonkeyPatch()\n    monkeypatch.setattr(billing.pay, 'total', lambda xs: 6)\n",
         "def test_setup():\n    exec('billing.pay.total = lambda xs: 6')\n",
+        // A comprehension over the module: what it makes holds the module's objects.
+        "def test_setup():\n    mods = [m for m in [billing.pay]]\n    mods[0].total = lambda xs: 6\n",
+        "def test_setup():\n    mods = [billing.pay for _ in range(1)]\n    mods[0].total = lambda xs: 6\n",
     ];
     for w in writes {
         let l = changed(
@@ -130,6 +133,8 @@ fn python_writes_undone_or_own_pass() {
         "def test_setup():\n    def cli():\n        pass\n    cli.context_class = dict\n    assert cli\n",
         "from unittest import mock\n\n\ndef test_setup():\n    with mock.patch('subprocess.Popen') as popen:\n        popen.return_value.wait.return_value = 0\n",
         "def test_setup():\n    calls = 0\n\n    def bump():\n        nonlocal calls\n        calls += 1\n    bump()\n    assert calls == 1\n",
+        // A list a comprehension makes of what it computes is the test's own.
+        "def test_setup():\n    chars = [chr(o) for o in range(0, 0x20)]\n    chars.remove('\\t')\n    assert billing.pay.total([len(chars)]) == 31\n",
     ];
     for w in harmless {
         let l = changed(
