@@ -5143,10 +5143,17 @@ pub(crate) fn test_code_writing_shared_state(
     src: &str,
     whole_file: bool,
     locked: &BTreeSet<String>,
+    imported_fillers: &BTreeSet<String>,
 ) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut python_between: Option<Between> = None;
     let mut js_between: Option<Between> = None;
+    // The helpers it imports from other files of the tests that write what they are handed
+    // are read as its own (`from tests.util import install`, then `install(billing.pay)`).
+    let with_imported = |mut b: Between| {
+        b.fillers.extend(imported_fillers.iter().cloned());
+        b
+    };
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         let k = kind(n);
@@ -5154,7 +5161,8 @@ pub(crate) fn test_code_writing_shared_state(
             // A fixture of that name in the repository replaces pytest's, whose patches
             // are undone after each test.
             "function_definition" => {
-                let file = python_between.get_or_insert_with(|| python_between_of(root, src));
+                let file = python_between
+                    .get_or_insert_with(|| with_imported(python_between_of(root, src)));
                 let mut hits = python_writes_beyond_locals_as(n, src, true, file, true);
                 if n.child_by_field_name("name")
                     .is_some_and(|x| text(x, src) == "monkeypatch")
@@ -5182,7 +5190,8 @@ pub(crate) fn test_code_writing_shared_state(
                 },
             ),
             _ if JS_FUNCTION_KINDS.contains(&k) => {
-                let file = js_between.get_or_insert_with(|| js_between_of(root, src));
+                let file =
+                    js_between.get_or_insert_with(|| with_imported(js_between_of(root, src)));
                 Some(js_writes_beyond_locals_as(n, src, true, file, true))
             }
             _ => None,
@@ -5279,6 +5288,16 @@ fn python_between_of(root: Node<'_>, src: &str) -> Between {
         self_aliases: python_self_aliases_of(root, src),
         fillers,
         params_foreign: false,
+    }
+}
+
+/// The functions of a Python (`python`) or JavaScript/TypeScript file that write what they
+/// are handed (see [`Between`]).
+pub(crate) fn fillers_of(root: Node<'_>, src: &str, python: bool) -> BTreeSet<String> {
+    if python {
+        python_between_of(root, src).fillers
+    } else {
+        js_between_of(root, src).fillers
     }
 }
 

@@ -8002,14 +8002,66 @@ fn shared_state_written_by_tests(
     };
     let locked_files = lock.files();
     let mut out = Vec::new();
-    for p in changed {
-        let p = p.to_string_lossy();
-        let Some(lang) = lang::Lang::of_path(&p).filter(|l| l.supported()) else {
+    let mut examined: Vec<String> = changed
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    // A helper module of the tests that now writes what it is handed reaches the files that
+    // import it, changed or not (`install(billing.pay)` there, already written).
+    let mut grown: Vec<(lang::Lang, String)> = Vec::new();
+    for p in &examined {
+        let Some(lang) = lang::Lang::of_path(p).filter(|l| *l == lang::Lang::Python || l.is_js())
+        else {
+            continue;
+        };
+        if !(test_support(p) || locked_files.iter().any(|f| f == p)) {
+            continue;
+        }
+        let fillers_at = |c: Option<&Content<'_>>| -> Result<BTreeSet<String>> {
+            let Some(src) = c.map(|c| c.read(repo, p)).transpose()?.flatten() else {
+                return Ok(BTreeSet::new());
+            };
+            Ok(lang::fillers_and_bindings(p, &src)?
+                .map(|(f, _)| f)
+                .unwrap_or_default())
+        };
+        let before = fillers_at(base)?;
+        if !fillers_at(Some(new))?.is_subset(&before) {
+            let stem = Path::new(p)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_owned();
+            grown.push((lang, stem));
+        }
+    }
+    if !grown.is_empty() {
+        for f in new.list_tree(repo, "")? {
+            if examined.contains(&f) || !(test_support(&f) || locked_files.contains(&f)) {
+                continue;
+            }
+            let Some(l) = lang::Lang::of_path(&f) else {
+                continue;
+            };
+            let reaches = grown
+                .iter()
+                .any(|(g, stem)| (if g.is_js() { l.is_js() } else { l == *g }) && !stem.is_empty());
+            if reaches
+                && let Some(src) = new.read(repo, &f)?
+                && grown.iter().any(|(_, stem)| src.contains(stem.as_str()))
+            {
+                examined.push(f);
+            }
+        }
+    }
+    for p in &examined {
+        let p: &str = p;
+        let Some(lang) = lang::Lang::of_path(p).filter(|l| l.supported()) else {
             continue;
         };
         let go = lang == lang::Lang::Go;
         let rust = lang == lang::Lang::Rust;
-        let test_code = test_support(&p)
+        let test_code = test_support(p)
             || locked_files.iter().any(|f| *f == p)
             || (go && p.ends_with("_test.go"))
             || rust;
@@ -8026,7 +8078,7 @@ fn shared_state_written_by_tests(
         {
             continue;
         }
-        let whole_file = rust && test_support(&p);
+        let whole_file = rust && test_support(p);
         // The functions of the locked tests of the file, by name.
         let locked_names: BTreeSet<String> = lock
             .tests
@@ -8034,13 +8086,32 @@ fn shared_state_written_by_tests(
             .filter(|t| t.file == *p)
             .filter_map(|t| t.id.rsplit("::").next().map(str::to_owned))
             .collect();
-        let new_lines = lines_new_since_base(repo, new, base, &p, |text| {
-            Ok(
-                lang::test_code_writing_shared_state(&p, text, whole_file, &locked_names)?
-                    // A file of the tests that does not parse: fail closed.
-                    .unwrap_or_else(|| vec![(1, "(does not parse)".to_owned())]),
-            )
-        })?;
+        // Each revision read with the helpers it imports as they are at that revision.
+        let read_at = |content: &Content<'_>| -> Result<Vec<(usize, String)>> {
+            let Some(text) = content.read(repo, p)? else {
+                return Ok(Vec::new());
+            };
+            let imported = imported_fillers(repo, content, p, &text)?;
+            Ok(lang::test_code_writing_shared_state(
+                p,
+                &text,
+                whole_file,
+                &locked_names,
+                &imported,
+            )?
+            // A file of the tests that does not parse: fail closed.
+            .unwrap_or_else(|| vec![(1, "(does not parse)".to_owned())]))
+        };
+        let now = read_at(new)?;
+        let before: Vec<String> = match base {
+            Some(b) if !now.is_empty() => read_at(b)?.into_iter().map(|(_, t)| t).collect(),
+            _ => Vec::new(),
+        };
+        let new_lines: Vec<String> = now
+            .into_iter()
+            .filter(|(_, t)| !before.contains(t))
+            .map(|(line, t)| format!("{p}:{line}: {t}"))
+            .collect();
         if new_lines.is_empty() {
             continue;
         }
@@ -8108,6 +8179,49 @@ fn shared_state_written_by_tests(
             old_lines: Vec::new(),
             new_lines,
         });
+    }
+    Ok(out)
+}
+
+/// The names the Python or JavaScript/TypeScript file `path` binds by import to a helper of
+/// another file of the tests that writes what it is handed (`from tests.util import
+/// install`; `import tests.util as u`, then `u.install`), read at `content`'s revision.
+fn imported_fillers(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    src: &str,
+) -> Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    let Some((_, bindings)) = lang::fillers_and_bindings(path, src)? else {
+        return Ok(out);
+    };
+    for b in &bindings {
+        let (module, name, alias) = match import_of(b) {
+            Some(Imported::Name {
+                module,
+                name,
+                alias,
+            }) => (module, Some(name), alias),
+            Some(Imported::Module { module, alias }) => (module, None, alias),
+            None => continue,
+        };
+        let Some(file) = resolve_import(repo, content, path, &module)?.filter(|f| f != path) else {
+            continue;
+        };
+        let Some(text) = content.read(repo, &file)? else {
+            continue;
+        };
+        let Some((fillers, _)) = lang::fillers_and_bindings(&file, &text)? else {
+            continue;
+        };
+        match name {
+            Some(n) if fillers.contains(&n) => {
+                out.insert(alias);
+            }
+            Some(_) => {}
+            None => out.extend(fillers.iter().map(|f| format!("{alias}.{f}"))),
+        }
     }
     Ok(out)
 }

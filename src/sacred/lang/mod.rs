@@ -514,6 +514,7 @@ pub fn test_code_writing_shared_state(
     src: &str,
     whole_file: bool,
     locked: &std::collections::BTreeSet<String>,
+    imported_fillers: &std::collections::BTreeSet<String>,
 ) -> Result<Option<Vec<(usize, String)>>> {
     let Some(lang) = Lang::of_path(path) else {
         return Ok(None);
@@ -526,7 +527,36 @@ pub fn test_code_writing_shared_state(
         src,
         whole_file,
         locked,
+        imported_fillers,
     )))
+}
+
+/// What a Python or JavaScript/TypeScript file of the tests hands a helper between tests:
+/// the names of its functions that write what they are handed (`def install(mod):
+/// mod.total = …`), and the texts of its module bindings (its imports among them). `None`
+/// when it does not parse or is in another language.
+pub fn fillers_and_bindings(
+    path: &str,
+    src: &str,
+) -> Result<Option<(std::collections::BTreeSet<String>, Vec<String>)>> {
+    let Some(lang) = Lang::of_path(path) else {
+        return Ok(None);
+    };
+    let name = match lang {
+        Lang::Python => "python",
+        l if l.is_js() => "js",
+        _ => return Ok(None),
+    };
+    let Some(tree) = parse_clean(lang, path, src)? else {
+        return Ok(None);
+    };
+    let root = tree.root_node();
+    let fillers = super::import_hazards::fillers_of(root, src, name == "python");
+    let bindings = super::bindings::module_bindings(name, root, src)
+        .into_iter()
+        .map(|b| b.text)
+        .collect();
+    Ok(Some((fillers, bindings)))
 }
 
 /// What importing the Python module `path` runs (see

@@ -442,3 +442,79 @@ fn js_a_write_put_back_in_finally_passes_and_a_late_save_is_refused() {
 fn the_attacks_on_shared_state_are_refused() {
     super::assert_attack_fixtures_refused("shared_state_attacks", 30);
 }
+
+/// Confirmed with pytest: a helper of another module of the tests that sets what it is
+/// handed (`def install(mod): mod.total = lambda xs: 6` in `tests/util.py`), handed the
+/// module by a test that runs before the locked one, passes a broken `total` — whether the
+/// call is new, or the helper is changed under a call already written. (The JavaScript
+/// case is the Jest-confirmed write above, through a `require`d helper.)
+#[test]
+fn a_helper_of_another_module_handed_the_module_is_refused() {
+    const INSTALLS: &str = "def install(mod):\n    mod.total = lambda xs: 6\n";
+    const KEEPS: &str = "def install(mod):\n    return mod\n";
+    let calling = |import: &str, call: &str| {
+        format!(
+            "import os\nimport billing.pay\n{import}\n\n\ndef test_env():\n    assert os.sep\n\n\ndef test_setup():\n    {call}\n"
+        )
+    };
+    // A new call of a helper that already wrote, by name, by its module, relative.
+    for (import, call) in [
+        ("from tests.util import install", "install(billing.pay)"),
+        ("import tests.util as u", "u.install(billing.pay)"),
+        ("from ..util import install as put", "put(billing.pay)"),
+    ] {
+        let mut base = py_base();
+        base.push(("tests/util.py", INSTALLS));
+        let l = changed(&base, &[("tests/aaa/test_a.py", &calling(import, call))]);
+        assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
+    }
+    // The helper changed to write, under a call its base revision already held.
+    let mut base = py_base();
+    base.push(("tests/util.py", KEEPS));
+    let written = calling("from tests.util import install", "install(billing.pay)");
+    base[6] = ("tests/aaa/test_a.py", &written);
+    let l = changed(&base, &[("tests/util.py", INSTALLS)]);
+    assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
+    // Handed what the test makes, or a helper that only reads: nothing outlives the test.
+    for (helper, call) in [
+        (INSTALLS, "install(types.SimpleNamespace())"),
+        (KEEPS, "install(billing.pay)"),
+    ] {
+        let mut base = py_base();
+        base.push(("tests/util.py", helper));
+        let l = changed(
+            &base,
+            &[(
+                "tests/aaa/test_a.py",
+                &calling("import types\nfrom tests.util import install", call),
+            )],
+        );
+        l.assert_passes();
+    }
+    // JavaScript: a helper module `require`d by the locked test's file.
+    let base = [
+        (
+            "package.json",
+            "{\"devDependencies\": {\"jest\": \"^29\"}}\n",
+        ),
+        ("src/pay.js", JS_PAY),
+        ("tests/billing/pay.test.js", JS_TEST),
+        (
+            "tests/billing/helpers.js",
+            "function install(m) {\n  m.total = () => 6;\n}\n\nmodule.exports = {install};\n",
+        ),
+    ];
+    let file = JS_TEST
+        .replacen(
+            "const pay",
+            "const {install} = require('./helpers');\nconst pay",
+            1,
+        )
+        .replacen(
+            "it('totals'",
+            "it('sets up', () => {\n  install(pay);\n});\n\nit('totals'",
+            1,
+        );
+    let l = changed(&base, &[("tests/billing/pay.test.js", &file)]);
+    assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
+}
