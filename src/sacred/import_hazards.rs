@@ -5150,10 +5150,6 @@ pub(crate) fn test_code_writing_shared_state(
     let mut js_between: Option<Between> = None;
     // The helpers it imports from other files of the tests that write what they are handed
     // are read as its own (`from tests.util import install`, then `install(billing.pay)`).
-    let with_imported = |mut b: Between| {
-        b.fillers.extend(imported_fillers.iter().cloned());
-        b
-    };
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         let k = kind(n);
@@ -5162,7 +5158,7 @@ pub(crate) fn test_code_writing_shared_state(
             // are undone after each test.
             "function_definition" => {
                 let file = python_between
-                    .get_or_insert_with(|| with_imported(python_between_of(root, src)));
+                    .get_or_insert_with(|| python_between_with(root, src, imported_fillers));
                 let mut hits = python_writes_beyond_locals_as(n, src, true, file, true);
                 if n.child_by_field_name("name")
                     .is_some_and(|x| text(x, src) == "monkeypatch")
@@ -5191,7 +5187,7 @@ pub(crate) fn test_code_writing_shared_state(
             ),
             _ if JS_FUNCTION_KINDS.contains(&k) => {
                 let file =
-                    js_between.get_or_insert_with(|| with_imported(js_between_of(root, src)));
+                    js_between.get_or_insert_with(|| js_between_with(root, src, imported_fillers));
                 Some(js_writes_beyond_locals_as(n, src, true, file, true))
             }
             _ => None,
@@ -5265,24 +5261,36 @@ pub(crate) struct Between {
 }
 
 /// [`Between`] for a Python file: its `self` aliases, and its module-level functions (and
-/// those of its module-level classes, by name) that write what they are handed.
-fn python_between_of(root: Node<'_>, src: &str) -> Between {
-    let probe = Between {
-        params_foreign: true,
-        ..Between::default()
-    };
-    let mut fillers = BTreeSet::new();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if kind(n) == "function_definition" {
-            if let Some(name) = n.child_by_field_name("name")
-                && !python_writes_beyond_locals_as(n, src, true, &probe, false).is_empty()
-            {
-                fillers.insert(text(name, src).to_owned());
+/// those of its module-level classes, by name) that write what they are handed, with
+/// `imported` (names the file binds to helpers of other files that write what they are
+/// handed) among them: a function handing what it is handed to one of them, or to another
+/// of the file's own, writes it too.
+fn python_between_with(root: Node<'_>, src: &str, imported: &BTreeSet<String>) -> Between {
+    let mut fillers = imported.clone();
+    loop {
+        let probe = Between {
+            params_foreign: true,
+            fillers: fillers.clone(),
+            ..Between::default()
+        };
+        let mut found = fillers.clone();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if kind(n) == "function_definition" {
+                if let Some(name) = n.child_by_field_name("name")
+                    && !found.contains(text(name, src))
+                    && !python_writes_beyond_locals_as(n, src, true, &probe, false).is_empty()
+                {
+                    found.insert(text(name, src).to_owned());
+                }
+                continue;
             }
-            continue;
+            stack.extend(named_children(n));
         }
-        stack.extend(named_children(n));
+        if found.len() == fillers.len() {
+            break;
+        }
+        fillers = found;
     }
     Between {
         self_aliases: python_self_aliases_of(root, src),
@@ -5293,38 +5301,53 @@ fn python_between_of(root: Node<'_>, src: &str) -> Between {
 
 /// The functions of a Python (`python`) or JavaScript/TypeScript file that write what they
 /// are handed (see [`Between`]).
-pub(crate) fn fillers_of(root: Node<'_>, src: &str, python: bool) -> BTreeSet<String> {
+/// `imported` are the names it binds to such helpers of other files, counted with them.
+pub(crate) fn fillers_of(
+    root: Node<'_>,
+    src: &str,
+    python: bool,
+    imported: &BTreeSet<String>,
+) -> BTreeSet<String> {
     if python {
-        python_between_of(root, src).fillers
+        python_between_with(root, src, imported).fillers
     } else {
-        js_between_of(root, src).fillers
+        js_between_with(root, src, imported).fillers
     }
 }
 
 /// [`Between`] for a JavaScript/TypeScript file: its functions declared on their own that
-/// write what they are handed.
-fn js_between_of(root: Node<'_>, src: &str) -> Between {
-    let probe = Between {
-        params_foreign: true,
-        ..Between::default()
-    };
-    let mut fillers = BTreeSet::new();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if JS_FUNCTION_KINDS.contains(&kind(n)) {
-            let name = n.child_by_field_name("name").or_else(|| {
-                n.parent()
-                    .filter(|p| kind(*p) == "variable_declarator")
-                    .and_then(|p| p.child_by_field_name("name"))
-            });
-            if let Some(name) = name
-                && !js_writes_beyond_locals_as(n, src, true, &probe, false).is_empty()
-            {
-                fillers.insert(text(name, src).to_owned());
+/// write what they are handed, with `imported` among them (see [`python_between_with`]).
+fn js_between_with(root: Node<'_>, src: &str, imported: &BTreeSet<String>) -> Between {
+    let mut fillers = imported.clone();
+    loop {
+        let probe = Between {
+            params_foreign: true,
+            fillers: fillers.clone(),
+            ..Between::default()
+        };
+        let mut found = fillers.clone();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if JS_FUNCTION_KINDS.contains(&kind(n)) {
+                let name = n.child_by_field_name("name").or_else(|| {
+                    n.parent()
+                        .filter(|p| kind(*p) == "variable_declarator")
+                        .and_then(|p| p.child_by_field_name("name"))
+                });
+                if let Some(name) = name
+                    && !found.contains(text(name, src))
+                    && !js_writes_beyond_locals_as(n, src, true, &probe, false).is_empty()
+                {
+                    found.insert(text(name, src).to_owned());
+                }
+                continue;
             }
-            continue;
+            stack.extend(named_children(n));
         }
-        stack.extend(named_children(n));
+        if found.len() == fillers.len() {
+            break;
+        }
+        fillers = found;
     }
     Between {
         fillers,

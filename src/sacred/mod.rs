@@ -8007,50 +8007,68 @@ fn shared_state_written_by_tests(
         .map(|p| p.to_string_lossy().into_owned())
         .collect();
     // A helper module of the tests that now writes what it is handed reaches the files that
-    // import it, changed or not (`install(billing.pay)` there, already written).
-    let mut grown: Vec<(lang::Lang, String)> = Vec::new();
-    for p in &examined {
-        let Some(lang) = lang::Lang::of_path(p).filter(|l| *l == lang::Lang::Python || l.is_js())
-        else {
-            continue;
-        };
-        if !(test_support(p) || locked_files.iter().any(|f| f == p)) {
-            continue;
+    // import it, changed or not (`install(billing.pay)` there, already written), and so does
+    // one of those that hands on what it is handed to it, in turn.
+    let fillers_grew = |p: &str| -> Result<bool> {
+        if !lang::Lang::of_path(p).is_some_and(|l| l == lang::Lang::Python || l.is_js())
+            || !(test_support(p) || locked_files.iter().any(|f| *f == p))
+        {
+            return Ok(false);
         }
         let fillers_at = |c: Option<&Content<'_>>| -> Result<BTreeSet<String>> {
-            let Some(src) = c.map(|c| c.read(repo, p)).transpose()?.flatten() else {
+            let (Some(c), Some(src)) = (c, c.map(|c| c.read(repo, p)).transpose()?.flatten())
+            else {
                 return Ok(BTreeSet::new());
             };
-            Ok(lang::fillers_and_bindings(p, &src)?
-                .map(|(f, _)| f)
-                .unwrap_or_default())
+            let imported = imported_fillers(repo, c, p, &src)?;
+            Ok(lang::fillers(p, &src, &imported)?.unwrap_or_default())
         };
         let before = fillers_at(base)?;
-        if !fillers_at(Some(new))?.is_subset(&before) {
-            let stem = Path::new(p)
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("")
-                .to_owned();
-            grown.push((lang, stem));
+        Ok(!fillers_at(Some(new))?.is_subset(&before))
+    };
+    let mut grown: Vec<(lang::Lang, String)> = Vec::new();
+    let mut to_read: Vec<String> = examined.clone();
+    let mut all_files: Option<Vec<String>> = None;
+    while !to_read.is_empty() {
+        let before = grown.len();
+        for p in std::mem::take(&mut to_read) {
+            if fillers_grew(&p)?
+                && let Some(l) = lang::Lang::of_path(&p)
+            {
+                let stem = Path::new(&p)
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("")
+                    .to_owned();
+                if !stem.is_empty() {
+                    grown.push((l, stem));
+                }
+            }
         }
-    }
-    if !grown.is_empty() {
-        for f in new.list_tree(repo, "")? {
-            if examined.contains(&f) || !(test_support(&f) || locked_files.contains(&f)) {
+        if grown.len() == before {
+            break;
+        }
+        if all_files.is_none() {
+            all_files = Some(new.list_tree(repo, "")?);
+        }
+        for f in all_files.as_deref().unwrap_or_default() {
+            if examined.contains(f) || !(test_support(f) || locked_files.contains(f)) {
                 continue;
             }
-            let Some(l) = lang::Lang::of_path(&f) else {
+            let Some(l) = lang::Lang::of_path(f) else {
                 continue;
             };
-            let reaches = grown
-                .iter()
-                .any(|(g, stem)| (if g.is_js() { l.is_js() } else { l == *g }) && !stem.is_empty());
-            if reaches
-                && let Some(src) = new.read(repo, &f)?
-                && grown.iter().any(|(_, stem)| src.contains(stem.as_str()))
+            let same = |g: &lang::Lang| if g.is_js() { l.is_js() } else { l == *g };
+            if !grown[before..].iter().any(|(g, _)| same(g)) {
+                continue;
+            }
+            if let Some(src) = new.read(repo, f)?
+                && grown[before..]
+                    .iter()
+                    .any(|(g, stem)| same(g) && src.contains(stem.as_str()))
             {
-                examined.push(f);
+                examined.push(f.clone());
+                to_read.push(f.clone());
             }
         }
     }
@@ -8185,19 +8203,41 @@ fn shared_state_written_by_tests(
 
 /// The names the Python or JavaScript/TypeScript file `path` binds by import to a helper of
 /// another file of the tests that writes what it is handed (`from tests.util import
-/// install`; `import tests.util as u`, then `u.install`), read at `content`'s revision.
+/// install`; `import tests.util as u`, then `u.install`; a default export), read at
+/// `content`'s revision; such a helper may do it through one it imports in turn (followed
+/// three modules deep).
 fn imported_fillers(
     repo: &Repo,
     content: &Content<'_>,
     path: &str,
     src: &str,
 ) -> Result<BTreeSet<String>> {
+    imported_fillers_at(repo, content, path, src, 0)
+}
+
+fn imported_fillers_at(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    src: &str,
+    depth: usize,
+) -> Result<BTreeSet<String>> {
     let mut out = BTreeSet::new();
-    let Some((_, bindings)) = lang::fillers_and_bindings(path, src)? else {
+    let Some(bindings) = lang::module_binding_texts(path, src)? else {
         return Ok(out);
     };
     for b in &bindings {
         let (module, name, alias) = match import_of(b) {
+            // `from tests import util`: a module of a package, when there is one.
+            Some(Imported::Name {
+                module,
+                name,
+                alias,
+            }) if lang::Lang::of_path(path) == Some(lang::Lang::Python)
+                && resolve_import(repo, content, path, &format!("{module}.{name}"))?.is_some() =>
+            {
+                (format!("{module}.{name}"), None, alias)
+            }
             Some(Imported::Name {
                 module,
                 name,
@@ -8212,10 +8252,21 @@ fn imported_fillers(
         let Some(text) = content.read(repo, &file)? else {
             continue;
         };
-        let Some((fillers, _)) = lang::fillers_and_bindings(&file, &text)? else {
+        // Three modules deep, the helpers it imports in turn are not followed further.
+        let theirs = if depth < 3 {
+            imported_fillers_at(repo, content, &file, &text, depth + 1)?
+        } else {
+            BTreeSet::new()
+        };
+        let Some(fillers) = lang::fillers(&file, &text, &theirs)? else {
             continue;
         };
         match name {
+            Some(n) if n == "default" => {
+                if default_export_of(&text).is_some_and(|d| fillers.contains(&d)) {
+                    out.insert(alias);
+                }
+            }
             Some(n) if fillers.contains(&n) => {
                 out.insert(alias);
             }
@@ -8224,6 +8275,26 @@ fn imported_fillers(
         }
     }
     Ok(out)
+}
+
+/// The name a JavaScript/TypeScript module exports as its default (`export default function
+/// install(…)`, `export default install;`, `module.exports = install;`).
+fn default_export_of(src: &str) -> Option<String> {
+    src.lines().find_map(|line| {
+        let rest = line
+            .trim()
+            .strip_prefix("export default ")
+            .or_else(|| line.trim().strip_prefix("module.exports = "))?;
+        let rest = rest.strip_prefix("async ").unwrap_or(rest);
+        let rest = rest.strip_prefix("function").map_or(rest, |r| {
+            r.trim_start().trim_start_matches('*').trim_start()
+        });
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+            .collect();
+        (!name.is_empty()).then_some(name)
+    })
 }
 
 /// Mocha runs only the focused tests (`it.only`, `test.only`, `describe.only`) of the

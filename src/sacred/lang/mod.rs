@@ -531,32 +531,45 @@ pub fn test_code_writing_shared_state(
     )))
 }
 
-/// What a Python or JavaScript/TypeScript file of the tests hands a helper between tests:
-/// the names of its functions that write what they are handed (`def install(mod):
-/// mod.total = …`), and the texts of its module bindings (its imports among them). `None`
-/// when it does not parse or is in another language.
-pub fn fillers_and_bindings(
+/// The functions of a Python or JavaScript/TypeScript file of the tests that write what
+/// they are handed (`def install(mod): mod.total = …`), counting `imported` (the names it
+/// binds to such helpers of other files) as such; `None` when it does not parse or is in
+/// another language.
+pub fn fillers(
     path: &str,
     src: &str,
-) -> Result<Option<(std::collections::BTreeSet<String>, Vec<String>)>> {
-    let Some(lang) = Lang::of_path(path) else {
+    imported: &std::collections::BTreeSet<String>,
+) -> Result<Option<std::collections::BTreeSet<String>>> {
+    let Some(lang) = Lang::of_path(path).filter(|l| *l == Lang::Python || l.is_js()) else {
         return Ok(None);
-    };
-    let name = match lang {
-        Lang::Python => "python",
-        l if l.is_js() => "js",
-        _ => return Ok(None),
     };
     let Some(tree) = parse_clean(lang, path, src)? else {
         return Ok(None);
     };
-    let root = tree.root_node();
-    let fillers = super::import_hazards::fillers_of(root, src, name == "python");
-    let bindings = super::bindings::module_bindings(name, root, src)
-        .into_iter()
-        .map(|b| b.text)
-        .collect();
-    Ok(Some((fillers, bindings)))
+    Ok(Some(super::import_hazards::fillers_of(
+        tree.root_node(),
+        src,
+        lang == Lang::Python,
+        imported,
+    )))
+}
+
+/// The texts of the module bindings of a Python or JavaScript/TypeScript file (its imports
+/// among them); `None` when it does not parse or is in another language.
+pub fn module_binding_texts(path: &str, src: &str) -> Result<Option<Vec<String>>> {
+    let Some(lang) = Lang::of_path(path).filter(|l| *l == Lang::Python || l.is_js()) else {
+        return Ok(None);
+    };
+    let Some(tree) = parse_clean(lang, path, src)? else {
+        return Ok(None);
+    };
+    let name = if lang == Lang::Python { "python" } else { "js" };
+    Ok(Some(
+        super::bindings::module_bindings(name, tree.root_node(), src)
+            .into_iter()
+            .map(|b| b.text)
+            .collect(),
+    ))
 }
 
 /// What importing the Python module `path` runs (see

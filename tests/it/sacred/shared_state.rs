@@ -462,6 +462,7 @@ fn a_helper_of_another_module_handed_the_module_is_refused() {
         ("from tests.util import install", "install(billing.pay)"),
         ("import tests.util as u", "u.install(billing.pay)"),
         ("from ..util import install as put", "put(billing.pay)"),
+        ("from tests import util", "util.install(billing.pay)"),
     ] {
         let mut base = py_base();
         base.push(("tests/util.py", INSTALLS));
@@ -517,4 +518,52 @@ fn a_helper_of_another_module_handed_the_module_is_refused() {
         );
     let l = changed(&base, &[("tests/billing/pay.test.js", &file)]);
     assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
+    // Its default export.
+    let mut with_default = base;
+    with_default[3] = (
+        "tests/billing/helpers.js",
+        "export default function install(m) {\n  m.total = () => 6;\n}\n",
+    );
+    let file = JS_TEST
+        .replacen(
+            "const pay",
+            "import install from './helpers.js';\nconst pay",
+            1,
+        )
+        .replacen(
+            "it('totals'",
+            "it('sets up', () => {\n  install(pay);\n});\n\nit('totals'",
+            1,
+        );
+    let l = changed(&with_default, &[("tests/billing/pay.test.js", &file)]);
+    assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
+}
+
+/// A helper that hands what it is handed on to a helper of a third module that sets it is
+/// one too: refused where the module is handed to it, whether that call is new or only the
+/// third module changed under it.
+#[test]
+fn a_helper_chain_through_a_third_module_is_followed() {
+    const FILLS: &str = "def fill(m):\n    m.total = lambda xs: 6\n";
+    const READS: &str = "def fill(m):\n    return m.total\n";
+    const UTIL: &str = "from tests.util2 import fill\n\n\ndef install(mod):\n    fill(mod)\n";
+    let calling = "import os\nimport billing.pay\nfrom tests.util import install\n\n\ndef test_env():\n    assert os.sep\n\n\ndef test_setup():\n    install(billing.pay)\n";
+    let mut base = py_base();
+    base.push(("tests/util.py", UTIL));
+    base.push(("tests/util2.py", FILLS));
+    let l = changed(&base, &[("tests/aaa/test_a.py", calling)]);
+    assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
+    // Only the third module changed: the call and the middle helper were already written.
+    let mut base = py_base();
+    base.push(("tests/util.py", UTIL));
+    base.push(("tests/util2.py", READS));
+    base[6] = ("tests/aaa/test_a.py", calling);
+    let l = changed(&base, &[("tests/util2.py", FILLS)]);
+    assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
+    // A third module that only reads what it is handed: nothing outlives the test.
+    let mut base = py_base();
+    base.push(("tests/util.py", UTIL));
+    base.push(("tests/util2.py", READS));
+    let l = changed(&base, &[("tests/aaa/test_a.py", calling)]);
+    l.assert_passes();
 }
