@@ -930,8 +930,12 @@ fn python_writes_beyond_locals_as<'t>(
                     continue;
                 }
                 "lambda" | "function_definition" => continue,
-                // What a call is handed, not the function it calls (`mock.patch(…)`).
+                // What a call is handed, not the function it calls (`mock.patch(…)`); what a
+                // getter returns is another's (`[importlib.import_module("billing.pay")]`).
                 "call" => {
+                    if python_may_alias(x, src) {
+                        return true;
+                    }
                     if let Some(a) = x.child_by_field_name("arguments") {
                         stack.push((a, bound_here.clone()));
                     }

@@ -91,6 +91,9 @@ fn python_another_tests_writes_are_refused() {
         // A comprehension over the module: what it makes holds the module's objects.
         "def test_setup():\n    mods = [m for m in [billing.pay]]\n    mods[0].total = lambda xs: 6\n",
         "def test_setup():\n    mods = [billing.pay for _ in range(1)]\n    mods[0].total = lambda xs: 6\n",
+        // Confirmed with pytest: a list holding what a getter returns.
+        "import importlib\n\n\ndef test_setup():\n    mods = [importlib.import_module('billing.pay')]\n    mods[0].total = lambda xs: 6\n",
+        "import importlib\n\n\ndef test_setup():\n    mods = [m for m in [importlib.import_module('billing.pay')]]\n    mods[0].total = lambda xs: 6\n",
     ];
     for w in writes {
         let l = changed(
