@@ -2291,6 +2291,50 @@ fn js_put_back_in_finally(body: Node<'_>, src: &str) -> BTreeMap<String, usize> 
     out
 }
 
+/// Whether `name` is bound anywhere under `body` (assigned, declared, a parameter of a
+/// nested function, a `catch` or a destructuring target): there it may be another object
+/// than the one the function was handed (`t = {is: (a, f) => f(a)}`).
+fn js_binds_name_in(body: Node<'_>, name: &str, src: &str) -> bool {
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if matches!(
+            kind(n),
+            "identifier" | "shorthand_property_identifier_pattern"
+        ) && text(n, src) == name
+            && let Some(p) = n.parent()
+        {
+            let left_of =
+                |field: &str| p.child_by_field_name(field).map(|x| x.id()) == Some(n.id());
+            let binds = match kind(p) {
+                "variable_declarator" => left_of("name"),
+                "assignment_expression"
+                | "augmented_assignment_expression"
+                | "for_in_statement" => left_of("left"),
+                "catch_clause" | "arrow_function" => left_of("parameter"),
+                "update_expression"
+                | "formal_parameters"
+                | "required_parameter"
+                | "optional_parameter"
+                | "assignment_pattern"
+                | "object_pattern"
+                | "array_pattern"
+                | "pair_pattern"
+                | "rest_pattern"
+                | "object_assignment_pattern" => true,
+                "function_declaration" | "class_declaration" | "function_expression" => {
+                    left_of("name")
+                }
+                _ => false,
+            };
+            if binds {
+                return true;
+            }
+        }
+        stack.extend(named_children(n));
+    }
+    false
+}
+
 /// The calls that set a member of their first argument's object (`Object.defineProperty(o,
 /// …)`).
 const JS_REFLECTIVE_SETTERS: &[&str] = &[
@@ -2863,6 +2907,7 @@ fn js_writes_beyond_locals_as<'t>(
                                     kind(o) == "identifier"
                                         && callback_params.contains(text(o, src))
                                         && !aliased.contains(text(o, src))
+                                        && !js_binds_name_in(body, text(o, src), src)
                                 }) && JS_CONTEXT_MACHINERY.contains(&method)
                                     && !matches!(method, "try" | "teardown")
                             });

@@ -408,6 +408,22 @@ fn js_a_write_put_back_in_finally_passes_and_a_late_save_is_refused() {
     );
     let l = changed(&base, &[("tests/billing/pay.test.js", &hook)]);
     l.assert_passes_checked();
+    // The context's name bound to another object (assigned, shadowed): its `is` may call
+    // what it is handed with the module.
+    for rebound in [
+        "  t = {is: (a, f) => f(a)};\n  t.is(pay, (m) => {\n    m.total = () => 6;\n  });\n",
+        "  {\n    const t = {is: (a, f) => f(a)};\n    t.is(pay, (m) => {\n      m.total = () => 6;\n    });\n  }\n",
+    ] {
+        let file = with(rebound).replace("it('sets up', () => {", "test('sets up', (t) => {");
+        let l = changed(
+            &base,
+            &[(
+                "tests/billing/pay.test.js",
+                &format!("const test = require('ava');\n{file}"),
+            )],
+        );
+        assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
+    }
     let late = with(
         "  pay.total = () => 6;\n  const original = pay.total;\n  try {\n    pay.total([]);\n  } finally {\n    pay.total = original;\n  }\n",
     );
