@@ -8267,6 +8267,8 @@ fn imported_fillers_at(
                     out.insert(alias);
                 }
             }
+            // `from tests.util import *`: each of them by its own name.
+            Some(n) if n == "*" => out.extend(fillers.iter().cloned()),
             Some(n) if fillers.contains(&n) => {
                 out.insert(alias);
             }

@@ -482,6 +482,7 @@ fn a_helper_of_another_module_handed_the_module_is_refused() {
         ("import tests.util as u", "u.install(billing.pay)"),
         ("from ..util import install as put", "put(billing.pay)"),
         ("from tests import util", "util.install(billing.pay)"),
+        ("from tests.util import *", "install(billing.pay)"),
     ] {
         let mut base = py_base();
         base.push(("tests/util.py", INSTALLS));
