@@ -5315,6 +5315,32 @@ pub(crate) struct Between {
 /// handed) among them: a function handing what it is handed to one of them, or to another
 /// of the file's own, writes it too.
 fn python_between_with(root: Node<'_>, src: &str, imported: &BTreeSet<String>) -> Between {
+    let fillers = fillers_to_fixpoint(
+        root,
+        src,
+        imported,
+        |n| (kind(n) == "function_definition").then(|| n.child_by_field_name("name")),
+        |n, probe| !python_writes_beyond_locals_as(n, src, true, probe, false).is_empty(),
+    );
+    Between {
+        self_aliases: python_self_aliases_of(root, src),
+        fillers,
+        params_foreign: false,
+    }
+}
+
+/// The names of the functions of a file (`function` is `None` for a node that is no
+/// function, else the function's name node if it has one; a function's body is not
+/// searched for more) that write beyond their locals with what they are handed
+/// taken for another's (`writes`), `imported` and each one found counted as such while it
+/// grows: a function handing what it is handed to one of them writes it too.
+fn fillers_to_fixpoint<'t>(
+    root: Node<'t>,
+    src: &str,
+    imported: &BTreeSet<String>,
+    function: impl Fn(Node<'t>) -> Option<Option<Node<'t>>>,
+    writes: impl Fn(Node<'t>, &Between) -> bool,
+) -> BTreeSet<String> {
     let mut fillers = imported.clone();
     loop {
         let probe = Between {
@@ -5325,10 +5351,10 @@ fn python_between_with(root: Node<'_>, src: &str, imported: &BTreeSet<String>) -
         let mut found = fillers.clone();
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
-            if kind(n) == "function_definition" {
-                if let Some(name) = n.child_by_field_name("name")
+            if let Some(name) = function(n) {
+                if let Some(name) = name
                     && !found.contains(text(name, src))
-                    && !python_writes_beyond_locals_as(n, src, true, &probe, false).is_empty()
+                    && writes(n, &probe)
                 {
                     found.insert(text(name, src).to_owned());
                 }
@@ -5337,14 +5363,9 @@ fn python_between_with(root: Node<'_>, src: &str, imported: &BTreeSet<String>) -
             stack.extend(named_children(n));
         }
         if found.len() == fillers.len() {
-            break;
+            return fillers;
         }
         fillers = found;
-    }
-    Between {
-        self_aliases: python_self_aliases_of(root, src),
-        fillers,
-        params_foreign: false,
     }
 }
 
@@ -5367,37 +5388,21 @@ pub(crate) fn fillers_of(
 /// [`Between`] for a JavaScript/TypeScript file: its functions declared on their own that
 /// write what they are handed, with `imported` among them (see [`python_between_with`]).
 fn js_between_with(root: Node<'_>, src: &str, imported: &BTreeSet<String>) -> Between {
-    let mut fillers = imported.clone();
-    loop {
-        let probe = Between {
-            params_foreign: true,
-            fillers: fillers.clone(),
-            ..Between::default()
-        };
-        let mut found = fillers.clone();
-        let mut stack = vec![root];
-        while let Some(n) = stack.pop() {
-            if JS_FUNCTION_KINDS.contains(&kind(n)) {
-                let name = n.child_by_field_name("name").or_else(|| {
+    let fillers = fillers_to_fixpoint(
+        root,
+        src,
+        imported,
+        |n| {
+            JS_FUNCTION_KINDS.contains(&kind(n)).then(|| {
+                n.child_by_field_name("name").or_else(|| {
                     n.parent()
                         .filter(|p| kind(*p) == "variable_declarator")
                         .and_then(|p| p.child_by_field_name("name"))
-                });
-                if let Some(name) = name
-                    && !found.contains(text(name, src))
-                    && !js_writes_beyond_locals_as(n, src, true, &probe, false).is_empty()
-                {
-                    found.insert(text(name, src).to_owned());
-                }
-                continue;
-            }
-            stack.extend(named_children(n));
-        }
-        if found.len() == fillers.len() {
-            break;
-        }
-        fillers = found;
-    }
+                })
+            })
+        },
+        |n, probe| !js_writes_beyond_locals_as(n, src, true, probe, false).is_empty(),
+    );
     Between {
         fillers,
         ..Between::default()
