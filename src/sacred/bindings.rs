@@ -1427,7 +1427,7 @@ pub fn module_bindings_with(
     out
 }
 
-fn field_text<'s>(n: Node<'_>, field: &str, src: &'s str) -> Option<&'s str> {
+pub(crate) fn field_text<'s>(n: Node<'_>, field: &str, src: &'s str) -> Option<&'s str> {
     n.child_by_field_name(field).map(|f| text(f, src))
 }
 
@@ -4931,12 +4931,16 @@ pub struct ModuleParts {
     /// JavaScript/TypeScript: what it exports from another module without binding it
     /// (`export {check as verify} from './check.js'`: `Some(("check", "verify"))`; `export *
     /// from './check.js'`: `None`), with the specifier as written (quoted).
-    pub reexports: Vec<(Option<(String, String)>, String)>,
+    pub reexports: Vec<Reexport>,
 }
+
+/// A re-export (see [`ModuleParts::reexports`]): `(name, alias)` or `None` for `export *`,
+/// and the specifier as written.
+pub type Reexport = (Option<(String, String)>, String);
 
 /// The re-exports of a JavaScript/TypeScript module's top level (see
 /// [`ModuleParts::reexports`]); type-only ones are left out.
-pub(crate) fn js_reexports(root: Node<'_>, src: &str) -> Vec<(Option<(String, String)>, String)> {
+pub(crate) fn js_reexports(root: Node<'_>, src: &str) -> Vec<Reexport> {
     let mut out = Vec::new();
     for n in named_children(root) {
         // CommonJS `module.exports = require('./check.js')`: all of that module.

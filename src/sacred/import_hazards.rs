@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use tree_sitter::Node;
 
 use super::analysis::{kind, named_children, text};
+use super::bindings::field_text;
 
 /// Names whose mere presence in code run at import may reach anything: reflective writes,
 /// code loaders, interpreter hooks and the frame and namespace back doors.
@@ -5317,9 +5318,11 @@ pub(crate) struct Between {
 fn python_between_with(root: Node<'_>, src: &str, imported: &BTreeSet<String>) -> Between {
     let fillers = fillers_to_fixpoint(
         root,
-        src,
         imported,
-        |n| (kind(n) == "function_definition").then(|| n.child_by_field_name("name")),
+        |n| {
+            (kind(n) == "function_definition")
+                .then(|| field_text(n, "name", src).map(str::to_owned))
+        },
         |n, probe| !python_writes_beyond_locals_as(n, src, true, probe, false).is_empty(),
     );
     Between {
@@ -5330,15 +5333,14 @@ fn python_between_with(root: Node<'_>, src: &str, imported: &BTreeSet<String>) -
 }
 
 /// The names of the functions of a file (`function` is `None` for a node that is no
-/// function, else the function's name node if it has one; a function's body is not
-/// searched for more) that write beyond their locals with what they are handed
+/// function, else the name the function is called by if it has one; a function's body is
+/// not searched for more) that write beyond their locals with what they are handed
 /// taken for another's (`writes`), `imported` and each one found counted as such while it
 /// grows: a function handing what it is handed to one of them writes it too.
 fn fillers_to_fixpoint<'t>(
     root: Node<'t>,
-    src: &str,
     imported: &BTreeSet<String>,
-    function: impl Fn(Node<'t>) -> Option<Option<Node<'t>>>,
+    function: impl Fn(Node<'t>) -> Option<Option<String>>,
     writes: impl Fn(Node<'t>, &Between) -> bool,
 ) -> BTreeSet<String> {
     let mut fillers = imported.clone();
@@ -5353,10 +5355,10 @@ fn fillers_to_fixpoint<'t>(
         while let Some(n) = stack.pop() {
             if let Some(name) = function(n) {
                 if let Some(name) = name
-                    && !found.contains(text(name, src))
+                    && !found.contains(&name)
                     && writes(n, &probe)
                 {
-                    found.insert(text(name, src).to_owned());
+                    found.insert(name);
                 }
                 continue;
             }
@@ -5388,25 +5390,154 @@ pub(crate) fn fillers_of(
 /// [`Between`] for a JavaScript/TypeScript file: its functions declared on their own that
 /// write what they are handed, with `imported` among them (see [`python_between_with`]).
 fn js_between_with(root: Node<'_>, src: &str, imported: &BTreeSet<String>) -> Between {
-    let fillers = fillers_to_fixpoint(
+    let mut fillers = fillers_to_fixpoint(
         root,
-        src,
         imported,
         |n| {
-            JS_FUNCTION_KINDS.contains(&kind(n)).then(|| {
-                n.child_by_field_name("name").or_else(|| {
-                    n.parent()
-                        .filter(|p| kind(*p) == "variable_declarator")
-                        .and_then(|p| p.child_by_field_name("name"))
-                })
-            })
+            JS_FUNCTION_KINDS
+                .contains(&kind(n))
+                .then(|| js_function_name(n, src))
         },
         |n, probe| !js_writes_beyond_locals_as(n, src, true, probe, false).is_empty(),
     );
+    fillers.extend(js_exported_aliases(root, src, &fillers));
     Between {
         fillers,
         ..Between::default()
     }
+}
+
+/// The name a JavaScript/TypeScript function is called by from where it is defined or
+/// exported: its own name, the variable it initialises, `default` for the module's default
+/// export (`export default (m) => …`, `module.exports = function (m) {…}`), the property
+/// of the exports it is assigned to (`exports.install = …`, `module.exports.install = …`),
+/// or the key it is given in the object the module exports (`module.exports = {install: (m)
+/// => …}`; `default.install` under `export default {…}`).
+fn js_function_name(n: Node<'_>, src: &str) -> Option<String> {
+    // A method of an object literal (`{install(m) {…}}`), or a function a key holds.
+    let member = if kind(n) == "method_definition" {
+        Some((n, field_text(n, "name", src)?))
+    } else {
+        n.parent()
+            .filter(|p| kind(*p) == "pair")
+            .and_then(|p| Some((p, field_text(p, "key", src)?)))
+    };
+    if let Some((member, key)) = member
+        && let Some(object) = member.parent().filter(|o| kind(*o) == "object")
+    {
+        let key = key.trim_matches(|c| c == '\'' || c == '"');
+        match object.parent().map(|h| (kind(h), h)) {
+            Some(("export_statement", _)) => return Some(format!("default.{key}")),
+            Some(("assignment_expression", holder))
+                if holder
+                    .child_by_field_name("left")
+                    .is_some_and(|l| js_export_target(l, src).as_deref() == Some("default")) =>
+            {
+                return Some(key.to_owned());
+            }
+            _ => {}
+        }
+    }
+    if let Some(name) = field_text(n, "name", src) {
+        return Some(name.to_owned());
+    }
+    let parent = n.parent()?;
+    match kind(parent) {
+        "variable_declarator" => field_text(parent, "name", src).map(str::to_owned),
+        "export_statement" => Some("default".to_owned()),
+        "assignment_expression" => js_export_target(parent.child_by_field_name("left")?, src),
+        _ => None,
+    }
+}
+
+/// What an assignment's target exports: `default` for `module.exports`, `NAME` for
+/// `exports.NAME` and `module.exports.NAME`.
+fn js_export_target(left: Node<'_>, src: &str) -> Option<String> {
+    let target: String = text(left, src).split_whitespace().collect();
+    if target == "module.exports" {
+        return Some("default".to_owned());
+    }
+    let name = target
+        .strip_prefix("module.exports.")
+        .or_else(|| target.strip_prefix("exports."))?;
+    name.chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        .then(|| name.to_owned())
+}
+
+/// The names under which a JavaScript/TypeScript module exports one of its `fillers`
+/// other than the one it defines it by: `export {install as put}`, `export default
+/// install`, `export default function install(m) {…}`,
+/// `module.exports = install`, `module.exports = {put: install}`, `exports.put = install`.
+fn js_exported_aliases(root: Node<'_>, src: &str, fillers: &BTreeSet<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    let is_filler = |n: Node<'_>| kind(n) == "identifier" && fillers.contains(text(n, src));
+    for top in named_children(root) {
+        match kind(top) {
+            "export_statement" if top.child_by_field_name("source").is_none() => {
+                // `export default install`, `export default function install(m) {…}`.
+                let mut cursor = top.walk();
+                let default = top
+                    .children(&mut cursor)
+                    .any(|c| !c.is_named() && kind(c) == "default");
+                if default
+                    && let Some(v) = top
+                        .child_by_field_name("value")
+                        .or_else(|| top.child_by_field_name("declaration"))
+                    && (is_filler(v)
+                        || field_text(v, "name", src).is_some_and(|n| fillers.contains(n)))
+                {
+                    out.push("default".to_owned());
+                }
+                for clause in named_children(top)
+                    .into_iter()
+                    .filter(|c| kind(*c) == "export_clause")
+                {
+                    for spec in named_children(clause) {
+                        if let Some(name) = field_text(spec, "name", src)
+                            && fillers.contains(name)
+                            && let Some(alias) = field_text(spec, "alias", src)
+                        {
+                            out.push(alias.to_owned());
+                        }
+                    }
+                }
+            }
+            "expression_statement" => {
+                let Some(a) = named_children(top)
+                    .into_iter()
+                    .next()
+                    .filter(|a| kind(*a) == "assignment_expression")
+                else {
+                    continue;
+                };
+                let (Some(left), Some(right)) = (
+                    a.child_by_field_name("left"),
+                    a.child_by_field_name("right"),
+                ) else {
+                    continue;
+                };
+                let Some(target) = js_export_target(left, src) else {
+                    continue;
+                };
+                if is_filler(right) {
+                    out.push(target.clone());
+                }
+                if target == "default" && kind(right) == "object" {
+                    for p in named_children(right) {
+                        if kind(p) == "pair"
+                            && p.child_by_field_name("value").is_some_and(is_filler)
+                            && let Some(key) = field_text(p, "key", src)
+                        {
+                            out.push(key.trim_matches(|c| c == '\'' || c == '"').to_owned());
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The attributes a Python file ever sets on `self` from another's object (`self.app =

@@ -8204,30 +8204,77 @@ fn shared_state_written_by_tests(
 /// The names the Python or JavaScript/TypeScript file `path` binds by import to a helper of
 /// another file of the tests that writes what it is handed (`from tests.util import
 /// install`; `import tests.util as u`, then `u.install`; a default export), read at
-/// `content`'s revision; such a helper may do it through one it imports in turn (followed
-/// three modules deep).
+/// `content`'s revision. Such a helper may do it through one it imports in turn, or be
+/// re-exported by the module the file imports (`from .util import install` in a package's
+/// `__init__.py`, `export {install} from './util.js'`): every module of the tests reachable
+/// by imports is read, and what each exports is grown together until nothing more is found.
 fn imported_fillers(
     repo: &Repo,
     content: &Content<'_>,
     path: &str,
     src: &str,
 ) -> Result<BTreeSet<String>> {
-    imported_fillers_at(repo, content, path, src, 0)
+    let own = filler_imports(repo, content, path, src)?;
+    // The modules of the tests reachable from `path`, each with its text and imports.
+    let mut graph: BTreeMap<String, (String, Vec<FillerImport>)> = BTreeMap::new();
+    let mut to_read: Vec<String> = own.iter().map(|i| i.file.clone()).collect();
+    while let Some(file) = to_read.pop() {
+        if graph.contains_key(&file) {
+            continue;
+        }
+        let Some(text) = content.read(repo, &file)? else {
+            continue;
+        };
+        let imports = filler_imports(repo, content, &file, &text)?;
+        to_read.extend(imports.iter().map(|i| i.file.clone()));
+        graph.insert(file, (text, imports));
+    }
+    // What each exports that writes what it is handed, grown to a fixpoint (an import
+    // cycle included): a module's helpers count those it imports as they are known so far.
+    let mut exported: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    loop {
+        let mut grew = false;
+        for (file, (text, imports)) in &graph {
+            let theirs = bound_fillers(imports, &exported);
+            let fillers = lang::fillers(file, text, &theirs)?.unwrap_or_default();
+            if exported.get(file) != Some(&fillers) {
+                exported.insert(file.clone(), fillers);
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    Ok(bound_fillers(&own, &exported))
 }
 
-fn imported_fillers_at(
+/// An import (or a JavaScript re-export) of a module of the tests, as
+/// [`imported_fillers`] follows it.
+struct FillerImport {
+    /// The module's file.
+    file: String,
+    /// What of it: `None` for the whole module, else a name (`default`, or `*` for each of
+    /// its names by its own).
+    name: Option<String>,
+    /// The name it is bound or exported under.
+    alias: String,
+}
+
+/// The imports and re-exports of `path` (read at `content`) that name a module of the tests.
+fn filler_imports(
     repo: &Repo,
     content: &Content<'_>,
     path: &str,
     src: &str,
-    depth: usize,
-) -> Result<BTreeSet<String>> {
-    let mut out = BTreeSet::new();
+) -> Result<Vec<FillerImport>> {
+    let mut out = Vec::new();
     let Some(bindings) = lang::module_binding_texts(path, src)? else {
         return Ok(out);
     };
+    let mut found: Vec<(String, Option<String>, String)> = Vec::new();
     for b in &bindings {
-        let (module, name, alias) = match import_of(b) {
+        match import_of(b) {
             // `from tests import util`: a module of a package, when there is one.
             Some(Imported::Name {
                 module,
@@ -8236,67 +8283,93 @@ fn imported_fillers_at(
             }) if lang::Lang::of_path(path) == Some(lang::Lang::Python)
                 && resolve_import(repo, content, path, &format!("{module}.{name}"))?.is_some() =>
             {
-                (format!("{module}.{name}"), None, alias)
+                found.push((format!("{module}.{name}"), None, alias));
             }
             Some(Imported::Name {
                 module,
                 name,
                 alias,
-            }) => (module, Some(name), alias),
-            Some(Imported::Module { module, alias }) => (module, None, alias),
-            None => continue,
-        };
-        let Some(file) = resolve_import(repo, content, path, &module)?.filter(|f| f != path) else {
-            continue;
-        };
-        let Some(text) = content.read(repo, &file)? else {
-            continue;
-        };
-        // Three modules deep, the helpers it imports in turn are not followed further.
-        let theirs = if depth < 3 {
-            imported_fillers_at(repo, content, &file, &text, depth + 1)?
-        } else {
-            BTreeSet::new()
-        };
-        let Some(fillers) = lang::fillers(&file, &text, &theirs)? else {
-            continue;
-        };
-        match name {
-            Some(n) if n == "default" => {
-                if default_export_of(&text).is_some_and(|d| fillers.contains(&d)) {
-                    out.insert(alias);
-                }
+            }) => found.push((module, Some(name), alias)),
+            Some(Imported::Module { module, alias }) => found.push((module, None, alias)),
+            None => {}
+        }
+    }
+    // `export {install as put} from './util.js'`, `export * as u from …`, `export * from …`,
+    // `module.exports = require('./util.js')`.
+    if lang::Lang::of_path(path).is_some_and(lang::Lang::is_js) {
+        for (named, module) in lang::js_reexports(path, src)? {
+            let module = module
+                .trim_matches(|c| c == '\'' || c == '"' || c == '`')
+                .to_owned();
+            match named {
+                Some((name, alias)) if name == "*" => found.push((module, None, alias)),
+                Some((name, alias)) => found.push((module, Some(name), alias)),
+                None => found.push((module, Some("*".to_owned()), String::new())),
             }
-            // `from tests.util import *`: each of them by its own name.
-            Some(n) if n == "*" => out.extend(fillers.iter().cloned()),
-            Some(n) if fillers.contains(&n) => {
-                out.insert(alias);
-            }
-            Some(_) => {}
-            None => out.extend(fillers.iter().map(|f| format!("{alias}.{f}"))),
+        }
+    }
+    for (module, name, alias) in found {
+        if let Some(file) = resolve_import(repo, content, path, &module)?.filter(|f| f != path) {
+            out.push(FillerImport { file, name, alias });
         }
     }
     Ok(out)
 }
 
-/// The name a JavaScript/TypeScript module exports as its default (`export default function
-/// install(…)`, `export default install;`, `module.exports = install;`).
-fn default_export_of(src: &str) -> Option<String> {
-    src.lines().find_map(|line| {
-        let rest = line
-            .trim()
-            .strip_prefix("export default ")
-            .or_else(|| line.trim().strip_prefix("module.exports = "))?;
-        let rest = rest.strip_prefix("async ").unwrap_or(rest);
-        let rest = rest.strip_prefix("function").map_or(rest, |r| {
-            r.trim_start().trim_start_matches('*').trim_start()
-        });
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
-            .collect();
-        (!name.is_empty()).then_some(name)
-    })
+/// The names `imports` bind to helpers that write what they are handed, given what each
+/// module of the tests is known to export so (`exported`).
+fn bound_fillers(
+    imports: &[FillerImport],
+    exported: &BTreeMap<String, BTreeSet<String>>,
+) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for i in imports {
+        let Some(fillers) = exported.get(&i.file) else {
+            continue;
+        };
+        match i.name.as_deref() {
+            // `import put from './util.js'`: its default export, and the functions of an
+            // object it exports by default (`put.install`).
+            Some("default") => {
+                for f in fillers {
+                    if f == "default" {
+                        out.insert(i.alias.clone());
+                    } else if let Some(member) = f.strip_prefix("default.") {
+                        out.insert(format!("{}.{member}", i.alias));
+                    }
+                }
+            }
+            // `from tests.util import *`, `export * from …`: each by its own name.
+            Some("*") => out.extend(
+                fillers
+                    .iter()
+                    .filter(|f| *f != "default" && !f.starts_with("default."))
+                    .cloned(),
+            ),
+            // One name, or the members of a namespace it is (`export * as u from …`, then
+            // `import {u}` and `u.install`).
+            Some(n) => {
+                for f in fillers {
+                    if f == n {
+                        out.insert(i.alias.clone());
+                    } else if let Some(member) = f.strip_prefix(n).and_then(|r| r.strip_prefix('.'))
+                    {
+                        out.insert(format!("{}.{member}", i.alias));
+                    }
+                }
+            }
+            None => {
+                for f in fillers {
+                    // `const put = require('./util')` of `module.exports = (m) => …`.
+                    if f == "default" {
+                        out.insert(i.alias.clone());
+                    }
+                    out.insert(format!("{}.{f}", i.alias));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Mocha runs only the focused tests (`it.only`, `test.only`, `describe.only`) of the

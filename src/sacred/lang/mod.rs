@@ -554,6 +554,17 @@ pub fn fillers(
     )))
 }
 
+/// What a JavaScript/TypeScript file exports from another module without binding it (see
+/// `bindings::js_reexports`); none for another language or a file that does not parse.
+pub fn js_reexports(path: &str, src: &str) -> Result<Vec<super::bindings::Reexport>> {
+    let Some(lang) = Lang::of_path(path).filter(|l| l.is_js()) else {
+        return Ok(Vec::new());
+    };
+    Ok(parse_clean(lang, path, src)?
+        .map(|t| super::bindings::js_reexports(t.root_node(), src))
+        .unwrap_or_default())
+}
+
 /// The texts of the module bindings of a Python or JavaScript/TypeScript file (its imports
 /// among them); `None` when it does not parse or is in another language.
 pub fn module_binding_texts(path: &str, src: &str) -> Result<Option<Vec<String>>> {

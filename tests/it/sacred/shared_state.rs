@@ -587,3 +587,213 @@ fn a_helper_chain_through_a_third_module_is_followed() {
     let l = changed(&base, &[("tests/aaa/test_a.py", calling)]);
     l.assert_passes();
 }
+
+/// `JS_TEST` importing `import` and, before the locked test, a test that calls `call` with
+/// the module under test.
+fn js_test_calling(import: &str, call: &str) -> String {
+    JS_TEST
+        .replacen("const pay", &format!("{import}\nconst pay"), 1)
+        .replacen(
+            "it('totals'",
+            &format!("it('sets up', () => {{\n  {call};\n}});\n\nit('totals'"),
+            1,
+        )
+}
+
+/// Confirmed with Node's own test runner (`node --test`): a helper that sets what it is
+/// handed passes a broken `total` when the test file reaches it through a module that
+/// re-exports it (`export {install} from './util.js'`, `export *`, `export * as u`,
+/// `module.exports = require('./util')`), under another name (`export {install as put}`,
+/// `module.exports = {put: install}`), or as an anonymous default export (`export default
+/// (m) => …`, `module.exports = (m) => …`), a method of an exported object, or an
+/// `exports.install = (m) => …`. Each is refused; the same shapes handing on a helper that
+/// only reads pass.
+#[test]
+fn js_helpers_re_exported_or_anonymous_are_followed() {
+    const UTIL: &str = "export function install(m) {\n  m.total = () => 6;\n}\n";
+    const READS: &str = "export function install(m) {\n  return m.total;\n}\n";
+    // The helper modules beside the test, the import, the call.
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: &[Case<'_>] = &[
+        (
+            &[("helpers.js", "export {install} from './util.js';\n")],
+            "import {install} from './helpers.js';",
+            "install(pay)",
+        ),
+        (
+            &[("helpers.js", "export * from './util.js';\n")],
+            "import {install} from './helpers.js';",
+            "install(pay)",
+        ),
+        (
+            &[("helpers.js", "export * as u from './util.js';\n")],
+            "import {u} from './helpers.js';",
+            "u.install(pay)",
+        ),
+        (
+            &[("helpers.js", "export {install as put} from './util.js';\n")],
+            "import {put} from './helpers.js';",
+            "put(pay)",
+        ),
+        (
+            &[(
+                "helpers.js",
+                "export {install as default} from './util.js';\n",
+            )],
+            "import put from './helpers.js';",
+            "put(pay)",
+        ),
+        (
+            &[(
+                "helpers.js",
+                "import {install} from './util.js';\n\nexport {install as put};\n",
+            )],
+            "import {put} from './helpers.js';",
+            "put(pay)",
+        ),
+        (
+            &[(
+                "helpers.js",
+                "export default (m) => {\n  m.total = () => 6;\n};\n",
+            )],
+            "import put from './helpers.js';",
+            "put(pay)",
+        ),
+        (
+            &[(
+                "helpers.js",
+                "export default function (m) {\n  m.total = () => 6;\n}\n",
+            )],
+            "import put from './helpers.js';",
+            "put(pay)",
+        ),
+        (
+            &[(
+                "helpers.js",
+                "export default {\n  install(m) {\n    m.total = () => 6;\n  },\n};\n",
+            )],
+            "import h from './helpers.js';",
+            "h.install(pay)",
+        ),
+        (
+            &[(
+                "helpers.js",
+                "module.exports = (m) => {\n  m.total = () => 6;\n};\n",
+            )],
+            "const put = require('./helpers');",
+            "put(pay)",
+        ),
+        (
+            &[(
+                "helpers.js",
+                "exports.install = (m) => {\n  m.total = () => 6;\n};\n",
+            )],
+            "const {install} = require('./helpers');",
+            "install(pay)",
+        ),
+        (
+            &[(
+                "helpers.js",
+                "function install(m) {\n  m.total = () => 6;\n}\n\nmodule.exports = {put: install};\n",
+            )],
+            "const {put} = require('./helpers');",
+            "put(pay)",
+        ),
+        (
+            &[
+                ("helpers.js", "module.exports = require('./h2');\n"),
+                (
+                    "h2.js",
+                    "exports.install = (m) => {\n  m.total = () => 6;\n};\n",
+                ),
+            ],
+            "const {install} = require('./helpers');",
+            "install(pay)",
+        ),
+    ];
+    for (helpers, import, call) in cases {
+        for (util, refused) in [(UTIL, true), (READS, false)] {
+            let mut base: Vec<(String, String)> = vec![
+                (
+                    "package.json".into(),
+                    "{\"devDependencies\": {\"jest\": \"^29\"}}\n".into(),
+                ),
+                ("src/pay.js".into(), JS_PAY.into()),
+                ("tests/billing/pay.test.js".into(), JS_TEST.into()),
+                ("tests/billing/util.js".into(), util.into()),
+            ];
+            for (name, text) in *helpers {
+                // The helper written inline reads, on the passing side, what it is handed.
+                let text = if refused {
+                    (*text).to_owned()
+                } else {
+                    text.replace("m.total = () => 6;", "return m.total;")
+                };
+                base.push((format!("tests/billing/{name}"), text));
+            }
+            let base: Vec<(&str, &str)> =
+                base.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+            let file = js_test_calling(import, call);
+            println!("case: {helpers:?} with `{import}`, refused: {refused}");
+            let l = changed(&base, &[("tests/billing/pay.test.js", &file)]);
+            if refused {
+                assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
+            } else {
+                l.assert_passes();
+            }
+        }
+    }
+}
+
+/// Confirmed with pytest: a helper re-exported by a package's `__init__.py` (`from .util
+/// import install`, then `from tests.helpers import install`), and one reached through a
+/// chain of five modules (`fill1` hands the module to `fill2`, … to `fill5`, which sets it),
+/// pass a broken `total`. Both are refused, an import cycle among the helpers included;
+/// with the last helper only reading, they pass.
+#[test]
+fn python_helpers_re_exported_or_deep_are_followed() {
+    const SETS: &str = "    m.total = lambda xs: 6\n";
+    const READS: &str = "    return m.total\n";
+    let calling = |import: &str, call: &str| {
+        format!(
+            "import os\nimport billing.pay\n{import}\n\n\ndef test_env():\n    assert os.sep\n\n\ndef test_setup():\n    {call}\n"
+        )
+    };
+    for (last, refused) in [(SETS, true), (READS, false)] {
+        // A package re-exporting it.
+        let mut base = py_base();
+        base.push(("tests/helpers/__init__.py", "from .util import install\n"));
+        let util = format!("def install(m):\n{last}");
+        base.push(("tests/helpers/util.py", &util));
+        let file = calling("from tests.helpers import install", "install(billing.pay)");
+        let l = changed(&base, &[("tests/aaa/test_a.py", &file)]);
+        if refused {
+            assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
+        } else {
+            l.assert_passes();
+        }
+        // Five modules deep, the first two importing each other as well.
+        let mut chain: Vec<(String, String)> = (1..5)
+            .map(|i| {
+                let back = if i == 2 { "import tests.u1\n" } else { "" };
+                (
+                    format!("tests/u{i}.py"),
+                    format!(
+                        "{back}from tests.u{n} import fill{n}\n\n\ndef fill{i}(m):\n    fill{n}(m)\n",
+                        n = i + 1
+                    ),
+                )
+            })
+            .collect();
+        chain.push(("tests/u5.py".into(), format!("def fill5(m):\n{last}")));
+        let mut base = py_base();
+        base.extend(chain.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+        let file = calling("from tests.u1 import fill1", "fill1(billing.pay)");
+        let l = changed(&base, &[("tests/aaa/test_a.py", &file)]);
+        if refused {
+            assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
+        } else {
+            l.assert_passes();
+        }
+    }
+}
