@@ -1044,6 +1044,110 @@ fn python_writes_beyond_locals_as<'t>(
         }
         stack.extend(named_children(n));
     }
+    // Between tests, a container it made that it puts another's object in (`d["m"] =
+    // billing.pay`, `box.m = billing.pay`, `xs.append(billing.pay)`, `xs += [billing.pay]`)
+    // holds that object: what is set through one of its elements is set on the other's
+    // (`d["m"].total = …`), while its own slots stay its own (`d["m"] = …`).
+    let mut holders: BTreeSet<String> = BTreeSet::new();
+    if between_tests {
+        loop {
+            let grown = holders.len();
+            let stores_foreign = |v: Node<'_>| {
+                let mut mentions = false;
+                identifiers(v, src, &mut |name| {
+                    mentions |= aliased.contains(name) || holders.contains(name);
+                });
+                // (What it made itself, stored in it, stays its own.)
+                let made_here =
+                    root_name(v, src).is_some_and(|r| fresh.contains(r) && !aliased.contains(r));
+                mentions || holds_foreign(v) || (python_may_alias(v, src) && !made_here)
+            };
+            let mut found: Vec<String> = Vec::new();
+            let mut stack = vec![body];
+            while let Some(n) = stack.pop() {
+                let (container, values): (Option<Node<'_>>, Vec<Node<'_>>) = match kind(n) {
+                    "assignment" | "augmented_assignment" => {
+                        let l = n.child_by_field_name("left").map(unparenthesized);
+                        let container = match l {
+                            Some(l) if matches!(kind(l), "attribute" | "subscript") => l
+                                .child_by_field_name("object")
+                                .or_else(|| l.child_by_field_name("value")),
+                            Some(l) if kind(n) == "augmented_assignment" => Some(l),
+                            _ => None,
+                        };
+                        (
+                            container,
+                            n.child_by_field_name("right").into_iter().collect(),
+                        )
+                    }
+                    "call" => match n.child_by_field_name("function") {
+                        Some(f)
+                            if kind(f) == "attribute"
+                                && f.child_by_field_name("attribute").is_some_and(|a| {
+                                    matches!(
+                                        text(a, src),
+                                        "append"
+                                            | "extend"
+                                            | "insert"
+                                            | "update"
+                                            | "setdefault"
+                                            | "add"
+                                            | "appendleft"
+                                            | "extendleft"
+                                            | "__setitem__"
+                                    )
+                                }) =>
+                        {
+                            (
+                                f.child_by_field_name("object"),
+                                n.child_by_field_name("arguments")
+                                    .map(named_children)
+                                    .unwrap_or_default(),
+                            )
+                        }
+                        _ => (None, Vec::new()),
+                    },
+                    _ => (None, Vec::new()),
+                };
+                if let Some(c) = container.map(unparenthesized)
+                    && kind(c) == "identifier"
+                    && fresh.contains(text(c, src))
+                    && !holders.contains(text(c, src))
+                    && values.into_iter().any(|v| {
+                        let v = if kind(v) == "keyword_argument" {
+                            v.child_by_field_name("value").unwrap_or(v)
+                        } else {
+                            v
+                        };
+                        stores_foreign(v)
+                    })
+                {
+                    found.push(text(c, src).to_owned());
+                }
+                stack.extend(named_children(n));
+            }
+            holders.extend(found);
+            if holders.len() == grown {
+                break;
+            }
+        }
+    }
+    // Reaches into an element of such a container: `d["m"].total`, not `d["m"]`.
+    let into_holder = |t: Node<'_>| {
+        let t = unparenthesized(t);
+        root_name(t, src).is_some_and(|r| holders.contains(r))
+            && t.child_by_field_name("object")
+                .or_else(|| t.child_by_field_name("value"))
+                .is_some_and(|o| kind(unparenthesized(o)) != "identifier")
+    };
+    // An element of one, or one handed on whole.
+    let of_holder = |t: Node<'_>| {
+        root_name(t, src).is_some_and(|r| holders.contains(r))
+            && matches!(
+                kind(unparenthesized(t)),
+                "attribute" | "subscript" | "identifier"
+            )
+    };
     let params: BTreeSet<String> = super::bindings::python_parameters(def, src)
         .into_iter()
         .collect();
@@ -1138,16 +1242,21 @@ fn python_writes_beyond_locals_as<'t>(
     // Between tests, what a function it holds is handed (a callback's `ctx`) is that call's.
     let handed_to_nested = |t: Node<'_>| {
         between_tests
-            && root_name(t, src).is_some_and(|r| nested_params.contains(r) && !aliased.contains(r))
+            && root_name(t, src).is_some_and(|r| {
+                nested_params.contains(r) && !aliased.contains(r) && !holders.contains(r)
+            })
     };
     let own = |t: Node<'_>| {
-        fresh_root(t) || state_of_a_param(t) || instance_state(t) || handed_to_nested(t)
+        (fresh_root(t) && !into_holder(t))
+            || state_of_a_param(t)
+            || instance_state(t)
+            || handed_to_nested(t)
     };
-    // What a method that changes its object may be called on: what it made, the state of
-    // what it was handed, or what it was handed itself (`items.append(4)` fills the list the
-    // test handed it).
+    // What a method that changes its object may be called on: what it made (not an element
+    // of a container holding another's), the state of what it was handed, or what it was
+    // handed itself (`items.append(4)` fills the list the test handed it).
     let own_object = |o: Node<'_>| {
-        own(o)
+        (own(o) && !(of_holder(o) && kind(unparenthesized(o)) != "identifier"))
             || (kind(o) == "identifier"
                 && params.contains(text(o, src))
                 && !aliased.contains(text(o, src)))
@@ -1279,8 +1388,9 @@ fn python_writes_beyond_locals_as<'t>(
                     if matches!(
                         callee,
                         "setattr" | "delattr" | "object.__setattr__" | "object.__delattr__"
-                    ) && first.is_some_and(|a| !own(a))
-                    {
+                    ) && first.is_some_and(|a| {
+                        !own(a) || (of_holder(a) && kind(unparenthesized(a)) != "identifier")
+                    }) {
                         hits.push(n);
                         if !all {
                             return hits;
@@ -1299,7 +1409,7 @@ fn python_writes_beyond_locals_as<'t>(
                                 *a
                             };
                             matches!(kind(a), "identifier" | "attribute" | "subscript")
-                                && !own(a)
+                                && (!own(a) || of_holder(a))
                                 && !(kind(a) == "identifier" && params.contains(text(a, src)))
                         })
                     };
@@ -2653,11 +2763,181 @@ fn js_writes_beyond_locals_as<'t>(
         }
         stack.extend(named_children(n));
     }
+    let bound = |name: &str| {
+        fresh.contains(name)
+            || deep_own.contains(name)
+            || params.contains(name)
+            || nested_fns.contains(name)
+    };
+    let holds_foreign_js = |v: Node<'_>| {
+        let mut stack = vec![v];
+        while let Some(x) = stack.pop() {
+            match kind(x) {
+                "identifier" => {
+                    let name = text(x, src);
+                    let global = matches!(
+                        name,
+                        "undefined"
+                            | "Infinity"
+                            | "NaN"
+                            | "console"
+                            | "JSON"
+                            | "Math"
+                            | "Number"
+                            | "String"
+                            | "Boolean"
+                            | "Array"
+                            | "Object"
+                            | "Promise"
+                            | "Date"
+                            | "Error"
+                            | "Symbol"
+                    );
+                    let callee = x.parent().is_some_and(|c| {
+                        kind(c) == "call_expression"
+                            && c.child_by_field_name("function").map(|f| f.id()) == Some(x.id())
+                    });
+                    // A name bound to another's object (`const p = pay`)
+                    // holds it.
+                    if !callee && (aliased.contains(name) || (!global && !bound(name))) {
+                        return true;
+                    }
+                }
+                "member_expression" => {
+                    stack.extend(x.child_by_field_name("object"));
+                    continue;
+                }
+                "pair" => {
+                    stack.extend(x.child_by_field_name("value"));
+                    continue;
+                }
+                "call_expression" => {
+                    stack.extend(x.child_by_field_name("arguments"));
+                    continue;
+                }
+                _ if JS_FUNCTION_KINDS.contains(&kind(x)) => continue,
+                _ => {}
+            }
+            stack.extend(named_children(x));
+        }
+        false
+    };
+    // Between tests, a container it made that it puts another's object in (`d.m = pay`,
+    // `xs.push(pay)`, `map.set('m', pay)`, `Object.assign(d, {m: pay})`) holds that object:
+    // what is set through one of its elements is set on the other's (`d.m.total = …`),
+    // while its own slots stay its own (`d.m = …`).
+    let mut holders: BTreeSet<String> = BTreeSet::new();
+    if between_tests {
+        loop {
+            let grown = holders.len();
+            let mut found: Vec<String> = Vec::new();
+            let mut stack = vec![body];
+            while let Some(n) = stack.pop() {
+                let (container, values): (Option<Node<'_>>, Vec<Node<'_>>) = match kind(n) {
+                    "assignment_expression" => match n.child_by_field_name("left") {
+                        Some(l)
+                            if matches!(kind(l), "member_expression" | "subscript_expression") =>
+                        {
+                            (
+                                l.child_by_field_name("object"),
+                                n.child_by_field_name("right").into_iter().collect(),
+                            )
+                        }
+                        _ => (None, Vec::new()),
+                    },
+                    "call_expression" => {
+                        let args: Vec<Node<'_>> = n
+                            .child_by_field_name("arguments")
+                            .map(named_children)
+                            .unwrap_or_default();
+                        let callee: String = n
+                            .child_by_field_name("function")
+                            .map_or(String::new(), |f| text(f, src).split_whitespace().collect());
+                        let method = n
+                            .child_by_field_name("function")
+                            .filter(|f| kind(*f) == "member_expression")
+                            .and_then(|f| {
+                                Some((
+                                    f.child_by_field_name("object")?,
+                                    f.child_by_field_name("property")?,
+                                ))
+                            });
+                        if matches!(
+                            callee.as_str(),
+                            "Object.assign"
+                                | "Object.defineProperty"
+                                | "Object.defineProperties"
+                                | "Reflect.set"
+                                | "Reflect.defineProperty"
+                        ) {
+                            (
+                                args.first().copied(),
+                                args.iter().skip(1).copied().collect(),
+                            )
+                        } else if let Some((object, property)) = method
+                            && matches!(
+                                text(property, src),
+                                "push" | "unshift" | "splice" | "set" | "add" | "fill"
+                            )
+                        {
+                            (Some(object), args)
+                        } else {
+                            (None, Vec::new())
+                        }
+                    }
+                    _ => (None, Vec::new()),
+                };
+                if let Some(c) = container
+                    && kind(c) == "identifier"
+                    && fresh.contains(text(c, src))
+                    && !aliased.contains(text(c, src))
+                    && !holders.contains(text(c, src))
+                    && values.into_iter().any(|v| {
+                        let mut mentions = false;
+                        let mut names = vec![v];
+                        while let Some(x) = names.pop() {
+                            mentions |= kind(x) == "identifier" && holders.contains(text(x, src));
+                            names.extend(named_children(x));
+                        }
+                        mentions || holds_foreign_js(v)
+                    })
+                {
+                    found.push(text(c, src).to_owned());
+                }
+                stack.extend(named_children(n));
+            }
+            holders.extend(found);
+            if holders.len() == grown {
+                break;
+            }
+        }
+    }
+    // How many members deep `t` reaches into the container its root names.
+    let depth = |t: Node<'_>| {
+        let mut d = 0;
+        let mut x = t;
+        while matches!(kind(x), "member_expression" | "subscript_expression") {
+            d += 1;
+            match x.child_by_field_name("object") {
+                Some(o) => x = o,
+                None => break,
+            }
+        }
+        d
+    };
+    // An element of such a container (`d.m`, `xs[0]`), or what is reached through one.
+    let in_holder = |t: Node<'_>| {
+        js_member_root(t).is_some_and(|r| holders.contains(text(r, src)))
+            && matches!(kind(t), "member_expression" | "subscript_expression")
+    };
     let own = |t: Node<'_>| {
         let Some(r) = js_member_root(t) else {
             return false;
         };
         let r_text = text(r, src);
+        if holders.contains(r_text) && depth(t) >= 2 {
+            return false;
+        }
         if fresh.contains(r_text) && !aliased.contains(r_text) {
             return true;
         }
@@ -2789,14 +3069,15 @@ fn js_writes_beyond_locals_as<'t>(
                         between_tests && kind(a) != "call_expression" && own(a)
                     };
                     let own_arg = |a: Node<'_>| {
-                        matches!(kind(a), "object" | "array")
-                            || own(a)
-                            || own_call(a)
-                            || (kind(a) == "identifier"
-                                && (fresh.contains(text(a, src))
-                                    || params.contains(text(a, src))
-                                    || deep_own.contains(text(a, src)))
-                                && !aliased.contains(text(a, src)))
+                        !in_holder(a)
+                            && (matches!(kind(a), "object" | "array")
+                                || own(a)
+                                || own_call(a)
+                                || (kind(a) == "identifier"
+                                    && (fresh.contains(text(a, src))
+                                        || params.contains(text(a, src))
+                                        || deep_own.contains(text(a, src)))
+                                    && !aliased.contains(text(a, src))))
                     };
                     // Between tests, code run from a string (`eval(…)`, `Function(…)`), and a
                     // function of the file that sets what it is handed, handed what the
@@ -2821,68 +3102,6 @@ fn js_writes_beyond_locals_as<'t>(
                             )
                             .is_empty())
                             || (kind(x) == "identifier" && nested_fns.contains(text(x, src)))
-                    };
-                    let bound = |name: &str| {
-                        fresh.contains(name)
-                            || deep_own.contains(name)
-                            || params.contains(name)
-                            || nested_fns.contains(name)
-                    };
-                    let holds_foreign_js = |v: Node<'_>| {
-                        let mut stack = vec![v];
-                        while let Some(x) = stack.pop() {
-                            match kind(x) {
-                                "identifier" => {
-                                    let name = text(x, src);
-                                    let global = matches!(
-                                        name,
-                                        "undefined"
-                                            | "Infinity"
-                                            | "NaN"
-                                            | "console"
-                                            | "JSON"
-                                            | "Math"
-                                            | "Number"
-                                            | "String"
-                                            | "Boolean"
-                                            | "Array"
-                                            | "Object"
-                                            | "Promise"
-                                            | "Date"
-                                            | "Error"
-                                            | "Symbol"
-                                    );
-                                    let callee = x.parent().is_some_and(|c| {
-                                        kind(c) == "call_expression"
-                                            && c.child_by_field_name("function").map(|f| f.id())
-                                                == Some(x.id())
-                                    });
-                                    // A name bound to another's object (`const p = pay`)
-                                    // holds it.
-                                    if !callee
-                                        && (aliased.contains(name) || (!global && !bound(name)))
-                                    {
-                                        return true;
-                                    }
-                                }
-                                "member_expression" => {
-                                    stack.extend(x.child_by_field_name("object"));
-                                    continue;
-                                }
-                                "pair" => {
-                                    stack.extend(x.child_by_field_name("value"));
-                                    continue;
-                                }
-                                "call_expression" => {
-                                    stack.extend(x.child_by_field_name("arguments"));
-                                    continue;
-                                }
-                                _ if JS_FUNCTION_KINDS.contains(&kind(x)) => continue,
-                                _ => {}
-                            }
-                            stack.extend(named_children(x));
-                        }
-                        false
                     };
                     if between_tests {
                         let call_args: Vec<Node<'_>> = n
@@ -2937,7 +3156,8 @@ fn js_writes_beyond_locals_as<'t>(
                                 matches!(
                                     kind(a),
                                     "identifier" | "member_expression" | "subscript_expression"
-                                ) && !own_arg(a)
+                                ) && (!own_arg(a)
+                                    || (kind(a) == "identifier" && holders.contains(text(a, src))))
                             });
                         if matches!(callee.as_str(), "eval" | "Function" | "globalThis.eval")
                             || (file.fillers.contains(callee.as_str()) && hands_foreign)

@@ -797,3 +797,102 @@ fn python_helpers_re_exported_or_deep_are_followed() {
         }
     }
 }
+
+/// Confirmed with pytest and `node --test`: a container the test made, holding the module
+/// under test (`d["m"] = billing.pay`, `xs.append(billing.pay)`, `d.m = pay`,
+/// `xs.push(pay)`, `map.set('m', pay)`, `Object.assign(d, {m: pay})`), through which the
+/// test sets `total`, passes a broken `total`. Writing through one of its elements is
+/// refused; filling its own slots, or writing through an element the test made, passes.
+#[test]
+fn a_container_holding_the_module_is_written_through() {
+    for (body, refused) in [
+        (
+            "d = {}\n    d['m'] = billing.pay\n    d['m'].total = lambda xs: 6",
+            true,
+        ),
+        (
+            "xs = []\n    xs.append(billing.pay)\n    xs[0].total = lambda xs: 6",
+            true,
+        ),
+        (
+            "xs = []\n    xs += [billing.pay]\n    for x in xs:\n        x.total = lambda ys: 6",
+            true,
+        ),
+        (
+            "d = {}\n    d.update(m=billing.pay)\n    d['m'].total = lambda ys: 6",
+            true,
+        ),
+        (
+            "b = types.SimpleNamespace()\n    b.m = billing.pay\n    setattr(b.m, 'total', lambda ys: 6)",
+            true,
+        ),
+        (
+            "d = {}\n    d['m'] = billing.pay\n    d['m'].__dict__.update(total=lambda ys: 6)",
+            true,
+        ),
+        (
+            "d = {}\n    d['m'] = billing.pay\n    d['n'] = 1\n    assert d['m'] is billing.pay",
+            false,
+        ),
+        (
+            "d = {}\n    o = types.SimpleNamespace()\n    d['o'] = o\n    d['o'].total = 1",
+            false,
+        ),
+    ] {
+        let file = format!(
+            "import os\nimport types\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\ndef test_setup():\n    {body}\n"
+        );
+        let l = changed(&py_base(), &[("tests/aaa/test_a.py", &file)]);
+        println!("case: {body}");
+        if refused {
+            assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
+        } else {
+            l.assert_passes();
+        }
+    }
+    let base = [
+        (
+            "package.json",
+            "{\"devDependencies\": {\"jest\": \"^29\"}}\n",
+        ),
+        ("src/pay.js", JS_PAY),
+        ("tests/billing/pay.test.js", JS_TEST),
+    ];
+    for (body, refused) in [
+        ("const d = {};\n  d.m = pay;\n  d.m.total = () => 6", true),
+        (
+            "const d = [];\n  d.push(pay);\n  d[0].total = () => 6",
+            true,
+        ),
+        (
+            "const d = new Map();\n  d.set('m', pay);\n  d.get('m').total = () => 6",
+            true,
+        ),
+        (
+            "const d = {};\n  Object.assign(d, {m: pay});\n  d.m.total = () => 6",
+            true,
+        ),
+        (
+            "const d = {};\n  d.m = pay;\n  Object.assign(d.m, {total: () => 6})",
+            true,
+        ),
+        ("const d = {};\n  d.m = pay;\n  delete d.m.total", true),
+        (
+            "const d = {};\n  d.m = pay;\n  d.n = 1;\n  assert.ok(d.m === pay)",
+            false,
+        ),
+        (
+            "const d = {};\n  const o = {};\n  d.o = o;\n  d.o.total = 1",
+            false,
+        ),
+    ] {
+        let file = js_test_calling("", body);
+        let l = changed(&base, &[("tests/billing/pay.test.js", &file)]);
+        println!("case: {body}");
+        if refused {
+            assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
+        } else {
+            l.assert_passes();
+        }
+    }
+}
