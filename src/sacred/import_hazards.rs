@@ -1044,11 +1044,152 @@ fn python_writes_beyond_locals_as<'t>(
         }
         stack.extend(named_children(n));
     }
+    // Between tests, what a call returns may be what it was handed (`m =
+    // next(iter([billing.pay]))`, `m = ident(billing.pay)`, `m = max([billing.pay])`,
+    // `m = [billing.pay].pop()`, `m = billing.pay.itself()`): a name bound to a call handed
+    // another's object, by its arguments or as the object of a method, is not its own. A
+    // class called by its name makes a new object (`click.Context(cli)`, `Mock(spec=pay)`:
+    // a callee whose last name is capitalised, where the file binds that name to no
+    // function), and a function of a module called through the module's plain name
+    // (`mock.Mock()`, `os.getcwd()`) is handed nothing by it.
+    // (And the names its module binds by assignment at its top, `CASES = [billing.pay]`.)
+    let mut top_assigned: BTreeSet<String> = BTreeSet::new();
+    let file_functions: BTreeSet<String> = if between_tests {
+        let mut root = def;
+        while let Some(p) = root.parent() {
+            root = p;
+        }
+        for top in named_children(root) {
+            if kind(top) == "expression_statement"
+                && let Some(a) = named_children(top).into_iter().next()
+                && kind(a) == "assignment"
+                && let Some(l) = a.child_by_field_name("left")
+            {
+                identifiers(l, src, &mut |name| {
+                    top_assigned.insert(name.to_owned());
+                });
+            }
+        }
+        let mut names = BTreeSet::new();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            match kind(n) {
+                "function_definition" => {
+                    if let Some(name) = n.child_by_field_name("name") {
+                        names.insert(text(name, src).to_owned());
+                    }
+                }
+                "assignment"
+                    if n.child_by_field_name("right")
+                        .is_some_and(|r| kind(unparenthesized(r)) == "lambda") =>
+                {
+                    if let Some(l) = n.child_by_field_name("left") {
+                        names.insert(text(l, src).to_owned());
+                    }
+                }
+                _ => {}
+            }
+            stack.extend(named_children(n));
+        }
+        names
+    } else {
+        BTreeSet::new()
+    };
+    // (What a class is handed, the new object may hold: `ns = SimpleNamespace(m=pay)`.)
+    let mut made_holding: BTreeSet<String> = BTreeSet::new();
+    if between_tests {
+        loop {
+            let mut found: Vec<String> = Vec::new();
+            let mut holding: Vec<String> = Vec::new();
+            let mut stack = vec![body];
+            while let Some(n) = stack.pop() {
+                if kind(n) == "assignment"
+                    && let (Some(l), Some(r)) = (
+                        n.child_by_field_name("left"),
+                        n.child_by_field_name("right"),
+                    )
+                    && kind(l) == "identifier"
+                    && !aliased.contains(text(l, src))
+                {
+                    let mut call = unparenthesized(r);
+                    if kind(call) == "await" {
+                        call = named_children(call).into_iter().next().unwrap_or(call);
+                    }
+                    // (A container it made that holds another's object hands that on.)
+                    let handed = |v: Node<'_>| {
+                        let mut mentions = false;
+                        identifiers(v, src, &mut |name| {
+                            mentions |= aliased.contains(name) || made_holding.contains(name);
+                        });
+                        mentions || holds_foreign(v)
+                    };
+                    let receiver = call
+                        .child_by_field_name("function")
+                        .filter(|f| kind(*f) == "attribute")
+                        .and_then(|f| f.child_by_field_name("object"))
+                        .map(unparenthesized)
+                        .filter(|o| {
+                            let name = text(*o, src);
+                            kind(*o) != "identifier"
+                                || aliased.contains(name)
+                                || made_holding.contains(name)
+                                || (top_assigned.contains(name) && !locals_anywhere.contains(name))
+                        });
+                    let constructor = call.child_by_field_name("function").is_some_and(|f| {
+                        let callee = text(f, src);
+                        let last = callee.rsplit('.').next().unwrap_or(callee).trim();
+                        last.chars().next().is_some_and(char::is_uppercase)
+                            && !file_functions.contains(last)
+                    });
+                    // `unittest.mock`'s makers hold nothing of what they are handed to
+                    // copy (`Mock(spec=billing.pay)`, `create_autospec(billing.pay)`).
+                    let mock_maker = call.child_by_field_name("function").is_some_and(|f| {
+                        let callee = text(f, src);
+                        let last = callee.rsplit('.').next().unwrap_or(callee).trim();
+                        matches!(
+                            last,
+                            "Mock"
+                                | "MagicMock"
+                                | "AsyncMock"
+                                | "NonCallableMock"
+                                | "NonCallableMagicMock"
+                                | "PropertyMock"
+                                | "create_autospec"
+                        ) && !file_functions.contains(last)
+                    });
+                    let args_handed =
+                        !mock_maker && call.child_by_field_name("arguments").is_some_and(handed);
+                    if kind(call) == "call"
+                        && !constructor
+                        && !mock_maker
+                        && (args_handed || receiver.is_some_and(handed))
+                    {
+                        found.push(text(l, src).to_owned());
+                    } else if kind(call) == "call" && constructor && args_handed {
+                        holding.push(text(l, src).to_owned());
+                    }
+                }
+                stack.extend(named_children(n));
+            }
+            let holding_before = made_holding.len();
+            made_holding.extend(holding);
+            if found.is_empty() && made_holding.len() == holding_before {
+                break;
+            }
+            for name in found {
+                fresh.remove(&name);
+                aliased.insert(name);
+            }
+        }
+    }
     // Between tests, a container it made that it puts another's object in (`d["m"] =
     // billing.pay`, `box.m = billing.pay`, `xs.append(billing.pay)`, `xs += [billing.pay]`)
     // holds that object: what is set through one of its elements is set on the other's
     // (`d["m"].total = …`), while its own slots stay its own (`d["m"] = …`).
-    let mut holders: BTreeSet<String> = BTreeSet::new();
+    let mut holders: BTreeSet<String> = made_holding
+        .into_iter()
+        .filter(|h| fresh.contains(h) && !aliased.contains(h))
+        .collect();
     if between_tests {
         loop {
             let grown = holders.len();
@@ -2594,6 +2735,132 @@ pub(crate) fn js_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     !js_writes_beyond_locals_as(def, src, false, &Between::default(), false).is_empty()
 }
 
+/// Whether a JavaScript/TypeScript expression holds another's object: a name the function
+/// does not bind (`bound`) other than a global of the language, or one bound to another's
+/// object (`aliased`), read through members, object values and call arguments, not into
+/// function literals.
+fn js_holds_foreign(
+    v: Node<'_>,
+    src: &str,
+    aliased: &BTreeSet<String>,
+    bound: &dyn Fn(&str) -> bool,
+) -> bool {
+    let mut stack = vec![v];
+    while let Some(x) = stack.pop() {
+        match kind(x) {
+            "identifier" => {
+                let name = text(x, src);
+                let global = matches!(
+                    name,
+                    "undefined"
+                        | "Infinity"
+                        | "NaN"
+                        | "console"
+                        | "JSON"
+                        | "Math"
+                        | "Number"
+                        | "String"
+                        | "Boolean"
+                        | "Array"
+                        | "Object"
+                        | "Promise"
+                        | "Date"
+                        | "Error"
+                        | "Symbol"
+                );
+                let callee = x.parent().is_some_and(|c| {
+                    kind(c) == "call_expression"
+                        && c.child_by_field_name("function").map(|f| f.id()) == Some(x.id())
+                });
+                // A name bound to another's object (`const p = pay`)
+                // holds it.
+                if !callee && (aliased.contains(name) || (!global && !bound(name))) {
+                    return true;
+                }
+            }
+            "member_expression" => {
+                stack.extend(x.child_by_field_name("object"));
+                continue;
+            }
+            "pair" => {
+                stack.extend(x.child_by_field_name("value"));
+                continue;
+            }
+            "call_expression" => {
+                stack.extend(x.child_by_field_name("arguments"));
+                continue;
+            }
+            _ if JS_FUNCTION_KINDS.contains(&kind(x)) => continue,
+            _ => {}
+        }
+        stack.extend(named_children(x));
+    }
+    false
+}
+
+/// The names a JavaScript/TypeScript file binds at its top to a module it imports (`import
+/// path from 'node:path'`, `import * as fs from …`, `const os = require('os')`), and all
+/// the names it declares there, read from the file holding `def`.
+fn js_import_bound_names(def: Node<'_>, src: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut root = def;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let mut out = BTreeSet::new();
+    let mut declared = BTreeSet::new();
+    for top in named_children(root) {
+        match kind(top) {
+            "import_statement" => {
+                let mut stack = named_children(top);
+                while let Some(x) = stack.pop() {
+                    match kind(x) {
+                        "identifier" => {
+                            out.insert(text(x, src).to_owned());
+                        }
+                        "string" => {}
+                        _ => stack.extend(named_children(x)),
+                    }
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                for d in named_children(top) {
+                    let mut names: Vec<Node<'_>> =
+                        d.child_by_field_name("name").into_iter().collect();
+                    while let Some(x) = names.pop() {
+                        if matches!(
+                            kind(x),
+                            "identifier" | "shorthand_property_identifier_pattern"
+                        ) {
+                            declared.insert(text(x, src).to_owned());
+                        }
+                        names.extend(named_children(x));
+                    }
+                    if kind(d) == "variable_declarator"
+                        && let (Some(name), Some(value)) = (
+                            d.child_by_field_name("name"),
+                            d.child_by_field_name("value"),
+                        )
+                        && kind(name) == "identifier"
+                        && kind(value) == "call_expression"
+                        && value
+                            .child_by_field_name("function")
+                            .is_some_and(|f| text(f, src) == "require")
+                    {
+                        out.insert(text(name, src).to_owned());
+                    }
+                }
+            }
+            "function_declaration" | "class_declaration" => {
+                if let Some(name) = top.child_by_field_name("name") {
+                    declared.insert(text(name, src).to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    (out, declared)
+}
+
 /// [`js_writes_beyond_locals`] read for what outlives the call (`between_tests`): the
 /// functions and classes it holds are read as part of it, what they are handed is theirs
 /// (a hook's `options`, a route's `response`), and so is what a callback is handed (a test's
@@ -2763,70 +3030,126 @@ fn js_writes_beyond_locals_as<'t>(
         }
         stack.extend(named_children(n));
     }
+    // Between tests, what a call returns may be what it was handed (`const m = ident(pay)`,
+    // `[pay].pop()`, `[pay].find(…)`, `new Map([['a', pay]]).get('a')`, `await
+    // Promise.resolve(pay)`): a name bound to a call handed another's object, by its
+    // arguments or as the object of a method other than a module's bound by name (`path.join(…)`),
+    // is not its own. What `new` makes is new, but holds what it is handed.
+    let mut made_holding: BTreeSet<String> = BTreeSet::new();
+    if between_tests {
+        let (imported, top_level) = js_import_bound_names(def, src);
+        loop {
+            let bound = |name: &str| {
+                fresh.contains(name)
+                    || deep_own.contains(name)
+                    || params.contains(name)
+                    || nested_fns.contains(name)
+            };
+            // (A container it made that holds another's object hands that object on.)
+            let handed = |v: Node<'_>| {
+                let mut stack = vec![v];
+                while let Some(x) = stack.pop() {
+                    if kind(x) == "identifier" && made_holding.contains(text(x, src)) {
+                        return true;
+                    }
+                    if !JS_FUNCTION_KINDS.contains(&kind(x)) {
+                        stack.extend(named_children(x));
+                    }
+                }
+                js_holds_foreign(v, src, &aliased, &bound)
+            };
+            let mut found: Vec<String> = Vec::new();
+            let mut holding: Vec<String> = Vec::new();
+            let mut stack = vec![body];
+            while let Some(n) = stack.pop() {
+                let (name, value) = match kind(n) {
+                    "variable_declarator" => (
+                        n.child_by_field_name("name"),
+                        n.child_by_field_name("value"),
+                    ),
+                    "assignment_expression" => (
+                        n.child_by_field_name("left"),
+                        n.child_by_field_name("right"),
+                    ),
+                    _ => (None, None),
+                };
+                if let (Some(name), Some(mut v)) = (name, value)
+                    && kind(name) == "identifier"
+                    && !aliased.contains(text(name, src))
+                {
+                    while matches!(
+                        kind(v),
+                        "await_expression"
+                            | "parenthesized_expression"
+                            | "as_expression"
+                            | "satisfies_expression"
+                            | "non_null_expression"
+                    ) {
+                        match named_children(v).into_iter().next() {
+                            Some(x) => v = x,
+                            None => break,
+                        }
+                    }
+                    let args_handed = v.child_by_field_name("arguments").is_some_and(handed);
+                    let receiver = v
+                        .child_by_field_name("function")
+                        .filter(|f| kind(*f) == "member_expression")
+                        .and_then(|f| f.child_by_field_name("object"))
+                        .filter(|o| {
+                            let name = text(*o, src);
+                            kind(*o) != "identifier"
+                                || aliased.contains(name)
+                                || bound(name)
+                                || (top_level.contains(name) && !imported.contains(name))
+                        });
+                    // The array or object it is called on counts whole (`[pay].pop()`).
+                    let receiver_holds = receiver.is_some_and(|o| {
+                        handed(o)
+                            || matches!(kind(o), "array" | "object" | "new_expression")
+                                && named_children(o).into_iter().any(handed)
+                    });
+                    match kind(v) {
+                        "call_expression" if args_handed || receiver_holds => {
+                            found.push(text(name, src).to_owned());
+                        }
+                        "new_expression" if args_handed => {
+                            holding.push(text(name, src).to_owned());
+                        }
+                        // `const xs = [pay]`, `const o = {m: pay}`.
+                        "array" | "object" if handed(v) => {
+                            holding.push(text(name, src).to_owned());
+                        }
+                        _ => {}
+                    }
+                }
+                stack.extend(named_children(n));
+            }
+            let holding_before = made_holding.len();
+            made_holding.extend(holding);
+            if found.is_empty() && made_holding.len() == holding_before {
+                break;
+            }
+            for name in found {
+                fresh.remove(&name);
+                aliased.insert(name);
+            }
+        }
+    }
     let bound = |name: &str| {
         fresh.contains(name)
             || deep_own.contains(name)
             || params.contains(name)
             || nested_fns.contains(name)
     };
-    let holds_foreign_js = |v: Node<'_>| {
-        let mut stack = vec![v];
-        while let Some(x) = stack.pop() {
-            match kind(x) {
-                "identifier" => {
-                    let name = text(x, src);
-                    let global = matches!(
-                        name,
-                        "undefined"
-                            | "Infinity"
-                            | "NaN"
-                            | "console"
-                            | "JSON"
-                            | "Math"
-                            | "Number"
-                            | "String"
-                            | "Boolean"
-                            | "Array"
-                            | "Object"
-                            | "Promise"
-                            | "Date"
-                            | "Error"
-                            | "Symbol"
-                    );
-                    let callee = x.parent().is_some_and(|c| {
-                        kind(c) == "call_expression"
-                            && c.child_by_field_name("function").map(|f| f.id()) == Some(x.id())
-                    });
-                    // A name bound to another's object (`const p = pay`)
-                    // holds it.
-                    if !callee && (aliased.contains(name) || (!global && !bound(name))) {
-                        return true;
-                    }
-                }
-                "member_expression" => {
-                    stack.extend(x.child_by_field_name("object"));
-                    continue;
-                }
-                "pair" => {
-                    stack.extend(x.child_by_field_name("value"));
-                    continue;
-                }
-                "call_expression" => {
-                    stack.extend(x.child_by_field_name("arguments"));
-                    continue;
-                }
-                _ if JS_FUNCTION_KINDS.contains(&kind(x)) => continue,
-                _ => {}
-            }
-            stack.extend(named_children(x));
-        }
-        false
-    };
+    let holds_foreign_js = |v: Node<'_>| js_holds_foreign(v, src, &aliased, &bound);
     // Between tests, a container it made that it puts another's object in (`d.m = pay`,
     // `xs.push(pay)`, `map.set('m', pay)`, `Object.assign(d, {m: pay})`) holds that object:
     // what is set through one of its elements is set on the other's (`d.m.total = …`),
     // while its own slots stay its own (`d.m = …`).
-    let mut holders: BTreeSet<String> = BTreeSet::new();
+    let mut holders: BTreeSet<String> = made_holding
+        .into_iter()
+        .filter(|h| fresh.contains(h) && !aliased.contains(h))
+        .collect();
     if between_tests {
         loop {
             let grown = holders.len();

@@ -896,3 +896,116 @@ fn a_container_holding_the_module_is_written_through() {
         }
     }
 }
+
+/// Confirmed with pytest and `node --test`: what a call returns may be what it was handed
+/// (`m = next(iter([billing.pay]))`, `m = ident(billing.pay)`, `const m = [pay].pop()`,
+/// `const m = await Promise.resolve(pay)`), and a literal the test made may hold the
+/// module (`const o = {m: pay}`): setting `total` through either passed a broken `total`.
+/// Each is refused; a class made with the module (a mock's `spec`, a namespace's own
+/// attribute), a module function's result and a literal's own slots pass.
+#[test]
+fn what_a_call_returns_may_be_what_it_was_handed() {
+    let head = "import functools\nimport os\nimport types\nfrom unittest import mock\nimport billing.pay\n\nLIST = [billing.pay]\n\n\ndef ident(x):\n    return x\n\n\ndef test_env():\n    assert os.sep\n\n\ndef test_setup():\n    ";
+    for (body, refused) in [
+        (
+            "m = next(iter([billing.pay]))\n    m.total = lambda xs: 6",
+            true,
+        ),
+        ("m = ident(billing.pay)\n    m.total = lambda xs: 6", true),
+        (
+            "m = max([billing.pay], key=id)\n    m.total = lambda xs: 6",
+            true,
+        ),
+        (
+            "m = functools.reduce(lambda a, b: b, [billing.pay])\n    m.total = lambda xs: 6",
+            true,
+        ),
+        ("m = [billing.pay].pop()\n    m.total = lambda xs: 6", true),
+        ("m = LIST.copy()\n    m[0].total = lambda xs: 6", true),
+        (
+            "ns = types.SimpleNamespace(m=billing.pay)\n    ns.m.total = lambda xs: 6",
+            true,
+        ),
+        (
+            "ns = types.SimpleNamespace(m=billing.pay)\n    m = ident(ns)\n    m.m.total = lambda xs: 6",
+            true,
+        ),
+        (
+            "m = mock.Mock(spec=billing.pay)\n    m.total.return_value = 6",
+            false,
+        ),
+        (
+            "m = mock.create_autospec(billing.pay)\n    m.total.return_value = 6",
+            false,
+        ),
+        (
+            "ns = types.SimpleNamespace(m=billing.pay)\n    ns.total = 6",
+            false,
+        ),
+        (
+            "p = os.path.join('a', 'b')\n    d = {}\n    d['p'] = p",
+            false,
+        ),
+    ] {
+        let file = format!("{head}{body}\n");
+        let l = changed(&py_base(), &[("tests/aaa/test_a.py", &file)]);
+        println!("case: {body}");
+        if refused {
+            assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
+        } else {
+            l.assert_passes();
+        }
+    }
+    let base = [
+        (
+            "package.json",
+            "{\"devDependencies\": {\"jest\": \"^29\"}}\n",
+        ),
+        ("src/pay.js", JS_PAY),
+        ("tests/billing/pay.test.js", JS_TEST),
+    ];
+    for (body, refused) in [
+        ("const m = ident(pay);\n  m.total = () => 6", true),
+        (
+            "const m = [pay].find(() => true);\n  m.total = () => 6",
+            true,
+        ),
+        ("const m = [pay].pop();\n  m.total = () => 6", true),
+        ("const m = LIST.at(0);\n  m.total = () => 6", true),
+        (
+            "const m = new Map([['a', pay]]).get('a');\n  m.total = () => 6",
+            true,
+        ),
+        ("const m = ((x) => x)(pay);\n  m.total = () => 6", true),
+        ("const arr = [pay];\n  arr[0].total = () => 6", true),
+        ("const o = {m: pay};\n  o.m.total = () => 6", true),
+        (
+            "const arr = [pay];\n  const m = arr.pop();\n  m.total = () => 6",
+            true,
+        ),
+        (
+            "const w = new WeakRef(pay);\n  w.deref().total = () => 6",
+            true,
+        ),
+        ("const o = {m: pay};\n  o.n = 1;\n  o.m = 2", false),
+        ("const m = jest.fn(() => pay);\n  m.mockName = 1", false),
+        ("const u = new URL('http://x');\n  u.pathname = '/y'", false),
+        (
+            "const p = path.join('a', 'b');\n  const o = {};\n  o.p = p",
+            false,
+        ),
+    ] {
+        let file = js_test_calling(
+            "const path = require('path');\nconst ident = (x) => x;",
+            body,
+        )
+        .replacen("\nit('sets up'", "\nconst LIST = [pay];\n\nit('sets up'", 1);
+        let l = changed(&base, &[("tests/billing/pay.test.js", &file)]);
+        println!("case: {body}");
+        if refused {
+            assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
+        } else {
+            l.assert_passes();
+        }
+    }
+}
