@@ -1171,14 +1171,8 @@ fn python_writes_beyond_locals_as<'t>(
                 }
                 stack.extend(named_children(n));
             }
-            let holding_before = made_holding.len();
-            made_holding.extend(holding);
-            if found.is_empty() && made_holding.len() == holding_before {
+            if !took_calls(found, holding, &mut fresh, &mut aliased, &mut made_holding) {
                 break;
-            }
-            for name in found {
-                fresh.remove(&name);
-                aliased.insert(name);
             }
         }
     }
@@ -1191,8 +1185,7 @@ fn python_writes_beyond_locals_as<'t>(
         .filter(|h| fresh.contains(h) && !aliased.contains(h))
         .collect();
     if between_tests {
-        loop {
-            let grown = holders.len();
+        grow_names(&mut holders, |holders| {
             let stores_foreign = |v: Node<'_>| {
                 let mut mentions = false;
                 identifiers(v, src, &mut |name| {
@@ -1267,11 +1260,8 @@ fn python_writes_beyond_locals_as<'t>(
                 }
                 stack.extend(named_children(n));
             }
-            holders.extend(found);
-            if holders.len() == grown {
-                break;
-            }
-        }
+            found
+        });
     }
     // Reaches into an element of such a container: `d["m"].total`, not `d["m"]`.
     let into_holder = |t: Node<'_>| {
@@ -3124,14 +3114,8 @@ fn js_writes_beyond_locals_as<'t>(
                 }
                 stack.extend(named_children(n));
             }
-            let holding_before = made_holding.len();
-            made_holding.extend(holding);
-            if found.is_empty() && made_holding.len() == holding_before {
+            if !took_calls(found, holding, &mut fresh, &mut aliased, &mut made_holding) {
                 break;
-            }
-            for name in found {
-                fresh.remove(&name);
-                aliased.insert(name);
             }
         }
     }
@@ -3151,8 +3135,7 @@ fn js_writes_beyond_locals_as<'t>(
         .filter(|h| fresh.contains(h) && !aliased.contains(h))
         .collect();
     if between_tests {
-        loop {
-            let grown = holders.len();
+        grow_names(&mut holders, |holders| {
             let mut found: Vec<String> = Vec::new();
             let mut stack = vec![body];
             while let Some(n) = stack.pop() {
@@ -3229,11 +3212,8 @@ fn js_writes_beyond_locals_as<'t>(
                 }
                 stack.extend(named_children(n));
             }
-            holders.extend(found);
-            if holders.len() == grown {
-                break;
-            }
-        }
+            found
+        });
     }
     // How many members deep `t` reaches into the container its root names.
     let depth = |t: Node<'_>| {
@@ -6121,6 +6101,38 @@ fn python_self_aliases_of(root: Node<'_>, src: &str) -> BTreeSet<String> {
         stack.extend(named_children(n));
     }
     out
+}
+
+/// One round of reading what calls return (see `python_writes_beyond_locals_as`): the
+/// names `found` bound to another's object leave `fresh` for `aliased`, those `holding` a
+/// new object that holds one join `made_holding`; whether anything changed.
+fn took_calls(
+    found: Vec<String>,
+    holding: Vec<String>,
+    fresh: &mut BTreeSet<String>,
+    aliased: &mut BTreeSet<String>,
+    made_holding: &mut BTreeSet<String>,
+) -> bool {
+    let before = (aliased.len(), made_holding.len());
+    made_holding.extend(holding);
+    for name in found {
+        fresh.remove(&name);
+        aliased.insert(name);
+    }
+    (aliased.len(), made_holding.len()) != before
+}
+
+/// Grows `set` until `step`, handed what it holds so far, finds nothing new in it: names
+/// found from names found before (a container filled from another that holds another's
+/// object holds it too).
+fn grow_names(set: &mut BTreeSet<String>, mut step: impl FnMut(&BTreeSet<String>) -> Vec<String>) {
+    loop {
+        let found: Vec<String> = step(set).into_iter().filter(|n| !set.contains(n)).collect();
+        if found.is_empty() {
+            return;
+        }
+        set.extend(found);
+    }
 }
 
 /// Whether a Rust item is compiled for the tests only: marked `#[test]` or `#[cfg(test)]`,

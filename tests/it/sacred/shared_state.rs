@@ -31,6 +31,15 @@ fn assert_writer_refused(l: &Locked, writer: &str, reached: &str) {
     }
 }
 
+/// [`assert_writer_refused`] when `refused`, else both checks pass.
+fn assert_writer(l: &Locked, refused: bool, writer: &str, reached: &str) {
+    if refused {
+        assert_writer_refused(l, writer, reached);
+    } else {
+        l.assert_passes();
+    }
+}
+
 /// `base` locked, then each of `after` written (a new file or a changed one).
 fn changed(base: &[(&str, &str)], after: &[(&str, &str)]) -> Locked {
     let l = locked(base);
@@ -736,11 +745,7 @@ fn js_helpers_re_exported_or_anonymous_are_followed() {
             let file = js_test_calling(import, call);
             println!("case: {helpers:?} with `{import}`, refused: {refused}");
             let l = changed(&base, &[("tests/billing/pay.test.js", &file)]);
-            if refused {
-                assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
-            } else {
-                l.assert_passes();
-            }
+            assert_writer(&l, refused, "js:tests/billing/pay.test.js", JS_ID);
         }
     }
 }
@@ -767,11 +772,7 @@ fn python_helpers_re_exported_or_deep_are_followed() {
         base.push(("tests/helpers/util.py", &util));
         let file = calling("from tests.helpers import install", "install(billing.pay)");
         let l = changed(&base, &[("tests/aaa/test_a.py", &file)]);
-        if refused {
-            assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
-        } else {
-            l.assert_passes();
-        }
+        assert_writer(&l, refused, "python:tests/aaa/test_a.py", PY_ID);
         // Five modules deep, the first two importing each other as well.
         let mut chain: Vec<(String, String)> = (1..5)
             .map(|i| {
@@ -790,11 +791,7 @@ fn python_helpers_re_exported_or_deep_are_followed() {
         base.extend(chain.iter().map(|(p, t)| (p.as_str(), t.as_str())));
         let file = calling("from tests.u1 import fill1", "fill1(billing.pay)");
         let l = changed(&base, &[("tests/aaa/test_a.py", &file)]);
-        if refused {
-            assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
-        } else {
-            l.assert_passes();
-        }
+        assert_writer(&l, refused, "python:tests/aaa/test_a.py", PY_ID);
     }
 }
 
@@ -844,11 +841,7 @@ fn a_container_holding_the_module_is_written_through() {
         );
         let l = changed(&py_base(), &[("tests/aaa/test_a.py", &file)]);
         println!("case: {body}");
-        if refused {
-            assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
-        } else {
-            l.assert_passes();
-        }
+        assert_writer(&l, refused, "python:tests/aaa/test_a.py", PY_ID);
     }
     let base = [
         (
@@ -889,11 +882,7 @@ fn a_container_holding_the_module_is_written_through() {
         let file = js_test_calling("", body);
         let l = changed(&base, &[("tests/billing/pay.test.js", &file)]);
         println!("case: {body}");
-        if refused {
-            assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
-        } else {
-            l.assert_passes();
-        }
+        assert_writer(&l, refused, "js:tests/billing/pay.test.js", JS_ID);
     }
 }
 
@@ -950,11 +939,7 @@ fn what_a_call_returns_may_be_what_it_was_handed() {
         let file = format!("{head}{body}\n");
         let l = changed(&py_base(), &[("tests/aaa/test_a.py", &file)]);
         println!("case: {body}");
-        if refused {
-            assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
-        } else {
-            l.assert_passes();
-        }
+        assert_writer(&l, refused, "python:tests/aaa/test_a.py", PY_ID);
     }
     let base = [
         (
@@ -1002,10 +987,6 @@ fn what_a_call_returns_may_be_what_it_was_handed() {
         .replacen("\nit('sets up'", "\nconst LIST = [pay];\n\nit('sets up'", 1);
         let l = changed(&base, &[("tests/billing/pay.test.js", &file)]);
         println!("case: {body}");
-        if refused {
-            assert_writer_refused(&l, "js:tests/billing/pay.test.js", JS_ID);
-        } else {
-            l.assert_passes();
-        }
+        assert_writer(&l, refused, "js:tests/billing/pay.test.js", JS_ID);
     }
 }
