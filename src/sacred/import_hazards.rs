@@ -872,7 +872,7 @@ fn python_writes_beyond_locals_as<'t>(
     // Between tests, whether an expression holds another's object by a name the function
     // does not bind (`[billing.pay]`, `nullcontext(billing.pay)`; a function called by name,
     // `range(3)`, is not such a name).
-    let holds_foreign = |v: Node<'_>| {
+    let holds_foreign_but = |v: Node<'_>, ignored: &BTreeSet<String>| {
         // With the names a comprehension binds around it (`[chr(o) for o in range(32)]`
         // holds nothing by `o`; `[b for b in [billing]]` holds what its iterable holds).
         let mut stack: Vec<(Node<'_>, Vec<String>)> = vec![(v, Vec::new())];
@@ -919,7 +919,11 @@ fn python_writes_beyond_locals_as<'t>(
                         kind(c) == "keyword_argument"
                             && c.child_by_field_name("name").map(|f| f.id()) == Some(x.id())
                     });
-                    if !callee && !keyword && !locals_anywhere.contains(text(x, src)) {
+                    if !callee
+                        && !keyword
+                        && !locals_anywhere.contains(text(x, src))
+                        && !ignored.contains(text(x, src))
+                    {
                         return true;
                     }
                 }
@@ -950,6 +954,8 @@ fn python_writes_beyond_locals_as<'t>(
         }
         false
     };
+    let no_names = BTreeSet::new();
+    let holds_foreign = |v: Node<'_>| holds_foreign_but(v, &no_names);
     // What calling one of its own functions, or a lambda, returns may be anyone's.
     let calls_own_function = |v: Node<'_>| {
         let v = unparenthesized(v);
@@ -1121,7 +1127,8 @@ fn python_writes_beyond_locals_as<'t>(
                         identifiers(v, src, &mut |name| {
                             mentions |= aliased.contains(name) || made_holding.contains(name);
                         });
-                        mentions || holds_foreign(v)
+                        // (A function of the file handed on is the tests' own code.)
+                        mentions || holds_foreign_but(v, &file_functions)
                     };
                     let receiver = call
                         .child_by_field_name("function")
@@ -2776,7 +2783,8 @@ fn js_holds_foreign(
                 stack.extend(x.child_by_field_name("value"));
                 continue;
             }
-            "call_expression" => {
+            // What a call or `new` is handed, not the function or class it calls.
+            "call_expression" | "new_expression" => {
                 stack.extend(x.child_by_field_name("arguments"));
                 continue;
             }
@@ -2791,13 +2799,17 @@ fn js_holds_foreign(
 /// The names a JavaScript/TypeScript file binds at its top to a module it imports (`import
 /// path from 'node:path'`, `import * as fs from …`, `const os = require('os')`), and all
 /// the names it declares there, read from the file holding `def`.
-fn js_import_bound_names(def: Node<'_>, src: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+fn js_import_bound_names(
+    def: Node<'_>,
+    src: &str,
+) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
     let mut root = def;
     while let Some(p) = root.parent() {
         root = p;
     }
     let mut out = BTreeSet::new();
     let mut declared = BTreeSet::new();
+    let mut functions = BTreeSet::new();
     for top in named_children(root) {
         match kind(top) {
             "import_statement" => {
@@ -2840,15 +2852,31 @@ fn js_import_bound_names(def: Node<'_>, src: &str) -> (BTreeSet<String>, BTreeSe
                     }
                 }
             }
-            "function_declaration" | "class_declaration" => {
+            "function_declaration" | "generator_function_declaration" | "class_declaration" => {
                 if let Some(name) = top.child_by_field_name("name") {
                     declared.insert(text(name, src).to_owned());
+                    if kind(top) != "class_declaration" {
+                        functions.insert(text(name, src).to_owned());
+                    }
                 }
             }
             _ => {}
         }
+        // `const check = (…) => …`, `const check = function (…) {…}`.
+        if matches!(kind(top), "lexical_declaration" | "variable_declaration") {
+            for d in named_children(top) {
+                if let (Some(name), Some(value)) = (
+                    d.child_by_field_name("name"),
+                    d.child_by_field_name("value"),
+                ) && kind(name) == "identifier"
+                    && JS_FUNCTION_KINDS.contains(&kind(value))
+                {
+                    functions.insert(text(name, src).to_owned());
+                }
+            }
+        }
     }
-    (out, declared)
+    (out, declared, functions)
 }
 
 /// [`js_writes_beyond_locals`] read for what outlives the call (`between_tests`): the
@@ -3027,7 +3055,7 @@ fn js_writes_beyond_locals_as<'t>(
     // is not its own. What `new` makes is new, but holds what it is handed.
     let mut made_holding: BTreeSet<String> = BTreeSet::new();
     if between_tests {
-        let (imported, top_level) = js_import_bound_names(def, src);
+        let (imported, top_level, file_functions) = js_import_bound_names(def, src);
         loop {
             let bound = |name: &str| {
                 fresh.contains(name)
@@ -3046,7 +3074,10 @@ fn js_writes_beyond_locals_as<'t>(
                         stack.extend(named_children(x));
                     }
                 }
-                js_holds_foreign(v, src, &aliased, &bound)
+                // (A function of the file handed on is the tests' own code.)
+                js_holds_foreign(v, src, &aliased, &|n| {
+                    bound(n) || file_functions.contains(n)
+                })
             };
             let mut found: Vec<String> = Vec::new();
             let mut holding: Vec<String> = Vec::new();

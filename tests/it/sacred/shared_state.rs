@@ -975,6 +975,13 @@ fn what_a_call_returns_may_be_what_it_was_handed() {
         ("const o = {m: pay};\n  o.n = 1;\n  o.m = 2", false),
         ("const m = jest.fn(() => pay);\n  m.mockName = 1", false),
         ("const u = new URL('http://x');\n  u.pathname = '/y'", false),
+        // A global class handed to `new` is not what the new object holds (ky `c847eec`).
+        (
+            "const u = new URL(String(new URLSearchParams({a: '1'})), 'http://x');\n  const vals = u.searchParams.getAll('a');\n  vals.sort()",
+            false,
+        ),
+        // Nor is a function of the file handed to a call what the call returns.
+        ("const r = [1].map(ident);\n  r.sort()", false),
         (
             "const p = path.join('a', 'b');\n  const o = {};\n  o.p = p",
             false,
