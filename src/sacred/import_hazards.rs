@@ -1142,10 +1142,25 @@ fn python_writes_beyond_locals_as<'t>(
                                 || made_holding.contains(name)
                                 || (top_assigned.contains(name) && !locals_anywhere.contains(name))
                         });
+                    // (And a built-in that copies into a new container, `env =
+                    // dict(os.environ)`, where the file does not bind its name.)
                     let constructor = call.child_by_field_name("function").is_some_and(|f| {
-                        let callee = text(f, src);
-                        let last = callee.rsplit('.').next().unwrap_or(callee).trim();
-                        last.chars().next().is_some_and(char::is_uppercase)
+                        let callee: String = text(f, src).split_whitespace().collect();
+                        let last = callee.rsplit('.').next().unwrap_or(&callee);
+                        let copies = matches!(
+                            callee.as_str(),
+                            "dict"
+                                | "list"
+                                | "set"
+                                | "frozenset"
+                                | "tuple"
+                                | "sorted"
+                                | "bytearray"
+                                | "copy.copy"
+                                | "copy.deepcopy"
+                        ) && !top_assigned.contains(&callee)
+                            && !locals_anywhere.contains(&callee);
+                        (copies || last.chars().next().is_some_and(char::is_uppercase))
                             && !file_functions.contains(last)
                     });
                     // `unittest.mock`'s makers hold nothing of what they are handed to
@@ -3129,7 +3144,32 @@ fn js_writes_beyond_locals_as<'t>(
                             || matches!(kind(o), "array" | "object" | "new_expression")
                                 && named_children(o).into_iter().any(handed)
                     });
+                    // A built-in that copies into a new object or array (`const env =
+                    // Object.assign({}, process.env)`, `Array.from(xs)`, `structuredClone(o)`).
+                    let callee: String = v
+                        .child_by_field_name("function")
+                        .map_or(String::new(), |f| text(f, src).split_whitespace().collect());
+                    let first_literal = v
+                        .child_by_field_name("arguments")
+                        .and_then(|a| named_children(a).into_iter().next())
+                        .is_some_and(|a| matches!(kind(a), "object" | "array"));
+                    let copies = !bound("Object")
+                        && !bound("Array")
+                        && !top_level.contains("Object")
+                        && !top_level.contains("Array")
+                        && !top_level.contains("structuredClone")
+                        && (matches!(
+                            callee.as_str(),
+                            "Object.fromEntries"
+                                | "Object.entries"
+                                | "Object.values"
+                                | "Array.from"
+                                | "structuredClone"
+                        ) || (callee == "Object.assign" && first_literal));
                     match kind(v) {
+                        "call_expression" if copies && args_handed => {
+                            holding.push(text(name, src).to_owned());
+                        }
                         "call_expression" if args_handed || receiver_holds => {
                             found.push(text(name, src).to_owned());
                         }

@@ -935,6 +935,19 @@ fn what_a_call_returns_may_be_what_it_was_handed() {
             "p = os.path.join('a', 'b')\n    d = {}\n    d['p'] = p",
             false,
         ),
+        // A built-in copy is a new container holding what it copied (tornado `09efc06`).
+        (
+            "env = dict(os.environ)\n    env['PYTHON_BASIC_REPL'] = '1'",
+            false,
+        ),
+        (
+            "d = dict(m=billing.pay)\n    d['m'].total = lambda xs: 6",
+            true,
+        ),
+        (
+            "xs = list([billing.pay])\n    xs[0].total = lambda xs: 6",
+            true,
+        ),
     ] {
         let file = format!("{head}{body}\n");
         let l = changed(&py_base(), &[("tests/aaa/test_a.py", &file)]);
@@ -979,6 +992,18 @@ fn what_a_call_returns_may_be_what_it_was_handed() {
         (
             "const u = new URL(String(new URLSearchParams({a: '1'})), 'http://x');\n  const vals = u.searchParams.getAll('a');\n  vals.sort()",
             false,
+        ),
+        (
+            "const env = Object.assign({}, process.env);\n  env.TZ = 'UTC'",
+            false,
+        ),
+        (
+            "const o = Object.assign({}, {m: pay});\n  o.m.total = () => 6",
+            true,
+        ),
+        (
+            "const xs = Array.from([pay]);\n  xs[0].total = () => 6",
+            true,
         ),
         // Nor is a function of the file handed to a call what the call returns.
         ("const r = [1].map(ident);\n  r.sort()", false),
