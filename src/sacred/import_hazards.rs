@@ -989,8 +989,24 @@ fn python_writes_beyond_locals_as<'t>(
                 }
             }
             "assignment" => {
+                // A name bound by unpacking (`m, n = billing.pay, 1`, `[m] = [billing.pay]`)
+                // may be another's object, whatever else binds it.
+                if let Some(l) = n.child_by_field_name("left").map(unparenthesized)
+                    && kind(l) != "identifier"
+                {
+                    let mut names: Vec<Node<'_>> = vec![l];
+                    while let Some(x) = names.pop() {
+                        match kind(x) {
+                            "identifier" => {
+                                aliased.insert(text(x, src).to_owned());
+                            }
+                            "attribute" | "subscript" => {}
+                            _ => names.extend(named_children(x)),
+                        }
+                    }
+                }
                 if let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
+                    n.child_by_field_name("left").map(unparenthesized),
                     n.child_by_field_name("right"),
                 ) && kind(l) == "identifier"
                 {
@@ -3060,6 +3076,29 @@ fn js_writes_beyond_locals_as<'t>(
             && js_may_alias(r, src)
         {
             aliased.insert(text(l, src).to_owned());
+        }
+        // A name a destructuring assignment or a loop binds (`[m] = [pay]`, `({m} = o)`,
+        // `for (m of [pay])`) may be another's object, whatever else binds it.
+        let rebinding = match kind(n) {
+            "assignment_expression" => n
+                .child_by_field_name("left")
+                .filter(|l| kind(*l) != "identifier" && kind(*l) != "member_expression"),
+            "for_in_statement" => n.child_by_field_name("left"),
+            _ => None,
+        };
+        if let Some(l) = rebinding {
+            let mut names = vec![l];
+            while let Some(x) = names.pop() {
+                match kind(x) {
+                    "identifier" | "shorthand_property_identifier_pattern" => {
+                        aliased.insert(text(x, src).to_owned());
+                    }
+                    "member_expression" | "subscript_expression" => {}
+                    // `{m: local}`: the key names nothing bound.
+                    "pair_pattern" => names.extend(x.child_by_field_name("value")),
+                    _ => names.extend(named_children(x)),
+                }
+            }
         }
         stack.extend(named_children(n));
     }

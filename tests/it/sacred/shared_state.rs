@@ -1022,3 +1022,49 @@ fn what_a_call_returns_may_be_what_it_was_handed() {
         assert_writer(&l, refused, "js:tests/billing/pay.test.js", JS_ID);
     }
 }
+
+/// Confirmed with pytest and `node --test`: a name the test first binds to its own object,
+/// then rebinds to the module by unpacking or a loop (`m, n = billing.pay, 1`, `[m] =
+/// [billing.pay]`, `(m) = billing.pay`; `[m] = [pay]`, `({x: m} = {x: pay})`, `for (m of
+/// [pay])`), passed a broken `total` set through it. Such a name is another's object.
+#[test]
+fn a_name_rebound_by_unpacking_or_a_loop_is_not_the_tests_own() {
+    for body in [
+        "m = {}\n    [m] = [billing.pay]\n    m.total = lambda xs: 6",
+        "m = {}\n    m, n = billing.pay, 1\n    m.total = lambda xs: 6",
+        "m = {}\n    (m) = billing.pay\n    m.total = lambda xs: 6",
+    ] {
+        let file = format!(
+            "import os\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\ndef test_setup():\n    {body}\n"
+        );
+        let l = changed(&py_base(), &[("tests/aaa/test_a.py", &file)]);
+        println!("case: {body}");
+        assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
+    }
+    let base = [
+        (
+            "package.json",
+            "{\"devDependencies\": {\"jest\": \"^29\"}}\n",
+        ),
+        ("src/pay.js", JS_PAY),
+        ("tests/billing/pay.test.js", JS_TEST),
+    ];
+    for (body, refused) in [
+        ("let m = {};\n  [m] = [pay];\n  m.total = () => 6", true),
+        (
+            "let m = {};\n  ({m} = {m: pay});\n  m.total = () => 6",
+            true,
+        ),
+        (
+            "let m = {};\n  ({x: m} = {x: pay});\n  m.total = () => 6",
+            true,
+        ),
+        ("let m = {};\n  for (m of [pay]) m.total = () => 6", true),
+        ("const o = {};\n  for (const k of ['a']) o[k] = 1", false),
+    ] {
+        let file = js_test_calling("", body);
+        let l = changed(&base, &[("tests/billing/pay.test.js", &file)]);
+        println!("case: {body}");
+        assert_writer(&l, refused, "js:tests/billing/pay.test.js", JS_ID);
+    }
+}
