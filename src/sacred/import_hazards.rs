@@ -1357,32 +1357,7 @@ fn python_writes_beyond_locals_as<'t>(
             })
             && t.child_by_field_name("attribute").is_some_and(|a| {
                 let a = text(a, src);
-                !(a.starts_with("assert")
-                    || a.starts_with("fail")
-                    || a.starts_with("skip")
-                    || a.starts_with('_')
-                    || matches!(
-                        a,
-                        "run"
-                            | "debug"
-                            | "setUp"
-                            | "tearDown"
-                            | "setUpClass"
-                            | "tearDownClass"
-                            | "addCleanup"
-                            | "doCleanups"
-                            | "addClassCleanup"
-                            | "doClassCleanups"
-                            | "subTest"
-                            | "id"
-                            | "shortDescription"
-                            | "defaultTestResult"
-                            | "addTypeEqualityFunc"
-                            | "enterContext"
-                            | "longMessage"
-                            | "maxDiff"
-                            | "countTestCases"
-                    ))
+                !(a.starts_with('_') || test_case_machinery(a))
             })
     };
     let instance_state = |t: Node<'_>| {
@@ -1399,11 +1374,18 @@ fn python_writes_beyond_locals_as<'t>(
             let Some(next) = next.map(unparenthesized) else {
                 return false;
             };
+            // Through what the instance holds itself, not through its class, a method of
+            // the class or its machinery (`self.__class__.__base__.assertEqual = …`,
+            // `self.assertEqual.__func__.__code__ = …` reach every test case).
             if kind(next) == "identifier" && text(next, src) == "self" {
                 return kind(n) == "attribute"
                     && (n.id() == t.id()
-                        || n.child_by_field_name("attribute")
-                            .is_some_and(|a| !self_aliases.contains(text(a, src))));
+                        || n.child_by_field_name("attribute").is_some_and(|a| {
+                            let a = text(a, src);
+                            !self_aliases.contains(a)
+                                && !test_case_machinery(a)
+                                && !(a.starts_with("__") && a.ends_with("__") && a != "__dict__")
+                        }));
             }
             n = next;
         }
@@ -6230,6 +6212,36 @@ fn took_calls(
         aliased.insert(name);
     }
     (aliased.len(), made_holding.len()) != before
+}
+
+/// Whether a name is part of a `unittest` test case's machinery rather than its own state:
+/// its assertions, failures and skips, and the methods and settings the runner uses.
+fn test_case_machinery(a: &str) -> bool {
+    a.starts_with("assert")
+        || a.starts_with("fail")
+        || a.starts_with("skip")
+        || matches!(
+            a,
+            "run"
+                | "debug"
+                | "setUp"
+                | "tearDown"
+                | "setUpClass"
+                | "tearDownClass"
+                | "addCleanup"
+                | "doCleanups"
+                | "addClassCleanup"
+                | "doClassCleanups"
+                | "subTest"
+                | "id"
+                | "shortDescription"
+                | "defaultTestResult"
+                | "addTypeEqualityFunc"
+                | "enterContext"
+                | "longMessage"
+                | "maxDiff"
+                | "countTestCases"
+        )
 }
 
 /// Grows `set` until `step`, handed what it holds so far, finds nothing new in it: names

@@ -1068,3 +1068,37 @@ fn a_name_rebound_by_unpacking_or_a_loop_is_not_the_tests_own() {
         assert_writer(&l, refused, "js:tests/billing/pay.test.js", JS_ID);
     }
 }
+
+/// Confirmed with pytest, the locked test a `unittest.TestCase` calling `assertEqual`: a
+/// test case that sets through its class or a method of its class
+/// (`self.__class__.__base__.assertEqual = …`, `self.assertEqual.__func__.__code__ = …`)
+/// changes every later test case, and the broken `total` passed. Refused; what the instance
+/// holds itself (`self.server.port`, `self.__dict__[…]`, `self._conn[…]`) passes.
+#[test]
+fn a_test_case_writing_through_its_class_is_refused() {
+    for (body, refused) in [
+        (
+            "self.__class__.__base__.assertEqual = lambda *a, **k: None",
+            true,
+        ),
+        (
+            "self.__class__.__mro__[1].assertEqual = lambda *a, **k: None",
+            true,
+        ),
+        (
+            "self.assertEqual.__func__.__code__ = (lambda *a, **k: None).__code__",
+            true,
+        ),
+        (
+            "self.server = types.SimpleNamespace()\n        self.server.port = 1\n        self.__dict__['y'] = 2\n        self._conn = {}\n        self._conn['a'] = 1",
+            false,
+        ),
+    ] {
+        let file = format!(
+            "import os\nimport types\nimport unittest\n\n\ndef test_env():\n    assert os.sep\n\n\nclass T(unittest.TestCase):\n    def test_x(self):\n        {body}\n"
+        );
+        let l = changed(&py_base(), &[("tests/aaa/test_a.py", &file)]);
+        println!("case: {body}");
+        assert_writer(&l, refused, "python:tests/aaa/test_a.py", PY_ID);
+    }
+}
