@@ -1382,9 +1382,10 @@ fn python_writes_beyond_locals_as<'t>(
                     && (n.id() == t.id()
                         || n.child_by_field_name("attribute").is_some_and(|a| {
                             let a = text(a, src);
-                            !self_aliases.contains(a)
-                                && !test_case_machinery(a)
-                                && !(a.starts_with("__") && a.ends_with("__") && a != "__dict__")
+                            let dunder = a.starts_with("__") && a.ends_with("__");
+                            !(self_aliases.contains(a)
+                                || test_case_machinery(a)
+                                || (dunder && a != "__dict__"))
                         }));
             }
             n = next;
