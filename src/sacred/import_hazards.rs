@@ -1252,6 +1252,30 @@ fn python_writes_beyond_locals_as<'t>(
                             n.child_by_field_name("right").into_iter().collect(),
                         )
                     }
+                    // `class C: m = billing.pay` inside it: the class holds it.
+                    "class_definition" => (
+                        n.child_by_field_name("name"),
+                        n.child_by_field_name("body")
+                            .map(named_children)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter_map(|st| named_children(st).into_iter().next())
+                            .filter(|a| kind(*a) == "assignment")
+                            .filter_map(|a| a.child_by_field_name("right"))
+                            .collect(),
+                    ),
+                    // `setattr(ns, "m", billing.pay)`, `object.__setattr__(ns, …)`.
+                    "call"
+                        if n.child_by_field_name("function").is_some_and(|f| {
+                            matches!(text(f, src), "setattr" | "object.__setattr__")
+                        }) =>
+                    {
+                        let args: Vec<Node<'_>> = n
+                            .child_by_field_name("arguments")
+                            .map(named_children)
+                            .unwrap_or_default();
+                        (args.first().copied(), args.into_iter().skip(2).collect())
+                    }
                     "call" => match n.child_by_field_name("function") {
                         Some(f)
                             if kind(f) == "attribute"
@@ -1267,6 +1291,7 @@ fn python_writes_beyond_locals_as<'t>(
                                             | "appendleft"
                                             | "extendleft"
                                             | "__setitem__"
+                                            | "__setattr__"
                                     )
                                 }) =>
                         {
@@ -1281,10 +1306,10 @@ fn python_writes_beyond_locals_as<'t>(
                     },
                     _ => (None, Vec::new()),
                 };
-                if let Some(c) = container.map(unparenthesized)
-                    && kind(c) == "identifier"
-                    && fresh.contains(text(c, src))
-                    && !holders.contains(text(c, src))
+                // (Into any slot under the name: `ns.__dict__["m"] = billing.pay`.)
+                if let Some(r) = container.and_then(|c| root_name(c, src))
+                    && fresh.contains(r)
+                    && !holders.contains(r)
                     && values.into_iter().any(|v| {
                         let v = if kind(v) == "keyword_argument" {
                             v.child_by_field_name("value").unwrap_or(v)
@@ -1294,7 +1319,7 @@ fn python_writes_beyond_locals_as<'t>(
                         stores_foreign(v)
                     })
                 {
-                    found.push(text(c, src).to_owned());
+                    found.push(r.to_owned());
                 }
                 stack.extend(named_children(n));
             }

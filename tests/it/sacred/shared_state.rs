@@ -835,6 +835,23 @@ fn a_container_holding_the_module_is_written_through() {
             "d = {}\n    o = types.SimpleNamespace()\n    d['o'] = o\n    d['o'].total = 1",
             false,
         ),
+        // Into a slot of its `__dict__`, by `setattr`, as a class attribute.
+        (
+            "ns = types.SimpleNamespace()\n    ns.__dict__['m'] = billing.pay\n    ns.m.total = lambda xs: 6",
+            true,
+        ),
+        (
+            "ns = types.SimpleNamespace()\n    setattr(ns, 'm', billing.pay)\n    ns.m.total = lambda xs: 6",
+            true,
+        ),
+        (
+            "class C:\n        m = billing.pay\n\n    C.m.total = lambda xs: 6",
+            true,
+        ),
+        (
+            "class C:\n        m = 1\n\n    C.m = 2\n    ns = types.SimpleNamespace()\n    setattr(ns, 'm', 1)\n    ns.m = 3",
+            false,
+        ),
     ] {
         let file = format!(
             "import os\nimport types\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\ndef test_setup():\n    {body}\n"
