@@ -1092,26 +1092,32 @@ fn python_writes_beyond_locals_as<'t>(
                 });
             }
         }
+        // Its module's functions (a nested one is among `nested_callables`).
         let mut names = BTreeSet::new();
-        let mut stack = vec![root];
-        while let Some(n) = stack.pop() {
-            match kind(n) {
+        for top in named_children(root) {
+            let top = if kind(top) == "decorated_definition" {
+                top.child_by_field_name("definition").unwrap_or(top)
+            } else {
+                top
+            };
+            match kind(top) {
                 "function_definition" => {
-                    if let Some(name) = n.child_by_field_name("name") {
+                    if let Some(name) = top.child_by_field_name("name") {
                         names.insert(text(name, src).to_owned());
                     }
                 }
-                "assignment"
-                    if n.child_by_field_name("right")
-                        .is_some_and(|r| kind(unparenthesized(r)) == "lambda") =>
-                {
-                    if let Some(l) = n.child_by_field_name("left") {
+                "expression_statement" => {
+                    if let Some(a) = named_children(top).into_iter().next()
+                        && kind(a) == "assignment"
+                        && a.child_by_field_name("right")
+                            .is_some_and(|r| kind(unparenthesized(r)) == "lambda")
+                        && let Some(l) = a.child_by_field_name("left")
+                    {
                         names.insert(text(l, src).to_owned());
                     }
                 }
                 _ => {}
             }
-            stack.extend(named_children(n));
         }
         names
     } else {
