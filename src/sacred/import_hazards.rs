@@ -2841,6 +2841,22 @@ fn js_holds_foreign(
     false
 }
 
+/// The names a JavaScript/TypeScript pattern binds, at any depth (`m`, `{m, n: [o]}`).
+fn js_names_in(pattern: Node<'_>, src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![pattern];
+    while let Some(x) = stack.pop() {
+        if matches!(
+            kind(x),
+            "identifier" | "shorthand_property_identifier_pattern"
+        ) {
+            out.push(text(x, src).to_owned());
+        }
+        stack.extend(named_children(x));
+    }
+    out
+}
+
 /// The names a JavaScript/TypeScript file binds at its top to a module it imports (`import
 /// path from 'node:path'`, `import * as fs from …`, `const os = require('os')`), and all
 /// the names it declares there, read from the file holding `def`.
@@ -2871,16 +2887,8 @@ fn js_import_bound_names(
             }
             "lexical_declaration" | "variable_declaration" => {
                 for d in named_children(top) {
-                    let mut names: Vec<Node<'_>> =
-                        d.child_by_field_name("name").into_iter().collect();
-                    while let Some(x) = names.pop() {
-                        if matches!(
-                            kind(x),
-                            "identifier" | "shorthand_property_identifier_pattern"
-                        ) {
-                            declared.insert(text(x, src).to_owned());
-                        }
-                        names.extend(named_children(x));
+                    if let Some(name) = d.child_by_field_name("name") {
+                        declared.extend(js_names_in(name, src));
                     }
                     if kind(d) == "variable_declarator"
                         && let (Some(name), Some(value)) = (
@@ -2966,20 +2974,11 @@ fn js_writes_beyond_locals_as<'t>(
                     .filter(|_| matches!(kind(p), "required_parameter" | "optional_parameter"))
             });
         if let Some(d) = default {
-            let mut bound = Vec::new();
-            let mut inner: Vec<Node<'_>> = named_children(p)
+            let bound: Vec<String> = named_children(p)
                 .into_iter()
                 .filter(|c| c.id() != d.id() && kind(*c) != "type_annotation")
+                .flat_map(|c| js_names_in(c, src))
                 .collect();
-            while let Some(x) = inner.pop() {
-                if matches!(
-                    kind(x),
-                    "identifier" | "shorthand_property_identifier_pattern"
-                ) {
-                    bound.push(text(x, src).to_owned());
-                }
-                inner.extend(named_children(x));
-            }
             if js_may_alias(d, src) {
                 aliased.extend(bound.iter().cloned());
             }

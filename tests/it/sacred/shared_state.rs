@@ -266,6 +266,18 @@ const JS_PAY: &str = "exports.total = (xs) => xs.reduce((a, b) => a + b, 0);\n";
 const JS_TEST: &str = "const assert = require('assert');\nconst pay = require('../../src/pay');\n\nit('totals', () => {\n  assert.strictEqual(pay.total([1, 2, 3]), 6);\n});\n";
 const JS_ID: &str = "js:tests/billing/pay.test.js::totals";
 
+/// A Jest project whose locked test is `JS_TEST`.
+fn jest_base() -> [(&'static str, &'static str); 3] {
+    [
+        (
+            "package.json",
+            "{\"devDependencies\": {\"jest\": \"^29\"}}\n",
+        ),
+        ("src/pay.js", JS_PAY),
+        ("tests/billing/pay.test.js", JS_TEST),
+    ]
+}
+
 /// Confirmed with Jest: a test of the locked test's file, run before it, that sets
 /// `pay.total` passes it against a broken `total`. Mocha loads every spec file into one
 /// process, so there another file's test does the same.
@@ -860,14 +872,7 @@ fn a_container_holding_the_module_is_written_through() {
         println!("case: {body}");
         assert_writer(&l, refused, "python:tests/aaa/test_a.py", PY_ID);
     }
-    let base = [
-        (
-            "package.json",
-            "{\"devDependencies\": {\"jest\": \"^29\"}}\n",
-        ),
-        ("src/pay.js", JS_PAY),
-        ("tests/billing/pay.test.js", JS_TEST),
-    ];
+    let base = jest_base();
     for (body, refused) in [
         ("const d = {};\n  d.m = pay;\n  d.m.total = () => 6", true),
         (
@@ -971,14 +976,7 @@ fn what_a_call_returns_may_be_what_it_was_handed() {
         println!("case: {body}");
         assert_writer(&l, refused, "python:tests/aaa/test_a.py", PY_ID);
     }
-    let base = [
-        (
-            "package.json",
-            "{\"devDependencies\": {\"jest\": \"^29\"}}\n",
-        ),
-        ("src/pay.js", JS_PAY),
-        ("tests/billing/pay.test.js", JS_TEST),
-    ];
+    let base = jest_base();
     for (body, refused) in [
         ("const m = ident(pay);\n  m.total = () => 6", true),
         (
@@ -1058,14 +1056,7 @@ fn a_name_rebound_by_unpacking_or_a_loop_is_not_the_tests_own() {
         println!("case: {body}");
         assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
     }
-    let base = [
-        (
-            "package.json",
-            "{\"devDependencies\": {\"jest\": \"^29\"}}\n",
-        ),
-        ("src/pay.js", JS_PAY),
-        ("tests/billing/pay.test.js", JS_TEST),
-    ];
+    let base = jest_base();
     for (body, refused) in [
         ("let m = {};\n  [m] = [pay];\n  m.total = () => 6", true),
         (
