@@ -843,15 +843,8 @@ fn python_writes_beyond_locals_as<'t>(
                         .child_by_field_name("left")
                         .or_else(|| n.child_by_field_name("alias"))
                         .or_else(|| n.child_by_field_name("name"));
-                    let mut names: Vec<Node<'_>> = target.into_iter().collect();
-                    while let Some(x) = names.pop() {
-                        match kind(x) {
-                            "identifier" => {
-                                locals_anywhere.insert(text(x, src).to_owned());
-                            }
-                            "attribute" | "subscript" => {}
-                            _ => names.extend(named_children(x)),
-                        }
+                    if let Some(target) = target {
+                        locals_anywhere.extend(python_target_names(target, src));
                     }
                     if kind(n) == "assignment"
                         && let (Some(l), Some(r)) = (
@@ -994,16 +987,7 @@ fn python_writes_beyond_locals_as<'t>(
                 if let Some(l) = n.child_by_field_name("left").map(unparenthesized)
                     && kind(l) != "identifier"
                 {
-                    let mut names: Vec<Node<'_>> = vec![l];
-                    while let Some(x) = names.pop() {
-                        match kind(x) {
-                            "identifier" => {
-                                aliased.insert(text(x, src).to_owned());
-                            }
-                            "attribute" | "subscript" => {}
-                            _ => names.extend(named_children(x)),
-                        }
-                    }
+                    aliased.extend(python_target_names(l, src));
                 }
                 if let (Some(l), Some(r)) = (
                     n.child_by_field_name("left").map(unparenthesized),
@@ -1046,19 +1030,12 @@ fn python_writes_beyond_locals_as<'t>(
                         .into_iter()
                         .next()
                         .is_some_and(|v| !python_may_alias(v, src) && !holds_foreign(v));
-                let mut inner: Vec<Node<'_>> = n.child_by_field_name(field).into_iter().collect();
-                while let Some(x) = inner.pop() {
-                    match kind(x) {
-                        "identifier" => {
-                            if made_by_with {
-                                fresh.insert(text(x, src).to_owned());
-                            } else {
-                                aliased.insert(text(x, src).to_owned());
-                            }
-                        }
-                        // `for billing.pay.total in …` binds no name of its own.
-                        "attribute" | "subscript" => {}
-                        _ => inner.extend(named_children(x)),
+                if let Some(target) = n.child_by_field_name(field) {
+                    let names = python_target_names(target, src);
+                    if made_by_with {
+                        fresh.extend(names);
+                    } else {
+                        aliased.extend(names);
                     }
                 }
             }
@@ -6273,6 +6250,21 @@ fn test_case_machinery(a: &str) -> bool {
                 | "maxDiff"
                 | "countTestCases"
         )
+}
+
+/// The names a Python assignment, loop or `as` target binds, unpacked at any depth
+/// (`m, (n, o)`); an attribute or item target binds none (`for billing.pay.total in …`).
+fn python_target_names(target: Node<'_>, src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![target];
+    while let Some(x) = stack.pop() {
+        match kind(x) {
+            "identifier" => out.push(text(x, src).to_owned()),
+            "attribute" | "subscript" => {}
+            _ => stack.extend(named_children(x)),
+        }
+    }
+    out
 }
 
 /// Grows `set` until `step`, handed what it holds so far, finds nothing new in it: names
