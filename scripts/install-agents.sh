@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the coding-agent clients the integration tests drive, at the versions pinned by
-# each tests/<agent>/package-lock.json (npm ci). Idempotent: a folder whose node_modules
+# Installs the coding-agent clients the integration tests drive, and the JavaScript test
+# runners whose reports they read (tests/runners), at the versions pinned by each
+# tests/<dir>/package-lock.json (npm ci). Idempotent: a folder whose node_modules
 # already matches its lock file is left alone. tests/cursor is not installed: the tests use
 # payloads taken from that SDK, not the SDK itself (`npm install` there to read it).
 set -euo pipefail

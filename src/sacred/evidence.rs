@@ -323,6 +323,13 @@ fn judge(
             for c in cases {
                 match matches(t, c, tree) {
                     Match::Exact => exact.push(c),
+                    // A case of a JavaScript `.each` title is no other locked test's own
+                    // entry (`case %s` does not take the report of a test `case zero`).
+                    Match::Loose
+                        if matches!(t.lang.as_str(), "js" | "ts")
+                            && covered.iter().any(|o| {
+                                o.group != t.group && matches(o, c, tree) == Match::Exact
+                            }) => {}
                     Match::Loose => loose.push(c),
                     Match::No if subclasses.runs(t, c, tree) => inherited.push(c),
                     Match::No => {}
@@ -626,6 +633,12 @@ fn match_js(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     if is_js_path(&c.classname) && !tree.names_file(&c.classname, &t.file) {
         return Match::No;
     }
+    // jest-junit's default templates (`{classname} {title}`) put the describe titles, none
+    // for a test at the top of its file, and a space before the title: ` is exact`.
+    if scope_only.is_empty() && name.strip_prefix(' ') == Some(t.name.as_str()) {
+        return Match::Exact;
+    }
+    let mut instance = false;
     for sep in [" ", " › ", " > "] {
         let joined = titles.join(sep);
         if name == joined {
@@ -641,8 +654,89 @@ fn match_js(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
         {
             return Match::Exact;
         }
+        // A case of `test.each(table)(title, …)` or of a `describe.each`: the title with
+        // the case's values put in for its placeholders (`case %i` → `case 1`).
+        instance |= has_placeholder(&joined)
+            && (title_instance(&joined, name)
+                || (has_placeholder(&t.name)
+                    && title_instance(&t.name, name)
+                    && title_instance(&scope_only.join(sep), &c.classname)));
     }
-    Match::No
+    if instance { Match::Loose } else { Match::No }
+}
+
+/// Whether a Jest or Vitest title holds a placeholder that `.each` fills with a case's
+/// values: a printf directive (`%s`, `%d`, `%i`, `%f`, `%j`, `%o`, `%p`, `%#`, `%$`) or
+/// a `$name` (`$a`, `$a.b`) of a table whose rows are objects or a tagged template.
+fn has_placeholder(title: &str) -> bool {
+    title_parts(title).iter().any(Option::is_none)
+}
+
+/// A title split into literal text (`Some`) and placeholders (`None`); `%%` is a `%`.
+fn title_parts(title: &str) -> Vec<Option<String>> {
+    let mut parts: Vec<Option<String>> = Vec::new();
+    let mut lit = String::new();
+    let chars: Vec<char> = title.chars().collect();
+    let mut i = 0;
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if c == '%' && next == Some('%') {
+            lit.push('%');
+            i += 2;
+            continue;
+        }
+        let placeholder_end = if c == '%' && next.is_some_and(|n| "sdifjop#$".contains(n)) {
+            Some(i + 2)
+        } else if c == '$' && next.is_some_and(|n| n.is_alphabetic() || n == '_') {
+            // `$name`, `$name.field`, `$0` is not one.
+            let mut j = i + 1;
+            loop {
+                while j < chars.len() && ident(chars[j]) {
+                    j += 1;
+                }
+                if chars.get(j) == Some(&'.') && chars.get(j + 1).is_some_and(|n| ident(*n)) {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            Some(j)
+        } else {
+            None
+        };
+        if let Some(end) = placeholder_end {
+            if !lit.is_empty() {
+                parts.push(Some(std::mem::take(&mut lit)));
+            }
+            parts.push(None);
+            i = end;
+        } else {
+            lit.push(c);
+            i += 1;
+        }
+    }
+    if !lit.is_empty() {
+        parts.push(Some(lit));
+    }
+    parts
+}
+
+/// Whether `name` is `template` with each placeholder replaced by some text.
+fn title_instance(template: &str, name: &str) -> bool {
+    fn go(parts: &[Option<String>], name: &str) -> bool {
+        match parts.split_first() {
+            None => name.is_empty(),
+            Some((Some(lit), rest)) => name.strip_prefix(lit.as_str()).is_some_and(|r| go(rest, r)),
+            Some((None, rest)) => name
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([name.len()])
+                .any(|i| go(rest, &name[i..])),
+        }
+    }
+    go(&title_parts(template), name)
 }
 
 /// `#3 title` (tap-junit numbers its test points) → `title`.
@@ -664,15 +758,34 @@ fn is_js_path(s: &str) -> bool {
         .any(|e| s.ends_with(e))
 }
 
-/// AVA's file prefix: the path without extension, with ` › ` between directories, of which
-/// a common leading part may be dropped.
+/// AVA's file prefix (with several test files): the path below the directory the test files
+/// share, with ` › ` between its parts, `__tests__` directories left out and the file's name
+/// without its extension, its first `.test.` or `.spec.` made `.` and its first `test-`
+/// dropped (`tests/billing/pay.test.js` → `billing › pay`). The file written out without
+/// its extension also matches.
 fn file_prefix_matches(prefix: &str, file: &str) -> bool {
+    let ends_with = |full: &str, tail: &str| full == tail || full.ends_with(&format!("/{tail}"));
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
     let as_path = prefix.replace(" › ", "/");
-    let as_path = as_path
+    let written = as_path
         .rsplit_once('.')
         .map_or(as_path.as_str(), |(s, _)| s);
-    stem == as_path || stem.ends_with(&format!("/{as_path}"))
+    if ends_with(stem, written) {
+        return true;
+    }
+    let mut parts: Vec<&str> = file.split('/').filter(|p| *p != "__tests__").collect();
+    let Some(last) = parts.pop() else {
+        return false;
+    };
+    let last = last.replacen(".spec.", ".", 1).replacen(".test.", ".", 1);
+    let last = last.replacen("test-", "", 1);
+    let last = last.rsplit_once('.').map_or(last.as_str(), |(s, _)| s);
+    let mut ava = parts.join("/");
+    if !ava.is_empty() {
+        ava.push('/');
+    }
+    ava.push_str(last);
+    ends_with(&ava, &as_path)
 }
 
 fn match_go(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
@@ -1111,6 +1224,84 @@ mod tests {
         assert_eq!(p("#2 is exact"), Match::Exact);
         assert_eq!(p("pay › is exact"), Match::Exact);
         assert_eq!(p("other › is exact"), Match::No);
+    }
+
+    #[test]
+    fn jest_junit_writes_a_top_level_test_after_a_space() {
+        let t = r("js:test/pay.test.js::top level", "test/pay.test.js");
+        let p = |cl: &str, n: &str| m(&t, &case(cl, n, Outcome::Passed));
+        assert_eq!(p(" top level", " top level"), Match::Exact);
+        assert_eq!(p("", "top level"), Match::Exact);
+        assert_eq!(p(" top", " top"), Match::No);
+        // Inside a describe, the space is the separator, not the whole scope.
+        let nested = r(
+            "js:test/pay.test.js::refunds::top level",
+            "test/pay.test.js",
+        );
+        assert_eq!(
+            m(&nested, &case(" top level", " top level", Outcome::Passed)),
+            Match::No
+        );
+    }
+
+    #[test]
+    fn each_titles_map_their_cases_loosely() {
+        let t = r(
+            "js:test/pay.test.js::refunds::nested::case %i of $name.first",
+            "test/pay.test.js",
+        );
+        let p = |cl: &str, n: &str| m(&t, &case(cl, n, Outcome::Passed));
+        assert_eq!(
+            p("test/pay.test.js", "refunds > nested > case 1 of 'ann'"),
+            Match::Loose
+        );
+        assert_eq!(
+            p("refunds nested case 2 of x", "refunds nested case 2 of x"),
+            Match::Loose
+        );
+        assert_eq!(p("refunds nested", "case 3 of y"), Match::Loose);
+        assert_eq!(
+            p("test/pay.test.js", "refunds > nested > cases 1 of y"),
+            Match::No
+        );
+        assert_eq!(
+            p("test/other.test.js", "refunds > nested > case 1 of y"),
+            Match::No
+        );
+        // `%%` is a percent sign; `$0` and a lone `%` are text.
+        assert!(!has_placeholder("100%% paid, $0 due, 5% off"));
+        assert!(title_instance("100%% of %s", "100% of all"));
+        assert!(!title_instance("100%% of %s", "100 of all"));
+        assert!(title_instance("$a + $b = $expected", "1 + 2 = 3"));
+        assert!(!title_instance("$a + $b = $expected", "1 - 2 = 3"));
+        assert!(title_instance("%#: %p", "0: 'x'"));
+    }
+
+    #[test]
+    fn ava_prefixes_name_the_file_as_ava_shortens_it() {
+        assert!(file_prefix_matches(
+            "billing › pay",
+            "tests/billing/pay.test.js"
+        ));
+        assert!(file_prefix_matches("pay", "tests/billing/pay.test.js"));
+        assert!(file_prefix_matches(
+            "billing › refund",
+            "test/billing/__tests__/refund.spec.ts"
+        ));
+        assert!(file_prefix_matches("refund", "test/test-refund.js"));
+        assert!(file_prefix_matches("billing › pay", "test/billing/pay.js"));
+        assert!(!file_prefix_matches(
+            "other › pay",
+            "tests/billing/pay.test.js"
+        ));
+        assert!(!file_prefix_matches("ay", "tests/billing/pay.test.js"));
+        let ava = r(
+            "js:tests/billing/pay.test.js::is exact",
+            "tests/billing/pay.test.js",
+        );
+        let p = |n: &str| m(&ava, &case("", n, Outcome::Passed));
+        assert_eq!(p("billing › pay › is exact"), Match::Exact);
+        assert_eq!(p("shop › pay › is exact"), Match::No);
     }
 
     #[test]

@@ -348,6 +348,7 @@ mod moved;
 mod python;
 mod python_class;
 mod python_import;
+mod runners;
 mod rust;
 mod shared_state;
 mod ts;

@@ -1,0 +1,254 @@
+//! Evidence written by the real JavaScript runners, each run by the gate with the exact
+//! command `templates/npm.yml` documents: Jest with jest-junit, Vitest's JUnit reporter, and
+//! AVA's TAP through tap-junit (pinned in `tests/runners/package.json`, installed by
+//! scripts/test.sh). Each suite holds a describe block, a test at the top of its file and a
+//! `.each` table: a passing run proves every locked test; a failing case, a runner
+//! configuration that leaves the sacred file out, and one that filters tests by name are
+//! refused.
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use crate::common::{Sandbox, TestRepo, assert_code, assert_success, source_root, text};
+
+/// The runners' `node_modules` (`npm ci` in tests/runners). Missing is a failure.
+fn runners() -> PathBuf {
+    let dir = source_root().join("tests/runners/node_modules");
+    assert!(
+        dir.join(".bin/jest").exists()
+            && dir.join(".bin/vitest").exists()
+            && dir.join(".bin/ava").exists()
+            && dir.join(".bin/tap-junit").exists(),
+        "the JavaScript test runners are not installed: run the tests with scripts/test.sh \
+         (npm ci in tests/runners)"
+    );
+    dir
+}
+
+/// The template's command line for a runner, with its report directory emptied first.
+fn template_command(runner: &str) -> String {
+    let template = std::fs::read_to_string(source_root().join("templates/npm.yml")).unwrap();
+    let line = template
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("#   {runner}:")))
+        .unwrap_or_else(|| panic!("templates/npm.yml documents no command for {runner}"));
+    format!("rm -rf reports/junit && {}", line.trim())
+}
+
+/// Gate `test` running `command`, its JUnit reports the evidence for `tests/billing/**`.
+fn config(command: &str) -> String {
+    format!(
+        "gates:\n  test:\n    run: {}\n    stages: [pre-commit, ci]\n    timeout: 5m\nsacred:\n  paths: [\"tests/billing/**\"]\n  evidence:\n    - {{ gate: test, junit: \"reports/junit/*.xml\" }}\n",
+        serde_json::to_string(command).unwrap()
+    )
+}
+
+const SRC: &str = "function total(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}\n";
+
+struct Js {
+    _sandbox: Sandbox,
+    repo: TestRepo,
+}
+
+/// A repository whose `tests/billing/pay.test.js` is sacred, with `src/pay.js` exporting
+/// `total` (CommonJS or an ES module), a test outside the sacred path, and gate `test`
+/// running the runner's template command with its report as evidence.
+fn project(runner: &str, esm: bool, package: &str, sacred: &str, other: &str) -> Js {
+    let modules = runners();
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("shop");
+    let export = if esm {
+        format!("export {SRC}")
+    } else {
+        format!("{SRC}module.exports = {{ total }};\n")
+    };
+    repo.write("src/pay.js", export);
+    repo.write("package.json", package);
+    repo.write("tests/billing/pay.test.js", sacred);
+    repo.write("tests/other.test.js", other);
+    repo.write(".gitignore", "node_modules\nreports/\n");
+    repo.write("gatekeeper.yml", config(&template_command(runner)));
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "tests"]);
+    assert_success(&repo.gk(&["sacred", "lock"]), "sacred lock");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "lock"]);
+    std::os::unix::fs::symlink(modules, repo.path("node_modules")).unwrap();
+    Js {
+        _sandbox: sandbox,
+        repo,
+    }
+}
+
+fn all_output(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn assert_proven(out: &Output, n: usize) {
+    assert_code(out, 0, "the real runner's report");
+    let wanted = format!("sacred evidence: {n} locked sacred tests ran and passed");
+    assert!(
+        all_output(out).contains(&wanted),
+        "no `{wanted}`:\n{}",
+        text(out)
+    );
+}
+
+fn assert_refused(out: &Output, id: &str, rule: &str) {
+    assert_code(out, 1, "the real runner's report");
+    let wanted = format!("refused: {id} [{rule}]");
+    assert!(
+        all_output(out).lines().any(|l| l.starts_with(&wanted)),
+        "no `{wanted}`:\n{}",
+        text(out)
+    );
+}
+
+/// The ids of [`CJS`] and [`ESM`]'s tests.
+const EXACT: &str = "js:tests/billing/pay.test.js::refunds::is exact";
+const TOP: &str = "js:tests/billing/pay.test.js::totals nothing";
+const EACH: &str = "js:tests/billing/pay.test.js::refunds::cases::adds %i and %i";
+
+const BODY: &str = "describe('refunds', () => {\n  test('is exact', () => {\n    expect(total([1, 2])).toBe(3);\n  });\n  describe('cases', () => {\n    test.each([\n      [1, 2, 3],\n      [2, 2, 4],\n    ])('adds %i and %i', (a, b, sum) => {\n      expect(total([a, b])).toBe(sum);\n    });\n  });\n});\n\ntest('totals nothing', () => {\n  expect(total([])).toBe(0);\n});\n";
+
+fn cjs() -> String {
+    format!("const {{ total }} = require('../../src/pay.js');\n\n{BODY}")
+}
+
+fn vitest_suite() -> String {
+    format!(
+        "import {{ describe, test, expect }} from 'vitest';\nimport {{ total }} from '../../src/pay.js';\n\n{BODY}"
+    )
+}
+
+/// Breaks `total` for two equal numbers (one case of the `.each` table fails) and runs the
+/// gate: it fails, and when its command is made to ignore the runner's exit code (`|| true`),
+/// the report refuses `id`. The code and the command are put back.
+fn break_one_case(repo: &TestRepo, runner: &str, esm: bool, id: &str) {
+    let out = repo.gk(&["run", "test"]);
+    assert_code(&out, 0, "before the break");
+    write_broken(repo, esm);
+    let out = repo.gk(&["run", "test"]);
+    assert_code(&out, 1, "a failing runner");
+    repo.write(
+        "gatekeeper.yml",
+        config(&format!("{} || true", template_command(runner))),
+    );
+    assert_refused(&repo.gk(&["run", "test"]), id, "failed-at-runtime");
+    repo.write("gatekeeper.yml", config(&template_command(runner)));
+    repo.write(
+        "src/pay.js",
+        if esm {
+            format!("export {SRC}")
+        } else {
+            format!("{SRC}module.exports = {{ total }};\n")
+        },
+    );
+}
+
+fn write_broken(repo: &TestRepo, esm: bool) {
+    let broken = "function total(xs) {\n  if (xs.length === 2 && xs[0] === xs[1]) return 5;\n  return xs.reduce((a, b) => a + b, 0);\n}\n";
+    repo.write(
+        "src/pay.js",
+        if esm {
+            format!("export {broken}")
+        } else {
+            format!("{broken}module.exports = {{ total }};\n")
+        },
+    );
+}
+
+#[test]
+fn real_jest_with_jest_junit_proves_the_sacred_tests_or_refuses_them() {
+    let js = project(
+        "jest",
+        false,
+        "{\"name\": \"shop\", \"private\": true}\n",
+        &cjs(),
+        "test('other', () => {\n  expect(1).toBe(1);\n});\n",
+    );
+    let repo = &js.repo;
+    // jest-junit writes the test at the top of the file as ` totals nothing` and the table's
+    // cases as `refunds cases adds 1 and 2`.
+    assert_proven(&repo.gk(&["run", "test", "-v"]), 3);
+    break_one_case(repo, "jest", false, EACH);
+    // Configuration that leaves the sacred file out, or runs only the other test.
+    repo.write(
+        "package.json",
+        "{\"name\": \"shop\", \"private\": true, \"jest\": {\"testPathIgnorePatterns\": [\"/billing/\"]}}\n",
+    );
+    let out = repo.gk(&["run", "test"]);
+    assert_refused(&out, EXACT, "not-run");
+    assert_refused(&out, TOP, "not-run");
+    repo.write(
+        "package.json",
+        "{\"name\": \"shop\", \"private\": true, \"jest\": {\"testNamePattern\": \"^other\"}}\n",
+    );
+    let out = repo.gk(&["run", "test"]);
+    assert_refused(&out, EACH, "skipped-at-runtime");
+    assert_refused(&out, TOP, "skipped-at-runtime");
+}
+
+#[test]
+fn real_vitest_junit_reporter_proves_the_sacred_tests_or_refuses_them() {
+    let js = project(
+        "vitest",
+        true,
+        "{\"name\": \"shop\", \"private\": true, \"type\": \"module\"}\n",
+        &vitest_suite(),
+        "import { test, expect } from 'vitest';\n\ntest('other', () => {\n  expect(1).toBe(1);\n});\n",
+    );
+    let repo = &js.repo;
+    assert_proven(&repo.gk(&["run", "test", "-v"]), 3);
+    break_one_case(repo, "vitest", true, EACH);
+    repo.write(
+        "vitest.config.js",
+        "export default { test: { exclude: ['**/node_modules/**', '**/billing/**'] } };\n",
+    );
+    let out = repo.gk(&["run", "test"]);
+    assert_refused(&out, EXACT, "not-run");
+    assert_refused(&out, EACH, "not-run");
+    repo.write(
+        "vitest.config.js",
+        "export default { test: { testNamePattern: '^other' } };\n",
+    );
+    let out = repo.gk(&["run", "test"]);
+    assert_refused(&out, EXACT, "skipped-at-runtime");
+    assert_refused(&out, TOP, "skipped-at-runtime");
+}
+
+const AVA_SUITE: &str = "import test from 'ava';\nimport { total } from '../../src/pay.js';\n\ntest('refund is exact', (t) => {\n  t.is(total([1, 2]), 3);\n});\n\ntest('two equal amounts', (t) => {\n  t.is(total([2, 2]), 4);\n});\n";
+
+#[test]
+fn real_ava_through_tap_junit_proves_the_sacred_tests_or_refuses_them() {
+    let package = |files: &str| {
+        format!(
+            "{{\"name\": \"shop\", \"private\": true, \"type\": \"module\", \"ava\": {{\"files\": [{files}]}}}}\n"
+        )
+    };
+    let js = project(
+        "AVA",
+        true,
+        &package("\"tests/**/*.test.js\""),
+        AVA_SUITE,
+        "import test from 'ava';\n\ntest('other', (t) => {\n  t.pass();\n});\n",
+    );
+    let repo = &js.repo;
+    let exact = "js:tests/billing/pay.test.js::refund is exact";
+    let equal = "js:tests/billing/pay.test.js::two equal amounts";
+    // Two files: AVA prefixes each title with its file (`billing › pay › refund is exact`).
+    assert_proven(&repo.gk(&["run", "test", "-v"]), 2);
+    break_one_case(repo, "AVA", true, equal);
+    // Only the other file: the sacred tests are absent from the report.
+    repo.write("package.json", package("\"tests/other.test.js\""));
+    let out = repo.gk(&["run", "test"]);
+    assert_refused(&out, exact, "not-run");
+    assert_refused(&out, equal, "not-run");
+    // Only the sacred file: AVA leaves the prefix out.
+    repo.write("package.json", package("\"tests/billing/*.test.js\""));
+    assert_proven(&repo.gk(&["run", "test", "-v"]), 2);
+}
