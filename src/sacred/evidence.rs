@@ -633,30 +633,49 @@ fn match_js(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     if is_js_path(&c.classname) && !tree.names_file(&c.classname, &t.file) {
         return Match::No;
     }
+    // An entry that names no file (AVA's title alone, jest-junit without `file`) could be
+    // another file's test of the same titles: it is this test's only when no other file
+    // holds its title, and never a case of its `.each` table (whose values no file holds).
+    let named = c.file.is_some() || is_js_path(&c.classname);
+    let alone = || !tree.title_elsewhere(&t.name, &t.file);
     // jest-junit's default templates (`{classname} {title}`) put the describe titles, none
     // for a test at the top of its file, and a space before the title: ` is exact`.
     if scope_only.is_empty() && name.strip_prefix(' ') == Some(t.name.as_str()) {
-        return Match::Exact;
+        return if named || alone() {
+            Match::Exact
+        } else {
+            Match::No
+        };
     }
     let mut instance = false;
     for sep in [" ", " › ", " > "] {
         let joined = titles.join(sep);
-        if name == joined {
-            return Match::Exact;
-        }
-        // jest-junit with `classNameTemplate: "{classname}"`, `titleTemplate: "{title}"`.
-        if name == t.name && c.classname == scope_only.join(sep) {
-            return Match::Exact;
+        if name == joined
+            // jest-junit with `classNameTemplate: "{classname}"`, `titleTemplate: "{title}"`.
+            || (name == t.name && c.classname == scope_only.join(sep))
+        {
+            return if named || alone() {
+                Match::Exact
+            } else {
+                Match::No
+            };
         }
         // AVA with several files: `file › title`.
+        // AVA with several files: `file › title`, the file named by its part below the
+        // directory the run's files share: no other file of the work tree may have it.
         if let Some(prefix) = name.strip_suffix(&format!(" › {joined}"))
             && file_prefix_matches(prefix, &t.file)
         {
-            return Match::Exact;
+            return if tree.only_file(&t.file, |f| is_js_path(f) && file_prefix_matches(prefix, f)) {
+                Match::Exact
+            } else {
+                Match::No
+            };
         }
         // A case of `test.each(table)(title, …)` or of a `describe.each`: the title with
         // the case's values put in for its placeholders (`case %i` → `case 1`).
-        instance |= has_placeholder(&joined)
+        instance |= named
+            && has_placeholder(&joined)
             && (title_instance(&joined, name)
                 || (has_placeholder(&t.name)
                     && title_instance(&t.name, name)
@@ -1255,11 +1274,22 @@ mod tests {
             p("test/pay.test.js", "refunds > nested > case 1 of 'ann'"),
             Match::Loose
         );
+        let named = |cl: &str, n: &str| {
+            let mut c = case(cl, n, Outcome::Passed);
+            c.file = Some("test/pay.test.js".into());
+            m(&t, &c)
+        };
         assert_eq!(
-            p("refunds nested case 2 of x", "refunds nested case 2 of x"),
+            named("refunds nested case 2 of x", "refunds nested case 2 of x"),
             Match::Loose
         );
-        assert_eq!(p("refunds nested", "case 3 of y"), Match::Loose);
+        assert_eq!(named("refunds nested", "case 3 of y"), Match::Loose);
+        // Without a file, a case could be any file's test of that text.
+        assert_eq!(
+            p("refunds nested case 2 of x", "refunds nested case 2 of x"),
+            Match::No
+        );
+        assert_eq!(p("refunds nested", "case 3 of y"), Match::No);
         assert_eq!(
             p("test/pay.test.js", "refunds > nested > cases 1 of y"),
             Match::No
@@ -1275,6 +1305,53 @@ mod tests {
         assert!(title_instance("$a + $b = $expected", "1 + 2 = 3"));
         assert!(!title_instance("$a + $b = $expected", "1 - 2 = 3"));
         assert!(title_instance("%#: %p", "0: 'x'"));
+    }
+
+    /// `t` matched against `c` in a work tree holding `files` (path, content).
+    fn m_in(t: &LockedRef, c: &Case, files: &[(&str, &str)]) -> Match {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, content) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, content).unwrap();
+        }
+        matches(t, c, &WorkTree::new(dir.path()))
+    }
+
+    #[test]
+    fn an_entry_naming_no_file_is_no_evidence_beside_a_look_alike() {
+        let t = r(
+            "js:tests/billing/pay.test.js::refund is exact",
+            "tests/billing/pay.test.js",
+        );
+        let own = (
+            "tests/billing/pay.test.js",
+            "test('refund is exact', () => {});\n",
+        );
+        let other = (
+            "tests/other.test.js",
+            "test('refund is exact', () => {});\n",
+        );
+        let vendored = (
+            "node_modules/x/t.test.js",
+            "test('refund is exact', () => {});\n",
+        );
+        let bare = case("", "refund is exact", Outcome::Passed);
+        let jest = case(" refund is exact", " refund is exact", Outcome::Passed);
+        assert_eq!(m_in(&t, &bare, &[own, vendored]), Match::Exact);
+        assert_eq!(m_in(&t, &jest, &[own, vendored]), Match::Exact);
+        assert_eq!(m_in(&t, &bare, &[own, other]), Match::No);
+        assert_eq!(m_in(&t, &jest, &[own, other]), Match::No);
+        // A report that names the file tells them apart.
+        let mut filed = bare.clone();
+        filed.file = Some("tests/billing/pay.test.js".into());
+        assert_eq!(m_in(&t, &filed, &[own, other]), Match::Exact);
+        // AVA's prefix names the file by its part below the run's common directory: another
+        // file with that part could have written it.
+        let ava = case("", "billing › pay › refund is exact", Outcome::Passed);
+        assert_eq!(m_in(&t, &ava, &[own, other]), Match::Exact);
+        let twin = ("legacy/billing/pay.test.js", "");
+        assert_eq!(m_in(&t, &ava, &[own, twin]), Match::No);
     }
 
     #[test]

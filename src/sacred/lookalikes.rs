@@ -135,6 +135,35 @@ impl WorkTree {
         })
     }
 
+    /// Whether `locked` is the only file of the work tree that `names` accepts.
+    pub fn only_file(&self, locked: &str, names: impl Fn(&str) -> bool) -> bool {
+        self.files()
+            .is_some_and(|files| !files.iter().any(|f| f != locked && names(f)))
+    }
+
+    /// Whether a JavaScript or TypeScript file of the work tree other than `locked`, outside
+    /// `node_modules`, holds `title` (a report entry that names no file — AVA's title alone,
+    /// jest-junit without `file` — could be that file's test). A file that cannot be read
+    /// counts as holding it.
+    pub fn title_elsewhere(&self, title: &str, locked: &str) -> bool {
+        let Some(files) = self.files() else {
+            return true;
+        };
+        let js = |f: &str| {
+            [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts"]
+                .iter()
+                .any(|e| f.ends_with(e))
+        };
+        files
+            .iter()
+            .filter(|f| *f != locked && js(f) && !f.split('/').any(|p| p == "node_modules"))
+            .any(|f| {
+                std::fs::read(self.root.join(f)).map_or(true, |bytes| {
+                    String::from_utf8_lossy(&bytes).contains(title)
+                })
+            })
+    }
+
     /// Whether no Python file of the repository but `locked` has a dotted path (`a/b.py` →
     /// `a.b`) that a report's module `module` could name: the same, one ending with
     /// `.module` (a runner started in a sub-directory), or one `module` ends with

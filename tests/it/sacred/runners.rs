@@ -251,4 +251,34 @@ fn real_ava_through_tap_junit_proves_the_sacred_tests_or_refuses_them() {
     // Only the sacred file: AVA leaves the prefix out.
     repo.write("package.json", package("\"tests/billing/*.test.js\""));
     assert_proven(&repo.gk(&["run", "test", "-v"]), 2);
+    // A look-alike of the same titles run alone, instead of the sacred file: its entries
+    // name no file, and another file holds the titles.
+    repo.write(
+        "tests/other.test.js",
+        "import test from 'ava';\n\ntest('refund is exact', (t) => {\n  t.pass();\n});\n\ntest('two equal amounts', (t) => {\n  t.pass();\n});\n",
+    );
+    repo.write("package.json", package("\"tests/other.test.js\""));
+    let out = repo.gk(&["run", "test"]);
+    assert_refused(&out, exact, "not-run");
+    assert_refused(&out, equal, "not-run");
+    // ... or beside a file that shares the sacred file's part below the common directory
+    // (`billing › pay`).
+    repo.write(
+        "legacy/billing/pay.test.js",
+        AVA_SUITE
+            .replace("t.is(total([1, 2]), 3)", "t.pass()")
+            .replace("t.is(total([2, 2]), 4)", "t.pass()"),
+    );
+    repo.write(
+        "legacy/other.test.js",
+        "import test from 'ava';\n\ntest('other', (t) => {\n  t.pass();\n});\n",
+    );
+    repo.write("package.json", package("\"legacy/**/*.test.js\""));
+    let out = repo.gk(&["run", "test", "-v"]);
+    let report = String::from_utf8(repo.read("reports/junit/tap.xml")).unwrap();
+    assert!(
+        report.contains("name=\"billing › pay › refund is exact\""),
+        "the look-alike ran under the sacred file's prefix:\n{report}"
+    );
+    assert_refused(&out, exact, "not-run");
 }
