@@ -3,7 +3,8 @@
 //! passed.
 //!
 //! Reports: JUnit XML (pytest `--junitxml`, jest-junit, vitest `--reporter=junit`, AVA through
-//! a TAP-to-JUnit converter, cargo nextest, gotestsum) and `go test -json`. A lock id
+//! a TAP-to-JUnit converter, Node's `--test-reporter=junit`, cargo nextest, gotestsum) and
+//! `go test -json`. A lock id
 //! (`lang:path::scope::name`) maps to report entries per runner; see [`matches`].
 //!
 //! **Invariant:** a report that is missing, older than the gate's run, or not a complete
@@ -131,6 +132,9 @@ pub struct Case {
     pub name: String,
     pub file: Option<String>,
     pub outcome: Outcome,
+    /// The names of the `<testsuite>` elements around the entry, outermost first (Node's
+    /// JUnit reporter nests one per `describe`).
+    pub suites: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,6 +249,7 @@ pub fn printed_cases(output: &str) -> Vec<Case> {
                 classname,
                 name: (*name).to_owned(),
                 file: None,
+                suites: Vec::new(),
                 outcome: Outcome::Failed(format!(
                     "the runner printed `{line}`, whatever its report says"
                 )),
@@ -255,6 +260,7 @@ pub fn printed_cases(output: &str) -> Vec<Case> {
                 classname: file,
                 name: title,
                 file: None,
+                suites: Vec::new(),
                 outcome: Outcome::Failed(format!(
                     "the runner printed `{line}`, whatever its report says"
                 )),
@@ -497,7 +503,9 @@ enum Match {
 ///   or `classname` = the describe titles and `name` = the title), vitest (`name` = titles
 ///   joined by ` > `, `classname` = the file), mocha-junit-reporter (`name` = the full title),
 ///   AVA through a TAP converter (`name` = the title, perhaps numbered `#3 …` or prefixed by
-///   the file and ` › `).
+///   the file and ` › `), Node's test runner (`classname="test"`, `name` = the title, one
+///   `<testsuite>` per describe around it); an entry that names no file counts only when no
+///   other file holds the title ([`WorkTree::title_elsewhere`]).
 /// - Go (`go test -json` or gotestsum): `Package` = the module path plus the directory,
 ///   `Test` = the function, or a subtest `TestX/case`.
 ///
@@ -646,6 +654,21 @@ fn match_js(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
         } else {
             Match::No
         };
+    }
+    // Node's test runner (`--test-reporter=junit`): `classname="test"`, the title alone,
+    // inside one `<testsuite>` per describe. A test with subtests is written as a suite
+    // without an outcome of its own, so it never matches.
+    if c.classname == "test" && name == t.name && c.suites == *scope_only {
+        return if named || alone() {
+            Match::Exact
+        } else {
+            Match::No
+        };
+    }
+    // Another test's entry of that form: inside a describe, its title alone is not the
+    // titles of a test at the top of the file.
+    if c.classname == "test" && !c.suites.is_empty() && !named {
+        return Match::No;
     }
     let mut instance = false;
     for sep in [" ", " › ", " > "] {
@@ -877,6 +900,8 @@ pub fn parse_junit(text: &str) -> Result<Vec<Case>> {
     let mut out = Vec::new();
     let mut current: Option<Case> = None;
     let mut in_result: Option<(bool, String)> = None;
+    // The open `<testsuite>` elements: the depth each opened at, and its name.
+    let mut suites: Vec<(usize, String)> = Vec::new();
     let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Result<Option<String>> {
         Ok(match e.try_get_attribute(name)? {
             Some(a) => Some(
@@ -905,12 +930,16 @@ pub fn parse_junit(text: &str) -> Result<Vec<Case>> {
                     }
                 }
                 match tag.as_str() {
+                    "testsuite" if !empty => {
+                        suites.push((depth, attr(e, "name")?.unwrap_or_default()));
+                    }
                     "testcase" => {
                         let case = Case {
                             classname: attr(e, "classname")?.unwrap_or_default(),
                             name: attr(e, "name")?.unwrap_or_default(),
                             file: attr(e, "file")?,
                             outcome: Outcome::Passed,
+                            suites: suites.iter().map(|(_, n)| n.clone()).collect(),
                         };
                         if empty {
                             out.push(case);
@@ -946,6 +975,11 @@ pub fn parse_junit(text: &str) -> Result<Vec<Case>> {
             }
             Event::End(ref e) => {
                 depth = depth.saturating_sub(1);
+                if e.local_name().as_ref() == "testsuite"
+                    && suites.last().is_some_and(|(d, _)| *d == depth)
+                {
+                    suites.pop();
+                }
                 match e.local_name().as_ref() {
                     "testcase" => {
                         if let Some(c) = current.take() {
@@ -1057,6 +1091,7 @@ pub fn parse_go_test_json(text: &str) -> Result<Vec<Case>> {
                     classname: pkg,
                     name: test,
                     file: None,
+                    suites: Vec::new(),
                     outcome: match ev.action.as_str() {
                         "pass" => Outcome::Passed,
                         "skip" => Outcome::Skipped(said),
@@ -1154,6 +1189,7 @@ mod tests {
 
     fn case(classname: &str, name: &str, outcome: Outcome) -> Case {
         Case {
+            suites: Vec::new(),
             classname: classname.into(),
             name: name.into(),
             file: None,
@@ -1316,6 +1352,44 @@ mod tests {
             std::fs::write(p, content).unwrap();
         }
         matches(t, c, &WorkTree::new(dir.path()))
+    }
+
+    #[test]
+    fn node_test_runner_entries_map_through_their_suites() {
+        let xml = r#"<?xml version="1.0" encoding="utf-8"?>
+<testsuites>
+	<testsuite name="refunds" tests="2">
+		<testcase name="is exact" classname="test"/>
+		<testsuite name="nested" tests="1">
+			<testcase name="deep" classname="test"><skipped type="skipped" message="true"/></testcase>
+		</testsuite>
+		<testcase name="after" classname="test"/>
+	</testsuite>
+	<testcase name="top level" classname="test"/>
+</testsuites>"#;
+        let cases = parse_junit(xml).unwrap();
+        let suites: Vec<(&str, Vec<String>)> = cases
+            .iter()
+            .map(|c| (c.name.as_str(), c.suites.clone()))
+            .collect();
+        let v = |x: &[&str]| x.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+        assert_eq!(
+            suites,
+            [
+                ("is exact", v(&["refunds"])),
+                ("deep", v(&["refunds", "nested"])),
+                ("after", v(&["refunds"])),
+                ("top level", v(&[])),
+            ]
+        );
+        let file = "test/pay.test.js";
+        let id = |s: &str| r(&format!("js:{file}::{s}"), file);
+        assert_eq!(m(&id("refunds::is exact"), &cases[0]), Match::Exact);
+        assert_eq!(m(&id("refunds::nested::deep"), &cases[1]), Match::Exact);
+        assert_eq!(m(&id("refunds::after"), &cases[2]), Match::Exact);
+        assert_eq!(m(&id("top level"), &cases[3]), Match::Exact);
+        assert_eq!(m(&id("is exact"), &cases[0]), Match::No);
+        assert_eq!(m(&id("nested::deep"), &cases[1]), Match::No);
     }
 
     #[test]

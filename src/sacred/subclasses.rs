@@ -506,6 +506,7 @@ mod tests {
             name: name.to_owned(),
             file: None,
             outcome: Outcome::Passed,
+            suites: Vec::new(),
         }
     }
 

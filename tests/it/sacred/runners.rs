@@ -1,7 +1,7 @@
 //! Evidence written by the real JavaScript runners, each run by the gate with the exact
-//! command `templates/npm.yml` documents: Jest with jest-junit, Vitest's JUnit reporter, and
+//! command `templates/npm.yml` documents: Jest with jest-junit, Vitest's JUnit reporter,
 //! AVA's TAP through tap-junit (pinned in `tests/runners/package.json`, installed by
-//! scripts/test.sh). Each suite holds a describe block, a test at the top of its file and a
+//! scripts/test.sh), and Node's own test runner. Each suite holds a describe block, a test at the top of its file and a
 //! `.each` table: a passing run proves every locked test; a failing case, a runner
 //! configuration that leaves the sacred file out, and one that filters tests by name are
 //! refused.
@@ -281,4 +281,37 @@ fn real_ava_through_tap_junit_proves_the_sacred_tests_or_refuses_them() {
         "the look-alike ran under the sacred file's prefix:\n{report}"
     );
     assert_refused(&out, exact, "not-run");
+}
+
+const NODE_SUITE: &str = "const { describe, test } = require('node:test');\nconst assert = require('node:assert');\nconst { total } = require('../../src/pay.js');\n\ndescribe('refunds', () => {\n  test('is exact', () => {\n    assert.strictEqual(total([1, 2]), 3);\n  });\n  describe('cases', () => {\n    test('two equal amounts', () => {\n      assert.strictEqual(total([2, 2]), 4);\n    });\n  });\n});\n\ntest('totals nothing', () => {\n  assert.strictEqual(total([]), 0);\n});\n";
+
+#[test]
+fn real_node_test_runner_junit_reporter_proves_the_sacred_tests_or_refuses_them() {
+    let js = project(
+        "node",
+        false,
+        "{\"name\": \"shop\", \"private\": true}\n",
+        NODE_SUITE,
+        "const { test } = require('node:test');\n\ntest('other', () => {});\n",
+    );
+    let repo = &js.repo;
+    let exact = "js:tests/billing/pay.test.js::refunds::is exact";
+    let equal = "js:tests/billing/pay.test.js::refunds::cases::two equal amounts";
+    // Node nests one <testsuite> per describe: `is exact` inside `refunds`.
+    assert_proven(&repo.gk(&["run", "test", "-v"]), 3);
+    break_one_case(repo, "node", false, equal);
+    // Only the other file runs.
+    let only_other = format!("{} tests/other.test.js", template_command("node"));
+    repo.write("gatekeeper.yml", config(&only_other));
+    let out = repo.gk(&["run", "test"]);
+    assert_refused(&out, exact, "not-run");
+    assert_refused(&out, TOP, "not-run");
+    // ... holding a look-alike of the same titles: the report names no file.
+    repo.write(
+        "tests/other.test.js",
+        "const { describe, test } = require('node:test');\n\ndescribe('refunds', () => {\n  test('is exact', () => {});\n});\n\ntest('totals nothing', () => {});\n",
+    );
+    let out = repo.gk(&["run", "test"]);
+    assert_refused(&out, exact, "not-run");
+    assert_refused(&out, TOP, "not-run");
 }
