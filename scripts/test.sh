@@ -11,7 +11,7 @@
 # - the Claude Code, Codex, Gemini and Copilot CLIs, pinned by the lockfiles under tests/claude,
 #   tests/codex, tests/gemini and tests/copilot (`npm ci`, through .ci/install-claude.sh and
 #   scripts/install-agents.sh): the agent-hook tests drive the real clients;
-# - Jest with jest-junit, Vitest, AVA and tap-junit, pinned by tests/runners/package-lock.json
+# - Jest with jest-junit, Vitest, AVA and tap-junit, mocha and mocha-junit-reporter, pinned by tests/runners/package-lock.json
 #   (`npm ci`, through scripts/install-agents.sh): the sacred-evidence tests read their reports;
 # - cargo-nextest (`cargo install`, when missing): a sacred-evidence test runs it for real;
 # Everything is skipped when already there, so a second run starts the tests at once.

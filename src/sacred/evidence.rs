@@ -887,7 +887,8 @@ fn report_files(root: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
 }
 
 /// Reads JUnit XML: every `<testcase>`, with `<failure>`/`<error>` as failed, `<skipped>` as
-/// skipped. nextest's `<flakyFailure>` (failed, then passed on retry) is a pass; its
+/// skipped, the names of the `<testsuite>`s around it, and its `file` (or else the innermost
+/// suite's). nextest's `<flakyFailure>` (failed, then passed on retry) is a pass; its
 /// `<rerunFailure>` only comes with a `<failure>`. The document must be complete (its root
 /// element closed) and hold a `<testsuite>` or `<testsuites>` root.
 pub fn parse_junit(text: &str) -> Result<Vec<Case>> {
@@ -900,8 +901,8 @@ pub fn parse_junit(text: &str) -> Result<Vec<Case>> {
     let mut out = Vec::new();
     let mut current: Option<Case> = None;
     let mut in_result: Option<(bool, String)> = None;
-    // The open `<testsuite>` elements: the depth each opened at, and its name.
-    let mut suites: Vec<(usize, String)> = Vec::new();
+    // The open `<testsuite>` elements: the depth each opened at, its name and its file.
+    let mut suites: Vec<(usize, String, Option<String>)> = Vec::new();
     let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Result<Option<String>> {
         Ok(match e.try_get_attribute(name)? {
             Some(a) => Some(
@@ -931,15 +932,23 @@ pub fn parse_junit(text: &str) -> Result<Vec<Case>> {
                 }
                 match tag.as_str() {
                     "testsuite" if !empty => {
-                        suites.push((depth, attr(e, "name")?.unwrap_or_default()));
+                        suites.push((
+                            depth,
+                            attr(e, "name")?.unwrap_or_default(),
+                            attr(e, "file")?,
+                        ));
                     }
                     "testcase" => {
                         let case = Case {
                             classname: attr(e, "classname")?.unwrap_or_default(),
                             name: attr(e, "name")?.unwrap_or_default(),
-                            file: attr(e, "file")?,
+                            // mocha-junit-reporter names the file on the suite.
+                            file: match attr(e, "file")? {
+                                Some(f) => Some(f),
+                                None => suites.iter().rev().find_map(|(_, _, f)| f.clone()),
+                            },
                             outcome: Outcome::Passed,
-                            suites: suites.iter().map(|(_, n)| n.clone()).collect(),
+                            suites: suites.iter().map(|(_, n, _)| n.clone()).collect(),
                         };
                         if empty {
                             out.push(case);
@@ -976,7 +985,7 @@ pub fn parse_junit(text: &str) -> Result<Vec<Case>> {
             Event::End(ref e) => {
                 depth = depth.saturating_sub(1);
                 if e.local_name().as_ref() == "testsuite"
-                    && suites.last().is_some_and(|(d, _)| *d == depth)
+                    && suites.last().is_some_and(|(d, _, _)| *d == depth)
                 {
                     suites.pop();
                 }
@@ -1390,6 +1399,32 @@ mod tests {
         assert_eq!(m(&id("top level"), &cases[3]), Match::Exact);
         assert_eq!(m(&id("is exact"), &cases[0]), Match::No);
         assert_eq!(m(&id("nested::deep"), &cases[1]), Match::No);
+    }
+
+    #[test]
+    fn a_suites_file_names_the_file_of_its_entries() {
+        let xml = r#"<testsuites name="Mocha Tests">
+  <testsuite name="Root Suite"><testcase name="top" classname="top"/></testsuite>
+  <testsuite name="refunds" file="/abs/tests/pay.test.js">
+    <testcase name="refunds is exact" classname="is exact"/>
+    <testcase name="refunds own" classname="own" file="tests/own.test.js"/>
+  </testsuite>
+  <testcase name="after" classname="after"/>
+</testsuites>"#;
+        let files: Vec<Option<String>> = parse_junit(xml)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.file)
+            .collect();
+        assert_eq!(
+            files,
+            [
+                None,
+                Some("/abs/tests/pay.test.js".to_owned()),
+                Some("tests/own.test.js".to_owned()),
+                None
+            ]
+        );
     }
 
     #[test]

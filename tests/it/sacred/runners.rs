@@ -1,7 +1,7 @@
 //! Evidence written by the real JavaScript runners, each run by the gate with the exact
 //! command `templates/npm.yml` documents: Jest with jest-junit, Vitest's JUnit reporter,
-//! AVA's TAP through tap-junit (pinned in `tests/runners/package.json`, installed by
-//! scripts/test.sh), and Node's own test runner. Each suite holds a describe block, a test at the top of its file and a
+//! AVA's TAP through tap-junit, mocha with mocha-junit-reporter (pinned in
+//! `tests/runners/package.json`, installed by scripts/test.sh), and Node's own test runner. Each suite holds a describe block, a test at the top of its file and a
 //! `.each` table: a passing run proves every locked test; a failing case, a runner
 //! configuration that leaves the sacred file out, and one that filters tests by name are
 //! refused.
@@ -18,7 +18,8 @@ fn runners() -> PathBuf {
         dir.join(".bin/jest").exists()
             && dir.join(".bin/vitest").exists()
             && dir.join(".bin/ava").exists()
-            && dir.join(".bin/tap-junit").exists(),
+            && dir.join(".bin/tap-junit").exists()
+            && dir.join(".bin/mocha").exists(),
         "the JavaScript test runners are not installed: run the tests with scripts/test.sh \
          (npm ci in tests/runners)"
     );
@@ -314,4 +315,46 @@ fn real_node_test_runner_junit_reporter_proves_the_sacred_tests_or_refuses_them(
     let out = repo.gk(&["run", "test"]);
     assert_refused(&out, exact, "not-run");
     assert_refused(&out, TOP, "not-run");
+}
+
+#[test]
+fn real_mocha_with_mocha_junit_reporter_proves_the_sacred_tests_or_refuses_them() {
+    let package = |spec: &str| {
+        format!("{{\"name\": \"shop\", \"private\": true, \"mocha\": {{\"spec\": [{spec}]}}}}\n")
+    };
+    let suite = NODE_SUITE
+        .replace("const { describe, test } = require('node:test');\n", "")
+        .replace("test(", "it(");
+    let js = project(
+        "mocha",
+        false,
+        &package("\"tests/**/*.test.js\""),
+        &suite,
+        "it('other', () => {});\n",
+    );
+    let repo = &js.repo;
+    let exact = "js:tests/billing/pay.test.js::refunds::is exact";
+    let equal = "js:tests/billing/pay.test.js::refunds::cases::two equal amounts";
+    // The reporter names the file (absolute) on each describe's <testsuite>.
+    assert_proven(&repo.gk(&["run", "test", "-v"]), 3);
+    break_one_case(repo, "mocha", false, equal);
+    repo.write("package.json", package("\"tests/other.test.js\""));
+    let out = repo.gk(&["run", "test"]);
+    assert_refused(&out, exact, "not-run");
+    assert_refused(&out, TOP, "not-run");
+    // Both files run, the other one with the same titles: the suite's file tells the
+    // describe's tests apart; the test at the top of the file is reported with no file, and
+    // is no evidence while another file holds its title.
+    repo.write(
+        "tests/other.test.js",
+        "describe('refunds', () => {\n  it('is exact', () => {});\n});\n\nit('totals nothing', () => {});\n",
+    );
+    repo.write("package.json", package("\"tests/**/*.test.js\""));
+    let out = repo.gk(&["run", "test"]);
+    assert_refused(&out, TOP, "not-run");
+    assert!(
+        !all_output(&out).contains(&format!("refused: {exact} ")),
+        "the describe's test is proven by its own file's entry:\n{}",
+        text(&out)
+    );
 }
