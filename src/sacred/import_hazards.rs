@@ -2909,6 +2909,24 @@ fn js_import_bound_names(
     (out, declared, functions)
 }
 
+/// Whether `this` (JavaScript) is a class's instance: the nearest function around it that
+/// binds `this` (not an arrow function) is a method of a class body, or it is in a class's
+/// field or static block.
+fn js_this_of_a_class(this: Node<'_>) -> bool {
+    let mut n = this.parent();
+    while let Some(p) = n {
+        match kind(p) {
+            "arrow_function" => {}
+            "method_definition" => return p.parent().is_some_and(|b| kind(b) == "class_body"),
+            "class_body" => return true,
+            k if JS_FUNCTION_KINDS.contains(&k) => return false,
+            _ => {}
+        }
+        n = p.parent();
+    }
+    false
+}
+
 /// [`js_writes_beyond_locals`] read for what outlives the call (`between_tests`): the
 /// functions and classes it holds are read as part of it, what they are handed is theirs
 /// (a hook's `options`, a route's `response`), and so is what a callback is handed (a test's
@@ -3345,7 +3363,8 @@ fn js_writes_beyond_locals_as<'t>(
             return true;
         }
         if between_tests
-            && ((deep_own.contains(r_text) && !aliased.contains(r_text)) || kind(r) == "this")
+            && ((deep_own.contains(r_text) && !aliased.contains(r_text))
+                || (kind(r) == "this" && (!file.this_shared || js_this_of_a_class(r))))
         {
             return true;
         }
@@ -5817,6 +5836,7 @@ pub(crate) fn test_code_writing_shared_state(
     whole_file: bool,
     locked: &BTreeSet<String>,
     imported_fillers: &BTreeSet<String>,
+    mocha: bool,
 ) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut python_between: Option<Between> = None;
@@ -5859,8 +5879,10 @@ pub(crate) fn test_code_writing_shared_state(
                 },
             ),
             _ if JS_FUNCTION_KINDS.contains(&k) => {
-                let file =
-                    js_between.get_or_insert_with(|| js_between_with(root, src, imported_fillers));
+                let file = js_between.get_or_insert_with(|| Between {
+                    this_shared: mocha,
+                    ..js_between_with(root, src, imported_fillers)
+                });
                 Some(js_writes_beyond_locals_as(n, src, true, file, true))
             }
             _ => None,
@@ -5931,6 +5953,9 @@ pub(crate) struct Between {
     self_aliases: BTreeSet<String>,
     fillers: BTreeSet<String>,
     params_foreign: bool,
+    /// JavaScript under mocha: `this` outside a class's method is the suite's context, which
+    /// the tests after it share (or the module's, or the global object).
+    this_shared: bool,
 }
 
 /// [`Between`] for a Python file: its `self` aliases, and its module-level functions (and
@@ -5952,6 +5977,7 @@ fn python_between_with(root: Node<'_>, src: &str, imported: &BTreeSet<String>) -
         self_aliases: python_self_aliases_of(root, src),
         fillers,
         params_foreign: false,
+        this_shared: false,
     }
 }
 

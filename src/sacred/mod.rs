@@ -8104,6 +8104,17 @@ fn shared_state_written_by_tests(
             .filter(|t| t.file == *p)
             .filter_map(|t| t.id.rsplit("::").next().map(str::to_owned))
             .collect();
+        let dir = p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+        let mocha_root = if lang.is_js() {
+            match nearest_package_json(repo, new, &dir)? {
+                Some((pkg_dir, package)) if js_runners_of(repo, new, &pkg_dir, &package)?.0 => {
+                    Some(pkg_dir)
+                }
+                _ => None,
+            }
+        } else {
+            None
+        };
         // Each revision read with the helpers it imports as they are at that revision.
         let read_at = |content: &Content<'_>| -> Result<Vec<(usize, String)>> {
             let Some(text) = content.read(repo, p)? else {
@@ -8116,6 +8127,7 @@ fn shared_state_written_by_tests(
                 whole_file,
                 &locked_names,
                 &imported,
+                mocha_root.is_some(),
             )?
             // A file of the tests that does not parse: fail closed.
             .unwrap_or_else(|| vec![(1, "(does not parse)".to_owned())]))
@@ -8133,17 +8145,6 @@ fn shared_state_written_by_tests(
         if new_lines.is_empty() {
             continue;
         }
-        let dir = p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
-        let mocha_root = if lang.is_js() {
-            match nearest_package_json(repo, new, &dir)? {
-                Some((pkg_dir, package)) if js_runners_of(repo, new, &pkg_dir, &package)?.0 => {
-                    Some(pkg_dir)
-                }
-                _ => None,
-            }
-        } else {
-            None
-        };
         let mut sharing: Vec<&str> = Vec::new();
         for t in lock.tests.values() {
             let Some(l) = lang::Lang::of_path(&t.file).filter(|l| same_lang(*l)) else {

@@ -515,6 +515,7 @@ pub fn test_code_writing_shared_state(
     whole_file: bool,
     locked: &std::collections::BTreeSet<String>,
     imported_fillers: &std::collections::BTreeSet<String>,
+    mocha: bool,
 ) -> Result<Option<Vec<(usize, String)>>> {
     let Some(lang) = Lang::of_path(path) else {
         return Ok(None);
@@ -528,6 +529,7 @@ pub fn test_code_writing_shared_state(
         whole_file,
         locked,
         imported_fillers,
+        mocha,
     )))
 }
 

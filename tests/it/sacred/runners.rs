@@ -12,7 +12,7 @@ use std::process::Output;
 use crate::common::{Sandbox, TestRepo, assert_code, assert_success, source_root, text};
 
 /// The runners' `node_modules` (`npm ci` in tests/runners). Missing is a failure.
-fn runners() -> PathBuf {
+pub(super) fn runners() -> PathBuf {
     let dir = source_root().join("tests/runners/node_modules");
     assert!(
         dir.join(".bin/jest").exists()

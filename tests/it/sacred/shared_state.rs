@@ -1110,3 +1110,75 @@ fn a_test_case_writing_through_its_class_is_refused() {
         assert_writer(&l, refused, "python:tests/aaa/test_a.py", PY_ID);
     }
 }
+
+const MOCHA_THIS_TEST: &str = "const assert = require('node:assert');\nconst { total } = require('../../src/pay.js');\n\ndescribe('refunds', function () {\n  before(function () {\n    this.total = total;\n  });\n  it('is exact', function () {\n    assert.strictEqual(this.total([1, 2]), 3);\n  });\n});\n";
+
+/// Runs the real mocha (tests/runners) in the repository: whether it passed.
+fn mocha_passes(l: &Locked) -> bool {
+    let link = l.repo.path("node_modules");
+    if !link.exists() {
+        std::os::unix::fs::symlink(super::runners::runners(), &link).unwrap();
+    }
+    // The sandbox's hermetic environment, as gatekeeper gets it.
+    let gk = l.repo.gk_cmd(&[]);
+    let env: Vec<(&std::ffi::OsStr, &std::ffi::OsStr)> =
+        gk.get_envs().filter_map(|(k, v)| Some((k, v?))).collect();
+    std::process::Command::new("node")
+        .arg(link.join("mocha/bin/mocha.js"))
+        .current_dir(l.repo.path(""))
+        .env_clear()
+        .envs(env)
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+/// Mocha's `this` in a test is the suite's context, which the tests after it share:
+/// confirmed with mocha, a new test that sets `this.total` before the locked one passes it
+/// against a broken `total`. A class's method setting its own instance's field is not such a
+/// write.
+#[test]
+fn mocha_this_set_by_another_test_is_refused() {
+    let broken = "function total(xs) {\n  return xs.reduce((a, b) => a + b, 1);\n}\nmodule.exports = { total };\n";
+    let base = [
+        (
+            "package.json",
+            "{\"devDependencies\": {\"mocha\": \"11.8.0\"}, \"mocha\": {\"spec\": [\"tests/**/*.test.js\"]}}\n",
+        ),
+        (".gitignore", "node_modules\n"),
+        ("src/pay.js", broken),
+        ("tests/billing/pay.test.js", MOCHA_THIS_TEST),
+    ];
+    let id = "js:tests/billing/pay.test.js::refunds::is exact";
+    let attack = MOCHA_THIS_TEST.replacen(
+        "  it('is exact'",
+        "  it('warms up', function () {\n    this.total = () => 3;\n  });\n  it('is exact'",
+        1,
+    );
+    let l = changed(&base, &[("tests/billing/pay.test.js", &attack)]);
+    assert!(
+        mocha_passes(&l),
+        "the attack passes a broken total under mocha"
+    );
+    l.repo.write("tests/billing/pay.test.js", MOCHA_THIS_TEST);
+    assert!(!mocha_passes(&l), "the broken total fails the locked test");
+    l.repo.write("tests/billing/pay.test.js", &attack);
+    assert_writer_refused(&l, "js:tests/billing/pay.test.js", id);
+    // The same through an arrow function in a describe's `function`: `this` is the suite.
+    let arrow = MOCHA_THIS_TEST.replacen(
+        "  it('is exact'",
+        "  it('warms up', () => {\n    this.total = () => 3;\n  });\n  it('is exact'",
+        1,
+    );
+    let l = changed(&base, &[("tests/billing/pay.test.js", &arrow)]);
+    assert_writer_refused(&l, "js:tests/billing/pay.test.js", id);
+    // A class of the new test whose method sets its own instance's field.
+    let own = MOCHA_THIS_TEST.replacen(
+        "  it('is exact'",
+        "  it('counts', function () {\n    class Till {\n      add(x) {\n        this.sum = (this.sum || 0) + x;\n      }\n    }\n    const till = new Till();\n    till.add(2);\n    assert.strictEqual(till.sum, 2);\n  });\n  it('is exact'",
+        1,
+    );
+    let l = changed(&base, &[("tests/billing/pay.test.js", &own)]);
+    l.assert_passes();
+}
