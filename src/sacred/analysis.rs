@@ -2318,6 +2318,18 @@ impl Serializer<'_, '_> {
             self.out.push(')');
             return;
         }
+        if super::modern::read_as_module_os_error(node, self.src) {
+            // `socket.error` serialises as `OSError` does.
+            self.out.push_str("(identifier ");
+            push_quoted(self.out, "OSError");
+            self.out.push(')');
+            return;
+        }
+        if let Some(package) = super::modern::read_as_package(node, self.src) {
+            // `futures.thread` in `futures.thread.ThreadPoolExecutor` serialises as `futures`.
+            self.node(&mut package.walk());
+            return;
+        }
         match erasure(node, self.src) {
             Erasure::Keep => {}
             Erasure::Drop => return,
@@ -2558,6 +2570,14 @@ impl Tokens<'_> {
         if let Some(fstring) = super::modern::read_as_fstring(node, self.src) {
             // `"…{}".format(x)` reads as the f-string it makes.
             self.push_word(&canonical_literal("string", &fstring));
+            return;
+        }
+        if super::modern::read_as_module_os_error(node, self.src) {
+            self.push_word("OSError");
+            return;
+        }
+        if let Some(package) = super::modern::read_as_package(node, self.src) {
+            self.node(&mut package.walk(), parent);
             return;
         }
         match erasure(node, self.src) {

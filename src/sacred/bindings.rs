@@ -4317,6 +4317,20 @@ pub(crate) fn file_function(
                 .then(|| super::analysis::read_as_statement_without(whole, src, doc))
                 .flatten()
         };
+        // A Python helper in the modern spelling (`except socket.error` as `except OSError`),
+        // as a test is read once more (see `modern`).
+        let read = if read.is_none()
+            && kind(def) == "function_definition"
+            && super::modern::has_modern(whole, src)
+        {
+            let modern = super::modern::with_modern(|| {
+                super::analysis::read_as_statement_without(whole, src, doc)
+                    .unwrap_or_else(|| super::analysis::normalized_without(whole, src, doc))
+            });
+            (modern != written).then_some(modern)
+        } else {
+            read
+        };
         (written, read)
     };
     // What wraps the definition runs with it: a decorator (`@traced`), a wrapping call
@@ -5260,10 +5274,49 @@ pub(crate) fn own_function(t: &super::analysis::TestItem) -> &str {
 
 /// `helper NAME: TEXT`, or `helper NAME (in FILE): TEXT` for one of another file.
 pub(crate) fn helper_line(f: &FileFunction) -> String {
-    match &f.file {
+    let line = match &f.file {
         Some(file) => format!("helper {} (in {file}): {}", f.name, f.text),
         None => format!("helper {}: {}", f.name, f.text),
+    };
+    if let Some(read) = &f.read {
+        let as_read = match &f.file {
+            Some(file) => format!("helper {} (in {file}): {read}", f.name),
+            None => format!("helper {}: {read}", f.name),
+        };
+        let mut reads = HELPER_READS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        reads
+            .entry(line.clone())
+            .and_modify(|r| {
+                if r.as_deref() != Some(as_read.as_str()) {
+                    *r = None;
+                }
+            })
+            .or_insert(Some(as_read));
     }
+    line
+}
+
+/// How each `helper` line made in this process reads, when its function reads otherwise
+/// ([`FileFunction::read`]): the lines of helpers reached through other modules (a decorator's
+/// value, what an imported helper calls) are built as text, away from the test they end up
+/// in. A line that two functions read differently reads as neither (`None`).
+static HELPER_READS: std::sync::OnceLock<
+    std::sync::Mutex<std::collections::BTreeMap<String, Option<String>>>,
+> = std::sync::OnceLock::new();
+
+/// How the `helper` line `line` reads, when a function made it in this process and reads
+/// otherwise (see [`HELPER_READS`]).
+pub(crate) fn helper_line_read(line: &str) -> Option<String> {
+    HELPER_READS
+        .get()?
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(line)
+        .cloned()
+        .flatten()
 }
 
 /// How the `helper` lines among `lines` read (see [`FileFunction::read`]), for those whose

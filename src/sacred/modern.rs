@@ -7,7 +7,11 @@
 //!   f-string they make;
 //! - `"é".encode("utf-8")` is `"é".encode()` (a `str`'s default encoding is UTF-8, whatever
 //!   the locale), and `b"…".decode("utf-8")` is `b"…".decode()`;
-//! - `EnvironmentError` and `IOError` are `OSError` (the same class since Python 3.3).
+//! - `EnvironmentError` and `IOError` are `OSError` (the same class since Python 3.3), and
+//!   so are the standard modules' `socket.error` and `select.error`;
+//! - `futures.thread.ThreadPoolExecutor` is `futures.ThreadPoolExecutor` (and
+//!   `process.ProcessPoolExecutor`): `concurrent.futures` imports its pool classes from those
+//!   modules, the same objects.
 //!
 //! **Invariant:** only what makes the same value, from arguments evaluated once each in the
 //! same order:
@@ -23,7 +27,10 @@
 //! - `.encode`/`.decode` only on a string (bytes) literal, with one argument naming UTF-8;
 //! - an alias only in a file where every mention of it is in an `except` or `raise` line or
 //!   an `assertRaises`/`pytest.raises` call (nothing there can bind it to another class);
-//!   `WindowsError` is not read so (it exists on Windows only).
+//!   `WindowsError` is not read so (it exists on Windows only);
+//! - a module's attribute only where the file binds the module's name by its one import
+//!   alone (`import socket`, `from concurrent import futures`, `import concurrent.futures`)
+//!   and uses it only before a `.`: no other binding, parameter or local of that name.
 //!
 //! `%s` calls `str(x)` and `{x}` calls `format(x, "")`, which is `str(x)` unless the value's
 //! class defines its own `__format__`: such a class is code under test, which the lock does not
@@ -67,6 +74,10 @@ pub(crate) fn has_modern(node: Node<'_>, src: &str) -> bool {
         ".decode(",
         "IOError",
         "EnvironmentError",
+        "socket.error",
+        "select.error",
+        ".thread.",
+        ".process.",
     ];
     hints.iter().any(|h| t.contains(h)) && has_modern_below(node, src)
 }
@@ -75,6 +86,8 @@ fn has_modern_below(node: Node<'_>, src: &str) -> bool {
     if fstring_of(node, src).is_some()
         || utf8_argument(node, src).is_some()
         || os_error_alias(node, src)
+        || module_os_error(node, src)
+        || pool_module(node, src).is_some()
     {
         return true;
     }
@@ -94,6 +107,143 @@ pub(crate) fn dropped_args(args: Node<'_>, src: &str) -> Option<Vec<usize>> {
 /// In a reading with the modern spelling, `OSError` for an alias of it.
 pub(crate) fn read_as_os_error(node: Node<'_>, src: &str) -> bool {
     ACTIVE.with(Cell::get) && os_error_alias(node, src)
+}
+
+/// In a reading with the modern spelling, whether `node` is `socket.error` or
+/// `select.error` of the standard module, which reads as `OSError`.
+pub(crate) fn read_as_module_os_error(node: Node<'_>, src: &str) -> bool {
+    ACTIVE.with(Cell::get) && module_os_error(node, src)
+}
+
+/// In a reading with the modern spelling, for `futures.thread` in
+/// `futures.thread.ThreadPoolExecutor`, the node to read in its place (`futures`).
+pub(crate) fn read_as_package<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
+    if !ACTIVE.with(Cell::get) {
+        return None;
+    }
+    pool_module(node, src)
+}
+
+/// `socket.error` or `select.error` (see the module docs).
+fn module_os_error(node: Node<'_>, src: &str) -> bool {
+    if kind(node) != "attribute" {
+        return false;
+    }
+    let (Some(object), Some(attr)) = (
+        node.child_by_field_name("object"),
+        node.child_by_field_name("attribute"),
+    ) else {
+        return false;
+    };
+    let module = text(object, src);
+    kind(object) == "identifier"
+        && matches!(module, "socket" | "select")
+        && text(attr, src) == "error"
+        && module_bound_by_import(node, src, module, &[&format!("import {module}")])
+        && !assigns(src, &format!("{module}.error"))
+}
+
+/// `futures.thread` (or `.process`) in `futures.thread.ThreadPoolExecutor` (or
+/// `ProcessPoolExecutor`), also `concurrent.futures.thread…`: the `futures` node.
+fn pool_module<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
+    if kind(node) != "attribute" {
+        return None;
+    }
+    let object = node.child_by_field_name("object")?;
+    let sub = text(node.child_by_field_name("attribute")?, src);
+    let class = node
+        .parent()
+        .filter(|p| kind(*p) == "attribute")
+        .filter(|p| p.child_by_field_name("object").map(|o| o.id()) == Some(node.id()))
+        .and_then(|p| p.child_by_field_name("attribute"))
+        .map(|a| text(a, src))?;
+    if !matches!(
+        (sub, class),
+        ("thread", "ThreadPoolExecutor") | ("process", "ProcessPoolExecutor")
+    ) {
+        return None;
+    }
+    let bound = match text(object, src) {
+        "futures" if kind(object) == "identifier" => {
+            module_bound_by_import(node, src, "futures", &["from concurrent import futures"])
+        }
+        "concurrent.futures" if kind(object) == "attribute" => module_bound_by_import(
+            node,
+            src,
+            "concurrent",
+            &["import concurrent.futures", "import concurrent"],
+        ),
+        _ => false,
+    };
+    (bound && !assigns(src, &format!("{}.{sub}", text(object, src)))).then_some(object)
+}
+
+/// Whether, in the file of `node`, the name `name` is bound by one of `imports` (a whole
+/// import statement, as written up to spacing) and otherwise only used before a `.` (or as
+/// another object's attribute, or a keyword argument's name): no other import, assignment,
+/// parameter or bare use of it.
+fn module_bound_by_import(node: Node<'_>, src: &str, name: &str, imports: &[&str]) -> bool {
+    let mut root = node;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let mut imported = false;
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if matches!(
+            kind(n),
+            "import_statement" | "import_from_statement" | "future_import_statement"
+        ) {
+            let mut mentions = false;
+            let mut inner = vec![n];
+            while let Some(i) = inner.pop() {
+                if kind(i) == "identifier" && text(i, src) == name {
+                    mentions = true;
+                }
+                inner.extend(named_children(i));
+            }
+            if mentions {
+                let written = text(n, src)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if !imports.contains(&written.as_str()) {
+                    return false;
+                }
+                imported = true;
+            }
+            continue;
+        }
+        if kind(n) == "wildcard_import" {
+            return false;
+        }
+        if kind(n) == "identifier" && text(n, src) == name {
+            let Some(p) = n.parent() else {
+                return false;
+            };
+            let is = |field: &str| p.child_by_field_name(field).map(|c| c.id()) == Some(n.id());
+            let fine = (kind(p) == "attribute" && (is("object") || is("attribute")))
+                || (kind(p) == "keyword_argument" && is("name"));
+            // `futures.x = …` keeps the name the module's; `futures = …` does not, and is
+            // not an attribute's object.
+            if !fine {
+                return false;
+            }
+        }
+        stack.extend(named_children(n));
+    }
+    imported
+}
+
+/// Whether `src` assigns `target` (`socket.error = …`, not `==`).
+fn assigns(src: &str, target: &str) -> bool {
+    src.match_indices(target).any(|(i, _)| {
+        let rest = src[i + target.len()..].trim_start_matches([' ', '\t']);
+        (rest.starts_with('=') && !rest.starts_with("=="))
+            || ["+=", "-=", "|=", ":="]
+                .iter()
+                .any(|op| rest.starts_with(op))
+    })
 }
 
 /// The one argument of `"…".encode("utf-8")` (or `b"…".decode("utf-8")`, also `encoding=`),

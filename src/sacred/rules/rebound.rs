@@ -1104,16 +1104,25 @@ fn reads_as_a_locked_one(s: &Subject<'_>, text: &str, locked: &[String]) -> bool
 /// the other way: see `analysis::global_object_written`).
 fn reads_as_a_locked_envelope_line(s: &Subject<'_>, line: &str, locked: &[String]) -> bool {
     use crate::sacred::analysis::{global_members_in_text, global_object_written};
-    // A line that reads as written (`globalThis.x`) is its own reading.
-    let read = s.test.envelope_reads.get(line).map_or(line, String::as_str);
+    // A line that reads as written (`globalThis.x`) is its own reading; a helper reached
+    // through another module is read as its function reads.
+    let made_read = crate::sacred::bindings::helper_line_read(line);
+    let read = s
+        .test
+        .envelope_reads
+        .get(line)
+        .or(made_read.as_ref())
+        .map_or(line, String::as_str);
     let now = global_members_in_text(line);
     s.base.is_some_and(|base| {
         base.envelope_bindings.iter().any(|x| {
+            let made_read = crate::sacred::bindings::helper_line_read(x);
             locked.contains(x)
                 && global_object_written(&global_members_in_text(x), &now).is_none()
                 && base
                     .envelope_reads
                     .get(x)
+                    .or(made_read.as_ref())
                     .map_or(x.as_str(), String::as_str)
                     == read
         })

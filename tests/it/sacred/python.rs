@@ -951,6 +951,92 @@ fn an_alias_the_file_binds_is_not_the_builtin() {
     l.assert_refused("body-changed", MODERN_ID);
 }
 
+const SOCKET_UTIL: &str = "import socket\nimport unittest\n\n\ndef _detect_ipv6():\n    sock = None\n    try:\n        sock = socket.socket(socket.AF_INET6)\n    except socket.error:\n        return False\n    finally:\n        if sock is not None:\n            sock.close()\n    return True\n\n\nskipIfNoIPv6 = unittest.skipIf(not _detect_ipv6(), \"no ipv6\")\n";
+const SOCKET_TEST: &str = "import socket\nimport unittest\nfrom concurrent import futures\n\nfrom tests.util import skipIfNoIPv6\nfrom billing import connect\n\n\n# gatekeeper:sacred\nclass TestConnect(unittest.TestCase):\n    @skipIfNoIPv6\n    def test_connect(self):\n        pool = futures.thread.ThreadPoolExecutor(1)\n        with self.assertRaises(socket.error):\n            pool.submit(connect, \"::1\").result()\n";
+const SOCKET_ID: &str = "python:tests/test_connect.py::TestConnect::test_connect";
+
+fn socket_suite(util: &str, test: &str) -> super::Locked {
+    super::locked(&[
+        ("tests/__init__.py", ""),
+        ("tests/util.py", util),
+        ("tests/test_connect.py", test),
+    ])
+}
+
+/// `socket.error` is `OSError` and `futures.thread.ThreadPoolExecutor` is
+/// `futures.ThreadPoolExecutor` (pyupgrade's rewrites): in the test, and in a helper of
+/// another module that the test's decorator runs.
+#[test]
+fn standard_module_aliases_written_out_pass() {
+    let l = socket_suite(SOCKET_UTIL, SOCKET_TEST);
+    l.edit(
+        "tests/test_connect.py",
+        SOCKET_TEST,
+        &[
+            (
+                "futures.thread.ThreadPoolExecutor",
+                "futures.ThreadPoolExecutor",
+            ),
+            ("assertRaises(socket.error)", "assertRaises(OSError)"),
+        ],
+    );
+    l.edit(
+        "tests/util.py",
+        SOCKET_UTIL,
+        &[("except socket.error:", "except OSError:")],
+    );
+    l.assert_passes();
+}
+
+#[test]
+fn standard_module_aliases_are_read_only_where_the_module_is_the_standard_one() {
+    // The helper now catches everything: weaker, whatever the spelling.
+    let l = socket_suite(SOCKET_UTIL, SOCKET_TEST);
+    l.edit(
+        "tests/util.py",
+        SOCKET_UTIL,
+        &[("except socket.error:", "except Exception:")],
+    );
+    l.assert_refused("rebound", SOCKET_ID);
+    // `socket` is also a parameter of the helper's module: `socket.error` there may be
+    // anything's.
+    let bound = format!("{SOCKET_UTIL}\n\ndef wrap(socket):\n    return socket\n");
+    let l = socket_suite(&bound, SOCKET_TEST);
+    l.edit(
+        "tests/util.py",
+        &bound,
+        &[("except socket.error:", "except OSError:")],
+    );
+    l.assert_refused("rebound", SOCKET_ID);
+    // `futures` rebound in the test's file.
+    let rebound = SOCKET_TEST.replace(
+        "from concurrent import futures\n",
+        "from concurrent import futures\nfrom billing import pools as futures\n",
+    );
+    let l = socket_suite(SOCKET_UTIL, &rebound);
+    l.edit(
+        "tests/test_connect.py",
+        &rebound,
+        &[(
+            "futures.thread.ThreadPoolExecutor",
+            "futures.ThreadPoolExecutor",
+        )],
+    );
+    l.assert_refused("body-changed", SOCKET_ID);
+    // `socket.error` assigned in the test's file is not the standard one.
+    let assigned = SOCKET_TEST.replace(
+        "from billing import connect\n",
+        "from billing import connect\n\nsocket.error = ValueError\n",
+    );
+    let l = socket_suite(SOCKET_UTIL, &assigned);
+    l.edit(
+        "tests/test_connect.py",
+        &assigned,
+        &[("assertRaises(socket.error)", "assertRaises(OSError)")],
+    );
+    l.assert_refused("assertion-changed", SOCKET_ID);
+}
+
 const PARAM: &str = "import sys\n\nimport pytest\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize(\"amount\", [1, 10])\n@pytest.mark.skipif(sys.platform == \"win32\", reason=\"posix only\")\ndef test_param(amount):\n    assert refund(amount) == amount\n";
 const PARAM_ID: &str = "python:tests/test_param.py::test_param";
 
