@@ -988,53 +988,55 @@ fn standard_module_aliases_written_out_pass() {
     l.assert_passes();
 }
 
+/// `util` and `test` locked, then `edit` made to `file` (`util.py` or `test_connect.py`):
+/// refused as `rule`.
+fn socket_edit_refused(util: &str, test: &str, file: &str, edit: (&str, &str), rule: &str) {
+    let l = socket_suite(util, test);
+    let path = format!("tests/{file}");
+    let base = if file == "util.py" { util } else { test };
+    l.edit(&path, base, &[edit]);
+    l.assert_refused(rule, SOCKET_ID);
+}
+
 #[test]
 fn standard_module_aliases_are_read_only_where_the_module_is_the_standard_one() {
+    let socket_error = ("except socket.error:", "except OSError:");
     // The helper now catches everything: weaker, whatever the spelling.
-    let l = socket_suite(SOCKET_UTIL, SOCKET_TEST);
-    l.edit(
-        "tests/util.py",
-        SOCKET_UTIL,
-        &[("except socket.error:", "except Exception:")],
-    );
-    l.assert_refused("rebound", SOCKET_ID);
+    let everything = ("except socket.error:", "except Exception:");
+    socket_edit_refused(SOCKET_UTIL, SOCKET_TEST, "util.py", everything, "rebound");
     // `socket` is also a parameter of the helper's module: `socket.error` there may be
     // anything's.
     let bound = format!("{SOCKET_UTIL}\n\ndef wrap(socket):\n    return socket\n");
-    let l = socket_suite(&bound, SOCKET_TEST);
-    l.edit(
-        "tests/util.py",
-        &bound,
-        &[("except socket.error:", "except OSError:")],
-    );
-    l.assert_refused("rebound", SOCKET_ID);
+    socket_edit_refused(&bound, SOCKET_TEST, "util.py", socket_error, "rebound");
     // `futures` rebound in the test's file.
     let rebound = SOCKET_TEST.replace(
         "from concurrent import futures\n",
         "from concurrent import futures\nfrom billing import pools as futures\n",
     );
-    let l = socket_suite(SOCKET_UTIL, &rebound);
-    l.edit(
-        "tests/test_connect.py",
-        &rebound,
-        &[(
-            "futures.thread.ThreadPoolExecutor",
-            "futures.ThreadPoolExecutor",
-        )],
+    let pool = (
+        "futures.thread.ThreadPoolExecutor",
+        "futures.ThreadPoolExecutor",
     );
-    l.assert_refused("body-changed", SOCKET_ID);
+    socket_edit_refused(
+        SOCKET_UTIL,
+        &rebound,
+        "test_connect.py",
+        pool,
+        "body-changed",
+    );
     // `socket.error` assigned in the test's file is not the standard one.
     let assigned = SOCKET_TEST.replace(
         "from billing import connect\n",
         "from billing import connect\n\nsocket.error = ValueError\n",
     );
-    let l = socket_suite(SOCKET_UTIL, &assigned);
-    l.edit(
-        "tests/test_connect.py",
+    let raises = ("assertRaises(socket.error)", "assertRaises(OSError)");
+    socket_edit_refused(
+        SOCKET_UTIL,
         &assigned,
-        &[("assertRaises(socket.error)", "assertRaises(OSError)")],
+        "test_connect.py",
+        raises,
+        "assertion-changed",
     );
-    l.assert_refused("assertion-changed", SOCKET_ID);
 }
 
 const PARAM: &str = "import sys\n\nimport pytest\n\n\n# gatekeeper:sacred\n@pytest.mark.parametrize(\"amount\", [1, 10])\n@pytest.mark.skipif(sys.platform == \"win32\", reason=\"posix only\")\ndef test_param(amount):\n    assert refund(amount) == amount\n";

@@ -109,7 +109,16 @@ fn assert_refused(out: &Output, id: &str, rule: &str) {
     );
 }
 
-/// The ids of [`CJS`] and [`ESM`]'s tests.
+/// Writes `content` to `file`, runs the gate, and asserts each of `ids` refused as `rule`.
+fn refused_after(repo: &TestRepo, file: &str, content: &str, rule: &str, ids: &[&str]) {
+    repo.write(file, content);
+    let out = repo.gk(&["run", "test"]);
+    for id in ids {
+        assert_refused(&out, id, rule);
+    }
+}
+
+/// The ids of the Jest and Vitest suites' tests.
 const EXACT: &str = "js:tests/billing/pay.test.js::refunds::is exact";
 const TOP: &str = "js:tests/billing/pay.test.js::totals nothing";
 const EACH: &str = "js:tests/billing/pay.test.js::refunds::cases::adds %i and %i";
@@ -178,20 +187,20 @@ fn real_jest_with_jest_junit_proves_the_sacred_tests_or_refuses_them() {
     assert_proven(&repo.gk(&["run", "test", "-v"]), 3);
     break_one_case(repo, "jest", false, EACH);
     // Configuration that leaves the sacred file out, or runs only the other test.
-    repo.write(
+    refused_after(
+        repo,
         "package.json",
         "{\"name\": \"shop\", \"private\": true, \"jest\": {\"testPathIgnorePatterns\": [\"/billing/\"]}}\n",
+        "not-run",
+        &[EXACT, TOP],
     );
-    let out = repo.gk(&["run", "test"]);
-    assert_refused(&out, EXACT, "not-run");
-    assert_refused(&out, TOP, "not-run");
-    repo.write(
+    refused_after(
+        repo,
         "package.json",
         "{\"name\": \"shop\", \"private\": true, \"jest\": {\"testNamePattern\": \"^other\"}}\n",
+        "skipped-at-runtime",
+        &[EACH, TOP],
     );
-    let out = repo.gk(&["run", "test"]);
-    assert_refused(&out, EACH, "skipped-at-runtime");
-    assert_refused(&out, TOP, "skipped-at-runtime");
 }
 
 #[test]
@@ -206,20 +215,20 @@ fn real_vitest_junit_reporter_proves_the_sacred_tests_or_refuses_them() {
     let repo = &js.repo;
     assert_proven(&repo.gk(&["run", "test", "-v"]), 3);
     break_one_case(repo, "vitest", true, EACH);
-    repo.write(
+    refused_after(
+        repo,
         "vitest.config.js",
         "export default { test: { exclude: ['**/node_modules/**', '**/billing/**'] } };\n",
+        "not-run",
+        &[EXACT, EACH],
     );
-    let out = repo.gk(&["run", "test"]);
-    assert_refused(&out, EXACT, "not-run");
-    assert_refused(&out, EACH, "not-run");
-    repo.write(
+    refused_after(
+        repo,
         "vitest.config.js",
         "export default { test: { testNamePattern: '^other' } };\n",
+        "skipped-at-runtime",
+        &[EXACT, TOP],
     );
-    let out = repo.gk(&["run", "test"]);
-    assert_refused(&out, EXACT, "skipped-at-runtime");
-    assert_refused(&out, TOP, "skipped-at-runtime");
 }
 
 const AVA_SUITE: &str = "import test from 'ava';\nimport { total } from '../../src/pay.js';\n\ntest('refund is exact', (t) => {\n  t.is(total([1, 2]), 3);\n});\n\ntest('two equal amounts', (t) => {\n  t.is(total([2, 2]), 4);\n});\n";
@@ -245,10 +254,14 @@ fn real_ava_through_tap_junit_proves_the_sacred_tests_or_refuses_them() {
     assert_proven(&repo.gk(&["run", "test", "-v"]), 2);
     break_one_case(repo, "AVA", true, equal);
     // Only the other file: the sacred tests are absent from the report.
-    repo.write("package.json", package("\"tests/other.test.js\""));
-    let out = repo.gk(&["run", "test"]);
-    assert_refused(&out, exact, "not-run");
-    assert_refused(&out, equal, "not-run");
+    let other_only = package("\"tests/other.test.js\"");
+    refused_after(
+        repo,
+        "package.json",
+        &other_only,
+        "not-run",
+        &[exact, equal],
+    );
     // Only the sacred file: AVA leaves the prefix out.
     repo.write("package.json", package("\"tests/billing/*.test.js\""));
     assert_proven(&repo.gk(&["run", "test", "-v"]), 2);
@@ -258,10 +271,13 @@ fn real_ava_through_tap_junit_proves_the_sacred_tests_or_refuses_them() {
         "tests/other.test.js",
         "import test from 'ava';\n\ntest('refund is exact', (t) => {\n  t.pass();\n});\n\ntest('two equal amounts', (t) => {\n  t.pass();\n});\n",
     );
-    repo.write("package.json", package("\"tests/other.test.js\""));
-    let out = repo.gk(&["run", "test"]);
-    assert_refused(&out, exact, "not-run");
-    assert_refused(&out, equal, "not-run");
+    refused_after(
+        repo,
+        "package.json",
+        &other_only,
+        "not-run",
+        &[exact, equal],
+    );
     // ... or beside a file that shares the sacred file's part below the common directory
     // (`billing › pay`).
     repo.write(
@@ -303,18 +319,21 @@ fn real_node_test_runner_junit_reporter_proves_the_sacred_tests_or_refuses_them(
     break_one_case(repo, "node", false, equal);
     // Only the other file runs.
     let only_other = format!("{} tests/other.test.js", template_command("node"));
-    repo.write("gatekeeper.yml", config(&only_other));
-    let out = repo.gk(&["run", "test"]);
-    assert_refused(&out, exact, "not-run");
-    assert_refused(&out, TOP, "not-run");
+    refused_after(
+        repo,
+        "gatekeeper.yml",
+        &config(&only_other),
+        "not-run",
+        &[exact, TOP],
+    );
     // ... holding a look-alike of the same titles: the report names no file.
-    repo.write(
+    refused_after(
+        repo,
         "tests/other.test.js",
         "const { describe, test } = require('node:test');\n\ndescribe('refunds', () => {\n  test('is exact', () => {});\n});\n\ntest('totals nothing', () => {});\n",
+        "not-run",
+        &[exact, TOP],
     );
-    let out = repo.gk(&["run", "test"]);
-    assert_refused(&out, exact, "not-run");
-    assert_refused(&out, TOP, "not-run");
 }
 
 #[test]
@@ -338,10 +357,8 @@ fn real_mocha_with_mocha_junit_reporter_proves_the_sacred_tests_or_refuses_them(
     // The reporter names the file (absolute) on each describe's <testsuite>.
     assert_proven(&repo.gk(&["run", "test", "-v"]), 3);
     break_one_case(repo, "mocha", false, equal);
-    repo.write("package.json", package("\"tests/other.test.js\""));
-    let out = repo.gk(&["run", "test"]);
-    assert_refused(&out, exact, "not-run");
-    assert_refused(&out, TOP, "not-run");
+    let other_only = package("\"tests/other.test.js\"");
+    refused_after(repo, "package.json", &other_only, "not-run", &[exact, TOP]);
     // Both files run, the other one with the same titles: the suite's file tells the
     // describe's tests apart; the test at the top of the file is reported with no file, and
     // is no evidence while another file holds its title.
