@@ -699,10 +699,10 @@ fn match_js(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
         // the case's values put in for its placeholders (`case %i` → `case 1`).
         instance |= named
             && has_placeholder(&joined)
-            && (title_instance(&joined, name)
+            && (title_instance(&joined, name, sep)
                 || (has_placeholder(&t.name)
-                    && title_instance(&t.name, name)
-                    && title_instance(&scope_only.join(sep), &c.classname)));
+                    && title_instance(&t.name, name, sep)
+                    && title_instance(&scope_only.join(sep), &c.classname, sep)));
     }
     if instance { Match::Loose } else { Match::No }
 }
@@ -765,20 +765,24 @@ fn title_parts(title: &str) -> Vec<Option<String>> {
     parts
 }
 
-/// Whether `name` is `template` with each placeholder replaced by some text.
-fn title_instance(template: &str, name: &str) -> bool {
-    fn go(parts: &[Option<String>], name: &str) -> bool {
+/// Whether `name` is `template` with each placeholder replaced by some text; a text that
+/// holds the separator of titles `sep` (` > `, ` › `) would be another level of titles.
+fn title_instance(template: &str, name: &str, sep: &str) -> bool {
+    fn go(parts: &[Option<String>], name: &str, sep: &str) -> bool {
         match parts.split_first() {
             None => name.is_empty(),
-            Some((Some(lit), rest)) => name.strip_prefix(lit.as_str()).is_some_and(|r| go(rest, r)),
+            Some((Some(lit), rest)) => name
+                .strip_prefix(lit.as_str())
+                .is_some_and(|r| go(rest, r, sep)),
             Some((None, rest)) => name
                 .char_indices()
                 .map(|(i, _)| i)
                 .chain([name.len()])
-                .any(|i| go(rest, &name[i..])),
+                .take_while(|i| sep == " " || !name[..*i].contains(sep))
+                .any(|i| go(rest, &name[i..], sep)),
         }
     }
-    go(&title_parts(template), name)
+    go(&title_parts(template), name, sep)
 }
 
 /// `#3 title` (tap-junit numbers its test points) → `title`.
@@ -1345,11 +1349,22 @@ mod tests {
         );
         // `%%` is a percent sign; `$0` and a lone `%` are text.
         assert!(!has_placeholder("100%% paid, $0 due, 5% off"));
-        assert!(title_instance("100%% of %s", "100% of all"));
-        assert!(!title_instance("100%% of %s", "100 of all"));
-        assert!(title_instance("$a + $b = $expected", "1 + 2 = 3"));
-        assert!(!title_instance("$a + $b = $expected", "1 - 2 = 3"));
-        assert!(title_instance("%#: %p", "0: 'x'"));
+        assert!(title_instance("100%% of %s", "100% of all", " "));
+        assert!(!title_instance("100%% of %s", "100 of all", " "));
+        assert!(title_instance("$a + $b = $expected", "1 + 2 = 3", " "));
+        assert!(!title_instance("$a + $b = $expected", "1 - 2 = 3", " "));
+        assert!(title_instance("%#: %p", "0: 'x'", " > "));
+        // A value does not span a level of titles (another describe's test).
+        assert!(title_instance(
+            "refunds > adds %s",
+            "refunds > adds x",
+            " > "
+        ));
+        assert!(!title_instance(
+            "refunds > adds %s",
+            "refunds > adds x > deep",
+            " > "
+        ));
     }
 
     /// `t` matched against `c` in a work tree holding `files` (path, content).
