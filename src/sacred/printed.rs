@@ -8,7 +8,8 @@
 //! Read, by runner: pytest's closing line (`2 failed, 1 passed, 1 error in 0.03s`, with or
 //! without the `=` rule) and its `FAILED`/`ERROR` lines; Jest's `Tests:` line; Vitest's
 //! `Tests` line; cargo nextest's `Summary` line and libtest's `test result:` line; `go test`'s
-//! `--- FAIL:` lines and `go test -json`'s `fail` events of a test; TAP's `# fail N`.
+//! `--- FAIL:` lines and `go test -json`'s `fail` events of a test; TAP's `# fail N`; Node's
+//! test runner's `ℹ fail N` and `ℹ cancelled N` (its spec reporter).
 
 /// What one summary line counts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -42,6 +43,7 @@ pub fn failures(output: &str) -> Vec<PrintedFailures> {
                 nextest_summary(t)
                     .or_else(|| libtest_summary(t))
                     .or_else(|| tap_summary(t))
+                    .or_else(|| node_summary(t))
                     .map(|failed| PrintedFailures {
                         failed,
                         ..PrintedFailures::default()
@@ -305,6 +307,18 @@ fn tap_summary(t: &str) -> Option<usize> {
     t.strip_prefix("# fail ")?.trim().parse().ok()
 }
 
+/// Node's test runner's spec summary: `ℹ fail 1`, and `ℹ cancelled 1` (a test its parent
+/// did not wait for). Node 20's JUnit reporter writes a test with subtests as a suite with no
+/// outcome of its own, so a failure of that test shows here only.
+fn node_summary(t: &str) -> Option<usize> {
+    let rest = t.strip_prefix("ℹ ")?;
+    rest.strip_prefix("fail ")
+        .or_else(|| rest.strip_prefix("cancelled "))?
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// A `go test -json` event of a test that failed: `{"Action":"fail","Test":"TestX",…}`.
 fn go_json_test_failed(t: &str) -> bool {
     if !t.starts_with('{') || !t.contains("\"Action\"") {
@@ -373,6 +387,10 @@ mod tests {
             [2]
         );
         assert_eq!(counts("# tests 3\n# pass 1\n# fail 2"), [2]);
+        assert_eq!(
+            counts("ℹ tests 3\nℹ suites 0\nℹ pass 1\nℹ fail 1\nℹ cancelled 1\nℹ skipped 0"),
+            [1, 1]
+        );
     }
 
     #[test]

@@ -302,6 +302,8 @@ fn real_ava_through_tap_junit_proves_the_sacred_tests_or_refuses_them() {
 
 const NODE_SUITE: &str = "const { describe, test } = require('node:test');\nconst assert = require('node:assert');\nconst { total } = require('../../src/pay.js');\n\ndescribe('refunds', () => {\n  test('is exact', () => {\n    assert.strictEqual(total([1, 2]), 3);\n  });\n  describe('cases', () => {\n    test('two equal amounts', () => {\n      assert.strictEqual(total([2, 2]), 4);\n    });\n  });\n});\n\ntest('totals nothing', () => {\n  assert.strictEqual(total([]), 0);\n});\n";
 
+const NODE_OTHER: &str = "const { test } = require('node:test');\n\ntest('other', () => {});\n";
+
 #[test]
 fn real_node_test_runner_junit_reporter_proves_the_sacred_tests_or_refuses_them() {
     let js = project(
@@ -309,7 +311,7 @@ fn real_node_test_runner_junit_reporter_proves_the_sacred_tests_or_refuses_them(
         false,
         "{\"name\": \"shop\", \"private\": true}\n",
         NODE_SUITE,
-        "const { test } = require('node:test');\n\ntest('other', () => {});\n",
+        NODE_OTHER,
     );
     let repo = &js.repo;
     let exact = "js:tests/billing/pay.test.js::refunds::is exact";
@@ -317,6 +319,32 @@ fn real_node_test_runner_junit_reporter_proves_the_sacred_tests_or_refuses_them(
     // Node nests one <testsuite> per describe: `is exact` inside `refunds`.
     assert_proven(&repo.gk(&["run", "test", "-v"]), 3);
     break_one_case(repo, "node", false, equal);
+    // Another test with a subtest, whose own check fails after it, under a gate made to
+    // ignore the runner's exit code: Node 20's report writes that test as a suite with no
+    // outcome of its own, so only what the runner printed (`ℹ fail 1`) shows the failure.
+    repo.write(
+        "tests/other.test.js",
+        "const { test } = require('node:test');\nconst assert = require('node:assert');\n\ntest('other', async (t) => {\n  await t.test('part', () => {});\n  assert.strictEqual(1, 2);\n});\n",
+    );
+    repo.write(
+        "gatekeeper.yml",
+        config(&format!("{} || true", template_command("node"))),
+    );
+    let out = repo.gk(&["run", "test"]);
+    let report = String::from_utf8(repo.read("reports/junit/node.xml")).unwrap();
+    if report.contains("<failure") {
+        // A reporter that records it: the failure is not a sacred test's.
+        assert_code(&out, 0, "a failure the report records, of another test");
+    } else {
+        assert_code(&out, 1, "a failure only the runner printed");
+        assert!(
+            all_output(&out).contains("the runner printed 1 failure (`ℹ fail 1`)"),
+            "{}",
+            text(&out)
+        );
+    }
+    repo.write("gatekeeper.yml", config(&template_command("node")));
+    repo.write("tests/other.test.js", NODE_OTHER);
     // Only the other file runs.
     let only_other = format!("{} tests/other.test.js", template_command("node"));
     refused_after(
