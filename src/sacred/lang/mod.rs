@@ -1048,13 +1048,43 @@ pub fn scan(
             // A binding only its helpers read (`billing.total = f` where `check()` reads
             // `billing`).
             let around_direct = concerning(&t.envelope_used);
-            let via_helpers: Vec<String> = all
+            let mut via_helpers: Vec<String> = all
                 .iter()
                 .filter(|b| b.concerns(&reads))
                 .map(|b| b.text.clone())
                 .filter(|b| !mine.contains(b) && !around_direct.contains(b))
                 .map(|b| format!("{}{b}", super::bindings::VIA_HELPER))
                 .collect();
+            // What the methods its framework calls for it read (tornado's `get_app`, a
+            // `setUp`), themselves or through the helpers they call: the modules they import
+            // by a name (`import fake as billing` under a `get_app` that serves `billing`).
+            // Their classes and functions of the file are read as code under test.
+            let hook_reads = {
+                let names: std::collections::BTreeSet<String> = t
+                    .setups
+                    .iter()
+                    .filter_map(|l| super::bindings::hook_method(l).map(|(n, _)| format!(".{n}")))
+                    .collect();
+                super::bindings::uses_through_helpers(
+                    &names,
+                    &super::bindings::with_class_functions(&callable, t),
+                    super::bindings::own_function(t),
+                )
+            };
+            for b in all.iter().filter(|b| {
+                (b.text.starts_with("import ") || b.text.starts_with("from "))
+                    && b.concerns(&hook_reads)
+            }) {
+                let line = format!("{}{}", super::bindings::VIA_HELPER, b.text);
+                if !mine.contains(&b.text)
+                    && !around_direct.contains(&b.text)
+                    && !via_helpers.contains(&line)
+                {
+                    via_helpers.push(line);
+                }
+            }
+            let reads: std::collections::BTreeSet<String> =
+                reads.union(&hook_reads).cloned().collect();
             // A fixture the test requests binds its names from outside it too.
             mine.extend(
                 t.fixtures

@@ -91,6 +91,43 @@ fn a_method_a_framework_base_calls_is_locked() {
     );
 }
 
+/// What a method the framework calls imports by name is locked with the test: another module
+/// under the name `get_app` serves, or the handler imported from elsewhere, changes what the
+/// test fetches, with `get_app` as written.
+#[test]
+fn a_module_a_framework_called_method_imports_is_locked() {
+    assert_each_refused(
+        FRAMEWORK,
+        &[
+            (
+                "from tests.handlers import TotalHandler\n",
+                "from tests.fakes import TotalHandler\n",
+            ),
+            (
+                "from tornado.web import Application\n",
+                "from tests.fakes import Application\n",
+            ),
+        ],
+    );
+    // New imports for new routes and tests, and the import list grown, pass.
+    let l = locked(FRAMEWORK);
+    l.edit(
+        PATH,
+        FRAMEWORK,
+        &[
+            (
+                "from tornado.web import Application\n",
+                "from tornado.web import Application, RequestHandler\nimport json\n",
+            ),
+            (
+                "b\"6\")\n",
+                "b\"6\")\n\n    def test_json(self):\n        self.assertEqual(json.dumps(RequestHandler.__name__), '\"RequestHandler\"')\n",
+            ),
+        ],
+    );
+    l.assert_passes();
+}
+
 // Naming the hook somewhere else in the file does not let its rewrite through: the lock
 // holds it, and it no longer runs as written.
 #[test]
