@@ -20,6 +20,9 @@ pub struct WorkTree {
     root: PathBuf,
     canonical: Option<PathBuf>,
     files: OnceCell<Option<Vec<String>>>,
+    /// The JavaScript/TypeScript files outside `node_modules`, with their text (`None`:
+    /// unreadable), read once on first need (see [`WorkTree::title_elsewhere`]).
+    js_texts: OnceCell<Vec<(String, Option<String>)>>,
     /// Whether every Python entry of the reports read names a module found from the root
     /// (see [`WorkTree::python_entries_from_root`]); `true` until told otherwise.
     python_from_root: std::cell::Cell<bool>,
@@ -31,6 +34,7 @@ impl WorkTree {
             root: root.to_path_buf(),
             canonical: std::fs::canonicalize(root).ok(),
             files: OnceCell::new(),
+            js_texts: OnceCell::new(),
             python_from_root: std::cell::Cell::new(true),
         }
     }
@@ -146,22 +150,31 @@ impl WorkTree {
     /// jest-junit without `file` — could be that file's test). A file that cannot be read
     /// counts as holding it.
     pub fn title_elsewhere(&self, title: &str, locked: &str) -> bool {
-        let Some(files) = self.files() else {
+        if self.files().is_none() {
             return true;
-        };
-        let js = |f: &str| {
-            [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts"]
+        }
+        let texts = self.js_texts.get_or_init(|| {
+            let js = |f: &str| {
+                [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts"]
+                    .iter()
+                    .any(|e| f.ends_with(e))
+            };
+            self.files()
+                .unwrap_or_default()
                 .iter()
-                .any(|e| f.ends_with(e))
-        };
-        files
-            .iter()
-            .filter(|f| *f != locked && js(f) && !f.split('/').any(|p| p == "node_modules"))
-            .any(|f| {
-                std::fs::read(self.root.join(f)).map_or(true, |bytes| {
-                    String::from_utf8_lossy(&bytes).contains(title)
+                .filter(|f| js(f) && !f.split('/').any(|p| p == "node_modules"))
+                .map(|f| {
+                    let text = std::fs::read(self.root.join(f))
+                        .ok()
+                        .map(|b| String::from_utf8_lossy(&b).into_owned());
+                    (f.clone(), text)
                 })
-            })
+                .collect()
+        });
+        texts
+            .iter()
+            .filter(|(f, _)| f != locked)
+            .any(|(_, text)| text.as_ref().is_none_or(|t| t.contains(title)))
     }
 
     /// Whether no Python file of the repository but `locked` has a dotted path (`a/b.py` →
