@@ -683,7 +683,6 @@ fn match_js(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
                 Match::No
             };
         }
-        // AVA with several files: `file › title`.
         // AVA with several files: `file › title`, the file named by its part below the
         // directory the run's files share: no other file of the work tree may have it.
         if let Some(prefix) = name.strip_suffix(&format!(" › {joined}"))
