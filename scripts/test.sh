@@ -5,9 +5,10 @@
 # First it installs what the tests need and the machine lacks, then runs `cargo test --locked`:
 # - a PostgreSQL server, from the operating system's packages (scripts/install-postgres.sh;
 #   needs root or sudo the first time): the data-safety tests start a throwaway server;
-# - pre-commit, prek, lefthook, check-jsonschema and pytest, at the versions pinned below, into
-#   a Python virtual environment under target/test-tools (GATEKEEPER_TEST_TOOLS moves it): the
-#   tests of the hook managers, of the GitHub Action and of the pytest marker run them from PATH.
+# - pre-commit, prek, lefthook, check-jsonschema, pytest and unittest-xml-reporting, at the
+#   versions pinned below, into a Python virtual environment under target/test-tools
+#   (GATEKEEPER_TEST_TOOLS moves it): the tests of the hook managers, of the GitHub Action, of
+#   the pytest marker and of sacred evidence run them from PATH.
 # - the Claude Code, Codex, Gemini and Copilot CLIs, pinned by the lockfiles under tests/claude,
 #   tests/codex, tests/gemini and tests/copilot (`npm ci`, through .ci/install-claude.sh and
 #   scripts/install-agents.sh): the agent-hook tests drive the real clients;
@@ -22,6 +23,7 @@ cd "$root"
 PRE_COMMIT_VERSION=4.7.0
 CHECK_JSONSCHEMA_VERSION=0.39.0
 PYTEST_VERSION=9.2.0
+UNITTEST_XML_REPORTING_VERSION=3.2.0
 PREK_VERSION=0.5.11
 LEFTHOOK_VERSION=2.2.2
 
@@ -71,7 +73,7 @@ if [ ! -x "$venv/bin/pip" ]; then
     python3 -m venv "$venv"
   fi
 fi
-want="pre-commit==$PRE_COMMIT_VERSION prek==$PREK_VERSION lefthook==$LEFTHOOK_VERSION check-jsonschema==$CHECK_JSONSCHEMA_VERSION pytest==$PYTEST_VERSION"
+want="pre-commit==$PRE_COMMIT_VERSION prek==$PREK_VERSION lefthook==$LEFTHOOK_VERSION check-jsonschema==$CHECK_JSONSCHEMA_VERSION pytest==$PYTEST_VERSION unittest-xml-reporting==$UNITTEST_XML_REPORTING_VERSION"
 if [ "$(cat "$venv/.pinned" 2>/dev/null)" != "$want" ]; then
   echo "test.sh: installing $want into $venv" >&2
   # prek and lefthook ship their binaries in wheels; never build them from source.

@@ -525,7 +525,14 @@ fn matches(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
 }
 
 fn match_python(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
-    let base = c.name.split_once('[').map_or(c.name.as_str(), |(b, _)| b);
+    // pytest's parameter id (`test_b[1-foo]`), or a unittest subtest as unittest-xml-reporting
+    // names one that failed (`test_b (xs=[2, 2])`): an instance of the test.
+    let base = c
+        .name
+        .strip_suffix(')')
+        .and_then(|n| n.split_once(" ("))
+        .map_or(c.name.as_str(), |(b, _)| b);
+    let base = base.split_once('[').map_or(base, |(b, _)| b);
     if base != t.name {
         return Match::No;
     }
@@ -1241,6 +1248,9 @@ mod tests {
         let p = |cl: &str, n: &str| m(&t, &case(cl, n, Outcome::Passed));
         assert_eq!(p("tests.test_x.TestA", "test_b"), Match::Exact);
         assert_eq!(p("tests.test_x.TestA", "test_b[1-foo]"), Match::Exact);
+        // A failed unittest subtest, as unittest-xml-reporting names it.
+        assert_eq!(p("tests.test_x.TestA", "test_b (xs=[2, 2])"), Match::Exact);
+        assert_eq!(p("tests.test_x.TestA", "test_bb (i=1)"), Match::No);
         assert_eq!(p("test_x.TestA", "test_b"), Match::Loose);
         assert_eq!(p("tests.test_x.TestA", "test_bb"), Match::No);
         assert_eq!(p("tests.test_y.TestA", "test_b"), Match::No);

@@ -1693,3 +1693,65 @@ fn a_test_vitest_printed_as_failed_is_not_proven_by_its_report() {
     ));
     assert_refused(&out, JS_ID, "failed-at-runtime");
 }
+
+const UNITTEST_PAY: &str = "import unittest\n\nimport billing\n\n\nclass Base:\n    def test_total(self):\n        self.assertEqual(billing.total([1, 2]), 3)\n\n\nclass TestPay(Base, unittest.TestCase):\n    def test_exact(self):\n        self.assertEqual(billing.total([]), 0)\n\n    def test_cases(self):\n        for xs, want in (([1], 1), ([2, 2], 4)):\n            with self.subTest(xs=xs):\n                self.assertEqual(billing.total(xs), want)\n";
+
+/// A unittest suite whose gate runs the real `python -m xmlrunner` (unittest-xml-reporting,
+/// installed by scripts/test.sh) with `then` appended to its command.
+fn xmlrunner_suite(then: &str) -> Ev {
+    let python = crate::common::required_tool("pytest").with_file_name("python3");
+    let config = format!(
+        "gates:\n  test:\n    run: rm -rf reports/junit && {} -m xmlrunner discover -s tests -t . -o reports/junit{then}\n    stages: [pre-commit, ci]\nsacred:\n  paths: [\"tests/billing/**\"]\n  evidence:\n    - {{ gate: test, junit: \"reports/junit/*.xml\" }}\n",
+        python.display()
+    );
+    setup(
+        &[
+            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+            ("tests/__init__.py", ""),
+            ("tests/billing/__init__.py", ""),
+            ("tests/billing/test_pay.py", UNITTEST_PAY),
+            (
+                "tests/test_other.py",
+                "import unittest\n\n\nclass TestOther(unittest.TestCase):\n    def test_other(self):\n        self.assertTrue(True)\n",
+            ),
+        ],
+        &config,
+    )
+}
+
+/// unittest's own runner through unittest-xml-reporting writes what pytest's `--junitxml`
+/// does (`classname` the module and class, `name` the method) and each test's file: a
+/// method of a mixin is proven by its run under the test case; a failing subtest, and a
+/// discovery that leaves the sacred file out, are refused.
+#[test]
+fn real_unittest_xml_reporting_proves_the_sacred_tests_or_refuses_them() {
+    let e = xmlrunner_suite("");
+    assert_proven(&e.repo.gk(&["run", "test", "-v"]), 3);
+    e.repo.write(
+        "billing.py",
+        "def total(xs):\n    return sum(xs) + (1 if len(xs) == 2 and xs[0] == xs[1] else 0)\n",
+    );
+    assert_code(&e.repo.gk(&["run", "test"]), 1, "a failing subtest");
+    let e = xmlrunner_suite(" || true");
+    e.repo.write(
+        "billing.py",
+        "def total(xs):\n    return sum(xs) + (1 if len(xs) == 2 and xs[0] == xs[1] else 0)\n",
+    );
+    assert_refused(
+        &e.repo.gk(&["run", "test"]),
+        "python:tests/billing/test_pay.py::TestPay::test_cases",
+        "failed-at-runtime",
+    );
+    let e = xmlrunner_suite(" -p test_other.py");
+    let out = e.repo.gk(&["run", "test"]);
+    assert_refused(
+        &out,
+        "python:tests/billing/test_pay.py::TestPay::test_exact",
+        "not-run",
+    );
+    assert_refused(
+        &out,
+        "python:tests/billing/test_pay.py::Base::test_total",
+        "not-run",
+    );
+}
