@@ -703,9 +703,16 @@ fn match_js(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
         }
         // A case of `test.each(table)(title, …)` or of a `describe.each`: the title with
         // the case's values put in for its placeholders (`case %i` → `case 1`).
+        // jest-junit's leading space before a test at the top of its file, as above.
+        let at_top = if scope_only.is_empty() {
+            name.strip_prefix(' ').unwrap_or(name)
+        } else {
+            name
+        };
         instance |= named
             && has_placeholder(&joined)
             && (title_instance(&joined, name, sep)
+                || title_instance(&joined, at_top, sep)
                 || (has_placeholder(&t.name)
                     && title_instance(&t.name, name, sep)
                     && title_instance(&scope_only.join(sep), &c.classname, sep)));
@@ -1348,6 +1355,11 @@ mod tests {
             Match::No
         );
         assert_eq!(p("refunds nested", "case 3 of y"), Match::No);
+        // A table's case at the top of its file, after jest-junit's space.
+        let top = r("js:test/pay.test.js::adds $a and $b", "test/pay.test.js");
+        let mut c = case(" adds 1 and 2", " adds 1 and 2", Outcome::Passed);
+        c.file = Some("test/pay.test.js".into());
+        assert_eq!(m(&top, &c), Match::Loose);
         assert_eq!(
             p("test/pay.test.js", "refunds > nested > cases 1 of y"),
             Match::No

@@ -123,7 +123,7 @@ const EXACT: &str = "js:tests/billing/pay.test.js::refunds::is exact";
 const TOP: &str = "js:tests/billing/pay.test.js::totals nothing";
 const EACH: &str = "js:tests/billing/pay.test.js::refunds::cases::adds %i and %i";
 
-const BODY: &str = "describe('refunds', () => {\n  test('is exact', () => {\n    expect(total([1, 2])).toBe(3);\n  });\n  describe('cases', () => {\n    test.each([\n      [1, 2, 3],\n      [2, 2, 4],\n    ])('adds %i and %i', (a, b, sum) => {\n      expect(total([a, b])).toBe(sum);\n    });\n  });\n});\n\ntest('totals nothing', () => {\n  expect(total([])).toBe(0);\n});\n";
+const BODY: &str = "describe('refunds', () => {\n  test('is exact', () => {\n    expect(total([1, 2])).toBe(3);\n  });\n  describe('cases', () => {\n    test.each([\n      [1, 2, 3],\n      [2, 2, 4],\n    ])('adds %i and %i', (a, b, sum) => {\n      expect(total([a, b])).toBe(sum);\n    });\n  });\n});\n\ntest('totals nothing', () => {\n  expect(total([])).toBe(0);\n});\n\ntest.each`\n  a    | b    | sum\n  ${1} | ${2} | ${3}\n`('adds $a and $b to $sum', ({ a, b, sum }) => {\n  expect(total([a, b])).toBe(sum);\n});\n";
 
 fn cjs() -> String {
     format!("const {{ total }} = require('../../src/pay.js');\n\n{BODY}")
@@ -182,9 +182,10 @@ fn real_jest_with_jest_junit_proves_the_sacred_tests_or_refuses_them() {
         "test('other', () => {\n  expect(1).toBe(1);\n});\n",
     );
     let repo = &js.repo;
-    // jest-junit writes the test at the top of the file as ` totals nothing` and the table's
-    // cases as `refunds cases adds 1 and 2`.
-    assert_proven(&repo.gk(&["run", "test", "-v"]), 3);
+    // jest-junit writes the test at the top of the file as ` totals nothing`, the table's
+    // cases as `refunds cases adds 1 and 2`, and a tagged template's at the top of the file
+    // as ` adds 1 and 2 to 3`.
+    assert_proven(&repo.gk(&["run", "test", "-v"]), 4);
     break_one_case(repo, "jest", false, EACH);
     // Configuration that leaves the sacred file out, or runs only the other test.
     refused_after(
@@ -213,7 +214,7 @@ fn real_vitest_junit_reporter_proves_the_sacred_tests_or_refuses_them() {
         "import { test, expect } from 'vitest';\n\ntest('other', () => {\n  expect(1).toBe(1);\n});\n",
     );
     let repo = &js.repo;
-    assert_proven(&repo.gk(&["run", "test", "-v"]), 3);
+    assert_proven(&repo.gk(&["run", "test", "-v"]), 4);
     break_one_case(repo, "vitest", true, EACH);
     refused_after(
         repo,
