@@ -652,11 +652,12 @@ fn match_js(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     // another file's test of the same titles: it is this test's only when no other file
     // holds its title, and never a case of its `.each` table (whose values no file holds).
     let named = c.file.is_some() || is_js_path(&c.classname);
-    let alone = || !tree.title_elsewhere(&t.name, &t.file);
+    // `entries`: the full titles the entry stands for, as the report may have joined them.
+    let alone = |entries: &[String]| !tree.title_elsewhere(&t.name, entries, &t.file);
     // jest-junit's default templates (`{classname} {title}`) put the describe titles, none
     // for a test at the top of its file, and a space before the title: ` is exact`.
     if scope_only.is_empty() && name.strip_prefix(' ') == Some(t.name.as_str()) {
-        return if named || alone() {
+        return if named || alone(&[name.to_owned()]) {
             Match::Exact
         } else {
             Match::No
@@ -666,7 +667,9 @@ fn match_js(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     // inside one `<testsuite>` per describe. A test with subtests is written as a suite
     // without an outcome of its own, so it never matches.
     if c.classname == "test" && name == t.name && c.suites == *scope_only {
-        return if named || alone() {
+        let mut levels = c.suites.clone();
+        levels.push(name.to_owned());
+        return if named || alone(&[levels.join(" > ")]) {
             Match::Exact
         } else {
             Match::No
@@ -684,7 +687,8 @@ fn match_js(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
             // jest-junit with `classNameTemplate: "{classname}"`, `titleTemplate: "{title}"`.
             || (name == t.name && c.classname == scope_only.join(sep))
         {
-            return if named || alone() {
+            let entries = [name.to_owned(), format!("{}{sep}{name}", c.classname)];
+            return if named || alone(&entries) {
                 Match::Exact
             } else {
                 Match::No
@@ -728,7 +732,7 @@ fn has_placeholder(title: &str) -> bool {
 }
 
 /// A title split into literal text (`Some`) and placeholders (`None`); `%%` is a `%`.
-fn title_parts(title: &str) -> Vec<Option<String>> {
+pub(crate) fn title_parts(title: &str) -> Vec<Option<String>> {
     let mut parts: Vec<Option<String>> = Vec::new();
     let mut lit = String::new();
     let chars: Vec<char> = title.chars().collect();

@@ -20,9 +20,10 @@ pub struct WorkTree {
     root: PathBuf,
     canonical: Option<PathBuf>,
     files: OnceCell<Option<Vec<String>>>,
-    /// The JavaScript/TypeScript files outside `node_modules`, with their text (`None`:
-    /// unreadable), read once on first need (see [`WorkTree::title_elsewhere`]).
-    js_texts: OnceCell<Vec<(String, Option<String>)>>,
+    /// The JavaScript/TypeScript files outside `node_modules`, with their text and the
+    /// titles their calls could report (`None`: unreadable, or not read as JavaScript), read
+    /// once on first need (see [`WorkTree::title_elsewhere`]).
+    js_texts: OnceCell<Vec<JsFile>>,
     /// Whether every Python entry of the reports read names a module found from the root
     /// (see [`WorkTree::python_entries_from_root`]); `true` until told otherwise.
     python_from_root: std::cell::Cell<bool>,
@@ -146,10 +147,15 @@ impl WorkTree {
     }
 
     /// Whether a JavaScript or TypeScript file of the work tree other than `locked`, outside
-    /// `node_modules`, holds `title` (a report entry that names no file — AVA's title alone,
-    /// jest-junit without `file` — could be that file's test). A file that cannot be read
-    /// counts as holding it.
-    pub fn title_elsewhere(&self, title: &str, locked: &str) -> bool {
+    /// `node_modules`, could have written a report entry that names no file (AVA's title
+    /// alone, jest-junit without `file`): one of `entries` (the entry's full titles, as the
+    /// report may have joined them) or the locked test's `title` as written. A file could
+    /// when it holds `title`, or when one of its calls that could register a test (see
+    /// [`crate::sacred::lang::Registered`]) could report one of `entries`: its titles and
+    /// its suites' joined by ` `, ` › ` or ` > `, a part computed at run time matching any
+    /// text, after any titles when the call sits in a wrapper. A file that cannot be read,
+    /// or read as JavaScript, counts as one that could.
+    pub fn title_elsewhere(&self, title: &str, entries: &[String], locked: &str) -> bool {
         if self.files().is_none() {
             return true;
         }
@@ -164,17 +170,26 @@ impl WorkTree {
                 .iter()
                 .filter(|f| js(f) && !f.split('/').any(|p| p == "node_modules"))
                 .map(|f| {
-                    let text = std::fs::read(self.root.join(f))
-                        .ok()
-                        .map(|b| String::from_utf8_lossy(&b).into_owned());
-                    (f.clone(), text)
+                    let read = std::fs::read(self.root.join(f)).ok().and_then(|b| {
+                        let text = String::from_utf8_lossy(&b).into_owned();
+                        let titles = crate::sacred::lang::js_registered_titles(f, &text)?;
+                        Some((text, titles))
+                    });
+                    JsFile {
+                        path: f.clone(),
+                        read,
+                    }
                 })
                 .collect()
         });
-        texts
-            .iter()
-            .filter(|(f, _)| f != locked)
-            .any(|(_, text)| text.as_ref().is_none_or(|t| t.contains(title)))
+        texts.iter().filter(|f| f.path != locked).any(|f| {
+            f.read.as_ref().is_none_or(|(text, titles)| {
+                text.contains(title)
+                    || titles
+                        .iter()
+                        .any(|r| entries.iter().any(|e| could_report(r, e)))
+            })
+        })
     }
 
     /// Whether no Python file of the repository but `locked` has a dotted path (`a/b.py` →
@@ -308,6 +323,63 @@ fn binary_id(name: &str, rel: &str, has_lib: bool) -> Option<String> {
     }
 }
 
+/// A JavaScript or TypeScript file as [`WorkTree::title_elsewhere`] reads it: its text and
+/// the titles its calls could report, `None` when it could not be read so.
+struct JsFile {
+    path: String,
+    read: Option<(String, Vec<crate::sacred::lang::Registered>)>,
+}
+
+/// Whether a registration could write the report entry `entry` (its full titles as one
+/// string): its titles joined by one of the separators runners use, a part computed at run
+/// time (and a `.each` placeholder) matching any text, and any titles before them when the
+/// call sits in a wrapper. jest-junit's leading space before a test at the top of its file
+/// is read too.
+fn could_report(r: &crate::sacred::lang::Registered, entry: &str) -> bool {
+    use crate::sacred::lang::Piece;
+    for sep in [" ", " › ", " > "] {
+        let mut pieces: Vec<Option<String>> = Vec::new();
+        if r.anywhere {
+            pieces.push(None);
+        }
+        for (i, level) in r.titles.iter().enumerate() {
+            if i > 0 {
+                pieces.push(Some(sep.to_owned()));
+            }
+            for p in level {
+                match p {
+                    Piece::Text(t) => pieces.extend(crate::sacred::evidence::title_parts(t)),
+                    Piece::Any => pieces.push(None),
+                }
+            }
+        }
+        pieces.dedup_by(|a, b| a.is_none() && b.is_none());
+        if glob(&pieces, entry) || glob(&pieces, entry.trim_start()) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether `text` is `pieces` with each `None` replaced by some text (perhaps empty).
+fn glob(pieces: &[Option<String>], text: &str) -> bool {
+    match pieces.split_first() {
+        None => text.is_empty(),
+        Some((Some(lit), rest)) => text
+            .strip_prefix(lit.as_str())
+            .is_some_and(|r| glob(rest, r)),
+        Some((None, rest)) => {
+            if rest.is_empty() {
+                return true;
+            }
+            text.char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .any(|i| glob(rest, &text[i..]))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,6 +432,101 @@ mod tests {
         }
         let t = WorkTree::new(dir.path());
         (dir, t)
+    }
+
+    /// Whether the file `other.test.js` (or `.ts`) holding `src` could write `entry`, as seen
+    /// from the locked `tests/billing/pay.test.js` whose test is titled `title`.
+    fn could(name: &str, src: &str, title: &str, entry: &str) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("tests/billing")).unwrap();
+        std::fs::write(dir.path().join("tests/billing/pay.test.js"), "").unwrap();
+        std::fs::write(dir.path().join(name), src).unwrap();
+        WorkTree::new(dir.path()).title_elsewhere(
+            title,
+            &[entry.to_owned()],
+            "tests/billing/pay.test.js",
+        )
+    }
+
+    #[test]
+    fn a_look_alike_whose_title_is_computed_could_write_the_entry() {
+        let js = "other.test.js";
+        // The title as written, anywhere in the file.
+        assert!(could(js, "const t = 'is exact';\n", "is exact", "is exact"));
+        // A template literal, a `+`, a title in a variable, a macro's own title.
+        let template = "test(`refund is ${'exact'}`, (t) => t.pass());\n";
+        assert!(could(js, template, "refund is exact", "refund is exact"));
+        assert!(!could(js, template, "total is owed", "total is owed"));
+        let plus = "test('refund ' + kind, (t) => t.pass());\n";
+        assert!(could(js, plus, "refund is exact", "refund is exact"));
+        assert!(!could(js, plus, "total is exact", "total is exact"));
+        let variable =
+            "const name = ['refund', 'is', 'exact'].join(' ');\ntest(name, (t) => t.pass());\n";
+        assert!(could(js, variable, "refund is exact", "refund is exact"));
+        assert!(could(
+            js,
+            "test(macro, 1, 2);\n",
+            "refund is exact",
+            "refund is exact"
+        ));
+        // A describe and a test whose titles join into the entry, by any runner's separator.
+        let split = "describe('refund', () => {\n  test('is exact', () => {});\n});\n";
+        assert!(could(js, split, "refund is exact", "refund is exact"));
+        assert!(could(js, split, "unwritten", "refund › is exact"));
+        assert!(could(js, split, "unwritten", "refund > is exact"));
+        assert!(!could(js, split, "unwritten", "refund was exact"));
+        // A `.each` table's placeholders, in a test's and in a describe's title.
+        let each = "test.each([[1, 2]])('adds %i and %i', (a, b) => {});\n";
+        assert!(could(js, each, "adds 1 and 9", "adds 1 and 9"));
+        assert!(!could(js, each, "adds one", "adds one"));
+        let suites =
+            "describe.each([{ a: 1 }])('case $a', () => {\n  it('works', () => {});\n});\n";
+        assert!(could(js, suites, "unwritten", "case 1 works"));
+        assert!(!could(js, suites, "unwritten", "works"));
+        // A wrapper: whatever calls it puts titles before its own.
+        let wrapper =
+            "export function withPage(title, run) {\n  test(`${browser} - ${title}`, run);\n}\n";
+        assert!(could(
+            "other.ts",
+            wrapper,
+            "unwritten",
+            "pages chromium - opens"
+        ));
+        assert!(!could("other.ts", wrapper, "unwritten", "opens"));
+        // A runner's function under another name, its title in a variable.
+        for aliased in [
+            "import check from 'ava';\ncheck(name, (t) => t.pass());\n",
+            "import * as v from 'vitest';\nv.test(name, () => {});\n",
+            "const { it: spec } = require('node:test');\nspec(name, () => {});\n",
+            "const t = test;\nconst u = t;\nu(name, () => {});\n",
+        ] {
+            assert!(
+                could(js, aliased, "refund is exact", "refund is exact"),
+                "{aliased}"
+            );
+        }
+        let not_runner = "import check from './check.js';\ncheck(name, () => {});\n";
+        assert!(!could(js, not_runner, "refund is exact", "refund is exact"));
+        // Calls that register nothing reportable as the entry.
+        let plain = "app.get('/pay', (req, res) => res.end());\nit('other', () => {}).timeout(9);\nsetTimeout(() => {}, 10);\n";
+        assert!(!could(js, plain, "refund is exact", "refund is exact"));
+        assert!(could(js, plain, "unwritten", "other"));
+        // A file that does not parse could hold anything.
+        assert!(could(
+            js,
+            "test('x', () => {\n",
+            "refund is exact",
+            "refund is exact"
+        ));
+        // The locked file itself is not a look-alike.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("tests/billing")).unwrap();
+        std::fs::write(dir.path().join("tests/billing/pay.test.js"), template).unwrap();
+        assert!(!WorkTree::new(dir.path()).title_elsewhere(
+            "refund is exact",
+            &["refund is exact".to_owned()],
+            "tests/billing/pay.test.js",
+        ));
     }
 
     #[test]

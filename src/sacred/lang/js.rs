@@ -394,3 +394,291 @@ fn walk<'t>(
         out.test(lang, path, &spec, &JsRules, src);
     }
 }
+
+/// A piece of a title a registration could report: text as written, or a part computed when
+/// the file runs (a `${…}` substitution, a variable, a call, an escape).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    Any,
+}
+
+/// A call that could register a test or a suite, read for the report entry it could write:
+/// the titles of the suites around it and its own, outermost first. `anywhere`: it sits in a
+/// function that is not a suite's or test's callback (a wrapper, a helper), so whatever calls
+/// it decides the titles around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    pub titles: Vec<Vec<Piece>>,
+    pub anywhere: bool,
+}
+
+/// Every call of a file that could register a test or suite (a runner's own `test`, `it`,
+/// `describe`… under any callee, or any call handed a title-like first argument and a
+/// function, which a wrapper or a renamed import would be), with the titles it could report.
+pub(crate) fn registered_titles(src: &str, root: Node<'_>) -> Vec<Registered> {
+    let mut out = Vec::new();
+    let walk = TitleWalk {
+        src,
+        aliases: runner_aliases(src, root),
+    };
+    walk.registrations_in(root, &mut Vec::new(), false, &mut out);
+    out
+}
+
+/// The modules whose exports register tests.
+const RUNNER_MODULES: &[&str] = &[
+    "ava",
+    "vitest",
+    "node:test",
+    "test",
+    "mocha",
+    "@jest/globals",
+    "bun:test",
+    "tap",
+    "uvu",
+];
+
+/// The names a file gives a runner's functions: what it imports or `require`s from a
+/// runner's module (`import check from 'ava'`, `import * as v from 'vitest'`,
+/// `const { it: spec } = require('node:test')`) and a runner's function bound to another
+/// name (`const t = test`), followed through such bindings.
+fn runner_aliases(src: &str, root: Node<'_>) -> Vec<String> {
+    fn identifiers(n: Node<'_>, src: &str, out: &mut Vec<String>) {
+        // `{ it: spec }`: the value is the binding, the key is the export's name.
+        if kind(n) == "pair_pattern" {
+            if let Some(v) = n.child_by_field_name("value") {
+                identifiers(v, src, out);
+            }
+            return;
+        }
+        if matches!(
+            kind(n),
+            "identifier" | "shorthand_property_identifier_pattern"
+        ) {
+            out.push(text(n, src).to_owned());
+        }
+        for c in named_children(n) {
+            identifiers(c, src, out);
+        }
+    }
+    fn from_runner(n: Node<'_>, src: &str) -> bool {
+        n.child_by_field_name("source")
+            .is_some_and(|m| RUNNER_MODULES.contains(&unquote(text(m, src)).as_str()))
+    }
+    fn requires_runner(n: Node<'_>, src: &str) -> bool {
+        match kind(n) {
+            "call_expression" => {
+                n.child_by_field_name("function")
+                    .is_some_and(|f| text(f, src) == "require")
+                    && n.child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0))
+                        .is_some_and(|m| RUNNER_MODULES.contains(&unquote(text(m, src)).as_str()))
+            }
+            "member_expression" | "await_expression" | "parenthesized_expression" => {
+                n.named_child(0).is_some_and(|o| requires_runner(o, src))
+            }
+            _ => false,
+        }
+    }
+    let mut declarators = Vec::new();
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "import_statement" if from_runner(n, src) => {
+                for c in named_children(n) {
+                    if kind(c) == "import_clause" {
+                        identifiers(c, src, &mut out);
+                    }
+                }
+            }
+            "variable_declarator" | "assignment_expression" => declarators.push(n),
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    loop {
+        let before = out.len();
+        for d in &declarators {
+            let (target, value) = match kind(*d) {
+                "variable_declarator" => ("name", "value"),
+                _ => ("left", "right"),
+            };
+            let (Some(t), Some(v)) = (d.child_by_field_name(target), d.child_by_field_name(value))
+            else {
+                continue;
+            };
+            let root_name = chain_root(v, src).unwrap_or("");
+            let runner = requires_runner(v, src)
+                || (kind(v) != "call_expression"
+                    && (registration_root(root_name) || out.iter().any(|a| a == root_name)));
+            if runner {
+                let mut names = Vec::new();
+                identifiers(t, src, &mut names);
+                for n in names {
+                    if !out.contains(&n) {
+                        out.push(n);
+                    }
+                }
+            }
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
+/// One file's walk for [`registered_titles`].
+struct TitleWalk<'a> {
+    src: &'a str,
+    aliases: Vec<String>,
+}
+
+/// The pieces of a title expression: a string's text, a template literal's text with its
+/// substitutions unknown, `+` of such, anything else unknown.
+fn title_pieces(n: Node<'_>, src: &str) -> Vec<Piece> {
+    match kind(n) {
+        "string" | "template_string" => {
+            let mut out = Vec::new();
+            for c in named_children(n) {
+                if kind(c) == "string_fragment" {
+                    out.push(Piece::Text(text(c, src).to_owned()));
+                } else {
+                    out.push(Piece::Any);
+                }
+            }
+            out
+        }
+        "parenthesized_expression" => n
+            .named_child(0)
+            .map_or(vec![Piece::Any], |i| title_pieces(i, src)),
+        "binary_expression"
+            if n.child_by_field_name("operator")
+                .is_some_and(|o| text(o, src) == "+") =>
+        {
+            let mut out = Vec::new();
+            for side in ["left", "right"] {
+                match n.child_by_field_name(side) {
+                    Some(s) => out.extend(title_pieces(s, src)),
+                    None => out.push(Piece::Any),
+                }
+            }
+            out
+        }
+        _ => vec![Piece::Any],
+    }
+}
+
+/// Whether a callee chain passes through a call (`describe.each(t)`, `it('x', f).timeout`).
+fn chain_has_call(mut n: Node<'_>) -> bool {
+    loop {
+        match kind(n) {
+            "call_expression" => return true,
+            "member_expression" | "subscript_expression" => match n.child_by_field_name("object") {
+                Some(o) => n = o,
+                None => return false,
+            },
+            "parenthesized_expression" | "non_null_expression" | "await_expression" => {
+                match n.named_child(0) {
+                    Some(i) => n = i,
+                    None => return false,
+                }
+            }
+            _ => return false,
+        }
+    }
+}
+
+impl TitleWalk<'_> {
+    fn registrations_in(
+        &self,
+        node: Node<'_>,
+        levels: &mut Vec<Vec<Piece>>,
+        anywhere: bool,
+        out: &mut Vec<Registered>,
+    ) {
+        for child in named_children(node) {
+            self.registrations_at(child, levels, anywhere, out);
+        }
+    }
+
+    fn registrations_at(
+        &self,
+        node: Node<'_>,
+        levels: &mut Vec<Vec<Piece>>,
+        anywhere: bool,
+        out: &mut Vec<Registered>,
+    ) {
+        let src = self.src;
+        match kind(node) {
+            "call_expression" => {
+                let function = node.child_by_field_name("function");
+                let Some(args) = node.child_by_field_name("arguments") else {
+                    self.registrations_in(node, levels, anywhere, out);
+                    return;
+                };
+                let arg_nodes = named_children(args);
+                let first = arg_nodes.first().copied();
+                let title_like =
+                    first.is_some_and(|f| is_title(f) || kind(f) == "binary_expression");
+                let with_function = arg_nodes.iter().any(|a| is_function(*a));
+                // A runner's own call: `test(…)`, `test.serial(…)`, `test(macro, …)` (AVA's macro
+                // titles itself), `describe.each(t)(title, …)`; through a call in its callee
+                // (`it('x', f).timeout(9)`) only with a title or a callback.
+                let registering = function.is_some_and(|f| {
+                    chain_root(f, src).is_some_and(|r| {
+                        registration_root(r) || self.aliases.iter().any(|a| a == r)
+                    }) && (!chain_has_call(f) || title_like || with_function)
+                });
+                let titled = title_like && arg_nodes.iter().skip(1).any(|a| is_function(*a));
+                if !registering && !titled {
+                    if let Some(f) = function {
+                        self.registrations_at(f, levels, anywhere, out);
+                    }
+                    self.registrations_in(args, levels, anywhere, out);
+                    return;
+                }
+                // The callee of `describe.each(table)(…)` registers nothing itself: its
+                // arguments are the table.
+                if let Some(f) = function {
+                    match f.child_by_field_name("arguments") {
+                        Some(inner) if kind(f) == "call_expression" => {
+                            self.registrations_in(inner, levels, anywhere, out);
+                        }
+                        _ => self.registrations_in(f, levels, anywhere, out),
+                    }
+                }
+                // A title held in a variable, or none (a macro's): computed when the file runs.
+                let own = match first {
+                    Some(f) if !is_function(f) => title_pieces(f, src),
+                    _ => vec![Piece::Any],
+                };
+                let mut titles = levels.clone();
+                titles.push(own.clone());
+                out.push(Registered { titles, anywhere });
+                for a in arg_nodes {
+                    if is_function(a) {
+                        levels.push(own.clone());
+                        if let Some(body) = a.child_by_field_name("body") {
+                            self.registrations_at(body, levels, anywhere, out);
+                        }
+                        levels.pop();
+                    } else {
+                        self.registrations_at(a, levels, anywhere, out);
+                    }
+                }
+            }
+            "function_declaration"
+            | "generator_function_declaration"
+            | "function_expression"
+            | "function"
+            | "generator_function"
+            | "arrow_function"
+            | "method_definition" => {
+                self.registrations_in(node, &mut Vec::new(), true, out);
+            }
+            _ => self.registrations_in(node, levels, anywhere, out),
+        }
+    }
+}

@@ -19,6 +19,45 @@ pub(crate) fn js_registration_root(root: &str) -> bool {
         false
     }
 }
+
+pub use self::js_titles::{Piece, Registered};
+
+/// The report entries a JavaScript or TypeScript file's calls could write (see
+/// [`Registered`]); `None` when the file cannot be read that way (its grammar not built in, a
+/// syntax error), which a caller must take as "any".
+pub fn js_registered_titles(path: &str, src: &str) -> Option<Vec<Registered>> {
+    #[cfg(any(feature = "lang-javascript", feature = "lang-typescript"))]
+    {
+        let lang = Lang::of_path(path).filter(|l| l.is_js())?;
+        let tree = parse_clean(lang, path, src).ok()??;
+        Some(js::registered_titles(src, tree.root_node()))
+    }
+    #[cfg(not(any(feature = "lang-javascript", feature = "lang-typescript")))]
+    {
+        let _ = (path, src);
+        None
+    }
+}
+
+#[cfg(any(feature = "lang-javascript", feature = "lang-typescript"))]
+mod js_titles {
+    pub use super::js::{Piece, Registered};
+}
+#[cfg(not(any(feature = "lang-javascript", feature = "lang-typescript")))]
+mod js_titles {
+    /// A piece of a title (see the JavaScript reader).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Piece {
+        Text(String),
+        Any,
+    }
+    /// A registration (see the JavaScript reader).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Registered {
+        pub titles: Vec<Vec<Piece>>,
+        pub anywhere: bool,
+    }
+}
 #[cfg(feature = "lang-python")]
 mod python;
 #[cfg(feature = "lang-rust")]

@@ -279,6 +279,19 @@ fn real_ava_through_tap_junit_proves_the_sacred_tests_or_refuses_them() {
         "not-run",
         &[exact, equal],
     );
+    // ... or one whose titles are computed when it runs.
+    repo.write(
+        "tests/other.test.js",
+        "import test from 'ava';\n\nconst what = ['exact', 'equal amounts'];\n\ntest(`refund is ${what[0]}`, (t) => {\n  t.pass();\n});\n\ntest('two ' + what[1], (t) => {\n  t.pass();\n});\n",
+    );
+    let out = repo.gk(&["run", "test"]);
+    let report = String::from_utf8(repo.read("reports/junit/tap.xml")).unwrap();
+    assert!(
+        report.contains("refund is exact") && report.contains("two equal amounts"),
+        "the look-alike reported the sacred tests' titles:\n{report}"
+    );
+    assert_refused(&out, exact, "not-run");
+    assert_refused(&out, equal, "not-run");
     // ... or beside a file that shares the sacred file's part below the common directory
     // (`billing › pay`).
     repo.write(
@@ -363,6 +376,19 @@ fn real_node_test_runner_junit_reporter_proves_the_sacred_tests_or_refuses_them(
         "not-run",
         &[exact, TOP],
     );
+    // ... whose titles are computed when it runs: no file holds them as written.
+    repo.write(
+        "tests/other.test.js",
+        "const { describe, test } = require('node:test');\n\nconst [suite, what] = ['refunds', 'exact'];\ndescribe(suite, () => {\n  test(`is ${what}`, () => {});\n});\n\ntest('totals ' + 'nothing', () => {});\n",
+    );
+    let out = repo.gk(&["run", "test"]);
+    let report = String::from_utf8(repo.read("reports/junit/node.xml")).unwrap();
+    assert!(
+        report.contains("name=\"is exact\"") && report.contains("name=\"totals nothing\""),
+        "the look-alike reported the sacred tests' titles:\n{report}"
+    );
+    assert_refused(&out, exact, "not-run");
+    assert_refused(&out, TOP, "not-run");
 }
 
 #[test]
