@@ -1050,6 +1050,18 @@ pub fn scan(
             lines
         };
         let shared_at_import = at_import_lines(&changing, &pure);
+        // The classes that hold tests (a hook reaching one serves no code).
+        let test_classes: std::collections::BTreeSet<String> = scan
+            .tests
+            .iter()
+            .flat_map(|t| {
+                let parts: Vec<&str> = t.id.split("::").skip(1).collect();
+                parts[..parts.len().saturating_sub(1)]
+                    .iter()
+                    .map(|c| (*c).to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         for t in &mut scan.tests {
             // What the test reads, itself or through the helpers of the file it calls.
             let reads = {
@@ -1097,13 +1109,37 @@ pub fn scan(
             // What the methods its framework calls for it read (tornado's `get_app`, a
             // `setUp`), themselves or through the helpers they call: the modules they import
             // by a name (`import fake as billing` under a `get_app` that serves `billing`).
-            // Their classes and functions of the file are read as code under test.
+            // The classes and functions of the file they reach (the handlers a `get_app`
+            // serves, what those call) are what the test runs against: locked as written,
+            // with what those read in turn, but for classes that hold tests.
+            let hook_names: std::collections::BTreeSet<String> = t
+                .setups
+                .iter()
+                .filter_map(|l| super::bindings::hook_method(l).map(|(n, _)| format!(".{n}")))
+                .collect();
+            let served: Vec<super::bindings::FileFunction> = if lang_name == "python"
+                && !hook_names.is_empty()
+            {
+                let all_functions = super::bindings::with_class_functions(&functions, t);
+                super::bindings::reached_indices(
+                    &hook_names,
+                    &all_functions,
+                    super::bindings::own_function(t),
+                )
+                .into_iter()
+                .map(|i| all_functions[i].clone())
+                .filter(|f| {
+                    !f.name.starts_with('.') && f.file.is_none() && !test_classes.contains(&f.name)
+                })
+                .collect()
+            } else {
+                Vec::new()
+            };
             let hook_reads = {
-                let names: std::collections::BTreeSet<String> = t
-                    .setups
-                    .iter()
-                    .filter_map(|l| super::bindings::hook_method(l).map(|(n, _)| format!(".{n}")))
-                    .collect();
+                let mut names = hook_names.clone();
+                for f in &served {
+                    names.extend(f.uses.iter().cloned());
+                }
                 super::bindings::uses_through_helpers(
                     &names,
                     &super::bindings::with_class_functions(&callable, t),
@@ -1197,6 +1233,12 @@ pub fn scan(
                     if !helpers.contains(&l) {
                         around.push(format!("in a subclass: {l}"));
                     }
+                }
+            }
+            for f in &served {
+                let line = super::bindings::helper_line(f);
+                if !helpers.contains(&line) && !around.contains(&line) {
+                    around.push(line);
                 }
             }
             around.extend(helpers);

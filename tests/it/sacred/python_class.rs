@@ -128,6 +128,47 @@ fn a_module_a_framework_called_method_imports_is_locked() {
     l.assert_passes();
 }
 
+/// A handler of the test's file its `get_app` serves, with what the handler calls.
+const SERVED: &str = "from tornado.testing import AsyncHTTPTestCase\nfrom tornado.web import Application, RequestHandler\n\nimport billing\n\n\ndef amounts(raw):\n    return [int(x) for x in raw.split(\",\")]\n\n\nclass TotalHandler(RequestHandler):\n    def get(self):\n        self.write(str(billing.total(amounts(self.get_argument(\"xs\")))))\n\n\nclass TestTotal(AsyncHTTPTestCase):\n    def get_app(self):\n        return Application([(\"/total\", TotalHandler)])\n\n    def test_total(self):\n        self.assertEqual(self.fetch(\"/total?xs=1,2,3\").body, b\"6\")\n";
+
+/// The classes and functions of the file a method the framework calls reaches are what the
+/// test runs against: a handler that answers what the test expects, a helper of the handler
+/// rewritten, a fake under the name the handler reads, are refused.
+#[test]
+fn the_handlers_a_framework_called_method_serves_are_locked() {
+    assert_each_refused(
+        SERVED,
+        &[
+            (
+                "self.write(str(billing.total(amounts(self.get_argument(\"xs\")))))",
+                "self.write(\"6\")",
+            ),
+            (
+                "return [int(x) for x in raw.split(\",\")]",
+                "return [6]",
+            ),
+            ("import billing\n", "import tests.fakes as billing\n"),
+        ],
+    );
+    // A new handler served to a new class of tests passes.
+    let l = locked(SERVED);
+    l.edit(
+        PATH,
+        SERVED,
+        &[
+            (
+                "\n\nclass TestTotal(",
+                "\n\nclass CountHandler(RequestHandler):\n    def get(self):\n        self.write(str(len(self.get_argument(\"xs\").split(\",\"))))\n\n\nclass TestTotal(",
+            ),
+            (
+                "b\"6\")\n",
+                "b\"6\")\n\n\nclass TestCount(AsyncHTTPTestCase):\n    def get_app(self):\n        return Application([(\"/count\", CountHandler)])\n\n    def test_count(self):\n        self.assertEqual(self.fetch(\"/count?xs=1,2,3\").body, b\"3\")\n",
+            ),
+        ],
+    );
+    l.assert_passes();
+}
+
 // Naming the hook somewhere else in the file does not let its rewrite through: the lock
 // holds it, and it no longer runs as written.
 #[test]
