@@ -223,20 +223,68 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
             names.insert(format!("{}.{}", text(package, src), text(name, src)));
         }
         // Python `getattr(helpers, "check_total")`: the member it names, as
-        // `helpers.check_total` reads.
+        // `helpers.check_total` reads (`self.check_total` also as `.check_total`, a method).
+        // A member named by a computed name could be any ([`COMPUTED_MEMBER`]).
         if kind(n) == "call"
             && n.child_by_field_name("function")
                 .is_some_and(|f| kind(f) == "identifier" && text(f, src) == "getattr")
+            && !shadowed.contains("getattr")
             && let Some(args) = n.child_by_field_name("arguments")
             && let [object, member, ..] = named_children(args).as_slice()
-            && kind(*object) == "identifier"
-            && kind(*member) == "string"
-            && !shadowed.contains(text(*object, src))
         {
-            let member = text(*member, src).trim_matches(|c| c == '"' || c == '\'');
-            if !member.is_empty() && member.chars().all(|c| c.is_alphanumeric() || c == '_') {
-                names.insert(format!("{}.{member}", text(*object, src)));
+            let object_name = (kind(*object) == "identifier"
+                && !shadowed.contains(text(*object, src)))
+            .then(|| text(*object, src));
+            let literal = (kind(*member) == "string"
+                && !named_children(*member)
+                    .iter()
+                    .any(|c| kind(*c) == "interpolation"))
+            .then(|| text(*member, src).trim_matches(|c| c == '"' || c == '\''))
+            .filter(|m| !m.is_empty() && m.chars().all(|c| c.is_alphanumeric() || c == '_'));
+            let selfish = object_name.is_some_and(|o| o == "self" || o == "cls");
+            match (object_name, literal) {
+                (Some(o), Some(m)) => {
+                    names.insert(format!("{o}.{m}"));
+                    if selfish {
+                        names.insert(format!(".{m}"));
+                    }
+                }
+                (Some(o), None) => {
+                    names.insert(format!("{o}.{COMPUTED_MEMBER}"));
+                    if selfish {
+                        names.insert(format!(".{COMPUTED_MEMBER}"));
+                    }
+                }
+                (None, None) => {
+                    names.insert(COMPUTED_MEMBER.to_owned());
+                }
+                (None, Some(_)) => {}
             }
+        }
+        // Python `globals()[name]`, `vars()[…]`, `globals().get(…)`: any function of the
+        // file. JavaScript `helpers[name]`: any member of what the name holds.
+        if matches!(kind(n), "subscript" | "attribute")
+            && let Some(object) = n
+                .child_by_field_name("value")
+                .or_else(|| n.child_by_field_name("object"))
+            && kind(object) == "call"
+            && object
+                .child_by_field_name("function")
+                .is_some_and(|f| matches!(text(f, src), "globals" | "vars" | "locals"))
+            && !shadowed.contains("globals")
+        {
+            names.insert(COMPUTED_MEMBER.to_owned());
+        }
+        if kind(n) == "subscript_expression"
+            && let (Some(object), Some(index)) = (
+                n.child_by_field_name("object"),
+                n.child_by_field_name("index"),
+            )
+            && kind(object) == "identifier"
+            && !shadowed.contains(text(object, src))
+            && !matches!(kind(index), "string" | "number")
+        {
+            names.insert(format!("{}.{COMPUTED_MEMBER}", text(object, src)));
         }
         if matches!(
             kind(n),
@@ -5372,8 +5420,17 @@ pub(crate) fn uses_through_helpers(
         if name == own_name {
             continue;
         }
+        let computed = name.strip_suffix(COMPUTED_MEMBER);
         for (i, f) in functions.iter().enumerate() {
-            if f.name == name && seen.insert(i) {
+            let reached = match computed {
+                Some(prefix) => {
+                    f.name != own_name
+                        && f.name.starts_with(prefix)
+                        && (prefix.is_empty() || f.name.len() > prefix.len())
+                }
+                None => f.name == name,
+            };
+            if reached && seen.insert(i) {
                 for u in &f.uses {
                     if out.insert(u.clone()) {
                         queue.push(u.clone());
@@ -5391,12 +5448,31 @@ fn callees_of(
     by_name: &BTreeMap<&str, Option<usize>>,
     own_name: &str,
 ) -> Vec<usize> {
-    names
-        .iter()
-        .filter(|n| n.as_str() != own_name)
-        .filter_map(|n| by_name.get(n.as_str()).copied().flatten())
-        .collect()
+    let mut out = Vec::new();
+    for n in names.iter().filter(|n| n.as_str() != own_name) {
+        // A member looked up by a computed name (see [`COMPUTED_MEMBER`]): every function
+        // it could be.
+        if let Some(prefix) = n.strip_suffix(COMPUTED_MEMBER) {
+            out.extend(
+                by_name
+                    .iter()
+                    .filter(|(k, _)| **k != own_name && k.starts_with(prefix))
+                    .filter(|(k, _)| prefix.is_empty() || k.len() > prefix.len())
+                    .filter_map(|(_, i)| *i),
+            );
+        } else {
+            out.extend(by_name.get(n.as_str()).copied().flatten());
+        }
+    }
+    out
 }
+
+/// The mark, in a test's or helper's uses, of a member looked up by a name computed when it
+/// runs: `helpers.*` for `getattr(helpers, "check_" + kind)` or `helpers[name]`, `.*` for
+/// `getattr(self, …)`, `*` alone for `globals()[…]`, `vars()[…]` or a `getattr` on what
+/// the reading cannot name. Each reaches every function of the file (or of the module, or
+/// method of the class) it could be.
+pub const COMPUTED_MEMBER: &str = "*";
 
 /// The functions of `functions` that `names` call, and those call in turn (by name, each
 /// bound once; `own_name`, the test's own, aside), as indices into `functions`.

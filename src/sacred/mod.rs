@@ -5787,9 +5787,18 @@ fn import_stubs(
                         }
                     }
                 }
+                // Every function of the module, for a member looked up by a computed name
+                // (`getattr(helpers, name)`, `helpers[name]`).
+                let any = wanted.contains(&format!(
+                    "{alias}.{}",
+                    crate::sacred::bindings::COMPUTED_MEMBER
+                ));
                 for f in functions {
                     let q = format!("{alias}.{}", f.name);
-                    if f.name != "default" && !f.name.contains('.') && wanted.contains(&q) {
+                    if f.name != "default"
+                        && !f.name.contains('.')
+                        && (any || wanted.contains(&q))
+                    {
                         stubs.extend(stub(&f.name, q));
                     }
                 }

@@ -340,6 +340,7 @@ macro_rules! moves {
 
 mod attacks;
 mod commands;
+mod computed;
 mod evidence;
 mod go;
 mod js;
