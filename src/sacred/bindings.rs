@@ -4236,6 +4236,11 @@ pub struct FileFunction {
 /// is `rebound`, as a skip in the test's own body is `skipped`; one removed runs more.
 pub const SKIPS_IN_HELPER: &str = "hook skips, ";
 
+/// The mark of a class or function of the test's file that a method its framework calls
+/// reaches (the handler a tornado `get_app` serves), locked as written: `served: helper
+/// EchoHandler: class EchoHandler(…): …`.
+pub const SERVED_BY_HOOK: &str = "served: ";
+
 /// The mark, in a helper's `uses`, of a name that wraps it (`@traced`, `traced((x) => …)`):
 /// never a binding's name.
 pub const WRAPPED_BY: &str = "@";

@@ -5795,9 +5795,7 @@ fn import_stubs(
                 ));
                 for f in functions {
                     let q = format!("{alias}.{}", f.name);
-                    if f.name != "default"
-                        && !f.name.contains('.')
-                        && (any || wanted.contains(&q))
+                    if f.name != "default" && !f.name.contains('.') && (any || wanted.contains(&q))
                     {
                         stubs.extend(stub(&f.name, q));
                     }

@@ -1236,8 +1236,12 @@ pub fn scan(
                 }
             }
             for f in &served {
-                let line = super::bindings::helper_line(f);
-                if !helpers.contains(&line) && !around.contains(&line) {
+                let line = format!(
+                    "{}{}",
+                    super::bindings::SERVED_BY_HOOK,
+                    super::bindings::helper_line(f)
+                );
+                if !around.contains(&line) {
                     around.push(line);
                 }
             }

@@ -6,8 +6,7 @@
 use super::locked;
 
 const BILLING: &str = "def total(xs):\n    return sum(xs)\n";
-const HELPERS: &str =
-    "import billing\n\n\ndef check_total(xs, want):\n    assert billing.total(xs) == want\n\n\ndef describe(xs):\n    return str(xs)\n";
+const HELPERS: &str = "import billing\n\n\ndef check_total(xs, want):\n    assert billing.total(xs) == want\n\n\ndef describe(xs):\n    return str(xs)\n";
 const PATH: &str = "tests/billing/test_pay.py";
 
 fn files(test: &str) -> super::Locked {
@@ -63,8 +62,10 @@ fn a_python_helper_reached_by_a_computed_name_is_locked() {
     l.assert_refused("rebound", "python:tests/billing/test_pay.py::test_total");
     // A function of that module that checks nothing may change.
     let l = files(test);
-    l.repo
-        .write("tests/helpers.py", HELPERS.replace("return str(xs)", "return repr(xs)"));
+    l.repo.write(
+        "tests/helpers.py",
+        HELPERS.replace("return str(xs)", "return repr(xs)"),
+    );
     l.assert_passes();
 }
 
@@ -72,10 +73,7 @@ fn a_python_helper_reached_by_a_computed_name_is_locked() {
 fn a_js_helper_reached_by_a_computed_member_is_locked() {
     let helpers = "export function checkTotal(xs, want) {\n  expect(total(xs)).toBe(want);\n}\n\nexport function describeXs(xs) {\n  return String(xs);\n}\n";
     let test = "import * as helpers from './helpers.js';\n\n// gatekeeper:sacred\ntest('total', () => {\n  const kind = 'Total';\n  helpers['check' + kind]([1, 2], 3);\n});\n";
-    let base = [
-        ("tests/total.test.js", test),
-        ("tests/helpers.js", helpers),
-    ];
+    let base = [("tests/total.test.js", test), ("tests/helpers.js", helpers)];
     let l = locked(&base);
     l.repo.write(
         "tests/helpers.js",
@@ -83,9 +81,7 @@ fn a_js_helper_reached_by_a_computed_member_is_locked() {
     );
     l.assert_refused("rebound", "js:tests/total.test.js::total");
     let l = locked(&base);
-    l.repo.write(
-        "tests/helpers.js",
-        helpers.replace("String(xs)", "`${xs}`"),
-    );
+    l.repo
+        .write("tests/helpers.js", helpers.replace("String(xs)", "`${xs}`"));
     l.assert_passes();
 }

@@ -21,7 +21,10 @@ fn locked(test: &str) -> super::Locked {
         (PATH, test),
         ("billing.py", BILLING),
         ("tests/__init__.py", ""),
-        ("tests/handlers.py", "class TotalHandler:\n    pass\n"),
+        (
+            "tests/handlers.py",
+            "class TotalHandler:\n    pass\n\n\ndef check_total(a, b):\n    assert a == b\n",
+        ),
     ])
 }
 
@@ -136,6 +139,36 @@ const SERVED: &str = "from tornado.testing import AsyncHTTPTestCase\nfrom tornad
 /// rewritten, a fake under the name the handler reads, are refused.
 #[test]
 fn the_handlers_a_framework_called_method_serves_are_locked() {
+    // Also in a file that imports a module of the tests (whose helpers are read again).
+    let importing = SERVED
+        .replace(
+            "import billing\n",
+            "import billing\nfrom tests.handlers import check_total\n",
+        )
+        .replace("self.assertEqual(self.fetch", "check_total(self.fetch");
+    for served in [SERVED, importing.as_str()] {
+        assert_each_refused(
+            served,
+            &[
+                (
+                    "self.write(str(billing.total(amounts(self.get_argument(\"xs\")))))",
+                    "self.write(\"6\")",
+                ),
+                ("return [int(x) for x in raw.split(\",\")]", "return [6]"),
+            ],
+        );
+    }
+    // A module of the tests newly imported leaves what is served as it was.
+    let l = locked(SERVED);
+    l.edit(
+        PATH,
+        SERVED,
+        &[(
+            "import billing\n",
+            "import billing\nimport tests.handlers\n",
+        )],
+    );
+    l.assert_passes();
     assert_each_refused(
         SERVED,
         &[
@@ -143,10 +176,7 @@ fn the_handlers_a_framework_called_method_serves_are_locked() {
                 "self.write(str(billing.total(amounts(self.get_argument(\"xs\")))))",
                 "self.write(\"6\")",
             ),
-            (
-                "return [int(x) for x in raw.split(\",\")]",
-                "return [6]",
-            ),
+            ("return [int(x) for x in raw.split(\",\")]", "return [6]"),
             ("import billing\n", "import tests.fakes as billing\n"),
         ],
     );
