@@ -1087,6 +1087,35 @@ fn runs_unasked(name: &str, referenced: &BTreeSet<String>, known_framework: bool
 /// library or of another module may call any method (tornado's `AsyncHTTPTestCase` calls
 /// `get_app`).
 fn known_framework_only(class: Node<'_>, root: Node<'_>, src: &str) -> bool {
+    // A mixin's methods run under the classes of the file that derive from it too: under a
+    // framework base of one of them (`class TestPay(PayMixin, AsyncHTTPTestCase)`), the
+    // framework may call the mixin's `get_app`.
+    let mut seen = BTreeSet::new();
+    let mut queue = vec![class];
+    while let Some(c) = queue.pop() {
+        if !seen.insert(c.id()) {
+            continue;
+        }
+        if !known_framework_above(c, root, src) {
+            return false;
+        }
+        let Some(name) = field_text(c, "name", src) else {
+            continue;
+        };
+        for (_, sub) in top_classes(root, src) {
+            let derives = sub
+                .child_by_field_name("superclasses")
+                .is_some_and(|args| named_children(args).iter().any(|a| text(*a, src) == name));
+            if derives {
+                queue.push(sub);
+            }
+        }
+    }
+    true
+}
+
+/// [`known_framework_only`] through the class's bases alone.
+fn known_framework_above(class: Node<'_>, root: Node<'_>, src: &str) -> bool {
     let classes = top_classes(root, src);
     let from_unittest = |name: &str| {
         named_children(root).into_iter().any(|n| {
@@ -4355,32 +4384,37 @@ pub(crate) fn file_function(
         let written = super::analysis::normalized_without(whole, src, doc);
         // A Python helper that skips is locked as read, as a test's statements read
         // (`set(x for x in y)` as `{x for x in y}` where `set` is the built-in).
-        let read = if skips && kind(def) == "function_definition" {
-            let mut root = def;
-            while let Some(p) = root.parent() {
-                root = p;
+        let reading = || {
+            if skips && kind(def) == "function_definition" {
+                let mut root = def;
+                while let Some(p) = root.parent() {
+                    root = p;
+                }
+                let read = super::analysis::with_python_set(root, src, || {
+                    super::analysis::read_as_statement_without(whole, src, doc)
+                        .unwrap_or_else(|| super::analysis::normalized_without(whole, src, doc))
+                });
+                (read != written).then_some(read)
+            } else {
+                may_differ
+                    .then(|| super::analysis::read_as_statement_without(whole, src, doc))
+                    .flatten()
             }
-            let read = super::analysis::with_python_set(root, src, || {
-                super::analysis::read_as_statement_without(whole, src, doc)
-                    .unwrap_or_else(|| super::analysis::normalized_without(whole, src, doc))
-            });
-            (read != written).then_some(read)
-        } else {
-            may_differ
-                .then(|| super::analysis::read_as_statement_without(whole, src, doc))
-                .flatten()
         };
+        let read = reading();
         // A Python helper in the modern spelling (`except socket.error` as `except OSError`),
-        // as a test is read once more (see `modern`).
-        let read = if read.is_none()
-            && kind(def) == "function_definition"
+        // as a test is read once more (see `modern`), with the readings above.
+        let read = if matches!(kind(def), "function_definition" | "class_definition")
             && super::modern::has_modern(whole, src)
         {
             let modern = super::modern::with_modern(|| {
-                super::analysis::read_as_statement_without(whole, src, doc)
-                    .unwrap_or_else(|| super::analysis::normalized_without(whole, src, doc))
+                reading().unwrap_or_else(|| super::analysis::normalized_without(whole, src, doc))
             });
-            (modern != written).then_some(modern)
+            if modern == written {
+                read
+            } else {
+                Some(modern)
+            }
         } else {
             read
         };

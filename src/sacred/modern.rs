@@ -425,8 +425,15 @@ fn plain_string<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)> 
     }
     let inner = t.strip_prefix(quote)?.strip_suffix(quote)?;
     // An escape may spell a brace or a percent sign (`"\x7b0\x7d"` is `"{0}"` to `.format`,
-    // a literal `{0}` in an f-string): such a string is not read.
-    (!inner.contains('\\')).then_some((quote, inner))
+    // a literal `{0}` in an f-string): such a string is not read. The escapes of one
+    // character that spell neither (`\n`, `\t`, `\\`, a quote) read the same in both.
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' && !chars.next().is_some_and(|e| "\\'\"nrtabfv".contains(e)) {
+            return None;
+        }
+    }
+    Some((quote, inner))
 }
 
 /// The elements of an argument list or tuple, as written, when each is a plain expression
@@ -599,8 +606,15 @@ mod tests {
         assert_eq!(read("\"{0.x}\".format(a)"), None);
         assert_eq!(read("b\"{}\".format(a)"), None);
         assert_eq!(read("f\"{a}{{}}\".format(b)"), None);
-        // An escape may spell a brace.
+        // An escape may spell a brace (in hex, octal or by name); one that spells a line end,
+        // a tab, a backslash or a quote cannot.
         assert_eq!(read("\"\\x7b0\\x7d{}\".format(a)"), None);
+        assert_eq!(read("\"\\173{}\".format(a)"), None);
+        assert_eq!(read("\"\\N{LEFT CURLY BRACKET}{}\".format(a)"), None);
+        assert_eq!(
+            read("\"Hello {}\\n\\t\\\\\\\"\".format(i)").as_deref(),
+            Some("f\"Hello {i}\\n\\t\\\\\\\"\"")
+        );
     }
 
     #[test]

@@ -1241,6 +1241,21 @@ pub fn scan(
                     super::bindings::SERVED_BY_HOOK,
                     super::bindings::helper_line(f)
                 );
+                if let Some(read) = &f.read {
+                    let as_read = super::bindings::FileFunction {
+                        text: read.clone(),
+                        read: None,
+                        ..f.clone()
+                    };
+                    t.envelope_reads.insert(
+                        line.clone(),
+                        format!(
+                            "{}{}",
+                            super::bindings::SERVED_BY_HOOK,
+                            super::bindings::helper_line(&as_read)
+                        ),
+                    );
+                }
                 if !around.contains(&line) {
                     around.push(line);
                 }

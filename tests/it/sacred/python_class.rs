@@ -180,6 +180,22 @@ fn the_handlers_a_framework_called_method_serves_are_locked() {
             ("import billing\n", "import tests.fakes as billing\n"),
         ],
     );
+    // A handler respelled in the modern way (a `.format` string as the f-string it makes)
+    // reads the same.
+    let formatted = SERVED.replace(
+        "self.write(str(billing.total(amounts(self.get_argument(\"xs\")))))",
+        "self.write(\"{}\".format(billing.total(amounts(self.get_argument('xs')))))",
+    );
+    let l = locked(&formatted);
+    l.edit(
+        PATH,
+        &formatted,
+        &[(
+            "self.write(\"{}\".format(billing.total(amounts(self.get_argument('xs')))))",
+            "self.write(f\"{billing.total(amounts(self.get_argument('xs')))}\")",
+        )],
+    );
+    l.assert_passes();
     // A new handler served to a new class of tests passes.
     let l = locked(SERVED);
     l.edit(
@@ -195,6 +211,42 @@ fn the_handlers_a_framework_called_method_serves_are_locked() {
                 "b\"6\")\n\n\nclass TestCount(AsyncHTTPTestCase):\n    def get_app(self):\n        return Application([(\"/count\", CountHandler)])\n\n    def test_count(self):\n        self.assertEqual(self.fetch(\"/count?xs=1,2,3\").body, b\"3\")\n",
             ),
         ],
+    );
+    l.assert_passes();
+}
+
+/// A mixin whose `get_app` the framework base of its subclass calls.
+const MIXIN: &str = "from tornado.testing import AsyncHTTPTestCase\nfrom tornado.web import Application\n\nfrom tests.handlers import TotalHandler\n\n\nclass TotalMixin:\n    def get_app(self):\n        return Application([(\"/total\", TotalHandler)])\n\n    def test_total(self):\n        self.assertEqual(self.fetch(\"/total?xs=1,2,3\").body, b\"6\")\n\n\nclass TestTotal(TotalMixin, AsyncHTTPTestCase):\n    pass\n";
+
+/// A mixin of the file runs its tests under its subclasses: the methods the framework base
+/// of one of them calls are locked with the mixin's tests as its own would be.
+#[test]
+fn a_mixins_method_the_framework_of_a_subclass_calls_is_locked() {
+    let id = "python:tests/billing/test_total.py::TotalMixin::test_total";
+    let l = locked(MIXIN);
+    l.edit(
+        PATH,
+        MIXIN,
+        &[(
+            "return Application([(\"/total\", TotalHandler)])",
+            "return Application([(\"/total\", FakeHandler)])",
+        )],
+    );
+    l.assert_refused("rebound", id);
+    // Under unittest alone, a method no code names never runs and may change.
+    let plain = MIXIN
+        .replace(
+            "from tornado.testing import AsyncHTTPTestCase\n",
+            "import unittest\n",
+        )
+        .replace("AsyncHTTPTestCase):", "unittest.TestCase):")
+        .replace("self.fetch(\"/total?xs=1,2,3\").body", "sum([1, 2, 3])")
+        .replace("b\"6\"", "6");
+    let l = locked(&plain);
+    l.edit(
+        PATH,
+        &plain,
+        &[("(\"/total\", TotalHandler)", "(\"/total\", FakeHandler)")],
     );
     l.assert_passes();
 }
