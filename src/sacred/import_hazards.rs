@@ -1003,6 +1003,7 @@ fn python_writes_beyond_locals_as<'t>(
                         "list" | "tuple" | "set" | "dictionary" | "list_comprehension"
                     );
                     if python_may_alias(r, src)
+                        || python_shared_logger(r, src, file)
                         || (between_tests
                             && ((container && holds_foreign(r)) || calls_own_function(r)))
                     {
@@ -1406,11 +1407,16 @@ fn python_writes_beyond_locals_as<'t>(
                 nested_params.contains(r) && !aliased.contains(r) && !holders.contains(r)
             })
     };
+    // Set through a logger of the tests' own (`logging.getLogger("test_x").disabled = …`).
+    let own_logger = |t: Node<'_>| {
+        python_logger_of(t, src).is_some_and(|call| !python_shared_logger(call, src, file))
+    };
     let own = |t: Node<'_>| {
         (fresh_root(t) && !into_holder(t))
             || state_of_a_param(t)
             || instance_state(t)
             || handed_to_nested(t)
+            || own_logger(t)
     };
     // What a method that changes its object may be called on: what it made (not an element
     // of a container holding another's), the state of what it was handed, or what it was
@@ -1666,8 +1672,10 @@ fn python_writes_beyond_locals_as<'t>(
                         )
                     {
                         let method = text(method, src);
-                        // `vars(billing).update(…)`, `os.environ.setdefault(…)`.
-                        if super::bindings::PYTHON_MUTATORS.contains(&method)
+                        // `vars(billing).update(…)`, `os.environ.setdefault(…)`,
+                        // `logging.getLogger().setLevel(…)`.
+                        if (super::bindings::PYTHON_MUTATORS.contains(&method)
+                            || LOGGER_MUTATORS.contains(&method))
                             && !own_object(object)
                             && !undone_by_pytest(object)
                         {
@@ -5837,6 +5845,7 @@ pub(crate) fn test_code_writing_shared_state(
     locked: &BTreeSet<String>,
     imported_fillers: &BTreeSet<String>,
     mocha: bool,
+    loggers: Option<&std::rc::Rc<LoggerNames>>,
 ) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut python_between: Option<Between> = None;
@@ -5850,8 +5859,9 @@ pub(crate) fn test_code_writing_shared_state(
             // A fixture of that name in the repository replaces pytest's, whose patches
             // are undone after each test.
             "function_definition" => {
-                let file = python_between
-                    .get_or_insert_with(|| python_between_with(root, src, imported_fillers));
+                let file = python_between.get_or_insert_with(|| {
+                    python_between_with(root, src, imported_fillers, loggers.cloned())
+                });
                 let mut hits = python_writes_beyond_locals_as(n, src, true, file, true);
                 if n.child_by_field_name("name")
                     .is_some_and(|x| text(x, src) == "monkeypatch")
@@ -5956,6 +5966,147 @@ pub(crate) struct Between {
     /// JavaScript under mocha: `this` outside a class's method is the suite's context, which
     /// the tests after it share (or the module's, or the global object).
     this_shared: bool,
+    /// The logger names the repository's other files may log under (see
+    /// [`LoggerNames`]); `None`: not known, every named logger may be another's.
+    loggers: Option<std::rc::Rc<LoggerNames>>,
+}
+
+/// What tells a Python logger of the tests' own from one the code under test logs to: the
+/// dotted module paths of the repository's Python files (each with its leading packages
+/// dropped too: `src/billing/pay.py` is `src.billing.pay`, `billing.pay` and `pay`, as
+/// `logging.getLogger(__name__)` names it wherever it is imported from) and the texts of
+/// those other than the file read.
+pub struct LoggerNames {
+    pub modules: BTreeSet<String>,
+    pub texts: Vec<String>,
+}
+
+impl LoggerNames {
+    /// Whether a logger named `name` (`exact`), or whose name starts with `name` (an
+    /// f-string's text before its first substitution), may be one another file logs to or
+    /// configures: the root logger, a module's logger or one above it (`billing` is
+    /// `billing.pay`'s parent: its level and handlers reach it), or a name another file
+    /// writes in quotes.
+    pub fn shared(&self, name: &str, exact: bool) -> bool {
+        if name.is_empty() || (exact && name == "root") {
+            return true;
+        }
+        let below = |m: &str| {
+            if exact {
+                m == name || m.starts_with(&format!("{name}."))
+            } else {
+                m.starts_with(name)
+            }
+        };
+        if self.modules.iter().any(|m| below(m)) {
+            return true;
+        }
+        let quoted = |q: char| {
+            if exact {
+                vec![format!("{q}{name}{q}"), format!("{q}{name}.")]
+            } else {
+                vec![format!("{q}{name}")]
+            }
+        };
+        let needles: Vec<String> = quoted('"').into_iter().chain(quoted('\'')).collect();
+        self.texts
+            .iter()
+            .any(|t| needles.iter().any(|n| t.contains(n.as_str())))
+    }
+}
+
+/// The logger methods that change the logger they are called on: its level, handlers and
+/// filters are every caller's.
+const LOGGER_MUTATORS: &[&str] = &[
+    "setLevel",
+    "addHandler",
+    "removeHandler",
+    "addFilter",
+    "removeFilter",
+];
+
+/// `logging.getLogger(…)` (or `getLogger(…)`): the call, with its first argument (`None`
+/// for none).
+fn python_logger_call<'t>(v: Node<'t>, src: &str) -> Option<(Node<'t>, Option<Node<'t>>)> {
+    let v = unparenthesized(v);
+    if kind(v) != "call" {
+        return None;
+    }
+    let f = v.child_by_field_name("function")?;
+    let callee: String = text(f, src).split_whitespace().collect();
+    if callee != "getLogger" && !callee.ends_with(".getLogger") {
+        return None;
+    }
+    let first = v
+        .child_by_field_name("arguments")
+        .and_then(|a| named_children(a).into_iter().next());
+    Some((v, first))
+}
+
+/// The `getLogger(…)` call a target or object is reached through
+/// (`logging.getLogger("x").handlers` → the call).
+fn python_logger_of<'t>(t: Node<'t>, src: &str) -> Option<Node<'t>> {
+    let mut n = unparenthesized(t);
+    loop {
+        if python_logger_call(n, src).is_some() {
+            return Some(n);
+        }
+        n = match kind(n) {
+            "attribute" => n.child_by_field_name("object")?,
+            "subscript" => n.child_by_field_name("value")?,
+            _ => return None,
+        };
+        n = unparenthesized(n);
+    }
+}
+
+/// Whether `v` is a logger another's code may share (see [`LoggerNames::shared`]): the root
+/// logger (`logging.getLogger()`, `logging.root`), one named by what the reading cannot
+/// tell (a variable, a call), or a name another file may use; `logging.getLogger(__name__)`
+/// in a file of the tests is the file's own.
+fn python_shared_logger(v: Node<'_>, src: &str, file: &Between) -> bool {
+    let v = unparenthesized(v);
+    if kind(v) == "attribute" {
+        let t: String = text(v, src).split_whitespace().collect();
+        return t == "logging.root";
+    }
+    let Some((_, first)) = python_logger_call(v, src) else {
+        return false;
+    };
+    let Some(arg) = first else {
+        return true;
+    };
+    if kind(arg) == "identifier" && text(arg, src) == "__name__" {
+        return false;
+    }
+    let Some(names) = &file.loggers else {
+        return true;
+    };
+    if kind(arg) != "string" {
+        return true;
+    }
+    let t = text(arg, src);
+    let prefixed = t.starts_with(['f', 'F']);
+    if !prefixed && !t.starts_with(['"', '\'']) {
+        return true;
+    }
+    // The text before the first substitution (all of it for a plain string).
+    let mut before = String::new();
+    let mut exact = true;
+    for c in named_children(arg) {
+        match kind(c) {
+            "string_content" => before.push_str(text(c, src)),
+            "string_start" | "string_end" => {}
+            _ => {
+                exact = false;
+                break;
+            }
+        }
+    }
+    if before.contains('\\') {
+        return true;
+    }
+    names.shared(&before, exact)
 }
 
 /// [`Between`] for a Python file: its `self` aliases, and its module-level functions (and
@@ -5963,7 +6114,12 @@ pub(crate) struct Between {
 /// `imported` (names the file binds to helpers of other files that write what they are
 /// handed) among them: a function handing what it is handed to one of them, or to another
 /// of the file's own, writes it too.
-fn python_between_with(root: Node<'_>, src: &str, imported: &BTreeSet<String>) -> Between {
+fn python_between_with(
+    root: Node<'_>,
+    src: &str,
+    imported: &BTreeSet<String>,
+    loggers: Option<std::rc::Rc<LoggerNames>>,
+) -> Between {
     let fillers = fillers_to_fixpoint(
         root,
         imported,
@@ -5978,6 +6134,7 @@ fn python_between_with(root: Node<'_>, src: &str, imported: &BTreeSet<String>) -
         fillers,
         params_foreign: false,
         this_shared: false,
+        loggers,
     }
 }
 
@@ -6030,7 +6187,7 @@ pub(crate) fn fillers_of(
     imported: &BTreeSet<String>,
 ) -> BTreeSet<String> {
     if python {
-        python_between_with(root, src, imported).fillers
+        python_between_with(root, src, imported, None).fillers
     } else {
         js_between_with(root, src, imported).fillers
     }

@@ -8128,6 +8128,11 @@ fn shared_state_written_by_tests(
                 return Ok(Vec::new());
             };
             let imported = imported_fillers(repo, content, p, &text)?;
+            let loggers = if lang == lang::Lang::Python && text.contains("getLogger") {
+                python_logger_names(repo, content, p)?.map(std::rc::Rc::new)
+            } else {
+                None
+            };
             Ok(lang::test_code_writing_shared_state(
                 p,
                 &text,
@@ -8135,6 +8140,7 @@ fn shared_state_written_by_tests(
                 &locked_names,
                 &imported,
                 mocha_root.is_some(),
+                loggers.as_ref(),
             )?
             // A file of the tests that does not parse: fail closed.
             .unwrap_or_else(|| vec![(1, "(does not parse)".to_owned())]))
@@ -8207,6 +8213,43 @@ fn shared_state_written_by_tests(
         });
     }
     Ok(out)
+}
+
+/// The logger names a Python file of the tests shares with the rest of the repository
+/// (see [`crate::sacred::import_hazards::LoggerNames`]): the module paths of every Python
+/// file of the revision and the texts of those but `path`; `None` when a directory cannot be
+/// listed (every named logger is then taken for another's).
+fn python_logger_names(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+) -> Result<Option<crate::sacred::import_hazards::LoggerNames>> {
+    let Ok(files) = content.list(repo, "", true) else {
+        return Ok(None);
+    };
+    let mut modules = BTreeSet::new();
+    let mut texts = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| lang::Lang::of_path(f) == Some(lang::Lang::Python))
+    {
+        let stem = f.strip_suffix(".py").unwrap_or(f);
+        let stem = stem.strip_suffix("/__init__").unwrap_or(stem);
+        let parts: Vec<&str> = stem.split('/').collect();
+        for i in 0..parts.len() {
+            modules.insert(parts[i..].join("."));
+        }
+        if f != path {
+            match content.read(repo, f)? {
+                Some(t) => texts.push(t),
+                None => return Ok(None),
+            }
+        }
+    }
+    Ok(Some(crate::sacred::import_hazards::LoggerNames {
+        modules,
+        texts,
+    }))
 }
 
 /// The names the Python or JavaScript/TypeScript file `path` binds by import to a helper of

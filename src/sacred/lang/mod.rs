@@ -555,6 +555,7 @@ pub fn test_code_writing_shared_state(
     locked: &std::collections::BTreeSet<String>,
     imported_fillers: &std::collections::BTreeSet<String>,
     mocha: bool,
+    loggers: Option<&std::rc::Rc<super::import_hazards::LoggerNames>>,
 ) -> Result<Option<Vec<(usize, String)>>> {
     let Some(lang) = Lang::of_path(path) else {
         return Ok(None);
@@ -569,6 +570,7 @@ pub fn test_code_writing_shared_state(
         locked,
         imported_fillers,
         mocha,
+        loggers,
     )))
 }
 

@@ -1182,3 +1182,42 @@ fn mocha_this_set_by_another_test_is_refused() {
     let l = changed(&base, &[("tests/billing/pay.test.js", &own)]);
     l.assert_passes();
 }
+
+/// A logger is every caller's: one the code under test may log to (the root logger, a
+/// module's logger or one above it, a name another file writes, a name computed when the
+/// test runs) set by another test (disabled, its level raised, a handler or filter added)
+/// changes what a locked test that checks the logs sees. One named only by the test's own
+/// file, or by its own module (`__name__`), is its own.
+#[test]
+fn a_logger_another_file_may_use_is_shared() {
+    let mut base = py_base();
+    base.push((
+        "billing/audit.py",
+        "import logging\n\nLOG = logging.getLogger(\"payments\")\n",
+    ));
+    let writer = |w: &str| {
+        format!(
+            "import os\nimport logging\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\n{w}"
+        )
+    };
+    for w in [
+        "def test_quiet():\n    log = logging.getLogger('billing')\n    log.disabled = True\n",
+        "def test_quiet():\n    logging.getLogger().setLevel(logging.CRITICAL)\n",
+        "def test_quiet():\n    root = logging.root\n    root.addFilter(lambda record: False)\n",
+        "def test_quiet():\n    logging.getLogger('billing.pay').addHandler(logging.NullHandler())\n",
+        "def test_quiet():\n    log = logging.getLogger('payments')\n    log.setLevel(50)\n",
+        "def test_quiet():\n    name = 'billing'\n    logging.getLogger(name).disabled = True\n",
+        "def test_quiet():\n    logging.getLogger(f'billing.{1}').propagate = False\n",
+    ] {
+        let l = changed(&base, &[("tests/aaa/test_a.py", &writer(w))]);
+        assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
+    }
+    for own in [
+        "def test_quiet():\n    log = logging.getLogger('test_quiet_logger')\n    log.setLevel(logging.DEBUG)\n    log.addHandler(logging.NullHandler())\n    log.propagate = False\n",
+        "def test_quiet():\n    logging.getLogger(__name__).setLevel(logging.DEBUG)\n",
+        "def test_quiet():\n    logging.getLogger(f'test_quiet_{os.getpid()}').disabled = True\n",
+    ] {
+        let l = changed(&base, &[("tests/aaa/test_a.py", &writer(own))]);
+        l.assert_passes();
+    }
+}
