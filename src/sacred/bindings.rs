@@ -255,10 +255,22 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
                         names.insert(format!(".{COMPUTED_MEMBER}"));
                     }
                 }
-                (None, None) => {
+                // The module itself, reached by reflection (`sys.modules[__name__]`,
+                // `importlib.import_module(__name__)`): any function of the file.
+                (None, None)
+                    if [
+                        "sys.modules",
+                        "import_module",
+                        "__import__",
+                        "globals()",
+                        "vars()",
+                    ]
+                    .iter()
+                    .any(|r| text(*object, src).contains(r)) =>
+                {
                     names.insert(COMPUTED_MEMBER.to_owned());
                 }
-                (None, Some(_)) => {}
+                (None, _) => {}
             }
         }
         // Python `globals()[name]`, `vars()[…]`, `globals().get(…)`: any function of the

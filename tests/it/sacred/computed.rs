@@ -42,6 +42,12 @@ fn a_python_helper_reached_by_a_computed_name_is_locked() {
         ),
         (
             "python:tests/billing/test_pay.py::test_total",
+            "import sys\n\nimport billing\n\n\ndef check_total(xs, want):\n    assert billing.total(xs) == want\n\n\ndef test_total():\n    kind = 'total'\n    getattr(sys.modules[__name__], 'check_' + kind)([1, 2], 3)\n",
+            "    assert billing.total(xs) == want\n",
+            "    pass\n",
+        ),
+        (
+            "python:tests/billing/test_pay.py::test_total",
             "import billing\n\n\ndef check_total(xs, want):\n    assert billing.total(xs) == want\n\n\ndef test_total():\n    name = 'check_total'\n    vars().get(name, globals()[name])([1, 2], 3)\n",
             "    assert billing.total(xs) == want\n",
             "    pass\n",
@@ -65,6 +71,16 @@ fn a_python_helper_reached_by_a_computed_name_is_locked() {
     l.repo.write(
         "tests/helpers.py",
         HELPERS.replace("return str(xs)", "return repr(xs)"),
+    );
+    l.assert_passes();
+    // A member of another object looked up by a computed name reaches no function of the
+    // file.
+    let test = "import billing\n\n\ndef check_total(xs, want):\n    assert billing.total(xs) == want\n\n\ndef test_total():\n    kind = 'real'\n    assert getattr(billing.total([1, 2]), kind) == 3\n";
+    let l = files(test);
+    l.edit(
+        PATH,
+        test,
+        &[("    assert billing.total(xs) == want\n", "    pass\n")],
     );
     l.assert_passes();
 }
