@@ -107,8 +107,11 @@ pub struct LockedTest {
 /// integration test's binary, and the helpers that patch through a call or a parameter's
 /// default (`mock.patch(…).start()`, `jest.spyOn(…)`, `os.Setenv`, `def cart(m=billing)`);
 /// 6 also reads what the modules the code under test loads in turn, and the `__init__.py`
-/// of the packages on the way, patch at their top (`hook imported code patches (in …)`).
-pub const HOOKS_READ: u32 = 6;
+/// of the packages on the way, patch at their top (`hook imported code patches (in …)`);
+/// 7 also reads the classes and functions of the test's file that such a method reaches
+/// (`served: helper …`), and a mixin's own methods that the framework of a subclass of
+/// its file calls.
+pub const HOOKS_READ: u32 = 7;
 
 /// The whole lock, by test id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

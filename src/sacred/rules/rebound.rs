@@ -685,7 +685,8 @@ fn declaration_new(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
 /// next re-lock.
 fn hook_unrecorded(s: &Subject<'_>, text: &str) -> bool {
     s.locked.hooks_read < crate::sacred::lock::HOOKS_READ
-        && crate::sacred::bindings::is_hook_line(text)
+        && (crate::sacred::bindings::is_hook_line(text)
+            || text.starts_with(crate::sacred::bindings::SERVED_BY_HOOK))
         && line_at_base(s, text)
 }
 

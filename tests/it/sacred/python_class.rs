@@ -180,6 +180,30 @@ fn the_handlers_a_framework_called_method_serves_are_locked() {
             ("import billing\n", "import tests.fakes as billing\n"),
         ],
     );
+    // Under a lock an earlier reading wrote (no `served:` line), the base revision decides:
+    // a handler as it was passes, one rewritten is refused.
+    let l = locked(SERVED);
+    l.commit_lock_of_an_earlier_reading("served: ");
+    l.edit(
+        PATH,
+        SERVED,
+        &[(
+            "b\"6\")\n",
+            "b\"6\")\n\n    def test_more(self):\n        self.assertTrue(True)\n",
+        )],
+    );
+    l.assert_passes();
+    let l = locked(SERVED);
+    l.commit_lock_of_an_earlier_reading("served: ");
+    l.edit(
+        PATH,
+        SERVED,
+        &[(
+            "self.write(str(billing.total(amounts(self.get_argument(\"xs\")))))",
+            "self.write(\"6\")",
+        )],
+    );
+    l.assert_refused("rebound", ID);
     // A handler respelled in the modern way (a `.format` string as the f-string it makes)
     // reads the same.
     let formatted = SERVED.replace(
