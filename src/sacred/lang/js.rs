@@ -4,6 +4,8 @@
 
 use tree_sitter::Node;
 
+use super::{Piece, Registered};
+
 use super::super::analysis::{
     FileScan, Focus, Out, Rules, TestSpec, Want, kind, named_children, normalized, source_excerpt,
     test_id, text, unquote,
@@ -393,24 +395,6 @@ fn walk<'t>(
         };
         out.test(lang, path, &spec, &JsRules, src);
     }
-}
-
-/// A piece of a title a registration could report: text as written, or a part computed when
-/// the file runs (a `${…}` substitution, a variable, a call, an escape).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Piece {
-    Text(String),
-    Any,
-}
-
-/// A call that could register a test or a suite, read for the report entry it could write:
-/// the titles of the suites around it and its own, outermost first. `anywhere`: it sits in a
-/// function that is not a suite's or test's callback (a wrapper, a helper), so whatever calls
-/// it decides the titles around it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Registered {
-    pub titles: Vec<Vec<Piece>>,
-    pub anywhere: bool,
 }
 
 /// Every call of a file that could register a test or suite (a runner's own `test`, `it`,

@@ -20,7 +20,23 @@ pub(crate) fn js_registration_root(root: &str) -> bool {
     }
 }
 
-pub use self::js_titles::{Piece, Registered};
+/// A piece of a title a registration could report: text as written, or a part computed when
+/// the file runs (a `${…}` substitution, a variable, a call, an escape).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    Any,
+}
+
+/// A call that could register a test or a suite, read for the report entry it could write:
+/// the titles of the suites around it and its own, outermost first. `anywhere`: it sits in a
+/// function that is not a suite's or test's callback (a wrapper, a helper), so whatever calls
+/// it decides the titles around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    pub titles: Vec<Vec<Piece>>,
+    pub anywhere: bool,
+}
 
 /// The report entries a JavaScript or TypeScript file's calls could write (see
 /// [`Registered`]); `None` when the file cannot be read that way (its grammar not built in, a
@@ -39,25 +55,6 @@ pub fn js_registered_titles(path: &str, src: &str) -> Option<Vec<Registered>> {
     }
 }
 
-#[cfg(any(feature = "lang-javascript", feature = "lang-typescript"))]
-mod js_titles {
-    pub use super::js::{Piece, Registered};
-}
-#[cfg(not(any(feature = "lang-javascript", feature = "lang-typescript")))]
-mod js_titles {
-    /// A piece of a title (see the JavaScript reader).
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub enum Piece {
-        Text(String),
-        Any,
-    }
-    /// A registration (see the JavaScript reader).
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct Registered {
-        pub titles: Vec<Vec<Piece>>,
-        pub anywhere: bool,
-    }
-}
 #[cfg(feature = "lang-python")]
 mod python;
 #[cfg(feature = "lang-rust")]
