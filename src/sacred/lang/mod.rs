@@ -790,7 +790,10 @@ fn functions_of(
             unreachable_patterns,
             reason = "reachable when a grammar feature is off"
         )]
-        _ => Vec::new(),
+        _ => {
+            let _ = (root, src);
+            Vec::new()
+        }
     }
 }
 
@@ -936,7 +939,7 @@ pub fn scan(
         .parse(src, None)
         .ok_or_else(|| anyhow!("the parser gave up on `{path}`"))?;
     let root = tree.root_node();
-    let scan = match lang {
+    let scan: FileScan = match lang {
         #[cfg(feature = "lang-rust")]
         Lang::Rust => rust::scan(path, src, root, sacred_path, want),
         #[cfg(feature = "lang-python")]
