@@ -1432,6 +1432,7 @@ fn python_writes_beyond_locals_as<'t>(
             || (kind(unparenthesized(o)) == "identifier"
                 && patchers.contains(text(unparenthesized(o), src)))
     };
+    let logger_put_back = python_logger_put_backs(body, src);
     let mut hits: Vec<Node<'_>> = Vec::new();
     let mut stack = vec![body];
     'nodes: while let Some(n) = stack.pop() {
@@ -1675,7 +1676,8 @@ fn python_writes_beyond_locals_as<'t>(
                         // `vars(billing).update(…)`, `os.environ.setdefault(…)`,
                         // `logging.getLogger().setLevel(…)`.
                         if (super::bindings::PYTHON_MUTATORS.contains(&method)
-                            || LOGGER_MUTATORS.contains(&method))
+                            || (LOGGER_MUTATORS.contains(&method)
+                                && !logger_put_back.contains(&n.id())))
                             && !own_object(object)
                             && !undone_by_pytest(object)
                         {
@@ -6024,6 +6026,107 @@ const LOGGER_MUTATORS: &[&str] = &[
     "addFilter",
     "removeFilter",
 ];
+
+/// The logger calls of a Python function that a `finally` after them puts back as they were
+/// (by node id, the put-backs included): `log.addHandler(h)` with `log.removeHandler(h)`,
+/// `log.addFilter(f)` with `log.removeFilter(f)`, and `log.setLevel(…)` with
+/// `log.setLevel(old)` where `old = log.level` is bound once, before the first
+/// `log.setLevel`. Nested functions and classes are not read.
+fn python_logger_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
+    let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
+    // Each logger call: (node, receiver, method, first argument).
+    let mut calls: Vec<(Node<'_>, String, String, String)> = Vec::new();
+    let mut finallies: Vec<Node<'_>> = Vec::new();
+    // Each name bound by a plain assignment: how often, and the first value with its place.
+    let mut bound: BTreeMap<String, (usize, String, usize)> = BTreeMap::new();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "function_definition" | "class_definition" | "lambda" if n.id() != body.id() => {
+                continue;
+            }
+            "finally_clause" => finallies.push(n),
+            "call" => {
+                if let Some(f) = n.child_by_field_name("function")
+                    && kind(f) == "attribute"
+                    && let (Some(o), Some(m)) = (
+                        f.child_by_field_name("object"),
+                        f.child_by_field_name("attribute"),
+                    )
+                    && LOGGER_MUTATORS.contains(&text(m, src))
+                {
+                    let arg = n
+                        .child_by_field_name("arguments")
+                        .and_then(|a| named_children(a).into_iter().next())
+                        .map(compact)
+                        .unwrap_or_default();
+                    calls.push((n, compact(o), text(m, src).to_owned(), arg));
+                }
+            }
+            "assignment" => {
+                if let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) && kind(l) == "identifier"
+                {
+                    let e = bound.entry(text(l, src).to_owned()).or_insert((
+                        0,
+                        compact(r),
+                        n.start_byte(),
+                    ));
+                    e.0 += 1;
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    let inside =
+        |n: Node<'_>, f: Node<'_>| n.start_byte() >= f.start_byte() && n.end_byte() <= f.end_byte();
+    let mut out = BTreeSet::new();
+    for (c, recv, method, arg) in &calls {
+        if finallies.iter().any(|f| inside(*c, *f)) {
+            continue;
+        }
+        let undo_method = match method.as_str() {
+            "addHandler" => "removeHandler",
+            "addFilter" => "removeFilter",
+            "setLevel" => "setLevel",
+            _ => continue,
+        };
+        let first_set = calls
+            .iter()
+            .filter(|(_, r, m, _)| r == recv && m == "setLevel")
+            .map(|(n, ..)| n.start_byte())
+            .min()
+            .unwrap_or(0);
+        // The level saved before it was first set; the handler or filter added.
+        let matches = |a: &str| {
+            if method == "setLevel" {
+                bound.get(a).is_some_and(|(times, value, at)| {
+                    *times == 1 && *value == format!("{recv}.level") && *at < first_set
+                })
+            } else {
+                a == arg
+            }
+        };
+        // A `finally` after the call whose own logger call puts it back.
+        for f in finallies.iter().filter(|f| f.start_byte() > c.end_byte()) {
+            let put_backs: Vec<&Node<'_>> = calls
+                .iter()
+                .filter(|(n, r, m, a)| {
+                    inside(*n, *f) && r == recv && m == undo_method && matches(a)
+                })
+                .map(|(n, ..)| n)
+                .collect();
+            if !put_backs.is_empty() {
+                out.insert(c.id());
+                out.extend(put_backs.iter().map(|n| n.id()));
+            }
+        }
+    }
+    out
+}
 
 /// `logging.getLogger(…)` (or `getLogger(…)`): the call, with its first argument (`None`
 /// for none).

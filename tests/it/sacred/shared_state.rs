@@ -1208,6 +1208,9 @@ fn a_logger_another_file_may_use_is_shared() {
         "def test_quiet():\n    log = logging.getLogger('payments')\n    log.setLevel(50)\n",
         "def test_quiet():\n    name = 'billing'\n    logging.getLogger(name).disabled = True\n",
         "def test_quiet():\n    logging.getLogger(f'billing.{1}').propagate = False\n",
+        // Put back only in part: the handler stays, or the level saved after it was set.
+        "def test_quiet():\n    root = logging.getLogger()\n    h = logging.NullHandler()\n    root.addHandler(h)\n    old = root.level\n    root.setLevel(logging.WARNING)\n    try:\n        assert True\n    finally:\n        root.setLevel(old)\n",
+        "def test_quiet():\n    root = logging.getLogger()\n    root.setLevel(logging.WARNING)\n    old = root.level\n    try:\n        assert True\n    finally:\n        root.setLevel(old)\n",
     ] {
         let l = changed(&base, &[("tests/aaa/test_a.py", &writer(w))]);
         assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
@@ -1216,6 +1219,8 @@ fn a_logger_another_file_may_use_is_shared() {
         "def test_quiet():\n    log = logging.getLogger('test_quiet_logger')\n    log.setLevel(logging.DEBUG)\n    log.addHandler(logging.NullHandler())\n    log.propagate = False\n",
         "def test_quiet():\n    logging.getLogger(__name__).setLevel(logging.DEBUG)\n",
         "def test_quiet():\n    logging.getLogger(f'test_quiet_{os.getpid()}').disabled = True\n",
+        // Put back in a `finally`, as it was.
+        "def test_quiet():\n    root = logging.getLogger()\n    h = logging.NullHandler()\n    root.addHandler(h)\n    old = root.level\n    root.setLevel(logging.WARNING)\n    try:\n        assert True\n    finally:\n        root.removeHandler(h)\n        root.setLevel(old)\n",
     ] {
         let l = changed(&base, &[("tests/aaa/test_a.py", &writer(own))]);
         l.assert_passes();
