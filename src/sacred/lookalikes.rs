@@ -337,6 +337,18 @@ struct JsFile {
 /// is read too.
 fn could_report(r: &crate::sacred::lang::Registered, entry: &str) -> bool {
     use crate::sacred::lang::Piece;
+    // Every text a registration writes is in the entry it could write (a quick refusal, as
+    // there may be many registrations in a repository).
+    let texts_in_entry = r.titles.iter().flatten().all(|p| match p {
+        Piece::Text(t) => crate::sacred::evidence::title_parts(t)
+            .iter()
+            .flatten()
+            .all(|lit| entry.contains(lit.as_str())),
+        Piece::Any => true,
+    });
+    if !texts_in_entry {
+        return false;
+    }
     for sep in [" ", " › ", " > "] {
         let mut pieces: Vec<Option<String>> = Vec::new();
         if r.anywhere {
