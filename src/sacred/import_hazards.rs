@@ -1433,6 +1433,7 @@ fn python_writes_beyond_locals_as<'t>(
                 && patchers.contains(text(unparenthesized(o), src)))
     };
     let logger_put_back = python_logger_put_backs(body, src);
+    let process_put_back = python_process_put_backs(body, src);
     let mut hits: Vec<Node<'_>> = Vec::new();
     let mut stack = vec![body];
     'nodes: while let Some(n) = stack.pop() {
@@ -1658,7 +1659,10 @@ fn python_writes_beyond_locals_as<'t>(
                         }
                         break 'node;
                     }
-                    if matches!(compact.as_str(), "os.putenv" | "os.unsetenv") {
+                    if matches!(compact.as_str(), "os.putenv" | "os.unsetenv")
+                        || (PROCESS_SETTERS.iter().any(|(f, _)| *f == compact)
+                            && !process_put_back.contains(&n.id()))
+                    {
                         hits.push(n);
                         if !all {
                             return hits;
@@ -6122,6 +6126,115 @@ fn python_logger_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
             if !put_backs.is_empty() {
                 out.insert(c.id());
                 out.extend(put_backs.iter().map(|n| n.id()));
+            }
+        }
+    }
+    out
+}
+
+/// Standard-library functions that set what the whole process shares, each with the getter
+/// whose value, saved before the first call, a call in a `finally` after it puts back
+/// (`None`: the setter hands back the old value itself, `old = os.umask(0)`).
+const PROCESS_SETTERS: &[(&str, Option<&str>)] = &[
+    ("logging.disable", Some("logging.root.manager.disable")),
+    ("os.chdir", Some("os.getcwd()")),
+    ("os.umask", None),
+    (
+        "socket.setdefaulttimeout",
+        Some("socket.getdefaulttimeout()"),
+    ),
+    ("sys.setrecursionlimit", Some("sys.getrecursionlimit()")),
+    ("sys.setswitchinterval", Some("sys.getswitchinterval()")),
+    ("sys.settrace", Some("sys.gettrace()")),
+    ("sys.setprofile", Some("sys.getprofile()")),
+    ("decimal.setcontext", Some("decimal.getcontext()")),
+    ("signal.signal", None),
+];
+
+/// The calls of [`PROCESS_SETTERS`] in a Python function that a `finally` after them puts
+/// back (by node id, the put-backs included): `old = os.getcwd()` bound once before the
+/// first `os.chdir`, then `os.chdir(old)` in the `finally`; `old = os.umask(0)`, then
+/// `os.umask(old)`. Nested functions and classes are not read.
+fn python_process_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
+    let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
+    // Each setter call: (node, callee, its last argument).
+    let mut calls: Vec<(Node<'_>, String, String)> = Vec::new();
+    let mut finallies: Vec<Node<'_>> = Vec::new();
+    let mut bound: BTreeMap<String, (usize, String, usize)> = BTreeMap::new();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "function_definition" | "class_definition" | "lambda" if n.id() != body.id() => {
+                continue;
+            }
+            "finally_clause" => finallies.push(n),
+            "call" => {
+                if let Some(f) = n.child_by_field_name("function") {
+                    let callee = compact(f);
+                    if PROCESS_SETTERS.iter().any(|(s, _)| *s == callee) {
+                        let last = n
+                            .child_by_field_name("arguments")
+                            .and_then(|a| named_children(a).into_iter().last())
+                            .map(compact)
+                            .unwrap_or_default();
+                        calls.push((n, callee, last));
+                    }
+                }
+            }
+            "assignment" => {
+                if let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) && kind(l) == "identifier"
+                {
+                    let e = bound.entry(text(l, src).to_owned()).or_insert((
+                        0,
+                        compact(r),
+                        n.start_byte(),
+                    ));
+                    e.0 += 1;
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    let inside =
+        |n: Node<'_>, f: Node<'_>| n.start_byte() >= f.start_byte() && n.end_byte() <= f.end_byte();
+    let mut out = BTreeSet::new();
+    for (c, callee, _) in &calls {
+        if finallies.iter().any(|f| inside(*c, *f)) {
+            continue;
+        }
+        let Some((_, getter)) = PROCESS_SETTERS.iter().find(|(s, _)| s == callee) else {
+            continue;
+        };
+        let first = calls
+            .iter()
+            .filter(|(_, f, _)| f == callee)
+            .map(|(n, ..)| n.start_byte())
+            .min()
+            .unwrap_or(0);
+        // What the saved name must be bound to: the getter, before the first call; or the
+        // first call itself, for a setter that hands back the old value.
+        let saved = |a: &str| {
+            bound.get(a).is_some_and(|(times, value, at)| {
+                *times == 1
+                    && match getter {
+                        Some(g) => value == g && *at < first,
+                        None => value.starts_with(&format!("{callee}(")) && *at <= first,
+                    }
+            })
+        };
+        for f in finallies.iter().filter(|f| f.start_byte() > c.end_byte()) {
+            let put_backs: Vec<usize> = calls
+                .iter()
+                .filter(|(n, g, a)| inside(*n, *f) && g == callee && saved(a))
+                .map(|(n, ..)| n.id())
+                .collect();
+            if !put_backs.is_empty() {
+                out.insert(c.id());
+                out.extend(put_backs);
             }
         }
     }

@@ -1226,3 +1226,37 @@ fn a_logger_another_file_may_use_is_shared() {
         l.assert_passes();
     }
 }
+
+/// What the standard library keeps for the whole process (the working directory, the level
+/// below which logging is off, the default socket timeout, the umask…) set by another test
+/// and left so changes what a locked test after it runs against; set back in a `finally` to
+/// what was saved before, it is put back. Confirmed with pytest: `logging.disable(CRITICAL)`
+/// in an earlier test passes a locked `assert not caplog.records` against a `total` that
+/// logs an error.
+#[test]
+fn process_state_set_and_left_is_refused() {
+    let writer = |w: &str| {
+        format!(
+            "import os\nimport logging\nimport socket\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\n{w}"
+        )
+    };
+    for w in [
+        "def test_cwd():\n    os.chdir('/')\n",
+        "def test_quiet():\n    logging.disable(logging.CRITICAL)\n",
+        "def test_timeout():\n    socket.setdefaulttimeout(0.001)\n",
+        // Set back to something else than what was saved, or saved after it was set.
+        "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    try:\n        assert True\n    finally:\n        os.chdir('/tmp')\n",
+        "def test_cwd():\n    os.chdir('/')\n    old = os.getcwd()\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
+    ] {
+        let l = changed(&py_base(), &[("tests/aaa/test_a.py", &writer(w))]);
+        assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
+    }
+    for own in [
+        "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
+        "def test_umask():\n    old = os.umask(0o077)\n    try:\n        assert True\n    finally:\n        os.umask(old)\n",
+        "def test_quiet():\n    old = logging.root.manager.disable\n    logging.disable(logging.CRITICAL)\n    try:\n        assert True\n    finally:\n        logging.disable(old)\n",
+    ] {
+        let l = changed(&py_base(), &[("tests/aaa/test_a.py", &writer(own))]);
+        l.assert_passes();
+    }
+}
