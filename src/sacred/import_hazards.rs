@@ -6031,51 +6031,43 @@ const LOGGER_MUTATORS: &[&str] = &[
     "removeFilter",
 ];
 
-/// The logger calls of a Python function that a `finally` after them puts back as they were
-/// (by node id, the put-backs included): `log.addHandler(h)` with `log.removeHandler(h)`,
-/// `log.addFilter(f)` with `log.removeFilter(f)`, and `log.setLevel(…)` with
-/// `log.setLevel(old)` where `old = log.level` is bound once, before the first
-/// `log.setLevel`. Nested functions and classes are not read.
-fn python_logger_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
-    let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
-    // Each logger call: (node, receiver, method, first argument).
-    let mut calls: Vec<(Node<'_>, String, String, String)> = Vec::new();
-    let mut finallies: Vec<Node<'_>> = Vec::new();
-    // Each name bound by a plain assignment: how often, and the first value with its place.
-    let mut bound: BTreeMap<String, (usize, String, usize)> = BTreeMap::new();
+/// What the put-back readers read of a Python function: the calls `pick` keeps, with what
+/// it keeps of each; its `finally` clauses; and, per name bound by a plain assignment, how
+/// often it is bound, with the first value bound (compacted) and where. Nested functions and
+/// classes are not read.
+struct PutBackScan<'t, T> {
+    calls: Vec<(Node<'t>, T)>,
+    finallies: Vec<Node<'t>>,
+    bound: BTreeMap<String, (usize, String, usize)>,
+}
+
+fn put_back_scan<'t, T>(
+    body: Node<'t>,
+    src: &str,
+    pick: impl Fn(Node<'t>) -> Option<T>,
+) -> PutBackScan<'t, T> {
+    let mut out = PutBackScan {
+        calls: Vec::new(),
+        finallies: Vec::new(),
+        bound: BTreeMap::new(),
+    };
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         match kind(n) {
             "function_definition" | "class_definition" | "lambda" if n.id() != body.id() => {
                 continue;
             }
-            "finally_clause" => finallies.push(n),
-            "call" => {
-                if let Some(f) = n.child_by_field_name("function")
-                    && kind(f) == "attribute"
-                    && let (Some(o), Some(m)) = (
-                        f.child_by_field_name("object"),
-                        f.child_by_field_name("attribute"),
-                    )
-                    && LOGGER_MUTATORS.contains(&text(m, src))
-                {
-                    let arg = n
-                        .child_by_field_name("arguments")
-                        .and_then(|a| named_children(a).into_iter().next())
-                        .map(compact)
-                        .unwrap_or_default();
-                    calls.push((n, compact(o), text(m, src).to_owned(), arg));
-                }
-            }
+            "finally_clause" => out.finallies.push(n),
+            "call" => out.calls.extend(pick(n).map(|t| (n, t))),
             "assignment" => {
                 if let (Some(l), Some(r)) = (
                     n.child_by_field_name("left"),
                     n.child_by_field_name("right"),
                 ) && kind(l) == "identifier"
                 {
-                    let e = bound.entry(text(l, src).to_owned()).or_insert((
+                    let e = out.bound.entry(text(l, src).to_owned()).or_insert((
                         0,
-                        compact(r),
+                        compact_text(r, src),
                         n.start_byte(),
                     ));
                     e.0 += 1;
@@ -6085,51 +6077,112 @@ fn python_logger_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
         }
         stack.extend(named_children(n));
     }
-    let inside =
-        |n: Node<'_>, f: Node<'_>| n.start_byte() >= f.start_byte() && n.end_byte() <= f.end_byte();
+    out
+}
+
+/// A node's text without whitespace.
+fn compact_text(n: Node<'_>, src: &str) -> String {
+    text(n, src).split_whitespace().collect()
+}
+
+/// Whether `n` lies inside `outer`.
+fn inside(n: Node<'_>, outer: Node<'_>) -> bool {
+    n.start_byte() >= outer.start_byte() && n.end_byte() <= outer.end_byte()
+}
+
+/// The calls of `scan` that a `finally` after them puts back (by node id, the put-backs
+/// included): `undoes(call, other)` tells whether `other`, in such a `finally`, puts `call`
+/// back.
+fn put_backs<T>(scan: &PutBackScan<'_, T>, undoes: impl Fn(&T, &T) -> bool) -> BTreeSet<usize> {
     let mut out = BTreeSet::new();
-    for (c, recv, method, arg) in &calls {
-        if finallies.iter().any(|f| inside(*c, *f)) {
+    for (c, what) in &scan.calls {
+        if scan.finallies.iter().any(|f| inside(*c, *f)) {
             continue;
         }
-        let undo_method = match method.as_str() {
-            "addHandler" => "removeHandler",
-            "addFilter" => "removeFilter",
-            "setLevel" => "setLevel",
-            _ => continue,
-        };
-        let first_set = calls
+        for f in scan
+            .finallies
             .iter()
-            .filter(|(_, r, m, _)| r == recv && m == "setLevel")
-            .map(|(n, ..)| n.start_byte())
-            .min()
-            .unwrap_or(0);
-        // The level saved before it was first set; the handler or filter added.
-        let matches = |a: &str| {
-            if method == "setLevel" {
-                bound.get(a).is_some_and(|(times, value, at)| {
-                    *times == 1 && *value == format!("{recv}.level") && *at < first_set
-                })
-            } else {
-                a == arg
-            }
-        };
-        // A `finally` after the call whose own logger call puts it back.
-        for f in finallies.iter().filter(|f| f.start_byte() > c.end_byte()) {
-            let put_backs: Vec<&Node<'_>> = calls
+            .filter(|f| f.start_byte() > c.end_byte())
+        {
+            let found: Vec<usize> = scan
+                .calls
                 .iter()
-                .filter(|(n, r, m, a)| {
-                    inside(*n, *f) && r == recv && m == undo_method && matches(a)
-                })
-                .map(|(n, ..)| n)
+                .filter(|(n, w)| inside(*n, *f) && undoes(what, w))
+                .map(|(n, _)| n.id())
                 .collect();
-            if !put_backs.is_empty() {
+            if !found.is_empty() {
                 out.insert(c.id());
-                out.extend(put_backs.iter().map(|n| n.id()));
+                out.extend(found);
             }
         }
     }
     out
+}
+
+/// Where a name was bound once by a plain assignment to `value`, before `before` (at or
+/// before it, `at_or_before`).
+fn saved_once(
+    bound: &BTreeMap<String, (usize, String, usize)>,
+    name: &str,
+    value: impl Fn(&str) -> bool,
+    before: usize,
+    at_or_before: bool,
+) -> bool {
+    bound.get(name).is_some_and(|(times, v, at)| {
+        *times == 1 && value(v) && (*at < before || (at_or_before && *at == before))
+    })
+}
+
+/// The logger calls of a Python function that a `finally` after them puts back as they were
+/// (by node id, the put-backs included): `log.addHandler(h)` with `log.removeHandler(h)`,
+/// `log.addFilter(f)` with `log.removeFilter(f)`, and `log.setLevel(…)` with
+/// `log.setLevel(old)` where `old = log.level` is bound once, before the first
+/// `log.setLevel`.
+fn python_logger_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
+    // Each logger call: its receiver, method and first argument.
+    let scan = put_back_scan(body, src, |n| {
+        let f = n.child_by_field_name("function")?;
+        let (o, m) = (
+            f.child_by_field_name("object")?,
+            f.child_by_field_name("attribute")?,
+        );
+        if kind(f) != "attribute" || !LOGGER_MUTATORS.contains(&text(m, src)) {
+            return None;
+        }
+        let arg = n
+            .child_by_field_name("arguments")
+            .and_then(|a| named_children(a).into_iter().next())
+            .map(|a| compact_text(a, src))
+            .unwrap_or_default();
+        Some((compact_text(o, src), text(m, src).to_owned(), arg))
+    });
+    let first_set = |recv: &str| {
+        scan.calls
+            .iter()
+            .filter(|(_, (r, m, _))| r == recv && m == "setLevel")
+            .map(|(n, _)| n.start_byte())
+            .min()
+            .unwrap_or(0)
+    };
+    put_backs(&scan, |(recv, method, arg), (r, m, a)| {
+        r == recv
+            && match method.as_str() {
+                "addHandler" => m == "removeHandler" && a == arg,
+                "addFilter" => m == "removeFilter" && a == arg,
+                // The level saved before it was first set.
+                "setLevel" => {
+                    m == "setLevel"
+                        && saved_once(
+                            &scan.bound,
+                            a,
+                            |v| v == format!("{recv}.level"),
+                            first_set(recv),
+                            false,
+                        )
+                }
+                _ => false,
+            }
+    })
 }
 
 /// Standard-library functions that set what the whole process shares, each with the getter
@@ -6154,91 +6207,46 @@ const PROCESS_SETTERS: &[(&str, Option<&str>)] = &[
 /// The calls of [`PROCESS_SETTERS`] in a Python function that a `finally` after them puts
 /// back (by node id, the put-backs included): `old = os.getcwd()` bound once before the
 /// first `os.chdir`, then `os.chdir(old)` in the `finally`; `old = os.umask(0)`, then
-/// `os.umask(old)`. Nested functions and classes are not read.
+/// `os.umask(old)`.
 fn python_process_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
-    let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
-    // Each setter call: (node, callee, its last argument).
-    let mut calls: Vec<(Node<'_>, String, String)> = Vec::new();
-    let mut finallies: Vec<Node<'_>> = Vec::new();
-    let mut bound: BTreeMap<String, (usize, String, usize)> = BTreeMap::new();
-    let mut stack = vec![body];
-    while let Some(n) = stack.pop() {
-        match kind(n) {
-            "function_definition" | "class_definition" | "lambda" if n.id() != body.id() => {
-                continue;
-            }
-            "finally_clause" => finallies.push(n),
-            "call" => {
-                if let Some(f) = n.child_by_field_name("function") {
-                    let callee = compact(f);
-                    if PROCESS_SETTERS.iter().any(|(s, _)| *s == callee) {
-                        let last = n
-                            .child_by_field_name("arguments")
-                            .and_then(|a| named_children(a).into_iter().last())
-                            .map(compact)
-                            .unwrap_or_default();
-                        calls.push((n, callee, last));
-                    }
-                }
-            }
-            "assignment" => {
-                if let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) && kind(l) == "identifier"
-                {
-                    let e = bound.entry(text(l, src).to_owned()).or_insert((
-                        0,
-                        compact(r),
-                        n.start_byte(),
-                    ));
-                    e.0 += 1;
-                }
-            }
-            _ => {}
-        }
-        stack.extend(named_children(n));
-    }
-    let inside =
-        |n: Node<'_>, f: Node<'_>| n.start_byte() >= f.start_byte() && n.end_byte() <= f.end_byte();
-    let mut out = BTreeSet::new();
-    for (c, callee, _) in &calls {
-        if finallies.iter().any(|f| inside(*c, *f)) {
-            continue;
-        }
-        let Some((_, getter)) = PROCESS_SETTERS.iter().find(|(s, _)| s == callee) else {
-            continue;
-        };
-        let first = calls
+    // Each setter call: its callee and last argument.
+    let scan = put_back_scan(body, src, |n| {
+        let callee = compact_text(n.child_by_field_name("function")?, src);
+        PROCESS_SETTERS.iter().any(|(s, _)| *s == callee).then(|| {
+            let last = n
+                .child_by_field_name("arguments")
+                .and_then(|a| named_children(a).into_iter().last())
+                .map(|a| compact_text(a, src))
+                .unwrap_or_default();
+            (callee, last)
+        })
+    });
+    let first = |callee: &str| {
+        scan.calls
             .iter()
-            .filter(|(_, f, _)| f == callee)
-            .map(|(n, ..)| n.start_byte())
+            .filter(|(_, (f, _))| f == callee)
+            .map(|(n, _)| n.start_byte())
             .min()
-            .unwrap_or(0);
-        // What the saved name must be bound to: the getter, before the first call; or the
-        // first call itself, for a setter that hands back the old value.
-        let saved = |a: &str| {
-            bound.get(a).is_some_and(|(times, value, at)| {
-                *times == 1
-                    && match getter {
-                        Some(g) => value == g && *at < first,
-                        None => value.starts_with(&format!("{callee}(")) && *at <= first,
-                    }
-            })
-        };
-        for f in finallies.iter().filter(|f| f.start_byte() > c.end_byte()) {
-            let put_backs: Vec<usize> = calls
-                .iter()
-                .filter(|(n, g, a)| inside(*n, *f) && g == callee && saved(a))
-                .map(|(n, ..)| n.id())
-                .collect();
-            if !put_backs.is_empty() {
-                out.insert(c.id());
-                out.extend(put_backs);
+            .unwrap_or(0)
+    };
+    put_backs(&scan, |(callee, _), (g, a)| {
+        let getter = PROCESS_SETTERS
+            .iter()
+            .find(|(s, _)| s == callee)
+            .and_then(|(_, g)| *g);
+        // Saved from the getter before the first call, or handed back by the first call.
+        g == callee
+            && match getter {
+                Some(getter) => saved_once(&scan.bound, a, |v| v == getter, first(callee), false),
+                None => saved_once(
+                    &scan.bound,
+                    a,
+                    |v| v.starts_with(&format!("{callee}(")),
+                    first(callee),
+                    true,
+                ),
             }
-        }
-    }
-    out
+    })
 }
 
 /// `logging.getLogger(…)` (or `getLogger(…)`): the call, with its first argument (`None`
