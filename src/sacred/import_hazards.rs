@@ -6039,6 +6039,12 @@ struct PutBackScan<'t, T> {
     calls: Vec<(Node<'t>, T)>,
     finallies: Vec<Node<'t>>,
     bound: BTreeMap<String, (usize, String, usize)>,
+    /// Names bound other than by a plain assignment (a loop's or `with`'s target, `:=`,
+    /// `+=`, a tuple's part): never a saved value.
+    rebound: BTreeSet<String>,
+    /// Where a `return`, `break` or `continue` starts: one between a call and the `try`
+    /// after it may leave that `try` unrun.
+    jumps: Vec<usize>,
 }
 
 fn put_back_scan<'t, T>(
@@ -6050,6 +6056,8 @@ fn put_back_scan<'t, T>(
         calls: Vec::new(),
         finallies: Vec::new(),
         bound: BTreeMap::new(),
+        rebound: BTreeSet::new(),
+        jumps: Vec::new(),
     };
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
@@ -6059,18 +6067,39 @@ fn put_back_scan<'t, T>(
             }
             "finally_clause" => out.finallies.push(n),
             "call" => out.calls.extend(pick(n).map(|t| (n, t))),
+            "return_statement" | "break_statement" | "continue_statement" => {
+                out.jumps.push(n.start_byte());
+            }
             "assignment" => {
-                if let (Some(l), Some(r)) = (
+                match (
                     n.child_by_field_name("left"),
                     n.child_by_field_name("right"),
-                ) && kind(l) == "identifier"
-                {
-                    let e = out.bound.entry(text(l, src).to_owned()).or_insert((
-                        0,
-                        compact_text(r, src),
-                        n.start_byte(),
-                    ));
-                    e.0 += 1;
+                ) {
+                    (Some(l), Some(r)) if kind(l) == "identifier" => {
+                        let e = out.bound.entry(text(l, src).to_owned()).or_insert((
+                            0,
+                            compact_text(r, src),
+                            n.start_byte(),
+                        ));
+                        e.0 += 1;
+                    }
+                    (Some(l), _) => out.rebound.extend(python_target_names(l, src)),
+                    _ => {}
+                }
+            }
+            "augmented_assignment" | "for_statement" | "for_in_clause" => {
+                if let Some(l) = n.child_by_field_name("left") {
+                    out.rebound.extend(python_target_names(l, src));
+                }
+            }
+            "as_pattern" => {
+                if let Some(a) = n.child_by_field_name("alias") {
+                    out.rebound.extend(python_target_names(a, src));
+                }
+            }
+            "named_expression" => {
+                if let Some(a) = n.child_by_field_name("name") {
+                    out.rebound.insert(text(a, src).to_owned());
                 }
             }
             _ => {}
@@ -6099,11 +6128,22 @@ fn put_backs<T>(scan: &PutBackScan<'_, T>, undoes: impl Fn(&T, &T) -> bool) -> B
         if scan.finallies.iter().any(|f| inside(*c, *f)) {
             continue;
         }
-        for f in scan
-            .finallies
-            .iter()
-            .filter(|f| f.start_byte() > c.end_byte())
-        {
+        // A `finally` that surely runs once the call has: of a `try` holding the call, or
+        // of a `try` later in a block holding the call with no jump between.
+        let runs_after = |f: &Node<'_>| {
+            let Some(t) = f.parent() else {
+                return false;
+            };
+            let holds = t.child_by_field_name("body").is_some_and(|b| inside(*c, b));
+            let later = t.start_byte() > c.end_byte()
+                && t.parent().is_some_and(|block| inside(*c, block))
+                && !scan
+                    .jumps
+                    .iter()
+                    .any(|j| *j > c.end_byte() && *j < t.start_byte());
+            holds || later
+        };
+        for f in scan.finallies.iter().filter(|f| runs_after(f)) {
             let found: Vec<usize> = scan
                 .calls
                 .iter()
@@ -6121,16 +6161,31 @@ fn put_backs<T>(scan: &PutBackScan<'_, T>, undoes: impl Fn(&T, &T) -> bool) -> B
 
 /// Where a name was bound once by a plain assignment to `value`, before `before` (at or
 /// before it, `at_or_before`).
-fn saved_once(
-    bound: &BTreeMap<String, (usize, String, usize)>,
+fn saved_once<T>(
+    scan: &PutBackScan<'_, T>,
     name: &str,
     value: impl Fn(&str) -> bool,
     before: usize,
     at_or_before: bool,
 ) -> bool {
-    bound.get(name).is_some_and(|(times, v, at)| {
-        *times == 1 && value(v) && (*at < before || (at_or_before && *at == before))
-    })
+    !scan.rebound.contains(name)
+        && scan.bound.get(name).is_some_and(|(times, v, at)| {
+            *times == 1 && value(v) && (*at < before || (at_or_before && *at == before))
+        })
+}
+
+/// Whether `arg` (an argument's text) names one object all along: a name bound at most once
+/// by a plain assignment, before `call`, and never otherwise (`logging.NullHandler()` written
+/// twice makes two handlers).
+fn one_object<T>(scan: &PutBackScan<'_, T>, arg: &str, call: usize) -> bool {
+    !arg.is_empty()
+        && arg.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !arg.starts_with(|c: char| c.is_ascii_digit())
+        && !scan.rebound.contains(arg)
+        && scan
+            .bound
+            .get(arg)
+            .is_none_or(|(times, _, at)| *times == 1 && *at < call)
 }
 
 /// The logger calls of a Python function that a `finally` after them puts back as they were
@@ -6139,7 +6194,7 @@ fn saved_once(
 /// `log.setLevel(old)` where `old = log.level` is bound once, before the first
 /// `log.setLevel`.
 fn python_logger_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
-    // Each logger call: its receiver, method and first argument.
+    // Each logger call: its receiver, method, first argument and place.
     let scan = put_back_scan(body, src, |n| {
         let f = n.child_by_field_name("function")?;
         let (o, m) = (
@@ -6154,26 +6209,32 @@ fn python_logger_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
             .and_then(|a| named_children(a).into_iter().next())
             .map(|a| compact_text(a, src))
             .unwrap_or_default();
-        Some((compact_text(o, src), text(m, src).to_owned(), arg))
+        Some((
+            compact_text(o, src),
+            text(m, src).to_owned(),
+            arg,
+            n.start_byte(),
+        ))
     });
     let first_set = |recv: &str| {
         scan.calls
             .iter()
-            .filter(|(_, (r, m, _))| r == recv && m == "setLevel")
+            .filter(|(_, (r, m, _, _))| r == recv && m == "setLevel")
             .map(|(n, _)| n.start_byte())
             .min()
             .unwrap_or(0)
     };
-    put_backs(&scan, |(recv, method, arg), (r, m, a)| {
+    put_backs(&scan, |(recv, method, arg, at), (r, m, a, _)| {
         r == recv
             && match method.as_str() {
-                "addHandler" => m == "removeHandler" && a == arg,
-                "addFilter" => m == "removeFilter" && a == arg,
+                "addHandler" | "addFilter" => {
+                    m == &method.replace("add", "remove") && a == arg && one_object(&scan, arg, *at)
+                }
                 // The level saved before it was first set.
                 "setLevel" => {
                     m == "setLevel"
                         && saved_once(
-                            &scan.bound,
+                            &scan,
                             a,
                             |v| v == format!("{recv}.level"),
                             first_set(recv),
@@ -6237,9 +6298,9 @@ fn python_process_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
         // Saved from the getter before the first call, or handed back by the first call.
         g == callee
             && match getter {
-                Some(getter) => saved_once(&scan.bound, a, |v| v == getter, first(callee), false),
+                Some(getter) => saved_once(&scan, a, |v| v == getter, first(callee), false),
                 None => saved_once(
-                    &scan.bound,
+                    &scan,
                     a,
                     |v| v.starts_with(&format!("{callee}(")),
                     first(callee),

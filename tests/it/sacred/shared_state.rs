@@ -1211,6 +1211,9 @@ fn a_logger_another_file_may_use_is_shared() {
         // Put back only in part: the handler stays, or the level saved after it was set.
         "def test_quiet():\n    root = logging.getLogger()\n    h = logging.NullHandler()\n    root.addHandler(h)\n    old = root.level\n    root.setLevel(logging.WARNING)\n    try:\n        assert True\n    finally:\n        root.setLevel(old)\n",
         "def test_quiet():\n    root = logging.getLogger()\n    root.setLevel(logging.WARNING)\n    old = root.level\n    try:\n        assert True\n    finally:\n        root.setLevel(old)\n",
+        // Another object removed than the one added: made anew, or the name bound again.
+        "def test_quiet():\n    root = logging.getLogger()\n    root.addFilter(lambda record: False)\n    try:\n        assert True\n    finally:\n        root.removeFilter(lambda record: False)\n",
+        "def test_quiet():\n    root = logging.getLogger()\n    f = lambda record: False\n    root.addFilter(f)\n    f = None\n    try:\n        assert True\n    finally:\n        root.removeFilter(f)\n",
     ] {
         let l = changed(&base, &[("tests/aaa/test_a.py", &writer(w))]);
         assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
@@ -1247,6 +1250,11 @@ fn process_state_set_and_left_is_refused() {
         // Set back to something else than what was saved, or saved after it was set.
         "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    try:\n        assert True\n    finally:\n        os.chdir('/tmp')\n",
         "def test_cwd():\n    os.chdir('/')\n    old = os.getcwd()\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
+        // A `finally` that may not run after the call: under an `if`, after a `return`.
+        "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    if not os.sep:\n        try:\n            assert True\n        finally:\n            os.chdir(old)\n",
+        "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    if os.sep:\n        return\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
+        // The saved name bound again by a loop.
+        "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    for old in ['/tmp']:\n        pass\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
     ] {
         let l = changed(&py_base(), &[("tests/aaa/test_a.py", &writer(w))]);
         assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
