@@ -801,6 +801,9 @@ fn python_writes_beyond_locals_as<'t>(
     // The names it binds to what it creates (`x = Till()`, `x = []`), not aliases of another
     // name (`x = billing`, `x = self.case`) nor its parameters.
     let mut fresh: BTreeSet<String> = BTreeSet::new();
+    // Names bound to a logger (`log = logging.getLogger(…)`): its `parent`, `root` and
+    // `manager` are every caller's, whoever's the logger is.
+    let mut loggers: BTreeSet<String> = BTreeSet::new();
     let mut aliased: BTreeSet<String> = BTreeSet::new();
     let mut declared: BTreeSet<String> = BTreeSet::new();
     let mut patchers: BTreeSet<String> = BTreeSet::new();
@@ -997,6 +1000,9 @@ fn python_writes_beyond_locals_as<'t>(
                     let name = text(l, src).to_owned();
                     if python_makes_patcher(r, src) {
                         patchers.insert(name.clone());
+                    }
+                    if python_logger_call(r, src).is_some() {
+                        loggers.insert(name.clone());
                     }
                     let container = matches!(
                         kind(unparenthesized(r)),
@@ -1411,12 +1417,37 @@ fn python_writes_beyond_locals_as<'t>(
     let own_logger = |t: Node<'_>| {
         python_logger_of(t, src).is_some_and(|call| !python_shared_logger(call, src, file))
     };
+    // Reached through a logger's `parent`, `root` or `manager` (`log.parent.disabled = …`).
+    let past_a_logger = |t: Node<'_>| {
+        let mut n = unparenthesized(t);
+        let mut past = false;
+        loop {
+            let next = match kind(n) {
+                "attribute" => {
+                    past |= n
+                        .child_by_field_name("attribute")
+                        .is_some_and(|a| matches!(text(a, src), "parent" | "root" | "manager"));
+                    n.child_by_field_name("object")
+                }
+                "subscript" => n.child_by_field_name("value"),
+                _ => None,
+            };
+            let Some(next) = next.map(unparenthesized) else {
+                return past && kind(n) == "identifier" && loggers.contains(text(n, src));
+            };
+            if python_logger_call(next, src).is_some() {
+                return past;
+            }
+            n = next;
+        }
+    };
     let own = |t: Node<'_>| {
-        (fresh_root(t) && !into_holder(t))
-            || state_of_a_param(t)
-            || instance_state(t)
-            || handed_to_nested(t)
-            || own_logger(t)
+        !past_a_logger(t)
+            && ((fresh_root(t) && !into_holder(t))
+                || state_of_a_param(t)
+                || instance_state(t)
+                || handed_to_nested(t)
+                || own_logger(t))
     };
     // What a method that changes its object may be called on: what it made (not an element
     // of a container holding another's), the state of what it was handed, or what it was

@@ -1211,6 +1211,10 @@ fn a_logger_another_file_may_use_is_shared() {
         // Put back only in part: the handler stays, or the level saved after it was set.
         "def test_quiet():\n    root = logging.getLogger()\n    h = logging.NullHandler()\n    root.addHandler(h)\n    old = root.level\n    root.setLevel(logging.WARNING)\n    try:\n        assert True\n    finally:\n        root.setLevel(old)\n",
         "def test_quiet():\n    root = logging.getLogger()\n    root.setLevel(logging.WARNING)\n    old = root.level\n    try:\n        assert True\n    finally:\n        root.setLevel(old)\n",
+        // A logger of its own leads to shared ones: its parent, the root, the manager.
+        "def test_quiet():\n    log = logging.getLogger('test_quiet_logger')\n    log.parent.disabled = True\n",
+        "def test_quiet():\n    log = logging.getLogger('test_quiet_logger')\n    log.root.setLevel(logging.CRITICAL)\n",
+        "def test_quiet():\n    logging.getLogger('test_quiet_logger').manager.disable = 50\n",
         // Another object removed than the one added: made anew, or the name bound again.
         "def test_quiet():\n    root = logging.getLogger()\n    root.addFilter(lambda record: False)\n    try:\n        assert True\n    finally:\n        root.removeFilter(lambda record: False)\n",
         "def test_quiet():\n    root = logging.getLogger()\n    f = lambda record: False\n    root.addFilter(f)\n    f = None\n    try:\n        assert True\n    finally:\n        root.removeFilter(f)\n",
