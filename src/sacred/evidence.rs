@@ -785,21 +785,28 @@ pub(crate) fn title_parts(title: &str) -> Vec<Option<String>> {
 /// Whether `name` is `template` with each placeholder replaced by some text; a text that
 /// holds the separator of titles `sep` (` > `, ` › `) would be another level of titles.
 fn title_instance(template: &str, name: &str, sep: &str) -> bool {
-    fn go(parts: &[Option<String>], name: &str, sep: &str) -> bool {
-        match parts.split_first() {
-            None => name.is_empty(),
-            Some((Some(lit), rest)) => name
-                .strip_prefix(lit.as_str())
-                .is_some_and(|r| go(rest, r, sep)),
-            Some((None, rest)) => name
-                .char_indices()
-                .map(|(i, _)| i)
-                .chain([name.len()])
-                .take_while(|i| sep == " " || !name[..*i].contains(sep))
-                .any(|i| go(rest, &name[i..], sep)),
-        }
+    parts_match(
+        &title_parts(template),
+        name,
+        Some(sep).filter(|s| *s != " "),
+    )
+}
+
+/// Whether `name` is `parts` with each `None` replaced by some text (perhaps empty) that
+/// does not hold `within` (a separator of titles a filled part may not cross).
+pub(crate) fn parts_match(parts: &[Option<String>], name: &str, within: Option<&str>) -> bool {
+    match parts.split_first() {
+        None => name.is_empty(),
+        Some((Some(lit), rest)) => name
+            .strip_prefix(lit.as_str())
+            .is_some_and(|r| parts_match(rest, r, within)),
+        Some((None, rest)) => name
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([name.len()])
+            .take_while(|i| within.is_none_or(|sep| !name[..*i].contains(sep)))
+            .any(|i| parts_match(rest, &name[i..], within)),
     }
-    go(&title_parts(template), name, sep)
 }
 
 /// `#3 title` (tap-junit numbers its test points) → `title`.

@@ -366,30 +366,12 @@ fn could_report(r: &crate::sacred::lang::Registered, entry: &str) -> bool {
             }
         }
         pieces.dedup_by(|a, b| a.is_none() && b.is_none());
-        if glob(&pieces, entry) || glob(&pieces, entry.trim_start()) {
+        let glob = |e: &str| crate::sacred::evidence::parts_match(&pieces, e, None);
+        if glob(entry) || glob(entry.trim_start()) {
             return true;
         }
     }
     false
-}
-
-/// Whether `text` is `pieces` with each `None` replaced by some text (perhaps empty).
-fn glob(pieces: &[Option<String>], text: &str) -> bool {
-    match pieces.split_first() {
-        None => text.is_empty(),
-        Some((Some(lit), rest)) => text
-            .strip_prefix(lit.as_str())
-            .is_some_and(|r| glob(rest, r)),
-        Some((None, rest)) => {
-            if rest.is_empty() {
-                return true;
-            }
-            text.char_indices()
-                .map(|(i, _)| i)
-                .chain([text.len()])
-                .any(|i| glob(rest, &text[i..]))
-        }
-    }
 }
 
 #[cfg(test)]
