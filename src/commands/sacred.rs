@@ -26,6 +26,18 @@ pub enum SacredCommand {
     Lock,
     /// Refuse (exit 1) any change that weakens a locked test.
     Check(CheckArgs),
+    /// Print the arguments that make a test runner run the locked sacred tests alone, one per
+    /// line, for an isolated evidence gate (`pytest --junitxml=… $(gatekeeper sacred select
+    /// pytest)`).
+    Select(SelectArgs),
+}
+
+/// Which runner's arguments to print.
+#[derive(Debug, clap::Args)]
+pub struct SelectArgs {
+    /// `pytest` (node ids) or `nextest` (`-E` filtersets).
+    #[arg(value_enum)]
+    pub runner: sacred::evidence::Selector,
 }
 
 /// Compare the new content with the lock as it stands in the base. Without a flag, like
@@ -164,6 +176,15 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
                     "{which} not tracked by git, and only tracked files are locked: `git add` them, then run `gatekeeper sacred lock` again"
                 ));
             }
+            Ok(ExitStatus::Success)
+        }
+        SacredCommand::Select(select) => {
+            let locked = sacred::evidence::load_locked(repo.root())?;
+            let args = sacred::evidence::selection(repo.root(), &locked, select.runner)
+                .map_err(|e| Failure::undecided(format!("{e:#}")))?;
+            let mut out = args.join("\n");
+            out.push('\n');
+            ctx.printer.out(&out);
             Ok(ExitStatus::Success)
         }
         SacredCommand::Check(check) => {

@@ -44,6 +44,12 @@ pub struct EvidenceSource {
     /// `go_test_json`, every language for `junit`).
     #[serde(default)]
     pub tests: StringList,
+    /// The run must hold the locked sacred tests alone: every entry of its report(s) must be
+    /// an instance of a locked sacred test, so that no other test's body ran in the process
+    /// before them (and left changed the state they run in). Select them with `gatekeeper
+    /// sacred select RUNNER`.
+    #[serde(default)]
+    pub isolated: bool,
 }
 
 impl EvidenceSource {

@@ -94,6 +94,8 @@ pub enum EvidenceRule {
     SkippedAtRuntime,
     /// An instance failed or errored.
     FailedAtRuntime,
+    /// An isolated run's report holds an entry that is no locked sacred test.
+    NotIsolated,
 }
 
 impl EvidenceRule {
@@ -102,6 +104,7 @@ impl EvidenceRule {
             EvidenceRule::NotRun => "not-run",
             EvidenceRule::SkippedAtRuntime => "skipped-at-runtime",
             EvidenceRule::FailedAtRuntime => "failed-at-runtime",
+            EvidenceRule::NotIsolated => "not-isolated",
         }
     }
 }
@@ -169,7 +172,78 @@ pub fn check(
     let tree = WorkTree::new(root);
     tree.read_python_entries(cases.iter().map(|c| c.classname.as_str()));
     let mut subclasses = Subclasses::new(root);
-    judge(&covered, &cases, &tree, &mut subclasses, source.pattern())
+    let verdict = judge(&covered, &cases, &tree, &mut subclasses, source.pattern());
+    if !source.isolated {
+        return verdict;
+    }
+    let strangers = strangers(&cases, locked, &tree, &mut subclasses, source.pattern());
+    match (verdict, strangers.is_empty()) {
+        (v, true) => v,
+        (EvidenceResult::Refused(mut f), false) => {
+            f.extend(strangers);
+            EvidenceResult::Refused(f)
+        }
+        (EvidenceResult::Proven(_), false) => EvidenceResult::Refused(strangers),
+        (u @ EvidenceResult::Undecided(_), false) => u,
+    }
+}
+
+/// The entries of an isolated run that are no instance of a locked test (any locked test,
+/// not only those the entry covers), as `not-isolated` findings: such a test ran in the
+/// process before or among the locked ones, and could have left changed what they run
+/// against. An entry read only loosely that another test could have written (a Rust entry
+/// whose module path only ends like the test's) is a stranger too.
+fn strangers(
+    cases: &[Case],
+    locked: &[LockedRef],
+    tree: &WorkTree,
+    subclasses: &mut Subclasses,
+    pattern: &str,
+) -> Vec<EvidenceFinding> {
+    const SHOWN: usize = 20;
+    let mut out: Vec<EvidenceFinding> = Vec::new();
+    let mut more = 0;
+    for c in cases {
+        let locked_instance = locked.iter().any(|t| match matches(t, c, tree) {
+            Match::Exact => true,
+            Match::Loose => t.lang != "rust",
+            Match::No => subclasses.runs(t, c, tree),
+        });
+        if locked_instance {
+            continue;
+        }
+        let id = if c.classname.is_empty() || c.classname == c.name {
+            c.name.clone()
+        } else {
+            format!("{} {}", c.classname, c.name)
+        };
+        if out.iter().any(|f| f.test_id == id) {
+            continue;
+        }
+        if out.len() == SHOWN {
+            more += 1;
+            continue;
+        }
+        let outcome = match &c.outcome {
+            Outcome::Passed => "passed",
+            Outcome::Skipped(_) => "was skipped",
+            Outcome::Failed(_) => "failed",
+        };
+        out.push(EvidenceFinding {
+            test_id: id,
+            rule: EvidenceRule::NotIsolated,
+            detail: format!(
+                "in `{pattern}`, this test {outcome} but is no locked sacred test: an isolated evidence run holds the locked sacred tests alone, since another test run in the same process could leave changed what they run against (select them with `gatekeeper sacred select`)"
+            ),
+        });
+    }
+    if more > 0
+        && let Some(last) = out.last_mut()
+    {
+        last.detail
+            .push_str(&format!("; {more} more entries are no locked sacred test"));
+    }
+    out
 }
 
 /// The cases of the reports `source` names, and how many failures and errors they record
@@ -576,6 +650,62 @@ fn match_python(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     } else {
         Match::No
     }
+}
+
+/// A runner whose command line `gatekeeper sacred select` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Selector {
+    /// pytest node ids (`tests/test_pay.py::TestPay::test_total`).
+    Pytest,
+    /// cargo nextest filtersets (`-E binary_id(pay::refunds)&test(=refund_is_exact)`).
+    Nextest,
+}
+
+/// The arguments that make `runner` run exactly the locked tests of the languages it runs,
+/// one per line (so that a shell's `$(…)` splits them into words), or why none can be
+/// written: no such locked test, or a Rust test whose test binary cannot be read.
+pub fn selection(root: &Path, locked: &[LockedRef], runner: Selector) -> Result<Vec<String>> {
+    let tree = WorkTree::new(root);
+    let mut out: Vec<String> = Vec::new();
+    for t in locked {
+        let args: Vec<String> = match runner {
+            Selector::Pytest if t.lang == "python" => {
+                let mut id = t.file.clone();
+                for s in t.scope.iter().chain([&t.name]) {
+                    id.push_str("::");
+                    id.push_str(s);
+                }
+                vec![id]
+            }
+            Selector::Nextest if t.lang == "rust" => {
+                let Some(binary) = tree.rust_binary_id(&t.file) else {
+                    bail!(
+                        "cannot tell which test binary `{}` is compiled into (its package's `Cargo.toml` is not read, or the file is no target cargo finds by its place)",
+                        t.file
+                    );
+                };
+                let mut path = rust_module_path(&t.file);
+                path.extend(t.scope.iter().cloned());
+                path.push(t.name.clone());
+                vec![
+                    "-E".to_owned(),
+                    format!("binary_id({binary})&test(={})", path.join("::")),
+                ]
+            }
+            _ => continue,
+        };
+        if !out.windows(args.len()).any(|w| w == args.as_slice()) {
+            out.extend(args);
+        }
+    }
+    if out.is_empty() {
+        let what = match runner {
+            Selector::Pytest => "Python",
+            Selector::Nextest => "Rust",
+        };
+        bail!("`{LOCK_PATH}` locks no {what} test: there is nothing to select");
+    }
+    Ok(out)
 }
 
 /// The module path of a Rust file inside its test binary (`src/a/b.rs` → `a::b`).
@@ -1248,6 +1378,59 @@ mod tests {
     }
 
     #[test]
+    fn an_isolated_run_holds_instances_of_locked_tests_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[package]\nname = \"crate\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("src/lib.rs"), "").unwrap();
+        let tree = WorkTree::new(dir.path());
+        let locked = vec![r("rust:src/lib.rs::tests::refund", "src/lib.rs")];
+        let strangers = |cases: &[Case]| {
+            strangers(
+                cases,
+                &locked,
+                &tree,
+                &mut Subclasses::new(dir.path()),
+                "r.xml",
+            )
+            .into_iter()
+            .map(|f| (f.test_id, f.rule))
+            .collect::<Vec<_>>()
+        };
+        // The locked test itself, passed or failed, is no stranger.
+        assert!(strangers(&[case("crate", "tests::refund", Outcome::Passed)]).is_empty());
+        assert!(
+            strangers(&[case("crate", "tests::refund", Outcome::Failed("x".into()))]).is_empty()
+        );
+        // Another test, even skipped, is; so is one whose path only ends like the locked
+        // test's (another module's `tests::refund` in the same binary).
+        assert_eq!(
+            strangers(&[
+                case("crate", "tests::refund", Outcome::Passed),
+                case("crate", "tests::other", Outcome::Skipped(String::new())),
+                case("crate", "pay::tests::refund", Outcome::Passed),
+            ]),
+            vec![
+                ("crate tests::other".to_owned(), EvidenceRule::NotIsolated),
+                (
+                    "crate pay::tests::refund".to_owned(),
+                    EvidenceRule::NotIsolated
+                ),
+            ]
+        );
+        // Many strangers: twenty are named, the last says how many more there are.
+        let many: Vec<Case> = (0..25)
+            .map(|i| case("crate", &format!("t{i}"), Outcome::Passed))
+            .collect();
+        let found = strangers(&many);
+        assert_eq!(found.len(), 20);
+    }
+
+    #[test]
     fn ids_split_into_scope_and_name() {
         let t = r("python:tests/test_x.py::TestA::test_b", "tests/test_x.py");
         assert_eq!(t.scope, vec!["TestA".to_owned()]);
@@ -1683,6 +1866,7 @@ mod tests {
             junit: Some("r.xml".into()),
             go_test_json: None,
             tests: crate::config::StringList::default(),
+            isolated: false,
         };
         let locked = vec![t];
         let cov = covered(&src, &locked).unwrap();

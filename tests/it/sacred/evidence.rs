@@ -1755,3 +1755,172 @@ fn real_unittest_xml_reporting_proves_the_sacred_tests_or_refuses_them() {
         "not-run",
     );
 }
+
+/// Code under test with a setting another test can change: `total` is one too high unless
+/// `configure(0)` ran in the process before.
+const CONFIGURABLE: &str = "RATE = 1\n\n\ndef configure(rate):\n    global RATE\n    RATE = rate\n\n\ndef total(xs):\n    return sum(xs) + RATE\n";
+const CONFIGURED_TEST: &str = "from billing import total\n\n\n# gatekeeper:sacred\ndef test_total():\n    assert total([1, 2, 3]) == 6\n";
+const CONFIGURES: &str =
+    "import billing\n\n\ndef test_setup():\n    billing.configure(0)\n    assert True\n";
+
+/// A repository whose code under test is wrong, with one sacred test, and gate `test`
+/// running the real pytest over `ARGS` (`{gk}`: the gatekeeper binary), its evidence
+/// `isolated` or not.
+fn isolated_pytest(args: &str, isolated: bool) -> Ev {
+    let pytest = crate::common::required_tool("pytest");
+    let args = args.replace("{gk}", &crate::common::bin().display().to_string());
+    let config = format!(
+        "gates:\n  test:\n    run: rm -rf reports && {} -q -p no:cacheprovider --junitxml=reports/junit.xml {args}\n    stages: [ci]\nsacred:\n  evidence:\n    - {{ gate: test, junit: \"reports/junit.xml\", isolated: {isolated} }}\n",
+        pytest.display()
+    );
+    setup(
+        &[
+            ("billing/__init__.py", CONFIGURABLE),
+            ("tests/__init__.py", ""),
+            ("tests/billing/__init__.py", ""),
+            ("tests/billing/test_total.py", CONFIGURED_TEST),
+        ],
+        &config,
+    )
+}
+
+const TOTAL_ID: &str = "python:tests/billing/test_total.py::test_total";
+
+/// A test of another file that sets what the code under test reads, run before the sacred
+/// test, makes it pass in a run of the whole suite: the report proves it ran and passed,
+/// not what it ran against. An isolated evidence gate runs the locked tests alone.
+#[test]
+fn an_isolated_pytest_run_refuses_what_another_test_left_configured() {
+    // The whole suite: the sacred test fails on its own.
+    let e = isolated_pytest("tests", false);
+    let out = e.repo.gk(&["run", "test"]);
+    assert_code(&out, 1, "the sacred test fails");
+    // Another test configures the code under test first: the whole suite passes.
+    e.repo.write("tests/aaa/__init__.py", "");
+    e.repo.write("tests/aaa/test_setup.py", CONFIGURES);
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_proven(&out, 1);
+
+    // Isolated, over the whole suite: the other test's entry is refused.
+    let e = isolated_pytest("tests", true);
+    e.repo.write("tests/aaa/__init__.py", "");
+    e.repo.write("tests/aaa/test_setup.py", CONFIGURES);
+    let out = e.repo.gk(&["run", "test"]);
+    assert_refused(&out, "tests.aaa.test_setup test_setup", "not-isolated");
+    assert!(
+        output_of(&out).contains("is no locked sacred test"),
+        "{}",
+        output_of(&out)
+    );
+
+    // Isolated, selecting the locked tests: the sacred test runs alone, and fails.
+    let e = isolated_pytest("$({gk} sacred select pytest)", true);
+    e.repo.write("tests/aaa/__init__.py", "");
+    e.repo.write("tests/aaa/test_setup.py", CONFIGURES);
+    let out = e.repo.gk(&["run", "test"]);
+    assert_code(&out, 1, "the sacred test fails alone");
+    assert!(
+        output_of(&out).contains(&format!("FAILED {}", &TOTAL_ID[7..])),
+        "{}",
+        output_of(&out)
+    );
+    // Fixed code: proven, the other test left out of the run.
+    e.repo.write(
+        "billing/__init__.py",
+        CONFIGURABLE.replace("RATE = 1\n", "RATE = 0\n"),
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_proven(&out, 1);
+}
+
+#[test]
+fn sacred_select_prints_each_runners_selection_of_the_locked_tests() {
+    let e = setup(
+        &[
+            (
+                "tests/billing/test_pay.py",
+                "import unittest\n\n\nclass TestPay(unittest.TestCase):\n    def test_refund(self):\n        self.assertEqual(1, 1)\n\n\ndef test_total():\n    assert 1 == 1\n",
+            ),
+            ("src/lib.rs", RS),
+            (
+                "Cargo.toml",
+                "[package]\nname = \"billing\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+        ],
+        "sacred:\n  paths: [\"tests/billing/**\"]\n",
+    );
+    let out = e.repo.gk(&["sacred", "select", "pytest"]);
+    assert_success(&out, "select pytest");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "tests/billing/test_pay.py::TestPay::test_refund\ntests/billing/test_pay.py::test_total\n"
+    );
+    let out = e.repo.gk(&["sacred", "select", "nextest"]);
+    assert_success(&out, "select nextest");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "-E\nbinary_id(billing)&test(=tests::refund_is_exact)\n"
+    );
+    // Nothing of that language locked: no selection (a gate running it fails loudly).
+    let e = setup(
+        &[("tests/billing/test_pay.py", PY)],
+        "sacred:\n  paths: [\"tests/billing/**\"]\n",
+    );
+    let out = e.repo.gk(&["sacred", "select", "nextest"]);
+    assert_code(&out, 3, "nothing to select");
+    assert!(text(&out).contains("locks no Rust test"), "{}", text(&out));
+}
+
+/// The real `cargo nextest`, selecting the locked test alone: an isolated run proves it;
+/// the whole suite holds another test, which is refused.
+#[test]
+fn an_isolated_real_nextest_run_holds_the_locked_tests_alone() {
+    let e = real_nextest_crate();
+    let config = |args: &str| {
+        format!(
+            "gates:\n  test:\n    run: cargo nextest run --offline --profile ci {args}\n    stages: [ci]\n    timeout: 10m\nsacred:\n  evidence:\n    - {{ gate: test, junit: \"target/nextest/ci/junit.xml\", isolated: true }}\n"
+        )
+    };
+    e.repo.write("gatekeeper.yml", config(""));
+    let out = e.repo.gk(&["run", "test"]);
+    assert_refused(&out, "billing tests::other", "not-isolated");
+    let gk = crate::common::bin().display().to_string();
+    e.repo.write(
+        "gatekeeper.yml",
+        config(&format!("$({gk} sacred select nextest)")),
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_proven(&out, 1);
+}
+
+/// In an isolated run, a locked method run under a subclass of its class is that test, and
+/// a locked test's parametrised instances are too; any other entry, skipped or not, is not.
+#[test]
+fn an_isolated_report_takes_subclass_runs_and_instances_for_the_locked_test() {
+    let e = setup(
+        &[(
+            "tests/billing/test_pay.py",
+            "import unittest\n\n\nclass TestPay(unittest.TestCase):\n    def test_refund(self):\n        self.assertEqual(1, 1)\n\n\nclass TestEuro(TestPay):\n    pass\n",
+        )],
+        &gate_config("reports/junit.xml", "isolated: true, junit", "ci"),
+    );
+    let runs = "<testcase classname=\"tests.billing.test_pay.TestPay\" name=\"test_refund\"/>\n<testcase classname=\"tests.billing.test_pay.TestEuro\" name=\"test_refund\"/>";
+    let out = e.run(&junit(runs));
+    assert_proven(&out, 1);
+    let out = e.run(&junit(&format!(
+        "{runs}\n<testcase classname=\"tests.other.test_x\" name=\"test_y\"><skipped/></testcase>"
+    )));
+    assert_refused(&out, "tests.other.test_x test_y", "not-isolated");
+    // Without `isolated`, the same report proves the test.
+    let e = setup(
+        &[(
+            "tests/billing/test_pay.py",
+            "import unittest\n\n\nclass TestPay(unittest.TestCase):\n    def test_refund(self):\n        self.assertEqual(1, 1)\n",
+        )],
+        &gate_config("reports/junit.xml", "junit", "ci"),
+    );
+    let out = e.run(&junit(
+        "<testcase classname=\"tests.billing.test_pay.TestPay\" name=\"test_refund\"/>\n<testcase classname=\"tests.other.test_x\" name=\"test_y\"/>",
+    ));
+    assert_proven(&out, 1);
+}
