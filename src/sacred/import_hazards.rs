@@ -1692,7 +1692,8 @@ fn python_writes_beyond_locals_as<'t>(
                     }
                     if matches!(compact.as_str(), "os.putenv" | "os.unsetenv")
                         || (PROCESS_SETTERS.iter().any(|(f, _)| *f == compact)
-                            && !process_put_back.contains(&n.id()))
+                            && !process_put_back.contains(&n.id())
+                            && !python_process_query(n, src))
                     {
                         hits.push(n);
                         if !all {
@@ -6294,7 +6295,33 @@ const PROCESS_SETTERS: &[(&str, Option<&str>)] = &[
     ("sys.setprofile", Some("sys.getprofile()")),
     ("decimal.setcontext", Some("decimal.getcontext()")),
     ("signal.signal", None),
+    // `locale.setlocale(category)` alone only asks (`python_process_query`).
+    ("locale.setlocale", Some("locale.setlocale(locale.LC_ALL)")),
+    (
+        "asyncio.set_event_loop_policy",
+        Some("asyncio.get_event_loop_policy()"),
+    ),
 ];
+
+/// A call of a [`PROCESS_SETTERS`] function that sets nothing: `locale.setlocale(category)`
+/// (or with `None`) returns the current setting.
+fn python_process_query(n: Node<'_>, src: &str) -> bool {
+    let Some(f) = n.child_by_field_name("function") else {
+        return false;
+    };
+    if compact_text(f, src) != "locale.setlocale" {
+        return false;
+    }
+    let args: Vec<Node<'_>> = n
+        .child_by_field_name("arguments")
+        .map(named_children)
+        .unwrap_or_default();
+    match args.as_slice() {
+        [_] => true,
+        [_, v] => kind(*v) == "none",
+        _ => false,
+    }
+}
 
 /// The calls of [`PROCESS_SETTERS`] in a Python function that a `finally` after them puts
 /// back (by node id, the put-backs included): `old = os.getcwd()` bound once before the
@@ -6304,6 +6331,9 @@ fn python_process_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
     // Each setter call: its callee and last argument.
     let scan = put_back_scan(body, src, |n| {
         let callee = compact_text(n.child_by_field_name("function")?, src);
+        if python_process_query(n, src) {
+            return None;
+        }
         PROCESS_SETTERS.iter().any(|(s, _)| *s == callee).then(|| {
             let last = n
                 .child_by_field_name("arguments")

@@ -1244,13 +1244,17 @@ fn a_logger_another_file_may_use_is_shared() {
 fn process_state_set_and_left_is_refused() {
     let writer = |w: &str| {
         format!(
-            "import os\nimport logging\nimport socket\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\n{w}"
+            "import os\nimport asyncio\nimport locale\nimport logging\nimport socket\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\n{w}"
         )
     };
     for w in [
         "def test_cwd():\n    os.chdir('/')\n",
         "def test_quiet():\n    logging.disable(logging.CRITICAL)\n",
         "def test_timeout():\n    socket.setdefaulttimeout(0.001)\n",
+        "def test_locale():\n    locale.setlocale(locale.LC_ALL, 'C')\n",
+        "def test_loop():\n    asyncio.set_event_loop_policy(None)\n",
+        // Asked, then set and left.
+        "def test_locale():\n    old = locale.setlocale(locale.LC_ALL)\n    locale.setlocale(locale.LC_ALL, 'C')\n",
         // Set back to something else than what was saved, or saved after it was set.
         "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    try:\n        assert True\n    finally:\n        os.chdir('/tmp')\n",
         "def test_cwd():\n    os.chdir('/')\n    old = os.getcwd()\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
@@ -1267,6 +1271,10 @@ fn process_state_set_and_left_is_refused() {
         "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
         "def test_umask():\n    old = os.umask(0o077)\n    try:\n        assert True\n    finally:\n        os.umask(old)\n",
         "def test_quiet():\n    old = logging.root.manager.disable\n    logging.disable(logging.CRITICAL)\n    try:\n        assert True\n    finally:\n        logging.disable(old)\n",
+        // Only asked.
+        "def test_locale():\n    assert locale.setlocale(locale.LC_ALL)\n    assert locale.setlocale(locale.LC_ALL, None)\n",
+        "def test_locale():\n    old = locale.setlocale(locale.LC_ALL)\n    locale.setlocale(locale.LC_ALL, 'C')\n    try:\n        assert True\n    finally:\n        locale.setlocale(locale.LC_ALL, old)\n",
+        "def test_loop():\n    old = asyncio.get_event_loop_policy()\n    asyncio.set_event_loop_policy(None)\n    try:\n        assert True\n    finally:\n        asyncio.set_event_loop_policy(old)\n",
     ] {
         let l = changed(&py_base(), &[("tests/aaa/test_a.py", &writer(own))]);
         l.assert_passes();
