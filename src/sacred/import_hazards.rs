@@ -6380,13 +6380,51 @@ fn python_logger_call<'t>(v: Node<'t>, src: &str) -> Option<(Node<'t>, Option<No
     }
     let f = v.child_by_field_name("function")?;
     let callee: String = text(f, src).split_whitespace().collect();
-    if callee != "getLogger" && !callee.ends_with(".getLogger") {
+    if callee != "getLogger"
+        && !callee.ends_with(".getLogger")
+        && !(kind(f) == "identifier" && python_names_logger_getter(&callee, src))
+    {
         return None;
     }
     let first = v
         .child_by_field_name("arguments")
         .and_then(|a| named_children(a).into_iter().next());
     Some((v, first))
+}
+
+/// Whether the file binds `name` to `logging.getLogger` under another name: `from logging
+/// import getLogger as name`, `name = logging.getLogger` or `name = getLogger` (read from the
+/// text, so a binding anywhere in the file counts: more calls read as loggers, never fewer).
+fn python_names_logger_getter(name: &str, src: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let bounded = |at: usize, len: usize, after_ok: &dyn Fn(&str) -> bool| {
+        !src[..at].chars().next_back().is_some_and(ident) && after_ok(&src[at + len..])
+    };
+    let not_ident = |rest: &str| !rest.chars().next().is_some_and(ident);
+    let alias = format!("getLogger as {name}");
+    if src
+        .match_indices(&alias)
+        .any(|(at, m)| bounded(at, m.len(), &not_ident))
+    {
+        return true;
+    }
+    // `gl = logging.getLogger`, not `gl = logging.getLogger("x")` (a logger, not the getter).
+    let getter = |rest: &str| {
+        let rest = rest.trim_start_matches([' ', '\t']);
+        !rest
+            .chars()
+            .next()
+            .is_some_and(|c| ident(c) || c == '(' || c == '.')
+    };
+    [
+        format!("{name} = logging.getLogger"),
+        format!("{name} = getLogger"),
+    ]
+    .iter()
+    .any(|p| {
+        src.match_indices(p.as_str())
+            .any(|(at, m)| bounded(at, m.len(), &getter))
+    })
 }
 
 /// The `getLogger(…)` call a target or object is reached through

@@ -1218,6 +1218,9 @@ fn a_logger_another_file_may_use_is_shared() {
         // Another object removed than the one added: made anew, or the name bound again.
         "def test_quiet():\n    root = logging.getLogger()\n    root.addFilter(lambda record: False)\n    try:\n        assert True\n    finally:\n        root.removeFilter(lambda record: False)\n",
         "def test_quiet():\n    root = logging.getLogger()\n    f = lambda record: False\n    root.addFilter(f)\n    f = None\n    try:\n        assert True\n    finally:\n        root.removeFilter(f)\n",
+        // `getLogger` under another name.
+        "def test_quiet():\n    from logging import getLogger as get_log\n    log = get_log('billing')\n    log.disabled = True\n",
+        "def test_quiet():\n    gl = logging.getLogger\n    gl('billing').setLevel(50)\n",
     ] {
         let l = changed(&base, &[("tests/aaa/test_a.py", &writer(w))]);
         assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
@@ -1226,6 +1229,7 @@ fn a_logger_another_file_may_use_is_shared() {
         "def test_quiet():\n    log = logging.getLogger('test_quiet_logger')\n    log.setLevel(logging.DEBUG)\n    log.addHandler(logging.NullHandler())\n    log.propagate = False\n",
         "def test_quiet():\n    logging.getLogger(__name__).setLevel(logging.DEBUG)\n",
         "def test_quiet():\n    logging.getLogger(f'test_quiet_{os.getpid()}').disabled = True\n",
+        "def test_quiet():\n    from logging import getLogger as get_log\n    get_log(__name__).setLevel(logging.DEBUG)\n",
         // Put back in a `finally`, as it was.
         "def test_quiet():\n    root = logging.getLogger()\n    h = logging.NullHandler()\n    root.addHandler(h)\n    old = root.level\n    root.setLevel(logging.WARNING)\n    try:\n        assert True\n    finally:\n        root.removeHandler(h)\n        root.setLevel(old)\n",
     ] {
