@@ -669,14 +669,7 @@ pub fn selection(root: &Path, locked: &[LockedRef], runner: Selector) -> Result<
     let mut out: Vec<String> = Vec::new();
     for t in locked {
         let args: Vec<String> = match runner {
-            Selector::Pytest if t.lang == "python" => {
-                let mut id = t.file.clone();
-                for s in t.scope.iter().chain([&t.name]) {
-                    id.push_str("::");
-                    id.push_str(s);
-                }
-                vec![id]
-            }
+            Selector::Pytest if t.lang == "python" => pytest_node_ids(root, t),
             Selector::Nextest if t.lang == "rust" => {
                 let Some(binary) = tree.rust_binary_id(&t.file) else {
                     bail!(
@@ -694,8 +687,18 @@ pub fn selection(root: &Path, locked: &[LockedRef], runner: Selector) -> Result<
             }
             _ => continue,
         };
-        if !out.windows(args.len()).any(|w| w == args.as_slice()) {
-            out.extend(args);
+        // Each id or filterset once (a `cfg` twin selects the same test; a subclass may run
+        // two locked methods).
+        if runner == Selector::Nextest {
+            if !out.contains(&args[1]) {
+                out.extend(args);
+            }
+        } else {
+            for a in args {
+                if !out.contains(&a) {
+                    out.push(a);
+                }
+            }
         }
     }
     if out.is_empty() {
@@ -706,6 +709,68 @@ pub fn selection(root: &Path, locked: &[LockedRef], runner: Selector) -> Result<
         bail!("`{LOCK_PATH}` locks no {what} test: there is nothing to select");
     }
     Ok(out)
+}
+
+/// The pytest node ids that run a locked Python test: its own, and for a method, the same
+/// method under each class of its file that inherits it (through the file's classes, by the
+/// names its bases are written with) without defining that name again. A class pytest would
+/// not collect (no `Test` prefix and no base but `object`, a mixin) is left out when a
+/// subclass runs the test: naming it would make pytest stop with "not found".
+fn pytest_node_ids(root: &Path, t: &LockedRef) -> Vec<String> {
+    let join = |scope: &[String]| {
+        let mut id = t.file.clone();
+        for s in scope.iter().chain([&t.name]) {
+            id.push_str("::");
+            id.push_str(s);
+        }
+        id
+    };
+    let own = join(&t.scope);
+    let [class] = t.scope.as_slice() else {
+        return vec![own];
+    };
+    let module = std::fs::read_to_string(root.join(&t.file))
+        .ok()
+        .and_then(|src| {
+            super::lang::python_module_shape(&t.file, &src)
+                .ok()
+                .flatten()
+        });
+    let Some(module) = module else {
+        return vec![own];
+    };
+    // The classes of the file that have `class` among their ancestors, in the file's order.
+    let mut heirs: Vec<&str> = vec![class.as_str()];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for c in &module.classes {
+            if !heirs.contains(&c.name.as_str())
+                && c.bases.iter().any(|b| heirs.contains(&b.as_str()))
+                && !c.defines.contains(&t.name)
+            {
+                heirs.push(c.name.as_str());
+                grew = true;
+            }
+        }
+    }
+    let subclasses: Vec<String> = module
+        .classes
+        .iter()
+        .filter(|c| c.name != *class && heirs.contains(&c.name.as_str()))
+        .map(|c| join(std::slice::from_ref(&c.name)))
+        .collect();
+    let collected = class.starts_with("Test")
+        || module
+            .classes
+            .iter()
+            .any(|c| c.name == *class && c.bases.iter().any(|b| !matches!(b.as_str(), "object")));
+    let mut out = Vec::new();
+    if collected || subclasses.is_empty() {
+        out.push(own);
+    }
+    out.extend(subclasses);
+    out
 }
 
 /// The module path of a Rust file inside its test binary (`src/a/b.rs` → `a::b`).

@@ -1924,3 +1924,34 @@ fn an_isolated_report_takes_subclass_runs_and_instances_for_the_locked_test() {
     ));
     assert_proven(&out, 1);
 }
+
+/// A locked method of a mixin runs under the subclasses of its file: `sacred select pytest`
+/// names it under each of them (not under the mixin, which pytest does not collect), and
+/// the real pytest's isolated run proves it.
+#[test]
+fn sacred_select_names_a_mixins_test_under_the_subclasses_that_run_it() {
+    let pytest = crate::common::required_tool("pytest");
+    let gk = crate::common::bin().display().to_string();
+    let config = format!(
+        "gates:\n  test:\n    run: rm -rf reports && {} -q -p no:cacheprovider --junitxml=reports/junit.xml $({gk} sacred select pytest)\n    stages: [ci]\nsacred:\n  evidence:\n    - {{ gate: test, junit: \"reports/junit.xml\", isolated: true }}\n",
+        pytest.display()
+    );
+    let e = setup(
+        &[
+            ("tests/__init__.py", ""),
+            (
+                "tests/test_db.py",
+                "import unittest\n\n\nclass Checks:\n    # gatekeeper:sacred\n    def test_total(self):\n        assert 1 + 1 == 2\n\n\nclass TestSqlite(Checks, unittest.TestCase):\n    pass\n\n\nclass TestMemory(Checks):\n    pass\n\n\nclass TestOverride(Checks):\n    def test_total(self):\n        assert True\n\n    def test_other(self):\n        assert True\n",
+            ),
+        ],
+        &config,
+    );
+    let out = e.repo.gk(&["sacred", "select", "pytest"]);
+    assert_success(&out, "select");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "tests/test_db.py::TestSqlite::test_total\ntests/test_db.py::TestMemory::test_total\n"
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_proven(&out, 1);
+}
