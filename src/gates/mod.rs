@@ -462,13 +462,28 @@ impl GateEvidence {
         if findings.is_empty() {
             Ok(proven)
         } else {
-            let n = findings.len();
+            let strangers = findings
+                .iter()
+                .filter(|f| f.rule == evidence::EvidenceRule::NotIsolated)
+                .count();
+            let n = findings.len() - strangers;
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let mut why = Vec::new();
+            if n > 0 {
+                why.push(format!(
+                    "{n} locked sacred test{} not proven by the report",
+                    plural(n)
+                ));
+            }
+            if strangers > 0 {
+                why.push(format!(
+                    "{strangers} other test{} in an isolated run",
+                    plural(strangers)
+                ));
+            }
             Err((
                 Verdict::Failed,
-                format!(
-                    "sacred evidence: {n} locked sacred test{} not proven by the report",
-                    if n == 1 { "" } else { "s" }
-                ),
+                format!("sacred evidence: {}", why.join("; ")),
                 findings,
             ))
         }

@@ -212,11 +212,18 @@ fn strangers(
         if locked_instance {
             continue;
         }
-        let id = if c.classname.is_empty() || c.classname == c.name {
-            c.name.clone()
+        let (classname, name) = (c.classname.trim(), c.name.trim());
+        let mut id = if classname.is_empty() || classname == name {
+            name.to_owned()
         } else {
-            format!("{} {}", c.classname, c.name)
+            format!("{classname} {name}")
         };
+        if let Some(f) = &c.file
+            && !f.is_empty()
+            && !id.starts_with(f.as_str())
+        {
+            id = format!("{f}: {id}");
+        }
         if out.iter().any(|f| f.test_id == id) {
             continue;
         }

@@ -658,7 +658,7 @@ fn session_stop_refuses_a_sacred_test_skipped_at_runtime() {
 fn inherited_with(files: &[(&str, &str)], then: &str) -> Ev {
     let pytest = crate::common::required_tool("pytest");
     let config = format!(
-        "gates:\n  test:\n    run: rm -rf reports && {} -q -p no:cacheprovider tests --junitxml=reports/junit.xml{then}\n    stages: [pre-commit, ci]\nsacred:\n  paths: [\"tests/billing/**\"]\n  evidence:\n    - {{ gate: test, junit: \"reports/junit.xml\" }}\n",
+        "gates:\n  test:\n    run: rm -rf reports && PYTHONDONTWRITEBYTECODE=1 {} -q -p no:cacheprovider tests --junitxml=reports/junit.xml{then}\n    stages: [pre-commit, ci]\nsacred:\n  paths: [\"tests/billing/**\"]\n  evidence:\n    - {{ gate: test, junit: \"reports/junit.xml\" }}\n",
         pytest.display()
     );
     let mut all = vec![("tests/__init__.py", ""), ("tests/billing/__init__.py", "")];
@@ -1770,7 +1770,7 @@ fn isolated_pytest(args: &str, isolated: bool) -> Ev {
     let pytest = crate::common::required_tool("pytest");
     let args = args.replace("{gk}", &crate::common::bin().display().to_string());
     let config = format!(
-        "gates:\n  test:\n    run: rm -rf reports && {} -q -p no:cacheprovider --junitxml=reports/junit.xml {args}\n    stages: [ci]\nsacred:\n  evidence:\n    - {{ gate: test, junit: \"reports/junit.xml\", isolated: {isolated} }}\n",
+        "gates:\n  test:\n    run: rm -rf reports && PYTHONDONTWRITEBYTECODE=1 {} -q -p no:cacheprovider --junitxml=reports/junit.xml {args}\n    stages: [ci]\nsacred:\n  evidence:\n    - {{ gate: test, junit: \"reports/junit.xml\", isolated: {isolated} }}\n",
         pytest.display()
     );
     setup(
@@ -1933,7 +1933,7 @@ fn sacred_select_names_a_mixins_test_under_the_subclasses_that_run_it() {
     let pytest = crate::common::required_tool("pytest");
     let gk = crate::common::bin().display().to_string();
     let config = format!(
-        "gates:\n  test:\n    run: rm -rf reports && {} -q -p no:cacheprovider --junitxml=reports/junit.xml $({gk} sacred select pytest)\n    stages: [ci]\nsacred:\n  evidence:\n    - {{ gate: test, junit: \"reports/junit.xml\", isolated: true }}\n",
+        "gates:\n  test:\n    run: rm -rf reports && PYTHONDONTWRITEBYTECODE=1 {} -q -p no:cacheprovider --junitxml=reports/junit.xml $({gk} sacred select pytest)\n    stages: [ci]\nsacred:\n  evidence:\n    - {{ gate: test, junit: \"reports/junit.xml\", isolated: true }}\n",
         pytest.display()
     );
     let e = setup(

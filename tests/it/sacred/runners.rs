@@ -430,3 +430,60 @@ fn real_mocha_with_mocha_junit_reporter_proves_the_sacred_tests_or_refuses_them(
         text(&out)
     );
 }
+
+/// The real Jest, isolated: run over the sacred directory it proves the locked tests; over
+/// the whole suite, the other file's test is refused as `not-isolated`; and a test a `-t`
+/// filter leaves out is reported skipped, which is refused too.
+#[test]
+fn real_jest_isolated_runs_the_sacred_directory() {
+    let js = project(
+        "jest",
+        false,
+        "{\"name\": \"shop\", \"private\": true}\n",
+        &cjs(),
+        "test('other', () => {\n  expect(1).toBe(1);\n});\n",
+    );
+    let repo = &js.repo;
+    // The paths go before the template's `--reporters`, which take every word after them.
+    let isolated = |args: &str| {
+        config(&template_command("jest").replace("npx jest", &format!("npx jest {args}"))).replace(
+            "junit: \"reports/junit/*.xml\"",
+            "junit: \"reports/junit/*.xml\", isolated: true",
+        )
+    };
+    repo.write("gatekeeper.yml", isolated("tests/billing"));
+    assert_proven(&repo.gk(&["run", "test", "-v"]), 4);
+    repo.write("gatekeeper.yml", isolated(""));
+    let out = repo.gk(&["run", "test"]);
+    assert_refused(&out, "tests/other.test.js: other", "not-isolated");
+    assert!(
+        all_output(&out).contains("sacred evidence: 1 other test in an isolated run"),
+        "{}",
+        text(&out)
+    );
+    repo.write(
+        "gatekeeper.yml",
+        isolated("tests/billing -t 'refunds is exact'"),
+    );
+    assert_refused(&repo.gk(&["run", "test"]), TOP, "skipped-at-runtime");
+    // A test of a sacred file that is not locked (added since the lock), left out by `-t`:
+    // reported skipped, it is refused as another test.
+    repo.write(
+        "tests/billing/pay.test.js",
+        format!(
+            "{}
+test('newer', () => {{
+  expect(1).toBe(1);
+}});
+",
+            cjs()
+        ),
+    );
+    repo.write(
+        "gatekeeper.yml",
+        isolated("tests/billing -t 'refunds|totals|adds'"),
+    );
+    let out = repo.gk(&["run", "test"]);
+    assert_refused(&out, "tests/billing/pay.test.js: newer", "not-isolated");
+    assert!(all_output(&out).contains("was skipped"), "{}", text(&out));
+}
