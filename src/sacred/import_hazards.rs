@@ -1876,7 +1876,9 @@ fn go_writes_beyond_locals_as<'t>(
     // Targets a deferred or cleanup function assigns again (`between_tests`).
     let compact = |t: Node<'_>| text(t, src).split_whitespace().collect::<String>();
     // `T = old` in such a function, and `old := T` anywhere in it.
-    let mut puts_back: Vec<(String, String)> = Vec::new();
+    // (With where the deferred or cleanup function is registered: a write before that may be
+    // followed by a `t.Fatal` that leaves it unregistered.)
+    let mut puts_back: Vec<(String, String, usize)> = Vec::new();
     let mut saved: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
@@ -1949,18 +1951,26 @@ fn go_writes_beyond_locals_as<'t>(
                                 .collect()
                         })
                         .unwrap_or_default();
+                    // Only the put-backs it starts with: a statement before one may panic,
+                    // `t.Fatal` or return (`mustClose(f)`, `return`).
                     for x in statements {
-                        if kind(x) == "assignment_statement"
-                            && let (Some(l), Some(r)) = (
-                                x.child_by_field_name("left"),
-                                x.child_by_field_name("right"),
-                            )
-                        {
-                            for (t, v) in named_children(l).into_iter().zip(named_children(r)) {
-                                if kind(v) == "identifier" {
-                                    puts_back.push((compact(t), text(v, src).to_owned()));
-                                }
-                            }
+                        if kind(x) == "comment" {
+                            continue;
+                        }
+                        let Some((l, r)) = (kind(x) == "assignment_statement")
+                            .then(|| {
+                                x.child_by_field_name("left")
+                                    .zip(x.child_by_field_name("right"))
+                            })
+                            .flatten()
+                            .filter(|(_, r)| {
+                                named_children(*r).iter().all(|v| kind(*v) == "identifier")
+                            })
+                        else {
+                            break;
+                        };
+                        for (t, v) in named_children(l).into_iter().zip(named_children(r)) {
+                            puts_back.push((compact(t), text(v, src).to_owned(), n.start_byte()));
                         }
                     }
                 }
@@ -2092,16 +2102,18 @@ fn go_writes_beyond_locals_as<'t>(
     // Put back as it was when the function ends: `old := tax.Rate` and a deferred
     // `tax.Rate = old`.
     let mut restored: BTreeMap<String, usize> = BTreeMap::new();
-    for p in puts_back {
-        if bound_times.get(&p.1).copied() != Some(1) {
+    for (target, value, registered) in puts_back {
+        if bound_times.get(&value).copied() != Some(1) {
             continue;
         }
-        if let Some(at) = saved.get(&p) {
-            let e = restored.entry(p.0).or_insert(*at);
-            *e = (*e).min(*at);
+        if let Some(at) = saved.get(&(target.clone(), value)) {
+            let from = (*at).max(registered);
+            let e = restored.entry(target).or_insert(from);
+            *e = (*e).min(from);
         }
     }
-    // A write after the value was saved (one before may have made what was saved).
+    // A write after the value was saved (one before may have made what was saved) and after
+    // the function that puts it back was registered.
     let put_back = |t: Node<'_>| {
         restored
             .get(&compact(t))
@@ -2383,11 +2395,22 @@ fn js_write_target(n: Node<'_>, src: &str) -> Option<String> {
     }
 }
 
+/// A member a JavaScript `finally` puts back ([`js_put_back_in_finally`]).
+struct PutBackJs<'t> {
+    target: String,
+    /// Where the value put back was saved.
+    saved_at: usize,
+    /// The `try` whose `finally` puts it back.
+    try_statement: Node<'t>,
+    /// The statement of the `finally` that does (a write inside it is the put-back).
+    statement: Node<'t>,
+}
+
 /// The members a JavaScript function puts back in a `finally` as they were before it ran: `T =
 /// v` where `const v = T`, and `Object.defineProperty(O, K, d)` (or `delete O.K`, when there
 /// was none) where `const d = Object.getOwnPropertyDescriptor(O, K)`; each with where its
 /// value was saved (a write before that is not put back: the saved value may be its own).
-fn js_put_back_in_finally(body: Node<'_>, src: &str) -> BTreeMap<String, usize> {
+fn js_put_back_in_finally<'t>(body: Node<'t>, src: &str) -> Vec<PutBackJs<'t>> {
     let compact = |x: Node<'_>| {
         js_member_path(x, src).unwrap_or_else(|| text(x, src).split_whitespace().collect())
     };
@@ -2397,7 +2420,7 @@ fn js_put_back_in_finally(body: Node<'_>, src: &str) -> BTreeMap<String, usize> 
     // pay.total` after the change, a shadowing `const orig` in the `finally`) is not the
     // value from before.
     let mut bound_times: BTreeMap<String, usize> = BTreeMap::new();
-    let mut finals: Vec<Node<'_>> = Vec::new();
+    let mut finals: Vec<Node<'t>> = Vec::new();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         match kind(n) {
@@ -2453,7 +2476,7 @@ fn js_put_back_in_finally(body: Node<'_>, src: &str) -> BTreeMap<String, usize> 
         stack.extend(named_children(n));
     }
     saved.retain(|name, _| bound_times.get(name).copied() == Some(1));
-    let mut out: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out: Vec<PutBackJs<'t>> = Vec::new();
     // What one statement puts back, if it surely runs where it stands.
     let put_back = |x: Node<'_>| -> Option<(String, usize)> {
         let e = if kind(x) == "expression_statement" {
@@ -2493,12 +2516,24 @@ fn js_put_back_in_finally(body: Node<'_>, src: &str) -> BTreeMap<String, usize> 
         }
     };
     for f in finals {
-        let Some(block) = f.child_by_field_name("body") else {
+        let (Some(block), Some(try_statement)) = (f.child_by_field_name("body"), f.parent()) else {
             continue;
         };
+        // Only the put-backs the `finally` starts with surely run: a statement before one
+        // may throw or leave the clause (`JSON.parse(s)`, `return`).
         for x in named_children(block) {
+            if kind(x) == "comment" {
+                continue;
+            }
+            let mut puts_back = false;
             if let Some((t, at)) = put_back(x) {
-                out.insert(t, at);
+                out.push(PutBackJs {
+                    target: t,
+                    saved_at: at,
+                    try_statement,
+                    statement: x,
+                });
+                puts_back = true;
             }
             // `if (d) { Object.defineProperty(O, K, d) } else { delete O.K }`: put back
             // either way, when `d` is the saved descriptor (no member to put back else).
@@ -2531,7 +2566,13 @@ fn js_put_back_in_finally(body: Node<'_>, src: &str) -> BTreeMap<String, usize> 
                         })
                     });
                     if descriptor_restore && deletes_else {
-                        out.insert(t, at);
+                        out.push(PutBackJs {
+                            target: t,
+                            saved_at: at,
+                            try_statement,
+                            statement: x,
+                        });
+                        puts_back = true;
                     }
                 }
             }
@@ -2596,16 +2637,82 @@ fn js_put_back_in_finally(body: Node<'_>, src: &str) -> BTreeMap<String, usize> 
                             .and_then(|e| e.child_by_field_name("right"))
                             .map(|r| text(r, src).to_owned());
                         if from.is_some_and(|s| holds(&s)) && deletes(deleting, &t) {
-                            out.insert(t, at);
+                            out.push(PutBackJs {
+                                target: t,
+                                saved_at: at,
+                                try_statement,
+                                statement: x,
+                            });
+                            puts_back = true;
                         }
                     }
                 }
+            }
+            if !puts_back {
+                break;
             }
         }
     }
     // (`delete O.K` beside such a put-back, when the member was not there before, writes
     // the same target.)
     out
+}
+
+/// Whether the `try` statement `t` surely starts once the write `h` has run: `h` is a
+/// statement of the block that holds `t`, before it, with only declarations of names,
+/// literals and functions between (nothing that may throw: a test skipped by a throw,
+/// mocha's `this.skip()`, Vitest's `ctx.skip()`, would leave the write in place).
+fn js_runs_next(h: Node<'_>, t: Node<'_>) -> bool {
+    let Some(block) = t.parent() else {
+        return false;
+    };
+    let statements: Vec<Node<'_>> = named_children(block)
+        .into_iter()
+        .filter(|s| kind(*s) != "comment")
+        .collect();
+    let holds_h = |s: Node<'_>| {
+        kind(s) == "expression_statement"
+            && named_children(s)
+                .into_iter()
+                .next()
+                .is_some_and(|e| e.id() == h.id())
+    };
+    let (Some(hi), Some(ti)) = (
+        statements.iter().position(|s| holds_h(*s)),
+        statements.iter().position(|s| s.id() == t.id()),
+    ) else {
+        return false;
+    };
+    let inert = |v: Node<'_>| {
+        matches!(
+            kind(v),
+            "identifier"
+                | "string"
+                | "number"
+                | "true"
+                | "false"
+                | "null"
+                | "undefined"
+                | "arrow_function"
+                | "function_expression"
+                | "function"
+        ) || (kind(v) == "template_string"
+            && !named_children(v)
+                .iter()
+                .any(|c| kind(*c) == "template_substitution"))
+    };
+    hi < ti
+        && statements[hi + 1..ti].iter().all(|s| {
+            matches!(kind(*s), "lexical_declaration" | "variable_declaration")
+                && named_children(*s)
+                    .into_iter()
+                    .filter(|d| kind(*d) == "variable_declarator")
+                    .all(|d| {
+                        d.child_by_field_name("name")
+                            .is_some_and(|n| kind(n) == "identifier")
+                            && d.child_by_field_name("value").is_none_or(inert)
+                    })
+        })
 }
 
 /// Whether `name` is bound anywhere under `body` (assigned, declared, a parameter of a
@@ -3697,9 +3804,21 @@ fn js_writes_beyond_locals_as<'t>(
     if between_tests && !hits.is_empty() {
         let restored = js_put_back_in_finally(body, src);
         hits.retain(|h| {
-            js_write_target(*h, src)
-                .and_then(|t| restored.get(&t))
-                .is_none_or(|saved_at| h.start_byte() < *saved_at)
+            let Some(t) = js_write_target(*h, src) else {
+                return true;
+            };
+            // Put back: written after the value was saved, and inside the `try` whose
+            // `finally` puts it back, or just before it (`js_runs_next`).
+            !restored.iter().any(|p| {
+                p.target == t
+                    && h.start_byte() >= p.saved_at
+                    && (p
+                        .try_statement
+                        .child_by_field_name("body")
+                        .is_some_and(|b| inside(*h, b))
+                        || js_runs_next(*h, p.try_statement)
+                        || inside(*h, p.statement))
+            })
         });
     }
     hits
@@ -6074,9 +6193,6 @@ struct PutBackScan<'t, T> {
     /// Names bound other than by a plain assignment (a loop's or `with`'s target, `:=`,
     /// `+=`, a tuple's part): never a saved value.
     rebound: BTreeSet<String>,
-    /// Where a `return`, `break` or `continue` starts: one between a call and the `try`
-    /// after it may leave that `try` unrun.
-    jumps: Vec<usize>,
 }
 
 fn put_back_scan<'t, T>(
@@ -6089,7 +6205,6 @@ fn put_back_scan<'t, T>(
         finallies: Vec::new(),
         bound: BTreeMap::new(),
         rebound: BTreeSet::new(),
-        jumps: Vec::new(),
     };
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
@@ -6099,9 +6214,6 @@ fn put_back_scan<'t, T>(
             }
             "finally_clause" => out.finallies.push(n),
             "call" => out.calls.extend(pick(n).map(|t| (n, t))),
-            "return_statement" | "break_statement" | "continue_statement" => {
-                out.jumps.push(n.start_byte());
-            }
             "assignment" => {
                 match (
                     n.child_by_field_name("left"),
@@ -6154,7 +6266,11 @@ fn inside(n: Node<'_>, outer: Node<'_>) -> bool {
 /// The calls of `scan` that a `finally` after them puts back (by node id, the put-backs
 /// included): `undoes(call, other)` tells whether `other`, in such a `finally`, puts `call`
 /// back.
-fn put_backs<T>(scan: &PutBackScan<'_, T>, undoes: impl Fn(&T, &T) -> bool) -> BTreeSet<usize> {
+fn put_backs<T>(
+    scan: &PutBackScan<'_, T>,
+    src: &str,
+    undoes: impl Fn(&T, &T) -> bool,
+) -> BTreeSet<usize> {
     let mut out = BTreeSet::new();
     for (c, what) in &scan.calls {
         if scan.finallies.iter().any(|f| inside(*c, *f)) {
@@ -6167,19 +6283,13 @@ fn put_backs<T>(scan: &PutBackScan<'_, T>, undoes: impl Fn(&T, &T) -> bool) -> B
                 return false;
             };
             let holds = t.child_by_field_name("body").is_some_and(|b| inside(*c, b));
-            let later = t.start_byte() > c.end_byte()
-                && t.parent().is_some_and(|block| inside(*c, block))
-                && !scan
-                    .jumps
-                    .iter()
-                    .any(|j| *j > c.end_byte() && *j < t.start_byte());
-            holds || later
+            holds || runs_next(scan, *c, t, src)
         };
         for f in scan.finallies.iter().filter(|f| runs_after(f)) {
             let found: Vec<usize> = scan
                 .calls
                 .iter()
-                .filter(|(n, w)| inside(*n, *f) && undoes(what, w))
+                .filter(|(n, w)| inside(*n, *f) && surely_reached(scan, *n, *f) && undoes(what, w))
                 .map(|(n, _)| n.id())
                 .collect();
             if !found.is_empty() {
@@ -6189,6 +6299,97 @@ fn put_backs<T>(scan: &PutBackScan<'_, T>, undoes: impl Fn(&T, &T) -> bool) -> B
         }
     }
     out
+}
+
+/// The expression a Python expression statement is (`os.chdir(old)`, `x = 1`).
+fn expression_of(s: Node<'_>) -> Option<Node<'_>> {
+    (kind(s) == "expression_statement")
+        .then(|| named_children(s).into_iter().next())
+        .flatten()
+}
+
+/// Whether the `try` statement `t` surely starts once the call `c` has run: `c` is a
+/// statement of the block that holds `t`, before it, and each statement between them cannot
+/// raise or leave the block: another call of the scan, or an assignment of a name, a literal
+/// or an attribute of a local (`old = root.level`). Anything else may raise (a call, a
+/// subscript, `pytest.skip()`, an `assert`) or jump (`return`): the `finally` would not run
+/// and what the call set would outlive the test.
+fn runs_next<'t, T>(scan: &PutBackScan<'t, T>, c: Node<'t>, t: Node<'t>, src: &str) -> bool {
+    let Some(block) = t.parent() else {
+        return false;
+    };
+    let statements: Vec<Node<'t>> = named_children(block)
+        .into_iter()
+        .filter(|s| kind(*s) != "comment")
+        .collect();
+    // The call as a statement, or bound to a name (`old = os.umask(0o077)`).
+    let is_call = |e: Node<'t>| {
+        e.id() == c.id()
+            || (kind(e) == "assignment"
+                && e.child_by_field_name("left")
+                    .is_some_and(|l| kind(l) == "identifier")
+                && e.child_by_field_name("right")
+                    .is_some_and(|r| r.id() == c.id()))
+    };
+    let (Some(ci), Some(ti)) = (
+        statements
+            .iter()
+            .position(|s| expression_of(*s).is_some_and(is_call)),
+        statements.iter().position(|s| s.id() == t.id()),
+    ) else {
+        return false;
+    };
+    let scanned = |e: Node<'t>| scan.calls.iter().any(|(x, _)| x.id() == e.id());
+    let inert_value = |v: Node<'t>| {
+        let mut v = v;
+        while kind(v) == "attribute" {
+            let Some(o) = v.child_by_field_name("object") else {
+                return false;
+            };
+            v = o;
+            if kind(v) == "identifier" {
+                return scan.bound.contains_key(text(v, src));
+            }
+        }
+        matches!(
+            kind(v),
+            "identifier" | "string" | "integer" | "float" | "true" | "false" | "none"
+        )
+    };
+    ci < ti
+        && statements[ci + 1..ti].iter().all(|s| {
+            expression_of(*s).is_some_and(|e| {
+                scanned(e)
+                    || (kind(e) == "assignment"
+                        && e.child_by_field_name("left")
+                            .is_some_and(|l| kind(l) == "identifier")
+                        && e.child_by_field_name("right").is_some_and(inert_value))
+            })
+        })
+}
+
+/// Whether `n`, a call or assignment of `scan` inside the `finally` clause `f`, surely runs
+/// when the `finally` does: it is a statement of the clause's own block (not under an `if`,
+/// a loop or a nested `try`), and each statement before it is another call or assignment of
+/// the scan (another put-back), so that nothing before it may raise, `return`, `break` or
+/// `continue` out of the clause.
+fn surely_reached<'t, T>(scan: &PutBackScan<'t, T>, n: Node<'t>, f: Node<'t>) -> bool {
+    let Some(block) = named_children(f).into_iter().find(|c| kind(*c) == "block") else {
+        return false;
+    };
+    let statements: Vec<Node<'t>> = named_children(block)
+        .into_iter()
+        .filter(|s| kind(*s) != "comment")
+        .collect();
+    let Some(pos) = statements
+        .iter()
+        .position(|s| expression_of(*s).is_some_and(|e| e.id() == n.id()))
+    else {
+        return false;
+    };
+    statements[..pos].iter().all(|s| {
+        expression_of(*s).is_some_and(|e| scan.calls.iter().any(|(c, _)| c.id() == e.id()))
+    })
 }
 
 /// Where a name was bound once by a plain assignment to `value`, before `before` (at or
@@ -6256,7 +6457,7 @@ fn python_logger_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
             .min()
             .unwrap_or(0)
     };
-    put_backs(&scan, |(recv, method, arg, at), (r, m, a, _)| {
+    put_backs(&scan, src, |(recv, method, arg, at), (r, m, a, _)| {
         r == recv
             && match method.as_str() {
                 "addHandler" | "addFilter" => {
@@ -6351,7 +6552,7 @@ fn python_process_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
             .min()
             .unwrap_or(0)
     };
-    put_backs(&scan, |(callee, _), (g, a)| {
+    put_backs(&scan, src, |(callee, _), (g, a)| {
         let getter = PROCESS_SETTERS
             .iter()
             .find(|(s, _)| s == callee)

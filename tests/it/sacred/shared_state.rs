@@ -212,6 +212,11 @@ fn go_another_tests_writes_are_refused() {
         "func TestA(t *testing.T) {\n\tRate = 9\n\told := Rate\n\tdefer func() { Rate = old }()\n}\n",
         // Put back only under a condition that never holds.
         "func TestA(t *testing.T) {\n\told := Rate\n\tdefer func() {\n\t\tif old < 0 {\n\t\t\tRate = old\n\t\t}\n\t}()\n\tRate = 9\n}\n",
+        // Set before the put-back is registered, with what may stop the test between.
+        "func TestA(t *testing.T) {\n\told := Rate\n\tRate = 9\n\tt.Fatal(\"stop\")\n\tdefer func() { Rate = old }()\n}\n",
+        // Put back after what may stop the deferred function.
+        "func TestA(t *testing.T) {\n\told := Rate\n\tdefer func() {\n\t\tt.Fatal(\"stop\")\n\t\tRate = old\n\t}()\n\tRate = 9\n}\n",
+        "func TestA(t *testing.T) {\n\told := Rate\n\tt.Cleanup(func() {\n\t\tos.Remove(\"x\")\n\t\tRate = old\n\t})\n\tRate = 9\n}\n",
     ];
     for w in writes {
         let l = changed(
@@ -392,6 +397,12 @@ fn js_a_write_put_back_in_finally_passes_and_a_late_save_is_refused() {
     );
     let l = changed(&base, &[("tests/billing/pay.test.js", &put_back)]);
     l.assert_passes_checked();
+    // Written just before the `try`, with only declarations between.
+    let before = with(
+        "  const original = globalThis.setTimeout;\n  globalThis.setTimeout = () => 0;\n  const n = 3;\n  try {\n    pay.total([n]);\n  } finally {\n    globalThis.setTimeout = original;\n  }\n",
+    );
+    let l = changed(&base, &[("tests/billing/pay.test.js", &before)]);
+    l.assert_passes_checked();
     let descriptor = with(
         "  const d = Object.getOwnPropertyDescriptor(Request.prototype, 'next');\n  try {\n    Object.defineProperty(Request.prototype, 'next', {value: undefined});\n  } finally {\n    if (d) {\n      Object.defineProperty(Request.prototype, 'next', d);\n    } else {\n      delete Request.prototype.next;\n    }\n  }\n",
     );
@@ -458,6 +469,13 @@ fn js_a_write_put_back_in_finally_passes_and_a_late_save_is_refused() {
         "  eval('pay.total = () => 6');\n",
         // The branches swapped: the value deleted where it was set, set where it was not.
         "  const original = pay.total;\n  try {\n    pay.total = () => 6;\n  } finally {\n    if (original === undefined) {\n      pay.total = original;\n    } else {\n      delete pay.total;\n    }\n  }\n",
+        // Set again after the `finally` put it back.
+        "  const original = pay.total;\n  try {\n    pay.total = () => 6;\n  } finally {\n    pay.total = original;\n  }\n  pay.total = () => 6;\n",
+        // Set before a `try`, with what may throw between (a skip leaves the test skipped).
+        "  const original = pay.total;\n  pay.total = () => 6;\n  JSON.parse('{');\n  try {\n    pay.total([]);\n  } finally {\n    pay.total = original;\n  }\n",
+        // Put back after what may throw, or after leaving the `finally`.
+        "  const original = pay.total;\n  try {\n    pay.total = () => 6;\n  } finally {\n    JSON.parse('{');\n    pay.total = original;\n  }\n",
+        "  const original = pay.total;\n  try {\n    pay.total = () => 6;\n  } finally {\n    return;\n    pay.total = original;\n  }\n",
     ] {
         let file = with(body).replacen(
             "it('sets up'",
@@ -1218,6 +1236,7 @@ fn a_logger_another_file_may_use_is_shared() {
         // Another object removed than the one added: made anew, or the name bound again.
         "def test_quiet():\n    root = logging.getLogger()\n    root.addFilter(lambda record: False)\n    try:\n        assert True\n    finally:\n        root.removeFilter(lambda record: False)\n",
         "def test_quiet():\n    root = logging.getLogger()\n    f = lambda record: False\n    root.addFilter(f)\n    f = None\n    try:\n        assert True\n    finally:\n        root.removeFilter(f)\n",
+        "def test_quiet():\n    root = logging.getLogger()\n    f = lambda record: False\n    root.addFilter(f)\n    try:\n        assert True\n    finally:\n        if not f:\n            root.removeFilter(f)\n",
         // `getLogger` under another name.
         "def test_quiet():\n    from logging import getLogger as get_log\n    log = get_log('billing')\n    log.disabled = True\n",
         "def test_quiet():\n    gl = logging.getLogger\n    gl('billing').setLevel(50)\n",
@@ -1267,6 +1286,15 @@ fn process_state_set_and_left_is_refused() {
         "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    if os.sep:\n        return\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
         // The saved name bound again by a loop.
         "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    for old in ['/tmp']:\n        pass\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
+        // Set, then what may raise (a skip leaves the test skipped, not failed) before the
+        // `try` whose `finally` puts it back.
+        "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    billing.pay.total([])\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
+        "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    x = billing.pay.RATE\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
+        "def test_cwd():\n    old = os.getcwd()\n    if os.sep:\n        os.chdir('/')\n        billing.pay.total([])\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
+        // Put back only under a condition, or after what may raise or leave the `finally`.
+        "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    try:\n        assert True\n    finally:\n        if not os.sep:\n            os.chdir(old)\n",
+        "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    try:\n        assert True\n    finally:\n        os.rmdir('/nonexistent')\n        os.chdir(old)\n",
+        "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    for _ in [1]:\n        try:\n            assert True\n        finally:\n            continue\n            os.chdir(old)\n",
     ] {
         let l = changed(&py_base(), &[("tests/aaa/test_a.py", &writer(w))]);
         assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
