@@ -182,9 +182,13 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
             let locked = sacred::evidence::load_locked(repo.root())?;
             let args = sacred::evidence::selection(repo.root(), &locked, select.runner)
                 .map_err(|e| Failure::undecided(format!("{e:#}")))?;
-            let mut out = args.join("\n");
-            out.push('\n');
-            ctx.printer.out(&out);
+            if ctx.printer.is_json() {
+                ctx.printer.json(&serde_json::json!({ "args": args }))?;
+            } else {
+                let mut out = args.join("\n");
+                out.push('\n');
+                ctx.printer.out(&out);
+            }
             Ok(ExitStatus::Success)
         }
         SacredCommand::Check(check) => {

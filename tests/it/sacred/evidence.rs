@@ -1861,6 +1861,15 @@ fn sacred_select_prints_each_runners_selection_of_the_locked_tests() {
         String::from_utf8_lossy(&out.stdout),
         "-E\nbinary_id(billing)&test(=tests::refund_is_exact)\n"
     );
+    let out = e
+        .repo
+        .gk(&["--format", "json", "sacred", "select", "nextest"]);
+    assert_success(&out, "select nextest as JSON");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        json["args"],
+        serde_json::json!(["-E", "binary_id(billing)&test(=tests::refund_is_exact)"])
+    );
     // Nothing of that language locked: no selection (a gate running it fails loudly).
     let e = setup(
         &[("tests/billing/test_pay.py", PY)],
@@ -1868,6 +1877,7 @@ fn sacred_select_prints_each_runners_selection_of_the_locked_tests() {
     );
     let out = e.repo.gk(&["sacred", "select", "nextest"]);
     assert_code(&out, 3, "nothing to select");
+    assert!(out.stdout.is_empty(), "{}", text(&out));
     assert!(text(&out).contains("locks no Rust test"), "{}", text(&out));
 }
 
