@@ -1465,6 +1465,7 @@ fn python_writes_beyond_locals_as<'t>(
     };
     let logger_put_back = python_logger_put_backs(body, src);
     let process_put_back = python_process_put_backs(body, src);
+    let attribute_put_back = python_attribute_put_backs(body, src);
     let mut hits: Vec<Node<'_>> = Vec::new();
     let mut stack = vec![body];
     'nodes: while let Some(n) = stack.pop() {
@@ -1530,7 +1531,9 @@ fn python_writes_beyond_locals_as<'t>(
                         let mut targets = vec![l];
                         while let Some(t) = targets.pop() {
                             match kind(t) {
-                                "attribute" | "subscript" if !own(t) => {
+                                "attribute" | "subscript"
+                                    if !own(t) && !attribute_put_back.contains(&n.id()) =>
+                                {
                                     hits.push(n);
                                     if !all {
                                         return hits;
@@ -6215,6 +6218,7 @@ fn put_back_scan<'t, T>(
             "finally_clause" => out.finallies.push(n),
             "call" => out.calls.extend(pick(n).map(|t| (n, t))),
             "assignment" => {
+                out.calls.extend(pick(n).map(|t| (n, t)));
                 match (
                     n.child_by_field_name("left"),
                     n.child_by_field_name("right"),
@@ -6339,7 +6343,9 @@ fn runs_next<'t, T>(scan: &PutBackScan<'t, T>, c: Node<'t>, t: Node<'t>, src: &s
     ) else {
         return false;
     };
-    let scanned = |e: Node<'t>| scan.calls.iter().any(|(x, _)| x.id() == e.id());
+    // (A call of the scan: an attribute set between may run a property's code.)
+    let scanned =
+        |e: Node<'t>| kind(e) == "call" && scan.calls.iter().any(|(x, _)| x.id() == e.id());
     let inert_value = |v: Node<'t>| {
         let mut v = v;
         while kind(v) == "attribute" {
@@ -6569,6 +6575,33 @@ fn python_process_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
                     true,
                 ),
             }
+    })
+}
+
+/// The assignments of a Python function to an attribute or item it did not make that a
+/// `finally` after them puts back (by node id, the put-backs included): `old = billing.RATE`
+/// bound once before the first `billing.RATE = …`, then `billing.RATE = old` in the
+/// `finally` (`log.disabled = saved` for a logger's attribute).
+fn python_attribute_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
+    let scan = put_back_scan(body, src, |n| {
+        if kind(n) != "assignment" {
+            return None;
+        }
+        let l = unparenthesized(n.child_by_field_name("left")?);
+        let r = n.child_by_field_name("right")?;
+        matches!(kind(l), "attribute" | "subscript")
+            .then(|| (compact_text(l, src), compact_text(r, src)))
+    });
+    let first = |target: &str| {
+        scan.calls
+            .iter()
+            .filter(|(_, (t, _))| t == target)
+            .map(|(n, _)| n.start_byte())
+            .min()
+            .unwrap_or(0)
+    };
+    put_backs(&scan, src, |(target, _), (t, v)| {
+        t == target && saved_once(&scan, v, |saved| saved == target, first(target), false)
     })
 }
 

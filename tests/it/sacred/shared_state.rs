@@ -103,6 +103,14 @@ fn python_another_tests_writes_are_refused() {
         // Confirmed with pytest: a list holding what a getter returns.
         "import importlib\n\n\ndef test_setup():\n    mods = [importlib.import_module('billing.pay')]\n    mods[0].total = lambda xs: 6\n",
         "import importlib\n\n\ndef test_setup():\n    mods = [m for m in [importlib.import_module('billing.pay')]]\n    mods[0].total = lambda xs: 6\n",
+        // Put back in a `finally`, but saved after the write, under an `if`, to another
+        // value, or set again after it; or with what may raise before the `try`.
+        "def test_setup():\n    billing.pay.total = lambda xs: 6\n    old = billing.pay.total\n    try:\n        assert True\n    finally:\n        billing.pay.total = old\n",
+        "def test_setup():\n    old = billing.pay.total\n    billing.pay.total = lambda xs: 6\n    try:\n        assert True\n    finally:\n        if not old:\n            billing.pay.total = old\n",
+        "def test_setup():\n    old = billing.pay.total\n    billing.pay.total = lambda xs: 6\n    try:\n        assert True\n    finally:\n        billing.pay.total = sum\n",
+        "def test_setup():\n    old = billing.pay.total\n    try:\n        billing.pay.total = lambda xs: 6\n    finally:\n        billing.pay.total = old\n    billing.pay.total = lambda xs: 6\n",
+        "def test_setup():\n    old = billing.pay.total\n    billing.pay.total = lambda xs: 6\n    billing.pay.total([])\n    try:\n        assert True\n    finally:\n        billing.pay.total = old\n",
+        "def test_setup():\n    old = os.environ['HOME']\n    os.environ['HOME'] = '/'\n    try:\n        assert True\n    finally:\n        os.environ['HOME'] = old\n    os.environ['RATE'] = '0'\n",
     ];
     for w in writes {
         let l = changed(
@@ -145,6 +153,11 @@ fn python_writes_undone_or_own_pass() {
         "def test_setup():\n    def cli():\n        pass\n    cli.context_class = dict\n    assert cli\n",
         "from unittest import mock\n\n\ndef test_setup():\n    with mock.patch('subprocess.Popen') as popen:\n        popen.return_value.wait.return_value = 0\n",
         "def test_setup():\n    calls = 0\n\n    def bump():\n        nonlocal calls\n        calls += 1\n    bump()\n    assert calls == 1\n",
+        // Put back in a `finally` from what was saved before: an attribute, an item, a
+        // logger's attribute.
+        "def test_setup():\n    old = billing.pay.total\n    billing.pay.total = lambda xs: 6\n    try:\n        assert billing.pay.total([]) == 6\n    finally:\n        billing.pay.total = old\n",
+        "def test_setup():\n    old = os.environ['HOME']\n    try:\n        os.environ['HOME'] = '/'\n        assert True\n    finally:\n        os.environ['HOME'] = old\n",
+        "import logging\n\n\ndef test_setup():\n    log = logging.getLogger('billing')\n    saved = log.disabled\n    log.disabled = True\n    try:\n        assert True\n    finally:\n        log.disabled = saved\n",
         // A list a comprehension makes of what it computes is the test's own.
         "def test_setup():\n    chars = [chr(o) for o in range(0, 0x20)]\n    chars.remove('\\t')\n    assert billing.pay.total([len(chars)]) == 31\n",
     ];
