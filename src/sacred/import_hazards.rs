@@ -2663,9 +2663,10 @@ fn js_put_back_in_finally<'t>(body: Node<'t>, src: &str) -> Vec<PutBackJs<'t>> {
 
 /// Whether the `try` statement `t` surely starts once the write `h` has run: `h` is a
 /// statement of the block that holds `t`, before it, with only declarations of names,
-/// literals and functions between (nothing that may throw: a test skipped by a throw,
-/// mocha's `this.skip()`, Vitest's `ctx.skip()`, would leave the write in place).
-fn js_runs_next(h: Node<'_>, t: Node<'_>) -> bool {
+/// literals and functions between, and writes of a name, a literal or a function to what
+/// the same `finally` puts back (`restored`) (nothing that may throw: a test skipped by a
+/// throw, mocha's `this.skip()`, Vitest's `ctx.skip()`, would leave the write in place).
+fn js_runs_next(h: Node<'_>, t: Node<'_>, restored: &[&str], src: &str) -> bool {
     let Some(block) = t.parent() else {
         return false;
     };
@@ -2687,6 +2688,20 @@ fn js_runs_next(h: Node<'_>, t: Node<'_>) -> bool {
         return false;
     };
     let inert = |v: Node<'_>| {
+        // A TypeScript cast or parentheses around it (`(fn) as typeof setTimeout`).
+        let mut v = v;
+        while matches!(
+            kind(v),
+            "parenthesized_expression"
+                | "as_expression"
+                | "satisfies_expression"
+                | "non_null_expression"
+        ) {
+            match named_children(v).into_iter().next() {
+                Some(inner) => v = inner,
+                None => return false,
+            }
+        }
         matches!(
             kind(v),
             "identifier"
@@ -2704,17 +2719,26 @@ fn js_runs_next(h: Node<'_>, t: Node<'_>) -> bool {
                 .iter()
                 .any(|c| kind(*c) == "template_substitution"))
     };
+    let restoring_write = |s: Node<'_>| {
+        kind(s) == "expression_statement"
+            && named_children(s).into_iter().next().is_some_and(|e| {
+                kind(e) == "assignment_expression"
+                    && js_write_target(e, src).is_some_and(|w| restored.contains(&w.as_str()))
+                    && e.child_by_field_name("right").is_some_and(inert)
+            })
+    };
     hi < ti
         && statements[hi + 1..ti].iter().all(|s| {
-            matches!(kind(*s), "lexical_declaration" | "variable_declaration")
-                && named_children(*s)
-                    .into_iter()
-                    .filter(|d| kind(*d) == "variable_declarator")
-                    .all(|d| {
-                        d.child_by_field_name("name")
-                            .is_some_and(|n| kind(n) == "identifier")
-                            && d.child_by_field_name("value").is_none_or(inert)
-                    })
+            restoring_write(*s)
+                || matches!(kind(*s), "lexical_declaration" | "variable_declaration")
+                    && named_children(*s)
+                        .into_iter()
+                        .filter(|d| kind(*d) == "variable_declarator")
+                        .all(|d| {
+                            d.child_by_field_name("name")
+                                .is_some_and(|n| kind(n) == "identifier")
+                                && d.child_by_field_name("value").is_none_or(inert)
+                        })
         })
 }
 
@@ -3813,13 +3837,19 @@ fn js_writes_beyond_locals_as<'t>(
             // Put back: written after the value was saved, and inside the `try` whose
             // `finally` puts it back, or just before it (`js_runs_next`).
             !restored.iter().any(|p| {
+                // What the same `finally` puts back: a write of it between is put back too.
+                let same_finally: Vec<&str> = restored
+                    .iter()
+                    .filter(|o| o.try_statement.id() == p.try_statement.id())
+                    .map(|o| o.target.as_str())
+                    .collect();
                 p.target == t
                     && h.start_byte() >= p.saved_at
                     && (p
                         .try_statement
                         .child_by_field_name("body")
                         .is_some_and(|b| inside(*h, b))
-                        || js_runs_next(*h, p.try_statement)
+                        || js_runs_next(*h, p.try_statement, &same_finally, src)
                         || inside(*h, p.statement))
             })
         });
@@ -6287,7 +6317,31 @@ fn put_backs<T>(
                 return false;
             };
             let holds = t.child_by_field_name("body").is_some_and(|b| inside(*c, b));
-            holds || runs_next(scan, *c, t, src)
+            // An assignment of the scan between the call and the `try` that this `finally`
+            // puts back, of a value that runs nothing (`m.B = 2` before `finally: m.B = old`).
+            let restored_between = |e: Node<'_>| {
+                kind(e) == "assignment"
+                    && e.child_by_field_name("right").is_some_and(|r| {
+                        matches!(
+                            kind(r),
+                            "identifier"
+                                | "string"
+                                | "integer"
+                                | "float"
+                                | "true"
+                                | "false"
+                                | "none"
+                                | "lambda"
+                        )
+                    })
+                    && scan.calls.iter().any(|(x, w)| {
+                        x.id() == e.id()
+                            && scan.calls.iter().any(|(y, v)| {
+                                inside(*y, *f) && surely_reached(scan, *y, *f) && undoes(w, v)
+                            })
+                    })
+            };
+            holds || runs_next(scan, *c, t, src, &restored_between)
         };
         for f in scan.finallies.iter().filter(|f| runs_after(f)) {
             let found: Vec<usize> = scan
@@ -6318,7 +6372,13 @@ fn expression_of(s: Node<'_>) -> Option<Node<'_>> {
 /// or an attribute of a local (`old = root.level`). Anything else may raise (a call, a
 /// subscript, `pytest.skip()`, an `assert`) or jump (`return`): the `finally` would not run
 /// and what the call set would outlive the test.
-fn runs_next<'t, T>(scan: &PutBackScan<'t, T>, c: Node<'t>, t: Node<'t>, src: &str) -> bool {
+fn runs_next<'t, T>(
+    scan: &PutBackScan<'t, T>,
+    c: Node<'t>,
+    t: Node<'t>,
+    src: &str,
+    restored_between: &dyn Fn(Node<'t>) -> bool,
+) -> bool {
     let Some(block) = t.parent() else {
         return false;
     };
@@ -6366,6 +6426,7 @@ fn runs_next<'t, T>(scan: &PutBackScan<'t, T>, c: Node<'t>, t: Node<'t>, src: &s
         && statements[ci + 1..ti].iter().all(|s| {
             expression_of(*s).is_some_and(|e| {
                 scanned(e)
+                    || restored_between(e)
                     || (kind(e) == "assignment"
                         && e.child_by_field_name("left")
                             .is_some_and(|l| kind(l) == "identifier")

@@ -111,6 +111,7 @@ fn python_another_tests_writes_are_refused() {
         "def test_setup():\n    old = billing.pay.total\n    try:\n        billing.pay.total = lambda xs: 6\n    finally:\n        billing.pay.total = old\n    billing.pay.total = lambda xs: 6\n",
         "def test_setup():\n    old = billing.pay.total\n    billing.pay.total = lambda xs: 6\n    billing.pay.total([])\n    try:\n        assert True\n    finally:\n        billing.pay.total = old\n",
         "def test_setup():\n    old = os.environ['HOME']\n    os.environ['HOME'] = '/'\n    try:\n        assert True\n    finally:\n        os.environ['HOME'] = old\n    os.environ['RATE'] = '0'\n",
+        "def test_setup():\n    old_total = billing.pay.total\n    old_sep = os.sep\n    billing.pay.total = lambda xs: 6\n    os.sep = os.path.join('a')\n    try:\n        assert True\n    finally:\n        billing.pay.total = old_total\n        os.sep = old_sep\n",
     ];
     for w in writes {
         let l = changed(
@@ -158,6 +159,8 @@ fn python_writes_undone_or_own_pass() {
         "def test_setup():\n    old = billing.pay.total\n    billing.pay.total = lambda xs: 6\n    try:\n        assert billing.pay.total([]) == 6\n    finally:\n        billing.pay.total = old\n",
         "def test_setup():\n    old = os.environ['HOME']\n    try:\n        os.environ['HOME'] = '/'\n        assert True\n    finally:\n        os.environ['HOME'] = old\n",
         "import logging\n\n\ndef test_setup():\n    log = logging.getLogger('billing')\n    saved = log.disabled\n    log.disabled = True\n    try:\n        assert True\n    finally:\n        log.disabled = saved\n",
+        // Two attributes set before the `try` whose `finally` puts both back.
+        "def test_setup():\n    old_total = billing.pay.total\n    old_sep = os.sep\n    billing.pay.total = lambda xs: 6\n    os.sep = '/'\n    try:\n        assert True\n    finally:\n        billing.pay.total = old_total\n        os.sep = old_sep\n",
         // A list a comprehension makes of what it computes is the test's own.
         "def test_setup():\n    chars = [chr(o) for o in range(0, 0x20)]\n    chars.remove('\\t')\n    assert billing.pay.total([len(chars)]) == 31\n",
     ];
@@ -416,6 +419,12 @@ fn js_a_write_put_back_in_finally_passes_and_a_late_save_is_refused() {
     );
     let l = changed(&base, &[("tests/billing/pay.test.js", &before)]);
     l.assert_passes_checked();
+    // Two members written before the `try` whose `finally` puts both back (ky's shape).
+    let both = with(
+        "  const originalSet = globalThis.setTimeout;\n  const originalClear = globalThis.clearTimeout;\n  globalThis.setTimeout = (f) => originalSet(f, 0);\n  globalThis.clearTimeout = (id) => originalClear(id);\n  try {\n    pay.total([]);\n  } finally {\n    globalThis.setTimeout = originalSet;\n    globalThis.clearTimeout = originalClear;\n  }\n",
+    );
+    let l = changed(&base, &[("tests/billing/pay.test.js", &both)]);
+    l.assert_passes_checked();
     let descriptor = with(
         "  const d = Object.getOwnPropertyDescriptor(Request.prototype, 'next');\n  try {\n    Object.defineProperty(Request.prototype, 'next', {value: undefined});\n  } finally {\n    if (d) {\n      Object.defineProperty(Request.prototype, 'next', d);\n    } else {\n      delete Request.prototype.next;\n    }\n  }\n",
     );
@@ -482,6 +491,8 @@ fn js_a_write_put_back_in_finally_passes_and_a_late_save_is_refused() {
         "  eval('pay.total = () => 6');\n",
         // The branches swapped: the value deleted where it was set, set where it was not.
         "  const original = pay.total;\n  try {\n    pay.total = () => 6;\n  } finally {\n    if (original === undefined) {\n      pay.total = original;\n    } else {\n      delete pay.total;\n    }\n  }\n",
+        // Between the write and the `try`, a write whose value is computed (it may throw).
+        "  const originalSet = globalThis.setTimeout;\n  const originalClear = globalThis.clearTimeout;\n  globalThis.setTimeout = () => 0;\n  globalThis.clearTimeout = JSON.parse('{');\n  try {\n    pay.total([]);\n  } finally {\n    globalThis.setTimeout = originalSet;\n    globalThis.clearTimeout = originalClear;\n  }\n",
         // Set again after the `finally` put it back.
         "  const original = pay.total;\n  try {\n    pay.total = () => 6;\n  } finally {\n    pay.total = original;\n  }\n  pay.total = () => 6;\n",
         // Set before a `try`, with what may throw between (a skip leaves the test skipped).
