@@ -1881,7 +1881,7 @@ fn go_writes_beyond_locals_as<'t>(
     // `T = old` in such a function, and `old := T` anywhere in it.
     // (With where the deferred or cleanup function is registered: a write before that may be
     // followed by a `t.Fatal` that leaves it unregistered.)
-    let mut puts_back: Vec<(String, String, usize)> = Vec::new();
+    let mut puts_back: Vec<(String, String, usize, Option<Node<'_>>)> = Vec::new();
     let mut saved: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
@@ -1937,6 +1937,11 @@ fn go_writes_beyond_locals_as<'t>(
                                 .is_some_and(|e| kind(e) == "expression_statement" && at_top(e))
                     });
                 let restoring = deferred || cleanup;
+                // The statement that registers it: the `defer`, or `t.Cleanup(…)`'s.
+                let registering = n
+                    .parent()
+                    .and_then(|p| p.parent())
+                    .and_then(|p| if deferred { Some(p) } else { p.parent() });
                 if restoring {
                     // Only a statement of its own body: one under an `if` may never run.
                     let statements: Vec<Node<'_>> = n
@@ -1973,7 +1978,12 @@ fn go_writes_beyond_locals_as<'t>(
                             break;
                         };
                         for (t, v) in named_children(l).into_iter().zip(named_children(r)) {
-                            puts_back.push((compact(t), text(v, src).to_owned(), n.start_byte()));
+                            puts_back.push((
+                                compact(t),
+                                text(v, src).to_owned(),
+                                n.start_byte(),
+                                registering,
+                            ));
                         }
                     }
                 }
@@ -2104,23 +2114,38 @@ fn go_writes_beyond_locals_as<'t>(
     };
     // Put back as it was when the function ends: `old := tax.Rate` and a deferred
     // `tax.Rate = old`.
-    let mut restored: BTreeMap<String, usize> = BTreeMap::new();
-    for (target, value, registered) in puts_back {
+    // Each target with where its value was saved, where the function that puts it back is
+    // registered, and the statement that registers it.
+    let mut restored: Vec<(String, usize, usize, Option<Node<'_>>)> = Vec::new();
+    for (target, value, registered, registering) in puts_back {
         if bound_times.get(&value).copied() != Some(1) {
             continue;
         }
         if let Some(at) = saved.get(&(target.clone(), value)) {
-            let from = (*at).max(registered);
-            let e = restored.entry(target).or_insert(from);
-            *e = (*e).min(from);
+            restored.push((target, *at, registered, registering));
         }
     }
-    // A write after the value was saved (one before may have made what was saved) and after
-    // the function that puts it back was registered.
+    // A write after the value was saved (one before may have made what was saved), and after
+    // the function that puts it back was registered or as the statement just before it
+    // (`tax.Rate = 9` then `defer func() { tax.Rate = old }()`: nothing between may stop the
+    // test with the function unregistered).
     let put_back = |t: Node<'_>| {
+        let target = compact(t);
         restored
-            .get(&compact(t))
-            .is_some_and(|at| t.start_byte() > *at)
+            .iter()
+            .any(|(r, saved_at, registered, registering)| {
+                *r == target
+                    && t.start_byte() > *saved_at
+                    && (t.start_byte() > *registered
+                        || registering.is_some_and(|s| {
+                            let same: Vec<&str> = restored
+                                .iter()
+                                .filter(|o| o.3.map(|x| x.id()) == Some(s.id()))
+                                .map(|o| o.0.as_str())
+                                .collect();
+                            go_runs_next(t, s, &same, src)
+                        }))
+            })
     };
     let mut hits: Vec<Node<'_>> = Vec::new();
     let mut stack = vec![body];
@@ -3855,6 +3880,69 @@ fn js_writes_beyond_locals_as<'t>(
         });
     }
     hits
+}
+
+/// Whether the statement `s` (a `defer` or `t.Cleanup(…)`) surely runs once the write to
+/// `t` has: the write's assignment is a statement of the block that holds `s`, before it,
+/// with only assignments of names, literals and function literals to what the same function
+/// puts back (`restored`), or declarations of those, between (a call there may `t.Fatal`).
+fn go_runs_next(t: Node<'_>, s: Node<'_>, restored: &[&str], src: &str) -> bool {
+    let Some(w) = t
+        .parent()
+        .and_then(|l| l.parent())
+        .filter(|w| kind(*w) == "assignment_statement")
+    else {
+        return false;
+    };
+    let (Some(block), Some(wb)) = (s.parent(), w.parent()) else {
+        return false;
+    };
+    if block.id() != wb.id() {
+        return false;
+    }
+    let statements: Vec<Node<'_>> = named_children(block)
+        .into_iter()
+        .filter(|x| kind(*x) != "comment")
+        .collect();
+    let (Some(wi), Some(si)) = (
+        statements.iter().position(|x| x.id() == w.id()),
+        statements.iter().position(|x| x.id() == s.id()),
+    ) else {
+        return false;
+    };
+    let inert = |v: Node<'_>| {
+        matches!(
+            kind(v),
+            "identifier"
+                | "int_literal"
+                | "float_literal"
+                | "interpreted_string_literal"
+                | "raw_string_literal"
+                | "rune_literal"
+                | "true"
+                | "false"
+                | "nil"
+                | "func_literal"
+        )
+    };
+    let values_inert = |x: Node<'_>| {
+        x.child_by_field_name("right")
+            .is_some_and(|r| named_children(r).into_iter().all(inert))
+    };
+    let compact = |x: Node<'_>| text(x, src).split_whitespace().collect::<String>();
+    wi < si
+        && statements[wi + 1..si].iter().all(|x| match kind(*x) {
+            "assignment_statement" => {
+                values_inert(*x)
+                    && x.child_by_field_name("left").is_some_and(|l| {
+                        named_children(l)
+                            .into_iter()
+                            .all(|t| restored.contains(&compact(t).as_str()))
+                    })
+            }
+            "short_var_declaration" => values_inert(*x),
+            _ => false,
+        })
 }
 
 /// Methods that write the cell, atomic, lock or `thread_local!` key they are called on,

@@ -253,6 +253,8 @@ fn go_writes_put_back_or_elsewhere_pass() {
     let harmless = [
         "func TestA(t *testing.T) {\n\told := Rate\n\tdefer func() { Rate = old }()\n\tRate = 9\n}\n",
         "func TestA(t *testing.T) {\n\told := Rate\n\tt.Cleanup(func() { Rate = old })\n\tRate = 9\n}\n",
+        // Set just before the `defer` that puts it back: nothing between may stop the test.
+        "func TestA(t *testing.T) {\n\told := Rate\n\tRate = 9\n\tdefer func() { Rate = old }()\n}\n",
         "func TestA(t *testing.T) {\n\tt.Setenv(\"RATE\", \"0\")\n\tn := 0\n\tt.Run(\"x\", func(t *testing.T) { n++ })\n}\n",
         // A getter's result handed on.
         "func TestA(t *testing.T) {\n\tt.Log(Default.Name())\n}\n",
