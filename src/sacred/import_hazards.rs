@@ -1697,6 +1697,7 @@ fn python_writes_beyond_locals_as<'t>(
                         || (PROCESS_SETTERS.iter().any(|(f, _)| *f == compact)
                             && !process_put_back.contains(&n.id())
                             && !python_process_query(n, src))
+                        || python_warning_filter_left(n, &compact, src)
                     {
                         hits.push(n);
                         if !all {
@@ -6658,6 +6659,59 @@ const PROCESS_SETTERS: &[(&str, Option<&str>)] = &[
         Some("asyncio.get_event_loop_policy()"),
     ),
 ];
+
+/// Whether `call` (its callee `callee`) sets the process's warning filters
+/// (`warnings.simplefilter`, `filterwarnings`, `resetwarnings`) and leaves them set for the
+/// tests after it: outside a `with warnings.catch_warnings()` block, which puts them back,
+/// in a file unittest may run (one with a class whose base is a `…TestCase`). pytest puts
+/// the filters back after each test; unittest does not, so `simplefilter("ignore")` in an
+/// earlier test silences a warning a later test runs into as an error (`-W error`).
+fn python_warning_filter_left(call: Node<'_>, callee: &str, src: &str) -> bool {
+    let name = callee.strip_prefix("warnings.").unwrap_or(callee);
+    if !matches!(name, "simplefilter" | "filterwarnings" | "resetwarnings")
+        || (callee == name && !src.contains("from warnings import"))
+    {
+        return false;
+    }
+    let catch_warnings = |w: Node<'_>| {
+        named_children(w).into_iter().any(|c| {
+            kind(c) == "with_clause"
+                && named_children(c).into_iter().any(|item| {
+                    let t: String = text(item, src).split_whitespace().collect();
+                    t.starts_with("warnings.catch_warnings(") || t.starts_with("catch_warnings(")
+                })
+        })
+    };
+    let mut n = call;
+    let mut root = call;
+    while let Some(p) = n.parent() {
+        if kind(p) == "with_statement" && catch_warnings(p) {
+            return false;
+        }
+        root = p;
+        n = p;
+    }
+    // A file unittest may run: a class of it derives from a `…TestCase`.
+    let mut stack = vec![root];
+    while let Some(x) = stack.pop() {
+        if kind(x) == "class_definition"
+            && x.child_by_field_name("superclasses").is_some_and(|b| {
+                named_children(b)
+                    .into_iter()
+                    .any(|b| text(b, src).trim_end().ends_with("TestCase"))
+            })
+        {
+            return true;
+        }
+        if matches!(
+            kind(x),
+            "module" | "decorated_definition" | "class_definition" | "block"
+        ) {
+            stack.extend(named_children(x));
+        }
+    }
+    false
+}
 
 /// A call of a [`PROCESS_SETTERS`] function that sets nothing: `locale.setlocale(category)`
 /// (or with `None`) returns the current setting.

@@ -1302,6 +1302,10 @@ fn process_state_set_and_left_is_refused() {
         "def test_timeout():\n    socket.setdefaulttimeout(0.001)\n",
         "def test_locale():\n    locale.setlocale(locale.LC_ALL, 'C')\n",
         "def test_loop():\n    asyncio.set_event_loop_policy(None)\n",
+        // Confirmed with unittest: a warning filter set in an earlier test case and left
+        // silences a warning a later test runs into as an error (`-W error`).
+        "import unittest\nimport warnings\n\n\nclass TestQuiet(unittest.TestCase):\n    def test_quiet(self):\n        warnings.simplefilter('ignore')\n",
+        "import unittest\nfrom warnings import filterwarnings\n\n\nclass TestQuiet(unittest.TestCase):\n    def test_quiet(self):\n        filterwarnings('ignore', category=DeprecationWarning)\n",
         // Asked, then set and left.
         "def test_locale():\n    old = locale.setlocale(locale.LC_ALL)\n    locale.setlocale(locale.LC_ALL, 'C')\n",
         // Set back to something else than what was saved, or saved after it was set.
@@ -1329,6 +1333,10 @@ fn process_state_set_and_left_is_refused() {
         "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
         "def test_umask():\n    old = os.umask(0o077)\n    try:\n        assert True\n    finally:\n        os.umask(old)\n",
         "def test_quiet():\n    old = logging.root.manager.disable\n    logging.disable(logging.CRITICAL)\n    try:\n        assert True\n    finally:\n        logging.disable(old)\n",
+        // A warning filter set inside `warnings.catch_warnings()`, which puts it back, or
+        // in a file only pytest runs (it puts the filters back after each test).
+        "import unittest\nimport warnings\n\n\nclass TestQuiet(unittest.TestCase):\n    def test_quiet(self):\n        with warnings.catch_warnings():\n            warnings.simplefilter('ignore')\n            assert True\n",
+        "import warnings\n\n\ndef test_quiet():\n    warnings.simplefilter('ignore')\n",
         // Only asked.
         "def test_locale():\n    assert locale.setlocale(locale.LC_ALL)\n    assert locale.setlocale(locale.LC_ALL, None)\n",
         "def test_locale():\n    old = locale.setlocale(locale.LC_ALL)\n    locale.setlocale(locale.LC_ALL, 'C')\n    try:\n        assert True\n    finally:\n        locale.setlocale(locale.LC_ALL, old)\n",
