@@ -1693,11 +1693,14 @@ fn python_writes_beyond_locals_as<'t>(
                         }
                         break 'node;
                     }
-                    if matches!(compact.as_str(), "os.putenv" | "os.unsetenv")
-                        || (PROCESS_SETTERS.iter().any(|(f, _)| *f == compact)
+                    // The standard library's setters under any name the file imports them
+                    // as (`import os as o`, `from os import chdir`).
+                    let qualified = python_qualified_callee(&compact, n, src);
+                    if matches!(qualified.as_str(), "os.putenv" | "os.unsetenv")
+                        || (PROCESS_SETTERS.iter().any(|(f, _)| *f == qualified)
                             && !process_put_back.contains(&n.id())
                             && !python_process_query(n, src))
-                        || python_warning_filter_left(n, &compact, src)
+                        || python_warning_filter_left(n, &qualified, src)
                     {
                         hits.push(n);
                         if !all {
@@ -6660,17 +6663,18 @@ const PROCESS_SETTERS: &[(&str, Option<&str>)] = &[
     ),
 ];
 
-/// Whether `call` (its callee `callee`) sets the process's warning filters
+/// Whether `call` (its callee `callee`, qualified by [`python_qualified_callee`]) sets the
+/// process's warning filters
 /// (`warnings.simplefilter`, `filterwarnings`, `resetwarnings`) and leaves them set for the
 /// tests after it: outside a `with warnings.catch_warnings()` block, which puts them back,
 /// in a file unittest may run (one with a class whose base is a `…TestCase`). pytest puts
 /// the filters back after each test; unittest does not, so `simplefilter("ignore")` in an
 /// earlier test silences a warning a later test runs into as an error (`-W error`).
 fn python_warning_filter_left(call: Node<'_>, callee: &str, src: &str) -> bool {
-    let name = callee.strip_prefix("warnings.").unwrap_or(callee);
-    if !matches!(name, "simplefilter" | "filterwarnings" | "resetwarnings")
-        || (callee == name && !src.contains("from warnings import"))
-    {
+    if !matches!(
+        callee,
+        "warnings.simplefilter" | "warnings.filterwarnings" | "warnings.resetwarnings"
+    ) {
         return false;
     }
     let catch_warnings = |w: Node<'_>| {
@@ -6713,13 +6717,116 @@ fn python_warning_filter_left(call: Node<'_>, callee: &str, src: &str) -> bool {
     false
 }
 
+/// The last names of the standard library's functions read by their qualified name
+/// ([`PROCESS_SETTERS`], the environment's and the warning filters' setters).
+const QUALIFIED_LAST: &[&str] = &[
+    "chdir",
+    "umask",
+    "disable",
+    "setdefaulttimeout",
+    "setrecursionlimit",
+    "setswitchinterval",
+    "settrace",
+    "setprofile",
+    "setcontext",
+    "signal",
+    "setlocale",
+    "set_event_loop_policy",
+    "putenv",
+    "unsetenv",
+    "simplefilter",
+    "filterwarnings",
+    "resetwarnings",
+];
+
+/// A callee (`o.chdir`, `chdir`, `cd`) as the module path the file's imports give it
+/// (`os.chdir` after `import os as o`, `from os import chdir`, `from os import chdir as
+/// cd`); unchanged when no import names its first part. Read only for the last names of
+/// [`QUALIFIED_LAST`]: the imports anywhere in the file count.
+fn python_qualified_callee(callee: &str, at: Node<'_>, src: &str) -> String {
+    let (head, rest) = match callee.split_once('.') {
+        Some((h, r)) => (h, Some(r)),
+        None => (callee, None),
+    };
+    let last = callee.rsplit('.').next().unwrap_or(callee);
+    let is_setter = QUALIFIED_LAST.contains(&last);
+    // `from os import chdir as cd` then `cd(…)`: the alias's last name is not the setter's,
+    // but the file then says `as cd`.
+    if !is_setter && (rest.is_some() || !src.contains(&format!(" as {head}"))) {
+        return callee.to_owned();
+    }
+    let mut root = at;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let mut stack = vec![root];
+    let mut found: Option<String> = None;
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "import_statement" => {
+                for c in named_children(n) {
+                    let (module, alias) = match kind(c) {
+                        "aliased_import" => (
+                            c.child_by_field_name("name"),
+                            c.child_by_field_name("alias"),
+                        ),
+                        "dotted_name" => (Some(c), None),
+                        _ => continue,
+                    };
+                    let Some(module) = module.map(|m| compact_text(m, src)) else {
+                        continue;
+                    };
+                    let local = alias.map_or_else(
+                        || module.split('.').next().unwrap_or("").to_owned(),
+                        |a| text(a, src).to_owned(),
+                    );
+                    if local == head && alias.is_some() {
+                        found = Some(module);
+                    }
+                }
+            }
+            "import_from_statement" => {
+                let Some(module) = n
+                    .child_by_field_name("module_name")
+                    .map(|m| compact_text(m, src))
+                else {
+                    continue;
+                };
+                for c in named_children(n).into_iter().skip(1) {
+                    let (name, alias) = match kind(c) {
+                        "aliased_import" => (
+                            c.child_by_field_name("name"),
+                            c.child_by_field_name("alias"),
+                        ),
+                        "dotted_name" => (Some(c), None),
+                        _ => continue,
+                    };
+                    let Some(name) = name.map(|m| compact_text(m, src)) else {
+                        continue;
+                    };
+                    let local = alias.map_or_else(|| name.clone(), |a| text(a, src).to_owned());
+                    if local == head {
+                        found = Some(format!("{module}.{name}"));
+                    }
+                }
+            }
+            _ => stack.extend(named_children(n)),
+        }
+    }
+    match (found, rest) {
+        (Some(q), Some(r)) => format!("{q}.{r}"),
+        (Some(q), None) if QUALIFIED_LAST.contains(&q.rsplit('.').next().unwrap_or("")) => q,
+        _ => callee.to_owned(),
+    }
+}
+
 /// A call of a [`PROCESS_SETTERS`] function that sets nothing: `locale.setlocale(category)`
 /// (or with `None`) returns the current setting.
 fn python_process_query(n: Node<'_>, src: &str) -> bool {
     let Some(f) = n.child_by_field_name("function") else {
         return false;
     };
-    if compact_text(f, src) != "locale.setlocale" {
+    if python_qualified_callee(&compact_text(f, src), n, src) != "locale.setlocale" {
         return false;
     }
     let args: Vec<Node<'_>> = n
@@ -6740,7 +6847,11 @@ fn python_process_query(n: Node<'_>, src: &str) -> bool {
 fn python_process_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
     // Each setter call: its callee and last argument.
     let scan = put_back_scan(body, src, |n| {
-        let callee = compact_text(n.child_by_field_name("function")?, src);
+        let callee = python_qualified_callee(
+            &compact_text(n.child_by_field_name("function")?, src),
+            n,
+            src,
+        );
         if python_process_query(n, src) {
             return None;
         }

@@ -1306,6 +1306,11 @@ fn process_state_set_and_left_is_refused() {
         // silences a warning a later test runs into as an error (`-W error`).
         "import unittest\nimport warnings\n\n\nclass TestQuiet(unittest.TestCase):\n    def test_quiet(self):\n        warnings.simplefilter('ignore')\n",
         "import unittest\nfrom warnings import filterwarnings\n\n\nclass TestQuiet(unittest.TestCase):\n    def test_quiet(self):\n        filterwarnings('ignore', category=DeprecationWarning)\n",
+        // Under another name: an alias of the module, the function imported by name.
+        "def test_cwd():\n    import os as o\n    o.chdir('/')\n",
+        "def test_cwd():\n    from os import chdir\n    chdir('/')\n",
+        "def test_cwd():\n    from os import chdir as cd\n    cd('/')\n",
+        "import unittest\nimport warnings as w\n\n\nclass TestQuiet(unittest.TestCase):\n    def test_quiet(self):\n        w.simplefilter('ignore')\n",
         // Asked, then set and left.
         "def test_locale():\n    old = locale.setlocale(locale.LC_ALL)\n    locale.setlocale(locale.LC_ALL, 'C')\n",
         // Set back to something else than what was saved, or saved after it was set.
@@ -1337,6 +1342,8 @@ fn process_state_set_and_left_is_refused() {
         // in a file only pytest runs (it puts the filters back after each test).
         "import unittest\nimport warnings\n\n\nclass TestQuiet(unittest.TestCase):\n    def test_quiet(self):\n        with warnings.catch_warnings():\n            warnings.simplefilter('ignore')\n            assert True\n",
         "import warnings\n\n\ndef test_quiet():\n    warnings.simplefilter('ignore')\n",
+        // Put back under another name.
+        "def test_cwd():\n    import os as o\n    old = os.getcwd()\n    o.chdir('/')\n    try:\n        assert True\n    finally:\n        o.chdir(old)\n",
         // Only asked.
         "def test_locale():\n    assert locale.setlocale(locale.LC_ALL)\n    assert locale.setlocale(locale.LC_ALL, None)\n",
         "def test_locale():\n    old = locale.setlocale(locale.LC_ALL)\n    locale.setlocale(locale.LC_ALL, 'C')\n    try:\n        assert True\n    finally:\n        locale.setlocale(locale.LC_ALL, old)\n",
