@@ -6461,7 +6461,7 @@ fn expression_of(s: Node<'_>) -> Option<Node<'_>> {
 /// Whether the `try` statement `t` surely starts once the call `c` has run: `c` is a
 /// statement of the block that holds `t`, before it, and each statement between them cannot
 /// raise or leave the block: another call of the scan, or an assignment of a name, a literal
-/// or an attribute of a local (`old = root.level`). Anything else may raise (a call, a
+/// or an attribute of a local logger (`old = root.level`). Anything else may raise (a call, a
 /// subscript, `pytest.skip()`, an `assert`) or jump (`return`): the `finally` would not run
 /// and what the call set would outlive the test.
 fn runs_next<'t, T>(
@@ -6505,8 +6505,13 @@ fn runs_next<'t, T>(
                 return false;
             };
             v = o;
+            // A local logger's attribute (`old = root.level`): the code under test's module
+            // or object could run its own code when read (a module `__getattr__`, a property).
             if kind(v) == "identifier" {
-                return scan.bound.contains_key(text(v, src));
+                return scan
+                    .bound
+                    .get(text(v, src))
+                    .is_some_and(|(times, value, _)| *times == 1 && value.contains("getLogger("));
             }
         }
         matches!(

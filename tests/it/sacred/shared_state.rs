@@ -1323,6 +1323,7 @@ fn process_state_set_and_left_is_refused() {
         "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    for old in ['/tmp']:\n        pass\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
         // Set, then what may raise (a skip leaves the test skipped, not failed) before the
         // `try` whose `finally` puts it back.
+        "def test_cwd():\n    m = billing.pay\n    old = os.getcwd()\n    os.chdir('/')\n    x = m.RATE\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
         "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    billing.pay.total([])\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
         "def test_cwd():\n    old = os.getcwd()\n    os.chdir('/')\n    x = billing.pay.RATE\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
         "def test_cwd():\n    old = os.getcwd()\n    if os.sep:\n        os.chdir('/')\n        billing.pay.total([])\n    try:\n        assert True\n    finally:\n        os.chdir(old)\n",
