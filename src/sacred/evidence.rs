@@ -1437,7 +1437,7 @@ mod tests {
     }
 
     /// A work tree with a library package named `crate` and nothing else.
-    fn m(t: &LockedRef, c: &Case) -> Match {
+    fn crate_dir() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("src")).unwrap();
         std::fs::write(
@@ -1446,19 +1446,17 @@ mod tests {
         )
         .unwrap();
         std::fs::write(dir.path().join("src/lib.rs"), "").unwrap();
+        dir
+    }
+
+    fn m(t: &LockedRef, c: &Case) -> Match {
+        let dir = crate_dir();
         matches(t, c, &WorkTree::new(dir.path()))
     }
 
     #[test]
     fn an_isolated_run_holds_instances_of_locked_tests_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("src")).unwrap();
-        std::fs::write(
-            dir.path().join("Cargo.toml"),
-            "[package]\nname = \"crate\"\n",
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("src/lib.rs"), "").unwrap();
+        let dir = crate_dir();
         let tree = WorkTree::new(dir.path());
         let locked = vec![r("rust:src/lib.rs::tests::refund", "src/lib.rs")];
         let strangers = |cases: &[Case]| {

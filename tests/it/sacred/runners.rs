@@ -172,15 +172,20 @@ fn write_broken(repo: &TestRepo, esm: bool) {
     );
 }
 
-#[test]
-fn real_jest_with_jest_junit_proves_the_sacred_tests_or_refuses_them() {
-    let js = project(
+/// The Jest project: the CommonJS suite, and one other test outside the sacred path.
+fn jest_project() -> Js {
+    project(
         "jest",
         false,
         "{\"name\": \"shop\", \"private\": true}\n",
         &cjs(),
         "test('other', () => {\n  expect(1).toBe(1);\n});\n",
-    );
+    )
+}
+
+#[test]
+fn real_jest_with_jest_junit_proves_the_sacred_tests_or_refuses_them() {
+    let js = jest_project();
     let repo = &js.repo;
     // jest-junit writes the test at the top of the file as ` totals nothing`, the table's
     // cases as `refunds cases adds 1 and 2`, and a tagged template's at the top of the file
@@ -436,13 +441,7 @@ fn real_mocha_with_mocha_junit_reporter_proves_the_sacred_tests_or_refuses_them(
 /// filter leaves out is reported skipped, which is refused too.
 #[test]
 fn real_jest_isolated_runs_the_sacred_directory() {
-    let js = project(
-        "jest",
-        false,
-        "{\"name\": \"shop\", \"private\": true}\n",
-        &cjs(),
-        "test('other', () => {\n  expect(1).toBe(1);\n});\n",
-    );
+    let js = jest_project();
     let repo = &js.repo;
     // The paths go before the template's `--reporters`, which take every word after them.
     let isolated = |args: &str| {
