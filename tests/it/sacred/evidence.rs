@@ -1965,3 +1965,53 @@ fn sacred_select_names_a_mixins_test_under_the_subclasses_that_run_it() {
     let out = e.repo.gk(&["run", "test", "-v"]);
     assert_proven(&out, 1);
 }
+
+/// `go test -json` isolated: the locked test and its subtests alone are proven; another test
+/// of the package (an example too), or a test of the same name in another package, is
+/// refused.
+#[test]
+fn an_isolated_go_test_json_report_holds_the_locked_tests_alone() {
+    let e = setup(
+        &[
+            ("go.mod", "module example.com/shop\n\ngo 1.22\n"),
+            ("billing/pay_test.go", GO),
+        ],
+        "gates:\n  go-test:\n    run: |\n      mkdir -p reports\n      if [ -f ../report.in ]; then cp ../report.in reports/go-test.json; fi\n    stages: [ci]\nsacred:\n  paths: [\"billing/**\"]\n  evidence:\n    - { gate: go-test, go_test_json: reports/go-test.json, isolated: true }\n",
+    );
+    let run = |report: &str| {
+        std::fs::write(e.report_in(), report).unwrap();
+        e.repo.gk(&["run", "go-test", "-v"])
+    };
+    let refund = [
+        "{\"Action\":\"run\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund\"}",
+        "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund/case_1\"}",
+        "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund\",\"Elapsed\":0}",
+    ];
+    let end = "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\",\"Elapsed\":0.1}";
+    let mut lines: Vec<&str> = refund.to_vec();
+    lines.push(end);
+    assert_proven(&run(&go_events(&lines)), 1);
+    let mut lines: Vec<&str> = vec![
+        "{\"Action\":\"run\",\"Package\":\"example.com/shop/billing\",\"Test\":\"ExampleTotal\"}",
+        "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\",\"Test\":\"ExampleTotal\"}",
+    ];
+    lines.extend(refund);
+    lines.push(end);
+    assert_refused(
+        &run(&go_events(&lines)),
+        "example.com/shop/billing ExampleTotal",
+        "not-isolated",
+    );
+    let mut lines: Vec<&str> = refund.to_vec();
+    lines.push(end);
+    lines.push("{\"Action\":\"start\",\"Package\":\"example.com/shop/tax\"}");
+    lines.push("{\"Action\":\"run\",\"Package\":\"example.com/shop/tax\",\"Test\":\"TestRefund\"}");
+    lines
+        .push("{\"Action\":\"pass\",\"Package\":\"example.com/shop/tax\",\"Test\":\"TestRefund\"}");
+    lines.push("{\"Action\":\"pass\",\"Package\":\"example.com/shop/tax\"}");
+    assert_refused(
+        &run(&go_events(&lines)),
+        "example.com/shop/tax TestRefund",
+        "not-isolated",
+    );
+}
