@@ -2692,10 +2692,10 @@ fn js_put_back_in_finally<'t>(body: Node<'t>, src: &str) -> Vec<PutBackJs<'t>> {
 
 /// Whether the `try` statement `t` surely starts once the write `h` has run: `h` is a
 /// statement of the block that holds `t`, before it, with only declarations of names,
-/// literals and functions between, and writes of a name, a literal or a function to what
-/// the same `finally` puts back (`restored`) (nothing that may throw: a test skipped by a
-/// throw, mocha's `this.skip()`, Vitest's `ctx.skip()`, would leave the write in place).
-fn js_runs_next(h: Node<'_>, t: Node<'_>, restored: &[&str], src: &str) -> bool {
+/// literals and functions between (nothing that may throw: a test skipped by a throw,
+/// mocha's `this.skip()`, Vitest's `ctx.skip()`, would leave the write in place; a member
+/// written between may run a setter that does).
+fn js_runs_next(h: Node<'_>, t: Node<'_>) -> bool {
     let Some(block) = t.parent() else {
         return false;
     };
@@ -2748,26 +2748,17 @@ fn js_runs_next(h: Node<'_>, t: Node<'_>, restored: &[&str], src: &str) -> bool 
                 .iter()
                 .any(|c| kind(*c) == "template_substitution"))
     };
-    let restoring_write = |s: Node<'_>| {
-        kind(s) == "expression_statement"
-            && named_children(s).into_iter().next().is_some_and(|e| {
-                kind(e) == "assignment_expression"
-                    && js_write_target(e, src).is_some_and(|w| restored.contains(&w.as_str()))
-                    && e.child_by_field_name("right").is_some_and(inert)
-            })
-    };
     hi < ti
         && statements[hi + 1..ti].iter().all(|s| {
-            restoring_write(*s)
-                || matches!(kind(*s), "lexical_declaration" | "variable_declaration")
-                    && named_children(*s)
-                        .into_iter()
-                        .filter(|d| kind(*d) == "variable_declarator")
-                        .all(|d| {
-                            d.child_by_field_name("name")
-                                .is_some_and(|n| kind(n) == "identifier")
-                                && d.child_by_field_name("value").is_none_or(inert)
-                        })
+            matches!(kind(*s), "lexical_declaration" | "variable_declaration")
+                && named_children(*s)
+                    .into_iter()
+                    .filter(|d| kind(*d) == "variable_declarator")
+                    .all(|d| {
+                        d.child_by_field_name("name")
+                            .is_some_and(|n| kind(n) == "identifier")
+                            && d.child_by_field_name("value").is_none_or(inert)
+                    })
         })
 }
 
@@ -3866,19 +3857,13 @@ fn js_writes_beyond_locals_as<'t>(
             // Put back: written after the value was saved, and inside the `try` whose
             // `finally` puts it back, or just before it (`js_runs_next`).
             !restored.iter().any(|p| {
-                // What the same `finally` puts back: a write of it between is put back too.
-                let same_finally: Vec<&str> = restored
-                    .iter()
-                    .filter(|o| o.try_statement.id() == p.try_statement.id())
-                    .map(|o| o.target.as_str())
-                    .collect();
                 p.target == t
                     && h.start_byte() >= p.saved_at
                     && (p
                         .try_statement
                         .child_by_field_name("body")
                         .is_some_and(|b| inside(*h, b))
-                        || js_runs_next(*h, p.try_statement, &same_finally, src)
+                        || js_runs_next(*h, p.try_statement)
                         || inside(*h, p.statement))
             })
         });
@@ -6412,7 +6397,7 @@ fn put_backs<T>(
             // An assignment of the scan between the call and the `try` that this `finally`
             // puts back, of a value that runs nothing (`m.B = 2` before `finally: m.B = old`).
             let restored_between = |e: Node<'_>| {
-                kind(e) == "assignment"
+                python_sets_a_module_attribute(e, src)
                     && e.child_by_field_name("right").is_some_and(|r| {
                         matches!(
                             kind(r),
@@ -6429,7 +6414,7 @@ fn put_backs<T>(
                     && scan.calls.iter().any(|(x, w)| {
                         x.id() == e.id()
                             && scan.calls.iter().any(|(y, v)| {
-                                inside(*y, *f) && surely_reached(scan, *y, *f) && undoes(w, v)
+                                inside(*y, *f) && surely_reached(scan, *y, *f, src) && undoes(w, v)
                             })
                     })
             };
@@ -6439,7 +6424,9 @@ fn put_backs<T>(
             let found: Vec<usize> = scan
                 .calls
                 .iter()
-                .filter(|(n, w)| inside(*n, *f) && surely_reached(scan, *n, *f) && undoes(what, w))
+                .filter(|(n, w)| {
+                    inside(*n, *f) && surely_reached(scan, *n, *f, src) && undoes(what, w)
+                })
                 .map(|(n, _)| n.id())
                 .collect();
             if !found.is_empty() {
@@ -6534,10 +6521,10 @@ fn runs_next<'t, T>(
 
 /// Whether `n`, a call or assignment of `scan` inside the `finally` clause `f`, surely runs
 /// when the `finally` does: it is a statement of the clause's own block (not under an `if`,
-/// a loop or a nested `try`), and each statement before it is another call or assignment of
-/// the scan (another put-back), so that nothing before it may raise, `return`, `break` or
-/// `continue` out of the clause.
-fn surely_reached<'t, T>(scan: &PutBackScan<'t, T>, n: Node<'t>, f: Node<'t>) -> bool {
+/// a loop or a nested `try`), and each statement before it is another call of the scan, or
+/// an assignment of it to a module's attribute (another put-back), so that nothing before it
+/// may raise, `return`, `break` or `continue` out of the clause.
+fn surely_reached<'t, T>(scan: &PutBackScan<'t, T>, n: Node<'t>, f: Node<'t>, src: &str) -> bool {
     let Some(block) = named_children(f).into_iter().find(|c| kind(*c) == "block") else {
         return false;
     };
@@ -6552,7 +6539,50 @@ fn surely_reached<'t, T>(scan: &PutBackScan<'t, T>, n: Node<'t>, f: Node<'t>) ->
         return false;
     };
     statements[..pos].iter().all(|s| {
-        expression_of(*s).is_some_and(|e| scan.calls.iter().any(|(c, _)| c.id() == e.id()))
+        expression_of(*s).is_some_and(|e| {
+            (kind(e) == "call" || python_sets_a_module_attribute(e, src))
+                && scan.calls.iter().any(|(c, _)| c.id() == e.id())
+        })
+    })
+}
+
+/// Whether `e` is an assignment to an attribute or item of a module the file imports
+/// (`import os` … `os.sep = old`, `import billing.pay` … `billing.pay.RATE = 0`): setting it
+/// runs no code. An attribute of any other object may run a setter its class defines, which
+/// may raise (skip the test) before the statements after it.
+fn python_sets_a_module_attribute(e: Node<'_>, src: &str) -> bool {
+    if kind(e) != "assignment" {
+        return false;
+    }
+    let Some(mut t) = e.child_by_field_name("left") else {
+        return false;
+    };
+    if !matches!(kind(t), "attribute" | "subscript") {
+        return false;
+    }
+    while let Some(o) = t
+        .child_by_field_name("object")
+        .or_else(|| t.child_by_field_name("value"))
+    {
+        t = o;
+    }
+    if kind(t) != "identifier" {
+        return false;
+    }
+    let root = text(t, src);
+    let mut module = e;
+    while let Some(p) = module.parent() {
+        module = p;
+    }
+    named_children(module).into_iter().any(|s| {
+        kind(s) == "import_statement"
+            && named_children(s).into_iter().any(|c| match kind(c) {
+                "dotted_name" => text(c, src).split('.').next() == Some(root),
+                "aliased_import" => c
+                    .child_by_field_name("alias")
+                    .is_some_and(|a| text(a, src) == root),
+                _ => false,
+            })
     })
 }
 
