@@ -15,6 +15,8 @@
 # - Jest with jest-junit, Vitest, AVA and tap-junit, mocha and mocha-junit-reporter, pinned by tests/runners/package-lock.json
 #   (`npm ci`, through scripts/install-agents.sh): the sacred-evidence tests read their reports;
 # - cargo-nextest (`cargo install`, when missing): a sacred-evidence test runs it for real;
+# - Go (the system's `golang-go` package, when `go` is missing): the sacred-evidence tests run
+#   the real `go test -json`;
 # Everything is skipped when already there, so a second run starts the tests at once.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,6 +61,9 @@ if ! command -v cargo-nextest >/dev/null 2>&1; then
   echo "test.sh: installing cargo-nextest" >&2
   cargo install --locked cargo-nextest
 fi
+
+# ... and a real `go test -json`.
+command -v go >/dev/null 2>&1 || apt_install golang-go
 
 tools=${GATEKEEPER_TEST_TOOLS:-$root/target/test-tools}
 venv="$tools/venv"

@@ -35,7 +35,7 @@ pub enum SacredCommand {
 /// Which runner's arguments to print.
 #[derive(Debug, clap::Args)]
 pub struct SelectArgs {
-    /// `pytest` (node ids) or `nextest` (`-E` filtersets).
+    /// `pytest` (node ids), `nextest` (`-E` filtersets) or `go` (packages and `-run`).
     #[arg(value_enum)]
     pub runner: sacred::evidence::Selector,
 }

@@ -431,6 +431,19 @@ fn judge(
         // always counts, and never hides a run under the test's own class.
         let mut instances = if exact.is_empty() { loose } else { exact };
         instances.extend(inherited);
+        // `go test` reports a test whose subtests all skipped as passed: its own entry proves
+        // no check ran. Where the report holds subtests, only the innermost entries count.
+        if members[0].lang == "go" {
+            let all = instances.clone();
+            instances.retain(|c| {
+                !all.iter().any(|d| {
+                    d.classname == c.classname
+                        && d.name.len() > c.name.len()
+                        && d.name.starts_with(&c.name)
+                        && d.name.as_bytes()[c.name.len()] == b'/'
+                })
+            });
+        }
         let id = &members[0].id;
         if let Some(f) = verdict(id, &instances, pattern)
             .or_else(|| every_case(members[0], &instances, tree.root(), pattern))
@@ -666,6 +679,9 @@ pub enum Selector {
     Pytest,
     /// cargo nextest filtersets (`-E binary_id(pay::refunds)&test(=refund_is_exact)`).
     Nextest,
+    /// `go test` packages and a `-run` pattern (`./billing -run ^(TestRefund)$`), relative to
+    /// the directory of the `go.mod` of the locked tests.
+    Go,
 }
 
 /// The arguments that make `runner` run exactly the locked tests of the languages it runs,
@@ -673,6 +689,9 @@ pub enum Selector {
 /// written: no such locked test, or a Rust test whose test binary cannot be read.
 pub fn selection(root: &Path, locked: &[LockedRef], runner: Selector) -> Result<Vec<String>> {
     let tree = WorkTree::new(root);
+    if runner == Selector::Go {
+        return go_selection(&tree, locked);
+    }
     let mut out: Vec<String> = Vec::new();
     for t in locked {
         let args: Vec<String> = match runner {
@@ -712,10 +731,68 @@ pub fn selection(root: &Path, locked: &[LockedRef], runner: Selector) -> Result<
         let what = match runner {
             Selector::Pytest => "Python",
             Selector::Nextest => "Rust",
+            Selector::Go => "Go",
         };
         bail!("`{LOCK_PATH}` locks no {what} test: there is nothing to select");
     }
     Ok(out)
+}
+
+/// `go test`'s arguments for the locked Go tests: each package directory that holds one
+/// (`./billing`, `.` for the module's own directory), relative to the directory of its
+/// `go.mod`, then `-run` and one pattern that matches exactly the locked tests' names
+/// (`^(TestA|TestB)$`; a subtest runs with its test). `go test` runs from that directory, so
+/// the locked tests must all be of one module. `-run` matches by name in every package it is
+/// given: a test of a selected package that has a locked test's name runs too, and an
+/// isolated run refuses it.
+fn go_selection(tree: &WorkTree, locked: &[LockedRef]) -> Result<Vec<String>> {
+    let mut module: Option<String> = None;
+    let mut packages: Vec<String> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for t in locked.iter().filter(|t| t.lang == "go") {
+        let dir = t.file.rsplit_once('/').map_or("", |(d, _)| d);
+        let Some(root) = tree.go_module_dir(dir) else {
+            bail!(
+                "cannot tell which Go module `{}` belongs to: no `go.mod` above it",
+                t.file
+            );
+        };
+        match &module {
+            Some(m) if *m != root => bail!(
+                "the locked Go tests are in two modules (`{}` and `{}`): one `go test` runs one module's packages; lock each module's tests in its own repository or run them by hand",
+                display_dir(m),
+                display_dir(&root)
+            ),
+            _ => module = Some(root.clone()),
+        }
+        let rel = Path::new(dir)
+            .strip_prefix(&root)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let package = if rel.is_empty() {
+            ".".to_owned()
+        } else {
+            format!("./{rel}")
+        };
+        if !packages.contains(&package) {
+            packages.push(package);
+        }
+        if !names.contains(&t.name.as_str()) {
+            names.push(&t.name);
+        }
+    }
+    if names.is_empty() {
+        bail!("`{LOCK_PATH}` locks no Go test: there is nothing to select");
+    }
+    let mut out = packages;
+    out.push("-run".to_owned());
+    out.push(format!("^({})$", names.join("|")));
+    Ok(out)
+}
+
+/// A directory relative to the root, as a message names it.
+fn display_dir(dir: &str) -> &str {
+    if dir.is_empty() { "." } else { dir }
 }
 
 /// The pytest node ids that run a locked Python test: its own, and for a method, the same

@@ -235,6 +235,23 @@ impl WorkTree {
         })
     }
 
+    /// The directory (relative to the root, `""` for the root) of the `go.mod` nearest above
+    /// `dir` that names a module.
+    pub fn go_module_dir(&self, dir: &str) -> Option<String> {
+        let mut d = PathBuf::from(dir);
+        loop {
+            if let Ok(text) = std::fs::read_to_string(self.root.join(&d).join("go.mod")) {
+                return text
+                    .lines()
+                    .any(|l| l.trim().starts_with("module "))
+                    .then(|| d.to_string_lossy().into_owned());
+            }
+            if !d.pop() {
+                return None;
+            }
+        }
+    }
+
     /// The import path of the Go package in `dir` (relative to the root), when a `go.mod`
     /// above it says.
     pub fn go_import_path(&self, dir: &str) -> Option<String> {

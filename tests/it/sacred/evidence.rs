@@ -479,6 +479,22 @@ fn go_test_json_maps_package_and_subtests() {
     ]);
     // The gate itself passed (exit 0), but the report says the test failed.
     assert_refused(&run(&sub_failed), id, "failed-at-runtime");
+    // One subtest skipped, another passed: it ran. Every subtest skipped: `go test` reports
+    // the test itself as passed, but no check ran.
+    let one_skipped = go_events(&[
+        "{\"Action\":\"skip\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund/case_1\"}",
+        "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund/case_2\"}",
+        "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund\"}",
+        "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\"}",
+    ]);
+    assert_proven(&run(&one_skipped), 1);
+    let all_skipped = go_events(&[
+        "{\"Action\":\"skip\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund/case_1\"}",
+        "{\"Action\":\"skip\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund/case_1/deep\"}",
+        "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\",\"Test\":\"TestRefund\"}",
+        "{\"Action\":\"pass\",\"Package\":\"example.com/shop/billing\"}",
+    ]);
+    assert_refused(&run(&all_skipped), id, "skipped-at-runtime");
     // A build failure: the package ends without running the test.
     let build_failed = "{\"ImportPath\":\"example.com/shop/billing [example.com/shop/billing.test]\",\"Action\":\"build-fail\"}\n{\"Action\":\"start\",\"Package\":\"example.com/shop/billing\"}\n{\"Action\":\"fail\",\"Package\":\"example.com/shop/billing\",\"FailedBuild\":\"example.com/shop/billing [example.com/shop/billing.test]\"}\n";
     assert_refused(&run(build_failed), id, "not-run");
@@ -2014,4 +2030,156 @@ fn an_isolated_go_test_json_report_holds_the_locked_tests_alone() {
         "example.com/shop/tax TestRefund",
         "not-isolated",
     );
+}
+
+const GO_PAY: &str = "package billing\n\nfunc Refund(x int) int { return x }\n";
+const GO_PAY_TEST: &str = "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefund(t *testing.T) {\n\tfor _, x := range []int{0, 10} {\n\t\tt.Run(\"case\", func(t *testing.T) {\n\t\t\tif Refund(x) != x {\n\t\t\t\tt.Fatal(\"wrong\")\n\t\t\t}\n\t\t})\n\t}\n}\n\nfunc TestOther(t *testing.T) {\n\tif Refund(1) != 1 {\n\t\tt.Fatal(\"other\")\n\t}\n}\n";
+
+/// A Go module `example.com/shop` whose package `billing` holds the sacred `TestRefund`
+/// (with subtests) and `TestOther`, and a package `tax` with a test of its own, locked; the
+/// gate `go-test` runs the real `go test -json` with `ARGS`.
+fn real_go_module(args: &str, isolated: bool) -> Ev {
+    let go = crate::common::required_tool("go");
+    let args = args.replace("{gk}", &crate::common::bin().display().to_string());
+    let config = format!(
+        "gates:\n  go-test:\n    run: mkdir -p reports && {} test -json {args} > reports/go-test.json\n    stages: [ci]\n    timeout: 10m\nsacred:\n  evidence:\n    - {{ gate: go-test, go_test_json: reports/go-test.json, isolated: {isolated} }}\n",
+        go.display()
+    );
+    setup(
+        &[
+            ("go.mod", "module example.com/shop\n\ngo 1.19\n"),
+            ("billing/pay.go", GO_PAY),
+            ("billing/pay_test.go", GO_PAY_TEST),
+            (
+                "tax/tax_test.go",
+                "package tax\n\nimport \"testing\"\n\nfunc TestRate(t *testing.T) {}\n",
+            ),
+        ],
+        &config,
+    )
+}
+
+/// The real `go test -json`: its report proves the sacred test; a `func init()` that exits
+/// with status 0 in another test file of the package (the gate still passes, and `go test`
+/// prints `ok`) leaves the test unrun, which is refused.
+#[test]
+fn real_go_test_json_proves_the_sacred_test_or_refuses_it() {
+    let e = real_go_module("./...", false);
+    let out = e.repo.gk(&["run", "go-test", "-v"]);
+    assert_proven(&out, 1);
+    e.repo.write(
+        "billing/zz_test.go",
+        "package billing\n\nimport \"os\"\n\nfunc init() { os.Exit(0) }\n",
+    );
+    let out = e.repo.gk(&["run", "go-test"]);
+    assert_refused(&out, "go:billing/pay_test.go::TestRefund", "not-run");
+    // `TestMain` that never calls `m.Run()`: the same.
+    e.repo.write(
+        "billing/zz_test.go",
+        "package billing\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nfunc TestMain(m *testing.M) { os.Exit(0) }\n",
+    );
+    let out = e.repo.gk(&["run", "go-test"]);
+    assert_refused(&out, "go:billing/pay_test.go::TestRefund", "not-run");
+    // A subtest skipped at run time.
+    e.repo.write(
+        "billing/zz_test.go",
+        "package billing\n\nimport \"testing\"\n\nfunc TestMain(m *testing.M) {\n\tskip = true\n\tm.Run()\n}\n",
+    );
+    e.repo
+        .write("billing/pay.go", format!("{GO_PAY}\nvar skip bool\n"));
+    e.repo.write(
+        "billing/pay_test.go",
+        GO_PAY_TEST.replace(
+            "\t\t\tif Refund",
+            "\t\t\tif skip {\n\t\t\t\tt.Skip(\"later\")\n\t\t\t}\n\t\t\tif Refund",
+        ),
+    );
+    let out = e.repo.gk(&["run", "go-test"]);
+    assert_refused(
+        &out,
+        "go:billing/pay_test.go::TestRefund",
+        "skipped-at-runtime",
+    );
+}
+
+/// `gatekeeper sacred select go` names the packages and a `-run` pattern of the locked
+/// tests; the real `go test -json` run with them is isolated and proves the test, while a
+/// run of every package is refused for the other tests it holds.
+#[test]
+fn an_isolated_real_go_test_run_holds_the_locked_tests_alone() {
+    let e = real_go_module("./...", true);
+    let out = e.repo.gk(&["run", "go-test"]);
+    assert_refused(&out, "example.com/shop/billing TestOther", "not-isolated");
+    assert_refused(&out, "example.com/shop/tax TestRate", "not-isolated");
+
+    let out = e.repo.gk(&["sacred", "select", "go"]);
+    assert_success(&out, "select go");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "./billing\n-run\n^(TestRefund)$\n"
+    );
+    let out = e.repo.gk(&["--format", "json", "sacred", "select", "go"]);
+    assert_success(&out, "select go as JSON");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        v["args"],
+        serde_json::json!(["./billing", "-run", "^(TestRefund)$"])
+    );
+
+    let e = real_go_module("$({gk} sacred select go)", true);
+    let out = e.repo.gk(&["run", "go-test", "-v"]);
+    assert_proven(&out, 1);
+    // A test of another selected package with a locked test's name runs too: refused.
+    let e = setup(
+        &[
+            ("go.mod", "module example.com/shop\n\ngo 1.19\n"),
+            ("billing/pay.go", GO_PAY),
+            ("billing/pay_test.go", GO_PAY_TEST),
+            (
+                "tax/tax_test.go",
+                "package tax\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRate(t *testing.T) {}\n\nfunc TestRefund(t *testing.T) {}\n",
+            ),
+        ],
+        &String::from_utf8(e.repo.read("gatekeeper.yml")).expect("utf-8"),
+    );
+    let out = e.repo.gk(&["sacred", "select", "go"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "./billing\n./tax\n-run\n^(TestRefund|TestRate)$\n"
+    );
+    let out = e.repo.gk(&["run", "go-test"]);
+    assert_refused(&out, "example.com/shop/tax TestRefund", "not-isolated");
+}
+
+/// Locked Go tests of two modules cannot be run by one `go test`: `select go` says so
+/// (exit 3), as it does when no Go test is locked.
+#[test]
+fn sacred_select_go_refuses_two_modules_and_no_go_test() {
+    let e = setup(
+        &[
+            ("a/go.mod", "module example.com/a\n\ngo 1.19\n"),
+            (
+                "a/pay/pay_test.go",
+                "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestA(t *testing.T) {}\n",
+            ),
+            ("b/go.mod", "module example.com/b\n\ngo 1.19\n"),
+            (
+                "b/b_test.go",
+                "package b\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestB(t *testing.T) {}\n",
+            ),
+        ],
+        "gates: {}\n",
+    );
+    let out = e.repo.gk(&["sacred", "select", "go"]);
+    assert_code(&out, 3, "two modules");
+    assert!(out.stdout.is_empty(), "{}", text(&out));
+    assert!(
+        text(&out).contains("the locked Go tests are in two modules (`a` and `b`)"),
+        "{}",
+        text(&out)
+    );
+    let e = python();
+    let out = e.repo.gk(&["sacred", "select", "go"]);
+    assert_code(&out, 3, "nothing to select");
+    assert!(text(&out).contains("locks no Go test"), "{}", text(&out));
 }
