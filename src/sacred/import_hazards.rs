@@ -6777,8 +6777,21 @@ const QUALIFIED_LAST: &[&str] = &[
 /// A callee (`o.chdir`, `chdir`, `cd`) as the module path the file's imports give it
 /// (`os.chdir` after `import os as o`, `from os import chdir`, `from os import chdir as
 /// cd`); unchanged when no import names its first part. Read only for the last names of
-/// [`QUALIFIED_LAST`]: the imports anywhere in the file count.
+/// [`QUALIFIED_LAST`]: the imports anywhere in the file count. A name bound anywhere in the
+/// file to such a function (`cd = os.chdir`, `cd = move`, `(cd := os.chdir)`, `go =
+/// functools.partial(os.chdir, "/")`) is that function too.
 fn python_qualified_callee(callee: &str, at: Node<'_>, src: &str) -> String {
+    qualified_callee(callee, at, src, 4)
+}
+
+/// [`python_qualified_callee`], following at most `depth` assignments from name to name.
+fn qualified_callee(callee: &str, at: Node<'_>, src: &str, depth: u8) -> String {
+    // `(cd := os.chdir)(…)`: the walrus's value is called.
+    if let Some(inner) = callee.strip_prefix('(').and_then(|c| c.strip_suffix(')'))
+        && let Some((_, value)) = inner.split_once(":=")
+    {
+        return qualified_callee(value.trim(), at, src, depth);
+    }
     let (head, rest) = match callee.split_once('.') {
         Some((h, r)) => (h, Some(r)),
         None => (callee, None),
@@ -6786,8 +6799,12 @@ fn python_qualified_callee(callee: &str, at: Node<'_>, src: &str) -> String {
     let last = callee.rsplit('.').next().unwrap_or(callee);
     let is_setter = QUALIFIED_LAST.contains(&last);
     // `from os import chdir as cd` then `cd(…)`: the alias's last name is not the setter's,
-    // but the file then says `as cd`.
-    if !is_setter && (rest.is_some() || !src.contains(&format!(" as {head}"))) {
+    // but the file then says `as cd`; or it binds `cd` by an assignment.
+    let bound = depth > 0
+        && [" =", "=", " :=", ":="]
+            .iter()
+            .any(|op| src.contains(&format!("{head}{op}")));
+    if !is_setter && (rest.is_some() || !(src.contains(&format!(" as {head}")) || bound)) {
         return callee.to_owned();
     }
     let mut root = at;
@@ -6845,6 +6862,27 @@ fn python_qualified_callee(callee: &str, at: Node<'_>, src: &str) -> String {
                     }
                 }
             }
+            "assignment" | "named_expression" if depth > 0 => {
+                let (left, right) = if kind(n) == "assignment" {
+                    (
+                        n.child_by_field_name("left"),
+                        n.child_by_field_name("right"),
+                    )
+                } else {
+                    (
+                        n.child_by_field_name("name"),
+                        n.child_by_field_name("value"),
+                    )
+                };
+                if let (Some(left), Some(right)) = (left, right)
+                    && kind(left) == "identifier"
+                    && text(left, src) == head
+                    && let Some(q) = bound_setter(right, src, depth - 1)
+                {
+                    found = Some(q);
+                }
+                stack.extend(named_children(n));
+            }
             _ => stack.extend(named_children(n)),
         }
     }
@@ -6853,6 +6891,33 @@ fn python_qualified_callee(callee: &str, at: Node<'_>, src: &str) -> String {
         (Some(q), None) if QUALIFIED_LAST.contains(&q.rsplit('.').next().unwrap_or("")) => q,
         _ => callee.to_owned(),
     }
+}
+
+/// The setter of [`QUALIFIED_LAST`] an assignment's value is (`os.chdir`, `o.chdir`,
+/// another name bound to one, `functools.partial(os.chdir, …)`), qualified.
+fn bound_setter(value: Node<'_>, src: &str, depth: u8) -> Option<String> {
+    let named = match kind(value) {
+        "identifier" | "attribute" => value,
+        "call" => {
+            let f = value.child_by_field_name("function")?;
+            let callee = qualified_callee(&compact_text(f, src), f, src, depth);
+            if !matches!(callee.as_str(), "functools.partial" | "partial") {
+                return None;
+            }
+            let first = value
+                .child_by_field_name("arguments")
+                .and_then(|a| named_children(a).into_iter().next())?;
+            if !matches!(kind(first), "identifier" | "attribute") {
+                return None;
+            }
+            first
+        }
+        _ => return None,
+    };
+    let q = qualified_callee(&compact_text(named, src), named, src, depth);
+    QUALIFIED_LAST
+        .contains(&q.rsplit('.').next().unwrap_or(""))
+        .then_some(q)
 }
 
 /// A call of a [`PROCESS_SETTERS`] function that sets nothing: `locale.setlocale(category)`

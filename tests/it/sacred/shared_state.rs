@@ -1314,6 +1314,16 @@ fn process_state_set_and_left_is_refused() {
         "def test_cwd():\n    from os import chdir\n    chdir('/')\n",
         "def test_cwd():\n    from os import chdir as cd\n    cd('/')\n",
         "import unittest\nimport warnings as w\n\n\nclass TestQuiet(unittest.TestCase):\n    def test_quiet(self):\n        w.simplefilter('ignore')\n",
+        // Bound to another name by an assignment, at the top of the file or in the test,
+        // through another alias, a walrus, or `functools.partial`.
+        "cd = os.chdir\n\n\ndef test_cwd():\n    cd('/')\n",
+        "def test_cwd():\n    cd = os.chdir\n    cd('/')\n",
+        "import os as o\nmove = o.chdir\ncd = move\n\n\ndef test_cwd():\n    cd('/')\n",
+        "def test_cwd():\n    (cd := os.chdir)('/')\n",
+        "def test_cwd():\n    if (cd := os.chdir):\n        cd('/')\n",
+        "import functools\n\n\ndef test_cwd():\n    go_root = functools.partial(os.chdir, '/')\n    go_root()\n",
+        "from functools import partial\nquiet = partial(logging.disable, logging.CRITICAL)\n\n\ndef test_quiet():\n    quiet()\n",
+        "import unittest\nimport warnings\n\nsf = warnings.simplefilter\n\n\nclass TestQuiet(unittest.TestCase):\n    def test_quiet(self):\n        sf('ignore')\n",
         // Asked, then set and left.
         "def test_locale():\n    old = locale.setlocale(locale.LC_ALL)\n    locale.setlocale(locale.LC_ALL, 'C')\n",
         // Set back to something else than what was saved, or saved after it was set.
@@ -1348,6 +1358,9 @@ fn process_state_set_and_left_is_refused() {
         "import warnings\n\n\ndef test_quiet():\n    warnings.simplefilter('ignore')\n",
         // Put back under another name.
         "def test_cwd():\n    import os as o\n    old = os.getcwd()\n    o.chdir('/')\n    try:\n        assert True\n    finally:\n        o.chdir(old)\n",
+        "cd = os.chdir\n\n\ndef test_cwd():\n    old = os.getcwd()\n    cd('/')\n    try:\n        assert True\n    finally:\n        cd(old)\n",
+        // A name bound to something else.
+        "cd = os.getcwd\n\n\ndef test_cwd():\n    assert cd()\n",
         // Only asked.
         "def test_locale():\n    assert locale.setlocale(locale.LC_ALL)\n    assert locale.setlocale(locale.LC_ALL, None)\n",
         "def test_locale():\n    old = locale.setlocale(locale.LC_ALL)\n    locale.setlocale(locale.LC_ALL, 'C')\n    try:\n        assert True\n    finally:\n        locale.setlocale(locale.LC_ALL, old)\n",
