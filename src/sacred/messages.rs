@@ -184,9 +184,11 @@ fn split(text: &str) -> Split<'_> {
     if let Some((cond, report)) = text.split_once(" => ") {
         if let Some((recv, rest)) = report.split_once('.') {
             let method = rest.split('(').next().unwrap_or(rest);
+            // `Fatal` is `Error` that also stops the test: either way the test fails, and a
+            // failed test stays failed whatever runs after (a later `t.Skip` included), so
+            // the two check the same thing.
             let kind = match method {
-                "Error" | "Errorf" => Some("Error"),
-                "Fatal" | "Fatalf" => Some("Fatal"),
+                "Error" | "Errorf" | "Fatal" | "Fatalf" => Some("Error"),
                 _ => None,
             };
             if let Some(k) = kind
@@ -709,7 +711,16 @@ mod tests {
             w("if got!=1 => t.Errorf(\"got %d\",got)"),
             "if got!=1 => t.Error"
         );
-        assert_eq!(w("if got!=1 => t.Fatal(\"x\")"), "if got!=1 => t.Fatal");
+        assert_eq!(w("if got!=1 => t.Fatal(\"x\")"), "if got!=1 => t.Error");
+        // Another receiver or condition is another check.
+        assert_ne!(
+            w("if got!=1 => t.Fatal(\"x\")"),
+            w("if got!=2 => t.Error(\"x\")")
+        );
+        assert_ne!(
+            w("if got!=1 => t.Fatal(\"x\")"),
+            w("if got!=1 => b.Error(\"x\")")
+        );
         assert_eq!(w("if got!=1 => helper(t)"), "if got!=1 => helper(t)");
         assert_eq!(w("self.fail(f\"bad {i}\")"), "self.fail()");
         assert_eq!(w("pytest.fail(\"bad\",pytrace=False)"), "pytest.fail()");

@@ -1871,3 +1871,29 @@ fn a_method_promoted_from_an_embedded_struct_is_locked() {
     );
     l.assert_refused("rebound", "go:pay/total_test.go::TestTotal");
 }
+
+/// A test refused for what another file of its package's `init` now does stays refused when
+/// its file is read once more with its own text rewritten (its table loop written out per
+/// row, a helper's call written out): that reading is of the file alone, and answers only
+/// what its body says.
+#[test]
+fn a_rewritten_reading_of_the_file_does_not_answer_another_files_init() {
+    let sibling = "package billing\n\nfunc init() {\n\t_ = 2\n}\n";
+    for test in [
+        "package billing\n\nimport \"testing\"\n\nfunc TestTotal(t *testing.T) {\n\tfor _, c := range []struct {\n\t\txs   []int\n\t\twant int\n\t}{{[]int{1, 2, 3}, 6}} {\n\t\tif Total(c.xs) != c.want {\n\t\t\tt.Fatal(\"bad\")\n\t\t}\n\t}\n}\n",
+        "package billing\n\nimport \"testing\"\n\nfunc check(got int, t *testing.T) {\n\tif got != 6 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n\nfunc TestTotal(t *testing.T) {\n\tcheck(Total([]int{1, 2, 3}), t)\n}\n",
+    ] {
+        let l = super::locked(&[
+            (STARTS_FILE, test),
+            ("tests/billing/init_test.go", sibling),
+            ("tests/billing/total.go", TOTAL_GO),
+            ("go.mod", "module x\n\ngo 1.21\n"),
+        ]);
+        l.edit(
+            "tests/billing/init_test.go",
+            sibling,
+            &[("\t_ = 2\n", "\tTotal = func(xs []int) int { return 6 }\n")],
+        );
+        l.assert_refused("rebound", STARTS_ID);
+    }
+}

@@ -343,6 +343,7 @@ mod commands;
 mod computed;
 mod evidence;
 mod go;
+mod inlined;
 mod js;
 mod js_import;
 mod moved;

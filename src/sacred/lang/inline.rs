@@ -1,0 +1,985 @@
+//! A file read with the calls of its own helper functions written out in place (Go and
+//! Python): `expectSuccess(output, err, t)` becomes the helper's checks with `output`,
+//! `err` and `t` in place of its parameters, and `c := getCommand(NoArgs, false)` becomes
+//! the helper's statements ending in `c := &Command{…}`. A test whose checks moved into a
+//! helper reads, so, as it did before, and is compared with its lock that way.
+//!
+//! **Invariant:** a call is written out only when the reading means what the call does:
+//! - the helper is a plain function of the file's top level, defined once and bound by
+//!   nothing else there (no decorator, no `async`, no generator, no type parameters, no
+//!   named results, no variadic, default or keyword parameter), called by its plain name,
+//!   with one argument per parameter, from a function that binds no name of that name;
+//! - its body runs straight through to its end: no `return` but, for a call whose value is
+//!   bound (`x = h(…)`, `x := h(…)`), one last `return E`; no `defer`, `go`, `goto`, label,
+//!   `global`, `nonlocal`, `yield` or `await`; it assigns to no parameter nor takes one's
+//!   address;
+//! - an argument is a name or a literal (evaluating it twice, or later, changes nothing),
+//!   or it is used once, in the helper's first statement, which calls nothing else (so it
+//!   is still evaluated first);
+//! - no name the helper binds is a name of the calling function (the returned local is
+//!   renamed to the call's target), and no other name the helper reads is one the calling
+//!   function binds (it would then read the caller's local instead of what the helper
+//!   reads).
+//!
+//! A branch on a literal `true`/`false` left by an argument is then written as the branch
+//! taken. Anything else is left as the call, which the check compares as written.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use super::super::analysis::{kind, named_children, text};
+use super::Lang;
+
+/// The node kinds and spellings of one language, as this reading needs them.
+struct Grammar {
+    lang: Lang,
+    function: &'static str,
+    call: &'static str,
+    literals: &'static [&'static str],
+    /// Statements that leave the helper before its end or outlive it.
+    forbidden: &'static [&'static str],
+    /// Kinds whose inside is another function (its own `return`s).
+    nested_functions: &'static [&'static str],
+    true_literal: &'static str,
+    false_literal: &'static str,
+}
+
+const GO: Grammar = Grammar {
+    lang: Lang::Go,
+    function: "function_declaration",
+    call: "call_expression",
+    literals: &[
+        "interpreted_string_literal",
+        "raw_string_literal",
+        "int_literal",
+        "float_literal",
+        "imaginary_literal",
+        "rune_literal",
+        "true",
+        "false",
+        "nil",
+    ],
+    forbidden: &[
+        "defer_statement",
+        "go_statement",
+        "goto_statement",
+        "labeled_statement",
+        "fallthrough_statement",
+    ],
+    nested_functions: &["func_literal"],
+    true_literal: "true",
+    false_literal: "false",
+};
+
+const PYTHON: Grammar = Grammar {
+    lang: Lang::Python,
+    function: "function_definition",
+    call: "call",
+    literals: &[
+        "string",
+        "integer",
+        "float",
+        "true",
+        "false",
+        "none",
+        "concatenated_string",
+    ],
+    forbidden: &[
+        "global_statement",
+        "nonlocal_statement",
+        "yield",
+        "await",
+        "function_definition",
+        "class_definition",
+        "decorated_definition",
+        "lambda",
+        "delete_statement",
+    ],
+    nested_functions: &[],
+    true_literal: "True",
+    false_literal: "False",
+};
+
+/// `src` with its helper calls written out (see the module docs), up to three rounds (a
+/// helper calling another); `None` when no call could be.
+pub(crate) fn inlined(lang: Lang, src: &str, root: Node<'_>) -> Option<String> {
+    let g = match lang {
+        Lang::Go => &GO,
+        Lang::Python => &PYTHON,
+        _ => return None,
+    };
+    let first = round(g, src, root)?;
+    let mut out = first;
+    for _ in 0..2 {
+        let Ok(Some(tree)) = super::parse_clean(g.lang, "", &out) else {
+            break;
+        };
+        match round(g, &out, tree.root_node()) {
+            Some(next) => out = next,
+            None => break,
+        }
+    }
+    Some(out)
+}
+
+/// A helper function of the file that may be written out.
+struct Helper<'t> {
+    params: Vec<String>,
+    /// The statements of its body, a docstring left out.
+    body: Vec<Node<'t>>,
+    /// Whether it ends in `return E` (then `body` holds the statements before it).
+    returns: Option<Node<'t>>,
+    /// The names its body binds.
+    binds: BTreeSet<String>,
+    /// Every name its body mentions.
+    mentions: BTreeSet<String>,
+}
+
+fn round(g: &Grammar, src: &str, root: Node<'_>) -> Option<String> {
+    let helpers = helpers(g, src, root);
+    if helpers.is_empty() {
+        return None;
+    }
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut stack: Vec<(Node<'_>, Option<Node<'_>>)> = vec![(root, None)];
+    while let Some((n, caller)) = stack.pop() {
+        let caller = if caller.is_none() && is_function(g, n) {
+            Some(n)
+        } else {
+            caller
+        };
+        if let Some(caller) = caller
+            && let Some(text) = written_out(g, src, n, caller, &helpers)
+        {
+            edits.push((n.byte_range(), text));
+            continue;
+        }
+        for c in named_children(n) {
+            stack.push((c, caller));
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(src.len());
+    let mut at = 0;
+    for (range, text) in edits {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&src[at..range.start]);
+        out.push_str(&text);
+        at = range.end;
+    }
+    out.push_str(&src[at..]);
+    Some(out)
+}
+
+fn is_function(g: &Grammar, n: Node<'_>) -> bool {
+    kind(n) == g.function || (g.lang == Lang::Go && kind(n) == "method_declaration")
+}
+
+/// The top-level functions of the file that may be written out, by name.
+fn helpers<'t>(g: &Grammar, src: &str, root: Node<'t>) -> BTreeMap<String, Helper<'t>> {
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    let mut found: BTreeMap<String, Helper<'t>> = BTreeMap::new();
+    for top in named_children(root) {
+        for name in top_level_binds(g, src, top) {
+            *count.entry(name).or_default() += 1;
+        }
+        if kind(top) != g.function {
+            continue;
+        }
+        let Some(name) = top.child_by_field_name("name").map(|n| text(n, src)) else {
+            continue;
+        };
+        if let Some(h) = helper(g, src, top) {
+            found.insert(name.to_owned(), h);
+        }
+    }
+    found.retain(|name, _| count.get(name) == Some(&1));
+    found
+}
+
+/// The names a top-level statement binds (a function's, an assignment's, an import's).
+fn top_level_binds(g: &Grammar, src: &str, top: Node<'_>) -> Vec<String> {
+    match kind(top) {
+        k if k == g.function || k == "class_definition" => top
+            .child_by_field_name("name")
+            .map(|n| vec![text(n, src).to_owned()])
+            .unwrap_or_default(),
+        "decorated_definition" => top
+            .child_by_field_name("definition")
+            .and_then(|d| d.child_by_field_name("name"))
+            .map(|n| vec![text(n, src).to_owned()])
+            .unwrap_or_default(),
+        "method_declaration" => Vec::new(),
+        // Anything else: every name it mentions counts as bound (an assignment, an import,
+        // a `var` block, a type), which only ever keeps a helper from being written out.
+        _ => {
+            let mut names = BTreeSet::new();
+            identifiers(top, src, &mut names);
+            names.into_iter().collect()
+        }
+    }
+}
+
+fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
+    if g.lang == Lang::Go
+        && (f.child_by_field_name("type_parameters").is_some()
+            || f.child_by_field_name("result")
+                .is_some_and(|r| kind(r) == "parameter_list"))
+    {
+        return None;
+    }
+    if g.lang == Lang::Python
+        && (named_children(f).iter().any(|c| kind(*c) == "async")
+            || src[f.byte_range()].trim_start().starts_with("async"))
+    {
+        return None;
+    }
+    let mut params = Vec::new();
+    for p in named_children(f.child_by_field_name("parameters")?) {
+        match (g.lang, kind(p)) {
+            (Lang::Go, "parameter_declaration") => {
+                let mut cursor = p.walk();
+                let names: Vec<Node<'_>> = p.children_by_field_name("name", &mut cursor).collect();
+                if names.is_empty() {
+                    return None;
+                }
+                params.extend(names.iter().map(|n| text(*n, src).to_owned()));
+            }
+            (Lang::Python, "identifier") => params.push(text(p, src).to_owned()),
+            (Lang::Python, "typed_parameter") => {
+                let name = named_children(p).into_iter().next()?;
+                if kind(name) != "identifier" {
+                    return None;
+                }
+                params.push(text(name, src).to_owned());
+            }
+            (_, "comment") => {}
+            _ => return None,
+        }
+    }
+    let block = f.child_by_field_name("body")?;
+    let mut body = statements(block);
+    if g.lang == Lang::Python
+        && body.first().is_some_and(|s| {
+            kind(*s) == "expression_statement"
+                && named_children(*s)
+                    .first()
+                    .is_some_and(|e| kind(*e) == "string")
+        })
+    {
+        body.remove(0);
+    }
+    let returns = match body.last() {
+        Some(last) if kind(*last) == "return_statement" => {
+            let values = named_children(*last);
+            let [value] = values.as_slice() else {
+                return None;
+            };
+            let value = if kind(*value) == "expression_list" {
+                let inner = named_children(*value);
+                let [one] = inner.as_slice() else {
+                    return None;
+                };
+                *one
+            } else {
+                *value
+            };
+            body.pop();
+            Some(value)
+        }
+        _ => None,
+    };
+    if returns.is_none() && g.lang == Lang::Go && f.child_by_field_name("result").is_some() {
+        return None;
+    }
+    // Straight through: nothing leaves early or outlives the call.
+    for s in &body {
+        if contains(g, *s, &|n| {
+            kind(n) == "return_statement" || g.forbidden.contains(&kind(n))
+        }) {
+            return None;
+        }
+    }
+    if let Some(r) = returns
+        && contains(g, r, &|n| g.forbidden.contains(&kind(n)))
+    {
+        return None;
+    }
+    let mut binds = BTreeSet::new();
+    let mut mentions = BTreeSet::new();
+    for s in body.iter().chain(returns.iter()) {
+        bound_names(g, src, *s, &mut binds);
+        identifiers(*s, src, &mut mentions);
+    }
+    // No parameter is assigned to, nor has its address taken.
+    if params.iter().any(|p| binds.contains(p)) {
+        return None;
+    }
+    if g.lang == Lang::Go && !go_params_kept(src, f, &body, returns) {
+        return None;
+    }
+    if g.lang == Lang::Go
+        && body.iter().any(|s| {
+            contains(g, *s, &|n| {
+                (kind(n) == "unary_expression"
+                    && text(n, src).starts_with('&')
+                    && n.child_by_field_name("operand")
+                        .is_some_and(|o| params.iter().any(|p| p == text(o, src))))
+                    || (matches!(kind(n), "inc_statement" | "dec_statement")
+                        && params.iter().any(|p| {
+                            named_children(n)
+                                .first()
+                                .is_some_and(|o| text(*o, src) == p)
+                        }))
+            })
+        })
+    {
+        return None;
+    }
+    Some(Helper {
+        params,
+        body,
+        returns,
+        binds,
+        mentions,
+    })
+}
+
+/// Go: whether the helper leaves its parameters as the caller handed them. A parameter is a
+/// copy: a write through it (`p.x = 1`, `p[i]++`), or to it, would change the copy and not
+/// the caller's variable that the reading names instead. So no statement writes through a
+/// parameter, and a parameter that may be a value (not a pointer, slice, map, channel,
+/// function, interface or basic type) is never the operand of a selector or index (a
+/// method with a pointer receiver takes the copy's address) nor of `&`.
+fn go_params_kept(src: &str, f: Node<'_>, body: &[Node<'_>], returns: Option<Node<'_>>) -> bool {
+    let Some(list) = f.child_by_field_name("parameters") else {
+        return false;
+    };
+    let mut all: Vec<String> = Vec::new();
+    let mut values: Vec<String> = Vec::new();
+    for p in named_children(list) {
+        if kind(p) != "parameter_declaration" {
+            continue;
+        }
+        let ty = p.child_by_field_name("type");
+        let shared = ty.is_some_and(|t| {
+            matches!(
+                kind(t),
+                "pointer_type"
+                    | "slice_type"
+                    | "map_type"
+                    | "channel_type"
+                    | "function_type"
+                    | "interface_type"
+            ) || (kind(t) == "type_identifier"
+                && matches!(
+                    text(t, src),
+                    "bool"
+                        | "string"
+                        | "int"
+                        | "int8"
+                        | "int16"
+                        | "int32"
+                        | "int64"
+                        | "uint"
+                        | "uint8"
+                        | "uint16"
+                        | "uint32"
+                        | "uint64"
+                        | "uintptr"
+                        | "byte"
+                        | "rune"
+                        | "float32"
+                        | "float64"
+                        | "error"
+                        | "any"
+                ))
+        });
+        let mut cursor = p.walk();
+        for n in p.children_by_field_name("name", &mut cursor) {
+            all.push(text(n, src).to_owned());
+            if !shared {
+                values.push(text(n, src).to_owned());
+            }
+        }
+    }
+    for s in body.iter().chain(returns.iter()) {
+        let mut stack = vec![*s];
+        while let Some(x) = stack.pop() {
+            let written: Vec<Node<'_>> = match kind(x) {
+                "assignment_statement" | "short_var_declaration" => x
+                    .child_by_field_name("left")
+                    .map(named_children)
+                    .unwrap_or_default(),
+                "inc_statement" | "dec_statement" => {
+                    named_children(x).into_iter().take(1).collect()
+                }
+                _ => Vec::new(),
+            };
+            for w in written {
+                if root_of(w).is_some_and(|r| all.iter().any(|p| p == text(r, src))) {
+                    return false;
+                }
+            }
+            if kind(x) == "identifier"
+                && values.iter().any(|p| p == text(x, src))
+                && let Some(parent) = x.parent()
+                && (matches!(
+                    kind(parent),
+                    "selector_expression" | "index_expression" | "slice_expression"
+                ) && parent.child_by_field_name("operand") == Some(x)
+                    || (kind(parent) == "unary_expression" && text(parent, src).starts_with('&')))
+            {
+                return false;
+            }
+            stack.extend(named_children(x));
+        }
+    }
+    true
+}
+
+/// The variable a Go expression writes through (`p` of `p.x`, `p[i]`, `(*p).x`).
+fn root_of(mut e: Node<'_>) -> Option<Node<'_>> {
+    loop {
+        match kind(e) {
+            "selector_expression" | "index_expression" | "slice_expression" => {
+                match e.child_by_field_name("operand") {
+                    Some(o) => e = o,
+                    None => return None,
+                }
+            }
+            "parenthesized_expression" | "unary_expression" => match named_children(e).last() {
+                Some(o) => e = *o,
+                None => return None,
+            },
+            "identifier" => return Some(e),
+            _ => return None,
+        }
+    }
+}
+
+/// The statements of a block, comments left out (Go wraps them in a `statement_list`).
+fn statements(block: Node<'_>) -> Vec<Node<'_>> {
+    named_children(block)
+        .into_iter()
+        .flat_map(|c| {
+            if kind(c) == "statement_list" {
+                named_children(c)
+            } else {
+                vec![c]
+            }
+        })
+        .filter(|c| kind(*c) != "comment")
+        .collect()
+}
+
+/// Whether `n` or a node inside it (not inside a nested function) is one `pred` holds for.
+fn contains(g: &Grammar, n: Node<'_>, pred: &dyn Fn(Node<'_>) -> bool) -> bool {
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if pred(x) {
+            return true;
+        }
+        if g.nested_functions.contains(&kind(x)) {
+            continue;
+        }
+        stack.extend(named_children(x));
+    }
+    false
+}
+
+/// Every identifier written inside `n` (field names and keyword names aside).
+fn identifiers(n: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if kind(x) == "identifier" && !is_label(x) {
+            out.insert(text(x, src).to_owned());
+        }
+        stack.extend(named_children(x));
+    }
+}
+
+/// An identifier that names no variable: a Python attribute's or keyword argument's name,
+/// a Go composite literal's key.
+fn is_label(id: Node<'_>) -> bool {
+    let Some(p) = id.parent() else {
+        return false;
+    };
+    match kind(p) {
+        "attribute" => p.child_by_field_name("attribute") == Some(id),
+        "keyword_argument" => p.child_by_field_name("name") == Some(id),
+        "literal_element" => p
+            .parent()
+            .is_some_and(|k| kind(k) == "keyed_element" && named_children(k).first() == Some(&p)),
+        _ => false,
+    }
+}
+
+/// The names `n` binds anywhere inside it: assignment and loop targets, `:=`, `var`,
+/// parameters of nested functions, `as` names, imports.
+fn bound_names(g: &Grammar, src: &str, n: Node<'_>, out: &mut BTreeSet<String>) {
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        let targets: Vec<Node<'_>> = match (g.lang, kind(x)) {
+            (Lang::Go, "short_var_declaration" | "assignment_statement" | "range_clause")
+            | (
+                Lang::Python,
+                "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause",
+            ) => x.child_by_field_name("left").into_iter().collect(),
+            (
+                Lang::Go,
+                "var_spec"
+                | "const_spec"
+                | "parameter_declaration"
+                | "variadic_parameter_declaration",
+            ) => {
+                let mut cursor = x.walk();
+                x.children_by_field_name("name", &mut cursor).collect()
+            }
+            (Lang::Go, "inc_statement" | "dec_statement") => {
+                named_children(x).into_iter().take(1).collect()
+            }
+            (Lang::Python, "named_expression") => {
+                x.child_by_field_name("name").into_iter().collect()
+            }
+            (Lang::Python, "as_pattern" | "with_item" | "except_clause") => {
+                named_children(x).into_iter().skip(1).collect()
+            }
+            (
+                Lang::Python,
+                "import_statement" | "import_from_statement" | "parameters" | "lambda_parameters",
+            ) => vec![x],
+            _ => Vec::new(),
+        };
+        for t in targets {
+            // Only the names a target binds, not those it reads (`a.b = …`, `xs[i] = …` bind
+            // nothing new: their base is read).
+            let mut inner = vec![t];
+            while let Some(y) = inner.pop() {
+                match kind(y) {
+                    "identifier" if !is_label(y) => {
+                        out.insert(text(y, src).to_owned());
+                    }
+                    "attribute" | "subscript" | "selector_expression" | "index_expression" => {}
+                    _ => inner.extend(named_children(y)),
+                }
+            }
+        }
+        stack.extend(named_children(x));
+    }
+}
+
+/// The call `n` written out, when it is a statement calling a helper, or binding what one
+/// returns to one name, from inside `caller`.
+#[expect(
+    clippy::many_single_char_names,
+    reason = "g, n, h and f are the grammar, node, helper and callee throughout this module"
+)]
+fn written_out(
+    g: &Grammar,
+    src: &str,
+    n: Node<'_>,
+    caller: Node<'_>,
+    helpers: &BTreeMap<String, Helper<'_>>,
+) -> Option<String> {
+    // The call, and the target its value is bound to with the operator.
+    let (call, target): (Node<'_>, Option<(Node<'_>, &str)>) = match kind(n) {
+        "expression_statement" => {
+            let children = named_children(n);
+            let [inner] = children.as_slice() else {
+                return None;
+            };
+            // Python: `x = h(…)` is an `assignment` inside an `expression_statement`.
+            if g.lang == Lang::Python && kind(*inner) == "assignment" {
+                if inner.child_by_field_name("type").is_some() {
+                    return None;
+                }
+                (
+                    inner.child_by_field_name("right")?,
+                    Some((inner.child_by_field_name("left")?, "=")),
+                )
+            } else {
+                (*inner, None)
+            }
+        }
+        "short_var_declaration" | "assignment_statement" if g.lang == Lang::Go => {
+            let left = one(n.child_by_field_name("left")?)?;
+            let right = one(n.child_by_field_name("right")?)?;
+            let op = if kind(n) == "short_var_declaration" {
+                ":="
+            } else {
+                if n.child_by_field_name("operator").map(|o| text(o, src)) != Some("=") {
+                    return None;
+                }
+                "="
+            };
+            (right, Some((left, op)))
+        }
+        _ => return None,
+    };
+    if kind(call) != g.call {
+        return None;
+    }
+    let f = call.child_by_field_name("function")?;
+    if kind(f) != "identifier" {
+        return None;
+    }
+    let name = text(f, src);
+    let h = helpers.get(name)?;
+    if let Some((left, _)) = target
+        && (kind(left) != "identifier" || h.returns.is_none())
+    {
+        return None;
+    }
+    if target.is_none() && h.returns.is_some() {
+        // Its value dropped: what `return E` evaluates is still run, so keep it out.
+        return None;
+    }
+    let args: Vec<Node<'_>> = named_children(call.child_by_field_name("arguments")?)
+        .into_iter()
+        .filter(|a| kind(*a) != "comment")
+        .collect();
+    if args.len() != h.params.len()
+        || args.iter().any(|a| {
+            matches!(
+                kind(*a),
+                "variadic_argument"
+                    | "keyword_argument"
+                    | "list_splat"
+                    | "dictionary_splat"
+                    | "parenthesized_expression"
+            )
+        })
+    {
+        return None;
+    }
+    // Go copies an argument: a name whose address the caller takes, or that a closure of
+    // the caller assigns, could change while the helper runs, which its copy would not.
+    if g.lang == Lang::Go
+        && args.iter().any(|a| {
+            kind(*a) == "identifier"
+                && contains(g, caller, &|x| {
+                    kind(x) == "unary_expression"
+                        && text(x, src).starts_with('&')
+                        && x.child_by_field_name("operand")
+                            .is_some_and(|o| text(o, src) == text(*a, src))
+                })
+                || (kind(*a) == "identifier" && caller_closures_assign(caller, src, text(*a, src)))
+        })
+    {
+        return None;
+    }
+    // The caller's names: those it binds, and every one it mentions.
+    let mut caller_binds = BTreeSet::new();
+    bound_names(g, src, caller, &mut caller_binds);
+    if let Some(p) = caller.child_by_field_name("parameters") {
+        let mut names = BTreeSet::new();
+        identifiers(p, src, &mut names);
+        caller_binds.extend(names);
+    }
+    if let Some(r) = caller.child_by_field_name("receiver") {
+        identifiers(r, src, &mut caller_binds);
+    }
+    let mut caller_mentions = BTreeSet::new();
+    if let Some(b) = caller.child_by_field_name("body") {
+        identifiers(b, src, &mut caller_mentions);
+    }
+    if caller_binds.contains(name) {
+        return None;
+    }
+    // The returned local, renamed to the call's target.
+    let target_name = target.map(|(l, _)| text(l, src).to_owned());
+    let renamed: Option<String> = match (h.returns, &target_name) {
+        (Some(r), Some(t))
+            if kind(r) == "identifier"
+                && h.binds.contains(text(r, src))
+                && (text(r, src) == t || !h.mentions.contains(t)) =>
+        {
+            Some(text(r, src).to_owned())
+        }
+        _ => None,
+    };
+    if h.binds
+        .iter()
+        .any(|b| Some(b) != renamed.as_ref() && caller_mentions.contains(b))
+    {
+        return None;
+    }
+    if h.mentions
+        .iter()
+        .any(|m| !h.params.contains(m) && !h.binds.contains(m) && caller_binds.contains(m))
+    {
+        return None;
+    }
+    // What each parameter reads as.
+    let first = h.body.first().copied().or(h.returns);
+    let mut values: BTreeMap<&str, String> = BTreeMap::new();
+    for (p, a) in h.params.iter().zip(&args) {
+        let pure = kind(*a) == "identifier" || g.literals.contains(&kind(*a));
+        if !pure {
+            // Used once, in a first statement that calls nothing else.
+            let uses = h
+                .body
+                .iter()
+                .chain(h.returns.iter())
+                .map(|s| uses_of(*s, src, p))
+                .sum::<usize>();
+            let in_first = first.is_some_and(|s| uses_of(s, src, p) == 1);
+            let impure = args
+                .iter()
+                .filter(|a| kind(**a) != "identifier" && !g.literals.contains(&kind(**a)))
+                .count();
+            if uses != 1
+                || impure > 1
+                || !in_first
+                || first
+                    .is_some_and(|s| contains(g, s, &|x| kind(x) == g.call || kind(x) == "await"))
+                || contains(g, *a, &|x| g.forbidden.contains(&kind(x)))
+            {
+                return None;
+            }
+        }
+        values.insert(p.as_str(), text(*a, src).to_owned());
+    }
+    if let Some(r) = &renamed
+        && let Some(t) = &target_name
+    {
+        values.insert(r.as_str(), t.clone());
+    }
+    // Write each statement with its names replaced, re-indented to the call's place.
+    let indent = line_indent(src, n.start_byte());
+    let mut lines: Vec<String> = Vec::new();
+    for s in &h.body {
+        let t = substituted(src, *s, &values);
+        lines.push(reindented(&t, &line_indent(src, s.start_byte()), &indent));
+    }
+    if let (Some(r), Some((left, op))) = (h.returns, target) {
+        let value = substituted(src, r, &values);
+        let left = text(left, src);
+        if !(renamed.is_some() && value == left) {
+            let stmt = format!("{left} {op} {value}");
+            lines.push(reindented(
+                &stmt,
+                &line_indent(src, r.start_byte()),
+                &indent,
+            ));
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let joined = lines.join(&format!("\n{indent}"));
+    Some(if g.lang == Lang::Go {
+        folded_go_branches(&joined).unwrap_or(joined)
+    } else {
+        joined
+    })
+}
+
+/// Whether a function literal inside `caller` assigns to `name`.
+fn caller_closures_assign(caller: Node<'_>, src: &str, name: &str) -> bool {
+    let mut stack = vec![caller];
+    while let Some(x) = stack.pop() {
+        if kind(x) == "func_literal" {
+            let mut binds = BTreeSet::new();
+            bound_names(&GO, src, x, &mut binds);
+            if binds.contains(name) {
+                return true;
+            }
+        }
+        stack.extend(named_children(x));
+    }
+    false
+}
+
+fn one(list: Node<'_>) -> Option<Node<'_>> {
+    if kind(list) == "expression_list" {
+        let items = named_children(list);
+        let [x] = items.as_slice() else {
+            return None;
+        };
+        Some(*x)
+    } else {
+        Some(list)
+    }
+}
+
+fn uses_of(n: Node<'_>, src: &str, name: &str) -> usize {
+    let mut count = 0;
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if kind(x) == "identifier" && !is_label(x) && text(x, src) == name {
+            count += 1;
+        }
+        stack.extend(named_children(x));
+    }
+    count
+}
+
+/// The text of `s` with each name of `values` replaced (not field or keyword names).
+fn substituted(src: &str, s: Node<'_>, values: &BTreeMap<&str, String>) -> String {
+    let mut edits: Vec<(Range<usize>, &str)> = Vec::new();
+    let mut stack = vec![s];
+    while let Some(x) = stack.pop() {
+        if kind(x) == "identifier"
+            && !is_label(x)
+            && let Some(v) = values.get(text(x, src))
+        {
+            edits.push((x.byte_range(), v.as_str()));
+            continue;
+        }
+        stack.extend(named_children(x));
+    }
+    edits.sort_by_key(|(r, _)| r.start);
+    let range = s.byte_range();
+    let mut out = String::new();
+    let mut at = range.start;
+    for (r, v) in edits {
+        out.push_str(&src[at..r.start]);
+        out.push_str(v);
+        at = r.end;
+    }
+    out.push_str(&src[at..range.end]);
+    out
+}
+
+/// The whitespace that starts the line holding byte `at`.
+fn line_indent(src: &str, at: usize) -> String {
+    let start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    src[start..at]
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect()
+}
+
+/// `stmt` (whose first line starts at the column `from` ends at) with each later line's
+/// leading `from` replaced by `to`.
+fn reindented(stmt: &str, from: &str, to: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in stmt.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            match line.strip_prefix(from) {
+                Some(rest) => {
+                    out.push_str(to);
+                    out.push_str(rest);
+                }
+                None => out.push_str(line),
+            }
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// Go statements with each `if true {…}` / `if false {…}` (no initializer) written as the
+/// branch taken; `None` when there is none.
+fn folded_go_branches(stmts: &str) -> Option<String> {
+    if !stmts.contains("if true") && !stmts.contains("if false") {
+        return None;
+    }
+    let wrapped = format!("package p\nfunc f() {{\n{stmts}\n}}\n");
+    let tree = super::parse_clean(Lang::Go, "", &wrapped).ok()??;
+    let f = named_children(tree.root_node())
+        .into_iter()
+        .find(|c| kind(*c) == GO.function)?;
+    let body = f.child_by_field_name("body")?;
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    for s in statements(body) {
+        if kind(s) != "if_statement" || s.child_by_field_name("initializer").is_some() {
+            continue;
+        }
+        let cond = s.child_by_field_name("condition")?;
+        let taken = match text(cond, &wrapped) {
+            c if c == GO.true_literal => s.child_by_field_name("consequence"),
+            c if c == GO.false_literal => s.child_by_field_name("alternative"),
+            _ => continue,
+        };
+        let replacement = match taken {
+            None => String::new(),
+            Some(b) if kind(b) == "block" => {
+                let inner = statements(b);
+                match (inner.first(), inner.last()) {
+                    (Some(a), Some(z)) => {
+                        let from = line_indent(&wrapped, a.start_byte());
+                        let to = line_indent(&wrapped, s.start_byte());
+                        reindented(&wrapped[a.start_byte()..z.end_byte()], &from, &to)
+                    }
+                    _ => String::new(),
+                }
+            }
+            Some(other) => wrapped[other.byte_range()].to_owned(),
+        };
+        edits.push((s.byte_range(), replacement));
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    let body_range = body.byte_range();
+    let mut out = String::new();
+    let mut at = body_range.start + 1;
+    for (r, v) in edits {
+        out.push_str(&wrapped[at..r.start]);
+        out.push_str(&v);
+        at = r.end;
+    }
+    out.push_str(&wrapped[at..body_range.end - 1]);
+    Some(out.trim_matches('\n').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn go(src: &str) -> Option<String> {
+        let tree = super::super::parse_clean(Lang::Go, "x_test.go", src)
+            .unwrap()
+            .unwrap();
+        inlined(Lang::Go, src, tree.root_node())
+    }
+
+    fn python(src: &str) -> Option<String> {
+        let tree = super::super::parse_clean(Lang::Python, "test_x.py", src)
+            .unwrap()
+            .unwrap();
+        inlined(Lang::Python, src, tree.root_node())
+    }
+
+    #[test]
+    fn a_go_call_is_written_out_with_its_arguments_and_the_branch_taken() {
+        let src = "package p\n\nfunc make(rate Rate, premium bool) *Account {\n\tc := &Account{Rate: rate}\n\tif premium {\n\t\tc.Premium = true\n\t}\n\treturn c\n}\n\nfunc check(got int, t *testing.T) {\n\tif got != 1 {\n\t\tt.Error(got)\n\t}\n}\n\nfunc TestX(t *testing.T) {\n\tc := make(Standard, false)\n\tcheck(c.Total(), t)\n\td := make(Gold, true)\n\tcheck(d.N, t)\n}\n";
+        let out = go(src).unwrap();
+        let test = &out[out.find("func TestX").unwrap()..];
+        assert_eq!(
+            test,
+            // A call or a selector handed to a parameter used twice is not written out.
+            "func TestX(t *testing.T) {\n\tc := &Account{Rate: Standard}\n\t\n\tcheck(c.Total(), t)\n\td := &Account{Rate: Gold}\n\td.Premium = true\n\tcheck(d.N, t)\n}\n"
+        );
+        let src = src.replace("check(d.N, t)", "n := d.N\n\tcheck(n, t)");
+        let out = go(&src).unwrap();
+        assert!(
+            out.ends_with("\tn := d.N\n\tif n != 1 {\n\t\tt.Error(n)\n\t}\n}\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_python_call_is_written_out_at_the_callers_indentation() {
+        let src = "def check(got):\n    assert got == 1\n    if got:\n        assert got > 0\n\n\nclass TestX:\n    def test_x(self):\n        check(self.n)\n\n\ndef test_y():\n    check(n)\n";
+        let out = python(src).unwrap();
+        assert!(
+            out.ends_with("def test_y():\n    assert n == 1\n    if n:\n        assert n > 0\n"),
+            "{out}"
+        );
+        // `self.n` is an attribute (it may run a property): not written out twice.
+        assert!(out.contains("        check(self.n)\n"), "{out}");
+    }
+}

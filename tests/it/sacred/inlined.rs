@@ -1,0 +1,152 @@
+//! A test whose checks moved into a helper function of its file is read with the helper's
+//! calls written out in place (Go and Python): it passes when that reading keeps every
+//! check, and stays refused when the helper checks less, or when the call may not do what
+//! the written-out reading says (a generator, a coroutine, a decorator, a second binding,
+//! an early `return`, a name the caller binds).
+
+use super::locked;
+
+const GO_BASE: &str = "package billing\n\nimport \"testing\"\n\nfunc TestRefund(t *testing.T) {\n\tc := &Account{Name: \"c\", Rate: Standard, Run: noop}\n\tgot, err := refund(c, 100)\n\tif got != 100 {\n\t\tt.Errorf(\"refund = %d\", got)\n\t}\n\tif err != nil {\n\t\tt.Errorf(\"unexpected error: %v\", err)\n\t}\n}\n";
+
+/// `helpers` added before the test, and the test's body replaced by `body`.
+fn go_after(helpers: &str, body: &str) -> String {
+    format!(
+        "package billing\n\nimport \"testing\"\n\n{helpers}\nfunc TestRefund(t *testing.T) {{\n{body}}}\n"
+    )
+}
+
+const GO_ACCOUNT: &str = "func account(rate Rate, premium bool) *Account {\n\tc := &Account{\n\t\tName: \"c\",\n\t\tRate: rate,\n\t\tRun:  noop,\n\t}\n\tif premium {\n\t\tc.Premium = true\n\t}\n\treturn c\n}\n";
+const GO_EXPECT: &str = "func expectRefund(got int, err error, t *testing.T) {\n\tif got != 100 {\n\t\tt.Errorf(\"refund = %d\", got)\n\t}\n\tif err != nil {\n\t\tt.Fatalf(\"unexpected error: %v\", err)\n\t}\n}\n";
+const GO_BODY: &str =
+    "\tc := account(Standard, false)\n\tgot, err := refund(c, 100)\n\texpectRefund(got, err, t)\n";
+
+#[test]
+fn go_checks_moved_into_helpers_of_the_file_pass() {
+    let file = "tests/billing/refund_test.go";
+    let l = locked(&[(file, GO_BASE)]);
+    l.repo.write(
+        file,
+        go_after(&format!("{GO_ACCOUNT}\n{GO_EXPECT}"), GO_BODY),
+    );
+    l.assert_passes_checked();
+    // A call handed to the helper is evaluated where the helper's first statement uses it.
+    let base = GO_BASE.replace("Rate: Standard", "Rate: Rates(1)");
+    let l = locked(&[(file, &base)]);
+    l.repo.write(
+        file,
+        go_after(
+            &format!("{GO_ACCOUNT}\n{GO_EXPECT}"),
+            &GO_BODY.replace("account(Standard", "account(Rates(1)"),
+        ),
+    );
+    l.assert_passes_checked();
+}
+
+#[test]
+fn go_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
+    let file = "tests/billing/refund_test.go";
+    for (helpers, body) in [
+        // The check loosened inside the helper.
+        (
+            format!("{GO_ACCOUNT}\n{}", GO_EXPECT.replace("got != 100", "got < 0")),
+            GO_BODY.to_owned(),
+        ),
+        // The flag the helper branches on turns its check off.
+        (
+            format!(
+                "{GO_ACCOUNT}\nfunc expectRefund(got int, err error, t *testing.T, strict bool) {{\n\tif strict {{\n\t\tif got != 100 {{\n\t\t\tt.Errorf(\"refund = %d\", got)\n\t\t}}\n\t}}\n\tif err != nil {{\n\t\tt.Fatalf(\"unexpected error: %v\", err)\n\t}}\n}}\n"
+            ),
+            GO_BODY.replace("expectRefund(got, err, t)", "expectRefund(got, err, t, false)"),
+        ),
+        // A return before the check.
+        (
+            format!("{GO_ACCOUNT}\n{}", GO_EXPECT.replace("\tif got != 100", "\tif got > 0 {\n\t\treturn\n\t}\n\tif got != 100")),
+            GO_BODY.to_owned(),
+        ),
+        // A deferred check runs when the helper returns, not at the test's end.
+        (
+            format!("{GO_ACCOUNT}\n{}", GO_EXPECT.replace("\tif got != 100 {\n\t\tt.Errorf(\"refund = %d\", got)\n\t}\n", "\tdefer func() {\n\t\tif got != 100 {\n\t\t\tt.Errorf(\"refund = %d\", got)\n\t\t}\n\t}()\n")),
+            GO_BODY.to_owned(),
+        ),
+        // The helper reads a package variable the test shadows with its own local.
+        (
+            format!("var want = 0\n\n{GO_ACCOUNT}\n{}", GO_EXPECT.replace("got != 100", "got != want")),
+            GO_BODY.replace("\texpectRefund", "\twant := 100\n\t_ = want\n\texpectRefund"),
+        ),
+        // A call handed to a parameter used twice would run twice in the reading.
+        (
+            format!("{GO_ACCOUNT}\nfunc expectRefund(got int, err error, t *testing.T) {{\n\tif got != 100 {{\n\t\tt.Errorf(\"refund = %d\", got)\n\t}}\n\tif got != 100 {{\n\t\tt.Errorf(\"again = %d\", got)\n\t}}\n\tif err != nil {{\n\t\tt.Fatalf(\"unexpected error: %v\", err)\n\t}}\n}}\n"),
+            "\tc := account(Standard, false)\n\t_, err := refund(c, 100)\n\texpectRefund(first(refund(c, 100)), err, t)\n".to_owned(),
+        ),
+    ] {
+        let l = locked(&[(file, GO_BASE)]);
+        l.repo.write(file, go_after(&helpers, &body));
+        l.assert_staged_refuses("go:tests/billing/refund_test.go::TestRefund", &helpers);
+    }
+}
+
+const PY_BASE: &str = "from billing import refund\n\n\ndef test_refund():\n    got = refund(100)\n    assert got == 100\n    assert isinstance(got, int)\n";
+
+fn py_after(helpers: &str, body: &str) -> String {
+    format!("from billing import refund\n\n\n{helpers}\n\ndef test_refund():\n{body}")
+}
+
+const PY_CHECK: &str = "def check_refund(got, expected):\n    \"\"\"The refund is exact.\"\"\"\n    assert got == expected\n    assert isinstance(got, int)\n";
+
+#[test]
+fn python_checks_moved_into_helpers_of_the_file_pass() {
+    let file = "tests/billing/test_refund.py";
+    let l = locked(&[(file, PY_BASE)]);
+    l.repo.write(
+        file,
+        py_after(
+            PY_CHECK,
+            "    got = refund(100)\n    check_refund(got, 100)\n",
+        ),
+    );
+    l.assert_passes_checked();
+    // A helper that returns what the test then checks.
+    let l = locked(&[(file, PY_BASE)]);
+    l.repo.write(
+        file,
+        py_after(
+            "def refunded(amount):\n    got = refund(amount)\n    return got\n",
+            "    got = refunded(100)\n    assert got == 100\n    assert isinstance(got, int)\n",
+        ),
+    );
+    l.assert_passes_checked();
+}
+
+#[test]
+fn python_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
+    let file = "tests/billing/test_refund.py";
+    let call = "    got = refund(100)\n    check_refund(got, 100)\n";
+    for (helpers, body) in [
+        // The check loosened inside the helper.
+        (PY_CHECK.replace("got == expected", "got >= 0"), call.to_owned()),
+        // A generator: calling it runs none of its body.
+        (format!("{PY_CHECK}    yield\n"), call.to_owned()),
+        // A coroutine: the same.
+        (format!("async {PY_CHECK}"), call.to_owned()),
+        // A decorator decides what the call runs.
+        (format!("@skip_all\n{PY_CHECK}"), call.to_owned()),
+        // The name bound again after the definition.
+        (format!("{PY_CHECK}\n\ncheck_refund = print\n"), call.to_owned()),
+        // A return before the checks.
+        (
+            PY_CHECK.replace("    assert got == expected", "    if got:\n        return\n    assert got == expected"),
+            call.to_owned(),
+        ),
+        // Handed by keyword: not read.
+        (PY_CHECK.to_owned(), "    got = refund(100)\n    check_refund(expected=100, got=got)\n".to_owned()),
+        // The helper reads a module name the test binds to something else.
+        (
+            "EXPECTED = 0\n\n\ndef check_refund(got):\n    assert got == EXPECTED\n    assert isinstance(got, int)\n".to_owned(),
+            "    got = refund(100)\n    EXPECTED = 100\n    check_refund(got)\n".to_owned(),
+        ),
+    ] {
+        let l = locked(&[(file, PY_BASE)]);
+        l.repo.write(file, py_after(&helpers, &body));
+        l.assert_staged_refuses("python:tests/billing/test_refund.py::test_refund", &helpers);
+    }
+}
