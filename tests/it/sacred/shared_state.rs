@@ -1324,6 +1324,14 @@ fn process_state_set_and_left_is_refused() {
         "import functools\n\n\ndef test_cwd():\n    go_root = functools.partial(os.chdir, '/')\n    go_root()\n",
         "from functools import partial\nquiet = partial(logging.disable, logging.CRITICAL)\n\n\ndef test_quiet():\n    quiet()\n",
         "import unittest\nimport warnings\n\nsf = warnings.simplefilter\n\n\nclass TestQuiet(unittest.TestCase):\n    def test_quiet(self):\n        sf('ignore')\n",
+        // A cleanup registered after what may raise, with a value saved after the change or
+        // another value, by a class that is no `TestCase` (no `addCleanup` to call), or in a
+        // file whose test case runs its cleanups its own way.
+        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def test_cwd(self):\n        old = os.getcwd()\n        os.chdir('/')\n        billing.pay.total([])\n        self.addCleanup(os.chdir, old)\n",
+        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def test_cwd(self):\n        os.chdir('/')\n        old = os.getcwd()\n        self.addCleanup(os.chdir, old)\n",
+        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def test_cwd(self):\n        old = os.getcwd()\n        os.chdir('/')\n        self.addCleanup(os.chdir, '/tmp')\n",
+        "class TestCwd:\n    def test_cwd(self):\n        old = os.getcwd()\n        os.chdir('/')\n        self.addCleanup(os.chdir, old)\n",
+        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def doCleanups(self):\n        pass\n\n    def test_cwd(self):\n        old = os.getcwd()\n        os.chdir('/')\n        self.addCleanup(os.chdir, old)\n",
         // Asked, then set and left.
         "def test_locale():\n    old = locale.setlocale(locale.LC_ALL)\n    locale.setlocale(locale.LC_ALL, 'C')\n",
         // Set back to something else than what was saved, or saved after it was set.
@@ -1361,6 +1369,12 @@ fn process_state_set_and_left_is_refused() {
         "cd = os.chdir\n\n\ndef test_cwd():\n    old = os.getcwd()\n    cd('/')\n    try:\n        assert True\n    finally:\n        cd(old)\n",
         // A name bound to something else.
         "cd = os.getcwd\n\n\ndef test_cwd():\n    assert cd()\n",
+        // Put back by a cleanup a unittest test case registers with the saved value, after
+        // the change (nothing between may raise) or before it, in a test or in `setUp`
+        // (whose cleanups run even when it fails).
+        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def test_cwd(self):\n        old = os.getcwd()\n        os.chdir('/')\n        self.addCleanup(os.chdir, old)\n        assert True\n",
+        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def test_cwd(self):\n        old = os.getcwd()\n        self.addCleanup(os.chdir, old)\n        billing.pay.total([])\n        os.chdir('/')\n",
+        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def setUp(self):\n        saved = logging.root.manager.disable\n        logging.disable(logging.CRITICAL)\n        self.addCleanup(logging.disable, saved)\n\n    def test_x(self):\n        assert True\n",
         // Only asked.
         "def test_locale():\n    assert locale.setlocale(locale.LC_ALL)\n    assert locale.setlocale(locale.LC_ALL, None)\n",
         "def test_locale():\n    old = locale.setlocale(locale.LC_ALL)\n    locale.setlocale(locale.LC_ALL, 'C')\n    try:\n        assert True\n    finally:\n        locale.setlocale(locale.LC_ALL, old)\n",
