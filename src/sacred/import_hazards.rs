@@ -7047,8 +7047,8 @@ fn python_process_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
 /// whose classes defines the methods that run the cleanups (`addCleanup`, `doCleanups`,
 /// `run`, `_callCleanup`, `debug`).
 fn python_test_case_cleanups(body: Node<'_>, src: &str) -> bool {
-    let Some(class) = std::iter::successors(body.parent(), Node::parent)
-        .find(|n| kind(*n) == "class_definition")
+    let Some(class) =
+        std::iter::successors(body.parent(), Node::parent).find(|n| kind(*n) == "class_definition")
     else {
         return false;
     };

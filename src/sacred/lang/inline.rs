@@ -201,6 +201,22 @@ fn helpers<'t>(g: &Grammar, src: &str, root: Node<'t>) -> BTreeMap<String, Helpe
         }
     }
     found.retain(|name, _| count.get(name) == Some(&1));
+    // Python: a function of the file may bind a helper's name again (`global check`), and
+    // `globals()` or `sys.modules` may bind any.
+    if g.lang == Lang::Python {
+        if src.contains("globals()") || src.contains("sys.modules") {
+            return BTreeMap::new();
+        }
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if kind(n) == "global_statement" {
+                for name in named_children(n) {
+                    found.remove(text(name, src));
+                }
+            }
+            stack.extend(named_children(n));
+        }
+    }
     found
 }
 
@@ -266,12 +282,16 @@ fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
     }
     let block = f.child_by_field_name("body")?;
     let mut body = statements(block);
+    // A docstring: a plain string (an f-string's substitutions run).
     if g.lang == Lang::Python
         && body.first().is_some_and(|s| {
             kind(*s) == "expression_statement"
-                && named_children(*s)
-                    .first()
-                    .is_some_and(|e| kind(*e) == "string")
+                && named_children(*s).first().is_some_and(|e| {
+                    kind(*e) == "string"
+                        && !named_children(*e)
+                            .iter()
+                            .any(|c| kind(*c) == "interpolation")
+                })
         })
     {
         body.remove(0);
@@ -731,7 +751,8 @@ fn written_out(
                 .chain(h.returns.iter())
                 .map(|s| uses_of(*s, src, p))
                 .sum::<usize>();
-            let in_first = first.is_some_and(|s| uses_of(s, src, p) == 1);
+            let in_first =
+                first.is_some_and(|s| uses_of(s, src, p) == 1 && always_evaluated(g, s, src, p));
             let impure = args
                 .iter()
                 .filter(|a| kind(**a) != "identifier" && !g.literals.contains(&kind(**a)))
@@ -809,6 +830,42 @@ fn one(list: Node<'_>) -> Option<Node<'_>> {
     } else {
         Some(list)
     }
+}
+
+/// Whether each use of `name` in the statement `s` is evaluated whenever `s` runs: under no
+/// `and`/`or`/`&&`/`||`, conditional expression, comprehension, lambda or function literal.
+fn always_evaluated(g: &Grammar, s: Node<'_>, src: &str, name: &str) -> bool {
+    let mut stack = vec![s];
+    while let Some(x) = stack.pop() {
+        if kind(x) == "identifier" && !is_label(x) && text(x, src) == name {
+            let mut up = x;
+            while let Some(p) = up.parent() {
+                if up.id() == s.id() {
+                    break;
+                }
+                let conditional = match kind(p) {
+                    "boolean_operator"
+                    | "conditional_expression"
+                    | "lambda"
+                    | "list_comprehension"
+                    | "set_comprehension"
+                    | "dictionary_comprehension"
+                    | "generator_expression"
+                    | "func_literal" => true,
+                    "binary_expression" if g.lang == Lang::Go => p
+                        .child_by_field_name("operator")
+                        .is_some_and(|o| matches!(text(o, src), "&&" | "||")),
+                    _ => false,
+                };
+                if conditional {
+                    return false;
+                }
+                up = p;
+            }
+        }
+        stack.extend(named_children(x));
+    }
+    true
 }
 
 fn uses_of(n: Node<'_>, src: &str, name: &str) -> usize {

@@ -85,6 +85,29 @@ fn go_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
     }
 }
 
+/// A call handed to a parameter the helper reads only under `&&`: it runs in the call, not
+/// always in the reading, which would otherwise read as the locked test (whose own call
+/// never ran).
+#[test]
+fn go_a_call_handed_to_a_parameter_read_under_a_short_circuit_is_not_written_out() {
+    let file = "tests/billing/refund_test.go";
+    let base = GO_BASE.replace(
+        "Rate: Standard, Run: noop}",
+        "Rate: Standard, Premium: Standard == Gold && configure(0), Run: noop}",
+    );
+    let l = locked(&[(file, &base)]);
+    l.repo.write(
+        file,
+        go_after(
+            &format!(
+                "func account(rate Rate, premium bool) *Account {{\n\tc := &Account{{Name: \"c\", Rate: rate, Premium: rate == Gold && premium, Run: noop}}\n\treturn c\n}}\n\n{GO_EXPECT}"
+            ),
+            &GO_BODY.replace("account(Standard, false)", "account(Standard, configure(0))"),
+        ),
+    );
+    l.assert_staged_refuses("go:tests/billing/refund_test.go::TestRefund", "&&");
+}
+
 const PY_BASE: &str = "from billing import refund\n\n\ndef test_refund():\n    got = refund(100)\n    assert got == 100\n    assert isinstance(got, int)\n";
 
 fn py_after(helpers: &str, body: &str) -> String {
@@ -135,6 +158,16 @@ fn python_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
         // A return before the checks.
         (
             PY_CHECK.replace("    assert got == expected", "    if got:\n        return\n    assert got == expected"),
+            call.to_owned(),
+        ),
+        // An f-string first in the helper is no docstring: what it substitutes runs.
+        (
+            PY_CHECK.replace("\"\"\"The refund is exact.\"\"\"", "f\"{configure(0)}\""),
+            call.to_owned(),
+        ),
+        // Another function binds the name again.
+        (
+            format!("{PY_CHECK}\n\ndef setup_module():\n    global check_refund\n    check_refund = print\n"),
             call.to_owned(),
         ),
         // Handed by keyword: not read.
