@@ -135,6 +135,8 @@ struct Helper<'t> {
     binds: BTreeSet<String>,
     /// Every name its body mentions.
     mentions: BTreeSet<String>,
+    /// Go: its parameters of a `testing` type (`t *testing.T`), whose `Helper()` is dropped.
+    reporters: Vec<String>,
 }
 
 fn round(g: &Grammar, src: &str, root: Node<'_>) -> Option<String> {
@@ -209,6 +211,10 @@ fn helpers<'t>(g: &Grammar, src: &str, root: Node<'t>) -> BTreeMap<String, Helpe
         }
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
+            // `from helpers import *` may bind any name again.
+            if kind(n) == "wildcard_import" {
+                return BTreeMap::new();
+            }
             if kind(n) == "global_statement" {
                 for name in named_children(n) {
                     found.remove(text(name, src));
@@ -345,6 +351,25 @@ fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
     if g.lang == Lang::Go && !go_params_kept(src, f, &body, returns) {
         return None;
     }
+    // A closure reads a parameter when it runs, perhaps after the caller changed the variable
+    // the reading names instead.
+    if body.iter().chain(returns.iter()).any(|s| {
+        let mut stack = vec![*s];
+        while let Some(x) = stack.pop() {
+            if matches!(kind(x), "func_literal" | "lambda") {
+                let mut names = BTreeSet::new();
+                identifiers(x, src, &mut names);
+                if params.iter().any(|p| names.contains(p)) {
+                    return true;
+                }
+                continue;
+            }
+            stack.extend(named_children(x));
+        }
+        false
+    }) {
+        return None;
+    }
     if g.lang == Lang::Go
         && body.iter().any(|s| {
             contains(g, *s, &|n| {
@@ -363,13 +388,45 @@ fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
     {
         return None;
     }
+    let reporters = if g.lang == Lang::Go {
+        go_testing_params(src, f)
+    } else {
+        Vec::new()
+    };
     Some(Helper {
         params,
         body,
         returns,
         binds,
         mentions,
+        reporters,
     })
+}
+
+/// Go: the parameters of a `testing` type (`*testing.T`, `*testing.B`, `*testing.F`,
+/// `testing.TB`).
+fn go_testing_params(src: &str, f: Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(list) = f.child_by_field_name("parameters") else {
+        return out;
+    };
+    for p in named_children(list) {
+        let ty: String = p
+            .child_by_field_name("type")
+            .map(|t| text(t, src).split_whitespace().collect())
+            .unwrap_or_default();
+        if matches!(
+            ty.as_str(),
+            "*testing.T" | "*testing.B" | "*testing.F" | "testing.TB"
+        ) {
+            let mut cursor = p.walk();
+            out.extend(
+                p.children_by_field_name("name", &mut cursor)
+                    .map(|n| text(n, src).to_owned()),
+            );
+        }
+    }
+    out
 }
 
 /// Go: whether the helper leaves its parameters as the caller handed them. A parameter is a
@@ -778,10 +835,26 @@ fn written_out(
     let indent = line_indent(src, n.start_byte());
     let mut lines: Vec<String> = Vec::new();
     for s in &h.body {
+        let from = line_indent(src, s.start_byte());
+        // A literal over several lines would change with its indentation.
+        if from != indent && contains(g, *s, &|x| spans_lines(x, src)) {
+            return None;
+        }
+        // Go's `t.Helper()` only changes the line a failure is reported at.
+        if g.lang == Lang::Go
+            && h.reporters
+                .iter()
+                .any(|r| text(*s, src) == format!("{r}.Helper()"))
+        {
+            continue;
+        }
         let t = substituted(src, *s, &values);
-        lines.push(reindented(&t, &line_indent(src, s.start_byte()), &indent));
+        lines.push(reindented(&t, &from, &indent));
     }
     if let (Some(r), Some((left, op))) = (h.returns, target) {
+        if line_indent(src, r.start_byte()) != indent && contains(g, r, &|x| spans_lines(x, src)) {
+            return None;
+        }
         let value = substituted(src, r, &values);
         let left = text(left, src);
         if !(renamed.is_some() && value == left) {
@@ -905,6 +978,18 @@ fn substituted(src: &str, s: Node<'_>, values: &BTreeMap<&str, String>) -> Strin
     }
     out.push_str(&src[at..range.end]);
     out
+}
+
+/// A string literal written over several lines.
+fn spans_lines(n: Node<'_>, src: &str) -> bool {
+    matches!(
+        kind(n),
+        "string"
+            | "concatenated_string"
+            | "raw_string_literal"
+            | "interpreted_string_literal"
+            | "template_string"
+    ) && text(n, src).contains('\n')
 }
 
 /// The whitespace that starts the line holding byte `at`.

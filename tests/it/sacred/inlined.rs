@@ -29,6 +29,19 @@ fn go_checks_moved_into_helpers_of_the_file_pass() {
         go_after(&format!("{GO_ACCOUNT}\n{GO_EXPECT}"), GO_BODY),
     );
     l.assert_passes_checked();
+    // `t.Helper()` only changes where a failure is reported.
+    let l = locked(&[(file, GO_BASE)]);
+    l.repo.write(
+        file,
+        go_after(
+            &format!(
+                "{GO_ACCOUNT}\n{}",
+                GO_EXPECT.replace("t *testing.T) {\n", "t *testing.T) {\n\tt.Helper()\n")
+            ),
+            GO_BODY,
+        ),
+    );
+    l.assert_passes_checked();
     // A call handed to the helper is evaluated where the helper's first statement uses it.
     let base = GO_BASE.replace("Rate: Standard", "Rate: Rates(1)");
     let l = locked(&[(file, &base)]);
@@ -73,6 +86,11 @@ fn go_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
             format!("var want = 0\n\n{GO_ACCOUNT}\n{}", GO_EXPECT.replace("got != 100", "got != want")),
             GO_BODY.replace("\texpectRefund", "\twant := 100\n\t_ = want\n\texpectRefund"),
         ),
+        // A closure reads the parameter when it runs, after the test changed its variable.
+        (
+            format!("{GO_ACCOUNT}\n{}", GO_EXPECT.replace("\tif got != 100 {\n\t\tt.Errorf(\"refund = %d\", got)\n\t}\n", "\tt.Cleanup(func() {\n\t\tif got != 100 {\n\t\t\tt.Errorf(\"refund = %d\", got)\n\t\t}\n\t})\n")),
+            GO_BODY.replace("\texpectRefund(got, err, t)\n", "\texpectRefund(got, err, t)\n\tgot = 100\n"),
+        ),
         // A call handed to a parameter used twice would run twice in the reading.
         (
             format!("{GO_ACCOUNT}\nfunc expectRefund(got int, err error, t *testing.T) {{\n\tif got != 100 {{\n\t\tt.Errorf(\"refund = %d\", got)\n\t}}\n\tif got != 100 {{\n\t\tt.Errorf(\"again = %d\", got)\n\t}}\n\tif err != nil {{\n\t\tt.Fatalf(\"unexpected error: %v\", err)\n\t}}\n}}\n"),
@@ -106,6 +124,23 @@ fn go_a_call_handed_to_a_parameter_read_under_a_short_circuit_is_not_written_out
         ),
     );
     l.assert_staged_refuses("go:tests/billing/refund_test.go::TestRefund", "&&");
+}
+
+/// A string over several lines written out at another indentation would be another string:
+/// the helper's check compares what it says, not what the lock holds.
+#[test]
+fn python_a_helper_comparing_a_string_over_several_lines_is_not_written_out_elsewhere() {
+    let file = "tests/billing/test_refund.py";
+    let base = "from billing import report\n\n\nclass TestReport:\n    def test_report(self):\n        out = report()\n        assert out == \"\"\"\n        total: 100\n        \"\"\"\n";
+    let l = locked(&[(file, base)]);
+    l.repo.write(
+        file,
+        "from billing import report\n\n\ndef check_report(out):\n    assert out == \"\"\"\n    total: 100\n    \"\"\"\n\n\nclass TestReport:\n    def test_report(self):\n        out = report()\n        check_report(out)\n",
+    );
+    l.assert_staged_refuses(
+        "python:tests/billing/test_refund.py::TestReport::test_report",
+        "multi-line string",
+    );
 }
 
 const PY_BASE: &str = "from billing import refund\n\n\ndef test_refund():\n    got = refund(100)\n    assert got == 100\n    assert isinstance(got, int)\n";
@@ -170,6 +205,8 @@ fn python_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
             format!("{PY_CHECK}\n\ndef setup_module():\n    global check_refund\n    check_refund = print\n"),
             call.to_owned(),
         ),
+        // `from … import *` after the helper may bind its name again.
+        (format!("{PY_CHECK}\n\nfrom billing.fakes import *\n"), call.to_owned()),
         // Handed by keyword: not read.
         (PY_CHECK.to_owned(), "    got = refund(100)\n    check_refund(expected=100, got=got)\n".to_owned()),
         // The helper reads a module name the test binds to something else.
