@@ -1,5 +1,5 @@
-//! A file read with the calls of its own helper functions written out in place (Go and
-//! Python): `expectSuccess(output, err, t)` becomes the helper's checks with `output`,
+//! A file read with the calls of its own helper functions written out in place (Go, Python,
+//! JavaScript and TypeScript): `expectSuccess(output, err, t)` becomes the helper's checks with `output`,
 //! `err` and `t` in place of its parameters, and `c := getCommand(NoArgs, false)` becomes
 //! the helper's statements ending in `c := &Command{…}`. A test whose checks moved into a
 //! helper reads, so, as it did before, and is compared with its lock that way.
@@ -9,13 +9,19 @@
 //!   nothing else there (no decorator, no `async`, no generator, no type parameters, no
 //!   named results, no variadic, default or keyword parameter), called by its plain name,
 //!   with one argument per parameter, from a function that binds no name of that name;
+//!   JavaScript: a `function` declaration or a `const` arrow function or function
+//!   expression, assigned nowhere in the file, not reading `this`, `arguments` or a
+//!   parameter as a shorthand key; an `async` one only where the call is awaited, and only
+//!   it;
 //! - its body runs straight through to its end: no `return` but, for a call whose value is
 //!   bound (`x = h(…)`, `x := h(…)`), one last `return E`; no `defer`, `go`, `goto`, label,
 //!   `global`, `nonlocal`, `yield` or `await`; it assigns to no parameter nor takes one's
 //!   address;
 //! - an argument is a name or a literal (evaluating it twice, or later, changes nothing),
-//!   or it is used once, in the helper's first statement, which calls nothing else (so it
-//!   is still evaluated first);
+//!   or it is used once, in the helper's first statement, where it is always evaluated and
+//!   nothing runs before it (Go: a statement that calls nothing else; Python and
+//!   JavaScript, whose operators and attributes may run code: `x = param`); no closure of
+//!   the helper reads a parameter (it may run after the caller changed its variable);
 //! - no name the helper binds is a name of the calling function (the returned local is
 //!   renamed to the call's target), and no other name the helper reads is one the calling
 //!   function binds (it would then read the caller's local instead of what the helper
@@ -102,18 +108,51 @@ const PYTHON: Grammar = Grammar {
     false_literal: "False",
 };
 
+const JS: Grammar = Grammar {
+    lang: Lang::JavaScript,
+    function: "function_declaration",
+    call: "call_expression",
+    literals: &["string", "number", "true", "false", "null"],
+    forbidden: &[
+        "labeled_statement",
+        "with_statement",
+        "yield_expression",
+        "this",
+        "super",
+        "meta_property",
+        "function_declaration",
+        "generator_function_declaration",
+        "class_declaration",
+        "import",
+    ],
+    nested_functions: &[
+        "arrow_function",
+        "function_expression",
+        "function",
+        "generator_function",
+    ],
+    true_literal: "true",
+    false_literal: "false",
+};
+
+/// Whether the grammar is JavaScript's (TypeScript's read the same way).
+fn is_js(g: &Grammar) -> bool {
+    g.lang == Lang::JavaScript
+}
+
 /// `src` with its helper calls written out (see the module docs), up to three rounds (a
 /// helper calling another); `None` when no call could be.
 pub(crate) fn inlined(lang: Lang, src: &str, root: Node<'_>) -> Option<String> {
     let g = match lang {
         Lang::Go => &GO,
         Lang::Python => &PYTHON,
-        _ => return None,
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => &JS,
+        Lang::Rust => return None,
     };
     let first = round(g, src, root)?;
     let mut out = first;
     for _ in 0..2 {
-        let Ok(Some(tree)) = super::parse_clean(g.lang, "", &out) else {
+        let Ok(Some(tree)) = super::parse_clean(lang, "", &out) else {
             break;
         };
         match round(g, &out, tree.root_node()) {
@@ -137,6 +176,8 @@ struct Helper<'t> {
     mentions: BTreeSet<String>,
     /// Go: its parameters of a `testing` type (`t *testing.T`), whose `Helper()` is dropped.
     reporters: Vec<String>,
+    /// JavaScript: an `async` function, written out only where the call is awaited.
+    is_async: bool,
 }
 
 fn round(g: &Grammar, src: &str, root: Node<'_>) -> Option<String> {
@@ -181,11 +222,25 @@ fn round(g: &Grammar, src: &str, root: Node<'_>) -> Option<String> {
 }
 
 fn is_function(g: &Grammar, n: Node<'_>) -> bool {
-    kind(n) == g.function || (g.lang == Lang::Go && kind(n) == "method_declaration")
+    kind(n) == g.function
+        || (g.lang == Lang::Go && kind(n) == "method_declaration")
+        || (is_js(g)
+            && matches!(
+                kind(n),
+                "arrow_function"
+                    | "function_expression"
+                    | "function"
+                    | "method_definition"
+                    | "generator_function"
+                    | "generator_function_declaration"
+            ))
 }
 
 /// The top-level functions of the file that may be written out, by name.
 fn helpers<'t>(g: &Grammar, src: &str, root: Node<'t>) -> BTreeMap<String, Helper<'t>> {
+    if is_js(g) {
+        return js_helpers(src, root);
+    }
     let mut count: BTreeMap<String, usize> = BTreeMap::new();
     let mut found: BTreeMap<String, Helper<'t>> = BTreeMap::new();
     for top in named_children(root) {
@@ -226,6 +281,121 @@ fn helpers<'t>(g: &Grammar, src: &str, root: Node<'t>) -> BTreeMap<String, Helpe
     found
 }
 
+/// JavaScript/TypeScript: the file's top-level `function` declarations and `const` bindings of
+/// a function or arrow function, each bound once at the top level and assigned nowhere in
+/// the file (a `function`'s name can be assigned to).
+fn js_helpers<'t>(src: &str, root: Node<'t>) -> BTreeMap<String, Helper<'t>> {
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    let mut found: BTreeMap<String, Helper<'t>> = BTreeMap::new();
+    for top in named_children(root) {
+        let decl = if kind(top) == "export_statement" {
+            match top.child_by_field_name("declaration") {
+                Some(d) => d,
+                None => {
+                    // `export { a as b }`, `export default …`: bind nothing here.
+                    continue;
+                }
+            }
+        } else {
+            top
+        };
+        match kind(decl) {
+            "function_declaration" | "generator_function_declaration" | "class_declaration" => {
+                let Some(name) = decl.child_by_field_name("name").map(|n| text(n, src)) else {
+                    continue;
+                };
+                *count.entry(name.to_owned()).or_default() += 1;
+                if kind(decl) == "function_declaration"
+                    && let Some(h) = helper(&JS, src, decl)
+                {
+                    found.insert(name.to_owned(), h);
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                let declarators: Vec<Node<'t>> = named_children(decl)
+                    .into_iter()
+                    .filter(|d| kind(*d) == "variable_declarator")
+                    .collect();
+                for d in &declarators {
+                    if let Some(n) = d.child_by_field_name("name") {
+                        let mut names = BTreeSet::new();
+                        js_pattern_names(n, src, &mut names);
+                        for name in names {
+                            *count.entry(name).or_default() += 1;
+                        }
+                    }
+                }
+                let constant = text(decl, src).trim_start().starts_with("const");
+                if let [d] = declarators.as_slice()
+                    && constant
+                    && let (Some(n), Some(v)) = (
+                        d.child_by_field_name("name"),
+                        d.child_by_field_name("value"),
+                    )
+                    && kind(n) == "identifier"
+                    && matches!(
+                        kind(v),
+                        "arrow_function" | "function_expression" | "function"
+                    )
+                    && let Some(h) = helper(&JS, src, v)
+                {
+                    found.insert(text(n, src).to_owned(), h);
+                }
+            }
+            "import_statement" => {
+                let mut names = BTreeSet::new();
+                identifiers(decl, src, &mut names);
+                for name in names {
+                    *count.entry(name).or_default() += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    // Assigned anywhere (`check = noop` in a hook), or bound twice.
+    let mut assigned = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if matches!(
+            kind(n),
+            "assignment_expression" | "augmented_assignment_expression"
+        ) && let Some(l) = n.child_by_field_name("left")
+        {
+            let mut names = BTreeSet::new();
+            js_pattern_names(l, src, &mut names);
+            assigned.extend(names);
+        }
+        if kind(n) == "update_expression"
+            && let Some(a) = n.child_by_field_name("argument")
+            && kind(a) == "identifier"
+        {
+            assigned.insert(text(a, src).to_owned());
+        }
+        stack.extend(named_children(n));
+    }
+    found.retain(|name, _| count.get(name) == Some(&1) && !assigned.contains(name));
+    found
+}
+
+/// The names a JavaScript binding pattern binds (`a`, `{a, b: c}`, `[a, ...d]`); a member
+/// (`a.b`, `a[i]`) binds none.
+fn js_pattern_names(n: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        match kind(x) {
+            "identifier" | "shorthand_property_identifier_pattern" => {
+                out.insert(text(x, src).to_owned());
+            }
+            "member_expression" | "subscript_expression" => {}
+            "pair_pattern" => stack.extend(x.child_by_field_name("value")),
+            "assignment_pattern" | "object_assignment_pattern" => {
+                stack.extend(x.child_by_field_name("left"));
+            }
+            _ => stack.extend(named_children(x)),
+        }
+    }
+}
+
 /// The names a top-level statement binds (a function's, an assignment's, an import's).
 fn top_level_binds(g: &Grammar, src: &str, top: Node<'_>) -> Vec<String> {
     match kind(top) {
@@ -263,8 +433,31 @@ fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
     {
         return None;
     }
+    let is_async = is_js(g) && text(f, src).trim_start().starts_with("async");
+    if is_js(g)
+        && (f.child_by_field_name("type_parameters").is_some()
+            || named_children(f)
+                .iter()
+                .any(|c| kind(*c) == "type_parameters"))
+    {
+        return None;
+    }
     let mut params = Vec::new();
-    for p in named_children(f.child_by_field_name("parameters")?) {
+    // An arrow function's one parameter without parentheses (`x => …`).
+    if is_js(g)
+        && let Some(p) = f.child_by_field_name("parameter")
+    {
+        if kind(p) != "identifier" {
+            return None;
+        }
+        params.push(text(p, src).to_owned());
+    }
+    let list = match f.child_by_field_name("parameters") {
+        Some(l) => named_children(l),
+        None if is_js(g) => Vec::new(),
+        None => return None,
+    };
+    for p in list {
         match (g.lang, kind(p)) {
             (Lang::Go, "parameter_declaration") => {
                 let mut cursor = p.walk();
@@ -274,7 +467,20 @@ fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
                 }
                 params.extend(names.iter().map(|n| text(*n, src).to_owned()));
             }
-            (Lang::Python, "identifier") => params.push(text(p, src).to_owned()),
+            (Lang::Python | Lang::JavaScript, "identifier") => params.push(text(p, src).to_owned()),
+            // TypeScript: `x: T`, without `?`, a default or a modifier.
+            (Lang::JavaScript, "required_parameter") => {
+                let pattern = p.child_by_field_name("pattern")?;
+                if kind(pattern) != "identifier"
+                    || p.child_by_field_name("value").is_some()
+                    || named_children(p)
+                        .iter()
+                        .any(|c| matches!(kind(*c), "accessibility_modifier" | "override_modifier"))
+                {
+                    return None;
+                }
+                params.push(text(pattern, src).to_owned());
+            }
             (Lang::Python, "typed_parameter") => {
                 let name = named_children(p).into_iter().next()?;
                 if kind(name) != "identifier" {
@@ -287,7 +493,13 @@ fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
         }
     }
     let block = f.child_by_field_name("body")?;
-    let mut body = statements(block);
+    // An arrow function whose body is an expression returns it.
+    let expression_body = is_js(g) && kind(block) != "statement_block";
+    let mut body = if expression_body {
+        Vec::new()
+    } else {
+        statements(block)
+    };
     // A docstring: a plain string (an f-string's substitutions run).
     if g.lang == Lang::Python
         && body.first().is_some_and(|s| {
@@ -303,6 +515,7 @@ fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
         body.remove(0);
     }
     let returns = match body.last() {
+        _ if expression_body => Some(block),
         Some(last) if kind(*last) == "return_statement" => {
             let values = named_children(*last);
             let [value] = values.as_slice() else {
@@ -338,6 +551,25 @@ fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
     {
         return None;
     }
+    if is_js(g) {
+        let mut stack: Vec<Node<'_>> = body.iter().copied().chain(returns).collect();
+        while let Some(x) = stack.pop() {
+            let bad = match kind(x) {
+                "this" | "super" | "meta_property" => true,
+                "identifier" => text(x, src) == "arguments",
+                // `{x}` names its key after the variable: written out, the key would change.
+                "shorthand_property_identifier" | "shorthand_property_identifier_pattern" => {
+                    params.iter().any(|p| p == text(x, src))
+                }
+                "await_expression" => !is_async,
+                _ => false,
+            };
+            if bad {
+                return None;
+            }
+            stack.extend(named_children(x));
+        }
+    }
     let mut binds = BTreeSet::new();
     let mut mentions = BTreeSet::new();
     for s in body.iter().chain(returns.iter()) {
@@ -356,7 +588,10 @@ fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
     if body.iter().chain(returns.iter()).any(|s| {
         let mut stack = vec![*s];
         while let Some(x) = stack.pop() {
-            if matches!(kind(x), "func_literal" | "lambda") {
+            if matches!(
+                kind(x),
+                "func_literal" | "lambda" | "arrow_function" | "function_expression" | "function"
+            ) {
                 let mut names = BTreeSet::new();
                 identifiers(x, src, &mut names);
                 if params.iter().any(|p| names.contains(p)) {
@@ -400,6 +635,7 @@ fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
         binds,
         mentions,
         reporters,
+        is_async,
     })
 }
 
@@ -604,12 +840,35 @@ fn is_label(id: Node<'_>) -> bool {
 fn bound_names(g: &Grammar, src: &str, n: Node<'_>, out: &mut BTreeSet<String>) {
     let mut stack = vec![n];
     while let Some(x) = stack.pop() {
-        let targets: Vec<Node<'_>> = match (g.lang, kind(x)) {
+        // The field that holds what a binding construct binds.
+        let field = match (g.lang, kind(x)) {
             (Lang::Go, "short_var_declaration" | "assignment_statement" | "range_clause")
             | (
                 Lang::Python,
                 "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause",
-            ) => x.child_by_field_name("left").into_iter().collect(),
+            )
+            | (
+                Lang::JavaScript,
+                "assignment_expression" | "augmented_assignment_expression" | "for_in_statement",
+            ) => Some("left"),
+            (Lang::Python, "named_expression")
+            | (
+                Lang::JavaScript,
+                "variable_declarator"
+                | "function_declaration"
+                | "class_declaration"
+                | "function_expression"
+                | "class",
+            ) => Some("name"),
+            (Lang::JavaScript, "update_expression") => Some("argument"),
+            (Lang::JavaScript, "catch_clause" | "arrow_function") => Some("parameter"),
+            _ => None,
+        };
+        let targets: Vec<Node<'_>> = match (g.lang, kind(x)) {
+            _ if field.is_some() => field
+                .and_then(|f| x.child_by_field_name(f))
+                .into_iter()
+                .collect(),
             (
                 Lang::Go,
                 "var_spec"
@@ -623,16 +882,14 @@ fn bound_names(g: &Grammar, src: &str, n: Node<'_>, out: &mut BTreeSet<String>) 
             (Lang::Go, "inc_statement" | "dec_statement") => {
                 named_children(x).into_iter().take(1).collect()
             }
-            (Lang::Python, "named_expression") => {
-                x.child_by_field_name("name").into_iter().collect()
-            }
             (Lang::Python, "as_pattern" | "with_item" | "except_clause") => {
                 named_children(x).into_iter().skip(1).collect()
             }
             (
                 Lang::Python,
                 "import_statement" | "import_from_statement" | "parameters" | "lambda_parameters",
-            ) => vec![x],
+            )
+            | (Lang::JavaScript, "formal_parameters" | "import_clause") => vec![x],
             _ => Vec::new(),
         };
         for t in targets {
@@ -641,10 +898,21 @@ fn bound_names(g: &Grammar, src: &str, n: Node<'_>, out: &mut BTreeSet<String>) 
             let mut inner = vec![t];
             while let Some(y) = inner.pop() {
                 match kind(y) {
-                    "identifier" if !is_label(y) => {
+                    "identifier" | "shorthand_property_identifier_pattern" if !is_label(y) => {
                         out.insert(text(y, src).to_owned());
                     }
-                    "attribute" | "subscript" | "selector_expression" | "index_expression" => {}
+                    // A default's value and a type are read, not bound.
+                    "attribute"
+                    | "subscript"
+                    | "selector_expression"
+                    | "index_expression"
+                    | "member_expression"
+                    | "subscript_expression"
+                    | "type_annotation" => {}
+                    "assignment_pattern" | "object_assignment_pattern" => {
+                        inner.extend(y.child_by_field_name("left"));
+                    }
+                    "pair_pattern" => inner.extend(y.child_by_field_name("value")),
                     _ => inner.extend(named_children(y)),
                 }
             }
@@ -666,7 +934,8 @@ fn written_out(
     caller: Node<'_>,
     helpers: &BTreeMap<String, Helper<'_>>,
 ) -> Option<String> {
-    // The call, and the target its value is bound to with the operator.
+    // The call, and the target its value is bound to with the operator (JavaScript: `=`, or
+    // the declaration's keyword).
     let (call, target): (Node<'_>, Option<(Node<'_>, &str)>) = match kind(n) {
         "expression_statement" => {
             let children = named_children(n);
@@ -682,9 +951,32 @@ fn written_out(
                     inner.child_by_field_name("right")?,
                     Some((inner.child_by_field_name("left")?, "=")),
                 )
+            } else if is_js(g) && kind(*inner) == "assignment_expression" {
+                (
+                    inner.child_by_field_name("right")?,
+                    Some((inner.child_by_field_name("left")?, "=")),
+                )
             } else {
                 (*inner, None)
             }
+        }
+        "lexical_declaration" if is_js(g) => {
+            let declarators = named_children(n);
+            let [d] = declarators.as_slice() else {
+                return None;
+            };
+            let keyword = if text(n, src).trim_start().starts_with("const") {
+                "const"
+            } else {
+                "let"
+            };
+            if kind(*d) != "variable_declarator" || d.child_by_field_name("type").is_some() {
+                return None;
+            }
+            (
+                d.child_by_field_name("value")?,
+                Some((d.child_by_field_name("name")?, keyword)),
+            )
         }
         "short_var_declaration" | "assignment_statement" if g.lang == Lang::Go => {
             let left = one(n.child_by_field_name("left")?)?;
@@ -701,6 +993,13 @@ fn written_out(
         }
         _ => return None,
     };
+    // JavaScript: `await h(…)`, for an `async` helper only (and only it is awaited).
+    let awaited = is_js(g) && kind(call) == "await_expression";
+    let call = if awaited {
+        named_children(call).into_iter().next()?
+    } else {
+        call
+    };
     if kind(call) != g.call {
         return None;
     }
@@ -710,6 +1009,9 @@ fn written_out(
     }
     let name = text(f, src);
     let h = helpers.get(name)?;
+    if h.is_async != awaited {
+        return None;
+    }
     if let Some((left, _)) = target
         && (kind(left) != "identifier" || h.returns.is_none())
     {
@@ -732,6 +1034,7 @@ fn written_out(
                     | "list_splat"
                     | "dictionary_splat"
                     | "parenthesized_expression"
+                    | "spread_element"
             )
         })
     {
@@ -799,7 +1102,12 @@ fn written_out(
     let first = h.body.first().copied().or(h.returns);
     let mut values: BTreeMap<&str, String> = BTreeMap::new();
     for (p, a) in h.params.iter().zip(&args) {
-        let pure = kind(*a) == "identifier" || g.literals.contains(&kind(*a));
+        let pure = kind(*a) == "identifier"
+            || g.literals.contains(&kind(*a))
+            || (kind(*a) == "template_string"
+                && !named_children(*a)
+                    .iter()
+                    .any(|c| kind(*c) == "template_substitution"));
         if !pure {
             // Used once, in a first statement that calls nothing else.
             let uses = h
@@ -814,9 +1122,22 @@ fn written_out(
                 .iter()
                 .filter(|a| kind(**a) != "identifier" && !g.literals.contains(&kind(**a)))
                 .count();
+            // Python's and JavaScript's operators, attributes and members may run code of
+            // their own (`__add__`, a property, a getter, `valueOf`): there the first statement
+            // must bind the parameter as it is (`x = param`), so that nothing runs before it.
+            let plain_binding = first.is_some_and(|s| {
+                let t: String = text(s, src).split_whitespace().collect();
+                let t = t.trim_end_matches(';');
+                t.ends_with(&format!("={p}"))
+                    && !t.ends_with(&format!("=={p}"))
+                    && !t.contains('(')
+                    && !t.contains('.')
+                    && !t.contains('[')
+            });
             if uses != 1
                 || impure > 1
                 || !in_first
+                || (g.lang != Lang::Go && !plain_binding)
                 || first
                     .is_some_and(|s| contains(g, s, &|x| kind(x) == g.call || kind(x) == "await"))
                 || contains(g, *a, &|x| g.forbidden.contains(&kind(x)))
@@ -858,7 +1179,11 @@ fn written_out(
         let value = substituted(src, r, &values);
         let left = text(left, src);
         if !(renamed.is_some() && value == left) {
-            let stmt = format!("{left} {op} {value}");
+            let stmt = match op {
+                "const" | "let" => format!("{op} {left} = {value};"),
+                "=" if is_js(g) => format!("{left} = {value};"),
+                _ => format!("{left} {op} {value}"),
+            };
             lines.push(reindented(
                 &stmt,
                 &line_indent(src, r.start_byte()),
@@ -924,10 +1249,15 @@ fn always_evaluated(g: &Grammar, s: Node<'_>, src: &str, name: &str) -> bool {
                     | "set_comprehension"
                     | "dictionary_comprehension"
                     | "generator_expression"
-                    | "func_literal" => true,
-                    "binary_expression" if g.lang == Lang::Go => p
+                    | "func_literal"
+                    | "ternary_expression"
+                    | "arrow_function"
+                    | "function_expression"
+                    | "function"
+                    | "optional_chain" => true,
+                    "binary_expression" if g.lang == Lang::Go || is_js(g) => p
                         .child_by_field_name("operator")
-                        .is_some_and(|o| matches!(text(o, src), "&&" | "||")),
+                        .is_some_and(|o| matches!(text(o, src), "&&" | "||" | "??")),
                     _ => false,
                 };
                 if conditional {

@@ -4,7 +4,12 @@
 
 #[cfg(feature = "lang-go")]
 mod go;
-#[cfg(any(feature = "lang-go", feature = "lang-python"))]
+#[cfg(any(
+    feature = "lang-go",
+    feature = "lang-python",
+    feature = "lang-javascript",
+    feature = "lang-typescript"
+))]
 mod inline;
 #[cfg(any(feature = "lang-javascript", feature = "lang-typescript"))]
 mod js;
@@ -752,19 +757,28 @@ pub fn go_unrolled_loops(path: &str, src: &str) -> Result<Option<String>> {
     }
 }
 
-/// A Go or Python file with the calls of its own helper functions written out in place (see
-/// [`inline`]); `None` when no call could be, or for another language.
+/// A Go, Python, JavaScript or TypeScript file with the calls of its own helper functions
+/// written out in place (see [`inline`]); `None` when no call could be, or for Rust.
 pub fn inlined_helpers(path: &str, src: &str) -> Result<Option<String>> {
-    #[cfg(any(feature = "lang-go", feature = "lang-python"))]
+    #[cfg(any(
+        feature = "lang-go",
+        feature = "lang-python",
+        feature = "lang-javascript",
+        feature = "lang-typescript"
+    ))]
     {
-        let Some(lang) = Lang::of_path(path).filter(|l| matches!(l, Lang::Go | Lang::Python))
-        else {
+        let Some(lang) = Lang::of_path(path).filter(|l| *l != Lang::Rust) else {
             return Ok(None);
         };
         Ok(parse_clean(lang, path, src)?
             .and_then(|tree| inline::inlined(lang, src, tree.root_node())))
     }
-    #[cfg(not(any(feature = "lang-go", feature = "lang-python")))]
+    #[cfg(not(any(
+        feature = "lang-go",
+        feature = "lang-python",
+        feature = "lang-javascript",
+        feature = "lang-typescript"
+    )))]
     {
         let _ = (path, src);
         Ok(None)

@@ -220,3 +220,97 @@ fn python_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
         l.assert_staged_refuses("python:tests/billing/test_refund.py::test_refund", &helpers);
     }
 }
+
+const JS_BASE: &str = "import test from 'ava';\nimport {refund} from '../../src/pay.js';\n\ntest('refund is exact', async t => {\n\tconst got = await refund(100);\n\tt.is(got.amount, 100);\n\tt.true(got.ok);\n});\n";
+
+fn js_after(helpers: &str, body: &str) -> String {
+    format!(
+        "import test from 'ava';\nimport {{refund}} from '../../src/pay.js';\n\n{helpers}\ntest('refund is exact', async t => {{\n{body}}});\n"
+    )
+}
+
+const JS_EXPECT: &str =
+    "function expectRefund(t, got, amount) {\n\tt.is(got.amount, amount);\n\tt.true(got.ok);\n}\n";
+const JS_REFUNDED: &str =
+    "const refunded = async amount => {\n\tconst got = await refund(amount);\n\treturn got;\n};\n";
+const JS_BODY: &str = "\tconst got = await refunded(100);\n\texpectRefund(t, got, 100);\n";
+const JS_ID: &str = "js:tests/billing/pay.test.js::refund is exact";
+
+#[test]
+fn javascript_checks_moved_into_helpers_of_the_file_pass() {
+    let file = "tests/billing/pay.test.js";
+    let l = locked(&[(file, JS_BASE)]);
+    l.repo.write(
+        file,
+        js_after(&format!("{JS_EXPECT}\n{JS_REFUNDED}"), JS_BODY),
+    );
+    l.assert_passes_checked();
+    // TypeScript: typed parameters.
+    let file = "tests/billing/pay.test.ts";
+    let l = locked(&[(file, JS_BASE)]);
+    l.repo.write(
+        file,
+        js_after(
+            &format!(
+                "{}\n{JS_REFUNDED}",
+                JS_EXPECT.replace(
+                    "(t, got, amount)",
+                    "(t: ExecutionContext, got: Refund, amount: number)"
+                )
+            ),
+            JS_BODY,
+        ),
+    );
+    l.assert_passes_checked();
+}
+
+#[test]
+fn javascript_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
+    let file = "tests/billing/pay.test.js";
+    for (helpers, body) in [
+        // The check loosened inside the helper.
+        (
+            format!("{}\n{JS_REFUNDED}", JS_EXPECT.replace("t.is(got.amount, amount)", "t.truthy(got.amount)")),
+            JS_BODY.to_owned(),
+        ),
+        // An async helper called without `await`: its checks after its first `await` run
+        // when the test may be over.
+        (
+            format!("{JS_EXPECT}\n{JS_REFUNDED}"),
+            "\tconst got = refunded(100);\n\texpectRefund(t, got, 100);\n".to_owned(),
+        ),
+        // `this` and `arguments` are the helper's own.
+        (
+            format!("{}\n{JS_REFUNDED}", JS_EXPECT.replace("\tt.true(got.ok);", "\tt.true(this.ok);")),
+            JS_BODY.to_owned(),
+        ),
+        (
+            format!("{}\n{JS_REFUNDED}", JS_EXPECT.replace("\tt.true(got.ok);", "\tt.true(arguments[1].ok);")),
+            JS_BODY.to_owned(),
+        ),
+        // A function declaration's name assigned elsewhere.
+        (
+            format!("{JS_EXPECT}\n{JS_REFUNDED}\ntest.beforeEach(() => {{\n\texpectRefund = () => {{}};\n}});\n"),
+            JS_BODY.to_owned(),
+        ),
+        // `{amount}` is a key named after the parameter.
+        (
+            format!("{}\n{JS_REFUNDED}", JS_EXPECT.replace("\tt.is(got.amount, amount);", "\tt.deepEqual({amount: got.amount}, {amount});")),
+            "\tconst got = await refunded(100);\n\tconst amount = 100;\n\tt.deepEqual({amount: got.amount}, {amount});\n\texpectRefund(t, got, amount);\n".to_owned(),
+        ),
+        // A closure reads the parameter later.
+        (
+            format!("{}\n{JS_REFUNDED}", JS_EXPECT.replace("\tt.is(got.amount, amount);", "\tt.teardown(() => t.is(got.amount, amount));")),
+            JS_BODY.to_owned(),
+        ),
+        // A default value: not read.
+        (
+            format!("{}\n{JS_REFUNDED}", JS_EXPECT.replace("amount)", "amount = 1)")),
+            "\tconst got = await refunded(100);\n\texpectRefund(t, got);\n".to_owned(),
+        ),
+    ] {
+        let l = locked(&[(file, JS_BASE)]);
+        l.repo.write(file, js_after(&helpers, &body));
+        l.assert_staged_refuses(JS_ID, &helpers);
+    }
+}
