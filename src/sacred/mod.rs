@@ -7449,16 +7449,16 @@ fn compare_all(
     //   (`lang::go_unrolled_loops`);
     // - Go, Python, JavaScript and TypeScript: its checks moved into a helper function of its
     //   file, whose calls are written out in place (`lang::inlined_helpers`).
-    let unrolled: RewrittenReading = |file, text| {
+    let unrolled: RewrittenReading = |file, text, _| {
         if is_go(file) && text.contains("range []") {
             lang::go_unrolled_loops(file, text)
         } else {
             Ok(None)
         }
     };
-    let inlined: RewrittenReading = |file, text| {
+    let inlined: RewrittenReading = |file, text, decls| {
         if lang::Lang::of_path(file).is_some_and(|l| l != lang::Lang::Rust) {
-            lang::inlined_helpers(file, text)
+            lang::inlined_helpers(file, text, decls)
         } else {
             Ok(None)
         }
@@ -7474,13 +7474,13 @@ fn compare_all(
             let Some(text) = new.read(repo, &file)? else {
                 continue;
             };
-            let Some(rewritten) = rewrite(&file, &text)? else {
-                continue;
-            };
             let decls = if is_go(&file) {
                 go_foreign_constants(repo, new, &file, &text)?
             } else {
                 String::new()
+            };
+            let Some(rewritten) = rewrite(&file, &text, &decls)? else {
+                continue;
             };
             let ids: BTreeSet<String> = locked
                 .iter()
@@ -7732,7 +7732,9 @@ fn pytest_configured(repo: &Repo, content: &Content<'_>) -> Result<(bool, bool)>
 /// The rules a rewrite of a parametrized test's cases raises, which
 /// A file's text rewritten for one more reading of its refused tests (`None`: nothing to
 /// rewrite).
-type RewrittenReading = fn(&str, &str) -> Result<Option<String>>;
+/// Handed the file's path, its text and, for Go, the `const` declarations of its package's
+/// other files.
+type RewrittenReading = fn(&str, &str, &str) -> Result<Option<String>>;
 
 /// A rule a reading of the file's own text rewritten (its loops written out, its helpers'
 /// calls written out) may answer: one about the test's body. Such a reading is scanned from

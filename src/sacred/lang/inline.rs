@@ -10,18 +10,28 @@
 //!   named results, no variadic, default or keyword parameter), called by its plain name,
 //!   with one argument per parameter, from a function that binds no name of that name;
 //!   JavaScript: a `function` declaration or a `const` arrow function or function
-//!   expression, assigned nowhere in the file, not reading `this`, `arguments` or a
+//!   expression, declared nowhere else and assigned nowhere in the file (a `var` in a block
+//!   binds the module's name), not reading `this`, `arguments` or a
 //!   parameter as a shorthand key; an `async` one only where the call is awaited, and only
 //!   it;
 //! - its body runs straight through to its end: no `return` but, for a call whose value is
 //!   bound (`x = h(…)`, `x := h(…)`), one last `return E`; no `defer`, `go`, `goto`, label,
 //!   `global`, `nonlocal`, `yield` or `await`; it assigns to no parameter nor takes one's
 //!   address;
-//! - an argument is a name or a literal (evaluating it twice, or later, changes nothing),
-//!   or it is used once, in the helper's first statement, where it is always evaluated and
-//!   nothing runs before it (Go: a statement that calls nothing else; Python and
-//!   JavaScript, whose operators and attributes may run code: `x = param`); no closure of
-//!   the helper reads a parameter (it may run after the caller changed its variable);
+//! - an argument cannot change between the call and where the helper reads it: a literal
+//!   (no f-string; in Go, of the parameter's default type, else written converted:
+//!   `float64(10)`), or a local of the caller nothing else can write meanwhile (not a
+//!   global, a `nonlocal`, a name a closure of the caller assigns, nor in Go a constant, a
+//!   variable whose address is taken or that is the operand of a selector, which a method
+//!   value may take the address of); or else it is used once, in the helper's first
+//!   statement, where it is always evaluated and nothing runs before it (Go: a statement
+//!   that calls and receives nothing else; Python and JavaScript, whose operators and
+//!   attributes may run code: `x = param`); no closure of the helper reads a parameter (it
+//!   may run after the caller changed its variable); a Python helper holds no `match` (its
+//!   captures bind names);
+//! - the call is a statement of a block on a line of its own (not after `if x:` on the same
+//!   line, nor a brace-less body), and one call per function is written out per round, so
+//!   that what one helper binds is the caller's when the next is read;
 //! - no name the helper binds is a name of the calling function (the returned local is
 //!   renamed to the call's target), and no other name the helper reads is one the calling
 //!   function binds (it would then read the caller's local instead of what the helper
@@ -102,6 +112,7 @@ const PYTHON: Grammar = Grammar {
         "decorated_definition",
         "lambda",
         "delete_statement",
+        "match_statement",
     ],
     nested_functions: &[],
     true_literal: "True",
@@ -140,22 +151,49 @@ fn is_js(g: &Grammar) -> bool {
     g.lang == Lang::JavaScript
 }
 
-/// `src` with its helper calls written out (see the module docs), up to three rounds (a
-/// helper calling another); `None` when no call could be.
-pub(crate) fn inlined(lang: Lang, src: &str, root: Node<'_>) -> Option<String> {
+/// `src` with its helper calls written out (see the module docs), one call per function
+/// and round, up to [`ROUNDS`] rounds; `None` when no call could be. `consts`: the Go
+/// package's constants declared in its other files (`const N = 4`), whose untyped values
+/// a typed parameter converts.
+pub(crate) fn inlined(lang: Lang, src: &str, root: Node<'_>, consts: &str) -> Option<String> {
     let g = match lang {
         Lang::Go => &GO,
         Lang::Python => &PYTHON,
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => &JS,
         Lang::Rust => return None,
     };
-    let first = round(g, src, root)?;
+    let mut constants = BTreeSet::new();
+    if g.lang == Lang::Go {
+        // A dot import brings another package's names, constants included, unqualified.
+        if named_children(root).iter().any(|d| {
+            kind(*d) == "import_declaration" && {
+                let mut stack = vec![*d];
+                let mut dot = false;
+                while let Some(x) = stack.pop() {
+                    dot |= kind(x) == "dot";
+                    stack.extend(named_children(x));
+                }
+                dot
+            }
+        }) {
+            return None;
+        }
+        go_constants(src, root, &mut constants);
+        if let Ok(Some(tree)) = super::parse_clean(Lang::Go, "", &format!("package p\n{consts}")) {
+            go_constants(
+                &format!("package p\n{consts}"),
+                tree.root_node(),
+                &mut constants,
+            );
+        }
+    }
+    let first = round(g, src, root, &constants)?;
     let mut out = first;
-    for _ in 0..2 {
+    for _ in 1..ROUNDS {
         let Ok(Some(tree)) = super::parse_clean(lang, "", &out) else {
             break;
         };
-        match round(g, &out, tree.root_node()) {
+        match round(g, &out, tree.root_node(), &constants) {
             Some(next) => out = next,
             None => break,
         }
@@ -163,9 +201,33 @@ pub(crate) fn inlined(lang: Lang, src: &str, root: Node<'_>) -> Option<String> {
     Some(out)
 }
 
+/// How many rounds of writing out calls (one per function each) a reading takes at most.
+const ROUNDS: usize = 12;
+
+/// The names of the constants a Go file declares at its top level.
+fn go_constants(src: &str, root: Node<'_>, out: &mut BTreeSet<String>) {
+    for d in named_children(root) {
+        if kind(d) != "const_declaration" {
+            continue;
+        }
+        for spec in named_children(d) {
+            if kind(spec) != "const_spec" {
+                continue;
+            }
+            let mut cursor = spec.walk();
+            out.extend(
+                spec.children_by_field_name("name", &mut cursor)
+                    .map(|n| text(n, src).to_owned()),
+            );
+        }
+    }
+}
+
 /// A helper function of the file that may be written out.
 struct Helper<'t> {
     params: Vec<String>,
+    /// Go: each parameter's type as written.
+    param_types: Vec<Option<String>>,
     /// The statements of its body, a docstring left out.
     body: Vec<Node<'t>>,
     /// Whether it ends in `return E` (then `body` holds the statements before it).
@@ -180,12 +242,13 @@ struct Helper<'t> {
     is_async: bool,
 }
 
-fn round(g: &Grammar, src: &str, root: Node<'_>) -> Option<String> {
+fn round(g: &Grammar, src: &str, root: Node<'_>, consts: &BTreeSet<String>) -> Option<String> {
     let helpers = helpers(g, src, root);
     if helpers.is_empty() {
         return None;
     }
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut edited: BTreeSet<usize> = BTreeSet::new();
     let mut stack: Vec<(Node<'_>, Option<Node<'_>>)> = vec![(root, None)];
     while let Some((n, caller)) = stack.pop() {
         let caller = if caller.is_none() && is_function(g, n) {
@@ -193,10 +256,14 @@ fn round(g: &Grammar, src: &str, root: Node<'_>) -> Option<String> {
         } else {
             caller
         };
+        // One call per caller and round: what a written-out helper binds is then the
+        // caller's when the next call is read (in the next round, from the new text).
         if let Some(caller) = caller
-            && let Some(text) = written_out(g, src, n, caller, &helpers)
+            && !edited.contains(&caller.id())
+            && let Some(text) = written_out(g, src, n, caller, &helpers, consts)
         {
             edits.push((n.byte_range(), text));
+            edited.insert(caller.id());
             continue;
         }
         for c in named_children(n) {
@@ -352,10 +419,43 @@ fn js_helpers<'t>(src: &str, root: Node<'t>) -> BTreeMap<String, Helper<'t>> {
             _ => {}
         }
     }
-    // Assigned anywhere (`check = noop` in a hook), or bound twice.
+    // Assigned anywhere (`check = noop` in a hook), or bound twice: declared again anywhere
+    // (a `var` in a block binds the module's name in a script or CommonJS module).
     let mut assigned = BTreeSet::new();
+    let mut declared: BTreeMap<String, usize> = BTreeMap::new();
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
+        let mut names = BTreeSet::new();
+        match kind(n) {
+            "variable_declarator" => {
+                if let Some(d) = n.child_by_field_name("name") {
+                    js_pattern_names(d, src, &mut names);
+                }
+            }
+            "function_declaration"
+            | "generator_function_declaration"
+            | "class_declaration"
+            | "function_expression"
+            | "class" => {
+                if let Some(d) = n.child_by_field_name("name") {
+                    names.insert(text(d, src).to_owned());
+                }
+            }
+            "for_in_statement" => {
+                if let Some(d) = n.child_by_field_name("left") {
+                    js_pattern_names(d, src, &mut names);
+                }
+            }
+            "catch_clause" => {
+                if let Some(d) = n.child_by_field_name("parameter") {
+                    js_pattern_names(d, src, &mut names);
+                }
+            }
+            _ => {}
+        }
+        for name in names {
+            *declared.entry(name).or_default() += 1;
+        }
         if matches!(
             kind(n),
             "assignment_expression" | "augmented_assignment_expression"
@@ -373,7 +473,9 @@ fn js_helpers<'t>(src: &str, root: Node<'t>) -> BTreeMap<String, Helper<'t>> {
         }
         stack.extend(named_children(n));
     }
-    found.retain(|name, _| count.get(name) == Some(&1) && !assigned.contains(name));
+    found.retain(|name, _| {
+        count.get(name) == Some(&1) && declared.get(name) == Some(&1) && !assigned.contains(name)
+    });
     found
 }
 
@@ -443,6 +545,7 @@ fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
         return None;
     }
     let mut params = Vec::new();
+    let mut param_types: Vec<Option<String>> = Vec::new();
     // An arrow function's one parameter without parentheses (`x => …`).
     if is_js(g)
         && let Some(p) = f.child_by_field_name("parameter")
@@ -465,6 +568,10 @@ fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
                 if names.is_empty() {
                     return None;
                 }
+                let ty = p
+                    .child_by_field_name("type")
+                    .map(|t| text(t, src).split_whitespace().collect::<String>());
+                param_types.extend(names.iter().map(|_| ty.clone()));
                 params.extend(names.iter().map(|n| text(*n, src).to_owned()));
             }
             (Lang::Python | Lang::JavaScript, "identifier") => params.push(text(p, src).to_owned()),
@@ -630,6 +737,7 @@ fn helper<'t>(g: &Grammar, src: &str, f: Node<'t>) -> Option<Helper<'t>> {
     };
     Some(Helper {
         params,
+        param_types,
         body,
         returns,
         binds,
@@ -819,8 +927,7 @@ fn identifiers(n: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
     }
 }
 
-/// An identifier that names no variable: a Python attribute's or keyword argument's name,
-/// a Go composite literal's key.
+/// An identifier that names no variable: a Python attribute's or keyword argument's name.
 fn is_label(id: Node<'_>) -> bool {
     let Some(p) = id.parent() else {
         return false;
@@ -828,9 +935,8 @@ fn is_label(id: Node<'_>) -> bool {
     match kind(p) {
         "attribute" => p.child_by_field_name("attribute") == Some(id),
         "keyword_argument" => p.child_by_field_name("name") == Some(id),
-        "literal_element" => p
-            .parent()
-            .is_some_and(|k| kind(k) == "keyed_element" && named_children(k).first() == Some(&p)),
+        // A Go composite literal's key is a struct's field name or a map's key expression,
+        // which the grammar does not tell apart: it is read as a name.
         _ => false,
     }
 }
@@ -842,7 +948,13 @@ fn bound_names(g: &Grammar, src: &str, n: Node<'_>, out: &mut BTreeSet<String>) 
     while let Some(x) = stack.pop() {
         // The field that holds what a binding construct binds.
         let field = match (g.lang, kind(x)) {
-            (Lang::Go, "short_var_declaration" | "assignment_statement" | "range_clause")
+            (
+                Lang::Go,
+                "short_var_declaration"
+                | "assignment_statement"
+                | "range_clause"
+                | "receive_statement",
+            )
             | (
                 Lang::Python,
                 "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause",
@@ -851,7 +963,8 @@ fn bound_names(g: &Grammar, src: &str, n: Node<'_>, out: &mut BTreeSet<String>) 
                 Lang::JavaScript,
                 "assignment_expression" | "augmented_assignment_expression" | "for_in_statement",
             ) => Some("left"),
-            (Lang::Python, "named_expression")
+            (Lang::Python, "named_expression" | "function_definition" | "class_definition")
+            | (Lang::Go, "type_spec")
             | (
                 Lang::JavaScript,
                 "variable_declarator"
@@ -861,6 +974,7 @@ fn bound_names(g: &Grammar, src: &str, n: Node<'_>, out: &mut BTreeSet<String>) 
                 | "class",
             ) => Some("name"),
             (Lang::JavaScript, "update_expression") => Some("argument"),
+            (Lang::Go, "type_switch_statement") => Some("alias"),
             (Lang::JavaScript, "catch_clause" | "arrow_function") => Some("parameter"),
             _ => None,
         };
@@ -887,7 +1001,13 @@ fn bound_names(g: &Grammar, src: &str, n: Node<'_>, out: &mut BTreeSet<String>) 
             }
             (
                 Lang::Python,
-                "import_statement" | "import_from_statement" | "parameters" | "lambda_parameters",
+                "import_statement"
+                | "import_from_statement"
+                | "parameters"
+                | "lambda_parameters"
+                | "case_pattern"
+                | "global_statement"
+                | "nonlocal_statement",
             )
             | (Lang::JavaScript, "formal_parameters" | "import_clause") => vec![x],
             _ => Vec::new(),
@@ -933,7 +1053,23 @@ fn written_out(
     n: Node<'_>,
     caller: Node<'_>,
     helpers: &BTreeMap<String, Helper<'_>>,
+    consts: &BTreeSet<String>,
 ) -> Option<String> {
+    // A statement of a block, on a line of its own: written out in place, each of the
+    // helper's statements is then one of that block (not the last ones after an `if x:` on
+    // the same line, or a brace-less `if (x)` body).
+    if !n.parent().is_some_and(|p| {
+        matches!(
+            kind(p),
+            "block" | "statement_list" | "statement_block" | "program" | "module"
+        )
+    }) || !src[..n.start_byte()]
+        .rsplit('\n')
+        .next()
+        .is_some_and(|before| before.trim().is_empty())
+    {
+        return None;
+    }
     // The call, and the target its value is bound to with the operator (JavaScript: `=`, or
     // the declaration's keyword).
     let (call, target): (Node<'_>, Option<(Node<'_>, &str)>) = match kind(n) {
@@ -1100,16 +1236,37 @@ fn written_out(
     }
     // What each parameter reads as.
     let first = h.body.first().copied().or(h.returns);
+    let effects = |a: Node<'_>| {
+        contains(g, a, &|x| {
+            matches!(
+                kind(x),
+                "call" | "call_expression" | "new_expression" | "await" | "await_expression"
+            ) || (kind(x) == "unary_expression" && text(x, src).starts_with("<-"))
+        })
+    };
+    let with_effects = args.iter().filter(|a| effects(**a)).count();
     let mut values: BTreeMap<&str, String> = BTreeMap::new();
-    for (p, a) in h.params.iter().zip(&args) {
-        let pure = kind(*a) == "identifier"
-            || g.literals.contains(&kind(*a))
+    for (i, (p, a)) in h.params.iter().zip(&args).enumerate() {
+        let ty = h.param_types.get(i).cloned().flatten();
+        let literal = g.literals.contains(&kind(*a))
+            && !named_children(*a)
+                .iter()
+                .any(|c| matches!(kind(*c), "interpolation" | "string"))
             || (kind(*a) == "template_string"
                 && !named_children(*a)
                     .iter()
                     .any(|c| kind(*c) == "template_substitution"));
-        if !pure {
-            // Used once, in a first statement that calls nothing else.
+        // A value that cannot change between the call and where the helper reads it: a
+        // literal of the parameter's own type, or a local of the caller nothing else can
+        // write while the helper runs.
+        let stable = (literal && (g.lang != Lang::Go || go_literal_fits(kind(*a), ty.as_deref())))
+            || (kind(*a) == "identifier" && stable_local(g, src, caller, text(*a, src)));
+        if !stable {
+            // Else used once, in the helper's first statement, always evaluated there, with
+            // nothing that may run code before it: in Go a statement that calls nothing
+            // else; in Python and JavaScript, whose operators, attributes and members may
+            // run code of their own (`__add__`, a property, a getter, `valueOf`), one that
+            // binds the parameter as it is (`x = param`).
             let uses = h
                 .body
                 .iter()
@@ -1118,13 +1275,6 @@ fn written_out(
                 .sum::<usize>();
             let in_first =
                 first.is_some_and(|s| uses_of(s, src, p) == 1 && always_evaluated(g, s, src, p));
-            let impure = args
-                .iter()
-                .filter(|a| kind(**a) != "identifier" && !g.literals.contains(&kind(**a)))
-                .count();
-            // Python's and JavaScript's operators, attributes and members may run code of
-            // their own (`__add__`, a property, a getter, `valueOf`): there the first statement
-            // must bind the parameter as it is (`x = param`), so that nothing runs before it.
             let plain_binding = first.is_some_and(|s| {
                 let t: String = text(s, src).split_whitespace().collect();
                 let t = t.trim_end_matches(';');
@@ -1135,17 +1285,37 @@ fn written_out(
                     && !t.contains('[')
             });
             if uses != 1
-                || impure > 1
+                || (effects(*a) && with_effects > 1)
                 || !in_first
                 || (g.lang != Lang::Go && !plain_binding)
-                || first
-                    .is_some_and(|s| contains(g, s, &|x| kind(x) == g.call || kind(x) == "await"))
+                || first.is_some_and(|s| {
+                    contains(g, s, &|x| {
+                        kind(x) == g.call
+                            || kind(x) == "await"
+                            || (kind(x) == "unary_expression" && text(x, src).starts_with("<-"))
+                    })
+                })
                 || contains(g, *a, &|x| g.forbidden.contains(&kind(x)))
             {
                 return None;
             }
         }
-        values.insert(p.as_str(), text(*a, src).to_owned());
+        let mut value = text(*a, src).to_owned();
+        // Go: an untyped constant takes the parameter's type (`10/4` is 2, `float64(10)/4`
+        // is 2.5): a literal of another default type, or a constant of the package, is
+        // written converted.
+        if g.lang == Lang::Go
+            && ((literal && !go_literal_fits(kind(*a), ty.as_deref()))
+                || (kind(*a) == "identifier" && consts.contains(text(*a, src))))
+        {
+            let ty = ty?;
+            value = if ty.starts_with('*') || ty.starts_with("<-") || ty.starts_with("func") {
+                format!("({ty})({value})")
+            } else {
+                format!("{ty}({value})")
+            };
+        }
+        values.insert(p.as_str(), value);
     }
     if let Some(r) = &renamed
         && let Some(t) = &target_name
@@ -1200,6 +1370,173 @@ fn written_out(
     } else {
         joined
     })
+}
+
+/// Go: whether an untyped literal of kind `literal` has the parameter's type `ty` by default,
+/// so that it reads the same written where the parameter is (`10/4` is not `float64(10)/4`).
+fn go_literal_fits(literal: &str, ty: Option<&str>) -> bool {
+    let Some(ty) = ty else {
+        return false;
+    };
+    match literal {
+        "int_literal" => ty == "int",
+        "float_literal" => ty == "float64",
+        "imaginary_literal" => ty == "complex128",
+        "rune_literal" => matches!(ty, "rune" | "int32"),
+        "interpreted_string_literal" | "raw_string_literal" => ty == "string",
+        "true" | "false" => ty == "bool",
+        "nil" => {
+            ["*", "[]", "map[", "chan", "<-chan", "func", "interface"]
+                .iter()
+                .any(|p| ty.starts_with(p))
+                || matches!(ty, "error" | "any")
+        }
+        _ => false,
+    }
+}
+
+/// Whether `name` is a local of `caller` that nothing can write while a helper it is handed
+/// to runs: the helper sees a copy (Go) or the value the name held at the call, the reading
+/// reads the name itself later.
+/// - Go: a variable the caller declares (not a constant), whose address is never taken
+///   (`&x`, `&x.f`), which is never the operand of a selector or slice (a method value or
+///   call may take its address: `x.inc`), unless it is a parameter of a type whose value no
+///   method changes (a pointer, an interface, a map…), and which no closure of the caller
+///   assigns;
+/// - Python: a name the caller binds (so a local), declared `global` or `nonlocal` nowhere in
+///   it;
+/// - JavaScript: a variable or parameter the caller declares, which no function inside it
+///   assigns, in a caller without `eval`.
+fn stable_local(g: &Grammar, src: &str, caller: Node<'_>, name: &str) -> bool {
+    match g.lang {
+        Lang::Go => {
+            let mut declared = BTreeSet::new();
+            bound_names(g, src, caller, &mut declared);
+            if let Some(p) = caller.child_by_field_name("parameters") {
+                identifiers(p, src, &mut declared);
+            }
+            if !declared.contains(name) {
+                return false;
+            }
+            let shared_param = caller
+                .child_by_field_name("parameters")
+                .is_some_and(|list| {
+                    named_children(list).into_iter().any(|p| {
+                        let mut cursor = p.walk();
+                        let named = p
+                            .children_by_field_name("name", &mut cursor)
+                            .any(|n| text(n, src) == name);
+                        named
+                            && p.child_by_field_name("type").is_some_and(|t| {
+                                matches!(
+                                    kind(t),
+                                    "pointer_type"
+                                        | "slice_type"
+                                        | "map_type"
+                                        | "channel_type"
+                                        | "function_type"
+                                        | "interface_type"
+                                ) || matches!(text(t, src), "error" | "any")
+                            })
+                    })
+                });
+            !anywhere(caller, &|x| {
+                (kind(x) == "const_spec" && {
+                    let mut cursor = x.walk();
+                    x.children_by_field_name("name", &mut cursor)
+                        .any(|n| text(n, src) == name)
+                }) || (kind(x) == "unary_expression"
+                    && text(x, src).starts_with('&')
+                    && x.child_by_field_name("operand")
+                        .and_then(root_of)
+                        .is_some_and(|r| text(r, src) == name))
+                    || (!shared_param
+                        && matches!(kind(x), "selector_expression" | "slice_expression")
+                        && x.child_by_field_name("operand")
+                            .is_some_and(|o| kind(o) == "identifier" && text(o, src) == name))
+            }) && !caller_closures_assign(caller, src, name)
+        }
+        Lang::Python => {
+            let mut declared = BTreeSet::new();
+            bound_names(g, src, caller, &mut declared);
+            if !declared.contains(name) {
+                return false;
+            }
+            !anywhere(caller, &|x| {
+                matches!(kind(x), "global_statement" | "nonlocal_statement")
+                    && named_children(x).iter().any(|n| text(*n, src) == name)
+            })
+        }
+        _ => {
+            if text(caller, src).contains("eval") {
+                return false;
+            }
+            let mut declared = BTreeSet::new();
+            let mut stack = vec![caller];
+            while let Some(x) = stack.pop() {
+                match kind(x) {
+                    "variable_declarator" => {
+                        if let Some(n) = x.child_by_field_name("name") {
+                            js_pattern_names(n, src, &mut declared);
+                        }
+                    }
+                    "formal_parameters" => js_pattern_names(x, src, &mut declared),
+                    "arrow_function" => {
+                        if let Some(p) = x.child_by_field_name("parameter") {
+                            declared.insert(text(p, src).to_owned());
+                        }
+                    }
+                    _ => {}
+                }
+                stack.extend(named_children(x));
+            }
+            if !declared.contains(name) {
+                return false;
+            }
+            // Assigned inside a function of the caller (a callback, a closure).
+            let mut stack: Vec<(Node<'_>, bool)> = vec![(caller, false)];
+            while let Some((x, inner)) = stack.pop() {
+                let inner = inner
+                    || (x.id() != caller.id()
+                        && matches!(
+                            kind(x),
+                            "arrow_function"
+                                | "function_expression"
+                                | "function"
+                                | "function_declaration"
+                                | "method_definition"
+                                | "generator_function"
+                                | "generator_function_declaration"
+                        ));
+                if inner {
+                    let target = match kind(x) {
+                        "assignment_expression" | "augmented_assignment_expression" => {
+                            x.child_by_field_name("left")
+                        }
+                        "update_expression" => x.child_by_field_name("argument"),
+                        _ => None,
+                    };
+                    if target.is_some_and(|t| kind(t) == "identifier" && text(t, src) == name) {
+                        return false;
+                    }
+                }
+                stack.extend(named_children(x).into_iter().map(|c| (c, inner)));
+            }
+            true
+        }
+    }
+}
+
+/// Whether `n` or any node inside it, nested functions included, is one `pred` holds for.
+fn anywhere(n: Node<'_>, pred: &dyn Fn(Node<'_>) -> bool) -> bool {
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if pred(x) {
+            return true;
+        }
+        stack.extend(named_children(x));
+    }
+    false
 }
 
 /// Whether a function literal inside `caller` assigns to `name`.
@@ -1415,14 +1752,14 @@ mod tests {
         let tree = super::super::parse_clean(Lang::Go, "x_test.go", src)
             .unwrap()
             .unwrap();
-        inlined(Lang::Go, src, tree.root_node())
+        inlined(Lang::Go, src, tree.root_node(), "")
     }
 
     fn python(src: &str) -> Option<String> {
         let tree = super::super::parse_clean(Lang::Python, "test_x.py", src)
             .unwrap()
             .unwrap();
-        inlined(Lang::Python, src, tree.root_node())
+        inlined(Lang::Python, src, tree.root_node(), "")
     }
 
     #[test]

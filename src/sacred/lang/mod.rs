@@ -759,7 +759,8 @@ pub fn go_unrolled_loops(path: &str, src: &str) -> Result<Option<String>> {
 
 /// A Go, Python, JavaScript or TypeScript file with the calls of its own helper functions
 /// written out in place (see [`inline`]); `None` when no call could be, or for Rust.
-pub fn inlined_helpers(path: &str, src: &str) -> Result<Option<String>> {
+/// `consts`: Go `const` declarations of the package's other files.
+pub fn inlined_helpers(path: &str, src: &str, consts: &str) -> Result<Option<String>> {
     #[cfg(any(
         feature = "lang-go",
         feature = "lang-python",
@@ -771,7 +772,7 @@ pub fn inlined_helpers(path: &str, src: &str) -> Result<Option<String>> {
             return Ok(None);
         };
         Ok(parse_clean(lang, path, src)?
-            .and_then(|tree| inline::inlined(lang, src, tree.root_node())))
+            .and_then(|tree| inline::inlined(lang, src, tree.root_node(), consts)))
     }
     #[cfg(not(any(
         feature = "lang-go",
@@ -780,7 +781,7 @@ pub fn inlined_helpers(path: &str, src: &str) -> Result<Option<String>> {
         feature = "lang-typescript"
     )))]
     {
-        let _ = (path, src);
+        let _ = (path, src, consts);
         Ok(None)
     }
 }

@@ -314,3 +314,17 @@ fn javascript_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused()
         l.assert_staged_refuses(JS_ID, &helpers);
     }
 }
+
+/// Edits that make a test check less through a helper written out in place, each accepted
+/// by the first version of this reading (found by attacking it): an f-string argument
+/// evaluated before the helper's statements; a name argument whose variable changes while
+/// the helper runs (a global, a `nonlocal`, a JavaScript closure, a Go package variable, a
+/// Go method value); a call on a one-line `if`/`with` or a brace-less `if`; a JavaScript
+/// helper bound again by a `var` in a block or a `for (var …)`; a Python `match` capture in
+/// the helper; a Go map key read as a field name; an untyped Go constant handed to a
+/// `float64` parameter; a local one written-out helper binds read by the next; and names
+/// the test binds through `match`, `select` and a type switch.
+#[test]
+fn attacks_on_written_out_helper_calls_are_refused() {
+    super::assert_attack_fixtures_refused("inlined", 18);
+}
