@@ -7447,18 +7447,18 @@ fn compare_all(
     // - Go: its checks are now a loop over a slice literal (`for _, v := range []struct{…}{…}
     //   { if v.got != … { t.Errorf(…) } }`), written out per element
     //   (`lang::go_unrolled_loops`);
-    // - Go, Python, JavaScript and TypeScript: its checks moved into a helper function of its
+    // - Python, JavaScript and TypeScript: its checks moved into a helper function of its
     //   file, whose calls are written out in place (`lang::inlined_helpers`).
-    let unrolled: RewrittenReading = |file, text, _| {
+    let unrolled: RewrittenReading = |file, text| {
         if is_go(file) && text.contains("range []") {
             lang::go_unrolled_loops(file, text)
         } else {
             Ok(None)
         }
     };
-    let inlined: RewrittenReading = |file, text, decls| {
+    let inlined: RewrittenReading = |file, text| {
         if lang::Lang::of_path(file).is_some_and(|l| l != lang::Lang::Rust) {
-            lang::inlined_helpers(file, text, decls)
+            lang::inlined_helpers(file, text)
         } else {
             Ok(None)
         }
@@ -7479,7 +7479,7 @@ fn compare_all(
             } else {
                 String::new()
             };
-            let Some(rewritten) = rewrite(&file, &text, &decls)? else {
+            let Some(rewritten) = rewrite(&file, &text)? else {
                 continue;
             };
             let ids: BTreeSet<String> = locked
@@ -7732,9 +7732,8 @@ fn pytest_configured(repo: &Repo, content: &Content<'_>) -> Result<(bool, bool)>
 /// The rules a rewrite of a parametrized test's cases raises, which
 /// A file's text rewritten for one more reading of its refused tests (`None`: nothing to
 /// rewrite).
-/// Handed the file's path, its text and, for Go, the `const` declarations of its package's
-/// other files.
-type RewrittenReading = fn(&str, &str, &str) -> Result<Option<String>>;
+/// Handed the file's path and its text.
+type RewrittenReading = fn(&str, &str) -> Result<Option<String>>;
 
 /// A rule a reading of the file's own text rewritten (its loops written out, its helpers'
 /// calls written out) may answer: one about the test's body. Such a reading is scanned from

@@ -5,7 +5,6 @@
 #[cfg(feature = "lang-go")]
 mod go;
 #[cfg(any(
-    feature = "lang-go",
     feature = "lang-python",
     feature = "lang-javascript",
     feature = "lang-typescript"
@@ -757,31 +756,28 @@ pub fn go_unrolled_loops(path: &str, src: &str) -> Result<Option<String>> {
     }
 }
 
-/// A Go, Python, JavaScript or TypeScript file with the calls of its own helper functions
-/// written out in place (see [`inline`]); `None` when no call could be, or for Rust.
-/// `consts`: Go `const` declarations of the package's other files.
-pub fn inlined_helpers(path: &str, src: &str, consts: &str) -> Result<Option<String>> {
+/// A Python, JavaScript or TypeScript file with the calls of its own helper functions
+/// written out in place (see [`inline`]); `None` when no call could be, or for Rust and Go.
+pub fn inlined_helpers(path: &str, src: &str) -> Result<Option<String>> {
     #[cfg(any(
-        feature = "lang-go",
         feature = "lang-python",
         feature = "lang-javascript",
         feature = "lang-typescript"
     ))]
     {
-        let Some(lang) = Lang::of_path(path).filter(|l| *l != Lang::Rust) else {
+        let Some(lang) = Lang::of_path(path).filter(|l| !matches!(l, Lang::Rust | Lang::Go)) else {
             return Ok(None);
         };
         Ok(parse_clean(lang, path, src)?
-            .and_then(|tree| inline::inlined(lang, src, tree.root_node(), consts)))
+            .and_then(|tree| inline::inlined(lang, src, tree.root_node())))
     }
     #[cfg(not(any(
-        feature = "lang-go",
         feature = "lang-python",
         feature = "lang-javascript",
         feature = "lang-typescript"
     )))]
     {
-        let _ = (path, src, consts);
+        let _ = (path, src);
         Ok(None)
     }
 }

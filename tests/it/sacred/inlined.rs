@@ -1,8 +1,9 @@
 //! A test whose checks moved into a helper function of its file is read with the helper's
-//! calls written out in place (Go and Python): it passes when that reading keeps every
-//! check, and stays refused when the helper checks less, or when the call may not do what
-//! the written-out reading says (a generator, a coroutine, a decorator, a second binding,
-//! an early `return`, a name the caller binds).
+//! calls written out in place (Python, JavaScript, TypeScript): it passes when that reading
+//! keeps every check, and stays refused when the helper checks less, or when the call may
+//! not do what the written-out reading says (a generator, a coroutine, a decorator, a second
+//! binding, an early `return`, a name the caller binds). Go is not read this way: what a
+//! call converts cannot be known without its types.
 
 use super::locked;
 
@@ -20,39 +21,19 @@ const GO_EXPECT: &str = "func expectRefund(got int, err error, t *testing.T) {\n
 const GO_BODY: &str =
     "\tc := account(Standard, false)\n\tgot, err := refund(c, 100)\n\texpectRefund(got, err, t)\n";
 
+/// Go's checks moved into helpers stay refused: handing a value to a parameter may convert
+/// it (a typed nil into an `error` that is never `nil`, a value into a named type whose
+/// `String` method the check then calls, an untyped constant into `float64`), which only the
+/// types tell, so no Go call is written out.
 #[test]
-fn go_checks_moved_into_helpers_of_the_file_pass() {
+fn go_checks_moved_into_helpers_stay_refused() {
     let file = "tests/billing/refund_test.go";
     let l = locked(&[(file, GO_BASE)]);
     l.repo.write(
         file,
         go_after(&format!("{GO_ACCOUNT}\n{GO_EXPECT}"), GO_BODY),
     );
-    l.assert_passes_checked();
-    // `t.Helper()` only changes where a failure is reported.
-    let l = locked(&[(file, GO_BASE)]);
-    l.repo.write(
-        file,
-        go_after(
-            &format!(
-                "{GO_ACCOUNT}\n{}",
-                GO_EXPECT.replace("t *testing.T) {\n", "t *testing.T) {\n\tt.Helper()\n")
-            ),
-            GO_BODY,
-        ),
-    );
-    l.assert_passes_checked();
-    // A call handed to the helper is evaluated where the helper's first statement uses it.
-    let base = GO_BASE.replace("Rate: Standard", "Rate: Rates(1)");
-    let l = locked(&[(file, &base)]);
-    l.repo.write(
-        file,
-        go_after(
-            &format!("{GO_ACCOUNT}\n{GO_EXPECT}"),
-            &GO_BODY.replace("account(Standard", "account(Rates(1)"),
-        ),
-    );
-    l.assert_passes_checked();
+    l.assert_staged_refuses("go:tests/billing/refund_test.go::TestRefund", "go helpers");
 }
 
 #[test]
@@ -163,16 +144,6 @@ fn python_checks_moved_into_helpers_of_the_file_pass() {
         ),
     );
     l.assert_passes_checked();
-    // A helper that returns what the test then checks.
-    let l = locked(&[(file, PY_BASE)]);
-    l.repo.write(
-        file,
-        py_after(
-            "def refunded(amount):\n    got = refund(amount)\n    return got\n",
-            "    got = refunded(100)\n    assert got == 100\n    assert isinstance(got, int)\n",
-        ),
-    );
-    l.assert_passes_checked();
 }
 
 #[test]
@@ -233,17 +204,14 @@ const JS_EXPECT: &str =
     "function expectRefund(t, got, amount) {\n\tt.is(got.amount, amount);\n\tt.true(got.ok);\n}\n";
 const JS_REFUNDED: &str =
     "const refunded = async amount => {\n\tconst got = await refund(amount);\n\treturn got;\n};\n";
-const JS_BODY: &str = "\tconst got = await refunded(100);\n\texpectRefund(t, got, 100);\n";
+const JS_BODY: &str = "\tconst got = await refund(100);\n\texpectRefund(t, got, 100);\n";
 const JS_ID: &str = "js:tests/billing/pay.test.js::refund is exact";
 
 #[test]
 fn javascript_checks_moved_into_helpers_of_the_file_pass() {
     let file = "tests/billing/pay.test.js";
     let l = locked(&[(file, JS_BASE)]);
-    l.repo.write(
-        file,
-        js_after(&format!("{JS_EXPECT}\n{JS_REFUNDED}"), JS_BODY),
-    );
+    l.repo.write(file, js_after(JS_EXPECT, JS_BODY));
     l.assert_passes_checked();
     // TypeScript: typed parameters.
     let file = "tests/billing/pay.test.ts";
@@ -251,12 +219,9 @@ fn javascript_checks_moved_into_helpers_of_the_file_pass() {
     l.repo.write(
         file,
         js_after(
-            &format!(
-                "{}\n{JS_REFUNDED}",
-                JS_EXPECT.replace(
-                    "(t, got, amount)",
-                    "(t: ExecutionContext, got: Refund, amount: number)"
-                )
+            &JS_EXPECT.replace(
+                "(t, got, amount)",
+                "(t: ExecutionContext, got: Refund, amount: number)",
             ),
             JS_BODY,
         ),
@@ -323,8 +288,16 @@ fn javascript_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused()
 /// helper bound again by a `var` in a block or a `for (var …)`; a Python `match` capture in
 /// the helper; a Go map key read as a field name; an untyped Go constant handed to a
 /// `float64` parameter; a local one written-out helper binds read by the next; and names
-/// the test binds through `match`, `select` and a type switch.
+/// the test binds through `match`, `select` and a type switch. And, from a second attack on
+/// the rules written against those (`r2-*`): an argument pasted without its parentheses
+/// (`base + 5` into `unit*2`, `0 and valid` into `total != zero`), a Go typed nil handed to an
+/// `error` (never `nil` then) or returned as one, a returned untyped constant, a value
+/// converted to a named type with a `String` method, a struct key read as a variable, `-10`
+/// into a `float64`, `x = h(x)` renaming the returned local, a lambda's or arrow's parameter
+/// taken for the caller's local, a generator expression or object method reading a
+/// parameter later, a named function expression calling itself, an awaited async helper's
+/// extra ticks, and a `var` shared across a loop's iterations once written out.
 #[test]
 fn attacks_on_written_out_helper_calls_are_refused() {
-    super::assert_attack_fixtures_refused("inlined", 18);
+    super::assert_attack_fixtures_refused("inlined", 34);
 }
