@@ -7441,79 +7441,62 @@ fn compare_all(
             }
         }
     }
-    // A test read once more from its file's own text rewritten, with the constants of its Go
+    // Go: a test whose checks are now a loop over a slice literal (`for _, v := range
+    // []struct{…}{…} { if v.got != … { t.Errorf(…) } }`) is read once more with each such loop
+    // written out per element (`lang::go_unrolled_loops`), and with the constants of its
     // package as their literals; only a reading that passes every rule replaces the findings,
-    // and only findings about the body (`rewritten_body_rule`):
-    // - Go: its checks are now a loop over a slice literal (`for _, v := range []struct{…}{…}
-    //   { if v.got != … { t.Errorf(…) } }`), written out per element
-    //   (`lang::go_unrolled_loops`);
-    // - Python, JavaScript and TypeScript: its checks moved into a helper function of its
-    //   file, whose calls are written out in place (`lang::inlined_helpers`).
-    let unrolled: RewrittenReading = |file, text| {
-        if is_go(file) && text.contains("range []") {
-            lang::go_unrolled_loops(file, text)
-        } else {
-            Ok(None)
+    // and only findings about the body (`rewritten_body_rule`).
+    let failing: BTreeSet<String> = locked
+        .iter()
+        .zip(&results)
+        .filter(|(_, f)| !f.is_empty())
+        .map(|(t, _)| t.file.clone())
+        .collect();
+    for file in failing {
+        if !is_go(&file) {
+            continue;
         }
-    };
-    let inlined: RewrittenReading = |file, text| {
-        if lang::Lang::of_path(file).is_some_and(|l| l != lang::Lang::Rust) {
-            lang::inlined_helpers(file, text)
-        } else {
-            Ok(None)
+        let Some(text) = new.read(repo, &file)? else {
+            continue;
+        };
+        if !text.contains("range []") {
+            continue;
         }
-    };
-    for rewrite in [unrolled, inlined] {
-        let failing: BTreeSet<String> = locked
+        let Some(rewritten) = lang::go_unrolled_loops(&file, &text)? else {
+            continue;
+        };
+        let decls = go_foreign_constants(repo, new, &file, &text)?;
+        let ids: BTreeSet<String> = locked
             .iter()
             .zip(&results)
-            .filter(|(_, f)| !f.is_empty())
-            .map(|(t, _)| t.file.clone())
+            .filter(|(t, f)| !f.is_empty() && t.file == file)
+            .map(|(t, _)| t.id.clone())
             .collect();
-        for file in failing {
-            let Some(text) = new.read(repo, &file)? else {
+        let Some(read) = lang::scan(
+            &file,
+            &format!("{rewritten}\n{decls}"),
+            !patterns.is_empty() && patterns.matches(Path::new(&file)),
+            &analysis::Want::Ids(ids),
+            &patterns.test_functions,
+        )?
+        else {
+            continue;
+        };
+        for (t, findings) in locked.iter().zip(results.iter_mut()) {
+            if t.file != file || findings.is_empty() {
                 continue;
+            }
+            let base_item = base_scans
+                .values()
+                .find_map(|s| s.tests.iter().find(|b| b.id == t.id).map(|b| (b, s)));
+            let new_file = rules::NewFile {
+                scan: Some(&read),
+                unsupported: false,
             };
-            let decls = if is_go(&file) {
-                go_foreign_constants(repo, new, &file, &text)?
-            } else {
-                String::new()
-            };
-            let Some(rewritten) = rewrite(&file, &text)? else {
-                continue;
-            };
-            let ids: BTreeSet<String> = locked
-                .iter()
-                .zip(&results)
-                .filter(|(t, f)| !f.is_empty() && t.file == file)
-                .map(|(t, _)| t.id.clone())
-                .collect();
-            let Some(read) = lang::scan(
-                &file,
-                &format!("{rewritten}\n{decls}"),
-                !patterns.is_empty() && patterns.matches(Path::new(&file)),
-                &analysis::Want::Ids(ids),
-                &patterns.test_functions,
-            )?
-            else {
-                continue;
-            };
-            for (t, findings) in locked.iter().zip(results.iter_mut()) {
-                if t.file != file || findings.is_empty() {
-                    continue;
-                }
-                let base_item = base_scans
-                    .values()
-                    .find_map(|s| s.tests.iter().find(|b| b.id == t.id).map(|b| (b, s)));
-                let new_file = rules::NewFile {
-                    scan: Some(&read),
-                    unsupported: false,
-                };
-                if findings.iter().all(|f| rewritten_body_rule(f.rule))
-                    && rules::compare(t, &new_file, base_item).is_empty()
-                {
-                    findings.clear();
-                }
+            if findings.iter().all(|f| rewritten_body_rule(f.rule))
+                && rules::compare(t, &new_file, base_item).is_empty()
+            {
+                findings.clear();
             }
         }
     }
@@ -7730,13 +7713,8 @@ fn pytest_configured(repo: &Repo, content: &Content<'_>) -> Result<(bool, bool)>
 }
 
 /// The rules a rewrite of a parametrized test's cases raises, which
-/// A file's text rewritten for one more reading of its refused tests (`None`: nothing to
-/// rewrite).
-/// Handed the file's path and its text.
-type RewrittenReading = fn(&str, &str) -> Result<Option<String>>;
-
-/// A rule a reading of the file's own text rewritten (its loops written out, its helpers'
-/// calls written out) may answer: one about the test's body. Such a reading is scanned from
+/// A rule a reading of the file's own text rewritten (its table loops written out) may
+/// answer: one about the test's body. Such a reading is scanned from
 /// that file alone, without what the check adds from around it (another file's `init`, the
 /// package's or `conftest.py`'s bindings), so a finding about those stands.
 fn rewritten_body_rule(rule: rules::Rule) -> bool {

@@ -4,12 +4,6 @@
 
 #[cfg(feature = "lang-go")]
 mod go;
-#[cfg(any(
-    feature = "lang-python",
-    feature = "lang-javascript",
-    feature = "lang-typescript"
-))]
-mod inline;
 #[cfg(any(feature = "lang-javascript", feature = "lang-typescript"))]
 mod js;
 
@@ -750,32 +744,6 @@ pub fn go_unrolled_loops(path: &str, src: &str) -> Result<Option<String>> {
         Ok(parse_go(path, src)?.and_then(|tree| go::unrolled_loops(src, tree.root_node())))
     }
     #[cfg(not(feature = "lang-go"))]
-    {
-        let _ = (path, src);
-        Ok(None)
-    }
-}
-
-/// A Python, JavaScript or TypeScript file with the calls of its own helper functions
-/// written out in place (see [`inline`]); `None` when no call could be, or for Rust and Go.
-pub fn inlined_helpers(path: &str, src: &str) -> Result<Option<String>> {
-    #[cfg(any(
-        feature = "lang-python",
-        feature = "lang-javascript",
-        feature = "lang-typescript"
-    ))]
-    {
-        let Some(lang) = Lang::of_path(path).filter(|l| !matches!(l, Lang::Rust | Lang::Go)) else {
-            return Ok(None);
-        };
-        Ok(parse_clean(lang, path, src)?
-            .and_then(|tree| inline::inlined(lang, src, tree.root_node())))
-    }
-    #[cfg(not(any(
-        feature = "lang-python",
-        feature = "lang-javascript",
-        feature = "lang-typescript"
-    )))]
     {
         let _ = (path, src);
         Ok(None)

@@ -1,10 +1,11 @@
-//! A test whose checks moved into a helper function of its file is read with the helper's
-//! calls written out in place (Python, JavaScript, TypeScript): it passes when that reading
-//! keeps every check, and stays refused when the helper checks less, or when the call may
-//! not do what the written-out reading says (a generator, a coroutine, a decorator, a second
-//! binding, an early `return`, a name the caller binds). Go is not read this way: what a
-//! call converts cannot be known without its types.
-
+//! A test whose checks moved into a helper function of its file is compared as written: the
+//! helper's checks are not read into it, and the move is refused until a human re-locks it.
+//! Reading each call with the helper written out in place was built and removed: three
+//! independent attacks on it found 47 edits it accepted that check less (an argument
+//! evaluated elsewhere or changed while the helper ran, what a Go call converts, operator
+//! precedence, closures, `await` ticks, names captured either way, text after the call on
+//! its line, a JSX tag, …). Each of them is a fixture here that the check must refuse, with
+//! the plainer weakenings through a helper.
 use super::locked;
 
 const GO_BASE: &str = "package billing\n\nimport \"testing\"\n\nfunc TestRefund(t *testing.T) {\n\tc := &Account{Name: \"c\", Rate: Standard, Run: noop}\n\tgot, err := refund(c, 100)\n\tif got != 100 {\n\t\tt.Errorf(\"refund = %d\", got)\n\t}\n\tif err != nil {\n\t\tt.Errorf(\"unexpected error: %v\", err)\n\t}\n}\n";
@@ -21,19 +22,26 @@ const GO_EXPECT: &str = "func expectRefund(got int, err error, t *testing.T) {\n
 const GO_BODY: &str =
     "\tc := account(Standard, false)\n\tgot, err := refund(c, 100)\n\texpectRefund(got, err, t)\n";
 
-/// Go's checks moved into helpers stay refused: handing a value to a parameter may convert
-/// it (a typed nil into an `error` that is never `nil`, a value into a named type whose
-/// `String` method the check then calls, an untyped constant into `float64`), which only the
-/// types tell, so no Go call is written out.
+/// Checks moved, unchanged, into a helper of the file stay refused in every language: no
+/// call is read as the helper's statements (see the module docs).
 #[test]
-fn go_checks_moved_into_helpers_stay_refused() {
+fn checks_moved_into_a_helper_stay_refused() {
     let file = "tests/billing/refund_test.go";
     let l = locked(&[(file, GO_BASE)]);
+    l.repo
+        .write(file, go_after(&format!("{GO_ACCOUNT}\n{GO_EXPECT}"), GO_BODY));
+    l.assert_staged_refuses("go:tests/billing/refund_test.go::TestRefund", "go helpers");
+    let file = "tests/billing/test_refund.py";
+    let l = locked(&[(file, PY_BASE)]);
     l.repo.write(
         file,
-        go_after(&format!("{GO_ACCOUNT}\n{GO_EXPECT}"), GO_BODY),
+        py_after(PY_CHECK, "    got = refund(100)\n    check_refund(got, 100)\n"),
     );
-    l.assert_staged_refuses("go:tests/billing/refund_test.go::TestRefund", "go helpers");
+    l.assert_staged_refuses("python:tests/billing/test_refund.py::test_refund", "python helpers");
+    let file = "tests/billing/pay.test.js";
+    let l = locked(&[(file, JS_BASE)]);
+    l.repo.write(file, js_after(JS_EXPECT, JS_BODY));
+    l.assert_staged_refuses(JS_ID, "js helpers");
 }
 
 #[test]
@@ -133,20 +141,6 @@ fn py_after(helpers: &str, body: &str) -> String {
 const PY_CHECK: &str = "def check_refund(got, expected):\n    \"\"\"The refund is exact.\"\"\"\n    assert got == expected\n    assert isinstance(got, int)\n";
 
 #[test]
-fn python_checks_moved_into_helpers_of_the_file_pass() {
-    let file = "tests/billing/test_refund.py";
-    let l = locked(&[(file, PY_BASE)]);
-    l.repo.write(
-        file,
-        py_after(
-            PY_CHECK,
-            "    got = refund(100)\n    check_refund(got, 100)\n",
-        ),
-    );
-    l.assert_passes_checked();
-}
-
-#[test]
 fn python_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
     let file = "tests/billing/test_refund.py";
     let call = "    got = refund(100)\n    check_refund(got, 100)\n";
@@ -208,28 +202,6 @@ const JS_BODY: &str = "\tconst got = await refund(100);\n\texpectRefund(t, got, 
 const JS_ID: &str = "js:tests/billing/pay.test.js::refund is exact";
 
 #[test]
-fn javascript_checks_moved_into_helpers_of_the_file_pass() {
-    let file = "tests/billing/pay.test.js";
-    let l = locked(&[(file, JS_BASE)]);
-    l.repo.write(file, js_after(JS_EXPECT, JS_BODY));
-    l.assert_passes_checked();
-    // TypeScript: typed parameters.
-    let file = "tests/billing/pay.test.ts";
-    let l = locked(&[(file, JS_BASE)]);
-    l.repo.write(
-        file,
-        js_after(
-            &JS_EXPECT.replace(
-                "(t, got, amount)",
-                "(t: ExecutionContext, got: Refund, amount: number)",
-            ),
-            JS_BODY,
-        ),
-    );
-    l.assert_passes_checked();
-}
-
-#[test]
 fn javascript_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
     let file = "tests/billing/pay.test.js";
     for (helpers, body) in [
@@ -280,24 +252,28 @@ fn javascript_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused()
     }
 }
 
-/// Edits that make a test check less through a helper written out in place, each accepted
-/// by the first version of this reading (found by attacking it): an f-string argument
-/// evaluated before the helper's statements; a name argument whose variable changes while
-/// the helper runs (a global, a `nonlocal`, a JavaScript closure, a Go package variable, a
-/// Go method value); a call on a one-line `if`/`with` or a brace-less `if`; a JavaScript
-/// helper bound again by a `var` in a block or a `for (var …)`; a Python `match` capture in
-/// the helper; a Go map key read as a field name; an untyped Go constant handed to a
-/// `float64` parameter; a local one written-out helper binds read by the next; and names
-/// the test binds through `match`, `select` and a type switch. And, from a second attack on
-/// the rules written against those (`r2-*`): an argument pasted without its parentheses
-/// (`base + 5` into `unit*2`, `0 and valid` into `total != zero`), a Go typed nil handed to an
-/// `error` (never `nil` then) or returned as one, a returned untyped constant, a value
-/// converted to a named type with a `String` method, a struct key read as a variable, `-10`
-/// into a `float64`, `x = h(x)` renaming the returned local, a lambda's or arrow's parameter
-/// taken for the caller's local, a generator expression or object method reading a
-/// parameter later, a named function expression calling itself, an awaited async helper's
-/// extra ticks, and a `var` shared across a loop's iterations once written out.
+/// The 47 edits that a reading of helper calls written out in place accepted, in one of its
+/// versions, though each makes a test check less; each must be refused. First round: an
+/// f-string argument evaluated before the helper's statements; a name argument whose
+/// variable changes while the helper runs (a global, a `nonlocal`, a JavaScript closure, a
+/// Go package variable or method value); a call on a one-line `if`/`with` or a brace-less
+/// `if`; a JavaScript helper bound again by a `var` in a block or a `for (var …)`; a Python
+/// `match` capture in the helper; a Go map key read as a field name; an untyped Go constant
+/// handed to a `float64` parameter; a local one written-out helper binds read by the next;
+/// names the test binds through `match`, `select` and a type switch. Second round (`r2-*`):
+/// an argument pasted without its parentheses; a Go typed nil handed to an `error` or
+/// returned as one; a returned untyped constant; a value converted to a named type with a
+/// `String` method; a struct key read as a variable; `-10` into a `float64`; `x = h(x)`; a
+/// lambda's or arrow's parameter taken for the caller's local; a generator expression or
+/// object method reading a parameter later; a named function expression calling itself; an
+/// awaited async helper's extra ticks; a `var` shared across a loop's iterations. Third
+/// round (`r3-*`): `; return` after the call on its line; a walrus in a generator
+/// rebinding the caller's local; `locals()` in the helper; a default value naming a global
+/// taken for a local; private-name mangling in a class; a block-scoped binding, a
+/// destructuring write and sloppy-mode `arguments` hiding a closure's write; a generator,
+/// `enum` or abstract class the test declares; a JSX tag named by a parameter; `with` in
+/// the test.
 #[test]
 fn attacks_on_written_out_helper_calls_are_refused() {
-    super::assert_attack_fixtures_refused("inlined", 34);
+    super::assert_attack_fixtures_refused("inlined", 47);
 }
