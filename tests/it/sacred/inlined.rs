@@ -28,16 +28,24 @@ const GO_BODY: &str =
 fn checks_moved_into_a_helper_stay_refused() {
     let file = "tests/billing/refund_test.go";
     let l = locked(&[(file, GO_BASE)]);
-    l.repo
-        .write(file, go_after(&format!("{GO_ACCOUNT}\n{GO_EXPECT}"), GO_BODY));
+    l.repo.write(
+        file,
+        go_after(&format!("{GO_ACCOUNT}\n{GO_EXPECT}"), GO_BODY),
+    );
     l.assert_staged_refuses("go:tests/billing/refund_test.go::TestRefund", "go helpers");
     let file = "tests/billing/test_refund.py";
     let l = locked(&[(file, PY_BASE)]);
     l.repo.write(
         file,
-        py_after(PY_CHECK, "    got = refund(100)\n    check_refund(got, 100)\n"),
+        py_after(
+            PY_CHECK,
+            "    got = refund(100)\n    check_refund(got, 100)\n",
+        ),
     );
-    l.assert_staged_refuses("python:tests/billing/test_refund.py::test_refund", "python helpers");
+    l.assert_staged_refuses(
+        "python:tests/billing/test_refund.py::test_refund",
+        "python helpers",
+    );
     let file = "tests/billing/pay.test.js";
     let l = locked(&[(file, JS_BASE)]);
     l.repo.write(file, js_after(JS_EXPECT, JS_BODY));
