@@ -53,7 +53,7 @@ fn checks_moved_into_a_helper_stay_refused() {
 }
 
 #[test]
-fn go_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
+fn go_a_helper_that_checks_less_is_refused() {
     let file = "tests/billing/refund_test.go";
     for (helpers, body) in [
         // The check loosened inside the helper.
@@ -88,7 +88,7 @@ fn go_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
             format!("{GO_ACCOUNT}\n{}", GO_EXPECT.replace("\tif got != 100 {\n\t\tt.Errorf(\"refund = %d\", got)\n\t}\n", "\tt.Cleanup(func() {\n\t\tif got != 100 {\n\t\t\tt.Errorf(\"refund = %d\", got)\n\t\t}\n\t})\n")),
             GO_BODY.replace("\texpectRefund(got, err, t)\n", "\texpectRefund(got, err, t)\n\tgot = 100\n"),
         ),
-        // A call handed to a parameter used twice would run twice in the reading.
+        // A call handed to a parameter used twice would run twice if written out in place.
         (
             format!("{GO_ACCOUNT}\nfunc expectRefund(got int, err error, t *testing.T) {{\n\tif got != 100 {{\n\t\tt.Errorf(\"refund = %d\", got)\n\t}}\n\tif got != 100 {{\n\t\tt.Errorf(\"again = %d\", got)\n\t}}\n\tif err != nil {{\n\t\tt.Fatalf(\"unexpected error: %v\", err)\n\t}}\n}}\n"),
             "\tc := account(Standard, false)\n\t_, err := refund(c, 100)\n\texpectRefund(first(refund(c, 100)), err, t)\n".to_owned(),
@@ -100,11 +100,11 @@ fn go_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
     }
 }
 
-/// A call handed to a parameter the helper reads only under `&&`: it runs in the call, not
-/// always in the reading, which would otherwise read as the locked test (whose own call
-/// never ran).
+/// A call handed to a parameter the helper reads only under `&&`: it runs at the call,
+/// though written where the helper reads it, it would not (the locked test's own call never
+/// ran). A reading of the helper written out in place accepted this.
 #[test]
-fn go_a_call_handed_to_a_parameter_read_under_a_short_circuit_is_not_written_out() {
+fn go_a_call_handed_to_a_helper_parameter_read_under_a_short_circuit_is_refused() {
     let file = "tests/billing/refund_test.go";
     let base = GO_BASE.replace(
         "Rate: Standard, Run: noop}",
@@ -126,7 +126,7 @@ fn go_a_call_handed_to_a_parameter_read_under_a_short_circuit_is_not_written_out
 /// A string over several lines written out at another indentation would be another string:
 /// the helper's check compares what it says, not what the lock holds.
 #[test]
-fn python_a_helper_comparing_a_string_over_several_lines_is_not_written_out_elsewhere() {
+fn python_a_helper_comparing_a_string_over_several_lines_is_refused() {
     let file = "tests/billing/test_refund.py";
     let base = "from billing import report\n\n\nclass TestReport:\n    def test_report(self):\n        out = report()\n        assert out == \"\"\"\n        total: 100\n        \"\"\"\n";
     let l = locked(&[(file, base)]);
@@ -149,7 +149,7 @@ fn py_after(helpers: &str, body: &str) -> String {
 const PY_CHECK: &str = "def check_refund(got, expected):\n    \"\"\"The refund is exact.\"\"\"\n    assert got == expected\n    assert isinstance(got, int)\n";
 
 #[test]
-fn python_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
+fn python_a_helper_that_checks_less_is_refused() {
     let file = "tests/billing/test_refund.py";
     let call = "    got = refund(100)\n    check_refund(got, 100)\n";
     for (helpers, body) in [
@@ -210,7 +210,7 @@ const JS_BODY: &str = "\tconst got = await refund(100);\n\texpectRefund(t, got, 
 const JS_ID: &str = "js:tests/billing/pay.test.js::refund is exact";
 
 #[test]
-fn javascript_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused() {
+fn javascript_a_helper_that_checks_less_is_refused() {
     let file = "tests/billing/pay.test.js";
     for (helpers, body) in [
         // The check loosened inside the helper.
@@ -282,6 +282,6 @@ fn javascript_a_helper_that_checks_less_or_may_not_mean_its_reading_is_refused()
 /// `enum` or abstract class the test declares; a JSX tag named by a parameter; `with` in
 /// the test.
 #[test]
-fn attacks_on_written_out_helper_calls_are_refused() {
+fn attacks_through_helper_calls_are_refused() {
     super::assert_attack_fixtures_refused("inlined", 47);
 }
