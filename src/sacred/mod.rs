@@ -2086,7 +2086,7 @@ fn add_rust_declarations(
     // The test's own file: a `#[macro_use] mod support;` there brings the macros of
     // `support.rs` into the modules after it (the test's `mod tests` among them).
     for (name, declaration) in lang::rust_declarations(path, &src)? {
-        if declaration.text.contains("macro_use") {
+        if declaration.inline.is_empty() && declaration.own.contains("macro_use") {
             for child in rust_module_files(path, &name) {
                 if macro_lines(&child, cache, &mut lines)? {
                     // Which macros it defines: one the test invokes, added later (a no-op
@@ -2532,47 +2532,63 @@ fn rust_declared_by(
     if module.is_empty() {
         return Ok(Vec::new());
     }
-    let in_dir = |n: &str| {
-        if parent_dir.is_empty() {
-            n.to_owned()
-        } else {
-            format!("{parent_dir}/{n}")
-        }
-    };
-    let mut candidates = vec![in_dir("mod.rs"), in_dir("main.rs"), in_dir("lib.rs")];
-    if !parent_dir.is_empty() {
-        candidates.push(format!("{parent_dir}.rs"));
-    }
-    for sibling in content.list_dir(repo, parent_dir)? {
-        let relative = if package.is_empty() {
-            sibling.as_str()
-        } else {
-            sibling
-                .strip_prefix(&format!("{package}/"))
-                .unwrap_or(&sibling)
-        };
-        if Path::new(&sibling).extension().is_some_and(|e| e == "rs")
-            && rust_crate_root(relative, manifest)
-        {
-            candidates.push(sibling);
-        }
-    }
-    candidates.sort();
-    candidates.dedup();
+    // The files whose module directory is `parent_dir` declare it at their top level; an
+    // ancestor's, inside inline modules named as the directories between (`mod outer {
+    // mod tests; }` in `src/lib.rs` compiles `src/outer/tests.rs`).
+    let parts: Vec<&str> = parent_dir.split('/').filter(|p| !p.is_empty()).collect();
     let mut found = Vec::new();
-    for c in candidates {
-        if c == file {
-            continue;
+    for depth in 0..=parts.len() {
+        let (up, inline) = parts.split_at(parts.len() - depth);
+        let dir = up.join("/");
+        let in_dir = |n: &str| {
+            if dir.is_empty() {
+                n.to_owned()
+            } else {
+                format!("{dir}/{n}")
+            }
+        };
+        let mut candidates = vec![in_dir("mod.rs"), in_dir("main.rs"), in_dir("lib.rs")];
+        if !dir.is_empty() {
+            candidates.push(format!("{dir}.rs"));
         }
-        found.extend(
-            rust_declarations_of(repo, content, &c, cache)?
-                .iter()
-                .filter(|(n, d)| n == module && rust_path_attribute(&d.text).is_none())
-                .map(|(_, d)| (c.clone(), d.clone())),
-        );
+        for sibling in content.list_dir(repo, &dir)? {
+            let relative = if package.is_empty() {
+                sibling.as_str()
+            } else {
+                sibling
+                    .strip_prefix(&format!("{package}/"))
+                    .unwrap_or(&sibling)
+            };
+            if Path::new(&sibling).extension().is_some_and(|e| e == "rs")
+                && rust_crate_root(relative, manifest)
+            {
+                candidates.push(sibling);
+            }
+        }
+        candidates.sort();
+        candidates.dedup();
+        for c in candidates {
+            if c == file {
+                continue;
+            }
+            found.extend(
+                rust_declarations_of(repo, content, &c, cache)?
+                    .iter()
+                    .filter(|(n, d)| {
+                        n == module
+                            && rust_path_attribute(&d.own).is_none()
+                            && d.inline
+                                .iter()
+                                .flat_map(|i| i.split('/'))
+                                .filter(|i| !i.is_empty() && *i != ".")
+                                .eq(inline.iter().copied())
+                    })
+                    .map(|(_, d)| (c.clone(), d.clone())),
+            );
+        }
     }
     if found.is_empty() {
-        found = rust_declared_by_path(repo, content, file, package, cache)?;
+        found = rust_declared_by_path(repo, content, file, package, manifest, cache)?;
     }
     Ok(found)
 }
@@ -2586,6 +2602,7 @@ fn rust_declared_by_path(
     content: &Content<'_>,
     file: &str,
     package: &str,
+    manifest: &str,
     cache: &mut Surroundings,
 ) -> Result<Vec<(String, lang::RustDeclaration)>> {
     let name = file.rsplit('/').next().unwrap_or(file);
@@ -2594,12 +2611,18 @@ fn rust_declared_by_path(
         if c == file || Path::new(&c).extension().is_none_or(|e| e != "rs") {
             continue;
         }
+        let relative = if package.is_empty() {
+            c.as_str()
+        } else {
+            c.strip_prefix(&format!("{package}/")).unwrap_or(&c)
+        };
+        let root = rust_crate_root(relative, manifest);
         found.extend(
             rust_declarations_of(repo, content, &c, cache)?
                 .iter()
                 .filter(|(_, d)| {
-                    rust_path_attribute(&d.text).is_some_and(|p| {
-                        p.ends_with(name) && relative_path(dir_prefix(&c), p) == file
+                    rust_path_attribute(&d.own).is_some_and(|p| {
+                        p.ends_with(name) && relative_path(&rust_path_base(&c, root, d), p) == file
                     })
                 })
                 .map(|(_, d)| (c.clone(), d.clone())),
@@ -2625,6 +2648,28 @@ fn rust_declarations_of<'c>(
         cache.rust_declarations.insert(file.to_owned(), declared);
     }
     Ok(&cache.rust_declarations[file])
+}
+
+/// The directory (with its trailing `/`, or empty) a `#[path = "…"]` of the declaration `d`
+/// of the file `declaring` is read from: the file's own directory at its top level; inside
+/// inline modules, that directory and theirs, after the file's own name for a file that is
+/// no crate root nor `mod.rs` (`src/billing.rs`: `src/billing/outer/`).
+fn rust_path_base(declaring: &str, crate_root: bool, d: &lang::RustDeclaration) -> String {
+    let mut base = dir_prefix(declaring).to_owned();
+    if d.inline.is_empty() {
+        return base;
+    }
+    let name = declaring.rsplit('/').next().unwrap_or(declaring);
+    let stem = name.strip_suffix(".rs").unwrap_or(name);
+    if !crate_root && stem != "mod" {
+        base.push_str(stem);
+        base.push('/');
+    }
+    for i in &d.inline {
+        base.push_str(i.trim_matches('/'));
+        base.push('/');
+    }
+    base
 }
 
 /// The path a Rust module declaration's `#[path = "…"]` names, as written.

@@ -125,13 +125,21 @@ pub(crate) struct Declaration {
     /// The declaring file's own `#![cfg(…)]` attributes (also one inside a `cfg_attr`), which
     /// compile it out, and every module it declares with it.
     pub inner: Vec<String>,
+    /// The inline modules it is declared inside (`mod outer { mod tests; }`: `["outer"]`),
+    /// as the directories its file is found under: the value of a `#[path = "…"]` on one,
+    /// else its name. Their attributes, and the `cfg`s inside them, are in `text`.
+    pub inline: Vec<String>,
+    /// The declaration's own attributes and `mod NAME;`, without the inline modules around
+    /// it (where its own `#[path = "…"]` is read).
+    pub own: String,
 }
 
-/// The modules the file `root` declares in files of their own at its top level, each name
-/// with its [`Declaration`].
+/// The modules the file `root` declares in files of their own, at its top level or inside
+/// its inline modules (`mod outer { #[cfg(test)] mod tests; }`), each name with its
+/// [`Declaration`].
 pub(crate) fn declarations(root: Node<'_>, src: &str) -> Vec<(String, Declaration)> {
     let mut out = Vec::new();
-    let mut before = Declaration {
+    let before = Declaration {
         inner: inner_attributes(root, src)
             .into_iter()
             // What compiles it out: a `cfg(…)`, also inside a `cfg_attr` (not one that only
@@ -140,6 +148,20 @@ pub(crate) fn declarations(root: Node<'_>, src: &str) -> Vec<(String, Declaratio
             .collect(),
         ..Declaration::default()
     };
+    declarations_in(root, src, before, &[], &mut out);
+    out
+}
+
+/// The declarations of the items of `container` (a file, or an inline module's body inside
+/// the inline modules `around`, each the text that opens it), in scope of what `before`
+/// holds.
+fn declarations_in(
+    container: Node<'_>,
+    src: &str,
+    mut before: Declaration,
+    around: &[String],
+    out: &mut Vec<(String, Declaration)>,
+) {
     let attributes = |n: Node<'_>| -> Vec<String> {
         outer_attributes(n)
             .into_iter()
@@ -151,7 +173,7 @@ pub(crate) fn declarations(root: Node<'_>, src: &str) -> Vec<(String, Declaratio
         let name = n.child_by_field_name("name")?;
         Some((text(name, src).to_owned(), normalized(n, src)))
     };
-    for n in named_children(root) {
+    for n in named_children(container) {
         match kind(n) {
             "macro_definition" => before.macros.extend(macro_of(n)),
             // `include!("macros.rs");`
@@ -184,13 +206,44 @@ pub(crate) fn declarations(root: Node<'_>, src: &str) -> Vec<(String, Declaratio
                 {
                     let mut parts = attrs.clone();
                     parts.push(format!("mod {name};"));
+                    let own = parts.join(" ");
+                    let mut text = around.concat();
+                    text.push_str(&own);
+                    text.push_str(&" }".repeat(around.len()));
                     out.push((
                         name.to_owned(),
                         Declaration {
-                            text: parts.join(" "),
+                            text,
+                            own,
                             ..before.clone()
                         },
                     ));
+                }
+                // An inline module: the modules it declares in files of their own, found
+                // under its directory; the macros before it are in scope there.
+                if kind(n) == "mod_item"
+                    && let Some(body) = body
+                    && let Some(name) = name
+                {
+                    let mut opening = attrs.clone();
+                    opening.push(format!("mod {name} {{"));
+                    opening.extend(
+                        inner_attributes(body, src)
+                            .into_iter()
+                            .filter(|a| a.replace("cfg_attr(", "").contains("cfg(")),
+                    );
+                    let mut within = around.to_vec();
+                    within.push(format!("{} ", opening.join(" ")));
+                    let mut inside = before.clone();
+                    let directory = attrs
+                        .iter()
+                        .find_map(|a| {
+                            let at = a.find("#[path=")?;
+                            a[at + "#[path=".len()..].split('"').nth(1)
+                        })
+                        .unwrap_or(name);
+                    inside.inline.push(directory.to_owned());
+                    declarations_in(body, src, inside, &within, out);
                 }
                 if attrs.iter().any(|a| a.starts_with("#[macro_use")) {
                     if body.is_none() {
@@ -212,7 +265,6 @@ pub(crate) fn declarations(root: Node<'_>, src: &str) -> Vec<(String, Declaratio
             _ => {}
         }
     }
-    out
 }
 
 /// The `macro_rules!` a Rust file defines at its top level, name and text.

@@ -1381,6 +1381,76 @@ fn a_path_declaration_that_compiles_a_test_is_locked() {
     l.assert_passes();
 }
 
+// A test file declared inside an inline module of its parent file (`mod outer { #[cfg(test)]
+// mod tests; }` in `src/lib.rs` compiles `src/outer/tests.rs`; in `src/billing.rs`,
+// `src/billing/outer/tests.rs`; a `#[path]` there is read from the inline module's
+// directory) is compiled by that declaration: compiling it out, by its own `cfg`, the inline
+// module's, or a `#![cfg]` inside the inline module, drops the test, and a no-op `assert_eq`
+// defined in the inline module before it changes what it checks. A comment passes.
+#[test]
+fn a_declaration_inside_an_inline_module_that_compiles_a_test_is_locked() {
+    let test = "#[test]\nfn total_is_exact() {\n    assert_eq!(crate::total(&[1, 2, 3]), 6);\n}\n";
+    let lib = "pub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n\npub mod outer {\n    #[cfg(test)]\n    mod tests;\n}\n";
+    let billing = "pub mod outer {\n    #[cfg(test)]\n    mod tests;\n}\n";
+    let lib_of_billing =
+        "pub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n\npub mod billing;\n";
+    let path_lib = "pub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n\npub mod outer {\n    #[cfg(test)]\n    #[path = \"cases/refund.rs\"]\n    mod tests;\n}\n";
+    let cargo = "[package]\nname = \"pay\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
+    let cases: [(&[(&str, &str)], &str, &str); 3] = [
+        (
+            &[("src/lib.rs", lib), ("src/outer/tests.rs", test)],
+            "src/lib.rs",
+            "rust:src/outer/tests.rs::total_is_exact",
+        ),
+        (
+            &[
+                ("src/lib.rs", lib_of_billing),
+                ("src/billing.rs", billing),
+                ("src/billing/outer/tests.rs", test),
+            ],
+            "src/billing.rs",
+            "rust:src/billing/outer/tests.rs::total_is_exact",
+        ),
+        (
+            &[
+                ("src/lib.rs", path_lib),
+                ("src/outer/cases/refund.rs", test),
+            ],
+            "src/lib.rs",
+            "rust:src/outer/cases/refund.rs::total_is_exact",
+        ),
+    ];
+    for (files, declaring, id) in cases {
+        let mut all = vec![
+            ("Cargo.toml", cargo),
+            ("gatekeeper.yml", "sacred:\n  paths: [\"src/**\"]\n"),
+        ];
+        all.extend_from_slice(files);
+        let base = files.iter().find(|(p, _)| *p == declaring).unwrap().1;
+        for (from, to) in [
+            ("    #[cfg(test)]\n", "    #[cfg(any())]\n"),
+            ("pub mod outer {\n", "#[cfg(any())]\npub mod outer {\n"),
+            ("pub mod outer {\n", "pub mod outer {\n    #![cfg(any())]\n"),
+            (
+                "pub mod outer {\n",
+                "pub mod outer {\n    macro_rules! assert_eq {\n        ($($t:tt)*) => {};\n    }\n\n",
+            ),
+        ] {
+            let l = super::locked(&all);
+            l.assert_locked(id);
+            l.edit(declaring, base, &[(from, to)]);
+            l.assert_refused("rebound", id);
+        }
+        let l = super::locked(&all);
+        l.edit(
+            declaring,
+            base,
+            &[("pub mod outer {\n", "// the tests\npub mod outer {\n")],
+        );
+        l.assert_passes();
+    }
+}
+
 // What does not change whether or how the test is compiled passes: the declaration made
 // public, another module declared, a macro the test file does not invoke (also through a
 // `#[macro_use]` module), a comment.
