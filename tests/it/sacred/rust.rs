@@ -1381,6 +1381,9 @@ fn a_path_declaration_that_compiles_a_test_is_locked() {
     l.assert_passes();
 }
 
+/// Files, the file that declares the test's, the test's id.
+type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+
 // A test file declared inside an inline module of its parent file (`mod outer { #[cfg(test)]
 // mod tests; }` in `src/lib.rs` compiles `src/outer/tests.rs`; in `src/billing.rs`,
 // `src/billing/outer/tests.rs`; a `#[path]` there is read from the inline module's
@@ -1396,7 +1399,7 @@ fn a_declaration_inside_an_inline_module_that_compiles_a_test_is_locked() {
         "pub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n\npub mod billing;\n";
     let path_lib = "pub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n\npub mod outer {\n    #[cfg(test)]\n    #[path = \"cases/refund.rs\"]\n    mod tests;\n}\n";
     let cargo = "[package]\nname = \"pay\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
-    let cases: [(&[(&str, &str)], &str, &str); 3] = [
+    let cases: [Case<'_>; 3] = [
         (
             &[("src/lib.rs", lib), ("src/outer/tests.rs", test)],
             "src/lib.rs",
