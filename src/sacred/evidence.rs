@@ -431,20 +431,43 @@ fn judge(
         // always counts, and never hides a run under the test's own class.
         let mut instances = if exact.is_empty() { loose } else { exact };
         instances.extend(inherited);
-        // `go test` reports a test whose subtests all skipped as passed: its own entry proves
-        // no check ran. Where the report holds subtests, only the innermost entries count.
+        // `go test` reports a test whose subtests all skipped as passed: its own passed entry
+        // proves no check ran, so a passed entry that has subtests in the report stands for
+        // them alone. Its failure is its own whatever its subtests did (a check of its body
+        // that failed beside a subtest that passed), and so is its skip: a test or subtest is
+        // reported skipped only when its own body skipped, after any subtests it ran.
+        let id = &members[0].id;
         if members[0].lang == "go" {
             let all = instances.clone();
-            instances.retain(|c| {
-                !all.iter().any(|d| {
+            let has_subtests = |c: &Case| {
+                all.iter().any(|d| {
                     d.classname == c.classname
                         && d.name.len() > c.name.len()
                         && d.name.starts_with(&c.name)
                         && d.name.as_bytes()[c.name.len()] == b'/'
                 })
-            });
+            };
+            if let Some(c) = all
+                .iter()
+                .find(|c| matches!(c.outcome, Outcome::Skipped(_)) && has_subtests(c))
+                && !all.iter().any(|c| matches!(c.outcome, Outcome::Failed(_)))
+            {
+                let Outcome::Skipped(msg) = &c.outcome else {
+                    unreachable!()
+                };
+                findings.push(EvidenceFinding {
+                    test_id: id.clone(),
+                    rule: EvidenceRule::SkippedAtRuntime,
+                    detail: format!(
+                        "{}: skipped after running its subtests: {}",
+                        describe(c),
+                        first_line(msg)
+                    ),
+                });
+                continue;
+            }
+            instances.retain(|c| !matches!(c.outcome, Outcome::Passed) || !has_subtests(c));
         }
-        let id = &members[0].id;
         if let Some(f) = verdict(id, &instances, pattern)
             .or_else(|| every_case(members[0], &instances, tree.root(), pattern))
         {

@@ -2102,6 +2102,54 @@ fn real_go_test_json_proves_the_sacred_test_or_refuses_it() {
     );
 }
 
+/// A Go test's own failure counts whatever its subtests did: a check of its body that fails
+/// beside a subtest that passed, or a subtest the code under test printed (`=== RUN
+/// TestRefund/x`, `--- PASS: TestRefund/x`, which `go test -json` reads as one), is
+/// `failed-at-runtime` under a gate that ignores `go test`'s status; a test that skipped
+/// after running its subtests is `skipped-at-runtime`.
+#[test]
+fn a_go_test_s_own_failure_or_skip_counts_beside_subtests_that_passed() {
+    let go = crate::common::required_tool("go");
+    let config = format!(
+        "gates:\n  go-test:\n    run: mkdir -p reports && {} test -json ./... > reports/go-test.json || true\n    stages: [ci]\n    timeout: 10m\nsacred:\n  evidence:\n    - {{ gate: go-test, go_test_json: reports/go-test.json }}\n",
+        go.display()
+    );
+    let test = "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefund(t *testing.T) {\n\tt.Run(\"zero\", func(t *testing.T) {\n\t\tif Refund(0) != 0 {\n\t\t\tt.Fatal(\"zero\")\n\t\t}\n\t})\n\tif Refund(10) != 10 {\n\t\tt.Fatal(\"ten\")\n\t}\n}\n";
+    let e = setup(
+        &[
+            ("go.mod", "module example.com/shop\n\ngo 1.19\n"),
+            ("billing/pay.go", GO_PAY),
+            ("billing/pay_test.go", test),
+        ],
+        &config,
+    );
+    let id = "go:billing/pay_test.go::TestRefund";
+    let out = e.repo.gk(&["run", "go-test", "-v"]);
+    assert_proven(&out, 1);
+    // The body's check fails; the subtest passes.
+    e.repo.write(
+        "billing/pay.go",
+        "package billing\n\nfunc Refund(x int) int {\n\tif x == 10 {\n\t\treturn 9\n\t}\n\treturn x\n}\n",
+    );
+    let out = e.repo.gk(&["run", "go-test"]);
+    assert_refused(&out, id, "failed-at-runtime");
+    // The code under test prints a subtest of its own that passed.
+    e.repo.write(
+        "billing/pay.go",
+        "package billing\n\nimport \"fmt\"\n\nfunc Refund(x int) int {\n\tif x == 10 {\n\t\tfmt.Println(\"=== RUN   TestRefund/x\")\n\t\tfmt.Println(\"--- PASS: TestRefund/x (0.00s)\")\n\t\treturn 9\n\t}\n\treturn x\n}\n",
+    );
+    let out = e.repo.gk(&["run", "go-test"]);
+    assert_refused(&out, id, "failed-at-runtime");
+    // The test skips after its subtest passed.
+    e.repo.write("billing/pay.go", GO_PAY);
+    e.repo.write(
+        "billing/pay_test.go",
+        test.replace("\tif Refund(10)", "\tt.Skip(\"later\")\n\tif Refund(10)"),
+    );
+    let out = e.repo.gk(&["run", "go-test"]);
+    assert_refused(&out, id, "skipped-at-runtime");
+}
+
 /// `gatekeeper sacred select go` names the packages and a `-run` pattern of the locked
 /// tests; the real `go test -json` run with them is isolated and proves the test, while a
 /// run of every package is refused for the other tests it holds.
