@@ -6945,29 +6945,11 @@ fn python_process_query(n: Node<'_>, src: &str) -> bool {
 /// first `os.chdir`, then `os.chdir(old)` in the `finally`; `old = os.umask(0)`, then
 /// `os.umask(old)`.
 fn python_process_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
-    // Each setter call: its callee and last argument; and each cleanup a unittest test case
-    // registers with such a setter (`self.addCleanup(os.chdir, old)`), flagged.
-    let cleanups = python_test_case_cleanups(body, src);
+    // Each setter call: its callee and last argument. A cleanup a unittest test case
+    // registers (`self.addCleanup(os.chdir, old)`) is not taken for a put-back: a base of
+    // another file, a class attribute, the instance or `doCleanups()` can keep it from
+    // running when the test ends.
     let scan = put_back_scan(body, src, |n| {
-        if cleanups {
-            let f = n.child_by_field_name("function")?;
-            if compact_text(f, src) == "self.addCleanup" {
-                let args = named_children(n.child_by_field_name("arguments")?);
-                let [setter, saved] = args.as_slice() else {
-                    return None;
-                };
-                if !matches!(kind(*setter), "identifier" | "attribute")
-                    || kind(*saved) != "identifier"
-                {
-                    return None;
-                }
-                let callee = python_qualified_callee(&compact_text(*setter, src), n, src);
-                return PROCESS_SETTERS
-                    .iter()
-                    .any(|(s, _)| *s == callee)
-                    .then(|| (callee, compact_text(*saved, src), true));
-            }
-        }
         let callee = python_qualified_callee(
             &compact_text(n.child_by_field_name("function")?, src),
             n,
@@ -6982,13 +6964,13 @@ fn python_process_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
                 .and_then(|a| named_children(a).into_iter().last())
                 .map(|a| compact_text(a, src))
                 .unwrap_or_default();
-            (callee, last, false)
+            (callee, last)
         })
     });
     let first = |callee: &str| {
         scan.calls
             .iter()
-            .filter(|(_, (f, _, cleanup))| f == callee && !cleanup)
+            .filter(|(_, (f, _))| f == callee)
             .map(|(n, _)| n.start_byte())
             .min()
             .unwrap_or(0)
@@ -7010,76 +6992,7 @@ fn python_process_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
             ),
         }
     };
-    let mut out = put_backs(&scan, src, |(callee, _, cleanup), (g, a, _)| {
-        !cleanup && g == callee && saved(callee, a)
-    });
-    // A call put back by a cleanup registered with the saved value: registered before it,
-    // or directly after it (nothing between may raise, as for a `try`: see [`runs_next`]),
-    // in the same block.
-    for (c, (callee, _, cleanup)) in &scan.calls {
-        if *cleanup || out.contains(&c.id()) {
-            continue;
-        }
-        let registered = scan.calls.iter().any(|(r, (g, a, is_cleanup))| {
-            *is_cleanup
-                && g == callee
-                && saved(callee, a)
-                && scan
-                    .bound
-                    .get(a.as_str())
-                    .is_some_and(|(_, _, at)| *at < r.start_byte())
-                && r.parent().is_some_and(|statement| {
-                    kind(statement) == "expression_statement"
-                        && statement.parent() == c.parent().and_then(|p| p.parent())
-                        && (r.start_byte() < c.start_byte()
-                            || runs_next(&scan, *c, statement, src, &|_| false))
-                })
-        });
-        if registered {
-            out.insert(c.id());
-        }
-    }
-    out
-}
-
-/// Whether `body` is a method of a class deriving from a `…TestCase` (whose `addCleanup`
-/// runs what it registers after the test, and also when `setUp` fails), in a file none of
-/// whose classes defines the methods that run the cleanups (`addCleanup`, `doCleanups`,
-/// `run`, `_callCleanup`, `debug`).
-fn python_test_case_cleanups(body: Node<'_>, src: &str) -> bool {
-    let Some(class) =
-        std::iter::successors(body.parent(), Node::parent).find(|n| kind(*n) == "class_definition")
-    else {
-        return false;
-    };
-    if !class.child_by_field_name("superclasses").is_some_and(|b| {
-        named_children(b)
-            .into_iter()
-            .any(|b| text(b, src).trim_end().ends_with("TestCase"))
-    }) {
-        return false;
-    }
-    let mut root = class;
-    while let Some(p) = root.parent() {
-        root = p;
-    }
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if kind(n) == "function_definition"
-            && n.child_by_field_name("name").is_some_and(|m| {
-                matches!(
-                    text(m, src),
-                    "addCleanup" | "doCleanups" | "run" | "_callCleanup" | "debug"
-                )
-            })
-            && std::iter::successors(n.parent(), Node::parent)
-                .any(|p| kind(p) == "class_definition")
-        {
-            return false;
-        }
-        stack.extend(named_children(n));
-    }
-    true
+    put_backs(&scan, src, |(callee, _), (g, a)| g == callee && saved(callee, a))
 }
 
 /// The assignments of a Python function to an attribute or item it did not make that a

@@ -297,3 +297,23 @@ fn a_new_file_answering_a_dynamic_import_under_an_older_lock_is_refused() {
 fn the_tenth_config_attacks_are_refused() {
     super::assert_attack_fixtures_refused("tenth_config", 23);
 }
+
+/// The twelfth round, each confirmed with the real runner (pytest, `go test`, `cargo test`,
+/// Jest, AVA): a sub-expression extracted into a local that changes the order operands are
+/// evaluated in; `addCleanup` trusted to put a process-wide setting back when the cleanup
+/// never runs (a no-op `addCleanup` of a base in another file, one bound in the class or on
+/// the instance, `doCleanups()` run early, `_cleanups` cleared, another `self`); a
+/// process-wide setter handed on as a value (`map`, `functools.partial(…)(…)`,
+/// `ExitStack.callback`, a thread's target, `__call__`, `getattr` with its name, a module
+/// alias, `localcontext().__enter__()`) or called where another test module runs it as it is
+/// imported (its top, a default, an annotation, a class body, a `parametrize` case); a Go
+/// method of a test-file type that shadows the embedded `*testing.T`'s `Errorf`; a removed
+/// decorator read as a skip marker for a word it holds; a Rust message whose `Display` ends
+/// the process through `::std::process::exit`; a name spelled like the check's own
+/// placeholders for a test's locals (`_l1`); a `#[cfg(any())]` between two `#[doc = "("]`
+/// attributes; a Rust item or a JavaScript function declared after the checks, which the
+/// locked call then reaches; an AVA release before the check dropped for a helper's teardown.
+#[test]
+fn the_twelfth_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("twelfth_attacks", 34);
+}

@@ -1332,6 +1332,13 @@ fn process_state_set_and_left_is_refused() {
         "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def test_cwd(self):\n        old = os.getcwd()\n        os.chdir('/')\n        self.addCleanup(os.chdir, '/tmp')\n",
         "class TestCwd:\n    def test_cwd(self):\n        old = os.getcwd()\n        os.chdir('/')\n        self.addCleanup(os.chdir, old)\n",
         "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def doCleanups(self):\n        pass\n\n    def test_cwd(self):\n        old = os.getcwd()\n        os.chdir('/')\n        self.addCleanup(os.chdir, old)\n",
+        // A cleanup a unittest test case registers with the saved value is no put-back:
+        // whether it runs is decided elsewhere (a no-op `addCleanup` in a base of another
+        // file, bound in the class or on the instance, `doCleanups()` run early,
+        // `_cleanups` cleared), as an attack round showed with pytest.
+        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def test_cwd(self):\n        old = os.getcwd()\n        os.chdir('/')\n        self.addCleanup(os.chdir, old)\n        assert True\n",
+        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def test_cwd(self):\n        old = os.getcwd()\n        self.addCleanup(os.chdir, old)\n        billing.pay.total([])\n        os.chdir('/')\n",
+        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def setUp(self):\n        saved = logging.root.manager.disable\n        logging.disable(logging.CRITICAL)\n        self.addCleanup(logging.disable, saved)\n\n    def test_x(self):\n        assert True\n",
         // Asked, then set and left.
         "def test_locale():\n    old = locale.setlocale(locale.LC_ALL)\n    locale.setlocale(locale.LC_ALL, 'C')\n",
         // Set back to something else than what was saved, or saved after it was set.
@@ -1369,12 +1376,6 @@ fn process_state_set_and_left_is_refused() {
         "cd = os.chdir\n\n\ndef test_cwd():\n    old = os.getcwd()\n    cd('/')\n    try:\n        assert True\n    finally:\n        cd(old)\n",
         // A name bound to something else.
         "cd = os.getcwd\n\n\ndef test_cwd():\n    assert cd()\n",
-        // Put back by a cleanup a unittest test case registers with the saved value, after
-        // the change (nothing between may raise) or before it, in a test or in `setUp`
-        // (whose cleanups run even when it fails).
-        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def test_cwd(self):\n        old = os.getcwd()\n        os.chdir('/')\n        self.addCleanup(os.chdir, old)\n        assert True\n",
-        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def test_cwd(self):\n        old = os.getcwd()\n        self.addCleanup(os.chdir, old)\n        billing.pay.total([])\n        os.chdir('/')\n",
-        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def setUp(self):\n        saved = logging.root.manager.disable\n        logging.disable(logging.CRITICAL)\n        self.addCleanup(logging.disable, saved)\n\n    def test_x(self):\n        assert True\n",
         // Only asked.
         "def test_locale():\n    assert locale.setlocale(locale.LC_ALL)\n    assert locale.setlocale(locale.LC_ALL, None)\n",
         "def test_locale():\n    old = locale.setlocale(locale.LC_ALL)\n    locale.setlocale(locale.LC_ALL, 'C')\n    try:\n        assert True\n    finally:\n        locale.setlocale(locale.LC_ALL, old)\n",
