@@ -555,6 +555,9 @@ fn expression(e: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
     let mut stack = vec![(e, false)];
     while let Some((n, handed)) = stack.pop() {
         match kind(n) {
+            _ if python_setter_as_value(n, src) => {
+                return Some("a process-wide setter handed on as a value");
+            }
             "identifier" => {
                 let t = text(n, src);
                 if DANGER_WORDS.contains(&t) {
@@ -577,6 +580,22 @@ fn expression(e: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
                 if super::bindings::plain_string(n) {
                     continue;
                 }
+            }
+            "call"
+                if n.child_by_field_name("function").is_some_and(|f| {
+                    let q = python_qualified_callee(&compact_text(f, src), n, src);
+                    (PROCESS_SETTERS.iter().any(|(s, _)| *s == q) && !python_process_query(n, src))
+                        || matches!(
+                            q.as_str(),
+                            "os.putenv"
+                                | "os.unsetenv"
+                                | "warnings.simplefilter"
+                                | "warnings.filterwarnings"
+                                | "warnings.resetwarnings"
+                        )
+                }) =>
+            {
+                return Some("a process-wide setting changed as the module is imported");
             }
             // Runs later, unless a call it is handed to runs it now (`sorted(key=…)`).
             "lambda" if !handed => continue,
@@ -1477,6 +1496,13 @@ fn python_writes_beyond_locals_as<'t>(
                 // Between tests: `setattr` handed on as a value (`partial(setattr, m, "x")`,
                 // `map(setattr, …)`, `s = setattr`), and a loop or `with` whose target is
                 // another's member (`for billing.pay.total in [f]`).
+                "identifier" | "attribute" | "call" if python_setter_as_value(n, src) => {
+                    hits.push(n);
+                    if !all {
+                        return hits;
+                    }
+                    break 'node;
+                }
                 "identifier"
                     if between_tests
                         && matches!(text(n, src), "setattr" | "delattr")
@@ -1731,7 +1757,9 @@ fn python_writes_beyond_locals_as<'t>(
                             break 'node;
                         }
                         // `mock.patch("billing.total", …).start()`: until stopped.
-                        if matches!(method, "start" | "__enter__") && patcher(object) {
+                        // Any context entered by hand and not left in the same breath
+                        // (`decimal.localcontext(ctx).__enter__()`): what it set stays set.
+                        if (method == "start" && patcher(object)) || method == "__enter__" {
                             hits.push(n);
                             if !all {
                                 return hits;
@@ -6915,9 +6943,13 @@ fn bound_setter(value: Node<'_>, src: &str, depth: u8) -> Option<String> {
         _ => return None,
     };
     let q = qualified_callee(&compact_text(named, src), named, src, depth);
-    QUALIFIED_LAST
-        .contains(&q.rsplit('.').next().unwrap_or(""))
-        .then_some(q)
+    // A module that holds such setters (`m = decimal`, then `m.setcontext(…)`).
+    let module = PROCESS_SETTERS
+        .iter()
+        .map(|(s, _)| *s)
+        .chain(["os.putenv", "warnings.simplefilter"])
+        .any(|s| s.rsplit_once('.').is_some_and(|(m, _)| m == q));
+    (module || QUALIFIED_LAST.contains(&q.rsplit('.').next().unwrap_or(""))).then_some(q)
 }
 
 /// A call of a [`PROCESS_SETTERS`] function that sets nothing: `locale.setlocale(category)`
@@ -6938,6 +6970,104 @@ fn python_process_query(n: Node<'_>, src: &str) -> bool {
         [_, v] => kind(*v) == "none",
         _ => false,
     }
+}
+
+/// Whether `n` (a name, a dotted name, or `getattr(M, "name")` with a literal name) is a
+/// process-wide setter ([`PROCESS_SETTERS`], `os.putenv`, `os.unsetenv`, the warning
+/// filters' setters) handed on as a value rather than called where it is written:
+/// `map(decimal.setcontext, …)`, `functools.partial(os.chdir)(…)`,
+/// `stack.callback(os.chdir, …)`, `Thread(target=os.chdir, …)`, `os.chdir.__call__(…)`,
+/// `self.addCleanup(decimal.setcontext, new)`, `getattr(os, "chdir")(…)`. What calls it then
+/// is not read, so it is taken as set. Not a name bound to it by an assignment or a walrus
+/// (`cd = os.chdir`, also through `functools.partial`), whose calls are read as its own.
+fn python_setter_as_value(n: Node<'_>, src: &str) -> bool {
+    let named = match kind(n) {
+        "identifier" | "attribute" => compact_text(n, src),
+        "call" => {
+            let (Some(f), Some(args)) = (
+                n.child_by_field_name("function"),
+                n.child_by_field_name("arguments"),
+            ) else {
+                return false;
+            };
+            let args = named_children(args);
+            let [object, name] = args.as_slice() else {
+                return false;
+            };
+            if compact_text(f, src) != "getattr"
+                || !matches!(kind(*object), "identifier" | "attribute")
+                || !super::bindings::plain_string(*name)
+            {
+                return false;
+            }
+            let name = text(*name, src).trim_matches(|c| c == '"' || c == '\'');
+            format!("{}.{name}", compact_text(*object, src))
+        }
+        _ => return false,
+    };
+    let last = named.rsplit('.').next().unwrap_or(&named);
+    if !QUALIFIED_LAST.contains(&last) {
+        return false;
+    }
+    let q = python_qualified_callee(&named, n, src);
+    let setter = PROCESS_SETTERS.iter().any(|(s, _)| *s == q)
+        || matches!(
+            q.as_str(),
+            "os.putenv"
+                | "os.unsetenv"
+                | "warnings.simplefilter"
+                | "warnings.filterwarnings"
+                | "warnings.resetwarnings"
+        );
+    if !setter {
+        return false;
+    }
+    let Some(parent) = n.parent() else {
+        return true;
+    };
+    let is =
+        |field: &str, of: Node<'_>| of.child_by_field_name(field).map(|c| c.id()) == Some(n.id());
+    // Called where it is written (read as a call), a part of a longer name, or a keyword.
+    if kind(n) != "call"
+        && ((kind(parent) == "call" && is("function", parent))
+            || (kind(parent) == "attribute" && is("attribute", parent))
+            || (kind(parent) == "keyword_argument" && is("name", parent)))
+    {
+        return false;
+    }
+    // `getattr(os, "chdir")(…)`, called at once: a call of the setter (read below as one).
+    // Bound to a name: its calls are read through the name.
+    let bound_to_a_name = |v: Node<'_>| {
+        v.parent().is_some_and(|p| {
+            (kind(p) == "assignment"
+                && is_field(p, "right", v)
+                && p.child_by_field_name("left")
+                    .is_some_and(|l| kind(l) == "identifier"))
+                || (kind(p) == "named_expression" && is_field(p, "value", v))
+        })
+    };
+    if kind(n) != "call" && bound_to_a_name(n) {
+        return false;
+    }
+    // The first argument of a `functools.partial(…)` bound to a name.
+    if kind(parent) == "argument_list"
+        && named_children(parent).first().map(Node::id) == Some(n.id())
+        && let Some(call) = parent.parent()
+        && call.child_by_field_name("function").is_some_and(|f| {
+            matches!(
+                python_qualified_callee(&compact_text(f, src), f, src).as_str(),
+                "functools.partial" | "partial"
+            )
+        })
+        && bound_to_a_name(call)
+    {
+        return false;
+    }
+    true
+}
+
+fn is_field(of: Node<'_>, field: &str, n: Node<'_>) -> bool {
+    of.child_by_field_name(field).map(|c| c.id()) == Some(n.id())
 }
 
 /// The calls of [`PROCESS_SETTERS`] in a Python function that a `finally` after them puts
@@ -6992,7 +7122,9 @@ fn python_process_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
             ),
         }
     };
-    put_backs(&scan, src, |(callee, _), (g, a)| g == callee && saved(callee, a))
+    put_backs(&scan, src, |(callee, _), (g, a)| {
+        g == callee && saved(callee, a)
+    })
 }
 
 /// The assignments of a Python function to an attribute or item it did not make that a

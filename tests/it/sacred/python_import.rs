@@ -1038,3 +1038,58 @@ fn a_locked_test_module_patched_by_a_dotted_string_elsewhere_is_refused() {
     );
     l.assert_passes();
 }
+
+/// A process-wide setting changed while a module of the tests is imported stays changed for
+/// every test after it: a setter called at the top of another test module, in a parameter's
+/// default or annotation, in a class body, or handed on as a value there, and one called
+/// in a case added to the locked test's own `parametrize` (confirmed with pytest: a
+/// `decimal.setcontext(…ROUND_HALF_UP)` there passes a `cents` that forgets its rounding).
+/// A getter, or the setter bound to a name and never called, passes.
+#[test]
+fn a_process_setting_changed_as_a_module_of_the_tests_is_imported_is_refused() {
+    let init = [("tests/__init__.py", ""), ("tests/billing/__init__.py", "")];
+    for setup in [
+        "import os\n\nos.chdir('/')\n",
+        "import os\n\n\ndef test_x(d=os.chdir('/')):\n    assert d is None\n",
+        "import os\n\n\ndef test_x(d: os.chdir('/') = 1):\n    assert d\n",
+        "import os\n\n\nclass TestX:\n    d: os.chdir('/') = 1\n\n    def test_x(self):\n        assert self.d\n",
+        "import os\n\nlist(map(os.chdir, ['/']))\n",
+        "import warnings\n\nwarnings.simplefilter('ignore')\n",
+    ] {
+        let mut files = vec![(PATH, TEST), ("billing.py", BILLING)];
+        files.extend(init);
+        let l = super::locked(&files);
+        l.repo.write("tests/aaa/__init__.py", "");
+        l.repo.write("tests/aaa/test_setup.py", setup);
+        assert_both_refused(&l);
+    }
+    let l = inserted("import os\n\nos.chdir('/')\n");
+    assert_both_refused(&l);
+    let parametrized = "import os\n\nimport pytest\n\nfrom billing import total\n\n\n@pytest.mark.parametrize('xs', [[1, 2, 3]])\ndef test_total(xs):\n    assert total(xs) == 6\n";
+    let l = locked(parametrized);
+    l.edit(
+        PATH,
+        parametrized,
+        &[("[[1, 2, 3]]", "[[1, 2, 3], [os.chdir('/') or 6]]")],
+    );
+    l.assert_refused("rebound", ID);
+    let l = locked(parametrized);
+    l.edit(PATH, parametrized, &[("[[1, 2, 3]]", "[[1, 2, 3], [6]]")]);
+    l.assert_passes();
+    for setup in [
+        "import os\n\nHERE = os.getcwd()\n",
+        "import os\n\ncd = os.chdir\n",
+    ] {
+        let mut files = vec![(PATH, TEST), ("billing.py", BILLING)];
+        files.extend(init);
+        let l = super::locked(&files);
+        l.repo.write("tests/aaa/__init__.py", "");
+        l.repo.write("tests/aaa/test_setup.py", setup);
+        for (what, out) in [
+            ("check --staged", l.check_staged()),
+            ("check --base", l.check_base()),
+        ] {
+            crate::common::assert_code(&out, 0, what);
+        }
+    }
+}

@@ -1332,6 +1332,17 @@ fn process_state_set_and_left_is_refused() {
         "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def test_cwd(self):\n        old = os.getcwd()\n        os.chdir('/')\n        self.addCleanup(os.chdir, '/tmp')\n",
         "class TestCwd:\n    def test_cwd(self):\n        old = os.getcwd()\n        os.chdir('/')\n        self.addCleanup(os.chdir, old)\n",
         "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def doCleanups(self):\n        pass\n\n    def test_cwd(self):\n        old = os.getcwd()\n        os.chdir('/')\n        self.addCleanup(os.chdir, old)\n",
+        // Handed on as a value: what calls it then is not read.
+        "def test_cwd():\n    list(map(os.chdir, ['/']))\n",
+        "import functools\n\n\ndef test_cwd():\n    functools.partial(os.chdir)('/')\n",
+        "import contextlib\n\n\ndef test_cwd():\n    with contextlib.ExitStack() as stack:\n        stack.callback(os.chdir, '/')\n",
+        "import threading\n\n\ndef test_cwd():\n    threading.Thread(target=os.chdir, args=('/',)).run()\n",
+        "def test_cwd():\n    os.chdir.__call__('/')\n",
+        "def test_cwd():\n    getattr(os, 'chdir')('/')\n",
+        "import unittest\n\n\nclass TestCwd(unittest.TestCase):\n    def test_cwd(self):\n        self.addCleanup(os.chdir, '/')\n",
+        // Through a name bound to the module, or a context entered by hand.
+        "def test_cwd():\n    m = os\n    m.chdir('/')\n",
+        "import decimal\n\n\ndef test_ctx():\n    decimal.localcontext(decimal.Context(prec=2)).__enter__()\n",
         // A cleanup a unittest test case registers with the saved value is no put-back:
         // whether it runs is decided elsewhere (a no-op `addCleanup` in a base of another
         // file, bound in the class or on the instance, `doCleanups()` run early,
@@ -1376,6 +1387,9 @@ fn process_state_set_and_left_is_refused() {
         "cd = os.chdir\n\n\ndef test_cwd():\n    old = os.getcwd()\n    cd('/')\n    try:\n        assert True\n    finally:\n        cd(old)\n",
         // A name bound to something else.
         "cd = os.getcwd\n\n\ndef test_cwd():\n    assert cd()\n",
+        // Getters under the same spellings.
+        "def test_cwd():\n    assert getattr(os, 'getcwd')()\n    m = os\n    assert m.getcwd()\n    assert list(map(os.path.join, ['a']))\n",
+        "import decimal\n\n\ndef test_ctx():\n    with decimal.localcontext(decimal.Context(prec=2)):\n        assert True\n",
         // Only asked.
         "def test_locale():\n    assert locale.setlocale(locale.LC_ALL)\n    assert locale.setlocale(locale.LC_ALL, None)\n",
         "def test_locale():\n    old = locale.setlocale(locale.LC_ALL)\n    locale.setlocale(locale.LC_ALL, 'C')\n    try:\n        assert True\n    finally:\n        locale.setlocale(locale.LC_ALL, old)\n",
