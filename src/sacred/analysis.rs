@@ -439,17 +439,35 @@ thread_local! {
 }
 
 /// Runs `f` with the locals declared in `body` written as placeholders (`_l1`, `_l2`, … in the
-/// order they are declared), so that renaming a local consistently changes nothing.
-pub(crate) fn with_locals<R>(locals: &[String], f: impl FnOnce() -> R) -> R {
-    let map = locals
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.clone(), placeholder(i)))
-        .collect();
+/// order they are declared), so that renaming a local consistently changes nothing. In a
+/// file `src` that spells a placeholder itself (`const _l1 = 6`), locals keep their names:
+/// a placeholder must name nothing else.
+pub(crate) fn with_locals<R>(locals: &[String], src: &str, f: impl FnOnce() -> R) -> R {
+    let map = if spells_a_placeholder(src) {
+        std::collections::HashMap::new()
+    } else {
+        locals
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.clone(), placeholder(i)))
+            .collect()
+    };
     let saved = LOCALS.with(|m| std::mem::replace(&mut *m.borrow_mut(), map));
     let r = f();
     LOCALS.with(|m| *m.borrow_mut() = saved);
     r
+}
+
+/// Whether `src` holds a word spelled like a placeholder (`_l1`), anywhere.
+fn spells_a_placeholder(src: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    src.match_indices("_l").any(|(at, _)| {
+        !src[..at].chars().next_back().is_some_and(word) && {
+            let rest = &src[at + 2..];
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            digits > 0 && !rest[digits..].chars().next().is_some_and(word)
+        }
+    })
 }
 
 /// The `i`-th local's placeholder: a word, so that it is spaced like the name it replaces.
@@ -3129,7 +3147,7 @@ impl<'t, 'w> Out<'t, 'w> {
                 .pending
                 .into_iter()
                 .map(|c| Candidate {
-                    body: with_locals(&declared_locals(c.body, src), || {
+                    body: with_locals(&declared_locals(c.body, src), src, || {
                         fingerprint(c.body, src, &|n| Some(n.id()) == c.elide)
                     }),
                     id: c.id,
@@ -3153,7 +3171,9 @@ pub(crate) fn build_item(
     cases: bool,
 ) -> TestItem {
     let locals = declared_locals(spec.body, src);
-    let mut item = with_locals(&locals, || build_item_inner(lang, path, spec, rules, src));
+    let mut item = with_locals(&locals, src, || {
+        build_item_inner(lang, path, spec, rules, src)
+    });
     let candidates = if put_back {
         super::extracted::extractions(spec.node, spec.body, src, rules)
     } else {
@@ -3186,7 +3206,7 @@ pub(crate) fn build_item(
             .filter(|l| !extractions.iter().any(|e| e.name == **l))
             .cloned()
             .collect();
-        with_locals(&kept, || {
+        with_locals(&kept, src, || {
             super::extracted::with_put_back_leaving(extractions, left, || {
                 let elide = spec.elide.map(|n| n.id());
                 let mut walk = Walk {
@@ -3220,7 +3240,7 @@ pub(crate) fn build_item(
     if put_back {
         let nested = nested_releases(spec.body, src);
         if !nested.is_empty() {
-            let mut receivers: Vec<String> = with_locals(&locals, || {
+            let mut receivers: Vec<String> = with_locals(&locals, src, || {
                 nested
                     .iter()
                     .map(|(_, receiver)| {
@@ -4401,6 +4421,17 @@ pub(crate) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
 #[cfg(test)]
 mod tests {
     use crate::sacred::rules::Rule;
+
+    #[test]
+    fn a_file_spelling_a_placeholder_keeps_its_locals_names() {
+        use super::spells_a_placeholder;
+        for yes in ["const _l1 = 6;", "x(_l12)", "_l3"] {
+            assert!(spells_a_placeholder(yes), "{yes}");
+        }
+        for no in ["a_l1", "_l", "_lx", "_l1x", "x_l1_", "__l1"] {
+            assert!(!spells_a_placeholder(no), "{no}");
+        }
+    }
     use crate::sacred::rules::testing::{TS, rules_between};
 
     /// The TypeScript fixture with an async test whose first assertion is `assertion`, and a
