@@ -4481,8 +4481,32 @@ fn ends_the_process(n: Node<'_>, src: &str) -> bool {
         return false;
     };
     let t: String = text(f, src).split_whitespace().collect();
+    // `::std::process::exit`: a Rust path from the crate root.
+    let t = t.trim_start_matches("::");
+    // A Rust `use std::process::exit as bye;` anywhere in the file: `bye(0)` ends it too.
+    if kind(n) == "call_expression" && t.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        let mut root = n;
+        while let Some(p) = root.parent() {
+            root = p;
+        }
+        let mut stack = vec![root];
+        while let Some(x) = stack.pop() {
+            if kind(x) == "use_declaration" {
+                let u: String = text(x, src).split_whitespace().collect();
+                if ["exitas", "abortas", "_exitas"].iter().any(|e| {
+                    u.contains(&format!("{e}{t}}}"))
+                        || u.contains(&format!("{e}{t},"))
+                        || u.contains(&format!("{e}{t};"))
+                }) {
+                    return true;
+                }
+            } else {
+                stack.extend(named_children(x));
+            }
+        }
+    }
     matches!(
-        t.as_str(),
+        t,
         "os._exit"
             | "sys.exit"
             | "exit"

@@ -1792,6 +1792,16 @@ fn a_helper_the_test_calls_that_exits_is_refused() {
         &[("    vec![1, 2, 3]\n", "    std::process::exit(0)\n")],
     );
     l.assert_refused("rebound", "rust:tests/total.rs::total_is_exact");
+    // From the crate root, and under a name a `use` gives it.
+    for exit in [
+        "    ::std::process::exit(0)\n",
+        "    use std::process::exit as bye;\n    bye(0)\n",
+        "    use std::process::{abort, exit as bye};\n    bye(0)\n",
+    ] {
+        let l = super::locked(&[("tests/total.rs", test)]);
+        l.edit("tests/total.rs", test, &[("    vec![1, 2, 3]\n", exit)]);
+        l.assert_refused("rebound", "rust:tests/total.rs::total_is_exact");
+    }
 }
 
 // The functions of a file a test file `include!`s are its own: a check helper there that a
