@@ -229,22 +229,9 @@ fn without_inert_attributes(line: &str) -> String {
             _ => start,
         };
         let open = start + rest[start..].find('[').unwrap_or(0);
-        let mut depth = 0i32;
-        let mut end = None;
-        for (i, c) in rest[open..].char_indices() {
-            match c {
-                '[' | '(' => depth += 1,
-                ']' | ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = Some(open + i);
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let Some(end) = end else { break };
+        let Some(end) = attribute_end(&rest[open..]).map(|e| open + e) else {
+            break;
+        };
         let inner = rest[open + 1..end].trim();
         let inert = is_inert_attribute(inner)
             || inner.starts_with("cfg_attr(doc,")
@@ -260,6 +247,54 @@ fn without_inert_attributes(line: &str) -> String {
     let trimmed = out.split_whitespace().collect::<Vec<_>>().join(" ");
     // `mod x:` with nothing left after it is the module itself, unchanged.
     trimmed
+}
+
+/// Where the bracket that opens `text` closes, brackets and parentheses inside string
+/// literals (`#[doc = "("]`, `r#"("#`) left out; `None` when it does not close.
+fn attribute_end(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0i32;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'[' | b'(' => depth += 1,
+            b']' | b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            // A raw string: `r"…"`, `r#"…"#`, `br##"…"##`.
+            b'r' if !ident_before(bytes, i)
+                || (bytes[i - 1] == b'b' && !ident_before(bytes, i - 1)) =>
+            {
+                let hashes = bytes[i + 1..].iter().take_while(|b| **b == b'#').count();
+                if bytes.get(i + 1 + hashes) == Some(&b'"') {
+                    let close = format!("\"{}", "#".repeat(hashes));
+                    let body = i + 2 + hashes;
+                    let found = text.get(body..)?.find(&close)?;
+                    i = body + found + close.len();
+                    continue;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                // An unclosed string: no end.
+                bytes.get(i)?;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether the byte before `at` continues an identifier.
+fn ident_before(bytes: &[u8], at: usize) -> bool {
+    at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_')
 }
 
 /// An attribute (the text inside `#[…]`) that does not change what runs: a lint level
@@ -647,6 +682,18 @@ mod tests {
             "def test_total():",
             &format!("@pytest.mark.parametrize(\"n\", [{cases}])\ndef test_total(n):"),
         )
+    }
+
+    #[test]
+    fn brackets_inside_an_attribute_s_strings_do_not_close_it() {
+        use super::{attribute_end, without_inert_attributes};
+        assert_eq!(attribute_end("[doc = \"(\"] x"), Some(10));
+        assert_eq!(attribute_end("[doc = r#\")]\"#] x"), Some(14));
+        assert_eq!(attribute_end("[doc = \"\\\"]\"]"), Some(12));
+        assert_eq!(attribute_end("[doc = \"(]"), None);
+        // An attribute that compiles the module out, between two documentation ones.
+        let hidden = "#[doc = \"(\"] #[cfg(any())] #[doc = \")\"] mod tests";
+        assert_eq!(without_inert_attributes(hidden), "#[cfg(any())] mod tests");
     }
 
     #[test]
