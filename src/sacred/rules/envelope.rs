@@ -17,7 +17,7 @@ impl EnvelopeChange<'_> {
         self.added
             .iter()
             .chain(self.removed.iter())
-            .any(|l| is_skip_marker(l))
+            .any(|l| mentions_a_skip(l))
     }
 
     /// The removed lines (as locked) and the added ones (as now).
@@ -210,7 +210,7 @@ fn without_class_skip_decorators(line: &str) -> String {
         .map(str::trim)
         .filter(|d| !d.is_empty())
         .map(|d| d.trim_start_matches('@'))
-        .filter(|d| !is_skip_marker(d))
+        .filter(|d| !is_skip_marker(&format!("@{d}")))
         .collect();
     if kept.is_empty() {
         head.to_owned()
@@ -546,7 +546,10 @@ fn without_param_id(case: &str) -> String {
     }
 }
 
-fn is_skip_marker(line: &str) -> bool {
+/// Whether a modifier line says anything of skipping, anywhere in it (`ignore`, `skip`,
+/// `xfail`, a `cfg(…)`, a build tag, …): names the refusal of a change that adds or drops
+/// one `skipped`. Which removals are accepted is [`is_skip_marker`]'s, read exactly.
+fn mentions_a_skip(line: &str) -> bool {
     let l = line.to_ascii_lowercase();
     [
         "ignore",
@@ -567,6 +570,71 @@ fn is_skip_marker(line: &str) -> bool {
     ]
     .iter()
     .any(|m| l.contains(m))
+}
+
+/// Whether a modifier line is a skip marker, whose removal lets the test run where it did
+/// not: read by the decorator's or attribute's name, or the line's words.
+fn is_skip_marker(line: &str) -> bool {
+    let l = line.trim().to_ascii_lowercase();
+    // A Python decorator, by its name, never by its arguments
+    // (`@pytest.mark.filterwarnings("error", "ignore::ResourceWarning")` is no skip).
+    if let Some(d) = l.strip_prefix('@') {
+        let name = d.split('(').next().unwrap_or(d);
+        return ["skip", "xfail", "todo", "expectedfailure"]
+            .iter()
+            .any(|m| name.contains(m));
+    }
+    // A Rust attribute, by its name: `#[ignore]`, `#[cfg(…)]`, `#[cfg_attr(…, ignore)]`.
+    if let Some(a) = l.strip_prefix("#![").or_else(|| l.strip_prefix("#[")) {
+        let name_end = a
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .unwrap_or(a.len());
+        return match &a[..name_end] {
+            "ignore" | "cfg" => true,
+            "cfg_attr" => crate::sacred::messages::split_top(
+                a[name_end..]
+                    .trim_start_matches('(')
+                    .split_once(")]")
+                    .map_or("", |(inner, _)| inner),
+            )
+            .iter()
+            .skip(1)
+            .any(|x| {
+                let x = x.trim();
+                x == "ignore"
+                    || x.starts_with("ignore=")
+                    || x.starts_with("ignore ")
+                    || x.starts_with("cfg(")
+            }),
+            _ => false,
+        };
+    }
+    if ["go:build", "+build", "not a _test.go"]
+        .iter()
+        .any(|m| l.contains(m))
+    {
+        return true;
+    }
+    // Anything else (a JavaScript modifier, a Python class attribute) by its words: `xit`
+    // is no part of `exit`.
+    l.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|w| {
+            matches!(
+                w,
+                "ignore"
+                    | "skip"
+                    | "skipif"
+                    | "xfail"
+                    | "todo"
+                    | "__test__"
+                    | "xit"
+                    | "xtest"
+                    | "xdescribe"
+                    | "xcontext"
+                    | "xspecify"
+                    | "failing"
+            )
+        })
 }
 
 #[cfg(test)]
@@ -682,6 +750,38 @@ mod tests {
             "def test_total():",
             &format!("@pytest.mark.parametrize(\"n\", [{cases}])\ndef test_total(n):"),
         )
+    }
+
+    #[test]
+    fn a_skip_marker_is_read_by_its_name_not_by_a_word_of_its_arguments() {
+        use super::is_skip_marker;
+        for yes in [
+            "@pytest.mark.skip",
+            "@pytest.mark.skipif(sys.platform == 'win32', reason='x')",
+            "@unittest.skipIf(True, 'x')",
+            "@skipOnTravis",
+            "@pytest.mark.xfail(strict=True)",
+            "#[ignore]",
+            "#[ignore = \"slow\"]",
+            "#[cfg(feature = \"slow\")]",
+            "#[cfg_attr(windows, ignore)]",
+            "#[cfg_attr(unix, cfg(any()))]",
+            "//go:build integration",
+            "xit",
+            "it.skip",
+        ] {
+            assert!(is_skip_marker(yes), "{yes}");
+        }
+        for no in [
+            "@pytest.mark.filterwarnings(\"error\", \"ignore::ResourceWarning\")",
+            "@pytest.mark.timeout(5, method='todo')",
+            "@needs_exit_code",
+            "#[should_panic(expected = \"ignore\")]",
+            "#[cfg_attr(unix, doc = \"ignore\")]",
+            "exit",
+        ] {
+            assert!(!is_skip_marker(no), "{no}");
+        }
     }
 
     #[test]
