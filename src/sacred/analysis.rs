@@ -121,6 +121,14 @@ pub struct Statement {
     /// ([`super::tables`]): cases added to it change nothing an old case checks.
     #[serde(skip)]
     pub table: Option<Box<super::tables::Table>>,
+    /// The names it binds for the whole of the test's body, wherever it stands
+    /// ([`scope_binds`]): a Rust item or `use`, a JavaScript declaration, any Python name it
+    /// assigns. `*` for a Rust glob `use` or an `impl` block's methods it cannot list.
+    #[serde(skip)]
+    pub binds: Vec<String>,
+    /// The names it mentions.
+    #[serde(skip)]
+    pub mentions: Vec<String>,
 }
 
 /// A test found in a file, sacred or not, with everything the lock and the rules need.
@@ -3741,11 +3749,205 @@ fn statements_of(
             },
             raises: expects_raise(n, src),
             table: super::tables::table_of(n, body, &top, src, rules).map(Box::new),
+            binds: scope_binds(n, src),
+            mentions: mentioned_names(n, src),
         });
     };
     for &n in &top {
         push(n);
     }
+    out
+}
+
+/// The names a statement of a test's body binds for the whole body, wherever in it the
+/// statement stands: what a later statement binds there is what an earlier one reads. A
+/// Rust item or `use` (items are in scope in their whole block; a trait's or an `impl`'s
+/// methods too), a JavaScript `function` (hoisted), `class`, `let` or `const` (a read before
+/// it throws) or `var` (hoisted, also from a nested block), and any name a Python
+/// statement assigns, imports, defines or deletes (one assignment anywhere makes a name
+/// local to the whole function). Not inside nested functions or classes, which have their
+/// own scope.
+fn scope_binds(n: Node<'_>, src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let name_of = |x: Node<'_>| {
+        x.child_by_field_name("name")
+            .map(|m| text(m, src).to_owned())
+    };
+    match kind(n) {
+        // Rust items.
+        "function_item" | "const_item" | "static_item" | "struct_item" | "enum_item"
+        | "union_item" | "type_item" | "mod_item" | "macro_definition" => {
+            out.extend(name_of(n));
+        }
+        "trait_item" | "impl_item" => {
+            out.extend(name_of(n));
+            let mut stack = vec![n];
+            while let Some(x) = stack.pop() {
+                if matches!(kind(x), "function_item" | "function_signature_item") {
+                    out.extend(name_of(x));
+                } else {
+                    stack.extend(named_children(x));
+                }
+            }
+            if kind(n) == "impl_item" && out.is_empty() {
+                out.push("*".to_owned());
+            }
+        }
+        "use_declaration" | "extern_crate_declaration" => {
+            let written: String = text(n, src).split_whitespace().collect();
+            if written.contains('*') {
+                out.push("*".to_owned());
+            }
+            let mut stack = vec![n];
+            while let Some(x) = stack.pop() {
+                match kind(x) {
+                    "use_as_clause" => out.extend(
+                        x.child_by_field_name("alias")
+                            .map(|a| text(a, src).to_owned()),
+                    ),
+                    "scoped_identifier" => out.extend(
+                        x.child_by_field_name("name")
+                            .map(|a| text(a, src).to_owned()),
+                    ),
+                    "identifier" if x.parent().is_some_and(|p| kind(p) != "scoped_identifier") => {
+                        out.push(text(x, src).to_owned());
+                    }
+                    _ => stack.extend(named_children(x)),
+                }
+            }
+        }
+        _ => collect_binds(n, src, true, &mut out),
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// [`scope_binds`] for JavaScript and Python: walks `n` (`top`: the statement itself) for
+/// what it binds in the function's scope.
+fn collect_binds(n: Node<'_>, src: &str, top: bool, out: &mut Vec<String>) {
+    let names_in = |t: Node<'_>, out: &mut Vec<String>| {
+        let mut stack = vec![t];
+        while let Some(x) = stack.pop() {
+            match kind(x) {
+                "identifier" | "shorthand_property_identifier_pattern" => {
+                    out.push(text(x, src).to_owned());
+                }
+                // `a.b = …`, `a[i] = …`: no name bound; a default's value binds nothing.
+                "attribute" | "subscript" | "member_expression" | "subscript_expression" => {}
+                "assignment_pattern" | "default_parameter" => {
+                    stack.extend(x.child_by_field_name("left"));
+                }
+                "pair_pattern" => stack.extend(x.child_by_field_name("value")),
+                _ => stack.extend(named_children(x)),
+            }
+        }
+    };
+    match kind(n) {
+        // Their own scope: only their name is bound here.
+        "function_definition"
+        | "class_definition"
+        | "function_declaration"
+        | "generator_function_declaration"
+        | "class_declaration" => {
+            if let Some(name) = n.child_by_field_name("name") {
+                out.push(text(name, src).to_owned());
+            }
+            return;
+        }
+        "lambda"
+        | "function_expression"
+        | "arrow_function"
+        | "function"
+        | "class"
+        | "generator_function"
+        | "method_definition" => return,
+        // JavaScript: `let`/`const` bind for their block (the statement's own at the top),
+        // `var` for the function.
+        "lexical_declaration" if !top => return,
+        "lexical_declaration" | "variable_declaration" => {
+            for d in named_children(n) {
+                if kind(d) == "variable_declarator"
+                    && let Some(name) = d.child_by_field_name("name")
+                {
+                    names_in(name, out);
+                }
+            }
+        }
+        // Python.
+        "assignment" | "augmented_assignment" => {
+            if let Some(l) = n.child_by_field_name("left") {
+                names_in(l, out);
+            }
+        }
+        "named_expression" => {
+            if let Some(l) = n.child_by_field_name("name") {
+                names_in(l, out);
+            }
+        }
+        "for_statement" | "for_in_statement" => {
+            if let Some(l) = n.child_by_field_name("left") {
+                // JavaScript's `for (const x of …)` binds for the loop only.
+                if !matches!(kind(l), "lexical_declaration") {
+                    names_in(l, out);
+                }
+            }
+        }
+        "as_pattern" => {
+            if let Some(a) = n.child_by_field_name("alias") {
+                names_in(a, out);
+            }
+        }
+        "import_statement" | "import_from_statement" => {
+            for c in named_children(n)
+                .into_iter()
+                .skip(usize::from(kind(n) == "import_from_statement"))
+            {
+                match kind(c) {
+                    "aliased_import" => out.extend(
+                        c.child_by_field_name("alias")
+                            .map(|a| text(a, src).to_owned()),
+                    ),
+                    "dotted_name" => {
+                        out.extend(named_children(c).first().map(|a| text(*a, src).to_owned()));
+                    }
+                    "wildcard_import" => out.push("*".to_owned()),
+                    _ => {}
+                }
+            }
+        }
+        "global_statement" | "nonlocal_statement" | "delete_statement" => {
+            names_in(n, out);
+        }
+        _ => {}
+    }
+    for c in named_children(n) {
+        collect_binds(c, src, false, out);
+    }
+}
+
+/// The names a statement mentions: its identifiers (a Python or JavaScript attribute's own
+/// name left out: `billing.total` mentions `billing`), and in Rust the names of the methods
+/// it calls.
+fn mentioned_names(n: Node<'_>, src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        match kind(x) {
+            "identifier" | "field_identifier" | "shorthand_property_identifier" => {
+                let attribute_name = x.parent().is_some_and(|p| {
+                    kind(p) == "attribute"
+                        && p.child_by_field_name("attribute").map(|a| a.id()) == Some(x.id())
+                });
+                if !attribute_name {
+                    out.push(text(x, src).to_owned());
+                }
+            }
+            _ => stack.extend(named_children(x)),
+        }
+    }
+    out.sort();
+    out.dedup();
     out
 }
 

@@ -694,6 +694,49 @@ fn inserted(
             ending,
         ));
     }
+    // A name bound anywhere for the whole body (a Rust item or `use`, a JavaScript
+    // declaration, a Python assignment) that a locked statement reads but none binds: the
+    // locked statement now reads what the new one binds, even from after every check
+    // (`fn total(_: &[i64]) -> i64 { 6 }` appended, `function total() { return 6 }`).
+    // What the locked statements read: those of this view that took a locked fingerprint,
+    // and those a view that put an extracted local back no longer holds (`const got =
+    // total(xs)` read into `expect(total(xs))`). A name another statement binds is a local
+    // already: binding it again changes no scope.
+    let in_view: std::collections::BTreeSet<usize> =
+        view.statements.iter().map(|st| st.line).collect();
+    let reads: std::collections::BTreeSet<&str> = matched
+        .iter()
+        .map(|&i| &view.statements[i])
+        .chain(
+            s.test
+                .statements
+                .iter()
+                .filter(|o| !in_view.contains(&o.line)),
+        )
+        .flat_map(|st| st.mentions.iter().map(String::as_str))
+        .collect();
+    let others = |line: usize| s.test.statements.iter().filter(move |o| o.line != line);
+    let shadowing: Vec<String> = view
+        .statements
+        .iter()
+        .enumerate()
+        .filter(|(i, st)| {
+            !matched.contains(i)
+                && st.binds.iter().any(|b| {
+                    !others(st.line).any(|o| o.binds.contains(b))
+                        && (b == "*" || reads.contains(b.as_str()))
+                })
+        })
+        .map(|(_, st)| s.here(st.line, &st.source))
+        .collect();
+    if !shadowing.is_empty() {
+        return Some(s.finding(
+            Rule::BodyChanged,
+            "a statement binds, for the whole test, a name its locked statements read: they now read what it binds, wherever it stands",
+            Vec::new(),
+            shadowing,
+        ));
+    }
     let inserted: Vec<String> = added
         .iter()
         .filter(|(i, _)| last_locked.is_some_and(|l| *i < l))
@@ -1065,6 +1108,100 @@ mod tests {
                 body_changed_with_and_without_base(path, &old, &format!("{head}{first}{w}{rest}"));
             }
             accepted_with_base(path, &old, &format!("{head}{first}{reading}{rest}"));
+        }
+    }
+
+    /// A fixture, the line after which statements are appended (and kept), the statements
+    /// that shadow a name the locked ones read, and those that do not.
+    type ShadowCase<'a> = (
+        &'a super::super::testing::Fixture,
+        &'a str,
+        &'a str,
+        &'a [&'a str],
+        &'a [&'a str],
+    );
+
+    /// A name bound for the whole body after every check, that a locked statement reads:
+    /// a Rust item or glob `use`, a JavaScript function (hoisted) or `const` (a read before
+    /// it throws, which a `toThrow()` takes), a Python assignment (the name is local to the
+    /// whole function: a read before it raises, which `pytest.raises(Exception)` takes).
+    /// Found by an attack round with cargo test and Jest. A new name, or one the test
+    /// already binds, appended with checks that read it, is accepted.
+    #[test]
+    fn a_name_the_locked_statements_read_bound_after_them_is_refused() {
+        use super::super::testing::{JS, PY, RS, TS, edited};
+        let cases: [ShadowCase<'_>; 4] = [
+            (
+                &RS,
+                "    assert_eq!(total(&[]), 0);\n",
+                "    assert_eq!(total(&[]), 0);\n",
+                &[
+                    "    fn total(_: &[i64]) -> i64 {\n        6\n    }\n",
+                    "    use fake::*;\n",
+                    "    use fake::total;\n",
+                ],
+                &[
+                    "    fn helper() -> i64 {\n        5\n    }\n    assert_eq!(helper(), 5);\n",
+                    "    let ys = [5];\n    assert_eq!(total(&ys), 5);\n",
+                ],
+            ),
+            (
+                &JS,
+                "  expect(total([])).toBe(0);\n",
+                "  expect(total([])).toBe(0);\n",
+                &[
+                    "  function total() {\n    return 6;\n  }\n",
+                    "  const total = () => 6;\n",
+                    "  var total = 1;\n",
+                ],
+                &[
+                    "  const ys = [5];\n  expect(total(ys)).toBe(5);\n",
+                    "  function five() {\n    return 5;\n  }\n  expect(five()).toBe(5);\n",
+                ],
+            ),
+            (
+                &TS,
+                "  expect(total([])).toBe(0);\n",
+                "  expect(total([])).toBe(0);\n",
+                &["  function total(): number {\n    return 6;\n  }\n"],
+                &["  const ys: number[] = [5];\n  expect(total(ys)).toBe(5);\n"],
+            ),
+            (
+                &PY,
+                "    assert total([]) == 0\n",
+                "    assert total([]) == 0\n",
+                &[
+                    "    total = lambda xs: 6\n",
+                    "    from fake import total\n",
+                    "    for total in [len]:\n        pass\n",
+                ],
+                &[
+                    "    ys = [5]\n    assert total(ys) == 5\n",
+                    "    xs = [5]\n    assert total(xs) == 5\n",
+                ],
+            ),
+        ];
+        for (f, last, keep, shadowing, fine) in cases {
+            for add in shadowing {
+                use super::super::testing::{rules_between, rules_with_base};
+                let new = edited(f, &[(last, &format!("{keep}{add}"))]);
+                // `body-changed`, or (a `const` that is now a local of the test, written as
+                // a placeholder in every check) `assertion-changed`.
+                for rules in [
+                    rules_between(f.path, &f.src(), &new),
+                    rules_with_base(f.path, &f.src(), &f.src(), &new),
+                ] {
+                    assert!(
+                        rules == [Rule::BodyChanged] || rules == [Rule::AssertionChanged],
+                        "{}: {add}: {rules:?}",
+                        f.path
+                    );
+                }
+            }
+            for add in fine {
+                let new = edited(f, &[(last, &format!("{keep}{add}"))]);
+                accepted_with_base(f.path, &f.src(), &new);
+            }
         }
     }
 
