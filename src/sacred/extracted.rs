@@ -131,7 +131,8 @@ pub(crate) fn extractions<'t>(
                 .collect();
             let exact = checked.len() == 1
                 && kind(*checked[0]) == "identifier"
-                && !deferred(*checked[0], user, rules);
+                && !deferred(*checked[0], user, rules)
+                && evaluated_first(*checked[0], user, binding);
             let plain = !contains_assertion(value, src, rules);
             (placed && exact && plain).then(|| Extraction {
                 name: local.to_owned(),
@@ -141,6 +142,86 @@ pub(crate) fn extractions<'t>(
             })
         })
         .collect()
+}
+
+/// Whether nothing of `user` that runs before the use `at` of an extracted local can run
+/// code: the value, bound before `user`, used to run in `at`'s place, after what comes before
+/// it (`assert pay.vat(100) == pay.rate()` → `r = pay.rate()` then `assert pay.vat(100) ==
+/// r` runs `rate()` before `vat()`, whose side effect it no longer sees). What comes before
+/// may be names and literals, and the callees of the calls around `at` when they are plain
+/// or dotted names (`self.assertEqual(r, 6)`, `expect(t)`); `binding` (a Go `if`'s
+/// initializer) is left out.
+fn evaluated_first(at: Node<'_>, user: Node<'_>, binding: Node<'_>) -> bool {
+    fn dotted_name(n: Node<'_>) -> bool {
+        match kind(n) {
+            "identifier" | "field_identifier" | "property_identifier" | "scoped_identifier" => true,
+            "attribute" | "member_expression" | "selector_expression" | "field_expression" => {
+                named_children(n).into_iter().all(dotted_name)
+            }
+            _ => false,
+        }
+    }
+    fn inert(n: Node<'_>) -> bool {
+        if super::analysis::is_comment(n) {
+            return true;
+        }
+        match kind(n) {
+            "identifier"
+            | "integer"
+            | "float"
+            | "string"
+            | "string_content"
+            | "true"
+            | "false"
+            | "none"
+            | "None"
+            | "nil"
+            | "null"
+            | "undefined"
+            | "number"
+            | "integer_literal"
+            | "float_literal"
+            | "string_literal"
+            | "boolean_literal"
+            | "char_literal"
+            | "raw_string_literal"
+            | "interpreted_string_literal"
+            | "raw_string_literal_content"
+            | "int_literal"
+            | "float_literal_content"
+            | "escape_sequence"
+            | "string_start"
+            | "string_end"
+            | "template_string" => named_children(n).into_iter().all(inert),
+            _ => false,
+        }
+    }
+    let mut child = at;
+    while let Some(parent) = child.parent() {
+        if child.id() == user.id() {
+            return true;
+        }
+        let callee = parent
+            .child_by_field_name("function")
+            .or_else(|| parent.child_by_field_name("macro"));
+        for sibling in named_children(parent) {
+            if sibling.start_byte() >= child.start_byte() {
+                break;
+            }
+            if sibling.id() == binding.id() {
+                continue;
+            }
+            let is_callee = callee.is_some_and(|c| c.id() == sibling.id());
+            if !(inert(sibling) || (is_callee && dotted_name(sibling))) {
+                return false;
+            }
+        }
+        if parent.id() == user.id() {
+            return true;
+        }
+        child = parent;
+    }
+    false
 }
 
 /// The cases read of a parametrized test (each is a whole reading of the test).
@@ -1213,6 +1294,36 @@ mod tests {
                 )],
             );
         }
+    }
+
+    /// The value used to run after what comes before it in the assertion: bound before the
+    /// assertion, it runs first, and no longer sees what that did (an attack round's, with
+    /// pytest, `go test` and Jest). Names, literals and the assertion's own callee before it
+    /// change nothing.
+    #[test]
+    fn an_operand_extracted_from_after_a_call_is_refused() {
+        for (f, from, to) in [
+            (
+                &PY,
+                "    assert total(xs) == 6\n",
+                "    want = total([])\n    assert total(xs) == want\n",
+            ),
+            (
+                &RS,
+                "    assert_eq!(total(&xs), 6);\n",
+                "    let want = total(&[]);\n    assert_eq!(total(&xs), want);\n",
+            ),
+            (
+                &JS,
+                "  expect(total(xs)).toBe(6);\n",
+                "  const want = total([]);\n  expect(total(xs)).toBe(want);\n",
+            ),
+        ] {
+            let rules = super::super::rules::testing::rules_after(f, &[(from, to)]);
+            assert!(!rules.is_empty(), "{}: {to}", f.path);
+        }
+        // Before it only the assertion's callee (`expect`, `assert_eq!`): see
+        // `a_sub_expression_moved_into_a_local_just_before_its_assertion_is_accepted`.
     }
 
     #[test]
