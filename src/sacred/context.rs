@@ -283,7 +283,7 @@ pub(crate) fn release_texts(receiver: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use crate::sacred::rules::Rule;
-    use crate::sacred::rules::testing::rules_between;
+    use crate::sacred::rules::testing::{rules_between, rules_with_base};
 
     /// A test file in one language: its path and a template whose `{SETUP}` is the binding
     /// of the server and `{RELEASE}` its release (empty when removed).
@@ -301,13 +301,12 @@ mod tests {
                 .replace("{RELEASE}", release)
         }
 
-        /// The rules after `setup` and `release` replace the locked ones.
+        /// The rules after `setup` and `release` replace the locked ones, read against the
+        /// locked file as the base revision (as `check --staged` reads it: whether a Go
+        /// release was deferred is read there, the lock's fingerprint does not say).
         fn rules(&self, setup: &str, release: &str) -> Vec<Rule> {
-            rules_between(
-                self.path,
-                &self.src(self.setup, self.release),
-                &self.src(setup, release),
-            )
+            let locked = self.src(self.setup, self.release);
+            rules_with_base(self.path, &locked, &locked, &self.src(setup, release))
         }
     }
 
@@ -371,6 +370,43 @@ mod tests {
             let rules = case.rules(with_context, "");
             assert!(rules.is_empty(), "{}: {rules:?}", case.path);
         }
+    }
+
+    /// A release that ran before a check is no cleanup: the check saw the released object
+    /// (`await ledger.close()` then `t.is(ledger.total(), 5)`, found by an attack round with
+    /// AVA). Dropped for the helper's teardown, which runs after the check, it is refused;
+    /// so is a Go release that was not deferred.
+    #[test]
+    fn a_release_before_a_check_may_not_move_into_the_helper() {
+        let ava = |setup: &str, release: &str| {
+            format!(
+                "const test = require('ava');\nconst {{total, createServer}} = require('../billing');\n\n// gatekeeper:sacred\ntest('total', async t => {{\n  {setup}\n  {release}\n  t.is(await total(server.url), 6);\n}});\n"
+            )
+        };
+        let locked = ava(
+            "const server = await createServer({port: 0});",
+            "await server.close();",
+        );
+        let rules = rules_with_base(
+            "test/total.js",
+            &locked,
+            &locked,
+            &ava("const server = await createServer(t, {port: 0});", ""),
+        );
+        assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
+        let go = |setup: &str, release: &str| {
+            format!(
+                "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {{\n\t{setup}\n\t{release}\n\tif Total(srv.URL) != 6 {{\n\t\tt.Errorf(\"want 6\")\n\t}}\n}}\n"
+            )
+        };
+        let locked = go("srv := newServer(8080)", "srv.Close()");
+        let rules = rules_with_base(
+            "billing/total_test.go",
+            &locked,
+            &locked,
+            &go("srv := newServer(8080, t)", ""),
+        );
+        assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
     }
 
     #[test]
@@ -452,11 +488,14 @@ mod tests {
             &go("t", ""),
         );
         assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
-        // The same edits with the context handed to the server's helper pass.
+        // The same edits with the context handed to the server's helper pass (read against
+        // the base revision, where the release is seen deferred).
+        let locked = go("", "defer srv.Close()");
         assert!(
-            rules_between(
+            rules_with_base(
                 "billing/total_test.go",
-                &go("", "defer srv.Close()"),
+                &locked,
+                &locked,
                 &go("", "").replace("newServer()", "newServer(t)"),
             )
             .is_empty()
