@@ -110,8 +110,11 @@ pub struct LockedTest {
 /// of the packages on the way, patch at their top (`hook imported code patches (in …)`);
 /// 7 also reads the classes and functions of the test's file that such a method reaches
 /// (`served: helper …`), and a mixin's own methods that the framework of a subclass of
-/// its file calls.
-pub const HOOKS_READ: u32 = 7;
+/// its file calls; 8 also reads a Rust test file's declaration inside inline modules of
+/// its parent, the methods of a Go test type declared in another file than the type or of
+/// one that embeds a type (`hook method (in …): … sha256:…`), and a Python process-wide
+/// setter called or handed on as a module of the tests is imported.
+pub const HOOKS_READ: u32 = 8;
 
 /// The whole lock, by test id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

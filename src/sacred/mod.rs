@@ -4634,7 +4634,11 @@ impl Surroundings {
             let mut found = GoDir::default();
             let hook = crate::sacred::bindings::HOOK;
             let mut test_types: BTreeSet<String> = BTreeSet::new();
-            let mut methods: Vec<(String, String)> = Vec::new();
+            // The file that declares each type of the tests, and those that embed a type.
+            let mut type_files: BTreeMap<String, String> = BTreeMap::new();
+            let mut embedding: BTreeSet<String> = BTreeSet::new();
+            // (receiver type, file, line, digest of the whole method).
+            let mut methods: Vec<(String, String, String, String)> = Vec::new();
             for file in content.list_dir(repo, dir)? {
                 if !is_go(&file) {
                     continue;
@@ -4654,23 +4658,58 @@ impl Surroundings {
                 // the place of one the tests call through an embedded field (`func (c Cart)
                 // Total() int` over `Ledger`'s); one on a type of the tests is a helper.
                 let mut block = false;
-                for line in src.lines() {
+                let lines: Vec<&str> = src.lines().collect();
+                for (at, line) in lines.iter().enumerate() {
                     let t = line.trim();
                     if block {
                         block = t != ")";
-                        if block && line.starts_with(['\t', ' ']) {
-                            test_types.extend(t.split_whitespace().next().map(str::to_owned));
+                        if block
+                            && line.starts_with(['\t', ' '])
+                            && let Some(n) = t.split_whitespace().next()
+                        {
+                            test_types.insert(n.to_owned());
+                            type_files.insert(n.to_owned(), file.clone());
                         }
                         continue;
                     }
                     if line.starts_with("type (") || line.starts_with("type(") {
                         block = !t.ends_with(')');
                     } else if let Some(rest) = line.strip_prefix("type ") {
-                        test_types.extend(
-                            rest.split_whitespace()
-                                .next()
-                                .map(|n| n.split('[').next().unwrap_or(n).to_owned()),
-                        );
+                        if let Some(n) = rest
+                            .split_whitespace()
+                            .next()
+                            .map(|n| n.split('[').next().unwrap_or(n).to_owned())
+                        {
+                            // A struct that embeds a type (a field that is a type alone):
+                            // its methods take the place of that type's promoted ones.
+                            if let Some(open) = rest
+                                .find("struct")
+                                .and_then(|i| rest[i..].find('{').map(|j| i + j + 1))
+                            {
+                                let mut fields: Vec<String> = Vec::new();
+                                if let Some(close) = rest[open..].find('}') {
+                                    fields.extend(
+                                        rest[open..open + close].split(';').map(str::to_owned),
+                                    );
+                                } else {
+                                    fields.extend(
+                                        lines[at + 1..]
+                                            .iter()
+                                            .take_while(|l| !l.starts_with('}'))
+                                            .map(|l| (*l).to_owned()),
+                                    );
+                                }
+                                if fields.iter().any(|f| {
+                                    let f = f.split("//").next().unwrap_or("");
+                                    let f = f.split('`').next().unwrap_or("");
+                                    f.split_whitespace().count() == 1
+                                }) {
+                                    embedding.insert(n.clone());
+                                }
+                            }
+                            test_types.insert(n.clone());
+                            type_files.insert(n, file.clone());
+                        }
                     } else if let Some(rest) = line.strip_prefix("func (") {
                         let receiver = rest.split(')').next().unwrap_or("");
                         let ty = receiver
@@ -4679,12 +4718,28 @@ impl Surroundings {
                             .unwrap_or("")
                             .trim_start_matches('*');
                         let ty = ty.split('[').next().unwrap_or(ty).to_owned();
+                        // The whole method: to the `}` that closes it at the start of a line.
+                        let end = if t.ends_with('}') {
+                            at
+                        } else {
+                            (at + 1..lines.len())
+                                .find(|&j| lines[j].starts_with('}'))
+                                .unwrap_or(lines.len() - 1)
+                        };
+                        let whole: String = lines[at..=end]
+                            .iter()
+                            .flat_map(|l| l.split_whitespace())
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        let digest = crate::sacred::analysis::sha256_hex(&whole);
                         methods.push((
                             ty,
+                            file.clone(),
                             format!(
                                 "{hook}method (in {file}): {}",
                                 line.trim_end_matches('{').trim()
                             ),
+                            digest[..12].to_owned(),
                         ));
                     }
                 }
@@ -4718,12 +4773,22 @@ impl Surroundings {
                 }
             }
             found.test_main.sort();
-            found.shadows.extend(
-                methods
-                    .into_iter()
-                    .filter(|(ty, _)| !test_types.contains(ty))
-                    .map(|(_, line)| line),
-            );
+            // A method of a type of the tests declared in another file than the type, or of
+            // one that embeds a type: it may take the place of an embedded type's method
+            // (`func (c checker) Errorf(…)` over `*testing.T`'s) for every test of the
+            // package, and the helper reading of the type's own file reads only check
+            // helpers; locked as written.
+            found
+                .shadows
+                .extend(methods.into_iter().filter_map(|(ty, file, line, digest)| {
+                    if !test_types.contains(&ty) {
+                        Some(line)
+                    } else if type_files.get(&ty) != Some(&file) || embedding.contains(&ty) {
+                        Some(format!("{line} sha256:{digest}"))
+                    } else {
+                        None
+                    }
+                }));
             found.shadows.sort();
             self.dirs.insert(dir.to_owned(), found);
         }
@@ -4805,7 +4870,7 @@ fn add_go_sibling_bindings(
     let shadows: Vec<String> = godir
         .shadows
         .iter()
-        .filter(|l| !l.contains(&format!("(in {path}): func (")))
+        .filter(|l| !l.contains(&format!("(in {path}): func (")) || l.contains(" sha256:"))
         .cloned()
         .collect();
     lock_with_every_test(scan, shadows);

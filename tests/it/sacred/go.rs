@@ -1897,3 +1897,40 @@ fn a_rewritten_reading_of_the_file_does_not_answer_another_files_init() {
         l.assert_refused("rebound", STARTS_ID);
     }
 }
+
+/// A method of a test type that embeds `*testing.T` takes the place of the embedded one for
+/// every test of the package: `func (c checker) Errorf(…)` that only logs, added in another
+/// test file or in the test's own, turns the locked `c.Errorf` into a log (found by an
+/// attack round, confirmed with `go test`). A method of a type that embeds nothing, in the
+/// type's own file, is a helper like any other: adding one the test does not call passes.
+#[test]
+fn a_method_taking_the_place_of_an_embedded_one_is_refused() {
+    let test = "package billing\n\nimport \"testing\"\n\ntype checker struct{ *testing.T }\n\ntype cart struct{ items []int }\n\n// gatekeeper:sacred\nfunc TestVat(t *testing.T) {\n\tc := checker{t}\n\tif Vat(100) != 20 {\n\t\tc.Errorf(\"vat = %d, want 20\", Vat(100))\n\t}\n}\n";
+    let files = [
+        ("go.mod", "module example.com/shop\n\ngo 1.19\n"),
+        (
+            "billing/vat.go",
+            "package billing\n\nfunc Vat(x int) int { return x / 5 }\n",
+        ),
+        ("tests/billing/vat_test.go", test),
+    ];
+    let id = "go:tests/billing/vat_test.go::TestVat";
+    let quiet =
+        "func (c checker) Errorf(format string, args ...interface{}) { c.Logf(format, args...) }\n";
+    let l = super::locked(&files);
+    l.repo.write(
+        "tests/billing/report_test.go",
+        format!("package billing\n\n{quiet}"),
+    );
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.repo
+        .write("tests/billing/vat_test.go", format!("{test}\n{quiet}"));
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.repo.write(
+        "tests/billing/vat_test.go",
+        format!("{test}\nfunc (c cart) size() int {{ return len(c.items) }}\n"),
+    );
+    l.assert_passes();
+}
