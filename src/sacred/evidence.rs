@@ -942,6 +942,29 @@ fn match_rust(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
 }
 
 fn match_js(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
+    let found = match_js_titles(t, c, tree);
+    if found == Match::No {
+        return found;
+    }
+    // Another test of the locked test's own file that could have written the entry (a
+    // look-alike of its title, or of a case of its `.each` table): the entry proves nothing.
+    let mut own = t.scope.clone();
+    own.push(t.name.clone());
+    let name = strip_number(&c.name);
+    let mut entries = vec![name.to_owned(), name.trim_start().to_owned()];
+    for sep in [" ", " › ", " > "] {
+        entries.push(format!("{}{sep}{name}", c.classname));
+        if !c.suites.is_empty() {
+            entries.push(format!("{}{sep}{name}", c.suites.join(sep)));
+        }
+    }
+    if tree.title_in_own_file(&t.file, &own, &entries) {
+        return Match::No;
+    }
+    found
+}
+
+fn match_js_titles(t: &LockedRef, c: &Case, tree: &WorkTree) -> Match {
     let mut titles = t.scope.clone();
     titles.push(t.name.clone());
     let scope_only = &t.scope;

@@ -159,7 +159,47 @@ impl WorkTree {
         if self.files().is_none() {
             return true;
         }
-        let texts = self.js_texts.get_or_init(|| {
+        let texts = self.js_files();
+        texts.iter().filter(|f| f.path != locked).any(|f| {
+            f.read.as_ref().is_none_or(|(text, titles)| {
+                text.contains(title)
+                    || titles
+                        .iter()
+                        .any(|r| entries.iter().any(|e| could_report(r, e)))
+            })
+        })
+    }
+
+    /// Whether a registration of the locked test's own file `file` other than the test's
+    /// own (`own`: its suite titles, then its title) could write one of `entries`: a test
+    /// `describe('refunds adds', () => test('%i and %i', …))` beside a locked
+    /// `describe('refunds', () => test.each(…)('adds %i and %i', …))` writes the entry the
+    /// locked template would, and one titled `adds 1 and 2` writes a case's. Such an entry
+    /// proves nothing of the locked test.
+    pub fn title_in_own_file(&self, file: &str, own: &[String], entries: &[String]) -> bool {
+        if self.files().is_none() {
+            return false;
+        }
+        let is_own = |r: &crate::sacred::lang::Registered| {
+            r.titles.len() == own.len()
+                && r.titles.iter().zip(own).all(|(level, want)| {
+                    matches!(level.as_slice(), [crate::sacred::lang::Piece::Text(t)] if t == want)
+                })
+        };
+        self.js_files().iter().filter(|f| f.path == file).any(|f| {
+            f.read.as_ref().is_none_or(|(_, titles)| {
+                titles
+                    .iter()
+                    .filter(|r| !is_own(r))
+                    .any(|r| entries.iter().any(|e| could_report(r, e)))
+            })
+        })
+    }
+
+    /// The JavaScript and TypeScript files of the work tree, each with the titles it
+    /// registers, read once.
+    fn js_files(&self) -> &[JsFile] {
+        self.js_texts.get_or_init(|| {
             let js = |f: &str| {
                 [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts"]
                     .iter()
@@ -181,14 +221,6 @@ impl WorkTree {
                     }
                 })
                 .collect()
-        });
-        texts.iter().filter(|f| f.path != locked).any(|f| {
-            f.read.as_ref().is_none_or(|(text, titles)| {
-                text.contains(title)
-                    || titles
-                        .iter()
-                        .any(|r| entries.iter().any(|e| could_report(r, e)))
-            })
         })
     }
 

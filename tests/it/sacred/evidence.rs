@@ -385,6 +385,41 @@ const JS: &str = "describe('refunds', () => {\n  it('is exact', () => {\n    exp
 const JS_ID: &str = "js:tests/billing/pay.test.js::refunds::is exact";
 
 #[test]
+fn a_look_alike_in_the_locked_test_s_own_file_proves_nothing() {
+    // A locked `.each` template, and a new test of the same file titled like the template
+    // joined (`refunds adds` › `%i and %i`), or like one of its cases: the entries that
+    // either could have written prove nothing (found by an attack round with Jest and
+    // jest-junit, where the look-alike passed while the cases were skipped or failed).
+    let each = "// gatekeeper:sacred\ndescribe('refunds', () => {\n  test.each([[1, 2], [2, 3]])('adds %i and %i', (a, b) => {\n    expect(a + 1).toBe(b);\n  });\n});\n";
+    let id = "js:tests/billing/pay.test.js::refunds::adds %i and %i";
+    let cases = "<testcase classname=\"refunds adds 1 and 2\" name=\"refunds adds 1 and 2\" file=\"tests/billing/pay.test.js\"/><testcase classname=\"refunds adds 2 and 3\" name=\"refunds adds 2 and 3\" file=\"tests/billing/pay.test.js\"/>";
+    let e = setup(
+        &[("tests/billing/pay.test.js", each)],
+        &gate_config("reports/*.xml", "junit", "ci"),
+    );
+    let out = e.run(&junit(cases));
+    assert_proven(&out, 1);
+    for (look_alike, report, rule) in [
+        (
+            "describe('refunds adds', () => {\n  test('%i and %i', () => {\n    expect(1).toBe(1);\n  });\n});\n",
+            "<testcase classname=\"refunds adds %i and %i\" name=\"refunds adds %i and %i\" file=\"tests/billing/pay.test.js\"/><testcase classname=\"refunds adds 1 and 2\" name=\"refunds adds 1 and 2\" file=\"tests/billing/pay.test.js\"><skipped/></testcase>",
+            "not-run",
+        ),
+        (
+            "describe('refunds', () => {\n  test('adds 1 and 2', () => {\n    expect(1).toBe(1);\n  });\n});\n",
+            "<testcase classname=\"refunds adds 1 and 2\" name=\"refunds adds 1 and 2\" file=\"tests/billing/pay.test.js\"/><testcase classname=\"refunds adds 2 and 3\" name=\"refunds adds 2 and 3\" file=\"tests/billing/pay.test.js\"><skipped/></testcase>",
+            "skipped-at-runtime",
+        ),
+    ] {
+        e.repo
+            .write("tests/billing/pay.test.js", format!("{each}\n{look_alike}"));
+        e.repo.git(&["add", "-A"]);
+        let out = e.run(&junit(report));
+        assert_refused(&out, id, rule);
+    }
+}
+
+#[test]
 fn jest_junit_and_vitest_reports_map_titles() {
     let e = setup(
         &[("tests/billing/pay.test.js", JS)],
