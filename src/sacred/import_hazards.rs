@@ -584,15 +584,7 @@ fn expression(e: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
             "call"
                 if n.child_by_field_name("function").is_some_and(|f| {
                     let q = python_qualified_callee(&compact_text(f, src), n, src);
-                    (PROCESS_SETTERS.iter().any(|(s, _)| *s == q) && !python_process_query(n, src))
-                        || matches!(
-                            q.as_str(),
-                            "os.putenv"
-                                | "os.unsetenv"
-                                | "warnings.simplefilter"
-                                | "warnings.filterwarnings"
-                                | "warnings.resetwarnings"
-                        )
+                    python_process_setter(&q) && !python_process_query(n, src)
                 }) =>
             {
                 return Some("a process-wide setting changed as the module is imported");
@@ -7009,17 +7001,7 @@ fn python_setter_as_value(n: Node<'_>, src: &str) -> bool {
     if !QUALIFIED_LAST.contains(&last) {
         return false;
     }
-    let q = python_qualified_callee(&named, n, src);
-    let setter = PROCESS_SETTERS.iter().any(|(s, _)| *s == q)
-        || matches!(
-            q.as_str(),
-            "os.putenv"
-                | "os.unsetenv"
-                | "warnings.simplefilter"
-                | "warnings.filterwarnings"
-                | "warnings.resetwarnings"
-        );
-    if !setter {
+    if !python_process_setter(&python_qualified_callee(&named, n, src)) {
         return false;
     }
     let Some(parent) = n.parent() else {
@@ -7064,6 +7046,21 @@ fn python_setter_as_value(n: Node<'_>, src: &str) -> bool {
         return false;
     }
     true
+}
+
+/// Whether the qualified name `q` is a setter of what the whole process shares: one of
+/// [`PROCESS_SETTERS`], the environment's (`os.putenv`, `os.unsetenv`) or the warning
+/// filters'.
+fn python_process_setter(q: &str) -> bool {
+    PROCESS_SETTERS.iter().any(|(s, _)| *s == q)
+        || matches!(
+            q,
+            "os.putenv"
+                | "os.unsetenv"
+                | "warnings.simplefilter"
+                | "warnings.filterwarnings"
+                | "warnings.resetwarnings"
+        )
 }
 
 fn is_field(of: Node<'_>, field: &str, n: Node<'_>) -> bool {
