@@ -3849,7 +3849,11 @@ fn collect_binds(n: Node<'_>, src: &str, top: bool, out: &mut Vec<String>) {
         | "class_definition"
         | "function_declaration"
         | "generator_function_declaration"
-        | "class_declaration" => {
+        | "class_declaration"
+        | "abstract_class_declaration"
+        | "enum_declaration"
+        | "internal_module"
+        | "module" => {
             if let Some(name) = n.child_by_field_name("name") {
                 out.push(text(name, src).to_owned());
             }
@@ -3918,6 +3922,17 @@ fn collect_binds(n: Node<'_>, src: &str, top: bool, out: &mut Vec<String>) {
         }
         "global_statement" | "nonlocal_statement" | "delete_statement" => {
             names_in(n, out);
+        }
+        // A `match` case's patterns: a capture (`case total:`), `as total`, `[total]`,
+        // `{"k": total}`, `{**total}`, `[*total]` bind it (a dotted value, `case
+        // Color.RED:`, and a class pattern's class are read as binding too: reading more
+        // only refuses more).
+        "case_clause" => {
+            for c in named_children(n) {
+                if kind(c) == "case_pattern" {
+                    names_in(c, out);
+                }
+            }
         }
         _ => {}
     }

@@ -201,6 +201,20 @@ fn evaluated_first(at: Node<'_>, user: Node<'_>, binding: Node<'_>) -> bool {
         if child.id() == user.id() {
             return true;
         }
+        // Python operators that run code on what comes before `at` before reaching it: the
+        // truth test of `c and t` (`__bool__`, `__len__`), the `c == d` of `c == d == t`,
+        // the condition of `t if c else 0`.
+        let operands: Vec<Node<'_>> = named_children(parent)
+            .into_iter()
+            .filter(|c| !super::analysis::is_comment(*c))
+            .collect();
+        let place = operands.iter().position(|c| c.id() == child.id());
+        match kind(parent) {
+            "boolean_operator" if place != Some(0) => return false,
+            "comparison_operator" if place.is_some_and(|p| p >= 2) => return false,
+            "conditional_expression" if place != Some(1) => return false,
+            _ => {}
+        }
         let callee = parent
             .child_by_field_name("function")
             .or_else(|| parent.child_by_field_name("macro"));

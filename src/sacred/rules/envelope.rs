@@ -577,12 +577,21 @@ fn mentions_a_skip(line: &str) -> bool {
 fn is_skip_marker(line: &str) -> bool {
     let l = line.trim().to_ascii_lowercase();
     // A Python decorator, by its name, never by its arguments
-    // (`@pytest.mark.filterwarnings("error", "ignore::ResourceWarning")` is no skip).
+    // (`@pytest.mark.filterwarnings("error", "ignore::ResourceWarning")` is no skip), and only
+    // pytest's and unittest's own: a decorator of the repository named like one
+    // (`@skip_unless_strict`) may do anything else as well.
     if let Some(d) = l.strip_prefix('@') {
-        let name = d.split('(').next().unwrap_or(d);
-        return ["skip", "xfail", "todo", "expectedfailure"]
-            .iter()
-            .any(|m| name.contains(m));
+        let name = d.split('(').next().unwrap_or(d).trim();
+        return matches!(
+            name,
+            "pytest.mark.skip"
+                | "pytest.mark.skipif"
+                | "pytest.mark.xfail"
+                | "unittest.skip"
+                | "unittest.skipif"
+                | "unittest.skipunless"
+                | "unittest.expectedfailure"
+        );
     }
     // A Rust attribute, by its name: `#[ignore]`, `#[cfg(…)]`, `#[cfg_attr(…, ignore)]`.
     if let Some(a) = l.strip_prefix("#![").or_else(|| l.strip_prefix("#[")) {
@@ -650,18 +659,27 @@ mod tests {
 
     #[test]
     fn a_skip_decorator_removed_from_a_class_is_accepted_and_added_is_refused() {
-        let base = "import unittest\n\n\n@skipOnTravis\n@other\nclass TestTotal(unittest.TestCase):\n    # gatekeeper:sacred\n    def test_total(self):\n        assert total([1, 2, 3]) == 6\n";
+        let base = "import unittest\n\n\n@unittest.skipIf(TRAVIS, 'slow')\n@other\nclass TestTotal(unittest.TestCase):\n    # gatekeeper:sacred\n    def test_total(self):\n        assert total([1, 2, 3]) == 6\n";
         let between = |old: &str, new: &str| {
             super::super::testing::rules_between("tests/test_total.py", old, new)
         };
-        assert!(between(base, &base.replace("@skipOnTravis\n", "")).is_empty());
-        let unskipped = base.replace("@skipOnTravis\n", "");
+        let skip = "@unittest.skipIf(TRAVIS, 'slow')\n";
+        assert!(between(base, &base.replace(skip, "")).is_empty());
+        let unskipped = base.replace(skip, "");
         let rules = between(&unskipped, base);
         assert!(rules.contains(&Rule::Skipped), "{rules:?}");
         // Removing another decorator with it is still refused (the change touches a skip
         // marker, so it is named `skipped`).
-        let rules = between(base, &base.replace("@skipOnTravis\n@other\n", ""));
+        let rules = between(base, &base.replace(&format!("{skip}@other\n"), ""));
         assert!(!rules.is_empty(), "{rules:?}");
+        // A decorator of the repository named like a skip may do more than skip (an attack
+        // round's `@skip_unless_strict` ran the test with warnings as errors): removing it
+        // is refused, and added it is `skipped`.
+        let custom = base.replace(skip, "@skipOnTravis\n");
+        let rules = between(&custom, &custom.replace("@skipOnTravis\n", ""));
+        assert!(!rules.is_empty(), "{rules:?}");
+        let rules = between(&custom.replace("@skipOnTravis\n", ""), &custom);
+        assert!(rules.contains(&Rule::Skipped), "{rules:?}");
     }
 
     #[test]
@@ -759,7 +777,6 @@ mod tests {
             "@pytest.mark.skip",
             "@pytest.mark.skipif(sys.platform == 'win32', reason='x')",
             "@unittest.skipIf(True, 'x')",
-            "@skipOnTravis",
             "@pytest.mark.xfail(strict=True)",
             "#[ignore]",
             "#[ignore = \"slow\"]",
@@ -776,6 +793,8 @@ mod tests {
             "@pytest.mark.filterwarnings(\"error\", \"ignore::ResourceWarning\")",
             "@pytest.mark.timeout(5, method='todo')",
             "@needs_exit_code",
+            "@skipOnTravis",
+            "@skip_unless_strict",
             "#[should_panic(expected = \"ignore\")]",
             "#[cfg_attr(unix, doc = \"ignore\")]",
             "exit",
