@@ -729,6 +729,14 @@ const PYTHON_EXISTING_GETTERS: &[&str] = &[
     "_getframe",
     "currentframe",
     "__getattribute__",
+    // What the process shares (`ctx = decimal.getcontext(); ctx.rounding = …` changes the
+    // context every later test computes with).
+    "getcontext",
+    "get_event_loop",
+    "get_running_loop",
+    "get_event_loop_policy",
+    "current_thread",
+    "main_thread",
 ];
 
 /// Whether a Python value may be an object that exists rather than one made where it is
@@ -1758,7 +1766,25 @@ fn python_writes_beyond_locals_as<'t>(
                             }
                             break 'node;
                         }
-                        if method == "enter_context" && args.iter().any(|a| patcher(*a)) {
+                        // `stack.enter_context(x)` enters `x` until the stack closes: only a
+                        // stack an enclosing `with … as stack` made closes with it.
+                        let closed_by_with = kind(object) == "identifier" && {
+                            let name = text(object, src);
+                            std::iter::successors(n.parent(), Node::parent).any(|p| {
+                                kind(p) == "with_statement"
+                                    && text(p, src).split(':').next().is_some_and(|head| {
+                                        head.split_whitespace().collect::<Vec<_>>().windows(2).any(
+                                            |w| {
+                                                w[0] == "as"
+                                                    && w[1].trim_end_matches([',', ')']) == name
+                                            },
+                                        )
+                                    })
+                            })
+                        };
+                        if method == "enter_context"
+                            && (args.iter().any(|a| patcher(*a)) || !closed_by_with)
+                        {
                             hits.push(n);
                             if !all {
                                 return hits;
@@ -6337,10 +6363,48 @@ fn put_back_scan<'t, T>(
         rebound: BTreeSet::new(),
     };
     let mut stack = vec![body];
+    let identifiers = |x: Node<'_>, into: &mut BTreeSet<String>| {
+        let mut st = vec![x];
+        while let Some(y) = st.pop() {
+            if kind(y) == "identifier" {
+                into.insert(text(y, src).to_owned());
+            }
+            st.extend(named_children(y));
+        }
+    };
     while let Some(n) = stack.pop() {
         match kind(n) {
             "function_definition" | "class_definition" | "lambda" if n.id() != body.id() => {
+                // A nested `def old():` binds its name here.
+                if let Some(name) = n.child_by_field_name("name") {
+                    out.rebound.insert(text(name, src).to_owned());
+                }
                 continue;
+            }
+            // Other ways to bind a name: a `match` capture (`case old:`), an import (`from m
+            // import x as old`), `global`/`nonlocal`/`del`.
+            "case_pattern" | "global_statement" | "nonlocal_statement" | "delete_statement" => {
+                identifiers(n, &mut out.rebound);
+            }
+            "import_statement" | "import_from_statement" => {
+                for c in named_children(n)
+                    .into_iter()
+                    .skip(usize::from(kind(n) == "import_from_statement"))
+                {
+                    match kind(c) {
+                        "aliased_import" => {
+                            if let Some(a) = c.child_by_field_name("alias") {
+                                out.rebound.insert(text(a, src).to_owned());
+                            }
+                        }
+                        "dotted_name" => {
+                            if let Some(first) = named_children(c).first() {
+                                out.rebound.insert(text(*first, src).to_owned());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
             }
             "finally_clause" => out.finallies.push(n),
             "call" => out.calls.extend(pick(n).map(|t| (n, t))),
@@ -6806,6 +6870,11 @@ fn python_qualified_callee(callee: &str, at: Node<'_>, src: &str) -> String {
 
 /// [`python_qualified_callee`], following at most `depth` assignments from name to name.
 fn qualified_callee(callee: &str, at: Node<'_>, src: &str, depth: u8) -> String {
+    // A module named by a literal: `sys.modules["os"].chdir`, `importlib.import_module("os")
+    // .chdir`, `__import__("os").chdir` are `os.chdir`.
+    if let Some(rest) = module_by_literal(callee) {
+        return qualified_callee(&rest, at, src, depth);
+    }
     // `(cd := os.chdir)(…)`: the walrus's value is called.
     if let Some(inner) = callee.strip_prefix('(').and_then(|c| c.strip_suffix(')'))
         && let Some((_, value)) = inner.split_once(":=")
@@ -6865,6 +6934,14 @@ fn qualified_callee(callee: &str, at: Node<'_>, src: &str, depth: u8) -> String 
                     continue;
                 };
                 for c in named_children(n).into_iter().skip(1) {
+                    // `from decimal import *`: a setter of that module by its own name.
+                    if kind(c) == "wildcard_import" {
+                        let q = format!("{module}.{head}");
+                        if rest.is_none() && python_process_setter(&q) {
+                            found = Some(q);
+                        }
+                        continue;
+                    }
                     let (name, alias) = match kind(c) {
                         "aliased_import" => (
                             c.child_by_field_name("name"),
@@ -6913,9 +6990,45 @@ fn qualified_callee(callee: &str, at: Node<'_>, src: &str, depth: u8) -> String 
     }
 }
 
+/// `callee` (compact text) with a leading module named by a string literal written as the
+/// module's name: `sys.modules["os"].chdir`, `importlib.import_module("os").chdir`,
+/// `__import__("os").chdir` → `os.chdir`; `None` when it starts otherwise.
+fn module_by_literal(callee: &str) -> Option<String> {
+    for (open, close) in [
+        ("sys.modules[", "]"),
+        ("importlib.import_module(", ")"),
+        ("__import__(", ")"),
+        ("import_module(", ")"),
+    ] {
+        let Some(rest) = callee.strip_prefix(open) else {
+            continue;
+        };
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let body = &rest[1..];
+        let end = body.find(quote)?;
+        let module = &body[..end];
+        let after = body[end + 1..].strip_prefix(close)?;
+        if module.is_empty()
+            || !module
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
+            return None;
+        }
+        return Some(format!("{module}{after}"));
+    }
+    None
+}
+
 /// The setter of [`QUALIFIED_LAST`] an assignment's value is (`os.chdir`, `o.chdir`,
 /// another name bound to one, `functools.partial(os.chdir, …)`), qualified.
 fn bound_setter(value: Node<'_>, src: &str, depth: u8) -> Option<String> {
+    // `d = importlib.import_module("decimal")`, `d = sys.modules["decimal"]`.
+    if let Some(module) = module_by_literal(&compact_text(value, src))
+        && module_holds_a_setter(&module)
+    {
+        return Some(module);
+    }
     let named = match kind(value) {
         "identifier" | "attribute" => value,
         "call" => {
@@ -6936,12 +7049,17 @@ fn bound_setter(value: Node<'_>, src: &str, depth: u8) -> Option<String> {
     };
     let q = qualified_callee(&compact_text(named, src), named, src, depth);
     // A module that holds such setters (`m = decimal`, then `m.setcontext(…)`).
-    let module = PROCESS_SETTERS
+    (module_holds_a_setter(&q) || QUALIFIED_LAST.contains(&q.rsplit('.').next().unwrap_or("")))
+        .then_some(q)
+}
+
+/// Whether `module` holds one of the process-wide setters ([`python_process_setter`]).
+fn module_holds_a_setter(module: &str) -> bool {
+    PROCESS_SETTERS
         .iter()
         .map(|(s, _)| *s)
         .chain(["os.putenv", "warnings.simplefilter"])
-        .any(|s| s.rsplit_once('.').is_some_and(|(m, _)| m == q));
-    (module || QUALIFIED_LAST.contains(&q.rsplit('.').next().unwrap_or(""))).then_some(q)
+        .any(|s| s.rsplit_once('.').is_some_and(|(m, _)| m == module))
 }
 
 /// A call of a [`PROCESS_SETTERS`] function that sets nothing: `locale.setlocale(category)`
