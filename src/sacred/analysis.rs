@@ -3741,10 +3741,12 @@ fn statements_of(
             writes: writes_anything,
             ends_process: {
                 // Only a statement that names one of them is walked.
+                // (Or under another name the file gives it: `bye(0)` after `use
+                // std::process::exit as bye;`.)
                 let t = text(n, src);
                 ["exit", "Exit", "quit", "kill", "abort"]
                     .iter()
-                    .any(|w| t.contains(w))
+                    .any(|w| t.contains(w) || src.contains(w))
                     && ends_process(n, src)
             },
             raises: expects_raise(n, src),
@@ -3793,6 +3795,38 @@ fn scope_binds(n: Node<'_>, src: &str) -> Vec<String> {
                 out.push("*".to_owned());
             }
         }
+        // A macro called as a statement may expand to items (`fixed!()` defining `fn total`):
+        // unless it is one of the standard library's expression macros or an assertion,
+        // what it binds is unknown.
+        "expression_statement" | "macro_invocation"
+            if rust_statement_macro(n).is_some_and(|m| {
+                let name = text(m, src);
+                let name = name.rsplit("::").next().unwrap_or(name);
+                !(name.starts_with("assert")
+                    || name.starts_with("debug_assert")
+                    || name.starts_with("prop_assert")
+                    || matches!(
+                        name,
+                        "println"
+                            | "print"
+                            | "eprintln"
+                            | "eprint"
+                            | "format"
+                            | "write"
+                            | "writeln"
+                            | "vec"
+                            | "dbg"
+                            | "panic"
+                            | "todo"
+                            | "unimplemented"
+                            | "unreachable"
+                            | "matches"
+                            | "format_args"
+                    ))
+            }) =>
+        {
+            out.push("*".to_owned());
+        }
         "use_declaration" | "extern_crate_declaration" => {
             let written: String = text(n, src).split_whitespace().collect();
             if written.contains('*') {
@@ -3821,6 +3855,24 @@ fn scope_binds(n: Node<'_>, src: &str) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// The macro a Rust statement calls (`fixed!();`, a `macro_invocation` statement): its
+/// name.
+fn rust_statement_macro(n: Node<'_>) -> Option<Node<'_>> {
+    let call = if kind(n) == "macro_invocation" {
+        n
+    } else {
+        let inner = named_children(n);
+        *inner
+            .iter()
+            .filter(|c| !is_comment(**c))
+            .collect::<Vec<_>>()
+            .first()
+            .copied()
+            .filter(|c| kind(**c) == "macro_invocation")?
+    };
+    call.child_by_field_name("macro")
 }
 
 /// [`scope_binds`] for JavaScript and Python: walks `n` (`top`: the statement itself) for
@@ -4508,7 +4560,7 @@ pub(crate) fn ends_process(node: Node<'_>, src: &str) -> bool {
         .map(|f| compact(text(f, src)));
     if let Some(callee) = callee {
         let callee = callee.strip_prefix("std::").unwrap_or(&callee);
-        if ENDING.contains(&callee) {
+        if ENDING.contains(&callee) || super::bindings::ends_the_process(node, src) {
             return true;
         }
     }

@@ -4472,8 +4472,12 @@ pub(crate) fn file_function(
 
 /// A call that ends the process: under a runner that runs the tests in it, the run ends
 /// before the test fails (`os._exit(0)`, `sys.exit`, Go's `os.Exit`, `process.exit`,
-/// `std::process::exit`).
-fn ends_the_process(n: Node<'_>, src: &str) -> bool {
+/// `std::process::exit`), also under another name the file gives it: a Rust `use
+/// std::process::exit as bye;` or `use std::process as p;`, a Go `import sc "syscall"`, a
+/// name bound to it (`bye := syscall.Exit`, `let bye = std::process::exit;`), a
+/// parenthesized callee (`(syscall.Exit)(0)`), and any function a Rust `extern` block
+/// declares (foreign code, `#[link_name = "exit"]`, may do anything).
+pub(crate) fn ends_the_process(n: Node<'_>, src: &str) -> bool {
     if !matches!(kind(n), "call" | "call_expression") {
         return false;
     }
@@ -4481,49 +4485,116 @@ fn ends_the_process(n: Node<'_>, src: &str) -> bool {
         return false;
     };
     let t: String = text(f, src).split_whitespace().collect();
+    let t = t.trim_start_matches('(').trim_end_matches(')');
     // `::std::process::exit`: a Rust path from the crate root.
     let t = t.trim_start_matches("::");
-    // A Rust `use std::process::exit as bye;` anywhere in the file: `bye(0)` ends it too.
-    if kind(n) == "call_expression" && t.chars().all(|c| c.is_alphanumeric() || c == '_') {
-        let mut root = n;
-        while let Some(p) = root.parent() {
-            root = p;
-        }
-        let mut stack = vec![root];
-        while let Some(x) = stack.pop() {
-            if kind(x) == "use_declaration" {
-                let u: String = text(x, src).split_whitespace().collect();
-                if ["exitas", "abortas", "_exitas"].iter().any(|e| {
-                    u.contains(&format!("{e}{t}}}"))
-                        || u.contains(&format!("{e}{t},"))
-                        || u.contains(&format!("{e}{t};"))
-                }) {
+    if ending_name(t) {
+        return true;
+    }
+    // Under another name the file gives it: only a file that names one is read.
+    if !["exit", "Exit", "abort", "extern"]
+        .iter()
+        .any(|w| src.contains(w))
+    {
+        return false;
+    }
+    let compact: String = src.split_whitespace().collect();
+    // A name bound to one (`bye := syscall.Exit`, `var bye = os.Exit`, `let bye =
+    // std::process::exit;`).
+    if t.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        for e in ENDING_NAMES {
+            for op in ["=", ":="] {
+                if compact.contains(&format!("{t}{op}{e}"))
+                    || compact.contains(&format!("{t}{op}std::{e}"))
+                    || compact.contains(&format!("{t}{op}::std::{e}"))
+                {
                     return true;
                 }
-            } else {
-                stack.extend(named_children(x));
             }
         }
     }
-    matches!(
-        t,
-        "os._exit"
-            | "sys.exit"
-            | "exit"
-            | "os.Exit"
-            | "syscall.Exit"
-            | "unix.Exit"
-            | "runtime.Goexit"
-            | "process.exit"
-            | "process.abort"
-            | "process.reallyExit"
-            | "process::exit"
-            | "process::abort"
-            | "std::process::exit"
-            | "std::process::abort"
-            | "libc::exit"
-            | "libc::_exit"
-    )
+    let mut root = n;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let mut stack = vec![root];
+    while let Some(x) = stack.pop() {
+        match kind(x) {
+            // Rust: `use std::process::exit as bye;`, `use std::process::{abort, exit as
+            // bye};`, `use std::process as p;` then `p::exit(0)`.
+            "use_declaration" => {
+                let u: String = text(x, src).split_whitespace().collect();
+                for e in ["exit", "abort", "_exit"] {
+                    for end in ["}", ",", ";"] {
+                        if u.contains(&format!("{e}as{t}{end}")) {
+                            return true;
+                        }
+                    }
+                }
+                if let Some((module, rest)) = t.split_once("::")
+                    && (u.contains(&format!("processas{module};"))
+                        || u.contains(&format!("processas{module},"))
+                        || u.contains(&format!("processas{module}}}")))
+                    && ending_name(&format!("process::{rest}"))
+                {
+                    return true;
+                }
+            }
+            // Rust: a function of an `extern` block.
+            "foreign_mod_item" => {
+                let mut inner = vec![x];
+                while let Some(y) = inner.pop() {
+                    if kind(y) == "function_signature_item"
+                        && y.child_by_field_name("name")
+                            .is_some_and(|name| text(name, src) == t)
+                    {
+                        return true;
+                    }
+                    inner.extend(named_children(y));
+                }
+            }
+            // Go: `import sc "syscall"` then `sc.Exit(0)`.
+            "import_spec" => {
+                if let (Some(name), Some(path)) =
+                    (x.child_by_field_name("name"), x.child_by_field_name("path"))
+                    && let Some((alias, rest)) = t.split_once('.')
+                    && text(name, src) == alias
+                {
+                    let path = text(path, src).trim_matches(|c| c == '"' || c == '`');
+                    let module = path.rsplit('/').next().unwrap_or(path);
+                    if ending_name(&format!("{module}.{rest}")) {
+                        return true;
+                    }
+                }
+            }
+            _ => stack.extend(named_children(x)),
+        }
+    }
+    false
+}
+
+/// The calls that end the process, as written with their module.
+const ENDING_NAMES: &[&str] = &[
+    "os._exit",
+    "sys.exit",
+    "os.Exit",
+    "syscall.Exit",
+    "unix.Exit",
+    "runtime.Goexit",
+    "process.exit",
+    "process.abort",
+    "process.reallyExit",
+    "process::exit",
+    "process::abort",
+    "libc::exit",
+    "libc::_exit",
+];
+
+/// Whether a callee, as written, is one of [`ENDING_NAMES`] (or Python's and Rust's bare
+/// `exit`, a Rust path through `std::`).
+fn ending_name(t: &str) -> bool {
+    let t = t.strip_prefix("std::").unwrap_or(t);
+    t == "exit" || ENDING_NAMES.contains(&t)
 }
 
 /// The module-level functions of a Python, Go or JavaScript/TypeScript test file (see

@@ -4760,9 +4760,8 @@ impl Surroundings {
                 });
                 // A test that ends the process ends the whole test binary (see
                 // `bindings::go`).
-                let ends = ["os.Exit", "syscall.Exit", "unix.Exit", "runtime.Goexit"]
-                    .iter()
-                    .any(|w| src.contains(w));
+                // (Any `Exit`: also under an import's alias, `sc.Exit(0)`.)
+                let ends = ["Exit", "Goexit"].iter().any(|w| src.contains(w));
                 if (declares || ends)
                     && let Some((package, bindings, functions)) = lang::go_file_parts(&file, &src)?
                 {

@@ -33,7 +33,12 @@ impl EnvelopeChange<'_> {
 pub(super) fn weakening_change<'a>(s: &Subject<'a>) -> Option<EnvelopeChange<'a>> {
     let (locked, test) = (s.locked, s.test);
     if test.envelope == locked.envelope
-        || keeps_what_runs(&locked.modifiers, &test.envelope_lines, iterables(s))
+        || keeps_what_runs(
+            &locked.modifiers,
+            &test.envelope_lines,
+            iterables(s),
+            &skip_aliases(s),
+        )
     {
         return None;
     }
@@ -77,7 +82,8 @@ pub(super) fn parametrize_added(s: &Subject<'_>) -> bool {
         .filter(|l| l != one)
         .cloned()
         .collect();
-    rest == locked.modifiers || keeps_what_runs(&locked.modifiers, &rest, iterables(s))
+    rest == locked.modifiers
+        || keeps_what_runs(&locked.modifiers, &rest, iterables(s), &skip_aliases(s))
 }
 
 /// Whether an envelope change keeps or strengthens what runs: lint and documentation
@@ -107,7 +113,46 @@ fn iterables(s: &Subject<'_>) -> Iterables {
     }
 }
 
-fn keeps_what_runs(old: &[String], new: &[String], iterables: Iterables) -> bool {
+/// The names the lock's envelope bindings bind to pytest's or unittest's own skip
+/// decorators (`skip_if_slow = unittest.skipIf(…)` in `tests/util.py`): removing one is
+/// removing that skip.
+fn skip_aliases(s: &Subject<'_>) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for b in s.locked.envelope_bindings.iter().flatten() {
+        let compact: String = b.split_whitespace().collect();
+        for skip in [
+            "=pytest.mark.skip(",
+            "=pytest.mark.skipif(",
+            "=pytest.mark.xfail(",
+            "=unittest.skip(",
+            "=unittest.skipIf(",
+            "=unittest.skipUnless(",
+            "=unittest.expectedFailure",
+        ] {
+            if let Some(at) = compact.find(skip) {
+                let name: String = compact[..at]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                if !name.is_empty() {
+                    out.insert(format!("@{}", name.to_ascii_lowercase()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn keeps_what_runs(
+    old: &[String],
+    new: &[String],
+    iterables: Iterables,
+    skip_aliases: &std::collections::BTreeSet<String>,
+) -> bool {
     let canon = |ls: &[String]| -> Vec<String> {
         ls.iter()
             .map(|l| without_object_base(&without_inert_attributes(l)))
@@ -148,7 +193,10 @@ fn keeps_what_runs(old: &[String], new: &[String], iterables: Iterables) -> bool
             None => true,
         },
     );
-    added.is_empty() && removed.iter().all(|r| is_skip_marker(r))
+    added.is_empty()
+        && removed
+            .iter()
+            .all(|r| is_skip_marker(r) || skip_aliases.contains(&r.trim().to_ascii_lowercase()))
 }
 
 /// A JS/TS modifier line without its skip: `.skip`, the `x` of `xit`, `{skip:true}`, and

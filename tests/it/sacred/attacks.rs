@@ -317,3 +317,21 @@ fn the_tenth_config_attacks_are_refused() {
 fn the_twelfth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("twelfth_attacks", 34);
 }
+
+/// The thirteenth round, on the twelfth's closures, each confirmed with the real runner
+/// (pytest, AVA with tsx, `cargo test`, `go test`): Python's shared decimal context reached
+/// through a star import, `sys.modules["decimal"]`, `importlib.import_module("decimal")`,
+/// `__import__("decimal")`, a local bound to `decimal.getcontext()` (also the saved value a
+/// `finally` puts back), a module-level `ExitStack` entering a context it never closes, a
+/// saved name rebound by a `match` capture or an import; a `match` capture appended that
+/// makes the function under test a local; an extracted local after an `and` operand or at
+/// the end of a chained comparison; a repository decorator named like a skip that ran the
+/// test with warnings as errors, removed; a TypeScript `enum` or `abstract class` appended
+/// that shadows the function under test; a Rust macro called after the checks that expands
+/// to a shadowing `fn`; a new Rust test ending the binary through `use … as bye` or an
+/// `extern` function linked to `exit`; a new Go test ending it through `import sc
+/// "syscall"`.
+#[test]
+fn the_thirteenth_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("thirteenth_attacks", 19);
+}
