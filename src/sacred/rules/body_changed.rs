@@ -141,19 +141,24 @@ pub(super) fn check(s: &Subject<'_>, view: &View<'_>) -> Option<Finding> {
                 h
             })
             .collect();
-        // Only from after every other locked statement, or deferred (Go's `defer
-        // srv.Close()`, read so in the base revision's test, runs last): a release before a
-        // check changes what the check sees (`await ledger.close()` then
+        // Only from after every check, or deferred (Go's `defer srv.Close()`), as the base
+        // revision's test reads; without it, only from after every other locked statement:
+        // a release before a check changes what the check sees (`await ledger.close()` then
         // `t.is(ledger.total(), 5)`).
-        let deferred = |h: &str| {
+        let after_every_check = |h: &str| {
             s.base.is_some_and(|b| {
-                b.statements
-                    .iter()
-                    .any(|st| st.hash == h && st.source.trim_start().starts_with("defer "))
+                b.statements.iter().any(|st| {
+                    st.hash == h
+                        && (st.source.trim_start().starts_with("defer ")
+                            || !(b.assertions.iter().any(|a| a.line > st.line)
+                                || b.statements
+                                    .iter()
+                                    .any(|o| o.line > st.line && o.assertion_only)))
+                })
             })
         };
         let at_the_end = |h: &str| {
-            deferred(h)
+            after_every_check(h)
                 || locked.iter().enumerate().any(|(i, l)| {
                     l == h
                         && locked[i + 1..]
