@@ -3744,9 +3744,10 @@ fn statements_of(
                 // (Or under another name the file gives it: `bye(0)` after `use
                 // std::process::exit as bye;`.)
                 let t = text(n, src);
-                ["exit", "Exit", "quit", "kill", "abort"]
+                (["exit", "Exit", "quit", "kill", "abort"]
                     .iter()
-                    .any(|w| t.contains(w) || src.contains(w))
+                    .any(|w| t.contains(w))
+                    || super::bindings::gives_an_ending_another_name(src))
                     && ends_process(n, src)
             },
             raises: expects_raise(n, src),

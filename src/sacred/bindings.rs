@@ -4491,17 +4491,37 @@ pub(crate) fn ends_the_process(n: Node<'_>, src: &str) -> bool {
     if ending_name(t) {
         return true;
     }
-    // Under another name the file gives it: only a file that names one is read.
-    if !["exit", "Exit", "abort", "extern"]
+    // Under another name the file gives it (Rust, Go): only a file that gives one is read.
+    if kind(n) != "call_expression" || !gives_an_ending_another_name(src) {
+        return false;
+    }
+    // Only a callee that may be such a name is read further (the file is read whole).
+    let bare = t.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let may_be = if bare {
+        [
+            format!("as {t}"),
+            format!("fn {t}"),
+            format!("{t} ="),
+            format!("{t}="),
+            format!("{t} :="),
+            format!("{t}:="),
+        ]
         .iter()
-        .any(|w| src.contains(w))
-    {
+        .any(|w| src.contains(w.as_str()))
+    } else if let Some((_, rest)) = t.split_once("::") {
+        matches!(rest, "exit" | "abort" | "_exit")
+    } else if let Some((_, rest)) = t.split_once('.') {
+        matches!(rest, "Exit" | "Goexit")
+    } else {
+        false
+    };
+    if !may_be {
         return false;
     }
     let compact: String = src.split_whitespace().collect();
     // A name bound to one (`bye := syscall.Exit`, `var bye = os.Exit`, `let bye =
     // std::process::exit;`).
-    if t.chars().all(|c| c.is_alphanumeric() || c == '_') {
+    if bare {
         for e in ENDING_NAMES {
             for op in ["=", ":="] {
                 if compact.contains(&format!("{t}{op}{e}"))
@@ -4571,6 +4591,31 @@ pub(crate) fn ends_the_process(n: Node<'_>, src: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether a Rust or Go file may give a call that ends the process another name: a `use`
+/// alias, a module alias of `std::process`, an `extern` block, an import of a package that
+/// has one (under an alias or not), a name bound to one. A quick test on the text, so that
+/// most files are not read further.
+pub(crate) fn gives_an_ending_another_name(src: &str) -> bool {
+    [
+        "exit as",
+        "abort as",
+        "process as",
+        "extern \"",
+        "extern{",
+        "extern {",
+        "link_name",
+        "\"syscall\"",
+        "\"os\"",
+        "sys/unix\"",
+        "\"runtime\"",
+        "= std::process",
+        "= process::",
+        "=std::process",
+    ]
+    .iter()
+    .any(|w| src.contains(w))
 }
 
 /// The calls that end the process, as written with their module.
