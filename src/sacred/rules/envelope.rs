@@ -115,10 +115,13 @@ fn iterables(s: &Subject<'_>) -> Iterables {
 
 /// The names the lock's envelope bindings bind to pytest's or unittest's own skip
 /// decorators (`skip_if_slow = unittest.skipIf(…)` in `tests/util.py`): removing one is
-/// removing that skip.
+/// removing that skip. Only where the module that binds it imports that framework by its own
+/// name and binds the name no other way (`import mylib as unittest` makes
+/// `unittest.skipIf` anything).
 fn skip_aliases(s: &Subject<'_>) -> std::collections::BTreeSet<String> {
     let mut out = std::collections::BTreeSet::new();
-    for b in s.locked.envelope_bindings.iter().flatten() {
+    let bindings: &[String] = s.locked.envelope_bindings.as_deref().unwrap_or(&[]);
+    for b in bindings {
         let compact: String = b.split_whitespace().collect();
         for skip in [
             "=pytest.mark.skip(",
@@ -129,22 +132,87 @@ fn skip_aliases(s: &Subject<'_>) -> std::collections::BTreeSet<String> {
             "=unittest.skipUnless(",
             "=unittest.expectedFailure",
         ] {
-            if let Some(at) = compact.find(skip) {
-                let name: String = compact[..at]
-                    .chars()
-                    .rev()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                if !name.is_empty() {
-                    out.insert(format!("@{}", name.to_ascii_lowercase()));
+            let Some(at) = compact.find(skip) else {
+                continue;
+            };
+            let framework = skip[1..].split('.').next().unwrap_or_default();
+            // Bound in another module of the tests (`defined NAME (in FILE): …`): that
+            // module's own statements must import the framework; else the test's file.
+            let imports = match b
+                .strip_prefix("defined ")
+                .and_then(|r| r.split_once(" (in "))
+                .and_then(|(_, r)| r.split_once("): "))
+            {
+                Some((file, _)) => {
+                    let marker = format!(" (in {file}): ");
+                    bindings
+                        .iter()
+                        .filter(|x| x.starts_with("at import") && x.contains(&marker))
+                        .filter_map(|x| x.split_once(&marker).map(|(_, text)| text))
+                        .any(|text| {
+                            let text = text.replace("\\n", "\n");
+                            imports_by_its_own_name(text.lines(), framework)
+                        })
                 }
+                None => imports_by_its_own_name(bindings.iter().map(String::as_str), framework),
+            };
+            if !imports {
+                continue;
+            }
+            let name: String = compact[..at]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if !name.is_empty() {
+                out.insert(format!("@{}", name.to_ascii_lowercase()));
             }
         }
     }
     out
+}
+
+/// Whether statements (a module's, compacted as the lock writes them) hold `import
+/// FRAMEWORK` and bind that name no other way.
+fn imports_by_its_own_name<'a>(statements: impl Iterator<Item = &'a str>, framework: &str) -> bool {
+    let mut imported = false;
+    for st in statements {
+        let st = st.trim();
+        let words: Vec<&str> = st
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        if st == format!("import {framework}") {
+            imported = true;
+            continue;
+        }
+        if !words.contains(&framework) {
+            continue;
+        }
+        // Any other statement naming it as a word may bind it (`import x as unittest`,
+        // `from x import unittest`, `unittest = …`, `def unittest`, `for unittest in`): only
+        // a use as `unittest.…` after something that is no binding is let through.
+        let binds = st.starts_with("import ")
+            || st.starts_with("from ")
+            || st.starts_with("def ")
+            || st.starts_with("class ")
+            || st.starts_with("for ")
+            || st.starts_with("global ")
+            || st.starts_with("with ")
+            || st.starts_with("del ")
+            || st.contains(&format!("{framework}="))
+            || st.contains(&format!("{framework}:="))
+            || st.contains(&format!("{framework},"))
+            || st.contains(&format!(",{framework}"))
+            || st.contains(&format!("as {framework}"));
+        if binds {
+            return false;
+        }
+    }
+    imported
 }
 
 fn keeps_what_runs(
@@ -184,15 +252,18 @@ fn keeps_what_runs(
         }
     });
     // `it.skip` → `it`, `xit` → `it`, `describe.skip` → `describe`, `{ skip: true }` gone.
-    added.retain(
-        |a| match removed.iter().position(|r| without_skip(r) == *a) {
+    added.retain(|a| {
+        match removed
+            .iter()
+            .position(|r| without_skip(r, skip_aliases) == *a)
+        {
             Some(i) => {
                 removed.remove(i);
                 false
             }
             None => true,
-        },
-    );
+        }
+    });
     added.is_empty()
         && removed
             .iter()
@@ -201,9 +272,9 @@ fn keeps_what_runs(
 
 /// A JS/TS modifier line without its skip: `.skip`, the `x` of `xit`, `{skip:true}`, and
 /// AVA's `.failing` (a test expected to fail that must now pass is stronger, not weaker).
-fn without_skip(line: &str) -> String {
+fn without_skip(line: &str, skip_aliases: &std::collections::BTreeSet<String>) -> String {
     if line.starts_with("class ") {
-        return without_class_skip_decorators(line);
+        return without_class_skip_decorators(line, skip_aliases);
     }
     let mut l = line.replace(".skip", "").replace(" {skip:true}", "");
     while let Some(i) = l.find(".failing").filter(|i| {
@@ -245,7 +316,10 @@ fn without_object_base(line: &str) -> String {
 /// A Python class line (`class NAME(BASES): @decorator …`, see the scan) without the
 /// decorators that are skip markers (`@skipOnTravis`, `@unittest.skipIf(…)`): removing one
 /// lets the class's tests run where they did not.
-fn without_class_skip_decorators(line: &str) -> String {
+fn without_class_skip_decorators(
+    line: &str,
+    skip_aliases: &std::collections::BTreeSet<String>,
+) -> String {
     let Some(colon) = line.find("): ").map(|i| i + 1).or_else(|| {
         let rest = line.strip_prefix("class ")?;
         rest.find(": ").map(|i| i + "class ".len())
@@ -258,7 +332,10 @@ fn without_class_skip_decorators(line: &str) -> String {
         .map(str::trim)
         .filter(|d| !d.is_empty())
         .map(|d| d.trim_start_matches('@'))
-        .filter(|d| !is_skip_marker(&format!("@{d}")))
+        .filter(|d| {
+            let d = format!("@{d}");
+            !(is_skip_marker(&d) || skip_aliases.contains(&d.to_ascii_lowercase()))
+        })
         .collect();
     if kept.is_empty() {
         head.to_owned()

@@ -2667,6 +2667,70 @@ fn removing_an_imported_skip_decorator_with_its_definition_is_accepted() {
     l.assert_passes_checked();
 }
 
+/// The same decorator on the test's class (tornado's `f525768` dropped `@skipOnTravis` from
+/// `IdleTimeoutTest`): the class's tests now run where they were skipped.
+#[test]
+fn removing_an_imported_skip_decorator_from_the_class_is_accepted() {
+    let test = SKIP_TEST
+        .replace("    @skip_if_slow\n", "")
+        .replace("class TestTotal", "@skip_if_slow\nclass TestTotal");
+    let files = [
+        ("tests/billing/test_total.py", test.as_str()),
+        ("tests/util.py", SKIP_UTIL),
+        ("tests/__init__.py", ""),
+        ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "tests/billing/test_total.py",
+        &test,
+        &[
+            ("from tests.util import skip_if_slow\n", ""),
+            ("@skip_if_slow\n", ""),
+        ],
+    );
+    l.assert_passes_checked();
+}
+
+/// Where the helper module's `unittest` is not unittest (`import tests.strict as
+/// unittest`), `skip_if_slow = unittest.skipIf(…)` may be anything (a decorator that runs
+/// the test with warnings as errors): removing it is refused, on a function or a class.
+#[test]
+fn removing_a_skip_look_alike_whose_framework_is_another_module_is_refused() {
+    let util = SKIP_UTIL.replace(
+        "import unittest\n",
+        "import unittest\nimport tests.strict as unittest\n",
+    );
+    let class_test = SKIP_TEST
+        .replace("    @skip_if_slow\n", "")
+        .replace("class TestTotal", "@skip_if_slow\nclass TestTotal");
+    for (test, decorator) in [
+        (SKIP_TEST.to_owned(), "    @skip_if_slow\n"),
+        (class_test, "@skip_if_slow\n"),
+    ] {
+        let files = [
+            ("tests/billing/test_total.py", test.as_str()),
+            ("tests/util.py", util.as_str()),
+            (
+                "tests/strict.py",
+                "def skipIf(condition, reason):\n    return lambda f: f\n",
+            ),
+            ("tests/__init__.py", ""),
+            ("billing.py", "def total(xs):\n    return sum(xs)\n"),
+        ];
+        let l = super::locked(&files);
+        l.edit(
+            "tests/billing/test_total.py",
+            &test,
+            &[
+                ("from tests.util import skip_if_slow\n", ""),
+                (decorator, ""),
+            ],
+        );
+        l.assert_refused("skipped", SKIP_ID);
+    }
+}
+
 /// The same decorator reached through its module, imported whole either way.
 #[test]
 fn widening_a_skip_decorator_reached_through_its_module_is_refused() {
