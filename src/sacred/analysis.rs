@@ -2487,10 +2487,15 @@ pub(crate) fn normalized(node: Node<'_>, src: &str) -> String {
 
 /// [`normalized`] without the node `skip` (a Python function's docstring).
 pub(crate) fn normalized_without(node: Node<'_>, src: &str, skip: Option<Node<'_>>) -> String {
+    normalized_without_nodes(node, src, skip.as_slice())
+}
+
+/// [`normalized`] without the nodes `skip` (a docstring and the skip guards of a helper).
+pub(crate) fn normalized_without_nodes(node: Node<'_>, src: &str, skip: &[Node<'_>]) -> String {
     let mut tokens = Tokens {
         src,
         out: String::new(),
-        skip: skip.map(|n| n.id()),
+        skip: skip.iter().map(tree_sitter::Node::id).collect(),
     };
     let parent = effective_parent(node).map(kind);
     tokens.node(&mut node.walk(), parent);
@@ -2572,8 +2577,8 @@ fn effective_parent(node: Node<'_>) -> Option<Node<'_>> {
 struct Tokens<'s> {
     src: &'s str,
     out: String,
-    /// The id of a node left out.
-    skip: Option<usize>,
+    /// The ids of the nodes left out.
+    skip: Vec<usize>,
 }
 
 impl Tokens<'_> {
@@ -2581,7 +2586,7 @@ impl Tokens<'_> {
     /// is not a pair of grouping parentheses. The cursor ends where it started.
     fn node(&mut self, cursor: &mut TreeCursor<'_>, parent: Option<&'static str>) {
         let node = cursor.node();
-        if is_comment(node) || Some(node.id()) == self.skip {
+        if is_comment(node) || self.skip.contains(&node.id()) {
             return;
         }
         if let Some(function) = zero_argument_super(node, self.src) {

@@ -4394,6 +4394,9 @@ pub(crate) fn file_function(
             t.contains('[') || t.contains("window")
         };
         let written = super::analysis::normalized_without(whole, src, doc);
+        if skips && kind(def) == "function_definition" {
+            record_unguarded(whole, body, src, doc, rules, &written);
+        }
         // A Python helper that skips is locked as read, as a test's statements read
         // (`set(x for x in y)` as `{x for x in y}` where `set` is the built-in).
         let reading = || {
@@ -5536,6 +5539,72 @@ pub(crate) fn helper_line(f: &FileFunction) -> String {
             .or_insert(Some(as_read));
     }
     line
+}
+
+/// The text of each Python helper that skips on a condition (`if "TRAVIS" in os.environ:
+/// self.skipTest(…)` among its statements, see `analysis::skip_guard`) with those guards
+/// left out, by its text: a helper now written that way runs more and changes nothing else
+/// (tornado's `start_server` losing its Travis guard). Only guards whose condition calls
+/// nothing: a call there (`if not billing.enable_strict(): …`) may set up what the test
+/// runs against. A text two functions read differently reads as neither (`None`).
+static UNGUARDED: std::sync::OnceLock<
+    std::sync::Mutex<std::collections::BTreeMap<String, Option<String>>>,
+> = std::sync::OnceLock::new();
+
+fn record_unguarded(
+    whole: Node<'_>,
+    body: Node<'_>,
+    src: &str,
+    doc: Option<Node<'_>>,
+    rules: &dyn super::analysis::Rules,
+    written: &str,
+) {
+    let guards: Vec<Node<'_>> = named_children(body)
+        .into_iter()
+        .filter(|st| super::analysis::skip_guard(*st, src, rules))
+        .filter(|st| {
+            let Some(condition) = st.child_by_field_name("condition") else {
+                return false;
+            };
+            let mut stack = vec![condition];
+            while let Some(n) = stack.pop() {
+                if matches!(kind(n), "call" | "await" | "lambda") {
+                    return false;
+                }
+                stack.extend(named_children(n));
+            }
+            true
+        })
+        .collect();
+    if guards.is_empty() {
+        return;
+    }
+    let mut leave_out = guards;
+    leave_out.extend(doc);
+    let unguarded = super::analysis::normalized_without_nodes(whole, src, &leave_out);
+    let mut map = UNGUARDED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.entry(written.to_owned())
+        .and_modify(|r| {
+            if r.as_deref() != Some(unguarded.as_str()) {
+                *r = None;
+            }
+        })
+        .or_insert(Some(unguarded));
+}
+
+/// The text of a Python helper written `text` with its skip guards left out (see
+/// [`UNGUARDED`]), when a function read in this run was written so.
+pub(crate) fn unguarded(text: &str) -> Option<String> {
+    UNGUARDED
+        .get()?
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(text)
+        .cloned()
+        .flatten()
 }
 
 /// How each `helper` line made in this process reads, when its function reads otherwise

@@ -3312,6 +3312,41 @@ refuses!(
     "python:tests/test_server.py::TestRefunds::test_refund"
 );
 
+const RAISING_HELPER: &str = "import os\nimport unittest\n\nimport billing\nfrom billing import refund\n\n\nclass Server:\n    port = -1\n\n\n# gatekeeper:sacred\nclass TestRefunds(unittest.TestCase):\n    def start_server(self, family):\n        if family == 6 and \"TRAVIS\" in os.environ:\n            self.skipTest(\"port conflicts\")\n        self.server = Server()\n        return self.server.port\n\n    def connect(self, family):\n        refund(self.start_server(family))\n\n    def test_refund_fails(self):\n        self.assertRaises(ValueError, self.connect, 6)\n";
+// The same helper reached through a callable an assertion is handed (tornado's
+// `assertRaises(socket.error, self.do_test_connect, …)`, which reaches `start_server`): losing
+// the guard runs the test in more places (tornado's f525768).
+harmless!(
+    a_helper_an_assertion_reaches_that_loses_a_skip_guard_passes,
+    "tests/test_server.py",
+    RAISING_HELPER,
+    "python:tests/test_server.py::TestRefunds::test_refund_fails",
+    [(
+        "        if family == 6 and \"TRAVIS\" in os.environ:\n            self.skipTest(\"port conflicts\")\n",
+        ""
+    )]
+);
+// A guard whose condition calls something may set up what the test runs against on the way
+// (`billing.strict()` may turn on the checks the broken code would fail): removing it is
+// refused.
+#[test]
+fn a_helper_losing_a_skip_guard_that_calls_is_refused() {
+    let base = RAISING_HELPER.replace("if family == 6 and", "if not billing.strict() and");
+    let l = super::locked(&[("tests/test_server.py", base.as_str())]);
+    l.edit(
+        "tests/test_server.py",
+        &base,
+        &[(
+            "        if not billing.strict() and \"TRAVIS\" in os.environ:\n            self.skipTest(\"port conflicts\")\n",
+            "",
+        )],
+    );
+    l.assert_refused(
+        "rebound",
+        "python:tests/test_server.py::TestRefunds::test_refund_fails",
+    );
+}
+
 /// Found by an attack round, each confirmed with pytest (a broken `total` passed): an
 /// imported check helper wrapped by a decorator that now swallows `AssertionError` (the
 /// decorator in the helper's module or imported there), a helper the module exports under
