@@ -27,6 +27,8 @@ pub struct WorkTree {
     /// Whether every Python entry of the reports read names a module found from the root
     /// (see [`WorkTree::python_entries_from_root`]); `true` until told otherwise.
     python_from_root: std::cell::Cell<bool>,
+    /// [`WorkTree::python_entry_writer`], read once.
+    entry_writer: OnceCell<Option<String>>,
 }
 
 impl WorkTree {
@@ -37,6 +39,7 @@ impl WorkTree {
             files: OnceCell::new(),
             js_texts: OnceCell::new(),
             python_from_root: std::cell::Cell::new(true),
+            entry_writer: OnceCell::new(),
         }
     }
 
@@ -79,8 +82,62 @@ impl WorkTree {
     /// Whether an entry that names the locked test's module exactly (`module`) is the
     /// sacred test's: it is when no other file could have written it, or when the reports
     /// were written from the root (see [`WorkTree::read_python_entries`]).
+    /// Written from the root, a file whose path joined by dots is the same module path (a
+    /// directory `tests.billing/` holding `test_pay.py`, a file `tests/billing.test_pay.py`)
+    /// reports exactly the same entry: then only a module no other file could name is.
     pub fn python_exact(&self, module: &str, locked: &str) -> bool {
-        self.python_from_root.get() || self.only_python_module(module, locked)
+        (self.python_from_root.get() && !self.same_dotted_path(module, locked))
+            || self.only_python_module(module, locked)
+    }
+
+    /// Whether a Python file of the repository other than `locked` reads as the module path
+    /// `module` when its `/` are read as `.` (pytest's `classname` from the root).
+    fn same_dotted_path(&self, module: &str, locked: &str) -> bool {
+        let Some(files) = self.files() else {
+            return true;
+        };
+        files.iter().any(|f| {
+            f != locked
+                && f.strip_suffix(".py")
+                    .is_some_and(|stem| stem.replace('/', ".") == module)
+        })
+    }
+
+    /// The first Python file of the work tree (pytest's own package and installed packages
+    /// left out) that names pytest's `record_xml_attribute` fixture, with which a test sets
+    /// its report entry's `classname` and `name` to anything, computed at run time too.
+    pub fn python_entry_writer(&self) -> Option<String> {
+        self.entry_writer
+            .get_or_init(|| self.find_python_entry_writer())
+            .clone()
+    }
+
+    fn find_python_entry_writer(&self) -> Option<String> {
+        // A work tree that cannot be listed may hold one.
+        let Some(files) = self.files() else {
+            return Some("(the work tree could not be listed)".to_owned());
+        };
+        files
+            .iter()
+            .filter(|f| {
+                Path::new(f.as_str())
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("py"))
+            })
+            .filter(|f| {
+                !(f.contains("site-packages/")
+                    || f.contains("dist-packages/")
+                    || f.starts_with("_pytest/")
+                    || f.contains("/_pytest/"))
+            })
+            .find(|f| {
+                std::fs::read(self.root.join(f.as_str())).is_ok_and(|bytes| {
+                    bytes
+                        .windows(b"record_xml_attribute".len())
+                        .any(|w| w == b"record_xml_attribute")
+                })
+            })
+            .cloned()
     }
 
     pub fn root(&self) -> &Path {

@@ -824,6 +824,32 @@ fn pytest_config_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<
     Ok(out)
 }
 
+/// What a locked runner-configuration line of pytest or of a JavaScript runner stands for:
+/// its file and its section (`[pytest]`), key (`ava=`) or digest. Such a line gone with
+/// nothing in its place (a deleted `pytest.ini`, a `[tool.pytest.ini_options]` removed, a
+/// `jest.config.js` deleted) drops what it set: `filterwarnings = error`, `xfail_strict`,
+/// `--strict-markers`, a setup file (see `rules::rebound`'s lost hooks).
+pub(crate) fn runner_config_slot(line: &str) -> Option<String> {
+    let rest = line
+        .strip_prefix(crate::sacred::bindings::HOOK)?
+        .strip_prefix("runner config (in ")?;
+    let (file, value) = rest.split_once("): ")?;
+    let name = file.rsplit_once('/').map_or(file, |(_, n)| n);
+    if !(PYTEST_CONFIG_FILES.contains(&name) || is_js_runner_config(name)) {
+        return None;
+    }
+    let key = if value.starts_with('[') {
+        value.split(" ; ").next().unwrap_or(value)
+    } else if value.starts_with("sha256:") {
+        "sha256:"
+    } else if value.starts_with("(present)") {
+        "(present)"
+    } else {
+        value.split('=').next().unwrap_or(value)
+    };
+    Some(format!("{file}: {key}"))
+}
+
 /// Whether `file` is a module pytest collects by default (`test_*.py`, `*_test.py`).
 fn python_test_module(file: &str) -> bool {
     let name = file.rsplit_once('/').map_or(file, |(_, n)| n);
@@ -893,7 +919,12 @@ fn add_python_shared(
             let Some(src) = content.read(repo, &file)? else {
                 continue;
             };
-            let lines = python_shared_lines(&file, &src, conftest || package)?;
+            let mut lines = python_shared_lines(&file, &src, conftest || package)?;
+            // A test module's `pytest_plugins` registers its plugins for the whole run (a
+            // `conftest.py`'s own are read with its hooks, below).
+            if !conftest {
+                lines.extend(test_module_plugin_lines(repo, content, &file, &src)?);
+            }
             if !lines.is_empty() {
                 shared.push((file, lines));
             }
@@ -2777,7 +2808,14 @@ fn pytest_sections(name: &str, text: &str) -> Vec<String> {
         }
         if t.starts_with('[') {
             out.extend(current.take().map(|c| c.join(" ; ")));
-            let header = t.split('#').next().unwrap_or(t).trim();
+            // iniconfig, which pytest reads INI files with, cuts a header at its first `#`
+            // or `;` (`[pytest] ; shared settings` is the pytest section); TOML only at `#`.
+            let comment: &[char] = if name == "pyproject.toml" {
+                &['#']
+            } else {
+                &['#', ';']
+            };
+            let header = t.split(comment).next().unwrap_or(t).trim();
             let header = if name == "pyproject.toml" {
                 toml_header(header)
             } else {
@@ -4390,6 +4428,65 @@ fn add_conftest_bindings(
         t.envelope_bindings.sort();
     }
     Ok(())
+}
+
+/// Python: the plugins a module other than a `conftest.py` registers for the whole run by a
+/// `pytest_plugins` at its top (`pytest_plugins = ["tests.flaky"]` in `tests/test_smoke.py`,
+/// whose `pytest_runtest_makereport` can turn any test's failure into a pass): the module
+/// by its digest (`hook plugin list of a test module (in FILE): sha256:…`: the names may be
+/// computed there), and each plugin module of the repository it names, as a `conftest.py`'s.
+fn test_module_plugin_lines(
+    repo: &Repo,
+    content: &Content<'_>,
+    file: &str,
+    src: &str,
+) -> Result<Vec<String>> {
+    let mut statements: Vec<String> = Vec::new();
+    let mut open: Option<(String, i32)> = None;
+    for line in src.lines() {
+        if let Some((text, depth)) = open.as_mut() {
+            text.push(' ');
+            text.push_str(line.trim());
+            *depth += bracket_balance(line);
+            if *depth <= 0 {
+                statements.extend(open.take().map(|(t, _)| t));
+            }
+            continue;
+        }
+        if line.starts_with("pytest_plugins") {
+            let depth = bracket_balance(line);
+            if depth > 0 {
+                open = Some((line.trim().to_owned(), depth));
+            } else {
+                statements.push(line.trim().to_owned());
+            }
+        }
+    }
+    statements.extend(open.take().map(|(t, _)| t));
+    // Any other spelling (`globals()["pytest_plugins"] = …`, a `from x import
+    // pytest_plugins`) is read as the module whole.
+    if statements.is_empty() && !src.contains("pytest_plugins") {
+        return Ok(Vec::new());
+    }
+    let mut out = vec![format!(
+        "{}plugin list of a test module (in {file}): sha256:{}",
+        crate::sacred::bindings::HOOK,
+        analysis::sha256_hex(src)
+    )];
+    out.extend(pytest_plugin_lines(repo, content, file, &statements)?);
+    Ok(out)
+}
+
+/// How many brackets a line opens more than it closes (string literals not told apart: a
+/// statement read too far is only read whole).
+fn bracket_balance(line: &str) -> i32 {
+    line.chars()
+        .map(|c| match c {
+            '[' | '(' | '{' => 1,
+            ']' | ')' | '}' => -1,
+            _ => 0,
+        })
+        .sum()
 }
 
 /// The modules `pytest_plugins` names in the hooks of `file` (a `conftest.py`: its
@@ -7305,7 +7402,13 @@ fn compare_all(
             }
             let patches = |content: &Content<'_>| -> Result<Vec<String>> {
                 Ok(match content.read(repo, &p)? {
-                    Some(src) => python_shared_lines(&p, &src, whole)?,
+                    Some(src) => {
+                        let mut lines = python_shared_lines(&p, &src, whole)?;
+                        if name != "conftest.py" {
+                            lines.extend(test_module_plugin_lines(repo, content, &p, &src)?);
+                        }
+                        lines
+                    }
                     None => Vec::new(),
                 })
             };

@@ -791,6 +791,12 @@ fn lost_hooks(s: &Subject<'_>) -> Vec<String> {
         .into_iter()
         .flat_map(|b| b.envelope_bindings.iter())
         .filter(|l| l.starts_with("hook mod (in ") && !locked.contains(l));
+    let config_now: std::collections::BTreeSet<String> = s
+        .test
+        .envelope_bindings
+        .iter()
+        .filter_map(|l| crate::sacred::runner_config_slot(l))
+        .collect();
     locked
         .iter()
         .chain(declared_at_base)
@@ -801,6 +807,10 @@ fn lost_hooks(s: &Subject<'_>) -> Vec<String> {
             Some(key) => !snapshots_now.contains(&key),
             // A Rust module declaration that compiles the test, as written.
             None if l.starts_with("hook mod (in ") => !s.test.envelope_bindings.contains(l),
+            // A pytest or JavaScript runner setting with nothing in its place now.
+            None if crate::sacred::runner_config_slot(l).is_some() => {
+                crate::sacred::runner_config_slot(l).is_some_and(|k| !config_now.contains(&k))
+            }
             None => crate::sacred::bindings::hook_method(l)
                 .is_some_and(|(_, text)| !now.contains(&text)),
         })

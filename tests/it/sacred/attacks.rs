@@ -335,3 +335,12 @@ fn the_twelfth_attacks_are_refused() {
 fn the_thirteenth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("thirteenth_attacks", 19);
 }
+
+/// The fourteenth round, each confirmed with the real runner (pytest, Jest, Vitest, AVA,
+/// mocha, `go test`, `cargo test`): a pytest section whose header carries a `;` comment, a
+/// plugin a test module other than the sacred one loads through `pytest_plugins`, a pytest
+/// configuration removed whole (its `filterwarnings = error` gone).
+#[test]
+fn the_fourteenth_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("fourteenth_attacks", 3);
+}

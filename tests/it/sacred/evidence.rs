@@ -1055,6 +1055,60 @@ fn a_lookalike_module_elsewhere_does_not_stand_in_for_a_deselected_test_under_th
     assert_refused(&out, PY_ID, "not-run");
 }
 
+/// Under the real pytest: a directory named with a dot (`tests.billing/test_pay.py`) is
+/// reported as classname `tests.billing.test_pay`, exactly the locked test's entry, from the
+/// repository's root; with the sacred test deselected, that entry proves nothing.
+#[test]
+fn a_lookalike_in_a_dotted_directory_does_not_stand_in_under_the_real_pytest() {
+    let e = pytest_gates(
+        &[("tests/billing/test_pay.py", PY)],
+        &[(
+            "test",
+            "{pytest} -q -p no:cacheprovider --junitxml=reports/test.xml",
+        )],
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_proven(&out, 2);
+    e.repo.write(
+        "conftest.py",
+        "def pytest_collection_modifyitems(config, items):\n    items[:] = [i for i in items if not i.nodeid.startswith(\"tests/billing/\")]\n",
+    );
+    e.repo.write(
+        "tests.billing/test_pay.py",
+        "def test_refund():\n    assert True\n\n\ndef test_other():\n    assert True\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(&out, PY_ID, "not-run");
+}
+
+/// Under the real pytest: a test that names its own entry with `record_xml_attribute` (the
+/// values computed at run time) writes the locked test's entry while the sacred test is
+/// deselected. Where any file of the repository uses that fixture, no Python entry proves a
+/// locked test.
+#[test]
+fn an_entry_a_test_names_with_record_xml_attribute_proves_nothing_under_the_real_pytest() {
+    let e = pytest_gates(
+        &[("tests/billing/test_pay.py", PY)],
+        &[(
+            "test",
+            "{pytest} -q -p no:cacheprovider tests --junitxml=reports/test.xml",
+        )],
+    );
+    e.repo.write("tests/other/__init__.py", "");
+    e.repo.write("tests/other/conftest.py", DESELECT_BILLING);
+    e.repo.write(
+        "tests/other/test_smoke.py",
+        "import pytest\n\n\n@pytest.mark.parametrize(\"name\", [\"test_refund\", \"test_other\"])\ndef test_smoke(record_xml_attribute, name):\n    record_xml_attribute(\"classname\", \".\".join([\"tests\", \"billing\", \"test_pay\"]))\n    record_xml_attribute(\"name\", name)\n",
+    );
+    let out = e.repo.gk(&["run", "test", "-v"]);
+    assert_refused(&out, PY_ID, "not-run");
+    assert!(
+        output_of(&out).contains("record_xml_attribute"),
+        "{}",
+        output_of(&out)
+    );
+}
+
 #[test]
 fn pytest_started_in_a_subdirectory_or_with_a_junit_prefix_still_proves_the_test() {
     let e = pytest_gates(
