@@ -5376,13 +5376,27 @@ const JS_GLOBALS: &[&str] = &[
 /// `globalThis.expect = …`), a call on the runner's `expect`, `jest`, `vi`, `chai`
 /// (`expect.extend({toBe: …})`), a call that registers a runner hook
 /// ([`registers_a_runner_hook`]), or `Object.defineProperty`/`Object.assign`/`Reflect.set` on
-/// one. Function bodies are not read (they run when called).
+/// one. So is the same done to another module the file loads (`const pay =
+/// require('./pay.js')`, then `pay.total = …`, `Object.assign(pay, …)` or
+/// `require('./pay.js').total = …`; see [`js_imported_names`]): every module shares one
+/// instance of it, so a module a test loads for anything at all may rewrite what the test
+/// calls. Function bodies are not read (they run when called).
 pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
+    let imported = js_imported_names(root, src);
     let global_root = |n: Node<'_>| -> bool {
         let mut n = n;
         loop {
             match kind(n) {
-                "identifier" => return JS_GLOBALS.contains(&text(n, src)),
+                "identifier" => {
+                    let name = text(n, src);
+                    return JS_GLOBALS.contains(&name) || imported.contains(name);
+                }
+                // `require('./pay.js').total = …`
+                "call_expression" => {
+                    return n
+                        .child_by_field_name("function")
+                        .is_some_and(|f| kind(f) == "identifier" && text(f, src) == "require");
+                }
                 "member_expression" | "subscript_expression" => {
                     match n.child_by_field_name("object") {
                         Some(o) => n = o,
@@ -5439,6 +5453,120 @@ pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
         }
         if hit {
             out.push(super::analysis::normalized(statement, src));
+        }
+    }
+    out
+}
+
+/// Every identifier a JavaScript binding pattern binds (`{total, rate: r}` binds `total` and
+/// `r`), into `out`.
+fn js_pattern_names(n: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
+    match kind(n) {
+        "identifier" | "shorthand_property_identifier_pattern" => {
+            out.insert(text(n, src).to_owned());
+        }
+        "pair_pattern" => {
+            if let Some(v) = n.child_by_field_name("value") {
+                js_pattern_names(v, src, out);
+            }
+        }
+        _ => {
+            for c in named_children(n) {
+                js_pattern_names(c, src, out);
+            }
+        }
+    }
+}
+
+/// The names the top of a JavaScript/TypeScript module binds to another module it loads:
+/// `const pay = require('./pay.js')`, `const {total} = require(…)`, `const t =
+/// require(…).total`, `import pay from …`, `import * as pay from …`, `import {total as t} from
+/// …`, TypeScript's `import pay = require(…)`. Writing to a member of one writes to the
+/// module every other importer sees.
+fn js_imported_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    // `require(…)`, `require(…).x.y`, `await import(…)`.
+    let loads = |v: Node<'_>| -> bool {
+        let mut v = v;
+        loop {
+            match kind(v) {
+                "await_expression" | "parenthesized_expression" => {
+                    match named_children(v).into_iter().next() {
+                        Some(x) => v = x,
+                        None => return false,
+                    }
+                }
+                "member_expression" | "subscript_expression" => {
+                    match v.child_by_field_name("object") {
+                        Some(o) => v = o,
+                        None => return false,
+                    }
+                }
+                "call_expression" => {
+                    return v
+                        .child_by_field_name("function")
+                        .is_some_and(|f| matches!(text(f, src), "require" | "import"));
+                }
+                _ => return false,
+            }
+        }
+    };
+    for n in named_children(root) {
+        let n = if kind(n) == "export_statement" {
+            n.child_by_field_name("declaration").unwrap_or(n)
+        } else {
+            n
+        };
+        match kind(n) {
+            "lexical_declaration" | "variable_declaration" => {
+                for d in named_children(n) {
+                    if let (Some(name), Some(value)) = (
+                        d.child_by_field_name("name"),
+                        d.child_by_field_name("value"),
+                    ) && loads(value)
+                    {
+                        js_pattern_names(name, src, &mut out);
+                    }
+                }
+            }
+            "import_statement" => {
+                for c in named_children(n) {
+                    match kind(c) {
+                        "import_clause" => {
+                            for x in named_children(c) {
+                                match kind(x) {
+                                    "identifier" => {
+                                        out.insert(text(x, src).to_owned());
+                                    }
+                                    "namespace_import" => js_pattern_names(x, src, &mut out),
+                                    "named_imports" => {
+                                        for spec in named_children(x) {
+                                            if let Some(b) = spec
+                                                .child_by_field_name("alias")
+                                                .or_else(|| spec.child_by_field_name("name"))
+                                            {
+                                                out.insert(text(b, src).to_owned());
+                                            }
+                                        }
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                        // TypeScript's `import pay = require('./pay')`.
+                        "import_require_clause" => {
+                            if let Some(i) = named_children(c)
+                                .into_iter()
+                                .find(|x| kind(*x) == "identifier")
+                            {
+                                out.insert(text(i, src).to_owned());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
         }
     }
     out

@@ -3852,8 +3852,16 @@ fn runner_file(
 /// Vitest's) whose name is the test's (its suites' titles and its own, joined by a space or
 /// ` > `, then a counter) is locked with it as `hook snapshot (in FILE): KEY: sha256:…` of
 /// its value: rewriting a snapshot to what a broken build now returns (`jest -u`) is `rebound`,
-/// and so is deleting one (the runner would write it afresh). Snapshots of other tests may
-/// change.
+/// and so is deleting one (the runner would write it afresh). A snapshot taken with a hint
+/// (`toMatchSnapshot('receipt')`, or after property matchers) is keyed `NAME: HINT COUNTER`,
+/// and is the test's too. Snapshots of other tests may change.
+///
+/// Jest and Vitest run the snapshot file as JavaScript: code beside the entries (a getter
+/// defined on `exports` under a locked key, whose no-op setter swallows the entry written
+/// below it) decides what a test compares with while every entry stays as written. A file
+/// that holds anything but comments and plain entries (see [`snapshot_file_is_plain`]) is
+/// locked with every test of the file by its digest (`hook snapshot (in FILE): code beside
+/// the entries: sha256:…`): such code where there was none is `rebound`.
 fn add_js_snapshots(
     repo: &Repo,
     content: &Content<'_>,
@@ -3864,14 +3872,105 @@ fn add_js_snapshots(
     let Some((file, text)) = read_snapshots(repo, content, path, &format!("{name}.snap"))? else {
         return Ok(());
     };
+    if !snapshot_file_is_plain(&text) {
+        lock_with_every_test(
+            scan,
+            vec![format!(
+                "{}snapshot (in {file}): code beside the entries: sha256:{}",
+                crate::sacred::bindings::HOOK,
+                analysis::sha256_hex(&text)
+            )],
+        );
+    }
     let entries = snapshot_entries(&text);
     lock_snapshots(scan, &file, &entries, |parts, key| {
         let names = [parts.join(" "), parts.join(" > ")];
         key.rsplit_once(' ').is_some_and(|(title, counter)| {
-            counter.chars().all(|c| c.is_ascii_digit()) && names.iter().any(|n| n == title)
+            counter.chars().all(|c| c.is_ascii_digit())
+                && names.iter().any(|n| {
+                    title == n
+                        || title
+                            .strip_prefix(n.as_str())
+                            .is_some_and(|hint| hint.starts_with(": "))
+                })
         })
     });
     Ok(())
+}
+
+/// Whether a Jest or Vitest snapshot file holds nothing but comments and entries
+/// ``exports[`KEY`] = `VALUE`;`` whose template literals interpolate nothing (the runners
+/// escape `` ` `` and `${` in what they write): the only code such a file runs is the
+/// assignment of each entry.
+fn snapshot_file_is_plain(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let skip_blank = |i: &mut usize| {
+        while *i < b.len() && b[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
+    };
+    // A template literal from its opening backtick: the index past its closing one, or
+    // `None` when it interpolates or does not end.
+    let template = |mut i: usize| -> Option<usize> {
+        if b.get(i) != Some(&b'`') {
+            return None;
+        }
+        i += 1;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 2,
+                b'`' => return Some(i + 1),
+                b'$' if b.get(i + 1) == Some(&b'{') => return None,
+                _ => i += 1,
+            }
+        }
+        None
+    };
+    loop {
+        skip_blank(&mut i);
+        if i >= b.len() {
+            return true;
+        }
+        if text[i..].starts_with("//") {
+            i = text[i..].find('\n').map_or(b.len(), |n| i + n);
+            continue;
+        }
+        if text[i..].starts_with("/*") {
+            match text[i + 2..].find("*/") {
+                Some(n) => i += n + 4,
+                None => return false,
+            }
+            continue;
+        }
+        let Some(rest) = text[i..].strip_prefix("exports[") else {
+            return false;
+        };
+        i = b.len() - rest.len();
+        let Some(end) = template(i) else {
+            return false;
+        };
+        i = end;
+        let Some(rest) = text[i..].strip_prefix("]") else {
+            return false;
+        };
+        i = b.len() - rest.len();
+        skip_blank(&mut i);
+        if b.get(i) != Some(&b'=') {
+            return false;
+        }
+        i += 1;
+        skip_blank(&mut i);
+        let Some(end) = template(i) else {
+            return false;
+        };
+        i = end;
+        skip_blank(&mut i);
+        if b.get(i) != Some(&b';') {
+            return false;
+        }
+        i += 1;
+    }
 }
 
 /// JavaScript/TypeScript: `jest.mock('../billing')` (or `vi.mock`) without a factory replaces
@@ -6543,10 +6642,12 @@ fn quoted_relative_paths(src: &str) -> Vec<String> {
 /// JavaScript/TypeScript: which files answer each relative import the test file writes
 /// without an extension (`'../../src/billing'`), locked with every test of the file (`hook
 /// resolution (in src/billing.*): '../../src/billing' of test/pay.test.js finds
-/// src/billing.js`; a change to any `src/billing.…` or `src/billing/index.…` re-reads it). Runners try
-/// the extensions in different orders (Vite puts `.mjs` before `.js`), so a new file of the
-/// same name beside the code under test (`src/billing.mjs` answering with a fake) may take
-/// the import over: any change in the files found is refused.
+/// src/billing.js`; a change to `src/billing`, any `src/billing.…` or `src/billing/index.…`
+/// re-reads it). Runners try the extensions in different orders (Vite puts `.mjs` before
+/// `.js`), and Node and Jest try the name as written before any, so a new file of the same
+/// name beside the code under test (`src/billing.mjs`, or `src/billing` with no extension,
+/// answering with a fake) may take the import over: any change in the files found is
+/// refused.
 fn add_js_extensionless_imports(
     repo: &Repo,
     content: &Content<'_>,
@@ -6653,6 +6754,11 @@ fn add_js_extensionless_imports(
             }
             base.to_owned()
         } else {
+            // Node and Jest try the specifier as written first: a file named exactly so
+            // (`src/billing`, no extension) answers before `src/billing.js`.
+            if content.read_bytes(repo, &joined)?.is_some() {
+                found.push(joined.clone());
+            }
             for e in [
                 "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "json", "node",
             ] {
@@ -7174,14 +7280,15 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     && let Some((file, _)) = after.split_once("): ")
                 {
                     // A directory (`vendor/…/`): any file in it; `src/billing.*`: any file
-                    // of that name, or the `index` of that directory.
+                    // of that name (with no extension too), or the `index` of that directory.
                     let stem = file.strip_suffix(".*");
                     return changed.iter().any(|c| {
                         c == file
                             || (file.ends_with('/') && c.starts_with(file))
                             || stem.is_some_and(|s| {
                                 c.strip_prefix(s).is_some_and(|r| {
-                                    r.starts_with('.')
+                                    r.is_empty()
+                                        || r.starts_with('.')
                                         || r.starts_with("/index.")
                                         || r == "/package.json"
                                 })
@@ -8685,7 +8792,10 @@ fn js_runners_of(
 /// around every test of the run. So, under mocha, a changed file of the tests whose top-level
 /// code now changes anything (`require('../billing').total = () => 6`), or whose root hooks
 /// are new or changed, is `rebound` for every locked JavaScript/TypeScript test below the
-/// same `package.json` (the tests of the file itself are judged by their own envelope).
+/// same `package.json` (the tests of the file itself are judged by their own envelope). So is
+/// one that now loads a module that patches another at its top (`const prices =
+/// require('../../src/dev-prices.js')`, whose top sets `pay.total`; see
+/// [`imported_code_patches`]): mocha loads it into the same process before any test runs.
 fn mocha_root_code_elsewhere(
     repo: &Repo,
     lock: &SacredLock,
@@ -8715,6 +8825,19 @@ fn mocha_root_code_elsewhere(
             // Unreadable: any change to it may be one.
             None => src.clone(),
         };
+        // What the modules it loads (and those they load in turn) patch at their top.
+        let loaded = lang::loaded_modules(file, &src)?.unwrap_or_default();
+        for line in imported_code_patches(
+            repo,
+            content,
+            file,
+            loaded,
+            lang::js_global_patches,
+            &mut Surroundings::default(),
+        )? {
+            code.push_str(&line);
+            code.push('\n');
+        }
         let mut hook = false;
         for line in src.lines() {
             if !line.starts_with(char::is_whitespace) && !line.trim().is_empty() {
