@@ -5380,7 +5380,9 @@ const JS_GLOBALS: &[&str] = &[
 /// require('./pay.js')`, then `pay.total = …`, `Object.assign(pay, …)` or
 /// `require('./pay.js').total = …`; see [`js_imported_names`]): every module shares one
 /// instance of it, so a module a test loads for anything at all may rewrite what the test
-/// calls. Function bodies are not read (they run when called).
+/// calls. Function bodies are not read (they run when called), but the module's own
+/// functions, classes and constants such a statement names are, as written:
+/// `expect.extend({ toTotal })` installs the body of `toTotal`.
 pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
     let imported = js_imported_names(root, src);
     let global_root = |n: Node<'_>| -> bool {
@@ -5412,6 +5414,7 @@ pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
         }
     };
     let mut out = Vec::new();
+    let mut hits: Vec<Node<'_>> = Vec::new();
     for statement in named_children(root) {
         let mut stack = vec![statement];
         let mut hit = false;
@@ -5453,6 +5456,49 @@ pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
         }
         if hit {
             out.push(super::analysis::normalized(statement, src));
+            hits.push(statement);
+        }
+    }
+    // The module's own functions such a statement names (`expect.extend({ toTotal })` after
+    // `function toTotal(received, expected) {…}`), and those they name in turn: what the
+    // patch installs is their bodies.
+    let mut defined: BTreeMap<String, Node<'_>> = BTreeMap::new();
+    for n in named_children(root) {
+        let d = if kind(n) == "export_statement" {
+            n.child_by_field_name("declaration").unwrap_or(n)
+        } else {
+            n
+        };
+        match kind(d) {
+            "function_declaration" | "generator_function_declaration" | "class_declaration" => {
+                if let Some(name) = d.child_by_field_name("name") {
+                    defined.insert(text(name, src).to_owned(), n);
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                for v in named_children(d) {
+                    if let Some(name) = v.child_by_field_name("name")
+                        && kind(name) == "identifier"
+                    {
+                        defined.insert(text(name, src).to_owned(), n);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut seen: BTreeSet<usize> = hits.iter().map(Node::id).collect();
+    while let Some(h) = hits.pop() {
+        let mut stack = vec![h];
+        while let Some(n) = stack.pop() {
+            if matches!(kind(n), "identifier" | "shorthand_property_identifier")
+                && let Some(d) = defined.get(text(n, src))
+                && seen.insert(d.id())
+            {
+                out.push(super::analysis::normalized(*d, src));
+                hits.push(*d);
+            }
+            stack.extend(named_children(n));
         }
     }
     out

@@ -430,6 +430,7 @@ fn add_surroundings(
             add_js_self_reference(repo, content, path, scan)?;
             add_js_extensionless_imports(repo, content, path, scan)?;
             add_js_imported_global_patches(repo, content, path, scan, siblings)?;
+            add_js_imported_envelope_definitions(repo, content, path, scan)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::Go) => {}
@@ -2944,6 +2945,8 @@ fn is_js_runner_config(name: &str) -> bool {
 /// repository those name, by digest (`hook runner setup (in test/_require.js): sha256:…`): a
 /// setup file, a `--import=./x.js`, a module mapped in place of another runs before or
 /// instead of what the tests import, and `exclude` or `testPathIgnorePatterns` can drop them.
+/// What the modules such a file loads patch at their top is locked too (`hook imported code
+/// patches (in tests/support/matchers.js): …`, see [`imported_code_patches`]).
 fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<String>> {
     let hook = crate::sacred::bindings::HOOK;
     let join = |d: &str, f: &str| {
@@ -3209,6 +3212,18 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
                 "{hook}runner setup (in {c}): sha256:{}",
                 analysis::sha256_hex(&text)
             ));
+            // What the modules it loads (and those they load in turn) install at their top:
+            // a setup file that only does `require('./support/matchers')` hands every test
+            // the matchers `expect.extend` installs there.
+            let loaded = lang::loaded_modules(&c, &text)?.unwrap_or_default();
+            out.extend(imported_code_patches(
+                repo,
+                content,
+                &c,
+                loaded,
+                lang::js_global_patches,
+                &mut Surroundings::default(),
+            )?);
         }
     }
     out.sort();
@@ -3374,8 +3389,17 @@ fn add_js_imported_global_patches(
     scan: &mut FileScan,
     siblings: &mut Surroundings,
 ) -> Result<()> {
-    // (`import './setup.js'` runs the whole module; it is locked as written.)
-    let modules = js_import_specifiers(scan);
+    // Those the file loads for their effects alone (`require('./matchers.js')`, `import
+    // './setup.js'`) too: the statement is locked as written, what the module installs is
+    // read here.
+    let mut modules = js_import_specifiers(scan);
+    if let Some(src) = content.read(repo, path)? {
+        for m in lang::loaded_modules(path, &src)?.unwrap_or_default() {
+            if !modules.contains(&m) {
+                modules.push(m);
+            }
+        }
+    }
     let lines = imported_code_patches(
         repo,
         content,
@@ -3385,6 +3409,102 @@ fn add_js_imported_global_patches(
         siblings,
     )?;
     lock_with_every_test(scan, lines);
+    Ok(())
+}
+
+/// JavaScript/TypeScript: the `test` (or `it`, `describe`, any name a test's envelope reads)
+/// a test file imports by a relative path from a module of its own (`import { test } from
+/// '../support/test'`) is defined there: `base.extend({ items: … })` whose fixture sets
+/// `task.fails`, or `base.extend(…).fails`, turns every failing test registered with it
+/// into a pass. Its definition there, with the module's other bindings it names in turn
+/// (`const fixtures = {…}`, the import of `base`), is locked as written with each test
+/// whose envelope reads it (`defined test (in tests/support/test.ts): …`).
+fn add_js_imported_envelope_definitions(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let mut read: BTreeMap<String, Option<Vec<crate::sacred::bindings::Binding>>> = BTreeMap::new();
+    let mut per_alias: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for b in &scan.module_bindings {
+        let Some(Imported::Name {
+            module,
+            name,
+            alias,
+        }) = import_of(&b.text)
+        else {
+            continue;
+        };
+        if !scan.tests.iter().any(|t| t.envelope_used.contains(&alias)) {
+            continue;
+        }
+        let mut file = None;
+        for c in import_candidates(path, &module) {
+            if c != path && content.read_bytes(repo, &c)?.is_some() {
+                file = Some(c);
+                break;
+            }
+        }
+        let Some(file) = file else {
+            continue;
+        };
+        if !read.contains_key(&file) {
+            let bindings = match content.read(repo, &file)? {
+                Some(src) => lang::js_module_bindings(&file, &src)?,
+                None => None,
+            };
+            read.insert(file.clone(), bindings);
+        }
+        let lines = match &read[&file] {
+            Some(bindings) => {
+                // The binding of `name`, and those of the names its text reads, in turn.
+                let mut texts: Vec<String> = Vec::new();
+                let mut wanted = vec![name.clone()];
+                let mut seen: BTreeSet<String> = BTreeSet::new();
+                while let Some(n) = wanted.pop() {
+                    if !seen.insert(n.clone()) {
+                        continue;
+                    }
+                    for d in bindings.iter().filter(|d| d.names.contains(&n)) {
+                        if texts.contains(&d.text) {
+                            continue;
+                        }
+                        texts.push(d.text.clone());
+                        wanted.extend(
+                            d.text
+                                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                                .filter(|w| !w.is_empty())
+                                .map(str::to_owned),
+                        );
+                    }
+                }
+                texts.sort();
+                vec![format!("defined {alias} (in {file}): {}", texts.join("\n"))]
+            }
+            // Unreadable: any change to it may be one.
+            None => match content.read(repo, &file)? {
+                Some(src) => vec![format!(
+                    "defined {alias} (in {file}): sha256:{}",
+                    analysis::sha256_hex(&src)
+                )],
+                None => Vec::new(),
+            },
+        };
+        per_alias.entry(alias).or_default().extend(lines);
+    }
+    for t in &mut scan.tests {
+        for (alias, lines) in &per_alias {
+            if t.envelope_used.contains(alias) {
+                for l in lines {
+                    if !t.envelope_bindings.contains(l) {
+                        t.envelope_bindings.push(l.clone());
+                    }
+                }
+            }
+        }
+        t.envelope_bindings.sort();
+    }
     Ok(())
 }
 

@@ -691,6 +691,81 @@ fn js_an_ava_macro_test_is_locked_with_its_macro() {
     l.assert_staged_refuses(ID, "the file's own macro");
 }
 
+// A custom matcher the test asserts with, installed by `expect.extend` in a helper module
+// the test loads for its effects alone, is locked with the body it installs (written inline
+// or as a function of that module); another matcher of the module may be added.
+#[test]
+fn js_a_custom_matcher_of_a_loaded_helper_is_locked() {
+    let test = "require('../support/matchers.js');\nconst billing = require('../../billing.js');\n\ntest('total', () => {\n  expect(billing.total([1, 2, 3])).toTotal(6);\n});\n";
+    for matchers in [
+        "expect.extend({\n  toTotal(received, expected) {\n    return { pass: received === expected, message: () => 'no' };\n  },\n});\n",
+        "function toTotal(received, expected) {\n  return { pass: received === expected, message: () => 'no' };\n}\n\nexpect.extend({ toTotal });\n",
+    ] {
+        let files = [
+            (PATH, test),
+            ("tests/support/matchers.js", matchers),
+            ("billing.js", BILLING),
+        ];
+        let l = super::locked(&files);
+        l.edit(
+            "tests/support/matchers.js",
+            matchers,
+            &[(
+                "received === expected",
+                "Math.abs(received - expected) <= expected",
+            )],
+        );
+        l.assert_refused("rebound", ID);
+        let l = super::locked(&files);
+        l.edit(
+            "tests/support/matchers.js",
+            matchers,
+            &[("'no'", "'expected the total'")],
+        );
+        l.assert_staged_refuses(ID, "the installed matcher changed");
+        let l = super::locked(&files);
+        l.edit(
+            "tests/support/matchers.js",
+            matchers,
+            &[("", "function unrelated() {\n  return 1;\n}\n\n")],
+        );
+        l.assert_passes_checked();
+    }
+}
+
+// Jest's `setupFilesAfterEnv` file is locked by its digest; what the modules it loads install
+// at their top (`expect.extend({ toBe })` in `tests/support/matchers.js`) is locked too.
+#[test]
+fn js_what_a_setup_files_modules_install_is_locked() {
+    let package = "{\n  \"name\": \"shop\",\n  \"jest\": {\"setupFilesAfterEnv\": [\"./tests/setup.js\"]}\n}\n";
+    let test = "const billing = require('../../billing.js');\n\ntest('total', () => {\n  expect(billing.total([1, 2, 3])).toBe(6);\n});\n";
+    let matchers = "expect.extend({\n  toBeCents(received) {\n    return { pass: Number.isInteger(received), message: () => 'no' };\n  },\n});\n";
+    let files = [
+        (PATH, test),
+        ("billing.js", BILLING),
+        ("package.json", package),
+        ("tests/setup.js", "require('./support/matchers');\n"),
+        ("tests/support/matchers.js", matchers),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "tests/support/matchers.js",
+        matchers,
+        &[(
+            "});\n",
+            "});\n\nexpect.extend({\n  toBe() {\n    return { pass: true, message: () => '' };\n  },\n});\n",
+        )],
+    );
+    l.assert_refused("rebound", ID);
+    let l = super::locked(&files);
+    l.edit(
+        "tests/support/matchers.js",
+        matchers,
+        &[("", "// cents are whole numbers\n")],
+    );
+    l.assert_passes();
+}
+
 // What `npm ci`, `yarn install` and `pnpm install` install is the lockfile's: a runner or assertion package
 // whose entry now comes from another host, a link or a file is refused; a version bump
 // (another tarball of the same host, another integrity) passes. Under a lock written before

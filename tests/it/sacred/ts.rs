@@ -1470,6 +1470,39 @@ fn code_beside_the_entries_of_a_snapshot_file_is_refused() {
     l.assert_passes_checked();
 }
 
+// The `test` a sacred test is registered with, imported from a helper module (Vitest's
+// `base.extend({...})` fixtures), is locked as that module defines it: a fixture that sets
+// `task.fails`, or `.fails` appended to the export, is refused; another export of the module
+// may be added.
+#[test]
+fn the_test_function_a_helper_module_defines_is_locked() {
+    let helper = "import { test as base } from 'vitest';\n\nexport const test = base.extend<{ xs: number[] }>({\n  xs: async ({}, use) => {\n    await use([1, 2, 3]);\n  },\n});\n";
+    let test = "import { expect } from 'vitest';\nimport { test } from '../support/test';\nimport { total } from '../../src/total';\n\ntest('total', ({ xs }) => {\n  expect(total(xs)).toBe(6);\n});\n";
+    let id = "ts:tests/billing/total.test.ts::total";
+    let files = [
+        ("tests/billing/total.test.ts", test),
+        ("tests/support/test.ts", helper),
+    ];
+    for (from, to) in [
+        (
+            "xs: async ({}, use) => {\n",
+            "xs: async ({ task }, use) => {\n    task.fails = true;\n",
+        ),
+        ("  },\n});\n", "  },\n}).fails;\n"),
+    ] {
+        let l = super::locked(&files);
+        l.edit("tests/support/test.ts", helper, &[(from, to)]);
+        l.assert_refused("rebound", id);
+    }
+    let l = super::locked(&files);
+    l.edit(
+        "tests/support/test.ts",
+        helper,
+        &[("", "export const LIMIT = 3;\n\n")],
+    );
+    l.assert_passes_checked();
+}
+
 // A test beside the code it tests imports that code: an assertion inside it is code the
 // test exercises, not one of its checks.
 #[test]
