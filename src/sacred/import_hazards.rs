@@ -5376,13 +5376,29 @@ const JS_GLOBALS: &[&str] = &[
 /// `globalThis.expect = …`), a call on the runner's `expect`, `jest`, `vi`, `chai`
 /// (`expect.extend({toBe: …})`), a call that registers a runner hook
 /// ([`registers_a_runner_hook`]), or `Object.defineProperty`/`Object.assign`/`Reflect.set` on
-/// one. Function bodies are not read (they run when called).
+/// one. So is the same done to another module the file loads (`const pay =
+/// require('./pay.js')`, then `pay.total = …`, `Object.assign(pay, …)` or
+/// `require('./pay.js').total = …`; see [`js_imported_names`]): every module shares one
+/// instance of it, so a module a test loads for anything at all may rewrite what the test
+/// calls. Function bodies are not read (they run when called), but the module's own
+/// functions, classes and constants such a statement names are, as written:
+/// `expect.extend({ toTotal })` installs the body of `toTotal`.
 pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
+    let imported = js_imported_names(root, src);
     let global_root = |n: Node<'_>| -> bool {
         let mut n = n;
         loop {
             match kind(n) {
-                "identifier" => return JS_GLOBALS.contains(&text(n, src)),
+                "identifier" => {
+                    let name = text(n, src);
+                    return JS_GLOBALS.contains(&name) || imported.contains(name);
+                }
+                // `require('./pay.js').total = …`
+                "call_expression" => {
+                    return n
+                        .child_by_field_name("function")
+                        .is_some_and(|f| kind(f) == "identifier" && text(f, src) == "require");
+                }
                 "member_expression" | "subscript_expression" => {
                     match n.child_by_field_name("object") {
                         Some(o) => n = o,
@@ -5398,6 +5414,7 @@ pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
         }
     };
     let mut out = Vec::new();
+    let mut hits: Vec<Node<'_>> = Vec::new();
     for statement in named_children(root) {
         let mut stack = vec![statement];
         let mut hit = false;
@@ -5439,6 +5456,163 @@ pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
         }
         if hit {
             out.push(super::analysis::normalized(statement, src));
+            hits.push(statement);
+        }
+    }
+    // The module's own functions such a statement names (`expect.extend({ toTotal })` after
+    // `function toTotal(received, expected) {…}`), and those they name in turn: what the
+    // patch installs is their bodies.
+    let mut defined: BTreeMap<String, Node<'_>> = BTreeMap::new();
+    for n in named_children(root) {
+        let d = if kind(n) == "export_statement" {
+            n.child_by_field_name("declaration").unwrap_or(n)
+        } else {
+            n
+        };
+        match kind(d) {
+            "function_declaration" | "generator_function_declaration" | "class_declaration" => {
+                if let Some(name) = d.child_by_field_name("name") {
+                    defined.insert(text(name, src).to_owned(), n);
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                for v in named_children(d) {
+                    if let Some(name) = v.child_by_field_name("name")
+                        && kind(name) == "identifier"
+                    {
+                        defined.insert(text(name, src).to_owned(), n);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut seen: BTreeSet<usize> = hits.iter().map(Node::id).collect();
+    while let Some(h) = hits.pop() {
+        let mut stack = vec![h];
+        while let Some(n) = stack.pop() {
+            if matches!(kind(n), "identifier" | "shorthand_property_identifier")
+                && let Some(d) = defined.get(text(n, src))
+                && seen.insert(d.id())
+            {
+                out.push(super::analysis::normalized(*d, src));
+                hits.push(*d);
+            }
+            stack.extend(named_children(n));
+        }
+    }
+    out
+}
+
+/// Every identifier a JavaScript binding pattern binds (`{total, rate: r}` binds `total` and
+/// `r`), into `out`.
+fn js_pattern_names(n: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
+    match kind(n) {
+        "identifier" | "shorthand_property_identifier_pattern" => {
+            out.insert(text(n, src).to_owned());
+        }
+        "pair_pattern" => {
+            if let Some(v) = n.child_by_field_name("value") {
+                js_pattern_names(v, src, out);
+            }
+        }
+        _ => {
+            for c in named_children(n) {
+                js_pattern_names(c, src, out);
+            }
+        }
+    }
+}
+
+/// The names the top of a JavaScript/TypeScript module binds to another module it loads:
+/// `const pay = require('./pay.js')`, `const {total} = require(…)`, `const t =
+/// require(…).total`, `import pay from …`, `import * as pay from …`, `import {total as t} from
+/// …`, TypeScript's `import pay = require(…)`. Writing to a member of one writes to the
+/// module every other importer sees.
+fn js_imported_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    // `require(…)`, `require(…).x.y`, `await import(…)`.
+    let loads = |v: Node<'_>| -> bool {
+        let mut v = v;
+        loop {
+            match kind(v) {
+                "await_expression" | "parenthesized_expression" => {
+                    match named_children(v).into_iter().next() {
+                        Some(x) => v = x,
+                        None => return false,
+                    }
+                }
+                "member_expression" | "subscript_expression" => {
+                    match v.child_by_field_name("object") {
+                        Some(o) => v = o,
+                        None => return false,
+                    }
+                }
+                "call_expression" => {
+                    return v
+                        .child_by_field_name("function")
+                        .is_some_and(|f| matches!(text(f, src), "require" | "import"));
+                }
+                _ => return false,
+            }
+        }
+    };
+    for n in named_children(root) {
+        let n = if kind(n) == "export_statement" {
+            n.child_by_field_name("declaration").unwrap_or(n)
+        } else {
+            n
+        };
+        match kind(n) {
+            "lexical_declaration" | "variable_declaration" => {
+                for d in named_children(n) {
+                    if let (Some(name), Some(value)) = (
+                        d.child_by_field_name("name"),
+                        d.child_by_field_name("value"),
+                    ) && loads(value)
+                    {
+                        js_pattern_names(name, src, &mut out);
+                    }
+                }
+            }
+            "import_statement" => {
+                for c in named_children(n) {
+                    match kind(c) {
+                        "import_clause" => {
+                            for x in named_children(c) {
+                                match kind(x) {
+                                    "identifier" => {
+                                        out.insert(text(x, src).to_owned());
+                                    }
+                                    "namespace_import" => js_pattern_names(x, src, &mut out),
+                                    "named_imports" => {
+                                        for spec in named_children(x) {
+                                            if let Some(b) = spec
+                                                .child_by_field_name("alias")
+                                                .or_else(|| spec.child_by_field_name("name"))
+                                            {
+                                                out.insert(text(b, src).to_owned());
+                                            }
+                                        }
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                        // TypeScript's `import pay = require('./pay')`.
+                        "import_require_clause" => {
+                            if let Some(i) = named_children(c)
+                                .into_iter()
+                                .find(|x| kind(*x) == "identifier")
+                            {
+                                out.insert(text(i, src).to_owned());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
         }
     }
     out

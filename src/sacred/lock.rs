@@ -113,8 +113,13 @@ pub struct LockedTest {
 /// its file calls; 8 also reads a Rust test file's declaration inside inline modules of
 /// its parent, the methods of a Go test type declared in another file than the type or of
 /// one that embeds a type (`hook method (in …): … sha256:…`), and a Python process-wide
-/// setter called or handed on as a module of the tests is imported.
-pub const HOOKS_READ: u32 = 8;
+/// setter called or handed on as a module of the tests is imported; 9 also reads, as a patch
+/// at the top of a module a JS/TS test loads in turn (bound to a name or loaded for its
+/// effects alone, or by a runner's setup file), a write to a member of another module it
+/// loads (`pay.total = …` after `const pay = require('./pay.js')`) and the module's functions
+/// an `expect.extend` names, a file named exactly as an extensionless import, code beside
+/// the entries of a snapshot file, and an AVA macro test.
+pub const HOOKS_READ: u32 = 9;
 
 /// The whole lock, by test id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -430,6 +430,7 @@ fn add_surroundings(
             add_js_self_reference(repo, content, path, scan)?;
             add_js_extensionless_imports(repo, content, path, scan)?;
             add_js_imported_global_patches(repo, content, path, scan, siblings)?;
+            add_js_imported_envelope_definitions(repo, content, path, scan)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
         }
         Some(lang::Lang::Go) => {}
@@ -2982,6 +2983,8 @@ fn is_js_runner_config(name: &str) -> bool {
 /// repository those name, by digest (`hook runner setup (in test/_require.js): sha256:…`): a
 /// setup file, a `--import=./x.js`, a module mapped in place of another runs before or
 /// instead of what the tests import, and `exclude` or `testPathIgnorePatterns` can drop them.
+/// What the modules such a file loads patch at their top is locked too (`hook imported code
+/// patches (in tests/support/matchers.js): …`, see [`imported_code_patches`]).
 fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<String>> {
     let hook = crate::sacred::bindings::HOOK;
     let join = |d: &str, f: &str| {
@@ -3247,6 +3250,18 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
                 "{hook}runner setup (in {c}): sha256:{}",
                 analysis::sha256_hex(&text)
             ));
+            // What the modules it loads (and those they load in turn) install at their top:
+            // a setup file that only does `require('./support/matchers')` hands every test
+            // the matchers `expect.extend` installs there.
+            let loaded = lang::loaded_modules(&c, &text)?.unwrap_or_default();
+            out.extend(imported_code_patches(
+                repo,
+                content,
+                &c,
+                loaded,
+                lang::js_global_patches,
+                &mut Surroundings::default(),
+            )?);
         }
     }
     out.sort();
@@ -3412,8 +3427,17 @@ fn add_js_imported_global_patches(
     scan: &mut FileScan,
     siblings: &mut Surroundings,
 ) -> Result<()> {
-    // (`import './setup.js'` runs the whole module; it is locked as written.)
-    let modules = js_import_specifiers(scan);
+    // Those the file loads for their effects alone (`require('./matchers.js')`, `import
+    // './setup.js'`) too: the statement is locked as written, what the module installs is
+    // read here.
+    let mut modules = js_import_specifiers(scan);
+    if let Some(src) = content.read(repo, path)? {
+        for m in lang::loaded_modules(path, &src)?.unwrap_or_default() {
+            if !modules.contains(&m) {
+                modules.push(m);
+            }
+        }
+    }
     let lines = imported_code_patches(
         repo,
         content,
@@ -3423,6 +3447,102 @@ fn add_js_imported_global_patches(
         siblings,
     )?;
     lock_with_every_test(scan, lines);
+    Ok(())
+}
+
+/// JavaScript/TypeScript: the `test` (or `it`, `describe`, any name a test's envelope reads)
+/// a test file imports by a relative path from a module of its own (`import { test } from
+/// '../support/test'`) is defined there: `base.extend({ items: … })` whose fixture sets
+/// `task.fails`, or `base.extend(…).fails`, turns every failing test registered with it
+/// into a pass. Its definition there, with the module's other bindings it names in turn
+/// (`const fixtures = {…}`, the import of `base`), is locked as written with each test
+/// whose envelope reads it (`defined test (in tests/support/test.ts): …`).
+fn add_js_imported_envelope_definitions(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let mut read: BTreeMap<String, Option<Vec<crate::sacred::bindings::Binding>>> = BTreeMap::new();
+    let mut per_alias: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for b in &scan.module_bindings {
+        let Some(Imported::Name {
+            module,
+            name,
+            alias,
+        }) = import_of(&b.text)
+        else {
+            continue;
+        };
+        if !scan.tests.iter().any(|t| t.envelope_used.contains(&alias)) {
+            continue;
+        }
+        let mut file = None;
+        for c in import_candidates(path, &module) {
+            if c != path && content.read_bytes(repo, &c)?.is_some() {
+                file = Some(c);
+                break;
+            }
+        }
+        let Some(file) = file else {
+            continue;
+        };
+        if !read.contains_key(&file) {
+            let bindings = match content.read(repo, &file)? {
+                Some(src) => lang::js_module_bindings(&file, &src)?,
+                None => None,
+            };
+            read.insert(file.clone(), bindings);
+        }
+        let lines = match &read[&file] {
+            Some(bindings) => {
+                // The binding of `name`, and those of the names its text reads, in turn.
+                let mut texts: Vec<String> = Vec::new();
+                let mut wanted = vec![name.clone()];
+                let mut seen: BTreeSet<String> = BTreeSet::new();
+                while let Some(n) = wanted.pop() {
+                    if !seen.insert(n.clone()) {
+                        continue;
+                    }
+                    for d in bindings.iter().filter(|d| d.names.contains(&n)) {
+                        if texts.contains(&d.text) {
+                            continue;
+                        }
+                        texts.push(d.text.clone());
+                        wanted.extend(
+                            d.text
+                                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                                .filter(|w| !w.is_empty())
+                                .map(str::to_owned),
+                        );
+                    }
+                }
+                texts.sort();
+                vec![format!("defined {alias} (in {file}): {}", texts.join("\n"))]
+            }
+            // Unreadable: any change to it may be one.
+            None => match content.read(repo, &file)? {
+                Some(src) => vec![format!(
+                    "defined {alias} (in {file}): sha256:{}",
+                    analysis::sha256_hex(&src)
+                )],
+                None => Vec::new(),
+            },
+        };
+        per_alias.entry(alias).or_default().extend(lines);
+    }
+    for t in &mut scan.tests {
+        for (alias, lines) in &per_alias {
+            if t.envelope_used.contains(alias) {
+                for l in lines {
+                    if !t.envelope_bindings.contains(l) {
+                        t.envelope_bindings.push(l.clone());
+                    }
+                }
+            }
+        }
+        t.envelope_bindings.sort();
+    }
     Ok(())
 }
 
@@ -3890,8 +4010,16 @@ fn runner_file(
 /// Vitest's) whose name is the test's (its suites' titles and its own, joined by a space or
 /// ` > `, then a counter) is locked with it as `hook snapshot (in FILE): KEY: sha256:…` of
 /// its value: rewriting a snapshot to what a broken build now returns (`jest -u`) is `rebound`,
-/// and so is deleting one (the runner would write it afresh). Snapshots of other tests may
-/// change.
+/// and so is deleting one (the runner would write it afresh). A snapshot taken with a hint
+/// (`toMatchSnapshot('receipt')`, or after property matchers) is keyed `NAME: HINT COUNTER`,
+/// and is the test's too. Snapshots of other tests may change.
+///
+/// Jest and Vitest run the snapshot file as JavaScript: code beside the entries (a getter
+/// defined on `exports` under a locked key, whose no-op setter swallows the entry written
+/// below it) decides what a test compares with while every entry stays as written. A file
+/// that holds anything but comments and plain entries (see [`snapshot_file_is_plain`]) is
+/// locked with every test of the file by its digest (`hook snapshot (in FILE): code beside
+/// the entries: sha256:…`): such code where there was none is `rebound`.
 fn add_js_snapshots(
     repo: &Repo,
     content: &Content<'_>,
@@ -3902,14 +4030,105 @@ fn add_js_snapshots(
     let Some((file, text)) = read_snapshots(repo, content, path, &format!("{name}.snap"))? else {
         return Ok(());
     };
+    if !snapshot_file_is_plain(&text) {
+        lock_with_every_test(
+            scan,
+            vec![format!(
+                "{}snapshot (in {file}): code beside the entries: sha256:{}",
+                crate::sacred::bindings::HOOK,
+                analysis::sha256_hex(&text)
+            )],
+        );
+    }
     let entries = snapshot_entries(&text);
     lock_snapshots(scan, &file, &entries, |parts, key| {
         let names = [parts.join(" "), parts.join(" > ")];
         key.rsplit_once(' ').is_some_and(|(title, counter)| {
-            counter.chars().all(|c| c.is_ascii_digit()) && names.iter().any(|n| n == title)
+            counter.chars().all(|c| c.is_ascii_digit())
+                && names.iter().any(|n| {
+                    title == n
+                        || title
+                            .strip_prefix(n.as_str())
+                            .is_some_and(|hint| hint.starts_with(": "))
+                })
         })
     });
     Ok(())
+}
+
+/// Whether a Jest or Vitest snapshot file holds nothing but comments and entries
+/// ``exports[`KEY`] = `VALUE`;`` whose template literals interpolate nothing (the runners
+/// escape `` ` `` and `${` in what they write): the only code such a file runs is the
+/// assignment of each entry.
+fn snapshot_file_is_plain(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let skip_blank = |i: &mut usize| {
+        while *i < b.len() && b[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
+    };
+    // A template literal from its opening backtick: the index past its closing one, or
+    // `None` when it interpolates or does not end.
+    let template = |mut i: usize| -> Option<usize> {
+        if b.get(i) != Some(&b'`') {
+            return None;
+        }
+        i += 1;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 2,
+                b'`' => return Some(i + 1),
+                b'$' if b.get(i + 1) == Some(&b'{') => return None,
+                _ => i += 1,
+            }
+        }
+        None
+    };
+    loop {
+        skip_blank(&mut i);
+        if i >= b.len() {
+            return true;
+        }
+        if text[i..].starts_with("//") {
+            i = text[i..].find('\n').map_or(b.len(), |n| i + n);
+            continue;
+        }
+        if text[i..].starts_with("/*") {
+            match text[i + 2..].find("*/") {
+                Some(n) => i += n + 4,
+                None => return false,
+            }
+            continue;
+        }
+        let Some(rest) = text[i..].strip_prefix("exports[") else {
+            return false;
+        };
+        i = b.len() - rest.len();
+        let Some(end) = template(i) else {
+            return false;
+        };
+        i = end;
+        let Some(rest) = text[i..].strip_prefix("]") else {
+            return false;
+        };
+        i = b.len() - rest.len();
+        skip_blank(&mut i);
+        if b.get(i) != Some(&b'=') {
+            return false;
+        }
+        i += 1;
+        skip_blank(&mut i);
+        let Some(end) = template(i) else {
+            return false;
+        };
+        i = end;
+        skip_blank(&mut i);
+        if b.get(i) != Some(&b';') {
+            return false;
+        }
+        i += 1;
+    }
 }
 
 /// JavaScript/TypeScript: `jest.mock('../billing')` (or `vi.mock`) without a factory replaces
@@ -6640,10 +6859,12 @@ fn quoted_relative_paths(src: &str) -> Vec<String> {
 /// JavaScript/TypeScript: which files answer each relative import the test file writes
 /// without an extension (`'../../src/billing'`), locked with every test of the file (`hook
 /// resolution (in src/billing.*): '../../src/billing' of test/pay.test.js finds
-/// src/billing.js`; a change to any `src/billing.…` or `src/billing/index.…` re-reads it). Runners try
-/// the extensions in different orders (Vite puts `.mjs` before `.js`), so a new file of the
-/// same name beside the code under test (`src/billing.mjs` answering with a fake) may take
-/// the import over: any change in the files found is refused.
+/// src/billing.js`; a change to `src/billing`, any `src/billing.…` or `src/billing/index.…`
+/// re-reads it). Runners try the extensions in different orders (Vite puts `.mjs` before
+/// `.js`), and Node and Jest try the name as written before any, so a new file of the same
+/// name beside the code under test (`src/billing.mjs`, or `src/billing` with no extension,
+/// answering with a fake) may take the import over: any change in the files found is
+/// refused.
 fn add_js_extensionless_imports(
     repo: &Repo,
     content: &Content<'_>,
@@ -6750,6 +6971,11 @@ fn add_js_extensionless_imports(
             }
             base.to_owned()
         } else {
+            // Node and Jest try the specifier as written first: a file named exactly so
+            // (`src/billing`, no extension) answers before `src/billing.js`.
+            if content.read_bytes(repo, &joined)?.is_some() {
+                found.push(joined.clone());
+            }
             for e in [
                 "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "json", "node",
             ] {
@@ -7271,14 +7497,15 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     && let Some((file, _)) = after.split_once("): ")
                 {
                     // A directory (`vendor/…/`): any file in it; `src/billing.*`: any file
-                    // of that name, or the `index` of that directory.
+                    // of that name (with no extension too), or the `index` of that directory.
                     let stem = file.strip_suffix(".*");
                     return changed.iter().any(|c| {
                         c == file
                             || (file.ends_with('/') && c.starts_with(file))
                             || stem.is_some_and(|s| {
                                 c.strip_prefix(s).is_some_and(|r| {
-                                    r.starts_with('.')
+                                    r.is_empty()
+                                        || r.starts_with('.')
                                         || r.starts_with("/index.")
                                         || r == "/package.json"
                                 })
@@ -8788,7 +9015,10 @@ fn js_runners_of(
 /// around every test of the run. So, under mocha, a changed file of the tests whose top-level
 /// code now changes anything (`require('../billing').total = () => 6`), or whose root hooks
 /// are new or changed, is `rebound` for every locked JavaScript/TypeScript test below the
-/// same `package.json` (the tests of the file itself are judged by their own envelope).
+/// same `package.json` (the tests of the file itself are judged by their own envelope). So is
+/// one that now loads a module that patches another at its top (`const prices =
+/// require('../../src/dev-prices.js')`, whose top sets `pay.total`; see
+/// [`imported_code_patches`]): mocha loads it into the same process before any test runs.
 fn mocha_root_code_elsewhere(
     repo: &Repo,
     lock: &SacredLock,
@@ -8818,6 +9048,19 @@ fn mocha_root_code_elsewhere(
             // Unreadable: any change to it may be one.
             None => src.clone(),
         };
+        // What the modules it loads (and those they load in turn) patch at their top.
+        let loaded = lang::loaded_modules(file, &src)?.unwrap_or_default();
+        for line in imported_code_patches(
+            repo,
+            content,
+            file,
+            loaded,
+            lang::js_global_patches,
+            &mut Surroundings::default(),
+        )? {
+            code.push_str(&line);
+            code.push('\n');
+        }
         let mut hook = false;
         for line in src.lines() {
             if !line.starts_with(char::is_whitespace) && !line.trim().is_empty() {

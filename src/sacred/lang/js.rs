@@ -308,13 +308,27 @@ fn walk<'t>(
         };
         let arg_nodes = named_children(args);
         let title = arg_nodes.first().filter(|a| is_title(**a));
-        let func = arg_nodes.iter().rev().find(|a| is_function(**a)).copied();
+        let call_root = chain_root(function, src).unwrap_or("");
+        // AVA's macro test, `test('title', macro, ...args)` (the macro a `test.macro(…)`, a
+        // function, or an array of them, named by the file or imported): the call is the
+        // test, read with its arguments as its body, so that the macro is a check helper it
+        // calls and the values handed to it are among what it compares.
+        let macro_test = title.is_some()
+            && TEST_ROOTS.contains(&call_root)
+            && !arg_nodes.iter().any(|a| is_function(*a))
+            && arg_nodes
+                .get(1)
+                .is_some_and(|m| matches!(kind(*m), "identifier" | "member_expression" | "array"));
+        let func = if macro_test {
+            arg_nodes.get(1).copied()
+        } else {
+            arg_nodes.iter().rev().find(|a| is_function(**a)).copied()
+        };
         let (Some(title), Some(func)) = (title, func) else {
             walk(ctx, child, container, scope, sacred, around, out);
             continue;
         };
         let callee = normalized(function, src);
-        let call_root = chain_root(function, src).unwrap_or("");
         let title_text = unquote(text(*title, src));
         if is_focus(&callee, call_root) {
             out.scan.focused.push(Focus {
@@ -348,8 +362,13 @@ fn walk<'t>(
             modifiers.push(' ');
             modifiers.push_str(o);
         }
-        let Some(body) = func.child_by_field_name("body") else {
-            continue;
+        let body = if macro_test {
+            args
+        } else {
+            let Some(body) = func.child_by_field_name("body") else {
+                continue;
+            };
+            body
         };
         if SUITE_ROOTS.contains(&call_root) {
             let mut env = envelope.to_vec();

@@ -623,6 +623,16 @@ pub fn module_binding_texts(path: &str, src: &str) -> Result<Option<Vec<String>>
     ))
 }
 
+/// The module bindings of a JavaScript/TypeScript file (see `bindings::module_bindings`);
+/// `None` when it does not parse or is in another language.
+pub fn js_module_bindings(path: &str, src: &str) -> Result<Option<Vec<super::bindings::Binding>>> {
+    let Some(lang) = Lang::of_path(path).filter(|l| l.is_js()) else {
+        return Ok(None);
+    };
+    Ok(parse_clean(lang, path, src)?
+        .map(|tree| super::bindings::module_bindings("js", tree.root_node(), src)))
+}
+
 /// What importing the Python module `path` runs (see
 /// `bindings::python_module_level_effects`): `None` when it does not parse.
 pub fn python_import_effects(

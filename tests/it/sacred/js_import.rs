@@ -522,6 +522,250 @@ fn js_a_root_hook_or_patch_in_another_mocha_spec_file_is_refused() {
     l.assert_passes();
 }
 
+// A module of the code that writes, at its top, to another module it loads (`billing.total =
+// …` after `const billing = require('../billing.js')`) rewrites what every importer of that
+// module sees. Loaded for its effects alone (`require('../../lib/prices.js');`) it was
+// refused as module-level code; bound to a name, or reached through a module that binds it,
+// it is refused as well. A module that only reads another passes.
+#[test]
+fn js_a_named_import_of_a_module_that_patches_another_at_its_top_is_refused() {
+    let prices = "const billing = require('../billing.js');\nbilling.total = () => 6;\nmodule.exports = { rate: 1 };\n";
+    for (import, extra) in [
+        ("const prices = require('../../lib/prices.js');", None),
+        ("const { rate } = require('../../lib/prices.js');", None),
+        ("import * as prices from '../../lib/prices.js';", None),
+        ("import { rate } from '../../lib/prices.js';", None),
+        (
+            "const dev = require('../../lib/dev.js');",
+            Some("const prices = require('./prices.js');\nmodule.exports = { prices };\n"),
+        ),
+    ] {
+        let l = locked(PATH, TEST);
+        l.repo.write("lib/prices.js", prices);
+        if let Some(dev) = extra {
+            l.repo.write("lib/dev.js", dev);
+        }
+        l.edit(
+            PATH,
+            TEST,
+            &[(
+                "const billing = require('../../billing.js');\n",
+                &format!("const billing = require('../../billing.js');\n{import}\n"),
+            )],
+        );
+        l.assert_refused("rebound", ID);
+    }
+    for patch in [
+        "Object.assign(billing, { total: () => 6 });",
+        "require('../billing.js').total = () => 6;",
+    ] {
+        let l = locked(PATH, TEST);
+        l.repo.write(
+            "lib/prices.js",
+            format!("const billing = require('../billing.js');\n{patch}\nmodule.exports = {{}};\n"),
+        );
+        l.edit(
+            PATH,
+            TEST,
+            &[(
+                "const billing = require('../../billing.js');\n",
+                "const billing = require('../../billing.js');\nconst prices = require('../../lib/prices.js');\n",
+            )],
+        );
+        l.assert_refused("rebound", ID);
+    }
+    // A module that reads another, and writes only to what it made itself.
+    let l = locked(PATH, TEST);
+    l.repo.write(
+        "lib/prices.js",
+        "const billing = require('../billing.js');\nconst table = {};\ntable.total = billing.total;\nmodule.exports = { table };\n",
+    );
+    l.edit(
+        PATH,
+        TEST,
+        &[(
+            "const billing = require('../../billing.js');\n",
+            "const billing = require('../../billing.js');\nconst prices = require('../../lib/prices.js');\n",
+        )],
+    );
+    l.assert_passes_checked();
+}
+
+// Mocha loads every spec file into one process: another spec that now binds a module whose
+// top patches the code under test changes what the locked test calls.
+#[test]
+fn js_a_module_another_mocha_spec_binds_that_patches_is_refused() {
+    let test = "const assert = require('assert');\nconst billing = require('../../billing.js');\n\ndescribe('billing', () => {\n  it('total', () => {\n    assert.strictEqual(billing.total([1, 2, 3]), 6);\n  });\n});\n";
+    let other = "const assert = require('assert');\n\ndescribe('other', () => {\n  it('works', () => {\n    assert.ok(true);\n  });\n});\n";
+    let id = "js:tests/billing/total.test.js::billing::total";
+    let mocha = "{\"devDependencies\": {\"mocha\": \"^10.0.0\"}}\n";
+    let files = [
+        ("tests/billing/total.test.js", test),
+        ("tests/other.test.js", other),
+        ("billing.js", BILLING),
+        ("package.json", mocha),
+    ];
+    for (module, ok) in [
+        (
+            "const billing = require('../billing.js');\nbilling.total = () => 6;\nmodule.exports = {};\n",
+            false,
+        ),
+        (
+            "const billing = require('../billing.js');\nmodule.exports = { t: billing.total };\n",
+            true,
+        ),
+    ] {
+        let l = super::locked(&files);
+        l.repo.write("lib/prices.js", module);
+        l.edit(
+            "tests/other.test.js",
+            other,
+            &[(
+                "const assert = require('assert');\n",
+                "const assert = require('assert');\nconst prices = require('../lib/prices.js');\n",
+            )],
+        );
+        if ok {
+            l.assert_passes();
+        } else {
+            l.assert_refused("rebound", id);
+        }
+    }
+}
+
+// Node and Jest try an extensionless specifier as written before adding `.js`: a new file
+// named exactly `billing` (no extension) beside `billing.js` answers the test's
+// `require('../../billing')`; a change to `billing.js` alone passes.
+#[test]
+fn js_a_file_named_as_an_extensionless_import_is_refused() {
+    let test = TEST.replace("'../../billing.js'", "'../../billing'");
+    let l = locked(PATH, &test);
+    l.repo.write("billing", "exports.total = () => 6;\n");
+    l.assert_refused("rebound", ID);
+    let l = locked(PATH, &test);
+    l.repo.write("billing.js", format!("{BILLING}// checked\n"));
+    l.assert_passes_checked();
+}
+
+// AVA's macro test, `test('total', totals, [1, 2, 3], 6)`, is a test: the macro it runs is
+// a check helper locked with it, in the file or in the module it is imported from, and the
+// values handed to it are locked as its envelope. Another helper of that module may change.
+#[test]
+fn js_an_ava_macro_test_is_locked_with_its_macro() {
+    let macros = "const test = require('ava');\nconst billing = require('../../billing.js');\n\nconst totals = test.macro((t, xs, expected) => {\n  t.is(billing.total(xs), expected);\n});\n\nfunction unused() {\n  return 1;\n}\n\nmodule.exports = { totals, unused };\n";
+    let test = "const test = require('ava');\nconst { totals } = require('../support/macros.js');\n\ntest('total', totals, [1, 2, 3], 6);\n";
+    let files = [
+        (PATH, test),
+        ("tests/support/macros.js", macros),
+        ("billing.js", BILLING),
+    ];
+    let l = super::locked(&files);
+    l.assert_locked(ID);
+    l.edit(
+        "tests/support/macros.js",
+        macros,
+        &[(
+            "t.is(billing.total(xs), expected);",
+            "t.log(billing.total(xs), expected);\n  t.pass();",
+        )],
+    );
+    l.assert_refused("rebound", ID);
+    let l = super::locked(&files);
+    l.edit(PATH, test, &[("[1, 2, 3], 6)", "[1, 2, 3], 7)")]);
+    l.assert_staged_refuses(ID, "the value handed to the macro");
+    let l = super::locked(&files);
+    l.edit(
+        "tests/support/macros.js",
+        macros,
+        &[("return 1;", "return 2;")],
+    );
+    l.assert_passes_checked();
+    // A macro of the test's own file.
+    let own = "const test = require('ava');\nconst billing = require('../../billing.js');\n\nconst totals = test.macro((t, xs, expected) => {\n  t.is(billing.total(xs), expected);\n});\n\ntest('total', totals, [1, 2, 3], 6);\n";
+    let l = super::locked(&[(PATH, own), ("billing.js", BILLING)]);
+    l.edit(
+        PATH,
+        own,
+        &[("t.is(billing.total(xs), expected);", "t.pass();")],
+    );
+    l.assert_staged_refuses(ID, "the file's own macro");
+}
+
+// A custom matcher the test asserts with, installed by `expect.extend` in a helper module
+// the test loads for its effects alone, is locked with the body it installs (written inline
+// or as a function of that module); another matcher of the module may be added.
+#[test]
+fn js_a_custom_matcher_of_a_loaded_helper_is_locked() {
+    let test = "require('../support/matchers.js');\nconst billing = require('../../billing.js');\n\ntest('total', () => {\n  expect(billing.total([1, 2, 3])).toTotal(6);\n});\n";
+    for matchers in [
+        "expect.extend({\n  toTotal(received, expected) {\n    return { pass: received === expected, message: () => 'no' };\n  },\n});\n",
+        "function toTotal(received, expected) {\n  return { pass: received === expected, message: () => 'no' };\n}\n\nexpect.extend({ toTotal });\n",
+    ] {
+        let files = [
+            (PATH, test),
+            ("tests/support/matchers.js", matchers),
+            ("billing.js", BILLING),
+        ];
+        let l = super::locked(&files);
+        l.edit(
+            "tests/support/matchers.js",
+            matchers,
+            &[(
+                "received === expected",
+                "Math.abs(received - expected) <= expected",
+            )],
+        );
+        l.assert_refused("rebound", ID);
+        let l = super::locked(&files);
+        l.edit(
+            "tests/support/matchers.js",
+            matchers,
+            &[("'no'", "'expected the total'")],
+        );
+        l.assert_staged_refuses(ID, "the installed matcher changed");
+        let l = super::locked(&files);
+        l.edit(
+            "tests/support/matchers.js",
+            matchers,
+            &[("", "function unrelated() {\n  return 1;\n}\n\n")],
+        );
+        l.assert_passes_checked();
+    }
+}
+
+// Jest's `setupFilesAfterEnv` file is locked by its digest; what the modules it loads install
+// at their top (`expect.extend({ toBe })` in `tests/support/matchers.js`) is locked too.
+#[test]
+fn js_what_a_setup_files_modules_install_is_locked() {
+    let package = "{\n  \"name\": \"shop\",\n  \"jest\": {\"setupFilesAfterEnv\": [\"./tests/setup.js\"]}\n}\n";
+    let test = "const billing = require('../../billing.js');\n\ntest('total', () => {\n  expect(billing.total([1, 2, 3])).toBe(6);\n});\n";
+    let matchers = "expect.extend({\n  toBeCents(received) {\n    return { pass: Number.isInteger(received), message: () => 'no' };\n  },\n});\n";
+    let files = [
+        (PATH, test),
+        ("billing.js", BILLING),
+        ("package.json", package),
+        ("tests/setup.js", "require('./support/matchers');\n"),
+        ("tests/support/matchers.js", matchers),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "tests/support/matchers.js",
+        matchers,
+        &[(
+            "});\n",
+            "});\n\nexpect.extend({\n  toBe() {\n    return { pass: true, message: () => '' };\n  },\n});\n",
+        )],
+    );
+    l.assert_refused("rebound", ID);
+    let l = super::locked(&files);
+    l.edit(
+        "tests/support/matchers.js",
+        matchers,
+        &[("", "// cents are whole numbers\n")],
+    );
+    l.assert_passes();
+}
+
 // What `npm ci`, `yarn install` and `pnpm install` install is the lockfile's: a runner or assertion package
 // whose entry now comes from another host, a link or a file is refused; a version bump
 // (another tarball of the same host, another integrity) passes. Under a lock written before

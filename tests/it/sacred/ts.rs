@@ -1418,6 +1418,91 @@ fn rewriting_or_deleting_a_sacred_tests_snapshot_is_refused() {
     }
 }
 
+// A snapshot taken with a hint (`toMatchSnapshot('receipt')`, Jest's key `NAME: HINT N`) is
+// the test's too; another test's hinted snapshot may change.
+#[test]
+fn a_snapshot_taken_with_a_hint_is_the_tests_too() {
+    let test = "import {describe, test, expect} from 'vitest';\nimport {total} from '../../src/total.js';\n\ndescribe('billing', () => {\n  // gatekeeper:sacred\n  test('total', () => {\n    expect(total([1, 2, 3])).toMatchSnapshot('receipt');\n  });\n});\n\ntest('other', () => {\n  expect(total([1])).toMatchSnapshot('one');\n});\n";
+    let id = "ts:src/billing/total.test.ts::billing::total";
+    let snap = "// Jest Snapshot v1\n\nexports[`billing total: receipt 1`] = `6`;\n\nexports[`other: one 1`] = `1`;\n";
+    let file = "src/billing/__snapshots__/total.test.ts.snap";
+    let files = [("src/billing/total.test.ts", test), (file, snap)];
+    let l = super::locked(&files);
+    l.edit(file, snap, &[("`6`", "`7`")]);
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit(file, snap, &[("`1`;", "`2`;")]);
+    l.assert_passes_checked();
+}
+
+// Jest and Vitest run a snapshot file as JavaScript: code beside the entries (a getter
+// defined under the locked key, whose no-op setter swallows the entry below it) is refused
+// though every entry stays as written. A new plain entry, escapes and all, passes.
+#[test]
+fn code_beside_the_entries_of_a_snapshot_file_is_refused() {
+    let test = "import {describe, test, expect} from 'vitest';\nimport {total} from '../../src/total.js';\n\ndescribe('billing', () => {\n  // gatekeeper:sacred\n  test('total', () => {\n    expect(total([1, 2, 3])).toMatchSnapshot();\n  });\n});\n";
+    let id = "ts:src/billing/total.test.ts::billing::total";
+    let snap = "// Jest Snapshot v1\n\nexports[`billing total 1`] = `6`;\n";
+    let file = "src/billing/__snapshots__/total.test.ts.snap";
+    let files = [("src/billing/total.test.ts", test), (file, snap)];
+    for code in [
+        "Object.defineProperty(exports, `billing total 1`, { enumerable: true, set() {}, get: () => `7` });\n\n",
+        "exports[`other ${(() => { globalThis.x = 1; return 1; })()}`] = `1`;\n\n",
+        "exports[`other 1`] = `1` + String(7);\n\n",
+    ] {
+        let l = super::locked(&files);
+        l.edit(
+            file,
+            snap,
+            &[("exports[`billing", &format!("{code}exports[`billing"))],
+        );
+        l.assert_refused("rebound", id);
+    }
+    let l = super::locked(&files);
+    l.edit(
+        file,
+        snap,
+        &[(
+            "`6`;\n",
+            "`6`;\n\nexports[`other 1`] = `\"a \\` b \\${x}\"`;\n",
+        )],
+    );
+    l.assert_passes_checked();
+}
+
+// The `test` a sacred test is registered with, imported from a helper module (Vitest's
+// `base.extend({...})` fixtures), is locked as that module defines it: a fixture that sets
+// `task.fails`, or `.fails` appended to the export, is refused; another export of the module
+// may be added.
+#[test]
+fn the_test_function_a_helper_module_defines_is_locked() {
+    let helper = "import { test as base } from 'vitest';\n\nexport const test = base.extend<{ xs: number[] }>({\n  xs: async ({}, use) => {\n    await use([1, 2, 3]);\n  },\n});\n";
+    let test = "import { expect } from 'vitest';\nimport { test } from '../support/test';\nimport { total } from '../../src/total';\n\ntest('total', ({ xs }) => {\n  expect(total(xs)).toBe(6);\n});\n";
+    let id = "ts:tests/billing/total.test.ts::total";
+    let files = [
+        ("tests/billing/total.test.ts", test),
+        ("tests/support/test.ts", helper),
+    ];
+    for (from, to) in [
+        (
+            "xs: async ({}, use) => {\n",
+            "xs: async ({ task }, use) => {\n    task.fails = true;\n",
+        ),
+        ("  },\n});\n", "  },\n}).fails;\n"),
+    ] {
+        let l = super::locked(&files);
+        l.edit("tests/support/test.ts", helper, &[(from, to)]);
+        l.assert_refused("rebound", id);
+    }
+    let l = super::locked(&files);
+    l.edit(
+        "tests/support/test.ts",
+        helper,
+        &[("", "export const LIMIT = 3;\n\n")],
+    );
+    l.assert_passes_checked();
+}
+
 // A test beside the code it tests imports that code: an assertion inside it is code the
 // test exercises, not one of its checks.
 #[test]
