@@ -4760,8 +4760,11 @@ impl Surroundings {
                 });
                 // A test that ends the process ends the whole test binary (see
                 // `bindings::go`).
-                // (Any `Exit`: also under an import's alias, `sc.Exit(0)`.)
-                let ends = ["Exit", "Goexit"].iter().any(|w| src.contains(w));
+                // (Any `Exit`: also under an import's alias, `sc.Exit(0)`; or a call that
+                // replaces or signals the binary, `syscall.Exec`, `syscall.Kill`.)
+                let ends = ["Exit", "Goexit", "Exec", "Kill", "Syscall"]
+                    .iter()
+                    .any(|w| src.contains(w));
                 if (declares || ends)
                     && let Some((package, bindings, functions)) = lang::go_file_parts(&file, &src)?
                 {
