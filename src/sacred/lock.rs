@@ -113,8 +113,10 @@ pub struct LockedTest {
 /// its file calls; 8 also reads a Rust test file's declaration inside inline modules of
 /// its parent, the methods of a Go test type declared in another file than the type or of
 /// one that embeds a type (`hook method (in …): … sha256:…`), and a Python process-wide
-/// setter called or handed on as a module of the tests is imported.
-pub const HOOKS_READ: u32 = 8;
+/// setter called or handed on as a module of the tests is imported; 9 also reads what a
+/// Rust crate's own code compiles differently under `cfg(test)` for its unit tests (`hook
+/// test-cfg (in …): …`).
+pub const HOOKS_READ: u32 = 9;
 
 /// The whole lock, by test id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
