@@ -555,6 +555,8 @@ pub(crate) fn declared_locals(body: Node<'_>, src: &str) -> Vec<String> {
         let target = match kind(n) {
             "let_declaration" => n.child_by_field_name("pattern"),
             "variable_declarator" | "var_spec" => n.child_by_field_name("name"),
+            // (A `range` clause that assigns with `=` declares nothing.)
+            "range_clause" if super::import_hazards::go_assigns_declared(n) => None,
             "short_var_declaration" | "range_clause" => n.child_by_field_name("left"),
             "assignment" | "for_statement" if is_python(n) => n.child_by_field_name("left"),
             _ => None,
@@ -3749,9 +3751,12 @@ fn statements_of(
                 // (Or under another name the file gives it: `bye(0)` after `use
                 // std::process::exit as bye;`.)
                 let t = text(n, src);
-                (["exit", "Exit", "quit", "kill", "abort"]
-                    .iter()
-                    .any(|w| t.contains(w))
+                ([
+                    "exit", "Exit", "quit", "kill", "abort", "exec", "Exec", "Kill", "Syscall",
+                    "raise",
+                ]
+                .iter()
+                .any(|w| t.contains(w))
                     || super::bindings::gives_an_ending_another_name(src))
                     && ends_process(n, src)
             },
@@ -4494,7 +4499,8 @@ fn writes_here(node: Node<'_>, src: &str) -> bool {
         "os.environ.update",
     ];
     let k = kind(node);
-    if WRITING_KINDS.contains(&k) {
+    // (Go: also `for _, x = range xs` and `case x = <-ch:`, which assign.)
+    if WRITING_KINDS.contains(&k) || super::import_hazards::go_assigns_declared(node) {
         return true;
     }
     if k == "token_tree" {

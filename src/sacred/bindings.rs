@@ -4494,6 +4494,21 @@ pub(crate) fn ends_the_process(n: Node<'_>, src: &str) -> bool {
     if ending_name(t) {
         return true;
     }
+    // Rust: `Command::new("true").exec()` (`std::os::unix::process::CommandExt::exec`)
+    // replaces the test binary's image with another program, which ends the run as an exit
+    // does; so does `CommandExt::exec(&mut c)`. Any method `exec` called with no argument is
+    // read as one (the trait is usually imported by name only).
+    if kind(f) == "field_expression"
+        && f.child_by_field_name("field")
+            .is_some_and(|x| text(x, src) == "exec")
+        && n.child_by_field_name("arguments")
+            .is_some_and(|a| named_children(a).is_empty())
+    {
+        return true;
+    }
+    if t.ends_with("CommandExt::exec") {
+        return true;
+    }
     // Under another name the file gives it (Rust, Go): only a file that gives one is read.
     if kind(n) != "call_expression" || !gives_an_ending_another_name(src) {
         return false;
@@ -4514,7 +4529,7 @@ pub(crate) fn ends_the_process(n: Node<'_>, src: &str) -> bool {
     } else if let Some((_, rest)) = t.split_once("::") {
         matches!(rest, "exit" | "abort" | "_exit")
     } else if let Some((_, rest)) = t.split_once('.') {
-        matches!(rest, "Exit" | "Goexit")
+        matches!(rest, "Exit" | "Goexit") || GO_REPLACES_OR_SIGNALS.contains(&rest)
     } else {
         false
     };
@@ -4547,7 +4562,10 @@ pub(crate) fn ends_the_process(n: Node<'_>, src: &str) -> bool {
             // bye};`, `use std::process as p;` then `p::exit(0)`.
             "use_declaration" => {
                 let u: String = text(x, src).split_whitespace().collect();
-                for e in ["exit", "abort", "_exit"] {
+                for e in ["exit", "abort", "_exit"]
+                    .iter()
+                    .chain(REPLACES_OR_SIGNALS.iter())
+                {
                     for end in ["}", ",", ";"] {
                         if u.contains(&format!("{e}as{t}{end}")) {
                             return true;
@@ -4616,6 +4634,8 @@ pub(crate) fn gives_an_ending_another_name(src: &str) -> bool {
         "= std::process",
         "= process::",
         "=std::process",
+        "libc::",
+        "nix::",
     ]
     .iter()
     .any(|w| src.contains(w))
@@ -4638,11 +4658,61 @@ const ENDING_NAMES: &[&str] = &[
     "libc::_exit",
 ];
 
+/// The functions of Go's `syscall` and `golang.org/x/sys/unix` that end the test binary
+/// other than by exiting: `Exec` replaces its image with another program (which may exit
+/// 0 before the tests after it ran), `Kill`/`Tgkill` may signal the binary itself, and a raw
+/// system call (`Syscall(SYS_EXECVE, …)`, `RawSyscall(SYS_EXIT_GROUP, …)`) may do either.
+const GO_REPLACES_OR_SIGNALS: &[&str] = &[
+    "Exec",
+    "Kill",
+    "Tgkill",
+    "Tkill",
+    "Syscall",
+    "Syscall6",
+    "RawSyscall",
+    "RawSyscall6",
+    "RawSyscallNoError",
+    "SyscallNoError",
+];
+
+/// The functions of Rust's `libc` and `nix` crates and of Python's `os` that end the
+/// process other than by `exit`: the `exec` family replaces its image with another program
+/// (which may exit 0 before the tests after it ran), `kill`/`raise` may signal the process
+/// itself, `syscall` may do either.
+const REPLACES_OR_SIGNALS: &[&str] = &[
+    "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp", "execlpe", "fexecve",
+    "execveat", "kill", "raise", "syscall", "abort", "killpg",
+];
+
 /// Whether a callee, as written, is one of [`ENDING_NAMES`] (or Python's and Rust's bare
-/// `exit`, a Rust path through `std::`).
+/// `exit`, a Rust path through `std::`), or a call that replaces or signals the process
+/// ([`GO_REPLACES_OR_SIGNALS`] of Go's `syscall`/`unix`, [`REPLACES_OR_SIGNALS`] of
+/// Rust's `libc`/`nix` or Python's `os`).
 fn ending_name(t: &str) -> bool {
     let t = t.strip_prefix("std::").unwrap_or(t);
-    t == "exit" || ENDING_NAMES.contains(&t)
+    if t == "exit" || ENDING_NAMES.contains(&t) {
+        return true;
+    }
+    if let Some((module, rest)) = t.split_once('.')
+        && matches!(module, "syscall" | "unix")
+        && GO_REPLACES_OR_SIGNALS.contains(&rest)
+    {
+        return true;
+    }
+    // Python: `os.execv(…)`, `os.kill(os.getpid(), …)`, `os.abort()`.
+    if let Some(rest) = t.strip_prefix("os.")
+        && REPLACES_OR_SIGNALS.contains(&rest)
+    {
+        return true;
+    }
+    // Rust: `libc::execv(…)`, `nix::unistd::execv(…)`, `nix::sys::signal::raise(…)`.
+    if let Some((path, rest)) = t.rsplit_once("::")
+        && (path == "libc" || path == "nix" || path.starts_with("nix::"))
+        && REPLACES_OR_SIGNALS.contains(&rest)
+    {
+        return true;
+    }
+    false
 }
 
 /// The module-level functions of a Python, Go or JavaScript/TypeScript test file (see

@@ -1868,6 +1868,17 @@ fn go_import_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
     out
 }
 
+/// Whether a Go `range` clause or `select` case receive assigns variables declared before
+/// (`for _, Rate = range rates`, `case Rate = <-ch:`) rather than declaring its own with
+/// `:=`: its targets are written as an assignment's are.
+pub(crate) fn go_assigns_declared(n: Node<'_>) -> bool {
+    if !matches!(kind(n), "range_clause" | "receive_statement") {
+        return false;
+    }
+    let mut c = n.walk();
+    n.children(&mut c).any(|t| !t.is_named() && kind(t) == "=")
+}
+
 /// Whether calling the Go function `def` writes to something beyond what it declares
 /// itself: a package-level variable or a field of one, of this package or of another
 /// (`tax.Rate = 10`, `defaults.Limit++`), an element of one, or through a pointer it was
@@ -2038,6 +2049,20 @@ fn go_writes_beyond_locals_as<'t>(
                     }
                 }
             }
+            // `for _, Rate = range rates`, `case Rate = <-ch:`: assignments (read as writes
+            // below), which declare nothing.
+            "range_clause" | "receive_statement" if go_assigns_declared(n) => {
+                for t in n
+                    .child_by_field_name("left")
+                    .map(named_children)
+                    .unwrap_or_default()
+                {
+                    if kind(t) == "identifier" {
+                        *bound_times.entry(text(t, src).to_owned()).or_default() += 1;
+                        retaken.insert(text(t, src).to_owned());
+                    }
+                }
+            }
             // `switch v := x.(type)`, `case v := <-ch`: names of the function.
             "type_switch_statement" | "receive_statement" => {
                 let bound = n
@@ -2167,6 +2192,14 @@ fn go_writes_beyond_locals_as<'t>(
     // Each target with where its value was saved, where the function that puts it back is
     // registered, and the statement that registers it.
     let mut restored: Vec<(String, usize, usize, Option<Node<'_>>)> = Vec::new();
+    // A test that runs in parallel (`t.Parallel()`) pauses until every serial test of the
+    // package has finished, and runs beside the other parallel ones: what it puts back when
+    // it ends is put back after they read what it wrote.
+    let puts_back = if between_tests && go_runs_in_parallel(def, src) {
+        Vec::new()
+    } else {
+        puts_back
+    };
     for (target, value, registered, registering) in puts_back {
         if bound_times.get(&value).copied() != Some(1) {
             continue;
@@ -2203,7 +2236,8 @@ fn go_writes_beyond_locals_as<'t>(
         'node: {
             match kind(n) {
                 "func_literal" if !between_tests => continue 'nodes,
-                "assignment_statement" => {
+                // (Also a `range` clause or a `select` case that assigns with `=`.)
+                k if k == "assignment_statement" || go_assigns_declared(n) => {
                     if let Some(l) = n.child_by_field_name("left")
                         && named_children(l)
                             .into_iter()
@@ -3917,6 +3951,55 @@ fn js_writes_beyond_locals_as<'t>(
     hits
 }
 
+/// Whether the Go function `def` (a test) runs in parallel with other tests, or has subtests
+/// that do: it calls `.Parallel()` (`t.Parallel()`, in a subtest's function literal too), or
+/// calls by name a function of its file that does (`setup(t)` whose body calls
+/// `t.Parallel()`). A `Parallel` of another receiver than a test's is read as one too.
+fn go_runs_in_parallel(def: Node<'_>, src: &str) -> bool {
+    let calls_parallel = |n: Node<'_>| {
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            if kind(x) == "call_expression"
+                && x.child_by_field_name("function").is_some_and(|f| {
+                    kind(f) == "selector_expression"
+                        && field_text(f, "field", src) == Some("Parallel")
+                })
+            {
+                return true;
+            }
+            stack.extend(named_children(x));
+        }
+        false
+    };
+    if calls_parallel(def) {
+        return true;
+    }
+    let mut root = def;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let parallel: BTreeSet<&str> = named_children(root)
+        .into_iter()
+        .filter(|f| kind(*f) == "function_declaration" && f.id() != def.id())
+        .filter(|f| calls_parallel(*f))
+        .filter_map(|f| field_text(f, "name", src))
+        .collect();
+    if parallel.is_empty() {
+        return false;
+    }
+    let mut stack = vec![def];
+    while let Some(x) = stack.pop() {
+        if kind(x) == "call_expression"
+            && x.child_by_field_name("function")
+                .is_some_and(|f| kind(f) == "identifier" && parallel.contains(text(f, src)))
+        {
+            return true;
+        }
+        stack.extend(named_children(x));
+    }
+    false
+}
+
 /// Whether the statement `s` (a `defer` or `t.Cleanup(…)`) surely runs once the write to
 /// `t` has: the write's assignment is a statement of the block that holds `s`, before it,
 /// with only assignments of names, literals and function literals to what the same function
@@ -4039,6 +4122,51 @@ const RUST_MUTATORS: &[&str] = &[
     "get_or_insert_with",
     "split_off",
     "reverse",
+    // `Clone::clone_from` overwrites its receiver (`G.lock().unwrap().clone_from(&1)`), and
+    // the operator traits' methods write theirs (`g.add_assign(1)`).
+    "clone_from",
+    "add_assign",
+    "sub_assign",
+    "mul_assign",
+    "div_assign",
+    "rem_assign",
+    "bitand_assign",
+    "bitor_assign",
+    "bitxor_assign",
+    "shl_assign",
+    "shr_assign",
+    // Mutable access to what a guard holds, handed on (`f(g.deref_mut())`, `g.as_mut()`).
+    "deref_mut",
+    "as_mut",
+    "as_mut_ptr",
+];
+
+/// Methods that hand the closure they are given what their receiver holds: a lock's
+/// `Result` or a cell's `Option` its guard (`M.lock().map(|mut g| *g = 1)`,
+/// `.unwrap_or_else(|e| …)`), an iterator its items (`M.lock().unwrap().iter_mut()
+/// .for_each(|x| *x = 0)`); a `thread_local!` key its value (`KEY.with(|c| …)`). A write
+/// through the closure's argument is one through the receiver.
+const RUST_HANDS_HELD: &[&str] = &[
+    "with",
+    "with_borrow",
+    "with_borrow_mut",
+    "map",
+    "map_err",
+    "and_then",
+    "or_else",
+    "inspect",
+    "inspect_err",
+    "map_or",
+    "map_or_else",
+    "is_ok_and",
+    "is_err_and",
+    "is_some_and",
+    "is_none_or",
+    "unwrap_or_else",
+    "for_each",
+    "try_for_each",
+    "filter_map",
+    "take_if",
 ];
 
 /// Methods that initialise a lazy static (`OnceLock::get_or_init`): the helper's closure then
@@ -4788,16 +4916,15 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 }
             }
             "closure_expression" => {
-                // `KEY.with(|c| …)`: `c` is the key's value.
+                // `KEY.with(|c| …)`: `c` is the key's value; `M.lock().map(|mut g| …)`: `g`
+                // is the lock's guard ([`RUST_HANDS_HELD`]).
                 let key = n
                     .parent()
                     .filter(|a| kind(*a) == "arguments")
                     .and_then(|a| a.parent())
                     .filter(|c| kind(*c) == "call_expression")
                     .and_then(|c| rust_method(c, src))
-                    .filter(|(m, _)| {
-                        matches!(m.as_str(), "with" | "with_borrow" | "with_borrow_mut")
-                    })
+                    .filter(|(m, _)| RUST_HANDS_HELD.contains(&m.as_str()))
                     .map(|(_, receiver)| receiver);
                 if let Some(params) = n.child_by_field_name("parameters") {
                     for p in named_children(params) {
@@ -4851,10 +4978,14 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                     .any(|c| kind(*c) == "mutable_specifier") =>
             {
                 if let Some(v) = n.child_by_field_name("value") {
-                    // `&mut x` of its own binding (a reference it holds, a guard) borrows
-                    // that binding; `&mut &x` a temporary.
+                    // `&mut x` of its own binding (a reference it holds) borrows that
+                    // binding; `&mut &x` a temporary. Of a guard it is a write through it:
+                    // `&mut g` coerces to what `g` holds (`1.clone_into(&mut g)`,
+                    // `std::mem::take(&mut g)`).
                     let written = match kind(v) {
-                        "identifier" => scope.static_written(v),
+                        "identifier" => {
+                            scope.static_written(v) || (scope.guarded(v, 0) && scope.beyond(v))
+                        }
                         "reference_expression" => false,
                         _ => scope.beyond(v),
                     };

@@ -118,7 +118,8 @@ pub struct LockedTest {
 /// effects alone, or by a runner's setup file), a write to a member of another module it
 /// loads (`pay.total = …` after `const pay = require('./pay.js')`) and the module's functions
 /// an `expect.extend` names, a file named exactly as an extensionless import, code beside
-/// the entries of a snapshot file, and an AVA macro test.
+/// the entries of a snapshot file, an AVA macro test, and what a Rust crate's own code
+/// compiles differently under `cfg(test)` for its unit tests (`hook test-cfg (in …): …`).
 pub const HOOKS_READ: u32 = 9;
 
 /// The whole lock, by test id.

@@ -438,6 +438,8 @@ fn add_surroundings(
             add_cargo_config(repo, content, path, scan)?;
             #[cfg(feature = "lang-rust")]
             add_rust_declarations(repo, content, path, scan, siblings)?;
+            #[cfg(feature = "lang-rust")]
+            add_rust_test_cfgs(repo, content, path, scan, siblings)?;
             add_rust_assertion_sources(repo, content, path, scan)?;
             add_rust_impls(repo, content, path, scan)?;
             add_rust_included_files(repo, content, path, scan)?;
@@ -770,6 +772,10 @@ struct Surroundings {
     /// [`rust_declared_by`]).
     #[cfg(feature = "lang-rust")]
     rust_declarations: BTreeMap<String, Vec<(String, lang::RustDeclaration)>>,
+    /// Rust: the `hook test-cfg` lines of each package's `src/` (see
+    /// [`add_rust_test_cfgs`]).
+    #[cfg(feature = "lang-rust")]
+    rust_test_cfgs: BTreeMap<String, Vec<String>>,
     /// Rust: the `macro_rules!` of each module file read (`None`: no such file).
     #[cfg(feature = "lang-rust")]
     rust_macros: BTreeMap<String, Option<Vec<(String, String)>>>,
@@ -2183,6 +2189,90 @@ fn add_rust_declarations(
         }
     }
     lock_with_every_test(scan, lines);
+    Ok(())
+}
+
+/// Rust: what the crate's own code compiles differently under `cfg(test)` (see
+/// [`lang::rust_test_cfgs`]), locked with every unit test, a test in a file under the
+/// package's `src/`: its lib or bin is built with `cfg(test)` for it, so an added
+/// `#[cfg_attr(test, path = "pay_fixed.rs")]` on `mod pay;`, or `#[cfg(not(test))]` on the
+/// crate's `fn total` beside a `#[cfg(test)]` copy, has the test run other code than every
+/// other build (`hook test-cfg (in src/lib.rs): #[cfg_attr(test,path="pay_fixed.rs")] pub
+/// mod pay`). Every `.rs` file under `src/` is read but the files of modules declared only
+/// under test (`#[cfg(test)] mod tests;`, and the files below their directory); one that does
+/// not parse is locked by its digest when it mentions `test`. An integration test links the
+/// library built without `cfg(test)`, and is not concerned.
+#[cfg(feature = "lang-rust")]
+fn add_rust_test_cfgs(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+    cache: &mut Surroundings,
+) -> Result<()> {
+    if scan.tests.is_empty() {
+        return Ok(());
+    }
+    let Some((package, _, _)) = cargo_package(repo, content, path)? else {
+        return Ok(());
+    };
+    let src_dir = if package.is_empty() {
+        "src".to_owned()
+    } else {
+        format!("{package}/src")
+    };
+    if !path.starts_with(&format!("{src_dir}/")) {
+        return Ok(());
+    }
+    if !cache.rust_test_cfgs.contains_key(&src_dir) {
+        let hook = crate::sacred::bindings::HOOK;
+        let mut read: Vec<(String, Vec<String>)> = Vec::new();
+        let mut test_files: Vec<String> = Vec::new();
+        let mut test_dirs: Vec<String> = Vec::new();
+        for file in content.list_tree(repo, &src_dir)? {
+            if Path::new(&file).extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let Some(src) = content.read(repo, &file)? else {
+                continue;
+            };
+            if !src.contains("test") {
+                continue;
+            }
+            match lang::rust_test_cfgs(&file, &src)? {
+                Some((lines, modules)) => {
+                    for m in modules {
+                        let files = rust_module_files(&file, &m);
+                        if let Some(dir) = files[1].strip_suffix("/mod.rs") {
+                            test_dirs.push(format!("{dir}/"));
+                        }
+                        test_files.extend(files);
+                    }
+                    read.push((file, lines));
+                }
+                None => read.push((
+                    file.clone(),
+                    vec![format!(
+                        "unparsed sha256:{}",
+                        crate::sacred::analysis::sha256_hex_bytes(src.as_bytes())
+                    )],
+                )),
+            }
+        }
+        let mut lines = Vec::new();
+        for (file, found) in read {
+            if test_files.contains(&file) || test_dirs.iter().any(|d| file.starts_with(d)) {
+                continue;
+            }
+            lines.extend(
+                found
+                    .into_iter()
+                    .map(|l| format!("{hook}test-cfg (in {file}): {l}")),
+            );
+        }
+        cache.rust_test_cfgs.insert(src_dir.clone(), lines);
+    }
+    lock_with_every_test(scan, cache.rust_test_cfgs[&src_dir].clone());
     Ok(())
 }
 
@@ -5076,8 +5166,11 @@ impl Surroundings {
                 });
                 // A test that ends the process ends the whole test binary (see
                 // `bindings::go`).
-                // (Any `Exit`: also under an import's alias, `sc.Exit(0)`.)
-                let ends = ["Exit", "Goexit"].iter().any(|w| src.contains(w));
+                // (Any `Exit`: also under an import's alias, `sc.Exit(0)`; or a call that
+                // replaces or signals the binary, `syscall.Exec`, `syscall.Kill`.)
+                let ends = ["Exit", "Goexit", "Exec", "Kill", "Syscall"]
+                    .iter()
+                    .any(|w| src.contains(w));
                 if (declares || ends)
                     && let Some((package, bindings, functions)) = lang::go_file_parts(&file, &src)?
                 {
@@ -7437,6 +7530,18 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
             .then(|| dir(&cargo))
         })
         .collect();
+    // A changed Rust file of a package's `src/` may change what the crate compiles under
+    // `cfg(test)` (see `add_rust_test_cfgs`): it reaches the unit tests below that `src`.
+    let rust_src_dirs: Vec<String> = changed
+        .iter()
+        .filter(|p| lang::Lang::of_path(p) == Some(lang::Lang::Rust))
+        .filter_map(|p| {
+            if p.starts_with("src/") {
+                return Some("src".to_owned());
+            }
+            p.find("/src/").map(|i| p[..i + "/src".len()].to_owned())
+        })
+        .collect();
     // A changed (or new) runner configuration reaches every JavaScript/TypeScript test below
     // its directory.
     let runner_dirs: Vec<String> = changed
@@ -7591,6 +7696,8 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     && pytest_config_dirs.iter().any(|d| below(f, d)))
                 || (lang::Lang::of_path(f) == Some(lang::Lang::Rust)
                     && cargo_dirs.iter().any(|d| below(f, d)))
+                || (lang::Lang::of_path(f) == Some(lang::Lang::Rust)
+                    && rust_src_dirs.iter().any(|d| below(f, d)))
         })
         .collect()
 }

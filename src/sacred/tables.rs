@@ -815,8 +815,26 @@ fn reads_what_outlives_a_row(
 /// Calls that change what outlives a row (the environment, the working directory, a
 /// module's attribute) or stop the test, by their last name, however they are reached
 /// (`importorskip` imported by name, `t.Setenv`, `os.chdir`).
-const CHANGES_OR_STOPS: [&str; 39] = [
+const CHANGES_OR_STOPS: [&str; 55] = [
     "skip",
+    // Replaces or signals the process (`syscall.Exec`, `Command::new(…).exec()`,
+    // `libc::execv`, `syscall.Kill`, a raw system call).
+    "Exec",
+    "exec",
+    "execv",
+    "execve",
+    "execvp",
+    "execl",
+    "execlp",
+    "Kill",
+    "kill",
+    "raise",
+    "Tgkill",
+    "Syscall",
+    "Syscall6",
+    "RawSyscall",
+    "RawSyscall6",
+    "syscall",
     "importorskip",
     "skipTest",
     "xfail",

@@ -820,6 +820,14 @@ pub(crate) fn rust_declarations(path: &str, src: &str) -> Result<Vec<(String, ru
         .unwrap_or_default())
 }
 
+/// What the Rust file `path` compiles differently under `cfg(test)`, and the modules it
+/// declares in files of their own only under test (see [`rust::test_cfgs`]); `None` when
+/// it does not parse.
+#[cfg(feature = "lang-rust")]
+pub(crate) fn rust_test_cfgs(path: &str, src: &str) -> Result<Option<(Vec<String>, Vec<String>)>> {
+    Ok(parse_clean(Lang::Rust, path, src)?.map(|t| rust::test_cfgs(t.root_node(), src)))
+}
+
 /// The `macro_rules!` the Rust file `path` defines at its top level, name and text.
 #[cfg(feature = "lang-rust")]
 pub(crate) fn rust_macros(path: &str, src: &str) -> Result<Vec<(String, String)>> {

@@ -552,3 +552,167 @@ fn same_named_tests(container: Node<'_>, src: &str) -> std::collections::BTreeSe
         .map(|(name, _)| name)
         .collect()
 }
+
+/// What a Rust file of a crate's own code compiles differently under `cfg(test)`, which
+/// the crate's unit tests are built with and no other build is: each attribute whose
+/// predicate names `test` (`#[cfg(not(test))]`, `#[cfg_attr(test, path = "…")]`,
+/// `#[cfg(all(test, …))]`, an inner `#![cfg_attr(test, …)]`) with the head of the item,
+/// statement or expression it is on (the whole of it, digested, when it compiles only under
+/// test: `#[cfg(test)] pub fn total…` is code the tests run instead of the crate's), and each
+/// statement holding a `cfg!(…test…)`. A module compiled only under test (`#[cfg(test)] mod
+/// tests { … }`, `#[cfg(test)] mod tests;`) is test code and not read; the second list holds
+/// the names of those declared in a file of their own, whose files are test code too.
+pub(crate) fn test_cfgs(root: Node<'_>, src: &str) -> (Vec<String>, Vec<String>) {
+    let mut lines = Vec::new();
+    let mut test_modules = Vec::new();
+    let compact = |n: Node<'_>| -> String { text(n, src).split_whitespace().collect() };
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "mod_item"
+                if outer_attributes(n)
+                    .iter()
+                    .any(|a| only_under_test(&compact(*a))) =>
+            {
+                if n.child_by_field_name("body").is_none()
+                    && let Some(name) = n.child_by_field_name("name")
+                {
+                    test_modules.push(text(name, src).to_owned());
+                }
+                continue;
+            }
+            "attribute_item" | "inner_attribute_item" => {
+                let a = compact(n);
+                if names_test(&a) {
+                    let target = if kind(n) == "attribute_item" {
+                        let mut next = n.next_named_sibling();
+                        while let Some(x) = next.filter(|x| {
+                            matches!(
+                                kind(*x),
+                                "attribute_item" | "line_comment" | "block_comment"
+                            )
+                        }) {
+                            next = x.next_named_sibling();
+                        }
+                        next
+                    } else {
+                        None
+                    };
+                    let line = match target {
+                        // A test module's own `cfg` (read above).
+                        Some(t)
+                            if kind(t) == "mod_item"
+                                && outer_attributes(t)
+                                    .iter()
+                                    .any(|x| only_under_test(&compact(*x))) =>
+                        {
+                            None
+                        }
+                        Some(t) if only_under_test(&a) => Some(format!(
+                            "{a} sha256:{}",
+                            &super::super::analysis::sha256_hex_bytes(
+                                normalized(t, src).as_bytes()
+                            )[..16]
+                        )),
+                        Some(t) => {
+                            let whole = normalized(t, src);
+                            let head = whole
+                                .split(['{', ';'])
+                                .next()
+                                .unwrap_or(&whole)
+                                .trim()
+                                .to_owned();
+                            Some(format!("{a} {head}"))
+                        }
+                        None => Some(a),
+                    };
+                    lines.extend(line);
+                }
+                continue;
+            }
+            "macro_invocation"
+                if n.child_by_field_name("macro")
+                    .is_some_and(|m| text(m, src).trim() == "cfg")
+                    && names_test(&format!("#[cfg{}]", compact(n).trim_start_matches("cfg!"))) =>
+            {
+                // The statement (or item) that holds it.
+                let mut s = n;
+                while let Some(p) = s.parent() {
+                    if matches!(
+                        kind(p),
+                        "block" | "declaration_list" | "source_file" | "match_block"
+                    ) {
+                        break;
+                    }
+                    s = p;
+                }
+                lines.push(format!(
+                    "cfg!(test) in sha256:{}",
+                    &super::super::analysis::sha256_hex_bytes(normalized(s, src).as_bytes())[..16]
+                ));
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    (lines, test_modules)
+}
+
+/// Whether an attribute, written without whitespace, is a `cfg` or `cfg_attr` whose
+/// predicate names `test` (`#[cfg(not(test))]`, `#[cfg_attr(all(test,unix),path="…")]`).
+fn names_test(a: &str) -> bool {
+    let inner = a
+        .trim_start_matches("#!")
+        .trim_start_matches('#')
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let predicate = if let Some(rest) = inner.strip_prefix("cfg_attr(") {
+        // Up to the first comma outside parentheses.
+        let mut depth = 0;
+        let mut end = rest.len();
+        for (i, c) in rest.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                ',' if depth == 0 => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        &rest[..end]
+    } else if let Some(rest) = inner.strip_prefix("cfg(") {
+        rest
+    } else {
+        return false;
+    };
+    // `test` as a name, not inside a string (`feature = "test"`).
+    let mut in_string = false;
+    let mut word = String::new();
+    for c in predicate.chars().chain(std::iter::once(' ')) {
+        if c == '"' {
+            in_string = !in_string;
+            word.clear();
+            continue;
+        }
+        if in_string {
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            if word == "test" {
+                return true;
+            }
+            word.clear();
+        }
+    }
+    false
+}
+
+/// Whether an attribute, written without whitespace, compiles what it is on only under
+/// test: a `cfg` naming `test` with no `not(…)`.
+fn only_under_test(a: &str) -> bool {
+    a.starts_with("#[cfg(") && names_test(a) && !a.contains("not(")
+}

@@ -269,7 +269,7 @@ pub(super) fn global_object_rewritten(s: &Subject<'_>) -> Option<Finding> {
 /// A helper line is read for the names that skip or exit however raised (`raise
 /// unittest.SkipTest(…)` as much as `pytest.skip(…)`).
 fn reaches_a_skipping_helper(s: &Subject<'_>) -> bool {
-    const STOPS: [&str; 12] = [
+    const STOPS: [&str; 17] = [
         "SkipTest",
         "skip(",
         "skipTest(",
@@ -282,6 +282,13 @@ fn reaches_a_skipping_helper(s: &Subject<'_>) -> bool {
         "Exit(",
         "abort(",
         "Goexit(",
+        // A call that replaces or signals the process (`syscall.Exec`, `.exec()`,
+        // `libc::execv`, `syscall.Kill`, a raw system call).
+        "Exec(",
+        "exec",
+        "Kill(",
+        "kill(",
+        "Syscall",
     ];
     s.test.envelope_bindings.iter().any(|l| {
         l.starts_with(crate::sacred::bindings::SKIPS_IN_HELPER)

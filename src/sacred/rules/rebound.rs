@@ -33,9 +33,11 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
     // its body's rules refuse): not a second finding. Another function of its name (in
     // another Rust module) is still one when the test's own body ends nothing.
     let ends_itself = s.test.statements.iter().any(|st| {
-        ["exit(", "Exit(", "abort(", "Goexit("]
-            .iter()
-            .any(|w| st.source.contains(w))
+        [
+            "exit(", "Exit(", "abort(", "Goexit(", "Exec(", "exec", "Kill(", "kill(", "Syscall",
+        ]
+        .iter()
+        .any(|w| st.source.contains(w))
     });
     new_bindings.retain(|line| {
         !(ends_itself

@@ -2153,3 +2153,116 @@ fn a_helper_writing_a_static_under_an_older_lock_is_judged_by_the_base_revision(
     l.edit(WRITES_FILE, &now, &[("RATE.store(10,", "RATE.store(5,")]);
     l.assert_refused("rebound", WRITES_ID);
 }
+
+/// An edit of a file (`file`, `from`, `to`) with a file it adds.
+type CfgEdit<'a> = (&'a str, &'a str, &'a str, Option<(&'a str, &'a str)>);
+
+// Confirmed with `cargo test`: the crate's own code made to compile otherwise under
+// `cfg(test)`, which only its unit tests are built with, has them run other code than every
+// other build (`#[cfg_attr(test, path = "pay_fixed.rs")]` on `mod pay;`, `#[cfg(not(test))]`
+// on the broken `fn total` beside a `#[cfg(test)]` copy, `if cfg!(test) { … }`): refused. A
+// new or changed unit test module, and a change to the code under test itself, pass.
+#[test]
+fn code_under_test_compiled_otherwise_under_test_is_refused_for_unit_tests() {
+    let cargo = "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
+    let lib = "pub mod pay;\n\n#[cfg(test)]\nmod tests;\n";
+    let pay = "pub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n";
+    let test = "use crate::pay::total;\n\n#[test]\nfn total_is_the_sum() {\n    assert_eq!(total(&[1, 2, 3]), 6);\n}\n";
+    let id = "rust:src/tests.rs::total_is_the_sum";
+    let files = [
+        ("Cargo.toml", cargo),
+        ("gatekeeper.yml", "sacred:\n  paths: [\"src/tests.rs\"]\n"),
+        ("src/lib.rs", lib),
+        ("src/pay.rs", pay),
+        ("src/tests.rs", test),
+    ];
+    let refused: [CfgEdit<'_>; 4] = [
+        (
+            "src/lib.rs",
+            "pub mod pay;\n",
+            "#[cfg_attr(test, path = \"pay_fixed.rs\")]\npub mod pay;\n",
+            Some(("src/pay_fixed.rs", pay)),
+        ),
+        (
+            "src/pay.rs",
+            "pub fn total",
+            "#[cfg(test)]\npub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n\n#[cfg(not(test))]\npub fn total",
+            None,
+        ),
+        (
+            "src/pay.rs",
+            "    xs.iter().sum()\n",
+            "    if cfg!(test) {\n        return 6;\n    }\n    xs.iter().sum()\n",
+            None,
+        ),
+        (
+            "src/lib.rs",
+            "pub mod pay;\n",
+            "#![cfg_attr(test, allow(unused))]\n#[cfg(all(test, unix))]\n#[path = \"pay_fixed.rs\"]\npub mod pay;\n#[cfg(not(all(test, unix)))]\npub mod pay;\n",
+            Some(("src/pay_fixed.rs", pay)),
+        ),
+    ];
+    for (file, from, to, extra) in refused {
+        let l = super::locked(&files);
+        let base = files.iter().find(|(p, _)| *p == file).unwrap().1;
+        l.edit(file, base, &[(from, to)]);
+        if let Some((p, c)) = extra {
+            l.repo.write(p, c);
+        }
+        l.assert_refused("rebound", id);
+    }
+    // A new unit test module, inline or in a file of its own, and the code under test
+    // changed as code.
+    for (file, from, to) in [
+        (
+            "src/pay.rs",
+            "    xs.iter().sum()\n}\n",
+            "    xs.iter().sum()\n}\n\n#[cfg(test)]\nmod more {\n    #[test]\n    fn zero() {\n        assert_eq!(super::total(&[]), 0);\n    }\n}\n",
+        ),
+        // (What a test module's own file compiles under test is test code.)
+        (
+            "src/lib.rs",
+            "mod tests;\n",
+            "mod tests;\n\n#[cfg(test)]\nmod others;\n",
+        ),
+        (
+            "src/pay.rs",
+            "    xs.iter().sum()\n",
+            "    xs.iter().copied().sum()\n",
+        ),
+    ] {
+        let l = super::locked(&files);
+        let base = files.iter().find(|(p, _)| *p == file).unwrap().1;
+        l.edit(file, base, &[(from, to)]);
+        if to.contains("mod others;") {
+            l.repo.write(
+                "src/others.rs",
+                "#![cfg_attr(test, allow(unused))]\n#[cfg(not(test))]\nfn f() {}\n",
+            );
+        }
+        l.assert_passes();
+    }
+    // An integration test links the library built without `cfg(test)`.
+    let l = super::locked(&[
+        ("Cargo.toml", cargo),
+        (
+            "gatekeeper.yml",
+            "sacred:\n  paths: [\"tests/billing.rs\"]\n",
+        ),
+        ("src/lib.rs", "pub mod pay;\n"),
+        ("src/pay.rs", pay),
+        (
+            "tests/billing.rs",
+            "#[test]\nfn total_is_the_sum() {\n    assert_eq!(shop::pay::total(&[1, 2, 3]), 6);\n}\n",
+        ),
+    ]);
+    l.edit(
+        "src/lib.rs",
+        "pub mod pay;\n",
+        &[(
+            "pub mod pay;\n",
+            "#[cfg_attr(test, path = \"pay_fixed.rs\")]\npub mod pay;\n",
+        )],
+    );
+    l.assert_passes();
+}

@@ -365,9 +365,8 @@ const RS_TEST: &str = "#[test]\nfn totals() {\n    assert_eq!(shop::total(&[1, 2
 const RS_ID: &str = "rust:tests/billing.rs::totals";
 const RS_CONFIG: &str = "sacred:\n  paths: [\"tests/billing.rs\"]\n";
 
-#[test]
-fn rust_another_tests_writes_are_refused() {
-    let base = [
+fn rs_base() -> Vec<(&'static str, &'static str)> {
+    vec![
         ("gatekeeper.yml", RS_CONFIG),
         (
             "Cargo.toml",
@@ -375,7 +374,12 @@ fn rust_another_tests_writes_are_refused() {
         ),
         ("src/lib.rs", RS_LIB),
         ("tests/billing.rs", RS_TEST),
-    ];
+    ]
+}
+
+#[test]
+fn rust_another_tests_writes_are_refused() {
+    let base = rs_base();
     let l = changed(
         &base,
         &[(
@@ -1396,6 +1400,183 @@ fn process_state_set_and_left_is_refused() {
         "def test_loop():\n    old = asyncio.get_event_loop_policy()\n    asyncio.set_event_loop_policy(None)\n    try:\n        assert True\n    finally:\n        asyncio.set_event_loop_policy(old)\n",
     ] {
         let l = changed(&py_base(), &[("tests/aaa/test_a.py", &writer(own))]);
+        l.assert_passes();
+    }
+}
+
+/// Confirmed with `go test` and `cargo test`: a new test that replaces the test binary's
+/// image with another program (`syscall.Exec("/bin/true", …)`, Rust's
+/// `Command::new("true").exec()`) ends the run with the other program's exit status before
+/// the locked test ran, as an exit does; so may one that signals the binary itself or makes a
+/// raw system call.
+#[test]
+fn a_new_test_that_replaces_or_signals_the_test_binary_is_refused() {
+    for call in [
+        "syscall.Exec(\"/bin/true\", []string{\"true\"}, os.Environ())",
+        "sc.Exec(\"/bin/true\", []string{\"true\"}, nil)",
+        "syscall.Kill(syscall.Getpid(), syscall.SIGKILL)",
+        "syscall.RawSyscall(syscall.SYS_EXIT_GROUP, 0, 0, 0)",
+    ] {
+        let l = changed(
+            &go_base(),
+            &[(
+                "tax/a_test.go",
+                &format!(
+                    "package tax\n\nimport (\n\t\"os\"\n\t\"syscall\"\n\tsc \"syscall\"\n\t\"testing\"\n)\n\nvar _ = os.Getenv\nvar _ = sc.Getpid\n\nfunc TestA(t *testing.T) {{\n\t{call}\n}}\n"
+                ),
+            )],
+        );
+        l.assert_refused("rebound", GO_ID);
+    }
+    // Running another program as a child is harmless.
+    let l = changed(
+        &go_base(),
+        &[(
+            "tax/a_test.go",
+            "package tax\n\nimport (\n\t\"os/exec\"\n\t\"testing\"\n)\n\nfunc TestA(t *testing.T) {\n\tcmd := exec.Command(\"true\")\n\t_ = cmd.Run()\n\tif cmd.Process != nil {\n\t\t_ = cmd.Process.Kill()\n\t}\n}\n",
+        )],
+    );
+    l.assert_passes();
+    for call in [
+        "    use std::os::unix::process::CommandExt;\n    let _ = std::process::Command::new(\"true\").exec();\n",
+        "    use std::os::unix::process::CommandExt;\n    let mut c = std::process::Command::new(\"true\");\n    let _ = CommandExt::exec(&mut c);\n",
+        "    unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };\n",
+        "    let _ = nix::unistd::execv(c\"/bin/true\", &[c\"true\"]);\n",
+    ] {
+        let l = changed(
+            &rs_base(),
+            &[(
+                "tests/billing.rs",
+                &format!("{RS_TEST}\n#[test]\nfn clean() {{\n{call}}}\n"),
+            )],
+        );
+        l.assert_refused("rebound", RS_ID);
+    }
+    let l = changed(
+        &rs_base(),
+        &[(
+            "tests/billing.rs",
+            &format!(
+                "{RS_TEST}\n#[test]\nfn runs() {{\n    let s = std::process::Command::new(\"true\").status().unwrap();\n    assert!(s.success());\n}}\n"
+            ),
+        )],
+    );
+    l.assert_passes();
+}
+
+/// Confirmed with `go test`: a `range` clause or a `select` case that assigns with `=`
+/// (`for _, Rate = range …`, `case Rate = <-ch:`) writes the package variable as an
+/// assignment does; one that declares with `:=` binds the test's own.
+#[test]
+fn go_a_range_clause_or_select_case_that_assigns_is_a_write() {
+    for w in [
+        "func TestA(t *testing.T) {\n\tfor _, Rate = range []int{0, 9} {\n\t}\n}\n",
+        "func TestA(t *testing.T) {\n\tfor Rate = range 3 {\n\t}\n}\n",
+        "func TestA(t *testing.T) {\n\tch := make(chan int, 1)\n\tch <- 9\n\tselect {\n\tcase Rate = <-ch:\n\t}\n}\n",
+    ] {
+        let l = changed(
+            &go_base(),
+            &[(
+                "tax/a_test.go",
+                &format!("package tax\n\nimport \"testing\"\n\n{w}"),
+            )],
+        );
+        assert_writer_refused(&l, "go:tax/a_test.go", GO_ID);
+    }
+    for own in [
+        "func TestA(t *testing.T) {\n\tfor _, r := range []int{0, 9} {\n\t\t_ = r\n\t}\n}\n",
+        "func TestA(t *testing.T) {\n\tvar r int\n\tfor _, r = range []int{0, 9} {\n\t}\n\t_ = r\n}\n",
+        "func TestA(t *testing.T) {\n\tch := make(chan int, 1)\n\tch <- 9\n\tselect {\n\tcase r := <-ch:\n\t\t_ = r\n\t}\n}\n",
+    ] {
+        let l = changed(
+            &go_base(),
+            &[(
+                "tax/a_test.go",
+                &format!("package tax\n\nimport \"testing\"\n\n{own}"),
+            )],
+        );
+        l.assert_passes();
+    }
+}
+
+/// Confirmed with `cargo test`: a new test that writes through a static's lock guard by a
+/// method (`clone_from`), through a `&mut` of the guard (which coerces to what it holds), or
+/// in a closure handed the guard (`.lock().map(|mut g| *g = 1)`) leaves the static changed
+/// for the locked test.
+#[test]
+fn rust_writes_through_a_static_guard_by_method_or_closure_are_refused() {
+    let lib = "use std::sync::Mutex;\n\npub static DISCOUNT: Mutex<i64> = Mutex::new(0);\n\npub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum::<i64>() - *DISCOUNT.lock().unwrap()\n}\n";
+    let mut base = rs_base();
+    base.retain(|(p, _)| *p != "src/lib.rs");
+    base.push(("src/lib.rs", lib));
+    for w in [
+        "    let mut d = shop::DISCOUNT.lock().unwrap();\n    d.clone_from(&1);\n",
+        "    shop::DISCOUNT.lock().unwrap().clone_from(&1);\n",
+        "    let _ = shop::DISCOUNT.lock().map(|mut g| *g = 1);\n",
+        "    let _ = shop::DISCOUNT.lock().unwrap_or_else(|e| e.into_inner()).add_assign(1);\n",
+        "    let mut g = shop::DISCOUNT.lock().unwrap();\n    1.clone_into(&mut g);\n",
+        "    let mut g = shop::DISCOUNT.lock().unwrap();\n    let _ = std::mem::take(&mut g);\n",
+        "    let mut g = shop::DISCOUNT.lock().unwrap();\n    std::mem::swap(&mut *g, &mut 1);\n",
+    ] {
+        let l = changed(
+            &base,
+            &[(
+                "tests/billing.rs",
+                &format!("{RS_TEST}\n#[test]\nfn promo() {{\n{w}}}\n"),
+            )],
+        );
+        assert_writer_refused(&l, "rust:tests/billing.rs", RS_ID);
+    }
+    // Read through the guard, or a lock of the test's own.
+    for own in [
+        "    let g = shop::DISCOUNT.lock().unwrap();\n    assert_eq!(g.clone(), 0);\n",
+        "    let n = shop::DISCOUNT.lock().map(|g| *g + 1).unwrap();\n    assert_eq!(n, 1);\n",
+        "    let m = std::sync::Mutex::new(0);\n    m.lock().unwrap().clone_from(&1);\n    let _ = m.lock().map(|mut g| *g = 2);\n",
+    ] {
+        let l = changed(
+            &base,
+            &[(
+                "tests/billing.rs",
+                &format!("{RS_TEST}\n#[test]\nfn promo() {{\n{own}}}\n"),
+            )],
+        );
+        l.assert_passes();
+    }
+}
+
+/// Confirmed with `go test`: a test that puts back what it wrote (`defer`, `t.Cleanup`) but
+/// calls `t.Parallel()` pauses until every serial test has finished, so the locked test runs
+/// against what it wrote before its put-back ran; a subtest that does the same holds the
+/// parent's `t.Cleanup` until it ends. A parallel test that writes nothing passes.
+#[test]
+fn go_a_put_back_in_a_parallel_test_does_not_count() {
+    for w in [
+        "func TestA(t *testing.T) {\n\told := Rate\n\tRate = 9\n\tdefer func() { Rate = old }()\n\tt.Parallel()\n}\n",
+        "func TestA(t *testing.T) {\n\told := Rate\n\tt.Cleanup(func() { Rate = old })\n\tRate = 9\n\tt.Parallel()\n}\n",
+        "func TestA(t *testing.T) {\n\told := Rate\n\tt.Cleanup(func() { Rate = old })\n\tRate = 9\n\tt.Run(\"x\", func(t *testing.T) {\n\t\tt.Parallel()\n\t})\n}\n",
+        "func parallel(t *testing.T) {\n\tt.Parallel()\n}\n\nfunc TestA(t *testing.T) {\n\told := Rate\n\tdefer func() { Rate = old }()\n\tRate = 9\n\tparallel(t)\n}\n",
+    ] {
+        let l = changed(
+            &go_base(),
+            &[(
+                "tax/a_test.go",
+                &format!("package tax\n\nimport \"testing\"\n\n{w}"),
+            )],
+        );
+        assert_writer_refused(&l, "go:tax/a_test.go", GO_ID);
+    }
+    for own in [
+        "func TestA(t *testing.T) {\n\tt.Parallel()\n\tr := Rate\n\t_ = r\n}\n",
+        // The put-back of a serial test, beside a parallel one that writes nothing.
+        "func TestA(t *testing.T) {\n\told := Rate\n\tdefer func() { Rate = old }()\n\tRate = 9\n}\n\nfunc TestB(t *testing.T) {\n\tt.Parallel()\n}\n",
+    ] {
+        let l = changed(
+            &go_base(),
+            &[(
+                "tax/a_test.go",
+                &format!("package tax\n\nimport \"testing\"\n\n{own}"),
+            )],
+        );
         l.assert_passes();
     }
 }
