@@ -345,8 +345,12 @@ fn the_thirteenth_attacks_are_refused() {
 /// or another mocha spec) that patches the code under test as it loads, a file named exactly
 /// as an extensionless import, a Vitest `test` extended in a helper module (a fixture
 /// marking the task failing, `.fails`), an AVA macro test, a custom matcher of an imported
-/// helper loosened.
+/// helper loosened; a new Go or Rust test that replaces the test binary (`syscall.Exec`,
+/// `CommandExt::exec`), a Go put-back held past the serial tests by `t.Parallel()`, a Go
+/// range clause assigning a package variable, a Rust `cfg_attr(test, path = …)` swapping
+/// the module under test for unit tests, a Rust static written through its lock guard's
+/// `clone_from`.
 #[test]
 fn the_fourteenth_attacks_are_refused() {
-    super::assert_attack_fixtures_refused("fourteenth_attacks", 13);
+    super::assert_attack_fixtures_refused("fourteenth_attacks", 19);
 }
