@@ -2945,10 +2945,18 @@ impl Walk<'_, '_> {
             }
             // What it compares, not what its message says (`t.Fatal(describe(err))`).
             let compared = super::messages::without_message(&text);
+            // A local is spelled as its placeholder there (`assert total(_l1) == 6`).
+            let compares = |name: &str| {
+                compared.contains(name)
+                    || LOCALS.with(|m| m.borrow().get(name).is_some_and(|p| compared.contains(p)))
+            };
             self.assertion_uses
                 .extend(mentioned.into_iter().filter(|n| {
                     let last = n.rsplit(['.', ':']).next().unwrap_or(n);
-                    !last.is_empty() && compared.contains(last)
+                    !last.is_empty() && compares(last)
+                        || n.split(['.', ':'])
+                            .next()
+                            .is_some_and(|root| !root.is_empty() && root != last && compares(root))
                 }));
             self.assertions.push(Assertion {
                 path: path.join(">"),
@@ -3342,6 +3350,15 @@ fn build_item_inner(
         None => fingerprint(spec.body, src, &elide_doc),
     };
     let uses = super::bindings::used_names(spec.node, spec.body, src);
+    // What reaches its assertions (see `flow`), of the names the test reads from outside a
+    // function nested in it (a callback's parameter is its own).
+    let assertion_uses: std::collections::BTreeSet<String> =
+        super::flow::reaching_assertions(spec.body, src, &walk.assertion_uses, &|n| {
+            rules.assertion(n, src).is_some()
+        })
+        .into_iter()
+        .filter(|n| walk.assertion_uses.contains(n) || uses.names.contains(n))
+        .collect();
     let mut class_bases: Vec<String> = Vec::new();
     // The setups of its suites or classes; the file's own are added once per file by the scan.
     let mut setups = Vec::new();
@@ -3477,7 +3494,7 @@ fn build_item_inner(
         comments: walk.comments,
         bindings: Vec::new(),
         used: uses.names,
-        assertion_uses: walk.assertion_uses,
+        assertion_uses,
         one_argument_calls: uses.one_argument_calls,
         envelope_used: {
             let mut names = super::bindings::envelope_names(lang, spec.extent, spec.node, src);
@@ -4222,6 +4239,7 @@ fn block_statements(block: Node<'_>) -> Vec<Node<'_>> {
 
 /// Whether a statement only skips the test (or returns from it) on a condition: an `if`
 /// with no other branch whose branch holds nothing but skips and returns without a value
+/// (and Python imports, `import pytest` before `pytest.skip(…)`)
 /// (`if "CI" in os.environ: self.skipTest(…)`, `raise unittest.SkipTest(…)`, `if
 /// testing.Short() { t.Skip() }`, `if (!server) return;`), and whose condition binds nothing
 /// (Python's `:=`, Go's `if x := f(); …`, Rust's `if let`). Its condition is only evaluated
@@ -4265,7 +4283,13 @@ pub(crate) fn skip_guard(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
     } else {
         vec![branch]
     };
-    !stmts.is_empty() && stmts.iter().all(|s| skips_or_returns(*s, src, rules))
+    // Python's `import pytest` before the skip it calls: whenever the branch runs, the test
+    // is skipped, so what the import runs never reaches a check.
+    let import = |s: Node<'_>| matches!(kind(s), "import_statement" | "import_from_statement");
+    stmts.iter().any(|s| skips_or_returns(*s, src, rules))
+        && stmts
+            .iter()
+            .all(|s| skips_or_returns(*s, src, rules) || import(*s))
 }
 
 /// Python: a statement that requires its code to raise an exception, as the exception's

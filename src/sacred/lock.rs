@@ -119,8 +119,17 @@ pub struct LockedTest {
 /// loads (`pay.total = …` after `const pay = require('./pay.js')`) and the module's functions
 /// an `expect.extend` names, a file named exactly as an extensionless import, code beside
 /// the entries of a snapshot file, an AVA macro test, and what a Rust crate's own code
-/// compiles differently under `cfg(test)` for its unit tests (`hook test-cfg (in …): …`).
-pub const HOOKS_READ: u32 = 9;
+/// compiles differently under `cfg(test)` for its unit tests (`hook test-cfg (in …): …`);
+/// 10 also locks a helper whose value reaches an assertion through the test's own statements
+/// ([`FLOW_READ`]), an AVA test's `.snap` file and a Vitest file snapshot (`hook golden …`),
+/// the data files a JS runner configuration loads, a workspace package's entry fields, and
+/// what a Go package of the tests' own code the test imports runs as it starts.
+pub const HOOKS_READ: u32 = 10;
+
+/// The reading that first locks the helpers whose value reaches an assertion through the
+/// test's statements (`got = run(xs)`, `xs = items()`, see `sacred::flow`): under a lock
+/// written before it, a helper line the lock does not hold is judged by the base revision.
+pub const FLOW_READ: u32 = 10;
 
 /// The whole lock, by test id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -17,6 +17,7 @@ pub mod class_refactor;
 pub mod context;
 pub mod evidence;
 pub mod extracted;
+pub mod flow;
 pub mod gate_integrity;
 pub mod import_hazards;
 pub mod instances;

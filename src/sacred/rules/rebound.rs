@@ -917,9 +917,11 @@ fn helper_moved(text: &str, locked: &[String]) -> bool {
 
 /// `helper NAME: …` that the lock does not hold. Under a lock that records check helpers,
 /// one it holds no line for: the locked test did not reach it, so calling it adds a check
-/// (one the lock holds is refused once its text changes). Under a lock written before, the
-/// base revision decides: a helper the base revision's test did not reach, or one it reached
-/// as written.
+/// (one the lock holds is refused once its text changes). Under a lock written before, or
+/// before the helpers whose value reaches an assertion through the test's statements were
+/// recorded (see `flow`, [`crate::sacred::lock::FLOW_READ`]), the base revision decides: a
+/// helper the base revision's test did not reach, or one it reached as written (or as it
+/// reads: `window.x` written `globalThis.x`).
 fn helper_excused(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
     let Some(name) = helper_name(text) else {
         return false;
@@ -927,7 +929,7 @@ fn helper_excused(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
     if locked.iter().any(|l| helper_name(l) == Some(name)) {
         return false;
     }
-    if s.locked.helpers_recorded {
+    if s.locked.helpers_recorded && s.locked.hooks_read >= crate::sacred::lock::FLOW_READ {
         return true;
     }
     let Some(base) = s.base else {
@@ -938,7 +940,7 @@ fn helper_excused(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
         .iter()
         .filter(|l| helper_name(l) == Some(name))
         .peekable();
-    at_base.peek().is_none() || at_base.any(|l| l == text)
+    at_base.peek().is_none() || at_base.any(|l| l == text || reads_as_at_base(s, l, text))
 }
 
 /// The check helpers the lock holds for the test (under a lock written before they were
@@ -1157,6 +1159,31 @@ fn reads_as_a_locked_envelope_line(s: &Subject<'_>, line: &str, locked: &[String
                     == read
         })
     })
+}
+
+/// Whether `line`, an envelope line of the test now, reads as `x`, a line of the base
+/// revision's test (see [`reads_as_a_locked_envelope_line`], which also asks that the lock
+/// hold `x`).
+fn reads_as_at_base(s: &Subject<'_>, x: &str, line: &str) -> bool {
+    use crate::sacred::analysis::{global_members_in_text, global_object_written};
+    let Some(base) = s.base else {
+        return false;
+    };
+    let made_read = crate::sacred::bindings::helper_line_read(line);
+    let read = s
+        .test
+        .envelope_reads
+        .get(line)
+        .or(made_read.as_ref())
+        .map_or(line, String::as_str);
+    let made_x = crate::sacred::bindings::helper_line_read(x);
+    global_object_written(&global_members_in_text(x), &global_members_in_text(line)).is_none()
+        && base
+            .envelope_reads
+            .get(x)
+            .or(made_x.as_ref())
+            .map_or(x, String::as_str)
+            == read
 }
 
 /// `function f`, a JavaScript helper that a lock taken before such helpers were recorded by

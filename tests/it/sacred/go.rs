@@ -1678,6 +1678,8 @@ refuses!(
     ROWS_ID
 );
 
+// The helpers run for what they write only: their values reach no assertion (one whose value
+// does is locked as written, see `flow`).
 const GO_HELPER: &str = r#"package pay
 
 import (
@@ -1698,7 +1700,8 @@ func newOrder(o *order) int {
 // gatekeeper:sacred
 func TestRefundIsExact(t *testing.T) {
 	o := &order{}
-	if got := Refund(newOrder(o)); got != 100 {
+	newOrder(o)
+	if got := Refund(100); got != 100 {
 		t.Fatalf("refund = %d, want 100", got)
 	}
 	_ = tax.Rate
@@ -1758,7 +1761,8 @@ func (b builder) amount() int {
 // gatekeeper:sacred
 func TestRefundBuilt(t *testing.T) {
 	b := builder{100}
-	if got := Refund(b.amount()); got != 100 {
+	b.amount()
+	if got := Refund(100); got != 100 {
 		t.Fatalf("refund = %d, want 100", got)
 	}
 	_ = tax.Rate

@@ -342,6 +342,7 @@ mod attacks;
 mod commands;
 mod computed;
 mod evidence;
+mod flow;
 mod go;
 mod inlined;
 mod js;
