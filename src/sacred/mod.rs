@@ -425,6 +425,7 @@ fn add_surroundings(
                 t.envelope_bindings.sort();
             }
             add_js_snapshots(repo, content, path, scan)?;
+            add_ava_snapshots(repo, content, path, scan)?;
             add_js_adjacent_mocks(repo, content, path, scan)?;
             add_js_data_imports(repo, content, path, scan)?;
             add_js_self_reference(repo, content, path, scan)?;
@@ -4143,6 +4144,164 @@ fn add_js_snapshots(
                 })
         })
     });
+    Ok(())
+}
+
+/// JavaScript/TypeScript: AVA compares a test's `t.snapshot(…)` with the file it stores for
+/// the test file (`NAME.snap`, read whole; the `NAME.md` beside it is a report AVA writes and
+/// never reads), and `ava -u` rewrites it to what a broken build returns: the file is locked
+/// by its digest (`hook golden (in tests/snapshots/pay.test.js.snap): sha256:…`) with each
+/// test of an AVA file that snapshots, in its body or through a helper or macro of its file.
+/// Rewriting it or deleting it (AVA records it afresh outside CI) is `rebound`. Where AVA
+/// keeps it: its `snapshotDir` when set (the path of the test's directory below the project
+/// kept under it), else `__snapshots__` beside a test inside `__tests__`, `snapshots` beside
+/// one inside `test` or `tests`, or beside the test file. A `snapshotDir` an AVA
+/// configuration file computes is not read: every `NAME.snap` of the project is locked then.
+fn add_ava_snapshots(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    if !js_import_specifiers(scan).iter().any(|m| m == "ava") {
+        return Ok(());
+    }
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    let snapshots = |text: &str| text.contains(".snapshot(");
+    if !snapshots(&src) {
+        return Ok(());
+    }
+    // The tests that snapshot: in their own text, or through the functions of the file they
+    // reach (a macro is named in the test's call, a helper in its body).
+    let snapshotting_functions: BTreeSet<&str> = {
+        let mut found: BTreeSet<&str> = scan
+            .functions
+            .iter()
+            .filter(|f| snapshots(&f.text))
+            .map(|f| f.name.as_str())
+            .collect();
+        loop {
+            let more: Vec<&str> = scan
+                .functions
+                .iter()
+                .filter(|f| {
+                    !found.contains(f.name.as_str())
+                        && f.uses.iter().any(|u| found.contains(u.as_str()))
+                })
+                .map(|f| f.name.as_str())
+                .collect();
+            if more.is_empty() {
+                break found;
+            }
+            found.extend(more);
+        }
+    };
+    let snapshotting: Vec<usize> = scan
+        .tests
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            src.get(t.start_byte..t.end_byte).is_some_and(snapshots)
+                || t.used
+                    .iter()
+                    .chain(&t.envelope_used)
+                    .chain(&t.reads)
+                    .any(|n| snapshotting_functions.contains(n.as_str()))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if snapshotting.is_empty() {
+        return Ok(());
+    }
+    let test_dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
+    let (project, package) = match nearest_file(repo, content, test_dir, "package.json")? {
+        Some((at, _, text)) => (at, Some(text)),
+        None => (String::new(), None),
+    };
+    let below_project = test_dir
+        .strip_prefix(project.as_str())
+        .unwrap_or(test_dir)
+        .trim_start_matches('/');
+    let join = |d: &str, f: &str| {
+        if d.is_empty() {
+            f.to_owned()
+        } else {
+            format!("{d}/{f}")
+        }
+    };
+    // `snapshotDir` as `package.json`'s `ava` key or an AVA configuration file writes it;
+    // `Err(())` when a configuration file names it otherwise than as a string literal.
+    let mut snapshot_dir: Result<Option<String>, ()> = Ok(package
+        .as_deref()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .and_then(|v| {
+            v.get("ava")?
+                .get("snapshotDir")?
+                .as_str()
+                .map(str::to_owned)
+        }));
+    for file in content.list_dir(repo, &project)? {
+        let n = file.rsplit_once('/').map_or(file.as_str(), |(_, n)| n);
+        if !n.starts_with("ava.config.") {
+            continue;
+        }
+        let Some(text) = content.read(repo, &file)? else {
+            continue;
+        };
+        if let Some((_, rest)) = text.split_once("snapshotDir") {
+            let rest = rest
+                .trim_start()
+                .trim_start_matches(['\'', '"'])
+                .trim_start();
+            let literal = rest.strip_prefix(':').map(str::trim_start).and_then(|r| {
+                let q = r.chars().next().filter(|c| matches!(c, '\'' | '"' | '`'))?;
+                let (value, _) = r[1..].split_once(q)?;
+                (!value.contains("${")).then(|| value.to_owned())
+            });
+            snapshot_dir = literal.map(Some).ok_or(());
+        }
+    }
+    let files: Vec<String> = match snapshot_dir {
+        Ok(Some(fixed)) => {
+            let fixed = relative_path(&format!("{project}/"), &fixed);
+            vec![join(&join(&fixed, below_project), &format!("{name}.snap"))]
+        }
+        Ok(None) => {
+            let parts: Vec<&str> = below_project.split('/').collect();
+            let dir = if parts.contains(&"__tests__") {
+                join(test_dir, "__snapshots__")
+            } else if parts.contains(&"test") || parts.contains(&"tests") {
+                join(test_dir, "snapshots")
+            } else {
+                test_dir.to_owned()
+            };
+            vec![join(&dir, &format!("{name}.snap"))]
+        }
+        Err(()) => content
+            .list_tree(repo, &project)?
+            .into_iter()
+            .filter(|f| {
+                f.rsplit_once('/').map_or(f.as_str(), |(_, n)| n) == format!("{name}.snap")
+                    && !f.split('/').any(|p| p == "node_modules")
+            })
+            .collect(),
+    };
+    let mut lines = Vec::new();
+    for f in files {
+        lines.extend(golden_line(repo, content, &f)?);
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    for i in snapshotting {
+        let t = &mut scan.tests[i];
+        t.envelope_bindings.extend(lines.iter().cloned());
+        t.envelope_bindings.sort();
+        t.envelope_bindings.dedup();
+    }
     Ok(())
 }
 

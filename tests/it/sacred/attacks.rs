@@ -354,3 +354,10 @@ fn the_thirteenth_attacks_are_refused() {
 fn the_fourteenth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("fourteenth_attacks", 19);
 }
+
+/// The fifteenth round, each confirmed with the real runner: an AVA snapshot file rewritten
+/// by `ava -u` from a broken implementation, or deleted (AVA records it afresh).
+#[test]
+fn the_fifteenth_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("fifteenth_attacks", 2);
+}

@@ -1235,3 +1235,120 @@ refuses!(
     "rebound",
     "ts:tests/refunds.test.ts::is exact"
 );
+
+const AVA_FILE: &str = "tests/billing/pay.test.js";
+const AVA_RECEIPT_ID: &str = "js:tests/billing/pay.test.js::receipt";
+const AVA_SNAP: &str = "tests/billing/snapshots/pay.test.js.snap";
+const AVA_REPORT: &str = "tests/billing/snapshots/pay.test.js.md";
+const AVA_TESTS: &str = "import test from 'ava';\nimport {receipt, total} from '../../src/pay.js';\n\nconst check = (t, items) => t.snapshot(receipt(items));\n\ntest('receipt', t => {\n  t.snapshot(receipt([{price: 3, qty: 2}]));\n});\n\ntest('receipt through a helper', t => {\n  check(t, [{price: 4, qty: 1}]);\n});\n\ntest('total', t => {\n  t.is(total([{price: 3, qty: 2}]), 6);\n});\n";
+// AVA's `.snap` is binary (compressed); the check reads only its digest.
+const AVA_SNAP_V1: &str = "AVA Snapshot v3\nfirst recording\n";
+const AVA_MD: &str = "# Snapshot report for `tests/billing/pay.test.js`\n\n## receipt\n";
+
+/// The files of an AVA project with the snapshot file at `snap`.
+fn ava_project<'a>(tests: &'a str, snap: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"type\": \"module\", \"ava\": {\"files\": [\"tests/**/*.test.js\"]}}\n",
+        ),
+        (AVA_FILE, tests),
+        (snap, AVA_SNAP_V1),
+    ]
+}
+
+// AVA compares `t.snapshot(…)` with the `.snap` file stored for the test file: `ava -u`
+// rewriting it from a broken build, or deleting it (AVA records it afresh outside CI), is
+// refused for the tests that snapshot, in their body or through a helper of the file.
+#[test]
+fn js_rewriting_or_deleting_an_ava_snapshot_file_is_refused() {
+    let files = ava_project(AVA_TESTS, AVA_SNAP);
+    for id in [
+        AVA_RECEIPT_ID,
+        "js:tests/billing/pay.test.js::receipt through a helper",
+    ] {
+        let l = super::locked(&files);
+        l.edit(AVA_SNAP, AVA_SNAP_V1, &[("first", "second")]);
+        l.assert_refused("rebound", id);
+    }
+    let l = super::locked(&files);
+    std::fs::remove_file(l.repo.path(AVA_SNAP)).expect("remove");
+    l.assert_refused("rebound", AVA_RECEIPT_ID);
+}
+
+// The report AVA writes beside it (`.md`) is never read by AVA: it may change. A test that
+// does not snapshot is not locked with the file: in a file whose tests do not snapshot, a
+// stale snapshot file may change too.
+#[test]
+fn js_an_ava_snapshot_report_or_the_snapshots_of_tests_that_do_not_snapshot_may_change() {
+    let mut files = ava_project(AVA_TESTS, AVA_SNAP);
+    files.push((AVA_REPORT, AVA_MD));
+    let l = super::locked(&files);
+    l.edit(
+        AVA_REPORT,
+        AVA_MD,
+        &[("## receipt", "## receipt\n\nrewritten")],
+    );
+    // With the test file touched, so that its tests are compared.
+    l.edit(
+        AVA_FILE,
+        AVA_TESTS,
+        &[("test('total'", "// Totals.\ntest('total'")],
+    );
+    l.assert_passes_checked();
+    let only_total = "import test from 'ava';\nimport {total} from '../../src/pay.js';\n\ntest('total', t => {\n  t.is(total([{price: 3, qty: 2}]), 6);\n});\n";
+    let l = super::locked(&ava_project(only_total, AVA_SNAP));
+    l.edit(AVA_SNAP, AVA_SNAP_V1, &[("first", "second")]);
+    l.edit(
+        AVA_FILE,
+        only_total,
+        &[("test('total'", "// Totals.\ntest('total'")],
+    );
+    l.assert_passes_checked();
+    let l = super::locked(&ava_project(AVA_TESTS, AVA_SNAP));
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    let total = lock
+        .split("\ntest ")
+        .find(|t| t.starts_with("js:tests/billing/pay.test.js::total\n"))
+        .expect("total is locked");
+    assert!(!total.contains("pay.test.js.snap"), "{total}");
+}
+
+// Where AVA keeps the file: `__snapshots__` beside a test inside `__tests__`, and under a
+// `snapshotDir` of its configuration (the test's directory kept below it).
+#[test]
+fn js_an_ava_snapshot_file_is_found_where_ava_keeps_it() {
+    let under_tests = "tests/billing/__tests__/pay.test.js";
+    let tests = AVA_TESTS.replace("'../../src/pay.js'", "'../../../src/pay.js'");
+    let snap = "tests/billing/__tests__/__snapshots__/pay.test.js.snap";
+    let mut files = ava_project(&tests, snap);
+    files[1].0 = under_tests;
+    let l = super::locked(&files);
+    l.edit(snap, AVA_SNAP_V1, &[("first", "second")]);
+    l.assert_refused("rebound", "js:tests/billing/__tests__/pay.test.js::receipt");
+    for config in [
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"type\": \"module\", \"ava\": {\"snapshotDir\": \"stored\"}}\n",
+        ),
+        (
+            "ava.config.js",
+            "export default {\n  snapshotDir: 'stored',\n};\n",
+        ),
+        (
+            "ava.config.js",
+            "export default {\n  snapshotDir: process.env.SNAPSHOTS ?? 'stored',\n};\n",
+        ),
+    ] {
+        let snap = "stored/tests/billing/pay.test.js.snap";
+        let mut files = ava_project(AVA_TESTS, snap);
+        if config.0 == "package.json" {
+            files[0] = config;
+        } else {
+            files.push(config);
+        }
+        let l = super::locked(&files);
+        l.edit(snap, AVA_SNAP_V1, &[("first", "second")]);
+        l.assert_refused("rebound", AVA_RECEIPT_ID);
+    }
+}
