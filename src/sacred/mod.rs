@@ -426,6 +426,7 @@ fn add_surroundings(
             }
             add_js_snapshots(repo, content, path, scan)?;
             add_ava_snapshots(repo, content, path, scan)?;
+            add_js_file_snapshots(repo, content, path, scan)?;
             add_js_adjacent_mocks(repo, content, path, scan)?;
             add_js_data_imports(repo, content, path, scan)?;
             add_js_self_reference(repo, content, path, scan)?;
@@ -4303,6 +4304,151 @@ fn add_ava_snapshots(
         t.envelope_bindings.dedup();
     }
     Ok(())
+}
+
+/// JavaScript/TypeScript: Vitest's `toMatchFileSnapshot(path)` compares with the whole file
+/// at `path` (from the test file's directory), which `vitest -u` rewrites and a run outside
+/// CI writes afresh when it is gone: the file is locked by its digest (`hook golden (in
+/// tests/__snapshots__/receipt.txt): sha256:…`) with each test that calls it, in its body or
+/// through a helper of its file it calls. A path written otherwise than as one string is read
+/// for its written directory (`` `./__snapshots__/${name}.txt` ``: each file below
+/// `tests/__snapshots__/` is locked), and one with no written start (a name, a call) locks
+/// each file below the test file's directory that is not a script.
+fn add_js_file_snapshots(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    const CALL: &str = "toMatchFileSnapshot(";
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    if !src.contains(CALL) {
+        return Ok(());
+    }
+    let dir = dir_prefix(path);
+    // What each text's calls compare with: a file, or a directory whose files may be it.
+    let targets = |text: &str| -> Vec<FileSnapshotTarget> {
+        text.match_indices(CALL)
+            .map(|(i, _)| file_snapshot_target(dir, &text[i + CALL.len()..]))
+            .collect()
+    };
+    // The functions of the file that call it, and those that reach them.
+    let mut reached: BTreeMap<&str, Vec<FileSnapshotTarget>> = scan
+        .functions
+        .iter()
+        .filter(|f| f.text.contains(CALL))
+        .map(|f| (f.name.as_str(), targets(&f.text)))
+        .collect();
+    loop {
+        let more: Vec<(&str, Vec<FileSnapshotTarget>)> = scan
+            .functions
+            .iter()
+            .filter(|f| !reached.contains_key(f.name.as_str()))
+            .filter_map(|f| {
+                let through: Vec<FileSnapshotTarget> = f
+                    .uses
+                    .iter()
+                    .filter_map(|u| reached.get(u.as_str()))
+                    .flatten()
+                    .cloned()
+                    .collect();
+                (!through.is_empty()).then_some((f.name.as_str(), through))
+            })
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        reached.extend(more);
+    }
+    let mut read: BTreeMap<FileSnapshotTarget, Vec<String>> = BTreeMap::new();
+    for t in &mut scan.tests {
+        let mut wanted = src
+            .get(t.start_byte..t.end_byte)
+            .map(&targets)
+            .unwrap_or_default();
+        for n in t.used.iter().chain(&t.envelope_used).chain(&t.reads) {
+            wanted.extend(reached.get(n.as_str()).into_iter().flatten().cloned());
+        }
+        if wanted.is_empty() {
+            continue;
+        }
+        for target in wanted {
+            if !read.contains_key(&target) {
+                let mut lines = Vec::new();
+                match &target {
+                    FileSnapshotTarget::File(f) => lines.extend(golden_line(repo, content, f)?),
+                    FileSnapshotTarget::Below(d) => {
+                        for f in content.list_tree(repo, d)? {
+                            let script = Path::new(&f).extension().is_some_and(|e| {
+                                matches!(
+                                    e.to_str(),
+                                    Some(
+                                        "js" | "cjs" | "mjs" | "ts" | "cts" | "mts" | "jsx" | "tsx"
+                                    )
+                                )
+                            });
+                            let installed = f.split('/').any(|p| p == "node_modules");
+                            if !script && !installed {
+                                lines.extend(golden_line(repo, content, &f)?);
+                            }
+                        }
+                    }
+                }
+                read.insert(target.clone(), lines);
+            }
+            t.envelope_bindings.extend(read[&target].iter().cloned());
+        }
+        t.envelope_bindings.sort();
+        t.envelope_bindings.dedup();
+    }
+    Ok(())
+}
+
+/// What a `toMatchFileSnapshot(…)` call compares with, read from its arguments.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum FileSnapshotTarget {
+    /// The file a single string names.
+    File(String),
+    /// Some file below this directory (the path is computed).
+    Below(String),
+}
+
+/// The target of a `toMatchFileSnapshot(` call whose arguments start `args`, from the test
+/// file's directory `dir` (`tests/`): a plain string (`'./__snapshots__/receipt.txt'`)
+/// names its file; a path computed after a written start (`` `./out/${name}.txt` ``,
+/// `'./out/' + name`) is the directory that start writes out, and one with no written start
+/// the test file's directory.
+fn file_snapshot_target(dir: &str, args: &str) -> FileSnapshotTarget {
+    let args = args.trim_start();
+    let own_dir = || FileSnapshotTarget::Below(relative_path(dir, "."));
+    let Some(q) = args
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\'' | '"' | '`'))
+    else {
+        return own_dir();
+    };
+    let Some((literal, rest)) = args[1..].split_once(q) else {
+        return own_dir();
+    };
+    let (written, computed) = match literal.split_once("${") {
+        Some((start, _)) => (start, true),
+        None => (literal, !rest.trim_start().starts_with([')', ','])),
+    };
+    if !computed && !written.contains('\\') && !written.is_empty() {
+        return FileSnapshotTarget::File(relative_path(dir, written));
+    }
+    let written_dir = written.rsplit_once('/').map_or("", |(d, _)| d);
+    FileSnapshotTarget::Below(relative_path(
+        dir,
+        if written_dir.is_empty() {
+            "."
+        } else {
+            written_dir
+        },
+    ))
 }
 
 /// Whether a Jest or Vitest snapshot file holds nothing but comments and entries

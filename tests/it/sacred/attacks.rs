@@ -356,8 +356,9 @@ fn the_fourteenth_attacks_are_refused() {
 }
 
 /// The fifteenth round, each confirmed with the real runner: an AVA snapshot file rewritten
-/// by `ava -u` from a broken implementation, or deleted (AVA records it afresh).
+/// by `ava -u` from a broken implementation, or deleted (AVA records it afresh); the file a
+/// Vitest `toMatchFileSnapshot` compares with, rewritten by `vitest -u` or deleted.
 #[test]
 fn the_fifteenth_attacks_are_refused() {
-    super::assert_attack_fixtures_refused("fifteenth_attacks", 2);
+    super::assert_attack_fixtures_refused("fifteenth_attacks", 4);
 }

@@ -1352,3 +1352,87 @@ fn js_an_ava_snapshot_file_is_found_where_ava_keeps_it() {
         l.assert_refused("rebound", AVA_RECEIPT_ID);
     }
 }
+
+const FILE_SNAPSHOT_TESTS: &str = "import {test, expect} from 'vitest';\nimport {receipt, total} from '../../src/pay.js';\n\nconst check = async (value) => {\n  await expect(value).toMatchFileSnapshot('./__snapshots__/checked.txt');\n};\n\ntest('receipt', async () => {\n  await expect(receipt([{price: 3, qty: 2}])).toMatchFileSnapshot('./__snapshots__/receipt.txt');\n});\n\ntest('receipt through a helper', async () => {\n  await check(receipt([{price: 4, qty: 1}]));\n});\n\ntest('named receipt', async () => {\n  const name = 'named';\n  await expect(receipt([])).toMatchFileSnapshot(`./__snapshots__/out/${name}.txt`);\n});\n\ntest('total', async () => {\n  expect(total([{price: 3, qty: 2}])).toBe(6);\n  await expect(total([])).toMatchFileSnapshot('./__snapshots__/total.txt');\n});\n";
+
+/// The files of a Vitest project whose tests compare with whole files.
+fn file_snapshot_project(tests: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("tests/billing/pay.test.js", tests),
+        (
+            "tests/billing/__snapshots__/receipt.txt",
+            "2 x 3\ntotal 6\n",
+        ),
+        (
+            "tests/billing/__snapshots__/checked.txt",
+            "1 x 4\ntotal 4\n",
+        ),
+        ("tests/billing/__snapshots__/out/named.txt", "total 0\n"),
+        ("tests/billing/__snapshots__/total.txt", "0"),
+    ]
+}
+
+// Vitest's `toMatchFileSnapshot(path)` compares with the file at `path`: `vitest -u`
+// rewriting it from a broken build, or deleting it (a run outside CI writes it afresh), is
+// refused for the test that calls it, in its body or through a helper; a path computed
+// after a written directory locks the files below that directory.
+#[test]
+fn js_rewriting_or_deleting_a_vitest_file_snapshot_is_refused() {
+    let files = file_snapshot_project(FILE_SNAPSHOT_TESTS);
+    for (file, from, to, id) in [
+        (
+            "tests/billing/__snapshots__/receipt.txt",
+            "2 x 3\ntotal 6\n",
+            "2 x 3\ntotal 7\n",
+            "receipt",
+        ),
+        (
+            "tests/billing/__snapshots__/checked.txt",
+            "1 x 4\ntotal 4\n",
+            "1 x 4\ntotal 5\n",
+            "receipt through a helper",
+        ),
+        (
+            "tests/billing/__snapshots__/out/named.txt",
+            "total 0\n",
+            "total 1\n",
+            "named receipt",
+        ),
+    ] {
+        let id = format!("js:tests/billing/pay.test.js::{id}");
+        let l = super::locked(&files);
+        l.edit(file, from, &[(from, to)]);
+        l.assert_refused("rebound", &id);
+        let l = super::locked(&files);
+        std::fs::remove_file(l.repo.path(file)).expect("remove");
+        l.assert_refused("rebound", &id);
+    }
+}
+
+// Another test's file snapshot may change: only the test that compares with a file is
+// locked with it.
+#[test]
+fn js_another_tests_vitest_file_snapshot_may_change() {
+    let only_receipt = FILE_SNAPSHOT_TESTS.replace(
+        "test('total', async",
+        "// gatekeeper:sacred\ntest('total', async",
+    );
+    let mut files = file_snapshot_project(&only_receipt);
+    files.push(("gatekeeper.yml", "sacred:\n  paths: [\"tests/none/**\"]\n"));
+    let l = super::locked(&files);
+    l.assert_locked("js:tests/billing/pay.test.js::total");
+    l.edit(
+        "tests/billing/__snapshots__/receipt.txt",
+        "2 x 3\ntotal 6\n",
+        &[("total 6", "total 7")],
+    );
+    l.edit(
+        "tests/billing/pay.test.js",
+        &only_receipt,
+        &[(
+            "test('receipt', async",
+            "// Receipts.\ntest('receipt', async",
+        )],
+    );
+    l.assert_passes_checked();
+}
