@@ -3334,7 +3334,22 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
         }
     }
     let mut seen: BTreeSet<String> = BTreeSet::new();
-    for n in named {
+    // What a configuration names, and what a data file it loads names in turn.
+    while let Some(n) = named.pop() {
+        if let Some((c, text)) = runner_data_file(repo, content, &pkg_dir, &n)? {
+            if seen.insert(c.clone()) {
+                out.push(format!(
+                    "{hook}runner config (in {c}): sha256:{}",
+                    analysis::sha256_hex(&text)
+                ));
+                if let Ok(value) =
+                    serde_json::from_str::<serde_json::Value>(&json_without_comments(&text))
+                {
+                    json_strings(&value, &mut named);
+                }
+            }
+            continue;
+        }
         if let Some((c, text)) = runner_file(repo, content, &pkg_dir, &n)?
             && seen.insert(c.clone())
         {
@@ -4088,6 +4103,54 @@ fn runner_file(
             )
         });
         if !script {
+            continue;
+        }
+        if let Some(text) = content.read(repo, &c)? {
+            return Ok(Some((c, text)));
+        }
+    }
+    Ok(None)
+}
+
+/// A data file of the repository a runner configuration string names, from `pkg_dir`, that
+/// the runner loads as configuration: a JSON (or YAML) file a JavaScript configuration
+/// `require`s or imports and spreads into its own (`require('./config/jest.base.json')`),
+/// Jest's `preset` (`./config/jest-preset.json`, or without its `.json`), mocha's `extends`.
+fn runner_data_file(
+    repo: &Repo,
+    content: &Content<'_>,
+    pkg_dir: &str,
+    s: &str,
+) -> Result<Option<(String, String)>> {
+    let n = s.replace("<rootDir>/", "./");
+    if !(n.starts_with("./") || n.starts_with("../") || n.contains('/') || n.contains('.'))
+        || n.contains(['*', ' ', '\n'])
+        || n.starts_with('/')
+        || n.contains("://")
+    {
+        return Ok(None);
+    }
+    let data = |f: &str| {
+        Path::new(f).extension().is_some_and(|e| {
+            matches!(
+                e.to_ascii_lowercase().to_str(),
+                Some("json" | "json5" | "jsonc" | "yml" | "yaml")
+            )
+        })
+    };
+    let at = relative_path(&format!("{pkg_dir}/"), &n);
+    let candidates = if data(&at) {
+        vec![at]
+    } else if n.starts_with('.') {
+        // Jest looks a relative preset up with `.json` added.
+        vec![format!("{at}.json")]
+    } else {
+        Vec::new()
+    };
+    for c in candidates {
+        // `package.json` is read by its runner keys above.
+        let name = c.rsplit_once('/').map_or(c.as_str(), |(_, n)| n);
+        if name == "package.json" || c.split('/').any(|p| p == "node_modules") {
             continue;
         }
         if let Some(text) = content.read(repo, &c)? {

@@ -1452,3 +1452,76 @@ fn js_a_helper_of_a_default_exported_object_is_locked() {
     );
     l.assert_passes();
 }
+
+// A JSON file a runner configuration loads is configuration too: spread into
+// `jest.config.js` by `require`, Jest's `preset` in `package.json` (with or without its
+// `.json`), mocha's `extends`. A change to it (a `moduleNameMapper` answering the import of
+// the code under test with a copy) is refused, and so is a change to a setup file it names
+// in turn; a JSON file no configuration names may change.
+#[test]
+fn js_a_json_file_a_runner_configuration_loads_is_locked() {
+    let base = "{\n  \"testEnvironment\": \"node\"\n}\n";
+    let mapped = "{\n  \"testEnvironment\": \"node\",\n  \"moduleNameMapper\": {\"/billing\\\\.js$\": \"<rootDir>/config/billing.js\"}\n}\n";
+    let setups = [
+        (
+            "jest.config.js",
+            "module.exports = { ...require('./config/jest.base.json') };\n",
+            "config/jest.base.json",
+        ),
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"jest\": {\"preset\": \"./config/jest-preset.json\"}}\n",
+            "config/jest-preset.json",
+        ),
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"jest\": {\"preset\": \"./config/jest-preset\"}}\n",
+            "config/jest-preset.json",
+        ),
+        (
+            ".mocharc.json",
+            "{\"extends\": \"./config/mocha.base.json\"}\n",
+            "config/mocha.base.json",
+        ),
+    ];
+    for (config, text, loaded) in setups {
+        let files = [
+            (PATH, TEST),
+            ("billing.js", BILLING),
+            (config, text),
+            (loaded, base),
+            ("config/other.json", base),
+        ];
+        let l = super::locked(&files);
+        l.edit(loaded, base, &[(base, mapped)]);
+        l.assert_refused("rebound", ID);
+        let l = super::locked(&files);
+        l.edit("config/other.json", base, &[(base, mapped)]);
+        l.edit(
+            PATH,
+            TEST,
+            &[("\ntest('total'", "\n// Totals.\ntest('total'")],
+        );
+        l.assert_passes_checked();
+    }
+    // What the loaded file names is read in turn: its setup file.
+    let names_setup = "{\n  \"setupFiles\": [\"<rootDir>/config/setup.js\"]\n}\n";
+    let setup = "globalThis.ready = true;\n";
+    let files = [
+        (PATH, TEST),
+        ("billing.js", BILLING),
+        (
+            "jest.config.js",
+            "module.exports = { ...require('./config/jest.base.json') };\n",
+        ),
+        ("config/jest.base.json", names_setup),
+        ("config/setup.js", setup),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "config/setup.js",
+        setup,
+        &[(setup, "require('../billing.js').total = () => 6;\n")],
+    );
+    l.assert_refused("rebound", ID);
+}
