@@ -430,6 +430,7 @@ fn add_surroundings(
             add_js_adjacent_mocks(repo, content, path, scan)?;
             add_js_data_imports(repo, content, path, scan)?;
             add_js_self_reference(repo, content, path, scan)?;
+            add_js_workspace_packages(repo, content, path, scan, siblings)?;
             add_js_extensionless_imports(repo, content, path, scan)?;
             add_js_imported_global_patches(repo, content, path, scan, siblings)?;
             add_js_imported_envelope_definitions(repo, content, path, scan)?;
@@ -3754,6 +3755,204 @@ fn add_js_self_reference(
     }
     lock_with_every_test(scan, vec![line]);
     Ok(())
+}
+
+/// A JS/TS test that imports a package of its workspace by its bare name (`@shop/billing`,
+/// a package under `packages/billing` of the root `package.json`'s `workspaces` or of
+/// `pnpm-workspace.yaml`'s `packages`) loads the file that package's `package.json` says the
+/// name resolves to: the package manager links the directory under `node_modules`. Pointed at
+/// a fake (`"main": "fake.js"`), the code under test is replaced with the test untouched, so
+/// such a test is locked with the fields that choose the entry file, as written (`hook
+/// resolution (in packages/billing/package.json): workspace @shop/billing main="src/index.js"
+/// …`, of `exports`, `main`, `module`, `type`, `imports`, `browser`); a `package.json` that does
+/// not read as JSON by its digest. A new workspace package taking the name is a new line.
+/// What its entry files (those fields name; `index.js` without them) patch at their top, and
+/// the modules they load in turn, is locked as for a module imported by a relative path (see
+/// [`imported_code_patches`]).
+fn add_js_workspace_packages(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+    siblings: &mut Surroundings,
+) -> Result<()> {
+    // The package names the file imports: `@scope/name` or `name`, without a subpath.
+    let names: BTreeSet<String> = js_import_specifiers(scan)
+        .into_iter()
+        .filter(|m| !m.starts_with(['.', '/', '#']) && !m.contains(':'))
+        .map(|m| {
+            let mut parts = m.split('/');
+            let first = parts.next().unwrap_or_default();
+            match parts.next() {
+                Some(second) if first.starts_with('@') => format!("{first}/{second}"),
+                _ => first.to_owned(),
+            }
+        })
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let mut lines = Vec::new();
+    // The entry files of the packages found, and what leads from the test's directory to the
+    // root.
+    let mut entries: Vec<String> = Vec::new();
+    let up = "../".repeat(dir_prefix(path).matches('/').count());
+    for (root, patterns) in js_workspaces(repo, content, dir_prefix(path).trim_end_matches('/'))? {
+        for manifest in js_workspace_manifests(repo, content, &root, &patterns)? {
+            let Some(text) = content.read(repo, &manifest)? else {
+                continue;
+            };
+            let hook = crate::sacred::bindings::HOOK;
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+                // Unreadable: the name it gives cannot be told.
+                lines.push(format!(
+                    "{hook}resolution (in {manifest}): workspace sha256:{}",
+                    analysis::sha256_hex(&text)
+                ));
+                continue;
+            };
+            let Some(name) = value.get("name").and_then(serde_json::Value::as_str) else {
+                continue;
+            };
+            if !names.contains(name) {
+                continue;
+            }
+            let mut line = format!("{hook}resolution (in {manifest}): workspace {name}");
+            for key in ["exports", "main", "module", "type", "imports", "browser"] {
+                if let Some(v) = value.get(key) {
+                    let _ = write!(line, " {key}={v}");
+                }
+            }
+            lines.push(line);
+            // Its entry files, as the test file would name them by a relative path.
+            let package_dir = manifest.strip_suffix("package.json").unwrap_or_default();
+            let mut named = Vec::new();
+            for key in ["exports", "main", "module"] {
+                if let Some(v) = value.get(key) {
+                    json_strings(v, &mut named);
+                }
+            }
+            if value.get("exports").is_none() && value.get("main").is_none() {
+                named.push("index.js".to_owned());
+            }
+            for entry in named.iter().filter(|e| !e.contains('*')) {
+                let file = relative_path(package_dir, entry);
+                entries.push(format!("{up}{file}"));
+            }
+        }
+    }
+    let lines_patched = imported_code_patches(
+        repo,
+        content,
+        path,
+        entries,
+        lang::js_global_patches,
+        siblings,
+    )?;
+    lines.extend(lines_patched);
+    lock_with_every_test(scan, lines);
+    Ok(())
+}
+
+/// The workspaces above `dir`: each directory at or above it whose `package.json` lists
+/// `workspaces` (npm, yarn: a list, or `{"packages": […]}`) or that holds a
+/// `pnpm-workspace.yaml` (its `packages:` list), with the patterns listed.
+fn js_workspaces(
+    repo: &Repo,
+    content: &Content<'_>,
+    dir: &str,
+) -> Result<Vec<(String, Vec<String>)>> {
+    let mut out = Vec::new();
+    for at in dirs_up(dir) {
+        let join = |f: &str| {
+            if at.is_empty() {
+                f.to_owned()
+            } else {
+                format!("{at}/{f}")
+            }
+        };
+        let mut patterns: Vec<String> = Vec::new();
+        if let Some(text) = content.read(repo, &join("package.json"))?
+            && let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
+            && let Some(ws) = value.get("workspaces")
+        {
+            let list = ws.get("packages").unwrap_or(ws);
+            patterns.extend(
+                list.as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(serde_json::Value::as_str)
+                    .map(str::to_owned),
+            );
+        }
+        if let Some(text) = content.read(repo, &join("pnpm-workspace.yaml"))? {
+            let mut in_packages = false;
+            for line in text.lines() {
+                let l = line.split(" #").next().unwrap_or(line).trim_end();
+                if !l.starts_with([' ', '\t', '-']) && !l.is_empty() {
+                    in_packages = l.trim() == "packages:";
+                    continue;
+                }
+                if in_packages && let Some(item) = l.trim().strip_prefix('-') {
+                    patterns.push(item.trim().trim_matches(['\'', '"']).to_owned());
+                }
+            }
+        }
+        if !patterns.is_empty() {
+            out.push((at.to_owned(), patterns));
+        }
+    }
+    Ok(out)
+}
+
+/// The `package.json` of each workspace package of the workspace at `root` whose directory
+/// `patterns` match (`packages/*`, `apps/**`, a `!` pattern leaving some out), outside
+/// `node_modules`.
+fn js_workspace_manifests(
+    repo: &Repo,
+    content: &Content<'_>,
+    root: &str,
+    patterns: &[String],
+) -> Result<Vec<String>> {
+    let matcher = |g: &str| {
+        globset::GlobBuilder::new(g.trim_start_matches("./").trim_end_matches('/'))
+            .literal_separator(true)
+            .build()
+            .ok()
+            .map(|g| g.compile_matcher())
+    };
+    let (excluded, included): (Vec<&String>, Vec<&String>) =
+        patterns.iter().partition(|p| p.starts_with('!'));
+    let excluded: Vec<_> = excluded.iter().filter_map(|p| matcher(&p[1..])).collect();
+    let mut out = BTreeSet::new();
+    for pattern in included {
+        let Some(m) = matcher(pattern) else {
+            continue;
+        };
+        // Only below the part written out before the first wildcard.
+        let written: Vec<&str> = pattern
+            .trim_start_matches("./")
+            .split('/')
+            .take_while(|p| !p.contains(['*', '?', '[', '{']))
+            .collect();
+        let below = relative_path(&format!("{root}/"), &written.join("/"));
+        for f in content.list_tree(repo, &below)? {
+            let Some(package_dir) = f.strip_suffix("/package.json") else {
+                continue;
+            };
+            if package_dir.split('/').any(|p| p == "node_modules") {
+                continue;
+            }
+            let rel = package_dir
+                .strip_prefix(root)
+                .unwrap_or(package_dir)
+                .trim_start_matches('/');
+            if m.is_match(rel) && !excluded.iter().any(|x| x.is_match(rel)) {
+                out.insert(f);
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
 }
 
 /// The packages that run JavaScript/TypeScript tests or provide their assertions.

@@ -359,8 +359,9 @@ fn the_fourteenth_attacks_are_refused() {
 /// by `ava -u` from a broken implementation, or deleted (AVA records it afresh); the file a
 /// Vitest `toMatchFileSnapshot` compares with, rewritten by `vitest -u` or deleted; a JSON
 /// file a runner configuration loads (spread into `jest.config.js`, a Jest `preset`, mocha's
-/// `extends`) changed to map the code under test to a copy or to run other tests.
+/// `extends`) changed to map the code under test to a copy or to run other tests; a
+/// workspace package a test imports by its bare name with its `main` repointed to a fake.
 #[test]
 fn the_fifteenth_attacks_are_refused() {
-    super::assert_attack_fixtures_refused("fifteenth_attacks", 7);
+    super::assert_attack_fixtures_refused("fifteenth_attacks", 8);
 }

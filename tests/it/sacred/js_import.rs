@@ -1525,3 +1525,90 @@ fn js_a_json_file_a_runner_configuration_loads_is_locked() {
     );
     l.assert_refused("rebound", ID);
 }
+
+const WORKSPACE_TEST: &str = "const test = require('ava');\nconst billing = require('@shop/billing');\n\ntest('total', (t) => {\n  t.is(billing.total([1, 2, 3]), 6);\n});\n";
+const WORKSPACE_BILLING: &str = "{\n  \"name\": \"@shop/billing\",\n  \"version\": \"1.0.0\",\n  \"main\": \"src/index.js\"\n}\n";
+const WORKSPACE_OTHER: &str =
+    "{\n  \"name\": \"@shop/other\",\n  \"version\": \"1.0.0\",\n  \"main\": \"index.js\"\n}\n";
+
+/// A workspace (npm's and yarn's `workspaces`, or pnpm's `pnpm-workspace.yaml`) whose
+/// `@shop/billing` the test imports by its bare name.
+fn workspace(root: (&'static str, &'static str)) -> Vec<(&'static str, &'static str)> {
+    vec![
+        root,
+        (PATH, WORKSPACE_TEST),
+        ("packages/billing/package.json", WORKSPACE_BILLING),
+        ("packages/billing/src/index.js", BILLING),
+        ("packages/other/package.json", WORKSPACE_OTHER),
+        ("packages/other/index.js", BILLING),
+    ]
+}
+
+// A test that imports a package of its workspace by its bare name loads the file that
+// package's `package.json` names: repointing its `main` to a fake, or its `exports`, `type`
+// or `module`, is refused, and so is a patch the entry file makes at its top. Its version or
+// scripts may change, and so may another package's entry.
+#[test]
+fn js_a_workspace_package_imported_by_name_is_locked_with_its_entry() {
+    for root in [
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"private\": true, \"workspaces\": [\"packages/*\"]}\n",
+        ),
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"private\": true, \"workspaces\": {\"packages\": [\"packages/**\"]}}\n",
+        ),
+        (
+            "pnpm-workspace.yaml",
+            "packages:\n  - 'packages/*'\n  - '!packages/legacy'\n",
+        ),
+    ] {
+        let files = workspace(root);
+        for to in [
+            "\"main\": \"fake.js\"",
+            "\"main\": \"src/index.js\",\n  \"exports\": \"./fake.js\"",
+            "\"main\": \"src/index.js\",\n  \"type\": \"module\"",
+        ] {
+            let l = super::locked(&files);
+            l.edit(
+                "packages/billing/package.json",
+                WORKSPACE_BILLING,
+                &[("\"main\": \"src/index.js\"", to)],
+            );
+            l.repo
+                .write("packages/billing/fake.js", "exports.total = () => 6;\n");
+            l.assert_refused("rebound", ID);
+        }
+        let l = super::locked(&files);
+        l.edit(
+            "packages/billing/src/index.js",
+            BILLING,
+            &[(
+                "exports.total",
+                "Array.prototype.reduce = function () { return 6; };\nexports.total",
+            )],
+        );
+        l.assert_refused("rebound", ID);
+        let l = super::locked(&files);
+        l.edit(
+            "packages/billing/package.json",
+            WORKSPACE_BILLING,
+            &[(
+                "\"version\": \"1.0.0\"",
+                "\"version\": \"1.0.1\",\n  \"scripts\": {\"build\": \"tsc\"}",
+            )],
+        );
+        l.edit(
+            "packages/other/package.json",
+            WORKSPACE_OTHER,
+            &[("\"main\": \"index.js\"", "\"main\": \"lib/index.js\"")],
+        );
+        l.edit(
+            PATH,
+            WORKSPACE_TEST,
+            &[("\ntest('total'", "\n// Totals.\ntest('total'")],
+        );
+        l.assert_passes_checked();
+    }
+}
