@@ -426,9 +426,12 @@ fn add_surroundings(
                 t.envelope_bindings.sort();
             }
             add_js_snapshots(repo, content, path, scan)?;
+            add_ava_snapshots(repo, content, path, scan)?;
+            add_js_file_snapshots(repo, content, path, scan)?;
             add_js_adjacent_mocks(repo, content, path, scan)?;
             add_js_data_imports(repo, content, path, scan)?;
             add_js_self_reference(repo, content, path, scan)?;
+            add_js_workspace_packages(repo, content, path, scan, siblings)?;
             add_js_extensionless_imports(repo, content, path, scan)?;
             add_js_imported_global_patches(repo, content, path, scan, siblings)?;
             add_js_imported_envelope_definitions(repo, content, path, scan)?;
@@ -3333,7 +3336,22 @@ fn js_runner_lines(repo: &Repo, content: &Content<'_>, dir: &str) -> Result<Vec<
         }
     }
     let mut seen: BTreeSet<String> = BTreeSet::new();
-    for n in named {
+    // What a configuration names, and what a data file it loads names in turn.
+    while let Some(n) = named.pop() {
+        if let Some((c, text)) = runner_data_file(repo, content, &pkg_dir, &n)? {
+            if seen.insert(c.clone()) {
+                out.push(format!(
+                    "{hook}runner config (in {c}): sha256:{}",
+                    analysis::sha256_hex(&text)
+                ));
+                if let Ok(value) =
+                    serde_json::from_str::<serde_json::Value>(&json_without_comments(&text))
+                {
+                    json_strings(&value, &mut named);
+                }
+            }
+            continue;
+        }
         if let Some((c, text)) = runner_file(repo, content, &pkg_dir, &n)?
             && seen.insert(c.clone())
         {
@@ -3740,6 +3758,204 @@ fn add_js_self_reference(
     Ok(())
 }
 
+/// A JS/TS test that imports a package of its workspace by its bare name (`@shop/billing`,
+/// a package under `packages/billing` of the root `package.json`'s `workspaces` or of
+/// `pnpm-workspace.yaml`'s `packages`) loads the file that package's `package.json` says the
+/// name resolves to: the package manager links the directory under `node_modules`. Pointed at
+/// a fake (`"main": "fake.js"`), the code under test is replaced with the test untouched, so
+/// such a test is locked with the fields that choose the entry file, as written (`hook
+/// resolution (in packages/billing/package.json): workspace @shop/billing main="src/index.js"
+/// …`, of `exports`, `main`, `module`, `type`, `imports`, `browser`); a `package.json` that does
+/// not read as JSON by its digest. A new workspace package taking the name is a new line.
+/// What its entry files (those fields name; `index.js` without them) patch at their top, and
+/// the modules they load in turn, is locked as for a module imported by a relative path (see
+/// [`imported_code_patches`]).
+fn add_js_workspace_packages(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+    siblings: &mut Surroundings,
+) -> Result<()> {
+    // The package names the file imports: `@scope/name` or `name`, without a subpath.
+    let names: BTreeSet<String> = js_import_specifiers(scan)
+        .into_iter()
+        .filter(|m| !m.starts_with(['.', '/', '#']) && !m.contains(':'))
+        .map(|m| {
+            let mut parts = m.split('/');
+            let first = parts.next().unwrap_or_default();
+            match parts.next() {
+                Some(second) if first.starts_with('@') => format!("{first}/{second}"),
+                _ => first.to_owned(),
+            }
+        })
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let mut lines = Vec::new();
+    // The entry files of the packages found, and what leads from the test's directory to the
+    // root.
+    let mut entries: Vec<String> = Vec::new();
+    let up = "../".repeat(dir_prefix(path).matches('/').count());
+    for (root, patterns) in js_workspaces(repo, content, dir_prefix(path).trim_end_matches('/'))? {
+        for manifest in js_workspace_manifests(repo, content, &root, &patterns)? {
+            let Some(text) = content.read(repo, &manifest)? else {
+                continue;
+            };
+            let hook = crate::sacred::bindings::HOOK;
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+                // Unreadable: the name it gives cannot be told.
+                lines.push(format!(
+                    "{hook}resolution (in {manifest}): workspace sha256:{}",
+                    analysis::sha256_hex(&text)
+                ));
+                continue;
+            };
+            let Some(name) = value.get("name").and_then(serde_json::Value::as_str) else {
+                continue;
+            };
+            if !names.contains(name) {
+                continue;
+            }
+            let mut line = format!("{hook}resolution (in {manifest}): workspace {name}");
+            for key in ["exports", "main", "module", "type", "imports", "browser"] {
+                if let Some(v) = value.get(key) {
+                    let _ = write!(line, " {key}={v}");
+                }
+            }
+            lines.push(line);
+            // Its entry files, as the test file would name them by a relative path.
+            let package_dir = manifest.strip_suffix("package.json").unwrap_or_default();
+            let mut named = Vec::new();
+            for key in ["exports", "main", "module"] {
+                if let Some(v) = value.get(key) {
+                    json_strings(v, &mut named);
+                }
+            }
+            if value.get("exports").is_none() && value.get("main").is_none() {
+                named.push("index.js".to_owned());
+            }
+            for entry in named.iter().filter(|e| !e.contains('*')) {
+                let file = relative_path(package_dir, entry);
+                entries.push(format!("{up}{file}"));
+            }
+        }
+    }
+    let lines_patched = imported_code_patches(
+        repo,
+        content,
+        path,
+        entries,
+        lang::js_global_patches,
+        siblings,
+    )?;
+    lines.extend(lines_patched);
+    lock_with_every_test(scan, lines);
+    Ok(())
+}
+
+/// The workspaces above `dir`: each directory at or above it whose `package.json` lists
+/// `workspaces` (npm, yarn: a list, or `{"packages": […]}`) or that holds a
+/// `pnpm-workspace.yaml` (its `packages:` list), with the patterns listed.
+fn js_workspaces(
+    repo: &Repo,
+    content: &Content<'_>,
+    dir: &str,
+) -> Result<Vec<(String, Vec<String>)>> {
+    let mut out = Vec::new();
+    for at in dirs_up(dir) {
+        let join = |f: &str| {
+            if at.is_empty() {
+                f.to_owned()
+            } else {
+                format!("{at}/{f}")
+            }
+        };
+        let mut patterns: Vec<String> = Vec::new();
+        if let Some(text) = content.read(repo, &join("package.json"))?
+            && let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
+            && let Some(ws) = value.get("workspaces")
+        {
+            let list = ws.get("packages").unwrap_or(ws);
+            patterns.extend(
+                list.as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(serde_json::Value::as_str)
+                    .map(str::to_owned),
+            );
+        }
+        if let Some(text) = content.read(repo, &join("pnpm-workspace.yaml"))? {
+            let mut in_packages = false;
+            for line in text.lines() {
+                let l = line.split(" #").next().unwrap_or(line).trim_end();
+                if !l.starts_with([' ', '\t', '-']) && !l.is_empty() {
+                    in_packages = l.trim() == "packages:";
+                    continue;
+                }
+                if in_packages && let Some(item) = l.trim().strip_prefix('-') {
+                    patterns.push(item.trim().trim_matches(['\'', '"']).to_owned());
+                }
+            }
+        }
+        if !patterns.is_empty() {
+            out.push((at.to_owned(), patterns));
+        }
+    }
+    Ok(out)
+}
+
+/// The `package.json` of each workspace package of the workspace at `root` whose directory
+/// `patterns` match (`packages/*`, `apps/**`, a `!` pattern leaving some out), outside
+/// `node_modules`.
+fn js_workspace_manifests(
+    repo: &Repo,
+    content: &Content<'_>,
+    root: &str,
+    patterns: &[String],
+) -> Result<Vec<String>> {
+    let matcher = |g: &str| {
+        globset::GlobBuilder::new(g.trim_start_matches("./").trim_end_matches('/'))
+            .literal_separator(true)
+            .build()
+            .ok()
+            .map(|g| g.compile_matcher())
+    };
+    let (excluded, included): (Vec<&String>, Vec<&String>) =
+        patterns.iter().partition(|p| p.starts_with('!'));
+    let excluded: Vec<_> = excluded.iter().filter_map(|p| matcher(&p[1..])).collect();
+    let mut out = BTreeSet::new();
+    for pattern in included {
+        let Some(m) = matcher(pattern) else {
+            continue;
+        };
+        // Only below the part written out before the first wildcard.
+        let written: Vec<&str> = pattern
+            .trim_start_matches("./")
+            .split('/')
+            .take_while(|p| !p.contains(['*', '?', '[', '{']))
+            .collect();
+        let below = relative_path(&format!("{root}/"), &written.join("/"));
+        for f in content.list_tree(repo, &below)? {
+            let Some(package_dir) = f.strip_suffix("/package.json") else {
+                continue;
+            };
+            if package_dir.split('/').any(|p| p == "node_modules") {
+                continue;
+            }
+            let rel = package_dir
+                .strip_prefix(root)
+                .unwrap_or(package_dir)
+                .trim_start_matches('/');
+            if m.is_match(rel) && !excluded.iter().any(|x| x.is_match(rel)) {
+                out.insert(f);
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
 /// The packages that run JavaScript/TypeScript tests or provide their assertions.
 const JS_TEST_PACKAGES: &[&str] = &[
     "ava",
@@ -4096,6 +4312,54 @@ fn runner_file(
     Ok(None)
 }
 
+/// A data file of the repository a runner configuration string names, from `pkg_dir`, that
+/// the runner loads as configuration: a JSON (or YAML) file a JavaScript configuration
+/// `require`s or imports and spreads into its own (`require('./config/jest.base.json')`),
+/// Jest's `preset` (`./config/jest-preset.json`, or without its `.json`), mocha's `extends`.
+fn runner_data_file(
+    repo: &Repo,
+    content: &Content<'_>,
+    pkg_dir: &str,
+    s: &str,
+) -> Result<Option<(String, String)>> {
+    let n = s.replace("<rootDir>/", "./");
+    if !(n.starts_with("./") || n.starts_with("../") || n.contains('/') || n.contains('.'))
+        || n.contains(['*', ' ', '\n'])
+        || n.starts_with('/')
+        || n.contains("://")
+    {
+        return Ok(None);
+    }
+    let data = |f: &str| {
+        Path::new(f).extension().is_some_and(|e| {
+            matches!(
+                e.to_ascii_lowercase().to_str(),
+                Some("json" | "json5" | "jsonc" | "yml" | "yaml")
+            )
+        })
+    };
+    let at = relative_path(&format!("{pkg_dir}/"), &n);
+    let candidates = if data(&at) {
+        vec![at]
+    } else if n.starts_with('.') {
+        // Jest looks a relative preset up with `.json` added.
+        vec![format!("{at}.json")]
+    } else {
+        Vec::new()
+    };
+    for c in candidates {
+        // `package.json` is read by its runner keys above.
+        let name = c.rsplit_once('/').map_or(c.as_str(), |(_, n)| n);
+        if name == "package.json" || c.split('/').any(|p| p == "node_modules") {
+            continue;
+        }
+        if let Some(text) = content.read(repo, &c)? {
+            return Ok(Some((c, text)));
+        }
+    }
+    Ok(None)
+}
+
 /// JavaScript/TypeScript: the stored snapshots a test's `toMatchSnapshot()` compares with are
 /// its expected values. Each entry of the file's `__snapshots__/NAME.snap` (Jest's and
 /// Vitest's) whose name is the test's (its suites' titles and its own, joined by a space or
@@ -4145,6 +4409,309 @@ fn add_js_snapshots(
         })
     });
     Ok(())
+}
+
+/// JavaScript/TypeScript: AVA compares a test's `t.snapshot(…)` with the file it stores for
+/// the test file (`NAME.snap`, read whole; the `NAME.md` beside it is a report AVA writes and
+/// never reads), and `ava -u` rewrites it to what a broken build returns: the file is locked
+/// by its digest (`hook golden (in tests/snapshots/pay.test.js.snap): sha256:…`) with each
+/// test of an AVA file that snapshots, in its body or through a helper or macro of its file.
+/// Rewriting it or deleting it (AVA records it afresh outside CI) is `rebound`. Where AVA
+/// keeps it: its `snapshotDir` when set (the path of the test's directory below the project
+/// kept under it), else `__snapshots__` beside a test inside `__tests__`, `snapshots` beside
+/// one inside `test` or `tests`, or beside the test file. A `snapshotDir` an AVA
+/// configuration file computes is not read: every `NAME.snap` of the project is locked then.
+fn add_ava_snapshots(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    if !js_import_specifiers(scan).iter().any(|m| m == "ava") {
+        return Ok(());
+    }
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    let snapshots = |text: &str| text.contains(".snapshot(");
+    if !snapshots(&src) {
+        return Ok(());
+    }
+    // The tests that snapshot: in their own text, or through the functions of the file they
+    // reach (a macro is named in the test's call, a helper in its body).
+    let snapshotting_functions: BTreeSet<&str> = {
+        let mut found: BTreeSet<&str> = scan
+            .functions
+            .iter()
+            .filter(|f| snapshots(&f.text))
+            .map(|f| f.name.as_str())
+            .collect();
+        loop {
+            let more: Vec<&str> = scan
+                .functions
+                .iter()
+                .filter(|f| {
+                    !found.contains(f.name.as_str())
+                        && f.uses.iter().any(|u| found.contains(u.as_str()))
+                })
+                .map(|f| f.name.as_str())
+                .collect();
+            if more.is_empty() {
+                break found;
+            }
+            found.extend(more);
+        }
+    };
+    let snapshotting: Vec<usize> = scan
+        .tests
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            src.get(t.start_byte..t.end_byte).is_some_and(snapshots)
+                || t.used
+                    .iter()
+                    .chain(&t.envelope_used)
+                    .chain(&t.reads)
+                    .any(|n| snapshotting_functions.contains(n.as_str()))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if snapshotting.is_empty() {
+        return Ok(());
+    }
+    let test_dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
+    let (project, package) = match nearest_file(repo, content, test_dir, "package.json")? {
+        Some((at, _, text)) => (at, Some(text)),
+        None => (String::new(), None),
+    };
+    let below_project = test_dir
+        .strip_prefix(project.as_str())
+        .unwrap_or(test_dir)
+        .trim_start_matches('/');
+    let join = |d: &str, f: &str| {
+        if d.is_empty() {
+            f.to_owned()
+        } else {
+            format!("{d}/{f}")
+        }
+    };
+    // `snapshotDir` as `package.json`'s `ava` key or an AVA configuration file writes it;
+    // `Err(())` when a configuration file names it otherwise than as a string literal.
+    let mut snapshot_dir: Result<Option<String>, ()> = Ok(package
+        .as_deref()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .and_then(|v| {
+            v.get("ava")?
+                .get("snapshotDir")?
+                .as_str()
+                .map(str::to_owned)
+        }));
+    for file in content.list_dir(repo, &project)? {
+        let n = file.rsplit_once('/').map_or(file.as_str(), |(_, n)| n);
+        if !n.starts_with("ava.config.") {
+            continue;
+        }
+        let Some(text) = content.read(repo, &file)? else {
+            continue;
+        };
+        if let Some((_, rest)) = text.split_once("snapshotDir") {
+            let rest = rest
+                .trim_start()
+                .trim_start_matches(['\'', '"'])
+                .trim_start();
+            let literal = rest.strip_prefix(':').map(str::trim_start).and_then(|r| {
+                let q = r.chars().next().filter(|c| matches!(c, '\'' | '"' | '`'))?;
+                let (value, _) = r[1..].split_once(q)?;
+                (!value.contains("${")).then(|| value.to_owned())
+            });
+            snapshot_dir = literal.map(Some).ok_or(());
+        }
+    }
+    let files: Vec<String> = match snapshot_dir {
+        Ok(Some(fixed)) => {
+            let fixed = relative_path(&format!("{project}/"), &fixed);
+            vec![join(&join(&fixed, below_project), &format!("{name}.snap"))]
+        }
+        Ok(None) => {
+            let parts: Vec<&str> = below_project.split('/').collect();
+            let dir = if parts.contains(&"__tests__") {
+                join(test_dir, "__snapshots__")
+            } else if parts.contains(&"test") || parts.contains(&"tests") {
+                join(test_dir, "snapshots")
+            } else {
+                test_dir.to_owned()
+            };
+            vec![join(&dir, &format!("{name}.snap"))]
+        }
+        Err(()) => content
+            .list_tree(repo, &project)?
+            .into_iter()
+            .filter(|f| {
+                f.rsplit_once('/').map_or(f.as_str(), |(_, n)| n) == format!("{name}.snap")
+                    && !f.split('/').any(|p| p == "node_modules")
+            })
+            .collect(),
+    };
+    let mut lines = Vec::new();
+    for f in files {
+        lines.extend(golden_line(repo, content, &f)?);
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    for i in snapshotting {
+        let t = &mut scan.tests[i];
+        t.envelope_bindings.extend(lines.iter().cloned());
+        t.envelope_bindings.sort();
+        t.envelope_bindings.dedup();
+    }
+    Ok(())
+}
+
+/// JavaScript/TypeScript: Vitest's `toMatchFileSnapshot(path)` compares with the whole file
+/// at `path` (from the test file's directory), which `vitest -u` rewrites and a run outside
+/// CI writes afresh when it is gone: the file is locked by its digest (`hook golden (in
+/// tests/__snapshots__/receipt.txt): sha256:…`) with each test that calls it, in its body or
+/// through a helper of its file it calls. A path written otherwise than as one string is read
+/// for its written directory (`` `./__snapshots__/${name}.txt` ``: each file below
+/// `tests/__snapshots__/` is locked), and one with no written start (a name, a call) locks
+/// each file below the test file's directory that is not a script.
+fn add_js_file_snapshots(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    const CALL: &str = "toMatchFileSnapshot(";
+    let Some(src) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    if !src.contains(CALL) {
+        return Ok(());
+    }
+    let dir = dir_prefix(path);
+    // What each text's calls compare with: a file, or a directory whose files may be it.
+    let targets = |text: &str| -> Vec<FileSnapshotTarget> {
+        text.match_indices(CALL)
+            .map(|(i, _)| file_snapshot_target(dir, &text[i + CALL.len()..]))
+            .collect()
+    };
+    // The functions of the file that call it, and those that reach them.
+    let mut reached: BTreeMap<&str, Vec<FileSnapshotTarget>> = scan
+        .functions
+        .iter()
+        .filter(|f| f.text.contains(CALL))
+        .map(|f| (f.name.as_str(), targets(&f.text)))
+        .collect();
+    loop {
+        let more: Vec<(&str, Vec<FileSnapshotTarget>)> = scan
+            .functions
+            .iter()
+            .filter(|f| !reached.contains_key(f.name.as_str()))
+            .filter_map(|f| {
+                let through: Vec<FileSnapshotTarget> = f
+                    .uses
+                    .iter()
+                    .filter_map(|u| reached.get(u.as_str()))
+                    .flatten()
+                    .cloned()
+                    .collect();
+                (!through.is_empty()).then_some((f.name.as_str(), through))
+            })
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        reached.extend(more);
+    }
+    let mut read: BTreeMap<FileSnapshotTarget, Vec<String>> = BTreeMap::new();
+    for t in &mut scan.tests {
+        let mut wanted = src
+            .get(t.start_byte..t.end_byte)
+            .map(&targets)
+            .unwrap_or_default();
+        for n in t.used.iter().chain(&t.envelope_used).chain(&t.reads) {
+            wanted.extend(reached.get(n.as_str()).into_iter().flatten().cloned());
+        }
+        if wanted.is_empty() {
+            continue;
+        }
+        for target in wanted {
+            if !read.contains_key(&target) {
+                let mut lines = Vec::new();
+                match &target {
+                    FileSnapshotTarget::File(f) => lines.extend(golden_line(repo, content, f)?),
+                    FileSnapshotTarget::Below(d) => {
+                        for f in content.list_tree(repo, d)? {
+                            let script = Path::new(&f).extension().is_some_and(|e| {
+                                matches!(
+                                    e.to_str(),
+                                    Some(
+                                        "js" | "cjs" | "mjs" | "ts" | "cts" | "mts" | "jsx" | "tsx"
+                                    )
+                                )
+                            });
+                            let installed = f.split('/').any(|p| p == "node_modules");
+                            if !script && !installed {
+                                lines.extend(golden_line(repo, content, &f)?);
+                            }
+                        }
+                    }
+                }
+                read.insert(target.clone(), lines);
+            }
+            t.envelope_bindings.extend(read[&target].iter().cloned());
+        }
+        t.envelope_bindings.sort();
+        t.envelope_bindings.dedup();
+    }
+    Ok(())
+}
+
+/// What a `toMatchFileSnapshot(…)` call compares with, read from its arguments.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum FileSnapshotTarget {
+    /// The file a single string names.
+    File(String),
+    /// Some file below this directory (the path is computed).
+    Below(String),
+}
+
+/// The target of a `toMatchFileSnapshot(` call whose arguments start `args`, from the test
+/// file's directory `dir` (`tests/`): a plain string (`'./__snapshots__/receipt.txt'`)
+/// names its file; a path computed after a written start (`` `./out/${name}.txt` ``,
+/// `'./out/' + name`) is the directory that start writes out, and one with no written start
+/// the test file's directory.
+fn file_snapshot_target(dir: &str, args: &str) -> FileSnapshotTarget {
+    let args = args.trim_start();
+    let own_dir = || FileSnapshotTarget::Below(relative_path(dir, "."));
+    let Some(q) = args
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\'' | '"' | '`'))
+    else {
+        return own_dir();
+    };
+    let Some((literal, rest)) = args[1..].split_once(q) else {
+        return own_dir();
+    };
+    let (written, computed) = match literal.split_once("${") {
+        Some((start, _)) => (start, true),
+        None => (literal, !rest.trim_start().starts_with([')', ','])),
+    };
+    if !computed && !written.contains('\\') && !written.is_empty() {
+        return FileSnapshotTarget::File(relative_path(dir, written));
+    }
+    let written_dir = written.rsplit_once('/').map_or("", |(d, _)| d);
+    FileSnapshotTarget::Below(relative_path(
+        dir,
+        if written_dir.is_empty() {
+            "."
+        } else {
+            written_dir
+        },
+    ))
 }
 
 /// Whether a Jest or Vitest snapshot file holds nothing but comments and entries

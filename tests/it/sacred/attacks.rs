@@ -356,3 +356,14 @@ fn the_thirteenth_attacks_are_refused() {
 fn the_fourteenth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("fourteenth_attacks", 19);
 }
+
+/// The fifteenth round, each confirmed with the real runner: an AVA snapshot file rewritten
+/// by `ava -u` from a broken implementation, or deleted (AVA records it afresh); the file a
+/// Vitest `toMatchFileSnapshot` compares with, rewritten by `vitest -u` or deleted; a JSON
+/// file a runner configuration loads (spread into `jest.config.js`, a Jest `preset`, mocha's
+/// `extends`) changed to map the code under test to a copy or to run other tests; a
+/// workspace package a test imports by its bare name with its `main` repointed to a fake.
+#[test]
+fn the_fifteenth_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("fifteenth_attacks", 8);
+}

@@ -1237,3 +1237,204 @@ refuses!(
     "rebound",
     "ts:tests/refunds.test.ts::is exact"
 );
+
+const AVA_FILE: &str = "tests/billing/pay.test.js";
+const AVA_RECEIPT_ID: &str = "js:tests/billing/pay.test.js::receipt";
+const AVA_SNAP: &str = "tests/billing/snapshots/pay.test.js.snap";
+const AVA_REPORT: &str = "tests/billing/snapshots/pay.test.js.md";
+const AVA_TESTS: &str = "import test from 'ava';\nimport {receipt, total} from '../../src/pay.js';\n\nconst check = (t, items) => t.snapshot(receipt(items));\n\ntest('receipt', t => {\n  t.snapshot(receipt([{price: 3, qty: 2}]));\n});\n\ntest('receipt through a helper', t => {\n  check(t, [{price: 4, qty: 1}]);\n});\n\ntest('total', t => {\n  t.is(total([{price: 3, qty: 2}]), 6);\n});\n";
+// AVA's `.snap` is binary (compressed); the check reads only its digest.
+const AVA_SNAP_V1: &str = "AVA Snapshot v3\nfirst recording\n";
+const AVA_MD: &str = "# Snapshot report for `tests/billing/pay.test.js`\n\n## receipt\n";
+
+/// The files of an AVA project with the snapshot file at `snap`.
+fn ava_project<'a>(tests: &'a str, snap: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"type\": \"module\", \"ava\": {\"files\": [\"tests/**/*.test.js\"]}}\n",
+        ),
+        (AVA_FILE, tests),
+        (snap, AVA_SNAP_V1),
+    ]
+}
+
+// AVA compares `t.snapshot(…)` with the `.snap` file stored for the test file: `ava -u`
+// rewriting it from a broken build, or deleting it (AVA records it afresh outside CI), is
+// refused for the tests that snapshot, in their body or through a helper of the file.
+#[test]
+fn js_rewriting_or_deleting_an_ava_snapshot_file_is_refused() {
+    let files = ava_project(AVA_TESTS, AVA_SNAP);
+    for id in [
+        AVA_RECEIPT_ID,
+        "js:tests/billing/pay.test.js::receipt through a helper",
+    ] {
+        let l = super::locked(&files);
+        l.edit(AVA_SNAP, AVA_SNAP_V1, &[("first", "second")]);
+        l.assert_refused("rebound", id);
+    }
+    let l = super::locked(&files);
+    std::fs::remove_file(l.repo.path(AVA_SNAP)).expect("remove");
+    l.assert_refused("rebound", AVA_RECEIPT_ID);
+}
+
+// The report AVA writes beside it (`.md`) is never read by AVA: it may change. A test that
+// does not snapshot is not locked with the file: in a file whose tests do not snapshot, a
+// stale snapshot file may change too.
+#[test]
+fn js_an_ava_snapshot_report_or_the_snapshots_of_tests_that_do_not_snapshot_may_change() {
+    let mut files = ava_project(AVA_TESTS, AVA_SNAP);
+    files.push((AVA_REPORT, AVA_MD));
+    let l = super::locked(&files);
+    l.edit(
+        AVA_REPORT,
+        AVA_MD,
+        &[("## receipt", "## receipt\n\nrewritten")],
+    );
+    // With the test file touched, so that its tests are compared.
+    l.edit(
+        AVA_FILE,
+        AVA_TESTS,
+        &[("test('total'", "// Totals.\ntest('total'")],
+    );
+    l.assert_passes_checked();
+    let only_total = "import test from 'ava';\nimport {total} from '../../src/pay.js';\n\ntest('total', t => {\n  t.is(total([{price: 3, qty: 2}]), 6);\n});\n";
+    let l = super::locked(&ava_project(only_total, AVA_SNAP));
+    l.edit(AVA_SNAP, AVA_SNAP_V1, &[("first", "second")]);
+    l.edit(
+        AVA_FILE,
+        only_total,
+        &[("test('total'", "// Totals.\ntest('total'")],
+    );
+    l.assert_passes_checked();
+    let l = super::locked(&ava_project(AVA_TESTS, AVA_SNAP));
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    let total = lock
+        .split("\ntest ")
+        .find(|t| t.starts_with("js:tests/billing/pay.test.js::total\n"))
+        .expect("total is locked");
+    assert!(!total.contains("pay.test.js.snap"), "{total}");
+}
+
+// Where AVA keeps the file: `__snapshots__` beside a test inside `__tests__`, and under a
+// `snapshotDir` of its configuration (the test's directory kept below it).
+#[test]
+fn js_an_ava_snapshot_file_is_found_where_ava_keeps_it() {
+    let under_tests = "tests/billing/__tests__/pay.test.js";
+    let tests = AVA_TESTS.replace("'../../src/pay.js'", "'../../../src/pay.js'");
+    let snap = "tests/billing/__tests__/__snapshots__/pay.test.js.snap";
+    let mut files = ava_project(&tests, snap);
+    files[1].0 = under_tests;
+    let l = super::locked(&files);
+    l.edit(snap, AVA_SNAP_V1, &[("first", "second")]);
+    l.assert_refused("rebound", "js:tests/billing/__tests__/pay.test.js::receipt");
+    for config in [
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"type\": \"module\", \"ava\": {\"snapshotDir\": \"stored\"}}\n",
+        ),
+        (
+            "ava.config.js",
+            "export default {\n  snapshotDir: 'stored',\n};\n",
+        ),
+        (
+            "ava.config.js",
+            "export default {\n  snapshotDir: process.env.SNAPSHOTS ?? 'stored',\n};\n",
+        ),
+    ] {
+        let snap = "stored/tests/billing/pay.test.js.snap";
+        let mut files = ava_project(AVA_TESTS, snap);
+        if config.0 == "package.json" {
+            files[0] = config;
+        } else {
+            files.push(config);
+        }
+        let l = super::locked(&files);
+        l.edit(snap, AVA_SNAP_V1, &[("first", "second")]);
+        l.assert_refused("rebound", AVA_RECEIPT_ID);
+    }
+}
+
+const FILE_SNAPSHOT_TESTS: &str = "import {test, expect} from 'vitest';\nimport {receipt, total} from '../../src/pay.js';\n\nconst check = async (value) => {\n  await expect(value).toMatchFileSnapshot('./__snapshots__/checked.txt');\n};\n\ntest('receipt', async () => {\n  await expect(receipt([{price: 3, qty: 2}])).toMatchFileSnapshot('./__snapshots__/receipt.txt');\n});\n\ntest('receipt through a helper', async () => {\n  await check(receipt([{price: 4, qty: 1}]));\n});\n\ntest('named receipt', async () => {\n  const name = 'named';\n  await expect(receipt([])).toMatchFileSnapshot(`./__snapshots__/out/${name}.txt`);\n});\n\ntest('total', async () => {\n  expect(total([{price: 3, qty: 2}])).toBe(6);\n  await expect(total([])).toMatchFileSnapshot('./__snapshots__/total.txt');\n});\n";
+
+/// The files of a Vitest project whose tests compare with whole files.
+fn file_snapshot_project(tests: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("tests/billing/pay.test.js", tests),
+        (
+            "tests/billing/__snapshots__/receipt.txt",
+            "2 x 3\ntotal 6\n",
+        ),
+        (
+            "tests/billing/__snapshots__/checked.txt",
+            "1 x 4\ntotal 4\n",
+        ),
+        ("tests/billing/__snapshots__/out/named.txt", "total 0\n"),
+        ("tests/billing/__snapshots__/total.txt", "0"),
+    ]
+}
+
+// Vitest's `toMatchFileSnapshot(path)` compares with the file at `path`: `vitest -u`
+// rewriting it from a broken build, or deleting it (a run outside CI writes it afresh), is
+// refused for the test that calls it, in its body or through a helper; a path computed
+// after a written directory locks the files below that directory.
+#[test]
+fn js_rewriting_or_deleting_a_vitest_file_snapshot_is_refused() {
+    let files = file_snapshot_project(FILE_SNAPSHOT_TESTS);
+    for (file, from, to, id) in [
+        (
+            "tests/billing/__snapshots__/receipt.txt",
+            "2 x 3\ntotal 6\n",
+            "2 x 3\ntotal 7\n",
+            "receipt",
+        ),
+        (
+            "tests/billing/__snapshots__/checked.txt",
+            "1 x 4\ntotal 4\n",
+            "1 x 4\ntotal 5\n",
+            "receipt through a helper",
+        ),
+        (
+            "tests/billing/__snapshots__/out/named.txt",
+            "total 0\n",
+            "total 1\n",
+            "named receipt",
+        ),
+    ] {
+        let id = format!("js:tests/billing/pay.test.js::{id}");
+        let l = super::locked(&files);
+        l.edit(file, from, &[(from, to)]);
+        l.assert_refused("rebound", &id);
+        let l = super::locked(&files);
+        std::fs::remove_file(l.repo.path(file)).expect("remove");
+        l.assert_refused("rebound", &id);
+    }
+}
+
+// Another test's file snapshot may change: only the test that compares with a file is
+// locked with it.
+#[test]
+fn js_another_tests_vitest_file_snapshot_may_change() {
+    let only_receipt = FILE_SNAPSHOT_TESTS.replace(
+        "test('total', async",
+        "// gatekeeper:sacred\ntest('total', async",
+    );
+    let mut files = file_snapshot_project(&only_receipt);
+    files.push(("gatekeeper.yml", "sacred:\n  paths: [\"tests/none/**\"]\n"));
+    let l = super::locked(&files);
+    l.assert_locked("js:tests/billing/pay.test.js::total");
+    l.edit(
+        "tests/billing/__snapshots__/receipt.txt",
+        "2 x 3\ntotal 6\n",
+        &[("total 6", "total 7")],
+    );
+    l.edit(
+        "tests/billing/pay.test.js",
+        &only_receipt,
+        &[(
+            "test('receipt', async",
+            "// Receipts.\ntest('receipt', async",
+        )],
+    );
+    l.assert_passes_checked();
+}

@@ -1452,3 +1452,163 @@ fn js_a_helper_of_a_default_exported_object_is_locked() {
     );
     l.assert_passes();
 }
+
+// A JSON file a runner configuration loads is configuration too: spread into
+// `jest.config.js` by `require`, Jest's `preset` in `package.json` (with or without its
+// `.json`), mocha's `extends`. A change to it (a `moduleNameMapper` answering the import of
+// the code under test with a copy) is refused, and so is a change to a setup file it names
+// in turn; a JSON file no configuration names may change.
+#[test]
+fn js_a_json_file_a_runner_configuration_loads_is_locked() {
+    let base = "{\n  \"testEnvironment\": \"node\"\n}\n";
+    let mapped = "{\n  \"testEnvironment\": \"node\",\n  \"moduleNameMapper\": {\"/billing\\\\.js$\": \"<rootDir>/config/billing.js\"}\n}\n";
+    let setups = [
+        (
+            "jest.config.js",
+            "module.exports = { ...require('./config/jest.base.json') };\n",
+            "config/jest.base.json",
+        ),
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"jest\": {\"preset\": \"./config/jest-preset.json\"}}\n",
+            "config/jest-preset.json",
+        ),
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"jest\": {\"preset\": \"./config/jest-preset\"}}\n",
+            "config/jest-preset.json",
+        ),
+        (
+            ".mocharc.json",
+            "{\"extends\": \"./config/mocha.base.json\"}\n",
+            "config/mocha.base.json",
+        ),
+    ];
+    for (config, text, loaded) in setups {
+        let files = [
+            (PATH, TEST),
+            ("billing.js", BILLING),
+            (config, text),
+            (loaded, base),
+            ("config/other.json", base),
+        ];
+        let l = super::locked(&files);
+        l.edit(loaded, base, &[(base, mapped)]);
+        l.assert_refused("rebound", ID);
+        let l = super::locked(&files);
+        l.edit("config/other.json", base, &[(base, mapped)]);
+        l.edit(
+            PATH,
+            TEST,
+            &[("\ntest('total'", "\n// Totals.\ntest('total'")],
+        );
+        l.assert_passes_checked();
+    }
+    // What the loaded file names is read in turn: its setup file.
+    let names_setup = "{\n  \"setupFiles\": [\"<rootDir>/config/setup.js\"]\n}\n";
+    let setup = "globalThis.ready = true;\n";
+    let files = [
+        (PATH, TEST),
+        ("billing.js", BILLING),
+        (
+            "jest.config.js",
+            "module.exports = { ...require('./config/jest.base.json') };\n",
+        ),
+        ("config/jest.base.json", names_setup),
+        ("config/setup.js", setup),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        "config/setup.js",
+        setup,
+        &[(setup, "require('../billing.js').total = () => 6;\n")],
+    );
+    l.assert_refused("rebound", ID);
+}
+
+const WORKSPACE_TEST: &str = "const test = require('ava');\nconst billing = require('@shop/billing');\n\ntest('total', (t) => {\n  t.is(billing.total([1, 2, 3]), 6);\n});\n";
+const WORKSPACE_BILLING: &str = "{\n  \"name\": \"@shop/billing\",\n  \"version\": \"1.0.0\",\n  \"main\": \"src/index.js\"\n}\n";
+const WORKSPACE_OTHER: &str =
+    "{\n  \"name\": \"@shop/other\",\n  \"version\": \"1.0.0\",\n  \"main\": \"index.js\"\n}\n";
+
+/// A workspace (npm's and yarn's `workspaces`, or pnpm's `pnpm-workspace.yaml`) whose
+/// `@shop/billing` the test imports by its bare name.
+fn workspace(root: (&'static str, &'static str)) -> Vec<(&'static str, &'static str)> {
+    vec![
+        root,
+        (PATH, WORKSPACE_TEST),
+        ("packages/billing/package.json", WORKSPACE_BILLING),
+        ("packages/billing/src/index.js", BILLING),
+        ("packages/other/package.json", WORKSPACE_OTHER),
+        ("packages/other/index.js", BILLING),
+    ]
+}
+
+// A test that imports a package of its workspace by its bare name loads the file that
+// package's `package.json` names: repointing its `main` to a fake, or its `exports`, `type`
+// or `module`, is refused, and so is a patch the entry file makes at its top. Its version or
+// scripts may change, and so may another package's entry.
+#[test]
+fn js_a_workspace_package_imported_by_name_is_locked_with_its_entry() {
+    for root in [
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"private\": true, \"workspaces\": [\"packages/*\"]}\n",
+        ),
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"private\": true, \"workspaces\": {\"packages\": [\"packages/**\"]}}\n",
+        ),
+        (
+            "pnpm-workspace.yaml",
+            "packages:\n  - 'packages/*'\n  - '!packages/legacy'\n",
+        ),
+    ] {
+        let files = workspace(root);
+        for to in [
+            "\"main\": \"fake.js\"",
+            "\"main\": \"src/index.js\",\n  \"exports\": \"./fake.js\"",
+            "\"main\": \"src/index.js\",\n  \"type\": \"module\"",
+        ] {
+            let l = super::locked(&files);
+            l.edit(
+                "packages/billing/package.json",
+                WORKSPACE_BILLING,
+                &[("\"main\": \"src/index.js\"", to)],
+            );
+            l.repo
+                .write("packages/billing/fake.js", "exports.total = () => 6;\n");
+            l.assert_refused("rebound", ID);
+        }
+        let l = super::locked(&files);
+        l.edit(
+            "packages/billing/src/index.js",
+            BILLING,
+            &[(
+                "exports.total",
+                "Array.prototype.reduce = function () { return 6; };\nexports.total",
+            )],
+        );
+        l.assert_refused("rebound", ID);
+        let l = super::locked(&files);
+        l.edit(
+            "packages/billing/package.json",
+            WORKSPACE_BILLING,
+            &[(
+                "\"version\": \"1.0.0\"",
+                "\"version\": \"1.0.1\",\n  \"scripts\": {\"build\": \"tsc\"}",
+            )],
+        );
+        l.edit(
+            "packages/other/package.json",
+            WORKSPACE_OTHER,
+            &[("\"main\": \"index.js\"", "\"main\": \"lib/index.js\"")],
+        );
+        l.edit(
+            PATH,
+            WORKSPACE_TEST,
+            &[("\ntest('total'", "\n// Totals.\ntest('total'")],
+        );
+        l.assert_passes_checked();
+    }
+}

@@ -16,18 +16,16 @@ pub struct Locked {
 pub const CONFIG: &str = "sacred:\n  paths: [\"tests/billing/**\"]\n";
 
 /// The files under `dir`, by their path relative to it, sorted.
-fn fixture_files(dir: &std::path::Path) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+fn fixture_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.expect("fixture readable"))
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).expect("under dir");
             let rel = rel.to_string_lossy().replace('\\', "/");
-            (
-                rel,
-                std::fs::read_to_string(e.path()).expect("utf-8 fixture"),
-            )
+            // As bytes: some stored expected values are binary (AVA's `.snap`).
+            (rel, std::fs::read(e.path()).expect("fixture readable"))
         })
         .collect();
     files.sort();
@@ -54,11 +52,11 @@ pub fn assert_attack_fixtures_refused(sub: &str, min: usize) {
         let after = fixture_files(&dir.join("after"));
         assert_ne!(before, after, "{what}");
         let id = std::fs::read_to_string(dir.join("refused")).expect("refused");
-        let files: Vec<(&str, &str)> = before
+        let files: Vec<(&str, &[u8])> = before
             .iter()
-            .map(|(p, c)| (p.as_str(), c.as_str()))
+            .map(|(p, c)| (p.as_str(), c.as_slice()))
             .collect();
-        let l = locked(&files);
+        let l = locked_bytes(&files);
         for (path, _) in &before {
             if !after.iter().any(|(p, _)| p == path) {
                 std::fs::remove_file(l.repo.path(path)).expect("remove");
@@ -107,6 +105,12 @@ pub fn assert_helper_edits_refused(
 
 /// Commits `files` and `gatekeeper.yml`, locks, and commits the lock.
 pub fn locked(files: &[(&str, &str)]) -> Locked {
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(p, c)| (*p, c.as_bytes())).collect();
+    locked_bytes(&files)
+}
+
+/// [`locked`], with files of any content (binary ones among them).
+pub fn locked_bytes(files: &[(&str, &[u8])]) -> Locked {
     let sandbox = Sandbox::new();
     let repo = sandbox.repo("r");
     repo.write("gatekeeper.yml", CONFIG);
