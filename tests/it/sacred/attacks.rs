@@ -354,3 +354,14 @@ fn the_thirteenth_attacks_are_refused() {
 fn the_fourteenth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("fourteenth_attacks", 19);
 }
+
+/// The fifteenth round, each confirmed with the real runner (`go test`): a Go package of the
+/// tests' own code that the test file imports (`internal/testutil`), whose `func init()` sets
+/// a variable of the code under test or appends a `-test.run` filter to `os.Args` (the
+/// locked test, or its subtests, then never run), a new package the test file imports only
+/// for its `init` (`import _ …`), a package testutil imports so in turn, and a testutil
+/// package-level `var` whose value calls a function that sets the code under test's variable.
+#[test]
+fn the_fifteenth_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("fifteenth_attacks", 5);
+}
