@@ -8694,9 +8694,10 @@ fn lines_new_since_base(
 /// A changed module that is not the tests' own code (`test_support`, a runner's
 /// configuration) and now reaches the test runner where its base revision did not
 /// (`lang::runner_reaches`: `require('vitest')` and a `beforeEach` in the code under test,
-/// `import _pytest`, `gc.get_objects()`): it can register a hook, mark a failed test passed
-/// or reach the report writer from a function the tests call, with every test untouched, so
-/// every locked test of its language is `rebound`.
+/// `import _pytest`, `gc.get_objects()`, Go's `os.Args = append(os.Args, "-test.run=…")`):
+/// it can register a hook, mark a failed test passed, reach the report writer from a
+/// function the tests call or keep a test from running, with every test untouched, so every
+/// locked test of its language is `rebound`.
 fn code_under_test_reaching_the_runner(
     repo: &Repo,
     lock: &SacredLock,
@@ -8712,7 +8713,8 @@ fn code_under_test_reaching_the_runner(
     for p in changed {
         let p = p.to_string_lossy();
         let name = p.rsplit_once('/').map_or(p.as_ref(), |(_, n)| n);
-        let Some(lang) = lang::Lang::of_path(&p).filter(|l| *l == lang::Lang::Python || l.is_js())
+        let Some(lang) = lang::Lang::of_path(&p)
+            .filter(|l| *l == lang::Lang::Python || *l == lang::Lang::Go || l.is_js())
         else {
             continue;
         };
@@ -8723,11 +8725,19 @@ fn code_under_test_reaching_the_runner(
         {
             continue;
         }
-        let python = lang == lang::Lang::Python;
-        if !lock.tests.values().any(|t| {
-            lang::Lang::of_path(&t.file)
-                .is_some_and(|l| (l == lang::Lang::Python) == python && (python || l.is_js()))
-        }) {
+        // Tests of the same kind: Python, JavaScript/TypeScript, or Go.
+        let same = |l: lang::Lang| {
+            if lang == lang::Lang::Python || lang == lang::Lang::Go {
+                l == lang
+            } else {
+                l.is_js()
+            }
+        };
+        if !lock
+            .tests
+            .values()
+            .any(|t| lang::Lang::of_path(&t.file).is_some_and(same))
+        {
             continue;
         }
         let new_lines = lines_new_since_base(repo, new, base, &p, |text| {
@@ -8736,15 +8746,11 @@ fn code_under_test_reaching_the_runner(
         if new_lines.is_empty() {
             continue;
         }
-        for t in lock.tests.values().filter(|t| {
-            lang::Lang::of_path(&t.file).is_some_and(|l| {
-                if python {
-                    l == lang::Lang::Python
-                } else {
-                    l.is_js()
-                }
-            })
-        }) {
+        for t in lock
+            .tests
+            .values()
+            .filter(|t| lang::Lang::of_path(&t.file).is_some_and(same))
+        {
             out.push(Finding {
                 test_id: t.id.clone(),
                 rule: Rule::Rebound,

@@ -561,16 +561,25 @@ pub fn loaded_modules(path: &str, src: &str) -> Result<Option<Vec<String>>> {
     Ok(Some(out))
 }
 
-/// Where the Python or JavaScript/TypeScript module `path`, not the tests' own code,
-/// reaches the test runner (see `import_hazards::runner_reaches`), each with its line:
-/// `None` when it does not parse or is of another language.
+/// Where the Python, JavaScript/TypeScript or Go module `path`, not the tests' own code,
+/// reaches the test runner (see `import_hazards::runner_reaches`, and for Go the test
+/// binary's command line, `import_hazards::go_runner_reaches`), each with its line: `None`
+/// when it does not parse or is of another language.
 pub fn runner_reaches(path: &str, src: &str) -> Result<Option<Vec<(usize, String)>>> {
-    let Some(lang) = Lang::of_path(path).filter(|l| *l == Lang::Python || l.is_js()) else {
+    let Some(lang) =
+        Lang::of_path(path).filter(|l| *l == Lang::Python || *l == Lang::Go || l.is_js())
+    else {
         return Ok(None);
     };
     let Some(tree) = parse_clean(lang, path, src)? else {
         return Ok(None);
     };
+    if lang == Lang::Go {
+        return Ok(Some(super::import_hazards::go_runner_reaches(
+            tree.root_node(),
+            src,
+        )));
+    }
     Ok(Some(super::import_hazards::runner_reaches(
         lang == Lang::Python,
         tree.root_node(),

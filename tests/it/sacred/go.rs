@@ -1423,6 +1423,28 @@ fn an_init_in_a_new_file_of_a_testutil_package_is_refused() {
     l.assert_refused("rebound", TESTUTIL_ID);
 }
 
+// The code under test that now writes the test binary's command line (where `go test` puts
+// its `-test.run` filter) may keep any test from running; reading it changes nothing.
+#[test]
+fn code_under_test_that_now_sets_a_test_flag_is_refused() {
+    let l = testutil_repo();
+    l.repo.write(
+        "pay/flags.go",
+        "package pay\n\nimport \"flag\"\n\nfunc init() {\n\t_ = flag.Set(\"test.run\", \"^TestOther$\")\n}\n",
+    );
+    l.assert_refused("rebound", TESTUTIL_ID);
+}
+
+#[test]
+fn code_under_test_that_reads_its_command_line_passes() {
+    let l = testutil_repo();
+    l.repo.write(
+        "pay/name.go",
+        "package pay\n\nimport \"os\"\n\nfunc Name() string {\n\tif len(os.Args) == 0 {\n\t\treturn \"\"\n\t}\n\treturn os.Args[0]\n}\n",
+    );
+    l.assert_passes_checked();
+}
+
 // A function of a testutil package whose value an assertion compares decides what is
 // compared, and so does every function of its package it calls, asserting or not.
 #[test]
