@@ -7836,7 +7836,8 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
     // Under a lock written by an earlier reading of what runs for a test unasked
     // (`hooks-read`), the lock does not name every file a later reading reaches: a changed
     // module of the Python tests brings its locked Python tests, a changed file under a Go
-    // package's `testdata` the locked tests of that package, a changed Rust file the locked
+    // package's `testdata` the locked tests of that package (and a changed file of a Go
+    // package of the tests every locked Go test), a changed Rust file the locked
     // Rust tests in its directory and below.
     let older: Vec<&str> = lock
         .tests
@@ -7846,9 +7847,14 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
             Some(lang::Lang::Python) => changed
                 .iter()
                 .any(|c| lang::Lang::of_path(c) == Some(lang::Lang::Python) && test_support(c)),
+            // And a changed non-test file of a package of the tests' own code (what it runs
+            // as the test binary starts, `add_go_imported_package_starts`).
             Some(lang::Lang::Go) => {
                 let testdata = format!("{}testdata/", dir_prefix(&t.file));
-                changed.iter().any(|c| c.starts_with(&testdata))
+                changed.iter().any(|c| {
+                    c.starts_with(&testdata)
+                        || (is_go(c) && !c.ends_with("_test.go") && test_support(c))
+                })
             }
             // A module declaration above the test file (`mod billing;` in `tests/it/main.rs`),
             // and a file below its directory it may `include_str!`.

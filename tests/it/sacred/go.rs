@@ -1423,6 +1423,32 @@ fn an_init_in_a_new_file_of_a_testutil_package_is_refused() {
     l.assert_refused("rebound", TESTUTIL_ID);
 }
 
+// Under a lock of an earlier reading (no lines for what a testutil package runs as the test
+// binary starts), a change to that package brings the test into the check, and the base
+// revision's `init` decides.
+#[test]
+fn under_an_earlier_lock_a_changed_testutil_init_is_refused() {
+    let l = testutil_start_repo(TESTUTIL_TEST);
+    l.commit_lock_of_an_earlier_reading("hook imported package");
+    l.edit(
+        "internal/testutil/check.go",
+        TESTUTIL_START,
+        &[(
+            "\tos.Setenv(\"TZ\", \"UTC\")\n",
+            "\tos.Setenv(\"TZ\", \"EST\")\n",
+        )],
+    );
+    l.assert_refused("rebound", TESTUTIL_ID);
+    let l = testutil_start_repo(TESTUTIL_TEST);
+    l.commit_lock_of_an_earlier_reading("hook imported package");
+    l.edit(
+        "internal/testutil/check.go",
+        TESTUTIL_START,
+        &[("\treturn x\n", "\treturn x + 1\n")],
+    );
+    l.assert_passes_checked();
+}
+
 // The code under test that now writes the test binary's command line (where `go test` puts
 // its `-test.run` filter) may keep any test from running; reading it changes nothing.
 #[test]
