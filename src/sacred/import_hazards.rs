@@ -1830,10 +1830,10 @@ const GO_PROCESS_WRITERS: &[&str] = &[
 
 /// Go code that reaches the test binary's own command line, where `go test` puts its
 /// `-test.run` filter: an assignment to `os.Args` or to an element of it (`os.Args =
-/// append(os.Args, "-test.run=^TestOther$")`), `&os.Args` handed anywhere, and a call of
-/// `flag.Set` or `testing.Init` or a use of `flag.CommandLine` (`flag.CommandLine.Set(…)`),
-/// `os`, `flag` and `testing` under the names the file imports them by. Each is the
-/// statement that holds it, by line.
+/// append(os.Args, "-test.run=^TestOther$")`), `&os.Args` handed anywhere, a call of
+/// `flag.Set`, `testing.Init`, `flag.CommandLine.Set` or `flag.CommandLine.Parse`, and an
+/// assignment to `flag.CommandLine`; `os`, `flag` and `testing` under the names the file
+/// imports them by. Each is the statement that holds it, by line.
 pub(crate) fn go_runner_reaches(root: Node<'_>, src: &str) -> Vec<(usize, String)> {
     let mut names: BTreeMap<&str, String> = BTreeMap::new();
     let mut stack = vec![root];
@@ -1877,7 +1877,7 @@ pub(crate) fn go_runner_reaches(root: Node<'_>, src: &str) -> Vec<(usize, String
                 let mut found = false;
                 let mut inner = targets;
                 while let Some(t) = inner.pop() {
-                    found |= is(t, "os", "Args");
+                    found |= is(t, "os", "Args") || is(t, "flag", "CommandLine");
                     inner.extend(named_children(t));
                 }
                 found
@@ -1887,10 +1887,16 @@ pub(crate) fn go_runner_reaches(root: Node<'_>, src: &str) -> Vec<(usize, String
                     && n.child_by_field_name("operand")
                         .is_some_and(|o| is(o, "os", "Args"))
             }
-            "selector_expression" => is(n, "flag", "CommandLine"),
-            "call_expression" => n
-                .child_by_field_name("function")
-                .is_some_and(|f| is(f, "flag", "Set") || is(f, "testing", "Init")),
+            "call_expression" => n.child_by_field_name("function").is_some_and(|f| {
+                is(f, "flag", "Set")
+                    || is(f, "testing", "Init")
+                    // `flag.CommandLine.Set(…)`, `.Parse(…)`.
+                    || (kind(f) == "selector_expression"
+                        && f.child_by_field_name("field")
+                            .is_some_and(|x| matches!(text(x, src), "Set" | "Parse"))
+                        && f.child_by_field_name("operand")
+                            .is_some_and(|o| is(o, "flag", "CommandLine")))
+            }),
             _ => false,
         };
         if hit {

@@ -1466,7 +1466,7 @@ fn code_under_test_that_reads_its_command_line_passes() {
     let l = testutil_repo();
     l.repo.write(
         "pay/name.go",
-        "package pay\n\nimport \"os\"\n\nfunc Name() string {\n\tif len(os.Args) == 0 {\n\t\treturn \"\"\n\t}\n\treturn os.Args[0]\n}\n",
+        "package pay\n\nimport (\n\t\"flag\"\n\t\"os\"\n)\n\nvar set = flag.CommandLine.Name()\n\nfunc Name() string {\n\tif len(os.Args) == 0 {\n\t\treturn \"\"\n\t}\n\treturn os.Args[0]\n}\n",
     );
     l.assert_passes_checked();
 }
