@@ -4174,6 +4174,120 @@ pub(crate) fn go_import_time_calls(root: Node<'_>, src: &str) -> BTreeSet<String
     out
 }
 
+/// What a Go file of a package the tests import runs as the test binary starts (see
+/// [`go_package_start`]).
+#[derive(Debug, Clone, Default)]
+pub struct GoPackageStart {
+    /// The packages it imports: the name each binds (an alias, the last part of the path, or
+    /// `_` for one imported only for what it runs as it starts) and its path.
+    pub imports: Vec<(String, String)>,
+    /// Its `func init()` functions and the package-level `var` specs whose value calls,
+    /// each as written.
+    pub start: Vec<GoStartCode>,
+    /// Its functions and methods, each by name (a method by its own), as written, with the
+    /// names it mentions: what start code reaches through them.
+    pub functions: Vec<(String, String, BTreeSet<String>)>,
+}
+
+/// A `func init()` or a package-level `var` spec whose value calls, as written.
+#[derive(Debug, Clone, Default)]
+pub struct GoStartCode {
+    pub text: String,
+    /// It may change anything: not only package-level variables of its own file.
+    pub all: bool,
+    /// The package-level variables of its own file it sets (an `init` that fills its own
+    /// registry, `checks["total"] = …`): only what reads them sees it.
+    pub own: BTreeSet<String>,
+    /// The names it mentions (identifiers and fields): the functions and methods of its
+    /// package it may call.
+    pub mentions: BTreeSet<String>,
+}
+
+/// What a Go file (not a test file) runs as its package starts, when a test binary links it:
+/// every non-empty `func init()`, read as the test package's own (see [`go_init_effects`]),
+/// and every package-level `var` spec whose value calls anything (`var ready = setUp()`,
+/// `var _ = func() int { … }()`), with the functions and methods of the file and what they
+/// mention (to follow what the start code calls), and the file's imports.
+pub(crate) fn go_package_start(root: Node<'_>, src: &str) -> GoPackageStart {
+    let declared = go_package_vars(root, src);
+    let mentions = |n: Node<'_>| {
+        let mut out = BTreeSet::new();
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            if matches!(
+                kind(x),
+                "identifier" | "field_identifier" | "type_identifier"
+            ) {
+                out.insert(text(x, src).to_owned());
+            }
+            stack.extend(named_children(x));
+        }
+        out
+    };
+    let mut out = GoPackageStart::default();
+    let mut stack = vec![root];
+    while let Some(block) = stack.pop() {
+        for n in named_children(block) {
+            match kind(n) {
+                "import_declaration" | "import_spec_list" | "var_declaration" | "var_spec_list" => {
+                    stack.push(n);
+                }
+                "import_spec" => {
+                    let path = field_text(n, "path", src)
+                        .unwrap_or("")
+                        .trim_matches(|c| c == '"' || c == '`');
+                    let name = field_text(n, "name", src).map_or_else(
+                        || path.rsplit('/').next().unwrap_or(path).to_owned(),
+                        str::to_owned,
+                    );
+                    out.imports.push((name, path.to_owned()));
+                }
+                "function_declaration" | "method_declaration" => {
+                    let Some(name) = field_text(n, "name", src) else {
+                        continue;
+                    };
+                    if name == "init" && kind(n) == "function_declaration" {
+                        let (own, all) = go_init_effects(n, src, &declared);
+                        if all || !own.is_empty() {
+                            out.start.push(GoStartCode {
+                                text: normalized(n, src),
+                                all,
+                                own,
+                                mentions: n
+                                    .child_by_field_name("body")
+                                    .map(mentions)
+                                    .unwrap_or_default(),
+                            });
+                        }
+                        continue;
+                    }
+                    out.functions.push((
+                        name.to_owned(),
+                        normalized(n, src),
+                        n.child_by_field_name("body")
+                            .map(mentions)
+                            .unwrap_or_default(),
+                    ));
+                }
+                "var_spec" => {
+                    let value = n.child_by_field_name("value");
+                    if runs_nothing(value) {
+                        continue;
+                    }
+                    out.start.push(GoStartCode {
+                        text: normalized(n, src),
+                        all: true,
+                        own: BTreeSet::new(),
+                        mentions: value.map(mentions).unwrap_or_default(),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 /// Whether a Go `var _ …` spec's value runs no code at package initialisation: no value, or
 /// one whose only calls are conversions of `nil` to a pointer type (`(*T)(nil)`, the
 /// compile-time check `var _ Iface = (*T)(nil)`). The blank identifier binds nothing a test can

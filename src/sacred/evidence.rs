@@ -481,6 +481,26 @@ fn judge(
                 });
                 continue;
             }
+            // A test whose body runs subtests (`t.Run(…)`), reported passed with none of them
+            // in the report: a `-test.run` pattern of the binary's own arguments (`-test.run=
+            // TestTotal/none`, appended to `os.Args` as the package starts) ran its body
+            // without one of its checks.
+            if let Some(c) = all.iter().find(|c| {
+                matches!(c.outcome, Outcome::Passed)
+                    && c.name == members[0].name
+                    && !has_subtests(c)
+            }) && go_runs_subtests(members[0], tree.root())
+            {
+                findings.push(EvidenceFinding {
+                    test_id: id.clone(),
+                    rule: EvidenceRule::NotRun,
+                    detail: format!(
+                        "{}: passed with none of its subtests run (its body runs subtests with `.Run`; a `-test.run` pattern that selects none of them runs the test without its checks)",
+                        describe(c)
+                    ),
+                });
+                continue;
+            }
             instances.retain(|c| !matches!(c.outcome, Outcome::Passed) || !has_subtests(c));
         }
         if let Some(f) = verdict(id, &instances, pattern)
@@ -494,6 +514,14 @@ fn judge(
     } else {
         EvidenceResult::Refused(findings)
     }
+}
+
+/// Whether the locked Go test's function, as the working tree has it, runs subtests itself
+/// (see `lang::go_runs_subtests`); a file that cannot be read says no.
+fn go_runs_subtests(t: &LockedRef, root: &Path) -> bool {
+    std::fs::read_to_string(root.join(&t.file))
+        .ok()
+        .is_some_and(|src| super::lang::go_runs_subtests(&t.file, &src, &t.name).unwrap_or(false))
 }
 
 /// Every instance that ran passed, and at least one ran.

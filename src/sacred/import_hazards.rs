@@ -1828,6 +1828,102 @@ const GO_PROCESS_WRITERS: &[&str] = &[
     "syscall.Chdir",
 ];
 
+/// Go code that reaches the test binary's own command line, where `go test` puts its
+/// `-test.run` filter: an assignment to `os.Args` or to an element of it (`os.Args =
+/// append(os.Args, "-test.run=^TestOther$")`), `&os.Args` handed anywhere, a call of
+/// `flag.Set`, `testing.Init`, `flag.CommandLine.Set` or `flag.CommandLine.Parse`, and an
+/// assignment to `flag.CommandLine`; `os`, `flag` and `testing` under the names the file
+/// imports them by. Each is the statement that holds it, by line.
+pub(crate) fn go_runner_reaches(root: Node<'_>, src: &str) -> Vec<(usize, String)> {
+    let mut names: BTreeMap<&str, String> = BTreeMap::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "import_spec" => {
+                let path = n
+                    .child_by_field_name("path")
+                    .map_or("", |x| text(x, src))
+                    .trim_matches(|c| c == '"' || c == '`');
+                let name = n.child_by_field_name("name").map_or(path, |x| text(x, src));
+                if matches!(path, "os" | "flag" | "testing") && !matches!(name, "_" | ".") {
+                    names.insert(path, name.to_owned());
+                }
+            }
+            "function_declaration" | "method_declaration" | "type_declaration" => {}
+            _ => stack.extend(named_children(n)),
+        }
+    }
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let is = |n: Node<'_>, package: &str, member: &str| {
+        kind(n) == "selector_expression"
+            && names.get(package).is_some_and(|p| {
+                n.child_by_field_name("operand")
+                    .is_some_and(|o| kind(o) == "identifier" && text(o, src) == p)
+                    && n.child_by_field_name("field")
+                        .is_some_and(|f| text(f, src) == member)
+            })
+    };
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        let hit = match kind(n) {
+            "assignment_statement" | "inc_statement" | "dec_statement" => {
+                let targets = match n.child_by_field_name("left") {
+                    Some(l) => vec![l],
+                    None => named_children(n).into_iter().take(1).collect(),
+                };
+                let mut found = false;
+                let mut inner = targets;
+                while let Some(t) = inner.pop() {
+                    found |= is(t, "os", "Args") || is(t, "flag", "CommandLine");
+                    inner.extend(named_children(t));
+                }
+                found
+            }
+            "unary_expression" => {
+                text(n, src).trim_start().starts_with('&')
+                    && n.child_by_field_name("operand")
+                        .is_some_and(|o| is(o, "os", "Args"))
+            }
+            "call_expression" => n.child_by_field_name("function").is_some_and(|f| {
+                is(f, "flag", "Set")
+                    || is(f, "testing", "Init")
+                    // `flag.CommandLine.Set(…)`, `.Parse(…)`.
+                    || (kind(f) == "selector_expression"
+                        && f.child_by_field_name("field")
+                            .is_some_and(|x| matches!(text(x, src), "Set" | "Parse"))
+                        && f.child_by_field_name("operand")
+                            .is_some_and(|o| is(o, "flag", "CommandLine")))
+            }),
+            _ => false,
+        };
+        if hit {
+            let s = go_statement_of(n);
+            out.push((
+                s.start_position().row + 1,
+                super::analysis::normalized(s, src),
+            ));
+        }
+        stack.extend(named_children(n));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The Go statement (or top-level declaration) that holds `n`.
+fn go_statement_of(mut n: Node<'_>) -> Node<'_> {
+    while let Some(p) = n.parent() {
+        if matches!(kind(p), "block" | "statement_list" | "source_file") {
+            break;
+        }
+        n = p;
+    }
+    n
+}
+
 /// The names a Go file's imports bind (`tax` of `"example.com/shop/tax"`, an alias).
 fn go_import_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();

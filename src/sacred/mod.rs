@@ -461,7 +461,8 @@ fn add_surroundings(
     add_go_golden_files(repo, content, dir, scan)?;
     add_go_assertion_sources(repo, content, dir, scan, siblings)?;
     add_go_module_lines(repo, content, dir, scan)?;
-    add_go_sibling_bindings(repo, content, path, scan, siblings)
+    add_go_sibling_bindings(repo, content, path, scan, siblings)?;
+    add_go_imported_package_starts(repo, content, path, scan, siblings)
 }
 
 /// Go: what decides which module a test is built in and where its imports resolve, locked
@@ -786,6 +787,10 @@ struct Surroundings {
     /// What each module file read for a test's imports patches at its top, and the modules
     /// it loads (see [`imported_code_patches`]).
     loads: BTreeMap<String, (Vec<String>, Vec<String>)>,
+    /// Go: what each non-test file of a package a test imports runs as the test binary
+    /// starts, with its package clause (`None`: not read; see
+    /// [`add_go_imported_package_starts`]).
+    go_starts: BTreeMap<String, Option<(String, crate::sacred::bindings::GoPackageStart)>>,
 }
 
 /// The files pytest may read its configuration from, by name.
@@ -7176,6 +7181,207 @@ fn go_imported_check_helpers(
     Ok(out)
 }
 
+/// The prefix of what a package of the tests' own code runs as the test binary starts (see
+/// [`add_go_imported_package_starts`]): `at import: hook imported package start (in FILE):
+/// TEXT`.
+const GO_PACKAGE_START: &str = "hook imported package start (in ";
+
+/// Go: what a package of the tests' own code runs as the test binary starts, before every
+/// test the binary holds: its `func init()` functions and its package-level `var` specs whose
+/// value calls (see `bindings::go_package_start`), with the functions and methods of the
+/// package they mention, and those mention in turn, each as written, locked as `at import:
+/// hook imported package start (in FILE): TEXT`. Such a package is one of the module (found
+/// from the `module` line of the nearest `go.mod`) that the test file imports and that is a
+/// directory of the tests (see [`test_support`]: `internal/testutil`), or that it imports
+/// only for what it runs as it starts (`import _ "example.com/shop/internal/promo"`); and
+/// those such a package imports so in turn. The package under test (the test's own
+/// directory) and the module's other packages are the code the tests exercise, not followed
+/// here. An `init` that only sets package-level variables of its own file (`checks["total"]
+/// = …`) is locked with the tests that reach that package by name, through what they read
+/// there (the variable, or a function of the package that mentions it); any other, with
+/// every test of the file. Each package followed is also named as `at import, changes
+/// nothing: hook imported package (in DIR/): PATH`, so that a file added there brings the
+/// tests into the check.
+fn add_go_imported_package_starts(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+    cache: &mut Surroundings,
+) -> Result<()> {
+    use crate::sacred::bindings::{AT_IMPORT, AT_IMPORT_PURE};
+    if scan.tests.is_empty() {
+        return Ok(());
+    }
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let Some((root, module, _)) = go_module_of(repo, content, dir)? else {
+        return Ok(());
+    };
+    if module.is_empty() {
+        return Ok(());
+    }
+    // The directory of a package of the module, by its import path.
+    let package_dir = |import: &str| -> Option<String> {
+        let rest = if import == module {
+            ""
+        } else {
+            import.strip_prefix(&format!("{module}/"))?
+        };
+        Some(match (root.is_empty(), rest.is_empty()) {
+            (true, _) => rest.to_owned(),
+            (false, true) => root.clone(),
+            (false, false) => format!("{root}/{rest}"),
+        })
+    };
+    let ours = |pkg: &str, name: &str| name == "_" || test_support(&format!("{pkg}/x.go"));
+    // (package directory, import path, the name the test file binds it to, if it does).
+    let mut queue: Vec<(String, String, Option<String>)> = Vec::new();
+    for b in &scan.module_bindings {
+        let Some((name, quoted)) = b
+            .text
+            .strip_prefix("import ")
+            .and_then(|r| r.split_once(' '))
+        else {
+            continue;
+        };
+        let import = quoted.trim_matches('"');
+        if let Some(pkg) = package_dir(import)
+            && pkg != dir
+            && ours(&pkg, name)
+        {
+            let bound = (name != "_" && name != ".").then(|| name.to_owned());
+            queue.push((pkg, import.to_owned(), bound));
+        }
+    }
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut every: Vec<String> = Vec::new();
+    // Lines for the tests that read what a package's own `init` sets: (the name the file
+    // binds the package to, the variables and the functions that read them, the lines).
+    let mut by_reach: Vec<(String, BTreeSet<String>, Vec<String>)> = Vec::new();
+    while let Some((pkg, import, bound)) = queue.pop() {
+        if !seen.insert(pkg.clone()) {
+            continue;
+        }
+        every.push(format!(
+            "{AT_IMPORT_PURE}hook imported package (in {pkg}/): {import}"
+        ));
+        // The package's non-test files of its package clause (a `package main` or an
+        // ignored file beside it is not linked).
+        let mut files: Vec<(String, crate::sacred::bindings::GoPackageStart)> = Vec::new();
+        let mut clauses: BTreeMap<String, usize> = BTreeMap::new();
+        for file in content.list_dir(repo, &pkg)? {
+            if !is_go(&file) || file.ends_with("_test.go") {
+                continue;
+            }
+            if !cache.go_starts.contains_key(&file) {
+                let read = match content.read(repo, &file)? {
+                    Some(src) => lang::go_package_start(&file, &src)?,
+                    None => None,
+                };
+                cache.go_starts.insert(file.clone(), read);
+            }
+            if let Some((clause, start)) = &cache.go_starts[&file] {
+                *clauses.entry(clause.clone()).or_default() += 1;
+                files.push((file.clone(), start.clone()));
+            }
+        }
+        // The package's functions and methods, each with its file.
+        let functions: Vec<(&str, &str, &str, &BTreeSet<String>)> = files
+            .iter()
+            .flat_map(|(file, s)| {
+                s.functions
+                    .iter()
+                    .map(move |(n, t, m)| (file.as_str(), n.as_str(), t.as_str(), m))
+            })
+            .collect();
+        // What a name reaches among them: the functions and methods it names, and theirs.
+        let reached = |names: &BTreeSet<String>| -> Vec<String> {
+            let mut lines = Vec::new();
+            let mut done: BTreeSet<&str> = BTreeSet::new();
+            let mut todo: Vec<&str> = names.iter().map(String::as_str).collect();
+            while let Some(n) = todo.pop() {
+                if !done.insert(n) {
+                    continue;
+                }
+                for (file, name, text, mentions) in &functions {
+                    if *name == n {
+                        lines.push(format!("{AT_IMPORT}{GO_PACKAGE_START}{file}): {text}"));
+                        todo.extend(mentions.iter().map(String::as_str));
+                    }
+                }
+            }
+            lines
+        };
+        for (file, start) in &files {
+            for code in &start.start {
+                let mut lines = vec![format!(
+                    "{AT_IMPORT}{GO_PACKAGE_START}{file}): {}",
+                    code.text
+                )];
+                lines.extend(reached(&code.mentions));
+                match &bound {
+                    Some(name) if !code.all => {
+                        // The variables it sets, and the functions of the package that
+                        // mention one, or a function that does.
+                        let mut read: BTreeSet<String> = code.own.clone();
+                        loop {
+                            let more: Vec<String> = functions
+                                .iter()
+                                .filter(|(_, n, _, m)| {
+                                    !read.contains(*n) && m.iter().any(|x| read.contains(x))
+                                })
+                                .map(|(_, n, _, _)| (*n).to_owned())
+                                .collect();
+                            if more.is_empty() {
+                                break;
+                            }
+                            read.extend(more);
+                        }
+                        by_reach.push((name.clone(), read, lines));
+                    }
+                    _ => every.extend(lines),
+                }
+            }
+            for (name, import) in &start.imports {
+                if let Some(next) = package_dir(import)
+                    && next != dir
+                    && ours(&next, name)
+                {
+                    queue.push((next, import.clone(), None));
+                }
+            }
+        }
+    }
+    lock_with_every_test(scan, every);
+    if by_reach.is_empty() {
+        return Ok(());
+    }
+    for t in &mut scan.tests {
+        // What the test reads, itself or through the functions of its file it calls.
+        let reads = crate::sacred::bindings::uses_through_helpers(
+            &t.used,
+            &scan.functions,
+            crate::sacred::bindings::own_function(t),
+        );
+        for (name, read, lines) in &by_reach {
+            let prefix = format!("{name}.");
+            if reads
+                .iter()
+                .filter_map(|u| u.strip_prefix(&prefix))
+                .any(|n| read.contains(n.split('.').next().unwrap_or(n)))
+            {
+                for l in lines {
+                    if !t.envelope_bindings.contains(l) {
+                        t.envelope_bindings.push(l.clone());
+                    }
+                }
+            }
+        }
+        t.envelope_bindings.sort();
+    }
+    Ok(())
+}
+
 /// Rust: the check helpers a file's tests reach in a module of the tests the file declares
 /// (`mod common;`, the integration tests' shared `tests/common/mod.rs` or `tests/common.rs`):
 /// a function of it a test calls as `common::check_total(…)`, or by the name a `use
@@ -8198,7 +8404,8 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
     // Under a lock written by an earlier reading of what runs for a test unasked
     // (`hooks-read`), the lock does not name every file a later reading reaches: a changed
     // module of the Python tests brings its locked Python tests, a changed file under a Go
-    // package's `testdata` the locked tests of that package, a changed Rust file the locked
+    // package's `testdata` the locked tests of that package (and a changed file of a Go
+    // package of the tests every locked Go test), a changed Rust file the locked
     // Rust tests in its directory and below.
     let older: Vec<&str> = lock
         .tests
@@ -8208,9 +8415,14 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
             Some(lang::Lang::Python) => changed
                 .iter()
                 .any(|c| lang::Lang::of_path(c) == Some(lang::Lang::Python) && test_support(c)),
+            // And a changed non-test file of a package of the tests' own code (what it runs
+            // as the test binary starts, `add_go_imported_package_starts`).
             Some(lang::Lang::Go) => {
                 let testdata = format!("{}testdata/", dir_prefix(&t.file));
-                changed.iter().any(|c| c.starts_with(&testdata))
+                changed.iter().any(|c| {
+                    c.starts_with(&testdata)
+                        || (is_go(c) && !c.ends_with("_test.go") && test_support(c))
+                })
             }
             // A module declaration above the test file (`mod billing;` in `tests/it/main.rs`),
             // and a file below its directory it may `include_str!`.
@@ -9056,9 +9268,10 @@ fn lines_new_since_base(
 /// A changed module that is not the tests' own code (`test_support`, a runner's
 /// configuration) and now reaches the test runner where its base revision did not
 /// (`lang::runner_reaches`: `require('vitest')` and a `beforeEach` in the code under test,
-/// `import _pytest`, `gc.get_objects()`): it can register a hook, mark a failed test passed
-/// or reach the report writer from a function the tests call, with every test untouched, so
-/// every locked test of its language is `rebound`.
+/// `import _pytest`, `gc.get_objects()`, Go's `os.Args = append(os.Args, "-test.run=…")`):
+/// it can register a hook, mark a failed test passed, reach the report writer from a
+/// function the tests call or keep a test from running, with every test untouched, so every
+/// locked test of its language is `rebound`.
 fn code_under_test_reaching_the_runner(
     repo: &Repo,
     lock: &SacredLock,
@@ -9074,7 +9287,8 @@ fn code_under_test_reaching_the_runner(
     for p in changed {
         let p = p.to_string_lossy();
         let name = p.rsplit_once('/').map_or(p.as_ref(), |(_, n)| n);
-        let Some(lang) = lang::Lang::of_path(&p).filter(|l| *l == lang::Lang::Python || l.is_js())
+        let Some(lang) = lang::Lang::of_path(&p)
+            .filter(|l| *l == lang::Lang::Python || *l == lang::Lang::Go || l.is_js())
         else {
             continue;
         };
@@ -9085,11 +9299,19 @@ fn code_under_test_reaching_the_runner(
         {
             continue;
         }
-        let python = lang == lang::Lang::Python;
-        if !lock.tests.values().any(|t| {
-            lang::Lang::of_path(&t.file)
-                .is_some_and(|l| (l == lang::Lang::Python) == python && (python || l.is_js()))
-        }) {
+        // Tests of the same kind: Python, JavaScript/TypeScript, or Go.
+        let same = |l: lang::Lang| {
+            if lang == lang::Lang::Python || lang == lang::Lang::Go {
+                l == lang
+            } else {
+                l.is_js()
+            }
+        };
+        if !lock
+            .tests
+            .values()
+            .any(|t| lang::Lang::of_path(&t.file).is_some_and(same))
+        {
             continue;
         }
         let new_lines = lines_new_since_base(repo, new, base, &p, |text| {
@@ -9098,15 +9320,11 @@ fn code_under_test_reaching_the_runner(
         if new_lines.is_empty() {
             continue;
         }
-        for t in lock.tests.values().filter(|t| {
-            lang::Lang::of_path(&t.file).is_some_and(|l| {
-                if python {
-                    l == lang::Lang::Python
-                } else {
-                    l.is_js()
-                }
-            })
-        }) {
+        for t in lock
+            .tests
+            .values()
+            .filter(|t| lang::Lang::of_path(&t.file).is_some_and(same))
+        {
             out.push(Finding {
                 test_id: t.id.clone(),
                 rule: Rule::Rebound,

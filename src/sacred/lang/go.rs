@@ -262,6 +262,48 @@ pub(crate) fn test_main(src: &str, root: Node<'_>) -> Option<String> {
         })
 }
 
+/// Whether the test function `name` of the file runs subtests itself: its body calls `Run`
+/// on its own `*testing.T` parameter (`t.Run("case", …)`, in a loop or not). One that
+/// hands `t` to a helper that runs them is not seen.
+pub(crate) fn runs_subtests(src: &str, root: Node<'_>, name: &str) -> bool {
+    let Some(def) = named_children(root).into_iter().find(|i| {
+        kind(*i) == "function_declaration"
+            && i.child_by_field_name("name")
+                .is_some_and(|n| text(n, src) == name)
+    }) else {
+        return false;
+    };
+    // The name of its first parameter (`t` of `t *testing.T`).
+    let Some(param) = def
+        .child_by_field_name("parameters")
+        .and_then(|p| named_children(p).into_iter().next())
+        .and_then(|p| {
+            named_children(p)
+                .into_iter()
+                .find(|c| kind(*c) == "identifier")
+        })
+        .map(|p| text(p, src))
+    else {
+        return false;
+    };
+    let mut stack: Vec<Node<'_>> = def.child_by_field_name("body").into_iter().collect();
+    while let Some(n) = stack.pop() {
+        if kind(n) == "call_expression"
+            && n.child_by_field_name("function").is_some_and(|f| {
+                kind(f) == "selector_expression"
+                    && f.child_by_field_name("field")
+                        .is_some_and(|x| text(x, src) == "Run")
+                    && f.child_by_field_name("operand")
+                        .is_some_and(|o| text(o, src) == param)
+            })
+        {
+            return true;
+        }
+        stack.extend(named_children(n));
+    }
+    false
+}
+
 /// Whether the runner collects a function of this name: `Test` then nothing or a
 /// non-lowercase letter.
 fn is_test_name(name: &str) -> bool {

@@ -183,6 +183,42 @@ pub fn go_file_parts(path: &str, src: &str) -> Result<Option<GoFileParts>> {
     }
 }
 
+/// What a Go file of a package a test imports runs as the test binary starts, with its
+/// package clause ([`super::bindings::go_package_start`]); `None` when it has no package
+/// clause or Go is not built in.
+pub fn go_package_start(
+    path: &str,
+    src: &str,
+) -> Result<Option<(String, super::bindings::GoPackageStart)>> {
+    #[cfg(feature = "lang-go")]
+    {
+        Ok(parse_go(path, src)?.and_then(|tree| {
+            let root = tree.root_node();
+            let package = go::package_name(src, root)?;
+            Some((package, super::bindings::go_package_start(root, src)))
+        }))
+    }
+    #[cfg(not(feature = "lang-go"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
+/// Whether the Go test function `name` of the file runs subtests itself (`t.Run(…)` in its
+/// body, see [`go::runs_subtests`]); `false` when Go is not built in.
+pub fn go_runs_subtests(path: &str, src: &str, name: &str) -> Result<bool> {
+    #[cfg(feature = "lang-go")]
+    {
+        Ok(parse_go(path, src)?.is_some_and(|tree| go::runs_subtests(src, tree.root_node(), name)))
+    }
+    #[cfg(not(feature = "lang-go"))]
+    {
+        let _ = (path, src, name);
+        Ok(false)
+    }
+}
+
 /// The fingerprint of a Go file's `TestMain`, if it has one.
 pub fn go_test_main(path: &str, src: &str) -> Result<Option<String>> {
     #[cfg(feature = "lang-go")]
@@ -525,16 +561,25 @@ pub fn loaded_modules(path: &str, src: &str) -> Result<Option<Vec<String>>> {
     Ok(Some(out))
 }
 
-/// Where the Python or JavaScript/TypeScript module `path`, not the tests' own code,
-/// reaches the test runner (see `import_hazards::runner_reaches`), each with its line:
-/// `None` when it does not parse or is of another language.
+/// Where the Python, JavaScript/TypeScript or Go module `path`, not the tests' own code,
+/// reaches the test runner (see `import_hazards::runner_reaches`, and for Go the test
+/// binary's command line, `import_hazards::go_runner_reaches`), each with its line: `None`
+/// when it does not parse or is of another language.
 pub fn runner_reaches(path: &str, src: &str) -> Result<Option<Vec<(usize, String)>>> {
-    let Some(lang) = Lang::of_path(path).filter(|l| *l == Lang::Python || l.is_js()) else {
+    let Some(lang) =
+        Lang::of_path(path).filter(|l| *l == Lang::Python || *l == Lang::Go || l.is_js())
+    else {
         return Ok(None);
     };
     let Some(tree) = parse_clean(lang, path, src)? else {
         return Ok(None);
     };
+    if lang == Lang::Go {
+        return Ok(Some(super::import_hazards::go_runner_reaches(
+            tree.root_node(),
+            src,
+        )));
+    }
     Ok(Some(super::import_hazards::runner_reaches(
         lang == Lang::Python,
         tree.root_node(),

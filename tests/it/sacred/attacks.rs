@@ -362,8 +362,15 @@ fn the_fourteenth_attacks_are_refused() {
 /// Vitest `toMatchFileSnapshot` compares with, rewritten by `vitest -u` or deleted; a JSON
 /// file a runner configuration loads (spread into `jest.config.js`, a Jest `preset`, mocha's
 /// `extends`) changed to map the code under test to a copy or to run other tests; a
-/// workspace package a test imports by its bare name with its `main` repointed to a fake.
+/// workspace package a test imports by its bare name with its `main` repointed to a fake;
+/// and (`go test`) a Go package of the tests' own code that the test file imports
+/// (`internal/testutil`), whose `func init()` sets a variable of the code under test or
+/// appends a `-test.run` filter to `os.Args` (the locked test, or its subtests, then never
+/// run), a new package the test file imports only for its `init` (`import _ …`), a package
+/// testutil imports so in turn, and a testutil package-level `var` whose value calls a
+/// function that sets the code under test's variable; the code under test's own `init`, or
+/// that of a package it imports, appending a `-test.run` filter to `os.Args`.
 #[test]
 fn the_fifteenth_attacks_are_refused() {
-    super::assert_attack_fixtures_refused("fifteenth_attacks", 8);
+    super::assert_attack_fixtures_refused("fifteenth_attacks", 15);
 }

@@ -2191,6 +2191,33 @@ fn real_go_test_json_proves_the_sacred_test_or_refuses_it() {
     );
 }
 
+/// The real `go test -json`: an `init` that appends a `-test.run` pattern selecting none of
+/// the sacred test's subtests to `os.Args` (`-test.run=/^none$`) leaves the test reported
+/// passed with no subtest run: its body runs subtests, so that proves nothing, and it is
+/// refused. A test whose body runs no subtest is still proven by its own entry.
+#[test]
+fn a_go_test_passed_with_none_of_its_subtests_run_is_refused() {
+    let e = real_go_module("./...", false);
+    e.repo.write(
+        "billing/zz_test.go",
+        "package billing\n\nimport \"os\"\n\nfunc init() {\n\tos.Args = append(os.Args, \"-test.run=/^none$\")\n}\n",
+    );
+    let out = e.repo.gk(&["run", "go-test"]);
+    assert_refused(&out, "go:billing/pay_test.go::TestRefund", "not-run");
+    assert!(
+        output_of(&out).contains("none of its subtests run"),
+        "{}",
+        text(&out)
+    );
+    // Without subtests in its body, the test's own entry is its run.
+    e.repo.write(
+        "billing/pay_test.go",
+        "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefund(t *testing.T) {\n\tif Refund(10) != 10 {\n\t\tt.Fatal(\"wrong\")\n\t}\n}\n\nfunc TestOther(t *testing.T) {\n\tif Refund(1) != 1 {\n\t\tt.Fatal(\"other\")\n\t}\n}\n",
+    );
+    let out = e.repo.gk(&["run", "go-test", "-v"]);
+    assert_proven(&out, 1);
+}
+
 /// A Go test's own failure counts whatever its subtests did: a check of its body that fails
 /// beside a subtest that passed, or a subtest the code under test printed (`=== RUN
 /// TestRefund/x`, `--- PASS: TestRefund/x`, which `go test -json` reads as one), is

@@ -1324,6 +1324,153 @@ fn what_a_test_does_not_reach_in_a_testutil_package_may_change() {
     l.assert_passes_checked();
 }
 
+// What a testutil package runs as the test binary starts (`func init()`, a `var` whose value
+// calls) runs before every test; the rest of the package is read as check helpers are.
+const TESTUTIL_START: &str = "package testutil\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nvar checks = map[string]int{}\n\nfunc init() {\n\tchecks[\"total\"] = 6\n}\n\nfunc init() {\n\tsetUp()\n}\n\nvar ready = prepare()\n\nfunc setUp() {\n\tos.Setenv(\"TZ\", \"UTC\")\n}\n\nfunc prepare() bool {\n\treturn true\n}\n\nfunc CheckTotal(t testing.TB, got int) {\n\tt.Helper()\n\tExpectEqual(t, got, 6)\n}\n\nfunc CheckNamed(t testing.TB, name string, got int) {\n\tt.Helper()\n\tExpectEqual(t, got, wanted(name))\n}\n\nfunc wanted(name string) int {\n\treturn checks[name]\n}\n\nfunc ExpectEqual(t testing.TB, got, want int) {\n\tif got != want {\n\t\tt.Errorf(\"got %d, want %d\", got, want)\n\t}\n}\n\nfunc Unrelated(x int) int {\n\treturn x\n}\n";
+
+fn testutil_start_repo(test: &str) -> super::Locked {
+    super::locked(&testutil_files(
+        test,
+        &[("internal/testutil/check.go", TESTUTIL_START)],
+    ))
+}
+
+#[test]
+fn a_function_a_testutil_init_calls_that_changes_is_refused() {
+    let l = testutil_start_repo(TESTUTIL_TEST);
+    l.edit(
+        "internal/testutil/check.go",
+        TESTUTIL_START,
+        &[(
+            "\tos.Setenv(\"TZ\", \"UTC\")\n",
+            "\tos.Setenv(\"TZ\", \"EST\")\n",
+        )],
+    );
+    l.assert_refused("rebound", TESTUTIL_ID);
+}
+
+#[test]
+fn a_function_a_testutil_var_calls_that_changes_is_refused() {
+    let l = testutil_start_repo(TESTUTIL_TEST);
+    l.edit(
+        "internal/testutil/check.go",
+        TESTUTIL_START,
+        &[(
+            "\treturn true\n",
+            "\tos.Args = os.Args[:1]\n\treturn true\n",
+        )],
+    );
+    l.assert_refused("rebound", TESTUTIL_ID);
+}
+
+#[test]
+fn an_unrelated_function_of_a_testutil_package_that_runs_code_at_start_may_change() {
+    let l = testutil_start_repo(TESTUTIL_TEST);
+    l.edit(
+        "internal/testutil/check.go",
+        TESTUTIL_START,
+        &[("\treturn x\n", "\treturn x + 1\n")],
+    );
+    l.assert_passes_checked();
+}
+
+#[test]
+fn removing_an_init_of_a_testutil_package_passes() {
+    let l = testutil_start_repo(TESTUTIL_TEST);
+    l.edit(
+        "internal/testutil/check.go",
+        TESTUTIL_START,
+        &[("func init() {\n\tsetUp()\n}\n\n", "")],
+    );
+    l.assert_passes_checked();
+}
+
+// An `init` that only fills its own package's registry reaches only the tests that read it.
+#[test]
+fn a_testutil_init_filling_a_registry_the_test_does_not_read_may_change() {
+    let l = testutil_start_repo(TESTUTIL_TEST);
+    l.edit(
+        "internal/testutil/check.go",
+        TESTUTIL_START,
+        &[("\tchecks[\"total\"] = 6\n", "\tchecks[\"total\"] = 7\n")],
+    );
+    l.assert_passes_checked();
+}
+
+#[test]
+fn a_testutil_init_filling_a_registry_the_test_reads_is_refused() {
+    let test = TESTUTIL_TEST.replace(
+        "testutil.CheckTotal(t, Total(1, 2, 3))",
+        "testutil.CheckNamed(t, \"total\", Total(1, 2, 3))",
+    );
+    let l = testutil_start_repo(&test);
+    l.edit(
+        "internal/testutil/check.go",
+        TESTUTIL_START,
+        &[("\tchecks[\"total\"] = 6\n", "\tchecks[\"total\"] = 7\n")],
+    );
+    l.assert_refused("rebound", TESTUTIL_ID);
+}
+
+// A file added to a testutil package the test imports brings the test into the check.
+#[test]
+fn an_init_in_a_new_file_of_a_testutil_package_is_refused() {
+    let l = testutil_repo();
+    l.repo.write(
+        "internal/testutil/zz.go",
+        "package testutil\n\nimport \"os\"\n\nfunc init() {\n\tos.Args = append(os.Args, \"-test.run=^TestOther$\")\n}\n",
+    );
+    l.assert_refused("rebound", TESTUTIL_ID);
+}
+
+// Under a lock of an earlier reading (no lines for what a testutil package runs as the test
+// binary starts), a change to that package brings the test into the check, and the base
+// revision's `init` decides.
+#[test]
+fn under_an_earlier_lock_a_changed_testutil_init_is_refused() {
+    let l = testutil_start_repo(TESTUTIL_TEST);
+    l.commit_lock_of_an_earlier_reading("hook imported package");
+    l.edit(
+        "internal/testutil/check.go",
+        TESTUTIL_START,
+        &[(
+            "\tos.Setenv(\"TZ\", \"UTC\")\n",
+            "\tos.Setenv(\"TZ\", \"EST\")\n",
+        )],
+    );
+    l.assert_refused("rebound", TESTUTIL_ID);
+    let l = testutil_start_repo(TESTUTIL_TEST);
+    l.commit_lock_of_an_earlier_reading("hook imported package");
+    l.edit(
+        "internal/testutil/check.go",
+        TESTUTIL_START,
+        &[("\treturn x\n", "\treturn x + 1\n")],
+    );
+    l.assert_passes_checked();
+}
+
+// The code under test that now writes the test binary's command line (where `go test` puts
+// its `-test.run` filter) may keep any test from running; reading it changes nothing.
+#[test]
+fn code_under_test_that_now_sets_a_test_flag_is_refused() {
+    let l = testutil_repo();
+    l.repo.write(
+        "pay/flags.go",
+        "package pay\n\nimport \"flag\"\n\nfunc init() {\n\t_ = flag.Set(\"test.run\", \"^TestOther$\")\n}\n",
+    );
+    l.assert_refused("rebound", TESTUTIL_ID);
+}
+
+#[test]
+fn code_under_test_that_reads_its_command_line_passes() {
+    let l = testutil_repo();
+    l.repo.write(
+        "pay/name.go",
+        "package pay\n\nimport (\n\t\"flag\"\n\t\"os\"\n)\n\nvar set = flag.CommandLine.Name()\n\nfunc Name() string {\n\tif len(os.Args) == 0 {\n\t\treturn \"\"\n\t}\n\treturn os.Args[0]\n}\n",
+    );
+    l.assert_passes_checked();
+}
+
 // A function of a testutil package whose value an assertion compares decides what is
 // compared, and so does every function of its package it calls, asserting or not.
 #[test]
