@@ -2412,8 +2412,10 @@ mod tests {
         }
     }
 
+    /// `xs = items()` then `assert total(xs) == …`: what `items` returns is the input the
+    /// assertion checks (see `flow`), so it is locked as the helpers an assertion names are.
     #[test]
-    fn a_helper_only_the_tests_statements_call_is_code_it_exercises() {
+    fn a_helper_whose_value_reaches_an_assertion_through_the_tests_statements_is_locked() {
         use super::super::testing::rules_with_base;
         for (path, src) in value_helper_sources() {
             let (from, to) = match path.rsplit_once('.').map_or("", |(_, e)| e) {
@@ -2422,11 +2424,9 @@ mod tests {
                 _ => ("[1, 2, 3]", "[3, 2, 1]"),
             };
             let new = src.replacen(from, to, 1);
-            assert_eq!(
-                rules_with_base(path, &src, &src, &new),
-                Vec::<Rule>::new(),
-                "{path}"
-            );
+            assert_ne!(new, src, "{path}");
+            let rules = rules_with_base(path, &src, &src, &new);
+            assert!(rules.contains(&Rule::Rebound), "{path}: {rules:?}");
         }
     }
 
