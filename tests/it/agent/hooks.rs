@@ -218,10 +218,11 @@ fn pre_tool_use_denies_an_edit_that_weakens_a_sacred_test() {
         "{}",
         text(&out)
     );
-    // A harmless MultiEdit on the same file (outside the test) is allowed.
+    // A harmless MultiEdit on the same file (outside the test, and outside `refund`, whose
+    // value the test's assertions compare) is allowed.
     let mut ev = payload("claude", "pre-tool-use-multi-edit", &p.repo);
     ev["tool_input"]["file_path"] = json!(abs(&p.repo, SACRED_FILE));
-    ev["tool_input"]["edits"] = json!([{ "old_string": "fn refund(x: i64) -> i64 {\n    x\n}", "new_string": "fn refund(x: i64) -> i64 {\n    x.max(0)\n}" }]);
+    ev["tool_input"]["edits"] = json!([{ "old_string": "fn refund(x: i64) -> i64 {\n    x\n}", "new_string": "fn refund(x: i64) -> i64 {\n    x\n}\n\nfn cents(x: i64) -> i64 {\n    x * 100\n}" }]);
     let out = hook(&p.repo, "claude", &ev);
     assert_eq!(denied(&out), None, "{}", text(&out));
     // The file on disk was never touched by the hook.
