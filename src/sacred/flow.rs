@@ -18,11 +18,11 @@
 //! handing it on does not make a statement part of the flow (a helper that skips or ends the
 //! process through it is locked anyway).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tree_sitter::Node;
 
-use super::analysis::{kind, named_children};
+use super::analysis::{is_function_like, kind, named_children, text};
 use super::bindings::used_names;
 
 /// The test case's handle in each runner's idiom; see the module documentation.
@@ -111,9 +111,19 @@ pub(crate) fn reaching_assertions(
 ) -> BTreeSet<String> {
     let mut reach: BTreeSet<String> = asserted.clone();
     let mut units: Vec<BTreeSet<String>> = Vec::new();
+    let mut root = body;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let checkers = Checkers::of(root, src, is_assertion);
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         let k = kind(n);
+        if let Some(args) = checkers.checked_arguments(n, src) {
+            for a in args {
+                reach.extend(names(a, body, src));
+            }
+        }
         for (c, field) in CONDITIONS {
             if k == *c {
                 let cond = if field.is_empty() {
@@ -183,9 +193,20 @@ pub(crate) fn reaching_assertions(
 }
 
 /// The names `node` mentions, as [`used_names`] reads them, with the root of each dotted name
-/// (`cart` for `cart.total`): a statement that changes `cart.total` changes `cart`.
+/// (`cart` for `cart.total`: a statement that changes `cart.total` changes `cart`) and the
+/// names a destructuring pattern binds (`const {data} = …`, Rust's `let Point { x, .. } = …`).
 fn names(node: Node<'_>, body: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut out = used_names(node, body, src).names;
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if matches!(
+            kind(n),
+            "shorthand_property_identifier_pattern" | "shorthand_field_identifier"
+        ) {
+            out.insert(text(n, src).to_owned());
+        }
+        stack.extend(named_children(n));
+    }
     let roots: Vec<String> = out
         .iter()
         .filter(|n| !n.starts_with('.'))
@@ -195,4 +216,159 @@ fn names(node: Node<'_>, body: Node<'_>, src: &str) -> BTreeSet<String> {
         .collect();
     out.extend(roots);
     out
+}
+
+/// The functions of a file by name (a method by its own name), and whether each may check
+/// what it is handed: it asserts, or calls one of the file that does.
+struct Checkers {
+    asserting: BTreeMap<String, bool>,
+}
+
+impl Checkers {
+    fn of(root: Node<'_>, src: &str, is_assertion: &dyn Fn(Node<'_>) -> bool) -> Checkers {
+        // Each definition: its name, whether it asserts itself, the names it calls.
+        let mut defs: BTreeMap<String, (bool, BTreeSet<String>)> = BTreeMap::new();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            stack.extend(named_children(n));
+            let (name, body) = match kind(n) {
+                "function_definition"
+                | "function_declaration"
+                | "method_declaration"
+                | "function_item"
+                | "method_definition"
+                | "generator_function_declaration" => {
+                    (n.child_by_field_name("name"), n.child_by_field_name("body"))
+                }
+                // `const check = (x) => …`, `check = function (x) { … }`.
+                "variable_declarator" => (
+                    n.child_by_field_name("name"),
+                    n.child_by_field_name("value")
+                        .filter(|v| is_function_like(kind(*v))),
+                ),
+                _ => continue,
+            };
+            let (Some(name), Some(body)) = (name, body) else {
+                continue;
+            };
+            let mut asserts = false;
+            let mut calls = BTreeSet::new();
+            let mut inner = vec![body];
+            while let Some(c) = inner.pop() {
+                if is_assertion(c) {
+                    asserts = true;
+                }
+                if let Some(callee) = callee_name(c, src) {
+                    calls.insert(callee.to_owned());
+                }
+                inner.extend(named_children(c));
+            }
+            let entry = defs.entry(text(name, src).to_owned()).or_default();
+            entry.0 |= asserts;
+            entry.1.extend(calls);
+        }
+        // To a fixed point: one that calls a function of the file that may check, may check.
+        let mut asserting: BTreeMap<String, bool> =
+            defs.iter().map(|(n, (a, _))| (n.clone(), *a)).collect();
+        loop {
+            let mut changed = false;
+            for (name, (_, calls)) in &defs {
+                if !asserting[name] && calls.iter().any(|c| asserting.get(c) == Some(&true)) {
+                    asserting.insert(name.clone(), true);
+                    changed = true;
+                }
+            }
+            if !changed {
+                return Checkers { asserting };
+            }
+        }
+    }
+
+    /// The arguments of `node` when it is a call statement whose callee may check them (see
+    /// the module documentation): not a function handed to it (a subtest's body, a
+    /// callback), whose statements are read on their own.
+    fn checked_arguments<'t>(&self, node: Node<'t>, src: &str) -> Option<Vec<Node<'t>>> {
+        if kind(node) != "expression_statement" {
+            return None;
+        }
+        let mut call = named_children(node).into_iter().next()?;
+        while kind(call) == "await_expression" {
+            call = named_children(call).into_iter().next()?;
+        }
+        if !matches!(kind(call), "call" | "call_expression") {
+            return None;
+        }
+        let function = call.child_by_field_name("function")?;
+        let name = callee_name(call, src)?;
+        // A method of the test case's handle (`self.check(…)`, `t.Log(…)`) checks only when it
+        // is a function of the file that may; another object's method (`cart.add(x)`) changes
+        // that object, which the statement's own reading follows.
+        let object = match kind(function) {
+            "identifier" => None,
+            "attribute"
+            | "member_expression"
+            | "selector_expression"
+            | "field_expression"
+            | "scoped_identifier" => function
+                .child_by_field_name("object")
+                .or_else(|| function.child_by_field_name("operand"))
+                .or_else(|| function.child_by_field_name("value"))
+                .or_else(|| function.child_by_field_name("path")),
+            _ => return None,
+        };
+        let may_check = match (object, self.asserting.get(name)) {
+            (_, Some(asserts)) => *asserts,
+            (None, None) => true,
+            (Some(o), None) => {
+                kind(o) == "identifier" && !HANDLES.contains(&text(o, src)) && {
+                    // A module (`helpers.check(…)`), not a value the test binds.
+                    let o = text(o, src);
+                    !binds(node, o, src)
+                }
+            }
+        };
+        if !may_check {
+            return None;
+        }
+        let args = call.child_by_field_name("arguments")?;
+        Some(
+            named_children(args)
+                .into_iter()
+                .filter(|a| !is_function_like(kind(*a)))
+                .collect(),
+        )
+    }
+}
+
+/// The name a call calls: `check` for `check(…)`, `self.check(…)`, `helpers.check(…)`,
+/// `common::check(…)`.
+fn callee_name<'s>(call: Node<'_>, src: &'s str) -> Option<&'s str> {
+    if !matches!(kind(call), "call" | "call_expression") {
+        return None;
+    }
+    let function = call.child_by_field_name("function")?;
+    let name = match kind(function) {
+        "identifier" => function,
+        "attribute" => function.child_by_field_name("attribute")?,
+        "member_expression" => function.child_by_field_name("property")?,
+        "selector_expression" | "field_expression" => function.child_by_field_name("field")?,
+        "scoped_identifier" => function.child_by_field_name("name")?,
+        _ => return None,
+    };
+    Some(text(name, src))
+}
+
+/// Whether the test around `node` binds `name` as a local before it (a value, not a module).
+fn binds(node: Node<'_>, name: &str, src: &str) -> bool {
+    let mut test = node;
+    while let Some(p) = test.parent() {
+        if is_function_like(kind(p)) {
+            test = p;
+            break;
+        }
+        test = p;
+    }
+    super::analysis::declared_locals(test, src)
+        .iter()
+        .any(|l| l == name)
 }

@@ -344,3 +344,43 @@ fn under_a_lock_from_before_a_helper_whose_value_reaches_an_assertion_is_judged_
     );
     l.assert_refused("rebound", "python:tests/billing/test_pay.py::test_run");
 }
+
+// A call that may check what it is handed (a helper of the file that asserts) reads its
+// arguments as an assertion does: `check(run(xs))` compares what `run` returns.
+#[test]
+fn a_helper_whose_value_a_check_helper_is_handed_is_locked() {
+    let test = "from billing.pay import total\n\n\ndef run(xs):\n    return total(xs)\n\n\ndef check(x):\n    assert x == 6\n\n\ndef test_run():\n    check(run([1, 2, 3]))\n";
+    let files = [
+        ("billing/__init__.py", ""),
+        ("billing/pay.py", "def total(xs):\n    return sum(xs)\n"),
+        ("tests/billing/test_pay.py", test),
+    ];
+    let l = locked(&files);
+    l.edit(
+        "tests/billing/test_pay.py",
+        test,
+        &[("    return total(xs)\n", "    return 6\n")],
+    );
+    l.assert_refused("rebound", "python:tests/billing/test_pay.py::test_run");
+}
+
+// A destructuring pattern binds what it reads from the helper's value
+// (`const {data} = await run(xs)`).
+#[test]
+fn a_helper_whose_value_is_destructured_is_locked() {
+    let test = "import {total} from '../../src/pay.js';\n\nasync function run(xs) {\n  return {data: total(xs)};\n}\n\ntest('run', async () => {\n  const {data} = await run([1, 2, 3]);\n  expect(data).toBe(6);\n});\n";
+    let files = [
+        (
+            "src/pay.js",
+            "export const total = (xs) => xs.reduce((a, b) => a + b, 0);\n",
+        ),
+        ("tests/billing/pay.test.js", test),
+    ];
+    let l = locked(&files);
+    l.edit(
+        "tests/billing/pay.test.js",
+        test,
+        &[("return {data: total(xs)};", "return {data: 6};")],
+    );
+    l.assert_refused("rebound", "js:tests/billing/pay.test.js::run");
+}
