@@ -115,11 +115,14 @@ pub(crate) fn reaching_assertions(
     while let Some(p) = root.parent() {
         root = p;
     }
-    let checkers = Checkers::of(root, src, is_assertion);
+    let checkers = Checkers::cached(root, src, is_assertion);
+    let locals: BTreeSet<String> = super::analysis::declared_locals(body, src)
+        .into_iter()
+        .collect();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         let k = kind(n);
-        if let Some(args) = checkers.checked_arguments(n, src) {
+        if let Some(args) = checkers.checked_arguments(n, src, &locals) {
             for a in args {
                 reach.extend(names(a, body, src));
             }
@@ -220,11 +223,50 @@ fn names(node: Node<'_>, body: Node<'_>, src: &str) -> BTreeSet<String> {
 
 /// The functions of a file by name (a method by its own name), and whether each may check
 /// what it is handed: it asserts, or calls one of the file that does.
+#[derive(Clone)]
 struct Checkers {
     asserting: BTreeMap<String, bool>,
 }
 
+std::thread_local! {
+    /// The [`Checkers`] of the file last read on this thread, by its source (where it is,
+    /// its length and a hash of its text) and tree.
+    static CHECKERS: std::cell::RefCell<Option<([u64; 4], std::rc::Rc<Checkers>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 impl Checkers {
+    /// Those of the file `root` is the tree of, read once for all its tests.
+    fn cached(
+        root: Node<'_>,
+        src: &str,
+        is_assertion: &dyn Fn(Node<'_>) -> bool,
+    ) -> std::rc::Rc<Checkers> {
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            src.hash(&mut h);
+            h.finish()
+        };
+        let key = [
+            src.as_ptr() as u64,
+            src.len() as u64,
+            root.id() as u64,
+            hash,
+        ];
+        if let Some(found) = CHECKERS.with(|c| {
+            c.borrow()
+                .as_ref()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone())
+        }) {
+            return found;
+        }
+        let made = std::rc::Rc::new(Checkers::of(root, src, is_assertion));
+        CHECKERS.with(|c| *c.borrow_mut() = Some((key, made.clone())));
+        made
+    }
+
     fn of(root: Node<'_>, src: &str, is_assertion: &dyn Fn(Node<'_>) -> bool) -> Checkers {
         // Each definition: its name, whether it asserts itself, the names it calls.
         let mut defs: BTreeMap<String, (bool, BTreeSet<String>)> = BTreeMap::new();
@@ -287,7 +329,12 @@ impl Checkers {
     /// The arguments of `node` when it is a call statement whose callee may check them (see
     /// the module documentation): not a function handed to it (a subtest's body, a
     /// callback), whose statements are read on their own.
-    fn checked_arguments<'t>(&self, node: Node<'t>, src: &str) -> Option<Vec<Node<'t>>> {
+    fn checked_arguments<'t>(
+        &self,
+        node: Node<'t>,
+        src: &str,
+        locals: &BTreeSet<String>,
+    ) -> Option<Vec<Node<'t>>> {
         if kind(node) != "expression_statement" {
             return None;
         }
@@ -320,11 +367,10 @@ impl Checkers {
             (_, Some(asserts)) => *asserts,
             (None, None) => true,
             (Some(o), None) => {
-                kind(o) == "identifier" && !HANDLES.contains(&text(o, src)) && {
-                    // A module (`helpers.check(…)`), not a value the test binds.
-                    let o = text(o, src);
-                    !binds(node, o, src)
-                }
+                // A module (`helpers.check(…)`), not a value the test binds.
+                kind(o) == "identifier"
+                    && !HANDLES.contains(&text(o, src))
+                    && !locals.contains(text(o, src))
             }
         };
         if !may_check {
@@ -356,19 +402,4 @@ fn callee_name<'s>(call: Node<'_>, src: &'s str) -> Option<&'s str> {
         _ => return None,
     };
     Some(text(name, src))
-}
-
-/// Whether the test around `node` binds `name` as a local before it (a value, not a module).
-fn binds(node: Node<'_>, name: &str, src: &str) -> bool {
-    let mut test = node;
-    while let Some(p) = test.parent() {
-        if is_function_like(kind(p)) {
-            test = p;
-            break;
-        }
-        test = p;
-    }
-    super::analysis::declared_locals(test, src)
-        .iter()
-        .any(|l| l == name)
 }
