@@ -603,9 +603,9 @@ pub(crate) fn names_annotation_readers(src: &str, class: bool) -> bool {
         "annotationlib",
         "get_type_hints",
         "get_annotations",
-        "signature",
         "getfullargspec",
         "singledispatch",
+        "Signature",
         "pydantic",
         "validate_call",
         "typeguard",
@@ -614,7 +614,27 @@ pub(crate) fn names_annotation_readers(src: &str, class: bool) -> bool {
         "otations__",
     ];
     const CLASS: &[&str] = &["__dict__", "vars(", "dataclass", "attrs", "fields("];
-    FUNCTION.iter().any(|r| src.contains(r)) || (class && CLASS.iter().any(|r| src.contains(r)))
+    FUNCTION.iter().any(|r| src.contains(r))
+        || names_signature(src)
+        || (class && CLASS.iter().any(|r| src.contains(r)))
+}
+
+/// Whether Python source names `signature` (`inspect.signature`, `from inspect import
+/// signature`) as a name of its own, outside a comment: `_create_signature_v1` or a comment
+/// about a cookie's signature reads no annotation. A `#` counts as a comment only when no
+/// quote comes before it on its line.
+fn names_signature(src: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    src.lines().any(|line| {
+        let code = match line.find('#') {
+            Some(i) if !line[..i].contains(['"', '\'']) => &line[..i],
+            _ => line,
+        };
+        code.match_indices("signature").any(|(i, m)| {
+            !code[..i].chars().next_back().is_some_and(word)
+                && !code[i + m.len()..].chars().next().is_some_and(word)
+        })
+    })
 }
 
 /// What a TypeScript node becomes once types are erased.
@@ -1471,11 +1491,21 @@ fn with_dots<R>(f: impl FnOnce() -> R) -> R {
 pub(crate) fn read_as_statement(node: Node<'_>, src: &str) -> Option<String> {
     let t = text(node, src);
     // `x["name"]`, `window.x`; a Python annotation (`x: T = …`).
-    if !t.contains('[') && !t.contains("window") && !t.contains(':') {
+    if !reads_otherwise(t) {
         return None;
     }
     let read = with_dots(|| normalized(node, src));
     (read != normalized(node, src)).then_some(read)
+}
+
+/// Whether source text may read otherwise than written: `x["name"]`, `window`, a Python
+/// annotation (`x: T = …`), Go's `ioutil.X` and `strings.Replace(…, -1)`.
+fn reads_otherwise(t: &str) -> bool {
+    t.contains('[')
+        || t.contains("window")
+        || t.contains(':')
+        || t.contains("ioutil.")
+        || t.contains(".Replace")
 }
 
 /// [`read_as_statement`] of a whole definition, leaving out `skip` (a docstring).
@@ -1485,7 +1515,7 @@ pub(crate) fn read_as_statement_without(
     skip: Option<Node<'_>>,
 ) -> Option<String> {
     let t = text(node, src);
-    if !t.contains('[') && !t.contains("window") && !t.contains(':') {
+    if !reads_otherwise(t) {
         return None;
     }
     let read = with_dots(|| normalized_without(node, src, skip));
@@ -2134,6 +2164,9 @@ fn canonical_leaf<'s>(node: Node<'_>, k: &str, t: &'s str, src: &str) -> std::bo
     }
     if let Some(made) = super::extracted::fstring_put_back(node, src) {
         return made.into();
+    }
+    if let Some(inlined) = super::modern::read_as_inline_format(node, src) {
+        return inlined.into();
     }
     if super::modern::read_as_os_error(node, src) {
         return "OSError".into();
@@ -3256,7 +3289,7 @@ pub(crate) fn build_item(
     let read = |extractions: &[&super::extracted::Extraction<'_>]| read_leaving(extractions, &[]);
     item.locals_put_back = sets.iter().map(|set| read(set)).collect();
     // Python: one more reading in the modern spelling (f-strings, `.encode()`, `OSError`).
-    if put_back && lang == "python" && super::modern::has_modern(spec.node, src) {
+    if put_back && matches!(lang, "python" | "rust") && super::modern::has_modern(spec.node, src) {
         item.locals_put_back
             .push(super::modern::with_modern(|| read(&[])));
     }

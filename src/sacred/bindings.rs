@@ -4493,19 +4493,15 @@ pub(crate) fn file_function(
         // Read again only when that can differ: a Python local annotation (`x: T = …`), a
         // JavaScript `x["name"]` or `window`.
         let may_differ = if kind(def) == "function_definition" {
-            let mut stack = vec![body];
-            let mut found = false;
-            while let Some(n) = stack.pop() {
-                if kind(n) == "assignment" && n.child_by_field_name("type").is_some() {
-                    found = true;
-                    break;
-                }
-                stack.extend(named_children(n));
-            }
-            found
+            python_annotated(whole)
+        } else if kind(def) == "class_definition" {
+            python_annotated(whole) || text(whole, src).contains('[')
         } else {
             let t = text(whole, src);
-            t.contains('[') || t.contains("window")
+            // Go: `ioutil.X` and `strings.Replace(…, -1)` read as what they call.
+            t.contains('[')
+                || t.contains("window")
+                || (go && (t.contains("ioutil.") || t.contains(".Replace")))
         };
         let written = super::analysis::normalized_without(whole, src, doc);
         if skips && kind(def) == "function_definition" {
@@ -4533,8 +4529,10 @@ pub(crate) fn file_function(
         let read = reading();
         // A Python helper in the modern spelling (`except socket.error` as `except OSError`),
         // as a test is read once more (see `modern`), with the readings above.
-        let read = if matches!(kind(def), "function_definition" | "class_definition")
-            && super::modern::has_modern(whole, src)
+        let read = if matches!(
+            kind(def),
+            "function_definition" | "class_definition" | "function_item"
+        ) && super::modern::has_modern(whole, src)
         {
             let modern = super::modern::with_modern(|| {
                 reading().unwrap_or_else(|| super::analysis::normalized_without(whole, src, doc))
@@ -5809,6 +5807,27 @@ pub(crate) fn helper_line_read(line: &str) -> Option<String> {
         .get(line)
         .cloned()
         .flatten()
+}
+
+/// Whether a Python definition holds what a test's statements read otherwise than written
+/// (see `analysis::python_erasure`): an annotated assignment, an annotated parameter, a
+/// return annotation, or a class's bases (`(object)`, `()`).
+fn python_annotated(whole: Node<'_>) -> bool {
+    let mut stack = vec![whole];
+    while let Some(n) = stack.pop() {
+        let annotated = match kind(n) {
+            "assignment" => n.child_by_field_name("type").is_some(),
+            "typed_parameter" | "typed_default_parameter" => true,
+            "function_definition" => n.child_by_field_name("return_type").is_some(),
+            "class_definition" => n.child_by_field_name("superclasses").is_some(),
+            _ => false,
+        };
+        if annotated {
+            return true;
+        }
+        stack.extend(named_children(n));
+    }
+    false
 }
 
 /// How the `helper` lines among `lines` read (see [`FileFunction::read`]), for those whose

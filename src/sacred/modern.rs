@@ -78,12 +78,14 @@ pub(crate) fn has_modern(node: Node<'_>, src: &str) -> bool {
         "select.error",
         ".thread.",
         ".process.",
+        "!(",
     ];
     hints.iter().any(|h| t.contains(h)) && has_modern_below(node, src)
 }
 
 fn has_modern_below(node: Node<'_>, src: &str) -> bool {
     if fstring_of(node, src).is_some()
+        || rust_inline_format(node, src).is_some()
         || utf8_argument(node, src).is_some()
         || os_error_alias(node, src)
         || module_os_error(node, src)
@@ -101,7 +103,177 @@ pub(crate) fn dropped_args(args: Node<'_>, src: &str) -> Option<Vec<usize>> {
     if !ACTIVE.with(Cell::get) {
         return None;
     }
-    utf8_argument(args, src).map(|a| vec![a.id()])
+    utf8_argument(args, src)
+        .map(|a| vec![a.id()])
+        .or_else(|| rust_inline_format(args, src).map(|f| f.dropped))
+}
+
+/// In a reading with the modern spelling, the format string of a Rust format macro whose
+/// arguments read inlined (`format!("{}", name)` as `format!("{name}")`): its text then.
+pub(crate) fn read_as_inline_format(node: Node<'_>, src: &str) -> Option<String> {
+    if !ACTIVE.with(Cell::get) || kind(node) != "string_literal" {
+        return None;
+    }
+    let tree = node.parent()?;
+    rust_inline_format(tree, src)
+        .filter(|f| f.literal == node.id())
+        .map(|f| f.text)
+}
+
+/// The standard library's format macros, with the position of their format string among
+/// their arguments.
+const RUST_FORMAT_MACROS: &[(&str, usize)] = &[
+    ("format", 0),
+    ("format_args", 0),
+    ("print", 0),
+    ("println", 0),
+    ("eprint", 0),
+    ("eprintln", 0),
+    ("panic", 0),
+    ("unreachable", 0),
+    ("todo", 0),
+    ("unimplemented", 0),
+    ("write", 1),
+    ("writeln", 1),
+    ("assert", 1),
+    ("debug_assert", 1),
+    ("assert_eq", 2),
+    ("assert_ne", 2),
+    ("debug_assert_eq", 2),
+    ("debug_assert_ne", 2),
+];
+
+/// A Rust format macro's arguments read inlined: the format string's node, its text with
+/// each argument in its field, and the nodes left out (the arguments and their commas).
+struct InlineFormat {
+    literal: usize,
+    text: String,
+    dropped: Vec<usize>,
+}
+
+/// `format!("{} of {:?}", n, xs)` → `format!("{n} of {xs:?}")` (Rust 2021's captured
+/// identifiers, which `clippy::uninlined_format_args` asks for): the same string, as each
+/// argument is a plain identifier, which a field names in the same scope. Only a plain string
+/// literal without `\x`/`\u` escapes (which may spell a brace), fields without `*` or `$`
+/// (which read arguments of their own), every argument a plain identifier used, and a macro
+/// of the standard library that the file does not define itself (`macro_rules!`).
+fn rust_inline_format(tree: Node<'_>, src: &str) -> Option<InlineFormat> {
+    if kind(tree) != "token_tree" {
+        return None;
+    }
+    let invocation = tree.parent().filter(|p| kind(*p) == "macro_invocation")?;
+    let name = invocation.child_by_field_name("macro")?;
+    let name = text(name, src).rsplit("::").next()?.trim();
+    let &(_, at) = RUST_FORMAT_MACROS.iter().find(|(m, _)| *m == name)?;
+    if src.contains(&format!("macro_rules! {name}")) || src.contains(&format!("macro_rules!{name}"))
+    {
+        return None;
+    }
+    // The tokens between the brackets, split at the commas.
+    let mut cursor = tree.walk();
+    let tokens: Vec<Node<'_>> = tree.children(&mut cursor).collect();
+    let inner = tokens.get(1..tokens.len().checked_sub(1)?)?;
+    let mut args: Vec<Vec<Node<'_>>> = vec![Vec::new()];
+    let mut commas: Vec<Node<'_>> = Vec::new();
+    for t in inner {
+        if text(*t, src) == "," && t.child_count() == 0 {
+            commas.push(*t);
+            args.push(Vec::new());
+        } else if let Some(last) = args.last_mut() {
+            last.push(*t);
+        }
+    }
+    // A trailing comma.
+    if args.last().is_some_and(Vec::is_empty) {
+        args.pop();
+    }
+    let literal = match args.get(at)?.as_slice() {
+        [l] if kind(*l) == "string_literal" => *l,
+        _ => return None,
+    };
+    let values: Vec<&str> = args[at + 1..]
+        .iter()
+        .map(|a| match a.as_slice() {
+            [v] if kind(*v) == "identifier" => Some(text(*v, src)),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    if values.is_empty() {
+        return None;
+    }
+    let written = text(literal, src);
+    let body = written.strip_prefix('"')?.strip_suffix('"')?;
+    if body.contains("\\x") || body.contains("\\u") {
+        return None;
+    }
+    let mut out = String::from("\"");
+    let mut used = vec![false; values.len()];
+    let mut next = 0usize;
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' if body[i + 1..].starts_with('{') => {
+                out.push_str("{{");
+                chars.next();
+            }
+            '}' if body[i + 1..].starts_with('}') => {
+                out.push_str("}}");
+                chars.next();
+            }
+            '{' => {
+                let close = body[i..].find('}')? + i;
+                let field = &body[i + 1..close];
+                let (arg, spec) = match field.split_once(':') {
+                    Some((a, s)) => (a, Some(s)),
+                    None => (field, None),
+                };
+                if spec.is_some_and(|s| s.contains(['$', '*', '{'])) {
+                    return None;
+                }
+                let arg = arg.trim();
+                let value = if arg.is_empty() {
+                    next += 1;
+                    next - 1
+                } else if arg.bytes().all(|b| b.is_ascii_digit()) {
+                    arg.parse().ok()?
+                } else {
+                    // A captured identifier already.
+                    out.push_str(&body[i..=close]);
+                    while chars.peek().is_some_and(|(j, _)| *j <= close) {
+                        chars.next();
+                    }
+                    continue;
+                };
+                out.push('{');
+                out.push_str(values.get(value)?);
+                if let Some(spec) = spec {
+                    out.push(':');
+                    out.push_str(spec);
+                }
+                out.push('}');
+                *used.get_mut(value)? = true;
+                while chars.peek().is_some_and(|(j, _)| *j <= close) {
+                    chars.next();
+                }
+            }
+            '}' => return None,
+            _ => out.push(c),
+        }
+    }
+    if used.contains(&false) {
+        return None;
+    }
+    out.push('"');
+    let dropped = args[at + 1..]
+        .iter()
+        .zip(&commas[at..])
+        .flat_map(|(a, comma)| std::iter::once(comma.id()).chain(a.iter().map(Node::id)))
+        .collect();
+    Some(InlineFormat {
+        literal: literal.id(),
+        text: out,
+        dropped,
+    })
 }
 
 /// In a reading with the modern spelling, `OSError` for an alias of it.
@@ -657,5 +829,55 @@ mod tests {
         assert_eq!(read("\"%s %s\" % (v,)"), None);
         assert_eq!(read("\"%s\" % (a, b)"), None);
         assert_eq!(read("\"\\x25s%s\" % (a,)"), None);
+    }
+}
+
+#[cfg(all(test, feature = "lang-rust"))]
+mod rust_tests {
+    use super::rust_inline_format;
+
+    /// The format string the first format macro of `src` reads as, inlined.
+    fn read(src: &str) -> Option<String> {
+        fn first(n: tree_sitter::Node<'_>, src: &str) -> Option<String> {
+            rust_inline_format(n, src).map(|f| f.text).or_else(|| {
+                let mut c = n.walk();
+                n.children(&mut c).find_map(|c| first(c, src))
+            })
+        }
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_rust::LANGUAGE.into())
+            .expect("the Rust grammar loads");
+        let tree = parser.parse(src, None).expect("parses");
+        first(tree.root_node(), src)
+    }
+
+    #[test]
+    fn format_arguments_read_inlined() {
+        let f = |body: &str| read(&format!("fn f() {{ {body}; }}"));
+        assert_eq!(
+            f(r#"format!("{} of {:?}", n, xs)"#).as_deref(),
+            Some(r#""{n} of {xs:?}""#)
+        );
+        assert_eq!(
+            f(r#"write!(out, "{{{}}} {0:>4}", n,)"#).as_deref(),
+            Some(r#""{{{n}}} {n:>4}""#)
+        );
+        assert_eq!(
+            f(r#"assert_eq!(a, b, "{} vs {name}", a)"#).as_deref(),
+            Some(r#""{a} vs {name}""#)
+        );
+        // Not the same string, or not only identifiers: not read.
+        assert_eq!(f(r#"format!("{}", x.y)"#), None);
+        assert_eq!(f(r#"format!("{}", &x)"#), None);
+        assert_eq!(f(r#"format!("{}", self)"#), None);
+        assert_eq!(f(r#"format!("{x}", x = n)"#), None);
+        assert_eq!(f(r#"format!("{:>1$}", a, w)"#), None);
+        assert_eq!(f(r#"format!("{:.*}", p, a)"#), None);
+        assert_eq!(f(r#"format!("\u{7b}{}", a)"#), None);
+        assert_eq!(f(r#"format!("{}", a, b)"#), None);
+        assert_eq!(f(r#"format!(r"{}", a)"#), None);
+        assert_eq!(f(r#"my_format!("{}", a)"#), None);
+        assert_eq!(f(r#"format!("{}")"#), None);
     }
 }

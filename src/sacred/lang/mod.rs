@@ -172,7 +172,9 @@ pub fn go_file_parts(path: &str, src: &str) -> Result<Option<GoFileParts>> {
                 .into_iter()
                 .filter(|b| !b.text.starts_with("import "))
                 .collect();
-            let functions = super::bindings::file_functions(root, src, go::rules());
+            let functions = super::analysis::with_go_std(root, src, || {
+                super::bindings::file_functions(root, src, go::rules())
+            });
             Some((package, bindings, functions))
         }))
     }
@@ -832,7 +834,10 @@ fn functions_of(
         #[cfg(feature = "lang-python")]
         Lang::Python => super::bindings::file_functions(root, src, python::rules()),
         #[cfg(feature = "lang-go")]
-        Lang::Go => super::bindings::file_functions(root, src, go::rules()),
+        // As the file's tests are read (`strings.Replace(…, -1)` as `strings.ReplaceAll`).
+        Lang::Go => super::analysis::with_go_std(root, src, || {
+            super::bindings::file_functions(root, src, go::rules())
+        }),
         #[cfg(feature = "lang-javascript")]
         Lang::JavaScript => super::analysis::with_global_window(root, src, || {
             super::bindings::file_functions(root, src, js::rules())
@@ -1289,12 +1294,22 @@ pub fn scan(
                     )
                     .cloned()
                     .collect();
-                for l in super::bindings::reached_helpers(
+                let reached = super::bindings::reached_helpers(
                     &t.used,
                     &t.assertion_uses,
                     &under,
                     super::bindings::own_function(t),
-                ) {
+                );
+                // How they read, as the test's own helpers do.
+                for (line, read) in super::bindings::helper_line_reads(&reached, &under) {
+                    if !helpers.contains(&line) {
+                        t.envelope_reads.insert(
+                            format!("in a subclass: {line}"),
+                            format!("in a subclass: {read}"),
+                        );
+                    }
+                }
+                for l in reached {
                     if !helpers.contains(&l) {
                         around.push(format!("in a subclass: {l}"));
                     }

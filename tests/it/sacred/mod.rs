@@ -355,6 +355,7 @@ mod moved;
 mod python;
 mod python_class;
 mod python_import;
+mod respelled;
 mod runners;
 mod rust;
 mod shared_state;
