@@ -425,7 +425,7 @@ fn add_surroundings(
                     .extend(siblings.runners[dir].iter().cloned());
                 t.envelope_bindings.sort();
             }
-            add_js_snapshots(repo, content, path, scan)?;
+            add_js_snapshots(repo, content, path, scan, siblings)?;
             add_ava_snapshots(repo, content, path, scan)?;
             add_js_file_snapshots(repo, content, path, scan)?;
             add_js_adjacent_mocks(repo, content, path, scan)?;
@@ -764,6 +764,9 @@ struct Surroundings {
     /// The functions of each module read, with those its own imports bring (see
     /// `extended_functions`).
     extended: BTreeMap<String, Vec<crate::sacred::bindings::FileFunction>>,
+    /// node:test: the files that call `setResolveSnapshotPath`, with their digests (see
+    /// [`node_snapshot_resolvers`]); read once.
+    node_snapshot_resolvers: Option<Vec<(String, String)>>,
     /// The runner configuration lines of the JavaScript/TypeScript tests of each directory
     /// (see [`js_runner_lines`]).
     runners: BTreeMap<String, Vec<String>>,
@@ -4385,23 +4388,78 @@ fn add_js_snapshots(
     content: &Content<'_>,
     path: &str,
     scan: &mut FileScan,
+    siblings: &mut Surroundings,
 ) -> Result<()> {
     let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
-    let Some((file, text)) = read_snapshots(repo, content, path, &format!("{name}.snap"))? else {
-        return Ok(());
-    };
-    if !snapshot_file_is_plain(&text) {
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    files.extend(read_snapshots(
+        repo,
+        content,
+        path,
+        &format!("{name}.snap"),
+    )?);
+    // A `snapshotResolver` (Jest) or `resolveSnapshotPath` (Vitest) puts the file elsewhere.
+    if js_snapshot_resolver_configured(repo, content, path)? {
+        for file in snapshot_files_named_after(repo, content, path, ".snap")? {
+            if let Some(text) = content.read(repo, &file)? {
+                files.insert(file, text);
+            }
+        }
+    }
+    // node:test's `t.assert.snapshot()`: `FILE.snapshot` beside the test file, unless a
+    // `snapshot.setResolveSnapshotPath(fn)` of the project says otherwise.
+    if js_import_specifiers(scan).iter().any(|m| m == "node:test") {
+        let beside = format!("{path}.snapshot");
+        if let Some(text) = content.read(repo, &beside)? {
+            files.insert(beside, text);
+        }
+        let resolvers = node_snapshot_resolvers(repo, content, siblings)?;
+        if !resolvers.is_empty() {
+            let hook = crate::sacred::bindings::HOOK;
+            lock_with_every_test(
+                scan,
+                resolvers
+                    .iter()
+                    .filter(|(file, _)| file != path)
+                    .map(|(file, digest)| {
+                        format!("{hook}runner setup (in {file}): sha256:{digest}")
+                    })
+                    .collect(),
+            );
+            for file in content.list_tree(repo, "")? {
+                if file.ends_with(".snapshot")
+                    && !file.split('/').any(|p| p == "node_modules")
+                    && let Some(text) = content.read(repo, &file)?
+                {
+                    files.insert(file, text);
+                }
+            }
+        }
+    }
+    for (file, text) in &files {
+        lock_js_snapshot_file(scan, file, text);
+    }
+    for t in &mut scan.tests {
+        t.envelope_bindings.dedup();
+    }
+    Ok(())
+}
+
+/// Locks with the tests of `scan` what the Jest, Vitest or node:test snapshot file `file`
+/// holds for them (see [`add_js_snapshots`]).
+fn lock_js_snapshot_file(scan: &mut FileScan, file: &str, text: &str) {
+    if !snapshot_file_is_plain(text) {
         lock_with_every_test(
             scan,
             vec![format!(
                 "{}snapshot (in {file}): code beside the entries: sha256:{}",
                 crate::sacred::bindings::HOOK,
-                analysis::sha256_hex(&text)
+                analysis::sha256_hex(text)
             )],
         );
     }
-    let entries = snapshot_entries(&text);
-    lock_snapshots(scan, &file, &entries, |parts, key| {
+    let entries = snapshot_entries(text);
+    lock_snapshots(scan, file, &entries, |parts, key| {
         let names = [parts.join(" "), parts.join(" > ")];
         key.rsplit_once(' ').is_some_and(|(title, counter)| {
             counter.chars().all(|c| c.is_ascii_digit())
@@ -4413,7 +4471,87 @@ fn add_js_snapshots(
                 })
         })
     });
-    Ok(())
+}
+
+/// Whether a runner configuration of the JavaScript/TypeScript test file `path` (of the
+/// nearest `package.json` and the directories above it: its `jest` key, a `jest.config.*`,
+/// `vitest.config.*`, `vite.config.*`, a Jest preset) names a snapshot resolver: Jest's
+/// `snapshotResolver` module, or Vitest's `resolveSnapshotPath` function.
+fn js_snapshot_resolver_configured(repo: &Repo, content: &Content<'_>, path: &str) -> Result<bool> {
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    for at in dirs_up(dir) {
+        for file in content.list_dir(repo, at)? {
+            let name = file.rsplit_once('/').map_or(file.as_str(), |(_, n)| n);
+            if !(is_js_runner_config(name) || name.starts_with("jest-preset")) {
+                continue;
+            }
+            if let Some(text) = content.read(repo, &file)?
+                && (text.contains("snapshotResolver") || text.contains("resolveSnapshotPath"))
+            {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// The files of the repository (outside `node_modules`) a snapshot resolver may have named
+/// for the test file `path`: those ending `ext` whose name starts with the test file's
+/// (`pay.test.js.snap`, `pay.test.snap`, `pay.snap` for `pay.test.js`), wherever they are;
+/// every file ending `ext` when none is so named.
+fn snapshot_files_named_after(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    ext: &str,
+) -> Result<Vec<String>> {
+    let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
+    let stem = name.split('.').next().unwrap_or(name);
+    let all: Vec<String> = content
+        .list_tree(repo, "")?
+        .into_iter()
+        .filter(|f| f.ends_with(ext) && !f.split('/').any(|p| p == "node_modules"))
+        .collect();
+    let named: Vec<String> = all
+        .iter()
+        .filter(|f| {
+            let n = f.rsplit_once('/').map_or(f.as_str(), |(_, n)| n);
+            n.strip_prefix(stem).is_some_and(|r| r.starts_with('.'))
+        })
+        .cloned()
+        .collect();
+    Ok(if named.is_empty() { all } else { named })
+}
+
+/// node:test: the files of the repository (outside `node_modules`) that call
+/// `setResolveSnapshotPath`, each with the digest of its text, read once per command. Such a
+/// call may name any file for a test's snapshots, and where it runs (a `--require` module, a
+/// test file) is not read: every `.snapshot` file is taken for one of them then.
+fn node_snapshot_resolvers<'s>(
+    repo: &Repo,
+    content: &Content<'_>,
+    siblings: &'s mut Surroundings,
+) -> Result<&'s [(String, String)]> {
+    if siblings.node_snapshot_resolvers.is_none() {
+        let mut found = Vec::new();
+        for file in content.list_tree(repo, "")? {
+            if !lang::Lang::of_path(&file).is_some_and(lang::Lang::is_js)
+                || file.split('/').any(|p| p == "node_modules")
+            {
+                continue;
+            }
+            if let Some(text) = content.read(repo, &file)?
+                && text.contains("setResolveSnapshotPath")
+            {
+                found.push((file, analysis::sha256_hex(&text)));
+            }
+        }
+        siblings.node_snapshot_resolvers = Some(found);
+    }
+    Ok(siblings
+        .node_snapshot_resolvers
+        .as_deref()
+        .unwrap_or_default())
 }
 
 /// JavaScript/TypeScript: AVA compares a test's `t.snapshot(…)` with the file it stores for
@@ -4439,7 +4577,11 @@ fn add_ava_snapshots(
         return Ok(());
     };
     let snapshots = |text: &str| text.contains(".snapshot(");
-    if !snapshots(&src) {
+    // The names the file imports from a module of the repository that snapshots (or loads
+    // one that does): `import { snap } from './helpers/snap.js'`. AVA keys the snapshot by
+    // the test file, whoever calls `t.snapshot`.
+    let imported = js_names_imported_from_modules_with(repo, content, path, scan, ".snapshot(")?;
+    if !snapshots(&src) && imported.is_empty() {
         return Ok(());
     }
     // The tests that snapshot: in their own text, or through the functions of the file they
@@ -4477,7 +4619,9 @@ fn add_ava_snapshots(
                     .iter()
                     .chain(&t.envelope_used)
                     .chain(&t.reads)
-                    .any(|n| snapshotting_functions.contains(n.as_str()))
+                    .any(|n| {
+                        snapshotting_functions.contains(n.as_str()) || imported.contains(n.as_str())
+                    })
         })
         .map(|(i, _)| i)
         .collect();
@@ -4572,6 +4716,64 @@ fn add_ava_snapshots(
         t.envelope_bindings.dedup();
     }
     Ok(())
+}
+
+/// JavaScript/TypeScript: the names the file `path` binds by importing a module of the
+/// repository (a relative specifier) whose text, or that of a module it loads in turn (up to
+/// 32 files), holds `needle`.
+fn js_names_imported_from_modules_with(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &FileScan,
+    needle: &str,
+) -> Result<BTreeSet<String>> {
+    let mut holds: BTreeMap<String, bool> = BTreeMap::new();
+    let mut out = BTreeSet::new();
+    for b in &scan.module_bindings {
+        let Some(imported) = import_of(&b.text) else {
+            continue;
+        };
+        let (module, alias) = match &imported {
+            Imported::Name { module, alias, .. } | Imported::Module { module, alias } => {
+                (module, alias)
+            }
+        };
+        let spec = module.trim_matches(|c| c == '\'' || c == '"' || c == '`');
+        if !spec.starts_with('.') {
+            continue;
+        }
+        if !holds.contains_key(spec) {
+            let mut found = false;
+            let mut seen: BTreeSet<String> = BTreeSet::new();
+            let mut queue: Vec<(String, String)> = vec![(path.to_owned(), spec.to_owned())];
+            'search: while let Some((from, spec)) = queue.pop() {
+                for c in import_candidates(&from, &spec) {
+                    let Some(text) = content.read(repo, &c)? else {
+                        continue;
+                    };
+                    if !seen.insert(c.clone()) || seen.len() > 32 {
+                        break;
+                    }
+                    if text.contains(needle) {
+                        found = true;
+                        break 'search;
+                    }
+                    for next in lang::loaded_modules(&c, &text)?.unwrap_or_default() {
+                        if next.starts_with('.') {
+                            queue.push((c.clone(), next));
+                        }
+                    }
+                    break;
+                }
+            }
+            holds.insert(spec.to_owned(), found);
+        }
+        if holds[spec] {
+            out.insert(alias.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// JavaScript/TypeScript: Vitest's `toMatchFileSnapshot(path)` compares with the whole file

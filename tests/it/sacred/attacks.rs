@@ -374,3 +374,14 @@ fn the_fourteenth_attacks_are_refused() {
 fn the_fifteenth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("fifteenth_attacks", 15);
 }
+
+/// The sixteenth round, each confirmed with the real runner: node:test's stored snapshots
+/// (`t.assert.snapshot()`) rewritten by `--test-update-snapshots` from a broken
+/// implementation, beside the test file or where a `setResolveSnapshotPath` of a `--require`d
+/// module puts them; Jest `.snap` files placed by a `snapshotResolver`, written as in Jest's
+/// documentation or computed, rewritten by `jest -u`; an AVA `.snap` file of a test that
+/// snapshots only through a helper it imports, rewritten by `ava -u`.
+#[test]
+fn the_sixteenth_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("sixteenth_attacks", 5);
+}

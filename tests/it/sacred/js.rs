@@ -1438,3 +1438,207 @@ fn js_another_tests_vitest_file_snapshot_may_change() {
     );
     l.assert_passes_checked();
 }
+
+const NODE_TEST_FILE: &str = "tests/billing/pay.test.js";
+const NODE_TEST_TESTS: &str = "const {test, describe} = require('node:test');\nconst {receipt, total} = require('../../src/pay.js');\n\ndescribe('pay', () => {\n  test('receipt', (t) => {\n    t.assert.snapshot(receipt([{price: 3, qty: 2}]));\n  });\n});\n\ntest('total', (t) => {\n  t.assert.strictEqual(total([{price: 5, qty: 1}]), 5);\n});\n";
+const NODE_TEST_SNAPSHOT: &str = "exports[`obsolete 1`] = `\n1\n`;\n\nexports[`pay > receipt 1`] = `\n{\n  \"lines\": 1,\n  \"total\": 6\n}\n`;\n";
+
+// node:test's `t.assert.snapshot()` compares with the entry of `FILE.snapshot` beside the
+// test file (or of any `.snapshot` file, when a `setResolveSnapshotPath` of the project may
+// put it elsewhere): `--test-update-snapshots` rewriting it, or deleting it, is refused.
+#[test]
+fn js_rewriting_or_deleting_a_node_test_snapshot_entry_is_refused() {
+    let id = "js:tests/billing/pay.test.js::pay::receipt";
+    let beside = "tests/billing/pay.test.js.snapshot";
+    let files = [
+        (NODE_TEST_FILE, NODE_TEST_TESTS),
+        (beside, NODE_TEST_SNAPSHOT),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        beside,
+        NODE_TEST_SNAPSHOT,
+        &[("\"total\": 6", "\"total\": 3")],
+    );
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit(
+        beside,
+        NODE_TEST_SNAPSHOT,
+        &[("exports[`pay > receipt 1`]", "exports[`pay > receipt 2`]")],
+    );
+    l.assert_refused("rebound", id);
+    let resolver = "const path = require('node:path');\nconst {snapshot} = require('node:test');\nsnapshot.setResolveSnapshotPath((f) => path.join(__dirname, '..', 'stored', path.basename(f) + '.snapshot'));\n";
+    let stored = "stored/pay.test.js.snapshot";
+    let files = [
+        (NODE_TEST_FILE, NODE_TEST_TESTS),
+        ("tests/snapshot-path.js", resolver),
+        (stored, NODE_TEST_SNAPSHOT),
+    ];
+    let l = super::locked(&files);
+    l.edit(
+        stored,
+        NODE_TEST_SNAPSHOT,
+        &[("\"total\": 6", "\"total\": 3")],
+    );
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.edit(
+        "tests/snapshot-path.js",
+        resolver,
+        &[("'stored'", "'stored', 'new'")],
+    );
+    l.assert_refused("rebound", id);
+}
+
+// An entry no locked test compares with may change, and a new test may add its own.
+#[test]
+fn js_a_node_test_snapshot_entry_of_no_locked_test_may_change_and_a_new_test_may_add_one() {
+    let beside = "tests/billing/pay.test.js.snapshot";
+    let l = super::locked(&[
+        (NODE_TEST_FILE, NODE_TEST_TESTS),
+        (beside, NODE_TEST_SNAPSHOT),
+    ]);
+    l.edit(
+        beside,
+        NODE_TEST_SNAPSHOT,
+        &[
+            ("`\n1\n`", "`\n2\n`"),
+            (
+                "exports[`pay > receipt 1`]",
+                "exports[`pay > refund 1`] = `\n0\n`;\n\nexports[`pay > receipt 1`]",
+            ),
+        ],
+    );
+    l.edit(
+        NODE_TEST_FILE,
+        NODE_TEST_TESTS,
+        &[(
+            "});\n\ntest('total'",
+            "  test('refund', (t) => {\n    t.assert.snapshot(0);\n  });\n});\n\ntest('total'",
+        )],
+    );
+    l.assert_passes_checked();
+}
+
+const RESOLVED_TESTS: &str = "const {receipt, total} = require('../../src/pay.js');\n\ndescribe('pay', () => {\n  test('receipt', () => {\n    expect(receipt([{price: 3, qty: 2}])).toMatchSnapshot();\n  });\n});\n\ntest('total', () => {\n  expect(total([{price: 5, qty: 1}])).toBe(5);\n});\n";
+const RESOLVED_SNAP: &str = "// Jest Snapshot v1, https://goo.gl/fbAQLP\n\nexports[`obsolete 1`] = `1`;\n\nexports[`pay receipt 1`] = `\n{\n  \"lines\": 1,\n  \"total\": 6,\n}\n`;\n";
+
+/// A Jest project whose `snapshotResolver` keeps the snapshots under `stored/`, as written
+/// (`literal`) or computed.
+fn resolved_snapshot_project(literal: bool) -> Vec<(&'static str, &'static str)> {
+    let resolver = if literal {
+        "module.exports = {\n  resolveSnapshotPath: (testPath, ext) => testPath.replace('tests/', 'stored/') + ext,\n  resolveTestPath: (snapPath, ext) => snapPath.replace('stored/', 'tests/').slice(0, -ext.length),\n  testPathForConsistencyCheck: 'tests/example.test.js',\n};\n"
+    } else {
+        "const path = require('path');\nconst root = path.resolve(__dirname, '..');\nmodule.exports = {\n  resolveSnapshotPath: (p, ext) => path.join(root, 'stored', path.relative(root, p) + ext),\n  resolveTestPath: (s, ext) => path.join(root, path.relative(path.join(root, 'stored'), s).slice(0, -ext.length)),\n  testPathForConsistencyCheck: path.join(root, 'tests', 'example.test.js'),\n};\n"
+    };
+    vec![
+        (
+            "package.json",
+            "{\"name\": \"shop\", \"jest\": {\"snapshotResolver\": \"<rootDir>/config/snapshots.js\"}}\n",
+        ),
+        ("config/snapshots.js", resolver),
+        ("tests/billing/pay.test.js", RESOLVED_TESTS),
+        ("stored/billing/pay.test.js.snap", RESOLVED_SNAP),
+    ]
+}
+
+// A Jest `snapshotResolver` puts the `.snap` file elsewhere: every `.snap` file named after
+// the test file is read for its entries, whatever the resolver computes, and rewriting the
+// test's entry or the resolver is refused.
+#[test]
+fn js_a_snapshot_entry_where_a_jest_snapshot_resolver_puts_it_is_locked() {
+    let id = "js:tests/billing/pay.test.js::pay::receipt";
+    for literal in [true, false] {
+        let files = resolved_snapshot_project(literal);
+        let l = super::locked(&files);
+        l.edit(
+            "stored/billing/pay.test.js.snap",
+            RESOLVED_SNAP,
+            &[("\"total\": 6", "\"total\": 3")],
+        );
+        l.assert_refused("rebound", id);
+        let l = super::locked(&files);
+        let stored = if literal { "'stored/'" } else { "'stored'" };
+        l.edit("config/snapshots.js", files[1].1, &[(stored, "'other/'")]);
+        l.assert_refused("rebound", id);
+    }
+}
+
+// Under a resolver, an entry no locked test compares with may change, and a new test may add
+// its own.
+#[test]
+fn js_under_a_jest_snapshot_resolver_another_entry_may_change_and_a_new_test_may_add_one() {
+    let files = resolved_snapshot_project(false);
+    let l = super::locked(&files);
+    l.edit(
+        "stored/billing/pay.test.js.snap",
+        RESOLVED_SNAP,
+        &[
+            ("`1`", "`2`"),
+            (
+                "exports[`pay receipt 1`]",
+                "exports[`pay refund 1`] = `0`;\n\nexports[`pay receipt 1`]",
+            ),
+        ],
+    );
+    l.edit(
+        "tests/billing/pay.test.js",
+        RESOLVED_TESTS,
+        &[(
+            "});\n\ntest('total'",
+            "  test('refund', () => {\n    expect(0).toMatchSnapshot();\n  });\n});\n\ntest('total'",
+        )],
+    );
+    l.assert_passes_checked();
+}
+
+const AVA_IMPORTED_HELPER_TESTS: &str = "import test from 'ava';\nimport {snap} from '../helpers/snap.js';\nimport {receipt, total} from '../../src/pay.js';\n\ntest('receipt', t => {\n  snap(t, receipt([{price: 3, qty: 2}]));\n});\n\ntest('total', t => {\n  t.is(total([{price: 3, qty: 2}]), 6);\n});\n";
+
+// AVA keys a snapshot by the test file whoever calls `t.snapshot`: a test that snapshots only
+// through a helper it imports from another module (or one that module imports) is locked
+// with the test file's `.snap`.
+#[test]
+fn js_an_ava_snapshot_taken_through_an_imported_helper_is_locked() {
+    for helpers in [
+        vec![(
+            "tests/helpers/snap.js",
+            "export function snap(t, value) {\n  t.snapshot(value);\n}\n",
+        )],
+        vec![
+            (
+                "tests/helpers/snap.js",
+                "export {store as snap} from './store.js';\n",
+            ),
+            (
+                "tests/helpers/store.js",
+                "export const store = (t, value) => t.snapshot(value);\n",
+            ),
+        ],
+    ] {
+        let mut files = ava_project(AVA_IMPORTED_HELPER_TESTS, AVA_SNAP);
+        files.extend(helpers);
+        let l = super::locked(&files);
+        l.edit(AVA_SNAP, AVA_SNAP_V1, &[("first", "second")]);
+        l.assert_refused("rebound", AVA_RECEIPT_ID);
+    }
+}
+
+// A helper imported from a module that does not snapshot locks nothing: the stale `.snap`
+// of such a file may change.
+#[test]
+fn js_an_ava_snap_file_of_tests_whose_imported_helpers_do_not_snapshot_may_change() {
+    let mut files = ava_project(AVA_IMPORTED_HELPER_TESTS, AVA_SNAP);
+    files.push((
+        "tests/helpers/snap.js",
+        "export function snap(t, value) {\n  t.truthy(value);\n}\n",
+    ));
+    let l = super::locked(&files);
+    l.edit(AVA_SNAP, AVA_SNAP_V1, &[("first", "second")]);
+    l.edit(
+        AVA_FILE,
+        AVA_IMPORTED_HELPER_TESTS,
+        &[("test('total'", "// Totals.\ntest('total'")],
+    );
+    l.assert_passes_checked();
+}
