@@ -374,3 +374,13 @@ fn the_fourteenth_attacks_are_refused() {
 fn the_fifteenth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("fifteenth_attacks", 15);
 }
+
+/// The sixteenth round, each confirmed with the real runner: (`go test`) a Go check helper in
+/// a package of the module outside the test directories (`example.com/shop/checks`,
+/// `internal/assertx`), imported by the test file and handed the test's `t`, rewritten to
+/// stop failing, in its own body, in a function of its package it compares through, or in
+/// a method of a type of that package (`checks.Checker{Want: 6}.Total(t, got)`).
+#[test]
+fn the_sixteenth_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("sixteenth_attacks", 3);
+}
