@@ -481,10 +481,10 @@ fn judge(
                 });
                 continue;
             }
-            // A test whose body runs subtests (`t.Run(…)`), reported passed with none of them
-            // in the report: a `-test.run` pattern of the binary's own arguments (`-test.run=
-            // TestTotal/none`, appended to `os.Args` as the package starts) ran its body
-            // without one of its checks.
+            // A test whose body runs subtests (`t.Run(…)`, itself or through a helper it hands
+            // `t` to), reported passed with none of them in the report: a `-test.run` pattern
+            // of the binary's own arguments (`-test.run=TestTotal/none`, appended to
+            // `os.Args` as the package starts) ran its body without one of its checks.
             if let Some(c) = all.iter().find(|c| {
                 matches!(c.outcome, Outcome::Passed)
                     && c.name == members[0].name
@@ -495,7 +495,7 @@ fn judge(
                     test_id: id.clone(),
                     rule: EvidenceRule::NotRun,
                     detail: format!(
-                        "{}: passed with none of its subtests run (its body runs subtests with `.Run`; a `-test.run` pattern that selects none of them runs the test without its checks)",
+                        "{}: passed with none of its subtests run (its body runs subtests with `.Run`, itself or through a helper it hands `t` to; a `-test.run` pattern that selects none of them runs the test without its checks)",
                         describe(c)
                     ),
                 });
@@ -516,12 +516,126 @@ fn judge(
     }
 }
 
-/// Whether the locked Go test's function, as the working tree has it, runs subtests itself
-/// (see `lang::go_runs_subtests`); a file that cannot be read says no.
+/// Whether the locked Go test's function, as the working tree has it, runs subtests: its body
+/// calls `Run` on its own `t`, or it hands `t` to a function that does on that parameter
+/// (`runCases(t, …)`, `testutil.RunCases(t, …)`), or that hands it on to one that does, in
+/// turn (see [`go_functions_named`] for where such a function is looked up). A file that
+/// cannot be read, or a function that cannot be found, says no.
 fn go_runs_subtests(t: &LockedRef, root: &Path) -> bool {
-    std::fs::read_to_string(root.join(&t.file))
-        .ok()
-        .is_some_and(|src| super::lang::go_runs_subtests(&t.file, &src, &t.name).unwrap_or(false))
+    // (file, function, position of the handle among its parameters).
+    let mut seen: std::collections::BTreeSet<(String, String, usize)> =
+        std::collections::BTreeSet::new();
+    let mut todo: Vec<(String, String, usize)> = vec![(t.file.clone(), t.name.clone(), 0)];
+    while let Some(at) = todo.pop() {
+        if !seen.insert(at.clone()) {
+            continue;
+        }
+        let (file, name, position) = at;
+        let Some(src) = std::fs::read_to_string(root.join(&file)).ok() else {
+            continue;
+        };
+        let Ok(Some(used)) = super::lang::go_handle_use(&file, &src, &name, position) else {
+            continue;
+        };
+        if used.runs {
+            return true;
+        }
+        for (callee, position) in &used.handed {
+            for (f, n) in go_functions_named(root, &file, &used, callee) {
+                todo.push((f, n, *position));
+            }
+        }
+    }
+    false
+}
+
+/// The files where the Go function `callee`, called from the file `from` (`used`: its
+/// package clause and imports), may be defined, each with the function's name there: for a
+/// plain name (`runCases`), the Go files of `from`'s directory with its package clause (test
+/// files only when `from` is one); for a qualified one (`testutil.RunCases`), the non-test
+/// Go files of the directory of the package of the module the file imports under that name
+/// (found from the `module` line of the nearest `go.mod` above `from`).
+fn go_functions_named(
+    root: &Path,
+    from: &str,
+    used: &super::lang::GoHandleUse,
+    callee: &str,
+) -> Vec<(String, String)> {
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let go_files = |dir: &str| -> Vec<String> {
+        let mut files: Vec<String> = std::fs::read_dir(root.join(dir))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+            .filter(|n| Path::new(n).extension().is_some_and(|e| e == "go"))
+            .map(|n| {
+                if dir.is_empty() {
+                    n
+                } else {
+                    format!("{dir}/{n}")
+                }
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let Some((package, function)) = callee.split_once('.') else {
+        let tests_too = from.ends_with("_test.go");
+        return go_files(dir)
+            .into_iter()
+            .filter(|f| tests_too || !f.ends_with("_test.go"))
+            .filter(|f| {
+                f == from
+                    || std::fs::read_to_string(root.join(f))
+                        .ok()
+                        .and_then(|src| super::lang::go_package_clause(f, &src).ok().flatten())
+                        .is_some_and(|p| p == used.package)
+            })
+            .map(|f| (f, callee.to_owned()))
+            .collect();
+    };
+    let Some((_, import)) = used.imports.iter().find(|(n, _)| n == package) else {
+        return Vec::new();
+    };
+    // The nearest `go.mod` above `from`: its directory and module path.
+    let mut at = Some(dir);
+    while let Some(d) = at {
+        let go_mod = if d.is_empty() {
+            "go.mod".to_owned()
+        } else {
+            format!("{d}/go.mod")
+        };
+        if let Ok(src) = std::fs::read_to_string(root.join(&go_mod)) {
+            let Some(module) = src
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("module "))
+                .map(|m| m.trim().trim_matches('"'))
+            else {
+                return Vec::new();
+            };
+            let rest = if import == module {
+                ""
+            } else if let Some(rest) = import.strip_prefix(&format!("{module}/")) {
+                rest
+            } else {
+                return Vec::new();
+            };
+            let pkg = [d, rest]
+                .iter()
+                .filter(|p| !p.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("/");
+            return go_files(&pkg)
+                .into_iter()
+                .filter(|f| !f.ends_with("_test.go"))
+                .map(|f| (f, function.to_owned()))
+                .collect();
+        }
+        at = (!d.is_empty()).then(|| d.rsplit_once('/').map_or("", |(up, _)| up));
+    }
+    Vec::new()
 }
 
 /// Every instance that ran passed, and at least one ran.

@@ -7288,13 +7288,16 @@ fn extended_functions(
     Ok(true)
 }
 
-/// Go: the check helpers a file's tests reach through a package of the tests' own code that
-/// their file imports (`import "example.com/app/internal/testutil"`, then
+/// Go: the check helpers a file's tests reach through a package of the module that their
+/// file imports (`import "example.com/app/internal/testutil"`, then
 /// `testutil.CheckTotal(t, …)`): the package's directory is found from the `module` line of
-/// the nearest `go.mod` above the test, and followed only when it is a directory of the tests
-/// (see [`test_support`]: `testutil`, `testing`, …). Each function the tests call through it is
-/// recorded as `helper testutil.CheckTotal (in FILE): TEXT`, with the check helpers of its
-/// package it reaches.
+/// the nearest `go.mod` above the test. In a directory of the tests (see [`test_support`]:
+/// `testutil`, `testing`, …) every function the tests call through it is followed; in any
+/// other package of the module (`example.com/shop/checks`), only one that takes a testing
+/// handle (see [`go_takes_testing_handle`]: `checks.Total(t, got, 6)`), which is test code
+/// whatever its directory: a function that takes none (`billing.Total(xs)`) is the code under
+/// test. Each is recorded as `helper testutil.CheckTotal (in FILE): TEXT`, with the check
+/// helpers of its package it reaches.
 fn go_imported_check_helpers(
     repo: &Repo,
     content: &Content<'_>,
@@ -7360,9 +7363,7 @@ fn go_imported_check_helpers(
         } else {
             format!("{root}/{rest}")
         };
-        if !test_support(&format!("{pkg}/x.go")) {
-            continue;
-        }
+        let tests_own = test_support(&format!("{pkg}/x.go"));
         let mut functions: Vec<FileFunction> = Vec::new();
         for file in content.list_dir(repo, &pkg)? {
             if !is_go(&file) || file.ends_with("_test.go") {
@@ -7374,13 +7375,100 @@ fn go_imported_check_helpers(
         }
         for (at, f) in functions.iter().enumerate() {
             let q = format!("{name}.{}", f.name);
-            if !wanted.contains(q.as_str()) {
+            if !wanted.contains(q.as_str()) || !(tests_own || go_takes_testing_handle(&f.text)) {
                 continue;
             }
             out.push(stub_of(&functions, at, q));
         }
     }
     Ok(out)
+}
+
+/// Whether a Go function's definition (its normalised text, `func Total(t testing.TB,got,want
+/// int){…}`; a type's, its methods one after the other) takes a testing handle among its
+/// parameters: a `*testing.T`, `testing.TB`, `*testing.B` or `*testing.F` (a name grouped
+/// before one, `t, u *testing.T`, is one too), in any of its methods, or in a function type or
+/// literal it holds (`f func(t *testing.T)`, `func(t *testing.T){…}`: a subtest's body, which
+/// only tests hand around). A method's receiver is not a parameter here.
+fn go_takes_testing_handle(definition: &str) -> bool {
+    // The balanced group that opens at the start of `s`, and what follows it.
+    fn group(s: &str) -> Option<(&str, &str)> {
+        let (open, close) = match s.chars().next()? {
+            '(' => ('(', ')'),
+            '[' => ('[', ']'),
+            _ => return None,
+        };
+        let mut depth = 0usize;
+        for (i, c) in s.char_indices() {
+            if c == open {
+                depth += 1;
+            } else if c == close {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((&s[1..i], &s[i + 1..]));
+                }
+            }
+        }
+        None
+    }
+    fn ident(c: char) -> bool {
+        c.is_alphanumeric() || c == '_'
+    }
+    // The parameter list of the `func` that `rest` follows.
+    fn params_of(rest: &str) -> Option<&str> {
+        let mut rest = rest.trim_start();
+        if rest.starts_with('(') {
+            let (first, after) = group(rest)?;
+            let after = after.trim_start();
+            if !after.starts_with(ident) {
+                // A function literal: that was its parameters.
+                return Some(first);
+            }
+            // A method: that was its receiver.
+            rest = after;
+        }
+        let name_end = rest.find(|c: char| !ident(c)).unwrap_or(rest.len());
+        rest = rest[name_end..].trim_start();
+        if rest.starts_with('[') {
+            // Type parameters.
+            rest = group(rest)?.1.trim_start();
+        }
+        group(rest).map(|(params, _)| params)
+    }
+    // `t testing.TB`, `t*testing.T` (as normalised), `*testing.T`, or a name alone.
+    let holds_handle = |params: &str| -> bool {
+        let mut depth = 0i32;
+        let mut start = 0;
+        let mut parts: Vec<&str> = Vec::new();
+        for (i, c) in params.char_indices() {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    parts.push(&params[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        parts.push(&params[start..]);
+        parts.iter().any(|p| {
+            ["testing.T", "testing.TB", "testing.B", "testing.F"]
+                .iter()
+                .any(|ty| {
+                    p.trim().strip_suffix(ty).is_some_and(|head| {
+                        let name = head.trim_end_matches('*').trim();
+                        (head.is_empty() || head.ends_with(['*', ' '])) && name.chars().all(ident)
+                    })
+                })
+        })
+    };
+    definition.match_indices("func").any(|(i, _)| {
+        let rest = &definition[i + "func".len()..];
+        !definition[..i].ends_with(ident)
+            && rest.starts_with(['(', ' '])
+            && params_of(rest).is_some_and(holds_handle)
+    })
 }
 
 /// The prefix of what a package of the tests' own code runs as the test binary starts (see
@@ -10810,6 +10898,37 @@ mod tests {
         }
         let named = "[package]\nname = \"pay\"\n\n[[test]]\nname = \"suite\"\npath = \"./checks/suite.rs\"\n";
         assert!(rust_crate_root("checks/suite.rs", named));
+    }
+
+    #[test]
+    fn go_functions_taking_a_testing_handle_are_read_from_their_parameters() {
+        use super::go_takes_testing_handle;
+        for takes in [
+            "func Total(t testing.TB,got,want int){t.Helper()}",
+            "func Total(t *testing.T,got int){}",
+            "func Total(got int,t,u *testing.T){}",
+            "func Bench(b *testing.B){}",
+            "func Total[T any](x T,t testing.TB){}",
+            "func (c Checker) Total(t *testing.T,f func(int)(int,error)){}",
+            "func Total(*testing.T){}",
+            "func Equal(t*testing.T,what string){}",
+            "func(c Checker)Want()int{return c.W}func(c Checker)Total(t testing.TB,got int){}",
+            "func Cases(xs []int)func(*testing.T){return func(t*testing.T){}}",
+            "func Each(f func(t *testing.T))error{return nil}",
+        ] {
+            assert!(go_takes_testing_handle(takes), "{takes}");
+        }
+        for not in [
+            "func Total(xs []int)int{return 0}",
+            "func (t *testing.T) Total(x int){}",
+            "func Total(x int)*testing.T{return nil}",
+            "func Total(x mytesting.T){}",
+            "func Total(x,y int,z []*testing.T){}",
+            "func(c Checker)Total(got int){}",
+            "func Total(fn func(int)int)int{return myfunc(1)}",
+        ] {
+            assert!(!go_takes_testing_handle(not), "{not}");
+        }
     }
 
     #[test]

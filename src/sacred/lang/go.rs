@@ -262,46 +262,122 @@ pub(crate) fn test_main(src: &str, root: Node<'_>) -> Option<String> {
         })
 }
 
-/// Whether the test function `name` of the file runs subtests itself: its body calls `Run`
-/// on its own `*testing.T` parameter (`t.Run("case", …)`, in a loop or not). One that
-/// hands `t` to a helper that runs them is not seen.
-pub(crate) fn runs_subtests(src: &str, root: Node<'_>, name: &str) -> bool {
-    let Some(def) = named_children(root).into_iter().find(|i| {
+/// What a function of a Go file does with one of its parameters, a testing handle (see
+/// [`handle_use`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct HandleUse {
+    /// Its body calls `Run` on it (`t.Run("case", …)`, in a loop or not): it runs subtests.
+    pub runs: bool,
+    /// The calls that hand it on, each as the function called is written (`runCases`,
+    /// `testutil.RunCases`) with the position of the argument it is.
+    pub handed: Vec<(String, usize)>,
+}
+
+/// What the function `name` of the file (not a method) does with its parameter at
+/// `position` (counting each name of a group, `a, b int`, apart): whether it calls `Run` on
+/// it, and to which functions it hands it. `None` when the file has no such function or the
+/// parameter has no name.
+pub(crate) fn handle_use(
+    src: &str,
+    root: Node<'_>,
+    name: &str,
+    position: usize,
+) -> Option<HandleUse> {
+    let def = named_children(root).into_iter().find(|i| {
         kind(*i) == "function_declaration"
             && i.child_by_field_name("name")
                 .is_some_and(|n| text(n, src) == name)
-    }) else {
-        return false;
-    };
-    // The name of its first parameter (`t` of `t *testing.T`).
-    let Some(param) = def
+    })?;
+    // The parameters' names in order (`_` and an unnamed parameter hold a place).
+    let mut names: Vec<&str> = Vec::new();
+    for p in def
         .child_by_field_name("parameters")
-        .and_then(|p| named_children(p).into_iter().next())
-        .and_then(|p| {
-            named_children(p)
-                .into_iter()
-                .find(|c| kind(*c) == "identifier")
-        })
-        .map(|p| text(p, src))
-    else {
-        return false;
-    };
+        .map(named_children)
+        .unwrap_or_default()
+    {
+        if !matches!(
+            kind(p),
+            "parameter_declaration" | "variadic_parameter_declaration"
+        ) {
+            continue;
+        }
+        let ids: Vec<&str> = named_children(p)
+            .into_iter()
+            .filter(|c| kind(*c) == "identifier")
+            .map(|c| text(c, src))
+            .collect();
+        if ids.is_empty() {
+            names.push("_");
+        }
+        names.extend(ids);
+    }
+    let param = *names.get(position).filter(|n| **n != "_")?;
+    let mut out = HandleUse::default();
     let mut stack: Vec<Node<'_>> = def.child_by_field_name("body").into_iter().collect();
     while let Some(n) = stack.pop() {
         if kind(n) == "call_expression"
-            && n.child_by_field_name("function").is_some_and(|f| {
-                kind(f) == "selector_expression"
-                    && f.child_by_field_name("field")
-                        .is_some_and(|x| text(x, src) == "Run")
-                    && f.child_by_field_name("operand")
-                        .is_some_and(|o| text(o, src) == param)
-            })
+            && let Some(f) = n.child_by_field_name("function")
         {
-            return true;
+            if kind(f) == "selector_expression"
+                && f.child_by_field_name("field")
+                    .is_some_and(|x| text(x, src) == "Run")
+                && f.child_by_field_name("operand")
+                    .is_some_and(|o| text(o, src) == param)
+            {
+                out.runs = true;
+            }
+            let callee = match kind(f) {
+                "identifier" => Some(text(f, src)),
+                "selector_expression"
+                    if f.child_by_field_name("operand")
+                        .is_some_and(|o| kind(o) == "identifier") =>
+                {
+                    Some(text(f, src))
+                }
+                _ => None,
+            };
+            if let Some(callee) = callee {
+                for (i, a) in n
+                    .child_by_field_name("arguments")
+                    .map(named_children)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .enumerate()
+                {
+                    if kind(a) == "identifier" && text(a, src) == param {
+                        out.handed.push((callee.to_owned(), i));
+                    }
+                }
+            }
         }
         stack.extend(named_children(n));
     }
-    false
+    Some(out)
+}
+
+/// The packages a Go file imports: the name each is bound to (its last path element when
+/// the import names none) and its import path.
+pub(crate) fn imports(src: &str, root: Node<'_>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "import_spec" => {
+                let path = n
+                    .child_by_field_name("path")
+                    .map_or("", |p| text(p, src).trim_matches('"'));
+                let name = n
+                    .child_by_field_name("name")
+                    .map_or_else(|| path.rsplit('/').next().unwrap_or(path), |x| text(x, src));
+                out.push((name.to_owned(), path.to_owned()));
+            }
+            "source_file" | "import_declaration" | "import_spec_list" => {
+                stack.extend(named_children(n));
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Whether the runner collects a function of this name: `Test` then nothing or a

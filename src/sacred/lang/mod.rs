@@ -207,17 +207,61 @@ pub fn go_package_start(
     }
 }
 
-/// Whether the Go test function `name` of the file runs subtests itself (`t.Run(…)` in its
-/// body, see [`go::runs_subtests`]); `false` when Go is not built in.
-pub fn go_runs_subtests(path: &str, src: &str, name: &str) -> Result<bool> {
+/// What the Go function `name` of the file does with its parameter at `position`, a testing
+/// handle: whether it runs subtests on it and to what it hands it (see [`go::handle_use`]),
+/// with the file's package clause and imports (name, path); `None` when Go is not built in,
+/// the file does not parse or has no such function.
+pub fn go_handle_use(
+    path: &str,
+    src: &str,
+    name: &str,
+    position: usize,
+) -> Result<Option<GoHandleUse>> {
     #[cfg(feature = "lang-go")]
     {
-        Ok(parse_go(path, src)?.is_some_and(|tree| go::runs_subtests(src, tree.root_node(), name)))
+        Ok(parse_go(path, src)?.and_then(|tree| {
+            let root = tree.root_node();
+            let used = go::handle_use(src, root, name, position)?;
+            Some(GoHandleUse {
+                runs: used.runs,
+                handed: used.handed,
+                package: go::package_name(src, root).unwrap_or_default(),
+                imports: go::imports(src, root),
+            })
+        }))
     }
     #[cfg(not(feature = "lang-go"))]
     {
-        let _ = (path, src, name);
-        Ok(false)
+        let _ = (path, src, name, position);
+        Ok(None)
+    }
+}
+
+/// See [`go_handle_use`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoHandleUse {
+    /// The function calls `Run` on the handle (`t.Run(…)`): it runs subtests.
+    pub runs: bool,
+    /// The functions it hands the handle to, as written (`runCases`, `testutil.RunCases`),
+    /// each with the argument's position.
+    pub handed: Vec<(String, usize)>,
+    /// The file's package clause.
+    pub package: String,
+    /// The file's imports: (the name it binds, the import path).
+    pub imports: Vec<(String, String)>,
+}
+
+/// The name in a Go file's `package` clause; `None` when Go is not built in or the file does
+/// not parse.
+pub fn go_package_clause(path: &str, src: &str) -> Result<Option<String>> {
+    #[cfg(feature = "lang-go")]
+    {
+        Ok(parse_go(path, src)?.and_then(|tree| go::package_name(src, tree.root_node())))
+    }
+    #[cfg(not(feature = "lang-go"))]
+    {
+        let _ = (path, src);
+        Ok(None)
     }
 }
 

@@ -2218,6 +2218,89 @@ fn a_go_test_passed_with_none_of_its_subtests_run_is_refused() {
     assert_proven(&out, 1);
 }
 
+/// A sacred `TestRefund` that hands its `t` to `runCases`, which runs the subtests (`t.Run`
+/// on that parameter), written in `HELPER` (`billing/cases_test.go`, another test file of
+/// the package, or `internal/testutil/cases.go`, a package the test file imports).
+const GO_PAY_TEST_HANDING_T: &str = "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefund(t *testing.T) {\n\trunCases(t, []int{0, 10})\n}\n";
+const GO_RUN_CASES: &str = "func runCases(t *testing.T, xs []int) {\n\tfor _, x := range xs {\n\t\tt.Run(\"case\", func(t *testing.T) {\n\t\t\tif Refund(x) != x {\n\t\t\t\tt.Fatal(\"wrong\")\n\t\t\t}\n\t\t})\n\t}\n}\n";
+
+/// A Go module `example.com/shop` whose package `billing` holds the sacred `TestRefund` of
+/// `files` (with its helpers), locked; the gate `go-test` runs the real `go test -json
+/// ./...`.
+fn real_go_module_of(files: &[(&str, &str)]) -> Ev {
+    let go = crate::common::required_tool("go");
+    let config = format!(
+        "gates:\n  go-test:\n    run: mkdir -p reports && {} test -json ./... > reports/go-test.json\n    stages: [ci]\n    timeout: 10m\nsacred:\n  evidence:\n    - {{ gate: go-test, go_test_json: reports/go-test.json }}\n",
+        go.display()
+    );
+    let mut all = vec![
+        ("go.mod", "module example.com/shop\n\ngo 1.19\n"),
+        ("billing/pay.go", GO_PAY),
+    ];
+    all.extend_from_slice(files);
+    setup(&all, &config)
+}
+
+/// The real `go test -json`: a test that hands its `t` to a helper running the subtests
+/// (`runCases(t, …)`, whose body calls `t.Run` on that parameter), of its own file, of
+/// another test file of the package, or of a package of the tests it imports
+/// (`testutil.RunCases(t, …)`), reported passed with none of them run (an `init` appends
+/// `-test.run=/^none$` to `os.Args`) is `not-run`, as one running them in its own body is;
+/// each is proven when its subtests run.
+#[test]
+fn a_go_test_whose_helper_runs_its_subtests_passed_with_none_run_is_refused() {
+    let filter = "package billing\n\nimport \"os\"\n\nfunc init() {\n\tos.Args = append(os.Args, \"-test.run=/^none$\")\n}\n";
+    let own_file = format!("{GO_PAY_TEST_HANDING_T}\n{GO_RUN_CASES}");
+    let other_file = format!("package billing\n\nimport \"testing\"\n\n{GO_RUN_CASES}");
+    let imported_test = "package billing\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/internal/testutil\"\n)\n\n// gatekeeper:sacred\nfunc TestRefund(t *testing.T) {\n\ttestutil.RunCases(t, []int{0, 10}, Refund)\n}\n";
+    let imported = "package testutil\n\nimport \"testing\"\n\n// RunCases checks each case in a subtest, through run.\nfunc RunCases(t *testing.T, xs []int, f func(int) int) {\n\trun(\"refund\", t, xs, f)\n}\n\nfunc run(name string, t *testing.T, xs []int, f func(int) int) {\n\tfor _, x := range xs {\n\t\tt.Run(name, func(t *testing.T) {\n\t\t\tif f(x) != x {\n\t\t\t\tt.Fatal(\"wrong\")\n\t\t\t}\n\t\t})\n\t}\n}\n";
+    let layouts: [&[(&str, &str)]; 3] = [
+        &[("billing/pay_test.go", &own_file)],
+        &[
+            ("billing/pay_test.go", GO_PAY_TEST_HANDING_T),
+            ("billing/cases_test.go", &other_file),
+        ],
+        &[
+            ("billing/pay_test.go", imported_test),
+            ("internal/testutil/cases.go", imported),
+        ],
+    ];
+    for files in layouts {
+        let e = real_go_module_of(files);
+        let out = e.repo.gk(&["run", "go-test", "-v"]);
+        assert_proven(&out, 1);
+        e.repo.write("billing/zz_test.go", filter);
+        let out = e.repo.gk(&["run", "go-test"]);
+        assert_refused(&out, "go:billing/pay_test.go::TestRefund", "not-run");
+        assert!(
+            output_of(&out).contains("none of its subtests run"),
+            "{files:?}: {}",
+            text(&out)
+        );
+    }
+}
+
+/// A test that hands its `t` to helpers that run no subtest on it (a check of its file, one
+/// of an imported package, a helper whose subtests run on another `*testing.T`) is proven by
+/// its own entry, the `-test.run` filter of its binary selecting no subtest or not.
+#[test]
+fn a_go_test_handing_t_to_helpers_that_run_no_subtests_is_proven_by_its_own_entry() {
+    let test = "package billing\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/internal/testutil\"\n)\n\n// gatekeeper:sacred\nfunc TestRefund(t *testing.T) {\n\tcheck(t, Refund(10), 10)\n\ttestutil.CheckEqual(t, Refund(0), 0)\n\tother(t, new(testing.T))\n}\n\nfunc check(t *testing.T, got, want int) {\n\tif got != want {\n\t\tt.Fatal(\"wrong\")\n\t}\n}\n\nfunc other(t *testing.T, u *testing.T) {\n\tif false {\n\t\tu.Run(\"never\", func(*testing.T) {})\n\t}\n}\n";
+    let util = "package testutil\n\nimport \"testing\"\n\nfunc CheckEqual(t *testing.T, got, want int) {\n\tt.Helper()\n\tif got != want {\n\t\tt.Fatal(\"wrong\")\n\t}\n}\n";
+    let e = real_go_module_of(&[
+        ("billing/pay_test.go", test),
+        ("internal/testutil/check.go", util),
+    ]);
+    let out = e.repo.gk(&["run", "go-test", "-v"]);
+    assert_proven(&out, 1);
+    e.repo.write(
+        "billing/zz_test.go",
+        "package billing\n\nimport \"os\"\n\nfunc init() {\n\tos.Args = append(os.Args, \"-test.run=/^none$\")\n}\n",
+    );
+    let out = e.repo.gk(&["run", "go-test", "-v"]);
+    assert_proven(&out, 1);
+}
+
 /// A Go test's own failure counts whatever its subtests did: a check of its body that fails
 /// beside a subtest that passed, or a subtest the code under test printed (`=== RUN
 /// TestRefund/x`, `--- PASS: TestRefund/x`, which `go test -json` reads as one), is

@@ -1324,6 +1324,80 @@ fn what_a_test_does_not_reach_in_a_testutil_package_may_change() {
     l.assert_passes_checked();
 }
 
+// A package of the module outside the test directories (`checks`): a function of it that
+// takes a testing handle (`checks.Total(t, got, 6)`, a method of `checks.Checker`) is test
+// code, read as a testutil package's check helper is, with the functions of its package it
+// reaches; one that takes none (`checks.Describe`, `checks.Amount`'s method, `pay.Total`) is
+// code the test exercises.
+const CHECKS_ID: &str = "go:pay/total_test.go::TestTotal";
+const CHECKS_TEST: &str = "package pay_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/checks\"\n\t\"example.com/shop/pay\"\n)\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\tchecks.Total(t, pay.Total(1, 2, 3), 6)\n\tif checks.Describe(6) == \"\" {\n\t\tt.Error(\"no name\")\n\t}\n\tif (checks.Amount{N: 3}).Double() != 6 {\n\t\tt.Error(\"double\")\n\t}\n\tchecks.Checker{Want: 6}.Total(t, pay.Total(1, 2, 3))\n}\n";
+const CHECKS: &str = "package checks\n\nimport \"testing\"\n\nfunc Total(t *testing.T, got, want int) {\n\tt.Helper()\n\tif !same(got, want) {\n\t\tt.Errorf(\"got %d, want %d\", got, want)\n\t}\n}\n\nfunc same(a, b int) bool {\n\treturn a == b\n}\n\nfunc Describe(x int) string {\n\treturn \"amount\"\n}\n\nfunc Positive(t testing.TB, x int) {\n\tif x <= 0 {\n\t\tt.Error(\"not positive\")\n\t}\n}\n\ntype Amount struct {\n\tN int\n}\n\nfunc (a Amount) Double() int {\n\treturn a.N * 2\n}\n\ntype Checker struct {\n\tWant int\n}\n\nfunc (c Checker) Total(t *testing.T, got int) {\n\tt.Helper()\n\tif got != c.Want {\n\t\tt.Errorf(\"got %d, want %d\", got, c.Want)\n\t}\n}\n";
+
+fn checks_repo() -> super::Locked {
+    super::locked(&testutil_files(
+        CHECKS_TEST,
+        &[("checks/checks.go", CHECKS)],
+    ))
+}
+
+#[test]
+fn a_check_helper_of_a_package_outside_the_test_directories_that_checks_less_is_refused() {
+    for (from, to) in [
+        (
+            "\t\tt.Errorf(\"got %d, want %d\", got, want)\n",
+            "\t\tt.Logf(\"got %d, want %d\", got, want)\n",
+        ),
+        // A function of its package the helper reaches, though it takes no testing handle.
+        ("\treturn a == b\n", "\treturn true\n"),
+        // A method of a type of the package that takes one.
+        ("\tif got != c.Want {\n", "\tif got == c.Want+1 {\n"),
+    ] {
+        let l = checks_repo();
+        l.edit("checks/checks.go", CHECKS, &[(from, to)]);
+        l.assert_refused("rebound", CHECKS_ID);
+    }
+}
+
+#[test]
+fn what_a_test_does_not_reach_as_a_check_in_a_package_outside_the_test_directories_may_change() {
+    for (file, base, from, to) in [
+        // A function the test calls that takes no testing handle: code under test.
+        (
+            "checks/checks.go",
+            CHECKS,
+            "\treturn \"amount\"\n",
+            "\treturn \"an amount\"\n",
+        ),
+        // A check helper the test does not call.
+        (
+            "checks/checks.go",
+            CHECKS,
+            "\t\tt.Error(\"not positive\")\n",
+            "\t\t_ = x\n",
+        ),
+        // A method of a type whose methods take no testing handle.
+        (
+            "checks/checks.go",
+            CHECKS,
+            "\treturn a.N * 2\n",
+            "\treturn a.N + a.N\n",
+        ),
+    ] {
+        let l = checks_repo();
+        l.edit(file, base, &[(from, to)]);
+        l.assert_passes_checked();
+    }
+    // The package under test, which the test calls through its name too.
+    let l = checks_repo();
+    let total = "package pay\n\nfunc Total(xs ...int) int {\n\tn := 0\n\tfor _, x := range xs {\n\t\tn += x\n\t}\n\treturn n\n}\n";
+    l.edit(
+        "pay/total.go",
+        total,
+        &[("\t\tn += x\n", "\t\tn = n + x\n")],
+    );
+    l.assert_passes();
+}
+
 // What a testutil package runs as the test binary starts (`func init()`, a `var` whose value
 // calls) runs before every test; the rest of the package is read as check helpers are.
 const TESTUTIL_START: &str = "package testutil\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nvar checks = map[string]int{}\n\nfunc init() {\n\tchecks[\"total\"] = 6\n}\n\nfunc init() {\n\tsetUp()\n}\n\nvar ready = prepare()\n\nfunc setUp() {\n\tos.Setenv(\"TZ\", \"UTC\")\n}\n\nfunc prepare() bool {\n\treturn true\n}\n\nfunc CheckTotal(t testing.TB, got int) {\n\tt.Helper()\n\tExpectEqual(t, got, 6)\n}\n\nfunc CheckNamed(t testing.TB, name string, got int) {\n\tt.Helper()\n\tExpectEqual(t, got, wanted(name))\n}\n\nfunc wanted(name string) int {\n\treturn checks[name]\n}\n\nfunc ExpectEqual(t testing.TB, got, want int) {\n\tif got != want {\n\t\tt.Errorf(\"got %d, want %d\", got, want)\n\t}\n}\n\nfunc Unrelated(x int) int {\n\treturn x\n}\n";
