@@ -123,8 +123,12 @@ pub struct LockedTest {
 /// 10 also locks a helper whose value reaches an assertion through the test's own statements
 /// ([`FLOW_READ`]), an AVA test's `.snap` file and a Vitest file snapshot (`hook golden …`),
 /// the data files a JS runner configuration loads, a workspace package's entry fields, and
-/// what a Go package of the tests' own code the test imports runs as it starts.
-pub const HOOKS_READ: u32 = 10;
+/// what a Go package of the tests' own code the test imports runs as it starts; 11 also
+/// locks node:test's `.snapshot` entries, the `.snap` entries a Jest or Vitest snapshot
+/// resolver places (with the files that call `setResolveSnapshotPath`), an AVA test's `.snap`
+/// file when it snapshots through a helper it imports, and the check helpers of a Go package
+/// of the module outside the test directories.
+pub const HOOKS_READ: u32 = 11;
 
 /// The reading that first locks the helpers whose value reaches an assertion through the
 /// test's statements (`got = run(xs)`, `xs = items()`, see `sacred::flow`): under a lock

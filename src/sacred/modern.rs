@@ -1,6 +1,11 @@
-//! Python read as pyupgrade writes it: the same program in its modern spelling. A Python
-//! test is also read with these rewrites, and a locked test that this reading matches, or
-//! whose base revision read so matches the test, is intact:
+//! Python read as pyupgrade writes it, and Rust as clippy's `uninlined_format_args` writes
+//! it: the same program in its modern spelling. A Python or Rust test, and the helpers it
+//! reaches, are also read with these rewrites, and a locked test that this reading matches,
+//! or whose base revision read so matches the test, is intact:
+//!
+//! - Rust: a format macro of the standard library with its plain-identifier arguments
+//!   inlined, `format!("{} of {:?}", n, xs)` as `format!("{n} of {xs:?}")` (see
+//!   [`rust_inline_format`] for where that makes the same string);
 //!
 //! - strings formatted three ways: `"Tornado/{}".format(version)`, `"Tornado/%s" %
 //!   (version,)` and `f"Tornado/{version}"` make the same string; the first two read as the
