@@ -192,7 +192,10 @@ pub(crate) fn reaching_assertions(
         let whole = STATEMENTS.contains(&k) && !wrapped && !is_assertion(n);
         if whole {
             let all = names(n, body, src);
-            let called = only_called(n, src, &all);
+            let called = only_called(n, src, &all)
+                .into_iter()
+                .filter(|f| checkers.asserting.contains_key(f))
+                .collect();
             units.push(Unit { names: all, called });
             let (handed, keepers) = checkers.kept_values(n, src, &bound);
             if !handed.is_empty() {
@@ -274,9 +277,11 @@ fn bound_by_headers(body: Node<'_>, src: &str, locals: &BTreeSet<String>) -> BTr
 /// The names a statement or header mentions, read together (see [`reaching_assertions`]).
 struct Unit {
     names: BTreeSet<String>,
-    /// Those of them it only calls by name (`store` in `store(extra())`): a call does not
-    /// change the function it calls, so another call of it is not part of this one's flow
-    /// (what a function that keeps its arguments does with them is read apart).
+    /// Those of them it only calls by name that are functions of the file (`store` in
+    /// `store(extra())`): a call does not change the function it calls, so another call of
+    /// it is not part of this one's flow (what a function of the file that keeps its
+    /// arguments does with them is read apart). A function of another module may keep them
+    /// where this reading does not look, and carries the flow on.
     called: BTreeSet<String>,
 }
 
