@@ -110,7 +110,7 @@ pub(crate) fn reaching_assertions(
     is_assertion: &dyn Fn(Node<'_>) -> bool,
 ) -> BTreeSet<String> {
     let mut reach: BTreeSet<String> = asserted.clone();
-    let mut units: Vec<BTreeSet<String>> = Vec::new();
+    let mut units: Vec<Unit> = Vec::new();
     let mut root = body;
     while let Some(p) = root.parent() {
         root = p;
@@ -119,13 +119,29 @@ pub(crate) fn reaching_assertions(
     let locals: BTreeSet<String> = super::analysis::declared_locals(body, src)
         .into_iter()
         .collect();
+    // With the names its headers bind (`with mock.patch(…) as get:`, `for x in …`): what
+    // the test writes through one of those is its own.
+    let bound = bound_by_headers(body, src, &locals);
+    // The checks of the test (its assertions and the calls that may check), and the values
+    // its statements hand to something that keeps them beyond the test's locals.
+    let mut checks: Vec<Node<'_>> = Vec::new();
+    let mut calls_a_check = false;
+    // Per statement: the names of what it hands on, and of the functions of the file that
+    // keep it.
+    #[allow(clippy::type_complexity)]
+    let mut kept: Vec<(Node<'_>, BTreeSet<String>, BTreeSet<String>)> = Vec::new();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         let k = kind(n);
         if let Some(args) = checkers.checked_arguments(n, src, &locals) {
+            checks.push(n);
+            calls_a_check = true;
             for a in args {
                 reach.extend(names(a, body, src));
             }
+        }
+        if is_assertion(n) {
+            checks.push(n);
         }
         for (c, field) in CONDITIONS {
             if k == *c {
@@ -153,7 +169,7 @@ pub(crate) fn reaching_assertions(
                     }
                 }
             }
-            units.push(unit);
+            units.push(Unit::of(unit));
         }
         for (h, target, value) in HEADERS {
             if k == *h {
@@ -166,7 +182,7 @@ pub(crate) fn reaching_assertions(
                 for part in [target, n.child_by_field_name(value)].into_iter().flatten() {
                     unit.extend(names(part, body, src));
                 }
-                units.push(unit);
+                units.push(Unit::of(unit));
             }
         }
         let first = named_children(n).first().copied();
@@ -175,24 +191,224 @@ pub(crate) fn reaching_assertions(
             && first.is_some_and(|c| CONTROL_EXPRESSIONS.contains(&kind(c)) || is_assertion(c));
         let whole = STATEMENTS.contains(&k) && !wrapped && !is_assertion(n);
         if whole {
-            units.push(names(n, body, src));
+            let all = names(n, body, src);
+            let called = only_called(n, src, &all)
+                .into_iter()
+                .filter(|f| checkers.asserting.contains_key(f))
+                .collect();
+            units.push(Unit { names: all, called });
+            let (handed, keepers) = checkers.kept_values(n, src, &bound);
+            if !handed.is_empty() {
+                let mut seeded = BTreeSet::new();
+                for v in handed {
+                    seeded.extend(names(v, body, src));
+                }
+                let mut keeping = BTreeSet::new();
+                for f in keepers {
+                    keeping.extend(names(f, body, src));
+                }
+                kept.push((n, seeded, keeping));
+            }
         }
         stack.extend(named_children(n));
     }
+    spread(&mut reach, &units);
+    // What a statement hands to something that keeps it (`store(items())`, `self.kept =
+    // items()`, `REGISTRY.add(items())`) reaches a check that runs after it and may read
+    // what is kept: a call that may check (`check_stored(6)`), or an assertion whose value
+    // comes from beyond the test's locals (`assert pay.cart_total() == 6`, `self.kept`).
+    let reads_shared = calls_a_check
+        || reach.iter().any(|n| {
+            let root = n.split(['.', ':']).next().unwrap_or("");
+            !bound.contains(root)
+        });
+    if reads_shared {
+        let mut seeded = false;
+        // The functions that keep the values are locked with them, but do not carry the
+        // flow on: another call of `store` is not kept for a check by this one.
+        let mut keepers = BTreeSet::new();
+        for (statement, values, keeping) in &kept {
+            let checked_later = checks.iter().any(|c| c.end_byte() > statement.start_byte())
+                || in_a_loop(*statement, body);
+            if checked_later {
+                reach.extend(values.iter().cloned());
+                keepers.extend(keeping.iter().cloned());
+                seeded = true;
+            }
+        }
+        if seeded {
+            spread(&mut reach, &units);
+        }
+        reach.extend(keepers);
+    }
+    reach
+}
+
+/// `locals` and the names the headers of `body` bind (see [`HEADERS`]): a loop's variable,
+/// a `with … as` target, a walrus.
+fn bound_by_headers(body: Node<'_>, src: &str, locals: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut out = locals.clone();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        stack.extend(named_children(n));
+        for (h, target, _) in HEADERS {
+            if kind(n) != *h {
+                continue;
+            }
+            let target = if target.is_empty() {
+                // `as_pattern`: its alias is last.
+                n.child_by_field_name("alias")
+            } else {
+                n.child_by_field_name(target)
+            };
+            let mut names = target.into_iter().collect::<Vec<_>>();
+            while let Some(t) = names.pop() {
+                if kind(t) == "identifier" {
+                    out.insert(text(t, src).to_owned());
+                } else if !MEMBERS.contains(&kind(t)) {
+                    names.extend(named_children(t));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The names a statement or header mentions, read together (see [`reaching_assertions`]).
+struct Unit {
+    names: BTreeSet<String>,
+    /// Those of them it only calls by name that are functions of the file (`store` in
+    /// `store(extra())`): a call does not change the function it calls, so another call of
+    /// it is not part of this one's flow (what a function of the file that keeps its
+    /// arguments does with them is read apart). A function of another module may keep them
+    /// where this reading does not look, and carries the flow on.
+    called: BTreeSet<String>,
+}
+
+impl Unit {
+    fn of(names: BTreeSet<String>) -> Unit {
+        Unit {
+            names,
+            called: BTreeSet::new(),
+        }
+    }
+}
+
+/// The names of `all` (those `statement` mentions) that it mentions only as the function
+/// of a call by a plain name (`store(…)`).
+fn only_called(statement: Node<'_>, src: &str, all: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut called = BTreeSet::new();
+    let mut other = BTreeSet::new();
+    let mut stack = vec![statement];
+    while let Some(n) = stack.pop() {
+        stack.extend(named_children(n));
+        if kind(n) != "identifier" {
+            continue;
+        }
+        let name = text(n, src).to_owned();
+        let is_callee = n.parent().is_some_and(|p| {
+            matches!(kind(p), "call" | "call_expression")
+                && p.child_by_field_name("function")
+                    .is_some_and(|f| f.id() == n.id())
+        });
+        if is_callee {
+            called.insert(name);
+        } else {
+            other.insert(name);
+        }
+    }
+    called
+        .into_iter()
+        .filter(|c| all.contains(c) && !other.contains(c))
+        .collect()
+}
+
+/// Extends `reach`, to a fixed point, with every name of a unit that mentions one of it
+/// (but the test case's handle, and a function it only calls).
+fn spread(reach: &mut BTreeSet<String>, units: &[Unit]) {
     loop {
         let before = reach.len();
-        for unit in &units {
-            if unit
-                .iter()
-                .any(|n| reach.contains(n) && !HANDLES.contains(&n.as_str()))
-            {
-                reach.extend(unit.iter().cloned());
+        for unit in units {
+            if unit.names.iter().any(|n| {
+                reach.contains(n) && !HANDLES.contains(&n.as_str()) && !unit.called.contains(n)
+            }) {
+                reach.extend(unit.names.iter().cloned());
             }
         }
         if reach.len() == before {
-            return reach;
+            return;
         }
     }
+}
+
+/// Loops, whose statements run again after the checks that follow them in the source.
+const LOOPS: &[&str] = &[
+    "for_statement",
+    "for_in_statement",
+    "while_statement",
+    "do_statement",
+    "for_expression",
+    "while_expression",
+    "loop_expression",
+];
+
+/// Whether `n` is inside a loop of the test's `body`.
+fn in_a_loop(n: Node<'_>, body: Node<'_>) -> bool {
+    let mut at = n.parent();
+    while let Some(p) = at {
+        if p.id() == body.id() {
+            return false;
+        }
+        if LOOPS.contains(&kind(p)) {
+            return true;
+        }
+        at = p.parent();
+    }
+    false
+}
+
+/// Member and item accesses: a target written through one changes what its root holds.
+const MEMBERS: &[&str] = &[
+    "attribute",
+    "subscript",
+    "member_expression",
+    "subscript_expression",
+    "selector_expression",
+    "index_expression",
+    "field_expression",
+];
+
+/// Assignments, with their target as field `left` and their value as field `right`.
+const ASSIGNMENTS: &[&str] = &[
+    "assignment",
+    "augmented_assignment",
+    "assignment_expression",
+    "augmented_assignment_expression",
+    "compound_assignment_expr",
+    "assignment_statement",
+];
+
+/// The object a member or item access reads from (`cart` for `cart.items`, `xs` for `xs[0]`).
+fn object_of(n: Node<'_>) -> Option<Node<'_>> {
+    n.child_by_field_name("object")
+        .or_else(|| n.child_by_field_name("value"))
+        .or_else(|| n.child_by_field_name("operand"))
+}
+
+/// The root of a chain of member and item accesses (`self` for `self.store[0].items`).
+fn root_of(mut n: Node<'_>) -> Node<'_> {
+    while MEMBERS.contains(&kind(n)) {
+        match object_of(n) {
+            Some(o) => n = o,
+            None => break,
+        }
+    }
+    n
+}
+
+/// Whether `root` (see [`root_of`]) is the test case's handle (`self`, `this`).
+fn is_handle(root: Node<'_>, src: &str) -> bool {
+    matches!(kind(root), "this" | "self") || HANDLES.contains(&text(root, src))
 }
 
 /// The names `node` mentions, as [`used_names`] reads them, with the root of each dotted name
@@ -223,9 +439,19 @@ fn names(node: Node<'_>, body: Node<'_>, src: &str) -> BTreeSet<String> {
 
 /// The functions of a file by name (a method by its own name), and whether each may check
 /// what it is handed: it asserts, or calls one of the file that does.
+///
+/// And whether each keeps what it is handed beyond its locals: it writes beyond them as
+/// the readings of what a helper changes say (`KEPT.append(xs)`, `tax.Rate = r`), writes
+/// the state of its object or of a value of the module (`self.kept = xs`,
+/// `self.store.append(xs)`, `db.save(xs)` for a module-level `db`), or calls one of the file
+/// that keeps.
 #[derive(Clone)]
 struct Checkers {
     asserting: BTreeMap<String, bool>,
+    keeping: BTreeMap<String, bool>,
+    /// The values the file binds at its top level (`KEPT = []`, `const state = {…}`, Go's
+    /// `var kept []int`, Rust's `static`), but its imports and functions.
+    module_values: BTreeSet<String>,
 }
 
 std::thread_local! {
@@ -268,8 +494,10 @@ impl Checkers {
     }
 
     fn of(root: Node<'_>, src: &str, is_assertion: &dyn Fn(Node<'_>) -> bool) -> Checkers {
-        // Each definition: its name, whether it asserts itself, the names it calls.
-        let mut defs: BTreeMap<String, (bool, BTreeSet<String>)> = BTreeMap::new();
+        let module_values = module_values(root, src);
+        // Each definition: its name, whether it asserts itself, the names it calls, whether
+        // it keeps what it is handed itself.
+        let mut defs: BTreeMap<String, (bool, BTreeSet<String>, bool)> = BTreeMap::new();
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
             stack.extend(named_children(n));
@@ -293,6 +521,18 @@ impl Checkers {
             let (Some(name), Some(body)) = (name, body) else {
                 continue;
             };
+            let function = if kind(n) == "variable_declarator" {
+                body
+            } else {
+                n
+            };
+            // A Rust function of the code under test beside a `#[cfg(test)]` module keeps
+            // its own statics: it is what the test exercises.
+            let test_code = kind(function) != "function_item"
+                || super::import_hazards::rust_test_code(function, src);
+            let keeps = test_code
+                && (writes_beyond_locals(function, src)
+                    || writes_shared_state(body, src, &module_values));
             let mut asserts = false;
             let mut calls = BTreeSet::new();
             let mut inner = vec![body];
@@ -308,22 +548,148 @@ impl Checkers {
             let entry = defs.entry(text(name, src).to_owned()).or_default();
             entry.0 |= asserts;
             entry.1.extend(calls);
+            entry.2 |= keeps;
         }
-        // To a fixed point: one that calls a function of the file that may check, may check.
+        // To a fixed point: one that calls a function of the file that may check, may check;
+        // one that calls one that keeps, keeps.
         let mut asserting: BTreeMap<String, bool> =
-            defs.iter().map(|(n, (a, _))| (n.clone(), *a)).collect();
+            defs.iter().map(|(n, (a, _, _))| (n.clone(), *a)).collect();
+        let mut keeping: BTreeMap<String, bool> =
+            defs.iter().map(|(n, (_, _, k))| (n.clone(), *k)).collect();
         loop {
             let mut changed = false;
-            for (name, (_, calls)) in &defs {
+            for (name, (_, calls, _)) in &defs {
                 if !asserting[name] && calls.iter().any(|c| asserting.get(c) == Some(&true)) {
                     asserting.insert(name.clone(), true);
                     changed = true;
                 }
+                if !keeping[name] && calls.iter().any(|c| keeping.get(c) == Some(&true)) {
+                    keeping.insert(name.clone(), true);
+                    changed = true;
+                }
             }
             if !changed {
-                return Checkers { asserting };
+                return Checkers {
+                    asserting,
+                    keeping,
+                    module_values,
+                };
             }
         }
+    }
+
+    /// The values `statement` (one of the test's) hands to something that keeps them beyond
+    /// the test's locals: the arguments of a call to a function of the file that keeps (see
+    /// [`Checkers`]) and, with them, that function (`store(items())`); the arguments of a
+    /// method called on what the test does not bind (`REGISTRY.add(x)` for a value of the
+    /// module, `self.store.append(x)` on the test case's state; any such method when the
+    /// call is the statement, `pay.CART.extend(x)`, whose value nothing else reads); and
+    /// the value assigned to a member or item of what the test does not bind (`shared["x"]
+    /// = items()`, `self.kept = items()`). A method of the test case's own machinery
+    /// (`self.addCleanup(f)`) keeps nothing the test checks, and a local's method changes
+    /// the local, which the test's own statements follow. Functions nested in the statement
+    /// are read as statements of their own.
+    fn kept_values<'t>(
+        &self,
+        statement: Node<'t>,
+        src: &str,
+        locals: &BTreeSet<String>,
+    ) -> (Vec<Node<'t>>, Vec<Node<'t>>) {
+        let mut top = named_children(statement).into_iter().next();
+        while let Some(c) = top.filter(|c| kind(*c) == "await_expression") {
+            top = named_children(c).into_iter().next();
+        }
+        let top = top.map(|t| t.id());
+        let not_local = |root: Node<'_>| {
+            is_handle(root, src) || !matches!(kind(root), "identifier") || {
+                let name = text(root, src);
+                !locals.contains(name)
+            }
+        };
+        let mut out = Vec::new();
+        let mut keepers = Vec::new();
+        let mut stack = vec![statement];
+        while let Some(n) = stack.pop() {
+            if n.id() != statement.id() && is_function_like(kind(n)) {
+                continue;
+            }
+            stack.extend(named_children(n));
+            let k = kind(n);
+            if ASSIGNMENTS.contains(&k) {
+                let (Some(left), Some(right)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) else {
+                    continue;
+                };
+                let targets = if matches!(
+                    kind(left),
+                    "expression_list" | "pattern_list" | "tuple_pattern" | "tuple"
+                ) {
+                    named_children(left)
+                } else {
+                    vec![left]
+                };
+                if targets
+                    .iter()
+                    .any(|t| MEMBERS.contains(&kind(*t)) && not_local(root_of(*t)))
+                {
+                    out.push(right);
+                }
+                continue;
+            }
+            if !matches!(k, "call" | "call_expression") {
+                continue;
+            }
+            let (Some(function), Some(args)) = (
+                n.child_by_field_name("function"),
+                n.child_by_field_name("arguments"),
+            ) else {
+                continue;
+            };
+            let file_keeps =
+                callee_name(n, src).is_some_and(|name| self.keeping.get(name) == Some(&true));
+            let keeps = if MEMBERS.contains(&kind(function))
+                || kind(function) == "scoped_identifier"
+            {
+                let object = object_of(function);
+                match object {
+                    _ if file_keeps => true,
+                    None => false,
+                    Some(o) => {
+                        let root = root_of(o);
+                        let deep = o.id() != root.id();
+                        if is_handle(root, src) {
+                            deep
+                        } else if kind(root) == "identifier" && locals.contains(text(root, src)) {
+                            false
+                        } else {
+                            Some(n.id()) == top
+                                || (kind(root) == "identifier"
+                                    && self.module_values.contains(text(root, src)))
+                        }
+                    }
+                }
+            } else {
+                file_keeps
+            };
+            if keeps {
+                // Not the test case's handle: what a helper keeps on it (`t.context.server =
+                // …`) is its own state, as handing it on is no flow (see the module
+                // documentation).
+                let handed: Vec<Node<'t>> = named_children(args)
+                    .into_iter()
+                    .filter(|a| !is_function_like(kind(*a)) && !is_handle(*a, src))
+                    .collect();
+                if !handed.is_empty() {
+                    if file_keeps {
+                        keepers.push(function);
+                    }
+                    out.extend(handed);
+                }
+            }
+        }
+        (out, keepers)
     }
 
     /// The arguments of `node` when it is a call statement whose callee may check them (see
@@ -402,4 +768,139 @@ fn callee_name<'s>(call: Node<'_>, src: &'s str) -> Option<&'s str> {
         _ => return None,
     };
     Some(text(name, src))
+}
+
+/// Whether the function `def` writes beyond its locals, as its language's reading of what a
+/// helper changes says (see `import_hazards`).
+fn writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
+    use super::import_hazards as h;
+    let go = def
+        .child_by_field_name("body")
+        .is_some_and(|b| kind(b) == "block");
+    match kind(def) {
+        "function_definition" => h::python_writes_beyond_locals(def, src),
+        "function_declaration" | "method_declaration" if go => h::go_writes_beyond_locals(def, src),
+        "function_item" => h::rust_writes_beyond_locals(def, src),
+        k if h::JS_FUNCTION_KINDS.contains(&k) => h::js_writes_beyond_locals(def, src),
+        _ => false,
+    }
+}
+
+/// Whether `body` (a function's) writes the state of its object or a value of its module
+/// (`module_values`): an assignment to a member or item of either (`self.kept = xs`,
+/// `this.kept = xs`, `KEPT[0] = xs`), a method called on a member of its object
+/// (`self.store.append(xs)`) or on such a value (`db.save(xs)`), or a Python `global` or
+/// `nonlocal` declaration.
+fn writes_shared_state(body: Node<'_>, src: &str, module_values: &BTreeSet<String>) -> bool {
+    let shared = |root: Node<'_>, deep: bool| {
+        (is_handle(root, src) && deep)
+            || (kind(root) == "identifier" && module_values.contains(text(root, src)))
+    };
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        stack.extend(named_children(n));
+        let k = kind(n);
+        if matches!(k, "global_statement" | "nonlocal_statement") {
+            return true;
+        }
+        if ASSIGNMENTS.contains(&k)
+            && let Some(left) = n.child_by_field_name("left")
+        {
+            let targets = if matches!(
+                kind(left),
+                "expression_list" | "pattern_list" | "tuple_pattern" | "tuple"
+            ) {
+                named_children(left)
+            } else {
+                vec![left]
+            };
+            if targets
+                .iter()
+                .any(|t| MEMBERS.contains(&kind(*t)) && shared(root_of(*t), true))
+            {
+                return true;
+            }
+        }
+        if matches!(k, "call" | "call_expression")
+            && let Some(function) = n.child_by_field_name("function")
+            && MEMBERS.contains(&kind(function))
+            && let Some(o) = object_of(function)
+        {
+            let root = root_of(o);
+            if shared(root, o.id() != root.id()) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The values a file binds at its top level (see [`Checkers::module_values`]).
+fn module_values(root: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut tops = named_children(root);
+    // JavaScript `export const state = {…}`, Go's grouped `var (…)`.
+    let mut at = 0;
+    while at < tops.len() {
+        let n = tops[at];
+        at += 1;
+        match kind(n) {
+            "export_statement" | "var_declaration" | "var_spec_list" => {
+                tops.extend(named_children(n));
+            }
+            // Python `KEPT = []`.
+            "expression_statement" => {
+                for a in named_children(n) {
+                    if kind(a) == "assignment"
+                        && let Some(left) = a.child_by_field_name("left")
+                    {
+                        let mut targets = vec![left];
+                        if matches!(kind(left), "pattern_list" | "tuple_pattern") {
+                            targets = named_children(left);
+                        }
+                        out.extend(
+                            targets
+                                .into_iter()
+                                .filter(|t| kind(*t) == "identifier")
+                                .map(|t| text(t, src).to_owned()),
+                        );
+                    }
+                }
+            }
+            // JavaScript `const state = {…}` (not a function, nor `require(…)`).
+            "lexical_declaration" | "variable_declaration" => {
+                for d in named_children(n) {
+                    let (Some(name), value) = (
+                        d.child_by_field_name("name"),
+                        d.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    let imported = value.is_some_and(|v| {
+                        is_function_like(kind(v))
+                            || (kind(v) == "call_expression"
+                                && v.child_by_field_name("function")
+                                    .is_some_and(|f| text(f, src) == "require"))
+                    });
+                    if kind(name) == "identifier" && !imported {
+                        out.insert(text(name, src).to_owned());
+                    }
+                }
+            }
+            // Go `var kept []int`.
+            "var_spec" => {
+                for name in n.children_by_field_name("name", &mut n.walk()) {
+                    out.insert(text(name, src).to_owned());
+                }
+            }
+            // Rust `static KEPT: …`.
+            "static_item" => {
+                if let Some(name) = n.child_by_field_name("name") {
+                    out.insert(text(name, src).to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }

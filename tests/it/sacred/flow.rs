@@ -384,3 +384,130 @@ fn a_helper_whose_value_is_destructured_is_locked() {
     );
     l.assert_refused("rebound", "js:tests/billing/pay.test.js::run");
 }
+
+const KEPT_PY: &str = "from billing.pay import total
+
+KEPT = []
+
+
+def items():
+    return [1, 2, 3]
+
+
+def describe():
+    return \"cart\"
+
+
+def extra():
+    return [4]
+
+
+def store(xs):
+    KEPT.append(xs)
+
+
+def render(x):
+    return str(x)
+
+
+def check_stored(expected):
+    assert total(KEPT[-1]) == expected
+
+
+def test_local():
+    seen = []
+    seen.append(describe())
+    store(items())
+    check_stored(6)
+
+
+def test_after():
+    store(items())
+    check_stored(6)
+    store(extra())
+
+
+def test_render():
+    render(describe())
+    store(items())
+    check_stored(6)
+
+
+def test_loop():
+    for n in range(2):
+        if n:
+            check_stored(6)
+        store(items())
+";
+
+fn kept_py_files() -> [(&'static str, &'static str); 3] {
+    [
+        ("billing/__init__.py", ""),
+        ("billing/pay.py", "def total(xs):\n    return sum(xs)\n"),
+        ("tests/billing/test_pay.py", KEPT_PY),
+    ]
+}
+
+// A value the test hands to something that keeps it beyond its locals (`store(items())`,
+// `KEPT.append(xs)` in `store`) reaches a check helper that reads it back (`check_stored`)
+// when that check runs after it, in a loop too: `items` is locked.
+#[test]
+fn a_helper_whose_value_is_kept_for_a_check_helper_is_locked() {
+    for test in ["test_local", "test_after", "test_render", "test_loop"] {
+        let l = locked(&kept_py_files());
+        l.edit(
+            "tests/billing/test_pay.py",
+            KEPT_PY,
+            &[("    return [1, 2, 3]\n", "    return [0, 1, 2, 3]\n")],
+        );
+        l.assert_refused(
+            "rebound",
+            &format!("python:tests/billing/test_pay.py::{test}"),
+        );
+    }
+}
+
+// What goes only to a local of the test (`seen.append(describe())`), to a function of the
+// file that keeps nothing (`render(describe())`), or to something that keeps it after the
+// last check (`store(extra())`) reaches no check: those helpers may change.
+#[test]
+fn a_helper_whose_value_is_kept_where_no_check_reads_it_may_change() {
+    let l = locked(&kept_py_files());
+    l.edit(
+        "tests/billing/test_pay.py",
+        KEPT_PY,
+        &[
+            ("    return \"cart\"\n", "    return \"basket\"\n"),
+            ("    return [4]\n", "    return [5]\n"),
+        ],
+    );
+    l.assert_passes_checked();
+}
+
+// The same in JavaScript: what the test pushes onto a local array passes; what it hands to
+// a function of the file that keeps it for a check helper is locked.
+#[test]
+fn a_javascript_helper_whose_value_is_kept_for_a_check_helper_is_locked() {
+    let test = "import {total} from '../../src/pay.js';\n\nconst KEPT = [];\n\nfunction items() {\n  return [1, 2, 3];\n}\n\nfunction label() {\n  return 'cart';\n}\n\nfunction store(xs) {\n  KEPT.push(xs);\n}\n\nfunction checkStored(expected) {\n  expect(total(KEPT[KEPT.length - 1])).toBe(expected);\n}\n\ntest('stored', () => {\n  const seen = [];\n  seen.push(label());\n  store(items());\n  checkStored(6);\n});\n";
+    let files = [
+        (
+            "src/pay.js",
+            "export const total = (xs) => xs.reduce((a, b) => a + b, 0);\n",
+        ),
+        ("tests/billing/pay.test.js", test),
+    ];
+    let l = locked(&files);
+    l.edit(
+        "tests/billing/pay.test.js",
+        test,
+        &[("return 'cart';", "return 'basket';")],
+    );
+    l.assert_passes_checked();
+    let l = locked(&files);
+    l.edit(
+        "tests/billing/pay.test.js",
+        test,
+        &[("return [1, 2, 3];", "return [0, 1, 2, 3];")],
+    );
+    l.assert_refused("rebound", "js:tests/billing/pay.test.js::stored");
+}
