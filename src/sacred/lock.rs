@@ -130,10 +130,12 @@ pub struct LockedTest {
 /// of the module outside the test directories.
 pub const HOOKS_READ: u32 = 11;
 
-/// The reading that first locks the helpers whose value reaches an assertion through the
-/// test's statements (`got = run(xs)`, `xs = items()`, see `sacred::flow`): under a lock
-/// written before it, a helper line the lock does not hold is judged by the base revision.
-pub const FLOW_READ: u32 = 10;
+/// The reading that last widened the helpers locked for their value reaching an assertion
+/// through the test's statements (`got = run(xs)`, `xs = items()`, see `sacred::flow`; 11:
+/// also a value handed to something that keeps it, `store(items())`, read back by a later
+/// check): under a lock written before it, a helper line the lock does not hold is judged
+/// by the base revision.
+pub const FLOW_READ: u32 = 11;
 
 /// The whole lock, by test id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
