@@ -214,56 +214,42 @@ fn rust_inline_format(tree: Node<'_>, src: &str) -> Option<InlineFormat> {
     let mut out = String::from("\"");
     let mut used = vec![false; values.len()];
     let mut next = 0usize;
-    let mut chars = body.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '{' if body[i + 1..].starts_with('{') => {
-                out.push_str("{{");
-                chars.next();
+    for piece in brace_pieces(body)? {
+        let field = match piece {
+            Piece::Text(t) => {
+                out.push_str(t);
+                continue;
             }
-            '}' if body[i + 1..].starts_with('}') => {
-                out.push_str("}}");
-                chars.next();
-            }
-            '{' => {
-                let close = body[i..].find('}')? + i;
-                let field = &body[i + 1..close];
-                let (arg, spec) = match field.split_once(':') {
-                    Some((a, s)) => (a, Some(s)),
-                    None => (field, None),
-                };
-                if spec.is_some_and(|s| s.contains(['$', '*', '{'])) {
-                    return None;
-                }
-                let arg = arg.trim();
-                let value = if arg.is_empty() {
-                    next += 1;
-                    next - 1
-                } else if arg.bytes().all(|b| b.is_ascii_digit()) {
-                    arg.parse().ok()?
-                } else {
-                    // A captured identifier already.
-                    out.push_str(&body[i..=close]);
-                    while chars.peek().is_some_and(|(j, _)| *j <= close) {
-                        chars.next();
-                    }
-                    continue;
-                };
-                out.push('{');
-                out.push_str(values.get(value)?);
-                if let Some(spec) = spec {
-                    out.push(':');
-                    out.push_str(spec);
-                }
-                out.push('}');
-                *used.get_mut(value)? = true;
-                while chars.peek().is_some_and(|(j, _)| *j <= close) {
-                    chars.next();
-                }
-            }
-            '}' => return None,
-            _ => out.push(c),
+            Piece::Field(f) => f,
+        };
+        let (arg, spec) = match field.split_once(':') {
+            Some((a, s)) => (a, Some(s)),
+            None => (field, None),
+        };
+        if spec.is_some_and(|s| s.contains(['$', '*'])) {
+            return None;
         }
+        let arg = arg.trim();
+        let value = if arg.is_empty() {
+            next += 1;
+            next - 1
+        } else if arg.bytes().all(|b| b.is_ascii_digit()) {
+            arg.parse().ok()?
+        } else {
+            // A captured identifier already.
+            out.push('{');
+            out.push_str(field);
+            out.push('}');
+            continue;
+        };
+        out.push('{');
+        out.push_str(values.get(value)?);
+        if let Some(spec) = spec {
+            out.push(':');
+            out.push_str(spec);
+        }
+        out.push('}');
+        *used.get_mut(value)? = true;
     }
     if used.contains(&false) {
         return None;
@@ -632,67 +618,93 @@ fn positional<'s>(list: Node<'_>, src: &'s str) -> Option<Vec<&'s str>> {
     Some(out)
 }
 
+/// A piece of a format string with `{…}` fields (Python's `str.format`, Rust's format
+/// macros): text between fields as written (`{{` and `}}` kept), or a field's inside.
+enum Piece<'s> {
+    Text(&'s str),
+    Field(&'s str),
+}
+
+/// The pieces of a format string with `{…}` fields; `None` for a lone `}` or a field
+/// unclosed or holding a `{` (a nested field, which neither reading rewrites).
+fn brace_pieces(body: &str) -> Option<Vec<Piece<'_>>> {
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    let mut text_from = 0usize;
+    while let Some(off) = body[at..].find(['{', '}']) {
+        let i = at + off;
+        let brace = &body[i..=i];
+        if body[i + 1..].starts_with(brace) {
+            // `{{` or `}}`: a brace in the text.
+            at = i + 2;
+            continue;
+        }
+        if brace == "}" {
+            return None;
+        }
+        let close = i + 1 + body[i + 1..].find('}')?;
+        let field = &body[i + 1..close];
+        if field.contains('{') {
+            return None;
+        }
+        if text_from < i {
+            out.push(Piece::Text(&body[text_from..i]));
+        }
+        out.push(Piece::Field(field));
+        at = close + 1;
+        text_from = at;
+    }
+    if text_from < body.len() {
+        out.push(Piece::Text(&body[text_from..]));
+    }
+    Some(out)
+}
+
 /// `"a{}b{!r}".format(x, y)` → `f"a{x}b{y!r}"`.
 fn from_format((quote, body): (&str, &str), values: &[&str]) -> Option<String> {
     let mut out = format!("f{quote}");
     let mut next = 0usize;
     // Whether fields are numbered by hand: Python refuses to mix `{}` and `{0}`.
     let mut manual: Option<bool> = None;
-    let mut chars = body.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '{' if body[i + 1..].starts_with('{') => {
-                out.push_str("{{");
-                chars.next();
+    for piece in brace_pieces(body)? {
+        let field = match piece {
+            Piece::Text(t) => {
+                out.push_str(t);
+                continue;
             }
-            '}' if body[i + 1..].starts_with('}') => {
-                out.push_str("}}");
-                chars.next();
-            }
-            '}' => return None,
-            '{' => {
-                let close = i + 1 + body[i + 1..].find('}')?;
-                let field = &body[i + 1..close];
-                if field.contains('{') {
-                    return None;
-                }
-                let (name, rest) = match field.find(['!', ':']) {
-                    Some(at) => field.split_at(at),
-                    None => (field, ""),
-                };
-                if !(name.is_empty() || name == next.to_string())
-                    || *manual.get_or_insert(!name.is_empty()) == name.is_empty()
-                {
-                    return None;
-                }
-                let (conversion, spec) = match rest.strip_prefix('!') {
-                    Some(r) => match r.split_once(':') {
-                        Some((conv, spec)) => (conv, Some(spec)),
-                        None => (r, None),
-                    },
-                    None => ("", rest.strip_prefix(':')),
-                };
-                if !matches!(conversion, "" | "r" | "s" | "a") {
-                    return None;
-                }
-                out.push('{');
-                out.push_str(values.get(next)?);
-                if !conversion.is_empty() {
-                    out.push('!');
-                    out.push_str(conversion);
-                }
-                if let Some(spec) = spec {
-                    out.push(':');
-                    out.push_str(spec);
-                }
-                out.push('}');
-                next += 1;
-                while chars.peek().is_some_and(|(j, _)| *j <= close) {
-                    chars.next();
-                }
-            }
-            _ => out.push(c),
+            Piece::Field(f) => f,
+        };
+        let (name, rest) = match field.find(['!', ':']) {
+            Some(at) => field.split_at(at),
+            None => (field, ""),
+        };
+        if !(name.is_empty() || name == next.to_string())
+            || *manual.get_or_insert(!name.is_empty()) == name.is_empty()
+        {
+            return None;
         }
+        let (conversion, spec) = match rest.strip_prefix('!') {
+            Some(r) => match r.split_once(':') {
+                Some((conv, spec)) => (conv, Some(spec)),
+                None => (r, None),
+            },
+            None => ("", rest.strip_prefix(':')),
+        };
+        if !matches!(conversion, "" | "r" | "s" | "a") {
+            return None;
+        }
+        out.push('{');
+        out.push_str(values.get(next)?);
+        if !conversion.is_empty() {
+            out.push('!');
+            out.push_str(conversion);
+        }
+        if let Some(spec) = spec {
+            out.push(':');
+            out.push_str(spec);
+        }
+        out.push('}');
+        next += 1;
     }
     (next == values.len()).then(|| {
         out.push_str(quote);
