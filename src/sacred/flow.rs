@@ -622,18 +622,7 @@ impl Checkers {
                 ) else {
                     continue;
                 };
-                let targets = if matches!(
-                    kind(left),
-                    "expression_list" | "pattern_list" | "tuple_pattern" | "tuple"
-                ) {
-                    named_children(left)
-                } else {
-                    vec![left]
-                };
-                if targets
-                    .iter()
-                    .any(|t| MEMBERS.contains(&kind(*t)) && not_local(root_of(*t)))
-                {
+                if member_targets(left).any(|t| not_local(root_of(t))) {
                     out.push(right);
                 }
                 continue;
@@ -805,21 +794,9 @@ fn writes_shared_state(body: Node<'_>, src: &str, module_values: &BTreeSet<Strin
         }
         if ASSIGNMENTS.contains(&k)
             && let Some(left) = n.child_by_field_name("left")
+            && member_targets(left).any(|t| shared(root_of(t), true))
         {
-            let targets = if matches!(
-                kind(left),
-                "expression_list" | "pattern_list" | "tuple_pattern" | "tuple"
-            ) {
-                named_children(left)
-            } else {
-                vec![left]
-            };
-            if targets
-                .iter()
-                .any(|t| MEMBERS.contains(&kind(*t)) && shared(root_of(*t), true))
-            {
-                return true;
-            }
+            return true;
         }
         if matches!(k, "call" | "call_expression")
             && let Some(function) = n.child_by_field_name("function")
@@ -903,4 +880,18 @@ fn module_values(root: Node<'_>, src: &str) -> BTreeSet<String> {
         }
     }
     out
+}
+
+/// The targets of an assignment's left side (each of `a.x, b[0] = …`) that are a member or
+/// an item of something (`self.kept`, `SHARED["cart"]`).
+fn member_targets(left: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    let targets = if matches!(
+        kind(left),
+        "expression_list" | "pattern_list" | "tuple_pattern" | "tuple"
+    ) {
+        named_children(left)
+    } else {
+        vec![left]
+    };
+    targets.into_iter().filter(|t| MEMBERS.contains(&kind(*t)))
 }

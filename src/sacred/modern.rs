@@ -747,26 +747,37 @@ fn from_percent((quote, body): (&str, &str), values: &[&str]) -> Option<String> 
     })
 }
 
+/// What `reading` gives for the first node of `src` (parsed with `language`, in document
+/// order) it reads.
+#[cfg(test)]
+fn first_reading(
+    language: &tree_sitter::Language,
+    src: &str,
+    reading: impl Fn(Node<'_>, &str) -> Option<String> + Copy,
+) -> Option<String> {
+    fn first(
+        n: Node<'_>,
+        src: &str,
+        reading: impl Fn(Node<'_>, &str) -> Option<String> + Copy,
+    ) -> Option<String> {
+        reading(n, src).or_else(|| {
+            let mut c = n.walk();
+            n.children(&mut c).find_map(|c| first(c, src, reading))
+        })
+    }
+    let mut parser = tree_sitter::Parser::new();
+    parser.set_language(language).expect("the grammar loads");
+    let tree = parser.parse(src, None).expect("parses");
+    first(tree.root_node(), src, reading)
+}
+
 #[cfg(all(test, feature = "lang-python"))]
 mod tests {
     use super::fstring_of;
 
-    /// The f-string the first formatting under `n` reads as.
-    fn first(n: tree_sitter::Node<'_>, src: &str) -> Option<String> {
-        fstring_of(n, src).or_else(|| {
-            let mut c = n.walk();
-            n.children(&mut c).find_map(|c| first(c, src))
-        })
-    }
-
     /// The f-string the first formatting in `src` reads as.
     fn read(src: &str) -> Option<String> {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&tree_sitter_python::LANGUAGE.into())
-            .expect("the Python grammar loads");
-        let tree = parser.parse(src, None).expect("parses");
-        first(tree.root_node(), src)
+        super::first_reading(&tree_sitter_python::LANGUAGE.into(), src, fstring_of)
     }
 
     #[test]
@@ -855,18 +866,9 @@ mod rust_tests {
 
     /// The format string the first format macro of `src` reads as, inlined.
     fn read(src: &str) -> Option<String> {
-        fn first(n: tree_sitter::Node<'_>, src: &str) -> Option<String> {
-            rust_inline_format(n, src).map(|f| f.text).or_else(|| {
-                let mut c = n.walk();
-                n.children(&mut c).find_map(|c| first(c, src))
-            })
-        }
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&tree_sitter_rust::LANGUAGE.into())
-            .expect("the Rust grammar loads");
-        let tree = parser.parse(src, None).expect("parses");
-        first(tree.root_node(), src)
+        super::first_reading(&tree_sitter_rust::LANGUAGE.into(), src, |n, src| {
+            rust_inline_format(n, src).map(|f| f.text)
+        })
     }
 
     #[test]
