@@ -886,16 +886,26 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
         };
         let function = kind(def) == "function_definition";
         // An annotation is evaluated when the class is created: only a type expression
-        // runs nothing (no call, no walrus binding a class attribute).
+        // runs nothing (no call, no walrus binding a class attribute). One inside a
+        // function's body (`self.failure: Optional[Info] = None`) is never evaluated nor
+        // stored anywhere: it is neither run nor compared.
         let mut annotations_run = false;
         let mut annotations = String::new();
-        visit(n, &mut |x| {
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
             if kind(x) == "type" {
                 annotations_run |= !annotation_inert(x, src);
                 annotations.push_str(&text(x, src).split_whitespace().collect::<String>());
                 annotations.push(';');
             }
-        });
+            let body = (kind(x) == "function_definition")
+                .then(|| x.child_by_field_name("body"))
+                .flatten();
+            let mut children = named_children(x);
+            children.retain(|c| body.is_none_or(|b| b.id() != c.id()));
+            // In source order: the annotations are compared as written.
+            stack.extend(children.into_iter().rev());
+        }
         if annotations_run {
             return None;
         }
@@ -2103,6 +2113,41 @@ mod tests {
         ] {
             assert_eq!(of(src), expected, "{src}");
         }
+    }
+
+    /// An annotation inside a method's body (`self.failure: Optional[Info] = None`) is never
+    /// evaluated nor stored: it does not make the framework's class unread, as it did when
+    /// its name is bound only for type checkers. One a class body or a signature evaluates
+    /// still does.
+    #[test]
+    fn an_annotation_inside_a_method_body_leaves_the_class_read() {
+        let framework = |base: &str, annotated: &str| {
+            base.replace(
+                "import unittest\n",
+                "import typing\nimport unittest\n\nif typing.TYPE_CHECKING:\n    Info = tuple\n",
+            )
+            .replace(
+                "        self.io_loop = object()\n",
+                &format!("        self.io_loop = object()\n{annotated}"),
+            )
+        };
+        let with = |test: &str, framework: &str| {
+            let mut f = files(test);
+            f.insert("pkg/testing.py".to_owned(), framework.to_owned());
+            f
+        };
+        let body = framework(
+            FRAMEWORK,
+            "        self.failure: typing.Optional[Info] = None\n",
+        );
+        assert!(keeps(&with(OLD, &body), &with(NEW, &body)));
+        // Evaluated when the class is made: `Info` is unbound at run time.
+        let signature = FRAMEWORK.replace(
+            "\n\nclass AsyncHTTPTestCase",
+            "\n    def stop(self, info: typing.Optional[Info] = None):\n        pass\n\n\nclass AsyncHTTPTestCase",
+        );
+        let signature = framework(&signature, "");
+        assert!(!keeps(&with(OLD, &signature), &with(NEW, &signature)));
     }
 
     /// `unittest.TestCase` before a mixin in the old order (`class TestPay(AsyncTestCase,
