@@ -398,3 +398,13 @@ fn the_fifteenth_attacks_are_refused() {
 fn the_sixteenth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("sixteenth_attacks", 20);
 }
+
+/// The seventeenth round, each confirmed with the real runner (pytest, Jest, `go test`): a
+/// value the test hands to a function of the code under test that keeps it, called inside an
+/// assignment whose result the test never checks (`r = billing.register(items())`), read back
+/// by the assertion (`assert billing.registered_total() == 6`). Rewriting the helper that
+/// builds the value (`[1, 2, 3]` → `[1, 2, 2]`) made an implementation that adds one pass.
+#[test]
+fn the_seventeenth_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("seventeenth_attacks", 3);
+}
