@@ -600,6 +600,9 @@ impl Checkers {
             top = named_children(c).into_iter().next();
         }
         let top = top.map(|t| t.id());
+        // The call whose value the statement assigns (`r = register(items())`): it may keep
+        // what it is handed as a call statement may, whatever the test does with `r`.
+        let assigned = assigned_call(statement).map(|c| c.id());
         let not_local = |root: Node<'_>| {
             is_handle(root, src) || !matches!(kind(root), "identifier") || {
                 let name = text(root, src);
@@ -654,13 +657,20 @@ impl Checkers {
                             false
                         } else {
                             Some(n.id()) == top
+                                || Some(n.id()) == assigned
                                 || (kind(root) == "identifier"
                                     && self.module_values.contains(text(root, src)))
                         }
                     }
                 }
             } else {
+                // A function the file does not define (imported from the code under test)
+                // whose value is assigned: what it does with its arguments is not read.
                 file_keeps
+                    || (Some(n.id()) == assigned
+                        && kind(function) == "identifier"
+                        && !locals.contains(text(function, src))
+                        && callee_name(n, src).is_some_and(|f| !self.keeping.contains_key(f)))
             };
             if keeps {
                 // Not the test case's handle: what a helper keeps on it (`t.context.server =
@@ -743,6 +753,39 @@ impl Checkers {
 
 /// The name a call calls: `check` for `check(…)`, `self.check(…)`, `helpers.check(…)`,
 /// `common::check(…)`.
+/// The call a statement assigns or declares with, awaited or not: Python's `r =
+/// register(x)`, JavaScript's `const r = register(x)` and `r = await register(x)`, Go's
+/// `r := register(x)` (one value on the right).
+fn assigned_call(statement: Node<'_>) -> Option<Node<'_>> {
+    let first = named_children(statement).into_iter().next()?;
+    let value = match kind(statement) {
+        "expression_statement" if matches!(kind(first), "assignment" | "assignment_expression") => {
+            first.child_by_field_name("right")?
+        }
+        "lexical_declaration" | "variable_declaration" => {
+            let declarators = named_children(statement);
+            let [d] = declarators.as_slice() else {
+                return None;
+            };
+            d.child_by_field_name("value")?
+        }
+        "short_var_declaration" | "assignment_statement" => {
+            let right = statement.child_by_field_name("right")?;
+            let values = named_children(right);
+            let [v] = values.as_slice() else {
+                return None;
+            };
+            *v
+        }
+        _ => return None,
+    };
+    let mut value = value;
+    while kind(value) == "await_expression" {
+        value = named_children(value).into_iter().next()?;
+    }
+    matches!(kind(value), "call" | "call_expression").then_some(value)
+}
+
 fn callee_name<'s>(call: Node<'_>, src: &'s str) -> Option<&'s str> {
     if !matches!(kind(call), "call" | "call_expression") {
         return None;

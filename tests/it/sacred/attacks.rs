@@ -400,11 +400,15 @@ fn the_sixteenth_attacks_are_refused() {
 }
 
 /// The seventeenth round, each confirmed with the real runner (pytest, Jest, `go test`): a
-/// value the test hands to a function of the code under test that keeps it, called inside an
-/// assignment whose result the test never checks (`r = billing.register(items())`), read back
-/// by the assertion (`assert billing.registered_total() == 6`). Rewriting the helper that
-/// builds the value (`[1, 2, 3]` → `[1, 2, 2]`) made an implementation that adds one pass.
+/// value the test hands to the code under test inside an assignment whose result the test
+/// never checks, read back by the assertion — a function of the module the assertion also
+/// reads (`r = billing.register(items())`, then `assert billing.registered_total() == 6`;
+/// Python, JavaScript, Go), a function imported by name (`r = register(items())`, then
+/// `assert registered_total() == 6`; Python, JavaScript), and a method of another module's
+/// value (`n = os.environ.setdefault("K", label())`, then an assertion on what reads `K`).
+/// Rewriting the helper that builds the value (`[1, 2, 3]` → `[1, 2, 2]`, `"gold"` →
+/// `"GOLD"`) made a broken implementation pass.
 #[test]
 fn the_seventeenth_attacks_are_refused() {
-    super::assert_attack_fixtures_refused("seventeenth_attacks", 3);
+    super::assert_attack_fixtures_refused("seventeenth_attacks", 6);
 }
