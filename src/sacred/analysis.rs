@@ -1499,13 +1499,15 @@ pub(crate) fn read_as_statement(node: Node<'_>, src: &str) -> Option<String> {
 }
 
 /// Whether source text may read otherwise than written: `x["name"]`, `window`, a Python
-/// annotation (`x: T = …`), Go's `ioutil.X` and `strings.Replace(…, -1)`.
+/// annotation (`x: T = …`), Go's `ioutil.X` and `strings.Replace(…, -1)`, and any Go text
+/// while the setters of its package are written out (`setters`).
 fn reads_otherwise(t: &str) -> bool {
     t.contains('[')
         || t.contains("window")
         || t.contains(':')
         || t.contains("ioutil.")
         || t.contains(".Replace")
+        || super::setters::active()
 }
 
 /// [`read_as_statement`] of a whole definition, leaving out `skip` (a docstring).
@@ -2627,6 +2629,20 @@ impl Tokens<'_> {
         if let Some(function) = zero_argument_super(node, self.src) {
             self.leaf(function);
             self.out.push_str("()");
+            return;
+        }
+        if let Some((receiver, stores)) = reading_now()
+            .then(|| super::setters::expansion(node, self.src))
+            .flatten()
+        {
+            // Go: `root.SetOut(buf)` read as the store it makes, `root.outWriter=buf`.
+            for (field, value) in stores {
+                self.leaf(receiver);
+                self.out.push('.');
+                self.out.push_str(&field);
+                self.out.push('=');
+                self.node(&mut value.walk(), Some("assignment_statement"));
+            }
             return;
         }
         if let Some(value) = super::extracted::put_back(node) {

@@ -4501,7 +4501,10 @@ pub(crate) fn file_function(
             // Go: `ioutil.X` and `strings.Replace(…, -1)` read as what they call.
             t.contains('[')
                 || t.contains("window")
-                || (go && (t.contains("ioutil.") || t.contains(".Replace")))
+                || (go
+                    && (t.contains("ioutil.")
+                        || t.contains(".Replace")
+                        || super::setters::active()))
         };
         let written = super::analysis::normalized_without(whole, src, doc);
         if skips && kind(def) == "function_definition" {

@@ -29,6 +29,7 @@ pub mod modern;
 pub mod printed;
 pub mod relocate;
 pub mod rules;
+pub mod setters;
 pub mod spellings;
 pub mod subclasses;
 pub mod tables;
@@ -5702,6 +5703,77 @@ struct GoDir {
     /// test's included: `func len(…)`), and the methods the other test files declare, each
     /// a `hook …` line locked with every test of the package.
     shadows: Vec<String>,
+    /// `(package, methods)` of every `.go` file (see [`go_file_methods`]).
+    methods: Vec<(String, crate::sacred::setters::GoMethods)>,
+}
+
+impl GoDir {
+    /// The setters of `package` (see [`crate::sacred::setters`]).
+    fn setters(&self, package: &str) -> Vec<crate::sacred::setters::GoSetter> {
+        crate::sacred::setters::unique_setters(
+            self.methods
+                .iter()
+                .filter(|(p, _)| p == package)
+                .map(|(_, m)| m),
+        )
+    }
+}
+
+/// The methods a Go file declares, with its package clause (see
+/// [`crate::sacred::setters::GoMethods`]). Only a file with a method whose body may be a
+/// setter's (every line of it a store, `c.out = w`) is parsed; the others are read line by
+/// line for the methods they declare (`func (c *Command) Name(`, as gofmt writes it).
+fn go_file_methods(
+    path: &str,
+    src: &str,
+) -> Result<Option<(String, crate::sacred::setters::GoMethods)>> {
+    let lines: Vec<&str> = src.lines().collect();
+    let may_set = lines.iter().enumerate().any(|(at, l)| {
+        l.starts_with("func (")
+            && l.trim_end().ends_with('{')
+            && lines[at + 1..]
+                .iter()
+                .take_while(|b| !b.starts_with('}'))
+                .all(|b| {
+                    let b = b.trim();
+                    b.is_empty() || b.starts_with("//") || (b.contains(" = ") && b.contains('.'))
+                })
+    });
+    if may_set {
+        return lang::go_methods(path, src);
+    }
+    let Some(package) = lines
+        .iter()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty() && !l.starts_with("//"))
+        .and_then(|l| l.strip_prefix("package "))
+        .map(|p| p.split_whitespace().next().unwrap_or("").to_owned())
+    else {
+        return lang::go_methods(path, src);
+    };
+    let mut methods = crate::sacred::setters::GoMethods::default();
+    for l in &lines {
+        let Some(rest) = l.strip_prefix("func (") else {
+            continue;
+        };
+        let Some((receiver, after)) = rest.split_once(')') else {
+            continue;
+        };
+        let ty = receiver
+            .split_whitespace()
+            .last()
+            .unwrap_or("")
+            .trim_start_matches('*');
+        let ty = ty.split('[').next().unwrap_or(ty);
+        let name = after
+            .trim_start()
+            .split(['(', '['])
+            .next()
+            .unwrap_or("")
+            .trim();
+        methods.declared.push((ty.to_owned(), name.to_owned()));
+    }
+    Ok(Some((package, methods)))
 }
 
 /// Go's predeclared identifiers: a package-level declaration of one in any file of the
@@ -5831,6 +5903,11 @@ impl Surroundings {
                     found
                         .shadows
                         .push(format!("{hook}predeclared shadowed (in {file}): {line}"));
+                }
+                if src.contains("\nfunc (")
+                    && let Some(methods) = go_file_methods(&file, &src)?
+                {
+                    found.methods.push(methods);
                 }
                 if !file.ends_with("_test.go") {
                     continue;
@@ -5979,6 +6056,67 @@ impl Surroundings {
     }
 }
 
+/// Go: how each check helper a test reaches reads with the calls of its package's setters
+/// written out as the stores they make (see [`crate::sacred::setters`]), for the helpers of
+/// the test's file and of the package's other test files (`sibling_files`) that call one.
+fn add_go_setter_reads(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    src: &str,
+    sibling_files: &BTreeSet<String>,
+    setters: &[crate::sacred::setters::GoSetter],
+    scan: &mut FileScan,
+) -> Result<()> {
+    let calls_one = |text: &str| {
+        setters
+            .iter()
+            .any(|s| text.contains(&format!(".{}(", s.method)))
+    };
+    let mut reads: Vec<(Option<String>, crate::sacred::setters::SetterRead)> = Vec::new();
+    if calls_one(src) {
+        reads.extend(
+            lang::go_setter_reads(path, src, setters)?
+                .into_iter()
+                .map(|r| (None, r)),
+        );
+    }
+    for file in sibling_files {
+        let Some(theirs) = content.read(repo, file)? else {
+            continue;
+        };
+        if calls_one(&theirs) {
+            reads.extend(
+                lang::go_setter_reads(file, &theirs, setters)?
+                    .into_iter()
+                    .map(|r| (Some(file.clone()), r)),
+            );
+        }
+    }
+    let line = |file: &Option<String>, name: &str, text: &str| match file {
+        Some(file) => format!("helper {name} (in {file}): {text}"),
+        None => format!("helper {name}: {text}"),
+    };
+    let skips = crate::sacred::bindings::SKIPS_IN_HELPER;
+    for t in &mut scan.tests {
+        for (file, r) in &reads {
+            let written = line(file, &r.name, &r.text);
+            if t.envelope_bindings.contains(&written) {
+                t.envelope_reads
+                    .insert(written, line(file, &r.name, &r.inlined));
+            }
+            let skipping = format!("{skips}{}", line(file, &r.name, &r.plain));
+            if t.envelope_bindings.contains(&skipping) {
+                t.envelope_reads.insert(
+                    skipping,
+                    format!("{skips}{}", line(file, &r.name, &r.inlined)),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Adds to a Go file's tests, as envelope bindings, the package-level declarations other
 /// `_test.go` files of their package make of names they use and their own file does not
 /// bind (`var cases = []struct{…}` in `cases_test.go`), and every other test file's
@@ -6044,11 +6182,16 @@ fn add_go_sibling_bindings(
     // file reaches the tests that read what it changes).
     let package_functions: Vec<crate::sacred::bindings::FileFunction> =
         scan.functions.iter().chain(&theirs).cloned().collect();
+    let setters = godir.setters(&package);
+    let sibling_files: BTreeSet<String> = theirs.iter().filter_map(|f| f.file.clone()).collect();
     let mut theirs = theirs;
     theirs.extend(go_imported_check_helpers(
         repo, content, path, scan, siblings,
     )?);
     add_check_helpers_of_other_files(scan, theirs, false);
+    if !setters.is_empty() {
+        add_go_setter_reads(repo, content, path, &src, &sibling_files, &setters, scan)?;
+    }
     let godir = siblings.read(repo, content, dir)?;
     let shadows: Vec<String> = godir
         .shadows

@@ -185,6 +185,70 @@ pub fn go_file_parts(path: &str, src: &str) -> Result<Option<GoFileParts>> {
     }
 }
 
+/// The methods a Go file declares, with its setters (see [`super::setters`]) and its
+/// package clause; `None` when it has no package clause or Go is not built in.
+pub fn go_methods(path: &str, src: &str) -> Result<Option<(String, super::setters::GoMethods)>> {
+    #[cfg(feature = "lang-go")]
+    {
+        Ok(parse_go(path, src)?.and_then(|tree| {
+            let root = tree.root_node();
+            let package = go::package_name(src, root)?;
+            Some((package, super::setters::go_methods(root, src)))
+        }))
+    }
+    #[cfg(not(feature = "lang-go"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
+/// The functions of a Go file that read otherwise with the calls of `setters` written out as
+/// the stores they make (see [`super::setters`]): each one's name, its text and its reading
+/// as [`go_file_parts`] records them, and that reading.
+pub fn go_setter_reads(
+    path: &str,
+    src: &str,
+    setters: &[super::setters::GoSetter],
+) -> Result<Vec<super::setters::SetterRead>> {
+    #[cfg(feature = "lang-go")]
+    {
+        let Some(tree) = parse_go(path, src)? else {
+            return Ok(Vec::new());
+        };
+        let root = tree.root_node();
+        let plain = super::analysis::with_go_std(root, src, || {
+            super::bindings::file_functions(root, src, go::rules())
+        });
+        let read = super::analysis::with_go_std(root, src, || {
+            super::setters::with_setters(setters, || {
+                super::bindings::file_functions(root, src, go::rules())
+            })
+        });
+        Ok(plain
+            .into_iter()
+            .zip(read)
+            .filter_map(|(p, r)| {
+                let inlined = r.read?;
+                let plain = p.read.unwrap_or_else(|| p.text.clone());
+                (p.name == r.name && p.text == r.text && inlined != plain).then_some(
+                    super::setters::SetterRead {
+                        name: p.name,
+                        text: p.text,
+                        plain,
+                        inlined,
+                    },
+                )
+            })
+            .collect())
+    }
+    #[cfg(not(feature = "lang-go"))]
+    {
+        let _ = (path, src, setters);
+        Ok(Vec::new())
+    }
+}
+
 /// What a Go file of a package a test imports runs as the test binary starts, with its
 /// package clause ([`super::bindings::go_package_start`]); `None` when it has no package
 /// clause or Go is not built in.

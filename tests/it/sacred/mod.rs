@@ -358,5 +358,6 @@ mod python_import;
 mod respelled;
 mod runners;
 mod rust;
+mod setters;
 mod shared_state;
 mod ts;
