@@ -230,6 +230,10 @@ pub struct TestItem {
     /// of its parameters (see [`super::extracted::python_cases`]); built for checks only.
     #[serde(skip)]
     pub case_readings: Vec<LocalsPutBack>,
+    /// The `pytest.param(…, id=…)` of each of `case_readings`, as written (`None` for a case
+    /// without one; see [`super::extracted::python_case_ids`]).
+    #[serde(skip)]
+    pub case_ids: Vec<Option<String>>,
     /// `case_readings` hold every case of the test's `parametrize` (see
     /// [`super::extracted::python_cases_all_read`]).
     #[serde(skip)]
@@ -3338,6 +3342,11 @@ pub(crate) fn build_item(
         .iter()
         .map(|case| read(&case.iter().collect::<Vec<_>>()))
         .collect();
+    item.case_ids = if cases.is_empty() {
+        Vec::new()
+    } else {
+        super::extracted::python_case_ids(spec.extent, src)
+    };
     item.cases_all_read = cases_all_read;
     item.locals = locals;
     item
@@ -3609,6 +3618,7 @@ fn build_item_inner(
         locals: Vec::new(),
         locals_put_back: Vec::new(),
         case_readings: Vec::new(),
+        case_ids: Vec::new(),
         cases_all_read: false,
         releases_dropped: None,
         case_names_left_out: None,

@@ -262,12 +262,12 @@ pub(crate) fn python_cases<'t>(
     if kind(extent) != "decorated_definition" {
         return Vec::new();
     }
-    let parametrized: Vec<(Vec<String>, Vec<Vec<Node<'t>>>, Node<'t>)> = named_children(extent)
+    let parametrized: Vec<ParametrizeParts<'t>> = named_children(extent)
         .into_iter()
         .filter(|d| kind(*d) == "decorator")
         .filter_map(|d| parametrize_of(d, src))
         .collect();
-    let [(names, cases, decorator)] = parametrized.as_slice() else {
+    let [(names, cases, decorator, _)] = parametrized.as_slice() else {
         return Vec::new();
     };
     let params: Vec<&str> = def
@@ -616,10 +616,7 @@ fn python_name_role(n: Node<'_>) -> NameRole {
 
 /// `@pytest.mark.parametrize(names, cases, ids=…)`: its names, each case's values (one per
 /// name), and the decorator; `None` for anything else or anything not read exactly.
-fn parametrize_of<'t>(
-    decorator: Node<'t>,
-    src: &str,
-) -> Option<(Vec<String>, Vec<Vec<Node<'t>>>, Node<'t>)> {
+fn parametrize_of<'t>(decorator: Node<'t>, src: &str) -> Option<ParametrizeParts<'t>> {
     let call = named_children(decorator)
         .into_iter()
         .find(|c| !is_comment(*c))?;
@@ -660,10 +657,12 @@ fn parametrize_of<'t>(
         return None;
     }
     let mut cases = Vec::new();
+    let mut ids = Vec::new();
     for case in named_children(*cases_node)
         .into_iter()
         .filter(|c| !is_comment(*c))
     {
+        let mut id = None;
         let values: Vec<Node<'t>> = if kind(case) == "call"
             && case
                 .child_by_field_name("function")
@@ -682,6 +681,11 @@ fn parametrize_of<'t>(
                 // May not run (or not as written): no reading.
                 continue;
             }
+            id = inner
+                .iter()
+                .find(|a| kind(**a) == "keyword_argument")
+                .and_then(|a| a.child_by_field_name("value"))
+                .map(|v| text(v, src).to_owned());
             inner
                 .into_iter()
                 .filter(|a| kind(*a) != "keyword_argument")
@@ -702,9 +706,36 @@ fn parametrize_of<'t>(
                 .all(|v| !matches!(kind(*v), "list_splat" | "dictionary_splat"))
         {
             cases.push(values);
+            ids.push(id);
         }
     }
-    Some((names, cases, decorator))
+    Some((names, cases, decorator, ids))
+}
+
+/// A `parametrize`'s names, the values of each case it reads, the decorator, and each read
+/// case's `pytest.param(…, id=…)` as written (`None` without one).
+type ParametrizeParts<'t> = (
+    Vec<String>,
+    Vec<Vec<Node<'t>>>,
+    Node<'t>,
+    Vec<Option<String>>,
+);
+
+/// The `id=` of each case [`python_cases`] reads, in its order, as written (`None` for a
+/// case without one).
+pub(crate) fn python_case_ids(extent: Node<'_>, src: &str) -> Vec<Option<String>> {
+    if kind(extent) != "decorated_definition" {
+        return Vec::new();
+    }
+    let parametrized: Vec<ParametrizeParts<'_>> = named_children(extent)
+        .into_iter()
+        .filter(|d| kind(*d) == "decorator")
+        .filter_map(|d| parametrize_of(d, src))
+        .collect();
+    let [(_, _, _, ids)] = parametrized.as_slice() else {
+        return Vec::new();
+    };
+    ids.iter().take(MAX_CASES).cloned().collect()
 }
 
 /// Whether [`python_cases`] reads every case of the test's one `parametrize`: none left out
@@ -745,7 +776,7 @@ pub(crate) fn python_cases_all_read(extent: Node<'_>, def: Node<'_>, src: &str) 
     }
     // Every read of a parameter is put back: none inside an f-string (`{expected!r}` keeps
     // the name, so two cases that differ only there would read the same).
-    let Some((names, _, _)) = parametrize_of(*decorator, src) else {
+    let Some((names, _, _, _)) = parametrize_of(*decorator, src) else {
         return false;
     };
     let Some(body) = def.child_by_field_name("body") else {

@@ -504,44 +504,46 @@ pub(crate) fn keeps_every_case(
     let Some(base) = base_as_locked(&s) else {
         return false;
     };
+    // A case named with `pytest.param(…, id=…)` keeps its name: `-k` and `--deselect` select
+    // by it. New names are distinct (pytest renames duplicates).
+    if base.case_ids.len() != base.case_readings.len()
+        || test.case_ids.len() != test.case_readings.len()
+    {
+        return false;
+    }
+    let named: Vec<&String> = test.case_ids.iter().flatten().collect();
+    if named
+        .iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+        != named.len()
+    {
+        return false;
+    }
     let mut taken = vec![false; test.case_readings.len()];
-    base.case_readings.iter().all(|q| {
-        let found = (0..taken.len()).find(|&j| {
-            !taken[j] && keeps_base_read_as(&s, base, q, Some(&test.case_readings[j]), true)
-        });
-        found.inspect(|&j| taken[j] = true).is_some()
-    })
+    base.case_readings
+        .iter()
+        .zip(&base.case_ids)
+        .all(|(q, id)| {
+            let found = (0..taken.len()).find(|&j| {
+                !taken[j]
+                    && test.case_ids[j] == *id
+                    && keeps_base_read_as(&s, base, q, Some(&test.case_readings[j]), true)
+            });
+            found.inspect(|&j| taken[j] = true).is_some()
+        })
 }
 
-/// Whether two `parametrize` lines name their cases alike: the ids decide what `-k` and
+/// Whether two `parametrize` lines may name their cases alike: the ids decide what `-k` and
 /// `--deselect` select (a locked `addopts = -k "not slow"` deselects a case named
 /// `slow-sum`). An `ids=` argument on either side pairs names with cases by position, so
 /// the lines must then be the same; `pytest.param(…, id=…)` names travel with their case,
-/// so the same names must be there (in any order).
+/// which [`keeps_every_case`] matches by name.
 fn same_case_ids(old: Option<&String>, new: Option<&String>) -> bool {
     let (Some(old), Some(new)) = (old, new) else {
         return false;
     };
-    if old.contains("ids=") || new.contains("ids=") {
-        return old == new;
-    }
-    let param_ids = |l: &str| {
-        let mut ids: Vec<String> = l
-            .match_indices("id=")
-            .filter(|(at, _)| !l[..*at].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
-            .map(|(at, _)| {
-                let rest = &l[at + 3..];
-                crate::sacred::messages::split_top(rest)[0]
-                    .split(')')
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned()
-            })
-            .collect();
-        ids.sort();
-        ids
-    };
-    param_ids(old) == param_ids(new)
+    !(old.contains("ids=") || new.contains("ids=")) || old == new
 }
 
 /// Whether the test, or a reading of it, keeps every check of a reading of the base

@@ -412,3 +412,12 @@ fn the_sixteenth_attacks_are_refused() {
 fn the_seventeenth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("seventeenth_attacks", 6);
 }
+
+/// The eighteenth round, confirmed with pytest: under a locked `addopts = -k "not one"`, the
+/// values of two `pytest.param` cases swapped between their ids, so that the case that ran
+/// is deselected and the one deselected runs; a `total` that returns the first item then
+/// passed.
+#[test]
+fn the_eighteenth_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("eighteenth_attacks", 1);
+}

@@ -2440,6 +2440,56 @@ fn parametrized_cases_rewritten_losing_a_case_are_refused() {
     }
 }
 
+// A case added with an id of its own while the cases are rewritten (click efd4daf: a column
+// added, `pytest.param(…, id=…)` cases added) keeps every old case under its name.
+#[test]
+fn parametrized_cases_rewritten_with_a_named_case_added_pass() {
+    let l = super::locked(&[(CASES_REWRITTEN_FILE, CASES_BEFORE)]);
+    l.repo.write(
+        CASES_REWRITTEN_FILE,
+        cases_after(
+            "        (100, \"card\", 100),\n        pytest.param(5, \"card\", 5, id=\"small\"),\n        pytest.param(0, \"cash\", 0, id=\"cash\"),\n",
+        ),
+    );
+    l.assert_passes_checked();
+}
+
+// `-k` and `--deselect` select cases by name: an old case must keep its name. Its values
+// under another case's name, a name given to a case that had none, or a name given twice
+// (pytest renames both) are refused.
+#[test]
+fn parametrized_cases_rewritten_under_other_names_are_refused() {
+    let before = CASES_BEFORE.replace(
+        "        (100, 100),\n",
+        "        pytest.param(100, 100, id=\"large\"),\n",
+    );
+    for (base, cases) in [
+        // the values of two named cases swapped
+        (
+            before.as_str(),
+            "        pytest.param(5, \"card\", 5, id=\"large\"),\n        pytest.param(100, \"card\", 100, id=\"small\"),\n",
+        ),
+        // a name given to a case that had none
+        (
+            CASES_BEFORE,
+            "        pytest.param(100, \"card\", 100, id=\"large\"),\n        pytest.param(5, \"card\", 5, id=\"small\"),\n",
+        ),
+        // a name given twice
+        (
+            before.as_str(),
+            "        pytest.param(100, \"card\", 100, id=\"large\"),\n        pytest.param(5, \"card\", 5, id=\"small\"),\n        pytest.param(0, \"cash\", 0, id=\"small\"),\n",
+        ),
+    ] {
+        let l = super::locked(&[(CASES_REWRITTEN_FILE, base)]);
+        l.repo.write(CASES_REWRITTEN_FILE, cases_after(cases));
+        for out in [l.check_staged(), l.check_base()] {
+            crate::common::assert_code(&out, 1, cases);
+            let all = crate::common::text(&out);
+            assert!(all.contains(CASES_REWRITTEN_ID), "{all}");
+        }
+    }
+}
+
 // A case of the locked test that the per-case reading does not read (one with `marks`) may not
 // go unnoticed: the rewrite is judged as before, and dropping it is refused.
 #[test]
