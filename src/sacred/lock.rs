@@ -127,8 +127,9 @@ pub struct LockedTest {
 /// locks node:test's `.snapshot` entries, the `.snap` entries a Jest or Vitest snapshot
 /// resolver places (with the files that call `setResolveSnapshotPath`), an AVA test's `.snap`
 /// file when it snapshots through a helper it imports, and the check helpers of a Go package
-/// of the module outside the test directories.
-pub const HOOKS_READ: u32 = 11;
+/// of the module outside the test directories; 12 also locks the file node:test's
+/// `t.assert.fileSnapshot(value, path)` compares with.
+pub const HOOKS_READ: u32 = 12;
 
 /// The reading that last widened the helpers locked for their value reaching an assertion
 /// through the test's statements (`got = run(xs)`, `xs = items()`, see `sacred::flow`; 11:

@@ -4792,24 +4792,51 @@ fn add_js_file_snapshots(
     scan: &mut FileScan,
 ) -> Result<()> {
     const CALL: &str = "toMatchFileSnapshot(";
+    const NODE_CALL: &str = ".fileSnapshot(";
     let Some(src) = content.read(repo, path)? else {
         return Ok(());
     };
-    if !src.contains(CALL) {
+    if !src.contains(CALL) && !src.contains(NODE_CALL) {
         return Ok(());
     }
     let dir = dir_prefix(path);
+    // node:test resolves the path from the working directory, which is the repository's
+    // root, the test's package or the test file's own directory as the test is run: each
+    // is read.
+    let mut node_bases: Vec<String> = vec![String::new(), dir.to_owned()];
+    if src.contains(NODE_CALL)
+        && let Some((package_dir, _, _)) =
+            nearest_file(repo, content, dir.trim_end_matches('/'), "package.json")?
+    {
+        node_bases.push(package_dir);
+    }
+    node_bases.sort();
+    node_bases.dedup();
     // What each text's calls compare with: a file, or a directory whose files may be it.
     let targets = |text: &str| -> Vec<FileSnapshotTarget> {
-        text.match_indices(CALL)
-            .map(|(i, _)| file_snapshot_target(dir, &text[i + CALL.len()..]))
-            .collect()
+        let vitest = text
+            .match_indices(CALL)
+            .map(|(i, _)| file_snapshot_target(dir, &text[i + CALL.len()..]));
+        let node = text.match_indices(NODE_CALL).flat_map(|(i, _)| {
+            let args = crate::sacred::messages::split_top(&text[i + NODE_CALL.len()..]);
+            let path_arg = args.get(1).copied().unwrap_or("");
+            // A computed path with no written start is looked for below the test file's
+            // directory only (as Vitest's): below the root it would be every file.
+            node_bases
+                .iter()
+                .map(move |base| (base, file_snapshot_target(base, path_arg)))
+                .filter(|(base, target)| {
+                    *base == dir || *target != FileSnapshotTarget::Below(relative_path(base, "."))
+                })
+                .map(|(_, target)| target)
+        });
+        vitest.chain(node).collect()
     };
     // The functions of the file that call it, and those that reach them.
     let mut reached: BTreeMap<&str, Vec<FileSnapshotTarget>> = scan
         .functions
         .iter()
-        .filter(|f| f.text.contains(CALL))
+        .filter(|f| f.text.contains(CALL) || f.text.contains(NODE_CALL))
         .map(|f| (f.name.as_str(), targets(&f.text)))
         .collect();
     loop {

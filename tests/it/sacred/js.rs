@@ -1491,6 +1491,49 @@ fn js_rewriting_or_deleting_a_node_test_snapshot_entry_is_refused() {
     l.assert_refused("rebound", id);
 }
 
+const NODE_FILE_SNAPSHOT_TESTS: &str = "const {test} = require('node:test');\nconst path = require('node:path');\nconst {receipt, total} = require('../../src/pay.js');\n\nconst check = (t, value) => {\n  t.assert.fileSnapshot(value, 'tests/billing/stored/checked.txt');\n};\n\ntest('total', (t) => {\n  t.assert.fileSnapshot(total([{price: 3, qty: 2}]), 'tests/billing/stored/total.txt');\n});\n\ntest('receipt', (t) => {\n  t.assert.fileSnapshot(receipt([]), './stored/receipt.txt');\n});\n\ntest('checked', (t) => {\n  check(t, total([]));\n});\n\ntest('named', (t) => {\n  t.assert.fileSnapshot(receipt([]), path.join(__dirname, 'stored', 'named.txt'));\n});\n\ntest('prefixed', (t) => {\n  const name = 'prefixed';\n  t.assert.fileSnapshot(receipt([]), 'tests/billing/stored/' + name + '.txt');\n});\n\ntest('plain', (t) => {\n  t.assert.strictEqual(total([]), 0);\n});\n";
+
+// node:test's `t.assert.fileSnapshot(value, path)` compares with the whole file at `path`,
+// resolved from the working directory (the repository's root, the test's package or the
+// test file's directory): rewriting that file, under each of those readings, through a
+// helper of the file or under a computed path, is refused; a test that reads none of them
+// passes.
+#[test]
+fn js_rewriting_a_node_test_file_snapshot_is_refused() {
+    let stored = [
+        ("tests/billing/stored/total.txt", "6"),
+        ("tests/billing/stored/receipt.txt", "{}"),
+        ("tests/billing/stored/checked.txt", "0"),
+        ("tests/billing/stored/named.txt", "{}"),
+        ("tests/billing/stored/prefixed.txt", "{}"),
+    ];
+    let mut files = vec![(NODE_TEST_FILE, NODE_FILE_SNAPSHOT_TESTS)];
+    files.extend(stored.iter().copied());
+    for (file, id) in [
+        ("tests/billing/stored/total.txt", "total"),
+        ("tests/billing/stored/receipt.txt", "receipt"),
+        ("tests/billing/stored/checked.txt", "checked"),
+        ("tests/billing/stored/named.txt", "named"),
+        ("tests/billing/stored/prefixed.txt", "prefixed"),
+    ] {
+        let l = super::locked(&files);
+        let old = stored.iter().find(|(f, _)| *f == file).unwrap().1;
+        l.edit(file, old, &[(old, "1")]);
+        l.assert_refused("rebound", &format!("js:tests/billing/pay.test.js::{id}"));
+    }
+    let l = super::locked(&files);
+    l.repo.write("tests/billing/stored/other.txt", "anything");
+    l.edit(
+        NODE_TEST_FILE,
+        NODE_FILE_SNAPSHOT_TESTS,
+        &[(
+            "  t.assert.strictEqual(total([]), 0);\n",
+            "  t.assert.strictEqual(total([]), 0);\n  t.assert.ok(true);\n",
+        )],
+    );
+    l.assert_passes_checked();
+}
+
 // An entry no locked test compares with may change, and a new test may add its own.
 #[test]
 fn js_a_node_test_snapshot_entry_of_no_locked_test_may_change_and_a_new_test_may_add_one() {
