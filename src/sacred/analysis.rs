@@ -1511,7 +1511,7 @@ fn reads_otherwise(t: &str) -> bool {
         || t.contains(':')
         || t.contains("ioutil.")
         || t.contains(".Replace")
-        || super::setters::active()
+        || super::setters::mentioned(t)
 }
 
 /// [`read_as_statement`] of a whole definition, leaving out `skip` (a docstring).

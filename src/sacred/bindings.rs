@@ -4504,7 +4504,7 @@ pub(crate) fn file_function(
                 || (go
                     && (t.contains("ioutil.")
                         || t.contains(".Replace")
-                        || super::setters::active()))
+                        || super::setters::mentioned(t)))
         };
         let written = super::analysis::normalized_without(whole, src, doc);
         if skips && kind(def) == "function_definition" {
@@ -4908,6 +4908,14 @@ pub(crate) fn file_functions(
         } else {
             top
         };
+        // Read again with the setters of a Go package written out: only what calls one can
+        // read otherwise (see `setters`).
+        if super::setters::active()
+            && kind(n) == "function_declaration"
+            && !super::setters::mentioned(text(n, src))
+        {
+            continue;
+        }
         match kind(n) {
             "function_definition" | "function_declaration" | "generator_function_declaration" => {
                 if let Some(name) = field_text(n, "name", src) {
@@ -5122,24 +5130,39 @@ pub(crate) fn file_functions(
     wrappers_assert(&mut out);
     // Go: the methods of each type of the file, one helper per type (`checker{t}.check(x)`).
     if kind(root) == "source_file" {
+        let receiver_type = |m: Node<'_>| -> Option<String> {
+            // `(c checker)`, `(c *checker)`, `(c checker[T])`: the type's name.
+            text(m.child_by_field_name("receiver")?, src)
+                .trim_matches(|c| c == '(' || c == ')')
+                .rsplit([' ', '*'])
+                .next()
+                .map(|t| t.split('[').next().unwrap_or(t).trim().to_owned())
+                .filter(|t| !t.is_empty())
+        };
+        // Read again with the setters of a Go package written out: only the types one of
+        // whose methods calls one (see `setters`).
+        let setter_callers: BTreeSet<String> = if super::setters::active() {
+            named_children(root)
+                .into_iter()
+                .filter(|m| {
+                    kind(*m) == "method_declaration" && super::setters::mentioned(text(*m, src))
+                })
+                .filter_map(receiver_type)
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
         let mut by_type: BTreeMap<String, Vec<FileFunction>> = BTreeMap::new();
         for m in named_children(root) {
             if kind(m) != "method_declaration" {
                 continue;
             }
-            let Some(receiver) = m.child_by_field_name("receiver") else {
+            let Some(type_name) = receiver_type(m) else {
                 continue;
             };
-            // `(c checker)`, `(c *checker)`, `(c checker[T])`: the type's name.
-            let named = text(receiver, src)
-                .trim_matches(|c| c == '(' || c == ')')
-                .rsplit([' ', '*'])
-                .next()
-                .map(|t| t.split('[').next().unwrap_or(t).trim().to_owned())
-                .filter(|t| !t.is_empty());
-            let Some(type_name) = named else {
+            if super::setters::active() && !setter_callers.contains(&type_name) {
                 continue;
-            };
+            }
             if let Some(f) = file_function(m, &type_name, m, src, rules) {
                 by_type.entry(type_name).or_default().push(f);
             }

@@ -777,6 +777,9 @@ struct Surroundings {
     /// Go: the digest of each vendored module directory read (see
     /// [`add_go_assertion_sources`]).
     go_vendored: BTreeMap<String, String>,
+    /// Go: each test file's functions read with the setters of its package written out (see
+    /// [`add_go_setter_reads`]).
+    go_setter_reads: BTreeMap<String, Vec<crate::sacred::setters::SetterRead>>,
     /// Rust: the modules each file read declares in files of their own (see
     /// [`rust_declared_by`]).
     #[cfg(feature = "lang-rust")]
@@ -6090,54 +6093,59 @@ fn add_go_setter_reads(
     repo: &Repo,
     content: &Content<'_>,
     path: &str,
-    src: &str,
-    sibling_files: &BTreeSet<String>,
+    plain: &[crate::sacred::bindings::FileFunction],
     setters: &[crate::sacred::setters::GoSetter],
     scan: &mut FileScan,
+    cache: &mut BTreeMap<String, Vec<crate::sacred::setters::SetterRead>>,
 ) -> Result<()> {
     let calls_one = |text: &str| {
         setters
             .iter()
             .any(|s| text.contains(&format!(".{}(", s.method)))
     };
-    let mut reads: Vec<(Option<String>, crate::sacred::setters::SetterRead)> = Vec::new();
-    if calls_one(src) {
-        reads.extend(
-            lang::go_setter_reads(path, src, setters)?
-                .into_iter()
-                .map(|r| (None, r)),
-        );
-    }
-    for file in sibling_files {
-        let Some(theirs) = content.read(repo, file)? else {
-            continue;
-        };
-        if calls_one(&theirs) {
-            reads.extend(
-                lang::go_setter_reads(file, &theirs, setters)?
-                    .into_iter()
-                    .map(|r| (Some(file.clone()), r)),
-            );
+    let files: BTreeSet<&str> = std::iter::once(path)
+        .chain(plain.iter().filter_map(|f| f.file.as_deref()))
+        .collect();
+    let skips = crate::sacred::bindings::SKIPS_IN_HELPER;
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for file in files {
+        if !cache.contains_key(file) {
+            let read = match content.read(repo, file)? {
+                Some(src) if calls_one(&src) => lang::go_setter_reads(file, &src, setters)?,
+                _ => Vec::new(),
+            };
+            cache.insert(file.to_owned(), read);
+        }
+        let own = (file != path).then(|| file.to_owned());
+        for r in &cache[file] {
+            let Some(f) = plain
+                .iter()
+                .find(|f| f.name == r.name && f.text == r.text && f.file == own)
+            else {
+                continue;
+            };
+            let as_read = |text: &str| {
+                crate::sacred::bindings::helper_line(&crate::sacred::bindings::FileFunction {
+                    text: text.to_owned(),
+                    read: None,
+                    ..f.clone()
+                })
+            };
+            let plain_read = f.read.as_deref().unwrap_or(&f.text);
+            if r.inlined == plain_read {
+                continue;
+            }
+            lines.push((as_read(&f.text), as_read(&r.inlined)));
+            lines.push((
+                format!("{skips}{}", as_read(plain_read)),
+                format!("{skips}{}", as_read(&r.inlined)),
+            ));
         }
     }
-    let line = |file: &Option<String>, name: &str, text: &str| match file {
-        Some(file) => format!("helper {name} (in {file}): {text}"),
-        None => format!("helper {name}: {text}"),
-    };
-    let skips = crate::sacred::bindings::SKIPS_IN_HELPER;
     for t in &mut scan.tests {
-        for (file, r) in &reads {
-            let written = line(file, &r.name, &r.text);
-            if t.envelope_bindings.contains(&written) {
-                t.envelope_reads
-                    .insert(written, line(file, &r.name, &r.inlined));
-            }
-            let skipping = format!("{skips}{}", line(file, &r.name, &r.plain));
-            if t.envelope_bindings.contains(&skipping) {
-                t.envelope_reads.insert(
-                    skipping,
-                    format!("{skips}{}", line(file, &r.name, &r.inlined)),
-                );
+        for (line, read) in &lines {
+            if t.envelope_bindings.contains(line) {
+                t.envelope_reads.insert(line.clone(), read.clone());
             }
         }
     }
@@ -6210,14 +6218,27 @@ fn add_go_sibling_bindings(
     let package_functions: Vec<crate::sacred::bindings::FileFunction> =
         scan.functions.iter().chain(&theirs).cloned().collect();
     let setters = godir.setters(&package);
-    let sibling_files: BTreeSet<String> = theirs.iter().filter_map(|f| f.file.clone()).collect();
+    // How each function of the package's test files reads without them.
+    let plain: Vec<crate::sacred::bindings::FileFunction> = if setters.is_empty() {
+        Vec::new()
+    } else {
+        scan.functions.iter().chain(&theirs).cloned().collect()
+    };
     let mut theirs = theirs;
     theirs.extend(go_imported_check_helpers(
         repo, content, path, scan, siblings,
     )?);
     add_check_helpers_of_other_files(scan, theirs, false);
     if !setters.is_empty() {
-        add_go_setter_reads(repo, content, path, &src, &sibling_files, &setters, scan)?;
+        add_go_setter_reads(
+            repo,
+            content,
+            path,
+            &plain,
+            &setters,
+            scan,
+            &mut siblings.go_setter_reads,
+        )?;
     }
     let godir = siblings.read(repo, content, dir)?;
     let shadows: Vec<String> = godir

@@ -53,8 +53,6 @@ pub struct SetterRead {
     /// Its name and text, as [`crate::sacred::bindings::FileFunction`] records them.
     pub name: String,
     pub text: String,
-    /// How it reads otherwise (its text when it reads as written).
-    pub plain: String,
     /// How it reads with the calls of setters written out.
     pub inlined: String,
 }
@@ -83,6 +81,15 @@ pub(crate) fn with_setters<R>(setters: &[GoSetter], f: impl FnOnce() -> R) -> R 
 /// Whether calls of setters are being written out (see [`with_setters`]).
 pub(crate) fn active() -> bool {
     SETTERS.with(|s| !s.borrow().is_empty())
+}
+
+/// Whether `text` may call one of the setters being written out (`.SetOut(`).
+pub(crate) fn mentioned(text: &str) -> bool {
+    SETTERS.with(|s| {
+        s.borrow()
+            .iter()
+            .any(|setter| text.contains(&format!(".{}(", setter.method)))
+    })
 }
 
 /// The setters among the methods several files declare (each file's [`GoMethods`]): only a

@@ -203,9 +203,8 @@ pub fn go_methods(path: &str, src: &str) -> Result<Option<(String, super::setter
     }
 }
 
-/// The functions of a Go file that read otherwise with the calls of `setters` written out as
-/// the stores they make (see [`super::setters`]): each one's name, its text and its reading
-/// as [`go_file_parts`] records them, and that reading.
+/// The functions of a Go file that call one of `setters`, read with those calls written out
+/// as the stores they make (see [`super::setters`]).
 pub fn go_setter_reads(
     path: &str,
     src: &str,
@@ -217,28 +216,19 @@ pub fn go_setter_reads(
             return Ok(Vec::new());
         };
         let root = tree.root_node();
-        let plain = super::analysis::with_go_std(root, src, || {
-            super::bindings::file_functions(root, src, go::rules())
-        });
         let read = super::analysis::with_go_std(root, src, || {
             super::setters::with_setters(setters, || {
                 super::bindings::file_functions(root, src, go::rules())
             })
         });
-        Ok(plain
+        Ok(read
             .into_iter()
-            .zip(read)
-            .filter_map(|(p, r)| {
-                let inlined = r.read?;
-                let plain = p.read.unwrap_or_else(|| p.text.clone());
-                (p.name == r.name && p.text == r.text && inlined != plain).then_some(
-                    super::setters::SetterRead {
-                        name: p.name,
-                        text: p.text,
-                        plain,
-                        inlined,
-                    },
-                )
+            .filter_map(|f| {
+                Some(super::setters::SetterRead {
+                    inlined: f.read?,
+                    name: f.name,
+                    text: f.text,
+                })
             })
             .collect())
     }
