@@ -259,15 +259,7 @@ pub(crate) fn python_cases<'t>(
     def: Node<'t>,
     src: &str,
 ) -> Vec<Vec<Extraction<'t>>> {
-    if kind(extent) != "decorated_definition" {
-        return Vec::new();
-    }
-    let parametrized: Vec<ParametrizeParts<'t>> = named_children(extent)
-        .into_iter()
-        .filter(|d| kind(*d) == "decorator")
-        .filter_map(|d| parametrize_of(d, src))
-        .collect();
-    let [(names, cases, decorator, _)] = parametrized.as_slice() else {
+    let Some((names, cases, decorator, _)) = only_parametrize(extent, src) else {
         return Vec::new();
     };
     let params: Vec<&str> = def
@@ -286,7 +278,7 @@ pub(crate) fn python_cases<'t>(
     let mut leaves = Vec::new();
     collect_leaves(body, &mut leaves);
     let mut uses: Vec<Vec<Node<'t>>> = Vec::new();
-    for name in names {
+    for name in &names {
         if !params.contains(&name.as_str()) {
             return Vec::new();
         }
@@ -313,7 +305,7 @@ pub(crate) fn python_cases<'t>(
                 .zip(&uses)
                 .map(|((name, value), uses)| Extraction {
                     name: name.clone(),
-                    binding: *decorator,
+                    binding: decorator,
                     value: *value,
                     uses: uses.clone(),
                 })
@@ -724,18 +716,23 @@ type ParametrizeParts<'t> = (
 /// The `id=` of each case [`python_cases`] reads, in its order, as written (`None` for a
 /// case without one).
 pub(crate) fn python_case_ids(extent: Node<'_>, src: &str) -> Vec<Option<String>> {
+    only_parametrize(extent, src).map_or_else(Vec::new, |(_, _, _, ids)| {
+        ids.into_iter().take(MAX_CASES).collect()
+    })
+}
+
+/// The one `@pytest.mark.parametrize` of a decorated test that [`parametrize_of`] reads
+/// (`None` with none, or with more than one: their product is not read).
+fn only_parametrize<'t>(extent: Node<'t>, src: &str) -> Option<ParametrizeParts<'t>> {
     if kind(extent) != "decorated_definition" {
-        return Vec::new();
+        return None;
     }
-    let parametrized: Vec<ParametrizeParts<'_>> = named_children(extent)
+    let mut parametrized: Vec<ParametrizeParts<'t>> = named_children(extent)
         .into_iter()
         .filter(|d| kind(*d) == "decorator")
         .filter_map(|d| parametrize_of(d, src))
         .collect();
-    let [(_, _, _, ids)] = parametrized.as_slice() else {
-        return Vec::new();
-    };
-    ids.iter().take(MAX_CASES).cloned().collect()
+    (parametrized.len() == 1).then(|| parametrized.remove(0))
 }
 
 /// Whether [`python_cases`] reads every case of the test's one `parametrize`: none left out
