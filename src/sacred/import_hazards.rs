@@ -772,10 +772,58 @@ fn python_makes_patcher(v: Node<'_>, src: &str) -> bool {
     let v = unparenthesized(v);
     kind(v) == "call"
         && v.child_by_field_name("function").is_some_and(|f| {
-            text(f, src)
+            let callee = text(f, src);
+            callee
                 .split('.')
                 .any(|part| part.trim() == "patch" || part.trim().starts_with("patch("))
+                || callee
+                    .split('.')
+                    .next()
+                    .is_some_and(|first| python_patch_aliases(v, src).contains(first.trim()))
         })
+}
+
+/// The names the file binds to a patcher maker under another name (`from unittest.mock
+/// import patch as p`, `po = mock.patch.object`), anywhere in it: `p("billing.total",
+/// …).start()` patches as `patch(…).start()` does.
+fn python_patch_aliases(at: Node<'_>, src: &str) -> BTreeSet<String> {
+    let mut root = at;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    if !text(root, src).contains("patch") {
+        return BTreeSet::new();
+    }
+    let names_patch = |n: Node<'_>| text(n, src).split('.').any(|p| p.trim() == "patch");
+    let mut out = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "aliased_import" => {
+                if let (Some(name), Some(alias)) = (
+                    n.child_by_field_name("name"),
+                    n.child_by_field_name("alias"),
+                ) && names_patch(name)
+                {
+                    out.insert(text(alias, src).to_owned());
+                }
+            }
+            "assignment" => {
+                if let (Some(left), Some(right)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) && kind(left) == "identifier"
+                    && matches!(kind(right), "identifier" | "attribute")
+                    && names_patch(right)
+                {
+                    out.insert(text(left, src).to_owned());
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    out
 }
 
 /// Whether calling the Python function `def` writes to something beyond what it creates

@@ -413,11 +413,13 @@ fn the_seventeenth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("seventeenth_attacks", 6);
 }
 
-/// The eighteenth round, confirmed with pytest: under a locked `addopts = -k "not one"`, the
-/// values of two `pytest.param` cases swapped between their ids, so that the case that ran
-/// is deselected and the one deselected runs; a `total` that returns the first item then
-/// passed.
+/// The eighteenth round, each confirmed with pytest: under a locked `addopts = -k "not
+/// one"`, the values of two `pytest.param` cases swapped between their ids, so that the case
+/// that ran is deselected and the one deselected runs (a `total` that returns the first
+/// item then passed); and a helper the test calls that starts a patcher made under another
+/// name (`from unittest.mock import patch as p`, then `p("billing.total", lambda xs:
+/// 6).start()`; a `total` that returns 0 then passed).
 #[test]
 fn the_eighteenth_attacks_are_refused() {
-    super::assert_attack_fixtures_refused("eighteenth_attacks", 1);
+    super::assert_attack_fixtures_refused("eighteenth_attacks", 2);
 }
