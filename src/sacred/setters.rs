@@ -353,7 +353,7 @@ fn local_type(at: Node<'_>, name: &str, src: &str) -> Option<String> {
     if !matches!(kind(top), "function_declaration" | "method_declaration") {
         return None;
     }
-    let mut found: Vec<Option<String>> = Vec::new();
+    let mut found: Vec<(Node<'_>, Option<String>)> = Vec::new();
     let mut stack = vec![top];
     while let Some(n) = stack.pop() {
         match kind(n) {
@@ -364,11 +364,12 @@ fn local_type(at: Node<'_>, name: &str, src: &str) -> Option<String> {
                     .any(|x| text(x, src) == name);
                 if declares {
                     let variadic = kind(n) == "variadic_parameter_declaration";
-                    found.push(
+                    found.push((
+                        n,
                         n.child_by_field_name("type")
                             .filter(|_| !variadic)
                             .and_then(|t| named_type(t, src)),
-                    );
+                    ));
                 }
             }
             "short_var_declaration" => {
@@ -378,11 +379,12 @@ fn local_type(at: Node<'_>, name: &str, src: &str) -> Option<String> {
                 ) {
                     let (left, right) = (expressions(left), expressions(right));
                     if let Some(i) = left.iter().position(|x| text(*x, src) == name) {
-                        found.push(
+                        found.push((
+                            n,
                             (left.len() == right.len())
                                 .then(|| constructed_type(right[i], src))
                                 .flatten(),
-                        );
+                        ));
                     }
                 }
             }
@@ -401,12 +403,17 @@ fn local_type(at: Node<'_>, name: &str, src: &str) -> Option<String> {
                         .as_ref()
                         .filter(|v| v.len() == names.len())
                         .and_then(|v| constructed_type(v[i], src));
-                    found.push(match (declared, value) {
-                        (Some(t), None) => Some(t),
-                        (Some(t), Some(_)) if from_value.as_deref() == Some(t.as_str()) => Some(t),
-                        (None, Some(_)) => from_value,
-                        _ => None,
-                    });
+                    found.push((
+                        n,
+                        match (declared, value) {
+                            (Some(t), None) => Some(t),
+                            (Some(t), Some(_)) if from_value.as_deref() == Some(t.as_str()) => {
+                                Some(t)
+                            }
+                            (None, Some(_)) => from_value,
+                            _ => None,
+                        },
+                    ));
                 }
             }
             // Any other declaration of the name (a range variable, a type switch's, a
@@ -418,16 +425,54 @@ fn local_type(at: Node<'_>, name: &str, src: &str) -> Option<String> {
             | "labeled_statement"
                 if declares_name(n, name, src) =>
             {
-                found.push(None);
+                found.push((n, None));
             }
             _ => {}
         }
         stack.extend(named_children(n));
     }
     match found.as_slice() {
-        [Some(t)] => Some(t.clone()),
+        [(decl, Some(t))] if in_scope(*decl, at) => Some(t.clone()),
         _ => None,
     }
+}
+
+/// Whether `at` is where the declaration `decl` is in scope: inside the function whose
+/// parameter it is, or after it inside the block (or the statement or case clause) that
+/// holds it. A name declared once in the function but used outside that scope is another
+/// (a package-level value).
+fn in_scope(decl: Node<'_>, at: Node<'_>) -> bool {
+    let encloses = |scope: Node<'_>| {
+        std::iter::successors(Some(at), tree_sitter::Node::parent).any(|a| a.id() == scope.id())
+    };
+    if matches!(
+        kind(decl),
+        "parameter_declaration" | "variadic_parameter_declaration"
+    ) {
+        return decl
+            .parent()
+            .and_then(|list| list.parent())
+            .is_some_and(encloses);
+    }
+    let scope = std::iter::successors(decl.parent(), tree_sitter::Node::parent).find(|p| {
+        matches!(
+            kind(*p),
+            "block"
+                | "if_statement"
+                | "for_statement"
+                | "expression_switch_statement"
+                | "type_switch_statement"
+                | "select_statement"
+                | "expression_case"
+                | "type_case"
+                | "default_case"
+                | "communication_case"
+                | "func_literal"
+                | "function_declaration"
+                | "method_declaration"
+        )
+    });
+    decl.end_byte() <= at.start_byte() && scope.is_some_and(encloses)
 }
 
 /// Whether a declaration-like node names `name` among its own leaves before any nested

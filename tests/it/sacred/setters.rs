@@ -192,3 +192,21 @@ fn a_setter_called_on_a_name_declared_twice_is_refused() {
     );
     l.assert_refused("rebound", ID);
 }
+
+/// The calls made on a package-level value whose name a function literal of the helper takes
+/// as a parameter of the setters' type: outside that literal the name is the package-level
+/// value, of another type whose methods are not setters, so the calls are read as written.
+#[test]
+fn a_setter_called_outside_the_scope_of_the_one_declaration_of_its_name_is_refused() {
+    let test = TEST
+        .replace(
+            "func run(",
+            "type other struct{}\n\nfunc (o *other) SetOutput(w io.Writer) {}\n\nfunc (o *other) SetOut(w io.Writer) {}\n\nfunc (o *other) SetErr(w io.Writer) {}\n\nvar c = &other{}\n\nfunc run(",
+        )
+        .replace("func run(c *Command) string {\n", "func run(cmd *Command) string {\n\tf := func(c *Command) {}\n\t_ = f\n")
+        .replace("\tc.Run()\n", "\tcmd.Run()\n")
+        .replace("\t\"bytes\"\n", "\t\"bytes\"\n\t\"io\"\n");
+    let l = super::locked(&[(LIB, CMD), (FILE, &test)]);
+    l.edit(FILE, &test, &[(SETS_BOTH, SETS_EACH)]);
+    l.assert_refused("rebound", ID);
+}
