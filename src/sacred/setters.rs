@@ -22,8 +22,10 @@
 //!   evaluating it once or twice, before or between the stores, gives the same value);
 //! - `x` is an identifier declared exactly once in the top-level function around the call,
 //!   as a parameter or receiver of type `*T` or `T`, or as `x := &T{…}`, `x := T{…}`, `var x
-//!   *T` or `var x = &T{…}`; a name declared otherwise or more than once there is not read
-//!   so (its type is not known from the text).
+//!   *T` or `var x = &T{…}`, and that declaration is in scope at the call; a name declared
+//!   otherwise or more than once there, or used outside the scope of its one declaration (a
+//!   function literal's parameter, outside the literal), is not read so (its type is not
+//!   known from the text).
 //!
 //! Anything else is read as written.
 
@@ -339,7 +341,7 @@ fn plain_value(n: Node<'_>) -> bool {
 
 /// The type name `T` of the local `name` at `at`: declared exactly once in the top-level
 /// function around `at`, as a parameter (or receiver) of type `*T` or `T`, or from `&T{…}` or
-/// `T{…}` (see the module docs).
+/// `T{…}`, in scope at `at` (see the module docs).
 fn local_type(at: Node<'_>, name: &str, src: &str) -> Option<String> {
     let mut top = at;
     let mut p = at.parent();
