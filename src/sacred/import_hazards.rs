@@ -3140,13 +3140,189 @@ fn js_may_alias(v: Node<'_>, src: &str) -> bool {
     }
 }
 
+/// sinon's functions that replace a member of the object they are handed first.
+const SINON_PATCHERS: &[&str] = &["stub", "spy", "replace", "replaceGetter", "replaceSetter"];
+
+/// The names a JavaScript/TypeScript file binds to sinon's patchers, under any name: the
+/// module (`const sn = require('sinon')`, `import * as sn from 'sinon'`, a default import),
+/// a patcher imported by name (`const {stub} = require('sinon')`, `import {replace as r}
+/// from 'sinon'`), and a sandbox, whose patchers are the module's (`const box =
+/// sinon.createSandbox()`, `holder = make()` after `const {createSandbox: make} =
+/// require('sinon')`, `this.box = sn.sandbox.create()`).
+#[derive(Default)]
+struct SinonNames {
+    /// The module, and the sandboxes (as written: `box`, `this.box`).
+    objects: BTreeSet<String>,
+    /// Patchers called by a name of their own (`stub(billing, 'total')`).
+    patchers: BTreeSet<String>,
+}
+
+impl SinonNames {
+    /// Read from the file that holds `def` (nothing when it never names sinon).
+    fn of(def: Node<'_>, src: &str) -> Self {
+        let mut out = SinonNames::default();
+        if !src.contains("sinon") {
+            return out;
+        }
+        let mut root = def;
+        while let Some(p) = root.parent() {
+            root = p;
+        }
+        let sinon_spec = |s: Node<'_>| {
+            let t = text(s, src).trim_matches(|c| matches!(c, '\'' | '"' | '`'));
+            t == "sinon" || t.starts_with("sinon/")
+        };
+        let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
+        let mut creators: BTreeSet<String> = BTreeSet::new();
+        // What a name imported from sinon is: its key (`createSandbox`) and the local name.
+        let mut imported = |key: &str, local: &str, out: &mut SinonNames| {
+            if SINON_PATCHERS.contains(&key) {
+                out.patchers.insert(local.to_owned());
+            } else if key == "createSandbox" {
+                creators.insert(local.to_owned());
+            } else if key == "default" || key == "sandbox" {
+                out.objects.insert(local.to_owned());
+            }
+        };
+        let mut values: Vec<(Node<'_>, Node<'_>)> = Vec::new();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            match kind(n) {
+                "import_statement" => {
+                    if n.child_by_field_name("source").is_some_and(sinon_spec) {
+                        let mut inner = named_children(n);
+                        while let Some(x) = inner.pop() {
+                            match kind(x) {
+                                // `import sn from`, `import * as sn from`.
+                                "identifier"
+                                    if x.parent().is_some_and(|p| {
+                                        matches!(kind(p), "import_clause" | "namespace_import")
+                                    }) =>
+                                {
+                                    out.objects.insert(text(x, src).to_owned());
+                                }
+                                "import_specifier" => {
+                                    let key = x.child_by_field_name("name").map(|k| text(k, src));
+                                    let local = x
+                                        .child_by_field_name("alias")
+                                        .or_else(|| x.child_by_field_name("name"))
+                                        .map(|k| text(k, src));
+                                    if let (Some(key), Some(local)) = (key, local) {
+                                        imported(key, local, &mut out);
+                                    }
+                                }
+                                _ => inner.extend(named_children(x)),
+                            }
+                        }
+                    }
+                    continue;
+                }
+                "variable_declarator" => {
+                    if let (Some(l), Some(r)) = (
+                        n.child_by_field_name("name"),
+                        n.child_by_field_name("value"),
+                    ) {
+                        values.push((l, r));
+                    }
+                }
+                "assignment_expression" => {
+                    if let (Some(l), Some(r)) = (
+                        n.child_by_field_name("left"),
+                        n.child_by_field_name("right"),
+                    ) {
+                        values.push((l, r));
+                    }
+                }
+                _ => {}
+            }
+            stack.extend(named_children(n));
+        }
+        // `require('sinon')`, also behind `await`, in parentheses or through `.default`.
+        let required = |mut v: Node<'_>| loop {
+            match kind(v) {
+                "await_expression" | "parenthesized_expression" => {
+                    match named_children(v).into_iter().next() {
+                        Some(x) => v = x,
+                        None => return false,
+                    }
+                }
+                "call_expression" => {
+                    return v
+                        .child_by_field_name("function")
+                        .is_some_and(|f| matches!(text(f, src), "require" | "import"))
+                        && v.child_by_field_name("arguments")
+                            .and_then(|a| named_children(a).into_iter().next())
+                            .is_some_and(|s| kind(s) == "string" && sinon_spec(s));
+                }
+                _ => return false,
+            }
+        };
+        for (l, r) in &values {
+            if !required(*r) {
+                continue;
+            }
+            if kind(*l) == "identifier" {
+                out.objects.insert(text(*l, src).to_owned());
+                continue;
+            }
+            for p in named_children(*l) {
+                match kind(p) {
+                    "shorthand_property_identifier_pattern" => {
+                        imported(text(p, src), text(p, src), &mut out);
+                    }
+                    "pair_pattern" => {
+                        if let (Some(k), Some(v)) =
+                            (p.child_by_field_name("key"), p.child_by_field_name("value"))
+                            && kind(v) == "identifier"
+                        {
+                            imported(text(k, src), text(v, src), &mut out);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // The sandboxes, made by a creator or the module's `createSandbox`/`sandbox.create`.
+        for (l, r) in &values {
+            let mut v = *r;
+            while matches!(kind(v), "await_expression" | "parenthesized_expression") {
+                match named_children(v).into_iter().next() {
+                    Some(x) => v = x,
+                    None => break,
+                }
+            }
+            if kind(v) != "call_expression" {
+                continue;
+            }
+            let Some(f) = v.child_by_field_name("function") else {
+                continue;
+            };
+            let callee = compact(f);
+            let made = creators.contains(&callee)
+                || ["createSandbox", "sandbox.create"].iter().any(|m| {
+                    callee
+                        .strip_suffix(m)
+                        .and_then(|o| o.strip_suffix('.'))
+                        .is_some_and(|o| o == "sinon" || out.objects.contains(o))
+                });
+            if made && matches!(kind(*l), "identifier" | "member_expression") {
+                out.objects.insert(compact(*l));
+            }
+        }
+        out
+    }
+}
+
 /// What a call of a mocking library changes (`jest.spyOn(billing, 'total')` replaces
 /// `billing.total` until restored): `Some(true)` for one that changes what modules or
 /// globals hold whatever it is handed (`jest.mock('../billing')`, `vi.stubGlobal(…)`),
 /// `Some(false)` for one that replaces a member of the object it is handed first (`spyOn`,
-/// `replaceProperty`, `sinon.stub`/`spy`/`replace…`, `td.replace`, node:test's
-/// `mock.method`), `None` for any other call.
-fn js_mocks_beyond(callee: &str) -> Option<bool> {
+/// `replaceProperty`, `sinon.stub`/`spy`/`replace…` also under the names of `sinon`,
+/// `td.replace`, node:test's `mock.method`), `None` for any other call.
+fn js_mocks_beyond(callee: &str, sinon: &SinonNames) -> Option<bool> {
+    if sinon.patchers.contains(callee) {
+        return Some(false);
+    }
     let (object, method) = callee.rsplit_once('.')?;
     let root = object.split('.').next().unwrap_or(object);
     match method {
@@ -3156,8 +3332,11 @@ fn js_mocks_beyond(callee: &str) -> Option<bool> {
             Some(true)
         }
         "spyOn" | "replaceProperty" => Some(false),
-        "stub" | "spy" | "replace" | "replaceGetter" | "replaceSetter"
-            if root == "sinon" || object.to_ascii_lowercase().contains("sandbox") =>
+        m if SINON_PATCHERS.contains(&m)
+            && (root == "sinon"
+                || object.to_ascii_lowercase().contains("sandbox")
+                || sinon.objects.contains(object)
+                || sinon.objects.contains(root)) =>
         {
             Some(false)
         }
@@ -3367,6 +3546,7 @@ fn js_writes_beyond_locals_as<'t>(
         return Vec::new();
     };
     let callback = def.parent().is_some_and(|p| kind(p) == "arguments");
+    let sinon = SinonNames::of(def, src);
     let mut params: BTreeSet<String> = BTreeSet::new();
     let mut fresh: BTreeSet<String> = BTreeSet::new();
     let mut aliased: BTreeSet<String> = BTreeSet::new();
@@ -4015,9 +4195,9 @@ fn js_writes_beyond_locals_as<'t>(
                             break 'node;
                         }
                     }
-                    if js_mocks_beyond(&callee) == Some(true)
-                        || (js_mocks_beyond(&callee) == Some(false)
-                            && first.is_some_and(|a| !own_arg(a)))
+                    let mocks = js_mocks_beyond(&callee, &sinon);
+                    if mocks == Some(true)
+                        || (mocks == Some(false) && first.is_some_and(|a| !own_arg(a)))
                     {
                         hits.push(n);
                         if !all {

@@ -423,3 +423,48 @@ fn the_seventeenth_attacks_are_refused() {
 fn the_eighteenth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("eighteenth_attacks", 2);
 }
+
+/// The nineteenth round: a helper the test calls for its effects patches the code under test
+/// through sinon under a name that does not say `sinon` or `sandbox` — a sandbox bound to
+/// `box`, the module required as `sn`, `stub` imported by name, a sandbox made by an imported
+/// `createSandbox` under another name in a `beforeEach`. Each passed before. (sinon is not
+/// installed here: the fixtures follow its documented API.)
+#[test]
+fn the_nineteenth_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("nineteenth_attacks", 4);
+}
+
+/// The other side of the nineteenth round: sinon under another name patching what the
+/// helper made itself, and a method named like sinon's on a value that is not sinon's,
+/// change nothing that outlives the helper.
+#[test]
+fn sinon_under_another_name_patching_its_own_object_passes() {
+    const TEST: &str = "const sn = require('sinon');\nconst box = sn.createSandbox();\nconst billing = require('../../src/billing');\n\nfunction prepare() {\n  console.log('ready');\n}\n\ntest('sums', () => {\n  prepare();\n  expect(billing.total([1, 2, 3])).toBe(6);\n});\n";
+    let files = [
+        ("tests/billing/pay.test.js", TEST),
+        (
+            "src/billing.js",
+            "function total(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}\nmodule.exports = { total };\n",
+        ),
+        (
+            "package.json",
+            "{\"devDependencies\": {\"jest\": \"^29.0.0\"}}\n",
+        ),
+    ];
+    for patch in [
+        "  const own = { log() {} };\n  box.stub(own, 'log');\n",
+        "  const own = { log() {} };\n  sn.spy(own, 'log');\n",
+        "  const label = 'a-b';\n  console.log(label.replace(billing.separator, '+'));\n",
+    ] {
+        let l = super::locked(&files);
+        l.edit(
+            "tests/billing/pay.test.js",
+            TEST,
+            &[(
+                "  console.log('ready');\n",
+                &format!("{patch}  console.log('ready');\n"),
+            )],
+        );
+        l.assert_passes();
+    }
+}
