@@ -2397,6 +2397,10 @@ impl Serializer<'_, '_> {
             self.node(&mut package.walk());
             return;
         }
+        if reading_now() && super::dynamic_imports::reads_as_static_import(node, self.src) {
+            // `const {X} = await import(S)` of a module the file imports: the import.
+            return;
+        }
         match erasure(node, self.src) {
             Erasure::Keep => {}
             Erasure::Drop => return,
@@ -2664,6 +2668,10 @@ impl Tokens<'_> {
         }
         if let Some(package) = super::modern::read_as_package(node, self.src) {
             self.node(&mut package.walk(), parent);
+            return;
+        }
+        if reading_now() && super::dynamic_imports::reads_as_static_import(node, self.src) {
+            // `const {X} = await import(S)` of a module the file imports: the import.
             return;
         }
         match erasure(node, self.src) {

@@ -1456,6 +1456,11 @@ pub fn module_bindings_with(
         _ => {
             let own = js_own_objects(root, src);
             js(root, src, &own, test_functions, &mut out);
+            // `const {X} = await import(S)` in a function, of a module the file imports: the
+            // static import of `X` (see `dynamic_imports`).
+            for (local, text) in super::dynamic_imports::static_import_bindings(root, src) {
+                out.push(Binding::named(&local, text));
+            }
             // A docblock pragma choosing the environment the file's tests run in
             // (`@jest-environment ./env.js`, whose hooks see every test's result).
             for line in src.lines() {

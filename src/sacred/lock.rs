@@ -128,8 +128,10 @@ pub struct LockedTest {
 /// resolver places (with the files that call `setResolveSnapshotPath`), an AVA test's `.snap`
 /// file when it snapshots through a helper it imports, and the check helpers of a Go package
 /// of the module outside the test directories; 12 also locks the file node:test's
-/// `t.assert.fileSnapshot(value, path)` compares with.
-pub const HOOKS_READ: u32 = 12;
+/// `t.assert.fileSnapshot(value, path)` compares with; 13 also reads a JS/TS test's `const
+/// {X} = await import(S)` of a module its file imports as the static import of `X`
+/// (`sacred::dynamic_imports`).
+pub const HOOKS_READ: u32 = 13;
 
 /// The reading that last widened the helpers locked for their value reaching an assertion
 /// through the test's statements (`got = run(xs)`, `xs = items()`, see `sacred::flow`; 11:

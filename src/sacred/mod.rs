@@ -15,6 +15,7 @@ pub mod analysis;
 pub mod bindings;
 pub mod class_refactor;
 pub mod context;
+pub mod dynamic_imports;
 pub mod evidence;
 pub mod extracted;
 pub mod flow;

@@ -94,6 +94,7 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
                     || replaces_a_definition(s, b, locked_bindings)
                     || documented_replacement(s, b, locked_bindings)
                     || reads_as_a_locked_one(s, b, locked_bindings)
+                    || dynamic_import_unrecorded(s, b)
                     || binds_only_new_names(s, *base.get_or_init(|| super::base_as_locked(s)), b)
                     || harmless_addition(s.test.lang, b, locked_bindings))
             }
@@ -101,6 +102,19 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
         .map(|b| format!("{}: {b}", s.test.path))
         .collect();
     Some(new_bindings)
+}
+
+/// A JavaScript/TypeScript static import (`import X as X from '…'`) the test's file had at
+/// the base revision, under a lock written before a dynamic import of a module the file
+/// imports was read as one (`hooks-read` below 13, see `sacred::dynamic_imports`): such a
+/// lock holds no line for `const {X} = await import('…')`, so the base revision decides until
+/// the next re-lock.
+fn dynamic_import_unrecorded(s: &Subject<'_>, text: &str) -> bool {
+    s.locked.hooks_read < 13
+        && text.starts_with("import ")
+        && crate::sacred::lang::Lang::of_path(&s.test.path)
+            .is_some_and(crate::sacred::lang::Lang::is_js)
+        && s.base.is_some_and(|t| t.bindings.iter().any(|b| b == text))
 }
 
 /// The module-level bindings of names the test's envelope uses (a Python decorator's

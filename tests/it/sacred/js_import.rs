@@ -1612,3 +1612,175 @@ fn js_a_workspace_package_imported_by_name_is_locked_with_its_entry() {
         l.assert_passes_checked();
     }
 }
+
+/// A test that destructures a module its file already imports from a dynamic import
+/// (`const {TimeoutError} = await import('../../src/index.js')` in a callback), as ky's
+/// `retry.ts` did before its linter moved it to the top: an ES module is evaluated once, so
+/// the name holds what the static import binds.
+const DYNAMIC_TEST: &str = "import test from 'ava';\nimport ky from '../../src/index.js';\n\ntest('retries on timeouts', async (t) => {\n  const seen = [];\n  await t.throwsAsync(ky('/slow', {\n    retry: {\n      async shouldRetry({error}) {\n        seen.push(error.name);\n        const {TimeoutError} = await import('../../src/index.js');\n        return error instanceof TimeoutError;\n      },\n    },\n  }));\n  t.deepEqual(seen, ['TimeoutError', 'TimeoutError']);\n});\n";
+const DYNAMIC_ID: &str = "ts:tests/billing/retry.test.ts::retries on timeouts";
+const DYNAMIC_FILES: [(&str, &str); 4] = [
+    ("tests/billing/retry.test.ts", DYNAMIC_TEST),
+    (
+        "src/index.js",
+        "export class TimeoutError extends Error {}\nexport class HTTPError extends Error {}\nexport default function ky() {}\n",
+    ),
+    (
+        "src/other.js",
+        "export class TimeoutError extends Error {}\n",
+    ),
+    ("package.json", AVA_PACKAGE),
+];
+/// Replacements, each `(from, to)`.
+type Edits = Vec<(String, String)>;
+const DYNAMIC_LINE: &str = "        const {TimeoutError} = await import('../../src/index.js');\n";
+
+#[test]
+fn js_a_dynamic_import_moved_to_the_static_import_of_its_module_passes() {
+    let renamed = DYNAMIC_TEST
+        .replace("{TimeoutError} = await", "{TimeoutError: Late} = await")
+        .replace("instanceof TimeoutError", "instanceof Late");
+    let cases: [(&str, &str, &str); 3] = [
+        (
+            DYNAMIC_TEST,
+            "import ky, {TimeoutError} from '../../src/index.js';\n",
+            DYNAMIC_LINE,
+        ),
+        (
+            DYNAMIC_TEST,
+            "import ky from '../../src/index.js';\nimport {TimeoutError} from '../../src/index.js';\n",
+            DYNAMIC_LINE,
+        ),
+        // Under another name on both sides.
+        (
+            &renamed,
+            "import ky, {TimeoutError as Late} from '../../src/index.js';\n",
+            "        const {TimeoutError: Late} = await import('../../src/index.js');\n",
+        ),
+    ];
+    for (base, header, line) in cases {
+        let mut files = DYNAMIC_FILES.to_vec();
+        files[0] = ("tests/billing/retry.test.ts", base);
+        let l = super::locked(&files);
+        l.edit(
+            "tests/billing/retry.test.ts",
+            base,
+            &[
+                ("import ky from '../../src/index.js';\n", header),
+                (line, ""),
+            ],
+        );
+        l.assert_passes();
+    }
+}
+
+/// The other side: whatever makes the name hold something else is still refused — another
+/// module, another export, a name bound elsewhere in the file (the statement is then not read
+/// as an import), a `let`, or a module the file did not import before (it now loads before
+/// any test runs).
+#[test]
+fn js_a_dynamic_import_replaced_by_another_binding_is_refused() {
+    let moved = |header: &str| -> Edits {
+        vec![
+            (
+                "import ky from '../../src/index.js';\n".to_owned(),
+                header.to_owned(),
+            ),
+            (DYNAMIC_LINE.to_owned(), String::new()),
+        ]
+    };
+    let cases: Vec<(String, Edits, &str)> = vec![
+        (
+            DYNAMIC_TEST.to_owned(),
+            moved("import ky from '../../src/index.js';\nimport {TimeoutError} from '../../src/other.js';\n"),
+            "rebound",
+        ),
+        (
+            DYNAMIC_TEST.to_owned(),
+            moved("import ky, {HTTPError as TimeoutError} from '../../src/index.js';\n"),
+            "rebound",
+        ),
+        // A module-level name of the file: the dynamic import shadowed it in the callback.
+        (
+            DYNAMIC_TEST.replace(
+                "import ky from '../../src/index.js';\n",
+                "import ky from '../../src/index.js';\nconst TimeoutError = Error;\n",
+            ),
+            vec![(DYNAMIC_LINE.to_owned(), String::new())],
+            "assertion-loosened",
+        ),
+        (
+            DYNAMIC_TEST.replace("const {TimeoutError} = await", "let {TimeoutError} = await"),
+            vec![(
+                DYNAMIC_LINE.replace("const", "let"),
+                String::new(),
+            ), (
+                "import ky from '../../src/index.js';\n".to_owned(),
+                "import ky, {TimeoutError} from '../../src/index.js';\n".to_owned(),
+            )],
+            "assertion-loosened",
+        ),
+        // Only the dynamic import loaded `other.js`.
+        (
+            DYNAMIC_TEST.replace(
+                "await import('../../src/index.js')",
+                "await import('../../src/other.js')",
+            ),
+            vec![
+                (
+                    "        const {TimeoutError} = await import('../../src/other.js');\n"
+                        .to_owned(),
+                    String::new(),
+                ),
+                (
+                    "import ky from '../../src/index.js';\n".to_owned(),
+                    "import ky from '../../src/index.js';\nimport {TimeoutError} from '../../src/other.js';\n"
+                        .to_owned(),
+                ),
+            ],
+            "assertion-loosened",
+        ),
+    ];
+    for (base, edits, rule) in cases {
+        let mut files = DYNAMIC_FILES.to_vec();
+        files[0] = ("tests/billing/retry.test.ts", base.as_str());
+        let l = super::locked(&files);
+        let edits: Vec<(&str, &str)> = edits
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        l.edit("tests/billing/retry.test.ts", &base, &edits);
+        l.assert_refused(rule, DYNAMIC_ID);
+    }
+}
+
+/// Under a lock written before a dynamic import was read as the static import of its module
+/// (`hooks-read 12`, no `binding import TimeoutError …` line), the base revision decides: an
+/// edit elsewhere in the file passes. (Such a lock also holds the test's statements as
+/// written, with the dynamic import: moving it to the top is then refused until the next
+/// re-lock, as a replay of ky's `c3c304b` under a lock of the previous release showed.)
+#[test]
+fn js_a_dynamic_import_under_a_lock_from_before_its_reading_is_judged_by_the_base() {
+    let older = |l: &super::Locked| {
+        let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+        let line = "  binding import TimeoutError as TimeoutError from '../../src/index.js'\n";
+        assert!(lock.contains(line), "{lock}");
+        assert!(lock.contains("  hooks-read 13\n"), "{lock}");
+        let older = lock
+            .replace(line, "")
+            .replace("  bindings 2\n", "  bindings 1\n")
+            .replace("  hooks-read 13\n", "  hooks-read 12\n");
+        l.commit_lock(&older);
+    };
+    let l = super::locked(&DYNAMIC_FILES);
+    older(&l);
+    l.edit(
+        "tests/billing/retry.test.ts",
+        DYNAMIC_TEST,
+        &[(
+            "test('retries on timeouts'",
+            "// Retries.\ntest('retries on timeouts'",
+        )],
+    );
+    l.assert_passes();
+}
