@@ -874,6 +874,10 @@ fn python_writes_beyond_locals_as<'t>(
     let mut aliased: BTreeSet<String> = BTreeSet::new();
     let mut declared: BTreeSet<String> = BTreeSet::new();
     let mut patchers: BTreeSet<String> = BTreeSet::new();
+    // Every name it is handed (a fixture included): a patcher one makes is a patcher.
+    let handed: BTreeSet<String> = super::bindings::python_parameters(def, src)
+        .into_iter()
+        .collect();
     // A parameter whose default may be another's object (`def cart(module=billing)`) is
     // that object when the test calls the helper without it.
     for p in def
@@ -1065,7 +1069,13 @@ fn python_writes_beyond_locals_as<'t>(
                 ) && kind(l) == "identifier"
                 {
                     let name = text(l, src).to_owned();
-                    if python_makes_patcher(r, src) {
+                    // (Also one a parameter makes, `x = p("billing.total", f)`.)
+                    let by_a_param = kind(unparenthesized(r)) == "call"
+                        && unparenthesized(r)
+                            .child_by_field_name("function")
+                            .and_then(|f| root_name(f, src))
+                            .is_some_and(|f| handed.contains(f) || nested_params.contains(f));
+                    if python_makes_patcher(r, src) || by_a_param {
                         patchers.insert(name.clone());
                     }
                     if python_logger_call(r, src).is_some() {
@@ -1525,8 +1535,29 @@ fn python_writes_beyond_locals_as<'t>(
                 && params.contains(text(o, src))
                 && !aliased.contains(text(o, src)))
     };
+    // A patcher made by what the function was handed (`def install(p): p("billing.total",
+    // f).start()`, called with `patch`): what it starts is unknown, so it is one.
+    let made_by_a_param = |o: Node<'_>| {
+        let o = unparenthesized(o);
+        kind(o) == "call"
+            && o.child_by_field_name("function")
+                .map(unparenthesized)
+                .is_some_and(|f| {
+                    let root = std::iter::successors(Some(f), |x| {
+                        (kind(*x) == "attribute")
+                            .then(|| x.child_by_field_name("object"))
+                            .flatten()
+                            .map(unparenthesized)
+                    })
+                    .last()
+                    .unwrap_or(f);
+                    kind(root) == "identifier"
+                        && (handed.contains(text(root, src)) || params.contains(text(root, src)))
+                })
+    };
     let patcher = |o: Node<'_>| {
         python_makes_patcher(o, src)
+            || made_by_a_param(o)
             || (kind(unparenthesized(o)) == "identifier"
                 && patchers.contains(text(unparenthesized(o), src)))
     };

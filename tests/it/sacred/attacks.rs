@@ -427,11 +427,13 @@ fn the_eighteenth_attacks_are_refused() {
 /// The nineteenth round: a helper the test calls for its effects patches the code under test
 /// through sinon under a name that does not say `sinon` or `sandbox` — a sandbox bound to
 /// `box`, the module required as `sn`, `stub` imported by name, a sandbox made by an imported
-/// `createSandbox` under another name in a `beforeEach`. Each passed before. (sinon is not
-/// installed here: the fixtures follow its documented API.)
+/// `createSandbox` under another name in a `beforeEach` (sinon is not installed here: the
+/// fixtures follow its documented API); and a Python helper that starts a patcher made by
+/// what it is handed (`prepare(patch)`, or a fixture returning `mock.patch`), each confirmed
+/// with pytest: a `total` that returns 0 then passed. Each passed `sacred check` before.
 #[test]
 fn the_nineteenth_attacks_are_refused() {
-    super::assert_attack_fixtures_refused("nineteenth_attacks", 4);
+    super::assert_attack_fixtures_refused("nineteenth_attacks", 6);
 }
 
 /// The other side of the nineteenth round: sinon under another name patching what the
