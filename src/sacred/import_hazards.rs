@@ -766,6 +766,118 @@ fn python_may_alias(v: Node<'_>, src: &str) -> bool {
     }
 }
 
+/// The module-level function named `name` of the Python file that holds `at` (decorated or
+/// not), when the file defines one by that name.
+fn python_module_function<'t>(at: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
+    let mut root = at;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    named_children(root).into_iter().find_map(|top| {
+        let def = if kind(top) == "decorated_definition" {
+            top.child_by_field_name("definition")?
+        } else {
+            top
+        };
+        (kind(def) == "function_definition"
+            && def
+                .child_by_field_name("name")
+                .is_some_and(|n| text(n, src) == name))
+        .then_some(def)
+    })
+}
+
+/// Whether a Python function may return an object that exists rather than one it made: a
+/// `return` of a name, an attribute or an item (`return billing`, `return mods[0]`, a
+/// parameter), unless the name is a local it binds once, to a value it made (`t = Till();
+/// return t`). Functions and lambdas it holds are not read.
+fn python_returns_existing(def: Node<'_>, src: &str) -> bool {
+    python_returns_existing_within(def, src, 8)
+}
+
+/// [`python_returns_existing`], following a `return` of a call of another function of the
+/// module (`return _inner()`) `depth` functions deep; deeper, it may.
+fn python_returns_existing_within(def: Node<'_>, src: &str, depth: usize) -> bool {
+    let Some(body) = def.child_by_field_name("body") else {
+        return false;
+    };
+    // `f()` of a function of the module that may return one.
+    let of_a_function = |v: Node<'_>| {
+        let v = unparenthesized(v);
+        kind(v) == "call"
+            && v.child_by_field_name("function")
+                .map(unparenthesized)
+                .filter(|f| kind(*f) == "identifier")
+                .and_then(|f| python_module_function(def, text(f, src), src))
+                .is_some_and(|g| depth == 0 || python_returns_existing_within(g, src, depth - 1))
+    };
+    let mut returns: Vec<Node<'_>> = Vec::new();
+    // Each name with the values it is bound to.
+    let mut bound: BTreeMap<String, Vec<Node<'_>>> = BTreeMap::new();
+    let mut other_binders: BTreeSet<String> = BTreeSet::new();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "function_definition" | "class_definition" | "lambda" => {
+                if let Some(name) = n.child_by_field_name("name") {
+                    other_binders.insert(text(name, src).to_owned());
+                }
+                continue;
+            }
+            "return_statement" => {
+                if let Some(v) = named_children(n).into_iter().next() {
+                    returns.push(v);
+                }
+            }
+            "assignment" | "augmented_assignment" => {
+                if let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left").map(unparenthesized),
+                    n.child_by_field_name("right"),
+                ) {
+                    if kind(l) == "identifier" && kind(n) == "assignment" {
+                        bound.entry(text(l, src).to_owned()).or_default().push(r);
+                    } else {
+                        other_binders.extend(python_target_names(l, src));
+                    }
+                }
+            }
+            "for_statement"
+            | "as_pattern"
+            | "named_expression"
+            | "global_statement"
+            | "nonlocal_statement"
+            | "import_statement"
+            | "import_from_statement" => {
+                identifiers(n, src, &mut |name| {
+                    other_binders.insert(name.to_owned());
+                });
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    let params: BTreeSet<String> = super::bindings::python_parameters(def, src)
+        .into_iter()
+        .collect();
+    returns.into_iter().any(|v| {
+        let v = unparenthesized(v);
+        if of_a_function(v) {
+            return true;
+        }
+        if !python_may_alias(v, src) {
+            return false;
+        }
+        if kind(v) != "identifier" {
+            return true;
+        }
+        let name = text(v, src);
+        let made = bound.get(name).is_some_and(|values| {
+            values.len() == 1 && !python_may_alias(values[0], src) && !of_a_function(values[0])
+        });
+        !made || params.contains(name) || other_binders.contains(name)
+    })
+}
+
 /// Whether a Python expression makes a patcher (`mock.patch(…)`, `patch.object(…)`,
 /// `patch.dict(…)`): its `start()` or `__enter__()` replaces what it names until stopped.
 fn python_makes_patcher(v: Node<'_>, src: &str) -> bool {
@@ -1033,6 +1145,19 @@ fn python_writes_beyond_locals_as<'t>(
                     || (kind(f) == "identifier" && nested_callables.contains(text(f, src)))
             })
     };
+    // A function of its module that may return an object that exists (`def _mod(): return
+    // billing`): what calling it returns is that object, not a new one.
+    let returns_existing = |v: Node<'_>| {
+        let v = unparenthesized(v);
+        kind(v) == "call"
+            && v.child_by_field_name("function")
+                .map(unparenthesized)
+                .is_some_and(|f| {
+                    kind(f) == "identifier"
+                        && python_module_function(def, text(f, src), src)
+                            .is_some_and(|g| python_returns_existing(g, src))
+                })
+    };
     // Between tests, the functions and classes it holds are read as part of it (a callback,
     // a subclass's method): what they are handed is theirs.
     let mut nested_params: BTreeSet<String> = BTreeSet::new();
@@ -1087,6 +1212,7 @@ fn python_writes_beyond_locals_as<'t>(
                     );
                     if python_may_alias(r, src)
                         || python_shared_logger(r, src, file)
+                        || returns_existing(r)
                         || (between_tests
                             && ((container && holds_foreign(r)) || calls_own_function(r)))
                     {

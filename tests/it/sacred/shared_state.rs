@@ -117,6 +117,14 @@ fn python_another_tests_writes_are_refused() {
         // pytest.skip()`), and the other put-back never runs.
         "class Box:\n    v = 1\n\n\nbox = Box()\n\n\ndef test_setup():\n    old_sep = os.sep\n    old_v = box.v\n    os.sep = '/'\n    box.v = 2\n    try:\n        assert True\n    finally:\n        os.sep = old_sep\n        box.v = old_v\n",
         "class Box:\n    v = 1\n\n\nbox = Box()\n\n\ndef test_setup():\n    old_sep = os.sep\n    old_v = box.v\n    try:\n        os.sep = '/'\n        box.v = 2\n    finally:\n        box.v = old_v\n        os.sep = old_sep\n",
+        // A function of the file that returns the module (confirmed with pytest), directly,
+        // through a local bound to it, or handing back what it is handed.
+        "def _mod():\n    return billing.pay\n\n\ndef test_setup():\n    m = _mod()\n    m.total = lambda xs: 6\n",
+        "def _mod():\n    m = billing.pay\n    return m\n\n\ndef test_setup():\n    m = _mod()\n    m.total = lambda xs: 6\n",
+        "def _same(x):\n    return x\n\n\ndef test_setup():\n    m = _same(billing.pay)\n    m.total = lambda xs: 6\n",
+        "def _mod():\n    return _inner()\n\n\ndef _inner():\n    return billing.pay\n\n\ndef test_setup():\n    m = _mod()\n    m.total = lambda xs: 6\n",
+        // A patcher made by what a helper is handed, started (confirmed with pytest).
+        "from unittest import mock\n\n\ndef _start(make):\n    make('billing.pay.total', lambda xs: 6).start()\n\n\ndef test_setup():\n    _start(mock.patch)\n",
     ];
     for w in writes {
         let l = changed(
@@ -168,6 +176,10 @@ fn python_writes_undone_or_own_pass() {
         "def test_setup():\n    old_total = billing.pay.total\n    old_sep = os.sep\n    billing.pay.total = lambda xs: 6\n    os.sep = '/'\n    try:\n        assert True\n    finally:\n        billing.pay.total = old_total\n        os.sep = old_sep\n",
         // A list a comprehension makes of what it computes is the test's own.
         "def test_setup():\n    chars = [chr(o) for o in range(0, 0x20)]\n    chars.remove('\\t')\n    assert billing.pay.total([len(chars)]) == 31\n",
+        // A function of the file that makes what it returns: a new object, directly or
+        // through a local it binds once to one.
+        "class Till:\n    pass\n\n\ndef _till():\n    t = Till()\n    t.rate = 1\n    return t\n\n\ndef test_setup():\n    t = _till()\n    t.rate = 0\n    assert billing.pay.total([t.rate]) == 0\n",
+        "class Till:\n    pass\n\n\ndef _till():\n    return Till()\n\n\ndef test_setup():\n    t = _till()\n    t.rate = 0\n    assert billing.pay.total([t.rate]) == 0\n",
     ];
     for w in harmless {
         let l = changed(
