@@ -57,57 +57,6 @@ fn static_import_source<'s>(root: Node<'_>, spec: &str, src: &'s str) -> Option<
         .map(|s| text(s, src))
 }
 
-/// How many times the file binds `name`: declarations, parameters, imports, `catch`,
-/// assignments and destructuring targets.
-fn times_bound(root: Node<'_>, name: &str, src: &str) -> usize {
-    let mut count = 0;
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        stack.extend(named_children(n));
-        if !matches!(
-            kind(n),
-            "identifier" | "shorthand_property_identifier_pattern"
-        ) || text(n, src) != name
-        {
-            continue;
-        }
-        let Some(p) = n.parent() else {
-            continue;
-        };
-        let left_of = |field: &str| p.child_by_field_name(field).map(|x| x.id()) == Some(n.id());
-        let binds = match kind(p) {
-            "variable_declarator"
-            | "function_declaration"
-            | "generator_function_declaration"
-            | "class_declaration"
-            | "function_expression"
-            | "class" => left_of("name"),
-            "assignment_expression" | "augmented_assignment_expression" | "for_in_statement" => {
-                left_of("left")
-            }
-            "catch_clause" | "arrow_function" => left_of("parameter"),
-            "import_specifier" => left_of("alias") || p.child_by_field_name("alias").is_none(),
-            "update_expression"
-            | "formal_parameters"
-            | "required_parameter"
-            | "optional_parameter"
-            | "assignment_pattern"
-            | "object_pattern"
-            | "array_pattern"
-            | "rest_pattern"
-            | "object_assignment_pattern"
-            | "import_clause"
-            | "namespace_import" => true,
-            "pair_pattern" => left_of("value"),
-            _ => false,
-        };
-        if binds {
-            count += 1;
-        }
-    }
-    count
-}
-
 /// For a statement read as a static import: each `(export, local)` it binds and the source
 /// text of the file's static import of the same module.
 fn as_static_import<'s>(node: Node<'_>, src: &'s str) -> Option<(Vec<(String, String)>, &'s str)> {
@@ -179,7 +128,7 @@ fn as_static_import<'s>(node: Node<'_>, src: &'s str) -> Option<(Vec<(String, St
     let source = static_import_source(root, &literal(*spec, src), src)?;
     if names
         .iter()
-        .any(|(_, local)| times_bound(root, local, src) != 1)
+        .any(|(_, local)| super::import_hazards::js_times_bound(root, local, src) != 1)
     {
         return None;
     }

@@ -3147,44 +3147,58 @@ fn js_runs_next(h: Node<'_>, t: Node<'_>) -> bool {
 /// nested function, a `catch` or a destructuring target): there it may be another object
 /// than the one the function was handed (`t = {is: (a, f) => f(a)}`).
 fn js_binds_name_in(body: Node<'_>, name: &str, src: &str) -> bool {
-    let mut stack = vec![body];
+    js_times_bound(body, name, src) > 0
+}
+
+/// How many times `name` is bound under `node`: declarations, parameters, imports, `catch`,
+/// assignments, updates and destructuring targets.
+pub(crate) fn js_times_bound(node: Node<'_>, name: &str, src: &str) -> usize {
+    let mut count = 0;
+    let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        if matches!(
+        stack.extend(named_children(n));
+        if !matches!(
             kind(n),
             "identifier" | "shorthand_property_identifier_pattern"
-        ) && text(n, src) == name
-            && let Some(p) = n.parent()
+        ) || text(n, src) != name
         {
-            let left_of =
-                |field: &str| p.child_by_field_name(field).map(|x| x.id()) == Some(n.id());
-            let binds = match kind(p) {
-                "variable_declarator" => left_of("name"),
-                "assignment_expression"
-                | "augmented_assignment_expression"
-                | "for_in_statement" => left_of("left"),
-                "catch_clause" | "arrow_function" => left_of("parameter"),
-                "update_expression"
-                | "formal_parameters"
-                | "required_parameter"
-                | "optional_parameter"
-                | "assignment_pattern"
-                | "object_pattern"
-                | "array_pattern"
-                | "pair_pattern"
-                | "rest_pattern"
-                | "object_assignment_pattern" => true,
-                "function_declaration" | "class_declaration" | "function_expression" => {
-                    left_of("name")
-                }
-                _ => false,
-            };
-            if binds {
-                return true;
-            }
+            continue;
         }
-        stack.extend(named_children(n));
+        let Some(p) = n.parent() else {
+            continue;
+        };
+        let left_of = |field: &str| p.child_by_field_name(field).map(|x| x.id()) == Some(n.id());
+        let binds = match kind(p) {
+            "variable_declarator"
+            | "function_declaration"
+            | "generator_function_declaration"
+            | "class_declaration"
+            | "function_expression"
+            | "class" => left_of("name"),
+            "assignment_expression" | "augmented_assignment_expression" | "for_in_statement" => {
+                left_of("left")
+            }
+            "catch_clause" | "arrow_function" => left_of("parameter"),
+            "import_specifier" => left_of("alias") || p.child_by_field_name("alias").is_none(),
+            "update_expression"
+            | "formal_parameters"
+            | "required_parameter"
+            | "optional_parameter"
+            | "assignment_pattern"
+            | "object_pattern"
+            | "array_pattern"
+            | "pair_pattern"
+            | "rest_pattern"
+            | "object_assignment_pattern"
+            | "import_clause"
+            | "namespace_import" => true,
+            _ => false,
+        };
+        if binds {
+            count += 1;
+        }
     }
-    false
+    count
 }
 
 /// The calls that set a member of their first argument's object (`Object.defineProperty(o,
