@@ -3484,6 +3484,133 @@ impl SinonNames {
     }
 }
 
+/// The module-level function of the JavaScript/TypeScript file holding `at` named `name`
+/// (`function name(…) {…}`, `const name = (…) => …`, `= function …`), exported or not.
+fn js_module_function<'t>(at: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
+    let mut root = at;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    named_children(root).into_iter().find_map(|top| {
+        let top = if kind(top) == "export_statement" {
+            top.child_by_field_name("declaration")?
+        } else {
+            top
+        };
+        match kind(top) {
+            "function_declaration" | "generator_function_declaration" => top
+                .child_by_field_name("name")
+                .is_some_and(|n| text(n, src) == name)
+                .then_some(top),
+            "lexical_declaration" | "variable_declaration" => {
+                named_children(top).into_iter().find_map(|d| {
+                    let n = d.child_by_field_name("name")?;
+                    let v = d.child_by_field_name("value")?;
+                    (kind(n) == "identifier"
+                        && text(n, src) == name
+                        && JS_FUNCTION_KINDS.contains(&kind(v)))
+                    .then_some(v)
+                })
+            }
+            _ => None,
+        }
+    })
+}
+
+/// Whether `v` calls a function of its file (by its plain name) that may return an object
+/// that exists (`function mod() { return billing; }`, then `const m = mod()`).
+fn js_call_returns_existing(v: Node<'_>, src: &str) -> bool {
+    js_call_returns_existing_within(v, src, 8)
+}
+
+fn js_call_returns_existing_within(v: Node<'_>, src: &str, depth: usize) -> bool {
+    let mut v = v;
+    while matches!(
+        kind(v),
+        "await_expression"
+            | "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+    ) {
+        match named_children(v).into_iter().next() {
+            Some(x) => v = x,
+            None => return false,
+        }
+    }
+    kind(v) == "call_expression"
+        && v.child_by_field_name("function")
+            .filter(|f| kind(*f) == "identifier")
+            .and_then(|f| js_module_function(v, text(f, src), src))
+            .is_some_and(|g| depth == 0 || js_returns_existing(g, src, depth - 1))
+}
+
+/// Whether the JavaScript/TypeScript function `f` may return an object that exists rather
+/// than one it made: a `return` (or an arrow's expression body) of a name, a member or an
+/// item ([`js_may_alias`]), unless a name it binds once, to a value it made (`const t = new
+/// Till(); return t`), or the call of another function of the file that may. Functions and
+/// classes it holds are not read.
+fn js_returns_existing(f: Node<'_>, src: &str, depth: usize) -> bool {
+    let Some(body) = f.child_by_field_name("body") else {
+        return false;
+    };
+    let mut values: Vec<Node<'_>> = Vec::new();
+    let mut declared: BTreeMap<String, Vec<Node<'_>>> = BTreeMap::new();
+    if kind(body) == "statement_block" {
+        let mut stack = named_children(body);
+        while let Some(n) = stack.pop() {
+            if JS_FUNCTION_KINDS.contains(&kind(n))
+                || matches!(kind(n), "class" | "class_declaration")
+            {
+                continue;
+            }
+            if kind(n) == "return_statement" {
+                values.extend(named_children(n).into_iter().next());
+            }
+            if kind(n) == "variable_declarator"
+                && let (Some(name), Some(value)) = (
+                    n.child_by_field_name("name"),
+                    n.child_by_field_name("value"),
+                )
+                && kind(name) == "identifier"
+            {
+                declared
+                    .entry(text(name, src).to_owned())
+                    .or_default()
+                    .push(value);
+            }
+            stack.extend(named_children(n));
+        }
+    } else {
+        values.push(body);
+    }
+    let made =
+        |v: Node<'_>| !js_may_alias(v, src) && !js_call_returns_existing_within(v, src, depth);
+    values.into_iter().any(|v| {
+        if js_call_returns_existing_within(v, src, depth) {
+            return true;
+        }
+        if !js_may_alias(v, src) {
+            return false;
+        }
+        let mut inner = v;
+        while matches!(kind(inner), "parenthesized_expression" | "await_expression") {
+            match named_children(inner).into_iter().next() {
+                Some(x) => inner = x,
+                None => break,
+            }
+        }
+        if kind(inner) != "identifier" {
+            return true;
+        }
+        let name = text(inner, src);
+        let once = declared
+            .get(name)
+            .is_some_and(|vs| vs.len() == 1 && made(vs[0]));
+        !(once && js_times_bound(f, name, src) == 1)
+    })
+}
+
 /// What a call of a mocking library changes (`jest.spyOn(billing, 'total')` replaces
 /// `billing.total` until restored): `Some(true)` for one that changes what modules or
 /// globals hold whatever it is handed (`jest.mock('../billing')`, `vi.stubGlobal(…)`),
@@ -3831,7 +3958,8 @@ fn js_writes_beyond_locals_as<'t>(
                         (deep_own.contains(r) || fresh.contains(r)) && !aliased.contains(r)
                     })
                 });
-            let alias = !of_own && value.is_none_or(|v| js_may_alias(v, src));
+            let alias = !of_own
+                && value.is_none_or(|v| js_may_alias(v, src) || js_call_returns_existing(v, src));
             let mut names = vec![name];
             while let Some(x) = names.pop() {
                 if matches!(
@@ -3856,7 +3984,7 @@ fn js_writes_beyond_locals_as<'t>(
                 n.child_by_field_name("right"),
             )
             && kind(l) == "identifier"
-            && js_may_alias(r, src)
+            && (js_may_alias(r, src) || js_call_returns_existing(r, src))
         {
             aliased.insert(text(l, src).to_owned());
         }

@@ -372,6 +372,45 @@ fn js_another_tests_writes_are_refused_where_they_share_the_process() {
     l.assert_passes();
 }
 
+/// A test of the locked test's file that sets a member through a local bound to a call of
+/// a function of the file returning the module (`function mod() { return pay; }`, `const m
+/// = mod()`; confirmed with node: the locked check then passed against a broken `total`)
+/// writes what outlives it; one returning what it makes (`new Till()`, a local bound once
+/// to a literal) does not.
+#[test]
+fn js_a_function_of_the_file_returning_the_module_is_read_as_the_module() {
+    let test_with = |code: &str| {
+        JS_TEST.replacen(
+            "it('totals'",
+            &format!("{code}\n\nit('sets up', () => {{\n  const m = mod();\n  m.total = () => 6;\n}});\n\nit('totals'"),
+            1,
+        )
+    };
+    for (code, refused) in [
+        ("function mod() {\n  return pay;\n}", true),
+        ("const mod = () => pay;", true),
+        (
+            "function inner() {\n  return pay;\n}\n\nfunction mod() {\n  const p = inner();\n  return p;\n}",
+            true,
+        ),
+        ("function mod(x = pay) {\n  return x;\n}", true),
+        (
+            "class Till {}\n\nfunction mod() {\n  return new Till();\n}",
+            false,
+        ),
+        (
+            "function mod() {\n  const t = {total: null};\n  return t;\n}",
+            false,
+        ),
+    ] {
+        let l = changed(
+            &jest_base(),
+            &[("tests/billing/pay.test.js", &test_with(code))],
+        );
+        assert_writer(&l, refused, "js:tests/billing/pay.test.js", JS_ID);
+    }
+}
+
 const RS_LIB: &str = "pub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n";
 const RS_TEST: &str = "#[test]\nfn totals() {\n    assert_eq!(shop::total(&[1, 2, 3]), 6);\n}\n";
 const RS_ID: &str = "rust:tests/billing.rs::totals";
