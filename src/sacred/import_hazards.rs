@@ -2392,7 +2392,11 @@ fn go_writes_beyond_locals_as<'t>(
                     let values = named_children(r);
                     let one_call = values.len() == 1 && named_children(l).len() > 1;
                     for (i, target) in named_children(l).into_iter().enumerate() {
-                        let made = !one_call && values.get(i).copied().is_some_and(go_made_here);
+                        let made = !one_call
+                            && values
+                                .get(i)
+                                .copied()
+                                .is_some_and(|v| go_made_here_in(v, src));
                         if kind(target) == "identifier" && !made {
                             retaken.insert(text(target, src).to_owned());
                         }
@@ -2418,7 +2422,11 @@ fn go_writes_beyond_locals_as<'t>(
                     .child_by_field_name("right")
                     .or_else(|| n.child_by_field_name("value"));
                 let made = kind(n) != "range_clause"
-                    && right.is_some_and(|r| named_children(r).into_iter().all(go_made_here));
+                    && right.is_some_and(|r| {
+                        named_children(r)
+                            .into_iter()
+                            .all(|v| go_made_here_in(v, src))
+                    });
                 let names: Vec<Node<'_>> = match n.child_by_field_name("left") {
                     Some(l) => named_children(l),
                     None => named_children(n)
@@ -2721,6 +2729,123 @@ fn go_made_here(v: Node<'_>) -> bool {
             .is_some_and(|o| kind(o) == "composite_literal"),
         _ => false,
     }
+}
+
+/// [`go_made_here`], but for the call of a function its file declares (`cfg()` after `func
+/// cfg() *tax.Config { return &tax.Default }`): new only when everything each of its
+/// `return`s hands back is (followed 8 functions deep).
+fn go_made_here_in(v: Node<'_>, src: &str) -> bool {
+    go_made_here_within(v, src, 8)
+}
+
+fn go_made_here_within(v: Node<'_>, src: &str, depth: usize) -> bool {
+    if !go_made_here(v) {
+        return false;
+    }
+    if kind(v) != "call_expression" {
+        return true;
+    }
+    let Some(name) = v
+        .child_by_field_name("function")
+        .filter(|f| kind(*f) == "identifier")
+        .map(|f| text(f, src))
+    else {
+        return true;
+    };
+    let mut root = v;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let Some(def) = named_children(root).into_iter().find(|d| {
+        kind(*d) == "function_declaration"
+            && d.child_by_field_name("name")
+                .is_some_and(|n| text(n, src) == name)
+    }) else {
+        return true;
+    };
+    if depth == 0 {
+        return false;
+    }
+    // Its locals bound once, by `:=` or `var`, to a value it made (`c := &Command{}`), and
+    // never assigned again.
+    let mut bound: BTreeMap<String, Vec<Option<Node<'_>>>> = BTreeMap::new();
+    let mut stack: Vec<Node<'_>> = def.child_by_field_name("body").into_iter().collect();
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "short_var_declaration" | "var_spec" | "assignment_statement" | "range_clause" => {
+                let names = n.child_by_field_name("left").map_or_else(
+                    || {
+                        named_children(n)
+                            .into_iter()
+                            .filter(|c| kind(*c) == "identifier")
+                            .collect()
+                    },
+                    named_children,
+                );
+                let values: Vec<Node<'_>> = n
+                    .child_by_field_name("right")
+                    .or_else(|| n.child_by_field_name("value"))
+                    .map(named_children)
+                    .unwrap_or_default();
+                // A declaration pairs each name with its value (`a, b := f()` binds what
+                // one call hands back: not read); an assignment binds again.
+                let paired = matches!(kind(n), "short_var_declaration" | "var_spec")
+                    && values.len() == names.len();
+                for (i, name) in names.into_iter().enumerate() {
+                    if kind(name) == "identifier" {
+                        let value = values.get(i).copied().filter(|_| paired);
+                        bound
+                            .entry(text(name, src).to_owned())
+                            .or_default()
+                            .push(value);
+                    }
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    let made_local = |x: Node<'_>| {
+        kind(x) == "identifier"
+            && bound.get(text(x, src)).is_some_and(
+                |vs| matches!(vs.as_slice(), [Some(v)] if go_made_here_within(*v, src, depth - 1)),
+            )
+    };
+    let mut stack: Vec<Node<'_>> = def.child_by_field_name("body").into_iter().collect();
+    while let Some(n) = stack.pop() {
+        match kind(n) {
+            "func_literal" => continue,
+            "return_statement" => {
+                let values: Vec<Node<'_>> = named_children(n)
+                    .into_iter()
+                    .flat_map(|e| {
+                        if kind(e) == "expression_list" {
+                            named_children(e)
+                        } else {
+                            vec![e]
+                        }
+                    })
+                    .collect();
+                // A bare `return` of named results hands back what they hold.
+                if values.is_empty()
+                    && def
+                        .child_by_field_name("result")
+                        .is_some_and(|r| kind(r) == "parameter_list")
+                {
+                    return false;
+                }
+                if !values
+                    .into_iter()
+                    .all(|x| made_local(x) || go_made_here_within(x, src, depth - 1))
+                {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    true
 }
 
 /// The name a JavaScript member access starts from (`a` of `a.b[c].d`, `this`).

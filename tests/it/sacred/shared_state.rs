@@ -250,6 +250,12 @@ fn go_another_tests_writes_are_refused() {
         // Put back after what may stop the deferred function.
         "func TestA(t *testing.T) {\n\told := Rate\n\tdefer func() {\n\t\tt.Fatal(\"stop\")\n\t\tRate = old\n\t}()\n\tRate = 9\n}\n",
         "func TestA(t *testing.T) {\n\told := Rate\n\tt.Cleanup(func() {\n\t\tos.Remove(\"x\")\n\t\tRate = old\n\t})\n\tRate = 9\n}\n",
+        // Through a local bound to a function of the file that returns a pointer to a
+        // package variable, directly, through a local of its own, or through another such
+        // function.
+        "type conf struct{ R int }\n\nvar shared = &conf{}\n\nfunc get() *conf {\n\treturn shared\n}\n\nfunc TestA(t *testing.T) {\n\tc := get()\n\tc.R = 9\n}\n",
+        "type conf struct{ R int }\n\nvar shared conf\n\nfunc get() *conf {\n\tp := &shared\n\treturn p\n}\n\nfunc TestA(t *testing.T) {\n\tc := get()\n\tc.R = 9\n}\n",
+        "type conf struct{ R int }\n\nvar shared conf\n\nfunc inner() *conf {\n\treturn &shared\n}\n\nfunc get() (*conf, error) {\n\treturn inner(), nil\n}\n\nfunc TestA(t *testing.T) {\n\tc, _ := get()\n\tc.R = 9\n}\n",
     ];
     for w in writes {
         let l = changed(
@@ -275,6 +281,9 @@ fn go_writes_put_back_or_elsewhere_pass() {
         "func TestA(t *testing.T) {\n\tt.Setenv(\"RATE\", \"0\")\n\tn := 0\n\tt.Run(\"x\", func(t *testing.T) { n++ })\n}\n",
         // A getter's result handed on.
         "func TestA(t *testing.T) {\n\tt.Log(Default.Name())\n}\n",
+        // A function of the file that makes what it returns.
+        "type conf struct{ R int }\n\nfunc get() *conf {\n\tc := &conf{}\n\tc.R = 1\n\treturn c\n}\n\nfunc TestA(t *testing.T) {\n\tc := get()\n\tc.R = 9\n}\n",
+        "type conf struct{ R int }\n\nfunc get() *conf {\n\treturn &conf{R: 1}\n}\n\nfunc TestA(t *testing.T) {\n\tc := get()\n\tc.R = 9\n}\n",
     ];
     for w in harmless {
         let l = changed(
