@@ -130,7 +130,8 @@ pub struct LockedTest {
 /// of the module outside the test directories; 12 also locks the file node:test's
 /// `t.assert.fileSnapshot(value, path)` compares with; 13 also reads a JS/TS test's `const
 /// {X} = await import(S)` of a module its file imports as the static import of `X`
-/// (`sacred::dynamic_imports`).
+/// (`sacred::dynamic_imports`), and locks the file `fileSnapshot` compares with when it is
+/// called by another name (`const {fileSnapshot} = t.assert`).
 pub const HOOKS_READ: u32 = 13;
 
 /// The reading that last widened the helpers locked for their value reaching an assertion

@@ -4800,15 +4800,20 @@ fn add_js_file_snapshots(
     let Some(src) = content.read(repo, path)? else {
         return Ok(());
     };
-    if !src.contains(CALL) && !src.contains(NODE_CALL) {
+    if !src.contains(CALL) && !src.contains("fileSnapshot") {
         return Ok(());
     }
+    // node:test's `t.assert` methods are bound to the test's context, so `const
+    // {fileSnapshot} = t.assert` (or `{fileSnapshot: snap}`, `const snap =
+    // t.assert.fileSnapshot`) calls it by another name; any other mention (handed on,
+    // `.apply`) is read as a call with a computed path.
+    let (node_aliases, node_unread) = node_file_snapshot_aliases(&src);
     let dir = dir_prefix(path);
     // node:test resolves the path from the working directory, which is the repository's
     // root, the test's package or the test file's own directory as the test is run: each
     // is read.
     let mut node_bases: Vec<String> = vec![String::new(), dir.to_owned()];
-    if src.contains(NODE_CALL)
+    if src.contains("fileSnapshot")
         && let Some((package_dir, _, _)) =
             nearest_file(repo, content, dir.trim_end_matches('/'), "package.json")?
     {
@@ -4821,9 +4826,32 @@ fn add_js_file_snapshots(
         let vitest = text
             .match_indices(CALL)
             .map(|(i, _)| file_snapshot_target(dir, &text[i + CALL.len()..]));
-        let node = text.match_indices(NODE_CALL).flat_map(|(i, _)| {
-            let args = crate::sacred::messages::split_top(&text[i + NODE_CALL.len()..]);
-            let path_arg = args.get(1).copied().unwrap_or("");
+        // Each call with where its arguments start and which of them is the path.
+        let mut calls: Vec<(usize, usize)> = text
+            .match_indices(NODE_CALL)
+            .map(|(i, _)| (i + NODE_CALL.len(), 1))
+            .collect();
+        // `fileSnapshot.call(t.assert, value, path)`.
+        calls.extend(
+            text.match_indices(".fileSnapshot.call(")
+                .map(|(i, m)| (i + m.len(), 2)),
+        );
+        for alias in &node_aliases {
+            calls.extend(
+                text.match_indices(&format!("{alias}("))
+                    .filter(|(i, _)| {
+                        !text[..*i]
+                            .chars()
+                            .next_back()
+                            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.'))
+                    })
+                    .map(|(i, m)| (i + m.len(), 1)),
+            );
+        }
+        let unread = node_unread && text.contains("fileSnapshot");
+        let node = calls.into_iter().flat_map(|(start, index)| {
+            let args = crate::sacred::messages::split_top(&text[start..]);
+            let path_arg = args.get(index).copied().unwrap_or("");
             // A computed path with no written start is looked for below the test file's
             // directory only (as Vitest's): below the root it would be every file.
             node_bases
@@ -4834,14 +4862,15 @@ fn add_js_file_snapshots(
                 })
                 .map(|(_, target)| target)
         });
-        vitest.chain(node).collect()
+        let own_dir = unread.then(|| FileSnapshotTarget::Below(relative_path(dir, ".")));
+        vitest.chain(node).chain(own_dir).collect()
     };
     // The functions of the file that call it, and those that reach them.
     let mut reached: BTreeMap<&str, Vec<FileSnapshotTarget>> = scan
         .functions
         .iter()
-        .filter(|f| f.text.contains(CALL) || f.text.contains(NODE_CALL))
         .map(|f| (f.name.as_str(), targets(&f.text)))
+        .filter(|(_, t)| !t.is_empty())
         .collect();
     loop {
         let more: Vec<(&str, Vec<FileSnapshotTarget>)> = scan
@@ -4906,6 +4935,65 @@ fn add_js_file_snapshots(
         t.envelope_bindings.dedup();
     }
     Ok(())
+}
+
+/// The names a JavaScript/TypeScript file gives node:test's `t.assert.fileSnapshot` (`const
+/// {fileSnapshot} = t.assert`, `{fileSnapshot: snap}`, `const snap = t.assert.fileSnapshot`),
+/// and whether it mentions it in any other way than those and `.fileSnapshot(…)` /
+/// `.fileSnapshot.call(…)` (handed on, `.apply`, `.bind`): then where it compares is not read.
+fn node_file_snapshot_aliases(src: &str) -> (Vec<String>, bool) {
+    const NAME: &str = "fileSnapshot";
+    let word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '$');
+    let mut aliases: Vec<String> = Vec::new();
+    let mut unread = false;
+    for (i, _) in src.match_indices(NAME) {
+        let before = src[..i].trim_end();
+        let after = src[i + NAME.len()..].trim_start();
+        if src[..i].chars().next_back().is_some_and(word)
+            || src[i + NAME.len()..].chars().next().is_some_and(word)
+        {
+            continue;
+        }
+        // A call as a method, or through `.call`.
+        if before.ends_with('.') && (after.starts_with('(') || after.starts_with(".call(")) {
+            continue;
+        }
+        // In a destructuring pattern: `{fileSnapshot}`, `{fileSnapshot: snap}`.
+        if before.ends_with(['{', ',']) {
+            if let Some(rest) = after.strip_prefix(':') {
+                let name: String = rest.trim_start().chars().take_while(|c| word(*c)).collect();
+                if !name.is_empty() {
+                    aliases.push(name);
+                    continue;
+                }
+            } else if after.starts_with([',', '}', '=']) {
+                aliases.push(NAME.to_owned());
+                continue;
+            }
+        }
+        // `const snap = t.assert.fileSnapshot;`
+        let line_rest = src[i + NAME.len()..]
+            .split('\n')
+            .next()
+            .unwrap_or("")
+            .trim();
+        if before.ends_with('.')
+            && (line_rest.is_empty() || line_rest.starts_with(';'))
+            && let Some(line) = before.rsplit('\n').next()
+            && let Some((head, _)) = line.split_once('=')
+            && let Some(name) = head
+                .split_whitespace()
+                .last()
+                .filter(|n| !n.is_empty() && n.chars().all(word))
+        {
+            aliases.push(name.to_owned());
+            continue;
+        }
+        unread = true;
+    }
+    aliases.sort();
+    aliases.dedup();
+    (aliases, unread)
 }
 
 /// What a `toMatchFileSnapshot(…)` call compares with, read from its arguments.
