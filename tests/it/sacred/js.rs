@@ -1493,6 +1493,29 @@ fn js_rewriting_or_deleting_a_node_test_snapshot_entry_is_refused() {
 
 const NODE_FILE_SNAPSHOT_TESTS: &str = "const {test} = require('node:test');\nconst path = require('node:path');\nconst {receipt, total} = require('../../src/pay.js');\n\nconst check = (t, value) => {\n  t.assert.fileSnapshot(value, 'tests/billing/stored/checked.txt');\n};\n\ntest('total', (t) => {\n  t.assert.fileSnapshot(total([{price: 3, qty: 2}]), 'tests/billing/stored/total.txt');\n});\n\ntest('receipt', (t) => {\n  t.assert.fileSnapshot(receipt([]), './stored/receipt.txt');\n});\n\ntest('checked', (t) => {\n  check(t, total([]));\n});\n\ntest('named', (t) => {\n  t.assert.fileSnapshot(receipt([]), path.join(__dirname, 'stored', 'named.txt'));\n});\n\ntest('prefixed', (t) => {\n  const name = 'prefixed';\n  t.assert.fileSnapshot(receipt([]), 'tests/billing/stored/' + name + '.txt');\n});\n\ntest('plain', (t) => {\n  t.assert.strictEqual(total([]), 0);\n});\n";
 
+/// `tests` (the node:test file `NODE_TEST_FILE`) locked with one stored file per test,
+/// `tests/billing/stored/ID.txt` holding its content; rewriting each is refused as
+/// `rebound` for the test of that id. Returns the files, for what the caller checks next.
+fn each_stored_file_is_refused<'a>(
+    tests: &'a str,
+    stored: &[(&str, &'a str)],
+) -> Vec<(String, &'a str)> {
+    let mut files: Vec<(String, &str)> = vec![(NODE_TEST_FILE.to_owned(), tests)];
+    files.extend(
+        stored
+            .iter()
+            .map(|(id, content)| (format!("tests/billing/stored/{id}.txt"), *content)),
+    );
+    let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, c)| (p.as_str(), *c)).collect();
+    for (id, old) in stored {
+        let l = super::locked(&borrowed);
+        let file = format!("tests/billing/stored/{id}.txt");
+        l.edit(&file, old, &[(old, "1")]);
+        l.assert_refused("rebound", &format!("js:tests/billing/pay.test.js::{id}"));
+    }
+    files
+}
+
 // node:test's `t.assert.fileSnapshot(value, path)` compares with the whole file at `path`,
 // resolved from the working directory (the repository's root, the test's package or the
 // test file's directory): rewriting that file, under each of those readings, through a
@@ -1500,27 +1523,17 @@ const NODE_FILE_SNAPSHOT_TESTS: &str = "const {test} = require('node:test');\nco
 // passes.
 #[test]
 fn js_rewriting_a_node_test_file_snapshot_is_refused() {
-    let stored = [
-        ("tests/billing/stored/total.txt", "6"),
-        ("tests/billing/stored/receipt.txt", "{}"),
-        ("tests/billing/stored/checked.txt", "0"),
-        ("tests/billing/stored/named.txt", "{}"),
-        ("tests/billing/stored/prefixed.txt", "{}"),
-    ];
-    let mut files = vec![(NODE_TEST_FILE, NODE_FILE_SNAPSHOT_TESTS)];
-    files.extend(stored.iter().copied());
-    for (file, id) in [
-        ("tests/billing/stored/total.txt", "total"),
-        ("tests/billing/stored/receipt.txt", "receipt"),
-        ("tests/billing/stored/checked.txt", "checked"),
-        ("tests/billing/stored/named.txt", "named"),
-        ("tests/billing/stored/prefixed.txt", "prefixed"),
-    ] {
-        let l = super::locked(&files);
-        let old = stored.iter().find(|(f, _)| *f == file).unwrap().1;
-        l.edit(file, old, &[(old, "1")]);
-        l.assert_refused("rebound", &format!("js:tests/billing/pay.test.js::{id}"));
-    }
+    let files = each_stored_file_is_refused(
+        NODE_FILE_SNAPSHOT_TESTS,
+        &[
+            ("total", "6"),
+            ("receipt", "{}"),
+            ("checked", "0"),
+            ("named", "{}"),
+            ("prefixed", "{}"),
+        ],
+    );
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, c)| (p.as_str(), *c)).collect();
     let l = super::locked(&files);
     l.repo.write("tests/billing/stored/other.txt", "anything");
     l.edit(
@@ -1543,27 +1556,17 @@ const NODE_FILE_SNAPSHOT_ALIASES: &str = "const {test} = require('node:test');\n
 
 #[test]
 fn js_a_node_test_file_snapshot_under_another_name_is_locked() {
-    let stored = [
-        ("tests/billing/stored/destructured.txt", "0"),
-        ("tests/billing/stored/renamed.txt", "{}"),
-        ("tests/billing/stored/taken.txt", "{}"),
-        ("tests/billing/stored/called.txt", "{}"),
-        ("tests/billing/stored/handed.txt", "{}"),
-    ];
-    let mut files = vec![(NODE_TEST_FILE, NODE_FILE_SNAPSHOT_ALIASES)];
-    files.extend(stored.iter().copied());
-    for (file, id) in [
-        ("tests/billing/stored/destructured.txt", "destructured"),
-        ("tests/billing/stored/renamed.txt", "renamed"),
-        ("tests/billing/stored/taken.txt", "taken"),
-        ("tests/billing/stored/called.txt", "called"),
-        ("tests/billing/stored/handed.txt", "handed"),
-    ] {
-        let l = super::locked(&files);
-        let old = stored.iter().find(|(f, _)| *f == file).unwrap().1;
-        l.edit(file, old, &[(old, "1")]);
-        l.assert_refused("rebound", &format!("js:tests/billing/pay.test.js::{id}"));
-    }
+    let files = each_stored_file_is_refused(
+        NODE_FILE_SNAPSHOT_ALIASES,
+        &[
+            ("destructured", "0"),
+            ("renamed", "{}"),
+            ("taken", "{}"),
+            ("called", "{}"),
+            ("handed", "{}"),
+        ],
+    );
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, c)| (p.as_str(), *c)).collect();
     // A test that compares with no file is not locked with them.
     let l = super::locked(&files);
     l.edit("tests/billing/stored/renamed.txt", "{}", &[("{}", "1")]);
