@@ -195,6 +195,10 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
         {
             names.insert(format!("{}::{}", text(n, src), text(member, src)));
         }
+        // `const {X} = await import(S)` read as the static import of `X`: this test's own.
+        for local in super::dynamic_imports::static_import_locals(n, src) {
+            names.insert(super::dynamic_imports::use_key(&local));
+        }
         if kind(n) == "scoped_identifier"
             && let (Some(path), Some(name)) =
                 (n.child_by_field_name("path"), n.child_by_field_name("name"))
@@ -1459,7 +1463,10 @@ pub fn module_bindings_with(
             // `const {X} = await import(S)` in a function, of a module the file imports: the
             // static import of `X` (see `dynamic_imports`).
             for (local, text) in super::dynamic_imports::static_import_bindings(root, src) {
-                out.push(Binding::named(&local, text));
+                out.push(Binding::named(
+                    &super::dynamic_imports::use_key(&local),
+                    text,
+                ));
             }
             // A docblock pragma choosing the environment the file's tests run in
             // (`@jest-environment ./env.js`, whose hooks see every test's result).

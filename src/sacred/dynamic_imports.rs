@@ -8,7 +8,9 @@
 //! - in a test's statements it reads as nothing (in the current reading only: a lock an
 //!   older gatekeeper wrote compares as written);
 //! - among the file's module-level bindings it is `import TimeoutError as TimeoutError from
-//!   '../source/index.js'`, the text the static import has.
+//!   '../source/index.js'`, the text the static import has, for the tests that hold the
+//!   statement only ([`use_key`]): another test that reads a global of that name still
+//!   sees the static import as new.
 //!
 //! So moving the import to the top of the file (as linters ask) changes nothing, and any
 //! other change of what the name holds still shows: another module or another export is
@@ -140,6 +142,23 @@ pub(crate) fn reads_as_static_import(node: Node<'_>, src: &str) -> bool {
     kind(node) == "lexical_declaration"
         && text(node, src).contains("import")
         && as_static_import(node, src).is_some()
+}
+
+/// What a test that holds such a statement uses, for each name it binds (`import() X`): the
+/// binding read from it concerns only those tests, so another test of the file that reads a
+/// global `X` does not take the import for its own.
+pub(crate) fn use_key(local: &str) -> String {
+    format!("import() {local}")
+}
+
+/// The names a statement read as a static import binds, when it is one.
+pub(crate) fn static_import_locals(node: Node<'_>, src: &str) -> Vec<String> {
+    if !reads_as_static_import(node, src) {
+        return Vec::new();
+    }
+    as_static_import(node, src)
+        .map(|(names, _)| names.into_iter().map(|(_, local)| local).collect())
+        .unwrap_or_default()
 }
 
 /// The module-level bindings the file's statements read as static imports make: `(local,

@@ -79,7 +79,10 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
             // it binds nothing anew. One the test already saw at the base without the lock
             // holding it is still refused.
             _ => {
-                let unused_at_base = s.base_bindings.iter().any(|x| x.text == **b)
+                let unused_at_base = s
+                    .base_bindings
+                    .iter()
+                    .any(|x| x.text == **b && !read_from_a_dynamic_import(x))
                     && s.base.is_some_and(|t| !t.bindings.contains(b));
                 // Module-level code the file already ran, as written, at the base revision
                 // (a lock written before such code was recorded does not hold it).
@@ -102,6 +105,16 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
         .map(|b| format!("{}: {b}", s.test.path))
         .collect();
     Some(new_bindings)
+}
+
+/// A binding read from `const {X} = await import(S)` (`sacred::dynamic_imports`): it was the
+/// file's only for the tests that hold that statement, so it does not show that another
+/// test's use of `X` was already bound at the base revision.
+fn read_from_a_dynamic_import(b: &crate::sacred::bindings::Binding) -> bool {
+    !b.names.is_empty()
+        && b.names.iter().all(|n| {
+            *n == crate::sacred::dynamic_imports::use_key(n.trim_start_matches("import() "))
+        })
 }
 
 /// A JavaScript/TypeScript static import (`import X as X from '…'`) the test's file had at
@@ -166,7 +179,10 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                     }
                     _ => {
                         let body_locked = s.locked.bindings.as_ref().is_some_and(|l| l.contains(b));
-                        let unused_at_base = s.base_bindings.iter().any(|x| x.text == **b)
+                        let unused_at_base = s
+                            .base_bindings
+                            .iter()
+                            .any(|x| x.text == **b && !read_from_a_dynamic_import(x))
                             && s.base.is_some_and(|t| !t.envelope_bindings.contains(b));
                         // Module-level code the file already ran, as written, at the base
                         // revision (see `new_bindings`).
