@@ -516,11 +516,15 @@ fn judge(
     }
 }
 
+/// The import path of testify's suite package, whose `Run(t, s)` runs the suite's methods as
+/// subtests of `t`.
+const TESTIFY_SUITE: &str = "github.com/stretchr/testify/suite";
+
 /// Whether the locked Go test's function, as the working tree has it, runs subtests: its body
 /// calls `Run` on its own `t`, or it hands `t` to a function that does on that parameter
-/// (`runCases(t, …)`, `testutil.RunCases(t, …)`), or that hands it on to one that does, in
-/// turn (see [`go_functions_named`] for where such a function is looked up). A file that
-/// cannot be read, or a function that cannot be found, says no.
+/// (`runCases(t, …)`, `testutil.RunCases(t, …)`, testify's `suite.Run(t, …)`), or that hands
+/// it on to one that does, in turn (see [`go_functions_named`] for where such a function is
+/// looked up). A file that cannot be read, or a function that cannot be found, says no.
 fn go_runs_subtests(t: &LockedRef, root: &Path) -> bool {
     // (file, function, position of the handle among its parameters).
     let mut seen: std::collections::BTreeSet<(String, String, usize)> =
@@ -538,6 +542,20 @@ fn go_runs_subtests(t: &LockedRef, root: &Path) -> bool {
             continue;
         };
         if used.runs {
+            return true;
+        }
+        // testify's `suite.Run(t, s)` runs each `Test…` method of the suite as a subtest of
+        // `t` (`t.Run(method, …)`), under whatever name the file imports the package.
+        if used.handed.iter().any(|(callee, position)| {
+            *position == 0
+                && callee.split_once('.').is_some_and(|(package, function)| {
+                    function == "Run"
+                        && used
+                            .imports
+                            .iter()
+                            .any(|(n, path)| n == package && path == TESTIFY_SUITE)
+                })
+        }) {
             return true;
         }
         for (callee, position) in &used.handed {

@@ -2225,7 +2225,7 @@ const GO_PAY_TEST_HANDING_T: &str = "package billing\n\nimport \"testing\"\n\n//
 const GO_RUN_CASES: &str = "func runCases(t *testing.T, xs []int) {\n\tfor _, x := range xs {\n\t\tt.Run(\"case\", func(t *testing.T) {\n\t\t\tif Refund(x) != x {\n\t\t\t\tt.Fatal(\"wrong\")\n\t\t\t}\n\t\t})\n\t}\n}\n";
 
 /// A Go module `example.com/shop` whose package `billing` holds the sacred `TestRefund` of
-/// `files` (with its helpers), locked; the gate `go-test` runs the real `go test -json
+/// `files` (with its helpers, and a `go.mod` of its own if `files` has one), locked; the gate `go-test` runs the real `go test -json
 /// ./...`.
 fn real_go_module_of(files: &[(&str, &str)]) -> Ev {
     let go = crate::common::required_tool("go");
@@ -2233,10 +2233,10 @@ fn real_go_module_of(files: &[(&str, &str)]) -> Ev {
         "gates:\n  go-test:\n    run: mkdir -p reports && {} test -json ./... > reports/go-test.json\n    stages: [ci]\n    timeout: 10m\nsacred:\n  evidence:\n    - {{ gate: go-test, go_test_json: reports/go-test.json }}\n",
         go.display()
     );
-    let mut all = vec![
-        ("go.mod", "module example.com/shop\n\ngo 1.19\n"),
-        ("billing/pay.go", GO_PAY),
-    ];
+    let mut all = vec![("billing/pay.go", GO_PAY)];
+    if !files.iter().any(|(path, _)| *path == "go.mod") {
+        all.push(("go.mod", "module example.com/shop\n\ngo 1.19\n"));
+    }
     all.extend_from_slice(files);
     setup(&all, &config)
 }
@@ -2275,6 +2275,45 @@ fn a_go_test_whose_helper_runs_its_subtests_passed_with_none_run_is_refused() {
         assert!(
             output_of(&out).contains("none of its subtests run"),
             "{files:?}: {}",
+            text(&out)
+        );
+    }
+}
+
+/// A stand-in for testify's suite package, as its documentation describes `suite.Run`: each
+/// `Test…` method of the suite runs as a subtest of the `t` it is handed (`t.Run(method, …)`).
+/// The module is replaced by this directory in `go.mod`, as no test reaches the network.
+const FAKE_TESTIFY_SUITE: &str = "package suite\n\nimport (\n\t\"reflect\"\n\t\"strings\"\n\t\"testing\"\n)\n\ntype TestingSuite interface {\n\tT() *testing.T\n\tSetT(*testing.T)\n}\n\ntype Suite struct{ t *testing.T }\n\nfunc (s *Suite) T() *testing.T { return s.t }\n\nfunc (s *Suite) SetT(t *testing.T) { s.t = t }\n\nfunc Run(t *testing.T, s TestingSuite) {\n\tv := reflect.ValueOf(s)\n\tty := v.Type()\n\tfor i := 0; i < ty.NumMethod(); i++ {\n\t\tm := ty.Method(i)\n\t\tif !strings.HasPrefix(m.Name, \"Test\") {\n\t\t\tcontinue\n\t\t}\n\t\tt.Run(m.Name, func(t *testing.T) {\n\t\t\ts.SetT(t)\n\t\t\tm.Func.Call([]reflect.Value{v})\n\t\t})\n\t}\n}\n";
+
+/// The real `go test -json`: a sacred test that runs a testify suite (`suite.Run(t, …)`, the
+/// package imported under its own name or another) runs the suite's methods as its
+/// subtests, so reported passed with none of them run (an `init` appends `-test.run=/^none$`
+/// to `os.Args`) it is `not-run`; it is proven when they run.
+#[test]
+fn a_go_test_running_a_testify_suite_passed_with_no_method_run_is_refused() {
+    let go_mod = "module example.com/shop\n\ngo 1.19\n\nrequire github.com/stretchr/testify v1.8.4\n\nreplace github.com/stretchr/testify => ./third_party/testify\n";
+    let filter = "package billing\n\nimport \"os\"\n\nfunc init() {\n\tos.Args = append(os.Args, \"-test.run=/^none$\")\n}\n";
+    for (name, binding) in [("suite", ""), ("ts", "ts ")] {
+        let test = format!(
+            "package billing\n\nimport (\n\t\"testing\"\n\n\t{binding}\"github.com/stretchr/testify/suite\"\n)\n\ntype RefundSuite struct{{ {name}.Suite }}\n\nfunc (s *RefundSuite) TestTen() {{\n\tif Refund(10) != 10 {{\n\t\ts.T().Fatal(\"wrong\")\n\t}}\n}}\n\n// gatekeeper:sacred\nfunc TestRefund(t *testing.T) {{\n\t{name}.Run(t, new(RefundSuite))\n}}\n"
+        );
+        let e = real_go_module_of(&[
+            ("go.mod", go_mod),
+            ("billing/pay_test.go", &test),
+            (
+                "third_party/testify/go.mod",
+                "module github.com/stretchr/testify\n\ngo 1.19\n",
+            ),
+            ("third_party/testify/suite/suite.go", FAKE_TESTIFY_SUITE),
+        ]);
+        let out = e.repo.gk(&["run", "go-test", "-v"]);
+        assert_proven(&out, 1);
+        e.repo.write("billing/zz_test.go", filter);
+        let out = e.repo.gk(&["run", "go-test"]);
+        assert_refused(&out, "go:billing/pay_test.go::TestRefund", "not-run");
+        assert!(
+            output_of(&out).contains("none of its subtests run"),
+            "{name}: {}",
             text(&out)
         );
     }
