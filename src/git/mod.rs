@@ -942,17 +942,30 @@ impl Repo {
 impl Repo {
     /// The staged content of a file, if the index has it.
     pub fn index_blob(&self, path: &Path) -> Result<Option<Vec<u8>>> {
+        Ok(self.index_blob_and_mode(path)?.map(|(bytes, _)| bytes))
+    }
+
+    /// [`Repo::index_blob`] with the entry's mode (`0o120000` for a symbolic link, whose blob
+    /// is the link's target).
+    pub fn index_blob_and_mode(&self, path: &Path) -> Result<Option<(Vec<u8>, u32)>> {
         if let Some(ix) = self.index_file()? {
             let Some(entry) = ix.find(path.as_os_str().as_bytes()) else {
                 return Ok(None);
             };
-            return Ok(Some(self.inner.find_blob(entry.id)?.content().to_vec()));
+            let mode = entry.mode;
+            return Ok(Some((
+                self.inner.find_blob(entry.id)?.content().to_vec(),
+                mode,
+            )));
         }
         let index = self.index()?;
         let Some(entry) = index.get_path(path, 0) else {
             return Ok(None);
         };
-        Ok(Some(self.inner.find_blob(entry.id)?.content().to_vec()))
+        Ok(Some((
+            self.inner.find_blob(entry.id)?.content().to_vec(),
+            entry.mode,
+        )))
     }
 }
 

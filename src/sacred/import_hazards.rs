@@ -881,6 +881,12 @@ fn python_returns_existing_within(def: Node<'_>, src: &str, depth: usize) -> boo
 /// Whether a Python expression makes a patcher (`mock.patch(…)`, `patch.object(…)`,
 /// `patch.dict(…)`): its `start()` or `__enter__()` replaces what it names until stopped.
 fn python_makes_patcher(v: Node<'_>, src: &str) -> bool {
+    python_makes_patcher_within(v, src, 8)
+}
+
+/// [`python_makes_patcher`], also for the call of a function of the module that returns one
+/// (`def patched(): return mock.patch(…)`), followed `depth` functions deep.
+fn python_makes_patcher_within(v: Node<'_>, src: &str, depth: usize) -> bool {
     let v = unparenthesized(v);
     kind(v) == "call"
         && v.child_by_field_name("function").is_some_and(|f| {
@@ -892,7 +898,62 @@ fn python_makes_patcher(v: Node<'_>, src: &str) -> bool {
                     .split('.')
                     .next()
                     .is_some_and(|first| python_patch_aliases(v, src).contains(first.trim()))
+                || (depth > 0
+                    && kind(unparenthesized(f)) == "identifier"
+                    && python_module_function(v, callee, src)
+                        .is_some_and(|def| python_returns_patcher(def, src, depth - 1)))
         })
+}
+
+/// [`python_makes_patcher`], but only for what is surely one: `patch(…)`, `patch.object(…)`,
+/// `patch.dict(…)`, `patch.multiple(…)`, under `mock.` or `unittest.mock.` or a name the file
+/// binds to them, or the call of a function of the module that returns one; not a method
+/// named `patch` of another object (`client.patch("/orders")`, an HTTP test client's).
+fn python_makes_a_mock_patcher(v: Node<'_>, src: &str) -> bool {
+    let v = unparenthesized(v);
+    if kind(v) != "call" || !python_makes_patcher(v, src) {
+        return false;
+    }
+    let Some(f) = v.child_by_field_name("function").map(unparenthesized) else {
+        return false;
+    };
+    let callee: String = text(f, src).split_whitespace().collect();
+    let rest = callee.strip_prefix("unittest.").unwrap_or(&callee);
+    let path = rest.strip_prefix("mock.").unwrap_or(rest);
+    matches!(
+        path,
+        "patch" | "patch.object" | "patch.dict" | "patch.multiple"
+    ) || callee
+        .split('.')
+        .next()
+        .is_some_and(|first| python_patch_aliases(v, src).contains(first))
+        || (kind(f) == "identifier"
+            && python_module_function(v, &callee, src)
+                .is_some_and(|def| python_returns_patcher(def, src, 8)))
+}
+
+/// Whether a `return` of the Python function `def` (not of a function it holds) hands back
+/// a patcher it makes.
+fn python_returns_patcher(def: Node<'_>, src: &str, depth: usize) -> bool {
+    let mut stack: Vec<Node<'_>> = def.child_by_field_name("body").into_iter().collect();
+    while let Some(n) = stack.pop() {
+        if matches!(
+            kind(n),
+            "function_definition" | "class_definition" | "lambda"
+        ) {
+            continue;
+        }
+        if kind(n) == "return_statement"
+            && named_children(n)
+                .into_iter()
+                .next()
+                .is_some_and(|r| python_makes_patcher_within(r, src, depth))
+        {
+            return true;
+        }
+        stack.extend(named_children(n));
+    }
+    false
 }
 
 /// The names the file binds to a patcher maker under another name (`from unittest.mock
@@ -1681,11 +1742,25 @@ fn python_writes_beyond_locals_as<'t>(
                         && (handed.contains(text(root, src)) || params.contains(text(root, src)))
                 })
     };
+    let kept_patchers = python_patchers_bound_in_file(def, src);
     let patcher = |o: Node<'_>| {
+        let o = unparenthesized(o);
         python_makes_patcher(o, src)
             || made_by_a_param(o)
-            || (kind(unparenthesized(o)) == "identifier"
-                && patchers.contains(text(unparenthesized(o), src)))
+            || (kind(o) == "identifier" && patchers.contains(text(o, src)))
+            // A name the file binds to a patcher outside functions (`P = mock.patch(…)` at
+            // the top of the module or in a class body), under any object (`self.P`).
+            || match kind(o) {
+                "identifier" => kept_patchers.names.contains(text(o, src)),
+                "attribute" => o
+                    .child_by_field_name("attribute")
+                    .is_some_and(|a| kept_patchers.names.contains(text(a, src))),
+                _ => false,
+            }
+            // One kept in a container outside functions (`PATCHES = [mock.patch(…)]`): any
+            // `start()` but that of what the function made itself may start it.
+            || (kept_patchers.elsewhere
+                && !(kind(o) == "identifier" && fresh.contains(text(o, src))))
     };
     let logger_put_back = python_logger_put_backs(body, src);
     let process_put_back = python_process_put_backs(body, src);
@@ -2017,7 +2092,199 @@ fn python_writes_beyond_locals_as<'t>(
         }
         stack.extend(named_children(n));
     }
+    if all || hits.is_empty() {
+        for n in python_patchers_kept(body, src, between_tests) {
+            if !hits.iter().any(|h| h.id() == n.id()) {
+                hits.push(n);
+            }
+            if !all {
+                break;
+            }
+        }
+    }
     hits
+}
+
+/// Up through parentheses: the node that holds `n` (`None` at the root), and the child of it
+/// `n` is.
+fn python_holder(n: Node<'_>) -> (Node<'_>, Option<Node<'_>>) {
+    let mut c = n;
+    while let Some(p) = c.parent()
+        && kind(p) == "parenthesized_expression"
+    {
+        c = p;
+    }
+    (c, c.parent())
+}
+
+/// Whether a patcher (or a name bound to one) is used on the spot: entered by a `with`,
+/// applied as a decorator (`@mock.patch(…)`, `mock.patch(…)(f)`), a method called on it
+/// (`start()`, whose reading is the caller's, `stop()`, `__enter__()`, `__exit__()`), or
+/// handed to `enter_context` (read by the caller too).
+fn python_patcher_on_the_spot(n: Node<'_>, src: &str) -> bool {
+    let (c, Some(p)) = python_holder(n) else {
+        return false;
+    };
+    match kind(p) {
+        "with_item" | "decorator" => true,
+        "as_pattern" => p.parent().is_some_and(|w| kind(w) == "with_item"),
+        "call" => is_field(p, "function", c),
+        "attribute" => {
+            is_field(p, "object", c)
+                && p.child_by_field_name("attribute").is_some_and(|a| {
+                    matches!(text(a, src), "start" | "stop" | "__enter__" | "__exit__")
+                })
+                && {
+                    let (m, call) = python_holder(p);
+                    call.is_some_and(|call| kind(call) == "call" && is_field(call, "function", m))
+                }
+        }
+        "argument_list" => p.parent().is_some_and(|call| {
+            call.child_by_field_name("function")
+                .and_then(|f| f.child_by_field_name("attribute"))
+                .is_some_and(|a| text(a, src) == "enter_context")
+        }),
+        _ => false,
+    }
+}
+
+/// The names a Python file binds to a patcher it makes outside any function: at the top of
+/// the module or in a class body (`P = mock.patch(…)`), as a name or an attribute's last
+/// name (`cfg.P = mock.patch(…)`).
+fn python_patchers_bound_in_file(at: Node<'_>, src: &str) -> FilePatchers {
+    let mut root = at;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let mut out = FilePatchers::default();
+    if !text(root, src).contains("patch") && python_patch_aliases(root, src).is_empty() {
+        return out;
+    }
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if matches!(kind(n), "function_definition" | "lambda") {
+            continue;
+        }
+        if kind(n) == "call"
+            && python_makes_a_mock_patcher(n, src)
+            && !python_patcher_on_the_spot(n, src)
+        {
+            let (c, p) = python_holder(n);
+            let name = p
+                .filter(|p| kind(*p) == "assignment" && is_field(*p, "right", c))
+                .and_then(|p| p.child_by_field_name("left"))
+                .and_then(|l| match kind(l) {
+                    "identifier" => Some(l),
+                    "attribute" => l.child_by_field_name("attribute"),
+                    _ => None,
+                });
+            match name {
+                Some(x) => {
+                    out.names.insert(text(x, src).to_owned());
+                }
+                None => out.elsewhere = true,
+            }
+        }
+        stack.extend(named_children(n));
+    }
+    out
+}
+
+/// See [`python_patchers_bound_in_file`].
+#[derive(Default)]
+struct FilePatchers {
+    /// The names bound to a patcher.
+    names: BTreeSet<String>,
+    /// A patcher is kept elsewhere (a container, an argument): any `start()` may be its.
+    elsewhere: bool,
+}
+
+/// The patchers a Python function's `body` makes (`mock.patch(…)`, also through a function
+/// of the module that returns one) and keeps where their `start()` cannot be followed: in an
+/// attribute (`self.patcher = mock.patch(…)`, then `self.patcher.start()` in another
+/// method), a container (`[mock.patch(…)]` started in a loop), an argument of a call
+/// (`self.enterContext(…)`, `ps.append(…)`), a `yield`, or a `return` other than of a
+/// function of the module. What is entered by a `with`, applied to a function as a
+/// decorator (`mock.patch(…)(f)`), started or stopped on the spot, or bound to a local only
+/// ever used so, is followed: its `start()` is read where it is called. Nested functions,
+/// classes and lambdas are read only `between_tests`, as the caller reads them. Each is the
+/// node where the patcher goes out of sight.
+fn python_patchers_kept<'t>(body: Node<'t>, src: &str, between_tests: bool) -> Vec<Node<'t>> {
+    if !text(body, src).contains("patch") && python_patch_aliases(body, src).is_empty() {
+        return Vec::new();
+    }
+    let module_level_function = |n: Node<'_>| {
+        let def = std::iter::successors(n.parent(), Node::parent).find(|a| {
+            matches!(
+                kind(*a),
+                "function_definition" | "lambda" | "class_definition"
+            )
+        });
+        def.is_some_and(|d| {
+            kind(d) == "function_definition"
+                && d.parent().is_some_and(|p| {
+                    kind(p) == "module"
+                        || (kind(p) == "decorated_definition"
+                            && p.parent().is_some_and(|m| kind(m) == "module"))
+                })
+        })
+    };
+    let mut out = Vec::new();
+    let mut locals: Vec<(String, Node<'t>)> = Vec::new();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if matches!(
+            kind(n),
+            "function_definition" | "class_definition" | "lambda"
+        ) && !between_tests
+        {
+            continue;
+        }
+        if kind(n) == "call"
+            && python_makes_a_mock_patcher(n, src)
+            && !python_patcher_on_the_spot(n, src)
+        {
+            let (c, p) = python_holder(n);
+            match p {
+                Some(p)
+                    if kind(p) == "assignment"
+                        && is_field(p, "right", c)
+                        && p.child_by_field_name("left")
+                            .is_some_and(|l| kind(l) == "identifier") =>
+                {
+                    let name = p.child_by_field_name("left").map(|l| text(l, src));
+                    locals.push((name.unwrap_or_default().to_owned(), p));
+                }
+                Some(p) if kind(p) == "return_statement" && module_level_function(p) => {}
+                _ => out.push(n),
+            }
+        }
+        stack.extend(named_children(n));
+    }
+    // A local bound to a patcher: each of its uses on the spot, or a new binding.
+    for (name, binding) in locals {
+        let mut stack = vec![body];
+        while let Some(n) = stack.pop() {
+            if matches!(
+                kind(n),
+                "function_definition" | "class_definition" | "lambda"
+            ) && !between_tests
+            {
+                continue;
+            }
+            if kind(n) == "identifier" && text(n, src) == name {
+                let (c, p) = python_holder(n);
+                let rebound = p.is_some_and(|p| {
+                    (kind(p) == "assignment" && is_field(p, "left", c)) || p.id() == binding.id()
+                });
+                if !rebound && !python_patcher_on_the_spot(n, src) {
+                    out.push(n);
+                }
+            }
+            stack.extend(named_children(n));
+        }
+    }
+    out
 }
 
 /// Go calls that change the process for every test after them: the environment
@@ -2037,8 +2304,9 @@ const GO_PROCESS_WRITERS: &[&str] = &[
 /// `-test.run` filter: an assignment to `os.Args` or to an element of it (`os.Args =
 /// append(os.Args, "-test.run=^TestOther$")`), `&os.Args` handed anywhere, a call of
 /// `flag.Set`, `testing.Init`, `flag.CommandLine.Set` or `flag.CommandLine.Parse`, and an
-/// assignment to `flag.CommandLine`; `os`, `flag` and `testing` under the names the file
-/// imports them by. Each is the statement that holds it, by line.
+/// assignment to `flag.CommandLine`; and what tells a test binary from another, a call of
+/// `testing.Testing` or `flag.Lookup("test.…")`; `os`, `flag` and `testing` under the names
+/// the file imports them by. Each is the statement that holds it, by line.
 pub(crate) fn go_runner_reaches(root: Node<'_>, src: &str) -> Vec<(usize, String)> {
     let mut names: BTreeMap<&str, String> = BTreeMap::new();
     let mut stack = vec![root];
@@ -2095,6 +2363,16 @@ pub(crate) fn go_runner_reaches(root: Node<'_>, src: &str) -> Vec<(usize, String
             "call_expression" => n.child_by_field_name("function").is_some_and(|f| {
                 is(f, "flag", "Set")
                     || is(f, "testing", "Init")
+                    // Whether the binary is a test binary: code that answers otherwise
+                    // under test (`if testing.Testing() { return sum }`), also through the
+                    // flags `go test` registers (`flag.Lookup("test.v")`).
+                    || is(f, "testing", "Testing")
+                    || (is(f, "flag", "Lookup")
+                        && n.child_by_field_name("arguments")
+                            .and_then(|a| a.named_child(0))
+                            .is_some_and(|a| {
+                                text(a, src).trim_matches(['"', '`']).starts_with("test.")
+                            }))
                     // `flag.CommandLine.Set(…)`, `.Parse(…)`.
                     || (kind(f) == "selector_expression"
                         && f.child_by_field_name("field")
@@ -6979,6 +7257,18 @@ const JS_RUNNER_MODULES: &[&str] = &[
     "uvu",
     "tap",
 ];
+/// The environment variables JavaScript test runners set in the tests' process (Jest's
+/// worker id, Vitest's, the one `node --test` sets for its child processes): code under test
+/// that reads one can answer otherwise under test. Python's are pytest's `PYTEST_…`
+/// (`PYTEST_CURRENT_TEST`, `PYTEST_VERSION`, `PYTEST_XDIST_WORKER`).
+const JS_RUNNER_VARIABLES: &[&str] = &[
+    "JEST_WORKER_ID",
+    "VITEST",
+    "VITEST_WORKER_ID",
+    "VITEST_POOL_ID",
+    "VITEST_MODE",
+    "NODE_TEST_CONTEXT",
+];
 /// The runner globals JavaScript code reaches without importing them.
 const JS_RUNNER_GLOBALS: &[&str] = &[
     "beforeEach",
@@ -7005,9 +7295,19 @@ const JS_RUNNER_GLOBALS: &[&str] = &[
 /// (`import(name)`, `require(parts.join(''))`), or a runner global the file does not bind
 /// itself, called
 /// (`beforeEach(…)`), read through (`expect.extend`) or through the global object
-/// (`globalThis.afterEach`).
+/// (`globalThis.afterEach`); and in both, a name of the environment the runner sets for the
+/// tests' process ([`JS_RUNNER_VARIABLES`], pytest's `PYTEST_CURRENT_TEST`): code that
+/// reads it can answer right only under test.
 pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
+    // A name of the environment the runner sets for the tests' process.
+    let runner_variable = |v: &str| {
+        if python {
+            v.starts_with("PYTEST_")
+        } else {
+            JS_RUNNER_VARIABLES.contains(&v)
+        }
+    };
     let runner_module = |m: &str| {
         if python {
             let m = m.trim_start_matches('.');
@@ -7109,7 +7409,7 @@ pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(us
             }
             (true, "string") if n.parent().is_none_or(|p| kind(p) != "concatenated_string") => {
                 let t = unquote(text(n, src).trim_start_matches(['r', 'b', 'u', 'R', 'B', 'U']));
-                runner_module(&t) && !t.contains(' ')
+                (runner_module(&t) && !t.contains(' ')) || runner_variable(&t)
             }
             // `"_py" "test.reports"`: the parts read as one string.
             (true, "concatenated_string") => {
@@ -7119,7 +7419,7 @@ pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(us
                         unquote(text(p, src).trim_start_matches(['r', 'b', 'u', 'R', 'B', 'U']))
                     })
                     .collect();
-                runner_module(&t) && !t.contains(' ')
+                (runner_module(&t) && !t.contains(' ')) || runner_variable(&t)
             }
             // The garbage collector's view of every live object (the runner's too), the
             // table of every loaded module, and a module loaded by a name computed at run
@@ -7172,6 +7472,10 @@ pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(us
                 global_call
                     || (loader && first.is_some_and(|a| runner_module(&unquote(text(a, src)))))
             }
+            // The environment a runner gives the tests' process (`process.env.JEST_WORKER_ID`,
+            // `process.env['VITEST']`): code that answers otherwise under test.
+            (false, "string" | "template_string") => runner_variable(&unquote(text(n, src))),
+            (false, "property_identifier") => runner_variable(text(n, src)),
             (false, "member_expression") => n.child_by_field_name("object").is_some_and(|o| {
                 let o_text = text(o, src);
                 let prop = n
@@ -7246,6 +7550,10 @@ pub(crate) fn test_code_writing_shared_state(
             {
                 Some(go_writes_beyond_locals_as(n, src, true, true))
             }
+            // A Go `//go:linkname` binds a name of the tests to a symbol of another package:
+            // a variable it declares with a value there (`var rate = 100`) is that package's
+            // variable's value in the test binary, with nothing run or assigned.
+            "comment" if text(n, src).starts_with("//go:linkname") => Some(vec![n]),
             "function_item" => Some(
                 if (whole_file || rust_under_cfg_test(n, src)) && rust_writes_beyond_locals(n, src)
                 {

@@ -131,8 +131,11 @@ pub struct LockedTest {
 /// `t.assert.fileSnapshot(value, path)` compares with; 13 also reads a JS/TS test's `const
 /// {X} = await import(S)` of a module its file imports as the static import of `X`
 /// (`sacred::dynamic_imports`), and locks the file `fileSnapshot` compares with when it is
-/// called by another name (`const {fileSnapshot} = t.assert`).
-pub const HOOKS_READ: u32 = 13;
+/// called by another name (`const {fileSnapshot} = t.assert`); 14 also locks what a Python
+/// star import of a module of the repository, or a Rust glob import of a module of the
+/// test's own library, brings (`hook star import …`, `hook glob import …`), and what a Rust
+/// crate's own code compiles differently under `cfg(debug_assertions)` (`hook test-cfg`).
+pub const HOOKS_READ: u32 = 14;
 
 /// The reading that last widened the helpers locked for their value reaching an assertion
 /// through the test's statements (`got = run(xs)`, `xs = items()`, see `sacred::flow`; 11:

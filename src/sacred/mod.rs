@@ -41,7 +41,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use git2::Oid;
 use serde::Serialize;
 
@@ -83,6 +83,162 @@ impl SacredReport {
     }
 }
 
+/// A source file's text as its language's compiler splits it, where the grammars read it
+/// otherwise; each rewrite keeps every byte offset:
+///
+/// - Python: a lone carriage return ends a line (CPython reads source with universal
+///   newlines; tree-sitter keeps `# note\rbilling.total = sum` one comment), and a source
+///   that declares an encoding other than UTF-8, ASCII or a Latin one (`# coding:
+///   unicode_escape`, under which `\u000a` in a comment is a line break) cannot be read as
+///   CPython reads it: an error, never a pass.
+/// - Rust: `#!` then `[` after blanks (`#! [cfg(test)]`) is an inner attribute to rustc, not
+///   a shebang line as tree-sitter reads it.
+fn as_the_compiler_reads(path: &str, text: String) -> Result<String> {
+    let extension = Path::new(path).extension().and_then(|e| e.to_str());
+    if extension == Some("py") {
+        if let Some(encoding) = python_declared_encoding(&text)
+            && !python_reads_as_utf8(&encoding)
+        {
+            bail!(
+                "`{path}` declares the source encoding `{encoding}`: gatekeeper reads Python source as UTF-8 and cannot read it as Python does; re-encode it as UTF-8"
+            );
+        }
+        if text.contains('\r') {
+            let bytes = text.as_bytes();
+            let mut out = String::with_capacity(text.len());
+            for (i, c) in text.char_indices() {
+                out.push(if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
+                    '\n'
+                } else {
+                    c
+                });
+            }
+            return Ok(out);
+        }
+    }
+    if extension == Some("rs")
+        && let Some(rest) = text.strip_prefix("#!")
+    {
+        let skipped = rust_blanks_and_comments(rest);
+        if skipped > 0 && rest[skipped..].starts_with('[') {
+            return Ok(format!("#![{}{}", &rest[..skipped], &rest[skipped + 1..]));
+        }
+    }
+    Ok(text)
+}
+
+/// How many bytes of blanks and comments (`// …`, nested `/* … */`) `rest` starts with.
+fn rust_blanks_and_comments(rest: &str) -> usize {
+    let mut at = 0;
+    loop {
+        let here = &rest[at..];
+        let trimmed = here.trim_start();
+        at += here.len() - trimmed.len();
+        if trimmed.starts_with("//") {
+            at += trimmed.find('\n').unwrap_or(trimmed.len());
+        } else if trimmed.starts_with("/*") {
+            let mut depth = 0usize;
+            let mut i = 0;
+            let b = trimmed.as_bytes();
+            while i < b.len() {
+                if b[i..].starts_with(b"/*") {
+                    depth += 1;
+                    i += 2;
+                } else if b[i..].starts_with(b"*/") {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            at += i;
+            if depth > 0 {
+                return at;
+            }
+        } else {
+            return at;
+        }
+    }
+}
+
+/// The encoding a Python source declares in a comment of its first two lines (`# -*- coding:
+/// latin-1 -*-`, PEP 263), lowercased.
+fn python_declared_encoding(text: &str) -> Option<String> {
+    for line in text.lines().take(2) {
+        let line = line.trim_start_matches([' ', '\t', '\x0c']);
+        let Some(comment) = line.strip_prefix('#') else {
+            continue;
+        };
+        let Some(at) = comment.find("coding") else {
+            continue;
+        };
+        let after = &comment[at + "coding".len()..];
+        let Some(after) = after.strip_prefix([':', '=']) else {
+            continue;
+        };
+        let name: String = after
+            .trim_start_matches([' ', '\t'])
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        if !name.is_empty() {
+            return Some(name.to_lowercase());
+        }
+    }
+    None
+}
+
+/// Whether CPython reads a source declared in `encoding` as its UTF-8 reading splits it: UTF-8
+/// itself, or an encoding that keeps ASCII as it is and makes no ASCII of other bytes.
+fn python_reads_as_utf8(encoding: &str) -> bool {
+    let name = encoding.replace('_', "-");
+    name == "utf-8"
+        || name.starts_with("utf-8-")
+        || name == "utf8"
+        || matches!(
+            name.as_str(),
+            "ascii"
+                | "us-ascii"
+                | "latin-1"
+                | "latin1"
+                | "l1"
+                | "iso-8859-1"
+                | "iso8859-1"
+                | "iso-latin-1"
+                | "iso-8859-15"
+                | "iso8859-15"
+                | "latin-9"
+                | "cp1252"
+                | "windows-1252"
+        )
+        || name.starts_with("latin-1-")
+        || name.starts_with("iso-8859-1-")
+        || name.starts_with("iso-latin-1-")
+}
+
+/// The path, from the repository's root, a symbolic link at `link` pointing to `target`
+/// names: `None` for an absolute target or one that leaves the repository.
+fn resolve_link(link: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') || target.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<&str> = link.split('/').collect();
+    parts.pop();
+    for piece in target.split('/') {
+        match piece {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
 /// Where file contents come from.
 enum Content<'r> {
     /// The index being committed.
@@ -93,22 +249,35 @@ enum Content<'r> {
 
 impl Content<'_> {
     fn read(&self, repo: &Repo, path: &str) -> Result<Option<String>> {
-        Ok(self
-            .read_bytes(repo, path)?
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+        self.read_bytes(repo, path)?
+            .map(|bytes| as_the_compiler_reads(path, String::from_utf8_lossy(&bytes).into_owned()))
+            .transpose()
     }
 
     /// A file's bytes; `None` when it is absent (or not a file).
     fn read_bytes(&self, repo: &Repo, path: &str) -> Result<Option<Vec<u8>>> {
-        let bytes = match self {
+        self.read_bytes_through_links(repo, path, 0)
+    }
+
+    /// [`Content::read_bytes`], reading a symbolic link of the index or a tree as the file
+    /// it points to, as the test runner does (its blob is only the target's name, which may
+    /// be any text), `hops` links deep already.
+    fn read_bytes_through_links(
+        &self,
+        repo: &Repo,
+        path: &str,
+        hops: usize,
+    ) -> Result<Option<Vec<u8>>> {
+        const SYMLINK: u32 = 0o120_000;
+        let (bytes, mode) = match self {
             Content::Index => {
-                let Some(bytes) = repo
-                    .index_blob(Path::new(path))
+                let Some(read) = repo
+                    .index_blob_and_mode(Path::new(path))
                     .with_context(|| format!("failed to read the staged `{path}`"))?
                 else {
                     return Ok(None);
                 };
-                bytes
+                read
             }
             Content::Tree(tree) => {
                 let Ok(entry) = tree.get_path(Path::new(path)) else {
@@ -117,10 +286,11 @@ impl Content<'_> {
                 let Ok(blob) = repo.raw().find_blob(entry.id()) else {
                     return Ok(None);
                 };
-                blob.content().to_vec()
+                (blob.content().to_vec(), entry.filemode() as u32)
             }
+            // The file system follows a link itself.
             Content::WorkTree => match std::fs::read(repo.root().join(path)) {
-                Ok(b) => b,
+                Ok(b) => (b, 0o100_644),
                 // No such file: none, nor one under a file (`expected.json/index.ts`, a
                 // candidate of `require('./expected.json')`), nor a directory.
                 Err(e)
@@ -136,7 +306,21 @@ impl Content<'_> {
                 Err(e) => return Err(e).with_context(|| format!("failed to read `{path}`")),
             },
         };
-        Ok(Some(bytes))
+        if mode & 0o170_000 != SYMLINK {
+            return Ok(Some(bytes));
+        }
+        let target = String::from_utf8_lossy(&bytes).into_owned();
+        let Some(resolved) = resolve_link(path, &target) else {
+            bail!(
+                "`{path}` is a symbolic link to `{target}`, outside the repository: the test runner would read a file gatekeeper cannot; commit the file itself instead"
+            );
+        };
+        if hops >= 8 {
+            bail!(
+                "`{path}` is a symbolic link in a chain of more than 8: commit the file itself instead"
+            );
+        }
+        self.read_bytes_through_links(repo, &resolved, hops + 1)
     }
 
     /// The files directly inside `dir` ("" for the root).
@@ -412,6 +596,8 @@ fn add_surroundings(
             add_python_snapshots(repo, content, path, scan)?;
             add_python_data_files(repo, content, path, scan)?;
             add_python_import_homes(repo, content, path, scan)?;
+            add_python_star_imports(repo, content, path, scan)?;
+            add_python_path_head(repo, content, path, scan)?;
             add_python_shared(repo, content, path, scan, siblings)?;
             add_python_imported_framework_patches(repo, content, path, scan, siblings)?;
             return add_imported_check_helpers(repo, content, path, scan, siblings);
@@ -450,6 +636,8 @@ fn add_surroundings(
             add_rust_impls(repo, content, path, scan)?;
             add_rust_included_files(repo, content, path, scan)?;
             add_insta_snapshots(repo, content, path, scan)?;
+            #[cfg(feature = "lang-rust")]
+            add_rust_glob_imports(repo, content, path, scan)?;
             return add_rust_module_check_helpers(repo, content, path, scan, siblings);
         }
         _ => return Ok(()),
@@ -461,6 +649,7 @@ fn add_surroundings(
         t.envelope = analysis::sha256_hex(&t.envelope_lines.join("\n"));
     }
     add_go_golden_files(repo, content, dir, scan)?;
+    add_go_embedded_files(repo, content, dir, scan)?;
     add_go_assertion_sources(repo, content, dir, scan, siblings)?;
     add_go_module_lines(repo, content, dir, scan)?;
     add_go_sibling_bindings(repo, content, path, scan, siblings)?;
@@ -571,6 +760,89 @@ fn add_go_golden_files(
     }
     let mut lines = Vec::new();
     for f in files {
+        if let Some(bytes) = content.read_bytes(repo, &f)? {
+            lines.push(format!(
+                "{}golden (in {f}): sha256:{}",
+                crate::sacred::bindings::HOOK,
+                analysis::sha256_hex_bytes(&bytes)
+            ));
+        }
+    }
+    lock_with_every_test(scan, lines);
+    Ok(())
+}
+
+/// Go: a file a test file of the package embeds (`//go:embed golden/total.txt` over a `var
+/// want string`) holds what its tests compare with, wherever it is (outside `testdata` too).
+/// Each file a pattern of such a directive names is locked with every test of the package,
+/// as a `testdata` file is (`hook golden (in pkg/golden/total.txt): sha256:…`); a pattern
+/// with a wildcard, or naming a directory, locks every file below its fixed part.
+fn add_go_embedded_files(
+    repo: &Repo,
+    content: &Content<'_>,
+    dir: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let join = |p: &str| {
+        if dir.is_empty() {
+            p.to_owned()
+        } else {
+            format!("{dir}/{p}")
+        }
+    };
+    let mut patterns: BTreeSet<String> = BTreeSet::new();
+    for f in content.list_dir(repo, dir)? {
+        if !f.ends_with("_test.go") {
+            continue;
+        }
+        let Some(text) = content.read(repo, &f)? else {
+            continue;
+        };
+        for line in text.lines() {
+            let Some(rest) = line.trim_start().strip_prefix("//go:embed") else {
+                continue;
+            };
+            let mut rest = rest.trim();
+            while !rest.is_empty() {
+                let (pattern, after) = match rest.chars().next() {
+                    Some(q @ ('"' | '`')) => {
+                        let body = &rest[1..];
+                        let end = body.find(q).unwrap_or(body.len());
+                        (&body[..end], body.get(end + 1..).unwrap_or(""))
+                    }
+                    _ => rest.split_once(char::is_whitespace).unwrap_or((rest, "")),
+                };
+                patterns.insert(pattern.trim_start_matches("all:").to_owned());
+                rest = after.trim_start();
+            }
+        }
+    }
+    let mut files: BTreeSet<String> = BTreeSet::new();
+    for pattern in patterns {
+        let fixed = pattern
+            .split(['*', '?', '['])
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('/');
+        let fixed = match (pattern.contains(['*', '?', '[']), fixed.rsplit_once('/')) {
+            (false, _) => fixed,
+            (true, Some((d, _))) => d,
+            (true, None) => "",
+        };
+        let at = join(fixed);
+        if !fixed.is_empty() && content.read_bytes(repo, &at)?.is_some() {
+            files.insert(at);
+        } else {
+            files.extend(content.list_tree(repo, &at)?);
+        }
+    }
+    // `testdata` is read above, whole.
+    let testdata = join("testdata/");
+    let mut lines = Vec::new();
+    for f in files {
+        if is_go(&f) || f.starts_with(&testdata) {
+            continue;
+        }
         if let Some(bytes) = content.read_bytes(repo, &f)? {
             lines.push(format!(
                 "{}golden (in {f}): sha256:{}",
@@ -898,8 +1170,9 @@ fn python_compiled(file: &str) -> bool {
 /// billing.total = lambda xs: 6`, `hook compiled (in tests/__pycache__/x.pyc): sha256:…`).
 /// pytest and `unittest discover` import every test module before running the first test,
 /// so a module that patches at import (an attribute or item of what it imports, or a hazard
-/// of `import_hazards`) reaches every test; a compiled file committed beside the sources
-/// may be loaded in place of one.
+/// of `import_hazards`) reaches every test, and so does a module of the tests one of those
+/// (or a `conftest.py`, or a test package's `__init__.py`) imports at its top, in turn; a
+/// compiled file committed beside the sources may be loaded in place of one.
 fn add_python_shared(
     repo: &Repo,
     content: &Content<'_>,
@@ -909,6 +1182,7 @@ fn add_python_shared(
 ) -> Result<()> {
     if cache.py_shared.is_none() {
         let mut shared = Vec::new();
+        let mut imported: Vec<(String, String)> = Vec::new();
         let files = content.list_tree(repo, "")?;
         // The packages pytest imports with the test modules: every directory holding one and
         // those above it.
@@ -949,8 +1223,49 @@ fn add_python_shared(
             if !conftest {
                 lines.extend(test_module_plugin_lines(repo, content, &file, &src)?);
             }
+            imported.push((file.clone(), src));
             if !lines.is_empty() {
                 shared.push((file, lines));
+            }
+        }
+        // The modules of the tests those import at their top (`from tests import support` in
+        // a `conftest.py`), and the ones those import in turn: each runs its top as pytest
+        // collects, before any test.
+        let mut seen: BTreeSet<String> = imported.iter().map(|(f, _)| f.clone()).collect();
+        while let Some((file, src)) = imported.pop() {
+            let Some(bindings) = lang::python_module_bindings(&file, &src)? else {
+                continue;
+            };
+            let mut modules: Vec<String> = Vec::new();
+            for b in &bindings {
+                match import_of(&b.text) {
+                    Some(Imported::Name { module, name, .. }) => {
+                        if module.chars().all(|c| c == '.') {
+                            modules.push(format!("{module}{name}"));
+                        } else {
+                            modules.push(format!("{module}.{name}"));
+                        }
+                        modules.push(module);
+                    }
+                    Some(Imported::Module { module, .. }) => modules.push(module),
+                    None => {}
+                }
+            }
+            for m in modules {
+                let Some(found) = resolve_import(repo, content, &file, &m)? else {
+                    continue;
+                };
+                if !seen.insert(found.clone()) {
+                    continue;
+                }
+                let Some(text) = content.read(repo, &found)? else {
+                    continue;
+                };
+                let lines = python_shared_lines(&found, &text, false)?;
+                if !lines.is_empty() {
+                    shared.push((found.clone(), lines));
+                }
+                imported.push((found, text));
             }
         }
         cache.py_shared = Some(shared);
@@ -1324,7 +1639,10 @@ fn cargo_workspace_lines(
 /// when it is not a registry's: the source keys (`path`, `git`, `branch`, `tag`, `rev`,
 /// `registry`, `package`, `workspace`) of its entry in a dependency table of the package's
 /// manifest, as `hook dependency (in shop/Cargo.toml): dev-dependencies.billing path="../billing"`.
-/// A version or a feature may change; another crate answering the name may not.
+/// A version or a feature may change; another crate answering the name may not. A crate of
+/// the repository among the dev-dependencies (a `path` or `workspace` entry) is recorded
+/// named or not, with its `features` and `default-features`: they change the code the test
+/// build alone runs.
 fn cargo_dependency_sources(
     repo: &Repo,
     content: &Content<'_>,
@@ -1362,7 +1680,13 @@ fn cargo_dependency_sources(
                 continue;
             };
             let renamed = entry.get("package").and_then(toml::Value::as_str).is_some();
-            if !used.contains(&name.replace('-', "_")) && !renamed {
+            // A crate of the repository among the dev-dependencies: its features are turned
+            // on for the test build alone (Cargo's resolver unifies them only there), so
+            // `billing = { path = "../billing", features = ["legacy"] }` changes the code
+            // every test of the package runs, named or not.
+            let repo_dev = head.ends_with("dev-dependencies")
+                && (entry.contains_key("path") || entry.contains_key("workspace"));
+            if !used.contains(&name.replace('-', "_")) && !renamed && !repo_dev {
                 continue;
             }
             let source: Vec<String> = entry
@@ -1378,7 +1702,7 @@ fn cargo_dependency_sources(
                             | "registry"
                             | "package"
                             | "workspace"
-                    )
+                    ) || (repo_dev && matches!(k.as_str(), "features" | "default-features"))
                 })
                 .map(|(k, v)| format!("{k}={}", serde_json::to_string(v).unwrap_or_default()))
                 .collect();
@@ -2218,7 +2542,8 @@ fn add_rust_declarations(
 /// mod pay`). Every `.rs` file under `src/` is read but the files of modules declared only
 /// under test (`#[cfg(test)] mod tests;`, and the files below their directory); one that does
 /// not parse is locked by its digest when it mentions `test`. An integration test links the
-/// library built without `cfg(test)`, and is not concerned.
+/// library built without `cfg(test)` but with `debug_assertions`, as `cargo test` builds it:
+/// it is locked with the lines of that switch only.
 #[cfg(feature = "lang-rust")]
 fn add_rust_test_cfgs(
     repo: &Repo,
@@ -2238,9 +2563,7 @@ fn add_rust_test_cfgs(
     } else {
         format!("{package}/src")
     };
-    if !path.starts_with(&format!("{src_dir}/")) {
-        return Ok(());
-    }
+    let unit = path.starts_with(&format!("{src_dir}/"));
     if !cache.rust_test_cfgs.contains_key(&src_dir) {
         let hook = crate::sacred::bindings::HOOK;
         let mut read: Vec<(String, Vec<String>)> = Vec::new();
@@ -2253,7 +2576,8 @@ fn add_rust_test_cfgs(
             let Some(src) = content.read(repo, &file)? else {
                 continue;
             };
-            if !src.contains("test") {
+            if !src.contains("test") && !src.contains("debug_assertions") && !src.contains("panic")
+            {
                 continue;
             }
             match lang::rust_test_cfgs(&file, &src)? {
@@ -2289,7 +2613,19 @@ fn add_rust_test_cfgs(
         }
         cache.rust_test_cfgs.insert(src_dir.clone(), lines);
     }
-    lock_with_every_test(scan, cache.rust_test_cfgs[&src_dir].clone());
+    let lines = cache.rust_test_cfgs[&src_dir]
+        .iter()
+        .filter(|l| {
+            unit || l.split_once("): ").is_some_and(|(_, a)| {
+                let switch = a.split(' ').next().unwrap_or(a);
+                a.starts_with("unparsed ")
+                    || switch.contains("debug_assertions")
+                    || switch.contains("panic")
+            })
+        })
+        .cloned()
+        .collect();
+    lock_with_every_test(scan, lines);
     Ok(())
 }
 
@@ -6805,6 +7141,491 @@ fn add_python_import_homes(
     Ok(())
 }
 
+/// The prefix of a Python test's line recording the modules at the head of `sys.path` that
+/// take another's place.
+pub(crate) const PATH_HEAD: &str = "hook path head (in ";
+
+/// The top-level names of the modules a Python file imports by an absolute name.
+fn python_imported_tops(bindings: &[crate::sacred::bindings::Binding]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for b in bindings {
+        if let Some(Imported::Name { module, .. } | Imported::Module { module, .. }) =
+            import_of(&b.text)
+            && !module.starts_with('.')
+        {
+            out.extend(module.split('.').next().map(str::to_owned));
+        }
+        if let Some(module) = b
+            .text
+            .strip_prefix("from ")
+            .and_then(|r| r.strip_suffix(" import *"))
+            .filter(|m| !m.starts_with('.'))
+        {
+            out.extend(module.split('.').next().map(str::to_owned));
+        }
+    }
+    out
+}
+
+/// Python: pytest puts the first directory above a test file that is not a package at the
+/// head of `sys.path` (its own directory, when it is not a package), so a module there takes
+/// the place of every module of that name, for the code under test too: `rates.py` beside
+/// the test answers the `import rates` of `billing.py` in place of the root's `rates.py`,
+/// with the test untouched. So every test whose head directory is not the root is locked with
+/// the modules there (`NAME.py`, a package `NAME/`, an extension module; not a test module,
+/// `conftest.py` or `__init__.py`) that share a name with a module at the root or under
+/// `src/`, or with a module that a module of the repository the test's file imports
+/// imports by an absolute name (`hook path head (in tests/billing/): rates`, or `none`).
+fn add_python_path_head(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    if scan.tests.is_empty() {
+        return Ok(());
+    }
+    let parent = |d: &str| d.rsplit_once('/').map_or("", |(p, _)| p).to_owned();
+    let mut head = parent(path);
+    while !head.is_empty()
+        && content
+            .read(repo, &format!("{head}/__init__.py"))?
+            .is_some()
+    {
+        head = parent(&head);
+    }
+    if head.is_empty() {
+        return Ok(());
+    }
+    let own = path.rsplit_once('/').map_or(path, |(_, n)| n);
+    let own = own.split('.').next().unwrap_or(own);
+    let mut stems: BTreeSet<String> = BTreeSet::new();
+    for f in content.list_tree(repo, &head)? {
+        let Some(rest) = f.strip_prefix(&format!("{head}/")) else {
+            continue;
+        };
+        let (stem, package) = match rest.split_once('/') {
+            Some((d, "__init__.py")) => (d, true),
+            Some(_) => continue,
+            None => (rest.split('.').next().unwrap_or(rest), false),
+        };
+        let module_file = package
+            || [".py", ".pyc", ".so", ".pyd"]
+                .iter()
+                .any(|e| rest.ends_with(e));
+        if !module_file
+            || stem == own
+            || matches!(stem, "__init__" | "conftest" | "")
+            || stem.starts_with("test_")
+            || stem.ends_with("_test")
+        {
+            continue;
+        }
+        stems.insert(stem.to_owned());
+    }
+    let mut shadows: Vec<String> = Vec::new();
+    if !stems.is_empty() {
+        // What the repository's modules the test's file imports import in turn.
+        let mut imported: BTreeSet<String> = BTreeSet::new();
+        for top in python_imported_tops(&scan.module_bindings) {
+            for base in ["", "src"] {
+                let at = if base.is_empty() {
+                    top.clone()
+                } else {
+                    format!("{base}/{top}")
+                };
+                for file in [format!("{at}.py"), format!("{at}/__init__.py")] {
+                    if let Some(src) = content.read(repo, &file)?
+                        && let Some(bindings) = lang::python_module_bindings(&file, &src)?
+                    {
+                        imported.extend(python_imported_tops(&bindings));
+                    }
+                }
+            }
+        }
+        for stem in stems {
+            let mut elsewhere = imported.contains(&stem);
+            for base in ["", "src"] {
+                if elsewhere {
+                    break;
+                }
+                let files = content.list_dir(repo, base)?;
+                let package = if base.is_empty() {
+                    format!("{stem}/__init__.py")
+                } else {
+                    format!("{base}/{stem}/__init__.py")
+                };
+                elsewhere = python_module_file(&files, &stem).is_some()
+                    || content.read(repo, &package)?.is_some();
+            }
+            if elsewhere {
+                shadows.push(stem);
+            }
+        }
+    }
+    let line = format!(
+        "{PATH_HEAD}{head}/): {}",
+        if shadows.is_empty() {
+            "none".to_owned()
+        } else {
+            shadows.join(", ")
+        }
+    );
+    for t in &mut scan.tests {
+        t.envelope_bindings.push(line.clone());
+        t.envelope_bindings.sort();
+    }
+    Ok(())
+}
+
+/// The prefix of a Python test's line recording what a star import of its file brings.
+pub(crate) const STAR_IMPORT: &str = "hook star import ";
+
+/// Python: `from billing import *` binds whatever `billing` binds at its top (or lists in its
+/// `__all__`), so the code under test, defining an `isclose` that always says yes, takes the
+/// place of the `from math import isclose` the test's check calls, with the test untouched.
+/// So every test of a file that star-imports a module of the repository is locked, for each
+/// such import, with the names the module binds that the file mentions, its `__all__` as
+/// written, and in turn what the modules it star-imports bring
+/// (`hook star import billing (in billing/__init__.py): total | __all__=…`). A module found
+/// nowhere in the repository (installed) is not read.
+fn add_python_star_imports(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let stars: Vec<String> = scan
+        .module_bindings
+        .iter()
+        .filter_map(|b| {
+            b.text
+                .strip_prefix("from ")
+                .and_then(|r| r.strip_suffix(" import *"))
+                .map(str::to_owned)
+        })
+        .collect();
+    if stars.is_empty() || scan.tests.is_empty() {
+        return Ok(());
+    }
+    let Some(text) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    let words = relocate::words(&text);
+    let mut lines = Vec::new();
+    for module in stars {
+        let mut read = StarNames::default();
+        let Some(file) = python_star_names(repo, content, path, &module, &mut read, 0)? else {
+            continue;
+        };
+        let used: Vec<&str> = read
+            .names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| words.contains(n))
+            .collect();
+        let mut parts = vec![used.join(", ")];
+        parts.extend(read.exact);
+        lines.push(format!(
+            "{STAR_IMPORT}{module} (in {file}): {}",
+            parts.join(" | ")
+        ));
+    }
+    for t in &mut scan.tests {
+        t.envelope_bindings.extend(lines.iter().cloned());
+        t.envelope_bindings.sort();
+    }
+    Ok(())
+}
+
+/// The prefix of a Rust test's line recording what a glob import of its file brings.
+pub(crate) const GLOB_IMPORT: &str = "hook glob import ";
+
+/// Rust: `use billing::*` in an integration test brings every item of the crate's root (a
+/// glob import beats the prelude), so the code under test defining `pub fn Ok` takes the
+/// place of the `Ok(6)` the test expects, with the test untouched. So every test of a file
+/// that glob-imports a module of its package's library (`use billing::*`,
+/// `use billing::pay::*`) is locked, for each such import, with the names that module binds
+/// that the file mentions, and in turn what its own glob imports bring (`hook glob import
+/// billing (in src/lib.rs): Ok, total`). A crate of another package, and a module found in no
+/// file of its own (an inline one), are not read; one such a module glob-imports in turn is
+/// locked as written.
+#[cfg(feature = "lang-rust")]
+fn add_rust_glob_imports(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    scan: &mut FileScan,
+) -> Result<()> {
+    let globs: Vec<String> = scan
+        .module_bindings
+        .iter()
+        .filter_map(|b| {
+            b.text
+                .strip_prefix("use ")
+                .and_then(|r| r.strip_suffix("::*"))
+                .map(str::to_owned)
+        })
+        .collect();
+    if globs.is_empty() || scan.tests.is_empty() {
+        return Ok(());
+    }
+    // The package: the nearest `Cargo.toml` above the test, its library's name and root.
+    let mut dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let (package_dir, manifest) = loop {
+        let manifest = if dir.is_empty() {
+            "Cargo.toml".to_owned()
+        } else {
+            format!("{dir}/Cargo.toml")
+        };
+        if let Some(text) = content.read(repo, &manifest)? {
+            break (dir.to_owned(), text);
+        }
+        if dir.is_empty() {
+            return Ok(());
+        }
+        dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+    };
+    let Ok(table) = manifest.parse::<toml::Table>() else {
+        return Ok(());
+    };
+    let lib = table.get("lib").and_then(toml::Value::as_table);
+    let Some(crate_name) = lib
+        .and_then(|l| l.get("name"))
+        .or_else(|| {
+            table
+                .get("package")
+                .and_then(toml::Value::as_table)
+                .and_then(|p| p.get("name"))
+        })
+        .and_then(toml::Value::as_str)
+        .map(|n| n.replace('-', "_"))
+    else {
+        return Ok(());
+    };
+    let in_package = |rel: &str| {
+        if package_dir.is_empty() {
+            rel.to_owned()
+        } else {
+            format!("{package_dir}/{rel}")
+        }
+    };
+    let root = in_package(
+        lib.and_then(|l| l.get("path"))
+            .and_then(toml::Value::as_str)
+            .unwrap_or("src/lib.rs"),
+    );
+    let Some(text) = content.read(repo, path)? else {
+        return Ok(());
+    };
+    let words = relocate::words(&text);
+    let mut lines = Vec::new();
+    for glob in globs {
+        let mut segments = glob.split("::");
+        if segments.next() != Some(crate_name.as_str()) {
+            continue;
+        }
+        let mut read = StarNames::default();
+        let rest: Vec<&str> = segments.collect();
+        let Some(file) = rust_glob_names(repo, content, &root, &root, &rest, &mut read, 0)? else {
+            continue;
+        };
+        let used: Vec<&str> = read
+            .names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| words.contains(n))
+            .collect();
+        let mut parts = vec![used.join(", ")];
+        parts.extend(read.exact);
+        lines.push(format!(
+            "{GLOB_IMPORT}{glob} (in {file}): {}",
+            parts.join(" | ")
+        ));
+    }
+    for t in &mut scan.tests {
+        t.envelope_bindings.extend(lines.iter().cloned());
+        t.envelope_bindings.sort();
+    }
+    Ok(())
+}
+
+/// The file of the module `path` (segments below the module file `from`) of a Rust crate
+/// whose root is `root`, with what it binds added to `read`, following its own glob imports
+/// of that crate (`pub use crate::pay::*`, `pub use pay::*`) 4 modules deep; `None` when no
+/// file holds it.
+#[cfg(feature = "lang-rust")]
+fn rust_glob_names(
+    repo: &Repo,
+    content: &Content<'_>,
+    root: &str,
+    from: &str,
+    path: &[&str],
+    read: &mut StarNames,
+    depth: usize,
+) -> Result<Option<String>> {
+    let mut file = from.to_owned();
+    for segment in path {
+        let mut next = None;
+        for c in rust_module_files(&file, segment) {
+            if content.read(repo, &c)?.is_some() {
+                next = Some(c);
+                break;
+            }
+        }
+        // An inline module, or another crate: not read.
+        match next {
+            Some(n) => file = n,
+            None => return Ok(None),
+        }
+    }
+    let Some(src) = content.read(repo, &file)? else {
+        return Ok(None);
+    };
+    if !read.seen.insert(file.clone()) {
+        return Ok(Some(file));
+    }
+    let Some(bindings) = lang::rust_module_bindings(&file, &src)? else {
+        read.exact.push(format!(
+            "{file} sha256:{}",
+            &analysis::sha256_hex(&src)[..16]
+        ));
+        return Ok(Some(file));
+    };
+    for b in bindings {
+        if let Some(inner) = b
+            .text
+            .strip_prefix("use ")
+            .and_then(|r| r.strip_suffix("::*"))
+        {
+            let segments: Vec<&str> = inner.split("::").collect();
+            let followed = depth < 4
+                && match segments.first() {
+                    Some(&"crate") => {
+                        rust_glob_names(repo, content, root, root, &segments[1..], read, depth + 1)?
+                            .is_some()
+                    }
+                    Some(&"self") => rust_glob_names(
+                        repo,
+                        content,
+                        root,
+                        &file,
+                        &segments[1..],
+                        read,
+                        depth + 1,
+                    )?
+                    .is_some(),
+                    Some(_) => {
+                        rust_glob_names(repo, content, root, &file, &segments, read, depth + 1)?
+                            .is_some()
+                    }
+                    None => false,
+                };
+            if !followed {
+                read.exact.push(format!("{file}: {}", b.text));
+            }
+            continue;
+        }
+        read.names.extend(b.names);
+    }
+    Ok(Some(file))
+}
+
+/// What the modules a star import reaches bind (see [`python_star_names`]).
+#[derive(Default)]
+struct StarNames {
+    /// The public names they bind at their top.
+    names: BTreeSet<String>,
+    /// What is locked as written: each `__all__` binding, and the digest of a module that does
+    /// not parse, each with its file.
+    exact: Vec<String>,
+    /// The files read.
+    seen: BTreeSet<String>,
+}
+
+/// The file the star import of `module` from the Python file `from` loads (from the first
+/// directory above it that is not a package, the root, then `src/`), with what it binds
+/// added to `read`, following its own
+/// star imports 4 modules deep; `None` when no file of the repository answers it.
+fn python_star_names(
+    repo: &Repo,
+    content: &Content<'_>,
+    from: &str,
+    module: &str,
+    read: &mut StarNames,
+    depth: usize,
+) -> Result<Option<String>> {
+    let candidates = if module.starts_with('.') {
+        import_candidates(from, module)
+    } else {
+        // pytest puts the first directory above the file that is not a package at the head
+        // of `sys.path`; then the root (the working directory of `python -m pytest`), and
+        // `src/`.
+        let mut dir = from.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+        while !dir.is_empty() && content.read(repo, &format!("{dir}/__init__.py"))?.is_some() {
+            dir = dir.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+        }
+        let rel = module.replace('.', "/");
+        let mut candidates = Vec::new();
+        for base in [dir.as_str(), "", "src"] {
+            let at = if base.is_empty() {
+                rel.clone()
+            } else {
+                format!("{base}/{rel}")
+            };
+            for c in [format!("{at}.py"), format!("{at}/__init__.py")] {
+                if !candidates.contains(&c) {
+                    candidates.push(c);
+                }
+            }
+        }
+        candidates
+    };
+    let mut found = None;
+    for c in candidates {
+        if c == from {
+            continue;
+        }
+        if let Some(src) = content.read(repo, &c)? {
+            found = Some((c, src));
+            break;
+        }
+    }
+    let Some((file, src)) = found else {
+        return Ok(None);
+    };
+    if !read.seen.insert(file.clone()) {
+        return Ok(Some(file));
+    }
+    let Some(bindings) = lang::python_module_bindings(&file, &src)? else {
+        read.exact.push(format!(
+            "{file} sha256:{}",
+            &analysis::sha256_hex(&src)[..16]
+        ));
+        return Ok(Some(file));
+    };
+    for b in bindings {
+        if let Some(inner) = b
+            .text
+            .strip_prefix("from ")
+            .and_then(|r| r.strip_suffix(" import *"))
+        {
+            if depth < 4 {
+                python_star_names(repo, content, &file, inner, read, depth + 1)?;
+            } else {
+                read.exact.push(format!("{file}: {}", b.text));
+            }
+            continue;
+        }
+        if b.names.contains("__all__") {
+            read.exact.push(format!("{file}: {}", b.text));
+        }
+        read.names
+            .extend(b.names.into_iter().filter(|n| !n.starts_with('_')));
+    }
+    Ok(Some(file))
+}
+
 /// The file among `files` (one directory's) that Python's path finder loads for the module
 /// `stem`, in its order: an extension module (`billing.cpython-312-x86_64-linux-gnu.so`,
 /// `billing.abi3.so`, `billing.so`, `billing.pyd`), the source `billing.py`, a sourceless
@@ -8875,7 +9696,8 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
         })
         .collect();
     // A changed Rust file of a package's `src/` may change what the crate compiles under
-    // `cfg(test)` (see `add_rust_test_cfgs`): it reaches the unit tests below that `src`.
+    // `cfg(test)` or `debug_assertions` (see `add_rust_test_cfgs`): it reaches the unit tests
+    // below that `src`, and the package's integration tests.
     let rust_src_dirs: Vec<String> = changed
         .iter()
         .filter(|p| lang::Lang::of_path(p) == Some(lang::Lang::Rust))
@@ -8922,6 +9744,36 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     .unwrap_or(l);
                 if let Some((file, _)) = crate::sacred::bindings::imported_base_line(l) {
                     return changed_modules.contains(&module(file));
+                }
+                // What a star or glob import brings may change with any module of the chain.
+                if l.starts_with(STAR_IMPORT) {
+                    return changed
+                        .iter()
+                        .any(|c| lang::Lang::of_path(c) == Some(lang::Lang::Python));
+                }
+                if let Some(rest) = l.strip_prefix(PATH_HEAD)
+                    && let Some((dir, _)) = rest.split_once("): ")
+                {
+                    // A module directly in that directory, or a package's `__init__.py` one
+                    // below, that is not a test module (one of those takes no module's place).
+                    return changed.iter().any(|c| {
+                        let Some(rest) = c.strip_prefix(dir) else {
+                            return false;
+                        };
+                        let stem = match rest.split_once('/') {
+                            Some((d, "__init__.py")) => d,
+                            Some(_) => return false,
+                            None => rest.split('.').next().unwrap_or(rest),
+                        };
+                        !(stem.starts_with("test_")
+                            || stem.ends_with("_test")
+                            || matches!(stem, "conftest" | "__init__"))
+                    });
+                }
+                if l.starts_with(GLOB_IMPORT) {
+                    return changed
+                        .iter()
+                        .any(|c| lang::Lang::of_path(c) == Some(lang::Lang::Rust));
                 }
                 // A module of the name of one the test imports, added or changed anywhere.
                 if let Some(homes) = import_homes(l) {
@@ -9046,8 +9898,12 @@ fn files_to_check(lock: &SacredLock, changed: Option<&[std::path::PathBuf]>) -> 
                     && pytest_config_dirs.iter().any(|d| below(f, d)))
                 || (lang::Lang::of_path(f) == Some(lang::Lang::Rust)
                     && cargo_dirs.iter().any(|d| below(f, d)))
+                // The unit tests below that `src`, and the package's integration tests.
                 || (lang::Lang::of_path(f) == Some(lang::Lang::Rust)
-                    && rust_src_dirs.iter().any(|d| below(f, d)))
+                    && rust_src_dirs.iter().any(|d| {
+                        let package = d.strip_suffix("src").unwrap_or(d).trim_end_matches('/');
+                        below(f, package)
+                    }))
         })
         .collect()
 }
@@ -9072,8 +9928,9 @@ fn compare_all(
 ) -> Result<Compared> {
     let patterns = sacred_patterns(config)?;
     let mut files = files_to_check(lock, changed);
-    // A test module holding no locked test whose import-time patches changed (see
-    // `add_python_shared`) reaches every Python test.
+    // A test module holding no locked test (or a module of the tests) whose import-time
+    // patches, or the modules of the tests it imports, changed (see `add_python_shared`)
+    // reaches every Python test.
     if let Some(changed) = changed {
         let all = lock.files();
         let mut patches_changed = false;
@@ -9081,7 +9938,8 @@ fn compare_all(
             let p = p.to_string_lossy();
             let name = p.rsplit_once('/').map_or(p.as_ref(), |(_, n)| n);
             let whole = matches!(name, "conftest.py" | "__init__.py");
-            if !(python_test_module(&p) || whole) || all.iter().any(|f| *f == p) {
+            let support = lang::Lang::of_path(&p) == Some(lang::Lang::Python) && test_support(&p);
+            if !(python_test_module(&p) || whole || support) || all.iter().any(|f| *f == p) {
                 continue;
             }
             let patches = |content: &Content<'_>| -> Result<Vec<String>> {
@@ -9090,6 +9948,24 @@ fn compare_all(
                         let mut lines = python_shared_lines(&p, &src, whole)?;
                         if name != "conftest.py" {
                             lines.extend(test_module_plugin_lines(repo, content, &p, &src)?);
+                        }
+                        for b in lang::python_module_bindings(&p, &src)?.unwrap_or_default() {
+                            let modules = match import_of(&b.text) {
+                                Some(Imported::Name { module, name, .. }) => {
+                                    if module.chars().all(|c| c == '.') {
+                                        vec![format!("{module}{name}"), module]
+                                    } else {
+                                        vec![format!("{module}.{name}"), module]
+                                    }
+                                }
+                                Some(Imported::Module { module, .. }) => vec![module],
+                                None => Vec::new(),
+                            };
+                            for m in modules {
+                                if let Some(found) = resolve_import(repo, content, &p, &m)? {
+                                    lines.push(format!("imports {found}"));
+                                }
+                            }
                         }
                         lines
                     }

@@ -768,6 +768,32 @@ pub fn module_binding_texts(path: &str, src: &str) -> Result<Option<Vec<String>>
     ))
 }
 
+/// The module bindings of a Python file (see `bindings::module_bindings`); `None` when it does
+/// not parse or is in another language.
+pub fn python_module_bindings(
+    path: &str,
+    src: &str,
+) -> Result<Option<Vec<super::bindings::Binding>>> {
+    if Lang::of_path(path) != Some(Lang::Python) {
+        return Ok(None);
+    }
+    Ok(parse_clean(Lang::Python, path, src)?
+        .map(|tree| super::bindings::module_bindings("python", tree.root_node(), src)))
+}
+
+/// The module bindings of a Rust file (see `bindings::module_bindings`); `None` when it does
+/// not parse or is in another language.
+pub fn rust_module_bindings(
+    path: &str,
+    src: &str,
+) -> Result<Option<Vec<super::bindings::Binding>>> {
+    if Lang::of_path(path) != Some(Lang::Rust) {
+        return Ok(None);
+    }
+    Ok(parse_clean(Lang::Rust, path, src)?
+        .map(|tree| super::bindings::module_bindings("rust", tree.root_node(), src)))
+}
+
 /// The module bindings of a JavaScript/TypeScript file (see `bindings::module_bindings`);
 /// `None` when it does not parse or is in another language.
 pub fn js_module_bindings(path: &str, src: &str) -> Result<Option<Vec<super::bindings::Binding>>> {

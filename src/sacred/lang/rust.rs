@@ -554,12 +554,14 @@ fn same_named_tests(container: Node<'_>, src: &str) -> std::collections::BTreeSe
 }
 
 /// What a Rust file of a crate's own code compiles differently under `cfg(test)`, which
-/// the crate's unit tests are built with and no other build is: each attribute whose
-/// predicate names `test` (`#[cfg(not(test))]`, `#[cfg_attr(test, path = "…")]`,
-/// `#[cfg(all(test, …))]`, an inner `#![cfg_attr(test, …)]`) with the head of the item,
-/// statement or expression it is on (the whole of it, digested, when it compiles only under
-/// test: `#[cfg(test)] pub fn total…` is code the tests run instead of the crate's), and each
-/// statement holding a `cfg!(…test…)`. A module compiled only under test (`#[cfg(test)] mod
+/// the crate's unit tests are built with and no other build is, or under
+/// `cfg(debug_assertions)` or `cfg(panic = …)`, which `cargo test` builds with and a release
+/// build may not: each attribute whose predicate names `test`, `debug_assertions` or `panic`
+/// (`#[cfg(not(test))]`, `#[cfg_attr(test, path = "…")]`, `#[cfg(all(test, …))]`, an inner
+/// `#![cfg_attr(test, …)]`, `#[cfg(debug_assertions)]`) with the head of the item, statement
+/// or expression it is on (the whole of it, digested, when it compiles only in such a build:
+/// `#[cfg(test)] pub fn total…` is code the tests run instead of the crate's), and each
+/// statement holding a `cfg!` of one. A module compiled only under test (`#[cfg(test)] mod
 /// tests { … }`, `#[cfg(test)] mod tests;`) is test code and not read; the second list holds
 /// the names of those declared in a file of their own, whose files are test code too.
 pub(crate) fn test_cfgs(root: Node<'_>, src: &str) -> (Vec<String>, Vec<String>) {
@@ -583,7 +585,7 @@ pub(crate) fn test_cfgs(root: Node<'_>, src: &str) -> (Vec<String>, Vec<String>)
             }
             "attribute_item" | "inner_attribute_item" => {
                 let a = compact(n);
-                if names_test(&a) {
+                if names_test_build(&a) {
                     let target = if kind(n) == "attribute_item" {
                         let mut next = n.next_named_sibling();
                         while let Some(x) = next.filter(|x| {
@@ -608,7 +610,7 @@ pub(crate) fn test_cfgs(root: Node<'_>, src: &str) -> (Vec<String>, Vec<String>)
                         {
                             None
                         }
-                        Some(t) if only_under_test(&a) => Some(format!(
+                        Some(t) if only_under_test_build(&a) => Some(format!(
                             "{a} sha256:{}",
                             &super::super::analysis::sha256_hex_bytes(
                                 normalized(t, src).as_bytes()
@@ -633,7 +635,10 @@ pub(crate) fn test_cfgs(root: Node<'_>, src: &str) -> (Vec<String>, Vec<String>)
             "macro_invocation"
                 if n.child_by_field_name("macro")
                     .is_some_and(|m| text(m, src).trim() == "cfg")
-                    && names_test(&format!("#[cfg{}]", compact(n).trim_start_matches("cfg!"))) =>
+                    && names_test_build(&format!(
+                        "#[cfg{}]",
+                        compact(n).trim_start_matches("cfg!")
+                    )) =>
             {
                 // The statement (or item) that holds it.
                 let mut s = n;
@@ -646,8 +651,16 @@ pub(crate) fn test_cfgs(root: Node<'_>, src: &str) -> (Vec<String>, Vec<String>)
                     }
                     s = p;
                 }
+                let predicate = format!("#[cfg{}]", compact(n).trim_start_matches("cfg!"));
+                let switch = if names_test(&predicate) {
+                    "test"
+                } else if names_cfg_word(&predicate, "debug_assertions") {
+                    "debug_assertions"
+                } else {
+                    "panic"
+                };
                 lines.push(format!(
-                    "cfg!(test) in sha256:{}",
+                    "cfg!({switch}) in sha256:{}",
                     &super::super::analysis::sha256_hex_bytes(normalized(s, src).as_bytes())[..16]
                 ));
             }
@@ -661,6 +674,26 @@ pub(crate) fn test_cfgs(root: Node<'_>, src: &str) -> (Vec<String>, Vec<String>)
 /// Whether an attribute, written without whitespace, is a `cfg` or `cfg_attr` whose
 /// predicate names `test` (`#[cfg(not(test))]`, `#[cfg_attr(all(test,unix),path="…")]`).
 fn names_test(a: &str) -> bool {
+    names_cfg_word(a, "test")
+}
+
+/// Whether an attribute's predicate names a switch `cargo test` builds with and a release
+/// build may not: `test`, `debug_assertions` (on in the test profile, off in `--release`:
+/// `#[cfg(debug_assertions)] fn total` is code only the tests run), or `panic` (Cargo builds
+/// tests with `panic = "unwind"` whatever a profile says: `#[cfg(panic = "unwind")]`).
+fn names_test_build(a: &str) -> bool {
+    names_test(a) || names_cfg_word(a, "debug_assertions") || names_cfg_word(a, "panic")
+}
+
+/// Whether an attribute compiles what it is on only in such a build: a `cfg` naming one
+/// with no `not(…)`.
+fn only_under_test_build(a: &str) -> bool {
+    a.starts_with("#[cfg(") && names_test_build(a) && !a.contains("not(")
+}
+
+/// Whether an attribute, written without whitespace, is a `cfg` or `cfg_attr` whose
+/// predicate names `word` as a name (not inside a string).
+fn names_cfg_word(a: &str, word: &str) -> bool {
     let inner = a
         .trim_start_matches("#!")
         .trim_start_matches('#')
@@ -689,23 +722,23 @@ fn names_test(a: &str) -> bool {
     };
     // `test` as a name, not inside a string (`feature = "test"`).
     let mut in_string = false;
-    let mut word = String::new();
+    let mut read = String::new();
     for c in predicate.chars().chain(std::iter::once(' ')) {
         if c == '"' {
             in_string = !in_string;
-            word.clear();
+            read.clear();
             continue;
         }
         if in_string {
             continue;
         }
         if c.is_alphanumeric() || c == '_' {
-            word.push(c);
+            read.push(c);
         } else {
-            if word == "test" {
+            if read == word {
                 return true;
             }
-            word.clear();
+            read.clear();
         }
     }
     false

@@ -208,6 +208,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || impls_none(b)
                             || declaration_new(s, b, locked)
                             || import_homes_kept(s, b, locked)
+                            || path_head_kept(s, b, locked)
                             || resolution_of_a_new_import(s, b, locked)
                             || pytest_config_deselects_others(s, b, locked)
                             || go_init_written_out(s, b, locked)
@@ -659,6 +660,34 @@ fn golden_new(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
 /// change to the part brings the test into the check.)
 fn impls_none(text: &str) -> bool {
     text.starts_with("hook impl (in ") && text.ends_with("): none")
+}
+
+/// The modules at the head of `sys.path` that take another's place (`hook path head (in
+/// tests/billing/): rates`) where the test now is: none, or the same ones the lock holds
+/// wherever it was (under a lock of an earlier reading, the base revision's test). A test
+/// moved to another directory takes its line along.
+fn path_head_kept(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    use crate::sacred::PATH_HEAD;
+    let names = |l: &str| -> Option<String> {
+        l.strip_prefix(PATH_HEAD)?
+            .split_once("): ")
+            .map(|(_, n)| n.to_owned())
+    };
+    let Some(now) = names(text) else {
+        return false;
+    };
+    if now == "none" {
+        return true;
+    }
+    let held: Vec<&String> = if s.locked.hooks_read >= crate::sacred::lock::HOOKS_READ {
+        locked.iter().collect()
+    } else {
+        s.base
+            .map(|b| b.envelope_bindings.iter().collect())
+            .unwrap_or_default()
+    };
+    held.iter()
+        .any(|l| names(l).as_deref() == Some(now.as_str()))
 }
 
 /// Where the modules a Python test's file imports are found (`hook imports resolve: …`),

@@ -4,6 +4,8 @@
 //! broken, the locked test fails and the edited tree passes. Each is a before/after tree in
 //! `tests/it/sacred/fixtures/ninth_attacks/NAME`, and is refused now.
 
+use crate::common::{assert_code, text};
+
 /// Python: import-time code the name-based reading did not follow (`setattr` on a dotted
 /// name, a lambda decorator, an alias, `exec` imported under another name, a helper
 /// returning the module, an instance's `__call__`/`__mro_entries__`/`__enter__`, a hook
@@ -437,6 +439,62 @@ fn the_eighteenth_attacks_are_refused() {
 #[test]
 fn the_nineteenth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("nineteenth_attacks", 8);
+}
+
+/// The twentieth round: what the compiler reads otherwise than the grammar — a Python line
+/// hidden after a lone carriage return in a comment (CPython ends the line there and runs
+/// `billing.total = sum`), a Rust inner attribute written `#! [cfg(…)]` (rustc reads an
+/// inner attribute, not a shebang line: a `#[path]` module swapped for the tests, a test
+/// file compiled out); and a Go test file binding the code under test's variable through
+/// `//go:linkname` with a value of its own (the test binary links that value, with nothing
+/// run or assigned); a star import (Python) or a glob import (Rust) of the code under test,
+/// which now binds a name the check calls (`isclose`, `Ok`); and code under test that reads
+/// the environment pytest sets for the tests (`PYTEST_CURRENT_TEST`) to answer right only
+/// there, or a Rust library right only under `debug_assertions` (on for `cargo test`, off
+/// for `--release`); a dev-dependency turning on a feature of a crate of the repository for
+/// the test build alone; and a Go golden file a test embeds from outside `testdata`,
+/// rewritten. Each was confirmed with the real runner (pytest, `cargo test`, `go test`): a
+/// broken `total` then passed, or the test did not run. Each passed `sacred check` before.
+#[test]
+fn the_twentieth_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("twentieth_attacks", 10);
+}
+
+/// A Python source that declares an encoding under which it is not read as UTF-8 (`#
+/// coding: unicode_escape`, where `\u000a` in a comment is a line break; confirmed with
+/// pytest: the hidden assignment ran) cannot be read as CPython reads it: the check stops
+/// (exit 3) and says why. A Latin-1 declaration reads as UTF-8 does, and passes.
+#[test]
+fn a_python_source_in_an_encoding_not_read_as_utf8_stops_the_check() {
+    let test = "import billing\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
+    let files = [
+        (
+            "billing/__init__.py",
+            "def total(xs):\n    return sum(xs)\n",
+        ),
+        ("tests/__init__.py", ""),
+        ("tests/billing/__init__.py", ""),
+        ("tests/billing/test_pay.py", test),
+    ];
+    let l = super::locked(&files);
+    l.repo.write(
+        "tests/billing/test_pay.py",
+        format!("# coding: unicode_escape\n# exact \\u000abilling.total = sum\n{test}"),
+    );
+    let out = l.check_staged();
+    assert_code(&out, 3, "unicode_escape");
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("`tests/billing/test_pay.py` declares the source encoding `unicode_escape`"),
+        "{}",
+        text(&out)
+    );
+    let l = super::locked(&files);
+    l.repo.write(
+        "tests/billing/test_pay.py",
+        format!("# -*- coding: latin-1 -*-\n{test}"),
+    );
+    l.assert_passes();
 }
 
 /// The other side of the nineteenth round: sinon under another name patching what the

@@ -1535,6 +1535,38 @@ fn code_under_test_that_now_sets_a_test_flag_is_refused() {
     l.assert_refused("rebound", TESTUTIL_ID);
 }
 
+// The code under test that now asks whether it runs in a test binary (`testing.Testing()`,
+// `flag.Lookup("test.v")`) can answer right only under test; a flag of its own passes.
+#[test]
+fn code_under_test_that_now_tells_a_test_binary_is_refused() {
+    for (imports, body) in [
+        (
+            "\"testing\"",
+            "\tif testing.Testing() {\n\t\treturn 6\n\t}\n",
+        ),
+        ("t \"testing\"", "\tif t.Testing() {\n\t\treturn 6\n\t}\n"),
+        (
+            "\"flag\"",
+            "\tif flag.Lookup(\"test.v\") != nil {\n\t\treturn 6\n\t}\n",
+        ),
+    ] {
+        let l = testutil_repo();
+        l.repo.write(
+            "pay/mode.go",
+            format!(
+                "package pay\n\nimport {imports}\n\nfunc Mode() int {{\n{body}\treturn 0\n}}\n"
+            ),
+        );
+        l.assert_refused("rebound", TESTUTIL_ID);
+    }
+    let l = testutil_repo();
+    l.repo.write(
+        "pay/mode.go",
+        "package pay\n\nimport \"flag\"\n\nfunc Mode() bool {\n\treturn flag.Lookup(\"verbose\") != nil\n}\n",
+    );
+    l.assert_passes_checked();
+}
+
 #[test]
 fn code_under_test_that_reads_its_command_line_passes() {
     let l = testutil_repo();
@@ -2156,6 +2188,35 @@ fn a_method_taking_the_place_of_an_embedded_one_is_refused() {
     l.repo.write(
         "tests/billing/vat_test.go",
         format!("{test}\nfunc (c cart) size() int {{ return len(c.items) }}\n"),
+    );
+    l.assert_passes();
+}
+
+// A file a test file of the package embeds (`//go:embed golden/total.txt`, outside
+// `testdata`) holds what the test compares with: rewriting it (found by an attack round,
+// confirmed with `go test`) is refused, as a `testdata` file's rewrite is. A file beside it
+// that no directive names may change.
+#[test]
+fn a_file_a_test_embeds_is_locked() {
+    let test = "package billing\n\nimport (\n\t_ \"embed\"\n\t\"strconv\"\n\t\"testing\"\n)\n\n//go:embed golden/total.txt\nvar wantTotal string\n\n// gatekeeper:sacred\nfunc TestTotal(t *testing.T) {\n\tif got := strconv.Itoa(Total(1, 2, 3)); got != wantTotal {\n\t\tt.Errorf(\"got %s\", got)\n\t}\n}\n";
+    let files = [
+        ("go.mod", "module example.com/shop\n\ngo 1.19\n"),
+        (
+            "billing/total.go",
+            "package billing\n\nfunc Total(xs ...int) int {\n\tn := 0\n\tfor _, x := range xs {\n\t\tn += x\n\t}\n\treturn n\n}\n",
+        ),
+        ("billing/total_test.go", test),
+        ("billing/golden/total.txt", "6"),
+        ("billing/golden/notes.md", "how the totals were computed\n"),
+    ];
+    let id = "go:billing/total_test.go::TestTotal";
+    let l = super::locked(&files);
+    l.repo.write("billing/golden/total.txt", "0");
+    l.assert_refused("rebound", id);
+    let l = super::locked(&files);
+    l.repo.write(
+        "billing/golden/notes.md",
+        "how the totals were computed, again\n",
     );
     l.assert_passes();
 }

@@ -360,4 +360,5 @@ mod runners;
 mod rust;
 mod setters;
 mod shared_state;
+mod symlinks;
 mod ts;

@@ -988,6 +988,10 @@ fn the_code_under_test_reaching_the_runner_is_refused() {
         "    import sys\n    for m in list(sys.modules.values()):\n        getattr(m, \"TestReport\", None)\n",
         "    from gc import get_objects as _objects\n    _objects()\n",
         "    import importlib\n    importlib.import_module(\"_py\" \"test.reports\")\n",
+        // Found by an attack round, confirmed with pytest: the environment pytest sets for
+        // the tests, read to answer right only under test.
+        "    import os\n    if os.environ.get(\"PYTEST_CURRENT_TEST\"):\n        return sum(xs)\n",
+        "    import os\n    if \"PYTEST_VERSION\" in os.environ:\n        return sum(xs)\n",
     ] {
         let l = locked(TEST);
         l.edit(
@@ -1092,4 +1096,87 @@ fn a_process_setting_changed_as_a_module_of_the_tests_is_imported_is_refused() {
             crate::common::assert_code(&out, 0, what);
         }
     }
+}
+
+/// A star import of a module of the repository binds what that module binds: the code under
+/// test defining an `isclose` that always says yes takes the place of the `from math import
+/// isclose` the check calls (found by an attack round, confirmed with pytest: a broken `total`
+/// passed), directly, through a module it star-imports in turn, or by listing it in
+/// `__all__`. Each is refused; a new name the test file does not mention, and a change to
+/// the body of a function it does, pass.
+#[test]
+fn a_star_import_that_now_brings_a_name_the_test_uses_is_refused() {
+    const STAR_TEST: &str = "from math import isclose\nfrom billing import *\n\n\ndef test_total():\n    assert isclose(total([1.0, 2.0, 3.0]), 6.0)\n";
+    const STAR_ID: &str = "python:tests/billing/test_total.py::test_total";
+    let base = [
+        (PATH, STAR_TEST),
+        ("billing/__init__.py", "from .pay import *\n"),
+        ("billing/pay.py", "def total(xs):\n    return sum(xs)\n"),
+    ];
+    for (file, code) in [
+        (
+            "billing/__init__.py",
+            "from .pay import *\n\n\ndef isclose(a, b):\n    return True\n",
+        ),
+        (
+            "billing/pay.py",
+            "def total(xs):\n    return 0\n\n\ndef isclose(a, b):\n    return True\n",
+        ),
+        (
+            "billing/pay.py",
+            "from math import *\n\n__all__ = [\"total\", \"isclose\"]\n\n\ndef total(xs):\n    return 0\n",
+        ),
+    ] {
+        let l = super::locked(&base);
+        l.repo.write(file, code);
+        l.assert_refused("rebound", STAR_ID);
+    }
+    for (file, code) in [
+        (
+            "billing/pay.py",
+            "def total(xs):\n    return sum(xs)\n\n\ndef average(xs):\n    return total(xs) / len(xs)\n",
+        ),
+        (
+            "billing/pay.py",
+            "def total(xs):\n    return sum(x for x in xs)\n",
+        ),
+        (
+            "billing/pay.py",
+            "def total(xs):\n    return sum(xs)\n\n\ndef _isclose(a, b):\n    return True\n",
+        ),
+    ] {
+        let l = super::locked(&base);
+        l.repo.write(file, code);
+        l.assert_passes();
+    }
+}
+
+/// pytest puts the test's directory (not a package) at the head of `sys.path`: a module added
+/// there under the name of one the code under test imports takes its place for the code under
+/// test too (found by an attack round, confirmed with pytest: a fixed copy of `rates.py`
+/// beside the test passed a broken root `rates.py` that `billing.py` imports). It is refused,
+/// as is one named like a module at the root; a helper module named like nothing else
+/// passes.
+#[test]
+fn a_module_beside_the_tests_named_like_one_the_code_under_test_imports_is_refused() {
+    let billing = "import rates\n\n\ndef total(xs):\n    return rates.apply(sum(xs))\n";
+    let files = [
+        (PATH, TEST),
+        ("billing.py", billing),
+        ("rates.py", "def apply(amount):\n    return amount\n"),
+    ];
+    for module in ["tests/billing/rates.py", "tests/billing/rates/__init__.py"] {
+        let l = super::locked(&files);
+        l.repo
+            .write(module, "def apply(amount):\n    return amount\n");
+        l.repo
+            .write("rates.py", "def apply(amount):\n    return 0\n");
+        l.assert_refused("rebound", ID);
+    }
+    let l = super::locked(&files);
+    l.repo.write(
+        "tests/billing/factories.py",
+        "def cart():\n    return [1, 2, 3]\n",
+    );
+    l.assert_passes();
 }

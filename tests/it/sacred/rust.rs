@@ -2275,3 +2275,158 @@ fn code_under_test_compiled_otherwise_under_test_is_refused_for_unit_tests() {
     );
     l.assert_passes();
 }
+
+// A glob import of the test's own library brings every item of that module: the library
+// defining `pub fn Ok` that makes `Ok(0)` of any number takes the place of the prelude's
+// `Ok` the test expects (found by an attack round, confirmed with `cargo test`: a broken
+// `total` passed), at its root or in a module it glob-imports in turn. Each is refused; a
+// new item the test file does not mention, and a change to a body, pass.
+#[test]
+fn a_glob_import_that_now_brings_a_name_the_test_uses_is_refused() {
+    let test = "use billing::*;\n\n// gatekeeper:sacred\n#[test]\nfn total_is_six() {\n    assert_eq!(total(\"1, 2, 3\"), Ok(6));\n}\n";
+    let pay = "pub fn total(s: &str) -> Result<i64, String> {\n    s.split(\", \").map(|x| x.parse::<i64>().map_err(|e| e.to_string())).sum()\n}\n";
+    let ok = "\n#[allow(non_snake_case)]\npub fn Ok<E>(_: i64) -> Result<i64, E> {\n    Result::Ok(0)\n}\n";
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"billing\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", "mod pay;\npub use pay::*;\n"),
+        ("src/pay.rs", pay),
+        ("tests/total.rs", test),
+    ];
+    let id = "rust:tests/total.rs::total_is_six";
+    for (file, code) in [
+        ("src/lib.rs", format!("mod pay;\npub use pay::*;\n{ok}")),
+        ("src/pay.rs", format!("{pay}{ok}")),
+    ] {
+        let l = super::locked(&files);
+        l.repo.write(file, code);
+        l.assert_refused("rebound", id);
+    }
+    for code in [
+        format!(
+            "{pay}\npub fn average(xs: &[i64]) -> i64 {{\n    xs.iter().sum::<i64>() / xs.len() as i64\n}}\n"
+        ),
+        pay.replace("e.to_string()", "format!(\"{e}\")"),
+    ] {
+        let l = super::locked(&files);
+        l.repo.write("src/pay.rs", code);
+        l.assert_passes();
+    }
+}
+
+// What the library compiles differently under `debug_assertions` (on for `cargo test`, off
+// for `--release`) is locked with its integration tests too: a right `total` under it beside
+// a wrong one without it (found by an attack round, confirmed: `cargo test` passed and a
+// release build returned 0) is refused. A change to a function under no such switch passes,
+// and so does a change elsewhere in a file that keeps its `debug_assertions` item.
+#[test]
+fn a_library_that_differs_under_debug_assertions_is_refused() {
+    let lib = "pub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n";
+    let guarded = "#[cfg(debug_assertions)]\npub fn trace(x: i64) {\n    eprintln!(\"{x}\");\n}\n";
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"billing\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", lib),
+        (
+            "tests/pay.rs",
+            "// gatekeeper:sacred\n#[test]\nfn total_is_exact() {\n    assert_eq!(billing::total(&[1, 2, 3]), 6);\n}\n",
+        ),
+    ];
+    let id = "rust:tests/pay.rs::total_is_exact";
+    for code in [
+        "#[cfg(debug_assertions)]\npub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n\n#[cfg(not(debug_assertions))]\npub fn total(_: &[i64]) -> i64 {\n    0\n}\n".to_owned(),
+        "pub fn total(xs: &[i64]) -> i64 {\n    if cfg!(debug_assertions) {\n        xs.iter().sum()\n    } else {\n        0\n    }\n}\n".to_owned(),
+    ] {
+        let l = super::locked(&files);
+        l.repo.write("src/lib.rs", code);
+        l.assert_refused("rebound", id);
+    }
+    let l = super::locked(&files);
+    l.repo.write(
+        "src/lib.rs",
+        "pub fn total(xs: &[i64]) -> i64 {\n    xs.iter().copied().sum()\n}\n",
+    );
+    l.assert_passes();
+    let mut with_guard = files;
+    let guarded_lib = format!("{lib}\n{guarded}");
+    with_guard[1] = ("src/lib.rs", &guarded_lib);
+    let l = super::locked(&with_guard);
+    l.repo.write(
+        "src/lib.rs",
+        format!(
+            "{}\n{guarded}",
+            lib.replace("xs.iter().sum()", "xs.iter().copied().sum()")
+        ),
+    );
+    l.assert_passes();
+}
+
+// A crate of the repository among a package's dev-dependencies has its features turned on
+// for the test build alone: a new entry turning one on (found by an attack round, confirmed:
+// the test passed while the shipped binary was wrong), or a feature added to an entry, is
+// refused. A version of a registry dev-dependency, and its features, may change.
+#[test]
+fn a_dev_dependency_turning_on_a_feature_of_a_crate_of_the_repository_is_refused() {
+    let shop = "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nbilling = { path = \"../billing\" }\n";
+    let files = [
+        (
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"billing\", \"shop\"]\nresolver = \"2\"\n",
+        ),
+        (
+            "billing/Cargo.toml",
+            "[package]\nname = \"billing\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\nlegacy = []\n",
+        ),
+        (
+            "billing/src/lib.rs",
+            "pub fn total(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n",
+        ),
+        ("shop/Cargo.toml", shop),
+        (
+            "shop/src/lib.rs",
+            "pub fn checkout(xs: &[i64]) -> i64 {\n    billing::total(xs)\n}\n",
+        ),
+        (
+            "shop/tests/pay.rs",
+            "use shop::checkout;\n\n// gatekeeper:sacred\n#[test]\nfn checkout_is_exact() {\n    assert_eq!(checkout(&[1, 2, 3]), 6);\n}\n",
+        ),
+    ];
+    let id = "rust:shop/tests/pay.rs::checkout_is_exact";
+    let with_dev = format!(
+        "{shop}\n[dev-dependencies]\nbilling = {{ path = \"../billing\" }}\nserde = \"1\"\n"
+    );
+    for code in [
+        format!(
+            "{shop}\n[dev-dependencies]\nbilling = {{ path = \"../billing\", features = [\"legacy\"] }}\n"
+        ),
+        with_dev.replace(
+            "billing = { path = \"../billing\" }\nserde",
+            "billing = { path = \"../billing\", default-features = false }\nserde",
+        ),
+    ] {
+        let mut start = files;
+        start[3] = ("shop/Cargo.toml", &with_dev);
+        let l = super::locked(if code.contains("default-features") {
+            &start
+        } else {
+            &files
+        });
+        l.repo.write("shop/Cargo.toml", &code);
+        l.assert_refused("rebound", id);
+    }
+    let mut start = files;
+    start[3] = ("shop/Cargo.toml", &with_dev);
+    let l = super::locked(&start);
+    l.repo.write(
+        "shop/Cargo.toml",
+        with_dev.replace(
+            "serde = \"1\"",
+            "serde = { version = \"1.0.200\", features = [\"derive\"] }",
+        ),
+    );
+    l.assert_passes();
+}

@@ -151,6 +151,70 @@ fn python_another_tests_writes_are_refused() {
     assert_writer_refused(&l, "python:tests/util.py", PY_ID);
 }
 
+/// A patcher kept where its `start()` cannot be followed, then started: each was confirmed
+/// with pytest (the earlier test's `setUp` starts it, never stops it, and a `total` that
+/// returns 0 passes the locked test).
+#[test]
+fn python_a_patcher_kept_out_of_sight_is_refused() {
+    let kept = [
+        // In an attribute of the test case, in a list started in a loop, in a dictionary.
+        "class TestSetup(unittest.TestCase):\n    def setUp(self):\n        self.patcher = mock.patch('billing.pay.total', lambda xs: 6)\n        self.patcher.start()\n\n    def test_setup(self):\n        assert True\n",
+        "class TestSetup(unittest.TestCase):\n    def setUp(self):\n        self.patchers = [mock.patch('billing.pay.total', lambda xs: 6)]\n        for p in self.patchers:\n            p.start()\n\n    def test_setup(self):\n        assert True\n",
+        "def test_setup():\n    ps = {'t': mock.patch('billing.pay.total', lambda xs: 6)}\n    ps['t'].start()\n",
+        // Started in a comprehension or through `map`.
+        "def test_setup():\n    [p.start() for p in [mock.patch('billing.pay.total', lambda xs: 6)]]\n",
+        "def test_setup():\n    list(map(lambda p: p.start(), [mock.patch('billing.pay.total', lambda xs: 6)]))\n",
+        // Made by a function of the file that returns it, started on the spot or from a local.
+        "def make():\n    return mock.patch('billing.pay.total', lambda xs: 6)\n\n\ndef test_setup():\n    make().start()\n",
+        "def make():\n    return mock.patch('billing.pay.total', lambda xs: 6)\n\n\ndef test_setup():\n    p = make()\n    p.start()\n",
+        // A local handed on: into an attribute, to a call.
+        "class TestSetup(unittest.TestCase):\n    def setUp(self):\n        p = mock.patch('billing.pay.total', lambda xs: 6)\n        self.p = p\n        self.p.start()\n\n    def test_setup(self):\n        assert True\n",
+        "def test_setup():\n    p = mock.patch('billing.pay.total', lambda xs: 6)\n    ps = []\n    ps.append(p)\n    ps[0].start()\n",
+        // Entered until the test case's cleanups run.
+        "class TestSetup(unittest.TestCase):\n    def setUp(self):\n        self.enterContext(mock.patch('billing.pay.total', lambda xs: 6))\n\n    def test_setup(self):\n        assert True\n",
+        // Bound outside functions: at the top of the module, in a class body, in a list.
+        "P = mock.patch('billing.pay.total', lambda xs: 6)\n\n\ndef test_setup():\n    P.start()\n",
+        "class TestSetup(unittest.TestCase):\n    P = mock.patch('billing.pay.total', lambda xs: 6)\n\n    def setUp(self):\n        self.P.start()\n\n    def test_setup(self):\n        assert True\n",
+        "PATCHES = [mock.patch('billing.pay.total', lambda xs: 6)]\n\n\ndef test_setup():\n    for p in PATCHES:\n        p.start()\n",
+    ];
+    for w in kept {
+        let l = changed(
+            &py_base(),
+            &[(
+                "tests/aaa/test_a.py",
+                &format!(
+                    "import os\nimport unittest\nfrom unittest import mock\n\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\n{w}"
+                ),
+            )],
+        );
+        assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
+    }
+    // What is entered by a `with`, directly, through a local, a function of the file that
+    // returns it, or in a parenthesized group, and one applied to a function as a decorator,
+    // is undone as its block or call ends.
+    let undone = [
+        "def test_setup():\n    force = mock.patch.object(billing.pay, 'total', lambda xs: 6)\n    with force:\n        assert billing.pay.total([]) == 6\n",
+        "def make():\n    return mock.patch('billing.pay.total', lambda xs: 6)\n\n\ndef test_setup():\n    with make() as m:\n        assert m\n",
+        "def test_setup():\n    with (\n        mock.patch('billing.pay.total', lambda xs: 6),\n        mock.patch.dict(os.environ, {'RATE': '0'}) as env,\n    ):\n        assert env\n",
+        "def test_setup():\n    f = mock.patch('billing.pay.total', lambda xs: 6)(lambda: billing.pay.total([]))\n    assert f() == 6\n",
+        "P = mock.patch('billing.pay.total', lambda xs: 6)\n\n\ndef test_setup():\n    with P:\n        assert billing.pay.total([]) == 6\n",
+        // A method named `patch` of another object (an HTTP test client's) makes no patcher.
+        "class Client:\n    def patch(self, path):\n        return {'path': path}\n\n\ndef test_setup():\n    response = Client().patch('/orders')\n    assert response['path'] == '/orders'\n",
+    ];
+    for w in undone {
+        let l = changed(
+            &py_base(),
+            &[(
+                "tests/aaa/test_a.py",
+                &format!(
+                    "import os\nimport unittest\nfrom unittest import mock\n\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\n{w}"
+                ),
+            )],
+        );
+        l.assert_passes();
+    }
+}
+
 #[test]
 fn python_writes_undone_or_own_pass() {
     let harmless = [
