@@ -1211,6 +1211,20 @@ fn add_python_shared(
                 }
                 continue;
             }
+            // A distribution's metadata committed in the repository: pytest loads the plugins
+            // its `[pytest11]` entry points name when the directory holding it is on
+            // `sys.path` (the root, under `python -m pytest`), with no test changed.
+            if name == "entry_points.txt"
+                && (dir.ends_with(".dist-info") || dir.ends_with(".egg-info"))
+            {
+                if let Some(text) = content.read(repo, &file)? {
+                    shared.push((
+                        file.clone(),
+                        python_entry_point_lines(repo, content, &file, &text)?,
+                    ));
+                }
+                continue;
+            }
             if !python_test_module(&file) && !conftest && !package {
                 continue;
             }
@@ -1279,6 +1293,64 @@ fn add_python_shared(
         .collect();
     lock_with_every_test(scan, lines);
     Ok(())
+}
+
+/// The lines of a distribution's `entry_points.txt` committed in the repository (`file`):
+/// the file by its digest, and each module its `[pytest11]` section names, found beside the
+/// metadata's directory, by its digest (or as found nowhere).
+fn python_entry_point_lines(
+    repo: &Repo,
+    content: &Content<'_>,
+    file: &str,
+    text: &str,
+) -> Result<Vec<String>> {
+    let hook = crate::sacred::bindings::HOOK;
+    let mut lines = vec![format!(
+        "{hook}plugin (in {file}): sha256:{}",
+        analysis::sha256_hex(text)
+    )];
+    let meta_dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+    let home = meta_dir.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut section = "";
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = name;
+            continue;
+        }
+        if section != "pytest11" {
+            continue;
+        }
+        let Some((_, target)) = line.split_once('=') else {
+            continue;
+        };
+        let module = target
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .replace('.', "/");
+        let at = if home.is_empty() {
+            module
+        } else {
+            format!("{home}/{module}")
+        };
+        let mut found = false;
+        for candidate in [format!("{at}.py"), format!("{at}/__init__.py")] {
+            if let Some(src) = content.read(repo, &candidate)? {
+                lines.push(format!(
+                    "{hook}plugin (in {candidate}): sha256:{}",
+                    analysis::sha256_hex(&src)
+                ));
+                found = true;
+                break;
+            }
+        }
+        if !found {
+            lines.push(format!("{hook}plugin (in {file}): {line} found nowhere"));
+        }
+    }
+    Ok(lines)
 }
 
 /// What the Python module `file` (a test module, a `conftest.py`, a package's
@@ -2610,6 +2682,32 @@ fn add_rust_test_cfgs(
                     .into_iter()
                     .map(|l| format!("{hook}test-cfg (in {file}): {l}")),
             );
+        }
+        // The trait `impl`s of the modules compiled only under test (`#[cfg(test)] mod
+        // fixtures;`): in the crate a unit test is built into, a trait brought into scope
+        // (`use super::*`) whose method takes `self` by value is found before the type's
+        // own `&self` method, so `cart.total()` calls it with the test untouched.
+        for file in content.list_tree(repo, &src_dir)? {
+            if !is_rust_file(&file)
+                || !(test_files.contains(&file) || test_dirs.iter().any(|d| file.starts_with(d)))
+            {
+                continue;
+            }
+            let Some(src) = content.read(repo, &file)? else {
+                continue;
+            };
+            let declared = rust_declared_types(&src);
+            let all: Vec<&str> = src.lines().collect();
+            for (head, ty, inherent, text) in rust_impl_items(&all) {
+                if !head.contains("impl") || inherent || (!ty.is_empty() && declared.contains(&ty))
+                {
+                    continue;
+                }
+                lines.push(format!(
+                    "{hook}impl (in {file}): {head} sha256:{}",
+                    analysis::sha256_hex(&text)
+                ));
+            }
         }
         cache.rust_test_cfgs.insert(src_dir.clone(), lines);
     }

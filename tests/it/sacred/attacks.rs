@@ -460,6 +460,20 @@ fn the_twentieth_attacks_are_refused() {
     super::assert_attack_fixtures_refused("twentieth_attacks", 10);
 }
 
+/// The twenty-first round: code that only the test process runs — a module of the tests
+/// that patches the code under test at its top, imported by a new `conftest.py` or by another
+/// test module (pytest imports both while it collects); a pytest plugin named by a
+/// distribution's `entry_points.txt` committed at the root (`python -m pytest` finds it on
+/// `sys.path`); a trait `impl` in a module of the crate compiled only under test, whose
+/// by-value method takes the place of the one a unit test calls; and a Rust library right
+/// only under `cfg(panic = "unwind")`, which Cargo forces for tests. Each was confirmed with
+/// the real runner (pytest, `cargo test`): a broken `total` then passed, while the shipped
+/// code returned 0. Each passed `sacred check` before.
+#[test]
+fn the_twenty_first_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("twenty_first_attacks", 5);
+}
+
 /// A Python source that declares an encoding under which it is not read as UTF-8 (`#
 /// coding: unicode_escape`, where `\u000a` in a comment is a line break; confirmed with
 /// pytest: the hidden assignment ran) cannot be read as CPython reads it: the check stops

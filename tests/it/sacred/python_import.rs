@@ -1180,3 +1180,51 @@ fn a_module_beside_the_tests_named_like_one_the_code_under_test_imports_is_refus
     );
     l.assert_passes();
 }
+
+/// A module of the tests imported at the top of a `conftest.py`, of another test module or of
+/// a test package's `__init__.py` runs as pytest collects, before any test: one that patches
+/// the code under test there (found by an attack round, confirmed with pytest) is refused,
+/// also through a module it imports in turn. One that only defines helpers passes.
+#[test]
+fn a_module_of_the_tests_imported_as_pytest_collects_is_read_for_patches() {
+    let patching = "import billing\n\nbilling.total = sum\n";
+    let helpers = "def cart():\n    return [1, 2, 3]\n";
+    let base = [
+        (PATH, TEST),
+        ("billing.py", BILLING),
+        ("tests/__init__.py", ""),
+        ("tests/support.py", helpers),
+        ("tests/deep.py", helpers),
+    ];
+    for (file, code, support) in [
+        (
+            "tests/conftest.py",
+            "from tests import support  # noqa: F401\n",
+            patching,
+        ),
+        (
+            "tests/smoke/test_smoke.py",
+            "import tests.support\n\n\ndef test_smoke():\n    assert tests.support\n",
+            patching,
+        ),
+        (
+            "tests/conftest.py",
+            "from tests import support  # noqa: F401\n",
+            "from tests import deep  # noqa: F401\n",
+        ),
+    ] {
+        let l = super::locked(&base);
+        l.repo.write(file, code);
+        l.repo.write("tests/support.py", support);
+        if support != patching {
+            l.repo.write("tests/deep.py", patching);
+        }
+        l.assert_refused("rebound", ID);
+    }
+    let l = super::locked(&base);
+    l.repo.write(
+        "tests/conftest.py",
+        "from tests import support  # noqa: F401\n",
+    );
+    l.assert_passes();
+}
