@@ -2229,8 +2229,8 @@ fn python_patchers_kept<'t>(body: Node<'t>, src: &str, between_tests: bool) -> V
                 })
         })
     };
-    let mut out = Vec::new();
-    let mut locals: Vec<(String, Node<'t>)> = Vec::new();
+    // The nodes it runs (nested functions, classes and lambdas only `between_tests`).
+    let mut nodes: Vec<Node<'t>> = Vec::new();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         if matches!(
@@ -2240,6 +2240,12 @@ fn python_patchers_kept<'t>(body: Node<'t>, src: &str, between_tests: bool) -> V
         {
             continue;
         }
+        nodes.push(n);
+        stack.extend(named_children(n));
+    }
+    let mut out = Vec::new();
+    let mut locals: Vec<(String, Node<'t>)> = Vec::new();
+    for &n in &nodes {
         if kind(n) == "call"
             && python_makes_a_mock_patcher(n, src)
             && !python_patcher_on_the_spot(n, src)
@@ -2259,19 +2265,10 @@ fn python_patchers_kept<'t>(body: Node<'t>, src: &str, between_tests: bool) -> V
                 _ => out.push(n),
             }
         }
-        stack.extend(named_children(n));
     }
     // A local bound to a patcher: each of its uses on the spot, or a new binding.
     for (name, binding) in locals {
-        let mut stack = vec![body];
-        while let Some(n) = stack.pop() {
-            if matches!(
-                kind(n),
-                "function_definition" | "class_definition" | "lambda"
-            ) && !between_tests
-            {
-                continue;
-            }
+        for &n in &nodes {
             if kind(n) == "identifier" && text(n, src) == name {
                 let (c, p) = python_holder(n);
                 let rebound = p.is_some_and(|p| {
@@ -2281,7 +2278,6 @@ fn python_patchers_kept<'t>(body: Node<'t>, src: &str, between_tests: bool) -> V
                     out.push(n);
                 }
             }
-            stack.extend(named_children(n));
         }
     }
     out

@@ -1250,22 +1250,10 @@ fn add_python_shared(
             let Some(bindings) = lang::python_module_bindings(&file, &src)? else {
                 continue;
             };
-            let mut modules: Vec<String> = Vec::new();
-            for b in &bindings {
-                match import_of(&b.text) {
-                    Some(Imported::Name { module, name, .. }) => {
-                        if module.chars().all(|c| c == '.') {
-                            modules.push(format!("{module}{name}"));
-                        } else {
-                            modules.push(format!("{module}.{name}"));
-                        }
-                        modules.push(module);
-                    }
-                    Some(Imported::Module { module, .. }) => modules.push(module),
-                    None => {}
-                }
-            }
-            for m in modules {
+            for m in bindings
+                .iter()
+                .flat_map(|b| python_modules_imported(&b.text))
+            {
                 let Some(found) = resolve_import(repo, content, &file, &m)? else {
                     continue;
                 };
@@ -1293,6 +1281,23 @@ fn add_python_shared(
         .collect();
     lock_with_every_test(scan, lines);
     Ok(())
+}
+
+/// The modules a Python import binding (its text) loads: `from tests import support` loads
+/// `tests` and `tests.support` (one of them a module, the other a package); `import
+/// tests.util` loads `tests.util`.
+fn python_modules_imported(text: &str) -> Vec<String> {
+    match import_of(text) {
+        Some(Imported::Name { module, name, .. }) => {
+            if module.chars().all(|c| c == '.') {
+                vec![format!("{module}{name}"), module]
+            } else {
+                vec![format!("{module}.{name}"), module]
+            }
+        }
+        Some(Imported::Module { module, .. }) => vec![module],
+        None => Vec::new(),
+    }
 }
 
 /// The lines of a distribution's `entry_points.txt` committed in the repository (`file`):
@@ -1712,9 +1717,9 @@ fn cargo_workspace_lines(
 /// `registry`, `package`, `workspace`) of its entry in a dependency table of the package's
 /// manifest, as `hook dependency (in shop/Cargo.toml): dev-dependencies.billing path="../billing"`.
 /// A version or a feature may change; another crate answering the name may not. A crate of
-/// the repository among the dev-dependencies (a `path` or `workspace` entry) is recorded
-/// named or not, with its `features` and `default-features`: they change the code the test
-/// build alone runs.
+/// the repository among the dev-dependencies (a `path` or `workspace` entry) that sets its
+/// `features` or `default-features` is recorded named or not, with them: they change the code
+/// the test build alone runs.
 fn cargo_dependency_sources(
     repo: &Repo,
     content: &Content<'_>,
@@ -1757,7 +1762,8 @@ fn cargo_dependency_sources(
             // `billing = { path = "../billing", features = ["legacy"] }` changes the code
             // every test of the package runs, named or not.
             let repo_dev = head.ends_with("dev-dependencies")
-                && (entry.contains_key("path") || entry.contains_key("workspace"));
+                && (entry.contains_key("path") || entry.contains_key("workspace"))
+                && (entry.contains_key("features") || entry.contains_key("default-features"));
             if !used.contains(&name.replace('-', "_")) && !renamed && !repo_dev {
                 continue;
             }
@@ -2711,18 +2717,30 @@ fn add_rust_test_cfgs(
         }
         cache.rust_test_cfgs.insert(src_dir.clone(), lines);
     }
-    let lines = cache.rust_test_cfgs[&src_dir]
-        .iter()
-        .filter(|l| {
-            unit || l.split_once("): ").is_some_and(|(_, a)| {
-                let switch = a.split(' ').next().unwrap_or(a);
-                a.starts_with("unparsed ")
-                    || switch.contains("debug_assertions")
-                    || switch.contains("panic")
-            })
-        })
-        .cloned()
-        .collect();
+    // An integration test is concerned only by the switches its build shares with the unit
+    // tests': `debug_assertions` and `panic` (and a file that does not parse, when it
+    // names one).
+    let mut lines = Vec::new();
+    for l in &cache.rust_test_cfgs[&src_dir] {
+        let Some((head, a)) = l.split_once("): ") else {
+            continue;
+        };
+        let switch = a.split(' ').next().unwrap_or(a);
+        let kept = unit
+            || switch.contains("debug_assertions")
+            || switch.contains("panic")
+            || (a.starts_with("unparsed ")
+                && head.split_once(" (in ").is_some_and(|(_, file)| {
+                    content.read(repo, file).ok().flatten().is_some_and(|src| {
+                        src.contains("debug_assertions")
+                            || src.contains("panic =")
+                            || src.contains("panic=")
+                    })
+                }));
+        if kept {
+            lines.push(l.clone());
+        }
+    }
     lock_with_every_test(scan, lines);
     Ok(())
 }
@@ -7239,6 +7257,18 @@ fn add_python_import_homes(
     Ok(())
 }
 
+/// The module a Python star import binding (its text) names: `billing` of `from billing
+/// import *`.
+fn python_star_module(text: &str) -> Option<&str> {
+    text.strip_prefix("from ")?.strip_suffix(" import *")
+}
+
+/// The path a Rust glob `use` binding (its text) names: `billing::pay` of `use
+/// billing::pay::*`.
+fn rust_glob_path(text: &str) -> Option<&str> {
+    text.strip_prefix("use ")?.strip_suffix("::*")
+}
+
 /// The prefix of a Python test's line recording the modules at the head of `sys.path` that
 /// take another's place.
 pub(crate) const PATH_HEAD: &str = "hook path head (in ";
@@ -7253,12 +7283,7 @@ fn python_imported_tops(bindings: &[crate::sacred::bindings::Binding]) -> BTreeS
         {
             out.extend(module.split('.').next().map(str::to_owned));
         }
-        if let Some(module) = b
-            .text
-            .strip_prefix("from ")
-            .and_then(|r| r.strip_suffix(" import *"))
-            .filter(|m| !m.starts_with('.'))
-        {
+        if let Some(module) = python_star_module(&b.text).filter(|m| !m.starts_with('.')) {
             out.extend(module.split('.').next().map(str::to_owned));
         }
     }
@@ -7396,12 +7421,7 @@ fn add_python_star_imports(
     let stars: Vec<String> = scan
         .module_bindings
         .iter()
-        .filter_map(|b| {
-            b.text
-                .strip_prefix("from ")
-                .and_then(|r| r.strip_suffix(" import *"))
-                .map(str::to_owned)
-        })
+        .filter_map(|b| python_star_module(&b.text).map(str::to_owned))
         .collect();
     if stars.is_empty() || scan.tests.is_empty() {
         return Ok(());
@@ -7416,18 +7436,7 @@ fn add_python_star_imports(
         let Some(file) = python_star_names(repo, content, path, &module, &mut read, 0)? else {
             continue;
         };
-        let used: Vec<&str> = read
-            .names
-            .iter()
-            .map(String::as_str)
-            .filter(|n| words.contains(n))
-            .collect();
-        let mut parts = vec![used.join(", ")];
-        parts.extend(read.exact);
-        lines.push(format!(
-            "{STAR_IMPORT}{module} (in {file}): {}",
-            parts.join(" | ")
-        ));
+        lines.push(read.line(STAR_IMPORT, &module, &file, &words));
     }
     for t in &mut scan.tests {
         t.envelope_bindings.extend(lines.iter().cloned());
@@ -7458,12 +7467,7 @@ fn add_rust_glob_imports(
     let globs: Vec<String> = scan
         .module_bindings
         .iter()
-        .filter_map(|b| {
-            b.text
-                .strip_prefix("use ")
-                .and_then(|r| r.strip_suffix("::*"))
-                .map(str::to_owned)
-        })
+        .filter_map(|b| rust_glob_path(&b.text).map(str::to_owned))
         .collect();
     if globs.is_empty() || scan.tests.is_empty() {
         return Ok(());
@@ -7528,18 +7532,7 @@ fn add_rust_glob_imports(
         let Some(file) = rust_glob_names(repo, content, &root, &root, &rest, &mut read, 0)? else {
             continue;
         };
-        let used: Vec<&str> = read
-            .names
-            .iter()
-            .map(String::as_str)
-            .filter(|n| words.contains(n))
-            .collect();
-        let mut parts = vec![used.join(", ")];
-        parts.extend(read.exact);
-        lines.push(format!(
-            "{GLOB_IMPORT}{glob} (in {file}): {}",
-            parts.join(" | ")
-        ));
+        lines.push(read.line(GLOB_IMPORT, &glob, &file, &words));
     }
     for t in &mut scan.tests {
         t.envelope_bindings.extend(lines.iter().cloned());
@@ -7591,11 +7584,7 @@ fn rust_glob_names(
         return Ok(Some(file));
     };
     for b in bindings {
-        if let Some(inner) = b
-            .text
-            .strip_prefix("use ")
-            .and_then(|r| r.strip_suffix("::*"))
-        {
+        if let Some(inner) = rust_glob_path(&b.text) {
             let segments: Vec<&str> = inner.split("::").collect();
             let followed = depth < 4
                 && match segments.first() {
@@ -7639,6 +7628,23 @@ struct StarNames {
     exact: Vec<String>,
     /// The files read.
     seen: BTreeSet<String>,
+}
+
+impl StarNames {
+    /// The line of the import of `module` (found in `file`), with `prefix`: the names among
+    /// [`StarNames::names`] that the importing file mentions (`words`), then what is locked
+    /// as written.
+    fn line(&self, prefix: &str, module: &str, file: &str, words: &BTreeSet<&str>) -> String {
+        let used: Vec<&str> = self
+            .names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| words.contains(n))
+            .collect();
+        let mut parts = vec![used.join(", ")];
+        parts.extend(self.exact.iter().cloned());
+        format!("{prefix}{module} (in {file}): {}", parts.join(" | "))
+    }
 }
 
 /// The file the star import of `module` from the Python file `from` loads (from the first
@@ -7703,11 +7709,7 @@ fn python_star_names(
         return Ok(Some(file));
     };
     for b in bindings {
-        if let Some(inner) = b
-            .text
-            .strip_prefix("from ")
-            .and_then(|r| r.strip_suffix(" import *"))
-        {
+        if let Some(inner) = python_star_module(&b.text) {
             if depth < 4 {
                 python_star_names(repo, content, &file, inner, read, depth + 1)?;
             } else {
@@ -10048,18 +10050,7 @@ fn compare_all(
                             lines.extend(test_module_plugin_lines(repo, content, &p, &src)?);
                         }
                         for b in lang::python_module_bindings(&p, &src)?.unwrap_or_default() {
-                            let modules = match import_of(&b.text) {
-                                Some(Imported::Name { module, name, .. }) => {
-                                    if module.chars().all(|c| c == '.') {
-                                        vec![format!("{module}{name}"), module]
-                                    } else {
-                                        vec![format!("{module}.{name}"), module]
-                                    }
-                                }
-                                Some(Imported::Module { module, .. }) => vec![module],
-                                None => Vec::new(),
-                            };
-                            for m in modules {
+                            for m in python_modules_imported(&b.text) {
                                 if let Some(found) = resolve_import(repo, content, &p, &m)? {
                                     lines.push(format!("imports {found}"));
                                 }

@@ -2249,7 +2249,6 @@ fn real_go_module_of(files: &[(&str, &str)]) -> Ev {
 /// each is proven when its subtests run.
 #[test]
 fn a_go_test_whose_helper_runs_its_subtests_passed_with_none_run_is_refused() {
-    let filter = "package billing\n\nimport \"os\"\n\nfunc init() {\n\tos.Args = append(os.Args, \"-test.run=/^none$\")\n}\n";
     let own_file = format!("{GO_PAY_TEST_HANDING_T}\n{GO_RUN_CASES}");
     let other_file = format!("package billing\n\nimport \"testing\"\n\n{GO_RUN_CASES}");
     let imported_test = "package billing\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/internal/testutil\"\n)\n\n// gatekeeper:sacred\nfunc TestRefund(t *testing.T) {\n\ttestutil.RunCases(t, []int{0, 10}, Refund)\n}\n";
@@ -2266,18 +2265,26 @@ fn a_go_test_whose_helper_runs_its_subtests_passed_with_none_run_is_refused() {
         ],
     ];
     for files in layouts {
-        let e = real_go_module_of(files);
-        let out = e.repo.gk(&["run", "go-test", "-v"]);
-        assert_proven(&out, 1);
-        e.repo.write("billing/zz_test.go", filter);
-        let out = e.repo.gk(&["run", "go-test"]);
-        assert_refused(&out, "go:billing/pay_test.go::TestRefund", "not-run");
-        assert!(
-            output_of(&out).contains("none of its subtests run"),
-            "{files:?}: {}",
-            text(&out)
-        );
+        assert_not_run_when_no_subtest_is_selected(files);
     }
+}
+
+/// [`real_go_module_of`] `files`: the sacred `TestRefund` is proven, then, once an `init`
+/// appends `-test.run=/^none$` to `os.Args`, reported passed with none of its subtests run,
+/// and refused as `not-run`.
+fn assert_not_run_when_no_subtest_is_selected(files: &[(&str, &str)]) {
+    let filter = "package billing\n\nimport \"os\"\n\nfunc init() {\n\tos.Args = append(os.Args, \"-test.run=/^none$\")\n}\n";
+    let e = real_go_module_of(files);
+    let out = e.repo.gk(&["run", "go-test", "-v"]);
+    assert_proven(&out, 1);
+    e.repo.write("billing/zz_test.go", filter);
+    let out = e.repo.gk(&["run", "go-test"]);
+    assert_refused(&out, "go:billing/pay_test.go::TestRefund", "not-run");
+    assert!(
+        output_of(&out).contains("none of its subtests run"),
+        "{files:?}: {}",
+        text(&out)
+    );
 }
 
 /// A stand-in for testify's suite package, as its documentation describes `suite.Run`: each
@@ -2292,12 +2299,11 @@ const FAKE_TESTIFY_SUITE: &str = "package suite\n\nimport (\n\t\"reflect\"\n\t\"
 #[test]
 fn a_go_test_running_a_testify_suite_passed_with_no_method_run_is_refused() {
     let go_mod = "module example.com/shop\n\ngo 1.19\n\nrequire github.com/stretchr/testify v1.8.4\n\nreplace github.com/stretchr/testify => ./third_party/testify\n";
-    let filter = "package billing\n\nimport \"os\"\n\nfunc init() {\n\tos.Args = append(os.Args, \"-test.run=/^none$\")\n}\n";
     for (name, binding) in [("suite", ""), ("ts", "ts ")] {
         let test = format!(
             "package billing\n\nimport (\n\t\"testing\"\n\n\t{binding}\"github.com/stretchr/testify/suite\"\n)\n\ntype RefundSuite struct{{ {name}.Suite }}\n\nfunc (s *RefundSuite) TestTen() {{\n\tif Refund(10) != 10 {{\n\t\ts.T().Fatal(\"wrong\")\n\t}}\n}}\n\n// gatekeeper:sacred\nfunc TestRefund(t *testing.T) {{\n\t{name}.Run(t, new(RefundSuite))\n}}\n"
         );
-        let e = real_go_module_of(&[
+        assert_not_run_when_no_subtest_is_selected(&[
             ("go.mod", go_mod),
             ("billing/pay_test.go", &test),
             (
@@ -2306,16 +2312,6 @@ fn a_go_test_running_a_testify_suite_passed_with_no_method_run_is_refused() {
             ),
             ("third_party/testify/suite/suite.go", FAKE_TESTIFY_SUITE),
         ]);
-        let out = e.repo.gk(&["run", "go-test", "-v"]);
-        assert_proven(&out, 1);
-        e.repo.write("billing/zz_test.go", filter);
-        let out = e.repo.gk(&["run", "go-test"]);
-        assert_refused(&out, "go:billing/pay_test.go::TestRefund", "not-run");
-        assert!(
-            output_of(&out).contains("none of its subtests run"),
-            "{name}: {}",
-            text(&out)
-        );
     }
 }
 

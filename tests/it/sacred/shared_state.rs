@@ -177,17 +177,20 @@ fn python_a_patcher_kept_out_of_sight_is_refused() {
         "class TestSetup(unittest.TestCase):\n    P = mock.patch('billing.pay.total', lambda xs: 6)\n\n    def setUp(self):\n        self.P.start()\n\n    def test_setup(self):\n        assert True\n",
         "PATCHES = [mock.patch('billing.pay.total', lambda xs: 6)]\n\n\ndef test_setup():\n    for p in PATCHES:\n        p.start()\n",
     ];
-    for w in kept {
-        let l = changed(
+    // `tests/aaa/test_a.py` (which runs first) with `code` added.
+    let with = |code: &str| {
+        changed(
             &py_base(),
             &[(
                 "tests/aaa/test_a.py",
                 &format!(
-                    "import os\nimport unittest\nfrom unittest import mock\n\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\n{w}"
+                    "import os\nimport unittest\nfrom unittest import mock\n\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\n{code}"
                 ),
             )],
-        );
-        assert_writer_refused(&l, "python:tests/aaa/test_a.py", PY_ID);
+        )
+    };
+    for w in kept {
+        assert_writer_refused(&with(w), "python:tests/aaa/test_a.py", PY_ID);
     }
     // What is entered by a `with`, directly, through a local, a function of the file that
     // returns it, or in a parenthesized group, and one applied to a function as a decorator,
@@ -202,16 +205,7 @@ fn python_a_patcher_kept_out_of_sight_is_refused() {
         "class Client:\n    def patch(self, path):\n        return {'path': path}\n\n\ndef test_setup():\n    response = Client().patch('/orders')\n    assert response['path'] == '/orders'\n",
     ];
     for w in undone {
-        let l = changed(
-            &py_base(),
-            &[(
-                "tests/aaa/test_a.py",
-                &format!(
-                    "import os\nimport unittest\nfrom unittest import mock\n\nimport billing.pay\n\n\ndef test_env():\n    assert os.sep\n\n\n{w}"
-                ),
-            )],
-        );
-        l.assert_passes();
+        with(w).assert_passes();
     }
 }
 
