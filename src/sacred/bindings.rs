@@ -4281,6 +4281,17 @@ pub(crate) fn go_package_start(root: Node<'_>, src: &str) -> GoPackageStart {
                             .unwrap_or_default(),
                     ));
                 }
+                // A `//go:linkname` binds a name of this package to another package's
+                // symbol: a variable declared with a value under it is that package's
+                // variable's value in every binary that links this one (a test binary).
+                "comment" if text(n, src).starts_with("//go:linkname") => {
+                    out.start.push(GoStartCode {
+                        text: text(n, src).trim().to_owned(),
+                        all: true,
+                        own: BTreeSet::new(),
+                        mentions: BTreeSet::new(),
+                    });
+                }
                 "var_spec" => {
                     let value = n.child_by_field_name("value");
                     if runs_nothing(value) {

@@ -891,9 +891,10 @@ fn python_makes_patcher_within(v: Node<'_>, src: &str, depth: usize) -> bool {
     kind(v) == "call"
         && v.child_by_field_name("function").is_some_and(|f| {
             let callee = text(f, src);
-            callee
-                .split('.')
-                .any(|part| part.trim() == "patch" || part.trim().starts_with("patch("))
+            python_patch_by_reflection(callee)
+                || callee
+                    .split('.')
+                    .any(|part| part.trim() == "patch" || part.trim().starts_with("patch("))
                 || callee
                     .split('.')
                     .next()
@@ -923,13 +924,36 @@ fn python_makes_a_mock_patcher(v: Node<'_>, src: &str) -> bool {
     matches!(
         path,
         "patch" | "patch.object" | "patch.dict" | "patch.multiple"
-    ) || callee
-        .split('.')
-        .next()
-        .is_some_and(|first| python_patch_aliases(v, src).contains(first))
+    ) || python_patch_by_reflection(&callee)
+        || callee
+            .split('.')
+            .next()
+            .is_some_and(|first| python_patch_aliases(v, src).contains(first))
         || (kind(f) == "identifier"
             && python_module_function(v, &callee, src)
                 .is_some_and(|def| python_returns_patcher(def, src, 8)))
+}
+
+/// Whether a callee reaches `mock`'s patcher makers by reflection or by their private names:
+/// `getattr(mock, "patch").object`, `getattr(mock.patch, "object")`, `vars(mock)["patch"]`,
+/// `mock._patch_object`.
+fn python_patch_by_reflection(callee: &str) -> bool {
+    let compact: String = callee.split_whitespace().collect();
+    let reflected = [
+        "\"patch\"",
+        "'patch'",
+        "\"object\"",
+        "'object'",
+        "\"dict\"",
+        "'dict'",
+    ]
+    .iter()
+    .any(|name| compact.contains(name))
+        && (compact.contains("getattr(")
+            || compact.contains("vars(")
+            || compact.contains("__dict__"))
+        && (compact.contains("mock") || compact.contains("patch"));
+    reflected || compact.contains("._patch") || compact.starts_with("_patch")
 }
 
 /// Whether a `return` of the Python function `def` (not of a function it holds) hands back

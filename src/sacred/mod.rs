@@ -219,25 +219,8 @@ fn python_reads_as_utf8(encoding: &str) -> bool {
         || name.starts_with("iso-latin-1-")
 }
 
-/// The path, from the repository's root, a symbolic link at `link` pointing to `target`
-/// names: `None` for an absolute target or one that leaves the repository.
-fn resolve_link(link: &str, target: &str) -> Option<String> {
-    if target.starts_with('/') || target.is_empty() {
-        return None;
-    }
-    let mut parts: Vec<&str> = link.split('/').collect();
-    parts.pop();
-    for piece in target.split('/') {
-        match piece {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
+/// The mode of a symbolic link in git's index and trees.
+const SYMLINK: u32 = 0o120_000;
 
 /// Where file contents come from.
 enum Content<'r> {
@@ -256,41 +239,17 @@ impl Content<'_> {
 
     /// A file's bytes; `None` when it is absent (or not a file).
     fn read_bytes(&self, repo: &Repo, path: &str) -> Result<Option<Vec<u8>>> {
-        self.read_bytes_through_links(repo, path, 0)
+        self.read_bytes_through_links(repo, path)
     }
 
     /// [`Content::read_bytes`], reading a symbolic link of the index or a tree as the file
     /// it points to, as the test runner does (its blob is only the target's name, which may
-    /// be any text), `hops` links deep already.
-    fn read_bytes_through_links(
-        &self,
-        repo: &Repo,
-        path: &str,
-        hops: usize,
-    ) -> Result<Option<Vec<u8>>> {
-        const SYMLINK: u32 = 0o120_000;
-        let (bytes, mode) = match self {
-            Content::Index => {
-                let Some(read) = repo
-                    .index_blob_and_mode(Path::new(path))
-                    .with_context(|| format!("failed to read the staged `{path}`"))?
-                else {
-                    return Ok(None);
-                };
-                read
-            }
-            Content::Tree(tree) => {
-                let Ok(entry) = tree.get_path(Path::new(path)) else {
-                    return Ok(None);
-                };
-                let Ok(blob) = repo.raw().find_blob(entry.id()) else {
-                    return Ok(None);
-                };
-                (blob.content().to_vec(), entry.filemode() as u32)
-            }
+    /// be any text), a link to a directory on the way included (see [`Content::resolve`]).
+    fn read_bytes_through_links(&self, repo: &Repo, path: &str) -> Result<Option<Vec<u8>>> {
+        if let Content::WorkTree = self {
             // The file system follows a link itself.
-            Content::WorkTree => match std::fs::read(repo.root().join(path)) {
-                Ok(b) => (b, 0o100_644),
+            return match std::fs::read(repo.root().join(path)) {
+                Ok(b) => Ok(Some(b)),
                 // No such file: none, nor one under a file (`expected.json/index.ts`, a
                 // candidate of `require('./expected.json')`), nor a directory.
                 Err(e)
@@ -301,26 +260,89 @@ impl Content<'_> {
                             | std::io::ErrorKind::IsADirectory
                     ) =>
                 {
-                    return Ok(None);
+                    Ok(None)
                 }
-                Err(e) => return Err(e).with_context(|| format!("failed to read `{path}`")),
-            },
-        };
-        if mode & 0o170_000 != SYMLINK {
-            return Ok(Some(bytes));
+                Err(e) => Err(e).with_context(|| format!("failed to read `{path}`")),
+            };
         }
-        let target = String::from_utf8_lossy(&bytes).into_owned();
-        let Some(resolved) = resolve_link(path, &target) else {
-            bail!(
-                "`{path}` is a symbolic link to `{target}`, outside the repository: the test runner would read a file gatekeeper cannot; commit the file itself instead"
-            );
+        let Some(resolved) = self.resolve(repo, path)? else {
+            return Ok(None);
         };
-        if hops >= 8 {
-            bail!(
-                "`{path}` is a symbolic link in a chain of more than 8: commit the file itself instead"
-            );
+        Ok(self
+            .entry(repo, &resolved)?
+            .filter(|(_, mode)| mode & 0o170_000 != SYMLINK)
+            .map(|(bytes, _)| bytes))
+    }
+
+    /// The index's or the tree's entry at `path` exactly (no link followed): its blob and
+    /// mode. `None` for the work tree.
+    fn entry(&self, repo: &Repo, path: &str) -> Result<Option<(Vec<u8>, u32)>> {
+        Ok(match self {
+            Content::Index => repo
+                .index_blob_and_mode(Path::new(path))
+                .with_context(|| format!("failed to read the staged `{path}`"))?,
+            Content::Tree(tree) => tree.get_path(Path::new(path)).ok().and_then(|entry| {
+                repo.raw()
+                    .find_blob(entry.id())
+                    .ok()
+                    .map(|blob| (blob.content().to_vec(), entry.filemode() as u32))
+            }),
+            Content::WorkTree => None,
+        })
+    }
+
+    /// `path` with each symbolic link on it, of a file or of a directory on the way, read as
+    /// what it points to, component by component as the system does (`lnk/..` goes up from
+    /// where `lnk` points). A link whose target leaves the repository (an absolute path, or
+    /// `..` past its root), and a path through more than 8 links, cannot be read from the
+    /// index or a tree: an error, never a pass.
+    fn resolve(&self, repo: &Repo, path: &str) -> Result<Option<String>> {
+        let mut pending: std::collections::VecDeque<String> =
+            path.split('/').map(str::to_owned).collect();
+        let mut done: Vec<String> = Vec::new();
+        let mut hops = 0;
+        let mut last_link: Option<(String, String)> = None;
+        let outside = |link: &Option<(String, String)>| match link {
+            Some((at, target)) => anyhow::anyhow!(
+                "`{at}` is a symbolic link to `{target}`, outside the repository: the test runner would read a file gatekeeper cannot; commit the file itself instead"
+            ),
+            None => anyhow::anyhow!("`{path}` leaves the repository"),
+        };
+        while let Some(c) = pending.pop_front() {
+            match c.as_str() {
+                "" | "." => continue,
+                ".." => {
+                    if done.pop().is_none() {
+                        return Err(outside(&last_link));
+                    }
+                    continue;
+                }
+                _ => done.push(c),
+            }
+            let at = done.join("/");
+            let Some((bytes, mode)) = self.entry(repo, &at)? else {
+                continue;
+            };
+            if mode & 0o170_000 != SYMLINK {
+                continue;
+            }
+            hops += 1;
+            if hops > 8 {
+                bail!(
+                    "`{path}` goes through a chain of more than 8 symbolic links: commit the file itself instead"
+                );
+            }
+            let target = String::from_utf8_lossy(&bytes).into_owned();
+            last_link = Some((at, target.clone()));
+            if target.is_empty() || target.starts_with('/') {
+                return Err(outside(&last_link));
+            }
+            done.pop();
+            for piece in target.split('/').rev() {
+                pending.push_front(piece.to_owned());
+            }
         }
-        self.read_bytes_through_links(repo, &resolved, hops + 1)
+        Ok((!done.is_empty()).then(|| done.join("/")))
     }
 
     /// The files directly inside `dir` ("" for the root).
@@ -783,12 +805,10 @@ fn add_go_embedded_files(
     dir: &str,
     scan: &mut FileScan,
 ) -> Result<()> {
-    let join = |p: &str| {
-        if dir.is_empty() {
-            p.to_owned()
-        } else {
-            format!("{dir}/{p}")
-        }
+    let join = |p: &str| match (dir.is_empty(), p.is_empty()) {
+        (true, _) => p.to_owned(),
+        (false, true) => dir.to_owned(),
+        (false, false) => format!("{dir}/{p}"),
     };
     let mut patterns: BTreeSet<String> = BTreeSet::new();
     for f in content.list_dir(repo, dir)? {
@@ -819,15 +839,13 @@ fn add_go_embedded_files(
     }
     let mut files: BTreeSet<String> = BTreeSet::new();
     for pattern in patterns {
-        let fixed = pattern
-            .split(['*', '?', '['])
-            .next()
-            .unwrap_or("")
-            .trim_end_matches('/');
-        let fixed = match (pattern.contains(['*', '?', '[']), fixed.rsplit_once('/')) {
-            (false, _) => fixed,
-            (true, Some((d, _))) => d,
-            (true, None) => "",
+        // The part before any wildcard, up to its last `/` (`golden/*.txt`: `golden`;
+        // `golden/to*`: `golden`; `*.txt`: the package's directory).
+        let before = pattern.split(['*', '?', '[']).next().unwrap_or("");
+        let fixed = if pattern.contains(['*', '?', '[']) {
+            before.rsplit_once('/').map_or("", |(d, _)| d)
+        } else {
+            before.trim_end_matches('/')
         };
         let at = join(fixed);
         if !fixed.is_empty() && content.read_bytes(repo, &at)?.is_some() {
@@ -7615,6 +7633,32 @@ fn rust_glob_names(
         }
         read.names.extend(b.names);
     }
+    // An item a macro makes (`compat!(Ok);`, `include!("compat.rs")`) binds names no text
+    // shows: a file holding a macro invocation at its top is locked whole.
+    let makes_items = src.lines().any(|l| {
+        let name: String = l
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | ':'))
+            .collect();
+        !name.is_empty() && name != "macro_rules" && l[name.len()..].trim_start().starts_with('!')
+    });
+    if makes_items {
+        read.exact.push(format!(
+            "{file} sha256:{}",
+            &analysis::sha256_hex(&src)[..16]
+        ));
+        // And what it `include!`s, by digest.
+        for l in src.lines().filter(|l| l.starts_with("include!")) {
+            let Some(name) = l.split('"').nth(1) else {
+                continue;
+            };
+            let included = relative_path(dir_prefix(&file), name);
+            let digest = content
+                .read(repo, &included)?
+                .map_or_else(|| "found nowhere".to_owned(), |t| analysis::sha256_hex(&t));
+            read.exact.push(format!("{included} {digest}"));
+        }
+    }
     Ok(Some(file))
 }
 
@@ -7717,7 +7761,9 @@ fn python_star_names(
             }
             continue;
         }
-        if b.names.contains("__all__") {
+        // `__all__`, and what binds names no text shows (`globals()["isclose"] = …`,
+        // `exec("def isclose…")`), as written.
+        if b.names.contains("__all__") || b.all {
             read.exact.push(format!("{file}: {}", b.text));
         }
         read.names
@@ -8742,6 +8788,28 @@ fn add_go_imported_package_starts(
         {
             let bound = (name != "_" && name != ".").then(|| name.to_owned());
             queue.push((pkg, import.to_owned(), bound));
+        }
+    }
+    // The packages the other test files of the directory import are linked into the same
+    // test binary, and start with it (`import _ "example.com/shop/internal/testutil"` in a
+    // new `aaa_test.go`).
+    for file in content.list_dir(repo, dir)? {
+        if file == path || !file.ends_with("_test.go") {
+            continue;
+        }
+        let Some(src) = content.read(repo, &file)? else {
+            continue;
+        };
+        let Some((_, start)) = lang::go_package_start(&file, &src)? else {
+            continue;
+        };
+        for (name, import) in start.imports {
+            if let Some(pkg) = package_dir(&import)
+                && pkg != dir
+                && ours(&pkg, &name)
+            {
+                queue.push((pkg, import, None));
+            }
         }
     }
     let mut seen: BTreeSet<String> = BTreeSet::new();

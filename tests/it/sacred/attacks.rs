@@ -474,6 +474,18 @@ fn the_twenty_first_attacks_are_refused() {
     super::assert_attack_fixtures_refused("twenty_first_attacks", 5);
 }
 
+/// The twenty-second round, on the edges of the twentieth and twenty-first: a golden file
+/// named by a wildcard `//go:embed` pattern; a `//go:linkname` in a non-test file of a helper
+/// package that a new test file of the package imports for its effects; a patcher reached
+/// through `getattr(mock, "patch")`; the code under test binding the name a star import
+/// brings through `globals()`; and a Rust library making the `pub fn Ok` a glob import brings
+/// through a macro. Each was confirmed with the real runner (pytest, `go test`, `cargo
+/// test`): a broken `total` then passed. Each passed `sacred check` before.
+#[test]
+fn the_twenty_second_attacks_are_refused() {
+    super::assert_attack_fixtures_refused("twenty_second_attacks", 5);
+}
+
 /// A Python source that declares an encoding under which it is not read as UTF-8 (`#
 /// coding: unicode_escape`, where `\u000a` in a comment is a line break; confirmed with
 /// pytest: the hidden assignment ran) cannot be read as CPython reads it: the check stops

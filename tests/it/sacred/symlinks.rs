@@ -125,3 +125,21 @@ fn a_link_out_of_the_repository_stops_the_check() {
         assert_code(&out, 3, target);
     }
 }
+
+/// Confirmed with pytest: a new `conftest.py` linked through a directory that is itself a
+/// link (`conftest.py -> ../lnk/c.py`, `tests/lnk -> ../support`) ran the patching
+/// `support/c.py`, while the check found no file at `tests/lnk/c.py` and took the conftest for
+/// absent. Each link on the way is read, component by component; `lnk/..` goes up from where
+/// `lnk` points.
+#[test]
+fn a_link_through_a_linked_directory_is_read_as_the_file_it_reaches() {
+    let patch = "import pytest\n\nimport billing\n\n\n@pytest.fixture(autouse=True)\ndef _exact(monkeypatch):\n    monkeypatch.setattr(billing, 'total', lambda xs: 6)\n";
+    for (conftest, file) in [("../lnk/c.py", "support/c.py"), ("../lnk/../c.py", "c.py")] {
+        let l = py_locked();
+        l.repo.write(file, patch);
+        std::fs::create_dir_all(l.repo.path("support")).expect("support");
+        link(&l, "tests/lnk", "../support");
+        link(&l, "tests/billing/conftest.py", conftest);
+        assert_both_refuse(&l, PY_ID, conftest);
+    }
+}
