@@ -265,13 +265,7 @@ impl Content<'_> {
                 Err(e) => Err(e).with_context(|| format!("failed to read `{path}`")),
             };
         }
-        let Some(resolved) = self.resolve(repo, path)? else {
-            return Ok(None);
-        };
-        Ok(self
-            .entry(repo, &resolved)?
-            .filter(|(_, mode)| mode & 0o170_000 != SYMLINK)
-            .map(|(bytes, _)| bytes))
+        self.resolve(repo, path)
     }
 
     /// The index's or the tree's entry at `path` exactly (no link followed): its blob and
@@ -291,12 +285,13 @@ impl Content<'_> {
         })
     }
 
-    /// `path` with each symbolic link on it, of a file or of a directory on the way, read as
-    /// what it points to, component by component as the system does (`lnk/..` goes up from
-    /// where `lnk` points). A link whose target leaves the repository (an absolute path, or
-    /// `..` past its root), and a path through more than 8 links, cannot be read from the
-    /// index or a tree: an error, never a pass.
-    fn resolve(&self, repo: &Repo, path: &str) -> Result<Option<String>> {
+    /// The bytes of the file at `path`, each symbolic link on it, of a file or of a directory
+    /// on the way, read as what it points to, component by component as the system does
+    /// (`lnk/..` goes up from where `lnk` points); `None` when no file is there. A link whose
+    /// target leaves the repository (an absolute path, or `..` past its root), and a path
+    /// through more than 8 links, cannot be read from the index or a tree: an error, never a
+    /// pass.
+    fn resolve(&self, repo: &Repo, path: &str) -> Result<Option<Vec<u8>>> {
         let mut pending: std::collections::VecDeque<String> =
             path.split('/').map(str::to_owned).collect();
         let mut done: Vec<String> = Vec::new();
@@ -308,6 +303,8 @@ impl Content<'_> {
             ),
             None => anyhow::anyhow!("`{path}` leaves the repository"),
         };
+        // The file at `done`, when it was read there (each component is looked up once).
+        let mut file: Option<Vec<u8>> = None;
         while let Some(c) = pending.pop_front() {
             match c.as_str() {
                 "" | "." => continue,
@@ -315,17 +312,28 @@ impl Content<'_> {
                     if done.pop().is_none() {
                         return Err(outside(&last_link));
                     }
+                    file = None;
+                    if pending.iter().all(|p| matches!(p.as_str(), "" | ".")) {
+                        // Up to a directory, or to a file read again below.
+                        file = self
+                            .entry(repo, &done.join("/"))?
+                            .filter(|(_, mode)| mode & 0o170_000 != SYMLINK)
+                            .map(|(bytes, _)| bytes);
+                    }
                     continue;
                 }
                 _ => done.push(c),
             }
             let at = done.join("/");
             let Some((bytes, mode)) = self.entry(repo, &at)? else {
+                file = None;
                 continue;
             };
             if mode & 0o170_000 != SYMLINK {
+                file = Some(bytes);
                 continue;
             }
+            file = None;
             hops += 1;
             if hops > 8 {
                 bail!(
@@ -342,7 +350,7 @@ impl Content<'_> {
                 pending.push_front(piece.to_owned());
             }
         }
-        Ok((!done.is_empty()).then(|| done.join("/")))
+        Ok(file.filter(|_| !done.is_empty()))
     }
 
     /// The files directly inside `dir` ("" for the root).
