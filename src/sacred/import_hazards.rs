@@ -980,14 +980,65 @@ fn python_returns_patcher(def: Node<'_>, src: &str, depth: usize) -> bool {
     false
 }
 
+/// What was read of a whole file, by the file's text: the last few files read on this
+/// thread, each with a copy of its text (the same file is often read again from another
+/// buffer: the base revision's and the change's, a module each importer reads), so that
+/// only the same text ever answers.
+type FileCache<T> = std::cell::RefCell<Vec<(String, std::rc::Rc<T>)>>;
+
+std::thread_local! {
+    static PATCH_ALIASES: FileCache<BTreeSet<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    static FILE_PATCHERS: FileCache<FilePatchers> = const { std::cell::RefCell::new(Vec::new()) };
+    static QUALIFIED: FileCache<std::cell::RefCell<BTreeMap<(String, u8), String>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+    static PYTHON_FILLERS: FileCache<std::cell::RefCell<BTreeMap<BTreeSet<String>, BTreeSet<String>>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `read()` of a file whose text is `whole`, from `cache` when that text was read lately.
+fn by_file<T>(
+    cache: &'static std::thread::LocalKey<FileCache<T>>,
+    whole: &str,
+    read: impl FnOnce() -> T,
+) -> std::rc::Rc<T> {
+    const KEPT: usize = 16;
+    if let Some(found) = cache.with(|c| {
+        let mut c = c.borrow_mut();
+        let at = c.iter().position(|(t, _)| t.as_str() == whole)?;
+        // The one found is kept longest.
+        let entry = c.remove(at);
+        let value = entry.1.clone();
+        c.push(entry);
+        Some(value)
+    }) {
+        return found;
+    }
+    let value = std::rc::Rc::new(read());
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= KEPT {
+            c.remove(0);
+        }
+        c.push((whole.to_owned(), value.clone()));
+    });
+    value
+}
+
 /// The names the file binds to a patcher maker under another name (`from unittest.mock
 /// import patch as p`, `po = mock.patch.object`), anywhere in it: `p("billing.total",
 /// …).start()` patches as `patch(…).start()` does.
-fn python_patch_aliases(at: Node<'_>, src: &str) -> BTreeSet<String> {
+/// Read once per file: every call of the file asks ([`by_file`]).
+fn python_patch_aliases(at: Node<'_>, src: &str) -> std::rc::Rc<BTreeSet<String>> {
     let mut root = at;
     while let Some(p) = root.parent() {
         root = p;
     }
+    by_file(&PATCH_ALIASES, text(root, src), || {
+        python_patch_aliases_of(root, src)
+    })
+}
+
+fn python_patch_aliases_of(root: Node<'_>, src: &str) -> BTreeSet<String> {
     if !text(root, src).contains("patch") {
         return BTreeSet::new();
     }
@@ -2175,11 +2226,18 @@ fn python_patcher_on_the_spot(n: Node<'_>, src: &str) -> bool {
 /// The names a Python file binds to a patcher it makes outside any function: at the top of
 /// the module or in a class body (`P = mock.patch(…)`), as a name or an attribute's last
 /// name (`cfg.P = mock.patch(…)`).
-fn python_patchers_bound_in_file(at: Node<'_>, src: &str) -> FilePatchers {
+/// Read once per file: each of its functions asks ([`by_file`]).
+fn python_patchers_bound_in_file(at: Node<'_>, src: &str) -> std::rc::Rc<FilePatchers> {
     let mut root = at;
     while let Some(p) = root.parent() {
         root = p;
     }
+    by_file(&FILE_PATCHERS, text(root, src), || {
+        python_patchers_bound_in_file_of(root, src)
+    })
+}
+
+fn python_patchers_bound_in_file_of(root: Node<'_>, src: &str) -> FilePatchers {
     let mut out = FilePatchers::default();
     if !text(root, src).contains("patch") && python_patch_aliases(root, src).is_empty() {
         return out;
@@ -8251,16 +8309,33 @@ fn python_qualified_callee(callee: &str, at: Node<'_>, src: &str) -> String {
 
 /// [`python_qualified_callee`], following at most `depth` assignments from name to name.
 fn qualified_callee(callee: &str, at: Node<'_>, src: &str, depth: u8) -> String {
+    // Each call of a file asks: read once per callee and file.
+    let mut root = at;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let memo = by_file(&QUALIFIED, text(root, src), Default::default);
+    let key = (callee.to_owned(), depth);
+    if let Some(found) = memo.borrow().get(&key) {
+        return found.clone();
+    }
+    let found = qualified_callee_in(callee, root, src, depth);
+    memo.borrow_mut().insert(key, found.clone());
+    found
+}
+
+/// [`qualified_callee`] in the file whose tree is `root`.
+fn qualified_callee_in(callee: &str, root: Node<'_>, src: &str, depth: u8) -> String {
     // A module named by a literal: `sys.modules["os"].chdir`, `importlib.import_module("os")
     // .chdir`, `__import__("os").chdir` are `os.chdir`.
     if let Some(rest) = module_by_literal(callee) {
-        return qualified_callee(&rest, at, src, depth);
+        return qualified_callee_in(&rest, root, src, depth);
     }
     // `(cd := os.chdir)(…)`: the walrus's value is called.
     if let Some(inner) = callee.strip_prefix('(').and_then(|c| c.strip_suffix(')'))
         && let Some((_, value)) = inner.split_once(":=")
     {
-        return qualified_callee(value.trim(), at, src, depth);
+        return qualified_callee_in(value.trim(), root, src, depth);
     }
     let (head, rest) = match callee.split_once('.') {
         Some((h, r)) => (h, Some(r)),
@@ -8277,10 +8352,18 @@ fn qualified_callee(callee: &str, at: Node<'_>, src: &str, depth: u8) -> String 
     if !is_setter && (rest.is_some() || !(src.contains(&format!(" as {head}")) || bound)) {
         return callee.to_owned();
     }
-    let mut root = at;
-    while let Some(p) = root.parent() {
-        root = p;
-    }
+    qualified_in_file(callee, head, rest, root, src, depth)
+}
+
+/// [`qualified_callee`]'s reading of the whole file (`root`) for what binds `head`.
+fn qualified_in_file(
+    callee: &str,
+    head: &str,
+    rest: Option<&str>,
+    root: Node<'_>,
+    src: &str,
+    depth: u8,
+) -> String {
     let mut stack = vec![root];
     let mut found: Option<String> = None;
     while let Some(n) = stack.pop() {
@@ -8783,15 +8866,23 @@ fn python_between_with(
     imported: &BTreeSet<String>,
     loggers: Option<std::rc::Rc<LoggerNames>>,
 ) -> Between {
-    let fillers = fillers_to_fixpoint(
-        root,
-        imported,
-        |n| {
-            (kind(n) == "function_definition")
-                .then(|| field_text(n, "name", src).map(str::to_owned))
-        },
-        |n, probe| !python_writes_beyond_locals_as(n, src, true, probe, false).is_empty(),
-    );
+    // Read once per file and `imported`: the check asks for the file before and after the
+    // change, and again for what its functions write between tests.
+    let memo = by_file(&PYTHON_FILLERS, text(root, src), Default::default);
+    let known = memo.borrow().get(imported).cloned();
+    let fillers = known.unwrap_or_else(|| {
+        let found = fillers_to_fixpoint(
+            root,
+            imported,
+            |n| {
+                (kind(n) == "function_definition")
+                    .then(|| field_text(n, "name", src).map(str::to_owned))
+            },
+            |n, probe| !python_writes_beyond_locals_as(n, src, true, probe, false).is_empty(),
+        );
+        memo.borrow_mut().insert(imported.clone(), found.clone());
+        found
+    });
     Between {
         self_aliases: python_self_aliases_of(root, src),
         fillers,
@@ -9146,5 +9237,38 @@ fn rust_under_cfg_test(item: Node<'_>, src: &str) -> bool {
             Some(p) => n = p,
             None => return false,
         }
+    }
+}
+
+#[cfg(test)]
+mod file_cache_tests {
+    use super::{FileCache, by_file};
+
+    std::thread_local! {
+        static SEEN: FileCache<usize> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    #[test]
+    fn a_text_is_read_once_and_a_buffer_holding_another_is_read_again() {
+        let reads = std::cell::Cell::new(0);
+        let read = |t: &str| {
+            reads.set(reads.get() + 1);
+            t.matches("patch").count()
+        };
+        let mut text = String::from("from unittest import mock\nmock.patch('a')\n");
+        assert_eq!(*by_file(&SEEN, &text, || read(&text)), 1);
+        assert_eq!(*by_file(&SEEN, &text, || read(&text)), 1);
+        let copy = text.clone();
+        assert_eq!(*by_file(&SEEN, &copy, || read(&copy)), 1);
+        assert_eq!(
+            reads.get(),
+            1,
+            "the same text is read once, wherever it is kept"
+        );
+        // The same buffer, same length, another text: never answered from the cache.
+        text.replace_range(0..4, "FROM");
+        text.replace_range(31..36, "xxxxx");
+        assert_eq!(*by_file(&SEEN, &text, || read(&text)), 0);
+        assert_eq!(reads.get(), 2);
     }
 }
