@@ -8309,6 +8309,15 @@ fn python_qualified_callee(callee: &str, at: Node<'_>, src: &str) -> String {
 
 /// [`python_qualified_callee`], following at most `depth` assignments from name to name.
 fn qualified_callee(callee: &str, at: Node<'_>, src: &str, depth: u8) -> String {
+    // A dotted callee whose last name is no setter's is itself, whatever the file binds
+    // (as [`qualified_callee_in`] reads it): most calls, answered without the file.
+    if !callee.starts_with('(')
+        && callee.contains('.')
+        && module_by_literal(callee).is_none()
+        && !QUALIFIED_LAST.contains(&callee.rsplit('.').next().unwrap_or(callee))
+    {
+        return callee.to_owned();
+    }
     // Each call of a file asks: read once per callee and file.
     let mut root = at;
     while let Some(p) = root.parent() {
