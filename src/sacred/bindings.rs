@@ -4647,10 +4647,43 @@ pub(crate) fn ends_the_process(n: Node<'_>, src: &str) -> bool {
     if t.ends_with("CommandExt::exec") {
         return true;
     }
-    // Under another name the file gives it (Rust, Go): only a file that gives one is read.
-    if kind(n) != "call_expression" || !gives_an_ending_another_name(src) {
+    // Under another name the file gives it (Rust, Go): only a file that gives one is read,
+    // once per file and callee (each call of the file asks).
+    if kind(n) != "call_expression" {
         return false;
     }
+    let mut root = n;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let whole = text(root, src);
+    let memo = super::import_hazards::by_file(&ENDINGS, whole, || {
+        (
+            gives_an_ending_another_name(whole),
+            std::cell::RefCell::new(BTreeMap::new()),
+        )
+    });
+    if !memo.0 {
+        return false;
+    }
+    if let Some(known) = memo.1.borrow().get(t) {
+        return *known;
+    }
+    let found = ends_under_another_name(t, root, src);
+    memo.1.borrow_mut().insert(t.to_owned(), found);
+    found
+}
+
+std::thread_local! {
+    /// Per file text: whether it may give an ending call another name, and which callees
+    /// of it are one ([`ends_the_process`]).
+    static ENDINGS: super::import_hazards::FileCache<(bool, std::cell::RefCell<BTreeMap<String, bool>>)> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`ends_the_process`] for a callee `t` of the file whose tree is `root`, under a name the
+/// file gives an ending call.
+fn ends_under_another_name(t: &str, root: Node<'_>, src: &str) -> bool {
     // Only a callee that may be such a name is read further (the file is read whole).
     let bare = t.chars().all(|c| c.is_alphanumeric() || c == '_');
     let may_be = if bare {
@@ -4688,10 +4721,6 @@ pub(crate) fn ends_the_process(n: Node<'_>, src: &str) -> bool {
                 }
             }
         }
-    }
-    let mut root = n;
-    while let Some(p) = root.parent() {
-        root = p;
     }
     let mut stack = vec![root];
     while let Some(x) = stack.pop() {

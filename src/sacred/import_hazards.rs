@@ -984,19 +984,21 @@ fn python_returns_patcher(def: Node<'_>, src: &str, depth: usize) -> bool {
 /// thread, each with a copy of its text (the same file is often read again from another
 /// buffer: the base revision's and the change's, a module each importer reads), so that
 /// only the same text ever answers.
-type FileCache<T> = std::cell::RefCell<Vec<(String, std::rc::Rc<T>)>>;
+pub(crate) type FileCache<T> = std::cell::RefCell<Vec<(String, std::rc::Rc<T>)>>;
 
 std::thread_local! {
     static PATCH_ALIASES: FileCache<BTreeSet<String>> = const { std::cell::RefCell::new(Vec::new()) };
     static FILE_PATCHERS: FileCache<FilePatchers> = const { std::cell::RefCell::new(Vec::new()) };
     static QUALIFIED: FileCache<std::cell::RefCell<BTreeMap<(String, u8), String>>> =
         const { std::cell::RefCell::new(Vec::new()) };
+    static GO_IMPORTS: FileCache<BTreeSet<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    static GO_PARALLEL: FileCache<BTreeSet<String>> = const { std::cell::RefCell::new(Vec::new()) };
     static PYTHON_FILLERS: FileCache<std::cell::RefCell<BTreeMap<BTreeSet<String>, BTreeSet<String>>>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// `read()` of a file whose text is `whole`, from `cache` when that text was read lately.
-fn by_file<T>(
+pub(crate) fn by_file<T>(
     cache: &'static std::thread::LocalKey<FileCache<T>>,
     whole: &str,
     read: impl FnOnce() -> T,
@@ -2809,7 +2811,10 @@ fn go_writes_beyond_locals_as<'t>(
     while let Some(p) = file_root.parent() {
         file_root = p;
     }
-    let imports = go_import_names(file_root, src);
+    // Read once per file: each function of it asks.
+    let imports = by_file(&GO_IMPORTS, text(file_root, src), || {
+        go_import_names(file_root, src)
+    });
     // The name a target starts from, and whether it is the name itself.
     let root = |mut t: Node<'_>| -> (Option<String>, bool) {
         let mut depth = 0;
@@ -5082,12 +5087,16 @@ fn go_runs_in_parallel(def: Node<'_>, src: &str) -> bool {
     while let Some(p) = root.parent() {
         root = p;
     }
-    let parallel: BTreeSet<&str> = named_children(root)
-        .into_iter()
-        .filter(|f| kind(*f) == "function_declaration" && f.id() != def.id())
-        .filter(|f| calls_parallel(*f))
-        .filter_map(|f| field_text(f, "name", src))
-        .collect();
+    // Read once per file (each function of it asks): `def` itself, which calls no
+    // `Parallel`, is not among them (and Go declares a function's name once).
+    let parallel = by_file(&GO_PARALLEL, text(root, src), || {
+        named_children(root)
+            .into_iter()
+            .filter(|f| kind(*f) == "function_declaration")
+            .filter(|f| calls_parallel(*f))
+            .filter_map(|f| field_text(f, "name", src).map(str::to_owned))
+            .collect::<BTreeSet<String>>()
+    });
     if parallel.is_empty() {
         return false;
     }
