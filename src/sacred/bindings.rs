@@ -4666,20 +4666,26 @@ pub(crate) fn ends_the_process(n: Node<'_>, src: &str) -> bool {
     if !memo.0 {
         return false;
     }
-    if let Some(known) = memo.1.borrow().get(t) {
+    // The answer depends on the tree as well as the text: a Go file and a Rust file of the
+    // same bytes are told apart by their grammar (its count of node kinds).
+    let key = (root.language().node_kind_count(), t.to_owned());
+    if let Some(known) = memo.1.borrow().get(&key) {
         return *known;
     }
     let found = ends_under_another_name(t, root, src);
-    memo.1.borrow_mut().insert(t.to_owned(), found);
+    memo.1.borrow_mut().insert(key, found);
     found
 }
 
 std::thread_local! {
     /// Per file text: whether it may give an ending call another name, and which callees
     /// of it are one ([`ends_the_process`]).
-    static ENDINGS: super::import_hazards::FileCache<(bool, std::cell::RefCell<BTreeMap<String, bool>>)> =
+    static ENDINGS: super::import_hazards::FileCache<(bool, EndingCallees)> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
+
+/// Per grammar (its count of node kinds) and callee: whether the callee ends the process.
+type EndingCallees = std::cell::RefCell<BTreeMap<(usize, String), bool>>;
 
 /// [`ends_the_process`] for a callee `t` of the file whose tree is `root`, under a name the
 /// file gives an ending call.
@@ -6066,4 +6072,58 @@ pub(crate) fn reached_check_helper_indices(
         leads.extend(more);
     }
     leads
+}
+
+#[cfg(all(test, feature = "lang-go", feature = "lang-rust"))]
+mod ending_tests {
+    use super::ends_the_process;
+    use tree_sitter::{Node, Parser};
+
+    fn first_call<'t>(n: Node<'t>, src: &str, name: &str) -> Option<Node<'t>> {
+        if n.kind() == "call_expression"
+            && n.child_by_field_name("function")
+                .is_some_and(|f| &src[f.byte_range()] == name)
+        {
+            return Some(n);
+        }
+        let mut w = n.walk();
+        let children: Vec<Node<'t>> = n.children(&mut w).collect();
+        children.into_iter().find_map(|c| first_call(c, src, name))
+    }
+
+    #[test]
+    fn the_same_text_read_as_go_then_as_rust_is_answered_for_each_grammar() {
+        // A Rust `use` alias: `bye(0)` ends the process in Rust; the Go grammar has no
+        // `use`, so there it is an ordinary call.
+        let src = "use std::process::exit as bye;\nfn main() { bye(0); }\n";
+        let mut go = Parser::new();
+        go.set_language(&tree_sitter_go::LANGUAGE.into()).unwrap();
+        let go_tree = go.parse(src, None).unwrap();
+        let mut rust = Parser::new();
+        rust.set_language(&tree_sitter_rust::LANGUAGE.into())
+            .unwrap();
+        let rust_tree = rust.parse(src, None).unwrap();
+        let go_call = first_call(go_tree.root_node(), src, "bye").expect("a Go call");
+        let rust_call = first_call(rust_tree.root_node(), src, "bye").expect("a Rust call");
+        // Go first, so that a cache keyed on the text alone would answer Rust with Go's.
+        assert!(!ends_the_process(go_call, src));
+        assert!(ends_the_process(rust_call, src));
+        // And the other way round, on a fresh thread (fresh caches).
+        let src = src.to_owned();
+        std::thread::spawn(move || {
+            let mut rust = Parser::new();
+            rust.set_language(&tree_sitter_rust::LANGUAGE.into())
+                .unwrap();
+            let rust_tree = rust.parse(&src, None).unwrap();
+            let mut go = Parser::new();
+            go.set_language(&tree_sitter_go::LANGUAGE.into()).unwrap();
+            let go_tree = go.parse(&src, None).unwrap();
+            let rust_call = first_call(rust_tree.root_node(), &src, "bye").unwrap();
+            let go_call = first_call(go_tree.root_node(), &src, "bye").unwrap();
+            assert!(ends_the_process(rust_call, &src));
+            assert!(!ends_the_process(go_call, &src));
+        })
+        .join()
+        .unwrap();
+    }
 }
