@@ -3841,7 +3841,7 @@ fn statements_of(
                 ]
                 .iter()
                 .any(|w| t.contains(w))
-                    || super::bindings::gives_an_ending_another_name(src))
+                    || super::bindings::file_gives_an_ending_another_name(src))
                     && ends_process(n, src)
             },
             raises: expects_raise(n, src),

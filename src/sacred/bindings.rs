@@ -4652,25 +4652,20 @@ pub(crate) fn ends_the_process(n: Node<'_>, src: &str) -> bool {
     if kind(n) != "call_expression" {
         return false;
     }
-    let mut root = n;
-    while let Some(p) = root.parent() {
-        root = p;
-    }
-    let whole = text(root, src);
-    let memo = super::import_hazards::by_file(&ENDINGS, whole, || {
-        (
-            gives_an_ending_another_name(whole),
-            std::cell::RefCell::new(BTreeMap::new()),
-        )
-    });
+    let memo = endings_of(src);
     if !memo.0 {
         return false;
     }
     // The answer depends on the tree as well as the text: a Go file and a Rust file of the
     // same bytes are told apart by their grammar (its count of node kinds).
-    let key = (root.language().node_kind_count(), t.to_owned());
+    let key = (n.language().node_kind_count(), t.to_owned());
     if let Some(known) = memo.1.borrow().get(&key) {
         return *known;
+    }
+    // `Node::parent` walks down from the root: only asked when the file gives one.
+    let mut root = n;
+    while let Some(p) = root.parent() {
+        root = p;
     }
     let found = ends_under_another_name(t, root, src);
     memo.1.borrow_mut().insert(key, found);
@@ -4682,6 +4677,22 @@ std::thread_local! {
     /// of it are one ([`ends_the_process`]).
     static ENDINGS: super::import_hazards::FileCache<(bool, EndingCallees)> =
         const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The file `src`'s entry of [`ENDINGS`], read once per file text.
+fn endings_of(src: &str) -> std::rc::Rc<(bool, EndingCallees)> {
+    super::import_hazards::by_file(&ENDINGS, src, || {
+        (
+            gives_an_ending_another_name(src),
+            std::cell::RefCell::new(BTreeMap::new()),
+        )
+    })
+}
+
+/// [`gives_an_ending_another_name`] of a whole file, read once per file text (each
+/// statement of a test asks).
+pub(crate) fn file_gives_an_ending_another_name(src: &str) -> bool {
+    endings_of(src).0
 }
 
 /// Per grammar (its count of node kinds) and callee: whether the callee ends the process.

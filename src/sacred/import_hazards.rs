@@ -5983,9 +5983,9 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         };
         scope.bind(bound, body.start_byte(), body, RustSource::Param(owner));
     }
-    let mut stack = vec![body];
-    while let Some(n) = stack.pop() {
-        let block = n.parent().unwrap_or(body);
+    // Each node with its parent: `Node::parent` walks down from the root.
+    let mut stack = vec![(body, body.parent().unwrap_or(body))];
+    while let Some((n, block)) = stack.pop() {
         match kind(n) {
             // Its own items, seen in the whole block that holds them.
             "function_item" | "static_item" | "const_item" => {
@@ -6059,7 +6059,7 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
             }
             _ => {}
         }
-        stack.extend(named_children(n));
+        stack.extend(named_children(n).into_iter().map(|c| (c, n)));
     }
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
@@ -7737,6 +7737,7 @@ pub(crate) struct Between {
 /// dropped too: `src/billing/pay.py` is `src.billing.pay`, `billing.pay` and `pay`, as
 /// `logging.getLogger(__name__)` names it wherever it is imported from) and the texts of
 /// those other than the file read.
+#[derive(Clone)]
 pub struct LoggerNames {
     pub modules: BTreeSet<String>,
     pub texts: Vec<String>,

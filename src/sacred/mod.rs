@@ -551,28 +551,32 @@ fn read_source(
 /// list), keeping their order. Reading stays on the caller's thread: a git repository handle
 /// is not shared between threads.
 fn scan_all(sources: &[Source], want: impl Fn(&Source) -> Want + Sync) -> Vec<Result<FileScan>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(sources.len());
-    let scan_one = |s: &Source| -> Result<FileScan> {
+    on_every_core(sources, |s: &Source| -> Result<FileScan> {
         Ok(
             lang::scan(&s.path, &s.text, s.sacred_path, &want(s), &s.test_functions)?
                 .unwrap_or_default(),
         )
-    };
+    })
+}
+
+/// `f` of each item, on every core, in the items' order.
+fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(items.len());
     if threads <= 1 {
-        return sources.iter().map(scan_one).collect();
+        return items.iter().map(f).collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, Result<FileScan>)> = std::thread::scope(|scope| {
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(source) = sources.get(i) else { break };
-                        done.push((i, scan_one(source)));
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
                     }
                     done
                 })
@@ -10951,6 +10955,26 @@ fn code_under_test_reaching_the_runner(
     Ok(out)
 }
 
+/// A file [`shared_state_written_by_tests`] reads, and the locked tests sharing its process.
+struct SharedStateReading<'l> {
+    p: String,
+    lang: lang::Lang,
+    whole_file: bool,
+    locked_names: BTreeSet<String>,
+    mocha: bool,
+    sharing: Vec<&'l str>,
+}
+
+/// A file to read with what its revision holds.
+type SharedStateJob<'a, 'l> = (&'a SharedStateReading<'l>, Option<SharedStateInput>);
+
+/// What one revision of a [`SharedStateReading`]'s file holds, read from git.
+struct SharedStateInput {
+    text: String,
+    imported: BTreeSet<String>,
+    loggers: Option<crate::sacred::import_hazards::LoggerNames>,
+}
+
 /// A changed file of the tests holding a function (a test, a helper, a fixture, a hook, a
 /// subtest's closure) that now changes what outlives the call where its base revision's did
 /// not (`lang::test_code_writing_shared_state`: `billing.total = lambda xs: 6` in another
@@ -11045,6 +11069,10 @@ fn shared_state_written_by_tests(
             }
         }
     }
+    // Which files to read, and which locked tests each may reach: gathered here, with what
+    // each revision of them holds (a git repository handle is not shared between threads);
+    // the readings themselves, the costly part, run on every core.
+    let mut readings: Vec<SharedStateReading<'_>> = Vec::new();
     for p in &examined {
         let p: &str = p;
         let Some(lang) = lang::Lang::of_path(p).filter(|l| l.supported()) else {
@@ -11088,42 +11116,6 @@ fn shared_state_written_by_tests(
         } else {
             None
         };
-        // Each revision read with the helpers it imports as they are at that revision.
-        let read_at = |content: &Content<'_>| -> Result<Vec<(usize, String)>> {
-            let Some(text) = content.read(repo, p)? else {
-                return Ok(Vec::new());
-            };
-            let imported = imported_fillers(repo, content, p, &text)?;
-            let loggers = if lang == lang::Lang::Python && text.contains("getLogger") {
-                python_logger_names(repo, content, p)?.map(std::rc::Rc::new)
-            } else {
-                None
-            };
-            Ok(lang::test_code_writing_shared_state(
-                p,
-                &text,
-                whole_file,
-                &locked_names,
-                &imported,
-                mocha_root.is_some(),
-                loggers.as_ref(),
-            )?
-            // A file of the tests that does not parse: fail closed.
-            .unwrap_or_else(|| vec![(1, "(does not parse)".to_owned())]))
-        };
-        let now = read_at(new)?;
-        let before: Vec<String> = match base {
-            Some(b) if !now.is_empty() => read_at(b)?.into_iter().map(|(_, t)| t).collect(),
-            _ => Vec::new(),
-        };
-        let new_lines: Vec<String> = now
-            .into_iter()
-            .filter(|(_, t)| !before.contains(t))
-            .map(|(line, t)| format!("{p}:{line}: {t}"))
-            .collect();
-        if new_lines.is_empty() {
-            continue;
-        }
         let mut sharing: Vec<&str> = Vec::new();
         for t in lock.tests.values() {
             let Some(l) = lang::Lang::of_path(&t.file).filter(|l| same_lang(*l)) else {
@@ -11144,12 +11136,90 @@ fn shared_state_written_by_tests(
                 sharing.push(&t.id);
             }
         }
+        // No locked test shares its process: nothing it leaves can reach one.
         if sharing.is_empty() {
             continue;
         }
+        readings.push(SharedStateReading {
+            p: p.to_owned(),
+            lang,
+            whole_file,
+            locked_names,
+            mocha: mocha_root.is_some(),
+            sharing,
+        });
+    }
+    // Each revision read with the helpers it imports as they are at that revision.
+    let input_at =
+        |content: &Content<'_>, r: &SharedStateReading<'_>| -> Result<Option<SharedStateInput>> {
+            let Some(text) = content.read(repo, &r.p)? else {
+                return Ok(None);
+            };
+            let imported = imported_fillers(repo, content, &r.p, &text)?;
+            let loggers = if r.lang == lang::Lang::Python && text.contains("getLogger") {
+                python_logger_names(repo, content, &r.p)?
+            } else {
+                None
+            };
+            Ok(Some(SharedStateInput {
+                text,
+                imported,
+                loggers,
+            }))
+        };
+    let read = |(r, input): &SharedStateJob<'_, '_>| -> Result<Vec<(usize, String)>> {
+        let Some(input) = input else {
+            return Ok(Vec::new());
+        };
+        let loggers = input.loggers.clone().map(std::rc::Rc::new);
+        Ok(lang::test_code_writing_shared_state(
+            &r.p,
+            &input.text,
+            r.whole_file,
+            &r.locked_names,
+            &input.imported,
+            r.mocha,
+            loggers.as_ref(),
+        )?
+        // A file of the tests that does not parse: fail closed.
+        .unwrap_or_else(|| vec![(1, "(does not parse)".to_owned())]))
+    };
+    let mut jobs = Vec::new();
+    for r in &readings {
+        jobs.push((r, input_at(new, r)?));
+    }
+    let now: Vec<Vec<(usize, String)>> = on_every_core(&jobs, read)
+        .into_iter()
+        .collect::<Result<_>>()?;
+    // The base revision of a file is read only when the new one writes something.
+    let mut base_jobs = Vec::new();
+    for (r, now) in readings.iter().zip(&now) {
+        if let Some(b) = base
+            && !now.is_empty()
+        {
+            base_jobs.push((r, input_at(b, r)?));
+        } else {
+            base_jobs.push((r, None));
+        }
+    }
+    let before: Vec<Vec<(usize, String)>> = on_every_core(&base_jobs, read)
+        .into_iter()
+        .collect::<Result<_>>()?;
+    for ((r, now), before) in readings.iter().zip(now).zip(before) {
+        let p = &r.p;
+        let before: Vec<String> = before.into_iter().map(|(_, t)| t).collect();
+        let new_lines: Vec<String> = now
+            .into_iter()
+            .filter(|(_, t)| !before.contains(t))
+            .map(|(line, t)| format!("{p}:{line}: {t}"))
+            .collect();
+        if new_lines.is_empty() {
+            continue;
+        }
+        let sharing = &r.sharing;
         // One finding for the file that writes, naming the locked tests it may reach: the
         // change to refuse is there, whichever test runs after it.
-        let tag = match lang {
+        let tag = match r.lang {
             lang::Lang::Rust => "rust",
             lang::Lang::Python => "python",
             lang::Lang::Go => "go",

@@ -1077,16 +1077,59 @@ pub fn rust_visible_functions(
 /// `src` parsed as `lang`: `None` when that grammar is not built in or the file does not
 /// parse without errors.
 pub(crate) fn parse_clean(lang: Lang, path: &str, src: &str) -> Result<Option<tree_sitter::Tree>> {
-    let Some(grammar) = lang.grammar() else {
+    if lang.grammar().is_none() {
         return Ok(None);
+    }
+    Ok(parse_kept(lang, path, src)?.filter(|t| !t.root_node().has_error()))
+}
+
+/// The syntax tree of `src` in `lang`'s grammar, errors included (`None` when the parser
+/// gave up). A command reads the same file text several times (its tests, then what it
+/// writes beyond them, then its bindings), on several threads: the trees of the last texts
+/// parsed are kept for the whole process and shared (a `Tree` is read-only; a copy of one
+/// shares its nodes). Only the same text in the same grammar is ever answered.
+pub(crate) fn parse_kept(lang: Lang, path: &str, src: &str) -> Result<Option<tree_sitter::Tree>> {
+    type Kept = Vec<(Lang, String, tree_sitter::Tree)>;
+    static KEPT: std::sync::Mutex<Kept> = std::sync::Mutex::new(Vec::new());
+    const KEEP: usize = 32;
+    let found = {
+        let mut kept = KEPT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        kept.iter()
+            .position(|(l, t, _)| *l == lang && t.as_str() == src)
+            .map(|at| {
+                // The one found is kept longest.
+                let entry = kept.remove(at);
+                let tree = entry.2.clone();
+                kept.push(entry);
+                tree
+            })
+    };
+    if let Some(tree) = found {
+        return Ok(Some(tree));
+    }
+    let Some(grammar) = lang.grammar() else {
+        return Err(anyhow!(
+            "`{path}` needs the `{}` feature, which this build of gatekeeper lacks",
+            lang.feature()
+        ));
     };
     let mut parser = tree_sitter::Parser::new();
     parser
         .set_language(&grammar)
         .map_err(|e| anyhow!("failed to load the grammar for `{path}`: {e}"))?;
-    Ok(parser
-        .parse(src, None)
-        .filter(|t| !t.root_node().has_error()))
+    let Some(tree) = parser.parse(src, None) else {
+        return Ok(None);
+    };
+    let mut kept = KEPT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if kept.len() >= KEEP {
+        kept.remove(0);
+    }
+    kept.push((lang, src.to_owned(), tree.clone()));
+    Ok(Some(tree))
 }
 
 /// Finds the tests of one file. `sacred_path`: the file matches `sacred.paths`; `want`:
@@ -1117,19 +1160,8 @@ pub fn scan(
         return Ok(None);
     };
     super::bindings::forget_class_functions();
-    let Some(grammar) = lang.grammar() else {
-        return Err(anyhow!(
-            "`{path}` needs the `{}` feature, which this build of gatekeeper lacks",
-            lang.feature()
-        ));
-    };
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&grammar)
-        .map_err(|e| anyhow!("failed to load the grammar for `{path}`: {e}"))?;
-    let tree = parser
-        .parse(src, None)
-        .ok_or_else(|| anyhow!("the parser gave up on `{path}`"))?;
+    let tree =
+        parse_kept(lang, path, src)?.ok_or_else(|| anyhow!("the parser gave up on `{path}`"))?;
     let root = tree.root_node();
     let scan: FileScan = match lang {
         #[cfg(feature = "lang-rust")]
