@@ -4786,8 +4786,11 @@ pub(crate) fn unquote(s: &str) -> String {
 
 /// The named children of a node, in order.
 pub(crate) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor).collect()
+    // By index, without a cursor (which allocates its stack): a node has a few children.
+    let count = node.named_child_count();
+    let mut out = Vec::with_capacity(count);
+    out.extend((0..count).filter_map(|i| node.named_child(i as u32)));
+    out
 }
 
 #[cfg(test)]
