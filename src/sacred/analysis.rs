@@ -360,6 +360,37 @@ struct KindTable {
     typescript: bool,
     /// Python: annotations that cannot run are erased (see [`python_erasure`]).
     python: bool,
+    /// The grammar's field ids by name: tree-sitter finds one by comparing the name with
+    /// each of the grammar's in turn, and the analysis asks millions of times.
+    fields: std::collections::HashMap<
+        &'static str,
+        std::num::NonZeroU16,
+        std::hash::BuildHasherDefault<FieldNameHasher>,
+    >,
+}
+
+/// FNV-1a, for the few short field names of a grammar (the default hasher costs more than
+/// the lookup it replaces).
+#[derive(Default)]
+struct FieldNameHasher(u64);
+
+impl std::hash::Hasher for FieldNameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 fn kind_tables() -> &'static [KindTable] {
@@ -382,12 +413,22 @@ fn kind_tables() -> &'static [KindTable] {
                     })
                     .collect();
                 let comment = names.iter().map(|n| n.contains("comment")).collect();
+                let fields = (1..=language.field_count())
+                    .filter_map(|id| {
+                        let id = u16::try_from(id).ok()?;
+                        let name = language.field_name_for_id(id)?;
+                        // Once per field per process, as the kinds' names.
+                        let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
+                        Some((name, std::num::NonZeroU16::new(id)?))
+                    })
+                    .collect();
                 KindTable {
                     language,
                     names,
                     comment,
                     typescript,
                     python,
+                    fields,
                 }
             })
             .collect()
@@ -402,6 +443,23 @@ fn kind_entry(node: Node<'_>) -> Option<(&'static KindTable, usize)> {
         .find(|t| t.language == *language)
         .filter(|t| id < t.names.len())
         .map(|t| (t, id))
+}
+
+/// [`Node::child_by_field_name`], with the field's id found from the grammar's table.
+pub(crate) trait FieldOf<'t> {
+    /// The child of this node in the field `name`.
+    fn field(&self, name: &str) -> Option<Node<'t>>;
+}
+
+impl<'t> FieldOf<'t> for Node<'t> {
+    fn field(&self, name: &str) -> Option<Node<'t>> {
+        let language = self.language();
+        match kind_tables().iter().find(|t| t.language == *language) {
+            Some(table) => self.child_by_field_id(table.fields.get(name)?.get()),
+            // Not one of the compiled-in grammars: never the case for trees gatekeeper parses.
+            None => self.child_by_field_name(name),
+        }
+    }
 }
 
 /// The kind of a node (what `Node::kind` returns), from the grammar's table. Takes a node or
@@ -557,12 +615,12 @@ pub(crate) fn declared_locals(body: Node<'_>, src: &str) -> Vec<String> {
     }
     for n in order {
         let target = match kind(n) {
-            "let_declaration" => n.child_by_field_name("pattern"),
-            "variable_declarator" | "var_spec" => n.child_by_field_name("name"),
+            "let_declaration" => n.field("pattern"),
+            "variable_declarator" | "var_spec" => n.field("name"),
             // (A `range` clause that assigns with `=` declares nothing.)
             "range_clause" if super::import_hazards::go_assigns_declared(n) => None,
-            "short_var_declaration" | "range_clause" => n.child_by_field_name("left"),
-            "assignment" | "for_statement" if is_python(n) => n.child_by_field_name("left"),
+            "short_var_declaration" | "range_clause" => n.field("left"),
+            "assignment" | "for_statement" if is_python(n) => n.field("left"),
             _ => None,
         };
         if let Some(t) = target
@@ -587,8 +645,7 @@ pub(crate) fn declared_locals(body: Node<'_>, src: &str) -> Vec<String> {
 
 /// Python's `assignment` and `for x in …` (only Python's grammar has these with `left`).
 fn is_python(n: Node<'_>) -> bool {
-    kind(n) == "assignment"
-        || (kind(n) == "for_statement" && n.child_by_field_name("left").is_some())
+    kind(n) == "assignment" || (kind(n) == "for_statement" && n.field("left").is_some())
 }
 
 /// Whether a node comes from the TypeScript grammar.
@@ -707,7 +764,7 @@ fn python_erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
     };
     // `n: int` with its annotation erased is the parameter `n`.
     if kind(node) == "typed_parameter"
-        && let Some(t) = node.child_by_field_name("type")
+        && let Some(t) = node.field("type")
         && annotation_inert(t, src)
         && !test_reads_annotations(node, src)
         && let Some(name) = named_children(node)
@@ -721,11 +778,11 @@ fn python_erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
             "assignment" => match annotation_scope(parent) {
                 Scope::Function => {
                     // `x: T` (no value) keeps its `:`: it makes `x` a local of the function.
-                    kind(node) == "type" || parent.child_by_field_name("right").is_some()
+                    kind(node) == "type" || parent.field("right").is_some()
                 }
                 Scope::Module => {
                     is_type_expression(annotation)
-                        && (kind(node) == "type" || parent.child_by_field_name("right").is_some())
+                        && (kind(node) == "type" || parent.field("right").is_some())
                 }
                 Scope::Class => false,
             },
@@ -736,7 +793,7 @@ fn python_erasure<'t>(node: Node<'t>, src: &str) -> Erasure<'t> {
             }
             "function_definition" => {
                 parent
-                    .child_by_field_name("return_type")
+                    .field("return_type")
                     .is_some_and(|r| r.id() == annotation.id())
                     && annotation_inert(annotation, src)
                     && !test_reads_annotations(node, src)
@@ -816,9 +873,7 @@ pub(crate) fn is_type_expression(node: Node<'_>) -> bool {
         | "integer"
         | "float"
         | "comment" => true,
-        "binary_operator" => node
-            .child_by_field_name("operator")
-            .is_some_and(|o| kind(o) == "|"),
+        "binary_operator" => node.field("operator").is_some_and(|o| kind(o) == "|"),
         _ => !node.is_named(),
     };
     ok && named_children(node).into_iter().all(is_type_expression)
@@ -1065,9 +1120,7 @@ pub(crate) fn annotation_inert(annotation: Node<'_>, src: &str) -> bool {
             "identifier" => {
                 // An attribute's name is looked up on what its object gave.
                 let member = n.parent().is_some_and(|p| {
-                    kind(p) == "attribute"
-                        && p.child_by_field_name("attribute")
-                            .is_some_and(|a| a.id() == n.id())
+                    kind(p) == "attribute" && p.field("attribute").is_some_and(|a| a.id() == n.id())
                 });
                 // A bare name alone (`x: Money`) is only looked up; inside a subscript
                 // or `|` it is hashed or or-ed, at the root of an attribute its type's
@@ -1089,12 +1142,9 @@ pub(crate) fn annotation_inert(annotation: Node<'_>, src: &str) -> bool {
                 // The head of an attribute is looked up on (`__getattr__`), the head of a
                 // subscript subscripted (`__class_getitem__`): only an allowed name.
                 let head = n.parent().is_some_and(|p| {
-                    (kind(p) == "attribute"
-                        && p.child_by_field_name("object")
-                            .is_some_and(|o| o.id() == n.id()))
+                    (kind(p) == "attribute" && p.field("object").is_some_and(|o| o.id() == n.id()))
                         || (kind(p) == "subscript"
-                            && p.child_by_field_name("value")
-                                .is_some_and(|o| o.id() == n.id()))
+                            && p.field("value").is_some_and(|o| o.id() == n.id()))
                         || (kind(p) == "generic_type"
                             && p.named_child(0).is_some_and(|o| o.id() == n.id()))
                 });
@@ -1140,10 +1190,8 @@ fn python_annotation_names(root: Node<'_>, src: &str) -> (bool, BTreeSet<String>
                             names.extend(text(c, src).split('.').next().map(str::to_owned));
                         }
                         "aliased_import" => {
-                            if let (Some(m), Some(a)) = (
-                                c.child_by_field_name("name"),
-                                c.child_by_field_name("alias"),
-                            ) && module_ok(text(m, src))
+                            if let (Some(m), Some(a)) = (c.field("name"), c.field("alias"))
+                                && module_ok(text(m, src))
                             {
                                 names.insert(text(a, src).to_owned());
                             }
@@ -1154,13 +1202,13 @@ fn python_annotation_names(root: Node<'_>, src: &str) -> (bool, BTreeSet<String>
             }
             "import_from_statement" => {
                 let from_ok = n
-                    .child_by_field_name("module_name")
+                    .field("module_name")
                     .is_some_and(|m| kind(m) == "dotted_name" && module_ok(text(m, src)));
                 if from_ok {
                     let mut cursor = n.walk();
                     for c in n.children_by_field_name("name", &mut cursor) {
                         let bound = if kind(c) == "aliased_import" {
-                            c.child_by_field_name("alias")
+                            c.field("alias")
                         } else {
                             Some(c)
                         };
@@ -1193,7 +1241,7 @@ fn python_binds(at: Node<'_>, src: &str, name: &str, skip_annotation_imports: bo
     while let Some(n) = scope {
         let block = match kind(n) {
             "module" => Some(n),
-            "class_definition" | "function_definition" => n.child_by_field_name("body"),
+            "class_definition" | "function_definition" => n.field("body"),
             _ => None,
         };
         if block.is_some_and(|b| python_block_binds(b, src, name, skip_annotation_imports)) {
@@ -1207,15 +1255,10 @@ fn python_binds(at: Node<'_>, src: &str, name: &str, skip_annotation_imports: bo
 /// Whether an import statement binds `name`; with `skip`, not counting a module of
 /// [`PYTHON_ANNOTATION_MODULES`] or a name from one.
 fn import_binds(n: Node<'_>, src: &str, name: &str, skip: bool) -> bool {
-    let from = n
-        .child_by_field_name("module_name")
-        .map(|m| text(m, src).to_owned());
+    let from = n.field("module_name").map(|m| text(m, src).to_owned());
     let mut found = false;
     for c in named_children(n) {
-        if from.is_some()
-            && n.child_by_field_name("module_name")
-                .is_some_and(|m| m.id() == c.id())
-        {
+        if from.is_some() && n.field("module_name").is_some_and(|m| m.id() == c.id()) {
             continue;
         }
         let (bound, module) = match kind(c) {
@@ -1224,10 +1267,10 @@ fn import_binds(n: Node<'_>, src: &str, name: &str, skip: bool) -> bool {
                 from.clone().unwrap_or_else(|| text(c, src).to_owned()),
             ),
             "aliased_import" => (
-                c.child_by_field_name("alias")
+                c.field("alias")
                     .map_or(String::new(), |a| text(a, src).to_owned()),
                 from.clone().unwrap_or_else(|| {
-                    c.child_by_field_name("name")
+                    c.field("name")
                         .map_or(String::new(), |m| text(m, src).to_owned())
                 }),
             ),
@@ -1260,9 +1303,7 @@ fn python_statement_binds(n: Node<'_>, src: &str, name: &str, skip: bool) -> boo
                 "identifier" => found |= text(x, src) == name,
                 // `builtins.list = …`, `__builtins__["list"] = …`: any object's.
                 "attribute" => {
-                    found |= x
-                        .child_by_field_name("attribute")
-                        .is_some_and(|a| text(a, src) == name);
+                    found |= x.field("attribute").is_some_and(|a| text(a, src) == name);
                 }
                 "subscript" => found |= word(x),
                 _ => stack.extend(named_children(x)),
@@ -1274,9 +1315,8 @@ fn python_statement_binds(n: Node<'_>, src: &str, name: &str, skip: bool) -> boo
         "expression_statement" => named_children(n).into_iter().any(|c| {
             // `contextvars = None` (an optional module) runs nothing when looked up.
             let assigned = matches!(kind(c), "assignment" | "augmented_assignment")
-                && c.child_by_field_name("left").is_some_and(targets)
-                && c.child_by_field_name("right")
-                    .is_none_or(|r| kind(r) != "none");
+                && c.field("left").is_some_and(targets)
+                && c.field("right").is_none_or(|r| kind(r) != "none");
             let reflective = ["builtins", "setattr", "globals", "__dict__", "exec"]
                 .iter()
                 .any(|r| text(c, src).contains(r));
@@ -1287,14 +1327,14 @@ fn python_statement_binds(n: Node<'_>, src: &str, name: &str, skip: bool) -> boo
         // defaults, bases) binds.
         "function_definition" | "class_definition" | "decorated_definition" => {
             let def = if kind(n) == "decorated_definition" {
-                n.child_by_field_name("definition")
+                n.field("definition")
             } else {
                 Some(n)
             };
             let named = def
-                .and_then(|d| d.child_by_field_name("name"))
+                .and_then(|d| d.field("name"))
                 .is_some_and(|x| text(x, src) == name);
-            let body = def.and_then(|d| d.child_by_field_name("body"));
+            let body = def.and_then(|d| d.field("body"));
             let head = &src[n.start_byte()..body.map_or(n.end_byte(), |b| b.start_byte())];
             named
                 || (head.contains(":=")
@@ -1341,7 +1381,7 @@ fn python_plain_binding(
     while let Some(n) = scope {
         let block = match kind(n) {
             "module" => Some(n),
-            "class_definition" | "function_definition" => n.child_by_field_name("body"),
+            "class_definition" | "function_definition" => n.field("body"),
             _ => None,
         };
         if let Some(b) = block
@@ -1370,13 +1410,13 @@ fn python_plain_in_block(
             "import_from_statement" => !named_children(n)
                 .iter()
                 .any(|c| kind(*c) == "wildcard_import"),
-            "class_definition" => n.child_by_field_name("superclasses").is_none_or(|bases| {
+            "class_definition" => n.field("superclasses").is_none_or(|bases| {
                 named_children(bases).into_iter().all(|b| {
                     kind(b) == "comment"
                         || (kind(b) == "identifier" && allowed(text(b, src)))
                         || (kind(b) == "attribute" && {
                             let mut root = b;
-                            while let Some(o) = root.child_by_field_name("object") {
+                            while let Some(o) = root.field("object") {
                                 root = o;
                             }
                             kind(root) == "identifier" && allowed(text(root, src))
@@ -1385,11 +1425,10 @@ fn python_plain_in_block(
             }),
             "expression_statement" => named_children(n).into_iter().all(|a| {
                 kind(a) == "assignment"
-                    && a.child_by_field_name("left")
-                        .is_some_and(|l| kind(l) == "identifier")
-                    && a.child_by_field_name("right")
+                    && a.field("left").is_some_and(|l| kind(l) == "identifier")
+                    && a.field("right")
                         .filter(|r| kind(*r) == "call")
-                        .and_then(|r| r.child_by_field_name("function"))
+                        .and_then(|r| r.field("function"))
                         .is_some_and(|f| {
                             let t = text(f, src);
                             let last = t.rsplit('.').next().unwrap_or(t);
@@ -1443,7 +1482,7 @@ fn misread_await_call(node: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
     {
         return None;
     }
-    let function = node.child_by_field_name("function")?;
+    let function = node.field("function")?;
     if kind(function) != "await_expression" {
         return None;
     }
@@ -1549,8 +1588,8 @@ fn dotted<'t, 's>(node: Node<'t>, src: &'s str) -> Option<(Node<'t>, &'s str)> {
     {
         return None;
     }
-    let object = node.child_by_field_name("object")?;
-    let index = node.child_by_field_name("index")?;
+    let object = node.field("object")?;
+    let index = node.field("index")?;
     if kind(index) != "string" {
         return None;
     }
@@ -1609,8 +1648,7 @@ fn window_is_global(root: Node<'_>, src: &str) -> bool {
 fn is_member_object(n: Node<'_>) -> bool {
     kind(n) == "identifier"
         && n.parent().is_some_and(|p| {
-            kind(p) == "member_expression"
-                && p.child_by_field_name("object").map(|o| o.id()) == Some(n.id())
+            kind(p) == "member_expression" && p.field("object").map(|o| o.id()) == Some(n.id())
         })
 }
 
@@ -1625,10 +1663,7 @@ fn global_members(node: Node<'_>, src: &str) -> Vec<String> {
             continue;
         }
         if kind(n) == "member_expression"
-            && let (Some(object), Some(property)) = (
-                n.child_by_field_name("object"),
-                n.child_by_field_name("property"),
-            )
+            && let (Some(object), Some(property)) = (n.field("object"), n.field("property"))
             && matches!(text(object, src), "window" | "globalThis")
         {
             out.push(format!("{}.{}", text(object, src), text(property, src)));
@@ -1730,7 +1765,7 @@ fn set_only_called(root: Node<'_>, src: &str) -> bool {
         let Some(p) = n.parent() else {
             return false;
         };
-        let field = |f: &str| p.child_by_field_name(f).map(|c| c.id()) == Some(n.id());
+        let field = |f: &str| p.field(f).map(|c| c.id()) == Some(n.id());
         (kind(p) == "call" && field("function")) || (kind(p) == "attribute" && field("attribute"))
     })
 }
@@ -1745,11 +1780,11 @@ fn set_display<'t>(node: Node<'t>, src: &str) -> Option<(Node<'t>, &'static str)
     if !PY_SET_BUILTIN.with(std::cell::Cell::get) || kind(node) != "call" || !reading_now() {
         return None;
     }
-    let function = node.child_by_field_name("function")?;
+    let function = node.field("function")?;
     if kind(function) != "identifier" || text(function, src) != "set" {
         return None;
     }
-    let mut argument = node.child_by_field_name("arguments")?;
+    let mut argument = node.field("arguments")?;
     if kind(argument) == "argument_list" {
         let named: Vec<Node<'_>> = named_children(argument)
             .into_iter()
@@ -1837,10 +1872,10 @@ fn go_std_safe(root: Node<'_>, src: &str) -> u8 {
     while let Some(n) = stack.pop() {
         if kind(n) == "import_spec" {
             let path = n
-                .child_by_field_name("path")
+                .field("path")
                 .map_or("", |p| text(p, src).trim_matches('"'));
             let name = n
-                .child_by_field_name("name")
+                .field("name")
                 .map_or_else(|| path.rsplit('/').next().unwrap_or(path), |x| text(x, src));
             if let Some(b) = bit(name) {
                 if GO_STD.iter().any(|(n, p)| *n == name && *p == path) {
@@ -1871,10 +1906,9 @@ fn go_std_safe(root: Node<'_>, src: &str) -> u8 {
 /// The field of the selector `x.Field` whose operand is `n` (Go).
 fn go_selector_operand(n: Node<'_>) -> Option<Node<'_>> {
     let p = n.parent()?;
-    (kind(p) == "selector_expression"
-        && p.child_by_field_name("operand").map(|o| o.id()) == Some(n.id()))
-    .then(|| p.child_by_field_name("field"))
-    .flatten()
+    (kind(p) == "selector_expression" && p.field("operand").map(|o| o.id()) == Some(n.id()))
+        .then(|| p.field("field"))
+        .flatten()
 }
 
 /// What a Go package name or field in `pkg.Name` reads as: a standard package the file leaves
@@ -1914,7 +1948,7 @@ fn go_std_leaf(node: Node<'_>, t: &str, src: &str) -> Option<String> {
             let selector = node
                 .parent()
                 .filter(|p| kind(*p) == "selector_expression")?;
-            let operand = selector.child_by_field_name("operand")?;
+            let operand = selector.field("operand")?;
             if matches!(text(operand, src), "strings" | "bytes") && is_safe(text(operand, src)) {
                 return (t == "Replace" && replace_all_call(selector, src).is_some())
                     .then(|| "ReplaceAll".to_owned());
@@ -1935,8 +1969,8 @@ fn replace_all_call(selector: Node<'_>, src: &str) -> Option<Vec<usize>> {
     if kind(selector) != "selector_expression" {
         return None;
     }
-    let operand = selector.child_by_field_name("operand")?;
-    let field = selector.child_by_field_name("field")?;
+    let operand = selector.field("operand")?;
+    let field = selector.field("field")?;
     let package = text(operand, src);
     let bit = GO_STD.iter().position(|(n, _)| *n == package)?;
     if !matches!(package, "strings" | "bytes")
@@ -1948,7 +1982,7 @@ fn replace_all_call(selector: Node<'_>, src: &str) -> Option<Vec<usize>> {
     let call = selector
         .parent()
         .filter(|c| kind(*c) == "call_expression")?;
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.field("arguments")?;
     let mut cursor = args.walk();
     let children: Vec<Node<'_>> = args.children(&mut cursor).collect();
     let values: Vec<usize> = children
@@ -1983,7 +2017,7 @@ fn object_bases(class: Node<'_>, src: &str) -> Option<Vec<usize>> {
     {
         return None;
     }
-    let bases = class.child_by_field_name("superclasses")?;
+    let bases = class.field("superclasses")?;
     let args: Vec<Node<'_>> = named_children(bases)
         .into_iter()
         .filter(|c| !is_comment(*c))
@@ -2004,7 +2038,7 @@ fn replace_all_dropped(args: Node<'_>, src: &str) -> Option<Vec<usize>> {
         return None;
     }
     let call = args.parent().filter(|c| kind(*c) == "call_expression")?;
-    replace_all_call(call.child_by_field_name("function")?, src)
+    replace_all_call(call.field("function")?, src)
 }
 
 /// A template literal (kept whole) with what its substitutions read as: `x["name"]` as
@@ -2054,8 +2088,8 @@ fn canonical_template(node: Node<'_>, src: &str) -> Option<String> {
 /// `child[i]`, `child!`.
 fn continues(parent: Node<'_>, child: Node<'_>) -> bool {
     let next = match kind(parent) {
-        "call_expression" => parent.child_by_field_name("function"),
-        "member_expression" | "subscript_expression" => parent.child_by_field_name("object"),
+        "call_expression" => parent.field("function"),
+        "member_expression" | "subscript_expression" => parent.field("object"),
         "non_null_expression" => parent.named_child(0),
         _ => None,
     };
@@ -2090,8 +2124,8 @@ fn misread_await_chain(node: Node<'_>) -> Option<(Node<'_>, Node<'_>, Node<'_>)>
             return Some((head, function, awaited));
         }
         head = match kind(head) {
-            "call_expression" => head.child_by_field_name("function"),
-            "member_expression" | "subscript_expression" => head.child_by_field_name("object"),
+            "call_expression" => head.field("function"),
+            "member_expression" | "subscript_expression" => head.field("object"),
             "non_null_expression" => head.named_child(0),
             _ => None,
         }?;
@@ -2482,7 +2516,7 @@ impl Serializer<'_, '_> {
         // `n: int = 3` with its annotation erased serialises as `n=3` does.
         let k = if k == "typed_default_parameter"
             && node
-                .child_by_field_name("type")
+                .field("type")
                 .is_some_and(|t| matches!(erasure(t, self.src), Erasure::Drop))
         {
             "default_parameter"
@@ -2807,11 +2841,11 @@ fn zero_argument_super<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
     if !SUPER.with(std::cell::Cell::get) || kind(node) != "call" {
         return None;
     }
-    let function = node.child_by_field_name("function")?;
+    let function = node.field("function")?;
     if kind(function) != "identifier" || text(function, src) != "super" {
         return None;
     }
-    let args: Vec<Node<'_>> = named_children(node.child_by_field_name("arguments")?)
+    let args: Vec<Node<'_>> = named_children(node.field("arguments")?)
         .into_iter()
         .filter(|c| !is_comment(*c))
         .collect();
@@ -2833,7 +2867,7 @@ fn zero_argument_super<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
         f = p.parent();
     }
     let f = f.filter(|p| kind(*p) == "function_definition")?;
-    let first_param = named_children(f.child_by_field_name("parameters")?)
+    let first_param = named_children(f.field("parameters")?)
         .into_iter()
         .find(|c| !is_comment(*c))?;
     if kind(first_param) != "identifier" || text(first_param, src) != text(*first_arg, src) {
@@ -2844,7 +2878,7 @@ fn zero_argument_super<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
         c = p.parent();
     }
     let class = c.filter(|p| kind(*p) == "class_definition")?;
-    (text(class.child_by_field_name("name")?, src) == text(*class_arg, src)).then_some(function)
+    (text(class.field("name")?, src) == text(*class_arg, src)).then_some(function)
 }
 
 /// The source of a node as written: its first three lines, each trimmed.
@@ -3433,7 +3467,7 @@ fn build_item_inner(
         let block = if lang == "python" {
             Some(*inner)
         } else {
-            inner.child_by_field_name("body")
+            inner.field("body")
         };
         if let Some(block) = block.filter(|b| b.id() != call.id()) {
             setups.extend(super::bindings::setups_read(
@@ -3866,10 +3900,7 @@ fn statements_of(
 /// own scope.
 fn scope_binds(n: Node<'_>, src: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let name_of = |x: Node<'_>| {
-        x.child_by_field_name("name")
-            .map(|m| text(m, src).to_owned())
-    };
+    let name_of = |x: Node<'_>| x.field("name").map(|m| text(m, src).to_owned());
     match kind(n) {
         // Rust items.
         "function_item" | "const_item" | "static_item" | "struct_item" | "enum_item"
@@ -3930,14 +3961,12 @@ fn scope_binds(n: Node<'_>, src: &str) -> Vec<String> {
             let mut stack = vec![n];
             while let Some(x) = stack.pop() {
                 match kind(x) {
-                    "use_as_clause" => out.extend(
-                        x.child_by_field_name("alias")
-                            .map(|a| text(a, src).to_owned()),
-                    ),
-                    "scoped_identifier" => out.extend(
-                        x.child_by_field_name("name")
-                            .map(|a| text(a, src).to_owned()),
-                    ),
+                    "use_as_clause" => {
+                        out.extend(x.field("alias").map(|a| text(a, src).to_owned()));
+                    }
+                    "scoped_identifier" => {
+                        out.extend(x.field("name").map(|a| text(a, src).to_owned()));
+                    }
                     "identifier" if x.parent().is_some_and(|p| kind(p) != "scoped_identifier") => {
                         out.push(text(x, src).to_owned());
                     }
@@ -3967,7 +3996,7 @@ fn rust_statement_macro(n: Node<'_>) -> Option<Node<'_>> {
             .copied()
             .filter(|c| kind(**c) == "macro_invocation")?
     };
-    call.child_by_field_name("macro")
+    call.field("macro")
 }
 
 /// [`scope_binds`] for JavaScript and Python: walks `n` (`top`: the statement itself) for
@@ -3983,9 +4012,9 @@ fn collect_binds(n: Node<'_>, src: &str, top: bool, out: &mut Vec<String>) {
                 // `a.b = …`, `a[i] = …`: no name bound; a default's value binds nothing.
                 "attribute" | "subscript" | "member_expression" | "subscript_expression" => {}
                 "assignment_pattern" | "default_parameter" => {
-                    stack.extend(x.child_by_field_name("left"));
+                    stack.extend(x.field("left"));
                 }
-                "pair_pattern" => stack.extend(x.child_by_field_name("value")),
+                "pair_pattern" => stack.extend(x.field("value")),
                 _ => stack.extend(named_children(x)),
             }
         }
@@ -4001,7 +4030,7 @@ fn collect_binds(n: Node<'_>, src: &str, top: bool, out: &mut Vec<String>) {
         | "enum_declaration"
         | "internal_module"
         | "module" => {
-            if let Some(name) = n.child_by_field_name("name") {
+            if let Some(name) = n.field("name") {
                 out.push(text(name, src).to_owned());
             }
             return;
@@ -4019,7 +4048,7 @@ fn collect_binds(n: Node<'_>, src: &str, top: bool, out: &mut Vec<String>) {
         "lexical_declaration" | "variable_declaration" => {
             for d in named_children(n) {
                 if kind(d) == "variable_declarator"
-                    && let Some(name) = d.child_by_field_name("name")
+                    && let Some(name) = d.field("name")
                 {
                     names_in(name, out);
                 }
@@ -4027,17 +4056,17 @@ fn collect_binds(n: Node<'_>, src: &str, top: bool, out: &mut Vec<String>) {
         }
         // Python.
         "assignment" | "augmented_assignment" => {
-            if let Some(l) = n.child_by_field_name("left") {
+            if let Some(l) = n.field("left") {
                 names_in(l, out);
             }
         }
         "named_expression" => {
-            if let Some(l) = n.child_by_field_name("name") {
+            if let Some(l) = n.field("name") {
                 names_in(l, out);
             }
         }
         "for_statement" | "for_in_statement" => {
-            if let Some(l) = n.child_by_field_name("left") {
+            if let Some(l) = n.field("left") {
                 // JavaScript's `for (const x of …)` binds for the loop only.
                 if !matches!(kind(l), "lexical_declaration") {
                     names_in(l, out);
@@ -4045,7 +4074,7 @@ fn collect_binds(n: Node<'_>, src: &str, top: bool, out: &mut Vec<String>) {
             }
         }
         "as_pattern" => {
-            if let Some(a) = n.child_by_field_name("alias") {
+            if let Some(a) = n.field("alias") {
                 names_in(a, out);
             }
         }
@@ -4055,10 +4084,9 @@ fn collect_binds(n: Node<'_>, src: &str, top: bool, out: &mut Vec<String>) {
                 .skip(usize::from(kind(n) == "import_from_statement"))
             {
                 match kind(c) {
-                    "aliased_import" => out.extend(
-                        c.child_by_field_name("alias")
-                            .map(|a| text(a, src).to_owned()),
-                    ),
+                    "aliased_import" => {
+                        out.extend(c.field("alias").map(|a| text(a, src).to_owned()));
+                    }
                     "dotted_name" => {
                         out.extend(named_children(c).first().map(|a| text(*a, src).to_owned()));
                     }
@@ -4098,8 +4126,7 @@ fn mentioned_names(n: Node<'_>, src: &str) -> Vec<String> {
         match kind(x) {
             "identifier" | "field_identifier" | "shorthand_property_identifier" => {
                 let attribute_name = x.parent().is_some_and(|p| {
-                    kind(p) == "attribute"
-                        && p.child_by_field_name("attribute").map(|a| a.id()) == Some(x.id())
+                    kind(p) == "attribute" && p.field("attribute").map(|a| a.id()) == Some(x.id())
                 });
                 if !attribute_name {
                     out.push(text(x, src).to_owned());
@@ -4228,10 +4255,7 @@ fn calls_a_check_helper(statement: Node<'_>, src: &str, rules: &dyn Rules) -> bo
     if !matches!(kind(call), "call_expression" | "call") {
         return false;
     }
-    let (Some(function), Some(args)) = (
-        call.child_by_field_name("function"),
-        call.child_by_field_name("arguments"),
-    ) else {
+    let (Some(function), Some(args)) = (call.field("function"), call.field("arguments")) else {
         return false;
     };
     if kind(function) != "identifier" {
@@ -4251,33 +4275,31 @@ fn calls_a_check_helper(statement: Node<'_>, src: &str, rules: &dyn Rules) -> bo
             matches!(
                 kind(*d),
                 "function_declaration" | "function_definition" | "function_item"
-            ) && d
-                .child_by_field_name("name")
-                .is_some_and(|n| text(n, src) == name)
+            ) && d.field("name").is_some_and(|n| text(n, src) == name)
         })
         .collect();
     let [helper] = helpers.as_slice() else {
         return false;
     };
-    let Some(body) = helper.child_by_field_name("body") else {
+    let Some(body) = helper.field("body") else {
         return false;
     };
     let statements = block_statements(body);
     // Go's `t.Helper()`, on a parameter of the helper that is the test's context.
     let contexts: Vec<&str> = helper
-        .child_by_field_name("parameters")
+        .field("parameters")
         .map(named_children)
         .unwrap_or_default()
         .into_iter()
         .filter(|p| {
-            p.child_by_field_name("type").is_some_and(|t| {
+            p.field("type").is_some_and(|t| {
                 matches!(
                     text(t, src),
                     "*testing.T" | "*testing.B" | "*testing.F" | "testing.TB"
                 )
             })
         })
-        .filter_map(|p| p.child_by_field_name("name"))
+        .filter_map(|p| p.field("name"))
         .map(|n| text(n, src))
         .collect();
     let go_helper_mark = |n: Node<'_>| {
@@ -4318,12 +4340,12 @@ pub(crate) fn skip_guard(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
         _ => node,
     };
     if !matches!(kind(n), "if_statement" | "if_expression")
-        || n.child_by_field_name("alternative").is_some()
-        || n.child_by_field_name("initializer").is_some()
+        || n.field("alternative").is_some()
+        || n.field("initializer").is_some()
     {
         return false;
     }
-    let Some(condition) = n.child_by_field_name("condition") else {
+    let Some(condition) = n.field("condition") else {
         return false;
     };
     let mut cursor = condition.walk();
@@ -4342,7 +4364,7 @@ pub(crate) fn skip_guard(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
         }
         stack.extend(c.named_children(&mut cursor));
     }
-    let Some(branch) = n.child_by_field_name("consequence") else {
+    let Some(branch) = n.field("consequence") else {
         return false;
     };
     let stmts = if kind(branch).contains("block") {
@@ -4385,15 +4407,15 @@ pub(crate) fn expects_raise(n: Node<'_>, src: &str) -> Option<(String, String)> 
             let [item] = items.as_slice() else {
                 return None;
             };
-            let call = item.child_by_field_name("value")?;
+            let call = item.field("value")?;
             if kind(call) != "call" {
                 return None;
             }
-            let f = text(call.child_by_field_name("function")?, src);
+            let f = text(call.field("function")?, src);
             if !matches!(f, "self.assertRaises" | "pytest.raises") {
                 return None;
             }
-            let args: Vec<Node<'_>> = named_children(call.child_by_field_name("arguments")?)
+            let args: Vec<Node<'_>> = named_children(call.field("arguments")?)
                 .into_iter()
                 .filter(|a| !is_comment(*a))
                 .collect();
@@ -4401,13 +4423,13 @@ pub(crate) fn expects_raise(n: Node<'_>, src: &str) -> Option<(String, String)> 
             if kind(*exception) == "keyword_argument"
                 || !rest.iter().all(|a| {
                     kind(*a) == "keyword_argument"
-                        && a.child_by_field_name("name")
+                        && a.field("name")
                             .is_some_and(|k| matches!(text(k, src), "msg" | "match" | "check"))
                 })
             {
                 return None;
             }
-            let body = block_statements(n.child_by_field_name("body")?);
+            let body = block_statements(n.field("body")?);
             (!body.is_empty()).then(|| (normalized(*exception, src), code(&body)))
         }
         "try_statement" => {
@@ -4469,7 +4491,7 @@ fn skips_or_returns(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
             return false;
         };
         let exception = if kind(raised) == "call" {
-            raised.child_by_field_name("function").unwrap_or(raised)
+            raised.field("function").unwrap_or(raised)
         } else {
             raised
         };
@@ -4488,10 +4510,10 @@ pub(crate) fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool
             return true;
         }
         if matches!(kind(n), "if_statement" | "if_expression") {
-            if n.child_by_field_name("alternative").is_some() {
+            if n.field("alternative").is_some() {
                 return false;
             }
-            let Some(branch) = n.child_by_field_name("consequence") else {
+            let Some(branch) = n.field("consequence") else {
                 return false;
             };
             let stmts = block_statements(branch);
@@ -4609,7 +4631,7 @@ fn writes_here(node: Node<'_>, src: &str) -> bool {
             return true;
         }
         "call" | "call_expression" => {
-            if let Some(f) = node.child_by_field_name("function") {
+            if let Some(f) = node.field("function") {
                 let callee = compact(text(f, src));
                 let callee = callee.strip_prefix("std::").unwrap_or(&callee);
                 let dunder = [
@@ -4658,7 +4680,7 @@ pub(crate) fn ends_process(node: Node<'_>, src: &str) -> bool {
         "os.kill",
     ];
     let callee = matches!(kind(node), "call" | "call_expression")
-        .then(|| node.child_by_field_name("function"))
+        .then(|| node.field("function"))
         .flatten()
         .map(|f| compact(text(f, src)));
     if let Some(callee) = callee {
@@ -4748,7 +4770,7 @@ fn deferred_body(lang: &str, node: Node<'_>, body: Node<'_>, src: &str) -> Optio
         "python" => {
             let def = std::iter::successors(Some(node), |n| {
                 (kind(*n) == "decorated_definition")
-                    .then(|| n.child_by_field_name("definition"))
+                    .then(|| n.field("definition"))
                     .flatten()
             })
             .last()?;
@@ -4786,10 +4808,17 @@ pub(crate) fn unquote(s: &str) -> String {
 
 /// The named children of a node, in order.
 pub(crate) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
-    // By index, without a cursor (which allocates its stack): a node has a few children.
+    // A node of a few children: by index, without a cursor (which allocates its stack).
+    // Each index is found from the first child, so a node of more (a block, a module) is
+    // walked with a cursor, once.
     let count = node.named_child_count();
     let mut out = Vec::with_capacity(count);
-    out.extend((0..count).filter_map(|i| node.named_child(i as u32)));
+    if count <= 4 {
+        out.extend((0..count).filter_map(|i| node.named_child(i as u32)));
+    } else {
+        let mut cursor = node.walk();
+        out.extend(node.named_children(&mut cursor));
+    }
     out
 }
 

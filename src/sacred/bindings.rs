@@ -11,6 +11,7 @@
 //! assertion is locked apart, as written: [`reached_helpers`]);
 //! assignments, declarations and imports are recorded as written (normalised), one line per
 //! imported name, so adding a name to an import does not disturb the others.
+use crate::sacred::analysis::FieldOf as _;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -200,8 +201,7 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
             names.insert(super::dynamic_imports::use_key(&local));
         }
         if kind(n) == "scoped_identifier"
-            && let (Some(path), Some(name)) =
-                (n.child_by_field_name("path"), n.child_by_field_name("name"))
+            && let (Some(path), Some(name)) = (n.field("path"), n.field("name"))
             && kind(path) == "identifier"
             && !shadowed.contains(text(path, src))
         {
@@ -218,10 +218,7 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
         // Go `testutil.Checker{…}`, `*testutil.Checker`: a type of an imported package, as
         // `testutil.Checker` reads (its methods are one helper of the type's name).
         if kind(n) == "qualified_type"
-            && let (Some(package), Some(name)) = (
-                n.child_by_field_name("package"),
-                n.child_by_field_name("name"),
-            )
+            && let (Some(package), Some(name)) = (n.field("package"), n.field("name"))
             && !shadowed.contains(text(package, src))
         {
             names.insert(format!("{}.{}", text(package, src), text(name, src)));
@@ -230,10 +227,10 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
         // `helpers.check_total` reads (`self.check_total` also as `.check_total`, a method).
         // A member named by a computed name could be any ([`COMPUTED_MEMBER`]).
         if kind(n) == "call"
-            && n.child_by_field_name("function")
+            && n.field("function")
                 .is_some_and(|f| kind(f) == "identifier" && text(f, src) == "getattr")
             && !shadowed.contains("getattr")
-            && let Some(args) = n.child_by_field_name("arguments")
+            && let Some(args) = n.field("arguments")
             && let [object, member, ..] = named_children(args).as_slice()
         {
             let object_name = (kind(*object) == "identifier"
@@ -280,22 +277,17 @@ pub fn used_names(node: Node<'_>, body: Node<'_>, src: &str) -> Uses {
         // Python `globals()[name]`, `vars()[…]`, `globals().get(…)`: any function of the
         // file. JavaScript `helpers[name]`: any member of what the name holds.
         if matches!(kind(n), "subscript" | "attribute")
-            && let Some(object) = n
-                .child_by_field_name("value")
-                .or_else(|| n.child_by_field_name("object"))
+            && let Some(object) = n.field("value").or_else(|| n.field("object"))
             && kind(object) == "call"
             && object
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| matches!(text(f, src), "globals" | "vars" | "locals"))
             && !shadowed.contains("globals")
         {
             names.insert(COMPUTED_MEMBER.to_owned());
         }
         if kind(n) == "subscript_expression"
-            && let (Some(object), Some(index)) = (
-                n.child_by_field_name("object"),
-                n.child_by_field_name("index"),
-            )
+            && let (Some(object), Some(index)) = (n.field("object"), n.field("index"))
             && kind(object) == "identifier"
             && !shadowed.contains(text(object, src))
             && !matches!(kind(index), "string" | "number")
@@ -416,7 +408,7 @@ pub fn envelope_names(lang: &str, extent: Node<'_>, node: Node<'_>, src: &str) -
 pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
     let class = body
         .parent()
-        .and_then(|c| c.child_by_field_name("name"))
+        .and_then(|c| c.field("name"))
         .map_or("", |n| text(n, src));
     let mut out = Vec::new();
     for n in named_children(body) {
@@ -450,11 +442,11 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
         // nested class's bases).
         let head_walrus = || {
             let def = if kind(n) == "decorated_definition" {
-                n.child_by_field_name("definition")
+                n.field("definition")
             } else {
                 Some(n)
             };
-            let body = def.and_then(|d| d.child_by_field_name("body"));
+            let body = def.and_then(|d| d.field("body"));
             let mut names = BTreeSet::new();
             for c in named_children(n) {
                 if body.is_some_and(|b| b.id() == c.id()) {
@@ -517,7 +509,7 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
             if !matches!(kind(a), "assignment" | "augmented_assignment") {
                 continue;
             }
-            let Some(left) = a.child_by_field_name("left") else {
+            let Some(left) = a.field("left") else {
                 continue;
             };
             let mut names = BTreeSet::new();
@@ -529,12 +521,12 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
             // `code: int | None = None` reads as `code = None` in a plain test class: there
             // the annotation is a type expression that runs nothing and nothing reads it.
             let read = a
-                .child_by_field_name("type")
+                .field("type")
                 .filter(|t| {
                     annotations_unread(body, src)
                         && crate::sacred::analysis::annotation_inert(*t, src)
                 })
-                .and(a.child_by_field_name("right"))
+                .and(a.field("right"))
                 .map(|right| {
                     format!(
                         "in class {class}: {}={}",
@@ -573,7 +565,7 @@ fn annotations_unread(body: Node<'_>, src: &str) -> bool {
     {
         return false;
     }
-    let Some(bases) = class.child_by_field_name("superclasses") else {
+    let Some(bases) = class.field("superclasses") else {
         return true;
     };
     named_children(bases).into_iter().all(|b| {
@@ -641,7 +633,7 @@ pub fn python_fixture_definitions(root: Node<'_>, src: &str) -> Vec<FixtureDef> 
         if kind(n) != "decorated_definition" {
             continue;
         }
-        let Some(def) = n.child_by_field_name("definition") else {
+        let Some(def) = n.field("definition") else {
             continue;
         };
         if kind(def) != "function_definition" {
@@ -715,7 +707,7 @@ pub fn setups_read(
                 let Some(call) = e.filter(|x| kind(*x) == "call_expression") else {
                     continue;
                 };
-                let Some(callee) = call.child_by_field_name("function") else {
+                let Some(callee) = call.field("function") else {
                     continue;
                 };
                 if is_js_setup(&normalized(callee, src)) {
@@ -764,7 +756,7 @@ pub fn setups_read(
                 .flatten();
             for n in named_children(block) {
                 let def = if kind(n) == "decorated_definition" {
-                    n.child_by_field_name("definition")
+                    n.field("definition")
                 } else {
                     Some(n)
                 };
@@ -773,7 +765,7 @@ pub fn setups_read(
                 if in_class
                     && kind(n) == "expression_statement"
                     && let Some(a) = n.named_child(0).filter(|a| kind(*a) == "assignment")
-                    && a.child_by_field_name("left").is_some_and(|l| {
+                    && a.field("left").is_some_and(|l| {
                         let t = text(l, src);
                         kind(l) == "identifier"
                             && (t == "pytestmark"
@@ -871,7 +863,7 @@ pub(crate) fn metaclass_lines<'t>(bodies: &[Node<'t>], src: &str) -> Vec<String>
         let Some(args) = body
             .parent()
             .filter(|c| kind(*c) == "class_definition")
-            .and_then(|c| c.child_by_field_name("superclasses"))
+            .and_then(|c| c.field("superclasses"))
         else {
             continue;
         };
@@ -879,7 +871,7 @@ pub(crate) fn metaclass_lines<'t>(bodies: &[Node<'t>], src: &str) -> Vec<String>
             if kind(a) != "keyword_argument" {
                 continue;
             }
-            let Some(value) = a.child_by_field_name("value") else {
+            let Some(value) = a.field("value") else {
                 continue;
             };
             for (name, c) in &classes {
@@ -889,10 +881,7 @@ pub(crate) fn metaclass_lines<'t>(bodies: &[Node<'t>], src: &str) -> Vec<String>
             }
         }
     }
-    let bases = in_file_bases(
-        found.iter().filter_map(|c| c.child_by_field_name("body")),
-        src,
-    );
+    let bases = in_file_bases(found.iter().filter_map(|c| c.field("body")), src);
     found
         .iter()
         .copied()
@@ -967,7 +956,7 @@ pub(crate) fn in_file_bases<'t>(
                 if *name != base {
                     continue;
                 }
-                let Some(body) = c.child_by_field_name("body") else {
+                let Some(body) = c.field("body") else {
                     continue;
                 };
                 if seen.insert(body.id()) {
@@ -1120,7 +1109,7 @@ fn known_framework_only(class: Node<'_>, root: Node<'_>, src: &str) -> bool {
         };
         for (_, sub) in top_classes(root, src) {
             let derives = sub
-                .child_by_field_name("superclasses")
+                .field("superclasses")
                 .is_some_and(|args| named_children(args).iter().any(|a| text(*a, src) == name));
             if derives {
                 queue.push(sub);
@@ -1136,7 +1125,7 @@ fn known_framework_above(class: Node<'_>, root: Node<'_>, src: &str) -> bool {
     let from_unittest = |name: &str| {
         named_children(root).into_iter().any(|n| {
             kind(n) == "import_from_statement"
-                && n.child_by_field_name("module_name")
+                && n.field("module_name")
                     .is_some_and(|m| text(m, src) == "unittest")
                 && named_children(n)
                     .into_iter()
@@ -1150,7 +1139,7 @@ fn known_framework_above(class: Node<'_>, root: Node<'_>, src: &str) -> bool {
         if !seen.insert(c.id()) {
             continue;
         }
-        let Some(args) = c.child_by_field_name("superclasses") else {
+        let Some(args) = c.field("superclasses") else {
             continue;
         };
         for a in named_children(args) {
@@ -1195,8 +1184,7 @@ fn python_names_referenced(root: Node<'_>, src: &str) -> std::rc::Rc<BTreeSet<St
             "identifier" => {
                 let defined = n.parent().is_some_and(|p| {
                     matches!(kind(p), "function_definition" | "class_definition")
-                        && p.child_by_field_name("name")
-                            .is_some_and(|d| d.id() == n.id())
+                        && p.field("name").is_some_and(|d| d.id() == n.id())
                 });
                 if !defined {
                     out.insert(text(n, src).to_owned());
@@ -1255,7 +1243,7 @@ pub fn conftest_parts(root: Node<'_>, src: &str) -> (Vec<FixtureDef>, Vec<String
     let mut hooks = Vec::new();
     for n in named_children(root) {
         let def = if kind(n) == "decorated_definition" {
-            n.child_by_field_name("definition")
+            n.field("definition")
         } else {
             Some(n)
         };
@@ -1289,9 +1277,7 @@ pub fn conftest_parts(root: Node<'_>, src: &str) -> (Vec<FixtureDef>, Vec<String
 /// The parameter list of a function node of any of the grammars (`None` for anything else).
 fn function_parameters(n: Node<'_>) -> Option<Node<'_>> {
     match kind(n) {
-        "arrow_function" => n
-            .child_by_field_name("parameters")
-            .or_else(|| n.child_by_field_name("parameter")),
+        "arrow_function" => n.field("parameters").or_else(|| n.field("parameter")),
         "function_expression"
         | "function"
         | "generator_function"
@@ -1300,7 +1286,7 @@ fn function_parameters(n: Node<'_>) -> Option<Node<'_>> {
         | "method_definition"
         | "lambda"
         | "function_definition"
-        | "func_literal" => n.child_by_field_name("parameters"),
+        | "func_literal" => n.field("parameters"),
         _ => None,
     }
 }
@@ -1311,7 +1297,7 @@ fn is_default_or_type_in(n: Node<'_>, parent: Option<Node<'_>>) -> bool {
     let Some(p) = parent else {
         return false;
     };
-    let field_is = |f: &str| p.child_by_field_name(f).map(|c| c.id()) == Some(n.id());
+    let field_is = |f: &str| p.field(f).map(|c| c.id()) == Some(n.id());
     matches!(kind(n), "type_annotation" | "type_parameters")
         || (matches!(kind(p), "assignment_pattern" | "object_assignment_pattern")
             && field_is("right"))
@@ -1355,12 +1341,10 @@ fn is_one_argument_callee_in(n: Node<'_>, parent: Option<Node<'_>>) -> bool {
     let Some(call) = parent else {
         return false;
     };
-    if kind(call) != "call_expression"
-        || call.child_by_field_name("function").map(|f| f.id()) != Some(n.id())
-    {
+    if kind(call) != "call_expression" || call.field("function").map(|f| f.id()) != Some(n.id()) {
         return false;
     }
-    let Some(args) = call.child_by_field_name("arguments") else {
+    let Some(args) = call.field("arguments") else {
         return false;
     };
     let args: Vec<Node<'_>> = named_children(args)
@@ -1386,13 +1370,11 @@ fn qualified_name(n: Node<'_>, src: &str) -> Option<String> {
     match kind(n) {
         "identifier" => Some(text(n, src).to_owned()),
         "attribute" | "member_expression" | "selector_expression" => {
-            let object = n
-                .child_by_field_name("object")
-                .or_else(|| n.child_by_field_name("operand"))?;
+            let object = n.field("object").or_else(|| n.field("operand"))?;
             let member = n
-                .child_by_field_name("attribute")
-                .or_else(|| n.child_by_field_name("property"))
-                .or_else(|| n.child_by_field_name("field"))?;
+                .field("attribute")
+                .or_else(|| n.field("property"))
+                .or_else(|| n.field("field"))?;
             if !matches!(
                 kind(member),
                 "identifier" | "property_identifier" | "field_identifier"
@@ -1412,8 +1394,8 @@ fn qualified_name(n: Node<'_>, src: &str) -> Option<String> {
 fn is_member_name_in(n: Node<'_>, parent: Option<Node<'_>>) -> bool {
     parent.is_some_and(|p| {
         (kind(p) == "attribute"
-            && p.child_by_field_name("object").is_some()
-            && p.child_by_field_name("attribute").map(|a| a.id()) == Some(n.id()))
+            && p.field("object").is_some()
+            && p.field("attribute").map(|a| a.id()) == Some(n.id()))
             || (kind(p) == "token_tree" && n.prev_sibling().is_some_and(|d| kind(d) == "."))
     })
 }
@@ -1421,8 +1403,7 @@ fn is_member_name_in(n: Node<'_>, parent: Option<Node<'_>>) -> bool {
 /// `refund` in Python's `charge(refund=1)` (the node's parent known).
 fn is_python_keyword_name_in(n: Node<'_>, parent: Option<Node<'_>>) -> bool {
     parent.is_some_and(|p| {
-        kind(p) == "keyword_argument"
-            && p.child_by_field_name("name").map(|a| a.id()) == Some(n.id())
+        kind(p) == "keyword_argument" && p.field("name").map(|a| a.id()) == Some(n.id())
     })
 }
 
@@ -1529,7 +1510,7 @@ pub fn module_bindings_with(
 }
 
 pub(crate) fn field_text<'s>(n: Node<'_>, field: &str, src: &'s str) -> Option<&'s str> {
-    n.child_by_field_name(field).map(|f| text(f, src))
+    n.field(field).map(|f| text(f, src))
 }
 
 /// Names bound by an assignment target (identifiers, and attribute/member names: `x.__test__`
@@ -1579,7 +1560,7 @@ fn python(block: Node<'_>, src: &str, outer: &BTreeSet<String>, out: &mut Vec<Bi
                 python_class_body(n, src, out);
             }
             "decorated_definition" => {
-                if let Some(def) = n.child_by_field_name("definition") {
+                if let Some(def) = n.field("definition") {
                     python_def(def, src, out);
                     python_definition_runs(def, Some(n), src, out);
                     python_class_body(def, src, out);
@@ -1595,7 +1576,7 @@ fn python(block: Node<'_>, src: &str, outer: &BTreeSet<String>, out: &mut Vec<Bi
                 let prefix = format!("from {module} import ");
                 let mut wildcard = false;
                 for c in named_children(n) {
-                    if Some(c.id()) == n.child_by_field_name("module_name").map(|m| m.id()) {
+                    if Some(c.id()) == n.field("module_name").map(|m| m.id()) {
                         continue;
                     }
                     if kind(c) == "wildcard_import" {
@@ -1617,13 +1598,13 @@ fn python(block: Node<'_>, src: &str, outer: &BTreeSet<String>, out: &mut Vec<Bi
             "expression_statement" => {
                 for c in named_children(n) {
                     if matches!(kind(c), "assignment" | "augmented_assignment")
-                        && let Some(left) = c.child_by_field_name("left")
+                        && let Some(left) = c.field("left")
                     {
                         // What it runs: the names it hands to calls, or any name at all (an
                         // annotation that may run the repository's code).
                         let (reaches, mut anything) = python_import_time_reach(c, src);
                         anything |= c
-                            .child_by_field_name("type")
+                            .field("type")
                             .is_some_and(|t| !super::analysis::annotation_inert(t, src));
                         let mut names = target_names(left, src);
                         names.extend(walrus_targets(c, src));
@@ -1654,7 +1635,7 @@ fn python(block: Node<'_>, src: &str, outer: &BTreeSet<String>, out: &mut Vec<Bi
             "assert_statement" | "raise_statement" => python_header(n, src, out),
             // `if __name__ == "__main__":` runs only when the file is run as a script.
             "if_statement"
-                if n.child_by_field_name("condition")
+                if n.field("condition")
                     .is_some_and(|c| is_main_guard(&normalized(c, src))) => {}
             "delete_statement" => out.push(Binding {
                 names: target_names(n, src),
@@ -1696,9 +1677,7 @@ fn python_header(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                 | "finally_clause"
                 | "case_clause"
                 | "comment"
-        ) || n
-            .child_by_field_name("body")
-            .is_some_and(|b| b.id() == c.id())
+        ) || n.field("body").is_some_and(|b| b.id() == c.id())
         {
             continue;
         }
@@ -1709,9 +1688,7 @@ fn python_header(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
             continue;
         }
         words.push(normalized(c, src));
-        let is_target = n
-            .child_by_field_name("left")
-            .is_some_and(|l| l.id() == c.id())
+        let is_target = n.field("left").is_some_and(|l| l.id() == c.id())
             || matches!(kind(c), "case_pattern" | "as_pattern_target");
         if is_target {
             names.extend(target_names(c, src));
@@ -1776,10 +1753,7 @@ fn walrus_targets(node: Node<'_>, src: &str) -> BTreeSet<String> {
         match kind(n) {
             "lambda" | "function_definition" | "class_definition" => continue,
             "named_expression" => {
-                out.extend(
-                    n.child_by_field_name("name")
-                        .map(|x| text(x, src).to_owned()),
-                );
+                out.extend(n.field("name").map(|x| text(x, src).to_owned()));
             }
             _ => {}
         }
@@ -1906,7 +1880,7 @@ fn python_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, boo
             | "dictionary_comprehension"
             | "generator_expression" => {
                 let mut calls = false;
-                if let Some(body) = n.child_by_field_name("body") {
+                if let Some(body) = n.field("body") {
                     let mut inner = vec![body];
                     while let Some(x) = inner.pop() {
                         calls |= kind(x) == "call";
@@ -1918,21 +1892,18 @@ fn python_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, boo
                 anything |= calls;
             }
             "call" => {
-                let function = n.child_by_field_name("function");
+                let function = n.field("function");
                 // A callee reached other than by a name or a dotted name (`[f][0]()`,
                 // `(lambda: …)()`, `make().patch()`) runs what nothing here reads.
                 let mut callee = function;
                 while let Some(f) = callee.filter(|f| kind(*f) == "attribute") {
-                    callee = f.child_by_field_name("object");
+                    callee = f.field("object");
                 }
                 if callee.is_none_or(|c| kind(c) != "identifier") {
                     anything = true;
                 }
                 if let Some(f) = function.filter(|f| kind(*f) == "attribute")
-                    && let (Some(object), Some(method)) = (
-                        f.child_by_field_name("object"),
-                        f.child_by_field_name("attribute"),
-                    )
+                    && let (Some(object), Some(method)) = (f.field("object"), f.field("attribute"))
                     && PYTHON_MUTATORS.contains(&text(method, src))
                 {
                     reaches.extend(bare(object));
@@ -1944,10 +1915,10 @@ fn python_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, boo
                         || t == "pytest.param"
                         || t.starts_with("pytest.mark.")
                 });
-                if let Some(args) = n.child_by_field_name("arguments").filter(|_| !pure) {
+                if let Some(args) = n.field("arguments").filter(|_| !pure) {
                     for a in named_children(args) {
                         let value = match kind(a) {
-                            "keyword_argument" => a.child_by_field_name("value"),
+                            "keyword_argument" => a.field("value"),
                             "list_splat" | "dictionary_splat" => named_children(a).first().copied(),
                             _ => Some(a),
                         };
@@ -2000,7 +1971,7 @@ fn python_class_body(class: Node<'_>, src: &str, out: &mut Vec<Binding>) {
     if kind(class) != "class_definition" {
         return;
     }
-    if let Some(body) = class.child_by_field_name("body") {
+    if let Some(body) = class.field("body") {
         python_class_block(body, src, out);
     }
 }
@@ -2024,7 +1995,7 @@ fn python_class_block(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         // 3.14): one that is not a type expression may call, or bind a class
                         // attribute with a walrus.
                         let annotation_runs = c
-                            .child_by_field_name("type")
+                            .field("type")
                             .is_some_and(|t| !super::analysis::annotation_inert(t, src));
                         if anything || !reaches.is_empty() || annotation_runs {
                             out.push(runs(anything || annotation_runs, reaches));
@@ -2040,7 +2011,7 @@ fn python_class_block(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                 python_class_body(n, src, out);
             }
             "decorated_definition" => {
-                if let Some(def) = n.child_by_field_name("definition") {
+                if let Some(def) = n.field("definition") {
                     python_definition_runs(def, Some(n), src, out);
                     python_class_body(def, src, out);
                 }
@@ -2066,10 +2037,7 @@ fn python_own_objects(block: Node<'_>, src: &str) -> BTreeSet<String> {
             if kind(a) != "assignment" {
                 continue;
             }
-            let (Some(left), Some(right)) = (
-                a.child_by_field_name("left"),
-                a.child_by_field_name("right"),
-            ) else {
+            let (Some(left), Some(right)) = (a.field("left"), a.field("right")) else {
                 continue;
             };
             if kind(left) == "identifier"
@@ -2095,10 +2063,10 @@ fn python_statement_reach(
     src: &str,
 ) -> (BTreeSet<String>, bool) {
     let receiver = (kind(statement) == "call")
-        .then(|| statement.child_by_field_name("function"))
+        .then(|| statement.field("function"))
         .flatten()
         .filter(|f| kind(*f) == "attribute")
-        .and_then(|f| f.child_by_field_name("object"))
+        .and_then(|f| f.field("object"))
         .filter(|o| kind(*o) == "identifier" && own.contains(text(*o, src)));
     let Some(receiver) = receiver else {
         return (BTreeSet::new(), true);
@@ -2134,11 +2102,7 @@ fn python_definition_runs(
         else {
             continue;
         };
-        match (
-            kind(e),
-            e.child_by_field_name("function"),
-            e.child_by_field_name("arguments"),
-        ) {
+        match (kind(e), e.field("function"), e.field("arguments")) {
             ("call", Some(function), Some(arguments)) => {
                 parts.push(function);
                 parts.extend(named_children(arguments));
@@ -2148,15 +2112,15 @@ fn python_definition_runs(
     }
     // A parameter's default value and annotation (the parentheses around them run nothing).
     for p in def
-        .child_by_field_name("parameters")
+        .field("parameters")
         .map(named_children)
         .unwrap_or_default()
     {
-        parts.extend(p.child_by_field_name("value"));
-        parts.extend(p.child_by_field_name("type"));
+        parts.extend(p.field("value"));
+        parts.extend(p.field("type"));
     }
     for field in ["return_type", "superclasses"] {
-        parts.extend(def.child_by_field_name(field));
+        parts.extend(def.field(field));
     }
     for p in &parts {
         if kind(*p) == "type" && !super::analysis::annotation_inert(*p, src) {
@@ -2165,7 +2129,7 @@ fn python_definition_runs(
     }
     // A class's keyword arguments (`metaclass=M`, those `__init_subclass__` takes) hand it to
     // code that runs as it is made.
-    let keywords = def.child_by_field_name("superclasses").is_some_and(|s| {
+    let keywords = def.field("superclasses").is_some_and(|s| {
         named_children(s)
             .iter()
             .any(|a| kind(*a) == "keyword_argument")
@@ -2181,15 +2145,12 @@ fn python_definition_runs(
             .into_iter()
             .filter_map(|s| {
                 let f = if kind(s) == "decorated_definition" {
-                    s.child_by_field_name("definition")?
+                    s.field("definition")?
                 } else {
                     s
                 };
                 (kind(f) == "function_definition")
-                    .then(|| {
-                        f.child_by_field_name("name")
-                            .map(|n| text(n, src).to_owned())
-                    })
+                    .then(|| f.field("name").map(|n| text(n, src).to_owned()))
                     .flatten()
             })
             .collect();
@@ -2204,21 +2165,18 @@ fn python_definition_runs(
                 continue;
             };
             let e = if kind(e) == "call" {
-                e.child_by_field_name("function").unwrap_or(e)
+                e.field("function").unwrap_or(e)
             } else {
                 e
             };
-            let Some(object) = e
-                .child_by_field_name("object")
-                .filter(|_| kind(e) == "attribute")
-            else {
+            let Some(object) = e.field("object").filter(|_| kind(e) == "attribute") else {
                 continue;
             };
             let owner = text(object, src);
             // Or any name by the method's name (`@dispatch.register`, a dispatcher bound
             // by an assignment or imported).
             let registers = e
-                .child_by_field_name("attribute")
+                .field("attribute")
                 .is_some_and(|a| text(a, src).contains("register"));
             if kind(object) == "identifier" && (registers || block.iter().any(|b| b == owner)) {
                 out.push(Binding {
@@ -2233,8 +2191,7 @@ fn python_definition_runs(
     }
     for p in parts {
         let (reaches, mut anything) = python_import_time_reach(p, src);
-        anything |=
-            keywords && Some(p.id()) == def.child_by_field_name("superclasses").map(|s| s.id());
+        anything |= keywords && Some(p.id()) == def.field("superclasses").map(|s| s.id());
         anything |= annotations.contains(&p.id());
         if anything || !reaches.is_empty() {
             out.push(Binding {
@@ -2277,8 +2234,8 @@ pub(crate) fn python_import_time_calls(root: Node<'_>, src: &str) -> BTreeSet<St
         match kind(f) {
             "identifier" => Some(text(f, src).to_owned()),
             "attribute" => {
-                let object = f.child_by_field_name("object")?;
-                let attribute = f.child_by_field_name("attribute")?;
+                let object = f.field("object")?;
+                let attribute = f.field("attribute")?;
                 (kind(object) == "identifier")
                     .then(|| format!("{}.{}", text(object, src), text(attribute, src)))
             }
@@ -2291,14 +2248,14 @@ pub(crate) fn python_import_time_calls(root: Node<'_>, src: &str) -> BTreeSet<St
         match kind(n) {
             "function_definition" => {
                 for p in n
-                    .child_by_field_name("parameters")
+                    .field("parameters")
                     .map(named_children)
                     .unwrap_or_default()
                 {
-                    stack.extend(p.child_by_field_name("value"));
-                    stack.extend(p.child_by_field_name("type"));
+                    stack.extend(p.field("value"));
+                    stack.extend(p.field("type"));
                 }
-                stack.extend(n.child_by_field_name("return_type"));
+                stack.extend(n.field("return_type"));
                 continue;
             }
             "lambda" => {
@@ -2307,7 +2264,7 @@ pub(crate) fn python_import_time_calls(root: Node<'_>, src: &str) -> BTreeSet<St
             }
             "if_statement"
                 if n.parent().is_some_and(|p| kind(p) == "module")
-                    && n.child_by_field_name("condition")
+                    && n.field("condition")
                         .is_some_and(|c| is_main_guard(&normalized(c, src))) =>
             {
                 continue;
@@ -2321,7 +2278,7 @@ pub(crate) fn python_import_time_calls(root: Node<'_>, src: &str) -> BTreeSet<St
                 }
             }
             "call" => {
-                if let Some(f) = n.child_by_field_name("function") {
+                if let Some(f) = n.field("function") {
                     out.extend(callee(f));
                 }
             }
@@ -2357,9 +2314,7 @@ pub(crate) fn js_import_time_calls(root: Node<'_>, src: &str) -> BTreeSet<String
             | "number"
             | "method_definition" => continue,
             "call_expression" | "new_expression" => {
-                let callee = n
-                    .child_by_field_name("function")
-                    .or_else(|| n.child_by_field_name("constructor"));
+                let callee = n.field("function").or_else(|| n.field("constructor"));
                 if let Some(c) = callee.filter(|c| kind(*c) == "identifier") {
                     out.insert(text(c, src).to_owned());
                 }
@@ -2415,7 +2370,7 @@ pub(crate) fn python_module_effects(
     let mut defs: BTreeMap<&str, Node<'_>> = BTreeMap::new();
     for n in named_children(root) {
         let def = if kind(n) == "decorated_definition" {
-            n.child_by_field_name("definition")
+            n.field("definition")
         } else {
             Some(n)
         };
@@ -2503,7 +2458,7 @@ pub(crate) fn python_module_level_effects_with(
         .into_iter()
         .filter_map(|n| {
             let def = if kind(n) == "decorated_definition" {
-                n.child_by_field_name("definition")?
+                n.field("definition")?
             } else {
                 n
             };
@@ -2516,7 +2471,7 @@ pub(crate) fn python_module_level_effects_with(
     let doc = docstring(root);
     let runs = |n: Node<'_>| {
         !(kind(n) == "if_statement"
-            && n.child_by_field_name("condition")
+            && n.field("condition")
                 .is_some_and(|c| is_main_guard(&normalized(c, src))))
             && kind(n) != "comment"
             && Some(n.id()) != doc.map(|d| d.id())
@@ -2593,7 +2548,7 @@ fn python_function_effects_owning(
     let mut locals: BTreeSet<String> = parameters.into_iter().collect();
     let mut aliases: BTreeSet<String> = BTreeSet::new();
     let mut globals: BTreeSet<String> = BTreeSet::new();
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return (Effects::default(), BTreeSet::new());
     };
     python_collect_locals(body, src, &mut locals, &mut aliases, &mut globals);
@@ -2613,13 +2568,13 @@ fn python_function_effects_owning(
 /// The names of a Python function's parameters, in order (`*args` and `**kwargs` by their
 /// names).
 pub(crate) fn python_parameters(def: Node<'_>, src: &str) -> Vec<String> {
-    def.child_by_field_name("parameters")
+    def.field("parameters")
         .map(named_children)
         .unwrap_or_default()
         .into_iter()
         .filter_map(|p| match kind(p) {
             "identifier" => Some(p),
-            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            "default_parameter" | "typed_default_parameter" => p.field("name"),
             "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
                 named_children(p)
                     .into_iter()
@@ -2657,9 +2612,9 @@ fn python_collect_locals(
                 continue;
             }
             "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                if let Some(left) = n.child_by_field_name("left") {
+                if let Some(left) = n.field("left") {
                     let plain = kind(left) == "identifier";
-                    let aliased = n.child_by_field_name("right").is_none_or(|r| {
+                    let aliased = n.field("right").is_none_or(|r| {
                         !matches!(
                             kind(r),
                             "call"
@@ -2690,7 +2645,7 @@ fn python_collect_locals(
             }
             "as_pattern_target" | "named_expression" => {
                 let target = if kind(n) == "named_expression" {
-                    n.child_by_field_name("name")
+                    n.field("name")
                 } else {
                     Some(n)
                 };
@@ -2705,11 +2660,11 @@ fn python_collect_locals(
             "import_statement" | "import_from_statement" => {
                 for c in named_children(n) {
                     let bound = match kind(c) {
-                        "aliased_import" => c.child_by_field_name("alias"),
+                        "aliased_import" => c.field("alias"),
                         "dotted_name" => named_children(c).into_iter().next(),
                         _ => None,
                     };
-                    if Some(c.id()) == n.child_by_field_name("module_name").map(|m| m.id()) {
+                    if Some(c.id()) == n.field("module_name").map(|m| m.id()) {
                         continue;
                     }
                     if let Some(b) = bound {
@@ -2809,10 +2764,7 @@ impl<'a> FunctionFx<'a> {
             match kind(x) {
                 "lambda" => continue,
                 "call" => {
-                    if let Some(f) = x
-                        .child_by_field_name("function")
-                        .filter(|f| kind(*f) == "identifier")
-                    {
+                    if let Some(f) = x.field("function").filter(|f| kind(*f) == "identifier") {
                         let name = text(f, self.src);
                         if self.locals.contains(name) && !self.resolvable.contains(name) {
                             // A nested function or an alias: not followed.
@@ -2848,10 +2800,7 @@ impl<'a> FunctionFx<'a> {
             }
             "attribute" | "subscript" => {
                 let mut root = t;
-                while let Some(o) = root
-                    .child_by_field_name("object")
-                    .or_else(|| root.child_by_field_name("value"))
-                {
+                while let Some(o) = root.field("object").or_else(|| root.field("value")) {
                     root = o;
                 }
                 if kind(root) == "identifier" {
@@ -2885,7 +2834,7 @@ impl<'a> FunctionFx<'a> {
                 }
                 "function_definition" | "decorated_definition" | "class_definition" => {
                     let def = if kind(n) == "decorated_definition" {
-                        n.child_by_field_name("definition")
+                        n.field("definition")
                     } else {
                         Some(n)
                     };
@@ -2896,15 +2845,15 @@ impl<'a> FunctionFx<'a> {
                     }
                     let Some(def) = def else { continue };
                     for p in def
-                        .child_by_field_name("parameters")
+                        .field("parameters")
                         .map(named_children)
                         .unwrap_or_default()
                     {
-                        if let Some(v) = p.child_by_field_name("value") {
+                        if let Some(v) = p.field("value") {
                             self.expression(v);
                         }
                     }
-                    if let Some(bases) = def.child_by_field_name("superclasses") {
+                    if let Some(bases) = def.field("superclasses") {
                         if named_children(bases)
                             .iter()
                             .any(|a| kind(*a) == "keyword_argument")
@@ -2914,7 +2863,7 @@ impl<'a> FunctionFx<'a> {
                         self.expression(bases);
                     }
                     if kind(def) == "class_definition"
-                        && let Some(body) = def.child_by_field_name("body")
+                        && let Some(body) = def.field("body")
                     {
                         self.block(body);
                     }
@@ -2966,10 +2915,7 @@ impl<'a> FunctionFx<'a> {
                                 | "except_group_clause"
                         ) {
                             self.block(c);
-                        } else if n
-                            .child_by_field_name("left")
-                            .is_some_and(|l| l.id() == c.id())
-                        {
+                        } else if n.field("left").is_some_and(|l| l.id() == c.id()) {
                             self.target(c);
                         } else {
                             self.expression(c);
@@ -2984,10 +2930,10 @@ impl<'a> FunctionFx<'a> {
     fn statement_expression(&mut self, c: Node<'_>) {
         match kind(c) {
             "assignment" | "augmented_assignment" => {
-                if let Some(left) = c.child_by_field_name("left") {
+                if let Some(left) = c.field("left") {
                     self.target(left);
                 }
-                if let Some(right) = c.child_by_field_name("right") {
+                if let Some(right) = c.field("right") {
                     self.expression(right);
                 }
             }
@@ -2995,9 +2941,7 @@ impl<'a> FunctionFx<'a> {
             "string" | "concatenated_string" if plain_string(c) => {}
             _ => {
                 let e = unwrapped(c, &["await", "parenthesized_expression"]);
-                let function = (kind(e) == "call")
-                    .then(|| e.child_by_field_name("function"))
-                    .flatten();
+                let function = (kind(e) == "call").then(|| e.field("function")).flatten();
                 let known = function.is_some_and(|f| match kind(f) {
                     // A function of the module (its effects are added), or a read-only
                     // built-in.
@@ -3008,7 +2952,7 @@ impl<'a> FunctionFx<'a> {
                             || self.resolvable.contains(name)
                     }
                     // A method of a local that is not an alias.
-                    "attribute" => f.child_by_field_name("object").is_some_and(|o| {
+                    "attribute" => f.field("object").is_some_and(|o| {
                         kind(o) == "identifier"
                             && self.locals.contains(text(o, self.src))
                             && !self.aliases.contains(text(o, self.src))
@@ -3128,13 +3072,13 @@ pub(crate) fn python_classes_run_at_import<'t>(
     let classes = top_classes(root, src);
     let methods = |class: Node<'t>| -> Vec<(String, Node<'t>)> {
         class
-            .child_by_field_name("body")
+            .field("body")
             .map(named_children)
             .unwrap_or_default()
             .into_iter()
             .filter_map(|m| {
                 let m = if kind(m) == "decorated_definition" {
-                    m.child_by_field_name("definition")?
+                    m.field("definition")?
                 } else {
                     m
                 };
@@ -3201,11 +3145,11 @@ fn python_method_effects(def: Node<'_>, src: &str) -> (Effects, BTreeSet<String>
 /// The default values of a Python `lambda`'s parameters (they run where it is written).
 fn lambda_defaults(lambda: Node<'_>) -> Vec<Node<'_>> {
     lambda
-        .child_by_field_name("parameters")
+        .field("parameters")
         .map(named_children)
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|p| p.child_by_field_name("value"))
+        .filter_map(|p| p.field("value"))
         .collect()
 }
 
@@ -3300,7 +3244,7 @@ fn js(
             "lexical_declaration" | "variable_declaration" => {
                 for d in named_children(n) {
                     if kind(d) == "variable_declarator"
-                        && let Some(name) = d.child_by_field_name("name")
+                        && let Some(name) = d.field("name")
                     {
                         // `const { a, b } = require("m")`: one binding per name, so that
                         // adding `c` leaves `a` and `b` as they were.
@@ -3310,7 +3254,7 @@ fn js(
                                 .all(|p| kind(p) == "shorthand_property_identifier_pattern")
                         {
                             let value = d
-                                .child_by_field_name("value")
+                                .field("value")
                                 .map(|v| normalized(v, src))
                                 .unwrap_or_default();
                             for p in named_children(name) {
@@ -3322,7 +3266,7 @@ fn js(
                         // `const helper = (…) => …`: a helper, recorded by name as a
                         // `function` declaration is (its body is not fingerprinted).
                         if kind(name) == "identifier"
-                            && d.child_by_field_name("value").is_some_and(|v| {
+                            && d.field("value").is_some_and(|v| {
                                 matches!(
                                     kind(v),
                                     "arrow_function"
@@ -3338,7 +3282,7 @@ fn js(
                         }
                         let mut names = target_names(name, src);
                         let (reaches, all, assigned) = d
-                            .child_by_field_name("value")
+                            .field("value")
                             .map(|v| js_import_time_reach(v, src))
                             .unwrap_or_default();
                         names.extend(assigned);
@@ -3357,11 +3301,11 @@ fn js(
                     if matches!(
                         kind(c),
                         "assignment_expression" | "augmented_assignment_expression"
-                    ) && let Some(left) = c.child_by_field_name("left")
+                    ) && let Some(left) = c.field("left")
                     {
                         let mut names = target_names(left, src);
                         let (reaches, all, assigned) = c
-                            .child_by_field_name("right")
+                            .field("right")
                             .map(|v| js_import_time_reach(v, src))
                             .unwrap_or_default();
                         names.extend(assigned);
@@ -3448,9 +3392,9 @@ fn js_root<'s>(n: Node<'_>, src: &'s str) -> Option<&'s str> {
         match kind(n) {
             "identifier" => return Some(text(n, src)),
             "member_expression" | "subscript_expression" => {
-                n = n.child_by_field_name("object")?;
+                n = n.field("object")?;
             }
-            "call_expression" => n = n.child_by_field_name("function")?,
+            "call_expression" => n = n.field("function")?,
             "parenthesized_expression" | "non_null_expression" => {
                 n = named_children(n).into_iter().next()?;
             }
@@ -3483,9 +3427,7 @@ fn js_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, bool, B
             | "number"
             | "string" => continue,
             "call_expression" | "new_expression" => {
-                let mut callee = n
-                    .child_by_field_name("function")
-                    .or_else(|| n.child_by_field_name("constructor"));
+                let mut callee = n.field("function").or_else(|| n.field("constructor"));
                 while let Some(c) = callee.filter(|c| kind(*c) == "parenthesized_expression") {
                     callee = named_children(c).into_iter().next();
                 }
@@ -3500,17 +3442,17 @@ fn js_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, bool, B
                     anything = true;
                 }
                 if let Some(c) = callee.filter(|c| kind(*c) == "member_expression")
-                    && let Some(property) = c.child_by_field_name("property")
+                    && let Some(property) = c.field("property")
                     && JS_MUTATORS.contains(&text(property, src))
                 {
                     reaches.extend(
-                        c.child_by_field_name("object")
+                        c.field("object")
                             .and_then(|o| js_root(o, src))
                             .map(str::to_owned),
                     );
                 }
                 if !JS_PURE.contains(&written.as_str())
-                    && let Some(args) = n.child_by_field_name("arguments")
+                    && let Some(args) = n.field("arguments")
                 {
                     for a in named_children(args) {
                         let a = if kind(a) == "spread_element" {
@@ -3523,9 +3465,7 @@ fn js_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, bool, B
                 }
             }
             "assignment_expression" | "augmented_assignment_expression" | "update_expression" => {
-                let left = n
-                    .child_by_field_name("left")
-                    .or_else(|| n.child_by_field_name("argument"));
+                let left = n.field("left").or_else(|| n.field("argument"));
                 if let Some(left) = left {
                     if kind(left) == "identifier" {
                         assigned.insert(text(left, src).to_owned());
@@ -3536,7 +3476,7 @@ fn js_import_time_reach(node: Node<'_>, src: &str) -> (BTreeSet<String>, bool, B
             }
             "unary_expression" if text(n, src).starts_with("delete") => {
                 reaches.extend(
-                    n.child_by_field_name("argument")
+                    n.field("argument")
                         .and_then(|a| js_root(a, src))
                         .map(str::to_owned),
                 );
@@ -3557,10 +3497,8 @@ fn js_own_objects(root: Node<'_>, src: &str) -> BTreeSet<String> {
             continue;
         }
         for d in named_children(n) {
-            if let (Some(name), Some(value)) = (
-                d.child_by_field_name("name"),
-                d.child_by_field_name("value"),
-            ) && kind(name) == "identifier"
+            if let (Some(name), Some(value)) = (d.field("name"), d.field("value"))
+                && kind(name) == "identifier"
                 && !matches!(
                     kind(value),
                     "identifier" | "member_expression" | "subscript_expression"
@@ -3589,7 +3527,7 @@ fn js_statement(
 ) {
     let e = unwrapped(c, &["await_expression", "parenthesized_expression"]);
     let callee = (kind(e) == "call_expression")
-        .then(|| e.child_by_field_name("function"))
+        .then(|| e.field("function"))
         .flatten();
     let root = callee.and_then(|f| js_root(f, src));
     let registers = root.is_some_and(|r| {
@@ -3603,7 +3541,7 @@ fn js_statement(
         })
         .flatten()
         .filter(|_| {
-            e.child_by_field_name("arguments")
+            e.field("arguments")
                 .is_some_and(|a| named_children(a).iter().any(|x| is_function_node(*x)))
         });
     let registers = registers || free.is_some();
@@ -3615,11 +3553,7 @@ fn js_statement(
         if let Some(f) = callee {
             all |= js_import_time_reach(f, src).1;
         }
-        for a in e
-            .child_by_field_name("arguments")
-            .map(named_children)
-            .unwrap_or_default()
-        {
+        for a in e.field("arguments").map(named_children).unwrap_or_default() {
             if kind(a) != "identifier" {
                 let (r, anything, _) = js_import_time_reach(a, src);
                 reaches.extend(r);
@@ -3641,7 +3575,7 @@ fn js_statement(
     } else {
         let receiver = callee
             .filter(|f| kind(*f) == "member_expression")
-            .and_then(|f| f.child_by_field_name("object"))
+            .and_then(|f| f.field("object"))
             .filter(|o| kind(*o) == "identifier" && own.contains(text(*o, src)));
         match receiver {
             Some(r) => {
@@ -3697,7 +3631,7 @@ fn js_header(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
     let mut reaches = BTreeSet::new();
     let mut all = false;
     let scoped = n
-        .child_by_field_name("kind")
+        .field("kind")
         .is_some_and(|k| matches!(text(k, src), "const" | "let"));
     for c in named_children(n) {
         if kind(c).ends_with("statement")
@@ -3709,8 +3643,7 @@ fn js_header(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     | "comment"
                     | "statement_identifier"
             )
-            || n.child_by_field_name("body")
-                .is_some_and(|b| b.id() == c.id())
+            || n.field("body").is_some_and(|b| b.id() == c.id())
         {
             // A `for` initializer declares (`let i = 0`): what it runs still counts.
             if !matches!(kind(c), "lexical_declaration" | "variable_declaration") {
@@ -3718,10 +3651,7 @@ fn js_header(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
             }
         }
         words.push(normalized(c, src));
-        if kind(n) == "for_in_statement"
-            && n.child_by_field_name("left")
-                .is_some_and(|l| l.id() == c.id())
-        {
+        if kind(n) == "for_in_statement" && n.field("left").is_some_and(|l| l.id() == c.id()) {
             if !scoped {
                 names.extend(target_names(c, src));
             }
@@ -3734,7 +3664,7 @@ fn js_header(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
         if kind(c) == "variable_declaration" {
             for d in named_children(c) {
                 names.extend(
-                    d.child_by_field_name("name")
+                    d.field("name")
                         .map(|x| target_names(x, src))
                         .unwrap_or_default(),
                 );
@@ -3836,7 +3766,7 @@ fn rust(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
         }
         match kind(n) {
             "use_declaration" => {
-                if let Some(arg) = n.child_by_field_name("argument") {
+                if let Some(arg) = n.field("argument") {
                     rust_use(arg, src, "", out);
                 }
             }
@@ -3881,7 +3811,7 @@ fn rust(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                 reaches: BTreeSet::new(),
             }),
             "mod_item" => {
-                if let Some(body) = n.child_by_field_name("body") {
+                if let Some(body) = n.field("body") {
                     rust(body, src, out);
                 }
             }
@@ -3901,7 +3831,7 @@ fn rust_use(n: Node<'_>, src: &str, prefix: &str, out: &mut Vec<Binding>) {
         "scoped_use_list" => {
             let path = field_text(n, "path", src).unwrap_or("");
             let prefix = format!("{prefix}{path}::");
-            if let Some(list) = n.child_by_field_name("list") {
+            if let Some(list) = n.field("list") {
                 rust_use(list, src, &prefix, out);
             }
         }
@@ -3983,16 +3913,12 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                     for c in n.children_by_field_name("name", &mut cursor) {
                         names.insert(text(c, src).to_owned());
                     }
-                    if names.iter().all(|x| x == "_")
-                        && runs_nothing(n.child_by_field_name("value"))
-                    {
+                    if names.iter().all(|x| x == "_") && runs_nothing(n.field("value")) {
                         continue;
                     }
                     // A function literal called on the spot runs as the package starts,
                     // before every test (`var _ = func() int { Total = …; return 0 }()`).
-                    let all = n
-                        .child_by_field_name("value")
-                        .is_some_and(|v| go_calls_a_literal(v));
+                    let all = n.field("value").is_some_and(|v| go_calls_a_literal(v));
                     out.push(Binding {
                         names,
                         all,
@@ -4056,7 +3982,7 @@ fn go_init_effects(
     let mut reaches = BTreeSet::new();
     let mut all = false;
     let mut locals: BTreeSet<String> = BTreeSet::new();
-    let Some(body) = init.child_by_field_name("body") else {
+    let Some(body) = init.field("body") else {
         return (reaches, true);
     };
     // Whether `n` calls anything but a built-in that only makes or measures.
@@ -4065,7 +3991,7 @@ fn go_init_effects(
         while let Some(x) = stack.pop() {
             if kind(x) == "call_expression"
                 && !x
-                    .child_by_field_name("function")
+                    .field("function")
                     .is_some_and(|f| matches!(text(f, src), "len" | "make" | "new" | "cap"))
             {
                 return true;
@@ -4080,17 +4006,13 @@ fn go_init_effects(
             "block" | "statement_list" => stack.extend(named_children(n)),
             "comment" | "empty_statement" => {}
             "short_var_declaration" => {
-                for l in n
-                    .child_by_field_name("left")
-                    .map(named_children)
-                    .unwrap_or_default()
-                {
+                for l in n.field("left").map(named_children).unwrap_or_default() {
                     locals.insert(text(l, src).to_owned());
                 }
                 all |= calls(n);
             }
             "assignment_statement" | "inc_statement" | "dec_statement" => {
-                let targets = match n.child_by_field_name("left") {
+                let targets = match n.field("left") {
                     Some(l) => named_children(l),
                     None => named_children(n).into_iter().take(1).collect(),
                 };
@@ -4101,7 +4023,7 @@ fn go_init_effects(
                         "selector_expression" | "index_expression" | "parenthesized_expression"
                     ))
                     .then(|| {
-                        root.child_by_field_name("operand")
+                        root.field("operand")
                             .or_else(|| named_children(root).into_iter().next())
                     })
                     .flatten()
@@ -4119,7 +4041,7 @@ fn go_init_effects(
                     // What the target's index evaluates.
                     all |= calls(t);
                 }
-                if let Some(r) = n.child_by_field_name("right") {
+                if let Some(r) = n.field("right") {
                     all |= calls(r);
                 }
             }
@@ -4134,7 +4056,7 @@ fn go_calls_a_literal(value: Node<'_>) -> bool {
     let mut stack = vec![value];
     while let Some(n) = stack.pop() {
         if kind(n) == "call_expression"
-            && n.child_by_field_name("function").is_some_and(|f| {
+            && n.field("function").is_some_and(|f| {
                 let mut f = f;
                 while kind(f) == "parenthesized_expression" {
                     match named_children(f).into_iter().next() {
@@ -4172,10 +4094,7 @@ pub(crate) fn go_import_time_calls(root: Node<'_>, src: &str) -> BTreeSet<String
         match kind(n) {
             "func_literal" | "comment" => continue,
             "call_expression" => {
-                if let Some(f) = n
-                    .child_by_field_name("function")
-                    .filter(|f| kind(*f) == "identifier")
-                {
+                if let Some(f) = n.field("function").filter(|f| kind(*f) == "identifier") {
                     out.insert(text(f, src).to_owned());
                 }
             }
@@ -4265,10 +4184,7 @@ pub(crate) fn go_package_start(root: Node<'_>, src: &str) -> GoPackageStart {
                                 text: normalized(n, src),
                                 all,
                                 own,
-                                mentions: n
-                                    .child_by_field_name("body")
-                                    .map(mentions)
-                                    .unwrap_or_default(),
+                                mentions: n.field("body").map(mentions).unwrap_or_default(),
                             });
                         }
                         continue;
@@ -4276,9 +4192,7 @@ pub(crate) fn go_package_start(root: Node<'_>, src: &str) -> GoPackageStart {
                     out.functions.push((
                         name.to_owned(),
                         normalized(n, src),
-                        n.child_by_field_name("body")
-                            .map(mentions)
-                            .unwrap_or_default(),
+                        n.field("body").map(mentions).unwrap_or_default(),
                     ));
                 }
                 // A `//go:linkname` binds a name of this package to another package's
@@ -4293,7 +4207,7 @@ pub(crate) fn go_package_start(root: Node<'_>, src: &str) -> GoPackageStart {
                     });
                 }
                 "var_spec" => {
-                    let value = n.child_by_field_name("value");
+                    let value = n.field("value");
                     if runs_nothing(value) {
                         continue;
                     }
@@ -4322,12 +4236,12 @@ fn runs_nothing(value: Option<Node<'_>>) -> bool {
     let mut stack = vec![value];
     while let Some(n) = stack.pop() {
         if kind(n) == "call_expression" {
-            let conversion = n.child_by_field_name("function").is_some_and(|f| {
+            let conversion = n.field("function").is_some_and(|f| {
                 kind(f) == "parenthesized_expression"
                     && named_children(f)
                         .first()
                         .is_some_and(|u| matches!(kind(*u), "unary_expression" | "pointer_type"))
-            }) && n.child_by_field_name("arguments").is_some_and(|a| {
+            }) && n.field("arguments").is_some_and(|a| {
                 let args = named_children(a);
                 args.len() == 1 && kind(args[0]) == "nil"
             });
@@ -4460,7 +4374,7 @@ pub(crate) fn file_function(
     src: &str,
     rules: &dyn super::analysis::Rules,
 ) -> Option<FileFunction> {
-    let body = def.child_by_field_name("body")?;
+    let body = def.field("body")?;
     let mut asserts = false;
     let mut skips = false;
     let mut cursor = body.walk();
@@ -4485,9 +4399,7 @@ pub(crate) fn file_function(
     }
     // So may a Go one (`tax.Rate = 10`), and a JavaScript or TypeScript one
     // (`Array.prototype.reduce = …`, `t.is = …`).
-    let go = def
-        .child_by_field_name("body")
-        .is_some_and(|b| kind(b) == "block");
+    let go = def.field("body").is_some_and(|b| kind(b) == "block");
     if !skips && go && matches!(kind(def), "function_declaration" | "method_declaration") {
         skips = super::import_hazards::go_writes_beyond_locals(def, src);
     }
@@ -4622,7 +4534,7 @@ pub(crate) fn ends_the_process(n: Node<'_>, src: &str) -> bool {
     if !matches!(kind(n), "call" | "call_expression") {
         return false;
     }
-    let Some(f) = n.child_by_field_name("function") else {
+    let Some(f) = n.field("function") else {
         return false;
     };
     let t: String = text(f, src).split_whitespace().collect();
@@ -4637,9 +4549,8 @@ pub(crate) fn ends_the_process(n: Node<'_>, src: &str) -> bool {
     // does; so does `CommandExt::exec(&mut c)`. Any method `exec` called with no argument is
     // read as one (the trait is usually imported by name only).
     if kind(f) == "field_expression"
-        && f.child_by_field_name("field")
-            .is_some_and(|x| text(x, src) == "exec")
-        && n.child_by_field_name("arguments")
+        && f.field("field").is_some_and(|x| text(x, src) == "exec")
+        && n.field("arguments")
             .is_some_and(|a| named_children(a).is_empty())
     {
         return true;
@@ -4770,8 +4681,7 @@ fn ends_under_another_name(t: &str, root: Node<'_>, src: &str) -> bool {
                 let mut inner = vec![x];
                 while let Some(y) = inner.pop() {
                     if kind(y) == "function_signature_item"
-                        && y.child_by_field_name("name")
-                            .is_some_and(|name| text(name, src) == t)
+                        && y.field("name").is_some_and(|name| text(name, src) == t)
                     {
                         return true;
                     }
@@ -4780,8 +4690,7 @@ fn ends_under_another_name(t: &str, root: Node<'_>, src: &str) -> bool {
             }
             // Go: `import sc "syscall"` then `sc.Exit(0)`.
             "import_spec" => {
-                if let (Some(name), Some(path)) =
-                    (x.child_by_field_name("name"), x.child_by_field_name("path"))
+                if let (Some(name), Some(path)) = (x.field("name"), x.field("path"))
                     && let Some((alias, rest)) = t.split_once('.')
                     && text(name, src) == alias
                 {
@@ -4922,9 +4831,7 @@ pub(crate) fn file_functions(
             let is_default = top
                 .children(&mut cursor)
                 .any(|c| !c.is_named() && kind(c) == "default");
-            let declaration = top
-                .child_by_field_name("declaration")
-                .or_else(|| top.child_by_field_name("value"));
+            let declaration = top.field("declaration").or_else(|| top.field("value"));
             match declaration {
                 Some(d) if is_default && kind(d) == "identifier" => {
                     default = Some(text(d, src).to_owned());
@@ -4947,10 +4854,8 @@ pub(crate) fn file_functions(
                                     aliases.push((format!("default.{n}"), n.to_owned()));
                                 }
                                 "pair" => {
-                                    if let (Some(k), Some(v)) = (
-                                        p.child_by_field_name("key"),
-                                        p.child_by_field_name("value"),
-                                    ) && kind(v) == "identifier"
+                                    if let (Some(k), Some(v)) = (p.field("key"), p.field("value"))
+                                        && kind(v) == "identifier"
                                     {
                                         let key =
                                             text(k, src).trim_matches(|c| c == '\'' || c == '"');
@@ -5001,7 +4906,7 @@ pub(crate) fn file_functions(
                 }
             }
             "decorated_definition" => {
-                let Some(def) = n.child_by_field_name("definition") else {
+                let Some(def) = n.field("definition") else {
                     continue;
                 };
                 if kind(def) == "class_definition"
@@ -5031,10 +4936,7 @@ pub(crate) fn file_functions(
                     if kind(d) != "variable_declarator" {
                         continue;
                     }
-                    let (Some(name), Some(value)) = (
-                        d.child_by_field_name("name"),
-                        d.child_by_field_name("value"),
-                    ) else {
+                    let (Some(name), Some(value)) = (d.field("name"), d.field("value")) else {
                         continue;
                     };
                     if kind(name) != "identifier" {
@@ -5046,7 +4948,7 @@ pub(crate) fn file_functions(
                     ) {
                         push(top, text(name, src), value);
                     } else if kind(value) == "call_expression"
-                        && let Some(f) = value.child_by_field_name("arguments").and_then(|a| {
+                        && let Some(f) = value.field("arguments").and_then(|a| {
                             named_children(a).into_iter().find(|x| {
                                 matches!(
                                     kind(*x),
@@ -5069,10 +4971,7 @@ pub(crate) fn file_functions(
                 for a in named_children(n) {
                     // Python `check_total = _check_total`: another name of a function.
                     if kind(a) == "assignment"
-                        && let (Some(left), Some(right)) = (
-                            a.child_by_field_name("left"),
-                            a.child_by_field_name("right"),
-                        )
+                        && let (Some(left), Some(right)) = (a.field("left"), a.field("right"))
                         && kind(left) == "identifier"
                         && kind(right) == "identifier"
                     {
@@ -5082,13 +4981,10 @@ pub(crate) fn file_functions(
                     // `traced = Tracer()`: an instance of a class of the file, which runs
                     // that class's code when called (a decorator that is an instance).
                     if kind(a) == "assignment"
-                        && let (Some(left), Some(right)) = (
-                            a.child_by_field_name("left"),
-                            a.child_by_field_name("right"),
-                        )
+                        && let (Some(left), Some(right)) = (a.field("left"), a.field("right"))
                         && kind(left) == "identifier"
                         && kind(right) == "call"
-                        && let Some(f) = right.child_by_field_name("function")
+                        && let Some(f) = right.field("function")
                         && kind(f) == "identifier"
                     {
                         instances.push((
@@ -5098,10 +4994,7 @@ pub(crate) fn file_functions(
                         ));
                         continue;
                     }
-                    let (Some(left), Some(value)) = (
-                        a.child_by_field_name("left"),
-                        a.child_by_field_name("right"),
-                    ) else {
+                    let (Some(left), Some(value)) = (a.field("left"), a.field("right")) else {
                         continue;
                     };
                     let target: String = text(left, src).split_whitespace().collect();
@@ -5138,10 +5031,8 @@ pub(crate) fn file_functions(
                         let mut c = spec.walk();
                         spec.children_by_field_name("name", &mut c).collect()
                     };
-                    let values: Vec<Node<'_>> = spec
-                        .child_by_field_name("value")
-                        .map(named_children)
-                        .unwrap_or_default();
+                    let values: Vec<Node<'_>> =
+                        spec.field("value").map(named_children).unwrap_or_default();
                     for (name, value) in names.iter().zip(values.iter()) {
                         if kind(*value) == "identifier" {
                             aliases
@@ -5160,7 +5051,7 @@ pub(crate) fn file_functions(
         }
         let def = named_children(root).into_iter().find_map(|top| {
             let def = if kind(top) == "decorated_definition" {
-                top.child_by_field_name("definition")?
+                top.field("definition")?
             } else {
                 top
             };
@@ -5201,7 +5092,7 @@ pub(crate) fn file_functions(
     if kind(root) == "source_file" {
         let receiver_type = |m: Node<'_>| -> Option<String> {
             // `(c checker)`, `(c *checker)`, `(c checker[T])`: the type's name.
-            text(m.child_by_field_name("receiver")?, src)
+            text(m.field("receiver")?, src)
                 .trim_matches(|c| c == '(' || c == ')')
                 .rsplit([' ', '*'])
                 .next()
@@ -5244,10 +5135,7 @@ pub(crate) fn file_functions(
                 continue;
             }
             for spec in named_children(d) {
-                let (Some(name), Some(ty)) = (
-                    spec.child_by_field_name("name"),
-                    spec.child_by_field_name("type"),
-                ) else {
+                let (Some(name), Some(ty)) = (spec.field("name"), spec.field("type")) else {
                     continue;
                 };
                 if kind(ty) != "struct_type" {
@@ -5261,8 +5149,8 @@ pub(crate) fn file_functions(
                         continue;
                     }
                     if kind(n) == "field_declaration"
-                        && n.child_by_field_name("name").is_none()
-                        && let Some(t) = n.child_by_field_name("type")
+                        && n.field("name").is_none()
+                        && let Some(t) = n.field("type")
                     {
                         let t = text(t, src).trim_start_matches('*');
                         let t = t.rsplit('.').next().unwrap_or(t);
@@ -5340,10 +5228,10 @@ fn helper_class(root: Node<'_>, class: Node<'_>, src: &str) -> bool {
         return true;
     }
     let named_like_a_test = field_text(class, "name", src).is_none_or(|n| n.starts_with("Test"));
-    let holds_a_test = class.child_by_field_name("body").is_some_and(|body| {
+    let holds_a_test = class.field("body").is_some_and(|body| {
         named_children(body).into_iter().any(|m| {
             let def = if kind(m) == "decorated_definition" {
-                m.child_by_field_name("definition")
+                m.field("definition")
             } else {
                 Some(m)
             };
@@ -5480,18 +5368,13 @@ pub(crate) fn js_reexports(root: Node<'_>, src: &str) -> Vec<Reexport> {
         if kind(n) == "expression_statement"
             && let Some(a) = named_children(n).into_iter().next()
             && kind(a) == "assignment_expression"
-            && let (Some(left), Some(right)) = (
-                a.child_by_field_name("left"),
-                a.child_by_field_name("right"),
-            )
+            && let (Some(left), Some(right)) = (a.field("left"), a.field("right"))
             && text(left, src).split_whitespace().collect::<String>() == "module.exports"
             && kind(right) == "call_expression"
             && right
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| text(f, src) == "require")
-            && let Some(arg) = right
-                .child_by_field_name("arguments")
-                .and_then(|x| x.named_child(0))
+            && let Some(arg) = right.field("arguments").and_then(|x| x.named_child(0))
             && kind(arg) == "string"
         {
             out.push((None, text(arg, src).to_owned()));
@@ -5617,7 +5500,7 @@ pub(crate) fn module_classes(
     top_classes(root, src)
         .into_iter()
         .filter_map(|(name, class)| {
-            let body = class.child_by_field_name("body")?;
+            let body = class.field("body")?;
             // Read afresh: the names this module's code mentions, not a test file's.
             REFERENCED.with(|c| c.borrow_mut().clear());
             let runs = setups_read("python", body, src, true)
@@ -5649,7 +5532,7 @@ fn top_classes<'t, 's>(root: Node<'t>, src: &'s str) -> Vec<(&'s str, Node<'t>)>
         .into_iter()
         .filter_map(|n| {
             let class = if kind(n) == "decorated_definition" {
-                n.child_by_field_name("definition")?
+                n.field("definition")?
             } else {
                 n
             };
@@ -5663,7 +5546,7 @@ fn top_classes<'t, 's>(root: Node<'t>, src: &'s str) -> Vec<(&'s str, Node<'t>)>
 /// The plain names a Python class lists as its bases (`class TestTotal(TotalChecks, Mixin)`).
 pub(crate) fn base_names(class: Node<'_>, src: &str) -> Vec<String> {
     class
-        .child_by_field_name("superclasses")
+        .field("superclasses")
         .map(|args| {
             named_children(args)
                 .into_iter()
@@ -5678,7 +5561,7 @@ pub(crate) fn base_names(class: Node<'_>, src: &str) -> Vec<String> {
 /// those named through a module (`helpers.Base`, `tests.helpers.Base`), in their order.
 fn inherited_base_names(class: Node<'_>, src: &str) -> Vec<String> {
     class
-        .child_by_field_name("superclasses")
+        .field("superclasses")
         .map(|args| {
             named_children(args)
                 .into_iter()
@@ -5749,7 +5632,7 @@ pub(crate) fn inherited_class_functions(
     let classes = top_classes(root, src);
     let lookup = |name: &str| {
         let (_, c) = classes.iter().find(|(n, _)| *n == name)?;
-        let body = c.child_by_field_name("body")?;
+        let body = c.field("body")?;
         Some((
             inherited_base_names(*c, src),
             class_functions(body, src, rules),
@@ -5840,7 +5723,7 @@ fn record_unguarded(
         .into_iter()
         .filter(|st| super::analysis::skip_guard(*st, src, rules))
         .filter(|st| {
-            let Some(condition) = st.child_by_field_name("condition") else {
+            let Some(condition) = st.field("condition") else {
                 return false;
             };
             let mut stack = vec![condition];
@@ -5911,10 +5794,10 @@ fn python_annotated(whole: Node<'_>) -> bool {
     let mut stack = vec![whole];
     while let Some(n) = stack.pop() {
         let annotated = match kind(n) {
-            "assignment" => n.child_by_field_name("type").is_some(),
+            "assignment" => n.field("type").is_some(),
             "typed_parameter" | "typed_default_parameter" => true,
-            "function_definition" => n.child_by_field_name("return_type").is_some(),
-            "class_definition" => n.child_by_field_name("superclasses").is_some(),
+            "function_definition" => n.field("return_type").is_some(),
+            "class_definition" => n.field("superclasses").is_some(),
             _ => false,
         };
         if annotated {
@@ -6088,11 +5971,12 @@ pub(crate) fn reached_check_helper_indices(
 #[cfg(all(test, feature = "lang-go", feature = "lang-rust"))]
 mod ending_tests {
     use super::ends_the_process;
+    use crate::sacred::analysis::FieldOf as _;
     use tree_sitter::{Node, Parser};
 
     fn first_call<'t>(n: Node<'t>, src: &str, name: &str) -> Option<Node<'t>> {
         if n.kind() == "call_expression"
-            && n.child_by_field_name("function")
+            && n.field("function")
                 .is_some_and(|f| &src[f.byte_range()] == name)
         {
             return Some(n);

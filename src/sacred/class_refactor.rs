@@ -24,6 +24,7 @@
 //! named in another Python file: each makes the change unproven. A name that only the new
 //! classes define is accepted only when nothing read before names it and neither unittest
 //! nor pytest reads it (no `_`, `assert…`, `fail…` or hook name).
+use crate::sacred::analysis::FieldOf as _;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -161,7 +162,7 @@ impl Readers {
                         .filter(|p| kind(*p) == "call")
                         .and_then(|c| c.parent())
                         .filter(|a| kind(*a) == "attribute")
-                        .and_then(|a| a.child_by_field_name("attribute"))
+                        .and_then(|a| a.field("attribute"))
                         .is_none_or(|a| text(a, src) != "args")
                     && !n.parent().is_some_and(|p| {
                         matches!(kind(p), "dotted_name" | "import_from_statement")
@@ -177,8 +178,7 @@ impl Readers {
                 let reached = t.starts_with("__")
                     || n.parent().is_some_and(|p| {
                         (kind(p) == "attribute"
-                            && p.child_by_field_name("attribute")
-                                .is_some_and(|a| a.id() == n.id()))
+                            && p.field("attribute").is_some_and(|a| a.id() == n.id()))
                             || matches!(
                                 kind(p),
                                 "dotted_name" | "aliased_import" | "import_from_statement"
@@ -549,16 +549,16 @@ fn parse_module(file: &str, src: String) -> Option<Module> {
                     t.trim_start_matches('@').to_owned()
                 })
                 .collect();
-            (n.child_by_field_name("definition")?, decorators)
+            (n.field("definition")?, decorators)
         } else {
             (n, Vec::new())
         };
         match kind(def) {
             "class_definition" => {
-                let Some(name) = def.child_by_field_name("name") else {
+                let Some(name) = def.field("name") else {
                     continue;
                 };
-                let (bases, keywords) = match def.child_by_field_name("superclasses") {
+                let (bases, keywords) = match def.field("superclasses") {
                     Some(args) => {
                         let all = named_children(args);
                         let keywords = all
@@ -574,7 +574,7 @@ fn parse_module(file: &str, src: String) -> Option<Module> {
                     None => (Vec::new(), false),
                 };
                 let members = def
-                    .child_by_field_name("body")
+                    .field("body")
                     .filter(|_| !keywords)
                     .and_then(|b| class_members(text(name, &src), b, &src));
                 classes.push(Class {
@@ -585,7 +585,7 @@ fn parse_module(file: &str, src: String) -> Option<Module> {
                 });
             }
             "function_definition" => {
-                let Some(name) = def.child_by_field_name("name") else {
+                let Some(name) = def.field("name") else {
                     continue;
                 };
                 let name = text(name, &src).to_owned();
@@ -639,7 +639,7 @@ fn module_binds(
     for c in named_children(n) {
         match kind(c) {
             "class_definition" | "function_definition" => {
-                if top && let Some(name) = c.child_by_field_name("name") {
+                if top && let Some(name) = c.field("name") {
                     *out.entry(text(name, src).to_owned()).or_default() += 1;
                 }
                 // `global NAME` inside rebinds the module's name.
@@ -654,7 +654,7 @@ fn module_binds(
             "import_statement" => {
                 for i in named_children(c) {
                     let bound = match kind(i) {
-                        "aliased_import" => i.child_by_field_name("alias").map(|a| text(a, src)),
+                        "aliased_import" => i.field("alias").map(|a| text(a, src)),
                         _ => text(i, src).split('.').next(),
                     };
                     if let Some(b) = bound {
@@ -663,7 +663,7 @@ fn module_binds(
                 }
             }
             "import_from_statement" | "future_import_statement" => {
-                let module = c.child_by_field_name("module_name");
+                let module = c.field("module_name");
                 for i in named_children(c) {
                     if Some(i) == module {
                         continue;
@@ -671,7 +671,7 @@ fn module_binds(
                     match kind(i) {
                         "wildcard_import" => *star = true,
                         "aliased_import" => {
-                            if let Some(a) = i.child_by_field_name("alias") {
+                            if let Some(a) = i.field("alias") {
                                 *out.entry(text(a, src).to_owned()).or_default() += 1;
                             }
                         }
@@ -683,22 +683,22 @@ fn module_binds(
                 }
             }
             "assignment" | "augmented_assignment" => {
-                if let Some(l) = c.child_by_field_name("left") {
+                if let Some(l) = c.field("left") {
                     bind(l, out);
                 }
-                if let Some(r) = c.child_by_field_name("right") {
+                if let Some(r) = c.field("right") {
                     module_binds(r, src, top, out, star);
                 }
             }
             "for_statement" | "for_in_clause" => {
-                if let Some(l) = c.child_by_field_name("left") {
+                if let Some(l) = c.field("left") {
                     bind(l, out);
                 }
                 module_binds(c, src, top, out, star);
             }
             "as_pattern_target" | "delete_statement" => bind(c, out),
             "named_expression" => {
-                if let Some(l) = c.child_by_field_name("name") {
+                if let Some(l) = c.field("name") {
                     bind(l, out);
                 }
                 module_binds(c, src, top, out, star);
@@ -728,8 +728,7 @@ fn import_time_names(root: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
         for c in named_children(n) {
             // Its name is bound, not read; its body runs when called.
             let skipped = kind(n) == "function_definition"
-                && (n.child_by_field_name("body") == Some(c)
-                    || n.child_by_field_name("name") == Some(c));
+                && (n.field("body") == Some(c) || n.field("name") == Some(c));
             if !skipped {
                 outside_bodies(c, src, out);
             }
@@ -739,15 +738,12 @@ fn import_time_names(root: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
     let mut bodies: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for n in named_children(root) {
         let def = if kind(n) == "decorated_definition" {
-            n.child_by_field_name("definition")
+            n.field("definition")
         } else {
             Some(n)
         };
         if let Some(def) = def.filter(|d| kind(*d) == "function_definition")
-            && let (Some(name), Some(body)) = (
-                def.child_by_field_name("name"),
-                def.child_by_field_name("body"),
-            )
+            && let (Some(name), Some(body)) = (def.field("name"), def.field("body"))
         {
             let mut names = BTreeSet::new();
             visit(body, &mut |x| {
@@ -807,14 +803,11 @@ fn loose_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
                         && p.parent().is_some_and(|m| kind(m) == "module"))
             })
         };
-        let class_name = kind(parent) == "class_definition"
-            && top(parent)
-            && parent.child_by_field_name("name") == Some(x);
+        let class_name =
+            kind(parent) == "class_definition" && top(parent) && parent.field("name") == Some(x);
         let whole_base = kind(parent) == "argument_list"
             && parent.parent().is_some_and(|c| {
-                kind(c) == "class_definition"
-                    && top(c)
-                    && c.child_by_field_name("superclasses") == Some(parent)
+                kind(c) == "class_definition" && top(c) && c.field("superclasses") == Some(parent)
             });
         if !(class_name || whole_base) {
             out.insert(text(x, src).to_owned());
@@ -852,28 +845,26 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
     let mut out = BTreeMap::new();
     for n in statements(body) {
         let def = if kind(n) == "decorated_definition" {
-            n.child_by_field_name("definition")?
+            n.field("definition")?
         } else {
             n
         };
         let name = match kind(def) {
-            "function_definition" | "class_definition" => {
-                text(def.child_by_field_name("name")?, src).to_owned()
-            }
+            "function_definition" | "class_definition" => text(def.field("name")?, src).to_owned(),
             "expression_statement" => {
                 let a = def.named_child(0).filter(|a| kind(*a) == "assignment")?;
                 if def.named_child_count() != 1 {
                     return None;
                 }
-                let left = a.child_by_field_name("left")?;
+                let left = a.field("left")?;
                 if kind(left) != "identifier" {
                     return None;
                 }
                 // A bare annotation binds nothing but an entry of `__annotations__`
                 // (`: x`, compared only where something may read them); a type expression
                 // runs nothing.
-                if a.child_by_field_name("right").is_none() {
-                    let t = a.child_by_field_name("type")?;
+                if a.field("right").is_none() {
+                    let t = a.field("type")?;
                     if !annotation_inert(t, src) {
                         return None;
                     }
@@ -899,7 +890,7 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
                 annotations.push(';');
             }
             let body = (kind(x) == "function_definition")
-                .then(|| x.child_by_field_name("body"))
+                .then(|| x.field("body"))
                 .flatten();
             let mut children = named_children(x);
             children.retain(|c| body.is_none_or(|b| b.id() != c.id()));
@@ -932,9 +923,9 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
         let inert = match kind(n) {
             "function_definition" => {
                 let mut literal_defaults = true;
-                if let Some(params) = n.child_by_field_name("parameters") {
+                if let Some(params) = n.field("parameters") {
                     for p in named_children(params) {
-                        if let Some(v) = p.child_by_field_name("value") {
+                        if let Some(v) = p.field("value") {
                             literal_defaults &= is_literal(v);
                         }
                     }
@@ -943,7 +934,7 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
             }
             "expression_statement" => def
                 .named_child(0)
-                .and_then(|a| a.child_by_field_name("right"))
+                .and_then(|a| a.field("right"))
                 .is_some_and(is_literal),
             _ => false,
         };
@@ -960,7 +951,7 @@ fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<Stri
                 && ((t.starts_with("__") && !t.ends_with("__")) || t == "__class__");
         });
         let stub = (kind(def) == "function_definition")
-            .then(|| def.child_by_field_name("body"))
+            .then(|| def.field("body"))
             .flatten()
             .is_some_and(
                 |b| matches!(statements(b).as_slice(), [r] if raises_not_implemented(*r, src)),
@@ -1001,10 +992,7 @@ fn raises_not_implemented(r: Node<'_>, src: &str) -> bool {
     };
     let (name, args) = match kind(e) {
         "identifier" => (e, None),
-        "call" => match (
-            e.child_by_field_name("function"),
-            e.child_by_field_name("arguments"),
-        ) {
+        "call" => match (e.field("function"), e.field("arguments")) {
             (Some(f), Some(a)) => (f, Some(a)),
             _ => return false,
         },
@@ -1036,7 +1024,7 @@ fn is_literal(n: Node<'_>) -> bool {
         "concatenated_string" | "tuple" | "list" | "parenthesized_expression" => {
             named_children(n).into_iter().all(is_literal)
         }
-        "unary_operator" => n.child_by_field_name("argument").is_some_and(is_literal),
+        "unary_operator" => n.field("argument").is_some_and(is_literal),
         _ => false,
     }
 }
@@ -1066,10 +1054,7 @@ fn serialize(n: Node<'_>, src: &str, top: Top, out: &mut String) {
             return;
         }
         "typed_default_parameter" => {
-            if let (Some(name), Some(value)) = (
-                n.child_by_field_name("name"),
-                n.child_by_field_name("value"),
-            ) {
+            if let (Some(name), Some(value)) = (n.field("name"), n.field("value")) {
                 serialize(name, src, INNER, out);
                 out.push_str("= ");
                 serialize(value, src, INNER, out);
@@ -1135,17 +1120,17 @@ fn supers_ok(n: Node<'_>, src: &str, (class, name): (&str, &str)) -> bool {
     // `super()`, or `super(CLASS, FIRST)` naming the class it is written in and the
     // method's first parameter: another class starts the lookup elsewhere.
     let def = if kind(n) == "decorated_definition" {
-        n.child_by_field_name("definition")
+        n.field("definition")
     } else {
         Some(n)
     };
     let first = def
-        .and_then(|d| d.child_by_field_name("parameters"))
+        .and_then(|d| d.field("parameters"))
         .and_then(|p| p.named_child(0))
         .map(|p| text(p, src).to_owned());
     let arguments_ok = |call: Node<'_>| {
         let args: Vec<String> = call
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(|a| {
                 named_children(a)
                     .into_iter()
@@ -1164,21 +1149,18 @@ fn supers_ok(n: Node<'_>, src: &str, (class, name): (&str, &str)) -> bool {
         let called = x
             .parent()
             .filter(|call| {
-                kind(*call) == "call"
-                    && call.child_by_field_name("function") == Some(x)
-                    && arguments_ok(*call)
+                kind(*call) == "call" && call.field("function") == Some(x) && arguments_ok(*call)
             })
             .and_then(|call| {
                 call.parent().filter(|a| {
                     kind(*a) == "attribute"
-                        && a.child_by_field_name("object") == Some(call)
-                        && a.child_by_field_name("attribute")
-                            .is_some_and(|at| text(at, src) == name)
+                        && a.field("object") == Some(call)
+                        && a.field("attribute").is_some_and(|at| text(at, src) == name)
                 })
             })
             .and_then(|a| {
                 a.parent()
-                    .filter(|c| kind(*c) == "call" && c.child_by_field_name("function") == Some(a))
+                    .filter(|c| kind(*c) == "call" && c.field("function") == Some(a))
             })
             .is_some();
         ok &= called;
@@ -1199,12 +1181,12 @@ fn delegate(def: Node<'_>, src: &str) -> Option<String> {
     if text(def, src).trim_start().starts_with("async") {
         return None;
     }
-    let params = def.child_by_field_name("parameters")?;
+    let params = def.field("parameters")?;
     let p = named_children(params);
     if p.len() != 1 || kind(p[0]) != "identifier" || text(p[0], src) != "self" {
         return None;
     }
-    let body = statements(def.child_by_field_name("body")?);
+    let body = statements(def.field("body")?);
     let [ret] = body.as_slice() else {
         return None;
     };
@@ -1213,20 +1195,20 @@ fn delegate(def: Node<'_>, src: &str) -> Option<String> {
     }
     let call = ret.named_child(0).filter(|c| kind(*c) == "call")?;
     if call
-        .child_by_field_name("arguments")
+        .field("arguments")
         .is_none_or(|a| a.named_child_count() != 0)
     {
         return None;
     }
-    let f = call.child_by_field_name("function")?;
+    let f = call.field("function")?;
     if kind(f) != "attribute"
-        || f.child_by_field_name("object")
+        || f.field("object")
             .is_none_or(|o| kind(o) != "identifier" || text(o, src) != "self")
     {
         return None;
     }
-    let other = text(f.child_by_field_name("attribute")?, src).to_owned();
-    let name = text(def.child_by_field_name("name")?, src);
+    let other = text(f.field("attribute")?, src).to_owned();
+    let name = text(def.field("name")?, src);
     (other != name).then_some(other)
 }
 
@@ -1249,7 +1231,7 @@ fn delegate(def: Node<'_>, src: &str) -> Option<String> {
 /// `setUpClass`.
 fn is_abstract_marker(def: Node<'_>, src: &str) -> Option<&'static str> {
     let read = || -> Option<&'static str> {
-        let params = named_children(def.child_by_field_name("parameters")?);
+        let params = named_children(def.field("parameters")?);
         let [p] = params.as_slice() else {
             return None;
         };
@@ -1258,15 +1240,15 @@ fn is_abstract_marker(def: Node<'_>, src: &str) -> Option<&'static str> {
             "typed_parameter" => p.named_child(0).filter(|i| kind(*i) == "identifier")?,
             _ => return None,
         };
-        let body = statements(def.child_by_field_name("body")?);
+        let body = statements(def.field("body")?);
         let [class, ret] = body.as_slice() else {
             return None;
         };
         if kind(*class) != "class_definition" || kind(*ret) != "return_statement" {
             return None;
         }
-        let wrapper = text(class.child_by_field_name("name")?, src);
-        let bases = named_children(class.child_by_field_name("superclasses")?);
+        let wrapper = text(class.field("name")?, src);
+        let bases = named_children(class.field("superclasses")?);
         let bases: Vec<Node<'_>> = bases
             .into_iter()
             .filter(|b| kind(*b) != "comment")
@@ -1279,7 +1261,7 @@ fn is_abstract_marker(def: Node<'_>, src: &str) -> Option<&'static str> {
         if kind(returned) != "identifier" || text(returned, src) != wrapper {
             return None;
         }
-        let members = statements(class.child_by_field_name("body")?);
+        let members = statements(class.field("body")?);
         let [m] = members.as_slice() else {
             return None;
         };
@@ -1293,13 +1275,12 @@ fn is_abstract_marker(def: Node<'_>, src: &str) -> Option<&'static str> {
         if !matches!(decorators.as_slice(), [d] if text(*d, src).trim() == "@classmethod") {
             return None;
         }
-        let method = m.child_by_field_name("definition")?;
-        if kind(method) != "function_definition"
-            || text(method.child_by_field_name("name")?, src) != "setUpClass"
+        let method = m.field("definition")?;
+        if kind(method) != "function_definition" || text(method.field("name")?, src) != "setUpClass"
         {
             return None;
         }
-        let mp = named_children(method.child_by_field_name("parameters")?);
+        let mp = named_children(method.field("parameters")?);
         let [c] = mp.as_slice() else {
             return None;
         };
@@ -1307,20 +1288,20 @@ fn is_abstract_marker(def: Node<'_>, src: &str) -> Option<&'static str> {
             return None;
         }
         let c = text(*c, src);
-        let steps = statements(method.child_by_field_name("body")?);
+        let steps = statements(method.field("body")?);
         let [check, hand_on] = steps.as_slice() else {
             return None;
         };
         // `if CLS is WRAPPER: raise …`, nothing else in it, no `elif`/`else`.
         if kind(*check) != "if_statement"
-            || check.child_by_field_name("alternative").is_some()
+            || check.field("alternative").is_some()
             || named_children(*check)
                 .iter()
                 .any(|x| matches!(kind(*x), "elif_clause" | "else_clause"))
         {
             return None;
         }
-        let condition = check.child_by_field_name("condition")?;
+        let condition = check.field("condition")?;
         let words: Vec<&str> = text(condition, src).split_whitespace().collect();
         if kind(condition) != "comparison_operator" || words != [c, "is", wrapper] {
             return None;
@@ -1328,7 +1309,7 @@ fn is_abstract_marker(def: Node<'_>, src: &str) -> Option<&'static str> {
         // `raise unittest.SkipTest(…)` or `raise SkipTest(…)`, with literal or named
         // arguments: what it raises ends only the wrapper's own run (`SystemExit` would end
         // the process).
-        let then = statements(check.child_by_field_name("consequence")?);
+        let then = statements(check.field("consequence")?);
         let [raise] = then.as_slice() else {
             return None;
         };
@@ -1336,12 +1317,12 @@ fn is_abstract_marker(def: Node<'_>, src: &str) -> Option<&'static str> {
         if kind(*raise) != "raise_statement" || raise.named_child_count() != 1 {
             return None;
         }
-        let callee = match text(call.child_by_field_name("function")?, src) {
+        let callee = match text(call.field("function")?, src) {
             "unittest.SkipTest" => "unittest",
             "SkipTest" => "SkipTest",
             _ => return None,
         };
-        let plain = named_children(call.child_by_field_name("arguments")?)
+        let plain = named_children(call.field("arguments")?)
             .into_iter()
             .all(|a| is_literal(a) || kind(a) == "identifier" || kind(a) == "comment");
         if !plain {

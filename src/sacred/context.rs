@@ -15,6 +15,7 @@
 //! - a statement that only releases a local (`[await] x.close()`, `defer x.Close()`, with
 //!   no arguments, one of [`RELEASES`]) is fingerprinted as that release, and may go when the
 //!   test now binds that local by a call that is handed the context.
+use crate::sacred::analysis::FieldOf as _;
 
 use tree_sitter::Node;
 
@@ -87,34 +88,34 @@ pub(crate) fn context_param(body: Node<'_>, src: &str) -> Option<String> {
     let function = body.parent()?;
     match kind(function) {
         "arrow_function" | "function_expression" | "function" | "generator_function" => {
-            if let Some(p) = function.child_by_field_name("parameter") {
+            if let Some(p) = function.field("parameter") {
                 return (kind(p) == "identifier").then(|| text(p, src).to_owned());
             }
-            let params = function.child_by_field_name("parameters")?;
+            let params = function.field("parameters")?;
             let first = *named_children(params).iter().find(|c| !is_comment(**c))?;
             let name = match kind(first) {
                 "identifier" => first,
-                "required_parameter" => first
-                    .child_by_field_name("pattern")
-                    .filter(|p| kind(p) == "identifier")?,
+                "required_parameter" => {
+                    first.field("pattern").filter(|p| kind(p) == "identifier")?
+                }
                 _ => return None,
             };
             Some(text(name, src).to_owned())
         }
-        "function_declaration" if function.child_by_field_name("result").is_none() => {
-            let params = function.child_by_field_name("parameters")?;
+        "function_declaration" if function.field("result").is_none() => {
+            let params = function.field("parameters")?;
             named_children(params).into_iter().find_map(|p| {
-                let ty = text(p.child_by_field_name("type")?, src);
+                let ty = text(p.field("type")?, src);
                 let testing = ["*testing.T", "*testing.B", "*testing.F"];
                 testing
                     .contains(&ty)
-                    .then(|| p.child_by_field_name("name"))
+                    .then(|| p.field("name"))
                     .flatten()
                     .map(|n| text(n, src).to_owned())
             })
         }
         "function_definition" => {
-            let params = function.child_by_field_name("parameters")?;
+            let params = function.field("parameters")?;
             let names: Vec<&str> = named_children(params)
                 .into_iter()
                 .filter(|p| kind(p) == "identifier")
@@ -155,24 +156,15 @@ pub(crate) fn release_of<'t>(statement: Node<'t>, src: &'t str) -> Option<(Node<
         .iter()
         .find(|c| !is_comment(**c))?;
     let call = call_of(inner)?;
-    let function = call.child_by_field_name("function")?;
-    let args = call.child_by_field_name("arguments")?;
+    let function = call.field("function")?;
+    let args = call.field("arguments")?;
     if named_children(args).iter().any(|c| !is_comment(*c)) {
         return None;
     }
     let (object, method) = match kind(function) {
-        "member_expression" => (
-            function.child_by_field_name("object")?,
-            function.child_by_field_name("property")?,
-        ),
-        "selector_expression" => (
-            function.child_by_field_name("operand")?,
-            function.child_by_field_name("field")?,
-        ),
-        "attribute" => (
-            function.child_by_field_name("object")?,
-            function.child_by_field_name("attribute")?,
-        ),
+        "member_expression" => (function.field("object")?, function.field("property")?),
+        "selector_expression" => (function.field("operand")?, function.field("field")?),
+        "attribute" => (function.field("object")?, function.field("attribute")?),
         _ => return None,
     };
     if kind(object) != "identifier" {
@@ -197,14 +189,11 @@ pub(crate) fn bound_with_context<'t>(
             let d = *named_children(statement)
                 .iter()
                 .find(|c| kind(**c) == "variable_declarator")?;
-            (
-                d.child_by_field_name("name")?,
-                d.child_by_field_name("value")?,
-            )
+            (d.field("name")?, d.field("value")?)
         }
         "short_var_declaration" | "assignment_statement" => {
-            let left = statement.child_by_field_name("left")?;
-            let right = statement.child_by_field_name("right")?;
+            let left = statement.field("left")?;
+            let right = statement.field("right")?;
             (
                 *named_children(left).first()?,
                 *named_children(right).first()?,
@@ -215,10 +204,7 @@ pub(crate) fn bound_with_context<'t>(
             if kind(a) != "assignment" {
                 return None;
             }
-            (
-                a.child_by_field_name("left")?,
-                a.child_by_field_name("right")?,
-            )
+            (a.field("left")?, a.field("right")?)
         }
         _ => return None,
     };
@@ -226,7 +212,7 @@ pub(crate) fn bound_with_context<'t>(
         return None;
     }
     let call = call_of(value)?;
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.field("arguments")?;
     named_children(args)
         .iter()
         .any(|a| kind(a) == "identifier" && text(*a, src) == context)
@@ -246,7 +232,7 @@ pub(crate) fn wrapped_call<'t>(statement: Node<'t>, src: &str, context: &str) ->
         .iter()
         .find(|c| !is_comment(**c))?;
     let call = call_of(inner)?;
-    let args: Vec<Node<'t>> = named_children(call.child_by_field_name("arguments")?)
+    let args: Vec<Node<'t>> = named_children(call.field("arguments")?)
         .into_iter()
         .filter(|c| !is_comment(*c))
         .collect();

@@ -22,6 +22,7 @@
 //! function, in a file that imports `S` at its top by a statement that is not type-only, and
 //! whose names the file binds nowhere else. The `await` is a pause of the callback that is
 //! gone: its order against other callbacks is not compared.
+use crate::sacred::analysis::FieldOf as _;
 
 use std::collections::BTreeSet;
 
@@ -54,7 +55,7 @@ fn static_import_source<'s>(root: Node<'_>, spec: &str, src: &'s str) -> Option<
             !n.children(&mut c)
                 .any(|x| !x.is_named() && kind(x) == "type")
         })
-        .filter_map(|n| n.child_by_field_name("source"))
+        .filter_map(|n| n.field("source"))
         .find(|s| literal(*s, src) == spec)
         .map(|s| text(s, src))
 }
@@ -73,17 +74,17 @@ fn as_static_import<'s>(node: Node<'_>, src: &'s str) -> Option<(Vec<(String, St
         return None;
     }
     let pattern = declarator
-        .child_by_field_name("name")
+        .field("name")
         .filter(|p| kind(*p) == "object_pattern")?;
-    let value = declarator.child_by_field_name("value")?;
+    let value = declarator.field("value")?;
     let call = (kind(value) == "await_expression")
         .then(|| named_children(value).into_iter().next())
         .flatten()
         .filter(|c| kind(*c) == "call_expression")?;
     let is_import = call
-        .child_by_field_name("function")
+        .field("function")
         .is_some_and(|f| kind(f) == "import" || text(f, src) == "import");
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.field("arguments")?;
     let arguments = named_children(args);
     let [spec] = arguments.as_slice() else {
         return None;
@@ -112,11 +113,9 @@ fn as_static_import<'s>(node: Node<'_>, src: &'s str) -> Option<(Vec<(String, St
             }
             "pair_pattern" => {
                 let key = p
-                    .child_by_field_name("key")
+                    .field("key")
                     .filter(|k| kind(*k) == "property_identifier")?;
-                let v = p
-                    .child_by_field_name("value")
-                    .filter(|v| kind(*v) == "identifier")?;
+                let v = p.field("value").filter(|v| kind(*v) == "identifier")?;
                 names.push((text(key, src).to_owned(), text(v, src).to_owned()));
             }
             "comment" => {}

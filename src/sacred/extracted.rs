@@ -25,6 +25,8 @@
     allow(dead_code, reason = "no grammar is compiled in")
 )]
 
+use crate::sacred::analysis::FieldOf as _;
+
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -100,7 +102,7 @@ pub(crate) fn extractions<'t>(
         }
         for c in children {
             if kind(c) == "if_statement"
-                && let Some(init) = c.child_by_field_name("initializer")
+                && let Some(init) = c.field("initializer")
                 && let Some((name, value)) = binding(init, src)
                 && asserts_only(c, src, rules)
             {
@@ -215,9 +217,7 @@ fn evaluated_first(at: Node<'_>, user: Node<'_>, binding: Node<'_>) -> bool {
             "conditional_expression" if place != Some(1) => return false,
             _ => {}
         }
-        let callee = parent
-            .child_by_field_name("function")
-            .or_else(|| parent.child_by_field_name("macro"));
+        let callee = parent.field("function").or_else(|| parent.field("macro"));
         for sibling in named_children(parent) {
             if sibling.start_byte() >= child.start_byte() {
                 break;
@@ -263,7 +263,7 @@ pub(crate) fn python_cases<'t>(
         return Vec::new();
     };
     let params: Vec<&str> = def
-        .child_by_field_name("parameters")
+        .field("parameters")
         .map(|p| {
             named_children(p)
                 .into_iter()
@@ -272,7 +272,7 @@ pub(crate) fn python_cases<'t>(
                 .collect()
         })
         .unwrap_or_default();
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return Vec::new();
     };
     let mut leaves = Vec::new();
@@ -318,7 +318,7 @@ pub(crate) fn python_cases<'t>(
 /// annotation; not `self`, `cls`, `*args`, `**kwargs`), less the names any
 /// `@pytest.mark.parametrize` of it gives.
 pub(crate) fn python_fixtures(extent: Node<'_>, def: Node<'_>, src: &str) -> Vec<String> {
-    let Some(params) = def.child_by_field_name("parameters") else {
+    let Some(params) = def.field("parameters") else {
         return Vec::new();
     };
     let given: Vec<String> = if kind(extent) == "decorated_definition" {
@@ -336,7 +336,7 @@ pub(crate) fn python_fixtures(extent: Node<'_>, def: Node<'_>, src: &str) -> Vec
         .filter_map(|p| match kind(p) {
             "identifier" => Some(text(p, src)),
             "default_parameter" | "typed_default_parameter" => {
-                p.child_by_field_name("name").map(|n| text(n, src))
+                p.field("name").map(|n| text(n, src))
             }
             "typed_parameter" => named_children(p)
                 .into_iter()
@@ -373,9 +373,9 @@ fn usefixtures_in(node: Node<'_>, src: &str, out: &mut Vec<String>) {
     }
     if kind(node) == "call"
         && node
-            .child_by_field_name("function")
+            .field("function")
             .is_some_and(|f| text(f, src).ends_with("mark.usefixtures"))
-        && let Some(args) = node.child_by_field_name("arguments")
+        && let Some(args) = node.field("arguments")
     {
         for a in named_children(args) {
             if kind(a) != "string" {
@@ -411,9 +411,9 @@ pub(crate) fn python_marked_fixtures(
             let Some(a) = c.named_child(0).filter(|a| kind(*a) == "assignment") else {
                 continue;
             };
-            if a.child_by_field_name("left")
+            if a.field("left")
                 .is_some_and(|l| text(l, src) == "pytestmark")
-                && let Some(right) = a.child_by_field_name("right")
+                && let Some(right) = a.field("right")
             {
                 usefixtures_in(right, src, out);
             }
@@ -442,11 +442,11 @@ pub(crate) fn python_marked_fixtures(
             }
         }
         let definition = if kind(class) == "decorated_definition" {
-            class.child_by_field_name("definition")
+            class.field("definition")
         } else {
             Some(class)
         };
-        if let Some(body) = definition.and_then(|d| d.child_by_field_name("body")) {
+        if let Some(body) = definition.and_then(|d| d.field("body")) {
             pytestmark(body, &mut out);
         }
     }
@@ -459,7 +459,7 @@ pub(crate) fn python_marked_fixtures(
 /// The fixtures a function gets by name as it runs: `request.getfixturevalue("ledger")` with a
 /// string literal (pytest sets the fixture up then, as if it were requested).
 fn fixtures_got_by_value(def: Node<'_>, src: &str) -> Vec<String> {
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return Vec::new();
     };
     if !text(body, src).contains("getfixturevalue") {
@@ -469,11 +469,11 @@ fn fixtures_got_by_value(def: Node<'_>, src: &str) -> Vec<String> {
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         if kind(n) == "call"
-            && let Some(f) = n.child_by_field_name("function")
+            && let Some(f) = n.field("function")
             && kind(f) == "attribute"
-            && f.child_by_field_name("attribute")
+            && f.field("attribute")
                 .is_some_and(|a| text(a, src) == "getfixturevalue")
-            && let Some(args) = n.child_by_field_name("arguments")
+            && let Some(args) = n.field("arguments")
             && let [arg] = named_children(args).as_slice()
             && kind(*arg) == "string"
         {
@@ -497,16 +497,16 @@ fn parametrize_names(decorator: Node<'_>, src: &str) -> Option<Vec<String>> {
         .find(|c| !is_comment(*c))?;
     if kind(call) != "call"
         || call
-            .child_by_field_name("function")
+            .field("function")
             .is_none_or(|f| !text(f, src).ends_with("mark.parametrize"))
     {
         return None;
     }
-    let first = named_children(call.child_by_field_name("arguments")?)
+    let first = named_children(call.field("arguments")?)
         .into_iter()
         .find(|c| !is_comment(*c))?;
     let first = if kind(first) == "keyword_argument" {
-        first.child_by_field_name("value")?
+        first.field("value")?
     } else {
         first
     };
@@ -540,8 +540,7 @@ fn python_name_role(n: Node<'_>) -> NameRole {
     let Some(parent) = n.parent() else {
         return NameRole::Read;
     };
-    let is_field =
-        |p: Node<'_>, field: &str| p.child_by_field_name(field).map(|c| c.id()) == Some(n.id());
+    let is_field = |p: Node<'_>, field: &str| p.field(field).map(|c| c.id()) == Some(n.id());
     if (kind(parent) == "keyword_argument" && is_field(parent, "name"))
         || (kind(parent) == "attribute" && is_field(parent, "attribute"))
     {
@@ -561,14 +560,14 @@ fn python_name_role(n: Node<'_>) -> NameRole {
             | "tuple"
             | "list" => {}
             "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                return if a.child_by_field_name("left").map(|c| c.id()) == Some(child.id()) {
+                return if a.field("left").map(|c| c.id()) == Some(child.id()) {
                     NameRole::Bound
                 } else {
                     NameRole::Read
                 };
             }
             "named_expression" => {
-                return if a.child_by_field_name("name").map(|c| c.id()) == Some(child.id()) {
+                return if a.field("name").map(|c| c.id()) == Some(child.id()) {
                     NameRole::Bound
                 } else {
                     NameRole::Read
@@ -592,7 +591,7 @@ fn python_name_role(n: Node<'_>) -> NameRole {
             | "dotted_name" => {
                 // A default value of a nested function's parameter is a read.
                 if matches!(kind(a), "default_parameter" | "typed_default_parameter")
-                    && a.child_by_field_name("value").map(|c| c.id()) == Some(child.id())
+                    && a.field("value").map(|c| c.id()) == Some(child.id())
                 {
                     return NameRole::Read;
                 }
@@ -614,22 +613,22 @@ fn parametrize_of<'t>(decorator: Node<'t>, src: &str) -> Option<ParametrizeParts
         .find(|c| !is_comment(*c))?;
     if kind(call) != "call"
         || call
-            .child_by_field_name("function")
+            .field("function")
             .is_none_or(|f| text(f, src) != "pytest.mark.parametrize")
     {
         return None;
     }
-    let args: Vec<Node<'t>> = named_children(call.child_by_field_name("arguments")?)
+    let args: Vec<Node<'t>> = named_children(call.field("arguments")?)
         .into_iter()
         .filter(|c| !is_comment(*c))
         .collect();
     let (positional, keywords): (Vec<Node<'t>>, Vec<Node<'t>>) = args
         .into_iter()
         .partition(|a| kind(*a) != "keyword_argument");
-    if keywords.iter().any(|k| {
-        k.child_by_field_name("name")
-            .is_none_or(|n| text(n, src) != "ids")
-    }) {
+    if keywords
+        .iter()
+        .any(|k| k.field("name").is_none_or(|n| text(n, src) != "ids"))
+    {
         return None;
     }
     let [_, cases_node] = positional.as_slice() else {
@@ -657,17 +656,16 @@ fn parametrize_of<'t>(decorator: Node<'t>, src: &str) -> Option<ParametrizeParts
         let mut id = None;
         let values: Vec<Node<'t>> = if kind(case) == "call"
             && case
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| text(f, src) == "pytest.param")
         {
-            let inner: Vec<Node<'t>> = named_children(case.child_by_field_name("arguments")?)
+            let inner: Vec<Node<'t>> = named_children(case.field("arguments")?)
                 .into_iter()
                 .filter(|c| !is_comment(*c))
                 .collect();
             let marked = inner.iter().any(|a| {
                 kind(*a) == "keyword_argument"
-                    && a.child_by_field_name("name")
-                        .is_none_or(|n| text(n, src) != "id")
+                    && a.field("name").is_none_or(|n| text(n, src) != "id")
             });
             if marked {
                 // May not run (or not as written): no reading.
@@ -676,7 +674,7 @@ fn parametrize_of<'t>(decorator: Node<'t>, src: &str) -> Option<ParametrizeParts
             id = inner
                 .iter()
                 .find(|a| kind(**a) == "keyword_argument")
-                .and_then(|a| a.child_by_field_name("value"))
+                .and_then(|a| a.field("value"))
                 .map(|v| text(v, src).to_owned());
             inner
                 .into_iter()
@@ -752,7 +750,7 @@ pub(crate) fn python_cases_all_read(extent: Node<'_>, def: Node<'_>, src: &str) 
     let total = named_children(*decorator)
         .into_iter()
         .find(|c| !is_comment(*c))
-        .and_then(|call| call.child_by_field_name("arguments"))
+        .and_then(|call| call.field("arguments"))
         .and_then(|args| {
             let positional: Vec<Node<'_>> = named_children(args)
                 .into_iter()
@@ -776,7 +774,7 @@ pub(crate) fn python_cases_all_read(extent: Node<'_>, def: Node<'_>, src: &str) 
     let Some((names, _, _, _)) = parametrize_of(*decorator, src) else {
         return false;
     };
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return false;
     };
     let mut leaves = Vec::new();
@@ -814,12 +812,12 @@ pub(crate) fn go_constants<'t>(test: Node<'t>, src: &str) -> Vec<Extraction<'t>>
             continue;
         }
         for spec in named_children(decl) {
-            if kind(spec) != "const_spec" || spec.child_by_field_name("type").is_some() {
+            if kind(spec) != "const_spec" || spec.field("type").is_some() {
                 continue;
             }
             let mut cursor = spec.walk();
             let names: Vec<Node<'t>> = spec.children_by_field_name("name", &mut cursor).collect();
-            let Some(values) = spec.child_by_field_name("value") else {
+            let Some(values) = spec.field("value") else {
                 continue;
             };
             let values: Vec<Node<'t>> = named_children(values)
@@ -873,19 +871,19 @@ pub(crate) fn go_case_names<'t>(body: Node<'t>, src: &str) -> Vec<Node<'t>> {
     let mut nodes = Vec::new();
     collect_all(body, &mut nodes);
     let field_of = |n: Node<'_>| {
-        n.child_by_field_name("field")
+        n.field("field")
             .filter(|f| kind(*f) == "field_identifier")
             .map(|f| text(f, src))
     };
     let call_field = |call: Node<'_>| {
-        call.child_by_field_name("function")
+        call.field("function")
             .filter(|f| kind(*f) == "selector_expression")
             .and_then(field_of)
     };
     if nodes.iter().any(|n| {
         kind(*n) == "call_expression"
             && call_field(*n) == Some("Name")
-            && n.child_by_field_name("arguments")
+            && n.field("arguments")
                 .is_some_and(|a| named_children(a).is_empty())
     }) {
         return Vec::new();
@@ -923,8 +921,8 @@ pub(crate) fn go_case_names<'t>(body: Node<'t>, src: &str) -> Vec<Node<'t>> {
             "interpreted_string_literal" | "raw_string_literal" => {
                 if let Some(call) = run_name(*n)
                     && call
-                        .child_by_field_name("function")
-                        .and_then(|f| f.child_by_field_name("operand"))
+                        .field("function")
+                        .and_then(|f| f.field("operand"))
                         .is_some_and(|o| text(o, src) == context)
                 {
                     out.push(*n);
@@ -952,9 +950,7 @@ pub(crate) fn go_case_names<'t>(body: Node<'t>, src: &str) -> Vec<Node<'t>> {
         if kind(*n) != "keyed_element" || !in_row(*n) {
             continue;
         }
-        let (Some(key), Some(value)) =
-            (n.child_by_field_name("key"), n.child_by_field_name("value"))
-        else {
+        let (Some(key), Some(value)) = (n.field("key"), n.field("value")) else {
             continue;
         };
         let Some(value) = named_children(value)
@@ -988,7 +984,7 @@ fn go_declares(n: Node<'_>) -> bool {
     let Some(p) = n.parent() else {
         return false;
     };
-    let named_here = |field: &str| p.child_by_field_name(field).map(|c| c.id()) == Some(n.id());
+    let named_here = |field: &str| p.field(field).map(|c| c.id()) == Some(n.id());
     match kind(p) {
         "parameter_declaration"
         | "variadic_parameter_declaration"
@@ -1007,7 +1003,7 @@ fn go_declares(n: Node<'_>) -> bool {
         "expression_list" => p.parent().is_some_and(|g| {
             ["left", "alias"]
                 .iter()
-                .any(|f| g.child_by_field_name(f).map(|c| c.id()) == Some(p.id()))
+                .any(|f| g.field(f).map(|c| c.id()) == Some(p.id()))
         }),
         "literal_element" => p.parent().is_some_and(|g| {
             kind(g) == "keyed_element" && g.named_child(0).map(|c| c.id()) == Some(p.id())
@@ -1032,38 +1028,24 @@ fn binding<'t>(n: Node<'t>, src: &str) -> Option<(Node<'t>, Node<'t>)> {
     let (name, value) = match kind(n) {
         "expression_statement" => {
             let a = only(n)?;
-            if kind(a) != "assignment" || a.child_by_field_name("type").is_some() {
+            if kind(a) != "assignment" || a.field("type").is_some() {
                 return None;
             }
-            (
-                a.child_by_field_name("left")?,
-                a.child_by_field_name("right")?,
-            )
+            (a.field("left")?, a.field("right")?)
         }
         "let_declaration" => {
-            if n.child_by_field_name("type").is_some()
-                || n.child_by_field_name("alternative").is_some()
-            {
+            if n.field("type").is_some() || n.field("alternative").is_some() {
                 return None;
             }
-            (
-                n.child_by_field_name("pattern")?,
-                n.child_by_field_name("value")?,
-            )
+            (n.field("pattern")?, n.field("value")?)
         }
-        "short_var_declaration" => (
-            only(n.child_by_field_name("left")?)?,
-            only(n.child_by_field_name("right")?)?,
-        ),
+        "short_var_declaration" => (only(n.field("left")?)?, only(n.field("right")?)?),
         "lexical_declaration" | "variable_declaration" => {
             let d = only(n)?;
             if kind(d) != "variable_declarator" {
                 return None;
             }
-            (
-                d.child_by_field_name("name")?,
-                d.child_by_field_name("value")?,
-            )
+            (d.field("name")?, d.field("value")?)
         }
         _ => return None,
     };
@@ -1105,8 +1087,8 @@ fn in_go_report(n: Node<'_>, user: Node<'_>, src: &str, rules: &dyn Rules) -> bo
         }
         if rules.assertion(a, src).is_some() && rules.assertion_context(a, src).is_some() {
             let reporter = a
-                .child_by_field_name("function")
-                .and_then(|f| f.child_by_field_name("field"))
+                .field("function")
+                .and_then(|f| f.field("field"))
                 .map(|f| text(f, src));
             return matches!(reporter, Some("Error" | "Errorf" | "Fatal" | "Fatalf"));
         }

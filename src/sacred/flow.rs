@@ -17,6 +17,7 @@
 //! the test case (`self`, `t`, `this`) carries the runner's machinery, not a value under test:
 //! handing it on does not make a statement part of the flow (a helper that skips or ends the
 //! process through it is locked anyway).
+use crate::sacred::analysis::FieldOf as _;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,7 +150,7 @@ pub(crate) fn reaching_assertions(
                     // Python `a if cond else b`: the condition is the middle operand.
                     named_children(n).get(1).copied()
                 } else {
-                    n.child_by_field_name(field)
+                    n.field(field)
                 };
                 if let Some(cond) = cond {
                     reach.extend(names(cond, body, src));
@@ -159,12 +160,12 @@ pub(crate) fn reaching_assertions(
         if k == "match_expression" {
             // Rust: what the scrutinee holds flows into the patterns of its arms.
             let mut unit = n
-                .child_by_field_name("value")
+                .field("value")
                 .map(|v| names(v, body, src))
                 .unwrap_or_default();
-            if let Some(arms) = n.child_by_field_name("body") {
+            if let Some(arms) = n.field("body") {
                 for arm in named_children(arms) {
-                    if let Some(p) = arm.child_by_field_name("pattern") {
+                    if let Some(p) = arm.field("pattern") {
                         unit.extend(names(p, body, src));
                     }
                 }
@@ -177,9 +178,9 @@ pub(crate) fn reaching_assertions(
                 let target = if target.is_empty() {
                     named_children(n).first().copied()
                 } else {
-                    n.child_by_field_name(target)
+                    n.field(target)
                 };
-                for part in [target, n.child_by_field_name(value)].into_iter().flatten() {
+                for part in [target, n.field(value)].into_iter().flatten() {
                     unit.extend(names(part, body, src));
                 }
                 units.push(Unit::of(unit));
@@ -257,9 +258,9 @@ fn bound_by_headers(body: Node<'_>, src: &str, locals: &BTreeSet<String>) -> BTr
             }
             let target = if target.is_empty() {
                 // `as_pattern`: its alias is last.
-                n.child_by_field_name("alias")
+                n.field("alias")
             } else {
-                n.child_by_field_name(target)
+                n.field(target)
             };
             let mut names = target.into_iter().collect::<Vec<_>>();
             while let Some(t) = names.pop() {
@@ -308,8 +309,7 @@ fn only_called(statement: Node<'_>, src: &str, all: &BTreeSet<String>) -> BTreeS
         let name = text(n, src).to_owned();
         let is_callee = n.parent().is_some_and(|p| {
             matches!(kind(p), "call" | "call_expression")
-                && p.child_by_field_name("function")
-                    .is_some_and(|f| f.id() == n.id())
+                && p.field("function").is_some_and(|f| f.id() == n.id())
         });
         if is_callee {
             called.insert(name);
@@ -390,9 +390,9 @@ const ASSIGNMENTS: &[&str] = &[
 
 /// The object a member or item access reads from (`cart` for `cart.items`, `xs` for `xs[0]`).
 fn object_of(n: Node<'_>) -> Option<Node<'_>> {
-    n.child_by_field_name("object")
-        .or_else(|| n.child_by_field_name("value"))
-        .or_else(|| n.child_by_field_name("operand"))
+    n.field("object")
+        .or_else(|| n.field("value"))
+        .or_else(|| n.field("operand"))
 }
 
 /// The root of a chain of member and item accesses (`self` for `self.store[0].items`).
@@ -507,14 +507,11 @@ impl Checkers {
                 | "method_declaration"
                 | "function_item"
                 | "method_definition"
-                | "generator_function_declaration" => {
-                    (n.child_by_field_name("name"), n.child_by_field_name("body"))
-                }
+                | "generator_function_declaration" => (n.field("name"), n.field("body")),
                 // `const check = (x) => …`, `check = function (x) { … }`.
                 "variable_declarator" => (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("value")
-                        .filter(|v| is_function_like(kind(*v))),
+                    n.field("name"),
+                    n.field("value").filter(|v| is_function_like(kind(*v))),
                 ),
                 _ => continue,
             };
@@ -619,10 +616,7 @@ impl Checkers {
             stack.extend(named_children(n));
             let k = kind(n);
             if ASSIGNMENTS.contains(&k) {
-                let (Some(left), Some(right)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) else {
+                let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
                     continue;
                 };
                 if member_targets(left).any(|t| not_local(root_of(t))) {
@@ -633,10 +627,7 @@ impl Checkers {
             if !matches!(k, "call" | "call_expression") {
                 continue;
             }
-            let (Some(function), Some(args)) = (
-                n.child_by_field_name("function"),
-                n.child_by_field_name("arguments"),
-            ) else {
+            let (Some(function), Some(args)) = (n.field("function"), n.field("arguments")) else {
                 continue;
             };
             let file_keeps =
@@ -710,7 +701,7 @@ impl Checkers {
         if !matches!(kind(call), "call" | "call_expression") {
             return None;
         }
-        let function = call.child_by_field_name("function")?;
+        let function = call.field("function")?;
         let name = callee_name(call, src)?;
         // A method of the test case's handle (`self.check(…)`, `t.Log(…)`) checks only when it
         // is a function of the file that may; another object's method (`cart.add(x)`) changes
@@ -722,10 +713,10 @@ impl Checkers {
             | "selector_expression"
             | "field_expression"
             | "scoped_identifier" => function
-                .child_by_field_name("object")
-                .or_else(|| function.child_by_field_name("operand"))
-                .or_else(|| function.child_by_field_name("value"))
-                .or_else(|| function.child_by_field_name("path")),
+                .field("object")
+                .or_else(|| function.field("operand"))
+                .or_else(|| function.field("value"))
+                .or_else(|| function.field("path")),
             _ => return None,
         };
         let may_check = match (object, self.asserting.get(name)) {
@@ -741,7 +732,7 @@ impl Checkers {
         if !may_check {
             return None;
         }
-        let args = call.child_by_field_name("arguments")?;
+        let args = call.field("arguments")?;
         Some(
             named_children(args)
                 .into_iter()
@@ -760,17 +751,17 @@ fn assigned_call(statement: Node<'_>) -> Option<Node<'_>> {
     let first = named_children(statement).into_iter().next()?;
     let value = match kind(statement) {
         "expression_statement" if matches!(kind(first), "assignment" | "assignment_expression") => {
-            first.child_by_field_name("right")?
+            first.field("right")?
         }
         "lexical_declaration" | "variable_declaration" => {
             let declarators = named_children(statement);
             let [d] = declarators.as_slice() else {
                 return None;
             };
-            d.child_by_field_name("value")?
+            d.field("value")?
         }
         "short_var_declaration" | "assignment_statement" => {
-            let right = statement.child_by_field_name("right")?;
+            let right = statement.field("right")?;
             let values = named_children(right);
             let [v] = values.as_slice() else {
                 return None;
@@ -790,13 +781,13 @@ fn callee_name<'s>(call: Node<'_>, src: &'s str) -> Option<&'s str> {
     if !matches!(kind(call), "call" | "call_expression") {
         return None;
     }
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     let name = match kind(function) {
         "identifier" => function,
-        "attribute" => function.child_by_field_name("attribute")?,
-        "member_expression" => function.child_by_field_name("property")?,
-        "selector_expression" | "field_expression" => function.child_by_field_name("field")?,
-        "scoped_identifier" => function.child_by_field_name("name")?,
+        "attribute" => function.field("attribute")?,
+        "member_expression" => function.field("property")?,
+        "selector_expression" | "field_expression" => function.field("field")?,
+        "scoped_identifier" => function.field("name")?,
         _ => return None,
     };
     Some(text(name, src))
@@ -806,9 +797,7 @@ fn callee_name<'s>(call: Node<'_>, src: &'s str) -> Option<&'s str> {
 /// helper changes says (see `import_hazards`).
 fn writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     use super::import_hazards as h;
-    let go = def
-        .child_by_field_name("body")
-        .is_some_and(|b| kind(b) == "block");
+    let go = def.field("body").is_some_and(|b| kind(b) == "block");
     match kind(def) {
         "function_definition" => h::python_writes_beyond_locals(def, src),
         "function_declaration" | "method_declaration" if go => h::go_writes_beyond_locals(def, src),
@@ -836,13 +825,13 @@ fn writes_shared_state(body: Node<'_>, src: &str, module_values: &BTreeSet<Strin
             return true;
         }
         if ASSIGNMENTS.contains(&k)
-            && let Some(left) = n.child_by_field_name("left")
+            && let Some(left) = n.field("left")
             && member_targets(left).any(|t| shared(root_of(t), true))
         {
             return true;
         }
         if matches!(k, "call" | "call_expression")
-            && let Some(function) = n.child_by_field_name("function")
+            && let Some(function) = n.field("function")
             && MEMBERS.contains(&kind(function))
             && let Some(o) = object_of(function)
         {
@@ -872,7 +861,7 @@ fn module_values(root: Node<'_>, src: &str) -> BTreeSet<String> {
             "expression_statement" => {
                 for a in named_children(n) {
                     if kind(a) == "assignment"
-                        && let Some(left) = a.child_by_field_name("left")
+                        && let Some(left) = a.field("left")
                     {
                         let mut targets = vec![left];
                         if matches!(kind(left), "pattern_list" | "tuple_pattern") {
@@ -890,16 +879,13 @@ fn module_values(root: Node<'_>, src: &str) -> BTreeSet<String> {
             // JavaScript `const state = {…}` (not a function, nor `require(…)`).
             "lexical_declaration" | "variable_declaration" => {
                 for d in named_children(n) {
-                    let (Some(name), value) = (
-                        d.child_by_field_name("name"),
-                        d.child_by_field_name("value"),
-                    ) else {
+                    let (Some(name), value) = (d.field("name"), d.field("value")) else {
                         continue;
                     };
                     let imported = value.is_some_and(|v| {
                         is_function_like(kind(v))
                             || (kind(v) == "call_expression"
-                                && v.child_by_field_name("function")
+                                && v.field("function")
                                     .is_some_and(|f| text(f, src) == "require"))
                     });
                     if kind(name) == "identifier" && !imported {
@@ -915,7 +901,7 @@ fn module_values(root: Node<'_>, src: &str) -> BTreeSet<String> {
             }
             // Rust `static KEPT: …`.
             "static_item" => {
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = n.field("name") {
                     out.insert(text(name, src).to_owned());
                 }
             }

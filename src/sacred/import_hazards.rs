@@ -13,6 +13,7 @@
 //! and with every test importing the module; as written at the locked revision it passes,
 //! and new or changed it is refused. Function bodies are not read here: they run when
 //! called, which the effects of [`super::bindings::python_module_effects`] follow.
+use crate::sacred::analysis::FieldOf as _;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -126,13 +127,13 @@ fn context(root: Node<'_>, src: &str) -> Context {
     while let Some(b) = stack.pop() {
         for n in named_children(b) {
             let def = if kind(n) == "decorated_definition" {
-                n.child_by_field_name("definition").unwrap_or(n)
+                n.field("definition").unwrap_or(n)
             } else {
                 n
             };
             match kind(def) {
                 "function_definition" | "class_definition" => {
-                    if let Some(name) = def.child_by_field_name("name") {
+                    if let Some(name) = def.field("name") {
                         cx.code.insert(text(name, src).to_owned());
                         cx.definitions.insert(text(name, src).to_owned());
                     }
@@ -140,10 +141,7 @@ fn context(root: Node<'_>, src: &str) -> Context {
                 "import_statement" => {
                     for c in named_children(def) {
                         if kind(c) == "aliased_import"
-                            && let (Some(m), Some(a)) = (
-                                c.child_by_field_name("name"),
-                                c.child_by_field_name("alias"),
-                            )
+                            && let (Some(m), Some(a)) = (c.field("name"), c.field("alias"))
                             && danger_module(text(m, src))
                         {
                             cx.danger.insert(text(a, src).to_owned());
@@ -151,17 +149,15 @@ fn context(root: Node<'_>, src: &str) -> Context {
                     }
                 }
                 "import_from_statement" => {
-                    let module = def
-                        .child_by_field_name("module_name")
-                        .map_or("", |m| text(m, src));
+                    let module = def.field("module_name").map_or("", |m| text(m, src));
                     for c in named_children(def) {
-                        if Some(c.id()) == def.child_by_field_name("module_name").map(|m| m.id()) {
+                        if Some(c.id()) == def.field("module_name").map(|m| m.id()) {
                             continue;
                         }
                         let (name, bound) = match kind(c) {
                             "aliased_import" => (
-                                c.child_by_field_name("name").map(|x| text(x, src)),
-                                c.child_by_field_name("alias").map(|x| text(x, src)),
+                                c.field("name").map(|x| text(x, src)),
+                                c.field("alias").map(|x| text(x, src)),
                             ),
                             "dotted_name" => (Some(text(c, src)), Some(text(c, src))),
                             _ => (None, None),
@@ -176,10 +172,7 @@ fn context(root: Node<'_>, src: &str) -> Context {
                 "expression_statement" => {
                     for a in named_children(def) {
                         if kind(a) == "assignment"
-                            && let (Some(l), Some(r)) = (
-                                a.child_by_field_name("left"),
-                                a.child_by_field_name("right"),
-                            )
+                            && let (Some(l), Some(r)) = (a.field("left"), a.field("right"))
                         {
                             let mut targets = BTreeSet::new();
                             plain_targets(l, src, &mut targets);
@@ -204,7 +197,7 @@ fn context(root: Node<'_>, src: &str) -> Context {
             match kind(value) {
                 "lambda" => cx.code.extend(targets.iter().cloned()),
                 "call" => {
-                    let callee = value.child_by_field_name("function");
+                    let callee = value.field("function");
                     if callee.is_some_and(|f| {
                         let t = text(f, src);
                         let last = t.rsplit('.').next().unwrap_or(t);
@@ -284,8 +277,8 @@ fn root_name<'s>(n: Node<'_>, src: &'s str) -> Option<&'s str> {
     loop {
         match kind(n) {
             "identifier" => return Some(text(n, src)),
-            "attribute" => n = n.child_by_field_name("object")?,
-            "subscript" => n = n.child_by_field_name("value")?,
+            "attribute" => n = n.field("object")?,
+            "subscript" => n = n.field("value")?,
             _ => return None,
         }
     }
@@ -299,14 +292,10 @@ fn identifiers(n: Node<'_>, src: &str, f: &mut dyn FnMut(&str)) {
         if kind(x) == "identifier" {
             let p = x.parent();
             let member = p.is_some_and(|p| {
-                kind(p) == "attribute"
-                    && p.child_by_field_name("attribute")
-                        .is_some_and(|a| a.id() == x.id())
+                kind(p) == "attribute" && p.field("attribute").is_some_and(|a| a.id() == x.id())
             });
             let keyword = p.is_some_and(|p| {
-                kind(p) == "keyword_argument"
-                    && p.child_by_field_name("name")
-                        .is_some_and(|a| a.id() == x.id())
+                kind(p) == "keyword_argument" && p.field("name").is_some_and(|a| a.id() == x.id())
             });
             if !member && !keyword {
                 f(text(x, src));
@@ -323,7 +312,7 @@ fn handed_names(n: Node<'_>, src: &str, f: &mut dyn FnMut(&str)) {
     let mut stack = vec![n];
     while let Some(x) = stack.pop() {
         if kind(x) == "call" {
-            stack.extend(x.child_by_field_name("arguments"));
+            stack.extend(x.field("arguments"));
             continue;
         }
         if kind(x) == "identifier" {
@@ -331,11 +320,11 @@ fn handed_names(n: Node<'_>, src: &str, f: &mut dyn FnMut(&str)) {
             continue;
         }
         if kind(x) == "attribute" {
-            stack.extend(x.child_by_field_name("object"));
+            stack.extend(x.field("object"));
             continue;
         }
         if kind(x) == "keyword_argument" {
-            stack.extend(x.child_by_field_name("value"));
+            stack.extend(x.field("value"));
             continue;
         }
         stack.extend(named_children(x));
@@ -353,7 +342,7 @@ fn block<'t>(
 ) {
     for n in named_children(b) {
         let def = if kind(n) == "decorated_definition" {
-            n.child_by_field_name("definition").unwrap_or(n)
+            n.field("definition").unwrap_or(n)
         } else {
             n
         };
@@ -376,28 +365,28 @@ fn block<'t>(
         }
         match kind(def) {
             "function_definition" => {
-                let name = def.child_by_field_name("name").map_or("", |x| text(x, src));
+                let name = def.field("name").map_or("", |x| text(x, src));
                 if top && matches!(name, "__getattr__" | "__dir__") {
                     reason = reason.or(Some("a module-level __getattr__"));
                 }
                 for p in def
-                    .child_by_field_name("parameters")
+                    .field("parameters")
                     .map(named_children)
                     .unwrap_or_default()
                 {
                     for field in ["value", "type"] {
-                        if let Some(v) = p.child_by_field_name(field) {
+                        if let Some(v) = p.field(field) {
                             reason = reason.or_else(|| expression(v, src, cx));
                         }
                     }
                 }
-                if let Some(r) = def.child_by_field_name("return_type") {
+                if let Some(r) = def.field("return_type") {
                     reason = reason.or_else(|| expression(r, src, cx));
                 }
                 push(n, reason, out);
             }
             "class_definition" => {
-                if let Some(bases) = def.child_by_field_name("superclasses") {
+                if let Some(bases) = def.field("superclasses") {
                     for base in named_children(bases) {
                         reason = reason
                             .or_else(|| class_base(base, src, cx))
@@ -405,13 +394,13 @@ fn block<'t>(
                     }
                 }
                 push(n, reason, out);
-                if let Some(body) = def.child_by_field_name("body") {
+                if let Some(body) = def.field("body") {
                     block(body, src, cx, false, out);
                 }
             }
             "if_statement"
                 if top
-                    && def.child_by_field_name("condition").is_some_and(|c| {
+                    && def.field("condition").is_some_and(|c| {
                         super::bindings::is_main_guard(&super::analysis::normalized(c, src))
                     }) => {}
             // `with X:` calls `X.__enter__`: an object of the module's own code (`with
@@ -419,7 +408,7 @@ fn block<'t>(
             "with_statement"
                 if with_items(def).into_iter().any(|item| {
                     let callee = if kind(item) == "call" {
-                        item.child_by_field_name("function")
+                        item.field("function")
                     } else {
                         Some(item)
                     };
@@ -484,7 +473,7 @@ fn with_items(with: Node<'_>) -> Vec<Node<'_>> {
             if kind(item) != "with_item" {
                 continue;
             }
-            if let Some(v) = item.child_by_field_name("value") {
+            if let Some(v) = item.field("value") {
                 // `open(p) as f` is an `as_pattern` around the value.
                 let v = if kind(v) == "as_pattern" {
                     named_children(v).into_iter().next().unwrap_or(v)
@@ -509,7 +498,7 @@ fn push<'t>(n: Node<'t>, reason: Option<&'static str>, out: &mut Vec<(Node<'t>, 
 /// code (`@_d` under `_d = _D()`: its `__call__` runs).
 fn decorator(e: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
     let callee = if kind(e) == "call" {
-        e.child_by_field_name("function")?
+        e.field("function")?
     } else {
         e
     };
@@ -528,7 +517,7 @@ fn class_base(base: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
         return None;
     }
     let head = if kind(base) == "subscript" {
-        base.child_by_field_name("value")?
+        base.field("value")?
     } else {
         base
     };
@@ -544,7 +533,7 @@ fn class_base(base: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
 fn dotted(n: Node<'_>) -> bool {
     match kind(n) {
         "identifier" => true,
-        "attribute" => n.child_by_field_name("object").is_some_and(dotted),
+        "attribute" => n.field("object").is_some_and(dotted),
         _ => false,
     }
 }
@@ -582,7 +571,7 @@ fn expression(e: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
                 }
             }
             "call"
-                if n.child_by_field_name("function").is_some_and(|f| {
+                if n.field("function").is_some_and(|f| {
                     let q = python_qualified_callee(&compact_text(f, src), n, src);
                     python_process_setter(&q) && !python_process_query(n, src)
                 }) =>
@@ -593,7 +582,7 @@ fn expression(e: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
             "lambda" if !handed => continue,
             "function_definition" | "class_definition" => continue,
             "call" => {
-                let function = n.child_by_field_name("function");
+                let function = n.field("function");
                 if let Some(f) = function {
                     if let Some(r) = root_name(f, src)
                         && cx.aliases.contains(r)
@@ -601,7 +590,7 @@ fn expression(e: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
                         return Some("a call through an alias");
                     }
                     if kind(f) == "attribute"
-                        && f.child_by_field_name("attribute").is_some_and(|a| {
+                        && f.field("attribute").is_some_and(|a| {
                             let a = text(a, src);
                             a.len() > 4 && a.starts_with("__") && a.ends_with("__")
                         })
@@ -617,7 +606,7 @@ fn expression(e: Node<'_>, src: &str, cx: &Context) -> Option<&'static str> {
                 let own = function
                     .and_then(|f| root_name(f, src))
                     .is_some_and(|r| cx.definitions.contains(r) || cx.records.contains(r));
-                if let Some(args) = n.child_by_field_name("arguments")
+                if let Some(args) = n.field("arguments")
                     && !stores_only(&callee)
                     && !own
                 {
@@ -667,8 +656,8 @@ fn python_top_level<'t>(root: Node<'t>, src: &str) -> (Vec<(String, String)>, Ve
                     for c in named_children(n) {
                         let (module, bound) = match kind(c) {
                             "aliased_import" => (
-                                c.child_by_field_name("name").map(|x| text(x, src)),
-                                c.child_by_field_name("alias").map(|x| text(x, src)),
+                                c.field("name").map(|x| text(x, src)),
+                                c.field("alias").map(|x| text(x, src)),
                             ),
                             "dotted_name" => {
                                 let t = text(c, src);
@@ -682,14 +671,14 @@ fn python_top_level<'t>(root: Node<'t>, src: &str) -> (Vec<(String, String)>, Ve
                     }
                 }
                 "import_from_statement" => {
-                    let module_node = n.child_by_field_name("module_name");
+                    let module_node = n.field("module_name");
                     let module = module_node.map_or("", |m| text(m, src));
                     for c in named_children(n) {
                         if Some(c.id()) == module_node.map(|m| m.id()) {
                             continue;
                         }
                         let bound = match kind(c) {
-                            "aliased_import" => c.child_by_field_name("alias"),
+                            "aliased_import" => c.field("alias"),
                             "dotted_name" => Some(c),
                             _ => None,
                         };
@@ -699,7 +688,7 @@ fn python_top_level<'t>(root: Node<'t>, src: &str) -> (Vec<(String, String)>, Ve
                     }
                 }
                 "if_statement"
-                    if n.child_by_field_name("condition").is_some_and(|c| {
+                    if n.field("condition").is_some_and(|c| {
                         super::bindings::is_main_guard(&super::analysis::normalized(c, src))
                     }) => {}
                 "if_statement" | "try_statement" | "with_statement" | "for_statement"
@@ -752,7 +741,7 @@ fn python_may_alias(v: Node<'_>, src: &str) -> bool {
             .into_iter()
             .any(|c| python_may_alias(c, src)),
         "call" => {
-            let Some(f) = v.child_by_field_name("function") else {
+            let Some(f) = v.field("function") else {
                 return true;
             };
             if kind(unparenthesized(f)) == "call" {
@@ -768,23 +757,45 @@ fn python_may_alias(v: Node<'_>, src: &str) -> bool {
 
 /// The module-level function named `name` of the Python file that holds `at` (decorated or
 /// not), when the file defines one by that name.
+/// Each call of a file asks: the file's functions are listed once per file text (by name,
+/// the first of each name, with its place), and the tree is walked only for one it has.
 fn python_module_function<'t>(at: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
-    let mut root = at;
-    while let Some(p) = root.parent() {
-        root = p;
-    }
-    named_children(root).into_iter().find_map(|top| {
-        let def = if kind(top) == "decorated_definition" {
-            top.child_by_field_name("definition")?
-        } else {
-            top
-        };
-        (kind(def) == "function_definition"
-            && def
-                .child_by_field_name("name")
-                .is_some_and(|n| text(n, src) == name))
-        .then_some(def)
-    })
+    let functions = by_file(&PYTHON_MODULE_FUNCTIONS, src, || {
+        let mut found: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for def in python_module_functions(tree_root(at)) {
+            if let Some(n) = def.field("name") {
+                found
+                    .entry(text(n, src).to_owned())
+                    .or_insert((def.start_byte(), def.end_byte()));
+            }
+        }
+        found
+    });
+    let &(start, end) = functions.get(name)?;
+    let root = tree_root(at);
+    root.descendant_for_byte_range(start, end)
+        .filter(|d| kind(*d) == "function_definition" && d.byte_range() == (start..end))
+        // Never the case (a function's children do not span it): read the file again.
+        .or_else(|| {
+            python_module_functions(root)
+                .into_iter()
+                .find(|def| def.field("name").is_some_and(|n| text(n, src) == name))
+        })
+}
+
+/// The module-level functions of a Python file (decorated or not), in order.
+fn python_module_functions(root: Node<'_>) -> Vec<Node<'_>> {
+    named_children(root)
+        .into_iter()
+        .filter_map(|top| {
+            let def = if kind(top) == "decorated_definition" {
+                top.field("definition")?
+            } else {
+                top
+            };
+            (kind(def) == "function_definition").then_some(def)
+        })
+        .collect()
 }
 
 /// Whether a Python function may return an object that exists rather than one it made: a
@@ -798,14 +809,14 @@ fn python_returns_existing(def: Node<'_>, src: &str) -> bool {
 /// [`python_returns_existing`], following a `return` of a call of another function of the
 /// module (`return _inner()`) `depth` functions deep; deeper, it may.
 fn python_returns_existing_within(def: Node<'_>, src: &str, depth: usize) -> bool {
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return false;
     };
     // `f()` of a function of the module that may return one.
     let of_a_function = |v: Node<'_>| {
         let v = unparenthesized(v);
         kind(v) == "call"
-            && v.child_by_field_name("function")
+            && v.field("function")
                 .map(unparenthesized)
                 .filter(|f| kind(*f) == "identifier")
                 .and_then(|f| python_module_function(def, text(f, src), src))
@@ -819,7 +830,7 @@ fn python_returns_existing_within(def: Node<'_>, src: &str, depth: usize) -> boo
     while let Some(n) = stack.pop() {
         match kind(n) {
             "function_definition" | "class_definition" | "lambda" => {
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = n.field("name") {
                     other_binders.insert(text(name, src).to_owned());
                 }
                 continue;
@@ -830,10 +841,8 @@ fn python_returns_existing_within(def: Node<'_>, src: &str, depth: usize) -> boo
                 }
             }
             "assignment" | "augmented_assignment" => {
-                if let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left").map(unparenthesized),
-                    n.child_by_field_name("right"),
-                ) {
+                if let (Some(l), Some(r)) = (n.field("left").map(unparenthesized), n.field("right"))
+                {
                     if kind(l) == "identifier" && kind(n) == "assignment" {
                         bound.entry(text(l, src).to_owned()).or_default().push(r);
                     } else {
@@ -889,7 +898,7 @@ fn python_makes_patcher(v: Node<'_>, src: &str) -> bool {
 fn python_makes_patcher_within(v: Node<'_>, src: &str, depth: usize) -> bool {
     let v = unparenthesized(v);
     kind(v) == "call"
-        && v.child_by_field_name("function").is_some_and(|f| {
+        && v.field("function").is_some_and(|f| {
             let callee = text(f, src);
             python_patch_by_reflection(callee)
                 || callee
@@ -915,7 +924,7 @@ fn python_makes_a_mock_patcher(v: Node<'_>, src: &str) -> bool {
     if kind(v) != "call" || !python_makes_patcher(v, src) {
         return false;
     }
-    let Some(f) = v.child_by_field_name("function").map(unparenthesized) else {
+    let Some(f) = v.field("function").map(unparenthesized) else {
         return false;
     };
     let callee: String = text(f, src).split_whitespace().collect();
@@ -959,7 +968,7 @@ fn python_patch_by_reflection(callee: &str) -> bool {
 /// Whether a `return` of the Python function `def` (not of a function it holds) hands back
 /// a patcher it makes.
 fn python_returns_patcher(def: Node<'_>, src: &str, depth: usize) -> bool {
-    let mut stack: Vec<Node<'_>> = def.child_by_field_name("body").into_iter().collect();
+    let mut stack: Vec<Node<'_>> = def.field("body").into_iter().collect();
     while let Some(n) = stack.pop() {
         if matches!(
             kind(n),
@@ -987,15 +996,23 @@ fn python_returns_patcher(def: Node<'_>, src: &str, depth: usize) -> bool {
 pub(crate) type FileCache<T> = std::cell::RefCell<Vec<(String, std::rc::Rc<T>)>>;
 
 std::thread_local! {
+    static PYTHON_MODULE_FUNCTIONS: FileCache<BTreeMap<String, (usize, usize)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
     static PATCH_ALIASES: FileCache<BTreeSet<String>> = const { std::cell::RefCell::new(Vec::new()) };
     static FILE_PATCHERS: FileCache<FilePatchers> = const { std::cell::RefCell::new(Vec::new()) };
     static QUALIFIED: FileCache<std::cell::RefCell<BTreeMap<(String, u8), String>>> =
         const { std::cell::RefCell::new(Vec::new()) };
     static GO_IMPORTS: FileCache<BTreeSet<String>> = const { std::cell::RefCell::new(Vec::new()) };
     static GO_PARALLEL: FileCache<BTreeSet<String>> = const { std::cell::RefCell::new(Vec::new()) };
-    static PYTHON_FILLERS: FileCache<std::cell::RefCell<BTreeMap<BTreeSet<String>, BTreeSet<String>>>> =
-        const { std::cell::RefCell::new(Vec::new()) };
 }
+
+/// A file's text, a set of imported fillers, and the file's fillers with them.
+type KeptFillers = (String, BTreeSet<String>, BTreeSet<String>);
+
+/// The Python functions of a file that write what they are handed, per set of imported
+/// ones ([`python_between_with`]): shared by every thread, since the check asks for them on
+/// the main thread (whether a helper module grew one) and again on the workers.
+static PYTHON_FILLERS: std::sync::Mutex<Vec<KeptFillers>> = std::sync::Mutex::new(Vec::new());
 
 /// `read()` of a file whose text is `whole`, from `cache` when that text was read lately.
 pub(crate) fn by_file<T>(
@@ -1031,13 +1048,19 @@ pub(crate) fn by_file<T>(
 /// …).start()` patches as `patch(…).start()` does.
 /// Read once per file: every call of the file asks ([`by_file`]).
 fn python_patch_aliases(at: Node<'_>, src: &str) -> std::rc::Rc<BTreeSet<String>> {
-    let mut root = at;
+    by_file(&PATCH_ALIASES, src, || {
+        python_patch_aliases_of(tree_root(at), src)
+    })
+}
+
+/// The root of the tree `n` is in. `Node::parent` walks down from the root, so a reading
+/// asked for every node of a file finds its root only when the file's answer is not kept.
+pub(crate) fn tree_root(n: Node<'_>) -> Node<'_> {
+    let mut root = n;
     while let Some(p) = root.parent() {
         root = p;
     }
-    by_file(&PATCH_ALIASES, text(root, src), || {
-        python_patch_aliases_of(root, src)
-    })
+    root
 }
 
 fn python_patch_aliases_of(root: Node<'_>, src: &str) -> BTreeSet<String> {
@@ -1050,19 +1073,15 @@ fn python_patch_aliases_of(root: Node<'_>, src: &str) -> BTreeSet<String> {
     while let Some(n) = stack.pop() {
         match kind(n) {
             "aliased_import" => {
-                if let (Some(name), Some(alias)) = (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("alias"),
-                ) && names_patch(name)
+                if let (Some(name), Some(alias)) = (n.field("name"), n.field("alias"))
+                    && names_patch(name)
                 {
                     out.insert(text(alias, src).to_owned());
                 }
             }
             "assignment" => {
-                if let (Some(left), Some(right)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) && kind(left) == "identifier"
+                if let (Some(left), Some(right)) = (n.field("left"), n.field("right"))
+                    && kind(left) == "identifier"
                     && matches!(kind(right), "identifier" | "attribute")
                     && names_patch(right)
                 {
@@ -1112,7 +1131,7 @@ fn python_writes_beyond_locals_as<'t>(
     all: bool,
 ) -> Vec<Node<'t>> {
     let self_aliases = &file.self_aliases;
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return Vec::new();
     };
     // The names it binds to what it creates (`x = Till()`, `x = []`), not aliases of another
@@ -1131,15 +1150,12 @@ fn python_writes_beyond_locals_as<'t>(
     // A parameter whose default may be another's object (`def cart(module=billing)`) is
     // that object when the test calls the helper without it.
     for p in def
-        .child_by_field_name("parameters")
+        .field("parameters")
         .map(named_children)
         .unwrap_or_default()
     {
         if matches!(kind(p), "default_parameter" | "typed_default_parameter")
-            && let (Some(name), Some(value)) = (
-                p.child_by_field_name("name"),
-                p.child_by_field_name("value"),
-            )
+            && let (Some(name), Some(value)) = (p.field("name"), p.field("value"))
             && python_may_alias(value, src)
         {
             aliased.insert(text(name, src).to_owned());
@@ -1157,24 +1173,21 @@ fn python_writes_beyond_locals_as<'t>(
             match kind(n) {
                 "function_definition" | "lambda" => {
                     locals_anywhere.extend(super::bindings::python_parameters(n, src));
-                    if let Some(name) = n.child_by_field_name("name") {
+                    if let Some(name) = n.field("name") {
                         nested_callables.insert(text(name, src).to_owned());
                         locals_anywhere.insert(text(name, src).to_owned());
                     }
                 }
                 "assignment" | "for_statement" | "as_pattern" | "named_expression" => {
                     let target = n
-                        .child_by_field_name("left")
-                        .or_else(|| n.child_by_field_name("alias"))
-                        .or_else(|| n.child_by_field_name("name"));
+                        .field("left")
+                        .or_else(|| n.field("alias"))
+                        .or_else(|| n.field("name"));
                     if let Some(target) = target {
                         locals_anywhere.extend(python_target_names(target, src));
                     }
                     if kind(n) == "assignment"
-                        && let (Some(l), Some(r)) = (
-                            n.child_by_field_name("left"),
-                            n.child_by_field_name("right"),
-                        )
+                        && let (Some(l), Some(r)) = (n.field("left"), n.field("right"))
                         && kind(l) == "identifier"
                         && kind(unparenthesized(r)) == "lambda"
                     {
@@ -1206,11 +1219,10 @@ fn python_writes_beyond_locals_as<'t>(
                 for c in named_children(x) {
                     if kind(c) == "for_in_clause" {
                         // Its iterable is read with the names bound before it.
-                        if let Some(r) = c.child_by_field_name("right") {
+                        if let Some(r) = c.field("right") {
                             stack.push((r, bound.clone()));
                         }
-                        let mut names: Vec<Node<'_>> =
-                            c.child_by_field_name("left").into_iter().collect();
+                        let mut names: Vec<Node<'_>> = c.field("left").into_iter().collect();
                         while let Some(n) = names.pop() {
                             if kind(n) == "identifier" {
                                 bound.push(text(n, src).to_owned());
@@ -1229,12 +1241,11 @@ fn python_writes_beyond_locals_as<'t>(
                 "identifier" if bound_here.iter().any(|b| b == text(x, src)) => {}
                 "identifier" => {
                     let callee = x.parent().is_some_and(|c| {
-                        kind(c) == "call"
-                            && c.child_by_field_name("function").map(|f| f.id()) == Some(x.id())
+                        kind(c) == "call" && c.field("function").map(|f| f.id()) == Some(x.id())
                     });
                     let keyword = x.parent().is_some_and(|c| {
                         kind(c) == "keyword_argument"
-                            && c.child_by_field_name("name").map(|f| f.id()) == Some(x.id())
+                            && c.field("name").map(|f| f.id()) == Some(x.id())
                     });
                     if !callee
                         && !keyword
@@ -1246,7 +1257,7 @@ fn python_writes_beyond_locals_as<'t>(
                 }
                 "attribute" => {
                     // Its object only: `a.b` holds what `a` holds.
-                    if let Some(o) = x.child_by_field_name("object") {
+                    if let Some(o) = x.field("object") {
                         stack.push((o, bound_here.clone()));
                     }
                     continue;
@@ -1258,7 +1269,7 @@ fn python_writes_beyond_locals_as<'t>(
                     if python_may_alias(x, src) {
                         return true;
                     }
-                    if let Some(a) = x.child_by_field_name("arguments") {
+                    if let Some(a) = x.field("arguments") {
                         stack.push((a, bound_here.clone()));
                     }
                     continue;
@@ -1277,7 +1288,7 @@ fn python_writes_beyond_locals_as<'t>(
     let calls_own_function = |v: Node<'_>| {
         let v = unparenthesized(v);
         kind(v) == "call"
-            && v.child_by_field_name("function").is_some_and(|f| {
+            && v.field("function").is_some_and(|f| {
                 let f = unparenthesized(f);
                 kind(f) == "lambda"
                     || (kind(f) == "identifier" && nested_callables.contains(text(f, src)))
@@ -1288,13 +1299,11 @@ fn python_writes_beyond_locals_as<'t>(
     let returns_existing = |v: Node<'_>| {
         let v = unparenthesized(v);
         kind(v) == "call"
-            && v.child_by_field_name("function")
-                .map(unparenthesized)
-                .is_some_and(|f| {
-                    kind(f) == "identifier"
-                        && python_module_function(def, text(f, src), src)
-                            .is_some_and(|g| python_returns_existing(g, src))
-                })
+            && v.field("function").map(unparenthesized).is_some_and(|f| {
+                kind(f) == "identifier"
+                    && python_module_function(def, text(f, src), src)
+                        .is_some_and(|g| python_returns_existing(g, src))
+            })
     };
     // Between tests, the functions and classes it holds are read as part of it (a callback,
     // a subclass's method): what they are handed is theirs.
@@ -1307,7 +1316,7 @@ fn python_writes_beyond_locals_as<'t>(
                 nested_params.extend(super::bindings::python_parameters(n, src));
                 // A function or class it defines is a value it made (`cli.context_class = …`
                 // on the command it decorated).
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = n.field("name") {
                     fresh.insert(text(name, src).to_owned());
                 }
             }
@@ -1321,21 +1330,19 @@ fn python_writes_beyond_locals_as<'t>(
             "assignment" => {
                 // A name bound by unpacking (`m, n = billing.pay, 1`, `[m] = [billing.pay]`)
                 // may be another's object, whatever else binds it.
-                if let Some(l) = n.child_by_field_name("left").map(unparenthesized)
+                if let Some(l) = n.field("left").map(unparenthesized)
                     && kind(l) != "identifier"
                 {
                     aliased.extend(python_target_names(l, src));
                 }
-                if let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left").map(unparenthesized),
-                    n.child_by_field_name("right"),
-                ) && kind(l) == "identifier"
+                if let (Some(l), Some(r)) = (n.field("left").map(unparenthesized), n.field("right"))
+                    && kind(l) == "identifier"
                 {
                     let name = text(l, src).to_owned();
                     // (Also one a parameter makes, `x = p("billing.total", f)`.)
                     let by_a_param = kind(unparenthesized(r)) == "call"
                         && unparenthesized(r)
-                            .child_by_field_name("function")
+                            .field("function")
                             .and_then(|f| root_name(f, src))
                             .is_some_and(|f| handed.contains(f) || nested_params.contains(f));
                     if python_makes_patcher(r, src) || by_a_param {
@@ -1378,7 +1385,7 @@ fn python_writes_beyond_locals_as<'t>(
                         .into_iter()
                         .next()
                         .is_some_and(|v| !python_may_alias(v, src) && !holds_foreign(v));
-                if let Some(target) = n.child_by_field_name(field) {
+                if let Some(target) = n.field(field) {
                     let names = python_target_names(target, src);
                     if made_by_with {
                         fresh.extend(names);
@@ -1410,7 +1417,7 @@ fn python_writes_beyond_locals_as<'t>(
             if kind(top) == "expression_statement"
                 && let Some(a) = named_children(top).into_iter().next()
                 && kind(a) == "assignment"
-                && let Some(l) = a.child_by_field_name("left")
+                && let Some(l) = a.field("left")
             {
                 identifiers(l, src, &mut |name| {
                     top_assigned.insert(name.to_owned());
@@ -1421,22 +1428,22 @@ fn python_writes_beyond_locals_as<'t>(
         let mut names = BTreeSet::new();
         for top in named_children(root) {
             let top = if kind(top) == "decorated_definition" {
-                top.child_by_field_name("definition").unwrap_or(top)
+                top.field("definition").unwrap_or(top)
             } else {
                 top
             };
             match kind(top) {
                 "function_definition" => {
-                    if let Some(name) = top.child_by_field_name("name") {
+                    if let Some(name) = top.field("name") {
                         names.insert(text(name, src).to_owned());
                     }
                 }
                 "expression_statement" => {
                     if let Some(a) = named_children(top).into_iter().next()
                         && kind(a) == "assignment"
-                        && a.child_by_field_name("right")
+                        && a.field("right")
                             .is_some_and(|r| kind(unparenthesized(r)) == "lambda")
-                        && let Some(l) = a.child_by_field_name("left")
+                        && let Some(l) = a.field("left")
                     {
                         names.insert(text(l, src).to_owned());
                     }
@@ -1457,10 +1464,7 @@ fn python_writes_beyond_locals_as<'t>(
             let mut stack = vec![body];
             while let Some(n) = stack.pop() {
                 if kind(n) == "assignment"
-                    && let (Some(l), Some(r)) = (
-                        n.child_by_field_name("left"),
-                        n.child_by_field_name("right"),
-                    )
+                    && let (Some(l), Some(r)) = (n.field("left"), n.field("right"))
                     && kind(l) == "identifier"
                     && !aliased.contains(text(l, src))
                 {
@@ -1478,9 +1482,9 @@ fn python_writes_beyond_locals_as<'t>(
                         mentions || holds_foreign_but(v, &file_functions)
                     };
                     let receiver = call
-                        .child_by_field_name("function")
+                        .field("function")
                         .filter(|f| kind(*f) == "attribute")
-                        .and_then(|f| f.child_by_field_name("object"))
+                        .and_then(|f| f.field("object"))
                         .map(unparenthesized)
                         .filter(|o| {
                             let name = text(*o, src);
@@ -1491,7 +1495,7 @@ fn python_writes_beyond_locals_as<'t>(
                         });
                     // (And a built-in that copies into a new container, `env =
                     // dict(os.environ)`, where the file does not bind its name.)
-                    let constructor = call.child_by_field_name("function").is_some_and(|f| {
+                    let constructor = call.field("function").is_some_and(|f| {
                         let callee: String = text(f, src).split_whitespace().collect();
                         let last = callee.rsplit('.').next().unwrap_or(&callee);
                         let copies = matches!(
@@ -1512,7 +1516,7 @@ fn python_writes_beyond_locals_as<'t>(
                     });
                     // `unittest.mock`'s makers hold nothing of what they are handed to
                     // copy (`Mock(spec=billing.pay)`, `create_autospec(billing.pay)`).
-                    let mock_maker = call.child_by_field_name("function").is_some_and(|f| {
+                    let mock_maker = call.field("function").is_some_and(|f| {
                         let callee = text(f, src);
                         let last = callee.rsplit('.').next().unwrap_or(callee).trim();
                         matches!(
@@ -1526,8 +1530,7 @@ fn python_writes_beyond_locals_as<'t>(
                                 | "create_autospec"
                         ) && !file_functions.contains(last)
                     });
-                    let args_handed =
-                        !mock_maker && call.child_by_field_name("arguments").is_some_and(handed);
+                    let args_handed = !mock_maker && call.field("arguments").is_some_and(handed);
                     if kind(call) == "call"
                         && !constructor
                         && !mock_maker
@@ -1570,47 +1573,42 @@ fn python_writes_beyond_locals_as<'t>(
             while let Some(n) = stack.pop() {
                 let (container, values): (Option<Node<'_>>, Vec<Node<'_>>) = match kind(n) {
                     "assignment" | "augmented_assignment" => {
-                        let l = n.child_by_field_name("left").map(unparenthesized);
+                        let l = n.field("left").map(unparenthesized);
                         let container = match l {
-                            Some(l) if matches!(kind(l), "attribute" | "subscript") => l
-                                .child_by_field_name("object")
-                                .or_else(|| l.child_by_field_name("value")),
+                            Some(l) if matches!(kind(l), "attribute" | "subscript") => {
+                                l.field("object").or_else(|| l.field("value"))
+                            }
                             Some(l) if kind(n) == "augmented_assignment" => Some(l),
                             _ => None,
                         };
-                        (
-                            container,
-                            n.child_by_field_name("right").into_iter().collect(),
-                        )
+                        (container, n.field("right").into_iter().collect())
                     }
                     // `class C: m = billing.pay` inside it: the class holds it.
                     "class_definition" => (
-                        n.child_by_field_name("name"),
-                        n.child_by_field_name("body")
+                        n.field("name"),
+                        n.field("body")
                             .map(named_children)
                             .unwrap_or_default()
                             .into_iter()
                             .filter_map(|st| named_children(st).into_iter().next())
                             .filter(|a| kind(*a) == "assignment")
-                            .filter_map(|a| a.child_by_field_name("right"))
+                            .filter_map(|a| a.field("right"))
                             .collect(),
                     ),
                     // `setattr(ns, "m", billing.pay)`, `object.__setattr__(ns, …)`.
                     "call"
-                        if n.child_by_field_name("function").is_some_and(|f| {
+                        if n.field("function").is_some_and(|f| {
                             matches!(text(f, src), "setattr" | "object.__setattr__")
                         }) =>
                     {
-                        let args: Vec<Node<'_>> = n
-                            .child_by_field_name("arguments")
-                            .map(named_children)
-                            .unwrap_or_default();
+                        let args: Vec<Node<'_>> =
+                            n.field("arguments").map(named_children).unwrap_or_default();
                         (args.first().copied(), args.into_iter().skip(2).collect())
                     }
-                    "call" => match n.child_by_field_name("function") {
+                    "call" => match n.field("function") {
                         Some(f)
                             if kind(f) == "attribute"
-                                && f.child_by_field_name("attribute").is_some_and(|a| {
+                                && f.field("attribute").is_some_and(|a| {
                                     matches!(
                                         text(a, src),
                                         "append"
@@ -1627,10 +1625,8 @@ fn python_writes_beyond_locals_as<'t>(
                                 }) =>
                         {
                             (
-                                f.child_by_field_name("object"),
-                                n.child_by_field_name("arguments")
-                                    .map(named_children)
-                                    .unwrap_or_default(),
+                                f.field("object"),
+                                n.field("arguments").map(named_children).unwrap_or_default(),
                             )
                         }
                         _ => (None, Vec::new()),
@@ -1643,7 +1639,7 @@ fn python_writes_beyond_locals_as<'t>(
                     && !holders.contains(r)
                     && values.into_iter().any(|v| {
                         let v = if kind(v) == "keyword_argument" {
-                            v.child_by_field_name("value").unwrap_or(v)
+                            v.field("value").unwrap_or(v)
                         } else {
                             v
                         };
@@ -1661,8 +1657,8 @@ fn python_writes_beyond_locals_as<'t>(
     let into_holder = |t: Node<'_>| {
         let t = unparenthesized(t);
         root_name(t, src).is_some_and(|r| holders.contains(r))
-            && t.child_by_field_name("object")
-                .or_else(|| t.child_by_field_name("value"))
+            && t.field("object")
+                .or_else(|| t.field("value"))
                 .is_some_and(|o| kind(unparenthesized(o)) != "identifier")
     };
     // An element of one, or one handed on whole.
@@ -1689,7 +1685,7 @@ fn python_writes_beyond_locals_as<'t>(
     };
     let is_test = between_tests
         && def
-            .child_by_field_name("name")
+            .field("name")
             .is_some_and(|n| text(n, src).starts_with("test"));
     // What a test function is handed, other than its case or class, may be shared.
     let params: BTreeSet<String> = params
@@ -1706,12 +1702,12 @@ fn python_writes_beyond_locals_as<'t>(
     // `fail…`, `skip…`, `run`, a private or special name).
     let state_of_a_param = |t: Node<'_>| {
         kind(t) == "attribute"
-            && t.child_by_field_name("object").is_some_and(|o| {
+            && t.field("object").is_some_and(|o| {
                 kind(o) == "identifier"
                     && params.contains(text(o, src))
                     && !aliased.contains(text(o, src))
             })
-            && t.child_by_field_name("attribute").is_some_and(|a| {
+            && t.field("attribute").is_some_and(|a| {
                 let a = text(a, src);
                 !(a.starts_with('_') || test_case_machinery(a))
             })
@@ -1723,8 +1719,8 @@ fn python_writes_beyond_locals_as<'t>(
         let mut n = unparenthesized(t);
         loop {
             let next = match kind(n) {
-                "attribute" => n.child_by_field_name("object"),
-                "subscript" => n.child_by_field_name("value"),
+                "attribute" => n.field("object"),
+                "subscript" => n.field("value"),
                 _ => return false,
             };
             let Some(next) = next.map(unparenthesized) else {
@@ -1736,7 +1732,7 @@ fn python_writes_beyond_locals_as<'t>(
             if kind(next) == "identifier" && text(next, src) == "self" {
                 return kind(n) == "attribute"
                     && (n.id() == t.id()
-                        || n.child_by_field_name("attribute").is_some_and(|a| {
+                        || n.field("attribute").is_some_and(|a| {
                             let a = text(a, src);
                             let dunder = a.starts_with("__") && a.ends_with("__");
                             !(self_aliases.contains(a)
@@ -1766,11 +1762,11 @@ fn python_writes_beyond_locals_as<'t>(
             let next = match kind(n) {
                 "attribute" => {
                     past |= n
-                        .child_by_field_name("attribute")
+                        .field("attribute")
                         .is_some_and(|a| matches!(text(a, src), "parent" | "root" | "manager"));
-                    n.child_by_field_name("object")
+                    n.field("object")
                 }
-                "subscript" => n.child_by_field_name("value"),
+                "subscript" => n.field("value"),
                 _ => None,
             };
             let Some(next) = next.map(unparenthesized) else {
@@ -1804,20 +1800,18 @@ fn python_writes_beyond_locals_as<'t>(
     let made_by_a_param = |o: Node<'_>| {
         let o = unparenthesized(o);
         kind(o) == "call"
-            && o.child_by_field_name("function")
-                .map(unparenthesized)
-                .is_some_and(|f| {
-                    let root = std::iter::successors(Some(f), |x| {
-                        (kind(*x) == "attribute")
-                            .then(|| x.child_by_field_name("object"))
-                            .flatten()
-                            .map(unparenthesized)
-                    })
-                    .last()
-                    .unwrap_or(f);
-                    kind(root) == "identifier"
-                        && (handed.contains(text(root, src)) || params.contains(text(root, src)))
+            && o.field("function").map(unparenthesized).is_some_and(|f| {
+                let root = std::iter::successors(Some(f), |x| {
+                    (kind(*x) == "attribute")
+                        .then(|| x.field("object"))
+                        .flatten()
+                        .map(unparenthesized)
                 })
+                .last()
+                .unwrap_or(f);
+                kind(root) == "identifier"
+                    && (handed.contains(text(root, src)) || params.contains(text(root, src)))
+            })
     };
     let kept_patchers = python_patchers_bound_in_file(def, src);
     let patcher = |o: Node<'_>| {
@@ -1830,7 +1824,7 @@ fn python_writes_beyond_locals_as<'t>(
             || match kind(o) {
                 "identifier" => kept_patchers.names.contains(text(o, src)),
                 "attribute" => o
-                    .child_by_field_name("attribute")
+                    .field("attribute")
                     .is_some_and(|a| kept_patchers.names.contains(text(a, src))),
                 _ => false,
             }
@@ -1865,11 +1859,11 @@ fn python_writes_beyond_locals_as<'t>(
                         && matches!(text(n, src), "setattr" | "delattr")
                         && !n.parent().is_some_and(|c| {
                             (kind(c) == "call"
-                                && c.child_by_field_name("function").map(|f| f.id())
+                                && c.field("function").map(|f| f.id())
                                     == Some(n.id()))
                                 // `monkeypatch.setattr`: a method's name, not the built-in.
                                 || (kind(c) == "attribute"
-                                    && c.child_by_field_name("attribute").map(|f| f.id())
+                                    && c.field("attribute").map(|f| f.id())
                                         == Some(n.id()))
                                 || kind(c) == "keyword_argument"
                         }) =>
@@ -1881,9 +1875,7 @@ fn python_writes_beyond_locals_as<'t>(
                     break 'node;
                 }
                 "for_statement" | "as_pattern" if between_tests => {
-                    let target = n
-                        .child_by_field_name("left")
-                        .or_else(|| n.child_by_field_name("alias"));
+                    let target = n.field("left").or_else(|| n.field("alias"));
                     let mut targets: Vec<Node<'_>> = target.into_iter().collect();
                     let mut foreign = false;
                     while let Some(t) = targets.pop() {
@@ -1910,7 +1902,7 @@ fn python_writes_beyond_locals_as<'t>(
                     }
                 }
                 "assignment" | "augmented_assignment" => {
-                    if let Some(l) = n.child_by_field_name("left") {
+                    if let Some(l) = n.field("left") {
                         let mut targets = vec![l];
                         while let Some(t) = targets.pop() {
                             match kind(t) {
@@ -1962,13 +1954,9 @@ fn python_writes_beyond_locals_as<'t>(
                     break 'node;
                 }
                 "call" => {
-                    let callee = n
-                        .child_by_field_name("function")
-                        .map_or("", |f| text(f, src));
-                    let args: Vec<Node<'_>> = n
-                        .child_by_field_name("arguments")
-                        .map(named_children)
-                        .unwrap_or_default();
+                    let callee = n.field("function").map_or("", |f| text(f, src));
+                    let args: Vec<Node<'_>> =
+                        n.field("arguments").map(named_children).unwrap_or_default();
                     let first = args.first().copied();
                     if matches!(
                         callee,
@@ -1989,7 +1977,7 @@ fn python_writes_beyond_locals_as<'t>(
                     let hands_foreign = || {
                         args.iter().any(|a| {
                             let a = if kind(*a) == "keyword_argument" {
-                                a.child_by_field_name("value").unwrap_or(*a)
+                                a.field("value").unwrap_or(*a)
                             } else {
                                 *a
                             };
@@ -2034,14 +2022,13 @@ fn python_writes_beyond_locals_as<'t>(
                     };
                     // (A patcher handed a lambda to put in place is judged as a patcher.)
                     let patching = python_makes_patcher(n, src)
-                        || n.child_by_field_name("function").is_some_and(|f| {
+                        || n.field("function").is_some_and(|f| {
                             kind(f) == "attribute"
-                                && f.child_by_field_name("object")
-                                    .is_some_and(undone_by_pytest)
+                                && f.field("object").is_some_and(undone_by_pytest)
                         });
                     if between_tests
                         && !patching
-                        && (n.child_by_field_name("function").is_some_and(own_callable)
+                        && (n.field("function").is_some_and(own_callable)
                             || args.iter().any(|x| own_callable(*x)))
                         && args.iter().any(|x| !own_callable(*x) && holds_foreign(*x))
                     {
@@ -2091,12 +2078,10 @@ fn python_writes_beyond_locals_as<'t>(
                         }
                         break 'node;
                     }
-                    if let Some(f) = n.child_by_field_name("function")
+                    if let Some(f) = n.field("function")
                         && kind(f) == "attribute"
-                        && let (Some(object), Some(method)) = (
-                            f.child_by_field_name("object"),
-                            f.child_by_field_name("attribute"),
-                        )
+                        && let (Some(object), Some(method)) =
+                            (f.field("object"), f.field("attribute"))
                     {
                         let method = text(method, src);
                         // `vars(billing).update(…)`, `os.environ.setdefault(…)`,
@@ -2208,7 +2193,7 @@ fn python_patcher_on_the_spot(n: Node<'_>, src: &str) -> bool {
         "call" => is_field(p, "function", c),
         "attribute" => {
             is_field(p, "object", c)
-                && p.child_by_field_name("attribute").is_some_and(|a| {
+                && p.field("attribute").is_some_and(|a| {
                     matches!(text(a, src), "start" | "stop" | "__enter__" | "__exit__")
                 })
                 && {
@@ -2217,8 +2202,8 @@ fn python_patcher_on_the_spot(n: Node<'_>, src: &str) -> bool {
                 }
         }
         "argument_list" => p.parent().is_some_and(|call| {
-            call.child_by_field_name("function")
-                .and_then(|f| f.child_by_field_name("attribute"))
+            call.field("function")
+                .and_then(|f| f.field("attribute"))
                 .is_some_and(|a| text(a, src) == "enter_context")
         }),
         _ => false,
@@ -2230,12 +2215,8 @@ fn python_patcher_on_the_spot(n: Node<'_>, src: &str) -> bool {
 /// name (`cfg.P = mock.patch(…)`).
 /// Read once per file: each of its functions asks ([`by_file`]).
 fn python_patchers_bound_in_file(at: Node<'_>, src: &str) -> std::rc::Rc<FilePatchers> {
-    let mut root = at;
-    while let Some(p) = root.parent() {
-        root = p;
-    }
-    by_file(&FILE_PATCHERS, text(root, src), || {
-        python_patchers_bound_in_file_of(root, src)
+    by_file(&FILE_PATCHERS, src, || {
+        python_patchers_bound_in_file_of(tree_root(at), src)
     })
 }
 
@@ -2256,10 +2237,10 @@ fn python_patchers_bound_in_file_of(root: Node<'_>, src: &str) -> FilePatchers {
             let (c, p) = python_holder(n);
             let name = p
                 .filter(|p| kind(*p) == "assignment" && is_field(*p, "right", c))
-                .and_then(|p| p.child_by_field_name("left"))
+                .and_then(|p| p.field("left"))
                 .and_then(|l| match kind(l) {
                     "identifier" => Some(l),
-                    "attribute" => l.child_by_field_name("attribute"),
+                    "attribute" => l.field("attribute"),
                     _ => None,
                 });
             match name {
@@ -2339,10 +2320,9 @@ fn python_patchers_kept<'t>(body: Node<'t>, src: &str, between_tests: bool) -> V
                 Some(p)
                     if kind(p) == "assignment"
                         && is_field(p, "right", c)
-                        && p.child_by_field_name("left")
-                            .is_some_and(|l| kind(l) == "identifier") =>
+                        && p.field("left").is_some_and(|l| kind(l) == "identifier") =>
                 {
-                    let name = p.child_by_field_name("left").map(|l| text(l, src));
+                    let name = p.field("left").map(|l| text(l, src));
                     locals.push((name.unwrap_or_default().to_owned(), p));
                 }
                 Some(p) if kind(p) == "return_statement" && module_level_function(p) => {}
@@ -2394,10 +2374,10 @@ pub(crate) fn go_runner_reaches(root: Node<'_>, src: &str) -> Vec<(usize, String
         match kind(n) {
             "import_spec" => {
                 let path = n
-                    .child_by_field_name("path")
+                    .field("path")
                     .map_or("", |x| text(x, src))
                     .trim_matches(|c| c == '"' || c == '`');
-                let name = n.child_by_field_name("name").map_or(path, |x| text(x, src));
+                let name = n.field("name").map_or(path, |x| text(x, src));
                 if matches!(path, "os" | "flag" | "testing") && !matches!(name, "_" | ".") {
                     names.insert(path, name.to_owned());
                 }
@@ -2412,10 +2392,9 @@ pub(crate) fn go_runner_reaches(root: Node<'_>, src: &str) -> Vec<(usize, String
     let is = |n: Node<'_>, package: &str, member: &str| {
         kind(n) == "selector_expression"
             && names.get(package).is_some_and(|p| {
-                n.child_by_field_name("operand")
+                n.field("operand")
                     .is_some_and(|o| kind(o) == "identifier" && text(o, src) == p)
-                    && n.child_by_field_name("field")
-                        .is_some_and(|f| text(f, src) == member)
+                    && n.field("field").is_some_and(|f| text(f, src) == member)
             })
     };
     let mut out: Vec<(usize, String)> = Vec::new();
@@ -2423,7 +2402,7 @@ pub(crate) fn go_runner_reaches(root: Node<'_>, src: &str) -> Vec<(usize, String
     while let Some(n) = stack.pop() {
         let hit = match kind(n) {
             "assignment_statement" | "inc_statement" | "dec_statement" => {
-                let targets = match n.child_by_field_name("left") {
+                let targets = match n.field("left") {
                     Some(l) => vec![l],
                     None => named_children(n).into_iter().take(1).collect(),
                 };
@@ -2437,10 +2416,9 @@ pub(crate) fn go_runner_reaches(root: Node<'_>, src: &str) -> Vec<(usize, String
             }
             "unary_expression" => {
                 text(n, src).trim_start().starts_with('&')
-                    && n.child_by_field_name("operand")
-                        .is_some_and(|o| is(o, "os", "Args"))
+                    && n.field("operand").is_some_and(|o| is(o, "os", "Args"))
             }
-            "call_expression" => n.child_by_field_name("function").is_some_and(|f| {
+            "call_expression" => n.field("function").is_some_and(|f| {
                 is(f, "flag", "Set")
                     || is(f, "testing", "Init")
                     // Whether the binary is a test binary: code that answers otherwise
@@ -2448,16 +2426,16 @@ pub(crate) fn go_runner_reaches(root: Node<'_>, src: &str) -> Vec<(usize, String
                     // flags `go test` registers (`flag.Lookup("test.v")`).
                     || is(f, "testing", "Testing")
                     || (is(f, "flag", "Lookup")
-                        && n.child_by_field_name("arguments")
+                        && n.field("arguments")
                             .and_then(|a| a.named_child(0))
                             .is_some_and(|a| {
                                 text(a, src).trim_matches(['"', '`']).starts_with("test.")
                             }))
                     // `flag.CommandLine.Set(…)`, `.Parse(…)`.
                     || (kind(f) == "selector_expression"
-                        && f.child_by_field_name("field")
+                        && f.field("field")
                             .is_some_and(|x| matches!(text(x, src), "Set" | "Parse"))
-                        && f.child_by_field_name("operand")
+                        && f.field("operand")
                             .is_some_and(|o| is(o, "flag", "CommandLine")))
             }),
             _ => false,
@@ -2494,9 +2472,9 @@ fn go_import_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
     while let Some(n) = stack.pop() {
         match kind(n) {
             "import_spec" => {
-                let name = n.child_by_field_name("name").map(|x| text(x, src));
+                let name = n.field("name").map(|x| text(x, src));
                 let path = n
-                    .child_by_field_name("path")
+                    .field("path")
                     .map_or("", |x| text(x, src))
                     .trim_matches(|c| c == '"' || c == '`');
                 match name {
@@ -2565,7 +2543,7 @@ fn go_writes_beyond_locals_as<'t>(
     between_tests: bool,
     all: bool,
 ) -> Vec<Node<'t>> {
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return Vec::new();
     };
     // The names it declares, and those of them bound to a value it made.
@@ -2574,7 +2552,7 @@ fn go_writes_beyond_locals_as<'t>(
     let mut params: BTreeSet<String> = BTreeSet::new();
     let mut receivers: BTreeSet<String> = BTreeSet::new();
     for field in ["receiver", "parameters", "result"] {
-        let mut stack: Vec<Node<'_>> = def.child_by_field_name(field).into_iter().collect();
+        let mut stack: Vec<Node<'_>> = def.field(field).into_iter().collect();
         while let Some(p) = stack.pop() {
             if kind(p) == "parameter_declaration" || kind(p) == "variadic_parameter_declaration" {
                 for c in named_children(p) {
@@ -2608,8 +2586,7 @@ fn go_writes_beyond_locals_as<'t>(
         match kind(n) {
             "func_literal" if !between_tests => continue,
             "func_literal" => {
-                let mut inner: Vec<Node<'_>> =
-                    n.child_by_field_name("parameters").into_iter().collect();
+                let mut inner: Vec<Node<'_>> = n.field("parameters").into_iter().collect();
                 while let Some(p) = inner.pop() {
                     if matches!(
                         kind(p),
@@ -2636,8 +2613,7 @@ fn go_writes_beyond_locals_as<'t>(
                 };
                 let deferred = n.parent().is_some_and(|c| {
                     kind(c) == "call_expression"
-                        && c.child_by_field_name("function")
-                            .is_some_and(|f| f.id() == n.id())
+                        && c.field("function").is_some_and(|f| f.id() == n.id())
                         && c.parent()
                             .is_some_and(|d| kind(d) == "defer_statement" && at_top(d))
                 });
@@ -2648,7 +2624,7 @@ fn go_writes_beyond_locals_as<'t>(
                     .and_then(|a| a.parent())
                     .is_some_and(|c| {
                         kind(c) == "call_expression"
-                            && c.child_by_field_name("function").is_some_and(|f| {
+                            && c.field("function").is_some_and(|f| {
                                 text(f, src)
                                     .strip_suffix(".Cleanup")
                                     .is_some_and(|r| outer_params.contains(r.trim()))
@@ -2665,7 +2641,7 @@ fn go_writes_beyond_locals_as<'t>(
                 if restoring {
                     // Only a statement of its own body: one under an `if` may never run.
                     let statements: Vec<Node<'_>> = n
-                        .child_by_field_name("body")
+                        .field("body")
                         .map(|b| {
                             named_children(b)
                                 .into_iter()
@@ -2686,10 +2662,7 @@ fn go_writes_beyond_locals_as<'t>(
                             continue;
                         }
                         let Some((l, r)) = (kind(x) == "assignment_statement")
-                            .then(|| {
-                                x.child_by_field_name("left")
-                                    .zip(x.child_by_field_name("right"))
-                            })
+                            .then(|| x.field("left").zip(x.field("right")))
                             .flatten()
                             .filter(|(_, r)| {
                                 named_children(*r).iter().all(|v| kind(*v) == "identifier")
@@ -2711,11 +2684,7 @@ fn go_writes_beyond_locals_as<'t>(
             // `for _, Rate = range rates`, `case Rate = <-ch:`: assignments (read as writes
             // below), which declare nothing.
             "range_clause" | "receive_statement" if go_assigns_declared(n) => {
-                for t in n
-                    .child_by_field_name("left")
-                    .map(named_children)
-                    .unwrap_or_default()
-                {
+                for t in n.field("left").map(named_children).unwrap_or_default() {
                     if kind(t) == "identifier" {
                         *bound_times.entry(text(t, src).to_owned()).or_default() += 1;
                         retaken.insert(text(t, src).to_owned());
@@ -2724,9 +2693,7 @@ fn go_writes_beyond_locals_as<'t>(
             }
             // `switch v := x.(type)`, `case v := <-ch`: names of the function.
             "type_switch_statement" | "receive_statement" => {
-                let bound = n
-                    .child_by_field_name("alias")
-                    .or_else(|| n.child_by_field_name("left"));
+                let bound = n.field("alias").or_else(|| n.field("left"));
                 for c in bound.map(named_children).unwrap_or_default() {
                     if kind(c) == "identifier" {
                         declared.insert(text(c, src).to_owned());
@@ -2734,19 +2701,12 @@ fn go_writes_beyond_locals_as<'t>(
                 }
             }
             "assignment_statement" => {
-                for t in n
-                    .child_by_field_name("left")
-                    .map(named_children)
-                    .unwrap_or_default()
-                {
+                for t in n.field("left").map(named_children).unwrap_or_default() {
                     if kind(t) == "identifier" {
                         *bound_times.entry(text(t, src).to_owned()).or_default() += 1;
                     }
                 }
-                if let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) {
+                if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
                     let values = named_children(r);
                     let one_call = values.len() == 1 && named_children(l).len() > 1;
                     for (i, target) in named_children(l).into_iter().enumerate() {
@@ -2764,10 +2724,7 @@ fn go_writes_beyond_locals_as<'t>(
             "short_var_declaration" | "range_clause" | "var_spec" | "const_spec" => {
                 if between_tests
                     && kind(n) == "short_var_declaration"
-                    && let (Some(l), Some(r)) = (
-                        n.child_by_field_name("left"),
-                        n.child_by_field_name("right"),
-                    )
+                    && let (Some(l), Some(r)) = (n.field("left"), n.field("right"))
                 {
                     for (name, value) in named_children(l).into_iter().zip(named_children(r)) {
                         saved.insert((compact(value), text(name, src).to_owned()), n.start_byte());
@@ -2776,16 +2733,14 @@ fn go_writes_beyond_locals_as<'t>(
                 // Its own only when made here (`&order{}`, `make(…)`, a literal): one taken
                 // from another value (`p := &tax.Config`, `m := tax.Table`, a call's result,
                 // a range's element) may be that value.
-                let right = n
-                    .child_by_field_name("right")
-                    .or_else(|| n.child_by_field_name("value"));
+                let right = n.field("right").or_else(|| n.field("value"));
                 let made = kind(n) != "range_clause"
                     && right.is_some_and(|r| {
                         named_children(r)
                             .into_iter()
                             .all(|v| go_made_here_in(v, src))
                     });
-                let names: Vec<Node<'_>> = match n.child_by_field_name("left") {
+                let names: Vec<Node<'_>> = match n.field("left") {
                     Some(l) => named_children(l),
                     None => named_children(n)
                         .into_iter()
@@ -2807,26 +2762,18 @@ fn go_writes_beyond_locals_as<'t>(
         stack.extend(named_children(n));
     }
     locals.retain(|l| !retaken.contains(l));
-    let mut file_root = def;
-    while let Some(p) = file_root.parent() {
-        file_root = p;
-    }
     // Read once per file: each function of it asks.
-    let imports = by_file(&GO_IMPORTS, text(file_root, src), || {
-        go_import_names(file_root, src)
-    });
+    let imports = by_file(&GO_IMPORTS, src, || go_import_names(tree_root(def), src));
     // The name a target starts from, and whether it is the name itself.
     let root = |mut t: Node<'_>| -> (Option<String>, bool) {
         let mut depth = 0;
         loop {
             match kind(t) {
                 "identifier" => return (Some(text(t, src).to_owned()), depth == 0),
-                "selector_expression" | "index_expression" => {
-                    match t.child_by_field_name("operand") {
-                        Some(o) => t = o,
-                        None => return (None, false),
-                    }
-                }
+                "selector_expression" | "index_expression" => match t.field("operand") {
+                    Some(o) => t = o,
+                    None => return (None, false),
+                },
                 "parenthesized_expression" => match named_children(t).into_iter().next() {
                     Some(o) => t = o,
                     None => return (None, false),
@@ -2841,16 +2788,14 @@ fn go_writes_beyond_locals_as<'t>(
         // `*s = append(*s, v)` in a method: the value it was called on, its own state as
         // a field of it is (the call on a package variable is judged where it is made).
         if kind(t) == "unary_expression"
-            && t.child_by_field_name("operator")
-                .is_some_and(|o| text(o, src) == "*")
-            && t.child_by_field_name("operand")
+            && t.field("operator").is_some_and(|o| text(o, src) == "*")
+            && t.field("operand")
                 .is_some_and(|o| kind(o) == "identifier" && receivers.contains(text(o, src)))
         {
             return false;
         }
         let direct_field = kind(t) == "selector_expression"
-            && t.child_by_field_name("operand")
-                .is_some_and(|o| kind(o) == "identifier");
+            && t.field("operand").is_some_and(|o| kind(o) == "identifier");
         match root(t) {
             (Some(r), true) => !declared.contains(&r) && !params.contains(&r) && r != "_",
             (Some(r), false) => !(locals.contains(&r) || (params.contains(&r) && direct_field)),
@@ -2908,7 +2853,7 @@ fn go_writes_beyond_locals_as<'t>(
                 "func_literal" if !between_tests => continue 'nodes,
                 // (Also a `range` clause or a `select` case that assigns with `=`.)
                 k if k == "assignment_statement" || go_assigns_declared(n) => {
-                    if let Some(l) = n.child_by_field_name("left")
+                    if let Some(l) = n.field("left")
                         && named_children(l)
                             .into_iter()
                             .any(|t| beyond(t) && !put_back(t))
@@ -2930,7 +2875,7 @@ fn go_writes_beyond_locals_as<'t>(
                     break 'node;
                 }
                 "call_expression" => {
-                    let Some(f) = n.child_by_field_name("function") else {
+                    let Some(f) = n.field("function") else {
                         stack.extend(named_children(n));
                         continue 'nodes;
                     };
@@ -2942,18 +2887,15 @@ fn go_writes_beyond_locals_as<'t>(
                         }
                         break 'node;
                     }
-                    let args: Vec<Node<'_>> = n
-                        .child_by_field_name("arguments")
-                        .map(named_children)
-                        .unwrap_or_default();
+                    let args: Vec<Node<'_>> =
+                        n.field("arguments").map(named_children).unwrap_or_default();
                     let first = args.first().copied();
                     // `json.Unmarshal(data, &tax.Default)`, `atomic.StoreInt64(&tax.Count, 0)`:
                     // a pointer to what it did not make, handed to a call that may write it.
                     if args.iter().any(|a| {
                         kind(*a) == "unary_expression"
-                            && a.child_by_field_name("operator")
-                                .is_some_and(|o| text(o, src) == "&")
-                            && a.child_by_field_name("operand")
+                            && a.field("operator").is_some_and(|o| text(o, src) == "&")
+                            && a.field("operand")
                                 .is_some_and(|o| kind(o) != "composite_literal" && beyond(o))
                     }) {
                         hits.push(n);
@@ -2978,7 +2920,7 @@ fn go_writes_beyond_locals_as<'t>(
                     if builtin("append")
                         && first.is_some_and(|a| {
                             kind(a) == "slice_expression"
-                                && a.child_by_field_name("operand").is_none_or(|o| {
+                                && a.field("operand").is_none_or(|o| {
                                     let (r, _) = root(o);
                                     r.is_none_or(|r| !locals.contains(&r))
                                 })
@@ -2993,7 +2935,7 @@ fn go_writes_beyond_locals_as<'t>(
                     // A method called on a package-level variable, of this package
                     // (`defaultCfg.Reset()`) or of another (`tax.Default.SetRate(5)`).
                     if kind(f) == "selector_expression"
-                        && let Some(operand) = f.child_by_field_name("operand")
+                        && let Some(operand) = f.field("operand")
                     {
                         let mut names = Vec::new();
                         let mut o = operand;
@@ -3004,10 +2946,8 @@ fn go_writes_beyond_locals_as<'t>(
                                     break true;
                                 }
                                 "selector_expression" => {
-                                    names.extend(
-                                        o.child_by_field_name("field").map(|x| text(x, src)),
-                                    );
-                                    match o.child_by_field_name("operand") {
+                                    names.extend(o.field("field").map(|x| text(x, src)));
+                                    match o.field("operand") {
                                         Some(x) => o = x,
                                         None => break false,
                                     }
@@ -3044,7 +2984,7 @@ fn go_writes_beyond_locals_as<'t>(
                                 && matches!(first_name.as_str(), "assert" | "require");
                             let read = testify
                                 || between_tests
-                                    && n.child_by_field_name("arguments")
+                                    && n.field("arguments")
                                         .is_some_and(|a| named_children(a).is_empty())
                                     && n.parent().is_some_and(|p| {
                                         matches!(kind(p), "argument_list" | "binary_expression")
@@ -3107,7 +3047,7 @@ fn go_made_here_within(v: Node<'_>, src: &str, depth: usize) -> bool {
         return true;
     }
     let Some(name) = v
-        .child_by_field_name("function")
+        .field("function")
         .filter(|f| kind(*f) == "identifier")
         .map(|f| text(f, src))
     else {
@@ -3118,9 +3058,7 @@ fn go_made_here_within(v: Node<'_>, src: &str, depth: usize) -> bool {
         root = p;
     }
     let Some(def) = named_children(root).into_iter().find(|d| {
-        kind(*d) == "function_declaration"
-            && d.child_by_field_name("name")
-                .is_some_and(|n| text(n, src) == name)
+        kind(*d) == "function_declaration" && d.field("name").is_some_and(|n| text(n, src) == name)
     }) else {
         return true;
     };
@@ -3130,11 +3068,11 @@ fn go_made_here_within(v: Node<'_>, src: &str, depth: usize) -> bool {
     // Its locals bound once, by `:=` or `var`, to a value it made (`c := &Command{}`), and
     // never assigned again.
     let mut bound: BTreeMap<String, Vec<Option<Node<'_>>>> = BTreeMap::new();
-    let mut stack: Vec<Node<'_>> = def.child_by_field_name("body").into_iter().collect();
+    let mut stack: Vec<Node<'_>> = def.field("body").into_iter().collect();
     while let Some(n) = stack.pop() {
         match kind(n) {
             "short_var_declaration" | "var_spec" | "assignment_statement" | "range_clause" => {
-                let names = n.child_by_field_name("left").map_or_else(
+                let names = n.field("left").map_or_else(
                     || {
                         named_children(n)
                             .into_iter()
@@ -3144,8 +3082,8 @@ fn go_made_here_within(v: Node<'_>, src: &str, depth: usize) -> bool {
                     named_children,
                 );
                 let values: Vec<Node<'_>> = n
-                    .child_by_field_name("right")
-                    .or_else(|| n.child_by_field_name("value"))
+                    .field("right")
+                    .or_else(|| n.field("value"))
                     .map(named_children)
                     .unwrap_or_default();
                 // A declaration pairs each name with its value (`a, b := f()` binds what
@@ -3172,7 +3110,7 @@ fn go_made_here_within(v: Node<'_>, src: &str, depth: usize) -> bool {
                 |vs| matches!(vs.as_slice(), [Some(v)] if go_made_here_within(*v, src, depth - 1)),
             )
     };
-    let mut stack: Vec<Node<'_>> = def.child_by_field_name("body").into_iter().collect();
+    let mut stack: Vec<Node<'_>> = def.field("body").into_iter().collect();
     while let Some(n) = stack.pop() {
         match kind(n) {
             "func_literal" => continue,
@@ -3190,7 +3128,7 @@ fn go_made_here_within(v: Node<'_>, src: &str, depth: usize) -> bool {
                 // A bare `return` of named results hands back what they hold.
                 if values.is_empty()
                     && def
-                        .child_by_field_name("result")
+                        .field("result")
                         .is_some_and(|r| kind(r) == "parameter_list")
                 {
                     return false;
@@ -3215,7 +3153,7 @@ fn js_member_root(mut t: Node<'_>) -> Option<Node<'_>> {
         match kind(t) {
             "identifier" | "this" => return Some(t),
             "member_expression" | "subscript_expression" => {
-                t = t.child_by_field_name("object")?;
+                t = t.field("object")?;
             }
             // `(options.headers as Headers).x`, `(billing as any).total`.
             "parenthesized_expression"
@@ -3239,15 +3177,13 @@ fn js_member_path(t: Node<'_>, src: &str) -> Option<String> {
     match kind(t) {
         "identifier" | "this" => Some(text(t, src).to_owned()),
         "member_expression" => {
-            let object = js_member_path(t.child_by_field_name("object")?, src)?;
-            let property = text(t.child_by_field_name("property")?, src);
+            let object = js_member_path(t.field("object")?, src)?;
+            let property = text(t.field("property")?, src);
             Some(format!("{object}.{property}"))
         }
         "subscript_expression" => {
-            let object = js_member_path(t.child_by_field_name("object")?, src)?;
-            let index: String = text(t.child_by_field_name("index")?, src)
-                .split_whitespace()
-                .collect();
+            let object = js_member_path(t.field("object")?, src)?;
+            let index: String = text(t.field("index")?, src).split_whitespace().collect();
             Some(format!("{object}[{index}]"))
         }
         "parenthesized_expression"
@@ -3280,11 +3216,11 @@ fn js_write_target(n: Node<'_>, src: &str) -> Option<String> {
         js_member_path(x, src).unwrap_or_else(|| text(x, src).split_whitespace().collect())
     };
     match kind(n) {
-        "assignment_expression" => n.child_by_field_name("left").map(compact),
-        "unary_expression" => n.child_by_field_name("argument").map(compact),
+        "assignment_expression" => n.field("left").map(compact),
+        "unary_expression" => n.field("argument").map(compact),
         "call_expression" => {
-            let callee = compact(n.child_by_field_name("function")?);
-            let args = named_children(n.child_by_field_name("arguments")?);
+            let callee = compact(n.field("function")?);
+            let args = named_children(n.field("arguments")?);
             (callee == "Object.defineProperty" && args.len() == 3).then(|| {
                 let key = text(args[1], src).trim_matches(|c| c == '\'' || c == '"' || c == '`');
                 format!("{}.{key}", compact(args[0]))
@@ -3324,7 +3260,7 @@ fn js_put_back_in_finally<'t>(body: Node<'t>, src: &str) -> Vec<PutBackJs<'t>> {
     while let Some(n) = stack.pop() {
         match kind(n) {
             "variable_declarator" => {
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = n.field("name") {
                     let mut names = vec![name];
                     while let Some(x) = names.pop() {
                         if matches!(
@@ -3336,18 +3272,14 @@ fn js_put_back_in_finally<'t>(body: Node<'t>, src: &str) -> Vec<PutBackJs<'t>> {
                         names.extend(named_children(x));
                     }
                 }
-                if let (Some(name), Some(value)) = (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("value"),
-                ) && kind(name) == "identifier"
+                if let (Some(name), Some(value)) = (n.field("name"), n.field("value"))
+                    && kind(name) == "identifier"
                 {
                     saved.insert(text(name, src).to_owned(), (compact(value), n.start_byte()));
                 }
             }
             "assignment_expression" | "augmented_assignment_expression" | "update_expression" => {
-                let target = n
-                    .child_by_field_name("left")
-                    .or_else(|| n.child_by_field_name("argument"));
+                let target = n.field("left").or_else(|| n.field("argument"));
                 let mut names: Vec<Node<'_>> = target.into_iter().collect();
                 while let Some(x) = names.pop() {
                     if matches!(
@@ -3385,10 +3317,7 @@ fn js_put_back_in_finally<'t>(body: Node<'t>, src: &str) -> Vec<PutBackJs<'t>> {
         };
         match kind(e) {
             "assignment_expression" => {
-                let (l, r) = (
-                    e.child_by_field_name("left")?,
-                    e.child_by_field_name("right")?,
-                );
+                let (l, r) = (e.field("left")?, e.field("right")?);
                 let (value, at) = saved
                     .get(text(r, src))
                     .filter(|_| kind(r) == "identifier")?;
@@ -3396,7 +3325,7 @@ fn js_put_back_in_finally<'t>(body: Node<'t>, src: &str) -> Vec<PutBackJs<'t>> {
             }
             "call_expression" => {
                 let target = js_write_target(e, src)?;
-                let args = named_children(e.child_by_field_name("arguments")?);
+                let args = named_children(e.field("arguments")?);
                 let [o, k, d] = args.as_slice() else {
                     return None;
                 };
@@ -3415,7 +3344,7 @@ fn js_put_back_in_finally<'t>(body: Node<'t>, src: &str) -> Vec<PutBackJs<'t>> {
         }
     };
     for f in finals {
-        let (Some(block), Some(try_statement)) = (f.child_by_field_name("body"), f.parent()) else {
+        let (Some(block), Some(try_statement)) = (f.field("body"), f.parent()) else {
             continue;
         };
         // Only the put-backs the `finally` starts with surely run: a statement before one
@@ -3437,12 +3366,9 @@ fn js_put_back_in_finally<'t>(body: Node<'t>, src: &str) -> Vec<PutBackJs<'t>> {
             // `if (d) { Object.defineProperty(O, K, d) } else { delete O.K }`: put back
             // either way, when `d` is the saved descriptor (no member to put back else).
             if kind(x) == "if_statement"
-                && let (Some(cond), Some(then)) = (
-                    x.child_by_field_name("condition"),
-                    x.child_by_field_name("consequence"),
-                )
+                && let (Some(cond), Some(then)) = (x.field("condition"), x.field("consequence"))
                 && let Some(alt) = x
-                    .child_by_field_name("alternative")
+                    .field("alternative")
                     .and_then(|a| named_children(a).into_iter().next())
             {
                 let cond = text(cond, src)
@@ -3455,7 +3381,7 @@ fn js_put_back_in_finally<'t>(body: Node<'t>, src: &str) -> Vec<PutBackJs<'t>> {
                     let descriptor_restore = named_children(st)
                         .into_iter()
                         .next()
-                        .and_then(|c| c.child_by_field_name("arguments"))
+                        .and_then(|c| c.field("arguments"))
                         .and_then(|a| named_children(a).into_iter().nth(2))
                         .is_some_and(|d| text(d, src) == cond);
                     let deletes_else = js_block_statements(alt).into_iter().any(|e| {
@@ -3480,12 +3406,9 @@ fn js_put_back_in_finally<'t>(body: Node<'t>, src: &str) -> Vec<PutBackJs<'t>> {
             // `old` is the saved `O.K` and the branch that deletes is the one where it was
             // not there.
             if kind(x) == "if_statement"
-                && let (Some(cond), Some(then)) = (
-                    x.child_by_field_name("condition"),
-                    x.child_by_field_name("consequence"),
-                )
+                && let (Some(cond), Some(then)) = (x.field("condition"), x.field("consequence"))
                 && let Some(alt) = x
-                    .child_by_field_name("alternative")
+                    .field("alternative")
                     .and_then(|a| named_children(a).into_iter().next())
             {
                 let cond: String = text(cond, src)
@@ -3517,7 +3440,7 @@ fn js_put_back_in_finally<'t>(body: Node<'t>, src: &str) -> Vec<PutBackJs<'t>> {
                     sts.len() == 1
                         && named_children(sts[0]).into_iter().next().is_some_and(|u| {
                             kind(u) == "unary_expression"
-                                && u.child_by_field_name("operator")
+                                && u.field("operator")
                                     .is_some_and(|o| text(o, src) == "delete")
                                 && js_write_target(u, src).as_deref() == Some(t)
                         })
@@ -3533,7 +3456,7 @@ fn js_put_back_in_finally<'t>(body: Node<'t>, src: &str) -> Vec<PutBackJs<'t>> {
                         let from = named_children(st)
                             .into_iter()
                             .next()
-                            .and_then(|e| e.child_by_field_name("right"))
+                            .and_then(|e| e.field("right"))
                             .map(|r| text(r, src).to_owned());
                         if from.is_some_and(|s| holds(&s)) && deletes(deleting, &t) {
                             out.push(PutBackJs {
@@ -3622,9 +3545,8 @@ fn js_runs_next(h: Node<'_>, t: Node<'_>) -> bool {
                     .into_iter()
                     .filter(|d| kind(*d) == "variable_declarator")
                     .all(|d| {
-                        d.child_by_field_name("name")
-                            .is_some_and(|n| kind(n) == "identifier")
-                            && d.child_by_field_name("value").is_none_or(inert)
+                        d.field("name").is_some_and(|n| kind(n) == "identifier")
+                            && d.field("value").is_none_or(inert)
                     })
         })
 }
@@ -3653,7 +3575,7 @@ pub(crate) fn js_times_bound(node: Node<'_>, name: &str, src: &str) -> usize {
         let Some(p) = n.parent() else {
             continue;
         };
-        let left_of = |field: &str| p.child_by_field_name(field).map(|x| x.id()) == Some(n.id());
+        let left_of = |field: &str| p.field(field).map(|x| x.id()) == Some(n.id());
         let binds = match kind(p) {
             "variable_declarator"
             | "function_declaration"
@@ -3665,7 +3587,7 @@ pub(crate) fn js_times_bound(node: Node<'_>, name: &str, src: &str) -> usize {
                 left_of("left")
             }
             "catch_clause" | "arrow_function" => left_of("parameter"),
-            "import_specifier" => left_of("alias") || p.child_by_field_name("alias").is_none(),
+            "import_specifier" => left_of("alias") || p.field("alias").is_none(),
             "update_expression"
             | "formal_parameters"
             | "required_parameter"
@@ -3770,12 +3692,12 @@ fn js_may_alias(v: Node<'_>, src: &str) -> bool {
         | "non_null_expression"
         | "type_assertion" => named_children(v).into_iter().any(|c| js_may_alias(c, src)),
         "binary_expression" => {
-            v.child_by_field_name("operator")
+            v.field("operator")
                 .is_some_and(|o| matches!(text(o, src), "||" | "&&" | "??"))
                 && named_children(v).into_iter().any(|c| js_may_alias(c, src))
         }
         "call_expression" => {
-            let Some(f) = v.child_by_field_name("function") else {
+            let Some(f) = v.field("function") else {
                 return true;
             };
             if kind(f) == "call_expression" {
@@ -3846,7 +3768,7 @@ impl SinonNames {
         while let Some(n) = stack.pop() {
             match kind(n) {
                 "import_statement" => {
-                    if n.child_by_field_name("source").is_some_and(sinon_spec) {
+                    if n.field("source").is_some_and(sinon_spec) {
                         let mut inner = named_children(n);
                         while let Some(x) = inner.pop() {
                             match kind(x) {
@@ -3859,10 +3781,10 @@ impl SinonNames {
                                     out.objects.insert(text(x, src).to_owned());
                                 }
                                 "import_specifier" => {
-                                    let key = x.child_by_field_name("name").map(|k| text(k, src));
+                                    let key = x.field("name").map(|k| text(k, src));
                                     let local = x
-                                        .child_by_field_name("alias")
-                                        .or_else(|| x.child_by_field_name("name"))
+                                        .field("alias")
+                                        .or_else(|| x.field("name"))
                                         .map(|k| text(k, src));
                                     if let (Some(key), Some(local)) = (key, local) {
                                         imported(key, local, &mut out);
@@ -3875,18 +3797,12 @@ impl SinonNames {
                     continue;
                 }
                 "variable_declarator" => {
-                    if let (Some(l), Some(r)) = (
-                        n.child_by_field_name("name"),
-                        n.child_by_field_name("value"),
-                    ) {
+                    if let (Some(l), Some(r)) = (n.field("name"), n.field("value")) {
                         values.push((l, r));
                     }
                 }
                 "assignment_expression" => {
-                    if let (Some(l), Some(r)) = (
-                        n.child_by_field_name("left"),
-                        n.child_by_field_name("right"),
-                    ) {
+                    if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
                         values.push((l, r));
                     }
                 }
@@ -3905,9 +3821,9 @@ impl SinonNames {
                 }
                 "call_expression" => {
                     return v
-                        .child_by_field_name("function")
+                        .field("function")
                         .is_some_and(|f| matches!(text(f, src), "require" | "import"))
-                        && v.child_by_field_name("arguments")
+                        && v.field("arguments")
                             .and_then(|a| named_children(a).into_iter().next())
                             .is_some_and(|s| kind(s) == "string" && sinon_spec(s));
                 }
@@ -3928,8 +3844,7 @@ impl SinonNames {
                         imported(text(p, src), text(p, src), &mut out);
                     }
                     "pair_pattern" => {
-                        if let (Some(k), Some(v)) =
-                            (p.child_by_field_name("key"), p.child_by_field_name("value"))
+                        if let (Some(k), Some(v)) = (p.field("key"), p.field("value"))
                             && kind(v) == "identifier"
                         {
                             imported(text(k, src), text(v, src), &mut out);
@@ -3951,7 +3866,7 @@ impl SinonNames {
             if kind(v) != "call_expression" {
                 continue;
             }
-            let Some(f) = v.child_by_field_name("function") else {
+            let Some(f) = v.field("function") else {
                 continue;
             };
             let callee = compact(f);
@@ -3979,19 +3894,19 @@ fn js_module_function<'t>(at: Node<'t>, name: &str, src: &str) -> Option<Node<'t
     }
     named_children(root).into_iter().find_map(|top| {
         let top = if kind(top) == "export_statement" {
-            top.child_by_field_name("declaration")?
+            top.field("declaration")?
         } else {
             top
         };
         match kind(top) {
             "function_declaration" | "generator_function_declaration" => top
-                .child_by_field_name("name")
+                .field("name")
                 .is_some_and(|n| text(n, src) == name)
                 .then_some(top),
             "lexical_declaration" | "variable_declaration" => {
                 named_children(top).into_iter().find_map(|d| {
-                    let n = d.child_by_field_name("name")?;
-                    let v = d.child_by_field_name("value")?;
+                    let n = d.field("name")?;
+                    let v = d.field("value")?;
                     (kind(n) == "identifier"
                         && text(n, src) == name
                         && JS_FUNCTION_KINDS.contains(&kind(v)))
@@ -4025,7 +3940,7 @@ fn js_call_returns_existing_within(v: Node<'_>, src: &str, depth: usize) -> bool
         }
     }
     kind(v) == "call_expression"
-        && v.child_by_field_name("function")
+        && v.field("function")
             .filter(|f| kind(*f) == "identifier")
             .and_then(|f| js_module_function(v, text(f, src), src))
             .is_some_and(|g| depth == 0 || js_returns_existing(g, src, depth - 1))
@@ -4037,7 +3952,7 @@ fn js_call_returns_existing_within(v: Node<'_>, src: &str, depth: usize) -> bool
 /// Till(); return t`), or the call of another function of the file that may. Functions and
 /// classes it holds are not read.
 fn js_returns_existing(f: Node<'_>, src: &str, depth: usize) -> bool {
-    let Some(body) = f.child_by_field_name("body") else {
+    let Some(body) = f.field("body") else {
         return false;
     };
     let mut values: Vec<Node<'_>> = Vec::new();
@@ -4054,10 +3969,7 @@ fn js_returns_existing(f: Node<'_>, src: &str, depth: usize) -> bool {
                 values.extend(named_children(n).into_iter().next());
             }
             if kind(n) == "variable_declarator"
-                && let (Some(name), Some(value)) = (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("value"),
-                )
+                && let (Some(name), Some(value)) = (n.field("name"), n.field("value"))
                 && kind(name) == "identifier"
             {
                 declared
@@ -4176,7 +4088,7 @@ fn js_holds_foreign(
                 );
                 let callee = x.parent().is_some_and(|c| {
                     kind(c) == "call_expression"
-                        && c.child_by_field_name("function").map(|f| f.id()) == Some(x.id())
+                        && c.field("function").map(|f| f.id()) == Some(x.id())
                 });
                 // A name bound to another's object (`const p = pay`)
                 // holds it.
@@ -4185,16 +4097,16 @@ fn js_holds_foreign(
                 }
             }
             "member_expression" => {
-                stack.extend(x.child_by_field_name("object"));
+                stack.extend(x.field("object"));
                 continue;
             }
             "pair" => {
-                stack.extend(x.child_by_field_name("value"));
+                stack.extend(x.field("value"));
                 continue;
             }
             // What a call or `new` is handed, not the function or class it calls.
             "call_expression" | "new_expression" => {
-                stack.extend(x.child_by_field_name("arguments"));
+                stack.extend(x.field("arguments"));
                 continue;
             }
             _ if JS_FUNCTION_KINDS.contains(&kind(x)) => continue,
@@ -4251,18 +4163,15 @@ fn js_import_bound_names(
             }
             "lexical_declaration" | "variable_declaration" => {
                 for d in named_children(top) {
-                    if let Some(name) = d.child_by_field_name("name") {
+                    if let Some(name) = d.field("name") {
                         declared.extend(js_names_in(name, src));
                     }
                     if kind(d) == "variable_declarator"
-                        && let (Some(name), Some(value)) = (
-                            d.child_by_field_name("name"),
-                            d.child_by_field_name("value"),
-                        )
+                        && let (Some(name), Some(value)) = (d.field("name"), d.field("value"))
                         && kind(name) == "identifier"
                         && kind(value) == "call_expression"
                         && value
-                            .child_by_field_name("function")
+                            .field("function")
                             .is_some_and(|f| text(f, src) == "require")
                     {
                         out.insert(text(name, src).to_owned());
@@ -4270,7 +4179,7 @@ fn js_import_bound_names(
                 }
             }
             "function_declaration" | "generator_function_declaration" | "class_declaration" => {
-                if let Some(name) = top.child_by_field_name("name") {
+                if let Some(name) = top.field("name") {
                     declared.insert(text(name, src).to_owned());
                     if kind(top) != "class_declaration" {
                         functions.insert(text(name, src).to_owned());
@@ -4282,10 +4191,8 @@ fn js_import_bound_names(
         // `const check = (…) => …`, `const check = function (…) {…}`.
         if matches!(kind(top), "lexical_declaration" | "variable_declaration") {
             for d in named_children(top) {
-                if let (Some(name), Some(value)) = (
-                    d.child_by_field_name("name"),
-                    d.child_by_field_name("value"),
-                ) && kind(name) == "identifier"
+                if let (Some(name), Some(value)) = (d.field("name"), d.field("value"))
+                    && kind(name) == "identifier"
                     && JS_FUNCTION_KINDS.contains(&kind(value))
                 {
                     functions.insert(text(name, src).to_owned());
@@ -4326,7 +4233,7 @@ fn js_writes_beyond_locals_as<'t>(
     file: &Between,
     all: bool,
 ) -> Vec<Node<'t>> {
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return Vec::new();
     };
     let callback = def.parent().is_some_and(|p| kind(p) == "arguments");
@@ -4338,8 +4245,8 @@ fn js_writes_beyond_locals_as<'t>(
     // `m`); one whose default may be another's object is that object when the test calls the
     // helper without it.
     let mut stack: Vec<Node<'_>> = def
-        .child_by_field_name("parameters")
-        .or_else(|| def.child_by_field_name("parameter"))
+        .field("parameters")
+        .or_else(|| def.field("parameter"))
         .into_iter()
         .collect();
     while let Some(p) = stack.pop() {
@@ -4350,10 +4257,10 @@ fn js_writes_beyond_locals_as<'t>(
             params.insert(text(p, src).to_owned());
         }
         let default = p
-            .child_by_field_name("right")
+            .field("right")
             .filter(|_| kind(p) == "assignment_pattern")
             .or_else(|| {
-                p.child_by_field_name("value")
+                p.field("value")
                     .filter(|_| matches!(kind(p), "required_parameter" | "optional_parameter"))
             });
         if let Some(d) = default {
@@ -4393,17 +4300,17 @@ fn js_writes_beyond_locals_as<'t>(
             continue;
         }
         if between_tests && JS_FUNCTION_KINDS.contains(&kind(n)) {
-            let name = n.child_by_field_name("name").or_else(|| {
+            let name = n.field("name").or_else(|| {
                 n.parent()
                     .filter(|p| kind(*p) == "variable_declarator")
-                    .and_then(|p| p.child_by_field_name("name"))
+                    .and_then(|p| p.field("name"))
             });
             if let Some(name) = name.filter(|x| kind(*x) == "identifier") {
                 nested_fns.insert(text(name, src).to_owned());
             }
             let mut inner: Vec<Node<'_>> = n
-                .child_by_field_name("parameters")
-                .or_else(|| n.child_by_field_name("parameter"))
+                .field("parameters")
+                .or_else(|| n.field("parameter"))
                 .into_iter()
                 .collect();
             while let Some(p) = inner.pop() {
@@ -4419,9 +4326,9 @@ fn js_writes_beyond_locals_as<'t>(
             }
         }
         if kind(n) == "variable_declarator"
-            && let Some(name) = n.child_by_field_name("name")
+            && let Some(name) = n.field("name")
         {
-            let value = n.child_by_field_name("value");
+            let value = n.field("value");
             // Between tests, a member of what the function holds is handed or made
             // (`const p = options.searchParams as string[][]`) is that call's too.
             let of_own = between_tests
@@ -4465,10 +4372,7 @@ fn js_writes_beyond_locals_as<'t>(
         }
         // `m = billing` later: the local is that object from then on.
         if kind(n) == "assignment_expression"
-            && let (Some(l), Some(r)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            )
+            && let (Some(l), Some(r)) = (n.field("left"), n.field("right"))
             && kind(l) == "identifier"
             && (js_may_alias(r, src) || js_call_returns_existing(r, src))
         {
@@ -4478,9 +4382,9 @@ fn js_writes_beyond_locals_as<'t>(
         // `for (m of [pay])`) may be another's object, whatever else binds it.
         let rebinding = match kind(n) {
             "assignment_expression" => n
-                .child_by_field_name("left")
+                .field("left")
                 .filter(|l| kind(*l) != "identifier" && kind(*l) != "member_expression"),
-            "for_in_statement" => n.child_by_field_name("left"),
+            "for_in_statement" => n.field("left"),
             _ => None,
         };
         if let Some(l) = rebinding {
@@ -4492,7 +4396,7 @@ fn js_writes_beyond_locals_as<'t>(
                     }
                     "member_expression" | "subscript_expression" => {}
                     // `{m: local}`: the key names nothing bound.
-                    "pair_pattern" => names.extend(x.child_by_field_name("value")),
+                    "pair_pattern" => names.extend(x.field("value")),
                     _ => names.extend(named_children(x)),
                 }
             }
@@ -4535,14 +4439,8 @@ fn js_writes_beyond_locals_as<'t>(
             let mut stack = vec![body];
             while let Some(n) = stack.pop() {
                 let (name, value) = match kind(n) {
-                    "variable_declarator" => (
-                        n.child_by_field_name("name"),
-                        n.child_by_field_name("value"),
-                    ),
-                    "assignment_expression" => (
-                        n.child_by_field_name("left"),
-                        n.child_by_field_name("right"),
-                    ),
+                    "variable_declarator" => (n.field("name"), n.field("value")),
+                    "assignment_expression" => (n.field("left"), n.field("right")),
                     _ => (None, None),
                 };
                 if let (Some(name), Some(mut v)) = (name, value)
@@ -4562,11 +4460,11 @@ fn js_writes_beyond_locals_as<'t>(
                             None => break,
                         }
                     }
-                    let args_handed = v.child_by_field_name("arguments").is_some_and(handed);
+                    let args_handed = v.field("arguments").is_some_and(handed);
                     let receiver = v
-                        .child_by_field_name("function")
+                        .field("function")
                         .filter(|f| kind(*f) == "member_expression")
-                        .and_then(|f| f.child_by_field_name("object"))
+                        .and_then(|f| f.field("object"))
                         .filter(|o| {
                             let name = text(*o, src);
                             kind(*o) != "identifier"
@@ -4583,10 +4481,10 @@ fn js_writes_beyond_locals_as<'t>(
                     // A built-in that copies into a new object or array (`const env =
                     // Object.assign({}, process.env)`, `Array.from(xs)`, `structuredClone(o)`).
                     let callee: String = v
-                        .child_by_field_name("function")
+                        .field("function")
                         .map_or(String::new(), |f| text(f, src).split_whitespace().collect());
                     let first_literal = v
-                        .child_by_field_name("arguments")
+                        .field("arguments")
                         .and_then(|a| named_children(a).into_iter().next())
                         .is_some_and(|a| matches!(kind(a), "object" | "array"));
                     let copies = !bound("Object")
@@ -4647,34 +4545,24 @@ fn js_writes_beyond_locals_as<'t>(
             let mut stack = vec![body];
             while let Some(n) = stack.pop() {
                 let (container, values): (Option<Node<'_>>, Vec<Node<'_>>) = match kind(n) {
-                    "assignment_expression" => match n.child_by_field_name("left") {
+                    "assignment_expression" => match n.field("left") {
                         Some(l)
                             if matches!(kind(l), "member_expression" | "subscript_expression") =>
                         {
-                            (
-                                l.child_by_field_name("object"),
-                                n.child_by_field_name("right").into_iter().collect(),
-                            )
+                            (l.field("object"), n.field("right").into_iter().collect())
                         }
                         _ => (None, Vec::new()),
                     },
                     "call_expression" => {
-                        let args: Vec<Node<'_>> = n
-                            .child_by_field_name("arguments")
-                            .map(named_children)
-                            .unwrap_or_default();
+                        let args: Vec<Node<'_>> =
+                            n.field("arguments").map(named_children).unwrap_or_default();
                         let callee: String = n
-                            .child_by_field_name("function")
+                            .field("function")
                             .map_or(String::new(), |f| text(f, src).split_whitespace().collect());
                         let method = n
-                            .child_by_field_name("function")
+                            .field("function")
                             .filter(|f| kind(*f) == "member_expression")
-                            .and_then(|f| {
-                                Some((
-                                    f.child_by_field_name("object")?,
-                                    f.child_by_field_name("property")?,
-                                ))
-                            });
+                            .and_then(|f| Some((f.field("object")?, f.field("property")?)));
                         if matches!(
                             callee.as_str(),
                             "Object.assign"
@@ -4728,7 +4616,7 @@ fn js_writes_beyond_locals_as<'t>(
         let mut x = t;
         while matches!(kind(x), "member_expression" | "subscript_expression") {
             d += 1;
-            match x.child_by_field_name("object") {
+            match x.field("object") {
                 Some(o) => x = o,
                 None => break,
             }
@@ -4759,12 +4647,10 @@ fn js_writes_beyond_locals_as<'t>(
         }
         // `t.context.x = …`, `options.x = …`: a member of what it was handed, by a plain name.
         if params.contains(r_text) && !aliased.contains(r_text) {
-            let direct = kind(t) == "member_expression"
-                && t.child_by_field_name("object").map(|o| o.id()) == Some(r.id());
-            let property = t
-                .child_by_field_name("property")
-                .map_or("", |p| text(p, src));
-            let in_context = t.child_by_field_name("object").is_some_and(|o| {
+            let direct =
+                kind(t) == "member_expression" && t.field("object").map(|o| o.id()) == Some(r.id());
+            let property = t.field("property").map_or("", |p| text(p, src));
+            let in_context = t.field("object").is_some_and(|o| {
                 kind(o) == "member_expression" && text(o, src) == format!("{r_text}.context")
             });
             return (direct
@@ -4792,7 +4678,7 @@ fn js_writes_beyond_locals_as<'t>(
                         )
                         && !n.parent().is_some_and(|c| {
                             kind(c) == "call_expression"
-                                && c.child_by_field_name("function").map(|x| x.id()) == Some(n.id())
+                                && c.field("function").map(|x| x.id()) == Some(n.id())
                         }) =>
                 {
                     hits.push(n);
@@ -4803,7 +4689,7 @@ fn js_writes_beyond_locals_as<'t>(
                 }
                 "assignment_expression" | "for_in_statement"
                     if between_tests
-                        && n.child_by_field_name("left").is_some_and(|l| {
+                        && n.field("left").is_some_and(|l| {
                             let mut stack = vec![l];
                             let mut foreign = false;
                             while let Some(t) = stack.pop() {
@@ -4827,7 +4713,7 @@ fn js_writes_beyond_locals_as<'t>(
                     break 'node;
                 }
                 "assignment_expression" | "augmented_assignment_expression" => {
-                    if let Some(l) = n.child_by_field_name("left")
+                    if let Some(l) = n.field("left")
                         && matches!(kind(l), "member_expression" | "subscript_expression")
                         && !own(l)
                     {
@@ -4840,10 +4726,10 @@ fn js_writes_beyond_locals_as<'t>(
                 }
                 "update_expression" | "unary_expression" => {
                     let deletes = kind(n) == "update_expression"
-                        || n.child_by_field_name("operator")
+                        || n.field("operator")
                             .is_some_and(|o| text(o, src) == "delete");
                     if deletes
-                        && let Some(a) = n.child_by_field_name("argument")
+                        && let Some(a) = n.field("argument")
                         && matches!(kind(a), "member_expression" | "subscript_expression")
                         && !own(a)
                     {
@@ -4856,10 +4742,10 @@ fn js_writes_beyond_locals_as<'t>(
                 }
                 "call_expression" => {
                     let callee = n
-                        .child_by_field_name("function")
+                        .field("function")
                         .map_or(String::new(), |f| text(f, src).split_whitespace().collect());
                     let first = n
-                        .child_by_field_name("arguments")
+                        .field("arguments")
                         .and_then(|a| named_children(a).into_iter().next());
                     // Between tests, what a method of its own value returns is taken for
                     // that value's (`url.searchParams.getAll(…).sort()`,
@@ -4867,9 +4753,9 @@ fn js_writes_beyond_locals_as<'t>(
                     let own_call = |a: Node<'_>| {
                         let mut a = a;
                         while between_tests && kind(a) == "call_expression" {
-                            match a.child_by_field_name("function") {
+                            match a.field("function") {
                                 Some(f) if kind(f) == "member_expression" => {
-                                    match f.child_by_field_name("object") {
+                                    match f.field("object") {
                                         Some(o) => a = o,
                                         None => return false,
                                     }
@@ -4915,14 +4801,12 @@ fn js_writes_beyond_locals_as<'t>(
                             || (kind(x) == "identifier" && nested_fns.contains(text(x, src)))
                     };
                     if between_tests {
-                        let call_args: Vec<Node<'_>> = n
-                            .child_by_field_name("arguments")
-                            .map(named_children)
-                            .unwrap_or_default();
-                        let callee_node = n.child_by_field_name("function");
+                        let call_args: Vec<Node<'_>> =
+                            n.field("arguments").map(named_children).unwrap_or_default();
+                        let callee_node = n.field("function");
                         let receiver_array = callee_node
                             .filter(|c| kind(*c) == "member_expression")
-                            .and_then(|c| c.child_by_field_name("object"))
+                            .and_then(|c| c.field("object"))
                             .filter(|o| kind(*o) == "array");
                         // An assertion of the test's own context (`t.is(seen, handler)`) only
                         // compares what it is handed; it calls no function with another's
@@ -4930,10 +4814,8 @@ fn js_writes_beyond_locals_as<'t>(
                         let context_assertion = callee_node
                             .filter(|c| kind(*c) == "member_expression")
                             .is_some_and(|c| {
-                                let object = c.child_by_field_name("object");
-                                let method = c
-                                    .child_by_field_name("property")
-                                    .map_or("", |p| text(p, src));
+                                let object = c.field("object");
+                                let method = c.field("property").map_or("", |p| text(p, src));
                                 object.is_some_and(|o| {
                                     kind(o) == "identifier"
                                         && callback_params.contains(text(o, src))
@@ -4959,7 +4841,7 @@ fn js_writes_beyond_locals_as<'t>(
                     }
                     if between_tests {
                         let hands_foreign = n
-                            .child_by_field_name("arguments")
+                            .field("arguments")
                             .map(named_children)
                             .unwrap_or_default()
                             .into_iter()
@@ -4992,12 +4874,10 @@ fn js_writes_beyond_locals_as<'t>(
                     }
                     // `billing.RATES.push(0)`: a method that changes its object, called on what
                     // the helper did not make (what it was handed, `items.push(4)`, is its own).
-                    if let Some(f) = n.child_by_field_name("function")
+                    if let Some(f) = n.field("function")
                         && kind(f) == "member_expression"
-                        && let (Some(object), Some(method)) = (
-                            f.child_by_field_name("object"),
-                            f.child_by_field_name("property"),
-                        )
+                        && let (Some(object), Some(method)) =
+                            (f.field("object"), f.field("property"))
                         && super::bindings::JS_MUTATORS.contains(&text(method, src))
                         && !own_arg(object)
                     {
@@ -5008,7 +4888,7 @@ fn js_writes_beyond_locals_as<'t>(
                         break 'node;
                     }
                     if JS_REFLECTIVE_SETTERS.contains(&callee.as_str())
-                        && n.child_by_field_name("arguments")
+                        && n.field("arguments")
                             .and_then(|a| named_children(a).into_iter().next())
                             .is_some_and(|a| {
                                 !(matches!(kind(a), "object" | "array")
@@ -5016,10 +4896,9 @@ fn js_writes_beyond_locals_as<'t>(
                                         && (JS_FUNCTION_KINDS.contains(&kind(a))
                                             || kind(a) == "new_expression"
                                             || (kind(a) == "call_expression"
-                                                && a.child_by_field_name("function")
-                                                    .is_some_and(|f| {
-                                                        text(f, src) == "Object.create"
-                                                    }))))
+                                                && a.field("function").is_some_and(|f| {
+                                                    text(f, src) == "Object.create"
+                                                }))))
                                     || kind(a) == "identifier"
                                         && fresh.contains(text(a, src))
                                         && !aliased.contains(text(a, src)))
@@ -5048,10 +4927,7 @@ fn js_writes_beyond_locals_as<'t>(
             !restored.iter().any(|p| {
                 p.target == t
                     && h.start_byte() >= p.saved_at
-                    && (p
-                        .try_statement
-                        .child_by_field_name("body")
-                        .is_some_and(|b| inside(*h, b))
+                    && (p.try_statement.field("body").is_some_and(|b| inside(*h, b))
                         || js_runs_next(*h, p.try_statement)
                         || inside(*h, p.statement))
             })
@@ -5069,7 +4945,7 @@ fn go_runs_in_parallel(def: Node<'_>, src: &str) -> bool {
         let mut stack = vec![n];
         while let Some(x) = stack.pop() {
             if kind(x) == "call_expression"
-                && x.child_by_field_name("function").is_some_and(|f| {
+                && x.field("function").is_some_and(|f| {
                     kind(f) == "selector_expression"
                         && field_text(f, "field", src) == Some("Parallel")
                 })
@@ -5083,14 +4959,10 @@ fn go_runs_in_parallel(def: Node<'_>, src: &str) -> bool {
     if calls_parallel(def) {
         return true;
     }
-    let mut root = def;
-    while let Some(p) = root.parent() {
-        root = p;
-    }
     // Read once per file (each function of it asks): `def` itself, which calls no
     // `Parallel`, is not among them (and Go declares a function's name once).
-    let parallel = by_file(&GO_PARALLEL, text(root, src), || {
-        named_children(root)
+    let parallel = by_file(&GO_PARALLEL, src, || {
+        named_children(tree_root(def))
             .into_iter()
             .filter(|f| kind(*f) == "function_declaration")
             .filter(|f| calls_parallel(*f))
@@ -5103,7 +4975,7 @@ fn go_runs_in_parallel(def: Node<'_>, src: &str) -> bool {
     let mut stack = vec![def];
     while let Some(x) = stack.pop() {
         if kind(x) == "call_expression"
-            && x.child_by_field_name("function")
+            && x.field("function")
                 .is_some_and(|f| kind(f) == "identifier" && parallel.contains(text(f, src)))
         {
             return true;
@@ -5157,7 +5029,7 @@ fn go_runs_next(t: Node<'_>, s: Node<'_>, restored: &[&str], src: &str) -> bool 
         )
     };
     let values_inert = |x: Node<'_>| {
-        x.child_by_field_name("right")
+        x.field("right")
             .is_some_and(|r| named_children(r).into_iter().all(inert))
     };
     let compact = |x: Node<'_>| text(x, src).split_whitespace().collect::<String>();
@@ -5165,7 +5037,7 @@ fn go_runs_next(t: Node<'_>, s: Node<'_>, restored: &[&str], src: &str) -> bool 
         && statements[wi + 1..si].iter().all(|x| match kind(*x) {
             "assignment_statement" => {
                 values_inert(*x)
-                    && x.child_by_field_name("left").is_some_and(|l| {
+                    && x.field("left").is_some_and(|l| {
                         named_children(l)
                             .into_iter()
                             .all(|t| restored.contains(&compact(t).as_str()))
@@ -5488,7 +5360,7 @@ impl<'t> RustScope<'t, '_> {
             "identifier" | "self" => self.name(text(e, self.src), e.start_byte(), depth),
             "scoped_identifier" => RustOwner::Foreign,
             "field_expression" | "reference_expression" | "type_cast_expression" => e
-                .child_by_field_name("value")
+                .field("value")
                 .map_or(RustOwner::Own, |v| self.place(v, depth)),
             "index_expression"
             | "unary_expression"
@@ -5519,7 +5391,7 @@ impl<'t> RustScope<'t, '_> {
                 self.name(text(e, self.src), e.start_byte(), depth)
             }
             "reference_expression" => e
-                .child_by_field_name("value")
+                .field("value")
                 .map_or(RustOwner::Own, |v| self.place(v, depth)),
             "call_expression" => {
                 rust_borrowed_from(e, self.src).map_or(RustOwner::Own, |r| self.place(r, depth))
@@ -5528,7 +5400,7 @@ impl<'t> RustScope<'t, '_> {
                 rust_operand(e).map_or(RustOwner::Own, |v| self.value(v, depth))
             }
             "type_cast_expression" => e
-                .child_by_field_name("value")
+                .field("value")
                 .map_or(RustOwner::Own, |v| self.value(v, depth)),
             "unsafe_block" | "block" => {
                 rust_tail(e).map_or(RustOwner::Own, |t| self.value(t, depth))
@@ -5563,9 +5435,9 @@ impl<'t> RustScope<'t, '_> {
                 }
                 _ => false,
             },
-            "field_expression" | "reference_expression" | "type_cast_expression" => e
-                .child_by_field_name("value")
-                .is_some_and(|v| self.guarded(v, depth)),
+            "field_expression" | "reference_expression" | "type_cast_expression" => {
+                e.field("value").is_some_and(|v| self.guarded(v, depth))
+            }
             "index_expression"
             | "unary_expression"
             | "parenthesized_expression"
@@ -5615,15 +5487,15 @@ fn rust_tail(block: Node<'_>) -> Option<Node<'_>> {
 /// A method call's method name and receiver (`lock` and `M` of `M.lock()`, of
 /// `M.lock::<…>()`).
 fn rust_method<'t>(call: Node<'t>, src: &str) -> Option<(String, Node<'t>)> {
-    let mut f = call.child_by_field_name("function")?;
+    let mut f = call.field("function")?;
     if kind(f) == "generic_function" {
-        f = f.child_by_field_name("function")?;
+        f = f.field("function")?;
     }
     if kind(f) != "field_expression" {
         return None;
     }
-    let method = text(f.child_by_field_name("field")?, src).to_owned();
-    Some((method, f.child_by_field_name("value")?))
+    let method = text(f.field("field")?, src).to_owned();
+    Some((method, f.field("value")?))
 }
 
 /// The receiver a call's result borrows from (`M.lock()` of `M.lock().unwrap()`), when it
@@ -5673,10 +5545,10 @@ fn rust_param_owner(ty: Option<Node<'_>>, src: &str) -> RustOwner {
     let Some(t) = ty.filter(|t| kind(*t) == "reference_type") else {
         return RustOwner::Own;
     };
-    let target = t.child_by_field_name("type");
+    let target = t.field("type");
     let handle = target.is_some_and(|g| {
         kind(g) == "generic_type"
-            && g.child_by_field_name("type")
+            && g.field("type")
                 .is_some_and(|n| matches!(text(n, src).rsplit("::").next(), Some("Arc" | "Rc")))
     });
     if named_children(t)
@@ -5694,7 +5566,7 @@ fn rust_param_owner(ty: Option<Node<'_>>, src: &str) -> RustOwner {
 /// `position`, a shared reference to a static: `&pay::RATE`, `&RATE` (a name in
 /// `SCREAMING_CASE`, as statics and constants are named).
 fn rust_handed_a_static(def: Node<'_>, position: usize, src: &str) -> bool {
-    let Some(name) = def.child_by_field_name("name").map(|n| text(n, src)) else {
+    let Some(name) = def.field("name").map(|n| text(n, src)) else {
         return false;
     };
     let mut root = def;
@@ -5714,11 +5586,11 @@ fn rust_handed_a_static(def: Node<'_>, position: usize, src: &str) -> bool {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         if kind(n) == "call_expression"
-            && n.child_by_field_name("function").is_some_and(|f| {
+            && n.field("function").is_some_and(|f| {
                 let f = text(f, src);
                 f == name || f.ends_with(&format!("::{name}"))
             })
-            && n.child_by_field_name("arguments")
+            && n.field("arguments")
                 .map(|a| {
                     named_children(a)
                         .into_iter()
@@ -5727,8 +5599,7 @@ fn rust_handed_a_static(def: Node<'_>, position: usize, src: &str) -> bool {
                 })
                 .and_then(|args| args.get(position).copied())
                 .is_some_and(|a| {
-                    kind(a) == "reference_expression"
-                        && a.child_by_field_name("value").is_some_and(static_name)
+                    kind(a) == "reference_expression" && a.field("value").is_some_and(static_name)
                 })
         {
             return true;
@@ -5808,7 +5679,7 @@ fn rust_cfg_test(item: Node<'_>, src: &str) -> bool {
         prev = p.prev_sibling();
     }
     kind(item) == "mod_item"
-        && item.child_by_field_name("body").is_some_and(|b| {
+        && item.field("body").is_some_and(|b| {
             named_children(b)
                 .into_iter()
                 .any(|c| kind(c) == "inner_attribute_item" && rust_cfg_test_attribute(text(c, src)))
@@ -5836,7 +5707,7 @@ fn rust_holds_test_module(container: Node<'_>, src: &str) -> bool {
     named_children(container).into_iter().any(|c| {
         kind(c) == "mod_item"
             && (rust_cfg_test(c, src)
-                || c.child_by_field_name("body")
+                || c.field("body")
                     .is_some_and(|b| rust_holds_test_module(b, src)))
     })
 }
@@ -5849,12 +5720,9 @@ fn rust_test_statics(root: Node<'_>, src: &str) -> BTreeSet<String> {
     while let Some(container) = stack.pop() {
         for c in named_children(container) {
             match kind(c) {
-                "mod_item" => stack.extend(c.child_by_field_name("body")),
+                "mod_item" => stack.extend(c.field("body")),
                 "static_item" if rust_test_code(c, src) => {
-                    out.extend(
-                        c.child_by_field_name("name")
-                            .map(|n| text(n, src).to_owned()),
-                    );
+                    out.extend(c.field("name").map(|n| text(n, src).to_owned()));
                 }
                 "macro_invocation" if rust_test_code(c, src) => {
                     out.extend(rust_thread_local_keys(c, src));
@@ -5875,10 +5743,7 @@ fn rust_named_elsewhere(root: Node<'_>, def: Node<'_>, name: &str, src: &str) ->
             continue;
         }
         match kind(n) {
-            "static_item"
-                if n.child_by_field_name("name")
-                    .is_some_and(|x| text(x, src) == name) =>
-            {
+            "static_item" if n.field("name").is_some_and(|x| text(x, src) == name) => {
                 continue;
             }
             "macro_invocation" if rust_thread_local_keys(n, src).iter().any(|k| k == name) => {
@@ -5896,7 +5761,7 @@ fn rust_named_elsewhere(root: Node<'_>, def: Node<'_>, name: &str, src: &str) ->
 /// The keys a `thread_local! { static NAME: … }` declares; none for another macro.
 fn rust_thread_local_keys(m: Node<'_>, src: &str) -> Vec<String> {
     let name = m
-        .child_by_field_name("macro")
+        .field("macro")
         .map_or("", |n| text(n, src).rsplit("::").next().unwrap_or(""));
     if name != "thread_local" {
         return Vec::new();
@@ -5934,7 +5799,7 @@ fn rust_thread_local_keys(m: Node<'_>, src: &str) -> Vec<String> {
 /// did not bind, an assignment to one in `unsafe`, and `env::set_var` are read. A function
 /// it calls is not followed (`pay::set_rate(0)`).
 pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return false;
     };
     let mut scope = RustScope {
@@ -5953,7 +5818,7 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
     };
     let mut position = 0;
     for p in def
-        .child_by_field_name("parameters")
+        .field("parameters")
         .map(named_children)
         .unwrap_or_default()
     {
@@ -5962,14 +5827,12 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         }
         let (bound, owner) = match kind(p) {
             "parameter" => (
-                names(p.child_by_field_name("pattern")),
+                names(p.field("pattern")),
                 // `self: Arc<Self>` too: the object's own state.
-                if p.child_by_field_name("pattern")
-                    .is_some_and(|x| kind(x) == "self")
-                {
+                if p.field("pattern").is_some_and(|x| kind(x) == "self") {
                     RustOwner::Own
                 } else {
-                    match rust_param_owner(p.child_by_field_name("type"), src) {
+                    match rust_param_owner(p.field("type"), src) {
                         RustOwner::Shared if !rust_handed_a_static(def, position - 1, src) => {
                             RustOwner::Own
                         }
@@ -5989,7 +5852,7 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         match kind(n) {
             // Its own items, seen in the whole block that holds them.
             "function_item" | "static_item" | "const_item" => {
-                let bound = names(n.child_by_field_name("name"));
+                let bound = names(n.field("name"));
                 scope.bind(bound, block.start_byte(), block, RustSource::Made);
                 continue;
             }
@@ -5999,13 +5862,13 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 continue;
             }
             "let_declaration" => {
-                let value = n.child_by_field_name("value");
+                let value = n.field("value");
                 let source = value.map_or(RustSource::Made, RustSource::Value);
-                let bound = names(n.child_by_field_name("pattern"));
+                let bound = names(n.field("pattern"));
                 scope.bind(bound, n.end_byte(), block, source);
             }
             "for_expression" | "let_condition" => {
-                if let Some(value) = n.child_by_field_name("value") {
+                if let Some(value) = n.field("value") {
                     // The loop's, or the `if let`'s or `while let`'s.
                     let within = if kind(n) == "for_expression" {
                         n
@@ -6014,7 +5877,7 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                             .find(|a| matches!(kind(*a), "if_expression" | "while_expression"))
                             .unwrap_or(block)
                     };
-                    let bound = names(n.child_by_field_name("pattern"));
+                    let bound = names(n.field("pattern"));
                     scope.bind(bound, value.end_byte(), within, RustSource::Value(value));
                 }
             }
@@ -6022,9 +5885,9 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 let value = n
                     .parent()
                     .and_then(|b| b.parent())
-                    .and_then(|m| m.child_by_field_name("value"));
+                    .and_then(|m| m.field("value"));
                 let source = value.map_or(RustSource::Made, RustSource::Value);
-                if let Some(pattern) = n.child_by_field_name("pattern") {
+                if let Some(pattern) = n.field("pattern") {
                     scope.bind(names(Some(pattern)), pattern.end_byte(), n, source);
                 }
             }
@@ -6039,13 +5902,10 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                     .and_then(|c| rust_method(c, src))
                     .filter(|(m, _)| RUST_HANDS_HELD.contains(&m.as_str()))
                     .map(|(_, receiver)| receiver);
-                if let Some(params) = n.child_by_field_name("parameters") {
+                if let Some(params) = n.field("parameters") {
                     for p in named_children(params) {
                         let (pattern, ty) = if kind(p) == "parameter" {
-                            (
-                                p.child_by_field_name("pattern"),
-                                p.child_by_field_name("type"),
-                            )
+                            (p.field("pattern"), p.field("type"))
                         } else {
                             (Some(p), None)
                         };
@@ -6073,7 +5933,7 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
             }
             "static_item" | "const_item" => continue,
             "assignment_expression" | "compound_assignment_expr" => {
-                if let Some(l) = n.child_by_field_name("left") {
+                if let Some(l) = n.field("left") {
                     let written = if kind(l) == "identifier" {
                         // A name it did not bind: a `static mut`.
                         scope.static_written(l)
@@ -6090,7 +5950,7 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                     .iter()
                     .any(|c| kind(*c) == "mutable_specifier") =>
             {
-                if let Some(v) = n.child_by_field_name("value") {
+                if let Some(v) = n.field("value") {
                     // `&mut x` of its own binding (a reference it holds) borrows that
                     // binding; `&mut &x` a temporary. Of a guard it is a write through it:
                     // `&mut g` coerces to what `g` holds (`1.clone_into(&mut g)`,
@@ -6110,7 +5970,7 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
             "call_expression" => {
                 if let Some((method, receiver)) = rust_method(n, src) {
                     let args = n
-                        .child_by_field_name("arguments")
+                        .field("arguments")
                         .map(named_children)
                         .unwrap_or_default()
                         .into_iter()
@@ -6132,7 +5992,7 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                     if writes && owner > RustOwner::Own {
                         return true;
                     }
-                } else if let Some(f) = n.child_by_field_name("function") {
+                } else if let Some(f) = n.field("function") {
                     let callee: String = text(f, src).split_whitespace().collect();
                     let segments: Vec<&str> = callee.trim_start_matches("::").split("::").collect();
                     if let [.., last] = segments.as_slice()
@@ -6163,7 +6023,7 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
 /// with `=`).
 fn rust_macro_writes(m: Node<'_>, scope: &RustScope<'_, '_>) -> bool {
     let src = scope.src;
-    let name = m.child_by_field_name("macro").map_or(String::new(), |n| {
+    let name = m.field("macro").map_or(String::new(), |n| {
         text(n, src).split_whitespace().collect::<String>()
     });
     let name = name.rsplit("::").next().unwrap_or("");
@@ -6206,13 +6066,13 @@ pub(crate) fn python_pytest_hooks(root: Node<'_>, src: &str) -> Vec<String> {
     };
     for n in named_children(root) {
         let def = if kind(n) == "decorated_definition" {
-            n.child_by_field_name("definition")
+            n.field("definition")
         } else {
             Some(n)
         };
         let names: Vec<String> = match def.map(kind) {
             Some("function_definition") => def
-                .and_then(|d| d.child_by_field_name("name"))
+                .and_then(|d| d.field("name"))
                 .map(|x| text(x, src).to_owned())
                 .into_iter()
                 .collect(),
@@ -6259,20 +6119,16 @@ fn python_patches_by_call(
         match kind(x) {
             "function_definition" | "class_definition" | "lambda" => continue,
             "call" => {
-                let args: Vec<Node<'_>> = x
-                    .child_by_field_name("arguments")
-                    .map(named_children)
-                    .unwrap_or_default();
-                if let Some(f) = x.child_by_field_name("function") {
+                let args: Vec<Node<'_>> =
+                    x.field("arguments").map(named_children).unwrap_or_default();
+                if let Some(f) = x.field("function") {
                     let callee: String = text(f, src).split_whitespace().collect();
                     if matches!(callee.as_str(), "os.putenv" | "os.unsetenv") {
                         return true;
                     }
                     if kind(f) == "attribute"
-                        && let (Some(object), Some(method)) = (
-                            f.child_by_field_name("object"),
-                            f.child_by_field_name("attribute"),
-                        )
+                        && let (Some(object), Some(method)) =
+                            (f.field("object"), f.field("attribute"))
                     {
                         let method = text(method, src);
                         if super::bindings::PYTHON_MUTATORS.contains(&method)
@@ -6321,10 +6177,7 @@ pub(crate) fn python_import_patches(root: Node<'_>, src: &str) -> Vec<String> {
         .flat_map(|n| named_children(*n))
         .filter(|a| kind(*a) == "assignment")
         .filter_map(|a| {
-            let (l, r) = (
-                a.child_by_field_name("left")?,
-                a.child_by_field_name("right")?,
-            );
+            let (l, r) = (a.field("left")?, a.field("right")?);
             (kind(l) == "identifier" && python_makes_patcher(r, src))
                 .then(|| text(l, src).to_owned())
         })
@@ -6345,7 +6198,7 @@ pub(crate) fn python_import_patches(root: Node<'_>, src: &str) -> Vec<String> {
             named_children(n)
                 .into_iter()
                 .filter(|a| matches!(kind(*a), "assignment" | "augmented_assignment"))
-                .filter_map(|a| a.child_by_field_name("left"))
+                .filter_map(|a| a.field("left"))
                 .collect()
         };
         let patches = targets.into_iter().any(|t| {
@@ -6387,25 +6240,24 @@ pub(crate) fn js_import_hazards<'t>(root: Node<'t>, src: &str) -> Vec<(Node<'t>,
     let mut functions = BTreeSet::new();
     for n in named_children(root) {
         let d = if kind(n) == "export_statement" {
-            n.child_by_field_name("declaration").unwrap_or(n)
+            n.field("declaration").unwrap_or(n)
         } else {
             n
         };
         match kind(d) {
             "function_declaration" | "generator_function_declaration" => {
-                if let Some(name) = d.child_by_field_name("name") {
+                if let Some(name) = d.field("name") {
                     functions.insert(text(name, src).to_owned());
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
                 for v in named_children(d) {
-                    if let (Some(name), Some(value)) = (
-                        v.child_by_field_name("name"),
-                        v.child_by_field_name("value"),
-                    ) && matches!(
-                        kind(value),
-                        "arrow_function" | "function_expression" | "function"
-                    ) {
+                    if let (Some(name), Some(value)) = (v.field("name"), v.field("value"))
+                        && matches!(
+                            kind(value),
+                            "arrow_function" | "function_expression" | "function"
+                        )
+                    {
                         functions.insert(text(name, src).to_owned());
                     }
                 }
@@ -6419,7 +6271,7 @@ pub(crate) fn js_import_hazards<'t>(root: Node<'t>, src: &str) -> Vec<(Node<'t>,
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         if kind(n) == "call_expression"
-            && n.child_by_field_name("function").is_some_and(|f| {
+            && n.field("function").is_some_and(|f| {
                 let t: String = text(f, src).split_whitespace().collect();
                 matches!(t.as_str(), "vi.mock" | "vitest.mock" | "vi.hoisted")
             })
@@ -6467,20 +6319,20 @@ fn js_block<'t>(
         // A call registering a test, a hook or a suite (a suite's body is read in turn).
         if let Some(call) = registration(n, src) {
             let callee: String = call
-                .child_by_field_name("function")
+                .field("function")
                 .map(|f| text(f, src).split_whitespace().collect())
                 .unwrap_or_default();
             let root = callee.split(['.', '[', '(']).next().unwrap_or("");
             if JS_SUITE_ROOTS.contains(&root) {
                 for a in call
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .map(named_children)
                     .unwrap_or_default()
                 {
                     if matches!(
                         kind(a),
                         "arrow_function" | "function_expression" | "function"
-                    ) && let Some(body) = a.child_by_field_name("body")
+                    ) && let Some(body) = a.field("body")
                         && kind(body) == "statement_block"
                     {
                         js_block(body, src, functions, true, out);
@@ -6511,10 +6363,10 @@ fn registration<'t>(n: Node<'t>, src: &str) -> Option<Node<'t>> {
     if kind(call) != "call_expression" {
         return None;
     }
-    let mut callee = call.child_by_field_name("function")?;
+    let mut callee = call.field("function")?;
     // `test.each(cases)('title', fn)`, `describe.each(…)(…)`.
     while kind(callee) == "call_expression" {
-        callee = callee.child_by_field_name("function")?;
+        callee = callee.field("function")?;
     }
     let t: String = text(callee, src).split_whitespace().collect();
     let root = t.split(['.', '[', '(']).next().unwrap_or("");
@@ -6550,7 +6402,7 @@ fn js_expression(e: Node<'_>, src: &str, functions: &BTreeSet<String>) -> Option
             "field_definition" | "public_field_definition"
                 if (named_children(n).iter().any(|c| text(*c, src) == "static")
                     || text(n, src).trim_start().starts_with("static"))
-                    && n.child_by_field_name("value").is_some_and(calls) =>
+                    && n.field("value").is_some_and(calls) =>
             {
                 return Some("a static field initializer that calls");
             }
@@ -6569,7 +6421,7 @@ fn js_expression(e: Node<'_>, src: &str, functions: &BTreeSet<String>) -> Option
             | "generator_function_declaration"
             | "generator_function" => continue,
             "method_definition" => {
-                stack.extend(n.child_by_field_name("name"));
+                stack.extend(n.field("name"));
                 stack.extend(
                     named_children(n)
                         .into_iter()
@@ -6640,15 +6492,13 @@ pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
                 // `require('./pay.js').total = …`
                 "call_expression" => {
                     return n
-                        .child_by_field_name("function")
+                        .field("function")
                         .is_some_and(|f| kind(f) == "identifier" && text(f, src) == "require");
                 }
-                "member_expression" | "subscript_expression" => {
-                    match n.child_by_field_name("object") {
-                        Some(o) => n = o,
-                        None => return false,
-                    }
-                }
+                "member_expression" | "subscript_expression" => match n.field("object") {
+                    Some(o) => n = o,
+                    None => return false,
+                },
                 "parenthesized_expression" => match named_children(n).into_iter().next() {
                     Some(x) => n = x,
                     None => return false,
@@ -6672,20 +6522,20 @@ pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
                 | "generator_function_declaration"
                 | "method_definition" => continue,
                 "assignment_expression" | "augmented_assignment_expression"
-                    if n.child_by_field_name("left")
+                    if n.field("left")
                         .is_some_and(|l| kind(l) != "identifier" && global_root(l)) =>
                 {
                     hit = true;
                 }
                 "call_expression" => {
-                    if let Some(f) = n.child_by_field_name("function") {
+                    if let Some(f) = n.field("function") {
                         let callee: String = text(f, src).split_whitespace().collect();
                         let head = callee.split(['.', '[', '(']).next().unwrap_or("");
                         let runner = (kind(f) != "identifier"
                             && matches!(head, "expect" | "jest" | "vi" | "chai"))
                             || registers_a_runner_hook(&callee);
                         let reflective = JS_REFLECTIVE_SETTERS.contains(&callee.as_str())
-                            && n.child_by_field_name("arguments")
+                            && n.field("arguments")
                                 .and_then(|a| named_children(a).into_iter().next())
                                 .is_some_and(global_root);
                         hit |= runner || reflective;
@@ -6709,19 +6559,19 @@ pub(crate) fn js_global_patches(root: Node<'_>, src: &str) -> Vec<String> {
     let mut defined: BTreeMap<String, Node<'_>> = BTreeMap::new();
     for n in named_children(root) {
         let d = if kind(n) == "export_statement" {
-            n.child_by_field_name("declaration").unwrap_or(n)
+            n.field("declaration").unwrap_or(n)
         } else {
             n
         };
         match kind(d) {
             "function_declaration" | "generator_function_declaration" | "class_declaration" => {
-                if let Some(name) = d.child_by_field_name("name") {
+                if let Some(name) = d.field("name") {
                     defined.insert(text(name, src).to_owned(), n);
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
                 for v in named_children(d) {
-                    if let Some(name) = v.child_by_field_name("name")
+                    if let Some(name) = v.field("name")
                         && kind(name) == "identifier"
                     {
                         defined.insert(text(name, src).to_owned(), n);
@@ -6756,7 +6606,7 @@ fn js_pattern_names(n: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
             out.insert(text(n, src).to_owned());
         }
         "pair_pattern" => {
-            if let Some(v) = n.child_by_field_name("value") {
+            if let Some(v) = n.field("value") {
                 js_pattern_names(v, src, out);
             }
         }
@@ -6786,15 +6636,13 @@ fn js_imported_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
                         None => return false,
                     }
                 }
-                "member_expression" | "subscript_expression" => {
-                    match v.child_by_field_name("object") {
-                        Some(o) => v = o,
-                        None => return false,
-                    }
-                }
+                "member_expression" | "subscript_expression" => match v.field("object") {
+                    Some(o) => v = o,
+                    None => return false,
+                },
                 "call_expression" => {
                     return v
-                        .child_by_field_name("function")
+                        .field("function")
                         .is_some_and(|f| matches!(text(f, src), "require" | "import"));
                 }
                 _ => return false,
@@ -6803,17 +6651,15 @@ fn js_imported_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
     };
     for n in named_children(root) {
         let n = if kind(n) == "export_statement" {
-            n.child_by_field_name("declaration").unwrap_or(n)
+            n.field("declaration").unwrap_or(n)
         } else {
             n
         };
         match kind(n) {
             "lexical_declaration" | "variable_declaration" => {
                 for d in named_children(n) {
-                    if let (Some(name), Some(value)) = (
-                        d.child_by_field_name("name"),
-                        d.child_by_field_name("value"),
-                    ) && loads(value)
+                    if let (Some(name), Some(value)) = (d.field("name"), d.field("value"))
+                        && loads(value)
                     {
                         js_pattern_names(name, src, &mut out);
                     }
@@ -6831,9 +6677,8 @@ fn js_imported_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
                                     "namespace_import" => js_pattern_names(x, src, &mut out),
                                     "named_imports" => {
                                         for spec in named_children(x) {
-                                            if let Some(b) = spec
-                                                .child_by_field_name("alias")
-                                                .or_else(|| spec.child_by_field_name("name"))
+                                            if let Some(b) =
+                                                spec.field("alias").or_else(|| spec.field("name"))
                                             {
                                                 out.insert(text(b, src).to_owned());
                                             }
@@ -6915,15 +6760,14 @@ fn python_statement_of(n: Node<'_>) -> Node<'_> {
 fn python_class_base(n: Node<'_>) -> bool {
     let mut n = n;
     while let Some(p) = n.parent() {
-        if kind(p) == "attribute" && p.child_by_field_name("object").map(|o| o.id()) == Some(n.id())
-        {
+        if kind(p) == "attribute" && p.field("object").map(|o| o.id()) == Some(n.id()) {
             n = p;
             continue;
         }
         return kind(p) == "argument_list"
             && p.parent().is_some_and(|c| {
                 kind(c) == "class_definition"
-                    && c.child_by_field_name("superclasses").map(|x| x.id()) == Some(p.id())
+                    && c.field("superclasses").map(|x| x.id()) == Some(p.id())
             });
     }
     false
@@ -6957,8 +6801,8 @@ pub(crate) fn python_writes_to_modules(
                     let (name, alias) = match kind(c) {
                         "dotted_name" => (text(c, src), None),
                         "aliased_import" => (
-                            c.child_by_field_name("name").map_or("", |x| text(x, src)),
-                            c.child_by_field_name("alias").map(|x| text(x, src)),
+                            c.field("name").map_or("", |x| text(x, src)),
+                            c.field("alias").map(|x| text(x, src)),
                         ),
                         _ => continue,
                     };
@@ -6970,7 +6814,7 @@ pub(crate) fn python_writes_to_modules(
             }
             "import_from_statement" => {
                 let module = n
-                    .child_by_field_name("module_name")
+                    .field("module_name")
                     .map_or("", |m| text(m, src))
                     .trim_start_matches('.');
                 let mut cursor = n.walk();
@@ -6978,8 +6822,8 @@ pub(crate) fn python_writes_to_modules(
                     let (name, alias) = match kind(c) {
                         "dotted_name" => (text(c, src), None),
                         "aliased_import" => (
-                            c.child_by_field_name("name").map_or("", |x| text(x, src)),
-                            c.child_by_field_name("alias").map(|x| text(x, src)),
+                            c.field("name").map_or("", |x| text(x, src)),
+                            c.field("alias").map(|x| text(x, src)),
                         ),
                         _ => continue,
                     };
@@ -7092,7 +6936,7 @@ pub(crate) fn python_framework_patches(root: Node<'_>, src: &str) -> Vec<String>
             match kind(x) {
                 "lambda" => continue,
                 "assignment" | "augmented_assignment" => {
-                    if let Some(l) = x.child_by_field_name("left") {
+                    if let Some(l) = x.field("left") {
                         let mut targets = vec![l];
                         while let Some(t) = targets.pop() {
                             if matches!(kind(t), "attribute" | "subscript")
@@ -7114,12 +6958,10 @@ pub(crate) fn python_framework_patches(root: Node<'_>, src: &str) -> Vec<String>
                     });
                 }
                 "call" => {
-                    let callee = x
-                        .child_by_field_name("function")
-                        .map_or("", |f| text(f, src));
+                    let callee = x.field("function").map_or("", |f| text(f, src));
                     if matches!(callee, "setattr" | "delattr") {
                         hit |= x
-                            .child_by_field_name("arguments")
+                            .field("arguments")
                             .and_then(|a| named_children(a).into_iter().next())
                             .and_then(|a| root_name(a, src))
                             .is_some_and(|r| names.contains(r));
@@ -7139,6 +6981,7 @@ pub(crate) fn python_framework_patches(root: Node<'_>, src: &str) -> Vec<String>
 #[cfg(all(test, feature = "lang-rust"))]
 mod rust_write_tests {
     use super::{kind, named_children};
+    use crate::sacred::analysis::FieldOf as _;
 
     /// Whether the function named `name` of the Rust file `src` is read as test code that
     /// writes beyond its locals.
@@ -7151,8 +6994,7 @@ mod rust_write_tests {
         let mut stack = vec![tree.root_node()];
         while let Some(n) = stack.pop() {
             if kind(n) == "function_item"
-                && n.child_by_field_name("name")
-                    .is_some_and(|x| super::text(x, src) == name)
+                && n.field("name").is_some_and(|x| super::text(x, src) == name)
             {
                 return super::rust_test_code(n, src) && super::rust_writes_beyond_locals(n, src);
             }
@@ -7420,7 +7262,7 @@ pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(us
                 "variable_declarator"
                 | "function_declaration"
                 | "class_declaration"
-                | "generator_function_declaration" => n.child_by_field_name("name"),
+                | "generator_function_declaration" => n.field("name"),
                 "formal_parameters" => {
                     for p in named_children(n) {
                         let mut inner = vec![p];
@@ -7433,9 +7275,7 @@ pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(us
                     }
                     None
                 }
-                "import_specifier" => n
-                    .child_by_field_name("alias")
-                    .or_else(|| n.child_by_field_name("name")),
+                "import_specifier" => n.field("alias").or_else(|| n.field("name")),
                 "shorthand_property_identifier_pattern" => Some(n),
                 "identifier"
                     if n.parent().is_some_and(|p| {
@@ -7472,14 +7312,12 @@ pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(us
             (true, "import_statement" | "import_from_statement") => {
                 // `from unittest import mock` loads `unittest.mock`; `from _pytest import
                 // junitxml`, `_pytest.junitxml`; `from pytest import *`, `pytest`.
-                let from = n
-                    .child_by_field_name("module_name")
-                    .map(|m| text(m, src).to_owned());
+                let from = n.field("module_name").map(|m| text(m, src).to_owned());
                 let mut modules = Vec::new();
                 let mut c = n.walk();
                 for name in n.children_by_field_name("name", &mut c) {
                     let name = if kind(name) == "aliased_import" {
-                        name.child_by_field_name("name").unwrap_or(name)
+                        name.field("name").unwrap_or(name)
                     } else {
                         name
                     };
@@ -7517,29 +7355,27 @@ pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(us
             }
             (true, "call") => {
                 let f: String = n
-                    .child_by_field_name("function")
+                    .field("function")
                     .map(|f| text(f, src).split_whitespace().collect())
                     .unwrap_or_default();
                 matches!(
                     f.as_str(),
                     "importlib.import_module" | "__import__" | "import_module"
                 ) && n
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .and_then(|a| a.named_child(0))
                     .is_none_or(|a| kind(a) != "string")
             }
             (false, "import_statement" | "export_statement") => n
-                .child_by_field_name("source")
+                .field("source")
                 .is_some_and(|s| runner_module(&unquote(text(s, src)))),
             (false, "call_expression") => {
-                let callee = n.child_by_field_name("function");
+                let callee = n.field("function");
                 let loader = callee.is_some_and(|f| {
                     kind(f) == "import" || (kind(f) == "identifier" && text(f, src) == "require")
                 });
                 // A module loaded by a name computed at run time may be the runner.
-                let first = n
-                    .child_by_field_name("arguments")
-                    .and_then(|a| a.named_child(0));
+                let first = n.field("arguments").and_then(|a| a.named_child(0));
                 let literal = first.is_some_and(|a| {
                     kind(a) == "string"
                         || (kind(a) == "template_string"
@@ -7563,11 +7399,9 @@ pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(us
             // `process.env['VITEST']`): code that answers otherwise under test.
             (false, "string" | "template_string") => runner_variable(&unquote(text(n, src))),
             (false, "property_identifier") => runner_variable(text(n, src)),
-            (false, "member_expression") => n.child_by_field_name("object").is_some_and(|o| {
+            (false, "member_expression") => n.field("object").is_some_and(|o| {
                 let o_text = text(o, src);
-                let prop = n
-                    .child_by_field_name("property")
-                    .map_or("", |p| text(p, src));
+                let prop = n.field("property").map_or("", |p| text(p, src));
                 (kind(o) == "identifier"
                     && JS_RUNNER_GLOBALS.contains(&o_text)
                     && !bound.contains(o_text))
@@ -7620,7 +7454,7 @@ pub(crate) fn test_code_writing_shared_state(
                     python_between_with(root, src, imported_fillers, loggers.cloned())
                 });
                 let mut hits = python_writes_beyond_locals_as(n, src, true, file, true);
-                if n.child_by_field_name("name")
+                if n.field("name")
                     .is_some_and(|x| text(x, src) == "monkeypatch")
                 {
                     hits.push(n);
@@ -7629,11 +7463,9 @@ pub(crate) fn test_code_writing_shared_state(
             }
             // A Go `init` runs before every test, read with what runs at load (`rebound`).
             "function_declaration" | "method_declaration"
-                if n.child_by_field_name("body")
-                    .is_some_and(|b| kind(b) == "block")
+                if n.field("body").is_some_and(|b| kind(b) == "block")
                     && !(k == "function_declaration"
-                        && n.child_by_field_name("name")
-                            .is_some_and(|x| text(x, src) == "init")) =>
+                        && n.field("name").is_some_and(|x| text(x, src) == "init")) =>
             {
                 Some(go_writes_beyond_locals_as(n, src, true, true))
             }
@@ -7671,7 +7503,7 @@ pub(crate) fn test_code_writing_shared_state(
             // is its body's, judged by the rules of its body (`Enable = defaultEnable` for
             // `Enable = false`, a constant of the package).
             let own_test = n
-                .child_by_field_name("name")
+                .field("name")
                 .is_some_and(|x| locked.contains(text(x, src)));
             let mut writes: Vec<String> = hits
                 .iter()
@@ -7682,8 +7514,8 @@ pub(crate) fn test_code_writing_shared_state(
                         format!("sha256:{}", &digest[..12.min(digest.len())])
                     } else if own_test {
                         let target = h
-                            .child_by_field_name("left")
-                            .or_else(|| h.child_by_field_name("function"))
+                            .field("left")
+                            .or_else(|| h.field("function"))
                             .unwrap_or(*h);
                         format!("writes to {}", super::analysis::normalized(target, src))
                     } else {
@@ -7825,7 +7657,7 @@ fn put_back_scan<'t, T>(
         match kind(n) {
             "function_definition" | "class_definition" | "lambda" if n.id() != body.id() => {
                 // A nested `def old():` binds its name here.
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = n.field("name") {
                     out.rebound.insert(text(name, src).to_owned());
                 }
                 continue;
@@ -7842,7 +7674,7 @@ fn put_back_scan<'t, T>(
                 {
                     match kind(c) {
                         "aliased_import" => {
-                            if let Some(a) = c.child_by_field_name("alias") {
+                            if let Some(a) = c.field("alias") {
                                 out.rebound.insert(text(a, src).to_owned());
                             }
                         }
@@ -7859,10 +7691,7 @@ fn put_back_scan<'t, T>(
             "call" => out.calls.extend(pick(n).map(|t| (n, t))),
             "assignment" => {
                 out.calls.extend(pick(n).map(|t| (n, t)));
-                match (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) {
+                match (n.field("left"), n.field("right")) {
                     (Some(l), Some(r)) if kind(l) == "identifier" => {
                         let e = out.bound.entry(text(l, src).to_owned()).or_insert((
                             0,
@@ -7876,17 +7705,17 @@ fn put_back_scan<'t, T>(
                 }
             }
             "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                if let Some(l) = n.child_by_field_name("left") {
+                if let Some(l) = n.field("left") {
                     out.rebound.extend(python_target_names(l, src));
                 }
             }
             "as_pattern" => {
-                if let Some(a) = n.child_by_field_name("alias") {
+                if let Some(a) = n.field("alias") {
                     out.rebound.extend(python_target_names(a, src));
                 }
             }
             "named_expression" => {
-                if let Some(a) = n.child_by_field_name("name") {
+                if let Some(a) = n.field("name") {
                     out.rebound.insert(text(a, src).to_owned());
                 }
             }
@@ -7926,12 +7755,12 @@ fn put_backs<T>(
             let Some(t) = f.parent() else {
                 return false;
             };
-            let holds = t.child_by_field_name("body").is_some_and(|b| inside(*c, b));
+            let holds = t.field("body").is_some_and(|b| inside(*c, b));
             // An assignment of the scan between the call and the `try` that this `finally`
             // puts back, of a value that runs nothing (`m.B = 2` before `finally: m.B = old`).
             let restored_between = |e: Node<'_>| {
                 python_sets_a_module_attribute(e, src)
-                    && e.child_by_field_name("right").is_some_and(|r| {
+                    && e.field("right").is_some_and(|r| {
                         matches!(
                             kind(r),
                             "identifier"
@@ -8002,10 +7831,8 @@ fn runs_next<'t, T>(
     let is_call = |e: Node<'t>| {
         e.id() == c.id()
             || (kind(e) == "assignment"
-                && e.child_by_field_name("left")
-                    .is_some_and(|l| kind(l) == "identifier")
-                && e.child_by_field_name("right")
-                    .is_some_and(|r| r.id() == c.id()))
+                && e.field("left").is_some_and(|l| kind(l) == "identifier")
+                && e.field("right").is_some_and(|r| r.id() == c.id()))
     };
     let (Some(ci), Some(ti)) = (
         statements
@@ -8021,7 +7848,7 @@ fn runs_next<'t, T>(
     let inert_value = |v: Node<'t>| {
         let mut v = v;
         while kind(v) == "attribute" {
-            let Some(o) = v.child_by_field_name("object") else {
+            let Some(o) = v.field("object") else {
                 return false;
             };
             v = o;
@@ -8045,9 +7872,8 @@ fn runs_next<'t, T>(
                 scanned(e)
                     || restored_between(e)
                     || (kind(e) == "assignment"
-                        && e.child_by_field_name("left")
-                            .is_some_and(|l| kind(l) == "identifier")
-                        && e.child_by_field_name("right").is_some_and(inert_value))
+                        && e.field("left").is_some_and(|l| kind(l) == "identifier")
+                        && e.field("right").is_some_and(inert_value))
             })
         })
 }
@@ -8087,16 +7913,13 @@ fn python_sets_a_module_attribute(e: Node<'_>, src: &str) -> bool {
     if kind(e) != "assignment" {
         return false;
     }
-    let Some(mut t) = e.child_by_field_name("left") else {
+    let Some(mut t) = e.field("left") else {
         return false;
     };
     if !matches!(kind(t), "attribute" | "subscript") {
         return false;
     }
-    while let Some(o) = t
-        .child_by_field_name("object")
-        .or_else(|| t.child_by_field_name("value"))
-    {
+    while let Some(o) = t.field("object").or_else(|| t.field("value")) {
         t = o;
     }
     if kind(t) != "identifier" {
@@ -8111,9 +7934,7 @@ fn python_sets_a_module_attribute(e: Node<'_>, src: &str) -> bool {
         kind(s) == "import_statement"
             && named_children(s).into_iter().any(|c| match kind(c) {
                 "dotted_name" => text(c, src).split('.').next() == Some(root),
-                "aliased_import" => c
-                    .child_by_field_name("alias")
-                    .is_some_and(|a| text(a, src) == root),
+                "aliased_import" => c.field("alias").is_some_and(|a| text(a, src) == root),
                 _ => false,
             })
     })
@@ -8156,16 +7977,13 @@ fn one_object<T>(scan: &PutBackScan<'_, T>, arg: &str, call: usize) -> bool {
 fn python_logger_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
     // Each logger call: its receiver, method, first argument and place.
     let scan = put_back_scan(body, src, |n| {
-        let f = n.child_by_field_name("function")?;
-        let (o, m) = (
-            f.child_by_field_name("object")?,
-            f.child_by_field_name("attribute")?,
-        );
+        let f = n.field("function")?;
+        let (o, m) = (f.field("object")?, f.field("attribute")?);
         if kind(f) != "attribute" || !LOGGER_MUTATORS.contains(&text(m, src)) {
             return None;
         }
         let arg = n
-            .child_by_field_name("arguments")
+            .field("arguments")
             .and_then(|a| named_children(a).into_iter().next())
             .map(|a| compact_text(a, src))
             .unwrap_or_default();
@@ -8267,7 +8085,7 @@ fn python_warning_filter_left(call: Node<'_>, callee: &str, src: &str) -> bool {
     let mut stack = vec![root];
     while let Some(x) = stack.pop() {
         if kind(x) == "class_definition"
-            && x.child_by_field_name("superclasses").is_some_and(|b| {
+            && x.field("superclasses").is_some_and(|b| {
                 named_children(b)
                     .into_iter()
                     .any(|b| text(b, src).trim_end().ends_with("TestCase"))
@@ -8329,16 +8147,12 @@ fn qualified_callee(callee: &str, at: Node<'_>, src: &str, depth: u8) -> String 
         return callee.to_owned();
     }
     // Each call of a file asks: read once per callee and file.
-    let mut root = at;
-    while let Some(p) = root.parent() {
-        root = p;
-    }
-    let memo = by_file(&QUALIFIED, text(root, src), Default::default);
+    let memo = by_file(&QUALIFIED, src, Default::default);
     let key = (callee.to_owned(), depth);
     if let Some(found) = memo.borrow().get(&key) {
         return found.clone();
     }
-    let found = qualified_callee_in(callee, root, src, depth);
+    let found = qualified_callee_in(callee, tree_root(at), src, depth);
     memo.borrow_mut().insert(key, found.clone());
     found
 }
@@ -8390,10 +8204,7 @@ fn qualified_in_file(
             "import_statement" => {
                 for c in named_children(n) {
                     let (module, alias) = match kind(c) {
-                        "aliased_import" => (
-                            c.child_by_field_name("name"),
-                            c.child_by_field_name("alias"),
-                        ),
+                        "aliased_import" => (c.field("name"), c.field("alias")),
                         "dotted_name" => (Some(c), None),
                         _ => continue,
                     };
@@ -8410,10 +8221,7 @@ fn qualified_in_file(
                 }
             }
             "import_from_statement" => {
-                let Some(module) = n
-                    .child_by_field_name("module_name")
-                    .map(|m| compact_text(m, src))
-                else {
+                let Some(module) = n.field("module_name").map(|m| compact_text(m, src)) else {
                     continue;
                 };
                 for c in named_children(n).into_iter().skip(1) {
@@ -8426,10 +8234,7 @@ fn qualified_in_file(
                         continue;
                     }
                     let (name, alias) = match kind(c) {
-                        "aliased_import" => (
-                            c.child_by_field_name("name"),
-                            c.child_by_field_name("alias"),
-                        ),
+                        "aliased_import" => (c.field("name"), c.field("alias")),
                         "dotted_name" => (Some(c), None),
                         _ => continue,
                     };
@@ -8444,15 +8249,9 @@ fn qualified_in_file(
             }
             "assignment" | "named_expression" if depth > 0 => {
                 let (left, right) = if kind(n) == "assignment" {
-                    (
-                        n.child_by_field_name("left"),
-                        n.child_by_field_name("right"),
-                    )
+                    (n.field("left"), n.field("right"))
                 } else {
-                    (
-                        n.child_by_field_name("name"),
-                        n.child_by_field_name("value"),
-                    )
+                    (n.field("name"), n.field("value"))
                 };
                 if let (Some(left), Some(right)) = (left, right)
                     && kind(left) == "identifier"
@@ -8515,13 +8314,13 @@ fn bound_setter(value: Node<'_>, src: &str, depth: u8) -> Option<String> {
     let named = match kind(value) {
         "identifier" | "attribute" => value,
         "call" => {
-            let f = value.child_by_field_name("function")?;
+            let f = value.field("function")?;
             let callee = qualified_callee(&compact_text(f, src), f, src, depth);
             if !matches!(callee.as_str(), "functools.partial" | "partial") {
                 return None;
             }
             let first = value
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| named_children(a).into_iter().next())?;
             if !matches!(kind(first), "identifier" | "attribute") {
                 return None;
@@ -8548,16 +8347,13 @@ fn module_holds_a_setter(module: &str) -> bool {
 /// A call of a [`PROCESS_SETTERS`] function that sets nothing: `locale.setlocale(category)`
 /// (or with `None`) returns the current setting.
 fn python_process_query(n: Node<'_>, src: &str) -> bool {
-    let Some(f) = n.child_by_field_name("function") else {
+    let Some(f) = n.field("function") else {
         return false;
     };
     if python_qualified_callee(&compact_text(f, src), n, src) != "locale.setlocale" {
         return false;
     }
-    let args: Vec<Node<'_>> = n
-        .child_by_field_name("arguments")
-        .map(named_children)
-        .unwrap_or_default();
+    let args: Vec<Node<'_>> = n.field("arguments").map(named_children).unwrap_or_default();
     match args.as_slice() {
         [_] => true,
         [_, v] => kind(*v) == "none",
@@ -8577,10 +8373,7 @@ fn python_setter_as_value(n: Node<'_>, src: &str) -> bool {
     let named = match kind(n) {
         "identifier" | "attribute" => compact_text(n, src),
         "call" => {
-            let (Some(f), Some(args)) = (
-                n.child_by_field_name("function"),
-                n.child_by_field_name("arguments"),
-            ) else {
+            let (Some(f), Some(args)) = (n.field("function"), n.field("arguments")) else {
                 return false;
             };
             let args = named_children(args);
@@ -8608,8 +8401,7 @@ fn python_setter_as_value(n: Node<'_>, src: &str) -> bool {
     let Some(parent) = n.parent() else {
         return true;
     };
-    let is =
-        |field: &str, of: Node<'_>| of.child_by_field_name(field).map(|c| c.id()) == Some(n.id());
+    let is = |field: &str, of: Node<'_>| of.field(field).map(|c| c.id()) == Some(n.id());
     // Called where it is written (read as a call), a part of a longer name, or a keyword.
     if kind(n) != "call"
         && ((kind(parent) == "call" && is("function", parent))
@@ -8624,8 +8416,7 @@ fn python_setter_as_value(n: Node<'_>, src: &str) -> bool {
         v.parent().is_some_and(|p| {
             (kind(p) == "assignment"
                 && is_field(p, "right", v)
-                && p.child_by_field_name("left")
-                    .is_some_and(|l| kind(l) == "identifier"))
+                && p.field("left").is_some_and(|l| kind(l) == "identifier"))
                 || (kind(p) == "named_expression" && is_field(p, "value", v))
         })
     };
@@ -8636,7 +8427,7 @@ fn python_setter_as_value(n: Node<'_>, src: &str) -> bool {
     if kind(parent) == "argument_list"
         && named_children(parent).first().map(Node::id) == Some(n.id())
         && let Some(call) = parent.parent()
-        && call.child_by_field_name("function").is_some_and(|f| {
+        && call.field("function").is_some_and(|f| {
             matches!(
                 python_qualified_callee(&compact_text(f, src), f, src).as_str(),
                 "functools.partial" | "partial"
@@ -8665,7 +8456,7 @@ fn python_process_setter(q: &str) -> bool {
 }
 
 fn is_field(of: Node<'_>, field: &str, n: Node<'_>) -> bool {
-    of.child_by_field_name(field).map(|c| c.id()) == Some(n.id())
+    of.field(field).map(|c| c.id()) == Some(n.id())
 }
 
 /// The calls of [`PROCESS_SETTERS`] in a Python function that a `finally` after them puts
@@ -8678,17 +8469,13 @@ fn python_process_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
     // another file, a class attribute, the instance or `doCleanups()` can keep it from
     // running when the test ends.
     let scan = put_back_scan(body, src, |n| {
-        let callee = python_qualified_callee(
-            &compact_text(n.child_by_field_name("function")?, src),
-            n,
-            src,
-        );
+        let callee = python_qualified_callee(&compact_text(n.field("function")?, src), n, src);
         if python_process_query(n, src) {
             return None;
         }
         PROCESS_SETTERS.iter().any(|(s, _)| *s == callee).then(|| {
             let last = n
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| named_children(a).into_iter().last())
                 .map(|a| compact_text(a, src))
                 .unwrap_or_default();
@@ -8734,8 +8521,8 @@ fn python_attribute_put_backs(body: Node<'_>, src: &str) -> BTreeSet<usize> {
         if kind(n) != "assignment" {
             return None;
         }
-        let l = unparenthesized(n.child_by_field_name("left")?);
-        let r = n.child_by_field_name("right")?;
+        let l = unparenthesized(n.field("left")?);
+        let r = n.field("right")?;
         matches!(kind(l), "attribute" | "subscript")
             .then(|| (compact_text(l, src), compact_text(r, src)))
     });
@@ -8759,7 +8546,7 @@ fn python_logger_call<'t>(v: Node<'t>, src: &str) -> Option<(Node<'t>, Option<No
     if kind(v) != "call" {
         return None;
     }
-    let f = v.child_by_field_name("function")?;
+    let f = v.field("function")?;
     let callee: String = text(f, src).split_whitespace().collect();
     if callee != "getLogger"
         && !callee.ends_with(".getLogger")
@@ -8768,7 +8555,7 @@ fn python_logger_call<'t>(v: Node<'t>, src: &str) -> Option<(Node<'t>, Option<No
         return None;
     }
     let first = v
-        .child_by_field_name("arguments")
+        .field("arguments")
         .and_then(|a| named_children(a).into_iter().next());
     Some((v, first))
 }
@@ -8817,8 +8604,8 @@ fn python_logger_of<'t>(t: Node<'t>, src: &str) -> Option<Node<'t>> {
             return Some(n);
         }
         n = match kind(n) {
-            "attribute" => n.child_by_field_name("object")?,
-            "subscript" => n.child_by_field_name("value")?,
+            "attribute" => n.field("object")?,
+            "subscript" => n.field("value")?,
             _ => return None,
         };
         n = unparenthesized(n);
@@ -8887,8 +8674,12 @@ fn python_between_with(
 ) -> Between {
     // Read once per file and `imported`: the check asks for the file before and after the
     // change, and again for what its functions write between tests.
-    let memo = by_file(&PYTHON_FILLERS, text(root, src), Default::default);
-    let known = memo.borrow().get(imported).cloned();
+    let known = PYTHON_FILLERS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .find(|(t, i, _)| t.as_str() == src && i == imported)
+        .map(|(_, _, f)| f.clone());
     let fillers = known.unwrap_or_else(|| {
         let found = fillers_to_fixpoint(
             root,
@@ -8899,7 +8690,13 @@ fn python_between_with(
             },
             |n, probe| !python_writes_beyond_locals_as(n, src, true, probe, false).is_empty(),
         );
-        memo.borrow_mut().insert(imported.clone(), found.clone());
+        let mut kept = PYTHON_FILLERS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if kept.len() >= 32 {
+            kept.remove(0);
+        }
+        kept.push((src.to_owned(), imported.clone(), found.clone()));
         found
     });
     Between {
@@ -9009,7 +8806,7 @@ fn js_function_name(n: Node<'_>, src: &str) -> Option<String> {
             Some(("export_statement", _)) => return Some(format!("default.{key}")),
             Some(("assignment_expression", holder))
                 if holder
-                    .child_by_field_name("left")
+                    .field("left")
                     .is_some_and(|l| js_export_target(l, src).as_deref() == Some("default")) =>
             {
                 return Some(key.to_owned());
@@ -9024,7 +8821,7 @@ fn js_function_name(n: Node<'_>, src: &str) -> Option<String> {
     match kind(parent) {
         "variable_declarator" => field_text(parent, "name", src).map(str::to_owned),
         "export_statement" => Some("default".to_owned()),
-        "assignment_expression" => js_export_target(parent.child_by_field_name("left")?, src),
+        "assignment_expression" => js_export_target(parent.field("left")?, src),
         _ => None,
     }
 }
@@ -9053,16 +8850,14 @@ fn js_exported_aliases(root: Node<'_>, src: &str, fillers: &BTreeSet<String>) ->
     let is_filler = |n: Node<'_>| kind(n) == "identifier" && fillers.contains(text(n, src));
     for top in named_children(root) {
         match kind(top) {
-            "export_statement" if top.child_by_field_name("source").is_none() => {
+            "export_statement" if top.field("source").is_none() => {
                 // `export default install`, `export default function install(m) {…}`.
                 let mut cursor = top.walk();
                 let default = top
                     .children(&mut cursor)
                     .any(|c| !c.is_named() && kind(c) == "default");
                 if default
-                    && let Some(v) = top
-                        .child_by_field_name("value")
-                        .or_else(|| top.child_by_field_name("declaration"))
+                    && let Some(v) = top.field("value").or_else(|| top.field("declaration"))
                     && (is_filler(v)
                         || field_text(v, "name", src).is_some_and(|n| fillers.contains(n)))
                 {
@@ -9090,10 +8885,7 @@ fn js_exported_aliases(root: Node<'_>, src: &str, fillers: &BTreeSet<String>) ->
                 else {
                     continue;
                 };
-                let (Some(left), Some(right)) = (
-                    a.child_by_field_name("left"),
-                    a.child_by_field_name("right"),
-                ) else {
+                let (Some(left), Some(right)) = (a.field("left"), a.field("right")) else {
                     continue;
                 };
                 let Some(target) = js_export_target(left, src) else {
@@ -9105,7 +8897,7 @@ fn js_exported_aliases(root: Node<'_>, src: &str, fillers: &BTreeSet<String>) ->
                 if target == "default" && kind(right) == "object" {
                     for p in named_children(right) {
                         if kind(p) == "pair"
-                            && p.child_by_field_name("value").is_some_and(is_filler)
+                            && p.field("value").is_some_and(is_filler)
                             && let Some(key) = field_text(p, "key", src)
                         {
                             out.push(key.trim_matches(|c| c == '\'' || c == '"').to_owned());
@@ -9132,25 +8924,19 @@ fn python_self_aliases_of(root: Node<'_>, src: &str) -> BTreeSet<String> {
                 .and_then(|e| e.parent())
                 .and_then(|b| b.parent())
                 .is_some_and(|c| kind(c) == "class_definition")
-            && let (Some(l), Some(r)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            )
+            && let (Some(l), Some(r)) = (n.field("left"), n.field("right"))
             && kind(l) == "identifier"
             && python_may_alias(r, src)
         {
             out.insert(text(l, src).to_owned());
         }
         if kind(n) == "assignment"
-            && let (Some(l), Some(r)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            )
+            && let (Some(l), Some(r)) = (n.field("left"), n.field("right"))
             && kind(l) == "attribute"
-            && l.child_by_field_name("object")
+            && l.field("object")
                 .is_some_and(|o| kind(o) == "identifier" && text(o, src) == "self")
             && python_may_alias(r, src)
-            && let Some(a) = l.child_by_field_name("attribute")
+            && let Some(a) = l.field("attribute")
         {
             out.insert(text(a, src).to_owned());
         }

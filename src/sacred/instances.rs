@@ -11,6 +11,7 @@
 //! `parametrize` of the class or the module, `pytest_generate_tests`) gives no count, and the
 //! evidence check keeps its rule without one (every instance that ran passed, one ran):
 //! a count is never guessed lower or higher than the source says.
+use crate::sacred::analysis::FieldOf as _;
 
 use std::collections::BTreeSet;
 
@@ -41,7 +42,7 @@ pub fn expected(root: Node<'_>, src: &str, scope: &[String], name: &str) -> Opti
     for class in scope {
         let (decorators, def) = find(body, src, "class_definition", class)?;
         skip_marked |= decorators.iter().any(|d| skips(*d, src));
-        body = def.child_by_field_name("body")?;
+        body = def.field("body")?;
     }
     let (decorators, _) = find(body, src, "function_definition", name)?;
     skip_marked |= decorators.iter().any(|d| skips(*d, src));
@@ -122,14 +123,12 @@ fn skippable_ids(all: &[Vec<(String, bool)>], cases: usize) -> Option<BTreeSet<S
 /// string with escapes or other characters pytest escapes, argument names not written as
 /// literals), or when the ids are not distinct (pytest adds suffixes then).
 fn case_ids(call: Node<'_>, src: &str) -> Option<Vec<(String, bool)>> {
-    let args: Vec<Node<'_>> = named_children(call.child_by_field_name("arguments")?)
+    let args: Vec<Node<'_>> = named_children(call.field("arguments")?)
         .into_iter()
         .filter(|a| !is_comment(*a))
         .collect();
     let keyword = |a: &Node<'_>, name: &str| {
-        kind(*a) == "keyword_argument"
-            && a.child_by_field_name("name")
-                .is_some_and(|n| text(n, src) == name)
+        kind(*a) == "keyword_argument" && a.field("name").is_some_and(|n| text(n, src) == name)
     };
     if args.iter().any(|a| keyword(a, "ids")) {
         return None;
@@ -142,7 +141,7 @@ fn case_ids(call: Node<'_>, src: &str) -> Option<Vec<(String, bool)>> {
     let names_node = positional.first().copied().or_else(|| {
         args.iter()
             .find(|a| keyword(a, "argnames"))
-            .and_then(|a| a.child_by_field_name("value"))
+            .and_then(|a| a.field("value"))
     })?;
     let names: Vec<String> = match kind(names_node) {
         "string" => plain_string(names_node, src)?
@@ -163,7 +162,7 @@ fn case_ids(call: Node<'_>, src: &str) -> Option<Vec<(String, bool)>> {
     let values = positional.get(1).copied().or_else(|| {
         args.iter()
             .find(|a| keyword(a, "argvalues"))
-            .and_then(|a| a.child_by_field_name("value"))
+            .and_then(|a| a.field("value"))
     })?;
     let mut out = Vec::new();
     for (idx, case) in named_children(values)
@@ -173,16 +172,16 @@ fn case_ids(call: Node<'_>, src: &str) -> Option<Vec<(String, bool)>> {
     {
         let param = kind(case) == "call"
             && case
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| text(f, src).ends_with("param"));
         let (items, marked, explicit) = if param {
-            let pargs: Vec<Node<'_>> = named_children(case.child_by_field_name("arguments")?)
+            let pargs: Vec<Node<'_>> = named_children(case.field("arguments")?)
                 .into_iter()
                 .filter(|a| !is_comment(*a))
                 .collect();
             let marked = pargs.iter().any(|a| keyword(a, "marks"));
             let explicit = match pargs.iter().find(|a| keyword(a, "id")) {
-                Some(a) => Some(plain_string(a.child_by_field_name("value")?, src)?.to_owned()),
+                Some(a) => Some(plain_string(a.field("value")?, src)?.to_owned()),
                 None => None,
             };
             let items: Vec<Node<'_>> = pargs
@@ -285,7 +284,7 @@ fn find<'t>(
     let mut found = None;
     for n in named_children(block) {
         let (decorators, def) = if kind(n) == "decorated_definition" {
-            let Some(def) = n.child_by_field_name("definition") else {
+            let Some(def) = n.field("definition") else {
                 continue;
             };
             let decorators: Vec<Node<'t>> = named_children(n)
@@ -296,11 +295,7 @@ fn find<'t>(
         } else {
             (Vec::new(), n)
         };
-        if kind(def) == want
-            && def
-                .child_by_field_name("name")
-                .is_some_and(|x| text(x, src) == name)
-        {
+        if kind(def) == want && def.field("name").is_some_and(|x| text(x, src) == name) {
             found = Some((decorators, def));
         }
     }
@@ -321,7 +316,7 @@ fn skips(decorator: Node<'_>, src: &str) -> bool {
         return false;
     };
     let callee = if kind(e) == "call" {
-        e.child_by_field_name("function").unwrap_or(e)
+        e.field("function").unwrap_or(e)
     } else {
         e
     };
@@ -334,7 +329,7 @@ fn skips(decorator: Node<'_>, src: &str) -> bool {
 fn parametrize_call<'t>(decorator: Node<'t>, src: &str) -> Option<Node<'t>> {
     let e = expression(decorator)?;
     (kind(e) == "call"
-        && e.child_by_field_name("function")
+        && e.field("function")
             .is_some_and(|f| text(f, src).ends_with("mark.parametrize")))
     .then_some(e)
 }
@@ -342,16 +337,15 @@ fn parametrize_call<'t>(decorator: Node<'t>, src: &str) -> Option<Node<'t>> {
 /// How many cases a `parametrize` call lists, and how many of them carry `marks=`; `None`
 /// when its cases are not a literal list or tuple of cases.
 fn literal_cases(call: Node<'_>, src: &str) -> Option<(usize, usize)> {
-    let args: Vec<Node<'_>> = named_children(call.child_by_field_name("arguments")?)
+    let args: Vec<Node<'_>> = named_children(call.field("arguments")?)
         .into_iter()
         .filter(|a| !is_comment(*a))
         .collect();
     let keyword = |name: &str| {
         args.iter().find_map(|a| {
             (kind(*a) == "keyword_argument"
-                && a.child_by_field_name("name")
-                    .is_some_and(|n| text(n, src) == name))
-            .then(|| a.child_by_field_name("value"))
+                && a.field("name").is_some_and(|n| text(n, src) == name))
+            .then(|| a.field("value"))
             .flatten()
         })
     };
@@ -385,14 +379,13 @@ fn literal_cases(call: Node<'_>, src: &str) -> Option<(usize, usize)> {
         n += 1;
         let is_param = kind(case) == "call"
             && case
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| text(f, src).ends_with("param"));
         if is_param
-            && case.child_by_field_name("arguments").is_some_and(|a| {
+            && case.field("arguments").is_some_and(|a| {
                 named_children(a).into_iter().any(|k| {
                     kind(k) == "keyword_argument"
-                        && k.child_by_field_name("name")
-                            .is_some_and(|x| text(x, src) == "marks")
+                        && k.field("name").is_some_and(|x| text(x, src) == "marks")
                 })
             })
         {

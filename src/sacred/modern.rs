@@ -41,6 +41,7 @@
 //! class defines its own `__format__`: such a class is code under test, which the lock does not
 //! hold either way. The arguments are written as they are (an f-string's expressions are
 //! compared as written too).
+use crate::sacred::analysis::FieldOf as _;
 
 use std::cell::Cell;
 
@@ -167,7 +168,7 @@ fn rust_inline_format(tree: Node<'_>, src: &str) -> Option<InlineFormat> {
         return None;
     }
     let invocation = tree.parent().filter(|p| kind(*p) == "macro_invocation")?;
-    let name = invocation.child_by_field_name("macro")?;
+    let name = invocation.field("macro")?;
     let name = text(name, src).rsplit("::").next()?.trim();
     let &(_, at) = RUST_FORMAT_MACROS.iter().find(|(m, _)| *m == name)?;
     if src.contains(&format!("macro_rules! {name}")) || src.contains(&format!("macro_rules!{name}"))
@@ -292,10 +293,7 @@ fn module_os_error(node: Node<'_>, src: &str) -> bool {
     if kind(node) != "attribute" {
         return false;
     }
-    let (Some(object), Some(attr)) = (
-        node.child_by_field_name("object"),
-        node.child_by_field_name("attribute"),
-    ) else {
+    let (Some(object), Some(attr)) = (node.field("object"), node.field("attribute")) else {
         return false;
     };
     let module = text(object, src);
@@ -312,13 +310,13 @@ fn pool_module<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
     if kind(node) != "attribute" {
         return None;
     }
-    let object = node.child_by_field_name("object")?;
-    let sub = text(node.child_by_field_name("attribute")?, src);
+    let object = node.field("object")?;
+    let sub = text(node.field("attribute")?, src);
     let class = node
         .parent()
         .filter(|p| kind(*p) == "attribute")
-        .filter(|p| p.child_by_field_name("object").map(|o| o.id()) == Some(node.id()))
-        .and_then(|p| p.child_by_field_name("attribute"))
+        .filter(|p| p.field("object").map(|o| o.id()) == Some(node.id()))
+        .and_then(|p| p.field("attribute"))
         .map(|a| text(a, src))?;
     if !matches!(
         (sub, class),
@@ -384,7 +382,7 @@ fn module_bound_by_import(node: Node<'_>, src: &str, name: &str, imports: &[&str
             let Some(p) = n.parent() else {
                 return false;
             };
-            let is = |field: &str| p.child_by_field_name(field).map(|c| c.id()) == Some(n.id());
+            let is = |field: &str| p.field(field).map(|c| c.id()) == Some(n.id());
             let fine = (kind(p) == "attribute" && (is("object") || is("attribute")))
                 || (kind(p) == "keyword_argument" && is("name"));
             // `futures.x = …` keeps the name the module's; `futures = …` does not, and is
@@ -416,12 +414,12 @@ fn utf8_argument<'t>(args: Node<'t>, src: &str) -> Option<Node<'t>> {
         return None;
     }
     let call = args.parent().filter(|c| kind(*c) == "call")?;
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     if kind(function) != "attribute" {
         return None;
     }
-    let object = function.child_by_field_name("object")?;
-    let method = text(function.child_by_field_name("attribute")?, src);
+    let object = function.field("object")?;
+    let method = text(function.field("attribute")?, src);
     let prefix = match (kind(object), method) {
         ("string", "encode") => "",
         ("string", "decode") => "b",
@@ -455,12 +453,12 @@ fn utf8_argument<'t>(args: Node<'t>, src: &str) -> Option<Node<'t>> {
     let value = match kind(argument) {
         "keyword_argument" => {
             if argument
-                .child_by_field_name("name")
+                .field("name")
                 .is_none_or(|n| text(n, src) != "encoding")
             {
                 return None;
             }
-            argument.child_by_field_name("value")?
+            argument.field("value")?
         }
         _ => argument,
     };
@@ -492,7 +490,7 @@ fn os_error_alias(node: Node<'_>, src: &str) -> bool {
     if node
         .parent()
         .filter(|p| kind(*p) == "attribute")
-        .and_then(|p| p.child_by_field_name("attribute"))
+        .and_then(|p| p.field("attribute"))
         .is_some_and(|a| a.id() == node.id())
     {
         return false;
@@ -539,14 +537,13 @@ fn only_raised_or_caught(src: &str, name: &str) -> bool {
 fn fstring_of(node: Node<'_>, src: &str) -> Option<String> {
     match kind(node) {
         "call" => {
-            let function = node.child_by_field_name("function")?;
-            if kind(function) != "attribute"
-                || text(function.child_by_field_name("attribute")?, src) != "format"
+            let function = node.field("function")?;
+            if kind(function) != "attribute" || text(function.field("attribute")?, src) != "format"
             {
                 return None;
             }
-            let literal = plain_string(function.child_by_field_name("object")?, src)?;
-            let args = node.child_by_field_name("arguments")?;
+            let literal = plain_string(function.field("object")?, src)?;
+            let args = node.field("arguments")?;
             if kind(args) != "argument_list" {
                 return None;
             }
@@ -554,12 +551,12 @@ fn fstring_of(node: Node<'_>, src: &str) -> Option<String> {
             from_format(literal, &values)
         }
         "binary_operator" => {
-            let op = node.child_by_field_name("operator")?;
+            let op = node.field("operator")?;
             if text(op, src) != "%" {
                 return None;
             }
-            let literal = plain_string(node.child_by_field_name("left")?, src)?;
-            let right = node.child_by_field_name("right")?;
+            let literal = plain_string(node.field("left")?, src)?;
+            let right = node.field("right")?;
             if kind(right) != "tuple" {
                 return None;
             }

@@ -28,6 +28,7 @@
 //!   known from the text).
 //!
 //! Anything else is read as written.
+use crate::sacred::analysis::FieldOf as _;
 
 use std::cell::RefCell;
 
@@ -120,10 +121,7 @@ pub(crate) fn go_methods(root: Node<'_>, src: &str) -> GoMethods {
         if kind(decl) != "method_declaration" {
             continue;
         }
-        let (Some(receiver), Some(name)) = (
-            decl.child_by_field_name("receiver"),
-            decl.child_by_field_name("name"),
-        ) else {
+        let (Some(receiver), Some(name)) = (decl.field("receiver"), decl.field("name")) else {
             continue;
         };
         let params: Vec<Node<'_>> = named_children(receiver)
@@ -133,7 +131,7 @@ pub(crate) fn go_methods(root: Node<'_>, src: &str) -> GoMethods {
         let [param] = params.as_slice() else {
             continue;
         };
-        let Some(ty) = param.child_by_field_name("type") else {
+        let Some(ty) = param.field("type") else {
             continue;
         };
         let (type_name, pointer) = match kind(ty) {
@@ -151,7 +149,7 @@ pub(crate) fn go_methods(root: Node<'_>, src: &str) -> GoMethods {
         if !pointer {
             continue;
         }
-        let receiver_name = match param.child_by_field_name("name") {
+        let receiver_name = match param.field("name") {
             Some(n) => text(n, src),
             None => continue,
         };
@@ -169,11 +167,11 @@ pub(crate) fn go_methods(root: Node<'_>, src: &str) -> GoMethods {
 /// The parameters and stores of a method whose receiver is named `receiver`, when it is a
 /// setter (see the module docs).
 fn setter(decl: Node<'_>, receiver: &str, src: &str) -> Option<GoSetter> {
-    if decl.child_by_field_name("result").is_some() {
+    if decl.field("result").is_some() {
         return None;
     }
     let mut params: Vec<&str> = Vec::new();
-    for p in named_children(decl.child_by_field_name("parameters")?) {
+    for p in named_children(decl.field("parameters")?) {
         if is_comment(p) {
             continue;
         }
@@ -191,22 +189,22 @@ fn setter(decl: Node<'_>, receiver: &str, src: &str) -> Option<GoSetter> {
         params.extend(names);
     }
     let mut stores: Vec<(String, usize)> = Vec::new();
-    for statement in statements(decl.child_by_field_name("body")?) {
+    for statement in statements(decl.field("body")?) {
         if kind(statement) != "assignment_statement"
             || field_text(statement, "operator", src) != Some("=")
         {
             return None;
         }
-        let lefts = expressions(statement.child_by_field_name("left")?);
-        let rights = expressions(statement.child_by_field_name("right")?);
+        let lefts = expressions(statement.field("left")?);
+        let rights = expressions(statement.field("right")?);
         let ([left], [right]) = (lefts.as_slice(), rights.as_slice()) else {
             return None;
         };
         if kind(*left) != "selector_expression" || kind(*right) != "identifier" {
             return None;
         }
-        let operand = left.child_by_field_name("operand")?;
-        let field = left.child_by_field_name("field")?;
+        let operand = left.field("operand")?;
+        let field = left.field("field")?;
         if kind(operand) != "identifier" || text(operand, src) != receiver {
             return None;
         }
@@ -226,7 +224,7 @@ fn setter(decl: Node<'_>, receiver: &str, src: &str) -> Option<GoSetter> {
 
 /// The text of a node's field (its operator, for an assignment).
 fn field_text<'s>(n: Node<'_>, field: &str, src: &'s str) -> Option<&'s str> {
-    n.child_by_field_name(field).map(|c| text(c, src))
+    n.field(field).map(|c| text(c, src))
 }
 
 /// The statements of a block (inside its statement list, where the grammar has one).
@@ -280,16 +278,16 @@ pub(crate) fn expansion<'t>(
     if kind(call) != "call_expression" {
         return None;
     }
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     if kind(function) != "selector_expression" {
         return None;
     }
-    let receiver = function.child_by_field_name("operand")?;
-    let method = text(function.child_by_field_name("field")?, src);
+    let receiver = function.field("operand")?;
+    let method = text(function.field("field")?, src);
     if kind(receiver) != "identifier" {
         return None;
     }
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.field("arguments")?;
     let mut cursor = arguments.walk();
     if arguments
         .children(&mut cursor)
@@ -368,17 +366,14 @@ fn local_type(at: Node<'_>, name: &str, src: &str) -> Option<String> {
                     let variadic = kind(n) == "variadic_parameter_declaration";
                     found.push((
                         n,
-                        n.child_by_field_name("type")
+                        n.field("type")
                             .filter(|_| !variadic)
                             .and_then(|t| named_type(t, src)),
                     ));
                 }
             }
             "short_var_declaration" => {
-                if let (Some(left), Some(right)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) {
+                if let (Some(left), Some(right)) = (n.field("left"), n.field("right")) {
                     let (left, right) = (expressions(left), expressions(right));
                     if let Some(i) = left.iter().position(|x| text(*x, src) == name) {
                         found.push((
@@ -397,10 +392,8 @@ fn local_type(at: Node<'_>, name: &str, src: &str) -> Option<String> {
                     .map(|x| text(x, src))
                     .collect();
                 if let Some(i) = names.iter().position(|x| *x == name) {
-                    let declared = n
-                        .child_by_field_name("type")
-                        .and_then(|t| named_type(t, src));
-                    let value = n.child_by_field_name("value").map(expressions);
+                    let declared = n.field("type").and_then(|t| named_type(t, src));
+                    let value = n.field("value").map(expressions);
                     let from_value = value
                         .as_ref()
                         .filter(|v| v.len() == names.len())
@@ -509,17 +502,17 @@ fn named_type(t: Node<'_>, src: &str) -> Option<String> {
 /// `T` for a value written `&T{…}` or `T{…}`.
 fn constructed_type(v: Node<'_>, src: &str) -> Option<String> {
     let literal = if kind(v) == "unary_expression" {
-        let operator = v.child_by_field_name("operator")?;
+        let operator = v.field("operator")?;
         if text(operator, src) != "&" {
             return None;
         }
-        v.child_by_field_name("operand")?
+        v.field("operand")?
     } else {
         v
     };
     if kind(literal) != "composite_literal" {
         return None;
     }
-    let ty = literal.child_by_field_name("type")?;
+    let ty = literal.field("type")?;
     (kind(ty) == "type_identifier").then(|| text(ty, src).to_owned())
 }

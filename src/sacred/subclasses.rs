@@ -20,6 +20,7 @@
 //! **Invariant (fail closed):** an entry counts only when its class resolves to the locked
 //! method exactly; a class, base or module gatekeeper cannot read adds no evidence, so what
 //! it cannot follow leaves the test `not-run` or `skipped-at-runtime`, never proven.
+use crate::sacred::analysis::FieldOf as _;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -65,12 +66,12 @@ fn mentioned_elsewhere(root: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut top_level: BTreeMap<String, usize> = BTreeMap::new();
     for n in named_children(root) {
         let def = if kind(n) == "decorated_definition" {
-            n.child_by_field_name("definition")
+            n.field("definition")
         } else {
             Some(n)
         };
         if let Some(def) = def.filter(|d| kind(*d) == "class_definition")
-            && let Some(name) = def.child_by_field_name("name")
+            && let Some(name) = def.field("name")
         {
             *top_level.entry(text(name, src).to_owned()).or_default() += 1;
         }
@@ -86,7 +87,7 @@ fn mentioned_elsewhere(root: Node<'_>, src: &str) -> BTreeSet<String> {
             let parent = n.parent();
             let own_name = parent.is_some_and(|p| {
                 kind(p) == "class_definition"
-                    && p.child_by_field_name("name").map(|x| x.id()) == Some(n.id())
+                    && p.field("name").map(|x| x.id()) == Some(n.id())
                     && p.parent().is_some_and(|pp| {
                         kind(pp) == "module"
                             || (kind(pp) == "decorated_definition"
@@ -97,7 +98,7 @@ fn mentioned_elsewhere(root: Node<'_>, src: &str) -> BTreeSet<String> {
                 kind(p) == "argument_list"
                     && p.parent().is_some_and(|c| {
                         kind(c) == "class_definition"
-                            && c.child_by_field_name("superclasses").map(|s| s.id()) == Some(p.id())
+                            && c.field("superclasses").map(|s| s.id()) == Some(p.id())
                     })
             });
             if !own_name && !base {
@@ -116,7 +117,7 @@ pub fn module_shape(root: Node<'_>, src: &str) -> PyModule {
     for n in named_children(root) {
         let decorated = kind(n) == "decorated_definition";
         let class = if decorated {
-            match n.child_by_field_name("definition") {
+            match n.field("definition") {
                 Some(d) => d,
                 None => continue,
             }
@@ -126,24 +127,22 @@ pub fn module_shape(root: Node<'_>, src: &str) -> PyModule {
         if kind(class) != "class_definition" {
             continue;
         }
-        let Some(name) = class.child_by_field_name("name") else {
+        let Some(name) = class.field("name") else {
             continue;
         };
-        let keywords = class
-            .child_by_field_name("superclasses")
-            .is_some_and(|args| {
-                named_children(args)
-                    .into_iter()
-                    .any(|a| kind(a) != "comment" && !is_base_expression(a))
-            });
+        let keywords = class.field("superclasses").is_some_and(|args| {
+            named_children(args)
+                .into_iter()
+                .any(|a| kind(a) != "comment" && !is_base_expression(a))
+        });
         let bare = !decorated
             && !keywords
             && !touched.contains(text(name, src))
             && class
-                .child_by_field_name("body")
+                .field("body")
                 .is_some_and(|b| named_children(b).into_iter().all(adds_nothing));
         let bases = class
-            .child_by_field_name("superclasses")
+            .field("superclasses")
             .map(|args| {
                 named_children(args)
                     .into_iter()
@@ -153,7 +152,7 @@ pub fn module_shape(root: Node<'_>, src: &str) -> PyModule {
             })
             .unwrap_or_default();
         let defines = class
-            .child_by_field_name("body")
+            .field("body")
             .map(|b| body_names(b, src))
             .unwrap_or_default();
         classes.push(PyClass {
@@ -194,21 +193,21 @@ fn body_names(body: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for n in named_children(body) {
         let def = if kind(n) == "decorated_definition" {
-            n.child_by_field_name("definition")
+            n.field("definition")
         } else {
             Some(n)
         };
         let Some(def) = def else { continue };
         match kind(def) {
             "function_definition" | "class_definition" => {
-                if let Some(name) = def.child_by_field_name("name") {
+                if let Some(name) = def.field("name") {
                     names.insert(text(name, src).to_owned());
                 }
             }
             "expression_statement" => {
                 for a in named_children(def) {
                     if matches!(kind(a), "assignment" | "augmented_assignment")
-                        && let Some(left) = a.child_by_field_name("left")
+                        && let Some(left) = a.field("left")
                     {
                         assigned_names(left, src, &mut names);
                     }

@@ -30,6 +30,7 @@
 //!
 //! What the code under test keeps from one row to the next is not read, as between the cases
 //! of a `parametrize` or two tests of a file.
+use crate::sacred::analysis::FieldOf as _;
 
 use std::collections::BTreeSet;
 
@@ -119,10 +120,9 @@ pub(crate) fn table_of(
         return None;
     }
     // Go: a map literal, whose rows are keyed by a name.
-    let keyed = container.parent().is_some_and(|c| {
-        c.child_by_field_name("type")
-            .is_some_and(|t| kind(t) == "map_type")
-    });
+    let keyed = container
+        .parent()
+        .is_some_and(|c| c.field("type").is_some_and(|t| kind(t) == "map_type"));
     // Go: a deferred `recover()` anywhere in the test turns a panic into a pass.
     if kind(n) == "short_var_declaration" && text(body, src).contains("recover(") {
         return None;
@@ -327,7 +327,7 @@ fn read_row(parts: &[Node<'_>], src: &str) -> Row {
             "call" | "call_expression" | "new_expression" | "macro_invocation" => {
                 let callee = ["function", "constructor", "macro"]
                     .iter()
-                    .find_map(|f| m.child_by_field_name(f));
+                    .find_map(|f| m.field(f));
                 match callee {
                     Some(c) => {
                         let path: String = text(c, src).split_whitespace().collect();
@@ -339,7 +339,7 @@ fn read_row(parts: &[Node<'_>], src: &str) -> Row {
             }
             // A Python keyword argument's name names a parameter.
             "keyword_argument" => {
-                stack.extend(m.child_by_field_name("value"));
+                stack.extend(m.field("value"));
             }
             // A Go struct literal's key names a field.
             "keyed_element" => {
@@ -375,25 +375,16 @@ fn bound_name<'s>(n: Node<'_>, src: &'s str) -> Option<&'s str> {
     let (name, value) = match kind(n) {
         "expression_statement" => {
             let a = n.named_child(0).filter(|a| kind(*a) == "assignment")?;
-            (
-                a.child_by_field_name("left")?,
-                a.child_by_field_name("right")?,
-            )
+            (a.field("left")?, a.field("right")?)
         }
         "short_var_declaration" => (
-            n.child_by_field_name("left")?.named_child(0)?,
-            n.child_by_field_name("right")?.named_child(0)?,
+            n.field("left")?.named_child(0)?,
+            n.field("right")?.named_child(0)?,
         ),
-        "let_declaration" => (
-            n.child_by_field_name("pattern")?,
-            n.child_by_field_name("value")?,
-        ),
+        "let_declaration" => (n.field("pattern")?, n.field("value")?),
         "lexical_declaration" => {
             let d = n.named_child(0)?;
-            (
-                d.child_by_field_name("name")?,
-                d.child_by_field_name("value")?,
-            )
+            (d.field("name")?, d.field("value")?)
         }
         _ => return None,
     };
@@ -440,24 +431,24 @@ fn binding<'t, 's>(n: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>, Vec<
             if kind(assignment) != "assignment" {
                 return None;
             }
-            let left = assignment.child_by_field_name("left")?;
-            let right = assignment.child_by_field_name("right")?;
+            let left = assignment.field("left")?;
+            let right = assignment.field("right")?;
             (kind(left) == "identifier" && matches!(kind(right), "list" | "tuple")).then_some(())?;
             Some((text(left, src), right, items(right)?))
         }
         // Go: `tests := []struct{…}{{…}, {…}}`.
         "short_var_declaration" => {
-            let [left] = named_children(n.child_by_field_name("left")?)[..] else {
+            let [left] = named_children(n.field("left")?)[..] else {
                 return None;
             };
-            let [right] = named_children(n.child_by_field_name("right")?)[..] else {
+            let [right] = named_children(n.field("right")?)[..] else {
                 return None;
             };
             if kind(left) != "identifier" || kind(right) != "composite_literal" {
                 return None;
             }
-            let ty = right.child_by_field_name("type")?;
-            let list = right.child_by_field_name("body")?;
+            let ty = right.field("type")?;
+            let list = right.field("body")?;
             match kind(ty) {
                 "slice_type" | "array_type" | "implicit_length_array_type" => {
                     Some((text(left, src), list, items(list)?))
@@ -488,11 +479,11 @@ fn binding<'t, 's>(n: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>, Vec<
             {
                 return None;
             }
-            let pattern = n.child_by_field_name("pattern")?;
+            let pattern = n.field("pattern")?;
             if kind(pattern) != "identifier" {
                 return None;
             }
-            let mut value = n.child_by_field_name("value")?;
+            let mut value = n.field("value")?;
             if kind(value) == "reference_expression" {
                 if named_children(value)
                     .iter()
@@ -500,7 +491,7 @@ fn binding<'t, 's>(n: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>, Vec<
                 {
                     return None;
                 }
-                value = value.child_by_field_name("value")?;
+                value = value.field("value")?;
             }
             match kind(value) {
                 "array_expression" => {
@@ -512,9 +503,7 @@ fn binding<'t, 's>(n: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>, Vec<
                     Some((text(pattern, src), value, items(value)?))
                 }
                 "macro_invocation"
-                    if value
-                        .child_by_field_name("macro")
-                        .is_some_and(|m| text(m, src) == "vec") =>
+                    if value.field("macro").is_some_and(|m| text(m, src) == "vec") =>
                 {
                     let tree = named_children(value)
                         .into_iter()
@@ -533,8 +522,8 @@ fn binding<'t, 's>(n: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>, Vec<
             let [declarator] = declarators[..] else {
                 return None;
             };
-            let name = declarator.child_by_field_name("name")?;
-            let value = declarator.child_by_field_name("value")?;
+            let name = declarator.field("name")?;
+            let value = declarator.field("value")?;
             if kind(name) != "identifier" || kind(value) != "array" {
                 return None;
             }
@@ -610,8 +599,8 @@ fn each_node<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>)) {
 /// A Python identifier that names an attribute (`x.name`) or a keyword argument (`f(name=1)`).
 fn is_member_name(m: Node<'_>) -> bool {
     m.parent().is_some_and(|p| {
-        (kind(p) == "attribute" && p.child_by_field_name("attribute") == Some(m))
-            || (kind(p) == "keyword_argument" && p.child_by_field_name("name") == Some(m))
+        (kind(p) == "attribute" && p.field("attribute") == Some(m))
+            || (kind(p) == "keyword_argument" && p.field("name") == Some(m))
     })
 }
 
@@ -635,14 +624,14 @@ fn iterating_loop<'t>(
         iterated = parent;
         parent = parent.parent()?;
     } else if kind(parent) == "field_expression"
-        && parent.child_by_field_name("value") == Some(occurrence)
+        && parent.field("value") == Some(occurrence)
         && parent
-            .child_by_field_name("field")
+            .field("field")
             .is_some_and(|f| matches!(text(f, src), "iter" | "into_iter"))
     {
         let call = parent.parent()?;
         let no_arguments = call
-            .child_by_field_name("arguments")
+            .field("arguments")
             .is_some_and(|a| named_children(a).is_empty());
         if kind(call) != "call_expression" || !no_arguments {
             return None;
@@ -652,12 +641,10 @@ fn iterating_loop<'t>(
     }
     match kind(parent) {
         // Python: `for a, b in cases:`.
-        "for_statement" if parent.child_by_field_name("right") == Some(iterated) => {
-            Some((parent, parent))
-        }
+        "for_statement" if parent.field("right") == Some(iterated) => Some((parent, parent)),
         // Go: `for _, tt := range tests {` (a key other than `_` is an index).
-        "range_clause" if parent.child_by_field_name("right") == Some(iterated) => {
-            let left = parent.child_by_field_name("left")?;
+        "range_clause" if parent.field("right") == Some(iterated) => {
+            let left = parent.field("left")?;
             let vars = named_children(left);
             let [key, _value] = vars[..] else {
                 return None;
@@ -672,12 +659,12 @@ fn iterating_loop<'t>(
             (kind(looped) == "for_statement").then_some((looped, looped))
         }
         // Rust: `for (a, b) in cases {`, as an expression statement.
-        "for_expression" if parent.child_by_field_name("value") == Some(iterated) => {
+        "for_expression" if parent.field("value") == Some(iterated) => {
             let statement = parent.parent()?;
             (kind(statement) == "expression_statement").then_some((statement, parent))
         }
         // JavaScript: `for (const [a, b] of cases) {` (not `var`, not `in`).
-        "for_in_statement" if parent.child_by_field_name("right") == Some(iterated) => {
+        "for_in_statement" if parent.field("right") == Some(iterated) => {
             let mut c = parent.walk();
             let tokens: Vec<&str> = parent
                 .children(&mut c)
@@ -707,7 +694,7 @@ fn reads_what_outlives_a_row(
     top: &[Node<'_>],
     src: &str,
 ) -> bool {
-    let Some(inner) = looped.child_by_field_name("body") else {
+    let Some(inner) = looped.field("body") else {
         return true;
     };
     let mut outer: BTreeSet<String> = BTreeSet::new();
@@ -717,10 +704,10 @@ fn reads_what_outlives_a_row(
             outer.extend(bound_in(*t, src));
         }
     }
-    if let Some(params) = body.parent().and_then(|f| {
-        f.child_by_field_name("parameters")
-            .or_else(|| f.child_by_field_name("parameter"))
-    }) {
+    if let Some(params) = body
+        .parent()
+        .and_then(|f| f.field("parameters").or_else(|| f.field("parameter")))
+    {
         let names = bound_names(params, src);
         // The test's context: Python's `self`, the first parameter of a Go test or of a
         // JavaScript test's callback.
@@ -755,7 +742,7 @@ fn reads_what_outlives_a_row(
         }
         if matches!(k, "call" | "call_expression") {
             let callee: String = m
-                .child_by_field_name("function")
+                .field("function")
                 .map(|f| text(f, src).split_whitespace().collect())
                 .unwrap_or_default();
             let last = callee.rsplit(['.', ':']).next().unwrap_or("");
@@ -782,11 +769,11 @@ fn reads_what_outlives_a_row(
             }
             found
         };
-    if later && kind(looped) == "for_statement" && looped.child_by_field_name("left").is_none() {
+    if later && kind(looped) == "for_statement" && looped.field("left").is_none() {
         let header: Vec<String> = named_children(looped)
             .into_iter()
             .find(|c| kind(*c) == "range_clause")
-            .and_then(|r| r.child_by_field_name("left"))
+            .and_then(|r| r.field("left"))
             .map(|l| bound_names(l, src))
             .unwrap_or_default()
             .into_iter()
@@ -799,10 +786,8 @@ fn reads_what_outlives_a_row(
         let copied = |name: &str| {
             named_children(list).into_iter().any(|d| {
                 kind(d) == "short_var_declaration"
-                    && d.child_by_field_name("left")
-                        .is_some_and(|l| text(l, src) == name)
-                    && d.child_by_field_name("right")
-                        .is_some_and(|r| text(r, src) == name)
+                    && d.field("left").is_some_and(|l| text(l, src) == name)
+                    && d.field("right").is_some_and(|r| text(r, src) == name)
             })
         };
         if !header.iter().all(|h| copied(h)) {
@@ -924,21 +909,21 @@ fn context_use_allowed(m: Node<'_>, src: &str) -> bool {
         "attribute" | "selector_expression" | "member_expression" => {
             let method = ["attribute", "field", "property"]
                 .iter()
-                .find_map(|f| p.child_by_field_name(f))
+                .find_map(|f| p.field(f))
                 .map_or("", |f| text(f, src));
             let called = p.parent().is_some_and(|c| {
-                matches!(kind(c), "call" | "call_expression")
-                    && c.child_by_field_name("function") == Some(p)
+                matches!(kind(c), "call" | "call_expression") && c.field("function") == Some(p)
             });
             called && (method.starts_with("assert") || METHODS.contains(&method))
         }
-        "argument_list" | "arguments" => p
-            .parent()
-            .and_then(|c| c.child_by_field_name("function"))
-            .is_some_and(|f| {
-                let callee = text(f, src);
-                callee.starts_with("assert.") || callee.starts_with("require.")
-            }),
+        "argument_list" | "arguments" => {
+            p.parent()
+                .and_then(|c| c.field("function"))
+                .is_some_and(|f| {
+                    let callee = text(f, src);
+                    callee.starts_with("assert.") || callee.starts_with("require.")
+                })
+        }
         _ => false,
     }
 }
@@ -954,15 +939,13 @@ fn bound_in(node: Node<'_>, src: &str) -> BTreeSet<String> {
             | "for_statement"
             | "for_in_statement"
             | "short_var_declaration"
-            | "range_clause" => m.child_by_field_name("left").into_iter().collect(),
-            "named_expression" => m.child_by_field_name("name").into_iter().collect(),
-            "as_pattern" => m.child_by_field_name("alias").into_iter().collect(),
+            | "range_clause" => m.field("left").into_iter().collect(),
+            "named_expression" => m.field("name").into_iter().collect(),
+            "as_pattern" => m.field("alias").into_iter().collect(),
             "var_spec" | "variable_declarator" | "function_definition" => {
-                m.child_by_field_name("name").into_iter().collect()
+                m.field("name").into_iter().collect()
             }
-            "let_declaration" | "for_expression" => {
-                m.child_by_field_name("pattern").into_iter().collect()
-            }
+            "let_declaration" | "for_expression" => m.field("pattern").into_iter().collect(),
             "parameters" | "parameter_list" | "formal_parameters" | "closure_parameters"
             | "lambda_parameters" => vec![m],
             _ => Vec::new(),
@@ -997,19 +980,19 @@ fn bound_names(place: Node<'_>, src: &str) -> Vec<String> {
 /// What a loop's body may not hold (see the module docs): a way out of the loop or the
 /// test, a skip, an end of the process, a write that outlives the row.
 fn loop_is_safe(looped: Node<'_>, body: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
-    let Some(inner) = looped.child_by_field_name("body") else {
+    let Some(inner) = looped.field("body") else {
         return false;
     };
     if ends_process(inner, src) {
         return false;
     }
-    let python = kind(looped) == "for_statement" && looped.child_by_field_name("left").is_some();
+    let python = kind(looped) == "for_statement" && looped.field("left").is_some();
     // Python: the loop's targets are plain names (`for self.x in …` writes what outlives the
     // row), and no `else` clause runs after the last row.
     if python
-        && (looped.child_by_field_name("alternative").is_some()
+        && (looped.field("alternative").is_some()
             || looped
-                .child_by_field_name("left")
+                .field("left")
                 .map(targets)
                 .unwrap_or_default()
                 .iter()
@@ -1143,9 +1126,9 @@ fn runs_code(m: Node<'_>, src: &str) -> bool {
         return false;
     }
     let Some(f) = m
-        .child_by_field_name("function")
-        .or_else(|| m.child_by_field_name("constructor"))
-        .or_else(|| m.child_by_field_name("macro"))
+        .field("function")
+        .or_else(|| m.field("constructor"))
+        .or_else(|| m.field("macro"))
     else {
         return false;
     };
@@ -1161,7 +1144,7 @@ fn runs_code(m: Node<'_>, src: &str) -> bool {
 /// The places `m` writes to: assignment targets, incremented operands, the object of a
 /// mutating method, `&mut x`. Declarations are not writes (a new name each row).
 fn written<'t>(m: Node<'t>, src: &str) -> Vec<Node<'t>> {
-    let field = |f: &str| m.child_by_field_name(f).into_iter().collect::<Vec<_>>();
+    let field = |f: &str| m.field(f).into_iter().collect::<Vec<_>>();
     match kind(m) {
         "assignment"
         | "augmented_assignment"
@@ -1196,7 +1179,7 @@ fn written<'t>(m: Node<'t>, src: &str) -> Vec<Node<'t>> {
             field("left").into_iter().flat_map(named_children).collect()
         }
         "call" | "call_expression" => {
-            let Some(f) = m.child_by_field_name("function") else {
+            let Some(f) = m.field("function") else {
                 return Vec::new();
             };
             // `next(it)` advances what it is handed: read as a write not rooted in a name.
@@ -1205,20 +1188,20 @@ fn written<'t>(m: Node<'t>, src: &str) -> Vec<Node<'t>> {
             }
             let (object, method) = match kind(f) {
                 "attribute" => (
-                    f.child_by_field_name("object"),
-                    f.child_by_field_name("attribute"),
+                    f.field("object"),
+                    f.field("attribute"),
                 ),
                 "member_expression" => (
-                    f.child_by_field_name("object"),
-                    f.child_by_field_name("property"),
+                    f.field("object"),
+                    f.field("property"),
                 ),
                 "selector_expression" => (
-                    f.child_by_field_name("operand"),
-                    f.child_by_field_name("field"),
+                    f.field("operand"),
+                    f.field("field"),
                 ),
                 "field_expression" => (
-                    f.child_by_field_name("value"),
-                    f.child_by_field_name("field"),
+                    f.field("value"),
+                    f.field("field"),
                 ),
                 _ => (None, None),
             };
@@ -1273,11 +1256,11 @@ fn root<'s>(target: Node<'_>, src: &'s str) -> Option<(&'s str, bool)> {
             }
             "attribute" | "member_expression" | "subscript_expression" => {
                 rebinding = false;
-                m = m.child_by_field_name("object")?;
+                m = m.field("object")?;
             }
             "subscript" | "field_expression" | "reference_expression" => {
                 rebinding = false;
-                m = m.child_by_field_name("value")?;
+                m = m.field("value")?;
             }
             "selector_expression"
             | "index_expression"
@@ -1286,7 +1269,7 @@ fn root<'s>(target: Node<'_>, src: &'s str) -> Option<(&'s str, bool)> {
                 rebinding = false;
                 m = ["operand", "argument"]
                     .iter()
-                    .find_map(|f| m.child_by_field_name(f))
+                    .find_map(|f| m.field(f))
                     .or_else(|| named_children(m).first().copied())?;
             }
             _ => return None,
@@ -1326,7 +1309,7 @@ fn declared_before(
             }
         }
         if is_function_like(kind(p))
-            && p.child_by_field_name("parameters")
+            && p.field("parameters")
                 .is_some_and(|params| declares(params, name, src))
         {
             return true;
@@ -1340,16 +1323,16 @@ fn declared_before(
 /// names (its patterns and parameters, not the values it binds them to).
 fn declares(d: Node<'_>, name: &str, src: &str) -> bool {
     let names: Vec<Node<'_>> = match kind(d) {
-        "short_var_declaration" => d.child_by_field_name("left").into_iter().collect(),
-        "let_declaration" => d.child_by_field_name("pattern").into_iter().collect(),
+        "short_var_declaration" => d.field("left").into_iter().collect(),
+        "let_declaration" => d.field("pattern").into_iter().collect(),
         "lexical_declaration" | "var_declaration" => named_children(d)
             .into_iter()
-            .filter_map(|c| c.child_by_field_name("name"))
+            .filter_map(|c| c.field("name"))
             .collect(),
         _ => named_children(d)
             .into_iter()
-            .map(|c| c.child_by_field_name("pattern").unwrap_or(c))
-            .map(|c| c.child_by_field_name("name").unwrap_or(c))
+            .map(|c| c.field("pattern").unwrap_or(c))
+            .map(|c| c.field("name").unwrap_or(c))
             .collect(),
     };
     names.into_iter().any(|n| {
@@ -1377,9 +1360,9 @@ fn loop_declares(looped: Node<'_>, name: &str, src: &str) -> bool {
         "for_statement" => named_children(looped)
             .into_iter()
             .find(|c| kind(*c) == "range_clause")
-            .and_then(|r| r.child_by_field_name("left")),
-        "for_expression" => looped.child_by_field_name("pattern"),
-        "for_in_statement" => looped.child_by_field_name("left"),
+            .and_then(|r| r.field("left")),
+        "for_expression" => looped.field("pattern"),
+        "for_in_statement" => looped.field("left"),
         _ => None,
     };
     header.is_some_and(|h| {
@@ -1408,7 +1391,7 @@ fn python_names_stay_in_row(
     src: &str,
 ) -> bool {
     let own: BTreeSet<&str> = looped
-        .child_by_field_name("left")
+        .field("left")
         .map(targets)
         .unwrap_or_default()
         .into_iter()
@@ -1444,8 +1427,7 @@ fn python_names_stay_in_row(
                 Some(m)
             });
             if let Some(f) = nested_for
-                && f.child_by_field_name("left")
-                    .is_some_and(|l| within(*first, l))
+                && f.field("left").is_some_and(|l| within(*first, l))
                 && !in_place.contains(name)
                 && all.iter().all(|r| within(*r, f))
             {
@@ -1485,20 +1467,18 @@ fn python_names_stay_in_row(
             let at_top = top.iter().any(|t| t.id() == m.id());
             match kind(binder) {
                 "assignment" => {
-                    let left = binder.child_by_field_name("left");
+                    let left = binder.field("left");
                     at_top
                         && kind(m) == "expression_statement"
                         && left.is_some_and(|l| within(*first, l))
                         && binder
-                            .child_by_field_name("right")
+                            .field("right")
                             .is_none_or(|r| references(r, name, src).is_empty())
                 }
                 _ => {
                     at_top
                         && kind(m) == "with_statement"
-                        && binder
-                            .child_by_field_name("alias")
-                            .is_some_and(|a| within(*first, a))
+                        && binder.field("alias").is_some_and(|a| within(*first, a))
                 }
             }
         })

@@ -1,6 +1,7 @@
 //! Go: `func TestXxx(t *testing.T)` in `_test.go` files, tagged by comment; the envelope
 //! holds the build constraints and the package name (the package's `TestMain` is added by
 //! the caller, which can see the other files of the directory).
+use crate::sacred::analysis::FieldOf as _;
 
 use tree_sitter::Node;
 
@@ -20,12 +21,12 @@ fn selector<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)> {
     if kind(node) != "call_expression" {
         return None;
     }
-    let f = node.child_by_field_name("function")?;
+    let f = node.field("function")?;
     if kind(f) != "selector_expression" {
         return None;
     }
-    let operand = text(f.child_by_field_name("operand")?, src);
-    let field = text(f.child_by_field_name("field")?, src);
+    let operand = text(f.field("operand")?, src);
+    let field = text(f.field("field")?, src);
     Some((operand, field))
 }
 
@@ -58,7 +59,7 @@ impl Rules for GoRules {
             return None;
         }
         let stmt_if = block.parent().filter(|p| kind(p) == "if_statement")?;
-        let cond = stmt_if.child_by_field_name("condition")?;
+        let cond = stmt_if.field("condition")?;
         Some((stmt_if, format!("if {}", normalized(cond, src))))
     }
 
@@ -68,7 +69,7 @@ impl Rules for GoRules {
     fn asserts_in_helper(&self, node: Node<'_>, src: &str) -> bool {
         self.assertion(node, src).is_some()
             && (node
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .is_some_and(|a| a.named_child_count() > 0)
                 || node
                     .parent()
@@ -92,7 +93,7 @@ impl Rules for GoRules {
     fn is_swallow(&self, node: Node<'_>, src: &str) -> bool {
         kind(node) == "call_expression"
             && node
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| text(f, src) == "recover")
     }
 
@@ -214,7 +215,7 @@ pub(crate) fn package_constants(
                     let names: Vec<Node<'_>> =
                         spec.children_by_field_name("name", &mut cursor).collect();
                     let values: Vec<Node<'_>> = spec
-                        .child_by_field_name("value")
+                        .field("value")
                         .map(|values| {
                             named_children(values)
                                 .into_iter()
@@ -223,7 +224,7 @@ pub(crate) fn package_constants(
                         })
                         .unwrap_or_default();
                     if let ([n], [v]) = (names.as_slice(), values.as_slice())
-                        && spec.child_by_field_name("type").is_none()
+                        && spec.field("type").is_none()
                         && super::go_is_basic_literal(kind(*v))
                         && text(*n, src) != "_"
                     {
@@ -251,10 +252,7 @@ pub(crate) fn test_main(src: &str, root: Node<'_>) -> Option<String> {
     named_children(root)
         .into_iter()
         .filter(|i| kind(i) == "function_declaration")
-        .find(|i| {
-            i.child_by_field_name("name")
-                .is_some_and(|n| text(n, src) == "TestMain")
-        })
+        .find(|i| i.field("name").is_some_and(|n| text(n, src) == "TestMain"))
         .map(|i| {
             let mut fp = fingerprint(i, src, &|_| false);
             fp.truncate(16);
@@ -284,14 +282,12 @@ pub(crate) fn handle_use(
     position: usize,
 ) -> Option<HandleUse> {
     let def = named_children(root).into_iter().find(|i| {
-        kind(*i) == "function_declaration"
-            && i.child_by_field_name("name")
-                .is_some_and(|n| text(n, src) == name)
+        kind(*i) == "function_declaration" && i.field("name").is_some_and(|n| text(n, src) == name)
     })?;
     // The parameters' names in order (`_` and an unnamed parameter hold a place).
     let mut names: Vec<&str> = Vec::new();
     for p in def
-        .child_by_field_name("parameters")
+        .field("parameters")
         .map(named_children)
         .unwrap_or_default()
     {
@@ -313,24 +309,21 @@ pub(crate) fn handle_use(
     }
     let param = *names.get(position).filter(|n| **n != "_")?;
     let mut out = HandleUse::default();
-    let mut stack: Vec<Node<'_>> = def.child_by_field_name("body").into_iter().collect();
+    let mut stack: Vec<Node<'_>> = def.field("body").into_iter().collect();
     while let Some(n) = stack.pop() {
         if kind(n) == "call_expression"
-            && let Some(f) = n.child_by_field_name("function")
+            && let Some(f) = n.field("function")
         {
             if kind(f) == "selector_expression"
-                && f.child_by_field_name("field")
-                    .is_some_and(|x| text(x, src) == "Run")
-                && f.child_by_field_name("operand")
-                    .is_some_and(|o| text(o, src) == param)
+                && f.field("field").is_some_and(|x| text(x, src) == "Run")
+                && f.field("operand").is_some_and(|o| text(o, src) == param)
             {
                 out.runs = true;
             }
             let callee = match kind(f) {
                 "identifier" => Some(text(f, src)),
                 "selector_expression"
-                    if f.child_by_field_name("operand")
-                        .is_some_and(|o| kind(o) == "identifier") =>
+                    if f.field("operand").is_some_and(|o| kind(o) == "identifier") =>
                 {
                     Some(text(f, src))
                 }
@@ -338,7 +331,7 @@ pub(crate) fn handle_use(
             };
             if let Some(callee) = callee {
                 for (i, a) in n
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .map(named_children)
                     .unwrap_or_default()
                     .into_iter()
@@ -364,10 +357,10 @@ pub(crate) fn imports(src: &str, root: Node<'_>) -> Vec<(String, String)> {
         match kind(n) {
             "import_spec" => {
                 let path = n
-                    .child_by_field_name("path")
+                    .field("path")
                     .map_or("", |p| text(p, src).trim_matches('"'));
                 let name = n
-                    .child_by_field_name("name")
+                    .field("name")
                     .map_or_else(|| path.rsplit('/').next().unwrap_or(path), |x| text(x, src));
                 out.push((name.to_owned(), path.to_owned()));
             }
@@ -441,15 +434,15 @@ pub(crate) fn scan(
         if kind(item) != "function_declaration" {
             continue;
         }
-        let Some(name) = item.child_by_field_name("name") else {
+        let Some(name) = item.field("name") else {
             continue;
         };
-        let Some(body) = item.child_by_field_name("body") else {
+        let Some(body) = item.field("body") else {
             continue;
         };
         let name = text(name, src).to_owned();
         let params = item
-            .child_by_field_name("parameters")
+            .field("parameters")
             .map(|p| normalized(p, src))
             .unwrap_or_default();
         let collected =
@@ -572,9 +565,9 @@ fn unrolled(for_stmt: Node<'_>, src: &str) -> Option<String> {
     let clause = named_children(for_stmt)
         .into_iter()
         .find(|c| kind(*c) == "range_clause")?;
-    let left = clause.child_by_field_name("left")?;
-    let right = clause.child_by_field_name("right")?;
-    let body = for_stmt.child_by_field_name("body")?;
+    let left = clause.field("left")?;
+    let right = clause.field("right")?;
+    let body = for_stmt.field("body")?;
     // `_, v`
     let names: Vec<Node<'_>> = named_children(left);
     let [blank, var] = names.as_slice() else {
@@ -587,11 +580,11 @@ fn unrolled(for_stmt: Node<'_>, src: &str) -> Option<String> {
     if kind(right) != "composite_literal" {
         return None;
     }
-    let ty = right.child_by_field_name("type")?;
+    let ty = right.field("type")?;
     if kind(ty) != "slice_type" {
         return None;
     }
-    let element_type = ty.child_by_field_name("element")?;
+    let element_type = ty.field("element")?;
     // The types of what is read per element (see [`not_an_interface`]).
     let mut field_types: std::collections::BTreeMap<String, Node<'_>> =
         std::collections::BTreeMap::new();
@@ -615,7 +608,7 @@ fn unrolled(for_stmt: Node<'_>, src: &str) -> Option<String> {
             if named.is_empty() {
                 return None;
             }
-            let field_type = decl.child_by_field_name("type")?;
+            let field_type = decl.field("type")?;
             for n in &named {
                 field_types.insert(n.clone(), field_type);
             }
@@ -628,20 +621,20 @@ fn unrolled(for_stmt: Node<'_>, src: &str) -> Option<String> {
     // The body: reports under conditions only.
     let statements = block_statements(body);
     let reports_only = |n: Node<'_>| -> bool {
-        if kind(n) != "if_statement" || n.child_by_field_name("initializer").is_some() {
+        if kind(n) != "if_statement" || n.field("initializer").is_some() {
             return false;
         }
         // A condition that calls nothing: a call could change what a later element reads,
         // which the loop read before its first check.
-        if n.child_by_field_name("condition")
+        if n.field("condition")
             .is_none_or(|c| text(c, src).contains('('))
         {
             return false;
         }
-        let Some(consequence) = n.child_by_field_name("consequence") else {
+        let Some(consequence) = n.field("consequence") else {
             return false;
         };
-        n.child_by_field_name("alternative").is_none()
+        n.field("alternative").is_none()
             && block_statements(consequence).into_iter().all(|c| {
                 kind(c) == "expression_statement"
                     && named_children(c).first().is_some_and(|call| {
@@ -659,10 +652,10 @@ fn unrolled(for_stmt: Node<'_>, src: &str) -> Option<String> {
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         if kind(n) == "selector_expression"
-            && n.child_by_field_name("operand")
+            && n.field("operand")
                 .is_some_and(|o| kind(o) == "identifier" && text(o, src) == var)
         {
-            let field = text(n.child_by_field_name("field")?, src).to_owned();
+            let field = text(n.field("field")?, src).to_owned();
             uses.push((n.byte_range(), Some(field)));
             continue;
         }
@@ -689,7 +682,7 @@ fn unrolled(for_stmt: Node<'_>, src: &str) -> Option<String> {
     }
     // The elements, each as its field's expressions (or its one value): names, literals and
     // field reads only, which read the same wherever they are evaluated.
-    let values = right.child_by_field_name("body")?;
+    let values = right.field("body")?;
     let mut out = String::new();
     for element in named_children(values) {
         if kind(element) == "comment" {

@@ -1,6 +1,7 @@
 //! JavaScript and TypeScript: `it`/`test`/`specify` calls inside `describe`/`context`/`suite`
 //! blocks (Jest, Vitest, Mocha, node:test), tagged by comment, by `[sacred]` in the title, or
 //! through an enclosing suite; `.only`/`fit`/`fdescribe` are recorded as focus.
+use crate::sacred::analysis::FieldOf as _;
 
 use tree_sitter::Node;
 
@@ -25,8 +26,8 @@ fn chain_root<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
     loop {
         match kind(n) {
             "identifier" | "this" => return Some(text(n, src)),
-            "member_expression" => n = n.child_by_field_name("object")?,
-            "call_expression" => n = n.child_by_field_name("function")?,
+            "member_expression" => n = n.field("object")?,
+            "call_expression" => n = n.field("function")?,
             "await_expression" | "parenthesized_expression" | "non_null_expression" => {
                 n = n.named_child(0)?;
             }
@@ -37,13 +38,11 @@ fn chain_root<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
 
 /// The last property of a member chain (`toBe` in `expect(x).not.toBe`), with `not.` kept.
 fn last_property(member: Node<'_>, src: &str) -> String {
-    let prop = member
-        .child_by_field_name("property")
-        .map_or("", |p| text(p, src));
+    let prop = member.field("property").map_or("", |p| text(p, src));
     let negated = member
-        .child_by_field_name("object")
+        .field("object")
         .filter(|o| kind(o) == "member_expression")
-        .and_then(|o| o.child_by_field_name("property"))
+        .and_then(|o| o.field("property"))
         .is_some_and(|p| text(p, src) == "not");
     if negated {
         format!("not.{prop}")
@@ -56,7 +55,7 @@ impl Rules for JsRules {
     fn assertion(&self, node: Node<'_>, src: &str) -> Option<String> {
         match kind(node) {
             "call_expression" => {
-                let f = node.child_by_field_name("function")?;
+                let f = node.field("function")?;
                 let root = chain_root(f, src)?;
                 match (root, kind(f)) {
                     // `expectTypeOf(x).toEqualTypeOf<T>()` (expect-type, Vitest): a check
@@ -114,7 +113,7 @@ impl Rules for JsRules {
 
     fn is_skip_call(&self, node: Node<'_>, src: &str) -> bool {
         kind(node) == "call_expression"
-            && node.child_by_field_name("function").is_some_and(|f| {
+            && node.field("function").is_some_and(|f| {
                 let t = text(f, src);
                 matches!(
                     t,
@@ -127,9 +126,9 @@ impl Rules for JsRules {
         match kind(node) {
             "catch_clause" => true,
             "call_expression" => node
-                .child_by_field_name("function")
+                .field("function")
                 .filter(|f| kind(f) == "member_expression")
-                .and_then(|f| f.child_by_field_name("property"))
+                .and_then(|f| f.field("property"))
                 .is_some_and(|p| text(p, src) == "catch"),
             _ => false,
         }
@@ -299,10 +298,10 @@ fn walk<'t>(
             walk(ctx, child, container, scope, sacred, around, out);
             continue;
         }
-        let Some(function) = child.child_by_field_name("function") else {
+        let Some(function) = child.field("function") else {
             continue;
         };
-        let Some(args) = child.child_by_field_name("arguments") else {
+        let Some(args) = child.field("arguments") else {
             walk(ctx, child, container, scope, sacred, around, out);
             continue;
         };
@@ -365,7 +364,7 @@ fn walk<'t>(
         let body = if macro_test {
             args
         } else {
-            let Some(body) = func.child_by_field_name("body") else {
+            let Some(body) = func.field("body") else {
                 continue;
             };
             body
@@ -450,7 +449,7 @@ fn runner_aliases(src: &str, root: Node<'_>) -> Vec<String> {
     fn identifiers(n: Node<'_>, src: &str, out: &mut Vec<String>) {
         // `{ it: spec }`: the value is the binding, the key is the export's name.
         if kind(n) == "pair_pattern" {
-            if let Some(v) = n.child_by_field_name("value") {
+            if let Some(v) = n.field("value") {
                 identifiers(v, src, out);
             }
             return;
@@ -466,15 +465,15 @@ fn runner_aliases(src: &str, root: Node<'_>) -> Vec<String> {
         }
     }
     fn from_runner(n: Node<'_>, src: &str) -> bool {
-        n.child_by_field_name("source")
+        n.field("source")
             .is_some_and(|m| RUNNER_MODULES.contains(&unquote(text(m, src)).as_str()))
     }
     fn requires_runner(n: Node<'_>, src: &str) -> bool {
         match kind(n) {
             "call_expression" => {
-                n.child_by_field_name("function")
+                n.field("function")
                     .is_some_and(|f| text(f, src) == "require")
-                    && n.child_by_field_name("arguments")
+                    && n.field("arguments")
                         .and_then(|a| a.named_child(0))
                         .is_some_and(|m| RUNNER_MODULES.contains(&unquote(text(m, src)).as_str()))
             }
@@ -508,8 +507,7 @@ fn runner_aliases(src: &str, root: Node<'_>) -> Vec<String> {
                 "variable_declarator" => ("name", "value"),
                 _ => ("left", "right"),
             };
-            let (Some(t), Some(v)) = (d.child_by_field_name(target), d.child_by_field_name(value))
-            else {
+            let (Some(t), Some(v)) = (d.field(target), d.field(value)) else {
                 continue;
             };
             let root_name = chain_root(v, src).unwrap_or("");
@@ -556,13 +554,10 @@ fn title_pieces(n: Node<'_>, src: &str) -> Vec<Piece> {
         "parenthesized_expression" => n
             .named_child(0)
             .map_or(vec![Piece::Any], |i| title_pieces(i, src)),
-        "binary_expression"
-            if n.child_by_field_name("operator")
-                .is_some_and(|o| text(o, src) == "+") =>
-        {
+        "binary_expression" if n.field("operator").is_some_and(|o| text(o, src) == "+") => {
             let mut out = Vec::new();
             for side in ["left", "right"] {
-                match n.child_by_field_name(side) {
+                match n.field(side) {
                     Some(s) => out.extend(title_pieces(s, src)),
                     None => out.push(Piece::Any),
                 }
@@ -578,7 +573,7 @@ fn chain_has_call(mut n: Node<'_>) -> bool {
     loop {
         match kind(n) {
             "call_expression" => return true,
-            "member_expression" | "subscript_expression" => match n.child_by_field_name("object") {
+            "member_expression" | "subscript_expression" => match n.field("object") {
                 Some(o) => n = o,
                 None => return false,
             },
@@ -616,8 +611,8 @@ impl TitleWalk<'_> {
         let src = self.src;
         match kind(node) {
             "call_expression" => {
-                let function = node.child_by_field_name("function");
-                let Some(args) = node.child_by_field_name("arguments") else {
+                let function = node.field("function");
+                let Some(args) = node.field("arguments") else {
                     self.registrations_in(node, levels, anywhere, out);
                     return;
                 };
@@ -645,7 +640,7 @@ impl TitleWalk<'_> {
                 // The callee of `describe.each(table)(…)` registers nothing itself: its
                 // arguments are the table.
                 if let Some(f) = function {
-                    match f.child_by_field_name("arguments") {
+                    match f.field("arguments") {
                         Some(inner) if kind(f) == "call_expression" => {
                             self.registrations_in(inner, levels, anywhere, out);
                         }
@@ -663,7 +658,7 @@ impl TitleWalk<'_> {
                 for a in arg_nodes {
                     if is_function(a) {
                         levels.push(own.clone());
-                        if let Some(body) = a.child_by_field_name("body") {
+                        if let Some(body) = a.field("body") {
                             self.registrations_at(body, levels, anywhere, out);
                         }
                         levels.pop();

@@ -1,6 +1,7 @@
 //! Which grammar reads which file, and the per-language test discovery behind one entry
 //! point. Each grammar is behind its own cargo feature (`lang-rust`, `lang-python`,
 //! `lang-javascript`, `lang-typescript`, `lang-go`).
+use crate::sacred::analysis::FieldOf as _;
 
 #[cfg(feature = "lang-go")]
 mod go;
@@ -408,7 +409,7 @@ pub fn python_definition(path: &str, src: &str, name: &str) -> Result<Option<Str
         let mut cursor = root.walk();
         for n in root.named_children(&mut cursor) {
             let def = if n.kind() == "decorated_definition" {
-                n.child_by_field_name("definition")
+                n.field("definition")
             } else {
                 Some(n)
             };
@@ -416,14 +417,12 @@ pub fn python_definition(path: &str, src: &str, name: &str) -> Result<Option<Str
             let named = |node: tree_sitter::Node<'_>| {
                 node.utf8_text(src.as_bytes()).is_ok_and(|t| t == name)
             };
-            if def.kind() == "function_definition"
-                && def.child_by_field_name("name").is_some_and(named)
-            {
+            if def.kind() == "function_definition" && def.field("name").is_some_and(named) {
                 return Ok(Some(super::analysis::python_definition(n, src)));
             }
             if def.kind() == "expression_statement"
                 && let Some(a) = def.named_child(0).filter(|a| a.kind() == "assignment")
-                && a.child_by_field_name("left")
+                && a.field("left")
                     .is_some_and(|l| l.kind() == "identifier" && named(l))
             {
                 return Ok(Some(super::analysis::python_definition(a, src)));
@@ -598,9 +597,7 @@ pub fn loaded_modules(path: &str, src: &str) -> Result<Option<Vec<String>>> {
                 let mut c = n.walk();
                 for name in n.children_by_field_name("name", &mut c) {
                     let dotted = if name.kind() == "aliased_import" {
-                        name.child_by_field_name("name")
-                            .map(text)
-                            .unwrap_or_default()
+                        name.field("name").map(text).unwrap_or_default()
                     } else {
                         text(name)
                     };
@@ -608,16 +605,14 @@ pub fn loaded_modules(path: &str, src: &str) -> Result<Option<Vec<String>>> {
                 }
             }
             (Lang::Python, "import_from_statement") => {
-                let Some(module) = n.child_by_field_name("module_name").map(text) else {
+                let Some(module) = n.field("module_name").map(text) else {
                     continue;
                 };
                 out.push(module.clone());
                 let mut c = n.walk();
                 for name in n.children_by_field_name("name", &mut c) {
                     let name = if name.kind() == "aliased_import" {
-                        name.child_by_field_name("name")
-                            .map(text)
-                            .unwrap_or_default()
+                        name.field("name").map(text).unwrap_or_default()
                     } else {
                         text(name)
                     };
@@ -634,19 +629,19 @@ pub fn loaded_modules(path: &str, src: &str) -> Result<Option<Vec<String>>> {
                     n.children(&mut c)
                         .any(|k| k.kind() == "type" || k.kind() == "typeof")
                 };
-                if let Some(source) = n.child_by_field_name("source")
+                if let Some(source) = n.field("source")
                     && !type_only
                 {
                     out.push(unquote(text(source)));
                 }
             }
             (_, "call_expression") if lang.is_js() => {
-                let callee = n.child_by_field_name("function");
+                let callee = n.field("function");
                 let is_loader = callee.is_some_and(|f| {
                     f.kind() == "import" || (f.kind() == "identifier" && text(f) == "require")
                 });
                 if is_loader
-                    && let Some(args) = n.child_by_field_name("arguments")
+                    && let Some(args) = n.field("arguments")
                     && let Some(first) = args.named_child(0)
                     && first.kind() == "string"
                 {
@@ -1091,7 +1086,7 @@ pub(crate) fn parse_clean(lang: Lang, path: &str, src: &str) -> Result<Option<tr
 pub(crate) fn parse_kept(lang: Lang, path: &str, src: &str) -> Result<Option<tree_sitter::Tree>> {
     type Kept = Vec<(Lang, String, tree_sitter::Tree)>;
     static KEPT: std::sync::Mutex<Kept> = std::sync::Mutex::new(Vec::new());
-    const KEEP: usize = 32;
+    const KEEP: usize = 128;
     let found = {
         let mut kept = KEPT
             .lock()

@@ -1,6 +1,7 @@
 //! Python: pytest and unittest test functions and methods (`test*` at module level or in a
 //! collected class), tagged by comment, by `@pytest.mark.sacred`, by `pytestmark`, or through
 //! an enclosing class.
+use crate::sacred::analysis::FieldOf as _;
 
 use std::collections::BTreeSet;
 
@@ -19,7 +20,7 @@ pub(super) fn rules() -> &'static dyn Rules {
 
 /// The dotted name a call calls (`self.assertEqual`, `pytest.raises`).
 fn callee<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
-    (kind(node) == "call").then(|| node.child_by_field_name("function").map(|f| text(f, src)))?
+    (kind(node) == "call").then(|| node.field("function").map(|f| text(f, src)))?
 }
 
 impl Rules for PythonRules {
@@ -89,7 +90,7 @@ fn collection_markers(block: Node<'_>, src: &str) -> Vec<String> {
         .filter_map(|c| c.named_child(0))
         .filter(|a| kind(a) == "assignment")
         .filter(|a| {
-            a.child_by_field_name("left")
+            a.field("left")
                 .is_some_and(|l| matches!(text(l, src), "pytestmark" | "__test__"))
         })
         .map(|a| normalized(a, src))
@@ -163,10 +164,7 @@ fn file_classes<'t>(node: Node<'t>, src: &str, out: &mut Vec<(String, Vec<String
     for child in named_children(node) {
         match kind(child) {
             "class_definition" => {
-                let (Some(name), Some(body)) = (
-                    child.child_by_field_name("name"),
-                    child.child_by_field_name("body"),
-                ) else {
+                let (Some(name), Some(body)) = (child.field("name"), child.field("body")) else {
                     continue;
                 };
                 let bases = crate::sacred::bindings::base_names(child, src);
@@ -185,14 +183,14 @@ fn base_class_names(node: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
     for child in named_children(node) {
         match kind(child) {
             "class_definition" => {
-                if let Some(args) = child.child_by_field_name("superclasses") {
+                if let Some(args) = child.field("superclasses") {
                     for a in named_children(args) {
                         if kind(a) == "identifier" {
                             out.insert(text(a, src).to_owned());
                         }
                     }
                 }
-                if let Some(body) = child.child_by_field_name("body") {
+                if let Some(body) = child.field("body") {
                     base_class_names(body, src, out);
                 }
             }
@@ -221,7 +219,7 @@ fn walk<'t>(
 ) {
     for child in named_children(block) {
         let (outer, def, decorators) = if kind(child) == "decorated_definition" {
-            let Some(def) = child.child_by_field_name("definition") else {
+            let Some(def) = child.field("definition") else {
                 continue;
             };
             let decos: Vec<String> = named_children(child)
@@ -237,16 +235,14 @@ fn walk<'t>(
             || decorators.iter().any(|d| d.contains("mark.sacred"));
         match kind(def) {
             "class_definition" => {
-                let Some(name) = def.child_by_field_name("name") else {
+                let Some(name) = def.field("name") else {
                     continue;
                 };
-                let Some(body) = def.child_by_field_name("body") else {
+                let Some(body) = def.field("body") else {
                     continue;
                 };
                 let name = text(name, src).to_owned();
-                let bases = def
-                    .child_by_field_name("superclasses")
-                    .map(|b| normalized(b, src));
+                let bases = def.field("superclasses").map(|b| normalized(b, src));
                 // pytest collects `Test*` classes; unittest collects TestCase subclasses,
                 // which any class with bases may be; and a class another class of the file
                 // derives from has its tests run under that subclass.
@@ -287,10 +283,10 @@ fn walk<'t>(
                 scope.pop();
             }
             "function_definition" => {
-                let Some(name) = def.child_by_field_name("name") else {
+                let Some(name) = def.field("name") else {
                     continue;
                 };
-                let Some(body) = def.child_by_field_name("body") else {
+                let Some(body) = def.field("body") else {
                     continue;
                 };
                 let name = text(name, src).to_owned();

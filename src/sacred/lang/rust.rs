@@ -1,6 +1,7 @@
 //! Rust: `#[test]` functions (any attribute whose last path segment is `test`, such as
 //! `#[tokio::test]`), tagged directly or through an enclosing `mod`.
 
+use crate::sacred::analysis::FieldOf as _;
 use std::collections::BTreeMap;
 use tree_sitter::Node;
 
@@ -15,7 +16,7 @@ impl Rules for RustRules {
         if kind(node) != "macro_invocation" {
             return None;
         }
-        let name = text(node.child_by_field_name("macro")?, src);
+        let name = text(node.field("macro")?, src);
         let last = name.rsplit("::").next().unwrap_or(name);
         (last.starts_with("assert")
             || last.starts_with("debug_assert")
@@ -34,7 +35,7 @@ impl Rules for RustRules {
     fn is_swallow(&self, node: Node<'_>, src: &str) -> bool {
         kind(node) == "call_expression"
             && node
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| text(f, src).ends_with("catch_unwind"))
     }
 
@@ -170,7 +171,7 @@ fn declarations_in(
             .collect()
     };
     let macro_of = |n: Node<'_>| {
-        let name = n.child_by_field_name("name")?;
+        let name = n.field("name")?;
         Some((text(name, src).to_owned(), normalized(n, src)))
     };
     for n in named_children(container) {
@@ -187,7 +188,7 @@ fn declarations_in(
                 };
                 if let Some(call) = call
                     && call
-                        .child_by_field_name("macro")
+                        .field("macro")
                         .is_some_and(|m| text(m, src) == "include")
                 {
                     let args = text(call, src);
@@ -198,8 +199,8 @@ fn declarations_in(
             }
             "mod_item" | "extern_crate_declaration" => {
                 let attrs = attributes(n);
-                let name = n.child_by_field_name("name").map(|x| text(x, src));
-                let body = n.child_by_field_name("body");
+                let name = n.field("name").map(|x| text(x, src));
+                let body = n.field("body");
                 if kind(n) == "mod_item"
                     && body.is_none()
                     && let Some(name) = name
@@ -273,7 +274,7 @@ pub(crate) fn top_macros(root: Node<'_>, src: &str) -> Vec<(String, String)> {
         .into_iter()
         .filter(|n| kind(*n) == "macro_definition")
         .filter_map(|n| {
-            let name = n.child_by_field_name("name")?;
+            let name = n.field("name")?;
             Some((text(name, src).to_owned(), normalized(n, src)))
         })
         .collect()
@@ -294,10 +295,7 @@ pub(crate) fn functions(
         for item in named_children(container) {
             match kind(item) {
                 "mod_item" => {
-                    if let (Some(body), Some(name)) = (
-                        item.child_by_field_name("body"),
-                        item.child_by_field_name("name"),
-                    ) {
+                    if let (Some(body), Some(name)) = (item.field("body"), item.field("name")) {
                         scope.push(text(name, src).to_owned());
                         walk(body, src, scope, out);
                         scope.pop();
@@ -340,7 +338,7 @@ pub(crate) fn functions(
                     if is_test {
                         continue;
                     }
-                    let Some(name) = item.child_by_field_name("name") else {
+                    let Some(name) = item.field("name") else {
                         continue;
                     };
                     if let Some(f) = crate::sacred::bindings::file_function(
@@ -365,7 +363,7 @@ pub(crate) fn functions(
 /// The `impl` blocks of the type `impl_item` implements, at the type's name (`impl Checker`,
 /// `impl<T> Check for Checker<T>`: `Checker`).
 fn impl_type_name<'s>(impl_item: Node<'_>, src: &'s str) -> Option<&'s str> {
-    let ty = impl_item.child_by_field_name("type")?;
+    let ty = impl_item.field("type")?;
     let t = text(ty, src);
     let t = t.split('<').next().unwrap_or(t);
     let t = t.rsplit("::").next().unwrap_or(t).trim();
@@ -445,10 +443,10 @@ fn walk<'t>(
     for item in named_children(container) {
         match kind(item) {
             "mod_item" => {
-                let Some(body) = item.child_by_field_name("body") else {
+                let Some(body) = item.field("body") else {
                     continue;
                 };
-                let Some(name) = item.child_by_field_name("name") else {
+                let Some(name) = item.field("name") else {
                     continue;
                 };
                 let attrs = outer_attributes(item);
@@ -470,10 +468,10 @@ fn walk<'t>(
                 scope.pop();
             }
             "function_item" => {
-                let Some(body) = item.child_by_field_name("body") else {
+                let Some(body) = item.field("body") else {
                     continue;
                 };
-                let Some(name) = item.child_by_field_name("name") else {
+                let Some(name) = item.field("name") else {
                     continue;
                 };
                 let name = text(name, src).to_owned();
@@ -533,7 +531,7 @@ fn same_named_tests(container: Node<'_>, src: &str) -> std::collections::BTreeSe
         if kind(item) != "function_item" {
             continue;
         }
-        let Some(name) = item.child_by_field_name("name") else {
+        let Some(name) = item.field("name") else {
             continue;
         };
         let attrs: Vec<String> = outer_attributes(item)
@@ -576,8 +574,8 @@ pub(crate) fn test_cfgs(root: Node<'_>, src: &str) -> (Vec<String>, Vec<String>)
                     .iter()
                     .any(|a| only_under_test(&compact(*a))) =>
             {
-                if n.child_by_field_name("body").is_none()
-                    && let Some(name) = n.child_by_field_name("name")
+                if n.field("body").is_none()
+                    && let Some(name) = n.field("name")
                 {
                     test_modules.push(text(name, src).to_owned());
                 }
@@ -633,7 +631,7 @@ pub(crate) fn test_cfgs(root: Node<'_>, src: &str) -> (Vec<String>, Vec<String>)
                 continue;
             }
             "macro_invocation"
-                if n.child_by_field_name("macro")
+                if n.field("macro")
                     .is_some_and(|m| text(m, src).trim() == "cfg")
                     && names_test_build(&format!(
                         "#[cfg{}]",
