@@ -28,7 +28,7 @@
 use crate::sacred::analysis::FieldOf as _;
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -789,6 +789,12 @@ pub(crate) fn python_cases_all_read(extent: Node<'_>, def: Node<'_>, src: &str) 
     })
 }
 
+std::thread_local! {
+    /// Per Go file text: the names of its constants it declares again ([`go_constants`]).
+    static GO_DECLARED_AGAIN: super::import_hazards::FileCache<BTreeSet<String>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Go constants of the file that the test reads: `const onetwo = "one two"` at package level
 /// and `if got != onetwo` in the test, which a reading puts back as `if got != "one two"`
 /// (the repeated literal hoisted into a constant, as linters ask). Each is an extraction
@@ -834,18 +840,32 @@ pub(crate) fn go_constants<'t>(test: Node<'t>, src: &str) -> Vec<Extraction<'t>>
     if found.is_empty() {
         return Vec::new();
     }
+    // The constants whose name the file declares again somewhere (a local of that name):
+    // read once per file, each of its tests asks.
+    let declared_again = super::import_hazards::by_file(&GO_DECLARED_AGAIN, src, || {
+        let mut leaves = Vec::new();
+        collect_leaves(root, &mut leaves);
+        found
+            .iter()
+            .filter(|(_, name, _)| {
+                other_mentions(&leaves, *name, src)
+                    .into_iter()
+                    .any(|l| kind(l) == "identifier" && go_declares(l))
+            })
+            .map(|(_, name, _)| text(*name, src).to_owned())
+            .collect::<BTreeSet<String>>()
+    });
     let mut leaves = Vec::new();
-    collect_leaves(root, &mut leaves);
+    collect_leaves(test, &mut leaves);
     found
         .into_iter()
         .filter_map(|(spec, name, value)| {
             let constant = text(name, src);
-            let mut same = other_mentions(&leaves, name, src);
-            same.retain(|l| kind(*l) == "identifier");
-            if constant == "_" || same.iter().any(|l| go_declares(*l)) {
+            if constant == "_" || declared_again.contains(constant) {
                 return None;
             }
-            let uses: Vec<Node<'t>> = same.into_iter().filter(|l| within(*l, test)).collect();
+            let mut uses = other_mentions(&leaves, name, src);
+            uses.retain(|l| kind(*l) == "identifier");
             (!uses.is_empty()).then(|| Extraction {
                 name: constant.to_owned(),
                 binding: spec,

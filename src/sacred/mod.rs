@@ -1097,9 +1097,9 @@ struct Surroundings {
     /// What each module file read for a test's imports patches at its top, and the modules
     /// it loads (see [`imported_code_patches`]).
     loads: BTreeMap<String, (Vec<String>, Vec<String>)>,
-    /// Go: what each non-test file of a package a test imports runs as the test binary
-    /// starts, with its package clause (`None`: not read; see
-    /// [`add_go_imported_package_starts`]).
+    /// Go: what each non-test file of a package a test imports, and each test file of a
+    /// test's own directory, runs as the test binary starts, with its package clause
+    /// (`None`: not read; see [`add_go_imported_package_starts`]).
     go_starts: BTreeMap<String, Option<(String, crate::sacred::bindings::GoPackageStart)>>,
 }
 
@@ -8809,18 +8809,23 @@ fn add_go_imported_package_starts(
         if file == path || !file.ends_with("_test.go") {
             continue;
         }
-        let Some(src) = content.read(repo, &file)? else {
+        // Read once per command: each test file of the directory asks.
+        if !cache.go_starts.contains_key(&file) {
+            let read = match content.read(repo, &file)? {
+                Some(src) => lang::go_package_start(&file, &src)?,
+                None => None,
+            };
+            cache.go_starts.insert(file.clone(), read);
+        }
+        let Some((_, start)) = &cache.go_starts[&file] else {
             continue;
         };
-        let Some((_, start)) = lang::go_package_start(&file, &src)? else {
-            continue;
-        };
-        for (name, import) in start.imports {
-            if let Some(pkg) = package_dir(&import)
+        for (name, import) in &start.imports {
+            if let Some(pkg) = package_dir(import)
                 && pkg != dir
-                && ours(&pkg, &name)
+                && ours(&pkg, name)
             {
-                queue.push((pkg, import, None));
+                queue.push((pkg, import.clone(), None));
             }
         }
     }

@@ -138,15 +138,10 @@ impl Lang {
 /// A Go file's syntax tree (`None` when this build lacks the Go grammar).
 #[cfg(feature = "lang-go")]
 fn parse_go(path: &str, src: &str) -> Result<Option<tree_sitter::Tree>> {
-    let Some(grammar) = Lang::Go.grammar() else {
+    if Lang::Go.grammar().is_none() {
         return Ok(None);
-    };
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&grammar)
-        .map_err(|e| anyhow!("failed to load the grammar for `{path}`: {e}"))?;
-    parser
-        .parse(src, None)
+    }
+    parse_kept(Lang::Go, path, src)?
         .ok_or_else(|| anyhow!("the parser gave up on `{path}`"))
         .map(Some)
 }
