@@ -2529,19 +2529,21 @@ pub(crate) fn go_assigns_declared(n: Node<'_>) -> bool {
 /// (`cfg.Name = …`, what it was handed to fill) is its own, and so is what a method's
 /// pointer receiver points at (`*s = append(*s, v)`). Function literals are not read.
 pub(crate) fn go_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
-    !go_writes_beyond_locals_as(def, src, false, false).is_empty()
+    !go_writes_beyond_locals_as(def, src, false, false, &BTreeMap::new()).is_empty()
 }
 
 /// [`go_writes_beyond_locals`] read for what outlives the call that makes it
 /// (`between_tests`): the function literals it holds are read as part of it (a subtest's
 /// `t.Run(…, func(t *testing.T) { … })` runs within it), and a target assigned again in a
 /// `defer` or a `t.Cleanup(func() { … })` of it (`defer func() { tax.Rate = old }()`) is put
-/// back when it ends.
+/// back when it ends; so is a package variable a test sets again, as its last statements, to
+/// the value it starts with (`initial`: see [`go_reset_at_end`]).
 fn go_writes_beyond_locals_as<'t>(
     def: Node<'t>,
     src: &str,
     between_tests: bool,
     all: bool,
+    initial: &BTreeMap<String, String>,
 ) -> Vec<Node<'t>> {
     let Some(body) = def.field("body") else {
         return Vec::new();
@@ -2810,10 +2812,14 @@ fn go_writes_beyond_locals_as<'t>(
     // A test that runs in parallel (`t.Parallel()`) pauses until every serial test of the
     // package has finished, and runs beside the other parallel ones: what it puts back when
     // it ends is put back after they read what it wrote.
-    let puts_back = if between_tests && go_runs_in_parallel(def, src) {
-        Vec::new()
+    let parallel = between_tests && go_runs_in_parallel(def, src);
+    let puts_back = if parallel { Vec::new() } else { puts_back };
+    // Package variables it sets again, as its last statements, to the value the package
+    // starts them with.
+    let reset: BTreeSet<String> = if between_tests && !parallel && !initial.is_empty() {
+        go_reset_at_end(def, body, initial, &declared, &params, src)
     } else {
-        puts_back
+        BTreeSet::new()
     };
     for (target, value, registered, registering) in puts_back {
         if bound_times.get(&value).copied() != Some(1) {
@@ -2829,6 +2835,9 @@ fn go_writes_beyond_locals_as<'t>(
     // test with the function unregistered).
     let put_back = |t: Node<'_>| {
         let target = compact(t);
+        if kind(t) == "identifier" && reset.contains(&target) {
+            return true;
+        }
         restored
             .iter()
             .any(|(r, saved_at, registered, registering)| {
@@ -4983,6 +4992,211 @@ fn go_runs_in_parallel(def: Node<'_>, src: &str) -> bool {
         stack.extend(named_children(x));
     }
     false
+}
+
+/// The package variables a Go test (`func TestX(t *testing.T)`, `body` its body) sets again,
+/// as its last statements, to the value the package starts them with (`initial`, from
+/// [`crate::sacred::lang::go_initial_values`]: `EnableCaseInsensitive = defaultCaseInsensitive`
+/// after `var EnableCaseInsensitive = defaultCaseInsensitive`), where nothing from its first
+/// mention of the variable on can end the test before those statements:
+/// - no `return` or `goto` of its own, and no `defer` (a deferred `recover()` ends a panic
+///   with the test);
+/// - its `t` used only as `t.Error(…)`, `t.Errorf(…)`, `t.Log(…)`, `t.Logf(…)`,
+///   `t.Helper()`, `t.Name()`, `t.Fail()`, `t.Failed()`, `t.TempDir()` or `t.Run(…)` (not
+///   `t.Fatal`, `t.Skip`, `t.FailNow`, nor handed to a call that may call them), also in a
+///   function literal that does not name its own `t` (`t.Run(…, func(t *testing.T) { … })`
+///   ends only the subtest);
+/// - no `runtime.Goexit`, `os.Exit`, `log.Fatal…`;
+/// - not mentioned in a function literal (a goroutine, a callback or a cleanup may write it
+///   after).
+///
+/// The value is not one the test binds itself (`declared`, `params`). A test that does this
+/// leaves the variable as the package starts it: as a test run alone (`go test -run`) finds
+/// it. (A test that calls `t.Parallel()` is not read so: it runs beside others.)
+fn go_reset_at_end(
+    def: Node<'_>,
+    body: Node<'_>,
+    initial: &BTreeMap<String, String>,
+    declared: &BTreeSet<String>,
+    params: &BTreeSet<String>,
+    src: &str,
+) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    // A test: `TestX(t *testing.T)`, with the name of its `t`.
+    if !def
+        .field("name")
+        .is_some_and(|n| text(n, src).starts_with("Test"))
+    {
+        return out;
+    }
+    let Some(tname) = def
+        .field("parameters")
+        .map(named_children)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|p| {
+            kind(*p) == "parameter_declaration"
+                && p.field("type")
+                    .is_some_and(|ty| compact_text(ty, src) == "*testing.T")
+        })
+        .and_then(|p| p.field("name"))
+        .map(|n| text(n, src).to_owned())
+    else {
+        return out;
+    };
+    let statements: Vec<Node<'_>> = named_children(body)
+        .into_iter()
+        .flat_map(|c| {
+            if kind(c) == "statement_list" {
+                named_children(c)
+            } else {
+                vec![c]
+            }
+        })
+        .filter(|c| kind(*c) != "comment")
+        .collect();
+    // The assignments it ends with: `X = V`, `V` the value `X` starts with.
+    let mut end = statements.len();
+    let mut candidates: Vec<String> = Vec::new();
+    while end > 0 {
+        let s = statements[end - 1];
+        let one = (kind(s) == "assignment_statement"
+            && s.field("operator").is_some_and(|o| text(o, src) == "="))
+        .then(|| s.field("left").zip(s.field("right")))
+        .flatten()
+        .and_then(
+            |(l, r)| match (named_children(l).as_slice(), named_children(r).as_slice()) {
+                ([x], [v]) if kind(*x) == "identifier" => Some((*x, *v)),
+                _ => None,
+            },
+        );
+        let Some((x, v)) = one else { break };
+        let name = text(x, src);
+        let value = compact_text(v, src);
+        if initial.get(name) != Some(&value)
+            || declared.contains(name)
+            || params.contains(name)
+            || declared.contains(&value)
+            || params.contains(&value)
+        {
+            break;
+        }
+        candidates.push(name.to_owned());
+        end -= 1;
+    }
+    if candidates.is_empty() {
+        return out;
+    }
+    // Whether `n` mentions `name` outside function literals, and inside one.
+    let mentioned = |n: Node<'_>, name: &str| -> (bool, bool) {
+        let (mut outside, mut inside) = (false, false);
+        let mut stack = vec![(n, false)];
+        while let Some((x, in_literal)) = stack.pop() {
+            if kind(x) == "identifier" && text(x, src) == name {
+                if in_literal {
+                    inside = true;
+                } else {
+                    outside = true;
+                }
+            }
+            let in_literal = in_literal || kind(x) == "func_literal";
+            stack.extend(named_children(x).into_iter().map(|c| (c, in_literal)));
+        }
+        (outside, inside)
+    };
+    // A `defer` of its own anywhere: a deferred `recover()` may end a panic with the test.
+    let mut stack = vec![body];
+    while let Some(x) = stack.pop() {
+        match kind(x) {
+            "defer_statement" => return out,
+            "func_literal" => {}
+            _ => stack.extend(named_children(x)),
+        }
+    }
+    // Whether a statement may end the test before the statements after it run.
+    let may_end = |s: Node<'_>| -> bool {
+        // (node, inside a function literal, the test's `t` named there)
+        let mut stack = vec![(s, false)];
+        while let Some((x, in_literal)) = stack.pop() {
+            match kind(x) {
+                "return_statement" | "goto_statement" if !in_literal => return true,
+                "func_literal" => {
+                    // One that names its own `t` (a subtest's): its `t.Fatal` ends it alone.
+                    let own_t = x
+                        .field("parameters")
+                        .map(named_children)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|p| p.field("name"))
+                        .any(|n| text(n, src) == tname);
+                    if own_t {
+                        continue;
+                    }
+                    stack.extend(named_children(x).into_iter().map(|c| (c, true)));
+                    continue;
+                }
+                "call_expression" => {
+                    let callee = x.field("function").map(|f| compact_text(f, src));
+                    if callee.as_deref().is_some_and(|c| {
+                        matches!(c, "runtime.Goexit" | "os.Exit" | "syscall.Exit")
+                            || c.starts_with("log.Fatal")
+                    }) {
+                        return true;
+                    }
+                }
+                "identifier" if text(x, src) == tname => {
+                    let allowed = x.parent().is_some_and(|sel| {
+                        kind(sel) == "selector_expression"
+                            && sel.field("operand").is_some_and(|o| o.id() == x.id())
+                            && sel.field("field").is_some_and(|f| {
+                                matches!(
+                                    text(f, src),
+                                    "Error"
+                                        | "Errorf"
+                                        | "Log"
+                                        | "Logf"
+                                        | "Helper"
+                                        | "Name"
+                                        | "Fail"
+                                        | "Failed"
+                                        | "TempDir"
+                                        | "Run"
+                                )
+                            })
+                            && sel.parent().is_some_and(|c| {
+                                kind(c) == "call_expression"
+                                    && c.field("function").is_some_and(|f| f.id() == sel.id())
+                            })
+                    });
+                    if !allowed {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+            stack.extend(named_children(x).into_iter().map(|c| (c, in_literal)));
+        }
+        false
+    };
+    for name in candidates {
+        let mut first = None;
+        let mut in_literal = false;
+        for (i, s) in statements[..end].iter().enumerate() {
+            let (outside, inside) = mentioned(*s, &name);
+            in_literal |= inside;
+            if (outside || inside) && first.is_none() {
+                first = Some(i);
+            }
+        }
+        if in_literal {
+            continue;
+        }
+        let from = first.unwrap_or(end);
+        if statements[from..end].iter().all(|s| !may_end(*s)) {
+            out.insert(name);
+        }
+    }
+    out
 }
 
 /// Whether the statement `s` (a `defer` or `t.Cleanup(…)`) surely runs once the write to
@@ -7419,6 +7633,25 @@ pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(us
     out
 }
 
+/// What [`test_code_writing_shared_state`] reads a file of the tests with, beside its text.
+#[derive(Clone, Copy)]
+pub struct TestFileReading<'a> {
+    /// Every function of a Rust file is test code (a file of `tests/`); otherwise only those
+    /// of a `#[cfg(test)]` module or marked `#[test]` are read.
+    pub whole_file: bool,
+    /// The names of the file's locked tests.
+    pub locked: &'a BTreeSet<String>,
+    /// The names it binds to helpers of other files that write what they are handed.
+    pub imported_fillers: &'a BTreeSet<String>,
+    /// JavaScript run by mocha (every spec file in one process).
+    pub mocha: bool,
+    /// Python: the names its loggers are known by.
+    pub loggers: Option<&'a std::rc::Rc<LoggerNames>>,
+    /// Go: the package variables a test may put back as the package starts them
+    /// ([`go_reset_at_end`]).
+    pub go_initial: &'a BTreeMap<String, String>,
+}
+
 /// The functions of a file of the tests whose effects outlive the call (see
 /// [`python_writes_beyond_locals`], [`go_writes_beyond_locals`],
 /// [`js_writes_beyond_locals`], [`rust_writes_beyond_locals`]: `billing.total = f` in a
@@ -7432,12 +7665,16 @@ pub(crate) fn runner_reaches(python: bool, root: Node<'_>, src: &str) -> Vec<(us
 pub(crate) fn test_code_writing_shared_state(
     root: Node<'_>,
     src: &str,
-    whole_file: bool,
-    locked: &BTreeSet<String>,
-    imported_fillers: &BTreeSet<String>,
-    mocha: bool,
-    loggers: Option<&std::rc::Rc<LoggerNames>>,
+    cx: TestFileReading<'_>,
 ) -> Vec<(usize, String)> {
+    let TestFileReading {
+        whole_file,
+        locked,
+        imported_fillers,
+        mocha,
+        loggers,
+        go_initial,
+    } = cx;
     let mut out = Vec::new();
     let mut python_between: Option<Between> = None;
     let mut js_between: Option<Between> = None;
@@ -7467,7 +7704,7 @@ pub(crate) fn test_code_writing_shared_state(
                     && !(k == "function_declaration"
                         && n.field("name").is_some_and(|x| text(x, src) == "init")) =>
             {
-                Some(go_writes_beyond_locals_as(n, src, true, true))
+                Some(go_writes_beyond_locals_as(n, src, true, true, go_initial))
             }
             // A Go `//go:linkname` binds a name of the tests to a symbol of another package:
             // a variable it declares with a value there (`var rate = 100`) is that package's

@@ -9631,6 +9631,38 @@ fn scan_files(
     Ok(out)
 }
 
+/// Go: the package variables of `path`'s package (the `.go` files of its directory with its
+/// `package` clause, every build constraint's included) that a test may put back as the
+/// package starts them (`lang::go_initial_values`); none when a file of the directory does
+/// not parse. Read only when a test of `text` ends by assigning a name.
+fn go_initial_values(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    text: &str,
+) -> Result<BTreeMap<String, String>> {
+    let Some(own) = lang::go_var_starts(path, text)?.filter(|o| o.test_ends_setting) else {
+        return Ok(BTreeMap::new());
+    };
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut files = vec![own];
+    for file in content.list_dir(repo, dir)? {
+        if file == path || !is_go(&file) {
+            continue;
+        }
+        let Some(src) = content.read(repo, &file)? else {
+            continue;
+        };
+        let Some(theirs) = lang::go_var_starts(&file, &src)? else {
+            return Ok(BTreeMap::new());
+        };
+        if theirs.package == files[0].package {
+            files.push(theirs);
+        }
+    }
+    Ok(lang::go_initial_values(&files))
+}
+
 /// Go: the declarations, one a line, of the constants other files of `path`'s package (its
 /// directory, the same `package` clause) declare that its `text` mentions, to append to it
 /// for a reading in which each is its literal (`extracted::go_constants`, which also refuses
@@ -10978,6 +11010,9 @@ struct SharedStateInput {
     text: String,
     imported: BTreeSet<String>,
     loggers: Option<crate::sacred::import_hazards::LoggerNames>,
+    /// Go: the package variables a test may put back as the package starts them
+    /// (`lang::go_initial_values`).
+    go_initial: BTreeMap<String, String>,
 }
 
 /// A changed file of the tests holding a function (a test, a helper, a fixture, a hook, a
@@ -11166,10 +11201,16 @@ fn shared_state_written_by_tests(
             } else {
                 None
             };
+            let go_initial = if r.lang == lang::Lang::Go {
+                go_initial_values(repo, content, &r.p, &text)?
+            } else {
+                BTreeMap::new()
+            };
             Ok(Some(SharedStateInput {
                 text,
                 imported,
                 loggers,
+                go_initial,
             }))
         };
     let read = |(r, input): &SharedStateJob<'_, '_>| -> Result<Vec<(usize, String)>> {
@@ -11180,11 +11221,14 @@ fn shared_state_written_by_tests(
         Ok(lang::test_code_writing_shared_state(
             &r.p,
             &input.text,
-            r.whole_file,
-            &r.locked_names,
-            &input.imported,
-            r.mocha,
-            loggers.as_ref(),
+            crate::sacred::import_hazards::TestFileReading {
+                whole_file: r.whole_file,
+                locked: &r.locked_names,
+                imported_fillers: &input.imported,
+                mocha: r.mocha,
+                loggers: loggers.as_ref(),
+                go_initial: &input.go_initial,
+            },
         )?
         // A file of the tests that does not parse: fail closed.
         .unwrap_or_else(|| vec![(1, "(does not parse)".to_owned())]))

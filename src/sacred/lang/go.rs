@@ -248,6 +248,158 @@ pub(crate) fn package_constants(
     (!out.package.is_empty()).then_some(out)
 }
 
+/// [`super::GoVarStarts`] of a parsed Go file; `None` without a package clause.
+pub(crate) fn var_starts(src: &str, root: Node<'_>) -> Option<super::GoVarStarts> {
+    let mut out = super::GoVarStarts {
+        package: package_name(src, root)?,
+        ..Default::default()
+    };
+    // Every identifier under `n`.
+    let mentions = |n: Node<'_>, into: &mut std::collections::BTreeSet<String>| {
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            if kind(x) == "identifier" {
+                into.insert(text(x, src).to_owned());
+            }
+            stack.extend(named_children(x));
+        }
+    };
+    // The names `n` assigns, increments or takes the address of.
+    let assigned = |n: Node<'_>, into: &mut std::collections::BTreeSet<String>| {
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            let targets: Vec<Node<'_>> = match kind(x) {
+                "assignment_statement" => x.field("left").map(named_children).unwrap_or_default(),
+                "range_clause" | "receive_statement"
+                    if crate::sacred::import_hazards::go_assigns_declared(x) =>
+                {
+                    x.field("left").map(named_children).unwrap_or_default()
+                }
+                "inc_statement" | "dec_statement" => named_children(x),
+                "unary_expression" if x.field("operator").is_some_and(|o| text(o, src) == "&") => {
+                    x.field("operand").into_iter().collect()
+                }
+                _ => Vec::new(),
+            };
+            for t in targets {
+                // The name a target starts from (`X.f[0] = …` writes into `X`).
+                let mut t = t;
+                loop {
+                    match kind(t) {
+                        "selector_expression" | "index_expression" => match t.field("operand") {
+                            Some(o) => t = o,
+                            None => break,
+                        },
+                        "parenthesized_expression" => match named_children(t).into_iter().next() {
+                            Some(o) => t = o,
+                            None => break,
+                        },
+                        _ => break,
+                    }
+                }
+                if kind(t) == "identifier" {
+                    into.insert(text(t, src).to_owned());
+                }
+            }
+            stack.extend(named_children(x));
+        }
+    };
+    for item in named_children(root) {
+        match kind(item) {
+            "function_declaration" | "method_declaration" => {
+                let name = item.field("name").map_or("", |n| text(n, src));
+                let top = kind(item) == "function_declaration";
+                if top && name.starts_with("Test") {
+                    let last = item
+                        .field("body")
+                        .map(named_children)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .flat_map(|c| {
+                            if kind(c) == "statement_list" {
+                                named_children(c)
+                            } else {
+                                vec![c]
+                            }
+                        })
+                        .rfind(|c| kind(*c) != "comment");
+                    out.test_ends_setting |= last.is_some_and(|l| {
+                        kind(l) == "assignment_statement"
+                            && l.field("left").is_some_and(|x| {
+                                named_children(x)
+                                    .first()
+                                    .is_some_and(|x| kind(*x) == "identifier")
+                            })
+                    });
+                }
+                if top && matches!(name, "init" | "TestMain") {
+                    mentions(item, &mut out.set_elsewhere);
+                } else if !(top
+                    && ["Test", "Benchmark", "Fuzz", "Example"]
+                        .iter()
+                        .any(|p| name.starts_with(p)))
+                {
+                    assigned(item, &mut out.set_elsewhere);
+                }
+            }
+            "var_declaration" => {
+                let mut specs = vec![item];
+                while let Some(spec) = specs.pop() {
+                    if kind(spec) != "var_spec" {
+                        specs.extend(named_children(spec));
+                        continue;
+                    }
+                    let mut cursor = spec.walk();
+                    let names: Vec<Node<'_>> =
+                        spec.children_by_field_name("name", &mut cursor).collect();
+                    let values: Vec<Node<'_>> = spec
+                        .field("value")
+                        .map(|v| {
+                            named_children(v)
+                                .into_iter()
+                                .filter(|c| kind(*c) != "comment")
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let one = match (names.as_slice(), values.as_slice()) {
+                        ([_], [v])
+                            if super::go_is_basic_literal(kind(*v))
+                                || matches!(kind(*v), "nil" | "identifier") =>
+                        {
+                            text(*v, src).to_owned()
+                        }
+                        _ => String::new(),
+                    };
+                    for n in &names {
+                        out.vars.push((text(*n, src).to_owned(), one.clone()));
+                    }
+                    // A value that calls or holds a function runs as the package starts.
+                    for v in values {
+                        if !(super::go_is_basic_literal(kind(v))
+                            || matches!(kind(v), "nil" | "identifier"))
+                        {
+                            mentions(v, &mut out.set_elsewhere);
+                        }
+                    }
+                }
+            }
+            "const_declaration" => {
+                for spec in named_children(item) {
+                    if kind(spec) != "const_spec" {
+                        continue;
+                    }
+                    let mut cursor = spec.walk();
+                    for n in spec.children_by_field_name("name", &mut cursor) {
+                        out.consts.insert(text(n, src).to_owned());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
 pub(crate) fn test_main(src: &str, root: Node<'_>) -> Option<String> {
     named_children(root)
         .into_iter()

@@ -683,11 +683,7 @@ pub fn runner_reaches(path: &str, src: &str) -> Result<Option<Vec<(usize, String
 pub fn test_code_writing_shared_state(
     path: &str,
     src: &str,
-    whole_file: bool,
-    locked: &std::collections::BTreeSet<String>,
-    imported_fillers: &std::collections::BTreeSet<String>,
-    mocha: bool,
-    loggers: Option<&std::rc::Rc<super::import_hazards::LoggerNames>>,
+    cx: super::import_hazards::TestFileReading<'_>,
 ) -> Result<Option<Vec<(usize, String)>>> {
     let Some(lang) = Lang::of_path(path) else {
         return Ok(None);
@@ -698,11 +694,7 @@ pub fn test_code_writing_shared_state(
     Ok(Some(super::import_hazards::test_code_writing_shared_state(
         tree.root_node(),
         src,
-        whole_file,
-        locked,
-        imported_fillers,
-        mocha,
-        loggers,
+        cx,
     )))
 }
 
@@ -888,6 +880,83 @@ pub(crate) fn go_is_basic_literal(kind: &str) -> bool {
             | "true"
             | "false"
     )
+}
+
+/// What a Go file tells of its package's variables, for a test that puts one back as the
+/// package starts it (`EnableX = defaultX` as its last statement): see
+/// [`go_initial_values`].
+#[derive(Debug, Clone, Default)]
+pub struct GoVarStarts {
+    pub package: String,
+    /// Its package-level `var` names, each with its value as written when the spec binds
+    /// one name to one basic literal, `nil` or a name (`""` otherwise).
+    pub vars: Vec<(String, String)>,
+    /// Its package-level constants.
+    pub consts: std::collections::BTreeSet<String>,
+    /// The names it assigns (`X = …`, `X++`, `&X`) in any function but a top-level
+    /// `Test…`/`Benchmark…`/`Fuzz…`/`Example…` one, and every name its start code mentions
+    /// (`func init()`, `TestMain`, a package-level `var` whose value calls or holds a
+    /// function): what may set a variable other than the tests themselves.
+    pub set_elsewhere: std::collections::BTreeSet<String>,
+    /// A top-level `Test…` function of it ends with an assignment to a name (`X = V`).
+    pub test_ends_setting: bool,
+}
+
+/// The [`GoVarStarts`] of a Go file: `None` when it does not parse or has no package clause.
+pub fn go_var_starts(path: &str, src: &str) -> Result<Option<GoVarStarts>> {
+    #[cfg(feature = "lang-go")]
+    {
+        Ok(parse_go(path, src)?
+            .filter(|tree| !tree.root_node().has_error())
+            .and_then(|tree| go::var_starts(src, tree.root_node())))
+    }
+    #[cfg(not(feature = "lang-go"))]
+    {
+        let _ = (path, src);
+        Ok(None)
+    }
+}
+
+/// The package-level variables of a Go package (the [`GoVarStarts`] of each of its files,
+/// those of every build constraint included) that start with a value a test can write
+/// again: declared once, as `var X = V` where `V` is a basic literal, `nil` or a constant
+/// the package declares once, and set by nothing but its tests (see
+/// [`GoVarStarts::set_elsewhere`]). `X → V`, as written.
+pub fn go_initial_values(files: &[GoVarStarts]) -> std::collections::BTreeMap<String, String> {
+    use std::collections::BTreeMap;
+    let mut declared: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut consts: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in files {
+        for (name, value) in &f.vars {
+            declared.entry(name).or_default().push(value);
+        }
+        for c in &f.consts {
+            *consts.entry(c).or_default() += 1;
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (name, values) in declared {
+        let [value] = values.as_slice() else {
+            continue;
+        };
+        let literal = value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '"' || c == '`' || c == '\'')
+            || matches!(*value, "true" | "false" | "nil");
+        let constant = consts.get(value).copied() == Some(1)
+            && !declared_elsewhere(files, value)
+            && !matches!(*value, "true" | "false" | "nil");
+        if (literal || constant) && !files.iter().any(|f| f.set_elsewhere.contains(name)) {
+            out.insert(name.to_owned(), (*value).to_owned());
+        }
+    }
+    out
+}
+
+/// Whether `name` is also a package-level variable of one of `files`.
+fn declared_elsewhere(files: &[GoVarStarts], name: &str) -> bool {
+    files.iter().any(|f| f.vars.iter().any(|(n, _)| n == name))
 }
 
 /// The [`PackageConstants`] of a Go file: `None` when it does not parse or is compiled only

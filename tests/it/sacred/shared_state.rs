@@ -314,6 +314,17 @@ fn go_another_tests_writes_are_refused() {
         "type conf struct{ R int }\n\nvar shared = &conf{}\n\nfunc get() *conf {\n\treturn shared\n}\n\nfunc TestA(t *testing.T) {\n\tc := get()\n\tc.R = 9\n}\n",
         "type conf struct{ R int }\n\nvar shared conf\n\nfunc get() *conf {\n\tp := &shared\n\treturn p\n}\n\nfunc TestA(t *testing.T) {\n\tc := get()\n\tc.R = 9\n}\n",
         "type conf struct{ R int }\n\nvar shared conf\n\nfunc inner() *conf {\n\treturn &shared\n}\n\nfunc get() (*conf, error) {\n\treturn inner(), nil\n}\n\nfunc TestA(t *testing.T) {\n\tc, _ := get()\n\tc.R = 9\n}\n",
+        // Set again as its last statement, but not to the value the package starts it
+        // with, or after what may end the test first: a `return`, `t.Skip`, a helper
+        // handed `t` that skips, a literal calling `t.SkipNow()`, a panic a deferred
+        // `recover()` ends; or written again by a cleanup after.
+        "func TestA(t *testing.T) {\n\tRate = 9\n\tRate = 12\n}\n",
+        "func TestA(t *testing.T) {\n\tRate = 9\n\tif Rate > 0 {\n\t\treturn\n\t}\n\tRate = 10\n}\n",
+        "func TestA(t *testing.T) {\n\tRate = 9\n\tt.Skip(\"later\")\n\tRate = 10\n}\n",
+        "func skip(t *testing.T) {\n\tt.SkipNow()\n}\n\nfunc TestA(t *testing.T) {\n\tRate = 9\n\tskip(t)\n\tRate = 10\n}\n",
+        "func TestA(t *testing.T) {\n\tRate = 9\n\tfunc() { t.SkipNow() }()\n\tRate = 10\n}\n",
+        "func TestA(t *testing.T) {\n\tdefer func() { recover() }()\n\tRate = 9\n\tif Rate > 0 {\n\t\tpanic(\"x\")\n\t}\n\tRate = 10\n}\n",
+        "func TestA(t *testing.T) {\n\tt.Cleanup(func() { Rate = 9 })\n\tRate = 10\n}\n",
     ];
     for w in writes {
         let l = changed(
@@ -329,6 +340,31 @@ fn go_another_tests_writes_are_refused() {
     }
 }
 
+/// Confirmed with `go test`: a package that starts `Rate` at 5, an `init` of its tests that
+/// sets it to 10 (`TestTotal` passes), and a test that ends with `Rate = 5`, the value the
+/// package declares: `TestTotal` then runs with 5, not with what the package started with.
+#[test]
+fn go_a_put_back_to_the_declared_value_of_what_an_init_sets_is_refused() {
+    let mut base = go_base();
+    base[2] = (
+        "tax/tax.go",
+        GO_TAX.replace("var Rate = 10", "var Rate = 5").leak(),
+    );
+    assert_eq!(base[2].0, "tax/tax.go");
+    base.push((
+        "tax/init_test.go",
+        "package tax\n\nfunc init() {\n\tRate = 10\n}\n",
+    ));
+    let l = changed(
+        &base,
+        &[(
+            "tax/a_test.go",
+            "package tax\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {\n\tRate = 9\n\tRate = 5\n}\n",
+        )],
+    );
+    assert_writer_refused(&l, "go:tax/a_test.go", GO_ID);
+}
+
 #[test]
 fn go_writes_put_back_or_elsewhere_pass() {
     let harmless = [
@@ -342,6 +378,11 @@ fn go_writes_put_back_or_elsewhere_pass() {
         // A function of the file that makes what it returns.
         "type conf struct{ R int }\n\nfunc get() *conf {\n\tc := &conf{}\n\tc.R = 1\n\treturn c\n}\n\nfunc TestA(t *testing.T) {\n\tc := get()\n\tc.R = 9\n}\n",
         "type conf struct{ R int }\n\nfunc get() *conf {\n\treturn &conf{R: 1}\n}\n\nfunc TestA(t *testing.T) {\n\tc := get()\n\tc.R = 9\n}\n",
+        // Set again, as its last statement, to the value the package starts it with, with
+        // nothing between that may end the test first (checks that fail it go on; a
+        // subtest's own `t.Fatal` or `t.Skip` ends the subtest alone).
+        "func TestA(t *testing.T) {\n\tRate = 9\n\tif Total([]int{10}) != 9 {\n\t\tt.Errorf(\"want 9\")\n\t}\n\tRate = 10\n}\n",
+        "func TestA(t *testing.T) {\n\tfor _, r := range []int{1, 2} {\n\t\tRate = r\n\t\tt.Run(\"x\", func(t *testing.T) {\n\t\t\tif Total(nil) != 0 {\n\t\t\t\tt.Fatal(\"no\")\n\t\t\t}\n\t\t\tt.Skip(\"sub\")\n\t\t})\n\t}\n\t// put back\n\tRate = 10\n}\n",
     ];
     for w in harmless {
         let l = changed(
@@ -353,6 +394,21 @@ fn go_writes_put_back_or_elsewhere_pass() {
         );
         l.assert_passes();
     }
+    // Put back to the package's constant it starts with (`var Rate = defaultRate`).
+    let mut base = go_base();
+    base[2] = (
+        "tax/tax.go",
+        "package tax\n\nconst defaultRate = 10\n\nvar Rate = defaultRate\n\nfunc Total(xs []int) int {\n\ts := 0\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s * Rate / 10\n}\n",
+    );
+    let l = changed(
+        &base,
+        &[(
+            "tax/a_test.go",
+            "package tax\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {\n\tRate = 9\n\tRate = defaultRate\n}\n",
+        )],
+    );
+    assert_eq!(base[2].0, "tax/tax.go");
+    l.assert_passes();
     // Another package's test binary is another process.
     let mut base = go_base();
     base.push((
