@@ -1326,11 +1326,7 @@ fn python_statement_binds(n: Node<'_>, src: &str, name: &str, skip: bool) -> boo
         // A definition binds its name, and what a walrus in its head (decorators,
         // defaults, bases) binds.
         "function_definition" | "class_definition" | "decorated_definition" => {
-            let def = if kind(n) == "decorated_definition" {
-                n.field("definition")
-            } else {
-                Some(n)
-            };
+            let def = undecorated(n);
             let named = def
                 .and_then(|d| d.field("name"))
                 .is_some_and(|x| text(x, src) == name);
@@ -4807,6 +4803,16 @@ pub(crate) fn unquote(s: &str) -> String {
 }
 
 /// The named children of a node, in order.
+/// A Python definition without its decorators: the function or class a
+/// `decorated_definition` holds (`None` when it holds none), or `node` itself.
+pub(crate) fn undecorated(node: Node<'_>) -> Option<Node<'_>> {
+    if kind(node) == "decorated_definition" {
+        node.field("definition")
+    } else {
+        Some(node)
+    }
+}
+
 pub(crate) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
     // A node of a few children: by index, without a cursor (which allocates its stack).
     // Each index is found from the first child, so a node of more (a block, a module) is

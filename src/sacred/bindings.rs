@@ -441,11 +441,7 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
         // factor`); so does a walrus in a definition's head (a default, a decorator, a
         // nested class's bases).
         let head_walrus = || {
-            let def = if kind(n) == "decorated_definition" {
-                n.field("definition")
-            } else {
-                Some(n)
-            };
+            let def = super::analysis::undecorated(n);
             let body = def.and_then(|d| d.field("body"));
             let mut names = BTreeSet::new();
             for c in named_children(n) {
@@ -755,11 +751,7 @@ pub fn setups_read(
                 })
                 .flatten();
             for n in named_children(block) {
-                let def = if kind(n) == "decorated_definition" {
-                    n.field("definition")
-                } else {
-                    Some(n)
-                };
+                let def = super::analysis::undecorated(n);
                 // A class attribute the runner reads (`__unittest_skip__ = True`,
                 // `__test__ = False`, `pytestmark = …`): it decides whether the test runs.
                 if in_class
@@ -1242,11 +1234,7 @@ pub fn conftest_parts(root: Node<'_>, src: &str) -> (Vec<FixtureDef>, Vec<String
     let fixtures = python_fixture_definitions(root, src);
     let mut hooks = Vec::new();
     for n in named_children(root) {
-        let def = if kind(n) == "decorated_definition" {
-            n.field("definition")
-        } else {
-            Some(n)
-        };
+        let def = super::analysis::undecorated(n);
         let Some(def) = def else {
             continue;
         };
@@ -2144,11 +2132,7 @@ fn python_definition_runs(
             .unwrap_or_default()
             .into_iter()
             .filter_map(|s| {
-                let f = if kind(s) == "decorated_definition" {
-                    s.field("definition")?
-                } else {
-                    s
-                };
+                let f = super::analysis::undecorated(s)?;
                 (kind(f) == "function_definition")
                     .then(|| f.field("name").map(|n| text(n, src).to_owned()))
                     .flatten()
@@ -2369,11 +2353,7 @@ pub(crate) fn python_module_effects(
 ) -> BTreeMap<String, Effects> {
     let mut defs: BTreeMap<&str, Node<'_>> = BTreeMap::new();
     for n in named_children(root) {
-        let def = if kind(n) == "decorated_definition" {
-            n.field("definition")
-        } else {
-            Some(n)
-        };
+        let def = super::analysis::undecorated(n);
         let Some(def) = def.filter(|d| kind(*d) == "function_definition") else {
             continue;
         };
@@ -2457,11 +2437,7 @@ pub(crate) fn python_module_level_effects_with(
     let resolvable: BTreeSet<String> = named_children(root)
         .into_iter()
         .filter_map(|n| {
-            let def = if kind(n) == "decorated_definition" {
-                n.field("definition")?
-            } else {
-                n
-            };
+            let def = super::analysis::undecorated(n)?;
             (kind(def) == "function_definition")
                 .then(|| field_text(def, "name", src).map(str::to_owned))
                 .flatten()
@@ -2833,11 +2809,7 @@ impl<'a> FunctionFx<'a> {
                     }
                 }
                 "function_definition" | "decorated_definition" | "class_definition" => {
-                    let def = if kind(n) == "decorated_definition" {
-                        n.field("definition")
-                    } else {
-                        Some(n)
-                    };
+                    let def = super::analysis::undecorated(n);
                     for d in named_children(n) {
                         if kind(d) == "decorator" {
                             self.expression(d);
@@ -3077,11 +3049,7 @@ pub(crate) fn python_classes_run_at_import<'t>(
             .unwrap_or_default()
             .into_iter()
             .filter_map(|m| {
-                let m = if kind(m) == "decorated_definition" {
-                    m.field("definition")?
-                } else {
-                    m
-                };
+                let m = super::analysis::undecorated(m)?;
                 (kind(m) == "function_definition")
                     .then(|| field_text(m, "name", src).map(|n| (n.to_owned(), m)))
                     .flatten()
@@ -5050,11 +5018,7 @@ pub(crate) fn file_functions(
             continue;
         }
         let def = named_children(root).into_iter().find_map(|top| {
-            let def = if kind(top) == "decorated_definition" {
-                top.field("definition")?
-            } else {
-                top
-            };
+            let def = super::analysis::undecorated(top)?;
             (kind(def) == "class_definition"
                 && field_text(def, "name", src) == Some(class.as_str()))
             .then_some((top, def))
@@ -5230,11 +5194,7 @@ fn helper_class(root: Node<'_>, class: Node<'_>, src: &str) -> bool {
     let named_like_a_test = field_text(class, "name", src).is_none_or(|n| n.starts_with("Test"));
     let holds_a_test = class.field("body").is_some_and(|body| {
         named_children(body).into_iter().any(|m| {
-            let def = if kind(m) == "decorated_definition" {
-                m.field("definition")
-            } else {
-                Some(m)
-            };
+            let def = super::analysis::undecorated(m);
             def.filter(|d| kind(*d) == "function_definition")
                 .and_then(|d| field_text(d, "name", src))
                 .is_some_and(|n| n.starts_with("test"))
@@ -5531,11 +5491,7 @@ fn top_classes<'t, 's>(root: Node<'t>, src: &'s str) -> Vec<(&'s str, Node<'t>)>
     named_children(root)
         .into_iter()
         .filter_map(|n| {
-            let class = if kind(n) == "decorated_definition" {
-                n.field("definition")?
-            } else {
-                n
-            };
+            let class = super::analysis::undecorated(n)?;
             (kind(class) == "class_definition")
                 .then(|| field_text(class, "name", src).map(|name| (name, class)))
                 .flatten()

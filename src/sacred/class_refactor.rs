@@ -737,11 +737,7 @@ fn import_time_names(root: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
     outside_bodies(root, src, out);
     let mut bodies: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for n in named_children(root) {
-        let def = if kind(n) == "decorated_definition" {
-            n.field("definition")
-        } else {
-            Some(n)
-        };
+        let def = super::analysis::undecorated(n);
         if let Some(def) = def.filter(|d| kind(*d) == "function_definition")
             && let (Some(name), Some(body)) = (def.field("name"), def.field("body"))
         {
@@ -844,11 +840,7 @@ fn statements(block: Node<'_>) -> Vec<Node<'_>> {
 fn class_members(class: &str, body: Node<'_>, src: &str) -> Option<BTreeMap<String, Member>> {
     let mut out = BTreeMap::new();
     for n in statements(body) {
-        let def = if kind(n) == "decorated_definition" {
-            n.field("definition")?
-        } else {
-            n
-        };
+        let def = super::analysis::undecorated(n)?;
         let name = match kind(def) {
             "function_definition" | "class_definition" => text(def.field("name")?, src).to_owned(),
             "expression_statement" => {
@@ -1119,11 +1111,7 @@ fn serialize_children(n: Node<'_>, src: &str, top: Top, out: &mut String) {
 fn supers_ok(n: Node<'_>, src: &str, (class, name): (&str, &str)) -> bool {
     // `super()`, or `super(CLASS, FIRST)` naming the class it is written in and the
     // method's first parameter: another class starts the lookup elsewhere.
-    let def = if kind(n) == "decorated_definition" {
-        n.field("definition")
-    } else {
-        Some(n)
-    };
+    let def = super::analysis::undecorated(n);
     let first = def
         .and_then(|d| d.field("parameters"))
         .and_then(|p| p.named_child(0))

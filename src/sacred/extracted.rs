@@ -441,11 +441,7 @@ pub(crate) fn python_marked_fixtures(
                 }
             }
         }
-        let definition = if kind(class) == "decorated_definition" {
-            class.field("definition")
-        } else {
-            Some(class)
-        };
+        let definition = super::analysis::undecorated(class);
         if let Some(body) = definition.and_then(|d| d.field("body")) {
             pytestmark(body, &mut out);
         }

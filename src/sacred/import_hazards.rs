@@ -788,11 +788,7 @@ fn python_module_functions(root: Node<'_>) -> Vec<Node<'_>> {
     named_children(root)
         .into_iter()
         .filter_map(|top| {
-            let def = if kind(top) == "decorated_definition" {
-                top.field("definition")?
-            } else {
-                top
-            };
+            let def = super::analysis::undecorated(top)?;
             (kind(def) == "function_definition").then_some(def)
         })
         .collect()
@@ -6279,11 +6275,7 @@ pub(crate) fn python_pytest_hooks(root: Node<'_>, src: &str) -> Vec<String> {
         super::analysis::sha256_hex_bytes(super::analysis::normalized(n, src).as_bytes())
     };
     for n in named_children(root) {
-        let def = if kind(n) == "decorated_definition" {
-            n.field("definition")
-        } else {
-            Some(n)
-        };
+        let def = super::analysis::undecorated(n);
         let names: Vec<String> = match def.map(kind) {
             Some("function_definition") => def
                 .and_then(|d| d.field("name"))

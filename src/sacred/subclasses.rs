@@ -65,11 +65,7 @@ pub struct PyModule {
 fn mentioned_elsewhere(root: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut top_level: BTreeMap<String, usize> = BTreeMap::new();
     for n in named_children(root) {
-        let def = if kind(n) == "decorated_definition" {
-            n.field("definition")
-        } else {
-            Some(n)
-        };
+        let def = super::analysis::undecorated(n);
         if let Some(def) = def.filter(|d| kind(*d) == "class_definition")
             && let Some(name) = def.field("name")
         {
@@ -192,11 +188,7 @@ fn adds_nothing(n: Node<'_>) -> bool {
 fn body_names(body: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for n in named_children(body) {
-        let def = if kind(n) == "decorated_definition" {
-            n.field("definition")
-        } else {
-            Some(n)
-        };
+        let def = super::analysis::undecorated(n);
         let Some(def) = def else { continue };
         match kind(def) {
             "function_definition" | "class_definition" => {
