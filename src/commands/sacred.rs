@@ -74,7 +74,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitStatus> {
     let config = ctx.config(&repo)?;
     match &args.command {
         SacredCommand::List => {
-            let found = sacred::discover(&repo, &config)?;
+            let found = sacred::discover_listing(&repo, &config)?;
             let tests: Vec<&TestItem> = found.tests.iter().filter(|t| t.sacred).collect();
             if ctx.printer.is_json() {
                 ctx.printer.json(&Listing {

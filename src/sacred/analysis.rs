@@ -132,7 +132,7 @@ pub struct Statement {
 }
 
 /// A test found in a file, sacred or not, with everything the lock and the rules need.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct TestItem {
     /// `lang:path::scope::name`.
     pub id: String,
@@ -3154,13 +3154,16 @@ pub enum Want {
     /// The sacred tests, built for a check: where a locked test whose id is gone may have
     /// moved ([`super::relocate`]).
     Moved,
+    /// The sacred tests as `sacred list` shows them: where each is and how many assertions
+    /// it holds, nothing read for a lock or a check ([`listed_item`]).
+    Listing,
 }
 
 impl Want {
     fn wants(&self, id: &str, sacred: bool) -> bool {
         match self {
             Want::All => true,
-            Want::Sacred | Want::Moved => sacred,
+            Want::Sacred | Want::Moved | Want::Listing => sacred,
             Want::Ids(ids) | Want::Locked(ids, _) => ids.contains(id),
         }
     }
@@ -3239,7 +3242,13 @@ impl<'t, 'w> Out<'t, 'w> {
         // Only a check compares the readings with extracted locals put back.
         let checking = matches!(self.want, Want::Ids(_) | Want::Locked(..) | Want::Moved);
         let cases = matches!(&self.want, Want::Locked(_, c) if c.contains(&id));
-        if self.want.wants(&id, spec.sacred) {
+        if matches!(self.want, Want::Listing) {
+            if spec.sacred {
+                self.scan
+                    .tests
+                    .push(listed_item(lang, path, spec, rules, src));
+            }
+        } else if self.want.wants(&id, spec.sacred) {
             self.scan
                 .tests
                 .push(build_item(lang, path, spec, rules, src, checking, cases));
@@ -3251,7 +3260,7 @@ impl<'t, 'w> Out<'t, 'w> {
         let mut scan = self.scan;
         let needed = match self.want {
             Want::All => true,
-            Want::Sacred | Want::Moved => false,
+            Want::Sacred | Want::Moved | Want::Listing => false,
             Want::Ids(ids) | Want::Locked(ids, _) => {
                 ids.iter().any(|id| !scan.tests.iter().any(|t| &t.id == id))
             }
@@ -3275,6 +3284,48 @@ impl<'t, 'w> Out<'t, 'w> {
 }
 
 /// Builds a [`TestItem`] from what discovery found.
+/// A test as `sacred list` shows it ([`Want::Listing`]): its id, place and assertions, read
+/// as [`build_item`] reads them; every fingerprint left empty.
+fn listed_item(
+    lang: &'static str,
+    path: &str,
+    spec: &TestSpec<'_>,
+    rules: &dyn Rules,
+    src: &str,
+) -> TestItem {
+    let locals = declared_locals(spec.body, src);
+    let elide_id = spec.elide.map(|n| n.id());
+    let mut walk = Walk {
+        rules,
+        src,
+        assertions: Vec::new(),
+        assertion_uses: std::collections::BTreeSet::new(),
+        returns: 0,
+        skips: 0,
+        swallows: 0,
+        comments: Vec::new(),
+    };
+    with_locals(&locals, src, || {
+        with_dots(|| walk.visit(&mut spec.body.walk(), &mut Vec::new(), elide_id));
+    });
+    TestItem {
+        id: test_id(lang, path, &spec.scope, &spec.name),
+        lang,
+        path: path.to_owned(),
+        name: spec.name.clone(),
+        line: spec.extent.start_position().row + 1,
+        end_line: spec.extent.end_position().row + 1,
+        sacred: spec.sacred,
+        collected: spec.collected,
+        assertions: walk.assertions,
+        returns: walk.returns,
+        skips: walk.skips,
+        swallows: walk.swallows,
+        has_error: spec.extent.has_error(),
+        ..TestItem::default()
+    }
+}
+
 pub(crate) fn build_item(
     lang: &'static str,
     path: &str,

@@ -9778,6 +9778,17 @@ pub fn pytest_marker_unregistered(repo: &Repo, tests: &[TestItem]) -> bool {
 /// what costs (a few milliseconds per thousand lines), so a large repository pays only for
 /// its sacred files.
 pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
+    discover_as(repo, config, &analysis::Want::Sacred)
+}
+
+/// [`discover`] for `sacred list`: each sacred test with where it is and its assertions
+/// only (`Want::Listing`), nothing read for the lock.
+pub fn discover_listing(repo: &Repo, config: &Config) -> Result<Discovery> {
+    discover_as(repo, config, &analysis::Want::Listing)
+}
+
+fn discover_as(repo: &Repo, config: &Config, want: &analysis::Want) -> Result<Discovery> {
+    let listing = matches!(want, analysis::Want::Listing);
     let patterns = sacred_patterns(config)?;
     let mut out = Discovery {
         tests: Vec::new(),
@@ -9802,18 +9813,17 @@ pub fn discover(repo: &Repo, config: &Config) -> Result<Discovery> {
         }
     }
     let mut siblings = Surroundings::default();
-    for (source, scan) in sources
-        .iter()
-        .zip(scan_all(&sources, |_| analysis::Want::Sacred))
-    {
+    for (source, scan) in sources.iter().zip(scan_all(&sources, |_| want.clone())) {
         let mut scan = scan?;
-        add_surroundings(
-            repo,
-            &Content::WorkTree,
-            &source.path,
-            &mut scan,
-            &mut siblings,
-        )?;
+        if !listing {
+            add_surroundings(
+                repo,
+                &Content::WorkTree,
+                &source.path,
+                &mut scan,
+                &mut siblings,
+            )?;
+        }
         if scan.has_error {
             out.parse_errors.push(source.path.clone());
         }

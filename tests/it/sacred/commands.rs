@@ -29,6 +29,59 @@ fn list_json_names_each_sacred_test_with_file_line_and_assertions() {
     assert_eq!(tests[0]["assertions"], 1);
 }
 
+/// `sacred list` reads only where each test is and its assertions, not what a lock needs:
+/// the counts it shows are the ones the lock records, in every language.
+#[test]
+fn list_shows_the_assertions_the_lock_records() {
+    let l = super::locked(&[
+        (
+            FILE,
+            "# gatekeeper:sacred\ndef test_a():\n    x = 1\n    assert x == 1\n    for i in range(2):\n        assert i >= 0\n\n    def cb():\n        assert True\n    cb()\n",
+        ),
+        (
+            "tests/pay.rs",
+            "// gatekeeper:sacred\n#[test]\nfn total() {\n    let v = vec![1, 2];\n    assert_eq!(v.len(), 2);\n    assert!(v[0] < v[1], \"order {}\", v[0]);\n}\n",
+        ),
+        (
+            "pay/pay_test.go",
+            "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestPay(t *testing.T) {\n\tif 1+1 != 2 {\n\t\tt.Fatal(\"sum\")\n\t}\n\tt.Run(\"x\", func(t *testing.T) {\n\t\tif 2 != 2 {\n\t\t\tt.Errorf(\"no\")\n\t\t}\n\t})\n}\n",
+        ),
+        (
+            "test/pay.test.js",
+            "// gatekeeper:sacred\ntest('pays', () => {\n  expect(1).toBe(1);\n  [1, 2].forEach((x) => expect(x).toBeGreaterThan(0));\n});\n",
+        ),
+    ]);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).expect("utf-8");
+    let mut recorded: Vec<(String, u64)> = Vec::new();
+    let mut id = None;
+    for line in lock.lines() {
+        if let Some(t) = line.strip_prefix("test ") {
+            id = Some(t.to_owned());
+        } else if let (Some(t), Some(n)) = (&id, line.trim().strip_prefix("assertions ")) {
+            recorded.push((t.clone(), n.parse().expect("a count")));
+        }
+    }
+    let out = l.repo.gk(&["--format", "json", "sacred", "list"]);
+    assert_success(&out, "sacred list");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut listed: Vec<(String, u64)> = v["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_str().expect("id").to_owned(),
+                t["assertions"].as_u64().expect("assertions"),
+            )
+        })
+        .collect();
+    recorded.sort();
+    listed.sort();
+    assert_eq!(recorded.len(), 4, "{lock}");
+    assert!(recorded.iter().all(|(_, n)| *n > 0), "{lock}");
+    assert_eq!(listed, recorded, "{v}\n{lock}");
+}
+
 #[test]
 fn lock_is_refused_inside_an_agent_session() {
     let l = super::locked(&[(FILE, BASE)]);
