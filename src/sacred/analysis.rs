@@ -2979,6 +2979,22 @@ struct Walk<'r, 's> {
     comments: Vec<String>,
 }
 
+impl<'r, 's> Walk<'r, 's> {
+    /// A walk that has found nothing yet.
+    fn new(rules: &'r dyn Rules, src: &'s str) -> Self {
+        Walk {
+            rules,
+            src,
+            assertions: Vec::new(),
+            assertion_uses: std::collections::BTreeSet::new(),
+            returns: 0,
+            skips: 0,
+            swallows: 0,
+            comments: Vec::new(),
+        }
+    }
+}
+
 impl Walk<'_, '_> {
     /// Visits the cursor's node and what is inside it; the cursor ends where it started.
     fn visit(
@@ -3295,16 +3311,7 @@ fn listed_item(
 ) -> TestItem {
     let locals = declared_locals(spec.body, src);
     let elide_id = spec.elide.map(|n| n.id());
-    let mut walk = Walk {
-        rules,
-        src,
-        assertions: Vec::new(),
-        assertion_uses: std::collections::BTreeSet::new(),
-        returns: 0,
-        skips: 0,
-        swallows: 0,
-        comments: Vec::new(),
-    };
+    let mut walk = Walk::new(rules, src);
     with_locals(&locals, src, || {
         with_dots(|| walk.visit(&mut spec.body.walk(), &mut Vec::new(), elide_id));
     });
@@ -3374,16 +3381,7 @@ pub(crate) fn build_item(
         with_locals(&kept, src, || {
             super::extracted::with_put_back_leaving(extractions, left, || {
                 let elide = spec.elide.map(|n| n.id());
-                let mut walk = Walk {
-                    rules,
-                    src,
-                    assertions: Vec::new(),
-                    assertion_uses: std::collections::BTreeSet::new(),
-                    returns: 0,
-                    skips: 0,
-                    swallows: 0,
-                    comments: Vec::new(),
-                };
+                let mut walk = Walk::new(rules, src);
                 let statements = with_dots(|| {
                     walk.visit(&mut spec.body.walk(), &mut Vec::new(), elide);
                     statements_of(spec.body, src, rules, elide)
@@ -3450,16 +3448,7 @@ fn build_item_inner(
 ) -> TestItem {
     let elide_id = spec.elide.map(|n| n.id());
     let elide_doc = |n: Node<'_>| Some(n.id()) == elide_id;
-    let mut walk = Walk {
-        rules,
-        src,
-        assertions: Vec::new(),
-        assertion_uses: std::collections::BTreeSet::new(),
-        returns: 0,
-        skips: 0,
-        swallows: 0,
-        comments: Vec::new(),
-    };
+    let mut walk = Walk::new(rules, src);
     let statements = with_dots(|| {
         walk.visit(&mut spec.body.walk(), &mut Vec::new(), elide_id);
         statements_of(spec.body, src, rules, elide_id)
@@ -4854,6 +4843,22 @@ pub(crate) fn unquote(s: &str) -> String {
 }
 
 /// The named children of a node, in order.
+/// The statements of a Go block (the grammar wraps them in a `statement_list`), comments
+/// left out.
+pub(crate) fn go_block_statements(block: Node<'_>) -> Vec<Node<'_>> {
+    named_children(block)
+        .into_iter()
+        .flat_map(|c| {
+            if kind(c) == "statement_list" {
+                named_children(c)
+            } else {
+                vec![c]
+            }
+        })
+        .filter(|c| kind(*c) != "comment")
+        .collect()
+}
+
 /// A Python definition without its decorators: the function or class a
 /// `decorated_definition` holds (`None` when it holds none), or `node` itself.
 pub(crate) fn undecorated(node: Node<'_>) -> Option<Node<'_>> {

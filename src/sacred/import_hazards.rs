@@ -5040,17 +5040,7 @@ fn go_reset_at_end(
     else {
         return out;
     };
-    let statements: Vec<Node<'_>> = named_children(body)
-        .into_iter()
-        .flat_map(|c| {
-            if kind(c) == "statement_list" {
-                named_children(c)
-            } else {
-                vec![c]
-            }
-        })
-        .filter(|c| kind(*c) != "comment")
-        .collect();
+    let statements = super::analysis::go_block_statements(body);
     // The assignments it ends with: `X = V`, `V` the value `X` starts with.
     let mut end = statements.len();
     let mut candidates: Vec<String> = Vec::new();

@@ -310,19 +310,11 @@ pub(crate) fn var_starts(src: &str, root: Node<'_>) -> Option<super::GoVarStarts
                 let name = item.field("name").map_or("", |n| text(n, src));
                 let top = kind(item) == "function_declaration";
                 if top && name.starts_with("Test") {
-                    let last = item
-                        .field("body")
-                        .map(named_children)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .flat_map(|c| {
-                            if kind(c) == "statement_list" {
-                                named_children(c)
-                            } else {
-                                vec![c]
-                            }
-                        })
-                        .rfind(|c| kind(*c) != "comment");
+                    let last = item.field("body").and_then(|b| {
+                        crate::sacred::analysis::go_block_statements(b)
+                            .last()
+                            .copied()
+                    });
                     out.test_ends_setting |= last.is_some_and(|l| {
                         kind(l) == "assignment_statement"
                             && l.field("left").is_some_and(|x| {
@@ -664,21 +656,6 @@ pub(crate) fn unrolled_loops(src: &str, root: Node<'_>) -> Option<String> {
     Some(out)
 }
 
-/// The statements of a block (the grammar wraps them in a `statement_list`), comments left out.
-fn block_statements(block: Node<'_>) -> Vec<Node<'_>> {
-    named_children(block)
-        .into_iter()
-        .flat_map(|c| {
-            if kind(c) == "statement_list" {
-                named_children(c)
-            } else {
-                vec![c]
-            }
-        })
-        .filter(|c| kind(*c) != "comment")
-        .collect()
-}
-
 /// One loop of [`unrolled_loops`], written out.
 /// Whether the Go type `ty` is one known not to be an interface: a predeclared basic type, a
 /// pointer, slice, array, map, channel, function or struct type. A named type (`any`,
@@ -771,7 +748,7 @@ fn unrolled(for_stmt: Node<'_>, src: &str) -> Option<String> {
         None
     };
     // The body: reports under conditions only.
-    let statements = block_statements(body);
+    let statements = crate::sacred::analysis::go_block_statements(body);
     let reports_only = |n: Node<'_>| -> bool {
         if kind(n) != "if_statement" || n.field("initializer").is_some() {
             return false;
@@ -787,14 +764,16 @@ fn unrolled(for_stmt: Node<'_>, src: &str) -> Option<String> {
             return false;
         };
         n.field("alternative").is_none()
-            && block_statements(consequence).into_iter().all(|c| {
-                kind(c) == "expression_statement"
-                    && named_children(c).first().is_some_and(|call| {
-                        selector(*call, src).is_some_and(|(_, m)| {
-                            matches!(m, "Error" | "Errorf" | "Fatal" | "Fatalf")
+            && crate::sacred::analysis::go_block_statements(consequence)
+                .into_iter()
+                .all(|c| {
+                    kind(c) == "expression_statement"
+                        && named_children(c).first().is_some_and(|call| {
+                            selector(*call, src).is_some_and(|(_, m)| {
+                                matches!(m, "Error" | "Errorf" | "Fatal" | "Fatalf")
+                            })
                         })
-                    })
-            })
+                })
     };
     if statements.is_empty() || !statements.iter().all(|s| reports_only(*s)) {
         return None;
