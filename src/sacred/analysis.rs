@@ -3315,6 +3315,17 @@ fn listed_item(
     with_locals(&locals, src, || {
         with_dots(|| walk.visit(&mut spec.body.walk(), &mut Vec::new(), elide_id));
     });
+    placed_item(lang, path, spec, walk)
+}
+
+/// A test's id and place, and what the walk of its body found: what every reading of it
+/// holds (a listing holds nothing more).
+fn placed_item(
+    lang: &'static str,
+    path: &str,
+    spec: &TestSpec<'_>,
+    walk: Walk<'_, '_>,
+) -> TestItem {
     TestItem {
         id: test_id(lang, path, &spec.scope, &spec.name),
         lang,
@@ -3328,7 +3339,10 @@ fn listed_item(
         returns: walk.returns,
         skips: walk.skips,
         swallows: walk.swallows,
+        comments: walk.comments,
         has_error: spec.extent.has_error(),
+        start_byte: spec.extent.start_byte(),
+        end_byte: spec.extent.end_byte(),
         ..TestItem::default()
     }
 }
@@ -3608,26 +3622,13 @@ fn build_item_inner(
         Vec::new()
     };
     TestItem {
-        id: test_id(lang, path, &spec.scope, &spec.name),
-        lang,
-        path: path.to_owned(),
-        name: spec.name.clone(),
-        line: spec.extent.start_position().row + 1,
-        end_line: spec.extent.end_position().row + 1,
-        sacred: spec.sacred,
-        collected: spec.collected,
         structure: sha256_hex(&structure),
         body,
         envelope: sha256_hex(&spec.envelope_lines.join("\n")),
         envelope_lines: spec.envelope_lines.clone(),
-        assertions: walk.assertions,
         statements,
         legacy_statement,
-        returns: walk.returns,
-        skips: walk.skips,
-        swallows: walk.swallows,
         deferred: deferred_body(lang, spec.node, spec.body, src),
-        comments: walk.comments,
         bindings: Vec::new(),
         used: uses.names,
         assertion_uses,
@@ -3701,9 +3702,7 @@ fn build_item_inner(
         releases_dropped: None,
         case_names_left_out: None,
         global_members: global_members(spec.extent, src),
-        has_error: spec.extent.has_error(),
-        start_byte: spec.extent.start_byte(),
-        end_byte: spec.extent.end_byte(),
+        ..placed_item(lang, path, spec, walk)
     }
 }
 
@@ -4842,7 +4841,6 @@ pub(crate) fn unquote(s: &str) -> String {
     s.to_owned()
 }
 
-/// The named children of a node, in order.
 /// The statements of a Go block (the grammar wraps them in a `statement_list`), comments
 /// left out.
 pub(crate) fn go_block_statements(block: Node<'_>) -> Vec<Node<'_>> {

@@ -2640,18 +2640,7 @@ fn go_writes_beyond_locals_as<'t>(
                     // Only a statement of its own body: one under an `if` may never run.
                     let statements: Vec<Node<'_>> = n
                         .field("body")
-                        .map(|b| {
-                            named_children(b)
-                                .into_iter()
-                                .flat_map(|c| {
-                                    if kind(c) == "statement_list" {
-                                        named_children(c)
-                                    } else {
-                                        vec![c]
-                                    }
-                                })
-                                .collect()
-                        })
+                        .map(crate::sacred::analysis::go_block_statements)
                         .unwrap_or_default();
                     // Only the put-backs it starts with: a statement before one may panic,
                     // `t.Fatal` or return (`mustClose(f)`, `return`).

@@ -20,7 +20,9 @@
 //!
 //! The test found is in the locked test's own file, in a file that holds no locked test (a
 //! new file, say), or — keeping its name — in another file holding locked tests (a file
-//! split into files that already exist).
+//! split into files that already exist). Outside its own file it has the locked body or the
+//! locked name; in its own file any test the lock does not name may stand in (renamed and
+//! given more checks at once), tried only after those.
 //!
 //! **Invariant (fail closed):** the lock keeps naming the old id until it is re-locked, so a
 //! later change is checked against the lock wherever the test now lives: a check re-reads
@@ -244,7 +246,9 @@ pub(super) fn name_of(id: &str) -> &str {
 /// near them, in the new content; `texts` holds the text of each that is in another directory
 /// or holds locked tests) that keeps everything the lock holds, under an id `lock` does not
 /// hold; each test satisfies one lock entry at most. Tests with the locked body
-/// are tried first, then those with the locked name.
+/// are tried first, then those with the locked name; only for a locked test none of those
+/// keeps, any other test of its own file (renamed with checks added, say: a later change
+/// to that file is checked against the lock again, as the invariant asks).
 pub(super) fn find(
     lost: &[&LockedTest],
     lock: &SacredLock,
@@ -255,71 +259,80 @@ pub(super) fn find(
     let mut claimed: BTreeSet<&str> = BTreeSet::new();
     let mut out = BTreeMap::new();
     let locked_files: BTreeSet<String> = lock.files().into_iter().collect();
-    for locked in lost {
-        let mut tried: Vec<(u8, &FileScan, &TestItem)> = Vec::new();
-        for (path, scan) in scans {
-            // Into another file holding locked tests only under its own name (see the module
-            // invariant: that is what a later change there looks for).
-            let into_locked = path != &locked.file && locked_files.contains(path);
-            if !near(&locked.file, path)
-                || family(path) != family(&locked.file)
-                || (conventional(&locked.file) && !conventional(path))
-                || (dir(path) != dir(&locked.file) && !may_change_directory(locked))
-            {
+    // First by body or name for every lost test, then any other test for those still
+    // lost: a test renamed with its checks kept is not claimed by another's loose match.
+    for loose in [false, true] {
+        for locked in lost {
+            if out.contains_key(&locked.id) {
                 continue;
             }
-            for t in &scan.tests {
-                // A locked test stands in only as an exact duplicate (a twin removed); for a
-                // locked test whose id another test took, only a test the lock does not name.
-                let twin = lock.tests.contains_key(&t.id);
-                if (twin && taken.contains(locked.id.as_str()))
-                    || t.id == locked.id
-                    || !t.sacred
-                    || !t.collected
-                    || (twin && t.body != locked.body)
-                    || claimed.contains(t.id.as_str())
-                    || (dir(path) != dir(&locked.file)
-                        && texts
-                            .get(path)
-                            .is_none_or(|text| names_files_relatively(text, t)))
+            let mut tried: Vec<(u8, &FileScan, &TestItem)> = Vec::new();
+            for (path, scan) in scans {
+                // Into another file holding locked tests only under its own name (see the module
+                // invariant: that is what a later change there looks for).
+                let into_locked = path != &locked.file && locked_files.contains(path);
+                if !near(&locked.file, path)
+                    || family(path) != family(&locked.file)
+                    || (conventional(&locked.file) && !conventional(path))
+                    || (dir(path) != dir(&locked.file) && !may_change_directory(locked))
                 {
                     continue;
                 }
-                if into_locked
-                    && (t.name != name_of(&locked.id)
-                        || texts
-                            .get(path)
-                            .is_none_or(|text| !written_in(text, &words(text), &t.name)))
-                {
-                    continue;
+                for t in &scan.tests {
+                    // A locked test stands in only as an exact duplicate (a twin removed); for a
+                    // locked test whose id another test took, only a test the lock does not name.
+                    let twin = lock.tests.contains_key(&t.id);
+                    if (twin && taken.contains(locked.id.as_str()))
+                        || t.id == locked.id
+                        || !t.sacred
+                        || !t.collected
+                        || (twin && t.body != locked.body)
+                        || claimed.contains(t.id.as_str())
+                        || (dir(path) != dir(&locked.file)
+                            && texts
+                                .get(path)
+                                .is_none_or(|text| names_files_relatively(text, t)))
+                    {
+                        continue;
+                    }
+                    if into_locked
+                        && (t.name != name_of(&locked.id)
+                            || texts
+                                .get(path)
+                                .is_none_or(|text| !written_in(text, &words(text), &t.name)))
+                    {
+                        continue;
+                    }
+                    let rank = if t.body == locked.body {
+                        0
+                    } else if t.name == name_of(&locked.id) {
+                        1
+                    } else if loose && path == &locked.file {
+                        2
+                    } else {
+                        continue;
+                    };
+                    tried.push((rank, scan, t));
                 }
-                let rank = if t.body == locked.body {
-                    0
-                } else if t.name == name_of(&locked.id) {
-                    1
-                } else {
-                    continue;
-                };
-                tried.push((rank, scan, t));
             }
-        }
-        // A moved copy before a locked twin.
-        tried.sort_by_key(|(rank, _, t)| (*rank, lock.tests.contains_key(&t.id), t.id.clone()));
-        if let Some((_, _, t)) = tried
-            .into_iter()
-            .find(|(_, scan, t)| rules::compare_moved(locked, scan, t).is_empty())
-        {
-            claimed.insert(t.id.as_str());
-            out.insert(
-                locked.id.clone(),
-                Moved {
-                    from: locked.id.clone(),
-                    to: t.id.clone(),
-                    file: t.path.clone(),
-                    line: t.line,
-                    twin: lock.tests.contains_key(&t.id),
-                },
-            );
+            // A moved copy before a locked twin.
+            tried.sort_by_key(|(rank, _, t)| (*rank, lock.tests.contains_key(&t.id), t.id.clone()));
+            if let Some((_, _, t)) = tried
+                .into_iter()
+                .find(|(_, scan, t)| rules::compare_moved(locked, scan, t).is_empty())
+            {
+                claimed.insert(t.id.as_str());
+                out.insert(
+                    locked.id.clone(),
+                    Moved {
+                        from: locked.id.clone(),
+                        to: t.id.clone(),
+                        file: t.path.clone(),
+                        line: t.line,
+                        twin: lock.tests.contains_key(&t.id),
+                    },
+                );
+            }
         }
     }
     out

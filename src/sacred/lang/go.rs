@@ -211,18 +211,7 @@ pub(crate) fn package_constants(
                     if kind(spec) != "const_spec" {
                         continue;
                     }
-                    let mut cursor = spec.walk();
-                    let names: Vec<Node<'_>> =
-                        spec.children_by_field_name("name", &mut cursor).collect();
-                    let values: Vec<Node<'_>> = spec
-                        .field("value")
-                        .map(|values| {
-                            named_children(values)
-                                .into_iter()
-                                .filter(|c| kind(*c) != "comment")
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let (names, values) = spec_names_and_values(spec);
                     if let ([n], [v]) = (names.as_slice(), values.as_slice())
                         && spec.field("type").is_none()
                         && super::go_is_basic_literal(kind(*v))
@@ -341,18 +330,7 @@ pub(crate) fn var_starts(src: &str, root: Node<'_>) -> Option<super::GoVarStarts
                         specs.extend(named_children(spec));
                         continue;
                     }
-                    let mut cursor = spec.walk();
-                    let names: Vec<Node<'_>> =
-                        spec.children_by_field_name("name", &mut cursor).collect();
-                    let values: Vec<Node<'_>> = spec
-                        .field("value")
-                        .map(|v| {
-                            named_children(v)
-                                .into_iter()
-                                .filter(|c| kind(*c) != "comment")
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let (names, values) = spec_names_and_values(spec);
                     let one = match (names.as_slice(), values.as_slice()) {
                         ([_], [v])
                             if super::go_is_basic_literal(kind(*v))
@@ -932,4 +910,21 @@ mod unroll_tests {
         let other = src.replace("t.Errorf(\"%s\", v.name)", "v.name = \"\"");
         assert_eq!(unroll(&other), None);
     }
+}
+
+/// The names a Go `const` or `var` spec declares and the values it gives them (comments left
+/// out), in order.
+fn spec_names_and_values(spec: Node<'_>) -> (Vec<Node<'_>>, Vec<Node<'_>>) {
+    let mut cursor = spec.walk();
+    let names = spec.children_by_field_name("name", &mut cursor).collect();
+    let values = spec
+        .field("value")
+        .map(|values| {
+            named_children(values)
+                .into_iter()
+                .filter(|c| kind(*c) != "comment")
+                .collect()
+        })
+        .unwrap_or_default();
+    (names, values)
 }

@@ -694,3 +694,85 @@ fn a_locked_twin_does_not_stand_in_for_a_test_changed_at_its_id() {
     );
     l.assert_refused("assertion-removed", ID);
 }
+
+// Renamed in its own file and given more checks at once (tornado's `test_malformed_continuation`
+// → `test_continuation`, its check kept verbatim beside new ones): neither the body nor the name
+// is the locked one, but every locked check still runs, and a later change to that file is
+// checked against the lock again.
+const RENAMED_AND_EXTENDED: &str = r"def test_exact_refund():
+    total = refund(100)
+    assert total == 100
+    assert refund(5) == 5
+    assert refund(7) == 7
+";
+
+#[test]
+fn a_test_renamed_with_a_check_added_in_its_own_file_is_followed() {
+    let l = locked(&[(FILE, &base())]);
+    l.repo
+        .write(FILE, format!("{HEADER}{RENAMED_AND_EXTENDED}\n\n{OTHER}"));
+    l.assert_moved(
+        ID,
+        "python:tests/billing/test_refunds.py::test_exact_refund",
+    );
+}
+
+#[test]
+fn a_test_renamed_with_a_check_added_and_one_dropped_in_its_own_file_is_refused() {
+    let l = locked(&[(FILE, &base())]);
+    let weakened = RENAMED_AND_EXTENDED.replace("    assert refund(5) == 5\n", "");
+    l.repo.write(FILE, format!("{HEADER}{weakened}\n\n{OTHER}"));
+    assert_refused_removed(&l);
+}
+
+#[test]
+fn a_test_renamed_with_a_check_added_then_weakened_is_refused() {
+    let l = locked(&[(FILE, &base())]);
+    l.repo
+        .write(FILE, format!("{HEADER}{RENAMED_AND_EXTENDED}\n\n{OTHER}"));
+    l.repo.git(&["add", "-A"]);
+    l.repo.git(&["commit", "-q", "--no-verify", "-m", "rename"]);
+    let weakened = RENAMED_AND_EXTENDED.replace("    assert total == 100\n", "");
+    l.repo.write(FILE, format!("{HEADER}{weakened}\n\n{OTHER}"));
+    assert_refused_removed(&l);
+}
+
+#[test]
+fn a_test_renamed_with_a_check_added_into_another_file_is_refused() {
+    // Elsewhere a moved test keeps the locked body or name: that is what a later change to
+    // its new file is looked at for (a test found by neither could be weakened there unseen).
+    let l = moved_to("tests/billing/test_exact.py", RENAMED_AND_EXTENDED);
+    assert_refused_removed(&l);
+}
+
+#[test]
+fn a_renamed_test_keeping_its_body_is_not_taken_by_another_renamed_one() {
+    // Two locked tests renamed at once: `test_a` also gains a check. Its checks are kept by
+    // both new tests; the copy of `test_b`'s body stands for `test_b`, the other for `test_a`.
+    let a = "def test_a():\n    assert refund(1) == 1\n";
+    let b = "def test_b():\n    assert refund(1) == 1\n    assert refund(2) == 2\n";
+    let l = locked(&[(FILE, &format!("{HEADER}{a}\n\n{b}"))]);
+    let b_renamed = b.replace("test_b", "test_c1");
+    let a_renamed = format!(
+        "{}    assert refund(3) == 3\n",
+        a.replace("test_a", "test_c2")
+    );
+    l.repo
+        .write(FILE, format!("{HEADER}{b_renamed}\n\n{a_renamed}"));
+    for (what, out) in [
+        ("check --staged", l.check_staged()),
+        ("check --base", l.check_base()),
+    ] {
+        assert_code(&out, 0, what);
+        let err = String::from_utf8_lossy(&out.stderr);
+        for (from, to) in [("test_a", "test_c2"), ("test_b", "test_c1")] {
+            let wanted = format!(
+                "note: `python:tests/billing/test_refunds.py::{from}` is now `python:tests/billing/test_refunds.py::{to}` ("
+            );
+            assert!(
+                err.lines().any(|l| l.starts_with(&wanted)),
+                "{what}: no `{wanted}`\n{err}"
+            );
+        }
+    }
+}
