@@ -1872,7 +1872,7 @@ fn go_std_safe(root: Node<'_>, src: &str) -> u8 {
                 .map_or("", |p| text(p, src).trim_matches('"'));
             let name = n
                 .field("name")
-                .map_or_else(|| path.rsplit('/').next().unwrap_or(path), |x| text(x, src));
+                .map_or_else(|| go_import_name(path), |x| text(x, src));
             if let Some(b) = bit(name) {
                 if GO_STD.iter().any(|(n, p)| *n == name && *p == path) {
                     imported |= b;
@@ -4839,6 +4839,28 @@ pub(crate) fn unquote(s: &str) -> String {
         }
     }
     s.to_owned()
+}
+
+/// The name a Go import without one binds, as Go's tools assume it from the path (the
+/// package clause of the imported package decides, which the import does not show): the
+/// last element, or the one before a major-version element (`…/mapstructure/v2` binds
+/// `mapstructure`), without a `go-` prefix, up to its first character that cannot be in a
+/// name (`gopkg.in/yaml.v3` binds `yaml`, `go-sqlite3` `sqlite3`). A package may declare
+/// another name: where a test's name is bound by no import any more, `rebound` refuses.
+pub(crate) fn go_import_name(path: &str) -> &str {
+    let mut elements = path.rsplit('/');
+    let last = elements.next().unwrap_or(path);
+    let major =
+        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
+    let base = match elements.next() {
+        Some(before) if major => before,
+        _ => last,
+    };
+    let base = base.strip_prefix("go-").unwrap_or(base);
+    let end = base
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(base.len());
+    &base[..end]
 }
 
 /// The statements of a Go block (the grammar wraps them in a `statement_list`), comments

@@ -3898,7 +3898,7 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                 "import_spec" => {
                     let path = field_text(n, "path", src).unwrap_or("").trim_matches('"');
                     let name = field_text(n, "name", src).map_or_else(
-                        || path.rsplit('/').next().unwrap_or(path).to_owned(),
+                        || super::analysis::go_import_name(path).to_owned(),
                         str::to_owned,
                     );
                     out.push(Binding {
@@ -4136,7 +4136,7 @@ pub(crate) fn go_package_start(root: Node<'_>, src: &str) -> GoPackageStart {
                         .unwrap_or("")
                         .trim_matches(|c| c == '"' || c == '`');
                     let name = field_text(n, "name", src).map_or_else(
-                        || path.rsplit('/').next().unwrap_or(path).to_owned(),
+                        || super::analysis::go_import_name(path).to_owned(),
                         str::to_owned,
                     );
                     out.imports.push((name, path.to_owned()));
@@ -4663,7 +4663,7 @@ fn ends_under_another_name(t: &str, root: Node<'_>, src: &str) -> bool {
                     && text(name, src) == alias
                 {
                     let path = text(path, src).trim_matches(|c| c == '"' || c == '`');
-                    let module = path.rsplit('/').next().unwrap_or(path);
+                    let module = super::analysis::go_import_name(path);
                     if ending_name(&format!("{module}.{rest}")) {
                         return true;
                     }

@@ -2479,18 +2479,7 @@ fn go_import_names(root: Node<'_>, src: &str) -> BTreeSet<String> {
                         out.insert(alias.to_owned());
                     }
                     None => {
-                        let last = path.rsplit('/').next().unwrap_or(path);
-                        // `gopkg.in/yaml.v3` binds `yaml`; `…/v2` binds the part before.
-                        let last = if last.len() > 1
-                            && last.starts_with('v')
-                            && last[1..].chars().all(|c| c.is_ascii_digit())
-                        {
-                            path.rsplit('/').nth(1).unwrap_or(last)
-                        } else {
-                            last
-                        };
-                        let last = last.split('.').next().unwrap_or(last);
-                        out.insert(last.replace('-', "_"));
+                        out.insert(crate::sacred::analysis::go_import_name(path).to_owned());
                     }
                 }
             }

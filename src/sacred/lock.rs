@@ -134,8 +134,11 @@ pub struct LockedTest {
 /// called by another name (`const {fileSnapshot} = t.assert`); 14 also locks what a Python
 /// star import of a module of the repository, or a Rust glob import of a module of the
 /// test's own library, brings (`hook star import …`, `hook glob import …`), and what a Rust
-/// crate's own code compiles differently under `cfg(debug_assertions)` (`hook test-cfg`).
-pub const HOOKS_READ: u32 = 14;
+/// crate's own code compiles differently under `cfg(debug_assertions)` (`hook test-cfg`);
+/// 15 also reads the name a Go import without one binds as Go's tools assume it from the
+/// path (`…/v2` and `gopkg.in/yaml.v3` bind the name before the version), so such an import
+/// is locked with the tests that use it.
+pub const HOOKS_READ: u32 = 15;
 
 /// The reading that last widened the helpers locked for their value reaching an assertion
 /// through the test's statements (`got = run(xs)`, `xs = items()`, see `sacred::flow`; 11:

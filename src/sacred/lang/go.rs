@@ -470,8 +470,8 @@ pub(crate) fn handle_use(
     Some(out)
 }
 
-/// The packages a Go file imports: the name each is bound to (its last path element when
-/// the import names none) and its import path.
+/// The packages a Go file imports: the name each is bound to (as Go's tools assume it from
+/// the path when the import names none, `analysis::go_import_name`) and its import path.
 pub(crate) fn imports(src: &str, root: Node<'_>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut stack = vec![root];
@@ -481,9 +481,10 @@ pub(crate) fn imports(src: &str, root: Node<'_>) -> Vec<(String, String)> {
                 let path = n
                     .field("path")
                     .map_or("", |p| text(p, src).trim_matches('"'));
-                let name = n
-                    .field("name")
-                    .map_or_else(|| path.rsplit('/').next().unwrap_or(path), |x| text(x, src));
+                let name = n.field("name").map_or_else(
+                    || crate::sacred::analysis::go_import_name(path),
+                    |x| text(x, src),
+                );
                 out.push((name.to_owned(), path.to_owned()));
             }
             "source_file" | "import_declaration" | "import_spec_list" => {

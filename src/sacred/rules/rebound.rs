@@ -24,6 +24,7 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
         .into_iter()
         .chain(lost_helpers(s))
         .chain(lost_hooks(s))
+        .chain(lost_go_imports(s))
     {
         if !new_bindings.contains(&b) {
             new_bindings.push(b);
@@ -98,8 +99,10 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
                     || documented_replacement(s, b, locked_bindings)
                     || reads_as_a_locked_one(s, b, locked_bindings)
                     || dynamic_import_unrecorded(s, b)
+                    || go_import_name_unrecorded(s, b)
                     || binds_only_new_names(s, *base.get_or_init(|| super::base_as_locked(s)), b)
-                    || harmless_addition(s.test.lang, b, locked_bindings))
+                    || (harmless_addition(s.test.lang, b, locked_bindings)
+                        && !go_name_used_at_base(s, b)))
             }
         })
         .map(|b| format!("{}: {b}", s.test.path))
@@ -127,6 +130,91 @@ fn dynamic_import_unrecorded(s: &Subject<'_>, text: &str) -> bool {
         && text.starts_with("import ")
         && crate::sacred::lang::Lang::of_path(&s.test.path)
             .is_some_and(crate::sacred::lang::Lang::is_js)
+        && s.base.is_some_and(|t| t.bindings.iter().any(|b| b == text))
+}
+
+/// The Go imports the lock holds for a name the test still uses, now bound by no import of
+/// its file: an import keeps a name only by the path Go's tools assume it from
+/// (`analysis::go_import_name`), and the package's own clause decides, so
+/// `"example.com/fake/zzz"` declaring `package assert` binds `assert` unseen. What the name
+/// now stands for cannot be told: the import is lost.
+fn lost_go_imports(s: &Subject<'_>) -> Vec<String> {
+    if s.test.lang != "go" {
+        return Vec::new();
+    }
+    let Some(locked) = s.locked.bindings.as_ref() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for line in locked {
+        let Some((name, path)) = line
+            .strip_prefix("import ")
+            .and_then(|rest| rest.split_once(' '))
+        else {
+            continue;
+        };
+        let used = s.test.used.contains(name)
+            || s.test.used.iter().any(|u| {
+                u.strip_prefix(name)
+                    .is_some_and(|rest| rest.starts_with('.'))
+            });
+        let bound = s.test.bindings.iter().any(|b| {
+            b.strip_prefix("import ")
+                .and_then(|r| r.split_once(' '))
+                .is_some_and(|(n, _)| n == name)
+        });
+        if !matches!(name, "." | "_") && used && !bound {
+            out.push(format!(
+                "{}: import {name} {path} is gone while the test still uses `{name}`, now bound by no import gatekeeper can name",
+                s.test.path
+            ));
+        }
+    }
+    out
+}
+
+/// A Go import (`import NAME "PATH"`) of a name the base revision's test already used, where
+/// an import of the base revision's file is gone (or with no base revision to tell): the
+/// lock holds no binding of that name only because no import it could name bound it then
+/// (`lost_go_imports`; an older lock, see `go_import_name_unrecorded`), and the new import
+/// may replace the one that did. (With every import of the base kept, the name was
+/// declared in the package, and an import of it too does not compile.)
+fn go_name_used_at_base(s: &Subject<'_>, text: &str) -> bool {
+    let Some((name, _)) = text
+        .strip_prefix("import ")
+        .and_then(|rest| rest.split_once(' '))
+    else {
+        return false;
+    };
+    let imports = |bindings: &[crate::sacred::bindings::Binding]| -> Vec<String> {
+        bindings
+            .iter()
+            .filter(|b| b.text.starts_with("import "))
+            .map(|b| b.text.clone())
+            .collect()
+    };
+    let now = imports(&s.scan.module_bindings);
+    let import_gone =
+        s.base_scan.is_none() || imports(s.base_bindings).iter().any(|b| !now.contains(b));
+    s.test.lang == "go"
+        && import_gone
+        && s.base.is_none_or(|t| {
+            t.used.contains(name)
+                || t.used.iter().any(|u| {
+                    u.strip_prefix(name)
+                        .is_some_and(|rest| rest.starts_with('.'))
+                })
+        })
+}
+
+/// A Go import the test uses under a lock written before an import's name was read as Go's
+/// tools assume it from its path (`hooks-read` below 15, `analysis::go_import_name`:
+/// `…/mapstructure/v2` binds `mapstructure`, `gopkg.in/yaml.v3` `yaml`): such a lock holds
+/// no line for it, so the base revision decides until the next re-lock.
+fn go_import_name_unrecorded(s: &Subject<'_>, text: &str) -> bool {
+    s.locked.hooks_read < 15
+        && s.test.lang == "go"
+        && text.starts_with("import ")
         && s.base.is_some_and(|t| t.bindings.iter().any(|b| b == text))
 }
 

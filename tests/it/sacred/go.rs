@@ -2220,3 +2220,159 @@ fn a_file_a_test_embeds_is_locked() {
     );
     l.assert_passes();
 }
+
+// The name a Go import binds comes from the imported package's own `package` clause; an import
+// without a name binds what Go's tools assume from its path: the last element, or the one
+// before a major version, without a `go-` prefix, up to a `.` (`gopkg.in/yaml.v3` → `yaml`).
+const IMPORTS_FILE: &str = "pay/imports_test.go";
+const IMPORTS_ID: &str = "go:pay/imports_test.go::TestDecodedAmount";
+const IMPORTS: &str = r#"package pay
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"gopkg.in/yaml.v3"
+)
+
+// gatekeeper:sacred
+func TestDecodedAmount(t *testing.T) {
+	var got map[string]int
+	_ = yaml.Unmarshal([]byte("a: 1"), &got)
+	assert.Equal(t, 1, Refund(got["a"]))
+}
+"#;
+const TESTIFY: &str = "\t\"github.com/stretchr/testify/assert\"\n";
+const YAML: &str = "\t\"gopkg.in/yaml.v3\"\n";
+
+refuses!(
+    an_assertion_package_swapped_for_a_major_version_path_is_refused,
+    IMPORTS_FILE,
+    IMPORTS,
+    [(TESTIFY, "\t\"example.com/fake/assert/v2\"\n")],
+    "rebound",
+    IMPORTS_ID
+);
+refuses!(
+    an_assertion_package_swapped_for_a_dot_version_path_is_refused,
+    IMPORTS_FILE,
+    IMPORTS,
+    [(TESTIFY, "\t\"gopkg.in/fake/assert.v1\"\n")],
+    "rebound",
+    IMPORTS_ID
+);
+refuses!(
+    an_assertion_package_swapped_for_one_declaring_its_name_elsewhere_is_refused,
+    IMPORTS_FILE,
+    IMPORTS,
+    // `example.com/fake/zzz` may say `package assert`: `assert` is bound by no import
+    // gatekeeper can name.
+    [(TESTIFY, "\t\"example.com/fake/zzz\"\n")],
+    "rebound",
+    IMPORTS_ID
+);
+refuses!(
+    a_dot_versioned_package_swapped_is_refused,
+    IMPORTS_FILE,
+    IMPORTS,
+    [(YAML, "\t\"example.com/fake/go-yaml\"\n")],
+    "rebound",
+    IMPORTS_ID
+);
+passes!(
+    naming_an_import_by_the_name_it_binds_passes,
+    IMPORTS_FILE,
+    IMPORTS,
+    [
+        (TESTIFY, "\tassert \"github.com/stretchr/testify/assert\"\n"),
+        (YAML, "\tyaml \"gopkg.in/yaml.v3\"\n")
+    ]
+);
+passes!(
+    an_import_added_beside_them_passes,
+    IMPORTS_FILE,
+    IMPORTS,
+    [(
+        YAML,
+        "\t\"gopkg.in/yaml.v3\"\n\t\"github.com/mattn/go-sqlite3\"\n"
+    )]
+);
+
+#[test]
+fn the_lock_holds_the_name_a_versioned_import_binds() {
+    let l = super::locked(&[(IMPORTS_FILE, IMPORTS)]);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    assert!(
+        lock.contains("  binding import yaml \"gopkg.in/yaml.v3\"\n"),
+        "{lock}"
+    );
+}
+
+/// A lock written before an import's name was read from a versioned path: no line for
+/// `yaml`, and `hooks-read 14`.
+fn under_a_lock_without_the_versioned_import() -> super::Locked {
+    let l = super::locked(&[(IMPORTS_FILE, IMPORTS)]);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    let older = lock
+        .replace("  binding import yaml \"gopkg.in/yaml.v3\"\n", "")
+        .replace("  hooks-read 15\n", "  hooks-read 14\n");
+    assert_ne!(older, lock);
+    l.commit_lock(&older);
+    l
+}
+
+#[test]
+fn under_an_older_lock_an_unchanged_versioned_import_passes() {
+    let l = under_a_lock_without_the_versioned_import();
+    l.edit(
+        IMPORTS_FILE,
+        IMPORTS,
+        &[(
+            "\tassert.Equal(t, 1, Refund(got[\"a\"]))\n",
+            "\tassert.Equal(t, 1, Refund(got[\"a\"]))\n\tassert.Positive(t, got[\"a\"])\n",
+        )],
+    );
+    l.assert_passes();
+}
+
+#[test]
+fn under_an_older_lock_a_versioned_import_swapped_is_refused() {
+    let l = under_a_lock_without_the_versioned_import();
+    l.edit(
+        IMPORTS_FILE,
+        IMPORTS,
+        &[(YAML, "\t\"example.com/fake/yaml.v9\"\n")],
+    );
+    l.assert_refused("rebound", IMPORTS_ID);
+}
+
+// Locked while `assert` came from an import gatekeeper cannot name (its package declares
+// `package assert`): the lock holds no binding for `assert`, and an import that now binds it
+// by its path replaces that one.
+refuses!(
+    an_import_replacing_one_gatekeeper_could_not_name_is_refused,
+    IMPORTS_FILE,
+    &IMPORTS.replace(TESTIFY, "\t\"example.com/checks/zzz\"\n"),
+    [(
+        "\t\"example.com/checks/zzz\"\n",
+        "\t\"example.com/fake/assert\"\n"
+    )],
+    "rebound",
+    IMPORTS_ID
+);
+// A new import for a new check binds a name the test did not use: it shadows nothing.
+passes!(
+    an_import_for_an_added_check_passes,
+    IMPORTS_FILE,
+    IMPORTS,
+    [
+        (
+            YAML,
+            "\t\"gopkg.in/yaml.v3\"\n\t\"github.com/google/go-cmp/cmp\"\n"
+        ),
+        (
+            "\tassert.Equal(t, 1, Refund(got[\"a\"]))\n",
+            "\tassert.Equal(t, 1, Refund(got[\"a\"]))\n\tif d := cmp.Diff(1, got[\"a\"]); d != \"\" {\n\t\tt.Error(d)\n\t}\n"
+        )
+    ]
+);
