@@ -7,7 +7,10 @@
 #   benches/sacred-replay.sh [PROFILE=SOURCE ...]
 #
 # PROFILE: click (Python/pytest), cobra (Go), ky (TypeScript/JavaScript, AVA), tornado
-# (Python/unittest), regex (Rust);
+# (Python/unittest), regex (Rust); and two histories judged once outside the default five,
+# httpx (Python/pytest) and viper (Go with testify), replayed with SACRED_REPLAY_COMMITS=60:
+#   httpx=https://github.com/encode/httpx.git@ae1b9f66238f75ced3ced5e4485408435de10768
+#   viper=https://github.com/spf13/viper.git@528f7416c4b56a4948673984b190bf8713f0c3c4
 # SOURCE: a git directory (a bare mirror works; it is only read) or a clone URL, optionally
 # @COMMIT to end the replayed history there. Without arguments the five public repositories are
 # cloned and replayed up to the commits measured in docs/sacred.md.

@@ -48,6 +48,18 @@ PROFILES = {
         "paths": ["tornado/test/**/*.py"],
         "pathspecs": [":(glob)tornado/test/**/*.py"],
     },
+    # Two more histories judged once, outside the default five (docs/sacred.md, "Two more
+    # histories"): Python with pytest fixtures, Go with testify.
+    "httpx": {
+        "lang": "Python (pytest)",
+        "paths": ["tests/**/*.py"],
+        "pathspecs": [":(glob)tests/**/*.py"],
+    },
+    "viper": {
+        "lang": "Go (testing, testify)",
+        "paths": ["*_test.go"],
+        "pathspecs": [":(glob)**/*_test.go"],
+    },
     "regex": {
         "lang": "Rust (cargo test)",
         "paths": ["tests/**/*.rs", "regex-*/tests/**/*.rs"],
@@ -61,6 +73,8 @@ ASSERT_RE = {
     "cobra": re.compile(r"\bt\.(Error|Errorf|Fatal|Fatalf|Fail|FailNow)\b|\bassert\.|\brequire\."),
     "ky": re.compile(r"\bt\.(is|not|true|false|truthy|falsy|deepEqual|notDeepEqual|throws|throwsAsync|notThrows|notThrowsAsync|like|regex|notRegex|snapshot|pass|fail|assert|plan)\b|\bexpect\("),
     "tornado": re.compile(r"^\s*(assert\b|self\.assert|self\.fail|pytest\.raises|with pytest\.raises)"),
+    "httpx": re.compile(r"^\s*(assert\b|self\.assert|pytest\.raises|with pytest\.raises)"),
+    "viper": re.compile(r"\bt\.(Error|Errorf|Fatal|Fatalf|Fail|FailNow)\b|\bassert\.|\brequire\."),
     "regex": re.compile(r"\b(assert|assert_eq|assert_ne|debug_assert|prop_assert|prop_assert_eq)!|\bpanic!"),
 }
 
