@@ -137,7 +137,8 @@ pub struct LockedTest {
 /// crate's own code compiles differently under `cfg(debug_assertions)` (`hook test-cfg`);
 /// 15 also reads the name a Go import without one binds as Go's tools assume it from the
 /// path (`…/v2` and `gopkg.in/yaml.v3` bind the name before the version), so such an import
-/// is locked with the tests that use it.
+/// is locked with the tests that use it, and locks the build constraint of each other test
+/// file whose declarations a Go test reads (`hook go build (in FILE): EXPR`).
 pub const HOOKS_READ: u32 = 15;
 
 /// The reading that last widened the helpers locked for their value reaching an assertion

@@ -6306,6 +6306,27 @@ struct GoDir {
     shadows: Vec<String>,
     /// `(package, methods)` of every `.go` file (see [`go_file_methods`]).
     methods: Vec<(String, crate::sacred::setters::GoMethods)>,
+    /// The build constraint of each `.go` file that has one (see [`go_build_constraint`]).
+    constraints: BTreeMap<String, String>,
+}
+
+/// How a Go file's build constraint deciding which builds compile it reads (`//go:build`
+/// lines, and `// +build` ones, each without its comment marker, joined by ` && `): only
+/// those before the package clause count.
+fn go_build_constraint(src: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for line in src.lines() {
+        let t = line.trim();
+        if t.starts_with("package ") {
+            break;
+        }
+        if let Some(expr) = t.strip_prefix("//go:build ") {
+            parts.push(expr.trim().to_owned());
+        } else if let Some(expr) = t.strip_prefix("// +build ") {
+            parts.push(format!("+build {}", expr.trim()));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(" && "))
 }
 
 impl GoDir {
@@ -6376,6 +6397,10 @@ fn go_file_methods(
     }
     Ok(Some((package, methods)))
 }
+
+/// What follows `hook ` in the line of a Go file's build constraint, before the file's name:
+/// `hook go build (in cases_test.go): !yaml2`.
+pub(crate) const GO_BUILD_IN: &str = "go build (in ";
 
 /// Go's predeclared identifiers: a package-level declaration of one in any file of the
 /// package (`func len(xs []int) int { return 3 }`) replaces it in every file.
@@ -6504,6 +6529,9 @@ impl Surroundings {
                     found
                         .shadows
                         .push(format!("{hook}predeclared shadowed (in {file}): {line}"));
+                }
+                if let Some(constraint) = go_build_constraint(&src) {
+                    found.constraints.insert(file.clone(), constraint);
                 }
                 if src.contains("\nfunc (")
                     && let Some(methods) = go_file_methods(&file, &src)?
@@ -6857,12 +6885,24 @@ fn add_go_sibling_bindings(
             &package_functions,
             crate::sacred::bindings::own_function(t),
         );
+        let mut from: BTreeSet<&String> = BTreeSet::new();
         for (file, b) in &found {
             if b.concerns(&t.used) || (!b.reaches.is_empty() && b.concerns(&reads)) {
                 t.envelope_bindings.push(format!("in {file}: {}", b.text));
+                from.insert(file);
+            }
+        }
+        // Which builds compile those declarations: the build constraint of each file.
+        for file in from {
+            if let Some(constraint) = godir.constraints.get(file) {
+                t.envelope_bindings.push(format!(
+                    "{}{GO_BUILD_IN}{file}): {constraint}",
+                    crate::sacred::bindings::HOOK
+                ));
             }
         }
         t.envelope_bindings.sort();
+        t.envelope_bindings.dedup();
     }
     Ok(())
 }
@@ -10141,7 +10181,7 @@ fn dir_prefix(path: &str) -> &str {
 }
 
 /// Go source files (the toolchain only compiles the lowercase `.go` extension).
-fn is_go(path: &str) -> bool {
+pub(super) fn is_go(path: &str) -> bool {
     Path::new(path).extension().is_some_and(|e| e == "go")
 }
 

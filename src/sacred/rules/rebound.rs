@@ -25,6 +25,7 @@ pub(super) fn check(s: &Subject<'_>) -> Option<Finding> {
         .chain(lost_helpers(s))
         .chain(lost_hooks(s))
         .chain(lost_go_imports(s))
+        .chain(lost_go_declarations(s))
     {
         if !new_bindings.contains(&b) {
             new_bindings.push(b);
@@ -207,6 +208,61 @@ fn go_name_used_at_base(s: &Subject<'_>, text: &str) -> bool {
         })
 }
 
+/// The package-level `var` and `const` declarations of another Go test file that the lock
+/// holds for the test (`in FILE: NAME=…`), of names the test still uses that no test file of
+/// the package declares any more: the name now comes from the code under test (a test table
+/// moved into `cases.go`), where nothing locks it, so a later change there would go unseen.
+fn lost_go_declarations(s: &Subject<'_>) -> Vec<String> {
+    if s.test.lang != "go" {
+        return Vec::new();
+    }
+    let Some(locked) = s.locked.envelope_bindings.as_ref() else {
+        return Vec::new();
+    };
+    // The names a `var`/`const` spec as locked declares (`a, b int=1, 2` → `a`, `b`).
+    let names = |decl: &str| -> Vec<String> {
+        if decl.starts_with("func ") || decl.starts_with("type ") || decl.starts_with("hook ") {
+            return Vec::new();
+        }
+        let head = decl.split_once('=').map_or(decl, |(h, _)| h);
+        head.split(',')
+            .filter_map(|n| n.split_whitespace().next())
+            .filter(|n| *n != "_" && n.chars().all(|c| c.is_alphanumeric() || c == '_'))
+            .map(str::to_owned)
+            .collect()
+    };
+    let go_decl = |line: &str| -> Option<String> {
+        let (file, decl) = line.strip_prefix("in ")?.split_once(": ")?;
+        crate::sacred::is_go(file).then(|| decl.to_owned())
+    };
+    let declared_now: std::collections::BTreeSet<String> = s
+        .test
+        .envelope_bindings
+        .iter()
+        .filter_map(|l| go_decl(l))
+        .chain(s.test.bindings.iter().cloned())
+        .flat_map(|d| names(&d))
+        .collect();
+    let mut out = Vec::new();
+    for line in locked {
+        let Some(decl) = go_decl(line) else {
+            continue;
+        };
+        let lost: Vec<String> = names(&decl)
+            .into_iter()
+            .filter(|n| s.test.used.contains(n) && !declared_now.contains(n))
+            .collect();
+        if !lost.is_empty() {
+            out.push(format!(
+                "{}: {line} is gone while the test still uses `{}`, now declared outside the package's test files",
+                s.test.path,
+                lost.join("`, `")
+            ));
+        }
+    }
+    out
+}
+
 /// A Go import the test uses under a lock written before an import's name was read as Go's
 /// tools assume it from its path (`hooks-read` below 15, `analysis::go_import_name`:
 /// `…/mapstructure/v2` binds `mapstructure`, `gopkg.in/yaml.v3` `yaml`): such a lock holds
@@ -286,6 +342,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || helper_excused(s, b, locked)
                             || definition_new(b, locked)
                             || helper_moved(b, locked)
+                            || go_line_moved(s, b, locked)
                             || helper_respelled(b, locked)
                             || helper_lost_skip_guards(b, locked)
                             || subclass_line_at_base(s, b)
@@ -956,6 +1013,13 @@ fn lost_hooks(s: &Subject<'_>) -> Vec<String> {
             Some(key) => !snapshots_now.contains(&key),
             // A Rust module declaration that compiles the test, as written.
             None if l.starts_with("hook mod (in ") => !s.test.envelope_bindings.contains(l),
+            // The build constraint of another Go file the test reads, as written, in that
+            // file or the one it was renamed to.
+            None if go_file_line(l).is_some_and(|(constraint, _, _)| constraint) => !s
+                .test
+                .envelope_bindings
+                .iter()
+                .any(|n| n == *l || go_renamed_line(s, l, n)),
             // A pytest or JavaScript runner setting with nothing in its place now.
             None if crate::sacred::runner_config_slot(l).is_some() => {
                 crate::sacred::runner_config_slot(l).is_some_and(|k| !config_now.contains(&k))
@@ -1060,6 +1124,123 @@ fn definition_new(text: &str, locked: &[String]) -> bool {
 /// into a helper module, or between the test files of a Go package): the same check.
 fn helper_moved(text: &str, locked: &[String]) -> bool {
     helper_parts(text).is_some_and(|h| locked.iter().any(|l| helper_parts(l) == Some(h)))
+}
+
+/// A line about another Go file of the test's package, `in FILE: DECL` (a package-level
+/// declaration the test reads) or `hook go build (in FILE): EXPR` (the build constraint of
+/// such a file): whether it is a constraint, the file, and what it says of it.
+fn go_file_line(line: &str) -> Option<(bool, &str, &str)> {
+    let hook_constraint = format!(
+        "{}{}",
+        crate::sacred::bindings::HOOK,
+        crate::sacred::GO_BUILD_IN
+    );
+    let (constraint, rest) = match line.strip_prefix(hook_constraint.as_str()) {
+        Some(rest) => (true, rest.split_once("): ")?),
+        None => (false, line.strip_prefix("in ")?.split_once(": ")?),
+    };
+    crate::sacred::is_go(rest.0).then_some((constraint, rest.0, rest.1))
+}
+
+/// `new_line` says of a renamed file what `old_line` said of the file it was (see
+/// [`go_line_moved`]).
+fn go_renamed_line(s: &Subject<'_>, old_line: &str, new_line: &str) -> bool {
+    let (Some((c, old, what)), Some((c2, new, what2))) =
+        (go_file_line(old_line), go_file_line(new_line))
+    else {
+        return false;
+    };
+    let dir = |f: &str| f.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+    // The old file is gone from what the test reads: a file renamed, not two files.
+    let old_gone = old != s.test.path
+        && !s
+            .test
+            .envelope_bindings
+            .iter()
+            .any(|l| go_file_line(l).is_some_and(|(_, f, _)| f == old));
+    c == c2
+        && what == what2
+        && old != new
+        && old_gone
+        && dir(old) == dir(new)
+        && old.ends_with("_test.go") == new.ends_with("_test.go")
+        && go_compiled_by_every_build(old)
+        && go_compiled_by_every_build(new)
+}
+
+/// A line about another Go file of the test's package (a declaration it reads, or that
+/// file's build constraint) that the lock holds as written for a file of the package that is
+/// gone: the file was renamed. Go compiles a package's files as one, so the name changes
+/// nothing, as long as both names are compiled alike: both test files or both not, and
+/// neither named for an operating system or an architecture (`_linux`, `_amd64`, which only
+/// some builds compile) nor ignored by the go tool (`_x.go`, `.x.go`).
+fn go_line_moved(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
+    locked.iter().any(|l| go_renamed_line(s, l, text))
+}
+
+/// Whether the go tool compiles the Go file `path` into its package on every platform, by
+/// its name: not ignored (`_x.go`, `.x.go`) and with no operating system or architecture
+/// suffix (`x_linux.go`, `x_arm64_test.go`, `x_windows_386.go`).
+fn go_compiled_by_every_build(path: &str) -> bool {
+    const GOOS: &[&str] = &[
+        "aix",
+        "android",
+        "darwin",
+        "dragonfly",
+        "freebsd",
+        "hurd",
+        "illumos",
+        "ios",
+        "js",
+        "linux",
+        "nacl",
+        "netbsd",
+        "openbsd",
+        "plan9",
+        "solaris",
+        "wasip1",
+        "windows",
+        "zos",
+    ];
+    const GOARCH: &[&str] = &[
+        "386",
+        "amd64",
+        "amd64p32",
+        "arm",
+        "armbe",
+        "arm64",
+        "arm64be",
+        "loong64",
+        "mips",
+        "mipsle",
+        "mips64",
+        "mips64le",
+        "mips64p32",
+        "mips64p32le",
+        "ppc",
+        "ppc64",
+        "ppc64le",
+        "riscv",
+        "riscv64",
+        "s390",
+        "s390x",
+        "sparc",
+        "sparc64",
+        "wasm",
+    ];
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name.starts_with(['_', '.']) {
+        return false;
+    }
+    let stem = name.strip_suffix(".go").unwrap_or(name);
+    let stem = stem.strip_suffix("_test").unwrap_or(stem);
+    // The go tool reads the last one or two `_` parts after the first.
+    let parts: Vec<&str> = stem.split('_').skip(1).collect();
+    !parts
+        .iter()
+        .rev()
+        .take(2)
+        .any(|p| GOOS.contains(p) || GOARCH.contains(p))
 }
 
 /// `helper NAME: …` that the lock does not hold. Under a lock that records check helpers,

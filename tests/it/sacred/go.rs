@@ -2376,3 +2376,128 @@ passes!(
         )
     ]
 );
+
+// Go compiles a package's files as one: another test file renamed with the same declarations
+// (viper's `viper_yaml3_test.go` → `viper_yaml_test.go`) changes nothing a test reads, unless
+// the new name limits which builds compile it.
+fn table_file_renamed(to: &str, content: &str) -> super::Locked {
+    let l = table_repo();
+    l.repo.git(&["mv", "billing/cases_test.go", to]);
+    l.repo.write(to, content);
+    l
+}
+
+#[test]
+fn another_test_file_renamed_with_its_declarations_passes() {
+    let l = table_file_renamed("billing/table_test.go", TABLE_CASES);
+    l.assert_passes();
+}
+
+#[test]
+fn another_test_file_renamed_for_one_platform_is_refused() {
+    for to in [
+        "billing/cases_linux_test.go",
+        "billing/cases_arm64_test.go",
+        "billing/_cases_test.go",
+    ] {
+        let l = table_file_renamed(to, TABLE_CASES);
+        l.assert_refused("rebound", SIBLING_TABLE_ID);
+    }
+}
+
+#[test]
+fn another_test_file_renamed_with_a_declaration_changed_is_refused() {
+    let l = table_file_renamed(
+        "billing/table_test.go",
+        &TABLE_CASES.replace("\t{[]int{1, 2}, 3},\n", ""),
+    );
+    l.assert_refused("rebound", SIBLING_TABLE_ID);
+}
+
+#[test]
+fn a_test_table_moved_into_the_code_under_test_is_refused() {
+    // A file that is not a test file is compiled into every build of the package.
+    let l = table_file_renamed("billing/cases.go", TABLE_CASES);
+    l.assert_refused("rebound", SIBLING_TABLE_ID);
+}
+
+// Which builds compile a declaration another test file holds: that file's build constraint
+// is locked with the tests that read its declarations.
+fn tagged_table_repo(constraint: &str) -> super::Locked {
+    super::locked(&[
+        ("billing/total_test.go", TABLE_TEST),
+        (
+            "billing/cases_test.go",
+            &format!("//go:build {constraint}\n\n{TABLE_CASES}"),
+        ),
+    ])
+}
+
+#[test]
+fn the_lock_holds_the_build_constraint_of_a_file_a_test_reads() {
+    let l = tagged_table_repo("!slow");
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    assert!(
+        lock.contains("  envelope-binding hook go build (in billing/cases_test.go): !slow\n"),
+        "{lock}"
+    );
+}
+
+#[test]
+fn a_build_constraint_of_a_file_a_test_reads_changed_or_removed_is_refused() {
+    for to in ["//go:build slow\n", "//go:build !slow && linux\n", ""] {
+        let l = tagged_table_repo("!slow");
+        let old = format!("//go:build !slow\n\n{TABLE_CASES}");
+        l.edit("billing/cases_test.go", &old, &[("//go:build !slow\n", to)]);
+        l.assert_refused("rebound", SIBLING_TABLE_ID);
+    }
+}
+
+#[test]
+fn a_build_constraint_added_to_a_file_a_test_reads_is_refused() {
+    let l = table_repo();
+    l.edit(
+        "billing/cases_test.go",
+        TABLE_CASES,
+        &[(
+            "package billing\n",
+            "//go:build ignore\n\npackage billing\n",
+        )],
+    );
+    l.assert_refused("rebound", SIBLING_TABLE_ID);
+}
+
+#[test]
+fn a_file_a_test_reads_renamed_with_its_build_constraint_passes() {
+    let l = tagged_table_repo("!slow");
+    l.repo
+        .git(&["mv", "billing/cases_test.go", "billing/table_test.go"]);
+    l.assert_passes();
+}
+
+#[test]
+fn tables_under_opposite_build_constraints_swapped_are_refused() {
+    // The default build compiled the full table; after the swap it compiles the short one,
+    // every declaration still written as locked.
+    let short = TABLE_CASES.replace("\t{[]int{1, 2}, 3},\n", "");
+    let l = super::locked(&[
+        ("billing/total_test.go", TABLE_TEST),
+        (
+            "billing/cases_test.go",
+            &format!("//go:build !slow\n\n{TABLE_CASES}"),
+        ),
+        (
+            "billing/short_test.go",
+            &format!("//go:build slow\n\n{short}"),
+        ),
+    ]);
+    l.repo.write(
+        "billing/cases_test.go",
+        format!("//go:build slow\n\n{TABLE_CASES}"),
+    );
+    l.repo.write(
+        "billing/short_test.go",
+        format!("//go:build !slow\n\n{short}"),
+    );
+    l.assert_refused("rebound", SIBLING_TABLE_ID);
+}
