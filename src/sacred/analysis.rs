@@ -4841,6 +4841,53 @@ pub(crate) fn unquote(s: &str) -> String {
     s.to_owned()
 }
 
+/// Operating systems and architectures a Go file name's `_GOOS`/`_GOARCH` suffix restricts
+/// it to.
+pub(crate) const GO_SUFFIXES: &[&str] = &[
+    "aix",
+    "android",
+    "darwin",
+    "dragonfly",
+    "freebsd",
+    "hurd",
+    "illumos",
+    "ios",
+    "js",
+    "linux",
+    "nacl",
+    "netbsd",
+    "openbsd",
+    "plan9",
+    "solaris",
+    "wasip1",
+    "windows",
+    "zos",
+    "386",
+    "amd64",
+    "amd64p32",
+    "arm",
+    "armbe",
+    "arm64",
+    "arm64be",
+    "loong64",
+    "mips",
+    "mipsle",
+    "mips64",
+    "mips64le",
+    "mips64p32",
+    "mips64p32le",
+    "ppc",
+    "ppc64",
+    "ppc64le",
+    "riscv",
+    "riscv64",
+    "s390",
+    "s390x",
+    "sparc",
+    "sparc64",
+    "wasm",
+];
+
 /// The name a Go import without one binds, as Go's tools assume it from the path (the
 /// package clause of the imported package decides, which the import does not show): the
 /// last element, or the one before a major-version element (`…/mapstructure/v2` binds

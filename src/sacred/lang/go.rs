@@ -112,56 +112,6 @@ impl Rules for GoRules {
     }
 }
 
-/// The fingerprint of the file's `TestMain`, if it has one (16 hex digits). `TestMain` runs
-/// instead of the tests and may skip all of them, so it belongs to every test's envelope in
-/// the package.
-/// Operating systems and architectures a file name's `_GOOS`/`_GOARCH` suffix restricts it
-/// to.
-const GO_SUFFIXES: &[&str] = &[
-    "aix",
-    "android",
-    "darwin",
-    "dragonfly",
-    "freebsd",
-    "hurd",
-    "illumos",
-    "ios",
-    "js",
-    "linux",
-    "nacl",
-    "netbsd",
-    "openbsd",
-    "plan9",
-    "solaris",
-    "wasip1",
-    "windows",
-    "zos",
-    "386",
-    "amd64",
-    "amd64p32",
-    "arm",
-    "armbe",
-    "arm64",
-    "arm64be",
-    "loong64",
-    "mips",
-    "mipsle",
-    "mips64",
-    "mips64le",
-    "mips64p32",
-    "mips64p32le",
-    "ppc",
-    "ppc64",
-    "ppc64le",
-    "riscv",
-    "riscv64",
-    "s390",
-    "s390x",
-    "sparc",
-    "sparc64",
-    "wasm",
-];
-
 /// The name in a Go file's `package` clause.
 pub(crate) fn package_name(src: &str, root: Node<'_>) -> Option<String> {
     named_children(root)
@@ -189,7 +139,7 @@ pub(crate) fn package_constants(
         || stem
             .split('_')
             .skip(1)
-            .any(|part| GO_SUFFIXES.contains(&part))
+            .any(|part| crate::sacred::analysis::GO_SUFFIXES.contains(&part))
     {
         return None;
     }
@@ -370,6 +320,9 @@ pub(crate) fn var_starts(src: &str, root: Node<'_>) -> Option<super::GoVarStarts
     Some(out)
 }
 
+/// The fingerprint of the file's `TestMain`, if it has one (16 hex digits). `TestMain` runs
+/// instead of the tests and may skip all of them, so it belongs to every test's envelope in
+/// the package.
 pub(crate) fn test_main(src: &str, root: Node<'_>) -> Option<String> {
     named_children(root)
         .into_iter()
@@ -539,7 +492,7 @@ pub(crate) fn scan(
         .rev()
         .take(2)
         .copied()
-        .filter(|part| GO_SUFFIXES.contains(part))
+        .filter(|part| crate::sacred::analysis::GO_SUFFIXES.contains(part))
         .collect();
     if !constrained.is_empty() {
         envelope.push(format!(

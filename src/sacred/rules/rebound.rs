@@ -1182,52 +1182,6 @@ fn go_line_moved(s: &Subject<'_>, text: &str, locked: &[String]) -> bool {
 /// its name: not ignored (`_x.go`, `.x.go`) and with no operating system or architecture
 /// suffix (`x_linux.go`, `x_arm64_test.go`, `x_windows_386.go`).
 fn go_compiled_by_every_build(path: &str) -> bool {
-    const GOOS: &[&str] = &[
-        "aix",
-        "android",
-        "darwin",
-        "dragonfly",
-        "freebsd",
-        "hurd",
-        "illumos",
-        "ios",
-        "js",
-        "linux",
-        "nacl",
-        "netbsd",
-        "openbsd",
-        "plan9",
-        "solaris",
-        "wasip1",
-        "windows",
-        "zos",
-    ];
-    const GOARCH: &[&str] = &[
-        "386",
-        "amd64",
-        "amd64p32",
-        "arm",
-        "armbe",
-        "arm64",
-        "arm64be",
-        "loong64",
-        "mips",
-        "mipsle",
-        "mips64",
-        "mips64le",
-        "mips64p32",
-        "mips64p32le",
-        "ppc",
-        "ppc64",
-        "ppc64le",
-        "riscv",
-        "riscv64",
-        "s390",
-        "s390x",
-        "sparc",
-        "sparc64",
-        "wasm",
-    ];
     let name = path.rsplit('/').next().unwrap_or(path);
     if name.starts_with(['_', '.']) {
         return false;
@@ -1240,7 +1194,7 @@ fn go_compiled_by_every_build(path: &str) -> bool {
         .iter()
         .rev()
         .take(2)
-        .any(|p| GOOS.contains(p) || GOARCH.contains(p))
+        .any(|p| crate::sacred::analysis::GO_SUFFIXES.contains(p))
 }
 
 /// `helper NAME: …` that the lock does not hold. Under a lock that records check helpers,
