@@ -3828,6 +3828,8 @@ fn rust_use(n: Node<'_>, src: &str, prefix: &str, out: &mut Vec<Binding>) {
 
 fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
     let declared = go_package_vars(root, src);
+    // The imports that name no package (their name is assumed from the path).
+    let mut unnamed = Vec::new();
     let mut stack = vec![root];
     while let Some(block) = stack.pop() {
         for n in named_children(block) {
@@ -3901,6 +3903,9 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         || super::analysis::go_import_name(path).to_owned(),
                         str::to_owned,
                     );
+                    if n.field("name").is_none() && path != "C" {
+                        unnamed.push(out.len());
+                    }
                     out.push(Binding {
                         all: name == ".",
                         text: format!("import {name} \"{path}\""),
@@ -3913,6 +3918,51 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
             }
         }
     }
+    go_unseen_names(root, src, &unnamed, out);
+}
+
+/// An import without a name binds the name its package's own clause declares, which Go's
+/// tools only assume from the path (`analysis::go_import_name`). The file must use every
+/// import it has, and a package's name only as a qualifier (`assert.Equal`, `assert.T`): an
+/// import whose assumed name qualifies nothing in the file binds another name
+/// (`"example.com/checks/zzz"` declaring `package assert`). Which one cannot be told, so it
+/// is taken to bind each qualifier of the file that no other import names (a local `t` too):
+/// it is locked with every test that uses one, and a new one is not a harmless addition
+/// (`rules::rebound`).
+fn go_unseen_names(root: Node<'_>, src: &str, unnamed: &[usize], out: &mut [Binding]) {
+    if unnamed.is_empty() {
+        return;
+    }
+    let mut qualifiers = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        let qualifier = match kind(n) {
+            "selector_expression" => n.field("operand").filter(|o| kind(*o) == "identifier"),
+            "qualified_type" => n.field("package"),
+            _ => None,
+        };
+        if let Some(q) = qualifier {
+            qualifiers.insert(text(q, src).to_owned());
+        }
+        stack.extend(named_children(n));
+    }
+    let named: BTreeSet<String> = out
+        .iter()
+        .filter(|b| b.text.starts_with("import "))
+        .flat_map(|b| b.names.iter().cloned())
+        .collect();
+    let unseen: BTreeSet<String> = qualifiers.difference(&named).cloned().collect();
+    for &i in unnamed {
+        if out[i].names.iter().all(|n| !qualifiers.contains(n)) {
+            out[i].names.extend(unseen.iter().cloned());
+        }
+    }
+}
+
+/// Whether a Go import binding binds names other than the one it is written with (see
+/// `go_unseen_names`).
+pub fn go_import_binds_unseen(b: &Binding) -> bool {
+    b.text.starts_with("import ") && b.names.len() > 1
 }
 
 /// The package-level variables a Go file declares (`var cases = …`, `var ( a, b int )`).

@@ -138,8 +138,11 @@ pub struct LockedTest {
 /// 15 also reads the name a Go import without one binds as Go's tools assume it from the
 /// path (`…/v2` and `gopkg.in/yaml.v3` bind the name before the version), so such an import
 /// is locked with the tests that use it, and locks the build constraint of each other test
-/// file whose declarations a Go test reads (`hook go build (in FILE): EXPR`).
-pub const HOOKS_READ: u32 = 15;
+/// file whose declarations a Go test reads (`hook go build (in FILE): EXPR`); 16 also locks
+/// a Go import without a name whose assumed name qualifies nothing in its file (its package
+/// names itself otherwise) with every test that uses a qualifier no other import names
+/// (`bindings::go_unseen_names`).
+pub const HOOKS_READ: u32 = 16;
 
 /// The reading that last widened the helpers locked for their value reaching an assertion
 /// through the test's statements (`got = run(xs)`, `xs = items()`, see `sacred::flow`; 11:

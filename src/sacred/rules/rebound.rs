@@ -103,7 +103,8 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
                     || go_import_name_unrecorded(s, b)
                     || binds_only_new_names(s, *base.get_or_init(|| super::base_as_locked(s)), b)
                     || (harmless_addition(s.test.lang, b, locked_bindings)
-                        && !go_name_used_at_base(s, b)))
+                        && !go_name_used_at_base(s, b)
+                        && !go_import_unseen_now(s, b)))
             }
         })
         .map(|b| format!("{}: {b}", s.test.path))
@@ -146,6 +147,21 @@ fn lost_go_imports(s: &Subject<'_>) -> Vec<String> {
     let Some(locked) = s.locked.bindings.as_ref() else {
         return Vec::new();
     };
+    let uses = |name: &str| {
+        s.test.used.contains(name)
+            || s.test.used.iter().any(|u| {
+                u.strip_prefix(name)
+                    .is_some_and(|rest| rest.starts_with('.'))
+            })
+    };
+    // What an import of the file binds now (an import gatekeeper cannot name binds every
+    // qualifier no other import names, see `bindings::go_unseen_names`).
+    let bound = |name: &str| {
+        s.scan
+            .module_bindings
+            .iter()
+            .any(|b| b.text.starts_with("import ") && b.names.contains(name))
+    };
     let mut out = Vec::new();
     for line in locked {
         let Some((name, path)) = line
@@ -154,24 +170,54 @@ fn lost_go_imports(s: &Subject<'_>) -> Vec<String> {
         else {
             continue;
         };
-        let used = s.test.used.contains(name)
-            || s.test.used.iter().any(|u| {
-                u.strip_prefix(name)
-                    .is_some_and(|rest| rest.starts_with('.'))
-            });
-        let bound = s.test.bindings.iter().any(|b| {
-            b.strip_prefix("import ")
-                .and_then(|r| r.split_once(' '))
-                .is_some_and(|(n, _)| n == name)
-        });
-        if !matches!(name, "." | "_") && used && !bound {
+        if matches!(name, "." | "_") || s.test.bindings.contains(line) {
+            continue;
+        }
+        if uses(name) && !bound(name) {
             out.push(format!(
                 "{}: import {name} {path} is gone while the test still uses `{name}`, now bound by no import gatekeeper can name",
                 s.test.path
             ));
+            continue;
+        }
+        // Locked as an import that binds a name gatekeeper cannot name: the names it may have
+        // bound at the base revision that the test still uses and no import binds now. Which
+        // it bound is told by the base revision's file; without it, the import is lost.
+        if s.base_scan.is_none() && !uses(name) {
+            out.push(format!(
+                "{}: import {path} is gone, which may have bound a name the test uses (without the base revision's file, what it bound cannot be told)",
+                s.test.path
+            ));
+            continue;
+        }
+        let lost: Vec<&str> = s
+            .base_bindings
+            .iter()
+            .filter(|b| b.text == *line && crate::sacred::bindings::go_import_binds_unseen(b))
+            .flat_map(|b| b.names.iter())
+            .filter(|n| n.as_str() != name && uses(n) && !bound(n))
+            .map(String::as_str)
+            .collect();
+        if !lost.is_empty() {
+            out.push(format!(
+                "{}: import {path} is gone, which may have bound `{}` (its package names itself otherwise than its path), now bound by no import gatekeeper can name",
+                s.test.path,
+                lost.join("`, `")
+            ));
         }
     }
     out
+}
+
+/// A new Go import that binds a name gatekeeper cannot name (`"example.com/fake/qqq"`
+/// declaring `package assert`, see `bindings::go_unseen_names`): it may bind a name the
+/// test uses, so it is not a harmless addition.
+fn go_import_unseen_now(s: &Subject<'_>, text: &str) -> bool {
+    s.test.lang == "go"
+        && s.scan
+            .module_bindings
+            .iter()
+            .any(|b| b.text == text && crate::sacred::bindings::go_import_binds_unseen(b))
 }
 
 /// A Go import (`import NAME "PATH"`) of a name the base revision's test already used, where
@@ -268,10 +314,16 @@ fn lost_go_declarations(s: &Subject<'_>) -> Vec<String> {
 /// `…/mapstructure/v2` binds `mapstructure`, `gopkg.in/yaml.v3` `yaml`): such a lock holds
 /// no line for it, so the base revision decides until the next re-lock.
 fn go_import_name_unrecorded(s: &Subject<'_>, text: &str) -> bool {
-    s.locked.hooks_read < 15
-        && s.test.lang == "go"
+    let at_base = s.base.is_some_and(|t| t.bindings.iter().any(|b| b == text));
+    let unseen_at_base = || {
+        s.base_bindings
+            .iter()
+            .any(|b| b.text == text && crate::sacred::bindings::go_import_binds_unseen(b))
+    };
+    s.test.lang == "go"
         && text.starts_with("import ")
-        && s.base.is_some_and(|t| t.bindings.iter().any(|b| b == text))
+        && at_base
+        && (s.locked.hooks_read < 15 || (s.locked.hooks_read < 16 && unseen_at_base()))
 }
 
 /// The module-level bindings of names the test's envelope uses (a Python decorator's

@@ -2315,7 +2315,7 @@ fn under_a_lock_without_the_versioned_import() -> super::Locked {
     let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
     let older = lock
         .replace("  binding import yaml \"gopkg.in/yaml.v3\"\n", "")
-        .replace("  hooks-read 15\n", "  hooks-read 14\n");
+        .replace("  hooks-read 16\n", "  hooks-read 14\n");
     assert_ne!(older, lock);
     l.commit_lock(&older);
     l
@@ -2376,6 +2376,102 @@ passes!(
         )
     ]
 );
+
+// `example.com/checks/zzz` says `package assert`: its assumed name, `zzz`, qualifies nothing
+// in the file, so it binds a name gatekeeper cannot tell, and is locked with every test that
+// uses a qualifier no other import names.
+const UNSEEN: &str = "\t\"example.com/checks/zzz\"\n";
+fn unseen_imports() -> String {
+    IMPORTS.replace(TESTIFY, UNSEEN)
+}
+
+#[test]
+fn the_lock_holds_an_import_whose_name_it_cannot_tell() {
+    let l = super::locked(&[(IMPORTS_FILE, &unseen_imports())]);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    assert!(
+        lock.contains("  binding import zzz \"example.com/checks/zzz\"\n"),
+        "{lock}"
+    );
+}
+
+refuses!(
+    an_import_gatekeeper_cannot_name_swapped_for_another_such_is_refused,
+    IMPORTS_FILE,
+    &unseen_imports(),
+    [(UNSEEN, "\t\"example.com/fake/qqq\"\n")],
+    "rebound",
+    IMPORTS_ID
+);
+refuses!(
+    an_import_gatekeeper_cannot_name_given_a_misleading_name_is_refused,
+    IMPORTS_FILE,
+    &unseen_imports(),
+    // An alias the file does not use does not compile; `zzz` now qualifies nothing.
+    [(UNSEEN, "\t\"example.com/fake/zzz/v3\"\n")],
+    "rebound",
+    IMPORTS_ID
+);
+harmless!(
+    a_check_added_beside_an_import_gatekeeper_cannot_name_passes,
+    IMPORTS_FILE,
+    &unseen_imports(),
+    IMPORTS_ID,
+    [(
+        "\tassert.Equal(t, 1, Refund(got[\"a\"]))\n",
+        "\tassert.Equal(t, 1, Refund(got[\"a\"]))\n\tassert.Positive(t, got[\"a\"])\n"
+    )]
+);
+
+#[test]
+fn an_import_gatekeeper_cannot_name_replaced_by_a_declaration_is_refused() {
+    // `assert` now comes from the code under test, which nothing locks.
+    let l = super::locked(&[(IMPORTS_FILE, &unseen_imports())]);
+    l.edit(IMPORTS_FILE, &unseen_imports(), &[(UNSEEN, "")]);
+    l.repo.write(
+        "pay/assert.go",
+        "package pay\n\ntype lenient struct{}\n\nfunc (lenient) Equal(_ any, _ ...any) bool { return true }\n\nvar assert lenient\n",
+    );
+    l.assert_refused("rebound", IMPORTS_ID);
+}
+
+/// A lock written before an import whose name gatekeeper cannot tell was locked: no line for
+/// it, and `hooks-read 15`.
+fn under_a_lock_without_the_unseen_import() -> super::Locked {
+    let l = super::locked(&[(IMPORTS_FILE, &unseen_imports())]);
+    let lock = String::from_utf8(l.repo.read(".gatekeeper/sacred.lock")).unwrap();
+    let older = lock
+        .replace("  binding import zzz \"example.com/checks/zzz\"\n", "")
+        .replace("  hooks-read 16\n", "  hooks-read 15\n");
+    assert_ne!(older, lock);
+    l.commit_lock(&older);
+    l
+}
+
+#[test]
+fn under_an_older_lock_an_unchanged_import_gatekeeper_cannot_name_passes() {
+    let l = under_a_lock_without_the_unseen_import();
+    l.edit(
+        IMPORTS_FILE,
+        &unseen_imports(),
+        &[(
+            "\tassert.Equal(t, 1, Refund(got[\"a\"]))\n",
+            "\tassert.Equal(t, 1, Refund(got[\"a\"]))\n\tassert.Positive(t, got[\"a\"])\n",
+        )],
+    );
+    l.assert_passes();
+}
+
+#[test]
+fn under_an_older_lock_an_import_gatekeeper_cannot_name_swapped_is_refused() {
+    let l = under_a_lock_without_the_unseen_import();
+    l.edit(
+        IMPORTS_FILE,
+        &unseen_imports(),
+        &[(UNSEEN, "\t\"example.com/fake/qqq\"\n")],
+    );
+    l.assert_refused("rebound", IMPORTS_ID);
+}
 
 // Go compiles a package's files as one: another test file renamed with the same declarations
 // (viper's `viper_yaml3_test.go` → `viper_yaml_test.go`) changes nothing a test reads, unless
