@@ -1845,10 +1845,120 @@ pub(crate) fn with_go_std<R>(root: Node<'_>, src: &str, f: impl FnOnce() -> R) -
     } else {
         0
     };
+    let any = if !src.contains("interface") && !src.contains("any") {
+        GoAny::AsWritten
+    } else if GO_PACKAGE_ANY.with(std::cell::Cell::get) || go_declares_any(root, src) {
+        GoAny::Shadowed
+    } else if src.contains("interface") {
+        GoAny::Predeclared
+    } else {
+        GoAny::AsWritten
+    };
     let saved = GO_STD_SAFE.with(|g| g.replace(safe));
+    let saved_any = GO_ANY.with(|g| g.replace(any));
     let r = f();
     GO_STD_SAFE.with(|g| g.set(saved));
+    GO_ANY.with(|g| g.set(saved_any));
     r
+}
+
+/// How a Go file's `interface{}` and `any` read ([`go_empty_interface`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum GoAny {
+    /// As written (not Go, an older reading, or nothing to read otherwise).
+    AsWritten,
+    /// `any` is the predeclared alias: `interface{}` reads as `any`.
+    Predeclared,
+    /// The file or its package declares `any`: `any` reads as `any:shadowed`, which no
+    /// source spells, so that it never matches an `interface{}` read as `any`.
+    Shadowed,
+}
+
+thread_local! {
+    /// How the Go file being read reads `interface{}` and `any`.
+    static GO_ANY: std::cell::Cell<GoAny> = const { std::cell::Cell::new(GoAny::AsWritten) };
+    /// Set while reading a Go file whose package declares `any` in another file.
+    static GO_PACKAGE_ANY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (the reading of a Go file) knowing whether another file of its package declares
+/// `any` at package level (`type any = int`), which replaces the predeclared `any` there.
+pub(crate) fn with_go_package_any<R>(declared: bool, f: impl FnOnce() -> R) -> R {
+    let saved = GO_PACKAGE_ANY.with(|g| g.replace(declared));
+    let r = f();
+    GO_PACKAGE_ANY.with(|g| g.set(saved));
+    r
+}
+
+/// `any` read in a Go file that declares it, or whose package does: `any:shadowed` (see
+/// [`GoAny::Shadowed`]). Not under an older reading.
+fn go_shadowed_any(node: Node<'_>, t: &str) -> bool {
+    t == "any"
+        && matches!(kind(node), "identifier" | "type_identifier")
+        && GO_ANY.with(std::cell::Cell::get) == GoAny::Shadowed
+        && reading_now()
+}
+
+/// Whether a Go file may give `any` another meaning: `any` anywhere but as a type's name or
+/// the callee of a conversion (`any := 1`, a parameter, an import named `any`, a field), or a
+/// type declared by that name (`type any = int` in a function, a type parameter). A package-level declaration of
+/// it in another file of the package is locked apart (`mod::go_predeclared_shadows`).
+fn go_declares_any(root: Node<'_>, src: &str) -> bool {
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.child_count() == 0 {
+            // `any(x)` parses as a call: a conversion to the type.
+            let called = kind(n) == "identifier"
+                && n.parent().is_some_and(|p| {
+                    kind(p) == "call_expression"
+                        && p.field("function").is_some_and(|f| f.id() == n.id())
+                });
+            if text(n, src) == "any"
+                && !called
+                && (kind(n) != "type_identifier"
+                    || n.parent().is_some_and(|p| {
+                        matches!(
+                            kind(p),
+                            "type_spec" | "type_alias" | "type_parameter_declaration"
+                        ) && p.field("name").is_some_and(|x| x.id() == n.id())
+                    }))
+            {
+                return true;
+            }
+            continue;
+        }
+        stack.extend(n.children(&mut cursor));
+    }
+    false
+}
+
+/// Runs `f` with Go's `interface{}` read as written (as gatekeeper read it before
+/// [`go_empty_interface`]), for the locks written then.
+fn with_interface_written<R>(f: impl FnOnce() -> R) -> R {
+    let saved = GO_ANY.with(|g| g.replace(GoAny::AsWritten));
+    let r = f();
+    GO_ANY.with(|g| g.set(saved));
+    r
+}
+
+/// A Go conversion to the empty interface, `interface{}(x)`, given its type: Go parses
+/// `any(x)` as a call, which it is read as (see [`go_empty_interface`]).
+fn go_any_conversion(node: Node<'_>) -> Option<Node<'_>> {
+    if kind(node) != "type_conversion_expression" {
+        return None;
+    }
+    node.field("type").filter(|t| go_empty_interface(*t))
+}
+
+/// Go's empty interface, `interface{}`, read as `any` (the predeclared alias of it since Go
+/// 1.18, which `gofmt -r 'interface{} -> any'` and gopls write): the same type, where the
+/// file leaves `any` to the language ([`with_go_std`]). Not under an older reading.
+fn go_empty_interface(node: Node<'_>) -> bool {
+    kind(node) == "interface_type"
+        && GO_ANY.with(std::cell::Cell::get) == GoAny::Predeclared
+        && reading_now()
+        && named_children(node).iter().all(|c| is_comment(*c))
 }
 
 /// Which of [`GO_STD`] the file imports by its path under its own name, with no other import
@@ -2195,6 +2305,9 @@ fn canonical_leaf<'s>(node: Node<'_>, k: &str, t: &'s str, src: &str) -> std::bo
     if let Some(read) = go_std_leaf(node, t, src) {
         return read.into();
     }
+    if go_shadowed_any(node, t) {
+        return "any:shadowed".into();
+    }
     if let Some(template) = canonical_template(node, src) {
         return template.into();
     }
@@ -2395,6 +2508,27 @@ impl Serializer<'_, '_> {
     }
 
     fn inner(&mut self, node: Node<'_>, cursor: &mut TreeCursor<'_>) {
+        if go_empty_interface(node) {
+            // `interface{}` serialises as `any` does.
+            self.out.push_str("(type_identifier ");
+            push_quoted(self.out, "any");
+            self.out.push(')');
+            return;
+        }
+        if let Some(empty) = go_any_conversion(node) {
+            // `interface{}(x)` serialises as `any(x)` does: a call of the predeclared type.
+            self.out.push_str("(call_expression(identifier ");
+            push_quoted(self.out, "any");
+            self.out.push_str(")(argument_list");
+            let src = self.src;
+            each_child(cursor, src, |comma, c| match comma {
+                Some(comma) => self.leaf(comma),
+                None if c.node().id() == empty.id() => {}
+                None => self.node(c),
+            });
+            self.out.push_str("))");
+            return;
+        }
         if self.checks.is_some_and(|checks| checks(node)) {
             if !self.out.ends_with("(check)") {
                 self.out.push_str("(check)");
@@ -2667,6 +2801,10 @@ impl Tokens<'_> {
         if let Some(function) = zero_argument_super(node, self.src) {
             self.leaf(function);
             self.out.push_str("()");
+            return;
+        }
+        if go_empty_interface(node) {
+            self.push_word("any");
             return;
         }
         if let Some((receiver, stores)) = reading_now()
@@ -3049,6 +3187,17 @@ impl Walk<'_, '_> {
                 alt_texts = legacy.into_iter().filter(|t| *t != text).collect();
                 line = ctx.start_position().row + 1;
                 source = format!("{} ⏎ {source}", source_excerpt_first(ctx, self.src));
+            }
+            // Go's `interface{}` as written, as gatekeeper read it before it read `any`.
+            if GO_ANY.with(std::cell::Cell::get) != GoAny::AsWritten {
+                let old =
+                    with_interface_written(|| match self.rules.assertion_context(node, self.src) {
+                        Some((_, prefix)) => format!("{prefix} => {}", normalized(node, self.src)),
+                        None => normalized(node, self.src),
+                    });
+                if old != text && !alt_texts.contains(&old) {
+                    alt_texts.push(old);
+                }
             }
             // What it compares, not what its message says (`t.Fatal(describe(err))`).
             let compared = super::messages::without_message(&text);
@@ -3788,6 +3937,17 @@ fn statements_of(
             }
             // Readings that can differ only when the statement holds what they change.
             let written = text(n, src);
+            if (written.contains("interface") || written.contains("any"))
+                && GO_ANY.with(std::cell::Cell::get) != GoAny::AsWritten
+            {
+                let mut old = String::new();
+                with_interface_written(|| {
+                    serialize_with_checks(n, src, &is_assertion, &nested_check, &mut old);
+                });
+                if old != s && !old.is_empty() {
+                    alt_hashes.push(short(&old));
+                }
+            }
             if written.contains('[') {
                 let mut bracketed = String::new();
                 with_brackets(|| serialize(n, src, &is_assertion, &mut bracketed));

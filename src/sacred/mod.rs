@@ -520,6 +520,59 @@ struct Source {
     text: String,
     sacred_path: bool,
     test_functions: std::sync::Arc<[String]>,
+    /// Go: another file of its package declares `any` ([`go_package_declares_any`]).
+    go_package_any: bool,
+}
+
+/// Go: whether a file of `path`'s directory other than itself declares `any` at package
+/// level (`type any = int`, by its line as gofmt writes it, [`go_predeclared_shadows`]),
+/// which replaces the predeclared `any` in every file of the package: `interface{}` then does
+/// not read as `any` there (`analysis::with_go_package_any`). Any package of the directory
+/// counts. Remembered per directory in `seen`.
+fn go_package_declares_any(
+    repo: &Repo,
+    content: &Content<'_>,
+    path: &str,
+    seen: &mut BTreeMap<String, Vec<String>>,
+) -> Result<bool> {
+    if !is_go(path) {
+        return Ok(false);
+    }
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    if !seen.contains_key(dir) {
+        let mut declaring = Vec::new();
+        for file in content.list_dir(repo, dir)? {
+            if !is_go(&file) {
+                continue;
+            }
+            let Some(src) = content.read(repo, &file)? else {
+                continue;
+            };
+            let declares = src.contains("any")
+                && go_predeclared_shadows(&src).iter().any(|line| {
+                    let head = line.split(['=', '(', '[', '{']).next().unwrap_or(line);
+                    head.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .any(|w| w == "any")
+                });
+            if declares {
+                declaring.push(file);
+            }
+        }
+        seen.insert(dir.to_owned(), declaring);
+    }
+    Ok(seen[dir].iter().any(|f| f != path))
+}
+
+/// [`go_package_declares_any`] for each Go source.
+fn mark_go_package_any(repo: &Repo, content: &Content<'_>, sources: &mut [Source]) -> Result<()> {
+    let mut seen = BTreeMap::new();
+    for source in sources.iter_mut() {
+        if source.text.contains("interface") || source.text.contains("any") {
+            source.go_package_any =
+                go_package_declares_any(repo, content, &source.path, &mut seen)?;
+        }
+    }
+    Ok(())
 }
 
 /// Reads one file of `content` for analysis. `Ok(None)`: the file is absent or holds no
@@ -544,6 +597,7 @@ fn read_source(
         text,
         sacred_path: !patterns.is_empty() && patterns.matches(Path::new(path)),
         test_functions: patterns.test_functions.clone(),
+        go_package_any: false,
     }))
 }
 
@@ -552,10 +606,10 @@ fn read_source(
 /// is not shared between threads.
 fn scan_all(sources: &[Source], want: impl Fn(&Source) -> Want + Sync) -> Vec<Result<FileScan>> {
     on_every_core(sources, |s: &Source| -> Result<FileScan> {
-        Ok(
-            lang::scan(&s.path, &s.text, s.sacred_path, &want(s), &s.test_functions)?
-                .unwrap_or_default(),
-        )
+        Ok(analysis::with_go_package_any(s.go_package_any, || {
+            lang::scan(&s.path, &s.text, s.sacred_path, &want(s), &s.test_functions)
+        })?
+        .unwrap_or_default())
     })
 }
 
@@ -9661,6 +9715,7 @@ fn scan_files(
             sources.push(source);
         }
     }
+    mark_go_package_any(repo, content, &mut sources)?;
     let mut out = BTreeMap::new();
     let mut siblings = Surroundings::default();
     for (source, scan) in sources.iter().zip(scan_all(&sources, want)) {
@@ -9852,6 +9907,7 @@ fn discover_as(repo: &Repo, config: &Config, want: &analysis::Want) -> Result<Di
             sources.push(source);
         }
     }
+    mark_go_package_any(repo, &Content::WorkTree, &mut sources)?;
     let mut siblings = Surroundings::default();
     for (source, scan) in sources.iter().zip(scan_all(&sources, |_| want.clone())) {
         let mut scan = scan?;
@@ -10435,13 +10491,16 @@ fn compare_all(
             .filter(|(t, f)| !f.is_empty() && t.file == file)
             .map(|(t, _)| t.id.clone())
             .collect();
-        let Some(extended) = lang::scan(
-            file,
-            &format!("{text}\n{decls}"),
-            !patterns.is_empty() && patterns.matches(Path::new(file)),
-            &analysis::Want::Ids(ids),
-            &patterns.test_functions,
-        )?
+        let package_any = go_package_declares_any(repo, new, file, &mut BTreeMap::new())?;
+        let Some(extended) = analysis::with_go_package_any(package_any, || {
+            lang::scan(
+                file,
+                &format!("{text}\n{decls}"),
+                !patterns.is_empty() && patterns.matches(Path::new(file)),
+                &analysis::Want::Ids(ids),
+                &patterns.test_functions,
+            )
+        })?
         else {
             continue;
         };
@@ -10500,13 +10559,16 @@ fn compare_all(
             .filter(|(t, f)| !f.is_empty() && t.file == file)
             .map(|(t, _)| t.id.clone())
             .collect();
-        let Some(read) = lang::scan(
-            &file,
-            &format!("{rewritten}\n{decls}"),
-            !patterns.is_empty() && patterns.matches(Path::new(&file)),
-            &analysis::Want::Ids(ids),
-            &patterns.test_functions,
-        )?
+        let package_any = go_package_declares_any(repo, new, &file, &mut BTreeMap::new())?;
+        let Some(read) = analysis::with_go_package_any(package_any, || {
+            lang::scan(
+                &file,
+                &format!("{rewritten}\n{decls}"),
+                !patterns.is_empty() && patterns.matches(Path::new(&file)),
+                &analysis::Want::Ids(ids),
+                &patterns.test_functions,
+            )
+        })?
         else {
             continue;
         };

@@ -810,6 +810,122 @@ refuses!(
     "body-changed",
     ID
 );
+/// A test that compares with Go's empty interface, which Go 1.18 also names `any`.
+const ANY: &str = "package pay\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tvar got interface{} = Refund(100)\n\tif got != interface{}(100) {\n\t\tt.Fatalf(\"refund = %v\", got)\n\t}\n}\n";
+
+// `gofmt -r 'interface{} -> any'`, as gopls and linters rewrite it: the same type.
+harmless!(
+    interface_written_as_any_passes,
+    FILE,
+    ANY,
+    ID,
+    [
+        ("var got interface{} =", "var got any ="),
+        ("got != interface{}(100)", "got != any(100)")
+    ]
+);
+refuses!(
+    interface_written_as_any_with_another_value_is_refused,
+    FILE,
+    ANY,
+    [
+        ("var got interface{} =", "var got any ="),
+        ("got != interface{}(100)", "got != any(10)")
+    ],
+    "expected-changed",
+    ID
+);
+// `any` declared in the test: `var got any` now holds a float64, which no longer equals the
+// int the conversion makes.
+refuses!(
+    interface_written_as_an_any_the_test_declares_is_refused,
+    FILE,
+    ANY,
+    [
+        (
+            "\tvar got interface{} =",
+            "\ttype any = float64\n\tvar got any ="
+        ),
+        ("got != interface{}(100)", "got != any(100)")
+    ],
+    "body-changed",
+    ID
+);
+
+#[test]
+fn interface_written_as_an_any_the_package_declares_is_refused() {
+    // Declared with the change.
+    let l = super::locked(&[(FILE, ANY)]);
+    l.repo
+        .write("pay/any.go", "package pay\n\ntype any = float64\n");
+    l.edit(
+        FILE,
+        ANY,
+        &[
+            ("var got interface{} =", "var got any ="),
+            ("got != interface{}(100)", "got != any(100)"),
+        ],
+    );
+    l.assert_refused("rebound", ID);
+    // Declared before the lock: `interface{}` does not read as `any` in that package.
+    let any = "package pay\n\ntype any = float64\n";
+    let l = super::locked(&[(FILE, ANY), ("pay/any.go", any)]);
+    l.edit(
+        FILE,
+        ANY,
+        &[
+            ("var got interface{} =", "var got any ="),
+            ("got != interface{}(100)", "got != any(100)"),
+        ],
+    );
+    l.assert_refused("assertion-changed", ID);
+}
+
+/// The lock the previous gatekeeper wrote for `ANY`: `interface{}` as written.
+const ANY_PREVIOUS_LOCK: &str = "# gatekeeper sacred lock v1
+# Written by `gatekeeper sacred lock`; do not edit by hand. In CI, a change to this file is
+# accepted only in a commit signed by a key in .gatekeeper/allowed_signers.
+
+test go:pay/refund_test.go::TestRefundIsExact
+  file pay/refund_test.go
+  structure 8f912f6c2f53e80f304834389dedb80fa9a31a72fb1c9c8f6ccfcca8a26fcff7
+  body d16fde4f1f4bab853a3ac91db635f674f8e5d2c5474a97e5a398f85a674208ac
+  envelope f648eb9d3295163946a7f6ec4a19884d1729aa3dd62cab364fa081fbba0d1b1e
+  assertions 1
+  returns 0
+  skips 0
+  swallows 0
+  modifier package pay
+  assert [if_statement] if _l1!=interface{}(100) => t.Fatalf(\"refund = %v\",_l1)
+  statements 3ec3ddeef4e6 d79e0cdc6af1
+  bindings 2
+  binding func TestRefundIsExact
+  binding import testing \"testing\"
+  envelope-bindings 0
+  helpers 0
+  hooks 0
+  hooks-read 15
+";
+
+/// A lock from before `interface{}` read as `any` still matches the test as written (an
+/// appended check passes) and still refuses another value.
+#[test]
+fn a_lock_from_before_interface_read_as_any_still_matches_it() {
+    let l = super::locked(&[(FILE, ANY)]);
+    l.commit_lock(ANY_PREVIOUS_LOCK);
+    l.edit(
+        FILE,
+        ANY,
+        &[(
+            "\t\tt.Fatalf(\"refund = %v\", got)\n\t}\n",
+            "\t\tt.Fatalf(\"refund = %v\", got)\n\t}\n\tif got == nil {\n\t\tt.Fatal(\"nil\")\n\t}\n",
+        )],
+    );
+    l.assert_passes_checked();
+    l.edit(FILE, ANY, &[("interface{}(100)", "interface{}(10)")]);
+    l.assert_refused("assertion-changed", ID);
+}
+
 const IOUTIL_PARAM: &str = "package pay\n\nimport (\n\t\"io/ioutil\"\n\t\"testing\"\n)\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tgot, _ := func(io fakeIO) ([]byte, error) { return ioutil.ReadAll(Receipt()) }(fakeIO{})\n\tif string(got) != \"100\" {\n\t\tt.Fatalf(\"refund = %s\", got)\n\t}\n}\n";
 
 // `io` there is a parameter, not the package: `io.ReadAll` is not what `ioutil.ReadAll` calls.
