@@ -1538,14 +1538,18 @@ pub(crate) fn read_as_statement(node: Node<'_>, src: &str) -> Option<String> {
 }
 
 /// Whether source text may read otherwise than written: `x["name"]`, `window`, a Python
-/// annotation (`x: T = …`), Go's `ioutil.X` and `strings.Replace(…, -1)`, and any Go text
-/// while the setters of its package are written out (`setters`).
+/// annotation (`x: T = …`), Go's `ioutil.X`, `strings.Replace(…, -1)` and `interface{}`
+/// (or a declared `any`), Python's `list(it)`, and any Go text while the setters of its
+/// package are written out (`setters`).
 fn reads_otherwise(t: &str) -> bool {
     t.contains('[')
         || t.contains("window")
         || t.contains(':')
         || t.contains("ioutil.")
         || t.contains(".Replace")
+        || t.contains("interface")
+        || t.contains("any")
+        || t.contains("list(")
         || super::setters::mentioned(t)
 }
 
@@ -1741,10 +1745,136 @@ thread_local! {
 pub(crate) fn with_python_set<R>(root: Node<'_>, src: &str, f: impl FnOnce() -> R) -> R {
     let builtin =
         src.contains("set(") && !super::modern::star_import(src) && set_only_called(root, src);
+    let list = if !src.contains(" for ") && !src.contains("list(") {
+        PyList::AsWritten
+    } else if src.contains("list(")
+        && !src.contains("builtins")
+        && !super::modern::star_import(src)
+        && list_never_bound(root, src)
+    {
+        PyList::Builtin
+    } else {
+        PyList::Copies
+    };
     let saved = PY_SET_BUILTIN.with(|g| g.replace(builtin));
+    let saved_list = PY_LIST.with(|g| g.replace(list));
     let r = f();
     PY_SET_BUILTIN.with(|g| g.set(saved));
+    PY_LIST.with(|g| g.set(saved_list));
     r
+}
+
+/// How a Python file's copies of an iterable into a new list read ([`list_copy`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PyList {
+    /// As written (not Python, an older reading, or nothing to read otherwise).
+    AsWritten,
+    /// `[x for x in it]` reads as `[*it]`.
+    Copies,
+    /// That, and `list(it)` too: `list` is the built-in ([`list_never_bound`]).
+    Builtin,
+}
+
+thread_local! {
+    /// How the Python file being read reads its copies of an iterable into a list.
+    static PY_LIST: std::cell::Cell<PyList> = const { std::cell::Cell::new(PyList::AsWritten) };
+}
+
+/// Whether every `list` in the Python tree is read where nothing can bind it: called
+/// (`list(x)`), a member's name or object (`x.list`, `list.append`), subscripted
+/// (`list[int]`), an argument (`isinstance(x, list)`), an annotation, or an operand
+/// (`list | None`, `type(x) is list`). No assignment, parameter, import, definition,
+/// loop target or other binding of it, and the file names no `builtins` (a patch of the
+/// built-in) nor imports with `*`.
+fn list_never_bound(root: Node<'_>, src: &str) -> bool {
+    src.match_indices("list").all(|(at, _)| {
+        let Some(n) = root.descendant_for_byte_range(at, at + 4) else {
+            return true;
+        };
+        if text(n, src) != "list" || !matches!(kind(n), "identifier" | "type") {
+            return true;
+        }
+        let Some(p) = n.parent() else {
+            return false;
+        };
+        let field = |f: &str| p.field(f).map(|c| c.id()) == Some(n.id());
+        match kind(p) {
+            "call" => field("function"),
+            "subscript" | "keyword_argument" => field("value"),
+            "attribute"
+            | "argument_list"
+            | "type"
+            | "generic_type"
+            | "binary_operator"
+            | "comparison_operator"
+            | "boolean_operator"
+            | "not_operator" => true,
+            _ => false,
+        }
+    })
+}
+
+/// Python's copy of an iterable `it` into a new list, `[x for x in it]` (a comprehension of
+/// one `for`, not `async`, whose element is its one target, a plain name, with no `if`),
+/// and `list(it)` in a file that leaves `list` to the built-in: the same list (ruff's C416
+/// and pylint rewrite one into the other), which a test's statements and assertions read as
+/// `[*it]` (a written `[*it]` is a list display, which is read apart: see `tables`). `it` is evaluated where it is written, once, and iterated to its
+/// end either way (`list` first asks its length as a hint). Gives `it`. Not under an older
+/// reading.
+fn list_copy<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
+    let reading = PY_LIST.with(std::cell::Cell::get);
+    if reading == PyList::AsWritten || !reading_now() {
+        return None;
+    }
+    let named = |n: Node<'t>| -> Vec<Node<'t>> {
+        named_children(n)
+            .into_iter()
+            .filter(|c| !is_comment(*c))
+            .collect()
+    };
+    match kind(node) {
+        "list_comprehension" => {
+            let [body, clause] = named(node)[..] else {
+                return None;
+            };
+            if kind(clause) != "for_in_clause" || kind(body) != "identifier" {
+                return None;
+            }
+            let mut cursor = clause.walk();
+            if clause.children(&mut cursor).any(|c| kind(c) == "async") {
+                return None;
+            }
+            let [target, iterable] = named(clause)[..] else {
+                return None;
+            };
+            (kind(target) == "identifier"
+                && clause.field("left").is_some_and(|l| l.id() == target.id())
+                && clause
+                    .field("right")
+                    .is_some_and(|r| r.id() == iterable.id())
+                && text(target, src) == text(body, src))
+            .then_some(iterable)
+        }
+        "call" if reading == PyList::Builtin => {
+            let function = node.field("function")?;
+            if kind(function) != "identifier" || text(function, src) != "list" {
+                return None;
+            }
+            let arguments = node.field("arguments")?;
+            if kind(arguments) == "generator_expression" {
+                return Some(arguments);
+            }
+            let [only] = named(arguments)[..] else {
+                return None;
+            };
+            (!matches!(
+                kind(only),
+                "keyword_argument" | "list_splat" | "dictionary_splat"
+            ))
+            .then_some(only)
+        }
+        _ => None,
+    }
 }
 
 /// Whether every `set` in the Python tree is the callee of a call (`set(x)`) or a member's
@@ -1933,13 +2063,22 @@ fn go_declares_any(root: Node<'_>, src: &str) -> bool {
     false
 }
 
-/// Runs `f` with Go's `interface{}` read as written (as gatekeeper read it before
-/// [`go_empty_interface`]), for the locks written then.
-fn with_interface_written<R>(f: impl FnOnce() -> R) -> R {
+/// Runs `f` with Go's `interface{}` and Python's `[x for x in it]` read as written (as
+/// gatekeeper read them before [`go_empty_interface`] and [`list_copy`]), for the locks
+/// written then.
+fn with_previous_reading<R>(f: impl FnOnce() -> R) -> R {
     let saved = GO_ANY.with(|g| g.replace(GoAny::AsWritten));
+    let saved_list = PY_LIST.with(|g| g.replace(PyList::AsWritten));
     let r = f();
     GO_ANY.with(|g| g.set(saved));
+    PY_LIST.with(|g| g.set(saved_list));
     r
+}
+
+/// Whether the file being read reads anything otherwise than [`with_previous_reading`].
+fn previous_reading_differs() -> bool {
+    GO_ANY.with(std::cell::Cell::get) != GoAny::AsWritten
+        || PY_LIST.with(std::cell::Cell::get) != PyList::AsWritten
 }
 
 /// A Go conversion to the empty interface, `interface{}(x)`, given its type: Go parses
@@ -2612,6 +2751,13 @@ impl Serializer<'_, '_> {
             self.sorted_use_list(node);
             return;
         }
+        if let Some(iterable) = list_copy(node, self.src) {
+            // `[x for x in it]` and `list(it)` serialise as `[*it]` does.
+            self.out.push_str("(list([ \"[\")(list_splat(* \"*\")");
+            self.node(&mut iterable.walk());
+            self.out.push_str(")(] \"]\"))");
+            return;
+        }
         if let Some((argument, display)) = set_display(node, self.src) {
             // `set([a, b])` serialises as `{a, b}` does.
             self.out.push('(');
@@ -2884,6 +3030,13 @@ impl Tokens<'_> {
             if wrap {
                 self.out.push(')');
             }
+            return;
+        }
+        if let Some(iterable) = list_copy(node, self.src) {
+            // `[x for x in it]` and `list(it)` read as `[*it]`.
+            self.out.push_str("[*");
+            self.node(&mut iterable.walk(), Some("list_splat"));
+            self.out.push(']');
             return;
         }
         if let Some((argument, display)) = set_display(node, self.src) {
@@ -3188,10 +3341,11 @@ impl Walk<'_, '_> {
                 line = ctx.start_position().row + 1;
                 source = format!("{} ⏎ {source}", source_excerpt_first(ctx, self.src));
             }
-            // Go's `interface{}` as written, as gatekeeper read it before it read `any`.
-            if GO_ANY.with(std::cell::Cell::get) != GoAny::AsWritten {
+            // Go's `interface{}` and Python's list comprehensions as written, as gatekeeper
+            // read them before.
+            if previous_reading_differs() {
                 let old =
-                    with_interface_written(|| match self.rules.assertion_context(node, self.src) {
+                    with_previous_reading(|| match self.rules.assertion_context(node, self.src) {
                         Some((_, prefix)) => format!("{prefix} => {}", normalized(node, self.src)),
                         None => normalized(node, self.src),
                     });
@@ -3937,11 +4091,14 @@ fn statements_of(
             }
             // Readings that can differ only when the statement holds what they change.
             let written = text(n, src);
-            if (written.contains("interface") || written.contains("any"))
-                && GO_ANY.with(std::cell::Cell::get) != GoAny::AsWritten
+            if (written.contains("interface")
+                || written.contains("any")
+                || written.contains(" for ")
+                || written.contains("list("))
+                && previous_reading_differs()
             {
                 let mut old = String::new();
-                with_interface_written(|| {
+                with_previous_reading(|| {
                     serialize_with_checks(n, src, &is_assertion, &nested_check, &mut old);
                 });
                 if old != s && !old.is_empty() {
@@ -5492,5 +5649,131 @@ mod writes_tests {
                 assert!(!writes(path, code), "{path}: {code} should only read");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod list_comprehension_tests {
+    use crate::sacred::rules::testing::{PY, edited, rules_between};
+
+    /// The Python fixture with `line` before its first assertion and `assertion` after it.
+    fn py(line: &str, assertion: &str) -> String {
+        edited(
+            &PY,
+            &[(
+                "    assert total(xs) == 6\n",
+                &format!("    {line}\n    assert total(xs) == 6\n    {assertion}\n"),
+            )],
+        )
+    }
+
+    #[test]
+    fn a_comprehension_of_its_own_elements_reads_as_the_list_call() {
+        for (old, new) in [
+            (
+                py(
+                    "parts = [p for p in chunks(xs)]",
+                    "assert [x for x in xs] == [1, 2, 3]",
+                ),
+                py("parts = list(chunks(xs))", "assert list(xs) == [1, 2, 3]"),
+            ),
+            (
+                py("parts = list(chunks(xs))", "assert list(xs) == [1, 2, 3]"),
+                py(
+                    "parts = [part for part in chunks(xs)]",
+                    "assert [y for y in xs] == [1, 2, 3]",
+                ),
+            ),
+            (
+                py(
+                    "parts = [p for p in (a, b)]",
+                    "assert total([x for x in xs]) == 6",
+                ),
+                py("parts = list((a, b))", "assert total(list(xs)) == 6"),
+            ),
+        ] {
+            let rules = rules_between(PY.path, &old, &new);
+            assert!(rules.is_empty(), "{new}: {rules:?}");
+        }
+    }
+
+    #[test]
+    fn a_comprehension_that_is_not_the_same_list_is_a_change() {
+        let old = py(
+            "parts = [p for p in chunks(xs)]",
+            "assert [x for x in xs] == [1, 2, 3]",
+        );
+        for new in [
+            // A filter, a mapped element, another target, two loops.
+            py(
+                "parts = list(chunks(xs))",
+                "assert [x for x in xs if x] == [1, 2, 3]",
+            ),
+            py(
+                "parts = list(chunks(xs))",
+                "assert [x.y for x in xs] == [1, 2, 3]",
+            ),
+            py(
+                "parts = [q for p in chunks(xs)]",
+                "assert list(xs) == [1, 2, 3]",
+            ),
+            py(
+                "parts = [p for p in chunks(xs) for q in xs]",
+                "assert list(xs) == [1, 2, 3]",
+            ),
+            // Another iterable, another type.
+            py("parts = list(chunks(ys))", "assert list(xs) == [1, 2, 3]"),
+            py("parts = tuple(chunks(xs))", "assert list(xs) == [1, 2, 3]"),
+            py("parts = list(chunks(xs))", "assert sorted(xs) == [1, 2, 3]"),
+            py(
+                "parts = list(chunks(xs))",
+                "assert {x for x in xs} == [1, 2, 3]",
+            ),
+        ] {
+            let rules = rules_between(PY.path, &old, &new);
+            assert!(!rules.is_empty(), "{new}: accepted");
+        }
+    }
+
+    #[test]
+    fn a_file_that_binds_list_keeps_the_comprehension() {
+        let old = py(
+            "parts = [p for p in chunks(xs)]",
+            "assert [x for x in xs] == [1, 2, 3]",
+        );
+        let new = py("parts = list(chunks(xs))", "assert list(xs) == [1, 2, 3]");
+        for binding in [
+            "list = tuple\n",
+            "from fakes import list\n",
+            "from fakes import *\n",
+            "def helper(list=tuple):\n    return list\n",
+            "for list in [tuple]:\n    pass\n",
+            "import builtins\nbuiltins.list = tuple\n",
+        ] {
+            let rules = rules_between(
+                PY.path,
+                &format!("{binding}{old}"),
+                &format!("{binding}{new}"),
+            );
+            assert!(!rules.is_empty(), "{binding}: accepted");
+        }
+        // The comprehension itself does not call `list`: renaming its target, or binding
+        // `list` beside it, changes nothing.
+        let rules = rules_between(
+            PY.path,
+            &old,
+            &format!(
+                "list = tuple\n{}",
+                py(
+                    "parts = [q for q in chunks(xs)]",
+                    "assert [x for x in xs] == [1, 2, 3]"
+                )
+            ),
+        );
+        assert!(rules.is_empty(), "{rules:?}");
+        // Reading `list` binds nothing.
+        let reads = "def helper(xs: list[int]) -> list:\n    return isinstance(xs, list)\n";
+        let rules = rules_between(PY.path, &format!("{reads}{old}"), &format!("{reads}{new}"));
+        assert!(rules.is_empty(), "{rules:?}");
     }
 }

@@ -3893,7 +3893,8 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         names,
                         all,
                         text: normalized(n, src),
-                        read: None,
+                        // As the file's tests read it (`interface{}` as `any`).
+                        read: super::analysis::read_as_statement(n, src),
                         reaches: BTreeSet::new(),
                     });
                 }
@@ -4457,6 +4458,8 @@ pub(crate) fn file_function(
                 || (go
                     && (t.contains("ioutil.")
                         || t.contains(".Replace")
+                        || t.contains("interface")
+                        || t.contains("any")
                         || super::setters::mentioned(t)))
         };
         let written = super::analysis::normalized_without(whole, src, doc);

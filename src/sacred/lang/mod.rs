@@ -1260,6 +1260,11 @@ pub fn scan(
             super::analysis::with_global_window(root, src, || {
                 super::bindings::module_bindings_with(lang_name, root, src, test_functions)
             })
+        } else if lang_name == "go" {
+            // As the file's tests are read (`interface{}` as `any`).
+            super::analysis::with_go_std(root, src, || {
+                super::bindings::module_bindings(lang_name, root, src)
+            })
         } else {
             super::bindings::module_bindings(lang_name, root, src)
         };

@@ -881,6 +881,40 @@ fn interface_written_as_an_any_the_package_declares_is_refused() {
     l.assert_refused("assertion-changed", ID);
 }
 
+/// A table of the file and a function of the tests that fills what it is handed, both
+/// written with `interface{}`.
+const ANY_AROUND: &str = "package pay\n\nimport \"testing\"\n\nvar wanted = map[string]interface{}{\"refund\": 100}\n\ntype decoder struct{}\n\nfunc (d decoder) Decode(v map[string]interface{}) error {\n\tv[\"refund\"] = 100\n\treturn nil\n}\n\n// gatekeeper:sacred\nfunc TestRefundIsExact(t *testing.T) {\n\tgot := map[string]interface{}{}\n\t_ = decoder{}.Decode(got)\n\tif got[\"refund\"] != wanted[\"refund\"] {\n\t\tt.Fatal(\"refund\")\n\t}\n}\n";
+
+// The table and the function around the test respelled too (viper's `3d006fe`).
+harmless!(
+    interface_written_as_any_around_the_test_passes,
+    FILE,
+    ANY_AROUND,
+    ID,
+    [
+        (
+            "var wanted = map[string]interface{}{",
+            "var wanted = map[string]any{"
+        ),
+        (
+            "Decode(v map[string]interface{}) error",
+            "Decode(v map[string]any) error"
+        ),
+        ("got := map[string]interface{}{}", "got := map[string]any{}")
+    ]
+);
+refuses!(
+    a_table_around_the_test_respelled_with_another_value_is_refused,
+    FILE,
+    ANY_AROUND,
+    [(
+        "var wanted = map[string]interface{}{\"refund\": 100}",
+        "var wanted = map[string]any{\"refund\": 10}"
+    )],
+    "rebound",
+    ID
+);
+
 /// The lock the previous gatekeeper wrote for `ANY`: `interface{}` as written.
 const ANY_PREVIOUS_LOCK: &str = "# gatekeeper sacred lock v1
 # Written by `gatekeeper sacred lock`; do not edit by hand. In CI, a change to this file is

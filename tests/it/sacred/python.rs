@@ -3542,3 +3542,117 @@ fn imported_helpers_reached_through_a_value_or_getattr_are_locked() {
         l.assert_refused("rebound", IMPORTED_ID);
     }
 }
+
+// ruff's C416: a comprehension that only copies what it iterates is the `list` call.
+const CHUNKS_FILE: &str = "tests/test_chunks.py";
+const CHUNKS_ID: &str = "python:tests/test_chunks.py::test_chunks_are_exact";
+const CHUNKS: &str = r#"import pytest
+
+
+# gatekeeper:sacred
+def test_chunks_are_exact():
+    parts = [part for part in chunks(b"Hello, world!", 5)]
+    assert parts == [b"Hello", b", wor", b"ld!"]
+    assert [c for c in chunks(b"", 5)] == []
+"#;
+const CHUNKS_LISTED: [(&str, &str); 2] = [
+    (
+        "[part for part in chunks(b\"Hello, world!\", 5)]",
+        "list(chunks(b\"Hello, world!\", 5))",
+    ),
+    ("[c for c in chunks(b\"\", 5)]", "list(chunks(b\"\", 5))"),
+];
+
+harmless!(
+    a_comprehension_respelled_as_the_list_call_passes,
+    CHUNKS_FILE,
+    CHUNKS,
+    CHUNKS_ID,
+    [
+        (
+            "[part for part in chunks(b\"Hello, world!\", 5)]",
+            "list(chunks(b\"Hello, world!\", 5))"
+        ),
+        ("[c for c in chunks(b\"\", 5)]", "list(chunks(b\"\", 5))")
+    ]
+);
+refuses!(
+    a_comprehension_respelled_as_a_list_of_another_chunking_is_refused,
+    CHUNKS_FILE,
+    CHUNKS,
+    [(
+        "[part for part in chunks(b\"Hello, world!\", 5)]",
+        "list(chunks(b\"Hello, world!\", 7))"
+    )],
+    "body-changed",
+    CHUNKS_ID
+);
+refuses!(
+    a_comprehension_respelled_where_the_file_binds_list_is_refused,
+    CHUNKS_FILE,
+    CHUNKS,
+    [
+        ("import pytest\n", "import pytest\n\nlist = tuple\n"),
+        (
+            "[part for part in chunks(b\"Hello, world!\", 5)]",
+            "list(chunks(b\"Hello, world!\", 5))"
+        )
+    ],
+    "body-changed",
+    CHUNKS_ID
+);
+
+/// The lock the previous gatekeeper wrote for `CHUNKS`: the comprehensions as written.
+const CHUNKS_PREVIOUS_LOCK: &str = r#"# gatekeeper sacred lock v1
+# Written by `gatekeeper sacred lock`; do not edit by hand. In CI, a change to this file is
+# accepted only in a commit signed by a key in .gatekeeper/allowed_signers.
+
+test python:tests/test_chunks.py::test_chunks_are_exact
+  file tests/test_chunks.py
+  structure 4818606c400f199031049b459a8990e0e91c01bd2f88fabdb35394c1fea2d9ac
+  body 876da87f4a0c6006ac84ac38994e8d296b5aaa494b391e2607994e8f98c05bb4
+  envelope e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+  assertions 2
+  returns 0
+  skips 0
+  swallows 0
+  assert [] assert _l1==[b"Hello",b", wor",b"ld!"]
+  assert [] assert[c for c in chunks(b"",5)]==[]
+  statements d1f5cf98f4ee b2c7c08a833e b2c7c08a833e
+  bindings 1
+  binding def test_chunks_are_exact
+  envelope-bindings 2
+  envelope-binding hook imports resolve: pytest=
+  envelope-binding hook path head (in tests/): none
+  helpers 0
+  hooks 2
+  hooks-read 15
+"#;
+
+/// A lock from before comprehensions read as the `list` call still matches the test as
+/// written, and respelled from the locked revision, and still refuses another chunking.
+#[test]
+fn a_lock_from_before_comprehensions_read_as_list_still_matches_them() {
+    let older = || {
+        let l = super::locked(&[(CHUNKS_FILE, CHUNKS)]);
+        l.commit_lock(CHUNKS_PREVIOUS_LOCK);
+        l
+    };
+    let l = older();
+    l.edit(
+        CHUNKS_FILE,
+        CHUNKS,
+        &[("    assert [c for", "    assert parts\n    assert [c for")],
+    );
+    l.assert_passes_checked();
+    let l = older();
+    l.edit(CHUNKS_FILE, CHUNKS, &CHUNKS_LISTED);
+    l.assert_passes_checked();
+    let l = older();
+    l.edit(
+        CHUNKS_FILE,
+        CHUNKS,
+        &[("chunks(b\"\", 5)]", "chunks(b\"\", 6)]")],
+    );
+    l.assert_refused("assertion-changed", CHUNKS_ID);
+}
