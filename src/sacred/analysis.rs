@@ -5482,7 +5482,7 @@ mod set_display_tests {
     use crate::sacred::rules::testing::{PY, edited, rules_between};
 
     /// The Python fixture with `line` before its first assertion and `assertion` after it.
-    fn py(line: &str, assertion: &str) -> String {
+    pub(super) fn py(line: &str, assertion: &str) -> String {
         edited(
             &PY,
             &[(
@@ -5654,18 +5654,8 @@ mod writes_tests {
 
 #[cfg(test)]
 mod list_comprehension_tests {
-    use crate::sacred::rules::testing::{PY, edited, rules_between};
-
-    /// The Python fixture with `line` before its first assertion and `assertion` after it.
-    fn py(line: &str, assertion: &str) -> String {
-        edited(
-            &PY,
-            &[(
-                "    assert total(xs) == 6\n",
-                &format!("    {line}\n    assert total(xs) == 6\n    {assertion}\n"),
-            )],
-        )
-    }
+    use super::set_display_tests::py;
+    use crate::sacred::rules::testing::{PY, rules_between};
 
     #[test]
     fn a_comprehension_of_its_own_elements_reads_as_the_list_call() {
