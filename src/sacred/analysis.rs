@@ -1547,9 +1547,9 @@ fn reads_otherwise(t: &str) -> bool {
         || t.contains(':')
         || t.contains("ioutil.")
         || t.contains(".Replace")
-        || t.contains("interface")
-        || t.contains("any")
-        || t.contains("list(")
+        || (GO_ANY.with(std::cell::Cell::get) != GoAny::AsWritten
+            && (t.contains("interface") || t.contains("any")))
+        || (PY_LIST.with(std::cell::Cell::get) != PyList::AsWritten && t.contains("list("))
         || super::setters::mentioned(t)
 }
 
