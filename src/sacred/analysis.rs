@@ -129,6 +129,11 @@ pub struct Statement {
     /// The names it mentions.
     #[serde(skip)]
     pub mentions: Vec<String>,
+    /// Go: the names a `var` declaration without a value declares (`var lookupErr
+    /// LookupError`): it runs nothing, and may stand anywhere before their first mention
+    /// ([`go_zero_var`]).
+    #[serde(skip)]
+    pub zero_var: Vec<String>,
 }
 
 /// A test found in a file, sacred or not, with everything the lock and the rules need.
@@ -526,6 +531,61 @@ pub(crate) fn with_locals<R>(locals: &[String], src: &str, f: impl FnOnce() -> R
     let r = f();
     LOCALS.with(|m| *m.borrow_mut() = saved);
     r
+}
+
+thread_local! {
+    /// Per test id, the locals its base revision declares, in order: a test read while this
+    /// is set numbers its locals as that test did ([`locals_as_at_base`]).
+    static BASE_LOCALS: std::cell::RefCell<std::collections::HashMap<String, Vec<String>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Runs `f` (a scan) with each test of `base` (by id) numbering its locals as that test of
+/// the base revision did ([`locals_as_at_base`]).
+pub(crate) fn with_base_locals<R>(
+    base: std::collections::HashMap<String, Vec<String>>,
+    f: impl FnOnce() -> R,
+) -> R {
+    let saved = BASE_LOCALS.with(|m| std::mem::replace(&mut *m.borrow_mut(), base));
+    let r = f();
+    BASE_LOCALS.with(|m| *m.borrow_mut() = saved);
+    r
+}
+
+/// The locals of the test `id`, declared in the order `declared`, in the order that numbers
+/// them as its base revision did, when one is set ([`with_base_locals`]): a name the base
+/// declared keeps its place there, a new name takes the first place a name of the base left
+/// (a local renamed), and the others come after. A place left by a name that is gone holds
+/// a name no identifier spells. So a declaration moved, or a new one put before the others,
+/// leaves every other local its placeholder; the reading is still a renaming that gives
+/// distinct names distinct placeholders.
+fn locals_as_at_base(id: &str, declared: Vec<String>) -> Vec<String> {
+    BASE_LOCALS.with(|m| {
+        let m = m.borrow();
+        let Some(base) = m.get(id) else {
+            return declared;
+        };
+        let mut places: Vec<Option<String>> = vec![None; base.len()];
+        let mut rest = Vec::new();
+        for name in declared {
+            match base.iter().position(|b| *b == name) {
+                Some(i) => places[i] = Some(name),
+                None => rest.push(name),
+            }
+        }
+        let mut rest = rest.into_iter();
+        for place in &mut places {
+            if place.is_none() {
+                *place = rest.next();
+            }
+        }
+        places
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| p.unwrap_or_else(|| format!("\u{0}gone{i}")))
+            .chain(rest)
+            .collect()
+    })
 }
 
 /// Whether `src` holds a word spelled like a placeholder (`_l1`), anywhere.
@@ -3659,7 +3719,10 @@ pub(crate) fn build_item(
     put_back: bool,
     cases: bool,
 ) -> TestItem {
-    let locals = declared_locals(spec.body, src);
+    let locals = locals_as_at_base(
+        &test_id(lang, path, &spec.scope, &spec.name),
+        declared_locals(spec.body, src),
+    );
     let mut item = with_locals(&locals, src, || {
         build_item_inner(lang, path, spec, rules, src)
     });
@@ -4137,16 +4200,20 @@ fn statements_of(
         }
         // An expression statement that holds one assertion and nothing else
         // (`self.assertIsNotNone(x)`) is an assertion as much as `assert x is not None` is.
+        // So is an `if` whose branch only calls failures that read its condition as theirs
+        // (Go's `if err != nil { t.Fatal(err) }`): what it checks is in those assertions'
+        // texts, as `require.NoError(t, err)` holds it.
         let wraps_an_assertion = assertion_only
-            && kind(n) == "expression_statement"
-            && matches!(
-                named_children(n)
-                    .into_iter()
-                    .filter(|c| !is_comment(*c))
-                    .collect::<Vec<_>>()
-                    .as_slice(),
-                [only] if is_assertion(*only)
-            );
+            && ((kind(n) == "expression_statement"
+                && matches!(
+                    named_children(n)
+                        .into_iter()
+                        .filter(|c| !is_comment(*c))
+                        .collect::<Vec<_>>()
+                        .as_slice(),
+                    [only] if is_assertion(*only)
+                ))
+                || checks_its_condition_only(n, src, rules));
         if s.is_empty() || wraps_an_assertion {
             if !assertion_only {
                 return;
@@ -4234,6 +4301,7 @@ fn statements_of(
             table: super::tables::table_of(n, body, &top, src, rules).map(Box::new),
             binds: scope_binds(n, src),
             mentions: mentioned_names(n, src),
+            zero_var: go_zero_var(n, src),
         });
     };
     for &n in &top {
@@ -4887,6 +4955,69 @@ pub(crate) fn asserts_only(node: Node<'_>, src: &str, rules: &dyn Rules) -> bool
             _ => return false,
         }
     }
+}
+
+/// The names a Go `var` declaration declares when no name of it gets a value (`var err
+/// error`, `var a, b T`, `var ( x T; y U )`): each is its type's zero value, which runs
+/// nothing. Empty for anything else.
+fn go_zero_var(n: Node<'_>, src: &str) -> Vec<String> {
+    if kind(n) != "var_declaration" {
+        return Vec::new();
+    }
+    let mut specs = Vec::new();
+    let mut stack = vec![n];
+    while let Some(m) = stack.pop() {
+        for c in named_children(m) {
+            match kind(c) {
+                "var_spec" => specs.push(c),
+                "var_spec_list" => stack.push(c),
+                _ => {}
+            }
+        }
+    }
+    let mut names = Vec::new();
+    for spec in specs {
+        if spec.field("value").is_some() || spec.field("type").is_none() {
+            return Vec::new();
+        }
+        let mut cursor = spec.walk();
+        names.extend(
+            spec.children_by_field_name("name", &mut cursor)
+                .map(|c| text(c, src).to_owned()),
+        );
+    }
+    names
+}
+
+/// An `if` without an initializer (but one left out, its local read as its value) or an
+/// `else` whose branch holds nothing but failure calls
+/// that carry its condition in their assertion's text (Go's `if got != 6 { t.Errorf(…) }`,
+/// see `Rules::assertion_context`).
+fn checks_its_condition_only(n: Node<'_>, src: &str, rules: &dyn Rules) -> bool {
+    // An initializer is left out only where its local is read as its value.
+    if kind(n) != "if_statement"
+        || n.field("initializer")
+            .is_some_and(|i| !super::extracted::left_out(i))
+        || n.field("alternative").is_some()
+    {
+        return false;
+    }
+    let Some(branch) = n.field("consequence") else {
+        return false;
+    };
+    let stmts = block_statements(branch);
+    !stmts.is_empty()
+        && stmts.iter().all(|st| {
+            let named: Vec<Node<'_>> = named_children(*st)
+                .into_iter()
+                .filter(|c| !is_comment(*c))
+                .collect();
+            matches!(named.as_slice(), [call] if kind(*st) == "expression_statement"
+                && rules.assertion(*call, src).is_some()
+                && rules
+                    .assertion_context(*call, src)
+                    .is_some_and(|(ctx, _)| ctx.id() == n.id()))
+        })
 }
 
 /// Whether code inside `node` writes: an assignment (Python's `:=`, `x = …` in a

@@ -34,8 +34,9 @@ pub mod setters;
 pub mod spellings;
 pub mod subclasses;
 pub mod tables;
+pub mod testify;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -605,11 +606,28 @@ fn read_source(
 /// list), keeping their order. Reading stays on the caller's thread: a git repository handle
 /// is not shared between threads.
 fn scan_all(sources: &[Source], want: impl Fn(&Source) -> Want + Sync) -> Vec<Result<FileScan>> {
+    scan_all_as_at_base(sources, want, &HashMap::new())
+}
+
+/// [`scan_all`], each test of `base_locals` (by id) numbering its locals as its base
+/// revision did (`analysis::with_base_locals`).
+fn scan_all_as_at_base(
+    sources: &[Source],
+    want: impl Fn(&Source) -> Want + Sync,
+    base_locals: &HashMap<String, Vec<String>>,
+) -> Vec<Result<FileScan>> {
     on_every_core(sources, |s: &Source| -> Result<FileScan> {
-        Ok(analysis::with_go_package_any(s.go_package_any, || {
-            lang::scan(&s.path, &s.text, s.sacred_path, &want(s), &s.test_functions)
-        })?
-        .unwrap_or_default())
+        let scan = || {
+            analysis::with_go_package_any(s.go_package_any, || {
+                lang::scan(&s.path, &s.text, s.sacred_path, &want(s), &s.test_functions)
+            })
+        };
+        let scan = if base_locals.is_empty() {
+            scan()
+        } else {
+            analysis::with_base_locals(base_locals.clone(), scan)
+        };
+        Ok(scan?.unwrap_or_default())
     })
 }
 
@@ -9709,6 +9727,19 @@ fn scan_files(
     patterns: &Patterns,
     want: impl Fn(&Source) -> Want + Sync,
 ) -> Result<BTreeMap<String, FileScan>> {
+    scan_files_as_at_base(repo, content, files, patterns, want, &HashMap::new())
+}
+
+/// [`scan_files`], each test of `base_locals` (by id) numbering its locals as its base
+/// revision did.
+fn scan_files_as_at_base(
+    repo: &Repo,
+    content: &Content<'_>,
+    files: &[String],
+    patterns: &Patterns,
+    want: impl Fn(&Source) -> Want + Sync,
+    base_locals: &HashMap<String, Vec<String>>,
+) -> Result<BTreeMap<String, FileScan>> {
     let mut sources = Vec::new();
     for file in files {
         if let Some(source) = read_source(repo, content, file, patterns)? {
@@ -9718,7 +9749,10 @@ fn scan_files(
     mark_go_package_any(repo, content, &mut sources)?;
     let mut out = BTreeMap::new();
     let mut siblings = Surroundings::default();
-    for (source, scan) in sources.iter().zip(scan_all(&sources, want)) {
+    for (source, scan) in sources
+        .iter()
+        .zip(scan_all_as_at_base(&sources, want, base_locals))
+    {
         let mut scan = scan?;
         add_surroundings(repo, content, &source.path, &mut scan, &mut siblings)?;
         out.insert(source.path.clone(), scan);
@@ -10460,6 +10494,67 @@ fn compare_all(
             for (t, findings) in locked.iter().zip(results.iter_mut()) {
                 if !findings.is_empty() || needs_base(t) {
                     *findings = compare_one(t, base_items.get(t.id.as_str()).copied());
+                }
+            }
+        }
+    }
+    // A test whose locals are now declared in another order than its base revision's (a
+    // declaration moved, a new local declared before the others) numbers them otherwise, so
+    // every check naming one reads as changed: it is read once more numbering its locals as
+    // the base revision's test did (`analysis::with_base_locals`); only a reading that passes
+    // every rule clears the findings.
+    if !base_scans.is_empty() {
+        let mut base_locals: HashMap<String, Vec<String>> = HashMap::new();
+        for (t, findings) in locked.iter().zip(&results) {
+            if findings.is_empty() {
+                continue;
+            }
+            let base_item = base_scans
+                .get(&t.file)
+                .and_then(|s| s.tests.iter().find(|b| b.id == t.id));
+            let new_item = new_scans
+                .get(&t.file)
+                .and_then(|s| s.tests.iter().find(|n| n.id == t.id));
+            if let (Some(b), Some(n)) = (base_item, new_item)
+                && !b.locals.is_empty()
+                && b.locals != n.locals
+            {
+                base_locals.insert(t.id.clone(), b.locals.clone());
+            }
+        }
+        if !base_locals.is_empty() {
+            let mut files: Vec<String> = locked
+                .iter()
+                .filter(|t| base_locals.contains_key(&t.id))
+                .map(|t| t.file.clone())
+                .collect();
+            files.dedup();
+            let ids: Vec<&lock::LockedTest> = locked
+                .iter()
+                .copied()
+                .filter(|t| base_locals.contains_key(&t.id))
+                .collect();
+            let read = scan_files_as_at_base(
+                repo,
+                new,
+                &files,
+                &patterns,
+                |s| ids_in(&ids, &s.path),
+                &base_locals,
+            )?;
+            for (t, findings) in locked.iter().zip(results.iter_mut()) {
+                if !base_locals.contains_key(&t.id) {
+                    continue;
+                }
+                let base_item = base_scans
+                    .get(&t.file)
+                    .and_then(|s| s.tests.iter().find(|b| b.id == t.id).map(|b| (b, s)));
+                let new_file = rules::NewFile {
+                    scan: read.get(&t.file),
+                    unsupported: false,
+                };
+                if rules::compare(t, &new_file, base_item).is_empty() {
+                    findings.clear();
                 }
             }
         }

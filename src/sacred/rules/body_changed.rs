@@ -337,9 +337,12 @@ fn reordered(
     // (locked index, new index) of the statements matched in order.
     let mut matched: Vec<(usize, usize)> = Vec::new();
     for (li, h) in s.locked.statements.iter().enumerate() {
-        // A Rust item is in scope in its whole block wherever it stands.
+        // A Rust item is in scope in its whole block wherever it stands; a Go `var` without
+        // a value runs nothing, wherever it stands before its names are first mentioned.
         if (0..statements.len()).any(|i| {
-            stands_for(i, h) && order_free(lang, &statements[i].source) == Some(OrderFree::Anywhere)
+            stands_for(i, h)
+                && (order_free(lang, &statements[i].source) == Some(OrderFree::Anywhere)
+                    || zero_var_unmentioned_before(statements, i))
         }) {
             continue;
         }
@@ -440,7 +443,9 @@ fn assertions_crossed(
         .copied()
         .filter(|&(li, _)| {
             let st = &base.statements[li];
-            !st.assertion_only && order_free(lang, &st.source).is_none()
+            !st.assertion_only
+                && order_free(lang, &st.source).is_none()
+                && !zero_var_unmentioned_before(&base.statements, li)
         })
         .collect();
     let base_place = |line: usize| {
@@ -503,6 +508,21 @@ fn older_reading_allowed(s: &Subject<'_>, st: &crate::sacred::analysis::Statemen
     !st.writes
         || s.base
             .is_some_and(|b| b.statements.iter().any(|bs| bs.hash == st.hash))
+}
+
+/// Whether statement `i` is a Go `var` without a value (`analysis::go_zero_var`) whose
+/// names no statement before it mentions: it runs nothing, and every mention of its names
+/// comes after it, so the statements it moved past read none of them (matched by their
+/// fingerprints, they mention the same names as before).
+fn zero_var_unmentioned_before(
+    statements: &[crate::sacred::analysis::Statement],
+    i: usize,
+) -> bool {
+    let names = &statements[i].zero_var;
+    !names.is_empty()
+        && statements[..i]
+            .iter()
+            .all(|st| !st.mentions.iter().any(|m| names.contains(m)))
 }
 
 /// Statements whose place among the others does not matter (see [`reordered`]).
@@ -705,6 +725,9 @@ fn inserted(
                 last_locked = Some(i);
                 matched.push(i);
             }
+            // A Go `var` without a value runs nothing; a locked statement that mentions one of
+            // its names reads the local's placeholder, so that a shadowing one changes it.
+            _ if zero_var_unmentioned_before(view.statements, i) => {}
             _ if !st.assertion_only || st.writes => added.push((i, st)),
             _ => {}
         }

@@ -786,6 +786,40 @@ fn judge_assertions(s: &Subject<'_>, view: &View<'_>) -> Vec<Finding> {
             None => true,
         }
     });
+    // A Go `if` around a failure call respelled as a testify call that fails at least as
+    // often (`if err != nil { t.Fatal(err) }` → `require.NoError(t, err)`), or a testify call
+    // respelled.
+    if s.test.lang == "go" && !unmatched_old.is_empty() && !unmatched_new.is_empty() {
+        let names =
+            super::testify::Names::of(&s.scan.module_bindings, s.locked.bindings.as_deref());
+        let source = |old: &LockedAssertion| {
+            s.base.and_then(|b| {
+                b.assertions
+                    .iter()
+                    .find(|a| a.path == old.path && a.text == old.text)
+                    .map(|a| a.source.as_str())
+            })
+        };
+        unmatched_old.retain(|old| {
+            let bare = super::messages::without_message(&old.text);
+            match unmatched_new.iter().position(|n| {
+                super::testify::same_or_stronger(
+                    &names,
+                    &bare,
+                    &old.path,
+                    source(old),
+                    &super::messages::without_message(&n.text),
+                    &n.path,
+                ) && super::messages::message_runs_no_more(&old.text, &n.text)
+            }) {
+                Some(i) => {
+                    unmatched_new.remove(i);
+                    false
+                }
+                None => true,
+            }
+        });
+    }
     let mut out = Vec::new();
     let mut new_iter = unmatched_new.into_iter();
     for old in unmatched_old {

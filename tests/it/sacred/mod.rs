@@ -345,6 +345,7 @@ macro_rules! moves {
 mod attacks;
 mod commands;
 mod computed;
+mod declared;
 mod evidence;
 mod flow;
 mod go;
@@ -361,4 +362,5 @@ mod rust;
 mod setters;
 mod shared_state;
 mod symlinks;
+mod testify;
 mod ts;

@@ -1,0 +1,276 @@
+//! Go checks respelled with testify (`if err != nil { t.Fatal(err) }` → `require.NoError(t,
+//! err)`): a call that fails at least wherever the `if` failed keeps the locked check; a
+//! weaker one, another import under the name, or an `if` that bound what it checked is
+//! refused.
+
+const FILE: &str = "pay/refund_test.go";
+const ID: &str = "go:pay/refund_test.go::TestRefundIsExact";
+
+const BASE: &str = r#"package pay
+
+import (
+	"errors"
+	"testing"
+)
+
+// gatekeeper:sacred
+func TestRefundIsExact(t *testing.T) {
+	got, err := Refund(100)
+	if err != nil {
+		t.Fatalf("refund: %v", err)
+	}
+	if got != 100 {
+		t.Errorf("refund = %d, want 100", got)
+	}
+	if len(Lines()) != 2 {
+		t.Fatal("two lines")
+	}
+	if !errors.Is(Check(-1), ErrInsufficient) {
+		t.Fatal("insufficient")
+	}
+	t.Run("zero", func(t *testing.T) {
+		if _, err := Refund(0); err == nil {
+			t.Fatal("zero refunded")
+		}
+		if Total() != 0 {
+			t.Error("total")
+		}
+	})
+}
+"#;
+
+const IMPORTS: (&str, &str) = (
+    "import (\n\t\"errors\"\n\t\"testing\"\n)\n",
+    "import (\n\t\"testing\"\n\n\t\"github.com/stretchr/testify/assert\"\n\t\"github.com/stretchr/testify/require\"\n)\n",
+);
+/// testify's `require` imported, `errors` kept (the other checks still use it); each import
+/// is used, as Go requires.
+const ADDED: (&str, &str) = (
+    "import (\n\t\"errors\"\n\t\"testing\"\n)\n",
+    "import (\n\t\"errors\"\n\t\"testing\"\n\n\t\"github.com/stretchr/testify/require\"\n)\n",
+);
+/// The same with testify's `assert`.
+const ADDED_ASSERT: (&str, &str) = (
+    "import (\n\t\"errors\"\n\t\"testing\"\n)\n",
+    "import (\n\t\"errors\"\n\t\"testing\"\n\n\t\"github.com/stretchr/testify/assert\"\n)\n",
+);
+const NO_ERROR: (&str, &str) = (
+    "\tif err != nil {\n\t\tt.Fatalf(\"refund: %v\", err)\n\t}\n",
+    "\trequire.NoError(t, err, \"refund\")\n",
+);
+const EQUAL: (&str, &str) = (
+    "\tif got != 100 {\n\t\tt.Errorf(\"refund = %d, want 100\", got)\n\t}\n",
+    "\tassert.Equal(t, 100, got)\n",
+);
+const LEN: (&str, &str) = (
+    "\tif len(Lines()) != 2 {\n\t\tt.Fatal(\"two lines\")\n\t}\n",
+    "\trequire.Len(t, Lines(), 2)\n",
+);
+const ERROR_IS: (&str, &str) = (
+    "\tif !errors.Is(Check(-1), ErrInsufficient) {\n\t\tt.Fatal(\"insufficient\")\n\t}\n",
+    "\trequire.ErrorIs(t, Check(-1), ErrInsufficient)\n",
+);
+const IN_SUBTEST: (&str, &str) = (
+    "\t\tif Total() != 0 {\n\t\t\tt.Error(\"total\")\n\t\t}\n",
+    "\t\tassert.Equal(t, 0, Total())\n",
+);
+
+harmless!(
+    if_checks_respelled_as_testify_calls_are_the_same_checks,
+    FILE,
+    BASE,
+    ID,
+    [
+        (IMPORTS.0, IMPORTS.1),
+        (NO_ERROR.0, NO_ERROR.1),
+        (EQUAL.0, EQUAL.1),
+        (LEN.0, LEN.1),
+        (ERROR_IS.0, ERROR_IS.1),
+        (IN_SUBTEST.0, IN_SUBTEST.1)
+    ]
+);
+
+harmless!(
+    a_comparison_handed_to_true_is_the_same_check,
+    FILE,
+    BASE,
+    ID,
+    [
+        (
+            IMPORTS.0,
+            "import (\n\t\"errors\"\n\t\"testing\"\n\n\t\"github.com/stretchr/testify/assert\"\n)\n"
+        ),
+        (EQUAL.0, "\tassert.True(t, got == 100, \"refund\")\n")
+    ]
+);
+
+// `Nil` passes a nil pointer inside an interface that `err != nil` failed on.
+refuses!(
+    nil_for_an_error_check_is_refused,
+    FILE,
+    BASE,
+    [(ADDED.0, ADDED.1), (NO_ERROR.0, "\trequire.Nil(t, err)\n")],
+    "assertion-loosened",
+    ID
+);
+
+// `Equal` with two names compares pointers' targets where `!=` compared addresses.
+refuses!(
+    equal_between_two_names_for_an_if_is_refused,
+    FILE,
+    BASE,
+    [
+        (ADDED_ASSERT.0, ADDED_ASSERT.1),
+        (
+            "\tgot, err := Refund(100)\n",
+            "\twant := 100\n\tgot, err := Refund(100)\n"
+        ),
+        (EQUAL.0, "\tassert.Equal(t, want, got)\n")
+    ],
+    "assertion-changed",
+    ID
+);
+
+refuses!(
+    another_value_is_refused,
+    FILE,
+    BASE,
+    [
+        (ADDED_ASSERT.0, ADDED_ASSERT.1),
+        (EQUAL.0, "\tassert.Equal(t, 10, got)\n")
+    ],
+    "assertion-changed",
+    ID
+);
+
+// `require` imported from another package: its `NoError` may check nothing.
+refuses!(
+    require_from_another_package_is_refused,
+    FILE,
+    BASE,
+    [
+        (
+            IMPORTS.0,
+            "import (\n\t\"errors\"\n\t\"testing\"\n\n\trequire \"example.com/fake/require\"\n)\n"
+        ),
+        (NO_ERROR.0, NO_ERROR.1)
+    ],
+    "assertion-loosened",
+    ID
+);
+
+// The subtest's `if` bound `err` itself: `Refund(0)` must still be what is checked.
+refuses!(
+    an_if_that_bound_what_it_checked_is_refused,
+    FILE,
+    BASE,
+    [
+        (ADDED.0, ADDED.1),
+        (
+            "\t\tif _, err := Refund(0); err == nil {\n\t\t\tt.Fatal(\"zero refunded\")\n\t\t}\n",
+            "\t\trequire.Error(t, err)\n"
+        )
+    ],
+    "assertion-changed",
+    ID
+);
+
+// Moved under a condition, or past a statement that changes what it checks.
+refuses!(
+    respelled_under_a_condition_is_refused,
+    FILE,
+    BASE,
+    [
+        (ADDED.0, ADDED.1),
+        (
+            NO_ERROR.0,
+            "\tif got > 0 {\n\t\trequire.NoError(t, err)\n\t}\n"
+        )
+    ],
+    "assertion-loosened",
+    ID
+);
+
+#[test]
+fn respelled_after_a_statement_that_changes_what_it_checks_is_refused() {
+    let l = super::locked(&[(FILE, BASE)]);
+    l.edit(
+        FILE,
+        BASE,
+        &[
+            (ADDED.0, ADDED.1),
+            (NO_ERROR.0, "\terr = nil\n\trequire.NoError(t, err)\n"),
+        ],
+    );
+    l.assert_staged_refuses(ID, "`err = nil` before the respelled check");
+}
+
+/// The lock the previous gatekeeper wrote for `BASE`: each `if` check fingerprinted with
+/// its condition.
+const PREVIOUS_LOCK: &str = "# gatekeeper sacred lock v1
+# Written by `gatekeeper sacred lock`; do not edit by hand. In CI, a change to this file is
+# accepted only in a commit signed by a key in .gatekeeper/allowed_signers.
+
+test go:pay/refund_test.go::TestRefundIsExact
+  file pay/refund_test.go
+  structure 13768cd8abd6fe9ab4e1496f48660a81c0576879f15963ebe23429630f690ea5
+  body f3275fd545d68864cc930885bb01169af5aef90bdbf3ac4e9594213b81d83e9d
+  envelope f648eb9d3295163946a7f6ec4a19884d1729aa3dd62cab364fa081fbba0d1b1e
+  assertions 6
+  returns 0
+  skips 0
+  swallows 0
+  modifier package pay
+  assert [if_statement] if _l2!=nil => t.Fatalf(\"refund: %v\",_l2)
+  assert [if_statement] if _l1!=100 => t.Errorf(\"refund = %d, want 100\",_l1)
+  assert [if_statement] if len(Lines())!=2 => t.Fatal(\"two lines\")
+  assert [if_statement] if !errors.Is(Check(-1),ErrInsufficient) => t.Fatal(\"insufficient\")
+  assert [func_literal>if_statement] if _l2==nil => t.Fatal(\"zero refunded\")
+  assert [func_literal>if_statement] if Total()!=0 => t.Error(\"total\")
+  statements f6b29eb31a23 e1fa1f306a3d c23eb171161f b504131462c3 8c97eeb411b5 3c4efc58a15e
+  bindings 3
+  binding func TestRefundIsExact
+  binding import errors \"errors\"
+  binding import testing \"testing\"
+  envelope-bindings 0
+  helpers 0
+  hooks 0
+  hooks-read 16
+";
+
+/// A lock from before an `if` check read as its assertions still matches the test as
+/// written (an appended check passes) and respelled, and still refuses a weaker call.
+#[test]
+fn a_lock_from_before_still_matches_it() {
+    let appended = (
+        "\t\t\tt.Error(\"total\")\n\t\t}\n\t})\n",
+        "\t\t\tt.Error(\"total\")\n\t\t}\n\t})\n\tif Total() != 0 {\n\t\tt.Fatal(\"total\")\n\t}\n",
+    );
+    let l = super::locked(&[(FILE, BASE)]);
+    l.commit_lock(PREVIOUS_LOCK);
+    l.edit(FILE, BASE, &[appended]);
+    l.assert_passes_checked();
+    let l = super::locked(&[(FILE, BASE)]);
+    l.commit_lock(PREVIOUS_LOCK);
+    l.edit(
+        FILE,
+        BASE,
+        &[
+            (IMPORTS.0, IMPORTS.1),
+            (NO_ERROR.0, NO_ERROR.1),
+            (EQUAL.0, EQUAL.1),
+            (LEN.0, LEN.1),
+            (ERROR_IS.0, ERROR_IS.1),
+            (IN_SUBTEST.0, IN_SUBTEST.1),
+        ],
+    );
+    l.assert_passes_checked();
+    let l = super::locked(&[(FILE, BASE)]);
+    l.commit_lock(PREVIOUS_LOCK);
+    l.edit(
+        FILE,
+        BASE,
+        &[(ADDED.0, ADDED.1), (NO_ERROR.0, "\trequire.Nil(t, err)\n")],
+    );
+    l.assert_refused("assertion-loosened", ID);
+}
