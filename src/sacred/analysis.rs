@@ -76,6 +76,11 @@ pub struct Assertion {
     /// `x["name"]` as written), when different.
     #[serde(skip)]
     pub alt_texts: Vec<String>,
+    /// Go: the `if` whose condition the assertion carries binds something before it (`if v
+    /// := f(); v != 1`), and that binding is read as written (not put back): the text leaves
+    /// it out, so another spelling of the check cannot stand for it.
+    #[serde(skip)]
+    pub initialized: bool,
 }
 
 /// One statement at the top of a test's body.
@@ -3381,6 +3386,7 @@ impl Walk<'_, '_> {
             let mut source = source_excerpt(node, self.src);
             // What older readings gave it: types and names kept, and `x["name"]` as written.
             let mut alt_texts: Vec<String> = vec![with_types(|| normalized(node, self.src))];
+            let mut initialized = false;
             let written = self::text(node, self.src);
             if written.contains('[') || written.contains("set(") {
                 alt_texts.push(with_brackets(|| normalized(node, self.src)));
@@ -3400,6 +3406,9 @@ impl Walk<'_, '_> {
                 alt_texts = legacy.into_iter().filter(|t| *t != text).collect();
                 line = ctx.start_position().row + 1;
                 source = format!("{} ⏎ {source}", source_excerpt_first(ctx, self.src));
+                initialized = ctx
+                    .field("initializer")
+                    .is_some_and(|i| !super::extracted::left_out(i));
             }
             // Go's `interface{}` and Python's list comprehensions as written, as gatekeeper
             // read them before.
@@ -3435,6 +3444,7 @@ impl Walk<'_, '_> {
                 line,
                 source,
                 alt_texts,
+                initialized,
             });
             return;
         }

@@ -7,7 +7,8 @@
 //! plain binding of one name to one expression (`t = …`, `let t = …`, `const t = …`,
 //! `got := …`, also as a Go `if`'s initializer), in the statement directly before one that
 //! only asserts, and mentioned nowhere in the test but there and once in that statement (Go:
-//! also in the arguments of `t.Error*`/`t.Fatal*` under that `if`, which are its message),
+//! also in the arguments of `t.Error*`/`t.Fatal*` under that `if`, which are its message;
+//! a Go `if`'s initializer binds for that `if` alone, so only mentions inside it count),
 //! outside any branch, loop, closure or comprehension of it (where the expression could have
 //! been evaluated never or many times).
 //! The lock is then compared with the expression in the local's place, so `t = 6` before
@@ -123,7 +124,15 @@ pub(crate) fn extractions<'t>(
         .into_iter()
         .filter_map(|(binding, name, value, user)| {
             let local = text(name, src);
-            let mentions = other_mentions(&leaves, name, src);
+            // A Go `if`'s initializer binds for that `if` alone: a mention outside it is
+            // another variable (`if pop := v.GetInt("a"); pop != 1 {…}` then `if pop :=
+            // v.GetUint("a"); …`).
+            let scoped = kind(user) == "if_statement"
+                && binding.parent().is_some_and(|p| p.id() == user.id());
+            let mentions: Vec<Node<'t>> = other_mentions(&leaves, name, src)
+                .into_iter()
+                .filter(|m| !scoped || within(*m, user))
+                .collect();
             let placed = mentions
                 .iter()
                 .all(|m| within(*m, user) && !within(*m, binding));
@@ -1334,6 +1343,26 @@ mod tests {
                 )],
             );
         }
+    }
+
+    /// A Go `if`'s initializer binds for that `if` alone: two checks that each bind `got`
+    /// in their own `if` put each back.
+    #[test]
+    fn go_if_initializers_of_one_name_in_two_ifs_are_each_put_back() {
+        let both = [
+            (
+                GO_CHECK,
+                "\tif got := Total(xs); got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n",
+            ),
+            (
+                "\tif Total(nil) != 0 {\n",
+                "\tif got := Total(nil); got != 0 {\n",
+            ),
+        ];
+        accepted(&GO, &both);
+        let mut other = both;
+        other[1].1 = "\tif got := 0; got != 0 {\n";
+        refused(&GO, &other, Rule::AssertionChanged);
     }
 
     /// The value used to run after what comes before it in the assertion: bound before the

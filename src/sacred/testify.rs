@@ -12,7 +12,7 @@
 //! | `x == nil` | `NotNil(t, x)` (which also fails on a nil pointer inside an interface) |
 //! | `!c` | `True(t, c)` |
 //! | `c` | `False(t, c)` |
-//! | `a != b` (or `!(a == b)`), where `a` or `b` is a literal, `nil` or `len(…)` | `Equal(t, a, b)` or `Equal(t, b, a)` |
+//! | `a != b` (or `!(a == b)`), where `a` or `b` is a literal, `nil`, `len(…)` or a conversion to a basic type | `Equal(t, a, b)` or `Equal(t, b, a)`, a literal maybe typed by a conversion (`uint(37890)` for `37890`) |
 //! | `len(x) != n` | `Len(t, x, n)` |
 //! | `len(x) != 0` | `Empty(t, x)` |
 //! | `len(x) == 0` | `NotEmpty(t, x)` |
@@ -29,15 +29,18 @@
 //!
 //! - `Equal` compares with `reflect.DeepEqual` (and `[]byte` with `bytes.Equal`), which
 //!   differs from `!=` on pointers (their targets rather than their addresses) and on values
-//!   of two types (never equal). With a literal, `nil` or `len(…)` on one side, neither
-//!   operand is a pointer, and two types only make it fail more: at least as strong. With two
+//!   of two types (never equal). With a literal, `nil`, `len(…)` or a conversion to a basic
+//!   type on one side, neither operand is a pointer, and two types only make it fail more:
+//!   at least as strong (so does a literal typed by a conversion where `!=` converted it to
+//!   the other operand's type). With two
 //!   names it is not read so; nor is `reflect.DeepEqual` read as `Equal` (`bytes.Equal` takes
 //!   `nil` for `[]byte{}`), nor `Nil` as `err == nil`, nor `ErrorIs` as `err != target`
 //!   (weaker: a wrapped error passes).
 //! - The `if` has no `else`, nothing but the failure call in its branch (anything else is a
 //!   locked statement `body-changed` judges), and no statement before its condition
 //!   (`if err := f(); err != nil` binds what it checks; told by the base revision's test,
-//!   without which nothing is read so).
+//!   `Assertion::initialized`, without which nothing is read so), unless the reading puts
+//!   the local back in its place (`super::extracted`).
 //! - `require` and `assert` are the file's imports of `github.com/stretchr/testify/require`
 //!   and `…/assert` under their own names, and no other binding of the file gives the name
 //!   (an import that may bind it otherwise included); `errors` (for `Is` and `As`) was the
@@ -83,13 +86,14 @@ impl Names {
 }
 
 /// Whether the testify call `new` (at nesting `new_path`) fails at least wherever the locked
-/// check `old` (at `old_path`) did. Both without their messages; `old_source` is the base
-/// revision's source of the old check, when known.
+/// check `old` (at `old_path`) did. Both without their messages; `old_plain` says that the
+/// base revision's test holds the old check as an `if` that binds nothing before its
+/// condition (false when not known).
 pub fn same_or_stronger(
     names: &Names,
     old: &str,
     old_path: &str,
-    old_source: Option<&str>,
+    old_plain: bool,
     new: &str,
     new_path: &str,
 ) -> bool {
@@ -105,7 +109,7 @@ pub fn same_or_stronger(
         None => old_path == "if_statement" && new_path.is_empty(),
         Some(_) => false,
     };
-    if !at_its_level || !plain_if(old_source) {
+    if !at_its_level || !old_plain {
         return false;
     }
     let Some((cond, receiver)) = if_form(old) else {
@@ -167,23 +171,6 @@ fn testify_to_testify(old: &Call<'_>, new: &Call<'_>) -> bool {
     }
 }
 
-/// The `if`'s source has no statement before its condition (`if v := f(); v != 1`).
-fn plain_if(source: Option<&str>) -> bool {
-    let Some(source) = source else {
-        return false;
-    };
-    // The first line, as the base revision's excerpt joins them.
-    let Some(head) = source.split(" ⏎ ").next().and_then(|l| l.lines().next()) else {
-        return false;
-    };
-    let head = head.trim();
-    head.starts_with("if ")
-        && head.ends_with('{')
-        && !outside_strings(head, &['"', '`', '\''])
-            .iter()
-            .any(|(_, c, _)| *c == ';')
-}
-
 /// `if COND => RECV.Error` (messages left out, `Fatal` read as `Error`), `… => RECV.Fail()`
 /// or `… => RECV.FailNow()`: the condition and the receiver.
 fn if_form(old: &str) -> Option<(&str, &str)> {
@@ -217,9 +204,19 @@ fn fails_when(names: &Names, call: &Call<'_>) -> Vec<String> {
         }
         ("False", [c]) => vec![(*c).to_owned(), format!("({c})")],
         ("Equal", [a, b]) if plain_operand(a) || plain_operand(b) => {
-            let mut out = symmetric(a, "!=", b);
-            out.push(format!("!({a}=={b})"));
-            out.push(format!("!({b}=={a})"));
+            // `uint(37890)` where the `if` wrote the untyped `37890`: `Equal` then also
+            // fails on a value of another type, which `!=` converted the literal to.
+            let untyped = |e: &str| typed_literal(e).map_or_else(|| e.to_owned(), str::to_owned);
+            let mut out = Vec::new();
+            for (a, b) in [
+                ((*a).to_owned(), (*b).to_owned()),
+                (untyped(a), (*b).to_owned()),
+                ((*a).to_owned(), untyped(b)),
+            ] {
+                out.extend(symmetric(&a, "!=", &b));
+                out.push(format!("!({a}=={b})"));
+                out.push(format!("!({b}=={a})"));
+            }
             out
         }
         ("Len", [x, n]) => symmetric(&format!("len({x})"), "!=", n),
@@ -274,9 +271,56 @@ fn one_comparison(e: &str) -> Option<(&str, &'static str, &str)> {
     (!a.is_empty() && !b.is_empty() && !b.starts_with('=')).then_some((a, op, b))
 }
 
-/// A literal, `nil` or `len(…)`: an operand that is no pointer, so that `Equal` compares it
-/// as `==` does (or fails on two types, which `==` would not).
+/// Go's predeclared basic types: a conversion to one is a value of that type, no pointer.
+/// (A package that declares one of these names is locked apart, see `rebound`.)
+const BASIC: &[&str] = &[
+    "bool",
+    "string",
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uintptr",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+    "byte",
+    "rune",
+];
+
+/// `T(x)` for a basic type `T`: `x`.
+fn basic_conversion(e: &str) -> Option<&str> {
+    let open = e.find('(')?;
+    let inner = e[open + 1..].strip_suffix(')')?;
+    (BASIC.contains(&&e[..open])
+        && !outside_strings(inner, &['"', '`', '\''])
+            .iter()
+            .any(|(_, _, depth)| *depth < 0))
+    .then_some(inner)
+}
+
+/// `T(lit)` for a basic type `T` and a literal: the literal.
+fn typed_literal(e: &str) -> Option<&str> {
+    basic_conversion(e).filter(|inner| literal(inner))
+}
+
+/// A literal, `nil`, `len(…)` or a conversion to a basic type: an operand that is no
+/// pointer, so that `Equal` compares it as `==` does (or fails on two types, which `==`
+/// would not).
 fn plain_operand(e: &str) -> bool {
+    let e = e.trim();
+    literal(e) || basic_conversion(e).is_some()
+}
+
+/// A string, rune or number literal, `nil`, or `len(…)`.
+fn literal(e: &str) -> bool {
     let e = e.trim();
     if e == "nil" || e.starts_with('"') || e.starts_with('`') || e.starts_with('\'') {
         return e == "nil" || (e.len() >= 2 && e.ends_with(e.chars().next().unwrap_or(' ')));
@@ -307,7 +351,7 @@ mod tests {
     /// The locked `if` (at the top level, no statement before its condition) and the new
     /// call at the top level.
     fn same(old: &str, new: &str) -> bool {
-        same_or_stronger(&names(), old, "if_statement", Some("if x {"), new, "")
+        same_or_stronger(&names(), old, "if_statement", true, new, "")
     }
 
     #[test]
@@ -327,6 +371,12 @@ mod tests {
             ("if got!=1 => t.Error", "assert.Equal(t,got,1)"),
             ("if got!=-1.5 => t.Error", "assert.Equal(t,-1.5,got)"),
             ("if len(xs)!=2 => t.Error", "assert.Equal(t,2,len(xs))"),
+            ("if n!=37890 => t.Error", "assert.Equal(t,uint(37890),n)"),
+            ("if n!=int32(7) => t.Error", "assert.Equal(t,int32(7),n)"),
+            (
+                "if enc!=string(b) => t.Error",
+                "assert.Equal(t,enc,string(b))",
+            ),
             ("if len(xs)!=2 => t.Error", "assert.Len(t,xs,2)"),
             ("if len(xs)!=0 => t.Error", "assert.Empty(t,xs)"),
             ("if len(xs)==0 => t.Error", "assert.NotEmpty(t,xs)"),
@@ -356,6 +406,8 @@ mod tests {
             ("if !a&&b => t.Error", "assert.True(t,a&&b)"),
             ("if got!=1 => t.Error", "assert.Equal(t,got,2)"),
             ("if got!=1 => t.Error", "assert.NotEqual(t,got,1)"),
+            ("if n!=37890 => t.Error", "assert.Equal(t,uint(37891),n)"),
+            ("if n!=m => t.Error", "assert.Equal(t,Kind(m),n)"),
             // Weaker: `Nil` passes a nil pointer in an interface; `DeepEqual` and pointers
             // are not `!=`; `ErrorIs` takes a wrapped error.
             ("if err!=nil => t.Error", "require.Nil(t,err)"),
@@ -388,7 +440,7 @@ mod tests {
             &n,
             old,
             "func_literal>if_statement",
-            Some("if err != nil {"),
+            true,
             new,
             "func_literal"
         ));
@@ -397,7 +449,7 @@ mod tests {
             &n,
             old,
             "func_literal>if_statement",
-            Some("if err != nil {"),
+            true,
             new,
             ""
         ));
@@ -405,20 +457,12 @@ mod tests {
             &n,
             old,
             "if_statement",
-            Some("if err != nil {"),
+            true,
             new,
             "for_statement"
         ));
         // A statement before the condition, or no base revision to tell.
-        assert!(!same_or_stronger(
-            &n,
-            old,
-            "if_statement",
-            Some("if err := f(); err != nil {"),
-            new,
-            ""
-        ));
-        assert!(!same_or_stronger(&n, old, "if_statement", None, new, ""));
+        assert!(!same_or_stronger(&n, old, "if_statement", false, new, ""));
         // `require` not bound to testify; `errors` not the standard package.
         let unbound = Names {
             testify: ["assert"].into_iter().collect(),
@@ -428,7 +472,7 @@ mod tests {
             &unbound,
             old,
             "if_statement",
-            Some("if err != nil {"),
+            true,
             new,
             ""
         ));
@@ -436,7 +480,7 @@ mod tests {
             &unbound,
             "if !errors.Is(err,E) => t.Error",
             "if_statement",
-            Some("if !errors.Is(err, E) {"),
+            true,
             "assert.ErrorIs(t,err,E)",
             ""
         ));
@@ -445,7 +489,7 @@ mod tests {
     #[test]
     fn testify_calls_respelled_keep_their_check() {
         let n = names();
-        let keeps = |old: &str, new: &str| same_or_stronger(&n, old, "", None, new, "");
+        let keeps = |old: &str, new: &str| same_or_stronger(&n, old, "", false, new, "");
         assert!(keeps("assert.Equal(t,a,b)", "require.Equal(t,a,b)"));
         assert!(keeps("require.Equal(t,a,b)", "assert.Equal(t,b,a)"));
         assert!(keeps("assert.NotEqual(t,a,b)", "assert.NotEqual(t,b,a)"));

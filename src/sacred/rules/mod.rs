@@ -792,12 +792,15 @@ fn judge_assertions(s: &Subject<'_>, view: &View<'_>) -> Vec<Finding> {
     if s.test.lang == "go" && !unmatched_old.is_empty() && !unmatched_new.is_empty() {
         let names =
             super::testify::Names::of(&s.scan.module_bindings, s.locked.bindings.as_deref());
-        let source = |old: &LockedAssertion| {
-            s.base.and_then(|b| {
-                b.assertions
-                    .iter()
+        // Whether the base revision's test, as written or in a reading that puts an extracted
+        // local back, holds the check as an `if` that binds nothing before its condition.
+        let plain = |old: &LockedAssertion| {
+            s.base.is_some_and(|b| {
+                std::iter::once(&b.assertions)
+                    .chain(b.locals_put_back.iter().map(|r| &r.assertions))
+                    .flatten()
                     .find(|a| a.path == old.path && a.text == old.text)
-                    .map(|a| a.source.as_str())
+                    .is_some_and(|a| !a.initialized)
             })
         };
         unmatched_old.retain(|old| {
@@ -807,7 +810,7 @@ fn judge_assertions(s: &Subject<'_>, view: &View<'_>) -> Vec<Finding> {
                     &names,
                     &bare,
                     &old.path,
-                    source(old),
+                    plain(old),
                     &super::messages::without_message(&n.text),
                     &n.path,
                 ) && super::messages::message_runs_no_more(&old.text, &n.text)
@@ -1045,6 +1048,7 @@ mod tests {
             line: 1,
             source: new.to_owned(),
             alt_texts: Vec::new(),
+            initialized: false,
         };
         classify(&o, &n).0
     }

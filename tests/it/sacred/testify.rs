@@ -274,3 +274,64 @@ fn a_lock_from_before_still_matches_it() {
     );
     l.assert_refused("assertion-loosened", ID);
 }
+
+const TYPED_FILE: &str = "pay/config_test.go";
+const TYPED_ID: &str = "go:pay/config_test.go::TestMergedValues";
+
+const TYPED: &str = r#"package pay
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// gatekeeper:sacred
+func TestMergedValues(t *testing.T) {
+	v := Load()
+	if pop := v.GetInt("hello.pop"); pop != 37890 {
+		t.Fatalf("pop != 37890, = %d", pop)
+	}
+	if pop := v.GetUint("hello.pop"); pop != 37890 {
+		t.Fatalf("uint pop != 37890, = %d", pop)
+	}
+	if b := v.Encode(); Expected != string(b) {
+		t.Fatalf("encoded %s", b)
+	}
+	assert.True(t, v.Merged())
+}
+"#;
+
+const TYPED_RESPELLED: [(&str, &str); 3] = [
+    (
+        "\tif pop := v.GetInt(\"hello.pop\"); pop != 37890 {\n\t\tt.Fatalf(\"pop != 37890, = %d\", pop)\n\t}\n",
+        "\tassert.Equal(t, 37890, v.GetInt(\"hello.pop\"))\n",
+    ),
+    (
+        "\tif pop := v.GetUint(\"hello.pop\"); pop != 37890 {\n\t\tt.Fatalf(\"uint pop != 37890, = %d\", pop)\n\t}\n",
+        "\tassert.Equal(t, uint(37890), v.GetUint(\"hello.pop\"))\n",
+    ),
+    (
+        "\tif b := v.Encode(); Expected != string(b) {\n\t\tt.Fatalf(\"encoded %s\", b)\n\t}\n",
+        "\tb := v.Encode()\n\tassert.Equal(t, Expected, string(b))\n",
+    ),
+];
+
+// Each `if` bound its value in its initializer (read with it put back), a literal typed by
+// a conversion where the `if` wrote it untyped, a conversion to a basic type on one side.
+#[test]
+fn if_checks_on_values_bound_in_their_initializer_respelled_as_testify_calls_pass() {
+    let l = super::locked(&[(TYPED_FILE, TYPED)]);
+    l.assert_locked(TYPED_ID);
+    l.edit(TYPED_FILE, TYPED, &TYPED_RESPELLED);
+    l.assert_passes_checked();
+}
+
+#[test]
+fn another_typed_literal_is_refused() {
+    let l = super::locked(&[(TYPED_FILE, TYPED)]);
+    let mut edits = TYPED_RESPELLED;
+    edits[1].1 = "\tassert.Equal(t, uint(37891), v.GetUint(\"hello.pop\"))\n";
+    l.edit(TYPED_FILE, TYPED, &edits);
+    l.assert_staged_refuses(TYPED_ID, "37891 for 37890");
+}
