@@ -793,14 +793,17 @@ fn judge_assertions(s: &Subject<'_>, view: &View<'_>) -> Vec<Finding> {
         let names =
             super::testify::Names::of(&s.scan.module_bindings, s.locked.bindings.as_deref());
         // Whether the base revision's test, as written or in a reading that puts an extracted
-        // local back, holds the check as an `if` that binds nothing before its condition.
+        // local back, holds the check, and every check of that text there is an `if` that
+        // binds nothing before its condition (two `if`s of one text, one of them binding, are
+        // not told apart).
         let plain = |old: &LockedAssertion| {
             s.base.is_some_and(|b| {
-                std::iter::once(&b.assertions)
+                let mut same = std::iter::once(&b.assertions)
                     .chain(b.locals_put_back.iter().map(|r| &r.assertions))
                     .flatten()
-                    .find(|a| a.path == old.path && a.text == old.text)
-                    .is_some_and(|a| !a.initialized)
+                    .filter(|a| a.path == old.path && a.text == old.text)
+                    .peekable();
+                same.peek().is_some() && same.all(|a| !a.initialized)
             })
         };
         unmatched_old.retain(|old| {

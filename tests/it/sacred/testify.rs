@@ -335,3 +335,40 @@ fn another_typed_literal_is_refused() {
     l.edit(TYPED_FILE, TYPED, &edits);
     l.assert_staged_refuses(TYPED_ID, "37891 for 37890");
 }
+
+const TWO_IFS: &str = r#"package pay
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// gatekeeper:sacred
+func TestTwoReads(t *testing.T) {
+	err := Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Read(); err != nil {
+		t.Fatal(err)
+	}
+}
+"#;
+
+// The second `if` binds `err` itself and reads the same as the first: neither may stand
+// for a call that no longer runs `Read()`.
+#[test]
+fn an_if_that_binds_is_not_told_from_a_plain_one_of_the_same_text() {
+    let file = "pay/two_test.go";
+    let l = super::locked(&[(file, TWO_IFS)]);
+    l.edit(
+        file,
+        TWO_IFS,
+        &[(
+            "\tif err := Read(); err != nil {\n\t\tt.Fatal(err)\n\t}\n",
+            "\trequire.NoError(t, err)\n",
+        )],
+    );
+    l.assert_staged_refuses("go:pay/two_test.go::TestTwoReads", "`Read()` dropped");
+}
