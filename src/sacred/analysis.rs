@@ -328,6 +328,10 @@ pub struct FileScan {
     /// Python: the functions the module calls while it is imported, when it has tests (see
     /// `bindings::python_import_time_calls`): every test of the file is locked with them.
     pub import_calls: std::collections::BTreeSet<String>,
+    /// Go: the file's module requires testify at a `v1` version, from no `replace` (see
+    /// `add_go_assertion_sources`): its `Equal` then fails wherever `reflect.DeepEqual`
+    /// tells two values apart (`super::testify`).
+    pub go_testify_v1: bool,
 }
 
 /// What a language's discovery knows about one test before the generic analysis.

@@ -94,11 +94,11 @@ pub(crate) fn extractions<'t>(
             .into_iter()
             .filter(|c| !is_comment(*c))
             .collect();
-        for pair in children.windows(2) {
+        for (i, pair) in children.windows(2).enumerate() {
             if let Some((name, value)) = binding(pair[0], src)
                 && asserts_only(pair[1], src, rules)
             {
-                found.push((pair[0], name, value, pair[1]));
+                found.push((pair[0], name, value, pair[1], children[i + 2..].to_vec()));
             }
         }
         for c in children {
@@ -107,7 +107,7 @@ pub(crate) fn extractions<'t>(
                 && let Some((name, value)) = binding(init, src)
                 && asserts_only(c, src, rules)
             {
-                found.push((init, name, value, c));
+                found.push((init, name, value, c, Vec::new()));
             }
             // A nested function's locals are not the test's.
             if !is_function_like(kind(c)) {
@@ -120,18 +120,30 @@ pub(crate) fn extractions<'t>(
     }
     let mut leaves = Vec::new();
     collect_leaves(test, &mut leaves);
+    let goto = leaves.iter().any(|l| kind(*l) == "goto");
     found
         .into_iter()
-        .filter_map(|(binding, name, value, user)| {
+        .filter_map(|(binding, name, value, user, later)| {
             let local = text(name, src);
             // A Go `if`'s initializer binds for that `if` alone: a mention outside it is
             // another variable (`if pop := v.GetInt("a"); pop != 1 {…}` then `if pop :=
             // v.GetUint("a"); …`).
             let scoped = kind(user) == "if_statement"
                 && binding.parent().is_some_and(|p| p.id() == user.id());
-            let mentions: Vec<Node<'t>> = other_mentions(&leaves, name, src)
+            let all: Vec<Node<'t>> = other_mentions(&leaves, name, src)
                 .into_iter()
                 .filter(|m| !scoped || within(*m, user))
+                .collect();
+            // Mentions of another value of the name (`err := f()`, `require.NoError(t, err)`,
+            // then `err = g()`): see [`other_value`].
+            let closures = all.iter().any(|m| in_closure(*m, test));
+            let dead = (!closures && !goto)
+                .then(|| reassigned_at(&later, name, src))
+                .flatten();
+            let straight = !closures && !goto && straight_line(binding, body, rules);
+            let mentions: Vec<Node<'t>> = all
+                .into_iter()
+                .filter(|m| !other_value(*m, binding, dead, straight))
                 .collect();
             let placed = mentions
                 .iter()
@@ -153,6 +165,109 @@ pub(crate) fn extractions<'t>(
             })
         })
         .collect()
+}
+
+/// Whether the mention `m` of an extracted local's name holds another value than the one
+/// `binding` gives it, so that putting the local back leaves it as it is:
+///
+/// - at or after `dead`, the statement of the same block that next mentions the name after
+///   the assertion, when that statement binds the name anew from an expression that does not
+///   mention it (`err = g()`, `let t = …;`): every path from the binding to `m` runs it (no
+///   `goto` in the test, and a jump out of the block never comes back in past it);
+/// - before the binding, when nothing repeats it (`straight`: no loop or branch around it
+///   up to the test's body) and no mention is inside a closure (which could run later): what
+///   runs before the binding never reads what it binds.
+fn other_value(m: Node<'_>, binding: Node<'_>, dead: Option<Node<'_>>, straight: bool) -> bool {
+    let after_dead = dead.is_some_and(|d| {
+        m.start_byte() >= d.start_byte() && d.parent().is_some_and(|block| within(m, block))
+    });
+    after_dead || (straight && m.end_byte() <= binding.start_byte())
+}
+
+/// The first of `later` (the statements after an assertion, in its block) that mentions
+/// `name`, when it binds `name` anew from an expression that does not mention it: Python's
+/// `name = …`, Rust's `let name = …;`, JavaScript's `name = …`, Go's `name = …` or `…, name
+/// := …` (each target a name, `_` aside).
+fn reassigned_at<'t>(later: &[Node<'t>], name: Node<'_>, src: &str) -> Option<Node<'t>> {
+    let spelled = text(name, src);
+    let mentions = |n: Node<'_>| {
+        let mut leaves = Vec::new();
+        collect_leaves(n, &mut leaves);
+        leaves
+            .iter()
+            .any(|l| text(*l, src) == spelled && !string_text(*l))
+    };
+    let first = *later.iter().find(|s| mentions(**s))?;
+    let (left, right) = match kind(first) {
+        "expression_statement" => {
+            let inner: Vec<Node<'t>> = named_children(first)
+                .into_iter()
+                .filter(|c| !is_comment(*c))
+                .collect();
+            let [a] = inner.as_slice() else {
+                return None;
+            };
+            if !matches!(kind(*a), "assignment" | "assignment_expression")
+                || a.field("type").is_some()
+            {
+                return None;
+            }
+            (a.field("left")?, a.field("right")?)
+        }
+        "let_declaration" => {
+            if first.field("alternative").is_some() {
+                return None;
+            }
+            (first.field("pattern")?, first.field("value")?)
+        }
+        "assignment_statement" => {
+            if first.field("operator").is_some_and(|o| text(o, src) != "=") {
+                return None;
+            }
+            (first.field("left")?, first.field("right")?)
+        }
+        "short_var_declaration" => (first.field("left")?, first.field("right")?),
+        _ => return None,
+    };
+    // Each target a plain name, one of them `name`.
+    let targets: Vec<Node<'t>> = if kind(left) == "expression_list" {
+        named_children(left)
+    } else {
+        vec![left]
+    };
+    let plain = targets.iter().all(|t| kind(*t) == "identifier");
+    let binds = targets.iter().any(|t| text(*t, src) == spelled);
+    (plain && binds && !mentions(right)).then_some(first)
+}
+
+/// Whether `n` is inside a function nested in `test`.
+fn in_closure(n: Node<'_>, test: Node<'_>) -> bool {
+    let mut p = n.parent();
+    while let Some(a) = p {
+        if a.id() == test.id() {
+            return false;
+        }
+        if is_function_like(kind(a)) {
+            return true;
+        }
+        p = a.parent();
+    }
+    false
+}
+
+/// Whether no loop, branch or closure stands around `n` up to `body`: it runs at most once.
+fn straight_line(n: Node<'_>, body: Node<'_>, rules: &dyn Rules) -> bool {
+    let mut p = n.parent();
+    while let Some(a) = p {
+        if a.id() == body.id() {
+            return true;
+        }
+        if rules.is_control(kind(a)) || is_function_like(kind(a)) {
+            return false;
+        }
+        p = a.parent();
+    }
+    false
 }
 
 /// Whether nothing of `user` that runs before the use `at` of an extracted local can run
@@ -1065,6 +1180,18 @@ fn binding<'t>(n: Node<'t>, src: &str) -> Option<(Node<'t>, Node<'t>)> {
             (n.field("pattern")?, n.field("value")?)
         }
         "short_var_declaration" => (only(n.field("left")?)?, only(n.field("right")?)?),
+        // Go's `err = g()` to a local the block declared before (`err := f()`): a package
+        // variable could be read by the code the test calls.
+        "assignment_statement" => {
+            if n.field("operator").is_none_or(|o| text(o, src) != "=") {
+                return None;
+            }
+            let (name, value) = (only(n.field("left")?)?, only(n.field("right")?)?);
+            if !declared_before(n, text(name, src), src) {
+                return None;
+            }
+            (name, value)
+        }
         "lexical_declaration" | "variable_declaration" => {
             let d = only(n)?;
             if kind(d) != "variable_declarator" {
@@ -1077,14 +1204,66 @@ fn binding<'t>(n: Node<'t>, src: &str) -> Option<(Node<'t>, Node<'t>)> {
     (kind(name) == "identifier" && text(name, src) != "_").then_some((name, value))
 }
 
-/// The leaves among `leaves` that spell `name`, other than `name` itself.
+/// Whether a statement of the block before `n` declares `name` as a Go local (`name := …`,
+/// `x, name := …`, `var name …`).
+fn declared_before(n: Node<'_>, name: &str, src: &str) -> bool {
+    let mut prev = n.prev_named_sibling();
+    while let Some(p) = prev {
+        let names: Vec<Node<'_>> = match kind(p) {
+            "short_var_declaration" => p
+                .field("left")
+                .map(|l| {
+                    if kind(l) == "expression_list" {
+                        named_children(l)
+                    } else {
+                        vec![l]
+                    }
+                })
+                .unwrap_or_default(),
+            "var_declaration" => named_children(p)
+                .into_iter()
+                .filter(|s| kind(*s) == "var_spec")
+                .flat_map(|s| {
+                    named_children(s)
+                        .into_iter()
+                        .take_while(|c| kind(*c) == "identifier")
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        if names.iter().any(|c| text(*c, src) == name) {
+            return true;
+        }
+        prev = p.prev_named_sibling();
+    }
+    false
+}
+
+/// The leaves among `leaves` that spell `name`, other than `name` itself. The text of a Go
+/// or Rust string literal is not a mention (`if fu := v.GetString("fu"); …`): neither
+/// language reads a variable by the text of a string. A Rust format string's `{fu}` is not
+/// one leaf spelling `fu` either. (Python and JavaScript may, through `eval`: there a string
+/// still counts.)
 fn other_mentions<'t>(leaves: &[Node<'t>], name: Node<'t>, src: &str) -> Vec<Node<'t>> {
     let spelled = text(name, src);
     leaves
         .iter()
         .copied()
-        .filter(|l| l.id() != name.id() && text(*l, src) == spelled)
+        .filter(|l| l.id() != name.id() && text(*l, src) == spelled && !string_text(*l))
         .collect()
+}
+
+/// Whether a leaf is the text of a Go or Rust string literal.
+fn string_text(leaf: Node<'_>) -> bool {
+    matches!(
+        kind(leaf),
+        "interpreted_string_literal_content" | "raw_string_literal_content" | "string_content"
+    ) && leaf.parent().is_some_and(|p| {
+        matches!(
+            kind(p),
+            "interpreted_string_literal" | "raw_string_literal" | "string_literal"
+        )
+    })
 }
 
 fn collect_leaves<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
@@ -1363,6 +1542,75 @@ mod tests {
         let mut other = both;
         other[1].1 = "\tif got := 0; got != 0 {\n";
         refused(&GO, &other, Rule::AssertionChanged);
+    }
+
+    /// A local checked and then bound anew (`err := f()`, `require.NoError(t, err)`, `err =
+    /// g()`, …): each binding is put back, the later mentions being another value.
+    #[test]
+    fn a_local_checked_then_bound_anew_is_put_back_each_time() {
+        let go = [(
+            "\tif Total(xs) != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", Total(xs))\n\t}\n\tif Total(nil) != 0 {\n",
+            "\tgot := Total(xs)\n\tif got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n\t}\n\tgot = Total(nil)\n\tif got != 0 {\n",
+        )];
+        accepted(&GO, &go);
+        accepted(
+            &PY,
+            &[(
+                "    assert total(xs) == 6\n    assert total([]) == 0\n",
+                "    t = total(xs)\n    assert t == 6\n    t = total([])\n    assert t == 0\n",
+            )],
+        );
+        accepted(
+            &RS,
+            &[(
+                "    assert_eq!(total(&xs), 6);\n    assert_eq!(total(&[]), 0);\n",
+                "    let t = total(&xs);\n    assert_eq!(t, 6);\n    let t = total(&[]);\n    assert_eq!(t, 0);\n",
+            )],
+        );
+        // Bound anew from itself, the first value still reaches the second check.
+        let mut from_itself = go;
+        from_itself[0].1 = "\tgot := Total(xs)\n\tif got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n\t}\n\tgot = got - Total(xs) + Total(nil)\n\tif got != 0 {\n";
+        refused(&GO, &from_itself, Rule::AssertionChanged);
+        // A closure that reads the name may run after the second binding.
+        let mut closure = go;
+        closure[0].1 = "\tgot := Total(xs)\n\tif got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n\t}\n\tgot = Total(nil)\n\tdefer func() { _ = got }()\n\tif got != 0 {\n";
+        assert!(!rules_after_go(&closure).is_empty());
+        // `=` to a name the test did not declare (a package variable the code under test
+        // may read) is not put back.
+        let mut package = go;
+        package[0].1 = "\tgot := Total(xs)\n\tif got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n\t}\n\tlast = Total(nil)\n\tif last != 0 {\n";
+        refused(&GO, &package, Rule::AssertionChanged);
+        // The value checked is no longer the one the call returns.
+        let mut silenced = go;
+        silenced[0].1 = "\tgot := Total(xs)\n\tif got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n\t}\n\tgot = Total(nil)\n\tgot = 0\n\tif got != 0 {\n";
+        assert!(!rules_after_go(&silenced).is_empty());
+    }
+
+    fn rules_after_go(edits: &[(&str, &str)]) -> Vec<Rule> {
+        crate::sacred::rules::testing::rules_after(&GO, edits)
+    }
+
+    /// The text of a Go string is not a mention of a local spelled the same.
+    #[test]
+    fn a_go_string_spelling_a_local_does_not_keep_it_from_being_put_back() {
+        let test = |check: &str| {
+            format!(
+                "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestPrice(t *testing.T) {{\n{check}\t\tt.Error(\"wrong\")\n\t}}\n}}\n"
+            )
+        };
+        let old = test("\tif Price(\"fu\") != 6 {\n");
+        let rules = rules_between(
+            "billing/price_test.go",
+            &old,
+            &test("\tif fu := Price(\"fu\"); fu != 6 {\n"),
+        );
+        assert!(rules.is_empty(), "{rules:?}");
+        let rules = rules_between(
+            "billing/price_test.go",
+            &old,
+            &test("\tif fu := Price(\"fu\"); fu != 7 {\n"),
+        );
+        assert!(rules.contains(&Rule::AssertionChanged), "{rules:?}");
     }
 
     /// The value used to run after what comes before it in the assertion: bound before the

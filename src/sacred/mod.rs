@@ -1006,6 +1006,10 @@ fn add_go_assertion_sources(
     let Some((root, module, gomod)) = go_module_of(repo, content, dir)? else {
         return Ok(());
     };
+    scan.go_testify_v1 = go_requires_v1(&gomod, "github.com/stretchr/testify")
+        && !go_replace_directives(&gomod)
+            .iter()
+            .any(|(m, _)| m == "github.com/stretchr/testify");
     let external: Vec<&String> = imports
         .iter()
         .filter(|i| !module.is_empty() && *i != &module && !i.starts_with(&format!("{module}/")))
@@ -1067,6 +1071,35 @@ fn add_go_assertion_sources(
     }
     lock_with_every_test(scan, lines);
     Ok(())
+}
+
+/// Whether a `go.mod` requires `module` (one line, or inside `require (…)`) at a `v1`
+/// version (`v1.8.4`, a `v1.…` pseudo-version), once.
+fn go_requires_v1(text: &str, module: &str) -> bool {
+    let mut in_block = false;
+    let mut versions = Vec::new();
+    for raw in text.lines() {
+        let l = raw.split("//").next().unwrap_or(raw).trim();
+        let directive = if in_block {
+            if l == ")" {
+                in_block = false;
+                continue;
+            }
+            Some(l)
+        } else if l == "require (" {
+            in_block = true;
+            continue;
+        } else {
+            l.strip_prefix("require ").map(str::trim)
+        };
+        if let Some(d) = directive {
+            let mut words = d.split_whitespace();
+            if words.next().map(|m| m.trim_matches('"')) == Some(module) {
+                versions.push(words.next().unwrap_or("").to_owned());
+            }
+        }
+    }
+    matches!(versions.as_slice(), [v] if v.starts_with("v1."))
 }
 
 /// The `replace` directives of a `go.mod` or `go.work` (one line, or inside `replace (…)`):
@@ -12527,6 +12560,28 @@ pub fn render_human(report: &SacredReport) -> String {
 mod tests {
     use super::fixtures_of_fixtures;
     use crate::sacred::bindings::FixtureDef;
+
+    #[test]
+    fn go_mod_requires_testify_v1_only_as_written() {
+        use super::go_requires_v1;
+        let m = "github.com/stretchr/testify";
+        for yes in [
+            "module x\n\nrequire github.com/stretchr/testify v1.8.4\n",
+            "module x\n\nrequire (\n\tgithub.com/a/b v0.1.0\n\tgithub.com/stretchr/testify v1.9.0 // indirect\n)\n",
+            "require github.com/stretchr/testify v1.8.5-0.20231013065317-89920137cdfa\n",
+        ] {
+            assert!(go_requires_v1(yes, m), "{yes}");
+        }
+        for no in [
+            "module x\n",
+            "require github.com/stretchr/testify v0.0.0-20141015234014-d6577e08ec30\n",
+            "require github.com/stretchr/testify/v2 v2.0.0\n",
+            "// require github.com/stretchr/testify v1.8.4\n",
+            "replace (\n\tgithub.com/stretchr/testify v1.8.4\n)\n",
+        ] {
+            assert!(!go_requires_v1(no, m), "{no}");
+        }
+    }
 
     #[test]
     fn rust_crate_roots_are_those_cargo_finds_or_the_manifest_names() {

@@ -33,9 +33,11 @@
 //!   type on one side, neither operand is a pointer, and two types only make it fail more:
 //!   at least as strong (so does a literal typed by a conversion where `!=` converted it to
 //!   the other operand's type). With two
-//!   names it is not read so; nor is `reflect.DeepEqual` read as `Equal` (`bytes.Equal` takes
-//!   `nil` for `[]byte{}`), nor `Nil` as `err == nil`, nor `ErrorIs` as `err != target`
-//!   (weaker: a wrapped error passes).
+//!   names it is not read so, nor `Nil` as `err == nil`, nor `ErrorIs` as `err != target`
+//!   (weaker: a wrapped error passes). `reflect.DeepEqual` is read as `Equal` only where the
+//!   module requires testify `v1` (`FileScan::go_testify_v1`): `ObjectsAreEqual` is
+//!   `DeepEqual` there (`[]byte` by `bytes.Equal` after telling `nil` from empty); before
+//!   `v1.0` it converted one value to the other's type.
 //! - The `if` has no `else`, nothing but the failure call in its branch (anything else is a
 //!   locked statement `body-changed` judges), and no statement before its condition
 //!   (`if err := f(); err != nil` binds what it checks; told by the base revision's test,
@@ -56,12 +58,20 @@ pub struct Names {
     pub testify: BTreeSet<&'static str>,
     /// The locked test's `errors` was the standard package.
     pub errors_std: bool,
+    /// The locked test's `reflect` was the standard package, and the module requires testify
+    /// at a `v1` version (`FileScan::go_testify_v1`): `Equal` fails wherever
+    /// `reflect.DeepEqual` did.
+    pub deep_equal: bool,
 }
 
 impl Names {
     /// Reads the new file's module-level bindings and the locked test's bindings (`import
     /// errors "errors"`), when the lock recorded them.
-    pub fn of(new_bindings: &[Binding], locked_bindings: Option<&[String]>) -> Names {
+    pub fn of(
+        new_bindings: &[Binding],
+        locked_bindings: Option<&[String]>,
+        testify_v1: bool,
+    ) -> Names {
         let testify = ["require", "assert"]
             .into_iter()
             .filter(|name| {
@@ -70,17 +80,21 @@ impl Names {
                 matches!((of.next(), of.next()), (Some(b), None) if b.text == want && !b.all)
             })
             .collect();
-        let errors_std = locked_bindings
-            .is_some_and(|b| b.iter().any(|l| l.trim() == "import errors \"errors\""))
-            && locked_bindings.is_some_and(|b| {
-                b.iter()
-                    .filter(|l| l.split_whitespace().nth(1) == Some("errors"))
-                    .count()
-                    == 1
-            });
+        // The standard package, bound once.
+        let std = |name: &str| {
+            let want = format!("import {name} \"{name}\"");
+            locked_bindings.is_some_and(|b| b.iter().any(|l| l.trim() == want))
+                && locked_bindings.is_some_and(|b| {
+                    b.iter()
+                        .filter(|l| l.split_whitespace().nth(1) == Some(name))
+                        .count()
+                        == 1
+                })
+        };
         Names {
             testify,
-            errors_std,
+            errors_std: std("errors"),
+            deep_equal: testify_v1 && std("reflect"),
         }
     }
 }
@@ -203,11 +217,22 @@ fn fails_when(names: &Names, call: &Call<'_>) -> Vec<String> {
             out
         }
         ("False", [c]) => vec![(*c).to_owned(), format!("({c})")],
-        ("Equal", [a, b]) if plain_operand(a) || plain_operand(b) => {
+        ("Equal", [a, b]) if plain_operand(a) || plain_operand(b) || names.deep_equal => {
             // `uint(37890)` where the `if` wrote the untyped `37890`: `Equal` then also
             // fails on a value of another type, which `!=` converted the literal to.
             let untyped = |e: &str| typed_literal(e).map_or_else(|| e.to_owned(), str::to_owned);
             let mut out = Vec::new();
+            // testify's `ObjectsAreEqual` is `reflect.DeepEqual` in every `v1` (`[]byte` by
+            // `bytes.Equal`, `nil` and empty told apart first, as `DeepEqual` does).
+            if names.deep_equal {
+                out.extend([
+                    format!("!reflect.DeepEqual({a},{b})"),
+                    format!("!reflect.DeepEqual({b},{a})"),
+                ]);
+            }
+            if !(plain_operand(a) || plain_operand(b)) {
+                return out;
+            }
             for (a, b) in [
                 ((*a).to_owned(), (*b).to_owned()),
                 (untyped(a), (*b).to_owned()),
@@ -345,6 +370,7 @@ mod tests {
         Names {
             testify: ["require", "assert"].into_iter().collect(),
             errors_std: true,
+            deep_equal: false,
         }
     }
 
@@ -409,7 +435,8 @@ mod tests {
             ("if n!=37890 => t.Error", "assert.Equal(t,uint(37891),n)"),
             ("if n!=m => t.Error", "assert.Equal(t,Kind(m),n)"),
             // Weaker: `Nil` passes a nil pointer in an interface; `DeepEqual` and pointers
-            // are not `!=`; `ErrorIs` takes a wrapped error.
+            // are not `!=`; `ErrorIs` takes a wrapped error. `DeepEqual` as `Equal` only
+            // where the module requires testify `v1` (below).
             ("if err!=nil => t.Error", "require.Nil(t,err)"),
             ("if got!=want => t.Error", "assert.Equal(t,want,got)"),
             (
@@ -430,6 +457,56 @@ mod tests {
         ] {
             assert!(!same(old, new), "{old} → {new}");
         }
+    }
+
+    #[test]
+    fn deep_equal_is_equal_only_under_testify_v1_and_the_standard_reflect() {
+        let v1 = Names {
+            deep_equal: true,
+            ..names()
+        };
+        let same_v1 =
+            |old: &str, new: &str| same_or_stronger(&v1, old, "if_statement", true, new, "");
+        for new in ["assert.Equal(t,a,b)", "require.Equal(t,b,a)"] {
+            assert!(
+                same_v1("if !reflect.DeepEqual(a,b) => t.Error", new),
+                "{new}"
+            );
+        }
+        // The literal forms still hold.
+        assert!(same_v1("if got!=1 => t.Error", "assert.Equal(t,1,got)"));
+        for (old, new) in [
+            (
+                "if !reflect.DeepEqual(a,b) => t.Error",
+                "assert.Equal(t,a,c)",
+            ),
+            (
+                "if !reflect.DeepEqual(a,b) => t.Error",
+                "assert.NotEqual(t,a,b)",
+            ),
+            (
+                "if reflect.DeepEqual(a,b) => t.Error",
+                "assert.Equal(t,a,b)",
+            ),
+            ("if !reflect.DeepEqual(a,b) => t.Log", "assert.Equal(t,a,b)"),
+            (
+                "if !reflect.DeepEqual(a,b) => t.Error",
+                "assert.EqualValues(t,a,b)",
+            ),
+            ("if got!=want => t.Error", "assert.Equal(t,want,got)"),
+        ] {
+            assert!(!same_v1(old, new), "{old} → {new}");
+        }
+        // Without the module's evidence, or with another `reflect`.
+        assert!(!same(
+            "if !reflect.DeepEqual(a,b) => t.Error",
+            "assert.Equal(t,a,b)"
+        ));
+        let locked = ["import reflect \"example.com/fake/reflect\"".to_owned()];
+        assert!(!Names::of(&[], Some(&locked), true).deep_equal);
+        let locked = ["import reflect \"reflect\"".to_owned()];
+        assert!(Names::of(&[], Some(&locked), true).deep_equal);
+        assert!(!Names::of(&[], Some(&locked), false).deep_equal);
     }
 
     #[test]
@@ -467,6 +544,7 @@ mod tests {
         let unbound = Names {
             testify: ["assert"].into_iter().collect(),
             errors_std: false,
+            deep_equal: false,
         };
         assert!(!same_or_stronger(
             &unbound,

@@ -790,8 +790,11 @@ fn judge_assertions(s: &Subject<'_>, view: &View<'_>) -> Vec<Finding> {
     // often (`if err != nil { t.Fatal(err) }` → `require.NoError(t, err)`), or a testify call
     // respelled.
     if s.test.lang == "go" && !unmatched_old.is_empty() && !unmatched_new.is_empty() {
-        let names =
-            super::testify::Names::of(&s.scan.module_bindings, s.locked.bindings.as_deref());
+        let names = super::testify::Names::of(
+            &s.scan.module_bindings,
+            s.locked.bindings.as_deref(),
+            s.scan.go_testify_v1,
+        );
         // Whether the base revision's test, as written or in a reading that puts an extracted
         // local back, holds the check, and every check of that text there is an `if` that
         // binds nothing before its condition (two `if`s of one text, one of them binding, are

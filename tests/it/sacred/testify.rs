@@ -372,3 +372,102 @@ fn an_if_that_binds_is_not_told_from_a_plain_one_of_the_same_text() {
     );
     l.assert_staged_refuses("go:pay/two_test.go::TestTwoReads", "`Read()` dropped");
 }
+
+const MERGED_FILE: &str = "conf/merge_test.go";
+const MERGED_ID: &str = "go:conf/merge_test.go::TestMergedConfig";
+const GO_MOD: &str =
+    "module example.com/conf\n\ngo 1.21\n\nrequire github.com/stretchr/testify v1.9.0\n";
+
+const MERGED: &str = r#"package conf
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// gatekeeper:sacred
+func TestMergedConfig(t *testing.T) {
+	v := New()
+	if err := v.Read("base.yml"); err != nil {
+		t.Fatal(err)
+	}
+	if fu := v.GetString("fu"); fu != "bar" {
+		t.Fatalf("fu = %s", fu)
+	}
+	if err := v.Merge("more.yml"); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(v.Keys(), []string{"fu", "pop"}) {
+		t.Fatalf("keys = %v", v.Keys())
+	}
+	assert.True(t, v.Merged())
+	require.NotNil(t, v)
+}
+"#;
+
+/// viper's "Replace ifs with asserts": each `if err := …; err != nil` becomes `err := …` (then
+/// `err = …`) and `require.NoError`, a value bound under the name its key spells is checked
+/// in place, and `reflect.DeepEqual` becomes `Equal`.
+const MERGED_RESPELLED: [(&str, &str); 4] = [
+    (
+        "\tif err := v.Read(\"base.yml\"); err != nil {\n\t\tt.Fatal(err)\n\t}\n",
+        "\terr := v.Read(\"base.yml\")\n\trequire.NoError(t, err)\n\n",
+    ),
+    (
+        "\tif fu := v.GetString(\"fu\"); fu != \"bar\" {\n\t\tt.Fatalf(\"fu = %s\", fu)\n\t}\n",
+        "\tassert.Equal(t, \"bar\", v.GetString(\"fu\"))\n\n",
+    ),
+    (
+        "\tif err := v.Merge(\"more.yml\"); err != nil {\n\t\tt.Fatal(err)\n\t}\n",
+        "\terr = v.Merge(\"more.yml\")\n\trequire.NoError(t, err)\n\n",
+    ),
+    (
+        "\tif !reflect.DeepEqual(v.Keys(), []string{\"fu\", \"pop\"}) {\n\t\tt.Fatalf(\"keys = %v\", v.Keys())\n\t}\n",
+        "\tassert.Equal(t, []string{\"fu\", \"pop\"}, v.Keys())\n",
+    ),
+];
+
+#[test]
+fn an_error_bound_then_bound_anew_and_deep_equal_respelled_with_testify_pass() {
+    let l = super::locked(&[(MERGED_FILE, MERGED), ("go.mod", GO_MOD)]);
+    l.assert_locked(MERGED_ID);
+    l.edit(MERGED_FILE, MERGED, &MERGED_RESPELLED);
+    l.assert_passes_checked();
+}
+
+// The merge's error is dropped: `err` is set to nil before the check.
+#[test]
+fn an_error_silenced_before_its_check_is_refused() {
+    let l = super::locked(&[(MERGED_FILE, MERGED), ("go.mod", GO_MOD)]);
+    let mut edits = MERGED_RESPELLED;
+    edits[2].1 = "\t_ = v.Merge(\"more.yml\")\n\terr = nil\n\trequire.NoError(t, err)\n\n";
+    l.edit(MERGED_FILE, MERGED, &edits);
+    l.assert_staged_refuses(MERGED_ID, "the merge's error silenced");
+}
+
+// The second check reads the first error again, not the merge's.
+#[test]
+fn a_check_of_the_first_error_again_is_refused() {
+    let l = super::locked(&[(MERGED_FILE, MERGED), ("go.mod", GO_MOD)]);
+    let mut edits = MERGED_RESPELLED;
+    edits[2].1 = "\tv.Merge(\"more.yml\")\n\trequire.NoError(t, err)\n\n";
+    l.edit(MERGED_FILE, MERGED, &edits);
+    l.assert_staged_refuses(MERGED_ID, "the first error checked twice");
+}
+
+// Before testify v1.0 `Equal` converted one value to the other's type; without a go.mod that
+// requires a v1 (or with a replace), `reflect.DeepEqual` is not read as `Equal`.
+#[test]
+fn deep_equal_as_equal_is_refused_without_testify_v1_in_go_mod() {
+    for go_mod in [
+        "module example.com/conf\n\ngo 1.21\n",
+        "module example.com/conf\n\ngo 1.21\n\nrequire github.com/stretchr/testify v0.0.0-20141015234014-d6577e08ec30\n",
+    ] {
+        let l = super::locked(&[(MERGED_FILE, MERGED), ("go.mod", go_mod)]);
+        l.edit(MERGED_FILE, MERGED, &MERGED_RESPELLED);
+        l.assert_staged_refuses(MERGED_ID, go_mod);
+    }
+}
