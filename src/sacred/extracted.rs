@@ -109,22 +109,38 @@ pub(crate) fn extractions<'t>(
             {
                 found.push((init, name, value, c, Vec::new()));
             }
-            // A nested function's locals are not the test's.
-            if !is_function_like(kind(c)) {
-                stack.push(c);
-            }
+            // A nested function (a subtest's `func(t *testing.T)`) is read too: its locals
+            // are its own, and only its own text is searched for their mentions.
+            stack.push(c);
         }
     }
     if found.is_empty() {
         return Vec::new();
     }
-    let mut leaves = Vec::new();
-    collect_leaves(test, &mut leaves);
-    let goto = leaves.iter().any(|l| kind(*l) == "goto");
+    let mut all_leaves = Vec::new();
+    collect_leaves(test, &mut all_leaves);
     found
         .into_iter()
         .filter_map(|(binding, name, value, user, later)| {
             let local = text(name, src);
+            // The function the local belongs to: the test, or a function nested in it.
+            let scope = enclosing_function(binding, test);
+            let leaves: Vec<Node<'t>> = all_leaves
+                .iter()
+                .copied()
+                .filter(|l| within(*l, scope))
+                .collect();
+            let goto = leaves.iter().any(|l| kind(*l) == "goto");
+            // Python's `global t`/`nonlocal t` make `t` another function's.
+            if leaves.iter().any(|l| {
+                text(*l, src) == local
+                    && l.parent().is_some_and(|p| {
+                        matches!(kind(p), "global_statement" | "nonlocal_statement")
+                    })
+            }) {
+                return None;
+            }
+            let top = if scope.id() == test.id() { body } else { scope };
             // A Go `if`'s initializer binds for that `if` alone: a mention outside it is
             // another variable (`if pop := v.GetInt("a"); pop != 1 {…}` then `if pop :=
             // v.GetUint("a"); …`).
@@ -133,17 +149,32 @@ pub(crate) fn extractions<'t>(
             let all: Vec<Node<'t>> = other_mentions(&leaves, name, src)
                 .into_iter()
                 .filter(|m| !scoped || within(*m, user))
+                .filter(|m| !declared_by_an_if_around(*m, binding, scope, src))
                 .collect();
             // Mentions of another value of the name (`err := f()`, `require.NoError(t, err)`,
             // then `err = g()`): see [`other_value`].
-            let closures = all.iter().any(|m| in_closure(*m, test));
+            let closures = all.iter().any(|m| in_closure(*m, scope));
             let dead = (!closures && !goto)
-                .then(|| reassigned_at(&later, name, src))
+                .then(|| {
+                    reassigned_at(&later, name, src, |l| {
+                        !declared_by_an_if_around(l, binding, scope, src)
+                    })
+                })
                 .flatten();
-            let straight = !closures && !goto && straight_line(binding, body, rules);
+            // Before the binding: anywhere when it runs at most once; else, for Go's `err =
+            // …`, after the declaration of `err` in its block (each pass declares it anew).
+            let before = if closures || goto {
+                None
+            } else if straight_line(binding, top, rules) {
+                Some(Before::Anywhere)
+            } else if kind(binding) == "assignment_statement" {
+                declared_before(binding, local, src).map(Before::From)
+            } else {
+                None
+            };
             let mentions: Vec<Node<'t>> = all
                 .into_iter()
-                .filter(|m| !other_value(*m, binding, dead, straight))
+                .filter(|m| !other_value(*m, binding, dead, before))
                 .collect();
             let placed = mentions
                 .iter()
@@ -174,28 +205,83 @@ pub(crate) fn extractions<'t>(
 ///   the assertion, when that statement binds the name anew from an expression that does not
 ///   mention it (`err = g()`, `let t = …;`): every path from the binding to `m` runs it (no
 ///   `goto` in the test, and a jump out of the block never comes back in past it);
-/// - before the binding, when nothing repeats it (`straight`: no loop or branch around it
-///   up to the test's body) and no mention is inside a closure (which could run later): what
-///   runs before the binding never reads what it binds.
-fn other_value(m: Node<'_>, binding: Node<'_>, dead: Option<Node<'_>>, straight: bool) -> bool {
+/// - before the binding (`before`), when no mention is inside a closure (which could run
+///   later): anywhere when no loop or branch stands around the binding up to the test's body;
+///   else after a Go declaration of the name earlier in the binding's block, which each pass
+///   of a loop runs anew. What runs there before the binding never reads what it binds.
+fn other_value(
+    m: Node<'_>,
+    binding: Node<'_>,
+    dead: Option<Node<'_>>,
+    before: Option<Before<'_>>,
+) -> bool {
     let after_dead = dead.is_some_and(|d| {
         m.start_byte() >= d.start_byte() && d.parent().is_some_and(|block| within(m, block))
     });
-    after_dead || (straight && m.end_byte() <= binding.start_byte())
+    let before_it = m.end_byte() <= binding.start_byte()
+        && match before {
+            Some(Before::Anywhere) => true,
+            Some(Before::From(decl)) => {
+                m.start_byte() >= decl.start_byte()
+                    && decl.parent().is_some_and(|block| within(m, block))
+            }
+            None => false,
+        };
+    after_dead || before_it
+}
+
+/// Whether the mention `m` is of a Go local that an `if` (or `switch`) around it declares in
+/// its initializer (`if err := g(); err != nil`), outside that initializer's value, and which
+/// is not the `if` of `binding`: another variable of the same name.
+fn declared_by_an_if_around(m: Node<'_>, binding: Node<'_>, test: Node<'_>, src: &str) -> bool {
+    let spelled = text(m, src);
+    let mut p = m.parent();
+    while let Some(a) = p {
+        if a.id() == test.id() {
+            return false;
+        }
+        if matches!(kind(a), "if_statement" | "expression_switch_statement")
+            && !within(binding, a)
+            && let Some(init) = a.field("initializer")
+            && kind(init) == "short_var_declaration"
+            && let Some(left) = init.field("left")
+            && named_children(left)
+                .iter()
+                .chain(std::iter::once(&left))
+                .any(|n| kind(*n) == "identifier" && text(*n, src) == spelled)
+            && !init.field("right").is_some_and(|r| within(m, r))
+        {
+            return true;
+        }
+        p = a.parent();
+    }
+    false
+}
+
+/// Where mentions before a binding hold an earlier value (see [`other_value`]).
+#[derive(Clone, Copy)]
+enum Before<'t> {
+    Anywhere,
+    From(Node<'t>),
 }
 
 /// The first of `later` (the statements after an assertion, in its block) that mentions
 /// `name`, when it binds `name` anew from an expression that does not mention it: Python's
 /// `name = …`, Rust's `let name = …;`, JavaScript's `name = …`, Go's `name = …` or `…, name
 /// := …` (each target a name, `_` aside).
-fn reassigned_at<'t>(later: &[Node<'t>], name: Node<'_>, src: &str) -> Option<Node<'t>> {
+fn reassigned_at<'t>(
+    later: &[Node<'t>],
+    name: Node<'_>,
+    src: &str,
+    counts: impl Fn(Node<'t>) -> bool,
+) -> Option<Node<'t>> {
     let spelled = text(name, src);
-    let mentions = |n: Node<'_>| {
+    let mentions = |n: Node<'t>| {
         let mut leaves = Vec::new();
         collect_leaves(n, &mut leaves);
         leaves
             .iter()
-            .any(|l| text(*l, src) == spelled && !string_text(*l))
+            .any(|l| text(*l, src) == spelled && !string_text(*l) && counts(*l))
     };
     let first = *later.iter().find(|s| mentions(**s))?;
     let (left, right) = match kind(first) {
@@ -240,6 +326,18 @@ fn reassigned_at<'t>(later: &[Node<'t>], name: Node<'_>, src: &str) -> Option<No
     (plain && binds && !mentions(right)).then_some(first)
 }
 
+/// The innermost function around `n` inside `test`, or `test`.
+fn enclosing_function<'t>(n: Node<'t>, test: Node<'t>) -> Node<'t> {
+    let mut p = n.parent();
+    while let Some(a) = p {
+        if a.id() == test.id() || is_function_like(kind(a)) {
+            return a;
+        }
+        p = a.parent();
+    }
+    test
+}
+
 /// Whether `n` is inside a function nested in `test`.
 fn in_closure(n: Node<'_>, test: Node<'_>) -> bool {
     let mut p = n.parent();
@@ -255,11 +353,12 @@ fn in_closure(n: Node<'_>, test: Node<'_>) -> bool {
     false
 }
 
-/// Whether no loop, branch or closure stands around `n` up to `body`: it runs at most once.
-fn straight_line(n: Node<'_>, body: Node<'_>, rules: &dyn Rules) -> bool {
+/// Whether no loop, branch or closure stands around `n` up to `top` (the test's body, or the
+/// nested function it is in): it runs at most once there.
+fn straight_line(n: Node<'_>, top: Node<'_>, rules: &dyn Rules) -> bool {
     let mut p = n.parent();
     while let Some(a) = p {
-        if a.id() == body.id() {
+        if a.id() == top.id() {
             return true;
         }
         if rules.is_control(kind(a)) || is_function_like(kind(a)) {
@@ -1187,9 +1286,7 @@ fn binding<'t>(n: Node<'t>, src: &str) -> Option<(Node<'t>, Node<'t>)> {
                 return None;
             }
             let (name, value) = (only(n.field("left")?)?, only(n.field("right")?)?);
-            if !declared_before(n, text(name, src), src) {
-                return None;
-            }
+            declared_before(n, text(name, src), src)?;
             (name, value)
         }
         "lexical_declaration" | "variable_declaration" => {
@@ -1204,9 +1301,9 @@ fn binding<'t>(n: Node<'t>, src: &str) -> Option<(Node<'t>, Node<'t>)> {
     (kind(name) == "identifier" && text(name, src) != "_").then_some((name, value))
 }
 
-/// Whether a statement of the block before `n` declares `name` as a Go local (`name := …`,
-/// `x, name := …`, `var name …`).
-fn declared_before(n: Node<'_>, name: &str, src: &str) -> bool {
+/// The statement of the block before `n` that declares `name` as a Go local (`name := …`,
+/// `x, name := …`, `var name …`), the nearest.
+fn declared_before<'t>(n: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
     let mut prev = n.prev_named_sibling();
     while let Some(p) = prev {
         let names: Vec<Node<'_>> = match kind(p) {
@@ -1232,11 +1329,11 @@ fn declared_before(n: Node<'_>, name: &str, src: &str) -> bool {
             _ => Vec::new(),
         };
         if names.iter().any(|c| text(*c, src) == name) {
-            return true;
+            return Some(p);
         }
         prev = p.prev_named_sibling();
     }
-    false
+    None
 }
 
 /// The leaves among `leaves` that spell `name`, other than `name` itself. The text of a Go
@@ -1584,6 +1681,79 @@ mod tests {
         let mut silenced = go;
         silenced[0].1 = "\tgot := Total(xs)\n\tif got != 6 {\n\t\tt.Errorf(\"Total = %d, want 6\", got)\n\t}\n\tgot = Total(nil)\n\tgot = 0\n\tif got != 0 {\n";
         assert!(!rules_after_go(&silenced).is_empty());
+    }
+
+    /// In a loop, Go's `err = …` after `err := …` of the same pass: the mentions between
+    /// them are of that pass's earlier value.
+    #[test]
+    fn a_go_local_bound_anew_in_a_loop_after_its_declaration_is_put_back() {
+        let test = |body: &str| {
+            format!(
+                "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestTotals(t *testing.T) {{\n\tfor _, xs := range Cases() {{\n{body}\t}}\n}}\n"
+            )
+        };
+        let old = test(
+            "\t\tif Check(xs) != nil {\n\t\t\tt.Fatal(Check(xs))\n\t\t}\n\t\tif Pay(xs) != nil {\n\t\t\tt.Fatal(Pay(xs))\n\t\t}\n",
+        );
+        let new = |second: &str| {
+            test(&format!(
+                "\t\terr := Check(xs)\n\t\tif err != nil {{\n\t\t\tt.Fatal(err)\n\t\t}}\n{second}\t\tif err != nil {{\n\t\t\tt.Fatal(err)\n\t\t}}\n"
+            ))
+        };
+        let path = "billing/totals_test.go";
+        let rules = rules_between(path, &old, &new("\t\terr = Pay(xs)\n"));
+        assert!(rules.is_empty(), "{rules:?}");
+        // The second `if` declares its own `err`: the first one's is put back.
+        let one = test(
+            "\t\terr := Check(xs)\n\t\tif err != nil {\n\t\t\tt.Fatal(err)\n\t\t}\n\t\tif err := Pay(xs); err != nil {\n\t\t\tt.Fatal(err)\n\t\t}\n",
+        );
+        let rules = rules_between(path, &old, &one);
+        assert!(rules.is_empty(), "{rules:?}");
+        // Between the first binding and the next, an `if` declaring its own `err`.
+        let old3 = test(
+            "\t\tif Check(xs) != nil {\n\t\t\tt.Fatal(Check(xs))\n\t\t}\n\t\tif Pay(xs) != nil {\n\t\t\tt.Fatal(Pay(xs))\n\t\t}\n\t\tif Log(xs) != nil {\n\t\t\tt.Fatal(Log(xs))\n\t\t}\n",
+        );
+        let new3 = test(
+            "\t\terr := Check(xs)\n\t\tif err != nil {\n\t\t\tt.Fatal(err)\n\t\t}\n\t\tif err := Pay(xs); err != nil {\n\t\t\tt.Fatal(err)\n\t\t}\n\t\terr = Log(xs)\n\t\tif err != nil {\n\t\t\tt.Fatal(err)\n\t\t}\n",
+        );
+        let rules = rules_between(path, &old3, &new3);
+        assert!(rules.is_empty(), "{rules:?}");
+        // Its value reads the first one's: not another variable there.
+        let reads = one.replace("err := Pay(xs)", "err := Pay(xs, err)");
+        assert!(!rules_between(path, &old, &reads).is_empty());
+        // `Pay`'s error no longer checked.
+        let rules = rules_between(path, &old, &new("\t\t_ = Pay(xs)\n"));
+        assert!(!rules.is_empty());
+    }
+
+    /// A subtest's function is read as well: its locals are its own.
+    #[test]
+    fn a_local_extracted_in_a_subtest_is_put_back() {
+        let test = |inner: &str| {
+            format!(
+                "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestPay(t *testing.T) {{\n\tt.Run(\"pays\", func(t *testing.T) {{\n{inner}\t}})\n}}\n"
+            )
+        };
+        let path = "billing/pay_test.go";
+        let old = test("\t\tif Pay(6) != nil {\n\t\t\tt.Fatal(Pay(6))\n\t\t}\n");
+        let new = test("\t\terr := Pay(6)\n\t\tif err != nil {\n\t\t\tt.Fatal(err)\n\t\t}\n");
+        let rules = rules_between(path, &old, &new);
+        assert!(rules.is_empty(), "{rules:?}");
+        let other = test("\t\terr := Pay(7)\n\t\tif err != nil {\n\t\t\tt.Fatal(err)\n\t\t}\n");
+        assert!(!rules_between(path, &old, &other).is_empty());
+    }
+
+    /// Python's `global t` makes `t` the module's, which other code may read.
+    #[test]
+    fn a_python_global_is_not_put_back() {
+        refused(
+            &PY,
+            &[(
+                "    assert total(xs) == 6\n",
+                "    global t\n    t = total(xs)\n    assert t == 6\n",
+            )],
+            Rule::AssertionChanged,
+        );
     }
 
     fn rules_after_go(edits: &[(&str, &str)]) -> Vec<Rule> {
