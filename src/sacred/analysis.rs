@@ -717,6 +717,11 @@ fn is_python(n: Node<'_>) -> bool {
     kind(n) == "assignment" || (kind(n) == "for_statement" && n.field("left").is_some())
 }
 
+/// Whether a node comes from the Python grammar.
+pub(crate) fn is_python_node(node: Node<'_>) -> bool {
+    kind_entry(node).is_some_and(|(t, _)| t.python)
+}
+
 /// Whether a node comes from the TypeScript grammar.
 pub(crate) fn is_typescript(node: Node<'_>) -> bool {
     kind_entry(node).is_some_and(|(t, _)| t.typescript)
@@ -2535,7 +2540,7 @@ fn canonical_leaf<'s>(node: Node<'_>, k: &str, t: &'s str, src: &str) -> std::bo
 /// `'paid'` (also with a prefix such as `f'…'`) is `"paid"`, as black and prettier write it,
 /// when the text inside holds no quote, backslash or line break. Anything else is kept as
 /// written.
-fn canonical_literal<'s>(kind: &str, text: &'s str) -> std::borrow::Cow<'s, str> {
+pub(crate) fn canonical_literal<'s>(kind: &str, text: &'s str) -> std::borrow::Cow<'s, str> {
     if kind != "string" {
         return text.into();
     }
@@ -2748,6 +2753,13 @@ impl Serializer<'_, '_> {
         }
         if let Some(value) = super::extracted::put_back(node) {
             self.node(&mut value.walk());
+            return;
+        }
+        if let Some(literal) = super::modern::read_as_canonical_string(node, self.src) {
+            // `"a\x1A" "b"` serialises as `"a\x1ab"` does.
+            self.out.push_str("(string ");
+            push_quoted(self.out, &literal);
+            self.out.push(')');
             return;
         }
         if let Some(fstring) = super::modern::read_as_fstring(node, self.src) {
@@ -3038,6 +3050,10 @@ impl Tokens<'_> {
         }
         if let Some(value) = super::extracted::put_back(node) {
             self.node(&mut value.walk(), parent);
+            return;
+        }
+        if let Some(literal) = super::modern::read_as_canonical_string(node, self.src) {
+            self.push_word(&literal);
             return;
         }
         if let Some(fstring) = super::modern::read_as_fstring(node, self.src) {

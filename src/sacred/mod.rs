@@ -28,6 +28,7 @@ pub mod lookalikes;
 pub mod messages;
 pub mod modern;
 pub mod printed;
+pub mod python_strings;
 pub mod relocate;
 pub mod rules;
 pub mod setters;

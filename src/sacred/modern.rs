@@ -70,6 +70,18 @@ pub(crate) fn read_as_fstring(node: Node<'_>, src: &str) -> Option<String> {
     fstring_of(node, src)
 }
 
+/// In a reading with the modern spelling, a Python string literal, or an implicit
+/// concatenation of them, as the canonical literal of its value ([`super::python_strings`]).
+pub(crate) fn read_as_canonical_string(node: Node<'_>, src: &str) -> Option<String> {
+    if !ACTIVE.with(Cell::get)
+        || !matches!(kind(node), "string" | "concatenated_string")
+        || !super::analysis::is_python_node(node)
+    {
+        return None;
+    }
+    super::python_strings::canonical(node, src)
+}
+
 /// Whether anything under `node` reads otherwise in the modern spelling.
 pub(crate) fn has_modern(node: Node<'_>, src: &str) -> bool {
     let t = text(node, src);
@@ -86,11 +98,13 @@ pub(crate) fn has_modern(node: Node<'_>, src: &str) -> bool {
         ".process.",
         "!(",
     ];
-    hints.iter().any(|h| t.contains(h)) && has_modern_below(node, src)
+    (hints.iter().any(|h| t.contains(h)) || t.contains(['"', '\''])) && has_modern_below(node, src)
 }
 
 fn has_modern_below(node: Node<'_>, src: &str) -> bool {
     if fstring_of(node, src).is_some()
+        || (super::analysis::is_python_node(node)
+            && super::python_strings::reads_otherwise(node, src))
         || rust_inline_format(node, src).is_some()
         || utf8_argument(node, src).is_some()
         || os_error_alias(node, src)

@@ -3656,3 +3656,60 @@ fn a_lock_from_before_comprehensions_read_as_list_still_matches_them() {
     );
     l.assert_refused("assertion-changed", CHUNKS_ID);
 }
+
+// ruff's and black's respellings of a string literal: an implicit concatenation joined, a hex
+// escape in lower case, another quote style with its escapes, a raw string. The same values.
+const STRINGS: &str = "from frames import frame, parse\n\n\n# gatekeeper:sacred\ndef test_frames():\n    data = b\"\\x1A\\x00\" b\"\\xFF\"\n    assert frame(data) == (\n        \"a frame of three bytes, \"\n        \"the first \\x1A\"\n    )\n    assert parse(r\"\\d+\") == 'say \"hi\"'\n";
+const STRINGS_ID: &str = "python:tests/test_frames.py::test_frames";
+harmless!(
+    string_literals_respelled_with_the_same_value_pass,
+    "tests/test_frames.py",
+    STRINGS,
+    STRINGS_ID,
+    [
+        ("b\"\\x1A\\x00\" b\"\\xFF\"", "b\"\\x1a\\x00\\xff\""),
+        (
+            "(\n        \"a frame of three bytes, \"\n        \"the first \\x1A\"\n    )",
+            "\"a frame of three bytes, the first \\x1a\""
+        ),
+        (
+            "r\"\\d+\") == 'say \"hi\"'",
+            "\"\\\\d+\") == \"say \\\"hi\\\"\""
+        ),
+    ]
+);
+refuses!(
+    a_joined_string_of_another_value_is_refused,
+    "tests/test_frames.py",
+    STRINGS,
+    [(
+        "(\n        \"a frame of three bytes, \"\n        \"the first \\x1A\"\n    )",
+        "\"a frame of three bytes, the first \\x1b\""
+    )],
+    "assertion-changed",
+    STRINGS_ID
+);
+// `"\1" "2"` is two characters; `"\12"`, their texts joined, is one (an octal escape of two
+// digits); `"\0012"` is the same two.
+const OCTAL: &str = "from frames import frame
+
+
+# gatekeeper:sacred
+def test_octal():
+    assert frame(\"\\1\" \"2\") == 2
+";
+refuses!(
+    parts_joined_into_another_escape_are_refused,
+    "tests/test_octal.py",
+    OCTAL,
+    [("\"\\1\" \"2\"", "\"\\12\"")],
+    "assertion-changed",
+    "python:tests/test_octal.py::test_octal"
+);
+harmless!(
+    parts_joined_into_the_same_escapes_pass,
+    "tests/test_octal.py",
+    OCTAL,
+    "python:tests/test_octal.py::test_octal",
+    [("\"\\1\" \"2\"", "\"\\0012\"")]
+);
