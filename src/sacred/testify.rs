@@ -176,6 +176,19 @@ fn testify_to_testify(old: &Call<'_>, new: &Call<'_>) -> bool {
         new.args.as_slice(),
     ) {
         ("Nil", "NoError", [_, x], [_, y]) => x == y,
+        // `Equal(t, 2, len(xs))` is `Len(t, xs, 2)` (both compare two `int`s; an integer
+        // literal is one), and `Equal(t, 0, len(xs))` is `Empty(t, xs)` (a length of zero;
+        // `len` compiled, so `xs` has one).
+        ("Equal", "Len", [_, a, b], [_, x, n]) => {
+            let length = format!("len({x})");
+            n.bytes().all(|c| c.is_ascii_digit())
+                && !n.is_empty()
+                && ((*a == *n && *b == length) || (*b == *n && *a == length))
+        }
+        ("Equal", "Empty", [_, a, b], [_, x]) => {
+            let length = format!("len({x})");
+            (*a == "0" && *b == length) || (*b == "0" && *a == length)
+        }
         (a, b, [_, x1, y1], [_, x2, y2])
             if a == b && matches!(a, "Equal" | "NotEqual" | "Exactly" | "Same" | "NotSame") =>
         {
@@ -456,6 +469,29 @@ mod tests {
             ("if err!=nil => t.Skip()", "require.NoError(t,err)"),
         ] {
             assert!(!same(old, new), "{old} → {new}");
+        }
+    }
+
+    #[test]
+    fn equal_to_a_length_is_len_or_empty() {
+        let at_top = |old: &str, new: &str| same_or_stronger(&names(), old, "", true, new, "");
+        for (old, new) in [
+            ("assert.Equal(t,1,len(items))", "assert.Len(t,items,1)"),
+            ("assert.Equal(t,len(items),12)", "require.Len(t,items,12)"),
+            ("assert.Equal(t,0,len(items))", "assert.Empty(t,items)"),
+            ("assert.Equal(t,len(items),0)", "assert.Empty(t,items)"),
+        ] {
+            assert!(at_top(old, new), "{old} → {new}");
+        }
+        for (old, new) in [
+            ("assert.Equal(t,1,len(items))", "assert.Len(t,items,2)"),
+            ("assert.Equal(t,1,len(items))", "assert.Len(t,other,1)"),
+            // A name may be of another integer type, which `Equal` tells apart.
+            ("assert.Equal(t,n,len(items))", "assert.Len(t,items,n)"),
+            ("assert.Equal(t,1,len(items))", "assert.Empty(t,items)"),
+            ("assert.NotEqual(t,0,len(items))", "assert.Empty(t,items)"),
+        ] {
+            assert!(!at_top(old, new), "{old} → {new}");
         }
     }
 

@@ -471,3 +471,56 @@ fn deep_equal_as_equal_is_refused_without_testify_v1_in_go_mod() {
         l.assert_staged_refuses(MERGED_ID, go_mod);
     }
 }
+
+// viper's `c292b55`: `assert.Equal(t, 1, len(items))` written `assert.Len(t, items, 1)`.
+const LENGTHS: &str = r#"package conf
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// gatekeeper:sacred
+func TestParseNested(t *testing.T) {
+	items := Parse()
+	assert.Equal(t, 1, len(items))
+	assert.Equal(t, 0, len(Errors()))
+}
+"#;
+
+#[test]
+fn equal_to_a_length_respelled_as_len_or_empty_passes() {
+    let file = "conf/nested_test.go";
+    let l = super::locked(&[(file, LENGTHS)]);
+    l.edit(
+        file,
+        LENGTHS,
+        &[
+            (
+                "\tassert.Equal(t, 1, len(items))\n",
+                "\tassert.Len(t, items, 1)\n",
+            ),
+            (
+                "\tassert.Equal(t, 0, len(Errors()))\n",
+                "\tassert.Empty(t, Errors())\n",
+            ),
+        ],
+    );
+    l.assert_passes_checked();
+}
+
+#[test]
+fn equal_to_a_length_respelled_with_another_length_is_refused() {
+    let file = "conf/nested_test.go";
+    let l = super::locked(&[(file, LENGTHS)]);
+    l.edit(
+        file,
+        LENGTHS,
+        &[(
+            "\tassert.Equal(t, 1, len(items))\n",
+            "\tassert.Len(t, items, 2)\n",
+        )],
+    );
+    l.assert_staged_refuses("go:conf/nested_test.go::TestParseNested", "another length");
+}
