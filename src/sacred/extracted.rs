@@ -6,11 +6,16 @@
 //! **Invariant:** only a local the reading can put back exactly counts: bound once, by a
 //! plain binding of one name to one expression (`t = …`, `let t = …`, `const t = …`,
 //! `got := …`, also as a Go `if`'s initializer), in the statement directly before one that
-//! only asserts, and mentioned nowhere in the test but there and once in that statement (Go:
-//! also in the arguments of `t.Error*`/`t.Fatal*` under that `if`, which are its message;
-//! a Go `if`'s initializer binds for that `if` alone, so only mentions inside it count),
-//! outside any branch, loop, closure or comprehension of it (where the expression could have
-//! been evaluated never or many times).
+//! only asserts, and mentioned nowhere in its function (the test, or a function nested in it
+//! such as a subtest's) but there and once in that statement (Go: also in the arguments of
+//! `t.Error*`/`t.Fatal*` under that `if`, which are its message; a Go `if`'s initializer
+//! binds for that `if` alone, so only mentions inside it count), outside any branch, loop,
+//! closure or comprehension of it (where the expression could have been evaluated never or
+//! many times). Mentions that surely hold another value do not count ([`other_value`]): after
+//! the next statement of the block that binds the name anew from an expression not naming it,
+//! before the binding where nothing repeats it, inside an `if` that declares the name again;
+//! the text of a Go or Rust string is no mention. Go's `name = …` counts only for a local the
+//! block declared before it.
 //! The lock is then compared with the expression in the local's place, so `t = 6` before
 //! `assert t == 6` reads `assert 6 == 6`, which a locked `assert total(xs) == 6` does not
 //! match.
