@@ -1623,7 +1623,8 @@ fn reads_otherwise(t: &str) -> bool {
         || t.contains(".Replace")
         || (GO_ANY.with(std::cell::Cell::get) != GoAny::AsWritten
             && (t.contains("interface") || t.contains("any")))
-        || (PY_LIST.with(std::cell::Cell::get) != PyList::AsWritten && t.contains("list("))
+        || (PY_LIST.with(std::cell::Cell::get) != PyList::AsWritten
+            && (t.contains("list(") || t.contains(" for ")))
         || super::setters::mentioned(t)
 }
 

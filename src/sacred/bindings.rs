@@ -4468,8 +4468,14 @@ pub(crate) fn file_function(
         }
         // A Python helper that skips is locked as read, as a test's statements read
         // (`set(x for x in y)` as `{x for x in y}` where `set` is the built-in).
+        // A Python helper that copies an iterable into a list (`[x for x in it]`, `list(it)`)
+        // reads it as a test's statements do (`analysis::list_copy`).
+        let copies = matches!(kind(def), "function_definition" | "class_definition") && {
+            let t = text(whole, src);
+            t.contains("list(") || t.contains(" for ")
+        };
         let reading = || {
-            if skips && kind(def) == "function_definition" {
+            if (skips && kind(def) == "function_definition") || copies {
                 let mut root = def;
                 while let Some(p) = root.parent() {
                     root = p;

@@ -3543,6 +3543,40 @@ fn imported_helpers_reached_through_a_value_or_getattr_are_locked() {
     }
 }
 
+// The same in a helper the test calls (httpx's `2318fd8`: a transport that consumes the
+// request's stream).
+const DRAINED: &str = "from transports import Mock, chunks\n\n\nclass Draining(Mock):\n    def handle(self, request):\n        [_ for _ in request.stream]\n        return self.reply(request)\n\n\n# gatekeeper:sacred\ndef test_drained():\n    assert Draining().handle(chunks(3)) == 3\n";
+const DRAINED_ID: &str = "python:tests/test_drained.py::test_drained";
+harmless!(
+    a_comprehension_respelled_as_the_list_call_in_a_helper_passes,
+    "tests/test_drained.py",
+    DRAINED,
+    DRAINED_ID,
+    [("[_ for _ in request.stream]", "list(request.stream)")]
+);
+refuses!(
+    a_comprehension_respelled_as_a_list_of_something_else_in_a_helper_is_refused,
+    "tests/test_drained.py",
+    DRAINED,
+    [("[_ for _ in request.stream]", "list(request.body)")],
+    "rebound",
+    DRAINED_ID
+);
+refuses!(
+    a_helper_comprehension_respelled_where_the_file_binds_list_is_refused,
+    "tests/test_drained.py",
+    DRAINED,
+    [
+        (
+            "from transports import Mock, chunks\n",
+            "from transports import Mock, chunks, list\n"
+        ),
+        ("[_ for _ in request.stream]", "list(request.stream)")
+    ],
+    "rebound",
+    DRAINED_ID
+);
+
 // ruff's C416: a comprehension that only copies what it iterates is the `list` call.
 const CHUNKS_FILE: &str = "tests/test_chunks.py";
 const CHUNKS_ID: &str = "python:tests/test_chunks.py::test_chunks_are_exact";
