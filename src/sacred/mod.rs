@@ -1074,64 +1074,59 @@ fn add_go_assertion_sources(
     Ok(())
 }
 
-/// Whether a `go.mod` requires `module` (one line, or inside `require (…)`) at a `v1`
-/// version (`v1.8.4`, a `v1.…` pseudo-version), once.
-fn go_requires_v1(text: &str, module: &str) -> bool {
-    let mut in_block = false;
-    let mut versions = Vec::new();
-    for raw in text.lines() {
-        let l = raw.split("//").next().unwrap_or(raw).trim();
-        let directive = if in_block {
-            if l == ")" {
-                in_block = false;
-                continue;
-            }
-            Some(l)
-        } else if l == "require (" {
-            in_block = true;
-            continue;
-        } else {
-            l.strip_prefix("require ").map(str::trim)
-        };
-        if let Some(d) = directive {
-            let mut words = d.split_whitespace();
-            if words.next().map(|m| m.trim_matches('"')) == Some(module) {
-                versions.push(words.next().unwrap_or("").to_owned());
-            }
-        }
-    }
-    matches!(versions.as_slice(), [v] if v.starts_with("v1."))
-}
-
-/// The `replace` directives of a `go.mod` or `go.work` (one line, or inside `replace (…)`):
-/// the module path replaced, and the directive with its spaces normalised.
-fn go_replace_directives(text: &str) -> Vec<(String, String)> {
+/// The directives of `keyword` in a `go.mod` or `go.work`, one line (`require m v1.2.3`) or
+/// inside a block (`require (` … `)`), without comments or the keyword.
+fn go_mod_directives<'a>(text: &'a str, keyword: &str) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut in_block = false;
+    let open = format!("{keyword} (");
     for raw in text.lines() {
         let l = raw.split("//").next().unwrap_or(raw).trim();
-        let directive = if in_block {
+        if in_block {
             if l == ")" {
                 in_block = false;
-                continue;
+            } else if !l.is_empty() {
+                out.push(l);
             }
-            Some(l)
-        } else if l == "replace (" {
+        } else if l == open {
             in_block = true;
-            continue;
-        } else {
-            l.strip_prefix("replace ").map(str::trim)
-        };
-        if let Some(d) = directive
-            && let Some(old) = d.split_whitespace().next()
+        } else if let Some(d) = l
+            .strip_prefix(keyword)
+            .filter(|d| d.starts_with([' ', '\t']))
         {
-            out.push((
-                old.trim_matches('"').to_owned(),
-                d.split_whitespace().collect::<Vec<_>>().join(" "),
-            ));
+            out.push(d.trim());
         }
     }
     out
+}
+
+/// Whether a `go.mod` requires `module` at a `v1` version (`v1.8.4`, a `v1.…`
+/// pseudo-version), once.
+fn go_requires_v1(text: &str, module: &str) -> bool {
+    let versions: Vec<&str> = go_mod_directives(text, "require")
+        .into_iter()
+        .filter_map(|d| {
+            let mut words = d.split_whitespace();
+            (words.next().map(|m| m.trim_matches('"')) == Some(module))
+                .then(|| words.next().unwrap_or(""))
+        })
+        .collect();
+    matches!(versions.as_slice(), [v] if v.starts_with("v1."))
+}
+
+/// The `replace` directives of a `go.mod` or `go.work`: the module path replaced, and the
+/// directive with its spaces normalised.
+fn go_replace_directives(text: &str) -> Vec<(String, String)> {
+    go_mod_directives(text, "replace")
+        .into_iter()
+        .filter_map(|d| {
+            let old = d.split_whitespace().next()?;
+            Some((
+                old.trim_matches('"').to_owned(),
+                d.split_whitespace().collect::<Vec<_>>().join(" "),
+            ))
+        })
+        .collect()
 }
 
 /// Adds `lines` (sorted, once each) to the envelope of every test of the scan.
