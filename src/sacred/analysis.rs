@@ -332,6 +332,12 @@ pub struct FileScan {
     /// `add_go_assertion_sources`): its `Equal` then fails wherever `reflect.DeepEqual`
     /// tells two values apart (`super::testify`).
     pub go_testify_v1: bool,
+    /// Python: the modules the file imports (by the name it binds them to) found in the
+    /// repository from the test's directory up (as `IMPORT_HOMES` finds them), whose file
+    /// neither defines a module `__getattr__` nor reaches `sys.modules` or its module's
+    /// class: looking up one of their attributes runs no code (see
+    /// `bindings::Binding::lookup`, `add_python_import_homes`).
+    pub python_plain_modules: std::collections::BTreeSet<String>,
 }
 
 /// What a language's discovery knows about one test before the generic analysis.
@@ -1233,6 +1239,67 @@ pub(crate) fn annotation_inert(annotation: Node<'_>, src: &str) -> bool {
         stack.extend(named_children(n));
     }
     ok
+}
+
+/// The module whose attribute a Python annotation only looks up, when it is no more than
+/// that: `M.X` (`def echo(request: httpx.Request)`), where `M` is bound by nothing but
+/// `import M` (or `import M.sub`) statements of the module, and by nothing in the class or
+/// function bodies around the annotation. Evaluating it then runs no code unless the
+/// module's own attribute lookup does (a module `__getattr__`, a module object swapped in
+/// `sys.modules`): the caller decides that from the module's file. An attribute of an
+/// attribute, a subscript or a `|` may run a class's code and is not such a lookup.
+pub(crate) fn python_module_attribute(annotation: Node<'_>, src: &str) -> Option<String> {
+    let inner = if kind(annotation) == "type" {
+        let children = named_children(annotation);
+        match children.as_slice() {
+            [one] => *one,
+            _ => return None,
+        }
+    } else {
+        annotation
+    };
+    if kind(inner) != "attribute" {
+        return None;
+    }
+    let object = inner.field("object").filter(|o| kind(*o) == "identifier")?;
+    inner
+        .field("attribute")
+        .filter(|a| kind(*a) == "identifier")?;
+    let module = text(object, src);
+    let plain_import = |n: Node<'_>| {
+        kind(n) == "import_statement"
+            && named_children(n).into_iter().all(|c| {
+                kind(c) == "dotted_name"
+                    || (kind(c) == "aliased_import"
+                        && c.field("alias").is_some_and(|a| text(a, src) != module))
+            })
+            && named_children(n)
+                .into_iter()
+                .any(|c| kind(c) == "dotted_name" && text(c, src).split('.').next() == Some(module))
+    };
+    let mut imported = false;
+    let mut scope = Some(annotation);
+    while let Some(n) = scope {
+        let block = match kind(n) {
+            "module" => Some(n),
+            "class_definition" | "function_definition" => n.field("body"),
+            _ => None,
+        };
+        if let Some(b) = block {
+            for st in named_children(b) {
+                if !python_statement_binds(st, src, module, false) {
+                    continue;
+                }
+                if kind(n) == "module" && plain_import(st) {
+                    imported = true;
+                } else {
+                    return None;
+                }
+            }
+        }
+        scope = n.parent();
+    }
+    imported.then(|| module.to_owned())
 }
 
 /// Whether a dotted module name is of [`PYTHON_ANNOTATION_MODULES`].
@@ -5542,6 +5609,70 @@ mod tests {
             ),
         );
         assert!(rules.contains(&Rule::BodyChanged), "{rules:?}");
+    }
+}
+
+#[cfg(all(test, feature = "lang-python"))]
+mod module_attribute_tests {
+    use crate::sacred::analysis::FieldOf;
+
+    /// The module [`super::python_module_attribute`] finds for the first parameter's
+    /// annotation of the last definition of `src`.
+    fn module_of(src: &str) -> Option<String> {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .unwrap();
+        let tree = parser.parse(src, None).unwrap();
+        let mut found = None;
+        let mut stack = vec![tree.root_node()];
+        while let Some(n) = stack.pop() {
+            if super::kind(n) == "typed_parameter" && found.is_none() {
+                found = n.field("type");
+            }
+            stack.extend(super::named_children(n).into_iter().rev());
+        }
+        super::python_module_attribute(found.unwrap(), src)
+    }
+
+    #[test]
+    fn an_attribute_of_a_module_imported_by_its_name_is_a_lookup_of_that_module() {
+        let def = "def echo(r: httpx.Request):\n    return r\n";
+        assert_eq!(
+            module_of(&format!("import httpx\n\n{def}")).as_deref(),
+            Some("httpx")
+        );
+        assert_eq!(
+            module_of(&format!("import os, httpx._models\n\n{def}")).as_deref(),
+            Some("httpx")
+        );
+        // Bound another way too, or by another module, or looked up further: not a lookup
+        // of one module.
+        for src in [
+            format!("import json as httpx\n\n{def}"),
+            format!("from tests import httpx\n\n{def}"),
+            format!("import httpx\nhttpx = make()\n\n{def}"),
+            format!(
+                "import httpx\n\nclass K:\n    httpx = 1\n\n    {}",
+                def.replace("\n    ", "\n        ")
+            ),
+            format!("try:\n    import httpx\nexcept ImportError:\n    pass\n\n{def}"),
+            format!(
+                "import httpx\n\n{}",
+                def.replace("httpx.Request", "httpx.Request.Line")
+            ),
+            format!(
+                "import httpx\n\n{}",
+                def.replace("httpx.Request", "httpx.Request[int]")
+            ),
+            format!(
+                "import httpx\n\n{}",
+                def.replace("httpx.Request", "httpx.Request | None")
+            ),
+            def.to_owned(),
+        ] {
+            assert_eq!(module_of(&src), None, "{src}");
+        }
     }
 }
 

@@ -121,6 +121,11 @@ pub struct Binding {
     /// `_ = setattr(billing, "total", f)` reaches `billing`): a test that uses one sees it,
     /// though it binds another name.
     pub reaches: BTreeSet<String>,
+    /// The module (by the name the file imports it as) of which it only looks up an
+    /// attribute, as an annotation does (`def echo(r: httpx.Request)`): it runs code only
+    /// when that module's attribute lookups do (a module `__getattr__`; see
+    /// [`super::analysis::python_module_attribute`]).
+    pub lookup: Option<String>,
 }
 
 impl Binding {
@@ -131,6 +136,7 @@ impl Binding {
             text,
             read: None,
             reaches: BTreeSet::new(),
+            lookup: None,
         }
     }
 
@@ -434,6 +440,7 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
                 text: format!("in class {class}: {}", normalized(n, src)),
                 read: None,
                 reaches: BTreeSet::new(),
+                lookup: None,
             });
             continue;
         }
@@ -481,6 +488,7 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
                 text: format!("in class {class}: {}", normalized(n, src)),
                 read: None,
                 reaches: BTreeSet::new(),
+                lookup: None,
             });
             continue;
         }
@@ -500,6 +508,7 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
                     text: format!("in class {class}: {}", normalized(a, src)),
                     read: None,
                     reaches: BTreeSet::new(),
+                    lookup: None,
                 });
             }
             if !matches!(kind(a), "assignment" | "augmented_assignment") {
@@ -536,6 +545,7 @@ pub fn class_attributes(body: Node<'_>, src: &str) -> Vec<Binding> {
                 text: format!("in class {class}: {}", normalized(a, src)),
                 read,
                 reaches: BTreeSet::new(),
+                lookup: None,
             });
         }
     }
@@ -1421,6 +1431,7 @@ pub fn module_bindings_with(
                     text: format!("runs at import ({reason}): {}", normalized(n, src)),
                     read: None,
                     reaches: BTreeSet::new(),
+                    lookup: None,
                 });
             }
         }
@@ -1455,6 +1466,7 @@ pub fn module_bindings_with(
                         text: format!("runner pragma: {t}"),
                         read: None,
                         reaches: BTreeSet::new(),
+                        lookup: None,
                     });
                 }
             }
@@ -1466,6 +1478,7 @@ pub fn module_bindings_with(
                     text: format!("runs at load ({reason}): {}", normalized(n, src)),
                     read: None,
                     reaches: BTreeSet::new(),
+                    lookup: None,
                 });
             }
             // A name the file binds nowhere is a global (`check('other', …)`): the file
@@ -1580,6 +1593,7 @@ fn python(block: Node<'_>, src: &str, outer: &BTreeSet<String>, out: &mut Vec<Bi
                         text: format!("{prefix}*"),
                         read: None,
                         reaches: BTreeSet::new(),
+                        lookup: None,
                     });
                 }
             }
@@ -1602,6 +1616,7 @@ fn python(block: Node<'_>, src: &str, outer: &BTreeSet<String>, out: &mut Vec<Bi
                             text: normalized(c, src),
                             read: super::analysis::read_as_statement(c, src),
                             reaches,
+                            lookup: None,
                         });
                     } else if !(plain_string(c) || matches!(kind(c), "ellipsis" | "comment")) {
                         // Code run when the module is imported, before every test
@@ -1615,6 +1630,7 @@ fn python(block: Node<'_>, src: &str, outer: &BTreeSet<String>, out: &mut Vec<Bi
                             reaches,
                             text: normalized(c, src),
                             read: None,
+                            lookup: None,
                         });
                     }
                 }
@@ -1631,6 +1647,7 @@ fn python(block: Node<'_>, src: &str, outer: &BTreeSet<String>, out: &mut Vec<Bi
                 text: normalized(n, src),
                 read: None,
                 reaches: BTreeSet::new(),
+                lookup: None,
             }),
             "if_statement" | "try_statement" | "with_statement" | "for_statement"
             | "while_statement" | "block" | "else_clause" | "elif_clause" | "except_clause"
@@ -1713,6 +1730,7 @@ fn python_header(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
         text: words.join(" "),
         read: None,
         reaches,
+        lookup: None,
     });
 }
 
@@ -1976,6 +1994,7 @@ fn python_class_block(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         text: format!("runs at import: {}", normalized(c, src)),
                         read: None,
                         reaches,
+                        lookup: None,
                     };
                     if matches!(kind(c), "assignment" | "augmented_assignment") {
                         let (reaches, anything) = python_import_time_reach(c, src);
@@ -1985,8 +2004,19 @@ fn python_class_block(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         let annotation_runs = c
                             .field("type")
                             .is_some_and(|t| !super::analysis::annotation_inert(t, src));
+                        // One that only looks up a module's attribute (`x: httpx.Request =
+                        // None`) runs code only through that module (`Binding::lookup`).
+                        let lookup = (annotation_runs && !anything && reaches.is_empty())
+                            .then(|| {
+                                c.field("type")
+                                    .and_then(|t| super::analysis::python_module_attribute(t, src))
+                            })
+                            .flatten();
                         if anything || !reaches.is_empty() || annotation_runs {
-                            out.push(runs(anything || annotation_runs, reaches));
+                            out.push(Binding {
+                                lookup,
+                                ..runs(anything || annotation_runs, reaches)
+                            });
                         }
                     } else if !(plain_string(c) || matches!(kind(c), "ellipsis" | "comment")) {
                         let (reaches, all) = python_statement_reach(c, &own, src);
@@ -2169,6 +2199,7 @@ fn python_definition_runs(
                     text: format!("registered with {owner}: {}", normalized(d, src)),
                     read: None,
                     reaches: BTreeSet::from([owner.to_owned(), format!(".{owner}")]),
+                    lookup: None,
                 });
             }
         }
@@ -2176,6 +2207,11 @@ fn python_definition_runs(
     for p in parts {
         let (reaches, mut anything) = python_import_time_reach(p, src);
         anything |= keywords && Some(p.id()) == def.field("superclasses").map(|s| s.id());
+        // An annotation that only looks up an attribute of a module (`r: httpx.Request`)
+        // runs code only through that module (see `Binding::lookup`).
+        let lookup = (annotations.contains(&p.id()) && !anything && reaches.is_empty())
+            .then(|| super::analysis::python_module_attribute(p, src))
+            .flatten();
         anything |= annotations.contains(&p.id());
         if anything || !reaches.is_empty() {
             out.push(Binding {
@@ -2184,6 +2220,7 @@ fn python_definition_runs(
                 text: format!("runs at import: {}", normalized(p, src)),
                 read: None,
                 reaches,
+                lookup,
             });
         }
     }
@@ -3196,6 +3233,7 @@ fn js(
                     text: normalized(n, src),
                     read: None,
                     reaches: BTreeSet::new(),
+                    lookup: None,
                 });
             }
             "import_statement" => js_import(n, src, out),
@@ -3260,6 +3298,7 @@ fn js(
                             text: normalized(d, src),
                             read: super::analysis::read_as_statement(d, src),
                             reaches,
+                            lookup: None,
                         });
                     }
                 }
@@ -3283,6 +3322,7 @@ fn js(
                             text: normalized(c, src),
                             read: super::analysis::read_as_statement(c, src),
                             reaches,
+                            lookup: None,
                         });
                     } else if kind(c) != "comment" && !is_js_string(c) {
                         js_statement(c, src, own, test_functions, out);
@@ -3562,6 +3602,7 @@ fn js_statement(
         text,
         read: None,
         reaches,
+        lookup: None,
     });
 }
 
@@ -3652,6 +3693,7 @@ fn js_header(n: Node<'_>, src: &str, out: &mut Vec<Binding>) {
         ),
         read: None,
         reaches,
+        lookup: None,
     });
 }
 
@@ -3727,6 +3769,7 @@ fn rust(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                 text: format!("{} {}", attributes.join(" "), normalized(n, src)),
                 read: None,
                 reaches: BTreeSet::new(),
+                lookup: None,
             });
         }
         if !super::analysis::is_comment(n) {
@@ -3759,6 +3802,7 @@ fn rust(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         ),
                         read: None,
                         reaches: BTreeSet::new(),
+                        lookup: None,
                     });
                 }
                 if let Some(name) = field_text(n, "name", src) {
@@ -3777,6 +3821,7 @@ fn rust(block: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                 text: normalized(n, src),
                 read: None,
                 reaches: BTreeSet::new(),
+                lookup: None,
             }),
             "mod_item" => {
                 if let Some(body) = n.field("body") {
@@ -3817,6 +3862,7 @@ fn rust_use(n: Node<'_>, src: &str, prefix: &str, out: &mut Vec<Binding>) {
             text: format!("use {prefix}{}", normalized(n, src)),
             read: None,
             reaches: BTreeSet::new(),
+            lookup: None,
         }),
         _ => {
             let full = normalized(n, src);
@@ -3853,6 +3899,7 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                             },
                             read: None,
                             reaches,
+                            lookup: None,
                         });
                         // A test of the package that ends the process (`os.Exit(0)`,
                         // `syscall.Exit(0)`) ends the test binary with it: the tests after
@@ -3864,6 +3911,7 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                                 text: format!("{ENDS_THE_BINARY}{name}): {}", normalized(n, src)),
                                 read: None,
                                 reaches: BTreeSet::new(),
+                                lookup: None,
                             });
                         }
                     }
@@ -3896,6 +3944,7 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         // As the file's tests read it (`interface{}` as `any`).
                         read: super::analysis::read_as_statement(n, src),
                         reaches: BTreeSet::new(),
+                        lookup: None,
                     });
                 }
                 "import_spec" => {
@@ -3913,6 +3962,7 @@ fn go(root: Node<'_>, src: &str, out: &mut Vec<Binding>) {
                         read: None,
                         names: BTreeSet::from([name]),
                         reaches: BTreeSet::new(),
+                        lookup: None,
                     });
                 }
                 _ => {}

@@ -7418,6 +7418,31 @@ fn add_python_import_homes(
                 break;
             }
         }
+        // A module whose attributes an annotation of the file looks up (`r: httpx.Request`):
+        // a plain lookup when its file defines no `__getattr__` and cannot swap the module
+        // object (`sys.modules[__name__] = …`, `__class__`). A compiled module is not read.
+        let looked_up = scan
+            .module_bindings
+            .iter()
+            .any(|b| b.lookup.as_deref() == Some(name.as_str()));
+        if looked_up
+            && Path::new(&found)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("py"))
+            && content.read(repo, &found)?.is_some_and(|text| {
+                ![
+                    "__getattr__",
+                    "__getattribute__",
+                    "modules",
+                    "__class__",
+                    "__dict__",
+                ]
+                .iter()
+                .any(|w| text.contains(w))
+            })
+        {
+            scan.python_plain_modules.insert(name.clone());
+        }
         homes.push(format!("{name}={found}"));
     }
     let line = format!("{IMPORT_HOMES}{}", homes.join("; "));

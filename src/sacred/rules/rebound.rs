@@ -99,6 +99,7 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
                     || replaces_a_definition(s, b, locked_bindings)
                     || documented_replacement(s, b, locked_bindings)
                     || reads_as_a_locked_one(s, b, locked_bindings)
+                    || plain_module_lookup(s, b)
                     || dynamic_import_unrecorded(s, b)
                     || go_import_name_unrecorded(s, b)
                     || binds_only_new_names(s, *base.get_or_init(|| super::base_as_locked(s)), b)
@@ -110,6 +111,27 @@ fn new_bindings(s: &Subject<'_>) -> Option<Vec<String>> {
         .map(|b| format!("{}: {b}", s.test.path))
         .collect();
     Some(new_bindings)
+}
+
+/// Code run at import that only looks up an attribute of a module of the repository whose
+/// lookups run nothing (an annotation `r: httpx.Request` of a new helper, see
+/// `bindings::Binding::lookup` and `FileScan::python_plain_modules`): it changes nothing a
+/// test runs. Every binding of the file written so must be such a lookup (`@httpx.Request`
+/// above a definition calls it and is written the same).
+fn plain_module_lookup(s: &Subject<'_>, text: &str) -> bool {
+    let mut same = s
+        .scan
+        .module_bindings
+        .iter()
+        .filter(|b| b.text == text)
+        .peekable();
+    same.peek().is_some()
+        && same.all(|b| {
+            b.names.is_empty()
+                && b.lookup
+                    .as_ref()
+                    .is_some_and(|m| s.scan.python_plain_modules.contains(m))
+        })
 }
 
 /// A binding read from `const {X} = await import(S)` (`sacred::dynamic_imports`): it was the
@@ -413,6 +435,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                             || new_names(b)
                             || reads_as_a_locked_one(s, b, locked)
                             || reads_as_a_locked_envelope_line(s, b, locked)
+                            || plain_module_lookup(s, b)
                             || replaces_a_definition(s, b, locked)
                             || harmless_addition(s.test.lang, b, locked))
                     }
@@ -434,6 +457,7 @@ fn new_envelope_bindings(s: &Subject<'_>) -> Vec<String> {
                         || runner_import(s.test.lang, b)
                         || new_names(b)
                         || reads_as_a_locked_one(s, b, &base)
+                        || plain_module_lookup(s, b)
                         || harmless_addition(s.test.lang, b, &base))
                 })
                 .collect()

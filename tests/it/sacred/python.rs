@@ -3056,6 +3056,67 @@ fn a_module_level_assignment_whose_calls_reach_nothing_the_test_uses_is_accepted
     }
 }
 
+/// A new helper annotated with a class of the code under test (`def echo(r: httpx.Request)
+/// -> httpx.Response` in httpx's tests) only looks up an attribute of a module when the
+/// test module is imported: nothing runs when that module, found in the repository, has no
+/// `__getattr__` and keeps its module object. With a `__getattr__` that patches the code
+/// under test (written in the same change), a subscript (`__class_getitem__`), an attribute
+/// of an attribute, or the name bound again in the file, it is refused as before.
+#[test]
+fn a_new_helper_annotated_with_a_class_of_the_code_under_test_passes() {
+    let test = "import billing\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
+    let billing = "class Bill:\n    pass\n\n\ndef total(xs):\n    return sum(xs)\n";
+    let id = "python:tests/billing/test_total.py::test_total";
+    let locked = || {
+        super::locked(&[
+            ("tests/billing/test_total.py", test),
+            ("billing.py", billing),
+        ])
+    };
+    for added in [
+        "\n\ndef echo(bill: billing.Bill) -> billing.Bill:\n    return bill\n",
+        "\n\nclass Fake:\n    bill: billing.Bill = None\n\n    def pay(self, bill: billing.Bill):\n        return bill\n",
+    ] {
+        let l = locked();
+        l.edit(
+            "tests/billing/test_total.py",
+            test,
+            &[("== 6\n", &format!("== 6\n{added}"))],
+        );
+        l.assert_passes_checked();
+    }
+    let patching = format!(
+        "{billing}\n\ndef __getattr__(name):\n    global total\n    total = lambda xs: 6\n    return Bill\n"
+    );
+    for (added, module) in [
+        (
+            "\n\ndef echo(bill: billing.Missing) -> billing.Bill:\n    return bill\n",
+            patching.as_str(),
+        ),
+        (
+            "\n\ndef echo(bill: billing.Bill[int]):\n    return bill\n",
+            billing,
+        ),
+        (
+            "\n\ndef echo(bill: billing.Bill.Line):\n    return bill\n",
+            billing,
+        ),
+        (
+            "\n\nfrom tests import billing  # noqa: F811\n\n\ndef echo(bill: billing.Bill):\n    return bill\n",
+            billing,
+        ),
+    ] {
+        let l = locked();
+        l.edit(
+            "tests/billing/test_total.py",
+            test,
+            &[("== 6\n", &format!("== 6\n{added}"))],
+        );
+        l.repo.write("billing.py", module);
+        l.assert_refused("rebound", id);
+    }
+}
+
 #[test]
 fn a_module_level_call_that_monkeypatches_the_code_under_test_is_refused() {
     let test = "import billing\n\n\ndef test_total():\n    assert billing.total([1, 2, 3]) == 6\n";
