@@ -23,7 +23,9 @@
 //! test, the second lets it go on; it fails either way, as `t.Fatal` and `t.Error` do), the
 //! two operands of `Equal`, `NotEqual`, `Exactly`, `Same` and `NotSame` may swap (each
 //! compares them symmetrically), and `Nil(t, err)` may become `NoError(t, err)` (stronger:
-//! `Nil` passes a nil pointer inside an interface).
+//! `Nil` passes a nil pointer inside an interface). Under testify `v1`, `IsType`'s operands
+//! may swap, and `Equal(t, reflect.TypeOf(a), reflect.TypeOf(b))` may become `IsType(t, a,
+//! b)` where `reflect` was the standard package (the comparison `IsType` makes).
 //!
 //! **Invariant:** only where the new check fails at least wherever the old one did:
 //!
@@ -62,6 +64,10 @@ pub struct Names {
     /// at a `v1` version (`FileScan::go_testify_v1`): `Equal` fails wherever
     /// `reflect.DeepEqual` did.
     pub deep_equal: bool,
+    /// The module requires testify at a `v1` version (`FileScan::go_testify_v1`):
+    /// `ObjectsAreEqual` compares its two values symmetrically (`reflect.DeepEqual`, or
+    /// `bytes.Equal` for two `[]byte`), so `IsType`'s two operands may swap.
+    pub v1: bool,
 }
 
 impl Names {
@@ -95,6 +101,7 @@ impl Names {
             testify,
             errors_std: std("errors"),
             deep_equal: testify_v1 && std("reflect"),
+            v1: testify_v1,
         }
     }
 }
@@ -115,7 +122,7 @@ pub fn same_or_stronger(
         return false;
     };
     if let Some(old_call) = testify_call(names, old) {
-        return old_path == new_path && testify_to_testify(&old_call, &call);
+        return old_path == new_path && testify_to_testify(names, &old_call, &call);
     }
     // `if COND => t.Error`: the `if` stood one level below the new call.
     let at_its_level = match old_path.rsplit_once('>') {
@@ -162,7 +169,7 @@ fn testify_call<'a>(names: &Names, text: &'a str) -> Option<Call<'a>> {
 }
 
 /// `require.X` ↔ `assert.X`, swapped operands of a symmetric comparison, `Nil` → `NoError`.
-fn testify_to_testify(old: &Call<'_>, new: &Call<'_>) -> bool {
+fn testify_to_testify(names: &Names, old: &Call<'_>, new: &Call<'_>) -> bool {
     if old.args.first() != new.args.first() {
         return false;
     }
@@ -193,6 +200,19 @@ fn testify_to_testify(old: &Call<'_>, new: &Call<'_>) -> bool {
             if a == b && matches!(a, "Equal" | "NotEqual" | "Exactly" | "Same" | "NotSame") =>
         {
             x1 == y2 && y1 == x2
+        }
+        // `IsType(t, a, b)` is `ObjectsAreEqual(reflect.TypeOf(b), reflect.TypeOf(a))` in
+        // every testify version: symmetric under `v1`, and what `Equal(t,
+        // reflect.TypeOf(a), reflect.TypeOf(b))` checks where `reflect` was the standard
+        // package (`Equal`'s own check of its arguments refuses only functions, and a
+        // `reflect.Type` is none).
+        ("IsType", "IsType", [_, a, b], [_, x, y]) if names.v1 => a == y && b == x,
+        ("Equal", "IsType", [_, a, b], [_, x, y]) if names.deep_equal => {
+            let (of_x, of_y) = (
+                format!("reflect.TypeOf({x})"),
+                format!("reflect.TypeOf({y})"),
+            );
+            (*a == of_x && *b == of_y) || (*a == of_y && *b == of_x)
         }
         _ => false,
     }
@@ -384,6 +404,7 @@ mod tests {
             testify: ["require", "assert"].into_iter().collect(),
             errors_std: true,
             deep_equal: false,
+            v1: false,
         }
     }
 
@@ -495,10 +516,58 @@ mod tests {
         }
     }
 
+    /// viper's `c292b55` and `e75c48f`: `Equal` of two `reflect.TypeOf` written `IsType`,
+    /// and `IsType`'s operands swapped.
+    #[test]
+    fn is_type_swaps_and_reads_equal_of_two_types_only_under_testify_v1() {
+        let v1 = Names {
+            deep_equal: true,
+            v1: true,
+            ..names()
+        };
+        let top = |n: &Names, old: &str, new: &str| same_or_stronger(n, old, "", true, new, "");
+        let equal = "assert.Equal(t,reflect.TypeOf(ErrX{}),reflect.TypeOf(err))";
+        for new in [
+            "assert.IsType(t,ErrX{},err)",
+            "require.IsType(t,err,ErrX{})",
+        ] {
+            assert!(top(&v1, equal, new), "{new}");
+        }
+        assert!(top(
+            &v1,
+            "assert.IsType(t,ErrX{},err)",
+            "assert.IsType(t,err,ErrX{})"
+        ));
+        for (old, new) in [
+            (equal, "assert.IsType(t,ErrY{},err)"),
+            (equal, "assert.IsType(s,ErrX{},err)"),
+            (
+                "assert.Equal(t,reflect.ValueOf(ErrX{}),reflect.ValueOf(err))",
+                "assert.IsType(t,ErrX{},err)",
+            ),
+            ("assert.IsType(t,ErrX{},err)", "assert.IsType(t,ErrX{},e)"),
+        ] {
+            assert!(!top(&v1, old, new), "{old} → {new}");
+        }
+        // Without testify `v1`, or with another `reflect` (`deep_equal` is false then).
+        let other = Names {
+            deep_equal: false,
+            v1: true,
+            ..names()
+        };
+        assert!(!top(&other, equal, "assert.IsType(t,ErrX{},err)"));
+        assert!(!top(
+            &names(),
+            "assert.IsType(t,ErrX{},err)",
+            "assert.IsType(t,err,ErrX{})"
+        ));
+    }
+
     #[test]
     fn deep_equal_is_equal_only_under_testify_v1_and_the_standard_reflect() {
         let v1 = Names {
             deep_equal: true,
+            v1: true,
             ..names()
         };
         let same_v1 =
@@ -581,6 +650,7 @@ mod tests {
             testify: ["assert"].into_iter().collect(),
             errors_std: false,
             deep_equal: false,
+            v1: false,
         };
         assert!(!same_or_stronger(
             &unbound,

@@ -524,3 +524,73 @@ fn equal_to_a_length_respelled_with_another_length_is_refused() {
     );
     l.assert_staged_refuses("go:conf/nested_test.go::TestParseNested", "another length");
 }
+
+const TYPES_FILE: &str = "conf/types_test.go";
+const TYPES_ID: &str = "go:conf/types_test.go::TestErrorTypes";
+const TYPES: &str = r#"package conf
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// gatekeeper:sacred
+func TestErrorTypes(t *testing.T) {
+	err := Read("missing.yml")
+	assert.Equal(t, reflect.TypeOf(NotFoundError{}), reflect.TypeOf(err))
+	assert.IsType(t, ParseError{}, Parse("{"))
+}
+"#;
+
+/// viper's `c292b55` and `e75c48f`: `Equal` of two `reflect.TypeOf` written `IsType`, and
+/// `IsType`'s operands swapped, where `go.mod` requires a `v1` testify.
+#[test]
+fn equal_of_two_types_as_is_type_and_is_type_swapped_pass_under_testify_v1() {
+    let l = super::locked(&[(TYPES_FILE, TYPES), ("go.mod", GO_MOD)]);
+    l.edit(
+        TYPES_FILE,
+        TYPES,
+        &[
+            (
+                "\tassert.Equal(t, reflect.TypeOf(NotFoundError{}), reflect.TypeOf(err))\n",
+                "\tassert.IsType(t, NotFoundError{}, err)\n",
+            ),
+            (
+                "\tassert.IsType(t, ParseError{}, Parse(\"{\"))\n",
+                "\tassert.IsType(t, Parse(\"{\"), ParseError{})\n",
+            ),
+        ],
+    );
+    l.assert_passes_checked();
+}
+
+/// Another type, or the same respelling where no `go.mod` tells a `v1` testify.
+#[test]
+fn is_type_of_another_type_or_without_testify_v1_is_refused() {
+    let l = super::locked(&[(TYPES_FILE, TYPES), ("go.mod", GO_MOD)]);
+    l.edit(
+        TYPES_FILE,
+        TYPES,
+        &[(
+            "\tassert.Equal(t, reflect.TypeOf(NotFoundError{}), reflect.TypeOf(err))\n",
+            "\tassert.IsType(t, ParseError{}, err)\n",
+        )],
+    );
+    l.assert_staged_refuses(TYPES_ID, "another type");
+    for edit in [
+        (
+            "\tassert.Equal(t, reflect.TypeOf(NotFoundError{}), reflect.TypeOf(err))\n",
+            "\tassert.IsType(t, NotFoundError{}, err)\n",
+        ),
+        (
+            "\tassert.IsType(t, ParseError{}, Parse(\"{\"))\n",
+            "\tassert.IsType(t, Parse(\"{\"), ParseError{})\n",
+        ),
+    ] {
+        let l = super::locked(&[(TYPES_FILE, TYPES)]);
+        l.edit(TYPES_FILE, TYPES, &[edit]);
+        l.assert_staged_refuses(TYPES_ID, "no go.mod");
+    }
+}
