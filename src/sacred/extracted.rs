@@ -84,6 +84,63 @@ pub(crate) fn readings<'e, 't>(candidates: &'e [Extraction<'t>]) -> Vec<Vec<&'e 
         .collect()
 }
 
+thread_local! {
+    /// Set while reading locals used by any plain statement, not only by a check
+    /// ([`with_any_user`]).
+    static ANY_USER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` (a reading of Go or JavaScript/TypeScript tests) with a local bound directly
+/// before any plain statement that uses it put back too, not only before a check:
+/// `replacer := strings.NewReplacer(".", "_")` then `v.SetEnvKeyReplacer(replacer)` reads as
+/// `v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))`, under the same conditions (used
+/// once, evaluated first, nowhere else). Not for Python and Rust, where the local keeps its
+/// value alive to the end of the function (a finalizer, a `Drop` guard) and the statement's
+/// temporary does not.
+pub(crate) fn with_any_user<R>(f: impl FnOnce() -> R) -> R {
+    let was = ANY_USER.with(|a| a.replace(true));
+    let r = f();
+    ANY_USER.with(|a| a.set(was));
+    r
+}
+
+/// Whether a bound value is made by the expression rather than read from a variable: not a
+/// name, a field or element read, a dereference or another unary operation, nor one of
+/// those in parentheses.
+fn made_anew(value: Node<'_>) -> bool {
+    !matches!(
+        kind(value),
+        "identifier"
+            | "selector_expression"
+            | "index_expression"
+            | "member_expression"
+            | "subscript_expression"
+            | "unary_expression"
+            | "parenthesized_expression"
+            | "field_identifier"
+            | "slice_expression"
+    )
+}
+
+/// Whether a mention is what a call calls, or the operand of `&`.
+fn called_or_addressed(m: Node<'_>) -> bool {
+    m.parent().is_some_and(|p| {
+        (matches!(kind(p), "call_expression" | "call")
+            && p.field("function").is_some_and(|f| f.id() == m.id()))
+            || (kind(p) == "unary_expression"
+                && p.field("operator").is_some_and(|o| kind(o) == "&"))
+    })
+}
+
+/// A statement that is one expression (a call, an assignment, Go's `x = …`), not a
+/// declaration, a block, a branch or a loop, whose uses [`extractions`] judges as a check's.
+fn plain_statement(n: Node<'_>) -> bool {
+    matches!(
+        kind(n),
+        "expression_statement" | "assignment_statement" | "short_var_declaration"
+    ) || (kind(n) == "lexical_declaration" && named_children(n).len() == 1)
+}
+
 /// The extracted locals of a test: `test` is the whole test (its parameters included), `body`
 /// the block whose statements are read.
 pub(crate) fn extractions<'t>(
@@ -101,7 +158,8 @@ pub(crate) fn extractions<'t>(
             .collect();
         for (i, pair) in children.windows(2).enumerate() {
             if let Some((name, value)) = binding(pair[0], src)
-                && asserts_only(pair[1], src, rules)
+                && (asserts_only(pair[1], src, rules)
+                    || (ANY_USER.with(Cell::get) && plain_statement(pair[1])))
             {
                 found.push((pair[0], name, value, pair[1], children[i + 2..].to_vec()));
             }
@@ -193,7 +251,15 @@ pub(crate) fn extractions<'t>(
                 && !deferred(*checked[0], user, rules)
                 && evaluated_first(*checked[0], user, binding);
             let plain = !contains_assertion(value, src, rules);
-            (placed && exact && plain).then(|| Extraction {
+            // Used by a statement that is no check ([`with_any_user`]): only a value made
+            // anew (not a name, a field, an element or a dereference, which Go copies into
+            // the local, so a method or `&` on it would reach the original once put back),
+            // and not where it is called (`fn()` of a JavaScript `const fn = obj.m` would
+            // run with `obj` as `this` once put back) or its address taken.
+            let by_a_check = asserts_only(user, src, rules);
+            let fresh = by_a_check
+                || (!checked.is_empty() && made_anew(value) && !called_or_addressed(*checked[0]));
+            (placed && exact && plain && fresh).then(|| Extraction {
                 name: local.to_owned(),
                 binding,
                 value,
@@ -422,7 +488,9 @@ fn evaluated_first(at: Node<'_>, user: Node<'_>, binding: Node<'_>) -> bool {
             | "escape_sequence"
             | "string_start"
             | "string_end"
-            | "template_string" => named_children(n).into_iter().all(inert),
+            | "template_string"
+            // Go's `n, m :=` before the value (names only: nothing runs).
+            | "expression_list" => named_children(n).into_iter().all(inert),
             _ => false,
         }
     }

@@ -10739,6 +10739,97 @@ fn compare_all(
             }
         }
     }
+    // Go and JavaScript/TypeScript: a test that put a local back into a plain statement, or
+    // extracted one from it (`replacer := strings.NewReplacer(…)` then
+    // `v.SetEnvKeyReplacer(replacer)`), is read once more on both sides with such locals put
+    // back too (`extracted::with_any_user`), those readings taking the place of the put-back
+    // readings of the scans compared; only a reading that passes every rule replaces the
+    // findings, and only findings about the body (`rewritten_body_rule`).
+    if let Some(base) = base {
+        let by_file: BTreeMap<&str, BTreeSet<String>> = locked
+            .iter()
+            .zip(&results)
+            .filter(|(t, f)| {
+                !f.is_empty()
+                    && (is_go(&t.file)
+                        || lang::Lang::of_path(&t.file).is_some_and(lang::Lang::is_js))
+                    && f.iter().all(|f| rewritten_body_rule(f.rule))
+            })
+            .fold(BTreeMap::new(), |mut m, (t, _)| {
+                m.entry(t.file.as_str())
+                    .or_insert_with(BTreeSet::new)
+                    .insert(t.id.clone());
+                m
+            });
+        for (file, ids) in by_file {
+            let (Some(scan), Some(base_scan)) = (new_scans.get(file), base_scans.get(file)) else {
+                continue;
+            };
+            let (Some(new_text), Some(base_text)) = (new.read(repo, file)?, base.read(repo, file)?)
+            else {
+                continue;
+            };
+            let sacred = !patterns.is_empty() && patterns.matches(Path::new(file));
+            let want = analysis::Want::Ids(ids.clone());
+            let package_any = |c: &Content<'_>| -> Result<bool> {
+                Ok(is_go(file) && go_package_declares_any(repo, c, file, &mut BTreeMap::new())?)
+            };
+            let (any_now, any_then) = (package_any(new)?, package_any(base)?);
+            // Each side numbers its locals as the other side's test does, so that a local put
+            // back leaves the others with the placeholders the other side gives them.
+            let locals_of = |scan: &FileScan| -> HashMap<String, Vec<String>> {
+                scan.tests
+                    .iter()
+                    .filter(|t| ids.contains(&t.id))
+                    .map(|t| (t.id.clone(), t.locals.clone()))
+                    .collect()
+            };
+            let read = |text: &str, any: bool, numbered: HashMap<String, Vec<String>>| {
+                extracted::with_any_user(|| {
+                    analysis::with_base_locals(numbered, || {
+                        analysis::with_go_package_any(any, || {
+                            lang::scan(file, text, sacred, &want, &patterns.test_functions)
+                        })
+                    })
+                })
+                .ok()
+                .flatten()
+            };
+            let (Some(now), Some(then)) = (
+                read(&new_text, any_now, locals_of(base_scan)),
+                read(&base_text, any_then, locals_of(scan)),
+            ) else {
+                continue;
+            };
+            let spliced = |full: &FileScan, wide: &FileScan| {
+                let mut out = full.clone();
+                for t in &mut out.tests {
+                    if let Some(w) = wide.tests.iter().find(|w| w.id == t.id) {
+                        t.locals_put_back.clone_from(&w.locals_put_back);
+                    }
+                }
+                out
+            };
+            let (read_now, read_then) = (spliced(scan, &now), spliced(base_scan, &then));
+            for (t, findings) in locked.iter().zip(results.iter_mut()) {
+                if !ids.contains(&t.id) || findings.is_empty() {
+                    continue;
+                }
+                let base_item = read_then
+                    .tests
+                    .iter()
+                    .find(|b| b.id == t.id)
+                    .map(|b| (b, &read_then));
+                let new_file = rules::NewFile {
+                    scan: Some(&read_now),
+                    unsupported: false,
+                };
+                if rules::compare(t, &new_file, base_item).is_empty() {
+                    findings.clear();
+                }
+            }
+        }
+    }
     // Python: a test locked with a `parametrize` whose cases were rewritten keeping every one
     // (a column added, cases added): both sides are read once more, per case, and a test that
     // keeps every case of its base revision (`rules::keeps_every_case`) is cleared of what

@@ -688,6 +688,84 @@ refuses!(
     EXTRACT_ID
 );
 
+// A local that a plain statement uses (not a check) inlined or extracted (viper's
+// `replacer := strings.NewReplacer(".", "_")` then `v.SetEnvKeyReplacer(replacer)`, written
+// `v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))`): the same statement, either way.
+const SETUP: &str = "package billing\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestRefund(t *testing.T) {\n\trate := NewRate(\"std\", 20)\n\tacct := Open(rate)\n\tacct.Deposit(Cents(100))\n\tif got := acct.Refund(100); got != 100 {\n\t\tt.Errorf(\"refund = %d\", got)\n\t}\n}\n";
+const SETUP_FILE: &str = "billing/refund_test.go";
+const SETUP_ID: &str = "go:billing/refund_test.go::TestRefund";
+
+harmless!(
+    a_local_a_plain_statement_uses_inlined_passes,
+    SETUP_FILE,
+    SETUP,
+    SETUP_ID,
+    [(
+        "\trate := NewRate(\"std\", 20)\n\tacct := Open(rate)\n",
+        "\tacct := Open(NewRate(\"std\", 20))\n"
+    )]
+);
+harmless!(
+    a_local_extracted_from_a_plain_statement_passes,
+    SETUP_FILE,
+    SETUP,
+    SETUP_ID,
+    [(
+        "\tacct.Deposit(Cents(100))\n",
+        "\tamount := Cents(100)\n\tacct.Deposit(amount)\n"
+    )]
+);
+refuses!(
+    a_local_inlined_with_another_value_is_refused,
+    SETUP_FILE,
+    SETUP,
+    [(
+        "\trate := NewRate(\"std\", 20)\n\tacct := Open(rate)\n",
+        "\tacct := Open(NewRate(\"std\", 0))\n"
+    )],
+    "assertion-changed",
+    SETUP_ID
+);
+
+/// A local put back only where that evaluates the same thing at the same point: not after
+/// another call of the statement, not where its address is taken or it is copied from a
+/// variable (a method on it would reach the original), not where it is used twice or later,
+/// not into a `defer` or a `go` statement.
+#[test]
+fn a_local_of_a_plain_statement_put_back_elsewhere_is_refused() {
+    for (what, from, to) in [
+        (
+            "after another call",
+            "\tacct.Deposit(Cents(100))\n",
+            "\tamount := Cents(100)\n\tacct.DepositAfter(Fee(), amount)\n",
+        ),
+        (
+            "its address taken",
+            "\tacct.Deposit(Cents(100))\n",
+            "\tamount := Cents(100)\n\tacct.DepositAt(&amount)\n",
+        ),
+        (
+            "a copy of a variable",
+            "\tacct := Open(rate)\n",
+            "\tr := rate\n\tacct := Open(r)\n",
+        ),
+        (
+            "used twice",
+            "\tacct.Deposit(Cents(100))\n",
+            "\tamount := Cents(100)\n\tacct.Deposit(amount)\n\tacct.Deposit(amount)\n",
+        ),
+        (
+            "deferred",
+            "\tacct.Deposit(Cents(100))\n",
+            "\tamount := Cents(100)\n\tdefer acct.Deposit(amount)\n",
+        ),
+    ] {
+        let l = super::locked(&[(SETUP_FILE, SETUP)]);
+        l.edit(SETUP_FILE, SETUP, &[(from, to)]);
+        l.assert_staged_refuses(SETUP_ID, what);
+    }
+}
+
 const SERVER_FILE: &str = "pay/server_test.go";
 const SERVER_ID: &str = "go:pay/server_test.go::TestTotalOverServer";
 const SERVER: &str = r#"package pay

@@ -932,6 +932,44 @@ const EXTRACT: &str = "const { total } = require('../billing');\n\n// gatekeeper
 const EXTRACT_FILE: &str = "tests/total.test.js";
 const EXTRACT_ID: &str = "js:tests/total.test.js::total";
 
+// A local that a plain statement uses (not a check) inlined or extracted: the same statement.
+const SETUP: &str = "const { open, rate } = require('../billing');\n\n// gatekeeper:sacred\ntest('refund', () => {\n  const r = rate('std', 20);\n  const acct = open(r);\n  acct.deposit(100);\n  expect(acct.refund(100)).toBe(100);\n});\n";
+const SETUP_FILE: &str = "tests/refund.test.js";
+const SETUP_ID: &str = "js:tests/refund.test.js::refund";
+
+harmless!(
+    js_a_local_a_plain_statement_uses_inlined_passes,
+    SETUP_FILE,
+    SETUP,
+    SETUP_ID,
+    [(
+        "  const r = rate('std', 20);\n  const acct = open(r);\n",
+        "  const acct = open(rate('std', 20));\n"
+    )]
+);
+
+/// Not with another value, nor where it is called (`const deposit = acct.deposit` then
+/// `deposit(100)` runs without `acct` as `this`; put back, it would run with it).
+#[test]
+fn js_a_local_of_a_plain_statement_put_back_otherwise_is_refused() {
+    for (what, from, to) in [
+        (
+            "another value",
+            "  const r = rate('std', 20);\n  const acct = open(r);\n",
+            "  const acct = open(rate('std', 0));\n",
+        ),
+        (
+            "called",
+            "  acct.deposit(100);\n",
+            "  const deposit = acct.deposit.bind(null);\n  deposit(100);\n",
+        ),
+    ] {
+        let l = super::locked(&[(SETUP_FILE, SETUP)]);
+        l.edit(SETUP_FILE, SETUP, &[(from, to)]);
+        l.assert_staged_refuses(SETUP_ID, what);
+    }
+}
+
 harmless!(
     js_extracting_a_sub_expression_into_a_local_passes,
     EXTRACT_FILE,
