@@ -2557,6 +2557,46 @@ fn is_atomic(kind: &str) -> bool {
     )
 }
 
+/// Whether `node` names a parameter of a Go function literal that its body never mentions
+/// (`func(in fsnotify.Event) { wg.Done() }`): Go's `_` there declares the same function.
+fn go_unused_parameter(node: Node<'_>, t: &str, src: &str) -> bool {
+    if kind(node) != "identifier" || t == "_" {
+        return false;
+    }
+    let Some(declaration) = node
+        .parent()
+        .filter(|p| kind(*p) == "parameter_declaration")
+    else {
+        return false;
+    };
+    let mut cursor = declaration.walk();
+    if !declaration
+        .children_by_field_name("name", &mut cursor)
+        .any(|n| n.id() == node.id())
+    {
+        return false;
+    }
+    let Some(function) = declaration
+        .parent()
+        .filter(|l| kind(*l) == "parameter_list")
+        .and_then(|l| l.parent())
+        .filter(|f| kind(*f) == "func_literal")
+    else {
+        return false;
+    };
+    let Some(body) = function.field("body") else {
+        return false;
+    };
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if kind(n) == "identifier" && text(n, src) == t {
+            return false;
+        }
+        stack.extend(named_children(n));
+    }
+    true
+}
+
 /// A leaf that layout alone decides: whitespace tokens and optional semicolons. (Commas are
 /// decided by their parent's loop: a trailing comma before a closing bracket is layout.)
 fn is_layout_leaf(node: Node<'_>, src: &str) -> bool {
@@ -2579,6 +2619,9 @@ fn comma_counts(next: Option<Node<'_>>) -> bool {
 fn canonical_leaf<'s>(node: Node<'_>, k: &str, t: &'s str, src: &str) -> std::borrow::Cow<'s, str> {
     if let Some(p) = local_placeholder(node, t) {
         return p.into();
+    }
+    if super::extracted::any_user() && go_unused_parameter(node, t, src) {
+        return "_".into();
     }
     if global_window(node, t) {
         return "globalThis".into();
@@ -3836,6 +3879,11 @@ pub(crate) fn build_item(
         Vec::new()
     };
     let mut sets = super::extracted::readings(&candidates);
+    // The reading of a refused Go test with every local a plain statement uses put back
+    // also reads unused parameters as `_`: one more reading puts back nothing else.
+    if put_back && lang == "go" && super::extracted::any_user() {
+        sets.push(Vec::new());
+    }
     if !constants.is_empty() {
         for set in &mut sets {
             set.extend(constants.iter());

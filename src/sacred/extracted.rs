@@ -132,6 +132,12 @@ fn called_or_addressed(m: Node<'_>) -> bool {
     })
 }
 
+/// Whether this is the reading [`with_any_user`] makes: Go's unused parameters of a nested
+/// function are also read as `_` then (`analysis::go_unused_parameter`).
+pub(crate) fn any_user() -> bool {
+    ANY_USER.with(Cell::get)
+}
+
 /// A statement that is one expression (a call, an assignment, Go's `x = …`), not a
 /// declaration, a block, a branch or a loop, whose uses [`extractions`] judges as a check's.
 fn plain_statement(n: Node<'_>) -> bool {

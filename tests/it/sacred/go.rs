@@ -727,6 +727,34 @@ refuses!(
     SETUP_ID
 );
 
+// viper's `030b77a`: an unused parameter of a closure renamed `_` (linters ask for it).
+const WATCH: &str = "package conf\n\nimport \"testing\"\n\n// gatekeeper:sacred\nfunc TestWatch(t *testing.T) {\n\tdone := 0\n\tOnChange(func(in Event) {\n\t\tdone++\n\t})\n\tTouch()\n\tif done != 1 {\n\t\tt.Errorf(\"done = %d\", done)\n\t}\n}\n";
+const WATCH_FILE: &str = "conf/watch_test.go";
+const WATCH_ID: &str = "go:conf/watch_test.go::TestWatch";
+
+harmless!(
+    an_unused_closure_parameter_renamed_blank_passes,
+    WATCH_FILE,
+    WATCH,
+    WATCH_ID,
+    [("func(in Event)", "func(_ Event)")]
+);
+
+/// A parameter the closure reads, renamed `_`, no longer gives it its value (it would not
+/// compile, or another `in` is read): refused; so is the closure's body changed.
+#[test]
+fn a_used_closure_parameter_renamed_blank_is_refused() {
+    let used = WATCH.replace("\t\tdone++\n", "\t\tdone += in.Count\n");
+    for (what, from, to) in [
+        ("used", "func(in Event)", "func(_ Event)"),
+        ("body changed", "\t\tdone += in.Count\n", "\t\tdone += 1\n"),
+    ] {
+        let l = super::locked(&[(WATCH_FILE, used.as_str())]);
+        l.edit(WATCH_FILE, &used, &[(from, to)]);
+        l.assert_staged_refuses(WATCH_ID, what);
+    }
+}
+
 /// A local put back only where that evaluates the same thing at the same point: not after
 /// another call of the statement, not where its address is taken or it is copied from a
 /// variable (a method on it would reach the original), not where it is used twice or later,
