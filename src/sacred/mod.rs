@@ -10746,21 +10746,10 @@ fn compare_all(
     // readings of the scans compared; only a reading that passes every rule replaces the
     // findings, and only findings about the body (`rewritten_body_rule`).
     if let Some(base) = base {
-        let by_file: BTreeMap<&str, BTreeSet<String>> = locked
-            .iter()
-            .zip(&results)
-            .filter(|(t, f)| {
-                !f.is_empty()
-                    && (is_go(&t.file)
-                        || lang::Lang::of_path(&t.file).is_some_and(lang::Lang::is_js))
-                    && f.iter().all(|f| rewritten_body_rule(f.rule))
-            })
-            .fold(BTreeMap::new(), |mut m, (t, _)| {
-                m.entry(t.file.as_str())
-                    .or_insert_with(BTreeSet::new)
-                    .insert(t.id.clone());
-                m
-            });
+        let by_file = refused_by_file(&locked, &results, |t, f| {
+            (is_go(&t.file) || lang::Lang::of_path(&t.file).is_some_and(lang::Lang::is_js))
+                && f.iter().all(|f| rewritten_body_rule(f.rule))
+        });
         for (file, ids) in by_file {
             let (Some(scan), Some(base_scan)) = (new_scans.get(file), base_scans.get(file)) else {
                 continue;
@@ -10835,23 +10824,13 @@ fn compare_all(
     // keeps every case of its base revision (`rules::keeps_every_case`) is cleared of what
     // its decorator and body changes raised.
     if let Some(base) = base {
-        let by_file: BTreeMap<&str, BTreeSet<String>> = locked
-            .iter()
-            .zip(&results)
-            .filter(|(t, f)| {
-                !f.is_empty()
-                    && lang::Lang::of_path(&t.file) == Some(lang::Lang::Python)
-                    && t.modifiers
-                        .iter()
-                        .any(|m| m.starts_with("@pytest.mark.parametrize("))
-                    && f.iter().all(|f| case_rewrite_rule(f.rule))
-            })
-            .fold(BTreeMap::new(), |mut m, (t, _)| {
-                m.entry(t.file.as_str())
-                    .or_insert_with(BTreeSet::new)
-                    .insert(t.id.clone());
-                m
-            });
+        let by_file = refused_by_file(&locked, &results, |t, f| {
+            lang::Lang::of_path(&t.file) == Some(lang::Lang::Python)
+                && t.modifiers
+                    .iter()
+                    .any(|m| m.starts_with("@pytest.mark.parametrize("))
+                && f.iter().all(|f| case_rewrite_rule(f.rule))
+        });
         for (file, ids) in by_file {
             let (Some(new_text), Some(base_text)) = (new.read(repo, file)?, base.read(repo, file)?)
             else {
@@ -11058,6 +11037,25 @@ fn rewritten_body_rule(rule: rules::Rule) -> bool {
             | rules::Rule::AssertionMoved
             | rules::Rule::BodyChanged
     )
+}
+
+/// The ids of the refused locked tests that `read_again` picks (by the test and its
+/// findings), by file: those [`compare_all`] reads once more.
+fn refused_by_file<'a>(
+    locked: &[&'a lock::LockedTest],
+    results: &[Vec<Finding>],
+    read_again: impl Fn(&lock::LockedTest, &[Finding]) -> bool,
+) -> BTreeMap<&'a str, BTreeSet<String>> {
+    let mut by_file: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (t, f) in locked.iter().zip(results) {
+        if !f.is_empty() && read_again(t, f) {
+            by_file
+                .entry(t.file.as_str())
+                .or_default()
+                .insert(t.id.clone());
+        }
+    }
+    by_file
 }
 
 /// [`rules::keeps_every_case`] may clear: its decorator and its body read otherwise.
