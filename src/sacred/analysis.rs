@@ -1278,26 +1278,17 @@ pub(crate) fn python_module_attribute(annotation: Node<'_>, src: &str) -> Option
                 .any(|c| kind(c) == "dotted_name" && text(c, src).split('.').next() == Some(module))
     };
     let mut imported = false;
-    let mut scope = Some(annotation);
-    while let Some(n) = scope {
-        let block = match kind(n) {
-            "module" => Some(n),
-            "class_definition" | "function_definition" => n.field("body"),
-            _ => None,
-        };
-        if let Some(b) = block {
-            for st in named_children(b) {
-                if !python_statement_binds(st, src, module, false) {
-                    continue;
-                }
-                if kind(n) == "module" && plain_import(st) {
-                    imported = true;
-                } else {
-                    return None;
-                }
+    for (scope, block) in python_scope_blocks(annotation) {
+        for st in named_children(block) {
+            if !python_statement_binds(st, src, module, false) {
+                continue;
+            }
+            if kind(scope) == "module" && plain_import(st) {
+                imported = true;
+            } else {
+                return None;
             }
         }
-        scope = n.parent();
     }
     imported.then(|| module.to_owned())
 }
@@ -1378,6 +1369,15 @@ pub(crate) fn python_binds_at_top(at: Node<'_>, src: &str, name: &str) -> bool {
 /// [`python_binds_at_top`], leaving out, with `skip_annotation_imports`, the imports of
 /// [`PYTHON_ANNOTATION_MODULES`].
 fn python_binds(at: Node<'_>, src: &str, name: &str, skip_annotation_imports: bool) -> bool {
+    python_scope_blocks(at)
+        .into_iter()
+        .any(|(_, b)| python_block_binds(b, src, name, skip_annotation_imports))
+}
+
+/// The scopes around `at` where Python looks a name up, innermost first, each with its block
+/// of statements: the bodies of the functions and classes around it, then the module.
+fn python_scope_blocks(at: Node<'_>) -> Vec<(Node<'_>, Node<'_>)> {
+    let mut out = Vec::new();
     let mut scope = Some(at);
     while let Some(n) = scope {
         let block = match kind(n) {
@@ -1385,12 +1385,10 @@ fn python_binds(at: Node<'_>, src: &str, name: &str, skip_annotation_imports: bo
             "class_definition" | "function_definition" => n.field("body"),
             _ => None,
         };
-        if block.is_some_and(|b| python_block_binds(b, src, name, skip_annotation_imports)) {
-            return true;
-        }
+        out.extend(block.map(|b| (n, b)));
         scope = n.parent();
     }
-    false
+    out
 }
 
 /// Whether an import statement binds `name`; with `skip`, not counting a module of
@@ -1514,19 +1512,10 @@ fn python_plain_binding(
     allowed: &dyn Fn(&str) -> bool,
 ) -> bool {
     let mut found = false;
-    let mut scope = Some(at);
-    while let Some(n) = scope {
-        let block = match kind(n) {
-            "module" => Some(n),
-            "class_definition" | "function_definition" => n.field("body"),
-            _ => None,
-        };
-        if let Some(b) = block
-            && !python_plain_in_block(b, src, name, allowed, &mut found)
-        {
+    for (_, b) in python_scope_blocks(at) {
+        if !python_plain_in_block(b, src, name, allowed, &mut found) {
             return false;
         }
-        scope = n.parent();
     }
     found
 }
