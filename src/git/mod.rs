@@ -46,6 +46,40 @@ pub struct Repo {
     fast_index: std::cell::RefCell<Option<([i64; 5], std::rc::Rc<index_file::IndexFile>)>>,
 }
 
+/// A repository handle to open on another thread ([`Repo::for_another_thread`]).
+pub struct Reopen {
+    git_dir: PathBuf,
+    workdir: Option<PathBuf>,
+    root: PathBuf,
+    index: Option<PathBuf>,
+    global_attributes: Option<PathBuf>,
+}
+
+impl Reopen {
+    /// Opens the repository again, reading what the handle it was made from reads.
+    pub fn open(self) -> Result<Repo> {
+        let inner = Repository::open(&self.git_dir).with_context(|| {
+            format!(
+                "failed to open the repository at `{}`",
+                self.git_dir.display()
+            )
+        })?;
+        if let Some(w) = &self.workdir {
+            inner.set_workdir(w, false)?;
+        }
+        Ok(Repo {
+            inner,
+            root: self.root,
+            index_stamp: std::cell::Cell::new(None),
+            index_override: std::cell::RefCell::new(self.index),
+            index_override_path: std::cell::RefCell::new(None),
+            attributes_seen: std::cell::Cell::new(None),
+            global_attributes: self.global_attributes,
+            fast_index: std::cell::RefCell::new(None),
+        })
+    }
+}
+
 /// How a file changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -121,6 +155,23 @@ impl Repo {
                 .map(|c| c.join("git/attributes")),
             fast_index: std::cell::RefCell::new(None),
         })
+    }
+
+    /// What another thread needs to open this repository as this handle reads it (a handle
+    /// is not shared between threads): the same git directory, work tree and index.
+    pub fn for_another_thread(&self) -> Reopen {
+        let index = self
+            .index_override
+            .borrow()
+            .clone()
+            .or_else(|| self.index_override_path.borrow().clone());
+        Reopen {
+            git_dir: self.inner.path().to_path_buf(),
+            workdir: self.inner.workdir().map(Path::to_path_buf),
+            root: self.root.clone(),
+            index,
+            global_attributes: self.global_attributes.clone(),
+        }
     }
 
     /// Points libgit2 at `GIT_INDEX_FILE` before its first use of the index.

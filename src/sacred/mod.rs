@@ -232,6 +232,37 @@ enum Content<'r> {
     WorkTree,
 }
 
+/// Which [`Content`] a thread of its own reads with its own repository handle (a handle is
+/// not shared between threads).
+#[derive(Clone, Copy)]
+enum ContentOf {
+    Index,
+    Tree(Oid),
+    WorkTree,
+}
+
+impl ContentOf {
+    fn of(content: &Content<'_>) -> ContentOf {
+        match content {
+            Content::Index => ContentOf::Index,
+            Content::Tree(t) => ContentOf::Tree(t.id()),
+            Content::WorkTree => ContentOf::WorkTree,
+        }
+    }
+
+    fn on(self, repo: &Repo) -> Result<Content<'_>> {
+        Ok(match self {
+            ContentOf::Index => Content::Index,
+            ContentOf::Tree(id) => Content::Tree(
+                repo.raw()
+                    .find_tree(id)
+                    .with_context(|| format!("failed to read the tree {id}"))?,
+            ),
+            ContentOf::WorkTree => Content::WorkTree,
+        })
+    }
+}
+
 impl Content<'_> {
     fn read(&self, repo: &Repo, path: &str) -> Result<Option<String>> {
         self.read_bytes(repo, path)?
@@ -476,6 +507,24 @@ impl Content<'_> {
         let lock =
             SacredLock::parse(&text).with_context(|| format!("failed to read `{LOCK_PATH}`"))?;
         Ok(Some((text, lock)))
+    }
+
+    /// [`Content::lock`], parsed only when its text is not `known` (the text of a lock
+    /// already parsed: the same text parses the same).
+    fn lock_unless(
+        &self,
+        repo: &Repo,
+        known: Option<&str>,
+    ) -> Result<Option<(String, Option<SacredLock>)>> {
+        let Some(text) = self.read(repo, LOCK_PATH)? else {
+            return Ok(None);
+        };
+        if known == Some(text.as_str()) {
+            return Ok(Some((text, None)));
+        }
+        let lock =
+            SacredLock::parse(&text).with_context(|| format!("failed to read `{LOCK_PATH}`"))?;
+        Ok(Some((text, Some(lock))))
     }
 }
 
@@ -10337,6 +10386,40 @@ fn compare_all(
     base: Option<&Content<'_>>,
     changed: Option<&[std::path::PathBuf]>,
 ) -> Result<Compared> {
+    if changed.is_none() {
+        return compare_all_with(repo, config, lock, new, base, changed, || Ok(Vec::new()));
+    }
+    // What the tests of the changed files leave to later tests depends on nothing the rest
+    // of the check finds: it is read on a thread of its own, with its own repository handle,
+    // while the locked tests are read (about a fifth of a check's work, and mostly serial).
+    let reopen = repo.for_another_thread();
+    let (new_of, base_of) = (ContentOf::of(new), base.map(ContentOf::of));
+    std::thread::scope(|scope| {
+        let shared = scope.spawn(move || -> Result<Vec<Finding>> {
+            let repo = reopen.open()?;
+            let new = new_of.on(&repo)?;
+            let base = base_of.map(|b| b.on(&repo)).transpose()?;
+            shared_state_written_by_tests(&repo, lock, &new, base.as_ref(), changed)
+        });
+        compare_all_with(repo, config, lock, new, base, changed, || {
+            shared
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    })
+}
+
+/// [`compare_all`], given what the tests of the changed files leave to later tests
+/// (`shared_state`, [`shared_state_written_by_tests`]).
+fn compare_all_with(
+    repo: &Repo,
+    config: &Config,
+    lock: &SacredLock,
+    new: &Content<'_>,
+    base: Option<&Content<'_>>,
+    changed: Option<&[std::path::PathBuf]>,
+    shared_state: impl FnOnce() -> Result<Vec<Finding>>,
+) -> Result<Compared> {
     let patterns = sacred_patterns(config)?;
     let mut files = files_to_check(lock, changed);
     // A test module holding no locked test (or a module of the tests) whose import-time
@@ -10951,9 +11034,7 @@ fn compare_all(
     focused.extend(code_under_test_reaching_the_runner(
         repo, lock, new, base, changed,
     )?);
-    focused.extend(shared_state_written_by_tests(
-        repo, lock, new, base, changed,
-    )?);
+    focused.extend(shared_state()?);
     let elsewhere: BTreeSet<&str> = written
         .iter()
         .chain(&focused)
@@ -11396,32 +11477,53 @@ fn shared_state_written_by_tests(
     // A helper module of the tests that now writes what it is handed reaches the files that
     // import it, changed or not (`install(billing.pay)` there, already written), and so does
     // one of those that hands on what it is handed to it, in turn.
-    let fillers_grew = |p: &str| -> Result<bool> {
-        if !lang::Lang::of_path(p).is_some_and(|l| l == lang::Lang::Python || l.is_js())
-            || !(test_support(p) || locked_files.iter().any(|f| *f == p))
-        {
-            return Ok(false);
+    // Whether each of `paths` now has more of them than before. Each revision is read here
+    // (with the helpers it imports as they are at that revision); the readings of its
+    // functions, the costly part, run on every core.
+    let fillers_grew = |paths: &[String]| -> Result<Vec<bool>> {
+        let mut inputs: Vec<(usize, bool, &str, String, BTreeSet<String>)> = Vec::new();
+        for (i, p) in paths.iter().enumerate() {
+            let p = p.as_str();
+            if !lang::Lang::of_path(p).is_some_and(|l| l == lang::Lang::Python || l.is_js())
+                || !(test_support(p) || locked_files.iter().any(|f| *f == p))
+            {
+                continue;
+            }
+            for (now, c) in [(false, base), (true, Some(new))] {
+                if let Some(c) = c
+                    && let Some(src) = c.read(repo, p)?
+                {
+                    let imported = imported_fillers(repo, c, p, &src)?;
+                    inputs.push((i, now, p, src, imported));
+                }
+            }
         }
-        let fillers_at = |c: Option<&Content<'_>>| -> Result<BTreeSet<String>> {
-            let (Some(c), Some(src)) = (c, c.map(|c| c.read(repo, p)).transpose()?.flatten())
-            else {
-                return Ok(BTreeSet::new());
-            };
-            let imported = imported_fillers(repo, c, p, &src)?;
-            Ok(lang::fillers(p, &src, &imported)?.unwrap_or_default())
-        };
-        let before = fillers_at(base)?;
-        Ok(!fillers_at(Some(new))?.is_subset(&before))
+        let read = on_every_core(&inputs, |(_, _, p, src, imported)| {
+            lang::fillers(p, src, imported).map(Option::unwrap_or_default)
+        });
+        let mut before: Vec<BTreeSet<String>> = vec![BTreeSet::new(); paths.len()];
+        let mut after: Vec<BTreeSet<String>> = vec![BTreeSet::new(); paths.len()];
+        for ((i, now, ..), fillers) in inputs.iter().zip(read) {
+            if *now {
+                after[*i] = fillers?;
+            } else {
+                before[*i] = fillers?;
+            }
+        }
+        Ok(before
+            .iter()
+            .zip(&after)
+            .map(|(b, a)| !a.is_subset(b))
+            .collect())
     };
     let mut grown: Vec<(lang::Lang, String)> = Vec::new();
     let mut to_read: Vec<String> = examined.clone();
     let mut all_files: Option<Vec<String>> = None;
     while !to_read.is_empty() {
         let before = grown.len();
-        for p in std::mem::take(&mut to_read) {
-            if fillers_grew(&p)?
-                && let Some(l) = lang::Lang::of_path(&p)
-            {
+        let batch = std::mem::take(&mut to_read);
+        for (p, grew) in batch.iter().zip(fillers_grew(&batch)?) {
+            if grew && let Some(l) = lang::Lang::of_path(p) {
                 let stem = Path::new(&p)
                     .file_stem()
                     .and_then(|s| s.to_str())
@@ -12264,7 +12366,7 @@ pub fn check_staged(repo: &Repo, config: &Config) -> Result<SacredReport> {
         Some(b) => b.lock(repo)?,
         None => None,
     };
-    let new_lock = new.lock(repo)?;
+    let new_lock = new.lock_unless(repo, base_lock.as_ref().map(|(t, _)| t.as_str()))?;
     let Some((base_text, base_lock)) = base_lock else {
         report
             .notes
@@ -12273,7 +12375,7 @@ pub fn check_staged(repo: &Repo, config: &Config) -> Result<SacredReport> {
     };
     report.lock_found = true;
     let lock = match new_lock {
-        Some((text, lock)) if text != base_text => {
+        Some((text, Some(lock))) if text != base_text => {
             report.relocked = true;
             report.notes.push(format!(
                 "`{LOCK_PATH}` is changed in this commit: the commit must be signed by an allowed signer, or pre-push and ci refuse it"
@@ -12382,7 +12484,7 @@ fn check_between(
         return Ok(report);
     };
     report.lock_found = true;
-    let new_lock = new.lock(repo)?;
+    let new_lock = new.lock_unless(repo, Some(&base_text))?;
     let new_text = new_lock.as_ref().map(|(t, _)| t.as_str());
     let mut lock = base_lock;
     if new_text != Some(base_text.as_str()) {
@@ -12392,7 +12494,7 @@ fn check_between(
             report.notes.push(format!(
                 "`{LOCK_PATH}` was re-locked in a commit signed by an allowed signer"
             ));
-            lock = new_lock.map(|(_, l)| l).unwrap_or_default();
+            lock = new_lock.and_then(|(_, l)| l).unwrap_or_default();
         } else {
             report.findings.push(Finding {
                 test_id: LOCK_PATH.to_owned(),
