@@ -989,7 +989,47 @@ fn python_returns_patcher(def: Node<'_>, src: &str, depth: usize) -> bool {
 /// thread, each with a copy of its text (the same file is often read again from another
 /// buffer: the base revision's and the change's, a module each importer reads), so that
 /// only the same text ever answers.
-pub(crate) type FileCache<T> = std::cell::RefCell<Vec<(String, std::rc::Rc<T>)>>;
+/// An entry may also hold where the text of a reading still under way was found equal to
+/// it ([`reading_file`]), so that the same place answers without comparing the text again.
+pub(crate) type FileCache<T> = std::cell::RefCell<Vec<(String, std::rc::Rc<T>, Option<Place>)>>;
+
+/// Where a text is (its address and length) while a reading of it is under way, with the
+/// number [`reading_file`] gave that reading.
+pub(crate) type Place = (usize, usize, u64);
+
+std::thread_local! {
+    /// The texts whose readings are under way on this thread, innermost last.
+    static READING: std::cell::RefCell<Vec<Place>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The number the last reading was given: none is given twice.
+    static READINGS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f`, a reading of the file whose text is `src`. The text is borrowed for as long as
+/// `f` runs, so the same address and length hold the same text until it returns: what
+/// [`by_file`] found for it is found again by its place, without comparing the whole text
+/// (the analysis asks for each call of a file, and comparing a large file's text each time
+/// was a twentieth of a check).
+pub(crate) fn reading_file<R>(src: &str, f: impl FnOnce() -> R) -> R {
+    struct Done;
+    impl Drop for Done {
+        fn drop(&mut self) {
+            READING.with(|r| {
+                r.borrow_mut().pop();
+            });
+        }
+    }
+    let number = READINGS.with(|n| {
+        let next = n.get() + 1;
+        n.set(next);
+        next
+    });
+    READING.with(|r| {
+        r.borrow_mut()
+            .push((src.as_ptr() as usize, src.len(), number));
+    });
+    let _done = Done;
+    f()
+}
 
 std::thread_local! {
     static PYTHON_MODULE_FUNCTIONS: FileCache<BTreeMap<String, (usize, usize)>> =
@@ -1017,11 +1057,26 @@ pub(crate) fn by_file<T>(
     read: impl FnOnce() -> T,
 ) -> std::rc::Rc<T> {
     const KEPT: usize = 16;
+    // A reading under way of the text at this place: an entry found equal to it there during
+    // that reading is this text.
+    let here = (whole.as_ptr() as usize, whole.len());
+    let place = READING.with(|r| {
+        r.borrow()
+            .iter()
+            .rev()
+            .find(|(at, len, _)| (*at, *len) == here)
+            .copied()
+    });
     if let Some(found) = cache.with(|c| {
         let mut c = c.borrow_mut();
-        let at = c.iter().position(|(t, _)| t.as_str() == whole)?;
+        let at = place
+            .and_then(|p| c.iter().position(|(_, _, seen)| *seen == Some(p)))
+            .or_else(|| c.iter().position(|(t, _, _)| t.as_str() == whole))?;
         // The one found is kept longest.
-        let entry = c.remove(at);
+        let mut entry = c.remove(at);
+        if place.is_some() {
+            entry.2 = place;
+        }
         let value = entry.1.clone();
         c.push(entry);
         Some(value)
@@ -1034,7 +1089,7 @@ pub(crate) fn by_file<T>(
         if c.len() >= KEPT {
             c.remove(0);
         }
-        c.push((whole.to_owned(), value.clone()));
+        c.push((whole.to_owned(), value.clone(), place));
     });
     value
 }
@@ -9248,6 +9303,37 @@ mod file_cache_tests {
 
     std::thread_local! {
         static SEEN: FileCache<usize> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    #[test]
+    fn a_text_being_read_is_found_by_its_place_only_while_that_reading_lasts() {
+        std::thread_local! {
+            static PLACED: FileCache<usize> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let reads = std::cell::Cell::new(0);
+        let read = |t: &str| {
+            reads.set(reads.get() + 1);
+            t.matches("patch").count()
+        };
+        let mut text = String::from("from unittest import mock\nmock.patch('a')\n");
+        super::reading_file(&text, || {
+            assert_eq!(*by_file(&PLACED, &text, || read(&text)), 1);
+            assert_eq!(*by_file(&PLACED, &text, || read(&text)), 1);
+            let copy = text.clone();
+            assert_eq!(*by_file(&PLACED, &copy, || read(&copy)), 1);
+        });
+        assert_eq!(reads.get(), 1, "the same text is read once");
+        // The same buffer and length, another text, in a reading of its own: the place the
+        // earlier reading found its text at answers nothing now.
+        text.replace_range(31..36, "pitch");
+        super::reading_file(&text, || {
+            assert_eq!(*by_file(&PLACED, &text, || read(&text)), 0);
+            assert_eq!(*by_file(&PLACED, &text, || read(&text)), 0);
+        });
+        assert_eq!(reads.get(), 2);
+        // Outside any reading, the text itself decides.
+        assert_eq!(*by_file(&PLACED, &text, || read(&text)), 0);
+        assert_eq!(reads.get(), 2);
     }
 
     #[test]

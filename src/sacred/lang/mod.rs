@@ -691,11 +691,9 @@ pub fn test_code_writing_shared_state(
     let Some(tree) = parse_clean(lang, path, src)? else {
         return Ok(None);
     };
-    Ok(Some(super::import_hazards::test_code_writing_shared_state(
-        tree.root_node(),
-        src,
-        cx,
-    )))
+    Ok(Some(super::import_hazards::reading_file(src, || {
+        super::import_hazards::test_code_writing_shared_state(tree.root_node(), src, cx)
+    })))
 }
 
 /// The functions of a Python or JavaScript/TypeScript file of the tests that write what
@@ -713,12 +711,9 @@ pub fn fillers(
     let Some(tree) = parse_clean(lang, path, src)? else {
         return Ok(None);
     };
-    Ok(Some(super::import_hazards::fillers_of(
-        tree.root_node(),
-        src,
-        lang == Lang::Python,
-        imported,
-    )))
+    Ok(Some(super::import_hazards::reading_file(src, || {
+        super::import_hazards::fillers_of(tree.root_node(), src, lang == Lang::Python, imported)
+    })))
 }
 
 /// What a JavaScript/TypeScript file exports from another module without binding it (see
@@ -1148,26 +1143,69 @@ pub(crate) fn parse_clean(lang: Lang, path: &str, src: &str) -> Result<Option<tr
 /// parsed are kept for the whole process and shared (a `Tree` is read-only; a copy of one
 /// shares its nodes). Only the same text in the same grammar is ever answered.
 pub(crate) fn parse_kept(lang: Lang, path: &str, src: &str) -> Result<Option<tree_sitter::Tree>> {
-    type Kept = Vec<(Lang, String, tree_sitter::Tree)>;
-    static KEPT: std::sync::Mutex<Kept> = std::sync::Mutex::new(Vec::new());
+    /// The trees kept, and the texts another thread is parsing now: a thread asking for one
+    /// of those waits for its tree instead of parsing the same text again (the check reads
+    /// what tests leave to later tests beside the locked tests, from the same files).
+    struct Kept {
+        trees: Vec<(Lang, String, tree_sitter::Tree)>,
+        parsing: Vec<(Lang, String)>,
+    }
+    static KEPT: std::sync::Mutex<Kept> = std::sync::Mutex::new(Kept {
+        trees: Vec::new(),
+        parsing: Vec::new(),
+    });
+    static PARSED: std::sync::Condvar = std::sync::Condvar::new();
     const KEEP: usize = 128;
-    let found = {
+    /// Takes the text off the list of those being parsed however the parse ends, and wakes
+    /// the threads waiting for it.
+    struct Parsing<'a>(Lang, &'a str);
+    impl Drop for Parsing<'_> {
+        fn drop(&mut self) {
+            let mut kept = KEPT
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(at) = kept
+                .parsing
+                .iter()
+                .position(|(l, t)| *l == self.0 && t.as_str() == self.1)
+            {
+                kept.parsing.remove(at);
+            }
+            drop(kept);
+            PARSED.notify_all();
+        }
+    }
+    let parsing = {
         let mut kept = KEPT
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        kept.iter()
-            .position(|(l, t, _)| *l == lang && t.as_str() == src)
-            .map(|at| {
+        loop {
+            if let Some(at) = kept
+                .trees
+                .iter()
+                .position(|(l, t, _)| *l == lang && t.as_str() == src)
+            {
                 // The one found is kept longest.
-                let entry = kept.remove(at);
+                let entry = kept.trees.remove(at);
                 let tree = entry.2.clone();
-                kept.push(entry);
-                tree
-            })
+                kept.trees.push(entry);
+                return Ok(Some(tree));
+            }
+            if !kept
+                .parsing
+                .iter()
+                .any(|(l, t)| *l == lang && t.as_str() == src)
+            {
+                kept.parsing.push((lang, src.to_owned()));
+                break Parsing(lang, src);
+            }
+            // Another thread is parsing this text: its tree is kept when it is done (or
+            // nothing is, when the parser gave up, and this thread then tries itself).
+            kept = PARSED
+                .wait(kept)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
     };
-    if let Some(tree) = found {
-        return Ok(Some(tree));
-    }
     let Some(grammar) = lang.grammar() else {
         return Err(anyhow!(
             "`{path}` needs the `{}` feature, which this build of gatekeeper lacks",
@@ -1181,13 +1219,16 @@ pub(crate) fn parse_kept(lang: Lang, path: &str, src: &str) -> Result<Option<tre
     let Some(tree) = parser.parse(src, None) else {
         return Ok(None);
     };
-    let mut kept = KEPT
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if kept.len() >= KEEP {
-        kept.remove(0);
+    {
+        let mut kept = KEPT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if kept.trees.len() >= KEEP {
+            kept.trees.remove(0);
+        }
+        kept.trees.push((lang, src.to_owned(), tree.clone()));
     }
-    kept.push((lang, src.to_owned(), tree.clone()));
+    drop(parsing);
     Ok(Some(tree))
 }
 
@@ -1209,6 +1250,33 @@ pub(crate) fn parse_kept(lang: Lang, path: &str, src: &str) -> Result<Option<tre
     )
 )]
 pub fn scan(
+    path: &str,
+    src: &str,
+    sacred_path: bool,
+    want: &Want,
+    test_functions: &[String],
+) -> Result<Option<FileScan>> {
+    super::import_hazards::reading_file(src, || {
+        scan_reading(path, src, sacred_path, want, test_functions)
+    })
+}
+
+/// [`scan`], while its text is read ([`super::import_hazards::reading_file`]).
+#[cfg_attr(
+    not(any(
+        feature = "lang-rust",
+        feature = "lang-python",
+        feature = "lang-javascript",
+        feature = "lang-typescript",
+        feature = "lang-go"
+    )),
+    allow(
+        unreachable_code,
+        unused_variables,
+        reason = "no grammar is compiled in"
+    )
+)]
+fn scan_reading(
     path: &str,
     src: &str,
     sacred_path: bool,
