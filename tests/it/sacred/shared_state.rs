@@ -1754,3 +1754,47 @@ fn go_a_put_back_in_a_parallel_test_does_not_count() {
         l.assert_passes();
     }
 }
+
+/// What the tests of the changed files leave to later tests is read on a thread of its own
+/// while the locked tests are read: it reads the index git hands a hook (`git commit -a` and
+/// `git commit PATHS` hand one in `GIT_INDEX_FILE`), not the repository's own.
+#[test]
+fn shared_state_is_read_from_the_index_being_committed() {
+    let l = locked(&py_base());
+    let writer = "tests/aaa/test_a.py";
+    l.repo.write(
+        writer,
+        "import billing.pay\n\n\ndef test_setup():\n    billing.pay.total = lambda xs: 6\n",
+    );
+    let index = l.repo.path(".git/index");
+    let other = l.repo.root.join("../other-index");
+    std::fs::copy(&index, &other).expect("copy the index");
+    let other = other.to_string_lossy().into_owned();
+    // The change staged in another index only, as `git commit -a` does.
+    let staged = l
+        .repo
+        .git_cmd(&["add", writer])
+        .env("GIT_INDEX_FILE", &other)
+        .output()
+        .expect("run git");
+    assert!(staged.status.success(), "git add: {staged:?}");
+    let check = |index: Option<&str>| {
+        let mut c = l.repo.gk_cmd(&["sacred", "check", "--staged"]);
+        if let Some(i) = index {
+            c.env("GIT_INDEX_FILE", i);
+        }
+        c.output().expect("run gatekeeper")
+    };
+    let out = check(Some(&other));
+    assert_code(&out, 1, "the index being committed writes shared state");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.lines()
+            .any(|x| x == "refused: python:tests/aaa/test_a.py [rebound]")
+            && err.contains(&format!("({PY_ID}")),
+        "{}",
+        text(&out)
+    );
+    // The repository's own index holds none of it.
+    assert_code(&check(None), 0, "the repository's index is unchanged");
+}
