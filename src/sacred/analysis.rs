@@ -3660,6 +3660,11 @@ pub enum Want {
     /// locked without a `parametrize` and are also read once per case of one they have now
     /// ([`super::extracted::python_cases`]), which only such a test can need.
     Locked(BTreeSet<String>, BTreeSet<String>),
+    /// A check's locked tests, as [`Want::Ids`], without the readings that can only clear a
+    /// finding (extracted locals put back, the modern spelling, per case, without nested
+    /// releases or Go case names): a check reads its files this way first, and in full only
+    /// the files where a test then has a finding (`compare_all`).
+    Plain(BTreeSet<String>),
     /// The sacred tests, built for a check: where a locked test whose id is gone may have
     /// moved ([`super::relocate`]).
     Moved,
@@ -3673,7 +3678,16 @@ impl Want {
         match self {
             Want::All => true,
             Want::Sacred | Want::Moved | Want::Listing => sacred,
-            Want::Ids(ids) | Want::Locked(ids, _) => ids.contains(id),
+            Want::Ids(ids) | Want::Locked(ids, _) | Want::Plain(ids) => ids.contains(id),
+        }
+    }
+
+    /// The same tests, read as [`Want::Plain`].
+    #[must_use]
+    pub fn plain(self) -> Want {
+        match self {
+            Want::Ids(ids) | Want::Locked(ids, _) => Want::Plain(ids),
+            other => other,
         }
     }
 }
@@ -3770,7 +3784,7 @@ impl<'t, 'w> Out<'t, 'w> {
         let needed = match self.want {
             Want::All => true,
             Want::Sacred | Want::Moved | Want::Listing => false,
-            Want::Ids(ids) | Want::Locked(ids, _) => {
+            Want::Ids(ids) | Want::Locked(ids, _) | Want::Plain(ids) => {
                 ids.iter().any(|id| !scan.tests.iter().any(|t| &t.id == id))
             }
         };

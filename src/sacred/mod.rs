@@ -10378,6 +10378,56 @@ pub(super) fn is_go(path: &str) -> bool {
     Path::new(path).extension().is_some_and(|e| e == "go")
 }
 
+/// Whether a locked test is judged with its base revision's test even without a finding:
+/// under a lock that does not record what it reached, when its locked assertions now run in
+/// another order, or when it writes `window.x` (see `compare_all`).
+fn needs_base_reading(t: &lock::LockedTest, new_scans: &BTreeMap<String, FileScan>) -> bool {
+    // Under a lock that does not record check helpers, the base revision's test says
+    // which it reached (one that stopped asserting leaves no line to compare).
+    let envelope_unlocked = |t: &lock::LockedTest| {
+        (t.envelope_bindings.is_none()
+            && new_scans.get(&t.file).is_some_and(|s| {
+                s.tests
+                    .iter()
+                    .any(|n| n.id == t.id && !n.envelope_bindings.is_empty())
+            }))
+            || (t.hooks_read < lock::HOOKS_READ
+                && lang::Lang::of_path(&t.file).is_some_and(|l| {
+                    matches!(l, lang::Lang::Python | lang::Lang::Rust) || l.is_js()
+                }))
+            || (!t.helpers_recorded
+                && matches!(
+                    lang::Lang::of_path(&t.file),
+                    Some(
+                        lang::Lang::Python
+                            | lang::Lang::Go
+                            | lang::Lang::JavaScript
+                            | lang::Lang::TypeScript
+                            | lang::Lang::Tsx
+                    )
+                ))
+    };
+    // A test whose locked assertions now run in another order: which runs where among
+    // its statements is told by the base revision's test.
+    let reordered = |t: &lock::LockedTest| {
+        new_scans.get(&t.file).is_some_and(|s| {
+            s.tests
+                .iter()
+                .any(|n| n.id == t.id && rules::assertions_out_of_order(t, n))
+        })
+    };
+    // A test that writes `window.x`, read as `globalThis.x`: whether the base revision's
+    // test wrote `globalThis.x` there (`body_changed::global_object_rewritten`).
+    let writes_window = |t: &lock::LockedTest| {
+        new_scans.get(&t.file).is_some_and(|s| {
+            s.tests
+                .iter()
+                .any(|n| n.id == t.id && n.global_members.iter().any(|m| m.starts_with("window.")))
+        })
+    };
+    envelope_unlocked(t) || reordered(t) || writes_window(t)
+}
+
 fn compare_all(
     repo: &Repo,
     config: &Config,
@@ -10543,9 +10593,31 @@ fn compare_all_with(
         )
     };
     // The new content: a test locked without a `parametrize` is also read per case of one.
-    let new_scans = scan_files(repo, new, &files, &patterns, |s| {
-        lock::want_locked(locked.iter().copied().filter(|t| t.file == s.path))
-    })?;
+    let want_for =
+        |s: &Source| lock::want_locked(locked.iter().copied().filter(|t| t.file == s.path));
+    // Read first without the readings that can only clear a finding (`Want::Plain`): a
+    // test with no finding then has none with them either. The files where a test has a
+    // finding, or is judged with its base revision's test, are read again in full, and
+    // everything below reads those.
+    let mut new_scans = scan_files(repo, new, &files, &patterns, |s| want_for(s).plain())?;
+    let mut in_full: Vec<String> = locked
+        .iter()
+        .filter(|t| {
+            let new_file = rules::NewFile {
+                scan: new_scans.get(&t.file),
+                unsupported: lang::Lang::of_path(&t.file).is_none_or(|l| !l.supported()),
+            };
+            !rules::compare(t, &new_file, None).is_empty()
+                || (base.is_some() && needs_base_reading(t, &new_scans))
+        })
+        .map(|t| t.file.clone())
+        .collect();
+    in_full.sort();
+    in_full.dedup();
+    if !in_full.is_empty() {
+        new_scans.extend(scan_files(repo, new, &in_full, &patterns, want_for)?);
+    }
+    let new_scans = new_scans;
     let compare_one = |t: &lock::LockedTest, base_item: Option<(&TestItem, &FileScan)>| {
         let unsupported = lang::Lang::of_path(&t.file).is_none_or(|l| !l.supported());
         let new_file = rules::NewFile {
@@ -10564,51 +10636,7 @@ fn compare_all_with(
     // helpers were recorded.
     let mut base_scans: BTreeMap<String, FileScan> = BTreeMap::new();
     if let Some(base) = base {
-        // Under a lock that does not record check helpers, the base revision's test says
-        // which it reached (one that stopped asserting leaves no line to compare).
-        let envelope_unlocked = |t: &lock::LockedTest| {
-            (t.envelope_bindings.is_none()
-                && new_scans.get(&t.file).is_some_and(|s| {
-                    s.tests
-                        .iter()
-                        .any(|n| n.id == t.id && !n.envelope_bindings.is_empty())
-                }))
-                || (t.hooks_read < lock::HOOKS_READ
-                    && lang::Lang::of_path(&t.file).is_some_and(|l| {
-                        matches!(l, lang::Lang::Python | lang::Lang::Rust) || l.is_js()
-                    }))
-                || (!t.helpers_recorded
-                    && matches!(
-                        lang::Lang::of_path(&t.file),
-                        Some(
-                            lang::Lang::Python
-                                | lang::Lang::Go
-                                | lang::Lang::JavaScript
-                                | lang::Lang::TypeScript
-                                | lang::Lang::Tsx
-                        )
-                    ))
-        };
-        // A test whose locked assertions now run in another order: which runs where among
-        // its statements is told by the base revision's test.
-        let reordered = |t: &lock::LockedTest| {
-            new_scans.get(&t.file).is_some_and(|s| {
-                s.tests
-                    .iter()
-                    .any(|n| n.id == t.id && rules::assertions_out_of_order(t, n))
-            })
-        };
-        // A test that writes `window.x`, read as `globalThis.x`: whether the base revision's
-        // test wrote `globalThis.x` there (`body_changed::global_object_rewritten`).
-        let writes_window = |t: &lock::LockedTest| {
-            new_scans.get(&t.file).is_some_and(|s| {
-                s.tests.iter().any(|n| {
-                    n.id == t.id && n.global_members.iter().any(|m| m.starts_with("window."))
-                })
-            })
-        };
-        let needs_base =
-            |t: &lock::LockedTest| envelope_unlocked(t) || reordered(t) || writes_window(t);
+        let needs_base = |t: &lock::LockedTest| needs_base_reading(t, &new_scans);
         let failing: Vec<&lock::LockedTest> = locked
             .iter()
             .zip(&results)
