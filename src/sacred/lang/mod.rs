@@ -1235,20 +1235,6 @@ pub(crate) fn parse_kept(lang: Lang, path: &str, src: &str) -> Result<Option<tre
 /// Finds the tests of one file. `sacred_path`: the file matches `sacred.paths`; `want`:
 /// which tests to build in full; `test_functions`: the project's own functions that register
 /// a test like `it`/`test` (`sacred.test_functions`, JavaScript/TypeScript).
-#[cfg_attr(
-    not(any(
-        feature = "lang-rust",
-        feature = "lang-python",
-        feature = "lang-javascript",
-        feature = "lang-typescript",
-        feature = "lang-go"
-    )),
-    allow(
-        unreachable_code,
-        unused_variables,
-        reason = "no grammar is compiled in"
-    )
-)]
 pub fn scan(
     path: &str,
     src: &str,
