@@ -10378,6 +10378,20 @@ pub(super) fn is_go(path: &str) -> bool {
     Path::new(path).extension().is_some_and(|e| e == "go")
 }
 
+/// The findings for a locked test against the new content's scans (`base_item`: its base
+/// revision's test, when read).
+fn compare_locked(
+    t: &lock::LockedTest,
+    new_scans: &BTreeMap<String, FileScan>,
+    base_item: Option<(&TestItem, &FileScan)>,
+) -> Vec<Finding> {
+    let new_file = rules::NewFile {
+        scan: new_scans.get(&t.file),
+        unsupported: lang::Lang::of_path(&t.file).is_none_or(|l| !l.supported()),
+    };
+    rules::compare(t, &new_file, base_item)
+}
+
 /// Whether a locked test is judged with its base revision's test even without a finding:
 /// under a lock that does not record what it reached, when its locked assertions now run in
 /// another order, or when it writes `window.x` (see `compare_all`).
@@ -10600,17 +10614,15 @@ fn compare_all_with(
     // finding, or is judged with its base revision's test, are read again in full, and
     // everything below reads those.
     let mut new_scans = scan_files(repo, new, &files, &patterns, |s| want_for(s).plain())?;
+    let first: Vec<Vec<Finding>> = locked
+        .iter()
+        .map(|t| compare_locked(t, &new_scans, None))
+        .collect();
     let mut in_full: Vec<String> = locked
         .iter()
-        .filter(|t| {
-            let new_file = rules::NewFile {
-                scan: new_scans.get(&t.file),
-                unsupported: lang::Lang::of_path(&t.file).is_none_or(|l| !l.supported()),
-            };
-            !rules::compare(t, &new_file, None).is_empty()
-                || (base.is_some() && needs_base_reading(t, &new_scans))
-        })
-        .map(|t| t.file.clone())
+        .zip(&first)
+        .filter(|(t, f)| !f.is_empty() || (base.is_some() && needs_base_reading(t, &new_scans)))
+        .map(|(t, _)| t.file.clone())
         .collect();
     in_full.sort();
     in_full.dedup();
@@ -10619,14 +10631,20 @@ fn compare_all_with(
     }
     let new_scans = new_scans;
     let compare_one = |t: &lock::LockedTest, base_item: Option<(&TestItem, &FileScan)>| {
-        let unsupported = lang::Lang::of_path(&t.file).is_none_or(|l| !l.supported());
-        let new_file = rules::NewFile {
-            scan: new_scans.get(&t.file),
-            unsupported,
-        };
-        rules::compare(t, &new_file, base_item)
+        compare_locked(t, &new_scans, base_item)
     };
-    let mut results: Vec<Vec<Finding>> = locked.iter().map(|t| compare_one(t, None)).collect();
+    // A test of a file read only once keeps what the first reading found (nothing).
+    let mut results: Vec<Vec<Finding>> = locked
+        .iter()
+        .zip(first)
+        .map(|(t, f)| {
+            if in_full.contains(&t.file) {
+                compare_one(t, None)
+            } else {
+                f
+            }
+        })
+        .collect();
     // The base supplies old line numbers for messages and the module-level bindings the file
     // already had (a binding there is not a rebinding): it is read only for the tests that
     // have findings, and a failure there is not fatal (their findings stand). Under a lock
