@@ -1011,21 +1011,18 @@ impl Repo {
                 return Ok(None);
             };
             let mode = entry.mode;
-            return Ok(Some((
-                self.inner.find_blob(entry.id)?.content().to_vec(),
-                mode,
-            )));
+            return Ok(Some((self.blob_bytes(entry.id)?, mode)));
         }
         let index = self.index()?;
         let Some(entry) = index.get_path(path, 0) else {
             return Ok(None);
         };
-        Ok(Some((
-            self.inner.find_blob(entry.id)?.content().to_vec(),
-            entry.mode,
-        )))
+        Ok(Some((self.blob_bytes(entry.id)?, entry.mode)))
     }
 }
+
+/// How many bytes of blobs [`Repo::blob_bytes`] keeps, in all.
+const BLOB_CACHE_BYTES: usize = 64 << 20;
 
 /// From this many index entries on, a repository counts as big ([`Repo::prefers_git_status`]):
 /// starting git costs about 2 ms, and from here on git's own status is faster than
@@ -1431,14 +1428,35 @@ impl Repo {
         Ok(index.get_path(path, 0).map(|e| (e.id, e.mode, e.file_size)))
     }
 
-    /// A blob's stored bytes.
+    /// A blob's stored bytes. A blob read once is kept for the rest of the process, by its
+    /// id (which names the same bytes in every repository), up to [`BLOB_CACHE_BYTES`] in
+    /// all: a sacred check reads the same files on several threads, each with its own
+    /// handle (libgit2 keeps no blob in its own cache, and each handle has its own), and
+    /// inflating a loose object again costs more than copying it.
     pub fn blob_bytes(&self, id: Oid) -> Result<Vec<u8>> {
-        Ok(self
+        type Cache =
+            std::sync::Mutex<(usize, std::collections::HashMap<Oid, std::sync::Arc<[u8]>>)>;
+        static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+        let cache = CACHE.get_or_init(Cache::default);
+        if let Some(found) = cache
+            .lock()
+            .ok()
+            .and_then(|c| c.1.get(&id).map(std::sync::Arc::clone))
+        {
+            return Ok(found.to_vec());
+        }
+        let blob = self
             .inner
             .find_blob(id)
-            .with_context(|| format!("failed to read blob {id}"))?
-            .content()
-            .to_vec())
+            .with_context(|| format!("failed to read blob {id}"))?;
+        let bytes = blob.content();
+        if let Ok(mut c) = cache.lock()
+            && c.0 + bytes.len() <= BLOB_CACHE_BYTES
+        {
+            c.0 += bytes.len();
+            c.1.insert(id, std::sync::Arc::from(bytes));
+        }
+        Ok(bytes.to_vec())
     }
 
     /// A patch that turns the index saved at `old_index_file` into the current index, with

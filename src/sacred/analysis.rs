@@ -4432,20 +4432,9 @@ fn statements_of(
             context_binding,
             skip_guard: skip_guard(n, src, rules),
             writes: writes_anything,
-            ends_process: {
-                // Only a statement that names one of them is walked.
-                // (Or under another name the file gives it: `bye(0)` after `use
-                // std::process::exit as bye;`.)
-                let t = text(n, src);
-                ([
-                    "exit", "Exit", "quit", "kill", "abort", "exec", "Exec", "Kill", "Syscall",
-                    "raise",
-                ]
-                .iter()
-                .any(|w| t.contains(w))
-                    || super::bindings::file_gives_an_ending_another_name(src))
-                    && ends_process(n, src)
-            },
+            // Only a statement that names one of them is walked (or under another name the
+            // file gives it: `bye(0)` after `use std::process::exit as bye;`).
+            ends_process: ends_process(n, src),
             raises: expects_raise(n, src),
             table: super::tables::table_of(n, body, &top, src, rules).map(Box::new),
             binds: scope_binds(n, src),
@@ -5295,22 +5284,31 @@ fn writes_here(node: Node<'_>, src: &str) -> bool {
 /// (`subTest`, AVA's `t.is`, Go's `t.Error`) is then never reported, nor are the tests
 /// the runner would run after it.
 pub(crate) fn ends_process(node: Node<'_>, src: &str) -> bool {
-    const ENDING: [&str; 14] = [
-        "os._exit",
-        "sys.exit",
-        "exit",
-        "quit",
-        "process.exit",
-        "process.kill",
-        "process.abort",
-        "process.reallyExit",
-        "os.Exit",
-        "syscall.Exit",
-        "runtime.Goexit",
-        "process::exit",
-        "process::abort",
-        "os.kill",
-    ];
+    // Only a node whose text names one of them is walked.
+    super::bindings::may_end_the_process(text(node, src), src, &ENDING)
+        && ends_process_walk(node, src)
+}
+
+/// Calls that end the process, as written ([`ends_process`]).
+const ENDING: [&str; 14] = [
+    "os._exit",
+    "sys.exit",
+    "exit",
+    "quit",
+    "process.exit",
+    "process.kill",
+    "process.abort",
+    "process.reallyExit",
+    "os.Exit",
+    "syscall.Exit",
+    "runtime.Goexit",
+    "process::exit",
+    "process::abort",
+    "os.kill",
+];
+
+/// [`ends_process`], walking the whole node.
+fn ends_process_walk(node: Node<'_>, src: &str) -> bool {
     let callee = matches!(kind(node), "call" | "call_expression")
         .then(|| node.field("function"))
         .flatten()
@@ -5323,7 +5321,7 @@ pub(crate) fn ends_process(node: Node<'_>, src: &str) -> bool {
     }
     named_children(node)
         .into_iter()
-        .any(|c| ends_process(c, src))
+        .any(|c| ends_process_walk(c, src))
 }
 
 /// `text` without whitespace, borrowed when it has none.

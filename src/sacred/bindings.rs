@@ -4683,6 +4683,23 @@ pub(crate) fn file_gives_an_ending_another_name(src: &str) -> bool {
     endings_of(src).0
 }
 
+/// Whether `text` (of a node of the file `src`) may hold a call [`ends_the_process`] reads
+/// as ending the process, or one of `more` (callees as written): it names the last segment
+/// of one of them (an identifier, which no layout splits), or the file gives an ending call
+/// another name. A node whose text names none is not walked.
+pub(crate) fn may_end_the_process(text: &str, src: &str, more: &[&'static str]) -> bool {
+    let last = |n: &'static str| n.rsplit(['.', ':']).next().unwrap_or(n);
+    // `exit`, and the method `exec` (`Command::new(…).exec()`, `CommandExt::exec`).
+    ["exit", "exec"]
+        .into_iter()
+        .chain(ENDING_NAMES.iter().copied())
+        .chain(GO_REPLACES_OR_SIGNALS.iter().copied())
+        .chain(REPLACES_OR_SIGNALS.iter().copied())
+        .chain(more.iter().copied())
+        .any(|n| text.contains(last(n)))
+        || file_gives_an_ending_another_name(src)
+}
+
 /// Per grammar (its count of node kinds) and callee: whether the callee ends the process.
 type EndingCallees = std::cell::RefCell<BTreeMap<(usize, String), bool>>;
 

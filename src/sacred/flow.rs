@@ -198,7 +198,7 @@ pub(crate) fn reaching_assertions(
                 .filter(|f| checkers.asserting.contains_key(f))
                 .collect();
             units.push(Unit { names: all, called });
-            let (handed, keepers) = checkers.kept_values(n, src, &bound);
+            let (handed, keepers) = checkers.kept_values(n, root, src, &bound);
             if !handed.is_empty() {
                 let mut seeded = BTreeSet::new();
                 for v in handed {
@@ -445,13 +445,57 @@ fn names(node: Node<'_>, body: Node<'_>, src: &str) -> BTreeSet<String> {
 /// the state of its object or of a value of the module (`self.kept = xs`,
 /// `self.store.append(xs)`, `db.save(xs)` for a module-level `db`), or calls one of the file
 /// that keeps.
-#[derive(Clone)]
+///
+/// Whether a function keeps is read only when a test asks it of a function it calls, and
+/// then only for the functions that one reaches (the reading is the costly part): a test
+/// that calls no function of its file reads none.
 struct Checkers {
     asserting: BTreeMap<String, bool>,
-    keeping: BTreeMap<String, bool>,
+    /// Each function of the file by name: where its definitions are (to find them again in
+    /// the tree) and the names of the functions they call.
+    defs: BTreeMap<String, Def>,
+    /// Whether the definitions of each name keep what they are handed themselves, by name,
+    /// once read.
+    own_keeps: std::cell::RefCell<BTreeMap<String, bool>>,
+    /// Whether each name keeps, by itself or through what it calls, once asked.
+    keeps_memo: std::cell::RefCell<BTreeMap<String, bool>>,
     /// The values the file binds at its top level (`KEPT = []`, `const state = {…}`, Go's
     /// `var kept []int`, Rust's `static`), but its imports and functions.
     module_values: BTreeSet<String>,
+}
+
+/// The definitions of one name in a file ([`Checkers::defs`]).
+#[derive(Default)]
+struct Def {
+    /// Each definition node's byte range and kind.
+    at: Vec<(usize, usize, u16)>,
+    calls: BTreeSet<String>,
+}
+
+/// A definition's name, the function it defines and that function's body: a function,
+/// method or Rust `fn`, or a variable bound to a function (`const check = (x) => …`,
+/// `check = function (x) { … }`).
+fn definition(n: Node<'_>) -> Option<(Node<'_>, Node<'_>, Node<'_>)> {
+    let (name, body) = match kind(n) {
+        "function_definition"
+        | "function_declaration"
+        | "method_declaration"
+        | "function_item"
+        | "method_definition"
+        | "generator_function_declaration" => (n.field("name"), n.field("body")),
+        "variable_declarator" => (
+            n.field("name"),
+            n.field("value").filter(|v| is_function_like(kind(*v))),
+        ),
+        _ => return None,
+    };
+    let (name, body) = (name?, body?);
+    let function = if kind(n) == "variable_declarator" {
+        body
+    } else {
+        n
+    };
+    Some((name, function, body))
 }
 
 std::thread_local! {
@@ -495,41 +539,15 @@ impl Checkers {
 
     fn of(root: Node<'_>, src: &str, is_assertion: &dyn Fn(Node<'_>) -> bool) -> Checkers {
         let module_values = module_values(root, src);
-        // Each definition: its name, whether it asserts itself, the names it calls, whether
-        // it keeps what it is handed itself.
-        let mut defs: BTreeMap<String, (bool, BTreeSet<String>, bool)> = BTreeMap::new();
+        // Each definition: its name, whether it asserts itself, the names it calls.
+        let mut defs: BTreeMap<String, Def> = BTreeMap::new();
+        let mut own_asserts: BTreeMap<String, bool> = BTreeMap::new();
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
             stack.extend(named_children(n));
-            let (name, body) = match kind(n) {
-                "function_definition"
-                | "function_declaration"
-                | "method_declaration"
-                | "function_item"
-                | "method_definition"
-                | "generator_function_declaration" => (n.field("name"), n.field("body")),
-                // `const check = (x) => …`, `check = function (x) { … }`.
-                "variable_declarator" => (
-                    n.field("name"),
-                    n.field("value").filter(|v| is_function_like(kind(*v))),
-                ),
-                _ => continue,
-            };
-            let (Some(name), Some(body)) = (name, body) else {
+            let Some((name, _, body)) = definition(n) else {
                 continue;
             };
-            let function = if kind(n) == "variable_declarator" {
-                body
-            } else {
-                n
-            };
-            // A Rust function of the code under test beside a `#[cfg(test)]` module keeps
-            // its own statics: it is what the test exercises.
-            let test_code = kind(function) != "function_item"
-                || super::import_hazards::rust_test_code(function, src);
-            let keeps = test_code
-                && (writes_beyond_locals(function, src)
-                    || writes_shared_state(body, src, &module_values));
             let mut asserts = false;
             let mut calls = BTreeSet::new();
             let mut inner = vec![body];
@@ -542,37 +560,90 @@ impl Checkers {
                 }
                 inner.extend(named_children(c));
             }
-            let entry = defs.entry(text(name, src).to_owned()).or_default();
-            entry.0 |= asserts;
-            entry.1.extend(calls);
-            entry.2 |= keeps;
+            let name = text(name, src).to_owned();
+            *own_asserts.entry(name.clone()).or_default() |= asserts;
+            let def = defs.entry(name).or_default();
+            def.at.push((n.start_byte(), n.end_byte(), n.kind_id()));
+            def.calls.extend(calls);
         }
-        // To a fixed point: one that calls a function of the file that may check, may check;
-        // one that calls one that keeps, keeps.
-        let mut asserting: BTreeMap<String, bool> =
-            defs.iter().map(|(n, (a, _, _))| (n.clone(), *a)).collect();
-        let mut keeping: BTreeMap<String, bool> =
-            defs.iter().map(|(n, (_, _, k))| (n.clone(), *k)).collect();
+        // To a fixed point: one that calls a function of the file that may check, may check.
+        let mut asserting = own_asserts;
         loop {
             let mut changed = false;
-            for (name, (_, calls, _)) in &defs {
-                if !asserting[name] && calls.iter().any(|c| asserting.get(c) == Some(&true)) {
+            for (name, def) in &defs {
+                if !asserting[name] && def.calls.iter().any(|c| asserting.get(c) == Some(&true)) {
                     asserting.insert(name.clone(), true);
-                    changed = true;
-                }
-                if !keeping[name] && calls.iter().any(|c| keeping.get(c) == Some(&true)) {
-                    keeping.insert(name.clone(), true);
                     changed = true;
                 }
             }
             if !changed {
                 return Checkers {
                     asserting,
-                    keeping,
+                    defs,
+                    own_keeps: std::cell::RefCell::new(BTreeMap::new()),
+                    keeps_memo: std::cell::RefCell::new(BTreeMap::new()),
                     module_values,
                 };
             }
         }
+    }
+
+    /// Whether the function(s) of the file named `name` keep what they are handed, by
+    /// themselves or through a function of the file they call (the fixed point of "keeps
+    /// itself, or calls one that keeps": one that reaches one that keeps itself). `root` is
+    /// the tree the checkers were read from.
+    fn keeps(&self, name: &str, root: Node<'_>, src: &str) -> bool {
+        if let Some(k) = self.keeps_memo.borrow().get(name) {
+            return *k;
+        }
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut stack = vec![name];
+        let mut found = false;
+        while let Some(n) = stack.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            let Some(def) = self.defs.get(n) else {
+                continue;
+            };
+            if self.keeps_itself(n, def, root, src) {
+                found = true;
+                break;
+            }
+            stack.extend(def.calls.iter().map(String::as_str));
+        }
+        self.keeps_memo.borrow_mut().insert(name.to_owned(), found);
+        found
+    }
+
+    /// Whether one of the definitions of `name` keeps what it is handed itself: it writes
+    /// beyond its locals, or the state of its object or of a value of the module.
+    fn keeps_itself(&self, name: &str, def: &Def, root: Node<'_>, src: &str) -> bool {
+        if let Some(k) = self.own_keeps.borrow().get(name) {
+            return *k;
+        }
+        let keeps = def.at.iter().any(|&(start, end, kind_id)| {
+            // The definition again: the smallest node of its range, or the one of its kind
+            // around it with the same range.
+            let found = std::iter::successors(root.descendant_for_byte_range(start, end), |n| {
+                n.parent()
+                    .filter(|p| p.start_byte() == start && p.end_byte() == end)
+            })
+            .find(|n| n.kind_id() == kind_id && n.start_byte() == start && n.end_byte() == end);
+            let Some((_, function, body)) = found.and_then(definition) else {
+                // Not found again (never the case for the tree it was read from): it may.
+                return true;
+            };
+            // A Rust function of the code under test beside a `#[cfg(test)]` module keeps
+            // its own statics: it is what the test exercises.
+            let test_code = kind(function) != "function_item"
+                || super::import_hazards::rust_test_code(function, src);
+            test_code
+                && (writes_beyond_locals(function, src)
+                    || writes_shared_state(body, src, &self.module_values))
+        });
+        self.own_keeps.borrow_mut().insert(name.to_owned(), keeps);
+        keeps
     }
 
     /// The values `statement` (one of the test's) hands to something that keeps them beyond
@@ -589,6 +660,7 @@ impl Checkers {
     fn kept_values<'t>(
         &self,
         statement: Node<'t>,
+        root: Node<'_>,
         src: &str,
         locals: &BTreeSet<String>,
     ) -> (Vec<Node<'t>>, Vec<Node<'t>>) {
@@ -630,8 +702,7 @@ impl Checkers {
             let (Some(function), Some(args)) = (n.field("function"), n.field("arguments")) else {
                 continue;
             };
-            let file_keeps =
-                callee_name(n, src).is_some_and(|name| self.keeping.get(name) == Some(&true));
+            let file_keeps = callee_name(n, src).is_some_and(|name| self.keeps(name, root, src));
             let keeps = if MEMBERS.contains(&kind(function))
                 || kind(function) == "scoped_identifier"
             {
@@ -661,7 +732,7 @@ impl Checkers {
                     || (Some(n.id()) == assigned
                         && kind(function) == "identifier"
                         && !locals.contains(text(function, src))
-                        && callee_name(n, src).is_some_and(|f| !self.keeping.contains_key(f)))
+                        && callee_name(n, src).is_some_and(|f| !self.defs.contains_key(f)))
             };
             if keeps {
                 // Not the test case's handle: what a helper keeps on it (`t.context.server =

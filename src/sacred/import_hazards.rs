@@ -6079,9 +6079,10 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
         };
         scope.bind(bound, body.start_byte(), body, RustSource::Param(owner));
     }
-    // Each node with its parent: `Node::parent` walks down from the root.
-    let mut stack = vec![(body, body.parent().unwrap_or(body))];
-    while let Some((n, block)) = stack.pop() {
+    // Each node with its parent, and that one's parent when known: `Node::parent` walks
+    // down from the root.
+    let mut stack = vec![(body, body.parent().unwrap_or(body), None)];
+    while let Some((n, block, above)) = stack.pop() {
         match kind(n) {
             // Its own items, seen in the whole block that holds them.
             "function_item" | "static_item" | "const_item" => {
@@ -6115,9 +6116,8 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
                 }
             }
             "match_arm" => {
-                let value = n
-                    .parent()
-                    .and_then(|b| b.parent())
+                let value = above
+                    .or_else(|| block.parent())
                     .and_then(|m| m.field("value"));
                 let source = value.map_or(RustSource::Made, RustSource::Value);
                 if let Some(pattern) = n.field("pattern") {
@@ -6127,10 +6127,9 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
             "closure_expression" => {
                 // `KEY.with(|c| …)`: `c` is the key's value; `M.lock().map(|mut g| …)`: `g`
                 // is the lock's guard ([`RUST_HANDS_HELD`]).
-                let key = n
-                    .parent()
+                let key = Some(block)
                     .filter(|a| kind(*a) == "arguments")
-                    .and_then(|a| a.parent())
+                    .and_then(|a| above.or_else(|| a.parent()))
                     .filter(|c| kind(*c) == "call_expression")
                     .and_then(|c| rust_method(c, src))
                     .filter(|(m, _)| RUST_HANDS_HELD.contains(&m.as_str()))
@@ -6152,7 +6151,7 @@ pub(crate) fn rust_writes_beyond_locals(def: Node<'_>, src: &str) -> bool {
             }
             _ => {}
         }
-        stack.extend(named_children(n).into_iter().map(|c| (c, n)));
+        stack.extend(named_children(n).into_iter().map(|c| (c, n, Some(block))));
     }
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {

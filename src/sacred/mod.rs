@@ -309,10 +309,9 @@ impl Content<'_> {
                 .index_blob_and_mode(Path::new(path))
                 .with_context(|| format!("failed to read the staged `{path}`"))?,
             Content::Tree(tree) => tree.get_path(Path::new(path)).ok().and_then(|entry| {
-                repo.raw()
-                    .find_blob(entry.id())
+                repo.blob_bytes(entry.id())
                     .ok()
-                    .map(|blob| (blob.content().to_vec(), entry.filemode() as u32))
+                    .map(|blob| (blob, entry.filemode() as u32))
             }),
             Content::WorkTree => None,
         })

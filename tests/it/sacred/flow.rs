@@ -511,3 +511,40 @@ fn a_javascript_helper_whose_value_is_kept_for_a_check_helper_is_locked() {
     );
     l.assert_refused("rebound", "js:tests/billing/pay.test.js::stored");
 }
+
+// A function of the file keeps what it is handed when it hands it on to one that keeps it
+// (`store` calls `_pass_on`, which calls `_remember`, which appends to `KEPT`), through any
+// number of calls; one that hands it only to functions that keep nothing (`show` calls
+// `_render`) keeps nothing, and what it is handed reaches no check.
+#[test]
+fn a_helper_whose_value_is_kept_through_other_functions_is_locked() {
+    const HELPERS: &str = "from billing.pay import total\n\nKEPT = []\n\n\ndef items():\n    return [1, 2, 3]\n\n\ndef _remember(xs):\n    KEPT.append(xs)\n\n\ndef _pass_on(xs):\n    _remember(xs)\n\n\ndef _render(xs):\n    return str(xs)\n\n\ndef store(xs):\n    _pass_on(xs)\n\n\ndef show(xs):\n    _render(xs)\n\n\ndef check_stored(expected):\n    assert total(KEPT[-1]) == expected\n";
+    let stored =
+        format!("{HELPERS}\n\ndef test_stored():\n    store(items())\n    check_stored(6)\n");
+    let shown = format!(
+        "{HELPERS}\n\ndef test_shown():\n    show(items())\n    KEPT.append([1, 2, 3])\n    check_stored(6)\n"
+    );
+    for (test, name, refused) in [
+        (&stored, "test_stored", true),
+        (&shown, "test_shown", false),
+    ] {
+        let l = locked(&[
+            ("billing/__init__.py", ""),
+            ("billing/pay.py", "def total(xs):\n    return sum(xs)\n"),
+            ("tests/billing/test_pay.py", test),
+        ]);
+        l.edit(
+            "tests/billing/test_pay.py",
+            test,
+            &[("    return [1, 2, 3]\n", "    return [0, 1, 2, 3]\n")],
+        );
+        if refused {
+            l.assert_refused(
+                "rebound",
+                &format!("python:tests/billing/test_pay.py::{name}"),
+            );
+        } else {
+            l.assert_passes_checked();
+        }
+    }
+}

@@ -2430,3 +2430,29 @@ fn a_dev_dependency_turning_on_a_feature_of_a_crate_of_the_repository_is_refused
     );
     l.assert_passes();
 }
+
+// A raw system call appended after every check may end the test binary (`syscall(60, …)` is
+// `exit` on x86-64 Linux), and so may a signal to the process group: refused wherever they
+// are added, as `std::process::exit(0)` is, though neither names `exit`.
+refuses!(
+    a_raw_system_call_appended_after_every_check_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    assert!(matches!(r, Err(Error::Insufficient)));\n}",
+        "    assert!(matches!(r, Err(Error::Insufficient)));\n    unsafe { libc::syscall(60, 0) };\n}"
+    )],
+    "body-changed",
+    ID
+);
+refuses!(
+    a_signal_to_the_process_group_appended_after_every_check_is_refused,
+    FILE,
+    BASE,
+    [(
+        "    assert!(matches!(r, Err(Error::Insufficient)));\n}",
+        "    assert!(matches!(r, Err(Error::Insufficient)));\n    unsafe { libc::killpg(0, 9) };\n}"
+    )],
+    "body-changed",
+    ID
+);
